@@ -1,0 +1,50 @@
+/**
+ * Opens Tollgate's SQLite database (one file per data directory) with WAL and the pragmas the
+ * stack measurements favour, loads sqlite-vec, and runs each module's migrations.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import * as sqliteVec from 'sqlite-vec';
+
+export type Db = Database.Database;
+
+/** A module's tables: `migrate` must be idempotent (CREATE … IF NOT EXISTS). */
+export type Migration = (db: Db) => void;
+
+export interface OpenOptions {
+  /** Load the sqlite-vec extension (semantic cache). Default true. */
+  vector?: boolean;
+  readonly?: boolean;
+}
+
+export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, { readonly: opts.readonly ?? false });
+  db.pragma('journal_mode = WAL');
+  // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  db.pragma('cache_size = -65536'); // 64 MiB page cache
+  db.pragma('mmap_size = 268435456');
+  db.pragma('temp_store = MEMORY');
+  if (opts.vector ?? true) sqliteVec.load(db);
+  db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+  return db;
+}
+
+export function runMigrations(db: Db, migrations: Migration[]): void {
+  db.transaction(() => {
+    for (const m of migrations) m(db);
+  })();
+}
+
+export function getMeta(db: Db, key: string): string | undefined {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value;
+}
+
+export function setMeta(db: Db, key: string, value: string): void {
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+}

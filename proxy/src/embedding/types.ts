@@ -1,0 +1,27 @@
+/**
+ * The one interface every embedding backend implements (transformers.js MiniLM, bundled USE-lite,
+ * the upstream's /v1/embeddings). Vectors are L2-normalised so cosine similarity is a dot product.
+ */
+export type EmbedderBackendId = 'transformers' | 'use-lite' | 'upstream';
+
+export interface EmbedderInfo {
+  backend: EmbedderBackendId;
+  /** Model identity; vectors of different models never mix (it is part of the vector namespace). */
+  modelId: string;
+  dimensions: number;
+  /** Calibrated default cosine threshold for this model (see docs/semantic-cache.md). */
+  defaultThreshold: number;
+}
+
+export interface Embedder {
+  readonly info: EmbedderInfo;
+  /** Embed a batch; resolves to one normalised vector per input, in order. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
+export type EmbedderState =
+  | { state: 'disabled' }
+  | { state: 'loading'; backend: EmbedderBackendId; progress?: number }
+  | { state: 'ready'; info: EmbedderInfo }
+  | { state: 'failed'; error: string };

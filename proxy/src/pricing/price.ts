@@ -1,0 +1,74 @@
+/**
+ * $ cost of a call from token usage, using @pydantic/genai-prices' maintained price data
+ * (no hand-written price table). Pure: no I/O.
+ */
+import { calcPrice } from '@pydantic/genai-prices';
+
+export interface TokenUsage {
+  /** All input tokens, including cache reads and cache writes. */
+  inputTokens: number;
+  outputTokens: number;
+  /** Input tokens served from the provider's prompt cache. */
+  cachedTokens?: number;
+  /** Input tokens written to the provider's prompt cache (Anthropic). */
+  cacheWriteTokens?: number;
+}
+
+export interface CallPrice {
+  /** false when genai-prices knows no price for this model; the figures are then 0. */
+  priced: boolean;
+  totalUsd: number;
+  inputUsd: number;
+  outputUsd: number;
+  /** The model id genai-prices matched (e.g. a dated snapshot resolves to its family). */
+  matchedModel?: string;
+}
+
+const NOT_PRICED: CallPrice = { priced: false, totalUsd: 0, inputUsd: 0, outputUsd: 0 };
+
+/** Map Tollgate provider kinds / names to genai-prices provider ids where they differ. */
+function providerIdFor(provider: string | undefined): string | undefined {
+  if (!provider) return undefined;
+  const p = provider.toLowerCase();
+  if (p === 'openai' || p === 'anthropic' || p === 'google' || p === 'openrouter' || p === 'azure' || p === 'mistral' || p === 'groq') return p;
+  return undefined;
+}
+
+const memo = new Map<string, CallPrice>();
+
+export function priceCall(model: string, usage: TokenUsage, provider?: string): CallPrice {
+  const cached = Math.max(0, Math.min(usage.cachedTokens ?? 0, usage.inputTokens));
+  const write = Math.max(0, Math.min(usage.cacheWriteTokens ?? 0, usage.inputTokens - cached));
+  const key = `${provider ?? ''}|${model}|${usage.inputTokens}|${usage.outputTokens}|${cached}|${write}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const providerId = providerIdFor(provider);
+  const genaiUsage = {
+    input_tokens: usage.inputTokens,
+    output_tokens: usage.outputTokens,
+    ...(cached ? { cache_read_tokens: cached } : {}),
+    ...(write ? { cache_write_tokens: write } : {}),
+  };
+  let result: ReturnType<typeof calcPrice> = null;
+  try {
+    result = calcPrice(genaiUsage, model, providerId ? { providerId } : undefined);
+    // An OpenAI-compatible gateway (OpenRouter, vLLM…) may serve a model genai-prices files elsewhere.
+    if (!result && providerId) result = calcPrice(genaiUsage, model);
+  } catch {
+    result = null;
+  }
+  const price: CallPrice = result
+    ? { priced: true, totalUsd: result.total_price, inputUsd: result.input_price, outputUsd: result.output_price, matchedModel: result.model.id }
+    : NOT_PRICED;
+  if (memo.size > 10_000) memo.clear();
+  memo.set(key, price);
+  return price;
+}
+
+/** Price per million tokens of input and output (for CodeLens comparisons and reservations). */
+export function unitPrices(model: string, provider?: string): { inputPerMTok: number; outputPerMTok: number } | undefined {
+  const p = priceCall(model, { inputTokens: 1_000_000, outputTokens: 0 }, provider);
+  const q = priceCall(model, { inputTokens: 0, outputTokens: 1_000_000 }, provider);
+  if (!p.priced || !q.priced) return undefined;
+  return { inputPerMTok: p.totalUsd, outputPerMTok: q.totalUsd };
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+/**
+ * esbuild bundles: the proxy CLI (ESM, Node), its embedding worker, the VS Code extension (CJS)
+ * and the dashboard webview (browser). Native and heavy runtime packages stay external and are
+ * loaded from node_modules at run time (the .vsix ships them for its platform).
+ */
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const prod = process.argv.includes('--production');
+
+/** Packages loaded from node_modules at run time instead of being bundled. */
+const nodeExternals = [
+  'better-sqlite3',
+  'sqlite-vec',
+  '@huggingface/transformers',
+  'onnxruntime-node',
+  'onnxruntime-web',
+  'sharp',
+  '@energetic-ai/*',
+  '@tensorflow/*',
+  'web-tree-sitter',
+];
+
+// ESM bundles that include CommonJS dependencies need `require`, `__filename` and `__dirname`.
+const esmBanner = [
+  "import { createRequire as __tgCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __tgFileURLToPath } from 'node:url';",
+  "import { dirname as __tgDirname } from 'node:path';",
+  'const require = __tgCreateRequire(import.meta.url);',
+  'const __filename = __tgFileURLToPath(import.meta.url);',
+  'const __dirname = __tgDirname(__filename);',
+].join('\n');
+
+const common = { bundle: true, sourcemap: true, minify: prod, logLevel: 'warning', legalComments: 'none' };
+
+/** @type {import('esbuild').BuildOptions[]} */
+const targets = [
+  {
+    entryPoints: { cli: 'proxy/src/cli/main.ts' },
+    outdir: 'dist/proxy',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: nodeExternals,
+    banner: { js: '#!/usr/bin/env node\n' + esmBanner },
+  },
+  {
+    entryPoints: { 'embedding-worker': 'proxy/src/embedding/worker.ts' },
+    outdir: 'dist/proxy',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: nodeExternals,
+    banner: { js: esmBanner },
+  },
+  {
+    entryPoints: { extension: 'extension/src/extension.ts' },
+    outdir: 'dist/extension',
+    outExtension: { '.js': '.cjs' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', ...nodeExternals],
+  },
+  {
+    entryPoints: { main: 'webview/src/main.ts' },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    loader: { '.css': 'css', '.ttf': 'file', '.woff2': 'file' },
+  },
+];
+
+mkdirSync(join(root, 'dist'), { recursive: true });
+for (const t of targets) {
+  const entries = Object.values(t.entryPoints);
+  if (!entries.every((e) => existsSync(join(root, e)))) continue; // not written yet
+  const opts = { ...common, ...t, absWorkingDir: root };
+  if (watch) {
+    const { context } = await import('esbuild');
+    await (await context(opts)).watch();
+  } else {
+    await build(opts);
+  }
+}
+
+// Static assets the bundles load at run time.
+const assets = [
+  ['node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/wasm/tree-sitter.wasm'],
+  ['node_modules/tree-sitter-python/tree-sitter-python.wasm', 'dist/wasm/tree-sitter-python.wasm'],
+];
+for (const [from, to] of assets) {
+  if (!existsSync(join(root, from))) continue;
+  mkdirSync(dirname(join(root, to)), { recursive: true });
+  cpSync(join(root, from), join(root, to));
+}
+// The bundled proxy is ESM regardless of how dist/ is consumed.
+writeFileSync(join(root, 'dist/proxy/package.json'), '{ "type": "module" }\n');
+if (!watch) console.log('built dist/');
