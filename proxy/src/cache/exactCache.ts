@@ -1,0 +1,181 @@
+/**
+ * The exact cache: final response bodies keyed by the hash of the canonical request, stored in
+ * SQLite. Only complete, successful responses are written (the caller guarantees it), in a single
+ * statement, so a half-written entry can never be read.
+ */
+import type { Db } from '../db/open';
+import type { NormalizedUsage } from '../providers/types';
+
+export interface CacheEntry {
+  id: number;
+  key: string;
+  namespace: string;
+  endpoint: string;
+  provider: string;
+  model: string;
+  createdAt: number;
+  expiresAt: number;
+  hits: number;
+  body: Record<string, unknown>;
+  usage: NormalizedUsage;
+  costUsd: number;
+  prompt: string | null;
+}
+
+interface Row {
+  id: number;
+  key: string;
+  namespace: string;
+  endpoint: string;
+  provider: string;
+  model: string;
+  created_at: number;
+  expires_at: number;
+  hits: number;
+  body: string;
+  usage: string;
+  cost_usd: number;
+  prompt: string | null;
+}
+
+export function migrateExactCache(db: Db): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS cache_entries (
+      id INTEGER PRIMARY KEY,
+      key TEXT NOT NULL UNIQUE,
+      namespace TEXT NOT NULL,
+      endpoint TEXT NOT NULL,
+      provider TEXT NOT NULL,
+      model TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      last_hit_at INTEGER,
+      hits INTEGER NOT NULL DEFAULT 0,
+      body TEXT NOT NULL,
+      usage TEXT NOT NULL,
+      cost_usd REAL NOT NULL,
+      prompt TEXT
+    );
+    CREATE INDEX IF NOT EXISTS cache_entries_namespace ON cache_entries(namespace);
+    CREATE INDEX IF NOT EXISTS cache_entries_expires ON cache_entries(expires_at);
+  `);
+}
+
+export interface CacheBodyCodec {
+  encode(plain: string): string;
+  decode(stored: string): string;
+}
+
+const identity: CacheBodyCodec = { encode: (s) => s, decode: (s) => s };
+
+export class ExactCache {
+  private readonly getStmt;
+  private readonly getByIdStmt;
+  private readonly hitStmt;
+  private readonly putStmt;
+  private readonly countStmt;
+  private readonly evictStmt;
+  private readonly expireStmt;
+  private readonly deleteStmt;
+  private readonly clearNsStmt;
+  private readonly clearAllStmt;
+  private writesSinceEvict = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly codec: CacheBodyCodec = identity,
+    private readonly now: () => number = Date.now,
+  ) {
+    migrateExactCache(db);
+    this.getStmt = db.prepare('SELECT * FROM cache_entries WHERE key = ? AND expires_at > ?');
+    this.getByIdStmt = db.prepare('SELECT * FROM cache_entries WHERE id = ?');
+    this.hitStmt = db.prepare('UPDATE cache_entries SET hits = hits + 1, last_hit_at = ? WHERE id = ?');
+    this.putStmt = db.prepare(`
+      INSERT INTO cache_entries (key, namespace, endpoint, provider, model, created_at, expires_at, body, usage, cost_usd, prompt)
+      VALUES (@key, @namespace, @endpoint, @provider, @model, @createdAt, @expiresAt, @body, @usage, @costUsd, @prompt)
+      ON CONFLICT(key) DO UPDATE SET body = excluded.body, usage = excluded.usage, cost_usd = excluded.cost_usd,
+        created_at = excluded.created_at, expires_at = excluded.expires_at, model = excluded.model, prompt = excluded.prompt
+      RETURNING id`);
+    this.countStmt = db.prepare('SELECT COUNT(*) AS n FROM cache_entries');
+    this.evictStmt = db.prepare('DELETE FROM cache_entries WHERE id IN (SELECT id FROM cache_entries ORDER BY COALESCE(last_hit_at, created_at) ASC LIMIT ?)');
+    this.expireStmt = db.prepare('DELETE FROM cache_entries WHERE expires_at <= ?');
+    this.deleteStmt = db.prepare('DELETE FROM cache_entries WHERE id = ?');
+    this.clearNsStmt = db.prepare('DELETE FROM cache_entries WHERE namespace = ?');
+    this.clearAllStmt = db.prepare('DELETE FROM cache_entries');
+  }
+
+  get(key: string): CacheEntry | undefined {
+    const row = this.getStmt.get(key, this.now()) as Row | undefined;
+    return row ? this.toEntry(row) : undefined;
+  }
+
+  getById(id: number): CacheEntry | undefined {
+    const row = this.getByIdStmt.get(id) as Row | undefined;
+    return row ? this.toEntry(row) : undefined;
+  }
+
+  markHit(id: number): void {
+    this.hitStmt.run(this.now(), id);
+  }
+
+  put(e: Omit<CacheEntry, 'id' | 'hits' | 'createdAt' | 'expiresAt'> & { ttlSeconds: number }, maxEntries: number): number {
+    const createdAt = this.now();
+    const row = this.putStmt.get({
+      key: e.key,
+      namespace: e.namespace,
+      endpoint: e.endpoint,
+      provider: e.provider,
+      model: e.model,
+      createdAt,
+      expiresAt: createdAt + e.ttlSeconds * 1000,
+      body: this.codec.encode(JSON.stringify(e.body)),
+      usage: JSON.stringify(e.usage),
+      costUsd: e.costUsd,
+      prompt: e.prompt === null ? null : this.codec.encode(e.prompt),
+    }) as { id: number };
+    // Amortise housekeeping: expire and trim every 256 writes, not on every call.
+    if (++this.writesSinceEvict >= 256) {
+      this.writesSinceEvict = 0;
+      this.housekeep(maxEntries);
+    }
+    return row.id;
+  }
+
+  /** Drop expired entries and the least recently used ones beyond `maxEntries`; returns the removed count. */
+  housekeep(maxEntries: number): number {
+    let removed = this.expireStmt.run(this.now()).changes;
+    const n = (this.countStmt.get() as { n: number }).n;
+    if (n > maxEntries) removed += this.evictStmt.run(n - maxEntries).changes;
+    return removed;
+  }
+
+  delete(id: number): boolean {
+    return this.deleteStmt.run(id).changes > 0;
+  }
+
+  clear(namespace?: string): number {
+    return namespace ? this.clearNsStmt.run(namespace).changes : this.clearAllStmt.run().changes;
+  }
+
+  count(): number {
+    return (this.countStmt.get() as { n: number }).n;
+  }
+
+  private toEntry(row: Row): CacheEntry {
+    return {
+      id: row.id,
+      key: row.key,
+      namespace: row.namespace,
+      endpoint: row.endpoint,
+      provider: row.provider,
+      model: row.model,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      hits: row.hits,
+      body: JSON.parse(this.codec.decode(row.body)) as Record<string, unknown>,
+      usage: JSON.parse(row.usage) as NormalizedUsage,
+      costUsd: row.cost_usd,
+      prompt: row.prompt === null ? null : this.codec.decode(row.prompt),
+    };
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The `tollgate` command. Each subcommand lives in its own file; commands that need heavy
+ * modules load them lazily so `--help` stays instant.
+ */
+import { Command } from 'commander';
+import { VERSION } from '../version';
+import { startCommand } from './start';
+
+const program = new Command('tollgate')
+  .description('Tollgate: keep LLM API spend under control — a local OpenAI/Anthropic proxy with caching, budgets and a cost ledger.')
+  .version(VERSION)
+  .showHelpAfterError();
+
+program.addCommand(startCommand());
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,287 @@
+/**
+ * The cost ledger: one SQLite row per call (hit, miss, error, retry attempt), written in one
+ * statement when the call ends, and the queries behind the local API (pages, summaries).
+ */
+import { EventEmitter } from 'node:events';
+import type { Db } from '../db/open';
+import type { CallPage, CallRecord, Summary, SummaryBucket } from './types';
+
+export type NewCallRecord = Omit<CallRecord, 'id'> & { details?: CallDetails };
+
+/** Extra per-call detail kept for the dashboard's detail view (never request bodies or keys). */
+export interface CallDetails {
+  responseHeaders?: Record<string, string>;
+  sourcePrompt?: string;
+}
+
+export function migrateLedger(db: Db): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS calls (
+      id INTEGER PRIMARY KEY,
+      request_id TEXT NOT NULL,
+      ts INTEGER NOT NULL,
+      key_fingerprint TEXT NOT NULL,
+      team TEXT, feature TEXT, user TEXT,
+      provider TEXT NOT NULL,
+      endpoint TEXT NOT NULL,
+      model_requested TEXT NOT NULL,
+      model_used TEXT NOT NULL,
+      stream INTEGER NOT NULL,
+      cache TEXT NOT NULL,
+      similarity REAL,
+      source_entry_id INTEGER,
+      input_tokens INTEGER NOT NULL,
+      output_tokens INTEGER NOT NULL,
+      cached_tokens INTEGER NOT NULL,
+      cache_write_tokens INTEGER NOT NULL,
+      tokens_estimated INTEGER NOT NULL,
+      cost_usd REAL NOT NULL,
+      saved_usd REAL NOT NULL,
+      priced INTEGER NOT NULL,
+      latency_ms REAL NOT NULL,
+      overhead_ms REAL NOT NULL,
+      status INTEGER NOT NULL,
+      error_type TEXT,
+      route TEXT,
+      budget TEXT,
+      attempt INTEGER NOT NULL,
+      prompt_preview TEXT,
+      details TEXT
+    );
+    CREATE INDEX IF NOT EXISTS calls_ts ON calls(ts);
+    CREATE INDEX IF NOT EXISTS calls_request ON calls(request_id);
+  `);
+}
+
+interface Row {
+  id: number;
+  request_id: string;
+  ts: number;
+  key_fingerprint: string;
+  team: string | null;
+  feature: string | null;
+  user: string | null;
+  provider: string;
+  endpoint: string;
+  model_requested: string;
+  model_used: string;
+  stream: number;
+  cache: CallRecord['cache'];
+  similarity: number | null;
+  source_entry_id: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  cached_tokens: number;
+  cache_write_tokens: number;
+  tokens_estimated: number;
+  cost_usd: number;
+  saved_usd: number;
+  priced: number;
+  latency_ms: number;
+  overhead_ms: number;
+  status: number;
+  error_type: string | null;
+  route: string | null;
+  budget: string | null;
+  attempt: number;
+  prompt_preview: string | null;
+  details: string | null;
+}
+
+function toRecord(r: Row): CallRecord {
+  const tags: CallRecord['tags'] = {};
+  if (r.team !== null) tags.team = r.team;
+  if (r.feature !== null) tags.feature = r.feature;
+  if (r.user !== null) tags.user = r.user;
+  return {
+    id: r.id,
+    requestId: r.request_id,
+    ts: r.ts,
+    keyFingerprint: r.key_fingerprint,
+    tags,
+    provider: r.provider,
+    endpoint: r.endpoint,
+    modelRequested: r.model_requested,
+    modelUsed: r.model_used,
+    stream: r.stream === 1,
+    cache: r.cache,
+    ...(r.similarity !== null ? { similarity: r.similarity } : {}),
+    ...(r.source_entry_id !== null ? { sourceEntryId: r.source_entry_id } : {}),
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    cachedTokens: r.cached_tokens,
+    cacheWriteTokens: r.cache_write_tokens,
+    tokensEstimated: r.tokens_estimated === 1,
+    costUsd: r.cost_usd,
+    savedUsd: r.saved_usd,
+    priced: r.priced === 1,
+    latencyMs: r.latency_ms,
+    overheadMs: r.overhead_ms,
+    status: r.status,
+    ...(r.error_type !== null ? { errorType: r.error_type } : {}),
+    ...(r.route !== null ? { route: r.route } : {}),
+    ...(r.budget !== null ? { budget: r.budget } : {}),
+    attempt: r.attempt,
+    ...(r.prompt_preview !== null ? { promptPreview: r.prompt_preview } : {}),
+  };
+}
+
+export interface CallFilter {
+  team?: string;
+  feature?: string;
+  user?: string;
+  model?: string;
+  cache?: string;
+  status?: 'ok' | 'error';
+  from?: number;
+  to?: number;
+}
+
+const GROUP_COLUMNS = {
+  model: 'model_used',
+  feature: 'feature',
+  team: 'team',
+  user: 'user',
+  provider: 'provider',
+  cache: 'cache',
+  endpoint: 'endpoint',
+} as const;
+export type SummaryGroup = keyof typeof GROUP_COLUMNS;
+export const SUMMARY_GROUPS = Object.keys(GROUP_COLUMNS) as SummaryGroup[];
+
+export interface LedgerEvents {
+  call: [CallRecord];
+}
+
+export class Ledger extends EventEmitter<LedgerEvents> {
+  private readonly insertStmt;
+
+  constructor(private readonly db: Db) {
+    super();
+    this.setMaxListeners(100);
+    migrateLedger(db);
+    this.insertStmt = db.prepare(`
+      INSERT INTO calls (request_id, ts, key_fingerprint, team, feature, user, provider, endpoint, model_requested, model_used,
+        stream, cache, similarity, source_entry_id, input_tokens, output_tokens, cached_tokens, cache_write_tokens,
+        tokens_estimated, cost_usd, saved_usd, priced, latency_ms, overhead_ms, status, error_type, route, budget, attempt,
+        prompt_preview, details)
+      VALUES (@requestId, @ts, @keyFingerprint, @team, @feature, @user, @provider, @endpoint, @modelRequested, @modelUsed,
+        @stream, @cache, @similarity, @sourceEntryId, @inputTokens, @outputTokens, @cachedTokens, @cacheWriteTokens,
+        @tokensEstimated, @costUsd, @savedUsd, @priced, @latencyMs, @overheadMs, @status, @errorType, @route, @budget, @attempt,
+        @promptPreview, @details)`);
+  }
+
+  record(rec: NewCallRecord): CallRecord {
+    const info = this.insertStmt.run({
+      requestId: rec.requestId,
+      ts: rec.ts,
+      keyFingerprint: rec.keyFingerprint,
+      team: rec.tags.team ?? null,
+      feature: rec.tags.feature ?? null,
+      user: rec.tags.user ?? null,
+      provider: rec.provider,
+      endpoint: rec.endpoint,
+      modelRequested: rec.modelRequested,
+      modelUsed: rec.modelUsed,
+      stream: rec.stream ? 1 : 0,
+      cache: rec.cache,
+      similarity: rec.similarity ?? null,
+      sourceEntryId: rec.sourceEntryId ?? null,
+      inputTokens: rec.inputTokens,
+      outputTokens: rec.outputTokens,
+      cachedTokens: rec.cachedTokens,
+      cacheWriteTokens: rec.cacheWriteTokens,
+      tokensEstimated: rec.tokensEstimated ? 1 : 0,
+      costUsd: rec.costUsd,
+      savedUsd: rec.savedUsd,
+      priced: rec.priced ? 1 : 0,
+      latencyMs: rec.latencyMs,
+      overheadMs: rec.overheadMs,
+      status: rec.status,
+      errorType: rec.errorType ?? null,
+      route: rec.route ?? null,
+      budget: rec.budget ?? null,
+      attempt: rec.attempt,
+      promptPreview: rec.promptPreview ?? null,
+      details: rec.details ? JSON.stringify(rec.details) : null,
+    });
+    const { details: _details, ...rest } = rec;
+    const saved: CallRecord = { ...rest, id: Number(info.lastInsertRowid) };
+    this.emit('call', saved);
+    return saved;
+  }
+
+  get(id: number): (CallRecord & CallDetails) | undefined {
+    const row = this.db.prepare('SELECT * FROM calls WHERE id = ?').get(id) as Row | undefined;
+    if (!row) return undefined;
+    const details = row.details ? (JSON.parse(row.details) as CallDetails) : {};
+    return { ...toRecord(row), ...details };
+  }
+
+  private where(f: CallFilter): { sql: string; params: unknown[] } {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    const eq = (col: string, v: string | undefined) => {
+      if (v !== undefined && v !== '') {
+        clauses.push(`${col} = ?`);
+        params.push(v);
+      }
+    };
+    eq('team', f.team);
+    eq('feature', f.feature);
+    eq('user', f.user);
+    eq('model_used', f.model);
+    eq('cache', f.cache);
+    if (f.status === 'ok') clauses.push('status < 400');
+    if (f.status === 'error') clauses.push('status >= 400');
+    if (f.from !== undefined) {
+      clauses.push('ts >= ?');
+      params.push(f.from);
+    }
+    if (f.to !== undefined) {
+      clauses.push('ts < ?');
+      params.push(f.to);
+    }
+    return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+
+  page(filter: CallFilter, limit = 100, before?: number): CallPage {
+    const lim = Math.max(1, Math.min(1000, Math.floor(limit)));
+    const w = this.where(filter);
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM calls ${w.sql}`).get(...w.params) as { n: number }).n;
+    const beforeSql = before !== undefined ? `${w.sql ? `${w.sql} AND` : 'WHERE'} id < ?` : w.sql;
+    const params = before !== undefined ? [...w.params, before] : w.params;
+    const rows = this.db.prepare(`SELECT * FROM calls ${beforeSql} ORDER BY id DESC LIMIT ?`).all(...params, lim + 1) as Row[];
+    const calls = rows.slice(0, lim).map(toRecord);
+    const last = calls[calls.length - 1];
+    return { calls, total, ...(rows.length > lim && last ? { nextBefore: last.id } : {}) };
+  }
+
+  summary(opts: { from?: number; to?: number; by?: SummaryGroup; bucketMs?: number; filter?: CallFilter }): Summary {
+    const from = opts.from ?? 0;
+    const to = opts.to ?? Date.now() + 1;
+    const w = this.where({ ...(opts.filter ?? {}), from, to });
+    const agg = `COUNT(*) AS calls, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(saved_usd),0) AS savedUsd,
+      COALESCE(SUM(input_tokens),0) AS inputTokens, COALESCE(SUM(output_tokens),0) AS outputTokens,
+      COALESCE(SUM(CASE WHEN cache IN ('exact','semantic') THEN 1 ELSE 0 END),0) AS hits`;
+    const totals = { key: 'total', ...(this.db.prepare(`SELECT ${agg} FROM calls ${w.sql}`).get(...w.params) as Omit<SummaryBucket, 'key'>) };
+    let by: SummaryBucket[] = [];
+    if (opts.by) {
+      const col = GROUP_COLUMNS[opts.by];
+      by = this.db
+        .prepare(`SELECT COALESCE(${col}, '(none)') AS key, ${agg} FROM calls ${w.sql} GROUP BY 1 ORDER BY costUsd DESC, calls DESC`)
+        .all(...w.params) as SummaryBucket[];
+    }
+    const summary: Summary = { from, to, totals, by };
+    if (opts.bucketMs && opts.bucketMs > 0) {
+      const b = Math.floor(opts.bucketMs);
+      summary.series = this.db
+        .prepare(
+          `SELECT (ts / ${b}) * ${b} AS t, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(saved_usd),0) AS savedUsd, COUNT(*) AS calls,
+           COALESCE(SUM(CASE WHEN cache IN ('exact','semantic') THEN 1 ELSE 0 END),0) AS hits FROM calls ${w.sql} GROUP BY 1 ORDER BY 1`,
+        )
+        .all(...w.params) as NonNullable<Summary['series']>;
+    }
+    return summary;
+  }
+}

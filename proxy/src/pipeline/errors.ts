@@ -1,0 +1,16 @@
+/** Ends a call with a provider-shaped error (OpenAI or Anthropic, by route). */
+import { providerError } from '../providers';
+import type { CallContext } from './context';
+
+export function failCall(ctx: CallContext, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+  ctx.status = status;
+  ctx.errorType = type;
+  if (ctx.res.headersSent) {
+    if (!ctx.res.writableEnded) ctx.res.end();
+    return;
+  }
+  ctx.res.status(status);
+  for (const [k, v] of Object.entries({ ...ctx.extraHeaders, ...headers })) ctx.res.setHeader(k, v);
+  ctx.res.setHeader('x-tollgate-request-id', ctx.requestId);
+  ctx.res.json(providerError(ctx.endpoint.protocol, status, type, message));
+}

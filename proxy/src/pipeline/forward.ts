@@ -1,0 +1,366 @@
+/**
+ * Forward stage: sends the call to the upstream with undici and relays the answer.
+ *
+ * JSON answers are read whole, checked, and sent on. Streams are relayed frame by frame as they
+ * arrive, waiting for the client socket to drain (backpressure); a client abort cancels the
+ * upstream request. Only a stream that reached its terminal event counts as complete (and may be
+ * cached). If Tollgate asked the upstream for usage in a stream, the extra usage chunk is stripped
+ * before it reaches a client that did not ask for it.
+ */
+import { errors as undiciErrors, request } from 'undici';
+import { obj, type Json } from '../providers/types';
+import { SseParser } from '../providers/sse';
+import type { CallContext, Stage } from './context';
+import { settleCost } from './cost';
+import { failCall } from './errors';
+
+/** Request headers passed to the upstream as they are (everything else is dropped). */
+const FORWARDED_REQUEST_HEADERS = [
+  'content-type',
+  'accept',
+  'openai-organization',
+  'openai-project',
+  'openai-beta',
+  'anthropic-version',
+  'anthropic-beta',
+  'anthropic-dangerous-direct-browser-access',
+];
+
+/** Upstream response headers relayed to the client. */
+const RELAYED_RESPONSE_HEADER = /^(content-type|x-request-id|request-id|openai-.*|anthropic-.*|x-ratelimit-.*|retry-after|retry-after-ms)$/i;
+
+export type UpstreamFailureKind = 'connect' | 'timeout' | 'reset';
+
+export class UpstreamFailure extends Error {
+  constructor(
+    readonly kind: UpstreamFailureKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function classifyUpstreamError(err: unknown): UpstreamFailure {
+  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code;
+  if (err instanceof undiciErrors.HeadersTimeoutError || code === 'UND_ERR_HEADERS_TIMEOUT') return new UpstreamFailure('timeout', 'the upstream did not answer in time');
+  if (err instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_BODY_TIMEOUT') return new UpstreamFailure('timeout', 'the upstream stopped sending mid-response');
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new UpstreamFailure('timeout', 'connecting to the upstream timed out');
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH') return new UpstreamFailure('connect', `cannot connect to the upstream (${code})`);
+  return new UpstreamFailure('reset', `the upstream connection failed (${code ?? e.message ?? 'reset'})`);
+}
+
+function upstreamHeaders(ctx: CallContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const v = ctx.req.headers[name];
+    if (typeof v === 'string') out[name] = v;
+  }
+  const p = ctx.provider!;
+  Object.assign(out, p.headers);
+  if (ctx.endpoint.method === 'POST') out['content-type'] = 'application/json';
+  if (p.kind === 'anthropic' && !out['anthropic-version']) out['anthropic-version'] = '2023-06-01';
+  if (ctx.apiKey) {
+    if (p.authHeader === 'authorization') out.authorization = `Bearer ${ctx.apiKey}`;
+    else out[p.authHeader] = ctx.apiKey;
+  }
+  return out;
+}
+
+function relayHeaders(ctx: CallContext, headers: Record<string, string | string[] | undefined>): void {
+  for (const [k, v] of Object.entries(headers)) {
+    if (v !== undefined && RELAYED_RESPONSE_HEADER.test(k)) {
+      const value = Array.isArray(v) ? v.join(', ') : v;
+      ctx.responseHeaders[k] = value;
+      ctx.res.setHeader(k, value);
+    }
+  }
+}
+
+function tollgateHeaders(ctx: CallContext): void {
+  for (const [k, v] of Object.entries(ctx.extraHeaders)) ctx.res.setHeader(k, v);
+  ctx.res.setHeader('x-tollgate-request-id', ctx.requestId);
+  ctx.res.setHeader('x-tollgate-cache', ctx.cacheStatus === 'bypass' ? 'bypass' : 'miss');
+}
+
+/** Thrown by `callUpstream` for failures a retry may fix, before any byte reached the client. */
+export class RetryableUpstreamError extends Error {
+  constructor(
+    readonly status: number | undefined,
+    readonly kind: UpstreamFailureKind | undefined,
+    readonly retryAfter: string | undefined,
+    readonly respond: () => void,
+  ) {
+    super('retryable upstream failure');
+  }
+}
+
+/**
+ * One upstream attempt. On an HTTP error or a failure before the first byte it throws a
+ * RetryableUpstreamError whose `respond()` sends the error to the client (the retry stage decides
+ * whether to retry first). Once streaming to the client started it never throws.
+ */
+export async function callUpstream(ctx: CallContext): Promise<void> {
+  const p = ctx.provider!;
+  const url = `${p.baseUrl}${ctx.endpoint.upstreamPath}${ctx.req.url.includes('?') ? ctx.req.url.slice(ctx.req.url.indexOf('?')) : ''}`;
+  const outgoing: Json = { ...ctx.body };
+  if (ctx.stream && ctx.endpoint.requestUsageInStream) ctx.stripUsageChunk = ctx.endpoint.requestUsageInStream(outgoing);
+
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!ctx.res.writableFinished) abort.abort();
+  };
+  ctx.res.on('close', onClose);
+  const started = performance.now();
+  let upstream;
+  try {
+    upstream = await request(url, {
+      method: ctx.endpoint.method,
+      headers: upstreamHeaders(ctx),
+      ...(ctx.endpoint.method === 'POST' ? { body: JSON.stringify(outgoing) } : {}),
+      signal: abort.signal,
+      dispatcher: ctx.services.dispatcher,
+      headersTimeout: p.timeoutMs,
+      bodyTimeout: p.idleTimeoutMs,
+    });
+  } catch (err) {
+    ctx.upstreamMs += performance.now() - started;
+    ctx.res.off('close', onClose);
+    if (abort.signal.aborted) {
+      ctx.status = 499;
+      ctx.errorType = 'client_closed_request';
+      return;
+    }
+    const f = classifyUpstreamError(err);
+    throw new RetryableUpstreamError(undefined, f.kind, undefined, () =>
+      failCall(ctx, f.kind === 'timeout' ? 504 : 502, f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_unreachable', `Tollgate: ${f.message} (${p.name} at ${p.baseUrl}).`),
+    );
+  }
+
+  try {
+    const contentType = String(upstream.headers['content-type'] ?? '');
+    if (upstream.statusCode >= 400) {
+      const text = await readCapped(upstream.body, 1 << 20);
+      ctx.upstreamMs += performance.now() - started;
+      const retryAfter = typeof upstream.headers['retry-after'] === 'string' ? upstream.headers['retry-after'] : undefined;
+      const status = upstream.statusCode;
+      const headers = upstream.headers;
+      throw new RetryableUpstreamError(status, undefined, retryAfter, () => relayError(ctx, status, headers, text, contentType));
+    }
+    if (ctx.stream && contentType.includes('text/event-stream')) {
+      await relayStream(ctx, upstream, started);
+    } else {
+      await relayJson(ctx, upstream, started, contentType);
+    }
+  } catch (err) {
+    if (err instanceof RetryableUpstreamError) throw err;
+    if (abort.signal.aborted && ctx.res.destroyed) {
+      ctx.status = 499;
+      ctx.errorType = 'client_closed_request';
+      ctx.complete = false;
+      settleCost(ctx);
+      return;
+    }
+    const f = classifyUpstreamError(err);
+    if (!ctx.res.headersSent) {
+      throw new RetryableUpstreamError(undefined, f.kind, undefined, () =>
+        failCall(ctx, f.kind === 'timeout' ? 504 : 502, f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_error', `Tollgate: ${f.message}.`),
+      );
+    }
+    endStreamWithError(ctx, f);
+  } finally {
+    ctx.res.off('close', onClose);
+  }
+}
+
+async function readCapped(body: AsyncIterable<Buffer>, cap: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of body) {
+    size += c.length;
+    if (size <= cap) chunks.push(c);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function relayError(ctx: CallContext, status: number, headers: Record<string, string | string[] | undefined>, text: string, contentType: string): void {
+  ctx.status = status;
+  let parsed: Json | undefined;
+  try {
+    parsed = contentType.includes('json') ? obj(JSON.parse(text)) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  const err = obj(parsed?.error);
+  ctx.errorType = typeof err?.type === 'string' ? err.type : `upstream_${status}`;
+  if (!parsed) {
+    // Not the provider's JSON (an HTML error page from a load balancer, say): answer in the provider's shape.
+    return failCall(ctx, status >= 500 ? 502 : status, 'upstream_error', `Tollgate: the upstream answered ${status} with ${contentType || 'no content type'}: ${text.slice(0, 200)}`);
+  }
+  relayHeaders(ctx, headers);
+  tollgateHeaders(ctx);
+  ctx.res.status(status).json(parsed);
+}
+
+async function relayJson(
+  ctx: CallContext,
+  upstream: Awaited<ReturnType<typeof request>>,
+  started: number,
+  contentType: string,
+): Promise<void> {
+  const maxBytes = 64 << 20;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of upstream.body as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > maxBytes) {
+      upstream.body.destroy();
+      throw new RetryableUpstreamError(502, undefined, undefined, () => failCall(ctx, 502, 'upstream_error', `Tollgate: the upstream response exceeded ${maxBytes} bytes.`));
+    }
+    chunks.push(c);
+  }
+  ctx.upstreamMs += performance.now() - started;
+  const text = Buffer.concat(chunks).toString('utf8');
+  let parsed: Json | undefined;
+  try {
+    parsed = obj(JSON.parse(text));
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !contentType.includes('json')) {
+    throw new RetryableUpstreamError(502, undefined, undefined, () =>
+      failCall(ctx, 502, 'upstream_error', `Tollgate: the upstream sent an invalid response (${contentType || 'no content type'}, ${size} bytes, not a complete JSON object).`),
+    );
+  }
+  ctx.status = upstream.statusCode;
+  ctx.responseBody = parsed;
+  ctx.complete = true;
+  ctx.usage = ctx.endpoint.usage(parsed);
+  relayHeaders(ctx, upstream.headers);
+  tollgateHeaders(ctx);
+  settleCost(ctx);
+  ctx.res.setHeader('x-tollgate-cost-usd', ctx.costUsd.toFixed(8));
+  ctx.res.setHeader('x-tollgate-overhead-ms', (performance.now() - ctx.t0 - ctx.upstreamMs).toFixed(3));
+  ctx.res.status(upstream.statusCode).json(parsed);
+}
+
+function stripUsage(json: Json): { drop: boolean; rewritten?: string } {
+  const choices = Array.isArray(json.choices) ? json.choices : undefined;
+  if (choices && choices.length === 0 && json.usage) return { drop: true };
+  if ('usage' in json) {
+    const { usage: _u, ...rest } = json;
+    return { drop: false, rewritten: `data: ${JSON.stringify(rest)}\n\n` };
+  }
+  return { drop: false };
+}
+
+async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof request>>, started: number): Promise<void> {
+  const res = ctx.res;
+  ctx.upstreamMs += performance.now() - started; // time to first byte; the rest overlaps with relaying
+  ctx.status = 200;
+  relayHeaders(ctx, upstream.headers);
+  tollgateHeaders(ctx);
+  res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+  res.setHeader('cache-control', 'no-cache');
+  res.setHeader('x-tollgate-overhead-ms', (performance.now() - ctx.t0 - ctx.upstreamMs).toFixed(3));
+  // The cost is only known at the end: it travels in HTTP trailers (and the ledger/event stream).
+  res.setHeader('trailer', 'x-tollgate-cost-usd, x-tollgate-input-tokens, x-tollgate-output-tokens');
+  res.status(200);
+  res.flushHeaders();
+
+  const assembler = ctx.endpoint.assembler!();
+  const parser = new SseParser();
+  const decoder = new TextDecoder();
+  const streamStart = performance.now();
+  let waitedOnClient = 0;
+  try {
+  for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
+    const frames = parser.push(decoder.decode(chunk, { stream: true }));
+    let out = '';
+    for (const frame of frames) {
+      let json: Json | undefined;
+      if (frame.data && frame.data !== '[DONE]') {
+        try {
+          json = obj(JSON.parse(frame.data));
+        } catch {
+          json = undefined;
+        }
+      }
+      assembler.accept(frame, json);
+      if (ctx.stripUsageChunk && json && ctx.endpoint.protocol === 'openai') {
+        const s = stripUsage(json);
+        if (s.drop) continue;
+        out += s.rewritten ?? frame.raw;
+      } else {
+        out += frame.raw;
+      }
+    }
+    if (out && !res.write(out)) {
+      const w0 = performance.now();
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+      waitedOnClient += performance.now() - w0;
+    }
+    if (res.destroyed) break;
+  }
+  } catch (err) {
+    // Keep what arrived: a partial answer was still billed by the provider.
+    ctx.responseBody = assembler.result();
+    ctx.usage = ctx.endpoint.usage(ctx.responseBody);
+    throw err;
+  }
+  // Relaying is proxy work, but the gaps between upstream chunks are the upstream's time.
+  ctx.upstreamMs += Math.max(0, performance.now() - streamStart - waitedOnClient);
+  ctx.complete = assembler.complete && !assembler.error && parser.pending.trim() === '';
+  ctx.responseBody = assembler.result();
+  ctx.usage = ctx.endpoint.usage(ctx.responseBody);
+  if (assembler.error) {
+    ctx.status = 502;
+    ctx.errorType = String(assembler.error.type ?? 'stream_error');
+  } else if (!assembler.complete) {
+    ctx.status = 502;
+    ctx.errorType = 'incomplete_stream';
+  }
+  settleCost(ctx);
+  if (!res.destroyed) {
+    res.addTrailers({
+      'x-tollgate-cost-usd': ctx.costUsd.toFixed(8),
+      'x-tollgate-input-tokens': String(ctx.usage?.inputTokens ?? 0),
+      'x-tollgate-output-tokens': String(ctx.usage?.outputTokens ?? 0),
+    });
+    res.end();
+  }
+}
+
+/** The stream already started: the status is sent, so end it with an in-band error event. */
+function endStreamWithError(ctx: CallContext, f: UpstreamFailure): void {
+  ctx.status = f.kind === 'timeout' ? 504 : 502;
+  ctx.errorType = f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_reset';
+  ctx.complete = false;
+  settleCost(ctx);
+  const res = ctx.res;
+  if (res.destroyed || res.writableEnded) return;
+  const message = `Tollgate: ${f.message}; the response is incomplete.`;
+  const frame =
+    ctx.endpoint.protocol === 'anthropic'
+      ? `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`
+      : `data: ${JSON.stringify({ error: { message, type: ctx.errorType, param: null, code: null } })}\n\n`;
+  res.end(frame);
+}
+
+/** The simplest forward stage: one attempt, errors answered as they come (retries wrap callUpstream). */
+export const forward: Stage = async (ctx) => {
+  try {
+    await callUpstream(ctx);
+  } catch (err) {
+    if (err instanceof RetryableUpstreamError) err.respond();
+    else throw err;
+  }
+};

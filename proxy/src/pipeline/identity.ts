@@ -1,0 +1,64 @@
+/**
+ * Identity stage: picks the upstream provider, finds the API key (client's own, else the
+ * provider's environment variable), derives its salted fingerprint and the cache namespace, and
+ * collects tags from headers, the body's `user`/`metadata` and the policy's key→tag mapping.
+ */
+import { createHmac } from 'node:crypto';
+import { sha256 } from '../cache/canonical';
+import { chooseProvider, obj } from '../providers';
+import type { CallContext, Stage } from './context';
+import { failCall } from './errors';
+
+export function keyFingerprint(salt: string, key: string | undefined): string {
+  if (!key) return 'tg_anonymous';
+  return `tg_${createHmac('sha256', salt).update(key).digest('hex').slice(0, 16)}`;
+}
+
+function clientKey(ctx: CallContext): string | undefined {
+  const h = ctx.req.headers;
+  const auth = typeof h.authorization === 'string' ? h.authorization : undefined;
+  const bearer = auth?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  const xApiKey = typeof h['x-api-key'] === 'string' ? h['x-api-key'].trim() : undefined;
+  const azureKey = typeof h['api-key'] === 'string' ? h['api-key'].trim() : undefined;
+  return bearer || xApiKey || azureKey || undefined;
+}
+
+const TAG_RE = /^[\w .:@/-]{1,128}$/;
+
+function tagValue(v: unknown): string | undefined {
+  return typeof v === 'string' && TAG_RE.test(v) ? v : undefined;
+}
+
+export const identify: Stage = async (ctx, next) => {
+  const headerProvider = typeof ctx.req.headers['x-tollgate-provider'] === 'string' ? ctx.req.headers['x-tollgate-provider'] : undefined;
+  const choice = chooseProvider(ctx.services.providers(), ctx.endpoint.protocol, ctx.modelRequested, headerProvider);
+  if ('error' in choice) {
+    ctx.modelUsed = ctx.modelRequested;
+    return failCall(ctx, 400, 'invalid_request_error', choice.error);
+  }
+  ctx.provider = choice.provider;
+  ctx.modelUsed = choice.model;
+  if (ctx.body.model !== undefined && choice.model !== ctx.modelRequested) ctx.body.model = choice.model;
+
+  // Placeholders some SDKs insist on (e.g. "sk-dummy" when the proxy holds the key) are not keys.
+  const fromClient = clientKey(ctx);
+  const placeholder = fromClient !== undefined && /^(tollgate|dummy|sk-dummy|none|placeholder)$/i.test(fromClient);
+  ctx.apiKey = (!placeholder && fromClient) || ctx.services.env[choice.provider.apiKeyEnv] || undefined;
+  ctx.keyFingerprint = keyFingerprint(ctx.services.salt, ctx.apiKey);
+  const policy = ctx.services.policy.policy;
+  ctx.namespace = sha256(`${ctx.keyFingerprint}|v${policy.cache.version}`).slice(0, 32);
+
+  const h = ctx.req.headers;
+  const meta = obj(ctx.body.metadata);
+  const mapped = policy.tags.keys.find((k) => k.fingerprint === ctx.keyFingerprint);
+  const team = tagValue(h['x-tollgate-team']) ?? tagValue(meta?.team) ?? mapped?.team;
+  const feature = tagValue(h['x-tollgate-feature']) ?? tagValue(meta?.feature) ?? mapped?.feature;
+  const user = tagValue(h['x-tollgate-user']) ?? tagValue(ctx.body.user) ?? tagValue(meta?.user_id) ?? tagValue(meta?.user) ?? mapped?.user;
+  ctx.tags = { ...(team ? { team } : {}), ...(feature ? { feature } : {}), ...(user ? { user } : {}) };
+
+  const missing = policy.tags.required.filter((t) => !ctx.tags[t]);
+  if (missing.length > 0) {
+    return failCall(ctx, 400, 'invalid_request_error', `the team policy requires the tag(s) ${missing.join(', ')}: send x-tollgate-${missing[0]} header`);
+  }
+  await next();
+};

@@ -1,0 +1,82 @@
+/**
+ * Parse stage: the raw body (already size-limited by the router) becomes a JSON object, or the
+ * client gets a provider-style 400 that says what is wrong.
+ */
+import { arr, obj, type Json } from '../providers/types';
+import type { Stage } from './context';
+import { failCall } from './errors';
+
+const MAX_DEPTH = 64;
+
+function depthExceeds(v: unknown, limit: number): boolean {
+  // Iterative, so hostile nesting cannot overflow the stack.
+  const stack: Array<[unknown, number]> = [[v, 0]];
+  while (stack.length) {
+    const [cur, d] = stack.pop()!;
+    if (d > limit) return true;
+    if (cur && typeof cur === 'object') for (const c of Object.values(cur as object)) stack.push([c, d + 1]);
+  }
+  return false;
+}
+
+export const parseBody: Stage = async (ctx, next) => {
+  if (ctx.endpoint.method === 'GET') {
+    ctx.body = {};
+    return next();
+  }
+  const raw: unknown = ctx.req.body;
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
+  if (text.trim() === '') return failCall(ctx, 400, 'invalid_request_error', 'The request body is empty; expected a JSON object.');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    return failCall(ctx, 400, 'invalid_request_error', `We could not parse the JSON body of your request: ${(err as Error).message}`);
+  }
+  const body = obj(parsed);
+  if (!body) return failCall(ctx, 400, 'invalid_request_error', 'The request body must be a JSON object.');
+  if (depthExceeds(body, MAX_DEPTH)) return failCall(ctx, 400, 'invalid_request_error', `The request body is nested deeper than ${MAX_DEPTH} levels.`);
+  ctx.body = body;
+  if (ctx.endpoint.billable || ctx.endpoint.id === 'messages.count_tokens') {
+    if (typeof body.model !== 'string' || body.model.trim() === '') {
+      return failCall(ctx, 400, 'invalid_request_error', 'you must provide a model parameter');
+    }
+    ctx.modelRequested = ctx.modelUsed = body.model;
+  }
+  if (body.stream !== undefined && typeof body.stream !== 'boolean') {
+    return failCall(ctx, 400, 'invalid_request_error', "'stream' must be a boolean");
+  }
+  ctx.stream = body.stream === true && ctx.endpoint.assembler !== undefined;
+  ctx.clientWantsUsage = obj(body.stream_options)?.include_usage === true;
+  ctx.lastUserText = lastUserText(body);
+  ctx.promptPreview = ctx.lastUserText?.slice(0, 200);
+  await next();
+};
+
+function partsText(content: unknown): string | undefined {
+  if (typeof content === 'string') return content;
+  const texts = arr(content)
+    .map((p) => obj(p))
+    .filter((p): p is Json => !!p && typeof p.text === 'string')
+    .map((p) => p.text as string);
+  return texts.length ? texts.join('\n') : undefined;
+}
+
+/** Text of the last user turn across chat, messages, responses, completions and embeddings bodies. */
+export function lastUserText(body: Json): string | undefined {
+  const messages = arr(body.messages);
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = obj(messages[i]);
+    if (m?.role === 'user') return partsText(m.content);
+  }
+  if (typeof body.input === 'string') return body.input;
+  const input = arr(body.input);
+  for (let i = input.length - 1; i >= 0; i--) {
+    const it = input[i];
+    if (typeof it === 'string') return it;
+    const m = obj(it);
+    if (m?.role === 'user') return partsText(m.content);
+  }
+  if (typeof body.prompt === 'string') return body.prompt;
+  return undefined;
+}

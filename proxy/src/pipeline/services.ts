@@ -1,0 +1,31 @@
+/**
+ * Long-lived collaborators shared by every call: storage, policy, metrics, the upstream HTTP
+ * agent. Built once by `startProxy`; optional parts (semantic cache, governance) plug in here.
+ */
+import type { Agent } from 'undici';
+import type { ExactCache } from '../cache/exactCache';
+import type { Db } from '../db/open';
+import type { Ledger } from '../ledger/ledger';
+import type { Metrics } from '../metrics/metrics';
+import type { ResolvedProvider } from '../policy/schema';
+import type { PolicyStore } from '../policy/store';
+
+export interface Logger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+export interface ProxyServices {
+  db: Db;
+  policy: PolicyStore;
+  providers(): Map<string, ResolvedProvider>;
+  exactCache: ExactCache;
+  ledger: Ledger;
+  metrics: Metrics;
+  dispatcher: Agent;
+  /** Per-data-directory random salt for key fingerprints (never leaves the machine). */
+  salt: string;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+}

@@ -1,0 +1,146 @@
+/**
+ * Anthropic Messages API: JSON and its named SSE events, plus count_tokens.
+ * Anthropic's `input_tokens` excludes cache reads and writes; normalised usage adds them back so
+ * that `inputTokens` is the total, as pricing expects.
+ */
+import { sseFrame } from './sse';
+import { arr, num, obj, type EndpointSpec, type Json, type NormalizedUsage, type StreamAssembler } from './types';
+
+function messagesUsage(body: Json): NormalizedUsage | undefined {
+  const u = obj(body.usage);
+  if (!u) return undefined;
+  const read = num(u.cache_read_input_tokens);
+  const write = num(u.cache_creation_input_tokens);
+  return { inputTokens: num(u.input_tokens) + read + write, outputTokens: num(u.output_tokens), cachedTokens: read, cacheWriteTokens: write };
+}
+
+interface BlockAcc {
+  block: Json;
+  text: string;
+  partialJson: string;
+  thinking: string;
+  signature: string;
+}
+
+class MessagesAssembler implements StreamAssembler {
+  complete = false;
+  error: Json | undefined;
+  private message: Json = {};
+  private blocks = new Map<number, BlockAcc>();
+
+  accept(_frame: unknown, json: Json | undefined): void {
+    if (!json) return;
+    switch (json.type) {
+      case 'message_start':
+        this.message = { ...(obj(json.message) ?? {}) };
+        break;
+      case 'content_block_start':
+        this.blocks.set(num(json.index), { block: { ...(obj(json.content_block) ?? {}) }, text: '', partialJson: '', thinking: '', signature: '' });
+        break;
+      case 'content_block_delta': {
+        const acc = this.blocks.get(num(json.index));
+        const d = obj(json.delta) ?? {};
+        if (!acc) break;
+        if (d.type === 'text_delta' && typeof d.text === 'string') acc.text += d.text;
+        else if (d.type === 'input_json_delta' && typeof d.partial_json === 'string') acc.partialJson += d.partial_json;
+        else if (d.type === 'thinking_delta' && typeof d.thinking === 'string') acc.thinking += d.thinking;
+        else if (d.type === 'signature_delta' && typeof d.signature === 'string') acc.signature += d.signature;
+        break;
+      }
+      case 'message_delta': {
+        const d = obj(json.delta) ?? {};
+        for (const [k, v] of Object.entries(d)) this.message[k] = v;
+        const u = obj(json.usage);
+        if (u) this.message.usage = { ...(obj(this.message.usage) ?? {}), ...u };
+        break;
+      }
+      case 'message_stop':
+        this.complete = true;
+        break;
+      case 'error':
+        this.error = obj(json.error) ?? { message: 'stream error' };
+        break;
+    }
+  }
+
+  result(): Json {
+    const content = [...this.blocks.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([, acc]) => {
+        const b = { ...acc.block };
+        if (b.type === 'text') b.text = String(b.text ?? '') + acc.text;
+        if (b.type === 'tool_use' || b.type === 'server_tool_use') {
+          try {
+            b.input = acc.partialJson ? (JSON.parse(acc.partialJson) as unknown) : (b.input ?? {});
+          } catch {
+            b.input = {};
+          }
+        }
+        if (b.type === 'thinking') {
+          b.thinking = String(b.thinking ?? '') + acc.thinking;
+          if (acc.signature) b.signature = acc.signature;
+        }
+        return b;
+      });
+    return { ...this.message, content };
+  }
+}
+
+function replayMessages(body: Json): string[] {
+  const usage = obj(body.usage) ?? {};
+  const frames = [
+    sseFrame({ type: 'message_start', message: { ...body, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 0 } } }, 'message_start'),
+  ];
+  arr(body.content).forEach((c, index) => {
+    const block = obj(c) ?? {};
+    if (block.type === 'text') {
+      frames.push(sseFrame({ type: 'content_block_start', index, content_block: { ...block, text: '' } }, 'content_block_start'));
+      frames.push(sseFrame({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: block.text ?? '' } }, 'content_block_delta'));
+    } else if (block.type === 'tool_use') {
+      frames.push(sseFrame({ type: 'content_block_start', index, content_block: { ...block, input: {} } }, 'content_block_start'));
+      frames.push(sseFrame({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input ?? {}) } }, 'content_block_delta'));
+    } else if (block.type === 'thinking') {
+      frames.push(sseFrame({ type: 'content_block_start', index, content_block: { ...block, thinking: '', signature: '' } }, 'content_block_start'));
+      frames.push(sseFrame({ type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: block.thinking ?? '' } }, 'content_block_delta'));
+      if (block.signature) frames.push(sseFrame({ type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } }, 'content_block_delta'));
+    } else {
+      frames.push(sseFrame({ type: 'content_block_start', index, content_block: block }, 'content_block_start'));
+    }
+    frames.push(sseFrame({ type: 'content_block_stop', index }, 'content_block_stop'));
+  });
+  frames.push(sseFrame({ type: 'message_delta', delta: { stop_reason: body.stop_reason ?? 'end_turn', stop_sequence: body.stop_sequence ?? null }, usage: { output_tokens: num(usage.output_tokens) } }, 'message_delta'));
+  frames.push(sseFrame({ type: 'message_stop' }, 'message_stop'));
+  return frames;
+}
+
+export const ANTHROPIC_ENDPOINTS: EndpointSpec[] = [
+  {
+    id: 'messages',
+    protocol: 'anthropic',
+    method: 'POST',
+    path: '/v1/messages',
+    upstreamPath: '/v1/messages',
+    billable: true,
+    cacheable: true,
+    usage: messagesUsage,
+    assembler: () => new MessagesAssembler(),
+    replay: (b) => replayMessages(b),
+    outputText: (b) =>
+      arr(b.content)
+        .map((c) => {
+          const block = obj(c) ?? {};
+          return typeof block.text === 'string' ? block.text : block.input ? JSON.stringify(block.input) : '';
+        })
+        .join('\n'),
+  },
+  {
+    id: 'messages.count_tokens',
+    protocol: 'anthropic',
+    method: 'POST',
+    path: '/v1/messages/count_tokens',
+    upstreamPath: '/v1/messages/count_tokens',
+    billable: false,
+    cacheable: false,
+    usage: () => undefined,
+  },
+];

@@ -1,0 +1,77 @@
+/**
+ * The provider registry: every endpoint the proxy serves, provider-shaped errors, and how a
+ * request picks its upstream from the policy's provider list.
+ */
+import type { ResolvedProvider } from '../policy/schema';
+import { ANTHROPIC_ENDPOINTS } from './anthropic';
+import { OPENAI_ENDPOINTS } from './openai';
+import type { EndpointSpec, Protocol } from './types';
+
+export * from './types';
+
+export const ENDPOINTS: EndpointSpec[] = [...OPENAI_ENDPOINTS, ...ANTHROPIC_ENDPOINTS];
+
+/** Error body in the shape the client's SDK parses. */
+export function providerError(protocol: Protocol, status: number, type: string, message: string, code?: string): Record<string, unknown> {
+  if (protocol === 'anthropic') return { type: 'error', error: { type: anthropicErrorType(status, type), message } };
+  return { error: { message, type, param: null, code: code ?? null } };
+}
+
+function anthropicErrorType(status: number, type: string): string {
+  if (status === 400) return 'invalid_request_error';
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 413) return 'request_too_large';
+  if (status === 429) return 'rate_limit_error';
+  if (status === 529) return 'overloaded_error';
+  return type.endsWith('_error') ? type : 'api_error';
+}
+
+export function protocolForPath(path: string): Protocol {
+  return path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
+}
+
+/** Minimal glob: `*` matches any run of characters. */
+export function globMatch(pattern: string, value: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
+  return re.test(value);
+}
+
+export interface ProviderChoice {
+  provider: ResolvedProvider;
+  /** The model name to send upstream (a `provider/` prefix is stripped). */
+  model: string;
+}
+
+/**
+ * Choose the upstream: `x-tollgate-provider` header, else a `name/` model prefix naming a
+ * provider, else the first provider whose `models` globs match, else the protocol's default.
+ * Returns a readable error for an unknown provider or a protocol mismatch.
+ */
+export function chooseProvider(
+  providers: Map<string, ResolvedProvider>,
+  protocol: Protocol,
+  model: string,
+  headerProvider: string | undefined,
+): ProviderChoice | { error: string } {
+  const compatible = (p: ResolvedProvider) => p.kind === protocol;
+  if (headerProvider) {
+    const p = providers.get(headerProvider);
+    if (!p) return { error: `unknown provider "${headerProvider}" (x-tollgate-provider); configured: ${[...providers.keys()].join(', ')}` };
+    if (!compatible(p)) return { error: `provider "${headerProvider}" speaks the ${p.kind} protocol, not ${protocol}` };
+    return { provider: p, model };
+  }
+  const slash = model.indexOf('/');
+  if (slash > 0) {
+    const p = providers.get(model.slice(0, slash));
+    if (p && compatible(p)) return { provider: p, model: model.slice(slash + 1) };
+  }
+  for (const p of providers.values()) {
+    if (compatible(p) && p.models.some((g) => globMatch(g, model))) return { provider: p, model };
+  }
+  const fallback = providers.get(protocol);
+  if (fallback && compatible(fallback)) return { provider: fallback, model };
+  const any = [...providers.values()].find(compatible);
+  return any ? { provider: any, model } : { error: `no ${protocol} provider is configured` };
+}

@@ -1,0 +1,65 @@
+/**
+ * Declarative description of each provider endpoint the proxy serves: where it lives, how usage
+ * is read, how a stream is assembled into a final body and replayed, and how errors look.
+ * Pure data and functions over JSON: no HTTP here.
+ */
+import type { SseFrame } from './sse';
+
+export type Protocol = 'openai' | 'anthropic';
+
+export type EndpointId =
+  | 'chat.completions'
+  | 'completions'
+  | 'responses'
+  | 'embeddings'
+  | 'models'
+  | 'messages'
+  | 'messages.count_tokens';
+
+export type Json = Record<string, unknown>;
+
+/** Token usage normalised across providers. `inputTokens` includes cache reads and writes. */
+export interface NormalizedUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  cacheWriteTokens: number;
+}
+
+/** Consumes a provider's SSE frames and builds the equivalent non-streaming body. */
+export interface StreamAssembler {
+  /** Returns false when the frame must not be forwarded to the client (e.g. a usage chunk it did not ask for). */
+  accept(frame: SseFrame, json: Json | undefined): void;
+  /** True once the provider's terminal event was seen (a normal, complete end). */
+  readonly complete: boolean;
+  /** An error event inside the stream. */
+  readonly error: Json | undefined;
+  result(): Json;
+}
+
+export interface EndpointSpec {
+  id: EndpointId;
+  protocol: Protocol;
+  method: 'GET' | 'POST';
+  /** Route on the proxy. */
+  path: string;
+  /** Appended to the provider base URL (OpenAI-style base URLs include `/v1`, Anthropic's do not). */
+  upstreamPath: string;
+  /** Model calls that cost money and can be cached. */
+  billable: boolean;
+  cacheable: boolean;
+  /** Reads usage from a final (JSON or assembled) body. */
+  usage(body: Json): NormalizedUsage | undefined;
+  /** For streamable endpoints. */
+  assembler?: () => StreamAssembler;
+  /** Replays a final body as SSE frames; `opts.includeUsage` for OpenAI chat/completions. */
+  replay?: (body: Json, opts: { includeUsage: boolean }) => string[];
+  /** Adjusts an outgoing streaming request so the upstream reports usage; returns whether it changed it. */
+  requestUsageInStream?: (body: Json) => boolean;
+  /** The generated text of a final body (for previews and estimates). */
+  outputText?: (body: Json) => string;
+}
+
+export const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+export const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);

@@ -1,0 +1,125 @@
+/**
+ * The express app: guards, provider routes running the call pipeline, Tollgate's own API,
+ * /healthz and /metrics, and provider-shaped errors for everything that goes wrong early.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { compose, type CallContext, type Stage } from '../pipeline/context';
+import { exactCacheStage } from '../pipeline/exactCacheStage';
+import { forward } from '../pipeline/forward';
+import { identify } from '../pipeline/identity';
+import { parseBody } from '../pipeline/parse';
+import { record } from '../pipeline/record';
+import type { ProxyServices } from '../pipeline/services';
+import { ENDPOINTS, protocolForPath, providerError, type EndpointSpec } from '../providers';
+import { hostGuard } from './guards';
+import { localApi, type LocalApiExtras } from './localApi';
+
+/** Optional stages plugged in around the core (governance before the cache, semantic after exact). */
+export interface PipelineExtensions {
+  beforeCache?: Stage[];
+  afterExactCache?: Stage[];
+  /** Replaces the single-attempt forward stage (retries and fallbacks). */
+  forward?: Stage;
+}
+
+export function newCallContext(services: ProxyServices, endpoint: EndpointSpec, req: Request, res: Response): CallContext {
+  return {
+    services,
+    req,
+    res,
+    endpoint,
+    requestId: `tg_${randomUUID()}`,
+    t0: performance.now(),
+    ts: Date.now(),
+    body: {},
+    stream: false,
+    clientWantsUsage: false,
+    stripUsageChunk: false,
+    modelRequested: '',
+    modelUsed: '',
+    keyFingerprint: 'tg_anonymous',
+    tags: {},
+    namespace: '',
+    cacheStatus: 'miss',
+    extraHeaders: {},
+    attempt: 1,
+    upstreamMs: 0,
+    tokensEstimated: false,
+    costUsd: 0,
+    savedUsd: 0,
+    priced: false,
+    status: 0,
+    complete: false,
+    responseHeaders: {},
+    recorded: false,
+  };
+}
+
+export function createApp(services: ProxyServices, extras: LocalApiExtras, ext: PipelineExtensions = {}): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(hostGuard());
+
+  const pipeline = compose([
+    record,
+    parseBody,
+    identify,
+    ...(ext.beforeCache ?? []),
+    exactCacheStage,
+    ...(ext.afterExactCache ?? []),
+    ext.forward ?? forward,
+  ]);
+
+  const bodyLimit = () => services.policy.policy.server.maxBodyBytes;
+  const rawBody = (req: Request, res: Response, next: NextFunction) =>
+    express.raw({ type: () => true, limit: bodyLimit() })(req, res, next);
+
+  for (const endpoint of ENDPOINTS) {
+    const handler = (req: Request, res: Response, next: NextFunction) => {
+      const ctx = newCallContext(services, endpoint, req, res);
+      pipeline(ctx).catch(next);
+    };
+    if (endpoint.method === 'GET') app.get(endpoint.path, handler);
+    else app.post(endpoint.path, rawBody, handler);
+  }
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', ...extras.health() });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', services.metrics.registry.contentType);
+    res.send(await services.metrics.registry.metrics());
+  });
+  app.use('/tollgate', localApi(services, extras));
+
+  // Unknown routes: a provider-style 404 so SDKs show a readable message.
+  app.use((req: Request, res: Response) => {
+    res
+      .status(404)
+      .json(providerError(protocolForPath(req.path), 404, 'invalid_request_error', `Tollgate does not serve ${req.method} ${req.path}. Point your SDK at http://127.0.0.1:<port>/v1 (OpenAI) or http://127.0.0.1:<port> (Anthropic).`));
+  });
+
+  // Errors before or outside the pipeline (body too large, malformed encodings, bugs).
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number; message?: string };
+    const protocol = protocolForPath(req.path);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (e.type === 'entity.too.large') {
+      res.status(413).json(providerError(protocol, 413, 'invalid_request_error', `The request body exceeds Tollgate's limit of ${bodyLimit()} bytes (server.maxBodyBytes in the policy).`));
+      return;
+    }
+    if (e.status && e.status >= 400 && e.status < 500) {
+      res.status(e.status).json(providerError(protocol, e.status, 'invalid_request_error', `Tollgate could not read the request: ${e.message ?? 'bad request'}`));
+      return;
+    }
+    services.log.error(`internal error on ${req.method} ${req.path}: ${e.message ?? String(err)}`);
+    res.status(500).json(providerError(protocol, 500, 'internal_error', 'Tollgate hit an internal error; the call was not forwarded. See the proxy log.'));
+  });
+  return app;
+}

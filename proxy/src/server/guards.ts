@@ -1,0 +1,58 @@
+/**
+ * Request guards: the Host check that defeats DNS rebinding, and the admin-token check for
+ * state-changing local API calls (which also refuses anything a browser page sends).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { protocolForPath, providerError } from '../providers';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+export function hostnameOf(hostHeader: string | undefined): string | undefined {
+  if (!hostHeader) return undefined;
+  const h = hostHeader.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  return h.split(':')[0];
+}
+
+/** Only loopback names may address the proxy; a rebinding attacker's domain never can. */
+export function hostGuard(extraHosts: string[] = []) {
+  const allowed = new Set([...LOOPBACK_HOSTS, ...extraHosts.map((h) => h.toLowerCase())]);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const host = hostnameOf(req.headers.host);
+    if (host && allowed.has(host)) return next();
+    res
+      .status(403)
+      .json(
+        providerError(
+          protocolForPath(req.path),
+          403,
+          'permission_error',
+          `Tollgate only answers requests addressed to localhost or 127.0.0.1 (got Host: ${JSON.stringify(req.headers.host ?? '')}).`,
+        ),
+      );
+  };
+}
+
+function tokenMatches(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** State-changing admin calls: need the token printed at start, and never from a web page. */
+export function adminGuard(token: string) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.headers.origin !== undefined || req.headers['sec-fetch-site'] === 'cross-site' || req.headers['sec-fetch-mode'] === 'cors') {
+      res.status(403).json({ error: { type: 'permission_error', message: 'Tollgate admin calls are refused from browser pages.' } });
+      return;
+    }
+    const auth = req.headers.authorization;
+    const given = typeof auth === 'string' ? auth.replace(/^Bearer\s+/i, '') : '';
+    if (!given || !tokenMatches(token, given)) {
+      res.status(401).json({ error: { type: 'authentication_error', message: 'This Tollgate admin call needs "Authorization: Bearer <admin token>" (printed when the proxy starts).' } });
+      return;
+    }
+    next();
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Tollgate's own API under /tollgate/ (never colliding with provider routes): paged calls,
+ * summaries, a live SSE stream of calls and budget events, and admin actions behind a token.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import type { CallFilter, SummaryGroup } from '../ledger/ledger';
+import { SUMMARY_GROUPS } from '../ledger/ledger';
+import type { CallRecord } from '../ledger/types';
+import type { ProxyServices } from '../pipeline/services';
+import { adminGuard } from './guards';
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined;
+}
+
+function int(v: unknown): number | undefined {
+  if (typeof v !== 'string' || !/^\d{1,16}$/.test(v)) return undefined;
+  return Number(v);
+}
+
+function filterFrom(q: Request['query']): CallFilter {
+  const status = str(q.status);
+  return {
+    ...(str(q.team) ? { team: str(q.team) } : {}),
+    ...(str(q.feature) ? { feature: str(q.feature) } : {}),
+    ...(str(q.user) ? { user: str(q.user) } : {}),
+    ...(str(q.model) ? { model: str(q.model) } : {}),
+    ...(str(q.cache) ? { cache: str(q.cache) } : {}),
+    ...(status === 'ok' || status === 'error' ? { status } : {}),
+    ...(int(q.from) !== undefined ? { from: int(q.from) } : {}),
+    ...(int(q.to) !== undefined ? { to: int(q.to) } : {}),
+  };
+}
+
+export interface LocalApiExtras {
+  adminToken: string;
+  /** Extra health facts (embedder state, policy problems…). */
+  health: () => Record<string, unknown>;
+  /** Clears cache entries (exact and semantic); returns the count removed. */
+  clearCache: (namespace?: string) => number;
+  /** Evicts one cache entry (a bad semantic hit). */
+  evictEntry: (id: number) => boolean;
+  budgets: () => unknown[];
+  /** Subscribe to budget/policy events for the live stream; returns an unsubscribe function. */
+  onEvent: (listener: (event: string, data: unknown) => void) => () => void;
+}
+
+export function localApi(services: ProxyServices, extras: LocalApiExtras): Router {
+  const r = express.Router();
+  const admin = adminGuard(extras.adminToken);
+
+  r.get('/calls', (req, res) => {
+    const limit = int(req.query.limit) ?? 100;
+    const before = int(req.query.before);
+    res.json(services.ledger.page(filterFrom(req.query), limit, before));
+  });
+
+  r.get('/calls/:id', (req, res) => {
+    const id = int(req.params.id);
+    const call = id !== undefined ? services.ledger.get(id) : undefined;
+    if (!call) {
+      res.status(404).json({ error: { type: 'not_found_error', message: `no call with id ${req.params.id}` } });
+      return;
+    }
+    let sourcePrompt: string | undefined;
+    if (call.cache === 'semantic' && call.sourceEntryId !== undefined) {
+      sourcePrompt = services.exactCache.getById(call.sourceEntryId)?.prompt ?? undefined;
+    }
+    res.json({ ...call, ...(sourcePrompt !== undefined ? { sourcePrompt } : {}) });
+  });
+
+  r.get('/summary', (req, res) => {
+    const by = str(req.query.by);
+    if (by !== undefined && !SUMMARY_GROUPS.includes(by as SummaryGroup)) {
+      res.status(400).json({ error: { type: 'invalid_request_error', message: `by must be one of ${SUMMARY_GROUPS.join(', ')}` } });
+      return;
+    }
+    const from = int(req.query.from);
+    const to = int(req.query.to);
+    const bucketMs = int(req.query.bucketMs);
+    res.json(
+      services.ledger.summary({
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
+        ...(by ? { by: by as SummaryGroup } : {}),
+        ...(bucketMs !== undefined ? { bucketMs } : {}),
+        filter: filterFrom({ ...req.query, from: undefined, to: undefined }),
+      }),
+    );
+  });
+
+  r.get('/budgets', (_req, res) => {
+    res.json(extras.budgets());
+  });
+
+  r.get('/events', (req: Request, res: Response) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write(': tollgate live events\n\n');
+    const send = (event: string, data: unknown) => {
+      if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    const onCall = (c: CallRecord) => send('call', c);
+    services.ledger.on('call', onCall);
+    const off = extras.onEvent(send);
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    keepAlive.unref();
+    req.on('close', () => {
+      clearInterval(keepAlive);
+      services.ledger.off('call', onCall);
+      off();
+    });
+  });
+
+  r.post('/cache/clear', admin, express.json({ limit: '16kb' }), (req, res) => {
+    const ns = str((req.body as { namespace?: unknown } | undefined)?.namespace);
+    res.json({ removed: extras.clearCache(ns) });
+  });
+
+  r.delete('/cache/entries/:id', admin, (req, res) => {
+    const id = int(req.params.id);
+    const ok = id !== undefined && extras.evictEntry(id);
+    res.status(ok ? 200 : 404).json(ok ? { evicted: id } : { error: { type: 'not_found_error', message: `no cache entry ${req.params.id}` } });
+  });
+
+  return r;
+}

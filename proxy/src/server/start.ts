@@ -1,0 +1,140 @@
+/**
+ * Starts a proxy: opens the data directory's SQLite file, loads and watches the policy, wires the
+ * services and the HTTP server on 127.0.0.1. Used by the CLI, the tests and the benchmarks.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import { ExactCache } from '../cache/exactCache';
+import { getMeta, openDatabase, setMeta, type Db } from '../db/open';
+import { Ledger } from '../ledger/ledger';
+import { Metrics } from '../metrics/metrics';
+import { DEFAULT_POLICY, resolveProviders, type Policy, type ResolvedProvider } from '../policy/schema';
+import { PolicyStore } from '../policy/store';
+import type { Logger, ProxyServices } from '../pipeline/services';
+import { VERSION } from '../version';
+import { createApp } from './app';
+
+export interface StartOptions {
+  port?: number;
+  /** Interface to bind; loopback only unless the user explicitly asks otherwise. */
+  host?: string;
+  dataDir: string;
+  policyFile?: string;
+  /** An in-memory policy (tests); ignored when policyFile is given. */
+  policy?: Policy;
+  adminToken?: string;
+  env?: NodeJS.ProcessEnv;
+  log?: Logger;
+  /** Watch the policy file for changes (default true when a file is given). */
+  watchPolicy?: boolean;
+}
+
+export interface RunningProxy {
+  url: string;
+  port: number;
+  adminToken: string;
+  services: ProxyServices;
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} is in use`);
+  }
+}
+
+const silentLog: Logger = { info() {}, warn() {}, error() {} };
+
+function saltFor(db: Db): string {
+  let salt = getMeta(db, 'fingerprint_salt');
+  if (!salt) {
+    salt = randomBytes(32).toString('hex');
+    setMeta(db, 'fingerprint_salt', salt);
+  }
+  return salt;
+}
+
+export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
+  const log = opts.log ?? silentLog;
+  const policyStore = opts.policyFile ? PolicyStore.open(opts.policyFile) : PolicyStore.fromPolicy(opts.policy ?? DEFAULT_POLICY);
+  const db = openDatabase(join(opts.dataDir, 'tollgate.db'));
+  let providers: Map<string, ResolvedProvider> = resolveProviders(policyStore.policy);
+  const events = new EventEmitter<{ event: [string, unknown] }>();
+  policyStore.on('change', (p) => {
+    providers = resolveProviders(p);
+    log.info(`policy reloaded from ${policyStore.file ?? '(memory)'}`);
+    events.emit('event', 'policy', { ok: true, problems: [] });
+  });
+  policyStore.on('invalid', (problems) => {
+    for (const p of problems) log.warn(`policy not applied: ${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+    events.emit('event', 'policy', { ok: false, problems });
+  });
+  if (opts.policyFile && opts.watchPolicy !== false) policyStore.watch();
+
+  const services: ProxyServices = {
+    db,
+    policy: policyStore,
+    providers: () => providers,
+    exactCache: new ExactCache(db),
+    ledger: new Ledger(db),
+    metrics: new Metrics(),
+    dispatcher: new Agent({ keepAliveTimeout: 30_000, connections: 256 }),
+    salt: saltFor(db),
+    env: opts.env ?? process.env,
+    log,
+  };
+  const adminToken = opts.adminToken ?? randomBytes(24).toString('base64url');
+  const startedAt = Date.now();
+
+  const app = createApp(services, {
+    adminToken,
+    health: () => ({
+      version: VERSION,
+      uptimeSec: Math.round((Date.now() - startedAt) / 1000),
+      policy: { file: policyStore.file, problems: policyStore.lastProblems },
+      cacheEntries: services.exactCache.count(),
+    }),
+    clearCache: (ns) => services.exactCache.clear(ns),
+    evictEntry: (id) => services.exactCache.delete(id),
+    budgets: () => [],
+    onEvent: (listener) => {
+      const l = (e: string, d: unknown) => listener(e, d);
+      events.on('event', l);
+      return () => events.off('event', l);
+    },
+  });
+
+  const server: Server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(opts.port ?? policyStore.policy.server.port, opts.host ?? "127.0.0.1");
+    s.once('listening', () => resolve(s));
+    s.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(opts.port ?? 0) : err));
+  }).catch(async (err) => {
+    await policyStore.close();
+    db.close();
+    throw err;
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  const port = (server.address() as AddressInfo).port;
+
+  let closed = false;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    adminToken,
+    services,
+    async close() {
+      if (closed) return;
+      closed = true;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await policyStore.close();
+      await services.dispatcher.close();
+      db.close();
+    },
+  };
+}

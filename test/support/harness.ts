@@ -1,0 +1,47 @@
+/**
+ * Test harness: a fake upstream plus a real proxy (real SQLite file in a temp dir) whose policy
+ * points both providers at the fake.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PolicySchema, type PolicyInput } from '../../proxy/src/policy/schema';
+import { startProxy, type RunningProxy } from '../../proxy/src/server/start';
+import { startFakeUpstream, type FakeUpstream } from './fakeUpstream';
+
+export interface Harness {
+  upstream: FakeUpstream;
+  proxy: RunningProxy;
+  dataDir: string;
+  /** OpenAI base URL through the proxy. */
+  openaiBaseUrl: string;
+  /** Anthropic base URL through the proxy. */
+  anthropicBaseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(policy: PolicyInput = {}, opts: { env?: NodeJS.ProcessEnv; dataDir?: string } = {}): Promise<Harness> {
+  const upstream = await startFakeUpstream();
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tollgate-test-'));
+  const merged = PolicySchema.parse({
+    ...policy,
+    providers: {
+      openai: { baseUrl: upstream.openaiBaseUrl, timeoutMs: 5_000, idleTimeoutMs: 2_000 },
+      anthropic: { baseUrl: upstream.anthropicBaseUrl, timeoutMs: 5_000, idleTimeoutMs: 2_000 },
+      ...(policy.providers ?? {}),
+    },
+  });
+  const proxy = await startProxy({ port: 0, dataDir, policy: merged, env: opts.env ?? {} });
+  return {
+    upstream,
+    proxy,
+    dataDir,
+    openaiBaseUrl: `${proxy.url}/v1`,
+    anthropicBaseUrl: proxy.url,
+    async close() {
+      await proxy.close();
+      await upstream.close();
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
