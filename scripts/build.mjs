@@ -59,6 +59,15 @@ const targets = [
     banner: { js: esmBanner },
   },
   {
+    entryPoints: { 'token-worker': 'proxy/src/workers/tokenCountWorker.ts' },
+    outdir: 'dist/proxy',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: nodeExternals,
+    banner: { js: esmBanner },
+  },
+  {
     entryPoints: { extension: 'extension/src/extension.ts' },
     outdir: 'dist/extension',
     outExtension: { '.js': '.cjs' },

@@ -440,7 +440,6 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
       return { object: 'embedding', index, embedding: v.map((x) => x / norm) };
     });
     const tokens = inputs.reduce((s, t) => s + fakeTokens(t), 0);
-    callNo++;
     sendJson(res, 200, { object: 'list', data, model: String(body.model ?? 'text-embedding-3-small'), ...(usageOn ? { usage: { prompt_tokens: tokens, total_tokens: tokens } } : {}) });
   }
 

@@ -4,7 +4,7 @@
  */
 import { priceCall } from '../pricing/price';
 import { arr, obj, type Json } from '../providers/types';
-import { countChatTokens, countTextTokens, type ChatMessageLike } from '../tokens/count';
+import type { ChatMessageLike } from '../tokens/count';
 import type { CallContext } from './context';
 
 /** genai-prices knows these gateways by name; any other OpenAI-compatible upstream is priced as its protocol. */
@@ -16,28 +16,38 @@ export function pricingProvider(ctx: CallContext): string | undefined {
   return PRICED_GATEWAYS.has(p.name) ? p.name : p.kind;
 }
 
-function estimateInput(body: Json, model: string): number {
-  const messages = arr(body.messages).map((m) => obj(m)).filter((m): m is Json => !!m) as unknown as ChatMessageLike[];
-  let tokens = messages.length ? countChatTokens(messages, model).tokens : 0;
+/** Input of a request as (chat messages, plain texts) for the token counter. */
+export function inputParts(body: Json): { messages: ChatMessageLike[]; texts: string[] } {
+  const messages = arr(body.messages)
+    .map((m) => obj(m))
+    .filter((m): m is Json => !!m)
+    .map((m) => ({ role: String(m.role ?? 'user'), content: typeof m.content === 'string' || Array.isArray(m.content) ? (m.content as ChatMessageLike['content']) : JSON.stringify(m.content ?? '') }));
+  const texts: string[] = [];
   const system = body.system ?? body.instructions;
-  if (typeof system === 'string') tokens += countTextTokens(system, model).tokens;
+  if (typeof system === 'string') texts.push(system);
+  else if (Array.isArray(system)) texts.push(JSON.stringify(system));
   for (const field of ['input', 'prompt'] as const) {
     const v = body[field];
-    if (typeof v === 'string') tokens += countTextTokens(v, model).tokens;
-    else if (Array.isArray(v)) tokens += countTextTokens(JSON.stringify(v), model).tokens;
+    if (typeof v === 'string') texts.push(v);
+    else if (Array.isArray(v)) texts.push(JSON.stringify(v));
   }
-  return tokens;
+  if (Array.isArray(body.tools)) texts.push(JSON.stringify(body.tools));
+  return { messages, texts };
 }
 
-/** Fill usage (estimating when absent) and cost for a successful or partially streamed call. */
-export function settleCost(ctx: CallContext): void {
+/** Fill usage (estimating in the token worker when the upstream gave none) and cost. */
+export async function settleCost(ctx: CallContext): Promise<void> {
   if (!ctx.endpoint.billable || ctx.cacheStatus === 'exact' || ctx.cacheStatus === 'semantic') return;
   const model = ctx.modelUsed;
   if (!ctx.usage) {
     // No usage from the upstream (some OpenAI-compatible servers, or a broken stream): estimate locally.
-    const input = estimateInput(ctx.body, model);
+    const { messages, texts } = inputParts(ctx.body);
     const outText = ctx.responseBody && ctx.endpoint.outputText ? ctx.endpoint.outputText(ctx.responseBody) : '';
-    ctx.usage = { inputTokens: input, outputTokens: outText ? countTextTokens(outText, model).tokens : 0, cachedTokens: 0, cacheWriteTokens: 0 };
+    const [input, output] = await Promise.all([
+      ctx.services.tokens.count(model, messages, texts),
+      outText ? ctx.services.tokens.count(model, undefined, [outText]) : Promise.resolve({ tokens: 0, exact: true }),
+    ]);
+    ctx.usage = { inputTokens: input.tokens, outputTokens: output.tokens, cachedTokens: 0, cacheWriteTokens: 0 };
     ctx.tokensEstimated = true;
   }
   const price = priceCall(model, ctx.usage, pricingProvider(ctx));

@@ -158,7 +158,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
       ctx.status = 499;
       ctx.errorType = 'client_closed_request';
       ctx.complete = false;
-      settleCost(ctx);
+      await settleCost(ctx);
       return;
     }
     const f = classifyUpstreamError(err);
@@ -167,7 +167,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
         failCall(ctx, f.kind === 'timeout' ? 504 : 502, f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_error', `Tollgate: ${f.message}.`),
       );
     }
-    endStreamWithError(ctx, f);
+    await endStreamWithError(ctx, f);
   } finally {
     ctx.res.off('close', onClose);
   }
@@ -238,7 +238,7 @@ async function relayJson(
   ctx.usage = ctx.endpoint.usage(parsed);
   relayHeaders(ctx, upstream.headers);
   tollgateHeaders(ctx);
-  settleCost(ctx);
+  await settleCost(ctx);
   ctx.res.setHeader('x-tollgate-cost-usd', ctx.costUsd.toFixed(8));
   ctx.res.setHeader('x-tollgate-overhead-ms', (performance.now() - ctx.t0 - ctx.upstreamMs).toFixed(3));
   ctx.res.status(upstream.statusCode).json(parsed);
@@ -328,7 +328,7 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
     ctx.status = 502;
     ctx.errorType = 'incomplete_stream';
   }
-  settleCost(ctx);
+  await settleCost(ctx);
   if (!res.destroyed) {
     res.addTrailers({
       'x-tollgate-cost-usd': ctx.costUsd.toFixed(8),
@@ -340,11 +340,11 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
 }
 
 /** The stream already started: the status is sent, so end it with an in-band error event. */
-function endStreamWithError(ctx: CallContext, f: UpstreamFailure): void {
+async function endStreamWithError(ctx: CallContext, f: UpstreamFailure): Promise<void> {
   ctx.status = f.kind === 'timeout' ? 504 : 502;
   ctx.errorType = f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_reset';
   ctx.complete = false;
-  settleCost(ctx);
+  await settleCost(ctx);
   const res = ctx.res;
   if (res.destroyed || res.writableEnded) return;
   const message = `Tollgate: ${f.message}; the response is incomplete.`;

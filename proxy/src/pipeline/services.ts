@@ -9,6 +9,7 @@ import type { Ledger } from '../ledger/ledger';
 import type { Metrics } from '../metrics/metrics';
 import type { ResolvedProvider } from '../policy/schema';
 import type { PolicyStore } from '../policy/store';
+import type { TokenCounter } from '../workers/tokenCounter';
 
 export interface Logger {
   info(msg: string): void;
@@ -24,6 +25,8 @@ export interface ProxyServices {
   ledger: Ledger;
   metrics: Metrics;
   dispatcher: Agent;
+  /** Token counting off the event loop (estimates and budget reservations). */
+  tokens: TokenCounter;
   /** Per-data-directory random salt for key fingerprints (never leaves the machine). */
   salt: string;
   env: NodeJS.ProcessEnv;

@@ -16,6 +16,7 @@ import { DEFAULT_POLICY, resolveProviders, type Policy, type ResolvedProvider } 
 import { PolicyStore } from '../policy/store';
 import type { Logger, ProxyServices } from '../pipeline/services';
 import { VERSION } from '../version';
+import { TokenCounter } from '../workers/tokenCounter';
 import { createApp } from './app';
 
 export interface StartOptions {
@@ -83,6 +84,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     ledger: new Ledger(db),
     metrics: new Metrics(),
     dispatcher: new Agent({ keepAliveTimeout: 30_000, connections: 256 }),
+    tokens: new TokenCounter(),
     salt: saltFor(db),
     env: opts.env ?? process.env,
     log,
@@ -134,6 +136,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await policyStore.close();
       await services.dispatcher.close();
+      await services.tokens.close();
       db.close();
     },
   };
