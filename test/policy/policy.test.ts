@@ -1,0 +1,87 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parsePolicy } from '../../proxy/src/policy/load';
+import { PolicySchema, policyJsonSchema, resolveProviders } from '../../proxy/src/policy/schema';
+import { PolicyError, PolicyStore } from '../../proxy/src/policy/store';
+
+describe('policy schema', () => {
+  it('the smallest useful policy (only upstreams) is valid and gets defaults', () => {
+    const r = parsePolicy('providers:\n  openai: { baseUrl: "http://127.0.0.1:11434/v1" }\n  anthropic: { baseUrl: "https://api.anthropic.com" }\n');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.policy.cache.enabled).toBe(true);
+    expect(r.policy.server.port).toBe(4141);
+    const providers = resolveProviders(r.policy);
+    expect(providers.get('openai')?.baseUrl).toBe('http://127.0.0.1:11434/v1');
+    expect(providers.get('anthropic')?.authHeader).toBe('x-api-key');
+  });
+
+  it('an empty file is the default policy; extra OpenAI-compatible providers get sensible defaults', () => {
+    const r = parsePolicy('providers:\n  openrouter: { baseUrl: "https://openrouter.ai/api/v1", models: ["*/*"] }\n');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const p = resolveProviders(r.policy).get('openrouter');
+    expect(p).toMatchObject({ kind: 'openai', apiKeyEnv: 'OPENROUTER_API_KEY', authHeader: 'authorization' });
+    expect(parsePolicy('').ok).toBe(true);
+  });
+
+  it('reports file, line, column and reason for schema errors', () => {
+    const r = parsePolicy('cache:\n  enabled: true\n  ttlSeconds: "soon"\nproviders:\n  openai:\n    baseUrl: 42\n', 'repo/.tollgate/policy.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const ttl = r.problems.find((p) => p.path === 'cache.ttlSeconds');
+    expect(ttl).toMatchObject({ file: 'repo/.tollgate/policy.yaml', line: 3, column: 15 });
+    expect(r.problems.find((p) => p.path === 'providers.openai.baseUrl')?.line).toBe(6);
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const r = parsePolicy('providers:\n  openai: { baseUrl: "x"\ncache: [\n');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems[0]!.line).toBeGreaterThan(1);
+  });
+
+  it('rejects unknown keys (typos never pass silently)', () => {
+    const r = parsePolicy('cache:\n  enabeld: false\n');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems[0]!.message).toMatch(/enabeld/);
+  });
+
+  it('emits a JSON Schema generated from the zod schema', () => {
+    const s = policyJsonSchema() as { properties: Record<string, unknown> };
+    expect(Object.keys(s.properties).sort()).toEqual(Object.keys(PolicySchema.shape).sort());
+  });
+});
+
+describe('policy hot reload', () => {
+  let store: PolicyStore | undefined;
+  afterEach(async () => store?.close());
+
+  it('applies a valid edit, keeps the last good policy on an invalid one and says where', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-policy-'));
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, 'cache:\n  ttlSeconds: 60\n');
+    store = PolicyStore.open(file);
+    store.watch();
+    expect(store.policy.cache.ttlSeconds).toBe(60);
+    await new Promise((r) => setTimeout(r, 300)); // chokidar ready
+    const changed = new Promise((r) => store!.once('change', r));
+    writeFileSync(file, 'cache:\n  ttlSeconds: 120\n');
+    await changed;
+    expect(store.policy.cache.ttlSeconds).toBe(120);
+    const invalid = new Promise<unknown>((r) => store!.once('invalid', r));
+    writeFileSync(file, 'cache:\n  ttlSeconds: -5\n');
+    const problems = (await invalid) as Array<{ line: number; path: string }>;
+    expect(problems[0]).toMatchObject({ line: 2, path: 'cache.ttlSeconds' });
+    expect(store.policy.cache.ttlSeconds).toBe(120);
+  });
+
+  it('refuses to start on a corrupt policy file with a readable error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-policy-'));
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, 'budgets:\n  - name: x\n    period: fortnight\n');
+    expect(() => PolicyStore.open(file)).toThrow(PolicyError);
+    expect(() => PolicyStore.open(file)).toThrow(/policy\.yaml:3:\d+: budgets\.0\.period/);
+  });
+});

@@ -1,0 +1,30 @@
+/** Cost figures must equal genai-prices' own calculation, including cached-token rates. */
+import { calcPrice } from '@pydantic/genai-prices';
+import { describe, expect, it } from 'vitest';
+import { priceCall } from '../../proxy/src/pricing/price';
+
+describe('priceCall', () => {
+  it('OpenAI cached input is billed at the cached rate (genai-prices figures)', () => {
+    const usage = { inputTokens: 10_000, outputTokens: 500, cachedTokens: 6_000 };
+    const ours = priceCall('gpt-4o-mini', usage, 'openai');
+    const ref = calcPrice({ input_tokens: 10_000, cache_read_tokens: 6_000, output_tokens: 500 }, 'gpt-4o-mini', { providerId: 'openai' });
+    expect(ours.priced).toBe(true);
+    expect(ours.totalUsd).toBeCloseTo(ref!.total_price, 12);
+    // and it is cheaper than paying full price for all input
+    expect(ours.totalUsd).toBeLessThan(priceCall('gpt-4o-mini', { inputTokens: 10_000, outputTokens: 500 }, 'openai').totalUsd);
+  });
+
+  it('Anthropic cache reads and writes use their own rates', () => {
+    const usage = { inputTokens: 4740 + 1000, outputTokens: 255, cachedTokens: 1000, cacheWriteTokens: 4735 };
+    const ours = priceCall('claude-sonnet-4-20250514', usage, 'anthropic');
+    const ref = calcPrice({ input_tokens: 5740, cache_read_tokens: 1000, cache_write_tokens: 4735, output_tokens: 255 }, 'claude-sonnet-4-20250514', { providerId: 'anthropic' });
+    expect(ours.totalUsd).toBeCloseTo(ref!.total_price, 12);
+    const noCache = priceCall('claude-sonnet-4-20250514', { inputTokens: 5740, outputTokens: 255 }, 'anthropic');
+    expect(ours.totalUsd).not.toBeCloseTo(noCache.totalUsd, 6);
+  });
+
+  it('an unknown model is marked unpriced instead of guessed', () => {
+    const p = priceCall('my-local-llama-3-finetune', { inputTokens: 100, outputTokens: 100 }, 'openai');
+    expect(p).toMatchObject({ priced: false, totalUsd: 0 });
+  });
+});
