@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { VERSION } from '../version';
+import { policyCommand } from './policy';
 import { startCommand } from './start';
 
 const program = new Command('tollgate')
@@ -12,5 +13,6 @@ const program = new Command('tollgate')
   .showHelpAfterError();
 
 program.addCommand(startCommand());
+program.addCommand(policyCommand());
 
 await program.parseAsync(process.argv);

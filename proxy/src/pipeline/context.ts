@@ -64,6 +64,8 @@ export interface CallContext {
   recorded: boolean;
   /** Id of the cache entry written for this call (semantic indexing uses it). */
   storedEntryId?: number;
+  /** False when the client sent `x-tollgate-cache: no-store`. */
+  cacheWrite: boolean;
 }
 
 export type Stage = (ctx: CallContext, next: () => Promise<void>) => Promise<void>;

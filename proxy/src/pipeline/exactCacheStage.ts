@@ -7,7 +7,7 @@ import { exactCacheKey } from '../cache/canonical';
 import type { CacheEntry } from '../cache/exactCache';
 import type { CallContext, Stage } from './context';
 
-function cacheDirectives(ctx: CallContext): { lookup: boolean; store: boolean } {
+export function cacheDirectives(ctx: CallContext): { lookup: boolean; store: boolean } {
   const h = String(ctx.req.headers['x-tollgate-cache'] ?? '').toLowerCase();
   return { lookup: !h.includes('no-cache') && !h.includes('no-store'), store: !h.includes('no-store') };
 }
@@ -19,6 +19,7 @@ export const exactCacheStage: Stage = async (ctx, next) => {
     return next();
   }
   const directives = cacheDirectives(ctx);
+  ctx.cacheWrite = directives.store;
   ctx.cacheKey = exactCacheKey(ctx.namespace, ctx.endpoint.id, ctx.provider.name, ctx.body);
   if (directives.lookup) {
     const hit = ctx.services.exactCache.get(ctx.cacheKey);
@@ -30,11 +31,13 @@ export const exactCacheStage: Stage = async (ctx, next) => {
     ctx.cacheStatus = 'bypass';
   }
   await next();
-  if (directives.store) storeIfComplete(ctx);
+  storeIfComplete(ctx);
 };
 
+/** Writes the answer to the exact cache once (idempotent; later stages may call it first). */
 export function storeIfComplete(ctx: CallContext): void {
   const policy = ctx.services.policy.policy;
+  if (ctx.storedEntryId !== undefined || !ctx.cacheWrite) return;
   if (!ctx.cacheKey || !ctx.provider || ctx.status !== 200 || !ctx.complete || !ctx.responseBody || ctx.cacheStatus !== 'miss') return;
   const id = ctx.services.exactCache.put(
     {

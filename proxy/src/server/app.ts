@@ -53,6 +53,7 @@ export function newCallContext(services: ProxyServices, endpoint: EndpointSpec, 
     complete: false,
     responseHeaders: {},
     recorded: false,
+    cacheWrite: true,
   };
 }
 

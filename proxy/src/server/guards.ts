@@ -43,7 +43,9 @@ function tokenMatches(expected: string, given: string): boolean {
 /** State-changing admin calls: need the token printed at start, and never from a web page. */
 export function adminGuard(token: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (req.headers.origin !== undefined || req.headers['sec-fetch-site'] === 'cross-site' || req.headers['sec-fetch-mode'] === 'cors') {
+    // Browsers always send Origin (or Sec-Fetch-Site) on cross-origin writes; Node clients (the extension, CLI) send neither.
+    const site = req.headers['sec-fetch-site'];
+    if (req.headers.origin !== undefined || (site !== undefined && site !== 'none')) {
       res.status(403).json({ error: { type: 'permission_error', message: 'Tollgate admin calls are refused from browser pages.' } });
       return;
     }

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { ExactCache } from '../cache/exactCache';
+import { SemanticCache } from '../cache/semanticCache';
+import { semanticCacheStage } from '../pipeline/semanticCacheStage';
 import { getMeta, openDatabase, setMeta, type Db } from '../db/open';
 import { Ledger } from '../ledger/ledger';
 import { Metrics } from '../metrics/metrics';
@@ -32,6 +34,8 @@ export interface StartOptions {
   log?: Logger;
   /** Watch the policy file for changes (default true when a file is given). */
   watchPolicy?: boolean;
+  /** Embedding overrides (tests: a local hub URL, a fixture model with a registered pin). */
+  semantic?: { remoteHost?: string; modelId?: string; allowDownload?: boolean };
 }
 
 export interface RunningProxy {
@@ -89,26 +93,54 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     env: opts.env ?? process.env,
     log,
   };
+  const semantic = new SemanticCache({
+    db,
+    dataDir: opts.dataDir,
+    backend: policyStore.policy.cache.semantic.backend,
+    log: (line) => log.info(line),
+    ...(opts.semantic ?? {}),
+  });
+  // The model loads in the background only when semantic caching is on (now or after a policy edit).
+  const startSemanticIfEnabled = (p: Policy) => {
+    if (p.cache.enabled && p.cache.semantic.enabled) semantic.start();
+  };
+  startSemanticIfEnabled(policyStore.policy);
+  policyStore.on('change', startSemanticIfEnabled);
+
   const adminToken = opts.adminToken ?? randomBytes(24).toString('base64url');
   const startedAt = Date.now();
 
-  const app = createApp(services, {
+  const app = createApp(
+    services,
+    {
     adminToken,
     health: () => ({
       version: VERSION,
       uptimeSec: Math.round((Date.now() - startedAt) / 1000),
       policy: { file: policyStore.file, problems: policyStore.lastProblems },
       cacheEntries: services.exactCache.count(),
+      semanticEntries: semantic.store.count(),
+      embedder: semantic.state,
     }),
-    clearCache: (ns) => services.exactCache.clear(ns),
-    evictEntry: (id) => services.exactCache.delete(id),
+    clearCache: (ns) => {
+      // Semantic rows hang off exact entries: clearing a key's namespace clears all of that key's vectors.
+      const removed = services.exactCache.clear(ns);
+      semantic.deleteOrphans();
+      return removed;
+    },
+    evictEntry: (id) => {
+      semantic.store.delete(id);
+      return services.exactCache.delete(id);
+    },
     budgets: () => [],
     onEvent: (listener) => {
       const l = (e: string, d: unknown) => listener(e, d);
       events.on('event', l);
       return () => events.off('event', l);
     },
-  });
+    },
+    { afterExactCache: [semanticCacheStage(semantic)] },
+  );
 
   const server: Server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(opts.port ?? policyStore.policy.server.port, opts.host ?? "127.0.0.1");
@@ -137,6 +169,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       await policyStore.close();
       await services.dispatcher.close();
       await services.tokens.close();
+      await semantic.close();
       db.close();
     },
   };

@@ -1,0 +1,95 @@
+/**
+ * The semantic cache as the proxy sees it: an embedding service (worker thread, lazy load), the
+ * sqlite-vec store beside the exact cache, and the guarded matcher. Vectors point at exact-cache
+ * entries, so a semantic hit replays a stored answer exactly like an exact hit.
+ */
+import type { Db } from '../db/open';
+import { EmbeddingService, type EmbedderChoice } from '../embedding';
+import type { EmbedderState } from '../embedding/types';
+import { SemanticMatcher, type SemanticMatch } from './semantic/matcher';
+import { SemanticStore } from './semantic/store';
+
+export interface SemanticCacheOptions {
+  db: Db;
+  dataDir: string;
+  backend: EmbedderChoice;
+  log: (line: string) => void;
+  /** Overrides for tests (a local hub, a model id with a registered pin). */
+  remoteHost?: string;
+  modelId?: string;
+  allowDownload?: boolean;
+}
+
+export class SemanticCache {
+  readonly store: SemanticStore;
+  private readonly matcher: SemanticMatcher;
+  readonly embeddings: EmbeddingService;
+
+  private readonly db: Db;
+  private inserts = 0;
+
+  constructor(opts: SemanticCacheOptions) {
+    this.db = opts.db;
+    this.store = new SemanticStore(opts.db);
+    this.store.migrate();
+    this.matcher = new SemanticMatcher(this.store);
+    this.embeddings = new EmbeddingService({
+      backend: opts.backend,
+      dataDir: opts.dataDir,
+      log: opts.log,
+      ...(opts.remoteHost ? { remoteHost: opts.remoteHost } : {}),
+      ...(opts.modelId ? { modelId: opts.modelId } : {}),
+      ...(opts.allowDownload !== undefined ? { allowDownload: opts.allowDownload } : {}),
+    });
+  }
+
+  /** Begins loading the model in the background; lookups miss until it is ready. */
+  start(): void {
+    this.embeddings.start();
+  }
+
+  get state(): EmbedderState {
+    return this.embeddings.state;
+  }
+
+  /** The embedding of `text`, or undefined when the model is not loaded yet (never waits for it). */
+  embedIfReady(text: string): Promise<Float32Array> | undefined {
+    return this.embeddings.embedIfReady(text);
+  }
+
+  lookup(namespace: string, vector: Float32Array, text: string, threshold: number): SemanticMatch | undefined {
+    const info = this.embeddings.info;
+    if (!info) return undefined;
+    return this.matcher.lookup({ namespace, modelId: info.modelId, vector, text, threshold });
+  }
+
+  index(entryId: number, namespace: string, vector: Float32Array, text: string, expiresAt: number): void {
+    const info = this.embeddings.info;
+    if (!info) return;
+    this.store.insert({ entryId, namespace, modelId: info.modelId, vector, text, expiresAt });
+    // Housekeeping, amortised: expired vectors and those whose answer the exact cache evicted.
+    if (++this.inserts % 256 === 0) {
+      this.store.purgeExpired();
+      this.deleteOrphans();
+    }
+  }
+
+  /** Drops vectors whose exact-cache entry is gone (after a clear or an eviction); returns the count. */
+  deleteOrphans(): number {
+    const rows = this.db
+      .prepare('SELECT entry_id AS id FROM semantic_entries WHERE entry_id NOT IN (SELECT id FROM cache_entries)')
+      .all() as Array<{ id: number }>;
+    this.db.transaction(() => {
+      for (const r of rows) this.store.delete(r.id);
+    })();
+    return rows.length;
+  }
+
+  defaultThreshold(): number | undefined {
+    return this.embeddings.info?.defaultThreshold;
+  }
+
+  async close(): Promise<void> {
+    await this.embeddings.close();
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * `tollgate policy export|validate|schema|init`: the team policy as a file you can check, document
+ * and turn into production gateway configs (LiteLLM, Portkey, Bifrost).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, EXPORT_TARGETS, isExportTarget, planExport, type ExportTarget } from '../export';
+import { formatProblem, parsePolicy } from '../policy/load';
+import { policyJsonSchema } from '../policy/schema';
+
+/** Where the command prints; tests pass their own, the CLI uses the process streams. */
+export interface PolicyCommandIO {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Directory relative paths resolve against (default: process.cwd()). */
+  cwd?: string;
+  /** Records a failing exit status (default: sets process.exitCode, so the CLI exits after flushing output). */
+  fail?: (code: number) => void;
+}
+
+const processIO: PolicyCommandIO = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+const SCHEMA_FILE = 'policy.schema.json';
+
+/** A commented starter policy: valid as written, every section explained. */
+export function starterPolicy(): string {
+  return `# yaml-language-server: $schema=./${SCHEMA_FILE}
+# Tollgate team policy. Every field is optional; see \`tollgate policy schema\` for the full reference.
+version: 1
+
+# Upstreams. "openai" and "anthropic" exist by default; keys come from environment variables, never this file.
+providers:
+  openai:
+    apiKeyEnv: OPENAI_API_KEY
+  anthropic:
+    apiKeyEnv: ANTHROPIC_API_KEY
+
+# Exact cache always; semantic cache (same meaning, different words) when enabled.
+cache:
+  enabled: true
+  ttlSeconds: 604800
+  semantic:
+    enabled: false
+
+# Model tiers per provider; rules send matching requests to a tier or a model.
+routing:
+  tiers:
+    openai: { small: gpt-4o-mini, medium: gpt-4o }
+  rules: []
+
+# Spend limits per period; scope by team, user, feature or key fingerprint (empty scope = everyone).
+budgets: []
+#  - name: team-monthly
+#    scope: { team: search }
+#    period: month
+#    usd: 200
+
+rateLimits: []
+
+retries:
+  attempts: 2
+
+fallbacks: []
+#  - from: gpt-4o
+#    to: [anthropic/claude-sonnet-4-5]
+`;
+}
+
+function collectTarget(value: string, previous: ExportTarget[] | undefined): ExportTarget[] {
+  if (!isExportTarget(value)) throw new InvalidArgumentError(`unknown target "${value}" (choose ${EXPORT_TARGETS.join(', ')})`);
+  const list = previous ?? [];
+  return list.includes(value) ? list : [...list, value];
+}
+
+export function policyCommand(io: PolicyCommandIO = processIO): Command {
+  const cwd = (): string => io.cwd ?? process.cwd();
+  const fail = io.fail ?? ((code: number) => void (process.exitCode = code));
+  const resolve = (p: string): string => (p.startsWith('/') ? p : join(cwd(), p));
+  const cmd = new Command('policy').description('validate, document and export the team policy');
+
+  cmd
+    .command('export')
+    .description('generate LiteLLM / Portkey / Bifrost configs from the policy')
+    .addOption(
+      new Option('--target <target>', `gateway to export for, repeatable (${EXPORT_TARGETS.join('|')})`).argParser(collectTarget).makeOptionMandatory(),
+    )
+    .option('--policy <file>', 'policy file', DEFAULT_POLICY_FILE)
+    .option('--out <dir>', 'output root; each target is written to <dir>/<target>/', DEFAULT_EXPORT_DIR)
+    .option('--check', 'write nothing; exit 1 when the files on disk differ from what would be generated')
+    .action((opts: { target: ExportTarget[]; policy: string; out: string; check?: boolean }) => {
+      const plan = planExport({ policyFile: resolve(opts.policy), targets: opts.target, outDir: resolve(opts.out), root: cwd() });
+      if (!plan.ok) {
+        for (const p of plan.problems) io.err(formatProblem(p));
+        fail(1);
+        return;
+      }
+      const rel = (p: string): string => (p.startsWith(`${cwd()}/`) ? p.slice(cwd().length + 1) : p);
+      for (const w of plan.warnings) io.err(`warning: ${w.target}: ${w.field}: ${w.message}`);
+      const changed = plan.files.filter((f) => f.changed);
+      if (opts.check) {
+        for (const f of changed) io.out(`${f.existing === undefined ? 'missing' : 'stale'}: ${rel(f.path)}`);
+        if (changed.length > 0) {
+          io.err(`${changed.length} exported file(s) are out of date; run: tollgate policy export ${opts.target.map((t) => `--target ${t}`).join(' ')}`);
+          fail(1);
+        } else io.out(`exports are up to date (${plan.files.length} files)`);
+        return;
+      }
+      for (const f of plan.files) {
+        if (f.changed) {
+          mkdirSync(dirname(f.path), { recursive: true });
+          writeFileSync(f.path, f.content);
+        }
+        io.out(`${f.changed ? 'wrote' : 'unchanged'}: ${rel(f.path)}`);
+      }
+      io.out(`${plan.warnings.length} setting(s) could not be expressed; see the README.md beside each export`);
+    });
+
+  cmd
+    .command('validate')
+    .description('check a policy file and print problems as file:line:col')
+    .argument('[file]', 'policy file', DEFAULT_POLICY_FILE)
+    .action((file: string) => {
+      const path = resolve(file);
+      if (!existsSync(path)) {
+        io.err(`${file}:1:1: policy file not found`);
+        fail(1);
+        return;
+      }
+      const result = parsePolicy(readFileSync(path, 'utf8'), file);
+      if (result.ok) return io.out(`${file}: ok`);
+      for (const p of result.problems) io.err(formatProblem(p));
+      fail(1);
+    });
+
+  cmd
+    .command('schema')
+    .description('print the policy JSON Schema (for editors and CI)')
+    .action(() => io.out(JSON.stringify(policyJsonSchema(), null, 2)));
+
+  cmd
+    .command('init')
+    .description(`write a commented starter ${DEFAULT_POLICY_FILE} (never overwrites)`)
+    .action(() => {
+      const path = resolve(DEFAULT_POLICY_FILE);
+      if (existsSync(path)) {
+        io.err(`${DEFAULT_POLICY_FILE} already exists; not overwriting it`);
+        fail(1);
+        return;
+      }
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, starterPolicy(), { flag: 'wx' });
+      const schemaPath = join(dirname(path), SCHEMA_FILE);
+      if (!existsSync(schemaPath)) writeFileSync(schemaPath, `${JSON.stringify(policyJsonSchema(), null, 2)}\n`);
+      io.out(`wrote ${DEFAULT_POLICY_FILE} and ${join(dirname(DEFAULT_POLICY_FILE), SCHEMA_FILE)}`);
+    });
+
+  return cmd;
+}

@@ -1,0 +1,319 @@
+/**
+ * Policy → LiteLLM proxy.
+ *
+ * `config.yaml` carries what LiteLLM reads from its config file: `model_list` (tiers as model
+ * groups, every named model, provider globs as wildcard deployments), `router_settings`
+ * (fallbacks, retries, aliases), `litellm_settings` (cache incl. semantic cache, the global
+ * budget). Team, user and key budgets and rate limits live in LiteLLM's database, not its config,
+ * so they are exported as the management-API payloads (`management.json`) plus `apply.mjs`, which
+ * posts them to a running proxy.
+ */
+import type { Policy, ResolvedProvider } from '../policy/schema';
+import { renderReadme } from './readme';
+import type { ModelRef } from './shared';
+import {
+  configuredTiers,
+  isDefault,
+  isGlob,
+  namedModels,
+  periodDuration,
+  providersOf,
+  resolveModelRef,
+  scopeKinds,
+  tierModels,
+  Warnings,
+  warnLocalOnly,
+} from './shared';
+import type { Json } from './stable';
+import { provenance, stableJson, stableYaml } from './stable';
+import type { ExportResult, ExportSource } from './types';
+import { globMatch } from '../routing/glob';
+
+const TARGET = 'LiteLLM';
+
+/** One management-API call: `apply.mjs` POSTs `body` to `path`, and to `updatePath` when it already exists. */
+export interface LiteLLMManagementRequest {
+  path: '/team/new' | '/user/new' | '/key/generate';
+  updatePath?: '/team/update' | '/user/update';
+  body: { [key: string]: Json };
+}
+
+function litellmModel(ref: ModelRef): string {
+  // LiteLLM picks the wire protocol from the model prefix.
+  return `${ref.provider.kind === 'anthropic' ? 'anthropic' : 'openai'}/${ref.model}`;
+}
+
+function deployment(modelName: string, ref: ModelRef): { [key: string]: Json } {
+  const p = ref.provider;
+  const params: { [key: string]: Json } = {
+    model: litellmModel(ref),
+    api_base: p.baseUrl,
+    // LiteLLM resolves `os.environ/NAME` at load time, so no key is ever written here.
+    api_key: `os.environ/${p.apiKeyEnv}`,
+    timeout: p.timeoutMs / 1000,
+    stream_timeout: p.idleTimeoutMs / 1000,
+  };
+  if (Object.keys(p.headers).length > 0) params.extra_headers = { ...p.headers };
+  return { model_name: modelName, litellm_params: params };
+}
+
+function warnProvider(p: ResolvedProvider, w: Warnings): void {
+  const natural = p.kind === 'anthropic' ? 'x-api-key' : 'authorization';
+  if (p.authHeader !== natural)
+    w.add(`providers.${p.name}.authHeader`, `${TARGET} sends keys the way the ${p.kind} protocol does; a "${p.authHeader}" header needs an azure/ or custom deployment set up by hand`);
+}
+
+export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResult {
+  const w = new Warnings();
+  warnLocalOnly(policy, w, TARGET);
+  const providers = providersOf(policy);
+  for (const p of providers) warnProvider(p, w);
+
+  // --- model_list -------------------------------------------------------------------------
+  const modelList: Json[] = [];
+  for (const tier of configuredTiers(policy)) for (const ref of tierModels(policy, tier)) modelList.push(deployment(tier, ref));
+  const named = namedModels(policy);
+  for (const name of named) modelList.push(deployment(name, resolveModelRef(policy, name)));
+  for (const p of providers) {
+    for (const g of p.models)
+      if (isGlob(g)) modelList.push(deployment(g, { provider: p, model: g })); // LiteLLM wildcard routing
+    // Tollgate routes `name/model` to provider `name`; a provider wildcard does the same in LiteLLM.
+    modelList.push(deployment(`${p.name}/*`, { provider: p, model: '*' }));
+  }
+
+  // --- router_settings --------------------------------------------------------------------
+  const fallbacks: Json[] = [];
+  policy.fallbacks.forEach((f, i) => {
+    const froms = isGlob(f.from) ? named.filter((m) => globMatch(f.from, m)) : [f.from];
+    if (froms.length === 0)
+      w.add(`fallbacks[${i}].from`, `${TARGET} fallbacks name model groups; the glob "${f.from}" matches no model named in the policy, so it is not exported`);
+    for (const from of froms) fallbacks.push({ [from]: [...f.to] });
+  });
+
+  const aliases: { [key: string]: Json } = {};
+  policy.routing.rules.forEach((r, i) => {
+    const field = `routing.rules[${i}]`;
+    const target = r.model ?? r.tier;
+    const m = r.match;
+    const onlyModel = m.model !== undefined && m.feature === undefined && m.header === undefined && m.minInputTokens === undefined && m.maxInputTokens === undefined;
+    if (onlyModel && !isGlob(m.model as string) && target !== undefined) {
+      // A rule that only renames a model is a model-group alias.
+      aliases[m.model as string] = target;
+    } else {
+      w.add(field, `${TARGET} routes by requested model only; a rule matching ${describeMatch(m)} cannot rewrite the model, so rule "${r.name}" is not exported (clients can call the "${target ?? 'default'}" model group directly)`);
+    }
+    if (r.semanticThreshold !== undefined)
+      w.add(`${field}.semanticThreshold`, `${TARGET} has one similarity threshold for the whole cache, not per route`);
+  });
+
+  const retryPolicy = retryPolicyFor(policy, w);
+  const routerSettings: { [key: string]: Json } = {
+    routing_strategy: 'simple-shuffle',
+    num_retries: policy.retries.attempts,
+    retry_after: policy.retries.backoffMs / 1000,
+    retry_policy: retryPolicy,
+  };
+  if (fallbacks.length > 0) routerSettings.fallbacks = fallbacks;
+  if (Object.keys(aliases).length > 0) routerSettings.model_group_alias = aliases;
+  if (!isDefault(policy.retries.maxBackoffMs, (p) => p.retries.maxBackoffMs))
+    w.add('retries.maxBackoffMs', `${TARGET} has no cap on retry backoff; retry_after sets only the minimum wait`);
+
+  // --- litellm_settings -------------------------------------------------------------------
+  const settings: { [key: string]: Json } = { cache: policy.cache.enabled };
+  const c = policy.cache;
+  if (c.enabled) {
+    const params: { [key: string]: Json } = {
+      // Redis connection comes from REDIS_HOST / REDIS_PORT / REDIS_PASSWORD in LiteLLM's environment.
+      type: c.semantic.enabled ? 'redis-semantic' : 'redis',
+      ttl: c.ttlSeconds,
+      // Bumping policy cache.version moves every entry to a fresh namespace, as it does locally.
+      namespace: `tollgate-v${c.version}`,
+    };
+    if (c.semantic.enabled) {
+      params.similarity_threshold = c.semantic.threshold ?? 0.8;
+      params.redis_semantic_cache_embedding_model = 'text-embedding-3-small';
+      if (c.semantic.threshold === undefined)
+        w.add('cache.semantic.threshold', `no threshold set: Tollgate uses its backend's calibrated value, ${TARGET} needs a number, 0.8 was written`);
+      w.add('cache.semantic.backend', `${TARGET} embeds with an upstream embedding model (text-embedding-3-small); thresholds calibrated for Tollgate's local model may need retuning`);
+    }
+    if (c.semantic.excludeFeatures.length > 0)
+      w.add('cache.semantic.excludeFeatures', `${TARGET} cannot skip the semantic cache by feature tag; those clients should send cache: {"no-cache": true}`);
+    settings.cache_params = params;
+  }
+
+  // --- budgets and limits -----------------------------------------------------------------
+  const teams = new Map<string, { [key: string]: Json }>();
+  const users = new Map<string, { [key: string]: Json }>();
+  const entity = (kind: 'team' | 'user', id: string): { [key: string]: Json } => {
+    const map = kind === 'team' ? teams : users;
+    let e = map.get(id);
+    if (!e) {
+      e = kind === 'team' ? { team_id: id, team_alias: id } : { user_id: id };
+      map.set(id, e);
+    }
+    return e;
+  };
+  let globalBudget = false;
+  policy.budgets.forEach((b, i) => {
+    const field = `budgets[${i}]`;
+    const kinds = scopeKinds(b.scope);
+    if (b.usd === undefined) {
+      w.add(`${field}.tokens`, `${TARGET} budgets are in USD only; the ${b.tokens} token budget "${b.name}" is not exported`);
+      return;
+    }
+    if (b.tokens !== undefined) w.add(`${field}.tokens`, `${TARGET} budgets are in USD only; the token cap of "${b.name}" is dropped, its USD cap is exported`);
+    if (b.action !== 'block') w.add(`${field}.action`, `${TARGET} blocks when a budget is exhausted; "${b.action}" is not available`);
+    w.add(`${field}.warnAt`, `${TARGET} has no per-budget warning threshold (${b.warnAt}); use its budget alerting instead`);
+    const duration = periodDuration(b.period, 'litellm');
+    if (kinds.length === 0) {
+      if (globalBudget) return w.add(field, `${TARGET} has one global proxy budget; "${b.name}" is a second one and is not exported`);
+      globalBudget = true;
+      settings.max_budget = b.usd;
+      settings.budget_duration = duration;
+      return;
+    }
+    const target = entityFor(b.scope, field, w);
+    if (!target) return;
+    const e = entity(target.kind, target.id);
+    if (e.max_budget !== undefined)
+      return w.add(field, `a ${TARGET} ${target.kind} has one budget; "${b.name}" is a second one for ${target.kind} ${target.id} and is not exported`);
+    e.max_budget = b.usd;
+    e.budget_duration = duration;
+  });
+  policy.rateLimits.forEach((r, i) => {
+    const field = `rateLimits[${i}]`;
+    if (scopeKinds(r.scope).length === 0)
+      return w.add(field, `${TARGET} has no proxy-wide rpm/tpm limit; limit "${r.name}" is not exported (set limits per team, user or key)`);
+    const target = entityFor(r.scope, field, w);
+    if (!target) return;
+    const e = entity(target.kind, target.id);
+    if (e.rpm_limit !== undefined || e.tpm_limit !== undefined)
+      return w.add(field, `a ${TARGET} ${target.kind} has one rpm/tpm limit; "${r.name}" is a second one and is not exported`);
+    if (r.rpm !== undefined) e.rpm_limit = r.rpm;
+    if (r.tpm !== undefined) e.tpm_limit = r.tpm;
+  });
+
+  const requests: LiteLLMManagementRequest[] = [];
+  for (const id of [...teams.keys()].sort()) requests.push({ path: '/team/new', updatePath: '/team/update', body: teams.get(id) as { [key: string]: Json } });
+  for (const id of [...users.keys()].sort()) requests.push({ path: '/user/new', updatePath: '/user/update', body: users.get(id) as { [key: string]: Json } });
+  policy.tags.keys.forEach((k, i) => {
+    const body: { [key: string]: Json } = { key_alias: `tollgate-${k.fingerprint}`, metadata: { tollgate_fingerprint: k.fingerprint } };
+    if (k.team !== undefined) body.team_id = k.team;
+    if (k.user !== undefined) body.user_id = k.user;
+    if (k.feature !== undefined) body.tags = [k.feature];
+    requests.push({ path: '/key/generate', body });
+    w.add(`tags.keys[${i}]`, `${TARGET} issues its own virtual keys: a new key (alias tollgate-${k.fingerprint}) is generated with these tags and must be handed to the key's owner`);
+  });
+
+  if (!isDefault(policy.defaults.maxOutputTokens, (p) => p.defaults.maxOutputTokens) || policy.budgets.length > 0)
+    w.add('defaults.maxOutputTokens', `${TARGET} charges budgets after the call from actual usage; there is no assumed output size for reservations`);
+
+  const config: { [key: string]: Json } = {
+    model_list: modelList,
+    router_settings: routerSettings,
+    litellm_settings: settings,
+  };
+  const warnings = w.all();
+  const header = [provenance(source.file, source.text), 'Budgets and limits per team/user/key are in management.json (LiteLLM keeps them in its database); see README.md.'];
+  const management: Json = { requests: requests.map((r) => ({ ...r }) as unknown as Json) };
+  return {
+    files: [
+      { path: 'config.yaml', content: stableYaml(config, header) },
+      { path: 'management.json', content: stableJson(management) },
+      { path: 'apply.mjs', content: applyScript(source) },
+      { path: 'README.md', content: renderReadme('LiteLLM proxy export', source, readmeIntro(requests.length), warnings) },
+    ],
+    warnings,
+  };
+}
+
+function describeMatch(m: Policy['routing']['rules'][number]['match']): string {
+  const parts: string[] = [];
+  if (m.feature !== undefined) parts.push(`feature ${m.feature}`);
+  if (m.model !== undefined) parts.push(`model ${m.model}`);
+  if (m.header !== undefined) parts.push(`headers ${Object.keys(m.header).sort().join(', ')}`);
+  if (m.minInputTokens !== undefined) parts.push(`≥${m.minInputTokens} input tokens`);
+  if (m.maxInputTokens !== undefined) parts.push(`≤${m.maxInputTokens} input tokens`);
+  return parts.length ? parts.join(' and ') : 'every request';
+}
+
+/** Team or user a scope maps to, or a warning when LiteLLM has no entity for it. */
+function entityFor(scope: Policy['budgets'][number]['scope'], field: string, w: Warnings): { kind: 'team' | 'user'; id: string } | undefined {
+  const kinds = scopeKinds(scope);
+  if (kinds.length > 1) {
+    w.add(`${field}.scope`, `${TARGET} limits one entity at a time; the combined scope ${kinds.join('+')} is not exported`);
+    return undefined;
+  }
+  const kind = kinds[0];
+  const value = kind ? scope[kind] : undefined;
+  if ((kind === 'team' || kind === 'user') && value !== undefined) {
+    if (isGlob(value)) {
+      w.add(`${field}.scope.${kind}`, `${TARGET} ${kind}s are named, not matched; the glob "${value}" is not exported`);
+      return undefined;
+    }
+    return { kind, id: value };
+  }
+  if (kind === 'feature') w.add(`${field}.scope.feature`, `${TARGET} has no per-feature budgets or limits in its open-source proxy; not exported`);
+  if (kind === 'key') w.add(`${field}.scope.key`, `${TARGET} keys are its own; the Tollgate key fingerprint cannot be mapped, so this is not exported`);
+  return undefined;
+}
+
+/** 429/5xx/timeouts map onto LiteLLM's per-exception retry counts; other codes cannot be singled out. */
+function retryPolicyFor(policy: Policy, w: Warnings): { [key: string]: Json } {
+  const on = new Set(policy.retries.retryOn.map(String));
+  const n = policy.retries.attempts;
+  const internal = ['500', '502', '504'].filter((c) => on.has(c));
+  if (internal.length > 0 && internal.length < 3)
+    w.add('retries.retryOn', `${TARGET} retries 500, 502 and 504 alike (InternalServerError); retrying only ${internal.join(', ')} is not expressible`);
+  const unsupported = [...on].filter((c) => !['429', '500', '502', '503', '504', 'timeout', 'connect'].includes(c));
+  if (unsupported.length > 0) w.add('retries.retryOn', `${TARGET} cannot retry on status ${unsupported.join(', ')}`);
+  if (!on.has('connect')) w.add('retries.retryOn', `${TARGET} always retries connection errors (num_retries); excluding "connect" is not expressible`);
+  return {
+    BadRequestErrorRetries: 0,
+    AuthenticationErrorRetries: 0,
+    ContentPolicyViolationErrorRetries: 0,
+    RateLimitErrorRetries: on.has('429') ? n : 0,
+    InternalServerErrorRetries: internal.length > 0 ? n : 0,
+    ServiceUnavailableErrorRetries: on.has('503') ? n : 0,
+    TimeoutErrorRetries: on.has('timeout') ? n : 0,
+  };
+}
+
+function readmeIntro(requestCount: number): string[] {
+  return [
+    'Files:',
+    '',
+    '- `config.yaml`: start the proxy with `litellm --config config.yaml`. Provider keys are read from the environment (`os.environ/NAME`); the cache uses Redis from `REDIS_HOST`/`REDIS_PORT`/`REDIS_PASSWORD`.',
+    `- \`management.json\`: ${requestCount} management-API call(s) for team, user and key budgets and rate limits.`,
+    '- `apply.mjs`: `LITELLM_URL=https://litellm.example LITELLM_MASTER_KEY=… node apply.mjs` posts them (creating, or updating what exists).',
+    '',
+    "Why two parts: LiteLLM reads models, routing and caching from its config file, but keeps teams, users, keys and their budgets/limits in its database, created through the management API. A config file cannot set them, so they are exported as the API payloads instead.",
+  ];
+}
+
+function applyScript(source: ExportSource): string {
+  return `// ${provenance(source.file, source.text)}
+// Applies management.json to a running LiteLLM proxy: creates each team/user/key, or updates it when it exists.
+// Usage: LITELLM_URL=http://127.0.0.1:4000 LITELLM_MASTER_KEY=sk-... node apply.mjs
+import { readFileSync } from 'node:fs';
+
+const base = (process.env.LITELLM_URL ?? 'http://127.0.0.1:4000').replace(/\\/+$/, '');
+const key = process.env.LITELLM_MASTER_KEY;
+if (!key) {
+  console.error('set LITELLM_MASTER_KEY (the proxy admin key; it is only sent to LITELLM_URL, never written anywhere)');
+  process.exit(2);
+}
+const { requests } = JSON.parse(readFileSync(new URL('./management.json', import.meta.url), 'utf8'));
+let failed = 0;
+for (const r of requests) {
+  const post = (path) =>
+    fetch(base + path, { method: 'POST', headers: { authorization: \`Bearer \${key}\`, 'content-type': 'application/json' }, body: JSON.stringify(r.body) });
+  let res = await post(r.path);
+  if (!res.ok && r.updatePath) res = await post(r.updatePath);
+  const label = r.body.team_id ?? r.body.user_id ?? r.body.key_alias;
+  console.log(\`\${res.ok ? 'ok  ' : 'FAIL'} \${r.path} \${label} (\${res.status})\`);
+  if (!res.ok) failed++;
+}
+process.exit(failed ? 1 : 0);
+`;
+}

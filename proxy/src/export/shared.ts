@@ -1,0 +1,172 @@
+/**
+ * What all three exporters need from a policy: providers in a stable order, model references
+ * resolved to a provider, tiers per provider, period/duration spellings, and a warning collector.
+ * Everything iterates in sorted or declared order so the input's key order never shows in output.
+ */
+import type { BudgetPolicy, Policy, ResolvedProvider, Scope, Tier } from '../policy/schema';
+import { DEFAULT_POLICY, resolveProviders, TIERS } from '../policy/schema';
+import { globMatch } from '../routing/glob';
+import type { ExportWarning } from './types';
+
+/** Collects warnings in generation order (which is deterministic) without duplicates. */
+export class Warnings {
+  private readonly list: ExportWarning[] = [];
+  private readonly seen = new Set<string>();
+
+  add(field: string, message: string): void {
+    const key = `${field}\u0000${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push({ field, message });
+  }
+
+  all(): ExportWarning[] {
+    return [...this.list];
+  }
+}
+
+/** Resolved providers sorted by name (the built-in openai and anthropic are always present). */
+export function providersOf(policy: Policy): ResolvedProvider[] {
+  return [...resolveProviders(policy).values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export interface ModelRef {
+  provider: ResolvedProvider;
+  /** Model id as sent upstream (any `provider/` prefix stripped). */
+  model: string;
+}
+
+/**
+ * Which provider serves a model reference, mirroring the proxy's choice: a `provider/` prefix,
+ * else the first provider whose `models` globs match, else a provider whose tiers name the model,
+ * else the built-in openai provider (the proxy falls back to the protocol's default provider).
+ */
+export function resolveModelRef(policy: Policy, ref: string): ModelRef {
+  const providers = providersOf(policy);
+  const byName = new Map(providers.map((p) => [p.name, p]));
+  const slash = ref.indexOf('/');
+  if (slash > 0) {
+    const p = byName.get(ref.slice(0, slash));
+    if (p) return { provider: p, model: ref.slice(slash + 1) };
+  }
+  const byGlob = providers.find((p) => p.models.some((g) => globMatch(g, ref)));
+  if (byGlob) return { provider: byGlob, model: ref };
+  const byTier = providers.find((p) => TIERS.some((t) => policy.routing.tiers[p.name]?.[t] === ref));
+  if (byTier) return { provider: byTier, model: ref };
+  return { provider: byName.get('openai') as ResolvedProvider, model: ref };
+}
+
+/** Models configured for a tier, one per provider, in provider-name order. */
+export function tierModels(policy: Policy, tier: Tier): ModelRef[] {
+  const out: ModelRef[] = [];
+  for (const p of providersOf(policy)) {
+    const model = policy.routing.tiers[p.name]?.[tier];
+    if (model) out.push({ provider: p, model });
+  }
+  return out;
+}
+
+/** Tiers that at least one provider configures. */
+export function configuredTiers(policy: Policy): Tier[] {
+  return TIERS.filter((t) => tierModels(policy, t).length > 0);
+}
+
+export function isGlob(pattern: string): boolean {
+  return pattern.includes('*') || pattern.includes('?');
+}
+
+/** A glob as an anchored regular expression (same semantics as routing/glob). */
+export function globToRegex(pattern: string): string {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return `^${body}$`;
+}
+
+/** Every concrete (non-glob) model the policy names: tiers, rule targets, fallbacks, provider lists. */
+export function namedModels(policy: Policy): string[] {
+  const names = new Set<string>();
+  for (const p of providersOf(policy)) {
+    for (const t of TIERS) {
+      const m = policy.routing.tiers[p.name]?.[t];
+      if (m) names.add(m);
+    }
+    for (const g of p.models) if (!isGlob(g)) names.add(g);
+  }
+  for (const r of policy.routing.rules) {
+    if (r.model) names.add(r.model);
+    if (r.match.model && !isGlob(r.match.model)) names.add(r.match.model);
+  }
+  for (const f of policy.fallbacks) {
+    if (!isGlob(f.from)) names.add(f.from);
+    for (const t of f.to) names.add(t);
+  }
+  return [...names].sort();
+}
+
+export type ScopeField = keyof Scope;
+export const SCOPE_FIELDS: readonly ScopeField[] = ['team', 'user', 'feature', 'key'];
+
+/** The scope's named fields, e.g. `['team']`; empty means global. */
+export function scopeKinds(scope: Scope): ScopeField[] {
+  return SCOPE_FIELDS.filter((k) => scope[k] !== undefined);
+}
+
+export type Period = BudgetPolicy['period'];
+
+/** A budget period as a duration string; LiteLLM spells a month `1mo`, Bifrost `1M`. */
+export function periodDuration(period: Period, style: 'litellm' | 'bifrost'): string {
+  if (period === 'day') return '1d';
+  if (period === 'week') return style === 'litellm' ? '7d' : '1w';
+  return style === 'litellm' ? '1mo' : '1M';
+}
+
+/** JSON-equality against the schema default: a field left at its default was not asked for. */
+export function isDefault<T>(value: T, pick: (p: Policy) => T): boolean {
+  return JSON.stringify(value) === JSON.stringify(pick(DEFAULT_POLICY));
+}
+
+/**
+ * Warnings common to every target: settings that only make sense for the local proxy, and the
+ * complexity-score tier routing no gateway reproduces.
+ */
+export function warnLocalOnly(policy: Policy, w: Warnings, target: string): void {
+  if (!isDefault(policy.server.port, (p) => p.server.port))
+    w.add('server.port', `the local proxy port does not apply to ${target}; configure the gateway's listen port where you deploy it`);
+  if (!isDefault(policy.server.maxBodyBytes, (p) => p.server.maxBodyBytes) && target !== 'Bifrost')
+    w.add('server.maxBodyBytes', `${target} has no request-body limit in this config; set it on the gateway's HTTP server or load balancer`);
+  if (!isDefault(policy.cache.maxEntries, (p) => p.cache.maxEntries))
+    w.add('cache.maxEntries', `${target} bounds its cache by TTL and its store's memory policy, not by an entry count`);
+  if (!isDefault(policy.cache.semantic.backend, (p) => p.cache.semantic.backend) && !policy.cache.semantic.enabled)
+    w.add('cache.semantic.backend', `the local embedding backend cannot be carried over to ${target}; it uses its own embedding setup`);
+  if (configuredTiers(policy).length > 0)
+    w.add(
+      'routing.thresholds',
+      `${target} cannot score prompt complexity, so automatic tier routing (thresholds medium ${policy.routing.thresholds.medium}, large ${policy.routing.thresholds.large}) is not exported; tier models are exported where routes name a tier${target === 'LiteLLM' ? ' and as model groups (small/medium/large) clients can call by name' : ''}`,
+    );
+  if (policy.tags.required.length > 0 && target !== 'Bifrost')
+    w.add('tags.required', `${target} cannot reject requests that lack the tags ${policy.tags.required.join(', ')}; enforce them in the clients`);
+}
+
+/** Header names Tollgate reads tags from; exported routes match on the same names where they can. */
+export const TAG_HEADER: Record<'team' | 'user' | 'feature', string> = {
+  team: 'x-tollgate-team',
+  user: 'x-tollgate-user',
+  feature: 'x-tollgate-feature',
+};
+
+/** Statuses in `retries.retryOn`, without the connect/timeout pseudo-codes. */
+export function retryStatuses(policy: Policy): number[] {
+  return policy.retries.retryOn.filter((c): c is number => typeof c === 'number').sort((a, b) => a - b);
+}
+
+/**
+ * Tiers no exported route names: gateways without model groups (Portkey, Bifrost) only reach tier
+ * models through routes, so a tier nothing routes to would vanish without this warning.
+ */
+export function warnUnroutedTiers(policy: Policy, w: Warnings, target: string, routedTiers: ReadonlySet<Tier>): void {
+  for (const p of providersOf(policy))
+    for (const tier of TIERS) {
+      const model = policy.routing.tiers[p.name]?.[tier];
+      if (model && !routedTiers.has(tier))
+        w.add(`routing.tiers.${p.name}.${tier}`, `${target} has no model groups; ${model} is reachable only through a route naming the "${tier}" tier, and no exported route does`);
+    }
+}

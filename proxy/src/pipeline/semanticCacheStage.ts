@@ -1,0 +1,81 @@
+/**
+ * Semantic cache stage (after an exact miss): when the model is loaded, embed the last user turn
+ * and look for an earlier prompt that means the same within the same namespace — same API key,
+ * endpoint, model, system prompt, earlier turns, tools and parameters — guarded against
+ * numbers/negations/entities that differ. A hit replays that entry's answer; a miss goes upstream
+ * and indexes the new answer. While the model loads, calls pass straight through (never wait).
+ */
+import { sha256 } from '../cache/canonical';
+import type { SemanticCache } from '../cache/semanticCache';
+import { semanticKey, type SemanticEndpoint } from '../cache/semantic/namespace';
+import { globMatch } from '../providers';
+import type { CallContext, Stage } from './context';
+import { cacheDirectives, serveFromCache, storeIfComplete } from './exactCacheStage';
+
+const SEMANTIC_ENDPOINTS = new Set<string>(['chat.completions', 'messages', 'responses', 'completions']);
+
+/** Header, then a matching route rule, then the policy, then the backend's calibrated default. */
+export function semanticThreshold(ctx: CallContext, backendDefault: number): number | { error: string } {
+  const header = ctx.req.headers['x-tollgate-semantic-threshold'];
+  if (typeof header === 'string') {
+    const v = Number(header);
+    if (!Number.isFinite(v) || v < 0 || v > 1) return { error: `x-tollgate-semantic-threshold must be a number from 0 to 1 (got ${JSON.stringify(header)})` };
+    return v;
+  }
+  const policy = ctx.services.policy.policy;
+  for (const rule of policy.routing.rules) {
+    if (rule.semanticThreshold === undefined) continue;
+    const m = rule.match;
+    if (m.feature && !(ctx.tags.feature && globMatch(m.feature, ctx.tags.feature))) continue;
+    if (m.model && !globMatch(m.model, ctx.modelRequested)) continue;
+    return rule.semanticThreshold;
+  }
+  return policy.cache.semantic.threshold ?? backendDefault;
+}
+
+export function semanticCacheStage(semantic: SemanticCache): Stage {
+  return async (ctx, next) => {
+    const policy = ctx.services.policy.policy;
+    const cfg = policy.cache.semantic;
+    const directives = cacheDirectives(ctx);
+    if (!cfg.enabled || !policy.cache.enabled || !SEMANTIC_ENDPOINTS.has(ctx.endpoint.id) || ctx.cacheStatus !== 'miss' || !ctx.provider) return next();
+    if (ctx.tags.feature && cfg.excludeFeatures.some((g) => globMatch(g, ctx.tags.feature!))) return next();
+    const key = semanticKey(ctx.endpoint.id as SemanticEndpoint, ctx.body);
+    if (!key.eligible) return next();
+    const pending = semantic.embedIfReady(key.lastUserText);
+    if (!pending) return next();
+    let vector: Float32Array;
+    try {
+      vector = await pending;
+    } catch (err) {
+      ctx.services.log.warn(`semantic cache skipped: ${(err as Error).message}`);
+      return next();
+    }
+    // The API-key namespace (salted fingerprint + cache version) scopes everything else.
+    const namespace = sha256(`${ctx.namespace}|${ctx.provider.name}|${key.contextHash}`).slice(0, 32);
+
+    if (directives.lookup) {
+      const threshold = semanticThreshold(ctx, semantic.defaultThreshold() ?? 1);
+      if (typeof threshold === 'object') {
+        ctx.status = 400;
+        ctx.errorType = 'invalid_request_error';
+        ctx.res.status(400).json({ error: { message: threshold.error, type: 'invalid_request_error', param: null, code: null } });
+        return;
+      }
+      const match = semantic.lookup(namespace, vector, key.lastUserText, threshold);
+      if (match && !('miss' in match)) {
+        const entry = ctx.services.exactCache.getById(match.entryId);
+        if (entry && entry.expiresAt > Date.now() && entry.namespace === ctx.namespace) {
+          ctx.services.exactCache.markHit(entry.id);
+          ctx.similarity = match.similarity;
+          return serveFromCache(ctx, entry, 'semantic');
+        }
+      }
+    }
+    await next();
+    storeIfComplete(ctx);
+    if (ctx.storedEntryId !== undefined) {
+      semantic.index(ctx.storedEntryId, namespace, vector, key.lastUserText, Date.now() + policy.cache.ttlSeconds * 1000);
+    }
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The semantic cache inside the proxy, with the real bundled USE-lite model and real sqlite-vec:
+ * a paraphrase hits, a near-miss with a different meaning does not, keys/system prompts/models
+ * never share entries, and a streaming request replays a semantic hit as SSE.
+ */
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+let client: OpenAI;
+
+beforeAll(async () => {
+  h = await startHarness({ cache: { semantic: { enabled: true, backend: 'use-lite' } } });
+  client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-semantic-a', maxRetries: 0 });
+  // The model loads in the background; until then calls are plain misses.
+  for (let i = 0; i < 600; i++) {
+    const health = (await (await fetch(`${h.proxy.url}/healthz`)).json()) as { embedder: { state: string; error?: string } };
+    if (health.embedder.state === 'ready') return;
+    if (health.embedder.state === 'failed') throw new Error(health.embedder.error);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('embedder never became ready');
+}, 180_000);
+afterAll(async () => h.close());
+
+const ask = (c: OpenAI, content: string, system = 'You are a helpful support agent.', model = 'gpt-4o-mini') =>
+  c.chat.completions
+    .create({ model, messages: [{ role: 'system', content: system }, { role: 'user', content }] })
+    .withResponse()
+    .then(({ data, response }) => ({ text: data.choices[0]?.message.content ?? '', cache: response.headers.get('x-tollgate-cache') }));
+
+describe('semantic cache through the proxy', () => {
+  it('a paraphrase is answered from the cache, with the similarity and source recorded', async () => {
+    const first = await ask(client, 'How do I reset my password?');
+    expect(first.cache).toBe('miss');
+    const second = await ask(client, 'How can I reset my password?');
+    expect(second.cache).toBe('semantic');
+    expect(second.text).toBe(first.text);
+    const row = h.proxy.services.ledger.page({}, 1).calls[0]!;
+    expect(row.cache).toBe('semantic');
+    expect(row.similarity).toBeGreaterThan(0.5);
+    expect(row.sourceEntryId).toBeDefined();
+    const detail = (await (await fetch(`${h.proxy.url}/tollgate/calls/${row.id}`)).json()) as { sourcePrompt?: string };
+    expect(detail.sourcePrompt).toBe('How do I reset my password?');
+  });
+
+  it('a near-miss with a different meaning is not a hit (numbers, negation)', async () => {
+    await ask(client, 'Show me the top 5 selling products this month');
+    expect((await ask(client, 'Show me the top 50 selling products this month')).cache).toBe('miss');
+    await ask(client, 'Is smoking allowed in the hotel rooms?');
+    expect((await ask(client, 'Is smoking not allowed in the hotel rooms?')).cache).toBe('miss');
+  });
+
+  it('a different API key, system prompt or model never matches', async () => {
+    await ask(client, 'What are your opening hours on weekends?');
+    const other = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-semantic-b', maxRetries: 0 });
+    expect((await ask(other, 'What are your opening hours at the weekend?')).cache).toBe('miss');
+    expect((await ask(client, 'What are your opening hours at the weekend?', 'You are a pirate.')).cache).toBe('miss');
+    expect((await ask(client, 'What are your opening hours at the weekend?', undefined, 'gpt-4o')).cache).toBe('miss');
+    expect((await ask(client, 'What are your opening hours at the weekend?')).cache).toBe('semantic');
+  });
+
+  it('a streaming request replays a semantic hit as SSE', async () => {
+    const first = await ask(client, 'Where can I download my monthly statement?');
+    const stream = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'system', content: 'You are a helpful support agent.' }, { role: 'user', content: 'Where do I download my monthly statement?' }] })
+      .withResponse();
+    expect(stream.response.headers.get('x-tollgate-cache')).toBe('semantic');
+    expect(stream.response.headers.get('content-type')).toMatch(/text\/event-stream/);
+    let text = '';
+    for await (const c of stream.data) text += c.choices[0]?.delta?.content ?? '';
+    expect(text).toBe(first.text);
+  });
+
+  it('a per-request threshold of 1 turns semantic hits off; an invalid one is refused', async () => {
+    await ask(client, 'Can I change the email address on my account?');
+    const strict = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'You are a helpful support agent.' }, { role: 'user', content: 'How do I change the email address on my account?' }] }, { headers: { 'x-tollgate-semantic-threshold': '1' } })
+      .withResponse();
+    expect(strict.response.headers.get('x-tollgate-cache')).toBe('miss');
+    const bad = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-tollgate-semantic-threshold': 'high' } }).catch((e: unknown) => e);
+    expect((bad as { status?: number }).status).toBe(400);
+  });
+
+  it('evicting a bad hit removes it for good', async () => {
+    await ask(client, 'How do I close my savings account?');
+    const hit = await ask(client, 'How can I close my savings account?');
+    expect(hit.cache).toBe('semantic');
+    const row = h.proxy.services.ledger.page({}, 1).calls[0]!;
+    const r = await fetch(`${h.proxy.url}/tollgate/cache/entries/${row.sourceEntryId}`, { method: 'DELETE', headers: { authorization: `Bearer ${h.proxy.adminToken}` } });
+    expect(r.status).toBe(200);
+    expect((await ask(client, 'How can I close my savings account?')).cache).toBe('miss');
+  });
+});
