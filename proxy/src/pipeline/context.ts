@@ -66,6 +66,10 @@ export interface CallContext {
   storedEntryId?: number;
   /** False when the client sent `x-tollgate-cache: no-store`. */
   cacheWrite: boolean;
+  /** The model the cache key was computed for (a downgraded or fallback answer is not stored under it). */
+  keyedModel?: string;
+  /** Input tokens counted by the token worker (budgets, routing rules). */
+  countedInputTokens?: number;
 }
 
 export type Stage = (ctx: CallContext, next: () => Promise<void>) => Promise<void>;

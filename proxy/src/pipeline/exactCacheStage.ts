@@ -20,6 +20,7 @@ export const exactCacheStage: Stage = async (ctx, next) => {
   }
   const directives = cacheDirectives(ctx);
   ctx.cacheWrite = directives.store;
+  ctx.keyedModel = ctx.modelUsed;
   ctx.cacheKey = exactCacheKey(ctx.namespace, ctx.endpoint.id, ctx.provider.name, ctx.body);
   if (directives.lookup) {
     const hit = ctx.services.exactCache.get(ctx.cacheKey);
@@ -37,7 +38,7 @@ export const exactCacheStage: Stage = async (ctx, next) => {
 /** Writes the answer to the exact cache once (idempotent; later stages may call it first). */
 export function storeIfComplete(ctx: CallContext): void {
   const policy = ctx.services.policy.policy;
-  if (ctx.storedEntryId !== undefined || !ctx.cacheWrite) return;
+  if (ctx.storedEntryId !== undefined || !ctx.cacheWrite || ctx.modelUsed !== ctx.keyedModel) return;
   if (!ctx.cacheKey || !ctx.provider || ctx.status !== 200 || !ctx.complete || !ctx.responseBody || ctx.cacheStatus !== 'miss') return;
   const id = ctx.services.exactCache.put(
     {

@@ -51,9 +51,10 @@ export const identify: Stage = async (ctx, next) => {
   const h = ctx.req.headers;
   const meta = obj(ctx.body.metadata);
   const mapped = policy.tags.keys.find((k) => k.fingerprint === ctx.keyFingerprint);
-  const team = tagValue(h['x-tollgate-team']) ?? tagValue(meta?.team) ?? mapped?.team;
-  const feature = tagValue(h['x-tollgate-feature']) ?? tagValue(meta?.feature) ?? mapped?.feature;
-  const user = tagValue(h['x-tollgate-user']) ?? tagValue(ctx.body.user) ?? tagValue(meta?.user_id) ?? tagValue(meta?.user) ?? mapped?.user;
+  // A key mapped to a team in the policy cannot claim another team through a header.
+  const team = mapped?.team ?? tagValue(h['x-tollgate-team']) ?? tagValue(meta?.team);
+  const feature = mapped?.feature ?? tagValue(h['x-tollgate-feature']) ?? tagValue(meta?.feature);
+  const user = mapped?.user ?? tagValue(h['x-tollgate-user']) ?? tagValue(ctx.body.user) ?? tagValue(meta?.user_id) ?? tagValue(meta?.user);
   ctx.tags = { ...(team ? { team } : {}), ...(feature ? { feature } : {}), ...(user ? { user } : {}) };
 
   const missing = policy.tags.required.filter((t) => !ctx.tags[t]);

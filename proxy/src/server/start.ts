@@ -11,6 +11,8 @@ import { Agent } from 'undici';
 import { ExactCache } from '../cache/exactCache';
 import { SemanticCache } from '../cache/semanticCache';
 import { semanticCacheStage } from '../pipeline/semanticCacheStage';
+import { admitStage, forwardWithRetries, routeStage } from '../pipeline/governanceStages';
+import { Governor } from '../governance/governor';
 import { getMeta, openDatabase, setMeta, type Db } from '../db/open';
 import { Ledger } from '../ledger/ledger';
 import { Metrics } from '../metrics/metrics';
@@ -88,7 +90,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     ledger: new Ledger(db),
     metrics: new Metrics(),
     dispatcher: new Agent({ keepAliveTimeout: 30_000, connections: 256 }),
-    tokens: new TokenCounter(),
+    tokens: TokenCounter.shared(),
     salt: saltFor(db),
     env: opts.env ?? process.env,
     log,
@@ -106,6 +108,14 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   };
   startSemanticIfEnabled(policyStore.policy);
   policyStore.on('change', startSemanticIfEnabled);
+
+  const governor = new Governor(db, () => policyStore.policy);
+  const recovered = governor.recoverAfterRestart();
+  if (recovered > 0) log.info(`settled ${recovered} budget reservation(s) left open by an earlier run`);
+  governor.on('budget', (e) => {
+    log.warn(`budget ${e.budget}: ${e.level} (${e.spentUsd.toFixed(4)} USD${e.limitUsd !== undefined ? ` of ${e.limitUsd}` : ''})`);
+    events.emit('event', 'budget', e);
+  });
 
   const adminToken = opts.adminToken ?? randomBytes(24).toString('base64url');
   const startedAt = Date.now();
@@ -132,14 +142,14 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       semantic.store.delete(id);
       return services.exactCache.delete(id);
     },
-    budgets: () => [],
+    budgets: () => governor.status(),
     onEvent: (listener) => {
       const l = (e: string, d: unknown) => listener(e, d);
       events.on('event', l);
       return () => events.off('event', l);
     },
     },
-    { afterExactCache: [semanticCacheStage(semantic)] },
+    { beforeCache: [routeStage], afterExactCache: [semanticCacheStage(semantic), admitStage(governor)], forward: forwardWithRetries },
   );
 
   const server: Server = await new Promise<Server>((resolve, reject) => {
@@ -168,8 +178,8 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await policyStore.close();
       await services.dispatcher.close();
-      await services.tokens.close();
       await semantic.close();
+      governor.close();
       db.close();
     },
   };

@@ -18,6 +18,14 @@ export function quickEstimate(texts: string[]): number {
 }
 
 export class TokenCounter {
+  private static instance: TokenCounter | undefined;
+
+  /** One counter (one worker, encoders built once) per process, shared by every proxy in it. */
+  static shared(): TokenCounter {
+    TokenCounter.instance ??= new TokenCounter();
+    return TokenCounter.instance;
+  }
+
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, (r: TokenCountReply) => void>();

@@ -1,0 +1,205 @@
+/**
+ * Budgets, rate limits, routing, downgrade, retries and fallbacks through the real openai SDK
+ * against the proxy (real SQLite ledger and reservations), the fake provider behind it.
+ */
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PolicyInput } from '../../proxy/src/policy/schema';
+import { startHarness, type Harness } from '../support/harness';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function setup(policy: PolicyInput): Promise<{ h: Harness; client: OpenAI }> {
+  h = await startHarness(policy);
+  return { h, client: new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-gov', maxRetries: 0 }) };
+}
+
+const q = (i: number | string, extra = '') => ({ model: 'gpt-4o', max_tokens: 12, messages: [{ role: 'user' as const, content: `question number ${i} ${extra}` }] });
+
+describe('budgets', () => {
+  it('50 parallel requests against a budget that fits 5 never overspend by more than one reservation', async () => {
+    // Probe the real cost of one call first (separate harness), then size the budget for 5.
+    const probe = await setup({});
+    await probe.client.chat.completions.create(q('probe [[fake:words=10]]'));
+    const one = probe.h.proxy.services.ledger.page({}, 1).calls[0]!.costUsd;
+    await probe.h.close();
+    h = undefined;
+    expect(one).toBeGreaterThan(0);
+
+    const limit = one * 5.5;
+    const { h: hh, client } = await setup({ budgets: [{ name: 'global-daily', period: 'day', usd: limit, action: 'block' }] });
+    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => client.chat.completions.create(q(i, '[[fake:words=10]]'))));
+    const ok = results.filter((r) => r.status === 'fulfilled').length;
+    const blocked = results.filter((r) => r.status === 'rejected' && (r.reason as { status?: number }).status === 429).length;
+    expect(ok + blocked).toBe(50);
+    expect(ok).toBeGreaterThanOrEqual(1);
+    expect(blocked).toBeGreaterThan(0);
+    const spent = hh.proxy.services.ledger.page({ status: 'ok' }, 1000).calls.reduce((s, c) => s + c.costUsd, 0);
+    const status = (await (await fetch(`${hh.proxy.url}/tollgate/budgets`)).json()) as Array<{ name: string; spentUsd: number; reservedUsd: number }>;
+    const reservation = one * 2; // worst case: 12 output tokens ≥ the ~10 a call really uses
+    expect(spent).toBeLessThanOrEqual(limit + reservation);
+    expect(status[0]!.spentUsd).toBeCloseTo(spent, 9);
+    expect(status[0]!.reservedUsd).toBeCloseTo(0, 9); // every reservation settled
+  });
+
+  it('warns at 80 %, then blocks with a 429 naming the budget and when it resets', async () => {
+    const probe = await setup({});
+    await probe.client.chat.completions.create(q('probe'));
+    const one = probe.h.proxy.services.ledger.page({}, 1).calls[0]!.costUsd;
+    await probe.h.close();
+    h = undefined;
+
+    const { h: hh, client } = await setup({ budgets: [{ name: 'team-search', scope: { team: 'search' }, period: 'day', usd: one * 4.2, action: 'block' }] });
+    const headers = { 'x-tollgate-team': 'search' };
+    const seen: Array<string | null> = [];
+    let blocked: (Error & { status?: number; headers?: Headers }) | undefined;
+    for (let i = 0; i < 8 && !blocked; i++) {
+      try {
+        const r = await client.chat.completions.create(q(i), { headers }).withResponse();
+        seen.push(r.response.headers.get('x-tollgate-budget'));
+      } catch (err) {
+        blocked = err as Error & { status?: number; headers?: Headers };
+      }
+    }
+    expect(seen.some((v) => v?.startsWith('warn'))).toBe(true);
+    expect(seen[0]).toBeNull();
+    expect(blocked?.status).toBe(429);
+    expect(blocked?.message).toMatch(/team-search/);
+    expect(blocked?.message).toMatch(/reset/i);
+    expect(Number(blocked?.headers?.get('retry-after'))).toBeGreaterThan(0);
+    // Other teams are not affected by this budget.
+    const other = await client.chat.completions.create(q('other team'), { headers: { 'x-tollgate-team': 'ads' } }).withResponse();
+    expect(other.response.headers.get('x-tollgate-budget')).toBeNull();
+    const events = hh.proxy.services.ledger.page({ team: 'search' }, 100).calls;
+    expect(events.some((c) => c.status === 429)).toBe(true);
+  });
+
+  it('downgrades to the small tier at 100 % when the action is downgrade', async () => {
+    const { client } = await setup({
+      routing: { tiers: { openai: { small: 'gpt-4o-mini', medium: 'gpt-4.1-mini', large: 'gpt-4o' } } },
+      budgets: [{ name: 'tiny', period: 'day', usd: 0.0000001, action: 'downgrade' }],
+    });
+    // The first call spends past the tiny budget; the next one is downgraded.
+    await client.chat.completions.create(q('spend it'));
+    const r = await client.chat.completions.create(q('downgrade me')).withResponse();
+    expect(r.data.model).toBe('gpt-4o-mini');
+    expect(r.response.headers.get('x-tollgate-downgrade') ?? r.response.headers.get('x-tollgate-budget')).toBeTruthy();
+  });
+
+  it('action allow only alerts', async () => {
+    const { client } = await setup({ budgets: [{ name: 'soft', period: 'day', usd: 0.0000001, action: 'allow' }] });
+    await client.chat.completions.create(q('a'));
+    const r = await client.chat.completions.create(q('b')).withResponse();
+    expect(r.response.status).toBe(200);
+    expect(r.response.headers.get('x-tollgate-budget')).toMatch(/soft/);
+  });
+
+  it('enforces requests per minute', async () => {
+    const { client } = await setup({ rateLimits: [{ name: 'rpm3', rpm: 3 }] });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await client.chat.completions.create(q(`rpm ${i}`)).then(
+        () => 200,
+        (e: { status?: number }) => e.status ?? 0,
+      );
+      statuses.push(r);
+    }
+    expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+    expect(statuses.slice(3)).toEqual([429, 429]);
+  });
+
+  it('cache hits are free and never blocked by a spent budget', async () => {
+    const { h: hh, client } = await setup({});
+    await client.chat.completions.create(q('seed'));
+    const policy = hh.proxy.services.policy.policy;
+    hh.proxy.services.policy.set({ ...policy, budgets: [{ name: 'b', scope: {}, period: 'day', usd: 0.0000001, warnAt: 0.8, action: 'block' }] });
+    await client.chat.completions.create(q('spends the budget'));
+    const hit = await client.chat.completions.create(q('seed')).withResponse();
+    expect(hit.response.headers.get('x-tollgate-cache')).toBe('exact');
+    const miss = await client.chat.completions.create(q('new question')).catch((e: { status?: number }) => e);
+    expect((miss as { status?: number }).status).toBe(429);
+  });
+});
+
+describe('routing', () => {
+  it('model "auto" goes to a tier and the response says where and why', async () => {
+    const { h: hh, client } = await setup({ routing: { tiers: { openai: { small: 'gpt-4o-mini', medium: 'gpt-4.1-mini', large: 'gpt-4.1' } } } });
+    const simple = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi, what time zone is Paris in?' }] }).withResponse();
+    expect(simple.response.headers.get('x-tollgate-route')).toMatch(/^small; score=0\.\d+; rule=auto/);
+    expect(simple.data.model).toBe('gpt-4o-mini');
+    const hard = await client.chat.completions
+      .create({
+        model: 'auto',
+        messages: [
+          {
+            role: 'user',
+            content:
+              'Design a distributed rate limiter for a multi-region API gateway. First analyse the consistency trade-offs, then prove that your token-bucket merge is monotone, ' +
+              'then write the TypeScript implementation with tests:\n```ts\ninterface Limiter { take(key: string, n: number): Promise<boolean> }\n```\n' +
+              'Constraints: must tolerate clock skew of 500 ms; must not exceed 1.05x the limit; must use at most 2 round trips; explain step by step and compare three alternatives.',
+          },
+        ],
+      })
+      .withResponse();
+    expect(hard.response.headers.get('x-tollgate-route')).toMatch(/^(medium|large);/);
+    const row = hh.proxy.services.ledger.page({}, 1).calls[0]!;
+    expect(row.modelRequested).toBe('auto');
+    expect(row.route).toMatch(/score=/);
+  });
+
+  it('a feature rule routes by tag', async () => {
+    const { client } = await setup({
+      routing: { tiers: { openai: { small: 'gpt-4o-mini', large: 'gpt-4.1' } }, rules: [{ name: 'summaries-small', match: { feature: 'summarize' }, tier: 'small' }] },
+    });
+    const r = await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'summarize this' }] }, { headers: { 'x-tollgate-feature': 'summarize' } }).withResponse();
+    expect(r.data.model).toBe('gpt-4o-mini');
+    expect(r.response.headers.get('x-tollgate-route')).toMatch(/rule=summaries-small/);
+  });
+});
+
+describe('retries and fallback', () => {
+  it('retries a 500 with backoff and succeeds; each attempt has its own ledger row', async () => {
+    const { h: hh, client } = await setup({ retries: { attempts: 3, backoffMs: 10, maxBackoffMs: 50 } });
+    const r = await client.chat.completions.create(q('flaky [[fake:fail-first=2]]'));
+    expect(r.choices[0]?.message.content).toContain('flaky');
+    const rows = hh.proxy.services.ledger.page({}, 10).calls.reverse();
+    expect(rows.map((c) => [c.attempt, c.status])).toEqual([
+      [1, 500],
+      [2, 500],
+      [3, 200],
+    ]);
+    expect(new Set(rows.map((c) => c.requestId)).size).toBe(1);
+  });
+
+  it('falls back to the next model after a 429 that retries do not fix', async () => {
+    const { h: hh, client } = await setup({ retries: { attempts: 0 }, fallbacks: [{ from: 'gpt-4o', to: ['gpt-4o-mini'] }] });
+    // The fake answers 429 for the marker on every model; the fallback request carries the same text,
+    // so use a marker that fails only the first call with that prompt.
+    const r = await client.chat.completions.create(q('fallback please [[fake:fail-first=1]]')).withResponse();
+    expect(r.data.model).toBe('gpt-4o-mini');
+    expect(r.response.headers.get('x-tollgate-fallback')).toBe('openai/gpt-4o-mini');
+    const rows = hh.proxy.services.ledger.page({}, 10).calls.reverse();
+    expect(rows.map((c) => c.modelUsed)).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    // A fallback answer is not cached under the original model's key.
+    const again = await client.chat.completions.create(q('fallback please [[fake:fail-first=1]]')).withResponse();
+    expect(again.response.headers.get('x-tollgate-cache')).toBe('miss');
+  });
+
+  it('retries a connection reset before any byte, but never once a stream started', async () => {
+    const { h: hh, client } = await setup({ retries: { attempts: 2, backoffMs: 5, maxBackoffMs: 10 } });
+    await expect(client.chat.completions.create(q('reset [[fake:reset]]'))).rejects.toThrow();
+    expect(hh.proxy.services.ledger.page({}, 10).calls.map((c) => c.attempt).sort()).toEqual([1, 2, 3]);
+    const before = hh.upstream.requests.length;
+    const stream = await client.chat.completions.create({ ...q('stream reset [[fake:reset-mid-stream]] [[fake:words=12]]'), stream: true });
+    await expect(
+      (async () => {
+        for await (const _ of stream) void _;
+      })(),
+    ).rejects.toThrow();
+    expect(hh.upstream.requests.length - before).toBe(1); // no retry after the first byte
+  });
+});
