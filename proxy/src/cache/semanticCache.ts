@@ -76,13 +76,7 @@ export class SemanticCache {
 
   /** Drops vectors whose exact-cache entry is gone (after a clear or an eviction); returns the count. */
   deleteOrphans(): number {
-    const rows = this.db
-      .prepare('SELECT entry_id AS id FROM semantic_entries WHERE entry_id NOT IN (SELECT id FROM cache_entries)')
-      .all() as Array<{ id: number }>;
-    this.db.transaction(() => {
-      for (const r of rows) this.store.delete(r.id);
-    })();
-    return rows.length;
+    return deleteOrphanVectors(this.db, this.store);
   }
 
   defaultThreshold(): number | undefined {
@@ -92,4 +86,13 @@ export class SemanticCache {
   async close(): Promise<void> {
     await this.embeddings.close();
   }
+}
+
+/** Vectors point at exact-cache entries; removes those whose entry is gone. */
+export function deleteOrphanVectors(db: Db, store: SemanticStore): number {
+  const rows = db.prepare('SELECT entry_id AS id FROM semantic_entries WHERE entry_id NOT IN (SELECT id FROM cache_entries)').all() as Array<{ id: number }>;
+  db.transaction(() => {
+    for (const r of rows) store.delete(r.id);
+  })();
+  return rows.length;
 }

@@ -4,6 +4,9 @@
  */
 import { Command } from 'commander';
 import { VERSION } from '../version';
+import { cacheCommand } from './cache';
+import { lintCommand } from './lint';
+import { modelCommand } from './model';
 import { policyCommand } from './policy';
 import { startCommand } from './start';
 
@@ -14,5 +17,8 @@ const program = new Command('tollgate')
 
 program.addCommand(startCommand());
 program.addCommand(policyCommand());
+program.addCommand(lintCommand());
+program.addCommand(cacheCommand());
+program.addCommand(modelCommand());
 
 await program.parseAsync(process.argv);

@@ -22,6 +22,18 @@ export interface Embedder {
 
 export type EmbedderState =
   | { state: 'disabled' }
-  | { state: 'loading'; backend: EmbedderBackendId; progress?: number }
-  | { state: 'ready'; info: EmbedderInfo }
+  | {
+      state: 'loading';
+      backend: EmbedderBackendId;
+      /** 0..1 while model files download; absent while the model is being read and initialised. */
+      progress?: number;
+      /** Set when `auto` fell back to the bundled USE-lite model: why the preferred model is not used. */
+      fallbackReason?: string;
+    }
+  | {
+      state: 'ready';
+      info: EmbedderInfo;
+      /** Set when `auto` fell back to the bundled USE-lite model, e.g. "all-MiniLM-L6-v2 is not downloaded". */
+      fallbackReason?: string;
+    }
   | { state: 'failed'; error: string };

@@ -44,13 +44,17 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
     if (!key.eligible) return next();
     const pending = semantic.embedIfReady(key.lastUserText);
     if (!pending) return next();
-    let vector: Float32Array;
+    let vector: Float32Array | undefined;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      vector = await pending;
+      // A stuck or overloaded embedder must never hold a call: past the timeout it is a plain miss.
+      vector = await Promise.race([pending, new Promise<undefined>((resolve) => (timer = setTimeout(resolve, cfg.embedTimeoutMs)))]);
     } catch (err) {
       ctx.services.log.warn(`semantic cache skipped: ${(err as Error).message}`);
-      return next();
+    } finally {
+      clearTimeout(timer);
     }
+    if (!vector) return next();
     // The API-key namespace (salted fingerprint + cache version) scopes everything else.
     const namespace = sha256(`${ctx.namespace}|${ctx.provider.name}|${key.contextHash}`).slice(0, 32);
 

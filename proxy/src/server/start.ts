@@ -99,6 +99,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     db,
     dataDir: opts.dataDir,
     backend: policyStore.policy.cache.semantic.backend,
+    allowDownload: policyStore.policy.cache.semantic.allowModelDownload && process.env.TOLLGATE_MODEL_DOWNLOAD !== '0',
     log: (line) => log.info(line),
     ...(opts.semantic ?? {}),
   });

@@ -1,0 +1,73 @@
+import type { UpstreamEmbedderConfig } from '../config';
+import { DEFAULT_THRESHOLDS } from '../thresholds';
+import type { Embedder, EmbedderInfo } from '../types';
+import { normalized } from './normalize';
+
+interface EmbeddingsResponse {
+  data?: Array<{ index?: number; embedding?: number[] }>;
+  error?: { message?: string };
+}
+
+/** Builds the upstream config from the environment (teams that prefer the provider's embeddings). */
+export function upstreamConfigFromEnv(env: NodeJS.ProcessEnv = process.env): UpstreamEmbedderConfig {
+  const dimensions = Number(env.TOLLGATE_EMBEDDINGS_DIMENSIONS);
+  return {
+    backend: 'upstream',
+    baseUrl: env.TOLLGATE_EMBEDDINGS_BASE_URL?.trim() || 'https://api.openai.com/v1',
+    model: env.TOLLGATE_EMBEDDINGS_MODEL?.trim() || 'text-embedding-3-small',
+    apiKeyEnv: ['TOLLGATE_EMBEDDINGS_API_KEY', 'OPENAI_API_KEY'],
+    ...(Number.isInteger(dimensions) && dimensions > 0 ? { dimensions } : {}),
+  };
+}
+
+/**
+ * The provider's OpenAI-shaped `/v1/embeddings`. Vectors are re-ordered by `index` and normalised.
+ * Error messages carry the HTTP status and the provider's message, never the key.
+ */
+export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Promise<Embedder> {
+  const keyVar = config.apiKeyEnv.find((name) => process.env[name]?.trim());
+  const url = `${config.baseUrl.replace(/\/+$/, '')}/embeddings`;
+
+  async function embed(texts: string[]): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (keyVar) headers.authorization = `Bearer ${process.env[keyVar]!.trim()}`;
+    const response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model: config.model, input: texts, encoding_format: 'float' }),
+    });
+    const body = (await response.json().catch(() => ({}))) as EmbeddingsResponse;
+    if (!response.ok) {
+      throw new Error(`upstream embeddings ${url} failed: HTTP ${response.status} ${body.error?.message ?? ''}`.trim());
+    }
+    const rows = body.data ?? [];
+    if (rows.length !== texts.length) {
+      throw new Error(`upstream embeddings returned ${rows.length} vectors for ${texts.length} inputs`);
+    }
+    const vectors: Float32Array[] = new Array(texts.length);
+    rows.forEach((row, position) => {
+      const index = row.index ?? position;
+      if (!Array.isArray(row.embedding) || index < 0 || index >= texts.length) {
+        throw new Error('upstream embeddings returned a malformed row');
+      }
+      vectors[index] = normalized(row.embedding);
+    });
+    return vectors;
+  }
+
+  const dimensions = config.dimensions ?? (await embed(['tollgate embedding probe']))[0]!.length;
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {
+    // keep the raw string; it only labels the vector namespace
+  }
+  const info: EmbedderInfo = {
+    backend: 'upstream',
+    modelId: `upstream:${host}/${config.model}`,
+    dimensions,
+    defaultThreshold: DEFAULT_THRESHOLDS.upstream,
+  };
+  return { info, embed, close: async () => undefined };
+}

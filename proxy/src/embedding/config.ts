@@ -1,0 +1,41 @@
+import type { KnownModel } from './models/known-models';
+
+/**
+ * Backend configurations after resolution in the main thread. They are plain data because they
+ * cross into the worker thread (structured clone): no functions, no secrets (the upstream API key
+ * is read from the environment inside the worker, by variable name).
+ */
+export interface TransformersEmbedderConfig {
+  backend: 'transformers';
+  /** `<dataDir>/models`; transformers.js's `env.localModelPath`. */
+  modelsDir: string;
+  /** The model and its pinned weights checksum. */
+  model: KnownModel;
+  /** Fetch missing files from `remoteHost` (hub URL layout) before loading. */
+  allowDownload: boolean;
+  remoteHost: string;
+  revision?: string;
+}
+
+export interface UseLiteEmbedderConfig {
+  backend: 'use-lite';
+}
+
+export interface UpstreamEmbedderConfig {
+  backend: 'upstream';
+  /** OpenAI-style base URL ending in `/v1`; requests go to `<baseUrl>/embeddings`. */
+  baseUrl: string;
+  model: string;
+  /** Environment variables tried in order for the bearer key (the key itself never leaves the env). */
+  apiKeyEnv: string[];
+  /** Known output size; when absent one probe request measures it at load. */
+  dimensions?: number;
+}
+
+/** Prefer the transformers model when present (or downloadable); otherwise the bundled USE-lite. */
+export interface AutoEmbedderConfig {
+  backend: 'auto';
+  transformers: TransformersEmbedderConfig;
+}
+
+export type EmbedderConfig = TransformersEmbedderConfig | UseLiteEmbedderConfig | UpstreamEmbedderConfig | AutoEmbedderConfig;

@@ -1,0 +1,18 @@
+export type { Embedder, EmbedderBackendId, EmbedderInfo, EmbedderState } from './types';
+export type { EmbedderConfig, TransformersEmbedderConfig, UpstreamEmbedderConfig, UseLiteEmbedderConfig, AutoEmbedderConfig } from './config';
+export { EmbeddingService, resolveEmbedderConfig } from './service';
+export type { EmbedderChoice, EmbeddingServiceOptions, EmbeddingStats, Disposable } from './service';
+export { DEFAULT_THRESHOLDS } from './thresholds';
+export { openEmbedder } from './backends/open';
+export { openTransformersEmbedder } from './backends/transformers';
+export { openUseLiteEmbedder, USE_LITE_MODEL_ID } from './backends/use-lite';
+export { openUpstreamEmbedder, upstreamConfigFromEnv } from './backends/upstream';
+export { MINILM_MODEL_ID, BERT_Q8_FILES, knownModel, registerKnownModel, requireKnownModel } from './models/known-models';
+export type { KnownModel, PinnedFile } from './models/known-models';
+export { ModelChecksumError, sha256File, verifyPinnedFile } from './models/checksum';
+export { downloadModel, hubFileUrl } from './models/download';
+export type { DownloadProgress, DownloadOptions } from './models/download';
+export { importModel } from './models/import';
+export { modelPresence, modelVerified } from './models/status';
+export type { ModelPresence } from './models/status';
+export { defaultDataDir, defaultRemoteHost, modelDirOf, modelsDirOf } from './models/paths';

@@ -1,0 +1,109 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EmbedderConfig } from './config';
+import type { FromWorker, ToWorker } from './protocol';
+
+/**
+ * Owns the process's one embedding worker thread and multiplexes sessions (one per
+ * EmbeddingService) over it.
+ *
+ * Why one shared, long-lived thread: onnxruntime-node (behind transformers.js) keeps per-process
+ * native state. Running it in two threads at once aborts the process ("HandleScope::HandleScope
+ * Entering the V8 API without proper locking in place", microsoft/onnxruntime#24486), and once the
+ * thread that loaded it has exited no other thread can load it again ("Module did not
+ * self-register"). So every session shares this thread, and a thread that may have loaded
+ * onnxruntime is parked (unref'd, so it never keeps the process alive) instead of terminated when
+ * its last session closes. A thread that only ran USE-lite or upstream is terminated.
+ */
+export class WorkerHost {
+  private static current: WorkerHost | undefined;
+
+  /** The shared host, started on first use. */
+  static shared(): WorkerHost {
+    if (!WorkerHost.current) WorkerHost.current = new WorkerHost();
+    return WorkerHost.current;
+  }
+
+  private readonly worker: Worker;
+  private readonly sessions = new Map<number, (message: FromWorker) => void>();
+  private readonly closing = new Map<number, () => void>();
+  private nextSession = 1;
+  /** Set once a session could have loaded onnxruntime-node in this thread. */
+  private holdsNativeRuntime = false;
+  private exited = false;
+
+  private constructor() {
+    this.worker = spawnWorker();
+    this.worker.on('message', (message: FromWorker) => {
+      if (message.type === 'closed') {
+        this.closing.get(message.session)?.();
+        return;
+      }
+      this.sessions.get(message.session)?.(message);
+    });
+    const crash = (error: string) => {
+      if (this.exited) return;
+      this.exited = true;
+      if (WorkerHost.current === this) WorkerHost.current = undefined;
+      for (const [session, listener] of this.sessions) listener({ type: 'failed', session, error });
+      this.sessions.clear();
+      for (const done of this.closing.values()) done();
+      this.closing.clear();
+    };
+    this.worker.on('error', (error) => crash(`embedding worker crashed: ${error.message}`));
+    this.worker.on('exit', (code) => crash(`embedding worker exited (code ${code})`));
+    this.worker.unref();
+  }
+
+  /** Opens a backend in the worker; `listener` receives that session's messages. */
+  open(config: EmbedderConfig, listener: (message: FromWorker) => void): number {
+    const session = this.nextSession++;
+    if (config.backend === 'transformers' || config.backend === 'auto') this.holdsNativeRuntime = true;
+    this.sessions.set(session, listener);
+    // While any session is open the worker keeps the process alive (pending embeds must settle).
+    this.worker.ref();
+    this.post({ type: 'open', session, config });
+    return session;
+  }
+
+  post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
+    if (!this.exited) this.worker.postMessage(message, transfer);
+  }
+
+  /** Closes a session's backend; the last release terminates or parks the thread (see class comment). */
+  async release(session: number): Promise<void> {
+    if (!this.sessions.delete(session) || this.exited) return;
+    await new Promise<void>((resolve) => {
+      this.closing.set(session, resolve);
+      this.post({ type: 'close', session });
+    });
+    this.closing.delete(session);
+    if (this.sessions.size > 0 || this.exited) return;
+    if (this.holdsNativeRuntime) {
+      this.worker.unref();
+    } else {
+      this.exited = true;
+      if (WorkerHost.current === this) WorkerHost.current = undefined;
+      await this.worker.terminate();
+    }
+  }
+}
+
+/**
+ * Starts the worker. From the bundle: `embedding-worker.js` beside it (dist/proxy/). From
+ * TypeScript sources (vitest, tsx): a small bootstrap that registers tsx's ESM hooks inside the
+ * worker and then imports `worker.ts`. (`execArgv: ['--import', 'tsx']` is not enough on Node 20:
+ * the worker still fails with "Unknown file extension .ts", so the hooks are registered in-thread.)
+ */
+function spawnWorker(): Worker {
+  const here = import.meta.url;
+  const options = { name: 'tollgate-embeddings' };
+  if (!here.endsWith('.ts')) return new Worker(new URL('./embedding-worker.js', here), options);
+  const tsxRoot = dirname(createRequire(here).resolve('tsx/package.json'));
+  const tsxApi = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./worker.ts', here).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}

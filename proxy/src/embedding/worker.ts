@@ -1,0 +1,80 @@
+/**
+ * Embedding worker thread: loads backends and embeds batches sent by EmbeddingService, so model
+ * loading and inference never run on the proxy's event loop. One worker serves every session of
+ * its process (see worker-host.ts for why). Bundled to dist/proxy/embedding-worker.js.
+ */
+import { parentPort } from 'node:worker_threads';
+import { openEmbedder } from './backends/open';
+import type { FromWorker, ToWorker } from './protocol';
+import type { Embedder } from './types';
+
+if (!parentPort) throw new Error('embedding worker must run in a worker thread');
+const port = parentPort;
+const sessions = new Map<number, Promise<Embedder | undefined>>();
+/** Loads run one after another: transformers.js reads its global `env` (model folder) while loading. */
+let loading: Promise<unknown> = Promise.resolve();
+
+function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function open(session: number, message: Extract<ToWorker, { type: 'open' }>): void {
+  const loaded = loading
+    .then(() =>
+      openEmbedder(message.config, {
+        onLoading: (update) => post({ type: 'loading', session, update }),
+        log: (line) => post({ type: 'log', session, line }),
+      }),
+    )
+    .then(
+      ({ embedder, fallbackReason }) => {
+        post({ type: 'ready', session, info: embedder.info, ...(fallbackReason ? { fallbackReason } : {}) });
+        return embedder;
+      },
+      (error: unknown) => {
+        post({ type: 'failed', session, error: messageOf(error) });
+        return undefined;
+      },
+    );
+  loading = loaded;
+  sessions.set(session, loaded);
+}
+
+async function embed(session: number, id: number, texts: string[]): Promise<void> {
+  try {
+    const embedder = await sessions.get(session);
+    if (!embedder) throw new Error('embedder is not loaded');
+    const vectors = await embedder.embed(texts);
+    const dimensions = embedder.info.dimensions;
+    const data = new Float32Array(vectors.length * dimensions);
+    vectors.forEach((v, i) => data.set(v, i * dimensions));
+    post({ type: 'vectors', session, id, dimensions, data }, [data.buffer]);
+  } catch (error) {
+    post({ type: 'embed-error', session, id, error: messageOf(error) });
+  }
+}
+
+async function close(session: number): Promise<void> {
+  const loaded = sessions.get(session);
+  sessions.delete(session);
+  await loaded?.then((embedder) => embedder?.close()).catch(() => undefined);
+  post({ type: 'closed', session });
+}
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'open':
+      open(message.session, message);
+      return;
+    case 'embed':
+      void embed(message.session, message.id, message.texts);
+      return;
+    case 'close':
+      void close(message.session);
+      return;
+  }
+});

@@ -1,0 +1,85 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openUpstreamEmbedder, upstreamConfigFromEnv } from '../../proxy/src/embedding/backends/upstream';
+
+interface Seen {
+  authorization: string | undefined;
+  body: { model: string; input: string[] };
+}
+
+const seen: Seen[] = [];
+let server: Server;
+let baseUrl: string;
+const KEY_VAR = 'TOLLGATE_TEST_EMBEDDINGS_KEY';
+
+/** A vector that depends on the text, so the test can tell which row went where. */
+function fakeVector(text: string): number[] {
+  return [text.length, 2 * text.length + 1, 3];
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+beforeAll(async () => {
+  server = createServer(async (req, res) => {
+    const body = (await readJson(req)) as Seen['body'];
+    seen.push({ authorization: req.headers.authorization, body });
+    if (body.model === 'broken') {
+      res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'slow down' } }));
+      return;
+    }
+    // Rows deliberately in reverse order: clients must place them by `index`.
+    const data = body.input.map((text, index) => ({ object: 'embedding', index, embedding: fakeVector(text) })).reverse();
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data, model: body.model }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+
+afterAll(async () => {
+  delete process.env[KEY_VAR];
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('upstream /v1/embeddings backend', () => {
+  it('sends the OpenAI request shape with the key from the environment and returns normalised vectors in input order', async () => {
+    process.env[KEY_VAR] = 'sk-test-not-a-real-key';
+    const embedder = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'emb-small', apiKeyEnv: ['UNSET_VAR_X', KEY_VAR] });
+    // Dimensions were measured with one probe request at load.
+    expect(embedder.info).toMatchObject({ backend: 'upstream', dimensions: 3, modelId: expect.stringContaining('emb-small') });
+    const texts = ['a', 'abcd', 'abcdefghij'];
+    const vectors = await embedder.embed(texts);
+    const last = seen.at(-1)!;
+    expect(last.authorization).toBe('Bearer sk-test-not-a-real-key');
+    expect(last.body).toMatchObject({ model: 'emb-small', input: texts });
+    texts.forEach((text, i) => {
+      const raw = fakeVector(text);
+      const norm = Math.hypot(...raw);
+      expect(Array.from(vectors[i]!)).toEqual(raw.map((x) => expect.closeTo(x / norm, 6)));
+    });
+  });
+
+  it('fails with the status and provider message, never the key', async () => {
+    process.env[KEY_VAR] = 'sk-secret-value';
+    const error = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'broken', apiKeyEnv: [KEY_VAR], dimensions: 3 })
+      .then((e) => e.embed(['x']))
+      .catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/HTTP 429 slow down/);
+    expect((error as Error).message).not.toContain('sk-secret-value');
+  });
+
+  it('reads its configuration from TOLLGATE_EMBEDDINGS_* variables', () => {
+    const config = upstreamConfigFromEnv({
+      TOLLGATE_EMBEDDINGS_BASE_URL: 'http://127.0.0.1:9/v1',
+      TOLLGATE_EMBEDDINGS_MODEL: 'm',
+      TOLLGATE_EMBEDDINGS_DIMENSIONS: '256',
+    });
+    expect(config).toMatchObject({ baseUrl: 'http://127.0.0.1:9/v1', model: 'm', dimensions: 256 });
+    expect(config.apiKeyEnv).toContain('OPENAI_API_KEY');
+  });
+});
