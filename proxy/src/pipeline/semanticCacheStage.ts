@@ -5,6 +5,7 @@
  * numbers/negations/entities that differ. A hit replays that entry's answer; a miss goes upstream
  * and indexes the new answer. While the model loads, calls pass straight through (never wait).
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { sha256 } from '../cache/canonical';
 import type { SemanticCache } from '../cache/semanticCache';
 import { semanticKey, type SemanticEndpoint } from '../cache/semantic/namespace';
@@ -45,14 +46,14 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
     const pending = semantic.embedIfReady(key.lastUserText);
     if (!pending) return next();
     let vector: Float32Array | undefined;
-    let timer: NodeJS.Timeout | undefined;
+    const timeout = new AbortController();
     try {
       // A stuck or overloaded embedder must never hold a call: past the timeout it is a plain miss.
-      vector = await Promise.race([pending, new Promise<undefined>((resolve) => (timer = setTimeout(resolve, cfg.embedTimeoutMs)))]);
+      vector = await Promise.race([pending, delay(cfg.embedTimeoutMs, undefined, { signal: timeout.signal }).catch(() => undefined)]);
     } catch (err) {
       ctx.services.log.warn(`semantic cache skipped: ${(err as Error).message}`);
     } finally {
-      clearTimeout(timer);
+      timeout.abort();
     }
     if (!vector) return next();
     // The API-key namespace (salted fingerprint + cache version) scopes everything else.
