@@ -95,7 +95,8 @@ export function admitStage(governor: Governor): Stage {
     const limit = maxOutputTokens(ctx.body);
     const result = governor.admit({
       identity: { keyFingerprint: ctx.keyFingerprint, ...ctx.tags },
-      provider: ctx.provider?.kind ?? 'openai',
+      // Tiers and prices are keyed by provider name (an openrouter provider is not priced as openai).
+      provider: ctx.provider?.name ?? 'openai',
       model: ctx.modelUsed,
       inputTokens: await inputTokens(ctx),
       ...(limit !== undefined ? { maxOutputTokens: limit } : {}),

@@ -113,6 +113,9 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   const governor = new Governor(db, () => policyStore.policy);
   const recovered = governor.recoverAfterRestart();
   if (recovered > 0) log.info(`settled ${recovered} budget reservation(s) left open by an earlier run`);
+  // Another proxy on the same data directory may die too: sweep its stale reservations now and then.
+  const recoverTimer = setInterval(() => governor.recoverAfterRestart(), 5 * 60_000);
+  recoverTimer.unref();
   governor.on('budget', (e) => {
     log.warn(`budget ${e.budget}: ${e.level} (${e.spentUsd.toFixed(4)} USD${e.limitUsd !== undefined ? ` of ${e.limitUsd}` : ''})`);
     events.emit('event', 'budget', e);
@@ -180,6 +183,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       await policyStore.close();
       await services.dispatcher.close();
       await semantic.close();
+      clearInterval(recoverTimer);
       governor.close();
       db.close();
     },

@@ -1,0 +1,35 @@
+/**
+ * The ordered targets to try after a model's retries are exhausted. Pure.
+ */
+import { resolveProviders, type Policy } from '../policy/schema';
+import { globMatch } from '../routing/glob';
+
+export interface FallbackTarget {
+  provider: string;
+  model: string;
+}
+
+/**
+ * Every `fallbacks` entry whose `from` glob matches the model (as `model` or `provider/model`)
+ * contributes its `to` list, in policy order. A `to` entry "name/model" switches provider only when
+ * `name` is a known provider — model ids may contain "/" themselves (OpenRouter's "openai/gpt-4o").
+ * The failing target itself and duplicates are left out.
+ */
+export function fallbackTargets(model: string, provider: string, policy: Pick<Policy, 'fallbacks' | 'providers'>): FallbackTarget[] {
+  const providers = resolveProviders(policy as Policy);
+  const out: FallbackTarget[] = [];
+  const seen = new Set<string>([`${provider}\u0000${model}`]);
+  for (const fb of policy.fallbacks) {
+    if (!globMatch(fb.from, model) && !globMatch(fb.from, `${provider}/${model}`)) continue;
+    for (const entry of fb.to) {
+      const slash = entry.indexOf('/');
+      const prefix = slash > 0 ? entry.slice(0, slash) : '';
+      const target = prefix && providers.has(prefix) ? { provider: prefix, model: entry.slice(slash + 1) } : { provider, model: entry };
+      const key = `${target.provider}\u0000${target.model}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(target);
+    }
+  }
+  return out;
+}

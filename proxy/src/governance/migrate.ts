@@ -1,0 +1,85 @@
+/**
+ * The governor's own tables (it never reads the ledger's). Amounts are integer nano-dollars so that
+ * thousands of reserve/settle cycles add up exactly (REAL sums drift).
+ */
+import type { Db } from '../db/open';
+
+export const NANO_PER_USD = 1e9;
+
+export function toNano(usd: number): number {
+  return Math.round(usd * NANO_PER_USD);
+}
+
+export function fromNano(nano: number): number {
+  return nano / NANO_PER_USD;
+}
+
+export function migrateGovernance(db: Db): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS governance_spend (
+      budget TEXT NOT NULL,
+      period TEXT NOT NULL,
+      period_start INTEGER NOT NULL,
+      spent_nano INTEGER NOT NULL DEFAULT 0,
+      spent_tokens INTEGER NOT NULL DEFAULT 0,
+      reserved_nano INTEGER NOT NULL DEFAULT 0,
+      reserved_tokens INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (budget, period, period_start)
+    ) WITHOUT ROWID;
+
+    -- state: open (in flight) → settled | released; recovered = charged at worst case after its
+    -- owner died (a late settle/release still corrects it).
+    CREATE TABLE IF NOT EXISTS governance_reservations (
+      id TEXT PRIMARY KEY,
+      created_at INTEGER NOT NULL,
+      owner TEXT NOT NULL,
+      owner_pid INTEGER NOT NULL,
+      provider TEXT NOT NULL,
+      model TEXT NOT NULL,
+      cost_nano INTEGER NOT NULL,
+      tokens INTEGER NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('open', 'settled', 'released', 'recovered')),
+      actual_nano INTEGER,
+      actual_tokens INTEGER,
+      closed_at INTEGER
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS governance_reservations_state ON governance_reservations (state, created_at);
+
+    CREATE TABLE IF NOT EXISTS governance_reservation_budgets (
+      reservation_id TEXT NOT NULL,
+      budget TEXT NOT NULL,
+      period TEXT NOT NULL,
+      period_start INTEGER NOT NULL,
+      PRIMARY KEY (reservation_id, budget)
+    ) WITHOUT ROWID;
+
+    -- RPM/TPM: per limit, one row per second with the calls and tokens admitted in it; the
+    -- sliding window sums the last 60 rows at most, however busy the proxy is.
+    CREATE TABLE IF NOT EXISTS governance_rate_buckets (
+      limit_name TEXT NOT NULL,
+      second INTEGER NOT NULL,
+      requests INTEGER NOT NULL,
+      tokens INTEGER NOT NULL,
+      PRIMARY KEY (limit_name, second)
+    ) WITHOUT ROWID;
+    -- Which bucket each reservation's tokens went to, so settle/release can correct them.
+    CREATE TABLE IF NOT EXISTS governance_rate_events (
+      reservation_id TEXT NOT NULL,
+      limit_name TEXT NOT NULL,
+      second INTEGER NOT NULL,
+      tokens INTEGER NOT NULL,
+      PRIMARY KEY (reservation_id, limit_name)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS governance_rate_events_age ON governance_rate_events (limit_name, second);
+
+    -- One row per budget, period and alert level: events fire once even across processes.
+    CREATE TABLE IF NOT EXISTS governance_alerts (
+      budget TEXT NOT NULL,
+      period TEXT NOT NULL,
+      period_start INTEGER NOT NULL,
+      level TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      PRIMARY KEY (budget, period, period_start, level)
+    ) WITHOUT ROWID;
+  `);
+}

@@ -1,0 +1,102 @@
+/**
+ * Public shapes of the governor (budgets, rate limits, reservations). Shared by the proxy pipeline
+ * and the local API; pure types.
+ */
+import type { Scope } from '../policy/schema';
+import type { CallIdentity } from './scope';
+import type { BudgetPeriod } from './periods';
+
+export interface AdmitRequest {
+  identity: CallIdentity;
+  provider: string;
+  model: string;
+  /** Counted input tokens of the request. */
+  inputTokens: number;
+  /** The request's output limit; absent → policy `defaults.maxOutputTokens`. */
+  maxOutputTokens?: number;
+}
+
+export type AdmitDecision = 'allow' | 'warn' | 'block' | 'downgrade';
+
+export interface AdmitResult {
+  /**
+   * allow: forward. warn: forward, a budget is past warnAt (or past 100 % with action allow).
+   * downgrade: forward to `downgradeTo`. block: answer 429 with `message` and `retry-after`.
+   */
+  decision: AdmitDecision;
+  /**
+   * Present when something was reserved (not blocked, and at least one budget or rate limit applies):
+   * pass it to settle() or release() once the call ends. Absent → nothing to settle.
+   */
+  reservationId?: string;
+  /** Response headers to add (x-tollgate-budget, x-tollgate-ratelimit, x-tollgate-downgrade, retry-after). */
+  headers: Record<string, string>;
+  message?: string;
+  retryAfterSec?: number;
+  downgradeTo?: string;
+  /** Name of the budget (or rate limit) that decided, for the ledger's `budget` column. */
+  budget?: string;
+  /** Short form for the ledger: "warn: team-daily 83%", "block: rpm-global", … */
+  summary?: string;
+  /** Worst-case figures reserved for this call. */
+  reservedUsd?: number;
+  reservedTokens?: number;
+}
+
+export type BudgetLevel = 'ok' | 'warn' | 'exceeded';
+
+export interface BudgetEvent {
+  budget: string;
+  level: 'warn' | 'exceeded';
+  spentUsd: number;
+  limitUsd?: number;
+  spentTokens: number;
+  limitTokens?: number;
+  period: BudgetPeriod;
+  /** Epoch ms. */
+  resetsAt: number;
+}
+
+export interface BudgetStatus {
+  name: string;
+  scope: Scope;
+  /** "team=search" or "global". */
+  scopeLabel: string;
+  period: BudgetPeriod;
+  action: 'block' | 'downgrade' | 'allow';
+  warnAt: number;
+  periodStart: number;
+  resetsAt: number;
+  limitUsd?: number;
+  limitTokens?: number;
+  spentUsd: number;
+  reservedUsd: number;
+  spentTokens: number;
+  reservedTokens: number;
+  /** (spent + reserved) / limit, the larger of the $ and token figures. */
+  used: number;
+  level: BudgetLevel;
+  forecast: {
+    usd?: number;
+    tokens?: number;
+    /** Forecast / limit (larger of $ and tokens). */
+    used: number;
+    usdPerHour?: number;
+    /** Epoch ms when the forecast crosses the limit within this period. */
+    exceedsAt?: number;
+  };
+}
+
+export interface RateLimitStatus {
+  name: string;
+  scopeLabel: string;
+  rpm?: number;
+  tpm?: number;
+  /** Requests and tokens in the last 60 s (all scopes' events summed for this limit). */
+  requests: number;
+  tokens: number;
+}
+
+export interface GovernorEvents {
+  budget: [BudgetEvent];
+}
