@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { sha256 } from '../cache/canonical';
 import type { SemanticCache } from '../cache/semanticCache';
 import { semanticKey, type SemanticEndpoint } from '../cache/semantic/namespace';
-import { globMatch } from '../providers';
+import { globMatch } from '../routing/glob';
 import type { CallContext, Stage } from './context';
 import { cacheDirectives, serveFromCache, storeIfComplete } from './exactCacheStage';
 

@@ -3,6 +3,7 @@
  * request picks its upstream from the policy's provider list.
  */
 import type { ResolvedProvider } from '../policy/schema';
+import { globMatch } from '../routing/glob';
 import { ANTHROPIC_ENDPOINTS } from './anthropic';
 import { OPENAI_ENDPOINTS } from './openai';
 import type { EndpointSpec, Protocol } from './types';
@@ -30,12 +31,6 @@ function anthropicErrorType(status: number, type: string): string {
 
 export function protocolForPath(path: string): Protocol {
   return path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
-}
-
-/** Minimal glob: `*` matches any run of characters. */
-export function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
-  return re.test(value);
 }
 
 export interface ProviderChoice {
