@@ -18,16 +18,22 @@ async function setup(policy: PolicyInput): Promise<{ h: Harness; client: OpenAI 
   return { h, client: new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-gov', maxRetries: 0 }) };
 }
 
+/** The real cost of one call like `q(…)`, measured on a separate, unconstrained proxy. */
+async function probeCost(extra = ''): Promise<number> {
+  const probe = await setup({});
+  await probe.client.chat.completions.create(q('probe', extra));
+  const cost = probe.h.proxy.services.ledger.page({}, 1).calls[0]!.costUsd;
+  await probe.h.close();
+  h = undefined;
+  return cost;
+}
+
 const q = (i: number | string, extra = '') => ({ model: 'gpt-4o', max_tokens: 12, messages: [{ role: 'user' as const, content: `question number ${i} ${extra}` }] });
 
 describe('budgets', () => {
   it('50 parallel requests against a budget that fits 5 never overspend by more than one reservation', async () => {
-    // Probe the real cost of one call first (separate harness), then size the budget for 5.
-    const probe = await setup({});
-    await probe.client.chat.completions.create(q('probe [[fake:words=10]]'));
-    const one = probe.h.proxy.services.ledger.page({}, 1).calls[0]!.costUsd;
-    await probe.h.close();
-    h = undefined;
+    // Size the budget for 5 calls from the real cost of one.
+    const one = await probeCost('[[fake:words=10]]');
     expect(one).toBeGreaterThan(0);
 
     const limit = one * 5.5;
@@ -47,11 +53,7 @@ describe('budgets', () => {
   });
 
   it('warns at 80 %, then blocks with a 429 naming the budget and when it resets', async () => {
-    const probe = await setup({});
-    await probe.client.chat.completions.create(q('probe'));
-    const one = probe.h.proxy.services.ledger.page({}, 1).calls[0]!.costUsd;
-    await probe.h.close();
-    h = undefined;
+    const one = await probeCost();
 
     const { h: hh, client } = await setup({ budgets: [{ name: 'team-search', scope: { team: 'search' }, period: 'day', usd: one * 4.2, action: 'block' }] });
     const headers = { 'x-tollgate-team': 'search' };

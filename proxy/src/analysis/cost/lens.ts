@@ -1,0 +1,91 @@
+/** Builds a CostLens: exact (or labelled estimate) input tokens, $ per call, worst case and comparisons. */
+import { countMessageTokens, countTextTokens, chatOverheadFor, type ChatMessageLike } from '../../tokens/count';
+import { encodingForModel } from '../../tokens/encoding';
+import { findPlaceholders } from '../text/placeholders';
+import type { CostLens, Range } from '../types';
+import { modelPrices, tokensText, usd } from './model-prices';
+
+export interface LensMessage {
+  role: string;
+  text: string;
+  range: Range;
+}
+
+/** Placeholders are unknown content: they are counted and removed before tokenising. */
+export function stripPlaceholders(text: string): { text: string; placeholders: number } {
+  const found = findPlaceholders(text);
+  if (found.length === 0) return { text, placeholders: 0 };
+  let out = '';
+  let at = 0;
+  for (const p of found) {
+    out += text.slice(at, p.start);
+    at = p.end;
+  }
+  return { text: out + text.slice(at), placeholders: found.length };
+}
+
+export function buildLens(opts: {
+  model: string;
+  range: Range;
+  messages: LensMessage[];
+  extraPlaceholders?: number;
+  outputLimit?: number;
+  comparisonModels: string[];
+  /** Chat requests get per-message overhead; single-text prompts do not. */
+  chat: boolean;
+  /** Token count of a text at the lens model (lets rules reuse the counts of whole sections). */
+  countText?: (text: string) => number;
+}): CostLens {
+  let placeholders = opts.extraPlaceholders ?? 0;
+  const perMessage: CostLens['perMessage'] = [];
+  const stripped: ChatMessageLike[] = [];
+  for (const m of opts.messages) {
+    const s = stripPlaceholders(m.text);
+    placeholders += s.placeholders;
+    stripped.push({ role: m.role, content: s.text });
+  }
+  const countOne = (m: ChatMessageLike, model: string) => {
+    if (model === opts.model && opts.countText) {
+      const content = opts.countText(m.content as string);
+      if (!opts.chat) return content;
+      const o = chatOverheadFor(model);
+      return o.perMessage + opts.countText(m.role) + content + (m.name !== undefined ? opts.countText(m.name) + o.perName : 0);
+    }
+    return opts.chat ? countMessageTokens(m, model) : countTextTokens(m.content as string, model).tokens;
+  };
+  const countFor = (model: string, perMessageTokens = stripped.map((m) => countOne(m, model))) =>
+    perMessageTokens.reduce((n, t) => n + t, 0) + (opts.chat ? chatOverheadFor(model).replyPriming : 0);
+  const ownCounts = stripped.map((m) => countOne(m, opts.model));
+  ownCounts.forEach((tokens, i) => perMessage.push({ role: stripped[i]!.role, tokens, range: opts.messages[i]!.range }));
+  const inputTokens = countFor(opts.model, ownCounts);
+  const ownEncoding = encodingForModel(opts.model).encoding;
+  const exact = countTextTokens('', opts.model).exact;
+  const prices = modelPrices(opts.model);
+  const inputUsd = prices ? inputTokens * prices.inputPerToken : 0;
+  const worstCaseOutputUsd = prices && opts.outputLimit !== undefined ? inputUsd + opts.outputLimit * prices.outputPerToken : undefined;
+  const comparisons: CostLens['comparisons'] = [];
+  for (const c of opts.comparisonModels) {
+    if (c === opts.model) continue;
+    const p = modelPrices(c);
+    // Same encoding and overhead: the counts carry over without tokenising again.
+    const sameTokens = encodingForModel(c).encoding === ownEncoding && chatOverheadFor(c).perMessage === chatOverheadFor(opts.model).perMessage;
+    if (p) comparisons.push({ model: c, usd: (sameTokens ? inputTokens : countFor(c)) * p.inputPerToken });
+  }
+  const parts = [`${opts.model}: ${exact ? '' : '≈'}${tokensText(inputTokens)} input tokens${exact ? '' : ' (estimate)'}`];
+  parts.push(prices ? `${usd(inputUsd)}/call` : 'no price known');
+  if (worstCaseOutputUsd !== undefined) parts.push(`worst case ${usd(worstCaseOutputUsd)} with ${tokensText(opts.outputLimit!)} output`);
+  if (placeholders > 0) parts.push(`+${placeholders} placeholder${placeholders === 1 ? '' : 's'} not counted`);
+  for (const c of comparisons) parts.push(`${c.model} ${usd(c.usd)}`);
+  return {
+    range: opts.range,
+    label: parts.join(' · '),
+    model: opts.model,
+    inputTokens,
+    exact,
+    inputUsd,
+    ...(worstCaseOutputUsd !== undefined ? { worstCaseOutputUsd } : {}),
+    perMessage,
+    comparisons,
+    placeholders,
+  };
+}

@@ -1,0 +1,18 @@
+/** How findings state their saving: tokens, and $ per 1,000 calls at the file's model. */
+import { modelPrices, tokensText, usd } from './model-prices';
+
+export interface Saving {
+  tokensSaved: number;
+  usdPer1kCalls?: number;
+  /** "12 tokens ($0.030 per 1,000 calls at gpt-4o)" */
+  text: string;
+}
+
+export function saving(model: string, tokens: number, kind: 'input' | 'output', estimate = false): Saving {
+  const prices = modelPrices(model);
+  const t = `${estimate ? '≈' : ''}${tokensText(tokens)} ${kind} token${tokens === 1 ? '' : 's'}`;
+  if (!prices) return { tokensSaved: tokens, text: `${t} (no price known for ${model})` };
+  const perToken = kind === 'input' ? prices.inputPerToken : prices.outputPerToken;
+  const usdPer1kCalls = tokens * perToken * 1000;
+  return { tokensSaved: tokens, usdPer1kCalls, text: `${t}, ${usd(usdPer1kCalls)} per 1,000 calls at ${model}` };
+}

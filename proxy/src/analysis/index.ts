@@ -1,0 +1,167 @@
+/**
+ * Prompt and code analysis: token and $ counts (CodeLens) and lint findings with measured savings.
+ * Pure logic (no vscode, no network); the VS Code extension and `tollgate lint` both call analyzeFile.
+ */
+import { countTextTokens } from '../tokens/count';
+import type { DetectedCall } from './code/llm-call';
+import { buildLens } from './cost/lens';
+import { codeLanguageOf, DEFAULT_PROMPT_GLOBS, isInstructionKind, promptKindOf } from './prompt/detect';
+import type { PromptDocument } from './prompt/document';
+import { parseGithubPrompt } from './prompt/github-prompt';
+import { parseMarkdownPrompt } from './prompt/markdown-prompt';
+import { normaliseModelName } from './prompt/model-names';
+import { parsePromptfoo } from './prompt/promptfoo';
+import { parsePrompty } from './prompt/prompty';
+import { codeOutputLimitFindings, promptOutputLimitFindings } from './rules/output-limit';
+import { tokens, type PromptRuleContext, type RuleFinding } from './rules/context';
+import { crossFileDuplicateFindings, duplicateFindings } from './rules/duplicates';
+import { formattingFindings } from './rules/formatting';
+import { cacheOrderFindings, fewShotFindings, politenessFindings, unboundedOutputFindings } from './rules/prompt-content';
+import { ruleInfo } from './rules';
+import { applySuppressions } from './suppression';
+import { LineIndex } from './text/line-index';
+import type { AnalysisInput, AnalysisSettings, CostLens, FileAnalysis, Finding, PromptFileKind } from './types';
+
+export * from './types';
+export { RULES, ruleInfo } from './rules';
+export { isPromptFile, promptKindOf, codeLanguageOf, isInstructionKind, DEFAULT_PROMPT_GLOBS } from './prompt/detect';
+
+export const DEFAULT_MODEL = 'gpt-4o';
+
+export interface AnalysisContext {
+  /** Other always-on instruction files (copilot-instructions.md, AGENTS.md, CLAUDE.md, *.instructions.md) for cross-file duplicates. */
+  relatedFiles?: AnalysisInput[];
+}
+
+function parsePrompt(kind: PromptFileKind, text: string): PromptDocument {
+  switch (kind) {
+    case 'prompty':
+      return parsePrompty(text);
+    case 'github-prompt-yaml':
+      return parseGithubPrompt(text);
+    case 'promptfoo':
+      return parsePromptfoo(text);
+    default:
+      return parseMarkdownPrompt(text, kind);
+  }
+}
+
+/** Severity from settings (or the rule default); findings of rules set to 'off' are dropped. */
+function withSeverities(raw: RuleFinding[], settings: AnalysisSettings): Finding[] {
+  const out: Finding[] = [];
+  for (const f of raw) {
+    const configured = settings.severities?.[f.ruleId];
+    if (configured === 'off') continue;
+    const severity = configured ?? ruleInfo(f.ruleId)?.defaultSeverity ?? 'warning';
+    out.push({ ...f, severity });
+  }
+  return out;
+}
+
+function ruleEnabled(settings: AnalysisSettings, id: string): boolean {
+  return settings.severities?.[id] !== 'off';
+}
+
+function analyzePrompt(input: AnalysisInput, kind: PromptFileKind, settings: AnalysisSettings, context: AnalysisContext): FileAnalysis {
+  const lines = new LineIndex(input.text);
+  const doc = parsePrompt(kind, input.text);
+  const model = doc.model ?? normaliseModelName(settings.defaultModel ?? DEFAULT_MODEL);
+  const ctx: PromptRuleContext = {
+    path: input.path,
+    text: input.text,
+    lines,
+    doc,
+    model,
+    exact: countTextTokens('', model).exact,
+    settings,
+    related: context.relatedFiles ?? [],
+    memo: new Map(),
+  };
+  const calls: CostLens[] = [];
+  const comparisonModels = settings.comparisonModels ?? [];
+  const countText = (t: string) => tokens(ctx, t);
+  const lensRange = lines.range(doc.headerStart, doc.headerStart);
+  if (doc.kind === 'promptfoo') {
+    // Each prompt is a separate request.
+    for (const s of doc.sections)
+      calls.push(
+        buildLens({
+          model,
+          range: lines.range(s.start, s.start),
+          messages: [{ role: s.role, text: s.text, range: lines.range(s.start, s.end) }],
+          ...(doc.outputLimit !== undefined ? { outputLimit: doc.outputLimit } : {}),
+          comparisonModels,
+          chat: true,
+          countText,
+        }),
+      );
+  } else if (doc.sections.length > 0) {
+    calls.push(
+      buildLens({
+        model,
+        range: lensRange,
+        messages: doc.sections.map((s) => ({ role: s.role, text: s.text, range: lines.range(s.start, s.end) })),
+        ...(doc.outputLimit !== undefined ? { outputLimit: doc.outputLimit } : {}),
+        comparisonModels,
+        // Instruction files are prepended to a request, not sent as a request of their own.
+        chat: !isInstructionKind(kind) && kind !== 'prompt-template',
+        countText,
+      }),
+    );
+  }
+  const rules: Array<[string[], (c: PromptRuleContext) => RuleFinding[]]> = [
+    [['prompt-missing-output-limit'], promptOutputLimitFindings],
+    [['duplicate-text'], duplicateFindings],
+    [['duplicate-instructions'], crossFileDuplicateFindings],
+    [['wasteful-formatting'], formattingFindings],
+    [['unbounded-output'], unboundedOutputFindings],
+    [['cache-hostile-order'], cacheOrderFindings],
+    [['few-shot-share'], fewShotFindings],
+    [['politeness'], politenessFindings],
+  ];
+  const raw: RuleFinding[] = [];
+  for (const [ids, rule] of rules) if (ids.some((id) => ruleEnabled(settings, id))) raw.push(...rule(ctx));
+  const diagnostics = applySuppressions(withSeverities(raw, settings), input.text);
+  return { kind, model, calls, diagnostics };
+}
+
+async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'python', settings: AnalysisSettings): Promise<FileAnalysis> {
+  const lines = new LineIndex(input.text);
+  const defaultModel = normaliseModelName(settings.defaultModel ?? DEFAULT_MODEL);
+  let detected: DetectedCall[];
+  // Parsers load on first use: the TypeScript compiler and tree-sitter are large, and prompt files need neither.
+  if (language === 'python') detected = await (await import('./code/python-calls')).findPythonCalls(input.text, settings.wasmDir);
+  else detected = (await import('./code/typescript-calls')).findTypeScriptCalls(input.path, input.text);
+  const calls: CostLens[] = detected.map((c) =>
+    buildLens({
+      model: c.model ? normaliseModelName(c.model) : defaultModel,
+      range: lines.range(c.start, c.end),
+      messages: c.messages.map((m) => ({ role: m.role, text: m.text, range: lines.range(m.start, m.end) })),
+      extraPlaceholders: c.placeholders,
+      ...(c.outputLimit !== undefined ? { outputLimit: c.outputLimit } : {}),
+      comparisonModels: settings.comparisonModels ?? [],
+      chat: true,
+    }),
+  );
+  const raw = codeOutputLimitFindings(
+    detected.map((c) => (c.model ? { ...c, model: normaliseModelName(c.model) } : c)),
+    lines,
+    defaultModel,
+  );
+  const diagnostics = applySuppressions(withSeverities(raw, settings), input.text);
+  const models = new Set(detected.map((c) => c.model).filter((m): m is string => !!m));
+  return { kind: 'code', ...(models.size === 1 ? { model: normaliseModelName([...models][0]!) } : {}), calls, diagnostics };
+}
+
+/**
+ * Analyse one file: cost lenses for each request it describes or makes, and lint findings.
+ * Never throws for malformed input; a file it does not understand yields kind 'unknown'.
+ */
+export async function analyzeFile(input: AnalysisInput, settings: AnalysisSettings = {}, context: AnalysisContext = {}): Promise<FileAnalysis> {
+  const kind = promptKindOf(input.path, input.languageId, settings.promptGlobs ?? DEFAULT_PROMPT_GLOBS);
+  if (kind) return analyzePrompt(input, kind, settings, context);
+  const language = codeLanguageOf(input.path, input.languageId);
+  if (language) return analyzeCode(input, language, settings);
+  return { kind: 'unknown', calls: [], diagnostics: [] };
+}
+

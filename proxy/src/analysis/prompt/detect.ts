@@ -1,0 +1,64 @@
+/** Which kind of file a path is: a prompt format, source code we scan for LLM calls, or neither. */
+import type { PromptFileKind } from '../types';
+
+export const DEFAULT_PROMPT_GLOBS = ['**/prompts/**/*.txt', '**/prompts/**/*.md', '**/*.prompt.txt'];
+
+const CODE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py'];
+const ALWAYS_ON = new Set(['copilot-instructions.md', 'agents.md', 'claude.md']);
+
+function baseName(path: string): string {
+  const p = path.replace(/\\/g, '/');
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/** `*` matches within a path segment, `**` across segments, `?` one character. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      i++;
+      if (glob[i + 1] === '/') {
+        i++;
+        re += '(?:.*/)?';
+      } else re += '.*';
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`(?:^|/)${re}$`, 'i');
+}
+
+export function promptKindOf(path: string, languageId?: string, promptGlobs: string[] = DEFAULT_PROMPT_GLOBS): PromptFileKind | undefined {
+  const name = baseName(path).toLowerCase();
+  const normal = path.replace(/\\/g, '/');
+  if (name.endsWith('.prompty')) return 'prompty';
+  if (name.endsWith('.prompt.yml') || name.endsWith('.prompt.yaml')) return 'github-prompt-yaml';
+  // Chat modes (`*.chatmode.md`) have the same front matter (`model`, `tools`) and a prompt body.
+  if (name.endsWith('.prompt.md') || name.endsWith('.chatmode.md') || languageId === 'prompt' || languageId === 'chatmode') return 'vscode-prompt';
+  if (name.endsWith('.instructions.md') || languageId === 'instructions') return 'vscode-instructions';
+  if (ALWAYS_ON.has(name)) return 'always-on-instructions';
+  if (/^promptfooconfig\.ya?ml$/.test(name)) return 'promptfoo';
+  if ((name.endsWith('.txt') || name.endsWith('.md')) && promptGlobs.some((g) => globToRegExp(g).test(normal))) return 'prompt-template';
+  return undefined;
+}
+
+export function isPromptFile(path: string, promptGlobs?: string[]): boolean {
+  return promptKindOf(path, undefined, promptGlobs) !== undefined;
+}
+
+export type CodeLanguage = 'typescript' | 'python';
+
+export function codeLanguageOf(path: string, languageId?: string): CodeLanguage | undefined {
+  if (languageId === 'python') return 'python';
+  if (languageId && /^(typescript|javascript)(react)?$/.test(languageId)) return 'typescript';
+  const name = baseName(path).toLowerCase();
+  const ext = CODE_EXTENSIONS.find((e) => name.endsWith(e));
+  if (!ext || name.endsWith('.d.ts')) return undefined;
+  return ext === '.py' ? 'python' : 'typescript';
+}
+
+/** Instruction files that are sent with every request (duplicates across them cost on every call). */
+export function isInstructionKind(kind: string): boolean {
+  return kind === 'always-on-instructions' || kind === 'vscode-instructions';
+}

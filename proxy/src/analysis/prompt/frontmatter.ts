@@ -1,0 +1,26 @@
+/** `---` YAML front matter at the top of a Markdown/Prompty file, with the body's offset. */
+import { parseYaml, type YamlDoc } from './yaml-nodes';
+
+export interface FrontMatter {
+  /** The parsed YAML (offsets inside it are relative to `yamlStart`). */
+  doc?: YamlDoc;
+  yamlStart: number;
+  yamlEnd: number;
+  /** Offset where the body after the closing `---` starts. */
+  bodyStart: number;
+}
+
+export function splitFrontMatter(text: string): FrontMatter {
+  const open = /^\uFEFF?---[ \t]*\r?\n/.exec(text);
+  if (!open) return { yamlStart: 0, yamlEnd: 0, bodyStart: 0 };
+  const yamlStart = open[0].length;
+  const close = /^---[ \t]*$/m;
+  const rest = text.slice(yamlStart);
+  const m = close.exec(rest);
+  if (!m) return { yamlStart: 0, yamlEnd: 0, bodyStart: 0 };
+  const yamlEnd = yamlStart + m.index;
+  let bodyStart = yamlEnd + m[0].length;
+  if (text[bodyStart] === '\r') bodyStart++;
+  if (text[bodyStart] === '\n') bodyStart++;
+  return { doc: parseYaml(text.slice(yamlStart, yamlEnd)), yamlStart, yamlEnd, bodyStart };
+}

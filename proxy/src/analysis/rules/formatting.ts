@@ -1,0 +1,148 @@
+/**
+ * Rule 5: formatting that costs tokens. Every suggestion is measured with the tokenizer and only
+ * reported when the suggested text really has fewer tokens.
+ */
+import { saving } from '../cost/savings';
+import type { PromptSection } from '../prompt/document';
+import { localSaving, replaceFix, sectionRange, tokens, type PromptRuleContext, type RuleFinding } from './context';
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+function fencedBlocks(text: string): Array<Span & { info: string; bodyStart: number; bodyEnd: number }> {
+  const out: Array<Span & { info: string; bodyStart: number; bodyEnd: number }> = [];
+  const fence = /^([ \t]*)(```|~~~)([^\n]*)\n([\s\S]*?)^[ \t]*\2[ \t]*$/gm;
+  for (const m of text.matchAll(fence)) {
+    const bodyStart = m.index + m[1]!.length + m[2]!.length + m[3]!.length + 1;
+    out.push({ start: m.index, end: m.index + m[0].length, info: m[3]!.trim().toLowerCase(), bodyStart, bodyEnd: bodyStart + m[4]!.length });
+  }
+  return out;
+}
+
+function inside(spans: Span[], at: number): boolean {
+  return spans.some((s) => at >= s.start && at < s.end);
+}
+
+/** Multi-line JSON values: fenced ```json blocks, and bare blocks starting with a line `{`/`[`. */
+function jsonBlocks(text: string, fences: ReturnType<typeof fencedBlocks>): Span[] {
+  const out: Span[] = [];
+  for (const f of fences) {
+    if (f.info === 'json' || f.info === 'jsonc' || f.info === '') {
+      const body = text.slice(f.bodyStart, f.bodyEnd);
+      const lead = body.length - body.trimStart().length;
+      const trimmed = body.trim();
+      if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && trimmed.includes('\n')) out.push({ start: f.bodyStart + lead, end: f.bodyStart + lead + trimmed.length });
+    }
+  }
+  const lines: Array<{ start: number; end: number; text: string }> = [];
+  let at = 0;
+  for (const l of text.split('\n')) {
+    lines.push({ start: at, end: at + l.length, text: l });
+    at += l.length + 1;
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const first = lines[i]!;
+    const t = first.text.trim();
+    if ((t !== '{' && t !== '[' && !/^[{[]\s*"/.test(t)) || inside(fences, first.start)) continue;
+    for (let j = i + 1; j < Math.min(lines.length, i + 400); j++) {
+      const last = lines[j]!;
+      if (!/[}\]],?\s*$/.test(last.text)) continue;
+      const start = first.start + (first.text.length - first.text.trimStart().length);
+      const end = last.start + last.text.trimEnd().replace(/,$/, '').length;
+      try {
+        JSON.parse(text.slice(start, end));
+        out.push({ start, end });
+        i = j;
+        break;
+      } catch {
+        // keep extending
+      }
+    }
+  }
+  return out;
+}
+
+function jsonFindings(ctx: PromptRuleContext, s: PromptSection, fences: ReturnType<typeof fencedBlocks>): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  for (const b of jsonBlocks(s.text, fences)) {
+    const original = s.text.slice(b.start, b.end);
+    let minified: string;
+    try {
+      minified = JSON.stringify(JSON.parse(original));
+    } catch {
+      continue;
+    }
+    const saved = tokens(ctx, original) - tokens(ctx, minified);
+    if (saved <= 0) continue;
+    const sv = saving(ctx.model, saved, 'input', !ctx.exact);
+    out.push({
+      ruleId: 'wasteful-formatting',
+      message: `Pretty-printed JSON example; minified it says the same and saves ${sv.text}.`,
+      range: sectionRange(ctx, s, b.start, b.end),
+      tokensSaved: sv.tokensSaved,
+      ...(sv.usdPer1kCalls !== undefined ? { usdPer1kCalls: sv.usdPer1kCalls } : {}),
+      fixes: replaceFix(ctx, s, b.start, b.end, minified, 'Minify the JSON example'),
+    });
+  }
+  return out;
+}
+
+/** Blank-line runs, trailing whitespace and wide gaps inside lines (not indentation, not in code blocks). */
+function whitespaceFindings(ctx: PromptRuleContext, s: PromptSection, fences: Span[]): RuleFinding[] {
+  const edits: Array<Span & { newText: string }> = [];
+  for (const m of s.text.matchAll(/\n(?:[ \t]*\n){2,}/g)) if (!inside(fences, m.index)) edits.push({ start: m.index, end: m.index + m[0].length, newText: '\n\n' });
+  for (const m of s.text.matchAll(/[ \t]+(?=\n)/g)) if (!inside(fences, m.index) && !edits.some((e) => m.index >= e.start && m.index < e.end)) edits.push({ start: m.index, end: m.index + m[0].length, newText: '' });
+  for (const m of s.text.matchAll(/(?<=[^\s])[ \t]{3,}(?=[^\s])/g)) if (!inside(fences, m.index)) edits.push({ start: m.index, end: m.index + m[0].length, newText: ' ' });
+  if (edits.length === 0) return [];
+  edits.sort((a, b) => a.start - b.start);
+  // Keep only the runs whose collapse really saves tokens, each measured on its own lines.
+  const kept = edits.map((e) => ({ ...e, saved: localSaving(ctx, s.text, e.start, e.end, e.newText) })).filter((e) => e.saved > 0);
+  edits.length = 0;
+  edits.push(...kept);
+  const saved = kept.reduce((n, e) => n + e.saved, 0);
+  if (saved <= 0) return [];
+  const sv = saving(ctx.model, saved, 'input', !ctx.exact);
+  const verbatim = edits.every((e) => s.map.verbatim(e.start, e.end));
+  return [
+    {
+      ruleId: 'wasteful-formatting',
+      message: `${edits.length} run${edits.length === 1 ? '' : 's'} of extra whitespace; collapsing them saves ${sv.text}.`,
+      range: sectionRange(ctx, s, edits[0]!.start, edits[0]!.end),
+      tokensSaved: sv.tokensSaved,
+      ...(sv.usdPer1kCalls !== undefined ? { usdPer1kCalls: sv.usdPer1kCalls } : {}),
+      fixes: verbatim ? [{ title: 'Collapse extra whitespace', edits: edits.map((e) => ({ range: sectionRange(ctx, s, e.start, e.end), newText: e.newText })) }] : [],
+    },
+  ];
+}
+
+/** Separator lines such as `==========` or `**********` carry no instruction. */
+function decorationFindings(ctx: PromptRuleContext, s: PromptSection, fences: Span[]): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  for (const m of s.text.matchAll(/^[ \t]*([=*_~+#─━═•·\-])\1{4,}[ \t]*$\n?/gm)) {
+    if (inside(fences, m.index)) continue;
+    const saved = localSaving(ctx, s.text, m.index, m.index + m[0].length, '');
+    if (saved <= 0) continue;
+    const sv = saving(ctx.model, saved, 'input', !ctx.exact);
+    const lineText = m[0].replace(/\n$/, '');
+    out.push({
+      ruleId: 'wasteful-formatting',
+      message: `Decorative separator line; removing it (or using a Markdown heading) saves ${sv.text}.`,
+      range: sectionRange(ctx, s, m.index, m.index + lineText.length),
+      tokensSaved: sv.tokensSaved,
+      ...(sv.usdPer1kCalls !== undefined ? { usdPer1kCalls: sv.usdPer1kCalls } : {}),
+      fixes: replaceFix(ctx, s, m.index, m.index + m[0].length, '', 'Remove the separator line'),
+    });
+  }
+  return out;
+}
+
+export function formattingFindings(ctx: PromptRuleContext): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  for (const s of ctx.doc.sections) {
+    const fences = fencedBlocks(s.text);
+    out.push(...jsonFindings(ctx, s, fences), ...whitespaceFindings(ctx, s, fences), ...decorationFindings(ctx, s, fences));
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+/**
+ * Rules that read what the prompt says: unbounded-output requests (7), few-shot share (6),
+ * politeness boilerplate (8), and cache-hostile ordering (4).
+ */
+import { priceCall } from '../../pricing/price';
+import { tokensText, usd } from '../cost/model-prices';
+import { saving } from '../cost/savings';
+import { stripPlaceholders } from '../cost/lens';
+import { findPlaceholders } from '../text/placeholders';
+import { worstCase, worstCaseFigures } from './output-limit';
+import { sectionRange, tokens, type PromptRuleContext, type RuleFinding } from './context';
+
+const UNBOUNDED =
+  /\b(as (?:long|detailed|many|much|thorough(?:ly)?) as (?:possible|you can)|in as much detail as possible|list (?:all|every|each)|exhaustive(?:ly)?|complete list of (?:all|every)|without (?:any )?(?:length|word) limit|no (?:length|word) limit|don'?t (?:stop|hold back)|be as verbose as)\b/gi;
+
+export function unboundedOutputFindings(ctx: PromptRuleContext): RuleFinding[] {
+  if (ctx.doc.outputLimit !== undefined) return [];
+  const out: RuleFinding[] = [];
+  for (const s of ctx.doc.sections) {
+    for (const m of s.text.matchAll(UNBOUNDED)) {
+      out.push({
+        ruleId: 'unbounded-output',
+        message: `"${m[0]}" asks for unbounded output and nothing caps it: ${worstCase(ctx.model)}. Ask for a bounded amount (e.g. "the 10 most important") or set an output limit.`,
+        range: sectionRange(ctx, s, m.index, m.index + m[0].length),
+        ...worstCaseFigures(ctx.model),
+        fixes: [],
+      });
+    }
+  }
+  return out;
+}
+
+const POLITE =
+  /(?:\b(?:please|kindly)\b,?\s*|\bthank(?:s| you)(?: (?:so|very) much)?(?: in advance)?(?: for [^.!?\n]{0,60})?[.!]?|\bI would (?:really )?appreciate (?:it )?if you (?:could|would)\s*|\bwould you (?:be so kind as to|mind)\s*|\bif you don'?t mind,?\s*)/gi;
+
+export function politenessFindings(ctx: PromptRuleContext): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  for (const s of ctx.doc.sections) {
+    for (const m of s.text.matchAll(POLITE)) {
+      const lineStart = s.text.lastIndexOf('\n', m.index - 1) + 1;
+      const nl = s.text.indexOf('\n', m.index);
+      const lineEnd = nl < 0 ? s.text.length : nl;
+      const line = s.text.slice(lineStart, lineEnd);
+      const before = line.slice(0, m.index - lineStart);
+      let after = line.slice(m.index - lineStart + m[0].length);
+      // Dropping a sentence-initial "Please" leaves the next word to be capitalised.
+      if (/(^|[.!?]\s*)$/.test(before)) after = after.charAt(0).toUpperCase() + after.slice(1);
+      const without = before + after;
+      const saved = tokens(ctx, line) - tokens(ctx, without);
+      if (saved <= 0) continue;
+      out.push({
+        ruleId: 'politeness',
+        message: `"${m[0].trim()}" costs ${saved} token${saved === 1 ? '' : 's'} on every call and rarely changes the answer.`,
+        range: sectionRange(ctx, s, m.index, m.index + m[0].trimEnd().length),
+        tokensSaved: saved,
+        fixes: [],
+      });
+    }
+  }
+  return out;
+}
+
+/** Tokens of example blocks inside prose: `<example>…</example>` and sections under an "Example" heading. */
+function inlineExampleSpans(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  for (const m of text.matchAll(/<examples?>[\s\S]*?<\/examples?>/gi)) spans.push([m.index, m.index + m[0].length]);
+  const headings = [...text.matchAll(/^(#{1,6})[ \t]+(.*)$/gm)].map((m) => ({ at: m.index, level: m[1]!.length, title: m[2]! }));
+  headings.forEach((h, i) => {
+    if (!/\bexamples?\b/i.test(h.title)) return;
+    const next = headings.slice(i + 1).find((n) => n.level <= h.level);
+    spans.push([h.at, next ? next.at : text.length]);
+  });
+  return spans;
+}
+
+export function fewShotFindings(ctx: PromptRuleContext): RuleFinding[] {
+  const maxShare = ctx.settings.fewShotMaxShare ?? 0.5;
+  let total = 0;
+  let examples = 0;
+  let first: RuleFinding['range'] | undefined;
+  for (const s of ctx.doc.sections) {
+    const t = tokens(ctx, stripPlaceholders(s.text).text);
+    total += t;
+    if (s.example) {
+      examples += t;
+      first ??= sectionRange(ctx, s, 0, Math.min(s.text.length, s.text.indexOf('\n') < 0 ? s.text.length : s.text.indexOf('\n')));
+      continue;
+    }
+    for (const [a, b] of inlineExampleSpans(s.text)) {
+      examples += tokens(ctx, s.text.slice(a, b));
+      first ??= sectionRange(ctx, s, a, s.text.indexOf('\n', a) < 0 ? b : Math.min(b, s.text.indexOf('\n', a)));
+    }
+  }
+  if (total === 0 || !first || examples / total <= maxShare) return [];
+  const excess = Math.ceil(examples - maxShare * total);
+  const sv = saving(ctx.model, excess, 'input', !ctx.exact);
+  return [
+    {
+      ruleId: 'few-shot-share',
+      message: `Few-shot examples are ${Math.round((100 * examples) / total)}% of the prompt (${tokensText(examples)} of ${tokensText(total)} tokens, limit ${Math.round(maxShare * 100)}%); trimming them to the limit saves ${sv.text}.`,
+      range: first,
+      tokensSaved: sv.tokensSaved,
+      ...(sv.usdPer1kCalls !== undefined ? { usdPer1kCalls: sv.usdPer1kCalls } : {}),
+      fixes: [],
+    },
+  ];
+}
+
+/** Providers cache identical prompt prefixes of at least this many tokens (OpenAI, Anthropic). */
+export const PREFIX_CACHE_MIN_TOKENS = 1024;
+
+export function cacheOrderFindings(ctx: PromptRuleContext): RuleFinding[] {
+  let prefixTokens = 0;
+  let staticAfter = 0;
+  let firstVar: { range: RuleFinding['range']; text: string } | undefined;
+  for (const s of ctx.doc.sections) {
+    const vars = findPlaceholders(s.text);
+    if (!firstVar) {
+      if (vars.length === 0) {
+        prefixTokens += tokens(ctx, s.text);
+        continue;
+      }
+      const v = vars[0]!;
+      prefixTokens += tokens(ctx, s.text.slice(0, v.start));
+      firstVar = { range: sectionRange(ctx, s, v.start, v.end), text: v.text };
+      staticAfter += tokens(ctx, stripPlaceholders(s.text.slice(v.end)).text);
+    } else staticAfter += tokens(ctx, stripPlaceholders(s.text).text);
+  }
+  if (!firstVar || prefixTokens >= PREFIX_CACHE_MIN_TOKENS || staticAfter < PREFIX_CACHE_MIN_TOKENS) return [];
+  const cacheable = prefixTokens + staticAfter;
+  const now = priceCall(ctx.model, { inputTokens: cacheable, outputTokens: 0 });
+  const reordered = priceCall(ctx.model, { inputTokens: cacheable, outputTokens: 0, cachedTokens: cacheable });
+  const usdPer1kCalls = now.priced && reordered.priced ? (now.totalUsd - reordered.totalUsd) * 1000 : undefined;
+  return [
+    {
+      ruleId: 'cache-hostile-order',
+      message:
+        `${firstVar.text} comes before ${tokensText(staticAfter)} tokens of static text, so provider prefix caching (≥${tokensText(PREFIX_CACHE_MIN_TOKENS)} identical leading tokens) cannot reuse them. ` +
+        `Putting variable content last lets ${tokensText(cacheable)} tokens be read from cache` +
+        (usdPer1kCalls !== undefined ? `, saving ${usd(usdPer1kCalls)} per 1,000 cache-hit calls at ${ctx.model}.` : '.'),
+      range: firstVar.range,
+      tokensSaved: cacheable,
+      ...(usdPer1kCalls !== undefined ? { usdPer1kCalls } : {}),
+      fixes: [],
+    },
+  ];
+}

@@ -1,0 +1,43 @@
+/** Converts between string offsets and 0-based line/character positions (VS Code's convention). */
+import type { Position, Range } from '../types';
+
+export class LineIndex {
+  /** Offset at which each line starts. */
+  private readonly starts: number[];
+
+  constructor(readonly text: string) {
+    this.starts = [0];
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+
+  positionAt(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - this.starts[lo]! };
+  }
+
+  offsetAt(pos: Position): number {
+    const start = this.starts[Math.max(0, Math.min(pos.line, this.starts.length - 1))]!;
+    return Math.min(this.text.length, start + pos.character);
+  }
+
+  range(startOffset: number, endOffset: number): Range {
+    return { start: this.positionAt(startOffset), end: this.positionAt(endOffset) };
+  }
+
+  /** Offset of the end of the line holding `offset` (before its newline). */
+  lineEnd(offset: number): number {
+    const nl = this.text.indexOf('\n', offset);
+    return nl < 0 ? this.text.length : nl;
+  }
+
+  lineStart(offset: number): number {
+    return this.starts[this.positionAt(offset).line]!;
+  }
+}

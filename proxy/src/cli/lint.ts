@@ -1,0 +1,125 @@
+/**
+ * `tollgate lint [paths…] [--format text|json|sarif] [--max-severity error|warning|info]`: the
+ * editor's prompt and code analysis for CI. Exit code 1 when a finding is at or above the
+ * threshold, 0 otherwise, 2 on usage errors (unknown format/severity, missing path).
+ */
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { atOrAbove, isSeverity } from '../analysis/report/severity';
+import type { AnalysisSettings, Severity } from '../analysis/types';
+
+export const LINT_FORMATS = ['text', 'json', 'sarif'] as const;
+export type LintFormat = (typeof LINT_FORMATS)[number];
+
+export interface LintOptions {
+  format: LintFormat;
+  maxSeverity: Severity;
+  defaultModel?: string;
+  comparisonModels?: string[];
+  promptGlobs?: string[];
+  /** rule=severity pairs, e.g. politeness=off. */
+  rule?: string[];
+  fewShotMaxShare?: number;
+}
+
+/** Where the command prints; tests pass their own, the CLI uses the process streams. */
+export interface LintCommandIO {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  cwd?: string;
+  /**
+   * Records the exit status. Default: process.exitCode (so output is flushed before exit), and
+   * process.exit(2) on usage errors. When given, usage errors also throw after calling it.
+   */
+  exit?: (code: number) => void;
+}
+
+const processIO: LintCommandIO = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** Runs the analysis and returns the exit code (0 clean, 1 findings at/above threshold, 2 usage error). */
+export async function runLint(paths: string[], options: LintOptions, io: LintCommandIO = processIO): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  const severities: NonNullable<AnalysisSettings['severities']> = {};
+  for (const pair of options.rule ?? []) {
+    const [id, sev] = pair.split('=');
+    if (!id || !sev || !(isSeverity(sev) || sev === 'off')) {
+      io.err(`error: --rule expects <rule-id>=<error|warning|info|hint|off>, got "${pair}"\n`);
+      return 2;
+    }
+    severities[id] = sev;
+  }
+  const settings: AnalysisSettings = {
+    severities,
+    ...(options.defaultModel ? { defaultModel: options.defaultModel } : {}),
+    ...(options.comparisonModels?.length ? { comparisonModels: options.comparisonModels } : {}),
+    ...(options.promptGlobs?.length ? { promptGlobs: options.promptGlobs } : {}),
+    ...(options.fewShotMaxShare !== undefined ? { fewShotMaxShare: options.fewShotMaxShare } : {}),
+  };
+  // Loaded here, not at the top, so `tollgate --help` does not load the analysis (and the TypeScript compiler).
+  const { analyzePaths, MissingPathError } = await import('../analysis/workspace/collect');
+  const { toSarif } = await import('../analysis/report/sarif');
+  const { formatText } = await import('../analysis/report/text');
+  let results;
+  try {
+    results = await analyzePaths((paths.length ? paths : ['.']).map((p) => resolve(cwd, p)), settings);
+  } catch (e) {
+    if (e instanceof MissingPathError) {
+      io.err(`error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (options.format === 'sarif') io.out(JSON.stringify(toSarif(results, cwd), null, 2) + '\n');
+  else if (options.format === 'json')
+    io.out(JSON.stringify(results.map(({ text: _text, ...r }) => r), null, 2) + '\n');
+  else io.out(formatText(results, cwd));
+  const failing = results.some((r) => r.diagnostics.some((d) => atOrAbove(d.severity, options.maxSeverity)));
+  return failing ? 1 : 0;
+}
+
+export function lintCommand(io: LintCommandIO = processIO): Command {
+  const exit = io.exit ?? ((code: number) => void (process.exitCode = code));
+  const cmd = new Command('lint')
+    .description('Analyse prompt files and LLM calls: token and $ counts, missing output limits, duplicated or wasteful prompt text.')
+    .argument('[paths...]', 'files or directories (default: the current directory; node_modules and .git are skipped)')
+    .addOption(new Option('--format <format>', 'output format').choices([...LINT_FORMATS]).default('text'))
+    .addOption(new Option('--max-severity <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info']).default('error'))
+    .option('--default-model <model>', 'model assumed when a file names none', 'gpt-4o')
+    .option('--compare <models...>', 'comparison models for cost figures')
+    .option('--prompt-glob <globs...>', 'globs of plain .txt/.md prompt templates')
+    .option('--rule <rule=severity...>', 'override a rule’s severity, e.g. politeness=off')
+    .option('--few-shot-max-share <share>', 'share of prompt tokens few-shot examples may take (0–1)', (v: string) => Number(v))
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    // Usage errors (unknown option, bad choice) exit 2 so CI can tell them from findings.
+    .exitOverride((err) => {
+      const code = err.exitCode === 0 ? 0 : 2;
+      if (!io.exit) process.exit(code);
+      io.exit(code);
+      throw err;
+    })
+    .action(async (paths: string[], opts: { format: LintFormat; maxSeverity: Severity; defaultModel?: string; compare?: string[]; promptGlob?: string[]; rule?: string[]; fewShotMaxShare?: number }) => {
+      if (opts.fewShotMaxShare !== undefined && !(opts.fewShotMaxShare > 0 && opts.fewShotMaxShare <= 1)) {
+        io.err('error: --few-shot-max-share expects a number in (0, 1]\n');
+        exit(2);
+        return;
+      }
+      const code = await runLint(
+        paths,
+        {
+          format: opts.format,
+          maxSeverity: opts.maxSeverity,
+          ...(opts.defaultModel ? { defaultModel: opts.defaultModel } : {}),
+          ...(opts.compare ? { comparisonModels: opts.compare } : {}),
+          ...(opts.promptGlob ? { promptGlobs: opts.promptGlob } : {}),
+          ...(opts.rule ? { rule: opts.rule } : {}),
+          ...(opts.fewShotMaxShare !== undefined ? { fewShotMaxShare: opts.fewShotMaxShare } : {}),
+        },
+        io,
+      );
+      exit(code);
+    });
+  return cmd;
+}

@@ -1,0 +1,62 @@
+/**
+ * Token counts for text and chat requests. Exact (js-tiktoken with the model's own encoding) for
+ * OpenAI models; for every other provider a clearly labelled estimate (`exact: false`).
+ * Chat overhead follows OpenAI's cookbook "How to count tokens with tiktoken": 3 tokens per message,
+ * +1 per `name`, +3 to prime the reply (gpt-3.5-turbo-0301: 4 per message, −1 per name).
+ */
+import { encodingForModel, getEncoder } from './encoding';
+
+export interface TokenCount {
+  tokens: number;
+  /** false: not the model's own tokenizer, so the figure is an estimate. */
+  exact: boolean;
+  encoding: string;
+}
+
+export interface ChatMessageLike {
+  role: string;
+  content: string | Array<{ type: string; text?: string }> | null;
+  name?: string;
+}
+
+export function countTextTokens(text: string, model: string): TokenCount {
+  const choice = encodingForModel(model);
+  const tokens = text.length === 0 ? 0 : getEncoder(choice.encoding).encode(text, [], []).length;
+  return { tokens, exact: choice.exact, encoding: choice.encoding };
+}
+
+/** The text parts of a message's content (images and other parts are not counted here). */
+export function messageText(content: ChatMessageLike['content']): string {
+  if (content == null) return '';
+  if (typeof content === 'string') return content;
+  return content.map((p) => (typeof p.text === 'string' ? p.text : '')).join('');
+}
+
+export interface ChatOverhead {
+  perMessage: number;
+  perName: number;
+  replyPriming: number;
+}
+
+export function chatOverheadFor(model: string): ChatOverhead {
+  if (/gpt-3\.5-turbo-0301/i.test(model)) return { perMessage: 4, perName: -1, replyPriming: 3 };
+  return { perMessage: 3, perName: 1, replyPriming: 3 };
+}
+
+/** Tokens of one message including its per-message overhead (not the reply priming). */
+export function countMessageTokens(message: ChatMessageLike, model: string): number {
+  const { encoding } = encodingForModel(model);
+  const enc = getEncoder(encoding);
+  const overhead = chatOverheadFor(model);
+  const count = (s: string) => (s.length === 0 ? 0 : enc.encode(s, [], []).length);
+  let n = overhead.perMessage + count(message.role) + count(messageText(message.content));
+  if (message.name !== undefined) n += count(message.name) + overhead.perName;
+  return n;
+}
+
+export function countChatTokens(messages: ChatMessageLike[], model: string): TokenCount {
+  const choice = encodingForModel(model);
+  let tokens = chatOverheadFor(model).replyPriming;
+  for (const m of messages) tokens += countMessageTokens(m, model);
+  return { tokens, exact: choice.exact, encoding: choice.encoding };
+}

@@ -1,0 +1,37 @@
+/** Helpers for the analysis tests: fixtures, expectation markers and applying quick-fix edits. */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Finding, TextEdit } from '../../proxy/src/analysis/index';
+import { LineIndex } from '../../proxy/src/analysis/text/line-index';
+
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'analysis');
+
+export function fixture(rel: string): { path: string; text: string } {
+  const path = join(FIXTURES, rel);
+  return { path, text: readFileSync(path, 'utf8') };
+}
+
+/** `expect: rule-id` comments in a fixture → "line:rule" keys (0-based lines). */
+export function expectedMarkers(text: string): string[] {
+  const out: string[] = [];
+  text.split('\n').forEach((line, i) => {
+    for (const m of line.matchAll(/expect: ([a-z-]+)/g)) out.push(`${i}:${m[1]}`);
+  });
+  return out.sort();
+}
+
+export function findingKeys(findings: Finding[]): string[] {
+  return findings.map((f) => `${f.range.start.line}:${f.ruleId}`).sort();
+}
+
+/** Applies non-overlapping edits (as VS Code would) and returns the new text. */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const idx = new LineIndex(text);
+  const sorted = edits
+    .map((e) => ({ start: idx.offsetAt(e.range.start), end: idx.offsetAt(e.range.end), newText: e.newText }))
+    .sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
