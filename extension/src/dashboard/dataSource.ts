@@ -1,0 +1,38 @@
+/**
+ * What the dashboard needs from the proxy, as an interface so the panel, the sidebar and the
+ * browser test all drive the same host logic. The HTTP implementation is in httpDataSource.ts.
+ * No `vscode` import: listeners return a plain `{ dispose() }`, which vscode.Disposable satisfies.
+ */
+import type {
+  BudgetAlert,
+  BudgetStatus,
+  CallDetail,
+  CallPage,
+  CallQuery,
+  CallRecord,
+  ConnectionState,
+  Summary,
+  SummaryQuery,
+} from '../../../webview/src/protocol';
+
+export interface DisposableLike {
+  dispose(): void;
+}
+
+export interface DashboardDataSource {
+  /** Base URL of the proxy ("http://127.0.0.1:8787"), shown to the user in the empty state. */
+  readonly proxyUrl: string;
+  listCalls(query: CallQuery): Promise<CallPage>;
+  getCall(id: number): Promise<CallDetail>;
+  summary(query: SummaryQuery): Promise<Summary>;
+  budgets(): Promise<BudgetStatus[]>;
+  /** Remove one semantic/exact cache entry (admin call). */
+  evictEntry(entryId: number): Promise<void>;
+  /** Every call the proxy records from now on (live). Subscribing opens the event stream. */
+  onCall(listener: (call: CallRecord) => void): DisposableLike;
+  onBudgetAlert(listener: (alert: BudgetAlert) => void): DisposableLike;
+  onConnection(listener: (state: ConnectionState) => void): DisposableLike;
+  readonly connection: ConnectionState;
+  /** Close the event stream and drop listeners. */
+  dispose(): void;
+}

@@ -1,0 +1,29 @@
+/** Headline figures for a range (from the proxy's Summary totals). */
+import { h, replace } from '../dom';
+import { formatPercent, formatTokens, formatUsd } from '../format';
+import type { SummaryBucket } from '../protocol';
+
+export class Kpis {
+  readonly element: HTMLElement;
+
+  constructor(private readonly compact = false) {
+    this.element = h('section', { class: `kpis${compact ? ' compact' : ''}`, attrs: { 'aria-label': 'Totals' } });
+  }
+
+  set(t: SummaryBucket | undefined): void {
+    const tile = (id: string, label: string, value: string, sub?: string, tone?: string) =>
+      h('div', { class: `kpi${tone ? ` ${tone}` : ''}`, dataset: { kpi: id } }, h('span', { class: 'kpi-label' }, label), h('span', { class: 'kpi-value num' }, value), sub ? h('span', { class: 'kpi-sub muted' }, sub) : null);
+    if (!t) {
+      replace(this.element, tile('spend', 'Spend', '…'), tile('saved', 'Saved', '…'), tile('hit', 'Cache hit rate', '…'), tile('calls', 'Calls', '…'));
+      return;
+    }
+    const hitRate = t.calls ? t.hits / t.calls : 0;
+    replace(
+      this.element,
+      tile('spend', 'Spend', formatUsd(t.costUsd)),
+      tile('saved', 'Saved by cache', formatUsd(t.savedUsd), t.costUsd + t.savedUsd > 0 ? `${formatPercent(t.savedUsd / (t.costUsd + t.savedUsd))} of would-be spend` : undefined, t.savedUsd > 0 ? 'good' : undefined),
+      tile('hit', 'Cache hit rate', formatPercent(hitRate), `${t.hits} of ${t.calls}`),
+      tile('calls', 'Calls', t.calls.toLocaleString('en-US'), this.compact ? undefined : `${formatTokens(t.inputTokens)} in · ${formatTokens(t.outputTokens)} out`),
+    );
+  }
+}

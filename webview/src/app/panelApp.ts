@@ -1,0 +1,423 @@
+/**
+ * The full dashboard panel: headline totals, charts, budgets and the live call table with its
+ * detail pane; or the getting-started state while the proxy has recorded nothing.
+ */
+import { BarList, topBuckets } from '../charts/barList';
+import { BudgetGauges } from '../charts/budgetGauges';
+import { bucketFor, cacheSeries, spendSeries } from '../charts/seriesData';
+import { TimeChart } from '../charts/timeChart';
+import { renderDetail } from '../detail/detailView';
+import { h, replace } from '../dom';
+import { emptyState } from '../empty/emptyState';
+import { formatPercent, formatUsd } from '../format';
+import type { HostClient } from '../ipc/client';
+import type { BudgetAlert, CallFilter, CallRecord, ConnectionState } from '../protocol';
+import { CallStore, DEFAULT_SORT, type SortSpec } from '../state/callStore';
+import { isFilterEmpty, normaliseFilter } from '../state/filter';
+import { callColumns } from '../table/columns';
+import { VirtualTable } from '../table/virtualTable';
+import { ConnectionPill } from './connectionPill';
+import { Kpis } from './kpis';
+import { rangeById, timeRanges } from './ranges';
+import { watchTheme } from './themeWatcher';
+
+export interface PanelState {
+  range: string;
+  /** Which dimension the spend-over-time chart splits by. */
+  spendBy?: 'model' | 'feature';
+  filter: CallFilter;
+  sort: SortSpec;
+}
+
+const PAGE_SIZE = 500;
+const SUMMARY_DEBOUNCE_MS = 1000;
+const SUMMARY_REFRESH_MS = 30_000;
+/** Lines in the spend-over-time chart (top keys by cost; colours match the bar lists). */
+const SPEND_SERIES = 4;
+
+type ValueElement = HTMLElement & { value: string };
+
+export class PanelApp {
+  private readonly store = new CallStore();
+  private readonly state: PanelState;
+  private proxyUrl = '';
+  private mode: 'loading' | 'empty' | 'dashboard' = 'loading';
+  private generation = 0;
+  private loadingGeneration = -1;
+  private summaryTimer: ReturnType<typeof setTimeout> | undefined;
+  private summarySeq = 0;
+  private connection: ConnectionState['state'] = 'connecting';
+
+  private readonly pill = new ConnectionPill();
+  private readonly kpis = new Kpis();
+  private readonly spendByButtons = {
+    model: h('button', { class: 'seg-btn', attrs: { type: 'button' }, on: { click: () => this.setSpendBy('model') } }, 'by model'),
+    feature: h('button', { class: 'seg-btn', attrs: { type: 'button' }, on: { click: () => this.setSpendBy('feature') } }, 'by feature'),
+  };
+  private readonly spendChart = new TimeChart({
+    id: 'spend',
+    title: 'Spend over time',
+    controls: h('span', { class: 'seg', attrs: { role: 'group', 'aria-label': 'Split spend' } }, this.spendByButtons.model, this.spendByButtons.feature),
+    series: [{ label: 'Total', color: 'muted', kind: 'bars', scale: 'usd', format: formatUsd }],
+    axes: [{ scale: 'usd', format: formatUsd }],
+  });
+  private readonly cacheChart = new TimeChart({
+    id: 'cache',
+    title: 'Cache hit rate and $ saved',
+    series: [
+      { label: 'Hit rate', color: 2, kind: 'area', scale: 'pct', format: (v) => `${v.toFixed(0)}%` },
+      { label: 'Saved (running total)', color: 3, kind: 'line', scale: 'usd', format: formatUsd },
+    ],
+    axes: [
+      { scale: 'pct', format: (v) => `${v.toFixed(0)}%`, range: [0, 100] },
+      { scale: 'usd', format: formatUsd },
+    ],
+  });
+  private readonly byModel = new BarList('by-model', 'Spend by model', 'No spend in this range.');
+  private readonly byFeature = new BarList('by-feature', 'Spend by feature', 'No spend in this range.');
+  private readonly budgets = new BudgetGauges();
+  private readonly table: VirtualTable;
+  private readonly countLabel = h('span', { class: 'count muted', attrs: { role: 'status' } });
+  private readonly detailPane = h('aside', { class: 'detail-pane', attrs: { hidden: true, 'aria-label': 'Call detail' } });
+  private readonly alerts = h('div', { class: 'alerts' });
+  private readonly errors = h('div', { class: 'errors', attrs: { role: 'alert' } });
+  private readonly dashboard: HTMLElement;
+  private readonly emptyHost = h('div', { class: 'empty-host' });
+  private readonly loadingEl = h('p', { class: 'loading muted' }, 'Loading calls from the proxy…');
+
+  constructor(
+    private readonly client: HostClient<PanelState>,
+    private readonly root: HTMLElement,
+  ) {
+    const saved = client.state;
+    this.state = { range: saved?.range ?? '24h', spendBy: saved?.spendBy ?? 'model', filter: saved?.filter ?? {}, sort: saved?.sort ?? DEFAULT_SORT };
+    this.markSpendBy();
+    this.store.setSort(this.state.sort);
+    this.table = new VirtualTable({
+      columns: callColumns,
+      rowCount: () => this.store.length,
+      row: (i) => this.store.at(i),
+      sort: () => this.store.sort,
+      onSort: (col) => this.sortBy(col.sortKey),
+      onSelect: (call) => void this.openDetail(call),
+      onNearEnd: () => void this.loadMore(),
+    });
+
+    const header = h(
+      'header',
+      { class: 'topbar' },
+      h('h1', null, 'Tollgate'),
+      this.pill.element,
+      h('span', { class: 'spacer' }),
+      this.rangeSelect(),
+      h('vscode-button', { attrs: { secondary: true, title: 'Reload from the proxy' }, on: { click: () => this.reloadAll() } }, 'Refresh'),
+    );
+    this.dashboard = h(
+      'div',
+      { class: 'dashboard' },
+      this.kpis.element,
+      h('section', { class: 'charts', attrs: { 'aria-label': 'Charts' } }, this.spendChart.element, this.cacheChart.element, this.byModel.element, this.byFeature.element, this.budgets.element),
+      h(
+        'section',
+        { class: 'calls', attrs: { 'aria-label': 'Calls' } },
+        h('div', { class: 'calls-head' }, h('h2', null, 'Calls'), this.countLabel),
+        this.filterBar(),
+        h('div', { class: 'calls-body' }, this.table.element, this.detailPane),
+      ),
+    );
+    replace(this.root, header, this.errors, this.alerts, this.loadingEl, this.emptyHost, this.dashboard);
+    this.kpis.set(undefined);
+    this.setMode('loading');
+
+    client.on('init', (m) => this.start(m.proxyUrl, m.connection));
+    client.on('calls/appended', (m) => this.onLiveCalls(m.calls));
+    client.on('connection', (m) => {
+      const wasOffline = this.connection === 'offline';
+      this.connection = m.connection.state;
+      this.pill.set(m.connection);
+      // The proxy came back (restarted, or started after VS Code): reload what failed.
+      if (wasOffline && m.connection.state === 'connected') this.reloadAll();
+    });
+    client.on('budget/alert', (m) => this.showAlert(m.alert));
+    client.on('theme', (m) => {
+      document.body.dataset.tollgateTheme = m.theme;
+      this.retheme();
+    });
+    watchTheme(() => this.retheme());
+    setInterval(() => this.mode === 'dashboard' && this.scheduleSummary(0), SUMMARY_REFRESH_MS);
+  }
+
+  private start(proxyUrl: string, connection: ConnectionState): void {
+    this.proxyUrl = proxyUrl;
+    this.connection = connection.state;
+    this.pill.set(connection);
+    this.reloadAll();
+  }
+
+  private reloadAll(): void {
+    this.reloadCalls();
+    this.scheduleSummary(0);
+  }
+
+  private setMode(mode: 'loading' | 'empty' | 'dashboard'): void {
+    this.mode = mode;
+    this.root.dataset.mode = mode;
+    this.loadingEl.hidden = mode !== 'loading';
+    this.dashboard.hidden = mode !== 'dashboard';
+    this.emptyHost.hidden = mode !== 'empty';
+    if (mode === 'empty') replace(this.emptyHost, emptyState(this.proxyUrl, (text) => this.copy(text)));
+    if (mode === 'dashboard') {
+      this.table.refresh();
+      // Charts measured while hidden have no width; rebuild them now that they are visible.
+      requestAnimationFrame(() => this.retheme());
+    }
+  }
+
+  private copy(text: string): void {
+    this.client.command({ type: 'copy', text });
+  }
+
+  private saveState(): void {
+    this.client.saveState(this.state);
+  }
+
+  // --- calls ------------------------------------------------------------------------------
+
+  private reloadCalls(): void {
+    this.generation++;
+    this.store.reset(normaliseFilter(this.state.filter));
+    this.table.scrollToTop();
+    this.table.refresh();
+    this.updateCount();
+    void this.loadMore();
+  }
+
+  private async loadMore(): Promise<void> {
+    const gen = this.generation;
+    if (this.loadingGeneration === gen) return;
+    if (this.store.loaded && !this.store.hasMore) return;
+    this.loadingGeneration = gen;
+    try {
+      const page = await this.client.request('calls/page', { ...this.store.filter, limit: PAGE_SIZE, ...(this.store.nextBefore !== undefined ? { before: this.store.nextBefore } : {}) });
+      if (gen !== this.generation) return;
+      this.store.applyPage(page);
+      this.clearError('calls');
+      if (this.mode !== 'dashboard') this.setMode(this.store.total === 0 && isFilterEmpty(this.store.filter) ? 'empty' : 'dashboard');
+      this.table.refresh();
+      this.updateCount();
+    } catch (err) {
+      if (gen === this.generation) {
+        this.showError('calls', `Could not load calls: ${(err as Error).message}`);
+        if (this.mode === 'loading') replace(this.loadingEl, `Start the proxy with \`tollgate start\` (expected at ${this.proxyUrl}); the dashboard reloads when it is reachable.`);
+      }
+    } finally {
+      if (this.loadingGeneration === gen) this.loadingGeneration = -1;
+    }
+  }
+
+  private onLiveCalls(calls: CallRecord[]): void {
+    const fresh = this.store.appendLive(calls);
+    if (this.mode === 'empty' && calls.length) this.setMode('dashboard');
+    if (fresh.length) {
+      this.table.refresh();
+      this.updateCount();
+    }
+    if (calls.length) this.scheduleSummary(SUMMARY_DEBOUNCE_MS);
+  }
+
+  private updateCount(): void {
+    const s = this.store;
+    if (!s.loaded) {
+      replace(this.countLabel, 'loading…');
+      return;
+    }
+    const sorted = s.sort.key !== DEFAULT_SORT.key || s.sort.dir !== DEFAULT_SORT.dir;
+    const loaded = s.length < s.total ? `${s.length.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')} loaded (scroll for more)` : `${s.total.toLocaleString('en-US')} calls`;
+    replace(this.countLabel, sorted ? `${loaded} · sorted among loaded calls` : loaded);
+    if (s.total === 0) replace(this.countLabel, isFilterEmpty(s.filter) ? 'no calls yet' : 'no calls match these filters');
+  }
+
+  private sortBy(key: SortSpec['key'] | undefined): void {
+    if (!key) return;
+    const cur = this.store.sort;
+    const next: SortSpec = cur.key === key ? { key, dir: cur.dir === 'desc' ? 'asc' : 'desc' } : { key, dir: key === 'model' || key === 'cache' ? 'asc' : 'desc' };
+    this.store.setSort(next);
+    this.state.sort = next;
+    this.saveState();
+    this.table.scrollToTop();
+    this.table.refresh();
+    this.updateCount();
+  }
+
+  private filterBar(): HTMLElement {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const apply = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        this.state.filter = normaliseFilter(Object.fromEntries(fields.map((f) => [f.dataset.filter!, f.value])) as CallFilter);
+        this.saveState();
+        this.reloadCalls();
+      }, 300);
+    };
+    const text = (key: keyof CallFilter, label: string) => {
+      const el = h('vscode-textfield', { attrs: { placeholder: label, 'aria-label': `Filter by ${label}`, value: this.state.filter[key] ?? '' }, dataset: { filter: key }, on: { input: apply, change: apply } }) as ValueElement;
+      return el;
+    };
+    const select = (key: keyof CallFilter, label: string, options: Array<[string, string]>) => {
+      const current = this.state.filter[key] ?? '';
+      return h(
+        'vscode-single-select',
+        { attrs: { 'aria-label': `Filter by ${label}` }, dataset: { filter: key }, on: { change: apply } },
+        ...options.map(([value, text]) => h('vscode-option', { attrs: { value, selected: value === current } }, text)),
+      ) as ValueElement;
+    };
+    const fields: ValueElement[] = [
+      text('feature', 'feature'),
+      text('team', 'team'),
+      text('user', 'user'),
+      text('model', 'model'),
+      select('cache', 'cache', [['', 'any cache'], ['miss', 'miss'], ['exact', 'exact'], ['semantic', 'semantic'], ['bypass', 'bypass']]),
+      select('status', 'status', [['', 'any status'], ['ok', 'ok'], ['error', 'error']]),
+    ];
+    const clearBtn = h('vscode-button', {
+      attrs: { secondary: true },
+      on: {
+        click: () => {
+          for (const f of fields) f.value = '';
+          apply();
+        },
+      },
+    }, 'Clear');
+    return h('div', { class: 'filters', attrs: { role: 'search' } }, ...fields, clearBtn);
+  }
+
+  // --- detail -----------------------------------------------------------------------------
+
+  private async openDetail(call: CallRecord): Promise<void> {
+    this.detailPane.hidden = false;
+    this.detailPane.dataset.callId = String(call.id);
+    replace(this.detailPane, h('p', { class: 'muted' }, 'Loading call…'));
+    try {
+      const view = await this.client.request('call/detail', { callId: call.id });
+      if (this.detailPane.dataset.callId !== String(call.id)) return;
+      replace(
+        this.detailPane,
+        renderDetail(view, {
+          evict: async (entryId) => {
+            await this.client.request('cache/evict', { entryId });
+            this.scheduleSummary(0);
+          },
+          copy: (t) => this.copy(t),
+          close: () => this.closeDetail(),
+        }),
+      );
+    } catch (err) {
+      replace(this.detailPane, h('p', { class: 'tone-bad' }, `Could not load call ${call.id}: ${(err as Error).message}`));
+    }
+  }
+
+  private closeDetail(): void {
+    this.detailPane.hidden = true;
+    delete this.detailPane.dataset.callId;
+    this.table.setSelected(undefined);
+  }
+
+  // --- summary, charts, budgets --------------------------------------------------------------
+
+  private rangeSelect(): HTMLElement {
+    const el = h(
+      'vscode-single-select',
+      { class: 'range', attrs: { 'aria-label': 'Time range' }, on: { change: () => {
+        this.state.range = el.value;
+        this.saveState();
+        this.scheduleSummary(0);
+      } } },
+      ...timeRanges.map((r) => h('vscode-option', { attrs: { value: r.id, selected: r.id === this.state.range } }, r.label)),
+    ) as ValueElement;
+    return el;
+  }
+
+  private setSpendBy(by: 'model' | 'feature'): void {
+    this.state.spendBy = by;
+    this.saveState();
+    this.markSpendBy();
+    this.scheduleSummary(0);
+  }
+
+  private markSpendBy(): void {
+    for (const [k, b] of Object.entries(this.spendByButtons)) b.setAttribute('aria-pressed', String(k === (this.state.spendBy ?? 'model')));
+  }
+
+  private scheduleSummary(delay: number): void {
+    clearTimeout(this.summaryTimer);
+    this.summaryTimer = setTimeout(() => void this.refreshSummary(), delay);
+  }
+
+  private async refreshSummary(): Promise<void> {
+    const seq = ++this.summarySeq;
+    const range = rangeById(this.state.range);
+    const to = Date.now();
+    const from = to - range.ms;
+    const bucketMs = bucketFor(range.ms);
+    try {
+      const [byModel, byFeature, budgets] = await Promise.all([
+        this.client.request('summary', { from, to, by: 'model', bucketMs }),
+        this.client.request('summary', { from, to, by: 'feature' }),
+        this.client.request('budgets', {}),
+      ]);
+      // Spend over time per top model/feature: each series is one more summary the proxy filters and buckets.
+      const dim = this.state.spendBy ?? 'model';
+      const keys = topBuckets((dim === 'model' ? byModel : byFeature).by, SPEND_SERIES + 1)
+        .filter((b) => b.key !== '(none)' && !b.key.endsWith(' others') && b.calls > 0)
+        .slice(0, SPEND_SERIES)
+        .map((b) => b.key);
+      const perKey = await Promise.all(keys.map((key) => this.client.request('summary', { from, to, bucketMs, [dim]: key })));
+      if (seq !== this.summarySeq) return;
+      this.clearError('summary');
+      this.kpis.set(byModel.totals);
+      const xRange: [number, number] = [from / 1000, to / 1000];
+      const total = spendSeries(byModel, bucketMs);
+      this.spendChart.setSeries([
+        { label: 'Total', color: 'muted', kind: 'bars', scale: 'usd', format: formatUsd },
+        ...keys.map((key, i) => ({ label: key, color: i, kind: 'line' as const, scale: 'usd', format: formatUsd })),
+      ]);
+      this.spendChart.setData(xRange, total.t, total.costUsd, ...perKey.map((s) => spendSeries(s, bucketMs).costUsd));
+      const cache = cacheSeries(byModel, bucketMs);
+      this.cacheChart.setData(xRange, cache.t, cache.hitRatePct, cache.savedCumUsd);
+      this.byModel.setBuckets(byModel.by);
+      this.byFeature.setBuckets(byFeature.by);
+      this.budgets.setBudgets(budgets);
+      this.root.dataset.summaryLoaded = 'true';
+    } catch (err) {
+      if (seq === this.summarySeq) this.showError('summary', `Could not load the summary: ${(err as Error).message}`);
+    }
+  }
+
+  private retheme(): void {
+    this.spendChart.retheme();
+    this.cacheChart.retheme();
+  }
+
+  // --- banners ----------------------------------------------------------------------------------
+
+  private showAlert(a: BudgetAlert): void {
+    const id = `${a.budget}:${a.level}`;
+    this.alerts.querySelector(`[data-alert="${CSS.escape(id)}"]`)?.remove();
+    const text = a.level === 'exceeded'
+      ? `Budget "${a.budget}" exceeded: ${formatUsd(a.spentUsd)} of ${formatUsd(a.limitUsd)} this ${a.period}.`
+      : `Budget "${a.budget}" at ${formatPercent(a.limitUsd ? a.spentUsd / a.limitUsd : 0)}: ${formatUsd(a.spentUsd)} of ${formatUsd(a.limitUsd)} this ${a.period}.`;
+    const banner = h('div', { class: `banner ${a.level}`, dataset: { alert: id }, attrs: { role: 'alert' } }, h('span', null, text),
+      h('vscode-button', { attrs: { secondary: true }, on: { click: () => banner.remove() } }, 'Dismiss'));
+    this.alerts.appendChild(banner);
+    this.scheduleSummary(0);
+  }
+
+  private showError(key: string, message: string): void {
+    this.clearError(key);
+    this.errors.appendChild(h('div', { class: 'banner exceeded', dataset: { error: key } }, message));
+  }
+
+  private clearError(key: string): void {
+    this.errors.querySelector(`[data-error="${key}"]`)?.remove();
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The compact sidebar: today's totals, budget gauges, the latest calls (live) and a button to open
+ * the full panel; the short getting-started state while the proxy has recorded nothing.
+ */
+import { BudgetGauges } from '../charts/budgetGauges';
+import { h, replace } from '../dom';
+import { emptyState } from '../empty/emptyState';
+import { formatCache, formatModel, formatTime, formatUsd } from '../format';
+import type { HostClient } from '../ipc/client';
+import type { CallRecord } from '../protocol';
+import { ConnectionPill } from './connectionPill';
+import { Kpis } from './kpis';
+
+const RECENT = 10;
+
+export class SidebarApp {
+  private readonly pill = new ConnectionPill();
+  private readonly kpis = new Kpis(true);
+  private readonly budgets = new BudgetGauges(true);
+  private readonly recentList = h('ol', { class: 'recent' });
+  private readonly body = h('div', { class: 'sidebar-body' });
+  private recent: CallRecord[] = [];
+  private proxyUrl = '';
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly client: HostClient<unknown>,
+    root: HTMLElement,
+  ) {
+    replace(
+      root,
+      h('header', { class: 'topbar compact' }, h('strong', null, 'Today'), this.pill.element, h('span', { class: 'spacer' }),
+        h('vscode-button', { attrs: { secondary: true }, on: { click: () => client.command({ type: 'open/dashboard' }) } }, 'Open dashboard')),
+      this.body,
+    );
+    client.on('init', (m) => {
+      this.proxyUrl = m.proxyUrl;
+      this.pill.set(m.connection);
+      void this.refresh();
+    });
+    client.on('connection', (m) => {
+      this.pill.set(m.connection);
+      if (m.connection.state === 'connected' && this.proxyUrl) void this.refresh();
+    });
+    client.on('calls/appended', (m) => {
+      const known = new Set(this.recent.map((c) => c.id));
+      this.recent = [...m.calls.filter((c) => !known.has(c.id)).reverse(), ...this.recent].slice(0, RECENT);
+      this.render();
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.refresh(), 1000);
+    });
+    client.on('budget/alert', () => void this.refresh());
+    setInterval(() => void this.refresh(), 60_000);
+  }
+
+  private async refresh(): Promise<void> {
+    const start = new Date();
+    start.setHours(0, 0, 0, 0);
+    try {
+      const [page, summary, budgets] = await Promise.all([
+        this.client.request('calls/page', { limit: RECENT }),
+        this.client.request('summary', { from: start.getTime(), to: Date.now() }),
+        this.client.request('budgets', {}),
+      ]);
+      this.recent = page.calls;
+      this.kpis.set(summary.totals);
+      this.budgets.setBudgets(budgets);
+      this.render(page.total === 0);
+    } catch (err) {
+      replace(this.body, h('p', { class: 'tone-bad' }, `Tollgate proxy unavailable: ${(err as Error).message}`));
+    }
+  }
+
+  private render(empty = this.recent.length === 0): void {
+    if (empty) {
+      replace(this.body, emptyState(this.proxyUrl, (text) => this.client.command({ type: 'copy', text }), true));
+      return;
+    }
+    replace(
+      this.recentList,
+      ...this.recent.map((c) =>
+        h('li', { dataset: { id: String(c.id) }, class: c.status >= 400 ? 'error' : '' },
+          h('span', { class: 'muted' }, formatTime(c.ts)),
+          h('span', { class: 'model' }, formatModel(c)),
+          h('span', { class: `tone-cache-${c.cache}` }, formatCache(c)),
+          h('span', { class: 'num' }, c.savedUsd > 0 ? `saved ${formatUsd(c.savedUsd)}` : formatUsd(c.costUsd))),
+      ),
+    );
+    replace(this.body, this.kpis.element, this.budgets.element, h('h3', null, 'Latest calls'), this.recentList);
+  }
+}

@@ -1,0 +1,70 @@
+/** Budget gauges: spent so far, and the proxy's forecast to the end of the period as a marker. */
+import { h, replace } from '../dom';
+import { formatPercent, formatTokens, formatUsd } from '../format';
+import type { BudgetStatus } from '../protocol';
+
+export type BudgetLevel = 'ok' | 'warn' | 'exceeded';
+
+/** Pure: how a budget reads, from its ratio and forecast. */
+export function budgetLevel(b: BudgetStatus): BudgetLevel {
+  if (b.ratio >= 1) return 'exceeded';
+  if (b.ratio >= 0.8 || (b.limitUsd !== undefined && b.forecastUsd > b.limitUsd)) return 'warn';
+  return 'ok';
+}
+
+function resetsIn(resetsAt: number, now: number): string {
+  const ms = resetsAt - now;
+  if (ms <= 0) return 'resetting';
+  const hrs = ms / 3_600_000;
+  if (hrs < 1) return `resets in ${Math.ceil(ms / 60_000)} min`;
+  if (hrs < 48) return `resets in ${Math.round(hrs)} h`;
+  return `resets in ${Math.round(hrs / 24)} d`;
+}
+
+export class BudgetGauges {
+  readonly element: HTMLElement;
+  private readonly list: HTMLElement;
+
+  constructor(private readonly compact = false) {
+    this.list = h('div', { class: 'gauges' });
+    this.element = h('section', { class: 'chart budgets', attrs: { 'data-chart': 'budgets', 'aria-label': 'Budgets' } }, h('h3', { class: 'figcaption' }, 'Budgets'), this.list);
+  }
+
+  setBudgets(budgets: BudgetStatus[], now = Date.now()): void {
+    if (!budgets.length) {
+      replace(this.list, h('p', { class: 'muted' }, 'No budgets in the policy file. Add a "budgets:" section to cap spend per team, feature or user.'));
+      return;
+    }
+    replace(this.list, ...budgets.map((b) => this.gauge(b, now)));
+  }
+
+  private gauge(b: BudgetStatus, now: number): HTMLElement {
+    const level = budgetLevel(b);
+    const byUsd = b.limitUsd !== undefined;
+    const limit = byUsd ? b.limitUsd! : (b.limitTokens ?? 0);
+    const spentText = byUsd ? `${formatUsd(b.spentUsd)} of ${formatUsd(limit)}` : `${formatTokens(b.spentTokens)} of ${formatTokens(limit)} tokens`;
+    const forecastRatio = byUsd && limit > 0 ? b.forecastUsd / limit : undefined;
+    const fill = h('span', { class: `gauge-fill ${level}` });
+    fill.style.width = `${Math.min(100, b.ratio * 100)}%`;
+    const track = h('span', {
+      class: 'gauge-track',
+      attrs: { role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(b.ratio * 100), 'aria-label': `${b.name} ${formatPercent(b.ratio)}` },
+    }, fill);
+    if (forecastRatio !== undefined) {
+      const mark = h('span', { class: `gauge-forecast${forecastRatio > 1 ? ' over' : ''}`, attrs: { title: `forecast ${formatUsd(b.forecastUsd)} at period end` } });
+      mark.style.left = `${Math.min(100, forecastRatio * 100)}%`;
+      track.appendChild(mark);
+    }
+    const forecast =
+      forecastRatio !== undefined
+        ? h('span', { class: forecastRatio > 1 ? 'tone-warn' : 'muted' }, `forecast ${formatUsd(b.forecastUsd)}${forecastRatio > 1 ? ' — over limit' : ''}`)
+        : null;
+    return h(
+      'div',
+      { class: `gauge ${level}`, dataset: { budget: b.name } },
+      h('div', { class: 'gauge-head' }, h('strong', null, b.name), h('span', { class: 'muted' }, this.compact ? b.period : `${b.scope} · ${b.period}`), h('span', { class: `num gauge-pct ${level}` }, formatPercent(b.ratio))),
+      track,
+      h('div', { class: 'gauge-foot' }, h('span', null, spentText), forecast, h('span', { class: 'muted' }, resetsIn(b.resetsAt, now))),
+    );
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Chart colours come from VS Code's theme variables (the --vscode-charts-* family exists for
+ * exactly this), resolved at draw time because canvas cannot use CSS variables. Charts redraw
+ * when the theme changes.
+ */
+export interface ChartPalette {
+  foreground: string;
+  muted: string;
+  grid: string;
+  font: string;
+  series: string[];
+  good: string;
+  warn: string;
+  bad: string;
+}
+
+function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
+  return style.getPropertyValue(name).trim() || fallback;
+}
+
+export function readPalette(el: Element = document.body): ChartPalette {
+  const s = getComputedStyle(el);
+  const fg = cssVar(s, '--vscode-charts-foreground', cssVar(s, '--vscode-foreground', '#cccccc'));
+  const family = cssVar(s, '--vscode-font-family', 'system-ui, sans-serif');
+  return {
+    foreground: fg,
+    muted: cssVar(s, '--vscode-descriptionForeground', fg),
+    grid: cssVar(s, '--vscode-charts-lines', 'rgba(128,128,128,0.35)'),
+    font: `11px ${family}`,
+    // Same order as the bar lists' .c0…c5 classes, so a model has one colour everywhere.
+    series: [
+      cssVar(s, '--vscode-charts-blue', '#3794ff'),
+      cssVar(s, '--vscode-charts-orange', '#d18616'),
+      cssVar(s, '--vscode-charts-purple', '#b180d7'),
+      cssVar(s, '--vscode-charts-green', '#89d185'),
+      cssVar(s, '--vscode-charts-yellow', '#cca700'),
+      cssVar(s, '--vscode-charts-red', '#f14c4c'),
+    ],
+    good: cssVar(s, '--vscode-charts-green', '#89d185'),
+    warn: cssVar(s, '--vscode-charts-yellow', '#cca700'),
+    bad: cssVar(s, '--vscode-charts-red', '#f14c4c'),
+  };
+}
+
+/** `#rrggbb` / `rgb()` → same colour at alpha `a` (for area fills). */
+export function withAlpha(color: string, a: number): string {
+  const hex = /^#([0-9a-f]{6})([0-9a-f]{2})?$/i.exec(color.trim());
+  if (hex) {
+    const n = parseInt(hex[1]!, 16);
+    return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
+  }
+  const short = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/i.exec(color.trim());
+  if (short) return `rgba(${parseInt(short[1]! + short[1]!, 16)}, ${parseInt(short[2]! + short[2]!, 16)}, ${parseInt(short[3]! + short[3]!, 16)}, ${a})`;
+  const rgb = /^rgba?\(([^,]+),([^,]+),([^,)]+)/i.exec(color.trim());
+  if (rgb) return `rgba(${rgb[1]!.trim()}, ${rgb[2]!.trim()}, ${rgb[3]!.trim()}, ${a})`;
+  return color;
+}

@@ -1,0 +1,185 @@
+/**
+ * The one typed message protocol between the dashboard webview and the extension host.
+ *
+ * The webview never talks to the proxy: it sends requests (with an `id`) and fire-and-forget
+ * commands to the extension, which answers each request with exactly one `response` and pushes
+ * notifications (live calls, budget alerts, connection and theme changes). Both sides import this
+ * file, so a renamed field is a type error on both ends (GitLens-style discriminated unions).
+ *
+ * The wire shapes of the proxy's local API that are not ledger rows (budgets, health, call detail)
+ * are declared here too, because this is the only module both the extension and the webview share.
+ */
+import type { CacheStatus, CallPage, CallRecord, Summary } from '../../proxy/src/ledger/types';
+
+export type { CacheStatus, CallPage, CallRecord, CallTags, Summary, SummaryBucket } from '../../proxy/src/ledger/types';
+
+// ---------------------------------------------------------------------------------------------
+// Proxy API shapes (GET /tollgate/budgets, GET /tollgate/calls/:id, GET /healthz)
+// ---------------------------------------------------------------------------------------------
+
+export interface BudgetStatus {
+  name: string;
+  /** e.g. "day", "week", "month". */
+  period: string;
+  /** Human-readable scope ("team=search", "global"). */
+  scope: string;
+  spentUsd: number;
+  limitUsd?: number;
+  spentTokens: number;
+  limitTokens?: number;
+  /** spent / limit of whichever limit is tighter (0..∞). */
+  ratio: number;
+  /** Projected spend at the end of the period at the current rate. */
+  forecastUsd: number;
+  /** Epoch ms when the period resets. */
+  resetsAt: number;
+}
+
+export interface BudgetAlert {
+  budget: string;
+  level: 'warn' | 'exceeded';
+  spentUsd: number;
+  limitUsd: number;
+  period: string;
+  resetsAt: number;
+}
+
+/** GET /tollgate/calls/:id */
+export type CallDetail = CallRecord & {
+  requestHeaders?: Record<string, string>;
+  responseHeaders: Record<string, string>;
+  /** For a semantic hit: the prompt of the cache entry the answer came from. */
+  sourcePrompt?: string;
+};
+
+/** The $ split the host computes with the project's pricing module for the detail view. */
+export interface CostBreakdown {
+  priced: boolean;
+  /** Model id the price data matched (a dated snapshot resolves to its family). */
+  matchedModel?: string;
+  inputUsd: number;
+  outputUsd: number;
+  totalUsd: number;
+  /** True when the call was answered from cache: the figures are what it would have cost. */
+  wouldHaveCost: boolean;
+}
+
+export interface CallDetailView {
+  call: CallDetail;
+  breakdown: CostBreakdown;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+// ---------------------------------------------------------------------------------------------
+
+/** Filters the proxy applies server-side (GET /tollgate/calls query string). */
+export interface CallFilter {
+  team?: string;
+  feature?: string;
+  user?: string;
+  model?: string;
+  cache?: CacheStatus;
+  /** "ok" (status < 400) or "error" (status ≥ 400). */
+  status?: 'ok' | 'error';
+}
+
+export interface CallQuery extends CallFilter {
+  limit?: number;
+  /** Row id cursor: only calls older than this id. */
+  before?: number;
+}
+
+export type SummaryDimension = 'model' | 'feature' | 'team' | 'user' | 'provider' | 'cache';
+
+/** The proxy applies the same filters to a summary (e.g. one model's series). */
+export interface SummaryQuery extends CallFilter {
+  from?: number;
+  to?: number;
+  by?: SummaryDimension;
+  bucketMs?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Webview → extension
+// ---------------------------------------------------------------------------------------------
+
+/** Every request the webview can make, with its parameters and the result the host answers with. */
+export interface DashboardRequests {
+  'calls/page': { params: CallQuery; result: CallPage };
+  'call/detail': { params: { callId: number }; result: CallDetailView };
+  summary: { params: SummaryQuery; result: Summary };
+  budgets: { params: Record<string, never>; result: BudgetStatus[] };
+  'cache/evict': { params: { entryId: number }; result: { evicted: true } };
+}
+
+export type DashboardRequestType = keyof DashboardRequests;
+
+export type RequestMessage<K extends DashboardRequestType = DashboardRequestType> = K extends DashboardRequestType
+  ? { kind: 'request'; id: number; type: K; params: DashboardRequests[K]['params'] }
+  : never;
+
+/** Commands need no answer. */
+export type CommandMessage =
+  /** The webview has loaded and wants the `init` notification. */
+  | { kind: 'command'; type: 'ready' }
+  /** Put text on the clipboard (the webview cannot reliably do it itself). */
+  | { kind: 'command'; type: 'copy'; text: string }
+  /** Sidebar: open the full dashboard panel. */
+  | { kind: 'command'; type: 'open/dashboard' };
+
+export type WebviewToHostMessage = RequestMessage | CommandMessage;
+
+// ---------------------------------------------------------------------------------------------
+// Extension → webview
+// ---------------------------------------------------------------------------------------------
+
+export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
+
+export type ConnectionState =
+  | { state: 'connecting'; proxyUrl: string }
+  | { state: 'connected'; proxyUrl: string }
+  | { state: 'offline'; proxyUrl: string; error: string };
+
+export type ResponseMessage<K extends DashboardRequestType = DashboardRequestType> = K extends DashboardRequestType
+  ?
+      | { kind: 'response'; id: number; type: K; ok: true; result: DashboardRequests[K]['result'] }
+      | { kind: 'response'; id: number; type: K; ok: false; error: string }
+  : never;
+
+export type NotificationMessage =
+  | { kind: 'notification'; type: 'init'; proxyUrl: string; view: DashboardViewKind; connection: ConnectionState }
+  /** A call the proxy recorded just now (from its SSE stream), newest last. */
+  | { kind: 'notification'; type: 'calls/appended'; calls: CallRecord[] }
+  | { kind: 'notification'; type: 'budget/alert'; alert: BudgetAlert }
+  | { kind: 'notification'; type: 'connection'; connection: ConnectionState }
+  | { kind: 'notification'; type: 'theme'; theme: ThemeKind };
+
+export type HostToWebviewMessage = ResponseMessage | NotificationMessage;
+
+/** The full panel or the compact sidebar view; both run the same bundle. */
+export type DashboardViewKind = 'panel' | 'sidebar';
+
+// ---------------------------------------------------------------------------------------------
+// Guards (messages cross a process boundary, so the receiver checks the envelope)
+// ---------------------------------------------------------------------------------------------
+
+const requestTypes: ReadonlySet<string> = new Set<DashboardRequestType>(['calls/page', 'call/detail', 'summary', 'budgets', 'cache/evict']);
+const commandTypes: ReadonlySet<string> = new Set<CommandMessage['type']>(['ready', 'copy', 'open/dashboard']);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+export function isWebviewToHostMessage(v: unknown): v is WebviewToHostMessage {
+  if (!isRecord(v) || typeof v.type !== 'string') return false;
+  if (v.kind === 'request') return typeof v.id === 'number' && requestTypes.has(v.type) && isRecord(v.params);
+  if (v.kind === 'command') return commandTypes.has(v.type) && (v.type !== 'copy' || typeof v.text === 'string');
+  return false;
+}
+
+export function isHostToWebviewMessage(v: unknown): v is HostToWebviewMessage {
+  if (!isRecord(v) || typeof v.type !== 'string') return false;
+  if (v.kind === 'response') return typeof v.id === 'number' && typeof v.ok === 'boolean';
+  return v.kind === 'notification';
+}
