@@ -77,6 +77,16 @@ const targets = [
     external: ['vscode', ...nodeExternals],
   },
   {
+    // Loaded by the extension on first use: the analysis engine, policy exporter and dashboard host.
+    entryPoints: { deferred: 'extension/src/deferred/index.ts' },
+    outdir: 'dist/extension',
+    outExtension: { '.js': '.cjs' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', ...nodeExternals],
+  },
+  {
     entryPoints: { main: 'webview/src/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
@@ -108,6 +118,12 @@ for (const [from, to] of assets) {
   if (!existsSync(join(root, from))) continue;
   mkdirSync(dirname(join(root, to)), { recursive: true });
   cpSync(join(root, from), join(root, to));
+}
+// The policy JSON Schema for editors (the extension's yamlValidation), generated from the zod schema.
+if (!watch && existsSync(join(root, 'extension/scripts/gen-policy-schema.mjs'))) {
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'extension/scripts/gen-policy-schema.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) process.exit(r.status ?? 1);
 }
 // The bundled proxy is ESM regardless of how dist/ is consumed.
 writeFileSync(join(root, 'dist/proxy/package.json'), '{ "type": "module" }\n');

@@ -21,6 +21,16 @@ afterAll(async () => h.close());
 
 const lastRow = () => h.proxy.services.ledger.page({}, 1).calls[0]!;
 
+/** The row of a failed stream lands just after the client saw the error (billed tokens are estimated first). */
+async function rowWhere(pred: (r: ReturnType<typeof lastRow>) => boolean) {
+  for (let i = 0; i < 300; i++) {
+    const row = h.proxy.services.ledger.page({}, 5).calls.find(pred);
+    if (row) return row;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('ledger row never appeared');
+}
+
 async function post(path: string, body: string, headers: Record<string, string> = {}) {
   const r = await request(`${h.proxy.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: 'Bearer sk-raw', ...headers } });
   return { status: r.statusCode, headers: r.headers, json: (await r.body.json()) as Record<string, any> };
@@ -103,7 +113,7 @@ describe('upstream faults through the openai SDK', () => {
       return text;
     };
     await expect(read()).rejects.toThrow();
-    const row = lastRow();
+    const row = await rowWhere((r) => r.errorType === 'upstream_reset');
     expect(row.status).toBe(502);
     expect(row.errorType).toBe('upstream_reset');
     expect(row.inputTokens).toBeGreaterThan(0);
@@ -131,7 +141,7 @@ describe('upstream faults through the openai SDK', () => {
       for await (const _ of s) void _;
     };
     await expect(read()).rejects.toThrow(/stopped sending|incomplete/);
-    expect(lastRow()).toMatchObject({ status: 504, errorType: 'upstream_timeout' });
+    expect(await rowWhere((r) => r.promptPreview?.startsWith('stall here') === true)).toMatchObject({ status: 504, errorType: 'upstream_timeout' });
   });
 
   it('connection refused gets a 502 that names the upstream', async () => {

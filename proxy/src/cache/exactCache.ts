@@ -105,13 +105,25 @@ export class ExactCache {
   }
 
   get(key: string): CacheEntry | undefined {
-    const row = this.getStmt.get(key, this.now()) as Row | undefined;
-    return row ? this.toEntry(row) : undefined;
+    return this.readable(this.getStmt.get(key, this.now()) as Row | undefined);
   }
 
   getById(id: number): CacheEntry | undefined {
-    const row = this.getByIdStmt.get(id) as Row | undefined;
-    return row ? this.toEntry(row) : undefined;
+    return this.readable(this.getByIdStmt.get(id) as Row | undefined);
+  }
+
+  /**
+   * A row that cannot be decoded (written with another cache key, or without encryption) is a
+   * miss, and is deleted so it is answered afresh and rewritten.
+   */
+  private readable(row: Row | undefined): CacheEntry | undefined {
+    if (!row) return undefined;
+    try {
+      return this.toEntry(row);
+    } catch {
+      this.deleteStmt.run(row.id);
+      return undefined;
+    }
   }
 
   markHit(id: number): void {

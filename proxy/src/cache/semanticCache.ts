@@ -18,6 +18,8 @@ export interface SemanticCacheOptions {
   remoteHost?: string;
   modelId?: string;
   allowDownload?: boolean;
+  /** Most texts waiting for the embedder before lookups are skipped. Default 8. */
+  maxInFlight?: number;
 }
 
 export class SemanticCache {
@@ -27,9 +29,13 @@ export class SemanticCache {
 
   private readonly db: Db;
   private inserts = 0;
+  private inFlight = 0;
+  private shed = 0;
+  private readonly maxInFlight: number;
 
   constructor(opts: SemanticCacheOptions) {
     this.db = opts.db;
+    this.maxInFlight = opts.maxInFlight ?? 8;
     this.store = new SemanticStore(opts.db);
     this.store.migrate();
     this.matcher = new SemanticMatcher(this.store);
@@ -52,9 +58,29 @@ export class SemanticCache {
     return this.embeddings.state;
   }
 
-  /** The embedding of `text`, or undefined when the model is not loaded yet (never waits for it). */
+  /**
+   * The embedding of `text`, or undefined when the model is not loaded yet or already has
+   * `maxInFlight` texts queued: under load a lookup is skipped (a plain miss) rather than queued
+   * behind others, so the embedder never becomes everyone's bottleneck.
+   */
   embedIfReady(text: string): Promise<Float32Array> | undefined {
-    return this.embeddings.embedIfReady(text);
+    if (this.inFlight >= this.maxInFlight) {
+      this.shed += 1;
+      return undefined;
+    }
+    const p = this.embeddings.embedIfReady(text);
+    if (!p) return undefined;
+    this.inFlight += 1;
+    const done = () => {
+      this.inFlight -= 1;
+    };
+    p.then(done, done);
+    return p;
+  }
+
+  /** Lookups skipped because the embedder was saturated (for /healthz). */
+  get shedCount(): number {
+    return this.shed;
   }
 
   lookup(namespace: string, vector: Float32Array, text: string, threshold: number): SemanticMatch | undefined {

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { CacheKeyError } from '../cache/encryption';
 import { PolicyError } from '../policy/store';
 import { PortInUseError, startProxy } from '../server/start';
 import { DEFAULT_POLICY_PATH, defaultDataDir } from './paths';
@@ -46,6 +47,10 @@ export function startCommand(): Command {
         if (err instanceof PortInUseError) {
           console.error(`tollgate: port ${err.port} is in use. Stop the other process or choose another port with --port.`);
           process.exit(EXIT_PORT_IN_USE);
+        }
+        if (err instanceof CacheKeyError) {
+          console.error(`tollgate: ${err.message}`);
+          process.exit(EXIT_BAD_POLICY);
         }
         if (err instanceof PolicyError) {
           console.error(`tollgate: ${err.message}`);

@@ -6,6 +6,7 @@
 import { exactCacheKey } from '../cache/canonical';
 import type { CacheEntry } from '../cache/exactCache';
 import type { CallContext, Stage } from './context';
+import { writeLedgerRow } from './record';
 
 export function cacheDirectives(ctx: CallContext): { lookup: boolean; store: boolean } {
   const h = String(ctx.req.headers['x-tollgate-cache'] ?? '').toLowerCase();
@@ -80,6 +81,7 @@ export function serveFromCache(ctx: CallContext, entry: CacheEntry, status: 'exa
     'x-tollgate-overhead-ms': (performance.now() - ctx.t0).toFixed(3),
   };
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  writeLedgerRow(ctx); // before the answer leaves (see forward.ts)
   if (ctx.stream && ctx.endpoint.replay) {
     res.status(200);
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');

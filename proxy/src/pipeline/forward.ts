@@ -13,6 +13,7 @@ import { SseParser } from '../providers/sse';
 import type { CallContext, Stage } from './context';
 import { settleCost } from './cost';
 import { failCall } from './errors';
+import { writeLedgerRow } from './record';
 
 /** Request headers passed to the upstream as they are (everything else is dropped). */
 const FORWARDED_REQUEST_HEADERS = [
@@ -241,6 +242,8 @@ async function relayJson(
   await settleCost(ctx);
   ctx.res.setHeader('x-tollgate-cost-usd', ctx.costUsd.toFixed(8));
   ctx.res.setHeader('x-tollgate-overhead-ms', (performance.now() - ctx.t0 - ctx.upstreamMs).toFixed(3));
+  // Record before the last byte leaves: a crash after the client has its answer must not lose the row.
+  writeLedgerRow(ctx);
   ctx.res.status(upstream.statusCode).json(parsed);
 }
 
@@ -295,6 +298,14 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
         out += frame.raw;
       }
     }
+    if (assembler.complete && !assembler.error && !ctx.recorded) {
+      // The chunk carrying the terminal event: record the call before the client can see it end.
+      ctx.complete = true;
+      ctx.responseBody = assembler.result();
+      ctx.usage = ctx.endpoint.usage(ctx.responseBody);
+      await settleCost(ctx);
+      writeLedgerRow(ctx);
+    }
     if (out && !res.write(out)) {
       const w0 = performance.now();
       await new Promise<void>((resolve) => {
@@ -328,7 +339,7 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
     ctx.status = 502;
     ctx.errorType = 'incomplete_stream';
   }
-  await settleCost(ctx);
+  if (!ctx.recorded) await settleCost(ctx);
   if (!res.destroyed) {
     res.addTrailers({
       'x-tollgate-cost-usd': ctx.costUsd.toFixed(8),
@@ -344,15 +355,16 @@ async function endStreamWithError(ctx: CallContext, f: UpstreamFailure): Promise
   ctx.status = f.kind === 'timeout' ? 504 : 502;
   ctx.errorType = f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_reset';
   ctx.complete = false;
-  await settleCost(ctx);
   const res = ctx.res;
-  if (res.destroyed || res.writableEnded) return;
+  if (res.destroyed || res.writableEnded) return settleCost(ctx);
   const message = `Tollgate: ${f.message}; the response is incomplete.`;
   const frame =
     ctx.endpoint.protocol === 'anthropic'
       ? `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`
       : `data: ${JSON.stringify({ error: { message, type: ctx.errorType, param: null, code: null } })}\n\n`;
   res.end(frame);
+  // After the client has its error: estimating billed tokens may wait for the tokenizer to load.
+  await settleCost(ctx);
 }
 
 /** The simplest forward stage: one attempt, errors answered as they come (retries wrap callUpstream). */

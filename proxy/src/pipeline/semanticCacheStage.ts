@@ -11,6 +11,7 @@ import type { SemanticCache } from '../cache/semanticCache';
 import { semanticKey, type SemanticEndpoint } from '../cache/semantic/namespace';
 import { globMatch } from '../routing/glob';
 import type { CallContext, Stage } from './context';
+import { failCall } from './errors';
 import { cacheDirectives, serveFromCache, storeIfComplete } from './exactCacheStage';
 
 const SEMANTIC_ENDPOINTS = new Set<string>(['chat.completions', 'messages', 'responses', 'completions']);
@@ -61,12 +62,7 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
 
     if (directives.lookup) {
       const threshold = semanticThreshold(ctx, semantic.defaultThreshold() ?? 1);
-      if (typeof threshold === 'object') {
-        ctx.status = 400;
-        ctx.errorType = 'invalid_request_error';
-        ctx.res.status(400).json({ error: { message: threshold.error, type: 'invalid_request_error', param: null, code: null } });
-        return;
-      }
+      if (typeof threshold === 'object') return failCall(ctx, 400, 'invalid_request_error', threshold.error);
       const match = semantic.lookup(namespace, vector, key.lastUserText, threshold);
       if (match && !('miss' in match)) {
         const entry = ctx.services.exactCache.getById(match.entryId);

@@ -32,7 +32,13 @@ export function parsePolicy(text: string, file = 'policy.yaml'): PolicyParseResu
       }),
     };
   }
-  const data: unknown = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    // toJS resolves aliases; yaml refuses alias bombs ("Excessive alias count") by throwing.
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message: (err as Error).message }] };
+  }
   const parsed = PolicySchema.safeParse(data);
   if (parsed.success) return { ok: true, policy: parsed.data };
   return {

@@ -53,7 +53,7 @@ export const SemanticCacheSchema = z
       .default('auto')
       .describe('auto: all-MiniLM-L6-v2 (downloaded on first use when allowed, or imported), else the bundled USE-lite model.'),
     allowModelDownload: z.boolean().default(true).describe('Download all-MiniLM-L6-v2 from the Hugging Face hub on first use (checksum-verified).'),
-    embedTimeoutMs: z.number().int().positive().default(1000).describe('A lookup that cannot embed within this time is treated as a miss.'),
+    embedTimeoutMs: z.number().int().positive().default(250).describe('A lookup that cannot embed within this time is treated as a miss.'),
     threshold: z.number().min(0).max(1).optional().describe("Cosine similarity needed for a hit; default: the backend's calibrated value."),
     excludeFeatures: z.array(z.string()).default([]).describe('Feature tags (globs) that only use the exact cache.'),
   })

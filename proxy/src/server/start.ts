@@ -8,7 +8,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { ExactCache } from '../cache/exactCache';
+import { ExactCache, type CacheBodyCodec } from '../cache/exactCache';
+import { codecFromEnv } from '../cache/encryption';
 import { SemanticCache } from '../cache/semanticCache';
 import { semanticCacheStage } from '../pipeline/semanticCacheStage';
 import { admitStage, forwardWithRetries, routeStage } from '../pipeline/governanceStages';
@@ -36,6 +37,8 @@ export interface StartOptions {
   log?: Logger;
   /** Watch the policy file for changes (default true when a file is given). */
   watchPolicy?: boolean;
+  /** Encrypts cached bodies at rest (AES-256-GCM); default from TOLLGATE_CACHE_KEY. */
+  cacheCodec?: CacheBodyCodec;
   /** Embedding overrides (tests: a local hub URL, a fixture model with a registered pin). */
   semantic?: { remoteHost?: string; modelId?: string; allowDownload?: boolean };
 }
@@ -86,7 +89,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     db,
     policy: policyStore,
     providers: () => providers,
-    exactCache: new ExactCache(db),
+    exactCache: new ExactCache(db, opts.cacheCodec ?? codecFromEnv(opts.env ?? process.env)),
     ledger: new Ledger(db),
     metrics: new Metrics(),
     dispatcher: new Agent({ keepAliveTimeout: 30_000, connections: 256 }),
@@ -134,6 +137,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       policy: { file: policyStore.file, problems: policyStore.lastProblems },
       cacheEntries: services.exactCache.count(),
       semanticEntries: semantic.store.count(),
+      semanticLookupsShed: semantic.shedCount,
       embedder: semantic.state,
     }),
     clearCache: (ns) => {

@@ -1,0 +1,20 @@
+/**
+ * Files the analysis engine always recognises as prompts (by name), for document selectors and
+ * activation events. Plain .txt/.md templates are added by the `tollgate.promptGlobs` setting.
+ * Pure data: also read by extension/scripts/write-manifest.mjs.
+ */
+export const KNOWN_PROMPT_PATTERNS = [
+  '**/*.prompt.md',
+  '**/*.prompty',
+  '**/*.prompt.yml',
+  '**/*.prompt.yaml',
+  '**/*.instructions.md',
+  '**/copilot-instructions.md',
+  '**/AGENTS.md',
+  '**/CLAUDE.md',
+  '**/promptfooconfig.yaml',
+  '**/promptfooconfig.yml',
+];
+
+/** The analysis engine's default template globs (proxy/src/analysis/prompt/detect.ts). */
+export const DEFAULT_TEMPLATE_GLOBS = ['**/prompts/**/*.txt', '**/prompts/**/*.md', '**/*.prompt.txt'];

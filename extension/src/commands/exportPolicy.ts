@@ -1,0 +1,115 @@
+/**
+ * "Tollgate: Export Policy to Another Gateway…": choose targets (LiteLLM, Portkey, Bifrost) and an
+ * output folder; new files are written, changed files are shown in a diff and overwritten only
+ * when the user says so. The export itself is `planExport` (proxy/src/export), loaded on use.
+ */
+import { dirname } from 'node:path';
+import * as vscode from 'vscode';
+import type { ExportTarget, PlannedFile } from '../../../proxy/src/export/index';
+import { loadDeferred } from '../deferred/load';
+import type { ProxyController } from '../proxy/proxyController';
+
+const SCHEME = 'tollgate-export';
+
+/** Read-only documents holding the proposed content, for the right side of the diff. */
+class ProposedContent implements vscode.TextDocumentContentProvider {
+  readonly files = new Map<string, string>();
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.files.get(uri.path) ?? '';
+  }
+}
+
+export function registerExportPolicy(proxy: ProxyController): vscode.Disposable {
+  const proposed = new ProposedContent();
+  const disposables = [
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, proposed),
+    vscode.commands.registerCommand('tollgate.exportPolicy', () => exportPolicyCommand(proxy, proposed)),
+  ];
+  return vscode.Disposable.from(...disposables);
+}
+
+async function exportPolicyCommand(proxy: ProxyController, proposed: ProposedContent): Promise<void> {
+  const policyFile = proxy.policyFile();
+  if (!policyFile) {
+    const pick = await vscode.window.showWarningMessage('There is no .tollgate/policy.yaml in this workspace to export.', 'Create Starter Policy');
+    if (pick) await vscode.commands.executeCommand('tollgate.createPolicy');
+    return;
+  }
+  const { planExport, EXPORT_TARGETS, DEFAULT_EXPORT_DIR } = loadDeferred();
+  const targets = await vscode.window.showQuickPick(
+    EXPORT_TARGETS.map((t) => ({ label: t, picked: true, target: t as ExportTarget })),
+    { title: 'Export the Tollgate policy to…', canPickMany: true },
+  );
+  if (!targets?.length) return;
+  const root = dirname(dirname(policyFile));
+  const defaultOut = vscode.Uri.joinPath(vscode.Uri.file(root), ...DEFAULT_EXPORT_DIR.split('/'));
+  const where = await vscode.window.showQuickPick(
+    [
+      { label: vscode.workspace.asRelativePath(defaultOut), description: 'default', uri: defaultOut as vscode.Uri | undefined },
+      { label: 'Choose a folder…', uri: undefined },
+    ],
+    { title: 'Output folder (each target goes to <folder>/<target>/)' },
+  );
+  if (!where) return;
+  let outDir = where.uri;
+  if (!outDir) {
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: vscode.Uri.file(root), openLabel: 'Export here' });
+    outDir = picked?.[0];
+    if (!outDir) return;
+  }
+  const plan = planExport({ policyFile, targets: targets.map((t) => t.target), outDir: outDir.fsPath, root });
+  if (!plan.ok) {
+    const first = plan.problems[0];
+    const pick = await vscode.window.showErrorMessage(
+      `The policy has ${plan.problems.length} problem(s)${first ? `: line ${first.line}: ${first.message}` : ''}. Fix it before exporting.`,
+      'Open Policy',
+    );
+    if (pick) {
+      const doc = await vscode.window.showTextDocument(vscode.Uri.file(policyFile));
+      if (first) doc.selection = new vscode.Selection(first.line - 1, Math.max(0, first.column - 1), first.line - 1, Math.max(0, first.column - 1));
+    }
+    return;
+  }
+  for (const w of plan.warnings) proxy.output.warn(`export ${w.target}: ${w.field}: ${w.message}`);
+
+  let written = 0;
+  let skipped = 0;
+  let unchanged = 0;
+  let overwriteAll = false;
+  for (const f of plan.files) {
+    if (!f.changed) {
+      unchanged++;
+      continue;
+    }
+    if (f.existing !== undefined && !overwriteAll) {
+      const answer = await confirmOverwrite(f, proposed);
+      if (answer === 'cancel') break;
+      if (answer === 'skip') {
+        skipped++;
+        continue;
+      }
+      if (answer === 'all') overwriteAll = true;
+    }
+    const uri = vscode.Uri.file(f.path);
+    await vscode.workspace.fs.createDirectory(vscode.Uri.file(dirname(f.path)));
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(f.content));
+    written++;
+  }
+  const notes = [`${written} written`, unchanged ? `${unchanged} unchanged` : '', skipped ? `${skipped} kept` : ''].filter(Boolean).join(', ');
+  const warn = plan.warnings.length ? ` ${plan.warnings.length} field(s) could not be expressed in a target (see the Tollgate output).` : '';
+  const pick = await vscode.window.showInformationMessage(`Tollgate export: ${notes}.${warn}`, 'Reveal Folder', ...(plan.warnings.length ? ['Show Warnings'] : []));
+  if (pick === 'Reveal Folder') await vscode.commands.executeCommand('revealInExplorer', outDir);
+  if (pick === 'Show Warnings') proxy.output.show();
+}
+
+async function confirmOverwrite(f: PlannedFile, proposed: ProposedContent): Promise<'yes' | 'all' | 'skip' | 'cancel'> {
+  const right = vscode.Uri.from({ scheme: SCHEME, path: f.path });
+  proposed.files.set(right.path, f.content);
+  const name = vscode.workspace.asRelativePath(f.path);
+  await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(f.path), right, `${name} (on disk ↔ export)`, { preview: true });
+  const pick = await vscode.window.showWarningMessage(`${name} exists and differs from the export. Overwrite it?`, { modal: true }, 'Overwrite', 'Overwrite All', 'Keep Mine');
+  if (pick === 'Overwrite') return 'yes';
+  if (pick === 'Overwrite All') return 'all';
+  if (pick === 'Keep Mine') return 'skip';
+  return 'cancel';
+}

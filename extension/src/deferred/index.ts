@@ -1,0 +1,11 @@
+/**
+ * Entry of the separate `dist/extension/deferred.cjs` bundle: everything heavy that the extension
+ * needs only once a feature is used — the analysis engine and policy exporter (TypeScript's parser,
+ * tokenizer ranks, price data, zod) and the dashboard panel. Kept out of extension.cjs so that
+ * loading the extension at activation stays cheap; see ./load.ts.
+ */
+export { analyzeFile } from '../../../proxy/src/analysis/index';
+export { planExport, DEFAULT_EXPORT_DIR, EXPORT_TARGETS } from '../../../proxy/src/export/index';
+export { DashboardPanel } from '../dashboard/panel';
+export { DashboardSidebarProvider } from '../dashboard/sidebar';
+export { HttpDashboardDataSource } from '../dashboard/httpDataSource';

@@ -1,0 +1,81 @@
+/**
+ * CodeLens above each prompt and LLM call: tokens and $ per call for the file's model. Clicking
+ * opens a breakdown per message and for the comparison models.
+ */
+import * as vscode from 'vscode';
+import type { CostLens } from '../../../proxy/src/analysis/types';
+import type { DocumentAnalyses } from '../analysis/documentAnalyses';
+import { toRange } from '../analysis/convert';
+import { readConfig } from '../config';
+import { formatUsd } from '../statusBar/format';
+import { breakdownMarkdown, formatTokens, lensTitle } from './lensTitle';
+
+export const SHOW_BREAKDOWN = 'tollgate.showCostBreakdown';
+
+export class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(private readonly analyses: DocumentAnalyses) {
+    this.disposables.push(
+      analyses.onDidChange(() => this.changed.fire()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tollgate.codeLens') && this.changed.fire()),
+      vscode.commands.registerCommand(SHOW_BREAKDOWN, (uri: vscode.Uri, lens: CostLens) => showBreakdown(uri, lens)),
+    );
+  }
+
+  async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    if (!readConfig().codeLensEnabled) return [];
+    const analysis = await this.analyses.analyze(doc);
+    if (!analysis) return [];
+    return analysis.calls.map(
+      (l) =>
+        new vscode.CodeLens(toRange(l.range), {
+          title: lensTitle(l),
+          tooltip: 'Tollgate: click for the cost per message and on other models',
+          command: SHOW_BREAKDOWN,
+          arguments: [doc.uri, l],
+        }),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+type BreakdownItem = vscode.QuickPickItem & { range?: vscode.Range; markdown?: boolean };
+
+async function showBreakdown(uri: vscode.Uri, lens: CostLens): Promise<void> {
+  const items: BreakdownItem[] = [
+    { label: 'Per message', kind: vscode.QuickPickItemKind.Separator },
+    ...lens.perMessage.map((m) => ({
+      label: `$(comment) ${m.role}`,
+      description: `${formatTokens(m.tokens)} tokens`,
+      detail: `line ${m.range.start.line + 1}`,
+      range: toRange(m.range),
+    })),
+    { label: 'Same prompt on other models', kind: vscode.QuickPickItemKind.Separator },
+    ...[{ model: lens.model, usd: lens.inputUsd }, ...lens.comparisons].map((c) => ({
+      label: `$(symbol-number) ${c.model}`,
+      description: `${formatUsd(c.usd)} per call`,
+      ...(lens.inputUsd > 0 ? { detail: `${(c.usd / lens.inputUsd).toFixed(2)}× ${lens.model}` } : {}),
+    })),
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    { label: '$(markdown) Open as Markdown', markdown: true },
+  ];
+  const pick = await vscode.window.showQuickPick(items, {
+    title: `Cost per call: ${lens.exact ? '' : '≈'}${formatTokens(lens.inputTokens)} input tokens, ${formatUsd(lens.inputUsd)} on ${lens.model}`,
+    matchOnDescription: true,
+  });
+  if (!pick) return;
+  if (pick.range) {
+    const editor = await vscode.window.showTextDocument(uri);
+    editor.selection = new vscode.Selection(pick.range.start, pick.range.start);
+    editor.revealRange(pick.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  } else if (pick.markdown) {
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: breakdownMarkdown(lens, vscode.workspace.asRelativePath(uri)) });
+    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  }
+}

@@ -1,0 +1,46 @@
+/** CodeLens titles and breakdown rows for a CostLens. Pure (no `vscode`). */
+import type { CostLens } from '../../../proxy/src/analysis/types';
+import { formatUsd } from '../statusBar/format';
+
+export function formatTokens(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** e.g. "≈1,234 tokens · $0.0031/call ($3.10 per 1k calls), ≤$0.012 with output · gpt-4o-mini" */
+export function lensTitle(l: CostLens): string {
+  const tokens = `${l.exact ? '' : '≈'}${formatTokens(l.inputTokens)} tokens`;
+  const perCall = `${formatUsd(l.inputUsd)}/call (${formatUsd(l.inputUsd * 1000)} per 1k calls)`;
+  const cost = l.worstCaseOutputUsd !== undefined ? `${perCall}, ≤${formatUsd(l.worstCaseOutputUsd)} with output` : perCall;
+  const vars = l.placeholders ? ` · ${l.placeholders} variable${l.placeholders === 1 ? '' : 's'} not counted` : '';
+  return `${tokens} · ${cost} · ${l.model}${vars}`;
+}
+
+/** The markdown breakdown: per message, then the comparison models. */
+export function breakdownMarkdown(l: CostLens, file: string): string {
+  const lines = [
+    `# Cost per call — ${file} line ${l.range.start.line + 1}`,
+    '',
+    `Model **${l.model}**: ${l.exact ? '' : '≈'}${formatTokens(l.inputTokens)} input tokens, ${formatUsd(l.inputUsd)} input per call` +
+      (l.worstCaseOutputUsd !== undefined ? `, at most ${formatUsd(l.worstCaseOutputUsd)} with the output limit.` : '.'),
+    ...(l.exact ? [] : ['', '_Token counts are an estimate: this model\'s tokenizer is not public._']),
+    ...(l.placeholders ? ['', `_${l.placeholders} template variable(s) are not counted (their content is unknown)._`] : []),
+    '',
+    '## Per message',
+    '',
+    '| # | role | tokens | share | line |',
+    '| --- | --- | ---: | ---: | ---: |',
+    ...l.perMessage.map(
+      (m, i) => `| ${i + 1} | ${m.role} | ${formatTokens(m.tokens)} | ${l.inputTokens ? Math.round((m.tokens / l.inputTokens) * 100) : 0}% | ${m.range.start.line + 1} |`,
+    ),
+    '',
+    '## Same prompt on other models',
+    '',
+    '| model | $ per call | × this model |',
+    '| --- | ---: | ---: |',
+    ...[{ model: l.model, usd: l.inputUsd }, ...l.comparisons].map(
+      (c) => `| ${c.model} | ${formatUsd(c.usd)} | ${l.inputUsd > 0 ? (c.usd / l.inputUsd).toFixed(2) : '–'} |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,15 @@
+/** What the supervisor knows about the proxy process, as shown in the status bar and messages. */
+export type FailureReason = 'port-in-use' | 'bad-policy' | 'no-node' | 'missing-cli' | 'crashed' | 'unhealthy';
+
+export type ProxyState =
+  | { kind: 'stopped' }
+  | { kind: 'starting' }
+  /** `attached`: another Tollgate (another window, a terminal) already serves this port; we use it but do not own it. */
+  | { kind: 'running'; url: string; port: number; pid?: number; attached: boolean; version?: string }
+  | { kind: 'restarting'; inMs: number; attempt: number; reason: string }
+  | { kind: 'failed'; reason: FailureReason; message: string };
+
+export function baseUrls(port: number): { openai: string; anthropic: string; root: string } {
+  const root = `http://127.0.0.1:${port}`;
+  return { root, openai: `${root}/v1`, anthropic: root };
+}

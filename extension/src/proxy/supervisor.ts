@@ -1,0 +1,291 @@
+/**
+ * Runs the proxy as its own Node process and keeps it alive: health check on GET /healthz, restart
+ * with backoff when it dies or stops answering, a clear failure when its port is taken (the CLI
+ * exits 3). No `vscode` import, so it is tested with real processes outside VS Code.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { DEFAULT_BACKOFF, RestartBackoff, type BackoffOptions } from './backoff';
+import { baseUrls, type ProxyState } from './state';
+import { LineSplitter } from '../util/lines';
+
+/** The CLI's exit code for "port N is in use". */
+export const EXIT_PORT_IN_USE = 3;
+/** The CLI's exit code for a policy file that is missing or invalid (restarting would not help). */
+export const EXIT_BAD_POLICY = 4;
+
+export interface LaunchSpec {
+  nodePath: string;
+  cliPath: string;
+  port: number;
+  dataDir: string;
+  policyFile?: string;
+  /** Added to the inherited environment: provider keys, TOLLGATE_ADMIN_TOKEN. Never logged. */
+  env: Record<string, string>;
+}
+
+export interface SupervisorOptions {
+  log: (line: string) => void;
+  /** Time allowed from spawn to a healthy /healthz. */
+  startTimeoutMs?: number;
+  /** Interval of the liveness check once running. */
+  healthIntervalMs?: number;
+  /** Consecutive failed liveness checks before the process is restarted. */
+  unhealthyAfter?: number;
+  backoff?: BackoffOptions;
+  /** Environment the child inherits (default: this process's). */
+  baseEnv?: NodeJS.ProcessEnv;
+}
+
+export interface HealthInfo {
+  status: string;
+  version?: string;
+}
+
+export async function checkHealth(port: number, timeoutMs = 2_000): Promise<HealthInfo | undefined> {
+  try {
+    const res = await fetch(`${baseUrls(port).root}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as Partial<HealthInfo>;
+    return body.status === 'ok' ? { status: body.status, ...(body.version ? { version: body.version } : {}) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class ProxySupervisor {
+  private child: ChildProcess | undefined;
+  private spec: LaunchSpec | undefined;
+  private current: ProxyState = { kind: 'stopped' };
+  private readonly listeners = new Set<(s: ProxyState) => void>();
+  private readonly backoff: RestartBackoff;
+  /** Bumped by start/stop so that callbacks of an older run do nothing. */
+  private generation = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private healthTimer: NodeJS.Timeout | undefined;
+  private healthySince = 0;
+  private readonly opts: Required<Omit<SupervisorOptions, 'backoff' | 'baseEnv'>> & { baseEnv: NodeJS.ProcessEnv };
+
+  constructor(options: SupervisorOptions) {
+    this.opts = {
+      log: options.log,
+      startTimeoutMs: options.startTimeoutMs ?? 30_000,
+      healthIntervalMs: options.healthIntervalMs ?? 10_000,
+      unhealthyAfter: options.unhealthyAfter ?? 3,
+      baseEnv: options.baseEnv ?? process.env,
+    };
+    this.backoff = new RestartBackoff(options.backoff ?? DEFAULT_BACKOFF);
+  }
+
+  get state(): ProxyState {
+    return this.current;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  onDidChangeState(listener: (s: ProxyState) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Starts (or restarts, when already running) with this launch spec; resolves once healthy or failed. */
+  async start(spec: LaunchSpec): Promise<ProxyState> {
+    await this.stop();
+    this.spec = spec;
+    this.backoff.reset();
+    return this.launch(++this.generation);
+  }
+
+  async stop(): Promise<void> {
+    this.generation++;
+    this.clearTimers();
+    const child = this.child;
+    this.child = undefined;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      this.opts.log(`stopping proxy (pid ${child.pid})`);
+      await terminate(child);
+    }
+    if (this.current.kind !== 'stopped') this.setState({ kind: 'stopped' });
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.listeners.clear();
+  }
+
+  private async launch(gen: number): Promise<ProxyState> {
+    const spec = this.spec;
+    if (!spec) throw new Error('ProxySupervisor.launch without a spec');
+    if (!existsSync(spec.cliPath)) {
+      return this.fail('missing-cli', `The proxy is missing at ${spec.cliPath}; reinstall the extension (or run "npm run build" in a development checkout).`);
+    }
+    this.setState({ kind: 'starting' });
+    // Another Tollgate already serving this port (another window, a terminal): use it.
+    const existing = await checkHealth(spec.port, 1_000);
+    if (gen !== this.generation) return this.current;
+    if (existing) return this.attach(gen, spec.port, existing);
+    const args = [spec.cliPath, 'start', '--port', String(spec.port), '--data-dir', spec.dataDir];
+    if (spec.policyFile) args.push('--policy', spec.policyFile);
+    this.opts.log(`starting: ${spec.nodePath} ${args.join(' ')}`);
+    const secrets = Object.values(spec.env).filter((v) => v.length >= 8);
+    const redact = (line: string) => secrets.reduce((l, s) => l.split(s).join('***'), line);
+    const child = spawn(spec.nodePath, args, {
+      env: { ...this.opts.baseEnv, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    this.child = child;
+    const out = new LineSplitter((l) => this.opts.log(`[proxy] ${redact(l)}`));
+    const err = new LineSplitter((l) => this.opts.log(`[proxy:err] ${redact(l)}`));
+    child.stdout?.setEncoding('utf8').on('data', (c: string) => out.push(c));
+    child.stderr?.setEncoding('utf8').on('data', (c: string) => err.push(c));
+
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      child.once('error', (e) => {
+        this.opts.log(`could not start ${spec.nodePath}: ${e.message}`);
+        resolve({ code: null, signal: null });
+      });
+      child.once('exit', (code, signal) => {
+        out.flush();
+        err.flush();
+        resolve({ code, signal });
+      });
+    });
+    const handled = exited.then((x) => this.onExit(gen, child, x.code, x.signal));
+
+    // Wait for health, an early exit, or the start timeout.
+    const deadline = Date.now() + this.opts.startTimeoutMs;
+    let delay = 50;
+    while (gen === this.generation && child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
+      const health = await checkHealth(spec.port, 1_000);
+      if (gen !== this.generation) break;
+      if (health && child.exitCode === null) {
+        this.healthySince = Date.now();
+        this.setState({ kind: 'running', ...this.urlOf(spec.port), pid: child.pid, attached: false, ...(health.version ? { version: health.version } : {}) });
+        this.opts.log(`proxy healthy on ${baseUrls(spec.port).root} (pid ${child.pid})`);
+        this.scheduleHealthCheck(gen);
+        return this.current;
+      }
+      await Promise.race([sleep(delay), exited]);
+      delay = Math.min(500, delay * 2);
+    }
+    if (gen !== this.generation) return this.current;
+    if (child.exitCode === null && child.signalCode === null) {
+      this.opts.log(`proxy did not become healthy within ${this.opts.startTimeoutMs} ms; stopping it`);
+      this.child = undefined;
+      await terminate(child);
+      this.scheduleRestart(gen, 'did not become healthy');
+      return this.current;
+    }
+    // It exited: onExit decides what happens next; report its outcome.
+    await handled;
+    return this.current;
+  }
+
+  private attach(gen: number, port: number, health: HealthInfo): ProxyState {
+    this.opts.log(`port ${port} is served by another Tollgate proxy${health.version ? ` (${health.version})` : ''}; using it`);
+    this.healthySince = Date.now();
+    this.setState({ kind: 'running', ...this.urlOf(port), attached: true, ...(health.version ? { version: health.version } : {}) });
+    this.scheduleHealthCheck(gen);
+    return this.current;
+  }
+
+  private urlOf(port: number): { url: string; port: number } {
+    return { url: baseUrls(port).root, port };
+  }
+
+  private async onExit(gen: number, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    if (gen !== this.generation || this.child !== child) return;
+    this.child = undefined;
+    this.clearTimers();
+    const spec = this.spec!;
+    this.opts.log(`proxy exited (${signal ? `signal ${signal}` : `code ${code}`})`);
+    if (code === EXIT_PORT_IN_USE) {
+      // Another Tollgate on this port (another window, a terminal) is fine: use it.
+      const health = await checkHealth(spec.port);
+      if (gen !== this.generation) return;
+      if (health) {
+        this.attach(gen, spec.port, health);
+        return;
+      }
+      this.fail('port-in-use', `Port ${spec.port} is in use by another program, so the Tollgate proxy cannot start.`);
+      return;
+    }
+    if (code === EXIT_BAD_POLICY) {
+      this.fail('bad-policy', `The policy file ${spec.policyFile ?? ''} has errors, so the proxy did not start. Fix it (the "Tollgate" output shows where) and restart the proxy.`);
+      return;
+    }
+    if (code === null && signal === null) {
+      this.fail('no-node', `Could not run ${spec.nodePath}. Set "tollgate.nodePath" to a Node.js 20.18+ executable.`);
+      return;
+    }
+    this.scheduleRestart(gen, signal ? `killed by ${signal}` : `exited with code ${code}`);
+  }
+
+  private scheduleRestart(gen: number, reason: string): void {
+    const healthyFor = this.healthySince ? Date.now() - this.healthySince : 0;
+    this.healthySince = 0;
+    const delay = this.backoff.next(healthyFor);
+    if (delay === undefined) {
+      this.fail('crashed', `The Tollgate proxy keeps stopping (${reason}); gave up after ${this.backoff.attempts} restarts. See the "Tollgate" output for its log.`);
+      return;
+    }
+    this.opts.log(`restarting in ${delay} ms (${reason}; attempt ${this.backoff.attempts})`);
+    this.setState({ kind: 'restarting', inMs: delay, attempt: this.backoff.attempts, reason });
+    this.restartTimer = setTimeout(() => {
+      if (gen === this.generation) void this.launch(gen);
+    }, delay);
+  }
+
+  private scheduleHealthCheck(gen: number): void {
+    let misses = 0;
+    const tick = async () => {
+      if (gen !== this.generation || this.current.kind !== 'running') return;
+      const ok = await checkHealth(this.current.port);
+      if (gen !== this.generation) return;
+      misses = ok ? 0 : misses + 1;
+      if (misses >= this.opts.unhealthyAfter) {
+        this.opts.log(`proxy failed ${misses} health checks`);
+        const child = this.child;
+        this.child = undefined;
+        if (child) await terminate(child);
+        if (gen === this.generation) this.scheduleRestart(gen, 'stopped answering /healthz');
+        return;
+      }
+      this.healthTimer = setTimeout(() => void tick(), this.opts.healthIntervalMs);
+    };
+    this.healthTimer = setTimeout(() => void tick(), this.opts.healthIntervalMs);
+  }
+
+  private fail(reason: Extract<ProxyState, { kind: 'failed' }>['reason'], message: string): ProxyState {
+    this.opts.log(message);
+    this.setState({ kind: 'failed', reason, message });
+    return this.current;
+  }
+
+  private clearTimers(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.healthTimer) clearTimeout(this.healthTimer);
+    this.restartTimer = undefined;
+    this.healthTimer = undefined;
+  }
+
+  private setState(s: ProxyState): void {
+    this.current = s;
+    for (const l of this.listeners) l(s);
+  }
+}
+
+/** SIGTERM, then SIGKILL if the process is still there after a grace period. Only our own child. */
+async function terminate(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await gone;
+  clearTimeout(timer);
+}

@@ -1,0 +1,144 @@
+/**
+ * The meaning-bearing surface features of a prompt that sentence embeddings blur: quoted text,
+ * code identifiers, numbers, negations, named entities and content words. Pure.
+ */
+import { DISTINCT_QUESTION_WORDS, FUNCTION_WORDS, NEGATION_WORDS, NUMBER_WORDS } from './lexicon';
+
+export interface PromptFeatures {
+  /** Text inside quotes, backticks or code fences, whitespace-collapsed (compared exactly). */
+  quoted: string[];
+  /** Code-like tokens: dotted/slashed paths, snake_case, camelCase, calls, letter+digit mixes. */
+  identifiers: string[];
+  /** Numbers and number words, normalised ("five" → "5", "1,000" → "1000", "07" → "7"). */
+  numbers: string[];
+  /** How many negation cues ("not", "n't", "never", "without", …). */
+  negations: number;
+  /** Proper nouns and acronyms, as lower-cased stems in order of appearance ("Python", "PC", "iPhone"). */
+  entities: string[];
+  /** Interrogatives asking for a reason, time, place or person ("why", "when", "where", "who"). */
+  questionWords: string[];
+  /** Stems of content words (everything that is not a function word, number or negation). */
+  content: string[];
+  /** Lower-cased stems of every word, used to see whether an entity appears in any form. */
+  allStems: ReadonlySet<string>;
+  /** Lower-cased stems of every word, in order (for the relative order of entities). */
+  stemSequence: string[];
+}
+
+const QUOTED = /```[\s\S]*?```|`[^`\n]+`|"[^"\n]+"|“[^”\n]+”|«[^»\n]+»|(?<=^|[\s(\[:])'[^'\n]+'(?=$|[\s).,;:!?\]])/g;
+// URLs, e-mail addresses, and paths that look like paths (rooted, two or more slashes, or a file
+// extension) — "and/or" and "funniest/weirdest" are words, not paths.
+const URL_OR_PATH =
+  /\b[a-z][a-z0-9+.-]*:\/\/\S+|\S+@\S+\.\w+|(?:~|\.{1,2})?\/[\w.-]+(?:\/[\w.-]+)*|[\w.-]+(?:\/[\w.-]+){2,}|[\w.-]+\/[\w-]+\.\w{1,5}\b/gi;
+// Programming-language names and operators written with symbols: C++, C#, F#, .NET, &&, ->, !=, ++.
+const SYMBOLIC = /\b[A-Za-z]\+\+|\b[A-Za-z]#|(?<![\w.])\.NET\b|[&|=!<>+*\/%^~-]{2,}|(?<=\s|^)[|^~%](?=\s|$)/g;
+const IDENT =
+  /[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?|[A-Za-z_$][\w$]*\(\)|\b[a-z]+_[a-z0-9_]+\b|\b[a-z]+[A-Z][A-Za-z0-9]*\b|\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*\b|\.[a-z]{1,5}\b/g;
+const NUMBER = /(?<![\p{L}\d.])\d[\d,]*(?:[.\/:-]\d+)*(?:st|nd|rd|th|s)?(?![\p{L}\d])/gu;
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+
+function collapse(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function normaliseNumber(raw: string): string {
+  let s = raw.toLowerCase();
+  if (/^\d{1,3}(,\d{3})+(\.\d+)?(st|nd|rd|th)?$/.test(s)) s = s.replace(/,/g, '');
+  // Leading zeros carry no meaning ("07" = "7"), except inside dotted versions where they are kept as written.
+  if (!s.includes('.')) s = s.replace(/^0+(?=\d)/, '');
+  return s;
+}
+
+/** Light English stemmer: enough to match plural/verb forms ("refunds" ~ "refund", "charged" ~ "charge"). */
+export function stem(word: string): string {
+  let w = word.toLowerCase().replace(/’/g, "'").replace(/'s$/, '');
+  if (w.length > 4 && /ie[sd]$/.test(w)) w = `${w.slice(0, -3)}i`;
+  else if (w.length > 4 && /(ss|sh|ch|x|z)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) w = w.slice(0, -1);
+  if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
+  else if (w.length > 5 && w.endsWith('ly')) w = w.slice(0, -2);
+  if (w.length > 3 && w.endsWith('e')) w = w.slice(0, -1);
+  if (w.length > 3 && /([bcdfgklmnprstvz])\1$/.test(w)) w = w.slice(0, -1);
+  // Terminal y and i are one stem ("easy"/"easily", "movie"/"movies", "fry"/"fried").
+  if (w.length > 2 && w.endsWith('y')) w = `${w.slice(0, -1)}i`;
+  return w;
+}
+
+function isNegation(lower: string): boolean {
+  return NEGATION_WORDS.has(lower) || /n['’]t$/.test(lower);
+}
+
+export function extractFeatures(text: string): PromptFeatures {
+  const quoted: string[] = [];
+  let rest = text.replace(QUOTED, (m) => {
+    quoted.push(collapse(m.replace(/^(```\w*|[`"“«']+)|([`"”»']+|```)$/g, '')));
+    return ' ';
+  });
+
+  const identifiers: string[] = [];
+  rest = rest.replace(URL_OR_PATH, (m) => {
+    identifiers.push(m.replace(/[.,;:!?)]+$/, ''));
+    return ' ';
+  });
+  rest = rest.replace(SYMBOLIC, (m) => {
+    if (/^-+$/.test(m)) return m; // a dash used as punctuation
+    identifiers.push(m);
+    return ' ';
+  });
+  rest = rest.replace(IDENT, (m) => {
+    identifiers.push(m);
+    return ' ';
+  });
+
+  const numbers: string[] = [];
+  rest = rest.replace(NUMBER, (m) => {
+    numbers.push(normaliseNumber(m));
+    return ' ';
+  });
+
+  const words = rest.match(WORD) ?? [];
+  const letterWords = words.filter((w) => /\p{L}/u.test(w));
+  // Shouted text ("HOW DO I …") says nothing about proper nouns.
+  const shouting = letterWords.length >= 3 && letterWords.filter((w) => w.length > 1 && w === w.toUpperCase()).length / letterWords.length > 0.5;
+
+  const entities: string[] = [];
+  const questionWords: string[] = [];
+  const content: string[] = [];
+  const stemSequence: string[] = [];
+  let negations = 0;
+  const re = new RegExp(WORD.source, 'gu');
+  for (let m = re.exec(rest); m; m = re.exec(rest)) {
+    const word = m[0];
+    const lower = word.toLowerCase().replace(/’/g, "'");
+    stemSequence.push(stem(lower));
+    if (isNegation(lower)) {
+      negations++;
+      continue;
+    }
+    const num = NUMBER_WORDS.get(lower);
+    if (num !== undefined) {
+      numbers.push(num);
+      continue;
+    }
+    if (!shouting && /\p{Lu}/u.test(word) && lower !== 'i' && !lower.startsWith("i'")) {
+      const before = rest.slice(0, m.index).trimEnd();
+      const sentenceStart = before === '' || /[.!?:;\n]$/.test(before) || /[.!?]["')\]]$/.test(before);
+      const acronym = word.length > 1 && word === word.toUpperCase();
+      const innerCaps = /\p{Ll}\p{Lu}/u.test(word);
+      if (acronym || innerCaps || !sentenceStart) entities.push(stem(lower));
+    }
+    if (DISTINCT_QUESTION_WORDS.has(lower)) questionWords.push(lower);
+    if (FUNCTION_WORDS.has(lower) || !/\p{L}/u.test(word)) continue;
+    content.push(stem(lower));
+  }
+
+  // A one-word identifier ("iPhone", "JavaScript") is also a word: the other prompt may write it plainly.
+  for (const id of identifiers) {
+    if (/^\p{L}+$/u.test(id)) {
+      content.push(stem(id));
+      stemSequence.push(stem(id));
+    }
+  }
+  return { quoted, identifiers, numbers: numbers.sort(), negations, entities, questionWords: [...new Set(questionWords)].sort(), content, allStems: new Set(stemSequence), stemSequence };
+}

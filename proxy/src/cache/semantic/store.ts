@@ -1,0 +1,250 @@
+/**
+ * Vector store for the semantic cache: sqlite-vec (vec0) in the same database as the exact cache.
+ *
+ * Layout, chosen by measurement (docs/semantic-cache.md, bench/sections/semantic.bench.ts):
+ * - One vec0 table per vector width (`semantic_vec_<dims>`): a vec0 column has a fixed width, and
+ *   vectors of different models never mix anyway.
+ * - The indexed vector is the 1-bit (sign) quantization: a Hamming scan of 100k entries costs a
+ *   few ms where float (or int8) costs 30+ ms. Bits alone rank poorly, so the top `candidates` by
+ *   Hamming distance are rescored with the exact float cosine, kept in `semantic_entries` beside
+ *   the text and expiry.
+ * - Namespaces: a 64-bit hash of (namespace, model id) is a vec0 metadata column that the KNN scan
+ *   filters on, inside a partition key of 64 hash buckets. A partition per namespace would be
+ *   faster to scan but vec0 allocates a whole chunk per partition, and most namespaces (one per
+ *   conversation prefix) hold one or two entries: 100k single-entry namespaces would cost ~100 KB
+ *   each. With 64 buckets the fixed cost is bounded (64 chunks) and a lookup scans its bucket only;
+ *   the worst case — every entry in one namespace — scans everything, as it must.
+ * Row ids are the exact cache's entry ids (BigInt for vec0, as better-sqlite3 requires).
+ */
+import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../../db/open';
+
+export interface SemanticInsert {
+  /** Id of the exact-cache entry holding the response (its rowid). */
+  entryId: number;
+  namespace: string;
+  modelId: string;
+  /** L2-normalised embedding of the prompt text. */
+  vector: Float32Array;
+  text: string;
+  /** Epoch ms after which the entry is never returned. */
+  expiresAt: number;
+}
+
+export interface SemanticSearch {
+  namespace: string;
+  modelId: string;
+  vector: Float32Array;
+  /** How many results (best first). Default 1. */
+  k?: number;
+  /** Epoch ms used for expiry; default Date.now(). */
+  now?: number;
+}
+
+export interface SemanticCandidate {
+  entryId: number;
+  /** Exact cosine similarity (dot product of normalised float vectors). */
+  similarity: number;
+  text: string;
+}
+
+export interface SemanticStoreOptions {
+  /** Hamming-ranked candidates rescored with float cosine per search. Default 16 (see the bench). */
+  candidates?: number;
+  /** vec0 chunk_size. Default 1024. */
+  chunkSize?: number;
+}
+
+interface EntryRow {
+  entry_id: number;
+  text: string;
+  vector: Buffer;
+  expires_at: number;
+}
+
+const BUCKETS = 64;
+
+/** Signed 64-bit hash of a (namespace, model) pair, and the partition bucket derived from it. */
+export function partitionKey(namespace: string, modelId: string): { bucket: bigint; ns: bigint } {
+  const h = createHash('sha256').update(namespace).update('\u0000').update(modelId).digest();
+  return { bucket: BigInt(h.readUInt16BE(8) % BUCKETS), ns: h.readBigInt64BE(0) };
+}
+
+function toBlob(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+function dot(a: Float32Array, blob: Buffer): number {
+  const b = new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
+  const n = Math.min(a.length, b.length);
+  let s = 0;
+  for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+export class SemanticStore {
+  private readonly candidates: number;
+  private readonly chunkSize: number;
+  private readonly vecTables = new Set<number>();
+  /** Prepared statements by SQL text: compiling one costs more than running it. */
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(
+    private readonly db: Db,
+    opts: SemanticStoreOptions = {},
+  ) {
+    this.candidates = Math.max(1, opts.candidates ?? 16);
+    this.chunkSize = Math.max(8, opts.chunkSize ?? 1024);
+  }
+
+  private stmt(sql: string): Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  migrate(): void {
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS semantic_entries (
+        entry_id INTEGER PRIMARY KEY,
+        namespace TEXT NOT NULL,
+        model_id TEXT NOT NULL,
+        dims INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        expires_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS semantic_entries_namespace ON semantic_entries(namespace);
+      CREATE INDEX IF NOT EXISTS semantic_entries_expires ON semantic_entries(expires_at);
+      CREATE INDEX IF NOT EXISTS semantic_entries_lru ON semantic_entries(last_used_at);
+    `);
+    const rows = this.stmt('SELECT DISTINCT dims FROM semantic_entries').all() as Array<{ dims: number }>;
+    for (const r of rows) this.ensureVecTable(r.dims);
+  }
+
+  private vecTable(dims: number): string {
+    if (!Number.isInteger(dims) || dims <= 0 || dims % 8 !== 0) throw new Error(`unsupported vector width ${dims} (must be a positive multiple of 8)`);
+    return `semantic_vec_${dims}`;
+  }
+
+  private ensureVecTable(dims: number): string {
+    const name = this.vecTable(dims);
+    if (!this.vecTables.has(dims)) {
+      this.db.exec(
+        `CREATE VIRTUAL TABLE IF NOT EXISTS ${name} USING vec0(bucket INTEGER PARTITION KEY, ns INTEGER, embedding bit[${dims}], chunk_size=${this.chunkSize})`,
+      );
+      this.vecTables.add(dims);
+    }
+    return name;
+  }
+
+  /** Add (or replace) the vector for an exact-cache entry. */
+  insert(e: SemanticInsert): void {
+    const dims = e.vector.length;
+    const table = this.ensureVecTable(dims);
+    const { bucket, ns } = partitionKey(e.namespace, e.modelId);
+    const now = Date.now();
+    this.db.transaction(() => {
+      this.deleteOne(e.entryId);
+      this.stmt(
+        `INSERT INTO semantic_entries (entry_id, namespace, model_id, dims, text, vector, expires_at, created_at, last_used_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(e.entryId, e.namespace, e.modelId, dims, e.text, toBlob(e.vector), Math.floor(e.expiresAt), now, now);
+      this.stmt(`INSERT INTO ${table} (rowid, bucket, ns, embedding) VALUES (?, ?, ?, vec_quantize_binary(vec_f32(?)))`).run(
+        BigInt(e.entryId),
+        bucket,
+        ns,
+        toBlob(e.vector),
+      );
+    })();
+  }
+
+  /** Nearest unexpired entries in the same namespace and model, best first, by exact cosine. */
+  search(q: SemanticSearch): SemanticCandidate[] {
+    const dims = q.vector.length;
+    if (!this.vecTables.has(dims)) return [];
+    const k = Math.max(1, q.k ?? 1);
+    const now = q.now ?? Date.now();
+    const { bucket, ns } = partitionKey(q.namespace, q.modelId);
+    const n = Math.max(this.candidates, k);
+    const ids = this.stmt(
+      `SELECT rowid FROM ${this.vecTable(dims)} WHERE embedding MATCH vec_quantize_binary(vec_f32(?)) AND k = ? AND bucket = ? AND ns = ?`,
+    )
+      .pluck()
+      .all(toBlob(q.vector), n, bucket, ns) as Array<number | bigint>;
+    if (ids.length === 0) return [];
+    // The 64-bit hash already separates namespaces and models; comparing the stored strings too
+    // makes a hash collision harmless.
+    const rows = this.stmt(
+      `SELECT entry_id, text, vector, expires_at FROM semantic_entries
+       WHERE entry_id IN (SELECT value FROM json_each(?)) AND namespace = ? AND model_id = ? AND expires_at > ?`,
+    ).all(JSON.stringify(ids.map(Number)), q.namespace, q.modelId, now) as EntryRow[];
+    return rows
+      .map((r) => ({ entryId: r.entry_id, similarity: dot(q.vector, r.vector), text: r.text }))
+      .sort((a, b) => b.similarity - a.similarity)
+      .slice(0, k);
+  }
+
+  /** Record a hit, so eviction keeps entries that are still being used. */
+  touch(entryId: number, now = Date.now()): void {
+    this.stmt('UPDATE semantic_entries SET last_used_at = ? WHERE entry_id = ?').run(now, entryId);
+  }
+
+  private deleteOne(entryId: number): boolean {
+    const row = this.stmt('SELECT dims FROM semantic_entries WHERE entry_id = ?').get(entryId) as { dims: number } | undefined;
+    if (!row) return false;
+    this.stmt(`DELETE FROM ${this.ensureVecTable(row.dims)} WHERE rowid = ?`).run(BigInt(entryId));
+    this.stmt('DELETE FROM semantic_entries WHERE entry_id = ?').run(entryId);
+    return true;
+  }
+
+  delete(entryId: number): boolean {
+    return this.db.transaction(() => this.deleteOne(entryId))();
+  }
+
+  /** Delete the entries a `SELECT entry_id, dims … WHERE <where>` finds, from both tables. */
+  private deleteWhere(where: string, ...params: unknown[]): number {
+    return this.db.transaction(() => {
+      const rows = this.stmt(`SELECT entry_id, dims FROM semantic_entries WHERE ${where}`).all(...params) as Array<{ entry_id: number; dims: number }>;
+      const delEntry = this.stmt('DELETE FROM semantic_entries WHERE entry_id = ?');
+      for (const r of rows) {
+        this.stmt(`DELETE FROM ${this.ensureVecTable(r.dims)} WHERE rowid = ?`).run(BigInt(r.entry_id));
+        delEntry.run(r.entry_id);
+      }
+      return rows.length;
+    })();
+  }
+
+  /** Remove every entry of a namespace (all models). Returns how many were removed. */
+  clearNamespace(namespace: string): number {
+    return this.deleteWhere('namespace = ?', namespace);
+  }
+
+  /** Remove expired entries. */
+  purgeExpired(now = Date.now()): number {
+    return this.deleteWhere('expires_at <= ?', now);
+  }
+
+  count(): number {
+    return (this.stmt('SELECT count(*) FROM semantic_entries').pluck().get() as number) ?? 0;
+  }
+
+  /** Drop expired entries, then the least recently used ones, until at most `maxEntries` remain. */
+  evictToMax(maxEntries: number, now = Date.now()): number {
+    let removed = this.purgeExpired(now);
+    const excess = this.count() - Math.max(0, maxEntries);
+    if (excess > 0) {
+      removed += this.deleteWhere(
+        'entry_id IN (SELECT entry_id FROM semantic_entries ORDER BY last_used_at ASC, entry_id ASC LIMIT ?)',
+        excess,
+      );
+    }
+    return removed;
+  }
+}

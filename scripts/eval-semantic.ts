@@ -1,0 +1,220 @@
+/**
+ * `npm run eval:semantic -- --pairs <tsv>` / `-- --workload <jsonl>`: measures the semantic cache
+ * (real embedder, real sqlite-vec store, threshold and false-hit guard) on labelled data.
+ *
+ * Options: --backend use-lite|transformers (default use-lite), --threshold <t> (default: the
+ * backend's calibrated default), --model-dir <dir> and --model <id> (transformers: load a model
+ * folder from disk), --no-guard (measure without the guard), --answer-model / --answer-tokens
+ * (the $ assumption for a workload). Several --pairs / --workload may be given.
+ * Data files are read where they are; nothing is copied into the project.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_THRESHOLDS } from '../proxy/src/embedding/thresholds';
+import type { Embedder } from '../proxy/src/embedding/types';
+import { chooseThreshold, pairMetrics, parsePairsTsv, subsetMetrics, type ScoredPair } from '../proxy/src/cache/semantic/eval/pairs';
+import { loadTransformersEmbedder } from '../proxy/src/cache/semantic/eval/transformers-embedder';
+import { loadUseLiteEmbedder } from '../proxy/src/cache/semantic/eval/use-lite-embedder';
+import { replayWorkload, type WorkloadPrompt, type WorkloadResult } from '../proxy/src/cache/semantic/eval/workload';
+import { vetoReason } from '../proxy/src/cache/semantic/guard';
+import { priceCall } from '../proxy/src/pricing/price';
+import { countChatTokens } from '../proxy/src/tokens/count';
+
+const { values } = parseArgs({
+  options: {
+    pairs: { type: 'string', multiple: true, default: [] },
+    workload: { type: 'string', multiple: true, default: [] },
+    backend: { type: 'string', default: 'use-lite' },
+    threshold: { type: 'string' },
+    'model-dir': { type: 'string' },
+    model: { type: 'string', default: 'Xenova/all-MiniLM-L6-v2' },
+    'no-guard': { type: 'boolean', default: false },
+    'answer-model': { type: 'string', default: 'gpt-4o-mini' },
+    'answer-tokens': { type: 'string', default: '350' },
+    'precision-goal': { type: 'string', default: '0.98' },
+  },
+});
+
+const PRECISION_GOAL = Number(values['precision-goal']);
+const FALSE_HIT_GOAL = 0.01;
+const SWEEP = Array.from({ length: 31 }, (_v, i) => Math.round((0.7 + i * 0.01) * 100) / 100);
+
+function pct(x: number): string {
+  return Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a';
+}
+
+function table(header: string[], rows: Array<Array<string | number>>): string {
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const r of rows) lines.push(`| ${r.join(' | ')} |`);
+  return lines.join('\n');
+}
+
+async function loadEmbedder(): Promise<Embedder> {
+  const backend = values.backend;
+  if (backend === 'use-lite') return loadUseLiteEmbedder(DEFAULT_THRESHOLDS['use-lite']);
+  if (backend === 'transformers') {
+    const dir = values['model-dir'];
+    if (!dir) {
+      throw new Error(
+        'transformers: pass --model-dir <dir> holding <owner>/<name>/ (config.json, tokenizer files, onnx/model_quantized.onnx). ' +
+          'all-MiniLM-L6-v2 cannot be downloaded on machines without Hugging Face access.',
+      );
+    }
+    return loadTransformersEmbedder(dir, values.model, DEFAULT_THRESHOLDS.transformers);
+  }
+  throw new Error(`unknown backend ${backend} (use-lite | transformers)`);
+}
+
+/** Embeddings are cached in the OS temp dir per (model, text) so re-runs only re-score. */
+async function embedAll(embedder: Embedder, texts: string[]): Promise<Float32Array[]> {
+  const key = createHash('sha256').update(embedder.info.modelId).update('\u0000').update(texts.join('\u0000')).digest('hex').slice(0, 24);
+  const file = join(tmpdir(), `tollgate-eval-embeddings-${key}.bin`);
+  if (existsSync(file)) {
+    const buf = readFileSync(file);
+    const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+    const d = all.length / texts.length;
+    if (Number.isInteger(d)) return texts.map((_t, i) => all.slice(i * d, (i + 1) * d));
+  }
+  const out: Float32Array[] = [];
+  const batch = 32;
+  for (let i = 0; i < texts.length; i += batch) {
+    out.push(...(await embedder.embed(texts.slice(i, i + batch))));
+    process.stderr.write(`\rembedding ${Math.min(i + batch, texts.length)}/${texts.length}`);
+  }
+  process.stderr.write('\n');
+  const flat = new Float32Array(out.reduce((n, v) => n + v.length, 0));
+  let o = 0;
+  for (const v of out) {
+    flat.set(v, o);
+    o += v.length;
+  }
+  writeFileSync(file, Buffer.from(flat.buffer));
+  return out;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+async function evalPairs(embedder: Embedder, file: string, threshold: number, guard: boolean): Promise<void> {
+  const pairs = parsePairsTsv(readFileSync(file, 'utf8'));
+  const vecs = await embedAll(embedder, pairs.flatMap((p) => [p.a, p.b]));
+  const scored: ScoredPair[] = pairs.map((p, i) => ({ ...p, similarity: dot(vecs[2 * i]!, vecs[2 * i + 1]!), veto: vetoReason(p.a, p.b) }));
+
+  console.log(`\n## Pairs: ${basename(file)} (${pairs.length} pairs, ${pairs.filter((p) => p.same).length} same-meaning), backend ${embedder.info.backend}\n`);
+  const subsets = [...new Set(scored.map((p) => p.subset))].sort();
+  for (const g of guard ? [true, false] : [false]) {
+    console.log(`### Threshold sweep, guard ${g ? 'on' : 'off'}\n`);
+    const rows = SWEEP.map((t) => {
+      const m = pairMetrics(scored, t, g);
+      const subs = subsetMetrics(scored, t, g);
+      return [t.toFixed(2), pct(m.precision), pct(m.recall), m.f1.toFixed(3), ...subs.map((s) => `${s.hits}/${s.n}`)];
+    });
+    console.log(table(['threshold', 'precision', 'recall', 'F1', ...subsets.map((s) => `${s} hits`)], rows));
+    const chosen = chooseThreshold(scored, SWEEP, g, PRECISION_GOAL);
+    console.log(`\nLowest threshold with precision ≥ ${PRECISION_GOAL} at it and above (guard ${g ? 'on' : 'off'}): ${chosen ?? 'none in sweep'}\n`);
+  }
+
+  console.log(`### At threshold ${threshold} (guard ${guard ? 'on' : 'off'})\n`);
+  const m = pairMetrics(scored, threshold, guard);
+  console.log(`overall: precision ${pct(m.precision)}, recall ${pct(m.recall)}, F1 ${m.f1.toFixed(3)} (TP ${m.tp}, FP ${m.fp}, FN ${m.fn})\n`);
+  console.log(
+    table(
+      ['subset', 'pairs', 'served', 'recall (same) / false-hit rate (different)', 'precision vs the positives'],
+      subsetMetrics(scored, threshold, guard).map((s) => [s.subset, s.n, s.hits, pct(s.hitRate), s.precisionVsPositives === undefined ? '' : pct(s.precisionVsPositives)]),
+    ),
+  );
+  const vetoKinds = new Map<string, number>();
+  for (const p of scored) if (p.similarity >= threshold && p.veto) vetoKinds.set(p.veto.split(':')[0]!, (vetoKinds.get(p.veto.split(':')[0]!) ?? 0) + 1);
+  console.log(`\nGuard vetoes above the threshold, by rule: ${[...vetoKinds].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+  const vetoedSame = scored.filter((p) => p.same && p.similarity >= threshold && p.veto).length;
+  const vetoedDiff = scored.filter((p) => !p.same && p.similarity >= threshold && p.veto).length;
+  console.log(`Of those: ${vetoedDiff} different-meaning pairs blocked (false hits avoided), ${vetoedSame} same-meaning pairs blocked (recall lost).`);
+}
+
+interface WorkloadRow {
+  prompt?: unknown;
+  intent?: unknown;
+}
+
+function dollarsSaved(r: WorkloadResult, prompts: readonly WorkloadPrompt[]): { saved: number; perHit: number } {
+  const model = values['answer-model'];
+  const outputTokens = Number(values['answer-tokens']);
+  let saved = 0;
+  for (const h of r.hits) {
+    const input = countChatTokens([{ role: 'user', content: prompts[h.index]!.prompt }], model).tokens;
+    saved += priceCall(model, { inputTokens: input, outputTokens }).totalUsd;
+  }
+  return { saved, perHit: r.hits.length ? saved / r.hits.length : 0 };
+}
+
+async function evalWorkload(embedder: Embedder, file: string, threshold: number, guard: boolean): Promise<void> {
+  const rows = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as WorkloadRow);
+  const texts = rows.map((r) => String(r.prompt ?? ''));
+  const vecs = await embedAll(embedder, texts);
+  const prompts: WorkloadPrompt[] = rows.map((r, i) => ({
+    prompt: texts[i]!,
+    vector: vecs[i]!,
+    ...(typeof r.intent === 'string' ? { intent: r.intent } : {}),
+  }));
+  const labelled = prompts.some((p) => p.intent !== undefined);
+  console.log(
+    `\n## Workload: ${basename(file)} (${prompts.length} prompts; ${labelled ? 'a hit is false when the gold intents differ' : 'all prompts distinct: every hit counts as false'}), backend ${embedder.info.backend}\n`,
+  );
+  const sweepRows: Array<Array<string | number>> = [];
+  for (const t of SWEEP.filter((_t, i) => i % 2 === 0)) {
+    const on = replayWorkload(prompts, t, true, embedder.info.modelId);
+    const off = replayWorkload(prompts, t, false, embedder.info.modelId);
+    sweepRows.push([t.toFixed(2), pct(on.hitRate), pct(on.falseHitRate), on.vetoed, pct(off.hitRate), pct(off.falseHitRate)]);
+  }
+  console.log(table(['threshold', 'hit rate (guard)', 'false-hit rate (guard)', 'vetoed', 'hit rate (no guard)', 'false-hit rate (no guard)'], sweepRows));
+
+  const r = replayWorkload(prompts, threshold, guard, embedder.info.modelId);
+  const { saved, perHit } = dollarsSaved(r, prompts);
+  const correct = r.hits.length - r.falseHits;
+  console.log(`\n### At threshold ${threshold} (guard ${guard ? 'on' : 'off'})\n`);
+  console.log(
+    table(
+      ['prompts', 'hits', 'hit rate', 'false hits', 'false-hit rate', 'hit precision', 'vetoed by guard', '$ saved', '$ saved / 1k prompts'],
+      [[r.prompts, r.hits.length, pct(r.hitRate), r.falseHits, pct(r.falseHitRate), r.hits.length ? pct(correct / r.hits.length) : 'n/a', r.vetoed, saved.toFixed(4), ((1000 * saved) / r.prompts).toFixed(4)]],
+    ),
+  );
+  console.log(
+    `\n$ assumption: every hit saves one ${values['answer-model']} call with the prompt as input (js-tiktoken count) and a typical ` +
+      `${values['answer-tokens']}-token answer, priced by proxy/src/pricing/price.ts (genai-prices); ${perHit.toFixed(5)} $ per hit. ` +
+      `False hits are counted as saved $ too but deliver a wrong answer. Goal: false-hit rate ≤ ${pct(FALSE_HIT_GOAL)}: ${r.falseHitRate <= FALSE_HIT_GOAL ? 'met' : 'NOT met'}.`,
+  );
+  const falseExamples = r.hits.filter((h) => !h.correct).slice(0, 5);
+  if (falseExamples.length) {
+    console.log(`\nFalse hits (similarity, prompt indices): ${falseExamples.map((h) => `${h.similarity.toFixed(3)} #${h.index}→#${h.matchedIndex}`).join(', ')}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const pairsFiles = values.pairs ?? [];
+  const workloadFiles = values.workload ?? [];
+  if (pairsFiles.length === 0 && workloadFiles.length === 0) {
+    console.error('usage: npm run eval:semantic -- --pairs <tsv> | --workload <jsonl> [--backend use-lite|transformers] [--threshold t] [--no-guard]');
+    process.exit(2);
+  }
+  const embedder = await loadEmbedder();
+  const threshold = values.threshold !== undefined ? Number(values.threshold) : embedder.info.defaultThreshold;
+  const guard = !values['no-guard'];
+  console.log(`# Semantic cache evaluation — backend ${embedder.info.backend} (${embedder.info.modelId}), threshold ${threshold}, guard ${guard ? 'on' : 'off'}`);
+  try {
+    for (const f of pairsFiles) await evalPairs(embedder, f, threshold, guard);
+    for (const f of workloadFiles) await evalWorkload(embedder, f, threshold, guard);
+  } finally {
+    await embedder.close();
+  }
+}
+
+await main();

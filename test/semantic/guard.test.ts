@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { vetoReason } from '../../proxy/src/cache/semantic/guard';
+import { extractFeatures, stem } from '../../proxy/src/cache/semantic/lexical/features';
+
+describe('vetoReason: different meaning is vetoed', () => {
+  it.each([
+    ['numbers', 'What are the top 5 programming languages?', 'What are the top 50 programming languages?', /numbers/],
+    ['number words vs digits', 'Give me five ideas for a birthday party', 'Give me 6 ideas for a birthday party', /numbers/],
+    ['versions', 'What is new in Python 3.11?', 'What is new in Python 3.12?', /numbers/],
+    ['dates', 'What happened on 2021-03-04?', 'What happened on 2021-03-05?', /numbers/],
+    ['negation', 'Is smoking allowed on the train?', 'Is smoking not allowed on the train?', /negation/],
+    ['contracted negation', 'Why can I log in?', "Why can't I log in?", /negation/],
+    ['never', 'Should I reboot the server?', 'Should I never reboot the server?', /negation/],
+    ['without', 'How do I cook rice with a rice cooker?', 'How do I cook rice without a rice cooker?', /negation/],
+    ['named entity', 'Which note-taking app works offline on Windows?', 'Which note-taking app works offline on Android?', /entities|content/],
+    ['lower-case substitution', 'which note-taking app works offline on my laptop?', 'which note-taking app works offline on my phone?', /content/],
+    ['acronym', 'How do I file taxes in the US?', 'How do I file taxes in the UK?', /entities/],
+    ['code identifier', 'What does useEffect do in React?', 'What does useMemo do in React?', /identifiers/],
+    ['snake_case / path', 'Why does os.path.join fail?', 'Why does os.path.split fail?', /identifiers/],
+    ['quoted string', 'Translate "good morning" into French', 'Translate "good night" into French', /quoted/],
+    ['antonym', 'What is the cheapest way to fly to Paris?', 'What is the most expensive way to fly to Paris?', /content/],
+    ['added constraint', 'How do I make pancakes?', 'How do I make vegan pancakes?', /content/],
+  ])('%s', (_name, a, b, why) => {
+    const reason = vetoReason(a, b);
+    expect(reason).toMatch(why);
+    // Symmetric: the order of the two prompts does not matter.
+    expect(vetoReason(b, a)).toBeDefined();
+  });
+});
+
+describe('vetoReason: same meaning passes', () => {
+  it.each([
+    ['identical', 'How do I reset my password?', 'How do I reset my password?'],
+    ['case, punctuation, filler', 'how do i reset my password', 'Hi! How do I reset my password, please?'],
+    ['inflection', 'How do I cancel my order?', 'How can I cancel orders?'],
+    ['word order', 'Python: how to reverse a list?', 'How to reverse a list in Python?'],
+    ['number word = digit', 'Give me five ideas', 'Give me 5 ideas'],
+    ['thousands separator', 'Is 10,000 steps a day enough?', 'Is 10000 steps a day enough?'],
+    ['typo in a long word', 'When will I receive my refund?', 'When will I recieve my refund?'],
+    ['sentence-initial capital is not an entity', 'Refund status please', 'what is my refund status'],
+    ['negation both sides', "Why doesn't my card work?", 'Why does my card not work?'],
+  ])('%s', (_name, a, b) => {
+    expect(vetoReason(a, b)).toBeUndefined();
+  });
+});
+
+describe('feature extraction', () => {
+  it('normalises numbers and counts negations', () => {
+    const f = extractFeatures("I can't pay 1,000 dollars twice, not ever, on 07 May");
+    expect(f.numbers).toEqual(['1000', '2x', '7'].sort());
+    expect(f.negations).toBe(2);
+    expect(f.entities).toContain(stem('may'));
+  });
+  it('light stemming merges plural and verb forms', () => {
+    expect(stem('refunds')).toBe(stem('refund'));
+    expect(stem('charged')).toBe(stem('charge'));
+    expect(stem('cancelled')).toBe(stem('cancel'));
+    expect(stem('countries')).toBe(stem('country'));
+  });
+});
+
+describe('vetoReason: order, question kind, symbols', () => {
+  it.each([
+    ['entity order', 'Cheapest flights from Paris to Rome', 'Cheapest flights from Rome to Paris', /order/],
+    ['why vs yes/no', 'Why is my cat sneezing so much?', 'Is my cat sneezing so much?', /question/],
+    ['when vs where', 'When was the Eiffel Tower built?', 'Where was the Eiffel Tower built?', /question/],
+    ['programming symbols', 'How does || differ from | in C#?', 'How does C++ differ from C#?', /identifiers/],
+    ['superlatives are content', 'What is the best laptop for students?', 'What is the worst laptop for students?', /content/],
+  ])('%s', (_name, a, b, why) => {
+    expect(vetoReason(a, b)).toMatch(why);
+    expect(vetoReason(b, a)).toBeDefined();
+  });
+  it('case of an identifier and a word form do not matter', () => {
+    expect(vetoReason('Should I upgrade to an iPhone 15 this year?', 'should i upgrade to an iphone 15 this year')).toBeUndefined();
+    expect(vetoReason('Which berries are easy to grow?', 'Which berry is easy to grow?')).toBeUndefined();
+    expect(vetoReason('Is it and/or?', 'Is it and/or ?')).toBeUndefined();
+  });
+});
