@@ -137,6 +137,10 @@ export function warnLocalOnly(policy: Policy, w: Warnings, target: string): void
     w.add('cache.maxEntries', `${target} bounds its cache by TTL and its store's memory policy, not by an entry count`);
   if (!isDefault(policy.cache.semantic.backend, (p) => p.cache.semantic.backend) && !policy.cache.semantic.enabled)
     w.add('cache.semantic.backend', `the local embedding backend cannot be carried over to ${target}; it uses its own embedding setup`);
+  if (!isDefault(policy.cache.semantic.allowModelDownload, (p) => p.cache.semantic.allowModelDownload))
+    w.add('cache.semantic.allowModelDownload', `the local embedding model download setting does not apply to ${target}`);
+  if (!isDefault(policy.cache.semantic.embedTimeoutMs, (p) => p.cache.semantic.embedTimeoutMs))
+    w.add('cache.semantic.embedTimeoutMs', `${target} has no embedding time limit for cache lookups in this config`);
   if (configuredTiers(policy).length > 0)
     w.add(
       'routing.thresholds',
