@@ -17,8 +17,8 @@ if (process.env.TOLLGATE_SKIP_E2E === '1') {
   console.log('30-chromium: TOLLGATE_SKIP_E2E=1, skipped');
   process.exit(0);
 }
-if (existsSync(CHROMIUM) && installed('libkrb5-dev')) {
-  console.log('30-chromium: chromium and libkrb5-dev present');
+if (existsSync(CHROMIUM) && installed('libkrb5-dev') && installed('fonts-dejavu-core')) {
+  console.log('30-chromium: chromium, fonts and libkrb5-dev present');
   process.exit(0);
 }
 if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) {
@@ -26,7 +26,7 @@ if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) {
   process.exit(1);
 }
 if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-  console.error('30-chromium: needs root for apt-get; run: sudo apt-get install -y chromium libkrb5-dev build-essential python3 pkg-config');
+  console.error('30-chromium: needs root for apt-get; run: sudo apt-get install -y chromium fonts-dejavu-core libkrb5-dev build-essential python3 pkg-config');
   process.exit(1);
 }
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -39,5 +39,5 @@ function apt(args) {
   }
 }
 apt(['-o', 'DPkg::Lock::Timeout=900', 'update', '-qq']);
-apt(['-o', 'DPkg::Lock::Timeout=900', 'install', '-y', '-qq', '--no-install-recommends', 'chromium', 'libkrb5-dev', 'build-essential', 'python3', 'pkg-config']);
+apt(['-o', 'DPkg::Lock::Timeout=900', 'install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-dejavu-core', 'libkrb5-dev', 'build-essential', 'python3', 'pkg-config']);
 console.log('30-chromium: done');

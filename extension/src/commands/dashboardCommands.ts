@@ -5,7 +5,7 @@
  * first use, keeping activation cheap.
  */
 import * as vscode from 'vscode';
-import type { DashboardDataSource } from '../dashboard/dataSource';
+import type { DashboardDataSource, DisposableLike } from '../dashboard/dataSource';
 import type { HttpDashboardDataSource } from '../dashboard/httpDataSource';
 import { loadDeferred } from '../deferred/load';
 import { baseUrls } from '../proxy/state';
@@ -13,9 +13,19 @@ import type { ProxyController } from '../proxy/proxyController';
 
 const SIDEBAR_VIEW = 'tollgate.sidebar';
 
-/** Hands the dashboard a data source for the current proxy URL; replaced when the port changes. */
+type Listeners<T> = Set<(value: T) => void>;
+
+/**
+ * Hands the dashboard a data source for the current proxy URL; replaced when the port changes.
+ * Listeners are kept here and re-attached to each new inner source, so a panel opened before a
+ * port change keeps receiving live calls after it.
+ */
 class DashboardSource implements DashboardDataSource, vscode.Disposable {
   private inner: HttpDashboardDataSource | undefined;
+  private innerSubscriptions: DisposableLike[] = [];
+  private readonly calls: Listeners<Parameters<Parameters<DashboardDataSource['onCall']>[0]>[0]> = new Set();
+  private readonly alerts: Listeners<Parameters<Parameters<DashboardDataSource['onBudgetAlert']>[0]>[0]> = new Set();
+  private readonly connections: Listeners<Parameters<Parameters<DashboardDataSource['onConnection']>[0]>[0]> = new Set();
 
   constructor(
     private readonly proxy: ProxyController,
@@ -25,10 +35,25 @@ class DashboardSource implements DashboardDataSource, vscode.Disposable {
   private get current(): HttpDashboardDataSource {
     const url = baseUrls(this.proxy.port).root;
     if (!this.inner || this.inner.proxyUrl !== url) {
+      for (const d of this.innerSubscriptions) d.dispose();
       this.inner?.dispose();
-      this.inner = new this.Impl({ proxyUrl: url, ...this.proxy.adminTokenFor() });
+      const inner = new this.Impl({ proxyUrl: url, ...this.proxy.adminTokenFor() });
+      this.inner = inner;
+      this.innerSubscriptions = [];
+      if (this.calls.size) this.innerSubscriptions.push(inner.onCall((c) => this.calls.forEach((l) => l(c))));
+      if (this.alerts.size) this.innerSubscriptions.push(inner.onBudgetAlert((a) => this.alerts.forEach((l) => l(a))));
+      if (this.connections.size) this.innerSubscriptions.push(inner.onConnection((c) => this.connections.forEach((l) => l(c))));
     }
     return this.inner;
+  }
+
+  /** Adds a listener here and, for the first one of its kind, subscribes the current inner source. */
+  private listen<T>(set: Listeners<T>, listener: (value: T) => void, subscribe: (inner: HttpDashboardDataSource, fan: (value: T) => void) => DisposableLike): DisposableLike {
+    const inner = this.current; // before adding: a fresh inner source must not subscribe this set twice
+    const first = set.size === 0;
+    set.add(listener);
+    if (first) this.innerSubscriptions.push(subscribe(inner, (v) => set.forEach((l) => l(v))));
+    return { dispose: () => set.delete(listener) };
   }
 
   get proxyUrl() {
@@ -42,11 +67,13 @@ class DashboardSource implements DashboardDataSource, vscode.Disposable {
   summary: DashboardDataSource['summary'] = (q) => this.current.summary(q);
   budgets: DashboardDataSource['budgets'] = () => this.current.budgets();
   evictEntry: DashboardDataSource['evictEntry'] = (id) => this.current.evictEntry(id);
-  onCall: DashboardDataSource['onCall'] = (l) => this.current.onCall(l);
-  onBudgetAlert: DashboardDataSource['onBudgetAlert'] = (l) => this.current.onBudgetAlert(l);
-  onConnection: DashboardDataSource['onConnection'] = (l) => this.current.onConnection(l);
+  onCall: DashboardDataSource['onCall'] = (l) => this.listen(this.calls, l, (inner, fan) => inner.onCall(fan));
+  onBudgetAlert: DashboardDataSource['onBudgetAlert'] = (l) => this.listen(this.alerts, l, (inner, fan) => inner.onBudgetAlert(fan));
+  onConnection: DashboardDataSource['onConnection'] = (l) => this.listen(this.connections, l, (inner, fan) => inner.onConnection(fan));
 
   dispose(): void {
+    for (const d of this.innerSubscriptions) d.dispose();
+    this.innerSubscriptions = [];
     this.inner?.dispose();
     this.inner = undefined;
   }
