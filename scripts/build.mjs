@@ -5,7 +5,7 @@
  * loaded from node_modules at run time (the .vsix ships them for its platform).
  */
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,40 +41,22 @@ const common = { bundle: true, sourcemap: true, minify: prod, logLevel: 'warning
 /** @type {import('esbuild').BuildOptions[]} */
 const targets = [
   {
-    entryPoints: { cli: 'proxy/src/cli/main.ts' },
+    // One build with code splitting: commands load their heavy modules (the analysis engine with
+    // the TypeScript compiler, tokenizer ranks) only when run, so `tollgate start` starts fast.
+    // Chunks sit beside the entries so `new URL('./token-worker.js', import.meta.url)` resolves.
+    entryPoints: {
+      cli: 'proxy/src/cli/main.ts',
+      'embedding-worker': 'proxy/src/embedding/worker.ts',
+      'token-worker': 'proxy/src/workers/tokenCountWorker.ts',
+    },
     outdir: 'dist/proxy',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: nodeExternals,
-    banner: { js: '#!/usr/bin/env node\n' + esmBanner },
-  },
-  {
-    entryPoints: { 'embedding-worker': 'proxy/src/embedding/worker.ts' },
-    outdir: 'dist/proxy',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: nodeExternals,
-    banner: { js: esmBanner },
-  },
-  {
-    entryPoints: { 'token-worker': 'proxy/src/workers/tokenCountWorker.ts' },
-    outdir: 'dist/proxy',
+    splitting: true,
+    chunkNames: '[name]-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node20',
     external: nodeExternals,
     banner: { js: esmBanner },
-  },
-  {
-    entryPoints: { extension: 'extension/src/extension.ts' },
-    outdir: 'dist/extension',
-    outExtension: { '.js': '.cjs' },
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode', ...nodeExternals],
   },
   {
     // Loaded by the extension on first use: the analysis engine, policy exporter and dashboard host.
@@ -97,6 +79,8 @@ const targets = [
 ];
 
 mkdirSync(join(root, 'dist'), { recursive: true });
+// Stale hashed chunks from earlier builds would pile up (and ship in the .vsix).
+rmSync(join(root, 'dist/proxy'), { recursive: true, force: true });
 for (const t of targets) {
   const entries = Object.values(t.entryPoints);
   if (!entries.every((e) => existsSync(join(root, e)))) continue; // not written yet
@@ -124,6 +108,13 @@ if (!watch && existsSync(join(root, 'extension/scripts/gen-policy-schema.mjs')))
   const { spawnSync } = await import('node:child_process');
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'extension/scripts/gen-policy-schema.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) process.exit(r.status ?? 1);
+}
+// The CLI entry is executable (npm's bin); esbuild banners apply to every chunk, so add the shebang here.
+const cli = join(root, 'dist/proxy/cli.js');
+if (existsSync(cli)) {
+  const text = readFileSync(cli, 'utf8');
+  if (!text.startsWith('#!')) writeFileSync(cli, `#!/usr/bin/env node\n${text}`);
+  chmodSync(cli, 0o755);
 }
 // The bundled proxy is ESM regardless of how dist/ is consumed.
 writeFileSync(join(root, 'dist/proxy/package.json'), '{ "type": "module" }\n');

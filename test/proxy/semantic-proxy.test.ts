@@ -53,12 +53,12 @@ describe('semantic cache through the proxy', () => {
   });
 
   it('a different API key, system prompt or model never matches', async () => {
-    await ask(client, 'What are your opening hours on weekends?');
+    await ask(client, 'How do I find your opening hours on weekends?');
     const other = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-semantic-b', maxRetries: 0 });
-    expect((await ask(other, 'What are your opening hours at the weekend?')).cache).toBe('miss');
-    expect((await ask(client, 'What are your opening hours at the weekend?', 'You are a pirate.')).cache).toBe('miss');
-    expect((await ask(client, 'What are your opening hours at the weekend?', undefined, 'gpt-4o')).cache).toBe('miss');
-    expect((await ask(client, 'What are your opening hours at the weekend?')).cache).toBe('semantic');
+    expect((await ask(other, 'How can I find your opening hours on weekends?')).cache).toBe('miss');
+    expect((await ask(client, 'How can I find your opening hours on weekends?', 'You are a pirate.')).cache).toBe('miss');
+    expect((await ask(client, 'How can I find your opening hours on weekends?', undefined, 'gpt-4o')).cache).toBe('miss');
+    expect((await ask(client, 'How can I find your opening hours on weekends?')).cache).toBe('semantic');
   });
 
   it('a streaming request replays a semantic hit as SSE', async () => {

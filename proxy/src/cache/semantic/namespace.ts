@@ -8,6 +8,7 @@
  * Pure: no I/O.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical';
 
 export type SemanticEndpoint = 'chat.completions' | 'messages' | 'responses' | 'completions';
 
@@ -33,25 +34,8 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** JSON with object keys sorted at every depth, so key order never changes the hash. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(canonicalize(value));
-}
-
-function canonicalize(value: unknown): Json {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : canonicalize(v)));
-  if (isObj(value)) {
-    const out: { [key: string]: Json } = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = value[k];
-      if (v !== undefined && typeof v !== 'function') out[k] = canonicalize(v);
-    }
-    return out;
-  }
-  return null;
-}
+/** One canonical JSON for every cache key (exact and semantic): keys sorted at every depth. */
+export { canonicalJson } from '../canonical';
 
 function fail(reason: string): never {
   throw new Ineligible(reason);
