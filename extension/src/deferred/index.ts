@@ -5,6 +5,7 @@
  * loading the extension at activation stays cheap; see ./load.ts.
  */
 export { analyzeFile } from '../../../proxy/src/analysis/index';
+export { readInstructionFiles } from '../../../proxy/src/analysis/workspace/instructions';
 export { planExport, DEFAULT_EXPORT_DIR, EXPORT_TARGETS } from '../../../proxy/src/export/index';
 export { DashboardPanel } from '../dashboard/panel';
 export { DashboardSidebarProvider } from '../dashboard/sidebar';
