@@ -41,8 +41,10 @@ describe('semantic cache through the proxy', () => {
     expect(row.cache).toBe('semantic');
     expect(row.similarity).toBeGreaterThan(0.5);
     expect(row.sourceEntryId).toBeDefined();
-    const detail = (await (await fetch(`${h.proxy.url}/tollgate/calls/${row.id}`)).json()) as { sourcePrompt?: string };
+    const detail = (await (await fetch(`${h.proxy.url}/tollgate/calls/${row.id}`)).json()) as { sourcePrompt?: string; responseHeaders?: Record<string, string> };
     expect(detail.sourcePrompt).toBe('How do I reset my password?');
+    expect(detail.responseHeaders?.['x-tollgate-cache']).toBe('semantic');
+    expect(Number(detail.responseHeaders?.['x-tollgate-similarity'])).toBeCloseTo(row.similarity!, 3);
   });
 
   it('a near-miss with a different meaning is not a hit (numbers, negation)', async () => {

@@ -52,8 +52,19 @@ export function writeLedgerRow(ctx: CallContext): CallRecord | undefined {
     ...(ctx.budget ? { budget: ctx.budget } : {}),
     attempt: ctx.attempt,
     ...(ctx.promptPreview ? { promptPreview: ctx.promptPreview } : {}),
-    details: { responseHeaders: { ...ctx.responseHeaders, ...ctx.extraHeaders } },
+    details: { responseHeaders: { ...ctx.responseHeaders, ...tollgateHeadersSent(ctx) } },
   });
   ctx.services.metrics.observe(rec);
   return rec;
+}
+
+/** The x-tollgate-* headers on the response (the dashboard shows "headers Tollgate added"). */
+function tollgateHeadersSent(ctx: CallContext): Record<string, string> {
+  const out: Record<string, string> = { ...ctx.extraHeaders };
+  for (const [k, v] of Object.entries(ctx.res.getHeaders())) {
+    if (k.startsWith('x-tollgate-') && v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  }
+  // For streams the cost travels in a trailer; record it here too.
+  if (ctx.stream && ctx.endpoint.billable && out['x-tollgate-cost-usd'] === undefined) out['x-tollgate-cost-usd'] = ctx.costUsd.toFixed(8);
+  return out;
 }
