@@ -292,3 +292,32 @@ test('a call made with the openai SDK through the proxy shows in the status bar 
   assert.notEqual(text, before);
   await shot('status-bar.png');
 });
+
+/** The dashboard webview's document: code-server nests it in iframes, so search every frame. */
+async function dashboardFrame() {
+  for (const frame of page.frames()) {
+    try {
+      if (await frame.locator('.vt-body, .empty-state').first().count()) return frame;
+    } catch {
+      // a frame that navigated away while being asked
+    }
+  }
+  return undefined;
+}
+
+test('the cost dashboard opens in VS Code and a new call appears in it live', { skip, timeout: 120_000 }, async () => {
+  await runCommand('Tollgate: Open Cost Dashboard');
+  const frame = await waitFor(dashboardFrame, 'the dashboard webview to render', 60_000);
+  const rows = () => frame.locator('.vt-body .vt-row[data-id]').count();
+  const before = await waitFor(async () => ((await rows()) >= 1 ? rows() : undefined), 'the earlier call in the dashboard table', 30_000);
+  mark(`dashboard shows ${before} call(s)`);
+  const { default: OpenAI } = await import('openai');
+  const client = new OpenAI({ baseURL: `http://127.0.0.1:${proxyPort}/v1`, apiKey: 'sk-e2e-not-a-real-key', maxRetries: 0 });
+  await client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 32, messages: [{ role: 'user', content: 'A live call for the dashboard.' }] });
+  const after = await waitFor(async () => {
+    const n = await rows();
+    return n > before ? n : undefined;
+  }, 'the new call to appear live in the dashboard', 30_000);
+  mark(`dashboard shows ${after} call(s) after the live call`);
+  await shot('dashboard-vscode.png');
+});

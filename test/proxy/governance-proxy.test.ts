@@ -177,7 +177,19 @@ describe('retries and fallback', () => {
     expect(new Set(rows.map((c) => c.requestId)).size).toBe(1);
   });
 
-  it('falls back to the next model after a 429 that retries do not fix', async () => {
+  it('falls back to the next model after a 429', async () => {
+    const { h: hh, client } = await setup({ retries: { attempts: 0 }, fallbacks: [{ from: 'gpt-4o', to: ['gpt-4o-mini'] }] });
+    const r = await client.chat.completions.create(q('rate limited [[fake:429-unless-mini]]')).withResponse();
+    expect(r.data.model).toBe('gpt-4o-mini');
+    expect(r.response.headers.get('x-tollgate-fallback')).toBe('openai/gpt-4o-mini');
+    const rows = hh.proxy.services.ledger.page({}, 10).calls.reverse();
+    expect(rows.map((c) => [c.modelUsed, c.status])).toEqual([
+      ['gpt-4o', 429],
+      ['gpt-4o-mini', 200],
+    ]);
+  });
+
+  it('falls back to the next model after a 500 that retries do not fix', async () => {
     const { h: hh, client } = await setup({ retries: { attempts: 0 }, fallbacks: [{ from: 'gpt-4o', to: ['gpt-4o-mini'] }] });
     // The fake answers 429 for the marker on every model; the fallback request carries the same text,
     // so use a marker that fails only the first call with that prompt.

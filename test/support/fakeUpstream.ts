@@ -13,6 +13,7 @@
  *   byte) [[fake:nousage]] [[fake:cached=N]] (prompt-cache tokens) [[fake:truncated]] (cut JSON)
  *   [[fake:html]] (wrong content-type) [[fake:huge=BYTES]] [[fake:words=N]] (answer length)
  *   [[fake:fail-first=N]] (the first N calls carrying this marker fail with 500, later ones succeed)
+ *   [[fake:429-unless-mini]] (429 with retry-after for every model whose name lacks "mini")
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -51,6 +52,8 @@ interface Behaviour {
   hugeBytes?: number;
   words?: number;
   failFirst?: number;
+  /** 429 for every model except *-mini ones (a fallback to a mini model then succeeds). */
+  rateLimitUnlessMini?: boolean;
 }
 
 function parseBehaviour(text: string, header: string | undefined): Behaviour {
@@ -75,6 +78,7 @@ function parseBehaviour(text: string, header: string | undefined): Behaviour {
       case 'huge': b.hugeBytes = num; break;
       case 'words': b.words = num; break;
       case 'fail-first': b.failFirst = num; break;
+      case '429-unless-mini': b.rateLimitUnlessMini = true; break;
     }
   }
   return b;
@@ -198,6 +202,7 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
       failCounters.set(key, n + 1);
       if (n < behaviour.failFirst) return sendError(res, flavour, 500, 'server_error', `planned failure ${n + 1} of ${behaviour.failFirst}`);
     }
+    if (behaviour.rateLimitUnlessMini && !String(body.model ?? '').includes('mini')) behaviour.status = 429;
     if (behaviour.status === 429) {
       const headers: Record<string, string> = behaviour.noRetryAfter ? {} : { 'retry-after': '1' };
       return sendError(res, flavour, 429, isAnthropic ? 'rate_limit_error' : 'rate_limit_exceeded', 'Rate limit reached for requests', headers);
