@@ -5,6 +5,7 @@
  * loaded from node_modules at run time (the .vsix ships them for its platform).
  */
 import { build } from 'esbuild';
+import { RUNTIME_PACKAGES } from './runtime-packages.mjs';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,18 +14,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 const prod = process.argv.includes('--production');
 
-/** Packages loaded from node_modules at run time instead of being bundled. */
-const nodeExternals = [
-  'better-sqlite3',
-  'sqlite-vec',
-  '@huggingface/transformers',
-  'onnxruntime-node',
-  'onnxruntime-web',
-  'sharp',
-  '@energetic-ai/*',
-  '@tensorflow/*',
-  'web-tree-sitter',
-];
+/** Loaded from node_modules at run time (see runtime-packages.mjs); TensorFlow.js comes with @energetic-ai. */
+const nodeExternals = [...RUNTIME_PACKAGES, '@tensorflow/*'];
 
 // ESM bundles that include CommonJS dependencies need `require`, `__filename` and `__dirname`.
 const esmBanner = [

