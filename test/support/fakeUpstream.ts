@@ -134,6 +134,22 @@ function allInputText(body: Json): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The subset of the providers' request validation the fake needs to behave like them. */
+function validate(path: string, body: Json): string | undefined {
+  if (path === '/v1/chat/completions' || path === '/v1/messages' || path === '/v1/messages/count_tokens') {
+    if (!Array.isArray(body.messages)) return "'messages' must be an array";
+    const bad = (body.messages as unknown[]).findIndex((m) => !m || typeof m !== 'object' || Array.isArray(m));
+    if (bad >= 0) return `messages.${bad}: Input should be a valid dictionary`;
+  }
+  if (path === '/v1/embeddings') {
+    const d = body.dimensions;
+    if (d !== undefined && (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 3072)) return "'dimensions' must be an integer from 1 to 3072";
+    const input = body.input;
+    if (typeof input !== 'string' && !(Array.isArray(input) && input.length <= 2048)) return "'input' must be a string or an array of at most 2048 items";
+  }
+  return undefined;
+}
+
 export async function startFakeUpstream(opts: { port?: number } = {}): Promise<FakeUpstream> {
   let callNo = 0;
   const failCounters = new Map<string, number>();
@@ -189,6 +205,11 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
     if (path === '/v1/messages/count_tokens') {
       return sendJson(res, 200, { input_tokens: fakeTokens(allInputText(body)) }, flavour);
     }
+
+    // Validate like the real APIs do, so hostile bodies forwarded by the proxy get the provider's 400
+    // (and never make this fake allocate something absurd).
+    const invalid = validate(path, body);
+    if (invalid) return sendError(res, flavour, 400, 'invalid_request_error', invalid);
 
     const behaviour = parseBehaviour(lastUserText(body), req.headers['x-fake'] as string | undefined);
     if (behaviour.slowMs) await sleep(behaviour.slowMs);
