@@ -196,6 +196,11 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
       return sendError(res, flavour, 401, 'invalid_request_error', 'You did not provide an API key.');
     }
 
+    // Validate like the real APIs do, so hostile bodies forwarded by the proxy get the provider's 400
+    // (and never make this fake allocate something absurd).
+    const invalid = validate(path, body);
+    if (invalid) return sendError(res, flavour, 400, 'invalid_request_error', invalid);
+
     if (req.method === 'GET' && path === '/v1/models') {
       return sendJson(res, 200, {
         object: 'list',
@@ -205,11 +210,6 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
     if (path === '/v1/messages/count_tokens') {
       return sendJson(res, 200, { input_tokens: fakeTokens(allInputText(body)) }, flavour);
     }
-
-    // Validate like the real APIs do, so hostile bodies forwarded by the proxy get the provider's 400
-    // (and never make this fake allocate something absurd).
-    const invalid = validate(path, body);
-    if (invalid) return sendError(res, flavour, 400, 'invalid_request_error', invalid);
 
     const behaviour = parseBehaviour(lastUserText(body), req.headers['x-fake'] as string | undefined);
     if (behaviour.slowMs) await sleep(behaviour.slowMs);
