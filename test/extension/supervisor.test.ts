@@ -2,6 +2,7 @@
  * ProxySupervisor with real child processes: a stand-in CLI that follows the proxy CLI's contract
  * (and, when `npm run build` has produced it, the real dist/proxy/cli.js).
  */
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
@@ -211,7 +212,8 @@ describe('ProxySupervisor', () => {
     expect(state).toMatchObject({ kind: 'failed', reason: 'no-node' });
   });
 
-  it.skipIf(!existsSync(realCli))('supervises the real proxy CLI (dist/proxy/cli.js)', async () => {
+  it('supervises the real proxy CLI (dist/proxy/cli.js)', async () => {
+    if (!existsSync(realCli)) execFileSync(process.execPath, [join(__dirname, '../../scripts/build.mjs')], { stdio: 'inherit' });
     const { sup, logs } = make('ok', { startTimeoutMs: 60_000 });
     const s = await spec({ cliPath: realCli });
     const state = await sup.start(s);

@@ -108,15 +108,7 @@ describe('inside the real exact cache', () => {
   });
 });
 
-// End to end: active once startProxy accepts `cacheCodec` (StartOptions); until then a todo.
-const startSource = readFileSync(new URL('../../proxy/src/server/start.ts', import.meta.url), 'utf8');
-const startAcceptsCodec = /interface StartOptions\s*\{[^}]*\bcacheCodec\??:/.test(startSource);
-
 describe('encryption at rest through the proxy', () => {
-  if (!startAcceptsCodec) {
-    it.todo('proxy with TOLLGATE_CACHE_KEY set → the DB file holds no plaintext answer (needs StartOptions.cacheCodec)');
-    return;
-  }
   it('with a cache key the database files hold no plaintext answer or prompt, and hits still replay', async () => {
     const { startProxy } = await import('../../proxy/src/server/start');
     const { startFakeUpstream } = await import('../support/fakeUpstream');
