@@ -27,7 +27,15 @@ const esmBanner = [
   'const __dirname = __tgDirname(__filename);',
 ].join('\n');
 
-const common = { bundle: true, sourcemap: true, minify: prod, logLevel: 'warning', legalComments: 'none' };
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const common = {
+  bundle: true,
+  sourcemap: true,
+  minify: prod,
+  logLevel: 'warning',
+  legalComments: 'none',
+  define: { __TOLLGATE_VERSION__: JSON.stringify(version) },
+};
 
 /** @type {import('esbuild').BuildOptions[]} */
 const targets = [
