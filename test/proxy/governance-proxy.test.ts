@@ -5,6 +5,7 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PolicyInput } from '../../proxy/src/policy/schema';
+import type { BudgetStatus } from '../../webview/src/protocol';
 import { startHarness, type Harness } from '../support/harness';
 
 let h: Harness | undefined;
@@ -45,7 +46,12 @@ describe('budgets', () => {
     expect(ok).toBeGreaterThanOrEqual(1);
     expect(blocked).toBeGreaterThan(0);
     const spent = hh.proxy.services.ledger.page({ status: 'ok' }, 1000).calls.reduce((s, c) => s + c.costUsd, 0);
-    const status = (await (await fetch(`${hh.proxy.url}/tollgate/budgets`)).json()) as Array<{ name: string; spentUsd: number; reservedUsd: number }>;
+    const status = (await (await fetch(`${hh.proxy.url}/tollgate/budgets`)).json()) as Array<BudgetStatus & { reservedUsd: number }>;
+    // The shape the dashboard and status bar read (webview/src/protocol.ts).
+    expect(status[0]).toMatchObject({ name: 'global-daily', period: 'day', scope: 'global', limitUsd: limit });
+    expect(status[0]!.ratio).toBeGreaterThan(0.5);
+    expect(status[0]!.forecastUsd).toBeGreaterThanOrEqual(status[0]!.spentUsd);
+    expect(status[0]!.resetsAt).toBeGreaterThan(Date.now());
     const reservation = one * 2; // worst case: 12 output tokens ≥ the ~10 a call really uses
     expect(spent).toBeLessThanOrEqual(limit + reservation);
     expect(status[0]!.spentUsd).toBeCloseTo(spent, 9);

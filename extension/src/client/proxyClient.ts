@@ -5,6 +5,7 @@
  */
 import type { CallPage, CallRecord, Summary } from '../../../proxy/src/ledger/types';
 import { SseParser } from './sse';
+import type { BudgetStatus } from '../../../webview/src/protocol';
 
 export interface BudgetEvent {
   budget: string;
@@ -20,18 +21,8 @@ export interface PolicyEvent {
   problems: Array<{ message: string; path?: string; line?: number }>;
 }
 
-export interface BudgetStatus {
-  name: string;
-  period: string;
-  scope: Record<string, string>;
-  spentUsd: number;
-  limitUsd?: number;
-  spentTokens: number;
-  limitTokens?: number;
-  ratio: number;
-  forecastUsd: number;
-  resetsAt: number;
-}
+/** One shape for budget rows everywhere: the dashboard protocol's (what GET /tollgate/budgets returns). */
+export type { BudgetStatus };
 
 export interface ProxyEventHandlers {
   call?: (c: CallRecord) => void;

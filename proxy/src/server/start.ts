@@ -150,7 +150,15 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       semantic.store.delete(id);
       return services.exactCache.delete(id);
     },
-    budgets: () => governor.status(),
+    // The API's budget rows (webview/src/protocol.ts BudgetStatus) plus the governor's full detail.
+    budgets: () =>
+      governor.status().map((b) => ({
+        ...b,
+        scope: b.scopeLabel,
+        scopeDetail: b.scope,
+        ratio: b.used,
+        forecastUsd: b.forecast.usd ?? 0,
+      })),
     onEvent: (listener) => {
       const l = (e: string, d: unknown) => listener(e, d);
       events.on('event', l);
