@@ -2,22 +2,13 @@
  * Helpers for the reliability tests: a fake upstream plus a real in-process proxy whose provider
  * timeouts and retry policy the test chooses, and small ledger/cache queries by request id.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PolicySchema, type PolicyInput } from '../../proxy/src/policy/schema';
-import { startProxy, type RunningProxy } from '../../proxy/src/server/start';
-import { startFakeUpstream, type FakeUpstream } from '../support/fakeUpstream';
+import type { PolicyInput } from '../../proxy/src/policy/schema';
+import type { RunningProxy } from '../../proxy/src/server/start';
+import { startHarness, type Harness } from '../support/harness';
 
-export interface Rig {
-  upstream: FakeUpstream;
-  proxy: RunningProxy;
-  dataDir: string;
-  openaiBaseUrl: string;
-  anthropicBaseUrl: string;
-  close(): Promise<void>;
-}
+/** The shared test harness, with the reliability tests' longer provider timeouts. */
+export type Rig = Harness;
 
 export interface RigOptions {
   policy?: PolicyInput;
@@ -27,29 +18,12 @@ export interface RigOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export async function startRig(o: RigOptions = {}): Promise<Rig> {
-  const upstream = await startFakeUpstream();
-  const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-rel-'));
-  const policy = PolicySchema.parse({
-    ...(o.policy ?? {}),
-    providers: {
-      openai: { baseUrl: upstream.openaiBaseUrl, timeoutMs: 10_000, idleTimeoutMs: 3_000, ...o.openai },
-      anthropic: { baseUrl: upstream.anthropicBaseUrl, timeoutMs: 10_000, idleTimeoutMs: 3_000, ...o.anthropic },
-    },
+export function startRig(o: RigOptions = {}): Promise<Rig> {
+  return startHarness(o.policy ?? {}, {
+    env: o.env ?? {},
+    openai: { timeoutMs: 10_000, idleTimeoutMs: 3_000, ...o.openai },
+    anthropic: { timeoutMs: 10_000, idleTimeoutMs: 3_000, ...o.anthropic },
   });
-  const proxy = await startProxy({ port: 0, dataDir, policy, env: o.env ?? {} });
-  return {
-    upstream,
-    proxy,
-    dataDir,
-    openaiBaseUrl: `${proxy.url}/v1`,
-    anthropicBaseUrl: proxy.url,
-    async close() {
-      await proxy.close();
-      await upstream.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** A loopback port nothing listens on (bound then released). */

@@ -20,14 +20,24 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(policy: PolicyInput = {}, opts: { env?: NodeJS.ProcessEnv; dataDir?: string } = {}): Promise<Harness> {
+type ProviderTweaks = { baseUrl?: string; timeoutMs?: number; idleTimeoutMs?: number };
+
+export interface HarnessOptions {
+  env?: NodeJS.ProcessEnv;
+  dataDir?: string;
+  /** Field-wise overrides of the two built-in providers (timeouts, or a dead URL). */
+  openai?: ProviderTweaks;
+  anthropic?: ProviderTweaks;
+}
+
+export async function startHarness(policy: PolicyInput = {}, opts: HarnessOptions = {}): Promise<Harness> {
   const upstream = await startFakeUpstream();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tollgate-test-'));
   const merged = PolicySchema.parse({
     ...policy,
     providers: {
-      openai: { baseUrl: upstream.openaiBaseUrl, timeoutMs: 5_000, idleTimeoutMs: 2_000 },
-      anthropic: { baseUrl: upstream.anthropicBaseUrl, timeoutMs: 5_000, idleTimeoutMs: 2_000 },
+      openai: { baseUrl: upstream.openaiBaseUrl, timeoutMs: 5_000, idleTimeoutMs: 2_000, ...opts.openai },
+      anthropic: { baseUrl: upstream.anthropicBaseUrl, timeoutMs: 5_000, idleTimeoutMs: 2_000, ...opts.anthropic },
       ...(policy.providers ?? {}),
     },
   });

@@ -5,16 +5,10 @@
  */
 import type { CallPage, CallRecord, Summary } from '../../../proxy/src/ledger/types';
 import { SseParser } from './sse';
-import type { BudgetStatus } from '../../../webview/src/protocol';
+import type { BudgetAlert, BudgetStatus } from '../../../webview/src/protocol';
 
-export interface BudgetEvent {
-  budget: string;
-  level: 'warn' | 'exceeded';
-  spentUsd: number;
-  limitUsd: number;
-  period: string;
-  resetsAt: number;
-}
+/** A `budget` event on /tollgate/events: the same shape the dashboard shows as an alert. */
+export type BudgetEvent = BudgetAlert;
 
 export interface PolicyEvent {
   ok: boolean;

@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../workers/spawnWorker';
 import type { EmbedderConfig } from './config';
 import type { FromWorker, ToWorker } from './protocol';
 
@@ -35,7 +33,7 @@ export class WorkerHost {
   private exited = false;
 
   private constructor() {
-    this.worker = spawnWorker();
+    this.worker = startEmbeddingWorker();
     this.worker.on('message', (message: FromWorker) => {
       if (message.type === 'closed') {
         this.closing.get(message.session)?.();
@@ -91,19 +89,7 @@ export class WorkerHost {
   }
 }
 
-/**
- * Starts the worker. From the bundle: `embedding-worker.js` beside it (dist/proxy/). From
- * TypeScript sources (vitest, tsx): a small bootstrap that registers tsx's ESM hooks inside the
- * worker and then imports `worker.ts`. (`execArgv: ['--import', 'tsx']` is not enough on Node 20:
- * the worker still fails with "Unknown file extension .ts", so the hooks are registered in-thread.)
- */
-function spawnWorker(): Worker {
-  const here = import.meta.url;
-  const options = { name: 'tollgate-embeddings' };
-  if (!here.endsWith('.ts')) return new Worker(new URL('./embedding-worker.js', here), options);
-  const tsxRoot = dirname(createRequire(here).resolve('tsx/package.json'));
-  const tsxApi = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./worker.ts', here).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { ...options, eval: true });
+/** From the bundle: `embedding-worker.js` beside it (dist/proxy/); from sources, `worker.ts` through tsx. */
+function startEmbeddingWorker(): Worker {
+  return spawnWorker({ callerUrl: import.meta.url, sourceEntry: './worker.ts', bundleName: 'embedding-worker', name: 'tollgate-embeddings' });
 }

@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { sha256 } from '../cache/canonical';
+import { resolveTags } from '../governance/scope';
 import { chooseProvider, obj } from '../providers';
 import type { CallContext, Stage } from './context';
 import { failCall } from './errors';
@@ -50,12 +51,18 @@ export const identify: Stage = async (ctx, next) => {
 
   const h = ctx.req.headers;
   const meta = obj(ctx.body.metadata);
-  const mapped = policy.tags.keys.find((k) => k.fingerprint === ctx.keyFingerprint);
-  // A key mapped to a team in the policy cannot claim another team through a header.
-  const team = mapped?.team ?? tagValue(h['x-tollgate-team']) ?? tagValue(meta?.team);
-  const feature = mapped?.feature ?? tagValue(h['x-tollgate-feature']) ?? tagValue(meta?.feature);
-  const user = mapped?.user ?? tagValue(h['x-tollgate-user']) ?? tagValue(ctx.body.user) ?? tagValue(meta?.user_id) ?? tagValue(meta?.user);
-  ctx.tags = { ...(team ? { team } : {}), ...(feature ? { feature } : {}), ...(user ? { user } : {}) };
+  // Request tags (headers, then the OpenAI user/metadata and Anthropic metadata.user_id fields);
+  // resolveTags lets a key mapped in the policy win, so it cannot claim another team by header.
+  const { keyFingerprint: _fp, ...tags } = resolveTags(
+    ctx.keyFingerprint,
+    {
+      team: tagValue(h['x-tollgate-team']) ?? tagValue(meta?.team),
+      feature: tagValue(h['x-tollgate-feature']) ?? tagValue(meta?.feature),
+      user: tagValue(h['x-tollgate-user']) ?? tagValue(ctx.body.user) ?? tagValue(meta?.user_id) ?? tagValue(meta?.user),
+    },
+    policy,
+  );
+  ctx.tags = tags;
 
   const missing = policy.tags.required.filter((t) => !ctx.tags[t]);
   if (missing.length > 0) {
