@@ -17,7 +17,7 @@ import { DEFAULT_THRESHOLDS } from '../proxy/src/embedding/thresholds';
 import type { Embedder } from '../proxy/src/embedding/types';
 import { chooseThreshold, pairMetrics, parsePairsTsv, subsetMetrics, type ScoredPair } from '../proxy/src/cache/semantic/eval/pairs';
 import { loadTransformersEmbedder } from '../proxy/src/cache/semantic/eval/transformers-embedder';
-import { loadUseLiteEmbedder } from '../proxy/src/cache/semantic/eval/use-lite-embedder';
+import { openUseLiteEmbedder } from '../proxy/src/embedding/backends/use-lite';
 import { replayWorkload, type WorkloadPrompt, type WorkloadResult } from '../proxy/src/cache/semantic/eval/workload';
 import { vetoReason } from '../proxy/src/cache/semantic/guard';
 import { priceCall } from '../proxy/src/pricing/price';
@@ -54,7 +54,7 @@ function table(header: string[], rows: Array<Array<string | number>>): string {
 
 async function loadEmbedder(): Promise<Embedder> {
   const backend = values.backend;
-  if (backend === 'use-lite') return loadUseLiteEmbedder(DEFAULT_THRESHOLDS['use-lite']);
+  if (backend === 'use-lite') return openUseLiteEmbedder();
   if (backend === 'transformers') {
     const dir = values['model-dir'];
     if (!dir) {

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../proxy/src/db/open';
-import { loadUseLiteEmbedder } from '../../proxy/src/cache/semantic/eval/use-lite-embedder';
+import { openUseLiteEmbedder } from '../../proxy/src/embedding/backends/use-lite';
 import { SemanticMatcher } from '../../proxy/src/cache/semantic/matcher';
 import { SemanticStore } from '../../proxy/src/cache/semantic/store';
 import type { Embedder } from '../../proxy/src/embedding/types';
@@ -121,7 +121,7 @@ function fill(db: Db, store: SemanticStore, vectors: Float32Array[], from: numbe
 export default async function semanticBench(): Promise<BenchSection[]> {
   const r = rng(42);
   const rssBefore = process.memoryUsage().rss;
-  const embedder = await loadUseLiteEmbedder(0.96);
+  const embedder = await openUseLiteEmbedder();
   await embedder.embed(['warm up']);
   const rssModel = process.memoryUsage().rss;
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../proxy/src/db/open';
-import { loadUseLiteEmbedder } from '../../proxy/src/cache/semantic/eval/use-lite-embedder';
+import { openUseLiteEmbedder } from '../../proxy/src/embedding/backends/use-lite';
 import { SemanticMatcher } from '../../proxy/src/cache/semantic/matcher';
 import { semanticKey } from '../../proxy/src/cache/semantic/namespace';
 import { SemanticStore } from '../../proxy/src/cache/semantic/store';
@@ -40,7 +40,7 @@ async function look(text: string, namespace = 'ns-a', modelId = embedder.info.mo
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tollgate-semantic-'));
   db = openDatabase(join(dir, 'cache.db'));
-  embedder = await loadUseLiteEmbedder(THRESHOLD);
+  embedder = await openUseLiteEmbedder();
 });
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
 /**
- * Stand-in transformers.js `Embedder` (mean pooling, normalised, q8 weights) for the eval, loading
- * a model folder from disk only (`<modelDir>/<owner>/<name>/…`). Used until the embedding backends
- * in proxy/src/embedding/ land. This machine cannot download all-MiniLM-L6-v2, so here it can only
- * load fixture models.
+ * transformers.js `Embedder` (mean pooling, normalised, q8 weights) for the eval only: it loads any
+ * model folder from disk (`<modelDir>/<owner>/<name>/…`), where the proxy's backend
+ * (proxy/src/embedding/backends/transformers.ts) accepts only models with a pinned checksum. This
+ * machine cannot download all-MiniLM-L6-v2, so here it can only load fixture models.
  */
 import type { Embedder } from '../../../embedding/types';
 
