@@ -2,18 +2,18 @@
  * Turns a call's usage into tokens and $: upstream usage when given, else a js-tiktoken estimate
  * (marked as such); prices from @pydantic/genai-prices.
  */
-import { priceCall } from '../pricing/price';
+import { isPricedProvider, priceCall } from '../pricing/price';
 import { arr, obj, type Json } from '../providers/types';
 import type { ChatMessageLike } from '../tokens/count';
 import type { CallContext } from './context';
 
-/** genai-prices knows these gateways by name; any other OpenAI-compatible upstream is priced as its protocol. */
-const PRICED_GATEWAYS = new Set(['openrouter', 'azure', 'groq', 'mistral', 'google', 'together', 'fireworks', 'deepseek']);
 
 export function pricingProvider(ctx: CallContext): string | undefined {
   const p = ctx.provider;
   if (!p) return undefined;
-  return PRICED_GATEWAYS.has(p.name) ? p.name : p.kind;
+  // A provider genai-prices knows by name (openrouter, groq…) is priced as itself; any other
+  // OpenAI-compatible upstream as its protocol.
+  return isPricedProvider(p.name) ? p.name : p.kind;
 }
 
 /** Input of a request as (chat messages, plain texts) for the token counter. */

@@ -13,16 +13,12 @@ import { RoutingError, routeRequest } from '../routing/route';
 import type { ChatText } from '../routing/features';
 import type { CallContext, Stage } from './context';
 import { inputParts } from './cost';
+import { partsText } from './parse';
 import { failCall } from './errors';
 import { callUpstream, RetryableUpstreamError } from './forward';
 import { writeLedgerRow } from './record';
 
-function textOfContent(content: unknown): string {
-  if (typeof content === 'string') return content;
-  return arr(content)
-    .map((p) => (typeof obj(p)?.text === 'string' ? (obj(p)?.text as string) : ''))
-    .join('\n');
-}
+const textOfContent = (content: unknown): string => partsText(content) ?? '';
 
 /** The conversation as plain text turns (system prompt included) for the router. */
 export function chatTexts(body: Json): ChatText[] {

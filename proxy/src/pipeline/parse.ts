@@ -53,7 +53,8 @@ export const parseBody: Stage = async (ctx, next) => {
   await next();
 };
 
-function partsText(content: unknown): string | undefined {
+/** The text of a message's content: a string, or the text parts of a parts array joined by newlines. */
+export function partsText(content: unknown): string | undefined {
   if (typeof content === 'string') return content;
   const texts = arr(content)
     .map((p) => obj(p))

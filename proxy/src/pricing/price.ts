@@ -2,7 +2,7 @@
  * $ cost of a call from token usage, using @pydantic/genai-prices' maintained price data
  * (no hand-written price table). Pure: no I/O.
  */
-import { calcPrice } from '@pydantic/genai-prices';
+import { calcPrice, findProvider } from '@pydantic/genai-prices';
 
 export interface TokenUsage {
   /** All input tokens, including cache reads and cache writes. */
@@ -26,12 +26,21 @@ export interface CallPrice {
 
 const NOT_PRICED: CallPrice = { priced: false, totalUsd: 0, inputUsd: 0, outputUsd: 0 };
 
-/** Map Tollgate provider kinds / names to genai-prices provider ids where they differ. */
+const knownProviders = new Map<string, boolean>();
+
+/** Whether genai-prices has price data under this provider id (openai, anthropic, openrouter, groq…). */
+export function isPricedProvider(provider: string): boolean {
+  const id = provider.toLowerCase();
+  let known = knownProviders.get(id);
+  if (known === undefined) {
+    known = findProvider({ providerId: id }) !== undefined;
+    knownProviders.set(id, known);
+  }
+  return known;
+}
+
 function providerIdFor(provider: string | undefined): string | undefined {
-  if (!provider) return undefined;
-  const p = provider.toLowerCase();
-  if (p === 'openai' || p === 'anthropic' || p === 'google' || p === 'openrouter' || p === 'azure' || p === 'mistral' || p === 'groq') return p;
-  return undefined;
+  return provider && isPricedProvider(provider) ? provider.toLowerCase() : undefined;
 }
 
 const memo = new Map<string, CallPrice>();
