@@ -1,11 +1,14 @@
 /**
- * Policy → Bifrost gateway `config.json`.
+ * Policy → Bifrost gateway `config.json` (Bifrost v1.5.0+, config `version` 2: see versions.ts).
  *
  * Providers carry their keys as `env.VAR` references (Bifrost resolves them at load time; no key is
  * written). The `governance` block holds budgets, rate limits, teams, virtual keys and routing
- * rules (CEL); a global budget or limit becomes a customer that owns every team and key, since
- * Bifrost attaches budgets to an owner. Token budgets become token rate limits over the budget's
- * period, which is how Bifrost counts tokens. The cache is Bifrost's semantic_cache plugin.
+ * rules (CEL). Bifrost charges budgets only through the virtual key a request carries, so every
+ * owner gets one: a global budget becomes a customer with a key, a team without a policy key gets
+ * one of its own. Virtual keys allow all provider keys and models explicitly (`["*"]`: an empty list
+ * denies everything), budgets are calendar-aligned like Tollgate's, token budgets become token rate
+ * limits over the budget's period, and tier rules become one rule per provider so a request keeps
+ * its provider. The cache is Bifrost's semantic_cache plugin.
  */
 import type { Policy, ResolvedProvider, Scope, Tier } from '../policy/schema';
 import { renderReadme } from './readme';

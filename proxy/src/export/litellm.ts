@@ -1,12 +1,14 @@
 /**
  * Policy → LiteLLM proxy.
  *
- * `config.yaml` carries what LiteLLM reads from its config file: `model_list` (tiers as model
- * groups, every named model, provider globs as wildcard deployments), `router_settings`
- * (fallbacks, retries, aliases), `litellm_settings` (cache incl. semantic cache, the global
- * budget). Team, user and key budgets and rate limits live in LiteLLM's database, not its config,
- * so they are exported as the management-API payloads (`management.json`) plus `apply.mjs`, which
- * posts them to a running proxy.
+ * `config.yaml` carries what LiteLLM reads from its config file: `model_list` (tier groups per
+ * provider such as `small-openai`, so a group never load-balances across providers; every named
+ * model; provider globs as wildcard deployments; model `auto` as LiteLLM's complexity router),
+ * `router_settings` (fallbacks, retries, aliases), `litellm_settings` (cache incl. semantic cache,
+ * the global budget). Team, user and key budgets (several windows via `budget_limits`) and rate
+ * limits live in LiteLLM's database, not its config, so they are exported as the management-API
+ * payloads (`management.json`) plus `apply.mjs`, which posts them to a running proxy. LiteLLM
+ * charges teams and users through their keys, so each one without a key gets one generated.
  */
 import type { Policy, ResolvedProvider, Tier } from '../policy/schema';
 import { TIERS } from '../policy/schema';

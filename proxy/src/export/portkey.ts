@@ -2,10 +2,13 @@
  * Policy → Portkey gateway config (the JSON sent as `x-portkey-config` or saved as a Portkey config).
  *
  * Routes become a `conditional` strategy on request metadata (`metadata.feature`, sent by clients
- * in `x-portkey-metadata`) and parameters (`params.model`); each fallback becomes a `fallback`
- * strategy on the retryable status codes; a tier served by several providers becomes a
- * `loadbalance` strategy. Cache, retry and the default max_tokens sit at the top and are inherited
- * by every target. Portkey's open-source gateway has no budgets or rate limits, so those are warnings.
+ * in `x-portkey-metadata`) and parameters (`params.model`). A tier rule becomes one condition per way
+ * the proxy picks the request's provider, so a request keeps its provider. Fallbacks are `fallback`
+ * strategies without `on_status_codes` (Portkey then moves on after any non-2xx answer, as Tollgate
+ * does), attached wherever their model is the target, rule targets included. Cache and retry sit at
+ * the top and are inherited by every target; nothing overrides the client's max_tokens. What the
+ * open-source gateway (1.15.2, see versions.ts) does differently is a warning: no budgets, rate limits
+ * or cache store, 408/500 where Tollgate answers 504/502, a fixed retry backoff.
  */
 import type { Policy, ResolvedProvider } from '../policy/schema';
 import { renderReadme } from './readme';

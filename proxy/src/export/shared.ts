@@ -56,19 +56,9 @@ export function resolveModelRef(policy: Policy, ref: string): ModelRef {
   return { provider: byName.get('openai') as ResolvedProvider, model: ref };
 }
 
-/** Models configured for a tier, one per provider, in provider-name order. */
-export function tierModels(policy: Policy, tier: Tier): ModelRef[] {
-  const out: ModelRef[] = [];
-  for (const p of providersOf(policy)) {
-    const model = policy.routing.tiers[p.name]?.[tier];
-    if (model) out.push({ provider: p, model });
-  }
-  return out;
-}
-
 /** Tiers that at least one provider configures. */
 export function configuredTiers(policy: Policy): Tier[] {
-  return TIERS.filter((t) => tierModels(policy, t).length > 0);
+  return TIERS.filter((t) => providersOf(policy).some((p) => policy.routing.tiers[p.name]?.[t] !== undefined));
 }
 
 export function isGlob(pattern: string): boolean {
@@ -163,18 +153,6 @@ export function retryStatuses(policy: Policy): number[] {
   return policy.retries.retryOn.filter((c): c is number => typeof c === 'number').sort((a, b) => a - b);
 }
 
-/**
- * Tiers no exported route names: gateways without model groups (Portkey, Bifrost) only reach tier
- * models through routes, so a tier nothing routes to would vanish without this warning.
- */
-export function warnUnroutedTiers(policy: Policy, w: Warnings, target: string, routedTiers: ReadonlySet<Tier>): void {
-  for (const p of providersOf(policy))
-    for (const tier of TIERS) {
-      const model = policy.routing.tiers[p.name]?.[tier];
-      if (model && !routedTiers.has(tier))
-        w.add(`routing.tiers.${p.name}.${tier}`, `${target} has no model groups; ${model} is reachable only through a route naming the "${tier}" tier, and no exported route does`);
-    }
-}
 
 /**
  * The tier model a provider serves, as the proxy picks it (routing/route.ts): the wanted tier, else
