@@ -24,6 +24,7 @@ import {
   resolveModelRef,
   scopeKinds,
   providerTierModel,
+  fallbackChain,
   Warnings,
   warnLocalOnly,
 } from './shared';
@@ -132,6 +133,15 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
       w.add(`fallbacks[${i}].from`, `${TARGET} fallbacks name model groups; the glob "${f.from}" matches no model named in the policy, so it is not exported`);
     for (const from of froms) fallbacks.push({ [from]: [...f.to] });
   });
+  // LiteLLM keys fallbacks by model group: a request routed to a tier group ("auto", an alias) must
+  // keep the fallbacks of the model the group serves, as Tollgate applies them after routing.
+  for (const tier of TIERS)
+    for (const p of providers) {
+      const ref = providerTierModel(policy, p, tier);
+      if (!ref || configuredTiers(policy).length === 0) continue;
+      const chain = fallbackChain(policy, ref.provider, ref.model);
+      if (chain.length > 0) fallbacks.push({ [tierGroup(p, tier)]: chain.map((c) => `${c.provider.name}/${c.model}`) });
+    }
 
   const aliases: { [key: string]: Json } = {};
   policy.routing.rules.forEach((r, i) => {

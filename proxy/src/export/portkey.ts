@@ -11,9 +11,9 @@
  * or cache store, 408/500 where Tollgate answers 504/502, a fixed retry backoff.
  */
 import type { Policy, ResolvedProvider } from '../policy/schema';
+import { TIERS } from '../policy/schema';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
-import { TIERS } from '../policy/schema';
 import { fallbackChain, globToRegex, isDefault, isGlob, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, tierProviders, Warnings, warnLocalOnly } from './shared';
 import type { Json } from './stable';
 import { stableJson } from './stable';

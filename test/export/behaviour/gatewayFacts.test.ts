@@ -144,6 +144,13 @@ const FACTS: Record<string, () => void> = {
     expect((ll.model_list as Obj[]).some((d) => d.model_name === 'smart')).toBe(false);
     expect(ll.router_settings.model_group_alias).toEqual({ smart: 'gpt-4o' });
   },
+  'litellm-group-fallbacks': () => {
+    // gpt-4o falls back to claude-sonnet-4-5; requests that reach it through the large-openai group
+    // ("auto", COMPLEX) keep that fallback, keyed by the group they were routed to.
+    const fallbacks = ll.router_settings.fallbacks as Array<Record<string, string[]>>;
+    expect(fallbacks).toContainEqual({ 'gpt-4o': ['anthropic/claude-sonnet-4-5'] });
+    expect(fallbacks).toContainEqual({ 'large-openai': ['anthropic/claude-sonnet-4-5'] });
+  },
   'litellm-complexity-router': () => {
     const auto = (ll.model_list as Obj[]).find((d) => d.model_name === 'auto') as Obj;
     expect(auto.litellm_params.model).toBe('auto_router/complexity_router');
