@@ -17,6 +17,8 @@ export const bifrostSchemaSubset = {
   type: 'object',
   properties: {
     $schema: { type: 'string' },
+    // Allow-list semantics: 2 (v1.5.0+) = empty denies, ["*"] allows; 1 = v1.4.x (empty allows).
+    version: { type: 'integer', enum: [1, 2] },
     client: {
       type: 'object',
       properties: {
@@ -45,6 +47,8 @@ export const bifrostSchemaSubset = {
               virtual_key_id: { type: 'string' },
               team_id: { type: 'string' },
               customer_id: { type: 'string' },
+              // TableBudget.CalendarAlignedInput (framework/configstore/tables/budget.go).
+              calendar_aligned: { type: 'boolean' },
             },
             required: ['id', 'max_limit', 'reset_duration'],
             additionalProperties: false,
@@ -102,6 +106,8 @@ export const bifrostSchemaSubset = {
               team_id: { type: 'string' },
               customer_id: { type: 'string' },
               rate_limit_id: { type: 'string' },
+              // TableVirtualKey.CalendarAligned (framework/configstore/tables/virtualkey.go @ 014133a).
+              calendar_aligned: { type: 'boolean' },
               provider_configs: { type: 'array', items: { $ref: '#/$defs/virtual_key_provider_config' } },
             },
             required: ['id', 'name'],
@@ -191,6 +197,8 @@ export const bifrostSchemaSubset = {
         provider: { type: 'string' },
         weight: { type: ['number', 'null'] },
         allowed_models: { type: 'array', items: { type: 'string' } },
+        // Config-file form of the key allow-list: ["*"] = all keys, empty = none (config version 2).
+        key_ids: { type: 'array', items: { type: 'string' } },
         rate_limit_id: { type: 'string' },
       },
       required: ['provider'],

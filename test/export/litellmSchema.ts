@@ -67,8 +67,21 @@ const LiteLLMParams = z
     rpm: z.number().int().optional(),
     tpm: z.number().int().optional(),
     extra_headers: z.record(z.string(), z.string()).optional(),
+    // model `auto_router/complexity_router` (litellm/router_strategy/complexity_router/config.py
+    // @ ba0f794: tiers SIMPLE/MEDIUM/COMPLEX/REASONING → model group names).
+    complexity_router_config: z
+      .object({
+        tiers: z.record(z.enum(['SIMPLE', 'MEDIUM', 'COMPLEX', 'REASONING']), z.string().min(1)),
+        tier_boundaries: z.record(z.string(), z.number()).optional(),
+      })
+      .strict()
+      .optional(),
+    complexity_router_default_model: z.string().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => (p.complexity_router_config !== undefined) === (p.model === 'auto_router/complexity_router'), {
+    message: 'complexity_router_config goes with model auto_router/complexity_router only',
+  });
 
 const ModelParams = z
   .object({
@@ -115,6 +128,8 @@ export const ConfigYAML = z
 
 /** Management-API bodies (NewTeamRequest, NewUserRequest, GenerateKeyRequest in _types.py), the fields used. */
 const Duration = z.string().regex(/^\d+(s|m|h|d|mo)$/);
+/** BudgetLimitEntry (_types.py @ 0bf90f0): one more budget window with its own reset. */
+const BudgetLimits = z.array(z.object({ budget_duration: Duration, max_budget: z.number().positive() }).strict()).min(1);
 export const ManagementRequest = z.discriminatedUnion('path', [
   z
     .object({
@@ -126,6 +141,7 @@ export const ManagementRequest = z.discriminatedUnion('path', [
           team_alias: z.string(),
           max_budget: z.number().optional(),
           budget_duration: Duration.optional(),
+          budget_limits: BudgetLimits.optional(),
           rpm_limit: z.number().int().optional(),
           tpm_limit: z.number().int().optional(),
         })
@@ -139,8 +155,11 @@ export const ManagementRequest = z.discriminatedUnion('path', [
       body: z
         .object({
           user_id: z.string(),
+          // NewUserRequest.auto_create_key defaults to true: /user/new then mints a key of its own.
+          auto_create_key: z.literal(false),
           max_budget: z.number().optional(),
           budget_duration: Duration.optional(),
+          budget_limits: BudgetLimits.optional(),
           rpm_limit: z.number().int().optional(),
           tpm_limit: z.number().int().optional(),
         })
@@ -157,6 +176,12 @@ export const ManagementRequest = z.discriminatedUnion('path', [
           user_id: z.string().optional(),
           metadata: z.record(z.string(), z.unknown()).optional(),
           tags: z.array(z.string()).optional(),
+          // GenerateRequestBase: key budgets and limits.
+          max_budget: z.number().optional(),
+          budget_duration: Duration.optional(),
+          budget_limits: BudgetLimits.optional(),
+          rpm_limit: z.number().int().optional(),
+          tpm_limit: z.number().int().optional(),
         })
         .strict(),
     })

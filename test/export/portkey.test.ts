@@ -97,7 +97,7 @@ providers:
   backup: { kind: openai, baseUrl: "${u.openaiBaseUrl}", apiKeyEnv: BACKUP_KEY }
 routing:
   tiers:
-    backup: { small: tiny-model }
+    openai: { small: tiny-model }
   rules:
     - name: summaries
       match: { feature: summarize }
@@ -157,14 +157,15 @@ describe('Portkey gateway accepts the export', () => {
     expect(res.status).toBe(500);
   });
 
-  it('accepts the export of a policy with cache, retries and default max_tokens', async () => {
+  it('accepts the export of a policy with cache, retries and default max_tokens, and leaves the client\'s max_tokens alone', async () => {
     upstream.reset();
     const yaml = `${policyFor(upstream).replace('cache: { enabled: false }', 'cache: { enabled: true, ttlSeconds: 600 }').replace('attempts: 0', 'attempts: 2')}
 defaults: { maxOutputTokens: 321 }`;
     const res = await chat(exportConfig(yaml), { model: 'gpt-4.1', messages: [{ role: 'user', content: 'hello' }] });
     expect(res.status).toBe(200);
     const chats = upstream.requests.filter((r) => r.path.endsWith('/chat/completions'));
-    expect((chats[0]?.body as { max_tokens?: number }).max_tokens).toBe(321);
+    // defaults.maxOutputTokens only sizes Tollgate's budget reservations: nothing is added upstream.
+    expect((chats[0]?.body as { max_tokens?: number }).max_tokens).toBeUndefined();
   });
 
   it('rejects a bad config with 400', async () => {
@@ -184,6 +185,19 @@ describe('no key of the Portkey export is unknown to the gateway', () => {
   const known = (key: string): boolean => source.includes(`${key}:c.`) || new RegExp(`\\.${camel(key)}\\b`).test(source);
   const operators = new Set([...source.matchAll(/e\.[A-Za-z]+="(\$[a-z]+)"/g)].map((m) => m[1]));
 
+  /** Conditional-router queries: "<context>.<field>" keys with operator objects, combined by $and/$or. */
+  function checkQuery(query: Record<string, unknown>, path: string, out: string[]): void {
+    for (const [ctx, cond] of Object.entries(query)) {
+      if (ctx === '$and' || ctx === '$or') {
+        if (!operators.has(ctx)) out.push(`${path}.${ctx}`);
+        (cond as Array<Record<string, unknown>>).forEach((q, i) => checkQuery(q, `${path}.${ctx}[${i}]`, out));
+        continue;
+      }
+      if (!/^(metadata|params|url)\.[A-Za-z0-9_-]+$/.test(ctx)) out.push(`${path}.${ctx}`);
+      for (const op of Object.keys(cond as Record<string, unknown>)) if (!operators.has(op)) out.push(`${path}.${ctx}.${op}`);
+    }
+  }
+
   function unknownKeys(value: unknown, path: string, out: string[]): void {
     if (Array.isArray(value)) return value.forEach((v, i) => unknownKeys(v, `${path}[${i}]`, out));
     if (value === null || typeof value !== 'object') return;
@@ -191,11 +205,7 @@ describe('no key of the Portkey export is unknown to the gateway', () => {
       const here = path ? `${path}.${k}` : k;
       if (k === 'override_params') continue; // request parameters (model, max_tokens), not config keys
       if (k === 'query') {
-        // Conditional-router queries: "<context>.<field>" keys with operator objects.
-        for (const [ctx, cond] of Object.entries(v as Record<string, unknown>)) {
-          if (!/^(metadata|params|url)\.[A-Za-z0-9_-]+$/.test(ctx)) out.push(`${here}.${ctx}`);
-          for (const op of Object.keys(cond as Record<string, unknown>)) if (!operators.has(op)) out.push(`${here}.${ctx}.${op}`);
-        }
+        checkQuery(v as Record<string, unknown>, here, out);
         continue;
       }
       if (!known(k)) out.push(here);

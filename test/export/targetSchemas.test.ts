@@ -80,7 +80,8 @@ describe('LiteLLM export against ConfigYAML (zod transcription, strict)', () => 
         child.on('close', (code) => resolve({ code, stdout }));
       });
       expect(result.code).toBe(0);
-      expect(seen.map((s) => s.path)).toEqual(['/team/new', '/team/update', '/user/new', '/key/generate']);
+      // alice has a budget but no key: a key of her own is generated (LiteLLM charges users through keys).
+      expect(seen.map((s) => s.path)).toEqual(['/team/new', '/team/update', '/user/new', '/key/generate', '/key/generate']);
       expect(seen.every((s) => s.auth === 'Bearer sk-master-test')).toBe(true);
       expect(seen[1]?.body).toMatchObject({ team_id: 'search', max_budget: 20, rpm_limit: 60 });
       expect(out.get('apply.mjs')).not.toContain('sk-master-test');

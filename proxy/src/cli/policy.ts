@@ -116,7 +116,7 @@ export function policyCommand(io: PolicyCommandIO = processIO): Command {
         }
         io.out(`${f.changed ? 'wrote' : 'unchanged'}: ${rel(f.path)}`);
       }
-      io.out(`${plan.warnings.length} setting(s) could not be expressed; see the README.md beside each export`);
+      io.out(`${plan.warnings.length} difference(s) from Tollgate in production; each says what to set on the gateway (README.md beside each export)`);
     });
 
   cmd

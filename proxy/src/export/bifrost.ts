@@ -1,33 +1,39 @@
 /**
- * Policy → Bifrost gateway `config.json`.
+ * Policy → Bifrost gateway `config.json` (Bifrost v1.5.0+, config `version` 2: see versions.ts).
  *
  * Providers carry their keys as `env.VAR` references (Bifrost resolves them at load time; no key is
  * written). The `governance` block holds budgets, rate limits, teams, virtual keys and routing
- * rules (CEL); a global budget or limit becomes a customer that owns every team and key, since
- * Bifrost attaches budgets to an owner. Token budgets become token rate limits over the budget's
- * period, which is how Bifrost counts tokens. The cache is Bifrost's semantic_cache plugin.
+ * rules (CEL). Bifrost charges budgets only through the virtual key a request carries, so every
+ * owner gets one: a global budget becomes a customer with a key, a team without a policy key gets
+ * one of its own. Virtual keys allow all provider keys and models explicitly (`["*"]`: an empty list
+ * denies everything), budgets are calendar-aligned like Tollgate's, token budgets become token rate
+ * limits over the budget's period, and tier rules become one rule per provider so a request keeps
+ * its provider. The cache is Bifrost's semantic_cache plugin.
  */
 import type { Policy, ResolvedProvider, Scope, Tier } from '../policy/schema';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
 import {
+  configuredTiers,
   globToRegex,
   isDefault,
   isGlob,
   periodDuration,
+  periodLabel,
+  privateNetworkHost,
+  providerTierModel,
+  fallbackChain,
   providersOf,
   resolveModelRef,
   scopeKinds,
   TAG_HEADER,
-  tierModels,
   Warnings,
   warnLocalOnly,
-  warnUnroutedTiers,
 } from './shared';
 import type { Json } from './stable';
 import { stableJson } from './stable';
+import { GATEWAY_PINS } from './versions';
 import type { ExportResult, ExportSource } from './types';
-import { globMatch } from '../routing/glob';
 
 const TARGET = 'Bifrost';
 type JsonObject = { [key: string]: Json };
@@ -40,6 +46,8 @@ const BIFROST_NAMED = new Set([
 ]);
 
 const GLOBAL_CUSTOMER = 'tollgate-global';
+/** A conversation length no client reaches: Bifrost then caches conversations of any length, as Tollgate does. */
+const CACHE_ANY_CONVERSATION = 10_000;
 
 function cel(s: string): string {
   return JSON.stringify(s); // a JSON string literal is a valid CEL string literal
@@ -71,12 +79,15 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
   const teams = new Map<string, JsonObject>();
   const vks = new Map<string, JsonObject>();
   let customer: JsonObject | undefined;
-  const allProviders: Json[] = providers.map((p) => ({ provider: bifrostName.get(p.name) as string, allowed_models: ['*'], weight: 1 }));
+  // Since Bifrost v1.5.0 (config version 2) an empty key_ids or allowed_models denies everything:
+  // ["*"] is what lets a virtual key use the provider's keys and models at all.
+  const allProviders: Json[] = providers.map((p) => ({ provider: bifrostName.get(p.name) as string, allowed_models: ['*'], key_ids: ['*'], weight: 1 }));
 
   const vk = (fingerprint: string): JsonObject => {
     let v = vks.get(fingerprint);
     if (!v) {
-      v = { id: `vk-${fingerprint}`, name: `tollgate ${fingerprint}`, is_active: true, provider_configs: allProviders };
+      // calendar_aligned: budgets reset on the calendar day/week/month, as Tollgate's do (else they roll from first use).
+      v = { id: `vk-${fingerprint}`, name: `tollgate ${fingerprint}`, is_active: true, calendar_aligned: true, provider_configs: allProviders };
       vks.set(fingerprint, v);
     }
     return v;
@@ -129,12 +140,17 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
     const duration = periodDuration(b.period, 'bifrost');
     if (b.usd !== undefined) {
       const id = `budget-${b.name}`;
+      // A team or virtual key owns any number of budgets (one per reset window) through the
+      // budget's team_id / virtual_key_id; a customer points at one budget through its budget_id.
+      const budget: JsonObject = { id, max_limit: b.usd, reset_duration: duration, calendar_aligned: true };
       if (o.key.startsWith('key:')) {
-        budgets.push({ id, max_limit: b.usd, reset_duration: duration, virtual_key_id: o.obj.id as string });
+        budgets.push({ ...budget, virtual_key_id: o.obj.id as string });
+      } else if (o.key.startsWith('team:')) {
+        budgets.push({ ...budget, team_id: o.obj.id as string });
       } else if (o.obj.budget_id !== undefined) {
-        w.add(`${field}.usd`, `a ${TARGET} ${o.key === 'global' ? 'customer' : 'team'} has one budget; "${b.name}" is a second one and is not exported`);
+        w.add(`${field}.usd`, `a ${TARGET} customer points at one budget; the global budget "${b.name}" ($${b.usd} per ${b.period}) is a second one and is not exported, so global spend is capped only by the first. Give it to a team instead, or create it in Bifrost's UI on the customer`);
       } else {
-        budgets.push({ id, max_limit: b.usd, reset_duration: duration });
+        budgets.push(budget);
         o.obj.budget_id = id;
       }
     }
@@ -145,6 +161,7 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
       else {
         l.token_max_limit = b.tokens;
         l.token_reset_duration = duration;
+        w.add(`${field}.tokens`, `${TARGET} counts tokens in rate limits, which reset ${duration} after their first use, not at the start of the ${periodLabel(b.period)}; the token budget "${b.name}" can let up to twice its tokens through across a period boundary`);
       }
     }
   });
@@ -178,6 +195,18 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
   });
   if (vks.size > 0)
     w.add('tags.keys', `${TARGET} issues its own virtual key values (x-bf-vk); hand each generated key to the owner of the Tollgate key it replaces`);
+  // Bifrost charges a team or customer only through the virtual keys that belong to it: without a
+  // key its budgets and limits see no traffic. Give each owner that has none a key of its own.
+  for (const [id, t] of teams)
+    if (![...vks.values()].some((v) => v.team_id === t.id)) {
+      const v = vk(`team-${id}`);
+      v.team_id = t.id as string;
+      w.add(`teams.${id}`, `${TARGET} enforces team "${id}"'s budgets and limits only on requests carrying one of its virtual keys; none of the policy's keys belongs to it, so virtual key vk-team-${id} was added: requests from team "${id}" must send it as x-bf-vk (Bifrost issues the value), or they are not charged to the team`);
+    }
+  if (customer && ![...vks.values()].some((v) => v.team_id === undefined)) {
+    vk('global');
+    w.add('budgets', `${TARGET} enforces the global budgets and limits only on requests carrying a virtual key of customer ${GLOBAL_CUSTOMER}; virtual key vk-global was added for clients without a team key: send it as x-bf-vk`);
+  }
   if (customer) {
     for (const t of teams.values()) t.customer_id = GLOBAL_CUSTOMER;
     for (const v of vks.values()) if (v.team_id === undefined) v.customer_id = GLOBAL_CUSTOMER;
@@ -187,54 +216,78 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
 
   // --- governance: routing rules ----------------------------------------------------------
   const rules: JsonObject[] = [];
-  const routedTiers = new Set<Tier>();
-  const fallbacksFor = (model: string): Json[] => {
-    const f = policy.fallbacks.find((fb) => globMatch(fb.from, model));
-    return f ? f.to.map((t) => bref(resolveModelRef(policy, t))) : [];
+  const fallbacksFor = (ref: ModelRef): Json[] => fallbackChain(policy, ref.provider, ref.model).map(bref);
+  const target = (ref: ModelRef, weight = 1): JsonObject => ({ provider: bifrostName.get(ref.provider.name) as string, model: ref.model, weight });
+  /** One rule per provider for tier routing: the request keeps its own provider, as in Tollgate. */
+  const tierRules = (id: string, name: string, base: string[], tier: Tier, priority: () => number): void => {
+    for (const p of providers) {
+      const ref = providerTierModel(policy, p, tier);
+      if (!ref) continue;
+      const rule: JsonObject = {
+        id: `${id}-${p.name}`,
+        name: `${name} (${p.name})`,
+        enabled: true,
+        scope: 'global',
+        priority: priority(),
+        cel_expression: [...base, `provider == ${cel(bifrostName.get(p.name) as string)}`].join(' && '),
+        targets: [target(ref)],
+      };
+      const fb = fallbacksFor(ref);
+      if (fb.length > 0) rule.fallbacks = fb;
+      rules.push(rule);
+    }
   };
+  let priority = 0;
+  const next = (): number => priority++;
   policy.routing.rules.forEach((r, i) => {
     const field = `routing.rules[${i}]`;
     if (r.semanticThreshold !== undefined) w.add(`${field}.semanticThreshold`, `${TARGET} has one similarity threshold for the cache, not per route`);
     const m = r.match;
     if (m.minInputTokens !== undefined || m.maxInputTokens !== undefined) {
-      w.add(`${field}.match`, `${TARGET} routing rules cannot see token counts; rule "${r.name}" is not exported rather than exported broader than it is`);
+      w.add(`${field}.match`, `${TARGET} routing rules cannot see token counts; rule "${r.name}" is not exported rather than exported broader than it is, so requests it matches keep their model on ${TARGET}`);
       return;
     }
-    let refs: ModelRef[];
-    if (r.model !== undefined) refs = [resolveModelRef(policy, r.model)];
-    else if (r.tier !== undefined) refs = tierModels(policy, r.tier);
-    else refs = [];
-    if (refs.length === 0) return w.add(field, `rule "${r.name}" has no model to route to`);
-    if (r.model === undefined && r.tier !== undefined) routedTiers.add(r.tier);
     const clauses: string[] = [];
     if (m.model !== undefined) clauses.push(isGlob(m.model) ? `model.matches(${cel(globToRegex(m.model))})` : `model == ${cel(m.model)}`);
     if (m.feature !== undefined) clauses.push(headerClause(TAG_HEADER.feature, m.feature));
     for (const [h, v] of Object.entries(m.header ?? {}).sort(([a], [b]) => a.localeCompare(b))) clauses.push(headerClause(h.toLowerCase(), v));
-    const rule: JsonObject = {
-      id: `rule-${r.name}`,
-      name: r.name,
-      enabled: true,
-      scope: 'global',
-      priority: i,
-      cel_expression: clauses.length ? clauses.join(' && ') : 'true',
-      targets: weighted(refs).map(([ref, weight]) => ({ provider: bifrostName.get(ref.provider.name) as string, model: ref.model, weight })),
-    };
-    const fb = refs.length === 1 ? fallbacksFor((refs[0] as ModelRef).model) : [];
-    if (fb.length > 0) rule.fallbacks = fb;
-    rules.push(rule);
+    if (r.model !== undefined) {
+      const ref = resolveModelRef(policy, r.model);
+      const rule: JsonObject = { id: `rule-${r.name}`, name: r.name, enabled: true, scope: 'global', priority: next(), cel_expression: clauses.length ? clauses.join(' && ') : 'true', targets: [target(ref)] };
+      const fb = fallbacksFor(ref);
+      if (fb.length > 0) rule.fallbacks = fb;
+      rules.push(rule);
+      return;
+    }
+    if (r.tier === undefined || !providers.some((p) => providerTierModel(policy, p, r.tier as Tier))) return w.add(field, `rule "${r.name}" has no model to route to`);
+    tierRules(`rule-${r.name}`, r.name, clauses, r.tier, next);
   });
-  warnUnroutedTiers(policy, w, TARGET, routedTiers);
+  // model "auto": Tollgate picks the tier by prompt complexity. Bifrost's complexity router sets the
+  // complexity_tier variable (SIMPLE, MEDIUM, COMPLEX, REASONING) that these rules read.
+  if (configuredTiers(policy).length > 0) {
+    const tierOf: Array<[string, Tier]> = [['SIMPLE', 'small'], ['MEDIUM', 'medium'], ['COMPLEX', 'large'], ['REASONING', 'large']];
+    for (const [label, tier] of tierOf) tierRules(`auto-${label.toLowerCase()}`, `auto ${label}`, [`model == "auto"`, `complexity_tier == ${cel(label)}`], tier, next);
+    w.add(
+      'routing.thresholds',
+      `exported as routing rules on Bifrost's complexity_tier for model "auto" (SIMPLE→small, MEDIUM→medium, COMPLEX and REASONING→large, each on the request's own provider). Bifrost scores prompts with its own keyword classifier, so Tollgate's thresholds (medium ${policy.routing.thresholds.medium}, large ${policy.routing.thresholds.large}) are not carried over and the same prompt can land in another tier; tune governance.complexity_analyzer_config.tier_boundaries on the gateway. A prompt Bifrost cannot classify matches no rule and fails as an unknown model "auto"`,
+    );
+  }
   policy.fallbacks.forEach((f, i) => {
     rules.push({
       id: `fallback-${i}`,
       name: `fallback ${f.from}`,
       enabled: true,
       scope: 'global',
-      priority: policy.routing.rules.length + i,
+      priority: next(),
       cel_expression: isGlob(f.from) ? `model.matches(${cel(globToRegex(f.from))})` : `model == ${cel(f.from)}`,
       // Keep the requested provider and model; only add the fallback chain.
       targets: [{ weight: 1 }],
-      fallbacks: f.to.map((t) => bref(resolveModelRef(policy, t))),
+      fallbacks: f.to.map((t) => {
+        const slash = t.indexOf('/');
+        const named = slash > 0 ? providers.find((p) => p.name === t.slice(0, slash)) : undefined;
+        // An unprefixed fallback stays on the failing request's provider, as in Tollgate.
+        return named ? bref({ provider: named, model: t.slice(slash + 1) }) : `${bifrostName.get(resolveModelRef(policy, f.from).provider.name)}/${t}`;
+      }),
     });
   });
 
@@ -252,7 +305,8 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
     client.max_request_body_size_mb = Math.max(1, Math.ceil(policy.server.maxBodyBytes / (1024 * 1024)));
   if (policy.tags.required.length > 0) client.required_headers = policy.tags.required.map((t) => TAG_HEADER[t]);
 
-  const config: JsonObject = { $schema: 'https://www.getbifrost.ai/schema', providers: providerBlock };
+  // version 2: empty allow-lists deny, ["*"] allows (Bifrost v1.5.0+); written so an older default cannot flip it.
+  const config: JsonObject = { $schema: 'https://www.getbifrost.ai/schema', version: 2, providers: providerBlock };
   if (Object.keys(client).length) config.client = client;
   if (Object.keys(governance).length) config.governance = governance;
   const c = policy.cache;
@@ -264,6 +318,8 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
       default_cache_key: 'tollgate',
       cache_by_model: true,
       cache_by_provider: true,
+      // Bifrost skips caching conversations longer than this (default 3 messages); Tollgate caches them all.
+      conversation_history_threshold: CACHE_ANY_CONVERSATION,
     };
     if (c.semantic.enabled) {
       Object.assign(cacheConfig, { provider: 'openai', embedding_model: 'text-embedding-3-small', dimension: 1536, threshold: c.semantic.threshold ?? 0.8 });
@@ -295,6 +351,7 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
             'Clients name models as `provider/model`. Budgets and rate limits apply to requests carrying a virtual key (`x-bf-vk`); routing rules match the Tollgate tag headers (`x-tollgate-feature`, …).',
           ],
           warnings,
+          GATEWAY_PINS.bifrost,
         ),
       },
     ],
@@ -333,6 +390,9 @@ function providerConfig(p: ResolvedProvider, policy: Policy, w: Warnings): JsonO
       w.add(`${field}.baseUrl`, `${TARGET} appends /v1/chat/completions to the base URL; ${p.baseUrl} does not end in /v1, check the path`);
     network.base_url = p.kind === 'openai' ? p.baseUrl.replace(/\/v1$/, '') : p.baseUrl;
   }
+  const host = privateNetworkHost(p.baseUrl);
+  if (host)
+    w.add(`${field}.baseUrl`, `${TARGET} refuses upstreams in private networks by default; ${p.baseUrl} (${host}) is one, so every request to provider ${p.name} fails until allow_private_network is enabled for it in Bifrost's network settings`);
   if (Object.keys(p.headers).length > 0) network.extra_headers = { ...p.headers };
   const natural = p.kind === 'anthropic' ? 'x-api-key' : 'authorization';
   if (p.authHeader !== natural) w.add(`${field}.authHeader`, `${TARGET} sends keys the way its ${p.kind} provider does; "${p.authHeader}" needs the azure provider set up by hand`);

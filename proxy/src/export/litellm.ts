@@ -1,14 +1,17 @@
 /**
  * Policy → LiteLLM proxy.
  *
- * `config.yaml` carries what LiteLLM reads from its config file: `model_list` (tiers as model
- * groups, every named model, provider globs as wildcard deployments), `router_settings`
- * (fallbacks, retries, aliases), `litellm_settings` (cache incl. semantic cache, the global
- * budget). Team, user and key budgets and rate limits live in LiteLLM's database, not its config,
- * so they are exported as the management-API payloads (`management.json`) plus `apply.mjs`, which
- * posts them to a running proxy.
+ * `config.yaml` carries what LiteLLM reads from its config file: `model_list` (tier groups per
+ * provider such as `small-openai`, so a group never load-balances across providers; every named
+ * model; provider globs as wildcard deployments; model `auto` as LiteLLM's complexity router),
+ * `router_settings` (fallbacks, retries, aliases), `litellm_settings` (cache incl. semantic cache,
+ * the global budget). Team, user and key budgets (several windows via `budget_limits`) and rate
+ * limits live in LiteLLM's database, not its config, so they are exported as the management-API
+ * payloads (`management.json`) plus `apply.mjs`, which posts them to a running proxy. LiteLLM
+ * charges teams and users through their keys, so each one without a key gets one generated.
  */
-import type { Policy, ResolvedProvider } from '../policy/schema';
+import type { Policy, ResolvedProvider, Tier } from '../policy/schema';
+import { TIERS } from '../policy/schema';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
 import {
@@ -20,16 +23,20 @@ import {
   providersOf,
   resolveModelRef,
   scopeKinds,
-  tierModels,
+  providerTierModel,
+  fallbackChain,
   Warnings,
   warnLocalOnly,
 } from './shared';
 import type { Json } from './stable';
 import { provenance, stableJson, stableYaml } from './stable';
 import type { ExportResult, ExportSource } from './types';
+import { GATEWAY_PINS } from './versions';
 import { globMatch } from '../routing/glob';
 
 const TARGET = 'LiteLLM';
+/** LiteLLM complexity-router labels and the Tollgate tier each one maps to. */
+const COMPLEXITY_TIERS: ReadonlyArray<[string, Tier]> = [['SIMPLE', 'small'], ['MEDIUM', 'medium'], ['COMPLEX', 'large'], ['REASONING', 'large']];
 
 /** One management-API call: `apply.mjs` POSTs `body` to `path`, and to `updatePath` when it already exists. */
 export interface LiteLLMManagementRequest {
@@ -51,7 +58,9 @@ function deployment(modelName: string, ref: ModelRef): { [key: string]: Json } {
     // LiteLLM resolves `os.environ/NAME` at load time, so no key is ever written here.
     api_key: `os.environ/${p.apiKeyEnv}`,
     timeout: p.timeoutMs / 1000,
-    stream_timeout: p.idleTimeoutMs / 1000,
+    // LiteLLM's stream_timeout bounds a streaming call's wait for its first byte, which is what
+    // timeoutMs is; Tollgate's idleTimeoutMs (silence inside a stream) has no LiteLLM setting.
+    stream_timeout: p.timeoutMs / 1000,
   };
   if (Object.keys(p.headers).length > 0) params.extra_headers = { ...p.headers };
   return { model_name: modelName, litellm_params: params };
@@ -71,14 +80,49 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
 
   // --- model_list -------------------------------------------------------------------------
   const modelList: Json[] = [];
-  for (const tier of configuredTiers(policy)) for (const ref of tierModels(policy, tier)) modelList.push(deployment(tier, ref));
-  const named = namedModels(policy);
+  for (const p of providers)
+    if (!isDefault(p.idleTimeoutMs, () => 120_000))
+      w.add(`providers.${p.name}.idleTimeoutMs`, `${TARGET} has no limit on silence inside a response; a stream from provider ${p.name} that stalls after its first byte waits until the client gives up, where Tollgate ends it after ${p.idleTimeoutMs} ms. Put an idle timeout on the load balancer in front of LiteLLM`);
+  // Tier groups per provider ("small-openai"): Tollgate uses the tier model of the request's own
+  // provider, and one "small" group would load-balance across providers.
+  const tierGroup = (p: ResolvedProvider, tier: Tier): string => `${tier}-${p.name}`;
+  for (const tier of TIERS)
+    for (const p of providers) {
+      const ref = providerTierModel(policy, p, tier);
+      if (ref && configuredTiers(policy).length > 0) modelList.push(deployment(tierGroup(p, tier), ref));
+    }
+  // A rule that only renames a model becomes an alias; the renamed name is not a real model, and a
+  // deployment for it would send "smart" upstream as openai/smart.
+  const aliasOnly = new Set(policy.routing.rules.filter(isAliasRule).map((r) => r.match.model as string));
+  const concrete = new Set(namedModels({ ...policy, routing: { ...policy.routing, rules: [] } }));
+  const named = namedModels(policy).filter((m) => !aliasOnly.has(m) || concrete.has(m));
   for (const name of named) modelList.push(deployment(name, resolveModelRef(policy, name)));
   for (const p of providers) {
     for (const g of p.models)
       if (isGlob(g)) modelList.push(deployment(g, { provider: p, model: g })); // LiteLLM wildcard routing
     // Tollgate routes `name/model` to provider `name`; a provider wildcard does the same in LiteLLM.
     modelList.push(deployment(`${p.name}/*`, { provider: p, model: '*' }));
+  }
+
+  // model "auto": LiteLLM's complexity router picks a tier group per prompt, on each provider.
+  if (configuredTiers(policy).length > 0) {
+    for (const p of providers) {
+      const tiers: { [key: string]: Json } = {};
+      for (const [label, tier] of COMPLEXITY_TIERS) {
+        const ref = providerTierModel(policy, p, tier);
+        if (ref) tiers[label] = tierGroup(p, tier);
+      }
+      if (Object.keys(tiers).length === 0) continue;
+      const name = p.name === 'openai' ? 'auto' : `${p.name}/auto`;
+      modelList.push({
+        model_name: name,
+        litellm_params: { model: 'auto_router/complexity_router', complexity_router_config: { tiers }, complexity_router_default_model: tiers.MEDIUM ?? (Object.values(tiers)[0] as string) },
+      });
+    }
+    w.add(
+      'routing.thresholds',
+      `exported as LiteLLM complexity routers (model "auto" for openai, "<provider>/auto" for the others; SIMPLE→small, MEDIUM→medium, COMPLEX and REASONING→large, each on its provider's tier group). LiteLLM scores prompts with its own classifier, so Tollgate's thresholds (medium ${policy.routing.thresholds.medium}, large ${policy.routing.thresholds.large}) are not carried over and the same prompt can land in another tier; tune complexity_router_config.tier_boundaries on the gateway`,
+    );
   }
 
   // --- router_settings --------------------------------------------------------------------
@@ -89,18 +133,34 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
       w.add(`fallbacks[${i}].from`, `${TARGET} fallbacks name model groups; the glob "${f.from}" matches no model named in the policy, so it is not exported`);
     for (const from of froms) fallbacks.push({ [from]: [...f.to] });
   });
+  // LiteLLM keys fallbacks by model group: a request routed to a tier group ("auto", an alias) must
+  // keep the fallbacks of the model the group serves, as Tollgate applies them after routing.
+  for (const tier of TIERS)
+    for (const p of providers) {
+      const ref = providerTierModel(policy, p, tier);
+      if (!ref || configuredTiers(policy).length === 0) continue;
+      const chain = fallbackChain(policy, ref.provider, ref.model);
+      if (chain.length > 0) fallbacks.push({ [tierGroup(p, tier)]: chain.map((c) => `${c.provider.name}/${c.model}`) });
+    }
 
   const aliases: { [key: string]: Json } = {};
   policy.routing.rules.forEach((r, i) => {
     const field = `routing.rules[${i}]`;
-    const target = r.model ?? r.tier;
     const m = r.match;
-    const onlyModel = m.model !== undefined && m.feature === undefined && m.header === undefined && m.minInputTokens === undefined && m.maxInputTokens === undefined;
-    if (onlyModel && !isGlob(m.model as string) && target !== undefined) {
-      // A rule that only renames a model is a model-group alias.
-      aliases[m.model as string] = target;
+    if (isAliasRule(r)) {
+      // A rule that only renames a model is a model-group alias; a tier goes to the tier group of
+      // the provider that serves the renamed model (the request's own provider).
+      const from = m.model as string;
+      if (r.model !== undefined) aliases[from] = r.model;
+      else {
+        const p = resolveModelRef(policy, from).provider;
+        const ref = providerTierModel(policy, p, r.tier as Tier);
+        if (ref) aliases[from] = tierGroup(p, r.tier as Tier);
+        else w.add(field, `provider ${p.name}, which serves "${from}", has no tiers, so rule "${r.name}" does not apply in Tollgate either; not exported`);
+      }
     } else {
-      w.add(field, `${TARGET} routes by requested model only; a rule matching ${describeMatch(m)} cannot rewrite the model, so rule "${r.name}" is not exported (clients can call the "${target ?? 'default'}" model group directly)`);
+      const target = r.model ?? (r.tier ? `${r.tier}-<provider>` : 'default');
+      w.add(field, `${TARGET} routes by requested model only; a rule matching ${describeMatch(m)} cannot rewrite the model, so requests matching rule "${r.name}" keep the model they ask for on ${TARGET} (clients can call the "${target}" model group directly)`);
     }
     if (r.semanticThreshold !== undefined)
       w.add(`${field}.semanticThreshold`, `${TARGET} has one similarity threshold for the whole cache, not per route`);
@@ -142,13 +202,25 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
   }
 
   // --- budgets and limits -----------------------------------------------------------------
-  const teams = new Map<string, { [key: string]: Json }>();
-  const users = new Map<string, { [key: string]: Json }>();
-  const entity = (kind: 'team' | 'user', id: string): { [key: string]: Json } => {
+  type Body = { [key: string]: Json };
+  const teams = new Map<string, Body>();
+  const users = new Map<string, Body>();
+  const keys = new Map<string, Body>(); // by Tollgate key fingerprint
+  const keyBody = (fingerprint: string): Body => {
+    let k = keys.get(fingerprint);
+    if (!k) {
+      k = { key_alias: `tollgate-${fingerprint}`, metadata: { tollgate_fingerprint: fingerprint } };
+      keys.set(fingerprint, k);
+    }
+    return k;
+  };
+  const entity = (kind: 'team' | 'user' | 'key', id: string): Body => {
+    if (kind === 'key') return keyBody(id);
     const map = kind === 'team' ? teams : users;
     let e = map.get(id);
     if (!e) {
-      e = kind === 'team' ? { team_id: id, team_alias: id } : { user_id: id };
+      // auto_create_key false: /user/new would otherwise mint a key per user besides the exported ones.
+      e = kind === 'team' ? { team_id: id, team_alias: id } : { user_id: id, auto_create_key: false };
       map.set(id, e);
     }
     return e;
@@ -158,7 +230,7 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
     const field = `budgets[${i}]`;
     const kinds = scopeKinds(b.scope);
     if (b.usd === undefined) {
-      w.add(`${field}.tokens`, `${TARGET} budgets are in USD only; the ${b.tokens} token budget "${b.name}" is not exported`);
+      w.add(`${field}.tokens`, `${TARGET} budgets are in USD only; the ${b.tokens} token budget "${b.name}" is not exported, so ${describeScope(b.scope)} can use any number of tokens per ${b.period} on ${TARGET}. Set a tpm_limit there if a rate cap is enough`);
       return;
     }
     if (b.tokens !== undefined) w.add(`${field}.tokens`, `${TARGET} budgets are in USD only; the token cap of "${b.name}" is dropped, its USD cap is exported`);
@@ -166,7 +238,7 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
     w.add(`${field}.warnAt`, `${TARGET} has no per-budget warning threshold (${b.warnAt}); use its budget alerting instead`);
     const duration = periodDuration(b.period, 'litellm');
     if (kinds.length === 0) {
-      if (globalBudget) return w.add(field, `${TARGET} has one global proxy budget; "${b.name}" is a second one and is not exported`);
+      if (globalBudget) return w.add(field, `${TARGET} has one proxy-wide budget; "${b.name}" ($${b.usd} per ${b.period}) is a second one and is not exported, so only the first caps total spend. Put it on a team instead`);
       globalBudget = true;
       settings.max_budget = b.usd;
       settings.budget_duration = duration;
@@ -175,10 +247,15 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
     const target = entityFor(b.scope, field, w);
     if (!target) return;
     const e = entity(target.kind, target.id);
-    if (e.max_budget !== undefined)
-      return w.add(field, `a ${TARGET} ${target.kind} has one budget; "${b.name}" is a second one for ${target.kind} ${target.id} and is not exported`);
-    e.max_budget = b.usd;
-    e.budget_duration = duration;
+    if (e.max_budget === undefined) {
+      e.max_budget = b.usd;
+      e.budget_duration = duration;
+    } else {
+      // Several windows (e.g. a daily and a monthly cap): LiteLLM's budget_limits, each resetting on its own.
+      const limits = (e.budget_limits as Json[] | undefined) ?? [];
+      limits.push({ budget_duration: duration, max_budget: b.usd });
+      e.budget_limits = limits;
+    }
   });
   policy.rateLimits.forEach((r, i) => {
     const field = `rateLimits[${i}]`;
@@ -193,17 +270,32 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
     if (r.tpm !== undefined) e.tpm_limit = r.tpm;
   });
 
-  const requests: LiteLLMManagementRequest[] = [];
-  for (const id of [...teams.keys()].sort()) requests.push({ path: '/team/new', updatePath: '/team/update', body: teams.get(id) as { [key: string]: Json } });
-  for (const id of [...users.keys()].sort()) requests.push({ path: '/user/new', updatePath: '/user/update', body: users.get(id) as { [key: string]: Json } });
   policy.tags.keys.forEach((k, i) => {
-    const body: { [key: string]: Json } = { key_alias: `tollgate-${k.fingerprint}`, metadata: { tollgate_fingerprint: k.fingerprint } };
+    const body = keyBody(k.fingerprint);
     if (k.team !== undefined) body.team_id = k.team;
     if (k.user !== undefined) body.user_id = k.user;
     if (k.feature !== undefined) body.tags = [k.feature];
-    requests.push({ path: '/key/generate', body });
     w.add(`tags.keys[${i}]`, `${TARGET} issues its own virtual keys: a new key (alias tollgate-${k.fingerprint}) is generated with these tags and must be handed to the key's owner`);
   });
+  for (const [fp, body] of keys)
+    if (!policy.tags.keys.some((k) => k.fingerprint === fp))
+      w.add('budgets', `${TARGET} keys are its own: key tollgate-${fp} is generated with the budget/limit of Tollgate key ${fp} and must replace that key in its owner's clients, or the budget applies to nobody`);
+  // LiteLLM charges a team or user through the keys that belong to it: give each one without a key its own.
+  for (const id of teams.keys())
+    if (![...keys.values()].some((k) => k.team_id === id)) {
+      keys.set(`team-${id}`, { key_alias: `tollgate-team-${id}`, team_id: id });
+      w.add(`teams.${id}`, `${TARGET} enforces team "${id}"'s budget and limits only on requests made with one of its keys, and no policy key belongs to it: key tollgate-team-${id} is generated for it; team "${id}"'s clients must use it, or their spend is not charged to the team`);
+    }
+  for (const id of users.keys())
+    if (![...keys.values()].some((k) => k.user_id === id)) {
+      keys.set(`user-${id}`, { key_alias: `tollgate-user-${id}`, user_id: id });
+      w.add(`users.${id}`, `${TARGET} enforces user "${id}"'s budget and limits only on requests made with one of their keys, and no policy key belongs to them: key tollgate-user-${id} is generated; user "${id}" must use it`);
+    }
+
+  const requests: LiteLLMManagementRequest[] = [];
+  for (const id of [...teams.keys()].sort()) requests.push({ path: '/team/new', updatePath: '/team/update', body: teams.get(id) as Body });
+  for (const id of [...users.keys()].sort()) requests.push({ path: '/user/new', updatePath: '/user/update', body: users.get(id) as Body });
+  for (const id of [...keys.keys()].sort()) requests.push({ path: '/key/generate', body: keys.get(id) as Body });
 
   if (!isDefault(policy.defaults.maxOutputTokens, (p) => p.defaults.maxOutputTokens) || policy.budgets.length > 0)
     w.add('defaults.maxOutputTokens', `${TARGET} charges budgets after the call from actual usage; there is no assumed output size for reservations`);
@@ -221,10 +313,21 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
       { path: 'config.yaml', content: stableYaml(config, header) },
       { path: 'management.json', content: stableJson(management) },
       { path: 'apply.mjs', content: applyScript(source) },
-      { path: 'README.md', content: renderReadme('LiteLLM proxy export', source, readmeIntro(requests.length), warnings) },
+      { path: 'README.md', content: renderReadme('LiteLLM proxy export', source, readmeIntro(requests.length), warnings, GATEWAY_PINS.litellm) },
     ],
     warnings,
   };
+}
+
+/** A rule that only renames one exact model: LiteLLM can express it as a model-group alias. */
+function isAliasRule(r: Policy['routing']['rules'][number]): boolean {
+  const m = r.match;
+  return m.model !== undefined && !isGlob(m.model) && m.feature === undefined && m.header === undefined && m.minInputTokens === undefined && m.maxInputTokens === undefined && (r.model !== undefined || r.tier !== undefined);
+}
+
+function describeScope(scope: Policy['budgets'][number]['scope']): string {
+  const kinds = scopeKinds(scope);
+  return kinds.length === 0 ? 'everyone' : kinds.map((k) => `${k} ${scope[k]}`).join(' and ');
 }
 
 function describeMatch(m: Policy['routing']['rules'][number]['match']): string {
@@ -238,7 +341,7 @@ function describeMatch(m: Policy['routing']['rules'][number]['match']): string {
 }
 
 /** Team or user a scope maps to, or a warning when LiteLLM has no entity for it. */
-function entityFor(scope: Policy['budgets'][number]['scope'], field: string, w: Warnings): { kind: 'team' | 'user'; id: string } | undefined {
+function entityFor(scope: Policy['budgets'][number]['scope'], field: string, w: Warnings): { kind: 'team' | 'user' | 'key'; id: string } | undefined {
   const kinds = scopeKinds(scope);
   if (kinds.length > 1) {
     w.add(`${field}.scope`, `${TARGET} limits one entity at a time; the combined scope ${kinds.join('+')} is not exported`);
@@ -246,7 +349,7 @@ function entityFor(scope: Policy['budgets'][number]['scope'], field: string, w: 
   }
   const kind = kinds[0];
   const value = kind ? scope[kind] : undefined;
-  if ((kind === 'team' || kind === 'user') && value !== undefined) {
+  if ((kind === 'team' || kind === 'user' || kind === 'key') && value !== undefined) {
     if (isGlob(value)) {
       w.add(`${field}.scope.${kind}`, `${TARGET} ${kind}s are named, not matched; the glob "${value}" is not exported`);
       return undefined;
@@ -254,7 +357,6 @@ function entityFor(scope: Policy['budgets'][number]['scope'], field: string, w: 
     return { kind, id: value };
   }
   if (kind === 'feature') w.add(`${field}.scope.feature`, `${TARGET} has no per-feature budgets or limits in its open-source proxy; not exported`);
-  if (kind === 'key') w.add(`${field}.scope.key`, `${TARGET} keys are its own; the Tollgate key fingerprint cannot be mapped, so this is not exported`);
   return undefined;
 }
 
@@ -310,7 +412,7 @@ for (const r of requests) {
     fetch(base + path, { method: 'POST', headers: { authorization: \`Bearer \${key}\`, 'content-type': 'application/json' }, body: JSON.stringify(r.body) });
   let res = await post(r.path);
   if (!res.ok && r.updatePath) res = await post(r.updatePath);
-  const label = r.body.team_id ?? r.body.user_id ?? r.body.key_alias;
+  const label = r.body.key_alias ?? r.body.team_id ?? r.body.user_id;
   console.log(\`\${res.ok ? 'ok  ' : 'FAIL'} \${r.path} \${label} (\${res.status})\`);
   if (!res.ok) failed++;
 }

@@ -2,21 +2,29 @@
  * Policy → Portkey gateway config (the JSON sent as `x-portkey-config` or saved as a Portkey config).
  *
  * Routes become a `conditional` strategy on request metadata (`metadata.feature`, sent by clients
- * in `x-portkey-metadata`) and parameters (`params.model`); each fallback becomes a `fallback`
- * strategy on the retryable status codes; a tier served by several providers becomes a
- * `loadbalance` strategy. Cache, retry and the default max_tokens sit at the top and are inherited
- * by every target. Portkey's open-source gateway has no budgets or rate limits, so those are warnings.
+ * in `x-portkey-metadata`) and parameters (`params.model`). A tier rule becomes one condition per way
+ * the proxy picks the request's provider, so a request keeps its provider. Fallbacks are `fallback`
+ * strategies without `on_status_codes` (Portkey then moves on after any non-2xx answer, as Tollgate
+ * does), attached wherever their model is the target, rule targets included. Cache and retry sit at
+ * the top and are inherited by every target; nothing overrides the client's max_tokens. What the
+ * open-source gateway (1.15.2, see versions.ts) does differently is a warning: no budgets, rate limits
+ * or cache store, 408/500 where Tollgate answers 504/502, a fixed retry backoff.
  */
 import type { Policy, ResolvedProvider } from '../policy/schema';
+import { TIERS } from '../policy/schema';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
-import type { Tier } from '../policy/schema';
-import { globToRegex, isDefault, isGlob, providersOf, resolveModelRef, retryStatuses, tierModels, Warnings, warnLocalOnly, warnUnroutedTiers } from './shared';
+import { fallbackChain, globToRegex, isDefault, isGlob, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, tierProviders, Warnings, warnLocalOnly } from './shared';
 import type { Json } from './stable';
 import { stableJson } from './stable';
+import { GATEWAY_PINS } from './versions';
 import type { ExportResult, ExportSource } from './types';
 
 const TARGET = 'Portkey';
+/** The status Portkey's gateway answers with when a target exceeds its request_timeout. */
+const TIMEOUT_STATUS = 408;
+/** Hosts the gateway trusts as custom_host when TRUSTED_CUSTOM_HOSTS is unset. */
+const PORTKEY_TRUSTED_HOSTS = new Set(['localhost', '127.0.0.1', '::1', 'host.docker.internal']);
 type JsonObject = { [key: string]: Json };
 
 /** Where Portkey's provider adapters expect the base URL to end (Anthropic's includes /v1, Tollgate's does not). */
@@ -48,19 +56,59 @@ function matchValue(pattern: string): Json {
   return isGlob(pattern) ? { $regex: globToRegex(pattern) } : { $eq: pattern };
 }
 
+/** A target that tries `ref` and then, on any failure, the fallbacks the proxy would try after it. */
+function withFallbacks(policy: Policy, ref: ModelRef, track: (p: ResolvedProvider) => void): JsonObject {
+  track(ref.provider);
+  const chain = fallbackChain(policy, ref.provider, ref.model);
+  if (chain.length === 0) return refTarget(ref);
+  for (const c of chain) track(c.provider);
+  // No on_status_codes: Portkey then moves on after any non-2xx answer, as Tollgate does.
+  return { strategy: { mode: 'fallback' }, targets: [refTarget(ref), ...chain.map(refTarget)] };
+}
+
+/** How the proxy picks a request's provider, as Portkey queries, in the proxy's order; the last one (openai) matches everything. */
+interface ProviderSelector {
+  provider: ResolvedProvider;
+  query?: JsonObject;
+}
+
+function providerSelectors(providers: ResolvedProvider[]): ProviderSelector[] {
+  const out: ProviderSelector[] = [];
+  for (const p of providers.filter((x) => x.models.length > 0 && x.name !== 'openai')) {
+    const pattern = p.models.map((g) => globToRegex(g).slice(1, -1)).join('|');
+    out.push({ provider: p, query: { 'params.model': { $regex: `^(?:${pattern})$` } } });
+  }
+  const anthropic = providers.find((p) => p.name === 'anthropic') as ResolvedProvider;
+  if (anthropic.kind === 'anthropic') out.push({ provider: anthropic, query: { 'url.pathname': { $eq: '/v1/messages' } } });
+  out.push({ provider: providers.find((p) => p.name === 'openai') as ResolvedProvider });
+  return out;
+}
+
+function fallbackRef(providers: ResolvedProvider[], failing: ResolvedProvider, entry: string): ModelRef {
+  const slash = entry.indexOf('/');
+  const named = slash > 0 ? providers.find((p) => p.name === entry.slice(0, slash)) : undefined;
+  return named ? { provider: named, model: entry.slice(slash + 1) } : { provider: failing, model: entry };
+}
+
+function and(a: JsonObject, b: JsonObject | undefined): JsonObject {
+  if (!b) return a;
+  if (Object.keys(a).length === 0) return b;
+  return { $and: [a, b] };
+}
+
 export function exportPortkey(policy: Policy, source: ExportSource): ExportResult {
   const w = new Warnings();
   warnLocalOnly(policy, w, TARGET);
   const providers = providersOf(policy);
   const used = new Set<string>();
-  const track = (t: JsonObject, p: ResolvedProvider): JsonObject => {
+  const track = (p: ResolvedProvider): void => {
     used.add(p.name);
-    return t;
   };
+  const selectors = providerSelectors(providers);
+  const selectorName = (s: ProviderSelector): string => (s.query?.['url.pathname'] ? 'provider-anthropic-protocol' : `provider-${s.provider.name}`);
 
   const conditions: Json[] = [];
   const named: JsonObject[] = [];
-  const routedTiers = new Set<Tier>();
 
   // Route rules first, in policy order (Portkey takes the first condition that matches, as Tollgate does).
   policy.routing.rules.forEach((r, i) => {
@@ -73,64 +121,56 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     if (m.maxInputTokens !== undefined) skipped.push('match.maxInputTokens');
     if (skipped.length > 0) {
       for (const s of skipped)
-        w.add(`${field}.${s}`, `${TARGET} conditions see request metadata and parameters only, not ${s === 'match.header' ? 'arbitrary headers' : 'token counts'}; rule "${r.name}" is not exported rather than exported broader than it is`);
+        w.add(`${field}.${s}`, `${TARGET} conditions see request metadata and parameters only, not ${s === 'match.header' ? 'arbitrary headers' : 'token counts'}; rule "${r.name}" is not exported rather than exported broader than it is, so requests it matches keep their model on ${TARGET}`);
       return;
-    }
-    let then: JsonObject;
-    if (r.model !== undefined) {
-      const ref = resolveModelRef(policy, r.model);
-      then = track(refTarget(ref), ref.provider);
-    } else if (r.tier !== undefined) {
-      const refs = tierModels(policy, r.tier);
-      if (refs.length === 0) return w.add(`${field}.tier`, `no provider configures the "${r.tier}" tier, so rule "${r.name}" has no target`);
-      for (const ref of refs) used.add(ref.provider.name);
-      routedTiers.add(r.tier);
-      then = refs.length === 1 ? refTarget(refs[0] as ModelRef) : { strategy: { mode: 'loadbalance' }, targets: refs.map(refTarget) };
-    } else {
-      return w.add(field, `rule "${r.name}" names neither a model nor a tier; there is nothing to route to`);
     }
     const query: JsonObject = {};
     if (m.feature !== undefined) query['metadata.feature'] = matchValue(m.feature);
     if (m.model !== undefined) query['params.model'] = matchValue(m.model);
-    const name = `rule-${r.name}`;
-    conditions.push({ query, then: name });
-    named.push({ name, ...then });
+    if (r.model !== undefined) {
+      const name = `rule-${r.name}`;
+      conditions.push({ query, then: name });
+      named.push({ name, ...withFallbacks(policy, resolveModelRef(policy, r.model), track) });
+      return;
+    }
+    if (r.tier === undefined) return w.add(field, `rule "${r.name}" names neither a model nor a tier; there is nothing to route to`);
+    // A tier rule keeps the request on its own provider: one condition per way the proxy picks a
+    // provider, each sending to that provider's tier model (or, without tiers, leaving the request alone).
+    const served = tierProviders(policy, r.tier);
+    if (served.length === 0) return w.add(`${field}.tier`, `no provider configures the "${r.tier}" tier, so rule "${r.name}" has no target`);
+    for (const s of selectors) {
+      const ref = providerTierModel(policy, s.provider, r.tier);
+      const name = `rule-${r.name}-${selectorName(s).replace(/^provider-/, '')}`;
+      if (ref) {
+        conditions.push({ query: and(query, s.query), then: name });
+        named.push({ name, ...withFallbacks(policy, ref, track) });
+      } else {
+        conditions.push({ query: and(query, s.query), then: 'default' });
+      }
+    }
   });
 
-  // Fallbacks: requests for a matching model try it first, then each fallback in order.
-  const statuses = retryStatuses(policy);
-  policy.fallbacks.forEach((f, i) => {
-    const from = resolveModelRef(policy, f.from);
-    used.add(from.provider.name);
-    const chain = f.to.map((t) => {
-      const ref = resolveModelRef(policy, t);
-      return track(refTarget(ref), ref.provider);
-    });
-    const name = `fallback-${i}`;
-    conditions.push({ query: { 'params.model': matchValue(f.from) }, then: name });
-    named.push({ name, strategy: { mode: 'fallback', on_status_codes: statuses }, targets: [providerTarget(from.provider), ...chain] });
-  });
-
-  // Default, as the proxy chooses: the provider whose model globs match the requested model, else
-  // the built-in anthropic provider for Anthropic-protocol requests (/v1/messages), else openai.
-  const globbed = providers.filter((p) => p.models.length > 0 && p.name !== 'openai');
-  const openai = providers.find((p) => p.name === 'openai') as ResolvedProvider;
-  const anthropic = providers.find((p) => p.name === 'anthropic') as ResolvedProvider;
-  used.add(openai.name);
+  // Default, as the proxy chooses: fallbacks by requested model, then the provider whose model
+  // globs match, else anthropic for Anthropic-protocol requests (/v1/messages), else openai.
   const byModel: Json[] = [];
   const targets: JsonObject[] = [];
-  for (const p of globbed) {
-    used.add(p.name);
-    const pattern = p.models.map((g) => globToRegex(g).slice(1, -1)).join('|');
-    byModel.push({ query: { 'params.model': { $regex: `^(?:${pattern})$` } }, then: `provider-${p.name}` });
-    targets.push({ name: `provider-${p.name}`, ...providerTarget(p) });
+  policy.fallbacks.forEach((f, i) => {
+    const from = resolveModelRef(policy, f.from);
+    track(from.provider);
+    // Unprefixed `to` models stay on the failing request's provider, as in the proxy.
+    const chain = f.to.map((t) => fallbackRef(providers, from.provider, t));
+    for (const c of chain) track(c.provider);
+    const name = `fallback-${i}`;
+    byModel.push({ query: { 'params.model': matchValue(f.from) }, then: name });
+    // No on_status_codes: Portkey then falls back after any non-2xx answer, as Tollgate does.
+    targets.push({ name, strategy: { mode: 'fallback' }, targets: [providerTarget(from.provider), ...chain.map(refTarget)] });
+  });
+  for (const s of selectors) {
+    track(s.provider);
+    const name = selectorName(s);
+    if (s.query) byModel.push({ query: s.query, then: name });
+    targets.push({ name, ...providerTarget(s.provider) });
   }
-  if (anthropic.kind === 'anthropic') {
-    used.add(anthropic.name);
-    byModel.push({ query: { 'url.pathname': { $eq: '/v1/messages' } }, then: 'provider-anthropic-protocol' });
-    targets.push({ name: 'provider-anthropic-protocol', ...providerTarget(anthropic) });
-  }
-  targets.push({ name: 'provider-openai', ...providerTarget(openai) });
   const fallbackTarget: JsonObject = { strategy: { mode: 'conditional', conditions: byModel, default: 'provider-openai' }, targets };
 
   const top: JsonObject =
@@ -138,18 +178,45 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
       ? { strategy: { mode: 'conditional', conditions, default: 'default' }, targets: [...named, { name: 'default', ...fallbackTarget }] }
       : { ...fallbackTarget };
 
-  warnUnroutedTiers(policy, w, TARGET, routedTiers);
+  for (const p of providers)
+    for (const tier of TIERS) {
+      const model = policy.routing.tiers[p.name]?.[tier];
+      if (model && !policy.routing.rules.some((r) => r.tier === tier && r.match.header === undefined && r.match.minInputTokens === undefined && r.match.maxInputTokens === undefined))
+        w.add(`routing.tiers.${p.name}.${tier}`, `${TARGET} has no model groups; ${model} is reachable only through a route naming the "${tier}" tier, and no exported route does, so requests that Tollgate would send to it (model "auto") get ${TARGET}'s 4xx for an unknown model instead`);
+    }
 
   // --- retries ----------------------------------------------------------------------------
-  top.retry = { attempts: policy.retries.attempts, on_status_codes: statuses };
-  const pseudo = policy.retries.retryOn.filter((c) => typeof c === 'string');
-  if (pseudo.length > 0) w.add('retries.retryOn', `${TARGET} retries on status codes only; ${pseudo.join(' and ')} failures are not retried`);
-  if (!isDefault(policy.retries.backoffMs, (p) => p.retries.backoffMs) || !isDefault(policy.retries.maxBackoffMs, (p) => p.retries.maxBackoffMs))
-    w.add('retries.backoffMs', `${TARGET} uses its own exponential backoff; backoffMs/maxBackoffMs cannot be set`);
+  const statuses = retryStatuses(policy);
+  const retryOn = new Set(policy.retries.retryOn);
+  // Portkey answers a request that exceeds request_timeout with 408 itself, so retrying timeouts is status 408.
+  const onStatus = [...new Set([...statuses, ...(retryOn.has('timeout') ? [TIMEOUT_STATUS] : [])])].sort((a, b) => a - b);
+  top.retry = { attempts: policy.retries.attempts, on_status_codes: onStatus };
+  if (policy.retries.attempts > 0 && !retryOn.has('connect'))
+    w.add('retries.retryOn', `${TARGET} always retries a failed connection (refused, reset, DNS) up to ${policy.retries.attempts} time(s); Tollgate's retryOn leaves "connect" out, so those requests are retried in production but not locally. Nothing in a Portkey config turns this off`);
+  if (policy.retries.attempts > 0 && !retryOn.has('timeout') && statuses.includes(TIMEOUT_STATUS))
+    w.add('retries.retryOn', `${TARGET} reports its own request_timeout as status 408, so retrying 408 also retries timed-out requests, which Tollgate's retryOn (no "timeout") does not`);
+  if (policy.retries.attempts > 0)
+    w.add(
+      'retries.backoffMs',
+      `${TARGET} waits a fixed 1 s, 2 s, 4 s … between retries (async-retry defaults, no jitter, not configurable); Tollgate waits a random 0–${policy.retries.backoffMs} ms doubling per attempt up to ${policy.retries.maxBackoffMs} ms. Retried requests take longer on ${TARGET}; lower retry.attempts there if latency matters`,
+    );
+  w.add(
+    policy.fallbacks.length > 0 ? 'fallbacks' : 'retries.attempts',
+    `when every retry and fallback fails, ${TARGET} answers a timeout with 408 and a refused connection with 500 ("fetch failed"), where Tollgate answers 504 and 502; clients that branch on the status should accept both`,
+  );
 
   // --- cache ------------------------------------------------------------------------------
   const c = policy.cache;
-  if (c.enabled) top.cache = { mode: c.semantic.enabled ? 'semantic' : 'simple', max_age: c.ttlSeconds };
+  if (c.enabled) {
+    // Portkey's cache max_age is in milliseconds.
+    top.cache = { mode: c.semantic.enabled ? 'semantic' : 'simple', max_age: c.ttlSeconds * 1000 };
+    w.add(
+      'cache.enabled',
+      `the open-source ${TARGET} gateway (npm @portkey-ai/gateway) has no cache store: every request reaches the upstream (x-portkey-cache-status: DISABLED), where Tollgate answers repeated requests from its cache for ${c.ttlSeconds} s. The exported cache block (max_age ${c.ttlSeconds * 1000} ms) takes effect on Portkey's hosted gateway or a build with a cache store; otherwise keep Tollgate or another cache in front`,
+    );
+  }
+  if (c.enabled && c.semantic.enabled)
+    w.add('cache.semantic.enabled', `${TARGET}'s open-source gateway never stores semantic-cache entries; similar (not identical) prompts are answered by the upstream every time. Semantic caching needs Portkey's hosted gateway`);
   if (c.enabled && c.semantic.enabled)
     w.add('cache.semantic.backend', `${TARGET} embeds with its own model for semantic caching; Tollgate's local embedding backend is not carried over`);
   if (c.enabled && c.semantic.enabled && c.semantic.threshold !== undefined)
@@ -160,12 +227,16 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     w.add('cache.version', `${TARGET} has no cache namespace to bump; send x-portkey-cache-force-refresh: true to refresh entries`);
 
   // --- defaults ---------------------------------------------------------------------------
-  top.override_params = { max_tokens: policy.defaults.maxOutputTokens };
-  w.add('defaults.maxOutputTokens', `exported as override_params.max_tokens, which Portkey applies to every request (Tollgate only assumes it for budget reservations when a request sets no limit)`);
+  // Not exported: override_params.max_tokens would overwrite every client's own max_tokens.
+  if (!isDefault(policy.defaults.maxOutputTokens, (p) => p.defaults.maxOutputTokens))
+    w.add('defaults.maxOutputTokens', `not exported: Tollgate only assumes ${policy.defaults.maxOutputTokens} output tokens to reserve budget for requests without a limit, and ${TARGET}'s open-source gateway has no budgets to reserve; requests keep their own max_tokens`);
 
   // --- what Portkey's config cannot hold --------------------------------------------------
   for (const p of providers) {
     if (!used.has(p.name)) continue;
+    const host = customHost(p) ? privateNetworkHost(p.baseUrl) : undefined;
+    if (host && !PORTKEY_TRUSTED_HOSTS.has(host))
+      w.add(`providers.${p.name}.baseUrl`, `${TARGET} refuses custom_host ${p.baseUrl} (a private-network address) unless its TRUSTED_CUSTOM_HOSTS environment variable lists "${host}"; until then every request to provider ${p.name} fails with 400 "Invalid custom host". The default trust list is localhost, 127.0.0.1, ::1 and host.docker.internal`);
     w.add(`providers.${p.name}.apiKeyEnv`, `${TARGET} configs cannot reference environment variables; the config holds the placeholder \${${p.apiKeyEnv}}: render it at deploy time (envsubst) without committing the result, or replace api_key with a Portkey virtual_key`);
     if (Object.keys(p.headers).length > 0) w.add(`providers.${p.name}.headers`, `${TARGET} configs cannot add fixed upstream headers`);
     if (!isDefault(p.idleTimeoutMs, () => 120_000)) w.add(`providers.${p.name}.idleTimeoutMs`, `${TARGET} has a total request_timeout only, no idle timeout inside a stream`);
@@ -195,6 +266,7 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
             'Routes match on `metadata.feature`: clients send their feature tag as `x-portkey-metadata: {"feature": "…"}` (Tollgate reads it from `x-tollgate-feature`).',
           ],
           warnings,
+          GATEWAY_PINS.portkey,
         ),
       },
     ],

@@ -56,19 +56,9 @@ export function resolveModelRef(policy: Policy, ref: string): ModelRef {
   return { provider: byName.get('openai') as ResolvedProvider, model: ref };
 }
 
-/** Models configured for a tier, one per provider, in provider-name order. */
-export function tierModels(policy: Policy, tier: Tier): ModelRef[] {
-  const out: ModelRef[] = [];
-  for (const p of providersOf(policy)) {
-    const model = policy.routing.tiers[p.name]?.[tier];
-    if (model) out.push({ provider: p, model });
-  }
-  return out;
-}
-
 /** Tiers that at least one provider configures. */
 export function configuredTiers(policy: Policy): Tier[] {
-  return TIERS.filter((t) => tierModels(policy, t).length > 0);
+  return TIERS.filter((t) => providersOf(policy).some((p) => policy.routing.tiers[p.name]?.[t] !== undefined));
 }
 
 export function isGlob(pattern: string): boolean {
@@ -141,10 +131,11 @@ export function warnLocalOnly(policy: Policy, w: Warnings, target: string): void
     w.add('cache.semantic.allowModelDownload', `the local embedding model download setting does not apply to ${target}`);
   if (!isDefault(policy.cache.semantic.embedTimeoutMs, (p) => p.cache.semantic.embedTimeoutMs))
     w.add('cache.semantic.embedTimeoutMs', `${target} has no embedding time limit for cache lookups in this config`);
-  if (configuredTiers(policy).length > 0)
+  // Bifrost and LiteLLM export model "auto" as their own complexity routers (and warn there).
+  if (configuredTiers(policy).length > 0 && target === 'Portkey')
     w.add(
       'routing.thresholds',
-      `${target} cannot score prompt complexity, so automatic tier routing (thresholds medium ${policy.routing.thresholds.medium}, large ${policy.routing.thresholds.large}) is not exported; tier models are exported where routes name a tier${target === 'LiteLLM' ? ' and as model groups (small/medium/large) clients can call by name' : ''}`,
+      `${target} cannot score prompt complexity, so requests for model "auto" (tier by complexity, thresholds medium ${policy.routing.thresholds.medium}, large ${policy.routing.thresholds.large}) get ${target}'s error for an unknown model; tier models are reachable only through routes naming a tier. Send such clients through Tollgate or name a model`,
     );
   if (policy.tags.required.length > 0 && target !== 'Bifrost')
     w.add('tags.required', `${target} cannot reject requests that lack the tags ${policy.tags.required.join(', ')}; enforce them in the clients`);
@@ -162,15 +153,90 @@ export function retryStatuses(policy: Policy): number[] {
   return policy.retries.retryOn.filter((c): c is number => typeof c === 'number').sort((a, b) => a - b);
 }
 
+
 /**
- * Tiers no exported route names: gateways without model groups (Portkey, Bifrost) only reach tier
- * models through routes, so a tier nothing routes to would vanish without this warning.
+ * The tier model a provider serves, as the proxy picks it (routing/route.ts): the wanted tier, else
+ * the nearest configured one, larger first. Undefined when the provider has no tiers at all, and
+ * then a tier rule does not apply to that provider's requests.
  */
-export function warnUnroutedTiers(policy: Policy, w: Warnings, target: string, routedTiers: ReadonlySet<Tier>): void {
-  for (const p of providersOf(policy))
-    for (const tier of TIERS) {
-      const model = policy.routing.tiers[p.name]?.[tier];
-      if (model && !routedTiers.has(tier))
-        w.add(`routing.tiers.${p.name}.${tier}`, `${target} has no model groups; ${model} is reachable only through a route naming the "${tier}" tier, and no exported route does`);
+export function providerTierModel(policy: Policy, provider: ResolvedProvider, wanted: Tier): ModelRef | undefined {
+  const models = policy.routing.tiers[provider.name];
+  if (!models) return undefined;
+  const i = TIERS.indexOf(wanted);
+  for (const t of [...TIERS.slice(i), ...TIERS.slice(0, i).reverse()]) {
+    const m = models[t];
+    if (m) return resolveTierRef(policy, provider, m);
+  }
+  return undefined;
+}
+
+/** A tier model named by a provider: an explicit `other/model` prefix still wins, as in the proxy. */
+function resolveTierRef(policy: Policy, provider: ResolvedProvider, model: string): ModelRef {
+  const slash = model.indexOf('/');
+  if (slash > 0) {
+    const named = providersOf(policy).find((p) => p.name === model.slice(0, slash));
+    if (named) return { provider: named, model: model.slice(slash + 1) };
+  }
+  return { provider, model };
+}
+
+/** Providers that serve a tier for their own requests (tier model present, nearest-tier rule). */
+export function tierProviders(policy: Policy, tier: Tier): Array<{ provider: ResolvedProvider; ref: ModelRef }> {
+  const out: Array<{ provider: ResolvedProvider; ref: ModelRef }> = [];
+  for (const p of providersOf(policy)) {
+    const ref = providerTierModel(policy, p, tier);
+    if (ref) out.push({ provider: p, ref });
+  }
+  return out;
+}
+
+/** The `to` chain the proxy tries after `model` (served by `provider`) fails, as "provider/model" refs. */
+export function fallbackChain(policy: Policy, provider: ResolvedProvider, model: string): ModelRef[] {
+  const byName = new Map(providersOf(policy).map((p) => [p.name, p]));
+  const out: ModelRef[] = [];
+  const seen = new Set<string>([`${provider.name}\u0000${model}`]);
+  for (const fb of policy.fallbacks) {
+    if (!globMatch(fb.from, model) && !globMatch(fb.from, `${provider.name}/${model}`)) continue;
+    for (const entry of fb.to) {
+      const slash = entry.indexOf('/');
+      const named = slash > 0 ? byName.get(entry.slice(0, slash)) : undefined;
+      const ref: ModelRef = named ? { provider: named, model: entry.slice(slash + 1) } : { provider, model: entry };
+      const key = `${ref.provider.name}\u0000${ref.model}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(ref);
     }
+  }
+  return out;
+}
+
+/**
+ * Whether a base URL points into a private or reserved network (RFC 1918, loopback, link-local,
+ * CGNAT, or a local-only DNS suffix). Portkey and Bifrost both refuse such upstreams by default.
+ */
+export function privateNetworkHost(baseUrl: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(baseUrl).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined;
+  }
+  if (host === 'localhost' || host === '::1' || host.endsWith('.localhost')) return host;
+  if (['.local', '.localdomain', '.internal', '.intranet', '.lan', '.home', '.corp', '.test'].some((s) => host.endsWith(s))) return host;
+  const parts = host.split('.');
+  if (parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p))) {
+    const [a, b] = parts.map(Number) as [number, number];
+    if (a === 10 || a === 127 || a === 0) return host;
+    if (a === 172 && b >= 16 && b <= 31) return host;
+    if (a === 192 && b === 168) return host;
+    if (a === 169 && b === 254) return host;
+    if (a === 100 && b >= 64 && b <= 127) return host;
+  }
+  if (/^f[cd][0-9a-f]{2}:/.test(host) || host.startsWith('fe80:')) return host;
+  return undefined;
+}
+
+/** Duration for a policy period (Tollgate periods are calendar periods: day, Monday week, month). */
+export function periodLabel(period: Period): string {
+  return period === 'day' ? 'calendar day' : period === 'week' ? 'calendar week' : 'calendar month';
 }

@@ -1,0 +1,61 @@
+/**
+ * The real open-source Portkey gateway (npm @portkey-ai/gateway, a devDependency) in a child
+ * process on 127.0.0.1, started the way test/export/portkey.test.ts starts it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const gatewayPkg = createRequire(import.meta.url).resolve('@portkey-ai/gateway/package.json');
+
+export interface PortkeyGateway {
+  url: string;
+  version: string;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startPortkey(env: Record<string, string> = {}): Promise<PortkeyGateway> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', join(here, '..', 'support', 'loopback.mjs'), join(dirname(gatewayPkg), 'build', 'start-server.js'), '--headless', `--port=${port}`],
+    { stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production', ...env } },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+    if (i >= 300) throw new Error('gateway did not start');
+    try {
+      if ((await fetch(`${url}/`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const { version } = createRequire(import.meta.url)(gatewayPkg) as { version: string };
+  return {
+    url,
+    version,
+    async close() {
+      if (child.pid && child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        process.kill(child.pid, 'SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
