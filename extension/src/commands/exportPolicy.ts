@@ -96,7 +96,7 @@ async function exportPolicyCommand(proxy: ProxyController, proposed: ProposedCon
     written++;
   }
   const notes = [`${written} written`, unchanged ? `${unchanged} unchanged` : '', skipped ? `${skipped} kept` : ''].filter(Boolean).join(', ');
-  const warn = plan.warnings.length ? ` ${plan.warnings.length} field(s) could not be expressed in a target (see the Tollgate output).` : '';
+  const warn = plan.warnings.length ? ` ${plan.warnings.length} difference(s) from Tollgate in production, each with what to set on the gateway (see the Tollgate output).` : '';
   const pick = await vscode.window.showInformationMessage(`Tollgate export: ${notes}.${warn}`, 'Reveal Folder', ...(plan.warnings.length ? ['Show Warnings'] : []));
   if (pick === 'Reveal Folder') await vscode.commands.executeCommand('revealInExplorer', outDir);
   if (pick === 'Show Warnings') proxy.output.show();
