@@ -11,8 +11,7 @@ import { Agent } from 'undici';
 import { ExactCache, type CacheBodyCodec } from '../cache/exactCache';
 import { codecFromEnv } from '../cache/encryption';
 import { SemanticCache } from '../cache/semanticCache';
-import { semanticCacheStage } from '../pipeline/semanticCacheStage';
-import { admitStage, forwardWithRetries, routeStage } from '../pipeline/governanceStages';
+import { buildPipeline } from '../pipeline/pipeline';
 import { Governor } from '../governance/governor';
 import { getMeta, openDatabase, setMeta, type Db } from '../db/open';
 import { Ledger } from '../ledger/ledger';
@@ -165,7 +164,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       return () => events.off('event', l);
     },
     },
-    { beforeCache: [routeStage], afterExactCache: [semanticCacheStage(semantic), admitStage(governor)], forward: forwardWithRetries },
+    buildPipeline({ governor, semantic }),
   );
 
   const server: Server = await new Promise<Server>((resolve, reject) => {
