@@ -4,7 +4,7 @@
  * notifications. Reconnects the stream when the proxy restarts.
  */
 import * as vscode from 'vscode';
-import type { SummaryBucket } from '@proxy/ledger/types';
+import type { SummaryBucket } from '@contract/api';
 import type { BudgetEvent, ProxyClient } from '../client/proxyClient';
 import type { ProxyController } from '../proxy/proxyController';
 import { budgetAlertText } from '@contract/format';
