@@ -16,7 +16,7 @@ interface Rule {
 }
 
 /** The table's rows: `| \`folder/\` | \`a\`, \`b\` | \`c\` |`. */
-export function parseRules(markdown: string): Rule[] {
+function parseRules(markdown: string): Rule[] {
   const start = markdown.indexOf('<!-- boundaries:start -->');
   const end = markdown.indexOf('<!-- boundaries:end -->');
   if (start < 0 || end < start) throw new Error('docs/ARCHITECTURE.md has no boundaries table');
@@ -32,7 +32,7 @@ export function parseRules(markdown: string): Rule[] {
 }
 
 /** What an import names, as a repository path (`proxy/src/x`) or a package (`express`, `node:fs`). */
-export function resolveImport(fromFile: string, spec: string): string {
+function resolveImport(fromFile: string, spec: string): string {
   if (spec.startsWith('@contract/')) return `contract/${spec.slice('@contract/'.length)}`;
   if (spec.startsWith('@proxy/')) return `proxy/src/${spec.slice('@proxy/'.length)}`;
   if (spec.startsWith('.')) return relative(root, resolve(root, dirname(fromFile), spec));
@@ -46,9 +46,11 @@ function matches(target: string, pattern: string): boolean {
 }
 
 /** Violations of the rules by one file's imports. */
-export function violations(file: string, source: string, rules: Rule[]): string[] {
+function violations(file: string, source: string, rules: Rule[]): string[] {
   const out: string[] = [];
-  const specs = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  const specs = [
+    ...source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g),
+  ].map((m) => m[1] ?? m[2] ?? m[3]!);
   for (const rule of rules) {
     if (!file.startsWith(rule.folder)) continue;
     for (const spec of specs) {
