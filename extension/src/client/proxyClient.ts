@@ -101,13 +101,13 @@ export class ProxyClient {
       try {
         const res = await fetch(`${this.baseUrl}/tollgate/events`, { signal: abort.signal, headers: { accept: 'text/event-stream', ...this.auth() } });
         if (!res.ok || !res.body) throw new Error(`GET /tollgate/events: HTTP ${res.status}`);
-        const parser = new SseParser(({ event, data }) => dispatch(handlers, event, data));
+        const parser = new SseParser();
         const decoder = new TextDecoder();
         const reader = res.body.getReader();
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
-          parser.push(decoder.decode(value, { stream: true }));
+          for (const { event, data } of parser.push(decoder.decode(value, { stream: true }))) dispatch(handlers, event, data);
         }
         handlers.closed?.();
       } catch (e) {
