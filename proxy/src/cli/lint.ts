@@ -3,7 +3,7 @@
  * editor's prompt and code analysis for CI. Exit code 1 when a finding is at or above the
  * threshold, 0 otherwise, 2 on usage errors (unknown format/severity, missing path).
  */
-import { DEFAULT_MODEL } from '@contract/defaults';
+import { DEFAULT_MODEL } from '../../../contract/defaults';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { atOrAbove, isSeverity } from '../analysis/report/severity';

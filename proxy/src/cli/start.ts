@@ -1,5 +1,5 @@
 /** `tollgate start`: run the proxy in the foreground until SIGINT/SIGTERM. */
-import { ENV, EXIT_CODES } from '@contract/process';
+import { ENV, EXIT_CODES } from '../../../contract/process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';

@@ -2,7 +2,7 @@
  * The cost ledger: one SQLite row per call (hit, miss, error, retry attempt), written in one
  * statement when the call ends, and the queries behind the local API (pages, summaries).
  */
-import type { CallFilter, SummaryDimension } from '@contract/api';
+import type { CallFilter, SummaryDimension } from '../../../contract/api';
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/open';
 import type { CallPage, CallRecord, Summary, SummaryBucket } from './types';
@@ -127,7 +127,7 @@ function toRecord(r: Row): CallRecord {
   };
 }
 
-export type { CallFilter } from '@contract/api';
+export type { CallFilter } from '../../../contract/api';
 
 const GROUP_COLUMNS = {
   model: 'model_used',

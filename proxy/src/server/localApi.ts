@@ -3,8 +3,8 @@
  * summaries, a live SSE stream of calls and budget events, and admin actions behind a token.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { SUMMARY_DIMENSIONS, type ApiError, type BudgetStatus, type CacheClearResult, type CacheStatus, type CallDetail, type CallFilter, type CallPage, type CallRecord, type Summary, type SummaryDimension } from '@contract/api';
-import { liveEventFrame, type LiveEventName, type LiveEvents } from '@contract/events';
+import { SUMMARY_DIMENSIONS, type ApiError, type BudgetStatus, type CacheClearResult, type CacheStatus, type CallDetail, type CallFilter, type CallPage, type CallRecord, type Summary, type SummaryDimension } from '../../../contract/api';
+import { liveEventFrame, type LiveEventName, type LiveEvents } from '../../../contract/events';
 import type { ProxyServices } from '../pipeline/services';
 import { adminGuard } from './guards';
 

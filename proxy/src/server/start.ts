@@ -21,7 +21,7 @@ import { PolicyStore } from '../policy/store';
 import type { Logger, ProxyServices } from '../pipeline/services';
 import { VERSION } from '../version';
 import { TokenCounter } from '../workers/tokenCounter';
-import type { LiveEvent } from '@contract/events';
+import type { LiveEvent } from '../../../contract/events';
 import { createApp } from './app';
 
 export interface StartOptions {
