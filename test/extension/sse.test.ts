@@ -11,8 +11,8 @@ describe('SseParser', () => {
     const stream = ': hello\r\nevent: call\r\ndata: {"a":1}\r\n\r\nevent: budget\ndata: line1\ndata: line2\n\ndata: plain\n\n';
     for (const size of [1, 3, 7, stream.length]) {
       const got: SseEvent[] = [];
-      const p = new SseParser((e) => got.push(e));
-      for (let i = 0; i < stream.length; i += size) p.push(stream.slice(i, i + size));
+      const p = new SseParser();
+      for (let i = 0; i < stream.length; i += size) got.push(...p.push(stream.slice(i, i + size)));
       expect(got).toEqual([
         { event: 'call', data: '{"a":1}' },
         { event: 'budget', data: 'line1\nline2' },

@@ -14,6 +14,7 @@
  *   [[fake:html]] (wrong content-type) [[fake:huge=BYTES]] [[fake:words=N]] (answer length)
  *   [[fake:fail-first=N]] (the first N calls carrying this marker fail with 500, later ones succeed)
  *   [[fake:429-unless-mini]] (429 with retry-after for every model whose name lacks "mini")
+ *   [[fake:gap=MS]] (pause between stream frames, like a model generating)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -54,6 +55,7 @@ interface Behaviour {
   failFirst?: number;
   /** 429 for every model except *-mini ones (a fallback to a mini model then succeeds). */
   rateLimitUnlessMini?: boolean;
+  gapMs?: number;
 }
 
 function parseBehaviour(text: string, header: string | undefined): Behaviour {
@@ -79,6 +81,7 @@ function parseBehaviour(text: string, header: string | undefined): Behaviour {
       case 'words': b.words = num; break;
       case 'fail-first': b.failFirst = num; break;
       case '429-unless-mini': b.rateLimitUnlessMini = true; break;
+      case 'gap': b.gapMs = num; break;
     }
   }
   return b;
@@ -324,7 +327,7 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
       if (res.destroyed) return;
       res.write(frames[i]);
       // Yield so frames arrive as separate network chunks, like a real provider.
-      await sleep(0);
+      await sleep(b.gapMs ?? 0);
     }
     res.end();
   }

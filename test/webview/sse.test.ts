@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SseParser } from '../../extension/src/dashboard/sse';
+import { SseParser } from '../../extension/src/client/sse';
 
 describe('SseParser', () => {
   const stream = ': tollgate live events\n\nevent: call\ndata: {"id":1}\n\nevent: budget\r\ndata: {"a":\r\ndata: 2}\r\n\r\n: keep-alive\n\ndata: plain\n\n';

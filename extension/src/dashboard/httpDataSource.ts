@@ -17,7 +17,9 @@ import type {
 } from '../../../webview/src/protocol';
 import type { DashboardDataSource, DisposableLike } from './dataSource';
 import { Emitter } from './emitter';
-import { SseParser } from './sse';
+import { toQueryString } from '@contract/api';
+import { parseLiveEvent } from '@contract/events';
+import { SseParser } from '../client/sse';
 
 export interface HttpDataSourceOptions {
   /** "http://127.0.0.1:8787" (a trailing slash is ignored). */
@@ -37,13 +39,6 @@ export class ProxyRequestError extends Error {
     super(message);
     this.name = 'ProxyRequestError';
   }
-}
-
-function queryString(params: Record<string, string | number | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : '';
 }
 
 export class HttpDashboardDataSource implements DashboardDataSource {
@@ -73,7 +68,7 @@ export class HttpDashboardDataSource implements DashboardDataSource {
 
   listCalls(query: CallQuery): Promise<CallPage> {
     const { limit, before, team, feature, user, model, cache, status } = query;
-    return this.json<CallPage>('GET', `/tollgate/calls${queryString({ limit, before, team, feature, user, model, cache, status })}`);
+    return this.json<CallPage>('GET', `/tollgate/calls${toQueryString({ limit, before, team, feature, user, model, cache, status })}`);
   }
 
   getCall(id: number): Promise<CallDetail> {
@@ -82,7 +77,7 @@ export class HttpDashboardDataSource implements DashboardDataSource {
 
   summary(query: SummaryQuery): Promise<Summary> {
     const { from, to, by, bucketMs, team, feature, user, model, cache, status } = query;
-    return this.json<Summary>('GET', `/tollgate/summary${queryString({ from, to, by, bucketMs, team, feature, user, model, cache, status })}`);
+    return this.json<Summary>('GET', `/tollgate/summary${toQueryString({ from, to, by, bucketMs, team, feature, user, model, cache, status })}`);
   }
 
   budgets(): Promise<BudgetStatus[]> {
@@ -178,14 +173,10 @@ export class HttpDashboardDataSource implements DashboardDataSource {
   }
 
   private dispatch(event: string, data: string): void {
-    let payload: unknown;
-    try {
-      payload = JSON.parse(data);
-    } catch {
-      return; // a malformed event must not break the stream
-    }
-    if (event === 'call') this.calls.fire(payload as CallRecord);
-    else if (event === 'budget') this.alerts.fire(payload as BudgetAlert);
+    // A malformed event must not break the stream: parseLiveEvent drops it.
+    const e = parseLiveEvent(event, data);
+    if (e?.event === 'call') this.calls.fire(e.data);
+    else if (e?.event === 'budget') this.alerts.fire(e.data);
   }
 }
 

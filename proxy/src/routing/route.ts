@@ -74,7 +74,11 @@ export function routeRequest(input: RouteInput): RouteDecision | undefined {
   return decision;
 }
 
-function ruleMatches(rule: Rule, input: RouteInput): boolean {
+/** What a rule's `match` is tested against (routing and the semantic threshold share this). */
+export type RuleSubject = Pick<RouteInput, 'model' | 'feature' | 'headers' | 'inputTokens'>;
+
+/** The one rule matcher: every field the rule names must match. */
+export function ruleMatches(rule: Rule, input: RuleSubject): boolean {
   const m = rule.match;
   if (m.feature !== undefined && (input.feature === undefined || !globMatch(m.feature, input.feature))) return false;
   if (m.model !== undefined && !globMatch(m.model, input.model)) return false;

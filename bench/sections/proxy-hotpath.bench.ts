@@ -1,0 +1,165 @@
+/**
+ * The proxy's hot path against baselines measured in the same run (10 connections, loopback fake
+ * upstream):
+ *  - miss overhead: Tollgate's added p50/p99 over calling the fake upstream directly;
+ *  - exact-hit throughput as a share of a bare node:http server answering a fixed JSON;
+ *  - miss throughput against the Portkey OSS gateway (`@portkey-ai/gateway`) relaying to the same upstream.
+ * `BENCH_TOLLGATE_CLI=<path>` benches another build (e.g. the previous release) with the same baselines.
+ * `BENCH_CPU_PROF=<dir>` runs Tollgate under `node --cpu-prof` and prints the top self-time
+ * functions of the profile (see bench/NOTES.md for a recorded run).
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Pool } from 'undici';
+import { percentile, timeSerial, type BenchRow, type BenchSection } from '../lib';
+import { spawnUntil, type Child } from '../proc';
+
+const SERIAL = Number(process.env.BENCH_SERIAL ?? 300);
+const LOAD_TOTAL = Number(process.env.BENCH_LOAD ?? 1500);
+const CONNECTIONS = 10;
+
+let counter = 0;
+const body = (unique: boolean) =>
+  JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: unique ? `hot path ${counter++} ${Math.random()}` : 'hot path repeated' }], max_tokens: 32 });
+
+async function call(pool: Pool, path: string, payload: string, headers: Record<string, string>): Promise<void> {
+  const r = await pool.request({ method: 'POST', path, body: payload, headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench', ...headers } });
+  if (r.statusCode !== 200) throw new Error(`status ${r.statusCode}: ${await r.body.text()}`);
+  await r.body.dump();
+}
+
+async function load(run: () => Promise<void>): Promise<{ rps: number; p50: number; p99: number }> {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next++ < LOAD_TOTAL) {
+        const s = performance.now();
+        await run();
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  return { rps: LOAD_TOTAL / ((performance.now() - t0) / 1000), p50: percentile(lat, 50), p99: percentile(lat, 99) };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+/** Top self-time functions of a .cpuprofile (ms and share of samples). */
+function topOfProfile(file: string, n = 12): BenchRow[] {
+  const prof = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(prof.nodes.map((nd) => [nd.id, nd]));
+  const self = new Map<string, number>();
+  let total = 0;
+  prof.samples.forEach((id, i) => {
+    const dt = prof.timeDeltas[i] ?? 0;
+    total += dt;
+    const f = byId.get(id)!.callFrame;
+    const where = f.url ? `${f.url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${f.lineNumber + 1}` : '';
+    const key = `${f.functionName || '(anonymous)'} ${where}`.trim();
+    self.set(key, (self.get(key) ?? 0) + dt);
+  });
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([name, us]) => ({ name, 'self ms': us / 1000, 'share %': (us / total) * 100 }));
+}
+
+export default async function hotPathBench(): Promise<BenchSection[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-hotpath-'));
+  const children: Child[] = [];
+  const pools: Pool[] = [];
+  const profDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
+  try {
+    const upstream = await spawnUntil(process.execPath, ['--import', 'tsx', 'test/support/fakeUpstreamMain.ts'], /^FAKE_UPSTREAM /);
+    children.push(upstream);
+    const upstreamUrl = upstream.line.split(' ')[1]!;
+    const policy = join(dir, 'policy.yaml');
+    writeFileSync(policy, `providers:\n  openai:\n    baseUrl: ${upstreamUrl}/v1\n`);
+    if (profDir) mkdirSync(profDir, { recursive: true });
+    const tollgate = await spawnUntil(
+      process.execPath,
+      [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), process.env.BENCH_TOLLGATE_CLI ?? 'dist/proxy/cli.js', 'start', '--port', '0', '--data-dir', join(dir, 'data'), '--policy', policy],
+      /^tollgate listening on /,
+    );
+    children.push(tollgate);
+    const tollgateUrl = tollgate.line.replace('tollgate listening on ', '').trim();
+    const bare = await spawnUntil(process.execPath, ['--import', 'tsx', 'bench/bareServer.ts'], /^BARE_SERVER /);
+    children.push(bare);
+    const bareUrl = bare.line.split(' ')[1]!;
+    const portkeyPort = await freePort();
+    const portkey = await spawnUntil(process.execPath, ['node_modules/@portkey-ai/gateway/build/start-server.js', `--port=${portkeyPort}`, '--headless'], /running at/i);
+    children.push(portkey);
+
+    const pool = (url: string) => {
+      const p = new Pool(url, { connections: CONNECTIONS });
+      pools.push(p);
+      return p;
+    };
+    const direct = pool(upstreamUrl);
+    const tg = pool(tollgateUrl);
+    const pk = pool(`http://127.0.0.1:${portkeyPort}`);
+    const bareP = pool(bareUrl);
+    const path = '/v1/chat/completions';
+    const pkHeaders = { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstreamUrl}/v1` };
+
+    const serial = async (run: () => Promise<void>) => {
+      const t = await timeSerial(SERIAL, run);
+      return { p50: percentile(t, 50), p99: percentile(t, 99) };
+    };
+    const dS = await serial(() => call(direct, path, body(true), {}));
+    const tS = await serial(() => call(tg, path, body(true), {}));
+    const pS = await serial(() => call(pk, path, body(true), pkHeaders));
+    const dL = await load(() => call(direct, path, body(true), {}));
+    const tL = await load(() => call(tg, path, body(true), {}));
+    const pL = await load(() => call(pk, path, body(true), pkHeaders));
+    await call(tg, path, body(false), {});
+    const hL = await load(() => call(tg, path, body(false), {}));
+    const bL = await load(() => call(bareP, path, body(false), {}));
+
+    const rows: BenchRow[] = [
+      { name: 'direct to fake upstream (miss baseline)', 'serial p50 ms': dS.p50, 'serial p99 ms': dS.p99, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': dL.rps, ratio: 1 },
+      { name: 'Tollgate miss', 'serial p50 ms': tS.p50, 'serial p99 ms': tS.p99, 'added p50 ms': tS.p50 - dS.p50, 'added p99 ms': tS.p99 - dS.p99, 'req/s @10': tL.rps, ratio: tL.rps / pL.rps },
+      { name: 'Portkey OSS gateway miss', 'serial p50 ms': pS.p50, 'serial p99 ms': pS.p99, 'added p50 ms': pS.p50 - dS.p50, 'added p99 ms': pS.p99 - dS.p99, 'req/s @10': pL.rps, ratio: 1 },
+      { name: 'bare node:http, fixed JSON (hit ceiling)', 'serial p50 ms': 0, 'serial p99 ms': 0, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': bL.rps, ratio: 1 },
+      { name: 'Tollgate exact hit', 'serial p50 ms': 0, 'serial p99 ms': 0, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': hL.rps, ratio: hL.rps / bL.rps },
+    ];
+    const sections: BenchSection[] = [
+      {
+        title: `Proxy hot path (${SERIAL} serial, ${LOAD_TOTAL} at ${CONNECTIONS} connections, one run)`,
+        rows,
+        notes: [
+          'Targets: Tollgate miss added ≤ 1 ms p50 / ≤ 3 ms p99; miss req/s ≥ 5× Portkey (ratio column of the miss row);',
+          'exact-hit req/s ≥ 25 % of the bare node:http server (ratio column of the hit row). Serial columns are 0 where not measured.',
+        ],
+      },
+    ];
+    if (profDir) {
+      await children.splice(children.indexOf(tollgate), 1)[0]!.stop();
+      await new Promise((r) => setTimeout(r, 500));
+      const file = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).sort().pop();
+      if (file) sections.push({ title: `Tollgate CPU profile, top self time (${file})`, rows: topOfProfile(join(profDir, file)) });
+    }
+    return sections;
+  } finally {
+    for (const p of pools) await p.close();
+    for (const c of children.reverse()) await c.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
