@@ -4,7 +4,7 @@
  * them (with their dependencies) into the .vsix. One list, so the two can never disagree.
  */
 export const RUNTIME_PACKAGES = [
-  'better-sqlite3',
+  '@photostructure/sqlite',
   'sqlite-vec',
   '@huggingface/transformers',
   'onnxruntime-node',
