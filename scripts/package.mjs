@@ -15,7 +15,7 @@
  *     this machine's, else fetched once with `npm pack` into .cache/npm-packs/.
  * Never loaded, so never shipped: sharp/libvips (transformers.js imports sharp for images only; a
  * stub that throws stands in), onnxruntime-web (browser runtime), the second copy of
- * libonnxruntime (.so.1.x.y beside .so.1), node-addon-api (C++ headers), sources and docs.
+ * libonnxruntime (.so.1.x.y beside .so.1), DirectML.dll (GPU only, delay-loaded), node-addon-api (C++ headers), sources and docs.
  *
  * Prints each .vsix's size and file count. Flags: --no-build (use dist/ as is).
  */
@@ -124,11 +124,14 @@ function keepFile(name, rel, t) {
       if (parts[2] !== t.platform || parts[3] !== t.arch) return false;
       // libonnxruntime.so.1 is what the binding loads (its SONAME); the .so.1.x.y copy is identical.
       if (/\.so\.1\.\d+\.\d+$/.test(rel)) return false;
+      // DirectML.dll (18 MB) is delay-loaded by onnxruntime.dll for the DirectML GPU provider only;
+      // Tollgate runs its models on the CPU provider.
+      if (base === 'DirectML.dll') return false;
     }
   }
   if (name === '@huggingface/transformers') {
-    // Node loads dist/transformers.node.mjs (or .cjs); sources, types, browser bundles and ONNX-web wasm never load.
-    return parts.length === 1 || (parts[0] === 'dist' && /^transformers\.node\.(mjs|cjs)$/.test(parts[1]));
+    // The proxy imports dist/transformers.node.mjs (ESM); the CommonJS build, sources, types, browser bundles and ONNX-web wasm never load.
+    return parts.length === 1 || (parts[0] === 'dist' && parts[1] === 'transformers.node.mjs');
   }
   if (name === 'onnxruntime-common' && parts[0] === 'lib') return false;
   if (name === 'web-tree-sitter' && /\.wasm$/.test(rel) && existsSync(join(root, 'dist/wasm', parts.at(-1)))) return false; // dist/wasm has it
@@ -164,6 +167,28 @@ function writeSharpStub(nm) {
     join(dir, 'index.js'),
     "'use strict';\n// Tollgate ships no image processing: transformers.js imports sharp only for image pipelines.\nmodule.exports = function sharp() {\n  throw new Error('image processing is not included in Tollgate');\n};\n",
   );
+}
+
+/**
+ * One copy of the modules both bundles load (runtime-packages.mjs SHARED_MODULES): the TypeScript
+ * compiler (the analysis engine only parses, so no lib .d.ts files) minified, and the two
+ * tokenizer rank tables, served to ESM and CommonJS callers from the same CommonJS file.
+ */
+function writeSharedModules(nm) {
+  const ts = packageDir('typescript', root);
+  const tsPkg = JSON.parse(readFileSync(join(ts, 'package.json'), 'utf8'));
+  mkdirSync(join(nm, 'typescript'), { recursive: true });
+  writeFileSync(join(nm, 'typescript/package.json'), JSON.stringify({ name: 'typescript', version: tsPkg.version, license: tsPkg.license, main: 'typescript.js' }, null, 2) + '\n');
+  esbuildSync({ entryPoints: [join(ts, 'lib/typescript.js')], outfile: join(nm, 'typescript/typescript.js'), bundle: false, format: 'cjs', platform: 'node', target: 'node20', minify: true, logLevel: 'warning', legalComments: 'none' });
+  for (const f of ['LICENSE.txt', 'ThirdPartyNoticeText.txt']) if (existsSync(join(ts, f))) cpSync(join(ts, f), join(nm, 'typescript', f));
+  const tk = packageDir('js-tiktoken', root);
+  const tkPkg = JSON.parse(readFileSync(join(tk, 'package.json'), 'utf8'));
+  const ranks = ['cl100k_base', 'o200k_base'];
+  mkdirSync(join(nm, 'js-tiktoken/ranks'), { recursive: true });
+  for (const r of ranks) cpSync(join(tk, `dist/ranks/${r}.cjs`), join(nm, `js-tiktoken/ranks/${r}.cjs`));
+  const exports = Object.fromEntries(ranks.map((r) => [`./ranks/${r}`, `./ranks/${r}.cjs`]));
+  writeFileSync(join(nm, 'js-tiktoken/package.json'), JSON.stringify({ name: 'js-tiktoken', version: tkPkg.version, license: tkPkg.license, exports }, null, 2) + '\n');
+  if (existsSync(join(tk, 'LICENSE'))) cpSync(join(tk, 'LICENSE'), join(nm, 'js-tiktoken/LICENSE'));
 }
 
 /**
@@ -216,6 +241,7 @@ function packageTarget(target, outDir, pkg, closure) {
   const vecName = `sqlite-vec-${t.vec}`;
   copyPackage(vecName, fetchedPackage(vecName, vecVersion), join(nm, vecName), t);
   writeSharpStub(nm);
+  writeSharedModules(nm);
   bundleOnnxruntimeCommon(join(nm, 'onnxruntime-common'));
 
   const out = join(outDir, `${pkg.name}-${pkg.version}-${target}.vsix`);
