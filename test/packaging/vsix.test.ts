@@ -87,7 +87,10 @@ describe.each(TARGETS)('%s .vsix', (target) => {
     );
     expect(unwanted).toEqual([]);
     expect(names.filter((n) => n.endsWith('.js')).length).toBeLessThanOrEqual(100);
-    for (const f of ['extension/package.json', 'extension/README.md', 'extension/LICENSE.txt', 'extension/dist/proxy/cli.js', 'extension/dist/extension/extension.cjs']) {
+    // The marketplace README starts with what a user does first.
+    const readme = entries.find((e) => e.name === 'extension/readme.md')!.head(1 << 20).toString('utf8');
+    expect(readme).toMatch(/no key needed/i);
+    for (const f of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/proxy/cli.js', 'extension/dist/extension/extension.cjs']) {
       expect(names, f).toContain(f);
     }
   });
