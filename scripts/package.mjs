@@ -17,7 +17,8 @@
  * stub that throws stands in), onnxruntime-web (browser runtime), the second copy of
  * libonnxruntime (.so.1.x.y beside .so.1), DirectML.dll (GPU only, delay-loaded), node-addon-api (C++ headers), sources and docs.
  *
- * Prints each .vsix's size and file count. Flags: --no-build (use dist/ as is).
+ * Prints each .vsix's size and file count. Flags: --no-build (use dist/ as is), --out <file> (one
+ * target, written to that path).
  */
 import { RUNTIME_PACKAGES } from './runtime-packages.mjs';
 import { spawnSync } from 'node:child_process';
@@ -269,7 +270,7 @@ if (!requested || (requested !== 'all' && !TARGETS[requested])) {
   process.exit(2);
 }
 const targets = requested === 'all' ? Object.keys(TARGETS) : [requested];
-const outDir = resolve(flag('--out-dir') ?? root);
+const outDir = resolve(flag('--out-dir') ?? (flag('--out') ? join(root, '.cache/vsix-out') : root));
 mkdirSync(outDir, { recursive: true });
 
 if (!args.includes('--no-build')) {
@@ -286,4 +287,11 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const closure = runtimeClosure();
 step(`${closure.length} runtime packages: ${closure.map(([, p]) => p.name).join(', ')}`);
 const results = targets.map((t) => packageTarget(t, outDir, pkg, closure));
+// --out <file>: one target written to exactly that path (the e2e tests use it).
+const outFile = flag('--out');
+if (outFile && results.length === 1) {
+  cpSync(results[0].file, resolve(outFile));
+  rmSync(results[0].file);
+  results[0].file = resolve(outFile);
+}
 for (const r of results) console.log(`${r.target}\t${(r.bytes / 1024 / 1024).toFixed(1)} MB\t${relative(process.cwd(), r.file) || r.file}`);
