@@ -100,8 +100,9 @@ async function installedCase(name, { nodePath, expectExe, expectElectronRunAsNod
   assert.notEqual(spawnSync('sh', ['-c', 'command -v node'], { env: { PATH } }).status, 0, 'no node on the PATH given to code-server');
   const env = { PATH, LANG: 'C.UTF-8' };
   const proxyPort = await freePort();
-  const settings = { 'tollgate.proxy.port': proxyPort, ...(nodePath ? { 'tollgate.nodePath': nodePath } : {}) };
-  const server = await startCodeServer({ node: NODE24, entry: CS_ENTRY, run: dir, vsix, workspace: ws, settings, env });
+  const settings = { 'tollgate.proxy.port': proxyPort };
+  const machineSettings = nodePath ? { 'tollgate.nodePath': nodePath } : {};
+  const server = await startCodeServer({ node: NODE24, entry: CS_ENTRY, run: dir, vsix, workspace: ws, settings, machineSettings, env });
   mark(`${name}: code-server on ${server.port}`);
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   try {
@@ -116,7 +117,9 @@ async function installedCase(name, { nodePath, expectExe, expectElectronRunAsNod
     mark(`${name}: proxy pid ${proc.pid} runs ${proc.exe}`);
     assert.equal(realpathSync(proc.exe), realpathSync(expectExe));
     if (expectElectronRunAsNode) assert.equal(proc.env.ELECTRON_RUN_AS_NODE, expectElectronRunAsNode);
-    assert.ok(!proc.env.PATH.split(':').some((d) => existsSync(join(d, 'node'))), 'the proxy has no node on its PATH');
+    const nodeDirs = proc.env.PATH.split(':').filter((d) => existsSync(join(d, 'node')));
+    mark(`${name}: PATH dirs with a node: ${JSON.stringify(nodeDirs)}`);
+    assert.deepEqual(nodeDirs, [], `the proxy has no node on its PATH (PATH=${proc.env.PATH})`);
     assert.ok(proc.cli.includes(join('extensions', 'tollgate.tollgate-')), 'the proxy is the installed extension’s');
 
     // CodeLens with a $ figure on a prompt file.

@@ -55,13 +55,16 @@ const BASE_SETTINGS = {
  * extensions) and starts it on a free port with `env`. Returns its process (own process group:
  * code-server, the extension host and the proxy it starts) and a stop function.
  */
-export async function startCodeServer({ node, entry, run, vsix, workspace, settings, env }) {
+export async function startCodeServer({ node, entry, run, vsix, workspace, settings, machineSettings = {}, env }) {
   const home = join(run, 'home');
   const fullEnv = { ...env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share'), XDG_CACHE_HOME: join(home, '.cache'), TMPDIR: join(run, 'tmp') };
   const userData = join(run, 'user-data');
   const extDir = join(run, 'extensions');
   for (const d of [home, fullEnv.TMPDIR, join(userData, 'User'), extDir]) mkdirSync(d, { recursive: true });
   writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2));
+  // Machine-scoped settings (e.g. tollgate.nodePath) are read from the server machine's own file.
+  mkdirSync(join(userData, 'Machine'), { recursive: true });
+  writeFileSync(join(userData, 'Machine/settings.json'), JSON.stringify(machineSettings, null, 2));
   const common = ['--config', join(run, 'config.yaml'), '--user-data-dir', userData, '--extensions-dir', extDir];
   execFileSync(node, [entry, ...common, '--install-extension', vsix], { env: fullEnv, stdio: 'pipe', timeout: 120_000 });
   const port = await freePort();
