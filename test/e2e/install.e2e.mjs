@@ -98,7 +98,12 @@ async function installedCase(name, { nodePath, expectExe, expectElectronRunAsNod
   writeFileSync(policyFile, readFileSync(policyFile, 'utf8').replace('http://127.0.0.1:9/v1', upstream.openaiBaseUrl));
   const PATH = pathWithoutNode(join(dir, 'bin'));
   assert.notEqual(spawnSync('sh', ['-c', 'command -v node'], { env: { PATH } }).status, 0, 'no node on the PATH given to code-server');
-  const env = { PATH, LANG: 'C.UTF-8' };
+  // VS Code's server resolves the extension host's environment by running $SHELL as a login shell,
+  // and /etc/profile would put /usr/bin (with this machine's own Node) back on PATH. A user without
+  // Node has none there; this shell runs the command without the login profile to model that.
+  const shell = join(dir, 'no-profile-sh');
+  writeFileSync(shell, '#!/bin/sh\n# Runs the last argument (the command after -c) without reading any login profile.\nfor last; do :; done\nexec /bin/sh -c "$last"\n', { mode: 0o755 });
+  const env = { PATH, LANG: 'C.UTF-8', SHELL: shell };
   const proxyPort = await freePort();
   const settings = { 'tollgate.proxy.port': proxyPort };
   const machineSettings = nodePath ? { 'tollgate.nodePath': nodePath } : {};

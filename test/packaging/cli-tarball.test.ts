@@ -70,7 +70,9 @@ describe.each(NODES)('npm install -g tollgate.tgz under Node %s', (_label, node)
     const prefix = join(dir, 'prefix');
     mkdirSync(prefix, { recursive: true });
     // Only this Node on PATH (plus the system's basic tools), so `#!/usr/bin/env node` picks it.
-    const env = { PATH: [dirname(node), join(prefix, 'bin'), '/usr/bin', '/bin'].join(delimiter), HOME: process.env.HOME ?? dir, npm_config_update_notifier: 'false' };
+    // The machine's registry settings (proxy, CA) stay; this run's npm_* variables do not.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
+    const env = { ...inherited, PATH: [dirname(node), join(prefix, 'bin'), '/usr/bin', '/bin'].join(delimiter), npm_config_update_notifier: 'false' };
     const inst = spawnSync(node, [npmCli(), 'install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts', tarball], { env, encoding: 'utf8' });
     expect(inst.status, `${inst.stdout}\n${inst.stderr}`).toBe(0);
     const bin = join(prefix, 'bin', 'tollgate');
