@@ -5,7 +5,7 @@
  * loaded from node_modules at run time (the .vsix ships them for its platform).
  */
 import { build } from 'esbuild';
-import { RUNTIME_PACKAGES } from './runtime-packages.mjs';
+import { RUNTIME_PACKAGES, SHARED_MODULES } from './runtime-packages.mjs';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ const watch = process.argv.includes('--watch');
 const prod = process.argv.includes('--production');
 
 /** Loaded from node_modules at run time (see runtime-packages.mjs); TensorFlow.js comes with @energetic-ai. */
-const nodeExternals = [...RUNTIME_PACKAGES, '@tensorflow/*'];
+const nodeExternals = [...RUNTIME_PACKAGES, '@tensorflow/*', ...SHARED_MODULES];
 
 // ESM bundles that include CommonJS dependencies need `require`, `__filename` and `__dirname`.
 const esmBanner = [

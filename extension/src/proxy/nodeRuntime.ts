@@ -1,43 +1,31 @@
 /**
- * Which Node.js runs the proxy. Never the extension host's own runtime: VS Code runs extensions in
- * Electron (and code-server in its bundled Node 24), where native modules built for the user's
- * Node (better-sqlite3, onnxruntime) do not load.
+ * Which runtime runs the proxy. By default the one VS Code already ships: the extension host's own
+ * executable (`process.execPath`, Electron in desktop VS Code, Node in code-server) started with
+ * `ELECTRON_RUN_AS_NODE=1`, the way language servers are forked — so users need no Node install.
+ * This works because every native module in the proxy is N-API (one binary for every Node and
+ * Electron version) or a loadable SQLite extension. `tollgate.nodePath` overrides it with a
+ * Node.js of the user's choice, checked by running it.
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 
 export interface NodeRuntime {
   path: string;
   version: string;
-  /** process.versions.modules: the native-module ABI. */
-  abi: string;
+  /** Where it came from: VS Code's own runtime, or the `tollgate.nodePath` setting. */
+  source: 'vscode' | 'setting';
+  /** Added to the proxy's environment (ELECTRON_RUN_AS_NODE for VS Code's runtime). */
+  env: Record<string, string>;
 }
 
 export type NodeRuntimeResult = { ok: true; runtime: NodeRuntime } | { ok: false; message: string };
 
 export const MIN_NODE = [20, 18, 1] as const;
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** First `node` on PATH (the way a shell would find it). */
-export function findOnPath(pathEnv: string | undefined, platform: NodeJS.Platform = process.platform): string | undefined {
-  const names = platform === 'win32' ? ['node.exe', 'node.cmd'] : ['node'];
-  for (const dir of (pathEnv ?? '').split(delimiter)) {
-    if (!dir) continue;
-    for (const n of names) {
-      const candidate = join(dir, n);
-      if (isExecutable(candidate)) return candidate;
-    }
-  }
-  return undefined;
+/** The extension host's runtime (tests pass another). */
+export interface HostRuntime {
+  execPath: string;
+  /** The Node.js version it embeds (process.version). */
+  version: string;
 }
 
 export function versionAtLeast(version: string, min: readonly number[]): boolean {
@@ -50,40 +38,32 @@ export function versionAtLeast(version: string, min: readonly number[]): boolean
   return true;
 }
 
-function probe(file: string): Promise<{ version: string; abi: string } | undefined> {
+function probe(file: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(file, ['-p', 'process.version + " " + process.versions.modules'], { timeout: 10_000, windowsHide: true }, (err, stdout) => {
-      if (err) return resolve(undefined);
-      const [version, abi] = stdout.trim().split(' ');
-      resolve(version && abi ? { version, abi } : undefined);
+    execFile(file, ['-p', 'process.version'], { timeout: 10_000, windowsHide: true }, (err, stdout) => {
+      const version = stdout?.trim();
+      resolve(err || !/^v\d+\./.test(version ?? '') ? undefined : version);
     });
   });
 }
 
-const INSTALL_HINT =
-  'Install Node.js 20.18 or newer from https://nodejs.org (or your package manager), then reload the window — or set "tollgate.nodePath" to a node executable.';
+const HINT = 'Clear "tollgate.nodePath" to use the runtime built into VS Code, or point it at Node.js 20.18 or newer.';
 
 /**
- * The configured path, else `node` on PATH; checked by running it. `expectedAbi`, when known (the
- * ABI the packaged native modules were built for), must match.
+ * `tollgate.nodePath` when set (it must run and be Node ≥ 20.18.1), else VS Code's own runtime.
  */
-export async function resolveNodeRuntime(configured: string | undefined, pathEnv: string | undefined, expectedAbi?: string): Promise<NodeRuntimeResult> {
-  const fromSetting = configured?.trim();
-  const file = fromSetting || findOnPath(pathEnv);
-  if (!file) return { ok: false, message: `Tollgate needs Node.js to run its proxy and found no "node" on PATH. ${INSTALL_HINT}` };
-  const info = await probe(file);
-  if (!info) {
-    const where = fromSetting ? `"tollgate.nodePath" (${file})` : `"node" on PATH (${file})`;
-    return { ok: false, message: `Tollgate could not run ${where}. ${INSTALL_HINT}` };
+export async function resolveNodeRuntime(configured: string | undefined, host: HostRuntime = { execPath: process.execPath, version: process.version }): Promise<NodeRuntimeResult> {
+  const file = configured?.trim();
+  if (!file) {
+    if (!versionAtLeast(host.version, MIN_NODE)) {
+      return { ok: false, message: `This VS Code runs Node.js ${host.version}; Tollgate's proxy needs ${MIN_NODE.join('.')} or newer. Update VS Code, or set "tollgate.nodePath" to a Node.js 20.18+ executable.` };
+    }
+    return { ok: true, runtime: { path: host.execPath, version: host.version, source: 'vscode', env: { ELECTRON_RUN_AS_NODE: '1' } } };
   }
-  if (!versionAtLeast(info.version, MIN_NODE)) {
-    return { ok: false, message: `Tollgate's proxy needs Node.js ${MIN_NODE.join('.')} or newer; ${file} is ${info.version}. ${INSTALL_HINT}` };
+  const version = await probe(file);
+  if (!version) return { ok: false, message: `Tollgate could not run "tollgate.nodePath" (${file}). ${HINT}` };
+  if (!versionAtLeast(version, MIN_NODE)) {
+    return { ok: false, message: `Tollgate's proxy needs Node.js ${MIN_NODE.join('.')} or newer; "tollgate.nodePath" (${file}) is ${version}. ${HINT}` };
   }
-  if (expectedAbi && info.abi !== expectedAbi) {
-    return {
-      ok: false,
-      message: `Tollgate's proxy was packaged for a Node.js with native-module ABI ${expectedAbi}, but ${file} is ${info.version} (ABI ${info.abi}). Point "tollgate.nodePath" at a matching Node.js (see the extension's docs).`,
-    };
-  }
-  return { ok: true, runtime: { path: file, version: info.version, abi: info.abi } };
+  return { ok: true, runtime: { path: file, version, source: 'setting', env: {} } };
 }

@@ -70,17 +70,16 @@ export class ProxyController implements vscode.Disposable {
 
   async start(): Promise<ProxyState> {
     const cfg = readConfig();
-    const expectedAbi = this.packagedAbi();
-    const node = await resolveNodeRuntime(cfg.nodePath, process.env.PATH, expectedAbi);
+    const node = await resolveNodeRuntime(cfg.nodePath);
     if (!node.ok) {
       this.output.error(node.message);
-      void vscode.window.showErrorMessage(node.message, 'Open Settings', 'Get Node.js').then((pick) => {
+      void vscode.window.showErrorMessage(node.message, 'Open Settings').then((pick) => {
         if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'tollgate.nodePath');
-        if (pick === 'Get Node.js') void vscode.env.openExternal(vscode.Uri.parse('https://nodejs.org/en/download'));
       });
       return this.state;
     }
-    this.output.info(`using Node.js ${node.runtime.version} at ${node.runtime.path}`);
+    const from = node.runtime.source === 'vscode' ? "VS Code's runtime" : '"tollgate.nodePath"';
+    this.output.info(`using Node.js ${node.runtime.version} from ${from} at ${node.runtime.path}`);
     const dataDir = this.context.globalStorageUri.fsPath;
     mkdirSync(dataDir, { recursive: true });
     const keys = await readProviderKeys(this.context.secrets);
@@ -92,7 +91,7 @@ export class ProxyController implements vscode.Disposable {
       port: cfg.port,
       dataDir,
       ...(this.policyFile() ? { policyFile: this.policyFile()! } : {}),
-      env: { ...keys, [ENV.adminToken]: this.adminToken },
+      env: { ...node.runtime.env, ...keys, [ENV.adminToken]: this.adminToken },
     });
   }
 
@@ -109,16 +108,6 @@ export class ProxyController implements vscode.Disposable {
       }
     }
     return undefined;
-  }
-
-  /** The native-module ABI the packaged proxy was built for (written by scripts/package.mjs). */
-  private packagedAbi(): string | undefined {
-    try {
-      const info = JSON.parse(readFileSync(join(this.context.extensionPath, 'dist', 'runtime.json'), 'utf8')) as { abi?: string };
-      return info.abi;
-    } catch {
-      return undefined;
-    }
   }
 
   private async explainFailure(s: Extract<ProxyState, { kind: 'failed' }>): Promise<void> {

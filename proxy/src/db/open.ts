@@ -2,12 +2,12 @@
  * Opens Tollgate's SQLite database (one file per data directory) with WAL and the pragmas the
  * stack measurements favour, loads sqlite-vec, and runs each module's migrations.
  */
-import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import * as sqliteVec from 'sqlite-vec';
+import { getLoadablePath } from 'sqlite-vec';
+import { Db } from './sqlite';
 
-export type Db = Database.Database;
+export { Db, type OpenFileOptions, type RunResult, type Statement } from './sqlite';
 
 /** A module's tables: `migrate` must be idempotent (CREATE … IF NOT EXISTS). */
 export type Migration = (db: Db) => void;
@@ -20,7 +20,7 @@ export interface OpenOptions {
 
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file, { readonly: opts.readonly ?? false });
+  const db = new Db(file, { readonly: opts.readonly ?? false });
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
   db.pragma('synchronous = NORMAL');
@@ -29,7 +29,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   db.pragma('cache_size = -65536'); // 64 MiB page cache
   db.pragma('mmap_size = 268435456');
   db.pragma('temp_store = MEMORY');
-  if (opts.vector ?? true) sqliteVec.load(db);
+  if (opts.vector ?? true) db.loadExtension(getLoadablePath());
   db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
   return db;
 }

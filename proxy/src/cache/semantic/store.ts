@@ -14,11 +14,10 @@
  *   conversation prefix) hold one or two entries: 100k single-entry namespaces would cost ~100 KB
  *   each. With 64 buckets the fixed cost is bounded (64 chunks) and a lookup scans its bucket only;
  *   the worst case — every entry in one namespace — scans everything, as it must.
- * Row ids are the exact cache's entry ids (BigInt for vec0, as better-sqlite3 requires).
+ * Row ids are the exact cache's entry ids (BigInt for vec0, which takes only integer rowids).
  */
 import { createHash } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../../db/open';
+import type { Db, Statement } from '../../db/open';
 
 export interface SemanticInsert {
   /** Id of the exact-cache entry holding the response (its rowid). */

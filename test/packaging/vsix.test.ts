@@ -1,0 +1,97 @@
+/**
+ * The five platform .vsix files, built by `npm run package -- --target all`: each holds only its
+ * own platform's native binaries (checked by header, not by name), the offline sentence model,
+ * no sources or never-loaded payload, and fits the size budget.
+ *
+ * Set TOLLGATE_VSIX_DIR to check .vsix files built earlier; otherwise they are built here
+ * (other platforms' sqlite-vec packages are fetched once into .cache/npm-packs/).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binaryKind, expectedKind } from './binaries';
+import { readZip, type ZipEntry } from './zip';
+
+const root = resolve(import.meta.dirname, '../..');
+const TARGETS = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64'];
+/** vsce's MB (MiB), as it prints them. */
+const MB = 1024 * 1024;
+const BUDGET = 40 * MB;
+/**
+ * The one known exception: onnxruntime's Intel-macOS library alone is 35.6 MB (10.2 MB compressed),
+ * 2.6 MB more than Linux's, which takes darwin-x64 past the budget by under 1 MB.
+ */
+const OVER_BUDGET: Record<string, number> = { 'darwin-x64': 41 * MB };
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+
+let dir: string;
+let built: string | undefined;
+beforeAll(() => {
+  dir = process.env.TOLLGATE_VSIX_DIR ?? (built = mkdtempSync(join(tmpdir(), 'tollgate-vsix-')));
+  if (!built) return;
+  const r = spawnSync(process.execPath, [join(root, 'scripts/package.mjs'), '--target', 'all', '--out-dir', dir], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`package failed:\n${r.stdout}\n${r.stderr}`);
+}, 1_200_000);
+afterAll(() => {
+  if (built) rmSync(built, { recursive: true, force: true });
+});
+
+const NATIVE_NAME = /\.(node|dylib|dll|so)(\.\d+)*$/;
+
+describe.each(TARGETS)('%s .vsix', (target) => {
+  let entries: ZipEntry[];
+  let file: string;
+  beforeAll(() => {
+    file = join(dir, `tollgate-${version}-${target}.vsix`);
+    entries = readZip(file);
+  });
+
+  it(`fits the size budget (40 MB${OVER_BUDGET[target] ? `; ${OVER_BUDGET[target] / MB} MB for ${target}` : ''})`, () => {
+    expect(statSync(file).size).toBeLessThanOrEqual(OVER_BUDGET[target] ?? BUDGET);
+  });
+
+  it('declares its target platform', () => {
+    const manifest = entries.find((e) => e.name === 'extension.vsixmanifest')!;
+    expect(manifest.head(1 << 20).toString('utf8')).toContain(`TargetPlatform="${target}"`);
+  });
+
+  it("every native binary is this platform's, by header; none is foreign or universal", () => {
+    const want = expectedKind(target);
+    const natives: string[] = [];
+    for (const e of entries) {
+      const kind = binaryKind(e.head(4096));
+      if (!kind && !NATIVE_NAME.test(e.name)) continue;
+      natives.push(e.name);
+      expect(kind, `${e.name} has no native header`).toBeDefined();
+      expect(kind, e.name).toMatchObject(want);
+      if (kind?.format === 'pe') expect(kind.pe32plus, `${e.name} is not PE32+`).toBe(true);
+    }
+    // The three native parts: the SQLite binding, sqlite-vec, onnxruntime's binding.
+    expect(natives.some((n) => /@photostructure\/sqlite\/prebuilds\/.*\.node$/.test(n))).toBe(true);
+    expect(natives.some((n) => /sqlite-vec-[a-z]+-[a-z0-9]+\/vec0\.(so|dylib|dll)$/.test(n))).toBe(true);
+    expect(natives.some((n) => /onnxruntime-node\/bin\/napi-v3\/.*\/onnxruntime_binding\.node$/.test(n))).toBe(true);
+  });
+
+  it('carries the offline sentence model, and nothing that is never loaded', () => {
+    const names = entries.map((e) => e.name);
+    expect(names.filter((n) => /model-embeddings-en\/dist\/group1-shard\dof\d$/.test(n)).length).toBeGreaterThanOrEqual(7);
+    const unwanted = names.filter(
+      (n) =>
+        /\.(map|ts|cc|cpp|h|gyp)$/.test(n) ||
+        /node_modules\/(onnxruntime-web|@img|node-addon-api|better-sqlite3)\//.test(n) ||
+        /\.musl\.node$/.test(n) ||
+        /libonnxruntime\.so\.1\.\d+\.\d+$/.test(n) ||
+        /@huggingface\/transformers\/(src|types)\//.test(n),
+    );
+    expect(unwanted).toEqual([]);
+    expect(names.filter((n) => n.endsWith('.js')).length).toBeLessThanOrEqual(100);
+    // The marketplace README starts with what a user does first.
+    const readme = entries.find((e) => e.name === 'extension/readme.md')!.head(1 << 20).toString('utf8');
+    expect(readme).toMatch(/no key needed/i);
+    for (const f of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/proxy/cli.js', 'extension/dist/extension/extension.cjs']) {
+      expect(names, f).toContain(f);
+    }
+  });
+});
