@@ -58,6 +58,38 @@ function withSeverities(raw: RuleFinding[], settings: AnalysisSettings): Finding
   return out;
 }
 
+/**
+ * One finding per root cause. A prompt with no output limit whose text also asks for unbounded
+ * output has one problem — nothing caps the reply — so the phrases join the missing-limit finding
+ * instead of repeating its worst case; several unbounded phrases make one finding. And a rule
+ * never reports twice at the same position.
+ */
+export function oneFindingPerRootCause(raw: RuleFinding[]): RuleFinding[] {
+  const missing = raw.filter((f) => f.ruleId === 'prompt-missing-output-limit');
+  const unbounded = raw.filter((f) => f.ruleId === 'unbounded-output');
+  let out = raw;
+  if (unbounded.length > 0) {
+    const phrases = [...new Set(unbounded.map((f) => /^"([^"]+)"/.exec(f.message)?.[1]).filter((p): p is string => !!p))];
+    const quoted = phrases.map((p) => `"${p}"`).join(', ');
+    if (missing.length === 1) {
+      const m = missing[0]!;
+      const merged = { ...m, message: `${m.message.replace(/\.$/, '')}; the prompt also asks for unbounded output (${quoted}).` };
+      out = raw.filter((f) => f.ruleId !== 'unbounded-output').map((f) => (f === m ? merged : f));
+    } else if (missing.length === 0 && unbounded.length > 1) {
+      const first = unbounded[0]!;
+      const merged = { ...first, message: first.message.replace(/^"[^"]+"/, quoted).replace(' asks for ', ' ask for ') };
+      out = raw.filter((f) => f.ruleId !== 'unbounded-output' || f === first).map((f) => (f === first ? merged : f));
+    }
+  }
+  const seen = new Set<string>();
+  return out.filter((f) => {
+    const key = `${f.ruleId}|${f.range.start.line}:${f.range.start.character}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 function ruleEnabled(settings: AnalysisSettings, id: string): boolean {
   return settings.severities?.[id] !== 'off';
 }
@@ -121,7 +153,7 @@ function analyzePrompt(input: AnalysisInput, kind: PromptFileKind, settings: Ana
   ];
   const raw: RuleFinding[] = [];
   for (const [ids, rule] of rules) if (ids.some((id) => ruleEnabled(settings, id))) raw.push(...rule(ctx));
-  const diagnostics = applySuppressions(withSeverities(raw, settings), input.text);
+  const diagnostics = applySuppressions(withSeverities(oneFindingPerRootCause(raw), settings), input.text);
   return { kind, model, calls, diagnostics };
 }
 
