@@ -112,7 +112,9 @@ describe('rule 1: missing output limit in Python (tree-sitter)', () => {
       const fixed = applyEdits(f.text, d.fixes[0]!.edits);
       expect(await pythonHasErrors(fixed)).toBe(false);
       const again = await analyzeFile({ path: f.path, text: fixed });
-      expect(again.diagnostics.length).toBe(r.diagnostics.length - 1);
+      // A fix in a shared `params` dict silences every call built from it.
+      expect(again.diagnostics.length).toBeLessThan(r.diagnostics.length);
+      expect(again.diagnostics.some((x) => x.range.start.line === d.range.start.line)).toBe(false);
     }
   });
 
