@@ -385,6 +385,25 @@ function boundLimit(node: Node, b: PyBindings): Pick<DetectedCall, 'limit' | 'ou
   return unknown ? { limit: 'unknown' } : undefined;
 }
 
+/**
+ * The legacy SDK also takes generation_config on each generate_content call. If any call's config
+ * sets a limit, or cannot be read, the model-level finding would be a guess: say unknown.
+ */
+function perCallGenerationConfig(b: PyBindings): 'missing' | 'unknown' {
+  for (const c of b.calls) {
+    if (!/generate_content/.test(c.childForFieldName('function')?.text ?? '')) continue;
+    const argList = c.childForFieldName('arguments');
+    if (!argList || argList.type !== 'argument_list') continue;
+    const a = b.readArgs(argList);
+    if (a.opaque) return 'unknown';
+    const cfg = a.keywords.get('generation_config');
+    if (!cfg) continue;
+    const r = b.resolve(cfg);
+    if (!r || limitFrom(r.keywords, r.opaque).limit !== 'missing') return 'unknown';
+  }
+  return 'missing';
+}
+
 function inspectCall(source: string, api: CallApi, chain: string[], node: Node, fn: Node, args: KwArgs, b: PyBindings): DetectedCall {
   const call: DetectedCall = { api, callee: chain.join('.'), start: fn.startIndex, end: fn.endIndex, limit: 'unknown', messages: [], placeholders: 0 };
   const positionalArgs = named(args.argList).filter((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat' && a.type !== 'list_splat');
@@ -411,8 +430,7 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
     if (!cfgNode) {
       call.limit = args.opaque ? 'unknown' : 'missing';
       // The legacy SDK also takes generation_config per generate_content call; if the file does that, we cannot tell.
-      if (api === 'google-legacy' && b.calls.some((c) => /generate_content/.test(c.childForFieldName('function')?.text ?? '') && /generation_config\s*=/.test(c.childForFieldName('arguments')?.text ?? '')))
-        call.limit = 'unknown';
+      if (api === 'google-legacy' && call.limit === 'missing') call.limit = perCallGenerationConfig(b);
       const fixable = api !== 'openai-agents' || /\bModelSettings\b/.test(source);
       if (call.limit === 'missing' && fixable) call.insertion = { ...appendAfterLast(args.target, source, args.targetIsDict ? `"${where.add.split('=')[0]}": {"${key}": 1024}` : where.add), title };
       return call;

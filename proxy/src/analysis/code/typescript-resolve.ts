@@ -117,7 +117,8 @@ export class FileBindings {
   private returnedObject(call: ts.CallExpression, depth: number): ResolvedObject | undefined {
     const callee = unwrap(call.expression);
     if (!ts.isIdentifier(callee)) return undefined;
-    const fns = this.functions.get(callee.text) ?? [];
+    // Overload signatures have no body; the implementation is the one that returns.
+    const fns = (this.functions.get(callee.text) ?? []).filter((f) => f.body);
     if (fns.length !== 1) return undefined;
     const fn = fns[0]!;
     if (!fn.body) return undefined;
@@ -158,6 +159,8 @@ export class FileBindings {
       return { props, opaque, target: e, assigned };
     }
     if (ts.isIdentifier(e)) return this.objectOf(e.text, e, depth);
+    // `await buildParams()` of an async helper returns what the helper's return statement builds.
+    if (ts.isAwaitExpression(e)) return this.resolve(e.expression, depth + 1);
     if (ts.isCallExpression(e)) return this.returnedObject(e, depth);
     return undefined;
   }
