@@ -25,6 +25,7 @@ import type { AnalysisInput, AnalysisSettings, CostLens, FileAnalysis, Finding, 
 export * from './types';
 export { RULES, ruleInfo } from './rules';
 export { isPromptFile, promptKindOf, codeLanguageOf, isInstructionKind, DEFAULT_PROMPT_GLOBS } from './prompt/detect';
+export { disableNextLineFix } from './suppression';
 
 export const DEFAULT_MODEL = 'gpt-4o';
 
