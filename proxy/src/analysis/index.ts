@@ -165,8 +165,9 @@ async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'pytho
   // Parsers load on first use: the TypeScript compiler and tree-sitter are large, and prompt files need neither.
   if (language === 'python') detected = await (await import('./code/python-calls')).findPythonCalls(input.text, settings.wasmDir);
   else detected = (await import('./code/typescript-calls')).findTypeScriptCalls(input.path, input.text);
-  const calls: CostLens[] = detected.map((c) =>
-    buildLens({
+  const calls: CostLens[] = detected.map((c) => {
+    const unseen: Array<'arguments' | 'model'> = [...(c.argumentsHidden ? (['arguments'] as const) : []), ...(c.model ? [] : (['model'] as const))];
+    const lens = buildLens({
       model: c.model ? normaliseModelName(c.model) : defaultModel,
       range: lines.range(c.start, c.end),
       messages: c.messages.map((m) => ({ role: m.role, text: m.text, range: lines.range(m.start, m.end) })),
@@ -174,8 +175,9 @@ async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'pytho
       ...(c.outputLimit !== undefined ? { outputLimit: c.outputLimit } : {}),
       comparisonModels: settings.comparisonModels ?? [],
       chat: true,
-    }),
-  );
+    });
+    return unseen.length ? { ...lens, unseen } : lens;
+  });
   const raw = codeOutputLimitFindings(
     detected.map((c) => (c.model ? { ...c, model: normaliseModelName(c.model) } : c)),
     lines,

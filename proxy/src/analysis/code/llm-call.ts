@@ -46,6 +46,8 @@ export interface DetectedCall {
   messages: Array<{ role: string; text: string; start: number; end: number }>;
   /** Interpolations and non-literal message contents (unknown content). */
   placeholders: number;
+  /** true when the arguments come from somewhere the analysis cannot see (parameter, import, **kwargs). */
+  argumentsHidden?: boolean;
   /** Where to add the limit with the spelling this SDK expects. */
   insertion?: { offset: number; newText: string; title: string };
 }

@@ -414,6 +414,7 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
   // **kwargs or a positional argument may carry the prompt: count that unknown content as a placeholder.
   const hidden = args.opaque || positionalArgs.length > 0;
   if (call.messages.length === 0 && call.placeholders === 0 && hidden && !constructs) call.placeholders = 1;
+  if (args.opaque || (positionalArgs.length > 0 && !constructs)) call.argumentsHidden = true;
   // openai-python < 1.0 (`openai.ChatCompletion.create`) only knows max_tokens.
   const key = chain.includes('ChatCompletion') ? 'max_tokens' : limitKeyFor(api, 'python');
   const title = `Add ${key}=1024`;

@@ -228,6 +228,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   const resolved = args.some((a) => ts.isSpreadElement(a)) ? undefined : bindings.resolve(args[0]);
   if (!resolved) {
     call.placeholders = 1; // the prompt is in arguments we cannot see
+    call.argumentsHidden = true;
     return call;
   }
   const props = resolved.props;
@@ -238,6 +239,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
     collectPrompt(props, sf, strings, bindings, call);
     // A spread may carry the messages: count that unknown content as a placeholder.
     if (call.messages.length === 0 && call.placeholders === 0 && resolved.opaque) call.placeholders = 1;
+    if (resolved.opaque) call.argumentsHidden = true;
   }
 
   // APIs whose limit lives in a nested config object.
