@@ -6,6 +6,7 @@ import { saving } from '../cost/savings';
 import { isInstructionKind } from '../prompt/detect';
 import { splitFrontMatter } from '../prompt/frontmatter';
 import type { PromptSection } from '../prompt/document';
+import { fencedRanges, inFence } from '../text/fences';
 import { normalise, paragraphs, sentences, wordCount, type Segment } from '../text/segments';
 import { replaceFix, sectionRange, tokens, type PromptRuleContext, type RuleFinding } from './context';
 
@@ -33,7 +34,14 @@ function sentenceRemoval(s: PromptSection, seg: Segment): [number, number] {
 }
 
 /** A repeated line shorter than a sentence rule would catch, but still a verbatim copy (a list item). */
-const MIN_LINE_WORDS = 3;
+const MIN_LINE_WORDS = 4;
+
+/** A line of instructions worth flagging when repeated: prose or a list item, not table rows, headings or key: value data. */
+function isProseLine(line: string): boolean {
+  if (/^(\||#|>|<)/.test(line) || /^[-*+]?\s*\*\*[^*]+\*\*:?\s*\S{0,20}$/.test(line)) return false;
+  const words = line.replace(/^([-*+]|\d+[.)])\s+/, '').match(/[A-Za-z][a-z']+/g) ?? [];
+  return words.length >= MIN_LINE_WORDS && !/[{};]\s*$/.test(line);
+}
 
 function lineOf(ctx: PromptRuleContext, s: PromptSection, offset: number): number {
   return ctx.lines.positionAt(s.map.toFile(offset)).line + 1;
@@ -55,8 +63,11 @@ export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
       seenLines = new Map();
     }
     const paras = paragraphs(s.text);
+    const fences = fencedRanges(s.text);
     paras.forEach((p, pi) => {
       if (wordCount(p.text) < MIN_PARAGRAPH_WORDS) return;
+      // Code samples repeat by nature and removing one breaks the sample; table rows share cells.
+      if (inFence(fences, p.start) || /^\s*\|/.test(p.text)) return;
       const key = normalise(p.text);
       const first = seenParagraphs.get(key);
       if (first) {
@@ -123,11 +134,12 @@ function repeatedLines(
   out: RuleFinding[],
 ): void {
   let at = p.start;
+  const fences = fencedRanges(s.text);
   for (const raw of p.text.split('\n')) {
     const start = at;
     at += raw.length + 1;
     const line = raw.trim();
-    if (wordCount(line) < MIN_LINE_WORDS || /^(```|~~~)/.test(line)) continue;
+    if (!isProseLine(line) || fences.some(([a, b]) => start >= a && start < b)) continue;
     const key = normalise(line);
     const prior = seen.get(key);
     if (!prior) {
