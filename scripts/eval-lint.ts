@@ -4,7 +4,7 @@
  * Runs the analysis over every file under <dir> and prints findings per rule. With labels (call
  * sites of public repositories, listed with their commits in test/data/lint-labels/sources.tsv),
  * also prints precision and recall of the missing-output-limit rules per SDK. <dir> holds the
- * sources as `<owner>+<repo>/<path>`; they are fetched separately, never kept in this repository.
+ * sources as `<owner>+<repo>/<path>`; they are downloaded separately, never kept in this repository.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';

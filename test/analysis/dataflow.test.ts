@@ -1,6 +1,6 @@
 /**
  * The missing-limit rule follows the code: arguments built in a variable, a spread, a same-file
- * helper or a Python wrapper chain, and every mainstream SDK spelling. Each case is a real-shaped
+ * builder function or a Python wrapper chain, and every mainstream SDK spelling. Each case is a real-shaped
  * snippet; "missing" cases also apply the quick fix and check it lands where the arguments are built
  * and silences the finding. The "unknown" cases must stay quiet (precision first).
  */
@@ -51,13 +51,13 @@ const TS_RESOLUTION: Case[] = [
   ],
   ['spread of a same-file object that sets the limit', 'a.ts', `const base = { model: 'gpt-4o', max_tokens: 300 };\nawait openai.chat.completions.create({ ...base, messages: [] });\n`, 'quiet'],
   [
-    'helper returning an object literal',
+    'builder function returning an object literal',
     'a.ts',
     `function buildParams(q: string) {\n  return { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: q }] };\n}\nawait openai.chat.completions.create(buildParams('x'));\n`,
     'missing',
     "content: q }], max_completion_tokens: 1024 }",
   ],
-  ['arrow helper', 'a.ts', `const opts = () => ({ model: 'gpt-4o', input: 'Hi' });\nawait openai.responses.create(opts());\n`, 'missing', "input: 'Hi', max_output_tokens: 1024 }"],
+  ['arrow builder', 'a.ts', `const opts = () => ({ model: 'gpt-4o', input: 'Hi' });\nawait openai.responses.create(opts());\n`, 'missing', "input: 'Hi', max_output_tokens: 1024 }"],
   [
     'Vercel AI options variable',
     'a.ts',
@@ -78,7 +78,7 @@ const PY_RESOLUTION: Case[] = [
   ['with_raw_response chain', 'a.py', `raw = client.chat.completions.with_raw_response.create(model="gpt-4o", messages=[])\n`, 'missing', 'messages=[], max_completion_tokens=1024)'],
   ['with_streaming_response chain', 'a.py', `with client.responses.with_streaming_response.create(model="gpt-4.1", input="Hi") as r:\n    pass\n`, 'missing', 'max_output_tokens=1024'],
   ['.stream(...) chain', 'a.py', `with client.chat.completions.stream(model="gpt-4o", messages=[]) as s:\n    pass\n`, 'missing'],
-  ['helper returning a dict', 'a.py', `def build(q):\n    return {"model": "gpt-4o", "messages": [{"role": "user", "content": q}]}\n\nclient.chat.completions.create(**build("x"))\n`, 'missing', '"content": q}], "max_completion_tokens": 1024}'],
+  ['builder function returning a dict', 'a.py', `def build(q):\n    return {"model": "gpt-4o", "messages": [{"role": "user", "content": q}]}\n\nclient.chat.completions.create(**build("x"))\n`, 'missing', '"content": q}], "max_completion_tokens": 1024}'],
   ['dict(...) call', 'a.py', `kwargs = dict(model="gpt-4o", messages=[])\nclient.chat.completions.create(**kwargs)\n`, 'missing', 'dict(model="gpt-4o", messages=[], max_completion_tokens=1024)'],
   ['a function parameter: unknown', 'a.py', `def run(params):\n    return client.chat.completions.create(**params)\n`, 'quiet'],
   ['**kwargs passthrough: unknown', 'a.py', `def run(**kwargs):\n    return client.chat.completions.create(model="gpt-4o", messages=[], **kwargs)\n`, 'quiet'],

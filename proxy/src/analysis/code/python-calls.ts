@@ -91,7 +91,7 @@ function contains(outer: Node, inner: Node): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
 }
 
-/** Same-file bindings of a Python file: assignments, parameters, key writes, helper functions. */
+/** Same-file bindings of a Python file: assignments, parameters, key writes, builder functions. */
 class PyBindings {
   private readonly assigns = new Map<string, Array<{ value: Node; scope: Node }>>();
   private readonly params = new Map<string, Node[]>();

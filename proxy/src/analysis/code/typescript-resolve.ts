@@ -1,6 +1,6 @@
 /**
  * Same-file dataflow for call arguments in TypeScript/JavaScript: follows an identifier to the one
- * object literal it is bound to, spreads to the objects they spread, and a call to a same-file helper
+ * object literal it is bound to, spreads to the objects they spread, and a call to a same-file builder function
  * to the object literal it returns. Anything it cannot see — a parameter, an import, a reassigned
  * variable, a dynamic key — makes the answer "unknown", so the rule never guesses.
  */
@@ -113,7 +113,7 @@ export class FileBindings {
     return best && !tie ? best.decl : undefined;
   }
 
-  /** The object literal a same-file helper returns (one return statement, or an arrow with an object body). */
+  /** The object literal a same-file builder function returns (one return statement, or an arrow with an object body). */
   private returnedObject(call: ts.CallExpression, depth: number): ResolvedObject | undefined {
     const callee = unwrap(call.expression);
     if (!ts.isIdentifier(callee)) return undefined;
@@ -159,7 +159,7 @@ export class FileBindings {
       return { props, opaque, target: e, assigned };
     }
     if (ts.isIdentifier(e)) return this.objectOf(e.text, e, depth);
-    // `await buildParams()` of an async helper returns what the helper's return statement builds.
+    // `await buildParams()` of an async builder returns what the builder's return statement builds.
     if (ts.isAwaitExpression(e)) return this.resolve(e.expression, depth + 1);
     if (ts.isCallExpression(e)) return this.returnedObject(e, depth);
     return undefined;
