@@ -82,10 +82,23 @@ describe('rule 5: wasteful formatting', () => {
 });
 
 describe('rule 7: unbounded output', () => {
-  it('flags "list all" / "as detailed as possible" when no output limit is set', async () => {
+  it('one root cause, one finding: the phrases join the prompt’s missing-limit finding, on its key line', async () => {
     const r = await analyze('unbounded.prompty');
-    expect(byRule(r, 'unbounded-output').map((d) => d.range.start.line)).toEqual([9, 9]);
-    expect(byRule(r, 'unbounded-output')[0]!.usdPer1kCalls).toBeGreaterThan(0);
+    expect(byRule(r, 'unbounded-output')).toEqual([]);
+    const limit = byRule(r, 'prompt-missing-output-limit');
+    expect(limit).toHaveLength(1);
+    expect(limit[0]!.message).toContain('"List all", "as detailed as possible"');
+    // A tight squiggle: the `model:` key, not the 5-line model block.
+    expect(limit[0]!.range.start.line).toBe(limit[0]!.range.end.line);
+    expect(limit[0]!.usdPer1kCalls).toBeGreaterThan(0);
+  });
+
+  it('flags the phrases on their own (once per prompt) when the missing-limit rule is off', async () => {
+    const r = await analyze('unbounded.prompty', { severities: { 'prompt-missing-output-limit': 'off' } });
+    const u = byRule(r, 'unbounded-output');
+    expect(u.map((d) => d.range.start.line)).toEqual([9]);
+    expect(u[0]!.message).toContain('"List all", "as detailed as possible"');
+    expect(u[0]!.usdPer1kCalls).toBeGreaterThan(0);
   });
 
   it('stays quiet when max_tokens bounds the reply', async () => {

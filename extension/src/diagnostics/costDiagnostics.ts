@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { DocumentAnalyses } from '../analysis/documentAnalyses';
 import { sameRange, toRange, toSeverity } from '../analysis/convert';
 import { ruleInfo } from '@proxy/analysis/rules';
+import { disableNextLineFix } from '@proxy/analysis/suppression';
 import { readConfig } from '../config';
 
 export class CostDiagnostics implements vscode.Disposable {
@@ -98,6 +99,14 @@ export class CostQuickFixes implements vscode.CodeActionProvider {
         action.edit = edit;
         actions.push(action);
       });
+      // The same comment `tollgate lint` honours, so the editor and CI agree.
+      const line = disableNextLineFix(doc.fileName, doc.getText(), finding);
+      const lineAction = new vscode.CodeAction(line.title, vscode.CodeActionKind.QuickFix);
+      lineAction.diagnostics = [d];
+      const lineEdit = new vscode.WorkspaceEdit();
+      for (const e of line.edits) lineEdit.replace(doc.uri, toRange(e.range), e.newText);
+      lineAction.edit = lineEdit;
+      actions.push(lineAction);
       const info = ruleInfo(finding.ruleId);
       const off = new vscode.CodeAction(`Turn off Tollgate rule "${info?.title ?? finding.ruleId}"`, vscode.CodeActionKind.QuickFix);
       off.diagnostics = [d];
@@ -110,9 +119,18 @@ export class CostQuickFixes implements vscode.CodeActionProvider {
 
 export function registerDisableRule(): vscode.Disposable {
   return vscode.commands.registerCommand('tollgate.disableRule', async (ruleId: string) => {
+    // Never write .vscode/settings.json (a file the team may commit) without asking: the user picks
+    // where the setting goes, and Escape changes nothing.
+    const options: Array<vscode.QuickPickItem & { target: vscode.ConfigurationTarget }> = [
+      { label: 'For me (User settings)', description: 'all workspaces', target: vscode.ConfigurationTarget.Global },
+    ];
+    if (vscode.workspace.workspaceFolders?.length)
+      options.push({ label: 'For this workspace', description: 'writes .vscode/settings.json', target: vscode.ConfigurationTarget.Workspace });
+    const pick = await vscode.window.showQuickPick(options, { title: `Turn off Tollgate rule ${ruleId}`, placeHolder: 'Where should the rule be turned off?' });
+    if (!pick) return;
     const cfg = vscode.workspace.getConfiguration('tollgate');
-    const current = cfg.get<Record<string, string>>('rules.severity', {});
-    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await cfg.update('rules.severity', { ...current, [ruleId]: 'off' }, target);
+    const inspected = cfg.inspect<Record<string, string>>('rules.severity');
+    const current = (pick.target === vscode.ConfigurationTarget.Global ? inspected?.globalValue : inspected?.workspaceValue) ?? {};
+    await cfg.update('rules.severity', { ...current, [ruleId]: 'off' }, pick.target);
   });
 }

@@ -8,11 +8,17 @@ export function formatTokens(n: number): string {
 
 /** e.g. "≈1,234 tokens · $0.0031/call ($3.10 per 1k calls), ≤$0.012 with output · gpt-4o-mini" */
 export function lensTitle(l: CostLens): string {
+  // Say what could not be seen rather than show a confidently small number.
+  if (l.unseen?.includes('arguments')) {
+    const seen = l.inputTokens > 0 && l.perMessage.length > 0 ? ` (${formatTokens(l.inputTokens)}+ tokens visible)` : '';
+    return `Prompt not visible here: arguments are built elsewhere${seen} · ${l.unseen.includes('model') ? `model unknown (${l.model} assumed)` : l.model}`;
+  }
   const tokens = `${l.exact ? '' : '≈'}${formatTokens(l.inputTokens)} tokens`;
   const perCall = `${formatUsd(l.inputUsd)}/call (${formatUsd(l.inputUsd * 1000)} per 1k calls)`;
   const cost = l.worstCaseOutputUsd !== undefined ? `${perCall}, ≤${formatUsd(l.worstCaseOutputUsd)} with output` : perCall;
   const vars = l.placeholders ? ` · ${l.placeholders} variable${l.placeholders === 1 ? '' : 's'} not counted` : '';
-  return `${tokens} · ${cost} · ${l.model}${vars}`;
+  const model = l.unseen?.includes('model') ? `${l.model} assumed (model not visible)` : l.model;
+  return `${tokens} · ${cost} · ${model}${vars}`;
 }
 
 /** The markdown breakdown: per message, then the comparison models. */

@@ -25,6 +25,7 @@ import type { AnalysisInput, AnalysisSettings, CostLens, FileAnalysis, Finding, 
 export * from './types';
 export { RULES, ruleInfo } from './rules';
 export { isPromptFile, promptKindOf, codeLanguageOf, isInstructionKind, DEFAULT_PROMPT_GLOBS } from './prompt/detect';
+export { disableNextLineFix } from './suppression';
 
 /** The same default the editor's `tollgate.defaultModel` has, so `tollgate lint` and the CodeLens price alike. */
 export { DEFAULT_MODEL } from '../../../contract/defaults';
@@ -58,6 +59,38 @@ function withSeverities(raw: RuleFinding[], settings: AnalysisSettings): Finding
     out.push({ ...f, severity });
   }
   return out;
+}
+
+/**
+ * One finding per root cause. A prompt with no output limit whose text also asks for unbounded
+ * output has one problem — nothing caps the reply — so the phrases join the missing-limit finding
+ * instead of repeating its worst case; several unbounded phrases make one finding. And a rule
+ * never reports twice at the same position.
+ */
+export function oneFindingPerRootCause(raw: RuleFinding[]): RuleFinding[] {
+  const missing = raw.filter((f) => f.ruleId === 'prompt-missing-output-limit');
+  const unbounded = raw.filter((f) => f.ruleId === 'unbounded-output');
+  let out = raw;
+  if (unbounded.length > 0) {
+    const phrases = [...new Set(unbounded.map((f) => /^"([^"]+)"/.exec(f.message)?.[1]).filter((p): p is string => !!p))];
+    const quoted = phrases.map((p) => `"${p}"`).join(', ');
+    if (missing.length === 1) {
+      const m = missing[0]!;
+      const merged = { ...m, message: `${m.message.replace(/\.$/, '')}; the prompt also asks for unbounded output (${quoted}).` };
+      out = raw.filter((f) => f.ruleId !== 'unbounded-output').map((f) => (f === m ? merged : f));
+    } else if (missing.length === 0 && unbounded.length > 1) {
+      const first = unbounded[0]!;
+      const merged = { ...first, message: first.message.replace(/^"[^"]+"/, quoted).replace(' asks for ', ' ask for ') };
+      out = raw.filter((f) => f.ruleId !== 'unbounded-output' || f === first).map((f) => (f === first ? merged : f));
+    }
+  }
+  const seen = new Set<string>();
+  return out.filter((f) => {
+    const key = `${f.ruleId}|${f.range.start.line}:${f.range.start.character}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function ruleEnabled(settings: AnalysisSettings, id: string): boolean {
@@ -123,7 +156,7 @@ function analyzePrompt(input: AnalysisInput, kind: PromptFileKind, settings: Ana
   ];
   const raw: RuleFinding[] = [];
   for (const [ids, rule] of rules) if (ids.some((id) => ruleEnabled(settings, id))) raw.push(...rule(ctx));
-  const diagnostics = applySuppressions(withSeverities(raw, settings), input.text);
+  const diagnostics = applySuppressions(withSeverities(oneFindingPerRootCause(raw), settings), input.text);
   return { kind, model, calls, diagnostics };
 }
 
@@ -134,8 +167,9 @@ async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'pytho
   // Parsers load on first use: the TypeScript compiler and tree-sitter are large, and prompt files need neither.
   if (language === 'python') detected = await (await import('./code/python-calls')).findPythonCalls(input.text, settings.wasmDir);
   else detected = (await import('./code/typescript-calls')).findTypeScriptCalls(input.path, input.text);
-  const calls: CostLens[] = detected.map((c) =>
-    buildLens({
+  const calls: CostLens[] = detected.map((c) => {
+    const unseen: Array<'arguments' | 'model'> = [...(c.argumentsHidden ? (['arguments'] as const) : []), ...(c.model ? [] : (['model'] as const))];
+    const lens = buildLens({
       model: c.model ? normaliseModelName(c.model) : defaultModel,
       range: lines.range(c.start, c.end),
       messages: c.messages.map((m) => ({ role: m.role, text: m.text, range: lines.range(m.start, m.end) })),
@@ -143,8 +177,9 @@ async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'pytho
       ...(c.outputLimit !== undefined ? { outputLimit: c.outputLimit } : {}),
       comparisonModels: settings.comparisonModels ?? [],
       chat: true,
-    }),
-  );
+    });
+    return unseen.length ? { ...lens, unseen } : lens;
+  });
   const raw = codeOutputLimitFindings(
     detected.map((c) => (c.model ? { ...c, model: normaliseModelName(c.model) } : c)),
     lines,

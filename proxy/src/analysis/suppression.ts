@@ -5,7 +5,7 @@
  *   tollgate-disable-file [rule, …]        the whole file
  * With no rule ids, every rule is suppressed.
  */
-import type { Finding } from './types';
+import type { Finding, QuickFix } from './types';
 
 const DIRECTIVE = /tollgate-disable-(next-line|line|file)\b([^\n]*)/g;
 
@@ -49,4 +49,33 @@ export function applySuppressions<T extends Pick<Finding, 'ruleId' | 'range'>>(f
           (d.scope === 'file' || (d.scope === 'line' && d.line === f.range.start.line) || (d.scope === 'next-line' && d.line + 1 === f.range.start.line)),
       ),
   );
+}
+
+/** The comment syntax a suppression takes at `line` of this file (YAML front matter uses `#`). */
+function commentFor(path: string, text: string, line: number): [string, string] {
+  const p = path.toLowerCase();
+  if (/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(p)) return ['// ', ''];
+  if (/\.(py|ya?ml)$/.test(p)) return ['# ', ''];
+  // Markdown-like files: `#` inside the front matter, an HTML comment in the body.
+  const lines = text.split('\n');
+  if (lines[0]?.trim() === '---') {
+    const close = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
+    if (close > 0 && line < close) return ['# ', ''];
+  }
+  return ['<!-- ', ' -->'];
+}
+
+/**
+ * The "disable for this line" quick fix: a `tollgate-disable-next-line <rule>` comment above the
+ * finding's first line, indented like it, in the file's comment syntax.
+ */
+export function disableNextLineFix(path: string, text: string, finding: Pick<Finding, 'ruleId' | 'range'>): QuickFix {
+  const line = finding.range.start.line;
+  const lineText = text.split('\n')[line] ?? '';
+  const indent = /^[ \t]*/.exec(lineText)![0];
+  const [open, close] = commentFor(path, text, line);
+  return {
+    title: `Disable ${finding.ruleId} for this line`,
+    edits: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}${open}tollgate-disable-next-line ${finding.ruleId}${close}\n` }],
+  };
 }

@@ -50,6 +50,11 @@ export interface CostLens {
   comparisons: Array<{ model: string; usd: number }>;
   /** Template variables ({{x}}, {x}, ${x}) whose content is unknown and not counted. */
   placeholders: number;
+  /**
+   * What the analysis could not see at a code call: `arguments` (built in a parameter, an import or
+   * **kwargs — the count is not the request's), `model` (not a literal: the default model is assumed).
+   */
+  unseen?: Array<'arguments' | 'model'>;
 }
 
 export type PromptFileKind =

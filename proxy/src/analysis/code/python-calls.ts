@@ -4,7 +4,7 @@
  * positional dicts we cannot see make the limit unknown, never "missing".
  */
 import type { Node, Parser } from 'web-tree-sitter';
-import { classifyCallee, limitKeyFor, OUTPUT_LIMIT_KEYS, type CallApi, type DetectedCall } from './llm-call';
+import { classifyCallee, limitKeyFor, OUTPUT_LIMIT_KEYS, type CallApi, type DetectedCall, type FileHints } from './llm-call';
 import { resolveWasmFiles } from './wasm-dir';
 
 let parserPromise: Promise<Parser> | undefined;
@@ -65,37 +65,192 @@ function stringValue(node: Node | null | undefined): { text: string; placeholder
   return { text, placeholders };
 }
 
+/**
+ * Resolved keyword arguments: what the call (or dict) ends up passing, following `**params` to the
+ * dict it was built in, and where to add a missing key.
+ */
 interface KwArgs {
   keywords: Map<string, Node>;
+  /** A `**splat`, dict comprehension or mutation the analysis cannot read. */
   opaque: boolean;
   argList: Node;
+  /** Where the code builds the arguments: a dict literal (insert `"key": v`) or an argument list (`key=v`). */
+  target: Node;
+  targetIsDict: boolean;
 }
 
-function readArgs(argList: Node): KwArgs {
-  const keywords = new Map<string, Node>();
-  let opaque = false;
-  for (const a of named(argList)) {
-    if (a.type === 'keyword_argument') {
-      const name = a.childForFieldName('name');
-      const value = a.childForFieldName('value');
-      if (name && value) keywords.set(name.text, value);
-    } else if (a.type === 'dictionary_splat' || a.type === 'list_splat') opaque = true;
-  }
-  return { keywords, opaque, argList };
+const MAX_DEPTH = 6;
+
+function enclosingScope(n: Node): Node {
+  let p = n.parent;
+  while (p && p.type !== 'function_definition' && p.type !== 'module' && p.type !== 'lambda') p = p.parent;
+  return p ?? n;
 }
 
-function dictKeys(dict: Node): { keys: Map<string, Node>; opaque: boolean } {
-  const keys = new Map<string, Node>();
-  let opaque = false;
-  for (const p of named(dict)) {
-    if (p.type === 'pair') {
-      const k = stringValue(p.childForFieldName('key'));
-      const v = p.childForFieldName('value');
-      if (k && v) keys.set(k.text, v);
-      else opaque = true;
-    } else opaque = true; // **spread or comprehension
+function contains(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** Same-file bindings of a Python file: assignments, parameters, key writes, builder functions. */
+class PyBindings {
+  private readonly assigns = new Map<string, Array<{ value: Node; scope: Node }>>();
+  private readonly params = new Map<string, Node[]>();
+  private readonly keyWrites = new Map<string, Array<string | undefined>>();
+  private readonly functions = new Map<string, Node[]>();
+  readonly calls: Node[] = [];
+
+  constructor(root: Node) {
+    for (const a of root.descendantsOfType(['assignment', 'augmented_assignment'])) {
+      if (!a) continue;
+      const left = a.childForFieldName('left');
+      const right = a.childForFieldName('right');
+      if (!left) continue;
+      if (left.type === 'identifier') {
+        const list = this.assigns.get(left.text) ?? [];
+        // `x += …` or a bare annotation both count as another write.
+        list.push({ value: a.type === 'assignment' && right ? right : a, scope: enclosingScope(a) });
+        this.assigns.set(left.text, list);
+      } else if (left.type === 'subscript') {
+        const obj = left.childForFieldName('value');
+        const sub = left.childForFieldName('subscript');
+        if (obj?.type === 'identifier') this.push(this.keyWrites, obj.text, stringValue(sub)?.text);
+      } else if (left.type === 'attribute') {
+        const obj = left.childForFieldName('object');
+        if (obj?.type === 'identifier') this.push(this.keyWrites, obj.text, left.childForFieldName('attribute')?.text);
+      }
+    }
+    for (const f of root.descendantsOfType('function_definition')) {
+      if (!f) continue;
+      const name = f.childForFieldName('name');
+      if (name) this.push(this.functions, name.text, f);
+      const ps = f.childForFieldName('parameters');
+      for (const p of ps ? named(ps) : []) {
+        const id = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? named(p).find((c) => c.type === 'identifier'));
+        if (id) this.push(this.params, id.text, f);
+      }
+    }
+    for (const c of root.descendantsOfType('call')) {
+      if (!c) continue;
+      this.calls.push(c);
+      // params.update(...), params.setdefault(...) change the dict in ways we do not follow.
+      const fn = c.childForFieldName('function');
+      if (fn?.type === 'attribute') {
+        const obj = fn.childForFieldName('object');
+        const attr = fn.childForFieldName('attribute')?.text;
+        if (obj?.type === 'identifier' && (attr === 'update' || attr === 'setdefault' || attr === 'pop')) this.push(this.keyWrites, obj.text, undefined);
+      }
+    }
   }
-  return { keys, opaque };
+
+  private push<T>(m: Map<string, T[]>, k: string, v: T): void {
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
+  }
+
+  /** The single value `name` is bound to where `at` is, or undefined (parameter, import, several writes). */
+  valueOf(name: string, at: Node): Node | undefined {
+    const candidates = (this.assigns.get(name) ?? []).filter((a) => contains(a.scope, at));
+    if (candidates.length === 0) return undefined;
+    // The innermost scope that binds the name is the one Python reads.
+    const inner = candidates.reduce((b, a) => (a.scope.startIndex > b.scope.startIndex ? a : b));
+    const same = candidates.filter((a) => a.scope.equals(inner.scope));
+    if (same.length !== 1 || same[0]!.value.type === 'augmented_assignment') return undefined;
+    // A parameter of an enclosing function with the same name shadows a module-level binding.
+    for (const f of this.params.get(name) ?? []) if (contains(f, at) && f.startIndex > inner.scope.startIndex - 1 && !f.equals(inner.scope)) return undefined;
+    if ((this.params.get(name) ?? []).some((f) => f.equals(inner.scope))) return undefined;
+    return same[0]!.value;
+  }
+
+  writesTo(name: string): Array<string | undefined> {
+    return this.keyWrites.get(name) ?? [];
+  }
+
+  /** The expression a same-file function returns, when it has exactly one `return`. */
+  returned(name: string): Node | undefined {
+    const fns = this.functions.get(name) ?? [];
+    if (fns.length !== 1) return undefined;
+    const body = fns[0]!.childForFieldName('body');
+    if (!body) return undefined;
+    const returns = body.descendantsOfType('return_statement').filter((r): r is Node => !!r && enclosingScope(r).equals(fns[0]!));
+    if (returns.length !== 1) return undefined;
+    return named(returns[0]!)[0];
+  }
+
+  /** Keys of a dict/kwargs expression through bindings; undefined = cannot see. */
+  resolve(node: Node, depth = 0): KwArgs | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    if (node.type === 'parenthesized_expression') return named(node)[0] ? this.resolve(named(node)[0]!, depth + 1) : undefined;
+    if (node.type === 'dictionary') {
+      const keywords = new Map<string, Node>();
+      let opaque = false;
+      for (const p of named(node)) {
+        if (p.type === 'pair') {
+          const k = stringValue(p.childForFieldName('key'));
+          const v = p.childForFieldName('value');
+          if (k && v) keywords.set(k.text, v);
+          else opaque = true;
+        } else if (p.type === 'dictionary_splat') {
+          const inner = named(p)[0] ? this.resolve(named(p)[0]!, depth + 1) : undefined;
+          if (!inner) opaque = true;
+          else {
+            for (const [k, v] of inner.keywords) keywords.set(k, v);
+            opaque ||= inner.opaque;
+          }
+        } else opaque = true;
+      }
+      return { keywords, opaque, argList: node, target: node, targetIsDict: true };
+    }
+    if (node.type === 'identifier') {
+      const v = this.valueOf(node.text, node);
+      const r = v ? this.resolve(v, depth + 1) : undefined;
+      if (!r) return undefined;
+      for (const k of this.writesTo(node.text)) {
+        if (k === undefined) r.opaque = true;
+        else r.keywords.set(k, node);
+      }
+      return r;
+    }
+    if (node.type === 'call') {
+      const fn = node.childForFieldName('function');
+      const argList = node.childForFieldName('arguments');
+      if (!fn || !argList || argList.type !== 'argument_list') return undefined;
+      const chain = chainOf(fn);
+      const last = chain?.[chain.length - 1];
+      // dict(...), GenerateContentConfig(...), GenerationConfig(...), ModelSettings(...): keyword arguments are the keys.
+      if (last && (last === 'dict' || /Config$|Settings$/.test(last))) return this.readArgs(argList, depth + 1);
+      if (fn.type === 'identifier') {
+        const ret = this.returned(fn.text);
+        return ret ? this.resolve(ret, depth + 1) : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  readArgs(argList: Node, depth = 0): KwArgs {
+    const keywords = new Map<string, Node>();
+    let opaque = false;
+    let target: Node = argList;
+    let targetIsDict = false;
+    for (const a of named(argList)) {
+      if (a.type === 'keyword_argument') {
+        const name = a.childForFieldName('name');
+        const value = a.childForFieldName('value');
+        if (name && value) keywords.set(name.text, value);
+      } else if (a.type === 'dictionary_splat') {
+        const inner = named(a)[0] ? this.resolve(named(a)[0]!, depth + 1) : undefined;
+        if (!inner) opaque = true;
+        else {
+          for (const [k, v] of inner.keywords) if (!keywords.has(k)) keywords.set(k, v);
+          opaque ||= inner.opaque;
+          // The arguments are built in that dict: a fix belongs there.
+          target = inner.target;
+          targetIsDict = inner.targetIsDict;
+        }
+      } else if (a.type === 'list_splat') opaque = true;
+    }
+    return { keywords, opaque, argList, target, targetIsDict };
+  }
 }
 
 function limitFrom(entries: Map<string, Node>, opaque: boolean): Pick<DetectedCall, 'limit' | 'outputLimit'> {
@@ -117,34 +272,64 @@ function appendAfterLast(container: Node, source: string, entry: string): { offs
   return { offset: last.endIndex, newText: `,\n${indent}${entry}` };
 }
 
-function collectPrompt(kw: Map<string, Node>, call: DetectedCall): void {
+function collectPrompt(kw: Map<string, Node>, call: DetectedCall, b: PyBindings): void {
+  const str = (node: Node | undefined): ReturnType<typeof stringValue> & { node: Node } | undefined => {
+    if (!node) return undefined;
+    const direct = stringValue(node);
+    if (direct) return { ...direct, node };
+    // A same-file constant (SYSTEM_PROMPT = "…").
+    if (node.type === 'identifier') {
+      const v = b.valueOf(node.text, node);
+      const s = v ? stringValue(v) : undefined;
+      if (s && v) return { ...s, node: v };
+    }
+    return undefined;
+  };
   const add = (role: string, node: Node | undefined) => {
     if (!node) return;
-    const s = stringValue(node);
+    const s = str(node);
     if (s) {
-      call.messages.push({ role, text: s.text, start: node.startIndex, end: node.endIndex });
+      call.messages.push({ role, text: s.text, start: s.node.startIndex, end: s.node.endIndex });
       call.placeholders += s.placeholders;
     } else call.placeholders += 1;
   };
-  add('system', kw.get('system') ?? kw.get('instructions'));
-  const list = kw.get('messages') ?? kw.get('input') ?? kw.get('contents');
+  add('system', kw.get('system') ?? kw.get('instructions') ?? kw.get('preamble'));
+  if (kw.has('prompt')) add('user', kw.get('prompt'));
+  if (kw.has('message')) add('user', kw.get('message'));
+  let list = kw.get('messages') ?? kw.get('input') ?? kw.get('contents');
   if (!list) return;
+  if (list.type === 'identifier' && b.writesTo(list.text).length === 0) {
+    const v = b.valueOf(list.text, list);
+    if (v?.type === 'list') list = v;
+  }
   if (list.type !== 'list') {
     add('user', list);
     return;
   }
   for (const el of named(list)) {
-    if (el.type !== 'dictionary') {
+    const d = el.type === 'dictionary' || el.type === 'identifier' || el.type === 'call' ? b.resolve(el) : undefined;
+    if (!d) {
       call.placeholders += 1;
       continue;
     }
-    const { keys } = dictKeys(el);
-    const role = stringValue(keys.get('role'))?.text ?? 'user';
-    const content = keys.get('content');
+    const role = stringValue(d.keywords.get('role'))?.text ?? 'user';
+    const content = d.keywords.get('content');
     if (content?.type === 'list') {
-      for (const part of named(content)) add(role, part.type === 'dictionary' ? dictKeys(part).keys.get('text') : undefined);
+      for (const part of named(content)) add(role, part.type === 'dictionary' ? b.resolve(part)?.keywords.get('text') : undefined);
     } else add(role, content);
   }
+}
+
+function fileHints(root: Node): FileHints {
+  const hints: FileHints = { cohere: false, litellm: false, openaiAgents: false };
+  for (const st of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
+    if (!st) continue;
+    const t = st.text;
+    if (/^(from|import)\s+cohere\b/.test(t)) hints.cohere = true;
+    if (/^(from|import)\s+litellm\b/.test(t)) hints.litellm = true;
+    if (/^from\s+agents\b/.test(t)) hints.openaiAgents = true;
+  }
+  return hints;
 }
 
 export async function findPythonCalls(text: string, wasmDir?: string): Promise<DetectedCall[]> {
@@ -153,14 +338,17 @@ export async function findPythonCalls(text: string, wasmDir?: string): Promise<D
   if (!tree) return [];
   const calls: DetectedCall[] = [];
   try {
+    const hints = fileHints(tree.rootNode);
+    let b: PyBindings | undefined;
     for (const node of tree.rootNode.descendantsOfType('call')) {
       if (!node) continue;
       const fn = node.childForFieldName('function');
       const chain = chainOf(fn);
-      const api = chain ? classifyCallee(chain, false) : undefined;
+      const api = chain ? classifyCallee(chain, false, hints) : undefined;
       const argList = node.childForFieldName('arguments');
       if (!api || !chain || !fn || !argList || argList.type !== 'argument_list') continue;
-      calls.push(inspectCall(text, api, chain, fn, readArgs(argList)));
+      b ??= new PyBindings(tree.rootNode);
+      calls.push(inspectCall(text, api, chain, node, fn, b.readArgs(argList), b));
     }
   } finally {
     tree.delete();
@@ -168,40 +356,105 @@ export async function findPythonCalls(text: string, wasmDir?: string): Promise<D
   return calls;
 }
 
-function inspectCall(source: string, api: CallApi, chain: string[], fn: Node, args: KwArgs): DetectedCall {
+function entry(key: string, args: KwArgs): string {
+  return args.targetIsDict ? `"${key}": 1024` : `${key}=1024`;
+}
+
+/** `ChatOpenAI(...).bind(max_tokens=…)` or `llm = ChatOpenAI(...)` … `llm.bind(max_tokens=…)`. */
+function boundLimit(node: Node, b: PyBindings): Pick<DetectedCall, 'limit' | 'outputLimit'> | undefined {
+  const binds: Node[] = [];
+  const parent = node.parent;
+  if (parent?.type === 'attribute' && ['bind', 'with_config'].includes(parent.childForFieldName('attribute')?.text ?? '') && parent.parent?.type === 'call') binds.push(parent.parent);
+  if (parent?.type === 'assignment' && parent.childForFieldName('left')?.type === 'identifier') {
+    const name = parent.childForFieldName('left')!.text;
+    for (const c of b.calls) {
+      const fn = c.childForFieldName('function');
+      if (fn?.type !== 'attribute') continue;
+      if (fn.childForFieldName('object')?.text === name && ['bind', 'with_config'].includes(fn.childForFieldName('attribute')?.text ?? '')) binds.push(c);
+    }
+  }
+  let unknown = false;
+  for (const c of binds) {
+    const argList = c.childForFieldName('arguments');
+    if (!argList) continue;
+    const a = b.readArgs(argList);
+    const l = limitFrom(a.keywords, a.opaque);
+    if (l.limit === 'present') return l;
+    if (l.limit === 'unknown' || named(argList).some((x) => x.type !== 'keyword_argument')) unknown = true;
+  }
+  return unknown ? { limit: 'unknown' } : undefined;
+}
+
+/**
+ * The legacy SDK also takes generation_config on each generate_content call. If any call's config
+ * sets a limit, or cannot be read, the model-level finding would be a guess: say unknown.
+ */
+function perCallGenerationConfig(b: PyBindings): 'missing' | 'unknown' {
+  for (const c of b.calls) {
+    if (!/generate_content/.test(c.childForFieldName('function')?.text ?? '')) continue;
+    const argList = c.childForFieldName('arguments');
+    if (!argList || argList.type !== 'argument_list') continue;
+    const a = b.readArgs(argList);
+    if (a.opaque) return 'unknown';
+    const cfg = a.keywords.get('generation_config');
+    if (!cfg) continue;
+    const r = b.resolve(cfg);
+    if (!r || limitFrom(r.keywords, r.opaque).limit !== 'missing') return 'unknown';
+  }
+  return 'missing';
+}
+
+function inspectCall(source: string, api: CallApi, chain: string[], node: Node, fn: Node, args: KwArgs, b: PyBindings): DetectedCall {
   const call: DetectedCall = { api, callee: chain.join('.'), start: fn.startIndex, end: fn.endIndex, limit: 'unknown', messages: [], placeholders: 0 };
-  const model = stringValue(args.keywords.get('model') ?? args.keywords.get('model_name'));
-  if (model && model.placeholders === 0) call.model = model.text;
-  collectPrompt(args.keywords, call);
+  const positionalArgs = named(args.argList).filter((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat' && a.type !== 'list_splat');
+  const model = stringValue(args.keywords.get('model') ?? args.keywords.get('model_name') ?? (api === 'google-legacy' ? positionalArgs[0] : undefined));
+  if (model && model.placeholders === 0) call.model = model.text.replace(/^models\//, '');
+  const constructs = api === 'google-legacy' || api === 'openai-agents' || api.startsWith('langchain');
+  if (!constructs) collectPrompt(args.keywords, call, b);
   // **kwargs or a positional argument may carry the prompt: count that unknown content as a placeholder.
-  const hidden = args.opaque || named(args.argList).some((a) => a.type !== 'keyword_argument');
-  if (call.messages.length === 0 && call.placeholders === 0 && hidden) call.placeholders = 1;
+  const hidden = args.opaque || positionalArgs.length > 0;
+  if (call.messages.length === 0 && call.placeholders === 0 && hidden && !constructs) call.placeholders = 1;
+  if (args.opaque || (positionalArgs.length > 0 && !constructs)) call.argumentsHidden = true;
   // openai-python < 1.0 (`openai.ChatCompletion.create`) only knows max_tokens.
   const key = chain.includes('ChatCompletion') ? 'max_tokens' : limitKeyFor(api, 'python');
   const title = `Add ${key}=1024`;
-  // A positional dict (e.g. `create(params)`) hides the arguments.
-  const positional = named(args.argList).some((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat' && a.type !== 'list_splat');
-  if (api === 'google-genai') {
-    const cfg = args.keywords.get('config') ?? args.keywords.get('generation_config');
-    if (!cfg) {
+
+  // APIs whose limit lives in a nested config argument.
+  const nested: Partial<Record<CallApi, { names: string[]; add: string }>> = {
+    'google-genai': { names: ['config', 'generation_config'], add: `config={"${key}": 1024}` },
+    'google-legacy': { names: ['generation_config'], add: `generation_config={"${key}": 1024}` },
+    'openai-agents': { names: ['model_settings'], add: `model_settings=ModelSettings(${key}=1024)` },
+  };
+  const where = nested[api];
+  if (where) {
+    const cfgNode = where.names.map((n) => args.keywords.get(n)).find((n) => n);
+    if (!cfgNode) {
       call.limit = args.opaque ? 'unknown' : 'missing';
-      if (call.limit === 'missing') call.insertion = { ...appendAfterLast(args.argList, source, `config={"${key}": 1024}`), title };
-    } else if (cfg.type === 'dictionary') {
-      const d = dictKeys(cfg);
-      Object.assign(call, limitFrom(d.keys, d.opaque));
-      if (call.limit === 'missing') call.insertion = { ...appendAfterLast(cfg, source, `"${key}": 1024`), title };
-    } else if (cfg.type === 'call') {
-      const inner = cfg.childForFieldName('arguments');
-      if (inner && inner.type === 'argument_list') {
-        const a = readArgs(inner);
-        Object.assign(call, limitFrom(a.keywords, a.opaque));
-        if (call.limit === 'missing') call.insertion = { ...appendAfterLast(inner, source, `${key}=1024`), title };
-      }
+      // The legacy SDK also takes generation_config per generate_content call; if the file does that, we cannot tell.
+      if (api === 'google-legacy' && call.limit === 'missing') call.limit = perCallGenerationConfig(b);
+      const fixable = api !== 'openai-agents' || /\bModelSettings\b/.test(source);
+      if (call.limit === 'missing' && fixable) call.insertion = { ...appendAfterLast(args.target, source, args.targetIsDict ? `"${where.add.split('=')[0]}": {"${key}": 1024}` : where.add), title };
+      return call;
+    }
+    const cfg = b.resolve(cfgNode);
+    if (cfg) {
+      Object.assign(call, limitFrom(cfg.keywords, cfg.opaque));
+      if (call.limit === 'missing') call.insertion = { ...appendAfterLast(cfg.target, source, entry(key, cfg)), title };
     }
     return call;
   }
   Object.assign(call, limitFrom(args.keywords, args.opaque));
-  if (call.limit === 'missing' && positional && api !== 'langchain-openai' && api !== 'langchain-anthropic') call.limit = 'unknown';
-  if (call.limit === 'missing') call.insertion = { ...appendAfterLast(args.argList, source, `${key}=1024`), title };
+  // LangChain: model_kwargs may carry the limit.
+  if (call.limit === 'missing' && args.keywords.has('model_kwargs')) {
+    const mk = b.resolve(args.keywords.get('model_kwargs')!);
+    call.limit = mk ? limitFrom(mk.keywords, mk.opaque).limit : 'unknown';
+  }
+  if (call.limit === 'missing' && constructs) {
+    const bound = boundLimit(node, b);
+    if (bound) Object.assign(call, bound);
+  }
+  // A positional dict (e.g. `create(params)`) hides the arguments.
+  if (call.limit === 'missing' && positionalArgs.length > 0 && !constructs) call.limit = 'unknown';
+  if (call.limit === 'missing') call.insertion = { ...appendAfterLast(args.target, source, entry(key, args)), title };
   return call;
 }

@@ -3,7 +3,8 @@
  * regular expressions over source) and reads their output limit, model and literal prompt text.
  */
 import ts from 'typescript';
-import { classifyCallee, limitKeyFor, OUTPUT_LIMIT_KEYS, type CallApi, type DetectedCall } from './llm-call';
+import { classifyCallee, limitKeyFor, OUTPUT_LIMIT_KEYS, type CallApi, type DetectedCall, type FileHints } from './llm-call';
+import { FileBindings, unwrap, type ResolvedObject } from './typescript-resolve';
 
 function scriptKind(path: string): ts.ScriptKind {
   const p = path.toLowerCase();
@@ -33,11 +34,13 @@ function propName(p: ts.ObjectLiteralElementLike): string | undefined {
   return undefined;
 }
 
-function findProp(obj: ts.ObjectLiteralExpression, names: string[]): ts.ObjectLiteralElementLike | undefined {
-  return obj.properties.find((p) => {
-    const n = propName(p);
-    return n !== undefined && names.includes(n);
-  });
+/** The last property with one of these names (a later one overrides a spread-in earlier one). */
+function findProp(props: readonly ts.ObjectLiteralElementLike[], names: string[]): ts.ObjectLiteralElementLike | undefined {
+  for (let i = props.length - 1; i >= 0; i--) {
+    const n = propName(props[i]!);
+    if (n !== undefined && names.includes(n)) return props[i];
+  }
+  return undefined;
 }
 
 function propValue(p: ts.ObjectLiteralElementLike | undefined): ts.Expression | undefined {
@@ -47,20 +50,14 @@ function propValue(p: ts.ObjectLiteralElementLike | undefined): ts.Expression | 
   return undefined;
 }
 
-function unwrap(e: ts.Expression): ts.Expression {
-  let x = e;
-  while (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isSatisfiesExpression(x) || ts.isNonNullExpression(x)) x = x.expression;
-  return x;
-}
-
 interface LimitScan {
   limit: DetectedCall['limit'];
   outputLimit?: number;
 }
 
-/** present / missing / unknown for an object literal (spreads and computed keys hide what is set). */
-function scanLimit(obj: ts.ObjectLiteralExpression): LimitScan {
-  const hit = obj.properties.find((p) => {
+/** present / missing / unknown for resolved arguments (spreads we cannot follow and dynamic keys hide what is set). */
+function scanLimit(obj: ResolvedObject): LimitScan {
+  const hit = obj.props.find((p) => {
     const n = propName(p);
     return n !== undefined && OUTPUT_LIMIT_KEYS.has(n);
   });
@@ -69,16 +66,8 @@ function scanLimit(obj: ts.ObjectLiteralExpression): LimitScan {
     const u = v ? unwrap(v) : undefined;
     return u && ts.isNumericLiteral(u) ? { limit: 'present', outputLimit: Number(u.text) } : { limit: 'present' };
   }
-  const opaque = obj.properties.some((p) => ts.isSpreadAssignment(p) || (p.name !== undefined && ts.isComputedPropertyName(p.name)));
-  return { limit: opaque ? 'unknown' : 'missing' };
-}
-
-function stringValue(e: ts.Expression | undefined): { text: string; placeholders: number } | undefined {
-  if (!e) return undefined;
-  const u = unwrap(e);
-  if (ts.isStringLiteral(u) || ts.isNoSubstitutionTemplateLiteral(u)) return { text: u.text, placeholders: 0 };
-  if (ts.isTemplateExpression(u)) return { text: u.head.text + u.templateSpans.map((s) => s.literal.text).join(''), placeholders: u.templateSpans.length };
-  return undefined;
+  if ([...obj.assigned].some((k) => OUTPUT_LIMIT_KEYS.has(k))) return { limit: 'present' };
+  return { limit: obj.opaque ? 'unknown' : 'missing' };
 }
 
 function insertProperty(sf: ts.SourceFile, obj: ts.ObjectLiteralExpression, prop: string): { offset: number; newText: string } {
@@ -95,12 +84,32 @@ function insertProperty(sf: ts.SourceFile, obj: ts.ObjectLiteralExpression, prop
 
 const MODEL_KEYS = ['model', 'modelName', 'model_name'];
 
-function collectPrompt(obj: ts.ObjectLiteralExpression, sf: ts.SourceFile, call: DetectedCall): void {
+/** Reads literal strings, following a same-file constant (`const SYSTEM_PROMPT = "…"`). */
+class Strings {
+  constructor(
+    private readonly sf: ts.SourceFile,
+    private readonly bindings: FileBindings,
+  ) {}
+
+  value(e: ts.Expression | undefined, depth = 0): { text: string; placeholders: number; node: ts.Expression } | undefined {
+    if (!e || depth > 4) return undefined;
+    const u = unwrap(e);
+    if (ts.isStringLiteral(u) || ts.isNoSubstitutionTemplateLiteral(u)) return { text: u.text, placeholders: 0, node: u };
+    if (ts.isTemplateExpression(u)) return { text: u.head.text + u.templateSpans.map((s) => s.literal.text).join(''), placeholders: u.templateSpans.length, node: u };
+    if (ts.isIdentifier(u)) {
+      const init = this.bindings.constInitializer(u.text, u);
+      return init ? this.value(init, depth + 1) : undefined;
+    }
+    return undefined;
+  }
+}
+
+function collectPrompt(props: readonly ts.ObjectLiteralElementLike[], sf: ts.SourceFile, strings: Strings, bindings: FileBindings, call: DetectedCall): void {
   const add = (role: string, e: ts.Expression | undefined) => {
     if (!e) return;
-    const s = stringValue(e);
+    const s = strings.value(e);
     if (s) {
-      call.messages.push({ role, text: s.text, start: e.getStart(sf), end: e.end });
+      call.messages.push({ role, text: s.text, start: s.node.getStart(sf), end: s.node.end });
       call.placeholders += s.placeholders;
     } else call.placeholders += 1;
   };
@@ -109,43 +118,62 @@ function collectPrompt(obj: ts.ObjectLiteralExpression, sf: ts.SourceFile, call:
     ['instructions', 'system'],
     ['prompt', 'user'],
   ] as const) {
-    const p = findProp(obj, [key]);
+    const p = findProp(props, [key]);
     if (p) add(role, propValue(p));
   }
-  const input = propValue(findProp(obj, ['input']));
-  if (input && stringValue(input)) add('user', input);
-  const list = propValue(findProp(obj, ['messages', 'input', 'contents']));
-  const arr = list ? unwrap(list) : undefined;
-  if (arr && ts.isArrayLiteralExpression(arr)) {
+  const input = propValue(findProp(props, ['input']));
+  if (input && strings.value(input)) add('user', input);
+  const list = propValue(findProp(props, ['messages', 'input', 'contents']));
+  const arr = list ? bindings.arrayOf(list) : undefined;
+  if (arr) {
     for (const el of arr.elements) {
-      const m = unwrap(el);
-      if (!ts.isObjectLiteralExpression(m)) {
+      const m = bindings.resolve(el);
+      if (!m) {
         call.placeholders += 1;
         continue;
       }
-      const role = stringValue(propValue(findProp(m, ['role'])))?.text ?? 'user';
-      const content = propValue(findProp(m, ['content']));
+      const role = strings.value(propValue(findProp(m.props, ['role'])))?.text ?? 'user';
+      const content = propValue(findProp(m.props, ['content']));
       const c = content ? unwrap(content) : undefined;
       if (c && ts.isArrayLiteralExpression(c)) {
         for (const part of c.elements) {
           const pu = unwrap(part);
-          if (ts.isObjectLiteralExpression(pu)) add(role, propValue(findProp(pu, ['text'])));
+          if (ts.isObjectLiteralExpression(pu)) add(role, propValue(findProp(pu.properties, ['text'])));
           else call.placeholders += 1;
         }
       } else add(role, content);
     }
-  } else if (arr && !stringValue(arr)) call.placeholders += 1;
+  } else if (list && !strings.value(list)) call.placeholders += 1;
+}
+
+function fileHints(sf: ts.SourceFile): FileHints {
+  const hints: FileHints = { cohere: false, litellm: false, openaiAgents: false };
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
+      const m = st.moduleSpecifier.text;
+      if (m === 'cohere-ai') hints.cohere = true;
+      if (m === '@openai/agents' || m.startsWith('@openai/agents-')) hints.openaiAgents = true;
+    }
+  }
+  // require('cohere-ai') in CommonJS.
+  if (!hints.cohere && /require\(\s*['"]cohere-ai['"]\s*\)/.test(sf.text)) hints.cohere = true;
+  return hints;
 }
 
 export function findTypeScriptCalls(path: string, text: string): DetectedCall[] {
   const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
   const calls: DetectedCall[] = [];
+  const hints = fileHints(sf);
+  let bindings: FileBindings | undefined;
 
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
       const chain = calleeChain(node.expression);
-      const api = chain ? classifyCallee(chain, ts.isNewExpression(node)) : undefined;
-      if (api && chain) calls.push(inspectCall(sf, node, api, chain));
+      const api = chain ? classifyCallee(chain, ts.isNewExpression(node), hints) : undefined;
+      if (api && chain) {
+        bindings ??= new FileBindings(sf);
+        calls.push(inspectCall(sf, bindings, node, api, chain));
+      }
     }
     ts.forEachChild(node, visit);
   };
@@ -153,53 +181,95 @@ export function findTypeScriptCalls(path: string, text: string): DetectedCall[] 
   return calls;
 }
 
-function inspectCall(sf: ts.SourceFile, node: ts.CallExpression | ts.NewExpression, api: CallApi, chain: string[]): DetectedCall {
+/** Where the constructor's result goes: `.bind({ maxTokens })` on it, directly or through a variable. */
+function boundLimit(sf: ts.SourceFile, bindings: FileBindings, node: ts.NewExpression | ts.CallExpression): LimitScan | undefined {
+  const binds: ts.CallExpression[] = [];
+  let p: ts.Node = node.parent;
+  while (ts.isParenthesizedExpression(p) || ts.isAwaitExpression(p)) p = p.parent;
+  if (ts.isPropertyAccessExpression(p) && ['bind', 'withConfig'].includes(p.name.text) && ts.isCallExpression(p.parent)) binds.push(p.parent);
+  if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) binds.push(...bindings.methodCalls(p.name.text, ['bind', 'withConfig']));
+  let unknown = false;
+  for (const b of binds) {
+    const arg = b.arguments[0];
+    const r = arg ? bindings.resolve(arg) : undefined;
+    if (!r) {
+      unknown = true;
+      continue;
+    }
+    const scan = scanLimit(r);
+    if (scan.limit === 'present') return scan;
+    if (scan.limit === 'unknown') unknown = true;
+  }
+  void sf;
+  return unknown ? { limit: 'unknown' } : undefined;
+}
+
+function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExpression | ts.NewExpression, api: CallApi, chain: string[]): DetectedCall {
   const isNew = ts.isNewExpression(node);
   const callee = `${isNew ? 'new ' : ''}${chain.join('.')}`;
   const call: DetectedCall = { api, callee, start: node.expression.getStart(sf), end: node.expression.end, limit: 'unknown', messages: [], placeholders: 0 };
+  const strings = new Strings(sf, bindings);
   const args = node.arguments ?? [];
   const key = limitKeyFor(api, 'typescript');
   const title = `Add ${key}: 1024`;
-  const firstArg = args[0] ? unwrap(args[0]) : undefined;
+  const constructs = isNew || api === 'google-legacy';
 
-  if (!firstArg) {
-    // `new ChatOpenAI()` sends no limit; a call with no arguments at all we cannot judge.
+  if (!args[0]) {
+    // `new ChatOpenAI()` sends no limit (unless bound later); a call with no arguments at all we cannot judge.
     if (isNew) {
+      const bound = boundLimit(sf, bindings, node);
+      if (bound) return Object.assign(call, bound);
       call.limit = 'missing';
       const open = sf.text.indexOf('(', node.expression.end);
       if (open >= 0) call.insertion = { offset: open + 1, newText: `{ ${key}: 1024 }`, title };
     }
     return call;
   }
-  if (args.some((a) => ts.isSpreadElement(a)) || !ts.isObjectLiteralExpression(firstArg)) {
+  const resolved = args.some((a) => ts.isSpreadElement(a)) ? undefined : bindings.resolve(args[0]);
+  if (!resolved) {
     call.placeholders = 1; // the prompt is in arguments we cannot see
+    call.argumentsHidden = true;
     return call;
   }
+  const props = resolved.props;
 
-  const modelValue = stringValue(propValue(findProp(firstArg, MODEL_KEYS)));
+  const modelValue = strings.value(propValue(findProp(props, MODEL_KEYS)));
   if (modelValue && modelValue.placeholders === 0) call.model = modelValue.text;
-  if (!isNew) {
-    collectPrompt(firstArg, sf, call);
+  if (!constructs) {
+    collectPrompt(props, sf, strings, bindings, call);
     // A spread may carry the messages: count that unknown content as a placeholder.
-    if (call.messages.length === 0 && call.placeholders === 0 && firstArg.properties.some((p) => ts.isSpreadAssignment(p))) call.placeholders = 1;
+    if (call.messages.length === 0 && call.placeholders === 0 && resolved.opaque) call.placeholders = 1;
+    if (resolved.opaque) call.argumentsHidden = true;
   }
 
-  if (api === 'google-genai') {
-    const cfgProp = findProp(firstArg, ['config', 'generationConfig']);
-    const cfg = propValue(cfgProp);
-    const cfgObj = cfg ? unwrap(cfg) : undefined;
+  // APIs whose limit lives in a nested config object.
+  const nested: Partial<Record<CallApi, { names: string[]; add: string }>> = {
+    'google-genai': { names: ['config', 'generationConfig'], add: 'config' },
+    'google-legacy': { names: ['generationConfig'], add: 'generationConfig' },
+    'openai-agents': { names: ['modelSettings'], add: 'modelSettings' },
+  };
+  const where = nested[api];
+  if (where) {
+    const cfgProp = findProp(props, where.names);
     if (!cfgProp) {
-      const scan = scanLimit(firstArg);
-      call.limit = scan.limit === 'unknown' ? 'unknown' : 'missing';
-      if (call.limit === 'missing') call.insertion = { ...insertProperty(sf, firstArg, `config: { ${key}: 1024 }`), title };
-    } else if (cfgObj && ts.isObjectLiteralExpression(cfgObj)) {
-      Object.assign(call, scanLimit(cfgObj));
-      if (call.limit === 'missing') call.insertion = { ...insertProperty(sf, cfgObj, `${key}: 1024`), title };
+      const direct = scanLimit(resolved);
+      call.limit = direct.limit === 'missing' ? 'missing' : 'unknown';
+      if (call.limit === 'missing') call.insertion = { ...insertProperty(sf, resolved.target, `${where.add}: { ${key}: 1024 }`), title };
+    } else {
+      const v = propValue(cfgProp);
+      const cfg = v ? bindings.resolve(v) : undefined;
+      if (cfg) {
+        Object.assign(call, scanLimit(cfg));
+        if (call.limit === 'missing') call.insertion = { ...insertProperty(sf, cfg.target, `${key}: 1024`), title };
+      }
     }
     return call;
   }
-  Object.assign(call, scanLimit(firstArg));
-  // LangChain models also take call options as a second constructor/invoke argument we do not follow.
-  if (call.limit === 'missing') call.insertion = { ...insertProperty(sf, firstArg, `${key}: 1024`), title };
+  Object.assign(call, scanLimit(resolved));
+  if (call.limit === 'missing' && isNew) {
+    const bound = boundLimit(sf, bindings, node);
+    if (bound) return Object.assign(call, bound);
+  }
+  if (call.limit === 'missing') call.insertion = { ...insertProperty(sf, resolved.target, `${key}: 1024`), title };
   return call;
 }

