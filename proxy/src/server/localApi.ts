@@ -8,6 +8,7 @@ import { SUMMARY_GROUPS } from '../ledger/ledger';
 import type { CallRecord } from '../ledger/types';
 import type { ProxyServices } from '../pipeline/services';
 import { adminGuard } from './guards';
+import { semanticCacheApi } from './semanticCacheApi';
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined;
@@ -122,5 +123,6 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
     res.status(ok ? 200 : 404).json(ok ? { evicted: id } : { error: { type: 'not_found_error', message: `no cache entry ${req.params.id}` } });
   });
 
+  r.use('/cache', semanticCacheApi(services, extras));
   return r;
 }
