@@ -4,13 +4,9 @@
  * from a local folder (see docs/semantic-cache.md for where they come from), caches embeddings
  * under .cache/, writes proxy/src/cache/semantic/judge/weights-<embedder>-v<version>.json.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { openUseLiteEmbedder } from '../proxy/src/embedding/backends/use-lite';
-import type { Embedder } from '../proxy/src/embedding/types';
-import { readExcludeList, sampleQqpPairs, type LabelledPair } from '../proxy/src/cache/semantic/judge/trainingData';
+import { loadTrainingSet } from '../proxy/src/cache/semantic/judge/trainingSet';
 import { FEATURE_NAMES, calibration, chooseOperatingPoint, countIdf, crossValidate, featurise, precisionRecallCurve, round } from '../proxy/src/cache/semantic/judge/train';
 import { fitLogistic, weightsChecksum, type JudgeWeights } from '../proxy/src/cache/semantic/judge/model';
 
@@ -25,47 +21,6 @@ const { values } = parseArgs({
   },
 });
 
-export async function embedCached(embedder: Embedder, texts: string[], cacheDir: string): Promise<Float32Array[]> {
-  const key = createHash('sha256').update(embedder.info.modelId).update('\u0000').update(texts.join('\u0000')).digest('hex').slice(0, 24);
-  mkdirSync(cacheDir, { recursive: true });
-  const file = join(cacheDir, `embeddings-${key}.bin`);
-  const d = embedder.info.dimensions;
-  if (existsSync(file)) {
-    const buf = readFileSync(file);
-    const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-    if (all.length === texts.length * d) return texts.map((_t, i) => all.slice(i * d, (i + 1) * d));
-  }
-  const flat = new Float32Array(texts.length * d);
-  const batch = 64;
-  const t0 = Date.now();
-  for (let i = 0; i < texts.length; i += batch) {
-    const vs = await embedder.embed(texts.slice(i, i + batch));
-    vs.forEach((v, j) => flat.set(v, (i + j) * d));
-    process.stderr.write(`\rembedding ${Math.min(i + batch, texts.length)}/${texts.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-  }
-  process.stderr.write('\n');
-  writeFileSync(file, Buffer.from(flat.buffer));
-  return texts.map((_t, i) => flat.slice(i * d, (i + 1) * d));
-}
-
-function dataFile(dir: string): string {
-  for (const f of ['similiar_qqp_full.json', 'examples/benchmark/similiar_qqp_full.json']) if (existsSync(join(dir, f))) return join(dir, f);
-  throw new Error(`no similiar_qqp_full.json under ${dir} (see docs/semantic-cache.md, "Training data")`);
-}
-
-export async function loadTrainingSet(): Promise<{ pairs: LabelledPair[]; va: Float32Array[]; vb: Float32Array[]; modelId: string }> {
-  const pairs = sampleQqpPairs(dataFile(values.data!), readExcludeList(values.exclude!), Number(values.size), Number(values.seed));
-  const texts = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
-  const embedder = await openUseLiteEmbedder();
-  try {
-    const vecs = await embedCached(embedder, texts, join(values.data!, 'embeddings'));
-    const at = new Map(texts.map((t, i) => [t, vecs[i]!]));
-    return { pairs, va: pairs.map((p) => at.get(p.a)!), vb: pairs.map((p) => at.get(p.b)!), modelId: embedder.info.modelId };
-  } finally {
-    await embedder.close();
-  }
-}
-
 const FOLDS = 5;
 const L2 = 1;
 /** CV precision the default operating point must reach (QQP's label noise caps what is reachable). */
@@ -73,7 +28,7 @@ const PRECISION_TARGET = 0.9;
 const GRID = Array.from({ length: 99 }, (_v, i) => round((i + 1) / 100, 2));
 
 async function main(): Promise<void> {
-  const t = await loadTrainingSet();
+  const t = await loadTrainingSet({ dataDir: values.data!, excludeFile: values.exclude!, size: Number(values.size), seed: Number(values.seed) });
   if (values['embed-only']) {
     console.log(`embedded ${t.pairs.length} pairs for ${t.modelId}`);
     return;

@@ -10,6 +10,7 @@ import { sha256 } from '../cache/canonical';
 import type { SemanticCache } from '../cache/semanticCache';
 import { applyFeedbackHeader, semanticLookupForCall } from '../cache/semantic/callLookup';
 import { semanticKey, type SemanticEndpoint } from '../cache/semantic/namespace';
+import { embedRequestText } from '../embedding/requestEmbedding';
 import { globMatch } from '../routing/glob';
 import type { CallContext, Stage } from './context';
 import { failCall } from './errors';
@@ -46,7 +47,7 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
     applyFeedbackHeader(semantic, ctx);
     const key = semanticKey(ctx.endpoint.id as SemanticEndpoint, ctx.body);
     if (!key.eligible) return next();
-    const pending = semantic.embedIfReady(key.lastUserText);
+    const pending = embedRequestText(ctx, key.lastUserText, semantic); // shared with the router
     if (!pending) return next();
     let vector: Float32Array | undefined;
     const timeout = new AbortController();
