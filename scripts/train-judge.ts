@@ -24,7 +24,7 @@ const { values } = parseArgs({
 const FOLDS = 5;
 const L2 = 1;
 /** CV precision the default operating point must reach (QQP's label noise caps what is reachable). */
-const PRECISION_TARGET = 0.9;
+const PRECISION_TARGET = 0.8;
 const GRID = Array.from({ length: 99 }, (_v, i) => round((i + 1) / 100, 2));
 
 async function main(): Promise<void> {
