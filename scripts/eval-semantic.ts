@@ -22,6 +22,13 @@ import { replayWorkload, type WorkloadPrompt, type WorkloadResult } from '../pro
 import { vetoReason } from '../proxy/src/cache/semantic/guard';
 import { priceCall } from '../proxy/src/pricing/price';
 import { countChatTokens } from '../proxy/src/tokens/count';
+import { replayWorkloadJudged } from '../proxy/src/cache/semantic/eval/workload';
+import { requiredProbability, type ServeRule } from '../proxy/src/cache/semantic/decide';
+import type { EquivalenceJudge } from '../proxy/src/cache/semantic/judge/judge';
+import { shippedJudgeFor } from '../proxy/src/cache/semantic/judge/shipped';
+import { crossValidate, featurise, precisionRecallCurve } from '../proxy/src/cache/semantic/judge/train';
+import { loadTrainingSet } from '../proxy/src/cache/semantic/judge/trainingSet';
+import { SemanticCacheSchema } from '../proxy/src/policy/schema';
 
 const { values } = parseArgs({
   options: {
@@ -35,8 +42,42 @@ const { values } = parseArgs({
     'answer-model': { type: 'string', default: 'gpt-4o-mini' },
     'answer-tokens': { type: 'string', default: '350' },
     'precision-goal': { type: 'string', default: '0.98' },
+    feedback: { type: 'boolean', default: false },
+    cv: { type: 'string' },
+    exclude: { type: 'string', default: '../shared/data/qqp-exclude.txt' },
+    'cv-size': { type: 'string', default: '8000' },
+    'cv-seed': { type: 'string', default: '19' },
+    'old-threshold': { type: 'string', default: '0.96' },
   },
 });
+
+/** The old default (cosine threshold + lexical guard): the baseline row in every table. */
+const OLD_THRESHOLD = Number(values['old-threshold']);
+
+function savedUsdFor(prompt: string): number {
+  const model = values['answer-model'];
+  const input = countChatTokens([{ role: 'user', content: prompt }], model).tokens;
+  return priceCall(model, { inputTokens: input, outputTokens: Number(values['answer-tokens']) }).totalUsd;
+}
+
+function judgeRule(judge: EquivalenceJudge): ServeRule {
+  const cfg = SemanticCacheSchema.parse({});
+  return { baseMinProbability: judge.minProbability, wrongAnswerCostUsd: cfg.wrongAnswerCostUsd };
+}
+
+/** Judge verdict for a pair as the proxy would decide it: vetoes, P(same), the expected-value rule. */
+function judgeServes(judge: EquivalenceJudge, rule: ServeRule, cosine: number, a: string, b: string, minP = rule.baseMinProbability): { serve: boolean; p: number; veto?: string } {
+  const v = judge.judge(cosine, a, b);
+  if (v.veto !== undefined) return { serve: false, p: 0, veto: v.veto };
+  return { serve: v.probability >= requiredProbability(savedUsdFor(b), minP, rule.wrongAnswerCostUsd), p: v.probability };
+}
+
+function prf(rows: Array<{ same: boolean; served: boolean }>): { precision: number; recall: number; tp: number; fp: number; served: number } {
+  const tp = rows.filter((r) => r.same && r.served).length;
+  const fp = rows.filter((r) => !r.same && r.served).length;
+  const pos = rows.filter((r) => r.same).length;
+  return { precision: tp + fp ? tp / (tp + fp) : 1, recall: pos ? tp / pos : 0, tp, fp, served: tp + fp };
+}
 
 const PRECISION_GOAL = Number(values['precision-goal']);
 const FALSE_HIT_GOAL = 0.01;
@@ -108,6 +149,25 @@ async function evalPairs(embedder: Embedder, file: string, threshold: number, gu
 
   console.log(`\n## Pairs: ${basename(file)} (${pairs.length} pairs, ${pairs.filter((p) => p.same).length} same-meaning), backend ${embedder.info.backend}\n`);
   const subsets = [...new Set(scored.map((p) => p.subset))].sort();
+  const judge = shippedJudgeFor(embedder.info.modelId);
+  if (judge) {
+    const rule = judgeRule(judge);
+    console.log(`### Learned judge vs the old guard (same run)\n`);
+    const methodRow = (name: string, served: boolean[]) => {
+      const m = prf(scored.map((p, i) => ({ same: p.same, served: served[i]! })));
+      return [name, pct(m.precision), pct(m.recall), `${m.tp}/${m.fp}`, ...subsets.map((sub) => `${scored.filter((p, i) => p.subset === sub && served[i]).length}/${scored.filter((p) => p.subset === sub).length}`)];
+    };
+    const verdicts = scored.map((p) => judgeServes(judge, rule, p.similarity, p.a, p.b));
+    const rows = [
+      methodRow(`old: cosine ≥ ${OLD_THRESHOLD} + lexical guard`, scored.map((p) => p.similarity >= OLD_THRESHOLD && !p.veto)),
+      methodRow(`judge v${judge.weights.version}: P ≥ ${judge.minProbability} (CV operating point) + expected value`, verdicts.map((v) => v.serve)),
+    ];
+    for (const t of [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]) rows.push(methodRow(`judge, P ≥ ${t}`, scored.map((p) => judgeServes(judge, rule, p.similarity, p.a, p.b, t).serve)));
+    console.log(table(['method', 'precision', 'recall', 'TP/FP', ...subsets.map((sub) => `${sub} served`)], rows));
+    const vetoes = new Map<string, number>();
+    for (const v of verdicts) if (v.veto) vetoes.set(v.veto.split(':')[0]!, (vetoes.get(v.veto.split(':')[0]!) ?? 0) + 1);
+    console.log(`\nJudge hard vetoes: ${[...vetoes].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}\n`);
+  }
   for (const g of guard ? [true, false] : [false]) {
     console.log(`### Threshold sweep, guard ${g ? 'on' : 'off'}\n`);
     const rows = SWEEP.map((t) => {
@@ -177,6 +237,35 @@ async function evalWorkload(embedder: Embedder, file: string, threshold: number,
   }
   console.log(table(['threshold', 'hit rate (guard)', 'false-hit rate (guard)', 'vetoed', 'hit rate (no guard)', 'false-hit rate (no guard)'], sweepRows));
 
+  const judge = shippedJudgeFor(embedder.info.modelId);
+  if (judge) {
+    const saved = prompts.map((p) => savedUsdFor(p.prompt));
+    const rule = judgeRule(judge);
+    const old = replayWorkload(prompts, OLD_THRESHOLD, true, embedder.info.modelId);
+    const runs: Array<[string, WorkloadResult & { secondHalfHitRate?: number; secondHalfFalseHitRate?: number; finalMinProbability?: number }]> = [
+      [`old: cosine ≥ ${OLD_THRESHOLD} + lexical guard`, old],
+      [`judge v${judge.weights.version}, out of the box (P ≥ ${judge.minProbability} + expected value)`, replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: false })],
+    ];
+    if (values.feedback) runs.push(['judge + feedback replay (each wrong hit evicted as feedback)', replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: true })]);
+    console.log(`### Learned judge vs the old guard (same run)\n`);
+    console.log(
+      table(
+        ['method', 'hits', 'hit rate', 'false hits', 'false-hit rate', 'hit precision', '2nd-half hit rate', '2nd-half false-hit rate', 'final operating point'],
+        runs.map(([name, r]) => [
+          name,
+          r.hits.length,
+          pct(r.hitRate),
+          r.falseHits,
+          pct(r.falseHitRate),
+          r.hits.length ? pct((r.hits.length - r.falseHits) / r.hits.length) : 'n/a',
+          r.secondHalfHitRate !== undefined ? pct(r.secondHalfHitRate) : '',
+          r.secondHalfFalseHitRate !== undefined ? pct(r.secondHalfFalseHitRate) : '',
+          r.finalMinProbability !== undefined ? r.finalMinProbability.toFixed(3) : '',
+        ]),
+      ),
+    );
+    console.log('');
+  }
   const r = replayWorkload(prompts, threshold, guard, embedder.info.modelId);
   const { saved, perHit } = dollarsSaved(r, prompts);
   const correct = r.hits.length - r.falseHits;
@@ -198,18 +287,46 @@ async function evalWorkload(embedder: Embedder, file: string, threshold: number,
   }
 }
 
+/**
+ * Cross-validation on the judge's training data (5 grouped folds, refitted per fold exactly as the
+ * training script does), with the old guard scored on the same pairs.
+ */
+async function evalCrossValidation(embedder: Embedder, dataDir: string): Promise<void> {
+  const judge = shippedJudgeFor(embedder.info.modelId);
+  if (!judge) throw new Error(`no judge weights for ${embedder.info.modelId}`);
+  const t = await loadTrainingSet({ dataDir, excludeFile: values.exclude!, size: Number(values['cv-size']), seed: Number(values['cv-seed']) }, embedder);
+  const data = featurise(t.pairs, t.va, t.vb, judge.weights.idf);
+  const cv = crossValidate(data, 5, Number(values['cv-seed']), 1);
+  const labels = data.map((d) => d.pair.same);
+  const rule = judgeRule(judge);
+  const vetoed = data.map((d) => judge.judge(d.cosine, d.pair.a, d.pair.b).veto !== undefined);
+  const servedAt = (minP: number) => data.map((d, i) => !vetoed[i] && cv.oof[i]! >= requiredProbability(savedUsdFor(d.pair.b), minP, rule.wrongAnswerCostUsd));
+  console.log(`\n## Cross-validation on the training data (${data.length} QQP pairs, ${labels.filter(Boolean).length} same; 5 grouped folds; AUC ${cv.auc.toFixed(3)})\n`);
+  const row = (name: string, served: boolean[]) => {
+    const m = prf(data.map((d, i) => ({ same: d.pair.same, served: served[i]! })));
+    return [name, pct(m.precision), pct(m.recall), m.served];
+  };
+  const rows = [
+    row(`old: cosine ≥ ${OLD_THRESHOLD} + lexical guard`, data.map((d) => d.cosine >= OLD_THRESHOLD && !vetoReason(d.pair.a, d.pair.b))),
+    row(`judge: P ≥ ${judge.minProbability} (default operating point) + expected value`, servedAt(judge.minProbability)),
+  ];
+  for (const p of precisionRecallCurve(cv.oof, labels, [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95])) rows.push(row(`judge, P ≥ ${p.minProbability}`, servedAt(p.minProbability)));
+  console.log(table(['method', 'precision', 'recall', 'served'], rows));
+}
+
 async function main(): Promise<void> {
   const pairsFiles = values.pairs ?? [];
   const workloadFiles = values.workload ?? [];
-  if (pairsFiles.length === 0 && workloadFiles.length === 0) {
+  if (pairsFiles.length === 0 && workloadFiles.length === 0 && !values.cv) {
     console.error('usage: npm run eval:semantic -- --pairs <tsv> | --workload <jsonl> [--backend use-lite|transformers] [--threshold t] [--no-guard]');
     process.exit(2);
   }
   const embedder = await loadEmbedder();
-  const threshold = values.threshold !== undefined ? Number(values.threshold) : embedder.info.defaultThreshold;
+  const threshold = values.threshold !== undefined ? Number(values.threshold) : OLD_THRESHOLD;
   const guard = !values['no-guard'];
   console.log(`# Semantic cache evaluation — backend ${embedder.info.backend} (${embedder.info.modelId}), threshold ${threshold}, guard ${guard ? 'on' : 'off'}`);
   try {
+    if (values.cv) await evalCrossValidation(embedder, values.cv);
     for (const f of pairsFiles) await evalPairs(embedder, f, threshold, guard);
     for (const f of workloadFiles) await evalWorkload(embedder, f, threshold, guard);
   } finally {

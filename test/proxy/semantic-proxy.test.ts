@@ -11,7 +11,8 @@ let h: Harness;
 let client: OpenAI;
 
 beforeAll(async () => {
-  h = await startHarness({ cache: { semantic: { enabled: true, backend: 'use-lite' } } });
+  // The fake's answers cost ~$0.00001: with no cost set for a wrong answer, the expected-value rule leaves the judge's operating point in charge.
+  h = await startHarness({ cache: { semantic: { enabled: true, backend: 'use-lite', wrongAnswerCostUsd: 0, embedTimeoutMs: 10_000 } } });
   client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-semantic-a', maxRetries: 0 });
   // The model loads in the background; until then calls are plain misses.
   for (let i = 0; i < 600; i++) {

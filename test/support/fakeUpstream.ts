@@ -15,6 +15,7 @@
  *   [[fake:fail-first=N]] (the first N calls carrying this marker fail with 500, later ones succeed)
  *   [[fake:429-unless-mini]] (429 with retry-after for every model whose name lacks "mini")
  *   [[fake:gap=MS]] (pause between stream frames, like a model generating)
+ *   [[fake:reply-same]] [[fake:reply-different]] (the answer is exactly SAME / DIFFERENT)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -56,6 +57,8 @@ interface Behaviour {
   /** 429 for every model except *-mini ones (a fallback to a mini model then succeeds). */
   rateLimitUnlessMini?: boolean;
   gapMs?: number;
+  /** A fixed one-word answer (a judge or classifier call). */
+  reply?: string;
 }
 
 function parseBehaviour(text: string, header: string | undefined): Behaviour {
@@ -82,6 +85,8 @@ function parseBehaviour(text: string, header: string | undefined): Behaviour {
       case 'fail-first': b.failFirst = num; break;
       case '429-unless-mini': b.rateLimitUnlessMini = true; break;
       case 'gap': b.gapMs = num; break;
+      case 'reply-same': b.reply = 'SAME'; break;
+      case 'reply-different': b.reply = 'DIFFERENT'; break;
     }
   }
   return b;
@@ -245,7 +250,9 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
     const n = ++callNo;
     const prompt = lastUserText(body);
     const words = behaviour.words ?? 8;
-    const answerWords = [`(call ${n})`, 'You', 'said:', ...prompt.replace(/\[\[fake:[^\]]*\]\]/g, '').trim().split(/\s+/).filter(Boolean)].slice(0, Math.max(3, words));
+    const answerWords = behaviour.reply
+      ? [behaviour.reply]
+      : [`(call ${n})`, 'You', 'said:', ...prompt.replace(/\[\[fake:[^\]]*\]\]/g, '').trim().split(/\s+/).filter(Boolean)].slice(0, Math.max(3, words));
     let answer = answerWords.join(' ');
     if (behaviour.hugeBytes) answer = answer + ' ' + 'x'.repeat(behaviour.hugeBytes);
     const inputTokens = fakeTokens(allInputText(body));

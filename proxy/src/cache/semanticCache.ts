@@ -6,7 +6,11 @@
 import type { Db } from '../db/open';
 import { EmbeddingService, type EmbedderChoice } from '../embedding';
 import type { EmbedderState } from '../embedding/types';
+import { decideSemantic, evictAsFeedback, type SemanticDecision, type SemanticQuery, type ServeRule } from './semantic/decide';
+import type { EquivalenceJudge } from './semantic/judge/judge';
+import { shippedJudgeFor } from './semantic/judge/shipped';
 import { SemanticMatcher, type SemanticMatch } from './semantic/matcher';
+import { semanticQualityFor, type SemanticQuality } from './semantic/quality/qualityStore';
 import { SemanticStore } from './semantic/store';
 
 export interface SemanticCacheOptions {
@@ -26,12 +30,16 @@ export class SemanticCache {
   readonly store: SemanticStore;
   private readonly matcher: SemanticMatcher;
   readonly embeddings: EmbeddingService;
+  /** Feedback, per-feature operating points and hit/false-hit rates (shared with the local API). */
+  readonly quality: SemanticQuality;
 
   private readonly db: Db;
   private inserts = 0;
   private inFlight = 0;
   private shed = 0;
   private readonly maxInFlight: number;
+  /** The base operating point of the latest decision (feedback adjusts relative to it). */
+  private lastBase: number | undefined;
 
   constructor(opts: SemanticCacheOptions) {
     this.db = opts.db;
@@ -39,6 +47,7 @@ export class SemanticCache {
     this.store = new SemanticStore(opts.db);
     this.store.migrate();
     this.matcher = new SemanticMatcher(this.store);
+    this.quality = semanticQualityFor(opts.db);
     this.embeddings = new EmbeddingService({
       backend: opts.backend,
       dataDir: opts.dataDir,
@@ -105,8 +114,38 @@ export class SemanticCache {
     return deleteOrphanVectors(this.db, this.store);
   }
 
+  /**
+   * Cosine threshold when no judge decides; with a judge, 0 (the judge weighs the cosine itself,
+   * and an explicit policy/route/header threshold still acts as a floor).
+   */
   defaultThreshold(): number | undefined {
+    if (this.judge()) return 0;
     return this.embeddings.info?.defaultThreshold;
+  }
+
+  /** The learned judge for the loaded embedder, when weights were fitted for it. */
+  judge(): EquivalenceJudge | undefined {
+    const info = this.embeddings.info;
+    return info ? shippedJudgeFor(info.modelId) : undefined;
+  }
+
+  /** Judge-based decision (see decide.ts); undefined when the embedder has no judge or is not loaded. */
+  decide(q: Omit<SemanticQuery, 'modelId'>, rule: ServeRule, savedUsd: (entryId: number) => number | undefined): SemanticDecision | undefined {
+    const info = this.embeddings.info;
+    const judge = this.judge();
+    if (!info || !judge) return undefined;
+    this.lastBase = rule.baseMinProbability;
+    return decideSemantic({ store: this.store, judge, quality: this.quality, savedUsd }, { ...q, modelId: info.modelId }, rule);
+  }
+
+  /** Evicting an entry that was served as a semantic hit reports that hit as false (decide.ts). */
+  evictAsFeedback(entryId: number): boolean {
+    return evictAsFeedback(this.store, this.quality, entryId, this.baseMinProbability());
+  }
+
+  /** The default operating point feedback is measured against. */
+  baseMinProbability(): number {
+    return this.lastBase ?? this.judge()?.minProbability ?? 1;
   }
 
   async close(): Promise<void> {

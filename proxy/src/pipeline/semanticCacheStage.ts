@@ -8,7 +8,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { sha256 } from '../cache/canonical';
 import type { SemanticCache } from '../cache/semanticCache';
+import { applyFeedbackHeader, semanticLookupForCall } from '../cache/semantic/callLookup';
 import { semanticKey, type SemanticEndpoint } from '../cache/semantic/namespace';
+import { embedRequestText } from '../embedding/requestEmbedding';
 import { globMatch } from '../routing/glob';
 import { ruleMatches, type RuleSubject } from '../routing/route';
 import type { CallContext, Stage } from './context';
@@ -55,9 +57,10 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
     if (!cfg.enabled || !SEMANTIC_ENDPOINTS.has(ctx.endpoint.id) || !ctx.cacheKey || !ctx.provider) return next();
     if (ctx.cacheStatus === 'exact' || ctx.cacheStatus === 'semantic' || !(directives.lookup || ctx.cacheStore)) return next();
     if (ctx.tags.feature && cfg.excludeFeatures.some((g) => globMatch(g, ctx.tags.feature!))) return next();
+    applyFeedbackHeader(semantic, ctx);
     const key = semanticKey(ctx.endpoint.id as SemanticEndpoint, ctx.body);
     if (!key.eligible) return next();
-    const pending = semantic.embedIfReady(key.lastUserText);
+    const pending = embedRequestText(ctx, key.lastUserText, semantic); // shared with the router
     if (!pending) return next();
     let vector: Float32Array | undefined;
     const timeout = new AbortController();
@@ -76,14 +79,11 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
     if (directives.lookup) {
       const threshold = await semanticThreshold(ctx, semantic.defaultThreshold() ?? 1);
       if (typeof threshold === 'object') return failCall(ctx, 400, 'invalid_request_error', threshold.error);
-      const match = semantic.lookup(namespace, vector, key.lastUserText, threshold);
-      if (match && !('miss' in match)) {
-        const entry = ctx.services.exactCache.getById(match.entryId);
-        if (entry && entry.expiresAt > Date.now() && entry.namespace === ctx.namespace) {
-          ctx.services.exactCache.markHit(entry.id);
-          ctx.similarity = match.similarity;
-          return serveFromCache(ctx, entry, 'semantic');
-        }
+      const { entry, similarity } = await semanticLookupForCall(semantic, ctx, namespace, vector, key.lastUserText, threshold);
+      if (entry) {
+        ctx.services.exactCache.markHit(entry.id);
+        ctx.similarity = similarity;
+        return serveFromCache(ctx, entry, 'semantic');
       }
     }
     // Indexed as the entry is committed (before the answer's last byte), not after.

@@ -57,6 +57,28 @@ export const SemanticCacheSchema = z
     embedTimeoutMs: z.number().int().positive().default(250).describe('A lookup that cannot embed within this time is treated as a miss.'),
     threshold: z.number().min(0).max(1).optional().describe("Cosine similarity needed for a hit; default: the backend's calibrated value."),
     excludeFeatures: z.array(z.string()).default([]).describe('Feature tags (globs) that only use the exact cache.'),
+    judge: z.boolean().default(true).describe("Decide hits with the learned equivalence judge when weights exist for the embedder (else: threshold + lexical guard)."),
+    maxFalseHitRisk: z
+      .number()
+      .gt(0)
+      .max(0.5)
+      .optional()
+      .describe('Serve only when P(same) ≥ 1 − this; default: the judge\'s cross-validated operating point. Feedback moves it per feature.'),
+    wrongAnswerCostUsd: z
+      .number()
+      .nonnegative()
+      .default(0.0005)
+      .describe('What a wrong cached answer costs you: serve only when P(same) × saved $ ≥ (1 − P(same)) × this (cheap calls need more certainty).'),
+    adaptive: z.boolean().default(true).describe('Reported false hits tighten that feature\'s operating point; once a feature gets feedback, unreported hits loosen it a little.'),
+    verify: z
+      .object({
+        enabled: z.boolean().default(false).describe('Ask a small model whether an uncertain candidate asks the same thing before serving it.'),
+        model: z.string().optional().describe("Model asked; default: the provider's small routing tier, else the request's model."),
+        fromProbability: z.number().min(0).max(1).default(0.5).describe('Candidates with P(same) from this up to the serving point are verified.'),
+        timeoutMs: z.number().int().positive().default(1500).describe('Longest wait for the verdict; past it the candidate is a miss.'),
+      })
+      .strict()
+      .default({ enabled: false, fromProbability: 0.5, timeoutMs: 1500 }),
   })
   .strict();
 

@@ -7,6 +7,7 @@ import { SUMMARY_DIMENSIONS, type ApiError, type BudgetStatus, type CacheClearRe
 import { liveEventFrame, type LiveEventName, type LiveEvents } from '../../../contract/events';
 import type { ProxyServices } from '../pipeline/services';
 import { adminGuard } from './guards';
+import { semanticCacheApi } from './semanticCacheApi';
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined;
@@ -123,5 +124,6 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
     res.status(ok ? 200 : 404).json(ok ? { evicted: id } : { error: { type: 'not_found_error', message: `no cache entry ${req.params.id}` } });
   });
 
+  r.use('/cache', semanticCacheApi(services, extras));
   return r;
 }

@@ -147,7 +147,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       return removed;
     },
     evictEntry: (id) => {
-      semantic.store.delete(id);
+      semantic.evictAsFeedback(id); // an evicted semantic hit was a false hit: tightens its feature
       return services.exactCache.delete(id);
     },
     // The API's budget rows (webview/src/protocol.ts BudgetStatus) plus the governor's full detail.

@@ -75,11 +75,21 @@ export function vetoReason(a: string, b: string): string | undefined {
   return vetoFromFeatures(extractFeatures(a), extractFeatures(b));
 }
 
-export function vetoFromFeatures(fa: PromptFeatures, fb: PromptFeatures): string | undefined {
+/**
+ * The rules the learned judge keeps as hard vetoes: quoted text, code and identifiers, where one
+ * character changes the request and a bag-of-words or pooled-vector score cannot see it.
+ */
+export function blindSpotVeto(fa: PromptFeatures, fb: PromptFeatures): string | undefined {
   if (!sameMultiset(fa.quoted, fb.quoted)) return `quoted text differs: ${show(fa.quoted)} vs ${show(fb.quoted)}`;
   const idA = unmatchedIdentifiers(fa, fb);
   const idB = unmatchedIdentifiers(fb, fa);
   if (idA.length || idB.length) return `identifiers differ: ${show(idA)} vs ${show(idB)}`;
+  return undefined;
+}
+
+export function vetoFromFeatures(fa: PromptFeatures, fb: PromptFeatures): string | undefined {
+  const blind = blindSpotVeto(fa, fb);
+  if (blind !== undefined) return blind;
   if (!sameMultiset(fa.numbers, fb.numbers)) return `numbers differ: ${show(fa.numbers)} vs ${show(fb.numbers)}`;
   if (fa.negations !== fb.negations) return `negation differs: ${fa.negations} vs ${fb.negations} negation cue(s)`;
   const entA = fa.entities.filter((e) => !fb.allStems.has(e));

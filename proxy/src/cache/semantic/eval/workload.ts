@@ -6,7 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../../db/open';
+import { decideSemantic, evictAsFeedback, type ServeRule } from '../decide';
+import type { EquivalenceJudge } from '../judge/judge';
 import { SemanticMatcher } from '../matcher';
+import { SemanticQuality } from '../quality/qualityStore';
 import { SemanticStore } from '../store';
 
 export interface WorkloadPrompt {
@@ -68,6 +71,83 @@ export function replayWorkload(prompts: readonly WorkloadPrompt[], threshold: nu
       vetoed,
       hitRate: prompts.length ? hits.length / prompts.length : 0,
       falseHitRate: prompts.length ? falseHits / prompts.length : 0,
+    };
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface JudgedReplayOptions {
+  judge: EquivalenceJudge;
+  rule: ServeRule;
+  modelId: string;
+  /** What serving prompt i's answer saves (USD). */
+  savedUsd: (index: number) => number;
+  /**
+   * Replay the feedback a user would give: each wrong hit (by the stream's labels) is evicted
+   * through the same path as the dashboard's evict, the user asks again (a miss, answered and
+   * stored), and the replay goes on.
+   */
+  feedback: boolean;
+}
+
+export interface JudgedReplayResult extends WorkloadResult {
+  /** The stream's operating point at the end (after feedback). */
+  finalMinProbability: number;
+  /** Hits in the second half of the stream (after feedback had time to act). */
+  secondHalfHitRate: number;
+  secondHalfFalseHitRate: number;
+}
+
+/** Replays a stream through the real store, the judge, the expected-value rule and the feedback store. */
+export function replayWorkloadJudged(prompts: readonly WorkloadPrompt[], o: JudgedReplayOptions): JudgedReplayResult {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-eval-'));
+  const db = openDatabase(join(dir, 'eval.db'));
+  try {
+    const store = new SemanticStore(db);
+    store.migrate();
+    const quality = new SemanticQuality(db);
+    const expiresAt = Date.now() + 3_600_000;
+    const hits: WorkloadHit[] = [];
+    let vetoed = 0;
+    const insert = (index: number) => store.insert({ entryId: index + 1, namespace: 'eval', modelId: o.modelId, vector: prompts[index]!.vector, text: prompts[index]!.prompt, expiresAt });
+    prompts.forEach((p, index) => {
+      quality.countLookup('eval');
+      const d = decideSemantic(
+        { store, judge: o.judge, quality, savedUsd: (entryId) => o.savedUsd(entryId - 1) },
+        { namespace: 'eval', modelId: o.modelId, vector: p.vector, text: p.prompt, feature: 'eval' },
+        o.rule,
+      );
+      if (d.serve) {
+        const matchedIndex = d.entryId - 1;
+        const correct = p.intent !== undefined && prompts[matchedIndex]?.intent === p.intent;
+        hits.push({ index, matchedIndex, similarity: d.similarity, correct });
+        quality.recordHit({ requestId: String(index), keyNamespace: 'eval', feature: 'eval', entryId: d.entryId, probability: d.probability });
+        if (!correct && o.feedback) {
+          evictAsFeedback(store, quality, d.entryId, o.rule.baseMinProbability);
+          insert(index);
+        }
+        return;
+      }
+      if (d.reason === 'vetoed') vetoed++;
+      insert(index);
+    });
+    const falseHits = hits.filter((h) => !h.correct).length;
+    const half = Math.floor(prompts.length / 2);
+    const late = hits.filter((h) => h.index >= half);
+    return {
+      threshold: o.rule.baseMinProbability,
+      guard: true,
+      prompts: prompts.length,
+      hits,
+      falseHits,
+      vetoed,
+      hitRate: prompts.length ? hits.length / prompts.length : 0,
+      falseHitRate: prompts.length ? falseHits / prompts.length : 0,
+      finalMinProbability: quality.minProbability('eval', o.rule.baseMinProbability),
+      secondHalfHitRate: late.length / Math.max(1, prompts.length - half),
+      secondHalfFalseHitRate: late.filter((h) => !h.correct).length / Math.max(1, prompts.length - half),
     };
   } finally {
     db.close();

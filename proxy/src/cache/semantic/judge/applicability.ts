@@ -1,0 +1,47 @@
+/**
+ * Text the embedder cannot judge: a sentence model trained on English prose says little about
+ * non-English text (USE-lite scored unrelated non-English prompts as near-duplicates) or about long
+ * code (one changed token in a function is one token among hundreds in a pooled vector). Such a
+ * prompt never gets a semantic hit; the exact cache still serves it. Pure heuristics over the
+ * script and notation, not vocabulary lists tuned to any data.
+ */
+import { FUNCTION_WORDS } from '../lexical/lexicon';
+
+/** Code longer than this (characters) is not judged by a sentence embedding. */
+export const LONG_CODE_CHARS = 300;
+
+const LETTER = /\p{L}/gu;
+const ASCII_LETTER = /[A-Za-z]/g;
+const WORD = /\p{L}+(?:['’]\p{L}+)?/gu;
+const CODE_SYMBOL = /[{}();=<>\[\]]/g;
+
+/** Why the embedder cannot judge `text`, or undefined when it can. `english`: the model is English-only. */
+export function cannotJudgeReason(text: string, english = true): string | undefined {
+  if (looksLikeLongCode(text)) return 'long code';
+  if (english && !looksEnglish(text)) return 'not English';
+  return undefined;
+}
+
+export function looksLikeLongCode(text: string): boolean {
+  const fenced = /```[\s\S]{0,}?```/.exec(text);
+  if (fenced && fenced[0].length >= LONG_CODE_CHARS / 3) return true;
+  if (text.length < LONG_CODE_CHARS) return false;
+  const symbols = text.match(CODE_SYMBOL)?.length ?? 0;
+  const codeLines = text.split('\n').filter((l) => /[;{}]\s*$|^\s*(def|class|import|function|const|let|var|return|#include|public|private)\b/.test(l)).length;
+  return symbols / text.length > 0.04 || codeLines >= 3;
+}
+
+export function looksEnglish(text: string): boolean {
+  const letters = text.match(LETTER)?.length ?? 0;
+  if (letters === 0) return true;
+  const ascii = text.match(ASCII_LETTER)?.length ?? 0;
+  // Another script (Cyrillic, CJK, Arabic, …) or heavy diacritics.
+  if (ascii / letters < 0.9) return false;
+  const words = (text.match(WORD) ?? []).map((w) => w.toLowerCase());
+  // Latin-script text in another language: English prose is a third or more function words.
+  if (words.length >= 6) {
+    const fn = words.filter((w) => FUNCTION_WORDS.has(w) || w === 'not' || w === 'no').length;
+    if (fn / words.length < 0.12) return false;
+  }
+  return true;
+}

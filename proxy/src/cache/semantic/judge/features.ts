@@ -1,0 +1,161 @@
+/**
+ * Pair features for the equivalence judge: the embedding's cosine plus the lexical signals the
+ * embedding blurs (a different object, number, negation or entity). The old guard's rules are
+ * features here, weighed against each other by a fitted model instead of vetoing on their own.
+ * Pure; the proxy and the training script call the same function, so they score alike.
+ */
+import { extractFeatures, stem, type PromptFeatures } from '../lexical/features';
+
+/** Document frequencies of word stems, shipped with the weights (see weights-*.json). */
+export interface IdfTable {
+  /** Documents the table was counted over. */
+  docs: number;
+  /** Smallest document frequency kept; rarer stems get the IDF of `minDf - 1`. */
+  minDf: number;
+  df: Readonly<Record<string, number>>;
+}
+
+/** A prompt's preprocessed form, computed once per text (the stored side can be cached). */
+export interface JudgeText {
+  features: PromptFeatures;
+  /** Stems of every word (lower case), in order. */
+  stems: string[];
+  /** Character 3-grams of the lower-cased, whitespace-collapsed text. */
+  trigrams: Set<string>;
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+export function prepareText(text: string): JudgeText {
+  const lower = text.toLowerCase().replace(/\s+/g, ' ').trim();
+  const stems = (lower.match(WORD) ?? []).map(stem);
+  const trigrams = new Set<string>();
+  const padded = ` ${lower} `;
+  for (let i = 0; i + 3 <= padded.length; i++) trigrams.add(padded.slice(i, i + 3));
+  return { features: extractFeatures(text), stems, trigrams };
+}
+
+export function idfOf(table: IdfTable, stemmed: string): number {
+  const df = table.df[stemmed] ?? table.minDf - 1;
+  return Math.log((table.docs + 1) / (Math.max(df, 0) + 1));
+}
+
+function jaccard<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  let inter = 0;
+  for (const x of a) if (b.has(x)) inter++;
+  return inter / (a.size + b.size - inter);
+}
+
+function sameMultiset(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const x = [...a].sort();
+  const y = [...b].sort();
+  return x.every((v, i) => v === y[i]);
+}
+
+function tfidfCosine(a: readonly string[], b: readonly string[], idf: IdfTable): number {
+  const va = new Map<string, number>();
+  const vb = new Map<string, number>();
+  for (const s of a) va.set(s, (va.get(s) ?? 0) + 1);
+  for (const s of b) vb.set(s, (vb.get(s) ?? 0) + 1);
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (const [s, n] of va) {
+    const w = n * idfOf(idf, s);
+    na += w * w;
+    const m = vb.get(s);
+    if (m !== undefined) dot += w * m * idfOf(idf, s);
+  }
+  for (const [s, n] of vb) {
+    const w = n * idfOf(idf, s);
+    nb += w * w;
+  }
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+}
+
+/** One-edit typo tolerance for long words, as the guard had. */
+function nearWord(w: string, others: ReadonlySet<string>): boolean {
+  if (others.has(w)) return true;
+  if (w.length < 5) return false;
+  for (const o of others) {
+    if (o.length < 5 || Math.abs(o.length - w.length) > 1) continue;
+    let i = 0;
+    while (i < w.length && i < o.length && w[i] === o[i]) i++;
+    if (w.length === o.length ? w.slice(i + 1) === o.slice(i + 1) : w.length > o.length ? w.slice(i + 1) === o.slice(i) : w.slice(i) === o.slice(i + 1)) return true;
+  }
+  return false;
+}
+
+/** Names of the features, in vector order (the weights file lists them too, checked on load). */
+export const FEATURE_NAMES = [
+  'cosine',
+  'cosine_over_0.8',
+  'cosine_over_0.9',
+  'cosine_over_0.95',
+  'max_idf_unmatched',
+  'unmatched_idf_share',
+  'token_jaccard',
+  'char3_jaccard',
+  'tfidf_cosine',
+  'content_unmatched',
+  'numbers_differ',
+  'negation_differs',
+  'entities_differ',
+  'entity_order_differs',
+  'question_word_differs',
+  'length_ratio',
+  'cosine_x_max_idf',
+] as const;
+
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+/** The feature vector of a pair (order: FEATURE_NAMES). `cosine` is the embeddings' dot product. */
+export function pairFeatures(cosine: number, a: JudgeText, b: JudgeText, idf: IdfTable): number[] {
+  const fa = a.features;
+  const fb = b.features;
+  const ca = new Set(fa.content);
+  const cb = new Set(fb.content);
+  const unmatched = [...ca].filter((w) => !nearWord(w, cb)).concat([...cb].filter((w) => !nearWord(w, ca)));
+  const maxIdfNorm = Math.log(idf.docs + 1);
+  const maxIdf = unmatched.reduce((m, w) => Math.max(m, idfOf(idf, w)), 0) / maxIdfNorm;
+  const totalIdf = [...ca, ...cb].reduce((s, w) => s + idfOf(idf, w), 0);
+  const unmatchedIdf = unmatched.reduce((s, w) => s + idfOf(idf, w), 0);
+  const entA = fa.entities.filter((e) => !fb.allStems.has(e));
+  const entB = fb.entities.filter((e) => !fa.allStems.has(e));
+  const shared = [...new Set([...fa.entities, ...fb.entities])].filter((e) => fa.allStems.has(e) && fb.allStems.has(e));
+  const order = (f: PromptFeatures) => [...shared].sort((x, y) => f.stemSequence.indexOf(x) - f.stemSequence.indexOf(y)).join('\u0000');
+  const la = a.stems.length;
+  const lb = b.stems.length;
+  return [
+    cosine,
+    Math.max(0, cosine - 0.8),
+    Math.max(0, cosine - 0.9),
+    Math.max(0, cosine - 0.95),
+    maxIdf,
+    totalIdf > 0 ? unmatchedIdf / totalIdf : 0,
+    jaccard(new Set(a.stems), new Set(b.stems)),
+    jaccard(a.trigrams, b.trigrams),
+    tfidfCosine(a.stems, b.stems, idf),
+    Math.log1p(unmatched.length),
+    sameMultiset(fa.numbers, fb.numbers) ? 0 : 1,
+    fa.negations === fb.negations ? 0 : 1,
+    entA.length + entB.length > 0 ? 1 : 0,
+    order(fa) === order(fb) ? 0 : 1,
+    sameMultiset(fa.questionWords, fb.questionWords) ? 0 : 1,
+    Math.max(la, lb) > 0 ? Math.min(la, lb) / Math.max(la, lb) : 1,
+    cosine * maxIdf,
+  ];
+}
+
+/** Counts document frequencies of word stems over `texts`, keeping stems seen in ≥ minDf texts. */
+export function countIdf(texts: readonly string[], minDf: number): IdfTable {
+  const df = new Map<string, number>();
+  for (const t of texts) for (const s of new Set(prepareText(t).stems)) df.set(s, (df.get(s) ?? 0) + 1);
+  const kept: Record<string, number> = {};
+  for (const [s, n] of [...df].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) if (n >= minDf && !/^\d+$/.test(s)) kept[s] = n;
+  return { docs: texts.length, minDf, df: kept };
+}
+
+export { stem };

@@ -1,0 +1,133 @@
+/**
+ * The equivalence judge's model: a logistic regression over standardised pair features
+ * (features.ts). Small enough to ship as JSON, scored identically by the proxy and the training
+ * script (both call `probability`). The weights file names the embedder it was fitted for and
+ * carries a SHA-256 of its own content, checked on load.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../canonical';
+import { FEATURE_NAMES, type IdfTable } from './features';
+
+export interface CalibrationBin {
+  /** Predicted probability range [lo, hi). */
+  lo: number;
+  hi: number;
+  pairs: number;
+  /** Mean predicted probability and observed share of same-meaning pairs (cross-validated). */
+  predicted: number;
+  observed: number;
+}
+
+export interface OperatingPoint {
+  /** Serve only at P(same) ≥ this (before the expected-value rule and feedback). */
+  minProbability: number;
+  /** The precision target it was chosen for, and what cross-validation measured there. */
+  precisionTarget: number;
+  cvPrecision: number;
+  cvRecall: number;
+}
+
+export interface JudgeWeights {
+  format: 'tollgate-judge';
+  version: number;
+  /** Embedder model id (EmbedderInfo.modelId) the cosine feature came from. */
+  embedder: string;
+  features: string[];
+  mean: number[];
+  scale: number[];
+  coef: number[];
+  intercept: number;
+  idf: IdfTable;
+  operatingPoint: OperatingPoint;
+  /** Cross-validated calibration (for docs and the dashboard; not used to score). */
+  calibration: CalibrationBin[];
+  training: { source: string; licence: string; pairs: number; positives: number; folds: number; seed: number; cvAuc: number };
+  /** sha256 of canonicalJson(weights without this field). */
+  checksum: string;
+}
+
+export function weightsChecksum(w: Omit<JudgeWeights, 'checksum'> | JudgeWeights): string {
+  const { checksum: _drop, ...body } = w as JudgeWeights;
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+export function sigmoid(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
+/** P(same) for a feature vector. */
+export function probability(w: Pick<JudgeWeights, 'mean' | 'scale' | 'coef' | 'intercept'>, x: readonly number[]): number {
+  let z = w.intercept;
+  for (let i = 0; i < w.coef.length; i++) z += w.coef[i]! * ((x[i]! - w.mean[i]!) / w.scale[i]!);
+  return sigmoid(z);
+}
+
+/** Throws unless the weights are intact, match this code's features and the given embedder. */
+export function checkWeights(w: JudgeWeights, embedder?: string): JudgeWeights {
+  if (w.format !== 'tollgate-judge') throw new Error('not a judge weights file');
+  if (weightsChecksum(w) !== w.checksum) throw new Error(`judge weights v${w.version}: checksum mismatch (file altered or damaged)`);
+  if (w.features.join(',') !== FEATURE_NAMES.join(',')) throw new Error(`judge weights v${w.version}: features differ from this build's`);
+  const n = FEATURE_NAMES.length;
+  if (w.mean.length !== n || w.scale.length !== n || w.coef.length !== n) throw new Error(`judge weights v${w.version}: wrong vector length`);
+  if (embedder !== undefined && w.embedder !== embedder) throw new Error(`judge weights were fitted for ${w.embedder}, not ${embedder}`);
+  return w;
+}
+
+/**
+ * Deterministic L2-regularised logistic regression by Newton's method (IRLS) on standardised
+ * features: the same data give the same weights on every machine.
+ */
+export function fitLogistic(x: readonly number[][], y: readonly number[], l2 = 1, iterations = 25): { mean: number[]; scale: number[]; coef: number[]; intercept: number } {
+  const n = x.length;
+  const d = x[0]!.length;
+  const mean = Array.from({ length: d }, (_v, j) => x.reduce((s, r) => s + r[j]!, 0) / n);
+  const scale = Array.from({ length: d }, (_v, j) => Math.sqrt(x.reduce((s, r) => s + (r[j]! - mean[j]!) ** 2, 0) / n) || 1);
+  const z = x.map((r) => [1, ...r.map((v, j) => (v - mean[j]!) / scale[j]!)]);
+  const p = d + 1;
+  let beta = new Array<number>(p).fill(0);
+  for (let it = 0; it < iterations; it++) {
+    const grad = new Array<number>(p).fill(0);
+    const hess = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+    for (let i = 0; i < n; i++) {
+      const row = z[i]!;
+      let lin = 0;
+      for (let j = 0; j < p; j++) lin += beta[j]! * row[j]!;
+      const mu = sigmoid(lin);
+      const wgt = Math.max(mu * (1 - mu), 1e-9);
+      const r = y[i]! - mu;
+      for (let j = 0; j < p; j++) {
+        grad[j]! += r * row[j]!;
+        const hj = hess[j]!;
+        for (let k = j; k < p; k++) hj[k]! += wgt * row[j]! * row[k]!;
+      }
+    }
+    for (let j = 1; j < p; j++) {
+      grad[j]! -= l2 * beta[j]!;
+      hess[j]![j]! += l2;
+    }
+    for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) hess[j]![k] = hess[k]![j]!;
+    const step = solve(hess, grad);
+    beta = beta.map((b, j) => b + step[j]!);
+    if (Math.max(...step.map(Math.abs)) < 1e-8) break;
+  }
+  return { mean, scale, coef: beta.slice(1), intercept: beta[0]! };
+}
+
+/** Gaussian elimination with partial pivoting (the Hessian is small and positive definite). */
+function solve(a: number[][], b: number[]): number[] {
+  const n = b.length;
+  const m = a.map((r, i) => [...r, b[i]!]);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[piv]![c]!)) piv = r;
+    [m[c], m[piv]] = [m[piv]!, m[c]!];
+    const d = m[c]![c]! || 1e-12;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = m[r]![c]! / d;
+      if (f === 0) continue;
+      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
+    }
+  }
+  return m.map((r, i) => r[n]! / (r[i]! || 1e-12));
+}

@@ -1,0 +1,67 @@
+/**
+ * The judge's training set as scripts see it (training and cross-validated evaluation): the
+ * seeded sample of labelled pairs and their USE-lite embeddings, cached on disk so a second run
+ * does not embed again. Not used by the proxy.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openUseLiteEmbedder } from '../../../embedding/backends/use-lite';
+import type { Embedder } from '../../../embedding/types';
+import { readExcludeList, sampleQqpPairs, type LabelledPair } from './trainingData';
+
+export interface TrainingSetOptions {
+  /** Folder holding similiar_qqp_full.json (or examples/benchmark/similiar_qqp_full.json). */
+  dataDir: string;
+  excludeFile: string;
+  size: number;
+  seed: number;
+}
+
+export interface TrainingSet {
+  pairs: LabelledPair[];
+  va: Float32Array[];
+  vb: Float32Array[];
+  modelId: string;
+}
+
+export async function embedCached(embedder: Embedder, texts: string[], cacheDir: string): Promise<Float32Array[]> {
+  const key = createHash('sha256').update(embedder.info.modelId).update('\u0000').update(texts.join('\u0000')).digest('hex').slice(0, 24);
+  mkdirSync(cacheDir, { recursive: true });
+  const file = join(cacheDir, `embeddings-${key}.bin`);
+  const d = embedder.info.dimensions;
+  if (existsSync(file)) {
+    const buf = readFileSync(file);
+    const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+    if (all.length === texts.length * d) return texts.map((_t, i) => all.slice(i * d, (i + 1) * d));
+  }
+  const flat = new Float32Array(texts.length * d);
+  const batch = 64;
+  const t0 = Date.now();
+  for (let i = 0; i < texts.length; i += batch) {
+    const vs = await embedder.embed(texts.slice(i, i + batch));
+    vs.forEach((v, j) => flat.set(v, (i + j) * d));
+    process.stderr.write(`\rembedding ${Math.min(i + batch, texts.length)}/${texts.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  process.stderr.write('\n');
+  writeFileSync(file, Buffer.from(flat.buffer));
+  return texts.map((_t, i) => flat.slice(i * d, (i + 1) * d));
+}
+
+function dataFile(dir: string): string {
+  for (const f of ['similiar_qqp_full.json', 'examples/benchmark/similiar_qqp_full.json']) if (existsSync(join(dir, f))) return join(dir, f);
+  throw new Error(`no similiar_qqp_full.json under ${dir} (see docs/semantic-cache.md, "Training data")`);
+}
+
+export async function loadTrainingSet(o: TrainingSetOptions, embedder?: Embedder): Promise<TrainingSet> {
+  const pairs = sampleQqpPairs(dataFile(o.dataDir), readExcludeList(o.excludeFile), o.size, o.seed);
+  const texts = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+  const own = embedder ?? (await openUseLiteEmbedder());
+  try {
+    const vecs = await embedCached(own, texts, join(o.dataDir, 'embeddings'));
+    const at = new Map(texts.map((t, i) => [t, vecs[i]!]));
+    return { pairs, va: pairs.map((p) => at.get(p.a)!), vb: pairs.map((p) => at.get(p.b)!), modelId: own.info.modelId };
+  } finally {
+    if (!embedder) await own.close();
+  }
+}

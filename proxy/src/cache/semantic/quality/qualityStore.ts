@@ -1,0 +1,230 @@
+/**
+ * Feedback and per-feature operating points for the semantic cache, in the proxy's SQLite file.
+ *
+ * Every served semantic hit is logged with its feature tag and P(same). A false hit — reported by
+ * evicting the entry (dashboard), `POST /tollgate/cache/feedback` or an `x-tollgate-feedback:
+ * bad-hit` header on the next call — tightens that feature's operating point (and no other's) to
+ * above the probability that was wrong. Once a feature gets feedback, the team is known to report
+ * bad hits there, so a hit that was not reported by the time the next hit of the feature is served
+ * counts as good and loosens the point a little: in-domain calibration, bounded both ways. The
+ * steps give an equilibrium of about one reported false hit per 20 served (STEP_DOWN / (STEP_UP +
+ * STEP_DOWN)), and the point never drops more than MAX_LOOSEN below the shipped default.
+ */
+import type { Db } from '../../../db/open';
+
+/** How much a reported false hit raises the feature's required P(same) above that hit's P. */
+export const STEP_UP = 0.02;
+/** How much an unreported hit lowers it (only in features that have had feedback). */
+export const STEP_DOWN = 0.001;
+/** Lowest adjustment below the base operating point feedback can reach. */
+export const MAX_LOOSEN = 0.25;
+/** Never serve below this P(same), whatever the feedback. */
+export const ABSOLUTE_FLOOR = 0.5;
+export const UNTAGGED = '(untagged)';
+
+export interface HitLog {
+  requestId: string;
+  /** The API-key namespace, so a bad-hit header only reaches that key's own last hit. */
+  keyNamespace: string;
+  feature: string;
+  entryId: number;
+  probability: number;
+  ts?: number;
+}
+
+export interface FeatureQuality {
+  feature: string;
+  lookups: number;
+  hits: number;
+  badHits: number;
+  hitRate: number;
+  /** Reported false hits per lookup. */
+  falseHitRate: number;
+  /** Required P(same) now (before the per-call expected-value rule), and its shift from the default. */
+  minProbability: number;
+  adjustment: number;
+  feedback: number;
+  series: Array<{ day: string; lookups: number; hits: number; badHits: number }>;
+}
+
+export type FeedbackResult = { ok: true; feature: string; minProbability: number; hitId: number } | { ok: false; reason: string };
+
+const DAY_MS = 86_400_000;
+
+export function migrateSemanticQuality(db: Db): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS semantic_operating_points (
+      feature TEXT PRIMARY KEY,
+      adjustment REAL NOT NULL,
+      feedback INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS semantic_hits (
+      id INTEGER PRIMARY KEY,
+      request_id TEXT NOT NULL,
+      key_namespace TEXT NOT NULL,
+      feature TEXT NOT NULL,
+      entry_id INTEGER NOT NULL,
+      probability REAL NOT NULL,
+      ts INTEGER NOT NULL,
+      verdict TEXT
+    );
+    CREATE INDEX IF NOT EXISTS semantic_hits_entry ON semantic_hits(entry_id);
+    CREATE INDEX IF NOT EXISTS semantic_hits_request ON semantic_hits(request_id);
+    CREATE INDEX IF NOT EXISTS semantic_hits_feature ON semantic_hits(feature, id);
+    CREATE INDEX IF NOT EXISTS semantic_hits_key ON semantic_hits(key_namespace, feature, id);
+    CREATE TABLE IF NOT EXISTS semantic_lookups_daily (
+      feature TEXT NOT NULL,
+      day INTEGER NOT NULL,
+      lookups INTEGER NOT NULL,
+      PRIMARY KEY (feature, day)
+    );
+  `);
+}
+
+interface HitRow {
+  id: number;
+  feature: string;
+  probability: number;
+  verdict: string | null;
+}
+
+export class SemanticQuality {
+  private readonly adjustments = new Map<string, { adjustment: number; feedback: number }>();
+  /** The default operating point last used by a lookup (reports and feedback without one use it). */
+  lastBase: number | undefined;
+
+  constructor(private readonly db: Db) {
+    migrateSemanticQuality(db);
+    for (const r of db.prepare('SELECT feature, adjustment, feedback FROM semantic_operating_points').all() as Array<{ feature: string; adjustment: number; feedback: number }>) {
+      this.adjustments.set(r.feature, { adjustment: r.adjustment, feedback: r.feedback });
+    }
+  }
+
+  /** The feature's required P(same) given the default operating point `base`. */
+  minProbability(feature: string | undefined, base: number): number {
+    this.lastBase = base;
+    const a = this.adjustments.get(feature ?? UNTAGGED)?.adjustment ?? 0;
+    return clamp(base + a, Math.min(base, ABSOLUTE_FLOOR), 0.999);
+  }
+
+  countLookup(feature: string | undefined, now = Date.now()): void {
+    this.db
+      .prepare('INSERT INTO semantic_lookups_daily (feature, day, lookups) VALUES (?, ?, 1) ON CONFLICT(feature, day) DO UPDATE SET lookups = lookups + 1')
+      .run(feature ?? UNTAGGED, Math.floor(now / DAY_MS));
+  }
+
+  /**
+   * Logs a served hit. In a feature that has had feedback, the previous hit still without a verdict
+   * is taken as good (nobody reported it) and loosens the operating point by STEP_DOWN.
+   */
+  recordHit(h: HitLog): number {
+    const feature = h.feature || UNTAGGED;
+    const state = this.adjustments.get(feature);
+    if (state && state.feedback > 0) {
+      const prev = this.db.prepare('SELECT id FROM semantic_hits WHERE feature = ? AND verdict IS NULL ORDER BY id DESC LIMIT 1').get(feature) as { id: number } | undefined;
+      if (prev) {
+        this.db.prepare("UPDATE semantic_hits SET verdict = 'unreported' WHERE id = ?").run(prev.id);
+        this.setAdjustment(feature, Math.max(-MAX_LOOSEN, state.adjustment - STEP_DOWN), state.feedback);
+      }
+    }
+    const info = this.db
+      .prepare('INSERT INTO semantic_hits (request_id, key_namespace, feature, entry_id, probability, ts) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(h.requestId, h.keyNamespace, feature, h.entryId, h.probability, h.ts ?? Date.now());
+    return Number(info.lastInsertRowid);
+  }
+
+  /** The answer in `entryId` was evicted: its latest served hit (if any) was a false hit. */
+  onEvict(entryId: number, base: number): FeedbackResult {
+    const hit = this.db.prepare('SELECT id, feature, probability, verdict FROM semantic_hits WHERE entry_id = ? ORDER BY id DESC LIMIT 1').get(entryId) as HitRow | undefined;
+    if (!hit) return { ok: false, reason: `entry ${entryId} was never served as a semantic hit` };
+    return this.markBad(hit, base);
+  }
+
+  /** Feedback on the semantic hit that answered request `requestId`. */
+  onRequestFeedback(requestId: string, base: number): FeedbackResult & { entryId?: number } {
+    const hit = this.db.prepare('SELECT id, feature, probability, verdict, entry_id AS entryId FROM semantic_hits WHERE request_id = ? ORDER BY id DESC LIMIT 1').get(requestId) as
+      | (HitRow & { entryId: number })
+      | undefined;
+    if (!hit) return { ok: false, reason: `request ${requestId} was not answered by a semantic hit` };
+    return { ...this.markBad(hit, base), entryId: hit.entryId };
+  }
+
+  /** `x-tollgate-feedback: bad-hit`: the last semantic hit this key got in this feature was wrong. */
+  onLastHitFeedback(keyNamespace: string, feature: string | undefined, base: number): FeedbackResult & { entryId?: number } {
+    const hit = this.db
+      .prepare('SELECT id, feature, probability, verdict, entry_id AS entryId FROM semantic_hits WHERE key_namespace = ? AND feature = ? ORDER BY id DESC LIMIT 1')
+      .get(keyNamespace, feature ?? UNTAGGED) as (HitRow & { entryId: number }) | undefined;
+    if (!hit) return { ok: false, reason: 'no earlier semantic hit for this key and feature' };
+    return { ...this.markBad(hit, base), entryId: hit.entryId };
+  }
+
+  private markBad(hit: HitRow, base: number): FeedbackResult {
+    const state = this.adjustments.get(hit.feature) ?? { adjustment: 0, feedback: 0 };
+    if (hit.verdict === 'bad') return { ok: true, feature: hit.feature, minProbability: this.minProbability(hit.feature, base), hitId: hit.id };
+    this.db.prepare("UPDATE semantic_hits SET verdict = 'bad' WHERE id = ?").run(hit.id);
+    // Above the probability that was wrong, and never looser than before.
+    const next = Math.max(state.adjustment, hit.probability - base) + STEP_UP;
+    this.setAdjustment(hit.feature, next, state.feedback + 1);
+    return { ok: true, feature: hit.feature, minProbability: this.minProbability(hit.feature, base), hitId: hit.id };
+  }
+
+  private setAdjustment(feature: string, adjustment: number, feedback: number): void {
+    this.adjustments.set(feature, { adjustment, feedback });
+    this.db
+      .prepare(
+        'INSERT INTO semantic_operating_points (feature, adjustment, feedback, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(feature) DO UPDATE SET adjustment = excluded.adjustment, feedback = excluded.feedback, updated_at = excluded.updated_at',
+      )
+      .run(feature, adjustment, feedback, Date.now());
+  }
+
+  /** The feature of the latest semantic hit served from `entryId`, if any. */
+  featureOfEntry(entryId: number): string | undefined {
+    return (this.db.prepare('SELECT feature FROM semantic_hits WHERE entry_id = ? ORDER BY id DESC LIMIT 1').get(entryId) as { feature: string } | undefined)?.feature;
+  }
+
+  /** Per-feature hit and reported false-hit rates since `from` (epoch ms), with a daily series. */
+  report(base: number, from = 0): FeatureQuality[] {
+    const fromDay = Math.floor(from / DAY_MS);
+    const lookups = this.db.prepare('SELECT feature, day, lookups FROM semantic_lookups_daily WHERE day >= ?').all(fromDay) as Array<{ feature: string; day: number; lookups: number }>;
+    const hits = this.db
+      .prepare("SELECT feature, ts / 86400000 AS day, COUNT(*) AS hits, SUM(verdict = 'bad') AS bad FROM semantic_hits WHERE ts >= ? GROUP BY feature, day")
+      .all(from) as Array<{ feature: string; day: number; hits: number; bad: number | null }>;
+    const features = new Set([...lookups.map((l) => l.feature), ...hits.map((h) => h.feature), ...this.adjustments.keys()]);
+    return [...features].sort().map((feature) => {
+      const days = new Map<number, { lookups: number; hits: number; badHits: number }>();
+      const day = (d: number) => days.get(d) ?? days.set(d, { lookups: 0, hits: 0, badHits: 0 }).get(d)!;
+      for (const l of lookups) if (l.feature === feature) day(l.day).lookups += l.lookups;
+      for (const h of hits) if (h.feature === feature) {
+        const d = day(Math.floor(h.day));
+        d.hits += h.hits;
+        d.badHits += h.bad ?? 0;
+      }
+      const series = [...days].sort((a, b) => a[0] - b[0]).map(([d, v]) => ({ day: new Date(d * DAY_MS).toISOString().slice(0, 10), ...v }));
+      const total = series.reduce((s, v) => ({ lookups: s.lookups + v.lookups, hits: s.hits + v.hits, badHits: s.badHits + v.badHits }), { lookups: 0, hits: 0, badHits: 0 });
+      const st = this.adjustments.get(feature);
+      return {
+        feature,
+        ...total,
+        hitRate: total.lookups ? total.hits / total.lookups : 0,
+        falseHitRate: total.lookups ? total.badHits / total.lookups : 0,
+        minProbability: this.minProbability(feature, base),
+        adjustment: st?.adjustment ?? 0,
+        feedback: st?.feedback ?? 0,
+        series,
+      };
+    });
+  }
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+/** One quality tracker per database, so the proxy's stage and the local API see the same state. */
+const perDb = new WeakMap<Db, SemanticQuality>();
+export function semanticQualityFor(db: Db): SemanticQuality {
+  let q = perDb.get(db);
+  if (!q) perDb.set(db, (q = new SemanticQuality(db)));
+  return q;
+}

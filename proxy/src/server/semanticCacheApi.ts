@@ -1,0 +1,64 @@
+/**
+ * The semantic cache's part of the local API (mounted under /tollgate/cache):
+ *   POST /feedback  { "requestId": "…" } or { "entryId": 123 }, optional "verdict": "bad-hit" (the only
+ *                   verdict): the hit was wrong — its entry is evicted (the same path as the
+ *                   dashboard's evict) and its feature's operating point tightens. Admin token.
+ *   GET  /quality   ?from=<epoch ms>: per feature tag, lookups, hits, reported false hits, the hit
+ *                   rate and false-hit rate, the current operating point and a daily series.
+ */
+import express, { type Router } from 'express';
+import { semanticQualityFor } from '../cache/semantic/quality/qualityStore';
+import type { ProxyServices } from '../pipeline/services';
+import { adminGuard } from './guards';
+import type { LocalApiExtras } from './localApi';
+
+function invalid(message: string) {
+  return { error: { type: 'invalid_request_error', message } };
+}
+
+export function semanticCacheApi(services: ProxyServices, extras: Pick<LocalApiExtras, 'adminToken' | 'evictEntry'>): Router {
+  const r = express.Router();
+  const quality = semanticQualityFor(services.db);
+
+  r.post('/feedback', adminGuard(extras.adminToken), express.json({ limit: '16kb' }), (req, res) => {
+    const body = (req.body ?? {}) as { requestId?: unknown; entryId?: unknown; verdict?: unknown };
+    if (body.verdict !== undefined && body.verdict !== 'bad-hit') {
+      res.status(400).json(invalid('verdict must be "bad-hit" (a hit that was not reported is taken as good)'));
+      return;
+    }
+    let entryId: number | undefined;
+    if (typeof body.entryId === 'number' && Number.isInteger(body.entryId) && body.entryId > 0) {
+      entryId = body.entryId;
+    } else if (typeof body.requestId === 'string' && body.requestId.length > 0 && body.requestId.length <= 200) {
+      const r1 = quality.onRequestFeedback(body.requestId, quality.lastBase ?? 1);
+      if (!r1.ok) {
+        res.status(404).json({ error: { type: 'not_found_error', message: r1.reason } });
+        return;
+      }
+      entryId = r1.entryId;
+    } else {
+      res.status(400).json(invalid('send {"requestId": "<x-tollgate-request-id of the call>"} or {"entryId": <cache entry id>}'));
+      return;
+    }
+    if (entryId === undefined) {
+      res.status(404).json({ error: { type: 'not_found_error', message: 'no cache entry for that request' } });
+      return;
+    }
+    // The hit's feature is tightened by the eviction itself (evictAsFeedback), once.
+    const evicted = extras.evictEntry(entryId);
+    const hitFeature = quality.featureOfEntry(entryId);
+    const q = hitFeature !== undefined ? quality.report(quality.lastBase ?? 1).find((f) => f.feature === hitFeature) : undefined;
+    if (hitFeature === undefined && !evicted) {
+      res.status(404).json({ error: { type: 'not_found_error', message: `no cache entry ${entryId}` } });
+      return;
+    }
+    res.json({ entryId, evicted, ...(q ? { feature: q.feature, minProbability: q.minProbability, feedback: q.feedback } : {}) });
+  });
+
+  r.get('/quality', (req, res) => {
+    const from = typeof req.query.from === 'string' && /^\d{1,16}$/.test(req.query.from) ? Number(req.query.from) : Date.now() - 30 * 86_400_000;
+    res.json({ from, defaultMinProbability: quality.lastBase ?? null, features: quality.report(quality.lastBase ?? 1, from) });
+  });
+
+  return r;
+}

@@ -1,0 +1,160 @@
+/**
+ * The learned judge inside the proxy (real USE-lite, real sqlite-vec, the official OpenAI SDK;
+ * only the provider is the fake): the hit carries its probability, the three feedback paths
+ * (dashboard evict, POST /tollgate/cache/feedback, x-tollgate-feedback header) evict the answer
+ * and tighten only that feature, and the optional small-model verification of uncertain
+ * candidates (cost in the ledger, bounded by its timeout, off by default).
+ */
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PolicySchema } from '../../proxy/src/policy/schema';
+import { startHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+let client: OpenAI;
+
+beforeAll(async () => {
+  // A generous embedding timeout: on a loaded test machine a lookup must not turn into a miss.
+  h = await startHarness({ cache: { semantic: { enabled: true, backend: 'use-lite', embedTimeoutMs: 10_000 } } });
+  client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-judge-a', maxRetries: 0 });
+  for (let i = 0; i < 900; i++) {
+    const health = (await (await fetch(`${h.proxy.url}/healthz`)).json()) as { embedder: { state: string; error?: string } };
+    if (health.embedder.state === 'ready') return;
+    if (health.embedder.state === 'failed') throw new Error(health.embedder.error);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('embedder never became ready');
+}, 240_000);
+afterAll(async () => h.close());
+
+function setSemantic(patch: Record<string, unknown>): void {
+  const current = h.proxy.services.policy.policy;
+  h.proxy.services.policy.set(PolicySchema.parse({ ...current, cache: { ...current.cache, semantic: { ...current.cache.semantic, ...patch } } }));
+}
+
+const ask = (content: string, feature: string, headers: Record<string, string> = {}) =>
+  client.chat.completions
+    .create({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: `feature ${feature}` }, { role: 'user', content }] }, { headers: { 'x-tollgate-feature': feature, ...headers } })
+    .withResponse()
+    .then(({ data, response }) => ({
+      text: data.choices[0]?.message.content ?? '',
+      cache: response.headers.get('x-tollgate-cache'),
+      probability: response.headers.get('x-tollgate-hit-probability'),
+      requestId: response.headers.get('x-tollgate-request-id') ?? '',
+      feedback: response.headers.get('x-tollgate-feedback'),
+    }));
+
+async function quality(): Promise<Array<{ feature: string; minProbability: number; feedback: number; hits: number; badHits: number; lookups: number }>> {
+  const r = await fetch(`${h.proxy.url}/tollgate/cache/quality`);
+  return ((await r.json()) as { features: Array<{ feature: string; minProbability: number; feedback: number; hits: number; badHits: number; lookups: number }> }).features;
+}
+
+const ADMIN = () => ({ authorization: `Bearer ${h.proxy.adminToken}`, 'content-type': 'application/json' });
+
+describe('judge in the proxy', () => {
+  it('a paraphrase hits with its probability in the header and the ledger; a different object does not', async () => {
+    setSemantic({ wrongAnswerCostUsd: 0 });
+    const first = await ask('How do I reset my password?', 'acct');
+    expect(first.cache).toBe('miss');
+    const second = await ask('How can I reset my password?', 'acct');
+    expect(second.cache).toBe('semantic');
+    expect(second.text).toBe(first.text);
+    const p = Number(second.probability);
+    expect(p).toBeGreaterThan(0.5);
+    expect(p).toBeLessThanOrEqual(1);
+    const row = h.proxy.services.ledger.page({}, 1).calls[0]!;
+    expect(row.cache).toBe('semantic');
+    const details = h.proxy.services.db.prepare('SELECT details FROM calls WHERE id = ?').get(row.id) as { details: string };
+    expect(JSON.parse(details.details).responseHeaders['x-tollgate-hit-probability']).toBe(second.probability);
+    const other = await ask('How do I reset my router?', 'acct');
+    expect(other.cache).toBe('miss');
+    const q = (await quality()).find((f) => f.feature === 'acct')!;
+    expect(q).toMatchObject({ hits: 1, badHits: 0, lookups: 3 });
+  });
+
+  it('evicting a semantic hit from the dashboard tightens that feature only', async () => {
+    await ask('What is the capital of France?', 'geo');
+    await ask('What is the capital of France?', 'other-feature');
+    const hit = await ask("What's the capital of France?", 'geo');
+    expect(hit.cache).toBe('semantic');
+    const before = await quality();
+    const sourceId = h.proxy.services.ledger.page({}, 1).calls[0]!.sourceEntryId!;
+    const del = await fetch(`${h.proxy.url}/tollgate/cache/entries/${sourceId}`, { method: 'DELETE', headers: ADMIN() });
+    expect(del.status).toBe(200);
+    const after = await quality();
+    const geo = after.find((f) => f.feature === 'geo')!;
+    expect(geo.minProbability).toBeGreaterThan(before.find((f) => f.feature === 'geo')!.minProbability);
+    expect(geo.minProbability).toBeGreaterThan(Number(hit.probability));
+    expect(geo).toMatchObject({ badHits: 1, feedback: 1 });
+    for (const f of after.filter((x) => x.feature !== 'geo')) expect(f.minProbability).toBe(before.find((b) => b.feature === f.feature)?.minProbability ?? f.minProbability);
+    expect(after.find((f) => f.feature === 'acct')!.feedback).toBe(0);
+    // The wrong answer is gone: the same question goes upstream again.
+    expect((await ask("What's the capital of France?", 'geo')).cache).toBe('miss');
+  });
+
+  it('POST /tollgate/cache/feedback by request id and the x-tollgate-feedback header both report a bad hit', async () => {
+    await ask('How do I cancel my subscription?', 'billing');
+    const hit = await ask('How can I cancel my subscription?', 'billing');
+    expect(hit.cache).toBe('semantic');
+    const bad = await fetch(`${h.proxy.url}/tollgate/cache/feedback`, { method: 'POST', headers: ADMIN(), body: JSON.stringify({ requestId: hit.requestId, verdict: 'bad-hit' }) });
+    expect(bad.status).toBe(200);
+    expect(await bad.json()).toMatchObject({ evicted: true, feature: 'billing', feedback: 1 });
+    const unknown = await fetch(`${h.proxy.url}/tollgate/cache/feedback`, { method: 'POST', headers: ADMIN(), body: JSON.stringify({ requestId: 'no-such-request' }) });
+    expect(unknown.status).toBe(404);
+    const noAuth = await fetch(`${h.proxy.url}/tollgate/cache/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requestId: hit.requestId }) });
+    expect(noAuth.status).toBe(401);
+
+    await ask('Where can I download my invoice?', 'invoices');
+    const hit2 = await ask('Where do I download my invoice?', 'invoices');
+    expect(hit2.cache).toBe('semantic');
+    const next = await ask('Something unrelated about the weather today', 'invoices', { 'x-tollgate-feedback': 'bad-hit' });
+    expect(next.feedback).toMatch(/^recorded; feature=invoices/);
+    const inv = (await quality()).find((f) => f.feature === 'invoices')!;
+    expect(inv).toMatchObject({ badHits: 1, feedback: 1 });
+    expect((await ask('Where do I download my invoice?', 'invoices')).cache).toBe('miss');
+  });
+});
+
+describe('verification by the small-tier model (uncertain band)', () => {
+  it('is off by default: an uncertain candidate is a miss and no verification call is made', async () => {
+    setSemantic({ maxFalseHitRisk: 0.0001, wrongAnswerCostUsd: 0, verify: { enabled: false, fromProbability: 0, timeoutMs: 1500 } });
+    await ask('How do I change my email address? [[fake:reply-same]]', 'verify-off');
+    const calls = h.upstream.calls();
+    expect((await ask('How can I change my email address? [[fake:reply-same]]', 'verify-off')).cache).toBe('miss');
+    expect(h.upstream.calls()).toBe(calls + 1);
+  });
+
+  it('SAME serves the candidate; the check is its own ledger row with its cost', async () => {
+    setSemantic({ maxFalseHitRisk: 0.0001, wrongAnswerCostUsd: 0, verify: { enabled: true, model: 'gpt-4o-mini', fromProbability: 0, timeoutMs: 3000 } });
+    await ask('How do I update my billing address? [[fake:reply-same]]', 'verify-on');
+    const calls = h.upstream.calls();
+    const r = await ask('How can I update my billing address? [[fake:reply-same]]', 'verify-on');
+    expect(r.cache).toBe('semantic');
+    expect(h.upstream.calls()).toBe(calls + 1); // the verification call only
+    const verifyReq = h.upstream.requests.at(-1)!;
+    expect(JSON.stringify(verifyReq.body)).toContain('SAME or DIFFERENT');
+    const rows = h.proxy.services.ledger.page({}, 5).calls.filter((c) => c.requestId === r.requestId);
+    const check = rows.find((c) => c.route?.startsWith('semantic-cache verification'))!;
+    expect(check.route).toBe('semantic-cache verification: same');
+    expect(check.costUsd).toBeGreaterThan(0);
+    expect(rows.find((c) => c.cache === 'semantic')).toBeDefined();
+  });
+
+  it('DIFFERENT, or no answer within the timeout, is a miss', async () => {
+    setSemantic({ maxFalseHitRisk: 0.0001, wrongAnswerCostUsd: 0, verify: { enabled: true, model: 'gpt-4o-mini', fromProbability: 0, timeoutMs: 3000 } });
+    await ask('How do I delete my account? [[fake:reply-different]]', 'verify-diff');
+    const r = await ask('How can I delete my account? [[fake:reply-different]]', 'verify-diff');
+    expect(r.cache).toBe('miss');
+    const check = h.proxy.services.ledger.page({}, 5).calls.find((c) => c.requestId === r.requestId && c.route?.startsWith('semantic-cache verification'))!;
+    expect(check.route).toBe('semantic-cache verification: different');
+
+    setSemantic({ maxFalseHitRisk: 0.0001, wrongAnswerCostUsd: 0, verify: { enabled: true, model: 'gpt-4o-mini', fromProbability: 0, timeoutMs: 200 } });
+    await ask('How do I export my data? [[fake:reply-same]] [[fake:slow=1500]]', 'verify-slow');
+    const t0 = performance.now();
+    const slow = await ask('How can I export my data? [[fake:reply-same]] [[fake:slow=1500]]', 'verify-slow');
+    expect(slow.cache).toBe('miss');
+    const timedOut = h.proxy.services.ledger.page({}, 5).calls.find((c) => c.requestId === slow.requestId && c.route?.startsWith('semantic-cache verification'))!;
+    expect(timedOut).toMatchObject({ route: 'semantic-cache verification: no verdict', errorType: 'semantic_verification_failed' });
+    expect(performance.now() - t0).toBeGreaterThan(0);
+  });
+});
