@@ -53,15 +53,19 @@ export const routeStage: Stage = async (ctx, next) => {
   if (!ctx.endpoint.billable || ctx.endpoint.id === 'embeddings' || !ctx.provider) return next();
   if (ctx.modelRequested !== 'auto' && policy.routing.rules.length === 0) return next();
   try {
+    const messages = chatTexts(ctx.body);
+    const router = policy.routing.router === 'learned' ? ctx.services.router : undefined;
     const decision = routeRequest({
       policy,
       provider: ctx.provider.name,
       model: ctx.modelUsed,
-      messages: chatTexts(ctx.body),
+      messages,
       ...(ctx.tags.feature ? { feature: ctx.tags.feature } : {}),
       headers: ctx.req.headers,
       inputTokens: needsTokenCount(ctx) ? await inputTokens(ctx) : 0,
+      ...(router ? await router.inputsFor(messages) : { embeddingUnavailable: 'no embedder' }),
     });
+    if (decision?.tier) router?.remember(ctx.requestId, messages);
     if (decision) {
       ctx.modelUsed = decision.model;
       ctx.body.model = decision.model;

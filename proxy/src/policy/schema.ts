@@ -136,6 +136,10 @@ export const RoutingSchema = z
       .strict()
       .default({ medium: 0.3, large: 0.7 }),
     rules: z.array(RouteRuleSchema).default([]),
+    router: z
+      .enum(['learned', 'score'])
+      .default('learned')
+      .describe('How model "auto" picks a tier: the shipped learned router with the team exemplars (thresholds ignored), or the hand-weighted score with `thresholds`.'),
   })
   .strict();
 

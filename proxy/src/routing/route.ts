@@ -1,12 +1,16 @@
 /**
  * Tier routing: `model: "auto"` or a matching policy rule sends a request to a tier's model (named
- * per provider in `routing.tiers`), chosen by the complexity score and the policy thresholds.
- * Pure: the caller passes headers and the counted input tokens.
+ * per provider in `routing.tiers`). The tier comes from the learned router (`routing.router:
+ * learned`, the default: shipped model + the team's exemplars) or from the hand-weighted complexity
+ * score and the policy thresholds (`routing.router: score`).
+ * Pure: the caller passes headers, the counted input tokens and, when it has them, the prompt's
+ * embedding and its nearest team exemplars.
  */
 import { TIERS, type Policy, type Tier } from '../policy/schema';
 import { scoreComplexity, tierFor, type ExemplarMatch } from './complexity';
 import type { ChatText } from './features';
 import { globMatch } from './glob';
+import { predictTier, type ExemplarVote, type LearnedPrediction, type RoutingEmbedding } from './learned/router';
 
 export const AUTO_MODEL = 'auto';
 
@@ -20,18 +24,31 @@ export interface RouteInput {
   /** Request headers (lower-case names, as node gives them). */
   headers: Record<string, string | string[] | undefined>;
   inputTokens: number;
-  /** Nearest labelled exemplars, when an embedder is loaded (see ExemplarIndex). */
+  /** Nearest labelled exemplars for the complexity score (router `score` only; see ExemplarIndex). */
   neighbours?: ExemplarMatch[];
+  /** The last user turn's sentence embedding, when one is available (router `learned`). */
+  embedding?: RoutingEmbedding;
+  /** Why there is no embedding (said in the header when the router falls back to cheap features). */
+  embeddingUnavailable?: string;
+  /** The team's exemplars near the prompt (router `learned`). */
+  exemplars?: ExemplarVote[];
 }
 
 export interface RouteDecision {
   model: string;
   /** Absent when a rule names an exact model. */
   tier?: Tier;
+  /** Router `score`: the complexity score. Router `learned`: P(needs at least medium). */
   score: number;
   /** The policy rule that matched; absent for plain `model: "auto"`. */
   rule?: string;
-  /** Value for `x-tollgate-route` (and the ledger): `medium; score=0.52; rule=auto`. */
+  /** The learned router's prediction (probabilities, variant, exemplars), when it decided. */
+  learned?: LearnedPrediction;
+  /**
+   * Value for `x-tollgate-route` (and the ledger), saying why:
+   * `medium; p=0.64/0.08; by=model; rule=auto` (P(≥ medium)/P(large); by=model, exemplars:N@sim,
+   * cheap(<why no embedding>)), or `medium; score=0.52; rule=auto` with router `score`.
+   */
   header: string;
 }
 
@@ -51,12 +68,28 @@ export function routeRequest(input: RouteInput): RouteDecision | undefined {
   const rule = routing.rules.find((r) => ruleMatches(r, input));
   const isAuto = input.model === AUTO_MODEL;
   if (!rule && !isAuto) return undefined;
-  const { score } = scoreComplexity({ messages: input.messages }, input.neighbours ?? []);
   const ruleName = rule?.name ?? 'auto';
-  if (rule?.model) {
-    return { model: rule.model, score, rule: rule.name, header: `model=${rule.model}; score=${score.toFixed(2)}; rule=${rule.name}` };
+  const useLearned = (routing.router ?? 'learned') === 'learned';
+  let learned: LearnedPrediction | undefined;
+  let score: number;
+  let why: string;
+  if (useLearned && !rule?.model && !rule?.tier) {
+    learned = predictTier({
+      messages: input.messages,
+      ...(input.embedding ? { embedding: input.embedding } : {}),
+      ...(input.embeddingUnavailable ? { embeddingUnavailable: input.embeddingUnavailable } : {}),
+      ...(input.exemplars ? { exemplars: input.exemplars } : {}),
+    });
+    score = round2(learned.p.atLeastMedium);
+    why = `p=${learned.p.atLeastMedium.toFixed(2)}/${learned.p.large.toFixed(2)}; by=${learnedBy(learned)}`;
+  } else {
+    score = scoreComplexity({ messages: input.messages }, input.neighbours ?? []).score;
+    why = `score=${score.toFixed(2)}`;
   }
-  const wanted = rule?.tier ?? tierFor(score, routing.thresholds);
+  if (rule?.model) {
+    return { model: rule.model, score, rule: rule.name, header: `model=${rule.model}; ${why}; rule=${rule.name}` };
+  }
+  const wanted = rule?.tier ?? learned?.tier ?? tierFor(score, routing.thresholds);
   const resolved = tierModel(routing.tiers[input.provider], wanted);
   if (!resolved) {
     if (!isAuto) return undefined;
@@ -68,11 +101,20 @@ export function routeRequest(input: RouteInput): RouteDecision | undefined {
     model: resolved.model,
     tier: resolved.tier,
     score,
-    header: `${resolved.tier}; score=${score.toFixed(2)}; rule=${ruleName}`,
+    header: `${resolved.tier}; ${why}; rule=${ruleName}`,
   };
   if (rule) decision.rule = rule.name;
+  if (learned) decision.learned = learned;
   return decision;
 }
+
+function learnedBy(p: LearnedPrediction): string {
+  if (p.exemplars.length > 0) return `exemplars:${p.exemplars.length}@${p.exemplars[0]!.similarity.toFixed(2)}`;
+  if (p.variant === 'cheap') return `cheap(${(p.fallbackReason ?? 'no embedding').replace(/[;,\r\n]/g, ' ')})`;
+  return 'model';
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 function ruleMatches(rule: Rule, input: RouteInput): boolean {
   const m = rule.match;

@@ -12,6 +12,8 @@ import { ExactCache, type CacheBodyCodec } from '../cache/exactCache';
 import { codecFromEnv } from '../cache/encryption';
 import { SemanticCache } from '../cache/semanticCache';
 import { semanticCacheStage } from '../pipeline/semanticCacheStage';
+import { RouterRuntime } from '../routing/runtime';
+import { exemplarsPathFor } from '../routing/teamExemplars';
 import { admitStage, forwardWithRetries, routeStage } from '../pipeline/governanceStages';
 import { Governor } from '../governance/governor';
 import { getMeta, openDatabase, setMeta, type Db } from '../db/open';
@@ -113,6 +115,8 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   startSemanticIfEnabled(policyStore.policy);
   policyStore.on('change', startSemanticIfEnabled);
 
+  services.router = new RouterRuntime({ shared: () => semantic.embeddings, ...(policyStore.file ? { exemplarsPath: exemplarsPathFor(policyStore.file) } : {}) });
+
   const governor = new Governor(db, () => policyStore.policy);
   const recovered = governor.recoverAfterRestart();
   if (recovered > 0) log.info(`settled ${recovered} budget reservation(s) left open by an earlier run`);
@@ -194,6 +198,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await policyStore.close();
       await services.dispatcher.close();
+      await services.router?.close();
       await semantic.close();
       clearInterval(recoverTimer);
       governor.close();
