@@ -52,6 +52,7 @@ export const routeStage: Stage = async (ctx, next) => {
   const policy = ctx.services.policy.policy;
   if (!ctx.endpoint.billable || ctx.endpoint.id === 'embeddings' || !ctx.provider) return next();
   if (ctx.modelRequested !== 'auto' && policy.routing.rules.length === 0) return next();
+  let after: (() => void) | undefined;
   try {
     const messages = chatTexts(ctx.body);
     const router = policy.routing.router === 'learned' ? ctx.services.router : undefined;
@@ -66,6 +67,7 @@ export const routeStage: Stage = async (ctx, next) => {
       ...(router ? await router.inputsFor(messages) : { embeddingUnavailable: 'no embedder' }),
     });
     if (decision?.tier) router?.remember(ctx.requestId, messages);
+    if (decision?.tier && ctx.services.router) after = () => ctx.services.router!.afterCall(policy, ctx, decision.tier!, messages);
     if (decision) {
       ctx.modelUsed = decision.model;
       ctx.body.model = decision.model;
@@ -78,6 +80,7 @@ export const routeStage: Stage = async (ctx, next) => {
     throw err;
   }
   await next();
+  after?.(); // quality sampling, in the background
 };
 
 function maxOutputTokens(body: Json): number | undefined {

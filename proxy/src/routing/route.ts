@@ -10,6 +10,7 @@ import { TIERS, type Policy, type Tier } from '../policy/schema';
 import { scoreComplexity, tierFor, type ExemplarMatch } from './complexity';
 import type { ChatText } from './features';
 import { globMatch } from './glob';
+import { SAMPLE_HEADER } from './quality/sampler';
 import { predictTier, type ExemplarVote, type LearnedPrediction, type RoutingEmbedding } from './learned/router';
 
 export const AUTO_MODEL = 'auto';
@@ -65,6 +66,8 @@ type Rule = Policy['routing']['rules'][number];
  */
 export function routeRequest(input: RouteInput): RouteDecision | undefined {
   const { routing } = input.policy;
+  // Quality sampling's own calls name their model on purpose: never re-route them.
+  if (input.headers[SAMPLE_HEADER] !== undefined && input.model !== AUTO_MODEL) return undefined;
   const rule = routing.rules.find((r) => ruleMatches(r, input));
   const isAuto = input.model === AUTO_MODEL;
   if (!rule && !isAuto) return undefined;

@@ -4,7 +4,10 @@
  * become an exemplar. The memory holds at most `recentLimit` prompts, in memory only (the ledger
  * keeps only a preview); after a restart, older calls cannot be labelled from the dashboard.
  */
-import type { Tier } from '../policy/schema';
+import type { Db } from '../db/open';
+import type { Policy, Tier } from '../policy/schema';
+import { QualityMonitor, type RouteQuality } from './quality/monitor';
+import { QualitySampler, type SampleCandidate } from './quality/sampler';
 import { RouterEmbedder, type RouterEmbedderOptions } from './embedding';
 import { ExemplarStore } from './exemplarStore';
 import type { ChatText } from './features';
@@ -22,6 +25,23 @@ export interface RouterRuntimeOptions extends RouterEmbedderOptions {
   /** `.tollgate/router-exemplars.tsv` of the policy's repository; absent with an in-memory policy. */
   exemplarsPath?: string;
   recentLimit?: number;
+  /** The proxy's database: quality sampling keeps its results there (no sampling without it). */
+  db?: Db;
+  log?: (line: string) => void;
+  /** Sampling draw (tests pass a fixed one). */
+  random?: () => number;
+}
+
+/** What quality sampling needs of a finished call (a slice of the pipeline's CallContext). */
+export interface FinishedCall {
+  requestId: string;
+  status: number;
+  cacheStatus: string;
+  provider?: { name: string };
+  modelUsed: string;
+  body: Record<string, unknown>;
+  responseBody?: Record<string, unknown>;
+  req: { headers: Record<string, string | string[] | undefined>; originalUrl: string; socket: { localPort?: number | undefined } };
 }
 
 export type Verdict = 'bigger' | 'smaller';
@@ -41,11 +61,48 @@ export class RouterRuntime {
   readonly exemplars: ExemplarStore;
   private readonly recent = new Map<string, string>();
   private readonly recentLimit: number;
+  readonly monitor: QualityMonitor | undefined;
+  readonly sampler: QualitySampler | undefined;
+  /** Samples still running (tests wait for them; close() lets them finish). */
+  readonly pendingSamples = new Set<Promise<unknown>>();
 
   constructor(readonly opts: RouterRuntimeOptions = {}) {
     this.embedder = new RouterEmbedder(opts);
     this.exemplars = new ExemplarStore(opts.exemplarsPath, this.embedder);
     this.recentLimit = opts.recentLimit ?? 500;
+    if (opts.db) {
+      this.monitor = new QualityMonitor(opts.db);
+      this.sampler = new QualitySampler({ monitor: this.monitor, ...(opts.random ? { random: opts.random } : {}), ...(opts.log ? { log: opts.log } : {}) });
+    }
+  }
+
+  /** After a routed call finished: maybe start a quality sample in the background (never awaited by the call). */
+  afterCall(policy: Pick<Policy, 'routing'>, call: FinishedCall, tier: Tier, messages: ChatText[]): void {
+    if (!this.sampler || !call.provider || call.status !== 200 || call.cacheStatus !== 'miss' || !call.responseBody) return;
+    const path = call.req.originalUrl.split('?')[0] ?? '';
+    const c = { tier, path, provider: call.provider.name, headers: call.req.headers };
+    if (!this.sampler.shouldSample(policy, c)) return;
+    const candidate: SampleCandidate = {
+      ...c,
+      requestId: call.requestId,
+      selfUrl: `http://127.0.0.1:${call.req.socket.localPort ?? 0}`,
+      model: call.modelUsed,
+      body: structuredClone(call.body),
+      responseBody: call.responseBody,
+      question: lastUserText(messages),
+    };
+    const p = this.sampler.sample(policy, candidate).then((s) => {
+      const alarm = s && this.quality(policy).find((q) => q.tier === s.tier && q.model === s.model && q.alarm);
+      if (alarm) this.opts.log?.(`router quality drift: ${alarm.tier} (${alarm.model}): ${alarm.alarmReason}`);
+    });
+    this.pendingSamples.add(p);
+    void p.finally(() => this.pendingSamples.delete(p));
+  }
+
+  /** Measured quality loss per route, with the drift alarm. */
+  quality(policy: Pick<Policy, 'routing'>): RouteQuality[] {
+    const q = policy.routing.qualitySampling;
+    return this.monitor?.routes({ window: q.window, alarmLoss: q.alarmLoss, alarmRise: q.alarmRise }) ?? [];
   }
 
   /** Embedding and exemplar votes for a conversation; never waits for a model to load. */
@@ -86,6 +143,7 @@ export class RouterRuntime {
   }
 
   async close(): Promise<void> {
+    await Promise.allSettled([...this.pendingSamples]);
     await this.embedder.close();
   }
 }

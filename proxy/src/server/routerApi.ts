@@ -39,5 +39,11 @@ export function routerApi(services: ProxyServices, admin: RequestHandler): Route
     res.json({ file: router?.opts.exemplarsPath ?? null, loaded: router?.exemplars.size ?? 0, problems: router?.exemplars.problems ?? [] });
   });
 
+  r.get('/quality', (_req, res) => {
+    const policy = services.policy.policy;
+    const routes = services.router?.quality(policy) ?? [];
+    res.json({ enabled: policy.routing.qualitySampling.enabled, rate: policy.routing.qualitySampling.rate, routes, alarm: routes.some((q) => q.alarm) });
+  });
+
   return r;
 }

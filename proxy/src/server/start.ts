@@ -115,7 +115,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   startSemanticIfEnabled(policyStore.policy);
   policyStore.on('change', startSemanticIfEnabled);
 
-  services.router = new RouterRuntime({ shared: () => semantic.embeddings, ...(policyStore.file ? { exemplarsPath: exemplarsPathFor(policyStore.file) } : {}) });
+  services.router = new RouterRuntime({ shared: () => semantic.embeddings, db, log: (l) => log.warn(l), ...(policyStore.file ? { exemplarsPath: exemplarsPathFor(policyStore.file) } : {}) });
 
   const governor = new Governor(db, () => policyStore.policy);
   const recovered = governor.recoverAfterRestart();
