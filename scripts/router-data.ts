@@ -79,8 +79,8 @@ export function loadRouterData(root: string, opts: { sharedDir?: string; clincTr
     for (const l of parseLabels(readFileSync(shared, 'utf8'))) {
       const source = sourceOfReason(l.reason);
       const prompt = l.prompt.replace(/\\t/g, '\t');
-      // MMLU is 4,902 rows of one kind of prompt: a fixed 40 % sample keeps the embedding cost moderate.
-      if (source === 'mmlu' && bucket('mmlu-sample', prompt) >= (opts.mmluPercent ?? 40)) continue;
+      // MMLU is 4,902 rows of one kind of prompt: a fixed 25 % sample keeps the embedding cost moderate.
+      if (source === 'mmlu' && bucket('mmlu-sample', prompt) >= (opts.mmluPercent ?? 25)) continue;
       push(prompt, l.tier, source);
     }
   } else notes.push('router-train.tsv not found (../shared/data): trained without GSM8K/MMLU/MATH outcomes');

@@ -33,6 +33,7 @@ const { values } = parseArgs({
     'output-tokens': { type: 'string', default: '500' },
     out: { type: 'string', default: 'proxy/src/routing/learned/router-weights.json' },
     shared: { type: 'string' },
+    'cached-only': { type: 'boolean', default: false },
   },
 });
 
@@ -47,7 +48,12 @@ const embeddings = await embedCached(
   data.rows.map((r) => r.prompt),
   join(root, '.cache', 'router', 'use-lite.bin'),
   log,
+  values['cached-only'],
 );
+// --cached-only: rows whose embedding is not cached yet are left out of both variants (same rows).
+const before = data.rows.length;
+data.rows = data.rows.filter((r) => embeddings.has(r.prompt));
+if (data.rows.length < before) log(`note: ${before - data.rows.length} of ${before} prompts have no cached embedding and were left out (--cached-only)`);
 
 const enc = getEncoding('o200k_base');
 const MODELS: Record<Tier, string> = { small: 'gpt-4.1-nano', medium: 'gpt-4.1-mini', large: 'gpt-4.1' };

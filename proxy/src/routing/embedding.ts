@@ -33,7 +33,7 @@ export interface RouterEmbedderOptions {
 }
 
 /** Characters of the ask that are embedded (the ask is at the start; training cut at the same place). */
-export const EMBED_MAX_CHARS = 2000;
+export const EMBED_MAX_CHARS = 400;
 
 export class RouterEmbedder {
   private ownSource: EmbeddingSource | undefined;
