@@ -78,7 +78,7 @@ export class RouterRuntime {
 
   /** After a routed call finished: maybe start a quality sample in the background (never awaited by the call). */
   afterCall(policy: Pick<Policy, 'routing'>, call: FinishedCall, tier: Tier, messages: ChatText[]): void {
-    if (!this.sampler || !call.provider || call.status !== 200 || call.cacheStatus !== 'miss' || !call.responseBody) return;
+    if (!this.sampler || !call.provider || call.status !== 200 || call.cacheStatus === 'exact' || call.cacheStatus === 'semantic' || !call.responseBody) return;
     const path = call.req.originalUrl.split('?')[0] ?? '';
     const c = { tier, path, provider: call.provider.name, headers: call.req.headers };
     if (!this.sampler.shouldSample(policy, c)) return;
