@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/train-router.ts [--max-under 0.08] [--output-tokens 500] [--out proxy/src/routing/learned/router-weights.json]`
+ * `npx tsx scripts/train-router.ts [--max-under 0.05] [--output-tokens 500] [--out proxy/src/routing/learned/router-weights.json]`
  *
  * Trains the learned router deterministically (same data → same weights, byte for byte):
  *  1. loads the labelled sources of scripts/router-data.ts and their fixed train/select/test split;
@@ -29,7 +29,7 @@ import { embedCached } from './router-embeddings';
 
 const { values } = parseArgs({
   options: {
-    'max-under': { type: 'string', default: '0.08' },
+    'max-under': { type: 'string', default: '0.05' },
     'output-tokens': { type: 'string', default: '500' },
     out: { type: 'string', default: 'proxy/src/routing/learned/router-weights.json' },
     shared: { type: 'string' },
