@@ -9,6 +9,7 @@ import { openUseLiteEmbedder } from '../../proxy/src/embedding/backends/use-lite
 import { PolicySchema } from '../../proxy/src/policy/schema';
 import { routeRequest } from '../../proxy/src/routing/route';
 import { shippedRouterModel } from '../../proxy/src/routing/learned/router';
+import { nearestVotes } from '../../proxy/src/routing/exemplarStore';
 import { percentile, timeSerial, type BenchSection } from '../lib';
 
 const PROMPTS = [
@@ -33,21 +34,15 @@ export default async function (): Promise<BenchSection> {
       const n = Math.hypot(...v);
       return v.map((x) => x / n);
     });
-    const dot = (a: Float32Array, b: Float32Array) => {
-      let s = 0;
-      for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-      return s;
-    };
+    const exemplarTiers = exemplarVectors.map((_, j) => (['small', 'medium', 'large'] as const)[j % 3]!);
+    const exemplarLines = exemplarVectors.map((_, j) => j + 2);
     let i = 0;
     const embed = await timeSerial(200, async () => embedder.embed([PROMPTS[i++ % PROMPTS.length]!]), 20);
     i = 0;
     const router = await timeSerial(2000, () => {
       const k = i++ % PROMPTS.length;
       const vector = vectors[k]!;
-      const votes = exemplarVectors
-        .map((v, j) => ({ tier: (['small', 'medium', 'large'] as const)[j % 3]!, similarity: dot(vector, v) }))
-        .sort((a, b) => b.similarity - a.similarity)
-        .slice(0, 5);
+      const votes = nearestVotes(vector, exemplarVectors, exemplarTiers, exemplarLines, 5);
       return routeRequest({ policy: learned, provider: 'openai', model: 'auto', messages: [{ role: 'user', text: PROMPTS[k]! }], headers: {}, inputTokens: 0, embedding: { modelId: embedder.info.modelId, vector }, exemplars: votes });
     });
     i = 0;

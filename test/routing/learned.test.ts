@@ -110,3 +110,26 @@ describe('training math', () => {
     expect(strict.costRatio).toBeGreaterThan(loose.costRatio);
   });
 });
+
+describe('nearestVotes', () => {
+  it('returns the k most similar, best first, like a full sort', async () => {
+    const { nearestVotes } = await import('../../proxy/src/routing/exemplarStore');
+    const dims = 8;
+    const vecs = Array.from({ length: 40 }, (_, i) => {
+      const v = new Float32Array(dims).map((_, d) => Math.sin(i * 3.1 + d * 1.7));
+      const n = Math.hypot(...v);
+      return v.map((x) => x / n);
+    });
+    const tiers = vecs.map((_, i) => (['small', 'medium', 'large'] as const)[i % 3]!);
+    const lines = vecs.map((_, i) => i + 2);
+    const q = vecs[7]!;
+    const full = vecs
+      .map((v, i) => ({ tier: tiers[i]!, similarity: v.reduce((s, x, d) => s + x * q[d]!, 0), line: lines[i]! }))
+      .sort((a, b) => b.similarity - a.similarity)
+      .slice(0, 5);
+    const got = nearestVotes(q, vecs, tiers, lines, 5);
+    expect(got.map((g) => g.line)).toEqual(full.map((f) => f.line));
+    expect(got[0]!.line).toBe(9);
+    expect(nearestVotes(q, vecs.slice(0, 3), tiers, lines, 5)).toHaveLength(3);
+  });
+});

@@ -73,9 +73,25 @@ export class ExemplarStore {
   nearest(vector: Float32Array, k = 5): ExemplarVote[] {
     const c = this.current;
     if (!c || c.vectors.length === 0) return [];
-    const scored: ExemplarVote[] = c.vectors.map((v, i) => ({ tier: c.tiers[i]!, similarity: dot(vector, v), line: c.lines[i]! }));
-    return scored.sort((a, b) => b.similarity - a.similarity).slice(0, k);
+    return nearestVotes(vector, c.vectors, c.tiers, c.lines, k);
   }
+}
+
+/** Top-k by dot product without sorting every exemplar (runs on each routed request). */
+export function nearestVotes(vector: Float32Array, vectors: Float32Array[], tiers: Tier[], lines: number[], k: number): ExemplarVote[] {
+  const top: ExemplarVote[] = [];
+  for (let i = 0; i < vectors.length; i++) {
+    const s = dot(vector, vectors[i]!);
+    if (top.length === k && s <= top[k - 1]!.similarity) continue;
+    let j = Math.min(top.length, k - 1);
+    if (top.length < k) top.push({ tier: tiers[i]!, similarity: s, line: lines[i]! });
+    else top[j] = { tier: tiers[i]!, similarity: s, line: lines[i]! };
+    while (j > 0 && top[j - 1]!.similarity < top[j]!.similarity) {
+      [top[j - 1], top[j]] = [top[j]!, top[j - 1]!];
+      j--;
+    }
+  }
+  return top;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

@@ -4,7 +4,7 @@
  * Pure. The same function builds the vectors for training and for live requests, so the two can
  * never drift apart.
  */
-import { scoreComplexity } from '../complexity';
+import { heuristicScore } from '../complexity';
 import { extractFeatures, type ChatText, type FeatureName } from '../features';
 
 /** Order of the cheap part of the vector; part of the weights file, checked on load. */
@@ -37,7 +37,7 @@ export function lastUserText(messages: ChatText[]): string {
  */
 export function cheapVector(messages: ChatText[]): number[] {
   const f = extractFeatures(messages);
-  const heuristic = scoreComplexity({ messages }).features.heuristic ?? 0;
+  const heuristic = heuristicScore(f);
   const ask = lastUserText(messages).slice(0, 8000);
   const logTokens = Math.min(1, Math.log10(Math.max(1, ask.length / 4)) / 4);
   const digits = Math.min(1, (ask.match(/\d/g)?.length ?? 0) / 20);
