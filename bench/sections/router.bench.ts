@@ -46,8 +46,13 @@ export default async function (): Promise<BenchSection> {
       return routeRequest({ policy: learned, provider: 'openai', model: 'auto', messages: [{ role: 'user', text: PROMPTS[k]! }], headers: {}, inputTokens: 0, embedding: { modelId: embedder.info.modelId, vector }, exemplars: votes });
     });
     i = 0;
+    const bare = await timeSerial(2000, () => {
+      const k = i++ % PROMPTS.length;
+      return routeRequest({ policy: learned, provider: 'openai', model: 'auto', messages: [{ role: 'user', text: PROMPTS[k]! }], headers: {}, inputTokens: 0, embedding: { modelId: embedder.info.modelId, vector: vectors[k]! } });
+    });
+    i = 0;
     const old = await timeSerial(2000, () => routeRequest({ policy: score, provider: 'openai', model: 'auto', messages: [{ role: 'user', text: PROMPTS[i++ % PROMPTS.length]! }], headers: {}, inputTokens: 0 }));
-    for (const [name, t] of [['USE-lite embedding (baseline)', embed], ['learned router + 500 exemplars', router], ['old score router', old]] as const) {
+    for (const [name, t] of [['USE-lite embedding (baseline)', embed], ['learned router + 500 exemplars', router], ['learned router, no exemplars', bare], ['old score router', old]] as const) {
       rows.push({ name, 'p50 ms': percentile(t, 50), 'p99 ms': percentile(t, 99), 'p99 / embedding p50': percentile(t, 99) / percentile(embed, 50) });
     }
   } finally {
