@@ -16,7 +16,7 @@ export type EmbeddingOutcome = { embedding: RoutingEmbedding } | { unavailable: 
 /** What the router needs of an embedding service (EmbeddingService fits). */
 export interface EmbeddingSource {
   readonly info: { modelId: string } | undefined;
-  readonly state: { state: string };
+  readonly state: { state: string; backend?: string };
   start?(): void;
   embedIfReady(text: string): Promise<Float32Array> | undefined;
   embed?(text: string): Promise<Float32Array>;
@@ -28,7 +28,7 @@ export interface RouterEmbedderOptions {
   shared?: () => EmbeddingSource | undefined;
   /** Builds the router's own USE-lite service (tests pass a stub). Default: a real USE-lite EmbeddingService. */
   own?: () => EmbeddingSource;
-  /** Longest wait for a vector once the model is ready. Default 250 ms. */
+  /** Longest wait for a vector once the model is ready. Default 1000 ms (USE-lite takes ~15 ms on an idle core; the semantic cache waits for the same vector). */
   timeoutMs?: number;
 }
 
@@ -50,13 +50,23 @@ export class RouterEmbedder {
     return this.ownSource;
   }
 
+  /**
+   * Starts loading the router's own USE-lite model now (at proxy start, when tiers are configured)
+   * unless the shared service is already loading or running USE-lite.
+   */
+  warm(): void {
+    const shared = this.opts.shared?.();
+    const sharedIsUseLite = shared?.info?.modelId === USE_LITE_MODEL_ID || (shared?.state.state === 'loading' && shared.state.backend === 'use-lite');
+    if (!sharedIsUseLite) this.source();
+  }
+
   async embed(text: string): Promise<EmbeddingOutcome> {
     const source = this.source();
     const pending = source.embedIfReady(text.slice(0, EMBED_MAX_CHARS));
     if (!pending) return { unavailable: source.state.state === 'failed' ? 'embedding model failed' : 'embedding model loading' };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.opts.timeoutMs ?? 250);
+      timer = setTimeout(() => resolve('timeout'), this.opts.timeoutMs ?? 1000);
     });
     try {
       const v = await Promise.race([pending, timeout]);

@@ -116,6 +116,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   policyStore.on('change', startSemanticIfEnabled);
 
   services.router = new RouterRuntime({ shared: () => semantic.embeddings, db, log: (l) => log.warn(l), ...(policyStore.file ? { exemplarsPath: exemplarsPathFor(policyStore.file) } : {}) });
+  if (Object.keys(policyStore.policy.routing.tiers).length > 0 && policyStore.policy.routing.router === 'learned') services.router.embedder.warm();
 
   const governor = new Governor(db, () => policyStore.policy);
   const recovered = governor.recoverAfterRestart();
