@@ -1,109 +1,110 @@
 /**
- * `npm run eval:router -- --labels test/data/router-labels.tsv [--provider openai]
- *   [--small gpt-4.1-nano --medium gpt-4.1-mini --large gpt-4.1] [--output-tokens 500]
- *   [--medium-threshold 0.3 --large-threshold 0.7] [--misses]
- *   [--embedder use-lite [--exemplars <tsv>] [--k 5]]`
+ * `npm run eval:router [-- --labels <tsv>] [--output-tokens 500] [--shared <dir>] [--misses]`
  *
- * With --embedder, each prompt's score is blended with its k nearest labelled exemplars (from
- * --exemplars, default the labels file itself — then leave-one-out: a prompt never sees itself).
- *
- * Scores every labelled prompt with the router's complexity score and prints tier accuracy, the
- * confusion matrix, the share sent to each tier, and the cost against always using the large tier.
- * Input tokens are each prompt's own count (js-tiktoken o200k_base); output tokens are a stated
- * assumption (same for every tier); prices come from genai-prices.
+ * Compares four routers in the same run, on the same prompts:
+ *  - learned: the shipped model (proxy/src/routing/learned/router-weights.json) with the USE-lite
+ *    embedding of each prompt;
+ *  - learned (cheap): the same model's fallback variant (no embedding);
+ *  - always medium;
+ *  - old score: the hand-weighted complexity score with the default thresholds (0.3 / 0.7).
+ * Without --labels: on the held-out split (scripts/router-data.ts) of every training source, by
+ * source, plus the evaluation-only sets (FAQ-style CLINC150 test queries, the project's held-out
+ * labels and their medium/large rows = "hard"). With --labels: on that one file.
+ * Per router: tier accuracy, share routed below the labelled tier, share sent to small, and cost as
+ * a share of always-large (gpt-4.1-nano / mini / 4.1 prices from genai-prices; each prompt's own
+ * input tokens by js-tiktoken o200k_base; --output-tokens per call, the same for every tier).
  */
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getEncoding } from 'js-tiktoken';
 import { TIERS, type Tier } from '../proxy/src/policy/schema';
 import { priceCall } from '../proxy/src/pricing/price';
-import { openUseLiteEmbedder } from '../proxy/src/embedding/backends/use-lite';
-import type { ExemplarMatch } from '../proxy/src/routing/complexity';
-import { evaluateRouter, parseLabels, type LabelledPrompt } from '../proxy/src/routing/evaluate';
+import { USE_LITE_MODEL_ID } from '../proxy/src/embedding/backends/use-lite';
+import { evaluateRouter, parseLabels, type EvalReport } from '../proxy/src/routing/evaluate';
+import { predictTier, shippedRouterModel } from '../proxy/src/routing/learned/router';
+import { loadRouterData, OUTCOME_SOURCES, type RouterRow } from './router-data';
+import { embedCached } from './router-embeddings';
 
 const { values } = parseArgs({
   options: {
-    labels: { type: 'string', default: 'test/data/router-labels.tsv' },
-    provider: { type: 'string', default: 'openai' },
-    small: { type: 'string', default: 'gpt-4.1-nano' },
-    medium: { type: 'string', default: 'gpt-4.1-mini' },
-    large: { type: 'string', default: 'gpt-4.1' },
+    labels: { type: 'string' },
     'output-tokens': { type: 'string', default: '500' },
-    'medium-threshold': { type: 'string', default: '0.3' },
-    'large-threshold': { type: 'string', default: '0.7' },
+    shared: { type: 'string' },
     misses: { type: 'boolean', default: false },
-    embedder: { type: 'string' },
-    exemplars: { type: 'string' },
-    k: { type: 'string', default: '5' },
+    'cached-only': { type: 'boolean', default: false },
   },
 });
 
-const models: Record<Tier, string> = { small: values.small, medium: values.medium, large: values.large };
-const enc = getEncoding('o200k_base');
-const labels = parseLabels(readFileSync(values.labels, 'utf8'));
+const root = resolve(import.meta.dirname, '..');
+const MODELS: Record<Tier, string> = { small: 'gpt-4.1-nano', medium: 'gpt-4.1-mini', large: 'gpt-4.1' };
 const outputTokens = Number(values['output-tokens']);
+const enc = getEncoding('o200k_base');
 
-/** k nearest exemplars for every prompt, by cosine similarity of normalised embeddings. */
-async function nearestExemplars(prompts: LabelledPrompt[], exemplars: LabelledPrompt[], k: number): Promise<ExemplarMatch[][]> {
-  if (values.embedder !== 'use-lite') throw new Error('--embedder: only "use-lite" (bundled, offline) is supported here');
-  const embedder = await openUseLiteEmbedder();
-  try {
-    const embedAll = async (texts: string[]): Promise<Float32Array[]> => {
-      const out: Float32Array[] = [];
-      for (let i = 0; i < texts.length; i += 32) out.push(...(await embedder.embed(texts.slice(i, i + 32))));
-      return out;
-    };
-    const ev = await embedAll(exemplars.map((e) => e.prompt));
-    const pv = await embedAll(prompts.map((p) => p.prompt));
-    return pv.map((q, i) =>
-      ev
-        .map((v, j) => ({ tier: exemplars[j]!.tier, similarity: v.reduce((s, x, d) => s + x * q[d]!, 0), same: exemplars[j]!.prompt === prompts[i]!.prompt }))
-        .filter((m) => !m.same)
-        .sort((a, b) => b.similarity - a.similarity)
-        .slice(0, k)
-        .map(({ tier, similarity }) => ({ tier, similarity })),
-    );
-  } finally {
-    await embedder.close();
+const sets = new Map<string, RouterRow[]>();
+if (values.labels) {
+  sets.set(values.labels, parseLabels(readFileSync(values.labels, 'utf8')).map((l) => ({ prompt: l.prompt, tier: l.tier, source: 'file', split: 'test' as const })));
+} else {
+  const data = loadRouterData(root, values.shared ? { sharedDir: values.shared } : {});
+  for (const n of data.notes) console.log(`note: ${n}`);
+  const test = data.rows.filter((r) => r.split === 'test');
+  const outcome = test.filter((r) => OUTCOME_SOURCES.includes(r.source));
+  if (outcome.length) sets.set('outcome-labelled (gsm8k+mmlu+math)', outcome);
+  for (const source of [...new Set(test.map((r) => r.source))].sort()) sets.set(source, test.filter((r) => r.source === source));
+  sets.set('all held-out', test);
+  for (const [name, rows] of Object.entries(data.evalOnly)) sets.set(name, rows);
+}
+
+const all = [...sets.values()].flat();
+const vectors = await embedCached(
+  all.map((r) => r.prompt),
+  join(root, '.cache', 'router', 'use-lite.bin'),
+  (s) => process.stderr.write(`${s}\n`),
+  values['cached-only'],
+);
+// --cached-only: prompts without a cached embedding are left out of every router's figures alike.
+for (const [name, rows] of sets) {
+  const kept = rows.filter((r) => vectors.has(r.prompt));
+  if (kept.length < rows.length) console.log(`note: ${name}: ${rows.length - kept.length} of ${rows.length} prompts left out (no cached embedding)`);
+  sets.set(name, kept);
+}
+const model = shippedRouterModel();
+
+type RouterName = 'learned' | 'learned (cheap)' | 'always medium' | 'old score';
+const ROUTERS: RouterName[] = ['learned', 'learned (cheap)', 'always medium', 'old score'];
+
+function run(rows: RouterRow[], router: RouterName): EvalReport {
+  const labels = rows.map((r) => ({ prompt: r.prompt, tier: r.tier, reason: '' }));
+  const predict =
+    router === 'old score'
+      ? undefined
+      : (i: number, prompt: string) => {
+          if (router === 'always medium') return { tier: 'medium' as Tier, score: 0.5 };
+          const messages = [{ role: 'user', text: prompt }];
+          const p = predictTier(router === 'learned' ? { messages, embedding: { modelId: USE_LITE_MODEL_ID, vector: vectors.get(rows[i]!.prompt)! } } : { messages, embeddingUnavailable: 'eval' }, model);
+          return { tier: p.tier, score: p.p.atLeastMedium };
+        };
+  return evaluateRouter(labels, {
+    thresholds: { medium: 0.3, large: 0.7 },
+    countTokens: (t) => enc.encode(t).length,
+    outputTokens,
+    price: (tier, inputTokens, out) => priceCall(MODELS[tier], { inputTokens, outputTokens: out }, 'openai').totalUsd,
+    ...(predict ? { predict } : {}),
+  });
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+console.log(`Router eval — prompts never used for fitting or threshold choice; output ${outputTokens} tokens per call; ${TIERS.map((t) => `${t}=${MODELS[t]}`).join(', ')}`);
+console.log(`model: ${model.checksum.slice(0, 12)}…; thresholds (embedding) ${JSON.stringify(model.variants.embedding.thresholds)}, (cheap) ${JSON.stringify(model.variants.cheap.thresholds)}\n`);
+console.log('| set | n (s/m/l) | router | accuracy | routed below need | sent to small | cost vs always-large |');
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
+const missesOut: string[] = [];
+for (const [name, rows] of sets) {
+  const counts = TIERS.map((t) => rows.filter((r) => r.tier === t).length).join('/');
+  for (const router of ROUTERS) {
+    const r = run(rows, router);
+    console.log(`| ${name} | ${rows.length} (${counts}) | ${router} | ${pct(r.accuracy)} | ${pct(r.underRouted)} | ${pct(r.share.small)} | ${pct(r.routedUsd / r.alwaysLargeUsd)} |`);
+    if (values.misses && router === 'learned') for (const m of r.misses.slice(0, 15)) missesOut.push(`${name}: ${m.label} → ${m.predicted} (${m.score.toFixed(2)}): ${m.prompt.slice(0, 100).replace(/\s+/g, ' ')}`);
   }
 }
-
-const neighbours = values.embedder
-  ? await nearestExemplars(labels, values.exemplars ? parseLabels(readFileSync(values.exemplars, 'utf8')) : labels, Number(values.k))
-  : undefined;
-const report = evaluateRouter(labels, {
-  ...(neighbours ? { neighbours } : {}),
-  thresholds: { medium: Number(values['medium-threshold']), large: Number(values['large-threshold']) },
-  countTokens: (text) => enc.encode(text).length,
-  outputTokens,
-  price: (tier, inputTokens, out) => {
-    const p = priceCall(models[tier], { inputTokens, outputTokens: out }, values.provider);
-    if (!p.priced) throw new Error(`genai-prices has no price for ${values.provider}/${models[tier]}`);
-    return p.totalUsd;
-  },
-});
-
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
-const perLabel = (t: Tier): number => TIERS.reduce((s, p) => s + report.confusion[t][p], 0);
-console.log(`Router eval — ${values.labels}: ${report.n} prompts (${TIERS.map((t) => `${t} ${perLabel(t)}`).join(', ')})`);
-console.log(`thresholds medium ≥ ${values['medium-threshold']}, large ≥ ${values['large-threshold']}`);
-console.log(
-  values.embedder
-    ? `score: heuristic blended with the ${values.k} nearest exemplars (${values.embedder}; ${values.exemplars ?? 'same file, leave-one-out'})\n`
-    : 'score: heuristic features only\n',
-);
-console.log(`tier accuracy: ${pct(report.accuracy)}   routed below label: ${pct(report.underRouted)}   above label: ${pct(report.overRouted)}\n`);
-console.log('| label \\ routed | small | medium | large |');
-console.log('| --- | --- | --- | --- |');
-for (const t of TIERS) console.log(`| ${t} | ${TIERS.map((p) => report.confusion[t][p]).join(' | ')} |`);
-console.log(`\nshare routed: ${TIERS.map((t) => `${t} ${pct(report.share[t])}`).join(', ')}`);
-console.log(
-  `\ncost (${values.provider}: ${TIERS.map((t) => `${t}=${models[t]}`).join(', ')}; input = each prompt's own tokens, output = ${outputTokens} tokens per call):`,
-);
-console.log(`  routed        $${report.routedUsd.toFixed(4)}  (${pct(report.routedUsd / report.alwaysLargeUsd)} of always-large)`);
-console.log(`  always large  $${report.alwaysLargeUsd.toFixed(4)}`);
-console.log(`  oracle        $${report.oracleUsd.toFixed(4)}  (${pct(report.oracleUsd / report.alwaysLargeUsd)} of always-large; every prompt at its label)`);
-if (values.misses) {
-  console.log('\nmisses:');
-  for (const m of report.misses) console.log(`  ${m.label} → ${m.predicted} (${m.score.toFixed(2)}): ${m.prompt.slice(0, 110).replace(/\n/g, ' ')}`);
-}
+if (missesOut.length) console.log(`\nmisses (learned):\n${missesOut.join('\n')}`);

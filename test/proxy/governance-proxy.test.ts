@@ -136,8 +136,11 @@ describe('budgets', () => {
 describe('routing', () => {
   it('model "auto" goes to a tier and the response says where and why', async () => {
     const { h: hh, client } = await setup({ routing: { tiers: { openai: { small: 'gpt-4o-mini', medium: 'gpt-4.1-mini', large: 'gpt-4.1' } } } });
-    const simple = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi, what time zone is Paris in?' }] }).withResponse();
-    expect(simple.response.headers.get('x-tollgate-route')).toMatch(/^small; score=0\.\d+; rule=auto/);
+    // The learned router (default) uses the prompt's embedding once its model has loaded.
+    await expect.poll(async () => 'embedding' in (await hh.proxy.services.router!.embedder.embed('warm up')), { timeout: 60_000, interval: 100 }).toBe(true);
+    const simple = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'What is the capital of Portugal?' }] }).withResponse();
+    // It says its probabilities and what decided: the model, team exemplars, or cheap features.
+    expect(simple.response.headers.get('x-tollgate-route')).toMatch(/^small; p=[01]\.\d\d\/[01]\.\d\d; by=model; rule=auto$/);
     expect(simple.data.model).toBe('gpt-4o-mini');
     const hard = await client.chat.completions
       .create({
@@ -156,7 +159,7 @@ describe('routing', () => {
     expect(hard.response.headers.get('x-tollgate-route')).toMatch(/^(medium|large);/);
     const row = hh.proxy.services.ledger.page({}, 1).calls[0]!;
     expect(row.modelRequested).toBe('auto');
-    expect(row.route).toMatch(/score=/);
+    expect(row.route).toMatch(/; p=[01]\.\d\d\/[01]\.\d\d; by=/);
   });
 
   it('a feature rule routes by tag', async () => {

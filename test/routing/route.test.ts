@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PolicySchema, type PolicyInput } from '../../proxy/src/policy/schema';
 import { routeRequest, RoutingError, type RouteInput } from '../../proxy/src/routing/route';
+import { USE_LITE_MODEL_ID } from '../../proxy/src/embedding/backends/use-lite';
 
 const tiers = { openai: { small: 'gpt-4.1-nano', medium: 'gpt-4.1-mini', large: 'gpt-4.1' } };
 const EASY = 'What is the capital of Portugal?';
@@ -10,7 +11,13 @@ const HARD =
   'without losing acknowledged writes, and keep p99 write latency under 50 ms. Compare consensus-based replication with ' +
   'asynchronous replication plus reconciliation, analyze the failure modes of each, and justify your choice step by step.';
 
+/** The hand-weighted score router (routing.router: score), which these first tests pin down. */
 function input(policy: PolicyInput, over: Partial<RouteInput> = {}): RouteInput {
+  return learnedInput({ ...policy, routing: { router: 'score', ...policy.routing } }, over);
+}
+
+/** The default router (learned). */
+function learnedInput(policy: PolicyInput, over: Partial<RouteInput> = {}): RouteInput {
   return {
     policy: PolicySchema.parse(policy),
     provider: 'openai',
@@ -83,5 +90,47 @@ describe('routeRequest', () => {
   it('model "auto" without tiers for the provider is a configuration error', () => {
     expect(() => routeRequest(input({ routing: { tiers } }, { provider: 'anthropic' }))).toThrow(RoutingError);
     expect(() => routeRequest(input({}))).toThrow(/routing\.tiers\.openai/);
+  });
+});
+
+describe('routeRequest with the learned router (the default)', () => {
+  const useLite = (seed: number) => {
+    const v = new Float32Array(512);
+    for (let i = 0; i < 512; i++) v[i] = Math.sin(seed * (i + 1));
+    const n = Math.hypot(...v);
+    return { modelId: USE_LITE_MODEL_ID, vector: v.map((x) => x / n) };
+  };
+
+  it('says tier, probabilities and "cheap" with the reason when there is no embedding', () => {
+    const d = routeRequest(learnedInput({ routing: { tiers } }, { embeddingUnavailable: 'embedding model loading' }))!;
+    expect(d.header).toMatch(/^(small|medium|large); p=[01]\.\d\d\/[01]\.\d\d; by=cheap\(embedding model loading\); rule=auto$/);
+    expect(d.learned?.variant).toBe('cheap');
+    expect(d.score).toBe(Math.round(d.learned!.p.atLeastMedium * 100) / 100);
+  });
+
+  it('uses the embedding when it is USE-lite, and says "model"', () => {
+    const d = routeRequest(learnedInput({ routing: { tiers } }, { embedding: useLite(1) }))!;
+    expect(d.learned?.variant).toBe('embedding');
+    expect(d.header).toMatch(/; by=model; rule=auto$/);
+  });
+
+  it('a near-identical team exemplar decides, and the header names it', () => {
+    const d = routeRequest(learnedInput({ routing: { tiers } }, { embedding: useLite(2), exemplars: [{ tier: 'large', similarity: 0.99, line: 2 }] }))!;
+    expect(d).toMatchObject({ tier: 'large', model: 'gpt-4.1' });
+    expect(d.header).toMatch(/^large; p=[01]\.\d\d\/[01]\.\d\d; by=exemplars:1@0\.99; rule=auto$/);
+  });
+
+  it('policy thresholds do not move the learned router; rules still win over it', () => {
+    const a = routeRequest(learnedInput({ routing: { tiers, thresholds: { medium: 0, large: 0 } } }))!;
+    const b = routeRequest(learnedInput({ routing: { tiers } }))!;
+    expect(a.tier).toBe(b.tier);
+    const ruled = routeRequest(learnedInput({ routing: { tiers, rules: [{ name: 'all-large', match: { model: 'auto' }, tier: 'large' }] } }))!;
+    expect(ruled).toMatchObject({ tier: 'large', rule: 'all-large' });
+  });
+
+  it("never re-routes quality sampling's own calls", () => {
+    const policy: PolicyInput = { routing: { tiers, rules: [{ name: 'support', match: { feature: 'support' }, tier: 'small' }] } };
+    expect(routeRequest(learnedInput(policy, { model: 'gpt-4.1', feature: 'support', headers: { 'x-tollgate-quality-sample': 'tg_1' } }))).toBeUndefined();
+    expect(routeRequest(learnedInput(policy, { model: 'gpt-4.1', feature: 'support' }))?.tier).toBe('small');
   });
 });

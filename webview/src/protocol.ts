@@ -56,6 +56,7 @@ export interface DashboardRequests {
   summary: { params: SummaryQuery; result: Summary };
   budgets: { params: Record<string, never>; result: BudgetStatus[] };
   'cache/evict': { params: { entryId: number }; result: { evicted: true } };
+  'router/feedback': { params: { callId: number; verdict: 'bigger' | 'smaller' }; result: { tier: string; exemplars: number } };
 }
 
 export type DashboardRequestType = keyof DashboardRequests;
@@ -109,7 +110,7 @@ export type DashboardViewKind = 'panel' | 'sidebar';
 // Guards (messages cross a process boundary, so the receiver checks the envelope)
 // ---------------------------------------------------------------------------------------------
 
-const requestTypes: ReadonlySet<string> = new Set<DashboardRequestType>(['calls/page', 'call/detail', 'summary', 'budgets', 'cache/evict']);
+const requestTypes: ReadonlySet<string> = new Set<DashboardRequestType>(['calls/page', 'call/detail', 'summary', 'budgets', 'cache/evict', 'router/feedback']);
 const commandTypes: ReadonlySet<string> = new Set<CommandMessage['type']>(['ready', 'copy', 'open/dashboard']);
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -67,6 +67,7 @@ class DashboardSource implements DashboardDataSource, vscode.Disposable {
   summary: DashboardDataSource['summary'] = (q) => this.current.summary(q);
   budgets: DashboardDataSource['budgets'] = () => this.current.budgets();
   evictEntry: DashboardDataSource['evictEntry'] = (id) => this.current.evictEntry(id);
+  routeFeedback: NonNullable<DashboardDataSource['routeFeedback']> = (id, v) => (this.current.routeFeedback ? this.current.routeFeedback(id, v) : Promise.reject(new Error('the data source cannot label routed calls')));
   onCall: DashboardDataSource['onCall'] = (l) => this.listen(this.calls, l, (inner, fan) => inner.onCall(fan));
   onBudgetAlert: DashboardDataSource['onBudgetAlert'] = (l) => this.listen(this.alerts, l, (inner, fan) => inner.onBudgetAlert(fan));
   onConnection: DashboardDataSource['onConnection'] = (l) => this.listen(this.connections, l, (inner, fan) => inner.onConnection(fan));

@@ -28,6 +28,8 @@ export interface DashboardDataSource {
   budgets(): Promise<BudgetStatus[]>;
   /** Remove one semantic/exact cache entry (admin call). */
   evictEntry(entryId: number): Promise<void>;
+  /** Mark a routed call "needed a bigger model" / "a smaller one would do" (admin call; writes a team exemplar). */
+  routeFeedback?(callId: number, verdict: 'bigger' | 'smaller'): Promise<{ tier: string; exemplars: number }>;
   /** Every call the proxy records from now on (live). Subscribing opens the event stream. */
   onCall(listener: (call: CallRecord) => void): DisposableLike;
   onBudgetAlert(listener: (alert: BudgetAlert) => void): DisposableLike;

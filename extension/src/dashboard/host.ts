@@ -116,6 +116,9 @@ export class DashboardHost {
       case 'cache/evict':
         await source.evictEntry(req.params.entryId);
         return { evicted: true };
+      case 'router/feedback':
+        if (!source.routeFeedback) throw new Error('this data source cannot label routed calls');
+        return source.routeFeedback(req.params.callId, req.params.verdict);
     }
   }
 

@@ -88,6 +88,13 @@ export class HttpDashboardDataSource implements DashboardDataSource {
     await this.request('DELETE', `/tollgate/cache/entries/${encodeURIComponent(String(entryId))}`);
   }
 
+  async routeFeedback(callId: number, verdict: 'bigger' | 'smaller'): Promise<{ tier: string; exemplars: number }> {
+    const path = '/tollgate/router/feedback';
+    const res = await this.fetchImpl(`${this.proxyUrl}${path}`, { method: 'POST', headers: this.headers({ 'content-type': 'application/json' }), body: JSON.stringify({ callId, verdict }) });
+    if (!res.ok) throw new ProxyRequestError(`POST ${path} → ${res.status}: ${await errorText(res)}`, res.status);
+    return (await res.json()) as { tier: string; exemplars: number };
+  }
+
   onCall(listener: (call: CallRecord) => void): DisposableLike {
     const d = this.calls.on(listener);
     this.ensureStream();

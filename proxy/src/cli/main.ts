@@ -8,6 +8,7 @@ import { cacheCommand } from './cache';
 import { lintCommand } from './lint';
 import { modelCommand } from './model';
 import { policyCommand } from './policy';
+import { routerCommand } from './router';
 import { startCommand } from './start';
 
 const program = new Command('tollgate')
@@ -20,5 +21,6 @@ program.addCommand(policyCommand());
 program.addCommand(lintCommand());
 program.addCommand(cacheCommand());
 program.addCommand(modelCommand());
+program.addCommand(routerCommand());
 
 await program.parseAsync(process.argv);

@@ -40,16 +40,22 @@ export const routeStage: Stage = async (ctx, next) => {
   const policy = ctx.services.policy.policy;
   if (!ctx.endpoint.billable || ctx.endpoint.id === 'embeddings' || !ctx.provider) return next();
   if (ctx.modelRequested !== 'auto' && policy.routing.rules.length === 0) return next();
+  let after: (() => void) | undefined;
   try {
+    const messages = chatTexts(ctx.body);
+    const router = policy.routing.router === 'learned' ? ctx.services.router : undefined;
     const decision = routeRequest({
       policy,
       provider: ctx.provider.name,
       model: ctx.modelUsed,
-      messages: chatTexts(ctx.body),
+      messages,
       ...(ctx.tags.feature ? { feature: ctx.tags.feature } : {}),
       headers: ctx.req.headers,
       inputTokens: needsTokenCount(ctx) ? await countInputTokens(ctx) : 0,
+      ...(router ? await router.inputsFor(messages) : { embeddingUnavailable: 'no embedder' }),
     });
+    if (decision?.tier) router?.remember(ctx.requestId, messages);
+    if (decision?.tier && ctx.services.router) after = () => ctx.services.router!.afterCall(policy, ctx, decision.tier!, messages);
     if (decision) {
       ctx.modelUsed = decision.model;
       ctx.body.model = decision.model;
@@ -62,6 +68,7 @@ export const routeStage: Stage = async (ctx, next) => {
     throw err;
   }
   await next();
+  after?.(); // quality sampling, in the background
 };
 
 function maxOutputTokens(body: Json): number | undefined {

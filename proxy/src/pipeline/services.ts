@@ -9,6 +9,7 @@ import type { Ledger } from '../ledger/ledger';
 import type { Metrics } from '../metrics/metrics';
 import type { ResolvedProvider } from '../policy/schema';
 import type { PolicyStore } from '../policy/store';
+import type { RouterRuntime } from '../routing/runtime';
 import type { TokenCounter } from '../workers/tokenCounter';
 
 export interface Logger {
@@ -31,4 +32,6 @@ export interface ProxyServices {
   salt: string;
   env: NodeJS.ProcessEnv;
   log: Logger;
+  /** The learned router's embedder, team exemplars and recent prompts (absent: cheap features only). */
+  router?: RouterRuntime;
 }

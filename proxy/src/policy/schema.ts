@@ -165,6 +165,21 @@ export const RoutingSchema = z
       .strict()
       .default({ medium: 0.3, large: 0.7 }),
     rules: z.array(RouteRuleSchema).default([]),
+    qualitySampling: z
+      .object({
+        enabled: z.boolean().default(false).describe('Also send a sampled share of calls routed below large to the large tier, in the background, and have a cheap judge compare the answers. Costs are real: they are in the ledger and count against budgets.'),
+        rate: z.number().min(0).max(1).default(0.02).describe('Share of eligible calls sampled.'),
+        judgeModel: z.string().optional().describe("Model that judges agreement; default the provider's small tier."),
+        window: z.number().int().min(1).max(10_000).default(50).describe('Recent judged samples per route the drift alarm looks at.'),
+        alarmLoss: z.number().min(0).max(1).default(0.2).describe('Alarm when the recent quality loss (share judged worse than large) exceeds this.'),
+        alarmRise: z.number().min(0).max(1).default(0.1).describe('Alarm when the recent loss exceeds the earlier loss by more than this.'),
+      })
+      .strict()
+      .default({ enabled: false, rate: 0.02, window: 50, alarmLoss: 0.2, alarmRise: 0.1 }),
+    router: z
+      .enum(['learned', 'score'])
+      .default('learned')
+      .describe('How model "auto" picks a tier: the shipped learned router with the team exemplars (thresholds ignored), or the hand-weighted score with `thresholds`.'),
   })
   .strict();
 

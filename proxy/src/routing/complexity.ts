@@ -42,11 +42,16 @@ const TIER_CENTRE: Record<Tier, number> = { small: 0.15, medium: 0.5, large: 0.8
 /** Weight of the exemplar vote at full similarity; it shrinks with the neighbours' similarity. */
 const EXEMPLAR_WEIGHT = 0.6;
 
-export function scoreComplexity(input: ComplexityInput, neighbours: ExemplarMatch[] = []): ComplexityScore {
-  const f: Features = extractFeatures(input.messages);
+/** The hand-weighted part of the score from already extracted features. */
+export function heuristicScore(f: Features): number {
   let heuristic = BIAS;
   for (const k of Object.keys(FEATURE_WEIGHTS) as FeatureName[]) heuristic += FEATURE_WEIGHTS[k] * f[k];
-  heuristic = clamp01(heuristic);
+  return clamp01(heuristic);
+}
+
+export function scoreComplexity(input: ComplexityInput, neighbours: ExemplarMatch[] = []): ComplexityScore {
+  const f: Features = extractFeatures(input.messages);
+  const heuristic = heuristicScore(f);
   const features: Record<string, number> = { ...f, heuristic };
   let score = heuristic;
   const useful = neighbours.filter((n) => n.similarity > 0);

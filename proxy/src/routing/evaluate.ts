@@ -40,6 +40,8 @@ export interface EvalOptions {
   outputTokens: number;
   /** Nearest labelled exemplars per prompt (same order as the labels), when an embedder is used. */
   neighbours?: ExemplarMatch[][];
+  /** Another router to evaluate (e.g. the learned model) instead of the complexity score and thresholds. */
+  predict?: (index: number, prompt: string) => { tier: Tier; score: number };
 }
 
 export interface EvalReport {
@@ -71,8 +73,13 @@ export function evaluateRouter(labels: LabelledPrompt[], opts: EvalOptions): Eva
   let oracleUsd = 0;
   const misses: EvalReport['misses'] = [];
   for (const [i, l] of labels.entries()) {
-    const { score } = scoreComplexity({ messages: [{ role: 'user', text: l.prompt }] }, opts.neighbours?.[i] ?? []);
-    const predicted = tierFor(score, opts.thresholds);
+    let score: number;
+    let predicted: Tier;
+    if (opts.predict) ({ tier: predicted, score } = opts.predict(i, l.prompt));
+    else {
+      score = scoreComplexity({ messages: [{ role: 'user', text: l.prompt }] }, opts.neighbours?.[i] ?? []).score;
+      predicted = tierFor(score, opts.thresholds);
+    }
     confusion[l.tier][predicted]++;
     share[predicted]++;
     if (predicted === l.tier) correct++;

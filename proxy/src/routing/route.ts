@@ -1,12 +1,17 @@
 /**
  * Tier routing: `model: "auto"` or a matching policy rule sends a request to a tier's model (named
- * per provider in `routing.tiers`), chosen by the complexity score and the policy thresholds.
- * Pure: the caller passes headers and the counted input tokens.
+ * per provider in `routing.tiers`). The tier comes from the learned router (`routing.router:
+ * learned`, the default: shipped model + the team's exemplars) or from the hand-weighted complexity
+ * score and the policy thresholds (`routing.router: score`).
+ * Pure: the caller passes headers, the counted input tokens and, when it has them, the prompt's
+ * embedding and its nearest team exemplars.
  */
 import { TIERS, type Policy, type Tier } from '../policy/schema';
 import { scoreComplexity, tierFor, type ExemplarMatch } from './complexity';
 import type { ChatText } from './features';
 import { globMatch } from './glob';
+import { SAMPLE_HEADER } from './quality/sampler';
+import { predictTier, type ExemplarVote, type LearnedPrediction, type RoutingEmbedding } from './learned/router';
 
 export const AUTO_MODEL = 'auto';
 
@@ -20,18 +25,31 @@ export interface RouteInput {
   /** Request headers (lower-case names, as node gives them). */
   headers: Record<string, string | string[] | undefined>;
   inputTokens: number;
-  /** Nearest labelled exemplars, when an embedder is loaded (see ExemplarIndex). */
+  /** Nearest labelled exemplars for the complexity score (router `score` only; see ExemplarIndex). */
   neighbours?: ExemplarMatch[];
+  /** The last user turn's sentence embedding, when one is available (router `learned`). */
+  embedding?: RoutingEmbedding;
+  /** Why there is no embedding (said in the header when the router falls back to cheap features). */
+  embeddingUnavailable?: string;
+  /** The team's exemplars near the prompt (router `learned`). */
+  exemplars?: ExemplarVote[];
 }
 
 export interface RouteDecision {
   model: string;
   /** Absent when a rule names an exact model. */
   tier?: Tier;
+  /** Router `score`: the complexity score. Router `learned`: P(needs at least medium). */
   score: number;
   /** The policy rule that matched; absent for plain `model: "auto"`. */
   rule?: string;
-  /** Value for `x-tollgate-route` (and the ledger): `medium; score=0.52; rule=auto`. */
+  /** The learned router's prediction (probabilities, variant, exemplars), when it decided. */
+  learned?: LearnedPrediction;
+  /**
+   * Value for `x-tollgate-route` (and the ledger), saying why:
+   * `medium; p=0.64/0.08; by=model; rule=auto` (P(≥ medium)/P(large); by=model, exemplars:N@sim,
+   * cheap(<why no embedding>)), or `medium; score=0.52; rule=auto` with router `score`.
+   */
   header: string;
 }
 
@@ -48,15 +66,33 @@ type Rule = Policy['routing']['rules'][number];
  */
 export function routeRequest(input: RouteInput): RouteDecision | undefined {
   const { routing } = input.policy;
+  // Quality sampling's own calls name their model on purpose: never re-route them.
+  if (input.headers[SAMPLE_HEADER] !== undefined && input.model !== AUTO_MODEL) return undefined;
   const rule = routing.rules.find((r) => ruleMatches(r, input));
   const isAuto = input.model === AUTO_MODEL;
   if (!rule && !isAuto) return undefined;
-  const { score } = scoreComplexity({ messages: input.messages }, input.neighbours ?? []);
   const ruleName = rule?.name ?? 'auto';
-  if (rule?.model) {
-    return { model: rule.model, score, rule: rule.name, header: `model=${rule.model}; score=${score.toFixed(2)}; rule=${rule.name}` };
+  const useLearned = (routing.router ?? 'learned') === 'learned';
+  let learned: LearnedPrediction | undefined;
+  let score: number;
+  let why: string;
+  if (useLearned && !rule?.model && !rule?.tier) {
+    learned = predictTier({
+      messages: input.messages,
+      ...(input.embedding ? { embedding: input.embedding } : {}),
+      ...(input.embeddingUnavailable ? { embeddingUnavailable: input.embeddingUnavailable } : {}),
+      ...(input.exemplars ? { exemplars: input.exemplars } : {}),
+    });
+    score = round2(learned.p.atLeastMedium);
+    why = `p=${learned.p.atLeastMedium.toFixed(2)}/${learned.p.large.toFixed(2)}; by=${learnedBy(learned)}`;
+  } else {
+    score = scoreComplexity({ messages: input.messages }, input.neighbours ?? []).score;
+    why = `score=${score.toFixed(2)}`;
   }
-  const wanted = rule?.tier ?? tierFor(score, routing.thresholds);
+  if (rule?.model) {
+    return { model: rule.model, score, rule: rule.name, header: `model=${rule.model}; ${why}; rule=${rule.name}` };
+  }
+  const wanted = rule?.tier ?? learned?.tier ?? tierFor(score, routing.thresholds);
   const resolved = tierModel(routing.tiers[input.provider], wanted);
   if (!resolved) {
     if (!isAuto) return undefined;
@@ -68,17 +104,26 @@ export function routeRequest(input: RouteInput): RouteDecision | undefined {
     model: resolved.model,
     tier: resolved.tier,
     score,
-    header: `${resolved.tier}; score=${score.toFixed(2)}; rule=${ruleName}`,
+    header: `${resolved.tier}; ${why}; rule=${ruleName}`,
   };
   if (rule) decision.rule = rule.name;
+  if (learned) decision.learned = learned;
   return decision;
 }
+
+function learnedBy(p: LearnedPrediction): string {
+  if (p.exemplars.length > 0) return `exemplars:${p.exemplars.length}@${p.exemplars[0]!.similarity.toFixed(2)}`;
+  if (p.variant === 'cheap') return `cheap(${(p.fallbackReason ?? 'no embedding').replace(/[;,\r\n]/g, ' ')})`;
+  return 'model';
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /** What a rule's `match` is tested against (routing and the semantic threshold share this). */
 export type RuleSubject = Pick<RouteInput, 'model' | 'feature' | 'headers' | 'inputTokens'>;
 
 /** The one rule matcher: every field the rule names must match. */
-export function ruleMatches(rule: Rule, input: RuleSubject): boolean {
+export function ruleMatches(rule: Pick<Rule, 'match'>, input: RuleSubject): boolean {
   const m = rule.match;
   if (m.feature !== undefined && (input.feature === undefined || !globMatch(m.feature, input.feature))) return false;
   if (m.model !== undefined && !globMatch(m.model, input.model)) return false;

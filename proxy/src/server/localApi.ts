@@ -8,6 +8,7 @@ import { liveEventFrame, type LiveEventName, type LiveEvents } from '../../../co
 import type { ProxyServices } from '../pipeline/services';
 import { adminGuard } from './guards';
 import { semanticCacheApi } from './semanticCacheApi';
+import { routerApi } from './routerApi';
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined;
@@ -50,6 +51,8 @@ export interface LocalApiExtras {
 export function localApi(services: ProxyServices, extras: LocalApiExtras): Router {
   const r = express.Router();
   const admin = adminGuard(extras.adminToken);
+
+  r.use('/router', routerApi(services, admin));
 
   r.get('/calls', (req, res) => {
     const limit = int(req.query.limit) ?? 100;

@@ -12,6 +12,8 @@ import { ExactCache, type CacheBodyCodec } from '../cache/exactCache';
 import { codecFromEnv } from '../cache/encryption';
 import { SemanticCache } from '../cache/semanticCache';
 import { buildPipeline } from '../pipeline/pipeline';
+import { RouterRuntime } from '../routing/runtime';
+import { exemplarsPathFor } from '../routing/teamExemplars';
 import { Governor } from '../governance/governor';
 import { getMeta, openDatabase, setMeta, type Db } from '../db/open';
 import { Ledger } from '../ledger/ledger';
@@ -113,6 +115,9 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   startSemanticIfEnabled(policyStore.policy);
   policyStore.on('change', startSemanticIfEnabled);
 
+  services.router = new RouterRuntime({ shared: () => semantic.embeddings, db, log: (l) => log.warn(l), ...(policyStore.file ? { exemplarsPath: exemplarsPathFor(policyStore.file) } : {}) });
+  if (Object.keys(policyStore.policy.routing.tiers).length > 0 && policyStore.policy.routing.router === 'learned') services.router.embedder.warm();
+
   const governor = new Governor(db, () => policyStore.policy);
   const recovered = governor.recoverAfterRestart();
   if (recovered > 0) log.info(`settled ${recovered} budget reservation(s) left open by an earlier run`);
@@ -194,6 +199,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await policyStore.close();
       await services.dispatcher.close();
+      await services.router?.close();
       await semantic.close();
       clearInterval(recoverTimer);
       governor.close();

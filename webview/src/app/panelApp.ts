@@ -308,6 +308,7 @@ export class PanelApp {
             await this.client.request('cache/evict', { entryId });
             this.scheduleSummary(0);
           },
+          routeFeedback: (callId, verdict) => this.client.request('router/feedback', { callId, verdict }),
           copy: (t) => this.copy(t),
           close: () => this.closeDetail(),
         }),

@@ -5,9 +5,12 @@
 import { h, replace } from '../dom';
 import { formatCache, formatModel, formatMs, formatTokens, formatUsd } from '../format';
 import type { CallDetailView } from '../protocol';
+import { routeFeedbackSection, type RouteFeedbackResult, type RouteVerdict } from './routeFeedback';
 
 export interface DetailActions {
   evict(entryId: number): Promise<void>;
+  /** Routing verdict on this call (writes a team exemplar); absent where the host cannot send it. */
+  routeFeedback?(callId: number, verdict: RouteVerdict): Promise<RouteFeedbackResult>;
   copy(text: string): void;
   close(): void;
 }
@@ -88,6 +91,7 @@ export function renderDetail(view: CallDetailView, actions: DetailActions): HTML
     ]),
     h('section', { class: 'detail-cost' }, h('h3', null, 'Cost breakdown'), kv(costRows)),
     call.route ? h('section', { class: 'detail-route' }, h('h3', null, 'Routed'), h('p', null, `${call.modelRequested} → ${call.modelUsed}`), h('pre', null, call.route)) : null,
+    routeFeedbackSection(call.route, actions.routeFeedback ? (v) => actions.routeFeedback!(call.id, v) : undefined),
     call.budget ? h('section', { class: 'detail-budget' }, h('h3', null, 'Budget'), h('p', null, call.budget)) : null,
     fromCache ? cacheSourceSection(view, actions) : null,
     call.promptPreview ? h('section', null, h('h3', null, 'Prompt (preview)'), h('pre', { class: 'prompt' }, call.promptPreview)) : null,

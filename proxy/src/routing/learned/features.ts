@@ -1,0 +1,61 @@
+/**
+ * The learned router's input vector: the sentence embedding of the last user turn (when one is
+ * available) followed by the cheap string features, the hand-weighted score and a length term.
+ * Pure. The same function builds the vectors for training and for live requests, so the two can
+ * never drift apart.
+ */
+import { heuristicScore } from '../complexity';
+import { extractFeatures, type ChatText, type FeatureName } from '../features';
+
+/** Order of the cheap part of the vector; part of the weights file, checked on load. */
+export const CHEAP_FEATURES: readonly string[] = [
+  'length',
+  'context',
+  'task',
+  'code',
+  'math',
+  'reasoning',
+  'constraints',
+  'multiStep',
+  'depth',
+  'simple',
+  'heuristic',
+  'logTokens',
+  'digits',
+  'choices',
+] as const satisfies readonly (FeatureName | 'heuristic' | 'logTokens' | 'digits' | 'choices')[];
+
+/** The text the embedding is taken of: the last user turn (what the semantic cache embeds too). */
+export function lastUserText(messages: ChatText[]): string {
+  return ([...messages].reverse().find((m) => m.role === 'user') ?? messages.at(-1))?.text ?? '';
+}
+
+/**
+ * Cheap features in CHEAP_FEATURES order. `logTokens` is log10 of the estimated tokens of the ask
+ * (characters / 4, the same estimate at training and at run time: no tokenizer on the hot path),
+ * divided by 4 so 10k tokens → 1.
+ */
+export function cheapVector(messages: ChatText[]): number[] {
+  const f = extractFeatures(messages);
+  const heuristic = heuristicScore(f);
+  const ask = lastUserText(messages).slice(0, 8000);
+  const logTokens = Math.min(1, Math.log10(Math.max(1, ask.length / 4)) / 4);
+  const digits = Math.min(1, (ask.match(/\d/g)?.length ?? 0) / 20);
+  // Lettered options ("A) … B) …" or "(a) … (b)") mark a multiple-choice question.
+  const choices = Math.min(1, (ask.match(/(^|\s)\(?[A-Da-d][).:]\s/gm)?.length ?? 0) / 4);
+  return [f.length, f.context, f.task, f.code, f.math, f.reasoning, f.constraints, f.multiStep, f.depth, f.simple, heuristic, logTokens, digits, choices];
+}
+
+/**
+ * The full vector: the embedding scaled by √d (so its coordinates have roughly unit spread, like
+ * the cheap features) followed by the cheap features. Without an embedding, only the cheap part.
+ */
+export function routerVector(messages: ChatText[], embedding?: Float32Array | number[]): number[] {
+  const cheap = cheapVector(messages);
+  if (!embedding) return cheap;
+  const s = Math.sqrt(embedding.length);
+  const out = new Array<number>(embedding.length + cheap.length);
+  for (let i = 0; i < embedding.length; i++) out[i] = embedding[i]! * s;
+  for (let i = 0; i < cheap.length; i++) out[embedding.length + i] = cheap[i]!;
+  return out;
+}

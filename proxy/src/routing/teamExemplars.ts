@@ -1,0 +1,103 @@
+/**
+ * The team's own routing labels: `.tollgate/router-exemplars.tsv` beside the policy, one prompt per
+ * line with the tier it needed (`prompt<TAB>tier<TAB>reason`, the router-labels format; line breaks
+ * and tabs inside a prompt are written `\n` and `\t`). The dashboard appends to it when someone
+ * marks a call "needed a bigger model" / "a smaller one would do"; the live router votes with it.
+ * Reading is lenient (a bad line is reported, the rest is used); writing keeps one line per prompt
+ * (the latest label wins). No HTTP, no vscode: plain files.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { TIERS, type Tier } from '../policy/schema';
+
+export const EXEMPLARS_FILE = 'router-exemplars.tsv';
+const HEADER = 'prompt\ttier\treason';
+
+export interface TeamExemplar {
+  prompt: string;
+  tier: Tier;
+  reason: string;
+  /** 1-based line in the file. */
+  line: number;
+}
+
+export interface ExemplarFile {
+  exemplars: TeamExemplar[];
+  problems: string[];
+}
+
+/** `.tollgate/router-exemplars.tsv` for a policy at `.tollgate/policy.yaml` (same folder). */
+export function exemplarsPathFor(policyFile: string): string {
+  return join(dirname(policyFile), EXEMPLARS_FILE);
+}
+
+const unescapeCell = (s: string): string => s.replace(/\\(\\|n|t)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
+const escapeCell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n').replace(/\t/g, '\\t');
+
+export function parseExemplars(text: string): ExemplarFile {
+  const exemplars: TeamExemplar[] = [];
+  const problems: string[] = [];
+  const lines = text.split(/\r?\n/);
+  const header = (lines[0] ?? '').split('\t');
+  const pi = header.indexOf('prompt');
+  const ti = header.indexOf('tier');
+  const ri = header.indexOf('reason');
+  if (pi < 0 || ti < 0) return { exemplars, problems: text.trim() ? ['line 1: the header must name the columns prompt, tier (and reason)'] : [] };
+  const byPrompt = new Map<string, number>();
+  for (let n = 1; n < lines.length; n++) {
+    const line = lines[n]!;
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const cells = line.split('\t');
+    const prompt = unescapeCell(cells[pi] ?? '');
+    const tier = (cells[ti] ?? '').trim() as Tier;
+    if (!prompt.trim()) {
+      problems.push(`line ${n + 1}: empty prompt`);
+      continue;
+    }
+    if (!TIERS.includes(tier)) {
+      problems.push(`line ${n + 1}: tier "${cells[ti] ?? ''}" is not one of ${TIERS.join(', ')}`);
+      continue;
+    }
+    const e: TeamExemplar = { prompt, tier, reason: ri >= 0 ? unescapeCell(cells[ri] ?? '') : '', line: n + 1 };
+    // A prompt labelled twice: the later line wins.
+    const seen = byPrompt.get(prompt);
+    if (seen !== undefined) exemplars[seen] = e;
+    else {
+      byPrompt.set(prompt, exemplars.length);
+      exemplars.push(e);
+    }
+  }
+  return { exemplars, problems };
+}
+
+export function formatExemplars(exemplars: Array<Omit<TeamExemplar, 'line'>>): string {
+  return `${[HEADER, ...exemplars.map((e) => `${escapeCell(e.prompt)}\t${e.tier}\t${escapeCell(e.reason)}`)].join('\n')}\n`;
+}
+
+export function readExemplarFile(path: string): ExemplarFile {
+  if (!existsSync(path)) return { exemplars: [], problems: [] };
+  return parseExemplars(readFileSync(path, 'utf8'));
+}
+
+/**
+ * Adds (or relabels) one exemplar. The file is rewritten through a temporary file and a rename, so
+ * a reader never sees half a line; lines it could not parse are kept out (and were reported).
+ */
+export function writeExemplar(path: string, exemplar: Omit<TeamExemplar, 'line'>): { added: boolean; count: number } {
+  const current = readExemplarFile(path).exemplars;
+  const i = current.findIndex((e) => e.prompt === exemplar.prompt);
+  const next = current.map(({ prompt, tier, reason }) => ({ prompt, tier, reason }));
+  if (i >= 0) next[i] = exemplar;
+  else next.push(exemplar);
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, formatExemplars(next), { mode: 0o644 });
+  renameSync(tmp, path);
+  return { added: i < 0, count: next.length };
+}
+
+/** One tier up or down from the tier a call was routed to (clamped at the ends). */
+export function adjacentTier(tier: Tier, verdict: 'bigger' | 'smaller'): Tier {
+  const i = TIERS.indexOf(tier) + (verdict === 'bigger' ? 1 : -1);
+  return TIERS[Math.min(TIERS.length - 1, Math.max(0, i))]!;
+}

@@ -1,0 +1,77 @@
+/** The team exemplar file: parse (lenient), write (latest label wins, atomic), escaping round trip. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { adjacentTier, exemplarsPathFor, formatExemplars, parseExemplars, readExemplarFile, writeExemplar } from '../../proxy/src/routing/teamExemplars';
+
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'tollgate-exemplars-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('team exemplars file', () => {
+  it('lives beside the policy file', () => {
+    expect(exemplarsPathFor('/repo/.tollgate/policy.yaml')).toBe('/repo/.tollgate/router-exemplars.tsv');
+  });
+
+  it('round-trips prompts with tabs, line breaks and backslashes', () => {
+    const prompt = 'Fix this:\n\tconst x = "a\\\\b";\nthen explain';
+    const text = formatExemplars([{ prompt, tier: 'medium', reason: 'multi\nline reason' }]);
+    expect(text.split('\n').filter(Boolean)).toHaveLength(2); // header + one line
+    const parsed = parseExemplars(text);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.exemplars).toEqual([{ prompt, tier: 'medium', reason: 'multi\nline reason', line: 2 }]);
+  });
+
+  it('reports bad lines and keeps the good ones; a prompt labelled twice keeps the later label', () => {
+    const text = ['prompt\ttier\treason', 'What is DNS?\tsmall\tfaq', 'Design a CRDT\thuge\toops', '\tmedium\tempty', 'What is DNS?\tmedium\trelabelled', '# a comment'].join('\n');
+    const parsed = parseExemplars(text);
+    expect(parsed.exemplars.map((e) => [e.prompt, e.tier, e.line])).toEqual([['What is DNS?', 'medium', 5]]);
+    expect(parsed.problems).toEqual(['line 3: tier "huge" is not one of small, medium, large', 'line 4: empty prompt']);
+  });
+
+  it('a file without the header is one problem, not a crash; a missing file is empty', () => {
+    expect(parseExemplars('hello\tsmall').problems[0]).toMatch(/header/);
+    expect(readExemplarFile(join(tmp(), 'none.tsv'))).toEqual({ exemplars: [], problems: [] });
+  });
+
+  it('writeExemplar creates the folder and file, appends, and relabels in place', () => {
+    const path = join(tmp(), '.tollgate', 'router-exemplars.tsv');
+    expect(writeExemplar(path, { prompt: 'a', tier: 'small', reason: 'r1' })).toEqual({ added: true, count: 1 });
+    expect(writeExemplar(path, { prompt: 'b', tier: 'large', reason: 'r2' })).toEqual({ added: true, count: 2 });
+    expect(writeExemplar(path, { prompt: 'a', tier: 'medium', reason: 'r3' })).toEqual({ added: false, count: 2 });
+    const back = readExemplarFile(path).exemplars.map((e) => [e.prompt, e.tier, e.reason]);
+    expect(back).toEqual([
+      ['a', 'medium', 'r3'],
+      ['b', 'large', 'r2'],
+    ]);
+    expect(readFileSync(path, 'utf8').startsWith('prompt\ttier\treason\n')).toBe(true);
+  });
+
+  it('writing drops lines it cannot parse but keeps hand-written good ones', () => {
+    const path = join(tmp(), 'router-exemplars.tsv');
+    writeFileSync(path, 'prompt\ttier\treason\nhand written\tlarge\tby hand\nbroken\tgiant\t\n');
+    writeExemplar(path, { prompt: 'new', tier: 'small', reason: '' });
+    expect(readExemplarFile(path)).toEqual({
+      exemplars: [
+        { prompt: 'hand written', tier: 'large', reason: 'by hand', line: 2 },
+        { prompt: 'new', tier: 'small', reason: '', line: 3 },
+      ],
+      problems: [],
+    });
+  });
+
+  it('adjacentTier moves one tier and stops at the ends', () => {
+    expect(adjacentTier('small', 'bigger')).toBe('medium');
+    expect(adjacentTier('medium', 'bigger')).toBe('large');
+    expect(adjacentTier('large', 'bigger')).toBe('large');
+    expect(adjacentTier('medium', 'smaller')).toBe('small');
+    expect(adjacentTier('small', 'smaller')).toBe('small');
+  });
+});
