@@ -91,6 +91,13 @@ export class DashboardLink implements vscode.Disposable, vscode.WebviewViewProvi
     this.disposables = [
       vscode.commands.registerCommand('tollgate.openDashboard', () => this.open()),
       vscode.window.registerWebviewViewProvider(SIDEBAR_VIEW, this),
+      // Restores the panel after a window reload instead of leaving an empty tab.
+      vscode.window.registerWebviewPanelSerializer('tollgate.dashboard', {
+        deserializeWebviewPanel: async (panel) => {
+          // The proxy is started by activation (tollgate.autoStart), as for any other window.
+          loadDeferred().DashboardPanel.revive(panel, this.context, this.getSource());
+        },
+      }),
     ];
   }
 

@@ -34,6 +34,17 @@ export class DashboardPanel {
     return DashboardPanel.current;
   }
 
+  /**
+   * A panel VS Code restored after a window reload (WebviewPanelSerializer): give it back its
+   * content and host. The webview's own state (filters, range) comes back from vscode.getState.
+   */
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, client: DashboardDataSource): DashboardPanel {
+    DashboardPanel.current?.dispose();
+    panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(context.extensionUri)] };
+    DashboardPanel.current = new DashboardPanel(panel, context, client);
+    return DashboardPanel.current;
+  }
+
   /** The open panel, if any (for commands and tests). */
   static get instance(): DashboardPanel | undefined {
     return DashboardPanel.current;

@@ -6,6 +6,7 @@
  */
 export { analyzeFile } from '../../../proxy/src/analysis/index';
 export { readInstructionFiles } from '../../../proxy/src/analysis/workspace/instructions';
+export { parsePolicy } from '../../../proxy/src/policy/load';
 export { planExport, DEFAULT_EXPORT_DIR, EXPORT_TARGETS } from '../../../proxy/src/export/index';
 export { DashboardPanel } from '../dashboard/panel';
 export { DashboardSidebarProvider } from '../dashboard/sidebar';
