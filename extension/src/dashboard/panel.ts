@@ -25,7 +25,7 @@ export class DashboardPanel {
       return DashboardPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, 'Tollgate: Cost Dashboard', column, {
-      enableScripts: true,
+      ...WEBVIEW_OPTIONS,
       localResourceRoots: [webviewRoot(context.extensionUri)],
       // The webview re-reads its state (filters, scroll) from vscode.getState when shown again.
       retainContextWhenHidden: false,
@@ -40,7 +40,7 @@ export class DashboardPanel {
    */
   static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, client: DashboardDataSource): DashboardPanel {
     DashboardPanel.current?.dispose();
-    panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(context.extensionUri)] };
+    panel.webview.options = { ...WEBVIEW_OPTIONS, localResourceRoots: [webviewRoot(context.extensionUri)] };
     DashboardPanel.current = new DashboardPanel(panel, context, client);
     return DashboardPanel.current;
   }
@@ -80,6 +80,9 @@ export class DashboardPanel {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
+
+/** Scripts on; command links only to the commands a failed call's detail points at. */
+export const WEBVIEW_OPTIONS = { enableScripts: true, enableCommandUris: ['tollgate.setProviderKey', 'tollgate.openPolicy'] } as const;
 
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');

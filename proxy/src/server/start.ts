@@ -22,6 +22,7 @@ import { PolicyStore } from '../policy/store';
 import type { Logger, ProxyServices } from '../pipeline/services';
 import { VERSION } from '../version';
 import { TokenCounter } from '../workers/tokenCounter';
+import { warmUp } from './warmUp';
 import { createApp } from './app';
 
 export interface StartOptions {
@@ -180,6 +181,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const port = (server.address() as AddressInfo).port;
+  warmUp({ tokens: services.tokens, dispatcher: services.dispatcher, selfUrl: `http://127.0.0.1:${port}`, log: (l) => log.info(l) });
 
   let closed = false;
   return {
