@@ -41,10 +41,11 @@ export function readPalette(el: Element = document.body): ChartPalette {
   const fg = cssVar(s, '--vscode-charts-foreground', cssVar(s, '--vscode-foreground', '#cccccc'));
   const family = cssVar(s, '--vscode-font-family', 'system-ui, sans-serif');
   const card = backgroundOf(el);
-  const seen = (c: string) => ensureContrast(c, card, 3);
   const cardRgb = parseColor(card);
   const fgRgb = parseColor(fg);
   const track = cardRgb && fgRgb ? toHex(mix(fgRgb, cardRgb, 0.12)) : 'rgba(128,128,128,0.25)';
+  // Bars and gauge fills sit on the track, lines on the card: 3:1 against both.
+  const seen = (c: string) => ensureContrast(ensureContrast(c, card, 3), track, 3);
   const raw = readRawPalette(s, fg, family);
   return {
     ...raw,
