@@ -14,34 +14,40 @@ export interface GraphicSample {
 }
 
 interface Evaluator {
-  evaluate<R>(fn: () => R): Promise<R>;
+  evaluate(expression: string): Promise<unknown>;
 }
 
-export async function graphicsContrast(target: Evaluator): Promise<GraphicSample[]> {
-  const raw = await target.evaluate(() => {
-    const cardOf = (el: Element): string => {
-      for (let e: Element | null = el.parentElement; e; e = e.parentElement) {
-        const bg = getComputedStyle(e).backgroundColor;
-        const m = /rgba?\(([^)]+)\)/.exec(bg);
-        const alpha = m ? (m[1]!.split(',')[3] ?? '1') : '0';
-        if (m && parseFloat(alpha) > 0.5) return bg;
-      }
-      return getComputedStyle(document.body).backgroundColor;
-    };
-    const out: Array<{ what: string; fg: string; bg: string }> = [];
-    const label = (el: Element) => (el.closest('[data-chart]') as HTMLElement | null)?.dataset.chart ?? el.className;
-    document.querySelectorAll('.bar-fill').forEach((el, i) => out.push({ what: `${label(el)} bar ${i}`, fg: getComputedStyle(el).backgroundColor, bg: cardOf(el) }));
-    document.querySelectorAll('.gauge-fill').forEach((el, i) => out.push({ what: `gauge fill ${i}`, fg: getComputedStyle(el).backgroundColor, bg: cardOf(el) }));
-    document.querySelectorAll('.gauge-track').forEach((el, i) => {
-      const m = /rgba?\([^)]+\)/.exec(getComputedStyle(el).boxShadow);
-      out.push({ what: `gauge track outline ${i}`, fg: m ? m[0] : 'none', bg: cardOf(el) });
-    });
-    document.querySelectorAll('.u-legend .u-series .u-marker').forEach((el, i) => {
-      const s = getComputedStyle(el);
-      out.push({ what: `${label(el)} series ${i}`, fg: s.borderTopColor || s.backgroundColor, bg: cardOf(el) });
-    });
-    return out;
+/**
+ * Runs in the page. A string, not a function: TypeScript loaders (tsx/esbuild) add helpers such as
+ * `__name` to compiled functions, which do not exist inside the page.
+ */
+const IN_PAGE = `(() => {
+  const cardOf = (el) => {
+    for (let e = el.parentElement; e; e = e.parentElement) {
+      const bg = getComputedStyle(e).backgroundColor;
+      const m = /rgba?\\(([^)]+)\\)/.exec(bg);
+      const alpha = m ? (m[1].split(',')[3] || '1') : '0';
+      if (m && parseFloat(alpha) > 0.5) return bg;
+    }
+    return getComputedStyle(document.body).backgroundColor;
+  };
+  const out = [];
+  const label = (el) => { const c = el.closest('[data-chart]'); return c ? c.dataset.chart : String(el.className); };
+  document.querySelectorAll('.bar-fill').forEach((el, i) => out.push({ what: label(el) + ' bar ' + i, fg: getComputedStyle(el).backgroundColor, bg: cardOf(el) }));
+  document.querySelectorAll('.gauge-fill').forEach((el, i) => out.push({ what: 'gauge fill ' + i, fg: getComputedStyle(el).backgroundColor, bg: cardOf(el) }));
+  document.querySelectorAll('.gauge-track').forEach((el, i) => {
+    const m = /rgba?\\([^)]+\\)/.exec(getComputedStyle(el).boxShadow);
+    out.push({ what: 'gauge track outline ' + i, fg: m ? m[0] : 'none', bg: cardOf(el) });
   });
+  document.querySelectorAll('.u-legend .u-series .u-marker').forEach((el, i) => {
+    const s = getComputedStyle(el);
+    out.push({ what: label(el) + ' series ' + i, fg: s.borderTopColor || s.backgroundColor, bg: cardOf(el) });
+  });
+  return out;
+})()`;
+
+export async function graphicsContrast(target: Evaluator): Promise<GraphicSample[]> {
+  const raw = (await target.evaluate(IN_PAGE)) as Array<{ what: string; fg: string; bg: string }>;
   return raw.map((r) => {
     const fg = parseColor(r.fg);
     const bg = parseColor(r.bg);
