@@ -397,6 +397,8 @@ test('the dashboard in the light and dark themes: every chart and gauge at 3:1 a
   ]) {
     // Preferences: Color Theme, as a user switches it.
     await runCommand('Preferences: Color Theme');
+    // The theme picker replaces the palette: wait for its rows before typing into it.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: /Modern|High Contrast|Dark\+|Light\+/ }).first().waitFor({ timeout: 15_000 });
     const input = page.locator('.quick-input-widget input');
     await input.fill(theme);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 15_000 });
