@@ -106,6 +106,14 @@ async function runCommand(title) {
   await page.keyboard.press('Enter');
 }
 
+/** Changes a user setting the way the Settings editor does (VS Code watches the file). */
+function setUserSetting(key, value) {
+  const file = join(run, 'user-data/User/settings.json');
+  const settings = JSON.parse(readFileSync(file, 'utf8'));
+  settings[key] = value;
+  writeFileSync(file, JSON.stringify(settings, null, 2));
+}
+
 /** The Tollgate status bar item's visible text (codicons render as icons, not text). */
 async function statusText() {
   const item = page.locator('.statusbar-item', { hasText: 'Tollgate' }).first();
@@ -391,23 +399,20 @@ test('the cost dashboard opens in VS Code and a new call appears in it live', { 
 
 test('the dashboard in the light and dark themes: every chart and gauge at 3:1 against its card', { skip, timeout: 150_000 }, async () => {
   const { graphicsContrast } = await import('../webview/support/graphicsContrast.ts');
+  const isDark = async () => ((await page.locator('.monaco-workbench').getAttribute('class')) ?? '').includes('vs-dark');
   for (const [theme, file] of [
     ['Light Modern', 'dashboard-vscode-light.png'],
     ['Dark Modern', 'dashboard-vscode-dark.png'],
   ]) {
-    // Preferences: Color Theme, as a user switches it.
-    await runCommand('Preferences: Color Theme');
-    // The theme picker replaces the palette: wait for its rows before typing into it.
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: /Modern|High Contrast|Dark\+|Light\+/ }).first().waitFor({ timeout: 15_000 });
-    const input = page.locator('.quick-input-widget input');
-    await input.fill(theme);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Enter');
     const dark = theme.includes('Dark');
-    await waitFor(async () => {
-      const cls = await page.locator('.monaco-workbench').getAttribute('class');
-      return dark ? cls.includes('vs-dark') : cls.includes(' vs ') || / vs$/.test(cls);
-    }, `VS Code to switch to ${theme}`, 30_000);
+    // workbench.colorTheme in the user settings (VS Code applies a changed settings file live); the
+    // built-in themes' setting ids changed across VS Code versions, so try the known spellings.
+    for (const id of [`Default ${theme}`, theme, dark ? 'Default Dark+' : 'Default Light+']) {
+      if ((await isDark()) === dark) break;
+      setUserSetting('workbench.colorTheme', id);
+      await waitFor(async () => (await isDark()) === dark, `VS Code to switch to ${id}`, 15_000).catch(() => undefined);
+    }
+    assert.equal(await isDark(), dark, `VS Code is in a ${dark ? 'dark' : 'light'} theme`);
     const frame = await waitFor(dashboardFrame, 'the dashboard webview', 30_000);
     await frame.locator('[data-chart="budgets"] .gauge').first().waitFor({ timeout: 30_000 });
     const samples = await waitFor(async () => {
