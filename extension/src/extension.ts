@@ -16,6 +16,7 @@ import { registerProxyCommands } from './commands/proxyCommands';
 import { readConfig } from './config';
 import { CostDiagnostics, CostQuickFixes, registerDisableRule } from './diagnostics/costDiagnostics';
 import { CostLensProvider } from './lens/costLensProvider';
+import { PolicyDiagnostics } from './policy/policyDiagnostics';
 import { ProxyController } from './proxy/proxyController';
 import { CostStatusBar } from './statusBar/statusBar';
 
@@ -29,11 +30,13 @@ export function activate(context: vscode.ExtensionContext): { proxy: ProxyContro
   const selector = documentSelector(cfg.promptGlobs);
   const analyses = new DocumentAnalyses(loadAnalyzer, join(context.extensionPath, 'dist', 'wasm'), output);
   const lenses = new CostLensProvider(analyses);
+  const policy = new PolicyDiagnostics(proxy);
 
   context.subscriptions.push(
     output,
     proxy,
-    new CostStatusBar(proxy),
+    policy,
+    new CostStatusBar(proxy, policy),
     analyses,
     lenses,
     vscode.languages.registerCodeLensProvider(selector, lenses),

@@ -40,7 +40,13 @@ describe('activation of the bundled extension', () => {
       expect(record.statusBarItems[0]).toMatchObject({ visible: true, command: 'tollgate.statusMenu' });
       expect(record.statusBarItems[0]!.text).toContain('stopped');
       expect(record.codeLensSelectors).toHaveLength(1);
-      expect(record.diagnosticCollections).toEqual(['tollgate']);
+      expect([...record.diagnosticCollections].sort()).toEqual(['tollgate', 'tollgate-policy']);
+      // The dashboard panel comes back after a window reload.
+      expect(record.panelSerializers).toEqual(['tollgate.dashboard']);
+      expect(pkg.activationEvents).toContain('onWebviewPanel:tollgate.dashboard');
+      // Screen readers hear words, not codicon names.
+      expect(record.statusBarItems[0]!.accessibilityInformation?.label).toMatch(/stopped/);
+      expect(record.statusBarItems[0]!.accessibilityInformation?.label).not.toMatch(/circle-slash|\$\(/);
       // Commands that report state work without a running proxy.
       await record.commands.get('tollgate.copyOpenAIBaseUrl')!();
       expect(record.messages.at(-1)).toContain('http://127.0.0.1:4141/v1');

@@ -55,11 +55,16 @@ describe('budget actions', () => {
     expect(r.decision).toBe('warn');
     expect(r.headers['x-tollgate-budget']).toBe('warn; name=search-daily; used=80%; resets=2026-11-24T00:00:00Z');
     expect(r.summary).toBe('warn: search-daily 80%');
-    expect(events.map((e) => e.level)).toEqual(['warn']);
-    expect(events[0]!.resetsAt).toBe(Date.UTC(2026, 10, 24));
+    // The alert names money spent, not in-flight reservations: it comes once the call settles.
+    expect(events).toEqual([]);
     g.settle(r.reservationId!, { costUsd: r.reservedUsd!, tokens: r.reservedTokens! });
+    expect(events.map((e) => e.level)).toEqual(['warn']);
+    expect(events[0]!.spentUsd).toBeCloseTo(8 * PER_CALL, 12);
+    expect(events[0]!.spentUsd).toBeCloseTo(g.status()[0]!.spentUsd, 12);
+    expect(events[0]!.resetsAt).toBe(Date.UTC(2026, 10, 24));
     const r9 = g.admit(call());
     expect(r9.decision).toBe('warn');
+    g.settle(r9.reservationId!, { costUsd: r9.reservedUsd!, tokens: r9.reservedTokens! });
     expect(events).toHaveLength(1); // once per level per period
   });
 
@@ -179,7 +184,11 @@ describe('events across instances', () => {
     const other = new Governor(t!.open(), () => p, clock.now);
     const otherEvents: BudgetEvent[] = [];
     other.on('budget', (e) => otherEvents.push(e));
-    for (let i = 0; i < 9; i++) (i % 2 ? g : other).admit(call());
+    for (let i = 0; i < 9; i++) {
+      const gov = i % 2 ? g : other;
+      const r = gov.admit(call());
+      gov.settle(r.reservationId!, { costUsd: r.reservedUsd!, tokens: r.reservedTokens! });
+    }
     expect([...events, ...otherEvents].map((e) => e.level)).toEqual(['warn']);
   });
 });

@@ -7,6 +7,8 @@
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseColor } from '../../webview/src/charts/contrast';
+import { graphicsContrast } from './support/graphicsContrast';
 
 /** Polls with room for a busy shared machine (vitest's default is 1 s). */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 50 });
@@ -139,10 +141,12 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
       // Spend by model: one bar per model that answered, the priciest first.
       const labels = await d.page.$$eval('[data-chart="by-model"] .bar-label', (els) => els.map((e) => e.textContent));
       expect(new Set(labels)).toEqual(new Set(calls.map((c) => c.modelUsed)));
-      // The charts drew their series: the top model's line (charts-blue) and the hit rate (charts-purple).
-      const blue = hexToRgb(lightTheme.vars['--vscode-charts-blue']!);
+      // The charts drew their series: the top model's line in the same colour as its bar, and the
+      // hit rate (charts-purple).
+      const topBar = await d.page.$eval('[data-chart="by-model"] li:first-child .bar-fill', (el) => getComputedStyle(el).backgroundColor);
+      const topRgb = parseColor(topBar)!;
+      expect(await canvasPixelsOfColour(d.page, '[data-chart="spend"] canvas', [topRgb.r, topRgb.g, topRgb.b])).toBeGreaterThan(0);
       const purple = hexToRgb(lightTheme.vars['--vscode-charts-purple']!);
-      expect(await canvasPixelsOfColour(d.page, '[data-chart="spend"] canvas', blue)).toBeGreaterThan(0);
       expect(await canvasPixelsOfColour(d.page, '[data-chart="cache"] canvas', purple)).toBeGreaterThan(0);
       expect(d.problems).toEqual([]);
     } finally {
@@ -253,11 +257,13 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
       await d.page.locator(`.vt-body .vt-row[data-id="${hit.id}"]`).click();
       await d.page.locator('.detail-pane .detail').waitFor();
       await d.page.screenshot({ path: `${screenshotDir}dashboard-light.png` });
+      await expectGraphicsContrast(d.page, 'light');
       await d.setTheme(darkTheme);
       // Charts repaint in the new theme's colours.
-      const blue = hexToRgb(darkTheme.vars['--vscode-charts-blue']!);
-      await poll(() => canvasPixelsOfColour(d.page, '[data-chart="spend"] canvas', blue)).toBeGreaterThan(0);
+      const purple = hexToRgb(darkTheme.vars['--vscode-charts-purple']!);
+      await poll(() => canvasPixelsOfColour(d.page, '[data-chart="cache"] canvas', purple)).toBeGreaterThan(0);
       await d.page.screenshot({ path: `${screenshotDir}dashboard-dark.png` });
+      await expectGraphicsContrast(d.page, 'dark');
       expect(d.problems).toEqual([]);
     } finally {
       await d.close();
@@ -289,3 +295,11 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
     }
   });
 });
+
+/** Every bar, gauge and chart series at 3:1 against its card (WCAG 1.4.11). */
+async function expectGraphicsContrast(page: Parameters<typeof graphicsContrast>[0], theme: string): Promise<void> {
+  const samples = await graphicsContrast(page);
+  expect(samples.filter((s) => s.what.includes('bar')).length, `${theme}: bars measured`).toBeGreaterThan(0);
+  expect(samples.filter((s) => s.what.includes('series')).length, `${theme}: chart series measured`).toBeGreaterThan(0);
+  for (const s of samples) expect(s.ratio, `${theme}: ${s.what} ${s.fg} on ${s.bg}`).toBeGreaterThanOrEqual(3);
+}

@@ -41,3 +41,27 @@ export function formatTags(call: Pick<CallRecord, 'tags'>): string {
 export function formatStatus(call: Pick<CallRecord, 'status' | 'errorType'>): string {
   return call.errorType ? `${call.status} ${call.errorType}` : String(call.status);
 }
+
+/** "1 call", "2 calls", "1,234 calls". */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
+}
+
+export interface CallOutcome {
+  /** Short label for lists ("miss", "key rejected (401)", "budget blocked (429)"). */
+  label: string;
+  tone: 'ok' | 'cache' | 'bad';
+  /** Failed calls cost nothing, but are not free successes either: no $ figure for them. */
+  failed: boolean;
+}
+
+/** How a call ended, in words: failures are never shown like a $0 cache miss. Pure. */
+export function callOutcome(call: Pick<CallRecord, 'status' | 'errorType' | 'cache' | 'similarity' | 'budget'>): CallOutcome {
+  if (call.status === 401 || call.status === 403) return { label: `key rejected (${call.status})`, tone: 'bad', failed: true };
+  if (call.status === 429 && (call.errorType === 'budget_exceeded' || (call.budget ?? '').startsWith('block'))) {
+    return { label: 'budget blocked (429)', tone: 'bad', failed: true };
+  }
+  if (call.status === 429) return { label: 'rate limited (429)', tone: 'bad', failed: true };
+  if (call.status >= 400 || call.status === 0) return { label: `error ${call.status || ''}`.trim(), tone: 'bad', failed: true };
+  return { label: formatCache(call), tone: call.cache === 'exact' || call.cache === 'semantic' ? 'cache' : 'ok', failed: false };
+}

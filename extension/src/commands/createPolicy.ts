@@ -21,7 +21,10 @@ export function registerCreatePolicy(proxy: ProxyController): vscode.Disposable 
     if (!exists) {
       await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(STARTER_POLICY));
     }
-    await vscode.window.showTextDocument(file);
+    // Beside a walkthrough or other non-text tab (the Getting Started page stays open).
+    const active = vscode.window.tabGroups?.activeTabGroup.activeTab;
+    const besideNonText = active !== undefined && !(active.input instanceof vscode.TabInputText);
+    await vscode.window.showTextDocument(file, { preview: false, ...(besideNonText ? { viewColumn: vscode.ViewColumn.Beside } : {}) });
     if (exists) void vscode.window.showInformationMessage('.tollgate/policy.yaml already exists; opened it unchanged.');
     else if (proxy.state.kind === 'running' && !proxy.state.attached) await proxy.start(); // pick up --policy
   });

@@ -27,10 +27,27 @@ class DashboardSource implements DashboardDataSource, vscode.Disposable {
   private readonly alerts: Listeners<Parameters<Parameters<DashboardDataSource['onBudgetAlert']>[0]>[0]> = new Set();
   private readonly connections: Listeners<Parameters<Parameters<DashboardDataSource['onConnection']>[0]>[0]> = new Set();
 
+  private readonly stateSub: vscode.Disposable;
+
   constructor(
     private readonly proxy: ProxyController,
     private readonly Impl: typeof HttpDashboardDataSource,
-  ) {}
+  ) {
+    // The event stream retries with a growing delay (up to 15 s) while the proxy is down; when the
+    // supervisor reports it healthy again, reconnect now so "Proxy offline" clears at once.
+    this.stateSub = proxy.onDidChangeState((s) => {
+      if (s.kind === 'running' && this.inner && this.inner.connection.state !== 'connected') this.renew();
+    });
+  }
+
+  /** Drop the current inner source; the next use builds a fresh one and re-attaches the listeners. */
+  private renew(): void {
+    for (const d of this.innerSubscriptions) d.dispose();
+    this.innerSubscriptions = [];
+    this.inner?.dispose();
+    this.inner = undefined;
+    void this.current;
+  }
 
   private get current(): HttpDashboardDataSource {
     const url = baseUrls(this.proxy.port).root;
@@ -73,6 +90,7 @@ class DashboardSource implements DashboardDataSource, vscode.Disposable {
   onConnection: DashboardDataSource['onConnection'] = (l) => this.listen(this.connections, l, (inner, fan) => inner.onConnection(fan));
 
   dispose(): void {
+    this.stateSub.dispose();
     for (const d of this.innerSubscriptions) d.dispose();
     this.innerSubscriptions = [];
     this.inner?.dispose();
@@ -92,6 +110,13 @@ export class DashboardLink implements vscode.Disposable, vscode.WebviewViewProvi
     this.disposables = [
       vscode.commands.registerCommand('tollgate.openDashboard', () => this.open()),
       vscode.window.registerWebviewViewProvider(SIDEBAR_VIEW, this),
+      // Restores the panel after a window reload instead of leaving an empty tab.
+      vscode.window.registerWebviewPanelSerializer('tollgate.dashboard', {
+        deserializeWebviewPanel: async (panel) => {
+          // The proxy is started by activation (tollgate.autoStart), as for any other window.
+          loadDeferred().DashboardPanel.revive(panel, this.context, this.getSource());
+        },
+      }),
     ];
   }
 

@@ -25,11 +25,22 @@ export class DashboardPanel {
       return DashboardPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, 'Tollgate: Cost Dashboard', column, {
-      enableScripts: true,
+      ...WEBVIEW_OPTIONS,
       localResourceRoots: [webviewRoot(context.extensionUri)],
       // The webview re-reads its state (filters, scroll) from vscode.getState when shown again.
       retainContextWhenHidden: false,
     });
+    DashboardPanel.current = new DashboardPanel(panel, context, client);
+    return DashboardPanel.current;
+  }
+
+  /**
+   * A panel VS Code restored after a window reload (WebviewPanelSerializer): give it back its
+   * content and host. The webview's own state (filters, range) comes back from vscode.getState.
+   */
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, client: DashboardDataSource): DashboardPanel {
+    DashboardPanel.current?.dispose();
+    panel.webview.options = { ...WEBVIEW_OPTIONS, localResourceRoots: [webviewRoot(context.extensionUri)] };
     DashboardPanel.current = new DashboardPanel(panel, context, client);
     return DashboardPanel.current;
   }
@@ -69,6 +80,9 @@ export class DashboardPanel {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
+
+/** Scripts on; command links only to the commands a failed call's detail points at. */
+export const WEBVIEW_OPTIONS = { enableScripts: true, enableCommandUris: ['tollgate.setProviderKey', 'tollgate.openPolicy'] } as const;
 
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { DashboardDataSource } from './dataSource';
 import { DashboardHost } from './host';
-import { renderHtml, webviewRoot } from './panel';
+import { renderHtml, WEBVIEW_OPTIONS, webviewRoot } from './panel';
 import { themeKind } from './theme';
 
 export class DashboardSidebarProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -24,7 +24,7 @@ export class DashboardSidebarProvider implements vscode.WebviewViewProvider, vsc
   resolveWebviewView(webviewView: vscode.WebviewView): void {
     this.release();
     const { webview } = webviewView;
-    webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(this.context.extensionUri)] };
+    webview.options = { ...WEBVIEW_OPTIONS, localResourceRoots: [webviewRoot(this.context.extensionUri)] };
     const host = new DashboardHost({
       source: this.client,
       view: 'sidebar',

@@ -23,6 +23,8 @@ export class ProxyController implements vscode.Disposable {
   private readonly adminToken = randomBytes(24).toString('hex');
   private readonly disposables: vscode.Disposable[] = [];
   private clientCache: ProxyClient | undefined;
+  /** Provider keys the proxy was started with (SecretStorage or the inherited environment); names only. */
+  private keysPresent: string[] | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -31,6 +33,7 @@ export class ProxyController implements vscode.Disposable {
     this.supervisor = new ProxySupervisor({ log: (l) => output.info(l) });
     const sub = this.supervisor.onDidChangeState((s) => {
       this.clientCache = undefined;
+      void vscode.commands.executeCommand('setContext', 'tollgate.proxyRunning', s.kind === 'running');
       this.stateEmitter.fire(s);
       if (s.kind === 'failed') void this.explainFailure(s);
     });
@@ -63,6 +66,16 @@ export class ProxyController implements vscode.Disposable {
     return s.kind === 'running' && s.attached ? {} : { adminToken: this.adminToken };
   }
 
+  /**
+   * Whether the proxy has a provider key of its own: undefined until it was started (or when it
+   * was started elsewhere, where we cannot know).
+   */
+  get hasProviderKey(): boolean | undefined {
+    const s = this.state;
+    if (s.kind === 'running' && s.attached) return undefined;
+    return this.keysPresent === undefined ? undefined : this.keysPresent.length > 0;
+  }
+
   get port(): number {
     const s = this.state;
     return s.kind === 'running' ? s.port : readConfig().port;
@@ -85,6 +98,9 @@ export class ProxyController implements vscode.Disposable {
     const keys = await readProviderKeys(this.context.secrets);
     const present = PROVIDER_KEYS.filter((k) => keys[k.env]).map((k) => k.env);
     this.output.info(`provider keys from SecretStorage: ${present.length ? present.join(', ') : 'none'} (values never logged)`);
+    const inherited = PROVIDER_KEYS.filter((k) => !keys[k.env] && process.env[k.env]).map((k) => k.env);
+    this.keysPresent = [...present, ...inherited];
+    void vscode.commands.executeCommand('setContext', 'tollgate.hasProviderKey', this.keysPresent.length > 0);
     return this.supervisor.start({
       nodePath: node.runtime.path,
       cliPath: join(this.context.extensionPath, 'dist', 'proxy', 'cli.js'),
@@ -124,9 +140,9 @@ export class ProxyController implements vscode.Disposable {
       return;
     }
     if (s.reason === 'bad-policy') {
-      const file = this.policyFile();
-      const pick = await vscode.window.showErrorMessage(s.message, 'Open Policy', 'Show Log', 'Retry');
-      if (pick === 'Open Policy' && file) await vscode.window.showTextDocument(vscode.Uri.file(file));
+      const pick = await vscode.window.showErrorMessage(`${s.message} It starts again by itself once the saved file is valid.`, 'Open Policy', 'Show Log', 'Retry');
+      // Opens at the first problem's line and column (see policy/policyDiagnostics.ts).
+      if (pick === 'Open Policy') await vscode.commands.executeCommand('tollgate.openPolicy');
       else if (pick === 'Show Log') this.output.show();
       else if (pick === 'Retry') await this.start();
       return;

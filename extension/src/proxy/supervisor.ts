@@ -217,7 +217,7 @@ export class ProxySupervisor {
       return;
     }
     if (code === EXIT_BAD_POLICY) {
-      this.fail('bad-policy', `The policy file ${spec.policyFile ?? ''} has errors, so the proxy did not start. Fix it (the "Tollgate" output shows where) and restart the proxy.`);
+      this.fail('bad-policy', `The policy file ${spec.policyFile ?? ''} has errors, so the proxy did not start. Fix it (Problems shows where).`);
       return;
     }
     if (code === null && signal === null) {

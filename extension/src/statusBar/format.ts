@@ -1,6 +1,7 @@
 /** Status bar text and tooltips from the proxy state and today's summary. Pure (no `vscode`). */
 import type { SummaryBucket } from '@contract/api';
 import type { ProxyState } from '../proxy/state';
+import type { AlertAction, StatusAlert } from './alerts';
 
 import { formatPercent, formatUsd } from '@contract/format';
 
@@ -22,9 +23,24 @@ export interface StatusView {
   tooltip: string;
   /** 'error' | 'warning' colour the item; undefined is the normal colour. */
   tone?: 'error' | 'warning';
+  /** What a click runs when it is not the proxy menu: the action that fixes the problem shown. */
+  action?: AlertAction;
+  /** Screen-reader label: the text in words, never icon names like "pass-filled". */
+  ariaLabel: string;
 }
 
-export function statusView(state: ProxyState, today?: SummaryBucket): StatusView {
+/** "$(pass-filled) Tollgate $0.01 today" → "Tollgate $0.01 today". */
+export function withoutIcons(text: string): string {
+  return text.replace(/\$\([a-z0-9~-]+\)\s*/gi, '').trim();
+}
+
+export function statusView(state: ProxyState, today?: SummaryBucket, alerts: readonly StatusAlert[] = []): StatusView {
+  const view = baseView(state, today, alerts);
+  return { ...view, ariaLabel: view.ariaLabel ?? withoutIcons(view.text) };
+}
+
+function baseView(state: ProxyState, today: SummaryBucket | undefined, alerts: readonly StatusAlert[]): Omit<StatusView, 'ariaLabel'> & { ariaLabel?: string } {
+  const policy = alerts.find((a) => a.kind === 'policy');
   switch (state.kind) {
     case 'stopped':
       return { text: '$(circle-slash) Tollgate: stopped', tooltip: 'The Tollgate proxy is stopped. Click to start it.' };
@@ -36,13 +52,20 @@ export function statusView(state: ProxyState, today?: SummaryBucket): StatusView
         tooltip: `The proxy ${state.reason}; restarting in ${Math.round(state.inMs / 100) / 10} s (attempt ${state.attempt}).`,
         tone: 'warning',
       };
-    case 'failed':
-      return { text: '$(error) Tollgate: failed', tooltip: `${state.message} Click for options.`, tone: 'error' };
+    case 'failed': {
+      if (state.reason === 'bad-policy' && policy) {
+        const tooltip = `${state.message}\n${policy.detail}\nClick to ${policy.action.title}; the proxy restarts by itself once the file is valid.`;
+        return { text: '$(error) Tollgate: policy error', tooltip, tone: 'error', action: policy.action, ariaLabel: `Tollgate: the proxy did not start. ${policy.detail} Activate to ${policy.action.title}.` };
+      }
+      return { text: '$(error) Tollgate: failed', tooltip: `${state.message} Click for options.`, tone: 'error', ariaLabel: `Tollgate failed. ${state.message}` };
+    }
     case 'running': {
       const spend = today ? formatUsd(today.costUsd) : '…';
       const rate = today ? hitRate(today) : undefined;
-      const parts = [`$(pass-filled) Tollgate ${spend} today`];
-      if (rate !== undefined) parts.push(`${formatPercent(rate)} cached`);
+      const alert = alerts[0];
+      const parts = [`${alert ? '$(warning)' : '$(pass-filled)'} Tollgate ${spend} today`];
+      if (alert) parts.push(alert.short);
+      else if (rate !== undefined) parts.push(`${formatPercent(rate)} cached`);
       const lines = [
         `Tollgate proxy running on ${state.url}${state.attached ? ' (started elsewhere)' : ''}${state.version ? ` — v${state.version}` : ''}`,
         `OpenAI base URL: ${state.url}/v1 · Anthropic base URL: ${state.url}`,
@@ -53,8 +76,21 @@ export function statusView(state: ProxyState, today?: SummaryBucket): StatusView
             (rate !== undefined ? `, ${formatPercent(rate)} cache hits` : ''),
         );
       }
+      const spoken = [`Tollgate ${today ? `${spend} spent today` : 'running'}`];
+      if (rate !== undefined) spoken.push(`${formatPercent(rate)} of calls answered from the cache`);
+      if (alert) {
+        lines.unshift(...alerts.map((a) => `⚠ ${a.detail}`), '');
+        lines.push(`Click to ${alert.action.title}.`);
+        return {
+          text: parts.join(' · '),
+          tooltip: lines.join('\n'),
+          tone: 'warning',
+          action: alert.action,
+          ariaLabel: `Warning: ${alert.detail} Activate to ${alert.action.title}. ${spoken.join(', ')}.`,
+        };
+      }
       lines.push('Click for proxy actions.');
-      return { text: parts.join(' · '), tooltip: lines.join('\n') };
+      return { text: parts.join(' · '), tooltip: lines.join('\n'), ariaLabel: `${spoken.join(', ')}. Activate for proxy actions.` };
     }
   }
 }

@@ -1,14 +1,24 @@
 /**
  * The status bar item: proxy state, today's spend and cache hit rate. Refreshes the summary on
  * every `call` event of the proxy's SSE stream (coalesced), and shows `budget` events as
- * notifications. Reconnects the stream when the proxy restarts.
+ * notifications. Reconnects the stream when the proxy restarts. Turns to a warning, with the
+ * action that fixes it as its click, when calls fail for a reason the user can fix (see alerts.ts).
  */
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { SummaryBucket } from '@contract/api';
+import type { PolicyProblem } from '@proxy/policy/load';
 import type { BudgetEvent, ProxyClient } from '../client/proxyClient';
 import type { ProxyController } from '../proxy/proxyController';
 import { budgetAlertText } from '@contract/format';
-import { localMidnight, statusView } from './format';
+import { SET_KEY, StatusAlerts } from './alerts';
+import { formatUsd, localMidnight, statusView } from './format';
+
+/** Where the status bar learns about policy problems (policy/policyDiagnostics.ts). */
+export interface PolicyProblemSource {
+  readonly problems: readonly PolicyProblem[];
+  readonly onDidChange: vscode.Event<readonly PolicyProblem[]>;
+}
 
 export class CostStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tollgate.status', vscode.StatusBarAlignment.Left, 100);
@@ -19,13 +29,32 @@ export class CostStatusBar implements vscode.Disposable {
   private reconnectTimer: NodeJS.Timeout | undefined;
   /** Budgets already announced at a level, so a burst of calls does not repeat the same warning. */
   private readonly announced = new Map<string, string>();
+  private readonly alerts = new StatusAlerts();
+  /** The "no key" notice is shown once per window, not on every restart. */
+  private noKeyAnnounced = false;
 
-  constructor(private readonly proxy: ProxyController) {
+  constructor(
+    private readonly proxy: ProxyController,
+    private readonly policy?: PolicyProblemSource,
+  ) {
     this.item.name = 'Tollgate';
     this.item.command = 'tollgate.statusMenu';
     this.disposables.push(proxy.onDidChangeState(() => this.onState()));
+    if (policy) {
+      this.disposables.push(policy.onDidChange((p) => this.onPolicy(p)));
+      this.alerts.setPolicyProblems(policy.problems, this.policyLabel());
+    }
     this.render();
     this.item.show();
+  }
+
+  private policyLabel(): string {
+    const file = this.proxy.policyFile();
+    return file ? `.tollgate/${basename(file)}` : 'The policy file';
+  }
+
+  private onPolicy(problems: readonly PolicyProblem[]): void {
+    if (this.alerts.setPolicyProblems(problems, this.policyLabel())) this.render();
   }
 
   private onState(): void {
@@ -33,16 +62,56 @@ export class CostStatusBar implements vscode.Disposable {
     const client = this.proxy.client;
     if (client) {
       this.today = undefined;
+      const noKey = this.proxy.hasProviderKey === false;
+      this.alerts.setNoKey(noKey);
+      if (noKey) void this.announceNoKey();
       this.connect(client);
       void this.refresh(client);
+      void this.recentHistory(client);
     }
     this.render();
   }
 
+  /** Say once, at start, that calls without their own key will fail. */
+  private async announceNoKey(): Promise<void> {
+    if (this.noKeyAnnounced) return;
+    this.noKeyAnnounced = true;
+    const pick = await vscode.window.showWarningMessage(
+      'Tollgate: no provider API key is configured. Calls that do not send their own key will be refused by the provider.',
+      SET_KEY.title,
+    );
+    if (pick) await vscode.commands.executeCommand(SET_KEY.command);
+  }
+
+  /** After a (re)start or a window reload: the latest calls and budgets say whether calls fail. */
+  private async recentHistory(client: ProxyClient): Promise<void> {
+    try {
+      const [page, budgets] = await Promise.all([client.calls({ limit: 20 }), client.budgets()]);
+      if (this.proxy.client !== client) return;
+      let changed = false;
+      for (const c of [...page.calls].reverse()) changed = this.alerts.onCall(c) || changed;
+      for (const b of budgets) {
+        if (b.ratio >= 1) {
+          const limits = { ...(b.limitUsd !== undefined ? { limitUsd: b.limitUsd } : {}), ...(b.limitTokens !== undefined ? { limitTokens: b.limitTokens } : {}) };
+          changed = this.alerts.onBudget({ budget: b.name, level: 'exceeded', spentUsd: b.spentUsd, spentTokens: b.spentTokens, ...limits, period: b.period, resetsAt: b.resetsAt }) || changed;
+        }
+      }
+      if (changed) this.render();
+    } catch (e) {
+      this.proxy.output.warn(`status bar: could not read the latest calls: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
   private connect(client: ProxyClient): void {
     this.closeEvents = client.events({
-      call: () => this.scheduleRefresh(client),
-      budget: (b) => void this.announce(b),
+      call: (c) => {
+        if (this.alerts.onCall(c)) this.render();
+        this.scheduleRefresh(client);
+      },
+      budget: (b) => {
+        if (this.alerts.onBudget(b)) this.render();
+        void this.announce(b);
+      },
       closed: () => {
         // The stream ends when the proxy restarts; reconnect while it is still the running one.
         this.reconnectTimer = setTimeout(() => {
@@ -91,9 +160,13 @@ export class CostStatusBar implements vscode.Disposable {
   }
 
   private render(): void {
-    const view = statusView(this.proxy.state, this.today);
+    const view = statusView(this.proxy.state, this.today, this.alerts.all());
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
+    this.item.accessibilityInformation = { label: view.ariaLabel, role: 'button' };
+    this.item.command = view.action
+      ? { title: view.action.title, command: view.action.command, ...(view.action.args ? { arguments: view.action.args } : {}) }
+      : 'tollgate.statusMenu';
     this.item.backgroundColor =
       view.tone === 'error'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')

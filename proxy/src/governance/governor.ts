@@ -297,7 +297,10 @@ export class Governor extends EventEmitter<GovernorEvents> {
   /** Queue a budget event when the committed amount newly crosses warnAt or 100 % this period. */
   private collectAlert(budget: BudgetPolicy, start: number, end: number, now: number, events: BudgetEvent[], known?: SpendRow): void {
     const row = known ?? (this.stmts.getSpend.get(budget.name, budget.period, start) as SpendRow | undefined) ?? EMPTY_ROW;
-    const used = usedFraction(budget, row);
+    // Alerts report money actually spent: in-flight reservations (a call's worst case) count for
+    // admission, but an alert built on them named figures no ledger, gauge or status bar shows.
+    const committed: SpendRow = { ...row, reserved_nano: 0, reserved_tokens: 0 };
+    const used = usedFraction(budget, committed);
     const level: BudgetLevel = used >= 1 ? 'exceeded' : used >= budget.warnAt ? 'warn' : 'ok';
     if (level === 'ok') return;
     const newlyExceeded = level === 'exceeded' && this.stmts.insertAlert.run(budget.name, budget.period, start, 'exceeded', now).changes === 1;
@@ -307,8 +310,8 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const event: BudgetEvent = {
       budget: budget.name,
       level: newlyExceeded ? 'exceeded' : 'warn',
-      spentUsd: fromNano(row.spent_nano + row.reserved_nano),
-      spentTokens: row.spent_tokens + row.reserved_tokens,
+      spentUsd: fromNano(row.spent_nano),
+      spentTokens: row.spent_tokens,
       period: budget.period,
       resetsAt: end,
     };

@@ -24,6 +24,7 @@ import type { Logger, ProxyServices } from '../pipeline/services';
 import { VERSION } from '../version';
 import { TokenCounter } from '../workers/tokenCounter';
 import type { LiveEvent } from '../../../contract/events';
+import { warmUp } from './warmUp';
 import { createApp } from './app';
 
 export interface StartOptions {
@@ -185,6 +186,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const port = (server.address() as AddressInfo).port;
+  warmUp({ tokens: services.tokens, dispatcher: services.dispatcher, selfUrl: `http://127.0.0.1:${port}`, log: (l) => log.info(l) });
 
   let closed = false;
   return {

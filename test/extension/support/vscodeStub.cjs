@@ -46,6 +46,8 @@ function createVscodeStub(settings = {}, extra = {}) {
     codeLensProviders: [],
     codeActionSelectors: [],
     webviewViews: [],
+    panelSerializers: [],
+    contexts: new Map(),
     diagnosticCollections: [],
     logs: [],
     messages: [],
@@ -92,6 +94,7 @@ function createVscodeStub(settings = {}, extra = {}) {
     QuickPickItemKind: { Separator: -1, Default: 0 },
     ViewColumn: { One: 1, Beside: -2 },
     ConfigurationTarget: { Global: 1, Workspace: 2 },
+    TabInputText: class {},
     TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
     Uri: {
       parse: (s) => ({ toString: () => s, fsPath: s }),
@@ -130,6 +133,11 @@ function createVscodeStub(settings = {}, extra = {}) {
         record.statusBarItems.push(item);
         return item;
       },
+      registerWebviewPanelSerializer: (id) => {
+        record.panelSerializers.push(id);
+        return disposable();
+      },
+      tabGroups: { activeTabGroup: { activeTab: undefined } },
       registerWebviewViewProvider: (id) => {
         record.webviewViews.push(id);
         return disposable();
@@ -147,7 +155,13 @@ function createVscodeStub(settings = {}, extra = {}) {
         record.commands.set(id, fn);
         return { dispose: () => record.commands.delete(id) };
       },
-      executeCommand: async (id, ...args) => record.commands.get(id)?.(...args),
+      executeCommand: async (id, ...args) => {
+        if (id === 'setContext') {
+          record.contexts.set(args[0], args[1]);
+          return undefined;
+        }
+        return record.commands.get(id)?.(...args);
+      },
     },
     languages: {
       registerCodeLensProvider: (sel, provider) => {
@@ -180,6 +194,8 @@ function createVscodeStub(settings = {}, extra = {}) {
       onDidOpenTextDocument: () => disposable(),
       onDidChangeTextDocument: () => disposable(),
       onDidCloseTextDocument: () => disposable(),
+      onDidSaveTextDocument: () => disposable(),
+      createFileSystemWatcher: () => ({ onDidChange: () => disposable(), onDidCreate: () => disposable(), onDidDelete: () => disposable(), dispose() {} }),
       asRelativePath: (p) => String(p),
       fs: {},
     },

@@ -2,6 +2,7 @@ export interface StubStatusBarItem {
   text: string;
   tooltip?: unknown;
   command?: unknown;
+  accessibilityInformation?: { label: string; role?: string };
   visible: boolean;
 }
 
@@ -12,6 +13,8 @@ export interface VscodeStubRecord {
   codeLensProviders: Array<{ provideCodeLenses(doc: unknown, token?: unknown): Promise<Array<{ command?: { title: string } }>> }>;
   codeActionSelectors: unknown[];
   webviewViews: string[];
+  panelSerializers: string[];
+  contexts: Map<string, unknown>;
   diagnosticCollections: string[];
   logs: string[];
   messages: string[];

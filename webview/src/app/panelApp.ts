@@ -3,6 +3,7 @@
  * detail pane; or the getting-started state while the proxy has recorded nothing.
  */
 import { BarList, topBuckets } from '../charts/barList';
+import { seriesColors } from '../charts/seriesColors';
 import { BudgetGauges } from '../charts/budgetGauges';
 import { bucketFor, cacheSeries, spendSeries } from '../charts/seriesData';
 import { TimeChart } from '../charts/timeChart';
@@ -10,7 +11,7 @@ import { renderDetail } from '../detail/detailView';
 import { h, replace } from '../dom';
 import { emptyState } from '../empty/emptyState';
 import { budgetAlertText } from '@contract/format';
-import { formatUsd } from '../format';
+import { countOf, formatPercent, formatUsd } from '../format';
 import type { HostClient } from '../ipc/client';
 import type { BudgetAlert, CallFilter, CallRecord, ConnectionState } from '../protocol';
 import { CallStore, DEFAULT_SORT, type SortSpec } from '../state/callStore';
@@ -233,7 +234,7 @@ export class PanelApp {
       return;
     }
     const sorted = s.sort.key !== DEFAULT_SORT.key || s.sort.dir !== DEFAULT_SORT.dir;
-    const loaded = s.length < s.total ? `${s.length.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')} loaded (scroll for more)` : `${s.total.toLocaleString('en-US')} calls`;
+    const loaded = s.length < s.total ? `${s.length.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')} loaded (scroll for more)` : countOf(s.total, 'call');
     replace(this.countLabel, sorted ? `${loaded} · sorted among loaded calls` : loaded);
     if (s.total === 0) replace(this.countLabel, isFilterEmpty(s.filter) ? 'no calls yet' : 'no calls match these filters');
   }
@@ -381,7 +382,8 @@ export class PanelApp {
       const total = spendSeries(byModel, bucketMs);
       this.spendChart.setSeries([
         { label: 'Total', color: 'muted', kind: 'bars', scale: 'usd', format: formatUsd },
-        ...keys.map((key, i) => ({ label: key, color: i, kind: 'line' as const, scale: 'usd', format: formatUsd })),
+        // Colour by key, not by rank: a model keeps its colour when another overtakes it.
+        ...keys.map((key) => ({ label: key, color: seriesColors.index(key), kind: 'line' as const, scale: 'usd', format: formatUsd })),
       ]);
       this.spendChart.setData(xRange, total.t, total.costUsd, ...perKey.map((s) => spendSeries(s, bucketMs).costUsd));
       const cache = cacheSeries(byModel, bucketMs);
@@ -398,6 +400,9 @@ export class PanelApp {
   private retheme(): void {
     this.spendChart.retheme();
     this.cacheChart.retheme();
+    this.byModel.retheme();
+    this.byFeature.retheme();
+    this.budgets.retheme();
   }
 
   // --- banners ----------------------------------------------------------------------------------

@@ -5,11 +5,12 @@
 import { BudgetGauges } from '../charts/budgetGauges';
 import { h, replace } from '../dom';
 import { emptyState } from '../empty/emptyState';
-import { formatCache, formatModel, formatTime, formatUsd } from '../format';
+import { callOutcome, formatModel, formatTime, formatUsd } from '../format';
 import type { HostClient } from '../ipc/client';
 import type { CallRecord } from '../protocol';
 import { ConnectionPill } from './connectionPill';
 import { Kpis } from './kpis';
+import { watchTheme } from './themeWatcher';
 
 const RECENT = 10;
 
@@ -50,6 +51,8 @@ export class SidebarApp {
       this.timer = setTimeout(() => void this.refresh(), 1000);
     });
     client.on('budget/alert', () => void this.refresh());
+    client.on('theme', () => this.budgets.retheme());
+    watchTheme(() => this.budgets.retheme());
     setInterval(() => void this.refresh(), 60_000);
   }
 
@@ -78,13 +81,14 @@ export class SidebarApp {
     }
     replace(
       this.recentList,
-      ...this.recent.map((c) =>
-        h('li', { dataset: { id: String(c.id) }, class: c.status >= 400 ? 'error' : '' },
+      ...this.recent.map((c) => {
+        const outcome = callOutcome(c);
+        return h('li', { dataset: { id: String(c.id) }, class: outcome.failed ? 'error' : '' },
           h('span', { class: 'muted' }, formatTime(c.ts)),
           h('span', { class: 'model' }, formatModel(c)),
-          h('span', { class: `tone-cache-${c.cache}` }, formatCache(c)),
-          h('span', { class: 'num' }, c.savedUsd > 0 ? `saved ${formatUsd(c.savedUsd)}` : formatUsd(c.costUsd))),
-      ),
+          h('span', { class: outcome.failed ? 'tone-bad' : `tone-cache-${c.cache}` }, outcome.label),
+          h('span', { class: 'num' }, outcome.failed ? 'failed' : c.savedUsd > 0 ? `saved ${formatUsd(c.savedUsd)}` : formatUsd(c.costUsd)));
+      }),
     );
     replace(this.body, this.kpis.element, this.budgets.element, h('h3', null, 'Latest calls'), this.recentList);
   }

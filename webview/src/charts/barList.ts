@@ -1,7 +1,9 @@
 /** Horizontal bars for "spend by model / by feature" (the proxy already aggregated the buckets). */
 import { h, replace } from '../dom';
-import { formatUsd } from '../format';
+import { countOf, formatUsd } from '../format';
 import type { SummaryBucket } from '../protocol';
+import { readPalette } from './palette';
+import { seriesColors } from './seriesColors';
 
 const MAX_ROWS = 8;
 
@@ -28,6 +30,7 @@ export function topBuckets(buckets: SummaryBucket[], max = MAX_ROWS): SummaryBuc
 export class BarList {
   readonly element: HTMLElement;
   private readonly list: HTMLElement;
+  private last: SummaryBucket[] = [];
 
   constructor(
     id: string,
@@ -38,25 +41,38 @@ export class BarList {
     this.element = h('figure', { class: 'chart bar-chart', attrs: { 'data-chart': id } }, h('figcaption', null, title), this.list);
   }
 
+  /** Theme changed: colours are resolved against the card, so draw again. */
+  retheme(): void {
+    this.setBuckets(this.last);
+  }
+
   setBuckets(buckets: SummaryBucket[]): void {
+    this.last = buckets;
     const rows = topBuckets(buckets);
     if (!rows.length) {
       replace(this.list, h('li', { class: 'muted' }, this.emptyLabel));
       return;
     }
     const max = Math.max(...rows.map((b) => b.costUsd), 1e-12);
+    const palette = readPalette(this.element.isConnected ? this.element : document.body);
+    const folded = rows.length === topBuckets(buckets, Infinity).length ? -1 : rows.length - 1;
     replace(
       this.list,
       ...rows.map((b, i) => {
-        const bar = h('span', { class: `bar-fill c${i % 6}` });
+        // A key keeps its colour as rankings change; the folded "N others" row is neutral.
+        const colorIndex = i === folded ? -1 : seriesColors.index(b.key);
+        const bar = h('span', { class: 'bar-fill', dataset: { color: String(colorIndex) } });
         bar.style.width = `${Math.max(0.5, (100 * b.costUsd) / max)}%`;
+        bar.style.background = colorIndex < 0 ? palette.muted : palette.series[colorIndex % palette.series.length]!;
+        const track = h('span', { class: 'bar-track' }, bar);
+        track.style.background = palette.track;
         return h(
           'li',
-          { attrs: { title: `${b.key || '(untagged)'}: ${formatUsd(b.costUsd)} over ${b.calls} calls, ${formatUsd(b.savedUsd)} saved` } },
+          { attrs: { title: `${b.key || '(untagged)'}: ${formatUsd(b.costUsd)} over ${countOf(b.calls, 'call')}, ${formatUsd(b.savedUsd)} saved` } },
           h('span', { class: 'bar-label' }, b.key || '(untagged)'),
-          h('span', { class: 'bar-track' }, bar),
+          track,
           h('span', { class: 'bar-value num' }, formatUsd(b.costUsd)),
-          h('span', { class: 'bar-calls num muted' }, `${b.calls} calls`),
+          h('span', { class: 'bar-calls num muted' }, countOf(b.calls, 'call')),
         );
       }),
     );

@@ -2,6 +2,7 @@
 import { h, replace } from '../dom';
 import { formatPercent, formatTokens, formatUsd } from '../format';
 import type { BudgetStatus } from '../protocol';
+import { readPalette, type ChartPalette } from './palette';
 
 export type BudgetLevel = 'ok' | 'warn' | 'exceeded';
 
@@ -24,21 +25,29 @@ function resetsIn(resetsAt: number, now: number): string {
 export class BudgetGauges {
   readonly element: HTMLElement;
   private readonly list: HTMLElement;
+  private last: { budgets: BudgetStatus[]; now: number } | undefined;
 
   constructor(private readonly compact = false) {
     this.list = h('div', { class: 'gauges' });
     this.element = h('section', { class: 'chart budgets', attrs: { 'data-chart': 'budgets', 'aria-label': 'Budgets' } }, h('h3', { class: 'figcaption' }, 'Budgets'), this.list);
   }
 
+  /** Theme changed: colours are resolved against the card, so draw again. */
+  retheme(): void {
+    if (this.last) this.setBudgets(this.last.budgets, Date.now());
+  }
+
   setBudgets(budgets: BudgetStatus[], now = Date.now()): void {
+    this.last = { budgets, now };
     if (!budgets.length) {
       replace(this.list, h('p', { class: 'muted' }, 'No budgets in the policy file. Add a "budgets:" section to cap spend per team, feature or user.'));
       return;
     }
-    replace(this.list, ...budgets.map((b) => this.gauge(b, now)));
+    const palette = readPalette(this.element.isConnected ? this.element : document.body);
+    replace(this.list, ...budgets.map((b) => this.gauge(b, now, palette)));
   }
 
-  private gauge(b: BudgetStatus, now: number): HTMLElement {
+  private gauge(b: BudgetStatus, now: number, palette: ChartPalette): HTMLElement {
     const level = budgetLevel(b);
     const byUsd = b.limitUsd !== undefined;
     const limit = byUsd ? b.limitUsd! : (b.limitTokens ?? 0);
@@ -46,10 +55,14 @@ export class BudgetGauges {
     const forecastRatio = byUsd && limit > 0 ? b.forecastUsd / limit : undefined;
     const fill = h('span', { class: `gauge-fill ${level}` });
     fill.style.width = `${Math.min(100, b.ratio * 100)}%`;
+    // Theme colours adjusted to 3:1 against this card (readPalette), the track outlined at 3:1.
+    fill.style.background = level === 'exceeded' ? palette.bad : level === 'warn' ? palette.warn : palette.good;
     const track = h('span', {
       class: 'gauge-track',
       attrs: { role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(b.ratio * 100), 'aria-label': `${b.name} ${formatPercent(b.ratio)}` },
     }, fill);
+    track.style.background = palette.track;
+    track.style.boxShadow = `inset 0 0 0 1px ${palette.trackBorder}`;
     if (forecastRatio !== undefined) {
       const mark = h('span', { class: `gauge-forecast${forecastRatio > 1 ? ' over' : ''}`, attrs: { title: `forecast ${formatUsd(b.forecastUsd)} at period end` } });
       mark.style.left = `${Math.min(100, forecastRatio * 100)}%`;

@@ -3,7 +3,14 @@
  * exactly this), resolved at draw time because canvas cannot use CSS variables. Charts redraw
  * when the theme changes.
  */
+import { ensureContrast, mix, parseColor, toHex } from './contrast';
+
 export interface ChartPalette {
+  /** The opaque background the graphics sit on (the card), that every colour below is checked against. */
+  card: string;
+  /** Gauge and bar tracks: visibly different from the card, with an outline at 3:1. */
+  track: string;
+  trackBorder: string;
   foreground: string;
   muted: string;
   grid: string;
@@ -18,10 +25,42 @@ function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): str
   return style.getPropertyValue(name).trim() || fallback;
 }
 
+/** The first opaque background from `el` up (cards may be transparent over the editor). */
+export function backgroundOf(el: Element): string {
+  for (let e: Element | null = el; e; e = e.parentElement) {
+    const bg = getComputedStyle(e).backgroundColor;
+    const c = parseColor(bg);
+    if (c && c.a > 0.5) return bg;
+  }
+  const s = getComputedStyle(document.body);
+  return cssVar(s, '--vscode-editor-background', '#1e1e1e');
+}
+
 export function readPalette(el: Element = document.body): ChartPalette {
   const s = getComputedStyle(el);
   const fg = cssVar(s, '--vscode-charts-foreground', cssVar(s, '--vscode-foreground', '#cccccc'));
   const family = cssVar(s, '--vscode-font-family', 'system-ui, sans-serif');
+  const card = backgroundOf(el);
+  const cardRgb = parseColor(card);
+  const fgRgb = parseColor(fg);
+  const track = cardRgb && fgRgb ? toHex(mix(fgRgb, cardRgb, 0.12)) : 'rgba(128,128,128,0.25)';
+  // Bars and gauge fills sit on the track, lines on the card: 3:1 against both.
+  const seen = (c: string) => ensureContrast(ensureContrast(c, card, 3), track, 3);
+  const raw = readRawPalette(s, fg, family);
+  return {
+    ...raw,
+    card,
+    track,
+    trackBorder: seen(raw.muted),
+    muted: seen(raw.muted),
+    series: raw.series.map(seen),
+    good: seen(raw.good),
+    warn: seen(raw.warn),
+    bad: seen(raw.bad),
+  };
+}
+
+function readRawPalette(s: CSSStyleDeclaration, fg: string, family: string): Omit<ChartPalette, 'card' | 'track' | 'trackBorder'> {
   return {
     foreground: fg,
     muted: cssVar(s, '--vscode-descriptionForeground', fg),

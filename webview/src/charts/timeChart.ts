@@ -27,6 +27,18 @@ export interface TimeChartSpec {
   height?: number;
 }
 
+/**
+ * The y range of an auto-scaled axis: from 0 (spend and savings are never negative) to a little
+ * above the largest value; with no data or only zeros, a one-cent axis rather than uPlot's
+ * default 0…100, which reads as "$100" for a day that cost nothing. Pure.
+ */
+export function valueRange(min: number | null, max: number | null, emptyMax = 0.01): [number, number] {
+  const lo = Math.min(0, Number.isFinite(min) ? (min as number) : 0);
+  const hi = Number.isFinite(max) ? (max as number) : 0;
+  if (!(hi > lo) || hi <= 0) return [lo, emptyMax];
+  return [lo, hi * 1.1];
+}
+
 export class TimeChart {
   readonly element: HTMLElement;
   private readonly plotHost: HTMLElement;
@@ -89,7 +101,7 @@ export class TimeChart {
       height: this.spec.height ?? 170,
       legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
-      scales: Object.fromEntries([['x', { time: true, range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => this.xRange ?? [min, max] }], ...this.spec.axes.map((a) => [a.scale, a.range ? { range: a.range } : { auto: true }])]),
+      scales: Object.fromEntries([['x', { time: true, range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => this.xRange ?? [min, max] }], ...this.spec.axes.map((a) => [a.scale, a.range ? { range: a.range } : { auto: true, range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => valueRange(min, max) }])]),
       axes: [
         { ...axisBase, scale: 'x' },
         ...this.spec.axes.map((a, i) => ({

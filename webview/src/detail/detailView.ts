@@ -3,7 +3,7 @@
  * semantic hit (with Evict), the routing reason and the budget state.
  */
 import { h, replace } from '../dom';
-import { formatCache, formatModel, formatMs, formatTokens, formatUsd } from '../format';
+import { callOutcome, formatCache, formatModel, formatMs, formatTokens, formatUsd } from '../format';
 import type { CallDetailView } from '../protocol';
 import { routeFeedbackSection, type RouteFeedbackResult, type RouteVerdict } from './routeFeedback';
 
@@ -89,6 +89,7 @@ export function renderDetail(view: CallDetailView, actions: DetailActions): HTML
       ['Tags', ['feature', 'team', 'user'].map((k) => `${k}=${call.tags?.[k as 'team'] ?? '–'}`).join('  ')],
       ['Attempt', String(call.attempt)],
     ]),
+    failureHint(call),
     h('section', { class: 'detail-cost' }, h('h3', null, 'Cost breakdown'), kv(costRows)),
     call.route ? h('section', { class: 'detail-route' }, h('h3', null, 'Routed'), h('p', null, `${call.modelRequested} → ${call.modelUsed}`), h('pre', null, call.route)) : null,
     routeFeedbackSection(call.route, actions.routeFeedback ? (v) => actions.routeFeedback!(call.id, v) : undefined),
@@ -106,6 +107,28 @@ export function renderDetail(view: CallDetailView, actions: DetailActions): HTML
     ),
   ];
   return h('div', { class: 'detail', dataset: { callId: String(call.id) } }, ...sections);
+}
+
+/**
+ * What to do about a failed call, with the command that fixes it: the webview allows command
+ * links to exactly these commands (enableCommandUris in the panel and sidebar options).
+ */
+function failureHint(call: CallDetailView['call']): HTMLElement | null {
+  const outcome = callOutcome(call);
+  if (!outcome.failed) return null;
+  if (call.status === 401 || call.status === 403) {
+    return h('p', { class: 'hint detail-hint', attrs: { role: 'note' } },
+      `The provider rejected the request's API key (${call.status}): it is missing or invalid. `,
+      h('a', { attrs: { href: 'command:tollgate.setProviderKey' } }, 'Set Provider API Key'),
+      ' stores one in your OS keychain for the proxy, or send a key from your app.');
+  }
+  if (outcome.label.startsWith('budget')) {
+    return h('p', { class: 'hint detail-hint', attrs: { role: 'note' } },
+      'Tollgate refused this call because a budget is used up; it was not sent to the provider. ',
+      h('a', { attrs: { href: 'command:tollgate.openPolicy' } }, 'Open Policy'),
+      ' to change the budget, or wait until it resets.');
+  }
+  return null;
 }
 
 /** Where a cache hit's answer came from, with Evict (a bad semantic match, a stale exact answer). */

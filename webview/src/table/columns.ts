@@ -35,13 +35,14 @@ export const callColumns: Column[] = [
   {
     id: 'cost',
     label: '$ Cost',
-    width: '80px',
+    // Room for the longest figure formatUsd prints ("$0.000686", "<$0.000001") plus the sort arrow.
+    width: '100px',
     sortKey: 'costUsd',
     numeric: true,
     text: (c) => (c.priced || c.inputTokens + c.outputTokens === 0 ? formatUsd(c.costUsd) : 'unpriced'),
     title: (c) => (c.priced ? `${c.costUsd} USD` : `no known price for ${c.modelUsed}`),
   },
-  { id: 'saved', label: '$ Saved', width: '80px', sortKey: 'savedUsd', numeric: true, text: (c) => (c.savedUsd ? formatUsd(c.savedUsd) : '–'), tone: (c) => (c.savedUsd > 0 ? 'tone-good' : undefined) },
+  { id: 'saved', label: '$ Saved', width: '100px', sortKey: 'savedUsd', numeric: true, text: (c) => (c.savedUsd ? formatUsd(c.savedUsd) : '–'), tone: (c) => (c.savedUsd > 0 ? 'tone-good' : undefined) },
   { id: 'latency', label: 'Latency', width: '72px', sortKey: 'latencyMs', numeric: true, text: (c) => formatMs(c.latencyMs) },
   { id: 'status', label: 'Status', width: 'minmax(56px, 0.5fr)', sortKey: 'status', text: (c) => String(c.status), title: formatStatus, tone: (c) => (c.status >= 400 ? 'tone-bad' : 'tone-ok') },
 ];

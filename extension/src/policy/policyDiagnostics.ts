@@ -1,0 +1,142 @@
+/**
+ * The workspace policy file, checked the way the proxy checks it (the same `parsePolicy`, loaded
+ * from the deferred bundle): problems become diagnostics at their line and column, live while
+ * typing and on every change on disk. When the proxy refused to start because of the file, it is
+ * started again as soon as the saved file is valid. "Tollgate: Open Policy" opens the file at the
+ * first problem.
+ */
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { PolicyProblem } from '../../../proxy/src/policy/load';
+import { loadDeferred } from '../deferred/load';
+import type { ProxyController } from '../proxy/proxyController';
+import { problemRange } from './problemRange';
+
+const POLICY_GLOB = '**/.tollgate/policy.{yaml,yml}';
+
+export class PolicyDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('tollgate-policy');
+  private readonly emitter = new vscode.EventEmitter<readonly PolicyProblem[]>();
+  readonly onDidChange = this.emitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.collection, this.emitter];
+  private current: { file: string; problems: PolicyProblem[] } | undefined;
+  private restarting = false;
+
+  constructor(private readonly proxy: ProxyController) {
+    const watcher = vscode.workspace.createFileSystemWatcher(POLICY_GLOB);
+    const onDisk = (uri: vscode.Uri) => this.checkDisk(uri.fsPath, true);
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(onDisk),
+      watcher.onDidCreate(onDisk),
+      watcher.onDidDelete((uri) => this.publish(uri.fsPath, [])),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.isPolicy(e.document)) this.checkText(e.document.uri.fsPath, e.document.getText(), false);
+      }),
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (this.isPolicy(d)) this.checkText(d.uri.fsPath, d.getText(), false);
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (this.isPolicy(d)) this.checkText(d.uri.fsPath, d.getText(), true);
+      }),
+      proxy.onDidChangeState((s) => {
+        // A start refused for the policy: show where, even if the file is not open.
+        if (s.kind === 'failed' && s.reason === 'bad-policy') this.checkCurrent();
+      }),
+      vscode.commands.registerCommand('tollgate.openPolicy', () => this.open()),
+    );
+    void vscode.commands.executeCommand('setContext', 'tollgate.hasPolicy', proxy.policyFile() !== undefined);
+    // Off the activation path: the checker lives in the deferred bundle.
+    setTimeout(() => this.checkCurrent(), 0);
+  }
+
+  /** Problems of the policy file the proxy uses (empty when it is valid or absent). */
+  get problems(): readonly PolicyProblem[] {
+    const file = this.proxy.policyFile();
+    return this.current && this.current.file === file ? this.current.problems : [];
+  }
+
+  checkCurrent(): void {
+    const file = this.proxy.policyFile();
+    void vscode.commands.executeCommand('setContext', 'tollgate.hasPolicy', file !== undefined);
+    if (!file) return;
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+    if (open) this.checkText(file, open.getText(), false);
+    else this.checkDisk(file, false);
+  }
+
+  private isPolicy(d: vscode.TextDocument): boolean {
+    return d.uri.scheme === 'file' && /[\\/]\.tollgate[\\/]policy\.ya?ml$/.test(d.uri.fsPath);
+  }
+
+  private checkDisk(file: string, saved: boolean): void {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      this.publish(file, []);
+      return;
+    }
+    // An open editor with unsaved edits shows its own text; the disk copy matters for the restart.
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+    this.checkText(file, open?.isDirty ? open.getText() : text, saved);
+  }
+
+  private checkText(file: string, text: string, saved: boolean): void {
+    const result = loadDeferred().parsePolicy(text, file);
+    const problems = result.ok ? [] : result.problems;
+    this.publish(file, problems, text);
+    void vscode.commands.executeCommand('setContext', 'tollgate.hasPolicy', true);
+    if (saved && result.ok) void this.restartIfRefused(file);
+  }
+
+  private publish(file: string, problems: PolicyProblem[], text?: string): void {
+    const lines = text?.split(/\r?\n/) ?? [];
+    const uri = vscode.Uri.file(file);
+    this.collection.set(
+      uri,
+      problems.map((p) => {
+        const r = problemRange(p, lines);
+        const d = new vscode.Diagnostic(new vscode.Range(r.line, r.start, r.line, r.end), p.path ? `${p.path}: ${p.message}` : p.message, vscode.DiagnosticSeverity.Error);
+        d.source = 'tollgate policy';
+        return d;
+      }),
+    );
+    const before = JSON.stringify(this.current);
+    this.current = { file, problems };
+    if (JSON.stringify(this.current) !== before) this.emitter.fire(problems);
+  }
+
+  /** The proxy refused this file at start; now that it is valid, start it again (once). */
+  private async restartIfRefused(file: string): Promise<void> {
+    const s = this.proxy.state;
+    if (this.restarting || s.kind !== 'failed' || s.reason !== 'bad-policy' || this.proxy.policyFile() !== file) return;
+    this.restarting = true;
+    try {
+      this.proxy.output.info('policy file is valid again; starting the proxy');
+      await this.proxy.start();
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  /** Opens the policy at its first problem (or at the top when it has none). */
+  async open(): Promise<void> {
+    const file = this.proxy.policyFile();
+    if (!file) {
+      const pick = await vscode.window.showWarningMessage('This workspace has no .tollgate/policy.yaml.', 'Create Starter Policy');
+      if (pick) await vscode.commands.executeCommand('tollgate.createPolicy');
+      return;
+    }
+    this.checkCurrent();
+    const first = this.problems[0];
+    const line = first ? Math.max(0, first.line - 1) : 0;
+    const col = first ? Math.max(0, first.column - 1) : 0;
+    const pos = new vscode.Position(line, col);
+    await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(pos, pos), preview: false });
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

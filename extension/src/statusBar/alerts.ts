@@ -1,0 +1,150 @@
+/**
+ * What is wrong right now, for the status bar: the things that make calls fail although the proxy
+ * itself is healthy (a rejected or missing API key, an exhausted budget, a policy file with
+ * errors), each with the one action that fixes it. Pure (no `vscode`): fed with ledger rows,
+ * budget events and policy problems, it answers which alert to show first.
+ */
+import type { CallRecord } from '../../../proxy/src/ledger/types';
+import type { BudgetAlert } from '../../../webview/src/protocol';
+import { formatUsd } from './format';
+
+export type AlertKind = 'policy' | 'auth' | 'budget' | 'no-key';
+
+export interface AlertAction {
+  /** The command's title as the palette shows it (without the "Tollgate:" category). */
+  title: string;
+  command: string;
+  args?: unknown[];
+}
+
+export interface StatusAlert {
+  kind: AlertKind;
+  /** A few words for the status bar text. */
+  short: string;
+  /** One or two sentences for the tooltip and the screen-reader label. */
+  detail: string;
+  action: AlertAction;
+}
+
+/** Most urgent first: a broken policy stops the proxy, a rejected key fails every call, … */
+const PRIORITY: AlertKind[] = ['policy', 'auth', 'budget', 'no-key'];
+
+export const SET_KEY: AlertAction = { title: 'Set Provider API Key', command: 'tollgate.setProviderKey' };
+export const OPEN_POLICY: AlertAction = { title: 'Open Policy', command: 'tollgate.openPolicy' };
+export const OPEN_DASHBOARD: AlertAction = { title: 'Open Cost Dashboard', command: 'tollgate.openDashboard' };
+
+/** True for a row the proxy refused because a budget is used up (its 429, not the provider's). */
+export function isBudgetBlock(c: Pick<CallRecord, 'status' | 'errorType' | 'budget'>): boolean {
+  return c.status === 429 && (c.errorType === 'budget_exceeded' || (c.budget ?? '').startsWith('block'));
+}
+
+/** True for a row the provider refused for its credentials. */
+export function isAuthFailure(c: Pick<CallRecord, 'status'>): boolean {
+  return c.status === 401 || c.status === 403;
+}
+
+export interface PolicyProblemLike {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export class StatusAlerts {
+  private readonly alerts = new Map<AlertKind, StatusAlert>();
+
+  /** The alert to show, or undefined when all is well. */
+  top(): StatusAlert | undefined {
+    for (const k of PRIORITY) {
+      const a = this.alerts.get(k);
+      if (a) return a;
+    }
+    return undefined;
+  }
+
+  all(): StatusAlert[] {
+    return PRIORITY.map((k) => this.alerts.get(k)).filter((a): a is StatusAlert => a !== undefined);
+  }
+
+  /** A ledger row arrived; returns whether the alerts changed. */
+  onCall(c: Pick<CallRecord, 'status' | 'errorType' | 'budget' | 'provider' | 'cache'>): boolean {
+    const before = this.signature();
+    if (isAuthFailure(c)) {
+      const who = providerLabel(c.provider);
+      this.alerts.set('auth', {
+        kind: 'auth',
+        short: `${who} key rejected`,
+        detail: `${who} answered ${c.status}${c.errorType ? ` ${c.errorType}` : ''}: the API key is missing or invalid, so calls fail. Store a key with "Set Provider API Key", or send one from your app.`,
+        action: SET_KEY,
+      });
+    } else if (isBudgetBlock(c)) {
+      if (!this.alerts.has('budget')) {
+        this.alerts.set('budget', {
+          kind: 'budget',
+          short: 'budget exhausted',
+          detail: `A budget is used up, so Tollgate answers 429 instead of forwarding calls${c.budget ? ` (${c.budget})` : ''}.`,
+          action: OPEN_DASHBOARD,
+        });
+      }
+    } else if (c.status < 400 && (c.cache === 'miss' || c.cache === 'bypass')) {
+      // The provider accepted a key and admitted the call: no key problem, no budget block.
+      this.alerts.delete('auth');
+      this.alerts.delete('no-key');
+      this.alerts.delete('budget');
+    }
+    return this.signature() !== before;
+  }
+
+  onBudget(b: BudgetAlert, now = Date.now()): boolean {
+    if (b.level !== 'exceeded' || b.resetsAt <= now) return false;
+    const before = this.signature();
+    this.alerts.set('budget', {
+      kind: 'budget',
+      short: 'budget exhausted',
+      detail: `Budget "${b.budget}" is used up: ${b.limitUsd !== undefined ? `${formatUsd(b.spentUsd)} of ${formatUsd(b.limitUsd)}` : `${b.spentTokens} of ${b.limitTokens ?? '?'} tokens`} this ${b.period}; calls it covers are refused until ${new Date(b.resetsAt).toLocaleString()}.`,
+      action: OPEN_DASHBOARD,
+    });
+    return this.signature() !== before;
+  }
+
+  /** No key in SecretStorage nor in the proxy's environment: apps must send their own. */
+  setNoKey(missing: boolean): boolean {
+    const before = this.signature();
+    if (missing) {
+      this.alerts.set('no-key', {
+        kind: 'no-key',
+        short: 'no API key',
+        detail: 'No provider API key is configured, so calls that do not carry their own key will be refused by the provider.',
+        action: SET_KEY,
+      });
+    } else this.alerts.delete('no-key');
+    return this.signature() !== before;
+  }
+
+  setPolicyProblems(problems: readonly PolicyProblemLike[], fileLabel: string): boolean {
+    const before = this.signature();
+    const first = problems[0];
+    if (first) {
+      const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+      this.alerts.set('policy', {
+        kind: 'policy',
+        short: 'policy error',
+        detail: `${fileLabel} line ${first.line}, column ${first.column}: ${first.message}${more}.`,
+        action: OPEN_POLICY,
+      });
+    } else this.alerts.delete('policy');
+    return this.signature() !== before;
+  }
+
+  private signature(): string {
+    return this.all()
+      .map((a) => `${a.kind}:${a.detail}`)
+      .join('|');
+  }
+}
+
+function providerLabel(provider: string): string {
+  if (provider === 'openai') return 'OpenAI';
+  if (provider === 'anthropic') return 'Anthropic';
+  return provider ? provider[0]!.toUpperCase() + provider.slice(1) : 'The provider';
+}
