@@ -109,11 +109,11 @@ describe('API keys never leak', () => {
       keep(`raw ${path}`, await r.body.text());
     }
     for (const path of ['/metrics', '/tollgate/calls?limit=500', '/tollgate/summary', '/tollgate/budgets', '/healthz']) {
-      const r = await request(`${proxy.url}${path}`);
+      const r = await request(`${proxy.url}${path}`, { headers: { authorization: `Bearer ${proxy.adminToken}` } });
       keep(path, await r.body.text());
     }
     const calls = JSON.parse(seen.find(([w]) => w === '/tollgate/calls?limit=500')![1]) as { calls: Array<{ id: number }> };
-    for (const c of calls.calls) keep('/tollgate/calls/:id', await (await request(`${proxy.url}/tollgate/calls/${c.id}`)).body.text());
+    for (const c of calls.calls) keep('/tollgate/calls/:id', await (await request(`${proxy.url}/tollgate/calls/${c.id}`, { headers: { authorization: `Bearer ${proxy.adminToken}` } })).body.text());
     expect(calls.calls.length).toBeGreaterThan(20);
   }, 120_000);
 

@@ -35,6 +35,11 @@ export class ProxyClient {
     private readonly adminToken?: string,
   ) {}
 
+  /** The proxy's read API needs the admin token too (it holds prompt previews). */
+  private authHeaders(): Record<string, string> {
+    return this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {};
+  }
+
   get openaiBaseUrl(): string {
     return `${this.baseUrl}/v1`;
   }
@@ -44,7 +49,7 @@ export class ProxyClient {
   }
 
   async get<T>(path: string, signal?: AbortSignal): Promise<T> {
-    const res = await fetch(this.baseUrl + path, { signal: signal ?? AbortSignal.timeout(10_000) });
+    const res = await fetch(this.baseUrl + path, { signal: signal ?? AbortSignal.timeout(10_000), headers: this.authHeaders() });
     if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`);
     return (await res.json()) as T;
   }
@@ -96,7 +101,7 @@ export class ProxyClient {
     const abort = new AbortController();
     void (async () => {
       try {
-        const res = await fetch(`${this.baseUrl}/tollgate/events`, { signal: abort.signal, headers: { accept: 'text/event-stream' } });
+        const res = await fetch(`${this.baseUrl}/tollgate/events`, { signal: abort.signal, headers: { accept: 'text/event-stream', ...this.authHeaders() } });
         if (!res.ok || !res.body) throw new Error(`GET /tollgate/events: HTTP ${res.status}`);
         const parser = new SseParser(({ event, data }) => dispatch(handlers, event, data));
         const decoder = new TextDecoder();

@@ -18,8 +18,8 @@ export class ProxyController implements vscode.Disposable {
   private readonly supervisor: ProxySupervisor;
   private readonly stateEmitter = new vscode.EventEmitter<ProxyState>();
   readonly onDidChangeState = this.stateEmitter.event;
-  /** Fresh per window; only this window's proxy accepts it for admin calls. */
-  private readonly adminToken = randomBytes(24).toString('hex');
+  /** Fresh per window (or the user's TOLLGATE_ADMIN_TOKEN); only this window's proxy accepts it. */
+  private readonly adminToken = process.env.TOLLGATE_ADMIN_TOKEN?.trim() || randomBytes(24).toString('hex');
   private readonly disposables: vscode.Disposable[] = [];
   private clientCache: ProxyClient | undefined;
 

@@ -169,6 +169,11 @@ export const ServerSchema = z
   .object({
     port: z.number().int().min(1).max(65535).default(4141),
     maxBodyBytes: z.number().int().positive().default(20 * 1024 * 1024),
+    allowedOrigins: z
+      .array(z.string().max(200))
+      .max(50)
+      .default([])
+      .describe('Web origins (http://localhost:5173) allowed to call provider routes from a browser; from a policy file only loopback origins count, others go in TOLLGATE_ALLOWED_ORIGINS.'),
   })
   .strict();
 

@@ -12,7 +12,8 @@ import { parseBody } from '../pipeline/parse';
 import { record } from '../pipeline/record';
 import type { ProxyServices } from '../pipeline/services';
 import { ENDPOINTS, protocolForPath, providerError, type EndpointSpec } from '../providers';
-import { hostGuard } from './guards';
+import { adminGuard, hostGuard } from './guards';
+import { allowedOriginsFrom, browserGuard } from './security/browser';
 import { localApi, type LocalApiExtras } from './localApi';
 
 /** Optional stages plugged in around the core (governance before the cache, semantic after exact). */
@@ -63,6 +64,7 @@ export function createApp(services: ProxyServices, extras: LocalApiExtras, ext: 
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(hostGuard());
+  app.use(browserGuard({ allowedOrigins: allowedOriginsFrom(services), registry: services.metrics.registry }));
 
   const pipeline = compose([
     record,
@@ -94,7 +96,7 @@ export function createApp(services: ProxyServices, extras: LocalApiExtras, ext: 
     res.setHeader('content-type', services.metrics.registry.contentType);
     res.send(await services.metrics.registry.metrics());
   });
-  app.use('/tollgate', localApi(services, extras));
+  app.use('/tollgate', adminGuard(extras.adminToken), localApi(services, extras));
 
   // Unknown routes: a provider-style 404 so SDKs show a readable message.
   app.use((req: Request, res: Response) => {
