@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/open';
+import { capRecord } from './caps';
 import type { CallPage, CallRecord, Summary, SummaryBucket } from './types';
 
 export type NewCallRecord = Omit<CallRecord, 'id'> & { details?: CallDetails };
@@ -149,6 +150,10 @@ const GROUP_COLUMNS = {
 export type SummaryGroup = keyof typeof GROUP_COLUMNS;
 export const SUMMARY_GROUPS = Object.keys(GROUP_COLUMNS) as SummaryGroup[];
 
+/** Read bounds: a summary returns at most this many groups and series points. */
+export const MAX_GROUPS = 200;
+export const MAX_SERIES = 2000;
+
 export interface LedgerEvents {
   call: [CallRecord];
 }
@@ -171,7 +176,8 @@ export class Ledger extends EventEmitter<LedgerEvents> {
         @promptPreview, @details)`);
   }
 
-  record(rec: NewCallRecord): CallRecord {
+  record(input: NewCallRecord): CallRecord {
+    const rec = capRecord(input);
     const info = this.insertStmt.run({
       requestId: rec.requestId,
       ts: rec.ts,
@@ -269,12 +275,15 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     if (opts.by) {
       const col = GROUP_COLUMNS[opts.by];
       by = this.db
-        .prepare(`SELECT COALESCE(${col}, '(none)') AS key, ${agg} FROM calls ${w.sql} GROUP BY 1 ORDER BY costUsd DESC, calls DESC`)
+        .prepare(`SELECT COALESCE(${col}, '(none)') AS key, ${agg} FROM calls ${w.sql} GROUP BY 1 ORDER BY costUsd DESC, calls DESC LIMIT ${MAX_GROUPS}`)
         .all(...w.params) as SummaryBucket[];
     }
     const summary: Summary = { from, to, totals, by };
     if (opts.bucketMs && opts.bucketMs > 0) {
-      const b = Math.floor(opts.bucketMs);
+      // At most MAX_SERIES points, whatever bucket the client asks for (bucketMs=1 over a year would be billions).
+      const oldest = (this.db.prepare('SELECT MIN(ts) AS t FROM calls').get() as { t: number | null }).t ?? from;
+      const span = Math.max(1, Math.min(to, Date.now() + 1) - Math.max(from, oldest));
+      const b = Math.max(Math.floor(opts.bucketMs), Math.ceil(span / MAX_SERIES));
       summary.series = this.db
         .prepare(
           `SELECT (ts / ${b}) * ${b} AS t, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(saved_usd),0) AS savedUsd, COUNT(*) AS calls,

@@ -7,7 +7,6 @@ import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Agent } from 'undici';
 import { ExactCache, type CacheBodyCodec } from '../cache/exactCache';
 import { codecFromEnv } from '../cache/encryption';
 import { SemanticCache } from '../cache/semanticCache';
@@ -16,6 +15,7 @@ import { admitStage, forwardWithRetries, routeStage } from '../pipeline/governan
 import { Governor } from '../governance/governor';
 import { getMeta, openDatabase, setMeta, type Db } from '../db/open';
 import { Ledger } from '../ledger/ledger';
+import { LedgerRetention } from '../ledger/retention';
 import { Metrics } from '../metrics/metrics';
 import { DEFAULT_POLICY, resolveProviders, type Policy, type ResolvedProvider } from '../policy/schema';
 import { PolicyStore } from '../policy/store';
@@ -23,6 +23,8 @@ import type { Logger, ProxyServices } from '../pipeline/services';
 import { VERSION } from '../version';
 import { TokenCounter } from '../workers/tokenCounter';
 import { createApp } from './app';
+import { describeFinding } from '../policy/trust';
+import { TrustGatedAgent, trustStage } from './security/trustGate';
 
 export interface StartOptions {
   port?: number;
@@ -70,13 +72,17 @@ function saltFor(db: Db): string {
 
 export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   const log = opts.log ?? silentLog;
-  const policyStore = opts.policyFile ? PolicyStore.open(opts.policyFile) : PolicyStore.fromPolicy(opts.policy ?? DEFAULT_POLICY);
+  const env = opts.env ?? process.env;
+  const policyStore = opts.policyFile ? PolicyStore.open(opts.policyFile, { env }) : PolicyStore.fromPolicy(opts.policy ?? DEFAULT_POLICY, { env });
+  const held = () => policyStore.trustFindings;
+  for (const f of held()) log.warn(`held until approved: ${describeFinding(f)}`);
   const db = openDatabase(join(opts.dataDir, 'tollgate.db'));
   let providers: Map<string, ResolvedProvider> = resolveProviders(policyStore.policy);
   const events = new EventEmitter<{ event: [string, unknown] }>();
   policyStore.on('change', (p) => {
     providers = resolveProviders(p);
     log.info(`policy reloaded from ${policyStore.file ?? '(memory)'}`);
+    for (const f of held()) log.warn(`held until approved: ${describeFinding(f)}`);
     events.emit('event', 'policy', { ok: true, problems: [] });
   });
   policyStore.on('invalid', (problems) => {
@@ -92,7 +98,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     exactCache: new ExactCache(db, opts.cacheCodec ?? codecFromEnv(opts.env ?? process.env)),
     ledger: new Ledger(db),
     metrics: new Metrics(),
-    dispatcher: new Agent({ keepAliveTimeout: 30_000, connections: 256 }),
+    dispatcher: new TrustGatedAgent(held, { keepAliveTimeout: 30_000, connections: 256 }),
     tokens: TokenCounter.shared(),
     salt: saltFor(db),
     env: opts.env ?? process.env,
@@ -113,6 +119,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   startSemanticIfEnabled(policyStore.policy);
   policyStore.on('change', startSemanticIfEnabled);
 
+  const retention = new LedgerRetention(db, services.ledger, () => policyStore.policy.ledger, (l) => log.info(l)).start();
   const governor = new Governor(db, () => policyStore.policy);
   const recovered = governor.recoverAfterRestart();
   if (recovered > 0) log.info(`settled ${recovered} budget reservation(s) left open by an earlier run`);
@@ -135,6 +142,8 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       version: VERSION,
       uptimeSec: Math.round((Date.now() - startedAt) / 1000),
       policy: { file: policyStore.file, problems: policyStore.lastProblems },
+      // Providers held until the user approves their host (the extension asks, then restarts with TOLLGATE_TRUSTED_HOSTS).
+      trust: { pending: held() },
       cacheEntries: services.exactCache.count(),
       semanticEntries: semantic.store.count(),
       semanticLookupsShed: semantic.shedCount,
@@ -165,7 +174,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       return () => events.off('event', l);
     },
     },
-    { beforeCache: [routeStage], afterExactCache: [semanticCacheStage(semantic), admitStage(governor)], forward: forwardWithRetries },
+    { beforeCache: [routeStage, trustStage(held)], afterExactCache: [semanticCacheStage(semantic), admitStage(governor)], forward: forwardWithRetries },
   );
 
   const server: Server = await new Promise<Server>((resolve, reject) => {
@@ -196,6 +205,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       await services.dispatcher.close();
       await semantic.close();
       clearInterval(recoverTimer);
+      retention.close();
       governor.close();
       db.close();
     },
