@@ -44,14 +44,19 @@ const RESERVED_HEADERS = new Set([
   'host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect',
   'proxy-authorization', 'proxy-connection', 'authorization', 'x-api-key', 'api-key', 'cookie',
 ]);
-const HeaderName = z
-  .string()
-  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, 'a header name (letters, digits and !#$%&\'*+.^_`|~-)')
-  .refine((n) => !RESERVED_HEADERS.has(n.toLowerCase()), { message: 'this header is set by Tollgate or carries a key; it cannot be set in the policy' });
 const HeaderValue = z
   .string()
   .max(4096)
   .regex(/^[^\r\n\0]*$/, 'header values must not contain CR, LF or NUL');
+const Headers = z.record(z.string(), HeaderValue).superRefine((h, ctx) => {
+  for (const name of Object.keys(h)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/.test(name)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'not a valid header name (letters, digits and !#$%&\'*+.^_`|~-)' });
+    } else if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'this header is set by Tollgate or carries a key; it cannot be set in the policy' });
+    }
+  }
+});
 
 export const ProviderSchema = z
   .object({
@@ -68,7 +73,7 @@ export const ProviderSchema = z
       .enum(['authorization', 'api-key', 'x-api-key'])
       .optional()
       .describe('How the key is sent upstream: Bearer token (OpenAI), api-key (Azure) or x-api-key (Anthropic).'),
-    headers: z.record(HeaderName, HeaderValue).default({}).describe('Extra headers sent upstream (no secrets).'),
+    headers: Headers.default({}).describe('Extra headers sent upstream (no secrets).'),
     models: z
       .array(z.string())
       .default([])
