@@ -138,7 +138,6 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     this.watcher = watch(dirname(this.file), {
       ignoreInitial: true,
       depth: 0,
-      followSymlinks: false,
       awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 10 },
     });
     const onEvent = (path: string) => {
