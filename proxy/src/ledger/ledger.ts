@@ -283,7 +283,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       // At most MAX_SERIES points, whatever bucket the client asks for (bucketMs=1 over a year would be billions).
       const oldest = (this.db.prepare('SELECT MIN(ts) AS t FROM calls').get() as { t: number | null }).t ?? from;
       const span = Math.max(1, Math.min(to, Date.now() + 1) - Math.max(from, oldest));
-      const b = Math.max(Math.floor(opts.bucketMs), Math.ceil(span / MAX_SERIES));
+      const b = Math.max(Math.floor(opts.bucketMs), Math.ceil(span / (MAX_SERIES - 1)));
       summary.series = this.db
         .prepare(
           `SELECT (ts / ${b}) * ${b} AS t, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(saved_usd),0) AS savedUsd, COUNT(*) AS calls,
