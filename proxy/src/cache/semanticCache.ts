@@ -7,7 +7,7 @@ import type { Db } from '../db/open';
 import { EmbeddingService, type EmbedderChoice } from '../embedding';
 import type { EmbedderState } from '../embedding/types';
 import { SemanticMatcher, type SemanticMatch } from './semantic/matcher';
-import { SemanticStore } from './semantic/store';
+import { SemanticStore, type SemanticStoreOptions } from './semantic/store';
 
 export interface SemanticCacheOptions {
   db: Db;
@@ -20,6 +20,8 @@ export interface SemanticCacheOptions {
   allowDownload?: boolean;
   /** Most texts waiting for the embedder before lookups are skipped. Default 8. */
   maxInFlight?: number;
+  /** Encrypts stored prompt texts (TOLLGATE_CACHE_KEY). */
+  textCodec?: SemanticStoreOptions['textCodec'];
 }
 
 export class SemanticCache {
@@ -36,7 +38,7 @@ export class SemanticCache {
   constructor(opts: SemanticCacheOptions) {
     this.db = opts.db;
     this.maxInFlight = opts.maxInFlight ?? 8;
-    this.store = new SemanticStore(opts.db);
+    this.store = new SemanticStore(opts.db, opts.textCodec ? { textCodec: opts.textCodec } : {});
     this.store.migrate();
     this.matcher = new SemanticMatcher(this.store);
     this.embeddings = new EmbeddingService({

@@ -89,6 +89,22 @@ interface Row {
   details: string | null;
 }
 
+/** Encrypts stored prompt previews at rest (TOLLGATE_CACHE_KEY); same codec as the cache. */
+export interface TextCodec {
+  encode(plain: string): string;
+  decode(stored: string): string;
+}
+
+function decodeOrDrop(codec: TextCodec | undefined, stored: string | null): string | null {
+  if (stored === null || !codec) return stored;
+  try {
+    return codec.decode(stored);
+  } catch {
+    // Written in plain text by an older version, or with another key: not shown.
+    return null;
+  }
+}
+
 function toRecord(r: Row): CallRecord {
   const tags: CallRecord['tags'] = {};
   if (r.team !== null) tags.team = r.team;
@@ -161,7 +177,10 @@ export interface LedgerEvents {
 export class Ledger extends EventEmitter<LedgerEvents> {
   private readonly insertStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly textCodec?: TextCodec,
+  ) {
     super();
     this.setMaxListeners(100);
     migrateLedger(db);
@@ -208,7 +227,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       route: rec.route ?? null,
       budget: rec.budget ?? null,
       attempt: rec.attempt,
-      promptPreview: rec.promptPreview ?? null,
+      promptPreview: rec.promptPreview === undefined ? null : this.textCodec ? this.textCodec.encode(rec.promptPreview) : rec.promptPreview,
       details: rec.details ? JSON.stringify(rec.details) : null,
     });
     const { details: _details, ...rest } = rec;
@@ -217,11 +236,15 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     return saved;
   }
 
+  private toPlainRecord(row: Row): CallRecord {
+    return toRecord(this.textCodec ? { ...row, prompt_preview: decodeOrDrop(this.textCodec, row.prompt_preview) } : row);
+  }
+
   get(id: number): (CallRecord & CallDetails) | undefined {
     const row = this.db.prepare('SELECT * FROM calls WHERE id = ?').get(id) as Row | undefined;
     if (!row) return undefined;
     const details = row.details ? (JSON.parse(row.details) as CallDetails) : {};
-    return { ...toRecord(row), ...details };
+    return { ...this.toPlainRecord(row), ...details };
   }
 
   private where(f: CallFilter): { sql: string; params: unknown[] } {
@@ -258,7 +281,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     const beforeSql = before !== undefined ? `${w.sql ? `${w.sql} AND` : 'WHERE'} id < ?` : w.sql;
     const params = before !== undefined ? [...w.params, before] : w.params;
     const rows = this.db.prepare(`SELECT * FROM calls ${beforeSql} ORDER BY id DESC LIMIT ?`).all(...params, lim + 1) as Row[];
-    const calls = rows.slice(0, lim).map(toRecord);
+    const calls = rows.slice(0, lim).map((r) => this.toPlainRecord(r));
     const last = calls[calls.length - 1];
     return { calls, total, ...(rows.length > lim && last ? { nextBefore: last.id } : {}) };
   }

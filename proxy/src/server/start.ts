@@ -77,6 +77,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   const held = () => policyStore.trustFindings;
   for (const f of held()) log.warn(`held until approved: ${describeFinding(f)}`);
   const db = openDatabase(join(opts.dataDir, 'tollgate.db'));
+  const codec = opts.cacheCodec ?? codecFromEnv(env);
   let providers: Map<string, ResolvedProvider> = resolveProviders(policyStore.policy);
   const events = new EventEmitter<{ event: [string, unknown] }>();
   policyStore.on('change', (p) => {
@@ -95,8 +96,9 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     db,
     policy: policyStore,
     providers: () => providers,
-    exactCache: new ExactCache(db, opts.cacheCodec ?? codecFromEnv(opts.env ?? process.env)),
-    ledger: new Ledger(db),
+    exactCache: new ExactCache(db, codec),
+    // With TOLLGATE_CACHE_KEY every stored prompt text is encrypted: cached prompts, previews, semantic texts.
+    ledger: new Ledger(db, codec),
     metrics: new Metrics(),
     dispatcher: new TrustGatedAgent(held, { keepAliveTimeout: 30_000, connections: 256 }),
     tokens: TokenCounter.shared(),
@@ -110,6 +112,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     backend: policyStore.policy.cache.semantic.backend,
     allowDownload: policyStore.policy.cache.semantic.allowModelDownload && process.env.TOLLGATE_MODEL_DOWNLOAD !== '0',
     log: (line) => log.info(line),
+    ...(codec ? { textCodec: codec } : {}),
     ...(opts.semantic ?? {}),
   });
   // The model loads in the background only when semantic caching is on (now or after a policy edit).
