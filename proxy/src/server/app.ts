@@ -14,6 +14,7 @@ import type { ProxyServices } from '../pipeline/services';
 import { ENDPOINTS, protocolForPath, providerError, type EndpointSpec } from '../providers';
 import { adminGuard, hostGuard } from './guards';
 import { allowedOriginsFrom, browserGuard } from './security/browser';
+import { sessionProof } from './security/sessionProof';
 import { localApi, type LocalApiExtras } from './localApi';
 
 /** Optional stages plugged in around the core (governance before the cache, semantic after exact). */
@@ -89,6 +90,7 @@ export function createApp(services: ProxyServices, extras: LocalApiExtras, ext: 
     else app.post(endpoint.path, rawBody, handler);
   }
 
+  app.use('/healthz', sessionProof(extras.adminToken));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', ...extras.health() });
   });
