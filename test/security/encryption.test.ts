@@ -16,7 +16,8 @@ const PARAPHRASE = 'How can I reset the password of the Zanzibar payroll account
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ cache: { semantic: { enabled: true, backend: 'use-lite' } } }, { env: { TOLLGATE_CACHE_KEY: KEY } });
+  // A generous embed timeout: on a loaded machine the default 250 ms turns lookups into misses.
+  h = await startHarness({ cache: { semantic: { enabled: true, backend: 'use-lite', embedTimeoutMs: 10_000 } } }, { env: { TOLLGATE_CACHE_KEY: KEY } });
   for (let i = 0; i < 600; i++) {
     const health = (await (await fetch(`${h.proxy.url}/healthz`)).json()) as { embedder: { state: string; error?: string } };
     if (health.embedder.state === 'ready') return;
