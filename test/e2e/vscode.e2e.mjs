@@ -38,6 +38,7 @@ const t0 = Date.now();
 const mark = (label) => console.error(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${label}`);
 
 let run, ws, cs, browser, page, upstream, proxyPort, csPort;
+const ADMIN_TOKEN = 'e2e-admin-token-7f3a9c1d2b';
 const csLog = [];
 
 function freePort() {
@@ -169,6 +170,8 @@ before(async () => {
   };
   delete env.OPENAI_API_KEY;
   delete env.ANTHROPIC_API_KEY;
+  // The extension gives its proxy this admin token (the read API needs it), so the test can read the ledger.
+  env.TOLLGATE_ADMIN_TOKEN = ADMIN_TOKEN;
   const userData = join(run, 'user-data');
   const extDir = join(run, 'extensions');
   for (const d of [env.HOME, env.TMPDIR, join(userData, 'User'), extDir]) mkdirSync(d, { recursive: true });
@@ -332,7 +335,7 @@ test('a call made with the openai SDK through the proxy shows in the status bar 
   const res = await client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 64, messages: [{ role: 'user', content: 'Say hello to the e2e test.' }] });
   assert.ok(res.choices[0]?.message?.content, 'the fake upstream answered through the proxy');
   const { formatUsd } = await import('../../extension/src/statusBar/format.ts');
-  const summary = await (await fetch(`http://127.0.0.1:${proxyPort}/tollgate/summary?from=0`)).json();
+  const summary = await (await fetch(`http://127.0.0.1:${proxyPort}/tollgate/summary?from=0`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
   assert.ok(summary.totals.calls >= 1 && summary.totals.costUsd > 0, 'the ledger recorded a priced call');
   const expected = `Tollgate ${formatUsd(summary.totals.costUsd)} today`;
   const text = await waitFor(async () => {

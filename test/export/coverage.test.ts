@@ -21,6 +21,9 @@ type Table = Record<string, Handling>;
 const NA_META: Table = {
   $schema: { na: 'editor schema pointer' },
   version: { na: 'policy format version' },
+  'server.allowedOrigins': { na: "the local proxy's browser allow-list; gateways have their own CORS settings" },
+  'ledger.maxAgeDays': { na: "retention of the local proxy's own ledger" },
+  'ledger.maxBytes': { na: "retention of the local proxy's own ledger" },
 };
 
 const litellm: Table = {

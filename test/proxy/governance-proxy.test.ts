@@ -46,7 +46,7 @@ describe('budgets', () => {
     expect(ok).toBeGreaterThanOrEqual(1);
     expect(blocked).toBeGreaterThan(0);
     const spent = hh.proxy.services.ledger.page({ status: 'ok' }, 1000).calls.reduce((s, c) => s + c.costUsd, 0);
-    const status = (await (await fetch(`${hh.proxy.url}/tollgate/budgets`)).json()) as Array<BudgetStatus & { reservedUsd: number }>;
+    const status = (await (await fetch(`${hh.proxy.url}/tollgate/budgets`, { headers: { authorization: `Bearer ${hh.proxy.adminToken}` } })).json()) as Array<BudgetStatus & { reservedUsd: number }>;
     // The shape the dashboard and status bar read (webview/src/protocol.ts).
     expect(status[0]).toMatchObject({ name: 'global-daily', period: 'day', scope: 'global', limitUsd: limit });
     expect(status[0]!.ratio).toBeGreaterThan(0.5);

@@ -42,7 +42,7 @@ describe('semantic cache through the proxy', () => {
     expect(row.cache).toBe('semantic');
     expect(row.similarity).toBeGreaterThan(0.5);
     expect(row.sourceEntryId).toBeDefined();
-    const detail = (await (await fetch(`${h.proxy.url}/tollgate/calls/${row.id}`)).json()) as { sourcePrompt?: string; responseHeaders?: Record<string, string> };
+    const detail = (await (await fetch(`${h.proxy.url}/tollgate/calls/${row.id}`, { headers: { authorization: `Bearer ${h.proxy.adminToken}` } })).json()) as { sourcePrompt?: string; responseHeaders?: Record<string, string> };
     expect(detail.sourcePrompt).toBe('How do I reset my password?');
     expect(detail.responseHeaders?.['x-tollgate-cache']).toBe('semantic');
     expect(Number(detail.responseHeaders?.['x-tollgate-similarity'])).toBeCloseTo(row.similarity!, 3);

@@ -251,9 +251,10 @@ describe('local API', () => {
         fc.string({ maxLength: 20 }),
         async (path, query, tail) => {
           const url = `${rig.proxy.url}${path}${path.endsWith('/') ? encodeURIComponent(tail || 'x') : ''}?${new URLSearchParams(query).toString()}`;
-          const r = await request(url);
+          const r = await request(url, { headers: { authorization: `Bearer ${rig.proxy.adminToken}` } });
           const text = await r.body.text();
           expect(r.statusCode).toBeLessThan(500);
+          expect(r.statusCode).not.toBe(401);
           expect(() => JSON.parse(text) as unknown).not.toThrow();
         },
       ),

@@ -38,6 +38,8 @@ describe('API keys never leak', () => {
   let upstream: FakeUpstream;
   let dir: string;
   let proxy: ChildProxy;
+  // The read API needs the admin token; the test reads everything a token holder can see.
+  const ADMIN_TOKEN = 'secrets-test-admin-token-5e1b';
   const seen: Array<[string, string]> = [];
 
   beforeAll(async () => {
@@ -55,7 +57,7 @@ describe('API keys never leak', () => {
         '',
       ].join('\n'),
     );
-    proxy = await spawnProxy({ dataDir: join(dir, 'data'), policyFile: join(dir, 'policy.yaml'), env: { OPENAI_API_KEY: ENV_KEY, ANTHROPIC_API_KEY: ENV_KEY } });
+    proxy = await spawnProxy({ dataDir: join(dir, 'data'), policyFile: join(dir, 'policy.yaml'), env: { OPENAI_API_KEY: ENV_KEY, ANTHROPIC_API_KEY: ENV_KEY, TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN } });
 
     const oa = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: OPENAI_KEY, maxRetries: 0 });
     const an = new Anthropic({ baseURL: proxy.url, apiKey: ANTHROPIC_KEY, maxRetries: 0 });
@@ -109,11 +111,11 @@ describe('API keys never leak', () => {
       keep(`raw ${path}`, await r.body.text());
     }
     for (const path of ['/metrics', '/tollgate/calls?limit=500', '/tollgate/summary', '/tollgate/budgets', '/healthz']) {
-      const r = await request(`${proxy.url}${path}`);
+      const r = await request(`${proxy.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       keep(path, await r.body.text());
     }
     const calls = JSON.parse(seen.find(([w]) => w === '/tollgate/calls?limit=500')![1]) as { calls: Array<{ id: number }> };
-    for (const c of calls.calls) keep('/tollgate/calls/:id', await (await request(`${proxy.url}/tollgate/calls/${c.id}`)).body.text());
+    for (const c of calls.calls) keep('/tollgate/calls/:id', await (await request(`${proxy.url}/tollgate/calls/${c.id}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).body.text());
     expect(calls.calls.length).toBeGreaterThan(20);
   }, 120_000);
 

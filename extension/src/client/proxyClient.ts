@@ -34,6 +34,11 @@ export class ProxyClient {
     private readonly adminToken?: string,
   ) {}
 
+  /** The proxy's read API needs the admin token too (it holds prompt previews). */
+  private authHeaders(): Record<string, string> {
+    return this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {};
+  }
+
   get openaiBaseUrl(): string {
     return `${this.baseUrl}/v1`;
   }

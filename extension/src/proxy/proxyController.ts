@@ -14,31 +14,41 @@ import { resolveNodeRuntime } from './nodeRuntime';
 import { ProxySupervisor } from './supervisor';
 import type { ProxyState } from './state';
 import { PROVIDER_KEYS, readProviderKeys } from './providerKeys';
+import { proxyEnvironment } from './environment';
+import { HostApprovals, type PendingHost } from './trust';
 
 export class ProxyController implements vscode.Disposable {
   private readonly supervisor: ProxySupervisor;
   private readonly stateEmitter = new vscode.EventEmitter<ProxyState>();
   readonly onDidChangeState = this.stateEmitter.event;
-  /** Fresh per window; only this window's proxy accepts it for admin calls. */
-  private readonly adminToken = randomBytes(24).toString('hex');
+  /** Fresh per window (or the user's TOLLGATE_ADMIN_TOKEN); only this window's proxy accepts it. */
+  private readonly adminToken = process.env.TOLLGATE_ADMIN_TOKEN?.trim() || randomBytes(24).toString('hex');
   private readonly disposables: vscode.Disposable[] = [];
   private clientCache: ProxyClient | undefined;
   /** Provider keys the proxy was started with (SecretStorage or the inherited environment); names only. */
   private keysPresent: string[] | undefined;
+  private readonly approvals: HostApprovals;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     readonly output: vscode.LogOutputChannel,
   ) {
-    this.supervisor = new ProxySupervisor({ log: (l) => output.info(l) });
+    // The proxy gets an allow-listed environment, not every secret of the extension host (environment.ts).
+    this.supervisor = new ProxySupervisor({ log: (l) => output.info(l), baseEnv: proxyEnvironment(process.env) });
+    this.approvals = new HostApprovals(context);
     const sub = this.supervisor.onDidChangeState((s) => {
       this.clientCache = undefined;
       void vscode.commands.executeCommand('setContext', 'tollgate.proxyRunning', s.kind === 'running');
       this.stateEmitter.fire(s);
       if (s.kind === 'failed') void this.explainFailure(s);
+      if (s.kind === 'running' && s.attached && !s.verified) void this.warnUnverified(s.port);
     });
     this.disposables.push({ dispose: () => sub.dispose() }, this.stateEmitter);
     this.disposables.push(
+      // Restricted mode ignores the workspace policy; once the folder is trusted, load it.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        if (this.state.kind !== 'stopped') void this.start();
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if ((e.affectsConfiguration('tollgate.proxy.port') || e.affectsConfiguration('tollgate.nodePath')) && this.state.kind !== 'stopped') {
           void this.start();
@@ -101,14 +111,37 @@ export class ProxyController implements vscode.Disposable {
     const inherited = PROVIDER_KEYS.filter((k) => !keys[k.env] && process.env[k.env]).map((k) => k.env);
     this.keysPresent = [...present, ...inherited];
     void vscode.commands.executeCommand('setContext', 'tollgate.hasProviderKey', this.keysPresent.length > 0);
-    return this.supervisor.start({
+    const state = await this.supervisor.start({
       nodePath: node.runtime.path,
       cliPath: join(this.context.extensionPath, 'dist', 'proxy', 'cli.js'),
       port: cfg.port,
       dataDir,
       ...(this.policyFile() ? { policyFile: this.policyFile()! } : {}),
-      env: { ...node.runtime.env, ...keys, [ENV.adminToken]: this.adminToken },
+      env: { ...node.runtime.env, ...keys, [ENV.adminToken]: this.adminToken, TOLLGATE_TRUSTED_HOSTS: this.approvals.envValue() },
     });
+    if (state.kind === 'running' && !state.attached) void this.reviewHeldHosts();
+    return state;
+  }
+
+  /** Asks about providers the proxy holds (trust.pending in /healthz); restarts it when one is allowed. */
+  private async reviewHeldHosts(): Promise<void> {
+    try {
+      const health = await this.client?.get<{ trust?: { pending?: PendingHost[] } }>('/healthz');
+      const pending = health?.trust?.pending ?? [];
+      if (pending.length && (await this.approvals.review(pending))) await this.start();
+    } catch (e) {
+      this.output.warn(`could not read the proxy's held providers: ${(e as Error).message}`);
+    }
+  }
+
+  private async warnUnverified(port: number): Promise<void> {
+    const pick = await vscode.window.showWarningMessage(
+      `Port ${port} is served by a process this window did not start, and it cannot prove it is your Tollgate proxy. Apps pointed at http://127.0.0.1:${port} would send it their API keys.`,
+      'Use Another Port',
+      'Show Log',
+    );
+    if (pick === 'Use Another Port') await this.pickAnotherPort();
+    else if (pick === 'Show Log') this.output.show();
   }
 
   stop(): Promise<void> {
@@ -117,6 +150,8 @@ export class ProxyController implements vscode.Disposable {
 
   /** `.tollgate/policy.yaml` of the first workspace folder that has one. */
   policyFile(): string | undefined {
+    // Restricted mode: a repository's policy decides where keys go, so it is not loaded until the folder is trusted.
+    if (!vscode.workspace.isTrusted) return undefined;
     for (const f of vscode.workspace.workspaceFolders ?? []) {
       for (const name of ['policy.yaml', 'policy.yml']) {
         const p = join(f.uri.fsPath, '.tollgate', name);

@@ -5,7 +5,7 @@ export type ProxyState =
   | { kind: 'stopped' }
   | { kind: 'starting' }
   /** `attached`: another Tollgate (another window, a terminal) already serves this port; we use it but do not own it. */
-  | { kind: 'running'; url: string; port: number; pid?: number; attached: boolean; version?: string }
+  | { kind: 'running'; url: string; port: number; pid?: number; attached: boolean; version?: string; /** Attached: the process proved it holds our admin token (identity.ts). */ verified?: boolean }
   | { kind: 'restarting'; inMs: number; attempt: number; reason: string }
   | { kind: 'failed'; reason: FailureReason; message: string };
 

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { DEFAULT_BACKOFF, RestartBackoff, type BackoffOptions } from './backoff';
 import { baseUrls, type ProxyState } from './state';
 import { LineSplitter } from '../util/lines';
+import { verifyProxyIdentity, type Identity } from './identity';
 
 /** The CLI's exit code for "port N is in use". */
 export const EXIT_PORT_IN_USE = EXIT_CODES.portInUse;
@@ -128,7 +129,7 @@ export class ProxySupervisor {
     // Another Tollgate already serving this port (another window, a terminal): use it.
     const existing = await checkHealth(spec.port, 1_000);
     if (gen !== this.generation) return this.current;
-    if (existing) return this.attach(gen, spec.port, existing);
+    if (existing) return this.attach(gen, spec.port, existing, await this.identify(spec));
     const args = [spec.cliPath, 'start', '--port', String(spec.port), '--data-dir', spec.dataDir];
     if (spec.policyFile) args.push('--policy', spec.policyFile);
     this.opts.log(`starting: ${spec.nodePath} ${args.join(' ')}`);
@@ -164,7 +165,8 @@ export class ProxySupervisor {
     while (gen === this.generation && child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
       const health = await checkHealth(spec.port, 1_000);
       if (gen !== this.generation) break;
-      if (health && child.exitCode === null) {
+      // Whoever bound the port first answers /healthz too: only a proxy that knows our token is ours.
+      if (health && child.exitCode === null && (await this.identify(spec)) !== 'unverified') {
         this.healthySince = Date.now();
         this.setState({ kind: 'running', ...this.urlOf(spec.port), pid: child.pid, attached: false, ...(health.version ? { version: health.version } : {}) });
         this.opts.log(`proxy healthy on ${baseUrls(spec.port).root} (pid ${child.pid})`);
@@ -187,10 +189,21 @@ export class ProxySupervisor {
     return this.current;
   }
 
-  private attach(gen: number, port: number, health: HealthInfo): ProxyState {
-    this.opts.log(`port ${port} is served by another Tollgate proxy${health.version ? ` (${health.version})` : ''}; using it`);
+  /** Does the process on the port prove it holds this launch's admin token? (identity.ts) */
+  private identify(spec: LaunchSpec): Promise<Identity> {
+    const token = spec.env.TOLLGATE_ADMIN_TOKEN;
+    return token ? verifyProxyIdentity(baseUrls(spec.port).root, token) : Promise.resolve('unverified');
+  }
+
+  private attach(gen: number, port: number, health: HealthInfo, identity: Identity): ProxyState {
+    const verified = identity === 'verified';
+    this.opts.log(
+      verified
+        ? `port ${port} is served by a Tollgate proxy this window did not start, holding the same admin token${health.version ? ` (${health.version})` : ''}; using it`
+        : `port ${port} is served by a process this window did not start and that cannot prove it is your Tollgate proxy${health.version ? ` (says ${health.version})` : ''}; apps pointed at it would send it their keys`,
+    );
     this.healthySince = Date.now();
-    this.setState({ kind: 'running', ...this.urlOf(port), attached: true, ...(health.version ? { version: health.version } : {}) });
+    this.setState({ kind: 'running', ...this.urlOf(port), attached: true, verified, ...(health.version ? { version: health.version } : {}) });
     this.scheduleHealthCheck(gen);
     return this.current;
   }
@@ -210,7 +223,7 @@ export class ProxySupervisor {
       const health = await checkHealth(spec.port);
       if (gen !== this.generation) return;
       if (health) {
-        this.attach(gen, spec.port, health);
+        this.attach(gen, spec.port, health, await this.identify(spec));
         return;
       }
       this.fail('port-in-use', `Port ${spec.port} is in use by another program, so the Tollgate proxy cannot start.`);

@@ -11,7 +11,7 @@ import type { EquivalenceJudge } from './semantic/judge/judge';
 import { shippedJudgeFor } from './semantic/judge/shipped';
 import { SemanticMatcher, type SemanticMatch } from './semantic/matcher';
 import { semanticQualityFor, type SemanticQuality } from './semantic/quality/qualityStore';
-import { SemanticStore } from './semantic/store';
+import { SemanticStore, type SemanticStoreOptions } from './semantic/store';
 
 export interface SemanticCacheOptions {
   db: Db;
@@ -24,6 +24,8 @@ export interface SemanticCacheOptions {
   allowDownload?: boolean;
   /** Most texts waiting for the embedder before lookups are skipped. Default 8. */
   maxInFlight?: number;
+  /** Encrypts stored prompt texts (TOLLGATE_CACHE_KEY). */
+  textCodec?: SemanticStoreOptions['textCodec'];
 }
 
 export class SemanticCache {
@@ -44,7 +46,7 @@ export class SemanticCache {
   constructor(opts: SemanticCacheOptions) {
     this.db = opts.db;
     this.maxInFlight = opts.maxInFlight ?? 8;
-    this.store = new SemanticStore(opts.db);
+    this.store = new SemanticStore(opts.db, opts.textCodec ? { textCodec: opts.textCodec } : {});
     this.store.migrate();
     this.matcher = new SemanticMatcher(this.store);
     this.quality = semanticQualityFor(opts.db);

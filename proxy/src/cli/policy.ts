@@ -8,6 +8,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, EXPORT_TARGETS, isExportTarget, planExport, type ExportTarget } from '../export';
 import { formatProblem, parsePolicy } from '../policy/load';
 import { policyJsonSchema } from '../policy/schema';
+import { readPolicyText } from '../policy/store';
+import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/trust';
 
 /** Where the command prints; tests pass their own, the CLI uses the process streams. */
 export interface PolicyCommandIO {
@@ -15,6 +17,8 @@ export interface PolicyCommandIO {
   err: (line: string) => void;
   /** Directory relative paths resolve against (default: process.cwd()). */
   cwd?: string;
+  /** The user's environment for the trust rules (default: process.env). */
+  env?: NodeJS.ProcessEnv;
   /** Records a failing exit status (default: sets process.exitCode, so the CLI exits after flushing output). */
   fail?: (code: number) => void;
 }
@@ -130,10 +134,27 @@ export function policyCommand(io: PolicyCommandIO = processIO): Command {
         fail(1);
         return;
       }
-      const result = parsePolicy(readFileSync(path, 'utf8'), file);
-      if (result.ok) return io.out(`${file}: ok`);
-      for (const p of result.problems) io.err(formatProblem(p));
-      fail(1);
+      const read = readPolicyText(path);
+      if ('problem' in read) {
+        io.err(`${file}:1:1: ${read.problem}`);
+        fail(1);
+        return;
+      }
+      const result = parsePolicy(read.text, file);
+      if (!result.ok) {
+        for (const p of result.problems) io.err(formatProblem(p));
+        fail(1);
+        return;
+      }
+      // Where secrets may go: decided by the user's environment, never by the file (policy/trust.ts).
+      const trust = checkPolicyTrust(result.policy, userTrustFromEnv(io.env ?? process.env), true);
+      for (const p of trust.problems) io.err(`${file}:1:1: ${p.path}: ${p.message}`);
+      if (trust.problems.length) {
+        fail(1);
+        return;
+      }
+      for (const f of trust.findings) io.err(`warning: ${file}: ${describeFinding(f)}`);
+      io.out(`${file}: ok${trust.findings.length ? ` (${trust.findings.length} provider host(s) need your approval before keys are sent)` : ''}`);
     });
 
   cmd

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { getLoadablePath } from 'sqlite-vec';
 import { Db } from './sqlite';
+import { securePrivateFile } from './permissions';
 
 export { Db, type OpenFileOptions, type RunResult, type Statement } from './sqlite';
 
@@ -20,6 +21,7 @@ export interface OpenOptions {
 
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (!opts.readonly) securePrivateFile(file);
   const db = new Db(file, { readonly: opts.readonly ?? false });
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).

@@ -5,6 +5,7 @@
 import type { CallFilter, SummaryDimension } from '../../../contract/api';
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/open';
+import { capRecord } from './caps';
 import type { CallPage, CallRecord, Summary, SummaryBucket } from './types';
 
 export type NewCallRecord = Omit<CallRecord, 'id'> & { details?: CallDetails };
@@ -89,6 +90,22 @@ interface Row {
   details: string | null;
 }
 
+/** Encrypts stored prompt previews at rest (TOLLGATE_CACHE_KEY); same codec as the cache. */
+export interface TextCodec {
+  encode(plain: string): string;
+  decode(stored: string): string;
+}
+
+function decodeOrDrop(codec: TextCodec | undefined, stored: string | null): string | null {
+  if (stored === null || !codec) return stored;
+  try {
+    return codec.decode(stored);
+  } catch {
+    // Written in plain text by an older version, or with another key: not shown.
+    return null;
+  }
+}
+
 function toRecord(r: Row): CallRecord {
   const tags: CallRecord['tags'] = {};
   if (r.team !== null) tags.team = r.team;
@@ -139,6 +156,10 @@ const GROUP_COLUMNS = {
   endpoint: 'endpoint',
 } as const satisfies Record<SummaryDimension, string>;
 
+/** Read bounds: a summary returns at most this many groups and series points. */
+export const MAX_GROUPS = 200;
+export const MAX_SERIES = 2000;
+
 export interface LedgerEvents {
   call: [CallRecord];
 }
@@ -146,7 +167,10 @@ export interface LedgerEvents {
 export class Ledger extends EventEmitter<LedgerEvents> {
   private readonly insertStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly textCodec?: TextCodec,
+  ) {
     super();
     this.setMaxListeners(100);
     migrateLedger(db);
@@ -161,7 +185,8 @@ export class Ledger extends EventEmitter<LedgerEvents> {
         @promptPreview, @details)`);
   }
 
-  record(rec: NewCallRecord): CallRecord {
+  record(input: NewCallRecord): CallRecord {
+    const rec = capRecord(input);
     const info = this.insertStmt.run({
       requestId: rec.requestId,
       ts: rec.ts,
@@ -192,7 +217,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       route: rec.route ?? null,
       budget: rec.budget ?? null,
       attempt: rec.attempt,
-      promptPreview: rec.promptPreview ?? null,
+      promptPreview: rec.promptPreview === undefined ? null : this.textCodec ? this.textCodec.encode(rec.promptPreview) : rec.promptPreview,
       details: rec.details ? JSON.stringify(rec.details) : null,
     });
     const { details: _details, ...rest } = rec;
@@ -201,11 +226,15 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     return saved;
   }
 
+  private toPlainRecord(row: Row): CallRecord {
+    return toRecord(this.textCodec ? { ...row, prompt_preview: decodeOrDrop(this.textCodec, row.prompt_preview) } : row);
+  }
+
   get(id: number): (CallRecord & CallDetails) | undefined {
     const row = this.db.prepare('SELECT * FROM calls WHERE id = ?').get(id) as Row | undefined;
     if (!row) return undefined;
     const details = row.details ? (JSON.parse(row.details) as CallDetails) : {};
-    return { ...toRecord(row), ...details };
+    return { ...this.toPlainRecord(row), ...details };
   }
 
   private where(f: CallFilter): { sql: string; params: unknown[] } {
@@ -242,7 +271,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     const beforeSql = before !== undefined ? `${w.sql ? `${w.sql} AND` : 'WHERE'} id < ?` : w.sql;
     const params = before !== undefined ? [...w.params, before] : w.params;
     const rows = this.db.prepare(`SELECT * FROM calls ${beforeSql} ORDER BY id DESC LIMIT ?`).all(...params, lim + 1) as Row[];
-    const calls = rows.slice(0, lim).map(toRecord);
+    const calls = rows.slice(0, lim).map((r) => this.toPlainRecord(r));
     const last = calls[calls.length - 1];
     return { calls, total, ...(rows.length > lim && last ? { nextBefore: last.id } : {}) };
   }
@@ -259,12 +288,15 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     if (opts.by) {
       const col = GROUP_COLUMNS[opts.by];
       by = this.db
-        .prepare(`SELECT COALESCE(${col}, '(none)') AS key, ${agg} FROM calls ${w.sql} GROUP BY 1 ORDER BY costUsd DESC, calls DESC`)
+        .prepare(`SELECT COALESCE(${col}, '(none)') AS key, ${agg} FROM calls ${w.sql} GROUP BY 1 ORDER BY costUsd DESC, calls DESC LIMIT ${MAX_GROUPS}`)
         .all(...w.params) as SummaryBucket[];
     }
     const summary: Summary = { from, to, totals, by };
     if (opts.bucketMs && opts.bucketMs > 0) {
-      const b = Math.floor(opts.bucketMs);
+      // At most MAX_SERIES points, whatever bucket the client asks for (bucketMs=1 over a year would be billions).
+      const oldest = (this.db.prepare('SELECT MIN(ts) AS t FROM calls').get() as { t: number | null }).t ?? from;
+      const span = Math.max(1, Math.min(to, Date.now() + 1) - Math.max(from, oldest));
+      const b = Math.max(Math.floor(opts.bucketMs), Math.ceil(span / (MAX_SERIES - 1)));
       summary.series = this.db
         .prepare(
           `SELECT (ts / ${b}) * ${b} AS t, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(saved_usd),0) AS savedUsd, COUNT(*) AS calls,

@@ -7,6 +7,7 @@ import type { Stage } from './context';
 import { failCall } from './errors';
 
 const MAX_DEPTH = 64;
+const MAX_MODEL_CHARS = 256;
 
 function depthExceeds(v: unknown, limit: number): boolean {
   // Iterative, so hostile nesting cannot overflow the stack.
@@ -42,6 +43,8 @@ export const parseBody: Stage = async (ctx, next) => {
       return failCall(ctx, 400, 'invalid_request_error', 'you must provide a model parameter');
     }
     ctx.modelRequested = ctx.modelUsed = body.model;
+    // Model ids are short; a megabyte "model" only costs CPU downstream (routing, pricing lookups).
+    if (body.model.length > MAX_MODEL_CHARS) return failCall(ctx, 400, 'invalid_request_error', `The model name is ${body.model.length} characters long; Tollgate accepts at most ${MAX_MODEL_CHARS}.`);
   }
   if (body.stream !== undefined && typeof body.stream !== 'boolean') {
     return failCall(ctx, 400, 'invalid_request_error', "'stream' must be a boolean");

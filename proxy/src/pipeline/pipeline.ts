@@ -5,6 +5,7 @@
  *   parseBody     JSON body, model, stream flags, previews
  *   identify      key (client or environment), fingerprint, tags, cache namespace
  *   route         `model: "auto"` and routing rules pick the model (before the cache: it is in the key)
+ *   trust         a provider held by a repository's policy (unapproved host) is refused before anything is sent
  *   exactCache    identical request → replay; else the store decision
  *   semanticCache paraphrase → replay (when the embedder is ready); indexes the new entry
  *   admit         budgets and rate limits reserve, block or downgrade (after the caches: hits are free)
@@ -12,6 +13,8 @@
  */
 import type { SemanticCache } from '../cache/semanticCache';
 import type { Governor } from '../governance/governor';
+import type { TrustFinding } from '../policy/trust';
+import { trustStage } from '../server/security/trustGate';
 import { compose, type CallContext, type Stage } from './context';
 import { exactCacheStage } from './exactCacheStage';
 import { finishAttempt } from './finishAttempt';
@@ -32,6 +35,8 @@ export const record: Stage = async (ctx, next) => {
 export interface PipelineParts {
   governor: Governor;
   semantic: SemanticCache;
+  /** Providers a repository's policy points at hosts the user has not approved (policy/trust.ts). */
+  held: () => readonly TrustFinding[];
 }
 
 export function buildPipeline(parts: PipelineParts): (ctx: CallContext) => Promise<void> {
@@ -40,6 +45,7 @@ export function buildPipeline(parts: PipelineParts): (ctx: CallContext) => Promi
     parseBody,
     identify,
     routeStage,
+    trustStage(parts.held),
     exactCacheStage,
     semanticCacheStage(parts.semantic),
     admitStage(parts.governor),

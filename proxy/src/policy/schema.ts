@@ -20,12 +20,51 @@ const Identifier = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'use letters, digits, "_", "-" or "." (max 64)');
 
+/**
+ * An upstream URL: http or https only (never file:, data:, javascript:…), no user:password (it
+ * would be sent and echoed in errors), no fragment. Messages never repeat the value.
+ */
+const BaseUrl = z
+  .string()
+  .max(2048)
+  .superRefine((v, ctx) => {
+    let u: URL;
+    try {
+      u = new URL(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not a URL (expected e.g. https://api.openai.com/v1)' });
+      return;
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: `only http: and https: upstreams are allowed (got ${u.protocol.slice(0, 20)})` });
+    if (u.username || u.password) ctx.addIssue({ code: 'custom', message: 'must not contain credentials (user:password@); keys come from apiKeyEnv' });
+    if (u.hash) ctx.addIssue({ code: 'custom', message: 'must not contain a #fragment' });
+  });
+
+/** Headers the proxy or the HTTP layer own, and key headers (keys come from apiKeyEnv, never the file). */
+const RESERVED_HEADERS = new Set([
+  'host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect',
+  'proxy-authorization', 'proxy-connection', 'authorization', 'x-api-key', 'api-key', 'cookie',
+]);
+const HeaderValue = z
+  .string()
+  .max(4096)
+  .regex(/^[^\r\n\0]*$/, 'header values must not contain CR, LF or NUL');
+const Headers = z.record(z.string(), HeaderValue).superRefine((h, ctx) => {
+  for (const name of Object.keys(h)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/.test(name)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'not a valid header name (letters, digits and !#$%&\'*+.^_`|~-)' });
+    } else if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'this header is set by Tollgate or carries a key; it cannot be set in the policy' });
+    }
+  }
+});
+
 export const ProviderSchema = z
   .object({
     kind: ProviderKind.optional().describe(
       'Wire protocol. Defaults to "anthropic" for a provider named anthropic, else "openai".',
     ),
-    baseUrl: z.url().optional().describe('Upstream base URL, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1'),
+    baseUrl: BaseUrl.optional().describe('Upstream base URL, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1'),
     apiKeyEnv: z
       .string()
       .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name')
@@ -35,7 +74,7 @@ export const ProviderSchema = z
       .enum(['authorization', 'api-key', 'x-api-key'])
       .optional()
       .describe('How the key is sent upstream: Bearer token (OpenAI), api-key (Azure) or x-api-key (Anthropic).'),
-    headers: z.record(z.string(), z.string()).default({}).describe('Extra headers sent upstream (no secrets).'),
+    headers: Headers.default({}).describe('Extra headers sent upstream (no secrets).'),
     models: z
       .array(z.string())
       .default([])
@@ -213,8 +252,26 @@ export const ServerSchema = z
   .object({
     port: z.number().int().min(1).max(65535).default(4141),
     maxBodyBytes: z.number().int().positive().default(20 * 1024 * 1024),
+    allowedOrigins: z
+      .array(z.string().max(200))
+      .max(50)
+      .default([])
+      .describe('Web origins (http://localhost:5173) allowed to call provider routes from a browser; from a policy file only loopback origins count, others go in TOLLGATE_ALLOWED_ORIGINS.'),
   })
   .strict();
+
+export const LedgerSchema = z
+  .object({
+    maxAgeDays: z.number().int().positive().max(3650).default(90).describe('Ledger rows older than this are deleted.'),
+    maxBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .default(512 * 1024 * 1024)
+      .describe('When the database holds more than this, the oldest ledger rows are deleted until it fits.'),
+  })
+  .strict()
+  .describe('Retention of the local cost ledger (per-call rows).');
 
 export const PolicySchema = z
   .object({
@@ -238,6 +295,7 @@ export const PolicySchema = z
     retries: RetrySchema.default(RetrySchema.parse({})),
     fallbacks: z.array(FallbackSchema).default([]),
     tags: TagsSchema.default(TagsSchema.parse({})),
+    ledger: LedgerSchema.default(LedgerSchema.parse({})),
   })
   .strict();
 

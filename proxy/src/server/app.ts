@@ -6,7 +6,9 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { newCallContext, type CallContext } from '../pipeline/context';
 import type { ProxyServices } from '../pipeline/services';
 import { ENDPOINTS, protocolForPath, providerError } from '../providers';
-import { hostGuard } from './guards';
+import { adminGuard, hostGuard } from './guards';
+import { allowedOriginsFrom, browserGuard } from './security/browser';
+import { sessionProof } from './security/sessionProof';
 import { localApi, type LocalApiExtras } from './localApi';
 
 /** `pipeline` is the stage list of pipeline/pipeline.ts. */
@@ -16,6 +18,7 @@ export function createApp(services: ProxyServices, extras: LocalApiExtras, pipel
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(hostGuard());
+  app.use(browserGuard({ allowedOrigins: allowedOriginsFrom(services), registry: services.metrics.registry }));
 
   const bodyLimit = () => services.policy.policy.server.maxBodyBytes;
   const rawBody = (req: Request, res: Response, next: NextFunction) =>
@@ -30,6 +33,7 @@ export function createApp(services: ProxyServices, extras: LocalApiExtras, pipel
     else app.post(endpoint.path, rawBody, handler);
   }
 
+  app.use('/healthz', sessionProof(extras.adminToken));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', ...extras.health() });
   });
@@ -37,7 +41,7 @@ export function createApp(services: ProxyServices, extras: LocalApiExtras, pipel
     res.setHeader('content-type', services.metrics.registry.contentType);
     res.send(await services.metrics.registry.metrics());
   });
-  app.use('/tollgate', localApi(services, extras));
+  app.use('/tollgate', adminGuard(extras.adminToken), localApi(services, extras));
 
   // Unknown routes: a provider-style 404 so SDKs show a readable message.
   app.use((req: Request, res: Response) => {

@@ -1,6 +1,8 @@
 /**
  * Request guards: the Host check that defeats DNS rebinding, and the admin-token check for
- * state-changing local API calls (which also refuses anything a browser page sends).
+ * Tollgate's own API, reads included (the ledger holds prompt previews, and other local users can
+ * reach 127.0.0.1 too), which also refuses anything a browser page sends. Browser provenance and
+ * non-JSON bodies on provider routes are refused by security/browser.ts.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
@@ -40,7 +42,7 @@ function tokenMatches(expected: string, given: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** State-changing admin calls: need the token printed at start, and never from a web page. */
+/** Every /tollgate/* call: needs the token printed at start (or given by the extension), and never from a web page. */
 export function adminGuard(token: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
     // Browsers always send Origin (or Sec-Fetch-Site) on cross-origin writes; Node clients (the extension, CLI) send neither.

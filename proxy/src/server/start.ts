@@ -7,7 +7,6 @@ import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Agent } from 'undici';
 import { ExactCache, type CacheBodyCodec } from '../cache/exactCache';
 import { codecFromEnv } from '../cache/encryption';
 import { SemanticCache } from '../cache/semanticCache';
@@ -17,6 +16,7 @@ import { exemplarsPathFor } from '../routing/teamExemplars';
 import { Governor } from '../governance/governor';
 import { getMeta, openDatabase, setMeta, type Db } from '../db/open';
 import { Ledger } from '../ledger/ledger';
+import { LedgerRetention } from '../ledger/retention';
 import { Metrics } from '../metrics/metrics';
 import { DEFAULT_POLICY, resolveProviders, type Policy, type ResolvedProvider } from '../policy/schema';
 import { PolicyStore } from '../policy/store';
@@ -26,6 +26,8 @@ import { TokenCounter } from '../workers/tokenCounter';
 import type { LiveEvent } from '../../../contract/events';
 import { warmUp } from './warmUp';
 import { createApp } from './app';
+import { describeFinding } from '../policy/trust';
+import { TrustGatedAgent, trustStage } from './security/trustGate';
 
 export interface StartOptions {
   port?: number;
@@ -73,13 +75,18 @@ function saltFor(db: Db): string {
 
 export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   const log = opts.log ?? silentLog;
-  const policyStore = opts.policyFile ? PolicyStore.open(opts.policyFile) : PolicyStore.fromPolicy(opts.policy ?? DEFAULT_POLICY);
+  const env = opts.env ?? process.env;
+  const policyStore = opts.policyFile ? PolicyStore.open(opts.policyFile, { env }) : PolicyStore.fromPolicy(opts.policy ?? DEFAULT_POLICY, { env });
+  const held = () => policyStore.trustFindings;
+  for (const f of held()) log.warn(`held until approved: ${describeFinding(f)}`);
   const db = openDatabase(join(opts.dataDir, 'tollgate.db'));
+  const codec = opts.cacheCodec ?? codecFromEnv(env);
   let providers: Map<string, ResolvedProvider> = resolveProviders(policyStore.policy);
   const events = new EventEmitter<{ live: [LiveEvent] }>();
   policyStore.on('change', (p) => {
     providers = resolveProviders(p);
     log.info(`policy reloaded from ${policyStore.file ?? '(memory)'}`);
+    for (const f of held()) log.warn(`held until approved: ${describeFinding(f)}`);
     events.emit('live', { event: 'policy', data: { ok: true, problems: [] } });
   });
   policyStore.on('invalid', (problems) => {
@@ -92,10 +99,11 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     db,
     policy: policyStore,
     providers: () => providers,
-    exactCache: new ExactCache(db, opts.cacheCodec ?? codecFromEnv(opts.env ?? process.env)),
-    ledger: new Ledger(db),
+    exactCache: new ExactCache(db, codec),
+    // With TOLLGATE_CACHE_KEY every stored prompt text is encrypted: cached prompts, previews, semantic texts.
+    ledger: new Ledger(db, codec),
     metrics: new Metrics(),
-    dispatcher: new Agent({ keepAliveTimeout: 30_000, connections: 256 }),
+    dispatcher: new TrustGatedAgent(held, { keepAliveTimeout: 30_000, connections: 256 }),
     tokens: TokenCounter.shared(),
     salt: saltFor(db),
     env: opts.env ?? process.env,
@@ -107,6 +115,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     backend: policyStore.policy.cache.semantic.backend,
     allowDownload: policyStore.policy.cache.semantic.allowModelDownload && process.env.TOLLGATE_MODEL_DOWNLOAD !== '0',
     log: (line) => log.info(line),
+    ...(codec ? { textCodec: codec } : {}),
     ...(opts.semantic ?? {}),
   });
   // The model loads in the background only when semantic caching is on (now or after a policy edit).
@@ -119,6 +128,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   services.router = new RouterRuntime({ shared: () => semantic.embeddings, db, log: (l) => log.warn(l), ...(policyStore.file ? { exemplarsPath: exemplarsPathFor(policyStore.file) } : {}) });
   if (Object.keys(policyStore.policy.routing.tiers).length > 0 && policyStore.policy.routing.router === 'learned') services.router.embedder.warm();
 
+  const retention = new LedgerRetention(db, services.ledger, () => policyStore.policy.ledger, (l) => log.info(l)).start();
   const governor = new Governor(db, () => policyStore.policy);
   const recovered = governor.recoverAfterRestart();
   if (recovered > 0) log.info(`settled ${recovered} budget reservation(s) left open by an earlier run`);
@@ -141,6 +151,8 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       version: VERSION,
       uptimeSec: Math.round((Date.now() - startedAt) / 1000),
       policy: { file: policyStore.file, problems: policyStore.lastProblems },
+      // Providers held until the user approves their host (the extension asks, then restarts with TOLLGATE_TRUSTED_HOSTS).
+      trust: { pending: held() },
       cacheEntries: services.exactCache.count(),
       semanticEntries: semantic.store.count(),
       semanticLookupsShed: semantic.shedCount,
@@ -171,7 +183,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       return () => events.off('live', l);
     },
     },
-    buildPipeline({ governor, semantic }),
+    buildPipeline({ governor, semantic, held }),
   );
 
   const server: Server = await new Promise<Server>((resolve, reject) => {
@@ -204,6 +216,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       await services.router?.close();
       await semantic.close();
       clearInterval(recoverTimer);
+      retention.close();
       governor.close();
       db.close();
     },

@@ -53,6 +53,8 @@ export interface SemanticStoreOptions {
   candidates?: number;
   /** vec0 chunk_size. Default 1024. */
   chunkSize?: number;
+  /** Encrypts the stored prompt text at rest (TOLLGATE_CACHE_KEY), like the exact cache's bodies. */
+  textCodec?: { encode(plain: string): string; decode(stored: string): string };
 }
 
 interface EntryRow {
@@ -85,6 +87,7 @@ function dot(a: Float32Array, blob: Buffer): number {
 export class SemanticStore {
   private readonly candidates: number;
   private readonly chunkSize: number;
+  private readonly textCodec: NonNullable<SemanticStoreOptions['textCodec']> | undefined;
   private readonly vecTables = new Set<number>();
   /** Prepared statements by SQL text: compiling one costs more than running it. */
   private readonly statements = new Map<string, Statement>();
@@ -95,6 +98,7 @@ export class SemanticStore {
   ) {
     this.candidates = Math.max(1, opts.candidates ?? 16);
     this.chunkSize = Math.max(8, opts.chunkSize ?? 1024);
+    this.textCodec = opts.textCodec;
   }
 
   private stmt(sql: string): Statement {
@@ -154,7 +158,7 @@ export class SemanticStore {
       this.stmt(
         `INSERT INTO semantic_entries (entry_id, namespace, model_id, dims, text, vector, expires_at, created_at, last_used_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(e.entryId, e.namespace, e.modelId, dims, e.text, toBlob(e.vector), Math.floor(e.expiresAt), now, now);
+      ).run(e.entryId, e.namespace, e.modelId, dims, this.textCodec ? this.textCodec.encode(e.text) : e.text, toBlob(e.vector), Math.floor(e.expiresAt), now, now);
       this.stmt(`INSERT INTO ${table} (rowid, bucket, ns, embedding) VALUES (?, ?, ?, vec_quantize_binary(vec_f32(?)))`).run(
         BigInt(e.entryId),
         bucket,
@@ -185,9 +189,20 @@ export class SemanticStore {
        WHERE entry_id IN (SELECT value FROM json_each(?)) AND namespace = ? AND model_id = ? AND expires_at > ?`,
     ).all(JSON.stringify(ids.map(Number)), q.namespace, q.modelId, now) as EntryRow[];
     return rows
-      .map((r) => ({ entryId: r.entry_id, similarity: dot(q.vector, r.vector), text: r.text }))
+      .map((r) => ({ entryId: r.entry_id, similarity: dot(q.vector, r.vector), text: this.plainText(r.text) }))
+      .filter((c): c is SemanticCandidate => c.text !== undefined)
       .sort((a, b) => b.similarity - a.similarity)
       .slice(0, k);
+  }
+
+  /** Stored text → plain text; undefined when it was written with another key (never a hit then). */
+  private plainText(stored: string): string | undefined {
+    if (!this.textCodec) return stored;
+    try {
+      return this.textCodec.decode(stored);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Record a hit, so eviction keeps entries that are still being used. */

@@ -1,0 +1,36 @@
+/**
+ * Private data files. The data directory holds the ledger (prompt previews, tags), the cache
+ * (whole responses) and the fingerprint salt; on a shared machine other local users must not read
+ * it. The directory is 0700 and the SQLite file with its -wal/-shm companions 0600, created that
+ * way and fixed on installs made before this rule (which used the umask: 0755/0644). POSIX only;
+ * on Windows the user profile's ACLs already keep other users out.
+ */
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export const DIR_MODE = 0o700;
+export const FILE_MODE = 0o600;
+
+const posix = process.platform !== 'win32';
+
+function tighten(path: string, mode: number): void {
+  if (!posix || !existsSync(path)) return;
+  const st = lstatSync(path);
+  // Never chmod through a symlink (it could point at someone else's file).
+  if (st.isSymbolicLink()) return;
+  if ((st.mode & 0o777) !== mode) chmodSync(path, mode);
+}
+
+/**
+ * Prepares a database file's directory and files before SQLite opens it: creates the directory
+ * 0700, pre-creates the database file 0600 (SQLite then gives -wal/-shm the same mode as the main
+ * file), and tightens anything an older version left readable.
+ */
+export function securePrivateFile(file: string): void {
+  if (file === ':memory:' || file === '') return;
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+  tighten(dir, DIR_MODE);
+  if (!existsSync(file)) closeSync(openSync(file, 'a', FILE_MODE));
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) tighten(f, FILE_MODE);
+}

@@ -1,0 +1,139 @@
+/**
+ * Browser requests on provider routes. A web page the developer visits can send a "simple"
+ * cross-origin POST (text/plain, form-encoded, an HTML form, fetch no-cors, sendBeacon) to
+ * 127.0.0.1 without a CORS preflight; the page cannot read the answer, but the call would be paid
+ * with the proxy's key. Real SDK clients send `application/json` and no `Origin`, so the proxy
+ * refuses any request that carries browser provenance (an `Origin`, or a `Sec-Fetch-Site` other
+ * than `none`) unless the origin is allow-listed, and any body that is not JSON.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { Counter, type Registry } from 'prom-client';
+import { protocolForPath, providerError } from '../../providers';
+
+export interface BrowserGuardOptions {
+  /** Origins (scheme://host[:port]) allowed to call provider routes from a page, e.g. a local dev app. */
+  allowedOrigins: () => ReadonlySet<string>;
+  /** Counts refusals as tollgate_refused_requests_total{reason} (drive-by attempts show up in /metrics). */
+  registry?: Registry;
+}
+
+/** `application/json` or `application/<x>+json`, any parameters. */
+export function isJsonContentType(header: string | undefined): boolean {
+  if (!header) return false;
+  const type = header.split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+/** The origin a browser request came from, or undefined for a non-browser client. */
+export function browserOrigin(req: Request): string | undefined {
+  const origin = req.headers.origin;
+  if (typeof origin === 'string') return origin;
+  const site = req.headers['sec-fetch-site'];
+  // "none" is a user-initiated navigation (typing the URL); everything else comes from a page.
+  if (typeof site === 'string' && site !== 'none') return `(unknown origin; Sec-Fetch-Site: ${site})`;
+  return undefined;
+}
+
+function refuse(req: Request, res: Response, status: number, message: string): void {
+  const type = status === 415 ? 'invalid_request_error' : 'permission_error';
+  res.status(status).json(providerError(protocolForPath(req.path), status, type, message));
+}
+
+/**
+ * Guards every route except Tollgate's own API (which has the admin guard): browser provenance is
+ * refused unless allow-listed; request bodies must be JSON. Preflights from allow-listed origins are
+ * answered so a page the user chose can call the proxy with `application/json`.
+ */
+export function browserGuard(opts: BrowserGuardOptions) {
+  const refused = new Counter({
+    name: 'tollgate_refused_requests_total',
+    help: 'Requests refused before the pipeline: browser provenance or a non-JSON body.',
+    labelNames: ['reason'] as const,
+    registers: opts.registry ? [opts.registry] : [],
+  });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.path.startsWith('/tollgate/')) return next();
+    const origin = browserOrigin(req);
+    const allowed = origin !== undefined && opts.allowedOrigins().has(origin);
+    if (origin !== undefined && !allowed) {
+      refused.inc({ reason: 'browser' });
+      refuse(
+        req,
+        res,
+        403,
+        `Tollgate refuses requests from web pages (Origin: ${origin.slice(0, 200)}): a page must not spend your API key. ` +
+          'SDKs and scripts send no Origin. To allow a local web app, list its origin in server.allowedOrigins (loopback origins) or TOLLGATE_ALLOWED_ORIGINS.',
+      );
+      return;
+    }
+    if (allowed) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'origin');
+      if (req.method === 'OPTIONS') {
+        res.setHeader('access-control-allow-methods', 'GET, POST');
+        const asked = req.headers['access-control-request-headers'];
+        res.setHeader('access-control-allow-headers', typeof asked === 'string' ? asked.slice(0, 1000) : 'content-type, authorization');
+        res.setHeader('access-control-max-age', '600');
+        res.status(204).end();
+        return;
+      }
+    }
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
+    if (hasBody && !isJsonContentType(req.headers['content-type'])) {
+      const got = req.headers['content-type'];
+      refused.inc({ reason: 'content-type' });
+      refuse(
+        req,
+        res,
+        415,
+        `Tollgate only accepts JSON request bodies (Content-Type: application/json); got ${got ? JSON.stringify(got.slice(0, 100)) : 'no Content-Type'}. The request was not forwarded.`,
+      );
+      return;
+    }
+    next();
+  };
+}
+
+/** Origins from a comma- or space-separated list, normalised to scheme://host[:port]; junk is dropped. */
+export function parseOrigins(list: string | undefined): string[] {
+  if (!list) return [];
+  const out: string[] = [];
+  for (const item of list.split(/[\s,]+/)) {
+    if (!item) continue;
+    try {
+      const u = new URL(item);
+      if (u.protocol === 'http:' || u.protocol === 'https:') out.push(u.origin);
+    } catch {
+      // not an origin: ignored
+    }
+  }
+  return out;
+}
+
+function isLoopbackOrigin(origin: string): boolean {
+  const host = new URL(origin).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}
+
+/**
+ * The origins the guard lets through: the user's `TOLLGATE_ALLOWED_ORIGINS`, plus the policy's
+ * `server.allowedOrigins`. A policy file may live in a repository, which is not trusted to open
+ * the proxy to the web, so from a file only loopback origins (a local dev app) count.
+ */
+export function allowedOriginsFrom(
+  source: { policy: { policy: { server: { allowedOrigins?: string[] } }; file?: string | undefined }; env: NodeJS.ProcessEnv },
+): () => ReadonlySet<string> {
+  let lastKey = '';
+  let last: ReadonlySet<string> = new Set();
+  return () => {
+    const fromPolicy = source.policy.policy.server.allowedOrigins ?? [];
+    const fromEnv = source.env.TOLLGATE_ALLOWED_ORIGINS ?? '';
+    const key = `${fromPolicy.join(' ')}|${fromEnv}|${source.policy.file ?? ''}`;
+    if (key !== lastKey) {
+      const policyOrigins = parseOrigins(fromPolicy.join(' ')).filter((o) => source.policy.file === undefined || isLoopbackOrigin(o));
+      last = new Set([...policyOrigins, ...parseOrigins(fromEnv)]);
+      lastKey = key;
+    }
+    return last;
+  };
+}
