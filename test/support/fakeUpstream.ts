@@ -17,6 +17,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createFakeBatchApi, type FakeBatchApi } from './fakeBatchApi';
 
 export interface FakeRequestLog {
   method: string;
@@ -32,6 +33,8 @@ export interface FakeUpstream {
   /** Anthropic-style base URL (no `/v1`). */
   anthropicBaseUrl: string;
   requests: FakeRequestLog[];
+  /** The Files / Batches / Message Batches side (lifecycle driven by the test). */
+  batch: FakeBatchApi;
   /** Number of model calls answered (not counting /models, count_tokens or errors). */
   calls(): number;
   reset(): void;
@@ -96,7 +99,7 @@ function textOf(content: unknown): string {
   return '';
 }
 
-function lastUserText(body: Json): string {
+export function lastUserText(body: Json): string {
   const messages = Array.isArray(body.messages) ? (body.messages as Json[]) : undefined;
   if (messages) {
     for (let i = messages.length - 1; i >= 0; i--) if (messages[i]?.role === 'user') return textOf(messages[i]?.content);
@@ -116,7 +119,7 @@ function lastUserText(body: Json): string {
 }
 
 /** Rough token count the fake bills: one token per word-ish piece, like a real tokenizer's order of magnitude. */
-function fakeTokens(text: string): number {
+export function fakeTokens(text: string): number {
   return Math.max(1, text.split(/\s+|(?=[.,!?;:])/).filter(Boolean).length);
 }
 
@@ -155,6 +158,8 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
   const failCounters = new Map<string, number>();
   const requests: FakeRequestLog[] = [];
   const sockets = new Set<Socket>();
+  let baseUrl = '';
+  const batch = createFakeBatchApi(() => baseUrl);
 
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -175,6 +180,12 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (batch.handles(url.pathname)) {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      requests.push({ method: req.method ?? 'GET', path: url.pathname, headers: { ...req.headers }, body: undefined });
+      return batch.handle(req, res, url, Buffer.concat(chunks));
+    }
     const raw = req.method === 'POST' ? await readBody(req) : '';
     let body: Json = {};
     if (raw) {
@@ -506,8 +517,10 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  baseUrl = url;
   return {
     url,
+    batch,
     openaiBaseUrl: `${url}/v1`,
     anthropicBaseUrl: url,
     requests,

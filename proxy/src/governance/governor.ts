@@ -114,7 +114,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const maxOut = req.maxOutputTokens ?? policy.defaults.maxOutputTokens;
     let model = req.model;
     const tokens = Math.max(0, req.inputTokens) + Math.max(0, maxOut);
-    let costNano = toNano(priceCall(model, { inputTokens: req.inputTokens, outputTokens: maxOut }, req.provider).totalUsd);
+    let costNano = toNano(req.worstCaseUsd ?? priceCall(model, { inputTokens: req.inputTokens, outputTokens: maxOut }, req.provider).totalUsd);
 
     // 1. Rate limits: a request over any RPM/TPM window is refused before anything is reserved.
     const limits = policy.rateLimits.filter((l) => scopeMatches(l.scope, id));
@@ -126,7 +126,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
 
     // 2. Budgets.
     const checks = budgets.map((b) => this.checkBudget(b, now, costNano, tokens));
-    const exceeded = checks.filter((c) => c.before >= 1);
+    const exceeded = checks.filter((c) => c.before >= 1 || (req.refuseIfWorstCaseExceeds === true && c.budget.action === 'block' && c.after > 1));
     const headers: Record<string, string> = {};
     const headerParts: string[] = [];
     let decision: AdmitResult['decision'] = 'allow';

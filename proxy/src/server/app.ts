@@ -21,6 +21,8 @@ export interface PipelineExtensions {
   afterExactCache?: Stage[];
   /** Replaces the single-attempt forward stage (retries and fallbacks). */
   forward?: Stage;
+  /** Further provider routes with their own handling (the batch APIs). */
+  routers?: express.Router[];
 }
 
 export function newCallContext(services: ProxyServices, endpoint: EndpointSpec, req: Request, res: Response): CallContext {
@@ -94,6 +96,7 @@ export function createApp(services: ProxyServices, extras: LocalApiExtras, ext: 
     res.setHeader('content-type', services.metrics.registry.contentType);
     res.send(await services.metrics.registry.metrics());
   });
+  for (const r of ext.routers ?? []) app.use(r);
   app.use('/tollgate', localApi(services, extras));
 
   // Unknown routes: a provider-style 404 so SDKs show a readable message.

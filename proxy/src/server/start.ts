@@ -13,6 +13,7 @@ import { codecFromEnv } from '../cache/encryption';
 import { SemanticCache } from '../cache/semanticCache';
 import { semanticCacheStage } from '../pipeline/semanticCacheStage';
 import { admitStage, forwardWithRetries, routeStage } from '../pipeline/governanceStages';
+import { batchRouter } from '../batch/routes';
 import { Governor } from '../governance/governor';
 import { getMeta, openDatabase, setMeta, type Db } from '../db/open';
 import { Ledger } from '../ledger/ledger';
@@ -165,7 +166,12 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       return () => events.off('event', l);
     },
     },
-    { beforeCache: [routeStage], afterExactCache: [semanticCacheStage(semantic), admitStage(governor)], forward: forwardWithRetries },
+    {
+      beforeCache: [routeStage],
+      afterExactCache: [semanticCacheStage(semantic), admitStage(governor)],
+      forward: forwardWithRetries,
+      routers: [batchRouter(services, governor)],
+    },
   );
 
   const server: Server = await new Promise<Server>((resolve, reject) => {
