@@ -14,6 +14,7 @@
  *   [[fake:html]] (wrong content-type) [[fake:huge=BYTES]] [[fake:words=N]] (answer length)
  *   [[fake:fail-first=N]] (the first N calls carrying this marker fail with 500, later ones succeed)
  *   [[fake:429-unless-mini]] (429 with retry-after for every model whose name lacks "mini")
+ *   [[fake:flex-unavailable]] (a service_tier "flex" request gets 429 Resource Unavailable)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -57,6 +58,8 @@ interface Behaviour {
   failFirst?: number;
   /** 429 for every model except *-mini ones (a fallback to a mini model then succeeds). */
   rateLimitUnlessMini?: boolean;
+  /** A `service_tier: "flex"` request gets OpenAI's 429 "Resource Unavailable". */
+  flexUnavailable?: boolean;
 }
 
 function parseBehaviour(text: string, header: string | undefined): Behaviour {
@@ -82,6 +85,7 @@ function parseBehaviour(text: string, header: string | undefined): Behaviour {
       case 'words': b.words = num; break;
       case 'fail-first': b.failFirst = num; break;
       case '429-unless-mini': b.rateLimitUnlessMini = true; break;
+      case 'flex-unavailable': b.flexUnavailable = true; break;
     }
   }
   return b;
@@ -235,6 +239,12 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
       if (n < behaviour.failFirst) return sendError(res, flavour, 500, 'server_error', `planned failure ${n + 1} of ${behaviour.failFirst}`);
     }
     if (behaviour.rateLimitUnlessMini && !String(body.model ?? '').includes('mini')) behaviour.status = 429;
+    if (body.service_tier === 'flex' && behaviour.flexUnavailable) {
+      // OpenAI's answer when flex has no capacity (not charged; the caller may retry at the default tier).
+      res.writeHead(429, { 'content-type': 'application/json', 'x-request-id': `req_fake_flex` });
+      res.end(JSON.stringify({ error: { message: 'Resource Unavailable: flex processing has no capacity right now. Please retry later or use the default service tier.', type: 'rate_limit_exceeded', param: null, code: 'resource_unavailable' } }));
+      return;
+    }
     if (behaviour.status === 429) {
       const headers: Record<string, string> = behaviour.noRetryAfter ? {} : { 'retry-after': '1' };
       return sendError(res, flavour, 429, isAnthropic ? 'rate_limit_error' : 'rate_limit_exceeded', 'Rate limit reached for requests', headers);
@@ -369,7 +379,7 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
           model: c.model,
           choices: [{ index: 0, message: { role: 'assistant', content: c.answer, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
           ...(c.usageOn ? { usage } : {}),
-          service_tier: 'default',
+          service_tier: c.body.service_tier === 'flex' ? 'flex' : 'default',
           system_fingerprint: 'fp_fake',
         },
         'openai',
@@ -377,7 +387,7 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
       );
     }
     const includeUsage = (c.body.stream_options as Json | undefined)?.include_usage === true;
-    const base = { id, object: 'chat.completion.chunk', created, model: c.model, service_tier: 'default', system_fingerprint: 'fp_fake' };
+    const base = { id, object: 'chat.completion.chunk', created, model: c.model, service_tier: c.body.service_tier === 'flex' ? 'flex' : 'default', system_fingerprint: 'fp_fake' };
     const withUsage = (o: Json) => (includeUsage && c.usageOn ? { ...o, usage: null } : o);
     const frames = [dataFrame(withUsage({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }] }))];
     for (const piece of splitWords(c.answer)) {

@@ -121,7 +121,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
       ...(ctx.endpoint.method === 'POST' ? { body: JSON.stringify(outgoing) } : {}),
       signal: abort.signal,
       dispatcher: ctx.services.dispatcher,
-      headersTimeout: p.timeoutMs,
+      headersTimeout: ctx.upstreamTimeoutMs ?? p.timeoutMs,
       bodyTimeout: p.idleTimeoutMs,
     });
   } catch (err) {

@@ -9,6 +9,7 @@
 import type { Governor } from '../governance/governor';
 import { fallbackTargets, retryDecision } from '../governance/retry';
 import { arr, obj, type Json } from '../providers/types';
+import { flexFallback } from '../batch/flex';
 import { RoutingError, routeRequest } from '../routing/route';
 import type { ChatText } from '../routing/features';
 import type { CallContext, Stage } from './context';
@@ -151,8 +152,10 @@ export const forwardWithRetries: Stage = async (ctx) => {
         { attempt: retriesOnTarget, ...(err.status !== undefined ? { status: err.status } : {}), ...(err.kind ? { errorKind: err.kind } : {}), ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}) },
         policy.retries,
       );
-      const next = decision.retry ? undefined : fallbacks.shift();
-      if (!decision.retry && !next) {
+      // Flex without capacity: straight back at the default tier, before any retry or fallback.
+      const toDefaultTier = flexFallback(ctx, err.status);
+      const next = decision.retry || toDefaultTier ? undefined : fallbacks.shift();
+      if (!decision.retry && !next && !toDefaultTier) {
         err.respond();
         return;
       }
@@ -161,7 +164,9 @@ export const forwardWithRetries: Stage = async (ctx) => {
       ctx.errorType = err.status ? `upstream_${err.status}` : `upstream_${err.kind ?? 'error'}`;
       writeLedgerRow(ctx);
       resetForNextAttempt(ctx);
-      if (decision.retry) {
+      if (toDefaultTier) {
+        retriesOnTarget = 0; // no wait: the default tier has its own capacity
+      } else if (decision.retry) {
         await sleep(decision.delayMs);
       } else if (next) {
         const provider = ctx.services.providers().get(next.provider);

@@ -74,8 +74,15 @@ export function routeRequest(input: RouteInput): RouteDecision | undefined {
   return decision;
 }
 
+/** What a rule's `match` can look at (shared by routing rules and flex rules). */
+export type RuleMatchInput = Pick<RouteInput, 'feature' | 'model' | 'headers' | 'inputTokens'>;
+
 function ruleMatches(rule: Rule, input: RouteInput): boolean {
-  const m = rule.match;
+  return matchesRule(rule.match, input);
+}
+
+/** True when every condition of `match` holds for the request (an empty match holds for all). */
+export function matchesRule(m: Rule['match'], input: RuleMatchInput): boolean {
   if (m.feature !== undefined && (input.feature === undefined || !globMatch(m.feature, input.feature))) return false;
   if (m.model !== undefined && !globMatch(m.model, input.model)) return false;
   if (m.minInputTokens !== undefined && input.inputTokens < m.minInputTokens) return false;

@@ -13,6 +13,7 @@ import { codecFromEnv } from '../cache/encryption';
 import { SemanticCache } from '../cache/semanticCache';
 import { semanticCacheStage } from '../pipeline/semanticCacheStage';
 import { admitStage, forwardWithRetries, routeStage } from '../pipeline/governanceStages';
+import { flexStage } from '../batch/flex';
 import { batchRouter } from '../batch/routes';
 import { Governor } from '../governance/governor';
 import { getMeta, openDatabase, setMeta, type Db } from '../db/open';
@@ -168,7 +169,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     },
     {
       beforeCache: [routeStage],
-      afterExactCache: [semanticCacheStage(semantic), admitStage(governor)],
+      afterExactCache: [semanticCacheStage(semantic), admitStage(governor), flexStage],
       forward: forwardWithRetries,
       routers: [batchRouter(services, governor)],
     },
