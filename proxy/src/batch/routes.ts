@@ -18,6 +18,8 @@ import { BatchService, type BatchIdentity } from './service';
 import { BatchStore, type BatchRow } from './store';
 import { callUpstream, upstreamPath, type UpstreamAnswer } from './upstream';
 import { ENDPOINTS } from '../providers';
+import { adminGuard } from '../server/guards';
+import { opportunities } from './opportunities';
 
 /** Batch input files may be large (OpenAI accepts up to 200 MB). */
 const MAX_BATCH_BYTES = 210 * 1024 * 1024;
@@ -25,7 +27,7 @@ const LOCAL_PREFIX = 'tollgate_';
 
 const OPENAI_TERMINAL = new Set(['completed', 'failed', 'expired', 'cancelled']);
 
-export function batchRouter(services: ProxyServices, governor: Governor | undefined): Router {
+export function batchRouter(services: ProxyServices, governor: Governor | undefined, adminToken: string): Router {
   const store = new BatchStore(services.db);
   const svc = new BatchService(services, store, governor);
   const router = express.Router();
@@ -68,8 +70,13 @@ export function batchRouter(services: ProxyServices, governor: Governor | undefi
   }));
   router.get('/v1/messages/batches/:id/results', wrap((req, res) => anthropicResults(svc, req, res)));
 
-  // Tollgate's own view of the batches it relayed.
-  router.get('/tollgate/batches', (_req, res) => {
+  // Tollgate's own view: the batches it relayed, and what could move to batch or flex (admin token: they describe the owner's traffic).
+  const admin = adminGuard(adminToken);
+  router.get('/tollgate/batch/opportunities', admin, (req, res) => {
+    const from = Number(req.query.from);
+    res.json(opportunities(services.db, Number.isFinite(from) ? from : Date.now() - 7 * 86_400_000));
+  });
+  router.get('/tollgate/batches', admin, (_req, res) => {
     res.json({ batches: store.list(100).map((b) => ({ ...publicBatch(b), ...store.totals(b.id) })) });
   });
   return router;
@@ -478,7 +485,7 @@ async function anthropicResults(svc: BatchService, req: Request, res: Response):
     const cached = svc.cachedResults(known);
     svc.record(known, [], cached);
     svc.settle(known);
-    res.type('application/binary').send(toJsonl(cached.map(({ line, entry }) => ({ custom_id: line.customId, result: { type: 'succeeded', message: entry.body } }))));
+    res.type('application/binary').send(toJsonl(cached.map(({ line, entry }) => ({ custom_id: line.customId, result: { type: 'succeeded', message: entry.body }, tollgate: 'cache' }))));
     return;
   }
   const id = identityOr400(svc, req, res, 'anthropic');
@@ -496,7 +503,7 @@ async function anthropicResults(svc: BatchService, req: Request, res: Response):
   const cached = svc.cachedResults(known);
   svc.record(known, results, cached);
   svc.settle(svc.store.batch(known.id)!);
-  const merged = text.replace(/\n?$/, '\n') + toJsonl(cached.map(({ line, entry }) => ({ custom_id: line.customId, result: { type: 'succeeded', message: entry.body } })));
+  const merged = text.replace(/\n?$/, '\n') + toJsonl(cached.map(({ line, entry }) => ({ custom_id: line.customId, result: { type: 'succeeded', message: entry.body }, tollgate: 'cache' })));
   relay(res, up, merged, { 'x-tollgate-batch-cached': String(cached.length) });
 }
 

@@ -171,7 +171,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       beforeCache: [routeStage],
       afterExactCache: [semanticCacheStage(semantic), admitStage(governor), flexStage],
       forward: forwardWithRetries,
-      routers: [batchRouter(services, governor)],
+      routers: [batchRouter(services, governor, adminToken)],
     },
   );
 
