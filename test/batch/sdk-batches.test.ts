@@ -188,3 +188,31 @@ describe('Anthropic Message Batches (@anthropic-ai/sdk) through the proxy', () =
     expect(miss.tags.feature).toBe('nightly');
   });
 });
+
+describe('bad batch input', () => {
+  it('a malformed JSONL line is refused with its line number, and nothing is uploaded', async () => {
+    h = await startHarness();
+    const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-batch-test', maxRetries: 0 });
+    const text = `${JSON.stringify(line(0, 'fine'))}\n{"custom_id": "broken", "url": \n`;
+    const err = await client.files.create({ file: await toFile(Buffer.from(text), 'bad.jsonl'), purpose: 'batch' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(String((err as Error).message)).toMatch(/line 2: not valid JSON/);
+    const dup = `${JSON.stringify(line(0, 'a'))}\n${JSON.stringify(line(0, 'b'))}\n`;
+    const err2 = await client.files.create({ file: await toFile(Buffer.from(dup), 'dup.jsonl'), purpose: 'batch' }).catch((e: unknown) => e);
+    expect(String((err2 as Error).message)).toMatch(/custom_id "req-0" appears twice/);
+    expect(h.upstream.batch.files.size).toBe(0);
+
+    const anthropic = new Anthropic({ baseURL: h.anthropicBaseUrl, apiKey: 'sk-ant-batch-test', maxRetries: 0 });
+    const err3 = await anthropic.messages.batches.create({ requests: [] }).catch((e: unknown) => e);
+    expect(err3).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(h.upstream.batch.batches.size).toBe(0);
+  });
+
+  it('a non-batch upload passes through unchanged', async () => {
+    h = await startHarness();
+    const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-batch-test', maxRetries: 0 });
+    const f = await client.files.create({ file: await toFile(Buffer.from('{"prompt": "x"}\n'), 'tune.jsonl'), purpose: 'fine-tune' });
+    expect(h.upstream.batch.files.get(f.id)?.purpose).toBe('fine-tune');
+    expect(h.upstream.batch.files.get(f.id)?.content).toBe('{"prompt": "x"}\n');
+  });
+});
