@@ -33,6 +33,7 @@ if (!skipSetup) {
 }
 run(process.execPath, [join(root, 'scripts/build.mjs')], 'build');
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], 'typecheck');
+run(process.execPath, [join(root, 'node_modules/@biomejs/biome/bin/biome'), 'check'], 'lint and format check (biome)');
 run(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run'], 'unit and integration tests (vitest)');
 const e2eDir = join(root, 'test/e2e');
 if (existsSync(e2eDir)) {

@@ -1,6 +1,6 @@
 /** The extension's settings (`tollgate.*`), read in one place with their defaults. */
 import * as vscode from 'vscode';
-import type { Severity } from '../../proxy/src/analysis/types';
+import type { Severity } from '@proxy/analysis/types';
 import { DEFAULT_TEMPLATE_GLOBS } from './analysis/promptPatterns';
 
 export interface TollgateConfig {

@@ -7,7 +7,7 @@ import { analyzeFile } from '../../proxy/src/analysis/index';
 
 describe('formatUsd', () => {
   it('shows cents from one cent up and two significant digits below, never exponent notation', () => {
-    expect(formatUsd(0)).toBe('$0.00');
+    expect(formatUsd(0)).toBe('$0');
     expect(formatUsd(12.345)).toBe('$12.35');
     expect(formatUsd(0.01)).toBe('$0.01');
     expect(formatUsd(0.0000069)).toBe('$0.0000069');

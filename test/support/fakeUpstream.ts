@@ -15,6 +15,7 @@
  *   [[fake:fail-first=N]] (the first N calls carrying this marker fail with 500, later ones succeed)
  *   [[fake:429-unless-mini]] (429 with retry-after for every model whose name lacks "mini")
  *   [[fake:flex-unavailable]] (a service_tier "flex" request gets 429 Resource Unavailable)
+ *   [[fake:gap=MS]] (pause between stream frames, like a model generating)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -60,6 +61,7 @@ interface Behaviour {
   rateLimitUnlessMini?: boolean;
   /** A `service_tier: "flex"` request gets OpenAI's 429 "Resource Unavailable". */
   flexUnavailable?: boolean;
+  gapMs?: number;
 }
 
 function parseBehaviour(text: string, header: string | undefined): Behaviour {
@@ -86,6 +88,7 @@ function parseBehaviour(text: string, header: string | undefined): Behaviour {
       case 'fail-first': b.failFirst = num; break;
       case '429-unless-mini': b.rateLimitUnlessMini = true; break;
       case 'flex-unavailable': b.flexUnavailable = true; break;
+      case 'gap': b.gapMs = num; break;
     }
   }
   return b;
@@ -345,7 +348,7 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
       if (res.destroyed) return;
       res.write(frames[i]);
       // Yield so frames arrive as separate network chunks, like a real provider.
-      await sleep(0);
+      await sleep(b.gapMs ?? 0);
     }
     res.end();
   }

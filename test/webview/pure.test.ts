@@ -124,13 +124,13 @@ describe('detail headers', () => {
 });
 
 describe('formatUsd', () => {
-  it('keeps sub-cent precision and rounds large sums', () => {
+  it('is the one USD formatter the status bar uses too: sub-cent to two significant digits, cents, whole dollars', () => {
     expect(formatUsd(0)).toBe('$0');
-    expect(formatUsd(0.000123)).toBe('$0.000123');
+    expect(formatUsd(0.000123)).toBe('$0.00012');
     expect(formatUsd(0.05)).toBe('$0.05');
-    expect(formatUsd(0.1234)).toBe('$0.1234');
+    expect(formatUsd(0.1234)).toBe('$0.12');
     expect(formatUsd(12.5)).toBe('$12.50');
     expect(formatUsd(1234.4)).toBe('$1,234');
-    expect(formatUsd(1e-9)).toBe('<$0.000001');
+    expect(formatUsd(1e-9)).toBe('$0.0000000010');
   });
 });

@@ -1,39 +1,13 @@
 /** Display formatting for the dashboard (pure). */
 import type { CallRecord } from './protocol';
 
-export function formatUsd(usd: number): string {
-  if (!Number.isFinite(usd)) return '–';
-  if (usd === 0) return '$0';
-  const abs = Math.abs(usd);
-  const sign = usd < 0 ? '-' : '';
-  // Single calls often cost fractions of a cent, so small amounts keep more decimals.
-  if (abs < 0.000001) return `${sign}<$0.000001`;
-  if (abs < 1) return `${sign}$${trimZeros(abs.toFixed(abs < 0.01 ? 6 : 4))}`;
-  if (abs < 100) return `${sign}$${abs.toFixed(2)}`;
-  return `${sign}$${Math.round(abs).toLocaleString('en-US')}`;
-}
-
-/** "0.050000" → "0.05" (keeps at least two decimals). */
-function trimZeros(s: string): string {
-  return s.replace(/(\.\d\d\d*?)0+$/, '$1');
-}
-
-export function formatTokens(n: number): string {
-  if (!Number.isFinite(n)) return '–';
-  if (Math.abs(n) < 10_000) return String(Math.round(n));
-  if (Math.abs(n) < 1_000_000) return `${(n / 1000).toFixed(1)}k`;
-  return `${(n / 1_000_000).toFixed(2)}M`;
-}
+/** Money, token counts and shares read the same in the dashboard, status bar and CLI. */
+export { formatPercent, formatTokens, formatUsd } from '@contract/format';
 
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '–';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-}
-
-export function formatPercent(ratio: number, digits = 0): string {
-  if (!Number.isFinite(ratio)) return '–';
-  return `${(ratio * 100).toFixed(digits)}%`;
 }
 
 function pad(n: number): string {

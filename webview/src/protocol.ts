@@ -6,51 +6,27 @@
  * notifications (live calls, budget alerts, connection and theme changes). Both sides import this
  * file, so a renamed field is a type error on both ends (GitLens-style discriminated unions).
  *
- * The wire shapes of the proxy's local API that are not ledger rows (budgets, health, call detail)
- * are declared here too, because this is the only module both the extension and the webview share.
+ * The proxy's API shapes carried inside these messages come from the contract (`@contract/api`,
+ * `@contract/events`); they are re-exported here only for the webview's convenience.
  */
-import type { CacheStatus, CallPage, CallRecord, Summary } from '../../proxy/src/ledger/types';
+import type { BudgetStatus, CallDetail, CallPage, CallQuery, CallRecord, Summary, SummaryQuery } from '@contract/api';
+import type { BudgetAlert } from '@contract/events';
 
-export type { CacheStatus, CallPage, CallRecord, CallTags, Summary, SummaryBucket } from '../../proxy/src/ledger/types';
-
-// ---------------------------------------------------------------------------------------------
-// Proxy API shapes (GET /tollgate/budgets, GET /tollgate/calls/:id, GET /healthz)
-// ---------------------------------------------------------------------------------------------
-
-export interface BudgetStatus {
-  name: string;
-  /** e.g. "day", "week", "month". */
-  period: string;
-  /** Human-readable scope ("team=search", "global"). */
-  scope: string;
-  spentUsd: number;
-  limitUsd?: number;
-  spentTokens: number;
-  limitTokens?: number;
-  /** spent / limit of whichever limit is tighter (0..∞). */
-  ratio: number;
-  /** Projected spend at the end of the period at the current rate. */
-  forecastUsd: number;
-  /** Epoch ms when the period resets. */
-  resetsAt: number;
-}
-
-export interface BudgetAlert {
-  budget: string;
-  level: 'warn' | 'exceeded';
-  spentUsd: number;
-  limitUsd: number;
-  period: string;
-  resetsAt: number;
-}
-
-/** GET /tollgate/calls/:id */
-export type CallDetail = CallRecord & {
-  requestHeaders?: Record<string, string>;
-  responseHeaders: Record<string, string>;
-  /** For a semantic hit: the prompt of the cache entry the answer came from. */
-  sourcePrompt?: string;
-};
+export type {
+  BudgetStatus,
+  CacheStatus,
+  CallDetail,
+  CallFilter,
+  CallPage,
+  CallQuery,
+  CallRecord,
+  CallTags,
+  Summary,
+  SummaryBucket,
+  SummaryDimension,
+  SummaryQuery,
+} from '@contract/api';
+export type { BudgetAlert } from '@contract/events';
 
 /** The $ split the host computes with the project's pricing module for the detail view. */
 export interface CostBreakdown {
@@ -67,37 +43,6 @@ export interface CostBreakdown {
 export interface CallDetailView {
   call: CallDetail;
   breakdown: CostBreakdown;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Queries
-// ---------------------------------------------------------------------------------------------
-
-/** Filters the proxy applies server-side (GET /tollgate/calls query string). */
-export interface CallFilter {
-  team?: string;
-  feature?: string;
-  user?: string;
-  model?: string;
-  cache?: CacheStatus;
-  /** "ok" (status < 400) or "error" (status ≥ 400). */
-  status?: 'ok' | 'error';
-}
-
-export interface CallQuery extends CallFilter {
-  limit?: number;
-  /** Row id cursor: only calls older than this id. */
-  before?: number;
-}
-
-export type SummaryDimension = 'model' | 'feature' | 'team' | 'user' | 'provider' | 'cache';
-
-/** The proxy applies the same filters to a summary (e.g. one model's series). */
-export interface SummaryQuery extends CallFilter {
-  from?: number;
-  to?: number;
-  by?: SummaryDimension;
-  bucketMs?: number;
 }
 
 // ---------------------------------------------------------------------------------------------

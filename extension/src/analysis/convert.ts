@@ -1,6 +1,6 @@
 /** Analysis API shapes (plain ranges, severities) → VS Code objects. */
 import * as vscode from 'vscode';
-import type { Range, Severity } from '../../../proxy/src/analysis/types';
+import type { Range, Severity } from '@proxy/analysis/types';
 
 export function toRange(r: Range): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);

@@ -4,7 +4,7 @@
  * not at activation, so activation stays cheap.
  */
 import * as vscode from 'vscode';
-import type { AnalysisSettings, FileAnalysis } from '../../../proxy/src/analysis/types';
+import type { AnalysisSettings, FileAnalysis } from '@proxy/analysis/types';
 import { readConfig } from '../config';
 import { KNOWN_PROMPT_PATTERNS } from './promptPatterns';
 

@@ -1,19 +1,18 @@
 /**
  * Typed HTTP client for the proxy's local API (GET /healthz, /tollgate/summary, /tollgate/calls,
- * /tollgate/budgets, the /tollgate/events SSE stream, admin POSTs). Used by the status bar and
- * handed to the dashboard panel. No `vscode` import.
+ * /tollgate/budgets, the /tollgate/events SSE stream, admin POSTs), typed by the contract
+ * (`@contract/api`, `@contract/events`). Owned by the proxy controller; used by the status bar and
+ * handed to the dashboard panel. Every request, reads and the event stream included, carries the
+ * admin token when it has one. No `vscode` import.
  */
-import type { CallPage, CallRecord, Summary } from '../../../proxy/src/ledger/types';
+import type { BudgetStatus, CacheClearResult, CallDetail, CallPage, CallQuery, CallRecord, Summary, SummaryQuery } from '@contract/api';
+import { toQueryString } from '@contract/api';
+import { parseLiveEvent, type BudgetAlert, type PolicyEvent } from '@contract/events';
 import { SseParser } from './sse';
-import type { BudgetAlert, BudgetStatus } from '../../../webview/src/protocol';
 
 /** A `budget` event on /tollgate/events: the same shape the dashboard shows as an alert. */
 export type BudgetEvent = BudgetAlert;
-
-export interface PolicyEvent {
-  ok: boolean;
-  problems: Array<{ message: string; path?: string; line?: number }>;
-}
+export type { PolicyEvent };
 
 /** One shape for budget rows everywhere: the dashboard protocol's (what GET /tollgate/budgets returns). */
 export type { BudgetStatus };
@@ -26,7 +25,7 @@ export interface ProxyEventHandlers {
   closed?: (error?: Error) => void;
 }
 
-export type SummaryGrouping = 'model' | 'feature' | 'team' | 'user' | 'provider' | 'cache';
+export type { SummaryDimension as SummaryGrouping } from '@contract/api';
 
 export class ProxyClient {
   constructor(
@@ -43,8 +42,12 @@ export class ProxyClient {
     return this.baseUrl;
   }
 
+  private auth(): Record<string, string> {
+    return this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {};
+  }
+
   async get<T>(path: string, signal?: AbortSignal): Promise<T> {
-    const res = await fetch(this.baseUrl + path, { signal: signal ?? AbortSignal.timeout(10_000) });
+    const res = await fetch(this.baseUrl + path, { headers: this.auth(), signal: signal ?? AbortSignal.timeout(10_000) });
     if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`);
     return (await res.json()) as T;
   }
@@ -53,7 +56,7 @@ export class ProxyClient {
   async post<T>(path: string, body: unknown): Promise<T> {
     const res = await fetch(this.baseUrl + path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {}) },
+      headers: { 'content-type': 'application/json', ...this.auth() },
       body: JSON.stringify(body ?? {}),
       signal: AbortSignal.timeout(10_000),
     });
@@ -65,29 +68,29 @@ export class ProxyClient {
   async delete(path: string): Promise<void> {
     const res = await fetch(this.baseUrl + path, {
       method: 'DELETE',
-      headers: this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {},
+      headers: this.auth(),
       signal: AbortSignal.timeout(10_000),
     });
     if (!res.ok) throw new Error(`DELETE ${path}: HTTP ${res.status}`);
   }
 
-  summary(query: { from?: number; to?: number; by?: SummaryGrouping; bucketMs?: number } = {}): Promise<Summary> {
-    return this.get<Summary>(`/tollgate/summary${toQuery(query)}`);
+  summary(query: SummaryQuery = {}): Promise<Summary> {
+    return this.get<Summary>(`/tollgate/summary${toQueryString(query)}`);
   }
 
-  calls(query: { limit?: number; before?: number; team?: string; feature?: string; user?: string; model?: string; cache?: string; status?: string } = {}): Promise<CallPage> {
-    return this.get<CallPage>(`/tollgate/calls${toQuery(query)}`);
+  calls(query: CallQuery = {}): Promise<CallPage> {
+    return this.get<CallPage>(`/tollgate/calls${toQueryString(query)}`);
   }
 
-  call(id: number): Promise<CallRecord & { requestHeaders?: Record<string, string>; responseHeaders: Record<string, string>; sourcePrompt?: string }> {
-    return this.get(`/tollgate/calls/${id}`);
+  call(id: number): Promise<CallDetail> {
+    return this.get<CallDetail>(`/tollgate/calls/${id}`);
   }
 
   budgets(): Promise<BudgetStatus[]> {
     return this.get<BudgetStatus[]>('/tollgate/budgets');
   }
 
-  clearCache(namespace?: string): Promise<unknown> {
+  clearCache(namespace?: string): Promise<CacheClearResult> {
     return this.post('/tollgate/cache/clear', namespace ? { namespace } : {});
   }
 
@@ -96,7 +99,7 @@ export class ProxyClient {
     const abort = new AbortController();
     void (async () => {
       try {
-        const res = await fetch(`${this.baseUrl}/tollgate/events`, { signal: abort.signal, headers: { accept: 'text/event-stream' } });
+        const res = await fetch(`${this.baseUrl}/tollgate/events`, { signal: abort.signal, headers: { accept: 'text/event-stream', ...this.auth() } });
         if (!res.ok || !res.body) throw new Error(`GET /tollgate/events: HTTP ${res.status}`);
         const parser = new SseParser(({ event, data }) => dispatch(handlers, event, data));
         const decoder = new TextDecoder();
@@ -116,20 +119,8 @@ export class ProxyClient {
 }
 
 function dispatch(h: ProxyEventHandlers, event: string, data: string): void {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data);
-  } catch {
-    return; // not ours to crash on
-  }
-  if (event === 'call') h.call?.(parsed as CallRecord);
-  else if (event === 'budget') h.budget?.(parsed as BudgetEvent);
-  else if (event === 'policy') h.policy?.(parsed as PolicyEvent);
-}
-
-function toQuery(q: Record<string, string | number | undefined>): string {
-  const parts = Object.entries(q)
-    .filter(([, v]) => v !== undefined && v !== '')
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
-  return parts.length ? `?${parts.join('&')}` : '';
+  const e = parseLiveEvent(event, data);
+  if (e?.event === 'call') h.call?.(e.data);
+  else if (e?.event === 'budget') h.budget?.(e.data);
+  else if (e?.event === 'policy') h.policy?.(e.data);
 }

@@ -5,7 +5,7 @@
  */
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { ExportTarget, PlannedFile } from '../../../proxy/src/export/index';
+import type { ExportTarget, PlannedFile } from '@proxy/export/index';
 import { loadDeferred } from '../deferred/load';
 import type { ProxyController } from '../proxy/proxyController';
 

@@ -3,7 +3,7 @@
  * requests from a DashboardDataSource and forwards live events. DashboardPanel and the sidebar
  * wire it to a real webview; the browser test wires it to a page, so both run the same code.
  */
-import { priceCall } from '../../../proxy/src/pricing/price';
+import { priceCall } from '@proxy/pricing/price';
 import {
   isWebviewToHostMessage,
   type CallDetail,

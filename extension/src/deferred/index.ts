@@ -4,9 +4,9 @@
  * tokenizer ranks, price data, zod) and the dashboard panel. Kept out of extension.cjs so that
  * loading the extension at activation stays cheap; see ./load.ts.
  */
-export { analyzeFile } from '../../../proxy/src/analysis/index';
-export { readInstructionFiles } from '../../../proxy/src/analysis/workspace/instructions';
-export { planExport, DEFAULT_EXPORT_DIR, EXPORT_TARGETS } from '../../../proxy/src/export/index';
+export { analyzeFile } from '@proxy/analysis/index';
+export { readInstructionFiles } from '@proxy/analysis/workspace/instructions';
+export { planExport, DEFAULT_EXPORT_DIR, EXPORT_TARGETS } from '@proxy/export/index';
 export { DashboardPanel } from '../dashboard/panel';
 export { DashboardSidebarProvider } from '../dashboard/sidebar';
 export { HttpDashboardDataSource } from '../dashboard/httpDataSource';

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { DocumentAnalyses } from '../analysis/documentAnalyses';
 import { sameRange, toRange, toSeverity } from '../analysis/convert';
-import { ruleInfo } from '../../../proxy/src/analysis/rules';
+import { ruleInfo } from '@proxy/analysis/rules';
 import { readConfig } from '../config';
 
 export class CostDiagnostics implements vscode.Disposable {

@@ -3,7 +3,7 @@
  * opens a breakdown per message and for the comparison models.
  */
 import * as vscode from 'vscode';
-import type { CostLens } from '../../../proxy/src/analysis/types';
+import type { CostLens } from '@proxy/analysis/types';
 import type { DocumentAnalyses } from '../analysis/documentAnalyses';
 import { toRange } from '../analysis/convert';
 import { readConfig } from '../config';

@@ -1,5 +1,5 @@
 /** CodeLens titles and breakdown rows for a CostLens. Pure (no `vscode`). */
-import type { CostLens } from '../../../proxy/src/analysis/types';
+import type { CostLens } from '@proxy/analysis/types';
 import { formatUsd } from '../statusBar/format';
 
 export function formatTokens(n: number): string {

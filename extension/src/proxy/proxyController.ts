@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { ENV } from '@contract/process';
 import { ProxyClient } from '../client/proxyClient';
 import { readConfig } from '../config';
 import { resolveNodeRuntime } from './nodeRuntime';
@@ -91,7 +92,7 @@ export class ProxyController implements vscode.Disposable {
       port: cfg.port,
       dataDir,
       ...(this.policyFile() ? { policyFile: this.policyFile()! } : {}),
-      env: { ...keys, TOLLGATE_ADMIN_TOKEN: this.adminToken },
+      env: { ...keys, [ENV.adminToken]: this.adminToken },
     });
   }
 

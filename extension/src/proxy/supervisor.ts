@@ -4,15 +4,16 @@
  * exits 3). No `vscode` import, so it is tested with real processes outside VS Code.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EXIT_CODES } from '@contract/process';
 import { existsSync } from 'node:fs';
 import { DEFAULT_BACKOFF, RestartBackoff, type BackoffOptions } from './backoff';
 import { baseUrls, type ProxyState } from './state';
 import { LineSplitter } from '../util/lines';
 
 /** The CLI's exit code for "port N is in use". */
-export const EXIT_PORT_IN_USE = 3;
+export const EXIT_PORT_IN_USE = EXIT_CODES.portInUse;
 /** The CLI's exit code for a policy file that is missing or invalid (restarting would not help). */
-export const EXIT_BAD_POLICY = 4;
+export const EXIT_BAD_POLICY = EXIT_CODES.badConfig;
 
 export interface LaunchSpec {
   nodePath: string;

@@ -1,24 +1,10 @@
 /** Status bar text and tooltips from the proxy state and today's summary. Pure (no `vscode`). */
-import type { SummaryBucket } from '../../../proxy/src/ledger/types';
+import type { SummaryBucket } from '@contract/api';
 import type { ProxyState } from '../proxy/state';
 
-/**
- * Dollars for people: cents from $0.01 up; below a cent, two significant digits (a single call to a
- * small model costs fractions of a cent, and "$0.00" would hide it). Never exponent notation.
- */
-export function formatUsd(usd: number): string {
-  if (!Number.isFinite(usd) || usd === 0) return '$0.00';
-  const sign = usd < 0 ? '-' : '';
-  const abs = Math.abs(usd);
-  if (abs >= 1000) return `${sign}$${Math.round(abs).toLocaleString('en-US')}`;
-  if (abs >= 0.01) return `${sign}$${abs.toFixed(2)}`;
-  const digits = Math.min(12, Math.ceil(-Math.log10(abs)) + 1);
-  return `${sign}$${abs.toFixed(digits)}`;
-}
+import { formatPercent, formatUsd } from '@contract/format';
 
-export function formatPercent(ratio: number): string {
-  return `${Math.round(ratio * 100)}%`;
-}
+export { formatPercent, formatUsd };
 
 export function hitRate(totals: Pick<SummaryBucket, 'calls' | 'hits'>): number | undefined {
   return totals.calls > 0 ? totals.hits / totals.calls : undefined;

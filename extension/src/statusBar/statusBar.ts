@@ -4,10 +4,11 @@
  * notifications. Reconnects the stream when the proxy restarts.
  */
 import * as vscode from 'vscode';
-import type { SummaryBucket } from '../../../proxy/src/ledger/types';
+import type { SummaryBucket } from '@proxy/ledger/types';
 import type { BudgetEvent, ProxyClient } from '../client/proxyClient';
 import type { ProxyController } from '../proxy/proxyController';
-import { formatUsd, localMidnight, statusView } from './format';
+import { budgetAlertText } from '@contract/format';
+import { localMidnight, statusView } from './format';
 
 export class CostStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tollgate.status', vscode.StatusBarAlignment.Left, 100);
@@ -83,7 +84,7 @@ export class CostStatusBar implements vscode.Disposable {
     const key = `${b.budget}|${b.resetsAt}`;
     if (this.announced.get(key) === b.level) return;
     this.announced.set(key, b.level);
-    const text = `Tollgate budget "${b.budget}" ${b.level === 'exceeded' ? 'exceeded' : 'almost used'}: ${formatUsd(b.spentUsd)} of ${formatUsd(b.limitUsd)} this ${b.period} (resets ${new Date(b.resetsAt).toLocaleString()}).`;
+    const text = `Tollgate: ${budgetAlertText(b)} Resets ${new Date(b.resetsAt).toLocaleString()}.`;
     const show = b.level === 'exceeded' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
     const pick = await show(text, 'Open Dashboard');
     if (pick) void vscode.commands.executeCommand('tollgate.openDashboard');

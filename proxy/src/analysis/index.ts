@@ -26,7 +26,9 @@ export * from './types';
 export { RULES, ruleInfo } from './rules';
 export { isPromptFile, promptKindOf, codeLanguageOf, isInstructionKind, DEFAULT_PROMPT_GLOBS } from './prompt/detect';
 
-export const DEFAULT_MODEL = 'gpt-4o';
+/** The same default the editor's `tollgate.defaultModel` has, so `tollgate lint` and the CodeLens price alike. */
+export { DEFAULT_MODEL } from '@contract/defaults';
+import { DEFAULT_MODEL } from '@contract/defaults';
 
 export interface AnalysisContext {
   /** Other always-on instruction files (copilot-instructions.md, AGENTS.md, CLAUDE.md, *.instructions.md) for cross-file duplicates. */

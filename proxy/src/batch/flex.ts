@@ -6,7 +6,7 @@
  * model without flex is reported once in the log and said in `x-tollgate-route`, never ignored silently.
  */
 import type { CallContext, Stage } from '../pipeline/context';
-import { matchesRule } from '../routing/route';
+import { ruleMatches } from '../routing/route';
 import { flexSupported } from './rates';
 
 const FLEX_ENDPOINTS = new Set(['chat.completions', 'responses']);
@@ -22,7 +22,7 @@ export const flexStage: Stage = async (ctx, next) => {
   const rules = ctx.services.policy.policy.routing.flex;
   if (rules.length === 0 || !ctx.provider || !FLEX_ENDPOINTS.has(ctx.endpoint.id) || ctx.body.service_tier !== undefined) return next();
   const rule = rules.find((r) =>
-    matchesRule(r.match, {
+    ruleMatches(r, {
       model: ctx.modelUsed,
       headers: ctx.req.headers,
       inputTokens: ctx.countedInputTokens ?? 0,
@@ -46,15 +46,15 @@ export const flexStage: Stage = async (ctx, next) => {
   return next();
 };
 
-/**
- * After a failed attempt: true when it was a flex request the provider had no capacity for (429);
- * the context is then switched to the default tier for the next attempt, at once.
- */
-export function flexFallback(ctx: CallContext, status: number | undefined): boolean {
-  if (ctx.serviceTier !== 'flex' || status !== 429) return false;
+/** After a failed attempt: a flex request the provider had no capacity for (429 Resource Unavailable). */
+export function isFlexRefusal(ctx: CallContext, status: number | undefined): boolean {
+  return ctx.serviceTier === 'flex' && status === 429;
+}
+
+/** The next attempt goes at the default tier, at once; the response says why. */
+export function switchToDefaultTier(ctx: CallContext): void {
   delete ctx.body.service_tier;
   ctx.serviceTier = undefined;
   ctx.upstreamTimeoutMs = undefined;
   appendRoute(ctx, 'fallback=default (flex capacity unavailable)');
-  return true;
 }

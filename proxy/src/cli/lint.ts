@@ -3,6 +3,7 @@
  * editor's prompt and code analysis for CI. Exit code 1 when a finding is at or above the
  * threshold, 0 otherwise, 2 on usage errors (unknown format/severity, missing path).
  */
+import { DEFAULT_MODEL } from '@contract/defaults';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { atOrAbove, isSeverity } from '../analysis/report/severity';
@@ -87,7 +88,7 @@ export function lintCommand(io: LintCommandIO = processIO): Command {
     .argument('[paths...]', 'files or directories (default: the current directory; node_modules and .git are skipped)')
     .addOption(new Option('--format <format>', 'output format').choices([...LINT_FORMATS]).default('text'))
     .addOption(new Option('--max-severity <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info']).default('error'))
-    .option('--default-model <model>', 'model assumed when a file names none', 'gpt-4o')
+    .option('--default-model <model>', 'model assumed when a file names none', DEFAULT_MODEL)
     .option('--compare <models...>', 'comparison models for cost figures')
     .option('--prompt-glob <globs...>', 'globs of plain .txt/.md prompt templates')
     .option('--rule <rule=severity...>', 'override a rule’s severity, e.g. politeness=off')

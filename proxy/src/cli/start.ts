@@ -1,4 +1,5 @@
 /** `tollgate start`: run the proxy in the foreground until SIGINT/SIGTERM. */
+import { ENV, EXIT_CODES } from '@contract/process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -13,8 +14,8 @@ function parsePort(v: string): number {
   return n;
 }
 
-export const EXIT_PORT_IN_USE = 3;
-export const EXIT_BAD_POLICY = 4;
+export const EXIT_PORT_IN_USE = EXIT_CODES.portInUse;
+export const EXIT_BAD_POLICY = EXIT_CODES.badConfig;
 
 export function startCommand(): Command {
   return new Command('start')
@@ -40,7 +41,7 @@ export function startCommand(): Command {
           ...(opts.port !== undefined ? { port: opts.port } : {}),
           dataDir,
           ...(policyFile ? { policyFile } : {}),
-          ...(process.env.TOLLGATE_ADMIN_TOKEN ? { adminToken: process.env.TOLLGATE_ADMIN_TOKEN } : {}),
+          ...(process.env[ENV.adminToken] ? { adminToken: process.env[ENV.adminToken] } : {}),
           log,
         });
       } catch (err) {
@@ -63,7 +64,7 @@ export function startCommand(): Command {
       console.log(`  Anthropic SDKs: base URL ${proxy.url}`);
       console.log(`  data:           ${dataDir}`);
       console.log(`  policy:         ${policyFile ?? '(built-in defaults)'}`);
-      if (!process.env.TOLLGATE_ADMIN_TOKEN) console.log(`  admin token:    ${proxy.adminToken}`);
+      if (!process.env[ENV.adminToken]) console.log(`  admin token:    ${proxy.adminToken}`);
       let stopping = false;
       const stop = () => {
         if (stopping) return;

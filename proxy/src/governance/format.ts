@@ -14,9 +14,7 @@ export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function formatUsd(usd: number): string {
-  return usd >= 1 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(3)}`;
-}
+export { formatUsd } from '@contract/format';
 
 export function formatDuration(ms: number): string {
   const totalMin = Math.max(1, Math.ceil(ms / 60_000));

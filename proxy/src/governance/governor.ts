@@ -114,7 +114,8 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const maxOut = req.maxOutputTokens ?? policy.defaults.maxOutputTokens;
     let model = req.model;
     const tokens = Math.max(0, req.inputTokens) + Math.max(0, maxOut);
-    let costNano = toNano(req.worstCaseUsd ?? priceCall(model, { inputTokens: req.inputTokens, outputTokens: maxOut }, req.provider).totalUsd);
+    const price = priceCall(model, { inputTokens: req.inputTokens, outputTokens: maxOut }, req.provider);
+    let costNano = toNano(req.worstCaseUsd ?? price.totalUsd);
 
     // 1. Rate limits: a request over any RPM/TPM window is refused before anything is reserved.
     const limits = policy.rateLimits.filter((l) => scopeMatches(l.scope, id));
@@ -124,7 +125,17 @@ export class Governor extends EventEmitter<GovernorEvents> {
       if (refusal) return refusal;
     }
 
-    // 2. Budgets.
+    // 2. Budgets. A model with no price costs $0 to a usd budget: refused where the budget says `unpriced: block`.
+    const failClosed = price.priced ? undefined : budgets.find((b) => b.usd !== undefined && b.unpriced === 'block');
+    if (failClosed) {
+      return {
+        decision: 'block',
+        headers: {},
+        budget: failClosed.name,
+        summary: `block: ${failClosed.name} unpriced`,
+        message: `Tollgate: budget "${failClosed.name}" refuses models it cannot price (unpriced: block), and ${req.provider}/${model} has no price in @pydantic/genai-prices.`,
+      };
+    }
     const checks = budgets.map((b) => this.checkBudget(b, now, costNano, tokens));
     const exceeded = checks.filter((c) => c.before >= 1 || (req.refuseIfWorstCaseExceeds === true && c.budget.action === 'block' && c.after > 1));
     const headers: Record<string, string> = {};

@@ -2,6 +2,7 @@
  * The cost ledger: one SQLite row per call (hit, miss, error, retry attempt), written in one
  * statement when the call ends, and the queries behind the local API (pages, summaries).
  */
+import type { CallFilter, SummaryDimension } from '@contract/api';
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/open';
 import type { CallPage, CallRecord, Summary, SummaryBucket } from './types';
@@ -126,16 +127,7 @@ function toRecord(r: Row): CallRecord {
   };
 }
 
-export interface CallFilter {
-  team?: string;
-  feature?: string;
-  user?: string;
-  model?: string;
-  cache?: string;
-  status?: 'ok' | 'error';
-  from?: number;
-  to?: number;
-}
+export type { CallFilter } from '@contract/api';
 
 const GROUP_COLUMNS = {
   model: 'model_used',
@@ -145,9 +137,7 @@ const GROUP_COLUMNS = {
   provider: 'provider',
   cache: 'cache',
   endpoint: 'endpoint',
-} as const;
-export type SummaryGroup = keyof typeof GROUP_COLUMNS;
-export const SUMMARY_GROUPS = Object.keys(GROUP_COLUMNS) as SummaryGroup[];
+} as const satisfies Record<SummaryDimension, string>;
 
 export interface LedgerEvents {
   call: [CallRecord];
@@ -257,7 +247,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     return { calls, total, ...(rows.length > lim && last ? { nextBefore: last.id } : {}) };
   }
 
-  summary(opts: { from?: number; to?: number; by?: SummaryGroup; bucketMs?: number; filter?: CallFilter }): Summary {
+  summary(opts: { from?: number; to?: number; by?: SummaryDimension; bucketMs?: number; filter?: CallFilter }): Summary {
     const from = opts.from ?? 0;
     const to = opts.to ?? Date.now() + 1;
     const w = this.where({ ...(opts.filter ?? {}), from, to });

@@ -1,14 +1,64 @@
 /**
- * The state of one call as it moves through the pipeline. Stages read and fill it; the record
- * stage turns it into exactly one ledger row per attempt.
+ * The state of one call as it moves through the pipeline. Stages read and fill it.
+ *
+ * What belongs to the call (body, identity, cache key, headers Tollgate adds) lives for the whole
+ * request; what belongs to one upstream attempt (status, usage, cost, timings, the ledger row)
+ * is an `AttemptState` that `startAttempt` replaces whole before a retry or fallback, so nothing
+ * from a failed attempt leaks into the next one. `finishAttempt` closes an attempt exactly once.
  */
+import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { CacheStatus, CallTags } from '../ledger/types';
 import type { ResolvedProvider } from '../policy/schema';
 import type { EndpointSpec, Json, NormalizedUsage } from '../providers/types';
 import type { ProxyServices } from './services';
 
-export interface CallContext {
+/** Everything one upstream attempt (or a cache hit) produces; replaced whole per attempt. */
+export interface AttemptState {
+  attempt: number;
+  /** performance.now() when this attempt started (the first attempt starts at arrival). */
+  attemptT0: number;
+  /** Milliseconds spent waiting on the upstream (excluded from overhead). */
+  upstreamMs: number;
+  usage: NormalizedUsage | undefined;
+  tokensEstimated: boolean;
+  costUsd: number;
+  priced: boolean;
+  status: number;
+  errorType: string | undefined;
+  /** Final response body (JSON, or assembled from the stream); partial when the stream broke. */
+  responseBody: Json | undefined;
+  /** The stream ended with its terminal event (only complete answers are cached). */
+  complete: boolean;
+  responseHeaders: Record<string, string>;
+  /** Set once `finishAttempt` closed this attempt (ledger row written). */
+  recorded: boolean;
+}
+
+export function freshAttempt(attempt: number, t0: number): AttemptState {
+  return {
+    attempt,
+    attemptT0: t0,
+    upstreamMs: 0,
+    usage: undefined,
+    tokensEstimated: false,
+    costUsd: 0,
+    priced: false,
+    status: 0,
+    errorType: undefined,
+    responseBody: undefined,
+    complete: false,
+    responseHeaders: {},
+    recorded: false,
+  };
+}
+
+/** Starts the next attempt (retry or fallback) with a clean slate. */
+export function startAttempt(ctx: CallContext): void {
+  Object.assign(ctx, freshAttempt(ctx.attempt + 1, performance.now()));
+}
+
+export interface CallContext extends AttemptState {
   readonly services: ProxyServices;
   readonly req: Request;
   readonly res: Response;
@@ -35,37 +85,28 @@ export interface CallContext {
   /** Namespace for cache isolation: salted key fingerprint + cache version. */
   namespace: string;
   cacheKey?: string;
+  /** What the cache lookup did: miss, exact/semantic hit, or bypass (not looked up). */
   cacheStatus: CacheStatus;
+  /**
+   * The store decision, made once by the exact-cache stage and independent of the lookup:
+   * `no-cache` skips the lookup but still stores, `no-store` never stores.
+   */
+  cacheStore: boolean;
   similarity?: number;
   sourceEntryId?: number;
+  /** What a cache hit saved (the stored answer's cost). */
+  savedUsd: number;
   /** Headers Tollgate adds to the response (route, budget…). */
   extraHeaders: Record<string, string>;
   route?: string;
   budget?: string;
   reservationId?: string;
-  attempt: number;
-  /** Milliseconds spent waiting on the upstream (excluded from overhead). */
-  upstreamMs: number;
-  usage?: NormalizedUsage;
-  tokensEstimated: boolean;
-  costUsd: number;
-  savedUsd: number;
-  priced: boolean;
-  status: number;
-  errorType?: string;
-  /** Final response body (JSON, or assembled from the stream) when the call succeeded. */
-  responseBody?: Json;
-  /** The stream ended with its terminal event (only complete streams are cached). */
-  complete: boolean;
-  responseHeaders: Record<string, string>;
   promptPreview?: string;
   lastUserText?: string;
-  /** Set once a ledger row was written for the current attempt. */
-  recorded: boolean;
   /** Id of the cache entry written for this call (semantic indexing uses it). */
   storedEntryId?: number;
-  /** False when the client sent `x-tollgate-cache: no-store`. */
-  cacheWrite: boolean;
+  /** Called right after the cache entry is committed (the semantic stage indexes it). */
+  onStored?: (entryId: number) => void;
   /** The model the cache key was computed for (a downgraded or fallback answer is not stored under it). */
   keyedModel?: string;
   /** Input tokens counted by the token worker (budgets, routing rules). */
@@ -74,6 +115,33 @@ export interface CallContext {
   serviceTier?: 'flex';
   /** Overrides the provider's first-byte timeout for this call (flex queues). */
   upstreamTimeoutMs?: number;
+}
+
+export function newCallContext(services: ProxyServices, endpoint: EndpointSpec, req: Request, res: Response): CallContext {
+  const t0 = performance.now();
+  return {
+    ...freshAttempt(1, t0),
+    services,
+    req,
+    res,
+    endpoint,
+    requestId: `tg_${randomUUID()}`,
+    t0,
+    ts: Date.now(),
+    body: {},
+    stream: false,
+    clientWantsUsage: false,
+    stripUsageChunk: false,
+    modelRequested: '',
+    modelUsed: '',
+    keyFingerprint: 'tg_anonymous',
+    tags: {},
+    namespace: '',
+    cacheStatus: 'miss',
+    cacheStore: false,
+    savedUsd: 0,
+    extraHeaders: {},
+  };
 }
 
 export type Stage = (ctx: CallContext, next: () => Promise<void>) => Promise<void>;

@@ -8,7 +8,6 @@ import { arr, obj, type Json } from '../providers/types';
 import type { ChatMessageLike } from '../tokens/count';
 import type { CallContext } from './context';
 
-
 export function pricingProvider(ctx: CallContext): string | undefined {
   const p = ctx.provider;
   if (!p) return undefined;
@@ -36,20 +35,42 @@ export function inputParts(body: Json): { messages: ChatMessageLike[]; texts: st
   return { messages, texts };
 }
 
-/** Fill usage (estimating in the token worker when the upstream gave none) and cost. */
+/** Input tokens, counted off the event loop (memoised on the context; routing clears it). */
+export async function countInputTokens(ctx: CallContext): Promise<number> {
+  if (ctx.countedInputTokens !== undefined) return ctx.countedInputTokens;
+  const { messages, texts } = inputParts(ctx.body);
+  const r = await ctx.services.tokens.count(ctx.modelUsed, messages, texts);
+  ctx.countedInputTokens = r.tokens;
+  return r.tokens;
+}
+
+/**
+ * Fill usage and cost. When the upstream gave no usage (some OpenAI-compatible servers, or a
+ * broken stream) both sides are estimated locally. When an answer was cut short (reset, abort,
+ * timeout: `complete` is false), the provider still bills what it generated, but a stream's
+ * usage block (Anthropic's `message_delta`, OpenAI's final chunk) never came: the output is then
+ * the larger of what was reported and what the text delivered so far counts.
+ */
 export async function settleCost(ctx: CallContext): Promise<void> {
   if (!ctx.endpoint.billable || ctx.cacheStatus === 'exact' || ctx.cacheStatus === 'semantic') return;
+  // Nothing generated (refused before forwarding, an upstream error status, no byte of an answer): $0.
+  if (!ctx.usage && !ctx.responseBody) return;
   const model = ctx.modelUsed;
+  const outText = ctx.responseBody && ctx.endpoint.outputText ? ctx.endpoint.outputText(ctx.responseBody) : '';
   if (!ctx.usage) {
-    // No usage from the upstream (some OpenAI-compatible servers, or a broken stream): estimate locally.
     const { messages, texts } = inputParts(ctx.body);
-    const outText = ctx.responseBody && ctx.endpoint.outputText ? ctx.endpoint.outputText(ctx.responseBody) : '';
     const [input, output] = await Promise.all([
       ctx.services.tokens.count(model, messages, texts),
       outText ? ctx.services.tokens.count(model, undefined, [outText]) : Promise.resolve({ tokens: 0, exact: true }),
     ]);
     ctx.usage = { inputTokens: input.tokens, outputTokens: output.tokens, cachedTokens: 0, cacheWriteTokens: 0 };
     ctx.tokensEstimated = true;
+  } else if (!ctx.complete && outText) {
+    const output = await ctx.services.tokens.count(model, undefined, [outText]);
+    if (output.tokens > ctx.usage.outputTokens) {
+      ctx.usage = { ...ctx.usage, outputTokens: output.tokens };
+      ctx.tokensEstimated = true;
+    }
   }
   // Flex answers are billed at batch rates (the tier the provider says it used, else the one asked for).
   const tier = ctx.serviceTier === 'flex' && ctx.responseBody?.service_tier !== 'default' ? 'flex' : 'standard';

@@ -1,12 +1,13 @@
 /**
  * Exact cache stage: serve a stored answer for an identical request (replayed as SSE or JSON to
- * match the request), else continue and store the answer once it completed successfully.
- * `x-tollgate-cache: no-cache` skips the lookup, `no-store` skips the write.
+ * match the request), else decide whether the answer may be stored and continue; `finishAttempt`
+ * commits the entry before the answer's last byte. `x-tollgate-cache: no-cache` skips the lookup
+ * (the fresh answer is still stored), `no-store` skips both.
  */
 import { exactCacheKey } from '../cache/canonical';
 import type { CacheEntry } from '../cache/exactCache';
 import type { CallContext, Stage } from './context';
-import { writeLedgerRow } from './record';
+import { finishAttempt } from './finishAttempt';
 
 export function cacheDirectives(ctx: CallContext): { lookup: boolean; store: boolean } {
   const h = String(ctx.req.headers['x-tollgate-cache'] ?? '').toLowerCase();
@@ -20,7 +21,7 @@ export const exactCacheStage: Stage = async (ctx, next) => {
     return next();
   }
   const directives = cacheDirectives(ctx);
-  ctx.cacheWrite = directives.store;
+  ctx.cacheStore = directives.store;
   ctx.keyedModel = ctx.modelUsed;
   ctx.cacheKey = exactCacheKey(ctx.namespace, ctx.endpoint.id, ctx.provider.name, ctx.body);
   if (directives.lookup) {
@@ -33,34 +34,10 @@ export const exactCacheStage: Stage = async (ctx, next) => {
     ctx.cacheStatus = 'bypass';
   }
   await next();
-  storeIfComplete(ctx);
 };
 
-/** Writes the answer to the exact cache once (idempotent; later stages may call it first). */
-export function storeIfComplete(ctx: CallContext): void {
-  const policy = ctx.services.policy.policy;
-  if (ctx.storedEntryId !== undefined || !ctx.cacheWrite || ctx.modelUsed !== ctx.keyedModel) return;
-  if (!ctx.cacheKey || !ctx.provider || ctx.status !== 200 || !ctx.complete || !ctx.responseBody || ctx.cacheStatus !== 'miss') return;
-  const id = ctx.services.exactCache.put(
-    {
-      key: ctx.cacheKey,
-      namespace: ctx.namespace,
-      endpoint: ctx.endpoint.id,
-      provider: ctx.provider.name,
-      model: ctx.modelUsed,
-      body: ctx.responseBody,
-      usage: ctx.usage ?? { inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0 },
-      costUsd: ctx.costUsd,
-      prompt: ctx.lastUserText ?? null,
-      ttlSeconds: policy.cache.ttlSeconds,
-    },
-    policy.cache.maxEntries,
-  );
-  ctx.storedEntryId = id;
-}
-
 /** Replays a stored answer in the framing the client asked for. */
-export function serveFromCache(ctx: CallContext, entry: CacheEntry, status: 'exact' | 'semantic'): void {
+export async function serveFromCache(ctx: CallContext, entry: CacheEntry, status: 'exact' | 'semantic'): Promise<void> {
   ctx.cacheStatus = status;
   ctx.status = 200;
   ctx.complete = true;
@@ -81,7 +58,7 @@ export function serveFromCache(ctx: CallContext, entry: CacheEntry, status: 'exa
     'x-tollgate-overhead-ms': (performance.now() - ctx.t0).toFixed(3),
   };
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-  writeLedgerRow(ctx); // before the answer leaves (see forward.ts)
+  await finishAttempt(ctx); // before the answer leaves (see finishAttempt.ts)
   if (ctx.stream && ctx.endpoint.replay) {
     res.status(200);
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');

@@ -1,5 +1,6 @@
 /**
- * Forward stage: sends the call to the upstream with undici and relays the answer.
+ * Forward stage: sends the call to the upstream with undici, relays the answer, and retries or
+ * falls back (policy `retries`, `fallbacks`) while nothing has reached the client yet.
  *
  * JSON answers are read whole, checked, and sent on. Streams are relayed frame by frame as they
  * arrive, waiting for the client socket to drain (backpressure); a client abort cancels the
@@ -7,13 +8,15 @@
  * cached). If Tollgate asked the upstream for usage in a stream, the extra usage chunk is stripped
  * before it reaches a client that did not ask for it.
  */
+import { isFlexRefusal, switchToDefaultTier } from '../batch/flex';
 import { errors as undiciErrors, request } from 'undici';
+import { fallbackTargets, retryDecision } from '../governance/retry';
+import { authHeaderValue, errorTypeOf, PROTOCOLS } from '../providers/protocol';
 import { obj, type Json } from '../providers/types';
 import { SseParser } from '../providers/sse';
-import type { CallContext, Stage } from './context';
-import { settleCost } from './cost';
+import { startAttempt, type CallContext, type Stage } from './context';
 import { failCall } from './errors';
-import { writeLedgerRow } from './record';
+import { finishAttempt } from './finishAttempt';
 
 /** Request headers passed to the upstream as they are (everything else is dropped). */
 const FORWARDED_REQUEST_HEADERS = [
@@ -60,11 +63,8 @@ function upstreamHeaders(ctx: CallContext): Record<string, string> {
   const p = ctx.provider!;
   Object.assign(out, p.headers);
   if (ctx.endpoint.method === 'POST') out['content-type'] = 'application/json';
-  if (p.kind === 'anthropic' && !out['anthropic-version']) out['anthropic-version'] = '2023-06-01';
-  if (ctx.apiKey) {
-    if (p.authHeader === 'authorization') out.authorization = `Bearer ${ctx.apiKey}`;
-    else out[p.authHeader] = ctx.apiKey;
-  }
+  for (const [name, value] of Object.entries(PROTOCOLS[p.kind].requiredHeaders)) out[name] ??= value;
+  if (ctx.apiKey) out[p.authHeader] = authHeaderValue(p.authHeader, ctx.apiKey);
   return out;
 }
 
@@ -159,7 +159,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
       ctx.status = 499;
       ctx.errorType = 'client_closed_request';
       ctx.complete = false;
-      await settleCost(ctx);
+      await finishAttempt(ctx);
       return;
     }
     const f = classifyUpstreamError(err);
@@ -192,8 +192,7 @@ function relayError(ctx: CallContext, status: number, headers: Record<string, st
   } catch {
     parsed = undefined;
   }
-  const err = obj(parsed?.error);
-  ctx.errorType = typeof err?.type === 'string' ? err.type : `upstream_${status}`;
+  ctx.errorType = errorTypeOf(parsed) ?? `upstream_${status}`;
   if (!parsed) {
     // Not the provider's JSON (an HTML error page from a load balancer, say): answer in the provider's shape.
     return failCall(ctx, status >= 500 ? 502 : status, 'upstream_error', `Tollgate: the upstream answered ${status} with ${contentType || 'no content type'}: ${text.slice(0, 200)}`);
@@ -229,9 +228,14 @@ async function relayJson(
     parsed = undefined;
   }
   if (!parsed || !contentType.includes('json')) {
-    throw new RetryableUpstreamError(502, undefined, undefined, () =>
-      failCall(ctx, 502, 'upstream_error', `Tollgate: the upstream sent an invalid response (${contentType || 'no content type'}, ${size} bytes, not a complete JSON object).`),
-    );
+    // A 200 whose body was read may be billed by the provider: answer 502 without retrying (a
+    // retry could be billed twice) and record an estimate of what this attempt cost.
+    ctx.responseBody = partialBodyFromText(text);
+    ctx.status = 502;
+    ctx.errorType = 'upstream_error';
+    await finishAttempt(ctx);
+    failCall(ctx, 502, 'upstream_error', `Tollgate: the upstream sent an invalid response (${contentType || 'no content type'}, ${size} bytes, not a complete JSON object).`);
+    return;
   }
   ctx.status = upstream.statusCode;
   ctx.responseBody = parsed;
@@ -239,22 +243,19 @@ async function relayJson(
   ctx.usage = ctx.endpoint.usage(parsed);
   relayHeaders(ctx, upstream.headers);
   tollgateHeaders(ctx);
-  await settleCost(ctx);
+  // Row and cache entry before the last byte leaves: a crash after the client has its answer must
+  // not lose the row, and an identical request sent right after must find the entry.
+  await finishAttempt(ctx);
   ctx.res.setHeader('x-tollgate-cost-usd', ctx.costUsd.toFixed(8));
   ctx.res.setHeader('x-tollgate-overhead-ms', (performance.now() - ctx.t0 - ctx.upstreamMs).toFixed(3));
-  // Record before the last byte leaves: a crash after the client has its answer must not lose the row.
-  writeLedgerRow(ctx);
   ctx.res.status(upstream.statusCode).json(parsed);
 }
 
-function stripUsage(json: Json): { drop: boolean; rewritten?: string } {
-  const choices = Array.isArray(json.choices) ? json.choices : undefined;
-  if (choices && choices.length === 0 && json.usage) return { drop: true };
-  if ('usage' in json) {
-    const { usage: _u, ...rest } = json;
-    return { drop: false, rewritten: `data: ${JSON.stringify(rest)}\n\n` };
-  }
-  return { drop: false };
+/** The text fragments of a cut JSON body, shaped so `outputText` can count them (an estimate). */
+function partialBodyFromText(text: string): Json {
+  const parts = [...text.matchAll(/"(?:content|text)"\s*:\s*"((?:[^"\\]|\\.)*)/g)].map((m) => m[1] ?? '');
+  const joined = parts.join(' ');
+  return { choices: [{ message: { content: joined } }], content: [{ type: 'text', text: joined }], output_text: joined };
 }
 
 async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof request>>, started: number): Promise<void> {
@@ -274,8 +275,10 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
   const assembler = ctx.endpoint.assembler!();
   const parser = new SseParser();
   const decoder = new TextDecoder();
+  const strip = PROTOCOLS[ctx.endpoint.protocol].stripUsageChunk;
   const streamStart = performance.now();
   let waitedOnClient = 0;
+  let upstreamTimed = false;
   try {
   for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
     const frames = parser.push(decoder.decode(chunk, { stream: true }));
@@ -290,21 +293,18 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
         }
       }
       assembler.accept(frame, json);
-      if (ctx.stripUsageChunk && json && ctx.endpoint.protocol === 'openai') {
-        const s = stripUsage(json);
-        if (s.drop) continue;
-        out += s.rewritten ?? frame.raw;
-      } else {
-        out += frame.raw;
-      }
+      const kept = ctx.stripUsageChunk && json && strip ? strip(json, frame.raw) : frame.raw;
+      if (kept !== undefined) out += kept;
     }
     if (assembler.complete && !assembler.error && !ctx.recorded) {
-      // The chunk carrying the terminal event: record the call before the client can see it end.
+      // The chunk carrying the terminal event: close the attempt (row, cache entry) before the
+      // client can see the stream end. The upstream's time so far is the stream minus our waits.
+      ctx.upstreamMs += Math.max(0, performance.now() - streamStart - waitedOnClient);
+      upstreamTimed = true;
       ctx.complete = true;
       ctx.responseBody = assembler.result();
       ctx.usage = ctx.endpoint.usage(ctx.responseBody);
-      await settleCost(ctx);
-      writeLedgerRow(ctx);
+      await finishAttempt(ctx);
     }
     if (out && !res.write(out)) {
       const w0 = performance.now();
@@ -328,7 +328,7 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
     throw err;
   }
   // Relaying is proxy work, but the gaps between upstream chunks are the upstream's time.
-  ctx.upstreamMs += Math.max(0, performance.now() - streamStart - waitedOnClient);
+  if (!upstreamTimed) ctx.upstreamMs += Math.max(0, performance.now() - streamStart - waitedOnClient);
   ctx.complete = assembler.complete && !assembler.error && parser.pending.trim() === '';
   ctx.responseBody = assembler.result();
   ctx.usage = ctx.endpoint.usage(ctx.responseBody);
@@ -339,7 +339,7 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
     ctx.status = 502;
     ctx.errorType = 'incomplete_stream';
   }
-  if (!ctx.recorded) await settleCost(ctx);
+  await finishAttempt(ctx);
   if (!res.destroyed) {
     res.addTrailers({
       'x-tollgate-cost-usd': ctx.costUsd.toFixed(8),
@@ -356,23 +356,70 @@ async function endStreamWithError(ctx: CallContext, f: UpstreamFailure): Promise
   ctx.errorType = f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_reset';
   ctx.complete = false;
   const res = ctx.res;
-  if (res.destroyed || res.writableEnded) return settleCost(ctx);
+  if (res.destroyed || res.writableEnded) {
+    await finishAttempt(ctx);
+    return;
+  }
   const message = `Tollgate: ${f.message}; the response is incomplete.`;
-  const frame =
-    ctx.endpoint.protocol === 'anthropic'
-      ? `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`
-      : `data: ${JSON.stringify({ error: { message, type: ctx.errorType, param: null, code: null } })}\n\n`;
-  res.end(frame);
-  // After the client has its error: estimating billed tokens may wait for the tokenizer to load.
-  await settleCost(ctx);
+  // The partial answer was billed: settle it (estimating the output) before the last frame.
+  await finishAttempt(ctx);
+  res.end(PROTOCOLS[ctx.endpoint.protocol].streamErrorFrame(message, ctx.errorType));
 }
 
-/** The simplest forward stage: one attempt, errors answered as they come (retries wrap callUpstream). */
-export const forward: Stage = async (ctx) => {
-  try {
-    await callUpstream(ctx);
-  } catch (err) {
-    if (err instanceof RetryableUpstreamError) err.respond();
-    else throw err;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The forward stage: attempts with retries (exponential backoff + jitter, honouring retry-after),
+ * then fallbacks. Each failed attempt is closed with its own ledger row before the next starts.
+ */
+export const forwardWithRetries: Stage = async (ctx) => {
+  const policy = ctx.services.policy.policy;
+  const fallbacks = ctx.provider ? fallbackTargets(ctx.modelUsed, ctx.provider.name, policy) : [];
+  let retriesOnTarget = 0;
+  for (;;) {
+    try {
+      await callUpstream(ctx);
+      return;
+    } catch (err) {
+      if (!(err instanceof RetryableUpstreamError)) throw err;
+      retriesOnTarget += 1;
+      const decision = retryDecision(
+        { attempt: retriesOnTarget, ...(err.status !== undefined ? { status: err.status } : {}), ...(err.kind ? { errorKind: err.kind } : {}), ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}) },
+        policy.retries,
+      );
+      // Flex without capacity: straight back at the default tier, before any retry or fallback.
+      const toDefaultTier = isFlexRefusal(ctx, err.status);
+      const next = decision.retry || toDefaultTier ? undefined : fallbacks.shift();
+      if (!decision.retry && !next && !toDefaultTier) {
+        err.respond();
+        return;
+      }
+      ctx.status = err.status ?? (err.kind === 'timeout' ? 504 : 502);
+      ctx.errorType = err.status ? `upstream_${err.status}` : `upstream_${err.kind ?? 'error'}`;
+      await finishAttempt(ctx);
+      if (toDefaultTier) {
+        switchToDefaultTier(ctx);
+        retriesOnTarget = 0; // no wait: the default tier has its own capacity
+      } else if (decision.retry) await sleep(decision.delayMs);
+      startAttempt(ctx);
+      if (next) {
+        const provider = ctx.services.providers().get(next.provider);
+        // A fallback must speak the client's protocol: Tollgate does not translate request bodies.
+        if (!provider || provider.kind !== ctx.endpoint.protocol) {
+          err.respond();
+          return;
+        }
+        ctx.provider = provider;
+        ctx.modelUsed = next.model;
+        ctx.body.model = next.model;
+        ctx.extraHeaders['x-tollgate-fallback'] = `${next.provider}/${next.model}`;
+        retriesOnTarget = 0;
+      }
+      if (ctx.res.destroyed) {
+        ctx.status = 499;
+        ctx.errorType = 'client_closed_request';
+        return;
+      }
+    }
   }
 };

@@ -3,21 +3,17 @@
  *  - route (before the cache, since the model is part of the key): `model: "auto"` or a policy
  *    rule picks a tier's model; the response says where it went and why;
  *  - admit (after the caches, so free hits are never blocked): budgets and rate limits reserve the
- *    worst-case cost before forwarding and settle to the real cost after;
- *  - forward with retries and fallbacks: each attempt gets its own ledger row.
+ *    worst-case cost before forwarding and settle to the real cost after.
+ * The governor returns plain decisions; the header text it adds is formatted here.
  */
 import type { Governor } from '../governance/governor';
-import { fallbackTargets, retryDecision } from '../governance/retry';
 import { arr, obj, type Json } from '../providers/types';
-import { flexFallback } from '../batch/flex';
 import { RoutingError, routeRequest } from '../routing/route';
 import type { ChatText } from '../routing/features';
 import type { CallContext, Stage } from './context';
-import { inputParts } from './cost';
+import { countInputTokens } from './cost';
 import { partsText } from './parse';
 import { failCall } from './errors';
-import { callUpstream, RetryableUpstreamError } from './forward';
-import { writeLedgerRow } from './record';
 
 const textOfContent = (content: unknown): string => partsText(content) ?? '';
 
@@ -36,15 +32,6 @@ export function chatTexts(body: Json): ChatText[] {
   return out;
 }
 
-/** Input tokens, counted off the event loop (memoised on the context). */
-async function inputTokens(ctx: CallContext): Promise<number> {
-  if (ctx.countedInputTokens !== undefined) return ctx.countedInputTokens;
-  const { messages, texts } = inputParts(ctx.body);
-  const r = await ctx.services.tokens.count(ctx.modelUsed, messages, texts);
-  ctx.countedInputTokens = r.tokens;
-  return r.tokens;
-}
-
 function needsTokenCount(ctx: CallContext): boolean {
   return ctx.services.policy.policy.routing.rules.some((r) => r.match.minInputTokens !== undefined || r.match.maxInputTokens !== undefined);
 }
@@ -61,7 +48,7 @@ export const routeStage: Stage = async (ctx, next) => {
       messages: chatTexts(ctx.body),
       ...(ctx.tags.feature ? { feature: ctx.tags.feature } : {}),
       headers: ctx.req.headers,
-      inputTokens: needsTokenCount(ctx) ? await inputTokens(ctx) : 0,
+      inputTokens: needsTokenCount(ctx) ? await countInputTokens(ctx) : 0,
     });
     if (decision) {
       ctx.modelUsed = decision.model;
@@ -95,7 +82,7 @@ export function admitStage(governor: Governor): Stage {
       // Tiers and prices are keyed by provider name (an openrouter provider is not priced as openai).
       provider: ctx.provider?.name ?? 'openai',
       model: ctx.modelUsed,
-      inputTokens: await inputTokens(ctx),
+      inputTokens: await countInputTokens(ctx),
       ...(limit !== undefined ? { maxOutputTokens: limit } : {}),
     });
     Object.assign(ctx.extraHeaders, result.headers);
@@ -119,73 +106,3 @@ export function admitStage(governor: Governor): Stage {
     }
   };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Clears what one failed attempt left on the context, so the next attempt gets a fresh ledger row. */
-function resetForNextAttempt(ctx: CallContext): void {
-  ctx.attempt += 1;
-  ctx.recorded = false;
-  ctx.status = 0;
-  ctx.errorType = undefined;
-  ctx.usage = undefined;
-  ctx.costUsd = 0;
-  ctx.priced = false;
-  ctx.tokensEstimated = false;
-  ctx.responseHeaders = {};
-  ctx.upstreamMs = 0;
-}
-
-/** Forward with retries (exponential backoff + jitter, honouring retry-after), then fallbacks. */
-export const forwardWithRetries: Stage = async (ctx) => {
-  const policy = ctx.services.policy.policy;
-  const fallbacks = ctx.provider ? fallbackTargets(ctx.modelUsed, ctx.provider.name, policy) : [];
-  let retriesOnTarget = 0;
-  for (;;) {
-    try {
-      await callUpstream(ctx);
-      return;
-    } catch (err) {
-      if (!(err instanceof RetryableUpstreamError)) throw err;
-      retriesOnTarget += 1;
-      const decision = retryDecision(
-        { attempt: retriesOnTarget, ...(err.status !== undefined ? { status: err.status } : {}), ...(err.kind ? { errorKind: err.kind } : {}), ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}) },
-        policy.retries,
-      );
-      // Flex without capacity: straight back at the default tier, before any retry or fallback.
-      const toDefaultTier = flexFallback(ctx, err.status);
-      const next = decision.retry || toDefaultTier ? undefined : fallbacks.shift();
-      if (!decision.retry && !next && !toDefaultTier) {
-        err.respond();
-        return;
-      }
-      // Record the failed attempt as its own ledger row, then try again.
-      ctx.status = err.status ?? (err.kind === 'timeout' ? 504 : 502);
-      ctx.errorType = err.status ? `upstream_${err.status}` : `upstream_${err.kind ?? 'error'}`;
-      writeLedgerRow(ctx);
-      resetForNextAttempt(ctx);
-      if (toDefaultTier) {
-        retriesOnTarget = 0; // no wait: the default tier has its own capacity
-      } else if (decision.retry) {
-        await sleep(decision.delayMs);
-      } else if (next) {
-        const provider = ctx.services.providers().get(next.provider);
-        // A fallback must speak the client's protocol: Tollgate does not translate request bodies.
-        if (!provider || provider.kind !== ctx.endpoint.protocol) {
-          err.respond();
-          return;
-        }
-        ctx.provider = provider;
-        ctx.modelUsed = next.model;
-        ctx.body.model = next.model;
-        ctx.extraHeaders['x-tollgate-fallback'] = `${next.provider}/${next.model}`;
-        retriesOnTarget = 0;
-      }
-      if (ctx.res.destroyed) {
-        ctx.status = 499;
-        ctx.errorType = 'client_closed_request';
-        return;
-      }
-    }
-  }
-};

@@ -10,14 +10,20 @@ import { sha256 } from '../cache/canonical';
 import type { SemanticCache } from '../cache/semanticCache';
 import { semanticKey, type SemanticEndpoint } from '../cache/semantic/namespace';
 import { globMatch } from '../routing/glob';
+import { ruleMatches, type RuleSubject } from '../routing/route';
 import type { CallContext, Stage } from './context';
+import { countInputTokens } from './cost';
 import { failCall } from './errors';
-import { cacheDirectives, serveFromCache, storeIfComplete } from './exactCacheStage';
+import { cacheDirectives, serveFromCache } from './exactCacheStage';
 
 const SEMANTIC_ENDPOINTS = new Set<string>(['chat.completions', 'messages', 'responses', 'completions']);
 
-/** Header, then a matching route rule, then the policy, then the backend's calibrated default. */
-export function semanticThreshold(ctx: CallContext, backendDefault: number): number | { error: string } {
+/**
+ * Header, then the first routing rule with a threshold whose `match` fits the request (the same
+ * matcher routing uses, so header and token conditions count), then the policy, then the
+ * backend's calibrated default.
+ */
+export async function semanticThreshold(ctx: CallContext, backendDefault: number): Promise<number | { error: string }> {
   const header = ctx.req.headers['x-tollgate-semantic-threshold'];
   if (typeof header === 'string') {
     const v = Number(header);
@@ -25,12 +31,17 @@ export function semanticThreshold(ctx: CallContext, backendDefault: number): num
     return v;
   }
   const policy = ctx.services.policy.policy;
-  for (const rule of policy.routing.rules) {
-    if (rule.semanticThreshold === undefined) continue;
-    const m = rule.match;
-    if (m.feature && !(ctx.tags.feature && globMatch(m.feature, ctx.tags.feature))) continue;
-    if (m.model && !globMatch(m.model, ctx.modelRequested)) continue;
-    return rule.semanticThreshold;
+  const rules = policy.routing.rules.filter((r) => r.semanticThreshold !== undefined);
+  if (rules.length > 0) {
+    const needsTokens = rules.some((r) => r.match.minInputTokens !== undefined || r.match.maxInputTokens !== undefined);
+    const subject: RuleSubject = {
+      model: ctx.modelRequested,
+      ...(ctx.tags.feature ? { feature: ctx.tags.feature } : {}),
+      headers: ctx.req.headers,
+      inputTokens: needsTokens ? await countInputTokens(ctx) : 0,
+    };
+    const rule = rules.find((r) => ruleMatches(r, subject));
+    if (rule?.semanticThreshold !== undefined) return rule.semanticThreshold;
   }
   return policy.cache.semantic.threshold ?? backendDefault;
 }
@@ -40,7 +51,9 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
     const policy = ctx.services.policy.policy;
     const cfg = policy.cache.semantic;
     const directives = cacheDirectives(ctx);
-    if (!cfg.enabled || !policy.cache.enabled || !SEMANTIC_ENDPOINTS.has(ctx.endpoint.id) || ctx.cacheStatus !== 'miss' || !ctx.provider) return next();
+    // A hit already answered; no key means not cacheable; nothing to do when neither looking up nor storing.
+    if (!cfg.enabled || !SEMANTIC_ENDPOINTS.has(ctx.endpoint.id) || !ctx.cacheKey || !ctx.provider) return next();
+    if (ctx.cacheStatus === 'exact' || ctx.cacheStatus === 'semantic' || !(directives.lookup || ctx.cacheStore)) return next();
     if (ctx.tags.feature && cfg.excludeFeatures.some((g) => globMatch(g, ctx.tags.feature!))) return next();
     const key = semanticKey(ctx.endpoint.id as SemanticEndpoint, ctx.body);
     if (!key.eligible) return next();
@@ -61,7 +74,7 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
     const namespace = sha256(`${ctx.namespace}|${ctx.provider.name}|${key.contextHash}`).slice(0, 32);
 
     if (directives.lookup) {
-      const threshold = semanticThreshold(ctx, semantic.defaultThreshold() ?? 1);
+      const threshold = await semanticThreshold(ctx, semantic.defaultThreshold() ?? 1);
       if (typeof threshold === 'object') return failCall(ctx, 400, 'invalid_request_error', threshold.error);
       const match = semantic.lookup(namespace, vector, key.lastUserText, threshold);
       if (match && !('miss' in match)) {
@@ -73,10 +86,9 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
         }
       }
     }
+    // Indexed as the entry is committed (before the answer's last byte), not after.
+    const text = key.lastUserText;
+    ctx.onStored = (entryId) => semantic.index(entryId, namespace, vector, text, Date.now() + policy.cache.ttlSeconds * 1000);
     await next();
-    storeIfComplete(ctx);
-    if (ctx.storedEntryId !== undefined) {
-      semantic.index(ctx.storedEntryId, namespace, vector, key.lastUserText, Date.now() + policy.cache.ttlSeconds * 1000);
-    }
   };
 }

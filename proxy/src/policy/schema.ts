@@ -7,6 +7,7 @@
  * grows. Pure data: no I/O here.
  */
 import { z } from 'zod';
+import { PROTOCOLS } from '../providers/protocol';
 
 export const TIERS = ['small', 'medium', 'large'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -89,6 +90,12 @@ export const BudgetSchema = z
     tokens: z.number().int().positive().optional(),
     warnAt: z.number().gt(0).lt(1).default(0.8),
     action: z.enum(['block', 'downgrade', 'allow']).default('block'),
+    unpriced: z
+      .enum(['block', 'allow'])
+      .optional()
+      .describe(
+        'A model @pydantic/genai-prices cannot price costs $0 to a usd budget. allow (default): such calls pass and count tokens only (local models keep working); block: refuse them while this budget applies.',
+      ),
   })
   .strict()
   .refine((b) => b.usd !== undefined || b.tokens !== undefined, { message: 'a budget needs usd or tokens' });
@@ -241,7 +248,7 @@ export function resolveProviders(policy: Policy): Map<string, ResolvedProvider> 
       kind,
       baseUrl: (p.baseUrl ?? builtin.baseUrl).replace(/\/+$/, ''),
       apiKeyEnv: p.apiKeyEnv ?? (name in BUILTIN_PROVIDERS ? builtin.apiKeyEnv : `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`),
-      authHeader: p.authHeader ?? (kind === 'anthropic' ? 'x-api-key' : 'authorization'),
+      authHeader: p.authHeader ?? PROTOCOLS[kind].authHeader,
     });
   }
   return out;

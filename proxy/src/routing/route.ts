@@ -74,15 +74,12 @@ export function routeRequest(input: RouteInput): RouteDecision | undefined {
   return decision;
 }
 
-/** What a rule's `match` can look at (shared by routing rules and flex rules). */
-export type RuleMatchInput = Pick<RouteInput, 'feature' | 'model' | 'headers' | 'inputTokens'>;
+/** What a rule's `match` is tested against (routing and the semantic threshold share this). */
+export type RuleSubject = Pick<RouteInput, 'model' | 'feature' | 'headers' | 'inputTokens'>;
 
-function ruleMatches(rule: Rule, input: RouteInput): boolean {
-  return matchesRule(rule.match, input);
-}
-
-/** True when every condition of `match` holds for the request (an empty match holds for all). */
-export function matchesRule(m: Rule['match'], input: RuleMatchInput): boolean {
+/** The one rule matcher: every field the rule names must match. */
+export function ruleMatches(rule: Pick<Rule, 'match'>, input: RuleSubject): boolean {
+  const m = rule.match;
   if (m.feature !== undefined && (input.feature === undefined || !globMatch(m.feature, input.feature))) return false;
   if (m.model !== undefined && !globMatch(m.model, input.model)) return false;
   if (m.minInputTokens !== undefined && input.inputTokens < m.minInputTokens) return false;

@@ -2,79 +2,26 @@
  * The express app: guards, provider routes running the call pipeline, Tollgate's own API,
  * /healthz and /metrics, and provider-shaped errors for everything that goes wrong early.
  */
-import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { compose, type CallContext, type Stage } from '../pipeline/context';
-import { exactCacheStage } from '../pipeline/exactCacheStage';
-import { forward } from '../pipeline/forward';
-import { identify } from '../pipeline/identity';
-import { parseBody } from '../pipeline/parse';
-import { record } from '../pipeline/record';
+import { newCallContext, type CallContext } from '../pipeline/context';
 import type { ProxyServices } from '../pipeline/services';
-import { ENDPOINTS, protocolForPath, providerError, type EndpointSpec } from '../providers';
+import { ENDPOINTS, protocolForPath, providerError } from '../providers';
 import { hostGuard } from './guards';
 import { localApi, type LocalApiExtras } from './localApi';
 
-/** Optional stages plugged in around the core (governance before the cache, semantic after exact). */
-export interface PipelineExtensions {
-  beforeCache?: Stage[];
-  afterExactCache?: Stage[];
-  /** Replaces the single-attempt forward stage (retries and fallbacks). */
-  forward?: Stage;
-  /** Further provider routes with their own handling (the batch APIs). */
-  routers?: express.Router[];
-}
-
-export function newCallContext(services: ProxyServices, endpoint: EndpointSpec, req: Request, res: Response): CallContext {
-  return {
-    services,
-    req,
-    res,
-    endpoint,
-    requestId: `tg_${randomUUID()}`,
-    t0: performance.now(),
-    ts: Date.now(),
-    body: {},
-    stream: false,
-    clientWantsUsage: false,
-    stripUsageChunk: false,
-    modelRequested: '',
-    modelUsed: '',
-    keyFingerprint: 'tg_anonymous',
-    tags: {},
-    namespace: '',
-    cacheStatus: 'miss',
-    extraHeaders: {},
-    attempt: 1,
-    upstreamMs: 0,
-    tokensEstimated: false,
-    costUsd: 0,
-    savedUsd: 0,
-    priced: false,
-    status: 0,
-    complete: false,
-    responseHeaders: {},
-    recorded: false,
-    cacheWrite: true,
-  };
-}
-
-export function createApp(services: ProxyServices, extras: LocalApiExtras, ext: PipelineExtensions = {}): express.Express {
+/** `pipeline` is the stage list of pipeline/pipeline.ts. */
+/** `routers`: further provider routes with their own handling (the batch APIs). */
+export function createApp(
+  services: ProxyServices,
+  extras: LocalApiExtras,
+  pipeline: (ctx: CallContext) => Promise<void>,
+  routers: express.Router[] = [],
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(hostGuard());
-
-  const pipeline = compose([
-    record,
-    parseBody,
-    identify,
-    ...(ext.beforeCache ?? []),
-    exactCacheStage,
-    ...(ext.afterExactCache ?? []),
-    ext.forward ?? forward,
-  ]);
 
   const bodyLimit = () => services.policy.policy.server.maxBodyBytes;
   const rawBody = (req: Request, res: Response, next: NextFunction) =>
@@ -96,7 +43,7 @@ export function createApp(services: ProxyServices, extras: LocalApiExtras, ext: 
     res.setHeader('content-type', services.metrics.registry.contentType);
     res.send(await services.metrics.registry.metrics());
   });
-  for (const r of ext.routers ?? []) app.use(r);
+  for (const r of routers) app.use(r);
   app.use('/tollgate', localApi(services, extras));
 
   // Unknown routes: a provider-style 404 so SDKs show a readable message.

@@ -3,9 +3,8 @@
  * summaries, a live SSE stream of calls and budget events, and admin actions behind a token.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import type { CallFilter, SummaryGroup } from '../ledger/ledger';
-import { SUMMARY_GROUPS } from '../ledger/ledger';
-import type { CallRecord } from '../ledger/types';
+import { SUMMARY_DIMENSIONS, type ApiError, type BudgetStatus, type CacheClearResult, type CacheStatus, type CallDetail, type CallFilter, type CallPage, type CallRecord, type Summary, type SummaryDimension } from '@contract/api';
+import { liveEventFrame, type LiveEventName, type LiveEvents } from '@contract/events';
 import type { ProxyServices } from '../pipeline/services';
 import { adminGuard } from './guards';
 
@@ -18,6 +17,8 @@ function int(v: unknown): number | undefined {
   return Number(v);
 }
 
+const CACHE_STATUSES: ReadonlySet<string> = new Set<CacheStatus>(['miss', 'exact', 'semantic', 'bypass']);
+
 function filterFrom(q: Request['query']): CallFilter {
   const status = str(q.status);
   return {
@@ -25,7 +26,7 @@ function filterFrom(q: Request['query']): CallFilter {
     ...(str(q.feature) ? { feature: str(q.feature) } : {}),
     ...(str(q.user) ? { user: str(q.user) } : {}),
     ...(str(q.model) ? { model: str(q.model) } : {}),
-    ...(str(q.cache) ? { cache: str(q.cache) } : {}),
+    ...(CACHE_STATUSES.has(str(q.cache) ?? '') ? { cache: str(q.cache) as CacheStatus } : {}),
     ...(status === 'ok' || status === 'error' ? { status } : {}),
     ...(int(q.from) !== undefined ? { from: int(q.from) } : {}),
     ...(int(q.to) !== undefined ? { to: int(q.to) } : {}),
@@ -40,9 +41,9 @@ export interface LocalApiExtras {
   clearCache: (namespace?: string) => number;
   /** Evicts one cache entry (a bad semantic hit). */
   evictEntry: (id: number) => boolean;
-  budgets: () => unknown[];
+  budgets: () => BudgetStatus[];
   /** Subscribe to budget/policy events for the live stream; returns an unsubscribe function. */
-  onEvent: (listener: (event: string, data: unknown) => void) => () => void;
+  onEvent: (listener: <K extends LiveEventName>(event: K, data: LiveEvents[K]) => void) => () => void;
 }
 
 export function localApi(services: ProxyServices, extras: LocalApiExtras): Router {
@@ -52,27 +53,27 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
   r.get('/calls', (req, res) => {
     const limit = int(req.query.limit) ?? 100;
     const before = int(req.query.before);
-    res.json(services.ledger.page(filterFrom(req.query), limit, before));
+    res.json(services.ledger.page(filterFrom(req.query), limit, before) satisfies CallPage);
   });
 
   r.get('/calls/:id', (req, res) => {
     const id = int(req.params.id);
     const call = id !== undefined ? services.ledger.get(id) : undefined;
     if (!call) {
-      res.status(404).json({ error: { type: 'not_found_error', message: `no call with id ${req.params.id}` } });
+      res.status(404).json({ error: { type: 'not_found_error', message: `no call with id ${req.params.id}` } } satisfies ApiError);
       return;
     }
     let sourcePrompt: string | undefined;
     if (call.cache === 'semantic' && call.sourceEntryId !== undefined) {
       sourcePrompt = services.exactCache.getById(call.sourceEntryId)?.prompt ?? undefined;
     }
-    res.json({ ...call, ...(sourcePrompt !== undefined ? { sourcePrompt } : {}) });
+    res.json({ ...call, ...(sourcePrompt !== undefined ? { sourcePrompt } : {}) } satisfies CallDetail);
   });
 
   r.get('/summary', (req, res) => {
     const by = str(req.query.by);
-    if (by !== undefined && !SUMMARY_GROUPS.includes(by as SummaryGroup)) {
-      res.status(400).json({ error: { type: 'invalid_request_error', message: `by must be one of ${SUMMARY_GROUPS.join(', ')}` } });
+    if (by !== undefined && !(SUMMARY_DIMENSIONS as readonly string[]).includes(by)) {
+      res.status(400).json({ error: { type: 'invalid_request_error', message: `by must be one of ${SUMMARY_DIMENSIONS.join(', ')}` } } satisfies ApiError);
       return;
     }
     const from = int(req.query.from);
@@ -82,22 +83,22 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
       services.ledger.summary({
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
-        ...(by ? { by: by as SummaryGroup } : {}),
+        ...(by ? { by: by as SummaryDimension } : {}),
         ...(bucketMs !== undefined ? { bucketMs } : {}),
         filter: filterFrom({ ...req.query, from: undefined, to: undefined }),
-      }),
+      }) satisfies Summary,
     );
   });
 
   r.get('/budgets', (_req, res) => {
-    res.json(extras.budgets());
+    res.json(extras.budgets() satisfies BudgetStatus[]);
   });
 
   r.get('/events', (req: Request, res: Response) => {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write(': tollgate live events\n\n');
-    const send = (event: string, data: unknown) => {
-      if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const send = <K extends LiveEventName>(event: K, data: LiveEvents[K]) => {
+      if (!res.writableEnded) res.write(liveEventFrame(event, data));
     };
     const onCall = (c: CallRecord) => send('call', c);
     services.ledger.on('call', onCall);
@@ -113,7 +114,7 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
 
   r.post('/cache/clear', admin, express.json({ limit: '16kb' }), (req, res) => {
     const ns = str((req.body as { namespace?: unknown } | undefined)?.namespace);
-    res.json({ removed: extras.clearCache(ns) });
+    res.json({ removed: extras.clearCache(ns) } satisfies CacheClearResult);
   });
 
   r.delete('/cache/entries/:id', admin, (req, res) => {

@@ -11,10 +11,8 @@ import { Agent } from 'undici';
 import { ExactCache, type CacheBodyCodec } from '../cache/exactCache';
 import { codecFromEnv } from '../cache/encryption';
 import { SemanticCache } from '../cache/semanticCache';
-import { semanticCacheStage } from '../pipeline/semanticCacheStage';
-import { admitStage, forwardWithRetries, routeStage } from '../pipeline/governanceStages';
-import { flexStage } from '../batch/flex';
 import { batchRouter } from '../batch/routes';
+import { buildPipeline } from '../pipeline/pipeline';
 import { Governor } from '../governance/governor';
 import { getMeta, openDatabase, setMeta, type Db } from '../db/open';
 import { Ledger } from '../ledger/ledger';
@@ -24,6 +22,7 @@ import { PolicyStore } from '../policy/store';
 import type { Logger, ProxyServices } from '../pipeline/services';
 import { VERSION } from '../version';
 import { TokenCounter } from '../workers/tokenCounter';
+import type { LiveEvent } from '@contract/events';
 import { createApp } from './app';
 
 export interface StartOptions {
@@ -75,15 +74,15 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   const policyStore = opts.policyFile ? PolicyStore.open(opts.policyFile) : PolicyStore.fromPolicy(opts.policy ?? DEFAULT_POLICY);
   const db = openDatabase(join(opts.dataDir, 'tollgate.db'));
   let providers: Map<string, ResolvedProvider> = resolveProviders(policyStore.policy);
-  const events = new EventEmitter<{ event: [string, unknown] }>();
+  const events = new EventEmitter<{ live: [LiveEvent] }>();
   policyStore.on('change', (p) => {
     providers = resolveProviders(p);
     log.info(`policy reloaded from ${policyStore.file ?? '(memory)'}`);
-    events.emit('event', 'policy', { ok: true, problems: [] });
+    events.emit('live', { event: 'policy', data: { ok: true, problems: [] } });
   });
   policyStore.on('invalid', (problems) => {
     for (const p of problems) log.warn(`policy not applied: ${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
-    events.emit('event', 'policy', { ok: false, problems });
+    events.emit('live', { event: 'policy', data: { ok: false, problems } });
   });
   if (opts.policyFile && opts.watchPolicy !== false) policyStore.watch();
 
@@ -123,7 +122,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   recoverTimer.unref();
   governor.on('budget', (e) => {
     log.warn(`budget ${e.budget}: ${e.level} (${e.spentUsd.toFixed(4)} USD${e.limitUsd !== undefined ? ` of ${e.limitUsd}` : ''})`);
-    events.emit('event', 'budget', e);
+    events.emit('live', { event: 'budget', data: e });
   });
 
   const adminToken = opts.adminToken ?? randomBytes(24).toString('base64url');
@@ -162,17 +161,13 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
         forecastUsd: b.forecast.usd ?? 0,
       })),
     onEvent: (listener) => {
-      const l = (e: string, d: unknown) => listener(e, d);
-      events.on('event', l);
-      return () => events.off('event', l);
+      const l = (e: LiveEvent) => listener(e.event, e.data as never);
+      events.on('live', l);
+      return () => events.off('live', l);
     },
     },
-    {
-      beforeCache: [routeStage],
-      afterExactCache: [semanticCacheStage(semantic), admitStage(governor), flexStage],
-      forward: forwardWithRetries,
-      routers: [batchRouter(services, governor, adminToken)],
-    },
+    buildPipeline({ governor, semantic }),
+    [batchRouter(services, governor, adminToken)],
   );
 
   const server: Server = await new Promise<Server>((resolve, reject) => {

@@ -9,7 +9,8 @@ import { TimeChart } from '../charts/timeChart';
 import { renderDetail } from '../detail/detailView';
 import { h, replace } from '../dom';
 import { emptyState } from '../empty/emptyState';
-import { formatPercent, formatUsd } from '../format';
+import { budgetAlertText } from '@contract/format';
+import { formatUsd } from '../format';
 import type { HostClient } from '../ipc/client';
 import type { BudgetAlert, CallFilter, CallRecord, ConnectionState } from '../protocol';
 import { CallStore, DEFAULT_SORT, type SortSpec } from '../state/callStore';
@@ -403,9 +404,7 @@ export class PanelApp {
   private showAlert(a: BudgetAlert): void {
     const id = `${a.budget}:${a.level}`;
     this.alerts.querySelector(`[data-alert="${CSS.escape(id)}"]`)?.remove();
-    const text = a.level === 'exceeded'
-      ? `Budget "${a.budget}" exceeded: ${formatUsd(a.spentUsd)} of ${formatUsd(a.limitUsd)} this ${a.period}.`
-      : `Budget "${a.budget}" at ${formatPercent(a.limitUsd ? a.spentUsd / a.limitUsd : 0)}: ${formatUsd(a.spentUsd)} of ${formatUsd(a.limitUsd)} this ${a.period}.`;
+    const text = budgetAlertText(a);
     const banner = h('div', { class: `banner ${a.level}`, dataset: { alert: id }, attrs: { role: 'alert' } }, h('span', null, text),
       h('vscode-button', { attrs: { secondary: true }, on: { click: () => banner.remove() } }, 'Dismiss'));
     this.alerts.appendChild(banner);

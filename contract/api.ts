@@ -1,0 +1,164 @@
+/**
+ * The proxy's local API, as both ends see it: the ledger row, pages and summaries, budgets, call
+ * detail, and the query parameters of GET /tollgate/calls and /tollgate/summary. The proxy types
+ * its routes against these; the extension's client and the webview read them. Types only.
+ */
+
+export type CacheStatus = 'miss' | 'exact' | 'semantic' | 'bypass';
+
+export interface CallTags {
+  team?: string;
+  feature?: string;
+  user?: string;
+}
+
+/** One row of the cost ledger: every call through the proxy, hit or miss, success or error. */
+export interface CallRecord {
+  /** Monotonic row id in the ledger. */
+  id: number;
+  requestId: string;
+  /** Epoch milliseconds when the request arrived. */
+  ts: number;
+  /** Salted fingerprint of the API key (tg_…), never the key. */
+  keyFingerprint: string;
+  tags: CallTags;
+  provider: string;
+  /** e.g. "chat.completions", "messages", "responses", "embeddings". */
+  endpoint: string;
+  modelRequested: string;
+  modelUsed: string;
+  stream: boolean;
+  cache: CacheStatus;
+  /** Semantic hits: cosine similarity and the cache entry the answer came from. */
+  similarity?: number;
+  sourceEntryId?: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Input tokens read from the provider's prompt cache (OpenAI cached / Anthropic cache read). */
+  cachedTokens: number;
+  /** Anthropic cache-creation input tokens. */
+  cacheWriteTokens: number;
+  /** True when some counts come from the local tokenizer (no usage from the upstream, or a cut answer). */
+  tokensEstimated: boolean;
+  costUsd: number;
+  /** What the answer would have cost upstream, for cache hits. */
+  savedUsd: number;
+  /** False when the model has no known price (cost then reads 0). */
+  priced: boolean;
+  latencyMs: number;
+  /** Latency minus the time spent waiting on the upstream (for streams: minus the generation). */
+  overheadMs: number;
+  /** HTTP status returned to the client. */
+  status: number;
+  errorType?: string;
+  /** Routing decision ("medium; score=0.52; rule=…") when the model was chosen by Tollgate. */
+  route?: string;
+  /** Budget state seen by this call ("warn: team-daily 83%"). */
+  budget?: string;
+  /** 1 for the first upstream attempt; retries and fallbacks get their own rows. */
+  attempt: number;
+  /** Short preview of the last user turn (for the dashboard); never includes keys. */
+  promptPreview?: string;
+}
+
+/** GET /tollgate/calls */
+export interface CallPage {
+  calls: CallRecord[];
+  /** Pass as `before` to get the next (older) page; absent at the end. */
+  nextBefore?: number;
+  total: number;
+}
+
+export interface SummaryBucket {
+  key: string;
+  calls: number;
+  costUsd: number;
+  savedUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  hits: number;
+}
+
+/** GET /tollgate/summary */
+export interface Summary {
+  from: number;
+  to: number;
+  totals: SummaryBucket;
+  by: SummaryBucket[];
+  /** When `bucketMs` was asked: spend over time, oldest first. */
+  series?: Array<{ t: number; costUsd: number; savedUsd: number; calls: number; hits: number }>;
+}
+
+/** GET /tollgate/calls/:id */
+export type CallDetail = CallRecord & {
+  requestHeaders?: Record<string, string>;
+  responseHeaders?: Record<string, string>;
+  /** For a semantic hit: the prompt of the cache entry the answer came from. */
+  sourcePrompt?: string;
+};
+
+/** One row of GET /tollgate/budgets. A budget may limit dollars, tokens or both. */
+export interface BudgetStatus {
+  name: string;
+  /** e.g. "day", "week", "month". */
+  period: string;
+  /** Human-readable scope ("team=search", "global"). */
+  scope: string;
+  spentUsd: number;
+  limitUsd?: number;
+  spentTokens: number;
+  limitTokens?: number;
+  /** spent / limit of whichever limit is tighter (0..∞). */
+  ratio: number;
+  /** Projected spend at the end of the period at the current rate. */
+  forecastUsd: number;
+  /** Epoch ms when the period resets. */
+  resetsAt: number;
+}
+
+/** Filters the proxy applies server-side to calls and summaries (query string). */
+export interface CallFilter {
+  team?: string;
+  feature?: string;
+  user?: string;
+  model?: string;
+  cache?: CacheStatus;
+  /** "ok" (status < 400) or "error" (status ≥ 400). */
+  status?: 'ok' | 'error';
+  /** Epoch ms bounds. */
+  from?: number;
+  to?: number;
+}
+
+export interface CallQuery extends CallFilter {
+  limit?: number;
+  /** Row id cursor: only calls older than this id. */
+  before?: number;
+}
+
+/** What GET /tollgate/summary can group by (`by=`). */
+export const SUMMARY_DIMENSIONS = ['model', 'feature', 'team', 'user', 'provider', 'cache', 'endpoint'] as const;
+export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number];
+
+export interface SummaryQuery extends CallFilter {
+  by?: SummaryDimension;
+  bucketMs?: number;
+}
+
+/** POST /tollgate/cache/clear → */
+export interface CacheClearResult {
+  removed: number;
+}
+
+/** The error body of the local API (provider-style). */
+export interface ApiError {
+  error: { type: string; message: string };
+}
+
+/** Query string for a CallQuery/SummaryQuery: only the fields that are set. */
+export function toQueryString(q: object): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}

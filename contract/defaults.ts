@@ -1,0 +1,4 @@
+/** Defaults both the CLI and the editor use, so `tollgate lint` and the CodeLens price alike. */
+
+/** Model assumed for a prompt file or call that names none (the extension's `tollgate.defaultModel` default). */
+export const DEFAULT_MODEL = 'gpt-4o-mini';

@@ -1,0 +1,26 @@
+/**
+ * How the extension and the proxy CLI talk as processes: exit codes and environment variables.
+ */
+
+/** `tollgate start` exit codes the extension's supervisor acts on. */
+export const EXIT_CODES = {
+  ok: 0,
+  /** Usage error (bad flag). */
+  usage: 2,
+  /** The port is taken: restarting would not help. */
+  portInUse: 3,
+  /** The policy file is missing or invalid, or TOLLGATE_CACHE_KEY is malformed: restarting would not help. */
+  badConfig: 4,
+} as const;
+
+/** Environment variables Tollgate reads. */
+export const ENV = {
+  /** Token for the admin and read API (the extension passes it to the proxy it starts). */
+  adminToken: 'TOLLGATE_ADMIN_TOKEN',
+  /** Data directory (ledger, cache, models); default ~/.tollgate. */
+  dataDir: 'TOLLGATE_DATA_DIR',
+  /** 32-byte key (hex or base64) that encrypts cached bodies at rest. */
+  cacheKey: 'TOLLGATE_CACHE_KEY',
+  /** "0" forbids downloading embedding models. */
+  modelDownload: 'TOLLGATE_MODEL_DOWNLOAD',
+} as const;

@@ -1,0 +1,51 @@
+/**
+ * The request pipeline, in order. Every provider route runs these stages on one CallContext:
+ *
+ *   record        closes the call's last attempt in a `finally` (errors are recorded too)
+ *   parseBody     JSON body, model, stream flags, previews
+ *   identify      key (client or environment), fingerprint, tags, cache namespace
+ *   route         `model: "auto"` and routing rules pick the model (before the cache: it is in the key)
+ *   exactCache    identical request → replay; else the store decision
+ *   semanticCache paraphrase → replay (when the embedder is ready); indexes the new entry
+ *   admit         budgets and rate limits reserve, block or downgrade (after the caches: hits are free)
+ *   flex          requests a flex rule names go at OpenAI's flex tier (batch prices, longer timeout)
+ *   forward       upstream call with retries and fallbacks; each attempt ends in `finishAttempt`
+ */
+import { flexStage } from '../batch/flex';
+import type { SemanticCache } from '../cache/semanticCache';
+import type { Governor } from '../governance/governor';
+import { compose, type CallContext, type Stage } from './context';
+import { exactCacheStage } from './exactCacheStage';
+import { finishAttempt } from './finishAttempt';
+import { forwardWithRetries } from './forward';
+import { admitStage, routeStage } from './governanceStages';
+import { identify } from './identity';
+import { parseBody } from './parse';
+import { semanticCacheStage } from './semanticCacheStage';
+
+export const record: Stage = async (ctx, next) => {
+  try {
+    await next();
+  } finally {
+    await finishAttempt(ctx);
+  }
+};
+
+export interface PipelineParts {
+  governor: Governor;
+  semantic: SemanticCache;
+}
+
+export function buildPipeline(parts: PipelineParts): (ctx: CallContext) => Promise<void> {
+  return compose([
+    record,
+    parseBody,
+    identify,
+    routeStage,
+    exactCacheStage,
+    semanticCacheStage(parts.semantic),
+    admitStage(parts.governor),
+    flexStage,
+    forwardWithRetries,
+  ]);
+}

@@ -1,0 +1,54 @@
+/**
+ * Facts of each wire protocol, in one place: which header carries the key, which version header
+ * a request needs, how an error looks inside a stream that already started, and how the usage
+ * chunk Tollgate asked for is taken out again. Read by the pipeline, the policy schema and the
+ * exporters. Pure data and functions: no HTTP here.
+ */
+import { obj, type Json, type Protocol } from './types';
+
+export type AuthHeader = 'authorization' | 'api-key' | 'x-api-key';
+
+export interface ProtocolSpec {
+  /** How this protocol's own SDKs send the key. */
+  authHeader: AuthHeader;
+  /** Headers a request must carry, with the value sent when the client gave none. */
+  requiredHeaders: Record<string, string>;
+  /** An in-band error event for a stream whose 200 status was already sent. */
+  streamErrorFrame(message: string, type: string): string;
+  /**
+   * The client did not ask for usage but Tollgate did: drop the usage-only chunk, or rewrite a
+   * chunk that carries usage besides content. Undefined when the protocol needs no stripping.
+   */
+  stripUsageChunk?(json: Json, raw: string): string | undefined;
+}
+
+export const PROTOCOLS: Record<Protocol, ProtocolSpec> = {
+  openai: {
+    authHeader: 'authorization',
+    requiredHeaders: {},
+    streamErrorFrame: (message, type) => `data: ${JSON.stringify({ error: { message, type, param: null, code: null } })}\n\n`,
+    stripUsageChunk(json, raw) {
+      const choices = Array.isArray(json.choices) ? json.choices : undefined;
+      if (choices && choices.length === 0 && json.usage) return undefined;
+      if (!('usage' in json)) return raw;
+      const { usage: _usage, ...rest } = json;
+      return `data: ${JSON.stringify(rest)}\n\n`;
+    },
+  },
+  anthropic: {
+    authHeader: 'x-api-key',
+    requiredHeaders: { 'anthropic-version': '2023-06-01' },
+    streamErrorFrame: (message) => `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`,
+  },
+};
+
+/** The value for the configured auth header. */
+export function authHeaderValue(header: AuthHeader, key: string): string {
+  return header === 'authorization' ? `Bearer ${key}` : key;
+}
+
+/** The error type a provider's JSON error body names, if any. */
+export function errorTypeOf(body: Json | undefined): string | undefined {
+  const err = obj(body?.error);
+  return typeof err?.type === 'string' ? err.type : undefined;
+}

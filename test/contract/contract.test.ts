@@ -1,0 +1,74 @@
+/**
+ * The contract shared by the proxy, the extension and the webview: one formatter per fact, budget
+ * alerts that make sense for token-only budgets, and API facts both ends agree on.
+ */
+import { describe, expect, it } from 'vitest';
+import { SUMMARY_DIMENSIONS, toQueryString } from '../../contract/api';
+import { parseLiveEvent } from '../../contract/events';
+import { budgetAlertText, formatBudgetUse, formatUsd } from '../../contract/format';
+import { EXIT_CODES } from '../../contract/process';
+import { formatUsd as statusBarUsd } from '../../extension/src/statusBar/format';
+import { formatUsd as governanceUsd } from '../../proxy/src/governance/format';
+import { formatUsd as webviewUsd } from '../../webview/src/format';
+import { EXIT_BAD_POLICY, EXIT_PORT_IN_USE } from '../../proxy/src/cli/start';
+import { EXIT_BAD_POLICY as SUP_BAD_POLICY, EXIT_PORT_IN_USE as SUP_PORT_IN_USE } from '../../extension/src/proxy/supervisor';
+
+describe('one USD formatter', () => {
+  it('the status bar, the dashboard and the proxy messages print the same amount the same way', () => {
+    for (const v of [0, 0.0000069, 0.000123, 0.0049, 0.05, 0.1234, 7.125, 1234.5]) {
+      expect(statusBarUsd(v)).toBe(formatUsd(v));
+      expect(webviewUsd(v)).toBe(formatUsd(v));
+      expect(governanceUsd(v)).toBe(formatUsd(v));
+    }
+  });
+});
+
+describe('budget alerts', () => {
+  it('a token-only budget speaks in tokens, never "of $0.00" or "of –"', () => {
+    const text = budgetAlertText({ budget: 'tokens-daily', level: 'warn', spentUsd: 0.42, spentTokens: 41_000, limitTokens: 50_000, period: 'day' });
+    expect(text).toBe('Budget "tokens-daily" at 82%: 41.0k of 50.0k tokens this day.');
+    expect(text).not.toMatch(/\$0\.00|of –|of \$0\b/);
+  });
+
+  it('a dollar budget shows dollars and the share of its limit', () => {
+    expect(budgetAlertText({ budget: 'usd', level: 'exceeded', spentUsd: 5.2, limitUsd: 5, spentTokens: 1, period: 'month' })).toBe(
+      'Budget "usd" exceeded: $5.20 of $5.00 this month.',
+    );
+    expect(formatBudgetUse({ spentUsd: 1, limitUsd: 4, spentTokens: 2000, limitTokens: 4000 })).toBe('$1.00 of $4.00, 2000 of 4000 tokens');
+  });
+});
+
+describe('API facts', () => {
+  it('the summary can be grouped by endpoint (the proxy had it, the clients did not)', () => {
+    expect(SUMMARY_DIMENSIONS).toContain('endpoint');
+    expect(toQueryString({ by: 'endpoint', model: undefined, limit: 5 })).toBe('?by=endpoint&limit=5');
+  });
+
+  it('exit codes are defined once: the CLI and the supervisor read the same numbers', () => {
+    expect(EXIT_PORT_IN_USE).toBe(EXIT_CODES.portInUse);
+    expect(EXIT_BAD_POLICY).toBe(EXIT_CODES.badConfig);
+    expect(SUP_PORT_IN_USE).toBe(EXIT_CODES.portInUse);
+    expect(SUP_BAD_POLICY).toBe(EXIT_CODES.badConfig);
+  });
+
+  it('live events parse to their typed payloads; unknown names and bad JSON are dropped', () => {
+    expect(parseLiveEvent('budget', '{"budget":"b","level":"warn"}')).toEqual({ event: 'budget', data: { budget: 'b', level: 'warn' } });
+    expect(parseLiveEvent('nope', '{}')).toBeUndefined();
+    expect(parseLiveEvent('call', '{oops')).toBeUndefined();
+  });
+});
+
+describe('one default model', () => {
+  it('`tollgate lint` and the editor CodeLens price a file that names no model at the same model', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { DEFAULT_MODEL } = await import('../../proxy/src/analysis/index');
+    const { lintCommand } = await import('../../proxy/src/cli/lint');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { default?: unknown }> } };
+    };
+    const editorDefault = pkg.contributes.configuration.properties['tollgate.defaultModel']!.default;
+    expect(DEFAULT_MODEL).toBe(editorDefault);
+    const cliDefault = lintCommand().options.find((o) => o.long === '--default-model')!.defaultValue;
+    expect(cliDefault).toBe(editorDefault);
+  });
+});
