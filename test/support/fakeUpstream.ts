@@ -14,11 +14,13 @@
  *   [[fake:html]] (wrong content-type) [[fake:huge=BYTES]] [[fake:words=N]] (answer length)
  *   [[fake:fail-first=N]] (the first N calls carrying this marker fail with 500, later ones succeed)
  *   [[fake:429-unless-mini]] (429 with retry-after for every model whose name lacks "mini")
+ *   [[fake:flex-unavailable]] (a service_tier "flex" request gets 429 Resource Unavailable)
  *   [[fake:gap=MS]] (pause between stream frames, like a model generating)
  *   [[fake:reply-same]] [[fake:reply-different]] (the answer is exactly SAME / DIFFERENT)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createFakeBatchApi, type FakeBatchApi } from './fakeBatchApi';
 
 export interface FakeRequestLog {
   method: string;
@@ -34,6 +36,8 @@ export interface FakeUpstream {
   /** Anthropic-style base URL (no `/v1`). */
   anthropicBaseUrl: string;
   requests: FakeRequestLog[];
+  /** The Files / Batches / Message Batches side (lifecycle driven by the test). */
+  batch: FakeBatchApi;
   /** Number of model calls answered (not counting /models, count_tokens or errors). */
   calls(): number;
   reset(): void;
@@ -56,6 +60,8 @@ interface Behaviour {
   failFirst?: number;
   /** 429 for every model except *-mini ones (a fallback to a mini model then succeeds). */
   rateLimitUnlessMini?: boolean;
+  /** A `service_tier: "flex"` request gets OpenAI's 429 "Resource Unavailable". */
+  flexUnavailable?: boolean;
   gapMs?: number;
   /** A fixed one-word answer (a judge or classifier call). */
   reply?: string;
@@ -84,6 +90,7 @@ function parseBehaviour(text: string, header: string | undefined): Behaviour {
       case 'words': b.words = num; break;
       case 'fail-first': b.failFirst = num; break;
       case '429-unless-mini': b.rateLimitUnlessMini = true; break;
+      case 'flex-unavailable': b.flexUnavailable = true; break;
       case 'gap': b.gapMs = num; break;
       case 'reply-same': b.reply = 'SAME'; break;
       case 'reply-different': b.reply = 'DIFFERENT'; break;
@@ -104,7 +111,7 @@ function textOf(content: unknown): string {
   return '';
 }
 
-function lastUserText(body: Json): string {
+export function lastUserText(body: Json): string {
   const messages = Array.isArray(body.messages) ? (body.messages as Json[]) : undefined;
   if (messages) {
     for (let i = messages.length - 1; i >= 0; i--) if (messages[i]?.role === 'user') return textOf(messages[i]?.content);
@@ -124,7 +131,7 @@ function lastUserText(body: Json): string {
 }
 
 /** Rough token count the fake bills: one token per word-ish piece, like a real tokenizer's order of magnitude. */
-function fakeTokens(text: string): number {
+export function fakeTokens(text: string): number {
   return Math.max(1, text.split(/\s+|(?=[.,!?;:])/).filter(Boolean).length);
 }
 
@@ -163,6 +170,8 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
   const failCounters = new Map<string, number>();
   const requests: FakeRequestLog[] = [];
   const sockets = new Set<Socket>();
+  let baseUrl = '';
+  const batch = createFakeBatchApi(() => baseUrl);
 
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -183,6 +192,12 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (batch.handles(url.pathname)) {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      requests.push({ method: req.method ?? 'GET', path: url.pathname, headers: { ...req.headers }, body: undefined });
+      return batch.handle(req, res, url, Buffer.concat(chunks));
+    }
     const raw = req.method === 'POST' ? await readBody(req) : '';
     let body: Json = {};
     if (raw) {
@@ -232,6 +247,12 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
       if (n < behaviour.failFirst) return sendError(res, flavour, 500, 'server_error', `planned failure ${n + 1} of ${behaviour.failFirst}`);
     }
     if (behaviour.rateLimitUnlessMini && !String(body.model ?? '').includes('mini')) behaviour.status = 429;
+    if (body.service_tier === 'flex' && behaviour.flexUnavailable) {
+      // OpenAI's answer when flex has no capacity (not charged; the caller may retry at the default tier).
+      res.writeHead(429, { 'content-type': 'application/json', 'x-request-id': `req_fake_flex` });
+      res.end(JSON.stringify({ error: { message: 'Resource Unavailable: flex processing has no capacity right now. Please retry later or use the default service tier.', type: 'rate_limit_exceeded', param: null, code: 'resource_unavailable' } }));
+      return;
+    }
     if (behaviour.status === 429) {
       const headers: Record<string, string> = behaviour.noRetryAfter ? {} : { 'retry-after': '1' };
       return sendError(res, flavour, 429, isAnthropic ? 'rate_limit_error' : 'rate_limit_exceeded', 'Rate limit reached for requests', headers);
@@ -368,7 +389,7 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
           model: c.model,
           choices: [{ index: 0, message: { role: 'assistant', content: c.answer, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
           ...(c.usageOn ? { usage } : {}),
-          service_tier: 'default',
+          service_tier: c.body.service_tier === 'flex' ? 'flex' : 'default',
           system_fingerprint: 'fp_fake',
         },
         'openai',
@@ -376,7 +397,7 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
       );
     }
     const includeUsage = (c.body.stream_options as Json | undefined)?.include_usage === true;
-    const base = { id, object: 'chat.completion.chunk', created, model: c.model, service_tier: 'default', system_fingerprint: 'fp_fake' };
+    const base = { id, object: 'chat.completion.chunk', created, model: c.model, service_tier: c.body.service_tier === 'flex' ? 'flex' : 'default', system_fingerprint: 'fp_fake' };
     const withUsage = (o: Json) => (includeUsage && c.usageOn ? { ...o, usage: null } : o);
     const frames = [dataFrame(withUsage({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }] }))];
     for (const piece of splitWords(c.answer)) {
@@ -516,8 +537,10 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  baseUrl = url;
   return {
     url,
+    batch,
     openaiBaseUrl: `${url}/v1`,
     anthropicBaseUrl: url,
     requests,

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { VERSION } from '../version';
+import { batchCommand } from './batch';
 import { cacheCommand } from './cache';
 import { lintCommand } from './lint';
 import { modelCommand } from './model';
@@ -22,5 +23,6 @@ program.addCommand(lintCommand());
 program.addCommand(cacheCommand());
 program.addCommand(modelCommand());
 program.addCommand(routerCommand());
+program.addCommand(batchCommand());
 
 await program.parseAsync(process.argv);

@@ -115,7 +115,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     let model = req.model;
     const tokens = Math.max(0, req.inputTokens) + Math.max(0, maxOut);
     const price = priceCall(model, { inputTokens: req.inputTokens, outputTokens: maxOut }, req.provider);
-    let costNano = toNano(price.totalUsd);
+    let costNano = toNano(req.worstCaseUsd ?? price.totalUsd);
 
     // 1. Rate limits: a request over any RPM/TPM window is refused before anything is reserved.
     const limits = policy.rateLimits.filter((l) => scopeMatches(l.scope, id));
@@ -137,7 +137,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
       };
     }
     const checks = budgets.map((b) => this.checkBudget(b, now, costNano, tokens));
-    const exceeded = checks.filter((c) => c.before >= 1);
+    const exceeded = checks.filter((c) => c.before >= 1 || (req.refuseIfWorstCaseExceeds === true && c.budget.action === 'block' && c.after > 1));
     const headers: Record<string, string> = {};
     const headerParts: string[] = [];
     let decision: AdmitResult['decision'] = 'allow';

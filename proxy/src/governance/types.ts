@@ -14,6 +14,13 @@ export interface AdmitRequest {
   inputTokens: number;
   /** The request's output limit; absent → policy `defaults.maxOutputTokens`. */
   maxOutputTokens?: number;
+  /** A precomputed worst case in USD (a batch at its discounted rate); absent → priced from model and tokens. */
+  worstCaseUsd?: number;
+  /**
+   * Refuse when this request's worst case would take a block budget past its limit, not only once
+   * the budget is already spent (a batch commits its whole worst case at once).
+   */
+  refuseIfWorstCaseExceeds?: boolean;
 }
 
 export type AdmitDecision = 'allow' | 'warn' | 'block' | 'downgrade';

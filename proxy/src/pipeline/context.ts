@@ -111,6 +111,10 @@ export interface CallContext extends AttemptState {
   keyedModel?: string;
   /** Input tokens counted by the token worker (budgets, routing rules). */
   countedInputTokens?: number;
+  /** Set when the request goes at OpenAI's flex tier (priced at batch rates). */
+  serviceTier?: 'flex';
+  /** Overrides the provider's first-byte timeout for this call (flex queues). */
+  upstreamTimeoutMs?: number;
 }
 
 export function newCallContext(services: ProxyServices, endpoint: EndpointSpec, req: Request, res: Response): CallContext {

@@ -2,7 +2,8 @@
  * Turns a call's usage into tokens and $: upstream usage when given, else a js-tiktoken estimate
  * (marked as such); prices from @pydantic/genai-prices.
  */
-import { isPricedProvider, priceCall } from '../pricing/price';
+import { priceAtTier } from '../batch/rates';
+import { isPricedProvider } from '../pricing/price';
 import { arr, obj, type Json } from '../providers/types';
 import type { ChatMessageLike } from '../tokens/count';
 import type { CallContext } from './context';
@@ -71,7 +72,9 @@ export async function settleCost(ctx: CallContext): Promise<void> {
       ctx.tokensEstimated = true;
     }
   }
-  const price = priceCall(model, ctx.usage, pricingProvider(ctx));
+  // Flex answers are billed at batch rates (the tier the provider says it used, else the one asked for).
+  const tier = ctx.serviceTier === 'flex' && ctx.responseBody?.service_tier !== 'default' ? 'flex' : 'standard';
+  const price = priceAtTier(model, ctx.usage, pricingProvider(ctx) ?? 'openai', tier);
   ctx.costUsd = price.totalUsd;
   ctx.priced = price.priced;
 }

@@ -8,6 +8,7 @@
  * cached). If Tollgate asked the upstream for usage in a stream, the extra usage chunk is stripped
  * before it reaches a client that did not ask for it.
  */
+import { isFlexRefusal, switchToDefaultTier } from '../batch/flex';
 import { errors as undiciErrors, request } from 'undici';
 import { fallbackTargets, retryDecision } from '../governance/retry';
 import { authHeaderValue, errorTypeOf, PROTOCOLS } from '../providers/protocol';
@@ -120,7 +121,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
       ...(ctx.endpoint.method === 'POST' ? { body: JSON.stringify(outgoing) } : {}),
       signal: abort.signal,
       dispatcher: ctx.services.dispatcher,
-      headersTimeout: p.timeoutMs,
+      headersTimeout: ctx.upstreamTimeoutMs ?? p.timeoutMs,
       bodyTimeout: p.idleTimeoutMs,
     });
   } catch (err) {
@@ -386,15 +387,20 @@ export const forwardWithRetries: Stage = async (ctx) => {
         { attempt: retriesOnTarget, ...(err.status !== undefined ? { status: err.status } : {}), ...(err.kind ? { errorKind: err.kind } : {}), ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}) },
         policy.retries,
       );
-      const next = decision.retry ? undefined : fallbacks.shift();
-      if (!decision.retry && !next) {
+      // Flex without capacity: straight back at the default tier, before any retry or fallback.
+      const toDefaultTier = isFlexRefusal(ctx, err.status);
+      const next = decision.retry || toDefaultTier ? undefined : fallbacks.shift();
+      if (!decision.retry && !next && !toDefaultTier) {
         err.respond();
         return;
       }
       ctx.status = err.status ?? (err.kind === 'timeout' ? 504 : 502);
       ctx.errorType = err.status ? `upstream_${err.status}` : `upstream_${err.kind ?? 'error'}`;
       await finishAttempt(ctx);
-      if (decision.retry) await sleep(decision.delayMs);
+      if (toDefaultTier) {
+        switchToDefaultTier(ctx);
+        retriesOnTarget = 0; // no wait: the default tier has its own capacity
+      } else if (decision.retry) await sleep(decision.delayMs);
       startAttempt(ctx);
       if (next) {
         const provider = ctx.services.providers().get(next.provider);

@@ -15,8 +15,8 @@ export function keyFingerprint(salt: string, key: string | undefined): string {
   return `tg_${createHmac('sha256', salt).update(key).digest('hex').slice(0, 16)}`;
 }
 
-function clientKey(ctx: CallContext): string | undefined {
-  const h = ctx.req.headers;
+/** The API key a client sent (Bearer, x-api-key or Azure's api-key), if any. */
+export function clientKey(h: Record<string, string | string[] | undefined>): string | undefined {
   const auth = typeof h.authorization === 'string' ? h.authorization : undefined;
   const bearer = auth?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
   const xApiKey = typeof h['x-api-key'] === 'string' ? h['x-api-key'].trim() : undefined;
@@ -42,7 +42,7 @@ export const identify: Stage = async (ctx, next) => {
   if (ctx.body.model !== undefined && choice.model !== ctx.modelRequested) ctx.body.model = choice.model;
 
   // Placeholders some SDKs insist on (e.g. "sk-dummy" when the proxy holds the key) are not keys.
-  const fromClient = clientKey(ctx);
+  const fromClient = clientKey(ctx.req.headers);
   const placeholder = fromClient !== undefined && /^(tollgate|dummy|sk-dummy|none|placeholder)$/i.test(fromClient);
   ctx.apiKey = (!placeholder && fromClient) || ctx.services.env[choice.provider.apiKeyEnv] || undefined;
   ctx.keyFingerprint = keyFingerprint(ctx.services.salt, ctx.apiKey);

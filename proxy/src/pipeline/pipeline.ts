@@ -9,8 +9,10 @@
  *   exactCache    identical request → replay; else the store decision
  *   semanticCache paraphrase → replay (when the embedder is ready); indexes the new entry
  *   admit         budgets and rate limits reserve, block or downgrade (after the caches: hits are free)
+ *   flex          requests a flex rule names go at OpenAI's flex tier (batch prices, longer timeout)
  *   forward       upstream call with retries and fallbacks; each attempt ends in `finishAttempt`
  */
+import { flexStage } from '../batch/flex';
 import type { SemanticCache } from '../cache/semanticCache';
 import type { Governor } from '../governance/governor';
 import type { TrustFinding } from '../policy/trust';
@@ -49,6 +51,7 @@ export function buildPipeline(parts: PipelineParts): (ctx: CallContext) => Promi
     exactCacheStage,
     semanticCacheStage(parts.semantic),
     admitStage(parts.governor),
+    flexStage,
     forwardWithRetries,
   ]);
 }

@@ -177,22 +177,31 @@ const TierModels = z
   .object({ small: z.string().optional(), medium: z.string().optional(), large: z.string().optional() })
   .strict();
 
+const RuleMatchSchema = z
+  .object({
+    feature: z.string().optional(),
+    model: z.string().optional(),
+    header: z.record(z.string(), z.string()).optional(),
+    minInputTokens: z.number().int().nonnegative().optional(),
+    maxInputTokens: z.number().int().positive().optional(),
+  })
+  .strict();
+
 export const RouteRuleSchema = z
   .object({
     name: Identifier,
-    match: z
-      .object({
-        feature: z.string().optional(),
-        model: z.string().optional(),
-        header: z.record(z.string(), z.string()).optional(),
-        minInputTokens: z.number().int().nonnegative().optional(),
-        maxInputTokens: z.number().int().positive().optional(),
-      })
-      .strict()
-      .default({}),
+    match: RuleMatchSchema.default({}),
     tier: z.enum(TIERS).optional(),
     model: z.string().optional().describe('Send matching requests to this exact model instead of a tier.'),
     semanticThreshold: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+export const FlexRuleSchema = z
+  .object({
+    name: Identifier,
+    match: RuleMatchSchema.default({}),
+    timeoutMs: z.number().int().positive().default(900_000).describe('Time allowed for the first byte of a flex answer (flex queues; OpenAI advises 15 minutes).'),
   })
   .strict();
 
@@ -219,6 +228,10 @@ export const RoutingSchema = z
       .enum(['learned', 'score'])
       .default('learned')
       .describe('How model "auto" picks a tier: the shipped learned router with the team exemplars (thresholds ignored), or the hand-weighted score with `thresholds`.'),
+    flex: z
+      .array(FlexRuleSchema)
+      .default([])
+      .describe('Requests that can wait: sent with OpenAI service_tier "flex" (batch prices), falling back to the default tier when flex has no capacity.'),
   })
   .strict();
 

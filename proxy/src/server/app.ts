@@ -12,7 +12,13 @@ import { sessionProof } from './security/sessionProof';
 import { localApi, type LocalApiExtras } from './localApi';
 
 /** `pipeline` is the stage list of pipeline/pipeline.ts. */
-export function createApp(services: ProxyServices, extras: LocalApiExtras, pipeline: (ctx: CallContext) => Promise<void>): express.Express {
+/** `routers`: further provider routes with their own handling (the batch APIs). */
+export function createApp(
+  services: ProxyServices,
+  extras: LocalApiExtras,
+  pipeline: (ctx: CallContext) => Promise<void>,
+  routers: express.Router[] = [],
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -41,6 +47,7 @@ export function createApp(services: ProxyServices, extras: LocalApiExtras, pipel
     res.setHeader('content-type', services.metrics.registry.contentType);
     res.send(await services.metrics.registry.metrics());
   });
+  for (const r of routers) app.use(r);
   app.use('/tollgate', adminGuard(extras.adminToken), localApi(services, extras));
 
   // Unknown routes: a provider-style 404 so SDKs show a readable message.

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ExactCache, type CacheBodyCodec } from '../cache/exactCache';
 import { codecFromEnv } from '../cache/encryption';
 import { SemanticCache } from '../cache/semanticCache';
+import { batchRouter } from '../batch/routes';
 import { buildPipeline } from '../pipeline/pipeline';
 import { RouterRuntime } from '../routing/runtime';
 import { exemplarsPathFor } from '../routing/teamExemplars';
@@ -184,6 +185,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     },
     },
     buildPipeline({ governor, semantic, held }),
+    [batchRouter(services, governor, adminToken)],
   );
 
   const server: Server = await new Promise<Server>((resolve, reject) => {

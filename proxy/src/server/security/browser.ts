@@ -78,8 +78,11 @@ export function browserGuard(opts: BrowserGuardOptions) {
         return;
       }
     }
-    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
-    if (hasBody && !isJsonContentType(req.headers['content-type'])) {
+    const length = Number(req.headers['content-length'] ?? 0);
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS' && (length > 0 || req.headers['transfer-encoding'] !== undefined);
+    // The one multipart endpoint: batch input uploads (`POST /v1/files`); the Origin check above still applies.
+    const upload = req.method === 'POST' && req.path === '/v1/files' && /^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '');
+    if (hasBody && !upload && !isJsonContentType(req.headers['content-type'])) {
       const got = req.headers['content-type'];
       refused.inc({ reason: 'content-type' });
       refuse(

@@ -1,0 +1,60 @@
+/**
+ * Flex processing for synchronous callers that can wait: a request matching a `routing.flex` rule
+ * goes to OpenAI with `service_tier: "flex"` (batch prices, slower, sometimes no capacity), with the
+ * rule's longer timeout. When the provider answers 429 (flex capacity unavailable) the retry stage
+ * sends it once more at the default tier (see `flexFallback`). A rule that matches a provider or
+ * model without flex is reported once in the log and said in `x-tollgate-route`, never ignored silently.
+ */
+import type { CallContext, Stage } from '../pipeline/context';
+import { ruleMatches } from '../routing/route';
+import { flexSupported } from './rates';
+
+const FLEX_ENDPOINTS = new Set(['chat.completions', 'responses']);
+const reported = new Set<string>();
+
+function appendRoute(ctx: CallContext, part: string): void {
+  const route = ctx.route ? `${ctx.route}; ${part}` : part;
+  ctx.route = route;
+  ctx.extraHeaders['x-tollgate-route'] = route;
+}
+
+export const flexStage: Stage = async (ctx, next) => {
+  const rules = ctx.services.policy.policy.routing.flex;
+  if (rules.length === 0 || !ctx.provider || !FLEX_ENDPOINTS.has(ctx.endpoint.id) || ctx.body.service_tier !== undefined) return next();
+  const rule = rules.find((r) =>
+    ruleMatches(r, {
+      model: ctx.modelUsed,
+      headers: ctx.req.headers,
+      inputTokens: ctx.countedInputTokens ?? 0,
+      ...(ctx.tags.feature ? { feature: ctx.tags.feature } : {}),
+    }),
+  );
+  if (!rule) return next();
+  if (!flexSupported(ctx.provider.name, ctx.modelUsed)) {
+    const key = `${rule.name}|${ctx.provider.name}|${ctx.modelUsed}`;
+    if (!reported.has(key)) {
+      reported.add(key);
+      ctx.services.log.warn(`flex rule "${rule.name}": ${ctx.provider.name} offers no flex tier for ${ctx.modelUsed}; such requests go at the default tier`);
+    }
+    appendRoute(ctx, `flex unavailable for ${ctx.modelUsed}; rule=${rule.name}`);
+    return next();
+  }
+  ctx.body.service_tier = 'flex';
+  ctx.serviceTier = 'flex';
+  ctx.upstreamTimeoutMs = rule.timeoutMs;
+  appendRoute(ctx, `flex; rule=${rule.name}`);
+  return next();
+};
+
+/** After a failed attempt: a flex request the provider had no capacity for (429 Resource Unavailable). */
+export function isFlexRefusal(ctx: CallContext, status: number | undefined): boolean {
+  return ctx.serviceTier === 'flex' && status === 429;
+}
+
+/** The next attempt goes at the default tier, at once; the response says why. */
+export function switchToDefaultTier(ctx: CallContext): void {
+  delete ctx.body.service_tier;
+  ctx.serviceTier = undefined;
+  ctx.upstreamTimeoutMs = undefined;
+  appendRoute(ctx, 'fallback=default (flex capacity unavailable)');
+}

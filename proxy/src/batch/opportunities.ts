@@ -1,0 +1,104 @@
+/**
+ * Where the money is: per feature, what its real-time calls would have cost at the batch rate and,
+ * for models that offer it, at the flex rate, and whether the feature looks latency-tolerant (named
+ * like offline work, called mostly at night, or never streamed). Read from the ledger; pure once
+ * the rows are in hand.
+ */
+import type { Db } from '../db/open';
+import { batchDiscount, flexSupported, FLEX_TIERS } from './rates';
+
+export interface OpportunityRow {
+  feature: string;
+  calls: number;
+  costUsd: number;
+  /** The same calls at the provider's batch rate. */
+  batchUsd: number;
+  /** At the flex rate where the model offers flex, else at the standard rate. */
+  flexUsd: number;
+  /** Share of calls between 22:00 and 06:00 (the proxy's local time). */
+  nightShare: number;
+  /** Share of calls that streamed (someone was watching). */
+  streamShare: number;
+  latencyTolerant: boolean;
+  reasons: string[];
+}
+
+export interface Opportunities {
+  from: number;
+  features: OpportunityRow[];
+}
+
+/** Names that say the work is offline (evals, reports, backfills…). */
+const OFFLINE_NAME = /(eval|batch|report|nightly|offline|backfill|etl|digest|bulk|index|classif|enrich|label|ci\b|cron)/i;
+const MAX_ROWS = 200_000;
+
+interface CallRow {
+  feature: string | null;
+  provider: string;
+  model_used: string;
+  ts: number;
+  stream: number;
+  cost_usd: number;
+}
+
+export function opportunitiesFromRows(rows: readonly CallRow[], from: number): Opportunities {
+  const byFeature = new Map<string, { calls: number; cost: number; batch: number; flex: number; night: number; stream: number }>();
+  for (const r of rows) {
+    const key = r.feature ?? '(untagged)';
+    const acc = byFeature.get(key) ?? { calls: 0, cost: 0, batch: 0, flex: 0, night: 0, stream: 0 };
+    acc.calls += 1;
+    acc.cost += r.cost_usd;
+    acc.batch += r.cost_usd * (batchDiscount(r.provider)?.factor ?? 1);
+    acc.flex += r.cost_usd * (flexSupported(r.provider, r.model_used) ? FLEX_TIERS[r.provider.toLowerCase()]!.factor : 1);
+    const hour = new Date(r.ts).getHours();
+    if (hour >= 22 || hour < 6) acc.night += 1;
+    if (r.stream) acc.stream += 1;
+    byFeature.set(key, acc);
+  }
+  const features = [...byFeature.entries()].map(([feature, a]): OpportunityRow => {
+    const nightShare = a.calls ? a.night / a.calls : 0;
+    const streamShare = a.calls ? a.stream / a.calls : 0;
+    const reasons: string[] = [];
+    if (feature !== '(untagged)' && OFFLINE_NAME.test(feature)) reasons.push('named like offline work');
+    if (nightShare >= 0.5) reasons.push(`${Math.round(nightShare * 100)} % of calls at night`);
+    if (a.calls >= 20 && streamShare === 0) reasons.push('never streamed');
+    return {
+      feature,
+      calls: a.calls,
+      costUsd: a.cost,
+      batchUsd: a.batch,
+      flexUsd: a.flex,
+      nightShare,
+      streamShare,
+      latencyTolerant: reasons.length > 0,
+      reasons,
+    };
+  });
+  features.sort((x, y) => y.costUsd - y.batchUsd - (x.costUsd - x.batchUsd));
+  return { from, features };
+}
+
+export function opportunities(db: Db, from: number): Opportunities {
+  // Real-time calls that reached the provider and succeeded: hits and batch results are already cheap.
+  const rows = db
+    .prepare(
+      `SELECT feature, provider, model_used, ts, stream, cost_usd FROM calls
+        WHERE ts >= ? AND cache = 'miss' AND status = 200 AND endpoint NOT LIKE 'batch:%'
+        ORDER BY id DESC LIMIT ${MAX_ROWS}`,
+    )
+    .all(from) as CallRow[];
+  return opportunitiesFromRows(rows, from);
+}
+
+const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
+
+export function formatOpportunities(o: Opportunities): string {
+  if (o.features.length === 0) return 'no real-time calls in that period';
+  const lines = ['feature                  calls     cost    as batch   as flex  latency-tolerant?'];
+  for (const f of o.features) {
+    lines.push(
+      `${f.feature.slice(0, 22).padEnd(22)} ${String(f.calls).padStart(7)} ${usd(f.costUsd).padStart(9)} ${usd(f.batchUsd).padStart(10)} ${usd(f.flexUsd).padStart(9)}  ${f.latencyTolerant ? `yes (${f.reasons.join('; ')})` : 'no'}`,
+    );
+  }
+  return lines.join('\n');
+}

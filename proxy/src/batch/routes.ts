@@ -1,0 +1,524 @@
+/**
+ * The batch endpoints, relayed to the provider with accounting on the way (see service.ts):
+ *   OpenAI     POST/GET /v1/files, GET/DELETE /v1/files/:id, GET /v1/files/:id/content,
+ *              POST/GET /v1/batches, GET /v1/batches/:id, POST /v1/batches/:id/cancel
+ *   Anthropic  POST/GET /v1/messages/batches, GET/DELETE /v1/messages/batches/:id,
+ *              POST /v1/messages/batches/:id/cancel, GET /v1/messages/batches/:id/results
+ * Lines the exact cache already answers are not sent; a batch the cache answers whole never
+ * reaches the provider (Tollgate then serves the batch and its results itself).
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { FormData } from 'undici';
+import type { Governor } from '../governance/governor';
+import type { ProxyServices } from '../pipeline/services';
+import { obj, providerError, type Json, type Protocol } from '../providers';
+import { BatchLineError, readAnthropicRequests, readAnthropicResults, readOpenAIRequests, readOpenAIResults, toJsonl, type BatchRequestLine } from './lines';
+import { BatchService, type BatchIdentity } from './service';
+import { BatchStore, type BatchRow } from './store';
+import { callUpstream, upstreamPath, type UpstreamAnswer } from './upstream';
+import { ENDPOINTS } from '../providers';
+import { adminGuard } from '../server/guards';
+import { opportunities } from './opportunities';
+
+/** Batch input files may be large (OpenAI accepts up to 200 MB). */
+const MAX_BATCH_BYTES = 210 * 1024 * 1024;
+const LOCAL_PREFIX = 'tollgate_';
+
+const OPENAI_TERMINAL = new Set(['completed', 'failed', 'expired', 'cancelled']);
+
+export function batchRouter(services: ProxyServices, governor: Governor | undefined, adminToken: string): Router {
+  const store = new BatchStore(services.db);
+  const svc = new BatchService(services, store, governor);
+  const router = express.Router();
+  const raw = express.raw({ type: () => true, limit: MAX_BATCH_BYTES });
+  const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
+    fn(req, res).catch(next);
+  };
+
+  // ---- OpenAI Files --------------------------------------------------------------------------
+  router.post('/v1/files', raw, wrap((req, res) => uploadFile(svc, req, res)));
+  router.get('/v1/files', wrap((req, res) => passThrough(svc, req, res, 'openai')));
+  router.get('/v1/files/:id', wrap(async (req, res) => {
+    const id = String(req.params.id);
+    const local = localFile(svc, id);
+    if (local) return void res.json(local);
+    await passThrough(svc, req, res, 'openai');
+  }));
+  router.delete('/v1/files/:id', wrap((req, res) => passThrough(svc, req, res, 'openai')));
+  router.get('/v1/files/:id/content', wrap((req, res) => fileContent(svc, req, res)));
+
+  // ---- OpenAI Batches ------------------------------------------------------------------------
+  router.post('/v1/batches', raw, wrap((req, res) => createOpenAIBatch(svc, req, res)));
+  router.get('/v1/batches', wrap((req, res) => passThrough(svc, req, res, 'openai')));
+  router.get('/v1/batches/:id', wrap((req, res) => retrieveOpenAIBatch(svc, req, res)));
+  router.post('/v1/batches/:id/cancel', raw, wrap(async (req, res) => {
+    const b = store.batch(String(req.params.id));
+    if (b?.local) return void res.json(openaiLocalBatch(b));
+    await passThrough(svc, req, res, 'openai');
+  }));
+
+  // ---- Anthropic Message Batches --------------------------------------------------------------
+  router.post('/v1/messages/batches', raw, wrap((req, res) => createAnthropicBatch(svc, req, res)));
+  router.get('/v1/messages/batches', wrap((req, res) => passThrough(svc, req, res, 'anthropic')));
+  router.get('/v1/messages/batches/:id', wrap((req, res) => retrieveAnthropicBatch(svc, req, res)));
+  router.delete('/v1/messages/batches/:id', wrap((req, res) => passThrough(svc, req, res, 'anthropic')));
+  router.post('/v1/messages/batches/:id/cancel', raw, wrap(async (req, res) => {
+    const b = store.batch(String(req.params.id));
+    if (b?.local) return void res.json(anthropicLocalBatch(b, req));
+    await passThrough(svc, req, res, 'anthropic');
+  }));
+  router.get('/v1/messages/batches/:id/results', wrap((req, res) => anthropicResults(svc, req, res)));
+
+  // Tollgate's own view: the batches it relayed, and what could move to batch or flex (admin token: they describe the owner's traffic).
+  const admin = adminGuard(adminToken);
+  router.get('/tollgate/batch/opportunities', admin, (req, res) => {
+    const from = Number(req.query.from);
+    res.json(opportunities(services.db, Number.isFinite(from) ? from : Date.now() - 7 * 86_400_000));
+  });
+  router.get('/tollgate/batches', admin, (_req, res) => {
+    res.json({ batches: store.list(100).map((b) => ({ ...publicBatch(b), ...store.totals(b.id) })) });
+  });
+  return router;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function fail(res: Response, protocol: Protocol, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+  res.status(status).set(headers).json(providerError(protocol, status, type, message));
+}
+
+function identityOr400(svc: BatchService, req: Request, res: Response, protocol: Protocol): BatchIdentity | undefined {
+  const id = svc.identify(req.headers, protocol);
+  if ('error' in id) {
+    fail(res, protocol, 400, 'invalid_request_error', id.error);
+    return undefined;
+  }
+  return id;
+}
+
+function relay(res: Response, up: UpstreamAnswer, body?: Buffer | string, extra: Record<string, string> = {}): void {
+  for (const [k, v] of Object.entries(up.headers)) {
+    if (/^(content-type|x-request-id|request-id|openai-.*|anthropic-.*|x-ratelimit-.*|retry-after)$/i.test(k)) res.setHeader(k, v);
+  }
+  res.status(up.status).set(extra).send(body ?? up.body);
+}
+
+async function upstream(svc: BatchService, req: Request, res: Response, id: BatchIdentity, method: 'GET' | 'POST' | 'DELETE', v1Path: string, body?: Buffer | string | FormData, contentType?: string): Promise<UpstreamAnswer | undefined> {
+  const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : undefined;
+  try {
+    return await callUpstream(svc.services, {
+      provider: id.provider,
+      apiKey: id.apiKey,
+      method,
+      path: upstreamPath(id.provider, v1Path),
+      ...(query ? { query } : {}),
+      clientHeaders: req.headers,
+      ...(body !== undefined ? { body } : {}),
+      ...(contentType ? { contentType } : {}),
+    });
+  } catch (err) {
+    const protocol = id.provider.kind;
+    fail(res, protocol, 502, 'api_error', `Tollgate could not reach the ${id.provider.name} batch API: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+async function passThrough(svc: BatchService, req: Request, res: Response, protocol: Protocol): Promise<void> {
+  const id = identityOr400(svc, req, res, protocol);
+  if (!id) return;
+  const body = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
+  const up = await upstream(svc, req, res, id, req.method as 'GET' | 'POST' | 'DELETE', req.path, body, body ? 'application/json' : undefined);
+  if (up) relay(res, up);
+}
+
+function parseJsonBody(req: Request, res: Response, protocol: Protocol): Json | undefined {
+  try {
+    const text = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    const parsed = obj(JSON.parse(text || '{}'));
+    if (parsed) return parsed;
+  } catch {
+    // fall through
+  }
+  fail(res, protocol, 400, 'invalid_request_error', 'Tollgate could not parse the JSON body of this batch request.');
+  return undefined;
+}
+
+// ---- OpenAI ----------------------------------------------------------------------------------
+
+async function uploadFile(svc: BatchService, req: Request, res: Response): Promise<void> {
+  const id = identityOr400(svc, req, res, 'openai');
+  if (!id) return;
+  const contentType = String(req.headers['content-type'] ?? '');
+  const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  let form: globalThis.FormData;
+  try {
+    form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    return fail(res, 'openai', 400, 'invalid_request_error', 'Tollgate expected a multipart/form-data upload with `purpose` and `file` fields.');
+  }
+  const purpose = form.get('purpose');
+  const file = form.get('file');
+  if (purpose !== 'batch' || typeof file === 'string' || file === null) {
+    // Not a batch input: relay the upload as it came.
+    const up = await upstream(svc, req, res, id, 'POST', '/v1/files', raw, contentType);
+    if (up) relay(res, up);
+    return;
+  }
+  let requests: BatchRequestLine[];
+  try {
+    requests = readOpenAIRequests(await file.text());
+  } catch (err) {
+    const msg = err instanceof BatchLineError ? err.message : String(err);
+    return fail(res, 'openai', 400, 'invalid_request_error', `Tollgate could not read the batch input file: ${msg}`);
+  }
+  const prepared = svc.prepare(id, requests);
+  const filename = (file as File).name || 'batch.jsonl';
+  const cachedHeader = { 'x-tollgate-batch-cached': String(prepared.cached), 'x-tollgate-batch-requests': String(requests.length) };
+  if (prepared.toSend.length === 0) {
+    // Every line is answered by the cache: nothing goes to the provider.
+    const fileId = `file-${LOCAL_PREFIX}${randomUUID().replace(/-/g, '')}`;
+    svc.store.saveInput({ id: fileId, provider: id.provider.name, namespace: id.namespace, local: true }, prepared.lines);
+    res.set(cachedHeader).json({ id: fileId, object: 'file', bytes: raw.length, created_at: Math.floor(Date.now() / 1000), filename, purpose: 'batch', status: 'processed', status_details: null });
+    return;
+  }
+  const text = prepared.cached === 0 ? await file.text() : toJsonl(prepared.toSend.map((r) => ({ custom_id: r.customId, method: 'POST', url: r.url, body: r.body })));
+  const outgoing = new FormData();
+  outgoing.set('purpose', 'batch');
+  outgoing.set('file', new Blob([text], { type: 'application/jsonl' }), filename);
+  const up = await upstream(svc, req, res, id, 'POST', '/v1/files', outgoing);
+  if (!up) return;
+  if (up.status === 200) {
+    const fileObj = obj(JSON.parse(up.body.toString('utf8')));
+    if (typeof fileObj?.id === 'string') svc.store.saveInput({ id: fileObj.id, provider: id.provider.name, namespace: id.namespace, local: false }, prepared.lines);
+  }
+  relay(res, up, undefined, cachedHeader);
+}
+
+function localFile(svc: BatchService, fileId: string): Json | undefined {
+  if (!fileId.startsWith(`file-${LOCAL_PREFIX}`) && !fileId.startsWith(`file-out-${LOCAL_PREFIX}`)) return undefined;
+  const input = svc.store.input(fileId);
+  const out = svc.store.batchForFile(fileId);
+  if (!input && !out) return undefined;
+  return { id: fileId, object: 'file', bytes: 0, created_at: Math.floor(Date.now() / 1000), filename: input ? 'batch.jsonl' : 'batch_output.jsonl', purpose: input ? 'batch' : 'batch_output', status: 'processed', status_details: null };
+}
+
+async function createOpenAIBatch(svc: BatchService, req: Request, res: Response): Promise<void> {
+  const id = identityOr400(svc, req, res, 'openai');
+  if (!id) return;
+  const body = parseJsonBody(req, res, 'openai');
+  if (!body) return;
+  const inputId = typeof body.input_file_id === 'string' ? body.input_file_id : '';
+  let input = svc.store.input(inputId);
+  if (!input) {
+    // Uploaded without Tollgate: read it back so budgets still see the batch's worst case.
+    const up = await upstream(svc, req, res, id, 'GET', `/v1/files/${encodeURIComponent(inputId)}/content`);
+    if (!up) return;
+    if (up.status !== 200) return relay(res, up);
+    try {
+      const requests = readOpenAIRequests(up.body.toString('utf8'));
+      const prepared = svc.prepare({ ...id, useCache: false }, requests);
+      svc.store.saveInput({ id: inputId, provider: id.provider.name, namespace: id.namespace, local: false }, prepared.lines);
+      input = svc.store.input(inputId);
+    } catch (err) {
+      return fail(res, 'openai', 400, 'invalid_request_error', `Tollgate could not read the batch input file: ${(err as Error).message}`);
+    }
+  }
+  if (!input) return fail(res, 'openai', 404, 'invalid_request_error', `No such file: ${inputId}`);
+  const lines = svc.store.lines(input.id);
+  const cached = lines.filter((l) => l.cachedEntryId !== null).length;
+  const admitted = svc.admit(id, lines);
+  const headers: Record<string, string> = {
+    'x-tollgate-batch-cached': String(cached),
+    'x-tollgate-batch-requests': String(lines.length),
+    'x-tollgate-batch-worst-case-usd': admitted.worstCaseUsd.toFixed(6),
+  };
+  if (!admitted.ok) {
+    return fail(res, 'openai', 429, 'budget_exceeded', admitted.message, { ...headers, ...(admitted.retryAfterSec !== undefined ? { 'retry-after': String(admitted.retryAfterSec) } : {}) });
+  }
+  if (admitted.budgetHeader) headers['x-tollgate-budget'] = admitted.budgetHeader;
+  const row: BatchRow = {
+    id: '',
+    provider: id.provider.name,
+    protocol: 'openai',
+    keyFingerprint: id.keyFingerprint,
+    namespace: input.namespace,
+    tags: id.tags,
+    inputId: input.id,
+    outputFileId: null,
+    errorFileId: null,
+    status: 'validating',
+    requestCount: lines.length,
+    cachedCount: cached,
+    worstCaseUsd: admitted.worstCaseUsd,
+    reservationId: admitted.reservationId ?? null,
+    createdAt: Date.now(),
+    settledAt: null,
+    local: input.local,
+  };
+  if (input.local) {
+    row.id = `batch_${LOCAL_PREFIX}${randomUUID().replace(/-/g, '')}`;
+    row.status = 'completed';
+    row.outputFileId = `file-out-${LOCAL_PREFIX}${row.id}`;
+    svc.store.saveBatch(row);
+    res.set(headers).json(openaiLocalBatch(row, body));
+    return;
+  }
+  const up = await upstream(svc, req, res, id, 'POST', '/v1/batches', JSON.stringify(body), 'application/json');
+  if (!up) return svc.release(admitted.reservationId);
+  const batchObj = up.status === 200 ? obj(JSON.parse(up.body.toString('utf8'))) : undefined;
+  if (!batchObj || typeof batchObj.id !== 'string') {
+    svc.release(admitted.reservationId);
+    return relay(res, up);
+  }
+  row.id = batchObj.id;
+  row.status = String(batchObj.status ?? 'validating');
+  svc.store.saveBatch(row);
+  relay(res, up, undefined, headers);
+}
+
+async function retrieveOpenAIBatch(svc: BatchService, req: Request, res: Response): Promise<void> {
+  const known = svc.store.batch(String(req.params.id));
+  if (known?.local) return void res.set('x-tollgate-batch-cached', String(known.cachedCount)).json(openaiLocalBatch(known));
+  const id = identityOr400(svc, req, res, 'openai');
+  if (!id) return;
+  const up = await upstream(svc, req, res, id, 'GET', req.path);
+  if (!up) return;
+  const extra: Record<string, string> = {};
+  if (known && up.status === 200) {
+    const b = obj(JSON.parse(up.body.toString('utf8')));
+    const status = String(b?.status ?? known.status);
+    svc.store.updateFromUpstream(known.id, {
+      status,
+      outputFileId: typeof b?.output_file_id === 'string' ? b.output_file_id : null,
+      errorFileId: typeof b?.error_file_id === 'string' ? b.error_file_id : null,
+    });
+    extra['x-tollgate-batch-cached'] = String(known.cachedCount);
+    // Ended without any result file: nothing will ever be recorded, so the reservation goes now.
+    if (OPENAI_TERMINAL.has(status) && !b?.output_file_id && !b?.error_file_id) svc.settle(svc.store.batch(known.id)!);
+  }
+  relay(res, up, undefined, extra);
+}
+
+async function fileContent(svc: BatchService, req: Request, res: Response): Promise<void> {
+  const fileId = String(req.params.id);
+  const owner = svc.store.batchForFile(fileId);
+  if (owner?.batch.local) {
+    const cached = svc.cachedResults(owner.batch);
+    svc.record(owner.batch, [], cached);
+    svc.settle(owner.batch);
+    res.type('application/jsonl').send(toJsonl(cached.map(({ line, entry }, i) => openaiResultLine(line.customId, entry.body, i))));
+    return;
+  }
+  const id = identityOr400(svc, req, res, 'openai');
+  if (!id) return;
+  const up = await upstream(svc, req, res, id, 'GET', req.path);
+  if (!up) return;
+  if (!owner || up.status !== 200) return relay(res, up);
+  const text = up.body.toString('utf8');
+  const endpoint = svc.store.lines(owner.batch.inputId)[0]?.endpoint ?? 'chat.completions';
+  let results;
+  try {
+    results = readOpenAIResults(text, usageOf, endpoint);
+  } catch {
+    return relay(res, up);
+  }
+  if (owner.kind === 'output') {
+    const cached = svc.cachedResults(owner.batch);
+    svc.record(owner.batch, results, cached);
+    const batch = svc.store.batch(owner.batch.id)!;
+    if (OPENAI_TERMINAL.has(batch.status)) svc.settle(batch);
+    const merged = text.replace(/\n?$/, '\n') + toJsonl(cached.map(({ line, entry }, i) => openaiResultLine(line.customId, entry.body, i)));
+    return relay(res, up, merged, { 'x-tollgate-batch-cached': String(cached.length) });
+  }
+  svc.record(owner.batch, results);
+  relay(res, up);
+}
+
+function usageOf(endpoint: string, body: Json) {
+  return ENDPOINTS.find((e) => e.id === endpoint)?.usage(body);
+}
+
+function openaiResultLine(customId: string, body: Json, i: number): Json {
+  return { id: `batch_req_${LOCAL_PREFIX}${i}`, custom_id: customId, response: { status_code: 200, request_id: 'tollgate-cache', body }, error: null };
+}
+
+function openaiLocalBatch(b: BatchRow, req?: Json): Json {
+  const t = Math.floor(b.createdAt / 1000);
+  return {
+    id: b.id,
+    object: 'batch',
+    endpoint: typeof req?.endpoint === 'string' ? req.endpoint : '/v1/chat/completions',
+    errors: null,
+    input_file_id: b.inputId,
+    completion_window: typeof req?.completion_window === 'string' ? req.completion_window : '24h',
+    status: 'completed',
+    output_file_id: b.outputFileId,
+    error_file_id: null,
+    created_at: t,
+    in_progress_at: t,
+    expires_at: t + 86_400,
+    finalizing_at: t,
+    completed_at: t,
+    failed_at: null,
+    expired_at: null,
+    cancelling_at: null,
+    cancelled_at: null,
+    request_counts: { total: b.requestCount, completed: b.requestCount, failed: 0 },
+    metadata: obj(req?.metadata) ?? null,
+  };
+}
+
+function publicBatch(b: BatchRow): Json {
+  return {
+    id: b.id,
+    provider: b.provider,
+    status: b.status,
+    tags: b.tags,
+    requests: b.requestCount,
+    cached: b.cachedCount,
+    worstCaseUsd: b.worstCaseUsd,
+    createdAt: b.createdAt,
+    settledAt: b.settledAt,
+    answeredByCache: b.local,
+  };
+}
+
+// ---- Anthropic -------------------------------------------------------------------------------
+
+function proxyResultsUrl(req: Request, batchId: string): string {
+  const host = typeof req.headers.host === 'string' ? req.headers.host : '127.0.0.1';
+  return `http://${host}/v1/messages/batches/${encodeURIComponent(batchId)}/results`;
+}
+
+/** The provider's results_url points at the provider: clients must fetch results through Tollgate. */
+function rewriteResultsUrl(req: Request, b: Json): Json {
+  if (typeof b.results_url === 'string' && typeof b.id === 'string') return { ...b, results_url: proxyResultsUrl(req, b.id) };
+  return b;
+}
+
+async function createAnthropicBatch(svc: BatchService, req: Request, res: Response): Promise<void> {
+  const id = identityOr400(svc, req, res, 'anthropic');
+  if (!id) return;
+  const body = parseJsonBody(req, res, 'anthropic');
+  if (!body) return;
+  let requests: BatchRequestLine[];
+  try {
+    requests = readAnthropicRequests(body);
+  } catch (err) {
+    return fail(res, 'anthropic', 400, 'invalid_request_error', `Tollgate could not read the batch requests: ${(err as Error).message}`);
+  }
+  const prepared = svc.prepare(id, requests);
+  const admitted = svc.admit(id, prepared.lines);
+  const headers: Record<string, string> = {
+    'x-tollgate-batch-cached': String(prepared.cached),
+    'x-tollgate-batch-requests': String(requests.length),
+    'x-tollgate-batch-worst-case-usd': admitted.worstCaseUsd.toFixed(6),
+  };
+  if (!admitted.ok) {
+    return fail(res, 'anthropic', 429, 'rate_limit_error', admitted.message, { ...headers, ...(admitted.retryAfterSec !== undefined ? { 'retry-after': String(admitted.retryAfterSec) } : {}) });
+  }
+  if (admitted.budgetHeader) headers['x-tollgate-budget'] = admitted.budgetHeader;
+  const row: BatchRow = {
+    id: '',
+    provider: id.provider.name,
+    protocol: 'anthropic',
+    keyFingerprint: id.keyFingerprint,
+    namespace: id.namespace,
+    tags: id.tags,
+    inputId: '',
+    outputFileId: null,
+    errorFileId: null,
+    status: 'in_progress',
+    requestCount: requests.length,
+    cachedCount: prepared.cached,
+    worstCaseUsd: admitted.worstCaseUsd,
+    reservationId: admitted.reservationId ?? null,
+    createdAt: Date.now(),
+    settledAt: null,
+    local: prepared.toSend.length === 0,
+  };
+  if (row.local) {
+    row.id = `msgbatch_${LOCAL_PREFIX}${randomUUID().replace(/-/g, '')}`;
+    row.inputId = row.id;
+    row.status = 'ended';
+    svc.store.saveInput({ id: row.id, provider: id.provider.name, namespace: id.namespace, local: true }, prepared.lines);
+    svc.store.saveBatch(row);
+    res.set(headers).json(anthropicLocalBatch(row, req));
+    return;
+  }
+  const up = await upstream(svc, req, res, id, 'POST', '/v1/messages/batches', JSON.stringify({ ...body, requests: prepared.toSend.map((r) => ({ custom_id: r.customId, params: r.body })) }), 'application/json');
+  if (!up) return svc.release(admitted.reservationId);
+  const b = up.status === 200 ? obj(JSON.parse(up.body.toString('utf8'))) : undefined;
+  if (!b || typeof b.id !== 'string') {
+    svc.release(admitted.reservationId);
+    return relay(res, up);
+  }
+  row.id = b.id;
+  row.inputId = b.id;
+  row.status = String(b.processing_status ?? 'in_progress');
+  svc.store.saveInput({ id: b.id, provider: id.provider.name, namespace: id.namespace, local: false }, prepared.lines);
+  svc.store.saveBatch(row);
+  relay(res, up, JSON.stringify(rewriteResultsUrl(req, b)), headers);
+}
+
+async function retrieveAnthropicBatch(svc: BatchService, req: Request, res: Response): Promise<void> {
+  const known = svc.store.batch(String(req.params.id));
+  if (known?.local) return void res.set('x-tollgate-batch-cached', String(known.cachedCount)).json(anthropicLocalBatch(known, req));
+  const id = identityOr400(svc, req, res, 'anthropic');
+  if (!id) return;
+  const up = await upstream(svc, req, res, id, 'GET', req.path);
+  if (!up) return;
+  if (up.status !== 200) return relay(res, up);
+  const b = obj(JSON.parse(up.body.toString('utf8'))) ?? {};
+  const extra: Record<string, string> = {};
+  if (known) {
+    svc.store.updateFromUpstream(known.id, { status: String(b.processing_status ?? known.status) });
+    extra['x-tollgate-batch-cached'] = String(known.cachedCount);
+  }
+  relay(res, up, JSON.stringify(rewriteResultsUrl(req, b)), extra);
+}
+
+async function anthropicResults(svc: BatchService, req: Request, res: Response): Promise<void> {
+  const known = svc.store.batch(String(req.params.id));
+  if (known?.local) {
+    const cached = svc.cachedResults(known);
+    svc.record(known, [], cached);
+    svc.settle(known);
+    res.type('application/binary').send(toJsonl(cached.map(({ line, entry }) => ({ custom_id: line.customId, result: { type: 'succeeded', message: entry.body }, tollgate: 'cache' }))));
+    return;
+  }
+  const id = identityOr400(svc, req, res, 'anthropic');
+  if (!id) return;
+  const up = await upstream(svc, req, res, id, 'GET', req.path);
+  if (!up) return;
+  if (!known || up.status !== 200) return relay(res, up);
+  const text = up.body.toString('utf8');
+  let results;
+  try {
+    results = readAnthropicResults(text, usageOf);
+  } catch {
+    return relay(res, up);
+  }
+  const cached = svc.cachedResults(known);
+  svc.record(known, results, cached);
+  svc.settle(svc.store.batch(known.id)!);
+  const merged = text.replace(/\n?$/, '\n') + toJsonl(cached.map(({ line, entry }) => ({ custom_id: line.customId, result: { type: 'succeeded', message: entry.body }, tollgate: 'cache' })));
+  relay(res, up, merged, { 'x-tollgate-batch-cached': String(cached.length) });
+}
+
+function anthropicLocalBatch(b: BatchRow, req: Request): Json {
+  const iso = new Date(b.createdAt).toISOString();
+  return {
+    id: b.id,
+    type: 'message_batch',
+    processing_status: 'ended',
+    request_counts: { processing: 0, succeeded: b.requestCount, errored: 0, canceled: 0, expired: 0 },
+    ended_at: iso,
+    created_at: iso,
+    expires_at: new Date(b.createdAt + 86_400_000).toISOString(),
+    archived_at: null,
+    cancel_initiated_at: null,
+    results_url: proxyResultsUrl(req, b.id),
+  };
+}

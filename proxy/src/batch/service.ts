@@ -1,0 +1,293 @@
+/**
+ * Batch accounting, independent of HTTP: who submits (identity, tags, key namespace), which lines
+ * the cache already answers, the worst case a submission reserves against budgets, and one ledger
+ * row per result, priced at the batch rate, recorded once however often results are fetched.
+ */
+import { exactCacheKey, sha256 } from '../cache/canonical';
+import type { CacheEntry } from '../cache/exactCache';
+import type { Governor } from '../governance/governor';
+import { resolveTags } from '../governance/scope';
+import type { NewCallRecord } from '../ledger/ledger';
+import type { CallTags } from '../ledger/types';
+import { isPricedProvider } from '../pricing/price';
+import { clientKey, keyFingerprint } from '../pipeline/identity';
+import type { ProxyServices } from '../pipeline/services';
+import type { ResolvedProvider } from '../policy/schema';
+import { chooseProvider, ENDPOINTS, type Json, type NormalizedUsage, type Protocol } from '../providers';
+import { quickEstimate } from '../workers/tokenCounter';
+import { requestedMaxOutput, type BatchRequestLine, type BatchResultLine } from './lines';
+import { priceAtTier } from './rates';
+import type { BatchRow, BatchStore, StoredLine } from './store';
+
+export interface BatchIdentity {
+  provider: ResolvedProvider;
+  apiKey: string | undefined;
+  keyFingerprint: string;
+  namespace: string;
+  tags: CallTags;
+  /** False when the client sent `x-tollgate-cache: no-cache` (or no-store): nothing is answered from the cache. */
+  useCache: boolean;
+}
+
+export interface PreparedInput {
+  lines: StoredLine[];
+  /** Requests the provider must still run. */
+  toSend: BatchRequestLine[];
+  cached: number;
+}
+
+export type AdmitOutcome =
+  | { ok: true; reservationId?: string; worstCaseUsd: number; budgetHeader?: string }
+  | { ok: false; message: string; retryAfterSec?: number; worstCaseUsd: number };
+
+type Headers = Record<string, string | string[] | undefined>;
+
+const header = (h: Headers, name: string): string | undefined => (typeof h[name] === 'string' ? (h[name] as string) : undefined);
+const TAG_RE = /^[\w .:@/-]{1,128}$/;
+const tag = (v: string | undefined): string | undefined => (v !== undefined && TAG_RE.test(v) ? v : undefined);
+
+function usageOf(endpoint: string, body: Json): NormalizedUsage | undefined {
+  return ENDPOINTS.find((e) => e.id === endpoint)?.usage(body);
+}
+
+export class BatchService {
+  constructor(
+    readonly services: ProxyServices,
+    readonly store: BatchStore,
+    private readonly governor: Governor | undefined,
+  ) {}
+
+  /** The provider, key and tags of a batch request, from its headers (as for a real-time call). */
+  identify(headers: Headers, protocol: Protocol): BatchIdentity | { error: string } {
+    const choice = chooseProvider(this.services.providers(), protocol, '', header(headers, 'x-tollgate-provider'));
+    if ('error' in choice) return { error: choice.error };
+    const fromClient = clientKey(headers);
+    const placeholder = fromClient !== undefined && /^(tollgate|dummy|sk-dummy|none|placeholder)$/i.test(fromClient);
+    const apiKey = (!placeholder && fromClient) || this.services.env[choice.provider.apiKeyEnv] || undefined;
+    const fp = keyFingerprint(this.services.salt, apiKey);
+    const policy = this.services.policy.policy;
+    const { keyFingerprint: _fp, ...tags } = resolveTags(
+      fp,
+      { team: tag(header(headers, 'x-tollgate-team')), feature: tag(header(headers, 'x-tollgate-feature')), user: tag(header(headers, 'x-tollgate-user')) },
+      policy,
+    );
+    const cacheHeader = (header(headers, 'x-tollgate-cache') ?? '').toLowerCase();
+    return {
+      provider: choice.provider,
+      apiKey,
+      keyFingerprint: fp,
+      // The same namespace real-time calls use, so a batch line and a live call share answers.
+      namespace: namespaceFor(fp, policy.cache.version),
+      tags,
+      useCache: policy.cache.enabled && !cacheHeader.includes('no-cache') && !cacheHeader.includes('no-store'),
+    };
+  }
+
+  /** Cache keys, sizes and cache hits for each request line; the lines the cache answers are not sent. */
+  prepare(id: BatchIdentity, requests: readonly BatchRequestLine[]): PreparedInput {
+    const defaults = this.services.policy.policy.defaults.maxOutputTokens;
+    const lines: StoredLine[] = [];
+    const toSend: BatchRequestLine[] = [];
+    let cached = 0;
+    for (const r of requests) {
+      const key = exactCacheKey(id.namespace, r.endpoint, id.provider.name, r.body);
+      const hit: CacheEntry | undefined = id.useCache ? this.services.exactCache.get(key) : undefined;
+      // Worst case: ~4 characters per token of the whole body is an over-estimate for prompts (JSON punctuation counts too).
+      const inputTokens = quickEstimate([JSON.stringify(r.body.messages ?? r.body.input ?? r.body.prompt ?? r.body)]);
+      lines.push({
+        customId: r.customId,
+        endpoint: r.endpoint,
+        model: r.model,
+        cacheKey: key,
+        inputTokens,
+        maxOutput: requestedMaxOutput(r.body) ?? defaults,
+        cachedEntryId: hit ? hit.id : null,
+      });
+      if (hit) cached += 1;
+      else toSend.push(r);
+    }
+    return { lines, toSend, cached };
+  }
+
+  /** Reserves the worst case of the lines that will run (at the batch rate) against every budget that applies. */
+  admit(id: BatchIdentity, lines: readonly StoredLine[]): AdmitOutcome {
+    let worstCaseUsd = 0;
+    let inputTokens = 0;
+    let outputTokens = 0;
+    for (const l of lines) {
+      if (l.cachedEntryId !== null) continue;
+      inputTokens += l.inputTokens;
+      outputTokens += l.maxOutput;
+      worstCaseUsd += priceAtTier(l.model, { inputTokens: l.inputTokens, outputTokens: l.maxOutput }, pricingName(id.provider), 'batch').totalUsd;
+    }
+    if (!this.governor || inputTokens + outputTokens === 0) return { ok: true, worstCaseUsd };
+    const result = this.governor.admit({
+      identity: { keyFingerprint: id.keyFingerprint, ...id.tags },
+      provider: pricingName(id.provider),
+      model: lines.find((l) => l.cachedEntryId === null)?.model ?? '',
+      inputTokens,
+      maxOutputTokens: outputTokens,
+      worstCaseUsd,
+      refuseIfWorstCaseExceeds: true,
+    });
+    if (result.decision === 'block' || result.decision === 'downgrade') {
+      if (result.reservationId) this.governor.release(result.reservationId);
+      const why = result.decision === 'downgrade' ? 'a budget over its limit would downgrade these calls, and a batch cannot change model' : (result.message ?? 'a budget is exhausted');
+      return { ok: false, message: `Tollgate: this batch's worst case ($${worstCaseUsd.toFixed(4)} at the batch rate) is refused: ${why}.`, worstCaseUsd, ...(result.retryAfterSec !== undefined ? { retryAfterSec: result.retryAfterSec } : {}) };
+    }
+    return { ok: true, worstCaseUsd, ...(result.reservationId ? { reservationId: result.reservationId } : {}), ...(result.summary ? { budgetHeader: result.summary } : {}) };
+  }
+
+  release(reservationId: string | undefined): void {
+    if (reservationId) this.governor?.release(reservationId);
+  }
+
+  /** The cached answers of a batch's lines, as provider result lines (and recorded as cache hits). */
+  cachedResults(batch: BatchRow): Array<{ line: StoredLine; entry: CacheEntry }> {
+    const out: Array<{ line: StoredLine; entry: CacheEntry }> = [];
+    for (const line of this.store.lines(batch.inputId)) {
+      if (line.cachedEntryId === null) continue;
+      const entry = this.services.exactCache.getById(line.cachedEntryId);
+      if (entry) out.push({ line, entry });
+    }
+    return out;
+  }
+
+  /**
+   * One ledger row per result not yet recorded (priced at the batch rate, tagged like the
+   * submission, linked to it), successful answers stored in the exact cache; returns how many rows
+   * were written. Cached lines are recorded as exact hits with what the batch would have paid as saved.
+   */
+  record(batch: BatchRow, results: readonly BatchResultLine[], cached: ReadonlyArray<{ line: StoredLine; entry: CacheEntry }> = []): number {
+    const lines = new Map(this.store.lines(batch.inputId).map((l) => [l.customId, l]));
+    const done = this.store.recordedIds(batch.id);
+    const provider = this.services.providers().get(batch.provider);
+    const pricing = provider ? pricingName(provider) : batch.provider;
+    const policy = this.services.policy.policy;
+    let written = 0;
+    const now = Date.now();
+    this.services.db.transaction(() => {
+      for (const r of results) {
+        if (done.has(r.customId)) continue;
+        const line = lines.get(r.customId);
+        const model = r.model ?? line?.model ?? '';
+        const usage = r.usage ?? { inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0 };
+        const price = priceAtTier(model, usage, pricing, 'batch');
+        const call = this.services.ledger.record(
+          baseRow(batch, r.customId, now, {
+            endpoint: `batch:${line?.endpoint ?? 'unknown'}`,
+            modelRequested: line?.model ?? model,
+            modelUsed: model,
+            cache: 'miss',
+            usage,
+            costUsd: r.status === 200 ? price.totalUsd : 0,
+            savedUsd: 0,
+            priced: price.priced,
+            status: r.status,
+            ...(r.errorType ? { errorType: r.errorType } : {}),
+          }),
+        );
+        this.store.linkResult(batch.id, r.customId, call.id);
+        done.add(r.customId);
+        written += 1;
+        if (r.status === 200 && r.body && line && provider && policy.cache.enabled) {
+          this.services.exactCache.put(
+            { key: line.cacheKey, namespace: batch.namespace, endpoint: line.endpoint, provider: provider.name, model, body: r.body, usage, costUsd: price.totalUsd, prompt: null, ttlSeconds: policy.cache.ttlSeconds },
+            policy.cache.maxEntries,
+          );
+        }
+      }
+      for (const { line, entry } of cached) {
+        if (done.has(line.customId)) continue;
+        const saved = priceAtTier(entry.model, entry.usage, pricing, 'batch');
+        const call = this.services.ledger.record(
+          baseRow(batch, line.customId, now, {
+            endpoint: `batch:${line.endpoint}`,
+            modelRequested: line.model,
+            modelUsed: entry.model,
+            cache: 'exact',
+            usage: entry.usage,
+            costUsd: 0,
+            savedUsd: saved.totalUsd,
+            priced: saved.priced,
+            status: 200,
+            sourceEntryId: entry.id,
+          }),
+        );
+        this.services.exactCache.markHit(entry.id);
+        this.store.linkResult(batch.id, line.customId, call.id);
+        done.add(line.customId);
+        written += 1;
+      }
+    })();
+    return written;
+  }
+
+  /** Replaces the batch's reservation by what its recorded results cost (once the batch ended and its results were read). */
+  settle(batch: BatchRow): void {
+    if (batch.settledAt !== null) return;
+    const totals = this.store.totals(batch.id);
+    if (batch.reservationId && this.governor) {
+      if (totals.costUsd > 0) this.governor.settle(batch.reservationId, { costUsd: totals.costUsd, tokens: 0 });
+      else this.governor.release(batch.reservationId);
+    }
+    this.store.markSettled(batch.id);
+  }
+}
+
+/** The cache namespace of a key, as the identity stage derives it: salted key fingerprint + cache version. */
+export function namespaceFor(fp: string, version: number): string {
+  return sha256(`${fp}|v${version}`).slice(0, 32);
+}
+
+/** genai-prices' provider id for this upstream (a known name, else its protocol). */
+export function pricingName(p: ResolvedProvider): string {
+  return isPricedProvider(p.name) ? p.name : p.kind;
+}
+
+function baseRow(
+  batch: BatchRow,
+  customId: string,
+  ts: number,
+  f: {
+    endpoint: string;
+    modelRequested: string;
+    modelUsed: string;
+    cache: 'miss' | 'exact';
+    usage: NormalizedUsage;
+    costUsd: number;
+    savedUsd: number;
+    priced: boolean;
+    status: number;
+    errorType?: string;
+    sourceEntryId?: number;
+  },
+): NewCallRecord {
+  return {
+    requestId: `tg_${batch.id}:${customId}`.slice(0, 200),
+    ts,
+    keyFingerprint: batch.keyFingerprint,
+    tags: batch.tags,
+    provider: batch.provider,
+    endpoint: f.endpoint,
+    modelRequested: f.modelRequested,
+    modelUsed: f.modelUsed,
+    stream: false,
+    cache: f.cache,
+    ...(f.sourceEntryId !== undefined ? { sourceEntryId: f.sourceEntryId } : {}),
+    inputTokens: f.usage.inputTokens,
+    outputTokens: f.usage.outputTokens,
+    cachedTokens: f.usage.cachedTokens,
+    cacheWriteTokens: f.usage.cacheWriteTokens,
+    tokensEstimated: false,
+    costUsd: f.costUsd,
+    savedUsd: f.savedUsd,
+    priced: f.priced,
+    latencyMs: Math.max(0, ts - batch.createdAt),
+    overheadMs: 0,
+    status: f.status,
+    ...(f.errorType ? { errorType: f.errorType } : {}),
+    route: `batch ${batch.id}`,
+    attempt: 1,
+  };
+}

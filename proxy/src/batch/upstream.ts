@@ -1,0 +1,64 @@
+/**
+ * Relays one batch-API request to the provider: the provider's base URL, its auth header with the
+ * caller's key (or the provider's key variable), and the protocol headers the client sent.
+ * Buffers the answer (batch objects and result files are small next to the request they stand for).
+ */
+import { request, type FormData } from 'undici';
+import type { ResolvedProvider } from '../policy/schema';
+import type { ProxyServices } from '../pipeline/services';
+
+const PASSED_HEADERS = ['openai-organization', 'openai-project', 'openai-beta', 'anthropic-version', 'anthropic-beta'];
+
+export interface UpstreamAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface UpstreamCall {
+  provider: ResolvedProvider;
+  apiKey: string | undefined;
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path after the provider's base URL, e.g. `/files` (OpenAI base URLs end in /v1) or `/v1/messages/batches`. */
+  path: string;
+  query?: string;
+  clientHeaders: Record<string, string | string[] | undefined>;
+  /** A FormData body sets its own multipart content type. */
+  body?: Buffer | string | FormData;
+  contentType?: string;
+}
+
+/** The path of a batch endpoint relative to this provider's base URL. */
+export function upstreamPath(provider: ResolvedProvider, v1Path: string): string {
+  // OpenAI-style base URLs already end in /v1; Anthropic's do not.
+  return provider.kind === 'openai' && /\/v1$/.test(provider.baseUrl) ? v1Path.replace(/^\/v1/, '') : v1Path;
+}
+
+export async function callUpstream(services: ProxyServices, call: UpstreamCall): Promise<UpstreamAnswer> {
+  const p = call.provider;
+  const headers: Record<string, string> = {};
+  for (const name of PASSED_HEADERS) {
+    const v = call.clientHeaders[name];
+    if (typeof v === 'string') headers[name] = v;
+  }
+  Object.assign(headers, p.headers);
+  if (p.kind === 'anthropic' && !headers['anthropic-version']) headers['anthropic-version'] = '2023-06-01';
+  if (call.contentType) headers['content-type'] = call.contentType;
+  if (call.apiKey) {
+    if (p.authHeader === 'authorization') headers.authorization = `Bearer ${call.apiKey}`;
+    else headers[p.authHeader] = call.apiKey;
+  }
+  const url = `${p.baseUrl}${call.path}${call.query ? `?${call.query}` : ''}`;
+  const res = await request(url, {
+    method: call.method,
+    headers,
+    body: call.body,
+    dispatcher: services.dispatcher,
+    headersTimeout: p.timeoutMs,
+    bodyTimeout: p.timeoutMs,
+  });
+  const body = Buffer.from(await res.body.arrayBuffer());
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') out[k] = v;
+  return { status: res.statusCode, headers: out, body };
+}

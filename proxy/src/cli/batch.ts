@@ -1,0 +1,58 @@
+/**
+ * `tollgate batch`: run work that can wait at the providers' batch price, through a running proxy.
+ *   submit <file.jsonl>   submit, follow with progress, write results beside the input, print the saving
+ *   opportunities         which features' calls would be cheaper as batch or flex (from the ledger)
+ */
+import { Command } from 'commander';
+
+const DEFAULT_PROXY = `http://127.0.0.1:${process.env.TOLLGATE_PORT ?? '4141'}`;
+
+export function batchCommand(): Command {
+  const cmd = new Command('batch').description('submit work that can wait at the batch price (50 % off), and find what could move there');
+  cmd
+    .command('submit <file>')
+    .description('submit a JSONL of requests (OpenAI batch lines or Anthropic {custom_id, params} lines) through the proxy and wait for the results')
+    .option('--proxy <url>', 'the running proxy', DEFAULT_PROXY)
+    .option('--team <team>', 'x-tollgate-team tag for every request')
+    .option('--feature <feature>', 'x-tollgate-feature tag for every request')
+    .option('--user <user>', 'x-tollgate-user tag for every request')
+    .option('--poll-seconds <n>', 'how often to check the batch', '10')
+    .option('--max-wait-minutes <n>', 'stop waiting after this long (the batch goes on at the provider)', '1440')
+    .action(async (file: string, opts: { proxy: string; team?: string; feature?: string; user?: string; pollSeconds: string; maxWaitMinutes: string }) => {
+      const { submitBatch, formatReport } = await import('../batch/client');
+      try {
+        const report = await submitBatch({
+          file,
+          proxy: opts.proxy,
+          tags: { ...(opts.team ? { team: opts.team } : {}), ...(opts.feature ? { feature: opts.feature } : {}), ...(opts.user ? { user: opts.user } : {}) },
+          pollMs: Math.max(0.01, Number(opts.pollSeconds)) * 1000,
+          maxWaitMs: Number(opts.maxWaitMinutes) * 60_000,
+          out: process.stderr,
+        });
+        console.log(formatReport(report));
+        if (!['completed', 'ended'].includes(report.status)) process.exitCode = 1;
+      } catch (err) {
+        console.error(`tollgate batch: ${(err as Error).message}`);
+        process.exitCode = 2;
+      }
+    });
+  cmd
+    .command('opportunities')
+    .description('per feature: what its calls would have cost as batch or flex, and whether it looks latency-tolerant')
+    .option('--proxy <url>', 'the running proxy', DEFAULT_PROXY)
+    .option('--days <n>', 'look back this many days', '7')
+    .option('--admin-token <token>', 'the proxy admin token ($TOLLGATE_ADMIN_TOKEN)')
+    .action(async (opts: { proxy: string; days: string; adminToken?: string }) => {
+      const token = opts.adminToken ?? process.env.TOLLGATE_ADMIN_TOKEN;
+      const since = Date.now() - Number(opts.days) * 86_400_000;
+      const res = await fetch(`${opts.proxy.replace(/\/+$/, '')}/tollgate/batch/opportunities?from=${since}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      if (!res.ok) {
+        console.error(`tollgate batch: the proxy answered ${res.status}: ${await res.text()}`);
+        process.exitCode = 2;
+        return;
+      }
+      const { formatOpportunities } = await import('../batch/opportunities');
+      console.log(formatOpportunities((await res.json()) as Parameters<typeof formatOpportunities>[0]));
+    });
+  return cmd;
+}
