@@ -4,7 +4,7 @@
  * errors), each with the one action that fixes it. Pure (no `vscode`): fed with ledger rows,
  * budget events and policy problems, it answers which alert to show first.
  */
-import type { CallRecord } from '../../../proxy/src/ledger/types';
+import type { CallRecord } from '@contract/api';
 import type { BudgetAlert } from '../../../webview/src/protocol';
 import { formatUsd } from './format';
 

@@ -137,6 +137,7 @@ export function warnLocalOnly(policy: Policy, w: Warnings, target: string): void
       'routing.thresholds',
       `${target} cannot score prompt complexity, so requests for model "auto" (tier by complexity, thresholds medium ${policy.routing.thresholds.medium}, large ${policy.routing.thresholds.large}) get ${target}'s error for an unknown model; tier models are reachable only through routes naming a tier. Send such clients through Tollgate or name a model`,
     );
+  warnTollgateOnly(policy, w, target);
   if (policy.tags.required.length > 0 && target !== 'Bifrost')
     w.add('tags.required', `${target} cannot reject requests that lack the tags ${policy.tags.required.join(', ')}; enforce them in the clients`);
 }
@@ -239,4 +240,38 @@ export function privateNetworkHost(baseUrl: string): string | undefined {
 /** Duration for a policy period (Tollgate periods are calendar periods: day, Monday week, month). */
 export function periodLabel(period: Period): string {
   return period === 'day' ? 'calendar day' : period === 'week' ? 'calendar week' : 'calendar month';
+}
+
+/**
+ * Behaviours only Tollgate has (flex rules, its learned router and quality sampling, the semantic
+ * judge, fail-closed pricing): no gateway config expresses them, so each one set is said, with what
+ * changes in production.
+ */
+function warnTollgateOnly(policy: Policy, w: Warnings, target: string): void {
+  const r = policy.routing;
+  if (r.flex.length > 0)
+    w.add(
+      'routing.flex',
+      `${target} sends every request at the default service tier: the flex rules (${r.flex.map((f) => f.name).join(', ')}) are not applied, so those requests cost the standard price instead of the batch rate; set service_tier "flex" in the calling code for them`,
+    );
+  if (configuredTiers(policy).length > 0)
+    w.add('routing.router', `${target} does not run Tollgate's ${r.router === 'learned' ? 'learned router (and the team exemplars)' : 'complexity score'}: the tier chosen for model "auto" can differ in production`);
+  if (r.qualitySampling.enabled)
+    w.add('routing.qualitySampling', `${target} does not sample calls against the large tier: there is no quality-loss measure or drift alarm in production`);
+  const sem = policy.cache.semantic;
+  if (sem.enabled) {
+    const judged: Array<[string, boolean]> = [
+      ['cache.semantic.judge', !isDefault(sem.judge, (p) => p.cache.semantic.judge)],
+      ['cache.semantic.maxFalseHitRisk', sem.maxFalseHitRisk !== undefined],
+      ['cache.semantic.wrongAnswerCostUsd', !isDefault(sem.wrongAnswerCostUsd, (p) => p.cache.semantic.wrongAnswerCostUsd)],
+      ['cache.semantic.adaptive', !isDefault(sem.adaptive, (p) => p.cache.semantic.adaptive)],
+      ['cache.semantic.verify', !isDefault(sem.verify, (p) => p.cache.semantic.verify)],
+    ];
+    for (const [field, set] of judged) {
+      if (set) w.add(field, `${target}'s semantic cache decides hits by its own similarity threshold: Tollgate's equivalence judge, expected-value rule, feedback and verification do not apply, so it may serve answers Tollgate would not (or miss ones it would)`);
+    }
+  }
+  policy.budgets.forEach((b, i) => {
+    if (b.unpriced === 'block') w.add(`budgets[${i}].unpriced`, `${target} does not refuse models it cannot price: calls to unpriced models pass budget "${b.name}" there`);
+  });
 }

@@ -16,7 +16,7 @@ import { flexStage } from '../batch/flex';
 import type { SemanticCache } from '../cache/semanticCache';
 import type { Governor } from '../governance/governor';
 import type { TrustFinding } from '../policy/trust';
-import { trustStage } from '../server/security/trustGate';
+import { trustStage } from './trustStage';
 import { compose, type CallContext, type Stage } from './context';
 import { exactCacheStage } from './exactCacheStage';
 import { finishAttempt } from './finishAttempt';

@@ -28,7 +28,7 @@ import type { LiveEvent } from '../../../contract/events';
 import { warmUp } from './warmUp';
 import { createApp } from './app';
 import { describeFinding } from '../policy/trust';
-import { TrustGatedAgent, trustStage } from './security/trustGate';
+import { TrustGatedAgent } from './security/trustGate';
 
 export interface StartOptions {
   port?: number;

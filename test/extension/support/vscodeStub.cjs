@@ -198,6 +198,8 @@ function createVscodeStub(settings = {}, extra = {}) {
       createFileSystemWatcher: () => ({ onDidChange: () => disposable(), onDidCreate: () => disposable(), onDidDelete: () => disposable(), dispose() {} }),
       asRelativePath: (p) => String(p),
       fs: {},
+      isTrusted: extra.isTrusted ?? true,
+      onDidGrantWorkspaceTrust: () => disposable(),
     },
   };
   return { vscode, record };
