@@ -21,6 +21,9 @@ beforeAll(async () => {
   rig = await startRig({ policy: { retries: { attempts: 0 }, server: { maxBodyBytes: MAX_BODY } } });
   // Warm up once so lazily loaded modules (tokenizer, SDK paths) are in the baseline.
   await send('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'warm up' }] }));
+  // The proxy warms its token worker in the background at start; its tokenizer ranks belong in the baseline too.
+  await rig.proxy.services.tokens.count('gpt-4o-mini', undefined, ['warm up']);
+  await rig.proxy.services.tokens.count('claude-3-5-haiku-latest', undefined, ['warm up']);
   rssBefore = process.memoryUsage().rss;
 });
 afterAll(async () => rig?.close());

@@ -173,7 +173,8 @@ describe('API keys never leak', () => {
 describe('two keys never share a cache entry', () => {
   let rig: Rig;
   beforeAll(async () => {
-    rig = await startRig({ policy: { cache: { semantic: { enabled: true, backend: 'use-lite' } } } });
+    // The fake provider's answers cost ~$0.00001: with the default wrong-answer cost no paraphrase would be worth serving.
+    rig = await startRig({ policy: { cache: { semantic: { enabled: true, backend: 'use-lite', wrongAnswerCostUsd: 0, embedTimeoutMs: 10_000 } } } });
     for (let i = 0; i < 600; i++) {
       const health = (await (await fetch(`${rig.proxy.url}/healthz`)).json()) as { embedder: { state: string; error?: string } };
       if (health.embedder.state === 'ready') return;

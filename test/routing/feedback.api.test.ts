@@ -63,7 +63,7 @@ async function feedback(body: unknown, token = proxy.adminToken): Promise<{ stat
 }
 
 const lastCallId = async (): Promise<number> => {
-  const page = (await (await fetch(`${proxy.url}/tollgate/calls?limit=1`)).json()) as { calls: Array<{ id: number }> };
+  const page = (await (await fetch(`${proxy.url}/tollgate/calls?limit=1`, { headers: { authorization: `Bearer ${proxy.adminToken}` } })).json()) as { calls: Array<{ id: number }> };
   return page.calls[0]!.id;
 };
 
@@ -94,7 +94,7 @@ describe('router feedback → team exemplar → live routing', () => {
     expect(file).toContain(`${PROMPT}\t${want}\tdashboard: routed ${routed}`);
 
     // The exemplar is embedded in the background by the real USE-lite model.
-    await poll(async () => ((await (await fetch(`${proxy.url}/tollgate/router/exemplars`)).json()) as { loaded: number }).loaded).toBe(1);
+    await poll(async () => ((await (await fetch(`${proxy.url}/tollgate/router/exemplars`, { headers: { authorization: `Bearer ${proxy.adminToken}` } })).json()) as { loaded: number }).loaded).toBe(1);
     // The router's own embedder may still be warming up on the request path: ask until it answers.
     await poll(async () => (await chat(PROMPT)).route).toMatch(new RegExp(`^${want}; p=[01]\\.\\d\\d/[01]\\.\\d\\d; by=exemplars:1@1\\.00; rule=auto$`));
   });

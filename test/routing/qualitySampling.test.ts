@@ -37,8 +37,8 @@ async function chat(content: string, model = 'auto'): Promise<Response> {
 }
 
 const settled = () => Promise.allSettled([...h.proxy.services.router!.pendingSamples]);
-const quality = async () => (await (await fetch(`${h.proxy.url}/tollgate/router/quality`)).json()) as { routes: Array<Record<string, unknown>>; alarm: boolean };
-const calls = async () => ((await (await fetch(`${h.proxy.url}/tollgate/calls?limit=50`)).json()) as { calls: CallRecord[] }).calls;
+const quality = async () => (await (await fetch(`${h.proxy.url}/tollgate/router/quality`, { headers: { authorization: `Bearer ${h.proxy.adminToken}` } })).json()) as { routes: Array<Record<string, unknown>>; alarm: boolean };
+const calls = async () => ((await (await fetch(`${h.proxy.url}/tollgate/calls?limit=50`, { headers: { authorization: `Bearer ${h.proxy.adminToken}` } })).json()) as { calls: CallRecord[] }).calls;
 
 describe('quality sampling', () => {
   it('the judge prompt is in the repository and its reply is read strictly', () => {
@@ -67,7 +67,7 @@ describe('quality sampling', () => {
     expect(rows.every((c) => c.tags.team === 'search' && c.costUsd > 0)).toBe(true);
     const sampleCost = rows.filter((c) => !c.route).reduce((s, c) => s + c.costUsd, 0);
     expect(q.routes[0]!.costUsd).toBeCloseTo(sampleCost, 8);
-    const budgets = (await (await fetch(`${h.proxy.url}/tollgate/budgets`)).json()) as Array<{ name: string; spentUsd: number }>;
+    const budgets = (await (await fetch(`${h.proxy.url}/tollgate/budgets`, { headers: { authorization: `Bearer ${h.proxy.adminToken}` } })).json()) as Array<{ name: string; spentUsd: number }>;
     expect(budgets.find((b) => b.name === 'all')!.spentUsd).toBeCloseTo(rows.reduce((s, c) => s + c.costUsd, 0), 8);
   });
 

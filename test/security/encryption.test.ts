@@ -17,7 +17,7 @@ let h: Harness;
 
 beforeAll(async () => {
   // A generous embed timeout: on a loaded machine the default 250 ms turns lookups into misses.
-  h = await startHarness({ cache: { semantic: { enabled: true, backend: 'use-lite', embedTimeoutMs: 10_000 } } }, { env: { TOLLGATE_CACHE_KEY: KEY } });
+  h = await startHarness({ cache: { semantic: { enabled: true, backend: 'use-lite', wrongAnswerCostUsd: 0, embedTimeoutMs: 10_000 } } }, { env: { TOLLGATE_CACHE_KEY: KEY } });
   for (let i = 0; i < 600; i++) {
     const health = (await (await fetch(`${h.proxy.url}/healthz`)).json()) as { embedder: { state: string; error?: string } };
     if (health.embedder.state === 'ready') return;

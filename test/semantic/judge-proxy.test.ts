@@ -45,7 +45,7 @@ const ask = (content: string, feature: string, headers: Record<string, string> =
     }));
 
 async function quality(): Promise<Array<{ feature: string; minProbability: number; feedback: number; hits: number; badHits: number; lookups: number }>> {
-  const r = await fetch(`${h.proxy.url}/tollgate/cache/quality`);
+  const r = await fetch(`${h.proxy.url}/tollgate/cache/quality`, { headers: ADMIN() });
   return ((await r.json()) as { features: Array<{ feature: string; minProbability: number; feedback: number; hits: number; badHits: number; lookups: number }> }).features;
 }
 
