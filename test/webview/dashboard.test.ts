@@ -275,7 +275,8 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
     const probe = await startHarness();
     const port = probe.proxy.port;
     await probe.close();
-    const down = new HttpDashboardDataSource({ proxyUrl: `http://127.0.0.1:${port}`, reconnectDelayMs: 100 });
+    const adminToken = 'dashboard-recovery-token';
+    const down = new HttpDashboardDataSource({ proxyUrl: `http://127.0.0.1:${port}`, adminToken, reconnectDelayMs: 100 });
     const d = await openDashboard(chrome.browser, server, { source: down, theme: lightTheme });
     const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-dashboard-'));
     let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
@@ -283,7 +284,7 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
       await d.page.locator('.conn[data-state="offline"]').waitFor();
       await d.page.locator('.errors [data-error="calls"]').waitFor();
       expect(await d.page.textContent('.loading')).toContain('tollgate start');
-      proxy = await startProxy({ port, dataDir, env: {} });
+      proxy = await startProxy({ port, dataDir, env: {}, adminToken });
       await d.page.locator('.empty-state').waitFor({ timeout: 20_000 });
       expect(await d.page.textContent('.conn')).toContain('Live');
       expect(await d.page.locator('.errors [data-error="calls"]').count()).toBe(0);
