@@ -7,6 +7,7 @@ import type { DocumentAnalyses } from '../analysis/documentAnalyses';
 import { sameRange, toRange, toSeverity } from '../analysis/convert';
 import { ruleInfo } from '@proxy/analysis/rules';
 import { disableNextLineFix } from '@proxy/analysis/suppression';
+import { RULE_DOCS_URL } from '@contract/defaults';
 import { readConfig } from '../config';
 
 export class CostDiagnostics implements vscode.Disposable {
@@ -64,7 +65,8 @@ export class CostDiagnostics implements vscode.Disposable {
     const diagnostics = (analysis?.diagnostics ?? []).map((f) => {
       const d = new vscode.Diagnostic(toRange(f.range), f.message, toSeverity(f.severity));
       d.source = 'Tollgate';
-      d.code = f.ruleId;
+      // The rule id in Problems links to its documentation.
+      d.code = { value: f.ruleId, target: vscode.Uri.parse(RULE_DOCS_URL) };
       return d;
     });
     this.collection.set(doc.uri, diagnostics);
@@ -88,7 +90,7 @@ export class CostQuickFixes implements vscode.CodeActionProvider {
     if (!analysis) return [];
     const actions: vscode.CodeAction[] = [];
     for (const d of ours) {
-      const finding = analysis.diagnostics.find((f) => f.ruleId === d.code && sameRange(d.range, f.range));
+      const finding = analysis.diagnostics.find((f) => f.ruleId === ruleIdOf(d) && sameRange(d.range, f.range));
       if (!finding) continue;
       finding.fixes.forEach((fix, i) => {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
@@ -133,4 +135,12 @@ export function registerDisableRule(): vscode.Disposable {
     const current = (pick.target === vscode.ConfigurationTarget.Global ? inspected?.globalValue : inspected?.workspaceValue) ?? {};
     await cfg.update('rules.severity', { ...current, [ruleId]: 'off' }, pick.target);
   });
+}
+
+/** The rule id of one of our diagnostics (its `code` is `{ value, target }`). */
+function ruleIdOf(d: vscode.Diagnostic): string | undefined {
+  const c = d.code;
+  if (typeof c === 'string') return c;
+  if (c && typeof c === 'object') return String(c.value);
+  return c === undefined ? undefined : String(c);
 }
