@@ -200,7 +200,9 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const port = (server.address() as AddressInfo).port;
-  warmUp({ tokens: services.tokens, dispatcher: services.dispatcher, selfUrl: `http://127.0.0.1:${port}`, log: (l) => log.info(l) });
+  const p = policyStore.policy;
+  const countsTokens = p.budgets.length > 0 || p.rateLimits.length > 0 || p.routing.rules.some((r) => r.match.minInputTokens !== undefined || r.match.maxInputTokens !== undefined);
+  warmUp({ tokens: countsTokens ? services.tokens : undefined, dispatcher: services.dispatcher, selfUrl: `http://127.0.0.1:${port}`, log: (l) => log.info(l) });
 
   let closed = false;
   return {

@@ -16,7 +16,11 @@ const WARM_MODELS: Array<{ model: string; provider: string }> = [
 ];
 
 export interface WarmUpTargets {
-  tokens: Pick<TokenCounter, 'warm'>;
+  /**
+   * The token worker, when the policy counts tokens on the request path (budgets, rate limits,
+   * token-bound rules); otherwise it is left unspawned: its tokenizer ranks cost ~100 MiB of RSS.
+   */
+  tokens: Pick<TokenCounter, 'warm'> | undefined;
   /** The upstream HTTP client; one request to our own /healthz compiles its parser. */
   dispatcher: Dispatcher;
   selfUrl: string;
@@ -28,7 +32,7 @@ export function warmUp(t: WarmUpTargets): void {
   setImmediate(() => {
     const t0 = performance.now();
     try {
-      t.tokens.warm(WARM_MODELS.map((m) => m.model));
+      t.tokens?.warm(WARM_MODELS.map((m) => m.model));
       for (const { model, provider } of WARM_MODELS) priceCall(model, { inputTokens: 1, outputTokens: 1, cachedTokens: 0, cacheWriteTokens: 0 }, provider);
     } catch (err) {
       t.log?.(`warm-up of prices skipped: ${(err as Error).message}`);
