@@ -5,7 +5,7 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness';
+import { startHarness, waitForEmbedder, type Harness } from '../support/harness';
 
 let h: Harness;
 let client: OpenAI;
@@ -15,13 +15,7 @@ beforeAll(async () => {
   h = await startHarness({ cache: { semantic: { enabled: true, backend: 'use-lite', wrongAnswerCostUsd: 0, embedTimeoutMs: 10_000 } } });
   client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-semantic-a', maxRetries: 0 });
   // The model loads in the background; until then calls are plain misses.
-  for (let i = 0; i < 600; i++) {
-    const health = (await (await fetch(`${h.proxy.url}/healthz`)).json()) as { embedder: { state: string; error?: string } };
-    if (health.embedder.state === 'ready') return;
-    if (health.embedder.state === 'failed') throw new Error(health.embedder.error);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('embedder never became ready');
+  await waitForEmbedder(h.proxy.url);
 }, 180_000);
 afterAll(async () => h.close());
 

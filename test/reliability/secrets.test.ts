@@ -15,6 +15,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../support/fakeUpstream';
 import { runCli, spawnProxy, startRig, type ChildProxy, type Rig } from './support';
+import { waitForEmbedder } from '../support/harness';
 
 const OPENAI_KEY = 'sk-proj-LEAKCANARYopenai7Q2w9E4r6T8y';
 const ANTHROPIC_KEY = 'sk-ant-api03-LEAKCANARYanthropic3Z5x7C9v';
@@ -175,13 +176,7 @@ describe('two keys never share a cache entry', () => {
   beforeAll(async () => {
     // The fake provider's answers cost ~$0.00001: with the default wrong-answer cost no paraphrase would be worth serving.
     rig = await startRig({ policy: { cache: { semantic: { enabled: true, backend: 'use-lite', wrongAnswerCostUsd: 0, embedTimeoutMs: 10_000 } } } });
-    for (let i = 0; i < 600; i++) {
-      const health = (await (await fetch(`${rig.proxy.url}/healthz`)).json()) as { embedder: { state: string; error?: string } };
-      if (health.embedder.state === 'ready') return;
-      if (health.embedder.state === 'failed') throw new Error(health.embedder.error);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error('embedder never became ready');
+    await waitForEmbedder(rig.proxy.url);
   }, 180_000);
   afterAll(async () => rig?.close());
 

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness';
+import { startHarness, waitForEmbedder, type Harness } from '../support/harness';
 
 const KEY = 'a'.repeat(16) + 'b'.repeat(16) + 'c'.repeat(16) + 'd'.repeat(16);
 const SECRET_PROMPT = 'How do I reset the password of the Zanzibar payroll account?';
@@ -18,13 +18,7 @@ let h: Harness;
 beforeAll(async () => {
   // A generous embed timeout: on a loaded machine the default 250 ms turns lookups into misses.
   h = await startHarness({ cache: { semantic: { enabled: true, backend: 'use-lite', wrongAnswerCostUsd: 0, embedTimeoutMs: 10_000 } } }, { env: { TOLLGATE_CACHE_KEY: KEY } });
-  for (let i = 0; i < 600; i++) {
-    const health = (await (await fetch(`${h.proxy.url}/healthz`)).json()) as { embedder: { state: string; error?: string } };
-    if (health.embedder.state === 'ready') return;
-    if (health.embedder.state === 'failed') throw new Error(health.embedder.error);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('embedder never became ready');
+  await waitForEmbedder(h.proxy.url);
 }, 180_000);
 afterAll(async () => h?.close());
 

@@ -8,7 +8,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PolicySchema } from '../../proxy/src/policy/schema';
-import { startHarness, type Harness } from '../support/harness';
+import { startHarness, waitForEmbedder, type Harness } from '../support/harness';
 
 let h: Harness;
 let client: OpenAI;
@@ -17,13 +17,7 @@ beforeAll(async () => {
   // A generous embedding timeout: on a loaded test machine a lookup must not turn into a miss.
   h = await startHarness({ cache: { semantic: { enabled: true, backend: 'use-lite', embedTimeoutMs: 10_000 } } });
   client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-judge-a', maxRetries: 0 });
-  for (let i = 0; i < 900; i++) {
-    const health = (await (await fetch(`${h.proxy.url}/healthz`)).json()) as { embedder: { state: string; error?: string } };
-    if (health.embedder.state === 'ready') return;
-    if (health.embedder.state === 'failed') throw new Error(health.embedder.error);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('embedder never became ready');
+  await waitForEmbedder(h.proxy.url);
 }, 240_000);
 afterAll(async () => h.close());
 

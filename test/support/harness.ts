@@ -55,3 +55,14 @@ export async function startHarness(policy: PolicyInput = {}, opts: HarnessOption
     },
   };
 }
+
+/** Waits until the proxy's embedding model is loaded (it loads in the background; until then lookups are misses). */
+export async function waitForEmbedder(proxyUrl: string, attempts = 900): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    const health = (await (await fetch(`${proxyUrl}/healthz`)).json()) as { embedder: { state: string; error?: string } };
+    if (health.embedder.state === 'ready') return;
+    if (health.embedder.state === 'failed') throw new Error(health.embedder.error);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('embedder never became ready');
+}
