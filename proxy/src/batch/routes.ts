@@ -84,6 +84,29 @@ export function batchRouter(services: ProxyServices, governor: Governor | undefi
 
 // ---------------------------------------------------------------------------------------------
 
+/** A new submission's row (its id is set once the provider, or Tollgate for a cached batch, names it). */
+function submission(
+  id: BatchIdentity,
+  protocol: Protocol,
+  admitted: { worstCaseUsd: number; reservationId?: string },
+  f: Pick<BatchRow, 'namespace' | 'inputId' | 'status' | 'requestCount' | 'cachedCount' | 'local'>,
+): BatchRow {
+  return {
+    id: '',
+    provider: id.provider.name,
+    protocol,
+    keyFingerprint: id.keyFingerprint,
+    tags: id.tags,
+    outputFileId: null,
+    errorFileId: null,
+    worstCaseUsd: admitted.worstCaseUsd,
+    reservationId: admitted.reservationId ?? null,
+    createdAt: Date.now(),
+    settledAt: null,
+    ...f,
+  };
+}
+
 function fail(res: Response, protocol: Protocol, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
   res.status(status).set(headers).json(providerError(protocol, status, type, message));
 }
@@ -237,25 +260,14 @@ async function createOpenAIBatch(svc: BatchService, req: Request, res: Response)
     return fail(res, 'openai', 429, 'budget_exceeded', admitted.message, { ...headers, ...(admitted.retryAfterSec !== undefined ? { 'retry-after': String(admitted.retryAfterSec) } : {}) });
   }
   if (admitted.budgetHeader) headers['x-tollgate-budget'] = admitted.budgetHeader;
-  const row: BatchRow = {
-    id: '',
-    provider: id.provider.name,
-    protocol: 'openai',
-    keyFingerprint: id.keyFingerprint,
+  const row = submission(id, 'openai', admitted, {
     namespace: input.namespace,
-    tags: id.tags,
     inputId: input.id,
-    outputFileId: null,
-    errorFileId: null,
     status: 'validating',
     requestCount: lines.length,
     cachedCount: cached,
-    worstCaseUsd: admitted.worstCaseUsd,
-    reservationId: admitted.reservationId ?? null,
-    createdAt: Date.now(),
-    settledAt: null,
     local: input.local,
-  };
+  });
   if (input.local) {
     row.id = `batch_${LOCAL_PREFIX}${randomUUID().replace(/-/g, '')}`;
     row.status = 'completed';
@@ -419,25 +431,14 @@ async function createAnthropicBatch(svc: BatchService, req: Request, res: Respon
     return fail(res, 'anthropic', 429, 'rate_limit_error', admitted.message, { ...headers, ...(admitted.retryAfterSec !== undefined ? { 'retry-after': String(admitted.retryAfterSec) } : {}) });
   }
   if (admitted.budgetHeader) headers['x-tollgate-budget'] = admitted.budgetHeader;
-  const row: BatchRow = {
-    id: '',
-    provider: id.provider.name,
-    protocol: 'anthropic',
-    keyFingerprint: id.keyFingerprint,
+  const row = submission(id, 'anthropic', admitted, {
     namespace: id.namespace,
-    tags: id.tags,
     inputId: '',
-    outputFileId: null,
-    errorFileId: null,
     status: 'in_progress',
     requestCount: requests.length,
     cachedCount: prepared.cached,
-    worstCaseUsd: admitted.worstCaseUsd,
-    reservationId: admitted.reservationId ?? null,
-    createdAt: Date.now(),
-    settledAt: null,
     local: prepared.toSend.length === 0,
-  };
+  });
   if (row.local) {
     row.id = `msgbatch_${LOCAL_PREFIX}${randomUUID().replace(/-/g, '')}`;
     row.inputId = row.id;
