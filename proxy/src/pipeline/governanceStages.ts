@@ -52,7 +52,7 @@ export const routeStage: Stage = async (ctx, next) => {
       ...(ctx.tags.feature ? { feature: ctx.tags.feature } : {}),
       headers: ctx.req.headers,
       inputTokens: needsTokenCount(ctx) ? await countInputTokens(ctx) : 0,
-      ...(router ? await router.inputsFor(messages) : { embeddingUnavailable: 'no embedder' }),
+      ...(router ? await router.inputsFor(messages, ctx) : { embeddingUnavailable: 'no embedder' }),
     });
     if (decision?.tier) router?.remember(ctx.requestId, messages);
     if (decision?.tier && ctx.services.router) after = () => ctx.services.router!.afterCall(policy, ctx, decision.tier!, messages);

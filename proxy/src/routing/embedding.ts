@@ -5,9 +5,12 @@
  * started on first use. Never waits for a model to load: until one is ready, and when embedding
  * fails or takes longer than `timeoutMs`, the answer says why and the router uses cheap features.
  *
- * Point `shared` at the per-request memoised embedding once the cache and the router share one.
+ * With the request as `key`, a vector of the shared service is memoised per request
+ * (embedding/requestEmbedding.ts), so the semantic cache reuses it instead of embedding the same
+ * text again. The router's own service is never memoised there: its vectors may not be the cache's model.
  */
 import { USE_LITE_MODEL_ID } from '../embedding/backends/use-lite';
+import { embedRequestText } from '../embedding/requestEmbedding';
 import { EmbeddingService } from '../embedding/service';
 import type { RoutingEmbedding } from './learned/router';
 
@@ -60,9 +63,12 @@ export class RouterEmbedder {
     if (!sharedIsUseLite) this.source();
   }
 
-  async embed(text: string): Promise<EmbeddingOutcome> {
+  /** `key`: the request (its context object), so the semantic cache can reuse the vector. */
+  async embed(text: string, key?: object): Promise<EmbeddingOutcome> {
     const source = this.source();
-    const pending = source.embedIfReady(text.slice(0, EMBED_MAX_CHARS));
+    const cut = text.slice(0, EMBED_MAX_CHARS);
+    const shared = key !== undefined && source === this.opts.shared?.();
+    const pending = shared ? embedRequestText(key, cut, source) : source.embedIfReady(cut);
     if (!pending) return { unavailable: source.state.state === 'failed' ? 'embedding model failed' : 'embedding model loading' };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {

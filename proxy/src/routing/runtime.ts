@@ -106,9 +106,10 @@ export class RouterRuntime {
   }
 
   /** Embedding and exemplar votes for a conversation; never waits for a model to load. */
-  async inputsFor(messages: ChatText[]): Promise<LearnedInputs> {
+  /** `key`: the request's context object (one embedding per request, shared with the semantic cache). */
+  async inputsFor(messages: ChatText[], key?: object): Promise<LearnedInputs> {
     void this.exemplars.refresh();
-    const outcome = await this.embedder.embed(lastUserText(messages));
+    const outcome = await this.embedder.embed(lastUserText(messages), key);
     if ('unavailable' in outcome) return { embeddingUnavailable: outcome.unavailable };
     const exemplars = this.exemplars.nearest(outcome.embedding.vector);
     return { embedding: outcome.embedding, ...(exemplars.length ? { exemplars } : {}) };
