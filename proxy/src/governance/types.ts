@@ -2,6 +2,7 @@
  * Public shapes of the governor (budgets, rate limits, reservations). Shared by the proxy pipeline
  * and the local API; pure types.
  */
+import type { BudgetAlert } from '../../../contract/events';
 import type { Scope } from '../policy/schema';
 import type { CallIdentity } from './scope';
 import type { BudgetPeriod } from './periods';
@@ -52,17 +53,8 @@ export interface AdmitResult {
 
 export type BudgetLevel = 'ok' | 'warn' | 'exceeded';
 
-export interface BudgetEvent {
-  budget: string;
-  level: 'warn' | 'exceeded';
-  spentUsd: number;
-  limitUsd?: number;
-  spentTokens: number;
-  limitTokens?: number;
-  period: BudgetPeriod;
-  /** Epoch ms. */
-  resetsAt: number;
-}
+/** The live `budget` event, as the contract declares it, with the policy's period type. */
+export type BudgetEvent = BudgetAlert & { period: BudgetPeriod };
 
 export interface BudgetStatus {
   name: string;
