@@ -5,45 +5,17 @@
  * The gateway's own config schema is not strict (unknown keys are silently stripped), so the key
  * check below derives the keys it knows from its source instead of trusting a 200.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPolicy } from '../../proxy/src/export';
 import { parsePolicy } from '../../proxy/src/policy/load';
 import { startFakeUpstream, type FakeUpstream } from '../support/fakeUpstream';
+import { startPortkey, type PortkeyGateway } from './behaviour/portkeyGateway';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const gatewayPkg = createRequire(import.meta.url).resolve('@portkey-ai/gateway/package.json');
 const gatewayScript = join(dirname(gatewayPkg), 'build', 'start-server.js');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForGateway(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('gateway did not start');
-}
 
 /** Test keys the deploy step would substitute for the `${NAME}` placeholders (what envsubst does). */
 const TEST_ENV: Record<string, string> = { OPENAI_API_KEY: 'sk-openai-test', ANTHROPIC_API_KEY: 'sk-ant-test', BACKUP_KEY: 'sk-backup-test' };
@@ -57,26 +29,17 @@ function exportConfig(policyYaml: string, env: Record<string, string> = TEST_ENV
 }
 
 let upstream: FakeUpstream;
-let gateway: ChildProcess;
+let gateway: PortkeyGateway | undefined;
 let base: string;
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
-  const port = await freePort();
-  gateway = spawn(process.execPath, ['--import', join(here, 'support', 'loopback.mjs'), gatewayScript, '--headless', `--port=${port}`], {
-    stdio: 'ignore',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  base = `http://127.0.0.1:${port}`;
-  await waitForGateway(`${base}/`, gateway);
+  gateway = await startPortkey();
+  base = gateway.url;
 });
 
 afterAll(async () => {
-  if (gateway?.pid && gateway.exitCode === null) {
-    const exited = new Promise((r) => gateway.once('exit', r));
-    process.kill(gateway.pid, 'SIGTERM');
-    await exited;
-  }
+  await gateway?.close();
   await upstream?.close();
 });
 
@@ -220,7 +183,7 @@ describe('no key of the Portkey export is unknown to the gateway', () => {
   });
 
   it('finds none in the export of the full fixture policy', () => {
-    const text = readFileSync(join(here, '..', 'fixtures', 'export', 'full-policy.yaml'), 'utf8');
+    const text = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'export', 'full-policy.yaml'), 'utf8');
     const config = exportConfig(text, {});
     const out: string[] = [];
     unknownKeys(config, '', out);

@@ -1,6 +1,6 @@
 /**
  * The real open-source Portkey gateway (npm @portkey-ai/gateway, a devDependency) in a child
- * process on 127.0.0.1, started the way test/export/portkey.test.ts starts it.
+ * process on 127.0.0.1 (shared by the export checks and the behaviour suite).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
