@@ -8,7 +8,7 @@
  * reaches the provider (Tollgate then serves the batch and its results itself).
  */
 import { randomUUID } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { Router, rawBody, type Next, type Req, type Res } from '../http/http';
 import { FormData } from 'undici';
 import type { Governor } from '../governance/governor';
 import type { ProxyServices } from '../pipeline/services';
@@ -30,9 +30,9 @@ const OPENAI_TERMINAL = new Set(['completed', 'failed', 'expired', 'cancelled'])
 export function batchRouter(services: ProxyServices, governor: Governor | undefined, adminToken: string): Router {
   const store = new BatchStore(services.db);
   const svc = new BatchService(services, store, governor);
-  const router = express.Router();
-  const raw = express.raw({ type: () => true, limit: MAX_BATCH_BYTES });
-  const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
+  const router = new Router();
+  const raw = rawBody(() => MAX_BATCH_BYTES);
+  const wrap = (fn: (req: Req, res: Res) => Promise<void>) => (req: Req, res: Res, next: Next) => {
     fn(req, res).catch(next);
   };
 
@@ -107,11 +107,11 @@ function submission(
   };
 }
 
-function fail(res: Response, protocol: Protocol, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+function fail(res: Res, protocol: Protocol, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
   res.status(status).set(headers).json(providerError(protocol, status, type, message));
 }
 
-function identityOr400(svc: BatchService, req: Request, res: Response, protocol: Protocol): BatchIdentity | undefined {
+function identityOr400(svc: BatchService, req: Req, res: Res, protocol: Protocol): BatchIdentity | undefined {
   const id = svc.identify(req.headers, protocol);
   if ('error' in id) {
     fail(res, protocol, 400, 'invalid_request_error', id.error);
@@ -120,14 +120,14 @@ function identityOr400(svc: BatchService, req: Request, res: Response, protocol:
   return id;
 }
 
-function relay(res: Response, up: UpstreamAnswer, body?: Buffer | string, extra: Record<string, string> = {}): void {
+function relay(res: Res, up: UpstreamAnswer, body?: Buffer | string, extra: Record<string, string> = {}): void {
   for (const [k, v] of Object.entries(up.headers)) {
     if (/^(content-type|x-request-id|request-id|openai-.*|anthropic-.*|x-ratelimit-.*|retry-after)$/i.test(k)) res.setHeader(k, v);
   }
   res.status(up.status).set(extra).send(body ?? up.body);
 }
 
-async function upstream(svc: BatchService, req: Request, res: Response, id: BatchIdentity, method: 'GET' | 'POST' | 'DELETE', v1Path: string, body?: Buffer | string | FormData, contentType?: string): Promise<UpstreamAnswer | undefined> {
+async function upstream(svc: BatchService, req: Req, res: Res, id: BatchIdentity, method: 'GET' | 'POST' | 'DELETE', v1Path: string, body?: Buffer | string | FormData, contentType?: string): Promise<UpstreamAnswer | undefined> {
   const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : undefined;
   try {
     return await callUpstream(svc.services, {
@@ -147,7 +147,7 @@ async function upstream(svc: BatchService, req: Request, res: Response, id: Batc
   }
 }
 
-async function passThrough(svc: BatchService, req: Request, res: Response, protocol: Protocol): Promise<void> {
+async function passThrough(svc: BatchService, req: Req, res: Res, protocol: Protocol): Promise<void> {
   const id = identityOr400(svc, req, res, protocol);
   if (!id) return;
   const body = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
@@ -155,7 +155,7 @@ async function passThrough(svc: BatchService, req: Request, res: Response, proto
   if (up) relay(res, up);
 }
 
-function parseJsonBody(req: Request, res: Response, protocol: Protocol): Json | undefined {
+function parseJsonBody(req: Req, res: Res, protocol: Protocol): Json | undefined {
   try {
     const text = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     const parsed = obj(JSON.parse(text || '{}'));
@@ -169,7 +169,7 @@ function parseJsonBody(req: Request, res: Response, protocol: Protocol): Json | 
 
 // ---- OpenAI ----------------------------------------------------------------------------------
 
-async function uploadFile(svc: BatchService, req: Request, res: Response): Promise<void> {
+async function uploadFile(svc: BatchService, req: Req, res: Res): Promise<void> {
   const id = identityOr400(svc, req, res, 'openai');
   if (!id) return;
   const contentType = String(req.headers['content-type'] ?? '');
@@ -226,7 +226,7 @@ function localFile(svc: BatchService, fileId: string): Json | undefined {
   return { id: fileId, object: 'file', bytes: 0, created_at: Math.floor(Date.now() / 1000), filename: input ? 'batch.jsonl' : 'batch_output.jsonl', purpose: input ? 'batch' : 'batch_output', status: 'processed', status_details: null };
 }
 
-async function createOpenAIBatch(svc: BatchService, req: Request, res: Response): Promise<void> {
+async function createOpenAIBatch(svc: BatchService, req: Req, res: Res): Promise<void> {
   const id = identityOr400(svc, req, res, 'openai');
   if (!id) return;
   const body = parseJsonBody(req, res, 'openai');
@@ -289,7 +289,7 @@ async function createOpenAIBatch(svc: BatchService, req: Request, res: Response)
   relay(res, up, undefined, headers);
 }
 
-async function retrieveOpenAIBatch(svc: BatchService, req: Request, res: Response): Promise<void> {
+async function retrieveOpenAIBatch(svc: BatchService, req: Req, res: Res): Promise<void> {
   const known = svc.store.batch(String(req.params.id));
   if (known?.local) return void res.set('x-tollgate-batch-cached', String(known.cachedCount)).json(openaiLocalBatch(known));
   const id = identityOr400(svc, req, res, 'openai');
@@ -312,7 +312,7 @@ async function retrieveOpenAIBatch(svc: BatchService, req: Request, res: Respons
   relay(res, up, undefined, extra);
 }
 
-async function fileContent(svc: BatchService, req: Request, res: Response): Promise<void> {
+async function fileContent(svc: BatchService, req: Req, res: Res): Promise<void> {
   const fileId = String(req.params.id);
   const owner = svc.store.batchForFile(fileId);
   if (owner?.batch.local) {
@@ -398,18 +398,18 @@ function publicBatch(b: BatchRow): Json {
 
 // ---- Anthropic -------------------------------------------------------------------------------
 
-function proxyResultsUrl(req: Request, batchId: string): string {
+function proxyResultsUrl(req: Req, batchId: string): string {
   const host = typeof req.headers.host === 'string' ? req.headers.host : '127.0.0.1';
   return `http://${host}/v1/messages/batches/${encodeURIComponent(batchId)}/results`;
 }
 
 /** The provider's results_url points at the provider: clients must fetch results through Tollgate. */
-function rewriteResultsUrl(req: Request, b: Json): Json {
+function rewriteResultsUrl(req: Req, b: Json): Json {
   if (typeof b.results_url === 'string' && typeof b.id === 'string') return { ...b, results_url: proxyResultsUrl(req, b.id) };
   return b;
 }
 
-async function createAnthropicBatch(svc: BatchService, req: Request, res: Response): Promise<void> {
+async function createAnthropicBatch(svc: BatchService, req: Req, res: Res): Promise<void> {
   const id = identityOr400(svc, req, res, 'anthropic');
   if (!id) return;
   const body = parseJsonBody(req, res, 'anthropic');
@@ -463,7 +463,7 @@ async function createAnthropicBatch(svc: BatchService, req: Request, res: Respon
   relay(res, up, JSON.stringify(rewriteResultsUrl(req, b)), headers);
 }
 
-async function retrieveAnthropicBatch(svc: BatchService, req: Request, res: Response): Promise<void> {
+async function retrieveAnthropicBatch(svc: BatchService, req: Req, res: Res): Promise<void> {
   const known = svc.store.batch(String(req.params.id));
   if (known?.local) return void res.set('x-tollgate-batch-cached', String(known.cachedCount)).json(anthropicLocalBatch(known, req));
   const id = identityOr400(svc, req, res, 'anthropic');
@@ -480,7 +480,7 @@ async function retrieveAnthropicBatch(svc: BatchService, req: Request, res: Resp
   relay(res, up, JSON.stringify(rewriteResultsUrl(req, b)), extra);
 }
 
-async function anthropicResults(svc: BatchService, req: Request, res: Response): Promise<void> {
+async function anthropicResults(svc: BatchService, req: Req, res: Res): Promise<void> {
   const known = svc.store.batch(String(req.params.id));
   if (known?.local) {
     const cached = svc.cachedResults(known);
@@ -508,7 +508,7 @@ async function anthropicResults(svc: BatchService, req: Request, res: Response):
   relay(res, up, merged, { 'x-tollgate-batch-cached': String(cached.length) });
 }
 
-function anthropicLocalBatch(b: BatchRow, req: Request): Json {
+function anthropicLocalBatch(b: BatchRow, req: Req): Json {
   const iso = new Date(b.createdAt).toISOString();
   return {
     id: b.id,

@@ -7,7 +7,7 @@
  * from a failed attempt leaks into the next one. `finishAttempt` closes an attempt exactly once.
  */
 import { randomUUID } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { Req as Request, Res as Response } from '../http/http';
 import type { CacheStatus, CallTags } from '../ledger/types';
 import type { ResolvedProvider } from '../policy/schema';
 import type { EndpointSpec, Json, NormalizedUsage } from '../providers/types';

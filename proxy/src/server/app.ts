@@ -1,8 +1,8 @@
 /**
- * The express app: guards, provider routes running the call pipeline, Tollgate's own API,
+ * The HTTP app: guards, provider routes running the call pipeline, Tollgate's own API,
  * /healthz and /metrics, and provider-shaped errors for everything that goes wrong early.
  */
-import express, { type NextFunction, type Request, type Response } from 'express';
+import { Router, rawBody, serve, type HttpServer, type Req, type Res } from '../http/http';
 import { newCallContext, type CallContext } from '../pipeline/context';
 import type { ProxyServices } from '../pipeline/services';
 import { ENDPOINTS, protocolForPath, providerError } from '../providers';
@@ -17,26 +17,22 @@ export function createApp(
   services: ProxyServices,
   extras: LocalApiExtras,
   pipeline: (ctx: CallContext) => Promise<void>,
-  routers: express.Router[] = [],
-): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.set('query parser', 'simple');
+  routers: Router[] = [],
+): HttpServer {
+  const app = new Router();
   app.use(hostGuard());
   app.use(browserGuard({ allowedOrigins: allowedOriginsFrom(services), registry: services.metrics.registry }));
 
   const bodyLimit = () => services.policy.policy.server.maxBodyBytes;
-  const rawBody = (req: Request, res: Response, next: NextFunction) =>
-    express.raw({ type: () => true, limit: bodyLimit() })(req, res, next);
+  const body = rawBody(bodyLimit);
 
   for (const endpoint of ENDPOINTS) {
-    const handler = (req: Request, res: Response, next: NextFunction) => {
+    const handler = (req: Req, res: Res, next: (err?: unknown) => void) => {
       const ctx = newCallContext(services, endpoint, req, res);
       pipeline(ctx).catch(next);
     };
     if (endpoint.method === 'GET') app.get(endpoint.path, handler);
-    else app.post(endpoint.path, rawBody, handler);
+    else app.post(endpoint.path, body, handler);
   }
 
   app.use('/healthz', sessionProof(extras.adminToken));
@@ -47,18 +43,19 @@ export function createApp(
     res.setHeader('content-type', services.metrics.registry.contentType);
     res.send(await services.metrics.registry.metrics());
   });
-  for (const r of routers) app.use(r);
-  app.use('/tollgate', adminGuard(extras.adminToken), localApi(services, extras));
+  for (const r of routers) app.mount('/', r);
+  app.use('/tollgate', adminGuard(extras.adminToken));
+  app.mount('/tollgate', localApi(services, extras));
 
   // Unknown routes: a provider-style 404 so SDKs show a readable message.
-  app.use((req: Request, res: Response) => {
+  const notFound = (req: Req, res: Res) => {
     res
       .status(404)
       .json(providerError(protocolForPath(req.path), 404, 'invalid_request_error', `Tollgate does not serve ${req.method} ${req.path}. Point your SDK at http://127.0.0.1:<port>/v1 (OpenAI) or http://127.0.0.1:<port> (Anthropic).`));
-  });
+  };
 
   // Errors before or outside the pipeline (body too large, malformed encodings, bugs).
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  const onError = (err: unknown, req: Req, res: Res) => {
     const e = err as { type?: string; status?: number; message?: string };
     const protocol = protocolForPath(req.path);
     if (res.headersSent) {
@@ -75,6 +72,7 @@ export function createApp(
     }
     services.log.error(`internal error on ${req.method} ${req.path}: ${e.message ?? String(err)}`);
     res.status(500).json(providerError(protocol, 500, 'internal_error', 'Tollgate hit an internal error; the call was not forwarded. See the proxy log.'));
-  });
-  return app;
+  };
+
+  return serve((req, res) => app.handle(req, res, (err) => (err === undefined ? notFound(req, res) : onError(err, req, res))));
 }

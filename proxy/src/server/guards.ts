@@ -5,7 +5,7 @@
  * non-JSON bodies on provider routes are refused by security/browser.ts.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { Handler } from '../http/http';
 import { protocolForPath, providerError } from '../providers';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -18,9 +18,9 @@ export function hostnameOf(hostHeader: string | undefined): string | undefined {
 }
 
 /** Only loopback names may address the proxy; a rebinding attacker's domain never can. */
-export function hostGuard(extraHosts: string[] = []) {
+export function hostGuard(extraHosts: string[] = []): Handler {
   const allowed = new Set([...LOOPBACK_HOSTS, ...extraHosts.map((h) => h.toLowerCase())]);
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req, res, next) => {
     const host = hostnameOf(req.headers.host);
     if (host && allowed.has(host)) return next();
     res
@@ -43,8 +43,8 @@ function tokenMatches(expected: string, given: string): boolean {
 }
 
 /** Every /tollgate/* call: needs the token printed at start (or given by the extension), and never from a web page. */
-export function adminGuard(token: string) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+export function adminGuard(token: string): Handler {
+  return (req, res, next) => {
     // Browsers always send Origin (or Sec-Fetch-Site) on cross-origin writes; Node clients (the extension, CLI) send neither.
     const site = req.headers['sec-fetch-site'];
     if (req.headers.origin !== undefined || (site !== undefined && site !== 'none')) {

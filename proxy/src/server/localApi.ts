@@ -2,7 +2,8 @@
  * Tollgate's own API under /tollgate/ (never colliding with provider routes): paged calls,
  * summaries, a live SSE stream of calls and budget events, and admin actions behind a token.
  */
-import express, { type Request, type Response, type Router } from 'express';
+import type { ParsedUrlQuery } from 'node:querystring';
+import { Router, jsonBody } from '../http/http';
 import { SUMMARY_DIMENSIONS, type ApiError, type BudgetStatus, type CacheClearResult, type CacheStatus, type CallDetail, type CallFilter, type CallPage, type CallRecord, type Summary, type SummaryDimension } from '../../../contract/api';
 import { liveEventFrame, type LiveEventName, type LiveEvents } from '../../../contract/events';
 import type { ProxyServices } from '../pipeline/services';
@@ -21,7 +22,7 @@ function int(v: unknown): number | undefined {
 
 const CACHE_STATUSES: ReadonlySet<string> = new Set<CacheStatus>(['miss', 'exact', 'semantic', 'bypass']);
 
-function filterFrom(q: Request['query']): CallFilter {
+function filterFrom(q: ParsedUrlQuery): CallFilter {
   const status = str(q.status);
   return {
     ...(str(q.team) ? { team: str(q.team) } : {}),
@@ -49,10 +50,10 @@ export interface LocalApiExtras {
 }
 
 export function localApi(services: ProxyServices, extras: LocalApiExtras): Router {
-  const r = express.Router();
+  const r = new Router();
   const admin = adminGuard(extras.adminToken);
 
-  r.use('/router', routerApi(services, admin));
+  r.mount('/router', routerApi(services, admin));
 
   r.get('/calls', (req, res) => {
     const limit = int(req.query.limit) ?? 100;
@@ -98,7 +99,7 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
     res.json(extras.budgets() satisfies BudgetStatus[]);
   });
 
-  r.get('/events', (req: Request, res: Response) => {
+  r.get('/events', (req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write(': tollgate live events\n\n');
     const send = <K extends LiveEventName>(event: K, data: LiveEvents[K]) => {
@@ -116,7 +117,7 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
     });
   });
 
-  r.post('/cache/clear', admin, express.json({ limit: '16kb' }), (req, res) => {
+  r.post('/cache/clear', admin, jsonBody(16 * 1024), (req, res) => {
     const ns = str((req.body as { namespace?: unknown } | undefined)?.namespace);
     res.json({ removed: extras.clearCache(ns) } satisfies CacheClearResult);
   });
@@ -127,6 +128,6 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
     res.status(ok ? 200 : 404).json(ok ? { evicted: id } : { error: { type: 'not_found_error', message: `no cache entry ${req.params.id}` } });
   });
 
-  r.use('/cache', semanticCacheApi(services, extras));
+  r.mount('/cache', semanticCacheApi(services, extras));
   return r;
 }

@@ -5,18 +5,18 @@
  *  - GET /exemplars: how many exemplars are loaded and the file's problems;
  *  - GET /quality: measured quality loss per route from quality sampling, and the drift alarm.
  */
-import express, { type RequestHandler, type Router } from 'express';
+import { Router, jsonBody, type Handler, type Res } from '../http/http';
 import type { ProxyServices } from '../pipeline/services';
 import { FeedbackError } from '../routing/runtime';
 
-function apiError(res: express.Response, status: number, type: string, message: string): void {
+function apiError(res: Res, status: number, type: string, message: string): void {
   res.status(status).json({ error: { type, message } });
 }
 
-export function routerApi(services: ProxyServices, admin: RequestHandler): Router {
-  const r = express.Router();
+export function routerApi(services: ProxyServices, admin: Handler): Router {
+  const r = new Router();
 
-  r.post('/feedback', admin, express.json({ limit: '16kb' }), (req, res) => {
+  r.post('/feedback', admin, jsonBody(16 * 1024), (req, res) => {
     const body = (req.body ?? {}) as { callId?: unknown; verdict?: unknown };
     const callId = typeof body.callId === 'number' && Number.isInteger(body.callId) && body.callId > 0 ? body.callId : undefined;
     if (callId === undefined) return apiError(res, 400, 'invalid_request_error', 'callId must be a positive integer (a ledger row id)');

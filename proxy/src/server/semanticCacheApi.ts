@@ -6,7 +6,7 @@
  *   GET  /quality   ?from=<epoch ms>: per feature tag, lookups, hits, reported false hits, the hit
  *                   rate and false-hit rate, the current operating point and a daily series.
  */
-import express, { type Router } from 'express';
+import { Router, jsonBody } from '../http/http';
 import { semanticQualityFor } from '../cache/semantic/quality/qualityStore';
 import type { ProxyServices } from '../pipeline/services';
 import { adminGuard } from './guards';
@@ -17,10 +17,10 @@ function invalid(message: string) {
 }
 
 export function semanticCacheApi(services: ProxyServices, extras: Pick<LocalApiExtras, 'adminToken' | 'evictEntry'>): Router {
-  const r = express.Router();
+  const r = new Router();
   const quality = semanticQualityFor(services.db);
 
-  r.post('/feedback', adminGuard(extras.adminToken), express.json({ limit: '16kb' }), (req, res) => {
+  r.post('/feedback', adminGuard(extras.adminToken), jsonBody(16 * 1024), (req, res) => {
     const body = (req.body ?? {}) as { requestId?: unknown; entryId?: unknown; verdict?: unknown };
     if (body.verdict !== undefined && body.verdict !== 'bad-hit') {
       res.status(400).json(invalid('verdict must be "bad-hit" (a hit that was not reported is taken as good)'));

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Server } from 'node:http';
+import type { HttpServer } from '../http/http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ExactCache, type CacheBodyCodec } from '../cache/exactCache';
@@ -188,7 +188,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     [batchRouter(services, governor, adminToken)],
   );
 
-  const server: Server = await new Promise<Server>((resolve, reject) => {
+  const server: HttpServer = await new Promise<HttpServer>((resolve, reject) => {
     const s = app.listen(opts.port ?? policyStore.policy.server.port, opts.host ?? "127.0.0.1");
     s.once('listening', () => resolve(s));
     s.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(opts.port ?? 0) : err));

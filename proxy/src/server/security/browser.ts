@@ -6,7 +6,7 @@
  * refuses any request that carries browser provenance (an `Origin`, or a `Sec-Fetch-Site` other
  * than `none`) unless the origin is allow-listed, and any body that is not JSON.
  */
-import type { NextFunction, Request, Response } from 'express';
+import type { Handler, Req, Res } from '../../http/http';
 import { Counter, type Registry } from 'prom-client';
 import { protocolForPath, providerError } from '../../providers';
 
@@ -25,7 +25,7 @@ export function isJsonContentType(header: string | undefined): boolean {
 }
 
 /** The origin a browser request came from, or undefined for a non-browser client. */
-export function browserOrigin(req: Request): string | undefined {
+export function browserOrigin(req: Req): string | undefined {
   const origin = req.headers.origin;
   if (typeof origin === 'string') return origin;
   const site = req.headers['sec-fetch-site'];
@@ -34,7 +34,7 @@ export function browserOrigin(req: Request): string | undefined {
   return undefined;
 }
 
-function refuse(req: Request, res: Response, status: number, message: string): void {
+function refuse(req: Req, res: Res, status: number, message: string): void {
   const type = status === 415 ? 'invalid_request_error' : 'permission_error';
   res.status(status).json(providerError(protocolForPath(req.path), status, type, message));
 }
@@ -44,14 +44,14 @@ function refuse(req: Request, res: Response, status: number, message: string): v
  * refused unless allow-listed; request bodies must be JSON. Preflights from allow-listed origins are
  * answered so a page the user chose can call the proxy with `application/json`.
  */
-export function browserGuard(opts: BrowserGuardOptions) {
+export function browserGuard(opts: BrowserGuardOptions): Handler {
   const refused = new Counter({
     name: 'tollgate_refused_requests_total',
     help: 'Requests refused before the pipeline: browser provenance or a non-JSON body.',
     labelNames: ['reason'] as const,
     registers: opts.registry ? [opts.registry] : [],
   });
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req, res, next) => {
     if (req.path.startsWith('/tollgate/')) return next();
     const origin = browserOrigin(req);
     const allowed = origin !== undefined && opts.allowedOrigins().has(origin);

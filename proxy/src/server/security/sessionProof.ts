@@ -6,7 +6,7 @@
  * never crosses the wire, and a recorded answer is useless for the next challenge.
  */
 import { createHmac } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { Handler } from '../../http/http';
 
 export const CHALLENGE_HEADER = 'x-tollgate-challenge';
 export const PROOF_HEADER = 'x-tollgate-proof';
@@ -16,8 +16,8 @@ export function sessionProofOf(adminToken: string, challenge: string): string {
 }
 
 /** Adds the proof header to a /healthz answer when the caller sent a (sane) challenge. */
-export function sessionProof(adminToken: string) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+export function sessionProof(adminToken: string): Handler {
+  return (req, res, next) => {
     const challenge = req.headers[CHALLENGE_HEADER];
     if (typeof challenge === 'string' && /^[A-Za-z0-9_-]{16,128}$/.test(challenge)) {
       res.setHeader(PROOF_HEADER, sessionProofOf(adminToken, challenge));

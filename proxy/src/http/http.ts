@@ -1,0 +1,259 @@
+/**
+ * The proxy's HTTP layer on bare node:http, in place of a framework: request and response classes
+ * that node:http instantiates directly (no per-request prototype swapping), a flat route table with
+ * `:param` segments, and body readers. It keeps to the few conveniences the routes use
+ * (`res.status().json()`, `req.params`, `req.query`, `req.body`) and nothing else.
+ */
+import { IncomingMessage, ServerResponse, createServer, type Server } from 'node:http';
+import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+
+export class Req extends IncomingMessage {
+  /** Always set on a server request. */
+  declare url: string;
+  /** The URL's path without the query string. */
+  path = '/';
+  /** `:name` segments of the matched route, URL-decoded. */
+  params: Record<string, string> = {};
+  /** Set by a body reader: a Buffer (raw) or parsed JSON. */
+  body: unknown = undefined;
+  #query: ParsedUrlQuery | undefined;
+
+  /** The URL as received (routes are never re-mounted, so it is `url`). */
+  get originalUrl(): string {
+    return this.url;
+  }
+
+  get query(): ParsedUrlQuery {
+    if (!this.#query) {
+      const q = this.url.indexOf('?');
+      this.#query = q < 0 ? {} : parseQuery(this.url.slice(q + 1));
+    }
+    return this.#query;
+  }
+}
+
+export class Res extends ServerResponse<Req> {
+  status(code: number): this {
+    this.statusCode = code;
+    return this;
+  }
+
+  set(field: string | Record<string, string>, value?: string): this {
+    if (typeof field === 'string') this.setHeader(field, value ?? '');
+    else for (const [k, v] of Object.entries(field)) this.setHeader(k, v);
+    return this;
+  }
+
+  type(contentType: string): this {
+    this.setHeader('content-type', contentType);
+    return this;
+  }
+
+  json(body: unknown): void {
+    this.jsonText(JSON.stringify(body) ?? '');
+  }
+
+  /** Already-serialised JSON (a relayed or cached body), sent without parsing it again. */
+  jsonText(text: string): void {
+    if (!this.hasHeader('content-type')) this.setHeader('content-type', 'application/json; charset=utf-8');
+    this.send(text);
+  }
+
+  send(body: string | Buffer): void {
+    if (!this.hasHeader('content-type')) this.setHeader('content-type', typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/octet-stream');
+    if (this.statusCode === 204 || this.statusCode === 304) {
+      this.end();
+      return;
+    }
+    this.setHeader('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+    this.end(body);
+  }
+}
+
+export type Next = (err?: unknown) => void;
+export type Handler = (req: Req, res: Res, next: Next) => void | Promise<void>;
+export type ErrorHandler = (err: unknown, req: Req, res: Res) => void;
+
+/** A client error raised while reading a request (body too large, bad encoding, malformed JSON). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly type?: 'entity.too.large',
+  ) {
+    super(message);
+  }
+}
+
+interface Layer {
+  method: string | undefined;
+  /** Lower-cased segments; `:x` captures. Undefined: every path. */
+  segments: string[] | undefined;
+  /** Matches the path and everything below it (middleware mounted at a prefix). */
+  prefix: boolean;
+  handlers: Handler[];
+}
+
+function segmentsOf(path: string): string[] {
+  return path.toLowerCase().split('/').filter(Boolean);
+}
+
+function match(layer: Layer, method: string, lowerSegs: string[], rawSegs: string[], req: Req): boolean {
+  if (layer.method !== undefined && layer.method !== method && !(layer.method === 'GET' && method === 'HEAD')) return false;
+  const segs = layer.segments;
+  if (!segs) return true;
+  if (layer.prefix ? lowerSegs.length < segs.length : lowerSegs.length !== segs.length) return false;
+  let params: Record<string, string> | undefined;
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i]!;
+    if (s.charCodeAt(0) === 58 /* : */) {
+      params ??= {};
+      try {
+        params[s.slice(1)] = decodeURIComponent(rawSegs[i]!);
+      } catch {
+        return false;
+      }
+    } else if (s !== lowerSegs[i]) return false;
+  }
+  if (params) req.params = params;
+  return true;
+}
+
+/** An ordered list of middleware and routes, matched like express (case-insensitive, trailing slash allowed). */
+export class Router {
+  readonly layers: Layer[] = [];
+
+  use(pathOrHandler: string | Handler, ...handlers: Handler[]): this {
+    if (typeof pathOrHandler === 'string') this.layers.push({ method: undefined, segments: segmentsOf(pathOrHandler), prefix: true, handlers });
+    else this.layers.push({ method: undefined, segments: undefined, prefix: true, handlers: [pathOrHandler, ...handlers] });
+    return this;
+  }
+
+  /** Adds another router's layers under `prefix` (its paths are relative to it). */
+  mount(prefix: string, router: Router): this {
+    const pre = segmentsOf(prefix);
+    for (const l of router.layers) this.layers.push({ ...l, segments: [...pre, ...(l.segments ?? [])], prefix: l.prefix });
+    return this;
+  }
+
+  get(path: string, ...handlers: Handler[]): this {
+    return this.route('GET', path, handlers);
+  }
+
+  post(path: string, ...handlers: Handler[]): this {
+    return this.route('POST', path, handlers);
+  }
+
+  delete(path: string, ...handlers: Handler[]): this {
+    return this.route('DELETE', path, handlers);
+  }
+
+  private route(method: string, path: string, handlers: Handler[]): this {
+    this.layers.push({ method, segments: segmentsOf(path), prefix: false, handlers });
+    return this;
+  }
+
+  /** Runs the matching handlers in order; `done` gets what no handler answered (or an error). */
+  handle(req: Req, res: Res, done: (err?: unknown) => void): void {
+    const url = req.url || '/';
+    const q = url.indexOf('?');
+    req.path = q < 0 ? url : url.slice(0, q);
+    const rawSegs = req.path.split('/').filter(Boolean);
+    const lowerSegs = rawSegs.map((s) => s.toLowerCase());
+    const method = req.method ?? 'GET';
+    const layers = this.layers;
+    let li = 0;
+    let hi = 0;
+    let current: Layer | undefined;
+    const next: Next = (err) => {
+      if (err !== undefined) return done(err);
+      for (;;) {
+        if (current && hi < current.handlers.length) {
+          const h = current.handlers[hi++]!;
+          try {
+            const p = h(req, res, next);
+            if (p) p.catch(next);
+          } catch (e) {
+            next(e);
+          }
+          return;
+        }
+        current = undefined;
+        if (li >= layers.length) return done();
+        const l = layers[li++]!;
+        if (match(l, method, lowerSegs, rawSegs, req)) {
+          current = l;
+          hi = 0;
+        }
+      }
+    };
+    next();
+  }
+}
+
+/** A node:http server whose requests and responses are `Req` and `Res`. */
+export type HttpServer = Server<typeof Req, typeof Res>;
+
+export function serve(handler: (req: Req, res: Res) => void): HttpServer {
+  return createServer({ IncomingMessage: Req, ServerResponse: Res }, handler);
+}
+
+/** The body as a Buffer, decompressed per Content-Encoding, refused past `limit` bytes (413). */
+export function readBody(req: Req, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) {
+      req.resume();
+      return reject(new HttpError(413, 'request entity too large', 'entity.too.large'));
+    }
+    const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    const stream = encoding === 'identity' ? req : encoding === 'gzip' ? req.pipe(createGunzip()) : encoding === 'deflate' ? req.pipe(createInflate()) : encoding === 'br' ? req.pipe(createBrotliDecompress()) : undefined;
+    if (!stream) {
+      req.resume();
+      return reject(new HttpError(415, `unsupported content encoding "${encoding}"`));
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        stream.removeAllListeners('data');
+        req.resume();
+        reject(new HttpError(413, 'request entity too large', 'entity.too.large'));
+        return;
+      }
+      chunks.push(c);
+    });
+    stream.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    stream.once('error', (e) => reject(new HttpError(400, e.message)));
+    if (stream !== req) req.once('error', (e) => reject(new HttpError(400, e.message)));
+  });
+}
+
+/** Middleware: `req.body` = the raw body (a Buffer). The limit is read per request (policy reloads). */
+export function rawBody(limit: () => number): Handler {
+  return async (req, _res, next) => {
+    req.body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req, limit());
+    next();
+  };
+}
+
+/** Middleware: `req.body` = the parsed JSON object or array when the request says it is JSON; else undefined. */
+export function jsonBody(limit: number): Handler {
+  return async (req, _res, next) => {
+    if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return next();
+    const text = (await readBody(req, limit)).toString('utf8');
+    if (text.trim() === '') {
+      req.body = {};
+      return next();
+    }
+    if (!/^\s*[[{]/.test(text)) throw new HttpError(400, 'the JSON body must be an object or an array');
+    try {
+      req.body = JSON.parse(text);
+    } catch (e) {
+      throw new HttpError(400, (e as Error).message);
+    }
+    next();
+  };
+}
