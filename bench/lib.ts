@@ -34,6 +34,23 @@ export async function timeSerial(n: number, fn: () => Promise<unknown> | unknown
   return out;
 }
 
+/** Runs `run` `total` times from `connections` concurrent loops: throughput and latency p50/p99 (ms). */
+export async function loadTest(connections: number, total: number, run: () => Promise<unknown>): Promise<{ rps: number; p50: number; p99: number }> {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next++ < total) {
+        const s = performance.now();
+        await run();
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  return { rps: total / ((performance.now() - t0) / 1000), p50: percentile(lat, 50), p99: percentile(lat, 99) };
+}
+
 export function fmt(n: number, digits = 3): string {
   if (!Number.isFinite(n)) return String(n);
   if (Math.abs(n) >= 100) return n.toFixed(0);

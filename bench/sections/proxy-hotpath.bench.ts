@@ -13,7 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'undici';
-import { percentile, timeSerial, type BenchRow, type BenchSection } from '../lib';
+import { loadTest, percentile, timeSerial, type BenchRow, type BenchSection } from '../lib';
 import { spawnUntil, type Child } from '../proc';
 
 const SERIAL = Number(process.env.BENCH_SERIAL ?? 300);
@@ -30,21 +30,7 @@ async function call(pool: Pool, path: string, payload: string, headers: Record<s
   await r.body.dump();
 }
 
-async function load(run: () => Promise<void>): Promise<{ rps: number; p50: number; p99: number }> {
-  const lat: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (next++ < LOAD_TOTAL) {
-        const s = performance.now();
-        await run();
-        lat.push(performance.now() - s);
-      }
-    }),
-  );
-  return { rps: LOAD_TOTAL / ((performance.now() - t0) / 1000), p50: percentile(lat, 50), p99: percentile(lat, 99) };
-}
+const load = (run: () => Promise<void>) => loadTest(CONNECTIONS, LOAD_TOTAL, run);
 
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {

@@ -1,5 +1,5 @@
 /**
- * Proxy overhead: direct-to-fake-upstream vs a bare node:http+undici relay vs Tollgate (express 5),
+ * Proxy overhead: direct-to-fake-upstream vs a bare node:http+undici relay vs Tollgate,
  * serial latency and throughput at 10 connections, on the miss path (JSON and SSE) and the
  * exact-hit path; plus the exact-cache lookup against an in-memory Map. Every process runs on
  * loopback and is stopped at the end.
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { ExactCache } from '../../proxy/src/cache/exactCache';
 import { openDatabase } from '../../proxy/src/db/open';
-import { percentile, timeSerial, type BenchRow, type BenchSection } from '../lib';
+import { loadTest, percentile, timeSerial, type BenchRow, type BenchSection } from '../lib';
 import { spawnUntil, type Child } from '../proc';
 
 const SERIAL = Number(process.env.BENCH_SERIAL ?? 400);
@@ -29,22 +29,7 @@ async function call(pool: Pool, path: string, body: string): Promise<void> {
   await r.body.dump();
 }
 
-async function load(pool: Pool, path: string, makeBody: () => string): Promise<{ rps: number; p50: number; p99: number }> {
-  const lat: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (next++ < LOAD_TOTAL) {
-        const s = performance.now();
-        await call(pool, path, makeBody());
-        lat.push(performance.now() - s);
-      }
-    }),
-  );
-  const secs = (performance.now() - t0) / 1000;
-  return { rps: LOAD_TOTAL / secs, p50: percentile(lat, 50), p99: percentile(lat, 99) };
-}
+const load = (pool: Pool, path: string, makeBody: () => string) => loadTest(CONNECTIONS, LOAD_TOTAL, () => call(pool, path, makeBody()));
 
 export default async function proxyBench(): Promise<BenchSection[]> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
@@ -65,7 +50,7 @@ export default async function proxyBench(): Promise<BenchSection[]> {
     const targets = [
       { name: 'direct to fake upstream', pool: new Pool(upstreamUrl, { connections: CONNECTIONS }), path: '/v1/chat/completions' },
       { name: 'node:http + undici relay (baseline)', pool: new Pool(bareUrl, { connections: CONNECTIONS }), path: '/v1/chat/completions' },
-      { name: 'Tollgate (express 5), miss', pool: new Pool(tollgateUrl, { connections: CONNECTIONS }), path: '/v1/chat/completions' },
+      { name: 'Tollgate, miss', pool: new Pool(tollgateUrl, { connections: CONNECTIONS }), path: '/v1/chat/completions' },
     ];
 
     const rows: BenchRow[] = [];

@@ -248,7 +248,8 @@ async function relayJson(
   await finishAttempt(ctx);
   ctx.res.setHeader('x-tollgate-cost-usd', ctx.costUsd.toFixed(8));
   ctx.res.setHeader('x-tollgate-overhead-ms', (performance.now() - ctx.t0 - ctx.upstreamMs).toFixed(3));
-  ctx.res.status(upstream.statusCode).json(parsed);
+  // The body is relayed as received: it was parsed for usage and the cache, never changed.
+  ctx.res.status(upstream.statusCode).jsonText(text);
 }
 
 /** The text fragments of a cut JSON body, shaped so `outputText` can count them (an estimate). */
