@@ -32,6 +32,27 @@ async function call(pool: Pool, path: string, payload: string, headers: Record<s
 
 const load = (run: () => Promise<void>) => loadTest(CONNECTIONS, LOAD_TOTAL, run);
 
+/** CPU time (user + system, ms) a process has used so far, from /proc; NaN where there is no /proc. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks (USER_HZ = 100 on Linux)
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * A load phase with the CPU the serving process spent per request. On a shared machine wall-clock
+ * throughput swings with other jobs; CPU per request is what the server itself costs.
+ */
+async function loadWithCpu(pid: number | undefined, run: () => Promise<void>) {
+  const c0 = cpuMs(pid);
+  const l = await load(run);
+  return { ...l, cpuPerReq: (cpuMs(pid) - c0) / LOAD_TOTAL };
+}
+
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
@@ -112,19 +133,19 @@ export default async function hotPathBench(): Promise<BenchSection[]> {
     const dS = await serial(() => call(direct, path, body(true), {}));
     const tS = await serial(() => call(tg, path, body(true), {}));
     const pS = await serial(() => call(pk, path, body(true), pkHeaders));
-    const dL = await load(() => call(direct, path, body(true), {}));
-    const tL = await load(() => call(tg, path, body(true), {}));
-    const pL = await load(() => call(pk, path, body(true), pkHeaders));
+    const dL = await loadWithCpu(upstream.proc.pid, () => call(direct, path, body(true), {}));
+    const tL = await loadWithCpu(tollgate.proc.pid, () => call(tg, path, body(true), {}));
+    const pL = await loadWithCpu(portkey.proc.pid, () => call(pk, path, body(true), pkHeaders));
     await call(tg, path, body(false), {});
-    const hL = await load(() => call(tg, path, body(false), {}));
-    const bL = await load(() => call(bareP, path, body(false), {}));
+    const hL = await loadWithCpu(tollgate.proc.pid, () => call(tg, path, body(false), {}));
+    const bL = await loadWithCpu(bare.proc.pid, () => call(bareP, path, body(false), {}));
 
     const rows: BenchRow[] = [
-      { name: 'direct to fake upstream (miss baseline)', 'serial p50 ms': dS.p50, 'serial p99 ms': dS.p99, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': dL.rps, ratio: 1 },
-      { name: 'Tollgate miss', 'serial p50 ms': tS.p50, 'serial p99 ms': tS.p99, 'added p50 ms': tS.p50 - dS.p50, 'added p99 ms': tS.p99 - dS.p99, 'req/s @10': tL.rps, ratio: tL.rps / pL.rps },
-      { name: 'Portkey OSS gateway miss', 'serial p50 ms': pS.p50, 'serial p99 ms': pS.p99, 'added p50 ms': pS.p50 - dS.p50, 'added p99 ms': pS.p99 - dS.p99, 'req/s @10': pL.rps, ratio: 1 },
-      { name: 'bare node:http, fixed JSON (hit ceiling)', 'serial p50 ms': 0, 'serial p99 ms': 0, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': bL.rps, ratio: 1 },
-      { name: 'Tollgate exact hit', 'serial p50 ms': 0, 'serial p99 ms': 0, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': hL.rps, ratio: hL.rps / bL.rps },
+      { name: 'direct to fake upstream (miss baseline)', 'serial p50 ms': dS.p50, 'serial p99 ms': dS.p99, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': dL.rps, ratio: 1, 'CPU ms/req': dL.cpuPerReq, 'CPU ratio': 1 },
+      { name: 'Tollgate miss', 'serial p50 ms': tS.p50, 'serial p99 ms': tS.p99, 'added p50 ms': tS.p50 - dS.p50, 'added p99 ms': tS.p99 - dS.p99, 'req/s @10': tL.rps, ratio: tL.rps / pL.rps, 'CPU ms/req': tL.cpuPerReq, 'CPU ratio': pL.cpuPerReq / tL.cpuPerReq },
+      { name: 'Portkey OSS gateway miss', 'serial p50 ms': pS.p50, 'serial p99 ms': pS.p99, 'added p50 ms': pS.p50 - dS.p50, 'added p99 ms': pS.p99 - dS.p99, 'req/s @10': pL.rps, ratio: 1, 'CPU ms/req': pL.cpuPerReq, 'CPU ratio': 1 },
+      { name: 'bare node:http, fixed JSON (hit ceiling)', 'serial p50 ms': 0, 'serial p99 ms': 0, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': bL.rps, ratio: 1, 'CPU ms/req': bL.cpuPerReq, 'CPU ratio': 1 },
+      { name: 'Tollgate exact hit', 'serial p50 ms': 0, 'serial p99 ms': 0, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': hL.rps, ratio: hL.rps / bL.rps, 'CPU ms/req': hL.cpuPerReq, 'CPU ratio': bL.cpuPerReq / hL.cpuPerReq },
     ];
     const sections: BenchSection[] = [
       {
@@ -133,6 +154,8 @@ export default async function hotPathBench(): Promise<BenchSection[]> {
         notes: [
           'Targets: Tollgate miss added ≤ 1 ms p50 / ≤ 3 ms p99; miss req/s ≥ 5× Portkey (ratio column of the miss row);',
           'exact-hit req/s ≥ 25 % of the bare node:http server (ratio column of the hit row). Serial columns are 0 where not measured.',
+          'CPU ms/req: CPU the serving process used per request in its load phase (/proc); CPU ratio = the baseline\'s CPU/req ÷ this row\'s',
+          '(Portkey for the miss, the bare server for the hit): the share of the machine each costs, steadier than req/s on a loaded machine.',
         ],
       },
     ];
