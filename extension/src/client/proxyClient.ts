@@ -24,11 +24,6 @@ export class ProxyClient {
     private readonly adminToken?: string,
   ) {}
 
-  /** The proxy's read API needs the admin token too (it holds prompt previews). */
-  private authHeaders(): Record<string, string> {
-    return this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {};
-  }
-
   get openaiBaseUrl(): string {
     return `${this.baseUrl}/v1`;
   }
@@ -37,6 +32,7 @@ export class ProxyClient {
     return this.baseUrl;
   }
 
+  /** Reads need the admin token too (they hold prompt previews). */
   private auth(): Record<string, string> {
     return this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {};
   }
