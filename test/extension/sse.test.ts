@@ -1,9 +1,10 @@
-/** The SSE parser and ProxyClient.events against a real HTTP server sending text/event-stream. */
+/** The SSE parser and LiveEvents against a real HTTP server sending text/event-stream. */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseParser, type SseEvent } from '../../extension/src/client/sse';
-import { ProxyClient, type BudgetEvent } from '../../extension/src/client/proxyClient';
+import type { BudgetEvent } from '../../extension/src/client/proxyClient';
+import { LiveEvents } from '../../extension/src/client/liveEvents';
 import type { CallRecord } from '../../proxy/src/ledger/types';
 
 describe('SseParser', () => {
@@ -22,7 +23,7 @@ describe('SseParser', () => {
   });
 });
 
-describe('ProxyClient.events', () => {
+describe('LiveEvents', () => {
   let server: Server;
   let url: string;
   const open: ServerResponse[] = [];
@@ -47,8 +48,10 @@ describe('ProxyClient.events', () => {
   it('delivers call and budget events as typed objects, and stops when closed', async () => {
     const calls: CallRecord[] = [];
     const budgets: BudgetEvent[] = [];
-    const client = new ProxyClient(url);
-    const close = client.events({ call: (c) => calls.push(c), budget: (b) => budgets.push(b) });
+    const events = new LiveEvents({ proxyUrl: url });
+    events.onCall((c) => calls.push(c));
+    events.onBudget((b) => budgets.push(b));
+    const close = () => events.dispose();
     while (open.length === 0) await new Promise((r) => setTimeout(r, 10));
     const res = open[0]!;
     res.write(`event: call\ndata: ${JSON.stringify({ id: 7, costUsd: 0.001 })}\n\n`);

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Governor } from '../../proxy/src/governance/governor';
+import { admitHeaders } from '../../proxy/src/pipeline/governanceStages';
 import { resolveTags } from '../../proxy/src/governance/scope';
 import type { BudgetEvent } from '../../proxy/src/governance/types';
 import type { PolicyInput } from '../../proxy/src/policy/schema';
@@ -53,7 +54,7 @@ describe('budget actions', () => {
     expect(events).toEqual([]);
     const r = g.admit(call()); // 8th call brings committed to 80 %
     expect(r.decision).toBe('warn');
-    expect(r.headers['x-tollgate-budget']).toBe('warn; name=search-daily; used=80%; resets=2026-11-24T00:00:00Z');
+    expect(admitHeaders(r)['x-tollgate-budget']).toBe('warn; name=search-daily; used=80%; resets=2026-11-24T00:00:00Z');
     expect(r.summary).toBe('warn: search-daily 80%');
     // The alert names money spent, not in-flight reservations: it comes once the call settles.
     expect(events).toEqual([]);
@@ -77,8 +78,8 @@ describe('budget actions', () => {
     expect(r.message).toMatch(/budget "search-daily" \(team=search, .* per day\) is exhausted/);
     expect(r.message).toContain('resets at 2026-11-24T00:00:00Z (in 12h)');
     expect(r.retryAfterSec).toBe(12 * 3600); // clock is 12:00 UTC
-    expect(r.headers['retry-after']).toBe(String(12 * 3600));
-    expect(r.headers['x-tollgate-budget']).toContain('exceeded; name=search-daily; used=100%');
+    expect(admitHeaders(r)['retry-after']).toBe(String(12 * 3600));
+    expect(admitHeaders(r)['x-tollgate-budget']).toContain('exceeded; name=search-daily; used=100%');
     expect(events.filter((e) => e.level === 'exceeded')).toHaveLength(1);
     g.admit(call());
     expect(events.filter((e) => e.level === 'exceeded')).toHaveLength(1);
@@ -97,8 +98,8 @@ describe('budget actions', () => {
     spend(g, 10);
     const r = g.admit(call({ model: 'gpt-4.1' }));
     expect(r.decision).toBe('downgrade');
-    expect(r.downgradeTo).toBe(NANO);
-    expect(r.headers['x-tollgate-downgrade']).toBe(`gpt-4.1 -> ${NANO}; budget=search-daily`);
+    expect(r.downgrade?.to).toBe(NANO);
+    expect(admitHeaders(r)['x-tollgate-downgrade']).toBe(`gpt-4.1 -> ${NANO}; budget=search-daily`);
     expect(r.reservedUsd).toBeCloseTo(PER_CALL, 12);
     expect(r.reservedUsd).toBeLessThan(worstCase('gpt-4.1', 1000, 1000));
   });
@@ -117,8 +118,8 @@ describe('budget actions', () => {
     const r = g.admit(call());
     expect(r.decision).toBe('warn');
     expect(r.reservationId).toBeDefined();
-    expect(r.headers['x-tollgate-budget']).toContain('exceeded; name=search-daily; used=100%');
-    expect(r.headers['x-tollgate-budget']).toContain('action=allow');
+    expect(admitHeaders(r)['x-tollgate-budget']).toContain('exceeded; name=search-daily; used=100%');
+    expect(admitHeaders(r)['x-tollgate-budget']).toContain('action=allow');
     expect(events.map((e) => e.level)).toEqual(['warn', 'exceeded']);
   });
 

@@ -1,6 +1,7 @@
 /** RPM / TPM sliding 60-second windows with an injected clock, on a real SQLite file. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Governor } from '../../proxy/src/governance/governor';
+import { admitHeaders } from '../../proxy/src/pipeline/governanceStages';
 import type { PolicyInput } from '../../proxy/src/policy/schema';
 import { manualClock, policy, tempDb, type TempDb } from './helpers';
 
@@ -33,8 +34,8 @@ describe('requests per minute', () => {
     const r = g.admit(call());
     expect(r.decision).toBe('block');
     expect(r.retryAfterSec).toBe(30);
-    expect(r.headers['retry-after']).toBe('30');
-    expect(r.headers['x-tollgate-ratelimit']).toBe('name=rpm3; rpm=3; window=60s');
+    expect(admitHeaders(r)['retry-after']).toBe('30');
+    expect(admitHeaders(r)['x-tollgate-ratelimit']).toBe('name=rpm3; rpm=3; window=60s');
     expect(r.message).toContain('3 requests per minute');
     clock.advance(29_999);
     expect(g.admit(call()).decision).toBe('block');

@@ -1,14 +1,12 @@
 /**
  * Typed HTTP client for the proxy's local API (GET /healthz, /tollgate/summary, /tollgate/calls,
- * /tollgate/budgets, the /tollgate/events SSE stream, admin POSTs), typed by the contract
- * (`@contract/api`, `@contract/events`). Owned by the proxy controller; used by the status bar and
- * handed to the dashboard panel. Every request, reads and the event stream included, carries the
+ * /tollgate/budgets, admin POSTs), typed by the contract (`@contract/api`, `@contract/events`).
+ * Owned by the proxy controller; used by the status bar. The event stream is liveEvents.ts. Every request, reads and the event stream included, carries the
  * admin token when it has one. No `vscode` import.
  */
-import type { BudgetStatus, CacheClearResult, CallDetail, CallPage, CallQuery, CallRecord, Summary, SummaryQuery } from '@contract/api';
+import type { BudgetStatus, CacheClearResult, CallDetail, CallPage, CallQuery, Summary, SummaryQuery } from '@contract/api';
 import { toQueryString } from '@contract/api';
-import { parseLiveEvent, type BudgetAlert, type PolicyEvent } from '@contract/events';
-import { SseParser } from './sse';
+import type { BudgetAlert, PolicyEvent } from '@contract/events';
 
 /** A `budget` event on /tollgate/events: the same shape the dashboard shows as an alert. */
 export type BudgetEvent = BudgetAlert;
@@ -16,14 +14,6 @@ export type { PolicyEvent };
 
 /** One shape for budget rows everywhere: the dashboard protocol's (what GET /tollgate/budgets returns). */
 export type { BudgetStatus };
-
-export interface ProxyEventHandlers {
-  call?: (c: CallRecord) => void;
-  budget?: (b: BudgetEvent) => void;
-  policy?: (p: PolicyEvent) => void;
-  /** The stream ended or failed (the caller decides whether to reconnect). */
-  closed?: (error?: Error) => void;
-}
 
 export type { SummaryDimension as SummaryGrouping } from '@contract/api';
 
@@ -34,11 +24,6 @@ export class ProxyClient {
     private readonly adminToken?: string,
   ) {}
 
-  /** The proxy's read API needs the admin token too (it holds prompt previews). */
-  private authHeaders(): Record<string, string> {
-    return this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {};
-  }
-
   get openaiBaseUrl(): string {
     return `${this.baseUrl}/v1`;
   }
@@ -47,6 +32,7 @@ export class ProxyClient {
     return this.baseUrl;
   }
 
+  /** Reads need the admin token too (they hold prompt previews). */
   private auth(): Record<string, string> {
     return this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {};
   }
@@ -98,34 +84,4 @@ export class ProxyClient {
   clearCache(namespace?: string): Promise<CacheClearResult> {
     return this.post('/tollgate/cache/clear', namespace ? { namespace } : {});
   }
-
-  /** Subscribes to GET /tollgate/events; returns a function that closes the stream. */
-  events(handlers: ProxyEventHandlers): () => void {
-    const abort = new AbortController();
-    void (async () => {
-      try {
-        const res = await fetch(`${this.baseUrl}/tollgate/events`, { signal: abort.signal, headers: { accept: 'text/event-stream', ...this.auth() } });
-        if (!res.ok || !res.body) throw new Error(`GET /tollgate/events: HTTP ${res.status}`);
-        const parser = new SseParser();
-        const decoder = new TextDecoder();
-        const reader = res.body.getReader();
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          for (const { event, data } of parser.push(decoder.decode(value, { stream: true }))) dispatch(handlers, event, data);
-        }
-        handlers.closed?.();
-      } catch (e) {
-        if (!abort.signal.aborted) handlers.closed?.(e instanceof Error ? e : new Error(String(e)));
-      }
-    })();
-    return () => abort.abort();
-  }
-}
-
-function dispatch(h: ProxyEventHandlers, event: string, data: string): void {
-  const e = parseLiveEvent(event, data);
-  if (e?.event === 'call') h.call?.(e.data);
-  else if (e?.event === 'budget') h.budget?.(e.data);
-  else if (e?.event === 'policy') h.policy?.(e.data);
 }

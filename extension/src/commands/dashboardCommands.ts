@@ -1,6 +1,7 @@
 /**
  * "Tollgate: Open Cost Dashboard" and the sidebar view: both are the dashboard's webview
- * (extension/src/dashboard/**), fed by one HTTP data source per proxy URL that this file owns.
+ * (extension/src/dashboard/**), fed by one HTTP data source per proxy URL that this file owns; its
+ * live events come from the proxy controller's one event stream (no second connection).
  * The dashboard modules (and the price data they pull in) come from the deferred bundle, loaded on
  * first use, keeping activation cheap.
  */
@@ -8,7 +9,7 @@ import * as vscode from 'vscode';
 import type { DashboardDataSource, DisposableLike } from '../dashboard/dataSource';
 import type { HttpDashboardDataSource } from '../dashboard/httpDataSource';
 import { loadDeferred } from '../deferred/load';
-import { baseUrls } from '../proxy/state';
+import type { LiveEvents } from '../client/liveEvents';
 import type { ProxyController } from '../proxy/proxyController';
 
 const SIDEBAR_VIEW = 'tollgate.sidebar';
@@ -27,34 +28,21 @@ class DashboardSource implements DashboardDataSource, vscode.Disposable {
   private readonly alerts: Listeners<Parameters<Parameters<DashboardDataSource['onBudgetAlert']>[0]>[0]> = new Set();
   private readonly connections: Listeners<Parameters<Parameters<DashboardDataSource['onConnection']>[0]>[0]> = new Set();
 
-  private readonly stateSub: vscode.Disposable;
+  private events: LiveEvents | undefined;
 
   constructor(
     private readonly proxy: ProxyController,
     private readonly Impl: typeof HttpDashboardDataSource,
-  ) {
-    // The event stream retries with a growing delay (up to 15 s) while the proxy is down; when the
-    // supervisor reports it healthy again, reconnect now so "Proxy offline" clears at once.
-    this.stateSub = proxy.onDidChangeState((s) => {
-      if (s.kind === 'running' && this.inner && this.inner.connection.state !== 'connected') this.renew();
-    });
-  }
-
-  /** Drop the current inner source; the next use builds a fresh one and re-attaches the listeners. */
-  private renew(): void {
-    for (const d of this.innerSubscriptions) d.dispose();
-    this.innerSubscriptions = [];
-    this.inner?.dispose();
-    this.inner = undefined;
-    void this.current;
-  }
+  ) {}
 
   private get current(): HttpDashboardDataSource {
-    const url = baseUrls(this.proxy.port).root;
-    if (!this.inner || this.inner.proxyUrl !== url) {
+    // The controller replaces its stream when the port or token changes; follow it.
+    const events = this.proxy.events;
+    if (!this.inner || this.events !== events) {
       for (const d of this.innerSubscriptions) d.dispose();
       this.inner?.dispose();
-      const inner = new this.Impl({ proxyUrl: url, ...this.proxy.adminTokenFor() });
+      this.events = events;
+      const inner = new this.Impl({ proxyUrl: events.proxyUrl, ...this.proxy.adminTokenFor(), events });
       this.inner = inner;
       this.innerSubscriptions = [];
       if (this.calls.size) this.innerSubscriptions.push(inner.onCall((c) => this.calls.forEach((l) => l(c))));
@@ -90,7 +78,6 @@ class DashboardSource implements DashboardDataSource, vscode.Disposable {
   onConnection: DashboardDataSource['onConnection'] = (l) => this.listen(this.connections, l, (inner, fan) => inner.onConnection(fan));
 
   dispose(): void {
-    this.stateSub.dispose();
     for (const d of this.innerSubscriptions) d.dispose();
     this.innerSubscriptions = [];
     this.inner?.dispose();

@@ -16,10 +16,8 @@ import type {
   SummaryQuery,
 } from '../../../webview/src/protocol';
 import type { DashboardDataSource, DisposableLike } from './dataSource';
-import { Emitter } from './emitter';
 import { toQueryString } from '@contract/api';
-import { parseLiveEvent } from '@contract/events';
-import { SseParser } from '../client/sse';
+import { LiveEvents } from '../client/liveEvents';
 
 export interface HttpDataSourceOptions {
   /** "http://127.0.0.1:8787" (a trailing slash is ignored). */
@@ -29,6 +27,11 @@ export interface HttpDataSourceOptions {
   fetch?: typeof fetch;
   /** First reconnect delay of the event stream; doubles up to 15 s. */
   reconnectDelayMs?: number;
+  /**
+   * The window's event stream (the proxy controller's). Given, the dashboard listens to it and
+   * opens no connection of its own; absent, the source opens and owns one.
+   */
+  events?: LiveEvents;
 }
 
 export class ProxyRequestError extends Error {
@@ -45,25 +48,22 @@ export class HttpDashboardDataSource implements DashboardDataSource {
   readonly proxyUrl: string;
   private readonly adminToken: string | undefined;
   private readonly fetchImpl: typeof fetch;
-  private readonly baseDelay: number;
-  private readonly calls = new Emitter<CallRecord>();
-  private readonly alerts = new Emitter<BudgetAlert>();
-  private readonly connections = new Emitter<ConnectionState>();
-  private state: ConnectionState;
-  private stream: AbortController | undefined;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private disposed = false;
+  private readonly events: LiveEvents;
+  private readonly ownsEvents: boolean;
+  private readonly subscriptions = new Set<DisposableLike>();
 
   constructor(opts: HttpDataSourceOptions) {
     this.proxyUrl = opts.proxyUrl.replace(/\/+$/, '');
     this.adminToken = opts.adminToken;
     this.fetchImpl = opts.fetch ?? fetch;
-    this.baseDelay = opts.reconnectDelayMs ?? 500;
-    this.state = { state: 'connecting', proxyUrl: this.proxyUrl };
+    this.ownsEvents = !opts.events;
+    this.events =
+      opts.events ??
+      new LiveEvents({ proxyUrl: this.proxyUrl, ...(this.adminToken ? { adminToken: this.adminToken } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.reconnectDelayMs !== undefined ? { reconnectDelayMs: opts.reconnectDelayMs } : {}) });
   }
 
   get connection(): ConnectionState {
-    return this.state;
+    return this.events.connection;
   }
 
   listCalls(query: CallQuery): Promise<CallPage> {
@@ -96,29 +96,32 @@ export class HttpDashboardDataSource implements DashboardDataSource {
   }
 
   onCall(listener: (call: CallRecord) => void): DisposableLike {
-    const d = this.calls.on(listener);
-    this.ensureStream();
-    return d;
+    return this.track(this.events.onCall(listener));
   }
 
   onBudgetAlert(listener: (alert: BudgetAlert) => void): DisposableLike {
-    const d = this.alerts.on(listener);
-    this.ensureStream();
-    return d;
+    return this.track(this.events.onBudget(listener));
   }
 
   onConnection(listener: (state: ConnectionState) => void): DisposableLike {
-    return this.connections.on(listener);
+    return this.track(this.events.onConnection(listener));
   }
 
+  /** Drops this source's listeners; closes the stream only when the source opened it. */
   dispose(): void {
-    this.disposed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.stream?.abort();
-    this.stream = undefined;
-    this.calls.clear();
-    this.alerts.clear();
-    this.connections.clear();
+    for (const d of this.subscriptions) d.dispose();
+    this.subscriptions.clear();
+    if (this.ownsEvents) this.events.dispose();
+  }
+
+  private track(d: DisposableLike): DisposableLike {
+    this.subscriptions.add(d);
+    return {
+      dispose: () => {
+        this.subscriptions.delete(d);
+        d.dispose();
+      },
+    };
   }
 
   private headers(extra?: Record<string, string>): Record<string, string> {
@@ -138,52 +141,6 @@ export class HttpDashboardDataSource implements DashboardDataSource {
 
   private async json<T>(method: string, path: string): Promise<T> {
     return (await (await this.request(method, path)).json()) as T;
-  }
-
-  private setState(next: ConnectionState): void {
-    if (next.state === this.state.state && (next.state !== 'offline' || this.state.state !== 'offline' || next.error === this.state.error)) return;
-    this.state = next;
-    this.connections.fire(next);
-  }
-
-  private ensureStream(): void {
-    if (this.stream || this.disposed || this.retryTimer) return;
-    void this.runStream(this.baseDelay);
-  }
-
-  private async runStream(delay: number): Promise<void> {
-    const ctl = new AbortController();
-    this.stream = ctl;
-    let nextDelay = delay;
-    try {
-      const res = await this.fetchImpl(`${this.proxyUrl}/tollgate/events`, { headers: this.headers({ accept: 'text/event-stream' }), signal: ctl.signal });
-      if (!res.ok || !res.body) throw new Error(`events stream → ${res.status}`);
-      this.setState({ state: 'connected', proxyUrl: this.proxyUrl });
-      nextDelay = this.baseDelay; // a stream that opened resets the backoff
-      const parser = new SseParser();
-      const decoder = new TextDecoder();
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        for (const ev of parser.push(decoder.decode(chunk, { stream: true }))) this.dispatch(ev.event, ev.data);
-      }
-      throw new Error('events stream closed');
-    } catch (err) {
-      if (this.disposed || ctl.signal.aborted) return;
-      this.setState({ state: 'offline', proxyUrl: this.proxyUrl, error: (err as Error).message });
-    } finally {
-      if (this.stream === ctl) this.stream = undefined;
-    }
-    if (this.disposed) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      if (!this.disposed) void this.runStream(Math.min(nextDelay * 2, 15_000));
-    }, nextDelay);
-  }
-
-  private dispatch(event: string, data: string): void {
-    // A malformed event must not break the stream: parseLiveEvent drops it.
-    const e = parseLiveEvent(event, data);
-    if (e?.event === 'call') this.calls.fire(e.data);
-    else if (e?.event === 'budget') this.alerts.fire(e.data);
   }
 }
 

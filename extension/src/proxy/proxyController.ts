@@ -8,11 +8,12 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ENV } from '@contract/process';
+import { LiveEvents } from '../client/liveEvents';
 import { ProxyClient } from '../client/proxyClient';
 import { readConfig } from '../config';
 import { resolveNodeRuntime } from './nodeRuntime';
 import { ProxySupervisor } from './supervisor';
-import type { ProxyState } from './state';
+import { baseUrls, type ProxyState } from './state';
 import { PROVIDER_KEYS, readProviderKeys } from './providerKeys';
 import { proxyEnvironment } from './environment';
 import { HostApprovals, type PendingHost } from './trust';
@@ -25,6 +26,7 @@ export class ProxyController implements vscode.Disposable {
   private readonly adminToken = process.env.TOLLGATE_ADMIN_TOKEN?.trim() || randomBytes(24).toString('hex');
   private readonly disposables: vscode.Disposable[] = [];
   private clientCache: ProxyClient | undefined;
+  private liveEvents: LiveEvents | undefined;
   /** Provider keys the proxy was started with (SecretStorage or the inherited environment); names only. */
   private keysPresent: string[] | undefined;
   private readonly approvals: HostApprovals;
@@ -39,6 +41,8 @@ export class ProxyController implements vscode.Disposable {
     const sub = this.supervisor.onDidChangeState((s) => {
       this.clientCache = undefined;
       void vscode.commands.executeCommand('setContext', 'tollgate.proxyRunning', s.kind === 'running');
+      // Back up: the window's event stream retries now rather than after its backoff.
+      if (s.kind === 'running') this.liveEvents?.reconnectNow();
       this.stateEmitter.fire(s);
       if (s.kind === 'failed') void this.explainFailure(s);
       if (s.kind === 'running' && s.attached && !s.verified) void this.warnUnverified(s.port);
@@ -68,6 +72,21 @@ export class ProxyController implements vscode.Disposable {
     // An attached proxy was started elsewhere, with another admin token.
     this.clientCache ??= new ProxyClient(s.url, s.attached ? undefined : this.adminToken);
     return this.clientCache;
+  }
+
+  /**
+   * The window's one /tollgate/events stream, for the proxy's current URL (replaced when the port
+   * or the admin token changes). The status bar and the dashboard subscribe to it; nothing else
+   * opens the stream.
+   */
+  get events(): LiveEvents {
+    const url = baseUrls(this.port).root;
+    const { adminToken } = this.adminTokenFor();
+    if (!this.liveEvents || this.liveEvents.proxyUrl !== url || this.liveEvents.adminToken !== adminToken) {
+      this.liveEvents?.dispose();
+      this.liveEvents = new LiveEvents({ proxyUrl: url, ...(adminToken ? { adminToken } : {}) });
+    }
+    return this.liveEvents;
   }
 
   /** The admin token for this window's own proxy (none for one started elsewhere). */
@@ -201,6 +220,7 @@ export class ProxyController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.liveEvents?.dispose();
     this.supervisor.dispose();
     for (const d of this.disposables) d.dispose();
   }

@@ -26,7 +26,6 @@ export class CostStatusBar implements vscode.Disposable {
   private today: SummaryBucket | undefined;
   private closeEvents: (() => void) | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
   /** Budgets already announced at a level, so a burst of calls does not repeat the same warning. */
   private readonly announced = new Map<string, string>();
   private readonly alerts = new StatusAlerts();
@@ -103,28 +102,26 @@ export class CostStatusBar implements vscode.Disposable {
   }
 
   private connect(client: ProxyClient): void {
-    this.closeEvents = client.events({
-      call: (c) => {
+    // The controller's stream: it reconnects by itself when the proxy restarts.
+    const events = this.proxy.events;
+    const subs = [
+      events.onCall((c) => {
         if (this.alerts.onCall(c)) this.render();
         this.scheduleRefresh(client);
-      },
-      budget: (b) => {
+      }),
+      events.onBudget((b) => {
         if (this.alerts.onBudget(b)) this.render();
         void this.announce(b);
-      },
-      closed: () => {
-        // The stream ends when the proxy restarts; reconnect while it is still the running one.
-        this.reconnectTimer = setTimeout(() => {
-          if (this.proxy.client === client) this.connect(client);
-        }, 2_000);
-      },
-    });
+      }),
+    ];
+    this.closeEvents = () => {
+      for (const d of subs) d.dispose();
+    };
   }
 
   private disconnect(): void {
     this.closeEvents?.();
     this.closeEvents = undefined;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
   }
 

@@ -6,6 +6,7 @@
 import { request, type FormData } from 'undici';
 import type { ResolvedProvider } from '../policy/schema';
 import type { ProxyServices } from '../pipeline/services';
+import { authHeaderValue, PROTOCOLS } from '../providers/protocol';
 
 const PASSED_HEADERS = ['openai-organization', 'openai-project', 'openai-beta', 'anthropic-version', 'anthropic-beta'];
 
@@ -42,11 +43,10 @@ export async function callUpstream(services: ProxyServices, call: UpstreamCall):
     if (typeof v === 'string') headers[name] = v;
   }
   Object.assign(headers, p.headers);
-  if (p.kind === 'anthropic' && !headers['anthropic-version']) headers['anthropic-version'] = '2023-06-01';
+  for (const [name, value] of Object.entries(PROTOCOLS[p.kind].requiredHeaders)) headers[name] ??= value;
   if (call.contentType) headers['content-type'] = call.contentType;
   if (call.apiKey) {
-    if (p.authHeader === 'authorization') headers.authorization = `Bearer ${call.apiKey}`;
-    else headers[p.authHeader] = call.apiKey;
+    headers[p.authHeader] = authHeaderValue(p.authHeader, call.apiKey);
   }
   const url = `${p.baseUrl}${call.path}${call.query ? `?${call.query}` : ''}`;
   const res = await request(url, {

@@ -11,6 +11,7 @@
  * its provider. The cache is Bifrost's semantic_cache plugin.
  */
 import type { Policy, ResolvedProvider, Scope, Tier } from '../policy/schema';
+import { PROTOCOLS } from '../providers/protocol';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
 import {
@@ -384,8 +385,7 @@ function providerConfig(p: ResolvedProvider, policy: Policy, w: Warnings): JsonO
   if (idle < 5 || idle > 3600) w.add(`${field}.idleTimeoutMs`, `${TARGET} allows a stream idle timeout of 5–3600 s; ${p.idleTimeoutMs} ms was clamped`);
   if (policy.retries.backoffMs < 100) w.add('retries.backoffMs', `${TARGET}'s smallest retry backoff is 100 ms; ${policy.retries.backoffMs} ms was raised to 100`);
   // Bifrost appends /v1/… itself, so an OpenAI-style base URL loses its trailing /v1.
-  const defaultBase = p.kind === 'anthropic' ? 'https://api.anthropic.com' : 'https://api.openai.com/v1';
-  if (p.baseUrl !== defaultBase || !builtin) {
+  if (p.baseUrl !== PROTOCOLS[p.kind].defaultBaseUrl || !builtin) {
     if (p.kind === 'openai' && !p.baseUrl.endsWith('/v1'))
       w.add(`${field}.baseUrl`, `${TARGET} appends /v1/chat/completions to the base URL; ${p.baseUrl} does not end in /v1, check the path`);
     network.base_url = p.kind === 'openai' ? p.baseUrl.replace(/\/v1$/, '') : p.baseUrl;
@@ -394,8 +394,7 @@ function providerConfig(p: ResolvedProvider, policy: Policy, w: Warnings): JsonO
   if (host)
     w.add(`${field}.baseUrl`, `${TARGET} refuses upstreams in private networks by default; ${p.baseUrl} (${host}) is one, so every request to provider ${p.name} fails until allow_private_network is enabled for it in Bifrost's network settings`);
   if (Object.keys(p.headers).length > 0) network.extra_headers = { ...p.headers };
-  const natural = p.kind === 'anthropic' ? 'x-api-key' : 'authorization';
-  if (p.authHeader !== natural) w.add(`${field}.authHeader`, `${TARGET} sends keys the way its ${p.kind} provider does; "${p.authHeader}" needs the azure provider set up by hand`);
+  if (p.authHeader !== PROTOCOLS[p.kind].authHeader) w.add(`${field}.authHeader`, `${TARGET} sends keys the way its ${p.kind} provider does; "${p.authHeader}" needs the azure provider set up by hand`);
   if (p.models.length > 0)
     w.add(`${field}.models`, `${TARGET} picks the provider from the model's "provider/" prefix, not from model globs; clients must send "${p.name}/<model>"`);
   const cfg: JsonObject = {

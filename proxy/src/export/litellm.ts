@@ -12,6 +12,7 @@
  */
 import type { Policy, ResolvedProvider, Tier } from '../policy/schema';
 import { TIERS } from '../policy/schema';
+import { PROTOCOLS } from '../providers/protocol';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
 import {
@@ -67,8 +68,7 @@ function deployment(modelName: string, ref: ModelRef): { [key: string]: Json } {
 }
 
 function warnProvider(p: ResolvedProvider, w: Warnings): void {
-  const natural = p.kind === 'anthropic' ? 'x-api-key' : 'authorization';
-  if (p.authHeader !== natural)
+  if (p.authHeader !== PROTOCOLS[p.kind].authHeader)
     w.add(`providers.${p.name}.authHeader`, `${TARGET} sends keys the way the ${p.kind} protocol does; a "${p.authHeader}" header needs an azure/ or custom deployment set up by hand`);
 }
 

@@ -12,6 +12,7 @@
  */
 import type { Policy, ResolvedProvider } from '../policy/schema';
 import { TIERS } from '../policy/schema';
+import { PROTOCOLS } from '../providers/protocol';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
 import { fallbackChain, globToRegex, isDefault, isGlob, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, tierProviders, Warnings, warnLocalOnly } from './shared';
@@ -29,8 +30,7 @@ type JsonObject = { [key: string]: Json };
 
 /** Where Portkey's provider adapters expect the base URL to end (Anthropic's includes /v1, Tollgate's does not). */
 function customHost(p: ResolvedProvider): string | undefined {
-  const builtin = p.kind === 'anthropic' ? 'https://api.anthropic.com' : 'https://api.openai.com/v1';
-  if (p.baseUrl === builtin) return undefined;
+  if (p.baseUrl === PROTOCOLS[p.kind].defaultBaseUrl) return undefined;
   return p.kind === 'anthropic' ? `${p.baseUrl}/v1` : p.baseUrl;
 }
 
@@ -79,7 +79,7 @@ function providerSelectors(providers: ResolvedProvider[]): ProviderSelector[] {
     out.push({ provider: p, query: { 'params.model': { $regex: `^(?:${pattern})$` } } });
   }
   const anthropic = providers.find((p) => p.name === 'anthropic') as ResolvedProvider;
-  if (anthropic.kind === 'anthropic') out.push({ provider: anthropic, query: { 'url.pathname': { $eq: '/v1/messages' } } });
+  if (anthropic.kind === 'anthropic') out.push({ provider: anthropic, query: { 'url.pathname': { $eq: PROTOCOLS.anthropic.chatPath } } });
   out.push({ provider: providers.find((p) => p.name === 'openai') as ResolvedProvider });
   return out;
 }
@@ -240,8 +240,7 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     w.add(`providers.${p.name}.apiKeyEnv`, `${TARGET} configs cannot reference environment variables; the config holds the placeholder \${${p.apiKeyEnv}}: render it at deploy time (envsubst) without committing the result, or replace api_key with a Portkey virtual_key`);
     if (Object.keys(p.headers).length > 0) w.add(`providers.${p.name}.headers`, `${TARGET} configs cannot add fixed upstream headers`);
     if (!isDefault(p.idleTimeoutMs, () => 120_000)) w.add(`providers.${p.name}.idleTimeoutMs`, `${TARGET} has a total request_timeout only, no idle timeout inside a stream`);
-    const natural = p.kind === 'anthropic' ? 'x-api-key' : 'authorization';
-    if (p.authHeader !== natural) w.add(`providers.${p.name}.authHeader`, `${TARGET} sends keys the way its ${p.kind} adapter does; "${p.authHeader}" needs an azure-openai provider set up by hand`);
+    if (p.authHeader !== PROTOCOLS[p.kind].authHeader) w.add(`providers.${p.name}.authHeader`, `${TARGET} sends keys the way its ${p.kind} adapter does; "${p.authHeader}" needs an azure-openai provider set up by hand`);
   }
   policy.budgets.forEach((b, i) =>
     w.add(`budgets[${i}]`, `Portkey's open-source gateway has no budgets; "${b.name}" (${b.usd !== undefined ? `$${b.usd}` : `${b.tokens} tokens`} per ${b.period}) must be set as a budget limit on the Portkey virtual key or workspace`),

@@ -1,20 +1,16 @@
 /**
- * Human- and header-facing text for budget states. Pure.
+ * Human-facing text of the governor's refusals. Pure. (Response headers are formatted by the
+ * pipeline's admit stage, from the decision's plain fields.)
  */
-import type { BudgetPolicy } from '../policy/schema';
-
-/** `warn; name=team-daily; used=83%; resets=2026-11-24T00:00:00Z` (exceeded adds the action). */
-export function formatBudgetHeader(level: 'warn' | 'exceeded', budget: BudgetPolicy, used: number, resetsAt: number): string {
-  const parts = [level, `name=${budget.name}`, `used=${Math.round(used * 100)}%`, `resets=${isoSeconds(resetsAt)}`];
-  if (level === 'exceeded') parts.push(`action=${budget.action}`);
-  return parts.join('; ');
-}
+import { formatUsd } from '../../../contract/format';
+import type { BudgetPolicy, RateLimitPolicy } from '../policy/schema';
+import { describeScope } from './scope';
 
 export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export { formatUsd } from '../../../contract/format';
+export { formatUsd };
 
 export function formatDuration(ms: number): string {
   const totalMin = Math.max(1, Math.ceil(ms / 60_000));
@@ -22,4 +18,20 @@ export function formatDuration(ms: number): string {
   const h = Math.floor((totalMin % 1440) / 60);
   const m = totalMin % 60;
   return [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : ''].filter(Boolean).join(' ') || '1m';
+}
+
+/** Why a budget refused a call, its limits, what is spent or reserved, and when it resets. */
+export function budgetExhaustedMessage(b: BudgetPolicy, committedUsd: number, committedTokens: number, resetsAt: number, now: number, extra?: string): string {
+  const limits = [b.usd !== undefined ? formatUsd(b.usd) : '', b.tokens !== undefined ? `${b.tokens} tokens` : ''].filter(Boolean).join(' / ');
+  const spent = [b.usd !== undefined ? formatUsd(committedUsd) : '', b.tokens !== undefined ? `${committedTokens} tokens` : ''].filter(Boolean).join(' / ');
+  return (
+    `Tollgate budget "${b.name}" (${describeScope(b.scope)}, ${limits} per ${b.period}) is exhausted: ${spent} spent or reserved. ` +
+    `It resets at ${isoSeconds(resetsAt)} (in ${formatDuration(resetsAt - now)}).` +
+    (extra ? ` The budget's action is downgrade, but ${extra}.` : '')
+  );
+}
+
+/** `what` is the allowance the call would exceed ("3 requests per minute"). */
+export function rateLimitMessage(limit: RateLimitPolicy, what: string, retryAfterSec: number): string {
+  return `Tollgate rate limit "${limit.name}" (${describeScope(limit.scope)}) allows ${what}. Retry in ${retryAfterSec} s.`;
 }

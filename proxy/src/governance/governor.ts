@@ -8,6 +8,9 @@
  * admitted while a budget's spent + reserved is below its limit, and then reserves its worst case;
  * so concurrent calls can overshoot a budget by at most one reservation. settle() swaps the
  * reservation for the real cost; release() drops it. See docs/governance.md.
+ *
+ * Decisions only: the SQL is in store.ts, the status report in report.ts, refusal text in
+ * format.ts, and the response headers are formatted by the pipeline's admit stage.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -15,15 +18,16 @@ import type { Db } from '../db/open';
 import type { BudgetPolicy, Policy, RateLimitPolicy, Scope } from '../policy/schema';
 import { priceCall } from '../pricing/price';
 import { downgradeTarget } from './downgrade';
-import { forecastSpend } from './forecast';
-import { formatBudgetHeader, formatDuration, formatUsd, isoSeconds } from './format';
+import { budgetExhaustedMessage, rateLimitMessage } from './format';
 import { fromNano, migrateGovernance, toNano } from './migrate';
-import { periodBounds, previousPeriod, type BudgetPeriod } from './periods';
-import { describeScope, scopeMatches } from './scope';
-import type { AdmitRequest, AdmitResult, BudgetEvent, BudgetLevel, BudgetStatus, GovernorEvents, RateLimitStatus } from './types';
+import { periodBounds, type BudgetPeriod } from './periods';
+import { budgetStatus, RATE_WINDOW_S, rateStatus, usedFraction } from './report';
+import { scopeMatches } from './scope';
+import { type GovernanceStatements, prepareGovernance, type ReservationRow, type SpendRow, spendOf, windowTotals } from './store';
+import type { AdmitRequest, AdmitResult, BudgetEvent, BudgetLevel, BudgetMark, BudgetStatus, GovernorEvents, RateLimitStatus } from './types';
 
-/** RPM/TPM use a sliding 60-second window at one-second resolution. */
-export const RATE_WINDOW_S = 60;
+export { RATE_WINDOW_S } from './report';
+
 /** Open reservations older than this are treated as orphaned by recoverAfterRestart(). */
 export const DEFAULT_STALE_AFTER_MS = 30 * 60_000;
 /** Closed reservations are kept this long (for inspection), then pruned by recoverAfterRestart(). */
@@ -32,23 +36,6 @@ const KEEP_CLOSED_MS = 7 * 86_400_000;
 export interface GovernorOptions {
   /** Age after which an unsettled reservation is charged at its worst case. Default 30 min. */
   staleAfterMs?: number;
-}
-
-interface SpendRow {
-  spent_nano: number;
-  spent_tokens: number;
-  reserved_nano: number;
-  reserved_tokens: number;
-}
-
-interface ReservationRow {
-  id: string;
-  owner: string;
-  owner_pid: number;
-  cost_nano: number;
-  tokens: number;
-  state: 'open' | 'settled' | 'released' | 'recovered';
-  created_at: number;
 }
 
 interface BudgetCheck {
@@ -62,15 +49,13 @@ interface BudgetCheck {
   after: number;
 }
 
-const EMPTY_ROW: SpendRow = { spent_nano: 0, spent_tokens: 0, reserved_nano: 0, reserved_tokens: 0 };
-
 /** Governor instances alive in this process: their reservations are never orphaned. */
 const liveOwners = new Set<string>();
 
 export class Governor extends EventEmitter<GovernorEvents> {
   readonly owner = randomUUID();
   private readonly staleAfterMs: number;
-  private readonly stmts: ReturnType<typeof prepare>;
+  private readonly stmts: GovernanceStatements;
   /** Per rate limit, the second its expired buckets were last deleted. */
   private readonly prunedAt = new Map<string, number>();
 
@@ -83,7 +68,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     super();
     this.staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
     this.migrate();
-    this.stmts = prepare(db);
+    this.stmts = prepareGovernance(db);
     liveOwners.add(this.owner);
   }
 
@@ -101,7 +86,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     // Nothing governs this call: no transaction, no reservation (settle/release are not needed).
     const policy = this.getPolicy();
     const governed = (s: { scope: Scope }): boolean => scopeMatches(s.scope, req.identity);
-    if (!policy.budgets.some(governed) && !policy.rateLimits.some(governed)) return { decision: 'allow', headers: {} };
+    if (!policy.budgets.some(governed) && !policy.rateLimits.some(governed)) return { decision: 'allow', marks: [] };
     const events: BudgetEvent[] = [];
     const result = this.db.transaction(() => this.admitLocked(req, policy, events)).immediate();
     this.emitAll(events);
@@ -130,7 +115,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     if (failClosed) {
       return {
         decision: 'block',
-        headers: {},
+        marks: [],
         budget: failClosed.name,
         summary: `block: ${failClosed.name} unpriced`,
         message: `Tollgate: budget "${failClosed.name}" refuses models it cannot price (unpriced: block), and ${req.provider}/${model} has no price in @pydantic/genai-prices.`,
@@ -138,10 +123,9 @@ export class Governor extends EventEmitter<GovernorEvents> {
     }
     const checks = budgets.map((b) => this.checkBudget(b, now, costNano, tokens));
     const exceeded = checks.filter((c) => c.before >= 1 || (req.refuseIfWorstCaseExceeds === true && c.budget.action === 'block' && c.after > 1));
-    const headers: Record<string, string> = {};
-    const headerParts: string[] = [];
     let decision: AdmitResult['decision'] = 'allow';
     let decidingBudget: BudgetCheck | undefined;
+    let downgrade: AdmitResult['downgrade'];
 
     const blocking = exceeded.find((c) => c.budget.action === 'block');
     const downgrading = exceeded.find((c) => c.budget.action === 'downgrade');
@@ -151,23 +135,18 @@ export class Governor extends EventEmitter<GovernorEvents> {
       if (!choice.ok) return this.blockForBudget(downgrading, now, events, choice.reason);
       decision = 'downgrade';
       decidingBudget = downgrading;
+      downgrade = { from: model, to: choice.model, budget: downgrading.budget.name };
       if (choice.changed) {
-        headers['x-tollgate-downgrade'] = `${model} -> ${choice.model}; budget=${downgrading.budget.name}`;
         model = choice.model;
         costNano = toNano(priceCall(model, { inputTokens: req.inputTokens, outputTokens: maxOut }, req.provider).totalUsd);
-      } else {
-        headers['x-tollgate-downgrade'] = `${model} (already the cheapest tier); budget=${downgrading.budget.name}`;
       }
     }
-    for (const c of exceeded) headerParts.push(formatBudgetHeader('exceeded', c.budget, c.before, c.end));
-    for (const c of checks) {
-      if (c.before < 1 && c.after >= c.budget.warnAt) headerParts.push(formatBudgetHeader('warn', c.budget, c.after, c.end));
-    }
-    if (decision === 'allow' && headerParts.length > 0) {
+    const warned = checks.filter((c) => c.before < 1 && c.after >= c.budget.warnAt);
+    const marks = [...exceeded.map((c) => mark('exceeded', c, c.before)), ...warned.map((c) => mark('warn', c, c.after))];
+    if (decision === 'allow' && marks.length > 0) {
       decision = 'warn';
-      decidingBudget = exceeded[0] ?? checks.filter((c) => c.before < 1 && c.after >= c.budget.warnAt).sort((a, b) => b.after - a.after)[0];
+      decidingBudget = exceeded[0] ?? [...warned].sort((a, b) => b.after - a.after)[0];
     }
-    if (headerParts.length > 0) headers['x-tollgate-budget'] = headerParts.join(', ');
 
     // 3. Reserve the worst case against every matching budget and rate limit.
     const reservationId = randomUUID();
@@ -187,8 +166,8 @@ export class Governor extends EventEmitter<GovernorEvents> {
       this.collectAlert(c.budget, c.start, c.end, now, events, row);
     }
 
-    const result: AdmitResult = { decision, reservationId, headers, reservedUsd: fromNano(costNano), reservedTokens: tokens };
-    if (decision === 'downgrade') result.downgradeTo = model;
+    const result: AdmitResult = { decision, reservationId, marks, reservedUsd: fromNano(costNano), reservedTokens: tokens };
+    if (downgrade) result.downgrade = downgrade;
     if (decidingBudget) {
       result.budget = decidingBudget.budget.name;
       const level = decidingBudget.before >= 1 ? 'exceeded' : 'warn';
@@ -209,9 +188,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
       s.pruneRateEvents.run(limit.name, oldest);
       this.prunedAt.set(limit.name, second);
     }
-    const totals = s.windowTotals.get(limit.name, oldest) as { n: number | null; tokens: number | null };
-    const calls = totals.n ?? 0;
-    const used = totals.tokens ?? 0;
+    const { requests: calls, tokens: used } = windowTotals(s, limit.name, oldest);
     const overRpm = limit.rpm !== undefined && calls + 1 > limit.rpm;
     // A single request larger than the whole TPM allowance is let through on an empty window,
     // otherwise it could never run.
@@ -244,14 +221,14 @@ export class Governor extends EventEmitter<GovernorEvents> {
     }
     if (freeAt === undefined) return undefined;
     const retryAfterSec = Math.max(1, Math.ceil((freeAt - now) / 1000));
-    const message = `Tollgate rate limit "${limit.name}" (${describeScope(limit.scope)}) allows ${what}. Retry in ${retryAfterSec} s.`;
+    const rateLimit: AdmitResult['rateLimit'] = { name: limit.name, windowS: RATE_WINDOW_S };
+    if (limit.rpm !== undefined) rateLimit.rpm = limit.rpm;
+    if (limit.tpm !== undefined) rateLimit.tpm = limit.tpm;
     return {
       decision: 'block',
-      headers: {
-        'x-tollgate-ratelimit': `name=${limit.name}; ${limit.rpm !== undefined ? `rpm=${limit.rpm}; ` : ''}${limit.tpm !== undefined ? `tpm=${limit.tpm}; ` : ''}window=60s`,
-        'retry-after': String(retryAfterSec),
-      },
-      message,
+      marks: [],
+      rateLimit,
+      message: rateLimitMessage(limit, what, retryAfterSec),
       retryAfterSec,
       budget: limit.name,
       summary: `block: rate limit ${limit.name}`,
@@ -260,7 +237,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
 
   private checkBudget(budget: BudgetPolicy, now: number, costNano: number, tokens: number): BudgetCheck {
     const { start, end } = periodBounds(budget.period, now);
-    const row = (this.stmts.getSpend.get(budget.name, budget.period, start) as SpendRow | undefined) ?? EMPTY_ROW;
+    const row = spendOf(this.stmts, budget.name, budget.period, start);
     const fraction = (extraNano: number, extraTokens: number): number =>
       Math.max(
         budget.usd !== undefined ? fromNano(row.spent_nano + row.reserved_nano + extraNano) / budget.usd : 0,
@@ -273,21 +250,10 @@ export class Governor extends EventEmitter<GovernorEvents> {
     this.collectAlert(c.budget, c.start, c.end, now, events);
     const retryAfterSec = Math.max(1, Math.ceil((c.end - now) / 1000));
     const b = c.budget;
-    const limits = [b.usd !== undefined ? `${formatUsd(b.usd)}` : '', b.tokens !== undefined ? `${b.tokens} tokens` : ''].filter(Boolean).join(' / ');
-    const spent = [
-      b.usd !== undefined ? `${formatUsd(fromNano(c.row.spent_nano + c.row.reserved_nano))}` : '',
-      b.tokens !== undefined ? `${c.row.spent_tokens + c.row.reserved_tokens} tokens` : '',
-    ]
-      .filter(Boolean)
-      .join(' / ');
-    const message =
-      `Tollgate budget "${b.name}" (${describeScope(b.scope)}, ${limits} per ${b.period}) is exhausted: ${spent} spent or reserved. ` +
-      `It resets at ${isoSeconds(c.end)} (in ${formatDuration(c.end - now)}).` +
-      (extra ? ` The budget's action is downgrade, but ${extra}.` : '');
     return {
       decision: 'block',
-      headers: { 'x-tollgate-budget': formatBudgetHeader('exceeded', b, c.before, c.end), 'retry-after': String(retryAfterSec) },
-      message,
+      marks: [mark('exceeded', c, c.before)],
+      message: budgetExhaustedMessage(b, fromNano(c.row.spent_nano + c.row.reserved_nano), c.row.spent_tokens + c.row.reserved_tokens, c.end, now, extra),
       retryAfterSec,
       budget: b.name,
       summary: `block: ${b.name} ${Math.round(c.before * 100)}%`,
@@ -296,7 +262,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
 
   /** Queue a budget event when the committed amount newly crosses warnAt or 100 % this period. */
   private collectAlert(budget: BudgetPolicy, start: number, end: number, now: number, events: BudgetEvent[], known?: SpendRow): void {
-    const row = known ?? (this.stmts.getSpend.get(budget.name, budget.period, start) as SpendRow | undefined) ?? EMPTY_ROW;
+    const row = known ?? spendOf(this.stmts, budget.name, budget.period, start);
     // Alerts report money actually spent: in-flight reservations (a call's worst case) count for
     // admission, but an alert built on them named figures no ledger, gauge or status bar shows.
     const committed: SpendRow = { ...row, reserved_nano: 0, reserved_tokens: 0 };
@@ -394,89 +360,17 @@ export class Governor extends EventEmitter<GovernorEvents> {
 
   /** Every policy budget with spend, reservations, level and forecast for its current period. */
   status(): BudgetStatus[] {
-    const policy = this.getPolicy();
-    const now = this.now();
-    return policy.budgets.map((b) => {
-      const { start, end } = periodBounds(b.period, now);
-      const row = (this.stmts.getSpend.get(b.name, b.period, start) as SpendRow | undefined) ?? EMPTY_ROW;
-      const prev = this.stmts.getSpend.get(b.name, b.period, previousPeriod(b.period, now).start) as SpendRow | undefined;
-      const used = usedFraction(b, row);
-      const usd = forecastSpend({
-        spent: fromNano(row.spent_nano),
-        reserved: fromNano(row.reserved_nano),
-        periodStart: start,
-        periodEnd: end,
-        now,
-        ...(prev ? { previousSpent: fromNano(prev.spent_nano) } : {}),
-        ...(b.usd !== undefined ? { limit: b.usd } : {}),
-      });
-      const tok = forecastSpend({
-        spent: row.spent_tokens,
-        reserved: row.reserved_tokens,
-        periodStart: start,
-        periodEnd: end,
-        now,
-        ...(prev ? { previousSpent: prev.spent_tokens } : {}),
-        ...(b.tokens !== undefined ? { limit: b.tokens } : {}),
-      });
-      const forecastUsed = Math.max(b.usd ? usd.atPeriodEnd / b.usd : 0, b.tokens ? tok.atPeriodEnd / b.tokens : 0);
-      const exceedsAt = [b.usd !== undefined ? usd.exceedsAt : undefined, b.tokens !== undefined ? tok.exceedsAt : undefined].filter(
-        (x): x is number => x !== undefined,
-      );
-      const status: BudgetStatus = {
-        name: b.name,
-        scope: b.scope,
-        scopeLabel: describeScope(b.scope),
-        period: b.period,
-        action: b.action,
-        warnAt: b.warnAt,
-        periodStart: start,
-        resetsAt: end,
-        spentUsd: fromNano(row.spent_nano),
-        reservedUsd: fromNano(row.reserved_nano),
-        spentTokens: row.spent_tokens,
-        reservedTokens: row.reserved_tokens,
-        used,
-        level: used >= 1 ? 'exceeded' : used >= b.warnAt ? 'warn' : 'ok',
-        forecast: { used: forecastUsed },
-      };
-      if (b.usd !== undefined) {
-        status.limitUsd = b.usd;
-        status.forecast.usd = usd.atPeriodEnd;
-        status.forecast.usdPerHour = usd.ratePerHour;
-      }
-      if (b.tokens !== undefined) {
-        status.limitTokens = b.tokens;
-        status.forecast.tokens = tok.atPeriodEnd;
-      }
-      const first = exceedsAt.length ? Math.min(...exceedsAt) : undefined;
-      if (first !== undefined) status.forecast.exceedsAt = first;
-      return status;
-    });
+    return budgetStatus(this.stmts, this.getPolicy(), this.now());
   }
 
   /** Requests and tokens in each rate limit's current 60-second window. */
   rateStatus(): RateLimitStatus[] {
-    const oldest = Math.floor(this.now() / 1000) - RATE_WINDOW_S + 1;
-    return this.getPolicy().rateLimits.map((l) => {
-      const row = this.stmts.windowTotals.get(l.name, oldest) as { n: number | null; tokens: number | null };
-      const out: RateLimitStatus = { name: l.name, scopeLabel: describeScope(l.scope), requests: row.n ?? 0, tokens: row.tokens ?? 0 };
-      if (l.rpm !== undefined) out.rpm = l.rpm;
-      if (l.tpm !== undefined) out.tpm = l.tpm;
-      return out;
-    });
+    return rateStatus(this.stmts, this.getPolicy(), this.now());
   }
 
   private emitAll(events: BudgetEvent[]): void {
     for (const e of events) this.emit('budget', e);
   }
-}
-
-function usedFraction(b: BudgetPolicy, row: SpendRow): number {
-  return Math.max(
-    b.usd !== undefined ? fromNano(row.spent_nano + row.reserved_nano) / b.usd : 0,
-    b.tokens !== undefined ? (row.spent_tokens + row.reserved_tokens) / b.tokens : 0,
-  );
 }
 
 function ownerAlive(owner: string, pid: number): boolean {
@@ -490,52 +384,6 @@ function ownerAlive(owner: string, pid: number): boolean {
   }
 }
 
-function prepare(db: Db) {
-  return {
-    getSpend: db.prepare('SELECT spent_nano, spent_tokens, reserved_nano, reserved_tokens FROM governance_spend WHERE budget = ? AND period = ? AND period_start = ?'),
-    addReserved: db.prepare(
-      `INSERT INTO governance_spend (budget, period, period_start, reserved_nano, reserved_tokens) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (budget, period, period_start) DO UPDATE SET
-         reserved_nano = reserved_nano + excluded.reserved_nano, reserved_tokens = reserved_tokens + excluded.reserved_tokens`,
-    ),
-    // (reserved nano, reserved tokens, actual nano, actual tokens, budget, period, start)
-    moveReservedToSpent: db.prepare(
-      `UPDATE governance_spend SET reserved_nano = reserved_nano - ?, reserved_tokens = reserved_tokens - ?,
-         spent_nano = spent_nano + ?, spent_tokens = spent_tokens + ?
-       WHERE budget = ? AND period = ? AND period_start = ?`,
-    ),
-    correctCharge: db.prepare(
-      `UPDATE governance_spend SET spent_nano = spent_nano + ?, spent_tokens = spent_tokens + ?
-       WHERE budget = ? AND period = ? AND period_start = ?`,
-    ),
-    insertReservation: db.prepare(
-      'INSERT INTO governance_reservations (id, created_at, owner, owner_pid, provider, model, cost_nano, tokens, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    insertReservationBudget: db.prepare('INSERT INTO governance_reservation_budgets (reservation_id, budget, period, period_start) VALUES (?, ?, ?, ?)'),
-    getReservation: db.prepare('SELECT id, owner, owner_pid, cost_nano, tokens, state, created_at FROM governance_reservations WHERE id = ?'),
-    reservationBudgets: db.prepare('SELECT budget, period, period_start FROM governance_reservation_budgets WHERE reservation_id = ?'),
-    closeReservation: db.prepare('UPDATE governance_reservations SET state = ?, actual_nano = ?, actual_tokens = ?, closed_at = ? WHERE id = ?'),
-    markRecovered: db.prepare("UPDATE governance_reservations SET state = 'recovered', closed_at = ? WHERE id = ?"),
-    openReservations: db.prepare("SELECT id, owner, owner_pid, cost_nano, tokens, state, created_at FROM governance_reservations WHERE state = 'open'"),
-    pruneReservationBudgets: db.prepare(
-      `DELETE FROM governance_reservation_budgets WHERE reservation_id IN
-         (SELECT id FROM governance_reservations WHERE state IN ('settled', 'released', 'recovered') AND closed_at < ?)`,
-    ),
-    pruneReservations: db.prepare("DELETE FROM governance_reservations WHERE state IN ('settled', 'released', 'recovered') AND closed_at < ?"),
-    addToBucket: db.prepare(
-      `INSERT INTO governance_rate_buckets (limit_name, second, requests, tokens) VALUES (?, ?, 1, ?)
-       ON CONFLICT (limit_name, second) DO UPDATE SET requests = requests + 1, tokens = tokens + excluded.tokens`,
-    ),
-    adjustBucketTokens: db.prepare('UPDATE governance_rate_buckets SET tokens = MAX(0, tokens + ?) WHERE limit_name = ? AND second = ?'),
-    pruneBuckets: db.prepare('DELETE FROM governance_rate_buckets WHERE limit_name = ? AND second < ?'),
-    windowTotals: db.prepare('SELECT SUM(requests) AS n, SUM(tokens) AS tokens FROM governance_rate_buckets WHERE limit_name = ? AND second >= ?'),
-    windowBuckets: db.prepare('SELECT second, requests, tokens FROM governance_rate_buckets WHERE limit_name = ? AND second >= ? ORDER BY second'),
-    insertRateEvent: db.prepare('INSERT INTO governance_rate_events (reservation_id, limit_name, second, tokens) VALUES (?, ?, ?, ?)'),
-    rateEventsOf: db.prepare('SELECT limit_name, second, tokens FROM governance_rate_events WHERE reservation_id = ?'),
-    setRateTokens: db.prepare('UPDATE governance_rate_events SET tokens = ? WHERE reservation_id = ?'),
-    pruneRateEvents: db.prepare('DELETE FROM governance_rate_events WHERE limit_name = ? AND second < ?'),
-    pruneAllBuckets: db.prepare('DELETE FROM governance_rate_buckets WHERE second < ?'),
-    pruneAllRateEvents: db.prepare('DELETE FROM governance_rate_events WHERE second < ?'),
-    insertAlert: db.prepare('INSERT OR IGNORE INTO governance_alerts (budget, period, period_start, level, at) VALUES (?, ?, ?, ?, ?)'),
-  };
+function mark(level: BudgetMark['level'], c: BudgetCheck, used: number): BudgetMark {
+  return { level, budget: c.budget.name, action: c.budget.action, used, resetsAt: c.end };
 }

@@ -26,10 +26,28 @@ export interface AdmitRequest {
 
 export type AdmitDecision = 'allow' | 'warn' | 'block' | 'downgrade';
 
+/** A budget past its warnAt (or its limit) at admission. */
+export interface BudgetMark {
+  level: 'warn' | 'exceeded';
+  budget: string;
+  action: 'block' | 'downgrade' | 'allow';
+  /** Fraction of the limit: committed before this call when exceeded, with its worst case when warned. */
+  used: number;
+  resetsAt: number;
+}
+
+/** The rate limit that refused a call. */
+export interface RateLimitHit {
+  name: string;
+  rpm?: number;
+  tpm?: number;
+  windowS: number;
+}
+
 export interface AdmitResult {
   /**
    * allow: forward. warn: forward, a budget is past warnAt (or past 100 % with action allow).
-   * downgrade: forward to `downgradeTo`. block: answer 429 with `message` and `retry-after`.
+   * downgrade: forward to `downgrade.to`. block: refuse with `message` and `retryAfterSec`.
    */
   decision: AdmitDecision;
   /**
@@ -37,11 +55,14 @@ export interface AdmitResult {
    * pass it to settle() or release() once the call ends. Absent → nothing to settle.
    */
   reservationId?: string;
-  /** Response headers to add (x-tollgate-budget, x-tollgate-ratelimit, x-tollgate-downgrade, retry-after). */
-  headers: Record<string, string>;
+  /** Budgets past warnAt or their limit (exceeded first), in policy order. */
+  marks: BudgetMark[];
+  /** Set when a rate limit refused the call. */
+  rateLimit?: RateLimitHit;
+  /** Set on a downgrade decision; `to` equals `from` when the model is already the cheapest tier. */
+  downgrade?: { from: string; to: string; budget: string };
   message?: string;
   retryAfterSec?: number;
-  downgradeTo?: string;
   /** Name of the budget (or rate limit) that decided, for the ledger's `budget` column. */
   budget?: string;
   /** Short form for the ledger: "warn: team-daily 83%", "block: rpm-global", … */

@@ -13,7 +13,7 @@ import { errors as undiciErrors, request } from 'undici';
 import { fallbackTargets, retryDecision } from '../governance/retry';
 import { authHeaderValue, errorTypeOf, PROTOCOLS } from '../providers/protocol';
 import { obj, type Json } from '../providers/types';
-import { SseParser } from '../providers/sse';
+import { frameJson, SseParser } from '../providers/sse';
 import { startAttempt, type CallContext, type Stage } from './context';
 import { failCall } from './errors';
 import { finishAttempt } from './finishAttempt';
@@ -275,24 +275,16 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
 
   const assembler = ctx.endpoint.assembler!();
   const parser = new SseParser();
-  const decoder = new TextDecoder();
   const strip = PROTOCOLS[ctx.endpoint.protocol].stripUsageChunk;
   const streamStart = performance.now();
   let waitedOnClient = 0;
   let upstreamTimed = false;
   try {
   for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
-    const frames = parser.push(decoder.decode(chunk, { stream: true }));
+    const frames = parser.pushBytes(chunk);
     let out = '';
     for (const frame of frames) {
-      let json: Json | undefined;
-      if (frame.data && frame.data !== '[DONE]') {
-        try {
-          json = obj(JSON.parse(frame.data));
-        } catch {
-          json = undefined;
-        }
-      }
+      const json = frameJson(frame);
       assembler.accept(frame, json);
       const kept = ctx.stripUsageChunk && json && strip ? strip(json, frame.raw) : frame.raw;
       if (kept !== undefined) out += kept;

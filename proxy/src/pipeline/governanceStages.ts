@@ -6,7 +6,9 @@
  *    worst-case cost before forwarding and settle to the real cost after.
  * The governor returns plain decisions; the header text it adds is formatted here.
  */
+import { isoSeconds } from '../governance/format';
 import type { Governor } from '../governance/governor';
+import type { AdmitResult, BudgetMark } from '../governance/types';
 import { arr, obj, type Json } from '../providers/types';
 import { RoutingError, routeRequest } from '../routing/route';
 import type { ChatText } from '../routing/features';
@@ -79,6 +81,25 @@ function maxOutputTokens(body: Json): number | undefined {
   return undefined;
 }
 
+/** `warn; name=team-daily; used=83%; resets=2026-11-24T00:00:00Z` (exceeded adds the action). */
+export function budgetHeader(m: BudgetMark): string {
+  const parts = [m.level, `name=${m.budget}`, `used=${Math.round(m.used * 100)}%`, `resets=${isoSeconds(m.resetsAt)}`];
+  if (m.level === 'exceeded') parts.push(`action=${m.action}`);
+  return parts.join('; ');
+}
+
+/** The response headers of an admission: x-tollgate-budget, -ratelimit, -downgrade and retry-after. */
+export function admitHeaders(r: AdmitResult): Record<string, string> {
+  const h: Record<string, string> = {};
+  const d = r.downgrade;
+  if (d) h['x-tollgate-downgrade'] = d.to !== d.from ? `${d.from} -> ${d.to}; budget=${d.budget}` : `${d.from} (already the cheapest tier); budget=${d.budget}`;
+  if (r.marks.length > 0) h['x-tollgate-budget'] = r.marks.map(budgetHeader).join(', ');
+  const l = r.rateLimit;
+  if (l) h['x-tollgate-ratelimit'] = `name=${l.name}; ${l.rpm !== undefined ? `rpm=${l.rpm}; ` : ''}${l.tpm !== undefined ? `tpm=${l.tpm}; ` : ''}window=${l.windowS}s`;
+  if (r.decision === 'block' && r.retryAfterSec !== undefined) h['retry-after'] = String(r.retryAfterSec);
+  return h;
+}
+
 export function admitStage(governor: Governor): Stage {
   return async (ctx, next) => {
     const policy = ctx.services.policy.policy;
@@ -92,15 +113,15 @@ export function admitStage(governor: Governor): Stage {
       inputTokens: await countInputTokens(ctx),
       ...(limit !== undefined ? { maxOutputTokens: limit } : {}),
     });
-    Object.assign(ctx.extraHeaders, result.headers);
+    Object.assign(ctx.extraHeaders, admitHeaders(result));
     if (result.summary) ctx.budget = result.summary;
     if (result.decision === 'block') {
       const retryAfter: Record<string, string> = result.retryAfterSec !== undefined ? { 'retry-after': String(result.retryAfterSec) } : {};
       return failCall(ctx, 429, ctx.endpoint.protocol === 'anthropic' ? 'rate_limit_error' : 'budget_exceeded', result.message ?? 'Tollgate: budget exceeded.', retryAfter);
     }
-    if (result.decision === 'downgrade' && result.downgradeTo) {
-      ctx.modelUsed = result.downgradeTo;
-      ctx.body.model = result.downgradeTo;
+    if (result.decision === 'downgrade' && result.downgrade) {
+      ctx.modelUsed = result.downgrade.to;
+      ctx.body.model = result.downgrade.to;
     }
     try {
       await next();

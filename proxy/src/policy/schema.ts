@@ -7,7 +7,7 @@
  * grows. Pure data: no I/O here.
  */
 import { z } from 'zod';
-import { PROTOCOLS } from '../providers/protocol';
+import { AUTH_HEADERS, type AuthHeader, PROTOCOLS } from '../providers/protocol';
 
 export const TIERS = ['small', 'medium', 'large'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -43,7 +43,7 @@ const BaseUrl = z
 /** Headers the proxy or the HTTP layer own, and key headers (keys come from apiKeyEnv, never the file). */
 const RESERVED_HEADERS = new Set([
   'host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect',
-  'proxy-authorization', 'proxy-connection', 'authorization', 'x-api-key', 'api-key', 'cookie',
+  'proxy-authorization', 'proxy-connection', ...AUTH_HEADERS, 'cookie',
 ]);
 const HeaderValue = z
   .string()
@@ -71,7 +71,7 @@ export const ProviderSchema = z
       .optional()
       .describe('Environment variable holding the key used when the client sends none (never stored).'),
     authHeader: z
-      .enum(['authorization', 'api-key', 'x-api-key'])
+      .enum(AUTH_HEADERS)
       .optional()
       .describe('How the key is sent upstream: Bearer token (OpenAI), api-key (Azure) or x-api-key (Anthropic).'),
     headers: Headers.default({}).describe('Extra headers sent upstream (no secrets).'),
@@ -321,13 +321,9 @@ export interface ResolvedProvider extends ProviderPolicy {
   kind: ProviderKind;
   baseUrl: string;
   apiKeyEnv: string;
-  authHeader: 'authorization' | 'api-key' | 'x-api-key';
+  authHeader: AuthHeader;
 }
 
-const BUILTIN_PROVIDERS: Record<'openai' | 'anthropic', { baseUrl: string; apiKeyEnv: string }> = {
-  openai: { baseUrl: 'https://api.openai.com/v1', apiKeyEnv: 'OPENAI_API_KEY' },
-  anthropic: { baseUrl: 'https://api.anthropic.com', apiKeyEnv: 'ANTHROPIC_API_KEY' },
-};
 
 /** Providers with defaults filled in; the built-in openai/anthropic entries are always present. */
 export function resolveProviders(policy: Policy): Map<string, ResolvedProvider> {
@@ -336,13 +332,13 @@ export function resolveProviders(policy: Policy): Map<string, ResolvedProvider> 
   for (const name of names) {
     const p = policy.providers[name] ?? ProviderSchema.parse({});
     const kind: ProviderKind = p.kind ?? (name === 'anthropic' ? 'anthropic' : 'openai');
-    const builtin = BUILTIN_PROVIDERS[name as 'openai' | 'anthropic'] ?? BUILTIN_PROVIDERS[kind];
+    const builtin = PROTOCOLS[name === 'openai' || name === 'anthropic' ? name : kind];
     out.set(name, {
       ...p,
       name,
       kind,
-      baseUrl: (p.baseUrl ?? builtin.baseUrl).replace(/\/+$/, ''),
-      apiKeyEnv: p.apiKeyEnv ?? (name in BUILTIN_PROVIDERS ? builtin.apiKeyEnv : `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`),
+      baseUrl: (p.baseUrl ?? builtin.defaultBaseUrl).replace(/\/+$/, ''),
+      apiKeyEnv: p.apiKeyEnv ?? (name === 'openai' || name === 'anthropic' ? builtin.apiKeyEnv : `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`),
       authHeader: p.authHeader ?? PROTOCOLS[kind].authHeader,
     });
   }

@@ -15,6 +15,7 @@
  */
 import type { Policy, ResolvedProvider } from './schema';
 import { resolveProviders } from './schema';
+import { PROTOCOLS } from '../providers/protocol';
 
 export interface UserTrust {
   allowedKeyEnv: ReadonlySet<string>;
@@ -36,7 +37,6 @@ export interface TrustFinding {
   apiKeyEnv: string;
 }
 
-const DEFAULT_HOSTS: Record<string, string> = { openai: 'api.openai.com', anthropic: 'api.anthropic.com' };
 
 function list(v: string | undefined): string[] {
   return (v ?? '')
@@ -107,7 +107,7 @@ export function checkPolicyTrust(policy: Policy, trust: UserTrust, fromFile: boo
       });
       continue;
     }
-    if (!fromFile || !host || isLoopbackHost(host) || host === DEFAULT_HOSTS[p.kind] || trust.trustedHosts.has(host)) continue;
+    if (!fromFile || !host || isLoopbackHost(host) || host === new URL(PROTOCOLS[p.kind].defaultBaseUrl).host || trust.trustedHosts.has(host)) continue;
     findings.push({ provider: p.name, host, baseUrl: p.baseUrl, apiKeyEnv: p.apiKeyEnv });
   }
   return { problems, findings };

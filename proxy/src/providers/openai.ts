@@ -120,7 +120,9 @@ function replayChat(body: Json, opts: { includeUsage: boolean }): string[] {
     const choice = obj(c) ?? {};
     const msg = obj(choice.message) ?? {};
     const index = num(choice.index);
-    frames.push(sseFrame({ ...base, choices: [{ index, delta: { role: msg.role ?? 'assistant', content: '' }, logprobs: null, finish_reason: null }], ...u }));
+    // A tool-call-only answer has content null, and its first chunk says so (as OpenAI's does).
+    const first = { role: msg.role ?? 'assistant', content: msg.content === null ? null : '' };
+    frames.push(sseFrame({ ...base, choices: [{ index, delta: first, logprobs: null, finish_reason: null }], ...u }));
     if (typeof msg.content === 'string' && msg.content.length > 0) {
       frames.push(sseFrame({ ...base, choices: [{ index, delta: { content: msg.content }, logprobs: null, finish_reason: null }], ...u }));
     }

@@ -6,9 +6,17 @@
  */
 import { obj, type Json, type Protocol } from './types';
 
-export type AuthHeader = 'authorization' | 'api-key' | 'x-api-key';
+/** The ways a key travels: Bearer token (OpenAI), api-key (Azure), x-api-key (Anthropic). */
+export const AUTH_HEADERS = ['authorization', 'api-key', 'x-api-key'] as const;
+export type AuthHeader = (typeof AUTH_HEADERS)[number];
 
 export interface ProtocolSpec {
+  /** The provider's own API, as its SDKs' base URL (OpenAI's includes /v1, Anthropic's does not). */
+  defaultBaseUrl: string;
+  /** The environment variable its SDKs read the key from. */
+  apiKeyEnv: string;
+  /** The path of a chat turn. */
+  chatPath: string;
   /** How this protocol's own SDKs send the key. */
   authHeader: AuthHeader;
   /** Headers a request must carry, with the value sent when the client gave none. */
@@ -24,6 +32,9 @@ export interface ProtocolSpec {
 
 export const PROTOCOLS: Record<Protocol, ProtocolSpec> = {
   openai: {
+    defaultBaseUrl: 'https://api.openai.com/v1',
+    apiKeyEnv: 'OPENAI_API_KEY',
+    chatPath: '/v1/chat/completions',
     authHeader: 'authorization',
     requiredHeaders: {},
     streamErrorFrame: (message, type) => `data: ${JSON.stringify({ error: { message, type, param: null, code: null } })}\n\n`,
@@ -36,6 +47,9 @@ export const PROTOCOLS: Record<Protocol, ProtocolSpec> = {
     },
   },
   anthropic: {
+    defaultBaseUrl: 'https://api.anthropic.com',
+    apiKeyEnv: 'ANTHROPIC_API_KEY',
+    chatPath: '/v1/messages',
     authHeader: 'x-api-key',
     requiredHeaders: { 'anthropic-version': '2023-06-01' },
     streamErrorFrame: (message) => `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`,

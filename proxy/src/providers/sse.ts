@@ -11,6 +11,12 @@ export interface SseFrame {
 
 export class SseParser {
   private buffer = '';
+  private readonly decoder = new TextDecoder();
+
+  /** Feed raw bytes: a UTF-8 character split across two chunks is held until it is whole. */
+  pushBytes(chunk: Uint8Array): SseFrame[] {
+    return this.push(this.decoder.decode(chunk, { stream: true }));
+  }
 
   /** Feed decoded text; returns the frames completed by it. */
   push(text: string): SseFrame[] {
@@ -53,4 +59,15 @@ function parseFrame(raw: string): SseFrame | undefined {
 export function sseFrame(data: unknown, event?: string): string {
   const payload = typeof data === 'string' ? data : JSON.stringify(data);
   return `${event ? `event: ${event}\n` : ''}data: ${payload}\n\n`;
+}
+
+/** A frame's JSON payload; undefined for `[DONE]`, keep-alives and data that is not a JSON object. */
+export function frameJson(frame: SseFrame): Record<string, unknown> | undefined {
+  if (!frame.data || frame.data === '[DONE]') return undefined;
+  try {
+    const v: unknown = JSON.parse(frame.data);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

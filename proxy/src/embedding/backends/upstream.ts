@@ -1,4 +1,5 @@
 import type { UpstreamEmbedderConfig } from '../config';
+import { PROTOCOLS } from '../../providers/protocol';
 import { DEFAULT_THRESHOLDS } from '../thresholds';
 import type { Embedder, EmbedderInfo } from '../types';
 import { normalized } from './normalize';
@@ -13,9 +14,9 @@ export function upstreamConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ups
   const dimensions = Number(env.TOLLGATE_EMBEDDINGS_DIMENSIONS);
   return {
     backend: 'upstream',
-    baseUrl: env.TOLLGATE_EMBEDDINGS_BASE_URL?.trim() || 'https://api.openai.com/v1',
+    baseUrl: env.TOLLGATE_EMBEDDINGS_BASE_URL?.trim() || PROTOCOLS.openai.defaultBaseUrl,
     model: env.TOLLGATE_EMBEDDINGS_MODEL?.trim() || 'text-embedding-3-small',
-    apiKeyEnv: ['TOLLGATE_EMBEDDINGS_API_KEY', 'OPENAI_API_KEY'],
+    apiKeyEnv: ['TOLLGATE_EMBEDDINGS_API_KEY', PROTOCOLS.openai.apiKeyEnv],
     ...(Number.isInteger(dimensions) && dimensions > 0 ? { dimensions } : {}),
   };
 }

@@ -6,6 +6,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { ResolvedProvider } from '../../../policy/schema';
 import { priceCall } from '../../../pricing/price';
+import { authHeaderValue, PROTOCOLS } from '../../../providers/protocol';
 import { VERIFY_SYSTEM_PROMPT, parseVerdict, verifyUserMessage } from './prompt';
 
 export interface VerifyInput {
@@ -42,11 +43,8 @@ export async function verifySameRequest(v: VerifyInput): Promise<VerifyResult> {
   const p = v.provider;
   const anthropic = p.kind === 'anthropic';
   const headers: Record<string, string> = { ...(p.headers ?? {}), 'content-type': 'application/json' };
-  if (anthropic) headers['anthropic-version'] = '2023-06-01';
-  if (v.apiKey) {
-    if (p.authHeader === 'authorization') headers.authorization = `Bearer ${v.apiKey}`;
-    else headers[p.authHeader] = v.apiKey;
-  }
+  Object.assign(headers, PROTOCOLS[p.kind].requiredHeaders);
+  if (v.apiKey) headers[p.authHeader] = authHeaderValue(p.authHeader, v.apiKey);
   const user = verifyUserMessage(v.query, v.stored);
   const body = anthropic
     ? { model: v.model, max_tokens: 3, temperature: 0, system: VERIFY_SYSTEM_PROMPT, messages: [{ role: 'user', content: user }] }

@@ -1,0 +1,93 @@
+/**
+ * Reporting: each budget's spend, reservations, level and forecast for its current period, and each
+ * rate limit's current window — what the local API and the status bar show. Reads only.
+ */
+import type { BudgetPolicy, Policy } from '../policy/schema';
+import { forecastSpend } from './forecast';
+import { fromNano } from './migrate';
+import { periodBounds, previousPeriod } from './periods';
+import { describeScope } from './scope';
+import { type GovernanceStatements, type SpendRow, spendOf, windowTotals } from './store';
+import type { BudgetStatus, RateLimitStatus } from './types';
+
+/** RPM/TPM use a sliding 60-second window at one-second resolution. */
+export const RATE_WINDOW_S = 60;
+
+/** (spent + reserved) / limit, the larger of the $ and token figures. */
+export function usedFraction(b: BudgetPolicy, row: SpendRow): number {
+  return Math.max(
+    b.usd !== undefined ? fromNano(row.spent_nano + row.reserved_nano) / b.usd : 0,
+    b.tokens !== undefined ? (row.spent_tokens + row.reserved_tokens) / b.tokens : 0,
+  );
+}
+
+export function budgetStatus(s: GovernanceStatements, policy: Policy, now: number): BudgetStatus[] {
+  return policy.budgets.map((b) => {
+    const { start, end } = periodBounds(b.period, now);
+    const row = spendOf(s, b.name, b.period, start);
+    const prev = s.getSpend.get(b.name, b.period, previousPeriod(b.period, now).start) as SpendRow | undefined;
+    const used = usedFraction(b, row);
+    const usd = forecastSpend({
+      spent: fromNano(row.spent_nano),
+      reserved: fromNano(row.reserved_nano),
+      periodStart: start,
+      periodEnd: end,
+      now,
+      ...(prev ? { previousSpent: fromNano(prev.spent_nano) } : {}),
+      ...(b.usd !== undefined ? { limit: b.usd } : {}),
+    });
+    const tok = forecastSpend({
+      spent: row.spent_tokens,
+      reserved: row.reserved_tokens,
+      periodStart: start,
+      periodEnd: end,
+      now,
+      ...(prev ? { previousSpent: prev.spent_tokens } : {}),
+      ...(b.tokens !== undefined ? { limit: b.tokens } : {}),
+    });
+    const forecastUsed = Math.max(b.usd ? usd.atPeriodEnd / b.usd : 0, b.tokens ? tok.atPeriodEnd / b.tokens : 0);
+    const exceedsAt = [b.usd !== undefined ? usd.exceedsAt : undefined, b.tokens !== undefined ? tok.exceedsAt : undefined].filter(
+      (x): x is number => x !== undefined,
+    );
+    const status: BudgetStatus = {
+      name: b.name,
+      scope: b.scope,
+      scopeLabel: describeScope(b.scope),
+      period: b.period,
+      action: b.action,
+      warnAt: b.warnAt,
+      periodStart: start,
+      resetsAt: end,
+      spentUsd: fromNano(row.spent_nano),
+      reservedUsd: fromNano(row.reserved_nano),
+      spentTokens: row.spent_tokens,
+      reservedTokens: row.reserved_tokens,
+      used,
+      level: used >= 1 ? 'exceeded' : used >= b.warnAt ? 'warn' : 'ok',
+      forecast: { used: forecastUsed },
+    };
+    if (b.usd !== undefined) {
+      status.limitUsd = b.usd;
+      status.forecast.usd = usd.atPeriodEnd;
+      status.forecast.usdPerHour = usd.ratePerHour;
+    }
+    if (b.tokens !== undefined) {
+      status.limitTokens = b.tokens;
+      status.forecast.tokens = tok.atPeriodEnd;
+    }
+    const first = exceedsAt.length ? Math.min(...exceedsAt) : undefined;
+    if (first !== undefined) status.forecast.exceedsAt = first;
+    return status;
+  });
+}
+
+export function rateStatus(s: GovernanceStatements, policy: Policy, now: number): RateLimitStatus[] {
+  const oldest = Math.floor(now / 1000) - RATE_WINDOW_S + 1;
+  return policy.rateLimits.map((l) => {
+    const w = windowTotals(s, l.name, oldest);
+    const out: RateLimitStatus = { name: l.name, scopeLabel: describeScope(l.scope), requests: w.requests, tokens: w.tokens };
+    if (l.rpm !== undefined) out.rpm = l.rpm;
+    if (l.tpm !== undefined) out.tpm = l.tpm;
+    return out;
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * The governor's SQL: every statement it runs against its own tables (migrate.ts creates them),
+ * prepared once per database, and the row shapes they return. No decisions here.
+ */
+import type { Db } from '../db/open';
+
+export interface SpendRow {
+  spent_nano: number;
+  spent_tokens: number;
+  reserved_nano: number;
+  reserved_tokens: number;
+}
+
+export interface ReservationRow {
+  id: string;
+  owner: string;
+  owner_pid: number;
+  cost_nano: number;
+  tokens: number;
+  state: 'open' | 'settled' | 'released' | 'recovered';
+  created_at: number;
+}
+
+export const EMPTY_ROW: SpendRow = { spent_nano: 0, spent_tokens: 0, reserved_nano: 0, reserved_tokens: 0 };
+
+export type GovernanceStatements = ReturnType<typeof prepareGovernance>;
+
+/** A budget's row for one period, zeros when nothing was spent or reserved yet. */
+export function spendOf(s: GovernanceStatements, budget: string, period: string, start: number): SpendRow {
+  return (s.getSpend.get(budget, period, start) as SpendRow | undefined) ?? EMPTY_ROW;
+}
+
+/** Requests and tokens of a rate limit since `oldest` (epoch seconds). */
+export function windowTotals(s: GovernanceStatements, limit: string, oldest: number): { requests: number; tokens: number } {
+  const row = s.windowTotals.get(limit, oldest) as { n: number | null; tokens: number | null };
+  return { requests: row.n ?? 0, tokens: row.tokens ?? 0 };
+}
+
+export function prepareGovernance(db: Db) {
+  return {
+    getSpend: db.prepare('SELECT spent_nano, spent_tokens, reserved_nano, reserved_tokens FROM governance_spend WHERE budget = ? AND period = ? AND period_start = ?'),
+    addReserved: db.prepare(
+      `INSERT INTO governance_spend (budget, period, period_start, reserved_nano, reserved_tokens) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (budget, period, period_start) DO UPDATE SET
+         reserved_nano = reserved_nano + excluded.reserved_nano, reserved_tokens = reserved_tokens + excluded.reserved_tokens`,
+    ),
+    // (reserved nano, reserved tokens, actual nano, actual tokens, budget, period, start)
+    moveReservedToSpent: db.prepare(
+      `UPDATE governance_spend SET reserved_nano = reserved_nano - ?, reserved_tokens = reserved_tokens - ?,
+         spent_nano = spent_nano + ?, spent_tokens = spent_tokens + ?
+       WHERE budget = ? AND period = ? AND period_start = ?`,
+    ),
+    correctCharge: db.prepare(
+      `UPDATE governance_spend SET spent_nano = spent_nano + ?, spent_tokens = spent_tokens + ?
+       WHERE budget = ? AND period = ? AND period_start = ?`,
+    ),
+    insertReservation: db.prepare(
+      'INSERT INTO governance_reservations (id, created_at, owner, owner_pid, provider, model, cost_nano, tokens, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    insertReservationBudget: db.prepare('INSERT INTO governance_reservation_budgets (reservation_id, budget, period, period_start) VALUES (?, ?, ?, ?)'),
+    getReservation: db.prepare('SELECT id, owner, owner_pid, cost_nano, tokens, state, created_at FROM governance_reservations WHERE id = ?'),
+    reservationBudgets: db.prepare('SELECT budget, period, period_start FROM governance_reservation_budgets WHERE reservation_id = ?'),
+    closeReservation: db.prepare('UPDATE governance_reservations SET state = ?, actual_nano = ?, actual_tokens = ?, closed_at = ? WHERE id = ?'),
+    markRecovered: db.prepare("UPDATE governance_reservations SET state = 'recovered', closed_at = ? WHERE id = ?"),
+    openReservations: db.prepare("SELECT id, owner, owner_pid, cost_nano, tokens, state, created_at FROM governance_reservations WHERE state = 'open'"),
+    pruneReservationBudgets: db.prepare(
+      `DELETE FROM governance_reservation_budgets WHERE reservation_id IN
+         (SELECT id FROM governance_reservations WHERE state IN ('settled', 'released', 'recovered') AND closed_at < ?)`,
+    ),
+    pruneReservations: db.prepare("DELETE FROM governance_reservations WHERE state IN ('settled', 'released', 'recovered') AND closed_at < ?"),
+    addToBucket: db.prepare(
+      `INSERT INTO governance_rate_buckets (limit_name, second, requests, tokens) VALUES (?, ?, 1, ?)
+       ON CONFLICT (limit_name, second) DO UPDATE SET requests = requests + 1, tokens = tokens + excluded.tokens`,
+    ),
+    adjustBucketTokens: db.prepare('UPDATE governance_rate_buckets SET tokens = MAX(0, tokens + ?) WHERE limit_name = ? AND second = ?'),
+    pruneBuckets: db.prepare('DELETE FROM governance_rate_buckets WHERE limit_name = ? AND second < ?'),
+    windowTotals: db.prepare('SELECT SUM(requests) AS n, SUM(tokens) AS tokens FROM governance_rate_buckets WHERE limit_name = ? AND second >= ?'),
+    windowBuckets: db.prepare('SELECT second, requests, tokens FROM governance_rate_buckets WHERE limit_name = ? AND second >= ? ORDER BY second'),
+    insertRateEvent: db.prepare('INSERT INTO governance_rate_events (reservation_id, limit_name, second, tokens) VALUES (?, ?, ?, ?)'),
+    rateEventsOf: db.prepare('SELECT limit_name, second, tokens FROM governance_rate_events WHERE reservation_id = ?'),
+    setRateTokens: db.prepare('UPDATE governance_rate_events SET tokens = ? WHERE reservation_id = ?'),
+    pruneRateEvents: db.prepare('DELETE FROM governance_rate_events WHERE limit_name = ? AND second < ?'),
+    pruneAllBuckets: db.prepare('DELETE FROM governance_rate_buckets WHERE second < ?'),
+    pruneAllRateEvents: db.prepare('DELETE FROM governance_rate_events WHERE second < ?'),
+    insertAlert: db.prepare('INSERT OR IGNORE INTO governance_alerts (budget, period, period_start, level, at) VALUES (?, ?, ?, ?, ?)'),
+  };
+}
