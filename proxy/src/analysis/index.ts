@@ -5,6 +5,7 @@
 import { countTextTokens } from '../tokens/count';
 import type { DetectedCall } from './code/llm-call';
 import { buildLens } from './cost/lens';
+import { PieceCounter } from './cost/piece-counter';
 import { codeLanguageOf, DEFAULT_PROMPT_GLOBS, isInstructionKind, promptKindOf } from './prompt/detect';
 import type { PromptDocument } from './prompt/document';
 import { parseGithubPrompt } from './prompt/github-prompt';
@@ -110,7 +111,7 @@ function analyzePrompt(input: AnalysisInput, kind: PromptFileKind, settings: Ana
     exact: countTextTokens('', model).exact,
     settings,
     related: context.relatedFiles ?? [],
-    memo: new Map(),
+    counter: new PieceCounter(model),
   };
   const calls: CostLens[] = [];
   const comparisonModels = settings.comparisonModels ?? [];
