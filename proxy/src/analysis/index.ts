@@ -168,10 +168,20 @@ async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'pytho
   // Parsers load on first use: the TypeScript compiler and tree-sitter are large, and prompt files need neither.
   if (language === 'python') detected = await (await import('./code/python-calls')).findPythonCalls(input.text, settings.wasmDir);
   else detected = (await import('./code/typescript-calls')).findTypeScriptCalls(input.path, input.text);
+  // One counter per model for the whole file: calls repeat the same roles, prompts and words.
+  const counters = new Map<string, PieceCounter>();
+  const counterFor = (model: string): PieceCounter => {
+    let c = counters.get(model);
+    if (!c) counters.set(model, (c = new PieceCounter(model)));
+    return c;
+  };
   const calls: CostLens[] = detected.map((c) => {
     const unseen: Array<'arguments' | 'model'> = [...(c.argumentsHidden ? (['arguments'] as const) : []), ...(c.model ? [] : (['model'] as const))];
+    const model = c.model ? normaliseModelName(c.model) : defaultModel;
+    const counter = counterFor(model);
     const lens = buildLens({
-      model: c.model ? normaliseModelName(c.model) : defaultModel,
+      model,
+      countText: (t) => counter.count(t),
       range: lines.range(c.start, c.end),
       messages: c.messages.map((m) => ({ role: m.role, text: m.text, range: lines.range(m.start, m.end) })),
       extraPlaceholders: c.placeholders,
