@@ -135,3 +135,37 @@ describe('dataflow: Python arguments and wrapper chains', () => {
 describe('every mainstream spelling and place of an output limit', () => {
   it.each(SPELLINGS)('%s', async (_n, path, code, expected, fixed) => check(path, code, expected, fixed));
 });
+
+describe('dataflow: a let assigned a new object in branches', () => {
+  const agent = (branches: string) =>
+    `import { Agent } from '@openai/agents';\nexport function make(option: string, loaded: ModelSettings) {\n  let modelSettings: ModelSettings = {};\n${branches}\n  return new Agent({ name: 'a', instructions: 'Be brief.', modelSettings });\n}\n`;
+  const limitFindings = async (code: string) => (await analyzeFile({ path: 'a.ts', text: code })).diagnostics.filter((d) => LIMIT_RULES.has(d.ruleId));
+
+  it('every branch without a limit: missing, and no quick fix (no single place to insert it)', async () => {
+    const found = await limitFindings(agent(`  if (option === 'first') modelSettings = { toolChoice: 'required' };\n  else modelSettings = { toolChoice: 'auto' };`));
+    expect(found).toHaveLength(1);
+    expect(found[0]!.range.start.line).toBe(5);
+    expect(found[0]!.fixes).toEqual([]);
+  });
+
+  it('a limit in any branch: quiet', async () => {
+    expect(await limitFindings(agent(`  if (option === 'first') modelSettings = { toolChoice: 'required', maxTokens: 500 };`))).toEqual([]);
+  });
+
+  it('a branch the analysis cannot see (a parameter), or a compound assignment: quiet', async () => {
+    expect(await limitFindings(agent(`  if (option === 'first') modelSettings = loaded;`))).toEqual([]);
+    expect(await limitFindings(agent(`  modelSettings ||= { toolChoice: 'auto' };`))).toEqual([]);
+  });
+
+  it('an assignment to a shadowing binding of the same name belongs to that binding', async () => {
+    const code = agent(`  {\n    let modelSettings = {};\n    modelSettings = loaded;\n    void modelSettings;\n  }`);
+    expect(await limitFindings(code)).toHaveLength(1);
+  });
+
+  it('chat arguments assigned in branches: missing, and the lens says the prompt is not visible', async () => {
+    const code = `let p = { model: 'gpt-4o', messages: [{ role: 'user', content: 'A' }] };\nif (x) p = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'B' }] };\nawait openai.chat.completions.create(p);\n`;
+    const r = await analyzeFile({ path: 'a.ts', text: code });
+    expect(r.diagnostics.filter((d) => LIMIT_RULES.has(d.ruleId))).toHaveLength(1);
+    expect(r.calls[0]!.unseen).toContain('arguments');
+  });
+});

@@ -12,10 +12,10 @@ function isInstructionFile(path: string): boolean {
 
 export async function loadAnalyzer(): Promise<Analyzer> {
   const { analyzeFile, readInstructionFiles } = loadDeferred();
-  return (input, settings) => {
+  return (input, settings, cancellation) => {
     const root = isInstructionFile(input.path) ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(input.path))?.uri.fsPath : undefined;
     // The other instruction files as they are on disk; the open document's own text wins for itself.
     const relatedFiles = root ? readInstructionFiles(root).filter((f) => f.path !== input.path) : [];
-    return analyzeFile(input, settings, { relatedFiles });
+    return analyzeFile(input, settings, { relatedFiles, ...(cancellation ? { cancellation } : {}) });
   };
 }

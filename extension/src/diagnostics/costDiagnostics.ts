@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { DocumentAnalyses } from '../analysis/documentAnalyses';
+import { Debouncer } from '../analysis/scheduling';
 import { sameRange, toRange, toSeverity } from '../analysis/convert';
 import { ruleInfo } from '@proxy/analysis/rules';
 import { disableNextLineFix } from '@proxy/analysis/suppression';
@@ -12,7 +13,7 @@ import { readConfig } from '../config';
 
 export class CostDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('tollgate');
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly debouncer = new Debouncer();
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
   constructor(
@@ -35,23 +36,13 @@ export class CostDiagnostics implements vscode.Disposable {
   }
 
   private cancel(uri: vscode.Uri): void {
-    const key = uri.toString();
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.delete(key);
+    this.debouncer.cancel(uri.toString());
   }
 
   private schedule(doc: vscode.TextDocument, delayMs: number): void {
     if (!vscode.languages.match(this.selector, doc)) return;
-    this.cancel(doc.uri);
-    const key = doc.uri.toString();
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.update(doc);
-      }, delayMs),
-    );
+    // A burst of edits analyses once, after the last one.
+    this.debouncer.schedule(doc.uri.toString(), delayMs, () => void this.update(doc));
   }
 
   private async update(doc: vscode.TextDocument): Promise<void> {
@@ -73,7 +64,7 @@ export class CostDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.debouncer.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -5,6 +5,7 @@
 import { countTextTokens } from '../tokens/count';
 import type { DetectedCall } from './code/llm-call';
 import { buildLens } from './cost/lens';
+import { PieceCounter } from './cost/piece-counter';
 import { codeLanguageOf, DEFAULT_PROMPT_GLOBS, isInstructionKind, promptKindOf } from './prompt/detect';
 import type { PromptDocument } from './prompt/document';
 import { parseGithubPrompt } from './prompt/github-prompt';
@@ -34,6 +35,29 @@ import { DEFAULT_MODEL } from '../../../contract/defaults';
 export interface AnalysisContext {
   /** Other always-on instruction files (copilot-instructions.md, AGENTS.md, CLAUDE.md, *.instructions.md) for cross-file duplicates. */
   relatedFiles?: AnalysisInput[];
+  /**
+   * The editor's token (a VS Code CancellationToken fits). With one, the analysis runs in steps —
+   * parse, lens, then one rule at a time — yielding to the event loop between them, and stops with
+   * AnalysisCancelled at the first step after cancellation (a newer edit supersedes this run).
+   */
+  cancellation?: { readonly isCancellationRequested: boolean };
+}
+
+/** Thrown by analyzeFile when its cancellation token fired; the caller has a newer run. */
+export class AnalysisCancelled extends Error {
+  constructor() {
+    super('analysis cancelled');
+    this.name = 'AnalysisCancelled';
+  }
+}
+
+/** Between steps of a cancellable run: let queued edits arrive, then stop if one cancelled us. */
+async function checkpoint(context: AnalysisContext): Promise<void> {
+  const token = context.cancellation;
+  if (!token) return;
+  if (token.isCancellationRequested) throw new AnalysisCancelled();
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (token.isCancellationRequested) throw new AnalysisCancelled();
 }
 
 function parsePrompt(kind: PromptFileKind, text: string): PromptDocument {
@@ -97,7 +121,7 @@ function ruleEnabled(settings: AnalysisSettings, id: string): boolean {
   return settings.severities?.[id] !== 'off';
 }
 
-function analyzePrompt(input: AnalysisInput, kind: PromptFileKind, settings: AnalysisSettings, context: AnalysisContext): FileAnalysis {
+async function analyzePrompt(input: AnalysisInput, kind: PromptFileKind, settings: AnalysisSettings, context: AnalysisContext): Promise<FileAnalysis> {
   const lines = new LineIndex(input.text);
   const doc = parsePrompt(kind, input.text);
   const model = doc.model ?? normaliseModelName(settings.defaultModel ?? DEFAULT_MODEL);
@@ -110,7 +134,7 @@ function analyzePrompt(input: AnalysisInput, kind: PromptFileKind, settings: Ana
     exact: countTextTokens('', model).exact,
     settings,
     related: context.relatedFiles ?? [],
-    memo: new Map(),
+    counter: new PieceCounter(model),
   };
   const calls: CostLens[] = [];
   const comparisonModels = settings.comparisonModels ?? [];
@@ -155,22 +179,39 @@ function analyzePrompt(input: AnalysisInput, kind: PromptFileKind, settings: Ana
     [['politeness'], politenessFindings],
   ];
   const raw: RuleFinding[] = [];
-  for (const [ids, rule] of rules) if (ids.some((id) => ruleEnabled(settings, id))) raw.push(...rule(ctx));
+  for (const [ids, rule] of rules) {
+    if (!ids.some((id) => ruleEnabled(settings, id))) continue;
+    await checkpoint(context);
+    raw.push(...rule(ctx));
+  }
   const diagnostics = applySuppressions(withSeverities(oneFindingPerRootCause(raw), settings), input.text);
   return { kind, model, calls, diagnostics };
 }
 
-async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'python', settings: AnalysisSettings): Promise<FileAnalysis> {
+async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'python', settings: AnalysisSettings, context: AnalysisContext): Promise<FileAnalysis> {
   const lines = new LineIndex(input.text);
   const defaultModel = normaliseModelName(settings.defaultModel ?? DEFAULT_MODEL);
   let detected: DetectedCall[];
   // Parsers load on first use: the TypeScript compiler and tree-sitter are large, and prompt files need neither.
   if (language === 'python') detected = await (await import('./code/python-calls')).findPythonCalls(input.text, settings.wasmDir);
   else detected = (await import('./code/typescript-calls')).findTypeScriptCalls(input.path, input.text);
+  // One counter per model for the whole file: calls repeat the same roles, prompts and words.
+  const counters = new Map<string, PieceCounter>();
+  const counterFor = (model: string): PieceCounter => {
+    const known = counters.get(model);
+    if (known) return known;
+    const c = new PieceCounter(model);
+    counters.set(model, c);
+    return c;
+  };
+  await checkpoint(context);
   const calls: CostLens[] = detected.map((c) => {
     const unseen: Array<'arguments' | 'model'> = [...(c.argumentsHidden ? (['arguments'] as const) : []), ...(c.model ? [] : (['model'] as const))];
+    const model = c.model ? normaliseModelName(c.model) : defaultModel;
+    const counter = counterFor(model);
     const lens = buildLens({
-      model: c.model ? normaliseModelName(c.model) : defaultModel,
+      model,
+      countText: (t) => counter.count(t),
       range: lines.range(c.start, c.end),
       messages: c.messages.map((m) => ({ role: m.role, text: m.text, range: lines.range(m.start, m.end) })),
       extraPlaceholders: c.placeholders,
@@ -196,9 +237,10 @@ async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'pytho
  */
 export async function analyzeFile(input: AnalysisInput, settings: AnalysisSettings = {}, context: AnalysisContext = {}): Promise<FileAnalysis> {
   const kind = promptKindOf(input.path, input.languageId, settings.promptGlobs ?? DEFAULT_PROMPT_GLOBS);
+  await checkpoint(context);
   if (kind) return analyzePrompt(input, kind, settings, context);
   const language = codeLanguageOf(input.path, input.languageId);
-  if (language) return analyzeCode(input, language, settings);
+  if (language) return analyzeCode(input, language, settings, context);
   return { kind: 'unknown', calls: [], diagnostics: [] };
 }
 

@@ -64,7 +64,8 @@ function scanLimit(obj: ResolvedObject): LimitScan {
   if (hit) {
     const v = propValue(hit);
     const u = v ? unwrap(v) : undefined;
-    return u && ts.isNumericLiteral(u) ? { limit: 'present', outputLimit: Number(u.text) } : { limit: 'present' };
+    // Objects assigned in branches may set different limits: which one applies is not known.
+    return u && ts.isNumericLiteral(u) && obj.fixable !== false ? { limit: 'present', outputLimit: Number(u.text) } : { limit: 'present' };
   }
   if ([...obj.assigned].some((k) => OUTPUT_LIMIT_KEYS.has(k))) return { limit: 'present' };
   return { limit: obj.opaque ? 'unknown' : 'missing' };
@@ -128,7 +129,7 @@ function collectPrompt(props: readonly ts.ObjectLiteralElementLike[], sf: ts.Sou
   if (arr) {
     for (const el of arr.elements) {
       const m = bindings.resolve(el);
-      if (!m) {
+      if (!m || m.fixable === false) {
         call.placeholders += 1;
         continue;
       }
@@ -232,10 +233,17 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
     return call;
   }
   const props = resolved.props;
+  // Arguments assigned in branches: which prompt and model are sent is not known, only whether any
+  // of the alternatives sets a limit.
+  const branches = resolved.fixable === false;
+  if (branches) {
+    call.placeholders = 1;
+    call.argumentsHidden = true;
+  }
 
   const modelValue = strings.value(propValue(findProp(props, MODEL_KEYS)));
-  if (modelValue && modelValue.placeholders === 0) call.model = modelValue.text;
-  if (!constructs) {
+  if (modelValue && modelValue.placeholders === 0 && !branches) call.model = modelValue.text;
+  if (!constructs && !branches) {
     collectPrompt(props, sf, strings, bindings, call);
     // A spread may carry the messages: count that unknown content as a placeholder.
     if (call.messages.length === 0 && call.placeholders === 0 && resolved.opaque) call.placeholders = 1;
@@ -254,13 +262,13 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
     if (!cfgProp) {
       const direct = scanLimit(resolved);
       call.limit = direct.limit === 'missing' ? 'missing' : 'unknown';
-      if (call.limit === 'missing') call.insertion = { ...insertProperty(sf, resolved.target, `${where.add}: { ${key}: 1024 }`), title };
+      if (call.limit === 'missing' && resolved.fixable !== false) call.insertion = { ...insertProperty(sf, resolved.target, `${where.add}: { ${key}: 1024 }`), title };
     } else {
       const v = propValue(cfgProp);
       const cfg = v ? bindings.resolve(v) : undefined;
       if (cfg) {
         Object.assign(call, scanLimit(cfg));
-        if (call.limit === 'missing') call.insertion = { ...insertProperty(sf, cfg.target, `${key}: 1024`), title };
+        if (call.limit === 'missing' && cfg.fixable !== false) call.insertion = { ...insertProperty(sf, cfg.target, `${key}: 1024`), title };
       }
     }
     return call;
@@ -270,6 +278,6 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
     const bound = boundLimit(sf, bindings, node);
     if (bound) return Object.assign(call, bound);
   }
-  if (call.limit === 'missing') call.insertion = { ...insertProperty(sf, resolved.target, `${key}: 1024`), title };
+  if (call.limit === 'missing' && resolved.fixable !== false) call.insertion = { ...insertProperty(sf, resolved.target, `${key}: 1024`), title };
   return call;
 }

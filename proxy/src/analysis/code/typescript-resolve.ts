@@ -1,8 +1,9 @@
 /**
  * Same-file dataflow for call arguments in TypeScript/JavaScript: follows an identifier to the one
  * object literal it is bound to, spreads to the objects they spread, and a call to a same-file builder function
- * to the object literal it returns. Anything it cannot see — a parameter, an import, a reassigned
- * variable, a dynamic key — makes the answer "unknown", so the rule never guesses.
+ * to the object literal it returns, and a `let` assigned objects in branches to all of them. Anything
+ * it cannot see — a parameter, an import, a variable reassigned from elsewhere, a dynamic key — makes
+ * the answer "unknown", so the rule never guesses.
  */
 import ts from 'typescript';
 
@@ -22,6 +23,11 @@ export interface ResolvedObject {
   target: ts.ObjectLiteralExpression;
   /** Property names set by assignments after the literal (`params.max_tokens = 100`). */
   assigned: Set<string>;
+  /**
+   * false when the object is one of several a `let` is assigned (in branches): the props are the
+   * union of all of them, and no single literal is the place to insert a property.
+   */
+  fixable?: false;
 }
 
 const MAX_DEPTH = 6;
@@ -43,6 +49,8 @@ function scopeOf(decl: ts.Node): ts.Node {
 export class FileBindings {
   private readonly decls = new Map<string, ts.Node[]>();
   private readonly writes = new Map<string, number>();
+  /** `name = …` / `name op= …` expressions, per name, for a `let` assigned in branches. */
+  private readonly assignments = new Map<string, ts.BinaryExpression[]>();
   private readonly memberWrites = new Map<string, Array<string | undefined>>();
   private readonly functions = new Map<string, ts.FunctionLikeDeclaration[]>();
 
@@ -59,7 +67,10 @@ export class FileBindings {
       }
       if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
         const left = unwrap(n.left);
-        if (ts.isIdentifier(left)) this.writes.set(left.text, (this.writes.get(left.text) ?? 0) + 1);
+        if (ts.isIdentifier(left)) {
+          this.writes.set(left.text, (this.writes.get(left.text) ?? 0) + 1);
+          this.push(this.assignments, left.text, n);
+        }
         else if (ts.isPropertyAccessExpression(left) && ts.isIdentifier(unwrap(left.expression)))
           this.push(this.memberWrites, (unwrap(left.expression) as ts.Identifier).text, left.name.text);
         else if (ts.isElementAccessExpression(left) && ts.isIdentifier(unwrap(left.expression))) {
@@ -88,14 +99,36 @@ export class FileBindings {
     const d = this.visibleDeclaration(name, at);
     if (!d) return undefined;
     if (!ts.isVariableDeclaration(d) || !d.initializer) return undefined;
-    if ((this.writes.get(name) ?? 0) > 0) return undefined;
-    const r = this.resolve(d.initializer, depth + 1);
+    const r = (this.writes.get(name) ?? 0) > 0 ? this.reassignedObject(name, d, depth) : this.resolve(d.initializer, depth + 1);
     if (!r) return undefined;
     for (const key of this.memberWrites.get(name) ?? []) {
       if (key === undefined) r.opaque = true;
       else r.assigned.add(key);
     }
     return r;
+  }
+
+  /**
+   * A `let` given a new object in branches (`let s = {}; if (a) s = { toolChoice: 'required' }`):
+   * at a later use it holds one of them, so the answer is their union — a limit in any one of
+   * them counts as set, and any object the analysis cannot see makes the whole answer unknown.
+   * Assignments to a shadowing binding of the same name are another variable's.
+   */
+  private reassignedObject(name: string, d: ts.VariableDeclaration, depth: number): ResolvedObject | undefined {
+    const mine = (this.assignments.get(name) ?? []).filter((a) => this.visibleDeclaration(name, a.left) === d);
+    if (mine.length === 0) return this.resolve(d.initializer!, depth + 1);
+    if (mine.some((a) => a.operatorToken.kind !== ts.SyntaxKind.EqualsToken)) return undefined;
+    const first = this.resolve(d.initializer!, depth + 1);
+    if (!first) return undefined;
+    const merged: ResolvedObject = { props: [...first.props], opaque: first.opaque, target: first.target, assigned: new Set(first.assigned), fixable: false };
+    for (const a of mine) {
+      const r = this.resolve(a.right, depth + 1);
+      if (!r) return undefined;
+      merged.props.push(...r.props);
+      merged.opaque ||= r.opaque;
+      for (const k of r.assigned) merged.assigned.add(k);
+    }
+    return merged;
   }
 
   /** The innermost declaration of `name` whose scope contains `at` (shadowing as the language does). */

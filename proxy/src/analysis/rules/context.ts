@@ -1,5 +1,6 @@
 /** What every prompt rule gets, and the finding shape rules return before severities apply. */
 import { countTextTokens } from '../../tokens/count';
+import type { PieceCounter } from '../cost/piece-counter';
 import type { PromptDocument, PromptSection } from '../prompt/document';
 import type { LineIndex } from '../text/line-index';
 import type { AnalysisInput, AnalysisSettings, Finding, QuickFix, Range } from '../types';
@@ -17,25 +18,19 @@ export interface PromptRuleContext {
   settings: AnalysisSettings;
   /** Other always-on instruction files, for cross-file duplicates. */
   related: AnalysisInput[];
-  /** Token counts of long texts several rules measure (whole sections), computed once per analysis. */
-  memo?: Map<string, number>;
+  /** Counts at ctx.model shared by every rule of one analysis (each distinct piece is encoded once). */
+  counter?: PieceCounter;
 }
 
-export function tokens(ctx: { model: string; memo?: Map<string, number> }, text: string): number {
-  if (!ctx.memo || text.length < 256) return countTextTokens(text, ctx.model).tokens;
-  let n = ctx.memo.get(text);
-  if (n === undefined) {
-    n = countTextTokens(text, ctx.model).tokens;
-    ctx.memo.set(text, n);
-  }
-  return n;
+export function tokens(ctx: { model: string; counter?: PieceCounter | undefined }, text: string): number {
+  return ctx.counter ? ctx.counter.count(text) : countTextTokens(text, ctx.model).tokens;
 }
 
 /**
  * Tokens saved by replacing text[start, end) with newText, measured on the surrounding lines only
  * (the tokenizer splits at line breaks, so lines further away tokenise the same either way).
  */
-export function localSaving(ctx: { model: string }, text: string, start: number, end: number, newText: string): number {
+export function localSaving(ctx: { model: string; counter?: PieceCounter | undefined }, text: string, start: number, end: number, newText: string): number {
   const prevLine = text.lastIndexOf('\n', Math.max(0, text.lastIndexOf('\n', start - 1) - 1));
   const a = prevLine < 0 ? 0 : prevLine + 1;
   const nextNl = text.indexOf('\n', end);
@@ -43,7 +38,7 @@ export function localSaving(ctx: { model: string }, text: string, start: number,
   const b = afterNext < 0 ? text.length : afterNext;
   const window = text.slice(a, b);
   const replaced = text.slice(a, start) + newText + text.slice(end, b);
-  return countTextTokens(window, ctx.model).tokens - countTextTokens(replaced, ctx.model).tokens;
+  return tokens(ctx, window) - tokens(ctx, replaced);
 }
 
 export function sectionRange(ctx: PromptRuleContext, s: PromptSection, a: number, b: number): Range {

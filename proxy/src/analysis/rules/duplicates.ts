@@ -114,7 +114,7 @@ export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
           fixes: replaceFix(ctx, s, a, b, '', 'Remove the repeated sentence'),
         });
       }
-      repeatedLines(ctx, s, si, p, seenLines, reported, out);
+      repeatedLines(ctx, s, si, p, fences, seenLines, reported, out);
     });
   });
   return out;
@@ -129,17 +129,17 @@ function repeatedLines(
   s: PromptSection,
   si: number,
   p: Segment,
+  fences: ReadonlyArray<[number, number]>,
   seen: Map<string, { section: number; start: number }>,
   reported: Set<number>,
   out: RuleFinding[],
 ): void {
   let at = p.start;
-  const fences = fencedRanges(s.text);
   for (const raw of p.text.split('\n')) {
     const start = at;
     at += raw.length + 1;
     const line = raw.trim();
-    if (!isProseLine(line) || fences.some(([a, b]) => start >= a && start < b)) continue;
+    if (!isProseLine(line) || inFence(fences, start)) continue;
     const key = normalise(line);
     const prior = seen.get(key);
     if (!prior) {
@@ -149,7 +149,7 @@ function repeatedLines(
     const lineStart = start + (raw.length - raw.trimStart().length);
     const fileOffset = s.map.toFile(lineStart);
     // A sentence finding may already cover this text: never the same finding twice at one position.
-    if ([...reported].some((r) => r >= s.map.toFile(start) && r <= s.map.toFile(start) + raw.length)) continue;
+    if (reportedWithin(reported, s.map.toFile(start), raw.length)) continue;
     reported.add(fileOffset);
     const priorLine = lineOf(ctx, ctx.doc.sections[prior.section]!, prior.start);
     const sv = saving(ctx.model, tokens(ctx, `${raw}\n`), 'input', !ctx.exact);
@@ -165,6 +165,17 @@ function repeatedLines(
       fixes: replaceFix(ctx, s, removeStart, removeEnd, '', 'Remove the repeated line'),
     });
   }
+}
+
+/** Whether a finding was already reported at a file offset in [from, from + length]. */
+function reportedWithin(reported: Set<number>, from: number, length: number): boolean {
+  // Walk whichever is shorter: the line's offsets or the findings so far.
+  if (reported.size <= length) {
+    for (const r of reported) if (r >= from && r <= from + length) return true;
+    return false;
+  }
+  for (let k = from; k <= from + length; k++) if (reported.has(k)) return true;
+  return false;
 }
 
 /** Paragraphs of this always-on file that also appear in another always-on file. */
