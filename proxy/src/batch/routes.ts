@@ -20,6 +20,8 @@ import { callUpstream, upstreamPath, type UpstreamAnswer } from './upstream';
 import { ENDPOINTS } from '../providers';
 import { adminGuard } from '../server/guards';
 import { opportunities } from './opportunities';
+import { batchDiscount } from './rates';
+import type { BatchList, BatchOpportunities, BatchRecord } from '../../../contract/batch';
 
 /** Batch input files may be large (OpenAI accepts up to 200 MB). */
 const MAX_BATCH_BYTES = 210 * 1024 * 1024;
@@ -74,10 +76,10 @@ export function batchRouter(services: ProxyServices, governor: Governor | undefi
   const admin = adminGuard(adminToken);
   router.get('/tollgate/batch/opportunities', admin, (req, res) => {
     const from = Number(req.query.from);
-    res.json(opportunities(services.db, Number.isFinite(from) ? from : Date.now() - 7 * 86_400_000));
+    res.json(opportunities(services.db, Number.isFinite(from) ? from : Date.now() - 7 * 86_400_000) satisfies BatchOpportunities);
   });
   router.get('/tollgate/batches', admin, (_req, res) => {
-    res.json({ batches: store.list(100).map((b) => ({ ...publicBatch(b), ...store.totals(b.id) })) });
+    res.json({ batches: store.list(100).map((b) => batchRecord(b, store.totals(b.id))) } satisfies BatchList);
   });
   return router;
 }
@@ -381,7 +383,10 @@ function openaiLocalBatch(b: BatchRow, req?: Json): Json {
   };
 }
 
-function publicBatch(b: BatchRow): Json {
+/** A batch as GET /tollgate/batches shows it: the submission plus what the ledger holds for it. */
+function batchRecord(b: BatchRow, t: { results: number; failed: number; costUsd: number; savedUsd: number }): BatchRecord {
+  // Cost and saving are at the batch rate; the real-time figure undoes the provider's discount.
+  const factor = batchDiscount(b.provider)?.factor ?? 1;
   return {
     id: b.id,
     provider: b.provider,
@@ -389,6 +394,11 @@ function publicBatch(b: BatchRow): Json {
     tags: b.tags,
     requests: b.requestCount,
     cached: b.cachedCount,
+    results: t.results,
+    failed: t.failed,
+    costUsd: t.costUsd,
+    savedUsd: t.savedUsd,
+    realtimeUsd: (t.costUsd + t.savedUsd) / factor,
     worstCaseUsd: b.worstCaseUsd,
     createdAt: b.createdAt,
     settledAt: b.settledAt,

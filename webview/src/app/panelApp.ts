@@ -2,6 +2,7 @@
  * The full dashboard panel: headline totals, charts, budgets and the live call table with its
  * detail pane; or the getting-started state while the proxy has recorded nothing.
  */
+import { BatchSection } from '../batch/batchSection';
 import { BarList, topBuckets } from '../charts/barList';
 import { seriesColors } from '../charts/seriesColors';
 import { BudgetGauges } from '../charts/budgetGauges';
@@ -78,6 +79,7 @@ export class PanelApp {
   private readonly byModel = new BarList('by-model', 'Spend by model', 'No spend in this range.');
   private readonly byFeature = new BarList('by-feature', 'Spend by feature', 'No spend in this range.');
   private readonly budgets = new BudgetGauges();
+  private readonly batchSection: BatchSection;
   private readonly table: VirtualTable;
   private readonly countLabel = h('span', { class: 'count muted', attrs: { role: 'status' } });
   private readonly detailPane = h('aside', { class: 'detail-pane', attrs: { hidden: true, 'aria-label': 'Call detail' } });
@@ -94,6 +96,7 @@ export class PanelApp {
     const saved = client.state;
     this.state = { range: saved?.range ?? '24h', spendBy: saved?.spendBy ?? 'model', filter: saved?.filter ?? {}, sort: saved?.sort ?? DEFAULT_SORT };
     this.markSpendBy();
+    this.batchSection = new BatchSection(client as HostClient<unknown>);
     this.store.setSort(this.state.sort);
     this.table = new VirtualTable({
       columns: callColumns,
@@ -119,6 +122,7 @@ export class PanelApp {
       { class: 'dashboard' },
       this.kpis.element,
       h('section', { class: 'charts', attrs: { 'aria-label': 'Charts' } }, this.spendChart.element, this.cacheChart.element, this.byModel.element, this.byFeature.element, this.budgets.element),
+      this.batchSection.element,
       h(
         'section',
         { class: 'calls', attrs: { 'aria-label': 'Calls' } },
@@ -362,6 +366,8 @@ export class PanelApp {
     const to = Date.now();
     const from = to - range.ms;
     const bucketMs = bucketFor(range.ms);
+    // Its own requests and error line: the batch figures need the admin token, the rest does not.
+    void this.batchSection.refresh(from);
     try {
       const [byModel, byFeature, budgets] = await Promise.all([
         this.client.request('summary', { from, to, by: 'model', bucketMs }),
