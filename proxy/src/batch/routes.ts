@@ -21,7 +21,9 @@ import { ENDPOINTS } from '../providers';
 import { adminGuard } from '../server/guards';
 import { opportunities } from './opportunities';
 import { batchDiscount } from './rates';
-import type { BatchList, BatchOpportunities, BatchRecord } from '../../../contract/batch';
+import { BATCH_EXPORT_HEADERS, type BatchExportQuery, type BatchList, type BatchOpportunities, type BatchRecord } from '../../../contract/batch';
+import { captureStore } from './capture';
+import { BatchExportError, buildBatchExport } from './export';
 
 /** Batch input files may be large (OpenAI accepts up to 200 MB). */
 const MAX_BATCH_BYTES = 210 * 1024 * 1024;
@@ -77,6 +79,35 @@ export function batchRouter(services: ProxyServices, governor: Governor | undefi
   router.get('/tollgate/batch/opportunities', admin, (req, res) => {
     const from = Number(req.query.from);
     res.json(opportunities(services.db, Number.isFinite(from) ? from : Date.now() - 7 * 86_400_000) satisfies BatchOpportunities);
+  });
+  // A batch file from captured request bodies (batch.capture in the policy): GET /tollgate/batch/export?feature=&since=&until=&provider=
+  const captured = captureStore(services.db, services.textCodec);
+  captured.prune(services.policy.policy.batch.capture.retentionDays);
+  router.get('/tollgate/batch/export', admin, (req, res) => {
+    const feature = typeof req.query.feature === 'string' ? req.query.feature : '';
+    const since = Number(req.query.since);
+    const until = req.query.until === undefined ? undefined : Number(req.query.until);
+    const provider = typeof req.query.provider === 'string' && req.query.provider ? req.query.provider : undefined;
+    if (!feature || !Number.isFinite(since) || (until !== undefined && !Number.isFinite(until))) {
+      res.status(400).json({ error: { type: 'invalid_request_error', message: 'feature and since (epoch ms) are required; until (epoch ms) and provider are optional' } });
+      return;
+    }
+    captured.prune(services.policy.policy.batch.capture.retentionDays);
+    try {
+      const out = buildBatchExport(services.db, captured, { feature, since, ...(until !== undefined ? { until } : {}), ...(provider ? { provider } : {}) } satisfies BatchExportQuery);
+      res
+        .set({
+          'content-type': 'application/jsonl; charset=utf-8',
+          [BATCH_EXPORT_HEADERS.lines]: String(out.lines.length),
+          [BATCH_EXPORT_HEADERS.format]: out.format,
+          [BATCH_EXPORT_HEADERS.uncaptured]: String(out.uncaptured),
+          [BATCH_EXPORT_HEADERS.skipped]: String(out.skipped),
+        })
+        .send(toJsonl(out.lines));
+    } catch (err) {
+      if (!(err instanceof BatchExportError)) throw err;
+      res.status(err.status).json({ error: { type: err.status === 404 ? 'not_found_error' : 'invalid_request_error', message: err.message } });
+    }
   });
   router.get('/tollgate/batches', admin, (_req, res) => {
     res.json({ batches: store.list(100).map((b) => batchRecord(b, store.totals(b.id))) } satisfies BatchList);
