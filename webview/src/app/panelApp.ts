@@ -122,7 +122,6 @@ export class PanelApp {
       { class: 'dashboard' },
       this.kpis.element,
       h('section', { class: 'charts', attrs: { 'aria-label': 'Charts' } }, this.spendChart.element, this.cacheChart.element, this.byModel.element, this.byFeature.element, this.budgets.element),
-      this.batchSection.element,
       h(
         'section',
         { class: 'calls', attrs: { 'aria-label': 'Calls' } },
@@ -130,6 +129,7 @@ export class PanelApp {
         this.filterBar(),
         h('div', { class: 'calls-body' }, this.table.element, this.detailPane),
       ),
+      this.batchSection.element,
     );
     replace(this.root, header, this.errors, this.alerts, this.loadingEl, this.emptyHost, this.dashboard);
     this.kpis.set(undefined);
