@@ -35,7 +35,13 @@ export async function batchFromLedger(opts: FromLedgerOptions): Promise<FromLedg
   const period = parsePeriod(opts.since, opts.until, opts.now);
   const q = new URLSearchParams({ feature: opts.feature, since: String(period.since), until: String(period.until) });
   if (opts.provider) q.set('provider', opts.provider);
-  const res = await fetch(`${opts.proxy.replace(/\/+$/, '')}/tollgate/batch/export?${q}`, { headers: opts.adminToken ? { authorization: `Bearer ${opts.adminToken}` } : {} });
+  const base = opts.proxy.replace(/\/+$/, '');
+  let res: Response;
+  try {
+    res = await fetch(`${base}/tollgate/batch/export?${q}`, { headers: opts.adminToken ? { authorization: `Bearer ${opts.adminToken}` } : {} });
+  } catch (err) {
+    throw new Error(`the Tollgate proxy at ${base} is not reachable (${(err as Error).message}); start it with \`tollgate start\` or pass --proxy`);
+  }
   const text = await res.text();
   if (!res.ok) {
     let message = text;
