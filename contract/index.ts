@@ -4,3 +4,4 @@ export * from './events';
 export * from './process';
 export * from './format';
 export * from './defaults';
+export * from './batch';

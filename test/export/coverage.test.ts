@@ -24,6 +24,9 @@ const NA_META: Table = {
   'server.allowedOrigins': { na: "the local proxy's browser allow-list; gateways have their own CORS settings" },
   'ledger.maxAgeDays': { na: "retention of the local proxy's own ledger" },
   'ledger.maxBytes': { na: "retention of the local proxy's own ledger" },
+  'batch.capture.features': { na: "the local proxy's own request capture (batch files from its ledger)" },
+  'batch.capture.maxBytes': { na: "the local proxy's own request capture (batch files from its ledger)" },
+  'batch.capture.retentionDays': { na: "the local proxy's own request capture (batch files from its ledger)" },
   // Behaviours only Tollgate has: warned on every target (shared.ts warnTollgateOnly).
   'budgets[].unpriced': { warn: 'budgets[0].unpriced' },
   'cache.semantic.adaptive': { warn: 'cache.semantic.adaptive' },

@@ -11,7 +11,9 @@
  */
 import type { BudgetStatus, CallDetail, CallPage, CallQuery, CallRecord, Summary, SummaryQuery } from '@contract/api';
 import type { BudgetAlert } from '@contract/events';
+import type { BatchList, BatchOpportunities } from '@contract/batch';
 
+export type { BatchList, BatchOpportunities, BatchOpportunity, BatchRecord } from '@contract/batch';
 export type {
   BudgetStatus,
   CacheStatus,
@@ -57,6 +59,10 @@ export interface DashboardRequests {
   budgets: { params: Record<string, never>; result: BudgetStatus[] };
   'cache/evict': { params: { entryId: number }; result: { evicted: true } };
   'router/feedback': { params: { callId: number; verdict: 'bigger' | 'smaller' }; result: { tier: string; exemplars: number } };
+  /** Per feature: what its real-time calls since `from` would have cost as batch or flex (admin call). */
+  'batch/opportunities': { params: { from: number }; result: BatchOpportunities };
+  /** The batches the proxy relayed, newest first (admin call). */
+  'batch/list': { params: Record<string, never>; result: BatchList };
 }
 
 export type DashboardRequestType = keyof DashboardRequests;
@@ -110,7 +116,7 @@ export type DashboardViewKind = 'panel' | 'sidebar';
 // Guards (messages cross a process boundary, so the receiver checks the envelope)
 // ---------------------------------------------------------------------------------------------
 
-const requestTypes: ReadonlySet<string> = new Set<DashboardRequestType>(['calls/page', 'call/detail', 'summary', 'budgets', 'cache/evict', 'router/feedback']);
+const requestTypes: ReadonlySet<string> = new Set<DashboardRequestType>(['calls/page', 'call/detail', 'summary', 'budgets', 'cache/evict', 'router/feedback', 'batch/opportunities', 'batch/list']);
 const commandTypes: ReadonlySet<string> = new Set<CommandMessage['type']>(['ready', 'copy', 'open/dashboard']);
 
 function isRecord(v: unknown): v is Record<string, unknown> {

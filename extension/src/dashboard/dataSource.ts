@@ -4,6 +4,8 @@
  * No `vscode` import: listeners return a plain `{ dispose() }`, which vscode.Disposable satisfies.
  */
 import type {
+  BatchList,
+  BatchOpportunities,
   BudgetAlert,
   BudgetStatus,
   CallDetail,
@@ -30,6 +32,10 @@ export interface DashboardDataSource {
   evictEntry(entryId: number): Promise<void>;
   /** Mark a routed call "needed a bigger model" / "a smaller one would do" (admin call; writes a team exemplar). */
   routeFeedback?(callId: number, verdict: 'bigger' | 'smaller'): Promise<{ tier: string; exemplars: number }>;
+  /** Per feature since `from`: the batch/flex what-if (admin call; GET /tollgate/batch/opportunities). */
+  batchOpportunities?(from: number): Promise<BatchOpportunities>;
+  /** The batches the proxy relayed (admin call; GET /tollgate/batches). */
+  batches?(): Promise<BatchList>;
   /** Every call the proxy records from now on (live). Subscribing opens the event stream. */
   onCall(listener: (call: CallRecord) => void): DisposableLike;
   onBudgetAlert(listener: (alert: BudgetAlert) => void): DisposableLike;

@@ -119,6 +119,12 @@ export class DashboardHost {
       case 'router/feedback':
         if (!source.routeFeedback) throw new Error('this data source cannot label routed calls');
         return source.routeFeedback(req.params.callId, req.params.verdict);
+      case 'batch/opportunities':
+        if (!source.batchOpportunities) throw new Error('this data source has no batch figures');
+        return source.batchOpportunities(req.params.from);
+      case 'batch/list':
+        if (!source.batches) throw new Error('this data source has no batch figures');
+        return source.batches();
     }
   }
 

@@ -5,6 +5,8 @@
  * is never logged or put in an error message.
  */
 import type {
+  BatchList,
+  BatchOpportunities,
   BudgetAlert,
   BudgetStatus,
   CallDetail,
@@ -93,6 +95,14 @@ export class HttpDashboardDataSource implements DashboardDataSource {
     const res = await this.fetchImpl(`${this.proxyUrl}${path}`, { method: 'POST', headers: this.headers({ 'content-type': 'application/json' }), body: JSON.stringify({ callId, verdict }) });
     if (!res.ok) throw new ProxyRequestError(`POST ${path} → ${res.status}: ${await errorText(res)}`, res.status);
     return (await res.json()) as { tier: string; exemplars: number };
+  }
+
+  batchOpportunities(from: number): Promise<BatchOpportunities> {
+    return this.json<BatchOpportunities>('GET', `/tollgate/batch/opportunities${toQueryString({ from })}`);
+  }
+
+  batches(): Promise<BatchList> {
+    return this.json<BatchList>('GET', '/tollgate/batches');
   }
 
   onCall(listener: (call: CallRecord) => void): DisposableLike {

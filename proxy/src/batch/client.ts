@@ -18,6 +18,8 @@ export interface BatchSubmitOptions {
   proxy: string;
   apiKey?: string;
   tags?: { team?: string; feature?: string; user?: string };
+  /** Send every line to the provider, even those the exact cache could answer (`x-tollgate-cache: no-cache`). */
+  noCache?: boolean;
   pollMs: number;
   /** Stop waiting after this long (the batch keeps running at the provider). */
   maxWaitMs: number;
@@ -67,6 +69,7 @@ async function call(opts: BatchSubmitOptions, method: string, path: string, body
   if (contentType) headers['content-type'] = contentType;
   if (opts.apiKey) headers.authorization = `Bearer ${opts.apiKey}`;
   for (const [k, v] of Object.entries(opts.tags ?? {})) if (v) headers[`x-tollgate-${k}`] = v;
+  if (opts.noCache) headers['x-tollgate-cache'] = 'no-cache';
   const res = await fetch(`${opts.proxy.replace(/\/+$/, '')}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   if (!res.ok) {
     const text = await res.text();

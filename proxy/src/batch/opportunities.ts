@@ -1,35 +1,21 @@
 /**
  * Where the money is: per feature, what its real-time calls would have cost at the batch rate and,
  * for models that offer it, at the flex rate, and whether the feature looks latency-tolerant (named
- * like offline work, called mostly at night, or never streamed). Read from the ledger; pure once
- * the rows are in hand.
+ * like offline work, tagged as automation, called mostly at night, or never streamed). Read from the
+ * ledger; pure once the rows are in hand.
  */
+import type { BatchOpportunities, BatchOpportunity } from '../../../contract/batch';
 import type { Db } from '../db/open';
 import { batchDiscount, flexSupported, FLEX_TIERS } from './rates';
 
-export interface OpportunityRow {
-  feature: string;
-  calls: number;
-  costUsd: number;
-  /** The same calls at the provider's batch rate. */
-  batchUsd: number;
-  /** At the flex rate where the model offers flex, else at the standard rate. */
-  flexUsd: number;
-  /** Share of calls between 22:00 and 06:00 (the proxy's local time). */
-  nightShare: number;
-  /** Share of calls that streamed (someone was watching). */
-  streamShare: number;
-  latencyTolerant: boolean;
-  reasons: string[];
-}
-
-export interface Opportunities {
-  from: number;
-  features: OpportunityRow[];
-}
+/** The API's shapes (contract/batch.ts); the names the CLI already used stay as aliases. */
+export type OpportunityRow = BatchOpportunity;
+export type Opportunities = BatchOpportunities;
 
 /** Names that say the work is offline (evals, reports, backfills…). */
 const OFFLINE_NAME = /(eval|batch|report|nightly|offline|backfill|etl|digest|bulk|index|classif|enrich|label|ci\b|cron)/i;
+/** A user or team tag that names a machine, not a person: CI jobs, bots, cron scripts. */
+const AUTOMATION_TAG = /(^|[-_.:/ ])(ci|bot|cron|runner|script|scripts|pipeline|github-actions|gha|jenkins|gitlab-ci|buildkite|automation|scheduler|job)([-_.:/ ]|$)/i;
 const MAX_ROWS = 200_000;
 
 interface CallRow {
@@ -39,13 +25,21 @@ interface CallRow {
   ts: number;
   stream: number;
   cost_usd: number;
+  team?: string | null;
+  user?: string | null;
+}
+
+function automationTag(r: CallRow): string | undefined {
+  if (r.user && AUTOMATION_TAG.test(r.user)) return `user=${r.user}`;
+  if (r.team && AUTOMATION_TAG.test(r.team)) return `team=${r.team}`;
+  return undefined;
 }
 
 export function opportunitiesFromRows(rows: readonly CallRow[], from: number): Opportunities {
-  const byFeature = new Map<string, { calls: number; cost: number; batch: number; flex: number; night: number; stream: number }>();
+  const byFeature = new Map<string, { calls: number; cost: number; batch: number; flex: number; night: number; stream: number; automated: number; automationTag?: string }>();
   for (const r of rows) {
     const key = r.feature ?? '(untagged)';
-    const acc = byFeature.get(key) ?? { calls: 0, cost: 0, batch: 0, flex: 0, night: 0, stream: 0 };
+    const acc = byFeature.get(key) ?? { calls: 0, cost: 0, batch: 0, flex: 0, night: 0, stream: 0, automated: 0 };
     acc.calls += 1;
     acc.cost += r.cost_usd;
     acc.batch += r.cost_usd * (batchDiscount(r.provider)?.factor ?? 1);
@@ -53,6 +47,11 @@ export function opportunitiesFromRows(rows: readonly CallRow[], from: number): O
     const hour = new Date(r.ts).getHours();
     if (hour >= 22 || hour < 6) acc.night += 1;
     if (r.stream) acc.stream += 1;
+    const tag = automationTag(r);
+    if (tag) {
+      acc.automated += 1;
+      acc.automationTag ??= tag;
+    }
     byFeature.set(key, acc);
   }
   const features = [...byFeature.entries()].map(([feature, a]): OpportunityRow => {
@@ -60,6 +59,7 @@ export function opportunitiesFromRows(rows: readonly CallRow[], from: number): O
     const streamShare = a.calls ? a.stream / a.calls : 0;
     const reasons: string[] = [];
     if (feature !== '(untagged)' && OFFLINE_NAME.test(feature)) reasons.push('named like offline work');
+    if (a.automated * 2 >= a.calls && a.automationTag) reasons.push(`called by automation (${a.automationTag})`);
     if (nightShare >= 0.5) reasons.push(`${Math.round(nightShare * 100)} % of calls at night`);
     if (a.calls >= 20 && streamShare === 0) reasons.push('never streamed');
     return {
@@ -82,7 +82,7 @@ export function opportunities(db: Db, from: number): Opportunities {
   // Real-time calls that reached the provider and succeeded: hits and batch results are already cheap.
   const rows = db
     .prepare(
-      `SELECT feature, provider, model_used, ts, stream, cost_usd FROM calls
+      `SELECT feature, provider, model_used, ts, stream, cost_usd, team, user FROM calls
         WHERE ts >= ? AND cache = 'miss' AND status = 200 AND endpoint NOT LIKE 'batch:%'
         ORDER BY id DESC LIMIT ${MAX_ROWS}`,
     )

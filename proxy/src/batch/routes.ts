@@ -20,6 +20,10 @@ import { callUpstream, upstreamPath, type UpstreamAnswer } from './upstream';
 import { ENDPOINTS } from '../providers';
 import { adminGuard } from '../server/guards';
 import { opportunities } from './opportunities';
+import { batchDiscount } from './rates';
+import { BATCH_EXPORT_HEADERS, type BatchExportQuery, type BatchList, type BatchOpportunities, type BatchRecord } from '../../../contract/batch';
+import { captureStore } from './capture';
+import { BatchExportError, buildBatchExport } from './export';
 
 /** Batch input files may be large (OpenAI accepts up to 200 MB). */
 const MAX_BATCH_BYTES = 210 * 1024 * 1024;
@@ -74,10 +78,39 @@ export function batchRouter(services: ProxyServices, governor: Governor | undefi
   const admin = adminGuard(adminToken);
   router.get('/tollgate/batch/opportunities', admin, (req, res) => {
     const from = Number(req.query.from);
-    res.json(opportunities(services.db, Number.isFinite(from) ? from : Date.now() - 7 * 86_400_000));
+    res.json(opportunities(services.db, Number.isFinite(from) ? from : Date.now() - 7 * 86_400_000) satisfies BatchOpportunities);
+  });
+  // A batch file from captured request bodies (batch.capture in the policy): GET /tollgate/batch/export?feature=&since=&until=&provider=
+  const captured = captureStore(services.db, services.textCodec);
+  captured.prune(services.policy.policy.batch.capture.retentionDays);
+  router.get('/tollgate/batch/export', admin, (req, res) => {
+    const feature = typeof req.query.feature === 'string' ? req.query.feature : '';
+    const since = Number(req.query.since);
+    const until = req.query.until === undefined ? undefined : Number(req.query.until);
+    const provider = typeof req.query.provider === 'string' && req.query.provider ? req.query.provider : undefined;
+    if (!feature || !Number.isFinite(since) || (until !== undefined && !Number.isFinite(until))) {
+      res.status(400).json({ error: { type: 'invalid_request_error', message: 'feature and since (epoch ms) are required; until (epoch ms) and provider are optional' } });
+      return;
+    }
+    captured.prune(services.policy.policy.batch.capture.retentionDays);
+    try {
+      const out = buildBatchExport(services.db, captured, { feature, since, ...(until !== undefined ? { until } : {}), ...(provider ? { provider } : {}) } satisfies BatchExportQuery);
+      res
+        .set({
+          'content-type': 'application/jsonl; charset=utf-8',
+          [BATCH_EXPORT_HEADERS.lines]: String(out.lines.length),
+          [BATCH_EXPORT_HEADERS.format]: out.format,
+          [BATCH_EXPORT_HEADERS.uncaptured]: String(out.uncaptured),
+          [BATCH_EXPORT_HEADERS.skipped]: String(out.skipped),
+        })
+        .send(toJsonl(out.lines));
+    } catch (err) {
+      if (!(err instanceof BatchExportError)) throw err;
+      res.status(err.status).json({ error: { type: err.status === 404 ? 'not_found_error' : 'invalid_request_error', message: err.message } });
+    }
   });
   router.get('/tollgate/batches', admin, (_req, res) => {
-    res.json({ batches: store.list(100).map((b) => ({ ...publicBatch(b), ...store.totals(b.id) })) });
+    res.json({ batches: store.list(100).map((b) => batchRecord(b, store.totals(b.id))) } satisfies BatchList);
   });
   return router;
 }
@@ -381,7 +414,10 @@ function openaiLocalBatch(b: BatchRow, req?: Json): Json {
   };
 }
 
-function publicBatch(b: BatchRow): Json {
+/** A batch as GET /tollgate/batches shows it: the submission plus what the ledger holds for it. */
+function batchRecord(b: BatchRow, t: { results: number; failed: number; costUsd: number; savedUsd: number }): BatchRecord {
+  // Cost and saving are at the batch rate; the real-time figure undoes the provider's discount.
+  const factor = batchDiscount(b.provider)?.factor ?? 1;
   return {
     id: b.id,
     provider: b.provider,
@@ -389,6 +425,11 @@ function publicBatch(b: BatchRow): Json {
     tags: b.tags,
     requests: b.requestCount,
     cached: b.cachedCount,
+    results: t.results,
+    failed: t.failed,
+    costUsd: t.costUsd,
+    savedUsd: t.savedUsd,
+    realtimeUsd: (t.costUsd + t.savedUsd) / factor,
     worstCaseUsd: b.worstCaseUsd,
     createdAt: b.createdAt,
     settledAt: b.settledAt,

@@ -2,6 +2,7 @@
  * `tollgate batch`: run work that can wait at the providers' batch price, through a running proxy.
  *   submit <file.jsonl>   submit, follow with progress, write results beside the input, print the saving
  *   opportunities         which features' calls would be cheaper as batch or flex (from the ledger)
+ *   from-ledger           a batch file from the captured request bodies of one feature's calls (batch.capture)
  */
 import { Command } from 'commander';
 
@@ -16,15 +17,17 @@ export function batchCommand(): Command {
     .option('--team <team>', 'x-tollgate-team tag for every request')
     .option('--feature <feature>', 'x-tollgate-feature tag for every request')
     .option('--user <user>', 'x-tollgate-user tag for every request')
+    .option('--no-cache', 'send every line to the provider, even those the cache could answer')
     .option('--poll-seconds <n>', 'how often to check the batch', '10')
     .option('--max-wait-minutes <n>', 'stop waiting after this long (the batch goes on at the provider)', '1440')
-    .action(async (file: string, opts: { proxy: string; team?: string; feature?: string; user?: string; pollSeconds: string; maxWaitMinutes: string }) => {
+    .action(async (file: string, opts: { proxy: string; team?: string; feature?: string; user?: string; cache: boolean; pollSeconds: string; maxWaitMinutes: string }) => {
       const { submitBatch, formatReport } = await import('../batch/client');
       try {
         const report = await submitBatch({
           file,
           proxy: opts.proxy,
           tags: { ...(opts.team ? { team: opts.team } : {}), ...(opts.feature ? { feature: opts.feature } : {}), ...(opts.user ? { user: opts.user } : {}) },
+          ...(opts.cache === false ? { noCache: true } : {}),
           pollMs: Math.max(0.01, Number(opts.pollSeconds)) * 1000,
           maxWaitMs: Number(opts.maxWaitMinutes) * 60_000,
           out: process.stderr,
@@ -53,6 +56,34 @@ export function batchCommand(): Command {
       }
       const { formatOpportunities } = await import('../batch/opportunities');
       console.log(formatOpportunities((await res.json()) as Parameters<typeof formatOpportunities>[0]));
+    });
+  cmd
+    .command('from-ledger')
+    .description('write a batch input file (JSONL) from the captured request bodies of one feature\'s calls; needs batch.capture in the policy')
+    .requiredOption('--feature <feature>', 'the feature tag whose calls to re-run')
+    .requiredOption('--since <when>', 'yesterday, today, YYYY-MM-DD, an ISO date-time or epoch ms (local time)')
+    .option('--until <when>', 'end of the period (a bare date includes that day); default: end of yesterday for --since yesterday, else now')
+    .option('--provider <name>', 'only calls sent to this provider (openai, anthropic, or a policy provider)')
+    .requiredOption('--out <file>', 'where to write the JSONL')
+    .option('--proxy <url>', 'the running proxy', DEFAULT_PROXY)
+    .option('--admin-token <token>', 'the proxy admin token ($TOLLGATE_ADMIN_TOKEN)')
+    .action(async (opts: { feature: string; since: string; until?: string; provider?: string; out: string; proxy: string; adminToken?: string }) => {
+      const { batchFromLedger, formatFromLedger } = await import('../batch/fromLedger');
+      try {
+        const report = await batchFromLedger({
+          proxy: opts.proxy,
+          feature: opts.feature,
+          since: opts.since,
+          out: opts.out,
+          ...(opts.until ? { until: opts.until } : {}),
+          ...(opts.provider ? { provider: opts.provider } : {}),
+          ...((opts.adminToken ?? process.env.TOLLGATE_ADMIN_TOKEN) ? { adminToken: opts.adminToken ?? process.env.TOLLGATE_ADMIN_TOKEN } : {}),
+        });
+        console.log(formatFromLedger(report));
+      } catch (err) {
+        console.error(`tollgate batch: ${(err as Error).message}`);
+        process.exitCode = 2;
+      }
     });
   return cmd;
 }

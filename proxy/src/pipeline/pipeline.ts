@@ -4,6 +4,7 @@
  *   record        closes the call's last attempt in a `finally` (errors are recorded too)
  *   parseBody     JSON body, model, stream flags, previews
  *   identify      key (client or environment), fingerprint, tags, cache namespace
+ *   capture       keeps the request body of features `batch.capture` names (for batch files from the ledger)
  *   route         `model: "auto"` and routing rules pick the model (before the cache: it is in the key)
  *   trust         a provider held by a repository's policy (unapproved host) is refused before anything is sent
  *   exactCache    identical request → replay; else the store decision
@@ -12,6 +13,7 @@
  *   flex          requests a flex rule names go at OpenAI's flex tier (batch prices, longer timeout)
  *   forward       upstream call with retries and fallbacks; each attempt ends in `finishAttempt`
  */
+import { captureStage } from '../batch/capture';
 import { flexStage } from '../batch/flex';
 import type { SemanticCache } from '../cache/semanticCache';
 import type { Governor } from '../governance/governor';
@@ -46,6 +48,7 @@ export function buildPipeline(parts: PipelineParts): (ctx: CallContext) => Promi
     record,
     parseBody,
     identify,
+    captureStage,
     routeStage,
     trustStage(parts.held),
     exactCacheStage,

@@ -5,7 +5,7 @@
 import type { Agent } from 'undici';
 import type { ExactCache } from '../cache/exactCache';
 import type { Db } from '../db/open';
-import type { Ledger } from '../ledger/ledger';
+import type { Ledger, TextCodec } from '../ledger/ledger';
 import type { Metrics } from '../metrics/metrics';
 import type { ResolvedProvider } from '../policy/schema';
 import type { PolicyStore } from '../policy/store';
@@ -32,6 +32,8 @@ export interface ProxyServices {
   salt: string;
   env: NodeJS.ProcessEnv;
   log: Logger;
+  /** Encrypts stored prompt text at rest when TOLLGATE_CACHE_KEY is set (captured request bodies use it too). */
+  textCodec?: TextCodec;
   /** The learned router's embedder, team exemplars and recent prompts (absent: cheap features only). */
   router?: RouterRuntime;
 }

@@ -286,6 +286,32 @@ export const LedgerSchema = z
   .strict()
   .describe('Retention of the local cost ledger (per-call rows).');
 
+export const BatchCaptureSchema = z
+  .object({
+    features: z
+      .array(z.string().min(1).max(200))
+      .max(100)
+      .default([])
+      .describe('Feature tags (globs, e.g. "eval" or "eval-*") whose request bodies Tollgate keeps, so `tollgate batch from-ledger` can re-run those calls as a batch. Empty (the default): no body is kept.'),
+    maxBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024)
+      .describe('A request body larger than this is not kept (its ledger row still is).'),
+    retentionDays: z.number().int().positive().max(365).default(7).describe('Kept request bodies older than this are deleted (and with their ledger row, whichever goes first).'),
+  })
+  .strict()
+  .describe('Opt-in capture of request bodies, in the local database next to the ledger row; never headers or keys.');
+
+export const BatchSchema = z
+  .object({
+    capture: BatchCaptureSchema.default(BatchCaptureSchema.parse({})),
+  })
+  .strict()
+  .describe('Batch APIs: what Tollgate keeps to build batch files from the ledger.');
+
 export const PolicySchema = z
   .object({
     $schema: z.string().optional(),
@@ -309,6 +335,7 @@ export const PolicySchema = z
     fallbacks: z.array(FallbackSchema).default([]),
     tags: TagsSchema.default(TagsSchema.parse({})),
     ledger: LedgerSchema.default(LedgerSchema.parse({})),
+    batch: BatchSchema.default(BatchSchema.parse({})),
   })
   .strict();
 

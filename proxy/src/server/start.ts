@@ -109,6 +109,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     salt: saltFor(db),
     env: opts.env ?? process.env,
     log,
+    ...(codec ? { textCodec: codec } : {}),
   };
   const semantic = new SemanticCache({
     db,

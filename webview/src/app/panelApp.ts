@@ -2,6 +2,7 @@
  * The full dashboard panel: headline totals, charts, budgets and the live call table with its
  * detail pane; or the getting-started state while the proxy has recorded nothing.
  */
+import { BatchSection } from '../batch/batchSection';
 import { BarList, topBuckets } from '../charts/barList';
 import { seriesColors } from '../charts/seriesColors';
 import { BudgetGauges } from '../charts/budgetGauges';
@@ -78,6 +79,7 @@ export class PanelApp {
   private readonly byModel = new BarList('by-model', 'Spend by model', 'No spend in this range.');
   private readonly byFeature = new BarList('by-feature', 'Spend by feature', 'No spend in this range.');
   private readonly budgets = new BudgetGauges();
+  private readonly batchSection: BatchSection;
   private readonly table: VirtualTable;
   private readonly countLabel = h('span', { class: 'count muted', attrs: { role: 'status' } });
   private readonly detailPane = h('aside', { class: 'detail-pane', attrs: { hidden: true, 'aria-label': 'Call detail' } });
@@ -94,6 +96,7 @@ export class PanelApp {
     const saved = client.state;
     this.state = { range: saved?.range ?? '24h', spendBy: saved?.spendBy ?? 'model', filter: saved?.filter ?? {}, sort: saved?.sort ?? DEFAULT_SORT };
     this.markSpendBy();
+    this.batchSection = new BatchSection(client as HostClient<unknown>);
     this.store.setSort(this.state.sort);
     this.table = new VirtualTable({
       columns: callColumns,
@@ -126,6 +129,7 @@ export class PanelApp {
         this.filterBar(),
         h('div', { class: 'calls-body' }, this.table.element, this.detailPane),
       ),
+      this.batchSection.element,
     );
     replace(this.root, header, this.errors, this.alerts, this.loadingEl, this.emptyHost, this.dashboard);
     this.kpis.set(undefined);
@@ -362,6 +366,8 @@ export class PanelApp {
     const to = Date.now();
     const from = to - range.ms;
     const bucketMs = bucketFor(range.ms);
+    // Its own requests and error line: the batch figures need the admin token, the rest does not.
+    void this.batchSection.refresh(from);
     try {
       const [byModel, byFeature, budgets] = await Promise.all([
         this.client.request('summary', { from, to, by: 'model', bucketMs }),
