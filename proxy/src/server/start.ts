@@ -194,7 +194,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
 
   const pricesMs = warmPrices((l) => log.info(l));
   const tokensT0 = performance.now();
-  await settle(tokensWarm, TOKENS_WARM_WAIT_MS);
+  await settle(Promise.all([tokensWarm, warmHttpClient(services.dispatcher, (l) => log.info(l))]), TOKENS_WARM_WAIT_MS);
   const tokensWaitMs = performance.now() - tokensT0;
   const server: Server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(opts.port ?? policyStore.policy.server.port, opts.host ?? "127.0.0.1");
@@ -208,8 +208,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const port = (server.address() as AddressInfo).port;
-  log.info(`built the price tables in ${Math.round(pricesMs)} ms${countsTokens ? `; waited ${Math.round(tokensWaitMs)} ms for the token worker's encoders` : ''}`);
-  warmHttpClient({ dispatcher: services.dispatcher, selfUrl: `http://127.0.0.1:${port}`, log: (l) => log.info(l) });
+  log.info(`built the price tables in ${Math.round(pricesMs)} ms; waited ${Math.round(tokensWaitMs)} ms for the HTTP client${countsTokens ? " and the token worker's encoders" : ''}`);
 
   let closed = false;
   return {

@@ -7,9 +7,11 @@
  *    instead of the first budgeted call waiting behind it;
  *  - the price tables of @pydantic/genai-prices are built on first use (~0.4 s of synchronous
  *    work): built before `listen`, they cannot stall a request's event loop;
- *  - the HTTP client compiles its parser (WebAssembly) on its first connection: one request to
- *    our own /healthz right after `listen` (it needs a server to talk to).
+ *  - the HTTP client compiles its parser (WebAssembly) on its first connection: one request to a
+ *    throwaway loopback server, also before `listen`.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { request, type Dispatcher } from 'undici';
 import { priceCall } from '../pricing/price';
 import type { TokenCounter } from '../workers/tokenCounter';
@@ -21,11 +23,12 @@ const WARM_MODELS: Array<{ model: string; provider: string }> = [
 ];
 
 /**
- * How long the start waits, before listening, for the token worker's encoders. Usually they are
+ * How long the start waits, before listening, for the token worker's encoders (and the HTTP
+ * client's warm-up). Usually they are
  * built by the time the rest of the start is done; on a starved machine the proxy listens after
  * this anyway (a first budgeted call then waits for the rest).
  */
-export const TOKENS_WARM_WAIT_MS = 5_000;
+export const TOKENS_WARM_WAIT_MS = 3_000;
 
 /**
  * Starts the token worker loading its encoders (in its own thread) when the policy counts tokens
@@ -60,18 +63,26 @@ export function warmPrices(log?: (line: string) => void): number {
   return performance.now() - t0;
 }
 
-export interface HttpWarmUpTarget {
-  /** The upstream HTTP client; one request to our own /healthz compiles its parser. */
-  dispatcher: Dispatcher;
-  selfUrl: string;
-  log?: (line: string) => void;
-}
-
-/** After `listen`: one request through the upstream client, in the background. */
-export function warmHttpClient(t: HttpWarmUpTarget): void {
+/**
+ * Compiles the upstream HTTP client's parser before `listen`: one request through `dispatcher` to
+ * a throwaway server on a free loopback port, closed at once. Never rejects.
+ */
+export async function warmHttpClient(dispatcher: Dispatcher, log?: (line: string) => void): Promise<void> {
   const t0 = performance.now();
-  request(`${t.selfUrl}/healthz`, { dispatcher: t.dispatcher, headersTimeout: 5_000, bodyTimeout: 5_000 })
-    .then((r) => r.body.dump())
-    .catch(() => undefined)
-    .finally(() => t.log?.(`warmed the HTTP client in ${Math.round(performance.now() - t0)} ms`));
+  const server = createServer((_req, res) => res.end('ok'));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    const { port } = server.address() as AddressInfo;
+    const r = await request(`http://127.0.0.1:${port}/`, { dispatcher, headersTimeout: 5_000, bodyTimeout: 5_000 });
+    await r.body.dump();
+    log?.(`warmed the HTTP client in ${Math.round(performance.now() - t0)} ms`);
+  } catch (err) {
+    log?.(`warm-up of the HTTP client skipped: ${(err as Error).message}`);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
 }
