@@ -5,26 +5,33 @@
  *  - the extension started the proxy (status bar shows today's spend; /healthz answers);
  *  - a CodeLens with a $ figure sits on a prompt file;
  *  - a missing-output-limit diagnostic on a TS call, and its quick fix inserts the limit;
+ *  - the same for a call whose arguments are built in a variable: the fix goes into its literal;
  *  - a call made with the openai SDK through the proxy shows up in the status bar spend;
  *  - a call without an API key turns the status bar to its warning state, whose action is
  *    "Set Provider API Key" (and the start said that no key is configured);
  *  - an invalid policy edit appears in Problems at its line, the proxy refuses to restart with
  *    it, "Open Policy" opens at that line, and the proxy starts by itself once the file is fixed;
- *  - the dashboard in the light theme, every chart and gauge at 3:1 against its card (the dark
- *    theme is measured by test/webview/dashboard.test.ts);
+ *  - a live call appears in the dashboard with the headline already counting it, and the status
+ *    bar shows the same figure;
+ *  - the dashboard in the light theme: every chart series, bar, gauge fill and gauge track at 3:1
+ *    against its card, every headline and chart text at 4.5:1;
  *  - a workspace with only code (no prompt files, no .tollgate/) activates on opening a TS file
- *    and shows the missing-limit warning.
- * Screenshots go to docs/screenshots/. Needs scripts/test-setup/30-chromium.mjs and
- * 40-code-server.mjs to have run (npm test does). Run: node --import tsx --test test/e2e/vscode.e2e.mjs
- * Env: E2E_KEEP=1 keeps the run folder (.e2e/runs/…); TOLLGATE_SKIP_E2E=1 skips.
+ *    and shows the missing-limit warning;
+ *  - the dashboard in the dark theme (Dark Modern set in the user settings, the window opened
+ *    again): the same contrast checks.
+ * code-server is launched by support/codeServer.mjs (as for install.e2e.mjs). Screenshots go to
+ * docs/screenshots/. Needs scripts/test-setup/30-chromium.mjs and 40-code-server.mjs to have run
+ * (npm test does). Run: node --import tsx --test test/e2e/vscode.e2e.mjs
+ * Env: E2E_VSIX=<file> reuses a packaged .vsix; E2E_KEEP=1 keeps the run folder (.e2e/runs/…);
+ * TOLLGATE_SKIP_E2E=1 skips.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as cs from './support/codeServer.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const E2E = join(root, '.e2e');
@@ -37,37 +44,16 @@ const skip = process.env.TOLLGATE_SKIP_E2E === '1' ? 'TOLLGATE_SKIP_E2E=1' : fal
 const t0 = Date.now();
 const mark = (label) => console.error(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${label}`);
 
-let run, ws, cs, browser, page, upstream, proxyPort, csPort;
+/** The running code-server (support/codeServer.mjs): port, log, env, userData, stop(). */
+let server;
+let run, ws, browser, page, upstream, proxyPort;
 const ADMIN_TOKEN = 'e2e-admin-token-7f3a9c1d2b';
-const csLog = [];
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(fn, what, timeoutMs = 60_000, everyMs = 250) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last.message})` : ''}\n--- code-server log (tail) ---\n${csLog.join('').slice(-3000)}`);
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** Bounded polling; a timeout message ends with code-server's log. */
+const waitFor = (fn, what, timeoutMs = 60_000) => cs.waitFor(fn, what, timeoutMs, () => `--- code-server log (tail) ---\n${server?.log() ?? ''}`);
+const openFile = (relPath) => cs.openFile(page, relPath);
+const runCommand = (title) => cs.runCommand(page, title);
+const dashboardFrame = () => cs.dashboardFrame(page);
 
 async function shot(name) {
   mkdirSync(SHOTS, { recursive: true });
@@ -75,42 +61,9 @@ async function shot(name) {
   mark(`screenshot docs/screenshots/${name}`);
 }
 
-async function openFile(relPath) {
-  const name = relPath.split('/').pop();
-  const tab = page.locator(`.tab.active[data-resource-name="${name}"]`);
-  // Quick Open filters asynchronously; pick the row that shows this file (retry once if the
-  // workbench swallowed the first attempt while busy).
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 15_000 });
-    await input.fill(relPath);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
-    await row.waitFor({ timeout: 15_000 });
-    await row.click();
-    try {
-      await tab.waitFor({ timeout: 15_000 });
-      return;
-    } catch (e) {
-      if (attempt >= 2) throw e;
-    }
-  }
-}
-
-/** Runs a command by its title from the command palette (keyboard shortcuts vary in the browser). */
-async function runCommand(title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 15_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
-}
-
 /** Changes a user setting the way the Settings editor does (VS Code watches the file). */
 function setUserSetting(key, value) {
-  const file = join(run, 'user-data/User/settings.json');
+  const file = join(server.userData, 'User/settings.json');
   const settings = JSON.parse(readFileSync(file, 'utf8'));
   settings[key] = value;
   writeFileSync(file, JSON.stringify(settings, null, 2));
@@ -159,96 +112,49 @@ before(async () => {
   const policyFile = join(ws, '.tollgate/policy.yaml');
   writeFileSync(policyFile, readFileSync(policyFile, 'utf8').replace('http://127.0.0.1:9/v1', upstream.openaiBaseUrl));
 
-  // 3. Isolated code-server: HOME, XDG dirs, TMPDIR, config, user data and extensions in the run folder.
-  const env = {
-    ...process.env,
-    HOME: join(run, 'home'),
-    XDG_CONFIG_HOME: join(run, 'home/.config'),
-    XDG_DATA_HOME: join(run, 'home/.local/share'),
-    XDG_CACHE_HOME: join(run, 'home/.cache'),
-    TMPDIR: join(run, 'tmp'),
-  };
+  // 3. Isolated code-server (HOME, XDG dirs, TMPDIR, config, user data and extensions in the run
+  // folder) with the .vsix installed: one launcher for every e2e, support/codeServer.mjs.
+  const env = { ...process.env };
   delete env.OPENAI_API_KEY;
   delete env.ANTHROPIC_API_KEY;
   // The extension gives its proxy this admin token (the read API needs it), so the test can read the ledger.
   env.TOLLGATE_ADMIN_TOKEN = ADMIN_TOKEN;
-  const userData = join(run, 'user-data');
-  const extDir = join(run, 'extensions');
-  for (const d of [env.HOME, env.TMPDIR, join(userData, 'User'), extDir]) mkdirSync(d, { recursive: true });
-  proxyPort = await freePort();
-  writeFileSync(
-    join(userData, 'User/settings.json'),
-    JSON.stringify(
-      {
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'workbench.welcomePage.walkthroughs.openOnInstall': false,
-        'security.workspace.trust.enabled': false,
-        'telemetry.telemetryLevel': 'off',
-        'extensions.autoUpdate': false,
-        'extensions.autoCheckUpdates': false,
-        'extensions.ignoreRecommendations': true,
-        'update.mode': 'none',
-        'chat.disableAIFeatures': true,
-        'editor.codeLens': true,
-        'editor.lightbulb.enabled': 'off',
-        'files.autoSave': 'off',
-        'tollgate.proxy.port': proxyPort,
-        // The Node that built the packaged native modules (the vsix records its ABI).
-        'tollgate.nodePath': process.execPath,
-        'tollgate.comparisonModels': ['gpt-4.1', 'claude-3-5-haiku-latest'],
-      },
-      null,
-      2,
-    ),
-  );
-  const common = ['--config', join(run, 'config.yaml'), '--user-data-dir', userData, '--extensions-dir', extDir];
-  execFileSync(NODE24, [CS_ENTRY, ...common, '--install-extension', vsix], { env, stdio: 'pipe', timeout: 120_000 });
-  mark('extension installed from the .vsix');
-
-  csPort = await freePort();
-  cs = spawn(
-    NODE24,
-    [CS_ENTRY, ...common, '--bind-addr', `127.0.0.1:${csPort}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ws],
-    { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
-  cs.stdout.on('data', (b) => csLog.push(b.toString()));
-  cs.stderr.on('data', (b) => csLog.push(b.toString()));
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${csPort}/healthz`)).ok, 'code-server /healthz', 60_000);
-  mark(`code-server on 127.0.0.1:${csPort} (pid ${cs.pid})`);
+  proxyPort = await cs.freePort();
+  server = await cs.startCodeServer({
+    node: NODE24,
+    entry: CS_ENTRY,
+    run,
+    vsix,
+    workspace: ws,
+    env,
+    settings: {
+      'editor.lightbulb.enabled': 'off',
+      'tollgate.proxy.port': proxyPort,
+      // The Node that built the packaged native modules (the vsix records its ABI).
+      'tollgate.nodePath': process.execPath,
+      'tollgate.comparisonModels': ['gpt-4.1', 'claude-3-5-haiku-latest'],
+    },
+  });
+  mark(`extension installed from the .vsix; code-server on 127.0.0.1:${server.port} (pid ${server.cs.pid})`);
 
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    env,
+    env: server.env,
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-crash-reporter', '--disable-background-networking'],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   // Generous but bounded: on a loaded 2-core machine the workbench takes 10–60 s to come up.
-  await page.goto(`http://127.0.0.1:${csPort}/?folder=${encodeURIComponent(ws)}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+  await page.goto(`http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(ws)}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
   mark('workbench ready');
 });
 
 after(async () => {
   await browser?.close().catch(() => {});
-  if (cs && cs.exitCode === null) {
-    // code-server, its extension host and the proxy the extension started share this process group.
-    try {
-      process.kill(-cs.pid, 'SIGTERM');
-    } catch {}
-    await new Promise((r) => {
-      const t = setTimeout(r, 5_000);
-      cs.once('exit', () => {
-        clearTimeout(t);
-        r();
-      });
-    });
-    try {
-      process.kill(-cs.pid, 'SIGKILL');
-    } catch {}
-  }
+  // code-server, its extension host and the proxy the extension started share one process group.
+  await server?.stop();
   await upstream?.close();
   if (run && !process.env.E2E_KEEP) rmSync(run, { recursive: true, force: true });
   mark('done');
@@ -291,8 +197,12 @@ test('a CodeLens with a $ figure sits on the prompt file', { skip, timeout: 90_0
   await page.keyboard.press('Escape');
 });
 
-test('a call without an output limit gets a diagnostic, and its quick fix inserts the limit', { skip, timeout: 180_000 }, async () => {
-  await openFile('src/chat.ts');
+/**
+ * Opens `relPath`, puts the cursor in its missing-limit squiggle, applies Tollgate's quick fix and
+ * saves; returns the saved text once it has a limit, after the diagnostic went away.
+ */
+async function applyLimitQuickFix(relPath, screenshot) {
+  await openFile(relPath);
   const squiggle = page.locator('.squiggly-warning').first();
   await squiggle.waitFor({ timeout: 60_000 });
   const fix = page.locator('.action-widget .monaco-list-row', { hasText: /Add max_(completion_)?tokens/ }).first();
@@ -316,16 +226,32 @@ test('a call without an output limit gets a diagnostic, and its quick fix insert
       }
     }
   }
-  await shot('quick-fix.png');
+  if (screenshot) await shot(screenshot);
   await fix.click();
   await page.keyboard.press('Control+S');
   const saved = await waitFor(() => {
-    const text = readFileSync(join(ws, 'src/chat.ts'), 'utf8');
+    const text = readFileSync(join(ws, relPath), 'utf8');
     return /max_(completion_)?tokens: \d+/.test(text) ? text : undefined;
-  }, 'the quick fix to be applied and saved', 20_000);
-  assert.match(saved, /messages: \[[\s\S]*\],\s*max_(completion_)?tokens: \d+/);
+  }, `the quick fix to be applied to ${relPath} and saved`, 20_000);
   await page.locator('.squiggly-warning').first().waitFor({ state: 'detached', timeout: 20_000 });
+  return saved;
+}
+
+test('a call without an output limit gets a diagnostic, and its quick fix inserts the limit', { skip, timeout: 180_000 }, async () => {
+  const saved = await applyLimitQuickFix('src/chat.ts', 'quick-fix.png');
+  assert.match(saved, /messages: \[[\s\S]*\],\s*max_(completion_)?tokens: \d+/);
   mark('quick fix applied; diagnostic gone');
+});
+
+test('a call built from a variable: the quick fix puts the limit into the variable\'s object literal', { skip, timeout: 180_000 }, async () => {
+  const before = readFileSync(join(ws, 'src/params.ts'), 'utf8');
+  const saved = await applyLimitQuickFix('src/params.ts');
+  // The limit lands where the arguments are built; the call itself is untouched.
+  const literal = /const params = \{ model: 'gpt-4o-mini', messages: \[.*\], max_completion_tokens: 1024 \};\n/;
+  assert.match(saved, literal, `the limit is inside the params literal:\n${saved}`);
+  assert.equal(saved.replace(/, max_completion_tokens: 1024/, ''), before, 'nothing else changed');
+  assert.match(saved, /await client\.chat\.completions\.create\(params\);/);
+  mark('variable-built call: limit inserted into the params literal; diagnostic gone');
 });
 
 test('a call made with the openai SDK through the proxy shows in the status bar spend', { skip, timeout: 90_000 }, async () => {
@@ -372,18 +298,6 @@ test('a call without an API key turns the status bar to its warning state with "
   await page.keyboard.press('Escape');
 });
 
-/** The dashboard webview's document: code-server nests it in iframes, so search every frame. */
-async function dashboardFrame() {
-  for (const frame of page.frames()) {
-    try {
-      if (await frame.locator('.vt-body, .empty-state').first().count()) return frame;
-    } catch {
-      // a frame that navigated away while being asked
-    }
-  }
-  return undefined;
-}
-
 test('the cost dashboard opens in VS Code and a new call appears in it live', { skip, timeout: 120_000 }, async () => {
   await runCommand('Tollgate: Open Cost Dashboard');
   const frame = await waitFor(dashboardFrame, 'the dashboard webview to render', 60_000);
@@ -393,45 +307,91 @@ test('the cost dashboard opens in VS Code and a new call appears in it live', { 
   const { default: OpenAI } = await import('openai');
   const client = new OpenAI({ baseURL: `http://127.0.0.1:${proxyPort}/v1`, apiKey: 'sk-e2e-not-a-real-key', maxRetries: 0 });
   await client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 32, messages: [{ role: 'user', content: 'A live call for the dashboard.' }] });
-  const after = await waitFor(async () => {
-    const n = await rows();
-    return n > before ? n : undefined;
+  // Rows and headline read in one go inside the webview: the headline must count the new call as
+  // soon as its row is there, not one summary refresh later.
+  const live = await waitFor(async () => {
+    const v = await frame.evaluate(() => ({
+      rows: document.querySelectorAll('.vt-body .vt-row[data-id]').length,
+      spend: document.querySelector('[data-kpi="spend"] .kpi-value')?.textContent ?? '',
+      calls: document.querySelector('[data-kpi="calls"] .kpi-value')?.textContent ?? '',
+    }));
+    return v.rows > before ? v : undefined;
   }, 'the new call to appear live in the dashboard', 30_000);
-  mark(`dashboard shows ${after} call(s) after the live call`);
+  mark(`dashboard shows ${live.rows} call(s) after the live call; headline ${live.spend}, ${live.calls} calls`);
+  const { formatUsd } = await import('../../extension/src/statusBar/format.ts');
+  const summary = await (await fetch(`http://127.0.0.1:${proxyPort}/tollgate/summary?from=0`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+  assert.equal(live.calls, String(summary.totals.calls), 'the headline counts the new call with its row');
+  assert.equal(live.spend, formatUsd(summary.totals.costUsd), "the headline spend is the ledger's, the new call included");
+  // The status bar says the same figure (every call of this run is today's).
+  const status = await waitFor(async () => {
+    const t = await statusText();
+    return t.includes(`Tollgate ${live.spend} today`) ? t : undefined;
+  }, `the status bar to show the dashboard's ${live.spend}`, 30_000);
+  mark(`status bar "${status}" = dashboard headline ${live.spend}`);
   await shot('dashboard-vscode.png');
 });
 
-test('the dashboard in the light theme: every chart and gauge at 3:1 against its card', { skip, timeout: 150_000 }, async () => {
+/** Whether VS Code's workbench is in a dark theme (its root carries the theme type). */
+const isDark = async () => ((await page.locator('.monaco-workbench').getAttribute('class')) ?? '').includes('vs-dark');
+
+/** Relative luminance > 0.5 of a CSS rgb()/rgba() colour: a light card. */
+function isLightColour(css) {
+  const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(css);
+  return m ? +m[1] + +m[2] + +m[3] > 3 * 128 : false;
+}
+
+/**
+ * In the open dashboard: every chart series, spend bar, budget gauge fill and gauge track outline
+ * at 3:1 against its card (WCAG 2.1 SC 1.4.11), and every headline and chart text at 4.5:1
+ * (SC 1.4.3), measured on the colours VS Code's theme gives the webview. Then a screenshot.
+ */
+async function checkDashboardContrast(theme, dark, file) {
   const { graphicsContrast } = await import('../webview/support/graphicsContrast.ts');
-  const isDark = async () => ((await page.locator('.monaco-workbench').getAttribute('class')) ?? '').includes('vs-dark');
-  // The dark theme is measured by test/webview/dashboard.test.ts (VS Code's Dark Modern colours):
-  // switching code-server's theme from a test (settings file, theme picker) did not take effect.
-  for (const [theme, file] of [['Light Modern', 'dashboard-vscode-light.png']]) {
-    const dark = false;
-    for (const id of [`Default ${theme}`, theme]) {
-      if ((await isDark()) === dark) break;
-      setUserSetting('workbench.colorTheme', id);
-      await waitFor(async () => (await isDark()) === dark, `VS Code to switch to ${id}`, 15_000).catch(() => undefined);
-    }
-    assert.equal(await isDark(), dark, 'VS Code is in a light theme');
-    const frame = await waitFor(dashboardFrame, 'the dashboard webview', 30_000);
-    await frame.locator('[data-chart="budgets"] .gauge').first().waitFor({ timeout: 30_000 });
-    const samples = await waitFor(async () => {
-      const list = await graphicsContrast(frame);
-      // Wait for the repaint in the new theme: the card colour is the theme's.
-      const bg = list[0]?.bg ?? '';
-      const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(bg);
-      const light = m ? +m[1] + +m[2] + +m[3] > 3 * 128 : false;
-      return list.length && light === !dark ? list : undefined;
-    }, `the dashboard to repaint in ${theme}`, 30_000);
-    const kinds = new Set(samples.map((s) => s.what.replace(/ \d+$/, '')));
-    mark(`${theme}: ${samples.length} graphics measured (${[...kinds].join(', ')}); lowest ${Math.min(...samples.map((s) => s.ratio)).toFixed(2)}:1`);
-    assert.ok(samples.some((s) => s.what.startsWith('gauge fill')), 'a budget gauge was measured');
-    assert.ok(samples.some((s) => s.what.includes('series')), 'chart series were measured');
-    assert.ok(samples.some((s) => s.what.includes('bar')), 'spend bars were measured');
-    for (const s of samples) assert.ok(s.ratio >= 3, `${theme}: ${s.what} ${s.fg} on ${s.bg} is ${s.ratio.toFixed(2)}:1`);
-    await shot(file);
-  }
+  const { contrastRatio, over, parseColor } = await import('../../webview/src/charts/contrast.ts');
+  const frame = await waitFor(dashboardFrame, 'the dashboard webview', 60_000);
+  await frame.locator('[data-chart="budgets"] .gauge').first().waitFor({ timeout: 30_000 });
+  const samples = await waitFor(async () => {
+    const list = await graphicsContrast(frame);
+    // Wait for the paint in this theme: the card colour is the theme's.
+    return list.length && isLightColour(list[0].bg) === !dark ? list : undefined;
+  }, `the dashboard to paint in ${theme}`, 30_000);
+  const kinds = new Set(samples.map((s) => s.what.replace(/ \d+$/, '')));
+  mark(`${theme}: ${samples.length} graphics measured (${[...kinds].join(', ')}); lowest ${Math.min(...samples.map((s) => s.ratio)).toFixed(2)}:1`);
+  assert.ok(samples.some((s) => s.what.startsWith('gauge fill')), 'a budget gauge was measured');
+  assert.ok(samples.some((s) => s.what.startsWith('gauge track')), 'a gauge track was measured');
+  assert.ok(samples.some((s) => s.what.includes('series')), 'chart series were measured');
+  assert.ok(samples.some((s) => s.what.includes('bar')), 'spend bars were measured');
+  for (const s of samples) assert.ok(s.ratio >= 3, `${theme}: ${s.what} ${s.fg} on ${s.bg} is ${s.ratio.toFixed(2)}:1`);
+
+  // Text of the headline tiles, the chart titles, bar labels and figures, and gauge captions.
+  const texts = await frame.evaluate(`(() => {
+    const cardOf = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const bg = getComputedStyle(e).backgroundColor;
+        const m = /rgba?\\(([^)]+)\\)/.exec(bg);
+        if (m && parseFloat(m[1].split(',')[3] || '1') > 0.5) return bg;
+      }
+      return getComputedStyle(document.body).backgroundColor;
+    };
+    const sel = '.kpi-label, .kpi-value, .kpi-sub, [data-chart] figcaption, [data-chart] .figcaption, .bar-label, .bar-value, .gauge-head > *, .gauge-foot > *, .u-legend .u-label';
+    return [...document.querySelectorAll(sel)]
+      .filter((el) => el.textContent.trim() && el.getClientRects().length)
+      .map((el) => ({ what: el.className + ': ' + el.textContent.trim().slice(0, 30), fg: getComputedStyle(el).color, bg: cardOf(el) }));
+  })()`);
+  const white = { r: 255, g: 255, b: 255, a: 1 };
+  const textRatios = texts.map((t) => {
+    const bg = over(parseColor(t.bg) ?? white, white);
+    return { ...t, ratio: contrastRatio(over(parseColor(t.fg) ?? white, bg), bg) };
+  });
+  assert.ok(textRatios.some((t) => t.what.startsWith('kpi-value')), 'headline figures were measured');
+  mark(`${theme}: ${textRatios.length} texts measured; lowest ${Math.min(...textRatios.map((t) => t.ratio)).toFixed(2)}:1`);
+  for (const t of textRatios) assert.ok(t.ratio >= 4.5, `${theme}: text "${t.what}" ${t.fg} on ${t.bg} is ${t.ratio.toFixed(2)}:1`);
+  await shot(file);
+}
+
+test('the dashboard in the light theme: charts and gauges at 3:1, text at 4.5:1 against the card', { skip, timeout: 150_000 }, async () => {
+  assert.equal(await isDark(), false, 'VS Code starts in its default light theme');
+  await checkDashboardContrast('Light Modern', false, 'dashboard-vscode-light.png');
 });
 
 test('an invalid policy edit shows in Problems at its line; the proxy restarts once it is fixed', { skip, timeout: 180_000 }, async () => {
@@ -480,7 +440,7 @@ test('a workspace with only code activates on opening a TypeScript file and show
   mkdirSync(join(codeOnly, 'src'), { recursive: true });
   cpSync(join(root, 'test/e2e/fixture-workspace/src/chat.ts'), join(codeOnly, 'src/chat.ts'));
   writeFileSync(join(codeOnly, 'src/ask.py'), 'from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef ask(q):\n    return client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": q}])\n');
-  await page.goto(`http://127.0.0.1:${csPort}/?folder=${encodeURIComponent(codeOnly)}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+  await page.goto(`http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(codeOnly)}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
   await page.locator('.statusbar').waitFor({ timeout: 60_000 });
   // Nothing in this workspace matches workspaceContains: until a code file opens, Tollgate sleeps.
@@ -494,4 +454,20 @@ test('a workspace with only code activates on opening a TypeScript file and show
   await problem.waitFor({ timeout: 30_000 });
   mark(`code-only workspace: "${(await problem.innerText()).replace(/\s+/g, ' ').slice(0, 160)}"`);
   await shot('code-only-workspace.png');
+});
+
+test('the dashboard in the dark theme: charts and gauges at 3:1, text at 4.5:1 against the card', { skip, timeout: 240_000 }, async () => {
+  // VS Code reads the theme from the user settings when a window opens: set it, then open the
+  // workspace again (a window reload, as after "Preferences: Color Theme" in a new window).
+  setUserSetting('workbench.colorTheme', 'Default Dark Modern');
+  await page.goto(`http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(ws)}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+  await waitFor(isDark, 'VS Code to open in Dark Modern', 60_000);
+  await waitFor(async () => /Tollgate \$[\d.]+ today/.test(await statusText()), 'the proxy to be running in the reopened window', 150_000);
+  // The window comes back with the last one's editors, panel and notices: a clean view for the screenshot.
+  for (const title of ['View: Close All Editors', 'View: Hide Panel', 'Notifications: Clear All Notifications']) {
+    await runCommand(title).catch(() => page.keyboard.press('Escape'));
+  }
+  await runCommand('Tollgate: Open Cost Dashboard');
+  await checkDashboardContrast('Dark Modern', true, 'dashboard-vscode-dark.png');
 });

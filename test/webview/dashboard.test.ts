@@ -208,7 +208,13 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
       // A live call for another feature stays out; one for this feature appears.
       await sdk({ 'x-tollgate-feature': 'search' }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'live, other feature' }] });
       await sdk({ 'x-tollgate-feature': 'support-bot' }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'live, this feature' }] });
-      await poll(async () => (await rowTexts(d.page)).length).toBe(support.length + 1);
+      // Read in one go in the page: when the row shows, the headline (not filtered) already counts
+      // both live calls, as the status bar does, rather than one summary refresh later.
+      const headlineAtRow = await d.page.waitForFunction(
+        (n) => (document.querySelectorAll('.vt-body .vt-row:not([hidden])').length === n ? document.querySelector('[data-kpi="calls"] .kpi-value')?.textContent : undefined),
+        support.length + 1,
+      );
+      expect(await headlineAtRow.jsonValue()).toBe(String((await source.summary({ from: Date.now() - 86_400_000, to: Date.now() + 1 })).totals.calls));
       expect((await rowTexts(d.page)).join('\n')).not.toContain('search');
       expect(d.problems).toEqual([]);
     } finally {

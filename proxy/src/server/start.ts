@@ -25,7 +25,7 @@ import type { Logger, ProxyServices } from '../pipeline/services';
 import { VERSION } from '../version';
 import { TokenCounter } from '../workers/tokenCounter';
 import type { LiveEvent } from '../../../contract/events';
-import { warmUp } from './warmUp';
+import { settle, TOKENS_WARM_WAIT_MS, warmHttpClient, warmPrices, warmTokens } from './warmUp';
 import { createApp } from './app';
 import { describeFinding } from '../policy/trust';
 import { TrustGatedAgent } from './security/trustGate';
@@ -78,6 +78,10 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   const log = opts.log ?? silentLog;
   const env = opts.env ?? process.env;
   const policyStore = opts.policyFile ? PolicyStore.open(opts.policyFile, { env }) : PolicyStore.fromPolicy(opts.policy ?? DEFAULT_POLICY, { env });
+  // The token worker loads its encoders in its own thread while the rest of the start runs.
+  const p0 = policyStore.policy;
+  const countsTokens = p0.budgets.length > 0 || p0.rateLimits.length > 0 || p0.routing.rules.some((r) => r.match.minInputTokens !== undefined || r.match.maxInputTokens !== undefined);
+  const tokensWarm = warmTokens(countsTokens ? TokenCounter.shared() : undefined);
   const held = () => policyStore.trustFindings;
   for (const f of held()) log.warn(`held until approved: ${describeFinding(f)}`);
   const db = openDatabase(join(opts.dataDir, 'tollgate.db'));
@@ -189,6 +193,10 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     [batchRouter(services, governor, adminToken)],
   );
 
+  const pricesMs = warmPrices((l) => log.info(l));
+  const tokensT0 = performance.now();
+  await settle(Promise.all([tokensWarm, warmHttpClient(services.dispatcher, (l) => log.info(l))]), TOKENS_WARM_WAIT_MS);
+  const tokensWaitMs = performance.now() - tokensT0;
   const server: HttpServer = await new Promise<HttpServer>((resolve, reject) => {
     const s = app.listen(opts.port ?? policyStore.policy.server.port, opts.host ?? "127.0.0.1");
     s.once('listening', () => resolve(s));
@@ -201,9 +209,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const port = (server.address() as AddressInfo).port;
-  const p = policyStore.policy;
-  const countsTokens = p.budgets.length > 0 || p.rateLimits.length > 0 || p.routing.rules.some((r) => r.match.minInputTokens !== undefined || r.match.maxInputTokens !== undefined);
-  warmUp({ tokens: countsTokens ? services.tokens : undefined, dispatcher: services.dispatcher, selfUrl: `http://127.0.0.1:${port}`, log: (l) => log.info(l) });
+  log.info(`built the price tables in ${Math.round(pricesMs)} ms; waited ${Math.round(tokensWaitMs)} ms for the HTTP client${countsTokens ? " and the token worker's encoders" : ''}`);
 
   let closed = false;
   return {

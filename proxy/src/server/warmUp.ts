@@ -1,10 +1,17 @@
 /**
- * Work the first request would otherwise pay for, done right after the proxy starts listening:
- * the price tables of @pydantic/genai-prices are built on first use (~0.4 s), and the token
- * worker (a thread that loads the tokenizer ranks) is spawned on the first count, and the HTTP
- * client compiles its parser (WebAssembly) on its first connection. All are started here, off the
- * request path, so the first call after each start is as fast as the rest.
+ * Work the first request would otherwise pay for, done before the proxy listens so that no
+ * request waits on it:
+ *  - the token worker (a thread that loads the tokenizer ranks, a second or more on a busy
+ *    machine) is spawned as soon as the policy is known, so its load overlaps the rest of the
+ *    start (database, caches, router), and the start waits (bounded) for it before listening
+ *    instead of the first budgeted call waiting behind it;
+ *  - the price tables of @pydantic/genai-prices are built on first use (~0.4 s of synchronous
+ *    work): built before `listen`, they cannot stall a request's event loop;
+ *  - the HTTP client compiles its parser (WebAssembly) on its first connection: one request to a
+ *    throwaway loopback server, also before `listen`.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { request, type Dispatcher } from 'undici';
 import { priceCall } from '../pricing/price';
 import type { TokenCounter } from '../workers/tokenCounter';
@@ -15,31 +22,67 @@ const WARM_MODELS: Array<{ model: string; provider: string }> = [
   { model: 'claude-3-5-haiku-latest', provider: 'anthropic' },
 ];
 
-export interface WarmUpTargets {
-  /**
-   * The token worker, when the policy counts tokens on the request path (budgets, rate limits,
-   * token-bound rules); otherwise it is left unspawned: its tokenizer ranks cost ~100 MiB of RSS.
-   */
-  tokens: Pick<TokenCounter, 'warm'> | undefined;
-  /** The upstream HTTP client; one request to our own /healthz compiles its parser. */
-  dispatcher: Dispatcher;
-  selfUrl: string;
-  log?: (line: string) => void;
+/**
+ * How long the start waits, before listening, for the token worker's encoders (and the HTTP
+ * client's warm-up). Usually they are
+ * built by the time the rest of the start is done; on a starved machine the proxy listens after
+ * this anyway (a first budgeted call then waits for the rest).
+ */
+export const TOKENS_WARM_WAIT_MS = 3_000;
+
+/**
+ * Starts the token worker loading its encoders (in its own thread) when the policy counts tokens
+ * on the request path (budgets, rate limits, token-bound rules); otherwise it is left unspawned:
+ * its tokenizer ranks cost ~100 MiB of RSS. Call as early in the start as possible; await the
+ * result (see `settle`) before listening, so that no request waits for the encoders.
+ */
+export function warmTokens(tokens: Pick<TokenCounter, 'warm'> | undefined): Promise<void> {
+  return tokens ? tokens.warm(WARM_MODELS.map((m) => m.model)) : Promise.resolve();
 }
 
-export function warmUp(t: WarmUpTargets): void {
-  // After the current tick: the server is already accepting connections.
-  setImmediate(() => {
-    const t0 = performance.now();
-    try {
-      t.tokens?.warm(WARM_MODELS.map((m) => m.model));
-      for (const { model, provider } of WARM_MODELS) priceCall(model, { inputTokens: 1, outputTokens: 1, cachedTokens: 0, cacheWriteTokens: 0 }, provider);
-    } catch (err) {
-      t.log?.(`warm-up of prices skipped: ${(err as Error).message}`);
-    }
-    request(`${t.selfUrl}/healthz`, { dispatcher: t.dispatcher, headersTimeout: 5_000, bodyTimeout: 5_000 })
-      .then((r) => r.body.dump())
-      .catch(() => undefined)
-      .finally(() => t.log?.(`warmed price tables, token worker and HTTP client in ${Math.round(performance.now() - t0)} ms`));
-  }).unref();
+/** Resolves when `p` settles or after `ms`, whichever comes first; never rejects. */
+export function settle(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    p.then(
+      () => resolve(),
+      () => resolve(),
+    ).finally(() => clearTimeout(timer));
+  });
+}
+
+/** Builds the price tables now (synchronous): call before the server listens. Returns its ms. */
+export function warmPrices(log?: (line: string) => void): number {
+  const t0 = performance.now();
+  try {
+    for (const { model, provider } of WARM_MODELS) priceCall(model, { inputTokens: 1, outputTokens: 1, cachedTokens: 0, cacheWriteTokens: 0 }, provider);
+  } catch (err) {
+    log?.(`warm-up of prices skipped: ${(err as Error).message}`);
+  }
+  return performance.now() - t0;
+}
+
+/**
+ * Compiles the upstream HTTP client's parser before `listen`: one request through `dispatcher` to
+ * a throwaway server on a free loopback port, closed at once. Never rejects.
+ */
+export async function warmHttpClient(dispatcher: Dispatcher, log?: (line: string) => void): Promise<void> {
+  const t0 = performance.now();
+  const server = createServer((_req, res) => res.end('ok'));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    const { port } = server.address() as AddressInfo;
+    const r = await request(`http://127.0.0.1:${port}/`, { dispatcher, headersTimeout: 5_000, bodyTimeout: 5_000 });
+    await r.body.dump();
+    log?.(`warmed the HTTP client in ${Math.round(performance.now() - t0)} ms`);
+  } catch (err) {
+    log?.(`warm-up of the HTTP client skipped: ${(err as Error).message}`);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
 }

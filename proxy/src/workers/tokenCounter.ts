@@ -62,9 +62,9 @@ export class TokenCounter {
     });
   }
 
-  /** Builds the encoders for these models in the background. */
-  warm(models: string[]): void {
-    void this.ask({ warm: models });
+  /** Builds the encoders for these models in the worker; resolves once they are built (or failed). */
+  async warm(models: string[]): Promise<void> {
+    await this.ask({ warm: models });
   }
 
   async count(model: string, messages: ChatMessageLike[] | undefined, texts: string[] = []): Promise<TokenCountResult> {

@@ -53,7 +53,8 @@ const BASE_SETTINGS = {
 /**
  * Installs `vsix` into a code-server isolated in `run` (HOME, XDG, TMPDIR, config, user data,
  * extensions) and starts it on a free port with `env`. Returns its process (own process group:
- * code-server, the extension host and the proxy it starts) and a stop function.
+ * code-server, the extension host and the proxy it starts), a stop function, the environment it
+ * runs with (for the browser) and its user-data folder (User/settings.json is watched).
  */
 export async function startCodeServer({ node, entry, run, vsix, workspace, settings, machineSettings = {}, env }) {
   const home = join(run, 'home');
@@ -94,7 +95,7 @@ export async function startCodeServer({ node, entry, run, vsix, workspace, setti
       process.kill(-cs.pid, 'SIGKILL');
     } catch {}
   }
-  return { cs, port, log: logText, stop };
+  return { cs, port, log: logText, stop, env: fullEnv, userData };
 }
 
 export async function openFile(page, relPath) {

@@ -223,6 +223,8 @@ export class PanelApp {
 
   private onLiveCalls(calls: CallRecord[]): void {
     const fresh = this.store.appendLive(calls);
+    // The headline is not filtered: every live call in the range counts, now, not at the next summary.
+    this.kpis.addCalls(calls, Date.now() - rangeById(this.state.range).ms);
     if (this.mode === 'empty' && calls.length) this.setMode('dashboard');
     if (fresh.length) {
       this.table.refresh();

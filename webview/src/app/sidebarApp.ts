@@ -46,6 +46,8 @@ export class SidebarApp {
     client.on('calls/appended', (m) => {
       const known = new Set(this.recent.map((c) => c.id));
       this.recent = [...m.calls.filter((c) => !known.has(c.id)).reverse(), ...this.recent].slice(0, RECENT);
+      // Today's totals move with the list (and the status bar); the refresh below re-reads the ledger.
+      this.kpis.addCalls(m.calls, new Date().setHours(0, 0, 0, 0));
       this.render();
       clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.refresh(), 1000);
