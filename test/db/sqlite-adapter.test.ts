@@ -71,6 +71,16 @@ describe('Db statements with named values', () => {
     expect([...st.iterate({ a: 'x' })]).toEqual([{ a: 'x', b: 7 }]);
   });
 
+  it("builds rows with the binding's own keys, including repeated and __proto__ column names", () => {
+    for (const sql of ["SELECT 1 AS a, 'two' AS b, NULL AS c", 'SELECT 1 AS a, 2 AS a', 'SELECT 1 AS __proto__, 2 AS b', 'SELECT a, b FROM t WHERE 0']) {
+      const mine = db.prepare(sql).all();
+      const binding = db.handle.prepare(sql).all();
+      expect(mine, sql).toEqual(binding);
+      expect(mine.map((r) => Object.keys(r as object)), sql).toEqual(binding.map((r) => Object.keys(r as object)));
+    }
+    expect(Object.getPrototypeOf(db.prepare('SELECT 1 AS __proto__').get())).toBe(Object.getPrototypeOf(db.handle.prepare('SELECT 1 AS __proto__').get()));
+  });
+
   it('still lets the binding reject an unknown name, and bind a missing one as NULL', () => {
     const ins = db.prepare('INSERT INTO t (a, b) VALUES (@a, @b)');
     expect(() => ins.run({ a: 'p', b: 1, extra: 2 })).toThrow(/Unknown named parameter/i);
