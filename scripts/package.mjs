@@ -10,12 +10,14 @@
  * only the target's native binaries. Every native part is N-API or a loadable SQLite extension, so
  * nothing depends on the Node ABI that built it. A platform's own binaries come from:
  *   - @photostructure/sqlite: prebuilds/<platform>-<arch>/ inside its npm tarball (all platforms);
- *   - onnxruntime-node: bin/napi-v3/<platform>/<arch>/ inside its npm tarball (all platforms);
+ *   - onnxruntime-node: none in the .vsix; its JavaScript loads bin/napi-v3/<platform>/<arch>/ from
+ *     the same npm tarball, downloaded on first use of the transformers.js embedder (see
+ *     proxy/src/embedding/models/onnxruntime.ts);
  *   - sqlite-vec: the optional package sqlite-vec-<os>-<arch>, taken from node_modules when it is
  *     this machine's, else fetched once with `npm pack` into .cache/npm-packs/.
  * Never loaded, so never shipped: sharp/libvips (transformers.js imports sharp for images only; a
- * stub that throws stands in), onnxruntime-web (browser runtime), the second copy of
- * libonnxruntime (.so.1.x.y beside .so.1), DirectML.dll (GPU only, delay-loaded), node-addon-api (C++ headers), sources and docs.
+ * stub that throws stands in), onnxruntime-web (browser runtime), node-addon-api (C++ headers),
+ * sources and docs.
  *
  * Prints each .vsix's size and file count. Flags: --no-build (use dist/ as is), --out <file> (one
  * target, written to that path).
@@ -121,14 +123,10 @@ function keepFile(name, rel, t) {
   }
   if (name === 'onnxruntime-node') {
     if (parts[0] === 'script') return false;
-    if (parts[0] === 'bin') {
-      if (parts[2] !== t.platform || parts[3] !== t.arch) return false;
-      // libonnxruntime.so.1 is what the binding loads (its SONAME); the .so.1.x.y copy is identical.
-      if (/\.so\.1\.\d+\.\d+$/.test(rel)) return false;
-      // DirectML.dll (18 MB) is delay-loaded by onnxruntime.dll for the DirectML GPU provider only;
-      // Tollgate runs its models on the CPU provider.
-      if (base === 'DirectML.dll') return false;
-    }
+    // No native binaries (10 MB compressed per platform): only the optional transformers.js
+    // embedder loads them, and it fetches them on first use from the npm registry, integrity-checked
+    // (proxy/src/embedding/models/onnxruntime.ts); patchOnnxruntimeBinding points the loader there.
+    if (parts[0] === 'bin') return false;
   }
   if (name === '@huggingface/transformers') {
     // The proxy imports dist/transformers.node.mjs (ESM); the CommonJS build, sources, types, browser bundles and ONNX-web wasm never load.
@@ -157,6 +155,19 @@ function copyPackage(name, from, to, t) {
   };
   walk(from);
   return files;
+}
+
+/**
+ * onnxruntime-node's dist/binding.js requires `../bin/napi-v3/<platform>/<arch>/onnxruntime_binding.node`,
+ * which the .vsix leaves out: load it from $TOLLGATE_ONNXRUNTIME_BINDING (set by the proxy to the
+ * verified download) when set. Fails the build if the package's loader line ever changes.
+ */
+function patchOnnxruntimeBinding(nm) {
+  const file = join(nm, 'onnxruntime-node/dist/binding.js');
+  const src = readFileSync(file, 'utf8');
+  const line = 'require(`../bin/napi-v3/${process.platform}/${process.arch}/onnxruntime_binding.node`)';
+  if (!src.includes(line)) throw new Error(`package: ${file} no longer loads its binding with ${line}; update patchOnnxruntimeBinding`);
+  writeFileSync(file, src.replace(line, `require(process.env.TOLLGATE_ONNXRUNTIME_BINDING || \`../bin/napi-v3/\${process.platform}/\${process.arch}/onnxruntime_binding.node\`)`));
 }
 
 /** transformers.js imports sharp at load time for its image pipelines, which Tollgate never uses. */
@@ -242,6 +253,7 @@ function packageTarget(target, outDir, pkg, closure) {
   const vecName = `sqlite-vec-${t.vec}`;
   copyPackage(vecName, fetchedPackage(vecName, vecVersion), join(nm, vecName), t);
   writeSharpStub(nm);
+  patchOnnxruntimeBinding(nm);
   writeSharedModules(nm);
   bundleOnnxruntimeCommon(join(nm, 'onnxruntime-common'));
 

@@ -15,6 +15,8 @@ export interface TransformersEmbedderConfig {
   allowDownload: boolean;
   remoteHost: string;
   revision?: string;
+  /** npm registry for onnxruntime-node's native library when the install lacks it (models/onnxruntime.ts). */
+  npmRegistry?: string;
 }
 
 export interface UseLiteEmbedderConfig {

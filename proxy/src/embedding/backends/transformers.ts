@@ -1,7 +1,9 @@
 import type { FeatureExtractionPipeline } from '@huggingface/transformers';
+import { dirname } from 'node:path';
 import type { TransformersEmbedderConfig } from '../config';
 import { verifyPinnedFile } from '../models/checksum';
 import { downloadModel } from '../models/download';
+import { defaultNpmRegistry, ensureOnnxRuntime, installedBinding, ONNXRUNTIME_BINDING_ENV } from '../models/onnxruntime';
 import { modelPresence } from '../models/status';
 import { DEFAULT_THRESHOLDS } from '../thresholds';
 import type { Embedder, EmbedderInfo } from '../types';
@@ -13,6 +15,30 @@ import { normalized } from './normalize';
  * mean pooling over the attention mask, L2-normalised. Loading never reaches the network itself:
  * Tollgate downloads and verifies the files first, then lets transformers.js read local files only.
  */
+/**
+ * The .vsix leaves onnxruntime's native library out (models/onnxruntime.ts): fetch it into the
+ * models folder on first use and point the packaged binding loader at it. A checkout has it installed.
+ */
+async function provideOnnxRuntime(config: TransformersEmbedderConfig, hooks: LoadHooks): Promise<void> {
+  if (process.env[ONNXRUNTIME_BINDING_ENV] || installedBinding()) return;
+  let reported = -1;
+  const { binding, downloaded } = await ensureOnnxRuntime({
+    modelsDir: config.modelsDir,
+    registry: config.npmRegistry ?? defaultNpmRegistry(),
+    allowDownload: config.allowDownload,
+    ...(hooks.log ? { log: hooks.log } : {}),
+    onProgress: ({ loaded, total }) => {
+      const percent = total > 0 ? Math.floor((loaded / total) * 100) : 0;
+      if (percent !== reported) {
+        reported = percent;
+        hooks.onLoading?.({ backend: 'transformers', progress: percent / 100 });
+      }
+    },
+  });
+  if (downloaded) hooks.log?.(`onnxruntime native library verified and unpacked into ${dirname(binding)}`);
+  process.env[ONNXRUNTIME_BINDING_ENV] = binding;
+}
+
 export async function openTransformersEmbedder(config: TransformersEmbedderConfig, hooks: LoadHooks = {}): Promise<Embedder> {
   const { model, modelsDir } = config;
   const presence = modelPresence(modelsDir, model);
@@ -56,6 +82,7 @@ export async function openTransformersEmbedder(config: TransformersEmbedderConfi
     hooks.onLoading?.({ backend: 'transformers' });
   }
 
+  await provideOnnxRuntime(config, hooks);
   const transformers = await import('@huggingface/transformers');
   const { env } = transformers;
   env.allowLocalModels = true;
