@@ -9,7 +9,7 @@
  * The proxy's API shapes carried inside these messages come from the contract (`@contract/api`,
  * `@contract/events`); they are re-exported here only for the webview's convenience.
  */
-import type { BudgetStatus, CallDetail, CallPage, CallQuery, CallRecord, Summary, SummaryQuery } from '@contract/api';
+import type { BudgetStatus, CallDetail, CallPage, CallQuery, CallRecord, SemanticQualityReport, Summary, SummaryQuery } from '@contract/api';
 import type { BudgetAlert } from '@contract/events';
 
 export type {
@@ -21,6 +21,8 @@ export type {
   CallQuery,
   CallRecord,
   CallTags,
+  SemanticFeatureQuality,
+  SemanticQualityReport,
   Summary,
   SummaryBucket,
   SummaryDimension,
@@ -57,6 +59,8 @@ export interface DashboardRequests {
   budgets: { params: Record<string, never>; result: BudgetStatus[] };
   'cache/evict': { params: { entryId: number }; result: { evicted: true } };
   'router/feedback': { params: { callId: number; verdict: 'bigger' | 'smaller' }; result: { tier: string; exemplars: number } };
+  /** The semantic cache's measured hit and reported false-hit rates per feature (GET /tollgate/cache/quality). */
+  'cache/quality': { params: { from?: number }; result: SemanticQualityReport };
 }
 
 export type DashboardRequestType = keyof DashboardRequests;
@@ -110,7 +114,7 @@ export type DashboardViewKind = 'panel' | 'sidebar';
 // Guards (messages cross a process boundary, so the receiver checks the envelope)
 // ---------------------------------------------------------------------------------------------
 
-const requestTypes: ReadonlySet<string> = new Set<DashboardRequestType>(['calls/page', 'call/detail', 'summary', 'budgets', 'cache/evict', 'router/feedback']);
+const requestTypes: ReadonlySet<string> = new Set<DashboardRequestType>(['calls/page', 'call/detail', 'summary', 'budgets', 'cache/evict', 'router/feedback', 'cache/quality']);
 const commandTypes: ReadonlySet<string> = new Set<CommandMessage['type']>(['ready', 'copy', 'open/dashboard']);
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -11,6 +11,7 @@ import type {
   CallQuery,
   CallRecord,
   ConnectionState,
+  SemanticQualityReport,
   Summary,
   SummaryQuery,
 } from '../../../webview/src/protocol';
@@ -30,6 +31,8 @@ export interface DashboardDataSource {
   evictEntry(entryId: number): Promise<void>;
   /** Mark a routed call "needed a bigger model" / "a smaller one would do" (admin call; writes a team exemplar). */
   routeFeedback?(callId: number, verdict: 'bigger' | 'smaller'): Promise<{ tier: string; exemplars: number }>;
+  /** The semantic cache's per-feature hit and reported false-hit rates since `from` (epoch ms). */
+  semanticQuality?(from?: number): Promise<SemanticQualityReport>;
   /** Every call the proxy records from now on (live). Subscribing opens the event stream. */
   onCall(listener: (call: CallRecord) => void): DisposableLike;
   onBudgetAlert(listener: (alert: BudgetAlert) => void): DisposableLike;

@@ -119,6 +119,9 @@ export class DashboardHost {
       case 'router/feedback':
         if (!source.routeFeedback) throw new Error('this data source cannot label routed calls');
         return source.routeFeedback(req.params.callId, req.params.verdict);
+      case 'cache/quality':
+        if (!source.semanticQuality) throw new Error('this data source has no semantic cache quality');
+        return source.semanticQuality(req.params.from);
     }
   }
 

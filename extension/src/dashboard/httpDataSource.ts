@@ -12,6 +12,7 @@ import type {
   CallQuery,
   CallRecord,
   ConnectionState,
+  SemanticQualityReport,
   Summary,
   SummaryQuery,
 } from '../../../webview/src/protocol';
@@ -93,6 +94,10 @@ export class HttpDashboardDataSource implements DashboardDataSource {
     const res = await this.fetchImpl(`${this.proxyUrl}${path}`, { method: 'POST', headers: this.headers({ 'content-type': 'application/json' }), body: JSON.stringify({ callId, verdict }) });
     if (!res.ok) throw new ProxyRequestError(`POST ${path} → ${res.status}: ${await errorText(res)}`, res.status);
     return (await res.json()) as { tier: string; exemplars: number };
+  }
+
+  semanticQuality(from?: number): Promise<SemanticQualityReport> {
+    return this.json<SemanticQualityReport>('GET', `/tollgate/cache/quality${toQueryString({ from })}`);
   }
 
   onCall(listener: (call: CallRecord) => void): DisposableLike {

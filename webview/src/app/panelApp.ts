@@ -8,6 +8,7 @@ import { BudgetGauges } from '../charts/budgetGauges';
 import { bucketFor, cacheSeries, spendSeries } from '../charts/seriesData';
 import { TimeChart } from '../charts/timeChart';
 import { renderDetail } from '../detail/detailView';
+import { SemanticQualityView } from '../quality/qualityView';
 import { h, replace } from '../dom';
 import { emptyState } from '../empty/emptyState';
 import { budgetAlertText } from '@contract/format';
@@ -78,6 +79,7 @@ export class PanelApp {
   private readonly byModel = new BarList('by-model', 'Spend by model', 'No spend in this range.');
   private readonly byFeature = new BarList('by-feature', 'Spend by feature', 'No spend in this range.');
   private readonly budgets = new BudgetGauges();
+  private readonly semanticQuality = new SemanticQualityView();
   private readonly table: VirtualTable;
   private readonly countLabel = h('span', { class: 'count muted', attrs: { role: 'status' } });
   private readonly detailPane = h('aside', { class: 'detail-pane', attrs: { hidden: true, 'aria-label': 'Call detail' } });
@@ -119,6 +121,7 @@ export class PanelApp {
       { class: 'dashboard' },
       this.kpis.element,
       h('section', { class: 'charts', attrs: { 'aria-label': 'Charts' } }, this.spendChart.element, this.cacheChart.element, this.byModel.element, this.byFeature.element, this.budgets.element),
+      this.semanticQuality.element,
       h(
         'section',
         { class: 'calls', attrs: { 'aria-label': 'Calls' } },
@@ -362,6 +365,7 @@ export class PanelApp {
     const to = Date.now();
     const from = to - range.ms;
     const bucketMs = bucketFor(range.ms);
+    void this.semanticQuality.load((since) => this.client.request('cache/quality', { from: since }), from);
     try {
       const [byModel, byFeature, budgets] = await Promise.all([
         this.client.request('summary', { from, to, by: 'model', bucketMs }),

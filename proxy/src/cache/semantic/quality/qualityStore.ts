@@ -14,6 +14,7 @@
  * nearly every candidate the feature would ever see — no hits, hence no evidence to loosen again
  * (measured: the FAQ replay's hit rate fell from 3.6 % to 2.5 % with feedback on).
  */
+import type { SemanticFeatureQuality } from '../../../../../contract/api';
 import type { Db } from '../../../db/open';
 
 /** How much a reported false hit raises the feature's required P(same). */
@@ -38,20 +39,8 @@ export interface HitLog {
   ts?: number;
 }
 
-export interface FeatureQuality {
-  feature: string;
-  lookups: number;
-  hits: number;
-  badHits: number;
-  hitRate: number;
-  /** Reported false hits per lookup. */
-  falseHitRate: number;
-  /** Required P(same) now (before the per-call expected-value rule), and its shift from the default. */
-  minProbability: number;
-  adjustment: number;
-  feedback: number;
-  series: Array<{ day: string; lookups: number; hits: number; badHits: number }>;
-}
+/** One feature's row of GET /tollgate/cache/quality (the contract's shape). */
+export type FeatureQuality = SemanticFeatureQuality;
 
 export type FeedbackResult = { ok: true; feature: string; minProbability: number; hitId: number } | { ok: false; reason: string };
 
