@@ -150,6 +150,31 @@ export interface CacheClearResult {
   removed: number;
 }
 
+/** GET /tollgate/cache/quality → the semantic cache's measured quality, per feature tag. */
+export interface SemanticQualityReport {
+  from: number;
+  /** The default operating point last used by a lookup (null before the first judged lookup). */
+  defaultMinProbability: number | null;
+  features: SemanticFeatureQuality[];
+}
+
+export interface SemanticFeatureQuality {
+  feature: string;
+  lookups: number;
+  hits: number;
+  /** Reported false hits (evictions, feedback calls, bad-hit headers). */
+  badHits: number;
+  hitRate: number;
+  /** Reported false hits per lookup. */
+  falseHitRate: number;
+  /** Required P(same) now (before the per-call expected-value rule), and its shift from the default. */
+  minProbability: number;
+  adjustment: number;
+  feedback: number;
+  /** Per UTC day (YYYY-MM-DD), oldest first. */
+  series: Array<{ day: string; lookups: number; hits: number; badHits: number }>;
+}
+
 /** The error body of the local API (provider-style). */
 export interface ApiError {
   error: { type: string; message: string };

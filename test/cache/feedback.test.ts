@@ -1,9 +1,9 @@
 /**
  * The feedback loop on a real SQLite file: a reported false hit (eviction) tightens the
  * operating point of that hit's feature only, persists across restarts, and — once a feature has
- * had feedback — unreported hits loosen it within bounds. Also the judge-driven decision with a
- * real store: an evicted entry is no longer served and the tightened feature stops serving at
- * the probability that was wrong.
+ * had feedback — lookups without a report loosen it within bounds, settling at the target rate of
+ * reported false hits per lookup. Also the judge-driven decision with a real store: an evicted
+ * entry is no longer served and the tightened feature needs more certainty.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../proxy/src/db/open';
 import { decideSemantic, evictAsFeedback, requiredProbability } from '../../proxy/src/cache/semantic/decide';
 import { shippedJudgeFor } from '../../proxy/src/cache/semantic/judge/shipped';
-import { MAX_LOOSEN, STEP_DOWN, STEP_UP, SemanticQuality } from '../../proxy/src/cache/semantic/quality/qualityStore';
+import { MAX_LOOSEN, STEP_DOWN, STEP_UP, SemanticQuality, TARGET_FALSE_HIT_RATE } from '../../proxy/src/cache/semantic/quality/qualityStore';
 import { SemanticStore } from '../../proxy/src/cache/semantic/store';
 import { USE_LITE_MODEL_ID } from '../../proxy/src/embedding/backends/use-lite';
 
@@ -30,19 +30,19 @@ afterEach(() => {
 });
 
 describe('per-feature operating points from feedback', () => {
-  it('an eviction tightens that feature only, above the probability that was wrong', () => {
+  it('an eviction tightens that feature only, by one step (not above the probability that was wrong)', () => {
     const q = new SemanticQuality(db);
     q.recordHit({ requestId: 'r1', keyNamespace: 'k', feature: 'support-bot', entryId: 11, probability: 0.86 });
     q.recordHit({ requestId: 'r2', keyNamespace: 'k', feature: 'search', entryId: 12, probability: 0.86 });
     expect(q.minProbability('support-bot', BASE)).toBe(BASE);
     const r = q.onEvict(11, BASE);
     expect(r.ok).toBe(true);
-    expect(q.minProbability('support-bot', BASE)).toBeCloseTo(0.86 + STEP_UP, 9);
+    expect(q.minProbability('support-bot', BASE)).toBeCloseTo(BASE + STEP_UP, 9);
     expect(q.minProbability('search', BASE)).toBe(BASE);
     expect(q.minProbability(undefined, BASE)).toBe(BASE);
     // The same hit reported twice counts once.
     q.onEvict(11, BASE);
-    expect(q.minProbability('support-bot', BASE)).toBeCloseTo(0.86 + STEP_UP, 9);
+    expect(q.minProbability('support-bot', BASE)).toBeCloseTo(BASE + STEP_UP, 9);
   });
 
   it('evicting an entry that was never a semantic hit changes nothing', () => {
@@ -59,7 +59,7 @@ describe('per-feature operating points from feedback', () => {
     q.recordHit({ requestId: 'r2', keyNamespace: 'k', feature: 'a', entryId: 2, probability: 0.95 });
     q.onRequestFeedback('r2', BASE);
     const again = new SemanticQuality(db);
-    expect(again.minProbability('a', BASE)).toBeCloseTo(0.95 + STEP_UP, 9);
+    expect(again.minProbability('a', BASE)).toBeCloseTo(BASE + STEP_UP, 9);
     const a = again.report(BASE).find((f) => f.feature === 'a')!;
     expect(a).toMatchObject({ lookups: 10, hits: 2, badHits: 1, feedback: 1 });
     expect(a.hitRate).toBeCloseTo(0.2, 9);
@@ -67,20 +67,39 @@ describe('per-feature operating points from feedback', () => {
     expect(a.series).toHaveLength(1);
   });
 
-  it('after feedback, unreported hits loosen the feature by small steps, bounded', () => {
+  it('after feedback, lookups without a report loosen the feature by small steps, bounded; others never loosen', () => {
     const q = new SemanticQuality(db);
     q.recordHit({ requestId: 'r0', keyNamespace: 'k', feature: 'a', entryId: 1, probability: 0.81 });
     q.onEvict(1, BASE);
     const tight = q.minProbability('a', BASE);
-    q.recordHit({ requestId: 'r1', keyNamespace: 'k', feature: 'a', entryId: 2, probability: 0.99 });
-    q.recordHit({ requestId: 'r2', keyNamespace: 'k', feature: 'a', entryId: 3, probability: 0.99 });
-    // The first of those two was not reported before the second was served: one step down.
-    expect(q.minProbability('a', BASE)).toBeCloseTo(tight - STEP_DOWN, 9);
-    for (let i = 0; i < 300; i++) q.recordHit({ requestId: `x${i}`, keyNamespace: 'k', feature: 'a', entryId: 100 + i, probability: 0.99 });
+    q.countLookup('a');
+    q.countLookup('a');
+    expect(q.minProbability('a', BASE)).toBeCloseTo(tight - 2 * STEP_DOWN, 9);
+    for (let i = 0; i < 5000; i++) q.countLookup('a');
     expect(q.minProbability('a', BASE)).toBeCloseTo(BASE - MAX_LOOSEN, 9);
-    // A feature without feedback never loosens.
-    for (let i = 0; i < 50; i++) q.recordHit({ requestId: `y${i}`, keyNamespace: 'k', feature: 'b', entryId: 5000 + i, probability: 0.99 });
+    // A feature without feedback never loosens: no report is no evidence when nobody reports.
+    for (let i = 0; i < 500; i++) q.countLookup('b');
     expect(q.minProbability('b', BASE)).toBe(BASE);
+  });
+
+  it('settles where reported false hits per lookup meet the target: looser below it, tighter above it', () => {
+    const run = (feature: string, badEvery: number) => {
+      const q = new SemanticQuality(db);
+      let entry = feature === 'rare' ? 1 : 1_000_000;
+      for (let i = 1; i <= 4000; i++) {
+        q.countLookup(feature);
+        if (i % badEvery === 0) {
+          q.recordHit({ requestId: `${feature}${i}`, keyNamespace: 'k', feature, entryId: ++entry, probability: 0.9 });
+          q.onEvict(entry, BASE);
+        }
+      }
+      return q.minProbability(feature, BASE);
+    };
+    // 1 report per 1000 lookups (0.1 %, under the target) ends looser than the default…
+    expect(run('rare', 1000)).toBeLessThan(BASE - 0.05);
+    // …1 per 50 (2 %, over it) ends tighter.
+    expect(run('often', 50)).toBeGreaterThan(BASE + 0.05);
+    expect(TARGET_FALSE_HIT_RATE).toBeLessThan(0.01);
   });
 
   it('the bad-hit header reaches only the same key and feature', () => {
@@ -111,7 +130,7 @@ describe('decision with the shipped judge and a real store', () => {
     return v.map((x) => x / n);
   }
 
-  it('serves a confident candidate; after it is evicted as feedback the same pair is no longer served in that feature', () => {
+  it('serves a confident candidate; after it is evicted as feedback, a pair just over the old point is no longer served in that feature', () => {
     const judge = shippedJudgeFor(USE_LITE_MODEL_ID)!;
     const store = new SemanticStore(db);
     store.migrate();
@@ -120,7 +139,8 @@ describe('decision with the shipped judge and a real store', () => {
     const stored = 'How do I reset my password?';
     const asked = 'How can I reset my password?';
     const p = judge.score(1, asked, stored);
-    const rule = { baseMinProbability: Math.min(judge.minProbability, p - 0.01), wrongAnswerCostUsd: 0 };
+    // An operating point just under this pair's P: one reported false hit (one STEP_UP) moves it above.
+    const rule = { baseMinProbability: p - STEP_UP / 2, wrongAnswerCostUsd: 0 };
     const deps = { store, judge, quality: q, savedUsd: () => 0.01 };
     const query = { namespace: 'ns', modelId: USE_LITE_MODEL_ID, vector: v, text: asked, feature: 'support' };
     store.insert({ entryId: 1, namespace: 'ns', modelId: USE_LITE_MODEL_ID, vector: v, text: stored, expiresAt: Date.now() + 60_000 });
@@ -129,7 +149,7 @@ describe('decision with the shipped judge and a real store', () => {
     if (!first.serve) return;
     q.recordHit({ requestId: 'r1', keyNamespace: 'k', feature: 'support', entryId: 1, probability: first.probability });
     expect(evictAsFeedback(store, q, 1, rule.baseMinProbability)).toBe(true);
-    // The answer is gone, and re-storing the same prompt no longer serves in this feature…
+    // The answer is gone, and re-storing the same prompt no longer clears this feature's tighter point…
     expect(decideSemantic(deps, query, rule)).toMatchObject({ serve: false, reason: 'empty' });
     store.insert({ entryId: 2, namespace: 'ns', modelId: USE_LITE_MODEL_ID, vector: v, text: stored, expiresAt: Date.now() + 60_000 });
     expect(decideSemantic(deps, query, rule)).toMatchObject({ serve: false, reason: 'below' });

@@ -9,7 +9,7 @@
  * The proxy's API shapes carried inside these messages come from the contract (`@contract/api`,
  * `@contract/events`); they are re-exported here only for the webview's convenience.
  */
-import type { BudgetStatus, CallDetail, CallPage, CallQuery, CallRecord, Summary, SummaryQuery } from '@contract/api';
+import type { BudgetStatus, CallDetail, CallPage, CallQuery, CallRecord, SemanticQualityReport, Summary, SummaryQuery } from '@contract/api';
 import type { BudgetAlert } from '@contract/events';
 import type { BatchList, BatchOpportunities } from '@contract/batch';
 
@@ -23,6 +23,8 @@ export type {
   CallQuery,
   CallRecord,
   CallTags,
+  SemanticFeatureQuality,
+  SemanticQualityReport,
   Summary,
   SummaryBucket,
   SummaryDimension,
@@ -63,6 +65,8 @@ export interface DashboardRequests {
   'batch/opportunities': { params: { from: number }; result: BatchOpportunities };
   /** The batches the proxy relayed, newest first (admin call). */
   'batch/list': { params: Record<string, never>; result: BatchList };
+  /** The semantic cache's measured hit and reported false-hit rates per feature (GET /tollgate/cache/quality). */
+  'cache/quality': { params: { from?: number }; result: SemanticQualityReport };
 }
 
 export type DashboardRequestType = keyof DashboardRequests;
@@ -116,7 +120,7 @@ export type DashboardViewKind = 'panel' | 'sidebar';
 // Guards (messages cross a process boundary, so the receiver checks the envelope)
 // ---------------------------------------------------------------------------------------------
 
-const requestTypes: ReadonlySet<string> = new Set<DashboardRequestType>(['calls/page', 'call/detail', 'summary', 'budgets', 'cache/evict', 'router/feedback', 'batch/opportunities', 'batch/list']);
+const requestTypes: ReadonlySet<string> = new Set<DashboardRequestType>(['calls/page', 'call/detail', 'summary', 'budgets', 'cache/evict', 'router/feedback', 'batch/opportunities', 'batch/list', 'cache/quality']);
 const commandTypes: ReadonlySet<string> = new Set<CommandMessage['type']>(['ready', 'copy', 'open/dashboard']);
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -13,6 +13,7 @@ import type {
   CallQuery,
   CallRecord,
   ConnectionState,
+  SemanticQualityReport,
   Summary,
   SummaryQuery,
 } from '../../../webview/src/protocol';
@@ -36,6 +37,8 @@ export interface DashboardDataSource {
   batchOpportunities?(from: number): Promise<BatchOpportunities>;
   /** The batches the proxy relayed (admin call; GET /tollgate/batches). */
   batches?(): Promise<BatchList>;
+  /** The semantic cache's per-feature hit and reported false-hit rates since `from` (epoch ms). */
+  semanticQuality?(from?: number): Promise<SemanticQualityReport>;
   /** Every call the proxy records from now on (live). Subscribing opens the event stream. */
   onCall(listener: (call: CallRecord) => void): DisposableLike;
   onBudgetAlert(listener: (alert: BudgetAlert) => void): DisposableLike;

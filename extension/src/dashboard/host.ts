@@ -125,6 +125,9 @@ export class DashboardHost {
       case 'batch/list':
         if (!source.batches) throw new Error('this data source has no batch figures');
         return source.batches();
+      case 'cache/quality':
+        if (!source.semanticQuality) throw new Error('this data source has no semantic cache quality');
+        return source.semanticQuality(req.params.from);
     }
   }
 

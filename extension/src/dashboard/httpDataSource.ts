@@ -14,6 +14,7 @@ import type {
   CallQuery,
   CallRecord,
   ConnectionState,
+  SemanticQualityReport,
   Summary,
   SummaryQuery,
 } from '../../../webview/src/protocol';
@@ -103,6 +104,10 @@ export class HttpDashboardDataSource implements DashboardDataSource {
 
   batches(): Promise<BatchList> {
     return this.json<BatchList>('GET', '/tollgate/batches');
+  }
+
+  semanticQuality(from?: number): Promise<SemanticQualityReport> {
+    return this.json<SemanticQualityReport>('GET', `/tollgate/cache/quality${toQueryString({ from })}`);
   }
 
   onCall(listener: (call: CallRecord) => void): DisposableLike {

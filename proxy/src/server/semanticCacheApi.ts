@@ -7,6 +7,7 @@
  *                   rate and false-hit rate, the current operating point and a daily series.
  */
 import { Router, jsonBody } from '../http/http';
+import type { SemanticQualityReport } from '../../../contract/api';
 import { semanticQualityFor } from '../cache/semantic/quality/qualityStore';
 import type { ProxyServices } from '../pipeline/services';
 import { adminGuard } from './guards';
@@ -57,7 +58,8 @@ export function semanticCacheApi(services: ProxyServices, extras: Pick<LocalApiE
 
   r.get('/quality', (req, res) => {
     const from = typeof req.query.from === 'string' && /^\d{1,16}$/.test(req.query.from) ? Number(req.query.from) : Date.now() - 30 * 86_400_000;
-    res.json({ from, defaultMinProbability: quality.lastBase ?? null, features: quality.report(quality.lastBase ?? 1, from) });
+    const body: SemanticQualityReport = { from, defaultMinProbability: quality.lastBase ?? null, features: quality.report(quality.lastBase ?? 1, from) };
+    res.json(body);
   });
 
   return r;

@@ -9,6 +9,7 @@ import { BudgetGauges } from '../charts/budgetGauges';
 import { bucketFor, cacheSeries, spendSeries } from '../charts/seriesData';
 import { TimeChart } from '../charts/timeChart';
 import { renderDetail } from '../detail/detailView';
+import { SemanticQualityView } from '../quality/qualityView';
 import { h, replace } from '../dom';
 import { emptyState } from '../empty/emptyState';
 import { budgetAlertText } from '@contract/format';
@@ -80,6 +81,7 @@ export class PanelApp {
   private readonly byFeature = new BarList('by-feature', 'Spend by feature', 'No spend in this range.');
   private readonly budgets = new BudgetGauges();
   private readonly batchSection: BatchSection;
+  private readonly semanticQuality = new SemanticQualityView();
   private readonly table: VirtualTable;
   private readonly countLabel = h('span', { class: 'count muted', attrs: { role: 'status' } });
   private readonly detailPane = h('aside', { class: 'detail-pane', attrs: { hidden: true, 'aria-label': 'Call detail' } });
@@ -122,6 +124,7 @@ export class PanelApp {
       { class: 'dashboard' },
       this.kpis.element,
       h('section', { class: 'charts', attrs: { 'aria-label': 'Charts' } }, this.spendChart.element, this.cacheChart.element, this.byModel.element, this.byFeature.element, this.budgets.element),
+      this.semanticQuality.element,
       h(
         'section',
         { class: 'calls', attrs: { 'aria-label': 'Calls' } },
@@ -370,6 +373,7 @@ export class PanelApp {
     const bucketMs = bucketFor(range.ms);
     // Its own requests and error line: the batch figures need the admin token, the rest does not.
     void this.batchSection.refresh(from);
+    void this.semanticQuality.load((since) => this.client.request('cache/quality', { from: since }), from);
     try {
       const [byModel, byFeature, budgets] = await Promise.all([
         this.client.request('summary', { from, to, by: 'model', bucketMs }),

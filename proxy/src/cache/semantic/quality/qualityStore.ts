@@ -3,19 +3,26 @@
  *
  * Every served semantic hit is logged with its feature tag and P(same). A false hit — reported by
  * evicting the entry (dashboard), `POST /tollgate/cache/feedback` or an `x-tollgate-feedback:
- * bad-hit` header on the next call — tightens that feature's operating point (and no other's) to
- * above the probability that was wrong. Once a feature gets feedback, the team is known to report
- * bad hits there, so a hit that was not reported by the time the next hit of the feature is served
- * counts as good and loosens the point a little: in-domain calibration, bounded both ways. The
- * steps give an equilibrium of about one reported false hit per 20 served (STEP_DOWN / (STEP_UP +
- * STEP_DOWN)), and the point never drops more than MAX_LOOSEN below the shipped default.
+ * bad-hit` header on the next call — tightens that feature's operating point (and no other's) by
+ * STEP_UP. Once a feature has had feedback, the team is known to report bad hits there, so every
+ * lookup without a report loosens the point by STEP_DOWN: a rate controller whose equilibrium is
+ * TARGET_FALSE_HIT_RATE reported false hits per lookup. A feature that measures few false hits
+ * therefore drifts to a looser point, one that measures many to a tighter one; both bounded.
+ *
+ * Why not "jump above the probability that was wrong": with a judge that is right ~85 % of the time
+ * at its operating point, one wrong hit at P = 0.85 is expected, yet the jump moved the point above
+ * nearly every candidate the feature would ever see — no hits, hence no evidence to loosen again
+ * (measured: the FAQ replay's hit rate fell from 3.6 % to 2.5 % with feedback on).
  */
+import type { SemanticFeatureQuality } from '../../../../../contract/api';
 import type { Db } from '../../../db/open';
 
-/** How much a reported false hit raises the feature's required P(same) above that hit's P. */
+/** How much a reported false hit raises the feature's required P(same). */
 export const STEP_UP = 0.02;
-/** How much an unreported hit lowers it (only in features that have had feedback). */
-export const STEP_DOWN = 0.001;
+/** Reported false hits per lookup the controller settles at (half the 1 % goal, for margin). */
+export const TARGET_FALSE_HIT_RATE = 0.005;
+/** How much a lookup without a report lowers it (only in features that have had feedback): equilibrium at TARGET_FALSE_HIT_RATE. */
+export const STEP_DOWN = (STEP_UP * TARGET_FALSE_HIT_RATE) / (1 - TARGET_FALSE_HIT_RATE);
 /** Lowest adjustment below the base operating point feedback can reach. */
 export const MAX_LOOSEN = 0.25;
 /** Never serve below this P(same), whatever the feedback. */
@@ -32,20 +39,8 @@ export interface HitLog {
   ts?: number;
 }
 
-export interface FeatureQuality {
-  feature: string;
-  lookups: number;
-  hits: number;
-  badHits: number;
-  hitRate: number;
-  /** Reported false hits per lookup. */
-  falseHitRate: number;
-  /** Required P(same) now (before the per-call expected-value rule), and its shift from the default. */
-  minProbability: number;
-  adjustment: number;
-  feedback: number;
-  series: Array<{ day: string; lookups: number; hits: number; badHits: number }>;
-}
+/** One feature's row of GET /tollgate/cache/quality (the contract's shape). */
+export type FeatureQuality = SemanticFeatureQuality;
 
 export type FeedbackResult = { ok: true; feature: string; minProbability: number; hitId: number } | { ok: false; reason: string };
 
@@ -90,14 +85,14 @@ interface HitRow {
 }
 
 export class SemanticQuality {
-  private readonly adjustments = new Map<string, { adjustment: number; feedback: number }>();
+  private readonly adjustments = new Map<string, { adjustment: number; feedback: number; persisted: number }>();
   /** The default operating point last used by a lookup (reports and feedback without one use it). */
   lastBase: number | undefined;
 
   constructor(private readonly db: Db) {
     migrateSemanticQuality(db);
     for (const r of db.prepare('SELECT feature, adjustment, feedback FROM semantic_operating_points').all() as Array<{ feature: string; adjustment: number; feedback: number }>) {
-      this.adjustments.set(r.feature, { adjustment: r.adjustment, feedback: r.feedback });
+      this.adjustments.set(r.feature, { adjustment: r.adjustment, feedback: r.feedback, persisted: r.adjustment });
     }
   }
 
@@ -108,25 +103,30 @@ export class SemanticQuality {
     return clamp(base + a, Math.min(base, ABSOLUTE_FLOOR), 0.999);
   }
 
+  /** Counts a lookup; in a feature that has had feedback, a lookup is also a small step looser (see STEP_DOWN). */
   countLookup(feature: string | undefined, now = Date.now()): void {
+    const name = feature ?? UNTAGGED;
     this.db
       .prepare('INSERT INTO semantic_lookups_daily (feature, day, lookups) VALUES (?, ?, 1) ON CONFLICT(feature, day) DO UPDATE SET lookups = lookups + 1')
-      .run(feature ?? UNTAGGED, Math.floor(now / DAY_MS));
+      .run(name, Math.floor(now / DAY_MS));
+    const state = this.adjustments.get(name);
+    if (state && state.feedback > 0 && state.adjustment > -MAX_LOOSEN) {
+      state.adjustment = Math.max(-MAX_LOOSEN, state.adjustment - STEP_DOWN);
+      // The row is rewritten every ~10 steps (0.001), not per lookup: a lookup stays one write.
+      if (Math.abs(state.adjustment - state.persisted) >= 0.001 || state.adjustment === -MAX_LOOSEN) this.setAdjustment(name, state.adjustment, state.feedback);
+    }
   }
 
   /**
    * Logs a served hit. In a feature that has had feedback, the previous hit still without a verdict
-   * is taken as good (nobody reported it) and loosens the operating point by STEP_DOWN.
+   * is marked unreported (taken as good in reports; the point itself moves per lookup).
    */
   recordHit(h: HitLog): number {
     const feature = h.feature || UNTAGGED;
     const state = this.adjustments.get(feature);
     if (state && state.feedback > 0) {
       const prev = this.db.prepare('SELECT id FROM semantic_hits WHERE feature = ? AND verdict IS NULL ORDER BY id DESC LIMIT 1').get(feature) as { id: number } | undefined;
-      if (prev) {
-        this.db.prepare("UPDATE semantic_hits SET verdict = 'unreported' WHERE id = ?").run(prev.id);
-        this.setAdjustment(feature, Math.max(-MAX_LOOSEN, state.adjustment - STEP_DOWN), state.feedback);
-      }
+      if (prev) this.db.prepare("UPDATE semantic_hits SET verdict = 'unreported' WHERE id = ?").run(prev.id);
     }
     const info = this.db
       .prepare('INSERT INTO semantic_hits (request_id, key_namespace, feature, entry_id, probability, ts) VALUES (?, ?, ?, ?, ?, ?)')
@@ -160,17 +160,17 @@ export class SemanticQuality {
   }
 
   private markBad(hit: HitRow, base: number): FeedbackResult {
-    const state = this.adjustments.get(hit.feature) ?? { adjustment: 0, feedback: 0 };
+    const state = this.adjustments.get(hit.feature) ?? { adjustment: 0, feedback: 0, persisted: 0 };
     if (hit.verdict === 'bad') return { ok: true, feature: hit.feature, minProbability: this.minProbability(hit.feature, base), hitId: hit.id };
     this.db.prepare("UPDATE semantic_hits SET verdict = 'bad' WHERE id = ?").run(hit.id);
-    // Above the probability that was wrong, and never looser than before.
-    const next = Math.max(state.adjustment, hit.probability - base) + STEP_UP;
+    // One step tighter than now (not above the wrong P: one miss at P = 0.85 is expected, see the header).
+    const next = Math.min(state.adjustment + STEP_UP, 0.999 - base);
     this.setAdjustment(hit.feature, next, state.feedback + 1);
     return { ok: true, feature: hit.feature, minProbability: this.minProbability(hit.feature, base), hitId: hit.id };
   }
 
   private setAdjustment(feature: string, adjustment: number, feedback: number): void {
-    this.adjustments.set(feature, { adjustment, feedback });
+    this.adjustments.set(feature, { adjustment, feedback, persisted: adjustment });
     this.db
       .prepare(
         'INSERT INTO semantic_operating_points (feature, adjustment, feedback, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(feature) DO UPDATE SET adjustment = excluded.adjustment, feedback = excluded.feedback, updated_at = excluded.updated_at',

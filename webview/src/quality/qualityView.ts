@@ -1,0 +1,121 @@
+/**
+ * The dashboard card "Semantic cache quality": per feature tag, the measured hit rate and reported
+ * false-hit rate (with a per-day sparkline of both) and the operating point feedback has set. Data
+ * from the host's `cache/quality` request; the card loads on its own, so an older proxy without
+ * the route only empties this card. Pure parts are in qualityData.ts.
+ */
+import './quality.css';
+import { h, replace } from '../dom';
+import { formatPercent } from '../format';
+import type { SemanticQualityReport } from '../protocol';
+import { FALSE_HIT_GOAL, qualityRows, sparkline, type QualityRow } from './qualityData';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const W = 96;
+const H = 22;
+
+export class SemanticQualityView {
+  readonly element: HTMLElement;
+  private readonly body: HTMLElement;
+  private seq = 0;
+
+  constructor() {
+    this.body = h('div', { class: 'quality-body' }, h('p', { class: 'muted' }, 'Loading…'));
+    this.element = h(
+      'section',
+      { class: 'chart semantic-quality', attrs: { 'data-chart': 'semantic-quality', 'aria-label': 'Semantic cache quality' } },
+      h('h3', { class: 'figcaption' }, 'Semantic cache quality'),
+      this.body,
+    );
+  }
+
+  /** Fetches and shows the report since `from`; a late answer from an older request is dropped. */
+  async load(fetchReport: (from: number) => Promise<SemanticQualityReport>, from: number): Promise<void> {
+    const seq = ++this.seq;
+    try {
+      const report = await fetchReport(from);
+      if (seq === this.seq) this.set(report);
+    } catch (err) {
+      if (seq === this.seq) replace(this.body, h('p', { class: 'muted' }, `Semantic cache quality unavailable: ${(err as Error).message}`));
+    }
+  }
+
+  set(report: SemanticQualityReport): void {
+    const rows = qualityRows(report);
+    if (!rows.length) {
+      replace(this.body, h('p', { class: 'muted' }, 'No semantic lookups in this range. Turn on cache.semantic in the policy file to serve answers to paraphrased prompts.'));
+      return;
+    }
+    const maxRate = Math.max(...rows.flatMap((r) => r.points.map((p) => p.hitRate ?? 0)));
+    replace(
+      this.body,
+      h(
+        'table',
+        { class: 'quality-table' },
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            h('th', { attrs: { scope: 'col' } }, 'Feature'),
+            h('th', { class: 'num', attrs: { scope: 'col' } }, 'Lookups'),
+            h('th', { class: 'num', attrs: { scope: 'col' } }, 'Hit rate'),
+            h('th', { class: 'num', attrs: { scope: 'col', title: `Reported false hits per lookup (goal ≤ ${formatPercent(FALSE_HIT_GOAL)})` } }, 'False hits'),
+            h('th', { class: 'num', attrs: { scope: 'col', title: 'Required P(same): the default operating point, moved by feedback' } }, 'Operating point'),
+            h('th', { attrs: { scope: 'col' } }, 'Per day'),
+          ),
+        ),
+        h('tbody', null, ...rows.map((r) => this.row(r, maxRate))),
+      ),
+      h('p', { class: 'muted quality-note' }, 'Report a wrong answer by evicting it (call detail) or with the x-tollgate-feedback: bad-hit header; that feature then needs more certainty.'),
+    );
+  }
+
+  private row(r: QualityRow, maxRate: number): HTMLElement {
+    return h(
+      'tr',
+      { class: `quality-row ${r.level}`, dataset: { feature: r.feature } },
+      h('th', { attrs: { scope: 'row' } }, r.feature),
+      h('td', { class: 'num' }, r.lookups),
+      h('td', { class: 'num quality-hit-rate' }, `${formatPercent(r.hitRate, 1)} (${r.hits})`),
+      h('td', { class: `num quality-false-rate ${r.level}` }, `${formatPercent(r.falseHitRate, 1)} (${r.badHits})`),
+      h('td', { class: 'num', attrs: { title: r.feedback ? `${r.feedback} report(s)` : 'no reports yet' } }, `${r.minProbability.toFixed(3)} ${r.shift === 'default' ? '' : `(${r.shift})`}`.trim()),
+      h('td', null, this.spark(r, maxRate)),
+    );
+  }
+
+  private spark(r: QualityRow, maxRate: number): SVGSVGElement {
+    const svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+    svg.setAttribute('width', String(W));
+    svg.setAttribute('height', String(H));
+    svg.setAttribute('class', 'quality-spark');
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', `${r.feature}: hit rate and false-hit rate per day over ${r.points.length} day(s)`);
+    const lines: Array<[string, Array<number | undefined>]> = [
+      ['spark-hits', r.points.map((p) => p.hitRate)],
+      ['spark-false', r.points.map((p) => p.falseHitRate)],
+    ];
+    for (const [cls, values] of lines) {
+      for (const points of sparkline(values, W - 2, H - 2, maxRate)) {
+        const line = document.createElementNS(SVG, 'polyline');
+        line.setAttribute('points', points);
+        line.setAttribute('transform', 'translate(1 1)');
+        line.setAttribute('class', cls);
+        svg.appendChild(line);
+        // A lone measured day has no line to draw: mark it with a dot.
+        if (!points.includes(' ')) {
+          const [x, y] = points.split(',');
+          const dot = document.createElementNS(SVG, 'circle');
+          dot.setAttribute('cx', String(Number(x) + 1));
+          dot.setAttribute('cy', String(Number(y) + 1));
+          dot.setAttribute('r', '1.8');
+          dot.setAttribute('class', cls);
+          svg.appendChild(dot);
+        }
+      }
+    }
+    return svg;
+  }
+}
