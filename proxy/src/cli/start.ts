@@ -34,6 +34,7 @@ export function startCommand(): Command {
         info: (m: string) => console.error(`[tollgate] ${m}`),
         warn: (m: string) => console.error(`[tollgate] warning: ${m}`),
         error: (m: string) => console.error(`[tollgate] error: ${m}`),
+        ...(process.env.TOLLGATE_DEBUG === '1' ? { debug: (m: string) => console.error(`[tollgate] debug: ${m}`) } : {}),
       };
       let proxy;
       try {

@@ -5,7 +5,8 @@
 import { priceAtTier } from '../batch/rates';
 import { isPricedProvider } from '../pricing/price';
 import { arr, obj, type Json } from '../providers/types';
-import type { ChatMessageLike } from '../tokens/count';
+import { upperBoundTokens } from '../tokens/bound';
+import type { ChatMessageLike } from '../tokens/chat';
 import type { CallContext } from './context';
 
 export function pricingProvider(ctx: CallContext): string | undefined {
@@ -42,6 +43,22 @@ export async function countInputTokens(ctx: CallContext): Promise<number> {
   const r = await ctx.services.tokens.count(ctx.modelUsed, messages, texts);
   ctx.countedInputTokens = r.tokens;
   return r.tokens;
+}
+
+/**
+ * Input tokens for a budget or rate-limit reservation, without ever waiting for an encoder to be
+ * built: the exact count (as countInputTokens) once the worker has this model's encoder, else an
+ * upper bound (UTF-8 bytes plus chat overhead, tokens/bound.ts) while the encoder is built in the
+ * background. Over-reserving is the safe side; settlement uses the provider's reported usage.
+ */
+export async function reservationInputTokens(ctx: CallContext): Promise<number> {
+  const tokens = ctx.services.tokens;
+  if (ctx.countedInputTokens !== undefined || tokens.isReady(ctx.modelUsed)) return countInputTokens(ctx);
+  const { messages, texts } = inputParts(ctx.body);
+  const bound = upperBoundTokens(ctx.modelUsed, messages, texts);
+  void tokens.warm([ctx.modelUsed]);
+  ctx.services.log.debug?.(`reserving an upper bound of ${bound} input tokens for ${ctx.modelUsed}: the token worker's encoder is not built yet`);
+  return bound;
 }
 
 /**

@@ -13,7 +13,7 @@ import { arr, obj, type Json } from '../providers/types';
 import { RoutingError, routeRequest } from '../routing/route';
 import type { ChatText } from '../routing/features';
 import type { CallContext, Stage } from './context';
-import { countInputTokens } from './cost';
+import { countInputTokens, reservationInputTokens } from './cost';
 import { partsText } from './parse';
 import { failCall } from './errors';
 
@@ -110,7 +110,8 @@ export function admitStage(governor: Governor): Stage {
       // Tiers and prices are keyed by provider name (an openrouter provider is not priced as openai).
       provider: ctx.provider?.name ?? 'openai',
       model: ctx.modelUsed,
-      inputTokens: await countInputTokens(ctx),
+      // Never waits for the token worker's encoders (an upper bound until they are built).
+      inputTokens: await reservationInputTokens(ctx),
       ...(limit !== undefined ? { maxOutputTokens: limit } : {}),
     });
     Object.assign(ctx.extraHeaders, admitHeaders(result));

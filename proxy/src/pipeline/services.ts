@@ -10,12 +10,14 @@ import type { Metrics } from '../metrics/metrics';
 import type { ResolvedProvider } from '../policy/schema';
 import type { PolicyStore } from '../policy/store';
 import type { RouterRuntime } from '../routing/runtime';
-import type { TokenCounter } from '../workers/tokenCounter';
+import type { TokenCounting } from '../workers/tokenCounter';
 
 export interface Logger {
   info(msg: string): void;
   warn(msg: string): void;
   error(msg: string): void;
+  /** Detail for diagnosing the proxy itself (the CLI prints it with TOLLGATE_DEBUG=1). */
+  debug?(msg: string): void;
 }
 
 export interface ProxyServices {
@@ -27,7 +29,7 @@ export interface ProxyServices {
   metrics: Metrics;
   dispatcher: Agent;
   /** Token counting off the event loop (estimates and budget reservations). */
-  tokens: TokenCounter;
+  tokens: TokenCounting;
   /** Per-data-directory random salt for key fingerprints (never leaves the machine). */
   salt: string;
   env: NodeJS.ProcessEnv;

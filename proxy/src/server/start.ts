@@ -23,9 +23,9 @@ import { DEFAULT_POLICY, resolveProviders, type Policy, type ResolvedProvider } 
 import { PolicyStore } from '../policy/store';
 import type { Logger, ProxyServices } from '../pipeline/services';
 import { VERSION } from '../version';
-import { TokenCounter } from '../workers/tokenCounter';
+import { TokenCounter, type TokenCounting } from '../workers/tokenCounter';
 import type { LiveEvent } from '../../../contract/events';
-import { settle, TOKENS_WARM_WAIT_MS, warmHttpClient, warmPrices, warmTokens } from './warmUp';
+import { HTTP_WARM_WAIT_MS, settle, warmHttpClient, warmPrices, warmTokens } from './warmUp';
 import { createApp } from './app';
 import { describeFinding } from '../policy/trust';
 import { TrustGatedAgent } from './security/trustGate';
@@ -47,6 +47,8 @@ export interface StartOptions {
   cacheCodec?: CacheBodyCodec;
   /** Embedding overrides (tests: a local hub URL, a fixture model with a registered pin). */
   semantic?: { remoteHost?: string; modelId?: string; allowDownload?: boolean };
+  /** The token counter (tests: one whose readiness they control); default the process's shared worker. */
+  tokens?: TokenCounting;
 }
 
 export interface RunningProxy {
@@ -78,10 +80,13 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   const log = opts.log ?? silentLog;
   const env = opts.env ?? process.env;
   const policyStore = opts.policyFile ? PolicyStore.open(opts.policyFile, { env }) : PolicyStore.fromPolicy(opts.policy ?? DEFAULT_POLICY, { env });
-  // The token worker loads its encoders in its own thread while the rest of the start runs.
+  // The token worker builds its encoders in its own thread, in the background: the start does not
+  // wait for it, and admission reserves an upper bound until it is ready.
   const p0 = policyStore.policy;
   const countsTokens = p0.budgets.length > 0 || p0.rateLimits.length > 0 || p0.routing.rules.some((r) => r.match.minInputTokens !== undefined || r.match.maxInputTokens !== undefined);
-  const tokensWarm = warmTokens(countsTokens ? TokenCounter.shared() : undefined);
+  const tokens = opts.tokens ?? TokenCounter.shared();
+  const tokensT0 = performance.now();
+  if (countsTokens) void warmTokens(tokens).then(() => log.info(`token worker ready after ${Math.round(performance.now() - tokensT0)} ms`));
   const held = () => policyStore.trustFindings;
   for (const f of held()) log.warn(`held until approved: ${describeFinding(f)}`);
   const db = openDatabase(join(opts.dataDir, 'tollgate.db'));
@@ -109,7 +114,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     ledger: new Ledger(db, codec),
     metrics: new Metrics(),
     dispatcher: new TrustGatedAgent(held, { keepAliveTimeout: 30_000, connections: 256 }),
-    tokens: TokenCounter.shared(),
+    tokens,
     salt: saltFor(db),
     env: opts.env ?? process.env,
     log,
@@ -194,9 +199,9 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   );
 
   const pricesMs = warmPrices((l) => log.info(l));
-  const tokensT0 = performance.now();
-  await settle(Promise.all([tokensWarm, warmHttpClient(services.dispatcher, (l) => log.info(l))]), TOKENS_WARM_WAIT_MS);
-  const tokensWaitMs = performance.now() - tokensT0;
+  const httpT0 = performance.now();
+  await settle(warmHttpClient(services.dispatcher, (l) => log.info(l)), HTTP_WARM_WAIT_MS);
+  const httpWaitMs = performance.now() - httpT0;
   const server: HttpServer = await new Promise<HttpServer>((resolve, reject) => {
     const s = app.listen(opts.port ?? policyStore.policy.server.port, opts.host ?? "127.0.0.1");
     s.once('listening', () => resolve(s));
@@ -209,7 +214,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const port = (server.address() as AddressInfo).port;
-  log.info(`built the price tables in ${Math.round(pricesMs)} ms; waited ${Math.round(tokensWaitMs)} ms for the HTTP client${countsTokens ? " and the token worker's encoders" : ''}`);
+  log.info(`built the price tables in ${Math.round(pricesMs)} ms; waited ${Math.round(httpWaitMs)} ms for the HTTP client`);
 
   let closed = false;
   return {

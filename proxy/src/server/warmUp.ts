@@ -1,20 +1,19 @@
 /**
- * Work the first request would otherwise pay for, done before the proxy listens so that no
- * request waits on it:
- *  - the token worker (a thread that loads the tokenizer ranks, a second or more on a busy
- *    machine) is spawned as soon as the policy is known, so its load overlaps the rest of the
- *    start (database, caches, router), and the start waits (bounded) for it before listening
- *    instead of the first budgeted call waiting behind it;
- *  - the price tables of @pydantic/genai-prices are built on first use (~0.4 s of synchronous
- *    work): built before `listen`, they cannot stall a request's event loop;
+ * Work the first request would otherwise pay for, kept off the request path:
+ *  - the token worker (a thread that builds the tokenizer's encoders, a second or more on a busy
+ *    machine) is spawned as soon as the policy is known and builds them in the background; the
+ *    start does not wait for it, and until it is ready admission reserves an upper bound
+ *    (pipeline/cost.ts reservationInputTokens) instead of waiting for a count;
+ *  - the price tables of @pydantic/genai-prices are built on first use (a few ms of synchronous
+ *    work here): built before `listen`, they cannot stall a request's event loop;
  *  - the HTTP client compiles its parser (WebAssembly) on its first connection: one request to a
- *    throwaway loopback server, also before `listen`.
+ *    throwaway loopback server before `listen`, waited for at most HTTP_WARM_WAIT_MS.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request, type Dispatcher } from 'undici';
 import { priceCall } from '../pricing/price';
-import type { TokenCounter } from '../workers/tokenCounter';
+import type { TokenCounting } from '../workers/tokenCounter';
 
 /** Models whose tables and encoders are warmed: the defaults SDK examples and Tollgate use. */
 const WARM_MODELS: Array<{ model: string; provider: string }> = [
@@ -23,20 +22,18 @@ const WARM_MODELS: Array<{ model: string; provider: string }> = [
 ];
 
 /**
- * How long the start waits, before listening, for the token worker's encoders (and the HTTP
- * client's warm-up). Usually they are
- * built by the time the rest of the start is done; on a starved machine the proxy listens after
- * this anyway (a first budgeted call then waits for the rest).
+ * How long the start waits, before listening, for the HTTP client's warm-up (tens of ms on a quiet
+ * machine); past it the proxy listens anyway and the warm-up finishes in the background.
  */
-export const TOKENS_WARM_WAIT_MS = 3_000;
+export const HTTP_WARM_WAIT_MS = 250;
 
 /**
- * Starts the token worker loading its encoders (in its own thread) when the policy counts tokens
+ * Starts the token worker building its encoders (in its own thread) when the policy counts tokens
  * on the request path (budgets, rate limits, token-bound rules); otherwise it is left unspawned:
- * its tokenizer ranks cost ~100 MiB of RSS. Call as early in the start as possible; await the
- * result (see `settle`) before listening, so that no request waits for the encoders.
+ * its tokenizer ranks cost ~100 MiB of RSS. Call as early in the start as possible and do not
+ * await it before listening: requests do not wait for it (see `TokenCounting.isReady`).
  */
-export function warmTokens(tokens: Pick<TokenCounter, 'warm'> | undefined): Promise<void> {
+export function warmTokens(tokens: Pick<TokenCounting, 'warm'> | undefined): Promise<void> {
   return tokens ? tokens.warm(WARM_MODELS.map((m) => m.model)) : Promise.resolve();
 }
 

@@ -4,7 +4,10 @@
  * Chat overhead follows OpenAI's cookbook "How to count tokens with tiktoken": 3 tokens per message,
  * +1 per `name`, +3 to prime the reply (gpt-3.5-turbo-0301: 4 per message, −1 per name).
  */
+import { chatOverheadFor, messageText, type ChatMessageLike } from './chat';
 import { encodingForModel, getEncoder } from './encoding';
+
+export { chatOverheadFor, messageText, type ChatMessageLike, type ChatOverhead } from './chat';
 
 export interface TokenCount {
   tokens: number;
@@ -13,34 +16,10 @@ export interface TokenCount {
   encoding: string;
 }
 
-export interface ChatMessageLike {
-  role: string;
-  content: string | Array<{ type: string; text?: string }> | null;
-  name?: string;
-}
-
 export function countTextTokens(text: string, model: string): TokenCount {
   const choice = encodingForModel(model);
   const tokens = text.length === 0 ? 0 : getEncoder(choice.encoding).encode(text, [], []).length;
   return { tokens, exact: choice.exact, encoding: choice.encoding };
-}
-
-/** The text parts of a message's content (images and other parts are not counted here). */
-export function messageText(content: ChatMessageLike['content']): string {
-  if (content == null) return '';
-  if (typeof content === 'string') return content;
-  return content.map((p) => (typeof p.text === 'string' ? p.text : '')).join('');
-}
-
-export interface ChatOverhead {
-  perMessage: number;
-  perName: number;
-  replyPriming: number;
-}
-
-export function chatOverheadFor(model: string): ChatOverhead {
-  if (/gpt-3\.5-turbo-0301/i.test(model)) return { perMessage: 4, perName: -1, replyPriming: 3 };
-  return { perMessage: 3, perName: 1, replyPriming: 3 };
 }
 
 /** Tokens of one message including its per-message overhead (not the reply priming). */

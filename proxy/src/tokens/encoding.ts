@@ -7,13 +7,8 @@ import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
 import cl100kBase from 'js-tiktoken/ranks/cl100k_base';
 import o200kBase from 'js-tiktoken/ranks/o200k_base';
 
-export type EncodingName = 'o200k_base' | 'cl100k_base';
-
-export interface EncodingChoice {
-  encoding: EncodingName;
-  /** true when this is the tokenizer the model really uses (OpenAI models); false = estimate. */
-  exact: boolean;
-}
+export { encodingForModel, type EncodingChoice, type EncodingName } from './models';
+import type { EncodingName } from './models';
 
 const RANKS: Record<EncodingName, TiktokenBPE> = { o200k_base: o200kBase, cl100k_base: cl100kBase };
 const encoders = new Map<EncodingName, Tiktoken>();
@@ -25,27 +20,4 @@ export function getEncoder(name: EncodingName): Tiktoken {
     encoders.set(name, enc);
   }
   return enc;
-}
-
-/** Strip a provider prefix ("openai/gpt-4o", "azure:gpt-4") so the model family is visible. */
-function bareModel(model: string): string {
-  const m = model.trim().toLowerCase();
-  const slash = m.lastIndexOf('/');
-  const colon = m.indexOf(':');
-  if (slash >= 0) return m.slice(slash + 1);
-  if (colon >= 0 && !m.startsWith('ft:')) return m.slice(colon + 1);
-  if (m.startsWith('ft:')) return m.slice(3);
-  return m;
-}
-
-/**
- * OpenAI's families as tiktoken's model table maps them: gpt-4o, gpt-4.1, gpt-4.5, gpt-5,
- * o1/o3/o4 and chatgpt-4o use o200k_base; gpt-4, gpt-3.5 and the v2/v3 embeddings use cl100k_base.
- * Every other model gets an o200k estimate, labelled as such.
- */
-export function encodingForModel(model: string): EncodingChoice {
-  const m = bareModel(model);
-  if (/^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|gpt-oss|chatgpt-4o|o1|o3|o4|codex-)/.test(m)) return { encoding: 'o200k_base', exact: true };
-  if (/^(gpt-4|gpt-3\.5|gpt-35|text-embedding-(ada-002|3-))/.test(m)) return { encoding: 'cl100k_base', exact: true };
-  return { encoding: 'o200k_base', exact: false };
 }
