@@ -328,6 +328,18 @@ test('the cost dashboard opens in VS Code and a new call appears in it live', { 
     return t.includes(`Tollgate ${live.spend} today`) ? t : undefined;
   }, `the status bar to show the dashboard's ${live.spend}`, 30_000);
   mark(`status bar "${status}" = dashboard headline ${live.spend}`);
+  // The batch and semantic-quality sections load through the extension's own data source (a
+  // member missing there shows an "unavailable"/"Could not load" line instead of figures).
+  const sections = await waitFor(async () => {
+    const v = await frame.evaluate(() => ({
+      batch: document.querySelector('.batch[data-loaded="true"]')?.textContent ?? '',
+      quality: document.querySelector('[data-chart="semantic-quality"]')?.textContent ?? '',
+    }));
+    return v.batch && v.quality && !v.quality.includes('Loading…') ? v : undefined;
+  }, 'the batch and semantic-quality sections to load', 30_000);
+  assert.doesNotMatch(sections.quality, /unavailable/, 'the semantic quality card has its data');
+  assert.doesNotMatch(sections.batch, /Could not load/, 'the batch section has its data');
+  assert.match(sections.batch, /gpt-4o-mini|\(none\)|No batches yet/, 'the batch section lists the calls or says there are no batches');
   await shot('dashboard-vscode.png');
 });
 

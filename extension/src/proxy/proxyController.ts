@@ -61,8 +61,15 @@ export class ProxyController implements vscode.Disposable {
     );
   }
 
+  /**
+   * True while start() checks the runtime and reads the keys, before the supervisor takes over:
+   * the status bar says "starting" then, not "stopped" (that check can take a second).
+   */
+  private preparing = false;
+
   get state(): ProxyState {
-    return this.supervisor.state;
+    const s = this.supervisor.state;
+    return this.preparing && s.kind === 'stopped' ? { kind: 'starting' } : s;
   }
 
   /** A client for the running proxy, or undefined when it is not running. */
@@ -111,6 +118,19 @@ export class ProxyController implements vscode.Disposable {
   }
 
   async start(): Promise<ProxyState> {
+    const wasStopped = this.supervisor.state.kind === 'stopped';
+    this.preparing = true;
+    if (wasStopped) this.stateEmitter.fire(this.state);
+    try {
+      return await this.startPrepared();
+    } finally {
+      this.preparing = false;
+      // Preparation failed before the supervisor ran: back to what the supervisor says.
+      if (wasStopped && this.supervisor.state.kind === 'stopped') this.stateEmitter.fire(this.supervisor.state);
+    }
+  }
+
+  private async startPrepared(): Promise<ProxyState> {
     const cfg = readConfig();
     const node = await resolveNodeRuntime(cfg.nodePath);
     if (!node.ok) {
