@@ -147,7 +147,13 @@ export class ExactCache {
     } else {
       this.pendingHits.set(id, { n: 1, at });
     }
-    this.flushTimer ??= setTimeout(() => this.flushHits(), HIT_FLUSH_MS).unref();
+    this.flushTimer ??= setTimeout(() => {
+      try {
+        this.flushHits();
+      } catch {
+        // A busy or closed database drops this batch of counts (statistics), never the process.
+      }
+    }, HIT_FLUSH_MS).unref();
   }
 
   /** Writes the batched hit counts in one transaction. */
