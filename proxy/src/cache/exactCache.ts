@@ -66,6 +66,9 @@ export interface CacheBodyCodec {
   decode(stored: string): string;
 }
 
+/** How long a hit's count may wait in memory before it is written. */
+export const HIT_FLUSH_MS = 1000;
+
 const identity: CacheBodyCodec = { encode: (s) => s, decode: (s) => s };
 
 export class ExactCache {
@@ -80,6 +83,9 @@ export class ExactCache {
   private readonly clearNsStmt;
   private readonly clearAllStmt;
   private writesSinceEvict = 0;
+  /** Hits not yet written: entry id → count and last hit time (see `markHit`). */
+  private readonly pendingHits = new Map<number, { n: number; at: number }>();
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Db,
@@ -89,7 +95,7 @@ export class ExactCache {
     migrateExactCache(db);
     this.getStmt = db.prepare('SELECT * FROM cache_entries WHERE key = ? AND expires_at > ?');
     this.getByIdStmt = db.prepare('SELECT * FROM cache_entries WHERE id = ?');
-    this.hitStmt = db.prepare('UPDATE cache_entries SET hits = hits + 1, last_hit_at = ? WHERE id = ?');
+    this.hitStmt = db.prepare('UPDATE cache_entries SET hits = hits + ?, last_hit_at = MAX(COALESCE(last_hit_at, 0), ?) WHERE id = ?');
     this.putStmt = db.prepare(`
       INSERT INTO cache_entries (key, namespace, endpoint, provider, model, created_at, expires_at, body, usage, cost_usd, prompt)
       VALUES (@key, @namespace, @endpoint, @provider, @model, @createdAt, @expiresAt, @body, @usage, @costUsd, @prompt)
@@ -126,8 +132,40 @@ export class ExactCache {
     }
   }
 
+  /**
+   * Counts a hit. The UPDATE (hit count, last use for LRU eviction) is statistics, not the call's
+   * record — the ledger row is — so it is batched off the hit path: written within
+   * `HIT_FLUSH_MS`, before any eviction, and at shutdown (`flushHits`). A `kill -9` loses at most
+   * that window's counts, never a ledger row.
+   */
   markHit(id: number): void {
-    this.hitStmt.run(this.now(), id);
+    const at = this.now();
+    const p = this.pendingHits.get(id);
+    if (p) {
+      p.n++;
+      p.at = at;
+    } else {
+      this.pendingHits.set(id, { n: 1, at });
+    }
+    this.flushTimer ??= setTimeout(() => {
+      try {
+        this.flushHits();
+      } catch {
+        // A busy or closed database drops this batch of counts (statistics), never the process.
+      }
+    }, HIT_FLUSH_MS).unref();
+  }
+
+  /** Writes the batched hit counts in one transaction. */
+  flushHits(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pendingHits.size === 0 || !this.db.open) return;
+    const batch = [...this.pendingHits];
+    this.pendingHits.clear();
+    this.db.transaction(() => {
+      for (const [id, p] of batch) this.hitStmt.run(p.n, p.at, id);
+    })();
   }
 
   put(e: Omit<CacheEntry, 'id' | 'hits' | 'createdAt' | 'expiresAt'> & { ttlSeconds: number }, maxEntries: number): number {
@@ -155,6 +193,7 @@ export class ExactCache {
 
   /** Drop expired entries and the least recently used ones beyond `maxEntries`; returns the removed count. */
   housekeep(maxEntries: number): number {
+    this.flushHits(); // eviction orders by last use
     let removed = this.expireStmt.run(this.now()).changes;
     const n = (this.countStmt.get() as { n: number }).n;
     if (n > maxEntries) removed += this.evictStmt.run(n - maxEntries).changes;

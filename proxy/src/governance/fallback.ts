@@ -16,6 +16,9 @@ export interface FallbackTarget {
  * The failing target itself and duplicates are left out.
  */
 export function fallbackTargets(model: string, provider: string, policy: Pick<Policy, 'fallbacks' | 'providers'>): FallbackTarget[] {
+  // Called on every forwarded request: most policies have no fallbacks, and resolving the
+  // providers (schema parse of each entry) was ~2 % of a miss's CPU.
+  if (policy.fallbacks.length === 0) return [];
   const providers = resolveProviders(policy as Policy);
   const out: FallbackTarget[] = [];
   const seen = new Set<string>([`${provider}\u0000${model}`]);

@@ -185,7 +185,18 @@ export class Ledger extends EventEmitter<LedgerEvents> {
         @promptPreview, @details)`);
   }
 
+  /** Inserts and announces the row (the usual path). */
   record(input: NewCallRecord): CallRecord {
+    const saved = this.insert(input);
+    this.announce(saved);
+    return saved;
+  }
+
+  /**
+   * Inserts the row without telling listeners: for a caller that writes it inside a larger
+   * transaction and calls `announce` once that has committed.
+   */
+  insert(input: NewCallRecord): CallRecord {
     const rec = capRecord(input);
     const info = this.insertStmt.run({
       requestId: rec.requestId,
@@ -221,9 +232,11 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       details: rec.details ? JSON.stringify(rec.details) : null,
     });
     const { details: _details, ...rest } = rec;
-    const saved: CallRecord = { ...rest, id: Number(info.lastInsertRowid) };
+    return { ...rest, id: Number(info.lastInsertRowid) };
+  }
+
+  announce(saved: CallRecord): void {
     this.emit('call', saved);
-    return saved;
   }
 
   private toPlainRecord(row: Row): CallRecord {

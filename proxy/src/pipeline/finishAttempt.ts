@@ -7,7 +7,13 @@
  * ledger) and the cache promise (an identical request sent right after finds the entry). The
  * record stage calls it again in a `finally`; the second call is a no-op, so an error anywhere still
  * leaves exactly one row per attempt.
+ *
+ * The cache entry and the ledger row go in one transaction: one WAL commit per miss instead of
+ * two (the commit, not the INSERT, is most of a write's cost), and a crash leaves both or neither.
+ * Should that transaction fail (disk full, a cache row too large), the row is written alone: an
+ * answer the cache could not keep is still a call the ledger must hold.
  */
+import type { NewCallRecord } from '../ledger/ledger';
 import type { CallRecord } from '../ledger/types';
 import type { CallContext } from './context';
 import { settleCost } from './cost';
@@ -21,24 +27,48 @@ export async function finishAttempt(ctx: CallContext): Promise<CallRecord | unde
     ctx.errorType ??= 'internal_error';
   }
   await settleCost(ctx);
-  commitCacheEntry(ctx);
-  return writeLedgerRow(ctx);
+  const { ledger, db } = ctx.services;
+  const row = ledgerRow(ctx);
+  let stored: number | undefined;
+  let rec: CallRecord;
+  if (shouldStore(ctx)) {
+    try {
+      [stored, rec] = db.transaction(() => [putCacheEntry(ctx), ledger.insert(row)] as const).immediate();
+    } catch (err) {
+      ctx.services.log.warn(`cache entry not stored: ${err instanceof Error ? err.message : String(err)}`);
+      stored = undefined;
+      rec = ledger.insert(row);
+    }
+  } else {
+    rec = ledger.insert(row);
+  }
+  // Listeners (live feed, retention) and the semantic index see committed rows only.
+  if (stored !== undefined) {
+    ctx.storedEntryId = stored;
+    ctx.onStored?.(stored);
+  }
+  ledger.announce(rec);
+  ctx.services.metrics.observe(rec);
+  return rec;
 }
 
-/** Stores a complete, successful upstream answer under the key it was requested with. */
-function commitCacheEntry(ctx: CallContext): void {
-  if (!ctx.cacheStore || ctx.storedEntryId !== undefined || ctx.modelUsed !== ctx.keyedModel) return;
-  if (ctx.cacheStatus === 'exact' || ctx.cacheStatus === 'semantic') return;
-  if (!ctx.cacheKey || !ctx.provider || ctx.status !== 200 || !ctx.complete || !ctx.responseBody) return;
+/** A complete, successful upstream answer that may be stored under the key it was requested with. */
+function shouldStore(ctx: CallContext): boolean {
+  if (!ctx.cacheStore || ctx.storedEntryId !== undefined || ctx.modelUsed !== ctx.keyedModel) return false;
+  if (ctx.cacheStatus === 'exact' || ctx.cacheStatus === 'semantic') return false;
+  return !!ctx.cacheKey && !!ctx.provider && ctx.status === 200 && ctx.complete && !!ctx.responseBody;
+}
+
+function putCacheEntry(ctx: CallContext): number {
   const cache = ctx.services.policy.policy.cache;
-  ctx.storedEntryId = ctx.services.exactCache.put(
+  return ctx.services.exactCache.put(
     {
-      key: ctx.cacheKey,
+      key: ctx.cacheKey!,
       namespace: ctx.namespace,
       endpoint: ctx.endpoint.id,
-      provider: ctx.provider.name,
+      provider: ctx.provider!.name,
       model: ctx.modelUsed,
-      body: ctx.responseBody,
+      body: ctx.responseBody!,
       usage: ctx.usage ?? { inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0 },
       costUsd: ctx.costUsd,
       prompt: ctx.lastUserText ?? null,
@@ -46,13 +76,12 @@ function commitCacheEntry(ctx: CallContext): void {
     },
     cache.maxEntries,
   );
-  ctx.onStored?.(ctx.storedEntryId);
 }
 
-function writeLedgerRow(ctx: CallContext): CallRecord {
+function ledgerRow(ctx: CallContext): NewCallRecord {
   const latencyMs = performance.now() - ctx.attemptT0;
   const usage = ctx.usage ?? { inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0 };
-  const rec = ctx.services.ledger.record({
+  return {
     requestId: ctx.requestId,
     ts: ctx.ts,
     keyFingerprint: ctx.keyFingerprint,
@@ -82,9 +111,7 @@ function writeLedgerRow(ctx: CallContext): CallRecord {
     attempt: ctx.attempt,
     ...(ctx.promptPreview ? { promptPreview: ctx.promptPreview } : {}),
     details: { responseHeaders: { ...ctx.responseHeaders, ...tollgateHeadersSent(ctx) } },
-  });
-  ctx.services.metrics.observe(rec);
-  return rec;
+  };
 }
 
 /** The x-tollgate-* headers on the response (the dashboard shows "headers Tollgate added"). */

@@ -234,6 +234,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       clearInterval(recoverTimer);
       retention.close();
       governor.close();
+      services.exactCache.flushHits();
       db.close();
     },
   };
