@@ -14,7 +14,7 @@ import type { Governor } from '../governance/governor';
 import type { ProxyServices } from '../pipeline/services';
 import { obj, providerError, type Json, type Protocol } from '../providers';
 import { BatchLineError, readAnthropicRequests, readAnthropicResults, readOpenAIRequests, readOpenAIResults, toJsonl, type BatchRequestLine } from './lines';
-import { BatchService, type BatchIdentity } from './service';
+import { BatchService, type AdmitOutcome, type BatchIdentity } from './service';
 import { BatchStore, type BatchRow } from './store';
 import { callUpstream, upstreamPath, type UpstreamAnswer } from './upstream';
 import { ENDPOINTS } from '../providers';
@@ -143,6 +143,21 @@ function submission(
 
 function fail(res: Res, protocol: Protocol, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
   res.status(status).set(headers).json(providerError(protocol, status, type, message));
+}
+
+/** The x-tollgate-batch-* headers of an admitted batch; a batch over budget is refused here (undefined). */
+function admissionHeaders(res: Res, protocol: Protocol, refusal: string, admitted: AdmitOutcome, cached: number, requests: number): Record<string, string> | undefined {
+  const headers: Record<string, string> = {
+    'x-tollgate-batch-cached': String(cached),
+    'x-tollgate-batch-requests': String(requests),
+    'x-tollgate-batch-worst-case-usd': admitted.worstCaseUsd.toFixed(6),
+  };
+  if (!admitted.ok) {
+    fail(res, protocol, 429, refusal, admitted.message, { ...headers, ...(admitted.retryAfterSec !== undefined ? { 'retry-after': String(admitted.retryAfterSec) } : {}) });
+    return undefined;
+  }
+  if (admitted.budgetHeader) headers['x-tollgate-budget'] = admitted.budgetHeader;
+  return headers;
 }
 
 function identityOr400(svc: BatchService, req: Req, res: Res, protocol: Protocol): BatchIdentity | undefined {
@@ -285,15 +300,8 @@ async function createOpenAIBatch(svc: BatchService, req: Req, res: Res): Promise
   const lines = svc.store.lines(input.id);
   const cached = lines.filter((l) => l.cachedEntryId !== null).length;
   const admitted = svc.admit(id, lines);
-  const headers: Record<string, string> = {
-    'x-tollgate-batch-cached': String(cached),
-    'x-tollgate-batch-requests': String(lines.length),
-    'x-tollgate-batch-worst-case-usd': admitted.worstCaseUsd.toFixed(6),
-  };
-  if (!admitted.ok) {
-    return fail(res, 'openai', 429, 'budget_exceeded', admitted.message, { ...headers, ...(admitted.retryAfterSec !== undefined ? { 'retry-after': String(admitted.retryAfterSec) } : {}) });
-  }
-  if (admitted.budgetHeader) headers['x-tollgate-budget'] = admitted.budgetHeader;
+  const headers = admissionHeaders(res, 'openai', 'budget_exceeded', admitted, cached, lines.length);
+  if (!headers || !admitted.ok) return; // refused: answered by admissionHeaders
   const row = submission(id, 'openai', admitted, {
     namespace: input.namespace,
     inputId: input.id,
@@ -464,15 +472,8 @@ async function createAnthropicBatch(svc: BatchService, req: Req, res: Res): Prom
   }
   const prepared = svc.prepare(id, requests);
   const admitted = svc.admit(id, prepared.lines);
-  const headers: Record<string, string> = {
-    'x-tollgate-batch-cached': String(prepared.cached),
-    'x-tollgate-batch-requests': String(requests.length),
-    'x-tollgate-batch-worst-case-usd': admitted.worstCaseUsd.toFixed(6),
-  };
-  if (!admitted.ok) {
-    return fail(res, 'anthropic', 429, 'rate_limit_error', admitted.message, { ...headers, ...(admitted.retryAfterSec !== undefined ? { 'retry-after': String(admitted.retryAfterSec) } : {}) });
-  }
-  if (admitted.budgetHeader) headers['x-tollgate-budget'] = admitted.budgetHeader;
+  const headers = admissionHeaders(res, 'anthropic', 'rate_limit_error', admitted, prepared.cached, requests.length);
+  if (!headers || !admitted.ok) return; // refused: answered by admissionHeaders
   const row = submission(id, 'anthropic', admitted, {
     namespace: id.namespace,
     inputId: '',
