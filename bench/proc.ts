@@ -1,5 +1,7 @@
 /** Child processes for benchmarks: started on loopback, stopped by PID at the end. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface Child {
@@ -39,4 +41,19 @@ export function spawnUntil(cmd: string, args: string[], ready: RegExp, env: Node
       reject(new Error(`${cmd} exited with ${code} before ready:\n${stderr}`));
     });
   });
+}
+
+/** The fake LLM upstream (test/support) and a policy file in `dir` that sends Tollgate's openai provider to it. */
+export async function fakeUpstream(dir: string): Promise<{ child: Child; url: string; policy: string }> {
+  const child = await spawnUntil(process.execPath, ['--import', 'tsx', 'test/support/fakeUpstreamMain.ts'], /^FAKE_UPSTREAM /);
+  const url = child.line.split(' ')[1]!;
+  const policy = join(dir, 'policy.yaml');
+  writeFileSync(policy, `providers:\n  openai:\n    baseUrl: ${url}/v1\n`);
+  return { child, url, policy };
+}
+
+/** `node [nodeArgs] <cli> start` on a free port with this data folder and policy; `url` is where it listens. */
+export async function startTollgate(dataDir: string, policy: string, o: { nodeArgs?: string[]; cli?: string } = {}): Promise<Child & { url: string }> {
+  const child = await spawnUntil(process.execPath, [...(o.nodeArgs ?? []), o.cli ?? 'dist/proxy/cli.js', 'start', '--port', '0', '--data-dir', dataDir, '--policy', policy], /^tollgate listening on /);
+  return { ...child, url: child.line.replace('tollgate listening on ', '').trim() };
 }

@@ -150,6 +150,12 @@ export interface CacheClearResult {
   removed: number;
 }
 
+/** POST /tollgate/router/feedback → the tier the call was labelled with and the team's exemplar count. */
+export interface RouteFeedbackResult {
+  tier: string;
+  exemplars: number;
+}
+
 /** GET /tollgate/cache/quality → the semantic cache's measured quality, per feature tag. */
 export interface SemanticQualityReport {
   from: number;

@@ -8,13 +8,13 @@
  * `BENCH_CPU_PROF=<dir>` runs Tollgate under `node --cpu-prof` and prints the top self-time
  * functions of the profile (see bench/NOTES.md for a recorded run).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'undici';
 import { loadTest, percentile, timeSerial, type BenchRow, type BenchSection } from '../lib';
-import { spawnUntil, type Child } from '../proc';
+import { fakeUpstream, spawnUntil, startTollgate, type Child } from '../proc';
 
 const SERIAL = Number(process.env.BENCH_SERIAL ?? 300);
 const LOAD_TOTAL = Number(process.env.BENCH_LOAD ?? 1500);
@@ -94,19 +94,12 @@ export default async function hotPathBench(): Promise<BenchSection[]> {
   const pools: Pool[] = [];
   const profDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
   try {
-    const upstream = await spawnUntil(process.execPath, ['--import', 'tsx', 'test/support/fakeUpstreamMain.ts'], /^FAKE_UPSTREAM /);
+    const { child: upstream, url: upstreamUrl, policy } = await fakeUpstream(dir);
     children.push(upstream);
-    const upstreamUrl = upstream.line.split(' ')[1]!;
-    const policy = join(dir, 'policy.yaml');
-    writeFileSync(policy, `providers:\n  openai:\n    baseUrl: ${upstreamUrl}/v1\n`);
     if (profDir) mkdirSync(profDir, { recursive: true });
-    const tollgate = await spawnUntil(
-      process.execPath,
-      [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), process.env.BENCH_TOLLGATE_CLI ?? 'dist/proxy/cli.js', 'start', '--port', '0', '--data-dir', join(dir, 'data'), '--policy', policy],
-      /^tollgate listening on /,
-    );
+    const tollgate = await startTollgate(join(dir, 'data'), policy, { nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [], ...(process.env.BENCH_TOLLGATE_CLI ? { cli: process.env.BENCH_TOLLGATE_CLI } : {}) });
     children.push(tollgate);
-    const tollgateUrl = tollgate.line.replace('tollgate listening on ', '').trim();
+    const tollgateUrl = tollgate.url;
     const bare = await spawnUntil(process.execPath, ['--import', 'tsx', 'bench/bareServer.ts'], /^BARE_SERVER /);
     children.push(bare);
     const bareUrl = bare.line.split(' ')[1]!;

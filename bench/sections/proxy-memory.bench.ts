@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSection } from '../lib';
-import { spawnUntil } from '../proc';
+import { startTollgate } from '../proc';
 
 function rssMiB(pid: number): number {
   const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
@@ -17,8 +17,8 @@ async function proxyRss(dir: string, semantic: boolean): Promise<{ rss: number; 
   const policy = join(dir, `policy-${semantic}.yaml`);
   writeFileSync(policy, `cache:\n  semantic: { enabled: ${semantic}, backend: use-lite }\n`);
   const t0 = performance.now();
-  const p = await spawnUntil(process.execPath, ['dist/proxy/cli.js', 'start', '--port', '0', '--data-dir', join(dir, `data-${semantic}`), '--policy', policy], /^tollgate listening on /);
-  const url = p.line.replace('tollgate listening on ', '').trim();
+  const p = await startTollgate(join(dir, `data-${semantic}`), policy);
+  const url = p.url;
   try {
     for (let i = 0; i < 1200; i++) {
       const h = (await (await fetch(`${url}/healthz`)).json()) as { embedder?: { state: string } };

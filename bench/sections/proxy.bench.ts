@@ -4,14 +4,14 @@
  * exact-hit path; plus the exact-cache lookup against an in-memory Map. Every process runs on
  * loopback and is stopped at the end.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { ExactCache } from '../../proxy/src/cache/exactCache';
 import { openDatabase } from '../../proxy/src/db/open';
 import { loadTest, percentile, timeSerial, type BenchRow, type BenchSection } from '../lib';
-import { spawnUntil, type Child } from '../proc';
+import { fakeUpstream, spawnUntil, startTollgate, type Child } from '../proc';
 
 const SERIAL = Number(process.env.BENCH_SERIAL ?? 400);
 const LOAD_TOTAL = Number(process.env.BENCH_LOAD ?? 2000);
@@ -35,14 +35,11 @@ export default async function proxyBench(): Promise<BenchSection[]> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
   const children: Child[] = [];
   try {
-    const upstream = await spawnUntil(process.execPath, ['--import', 'tsx', 'test/support/fakeUpstreamMain.ts'], /^FAKE_UPSTREAM /);
+    const { child: upstream, url: upstreamUrl, policy } = await fakeUpstream(dir);
     children.push(upstream);
-    const upstreamUrl = upstream.line.split(' ')[1]!;
-    const policy = join(dir, 'policy.yaml');
-    writeFileSync(policy, `providers:\n  openai:\n    baseUrl: ${upstreamUrl}/v1\n`);
-    const tollgate = await spawnUntil(process.execPath, ['dist/proxy/cli.js', 'start', '--port', '0', '--data-dir', join(dir, 'data'), '--policy', policy], /^tollgate listening on /);
+    const tollgate = await startTollgate(join(dir, 'data'), policy);
     children.push(tollgate);
-    const tollgateUrl = tollgate.line.replace('tollgate listening on ', '').trim();
+    const tollgateUrl = tollgate.url;
     const bare = await spawnUntil(process.execPath, ['--import', 'tsx', 'bench/bareRelay.ts', upstreamUrl], /^BARE_RELAY /);
     children.push(bare);
     const bareUrl = bare.line.split(' ')[1]!;

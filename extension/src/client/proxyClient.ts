@@ -1,87 +1,109 @@
 /**
- * Typed HTTP client for the proxy's local API (GET /healthz, /tollgate/summary, /tollgate/calls,
- * /tollgate/budgets, admin POSTs), typed by the contract (`@contract/api`, `@contract/events`).
- * Owned by the proxy controller; used by the status bar. The event stream is liveEvents.ts. Every request, reads and the event stream included, carries the
- * admin token when it has one. No `vscode` import.
+ * The extension's one REST client for the proxy's local API (GET /healthz, /tollgate/*, admin
+ * calls), typed by the contract. The proxy controller owns it; the status bar and the dashboard's
+ * data source go through it. The event stream is liveEvents.ts. Every request carries the admin
+ * token when there is one (reads too: they hold prompt previews); the token is never logged or put
+ * in an error message. Uses the global fetch; no `vscode` import.
  */
-import type { BudgetStatus, CacheClearResult, CallDetail, CallPage, CallQuery, Summary, SummaryQuery } from '@contract/api';
+import type { BudgetStatus, CallDetail, CallPage, CallQuery, RouteFeedbackResult, SemanticQualityReport, Summary, SummaryQuery } from '@contract/api';
 import { toQueryString } from '@contract/api';
-import type { BudgetAlert, PolicyEvent } from '@contract/events';
+import type { BatchList, BatchOpportunities } from '@contract/batch';
+import type { BudgetAlert } from '@contract/events';
 
 /** A `budget` event on /tollgate/events: the same shape the dashboard shows as an alert. */
 export type BudgetEvent = BudgetAlert;
-export type { PolicyEvent };
 
-/** One shape for budget rows everywhere: the dashboard protocol's (what GET /tollgate/budgets returns). */
-export type { BudgetStatus };
+/** A failed request, with a message fit to show the user (status 0: the proxy did not answer). */
+export class ProxyRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ProxyRequestError';
+  }
+}
 
-export type { SummaryDimension as SummaryGrouping } from '@contract/api';
+const TIMEOUT_MS = 10_000;
 
 export class ProxyClient {
+  /** e.g. http://127.0.0.1:4141 (a trailing slash is dropped). */
+  readonly baseUrl: string;
+
   constructor(
-    /** e.g. http://127.0.0.1:4141 */
-    readonly baseUrl: string,
-    private readonly adminToken?: string,
-  ) {}
-
-  get openaiBaseUrl(): string {
-    return `${this.baseUrl}/v1`;
+    baseUrl: string,
+    readonly adminToken?: string,
+    /** Injected for tests; defaults to the global fetch. */
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
-  get anthropicBaseUrl(): string {
-    return this.baseUrl;
+  get<T>(path: string): Promise<T> {
+    return this.json<T>('GET', path);
   }
 
-  /** Reads need the admin token too (they hold prompt previews). */
-  private auth(): Record<string, string> {
-    return this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {};
-  }
-
-  async get<T>(path: string, signal?: AbortSignal): Promise<T> {
-    const res = await fetch(this.baseUrl + path, { headers: this.auth(), signal: signal ?? AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`);
-    return (await res.json()) as T;
-  }
-
-  /** State-changing admin calls carry the admin token the extension gave the proxy. */
-  async post<T>(path: string, body: unknown): Promise<T> {
-    const res = await fetch(this.baseUrl + path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...this.auth() },
-      body: JSON.stringify(body ?? {}),
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!res.ok) throw new Error(`POST ${path}: HTTP ${res.status}`);
-    const text = await res.text();
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-
-  async delete(path: string): Promise<void> {
-    const res = await fetch(this.baseUrl + path, {
-      method: 'DELETE',
-      headers: this.auth(),
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!res.ok) throw new Error(`DELETE ${path}: HTTP ${res.status}`);
-  }
-
-  summary(query: SummaryQuery = {}): Promise<Summary> {
-    return this.get<Summary>(`/tollgate/summary${toQueryString(query)}`);
-  }
-
-  calls(query: CallQuery = {}): Promise<CallPage> {
-    return this.get<CallPage>(`/tollgate/calls${toQueryString(query)}`);
+  calls({ limit, before, team, feature, user, model, cache, status }: CallQuery = {}): Promise<CallPage> {
+    return this.get(`/tollgate/calls${toQueryString({ limit, before, team, feature, user, model, cache, status })}`);
   }
 
   call(id: number): Promise<CallDetail> {
-    return this.get<CallDetail>(`/tollgate/calls/${id}`);
+    return this.get(`/tollgate/calls/${encodeURIComponent(String(id))}`);
+  }
+
+  summary({ from, to, by, bucketMs, team, feature, user, model, cache, status }: SummaryQuery = {}): Promise<Summary> {
+    return this.get(`/tollgate/summary${toQueryString({ from, to, by, bucketMs, team, feature, user, model, cache, status })}`);
   }
 
   budgets(): Promise<BudgetStatus[]> {
-    return this.get<BudgetStatus[]>('/tollgate/budgets');
+    return this.get('/tollgate/budgets');
   }
 
-  clearCache(namespace?: string): Promise<CacheClearResult> {
-    return this.post('/tollgate/cache/clear', namespace ? { namespace } : {});
+  async evictEntry(entryId: number): Promise<void> {
+    await this.request('DELETE', `/tollgate/cache/entries/${encodeURIComponent(String(entryId))}`);
+  }
+
+  routeFeedback(callId: number, verdict: 'bigger' | 'smaller'): Promise<RouteFeedbackResult> {
+    return this.json('POST', '/tollgate/router/feedback', { callId, verdict });
+  }
+
+  batchOpportunities(from: number): Promise<BatchOpportunities> {
+    return this.get(`/tollgate/batch/opportunities${toQueryString({ from })}`);
+  }
+
+  batches(): Promise<BatchList> {
+    return this.get('/tollgate/batches');
+  }
+
+  semanticQuality(from?: number): Promise<SemanticQualityReport> {
+    return this.get(`/tollgate/cache/quality${toQueryString({ from })}`);
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json', ...(this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), signal: AbortSignal.timeout(TIMEOUT_MS) });
+    } catch (err) {
+      throw new ProxyRequestError(`Tollgate proxy at ${this.baseUrl} is not reachable (${(err as Error).message})`, 0);
+    }
+    if (!res.ok) throw new ProxyRequestError(`${method} ${path.split('?')[0]} → ${res.status}: ${await errorText(res)}`, res.status);
+    return res;
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await (await this.request(method, path, body)).json()) as T;
+  }
+}
+
+/** The message of the API's error body (provider-style or plain), else the start of the text. */
+async function errorText(res: Response): Promise<string> {
+  const text = await res.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as { error?: { message?: string } | string; message?: string };
+    if (typeof body.error === 'string') return body.error;
+    return body.error?.message ?? body.message ?? text.slice(0, 200);
+  } catch {
+    return text.slice(0, 200) || res.statusText;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * "Tollgate: Open Cost Dashboard" and the sidebar view: both are the dashboard's webview
- * (extension/src/dashboard/**), fed by one HTTP data source per proxy URL that this file owns; its
- * live events come from the proxy controller's one event stream (no second connection).
+ * (extension/src/dashboard/**), fed by one HTTP data source per proxy URL that this file owns; it
+ * goes through the proxy controller's REST client and its one event stream (no second connection).
  * The dashboard modules (and the price data they pull in) come from the deferred bundle, loaded on
  * first use, keeping activation cheap.
  */
@@ -10,6 +10,7 @@ import type { DashboardDataSource, DisposableLike } from '../dashboard/dataSourc
 import type { HttpDashboardDataSource } from '../dashboard/httpDataSource';
 import { loadDeferred } from '../deferred/load';
 import type { LiveEvents } from '../client/liveEvents';
+import type { ProxyClient } from '../client/proxyClient';
 import type { ProxyController } from '../proxy/proxyController';
 
 const SIDEBAR_VIEW = 'tollgate.sidebar';
@@ -29,6 +30,7 @@ class DashboardSource implements DashboardDataSource, vscode.Disposable {
   private readonly connections: Listeners<Parameters<Parameters<DashboardDataSource['onConnection']>[0]>[0]> = new Set();
 
   private events: LiveEvents | undefined;
+  private client: ProxyClient | undefined;
 
   constructor(
     private readonly proxy: ProxyController,
@@ -36,13 +38,14 @@ class DashboardSource implements DashboardDataSource, vscode.Disposable {
   ) {}
 
   private get current(): HttpDashboardDataSource {
-    // The controller replaces its stream when the port or token changes; follow it.
-    const events = this.proxy.events;
-    if (!this.inner || this.events !== events) {
+    // The controller replaces its stream and client when the port or token changes; follow them.
+    const { events, api: client } = this.proxy;
+    if (!this.inner || this.events !== events || this.client !== client) {
       for (const d of this.innerSubscriptions) d.dispose();
       this.inner?.dispose();
       this.events = events;
-      const inner = new this.Impl({ proxyUrl: events.proxyUrl, ...this.proxy.adminTokenFor(), events });
+      this.client = client;
+      const inner = new this.Impl({ proxyUrl: events.proxyUrl, events, client });
       this.inner = inner;
       this.innerSubscriptions = [];
       if (this.calls.size) this.innerSubscriptions.push(inner.onCall((c) => this.calls.forEach((l) => l(c))));
@@ -72,7 +75,10 @@ class DashboardSource implements DashboardDataSource, vscode.Disposable {
   summary: DashboardDataSource['summary'] = (q) => this.current.summary(q);
   budgets: DashboardDataSource['budgets'] = () => this.current.budgets();
   evictEntry: DashboardDataSource['evictEntry'] = (id) => this.current.evictEntry(id);
-  routeFeedback: NonNullable<DashboardDataSource['routeFeedback']> = (id, v) => (this.current.routeFeedback ? this.current.routeFeedback(id, v) : Promise.reject(new Error('the data source cannot label routed calls')));
+  routeFeedback: NonNullable<DashboardDataSource['routeFeedback']> = (id, v) => this.current.routeFeedback(id, v);
+  batchOpportunities: NonNullable<DashboardDataSource['batchOpportunities']> = (from) => this.current.batchOpportunities(from);
+  batches: NonNullable<DashboardDataSource['batches']> = () => this.current.batches();
+  semanticQuality: NonNullable<DashboardDataSource['semanticQuality']> = (from) => this.current.semanticQuality(from);
   onCall: DashboardDataSource['onCall'] = (l) => this.listen(this.calls, l, (inner, fan) => inner.onCall(fan));
   onBudgetAlert: DashboardDataSource['onBudgetAlert'] = (l) => this.listen(this.alerts, l, (inner, fan) => inner.onBudgetAlert(fan));
   onConnection: DashboardDataSource['onConnection'] = (l) => this.listen(this.connections, l, (inner, fan) => inner.onConnection(fan));

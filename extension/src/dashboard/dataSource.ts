@@ -17,6 +17,7 @@ import type {
   Summary,
   SummaryQuery,
 } from '../../../webview/src/protocol';
+import type { RouteFeedbackResult } from '@contract/api';
 
 export interface DisposableLike {
   dispose(): void;
@@ -32,7 +33,7 @@ export interface DashboardDataSource {
   /** Remove one semantic/exact cache entry (admin call). */
   evictEntry(entryId: number): Promise<void>;
   /** Mark a routed call "needed a bigger model" / "a smaller one would do" (admin call; writes a team exemplar). */
-  routeFeedback?(callId: number, verdict: 'bigger' | 'smaller'): Promise<{ tier: string; exemplars: number }>;
+  routeFeedback?(callId: number, verdict: 'bigger' | 'smaller'): Promise<RouteFeedbackResult>;
   /** Per feature since `from`: the batch/flex what-if (admin call; GET /tollgate/batch/opportunities). */
   batchOpportunities?(from: number): Promise<BatchOpportunities>;
   /** The batches the proxy relayed (admin call; GET /tollgate/batches). */

@@ -72,13 +72,21 @@ export class ProxyController implements vscode.Disposable {
     return this.preparing && s.kind === 'stopped' ? { kind: 'starting' } : s;
   }
 
-  /** A client for the running proxy, or undefined when it is not running. */
-  get client(): ProxyClient | undefined {
-    const s = this.state;
-    if (s.kind !== 'running') return undefined;
-    // An attached proxy was started elsewhere, with another admin token.
-    this.clientCache ??= new ProxyClient(s.url, s.attached ? undefined : this.adminToken);
+  /**
+   * The window's one REST client for the local API, for the proxy's current URL and admin token
+   * (replaced when either changes, and on every state change). The status bar and the dashboard
+   * use it.
+   */
+  get api(): ProxyClient {
+    const url = baseUrls(this.port).root;
+    const { adminToken } = this.adminTokenFor();
+    if (!this.clientCache || this.clientCache.baseUrl !== url || this.clientCache.adminToken !== adminToken) this.clientCache = new ProxyClient(url, adminToken);
     return this.clientCache;
+  }
+
+  /** The REST client while the proxy is running, else undefined. */
+  get client(): ProxyClient | undefined {
+    return this.state.kind === 'running' ? this.api : undefined;
   }
 
   /**

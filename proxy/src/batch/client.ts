@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { priceCall } from '../pricing/price';
 import { ENDPOINTS, obj, type Json } from '../providers';
+import { ANTHROPIC_PATHS, OPENAI_PATHS } from '../providers/protocol';
 import { openaiEndpointForUrl, parseJsonl, readAnthropicResults, readOpenAIResults } from './lines';
 import { priceAtTier } from './rates';
 
@@ -99,14 +100,14 @@ export async function submitBatch(opts: BatchSubmitOptions): Promise<BatchSubmit
   let resultsText = '';
   let errorsText = '';
   if (format === 'openai') {
-    const endpointUrl = String(first.url ?? '/v1/chat/completions');
+    const endpointUrl = String(first.url ?? OPENAI_PATHS['chat.completions']);
     const form = new FormData();
     form.set('purpose', 'batch');
     form.set('file', new Blob([text], { type: 'application/jsonl' }), basename(opts.file));
-    const up = await call(opts, 'POST', '/v1/files', form);
+    const up = await call(opts, 'POST', OPENAI_PATHS.files, form);
     report.cached = Number(up.headers.get('x-tollgate-batch-cached') ?? 0);
     const file = (await up.json()) as { id: string };
-    const created = await call(opts, 'POST', '/v1/batches', JSON.stringify({ input_file_id: file.id, endpoint: endpointUrl, completion_window: '24h' }), 'application/json');
+    const created = await call(opts, 'POST', OPENAI_PATHS.batches, JSON.stringify({ input_file_id: file.id, endpoint: endpointUrl, completion_window: '24h' }), 'application/json');
     let batch = (await created.json()) as Json;
     report.batchId = String(batch.id);
     opts.out.write(`batch ${report.batchId}: ${lines.length} requests, ${report.cached} answered by the cache (not sent)\n`);
@@ -118,18 +119,18 @@ export async function submitBatch(opts: BatchSubmitOptions): Promise<BatchSubmit
       if (['completed', 'failed', 'expired', 'cancelled'].includes(status)) break;
       if (Date.now() - started > opts.maxWaitMs) break;
       await sleep(opts.pollMs);
-      batch = (await (await call(opts, 'GET', `/v1/batches/${encodeURIComponent(report.batchId)}`)).json()) as Json;
+      batch = (await (await call(opts, 'GET', `${OPENAI_PATHS.batches}/${encodeURIComponent(report.batchId)}`)).json()) as Json;
     }
     progress.end();
     report.status = String(batch.status);
-    if (typeof batch.output_file_id === 'string') resultsText = await (await call(opts, 'GET', `/v1/files/${encodeURIComponent(batch.output_file_id)}/content`)).text();
-    if (typeof batch.error_file_id === 'string') errorsText = await (await call(opts, 'GET', `/v1/files/${encodeURIComponent(batch.error_file_id)}/content`)).text();
+    if (typeof batch.output_file_id === 'string') resultsText = await (await call(opts, 'GET', `${OPENAI_PATHS.files}/${encodeURIComponent(batch.output_file_id)}/content`)).text();
+    if (typeof batch.error_file_id === 'string') errorsText = await (await call(opts, 'GET', `${OPENAI_PATHS.files}/${encodeURIComponent(batch.error_file_id)}/content`)).text();
     const endpoint = openaiEndpointForUrl(endpointUrl) ?? 'chat.completions';
     const results = [...readOpenAIResults(resultsText, usageOf, endpoint), ...readOpenAIResults(errorsText, usageOf, endpoint)];
     tally(report, results, 'openai', cachedIds(resultsText, 'openai'));
   } else {
     const requests = lines.map(({ value }) => ({ custom_id: value.custom_id, params: value.params }));
-    const created = await call(opts, 'POST', '/v1/messages/batches', JSON.stringify({ requests }), 'application/json');
+    const created = await call(opts, 'POST', ANTHROPIC_PATHS.batches, JSON.stringify({ requests }), 'application/json');
     report.cached = Number(created.headers.get('x-tollgate-batch-cached') ?? 0);
     let batch = (await created.json()) as Json;
     report.batchId = String(batch.id);
@@ -141,11 +142,11 @@ export async function submitBatch(opts: BatchSubmitOptions): Promise<BatchSubmit
       progress.update(status, Math.min(done, lines.length), lines.length);
       if (status === 'ended' || Date.now() - started > opts.maxWaitMs) break;
       await sleep(opts.pollMs);
-      batch = (await (await call(opts, 'GET', `/v1/messages/batches/${encodeURIComponent(report.batchId)}`)).json()) as Json;
+      batch = (await (await call(opts, 'GET', `${ANTHROPIC_PATHS.batches}/${encodeURIComponent(report.batchId)}`)).json()) as Json;
     }
     progress.end();
     report.status = String(batch.processing_status);
-    if (report.status === 'ended') resultsText = await (await call(opts, 'GET', `/v1/messages/batches/${encodeURIComponent(report.batchId)}/results`)).text();
+    if (report.status === 'ended') resultsText = await (await call(opts, 'GET', `${ANTHROPIC_PATHS.batches}/${encodeURIComponent(report.batchId)}/results`)).text();
     tally(report, readAnthropicResults(resultsText, usageOf), 'anthropic', cachedIds(resultsText, 'anthropic'));
   }
 

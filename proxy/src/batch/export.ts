@@ -8,14 +8,11 @@
 import type { BatchExportQuery } from '../../../contract/batch';
 import type { Db } from '../db/open';
 import type { Json } from '../providers/types';
+import { OPENAI_BATCH_ENDPOINTS, OPENAI_PATHS } from '../providers/protocol';
 import type { CaptureStore, CapturedRequest } from './capture';
 
-const OPENAI_URLS: Record<string, string> = {
-  'chat.completions': '/v1/chat/completions',
-  responses: '/v1/responses',
-  completions: '/v1/completions',
-  embeddings: '/v1/embeddings',
-};
+/** A batchable OpenAI endpoint's batch line `url`, else undefined. */
+const openaiBatchUrl = (endpoint: string): string | undefined => (OPENAI_BATCH_ENDPOINTS as readonly string[]).includes(endpoint) ? OPENAI_PATHS[endpoint as (typeof OPENAI_BATCH_ENDPOINTS)[number]] : undefined;
 
 export interface BatchExport {
   format: 'openai' | 'anthropic';
@@ -77,7 +74,7 @@ export function buildBatchExport(db: Db, store: CaptureStore, q: BatchExportQuer
     throw new BatchExportError(400, `the calls of feature ${q.feature} ${period} went to ${describe(countBy(chosen, (r) => r.provider))}; a batch goes to one provider: pick one with --provider (provider= in the API)`);
   }
   const format = chosen[0]!.protocol;
-  const batchable = chosen.filter((r) => (format === 'anthropic' ? r.endpoint === 'messages' : r.endpoint in OPENAI_URLS));
+  const batchable = chosen.filter((r) => (format === 'anthropic' ? r.endpoint === 'messages' : openaiBatchUrl(r.endpoint) !== undefined));
   if (batchable.length === 0) throw new BatchExportError(400, `the captured calls of feature ${q.feature} ${period} use endpoints with no batch API`);
   if (format === 'openai') {
     const endpoints = countBy(batchable, (r) => r.endpoint);
@@ -88,7 +85,7 @@ export function buildBatchExport(db: Db, store: CaptureStore, q: BatchExportQuer
   const lines: Json[] = batchable.map((r) => {
     const customId = `call-${r.callId}`;
     const body = batchBody(r, models.get(r.callId) ?? '');
-    return format === 'openai' ? { custom_id: customId, method: 'POST', url: OPENAI_URLS[r.endpoint]!, body } : { custom_id: customId, params: body };
+    return format === 'openai' ? { custom_id: customId, method: 'POST', url: openaiBatchUrl(r.endpoint)!, body } : { custom_id: customId, params: body };
   });
   return { format, lines, uncaptured, skipped: captured.length - batchable.length };
 }

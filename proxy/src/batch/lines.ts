@@ -4,6 +4,7 @@
  * never guessed at. Pure.
  */
 import { arr, num, obj, type Json, type NormalizedUsage } from '../providers/types';
+import { OPENAI_BATCH_ENDPOINTS, OPENAI_PATHS } from '../providers/protocol';
 
 /** One request of a batch, whichever provider's format it came in. */
 export interface BatchRequestLine {
@@ -37,15 +38,9 @@ export class BatchLineError extends Error {
   }
 }
 
-const OPENAI_URL_ENDPOINTS: Record<string, string> = {
-  '/v1/chat/completions': 'chat.completions',
-  '/v1/responses': 'responses',
-  '/v1/completions': 'completions',
-  '/v1/embeddings': 'embeddings',
-};
-
 export function openaiEndpointForUrl(url: string): string | undefined {
-  return OPENAI_URL_ENDPOINTS[url.split('?')[0]!.replace(/\/+$/, '')];
+  const path = url.split('?')[0]!.replace(/\/+$/, '');
+  return OPENAI_BATCH_ENDPOINTS.find((e) => OPENAI_PATHS[e] === path);
 }
 
 /** Splits JSONL text into parsed objects (blank lines skipped); throws BatchLineError on bad JSON. */
@@ -81,7 +76,7 @@ export function readOpenAIRequests(text: string): BatchRequestLine[] {
     if (seen.has(customId)) throw new BatchLineError(line, `custom_id "${customId}" appears twice`);
     seen.add(customId);
     const endpoint = typeof value.url === 'string' ? openaiEndpointForUrl(value.url) : undefined;
-    if (!endpoint) throw new BatchLineError(line, `url must be one of ${Object.keys(OPENAI_URL_ENDPOINTS).join(', ')}`);
+    if (!endpoint) throw new BatchLineError(line, `url must be one of ${OPENAI_BATCH_ENDPOINTS.map((e) => OPENAI_PATHS[e]).join(', ')}`);
     const body = obj(value.body);
     if (!body) throw new BatchLineError(line, 'body must be an object');
     return { customId, endpoint, body, model: typeof body.model === 'string' ? body.model : '', url: String(value.url) };

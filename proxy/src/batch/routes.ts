@@ -14,10 +14,11 @@ import type { Governor } from '../governance/governor';
 import type { ProxyServices } from '../pipeline/services';
 import { obj, providerError, type Json, type Protocol } from '../providers';
 import { BatchLineError, readAnthropicRequests, readAnthropicResults, readOpenAIRequests, readOpenAIResults, toJsonl, type BatchRequestLine } from './lines';
-import { BatchService, type BatchIdentity } from './service';
+import { BatchService, type AdmitOutcome, type BatchIdentity } from './service';
 import { BatchStore, type BatchRow } from './store';
 import { callUpstream, upstreamPath, type UpstreamAnswer } from './upstream';
 import { ENDPOINTS } from '../providers';
+import { ANTHROPIC_PATHS, OPENAI_PATHS } from '../providers/protocol';
 import { adminGuard } from '../server/guards';
 import { opportunities } from './opportunities';
 import { batchDiscount } from './rates';
@@ -41,38 +42,38 @@ export function batchRouter(services: ProxyServices, governor: Governor | undefi
   };
 
   // ---- OpenAI Files --------------------------------------------------------------------------
-  router.post('/v1/files', raw, wrap((req, res) => uploadFile(svc, req, res)));
-  router.get('/v1/files', wrap((req, res) => passThrough(svc, req, res, 'openai')));
-  router.get('/v1/files/:id', wrap(async (req, res) => {
+  router.post(OPENAI_PATHS.files, raw, wrap((req, res) => uploadFile(svc, req, res)));
+  router.get(OPENAI_PATHS.files, wrap((req, res) => passThrough(svc, req, res, 'openai')));
+  router.get(`${OPENAI_PATHS.files}/:id`, wrap(async (req, res) => {
     const id = String(req.params.id);
     const local = localFile(svc, id);
     if (local) return void res.json(local);
     await passThrough(svc, req, res, 'openai');
   }));
-  router.delete('/v1/files/:id', wrap((req, res) => passThrough(svc, req, res, 'openai')));
-  router.get('/v1/files/:id/content', wrap((req, res) => fileContent(svc, req, res)));
+  router.delete(`${OPENAI_PATHS.files}/:id`, wrap((req, res) => passThrough(svc, req, res, 'openai')));
+  router.get(`${OPENAI_PATHS.files}/:id/content`, wrap((req, res) => fileContent(svc, req, res)));
 
   // ---- OpenAI Batches ------------------------------------------------------------------------
-  router.post('/v1/batches', raw, wrap((req, res) => createOpenAIBatch(svc, req, res)));
-  router.get('/v1/batches', wrap((req, res) => passThrough(svc, req, res, 'openai')));
-  router.get('/v1/batches/:id', wrap((req, res) => retrieveOpenAIBatch(svc, req, res)));
-  router.post('/v1/batches/:id/cancel', raw, wrap(async (req, res) => {
+  router.post(OPENAI_PATHS.batches, raw, wrap((req, res) => createOpenAIBatch(svc, req, res)));
+  router.get(OPENAI_PATHS.batches, wrap((req, res) => passThrough(svc, req, res, 'openai')));
+  router.get(`${OPENAI_PATHS.batches}/:id`, wrap((req, res) => retrieveOpenAIBatch(svc, req, res)));
+  router.post(`${OPENAI_PATHS.batches}/:id/cancel`, raw, wrap(async (req, res) => {
     const b = store.batch(String(req.params.id));
     if (b?.local) return void res.json(openaiLocalBatch(b));
     await passThrough(svc, req, res, 'openai');
   }));
 
   // ---- Anthropic Message Batches --------------------------------------------------------------
-  router.post('/v1/messages/batches', raw, wrap((req, res) => createAnthropicBatch(svc, req, res)));
-  router.get('/v1/messages/batches', wrap((req, res) => passThrough(svc, req, res, 'anthropic')));
-  router.get('/v1/messages/batches/:id', wrap((req, res) => retrieveAnthropicBatch(svc, req, res)));
-  router.delete('/v1/messages/batches/:id', wrap((req, res) => passThrough(svc, req, res, 'anthropic')));
-  router.post('/v1/messages/batches/:id/cancel', raw, wrap(async (req, res) => {
+  router.post(ANTHROPIC_PATHS.batches, raw, wrap((req, res) => createAnthropicBatch(svc, req, res)));
+  router.get(ANTHROPIC_PATHS.batches, wrap((req, res) => passThrough(svc, req, res, 'anthropic')));
+  router.get(`${ANTHROPIC_PATHS.batches}/:id`, wrap((req, res) => retrieveAnthropicBatch(svc, req, res)));
+  router.delete(`${ANTHROPIC_PATHS.batches}/:id`, wrap((req, res) => passThrough(svc, req, res, 'anthropic')));
+  router.post(`${ANTHROPIC_PATHS.batches}/:id/cancel`, raw, wrap(async (req, res) => {
     const b = store.batch(String(req.params.id));
     if (b?.local) return void res.json(anthropicLocalBatch(b, req));
     await passThrough(svc, req, res, 'anthropic');
   }));
-  router.get('/v1/messages/batches/:id/results', wrap((req, res) => anthropicResults(svc, req, res)));
+  router.get(`${ANTHROPIC_PATHS.batches}/:id/results`, wrap((req, res) => anthropicResults(svc, req, res)));
 
   // Tollgate's own view: the batches it relayed, and what could move to batch or flex (admin token: they describe the owner's traffic).
   const admin = adminGuard(adminToken);
@@ -142,6 +143,21 @@ function submission(
 
 function fail(res: Res, protocol: Protocol, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
   res.status(status).set(headers).json(providerError(protocol, status, type, message));
+}
+
+/** The x-tollgate-batch-* headers of an admitted batch; a batch over budget is refused here (undefined). */
+function admissionHeaders(res: Res, protocol: Protocol, refusal: string, admitted: AdmitOutcome, cached: number, requests: number): Record<string, string> | undefined {
+  const headers: Record<string, string> = {
+    'x-tollgate-batch-cached': String(cached),
+    'x-tollgate-batch-requests': String(requests),
+    'x-tollgate-batch-worst-case-usd': admitted.worstCaseUsd.toFixed(6),
+  };
+  if (!admitted.ok) {
+    fail(res, protocol, 429, refusal, admitted.message, { ...headers, ...(admitted.retryAfterSec !== undefined ? { 'retry-after': String(admitted.retryAfterSec) } : {}) });
+    return undefined;
+  }
+  if (admitted.budgetHeader) headers['x-tollgate-budget'] = admitted.budgetHeader;
+  return headers;
 }
 
 function identityOr400(svc: BatchService, req: Req, res: Res, protocol: Protocol): BatchIdentity | undefined {
@@ -217,7 +233,7 @@ async function uploadFile(svc: BatchService, req: Req, res: Res): Promise<void> 
   const file = form.get('file');
   if (purpose !== 'batch' || typeof file === 'string' || file === null) {
     // Not a batch input: relay the upload as it came.
-    const up = await upstream(svc, req, res, id, 'POST', '/v1/files', raw, contentType);
+    const up = await upstream(svc, req, res, id, 'POST', OPENAI_PATHS.files, raw, contentType);
     if (up) relay(res, up);
     return;
   }
@@ -242,7 +258,7 @@ async function uploadFile(svc: BatchService, req: Req, res: Res): Promise<void> 
   const outgoing = new FormData();
   outgoing.set('purpose', 'batch');
   outgoing.set('file', new Blob([text], { type: 'application/jsonl' }), filename);
-  const up = await upstream(svc, req, res, id, 'POST', '/v1/files', outgoing);
+  const up = await upstream(svc, req, res, id, 'POST', OPENAI_PATHS.files, outgoing);
   if (!up) return;
   if (up.status === 200) {
     const fileObj = obj(JSON.parse(up.body.toString('utf8')));
@@ -268,7 +284,7 @@ async function createOpenAIBatch(svc: BatchService, req: Req, res: Res): Promise
   let input = svc.store.input(inputId);
   if (!input) {
     // Uploaded without Tollgate: read it back so budgets still see the batch's worst case.
-    const up = await upstream(svc, req, res, id, 'GET', `/v1/files/${encodeURIComponent(inputId)}/content`);
+    const up = await upstream(svc, req, res, id, 'GET', `${OPENAI_PATHS.files}/${encodeURIComponent(inputId)}/content`);
     if (!up) return;
     if (up.status !== 200) return relay(res, up);
     try {
@@ -284,15 +300,8 @@ async function createOpenAIBatch(svc: BatchService, req: Req, res: Res): Promise
   const lines = svc.store.lines(input.id);
   const cached = lines.filter((l) => l.cachedEntryId !== null).length;
   const admitted = svc.admit(id, lines);
-  const headers: Record<string, string> = {
-    'x-tollgate-batch-cached': String(cached),
-    'x-tollgate-batch-requests': String(lines.length),
-    'x-tollgate-batch-worst-case-usd': admitted.worstCaseUsd.toFixed(6),
-  };
-  if (!admitted.ok) {
-    return fail(res, 'openai', 429, 'budget_exceeded', admitted.message, { ...headers, ...(admitted.retryAfterSec !== undefined ? { 'retry-after': String(admitted.retryAfterSec) } : {}) });
-  }
-  if (admitted.budgetHeader) headers['x-tollgate-budget'] = admitted.budgetHeader;
+  const headers = admissionHeaders(res, 'openai', 'budget_exceeded', admitted, cached, lines.length);
+  if (!headers || !admitted.ok) return; // refused: answered by admissionHeaders
   const row = submission(id, 'openai', admitted, {
     namespace: input.namespace,
     inputId: input.id,
@@ -309,7 +318,7 @@ async function createOpenAIBatch(svc: BatchService, req: Req, res: Res): Promise
     res.set(headers).json(openaiLocalBatch(row, body));
     return;
   }
-  const up = await upstream(svc, req, res, id, 'POST', '/v1/batches', JSON.stringify(body), 'application/json');
+  const up = await upstream(svc, req, res, id, 'POST', OPENAI_PATHS.batches, JSON.stringify(body), 'application/json');
   if (!up) return svc.release(admitted.reservationId);
   const batchObj = up.status === 200 ? obj(JSON.parse(up.body.toString('utf8'))) : undefined;
   if (!batchObj || typeof batchObj.id !== 'string') {
@@ -393,7 +402,7 @@ function openaiLocalBatch(b: BatchRow, req?: Json): Json {
   return {
     id: b.id,
     object: 'batch',
-    endpoint: typeof req?.endpoint === 'string' ? req.endpoint : '/v1/chat/completions',
+    endpoint: typeof req?.endpoint === 'string' ? req.endpoint : OPENAI_PATHS['chat.completions'],
     errors: null,
     input_file_id: b.inputId,
     completion_window: typeof req?.completion_window === 'string' ? req.completion_window : '24h',
@@ -441,7 +450,7 @@ function batchRecord(b: BatchRow, t: { results: number; failed: number; costUsd:
 
 function proxyResultsUrl(req: Req, batchId: string): string {
   const host = typeof req.headers.host === 'string' ? req.headers.host : '127.0.0.1';
-  return `http://${host}/v1/messages/batches/${encodeURIComponent(batchId)}/results`;
+  return `http://${host}${ANTHROPIC_PATHS.batches}/${encodeURIComponent(batchId)}/results`;
 }
 
 /** The provider's results_url points at the provider: clients must fetch results through Tollgate. */
@@ -463,15 +472,8 @@ async function createAnthropicBatch(svc: BatchService, req: Req, res: Res): Prom
   }
   const prepared = svc.prepare(id, requests);
   const admitted = svc.admit(id, prepared.lines);
-  const headers: Record<string, string> = {
-    'x-tollgate-batch-cached': String(prepared.cached),
-    'x-tollgate-batch-requests': String(requests.length),
-    'x-tollgate-batch-worst-case-usd': admitted.worstCaseUsd.toFixed(6),
-  };
-  if (!admitted.ok) {
-    return fail(res, 'anthropic', 429, 'rate_limit_error', admitted.message, { ...headers, ...(admitted.retryAfterSec !== undefined ? { 'retry-after': String(admitted.retryAfterSec) } : {}) });
-  }
-  if (admitted.budgetHeader) headers['x-tollgate-budget'] = admitted.budgetHeader;
+  const headers = admissionHeaders(res, 'anthropic', 'rate_limit_error', admitted, prepared.cached, requests.length);
+  if (!headers || !admitted.ok) return; // refused: answered by admissionHeaders
   const row = submission(id, 'anthropic', admitted, {
     namespace: id.namespace,
     inputId: '',
@@ -489,7 +491,7 @@ async function createAnthropicBatch(svc: BatchService, req: Req, res: Res): Prom
     res.set(headers).json(anthropicLocalBatch(row, req));
     return;
   }
-  const up = await upstream(svc, req, res, id, 'POST', '/v1/messages/batches', JSON.stringify({ ...body, requests: prepared.toSend.map((r) => ({ custom_id: r.customId, params: r.body })) }), 'application/json');
+  const up = await upstream(svc, req, res, id, 'POST', ANTHROPIC_PATHS.batches, JSON.stringify({ ...body, requests: prepared.toSend.map((r) => ({ custom_id: r.customId, params: r.body })) }), 'application/json');
   if (!up) return svc.release(admitted.reservationId);
   const b = up.status === 200 ? obj(JSON.parse(up.body.toString('utf8'))) : undefined;
   if (!b || typeof b.id !== 'string') {

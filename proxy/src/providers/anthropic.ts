@@ -5,6 +5,7 @@
  */
 import { sseFrame } from './sse';
 import { arr, num, obj, type EndpointSpec, type Json, type NormalizedUsage, type StreamAssembler } from './types';
+import { ANTHROPIC_PATHS, routePaths } from './protocol';
 
 function messagesUsage(body: Json): NormalizedUsage | undefined {
   const u = obj(body.usage);
@@ -118,8 +119,7 @@ export const ANTHROPIC_ENDPOINTS: EndpointSpec[] = [
     id: 'messages',
     protocol: 'anthropic',
     method: 'POST',
-    path: '/v1/messages',
-    upstreamPath: '/v1/messages',
+    ...routePaths('anthropic', ANTHROPIC_PATHS.messages),
     billable: true,
     cacheable: true,
     usage: messagesUsage,
@@ -137,8 +137,7 @@ export const ANTHROPIC_ENDPOINTS: EndpointSpec[] = [
     id: 'messages.count_tokens',
     protocol: 'anthropic',
     method: 'POST',
-    path: '/v1/messages/count_tokens',
-    upstreamPath: '/v1/messages/count_tokens',
+    ...routePaths('anthropic', ANTHROPIC_PATHS['messages.count_tokens']),
     billable: false,
     cacheable: false,
     usage: () => undefined,

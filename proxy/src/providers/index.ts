@@ -7,6 +7,7 @@ import { globMatch } from '../routing/glob';
 import { ANTHROPIC_ENDPOINTS } from './anthropic';
 import { OPENAI_ENDPOINTS } from './openai';
 import type { EndpointSpec, Protocol } from './types';
+import { ANTHROPIC_PATHS } from './protocol';
 
 export * from './types';
 
@@ -30,7 +31,7 @@ function anthropicErrorType(status: number, type: string): string {
 }
 
 export function protocolForPath(path: string): Protocol {
-  return path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
+  return path.startsWith(ANTHROPIC_PATHS.messages) ? 'anthropic' : 'openai';
 }
 
 export interface ProviderChoice {

@@ -4,6 +4,7 @@
  */
 import { sseFrame } from './sse';
 import { arr, num, obj, type EndpointSpec, type Json, type NormalizedUsage, type StreamAssembler } from './types';
+import { OPENAI_PATHS, routePaths } from './protocol';
 
 function chatUsage(body: Json): NormalizedUsage | undefined {
   const u = obj(body.usage);
@@ -274,8 +275,7 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
     id: 'chat.completions',
     protocol: 'openai',
     method: 'POST',
-    path: '/v1/chat/completions',
-    upstreamPath: '/chat/completions',
+    ...routePaths('openai', OPENAI_PATHS['chat.completions']),
     billable: true,
     cacheable: true,
     usage: chatUsage,
@@ -288,8 +288,7 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
     id: 'completions',
     protocol: 'openai',
     method: 'POST',
-    path: '/v1/completions',
-    upstreamPath: '/completions',
+    ...routePaths('openai', OPENAI_PATHS.completions),
     billable: true,
     cacheable: true,
     usage: chatUsage,
@@ -302,8 +301,7 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
     id: 'responses',
     protocol: 'openai',
     method: 'POST',
-    path: '/v1/responses',
-    upstreamPath: '/responses',
+    ...routePaths('openai', OPENAI_PATHS.responses),
     billable: true,
     cacheable: true,
     usage: responsesUsage,
@@ -315,8 +313,7 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
     id: 'embeddings',
     protocol: 'openai',
     method: 'POST',
-    path: '/v1/embeddings',
-    upstreamPath: '/embeddings',
+    ...routePaths('openai', OPENAI_PATHS.embeddings),
     billable: true,
     cacheable: true,
     usage: (b) => {
@@ -328,8 +325,7 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
     id: 'models',
     protocol: 'openai',
     method: 'GET',
-    path: '/v1/models',
-    upstreamPath: '/models',
+    ...routePaths('openai', OPENAI_PATHS.models),
     billable: false,
     cacheable: false,
     usage: () => undefined,

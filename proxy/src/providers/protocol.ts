@@ -30,11 +30,34 @@ export interface ProtocolSpec {
   stripUsageChunk?(json: Json, raw: string): string | undefined;
 }
 
+/**
+ * The routes Tollgate serves, as the providers' SDKs call them. Sent upstream after the provider's
+ * base URL: OpenAI's without the /v1 (its base URLs end in /v1), Anthropic's as they are.
+ */
+export const OPENAI_PATHS = {
+  'chat.completions': '/v1/chat/completions',
+  completions: '/v1/completions',
+  responses: '/v1/responses',
+  embeddings: '/v1/embeddings',
+  models: '/v1/models',
+  files: '/v1/files',
+  batches: '/v1/batches',
+} as const;
+export const ANTHROPIC_PATHS = { messages: '/v1/messages', 'messages.count_tokens': '/v1/messages/count_tokens', batches: '/v1/messages/batches' } as const;
+
+/** The endpoints OpenAI's Batch API serves (a batch line's `url` is one of their paths). */
+export const OPENAI_BATCH_ENDPOINTS = ['chat.completions', 'responses', 'completions', 'embeddings'] as const;
+
+/** An endpoint's `path` and `upstreamPath` (see OPENAI_PATHS). */
+export function routePaths(protocol: Protocol, path: string): { path: string; upstreamPath: string } {
+  return { path, upstreamPath: protocol === 'openai' ? path.slice('/v1'.length) : path };
+}
+
 export const PROTOCOLS: Record<Protocol, ProtocolSpec> = {
   openai: {
     defaultBaseUrl: 'https://api.openai.com/v1',
     apiKeyEnv: 'OPENAI_API_KEY',
-    chatPath: '/v1/chat/completions',
+    chatPath: OPENAI_PATHS['chat.completions'],
     authHeader: 'authorization',
     requiredHeaders: {},
     streamErrorFrame: (message, type) => `data: ${JSON.stringify({ error: { message, type, param: null, code: null } })}\n\n`,
@@ -49,7 +72,7 @@ export const PROTOCOLS: Record<Protocol, ProtocolSpec> = {
   anthropic: {
     defaultBaseUrl: 'https://api.anthropic.com',
     apiKeyEnv: 'ANTHROPIC_API_KEY',
-    chatPath: '/v1/messages',
+    chatPath: ANTHROPIC_PATHS.messages,
     authHeader: 'x-api-key',
     requiredHeaders: { 'anthropic-version': '2023-06-01' },
     streamErrorFrame: (message) => `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`,

@@ -18,19 +18,12 @@ export interface QualityPoint {
   falseHitRate: number | undefined;
 }
 
-export interface QualityRow {
-  feature: string;
-  lookups: number;
-  hits: number;
-  badHits: number;
-  hitRate: number;
-  falseHitRate: number;
+/** A feature's figures as the proxy reports them, with what the card derives from them. */
+export interface QualityRow extends Omit<SemanticFeatureQuality, 'adjustment' | 'series'> {
   /** 'none' until the feature has any lookups; 'warn' above FALSE_HIT_GOAL. */
   level: QualityLevel;
-  /** Required P(same) now, and how feedback moved it ("+0.020", "−0.031", "default"). */
-  minProbability: number;
+  /** How feedback moved the required P(same) ("+0.020", "−0.031", "default"). */
   shift: string;
-  feedback: number;
   points: QualityPoint[];
 }
 
@@ -48,18 +41,11 @@ export function shiftText(adjustment: number): string {
 export function qualityRows(report: SemanticQualityReport): QualityRow[] {
   return [...report.features]
     .sort((a, b) => b.lookups - a.lookups || a.feature.localeCompare(b.feature))
-    .map((f) => ({
-      feature: f.feature,
-      lookups: f.lookups,
-      hits: f.hits,
-      badHits: f.badHits,
-      hitRate: f.hitRate,
-      falseHitRate: f.falseHitRate,
-      level: levelOf(f),
-      minProbability: f.minProbability,
-      shift: shiftText(f.adjustment),
-      feedback: f.feedback,
-      points: f.series.map((d) => ({ day: d.day, hitRate: d.lookups ? d.hits / d.lookups : undefined, falseHitRate: d.lookups ? d.badHits / d.lookups : undefined })),
+    .map(({ adjustment, series, ...figures }) => ({
+      ...figures,
+      level: levelOf(figures),
+      shift: shiftText(adjustment),
+      points: series.map((d) => ({ day: d.day, hitRate: d.lookups ? d.hits / d.lookups : undefined, falseHitRate: d.lookups ? d.badHits / d.lookups : undefined })),
     }));
 }
 

@@ -47,6 +47,22 @@ function lineOf(ctx: PromptRuleContext, s: PromptSection, offset: number): numbe
   return ctx.lines.positionAt(s.map.toFile(offset)).line + 1;
 }
 
+/**
+ * A duplicate-text finding on `range` of the section, whose fix deletes `removal`; the saving is
+ * priced on `counted` (the text with the separator the fix removes).
+ */
+function repeated(ctx: PromptRuleContext, s: PromptSection, what: 'paragraph' | 'sentence' | 'line', priorLine: number, counted: string, range: [number, number], removal: [number, number]): RuleFinding {
+  const sv = saving(ctx.model, tokens(ctx, counted), 'input', !ctx.exact);
+  return {
+    ruleId: 'duplicate-text',
+    message: `This ${what} repeats line ${priorLine}; removing it saves ${sv.text}.`,
+    range: sectionRange(ctx, s, range[0], range[1]),
+    tokensSaved: sv.tokensSaved,
+    ...(sv.usdPer1kCalls !== undefined ? { usdPer1kCalls: sv.usdPer1kCalls } : {}),
+    fixes: replaceFix(ctx, s, removal[0], removal[1], '', `Remove the repeated ${what}`),
+  };
+}
+
 export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
   const out: RuleFinding[] = [];
   // promptfoo's `prompts:` are alternatives, each sent on its own: text shared between them is
@@ -72,16 +88,7 @@ export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
       const first = seenParagraphs.get(key);
       if (first) {
         const firstLine = lineOf(ctx, ctx.doc.sections[first.section]!, first.seg.start);
-        const sv = saving(ctx.model, tokens(ctx, `${p.text}\n\n`), 'input', !ctx.exact);
-        const [a, b] = paragraphRemoval(s, paras, pi);
-        out.push({
-          ruleId: 'duplicate-text',
-          message: `This paragraph repeats line ${firstLine}; removing it saves ${sv.text}.`,
-          range: sectionRange(ctx, s, p.start, p.end),
-          tokensSaved: sv.tokensSaved,
-          ...(sv.usdPer1kCalls !== undefined ? { usdPer1kCalls: sv.usdPer1kCalls } : {}),
-          fixes: replaceFix(ctx, s, a, b, '', 'Remove the repeated paragraph'),
-        });
+        out.push(repeated(ctx, s, 'paragraph', firstLine, `${p.text}\n\n`, [p.start, p.end], paragraphRemoval(s, paras, pi)));
         return;
       }
       seenParagraphs.set(key, { section: si, seg: p });
@@ -103,16 +110,7 @@ export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
         if (reported.has(fileOffset)) continue;
         reported.add(fileOffset);
         const priorLine = lineOf(ctx, ctx.doc.sections[prior.section]!, prior.seg.start);
-        const sv = saving(ctx.model, tokens(ctx, ` ${sent.text}`), 'input', !ctx.exact);
-        const [a, b] = sentenceRemoval(s, sent);
-        out.push({
-          ruleId: 'duplicate-text',
-          message: `This sentence repeats line ${priorLine}; removing it saves ${sv.text}.`,
-          range: sectionRange(ctx, s, sent.start, sent.end),
-          tokensSaved: sv.tokensSaved,
-          ...(sv.usdPer1kCalls !== undefined ? { usdPer1kCalls: sv.usdPer1kCalls } : {}),
-          fixes: replaceFix(ctx, s, a, b, '', 'Remove the repeated sentence'),
-        });
+        out.push(repeated(ctx, s, 'sentence', priorLine, ` ${sent.text}`, [sent.start, sent.end], sentenceRemoval(s, sent)));
       }
       repeatedLines(ctx, s, si, p, fences, seenLines, reported, out);
     });
@@ -152,18 +150,10 @@ function repeatedLines(
     if (reportedWithin(reported, s.map.toFile(start), raw.length)) continue;
     reported.add(fileOffset);
     const priorLine = lineOf(ctx, ctx.doc.sections[prior.section]!, prior.start);
-    const sv = saving(ctx.model, tokens(ctx, `${raw}\n`), 'input', !ctx.exact);
     const lineEnd = start + raw.length;
     const removeEnd = lineEnd < s.text.length && s.text[lineEnd] === '\n' ? lineEnd + 1 : lineEnd;
     const removeStart = removeEnd === lineEnd && start > 0 ? start - 1 : start;
-    out.push({
-      ruleId: 'duplicate-text',
-      message: `This line repeats line ${priorLine}; removing it saves ${sv.text}.`,
-      range: sectionRange(ctx, s, lineStart, lineEnd),
-      tokensSaved: sv.tokensSaved,
-      ...(sv.usdPer1kCalls !== undefined ? { usdPer1kCalls: sv.usdPer1kCalls } : {}),
-      fixes: replaceFix(ctx, s, removeStart, removeEnd, '', 'Remove the repeated line'),
-    });
+    out.push(repeated(ctx, s, 'line', priorLine, `${raw}\n`, [lineStart, lineEnd], [removeStart, removeEnd]));
   }
 }
 

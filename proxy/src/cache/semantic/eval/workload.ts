@@ -39,6 +39,12 @@ export interface WorkloadResult {
   falseHitRate: number;
 }
 
+/** The hit and false-hit counts and rates (per prompt) of a replay. */
+function tally(prompts: number, hits: WorkloadHit[]): Pick<WorkloadResult, 'prompts' | 'hits' | 'falseHits' | 'hitRate' | 'falseHitRate'> {
+  const falseHits = hits.filter((h) => !h.correct).length;
+  return { prompts, hits, falseHits, hitRate: prompts ? hits.length / prompts : 0, falseHitRate: prompts ? falseHits / prompts : 0 };
+}
+
 export function replayWorkload(prompts: readonly WorkloadPrompt[], threshold: number, guard: boolean, modelId: string): WorkloadResult {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-eval-'));
   const db = openDatabase(join(dir, 'eval.db'));
@@ -61,17 +67,7 @@ export function replayWorkload(prompts: readonly WorkloadPrompt[], threshold: nu
       if (r.vetoed) vetoed++;
       store.insert({ entryId: index + 1, namespace: 'eval', modelId, vector: p.vector, text: p.prompt, expiresAt });
     });
-    const falseHits = hits.filter((h) => !h.correct).length;
-    return {
-      threshold,
-      guard,
-      prompts: prompts.length,
-      hits,
-      falseHits,
-      vetoed,
-      hitRate: prompts.length ? hits.length / prompts.length : 0,
-      falseHitRate: prompts.length ? falseHits / prompts.length : 0,
-    };
+    return { threshold, guard, vetoed, ...tally(prompts.length, hits) };
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -133,18 +129,13 @@ export function replayWorkloadJudged(prompts: readonly WorkloadPrompt[], o: Judg
       if (d.reason === 'vetoed') vetoed++;
       insert(index);
     });
-    const falseHits = hits.filter((h) => !h.correct).length;
     const half = Math.floor(prompts.length / 2);
     const late = hits.filter((h) => h.index >= half);
     return {
       threshold: o.rule.baseMinProbability,
       guard: true,
-      prompts: prompts.length,
-      hits,
-      falseHits,
       vetoed,
-      hitRate: prompts.length ? hits.length / prompts.length : 0,
-      falseHitRate: prompts.length ? falseHits / prompts.length : 0,
+      ...tally(prompts.length, hits),
       finalMinProbability: quality.minProbability('eval', o.rule.baseMinProbability),
       secondHalfHitRate: late.length / Math.max(1, prompts.length - half),
       secondHalfFalseHitRate: late.filter((h) => !h.correct).length / Math.max(1, prompts.length - half),
