@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpDashboardDataSource } from '../../extension/src/dashboard/httpDataSource';
+import { OwnStreamSource } from './support/ownStreamSource';
 import { submitBatch } from '../../proxy/src/batch/client';
 import { formatUsd } from '../../webview/src/format';
 import type { CallRecord } from '../../webview/src/protocol';
@@ -24,7 +24,7 @@ describe.skipIf(!chromiumAvailable)('dashboard batch section against a real prox
   let bundle: { dir: string; dispose(): void };
   let server: WebviewServer;
   let chrome: { browser: Browser; dispose(): Promise<void> };
-  let source: HttpDashboardDataSource;
+  let source: OwnStreamSource;
   let dir: string;
   let batchId = '';
 
@@ -32,7 +32,7 @@ describe.skipIf(!chromiumAvailable)('dashboard batch section against a real prox
     [harness, bundle, chrome] = await Promise.all([startHarness(), buildWebviewBundle(), launchChromium()]);
     harness.upstream.batch.autoComplete = true;
     server = await serveWebview(bundle.dir);
-    source = new HttpDashboardDataSource({ proxyUrl: harness.proxy.url, adminToken: harness.proxy.adminToken });
+    source = new OwnStreamSource(harness.proxy.url, harness.proxy.adminToken);
     dir = mkdtempSync(join(tmpdir(), 'tollgate-batch-dashboard-'));
 
     // An eval run from CI (o4-mini has a flex tier), and a streamed chat feature people watch.
@@ -144,7 +144,7 @@ describe.skipIf(!chromiumAvailable)('dashboard batch section against a real prox
   });
 
   it('says so in the section when the proxy refuses the batch figures', async () => {
-    const noAdmin = new HttpDashboardDataSource({ proxyUrl: harness.proxy.url });
+    const noAdmin = new OwnStreamSource(harness.proxy.url);
     const d = await openDashboard(chrome.browser, server, { source: noAdmin, theme: lightTheme });
     try {
       await d.page.locator('.batch[data-loaded="true"]').waitFor({ state: 'attached', timeout: 20_000 });

@@ -12,7 +12,7 @@ import { graphicsContrast } from './support/graphicsContrast';
 
 /** Polls with room for a busy shared machine (vitest's default is 1 s). */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 50 });
-import { HttpDashboardDataSource } from '../../extension/src/dashboard/httpDataSource';
+import { OwnStreamSource } from './support/ownStreamSource';
 import type { DashboardDataSource } from '../../extension/src/dashboard/dataSource';
 import { formatUsd } from '../../webview/src/format';
 import type { CallRecord } from '../../webview/src/protocol';
@@ -43,12 +43,12 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
   let bundle: { dir: string; dispose(): void };
   let server: WebviewServer;
   let chrome: { browser: Browser; dispose(): Promise<void> };
-  let source: HttpDashboardDataSource;
+  let source: OwnStreamSource;
 
   beforeAll(async () => {
     [harness, bundle, chrome] = await Promise.all([startHarness(), buildWebviewBundle(), launchChromium()]);
     server = await serveWebview(bundle.dir);
-    source = new HttpDashboardDataSource({ proxyUrl: harness.proxy.url, adminToken: harness.proxy.adminToken });
+    source = new OwnStreamSource(harness.proxy.url, harness.proxy.adminToken);
   });
 
   afterAll(async () => {
@@ -282,7 +282,7 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
     const port = probe.proxy.port;
     await probe.close();
     const adminToken = 'dashboard-recovery-token';
-    const down = new HttpDashboardDataSource({ proxyUrl: `http://127.0.0.1:${port}`, adminToken, reconnectDelayMs: 100 });
+    const down = new OwnStreamSource(`http://127.0.0.1:${port}`, adminToken, 100);
     const d = await openDashboard(chrome.browser, server, { source: down, theme: lightTheme });
     const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-dashboard-'));
     let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;

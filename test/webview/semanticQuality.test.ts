@@ -7,7 +7,7 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpDashboardDataSource } from '../../extension/src/dashboard/httpDataSource';
+import { OwnStreamSource } from './support/ownStreamSource';
 import { STEP_UP } from '../../proxy/src/cache/semantic/quality/qualityStore';
 import type { ResponseMessage, SemanticFeatureQuality, SemanticQualityReport } from '../../webview/src/protocol';
 import { isWebviewToHostMessage } from '../../webview/src/protocol';
@@ -82,12 +82,12 @@ describe('quality rows (pure)', () => {
 
 describe('quality card against a real proxy', () => {
   let h: Harness;
-  let source: HttpDashboardDataSource;
+  let source: OwnStreamSource;
   let sdk: OpenAI;
 
   beforeAll(async () => {
     h = await startHarness({ cache: { semantic: { enabled: true, backend: 'use-lite', embedTimeoutMs: 10_000, wrongAnswerCostUsd: 0 } } });
-    source = new HttpDashboardDataSource({ proxyUrl: h.proxy.url, adminToken: h.proxy.adminToken });
+    source = new OwnStreamSource(h.proxy.url, h.proxy.adminToken);
     sdk = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-quality-card', maxRetries: 0 });
     await waitForEmbedder(h.proxy.url);
   }, 240_000);

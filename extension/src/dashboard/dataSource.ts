@@ -1,6 +1,6 @@
 /**
  * What the dashboard needs from the proxy, as an interface so the panel, the sidebar and the
- * browser test all drive the same host logic. The HTTP implementation is in httpDataSource.ts.
+ * browser test all drive the same host logic. The implementation is proxySource.ts.
  * No `vscode` import: listeners return a plain `{ dispose() }`, which vscode.Disposable satisfies.
  */
 import type {
