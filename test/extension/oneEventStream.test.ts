@@ -11,7 +11,7 @@ import { LiveEvents } from '../../extension/src/client/liveEvents';
 import { DashboardHost } from '../../extension/src/dashboard/host';
 import { ProxyClient } from '../../extension/src/client/proxyClient';
 import { ProxyDashboardSource } from '../../extension/src/dashboard/proxySource';
-import { OwnStreamSource } from '../webview/support/ownStreamSource';
+import { OwnStreamSource } from '../webview/support/proxySuite';
 import type { HostToWebviewMessage } from '../../webview/src/protocol';
 import { startHarness, type Harness } from '../support/harness';
 

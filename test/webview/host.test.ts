@@ -1,5 +1,5 @@
 /**
- * DashboardHost over the real HTTP data source and a real proxy (fake upstream, `openai` SDK):
+ * DashboardHost over the real data source (ProxyDashboardSource) and a real proxy (fake upstream, `openai` SDK):
  * the protocol round trips the webview relies on, live batching, errors, and the detail view's
  * cost breakdown cross-checked against the proxy's own ledger.
  */
@@ -12,7 +12,7 @@ import { LiveEvents } from '../../extension/src/client/liveEvents';
 import { ProxyClient } from '../../extension/src/client/proxyClient';
 import { DashboardHost } from '../../extension/src/dashboard/host';
 import { ProxyDashboardSource } from '../../extension/src/dashboard/proxySource';
-import { OwnStreamSource } from './support/ownStreamSource';
+import { OwnStreamSource } from './support/proxySuite';
 import type { ConnectionState, HostToWebviewMessage, ResponseMessage } from '../../webview/src/protocol';
 import { startHarness, type Harness } from '../support/harness';
 

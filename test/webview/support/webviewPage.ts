@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { DashboardDataSource } from '../../../extension/src/dashboard/dataSource';
 import { DashboardHost } from '../../../extension/src/dashboard/host';
 import { dashboardHtml } from '../../../extension/src/dashboard/html';
@@ -97,6 +98,35 @@ export async function launchChromium(): Promise<{ browser: Browser; dispose(): P
   return { browser, dispose: () => browser.close() };
 }
 
+export interface BrowserSuite {
+  browser: Browser;
+  server: WebviewServer;
+  /** openDashboard() on this suite's browser and server. */
+  open(opts: OpenOptions): Promise<DashboardPage>;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that build and serve the bundle and launch Chromium (unless
+ * it is absent and the suite skipped); the fields are set once the suite's tests run.
+ */
+export function useBrowser(): BrowserSuite {
+  let bundle: { dir: string; dispose(): void } | undefined;
+  let chrome: { browser: Browser; dispose(): Promise<void> } | undefined;
+  const suite = { open: (opts) => openDashboard(suite.browser, suite.server, opts) } as BrowserSuite;
+  beforeAll(async () => {
+    if (!chromiumAvailable) return;
+    [bundle, chrome] = await Promise.all([buildWebviewBundle(), launchChromium()]);
+    suite.browser = chrome.browser;
+    suite.server = await serveWebview(bundle.dir);
+  }, 120_000);
+  afterAll(async () => {
+    await chrome?.dispose();
+    await suite.server?.close();
+    bundle?.dispose();
+  });
+  return suite;
+}
+
 export interface DashboardPage {
   page: Page;
   host: DashboardHost;
@@ -114,11 +144,15 @@ export interface DashboardPage {
  * Opens the dashboard in a new page. `inPageHost`: a script run in the page instead of the Node
  * bridge, defining `window.__tollgateInPageHost(message, reply)` (for synthetic data at scale).
  */
-export async function openDashboard(
-  browser: Browser,
-  server: WebviewServer,
-  opts: { source?: DashboardDataSource; view?: DashboardViewKind; theme: WebviewTheme; viewport?: { width: number; height: number }; inPageHost?: string },
-): Promise<DashboardPage> {
+export interface OpenOptions {
+  source?: DashboardDataSource;
+  view?: DashboardViewKind;
+  theme: WebviewTheme;
+  viewport?: { width: number; height: number };
+  inPageHost?: string;
+}
+
+export async function openDashboard(browser: Browser, server: WebviewServer, opts: OpenOptions): Promise<DashboardPage> {
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems: string[] = [];
