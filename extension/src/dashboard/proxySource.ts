@@ -79,10 +79,10 @@ export class ProxyDashboardSource implements DashboardDataSource {
   summary: DashboardDataSource['summary'] = (q) => this.current.api.summary(q);
   budgets: DashboardDataSource['budgets'] = () => this.current.api.budgets();
   evictEntry: DashboardDataSource['evictEntry'] = (id) => this.current.api.evictEntry(id);
-  routeFeedback: NonNullable<DashboardDataSource['routeFeedback']> = (id, verdict) => this.current.api.routeFeedback(id, verdict);
-  batchOpportunities: NonNullable<DashboardDataSource['batchOpportunities']> = (from) => this.current.api.batchOpportunities(from);
-  batches: NonNullable<DashboardDataSource['batches']> = () => this.current.api.batches();
-  semanticQuality: NonNullable<DashboardDataSource['semanticQuality']> = (from) => this.current.api.semanticQuality(from);
+  routeFeedback: DashboardDataSource['routeFeedback'] = (id, verdict) => this.current.api.routeFeedback(id, verdict);
+  batchOpportunities: DashboardDataSource['batchOpportunities'] = (from) => this.current.api.batchOpportunities(from);
+  batches: DashboardDataSource['batches'] = () => this.current.api.batches();
+  semanticQuality: DashboardDataSource['semanticQuality'] = (from) => this.current.api.semanticQuality(from);
   onCall: DashboardDataSource['onCall'] = (l) => this.calls.add(this.current.events, l);
   onBudgetAlert: DashboardDataSource['onBudgetAlert'] = (l) => this.alerts.add(this.current.events, l);
   onConnection: DashboardDataSource['onConnection'] = (l) => this.connections.add(this.current.events, l);
