@@ -28,7 +28,7 @@ export const chromiumAvailable = existsSync(CHROMIUM) || process.env.TOLLGATE_SK
 const root = join(import.meta.dirname, '..', '..', '..');
 
 /** Bundle webview/src/main.ts with the options scripts/build.mjs uses, into a private directory. */
-export async function buildWebviewBundle(): Promise<{ dir: string; dispose(): void }> {
+async function buildWebviewBundle(): Promise<{ dir: string; dispose(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-webview-'));
   await build({
     absWorkingDir: root,
@@ -53,7 +53,7 @@ export interface WebviewServer {
 const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.ttf': 'font/ttf', '.woff2': 'font/woff2' };
 
 /** Serves the bundle and the HTML shell (a fresh nonce per page load) on 127.0.0.1. */
-export async function serveWebview(bundleDir: string): Promise<WebviewServer> {
+async function serveWebview(bundleDir: string): Promise<WebviewServer> {
   let origin = '';
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
