@@ -64,15 +64,8 @@ export class BatchSection {
     if (opps.status === 'fulfilled') {
       const views = opps.value.features.map(opportunityView);
       replace(this.headline, opportunityHeadline(opps.value));
-      replace(
-        this.opportunities,
-        views.length
-          ? staticTable({ class: 'batch-table', dataset: { table: 'opportunities' }, caption: 'Per feature: real-time cost and the same calls as batch or flex' }, OPPORTUNITY_COLUMNS, views, (v) => ({
-              class: v.latencyTolerant ? 'tolerant' : '',
-              dataset: { key: v.feature },
-            }))
-          : null,
-      );
+      const props = { class: 'batch-table', dataset: { table: 'opportunities' }, caption: 'Per feature: real-time cost and the same calls as batch or flex' };
+      replace(this.opportunities, views.length ? staticTable(props, OPPORTUNITY_COLUMNS, views, (v) => ({ class: v.latencyTolerant ? 'tolerant' : '', dataset: { key: v.feature } })) : null);
     } else {
       replace(this.headline, h('span', { class: 'tone-bad' }, `Could not load the batch figures: ${opps.reason instanceof Error ? opps.reason.message : String(opps.reason)}`));
       replace(this.opportunities);

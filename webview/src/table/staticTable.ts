@@ -26,25 +26,13 @@ export function field<T>(key: keyof T & string, label: string, num = false): Sta
 const numClass = (num: boolean | undefined, extra = '') => `${num ? 'num ' : ''}${extra}`.trim();
 
 export function staticTable<T>(props: ElementProps & { caption?: string }, columns: StaticColumn<T>[], rows: T[], rowProps: (row: T) => ElementProps): HTMLTableElement {
-  return h(
-    'table',
-    props,
-    props.caption ? h('caption', { class: 'visually-hidden' }, props.caption) : null,
-    h('thead', null, h('tr', null, ...columns.map((c) => h('th', { class: numClass(c.num), attrs: { scope: 'col', title: c.title } }, c.label)))),
-    h(
-      'tbody',
-      null,
-      ...rows.map((r) =>
-        h(
-          'tr',
-          rowProps(r),
-          ...columns.map((c) => {
-            if (c.rowHeader) return h('th', { attrs: { scope: 'row' } }, c.cell(r));
-            const p = c.props?.(r) ?? {};
-            return h('td', { ...p, class: numClass(c.num, p.class) }, c.cell(r));
-          }),
-        ),
-      ),
-    ),
-  );
+  const head = columns.map((c) => h('th', { class: numClass(c.num), attrs: { scope: 'col', title: c.title } }, c.label));
+  const cell = (c: StaticColumn<T>, r: T) => {
+    if (c.rowHeader) return h('th', { attrs: { scope: 'row' } }, c.cell(r));
+    const p = c.props?.(r) ?? {};
+    return h('td', { ...p, class: numClass(c.num, p.class) }, c.cell(r));
+  };
+  const body = rows.map((r) => h('tr', rowProps(r), ...columns.map((c) => cell(c, r))));
+  const caption = props.caption ? h('caption', { class: 'visually-hidden' }, props.caption) : null;
+  return h('table', props, caption, h('thead', null, h('tr', null, ...head)), h('tbody', null, ...body));
 }
