@@ -58,18 +58,12 @@ export function budgetAlertText(a: {
   limitTokens?: number;
   period: string;
 }): string {
-  const use = formatBudgetUse({
+  const b = {
     spentUsd: a.spentUsd,
     spentTokens: a.spentTokens ?? 0,
     ...(a.limitUsd !== undefined ? { limitUsd: a.limitUsd } : {}),
     ...(a.limitTokens !== undefined ? { limitTokens: a.limitTokens } : {}),
-  });
-  if (a.level === 'exceeded') return `Budget "${a.budget}" exceeded: ${use} this ${a.period}.`;
-  const ratio = budgetRatio({
-    spentUsd: a.spentUsd,
-    spentTokens: a.spentTokens ?? 0,
-    ...(a.limitUsd !== undefined ? { limitUsd: a.limitUsd } : {}),
-    ...(a.limitTokens !== undefined ? { limitTokens: a.limitTokens } : {}),
-  });
-  return `Budget "${a.budget}" at ${formatPercent(ratio)}: ${use} this ${a.period}.`;
+  };
+  if (a.level === 'exceeded') return `Budget "${a.budget}" exceeded: ${formatBudgetUse(b)} this ${a.period}.`;
+  return `Budget "${a.budget}" at ${formatPercent(budgetRatio(b))}: ${formatBudgetUse(b)} this ${a.period}.`;
 }

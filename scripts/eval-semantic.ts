@@ -26,7 +26,7 @@ import { replayWorkloadJudged } from '../proxy/src/cache/semantic/eval/workload'
 import { requiredProbability, type ServeRule } from '../proxy/src/cache/semantic/decide';
 import type { EquivalenceJudge } from '../proxy/src/cache/semantic/judge/judge';
 import { shippedJudgeFor } from '../proxy/src/cache/semantic/judge/shipped';
-import { crossValidate, featurise, precisionRecallCurve } from '../proxy/src/cache/semantic/judge/train';
+import { crossValidate, dot, featurise, precisionRecallCurve } from '../proxy/src/cache/semantic/judge/train';
 import { loadTrainingSet } from '../proxy/src/cache/semantic/judge/trainingSet';
 import { SemanticCacheSchema } from '../proxy/src/policy/schema';
 
@@ -134,12 +134,6 @@ async function embedAll(embedder: Embedder, texts: string[]): Promise<Float32Arr
   }
   writeFileSync(file, Buffer.from(flat.buffer));
   return out;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 async function evalPairs(embedder: Embedder, file: string, threshold: number, guard: boolean): Promise<void> {

@@ -130,6 +130,14 @@ export const ConfigYAML = z
 const Duration = z.string().regex(/^\d+(s|m|h|d|mo)$/);
 /** BudgetLimitEntry (_types.py @ 0bf90f0): one more budget window with its own reset. */
 const BudgetLimits = z.array(z.object({ budget_duration: Duration, max_budget: z.number().positive() }).strict()).min(1);
+/** The budget and rate fields teams, users and keys share. */
+const Limits = {
+  max_budget: z.number().optional(),
+  budget_duration: Duration.optional(),
+  budget_limits: BudgetLimits.optional(),
+  rpm_limit: z.number().int().optional(),
+  tpm_limit: z.number().int().optional(),
+};
 export const ManagementRequest = z.discriminatedUnion('path', [
   z
     .object({
@@ -139,11 +147,7 @@ export const ManagementRequest = z.discriminatedUnion('path', [
         .object({
           team_id: z.string(),
           team_alias: z.string(),
-          max_budget: z.number().optional(),
-          budget_duration: Duration.optional(),
-          budget_limits: BudgetLimits.optional(),
-          rpm_limit: z.number().int().optional(),
-          tpm_limit: z.number().int().optional(),
+          ...Limits,
         })
         .strict(),
     })
@@ -157,11 +161,7 @@ export const ManagementRequest = z.discriminatedUnion('path', [
           user_id: z.string(),
           // NewUserRequest.auto_create_key defaults to true: /user/new then mints a key of its own.
           auto_create_key: z.literal(false),
-          max_budget: z.number().optional(),
-          budget_duration: Duration.optional(),
-          budget_limits: BudgetLimits.optional(),
-          rpm_limit: z.number().int().optional(),
-          tpm_limit: z.number().int().optional(),
+          ...Limits,
         })
         .strict(),
     })
@@ -176,12 +176,7 @@ export const ManagementRequest = z.discriminatedUnion('path', [
           user_id: z.string().optional(),
           metadata: z.record(z.string(), z.unknown()).optional(),
           tags: z.array(z.string()).optional(),
-          // GenerateRequestBase: key budgets and limits.
-          max_budget: z.number().optional(),
-          budget_duration: Duration.optional(),
-          budget_limits: BudgetLimits.optional(),
-          rpm_limit: z.number().int().optional(),
-          tpm_limit: z.number().int().optional(),
+          ...Limits, // GenerateRequestBase: key budgets and limits
         })
         .strict(),
     })

@@ -9,7 +9,9 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveEvents } from '../../extension/src/client/liveEvents';
 import { DashboardHost } from '../../extension/src/dashboard/host';
-import { HttpDashboardDataSource } from '../../extension/src/dashboard/httpDataSource';
+import { ProxyClient } from '../../extension/src/client/proxyClient';
+import { ProxyDashboardSource } from '../../extension/src/dashboard/proxySource';
+import { OwnStreamSource } from '../webview/support/proxySuite';
 import type { HostToWebviewMessage } from '../../webview/src/protocol';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -68,7 +70,7 @@ function openWindow(url: string, shared: boolean) {
   const events = new LiveEvents({ proxyUrl: url, adminToken: harness.proxy.adminToken });
   const statusBar: number[] = [];
   events.onCall((c) => statusBar.push(c.id));
-  const source = new HttpDashboardDataSource({ proxyUrl: url, adminToken: harness.proxy.adminToken, ...(shared ? { events } : {}) });
+  const source = shared ? new ProxyDashboardSource({ api: new ProxyClient(url, harness.proxy.adminToken), events }) : new OwnStreamSource(url, harness.proxy.adminToken);
   const posted: HostToWebviewMessage[] = [];
   const hosts = (['panel', 'sidebar'] as const).map((view) => new DashboardHost({ source, view, post: (m) => void posted.push(m), copy: () => undefined, batchMs: 20 }));
   const appended = () => posted.filter((m) => m.kind === 'notification' && m.type === 'calls/appended').length;

@@ -1,6 +1,6 @@
 /**
  * Webview CSP: the HTML the dashboard panel and sidebar render (extension/src/dashboard/panel.ts →
- * renderHtml → dashboardHtml) allows no inline script and no remote origin. panel.ts itself imports
+ * connectWebview → dashboardHtml) allows no inline script and no remote origin. panel.ts itself imports
  * `vscode`, so the pure renderer is exercised with the values VS Code supplies, and the wiring in
  * panel.ts is checked from its source.
  */
@@ -79,8 +79,8 @@ describe('dashboard webview CSP', () => {
 
   it('panel.ts renders through dashboardHtml with webview.cspSource and a fresh nonce', () => {
     const src = readFileSync(new URL('../../extension/src/dashboard/panel.ts', import.meta.url), 'utf8');
-    const body = src.slice(src.indexOf('export function renderHtml'));
-    expect(body).toMatch(/return dashboardHtml\(\{/);
+    const body = src.slice(src.indexOf('export function connectWebview'));
+    expect(body).toMatch(/webview\.html = dashboardHtml\(\{/);
     expect(body).toMatch(/cspSource:\s*webview\.cspSource/);
     expect(body).toMatch(/nonce:\s*createNonce\(\)/);
     expect(body).toMatch(/asWebviewUri/);

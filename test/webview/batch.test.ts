@@ -9,30 +9,24 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpDashboardDataSource } from '../../extension/src/dashboard/httpDataSource';
 import { submitBatch } from '../../proxy/src/batch/client';
 import { formatUsd } from '../../webview/src/format';
 import type { CallRecord } from '../../webview/src/protocol';
-import { startHarness, type Harness } from '../support/harness';
+import { OwnStreamSource, useProxy } from './support/proxySuite';
 import { lightTheme } from './support/themes';
-import { buildWebviewBundle, chromiumAvailable, launchChromium, openDashboard, serveWebview, type WebviewServer } from './support/webviewPage';
+import { chromiumAvailable, useBrowser } from './support/webviewPage';
 
 describe.skipIf(!chromiumAvailable)('dashboard batch section against a real proxy', () => {
-  let harness: Harness;
-  let bundle: { dir: string; dispose(): void };
-  let server: WebviewServer;
-  let chrome: { browser: Browser; dispose(): Promise<void> };
-  let source: HttpDashboardDataSource;
+  const proxy = useProxy();
+  const ui = useBrowser();
   let dir: string;
   let batchId = '';
 
   beforeAll(async () => {
-    [harness, bundle, chrome] = await Promise.all([startHarness(), buildWebviewBundle(), launchChromium()]);
+    const { harness } = proxy;
     harness.upstream.batch.autoComplete = true;
-    server = await serveWebview(bundle.dir);
-    source = new HttpDashboardDataSource({ proxyUrl: harness.proxy.url, adminToken: harness.proxy.adminToken });
     dir = mkdtempSync(join(tmpdir(), 'tollgate-batch-dashboard-'));
 
     // An eval run from CI (o4-mini has a flex tier), and a streamed chat feature people watch.
@@ -54,11 +48,6 @@ describe.skipIf(!chromiumAvailable)('dashboard batch section against a real prox
   });
 
   afterAll(async () => {
-    source?.dispose();
-    await chrome?.dispose();
-    await server?.close();
-    await harness?.close();
-    bundle?.dispose();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -69,7 +58,7 @@ describe.skipIf(!chromiumAvailable)('dashboard batch section against a real prox
   }
 
   it('shows per feature what batch and flex would have cost, and why a feature can wait', async () => {
-    const calls: CallRecord[] = (await source.listCalls({ limit: 1000 })).calls;
+    const calls: CallRecord[] = (await proxy.source.listCalls({ limit: 1000 })).calls;
     // The real-time calls that could have waited: misses that succeeded, not batch results.
     const realtime = (feature: string) => calls.filter((c) => c.tags.feature === feature && c.cache === 'miss' && c.status === 200 && !c.endpoint.startsWith('batch:'));
     const evalCalls = realtime('eval-nightly');
@@ -79,7 +68,7 @@ describe.skipIf(!chromiumAvailable)('dashboard batch section against a real prox
     const sum = (cs: CallRecord[]) => cs.reduce((n, c) => n + c.costUsd, 0);
     expect(sum(evalCalls)).toBeGreaterThan(0);
 
-    const d = await openDashboard(chrome.browser, server, { source, theme: lightTheme, viewport: { width: 1400, height: 1600 } });
+    const d = await ui.open({ source: proxy.source, theme: lightTheme, viewport: { width: 1400, height: 1600 } });
     try {
       await d.page.locator('.batch[data-loaded="true"]').waitFor({ timeout: 20_000 });
       const rows = await tableRows(d.page, 'opportunities');
@@ -103,7 +92,7 @@ describe.skipIf(!chromiumAvailable)('dashboard batch section against a real prox
       expect(chatRow.tolerant).not.toContain('automation');
 
       // The same figures the API gives the CLI.
-      const api = await source.batchOpportunities(Date.now() - 86_400_000);
+      const api = await proxy.source.batchOpportunities(Date.now() - 86_400_000);
       const apiChat = api.features.find((f) => f.feature === 'chat')!;
       expect(chatRow.tolerant).toBe(apiChat.latencyTolerant ? `yes: ${apiChat.reasons.join('; ')}` : 'no');
       expect(await d.page.textContent('.batch-headline')).toContain(formatUsd(sum(evalCalls)));
@@ -114,12 +103,12 @@ describe.skipIf(!chromiumAvailable)('dashboard batch section against a real prox
   });
 
   it('lists the batches the proxy relayed with their counts and cost at the batch price', async () => {
-    const calls: CallRecord[] = (await source.listCalls({ limit: 1000 })).calls;
+    const calls: CallRecord[] = (await proxy.source.listCalls({ limit: 1000 })).calls;
     const results = calls.filter((c) => c.route === `batch ${batchId}`);
     expect(results).toHaveLength(3);
     const cost = results.reduce((n, c) => n + c.costUsd, 0);
     expect(cost).toBeGreaterThan(0);
-    const d = await openDashboard(chrome.browser, server, { source, theme: lightTheme, viewport: { width: 1400, height: 1600 } });
+    const d = await ui.open({ source: proxy.source, theme: lightTheme, viewport: { width: 1400, height: 1600 } });
     try {
       await d.page.locator('.batch[data-loaded="true"]').waitFor({ timeout: 20_000 });
       const rows = await tableRows(d.page, 'batches');
@@ -144,8 +133,8 @@ describe.skipIf(!chromiumAvailable)('dashboard batch section against a real prox
   });
 
   it('says so in the section when the proxy refuses the batch figures', async () => {
-    const noAdmin = new HttpDashboardDataSource({ proxyUrl: harness.proxy.url });
-    const d = await openDashboard(chrome.browser, server, { source: noAdmin, theme: lightTheme });
+    const noAdmin = new OwnStreamSource(proxy.harness.proxy.url);
+    const d = await ui.open({ source: noAdmin, theme: lightTheme });
     try {
       await d.page.locator('.batch[data-loaded="true"]').waitFor({ state: 'attached', timeout: 20_000 });
       expect(await d.page.textContent('.batch-headline')).toMatch(/Could not load the batch figures: .*401/);

@@ -2,65 +2,38 @@
  * The dashboard webview in a real browser (headless Debian chromium via playwright-core), fed by a
  * real proxy in front of the fake upstream after real `openai` SDK calls. The page is the exact
  * HTML shell + CSP the extension serves; a stand-in acquireVsCodeApi() bridges its messages to
- * the same DashboardHost the panel uses, over the real HTTP DashboardDataSource.
+ * the same DashboardHost the panel uses, over the real DashboardDataSource (ProxyDashboardSource).
  */
-import OpenAI from 'openai';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseColor } from '../../webview/src/charts/contrast';
-import { graphicsContrast } from './support/graphicsContrast';
-
-/** Polls with room for a busy shared machine (vitest's default is 1 s). */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 50 });
-import { HttpDashboardDataSource } from '../../extension/src/dashboard/httpDataSource';
-import type { DashboardDataSource } from '../../extension/src/dashboard/dataSource';
-import { formatUsd } from '../../webview/src/format';
-import type { CallRecord } from '../../webview/src/protocol';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import OpenAI from 'openai';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { DashboardDataSource } from '../../extension/src/dashboard/dataSource';
 import { startProxy } from '../../proxy/src/server/start';
-import { startHarness, type Harness } from '../support/harness';
+import { parseColor } from '../../webview/src/charts/contrast';
+import { formatUsd } from '../../webview/src/format';
+import type { CallRecord } from '../../webview/src/protocol';
+import { startHarness } from '../support/harness';
+import { graphicsContrast } from './support/graphicsContrast';
+import { OwnStreamSource, useProxy } from './support/proxySuite';
 import { darkTheme, lightTheme } from './support/themes';
-import {
-  buildWebviewBundle,
-  canvasPixelsOfColour,
-  chromiumAvailable,
-  CHROMIUM,
-  hexToRgb,
-  launchChromium,
-  openDashboard,
-  serveWebview,
-  type WebviewServer,
-} from './support/webviewPage';
+import { canvasPixelsOfColour, CHROMIUM, chromiumAvailable, hexToRgb, useBrowser } from './support/webviewPage';
+
+/** Polls with room for a busy shared machine (vitest's default is 1 s). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 50 });
 
 if (!chromiumAvailable) console.warn(`dashboard browser test skipped: ${CHROMIUM} not found (scripts/test-setup/30-chromium.mjs installs it)`);
 
 const screenshotDir = new URL('../../docs/screenshots/', import.meta.url).pathname;
 
 describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a real proxy', () => {
-  let harness: Harness;
-  let bundle: { dir: string; dispose(): void };
-  let server: WebviewServer;
-  let chrome: { browser: Browser; dispose(): Promise<void> };
-  let source: HttpDashboardDataSource;
-
-  beforeAll(async () => {
-    [harness, bundle, chrome] = await Promise.all([startHarness(), buildWebviewBundle(), launchChromium()]);
-    server = await serveWebview(bundle.dir);
-    source = new HttpDashboardDataSource({ proxyUrl: harness.proxy.url, adminToken: harness.proxy.adminToken });
-  });
-
-  afterAll(async () => {
-    source?.dispose();
-    await chrome?.dispose();
-    await server?.close();
-    await harness?.close();
-    bundle?.dispose();
-  });
+  const proxy = useProxy();
+  const ui = useBrowser();
 
   function sdk(tags: Record<string, string> = {}): OpenAI {
-    return new OpenAI({ baseURL: harness.openaiBaseUrl, apiKey: 'sk-test-dashboard', maxRetries: 0, defaultHeaders: tags });
+    return new OpenAI({ baseURL: proxy.harness.openaiBaseUrl, apiKey: 'sk-test-dashboard', maxRetries: 0, defaultHeaders: tags });
   }
 
   async function rowTexts(page: Page): Promise<string[]> {
@@ -73,16 +46,16 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
   }
 
   it('shows the getting-started state on a fresh proxy, then the first call live', async () => {
-    const d = await openDashboard(chrome.browser, server, { source, theme: lightTheme });
+    const d = await ui.open({ source: proxy.source, theme: lightTheme });
     try {
       const empty = d.page.locator('.empty-state');
       await empty.waitFor({ state: 'visible' });
-      await poll(() => d.page.textContent('[data-url="openai"] code')).toBe(`${harness.proxy.url}/v1`);
-      expect(await d.page.textContent('[data-url="anthropic"] code')).toBe(harness.proxy.url);
-      expect(await d.page.textContent('[data-snippet="python-openai"] pre')).toContain(`base_url="${harness.proxy.url}/v1"`);
+      await poll(() => d.page.textContent('[data-url="openai"] code')).toBe(`${proxy.harness.proxy.url}/v1`);
+      expect(await d.page.textContent('[data-url="anthropic"] code')).toBe(proxy.harness.proxy.url);
+      expect(await d.page.textContent('[data-snippet="python-openai"] pre')).toContain(`base_url="${proxy.harness.proxy.url}/v1"`);
       await d.page.screenshot({ path: `${screenshotDir}dashboard-empty.png` });
       await d.page.click('[data-url="openai"] vscode-button');
-      await poll(() => d.copied).toEqual([`${harness.proxy.url}/v1`]);
+      await poll(() => d.copied).toEqual([`${proxy.harness.proxy.url}/v1`]);
 
       // A real SDK call while the page is open arrives over the proxy's SSE stream.
       await sdk({ 'x-tollgate-feature': 'onboarding' }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'First call ever' }] });
@@ -110,7 +83,7 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
   }
 
   async function allCalls(filter: Parameters<DashboardDataSource['listCalls']>[0] = {}): Promise<CallRecord[]> {
-    return (await source.listCalls({ ...filter, limit: 1000 })).calls;
+    return (await proxy.source.listCalls({ ...filter, limit: 1000 })).calls;
   }
 
   it('shows every call, the totals and the charts from the proxy', async () => {
@@ -118,7 +91,7 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
     const calls = await allCalls();
     expect(calls.some((c) => c.cache === 'exact')).toBe(true);
     expect(calls.some((c) => c.status >= 500)).toBe(true);
-    const d = await openDashboard(chrome.browser, server, { source, theme: lightTheme });
+    const d = await ui.open({ source: proxy.source, theme: lightTheme });
     try {
       await d.page.locator('.vt-body .vt-row:not([hidden])').first().waitFor();
       await d.page.locator('[data-summary-loaded="true"]').waitFor();
@@ -132,7 +105,7 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
       });
       expect(await d.page.textContent('.calls .count')).toBe(`${calls.length} calls`);
 
-      const summary = await source.summary({ from: Date.now() - 86_400_000, to: Date.now() + 1 });
+      const summary = await proxy.source.summary({ from: Date.now() - 86_400_000, to: Date.now() + 1 });
       expect(await d.page.textContent('[data-kpi="calls"] .kpi-value')).toBe(String(summary.totals.calls));
       expect(await d.page.textContent('[data-kpi="spend"] .kpi-value')).toBe(formatUsd(summary.totals.costUsd));
       expect(await d.page.textContent('[data-kpi="saved"] .kpi-value')).toBe(formatUsd(summary.totals.savedUsd));
@@ -159,7 +132,7 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
     const hit = calls.find((c) => c.cache === 'exact' && c.sourceEntryId !== undefined)!;
     expect(hit).toBeDefined();
     const miss = calls.find((c) => c.cache === 'miss' && c.status === 200 && c.costUsd > 0)!;
-    const d = await openDashboard(chrome.browser, server, { source, theme: lightTheme });
+    const d = await ui.open({ source: proxy.source, theme: lightTheme });
     try {
       await d.page.locator(`.vt-body .vt-row[data-id="${miss.id}"]`).click();
       const pane = d.page.locator('.detail-pane .detail');
@@ -191,7 +164,7 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
   });
 
   it('filters on the proxy, sorts loaded rows, and adds live calls that match', async () => {
-    const d = await openDashboard(chrome.browser, server, { source, theme: lightTheme });
+    const d = await ui.open({ source: proxy.source, theme: lightTheme });
     try {
       await d.page.locator('.vt-body .vt-row:not([hidden])').first().waitFor();
       const support = await allCalls({ feature: 'support-bot' });
@@ -214,7 +187,7 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
         (n) => (document.querySelectorAll('.vt-body .vt-row:not([hidden])').length === n ? document.querySelector('[data-kpi="calls"] .kpi-value')?.textContent : undefined),
         support.length + 1,
       );
-      expect(await headlineAtRow.jsonValue()).toBe(String((await source.summary({ from: Date.now() - 86_400_000, to: Date.now() + 1 })).totals.calls));
+      expect(await headlineAtRow.jsonValue()).toBe(String((await proxy.source.summary({ from: Date.now() - 86_400_000, to: Date.now() + 1 })).totals.calls));
       expect((await rowTexts(d.page)).join('\n')).not.toContain('search');
       expect(d.problems).toEqual([]);
     } finally {
@@ -226,9 +199,9 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
     // The proxy has no semantic stage yet, so a real exact hit is presented as a semantic one
     // (as GET /tollgate/calls/:id will describe it: similarity + the source entry's prompt).
     const real = (await allCalls()).find((c) => c.cache === 'exact')!;
-    const semantic: DashboardDataSource = Object.create(source) as DashboardDataSource;
-    semantic.getCall = async (id) => ({ ...(await source.getCall(id)), cache: 'semantic', similarity: 0.9412, sourcePrompt: 'How do I cache answers?' });
-    const d = await openDashboard(chrome.browser, server, { source: semantic, theme: darkTheme });
+    const semantic: DashboardDataSource = Object.create(proxy.source) as DashboardDataSource;
+    semantic.getCall = async (id) => ({ ...(await proxy.source.getCall(id)), cache: 'semantic', similarity: 0.9412, sourcePrompt: 'How do I cache answers?' });
+    const d = await ui.open({ source: semantic, theme: darkTheme });
     try {
       await d.page.locator(`.vt-body .vt-row[data-id="${real.id}"]`).click();
       const section = d.page.locator('.detail-semantic');
@@ -242,10 +215,10 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
   });
 
   it('sidebar: today at a glance and a button to the full dashboard', async () => {
-    const d = await openDashboard(chrome.browser, server, { source, view: 'sidebar', theme: darkTheme, viewport: { width: 320, height: 800 } });
+    const d = await ui.open({ source: proxy.source, view: 'sidebar', theme: darkTheme, viewport: { width: 320, height: 800 } });
     try {
       await d.page.locator('.recent li').first().waitFor();
-      const newest = (await source.listCalls({ limit: 1 })).calls[0]!;
+      const newest = (await proxy.source.listCalls({ limit: 1 })).calls[0]!;
       expect(await d.page.getAttribute('.recent li', 'data-id')).toBe(String(newest.id));
       await d.page.click('.topbar vscode-button');
       await poll(() => d.openDashboardRequests).toBe(1);
@@ -256,7 +229,7 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
   });
 
   it('saves light and dark screenshots', async () => {
-    const d = await openDashboard(chrome.browser, server, { source, theme: lightTheme, viewport: { width: 1400, height: 1100 } });
+    const d = await ui.open({ source: proxy.source, theme: lightTheme, viewport: { width: 1400, height: 1100 } });
     try {
       await d.page.locator('[data-summary-loaded="true"]').waitFor();
       const hit = (await allCalls()).find((c) => c.cache === 'exact')!;
@@ -282,8 +255,8 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
     const port = probe.proxy.port;
     await probe.close();
     const adminToken = 'dashboard-recovery-token';
-    const down = new HttpDashboardDataSource({ proxyUrl: `http://127.0.0.1:${port}`, adminToken, reconnectDelayMs: 100 });
-    const d = await openDashboard(chrome.browser, server, { source: down, theme: lightTheme });
+    const down = new OwnStreamSource(`http://127.0.0.1:${port}`, adminToken, 100);
+    const d = await ui.open({ source: down, theme: lightTheme });
     const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-dashboard-'));
     let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
     try {

@@ -1,5 +1,5 @@
 /**
- * DashboardHost over the real HTTP data source and a real proxy (fake upstream, `openai` SDK):
+ * DashboardHost over the real data source (ProxyDashboardSource) and a real proxy (fake upstream, `openai` SDK):
  * the protocol round trips the webview relies on, live batching, errors, and the detail view's
  * cost breakdown cross-checked against the proxy's own ledger.
  */
@@ -8,20 +8,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** Polls with room for a busy shared machine (vitest's default is 1 s). */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 50 });
+import { LiveEvents } from '../../extension/src/client/liveEvents';
+import { ProxyClient } from '../../extension/src/client/proxyClient';
 import { DashboardHost } from '../../extension/src/dashboard/host';
-import { HttpDashboardDataSource } from '../../extension/src/dashboard/httpDataSource';
+import { ProxyDashboardSource } from '../../extension/src/dashboard/proxySource';
+import { OwnStreamSource } from './support/proxySuite';
 import type { ConnectionState, HostToWebviewMessage, ResponseMessage } from '../../webview/src/protocol';
 import { startHarness, type Harness } from '../support/harness';
 
 let harness: Harness;
-let source: HttpDashboardDataSource;
+let source: OwnStreamSource;
 let host: DashboardHost;
 const posted: HostToWebviewMessage[] = [];
 const copied: string[] = [];
 
 beforeAll(async () => {
   harness = await startHarness();
-  source = new HttpDashboardDataSource({ proxyUrl: `${harness.proxy.url}/`, adminToken: harness.proxy.adminToken });
+  source = new OwnStreamSource(`${harness.proxy.url}/`, harness.proxy.adminToken);
   host = new DashboardHost({ source, view: 'panel', post: (m) => void posted.push(m), copy: (t) => void copied.push(t), batchMs: 30 });
 });
 
@@ -108,12 +111,12 @@ describe('DashboardHost', () => {
   });
 });
 
-describe('HttpDashboardDataSource', () => {
+describe('ProxyDashboardSource', () => {
   it('reports the event stream offline when the proxy is unreachable, and never leaks the token', async () => {
     const closed = await startHarness();
     const url = closed.proxy.url;
     await closed.close();
-    const s = new HttpDashboardDataSource({ proxyUrl: url, adminToken: 'secret-admin-token', reconnectDelayMs: 50 });
+    const s = new OwnStreamSource(url, 'secret-admin-token', 50);
     const states: ConnectionState[] = [];
     s.onConnection((c) => states.push(c));
     s.onCall(() => undefined);
@@ -125,6 +128,39 @@ describe('HttpDashboardDataSource', () => {
       expect(JSON.stringify(states) + (err as Error).message).not.toContain('secret-admin-token');
     } finally {
       s.dispose();
+    }
+  });
+
+  it('moves its listeners to the new stream when the controller replaces it, once each', async () => {
+    const closed = await startHarness();
+    const deadUrl = closed.proxy.url;
+    await closed.close();
+    // What the proxy controller does when the proxy comes back on another port: new client, new stream.
+    const link = { api: new ProxyClient(deadUrl, 'old'), events: new LiveEvents({ proxyUrl: deadUrl, adminToken: 'old', reconnectDelayMs: 50 }) };
+    const s = new ProxyDashboardSource(link);
+    const seen: string[] = [];
+    const states: string[] = [];
+    s.onConnection((c) => states.push(c.state));
+    s.onCall(() => undefined).dispose(); // a listener that left: the next one must not get calls twice
+    s.onCall((c) => seen.push(c.tags.feature ?? ''));
+    try {
+      await poll(() => states.includes('offline')).toBe(true);
+      link.events.dispose();
+      link.events = new LiveEvents({ proxyUrl: harness.proxy.url, adminToken: harness.proxy.adminToken, reconnectDelayMs: 50 });
+      link.api = new ProxyClient(harness.proxy.url, harness.proxy.adminToken);
+      expect(s.proxyUrl).toBe(harness.proxy.url);
+      await poll(() => states.at(-1)).toBe('connected');
+      const send = (feature: string) => new OpenAI({ baseURL: harness.openaiBaseUrl, apiKey: 'sk-test-host', maxRetries: 0, defaultHeaders: { 'x-tollgate-feature': feature } }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: feature }] });
+      await send('after-restart');
+      await poll(() => seen.length).toBe(1);
+      expect((await s.listCalls({ feature: 'after-restart' })).total).toBe(1);
+      // Events arrive in order on one stream: a duplicate of the first call would come before the second.
+      await send('second');
+      await poll(() => seen.at(-1)).toBe('second');
+      expect(seen).toEqual(['after-restart', 'second']);
+    } finally {
+      s.dispose();
+      link.events.dispose();
     }
   });
 });

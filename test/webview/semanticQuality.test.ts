@@ -6,15 +6,15 @@
  * operating point, fetched through the same DashboardHost the panel uses.
  */
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpDashboardDataSource } from '../../extension/src/dashboard/httpDataSource';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { STEP_UP } from '../../proxy/src/cache/semantic/quality/qualityStore';
 import type { ResponseMessage, SemanticFeatureQuality, SemanticQualityReport } from '../../webview/src/protocol';
 import { isWebviewToHostMessage } from '../../webview/src/protocol';
 import { FALSE_HIT_GOAL, levelOf, qualityRows, shiftText, sparkline } from '../../webview/src/quality/qualityData';
-import { startHarness, waitForEmbedder, type Harness } from '../support/harness';
+import { waitForEmbedder } from '../support/harness';
+import { useProxy } from './support/proxySuite';
 import { lightTheme } from './support/themes';
-import { buildWebviewBundle, chromiumAvailable, launchChromium, openDashboard, serveWebview, type WebviewServer } from './support/webviewPage';
+import { chromiumAvailable, useBrowser } from './support/webviewPage';
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 100 });
 
@@ -81,20 +81,14 @@ describe('quality rows (pure)', () => {
 });
 
 describe('quality card against a real proxy', () => {
-  let h: Harness;
-  let source: HttpDashboardDataSource;
+  const proxy = useProxy({ cache: { semantic: { enabled: true, backend: 'use-lite', embedTimeoutMs: 10_000, wrongAnswerCostUsd: 0 } } });
+  const ui = useBrowser();
   let sdk: OpenAI;
 
   beforeAll(async () => {
-    h = await startHarness({ cache: { semantic: { enabled: true, backend: 'use-lite', embedTimeoutMs: 10_000, wrongAnswerCostUsd: 0 } } });
-    source = new HttpDashboardDataSource({ proxyUrl: h.proxy.url, adminToken: h.proxy.adminToken });
-    sdk = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-quality-card', maxRetries: 0 });
-    await waitForEmbedder(h.proxy.url);
+    sdk = new OpenAI({ baseURL: proxy.harness.openaiBaseUrl, apiKey: 'sk-quality-card', maxRetries: 0 });
+    await waitForEmbedder(proxy.harness.proxy.url);
   }, 240_000);
-  afterAll(async () => {
-    source?.dispose();
-    await h?.close();
-  });
 
   const ask = (content: string, feature: string) =>
     sdk.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] }, { headers: { 'x-tollgate-feature': feature } }).withResponse();
@@ -104,13 +98,13 @@ describe('quality card against a real proxy', () => {
     const hit = await ask('How can I reset my password?', 'faq');
     expect(hit.response.headers.get('x-tollgate-cache')).toBe('semantic');
     await ask('What is the weather like today?', 'chat');
-    const before = (await source.semanticQuality()).features.find((f) => f.feature === 'faq')!;
-    const entryId = h.proxy.services.ledger.page({ feature: 'faq' }, 1).calls[0]!.sourceEntryId!;
-    await source.evictEntry(entryId);
+    const before = (await proxy.source.semanticQuality()).features.find((f) => f.feature === 'faq')!;
+    const entryId = proxy.harness.proxy.services.ledger.page({ feature: 'faq' }, 1).calls[0]!.sourceEntryId!;
+    await proxy.source.evictEntry(entryId);
 
     const { DashboardHost } = await import('../../extension/src/dashboard/host');
     const posted: ResponseMessage[] = [];
-    const host = new DashboardHost({ source, view: 'panel', post: (m) => void (m.kind === 'response' && posted.push(m)), copy: () => undefined });
+    const host = new DashboardHost({ source: proxy.source, view: 'panel', post: (m) => void (m.kind === 'response' && posted.push(m)), copy: () => undefined });
     await host.handle({ kind: 'request', id: 7, type: 'cache/quality', params: { from: Date.now() - 86_400_000 } });
     host.dispose();
     const r = posted.find((m) => m.id === 7)!;
@@ -124,30 +118,22 @@ describe('quality card against a real proxy', () => {
   });
 
   it.skipIf(!chromiumAvailable)('in chromium, the card lists each feature with its measured rates, operating point and a per-day sparkline', async () => {
-    const [bundle, chrome] = await Promise.all([buildWebviewBundle(), launchChromium()]);
-    const server: WebviewServer = await serveWebview(bundle.dir);
+    const d = await ui.open({ source: proxy.source, theme: lightTheme });
     try {
-      const d = await openDashboard(chrome.browser, server, { source, theme: lightTheme });
-      try {
-        const faq = d.page.locator('.semantic-quality tr[data-feature="faq"]');
-        await faq.waitFor({ state: 'visible', timeout: 30_000 });
-        expect(await faq.locator('.quality-hit-rate').textContent()).toBe('50.0% (1)');
-        expect(await faq.locator('.quality-false-rate').textContent()).toBe('50.0% (1)');
-        expect(await faq.getAttribute('class')).toContain('warn');
-        expect(await faq.locator('polyline.spark-hits').count()).toBe(1);
-        expect(await faq.locator('circle.spark-false').count()).toBe(1); // one measured day: a dot
-        await poll(() => d.page.locator('.semantic-quality tr[data-feature="chat"] .quality-false-rate').textContent()).toBe('0.0% (0)');
-        // Busiest feature first.
-        expect(await d.page.$$eval('.semantic-quality tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.feature))).toEqual(['faq', 'chat']);
-        await d.page.locator('.semantic-quality').screenshot({ path: new URL('../../docs/screenshots/dashboard-semantic-quality.png', import.meta.url).pathname });
-        expect(d.problems).toEqual([]);
-      } finally {
-        await d.close();
-      }
+      const faq = d.page.locator('.semantic-quality tr[data-feature="faq"]');
+      await faq.waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await faq.locator('.quality-hit-rate').textContent()).toBe('50.0% (1)');
+      expect(await faq.locator('.quality-false-rate').textContent()).toBe('50.0% (1)');
+      expect(await faq.getAttribute('class')).toContain('warn');
+      expect(await faq.locator('polyline.spark-hits').count()).toBe(1);
+      expect(await faq.locator('circle.spark-false').count()).toBe(1); // one measured day: a dot
+      await poll(() => d.page.locator('.semantic-quality tr[data-feature="chat"] .quality-false-rate').textContent()).toBe('0.0% (0)');
+      // Busiest feature first.
+      expect(await d.page.$$eval('.semantic-quality tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.feature))).toEqual(['faq', 'chat']);
+      await d.page.locator('.semantic-quality').screenshot({ path: new URL('../../docs/screenshots/dashboard-semantic-quality.png', import.meta.url).pathname });
+      expect(d.problems).toEqual([]);
     } finally {
-      await chrome.dispose();
-      await server.close();
-      bundle.dispose();
+      await d.close();
     }
   }, 180_000);
 });

@@ -4,15 +4,14 @@
  * host (see support/syntheticHost.ts); timing figures are logged with a 1,000-row baseline from the
  * same run, never asserted.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 /** Polls with room for a busy shared machine (vitest's default is 1 s). */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 50 });
 import { formatUsd } from '../../webview/src/format';
 import { syntheticCost, syntheticHostScript } from './support/syntheticHost';
 import { darkTheme } from './support/themes';
-import { buildWebviewBundle, chromiumAvailable, CHROMIUM, launchChromium, openDashboard, serveWebview, type WebviewServer } from './support/webviewPage';
+import { chromiumAvailable, CHROMIUM, useBrowser } from './support/webviewPage';
 
 if (!chromiumAvailable) console.warn(`virtual table browser test skipped: ${CHROMIUM} not found (scripts/test-setup/30-chromium.mjs installs it)`);
 
@@ -59,24 +58,11 @@ const scrollCost = (n: number) => `(async () => {
 })()`;
 
 describe.skipIf(!chromiumAvailable)('virtualised call table at 100,000 calls', () => {
-  let bundle: { dir: string; dispose(): void };
-  let server: WebviewServer;
-  let chrome: { browser: Browser; dispose(): Promise<void> };
-
-  beforeAll(async () => {
-    [bundle, chrome] = await Promise.all([buildWebviewBundle(), launchChromium()]);
-    server = await serveWebview(bundle.dir);
-  });
-
-  afterAll(async () => {
-    await chrome?.dispose();
-    await server?.close();
-    bundle?.dispose();
-  });
+  const ui = useBrowser();
 
   // Generous timeout: the machine is shared, and headless frames slow down under load.
   it('loads, scrolls and sorts 100,000 calls with a bounded DOM', { timeout: 300_000 }, async () => {
-    const d = await openDashboard(chrome.browser, server, { theme: darkTheme, inPageHost: syntheticHostScript(TOTAL) });
+    const d = await ui.open({ theme: darkTheme, inPageHost: syntheticHostScript(TOTAL) });
     try {
       const page = d.page;
       await page.locator('.vt-body .vt-row:not([hidden])').first().waitFor();

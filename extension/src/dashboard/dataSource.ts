@@ -1,6 +1,6 @@
 /**
  * What the dashboard needs from the proxy, as an interface so the panel, the sidebar and the
- * browser test all drive the same host logic. The HTTP implementation is in httpDataSource.ts.
+ * browser test all drive the same host logic. The implementation is proxySource.ts.
  * No `vscode` import: listeners return a plain `{ dispose() }`, which vscode.Disposable satisfies.
  */
 import type {
@@ -33,13 +33,13 @@ export interface DashboardDataSource {
   /** Remove one semantic/exact cache entry (admin call). */
   evictEntry(entryId: number): Promise<void>;
   /** Mark a routed call "needed a bigger model" / "a smaller one would do" (admin call; writes a team exemplar). */
-  routeFeedback?(callId: number, verdict: 'bigger' | 'smaller'): Promise<RouteFeedbackResult>;
+  routeFeedback(callId: number, verdict: 'bigger' | 'smaller'): Promise<RouteFeedbackResult>;
   /** Per feature since `from`: the batch/flex what-if (admin call; GET /tollgate/batch/opportunities). */
-  batchOpportunities?(from: number): Promise<BatchOpportunities>;
+  batchOpportunities(from: number): Promise<BatchOpportunities>;
   /** The batches the proxy relayed (admin call; GET /tollgate/batches). */
-  batches?(): Promise<BatchList>;
+  batches(): Promise<BatchList>;
   /** The semantic cache's per-feature hit and reported false-hit rates since `from` (epoch ms). */
-  semanticQuality?(from?: number): Promise<SemanticQualityReport>;
+  semanticQuality(from?: number): Promise<SemanticQualityReport>;
   /** Every call the proxy records from now on (live). Subscribing opens the event stream. */
   onCall(listener: (call: CallRecord) => void): DisposableLike;
   onBudgetAlert(listener: (alert: BudgetAlert) => void): DisposableLike;

@@ -117,16 +117,12 @@ export class DashboardHost {
         await source.evictEntry(req.params.entryId);
         return { evicted: true };
       case 'router/feedback':
-        if (!source.routeFeedback) throw new Error('this data source cannot label routed calls');
         return source.routeFeedback(req.params.callId, req.params.verdict);
       case 'batch/opportunities':
-        if (!source.batchOpportunities) throw new Error('this data source has no batch figures');
         return source.batchOpportunities(req.params.from);
       case 'batch/list':
-        if (!source.batches) throw new Error('this data source has no batch figures');
         return source.batches();
       case 'cache/quality':
-        if (!source.semanticQuality) throw new Error('this data source has no semantic cache quality');
         return source.semanticQuality(req.params.from);
     }
   }

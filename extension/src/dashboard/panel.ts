@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { DashboardDataSource } from './dataSource';
-import { DashboardHost } from './host';
+import { DashboardHost, type DashboardHostOptions } from './host';
 import { dashboardHtml } from './html';
 import { createNonce } from './nonce';
 import { themeKind } from './theme';
@@ -14,8 +14,7 @@ export class DashboardPanel {
   static readonly viewType = 'tollgate.dashboard';
   private static current: DashboardPanel | undefined;
 
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly host: DashboardHost;
+  private readonly disposables: vscode.Disposable[];
 
   /** Open the dashboard (or bring the open one to the front). */
   static show(context: vscode.ExtensionContext, client: DashboardDataSource): DashboardPanel {
@@ -24,12 +23,8 @@ export class DashboardPanel {
       DashboardPanel.current.panel.reveal(column);
       return DashboardPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, 'Tollgate: Cost Dashboard', column, {
-      ...WEBVIEW_OPTIONS,
-      localResourceRoots: [webviewRoot(context.extensionUri)],
-      // The webview re-reads its state (filters, scroll) from vscode.getState when shown again.
-      retainContextWhenHidden: false,
-    });
+    // The webview re-reads its state (filters, scroll) from vscode.getState when shown again.
+    const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, 'Tollgate: Cost Dashboard', column, { retainContextWhenHidden: false });
     DashboardPanel.current = new DashboardPanel(panel, context, client);
     return DashboardPanel.current;
   }
@@ -40,7 +35,6 @@ export class DashboardPanel {
    */
   static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, client: DashboardDataSource): DashboardPanel {
     DashboardPanel.current?.dispose();
-    panel.webview.options = { ...WEBVIEW_OPTIONS, localResourceRoots: [webviewRoot(context.extensionUri)] };
     DashboardPanel.current = new DashboardPanel(panel, context, client);
     return DashboardPanel.current;
   }
@@ -55,46 +49,44 @@ export class DashboardPanel {
     context: vscode.ExtensionContext,
     client: DashboardDataSource,
   ) {
-    const { webview } = panel;
-    this.host = new DashboardHost({
-      source: client,
-      view: 'panel',
-      post: (m) => webview.postMessage(m),
-      copy: async (text) => {
-        await vscode.env.clipboard.writeText(text);
-        void vscode.window.setStatusBarMessage('Tollgate: copied to clipboard', 2000);
-      },
-    });
-    webview.html = renderHtml(webview, context.extensionUri, 'panel');
-    this.disposables.push(
-      webview.onDidReceiveMessage((m: unknown) => void this.host.handle(m)),
-      vscode.window.onDidChangeActiveColorTheme((t) => void webview.postMessage({ kind: 'notification', type: 'theme', theme: themeKind(t.kind) })),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    const copy = async (text: string) => {
+      await vscode.env.clipboard.writeText(text);
+      void vscode.window.setStatusBarMessage('Tollgate: copied to clipboard', 2000);
+    };
+    this.disposables = [connectWebview(panel.webview, context.extensionUri, { source: client, view: 'panel', copy }), panel.onDidDispose(() => this.dispose())];
   }
 
   dispose(): void {
     if (DashboardPanel.current === this) DashboardPanel.current = undefined;
-    this.host.dispose();
-    this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
   }
 }
 
-/** Scripts on; command links only to the commands a failed call's detail points at. */
-export const WEBVIEW_OPTIONS = { enableScripts: true, enableCommandUris: ['tollgate.setProviderKey', 'tollgate.openPolicy'] } as const;
-
-export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
-  return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
-}
-
-export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: 'panel' | 'sidebar'): string {
-  const root = webviewRoot(extensionUri);
-  return dashboardHtml({
+/**
+ * Gives a webview (the panel's or the sidebar's) the dashboard: options, the HTML shell, and a
+ * DashboardHost answering it; disposing releases the host and listeners, not the webview.
+ */
+export function connectWebview(webview: vscode.Webview, extensionUri: vscode.Uri, opts: Omit<DashboardHostOptions, 'post'>): vscode.Disposable {
+  const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+  // Scripts on; command links only to the commands a failed call's detail points at.
+  webview.options = { enableScripts: true, enableCommandUris: ['tollgate.setProviderKey', 'tollgate.openPolicy'], localResourceRoots: [root] };
+  const host = new DashboardHost({ ...opts, post: (m) => webview.postMessage(m) });
+  webview.html = dashboardHtml({
     cspSource: webview.cspSource,
     nonce: createNonce(),
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.js')).toString(),
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.css')).toString(),
-    view,
+    view: opts.view,
   });
+  const subscriptions = [
+    webview.onDidReceiveMessage((m: unknown) => void host.handle(m)),
+    vscode.window.onDidChangeActiveColorTheme((t) => void webview.postMessage({ kind: 'notification', type: 'theme', theme: themeKind(t.kind) })),
+  ];
+  return {
+    dispose: () => {
+      host.dispose();
+      for (const d of subscriptions) d.dispose();
+    },
+  };
 }

@@ -6,13 +6,11 @@
  */
 import * as vscode from 'vscode';
 import type { DashboardDataSource } from './dataSource';
-import { DashboardHost } from './host';
-import { renderHtml, WEBVIEW_OPTIONS, webviewRoot } from './panel';
-import { themeKind } from './theme';
+import { connectWebview } from './panel';
 
 export class DashboardSidebarProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewType = 'tollgate.sidebar';
-  private view: { host: DashboardHost; disposables: vscode.Disposable[] } | undefined;
+  private view: vscode.Disposable[] | undefined;
 
   /** `openDashboard` runs when the user clicks "Open dashboard" (e.g. DashboardPanel.show). */
   constructor(
@@ -23,22 +21,9 @@ export class DashboardSidebarProvider implements vscode.WebviewViewProvider, vsc
 
   resolveWebviewView(webviewView: vscode.WebviewView): void {
     this.release();
-    const { webview } = webviewView;
-    webview.options = { ...WEBVIEW_OPTIONS, localResourceRoots: [webviewRoot(this.context.extensionUri)] };
-    const host = new DashboardHost({
-      source: this.client,
-      view: 'sidebar',
-      post: (m) => webview.postMessage(m),
-      copy: (text) => vscode.env.clipboard.writeText(text),
-      openDashboard: this.openDashboard,
-    });
-    webview.html = renderHtml(webview, this.context.extensionUri, 'sidebar');
-    const disposables = [
-      webview.onDidReceiveMessage((m: unknown) => void host.handle(m)),
-      vscode.window.onDidChangeActiveColorTheme((t) => void webview.postMessage({ kind: 'notification', type: 'theme', theme: themeKind(t.kind) })),
-      webviewView.onDidDispose(() => this.release()),
-    ];
-    this.view = { host, disposables };
+    const { extensionUri } = this.context;
+    const copy = (text: string) => vscode.env.clipboard.writeText(text);
+    this.view = [connectWebview(webviewView.webview, extensionUri, { source: this.client, view: 'sidebar', copy, openDashboard: this.openDashboard }), webviewView.onDidDispose(() => this.release())];
   }
 
   dispose(): void {
@@ -46,9 +31,8 @@ export class DashboardSidebarProvider implements vscode.WebviewViewProvider, vsc
   }
 
   private release(): void {
-    if (!this.view) return;
-    this.view.host.dispose();
-    for (const d of this.view.disposables.splice(0)) d.dispose();
+    const view = this.view;
     this.view = undefined;
+    for (const d of view ?? []) d.dispose();
   }
 }

@@ -10,4 +10,3 @@ export { parsePolicy } from '@proxy/policy/load';
 export { planExport, DEFAULT_EXPORT_DIR, EXPORT_TARGETS } from '@proxy/export/index';
 export { DashboardPanel } from '../dashboard/panel';
 export { DashboardSidebarProvider } from '../dashboard/sidebar';
-export { HttpDashboardDataSource } from '../dashboard/httpDataSource';

@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import type { Tier } from '../policy/schema';
 import type { RouterEmbedder } from './embedding';
+import { dot } from './exemplars';
 import type { ExemplarVote } from './learned/router';
 import { readExemplarFile, type TeamExemplar } from './teamExemplars';
 
@@ -92,11 +93,4 @@ export function nearestVotes(vector: Float32Array, vectors: Float32Array[], tier
     }
   }
   return top;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
-  return s;
 }

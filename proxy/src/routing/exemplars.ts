@@ -48,7 +48,8 @@ export async function scoreWithExemplars(input: ComplexityInput, index: Exemplar
   return scoreComplexity(input, neighbours);
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
+/** Cosine similarity of two unit vectors. */
+export function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) s += a[i]! * b[i]!;

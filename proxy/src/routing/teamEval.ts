@@ -4,6 +4,7 @@
  * exemplars' votes — leave-one-out, so a line never votes for itself). Pure: vectors come in.
  */
 import { TIERS, type Tier } from '../policy/schema';
+import { dot } from './exemplars';
 import { predictTier, type ExemplarVote } from './learned/router';
 import type { RouterModelFile } from './learned/model';
 import type { TeamExemplar } from './teamExemplars';
@@ -77,10 +78,4 @@ export function evaluateTeamExemplars(
     model: summarise(rows.map((r) => [r.label, r.model])),
     live: summarise(rows.map((r) => [r.label, r.live])),
   };
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) s += a[i]! * b[i]!;
-  return s;
 }

@@ -1,6 +1,6 @@
 /**
  * A subset of the CSS variables VS Code puts on a webview's <html> element, with the values of
- * its built-in "Light Modern", "Dark Modern" and "Dark High Contrast" themes, so the browser test
+ * its built-in "Light Modern" and "Dark Modern" themes, so the browser test
  * renders the dashboard the way VS Code would. Set through CSSOM (as VS Code does), so the page's
  * strict CSP still applies to everything else.
  */
@@ -122,21 +122,5 @@ export const darkTheme: WebviewTheme = {
     '--vscode-list-focusOutline': '#0078d4',
     '--vscode-badge-background': '#616161',
     '--vscode-badge-foreground': '#f8f8f8',
-  },
-};
-
-export const highContrastTheme: WebviewTheme = {
-  bodyClass: 'vscode-high-contrast',
-  kind: 'vscode-high-contrast',
-  vars: {
-    ...darkTheme.vars,
-    '--vscode-foreground': '#ffffff',
-    '--vscode-editor-background': '#000000',
-    '--vscode-descriptionForeground': '#ffffff',
-    '--vscode-sideBar-background': '#000000',
-    '--vscode-panel-border': '#6fc3df',
-    '--vscode-contrastBorder': '#6fc3df',
-    '--vscode-focusBorder': '#f38518',
-    '--vscode-charts-foreground': '#ffffff',
   },
 };

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { DashboardDataSource } from '../../../extension/src/dashboard/dataSource';
 import { DashboardHost } from '../../../extension/src/dashboard/host';
 import { dashboardHtml } from '../../../extension/src/dashboard/html';
@@ -27,7 +28,7 @@ export const chromiumAvailable = existsSync(CHROMIUM) || process.env.TOLLGATE_SK
 const root = join(import.meta.dirname, '..', '..', '..');
 
 /** Bundle webview/src/main.ts with the options scripts/build.mjs uses, into a private directory. */
-export async function buildWebviewBundle(): Promise<{ dir: string; dispose(): void }> {
+async function buildWebviewBundle(): Promise<{ dir: string; dispose(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-webview-'));
   await build({
     absWorkingDir: root,
@@ -52,7 +53,7 @@ export interface WebviewServer {
 const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.ttf': 'font/ttf', '.woff2': 'font/woff2' };
 
 /** Serves the bundle and the HTML shell (a fresh nonce per page load) on 127.0.0.1. */
-export async function serveWebview(bundleDir: string): Promise<WebviewServer> {
+async function serveWebview(bundleDir: string): Promise<WebviewServer> {
   let origin = '';
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
@@ -97,6 +98,35 @@ export async function launchChromium(): Promise<{ browser: Browser; dispose(): P
   return { browser, dispose: () => browser.close() };
 }
 
+export interface BrowserSuite {
+  browser: Browser;
+  server: WebviewServer;
+  /** openDashboard() on this suite's browser and server. */
+  open(opts: OpenOptions): Promise<DashboardPage>;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that build and serve the bundle and launch Chromium (unless
+ * it is absent and the suite skipped); the fields are set once the suite's tests run.
+ */
+export function useBrowser(): BrowserSuite {
+  let bundle: { dir: string; dispose(): void } | undefined;
+  let chrome: { browser: Browser; dispose(): Promise<void> } | undefined;
+  const suite = { open: (opts) => openDashboard(suite.browser, suite.server, opts) } as BrowserSuite;
+  beforeAll(async () => {
+    if (!chromiumAvailable) return;
+    [bundle, chrome] = await Promise.all([buildWebviewBundle(), launchChromium()]);
+    suite.browser = chrome.browser;
+    suite.server = await serveWebview(bundle.dir);
+  }, 120_000);
+  afterAll(async () => {
+    await chrome?.dispose();
+    await suite.server?.close();
+    bundle?.dispose();
+  });
+  return suite;
+}
+
 export interface DashboardPage {
   page: Page;
   host: DashboardHost;
@@ -114,11 +144,15 @@ export interface DashboardPage {
  * Opens the dashboard in a new page. `inPageHost`: a script run in the page instead of the Node
  * bridge, defining `window.__tollgateInPageHost(message, reply)` (for synthetic data at scale).
  */
-export async function openDashboard(
-  browser: Browser,
-  server: WebviewServer,
-  opts: { source?: DashboardDataSource; view?: DashboardViewKind; theme: WebviewTheme; viewport?: { width: number; height: number }; inPageHost?: string },
-): Promise<DashboardPage> {
+export interface OpenOptions {
+  source?: DashboardDataSource;
+  view?: DashboardViewKind;
+  theme: WebviewTheme;
+  viewport?: { width: number; height: number };
+  inPageHost?: string;
+}
+
+export async function openDashboard(browser: Browser, server: WebviewServer, opts: OpenOptions): Promise<DashboardPage> {
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems: string[] = [];

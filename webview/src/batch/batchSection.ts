@@ -8,48 +8,33 @@
 import './batch.css';
 import { h, replace } from '../dom';
 import type { HostClient } from '../ipc/client';
+import { field, staticTable, type StaticColumn } from '../table/staticTable';
 import { batchView, opportunityHeadline, opportunityView, type BatchView, type OpportunityView } from './batchRows';
 
-const OPPORTUNITY_COLUMNS: Array<[keyof OpportunityView, string, boolean]> = [
-  ['feature', 'Feature', false],
-  ['calls', 'Calls', true],
-  ['cost', 'Real-time cost', true],
-  ['batch', 'As batch', true],
-  ['batchSaving', 'Batch saving', true],
-  ['flex', 'As flex', true],
-  ['flexSaving', 'Flex saving', true],
-  ['tolerant', 'Latency-tolerant?', false],
+const OPPORTUNITY_COLUMNS: StaticColumn<OpportunityView>[] = [
+  field('feature', 'Feature'),
+  field('calls', 'Calls', true),
+  field('cost', 'Real-time cost', true),
+  field('batch', 'As batch', true),
+  field('batchSaving', 'Batch saving', true),
+  field('flex', 'As flex', true),
+  field('flexSaving', 'Flex saving', true),
+  field('tolerant', 'Latency-tolerant?'),
 ];
 
-const BATCH_COLUMNS: Array<[keyof BatchView, string, boolean]> = [
-  ['id', 'Batch', false],
-  ['provider', 'Provider', false],
-  ['status', 'Status', false],
-  ['feature', 'Feature', false],
-  ['requests', 'Requests', true],
-  ['cached', 'Cached', true],
-  ['results', 'Results', true],
-  ['cost', 'Cost (batch price)', true],
-  ['realtime', 'Real-time price', true],
-  ['saved', 'Saved', true],
-  ['created', 'Submitted', false],
+const BATCH_COLUMNS: StaticColumn<BatchView>[] = [
+  field('id', 'Batch'),
+  field('provider', 'Provider'),
+  field('status', 'Status'),
+  field('feature', 'Feature'),
+  field('requests', 'Requests', true),
+  field('cached', 'Cached', true),
+  field('results', 'Results', true),
+  field('cost', 'Cost (batch price)', true),
+  field('realtime', 'Real-time price', true),
+  field('saved', 'Saved', true),
+  field('created', 'Submitted'),
 ];
-
-function table<T>(name: string, caption: string, columns: Array<[keyof T & string, string, boolean]>, rows: T[], key: (r: T) => string, rowClass?: (r: T) => string): HTMLElement {
-  return h(
-    'table',
-    { class: 'batch-table', dataset: { table: name } },
-    h('caption', { class: 'visually-hidden' }, caption),
-    h('thead', null, h('tr', null, ...columns.map(([, label, num]) => h('th', { class: num ? 'num' : '', attrs: { scope: 'col' } }, label)))),
-    h(
-      'tbody',
-      null,
-      ...rows.map((r) =>
-        h('tr', { class: rowClass?.(r) ?? '', dataset: { key: key(r) } }, ...columns.map(([k, , num]) => h('td', { class: num ? 'num' : '', dataset: { col: k } }, String(r[k])))),
-      ),
-    ),
-  );
-}
 
 export class BatchSection {
   readonly element: HTMLElement;
@@ -79,17 +64,16 @@ export class BatchSection {
     if (opps.status === 'fulfilled') {
       const views = opps.value.features.map(opportunityView);
       replace(this.headline, opportunityHeadline(opps.value));
-      replace(
-        this.opportunities,
-        views.length ? table('opportunities', 'Per feature: real-time cost and the same calls as batch or flex', OPPORTUNITY_COLUMNS, views, (v) => v.feature, (v) => (v.latencyTolerant ? 'tolerant' : '')) : null,
-      );
+      const props = { class: 'batch-table', dataset: { table: 'opportunities' }, caption: 'Per feature: real-time cost and the same calls as batch or flex' };
+      replace(this.opportunities, views.length ? staticTable(props, OPPORTUNITY_COLUMNS, views, (v) => ({ class: v.latencyTolerant ? 'tolerant' : '', dataset: { key: v.feature } })) : null);
     } else {
       replace(this.headline, h('span', { class: 'tone-bad' }, `Could not load the batch figures: ${opps.reason instanceof Error ? opps.reason.message : String(opps.reason)}`));
       replace(this.opportunities);
     }
     if (list.status === 'fulfilled') {
       const views = list.value.batches.map((b) => batchView(b));
-      replace(this.batches, views.length ? table('batches', 'Batches relayed by the proxy', BATCH_COLUMNS, views, (v) => v.id) : h('p', { class: 'muted' }, 'No batches yet. `tollgate batch submit file.jsonl` sends one through the proxy.'));
+      const empty = h('p', { class: 'muted' }, 'No batches yet. `tollgate batch submit file.jsonl` sends one through the proxy.');
+      replace(this.batches, views.length ? staticTable({ class: 'batch-table', dataset: { table: 'batches' }, caption: 'Batches relayed by the proxy' }, BATCH_COLUMNS, views, (v) => ({ dataset: { key: v.id } })) : empty);
     } else {
       replace(this.batches, h('p', { class: 'tone-bad' }, `Could not load the batches: ${list.reason instanceof Error ? list.reason.message : String(list.reason)}`));
     }

@@ -8,6 +8,7 @@ import './quality.css';
 import { h, replace } from '../dom';
 import { formatPercent } from '../format';
 import type { SemanticQualityReport } from '../protocol';
+import { staticTable, type StaticColumn } from '../table/staticTable';
 import { FALSE_HIT_GOAL, qualityRows, sparkline, type QualityRow } from './qualityData';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -49,40 +50,32 @@ export class SemanticQualityView {
     const maxRate = Math.max(...rows.flatMap((r) => r.points.map((p) => p.hitRate ?? 0)));
     replace(
       this.body,
-      h(
-        'table',
-        { class: 'quality-table' },
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            h('th', { attrs: { scope: 'col' } }, 'Feature'),
-            h('th', { class: 'num', attrs: { scope: 'col' } }, 'Lookups'),
-            h('th', { class: 'num', attrs: { scope: 'col' } }, 'Hit rate'),
-            h('th', { class: 'num', attrs: { scope: 'col', title: `Reported false hits per lookup (goal ≤ ${formatPercent(FALSE_HIT_GOAL)})` } }, 'False hits'),
-            h('th', { class: 'num', attrs: { scope: 'col', title: 'Required P(same): the default operating point, moved by feedback' } }, 'Operating point'),
-            h('th', { attrs: { scope: 'col' } }, 'Per day'),
-          ),
-        ),
-        h('tbody', null, ...rows.map((r) => this.row(r, maxRate))),
-      ),
+      staticTable({ class: 'quality-table' }, this.columns(maxRate), rows, (r) => ({ class: `quality-row ${r.level}`, dataset: { feature: r.feature } })),
       h('p', { class: 'muted quality-note' }, 'Report a wrong answer by evicting it (call detail) or with the x-tollgate-feedback: bad-hit header; that feature then needs more certainty.'),
     );
   }
 
-  private row(r: QualityRow, maxRate: number): HTMLElement {
-    return h(
-      'tr',
-      { class: `quality-row ${r.level}`, dataset: { feature: r.feature } },
-      h('th', { attrs: { scope: 'row' } }, r.feature),
-      h('td', { class: 'num' }, r.lookups),
-      h('td', { class: 'num quality-hit-rate' }, `${formatPercent(r.hitRate, 1)} (${r.hits})`),
-      h('td', { class: `num quality-false-rate ${r.level}` }, `${formatPercent(r.falseHitRate, 1)} (${r.badHits})`),
-      h('td', { class: 'num', attrs: { title: r.feedback ? `${r.feedback} report(s)` : 'no reports yet' } }, `${r.minProbability.toFixed(3)} ${r.shift === 'default' ? '' : `(${r.shift})`}`.trim()),
-      h('td', null, this.spark(r, maxRate)),
-    );
+  private columns(maxRate: number): StaticColumn<QualityRow>[] {
+    return [
+      { label: 'Feature', rowHeader: true, cell: (r) => r.feature },
+      { label: 'Lookups', num: true, cell: (r) => r.lookups },
+      { label: 'Hit rate', num: true, cell: (r) => `${formatPercent(r.hitRate, 1)} (${r.hits})`, props: () => ({ class: 'quality-hit-rate' }) },
+      {
+        label: 'False hits',
+        num: true,
+        title: `Reported false hits per lookup (goal ≤ ${formatPercent(FALSE_HIT_GOAL)})`,
+        cell: (r) => `${formatPercent(r.falseHitRate, 1)} (${r.badHits})`,
+        props: (r) => ({ class: `quality-false-rate ${r.level}` }),
+      },
+      {
+        label: 'Operating point',
+        num: true,
+        title: 'Required P(same): the default operating point, moved by feedback',
+        cell: (r) => `${r.minProbability.toFixed(3)} ${r.shift === 'default' ? '' : `(${r.shift})`}`.trim(),
+        props: (r) => ({ attrs: { title: r.feedback ? `${r.feedback} report(s)` : 'no reports yet' } }),
+      },
+      { label: 'Per day', cell: (r) => this.spark(r, maxRate) },
+    ];
   }
 
   private spark(r: QualityRow, maxRate: number): SVGSVGElement {

@@ -18,15 +18,6 @@ export function getPair(parent: unknown, key: string): Pair<unknown, unknown> | 
   return (parent as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === key) as Pair<unknown, unknown> | undefined;
 }
 
-export function getPath(root: unknown, path: string[]): Node | undefined {
-  let cur: unknown = root;
-  for (const k of path) {
-    cur = getNode(cur, k);
-    if (cur === undefined) return undefined;
-  }
-  return cur as Node;
-}
-
 export function scalarString(node: unknown): string | undefined {
   if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) return String(node.value);
   return undefined;
