@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../proxy/src/db/open';
 import { decideSemantic, evictAsFeedback, requiredProbability } from '../../proxy/src/cache/semantic/decide';
 import { shippedJudgeFor } from '../../proxy/src/cache/semantic/judge/shipped';
-import { CONFIRM_AFTER_LOOKUPS, CONTROLLER_ONLY, MAX_LOOSEN, STEP_DOWN, STEP_UP, SemanticQuality, TARGET_FALSE_HIT_RATE, TRUST_BONUS } from '../../proxy/src/cache/semantic/quality/qualityStore';
+import { CONFIRM_AFTER_LOOKUPS, CONTROLLER_ONLY, KEEP_QUERY_VECTORS, MAX_LOOSEN, STEP_DOWN, STEP_UP, SemanticQuality, TARGET_FALSE_HIT_RATE, TRUST_BONUS } from '../../proxy/src/cache/semantic/quality/qualityStore';
 import { SemanticStore } from '../../proxy/src/cache/semantic/store';
 import { USE_LITE_MODEL_ID } from '../../proxy/src/embedding/backends/use-lite';
 
@@ -272,5 +272,28 @@ describe('feedback teaches more than a threshold', () => {
     // The earlier rule (controller only) gives no credit.
     const old = new SemanticQuality(db, CONTROLLER_ONLY);
     expect(old.adjustment('b')).toBe(0);
+  });
+});
+
+describe('storage of what feedback learns', () => {
+  it('only the newest KEEP_QUERY_VECTORS hits keep their query embedding', () => {
+    const q = new SemanticQuality(db);
+    const v = new Float32Array(8).fill(0.5);
+    db.transaction(() => {
+      for (let i = 1; i <= KEEP_QUERY_VECTORS + 500; i++) q.recordHit({ requestId: `r${i}`, keyNamespace: 'k', feature: 'f', entryId: i, probability: 0.9, queryVector: v });
+    })();
+    const kept = db.prepare('SELECT COUNT(*) AS n, MIN(id) AS first FROM semantic_hits WHERE query_vector IS NOT NULL').get() as { n: number; first: number };
+    expect(kept).toEqual({ n: KEEP_QUERY_VECTORS, first: 501 });
+  });
+
+  it('opens a database written before the new columns and tables', () => {
+    db.exec(`CREATE TABLE semantic_hits (id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, key_namespace TEXT NOT NULL, feature TEXT NOT NULL,
+      entry_id INTEGER NOT NULL, probability REAL NOT NULL, ts INTEGER NOT NULL, verdict TEXT)`);
+    db.prepare("INSERT INTO semantic_hits (request_id, key_namespace, feature, entry_id, probability, ts) VALUES ('old', 'k', 'f', 5, 0.9, 0)").run();
+    const q = new SemanticQuality(db);
+    expect(q.onRequestFeedback('old', BASE)).toMatchObject({ ok: true, feature: 'f', entryId: 5 });
+    // No embedding was kept for that hit: nothing to remember, the point still tightens.
+    expect(q.confusionCount('f')).toBe(0);
+    expect(q.minProbability('f', BASE)).toBeCloseTo(BASE + STEP_UP, 9);
   });
 });

@@ -44,6 +44,8 @@ export const UNTAGGED = '(untagged)';
 export const CONFIRM_AFTER_LOOKUPS = 20;
 /** How much less P(same) an entry with a confirmed hit needs (in a feature with feedback). */
 export const TRUST_BONUS = 0.1;
+/** Served hits whose query embedding is kept for a later report (older ones drop it: ~2 KB each). */
+export const KEEP_QUERY_VECTORS = 10_000;
 
 /** What feedback may teach (all on; the evaluation turns parts off to measure them). */
 export interface QualityLearning {
@@ -250,7 +252,10 @@ export class SemanticQuality {
     const info = this.db
       .prepare('INSERT INTO semantic_hits (request_id, key_namespace, feature, entry_id, probability, ts, query_vector, lookup_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(h.requestId, h.keyNamespace, feature, h.entryId, h.probability, h.ts ?? Date.now(), h.queryVector ? vectorBlob(h.queryVector) : null, this.lookupTotals.get(feature) ?? 0);
-    return Number(info.lastInsertRowid);
+    const id = Number(info.lastInsertRowid);
+    // Bounded storage: only the newest hits keep their query embedding (checked every 500 hits).
+    if (id % 500 === 0) this.stmt('UPDATE semantic_hits SET query_vector = NULL WHERE id <= ? AND query_vector IS NOT NULL').run(id - KEEP_QUERY_VECTORS);
+    return id;
   }
 
   /** The answer in `entryId` was evicted: its latest served hit (if any) was a false hit. */
