@@ -106,9 +106,11 @@ function clamp(x: number, lo: number, hi: number): number {
 }
 
 /**
- * Evicting an entry is feedback: if it was served as a semantic hit, that hit was false and its
- * feature's operating point tightens and the (query, entry) pair is remembered as a confusion. The dashboard's evict, the feedback endpoint and the
- * evaluation's `--feedback` replay all go through here. Returns whether a vector was removed.
+ * Evicting an entry is feedback: if it was served as a semantic hit, that hit was false, its
+ * feature's operating point tightens and the (query, entry) pair is remembered as a confusion
+ * (call before the vector is deleted: the entry's embedding is read then). The dashboard's evict,
+ * the feedback endpoint and the evaluation's `--feedback` replay all go through here. Returns
+ * whether a vector was removed.
  */
 export function evictAsFeedback(store: SemanticStore, quality: SemanticQuality, entryId: number, baseMinProbability: number): boolean {
   quality.onEvict(entryId, baseMinProbability);

@@ -197,9 +197,9 @@ export class SemanticQuality {
     if (!this.learning.trust || !this.hasFeedback(feature)) return false;
     const name = feature ?? UNTAGGED;
     const before = (this.lookupTotals.get(name) ?? 0) - CONFIRM_AFTER_LOOKUPS;
-    const row = this.stmt(
-        "SELECT 1 FROM semantic_hits WHERE entry_id = ? AND feature = ? AND COALESCE(lookup_no, 0) <= ? AND verdict IS NOT 'bad' AND NOT EXISTS (SELECT 1 FROM semantic_hits b WHERE b.entry_id = ? AND b.verdict = 'bad') LIMIT 1",
-      ).get(entryId, name, before, entryId);
+    const sql =
+      "SELECT 1 FROM semantic_hits WHERE entry_id = ? AND feature = ? AND COALESCE(lookup_no, 0) <= ? AND verdict IS NOT 'bad' AND NOT EXISTS (SELECT 1 FROM semantic_hits b WHERE b.entry_id = ? AND b.verdict = 'bad') LIMIT 1";
+    const row = this.stmt(sql).get(entryId, name, before, entryId);
     return row !== undefined;
   }
 
