@@ -86,7 +86,7 @@ export function decideSemantic(deps: DecideDeps, q: SemanticQuery, rule: ServeRu
     const saved = deps.savedUsd(c.entryId);
     if (saved === undefined) continue;
     const trust = deps.quality.isTrusted(q.feature, c.entryId) ? TRUST_BONUS : 0;
-    const required = clamp(requiredProbability(saved, rule.baseMinProbability, rule.wrongAnswerCostUsd) + adjustment - trust, lowest, 0.999);
+    const required = clamp(requiredProbability(saved, rule.baseMinProbability, rule.wrongAnswerCostUsd) + adjustment - trust, lowest, 1);
     const cand: Candidate = { entryId: c.entryId, similarity: c.similarity, probability: verdict.probability, required, matchedText: c.text };
     // Best = most clearance above its own requirement (candidates can differ in what they save).
     if (!best || cand.probability - cand.required > best.probability - best.required) best = cand;
