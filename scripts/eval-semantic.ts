@@ -26,6 +26,7 @@ import { replayWorkloadJudged } from '../proxy/src/cache/semantic/eval/workload'
 import { requiredProbability, type ServeRule } from '../proxy/src/cache/semantic/decide';
 import type { EquivalenceJudge } from '../proxy/src/cache/semantic/judge/judge';
 import { shippedJudgeFor } from '../proxy/src/cache/semantic/judge/shipped';
+import { CONTROLLER_ONLY, FULL_LEARNING, type QualityLearning } from '../proxy/src/cache/semantic/quality/qualityStore';
 import { crossValidate, dot, featurise, precisionRecallCurve } from '../proxy/src/cache/semantic/judge/train';
 import { loadTrainingSet } from '../proxy/src/cache/semantic/judge/trainingSet';
 import { SemanticCacheSchema } from '../proxy/src/policy/schema';
@@ -240,7 +241,16 @@ async function evalWorkload(embedder: Embedder, file: string, threshold: number,
       [`old: cosine ≥ ${OLD_THRESHOLD} + lexical guard`, old],
       [`judge v${judge.weights.version}, out of the box (P ≥ ${judge.minProbability} + expected value)`, replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: false })],
     ];
-    if (values.feedback) runs.push(['judge + feedback replay (each wrong hit evicted as feedback)', replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: true })]);
+    if (values.feedback) {
+      // Each wrong hit served is evicted as feedback (the dashboard's path); the earlier rule (rate
+      // controller only) is the baseline, then what each kind of learning adds.
+      const fb = (learning: QualityLearning) => replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: true, learning });
+      runs.push(['judge + feedback replay, earlier rule (rate controller only)', fb(CONTROLLER_ONLY)]);
+      runs.push(['judge + feedback replay, + reported confusions', fb({ ...CONTROLLER_ONLY, confusions: true })]);
+      runs.push(['judge + feedback replay, + trusted entries', fb({ ...CONTROLLER_ONLY, trust: true })]);
+      runs.push(['judge + feedback replay, + credit at the first report', fb({ ...CONTROLLER_ONLY, credit: true })]);
+      runs.push(['**judge + feedback replay, all (default)**', fb(FULL_LEARNING)]);
+    }
     console.log(`### Learned judge vs the old guard (same run)\n`);
     console.log(
       table(

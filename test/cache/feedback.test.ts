@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../proxy/src/db/open';
 import { decideSemantic, evictAsFeedback, requiredProbability } from '../../proxy/src/cache/semantic/decide';
 import { shippedJudgeFor } from '../../proxy/src/cache/semantic/judge/shipped';
-import { MAX_LOOSEN, STEP_DOWN, STEP_UP, SemanticQuality, TARGET_FALSE_HIT_RATE } from '../../proxy/src/cache/semantic/quality/qualityStore';
+import { CONFIRM_AFTER_LOOKUPS, CONTROLLER_ONLY, KEEP_QUERY_VECTORS, MAX_LOOSEN, STEP_DOWN, STEP_UP, SemanticQuality, TARGET_FALSE_HIT_RATE, TRUST_BONUS } from '../../proxy/src/cache/semantic/quality/qualityStore';
 import { SemanticStore } from '../../proxy/src/cache/semantic/store';
 import { USE_LITE_MODEL_ID } from '../../proxy/src/embedding/backends/use-lite';
 
@@ -155,5 +155,145 @@ describe('decision with the shipped judge and a real store', () => {
     expect(decideSemantic(deps, query, rule)).toMatchObject({ serve: false, reason: 'below' });
     // …but still does in another feature.
     expect(decideSemantic(deps, { ...query, feature: 'other' }, rule)).toMatchObject({ serve: true, entryId: 2 });
+  });
+});
+
+describe('feedback teaches more than a threshold', () => {
+  const DIMS = 512;
+  function unit(seed: number): Float32Array {
+    let s = seed;
+    const v = Float32Array.from({ length: DIMS }, () => {
+      s = (s * 1664525 + 1013904223) % 4294967296;
+      return s / 4294967296 - 0.5;
+    });
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  }
+  /** normalise(a + w·b) */
+  function mix(a: Float32Array, b: Float32Array, w: number): Float32Array {
+    const v = a.map((x, i) => x + w * b[i]!);
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  }
+  const judge = shippedJudgeFor(USE_LITE_MODEL_ID)!;
+  const storedText = 'How long should my new card take to arrive?';
+  const askedText = 'How long until my card is delivered?';
+  const entryVec = unit(101);
+  // cos(query, entry) ≈ 0.86: a confusion a judge can plausibly make.
+  const queryVec = mix(entryVec, unit(202), 0.6);
+
+  function setup(quality: SemanticQuality) {
+    const store = new SemanticStore(db);
+    store.migrate();
+    const p = judge.score(dot(queryVec, entryVec), askedText, storedText);
+    // Well under this pair's P, so one report's tightening alone would not stop it.
+    const rule = { baseMinProbability: Math.max(0.05, p - 0.2), wrongAnswerCostUsd: 0 };
+    const deps = { store, judge, quality, savedUsd: () => 0.01 };
+    return { store, rule, deps };
+  }
+  function dot(a: Float32Array, b: Float32Array): number {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+    return s;
+  }
+  const query = (vector: Float32Array, feature = 'support') => ({ namespace: 'ns', modelId: USE_LITE_MODEL_ID, vector, text: askedText, feature });
+  const insert = (store: SemanticStore, entryId: number, vector: Float32Array, text = storedText) =>
+    store.insert({ entryId, namespace: 'ns', modelId: USE_LITE_MODEL_ID, vector, text, expiresAt: Date.now() + 60_000 });
+
+  it('a reported confusion is not served again to a near-identical query, in that feature only, and survives a restart', () => {
+    const { store, rule, deps } = setup(new SemanticQuality(db));
+    insert(store, 1, entryVec);
+    const first = decideSemantic(deps, query(queryVec), rule);
+    expect(first).toMatchObject({ serve: true, entryId: 1 });
+    deps.quality.recordHit({ requestId: 'r1', keyNamespace: 'k', feature: 'support', entryId: 1, probability: first.serve ? first.probability : 0, queryVector: queryVec });
+    expect(evictAsFeedback(store, deps.quality, 1, rule.baseMinProbability)).toBe(true);
+    expect(deps.quality.confusionCount('support')).toBe(1);
+    // The same answer is stored again (another user asked its question) and a near-identical query comes in.
+    insert(store, 2, mix(entryVec, unit(303), 0.05));
+    const again = query(mix(queryVec, unit(404), 0.05));
+    expect(decideSemantic(deps, again, rule)).toMatchObject({ serve: false, reason: 'vetoed', vetoed: 'repeats a reported false hit' });
+    // Another feature has no such report.
+    expect(decideSemantic(deps, { ...again, feature: 'other' }, rule)).toMatchObject({ serve: true, entryId: 2 });
+    // Persisted: a restarted tracker still refuses it.
+    const restarted = { ...deps, quality: new SemanticQuality(db) };
+    expect(restarted.quality.confusionCount('support')).toBe(1);
+    expect(decideSemantic(restarted, again, rule)).toMatchObject({ serve: false, reason: 'vetoed' });
+  });
+
+  it('the re-asked query, once stored, still serves its own paraphrases (same side of the confusion)', () => {
+    const { store, rule, deps } = setup(new SemanticQuality(db));
+    insert(store, 1, entryVec);
+    deps.quality.recordHit({ requestId: 'r1', keyNamespace: 'k', feature: 'support', entryId: 1, probability: 0.9, queryVector: queryVec });
+    evictAsFeedback(store, deps.quality, 1, rule.baseMinProbability);
+    // The user asked again: that miss is answered and stored under the query's own vector.
+    insert(store, 3, queryVec, askedText);
+    const paraphrase = { ...query(mix(queryVec, unit(505), 0.05)), text: 'How long until my card gets delivered?' };
+    expect(decideSemantic(deps, paraphrase, rule)).toMatchObject({ serve: true, entryId: 3 });
+  });
+
+  it('an entry with a confirmed hit needs TRUST_BONUS less, only after CONFIRM_AFTER_LOOKUPS and only where the team reports', () => {
+    const q = new SemanticQuality(db);
+    const store = new SemanticStore(db);
+    store.migrate();
+    insert(store, 7, entryVec);
+    // The feature has feedback (an unrelated report), so unreported hits are evidence.
+    q.recordHit({ requestId: 'x', keyNamespace: 'k', feature: 'support', entryId: 99, probability: 0.9 });
+    q.onEvict(99, BASE);
+    q.recordHit({ requestId: 'r', keyNamespace: 'k', feature: 'support', entryId: 7, probability: 0.9 });
+    expect(q.isTrusted('support', 7)).toBe(false);
+    for (let i = 0; i < CONFIRM_AFTER_LOOKUPS; i++) q.countLookup('support');
+    expect(q.isTrusted('support', 7)).toBe(true);
+    expect(q.isTrusted('other', 7)).toBe(false);
+    // In the decision: a pair just under the requirement is served from the trusted entry.
+    const close = mix(entryVec, unit(606), 0.3);
+    const p = judge.score(dot(close, entryVec), askedText, storedText);
+    expect(p - TRUST_BONUS).toBeGreaterThan(0.5); // above the absolute floor, so only trust decides
+    const rule = { baseMinProbability: p + TRUST_BONUS / 2 - q.adjustment('support'), wrongAnswerCostUsd: 0 };
+    const deps = { store, judge, quality: q, savedUsd: () => 0.01 };
+    expect(decideSemantic(deps, query(close), rule)).toMatchObject({ serve: true, entryId: 7 });
+    expect(decideSemantic(deps, query(close, 'other'), rule)).toMatchObject({ serve: false, reason: 'below' });
+    // A report on that entry withdraws the trust.
+    q.onEvict(7, BASE);
+    expect(q.isTrusted('support', 7)).toBe(false);
+  });
+
+  it('the first report credits the unreported lookups since the feature\'s first hit; a later report does not', () => {
+    const q = new SemanticQuality(db);
+    q.countLookup('a'); // before any hit: not evidence
+    q.recordHit({ requestId: 'r1', keyNamespace: 'k', feature: 'a', entryId: 1, probability: 0.9 });
+    for (let i = 0; i < 100; i++) q.countLookup('a');
+    q.recordHit({ requestId: 'r2', keyNamespace: 'k', feature: 'a', entryId: 2, probability: 0.9 });
+    q.onEvict(2, BASE);
+    expect(q.adjustment('a')).toBeCloseTo(STEP_UP - 100 * STEP_DOWN, 9);
+    const before = q.adjustment('a');
+    q.recordHit({ requestId: 'r3', keyNamespace: 'k', feature: 'a', entryId: 3, probability: 0.9 });
+    q.onEvict(3, BASE);
+    expect(q.adjustment('a')).toBeCloseTo(before + STEP_UP, 9);
+    // The earlier rule (controller only) gives no credit.
+    const old = new SemanticQuality(db, CONTROLLER_ONLY);
+    expect(old.adjustment('b')).toBe(0);
+  });
+});
+
+describe('storage of what feedback learns', () => {
+  it('only the newest KEEP_QUERY_VECTORS hits keep their query embedding', () => {
+    const q = new SemanticQuality(db);
+    const v = new Float32Array(8).fill(0.5);
+    db.transaction(() => {
+      for (let i = 1; i <= KEEP_QUERY_VECTORS + 500; i++) q.recordHit({ requestId: `r${i}`, keyNamespace: 'k', feature: 'f', entryId: i, probability: 0.9, queryVector: v });
+    })();
+    const kept = db.prepare('SELECT COUNT(*) AS n, MIN(id) AS first FROM semantic_hits WHERE query_vector IS NOT NULL').get() as { n: number; first: number };
+    expect(kept).toEqual({ n: KEEP_QUERY_VECTORS, first: 501 });
+  });
+
+  it('opens a database written before the new columns and tables', () => {
+    db.exec(`CREATE TABLE semantic_hits (id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, key_namespace TEXT NOT NULL, feature TEXT NOT NULL,
+      entry_id INTEGER NOT NULL, probability REAL NOT NULL, ts INTEGER NOT NULL, verdict TEXT)`);
+    db.prepare("INSERT INTO semantic_hits (request_id, key_namespace, feature, entry_id, probability, ts) VALUES ('old', 'k', 'f', 5, 0.9, 0)").run();
+    const q = new SemanticQuality(db);
+    expect(q.onRequestFeedback('old', BASE)).toMatchObject({ ok: true, feature: 'f', entryId: 5 });
+    // No embedding was kept for that hit: nothing to remember, the point still tightens.
+    expect(q.confusionCount('f')).toBe(0);
+    expect(q.minProbability('f', BASE)).toBeCloseTo(BASE + STEP_UP, 9);
   });
 });

@@ -81,6 +81,10 @@ describe('judge in the proxy', () => {
     // One step tighter (a rate controller, not "above the probability that was wrong").
     expect(geo.minProbability).toBeCloseTo(before.find((f) => f.feature === 'geo')!.minProbability + STEP_UP, 6);
     expect(geo).toMatchObject({ badHits: 1, feedback: 1 });
+    // The reported pair (query embedding, entry embedding) is remembered for that feature only.
+    const confusions = (feature: string) => (h.proxy.services.db.prepare('SELECT COUNT(*) AS n FROM semantic_confusions WHERE feature = ?').get(feature) as { n: number }).n;
+    expect(confusions('geo')).toBe(1);
+    expect(confusions('other-feature')).toBe(0);
     for (const f of after.filter((x) => x.feature !== 'geo')) expect(f.minProbability).toBe(before.find((b) => b.feature === f.feature)?.minProbability ?? f.minProbability);
     expect(after.find((f) => f.feature === 'acct')!.feedback).toBe(0);
     // The wrong answer is gone: the same question goes upstream again.
@@ -106,6 +110,10 @@ describe('judge in the proxy', () => {
     expect(next.feedback).toMatch(/^recorded; feature=invoices/);
     const inv = (await quality()).find((f) => f.feature === 'invoices')!;
     expect(inv).toMatchObject({ badHits: 1, feedback: 1 });
+    // Both paths remember the confusion (the hit kept its query's embedding).
+    const n = (feature: string) => (h.proxy.services.db.prepare('SELECT COUNT(*) AS n FROM semantic_confusions WHERE feature = ?').get(feature) as { n: number }).n;
+    expect(n('billing')).toBe(1);
+    expect(n('invoices')).toBe(1);
     expect((await ask('Where do I download my invoice?', 'invoices')).cache).toBe('miss');
   });
 });

@@ -70,7 +70,7 @@ export async function semanticLookupForCall(semantic: SemanticCache, ctx: CallCo
   if (!chosen || chosen.similarity < threshold) return {};
   const entry = live(chosen.entryId);
   if (!entry) return {};
-  semantic.quality.recordHit({ requestId: ctx.requestId, keyNamespace: ctx.namespace, feature: feature ?? '', entryId: entry.id, probability: chosen.probability });
+  semantic.quality.recordHit({ requestId: ctx.requestId, keyNamespace: ctx.namespace, feature: feature ?? '', entryId: entry.id, probability: chosen.probability, queryVector: vector });
   ctx.extraHeaders[PROBABILITY_HEADER] = chosen.probability.toFixed(4);
   return { entry, similarity: chosen.similarity, probability: chosen.probability };
 }

@@ -7,10 +7,14 @@
  * probability P, and costs `wrongAnswerCostUsd` with probability 1 − P; serve when
  * P × saved ≥ (1 − P) × cost, i.e. P ≥ cost / (cost + saved). A cheap call therefore needs more
  * certainty than an expensive one. The operating point (cross-validated default, or
- * 1 − maxFalseHitRisk, moved by feedback per feature) is a floor under that.
+ * 1 − maxFalseHitRisk) is a floor under that.
+ *
+ * Feedback per feature (quality/qualityStore.ts) then shifts the whole requirement by the feature's
+ * measured adjustment (its false-hit rate is in-domain calibration of P), lowers it by TRUST_BONUS
+ * for entries with confirmed hits, and vetoes candidates that repeat a reported confusion.
  */
 import type { EquivalenceJudge } from './judge/judge';
-import type { SemanticQuality } from './quality/qualityStore';
+import { ABSOLUTE_FLOOR, TRUST_BONUS, type SemanticQuality } from './quality/qualityStore';
 import type { SemanticStore } from './store';
 
 export interface ServeRule {
@@ -63,7 +67,10 @@ export interface DecideDeps {
 export function decideSemantic(deps: DecideDeps, q: SemanticQuery, rule: ServeRule): SemanticDecision {
   const found = deps.store.search({ namespace: q.namespace, modelId: q.modelId, vector: q.vector, k: deps.maxCandidates ?? 5, now: q.now });
   if (found.length === 0) return { serve: false, reason: 'empty' };
-  const floor = deps.quality.minProbability(q.feature, rule.baseMinProbability);
+  // Records the base for reports; the per-call requirement is computed below.
+  deps.quality.minProbability(q.feature, rule.baseMinProbability);
+  const adjustment = deps.quality.adjustment(q.feature);
+  const lowest = Math.min(rule.baseMinProbability, ABSOLUTE_FLOOR);
   let best: Candidate | undefined;
   let firstVeto: string | undefined;
   for (const c of found) {
@@ -72,9 +79,15 @@ export function decideSemantic(deps: DecideDeps, q: SemanticQuery, rule: ServeRu
       firstVeto ??= verdict.veto;
       continue;
     }
+    if (deps.quality.repeatsConfusion(q.feature, q.vector, c.entryId)) {
+      firstVeto ??= 'repeats a reported false hit';
+      continue;
+    }
     const saved = deps.savedUsd(c.entryId);
     if (saved === undefined) continue;
-    const cand: Candidate = { entryId: c.entryId, similarity: c.similarity, probability: verdict.probability, required: requiredProbability(saved, floor, rule.wrongAnswerCostUsd), matchedText: c.text };
+    const trust = deps.quality.isTrusted(q.feature, c.entryId) ? TRUST_BONUS : 0;
+    const required = clamp(requiredProbability(saved, rule.baseMinProbability, rule.wrongAnswerCostUsd) + adjustment - trust, lowest, 1);
+    const cand: Candidate = { entryId: c.entryId, similarity: c.similarity, probability: verdict.probability, required, matchedText: c.text };
     // Best = most clearance above its own requirement (candidates can differ in what they save).
     if (!best || cand.probability - cand.required > best.probability - best.required) best = cand;
   }
@@ -88,10 +101,16 @@ export function decideSemantic(deps: DecideDeps, q: SemanticQuery, rule: ServeRu
   return { serve: false, reason: 'below', bestSimilarity, bestProbability: best.probability };
 }
 
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
+
 /**
- * Evicting an entry is feedback: if it was served as a semantic hit, that hit was false and its
- * feature's operating point tightens. The dashboard's evict, the feedback endpoint and the
- * evaluation's `--feedback` replay all go through here. Returns whether a vector was removed.
+ * Evicting an entry is feedback: if it was served as a semantic hit, that hit was false, its
+ * feature's operating point tightens and the (query, entry) pair is remembered as a confusion
+ * (call before the vector is deleted: the entry's embedding is read then). The dashboard's evict,
+ * the feedback endpoint and the evaluation's `--feedback` replay all go through here. Returns
+ * whether a vector was removed.
  */
 export function evictAsFeedback(store: SemanticStore, quality: SemanticQuality, entryId: number, baseMinProbability: number): boolean {
   quality.onEvict(entryId, baseMinProbability);

@@ -9,7 +9,7 @@ import { openDatabase } from '../../../db/open';
 import { decideSemantic, evictAsFeedback, type ServeRule } from '../decide';
 import type { EquivalenceJudge } from '../judge/judge';
 import { SemanticMatcher } from '../matcher';
-import { SemanticQuality } from '../quality/qualityStore';
+import { FULL_LEARNING, SemanticQuality, type QualityLearning } from '../quality/qualityStore';
 import { SemanticStore } from '../store';
 
 export interface WorkloadPrompt {
@@ -86,6 +86,8 @@ export interface JudgedReplayOptions {
    * stored), and the replay goes on.
    */
   feedback: boolean;
+  /** What feedback may teach (default: everything; CONTROLLER_ONLY is the earlier rule). */
+  learning?: QualityLearning;
 }
 
 export interface JudgedReplayResult extends WorkloadResult {
@@ -103,7 +105,7 @@ export function replayWorkloadJudged(prompts: readonly WorkloadPrompt[], o: Judg
   try {
     const store = new SemanticStore(db);
     store.migrate();
-    const quality = new SemanticQuality(db);
+    const quality = new SemanticQuality(db, o.learning ?? FULL_LEARNING);
     const expiresAt = Date.now() + 3_600_000;
     const hits: WorkloadHit[] = [];
     let vetoed = 0;
@@ -119,7 +121,7 @@ export function replayWorkloadJudged(prompts: readonly WorkloadPrompt[], o: Judg
         const matchedIndex = d.entryId - 1;
         const correct = p.intent !== undefined && prompts[matchedIndex]?.intent === p.intent;
         hits.push({ index, matchedIndex, similarity: d.similarity, correct });
-        quality.recordHit({ requestId: String(index), keyNamespace: 'eval', feature: 'eval', entryId: d.entryId, probability: d.probability });
+        quality.recordHit({ requestId: String(index), keyNamespace: 'eval', feature: 'eval', entryId: d.entryId, probability: d.probability, queryVector: p.vector });
         if (!correct && o.feedback) {
           evictAsFeedback(store, quality, d.entryId, o.rule.baseMinProbability);
           insert(index);

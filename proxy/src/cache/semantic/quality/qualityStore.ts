@@ -9,13 +9,25 @@
  * TARGET_FALSE_HIT_RATE reported false hits per lookup. A feature that measures few false hits
  * therefore drifts to a looser point, one that measures many to a tighter one; both bounded.
  *
+ * Feedback teaches more than a threshold (see also confusions.ts):
+ * - Reported confusions: each reported hit's (query, entry) embedding pair is kept per feature;
+ *   a later candidate repeating it is not served (decide.ts), however confident the judge is.
+ * - Trusted entries: an entry served in a feature with feedback and not reported within
+ *   CONFIRM_AFTER_LOOKUPS later lookups has answered a real paraphrase; it needs TRUST_BONUS less
+ *   P(same) in that feature (cluster-level evidence the judge cannot see).
+ * - The first report proves the team reports, so the lookups since the feature's first served hit
+ *   (which went unreported) count as loosening evidence then, instead of being thrown away.
+ * - The adjustment shifts the whole per-call requirement, the expected-value term included: a
+ *   feature's measured false-hit rate is in-domain calibration of the judge's P.
+ *
  * Why not "jump above the probability that was wrong": with a judge that is right ~85 % of the time
  * at its operating point, one wrong hit at P = 0.85 is expected, yet the jump moved the point above
  * nearly every candidate the feature would ever see — no hits, hence no evidence to loosen again
  * (measured: the FAQ replay's hit rate fell from 3.6 % to 2.5 % with feedback on).
  */
 import type { SemanticFeatureQuality } from '../../../../../contract/api';
-import type { Db } from '../../../db/open';
+import type { Db, Statement } from '../../../db/open';
+import { blobVector, MAX_CONFUSIONS_PER_FEATURE, repeatsConfusion, vectorBlob, type Confusion } from './confusions';
 
 /** How much a reported false hit raises the feature's required P(same). */
 export const STEP_UP = 0.02;
@@ -28,9 +40,30 @@ export const MAX_LOOSEN = 0.25;
 /** Never serve below this P(same), whatever the feedback. */
 export const ABSOLUTE_FLOOR = 0.5;
 export const UNTAGGED = '(untagged)';
+/** Later lookups in the feature without a report after which a served hit counts as confirmed. */
+export const CONFIRM_AFTER_LOOKUPS = 20;
+/** How much less P(same) an entry with a confirmed hit needs (in a feature with feedback). */
+export const TRUST_BONUS = 0.1;
+/** Served hits whose query embedding is kept for a later report (older ones drop it: ~2 KB each). */
+export const KEEP_QUERY_VECTORS = 10_000;
+
+/** What feedback may teach (all on; the evaluation turns parts off to measure them). */
+export interface QualityLearning {
+  /** Remember reported (query, entry) pairs and veto candidates that repeat one. */
+  confusions: boolean;
+  /** Lower the requirement for entries with confirmed hits. */
+  trust: boolean;
+  /** At the first report, count the earlier unreported lookups as loosening evidence. */
+  credit: boolean;
+}
+export const FULL_LEARNING: QualityLearning = { confusions: true, trust: true, credit: true };
+/** The rate controller alone (the rule before reported confusions and trust). */
+export const CONTROLLER_ONLY: QualityLearning = { confusions: false, trust: false, credit: false };
 
 export interface HitLog {
   requestId: string;
+  /** Embedding of the query that was served (kept so a report can remember the confusion). */
+  queryVector?: Float32Array;
   /** The API-key namespace, so a bad-hit header only reaches that key's own last hit. */
   keyNamespace: string;
   feature: string;
@@ -68,6 +101,14 @@ export function migrateSemanticQuality(db: Db): void {
     CREATE INDEX IF NOT EXISTS semantic_hits_request ON semantic_hits(request_id);
     CREATE INDEX IF NOT EXISTS semantic_hits_feature ON semantic_hits(feature, id);
     CREATE INDEX IF NOT EXISTS semantic_hits_key ON semantic_hits(key_namespace, feature, id);
+    CREATE TABLE IF NOT EXISTS semantic_confusions (
+      id INTEGER PRIMARY KEY,
+      feature TEXT NOT NULL,
+      query_vector BLOB NOT NULL,
+      entry_vector BLOB NOT NULL,
+      ts INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS semantic_confusions_feature ON semantic_confusions(feature, id);
     CREATE TABLE IF NOT EXISTS semantic_lookups_daily (
       feature TEXT NOT NULL,
       day INTEGER NOT NULL,
@@ -75,6 +116,10 @@ export function migrateSemanticQuality(db: Db): void {
       PRIMARY KEY (feature, day)
     );
   `);
+  // Columns added after the first release of the table (older databases lack them).
+  const cols = new Set((db.prepare('PRAGMA table_info(semantic_hits)').all() as Array<{ name: string }>).map((c) => c.name));
+  if (!cols.has('query_vector')) db.exec('ALTER TABLE semantic_hits ADD COLUMN query_vector BLOB');
+  if (!cols.has('lookup_no')) db.exec('ALTER TABLE semantic_hits ADD COLUMN lookup_no INTEGER');
 }
 
 interface HitRow {
@@ -88,12 +133,87 @@ export class SemanticQuality {
   private readonly adjustments = new Map<string, { adjustment: number; feedback: number; persisted: number }>();
   /** The default operating point last used by a lookup (reports and feedback without one use it). */
   lastBase: number | undefined;
+  /** Reported confusions per feature, oldest first (loaded from SQLite). */
+  private readonly confusions = new Map<string, Confusion[]>();
+  /** Lookups counted per feature so far (the clock confirmations are measured on). */
+  private readonly lookupTotals = new Map<string, number>();
+  /** Whether the store's semantic_entries table exists (it may be created after this tracker). */
+  private entriesTable = false;
+  /** Prepared statements of the per-candidate checks (compiling costs more than running). */
+  private readonly statements = new Map<string, Statement>();
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    readonly learning: QualityLearning = FULL_LEARNING,
+  ) {
     migrateSemanticQuality(db);
     for (const r of db.prepare('SELECT feature, adjustment, feedback FROM semantic_operating_points').all() as Array<{ feature: string; adjustment: number; feedback: number }>) {
       this.adjustments.set(r.feature, { adjustment: r.adjustment, feedback: r.feedback, persisted: r.adjustment });
     }
+    for (const r of db.prepare('SELECT feature, query_vector AS q, entry_vector AS e FROM semantic_confusions ORDER BY id').all() as Array<{ feature: string; q: Buffer; e: Buffer }>) {
+      this.rememberConfusion(r.feature, { query: blobVector(r.q), entry: blobVector(r.e) });
+    }
+    for (const r of db.prepare('SELECT feature, SUM(lookups) AS n FROM semantic_lookups_daily GROUP BY feature').all() as Array<{ feature: string; n: number }>) {
+      this.lookupTotals.set(r.feature, r.n);
+    }
+  }
+
+  private stmt(sql: string): Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  /** The feature's shift of the required P(same) (feedback: + tighter, − looser). */
+  adjustment(feature: string | undefined): number {
+    return this.adjustments.get(feature ?? UNTAGGED)?.adjustment ?? 0;
+  }
+
+  /** Whether the feature has had feedback (its team is known to report false hits). */
+  hasFeedback(feature: string | undefined): boolean {
+    return (this.adjustments.get(feature ?? UNTAGGED)?.feedback ?? 0) > 0;
+  }
+
+  /**
+   * A reported confusion that serving `entryId` to `query` would repeat, in this feature. Reads the
+   * entry's stored embedding (semantic_entries) only when the feature has confusions.
+   */
+  repeatsConfusion(feature: string | undefined, query: Float32Array, entryId: number): boolean {
+    if (!this.learning.confusions) return false;
+    const list = this.confusions.get(feature ?? UNTAGGED);
+    if (!list || list.length === 0) return false;
+    const entry = this.entryVector(entryId);
+    return entry !== undefined && repeatsConfusion(list, query, entry) !== undefined;
+  }
+
+  /**
+   * An entry with a confirmed hit in this feature: served, not reported, and CONFIRM_AFTER_LOOKUPS
+   * lookups have passed since. Only in features with feedback (elsewhere no report is no evidence).
+   */
+  isTrusted(feature: string | undefined, entryId: number): boolean {
+    if (!this.learning.trust || !this.hasFeedback(feature)) return false;
+    const name = feature ?? UNTAGGED;
+    const before = (this.lookupTotals.get(name) ?? 0) - CONFIRM_AFTER_LOOKUPS;
+    const sql =
+      "SELECT 1 FROM semantic_hits WHERE entry_id = ? AND feature = ? AND COALESCE(lookup_no, 0) <= ? AND verdict IS NOT 'bad' AND NOT EXISTS (SELECT 1 FROM semantic_hits b WHERE b.entry_id = ? AND b.verdict = 'bad') LIMIT 1";
+    const row = this.stmt(sql).get(entryId, name, before, entryId);
+    return row !== undefined;
+  }
+
+  private entryVector(entryId: number): Float32Array | undefined {
+    this.entriesTable ||= this.stmt("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'semantic_entries'").get() !== undefined;
+    if (!this.entriesTable) return undefined;
+    const r = this.stmt('SELECT vector FROM semantic_entries WHERE entry_id = ?').get(entryId) as { vector: Buffer } | undefined;
+    return r ? blobVector(r.vector) : undefined;
+  }
+
+  private rememberConfusion(feature: string, c: Confusion): void {
+    const list = this.confusions.get(feature) ?? this.confusions.set(feature, []).get(feature)!;
+    list.push(c);
+    if (list.length > MAX_CONFUSIONS_PER_FEATURE) list.shift();
   }
 
   /** The feature's required P(same) given the default operating point `base`. */
@@ -109,6 +229,7 @@ export class SemanticQuality {
     this.db
       .prepare('INSERT INTO semantic_lookups_daily (feature, day, lookups) VALUES (?, ?, 1) ON CONFLICT(feature, day) DO UPDATE SET lookups = lookups + 1')
       .run(name, Math.floor(now / DAY_MS));
+    this.lookupTotals.set(name, (this.lookupTotals.get(name) ?? 0) + 1);
     const state = this.adjustments.get(name);
     if (state && state.feedback > 0 && state.adjustment > -MAX_LOOSEN) {
       state.adjustment = Math.max(-MAX_LOOSEN, state.adjustment - STEP_DOWN);
@@ -129,9 +250,12 @@ export class SemanticQuality {
       if (prev) this.db.prepare("UPDATE semantic_hits SET verdict = 'unreported' WHERE id = ?").run(prev.id);
     }
     const info = this.db
-      .prepare('INSERT INTO semantic_hits (request_id, key_namespace, feature, entry_id, probability, ts) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(h.requestId, h.keyNamespace, feature, h.entryId, h.probability, h.ts ?? Date.now());
-    return Number(info.lastInsertRowid);
+      .prepare('INSERT INTO semantic_hits (request_id, key_namespace, feature, entry_id, probability, ts, query_vector, lookup_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(h.requestId, h.keyNamespace, feature, h.entryId, h.probability, h.ts ?? Date.now(), h.queryVector ? vectorBlob(h.queryVector) : null, this.lookupTotals.get(feature) ?? 0);
+    const id = Number(info.lastInsertRowid);
+    // Bounded storage: only the newest hits keep their query embedding (checked every 500 hits).
+    if (id % 500 === 0) this.stmt('UPDATE semantic_hits SET query_vector = NULL WHERE id <= ? AND query_vector IS NOT NULL').run(id - KEEP_QUERY_VECTORS);
+    return id;
   }
 
   /** The answer in `entryId` was evicted: its latest served hit (if any) was a false hit. */
@@ -163,10 +287,38 @@ export class SemanticQuality {
     const state = this.adjustments.get(hit.feature) ?? { adjustment: 0, feedback: 0, persisted: 0 };
     if (hit.verdict === 'bad') return { ok: true, feature: hit.feature, minProbability: this.minProbability(hit.feature, base), hitId: hit.id };
     this.db.prepare("UPDATE semantic_hits SET verdict = 'bad' WHERE id = ?").run(hit.id);
+    this.recordConfusion(hit);
+    let from = state.adjustment;
+    if (state.feedback === 0 && this.learning.credit) {
+      // The first report: the lookups since the feature's first served hit went unreported by a team
+      // that reports, so they count as the loosening steps they would have been.
+      const first = this.db.prepare('SELECT MIN(lookup_no) AS n FROM semantic_hits WHERE feature = ? AND lookup_no IS NOT NULL').get(hit.feature) as { n: number | null };
+      const since = first.n === null ? 0 : Math.max(0, (this.lookupTotals.get(hit.feature) ?? 0) - first.n);
+      from = Math.max(-MAX_LOOSEN, from - since * STEP_DOWN);
+    }
     // One step tighter than now (not above the wrong P: one miss at P = 0.85 is expected, see the header).
-    const next = Math.min(state.adjustment + STEP_UP, 0.999 - base);
+    const next = Math.min(from + STEP_UP, 0.999 - base);
     this.setAdjustment(hit.feature, next, state.feedback + 1);
     return { ok: true, feature: hit.feature, minProbability: this.minProbability(hit.feature, base), hitId: hit.id };
+  }
+
+  /** Keeps the reported pair (query embedding, entry embedding) when both are still known. */
+  private recordConfusion(hit: HitRow): void {
+    if (!this.learning.confusions) return;
+    const q = this.db.prepare('SELECT query_vector AS v, entry_id AS entryId FROM semantic_hits WHERE id = ?').get(hit.id) as { v: Buffer | null; entryId: number };
+    const entry = this.entryVector(q.entryId);
+    if (!q.v || !entry) return;
+    const query = blobVector(q.v);
+    this.db.prepare('INSERT INTO semantic_confusions (feature, query_vector, entry_vector, ts) VALUES (?, ?, ?, ?)').run(hit.feature, vectorBlob(query), vectorBlob(entry), Date.now());
+    this.db
+      .prepare('DELETE FROM semantic_confusions WHERE feature = ? AND id NOT IN (SELECT id FROM semantic_confusions WHERE feature = ? ORDER BY id DESC LIMIT ?)')
+      .run(hit.feature, hit.feature, MAX_CONFUSIONS_PER_FEATURE);
+    this.rememberConfusion(hit.feature, { query, entry });
+  }
+
+  /** Reported confusions remembered for a feature (for the quality report and tests). */
+  confusionCount(feature: string | undefined): number {
+    return this.confusions.get(feature ?? UNTAGGED)?.length ?? 0;
   }
 
   private setAdjustment(feature: string, adjustment: number, feedback: number): void {
