@@ -8,7 +8,12 @@ import { spawnWorker } from '../workers/spawnWorker';
 import type { CheckpointStart } from './checkpointWorker';
 import type { Db } from './sqlite';
 
-/** 32 MiB of 4 KiB pages: the writer checkpoints itself only if the WAL gets this large. */
+/**
+ * 32 MiB of 4 KiB pages: the writer checkpoints itself only if the WAL gets this large. Under
+ * continuous load it does (a commit lands during each worker checkpoint, so the WAL never restarts
+ * on its own), but by then the worker has copied all but the last few hundred ms of frames: the
+ * writer's checkpoint copies those and restarts the WAL (bench/NOTES.md).
+ */
 export const BACKSTOP_PAGES = 8192;
 /** SQLite's default autocheckpoint, restored when the worker cannot run. */
 const DEFAULT_PAGES = 1000;
