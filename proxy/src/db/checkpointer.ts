@@ -25,7 +25,7 @@ export function startBackgroundCheckpoints(db: Db, intervalMs = 250): Worker {
   const fallback = () => {
     if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_PAGES}`);
   };
-  worker.once('error', fallback);
+  worker.on('error', fallback); // never an uncaught error: the proxy keeps running with SQLite's own checkpoints
   worker.once('exit', fallback);
   worker.unref();
   db.onClose(() => {
