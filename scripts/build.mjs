@@ -47,6 +47,7 @@ const targets = [
       cli: 'proxy/src/cli/main.ts',
       'embedding-worker': 'proxy/src/embedding/worker.ts',
       'token-worker': 'proxy/src/workers/tokenCountWorker.ts',
+      'checkpoint-worker': 'proxy/src/db/checkpointWorker.ts',
     },
     outdir: 'dist/proxy',
     splitting: true,

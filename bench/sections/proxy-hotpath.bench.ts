@@ -7,6 +7,11 @@
  * `BENCH_TOLLGATE_CLI=<path>` benches another build (e.g. the previous release) with the same baselines.
  * `BENCH_CPU_PROF=<dir>` runs Tollgate under `node --cpu-prof` and prints the top self-time
  * functions of the profile (see bench/NOTES.md for a recorded run).
+ *
+ * Every load row also says what the other processes of the run spent per request (the fake
+ * upstream, and this process as the client), and a bare relay (node:http in, undici out, no
+ * parsing, cache or ledger) gives the floor a relay's CPU per miss can reach. On a machine with few
+ * cores the miss req/s ratio is bounded by that shared CPU: the second table works the bound out.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -43,14 +48,28 @@ function cpuMs(pid: number | undefined): number {
   }
 }
 
+/** CPU time (ms) this process (the load client) has used so far. */
+function selfCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /**
  * A load phase with the CPU the serving process spent per request. On a shared machine wall-clock
- * throughput swings with other jobs; CPU per request is what the server itself costs.
+ * throughput swings with other jobs; CPU per request is what the server itself costs. `upstreamPid`
+ * (the fake upstream, when the server relays to it) and the client are measured over the same phase.
  */
-async function loadWithCpu(pid: number | undefined, run: () => Promise<void>) {
+async function loadWithCpu(pid: number | undefined, run: () => Promise<void>, upstreamPid?: number) {
   const c0 = cpuMs(pid);
+  const u0 = upstreamPid ? cpuMs(upstreamPid) : NaN;
+  const s0 = selfCpuMs();
   const l = await load(run);
-  return { ...l, cpuPerReq: (cpuMs(pid) - c0) / LOAD_TOTAL };
+  return {
+    ...l,
+    cpuPerReq: (cpuMs(pid) - c0) / LOAD_TOTAL,
+    upstreamCpuPerReq: upstreamPid ? (cpuMs(upstreamPid) - u0) / LOAD_TOTAL : 0,
+    clientCpuPerReq: (selfCpuMs() - s0) / LOAD_TOTAL,
+  };
 }
 
 function freePort(): Promise<number> {
@@ -103,6 +122,9 @@ export default async function hotPathBench(): Promise<BenchSection[]> {
     const bare = await spawnUntil(process.execPath, ['--import', 'tsx', 'bench/bareServer.ts'], /^BARE_SERVER /);
     children.push(bare);
     const bareUrl = bare.line.split(' ')[1]!;
+    const relay = await spawnUntil(process.execPath, ['--import', 'tsx', 'bench/bareRelay.ts', upstreamUrl], /^BARE_RELAY /);
+    children.push(relay);
+    const relayUrl = relay.line.split(' ')[1]!;
     const portkeyPort = await freePort();
     const portkey = await spawnUntil(process.execPath, ['node_modules/@portkey-ai/gateway/build/start-server.js', `--port=${portkeyPort}`, '--headless'], /running at/i);
     children.push(portkey);
@@ -116,6 +138,7 @@ export default async function hotPathBench(): Promise<BenchSection[]> {
     const tg = pool(tollgateUrl);
     const pk = pool(`http://127.0.0.1:${portkeyPort}`);
     const bareP = pool(bareUrl);
+    const relayP = pool(relayUrl);
     const path = '/v1/chat/completions';
     const pkHeaders = { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstreamUrl}/v1` };
 
@@ -126,19 +149,34 @@ export default async function hotPathBench(): Promise<BenchSection[]> {
     const dS = await serial(() => call(direct, path, body(true), {}));
     const tS = await serial(() => call(tg, path, body(true), {}));
     const pS = await serial(() => call(pk, path, body(true), pkHeaders));
+    const up = upstream.proc.pid;
     const dL = await loadWithCpu(upstream.proc.pid, () => call(direct, path, body(true), {}));
-    const tL = await loadWithCpu(tollgate.proc.pid, () => call(tg, path, body(true), {}));
-    const pL = await loadWithCpu(portkey.proc.pid, () => call(pk, path, body(true), pkHeaders));
+    const rL = await loadWithCpu(relay.proc.pid, () => call(relayP, path, body(true), {}), up);
+    const tL = await loadWithCpu(tollgate.proc.pid, () => call(tg, path, body(true), {}), up);
+    const pL = await loadWithCpu(portkey.proc.pid, () => call(pk, path, body(true), pkHeaders), up);
     await call(tg, path, body(false), {});
     const hL = await loadWithCpu(tollgate.proc.pid, () => call(tg, path, body(false), {}));
     const bL = await loadWithCpu(bare.proc.pid, () => call(bareP, path, body(false), {}));
 
+    const other = (l: { upstreamCpuPerReq: number; clientCpuPerReq: number }) => ({ 'upstream CPU ms/req': l.upstreamCpuPerReq, 'client CPU ms/req': l.clientCpuPerReq });
     const rows: BenchRow[] = [
-      { name: 'direct to fake upstream (miss baseline)', 'serial p50 ms': dS.p50, 'serial p99 ms': dS.p99, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': dL.rps, ratio: 1, 'CPU ms/req': dL.cpuPerReq, 'CPU ratio': 1 },
-      { name: 'Tollgate miss', 'serial p50 ms': tS.p50, 'serial p99 ms': tS.p99, 'added p50 ms': tS.p50 - dS.p50, 'added p99 ms': tS.p99 - dS.p99, 'req/s @10': tL.rps, ratio: tL.rps / pL.rps, 'CPU ms/req': tL.cpuPerReq, 'CPU ratio': pL.cpuPerReq / tL.cpuPerReq },
-      { name: 'Portkey OSS gateway miss', 'serial p50 ms': pS.p50, 'serial p99 ms': pS.p99, 'added p50 ms': pS.p50 - dS.p50, 'added p99 ms': pS.p99 - dS.p99, 'req/s @10': pL.rps, ratio: 1, 'CPU ms/req': pL.cpuPerReq, 'CPU ratio': 1 },
-      { name: 'bare node:http, fixed JSON (hit ceiling)', 'serial p50 ms': 0, 'serial p99 ms': 0, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': bL.rps, ratio: 1, 'CPU ms/req': bL.cpuPerReq, 'CPU ratio': 1 },
-      { name: 'Tollgate exact hit', 'serial p50 ms': 0, 'serial p99 ms': 0, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': hL.rps, ratio: hL.rps / bL.rps, 'CPU ms/req': hL.cpuPerReq, 'CPU ratio': bL.cpuPerReq / hL.cpuPerReq },
+      { name: 'direct to fake upstream (miss baseline)', 'serial p50 ms': dS.p50, 'serial p99 ms': dS.p99, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': dL.rps, ratio: 1, 'CPU ms/req': dL.cpuPerReq, 'CPU ratio': 1, 'upstream CPU ms/req': dL.cpuPerReq, 'client CPU ms/req': dL.clientCpuPerReq },
+      { name: 'bare relay: node:http + undici, no parsing (floor)', 'serial p50 ms': 0, 'serial p99 ms': 0, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': rL.rps, ratio: rL.rps / pL.rps, 'CPU ms/req': rL.cpuPerReq, 'CPU ratio': pL.cpuPerReq / rL.cpuPerReq, ...other(rL) },
+      { name: 'Tollgate miss', 'serial p50 ms': tS.p50, 'serial p99 ms': tS.p99, 'added p50 ms': tS.p50 - dS.p50, 'added p99 ms': tS.p99 - dS.p99, 'req/s @10': tL.rps, ratio: tL.rps / pL.rps, 'CPU ms/req': tL.cpuPerReq, 'CPU ratio': pL.cpuPerReq / tL.cpuPerReq, ...other(tL) },
+      { name: 'Portkey OSS gateway miss', 'serial p50 ms': pS.p50, 'serial p99 ms': pS.p99, 'added p50 ms': pS.p50 - dS.p50, 'added p99 ms': pS.p99 - dS.p99, 'req/s @10': pL.rps, ratio: 1, 'CPU ms/req': pL.cpuPerReq, 'CPU ratio': 1, ...other(pL) },
+      { name: 'bare node:http, fixed JSON (hit ceiling)', 'serial p50 ms': 0, 'serial p99 ms': 0, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': bL.rps, ratio: 1, 'CPU ms/req': bL.cpuPerReq, 'CPU ratio': 1, ...other(bL) },
+      { name: 'Tollgate exact hit', 'serial p50 ms': 0, 'serial p99 ms': 0, 'added p50 ms': 0, 'added p99 ms': 0, 'req/s @10': hL.rps, ratio: hL.rps / bL.rps, 'CPU ms/req': hL.cpuPerReq, 'CPU ratio': bL.cpuPerReq / hL.cpuPerReq, ...other(hL) },
+    ];
+    // On a CPU-bound machine a miss costs client + upstream + proxy CPU, so the req/s ratio of two
+    // proxies tends to (shared + Portkey) / (shared + Tollgate), whatever Tollgate saves.
+    const shared = tL.upstreamCpuPerReq + tL.clientCpuPerReq;
+    const bound = (proxyCpu: number) => (shared + pL.cpuPerReq) / (shared + proxyCpu);
+    const ceilingRows: BenchRow[] = [
+      { name: 'client + fake upstream CPU per miss (shared by every proxy row)', 'ms/req': shared, 'req/s ratio if CPU-bound': '—' },
+      { name: 'Tollgate as measured', 'ms/req': tL.cpuPerReq, 'req/s ratio if CPU-bound': bound(tL.cpuPerReq) },
+      { name: 'the bare relay (floor of a node:http + undici relay)', 'ms/req': rL.cpuPerReq, 'req/s ratio if CPU-bound': bound(rL.cpuPerReq) },
+      { name: 'a proxy costing nothing', 'ms/req': 0, 'req/s ratio if CPU-bound': bound(0) },
+      { name: 'proxy CPU per miss that 5× Portkey would need (negative: unreachable)', 'ms/req': (shared + pL.cpuPerReq) / 5 - shared, 'req/s ratio if CPU-bound': 5 },
     ];
     const sections: BenchSection[] = [
       {
@@ -149,7 +187,13 @@ export default async function hotPathBench(): Promise<BenchSection[]> {
           'exact-hit req/s ≥ 25 % of the bare node:http server (ratio column of the hit row). Serial columns are 0 where not measured.',
           'CPU ms/req: CPU the serving process used per request in its load phase (/proc); CPU ratio = the baseline\'s CPU/req ÷ this row\'s',
           '(Portkey for the miss, the bare server for the hit): the share of the machine each costs, steadier than req/s on a loaded machine.',
+          'upstream / client CPU ms/req: what the fake upstream and this process (the load client) spent per request in the same phase.',
         ],
+      },
+      {
+        title: 'Miss req/s ratio to Portkey: the bound set by CPU shared with the client and the upstream (same run)',
+        rows: ceilingRows,
+        notes: ['With every process on the same few cores, req/s ratio ≈ (shared + Portkey CPU) ÷ (shared + proxy CPU).'],
       },
     ];
     if (profDir) {

@@ -43,6 +43,35 @@ describe('a miss', () => {
     expect(calls(prompt).map((r) => r.cache)).toEqual(['miss', 'exact']);
   });
 
+  it('stores the answer as the bytes the client received (the relayed text)', async () => {
+    const prompt = `stored as relayed ${Date.now()}`;
+    const res = await fetch(`${h.openaiBaseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-misscommit-1' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] }),
+    });
+    const relayed = await res.text();
+    expect(res.headers.get('x-tollgate-cache')).toBe('miss');
+    const row = h.proxy.services.db.prepare('SELECT body FROM cache_entries WHERE instr(prompt, ?) > 0').get(prompt) as { body: string } | undefined;
+    expect(row?.body).toBe(relayed);
+  });
+
+  it('keeps a given serialisation verbatim (ExactCache.put with bodyText) and reads it back parsed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-bodytext-'));
+    const db = openDatabase(join(dir, 'c.db'), { vector: false });
+    try {
+      const cache = new ExactCache(db);
+      const text = '{ "object": "chat.completion",\n  "choices": [] }';
+      const usage = { inputTokens: 1, outputTokens: 1, cachedTokens: 0, cacheWriteTokens: 0 };
+      const id = cache.put({ key: 'k1', namespace: 'ns', endpoint: 'chat.completions', provider: 'openai', model: 'm', body: { object: 'chat.completion', choices: [] }, bodyText: text, usage, costUsd: 0, prompt: null, ttlSeconds: 60 }, 100);
+      expect(db.prepare('SELECT body FROM cache_entries WHERE id = ?').pluck().get(id)).toBe(text);
+      expect(cache.get('k1')?.body).toEqual({ object: 'chat.completion', choices: [] });
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('still gets its ledger row when the cache cannot store the entry, and the answer is not cached', async () => {
     const db = h.proxy.services.db;
     db.exec(`CREATE TRIGGER refuse_cache BEFORE INSERT ON cache_entries BEGIN SELECT RAISE(ABORT, 'cache refused'); END`);

@@ -168,7 +168,11 @@ export class ExactCache {
     })();
   }
 
-  put(e: Omit<CacheEntry, 'id' | 'hits' | 'createdAt' | 'expiresAt'> & { ttlSeconds: number }, maxEntries: number): number {
+  /**
+   * Stores an entry. `bodyText`, when given, is `body` already serialised (the upstream's JSON as
+   * relayed): it is stored as is instead of serialising the parsed body again.
+   */
+  put(e: Omit<CacheEntry, 'id' | 'hits' | 'createdAt' | 'expiresAt'> & { ttlSeconds: number; bodyText?: string }, maxEntries: number): number {
     const createdAt = this.now();
     const row = this.putStmt.get({
       key: e.key,
@@ -178,7 +182,7 @@ export class ExactCache {
       model: e.model,
       createdAt,
       expiresAt: createdAt + e.ttlSeconds * 1000,
-      body: this.codec.encode(JSON.stringify(e.body)),
+      body: this.codec.encode(e.bodyText ?? JSON.stringify(e.body)),
       usage: JSON.stringify(e.usage),
       costUsd: e.costUsd,
       prompt: e.prompt === null ? null : this.codec.encode(e.prompt),

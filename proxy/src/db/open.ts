@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { getLoadablePath } from 'sqlite-vec';
+import { startBackgroundCheckpoints } from './checkpointer';
 import { Db } from './sqlite';
 import { securePrivateFile } from './permissions';
 
@@ -17,6 +18,12 @@ export interface OpenOptions {
   /** Load the sqlite-vec extension (semantic cache). Default true. */
   vector?: boolean;
   readonly?: boolean;
+  /**
+   * Checkpoint the WAL from a worker thread instead of inside a COMMIT on the event loop (the
+   * long-running proxy; see checkpointWorker.ts). Default false: tests and short CLI commands
+   * keep SQLite's own autocheckpoint.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
@@ -33,6 +40,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   db.pragma('temp_store = MEMORY');
   if (opts.vector ?? true) db.loadExtension(getLoadablePath());
   db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+  if (opts.backgroundCheckpoints && !opts.readonly && file !== ':memory:') startBackgroundCheckpoints(db);
   return db;
 }
 

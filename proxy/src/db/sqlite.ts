@@ -205,6 +205,7 @@ class StatementAdapter implements Statement {
 export class Db {
   private readonly raw: DatabaseSyncInstance;
   private savepoints = 0;
+  private readonly closeHooks: Array<() => void> = [];
   readonly name: string;
   readonly readonly: boolean;
 
@@ -257,7 +258,13 @@ export class Db {
     }
   }
 
+  /** Runs `fn` once, just before the connection closes (a background checkpointer stops first). */
+  onClose(fn: () => void): void {
+    this.closeHooks.push(fn);
+  }
+
   close(): void {
+    for (const fn of this.closeHooks.splice(0)) fn();
     if (this.raw.isOpen) this.raw.close();
   }
 

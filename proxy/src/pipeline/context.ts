@@ -6,7 +6,7 @@
  * is an `AttemptState` that `startAttempt` replaces whole before a retry or fallback, so nothing
  * from a failed attempt leaks into the next one. `finishAttempt` closes an attempt exactly once.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Req as Request, Res as Response } from '../http/http';
 import type { CacheStatus, CallTags } from '../ledger/types';
 import type { ResolvedProvider } from '../policy/schema';
@@ -28,6 +28,8 @@ export interface AttemptState {
   errorType: string | undefined;
   /** Final response body (JSON, or assembled from the stream); partial when the stream broke. */
   responseBody: Json | undefined;
+  /** `responseBody` as the upstream sent it (a relayed JSON answer): the cache stores it without re-serialising. */
+  responseText: string | undefined;
   /** The stream ended with its terminal event (only complete answers are cached). */
   complete: boolean;
   responseHeaders: Record<string, string>;
@@ -47,6 +49,7 @@ export function freshAttempt(attempt: number, t0: number): AttemptState {
     status: 0,
     errorType: undefined,
     responseBody: undefined,
+    responseText: undefined,
     complete: false,
     responseHeaders: {},
     recorded: false,
@@ -117,15 +120,37 @@ export interface CallContext extends AttemptState {
   upstreamTimeoutMs?: number;
 }
 
+/** A short, unique, time-ordered id: the process's start and a counter (no random source per request). */
+const ID_PREFIX = `tg_${Date.now().toString(36)}${randomBytes(4).toString('hex')}_`;
+let idCounter = 0;
+
+export function newRequestId(): string {
+  return `${ID_PREFIX}${(idCounter++).toString(36)}`;
+}
+
 export function newCallContext(services: ProxyServices, endpoint: EndpointSpec, req: Request, res: Response): CallContext {
   const t0 = performance.now();
+  // One literal with every field (no spread of `freshAttempt`): one object shape for every call.
   return {
-    ...freshAttempt(1, t0),
+    attempt: 1,
+    attemptT0: t0,
+    upstreamMs: 0,
+    usage: undefined,
+    tokensEstimated: false,
+    costUsd: 0,
+    priced: false,
+    status: 0,
+    errorType: undefined,
+    responseBody: undefined,
+    responseText: undefined,
+    complete: false,
+    responseHeaders: {},
+    recorded: false,
     services,
     req,
     res,
     endpoint,
-    requestId: `tg_${randomUUID()}`,
+    requestId: newRequestId(),
     t0,
     ts: Date.now(),
     body: {},

@@ -69,6 +69,7 @@ function putCacheEntry(ctx: CallContext): number {
       provider: ctx.provider!.name,
       model: ctx.modelUsed,
       body: ctx.responseBody!,
+      ...(ctx.responseText !== undefined ? { bodyText: ctx.responseText } : {}),
       usage: ctx.usage ?? { inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0 },
       costUsd: ctx.costUsd,
       prompt: ctx.lastUserText ?? null,

@@ -239,6 +239,7 @@ async function relayJson(
   }
   ctx.status = upstream.statusCode;
   ctx.responseBody = parsed;
+  ctx.responseText = text;
   ctx.complete = true;
   ctx.usage = ctx.endpoint.usage(parsed);
   relayHeaders(ctx, upstream.headers);

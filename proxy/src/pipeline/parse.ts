@@ -9,14 +9,19 @@ import { failCall } from './errors';
 const MAX_DEPTH = 64;
 const MAX_MODEL_CHARS = 256;
 
-function depthExceeds(v: unknown, limit: number): boolean {
-  // Iterative, so hostile nesting cannot overflow the stack.
-  const stack: Array<[unknown, number]> = [[v, 0]];
-  while (stack.length) {
-    const [cur, d] = stack.pop()!;
-    if (d > limit) return true;
-    if (cur && typeof cur === 'object') for (const c of Object.values(cur as object)) stack.push([c, d + 1]);
+/**
+ * Whether a value of the parsed body lies deeper than `limit`. Recursive but bounded: it never
+ * descends past `limit + 1`, so hostile nesting cannot overflow the stack; no allocation per value
+ * (the iterative version built a tuple for each).
+ */
+function depthExceeds(v: unknown, limit: number, d = 0): boolean {
+  if (d > limit) return true;
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (depthExceeds(v[i], limit, d + 1)) return true;
+    return false;
   }
+  for (const k in v) if (depthExceeds((v as Record<string, unknown>)[k], limit, d + 1)) return true;
   return false;
 }
 

@@ -89,7 +89,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   if (countsTokens) void warmTokens(tokens).then(() => log.info(`token worker ready after ${Math.round(performance.now() - tokensT0)} ms`));
   const held = () => policyStore.trustFindings;
   for (const f of held()) log.warn(`held until approved: ${describeFinding(f)}`);
-  const db = openDatabase(join(opts.dataDir, 'tollgate.db'));
+  const db = openDatabase(join(opts.dataDir, 'tollgate.db'), { backgroundCheckpoints: true });
   const codec = opts.cacheCodec ?? codecFromEnv(env);
   let providers: Map<string, ResolvedProvider> = resolveProviders(policyStore.policy);
   const events = new EventEmitter<{ live: [LiveEvent] }>();
