@@ -6,7 +6,7 @@
  * proxy/src/cache/semantic/judge/weights-<embedder>-v<version>.json.
  *
  * --model gbdt (default; v2) or logistic (v1). The default operating point is chosen on the
- * cross-validated curve only: the lowest P (0.01 grid) whose CV precision reaches the target at it
+ * cross-validated curve only: the lowest P (0.005 grid) whose CV precision reaches the target at it
  * and at every higher P with ≥ 20 pairs served.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -32,7 +32,8 @@ const { values } = parseArgs({
 });
 
 const FOLDS = 5;
-const GRID = Array.from({ length: 99 }, (_v, i) => round((i + 1) / 100, 2));
+/** Candidate operating points: 0.005 steps (the CV curve has ~1,000 pairs served near the target, so finer steps would chase noise). */
+const GRID = Array.from({ length: 199 }, (_v, i) => round((i + 1) / 200, 3));
 /** The v1 model: 17 features, logistic regression. */
 const V1_FEATURES = FEATURE_NAMES.slice(0, 17);
 /** The v2 model reads every feature except the cosine hinges (a tree splits on the cosine itself). */
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
   console.log('CV calibration:');
   for (const b of weights.calibration) console.log(`  | ${b.lo.toFixed(1)}–${b.hi.toFixed(1)} | ${b.pairs} | ${b.predicted.toFixed(3)} | ${b.observed.toFixed(3)} |`);
   console.log('CV curve:');
-  for (const c of curve.filter((c) => c.minProbability >= 0.5 && Math.round(c.minProbability * 100) % 2 === 0)) console.log(`  p≥${c.minProbability.toFixed(2)} precision ${(100 * c.precision).toFixed(1)}% recall ${(100 * c.recall).toFixed(1)}% served ${c.served}`);
+  for (const c of curve.filter((c) => c.minProbability >= 0.5 && Math.round(c.minProbability * 200) % 4 === 0)) console.log(`  p≥${c.minProbability.toFixed(2)} precision ${(100 * c.precision).toFixed(1)}% recall ${(100 * c.recall).toFixed(1)}% served ${c.served}`);
   console.log(`wrote ${out} (${(JSON.stringify(weights).length / 1024).toFixed(0)} KB, sha256 ${weights.checksum.slice(0, 16)}…)`);
 }
 

@@ -39,7 +39,7 @@ export interface GbdtParams {
   seed: number;
 }
 
-export const DEFAULT_GBDT: GbdtParams = { trees: 300, depth: 4, learningRate: 0.05, lambda: 1, minChildWeight: 5, subsample: 0.8, bins: 48, seed: 19 };
+export const DEFAULT_GBDT: GbdtParams = { trees: 500, depth: 3, learningRate: 0.05, lambda: 1, minChildWeight: 5, subsample: 0.8, bins: 48, seed: 19 };
 
 /** The raw margin (log-odds before calibration) of a feature vector. */
 export function gbdtMargin(m: GbdtModel, x: readonly number[]): number {
