@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { cannotJudgeReason } from '../../proxy/src/cache/semantic/judge/applicability';
 import { EquivalenceJudge } from '../../proxy/src/cache/semantic/judge/judge';
-import { FEATURE_NAMES } from '../../proxy/src/cache/semantic/judge/features';
+import { FEATURE_NAMES, LCS_MAX_WORDS } from '../../proxy/src/cache/semantic/judge/features';
 import { fitGbdt, gbdtMargin } from '../../proxy/src/cache/semantic/judge/gbdt';
 import { checkWeights, fitLogistic, probability, type GbdtWeights, type LogisticWeights } from '../../proxy/src/cache/semantic/judge/model';
 import { shippedJudgeFor, shippedVersionsFor } from '../../proxy/src/cache/semantic/judge/shipped';
@@ -166,5 +166,19 @@ describe('one embedding per request', () => {
     const ctxB = {};
     expect(embedRequestText(ctxB, 'x', notReady)).toBeUndefined();
     expect(embedRequestText(ctxB, 'x', embedder)).toBeDefined();
+  });
+});
+
+describe('pair features on long prompts', () => {
+  it('stay bounded and in range (the order feature looks at the first LCS_MAX_WORDS words)', () => {
+    const judge = shippedJudgeFor(USE_LITE_MODEL_ID)!;
+    const words = Array.from({ length: 3000 }, (_v, i) => `word${i % 997}x`).join(' ');
+    const x = judge.features(0.9, `Summarise this: ${words}`, `Summarise this please: ${words}`);
+    expect(x).toHaveLength(FEATURE_NAMES.length);
+    for (const v of x) expect(Number.isFinite(v)).toBe(true);
+    const lcs = x[FEATURE_NAMES.indexOf('lcs_ratio')]!;
+    expect(lcs).toBeGreaterThan(0.9);
+    expect(lcs).toBeLessThanOrEqual(1);
+    expect(LCS_MAX_WORDS).toBeLessThan(3000);
   });
 });

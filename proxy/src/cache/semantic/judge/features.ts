@@ -134,6 +134,13 @@ function bigrams(stems: readonly string[]): Set<string> {
   return out;
 }
 
+/**
+ * Words per side the LCS looks at: it is quadratic, and the judge runs on the request path for up
+ * to five candidates. Training questions are far shorter (the longest of the 20,000 pairs has 74
+ * words), so the cap changes no trained value; on long prompts it compares their openings.
+ */
+export const LCS_MAX_WORDS = 128;
+
 /** Longest common subsequence of two stem sequences (word order kept), by length. */
 function lcsLength(a: readonly string[], b: readonly string[]): number {
   if (a.length === 0 || b.length === 0) return 0;
@@ -196,7 +203,7 @@ export function pairFeatures(cosine: number, a: JudgeText, b: JudgeText, idf: Id
     jaccard(bigrams(a.stems), bigrams(b.stems)),
     jaccard(a.quadgrams, b.quadgrams),
     Math.min(sa.size, sb.size) > 0 ? common / Math.min(sa.size, sb.size) : 1,
-    Math.max(la, lb) > 0 ? lcsLength(a.stems, b.stems) / Math.max(la, lb) : 1,
+    Math.max(la, lb) > 0 ? lcsLength(a.stems.slice(0, LCS_MAX_WORDS), b.stems.slice(0, LCS_MAX_WORDS)) / Math.min(Math.max(la, lb), LCS_MAX_WORDS) : 1,
     la > 0 && lb > 0 && a.stems[0] === b.stems[0] ? 1 : 0,
     la > 0 && lb > 0 && a.stems[la - 1] === b.stems[lb - 1] ? 1 : 0,
     Math.log1p(Math.abs(la - lb)),
