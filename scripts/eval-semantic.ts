@@ -25,9 +25,9 @@ import { countChatTokens } from '../proxy/src/tokens/count';
 import { replayWorkloadJudged } from '../proxy/src/cache/semantic/eval/workload';
 import { requiredProbability, type ServeRule } from '../proxy/src/cache/semantic/decide';
 import type { EquivalenceJudge } from '../proxy/src/cache/semantic/judge/judge';
-import { shippedJudgeFor } from '../proxy/src/cache/semantic/judge/shipped';
+import { shippedJudgeFor, shippedVersionsFor } from '../proxy/src/cache/semantic/judge/shipped';
 import { CONTROLLER_ONLY, FULL_LEARNING, type QualityLearning } from '../proxy/src/cache/semantic/quality/qualityStore';
-import { crossValidate, dot, featurise, precisionRecallCurve } from '../proxy/src/cache/semantic/judge/train';
+import { crossValidate, dot, featurise, precisionRecallCurve, specOf } from '../proxy/src/cache/semantic/judge/train';
 import { loadTrainingSet } from '../proxy/src/cache/semantic/judge/trainingSet';
 import { SemanticCacheSchema } from '../proxy/src/policy/schema';
 
@@ -46,7 +46,7 @@ const { values } = parseArgs({
     feedback: { type: 'boolean', default: false },
     cv: { type: 'string' },
     exclude: { type: 'string', default: '../shared/data/qqp-exclude.txt' },
-    'cv-size': { type: 'string', default: '8000' },
+    'cv-size': { type: 'string' },
     'cv-seed': { type: 'string', default: '19' },
     'old-threshold': { type: 'string', default: '0.96' },
   },
@@ -153,10 +153,14 @@ async function evalPairs(embedder: Embedder, file: string, threshold: number, gu
       return [name, pct(m.precision), pct(m.recall), `${m.tp}/${m.fp}`, ...subsets.map((sub) => `${scored.filter((p, i) => p.subset === sub && served[i]).length}/${scored.filter((p) => p.subset === sub).length}`)];
     };
     const verdicts = scored.map((p) => judgeServes(judge, rule, p.similarity, p.a, p.b));
-    const rows = [
-      methodRow(`old: cosine ≥ ${OLD_THRESHOLD} + lexical guard`, scored.map((p) => p.similarity >= OLD_THRESHOLD && !p.veto)),
-      methodRow(`judge v${judge.weights.version}: P ≥ ${judge.minProbability} (CV operating point) + expected value`, verdicts.map((v) => v.serve)),
-    ];
+    const rows = [methodRow(`old: cosine ≥ ${OLD_THRESHOLD} + lexical guard`, scored.map((p) => p.similarity >= OLD_THRESHOLD && !p.veto))];
+    // Earlier shipped judges as baseline rows (each at its own CV operating point).
+    for (const v of shippedVersionsFor(embedder.info.modelId).filter((v) => v !== judge.weights.version).reverse()) {
+      const prev = shippedJudgeFor(embedder.info.modelId, v)!;
+      const prevRule = judgeRule(prev);
+      rows.push(methodRow(`previous judge v${v}: P ≥ ${prev.minProbability} + expected value`, scored.map((p) => judgeServes(prev, prevRule, p.similarity, p.a, p.b).serve)));
+    }
+    rows.push(methodRow(`judge v${judge.weights.version}: P ≥ ${judge.minProbability} (CV operating point) + expected value`, verdicts.map((v) => v.serve)));
     for (const t of [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]) rows.push(methodRow(`judge, P ≥ ${t}`, scored.map((p) => judgeServes(judge, rule, p.similarity, p.a, p.b, t).serve)));
     console.log(table(['method', 'precision', 'recall', 'TP/FP', ...subsets.map((sub) => `${sub} served`)], rows));
     const vetoes = new Map<string, number>();
@@ -239,8 +243,12 @@ async function evalWorkload(embedder: Embedder, file: string, threshold: number,
     const old = replayWorkload(prompts, OLD_THRESHOLD, true, embedder.info.modelId);
     const runs: Array<[string, WorkloadResult & { secondHalfHitRate?: number; secondHalfFalseHitRate?: number; finalMinProbability?: number }]> = [
       [`old: cosine ≥ ${OLD_THRESHOLD} + lexical guard`, old],
-      [`judge v${judge.weights.version}, out of the box (P ≥ ${judge.minProbability} + expected value)`, replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: false })],
     ];
+    for (const v of shippedVersionsFor(embedder.info.modelId).filter((v) => v !== judge.weights.version).reverse()) {
+      const prev = shippedJudgeFor(embedder.info.modelId, v)!;
+      runs.push([`previous judge v${v}, out of the box (P ≥ ${prev.minProbability} + expected value)`, replayWorkloadJudged(prompts, { judge: prev, rule: judgeRule(prev), modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: false })]);
+    }
+    runs.push([`judge v${judge.weights.version}, out of the box (P ≥ ${judge.minProbability} + expected value)`, replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: false })]);
     if (values.feedback) {
       // Each wrong hit served is evicted as feedback (the dashboard's path); the earlier rule (rate
       // controller only) is the baseline, then what each kind of learning adds.
@@ -298,23 +306,31 @@ async function evalWorkload(embedder: Embedder, file: string, threshold: number,
 async function evalCrossValidation(embedder: Embedder, dataDir: string): Promise<void> {
   const judge = shippedJudgeFor(embedder.info.modelId);
   if (!judge) throw new Error(`no judge weights for ${embedder.info.modelId}`);
-  const t = await loadTrainingSet({ dataDir, excludeFile: values.exclude!, size: Number(values['cv-size']), seed: Number(values['cv-seed']) }, embedder);
+  // The newest judge's own training sample unless --cv-size says otherwise; every shipped recipe
+  // is refitted per fold on the same pairs and features (IDF of the newest weights), so rows compare.
+  const size = values['cv-size'] !== undefined ? Number(values['cv-size']) : judge.weights.training.pairs;
+  const seed = Number(values['cv-seed']);
+  const t = await loadTrainingSet({ dataDir, excludeFile: values.exclude!, size, seed }, embedder);
   const data = featurise(t.pairs, t.va, t.vb, judge.weights.idf);
-  const cv = crossValidate(data, 5, Number(values['cv-seed']), 1);
   const labels = data.map((d) => d.pair.same);
-  const rule = judgeRule(judge);
   const vetoed = data.map((d) => judge.judge(d.cosine, d.pair.a, d.pair.b).veto !== undefined);
-  const servedAt = (minP: number) => data.map((d, i) => !vetoed[i] && cv.oof[i]! >= requiredProbability(savedUsdFor(d.pair.b), minP, rule.wrongAnswerCostUsd));
-  console.log(`\n## Cross-validation on the training data (${data.length} QQP pairs, ${labels.filter(Boolean).length} same; 5 grouped folds; AUC ${cv.auc.toFixed(3)})\n`);
   const row = (name: string, served: boolean[]) => {
     const m = prf(data.map((d, i) => ({ same: d.pair.same, served: served[i]! })));
     return [name, pct(m.precision), pct(m.recall), m.served];
   };
-  const rows = [
-    row(`old: cosine ≥ ${OLD_THRESHOLD} + lexical guard`, data.map((d) => d.cosine >= OLD_THRESHOLD && !vetoReason(d.pair.a, d.pair.b))),
-    row(`judge: P ≥ ${judge.minProbability} (default operating point) + expected value`, servedAt(judge.minProbability)),
-  ];
-  for (const p of precisionRecallCurve(cv.oof, labels, [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95])) rows.push(row(`judge, P ≥ ${p.minProbability}`, servedAt(p.minProbability)));
+  const rows = [row(`old: cosine ≥ ${OLD_THRESHOLD} + lexical guard`, data.map((d) => d.cosine >= OLD_THRESHOLD && !vetoReason(d.pair.a, d.pair.b)))];
+  const aucs: string[] = [];
+  for (const v of shippedVersionsFor(embedder.info.modelId).reverse()) {
+    const j = shippedJudgeFor(embedder.info.modelId, v)!;
+    const cv = crossValidate(data, 5, seed, specOf(j.weights));
+    aucs.push(`v${v} ${j.weights.model ?? 'logistic'} AUC ${cv.auc.toFixed(3)}`);
+    const rule = judgeRule(j);
+    const servedAt = (minP: number) => data.map((d, i) => !vetoed[i] && cv.oof[i]! >= requiredProbability(savedUsdFor(d.pair.b), minP, rule.wrongAnswerCostUsd));
+    const latest = v === judge.weights.version;
+    rows.push(row(`${latest ? 'judge' : 'previous judge'} v${v} (${j.weights.model ?? 'logistic'}): P ≥ ${j.minProbability} (its default operating point) + expected value`, servedAt(j.minProbability)));
+    if (latest) for (const p of precisionRecallCurve(cv.oof, labels, [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95])) rows.push(row(`judge v${v}, P ≥ ${p.minProbability}`, servedAt(p.minProbability)));
+  }
+  console.log(`\n## Cross-validation on the training data (${data.length} QQP pairs, ${labels.filter(Boolean).length} same; 5 grouped folds, refitted per fold; ${aucs.join(', ')})\n`);
   console.log(table(['method', 'precision', 'recall', 'served'], rows));
 }
 

@@ -6,14 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import { cannotJudgeReason } from '../../proxy/src/cache/semantic/judge/applicability';
 import { EquivalenceJudge } from '../../proxy/src/cache/semantic/judge/judge';
-import { checkWeights, fitLogistic, probability, type JudgeWeights } from '../../proxy/src/cache/semantic/judge/model';
-import { shippedJudgeFor } from '../../proxy/src/cache/semantic/judge/shipped';
-import { featurise } from '../../proxy/src/cache/semantic/judge/train';
-import weightsFile from '../../proxy/src/cache/semantic/judge/weights-use-lite-v1.json';
+import { FEATURE_NAMES, LCS_MAX_WORDS } from '../../proxy/src/cache/semantic/judge/features';
+import { fitGbdt, gbdtMargin } from '../../proxy/src/cache/semantic/judge/gbdt';
+import { checkWeights, fitLogistic, probability, type GbdtWeights, type LogisticWeights } from '../../proxy/src/cache/semantic/judge/model';
+import { shippedJudgeFor, shippedVersionsFor } from '../../proxy/src/cache/semantic/judge/shipped';
+import { auc, crossValidate, featurise, type FeaturisedPair } from '../../proxy/src/cache/semantic/judge/train';
+import weightsV1File from '../../proxy/src/cache/semantic/judge/weights-use-lite-v1.json';
+import weightsV2File from '../../proxy/src/cache/semantic/judge/weights-use-lite-v2.json';
 import { USE_LITE_MODEL_ID } from '../../proxy/src/embedding/backends/use-lite';
 import { embedRequestText } from '../../proxy/src/embedding/requestEmbedding';
 
-const weights = weightsFile as unknown as JudgeWeights;
+const weightsV1 = weightsV1File as unknown as LogisticWeights;
+const weights = weightsV2File as unknown as GbdtWeights;
 
 function vec(cos: number): [Float32Array, Float32Array] {
   // Two unit vectors at the given cosine.
@@ -21,41 +25,110 @@ function vec(cos: number): [Float32Array, Float32Array] {
 }
 
 describe('shipped judge weights', () => {
-  it('load with a valid checksum for USE-lite only, and refuse a tampered file', () => {
+  it('load with a valid checksum for USE-lite only, newest version by default, and refuse a tampered file', () => {
+    expect(shippedVersionsFor(USE_LITE_MODEL_ID)).toEqual([2, 1]);
     expect(shippedJudgeFor(USE_LITE_MODEL_ID)).toBeInstanceOf(EquivalenceJudge);
+    expect(shippedJudgeFor(USE_LITE_MODEL_ID)!.weights.model).toBe('gbdt');
+    expect(shippedJudgeFor(USE_LITE_MODEL_ID, 1)!.weights.version).toBe(1);
     expect(shippedJudgeFor('some-other-model')).toBeUndefined();
     expect(() => checkWeights(weights, USE_LITE_MODEL_ID)).not.toThrow();
-    expect(() => checkWeights({ ...weights, coef: weights.coef.map((c, i) => (i === 0 ? c + 0.01 : c)) })).toThrow(/checksum/);
+    expect(() => checkWeights(weightsV1, USE_LITE_MODEL_ID)).not.toThrow();
+    expect(() => checkWeights({ ...weightsV1, coef: weightsV1.coef.map((c, i) => (i === 0 ? c + 0.01 : c)) })).toThrow(/checksum/);
+    const tree = weights.gbdt.trees[7]!;
+    const leaf = tree.f.indexOf(-1);
+    const tampered = { ...tree, t: tree.t.map((v, i) => (i === leaf ? v + 0.01 : v)) };
+    expect(() => checkWeights({ ...weights, gbdt: { ...weights.gbdt, trees: weights.gbdt.trees.map((t, i) => (i === 7 ? tampered : t)) } })).toThrow(/checksum/);
+    expect(() => checkWeights({ ...weights, features: [...weights.features, 'a_feature_from_the_future'] })).toThrow();
     expect(() => checkWeights(weights, 'Xenova/all-MiniLM-L6-v2')).toThrow(/fitted for/);
     expect(weights.operatingPoint.minProbability).toBeGreaterThan(0.5);
+    expect(weights.operatingPoint.cvPrecision).toBeGreaterThanOrEqual(weights.operatingPoint.precisionTarget);
   });
 
-  it('score the same in the proxy as in the training script', () => {
+  it("reproduce the training script's probabilities exactly through the proxy's judge", () => {
     const judge = shippedJudgeFor(USE_LITE_MODEL_ID)!;
-    const pairs = [
-      { index: 0, a: 'How do I reset my password?', b: 'How can I reset my password?', same: true },
-      { index: 1, a: 'What is the best offline dictionary for PC?', b: 'What is the best offline dictionary for Android?', same: false },
-      { index: 2, a: 'Is smoking allowed here?', b: 'Is smoking not allowed here?', same: false },
-      { index: 3, a: 'How many moons does Jupiter have in 2021?', b: 'How many moons does Jupiter have?', same: false },
-    ];
-    const cosines = [0.97, 0.95, 0.96, 0.93];
-    const vs = cosines.map(vec);
-    const trained = featurise(pairs, vs.map((v) => v[0]), vs.map((v) => v[1]), weights.idf);
-    trained.forEach((t, i) => {
-      expect(t.cosine).toBeCloseTo(cosines[i]!, 6);
-      const p = judge.score(t.cosine, pairs[i]!.a, pairs[i]!.b);
-      expect(p).toBe(probability(weights, t.x));
-    });
-    // And the features separate what the cosine cannot: a different object or number scores lower.
-    const same = judge.score(0.95, pairs[0]!.a, pairs[0]!.b);
-    expect(judge.score(0.95, pairs[1]!.a, pairs[1]!.b)).toBeLessThan(same);
-    expect(judge.score(0.95, pairs[3]!.a, pairs[3]!.b)).toBeLessThan(same);
+    expect(weights.selfCheck!.length).toBeGreaterThanOrEqual(5);
+    for (const c of weights.selfCheck!) expect(judge.score(c.cosine, c.a, c.b)).toBe(c.p);
+    // The probabilities span the scale (the check is not trivially all-0 or all-1).
+    const ps = weights.selfCheck!.map((c) => c.p);
+    expect(Math.max(...ps) - Math.min(...ps)).toBeGreaterThan(0.3);
   });
+
+  for (const [name, w] of [
+    ['v2 (trees)', weights],
+    ['v1 (logistic)', weightsV1],
+  ] as const) {
+    it(`${name}: score the same in the proxy as in the training script's path`, () => {
+      const judge = shippedJudgeFor(USE_LITE_MODEL_ID, w.version)!;
+      const pairs = [
+        { index: 0, a: 'How do I reset my password?', b: 'How can I reset my password?', same: true },
+        { index: 1, a: 'What is the best offline dictionary for PC?', b: 'What is the best offline dictionary for Android?', same: false },
+        { index: 2, a: 'Is smoking allowed here?', b: 'Is smoking not allowed here?', same: false },
+        { index: 3, a: 'How many moons does Jupiter have in 2021?', b: 'How many moons does Jupiter have?', same: false },
+      ];
+      const cosines = [0.97, 0.95, 0.96, 0.93];
+      const vs = cosines.map(vec);
+      const trained = featurise(
+        pairs,
+        vs.map((v) => v[0]),
+        vs.map((v) => v[1]),
+        w.idf,
+      );
+      trained.forEach((t, i) => {
+        expect(t.cosine).toBeCloseTo(cosines[i]!, 6);
+        expect(t.x).toHaveLength(FEATURE_NAMES.length);
+        const p = judge.score(t.cosine, pairs[i]!.a, pairs[i]!.b);
+        expect(p).toBe(probability(w, t.x));
+        expect(p).toBeGreaterThan(0);
+        expect(p).toBeLessThan(1);
+      });
+      // And the features separate what the cosine cannot: a different object or number scores lower.
+      const same = judge.score(0.95, pairs[0]!.a, pairs[0]!.b);
+      expect(judge.score(0.95, pairs[1]!.a, pairs[1]!.b)).toBeLessThan(same);
+      expect(judge.score(0.95, pairs[3]!.a, pairs[3]!.b)).toBeLessThan(same);
+    });
+  }
 
   it('fitting is deterministic', () => {
     const x = Array.from({ length: 60 }, (_v, i) => [Math.sin(i), Math.cos(i * 0.7), (i % 5) / 5]);
     const y = x.map((r) => (r[0]! + 0.5 * r[1]! > 0.2 ? 1 : 0));
     expect(fitLogistic(x, y)).toEqual(fitLogistic(x, y));
+    expect(fitGbdt(x, y, { trees: 20 })).toEqual(fitGbdt(x, y, { trees: 20 }));
+  });
+});
+
+describe('gradient-boosted trees', () => {
+  // A target no linear model can separate: same sign of two features (XOR of signs).
+  const x = Array.from({ length: 400 }, (_v, i) => [Math.sin(i * 1.7), Math.cos(i * 2.3), ((i * 7) % 11) / 11]);
+  const y = x.map((r) => (r[0]! * r[1]! > 0 ? 1 : 0));
+  const labels = y.map((v) => v === 1);
+
+  it('learn an interaction a logistic regression cannot', () => {
+    const trees = fitGbdt(x, y, { trees: 60, depth: 3, minChildWeight: 1 });
+    const lin = fitLogistic(x, y);
+    expect(auc(x.map((r) => gbdtMargin(trees, r)), labels)).toBeGreaterThan(0.95);
+    expect(auc(x.map((r) => probability(lin, r)), labels)).toBeLessThan(0.8);
+    // Every tree is a valid preorder layout: a right child lies beyond its left subtree.
+    for (const t of trees.trees) {
+      t.f.forEach((f, i) => {
+        if (f >= 0) expect(t.r[i]!).toBeGreaterThan(i + 1);
+      });
+    }
+  });
+
+  it('cross-validate with an out-of-fold calibration whose probabilities match observed rates', () => {
+    const data: FeaturisedPair[] = x.map((r, i) => ({
+      pair: { index: i, a: `q${i}`, b: `r${i}`, same: labels[i]! },
+      cosine: 0,
+      // Full-width vectors: the first three features carry the signal, the rest are constant.
+      x: FEATURE_NAMES.map((_f, j) => (j < 3 ? r[j]! : 0)),
+    }));
+    const spec = { model: 'gbdt' as const, params: { trees: 60, depth: 3, learningRate: 0.1, lambda: 1, minChildWeight: 1, subsample: 1, bins: 32, seed: 1 }, features: FEATURE_NAMES.slice(0, 3) };
+    const cv = crossValidate(data, 5, 1, spec);
+    expect(cv.auc).toBeGreaterThan(0.9);
+    expect(crossValidate(data, 5, 1, spec).oof).toEqual(cv.oof);
+    const confident = cv.oof.map((p, i) => [p, y[i]!] as const).filter(([p]) => p >= 0.8);
+    expect(confident.length).toBeGreaterThan(50);
+    expect(confident.filter(([, t]) => t === 1).length / confident.length).toBeGreaterThan(0.8);
   });
 });
 
@@ -93,5 +166,19 @@ describe('one embedding per request', () => {
     const ctxB = {};
     expect(embedRequestText(ctxB, 'x', notReady)).toBeUndefined();
     expect(embedRequestText(ctxB, 'x', embedder)).toBeDefined();
+  });
+});
+
+describe('pair features on long prompts', () => {
+  it('stay bounded and in range (the order feature looks at the first LCS_MAX_WORDS words)', () => {
+    const judge = shippedJudgeFor(USE_LITE_MODEL_ID)!;
+    const words = Array.from({ length: 3000 }, (_v, i) => `word${i % 997}x`).join(' ');
+    const x = judge.features(0.9, `Summarise this: ${words}`, `Summarise this please: ${words}`);
+    expect(x).toHaveLength(FEATURE_NAMES.length);
+    for (const v of x) expect(Number.isFinite(v)).toBe(true);
+    const lcs = x[FEATURE_NAMES.indexOf('lcs_ratio')]!;
+    expect(lcs).toBeGreaterThan(0.9);
+    expect(lcs).toBeLessThanOrEqual(1);
+    expect(LCS_MAX_WORDS).toBeLessThan(3000);
   });
 });

@@ -22,6 +22,8 @@ export interface JudgeText {
   stems: string[];
   /** Character 3-grams of the lower-cased, whitespace-collapsed text. */
   trigrams: Set<string>;
+  /** Character 4-grams, likewise. */
+  quadgrams: Set<string>;
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -31,8 +33,10 @@ export function prepareText(text: string): JudgeText {
   const stems = (lower.match(WORD) ?? []).map(stem);
   const trigrams = new Set<string>();
   const padded = ` ${lower} `;
+  const quadgrams = new Set<string>();
   for (let i = 0; i + 3 <= padded.length; i++) trigrams.add(padded.slice(i, i + 3));
-  return { features: extractFeatures(text), stems, trigrams };
+  for (let i = 0; i + 4 <= padded.length; i++) quadgrams.add(padded.slice(i, i + 4));
+  return { features: extractFeatures(text), stems, trigrams, quadgrams };
 }
 
 export function idfOf(table: IdfTable, stemmed: string): number {
@@ -107,9 +111,47 @@ export const FEATURE_NAMES = [
   'question_word_differs',
   'length_ratio',
   'cosine_x_max_idf',
+  // v2 (gradient-boosted trees): order, containment and asymmetry signals a linear model could not use well.
+  'second_idf_unmatched',
+  'unmatched_idf_sum',
+  'unmatched_idf_max_side',
+  'unmatched_idf_min_side',
+  'bigram_jaccard',
+  'char4_jaccard',
+  'token_containment',
+  'lcs_ratio',
+  'first_word_same',
+  'last_word_same',
+  'length_diff',
+  'numbers_both',
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+function bigrams(stems: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < stems.length; i++) out.add(`${stems[i]}\u0000${stems[i + 1]}`);
+  return out;
+}
+
+/**
+ * Words per side the LCS looks at: it is quadratic, and the judge runs on the request path for up
+ * to five candidates. Training questions are far shorter (the longest of the 20,000 pairs has 74
+ * words), so the cap changes no trained value; on long prompts it compares their openings.
+ */
+export const LCS_MAX_WORDS = 128;
+
+/** Longest common subsequence of two stem sequences (word order kept), by length. */
+function lcsLength(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  let prev = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = new Array<number>(b.length + 1).fill(0);
+    for (let j = 1; j <= b.length; j++) cur[j] = a[i - 1] === b[j - 1] ? prev[j - 1]! + 1 : Math.max(prev[j]!, cur[j - 1]!);
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
 
 /** The feature vector of a pair (order: FEATURE_NAMES). `cosine` is the embeddings' dot product. */
 export function pairFeatures(cosine: number, a: JudgeText, b: JudgeText, idf: IdfTable): number[] {
@@ -117,9 +159,13 @@ export function pairFeatures(cosine: number, a: JudgeText, b: JudgeText, idf: Id
   const fb = b.features;
   const ca = new Set(fa.content);
   const cb = new Set(fb.content);
-  const unmatched = [...ca].filter((w) => !nearWord(w, cb)).concat([...cb].filter((w) => !nearWord(w, ca)));
+  const onlyA = [...ca].filter((w) => !nearWord(w, cb));
+  const onlyB = [...cb].filter((w) => !nearWord(w, ca));
+  const unmatched = onlyA.concat(onlyB);
   const maxIdfNorm = Math.log(idf.docs + 1);
-  const maxIdf = unmatched.reduce((m, w) => Math.max(m, idfOf(idf, w)), 0) / maxIdfNorm;
+  const unmatchedIdfs = unmatched.map((w) => idfOf(idf, w) / maxIdfNorm).sort((x, y) => y - x);
+  const maxIdf = unmatchedIdfs[0] ?? 0;
+  const sideIdf = (ws: readonly string[]) => ws.reduce((s, w) => s + idfOf(idf, w), 0) / maxIdfNorm;
   const totalIdf = [...ca, ...cb].reduce((s, w) => s + idfOf(idf, w), 0);
   const unmatchedIdf = unmatched.reduce((s, w) => s + idfOf(idf, w), 0);
   const entA = fa.entities.filter((e) => !fb.allStems.has(e));
@@ -128,6 +174,10 @@ export function pairFeatures(cosine: number, a: JudgeText, b: JudgeText, idf: Id
   const order = (f: PromptFeatures) => [...shared].sort((x, y) => f.stemSequence.indexOf(x) - f.stemSequence.indexOf(y)).join('\u0000');
   const la = a.stems.length;
   const lb = b.stems.length;
+  const sa = new Set(a.stems);
+  const sb = new Set(b.stems);
+  let common = 0;
+  for (const w of sa) if (sb.has(w)) common++;
   return [
     cosine,
     Math.max(0, cosine - 0.8),
@@ -146,6 +196,18 @@ export function pairFeatures(cosine: number, a: JudgeText, b: JudgeText, idf: Id
     sameMultiset(fa.questionWords, fb.questionWords) ? 0 : 1,
     Math.max(la, lb) > 0 ? Math.min(la, lb) / Math.max(la, lb) : 1,
     cosine * maxIdf,
+    unmatchedIdfs[1] ?? 0,
+    unmatchedIdfs.reduce((x, y) => x + y, 0),
+    Math.max(sideIdf(onlyA), sideIdf(onlyB)),
+    Math.min(sideIdf(onlyA), sideIdf(onlyB)),
+    jaccard(bigrams(a.stems), bigrams(b.stems)),
+    jaccard(a.quadgrams, b.quadgrams),
+    Math.min(sa.size, sb.size) > 0 ? common / Math.min(sa.size, sb.size) : 1,
+    Math.max(la, lb) > 0 ? lcsLength(a.stems.slice(0, LCS_MAX_WORDS), b.stems.slice(0, LCS_MAX_WORDS)) / Math.min(Math.max(la, lb), LCS_MAX_WORDS) : 1,
+    la > 0 && lb > 0 && a.stems[0] === b.stems[0] ? 1 : 0,
+    la > 0 && lb > 0 && a.stems[la - 1] === b.stems[lb - 1] ? 1 : 0,
+    Math.log1p(Math.abs(la - lb)),
+    fa.numbers.length > 0 && fb.numbers.length > 0 ? 1 : fa.numbers.length + fb.numbers.length > 0 ? 0.5 : 0,
   ];
 }
 

@@ -4,7 +4,8 @@
  * pair never has its text in training. Deterministic. Pure.
  */
 import { FEATURE_NAMES, countIdf, pairFeatures, prepareText, type IdfTable, type JudgeText } from './features';
-import { fitLogistic, probability, type CalibrationBin } from './model';
+import { fitGbdt, type GbdtParams } from './gbdt';
+import { fitLogistic, margin, sigmoid, type CalibrationBin, type JudgeWeights, type PlattCalibration, type ScoringModel } from './model';
 import { seededRandom, type LabelledPair } from './trainingData';
 
 export interface FeaturisedPair {
@@ -60,31 +61,94 @@ export function groupedFolds(pairs: readonly LabelledPair[], k: number, seed: nu
 }
 
 export interface CrossValidation {
-  /** Out-of-fold P(same) per pair. */
+  /** Out-of-fold P(same) per pair (calibrated out of fold too, for GBDT). */
   oof: number[];
+  /** Out-of-fold raw margins (what the calibration maps). */
+  margins: number[];
   auc: number;
   folds: number;
 }
 
-export function crossValidate(data: readonly FeaturisedPair[], k: number, seed: number, l2: number): CrossValidation {
+/** What to fit: the v1 logistic regression or the v2 trees, over the named features. */
+export type ModelSpec = { model: 'logistic'; l2: number; features: readonly string[] } | { model: 'gbdt'; params: GbdtParams; features: readonly string[] };
+
+function columns(features: readonly string[]): number[] {
+  return features.map((f) => {
+    const i = (FEATURE_NAMES as readonly string[]).indexOf(f);
+    if (i < 0) throw new Error(`unknown feature ${f}`);
+    return i;
+  });
+}
+
+/** Fits the spec's model on full feature vectors; the result scores full vectors via `probability`. */
+export function fitSpec(spec: ModelSpec, x: readonly number[][], y: readonly number[], platt: PlattCalibration = { a: 1, b: 0 }): ScoringModel {
+  const cols = columns(spec.features);
+  const xs = x.map((r) => cols.map((c) => r[c]!));
+  const features = [...spec.features];
+  if (spec.model === 'logistic') return { model: 'logistic', features, ...fitLogistic(xs, y, spec.l2) };
+  return { model: 'gbdt', features, gbdt: fitGbdt(xs, y, spec.params), platt };
+}
+
+/** Platt scaling: P = sigmoid(a · margin + b), by (unregularised) logistic regression on the margin. */
+export function fitPlatt(margins: readonly number[], y: readonly number[]): PlattCalibration {
+  const f = fitLogistic(
+    margins.map((m) => [m]),
+    y,
+    1e-6,
+  );
+  const a = f.coef[0]! / f.scale[0]!;
+  return { a: round(a, 9), b: round(f.intercept - a * f.mean[0]!, 9) };
+}
+
+/**
+ * Grouped k-fold cross-validation of a spec. For GBDT the Platt calibration is cross-validated as
+ * well: fold f's margins are mapped by a calibration fitted on the other folds' out-of-fold
+ * margins, so the reported probabilities never saw their own labels.
+ */
+export function crossValidate(data: readonly FeaturisedPair[], k: number, seed: number, spec: ModelSpec | number): CrossValidation {
+  const s: ModelSpec = typeof spec === 'number' ? { model: 'logistic', l2: spec, features: FEATURE_NAMES.slice(0, 17) } : spec;
   const folds = groupedFolds(
     data.map((d) => d.pair),
     k,
     seed,
   );
-  const oof = new Array<number>(data.length).fill(0);
+  const y = data.map((d) => (d.pair.same ? 1 : 0));
+  const margins = new Array<number>(data.length).fill(0);
   for (let f = 0; f < k; f++) {
     const train = data.filter((_d, i) => folds[i] !== f);
-    const model = fitLogistic(
+    const model = fitSpec(
+      s,
       train.map((d) => d.x),
       train.map((d) => (d.pair.same ? 1 : 0)),
-      l2,
     );
     data.forEach((d, i) => {
-      if (folds[i] === f) oof[i] = probability(model, d.x);
+      if (folds[i] === f) margins[i] = margin(model, d.x);
     });
   }
-  return { oof, auc: auc(oof, data.map((d) => d.pair.same)), folds: k };
+  let oof: number[];
+  if (s.model === 'logistic') oof = margins.map(sigmoid);
+  else {
+    oof = new Array<number>(data.length).fill(0);
+    for (let f = 0; f < k; f++) {
+      const rest = margins.map((_m, i) => i).filter((i) => folds[i] !== f);
+      const cal = fitPlatt(
+        rest.map((i) => margins[i]!),
+        rest.map((i) => y[i]!),
+      );
+      margins.forEach((m, i) => {
+        if (folds[i] === f) oof[i] = sigmoid(cal.a * m + cal.b);
+      });
+    }
+  }
+  return {
+    oof,
+    margins,
+    auc: auc(
+      margins,
+      data.map((d) => d.pair.same),
+    ),
+    folds: k,
+  };
 }
 
 export function auc(scores: readonly number[], labels: readonly boolean[]): number {
@@ -166,3 +230,8 @@ export function round(x: number, digits = 6): number {
 }
 
 export { FEATURE_NAMES, countIdf };
+
+/** The recipe that produced shipped weights, to refit per fold in cross-validation. */
+export function specOf(w: JudgeWeights): ModelSpec {
+  return w.model === 'gbdt' ? { model: 'gbdt', params: w.params, features: w.features } : { model: 'logistic', l2: 1, features: w.features };
+}

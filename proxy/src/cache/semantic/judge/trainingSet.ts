@@ -53,13 +53,30 @@ function dataFile(dir: string): string {
   throw new Error(`no similiar_qqp_full.json under ${dir} (see docs/semantic-cache.md, "Training data")`);
 }
 
+/** [from, to) pair ranges: the first 8,000 pairs, then 2,000 at a time. */
+export function chunks(size: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let from = 0; from < size; ) {
+    const to = Math.min(size, from === 0 ? 8000 : from + 2000);
+    out.push([from, to]);
+    from = to;
+  }
+  return out;
+}
+
 export async function loadTrainingSet(o: TrainingSetOptions, embedder?: Embedder): Promise<TrainingSet> {
   const pairs = sampleQqpPairs(dataFile(o.dataDir), readExcludeList(o.excludeFile), o.size, o.seed);
-  const texts = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
   const own = embedder ?? (await openUseLiteEmbedder());
   try {
-    const vecs = await embedCached(own, texts, join(o.dataDir, 'embeddings'));
-    const at = new Map(texts.map((t, i) => [t, vecs[i]!]));
+    // The sample is a prefix of one seeded shuffle, so a larger sample extends a smaller one: embed
+    // it in chunks (the first 8,000 pairs, then 2,000 at a time), each cached on its own, so
+    // growing the sample only embeds the new texts and an interrupted run keeps finished chunks.
+    const at = new Map<string, Float32Array>();
+    for (const [from, to] of chunks(pairs.length)) {
+      const texts = [...new Set(pairs.slice(from, to).flatMap((p) => [p.a, p.b]))].filter((t) => !at.has(t));
+      const vecs = await embedCached(own, texts, join(o.dataDir, 'embeddings'));
+      for (const [i, t] of texts.entries()) at.set(t, vecs[i]!);
+    }
     return { pairs, va: pairs.map((p) => at.get(p.a)!), vb: pairs.map((p) => at.get(p.b)!), modelId: own.info.modelId };
   } finally {
     if (!embedder) await own.close();
