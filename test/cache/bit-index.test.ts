@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quantizeSign } from '../../proxy/src/cache/semantic/bitIndex';
 import { HammingRows } from '../../proxy/src/cache/semantic/hamming';
 import { SemanticStore } from '../../proxy/src/cache/semantic/store';
 import { openDatabase, type Db } from '../../proxy/src/db/open';
@@ -85,6 +86,21 @@ describe('HammingRows (generated WebAssembly)', () => {
       const got = Array.from(rows.distances(query));
       const want = data.map((b) => b.reduce((s, x, i) => s + popcount(x ^ query[i]!), 0));
       expect(got).toEqual(want);
+    }
+  });
+});
+
+describe('quantizeSign', () => {
+  it("sets exactly the bits of vec0's vec_quantize_binary", () => {
+    const r = seeded(8);
+    const cases = [
+      Float32Array.from([1, -1, 0, -0, 1e-30, -1e-30, 2, 3, -5, 0, 0, 0, 1, 1, 1, -1]),
+      ...Array.from({ length: 20 }, () => Float32Array.from({ length: 512 }, () => (r() < 0.1 ? 0 : gaussian(r)))),
+      Float32Array.from({ length: 384 }, () => gaussian(r)),
+    ];
+    for (const v of cases) {
+      const sql = db.prepare('SELECT vec_quantize_binary(vec_f32(?)) AS b').get(Buffer.from(v.buffer)) as { b: Buffer };
+      expect(Array.from(quantizeSign(v))).toEqual(Array.from(sql.b));
     }
   });
 });

@@ -5,14 +5,23 @@
  * within one (width, bucket), in one namespace" with the WebAssembly popcount scan of hamming.ts:
  * ~0.4 ms per 100k rows where vec0's scan costs ~5–6 ms of CPU (docs/semantic-cache.md).
  *
- * A bucket is loaded from vec0 on its first search and then kept in step by the store's own
- * insert/delete calls. Changes committed by another connection (another process on the same data
+ * All buckets of one vector width are loaded together on that width's first search (from the
+ * float vectors in `semantic_entries`, quantized by vec0's `vec_quantize_binary` in SQL: reading
+ * the bits back out of the vec0 table was several times slower per row) and then kept in step by
+ * the store's own insert/delete calls, whose bits `quantizeSign` computes identically. Changes committed by another connection (another process on the same data
  * directory) are noticed through SQLite's `data_version` and drop the mirror, which reloads
  * lazily. A transaction of this connection that rolls back after an insert can leave an extra row
  * here until the next reload; candidates are always re-read from `semantic_entries`, so such a row
  * is never returned. Ties at equal distance resolve in row order.
  */
 import { HammingRows } from './hamming';
+
+/** Sign bits, least significant bit first: bit i of byte i/8 is set when x[i] > 0 (vec0's `vec_quantize_binary`). */
+export function quantizeSign(vector: Float32Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil(vector.length / 8));
+  for (let i = 0; i < vector.length; i++) if (vector[i]! > 0) out[i >> 3]! |= 1 << (i & 7);
+  return out;
+}
 
 export interface BitRow {
   entryId: number;
@@ -100,27 +109,44 @@ class Bucket {
 
 export class BitIndex {
   private readonly buckets = new Map<string, Bucket>();
-  /** Entry id → the loaded bucket holding it (for deletes, which know only the id). */
+  /** Vector widths whose buckets are all in memory. */
+  private readonly loaded = new Set<number>();
+  /** Entry id → the bucket holding it (for deletes, which know only the id). */
   private readonly home = new Map<number, Bucket>();
 
-  constructor(private readonly load: (dims: number, bucket: bigint) => BitRow[]) {}
+  constructor(private readonly load: (dims: number) => Iterable<BitRow & { bucket: bigint }>) {}
 
-  private key(dims: number, bucket: bigint): string {
-    return `${dims}:${bucket}`;
+  private bucket(dims: number, bucket: bigint, create: boolean): Bucket | undefined {
+    const key = `${dims}:${bucket}`;
+    let b = this.buckets.get(key);
+    if (!b && create) {
+      b = new Bucket(dims / 8);
+      this.buckets.set(key, b);
+    }
+    return b;
   }
 
-  /** Mirrors an insert; a bucket not loaded yet will read it from vec0 when it is. */
-  add(dims: number, bucket: bigint, row: BitRow): void {
-    const b = this.buckets.get(this.key(dims, bucket));
-    if (!b) return;
+  private ensureLoaded(dims: number): void {
+    if (this.loaded.has(dims)) return;
+    for (const row of this.load(dims)) this.put(dims, row.bucket, row);
+    this.loaded.add(dims);
+  }
+
+  private put(dims: number, bucket: bigint, row: BitRow): void {
     this.remove(row.entryId);
+    const b = this.bucket(dims, bucket, true)!;
     b.add(row);
     this.home.set(row.entryId, b);
   }
 
-  /** Whether an insert into this bucket needs the row's bits (the bucket is loaded). */
-  isLoaded(dims: number, bucket: bigint): boolean {
-    return this.buckets.has(this.key(dims, bucket));
+  /** Whether inserts of this width must be mirrored (it is loaded); otherwise the load will read them. */
+  isLoaded(dims: number): boolean {
+    return this.loaded.has(dims);
+  }
+
+  /** Mirrors an insert (a no-op until the width is loaded). */
+  add(dims: number, bucket: bigint, row: BitRow): void {
+    if (this.loaded.has(dims)) this.put(dims, bucket, row);
   }
 
   remove(entryId: number): void {
@@ -131,22 +157,14 @@ export class BitIndex {
   }
 
   nearest(dims: number, bucket: bigint, ns: bigint, query: Uint8Array, k: number): number[] {
-    const key = this.key(dims, bucket);
-    let b = this.buckets.get(key);
-    if (!b) {
-      b = new Bucket(dims / 8);
-      for (const row of this.load(dims, bucket)) {
-        b.add(row);
-        this.home.set(row.entryId, b);
-      }
-      this.buckets.set(key, b);
-    }
-    return b.nearest(ns, query, k);
+    this.ensureLoaded(dims);
+    return this.bucket(dims, bucket, false)?.nearest(ns, query, k) ?? [];
   }
 
-  /** Forget everything (another connection changed the table); buckets reload on demand. */
+  /** Forget everything (another connection changed the tables); widths reload on demand. */
   clear(): void {
     this.buckets.clear();
+    this.loaded.clear();
     this.home.clear();
   }
 }
