@@ -341,7 +341,7 @@ export default async function semanticBench(): Promise<BenchSection[]> {
         rows: recall,
         notes: [
           "The mirror ranks the same bit vectors by the same Hamming distance as sqlite-vec (ties at the cut may resolve differently); compare its 16-candidate recall with the sqlite-vec row. Its scan cost hardly depends on the candidate count, so 32 or 64 now cost only the extra rescoring reads.",
-          'Chosen default: 16 candidates (SemanticStore option `candidates`): the true nearest entry is still first, and a larger k costs measurably more scan time; the matcher needs the top 1–5. Exact truth: brute-force float dot product over every stored vector.',
+          'Default: 16 candidates (SemanticStore option `candidates`), as before the mirror, so results stay those of the previous path: the true nearest entry is still first; the matcher needs the top 1–5. Exact truth: brute-force float dot product over every stored vector.',
           'Queries: a stored vector plus gaussian noise σ 0.02/dim (cosine ≈ 0.9 to it), i.e. the region around the hit threshold.',
         ],
       },
