@@ -63,6 +63,15 @@ export class SemanticCache {
   /** Begins loading the model in the background; lookups miss until it is ready. */
   start(): void {
     this.embeddings.start();
+    // The KNN mirror's one-time load, while the model loads rather than on the first lookup.
+    // Best effort: if the database is already closed the lookup path would load it anyway.
+    setImmediate(() => {
+      try {
+        this.store.warm();
+      } catch {
+        // the first lookup loads it instead
+      }
+    });
   }
 
   get state(): EmbedderState {

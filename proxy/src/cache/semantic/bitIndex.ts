@@ -1,0 +1,170 @@
+/**
+ * In-memory mirror of the sign-bit vectors in the vec0 table, for the KNN step of a semantic
+ * lookup. sqlite-vec stays the durable copy (inserts and deletes still go through it, so the file
+ * format is unchanged); this mirror only answers "the k stored vectors nearest in Hamming distance
+ * within one (width, bucket), in one namespace" with the WebAssembly popcount scan of hamming.ts:
+ * ~0.4 ms per 100k rows where vec0's scan costs ~5–6 ms of CPU (docs/semantic-cache.md).
+ *
+ * All buckets of one vector width are loaded together on that width's first search (from the
+ * float vectors in `semantic_entries`, quantized by vec0's `vec_quantize_binary` in SQL: reading
+ * the bits back out of the vec0 table was several times slower per row) and then kept in step by
+ * the store's own insert/delete calls, whose bits `quantizeSign` computes identically. Changes committed by another connection (another process on the same data
+ * directory) are noticed through SQLite's `data_version` and drop the mirror, which reloads
+ * lazily. A transaction of this connection that rolls back after an insert can leave an extra row
+ * here until the next reload; candidates are always re-read from `semantic_entries`, so such a row
+ * is never returned. Ties at equal distance resolve in row order.
+ */
+import { HammingRows } from './hamming';
+
+/** Sign bits, least significant bit first: bit i of byte i/8 is set when x[i] > 0 (vec0's `vec_quantize_binary`). */
+export function quantizeSign(vector: Float32Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil(vector.length / 8));
+  for (let i = 0; i < vector.length; i++) if (vector[i]! > 0) out[i >> 3]! |= 1 << (i & 7);
+  return out;
+}
+
+export interface BitRow {
+  entryId: number;
+  /** The (namespace, model) hash the vec0 table filters on. */
+  ns: bigint;
+  bits: Uint8Array;
+}
+
+class Bucket {
+  private readonly rows: HammingRows;
+  private readonly ids: number[] = [];
+  /** Small integer per distinct ns hash (comparing numbers per row, not BigInts). */
+  private readonly codes: number[] = [];
+  private readonly codeOf = new Map<bigint, number>();
+  private readonly position = new Map<number, number>();
+  private readonly histogram: Uint32Array;
+
+  constructor(readonly bytes: number) {
+    this.rows = new HammingRows(bytes);
+    this.histogram = new Uint32Array(this.rows.rowBytes * 8 + 1);
+  }
+
+  has(entryId: number): boolean {
+    return this.position.has(entryId);
+  }
+
+  add(row: BitRow): void {
+    this.remove(row.entryId);
+    let code = this.codeOf.get(row.ns);
+    if (code === undefined) {
+      code = this.codeOf.size;
+      this.codeOf.set(row.ns, code);
+    }
+    const at = this.rows.push(row.bits);
+    this.ids[at] = row.entryId;
+    this.codes[at] = code;
+    this.position.set(row.entryId, at);
+  }
+
+  remove(entryId: number): void {
+    const at = this.position.get(entryId);
+    if (at === undefined) return;
+    this.position.delete(entryId);
+    const moved = this.rows.swapRemove(at);
+    if (moved >= 0) {
+      this.ids[at] = this.ids[moved]!;
+      this.codes[at] = this.codes[moved]!;
+      this.position.set(this.ids[at]!, at);
+    }
+    this.ids.length = this.rows.size;
+    this.codes.length = this.rows.size;
+  }
+
+  /** Entry ids of the `k` rows of namespace `ns` nearest to `query`, nearest first. */
+  nearest(ns: bigint, query: Uint8Array, k: number): number[] {
+    const code = this.codeOf.get(ns);
+    if (code === undefined || this.rows.size === 0) return [];
+    const distance = this.rows.distances(query);
+    const { codes, histogram } = this;
+    histogram.fill(0);
+    let matching = 0;
+    for (let r = 0; r < distance.length; r++) {
+      if (codes[r] === code) {
+        histogram[distance[r]!]!++;
+        matching++;
+      }
+    }
+    const want = Math.min(k, matching);
+    if (want === 0) return [];
+    // Largest distance still inside the top `want`, and how many rows at exactly that distance fit.
+    let cutoff = 0;
+    let below = 0;
+    while (below + histogram[cutoff]! < want) below += histogram[cutoff++]!;
+    let atCutoff = want - below;
+    const picked: number[] = [];
+    for (let r = 0; r < distance.length && picked.length < want; r++) {
+      if (codes[r] !== code) continue;
+      const d = distance[r]!;
+      if (d < cutoff || (d === cutoff && atCutoff-- > 0)) picked.push(r);
+    }
+    picked.sort((a, b) => distance[a]! - distance[b]! || a - b);
+    return picked.map((r) => this.ids[r]!);
+  }
+}
+
+export class BitIndex {
+  private readonly buckets = new Map<string, Bucket>();
+  /** Vector widths whose buckets are all in memory. */
+  private readonly loaded = new Set<number>();
+  /** Entry id → the bucket holding it (for deletes, which know only the id). */
+  private readonly home = new Map<number, Bucket>();
+
+  constructor(private readonly load: (dims: number) => Iterable<BitRow & { bucket: bigint }>) {}
+
+  private bucket(dims: number, bucket: bigint, create: boolean): Bucket | undefined {
+    const key = `${dims}:${bucket}`;
+    let b = this.buckets.get(key);
+    if (!b && create) {
+      b = new Bucket(dims / 8);
+      this.buckets.set(key, b);
+    }
+    return b;
+  }
+
+  private ensureLoaded(dims: number): void {
+    if (this.loaded.has(dims)) return;
+    for (const row of this.load(dims)) this.put(dims, row.bucket, row);
+    this.loaded.add(dims);
+  }
+
+  private put(dims: number, bucket: bigint, row: BitRow): void {
+    this.remove(row.entryId);
+    const b = this.bucket(dims, bucket, true)!;
+    b.add(row);
+    this.home.set(row.entryId, b);
+  }
+
+  /** Whether inserts of this width must be mirrored (it is loaded); otherwise the load will read them. */
+  isLoaded(dims: number): boolean {
+    return this.loaded.has(dims);
+  }
+
+  /** Mirrors an insert (a no-op until the width is loaded). */
+  add(dims: number, bucket: bigint, row: BitRow): void {
+    if (this.loaded.has(dims)) this.put(dims, bucket, row);
+  }
+
+  remove(entryId: number): void {
+    const b = this.home.get(entryId);
+    if (!b) return;
+    b.remove(entryId);
+    this.home.delete(entryId);
+  }
+
+  nearest(dims: number, bucket: bigint, ns: bigint, query: Uint8Array, k: number): number[] {
+    this.ensureLoaded(dims);
+    return this.bucket(dims, bucket, false)?.nearest(ns, query, k) ?? [];
+  }
+
+  /** Forget everything (another connection changed the tables); widths reload on demand. */
+  clear(): void {
+    this.buckets.clear();
+    this.loaded.clear();
+    this.home.clear();
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The KNN mirror (WebAssembly Hamming scan over an in-memory copy of vec0's bit vectors) against
+ * sqlite-vec's own KNN on a real SQLite file: the same distances for the candidates, the same
+ * search results, and staying in step through inserts, replacements, deletes, evictions and
+ * writes from another connection.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quantizeSign } from '../../proxy/src/cache/semantic/bitIndex';
+import { HammingRows } from '../../proxy/src/cache/semantic/hamming';
+import { SemanticStore } from '../../proxy/src/cache/semantic/store';
+import { openDatabase, type Db } from '../../proxy/src/db/open';
+
+let dir: string;
+let db: Db;
+
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+function gaussian(r: () => number): number {
+  return Math.sqrt(-2 * Math.log(r() || 1e-12)) * Math.cos(2 * Math.PI * r());
+}
+
+function unit(v: Float32Array): Float32Array {
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}
+
+/** Clustered vectors, like a cache of paraphrases (ties in Hamming distance do occur). */
+function clustered(count: number, dims: number, r: () => number): Float32Array[] {
+  const centres = Array.from({ length: 20 }, () => unit(Float32Array.from({ length: dims }, () => gaussian(r))));
+  return Array.from({ length: count }, () => {
+    const c = centres[Math.floor(r() * centres.length)]!;
+    return unit(Float32Array.from(c, (x) => x + 0.04 * gaussian(r)));
+  });
+}
+
+function popcount(x: number): number {
+  let c = 0;
+  for (let v = x; v; v &= v - 1) c++;
+  return c;
+}
+
+function hamming(db: Db, a: Float32Array, entryId: number): number {
+  const q = db.prepare('SELECT vec_quantize_binary(vec_f32(?)) AS b').get(Buffer.from(a.buffer)) as { b: Buffer };
+  const row = db.prepare(`SELECT embedding FROM semantic_vec_${a.length} WHERE rowid = ?`).get(BigInt(entryId)) as { embedding: Buffer };
+  let d = 0;
+  for (let i = 0; i < q.b.length; i++) d += popcount(q.b[i]! ^ row.embedding[i]!);
+  return d;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tollgate-bitindex-'));
+  db = openDatabase(join(dir, 'bits.db'));
+});
+
+afterAll(() => {
+  db?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('HammingRows (generated WebAssembly)', () => {
+  it('matches a popcount reference for several widths, after removals too', () => {
+    const r = seeded(3);
+    for (const bytes of [8, 48, 64, 100, 192]) {
+      const rows = new HammingRows(bytes);
+      const data: Uint8Array[] = [];
+      for (let i = 0; i < 300; i++) {
+        const b = Uint8Array.from({ length: bytes }, () => Math.floor(r() * 256));
+        data.push(b);
+        rows.push(b);
+      }
+      for (const at of [0, 17, 150]) {
+        const moved = rows.swapRemove(at);
+        const last = data.pop()!;
+        if (moved >= 0) data[at] = last;
+      }
+      const query = Uint8Array.from({ length: bytes }, () => Math.floor(r() * 256));
+      const got = Array.from(rows.distances(query));
+      const want = data.map((b) => b.reduce((s, x, i) => s + popcount(x ^ query[i]!), 0));
+      expect(got).toEqual(want);
+    }
+  });
+});
+
+describe('quantizeSign', () => {
+  it("sets exactly the bits of vec0's vec_quantize_binary", () => {
+    const r = seeded(8);
+    const cases = [
+      Float32Array.from([1, -1, 0, -0, 1e-30, -1e-30, 2, 3, -5, 0, 0, 0, 1, 1, 1, -1]),
+      ...Array.from({ length: 20 }, () => Float32Array.from({ length: 512 }, () => (r() < 0.1 ? 0 : gaussian(r)))),
+      Float32Array.from({ length: 384 }, () => gaussian(r)),
+    ];
+    for (const v of cases) {
+      const sql = db.prepare('SELECT vec_quantize_binary(vec_f32(?)) AS b').get(Buffer.from(v.buffer)) as { b: Buffer };
+      expect(Array.from(quantizeSign(v))).toEqual(Array.from(sql.b));
+    }
+  });
+});
+
+describe('SemanticStore KNN: mirror vs vec0', () => {
+  const dims = 512;
+  const expiresAt = Date.now() + 86_400_000;
+  let vectors: Float32Array[];
+  let mirror: SemanticStore;
+  let vec0: SemanticStore;
+
+  beforeAll(() => {
+    mirror = new SemanticStore(db);
+    mirror.migrate();
+    vec0 = new SemanticStore(db, { knn: 'vec0' });
+    vectors = clustered(3000, dims, seeded(11));
+    db.transaction(() => {
+      for (const [i, vector] of vectors.entries()) {
+        mirror.insert({ entryId: i + 1, namespace: i % 10 === 0 ? 'small' : 'big', modelId: 'm', vector, text: `t${i}`, expiresAt });
+      }
+    })();
+    vec0.migrate();
+  });
+
+  /** Same best match; whether the whole top 5 agrees (it may not when candidates tie at the cut). */
+  function expectSameSearch(namespace: string, query: Float32Array): boolean {
+    const a = mirror.search({ namespace, modelId: 'm', vector: query, k: 5 });
+    const b = vec0.search({ namespace, modelId: 'm', vector: query, k: 5 });
+    expect(a[0]?.entryId).toBe(b[0]?.entryId);
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+
+  it('ranks the same candidates by the same distances as sqlite-vec', () => {
+    const r = seeded(5);
+    const knnMirror = new SemanticStore(db, { candidates: 16 });
+    knnMirror.migrate();
+    let identical = 0;
+    for (let i = 0; i < 60; i++) {
+      const namespace = i % 3 === 0 ? 'small' : 'big';
+      const base = vectors[Math.floor(r() * vectors.length)]!;
+      const query = unit(Float32Array.from(base, (x) => x + 0.02 * gaussian(r)));
+      if (expectSameSearch(namespace, query)) identical++;
+      // The 16 rescored candidates: equal multisets of Hamming distance (only ties may differ).
+      const fromMirror = knnMirror.search({ namespace, modelId: 'm', vector: query, k: 16 }).map((c) => hamming(db, query, c.entryId));
+      const fromVec0 = vec0.search({ namespace, modelId: 'm', vector: query, k: 16 }).map((c) => hamming(db, query, c.entryId));
+      expect(fromMirror.sort((x, y) => x - y)).toEqual(fromVec0.sort((x, y) => x - y));
+    }
+    expect(identical).toBeGreaterThanOrEqual(54);
+  });
+
+  it('stays in step with inserts, replacements, deletes and evictions', () => {
+    const r = seeded(9);
+    const probe = unit(Float32Array.from({ length: dims }, () => gaussian(r)));
+    // A new entry right at the probe is found at once (the bucket is already loaded).
+    mirror.insert({ entryId: 50_001, namespace: 'big', modelId: 'm', vector: probe, text: 'new', expiresAt });
+    expect(mirror.search({ namespace: 'big', modelId: 'm', vector: probe })[0]?.entryId).toBe(50_001);
+    // Re-inserted under another namespace: gone from the first, present in the second.
+    mirror.insert({ entryId: 50_001, namespace: 'other', modelId: 'm', vector: probe, text: 'moved', expiresAt });
+    expect(mirror.search({ namespace: 'big', modelId: 'm', vector: probe })[0]?.entryId).not.toBe(50_001);
+    expect(mirror.search({ namespace: 'other', modelId: 'm', vector: probe })[0]?.entryId).toBe(50_001);
+    // Another store on the same connection sees writes made through this one.
+    const sibling = new SemanticStore(db);
+    sibling.migrate();
+    expect(sibling.search({ namespace: 'other', modelId: 'm', vector: probe })[0]?.entryId).toBe(50_001);
+    mirror.delete(50_001);
+    expect(mirror.search({ namespace: 'other', modelId: 'm', vector: probe })).toEqual([]);
+    expect(mirror.clearNamespace('small')).toBe(300);
+    expect(mirror.search({ namespace: 'small', modelId: 'm', vector: vectors[0]! })).toEqual([]);
+    expectSameSearch('big', vectors[1]!);
+    mirror.evictToMax(1000);
+    for (const i of [1, 2, 3, 500, 2999]) expectSameSearch('big', vectors[i]!);
+  });
+
+  it('reloads after another connection commits (data_version)', () => {
+    const r = seeded(21);
+    const probe = unit(Float32Array.from({ length: dims }, () => gaussian(r)));
+    expect(mirror.search({ namespace: 'big', modelId: 'm', vector: probe })[0]?.entryId).not.toBe(60_001);
+    const other = openDatabase(join(dir, 'bits.db'));
+    try {
+      const writer = new SemanticStore(other);
+      writer.migrate();
+      writer.insert({ entryId: 60_001, namespace: 'big', modelId: 'm', vector: probe, text: 'from elsewhere', expiresAt });
+    } finally {
+      other.close();
+    }
+    expect(mirror.search({ namespace: 'big', modelId: 'm', vector: probe })[0]?.entryId).toBe(60_001);
+  });
+});
