@@ -130,22 +130,9 @@ export function newRequestId(): string {
 
 export function newCallContext(services: ProxyServices, endpoint: EndpointSpec, req: Request, res: Response): CallContext {
   const t0 = performance.now();
-  // One literal with every field (no spread of `freshAttempt`): one object shape for every call.
+  // The attempt's fields come first, in `freshAttempt`'s order, so every call has one object shape.
   return {
-    attempt: 1,
-    attemptT0: t0,
-    upstreamMs: 0,
-    usage: undefined,
-    tokensEstimated: false,
-    costUsd: 0,
-    priced: false,
-    status: 0,
-    errorType: undefined,
-    responseBody: undefined,
-    responseText: undefined,
-    complete: false,
-    responseHeaders: {},
-    recorded: false,
+    ...freshAttempt(1, t0),
     services,
     req,
     res,

@@ -21,6 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db, Statement } from '../../db/open';
+import { StatementCache } from '../../db/statementCache';
 import { BitIndex, type BitRow, quantizeSign } from './bitIndex';
 
 export interface SemanticInsert {
@@ -128,16 +129,18 @@ export class SemanticStore {
   private readonly chunkSize: number;
   private readonly textCodec: NonNullable<SemanticStoreOptions['textCodec']> | undefined;
   private readonly vecTables = new Set<number>();
-  /** Prepared statements by SQL text: compiling one costs more than running it. */
-  private readonly statements = new Map<string, Statement>();
   private readonly knn: 'mirror' | 'vec0';
   /** Shared by every store on this connection, so a write through one is seen by all. */
   private readonly mirror: Mirror;
+
+  /** Prepared statements by SQL text (compiling one costs more than running it). */
+  private readonly statements: StatementCache;
 
   constructor(
     private readonly db: Db,
     opts: SemanticStoreOptions = {},
   ) {
+    this.statements = new StatementCache(db);
     this.candidates = Math.max(1, opts.candidates ?? 16);
     this.chunkSize = Math.max(8, opts.chunkSize ?? 1024);
     this.textCodec = opts.textCodec;
@@ -171,12 +174,7 @@ export class SemanticStore {
   }
 
   private stmt(sql: string): Statement {
-    let st = this.statements.get(sql);
-    if (!st) {
-      st = this.db.prepare(sql);
-      this.statements.set(sql, st);
-    }
-    return st;
+    return this.statements.get(sql);
   }
 
   migrate(): void {

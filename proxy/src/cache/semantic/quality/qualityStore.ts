@@ -27,6 +27,7 @@
  */
 import type { SemanticFeatureQuality } from '../../../../../contract/api';
 import type { Db, Statement } from '../../../db/open';
+import { StatementCache } from '../../../db/statementCache';
 import { blobVector, MAX_CONFUSIONS_PER_FEATURE, repeatsConfusion, vectorBlob, type Confusion } from './confusions';
 
 /** How much a reported false hit raises the feature's required P(same). */
@@ -139,13 +140,15 @@ export class SemanticQuality {
   private readonly lookupTotals = new Map<string, number>();
   /** Whether the store's semantic_entries table exists (it may be created after this tracker). */
   private entriesTable = false;
-  /** Prepared statements of the per-candidate checks (compiling costs more than running). */
-  private readonly statements = new Map<string, Statement>();
+
+  /** Prepared statements by SQL text (compiling one costs more than running it). */
+  private readonly statements: StatementCache;
 
   constructor(
     private readonly db: Db,
     readonly learning: QualityLearning = FULL_LEARNING,
   ) {
+    this.statements = new StatementCache(db);
     migrateSemanticQuality(db);
     for (const r of db.prepare('SELECT feature, adjustment, feedback FROM semantic_operating_points').all() as Array<{ feature: string; adjustment: number; feedback: number }>) {
       this.adjustments.set(r.feature, { adjustment: r.adjustment, feedback: r.feedback, persisted: r.adjustment });
@@ -159,12 +162,7 @@ export class SemanticQuality {
   }
 
   private stmt(sql: string): Statement {
-    let st = this.statements.get(sql);
-    if (!st) {
-      st = this.db.prepare(sql);
-      this.statements.set(sql, st);
-    }
-    return st;
+    return this.statements.get(sql);
   }
 
   /** The feature's shift of the required P(same) (feedback: + tighter, − looser). */
