@@ -27,9 +27,10 @@ import { requiredProbability, type ServeRule } from '../proxy/src/cache/semantic
 import type { EquivalenceJudge } from '../proxy/src/cache/semantic/judge/judge';
 import { shippedJudgeFor, shippedVersionsFor } from '../proxy/src/cache/semantic/judge/shipped';
 import { CONTROLLER_ONLY, FULL_LEARNING, type QualityLearning } from '../proxy/src/cache/semantic/quality/qualityStore';
-import { crossValidate, dot, featurise, precisionRecallCurve, specOf } from '../proxy/src/cache/semantic/judge/train';
+import { crossValidate, featurise, precisionRecallCurve, specOf } from '../proxy/src/cache/semantic/judge/train';
 import { loadTrainingSet } from '../proxy/src/cache/semantic/judge/trainingSet';
 import { SemanticCacheSchema } from '../proxy/src/policy/schema';
+import { dot } from '../proxy/src/embedding/vector';
 
 const { values } = parseArgs({
   options: {

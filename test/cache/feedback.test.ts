@@ -15,6 +15,7 @@ import { shippedJudgeFor } from '../../proxy/src/cache/semantic/judge/shipped';
 import { CONFIRM_AFTER_LOOKUPS, CONTROLLER_ONLY, KEEP_QUERY_VECTORS, MAX_LOOSEN, STEP_DOWN, STEP_UP, SemanticQuality, TARGET_FALSE_HIT_RATE, TRUST_BONUS } from '../../proxy/src/cache/semantic/quality/qualityStore';
 import { SemanticStore } from '../../proxy/src/cache/semantic/store';
 import { USE_LITE_MODEL_ID } from '../../proxy/src/embedding/backends/use-lite';
+import { dot } from '../../proxy/src/embedding/vector';
 
 let dir: string;
 let db: Db;
@@ -190,11 +191,6 @@ describe('feedback teaches more than a threshold', () => {
     const rule = { baseMinProbability: Math.max(0.05, p - 0.2), wrongAnswerCostUsd: 0 };
     const deps = { store, judge, quality, savedUsd: () => 0.01 };
     return { store, rule, deps };
-  }
-  function dot(a: Float32Array, b: Float32Array): number {
-    let s = 0;
-    for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-    return s;
   }
   const query = (vector: Float32Array, feature = 'support') => ({ namespace: 'ns', modelId: USE_LITE_MODEL_ID, vector, text: askedText, feature });
   const insert = (store: SemanticStore, entryId: number, vector: Float32Array, text = storedText) =>

@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import type { Tier } from '../policy/schema';
 import type { RouterEmbedder } from './embedding';
-import { dot } from './exemplars';
+import { dot } from '../embedding/vector';
 import type { ExemplarVote } from './learned/router';
 import { readExemplarFile, type TeamExemplar } from './teamExemplars';
 

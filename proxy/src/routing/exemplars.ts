@@ -3,6 +3,7 @@
  * is small (hundreds), so a brute-force dot product over normalised vectors is exact and fast.
  */
 import type { Embedder } from '../embedding/types';
+import { dot } from '../embedding/vector';
 import type { Tier } from '../policy/schema';
 import { scoreComplexity, type ComplexityInput, type ComplexityScore, type ExemplarMatch } from './complexity';
 
@@ -48,10 +49,3 @@ export async function scoreWithExemplars(input: ComplexityInput, index: Exemplar
   return scoreComplexity(input, neighbours);
 }
 
-/** Cosine similarity of two unit vectors. */
-export function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
-  return s;
-}

@@ -4,7 +4,7 @@
  * exemplars' votes — leave-one-out, so a line never votes for itself). Pure: vectors come in.
  */
 import { TIERS, type Tier } from '../policy/schema';
-import { dot } from './exemplars';
+import { dot } from '../embedding/vector';
 import { predictTier, type ExemplarVote } from './learned/router';
 import type { RouterModelFile } from './learned/model';
 import type { TeamExemplar } from './teamExemplars';

@@ -7,17 +7,12 @@ import { FEATURE_NAMES, countIdf, pairFeatures, prepareText, type IdfTable, type
 import { fitGbdt, type GbdtParams } from './gbdt';
 import { fitLogistic, margin, sigmoid, type CalibrationBin, type JudgeWeights, type PlattCalibration, type ScoringModel } from './model';
 import { seededRandom, type LabelledPair } from './trainingData';
+import { dot } from '../../../embedding/vector';
 
 export interface FeaturisedPair {
   pair: LabelledPair;
   cosine: number;
   x: number[];
-}
-
-export function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 export function featurise(pairs: readonly LabelledPair[], va: readonly Float32Array[], vb: readonly Float32Array[], idf: IdfTable): FeaturisedPair[] {

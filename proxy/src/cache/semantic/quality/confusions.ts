@@ -10,6 +10,7 @@
  * Why both orientations: a confusion between two requests is symmetric (asked A, served B ≈ asked
  * B, served A).
  */
+import { dot } from '../../../embedding/vector';
 
 /** Cosine within which a text counts as one side of a reported confusion (USE-lite scale; measured 0.7–0.8 alike). */
 export const CONFUSION_RADIUS = 0.75;
@@ -21,17 +22,10 @@ export interface Confusion {
   entry: Float32Array;
 }
 
-export function cosine(a: Float32Array, b: Float32Array): number {
-  const n = Math.min(a.length, b.length);
-  let s = 0;
-  for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
 /** Which side of a confusion a vector falls on: the nearer one, if within the radius. */
 function side(c: Confusion, v: Float32Array): 'query' | 'entry' | undefined {
-  const q = cosine(v, c.query);
-  const e = cosine(v, c.entry);
+  const q = dot(v, c.query);
+  const e = dot(v, c.entry);
   if (q >= CONFUSION_RADIUS && q >= e) return 'query';
   if (e >= CONFUSION_RADIUS && e > q) return 'entry';
   return undefined;
