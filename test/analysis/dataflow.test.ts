@@ -169,3 +169,40 @@ describe('dataflow: a let assigned a new object in branches', () => {
     expect(r.calls[0]!.unseen).toContain('arguments');
   });
 });
+
+describe('dataflow: a Python variable assigned dicts in branches', () => {
+  const limitFindings = async (code: string) => (await analyzeFile({ path: 'a.py', text: code })).diagnostics.filter((d) => LIMIT_RULES.has(d.ruleId));
+  const branches = (ifDict: string, elseDict: string) =>
+    `def ask(q, stream):\n    if stream:\n        params = ${ifDict}\n    else:\n        params = ${elseDict}\n    return client.chat.completions.create(**params)\n`;
+
+  it('every branch without a limit: missing, no quick fix, and the lens says the arguments are not visible', async () => {
+    const code = branches(`{"model": "gpt-4o", "messages": [{"role": "user", "content": q}], "stream": True}`, `{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": q}]}`);
+    const found = await limitFindings(code);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.range.start.line).toBe(5);
+    expect(found[0]!.fixes).toEqual([]);
+    const r = await analyzeFile({ path: 'a.py', text: code });
+    expect(r.calls[0]!.unseen).toContain('arguments');
+  });
+
+  it('a limit in any branch, or a key set after the branches: quiet', async () => {
+    expect(await limitFindings(branches(`{"model": "gpt-4o", "messages": [], "max_tokens": 300}`, `{"model": "gpt-4o", "messages": []}`))).toEqual([]);
+    const later = `if stream:\n    params = {"model": "gpt-4o", "messages": []}\nelse:\n    params = {"model": "gpt-4o-mini", "messages": []}\nparams["max_completion_tokens"] = 500\nclient.chat.completions.create(**params)\n`;
+    expect(await limitFindings(later)).toEqual([]);
+  });
+
+  it('a branch the analysis cannot read (a call result, a compound assignment): quiet', async () => {
+    expect(await limitFindings(branches(`{"model": "gpt-4o", "messages": []}`, `load_params()`))).toEqual([]);
+    const compound = `params = {"model": "gpt-4o", "messages": []}\nif extra:\n    params |= extra\nclient.chat.completions.create(**params)\n`;
+    expect(await limitFindings(compound)).toEqual([]);
+  });
+
+  it('a nested config assigned in branches: missing without a fix; a limit in one branch: quiet', async () => {
+    const genai = (a: string, b: string) =>
+      `from google import genai\nclient = genai.Client()\nif fast:\n    cfg = ${a}\nelse:\n    cfg = ${b}\nclient.models.generate_content(model="gemini-2.0-flash", contents="Hi", config=cfg)\n`;
+    const found = await limitFindings(genai(`{"temperature": 0}`, `{"temperature": 1}`));
+    expect(found).toHaveLength(1);
+    expect(found[0]!.fixes).toEqual([]);
+    expect(await limitFindings(genai(`{"temperature": 0, "max_output_tokens": 200}`, `{"temperature": 1}`))).toEqual([]);
+  });
+});

@@ -77,6 +77,11 @@ interface KwArgs {
   /** Where the code builds the arguments: a dict literal (insert `"key": v`) or an argument list (`key=v`). */
   target: Node;
   targetIsDict: boolean;
+  /**
+   * false when the dict is one of several a variable is assigned (in branches): the keywords are the
+   * union of all of them, and no single literal is the place to insert one.
+   */
+  fixable?: false;
 }
 
 const MAX_DEPTH = 6;
@@ -150,16 +155,25 @@ class PyBindings {
 
   /** The single value `name` is bound to where `at` is, or undefined (parameter, import, several writes). */
   valueOf(name: string, at: Node): Node | undefined {
+    const values = this.valuesOf(name, at);
+    return values?.length === 1 ? values[0] : undefined;
+  }
+
+  /**
+   * Every value `name` is assigned in the scope Python reads it from at `at` (one, or several in
+   * branches), or undefined when a write is not a plain `=` or a parameter binds the name.
+   */
+  valuesOf(name: string, at: Node): Node[] | undefined {
     const candidates = (this.assigns.get(name) ?? []).filter((a) => contains(a.scope, at));
     if (candidates.length === 0) return undefined;
     // The innermost scope that binds the name is the one Python reads.
     const inner = candidates.reduce((b, a) => (a.scope.startIndex > b.scope.startIndex ? a : b));
     const same = candidates.filter((a) => a.scope.equals(inner.scope));
-    if (same.length !== 1 || same[0]!.value.type === 'augmented_assignment') return undefined;
+    if (same.some((a) => a.value.type === 'augmented_assignment')) return undefined;
     // A parameter of an enclosing function with the same name shadows a module-level binding.
     for (const f of this.params.get(name) ?? []) if (contains(f, at) && f.startIndex > inner.scope.startIndex - 1 && !f.equals(inner.scope)) return undefined;
     if ((this.params.get(name) ?? []).some((f) => f.equals(inner.scope))) return undefined;
-    return same[0]!.value;
+    return same.map((a) => a.value);
   }
 
   writesTo(name: string): Array<string | undefined> {
@@ -202,8 +216,7 @@ class PyBindings {
       return { keywords, opaque, argList: node, target: node, targetIsDict: true };
     }
     if (node.type === 'identifier') {
-      const v = this.valueOf(node.text, node);
-      const r = v ? this.resolve(v, depth + 1) : undefined;
+      const r = this.resolveBranches(this.valuesOf(node.text, node) ?? [], depth + 1);
       if (!r) return undefined;
       for (const k of this.writesTo(node.text)) {
         if (k === undefined) r.opaque = true;
@@ -227,11 +240,31 @@ class PyBindings {
     return undefined;
   }
 
+  /**
+   * A variable assigned dicts in branches (`if stream: p = {…}` / `else: p = {…}`): at a later use it
+   * holds one of them, so the answer is their union — a limit in any one counts as set, and any value
+   * the analysis cannot read makes the whole answer unknown (as for a TypeScript `let`).
+   */
+  private resolveBranches(values: Node[], depth: number): KwArgs | undefined {
+    if (values.length === 0) return undefined;
+    const all = values.map((v) => this.resolve(v, depth));
+    if (all.some((r) => !r)) return undefined;
+    if (all.length === 1) return all[0];
+    const [first] = all as KwArgs[];
+    const merged: KwArgs = { ...first!, keywords: new Map(first!.keywords), fixable: false };
+    for (const r of all.slice(1) as KwArgs[]) {
+      for (const [k, v] of r.keywords) if (!merged.keywords.has(k)) merged.keywords.set(k, v);
+      merged.opaque ||= r.opaque;
+    }
+    return merged;
+  }
+
   readArgs(argList: Node, depth = 0): KwArgs {
     const keywords = new Map<string, Node>();
     let opaque = false;
     let target: Node = argList;
     let targetIsDict = false;
+    let fixable: false | undefined;
     for (const a of named(argList)) {
       if (a.type === 'keyword_argument') {
         const name = a.childForFieldName('name');
@@ -246,16 +279,18 @@ class PyBindings {
           // The arguments are built in that dict: a fix belongs there.
           target = inner.target;
           targetIsDict = inner.targetIsDict;
+          fixable ??= inner.fixable;
         }
       } else if (a.type === 'list_splat') opaque = true;
     }
-    return { keywords, opaque, argList, target, targetIsDict };
+    return { keywords, opaque, argList, target, targetIsDict, ...(fixable === false ? { fixable } : {}) };
   }
 }
 
-function limitFrom(entries: Map<string, Node>, opaque: boolean): Pick<DetectedCall, 'limit' | 'outputLimit'> {
+function limitFrom(entries: Map<string, Node>, opaque: boolean, fixable?: false): Pick<DetectedCall, 'limit' | 'outputLimit'> {
   for (const [k, v] of entries) {
-    if (OUTPUT_LIMIT_KEYS.has(k)) return v.type === 'integer' ? { limit: 'present', outputLimit: Number(v.text) } : { limit: 'present' };
+    // Dicts assigned in branches may set different limits: which one applies is not known.
+    if (OUTPUT_LIMIT_KEYS.has(k)) return v.type === 'integer' && fixable !== false ? { limit: 'present', outputLimit: Number(v.text) } : { limit: 'present' };
   }
   return { limit: opaque ? 'unknown' : 'missing' };
 }
@@ -407,10 +442,17 @@ function perCallGenerationConfig(b: PyBindings): 'missing' | 'unknown' {
 function inspectCall(source: string, api: CallApi, chain: string[], node: Node, fn: Node, args: KwArgs, b: PyBindings): DetectedCall {
   const call: DetectedCall = { api, callee: chain.join('.'), start: fn.startIndex, end: fn.endIndex, limit: 'unknown', messages: [], placeholders: 0 };
   const positionalArgs = named(args.argList).filter((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat' && a.type !== 'list_splat');
+  // Arguments assigned in branches: which prompt and model are sent is not known, only whether any
+  // of the alternatives sets a limit.
+  const branches = args.fixable === false;
   const model = stringValue(args.keywords.get('model') ?? args.keywords.get('model_name') ?? (api === 'google-legacy' ? positionalArgs[0] : undefined));
-  if (model && model.placeholders === 0) call.model = model.text.replace(/^models\//, '');
+  if (model && model.placeholders === 0 && !branches) call.model = model.text.replace(/^models\//, '');
   const constructs = api === 'google-legacy' || api === 'openai-agents' || api.startsWith('langchain');
-  if (!constructs) collectPrompt(args.keywords, call, b);
+  if (!constructs && !branches) collectPrompt(args.keywords, call, b);
+  if (branches) {
+    call.placeholders = 1;
+    call.argumentsHidden = true;
+  }
   // **kwargs or a positional argument may carry the prompt: count that unknown content as a placeholder.
   const hidden = args.opaque || positionalArgs.length > 0;
   if (call.messages.length === 0 && call.placeholders === 0 && hidden && !constructs) call.placeholders = 1;
@@ -433,17 +475,17 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
       // The legacy SDK also takes generation_config per generate_content call; if the file does that, we cannot tell.
       if (api === 'google-legacy' && call.limit === 'missing') call.limit = perCallGenerationConfig(b);
       const fixable = api !== 'openai-agents' || /\bModelSettings\b/.test(source);
-      if (call.limit === 'missing' && fixable) call.insertion = { ...appendAfterLast(args.target, source, args.targetIsDict ? `"${where.add.split('=')[0]}": {"${key}": 1024}` : where.add), title };
+      if (call.limit === 'missing' && fixable && !branches) call.insertion = { ...appendAfterLast(args.target, source, args.targetIsDict ? `"${where.add.split('=')[0]}": {"${key}": 1024}` : where.add), title };
       return call;
     }
     const cfg = b.resolve(cfgNode);
     if (cfg) {
-      Object.assign(call, limitFrom(cfg.keywords, cfg.opaque));
-      if (call.limit === 'missing') call.insertion = { ...appendAfterLast(cfg.target, source, entry(key, cfg)), title };
+      Object.assign(call, limitFrom(cfg.keywords, cfg.opaque, cfg.fixable));
+      if (call.limit === 'missing' && cfg.fixable !== false) call.insertion = { ...appendAfterLast(cfg.target, source, entry(key, cfg)), title };
     }
     return call;
   }
-  Object.assign(call, limitFrom(args.keywords, args.opaque));
+  Object.assign(call, limitFrom(args.keywords, args.opaque, args.fixable));
   // LangChain: model_kwargs may carry the limit.
   if (call.limit === 'missing' && args.keywords.has('model_kwargs')) {
     const mk = b.resolve(args.keywords.get('model_kwargs')!);
@@ -455,6 +497,6 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
   }
   // A positional dict (e.g. `create(params)`) hides the arguments.
   if (call.limit === 'missing' && positionalArgs.length > 0 && !constructs) call.limit = 'unknown';
-  if (call.limit === 'missing') call.insertion = { ...appendAfterLast(args.target, source, entry(key, args)), title };
+  if (call.limit === 'missing' && !branches) call.insertion = { ...appendAfterLast(args.target, source, entry(key, args)), title };
   return call;
 }
