@@ -112,7 +112,7 @@ describe('SemanticStore KNN: mirror vs vec0', () => {
   let mirror: SemanticStore;
   let vec0: SemanticStore;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     mirror = new SemanticStore(db);
     mirror.migrate();
     vec0 = new SemanticStore(db, { knn: 'vec0' });
@@ -123,6 +123,9 @@ describe('SemanticStore KNN: mirror vs vec0', () => {
       }
     })();
     vec0.migrate();
+    // Lookups answer from vec0 until the mirror is complete: load it, so these tests compare the mirror.
+    await mirror.warm();
+    expect(mirror.mirrorComplete()).toBe(true);
   });
 
   /** Same best match; whether the whole top 5 agrees (it may not when candidates tie at the cut). */
@@ -172,9 +175,10 @@ describe('SemanticStore KNN: mirror vs vec0', () => {
     expectSameSearch('big', vectors[1]!);
     mirror.evictToMax(1000);
     for (const i of [1, 2, 3, 500, 2999]) expectSameSearch('big', vectors[i]!);
+    expect(mirror.mirrorComplete()).toBe(true); // this connection's own writes never drop the mirror
   });
 
-  it('reloads after another connection commits (data_version)', () => {
+  it('reloads after another connection commits (data_version)', async () => {
     const r = seeded(21);
     const probe = unit(Float32Array.from({ length: dims }, () => gaussian(r)));
     expect(mirror.search({ namespace: 'big', modelId: 'm', vector: probe })[0]?.entryId).not.toBe(60_001);
@@ -186,6 +190,11 @@ describe('SemanticStore KNN: mirror vs vec0', () => {
     } finally {
       other.close();
     }
+    // Dropped, so this lookup is vec0's while the mirror loads again; then the reloaded mirror's.
+    expect(mirror.search({ namespace: 'big', modelId: 'm', vector: probe })[0]?.entryId).toBe(60_001);
+    expect(mirror.mirrorComplete()).toBe(false);
+    await mirror.warm();
+    expect(mirror.mirrorComplete()).toBe(true);
     expect(mirror.search({ namespace: 'big', modelId: 'm', vector: probe })[0]?.entryId).toBe(60_001);
   });
 });

@@ -2,13 +2,13 @@
  * Background WAL checkpoints (proxy/src/db/checkpointer.ts): with them on, commits on the proxy's
  * connection only append to the WAL, and a worker thread copies the pages into the database file.
  * Real SQLite files; the database file's size is what a checkpoint changes (a commit alone never
- * writes it).
+ * writes it). The worker runs only after a commit: idle, it runs none.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BACKSTOP_PAGES } from '../../proxy/src/db/checkpointer';
+import { BACKSTOP_PAGES, backgroundCheckpointsOf, startBackgroundCheckpoints } from '../../proxy/src/db/checkpointer';
 import { openDatabase, type Db } from '../../proxy/src/db/open';
 
 const dirs: string[] = [];
@@ -70,5 +70,68 @@ describe('background checkpoints', () => {
     const again = openDatabase(file, { vector: false });
     dbs.push(again);
     expect(again.prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(50);
+  });
+});
+
+describe('background checkpoints run only after commits', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('count one commit per autocommit write or committed transaction, none for reads or rollbacks', () => {
+    const { db } = open(true);
+    const counts = () => backgroundCheckpointsOf(db)!.counts().commits;
+    const before = counts();
+    write(db, 3);
+    expect(counts()).toBe(before + 3);
+    db.transaction(() => write(db, 50))();
+    expect(counts()).toBe(before + 4);
+    db.prepare('SELECT COUNT(*) FROM t').pluck().get();
+    db.prepare('SELECT v FROM t LIMIT 2').all();
+    db.pragma('data_version');
+    expect(counts()).toBe(before + 4);
+    expect(() =>
+      db.transaction(() => {
+        write(db, 1);
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    expect(counts()).toBe(before + 4);
+    // A write that returns rows (INSERT … RETURNING, as the exact cache's put) is a commit too.
+    db.prepare('INSERT INTO t (v) VALUES (?) RETURNING id').get('r');
+    expect(counts()).toBe(before + 5);
+  });
+
+  it('idle: no checkpoint runs; a write wakes the worker and a checkpoint follows', async () => {
+    const { db, file } = open(false); // SQLite's own autocheckpoint off below; this worker checks every 20 ms at most
+    const bg = startBackgroundCheckpoints(db, 20);
+    // One checkpoint at start (whatever WAL is there), then none until a commit.
+    expect(await until(() => bg.counts().checkpoints >= 1)).toBe(true);
+    const settled = bg.counts().checkpoints;
+    await sleep(500); // 25 intervals with nothing written
+    expect(bg.counts().checkpoints).toBe(settled);
+    const size = statSync(file).size;
+    write(db, 300); // ~600 KB, below the backstop: only the worker can move it into the file
+    expect(await until(() => statSync(file).size >= size + 500_000)).toBe(true);
+    expect(bg.counts().checkpoints).toBeGreaterThan(settled);
+    // Idle again: the count stops where the last write left it.
+    await sleep(100);
+    const after = bg.counts().checkpoints;
+    await sleep(500);
+    expect(bg.counts().checkpoints).toBe(after);
+  });
+
+  it('under load, at most one checkpoint per interval; close ends a sleeping worker', async () => {
+    const { db } = open(false);
+    const bg = startBackgroundCheckpoints(db, 600_000);
+    expect(await until(() => bg.counts().checkpoints === 1)).toBe(true);
+    for (let i = 0; i < 20; i++) {
+      write(db, 10);
+      await sleep(10);
+    }
+    expect(bg.counts().commits).toBe(200);
+    expect(bg.counts().checkpoints).toBe(1); // still inside its first interval
+    const exited = new Promise<number>((resolve) => bg.worker.once('exit', resolve));
+    db.close();
+    dbs.splice(dbs.indexOf(db), 1);
+    await expect(exited).resolves.toBe(0);
   });
 });

@@ -63,15 +63,9 @@ export class SemanticCache {
   /** Begins loading the model in the background; lookups miss until it is ready. */
   start(): void {
     this.embeddings.start();
-    // The KNN mirror's one-time load, while the model loads rather than on the first lookup.
-    // Best effort: if the database is already closed the lookup path would load it anyway.
-    setImmediate(() => {
-      try {
-        this.store.warm();
-      } catch {
-        // the first lookup loads it instead
-      }
-    });
+    // The KNN mirror's load, while the model loads rather than on the first lookup. It runs in
+    // chunks between other work (lookups use vec0's KNN until it completes) and never rejects.
+    void this.store.warm();
   }
 
   get state(): EmbedderState {

@@ -7,38 +7,79 @@
  * wall time per miss on average, tens of ms for the request that pays it). Here it runs beside the
  * event loop: a PASSIVE checkpoint never blocks the writer, and the writer restarts the WAL from
  * its beginning once a checkpoint has copied all of it.
+ *
+ * It runs only after a commit: the proxy's connection bumps `shared[COMMITS]` after each one, and
+ * this thread waits on that slot (`Atomics.waitAsync`, no timeout) when nothing has changed since its
+ * last checkpoint. Under load it checkpoints at most once per `intervalMs`; idle, it never wakes.
  */
 import { DatabaseSync, type DatabaseSyncInstance } from '@photostructure/sqlite';
 import { parentPort } from 'node:worker_threads';
+import { CHECKPOINTS, COMMITS } from './checkpointSlots';
 
-/** The first message: which database, how often. Then only `'close'`. */
+/** The first message: which database, how often at most, the shared counters. Then only `'close'`. */
 export interface CheckpointStart {
   file: string;
   intervalMs: number;
+  shared: Int32Array;
 }
 
-let db: DatabaseSyncInstance | undefined;
-let timer: NodeJS.Timeout | undefined;
+/** `Atomics.waitAsync` (Node ≥ 16; newer than the TypeScript lib this project targets). */
+type WaitAsync = (array: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
-function start({ file, intervalMs }: CheckpointStart): void {
+let db: DatabaseSyncInstance | undefined;
+let closed = false;
+let shared: Int32Array | undefined;
+let sleeping: { timer: NodeJS.Timeout; wake: () => void } | undefined;
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    sleeping = { timer: setTimeout(resolve, ms), wake: resolve };
+  });
+}
+
+async function run(conn: DatabaseSyncInstance, counters: Int32Array, intervalMs: number): Promise<void> {
+  const checkpoint = conn.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  // One checkpoint at start (a WAL left by an earlier run, or by commits before this thread began), then only after commits.
+  let seen = -1;
+  while (!closed) {
+    const commits = Atomics.load(counters, COMMITS);
+    if (commits === seen) {
+      // Nothing new: sleep until the writer's next commit (or close) changes the slot.
+      const wait = waitAsync(counters, COMMITS, seen);
+      if (wait.async) await wait.value;
+      continue;
+    }
+    seen = commits;
+    try {
+      checkpoint.get();
+      Atomics.add(counters, CHECKPOINTS, 1);
+    } catch {
+      // Busy or closing: the next commit tries again, and the writer's own autocheckpoint is the backstop.
+    }
+    await pause(intervalMs); // at most one checkpoint per interval under load
+  }
+}
+
+function start({ file, intervalMs, shared: counters }: CheckpointStart): void {
   const conn = new DatabaseSync(file);
   conn.exec('PRAGMA busy_timeout = 5000');
   // This connection never writes; it leaves checkpoint-on-close to the proxy's connection.
   conn.exec('PRAGMA wal_autocheckpoint = 0');
-  const checkpoint = conn.prepare('PRAGMA wal_checkpoint(PASSIVE)');
   db = conn;
-  timer = setInterval(() => {
-    try {
-      checkpoint.get();
-    } catch {
-      // Busy or closing: the next tick tries again, and the writer's own autocheckpoint is the backstop.
-    }
-  }, intervalMs);
+  shared = counters;
+  void run(conn, counters, intervalMs);
 }
 
 parentPort?.on('message', (msg: CheckpointStart | 'close') => {
   if (msg !== 'close') return start(msg);
-  if (timer) clearInterval(timer);
+  closed = true;
+  // End the loop wherever it waits, so no timer or waiter keeps this thread alive.
+  if (sleeping) {
+    clearTimeout(sleeping.timer);
+    sleeping.wake();
+  }
+  if (shared) Atomics.notify(shared, COMMITS);
   try {
     db?.close();
   } finally {

@@ -1,10 +1,14 @@
 /**
  * Moves WAL checkpoints off the event loop (see checkpointWorker.ts for why): the proxy's connection
  * keeps an autocheckpoint only as a backstop (a WAL that grew past `BACKSTOP_PAGES` because the
- * worker is stuck or gone), and a worker checkpoints every `intervalMs`.
+ * worker is stuck or gone), and a worker checkpoints at most every `intervalMs`, and only after a
+ * commit: the connection bumps a shared counter after each commit that may have written
+ * (`Db.onCommit`), and the worker sleeps on it (`Atomics.waitAsync`), so an idle proxy costs the
+ * worker no wakeups at all.
  */
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers/spawnWorker';
+import { CHECKPOINTS, COMMITS, SLOTS } from './checkpointSlots';
 import type { CheckpointStart } from './checkpointWorker';
 import type { Db } from './sqlite';
 
@@ -18,10 +22,29 @@ export const BACKSTOP_PAGES = 8192;
 /** SQLite's default autocheckpoint, restored when the worker cannot run. */
 const DEFAULT_PAGES = 1000;
 
-export function startBackgroundCheckpoints(db: Db, intervalMs = 250): Worker {
+export interface BackgroundCheckpoints {
+  worker: Worker;
+  /** Commits reported to the worker, and checkpoints it has run (read without waking it). */
+  counts(): { commits: number; checkpoints: number };
+}
+
+const running = new WeakMap<Db, BackgroundCheckpoints>();
+
+/** The background checkpointer of a connection, if it has one (diagnostics and tests). */
+export function backgroundCheckpointsOf(db: Db): BackgroundCheckpoints | undefined {
+  return running.get(db);
+}
+
+export function startBackgroundCheckpoints(db: Db, intervalMs = 250): BackgroundCheckpoints {
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  const shared = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
   const worker = spawnWorker({ callerUrl: import.meta.url, sourceEntry: './checkpointWorker.ts', bundleName: 'checkpoint-worker', name: 'tollgate-checkpoint' });
-  worker.postMessage({ file: db.name, intervalMs } satisfies CheckpointStart);
+  worker.postMessage({ file: db.name, intervalMs, shared } satisfies CheckpointStart);
+  // The worker checkpoints once when it starts, so commits before then are covered too.
+  db.onCommit(() => {
+    Atomics.add(shared, COMMITS, 1);
+    Atomics.notify(shared, COMMITS);
+  });
   const fallback = () => {
     if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_PAGES}`);
   };
@@ -32,5 +55,10 @@ export function startBackgroundCheckpoints(db: Db, intervalMs = 250): Worker {
     worker.off('exit', fallback);
     worker.postMessage('close');
   });
-  return worker;
+  const handle: BackgroundCheckpoints = {
+    worker,
+    counts: () => ({ commits: Atomics.load(shared, COMMITS), checkpoints: Atomics.load(shared, CHECKPOINTS) }),
+  };
+  running.set(db, handle);
+  return handle;
 }

@@ -70,6 +70,17 @@ function fixValue(v: unknown): unknown {
   return typeof v === 'object' && v !== null && v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v;
 }
 
+/**
+ * Whether a statement may write, from its SQL text: anything but a plain read (SELECT, VALUES,
+ * EXPLAIN, a PRAGMA without `=`) counts. Erring towards "writes" only costs a spare notification.
+ */
+export function mayWrite(sql: string): boolean {
+  const head = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase();
+  if (head === 'SELECT' || head === 'VALUES' || head === 'EXPLAIN') return false;
+  if (head === 'PRAGMA') return sql.includes('=');
+  return true;
+}
+
 /** A single plain object of named values (not a BLOB, not an array). */
 function isNamedValues(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v);
@@ -91,6 +102,8 @@ class StatementAdapter implements Statement {
   constructor(
     private readonly db: DatabaseSyncInstance,
     private readonly st: StatementSyncInstance,
+    /** Called after each execution of a statement that may write (undefined for reads). */
+    private readonly wrote: (() => void) | undefined,
   ) {
     this.form = positionalForm(st.sourceSQL);
     const names = st.columns().map((c) => c.name);
@@ -174,31 +187,46 @@ class StatementAdapter implements Statement {
   // 0 and 2 arguments (most key lookups) call the binding directly, without building an array.
   get(...params: BindParams): unknown {
     const n = params.length;
-    if (n === 0) return this.shape(this.st.get());
-    if (n === 2) return this.shape(this.st.get(params[0] as SqlValue, params[1] as SqlValue));
-    const [st, values] = this.bound(params);
-    return this.shape(st.get(...values));
+    let row: unknown;
+    if (n === 0) row = this.st.get();
+    else if (n === 2) row = this.st.get(params[0] as SqlValue, params[1] as SqlValue);
+    else {
+      const [st, values] = this.bound(params);
+      row = st.get(...values);
+    }
+    this.wrote?.();
+    return this.shape(row);
   }
 
   all(...params: BindParams): unknown[] {
     const [st, values] = this.bound(params);
     const rows = st.all(...values) as unknown[];
+    this.wrote?.();
     for (let i = 0; i < rows.length; i++) rows[i] = this.shape(rows[i]);
     return rows;
   }
 
   run(...params: BindParams): RunResult {
     const n = params.length;
-    if (n === 0) return this.st.run() as RunResult;
-    if (n === 2) return this.st.run(params[0] as SqlValue, params[1] as SqlValue) as RunResult;
-    const [st, values] = this.bound(params);
-    // node:sqlite reports changes as a number unless readBigInts is on (never here).
-    return st.run(...values) as RunResult;
+    let result: RunResult;
+    if (n === 0) result = this.st.run() as RunResult;
+    else if (n === 2) result = this.st.run(params[0] as SqlValue, params[1] as SqlValue) as RunResult;
+    else {
+      const [st, values] = this.bound(params);
+      // node:sqlite reports changes as a number unless readBigInts is on (never here).
+      result = st.run(...values) as RunResult;
+    }
+    this.wrote?.();
+    return result;
   }
 
   *iterate(...params: BindParams): IterableIterator<unknown> {
     const [st, values] = this.bound(params);
-    for (const row of st.iterate(...values)) yield this.shape(row);
+    try {
+      for (const row of st.iterate(...values)) yield this.shape(row);
+    } finally {
+      this.wrote?.();
+    }
   }
 }
 
@@ -206,6 +234,14 @@ export class Db {
   private readonly raw: DatabaseSyncInstance;
   private savepoints = 0;
   private readonly closeHooks: Array<() => void> = [];
+  private readonly commitHooks: Array<() => void> = [];
+  /** A write ran inside the open transaction: its COMMIT is a commit to report. */
+  private dirty = false;
+  private readonly noteWrite = (): void => {
+    if (this.commitHooks.length === 0) return;
+    if (this.raw.isTransaction) this.dirty = true;
+    else this.committed();
+  };
   readonly name: string;
   readonly readonly: boolean;
 
@@ -234,12 +270,27 @@ export class Db {
   }
 
   prepare(sql: string): Statement {
-    return new StatementAdapter(this.raw, this.raw.prepare(sql));
+    return new StatementAdapter(this.raw, this.raw.prepare(sql), mayWrite(sql) ? this.noteWrite : undefined);
   }
 
   exec(sql: string): this {
     this.raw.exec(sql);
+    this.noteWrite();
     return this;
+  }
+
+  /**
+   * Runs `fn` after each commit of this connection that may have written (an autocommit write
+   * statement, or the COMMIT of a transaction that ran one). Synchronous, on the writer's path:
+   * keep it to a few instructions (the background checkpointer bumps a shared counter).
+   */
+  onCommit(fn: () => void): void {
+    this.commitHooks.push(fn);
+  }
+
+  private committed(): void {
+    this.dirty = false;
+    for (const fn of this.commitHooks) fn();
   }
 
   /** `pragma('journal_mode = WAL')` → rows; with `{ simple: true }` the first column of the first row. */
@@ -264,6 +315,7 @@ export class Db {
   }
 
   close(): void {
+    this.commitHooks.length = 0;
     for (const fn of this.closeHooks.splice(0)) fn();
     if (this.raw.isOpen) this.raw.close();
   }
@@ -278,9 +330,11 @@ export class Db {
         try {
           const result = fn(...args);
           this.raw.exec('COMMIT');
+          if (this.dirty) this.committed();
           return result;
         } catch (err) {
           if (this.raw.isTransaction) this.raw.exec('ROLLBACK');
+          this.dirty = false;
           throw err;
         }
       };

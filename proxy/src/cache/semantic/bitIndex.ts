@@ -5,12 +5,14 @@
  * within one (width, bucket), in one namespace" with the WebAssembly popcount scan of hamming.ts:
  * ~0.4 ms per 100k rows where vec0's scan costs ~5–6 ms of CPU (docs/semantic-cache.md).
  *
- * All buckets of one vector width are loaded together on that width's first search (from the
- * float vectors in `semantic_entries`, quantized by vec0's `vec_quantize_binary` in SQL: reading
- * the bits back out of the vec0 table was several times slower per row) and then kept in step by
- * the store's own insert/delete calls, whose bits `quantizeSign` computes identically. Changes committed by another connection (another process on the same data
- * directory) are noticed through SQLite's `data_version` and drop the mirror, which reloads
- * lazily. A transaction of this connection that rolls back after an insert can leave an extra row
+ * All buckets of one vector width are loaded together, in entry-id order and in bounded chunks
+ * (`loadStep`; the store yields to the event loop between chunks and answers from vec0's own KNN
+ * until the width is complete), from the float vectors in `semantic_entries`, quantized by vec0's
+ * `vec_quantize_binary` in SQL (reading the bits back out of the vec0 table was several times
+ * slower per row). From the first chunk on it is kept in step by the store's own insert/delete
+ * calls, whose bits `quantizeSign` computes identically. Changes committed by another connection
+ * (another process on the same data directory) are noticed through SQLite's `data_version` and
+ * drop the mirror, which loads again from the start. A transaction of this connection that rolls back after an insert can leave an extra row
  * here until the next reload; candidates are always re-read from `semantic_entries`, so such a row
  * is never returned. Ties at equal distance resolve in row order.
  */
@@ -107,14 +109,24 @@ class Bucket {
   }
 }
 
+/** Rows of one width with `entryId > after`, in entry-id order, at most `limit` of them. */
+export type ChunkLoader = (dims: number, after: number, limit: number) => Array<BitRow & { bucket: bigint }>;
+
 export class BitIndex {
   private readonly buckets = new Map<string, Bucket>();
   /** Vector widths whose buckets are all in memory. */
   private readonly loaded = new Set<number>();
+  /**
+   * Widths being loaded, and the largest entry id read so far. Rows at or below it are in memory;
+   * rows above it are read by a later chunk. Inserts and deletes are mirrored as soon as loading
+   * starts (an insert above the cursor is simply read again, replacing itself), so nothing written
+   * during the load is lost.
+   */
+  private readonly cursor = new Map<number, number>();
   /** Entry id → the bucket holding it (for deletes, which know only the id). */
   private readonly home = new Map<number, Bucket>();
 
-  constructor(private readonly load: (dims: number) => Iterable<BitRow & { bucket: bigint }>) {}
+  constructor(private readonly loadChunk: ChunkLoader) {}
 
   private bucket(dims: number, bucket: bigint, create: boolean): Bucket | undefined {
     const key = `${dims}:${bucket}`;
@@ -126,10 +138,27 @@ export class BitIndex {
     return b;
   }
 
-  private ensureLoaded(dims: number): void {
-    if (this.loaded.has(dims)) return;
-    for (const row of this.load(dims)) this.put(dims, row.bucket, row);
-    this.loaded.add(dims);
+  /**
+   * Reads the next `limit` rows of a width into memory (starting the load if it has not begun).
+   * Returns whether the width is now complete. Each call is one bounded slice of work, so the
+   * caller can yield to the event loop between calls.
+   */
+  loadStep(dims: number, limit: number): boolean {
+    if (this.loaded.has(dims)) return true;
+    const after = this.cursor.get(dims) ?? Number.MIN_SAFE_INTEGER;
+    const rows = this.loadChunk(dims, after, limit);
+    let last = after;
+    for (const row of rows) {
+      this.put(dims, row.bucket, row);
+      if (row.entryId > last) last = row.entryId;
+    }
+    if (rows.length < limit) {
+      this.cursor.delete(dims);
+      this.loaded.add(dims);
+      return true;
+    }
+    this.cursor.set(dims, last);
+    return false;
   }
 
   private put(dims: number, bucket: bigint, row: BitRow): void {
@@ -139,14 +168,14 @@ export class BitIndex {
     this.home.set(row.entryId, b);
   }
 
-  /** Whether inserts of this width must be mirrored (it is loaded); otherwise the load will read them. */
+  /** Whether the width is complete, so `nearest` answers for it. */
   isLoaded(dims: number): boolean {
     return this.loaded.has(dims);
   }
 
-  /** Mirrors an insert (a no-op until the width is loaded). */
+  /** Mirrors an insert (a no-op until the width starts loading: the load will read it). */
   add(dims: number, bucket: bigint, row: BitRow): void {
-    if (this.loaded.has(dims)) this.put(dims, bucket, row);
+    if (this.loaded.has(dims) || this.cursor.has(dims)) this.put(dims, bucket, row);
   }
 
   remove(entryId: number): void {
@@ -156,15 +185,17 @@ export class BitIndex {
     this.home.delete(entryId);
   }
 
-  nearest(dims: number, bucket: bigint, ns: bigint, query: Uint8Array, k: number): number[] {
-    this.ensureLoaded(dims);
+  /** The `k` nearest entry ids, nearest first; undefined while the width is not complete. */
+  nearest(dims: number, bucket: bigint, ns: bigint, query: Uint8Array, k: number): number[] | undefined {
+    if (!this.loaded.has(dims)) return undefined;
     return this.bucket(dims, bucket, false)?.nearest(ns, query, k) ?? [];
   }
 
-  /** Forget everything (another connection changed the tables); widths reload on demand. */
+  /** Forget everything (another connection changed the tables); widths load again from the start. */
   clear(): void {
     this.buckets.clear();
     this.loaded.clear();
+    this.cursor.clear();
     this.home.clear();
   }
 }

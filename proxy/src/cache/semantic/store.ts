@@ -17,6 +17,8 @@
  * - The KNN itself runs on an in-memory mirror of a bucket's bit vectors (bitIndex.ts: a
  *   WebAssembly popcount scan, ~0.4 ms per 100k rows where vec0's own scan costs ~5–6 ms); vec0
  *   stays the durable copy that inserts and deletes go through and that the mirror loads from.
+ *   The mirror loads in chunks between other work (`warm`); until it is complete a lookup runs
+ *   vec0's KNN instead, which ranks the same bits by the same distance.
  * Row ids are the exact cache's entry ids (BigInt for vec0, which takes only integer rowids).
  */
 import { createHash } from 'node:crypto';
@@ -64,6 +66,11 @@ export interface SemanticStoreOptions {
    * the bench). Both rank the same bit vectors by the same distance.
    */
   knn?: 'mirror' | 'vec0';
+  /**
+   * Rows the mirror reads per event-loop turn while it loads. Default 128: a few ms per chunk on
+   * the reference host, where loading 100k rows in one go blocked the event loop for seconds.
+   */
+  warmChunkRows?: number;
   /** Encrypts the stored prompt text at rest (TOLLGATE_CACHE_KEY), like the exact cache's bodies. */
   textCodec?: { encode(plain: string): string; decode(stored: string): string };
 }
@@ -99,29 +106,41 @@ function dot(a: Float32Array, blob: Buffer): number {
 interface Mirror {
   bits: BitIndex;
   dataVersion?: number;
+  /** Widths to load (every width a lookup or `warm` asked for). */
+  wanted: Set<number>;
+  /** The background load in progress (one per connection), settled when every wanted width is complete. */
+  loading?: Promise<void>;
 }
 
 const mirrors = new WeakMap<Db, Mirror>();
 
 /**
- * Every entry of one width as the mirror needs it: the sign bits of the stored float vector
+ * One chunk of one width as the mirror needs it: the sign bits of the stored float vector
  * (quantized by vec0 in SQL, as on insert; only 64 bytes per row cross into JS) and the partition
- * key, hashed once per (namespace, model).
+ * key, hashed once per (namespace, model) within the chunk. Entry-id order, so the next chunk
+ * starts after the last id read (the primary key makes that a range scan, not a skip).
  */
-function* loadWidth(db: Db, dims: number): Generator<BitRow & { bucket: bigint }> {
+function loadChunk(db: Db, dims: number, after: number, limit: number): Array<BitRow & { bucket: bigint }> {
   const keys = new Map<string, { bucket: bigint; ns: bigint }>();
   const rows = db
-    .prepare('SELECT entry_id, namespace, model_id, vec_quantize_binary(vec_f32(vector)) AS bits FROM semantic_entries WHERE dims = ?')
-    .all(dims) as Array<{ entry_id: number; namespace: string; model_id: string; bits: Buffer }>;
-  for (const r of rows) {
+    .prepare(
+      'SELECT entry_id, namespace, model_id, vec_quantize_binary(vec_f32(vector)) AS bits FROM semantic_entries WHERE dims = ? AND entry_id > ? ORDER BY entry_id LIMIT ?',
+    )
+    .all(dims, after, limit) as Array<{ entry_id: number; namespace: string; model_id: string; bits: Buffer }>;
+  return rows.map((r) => {
     const id = `${r.model_id}\u0000${r.namespace}`;
     let key = keys.get(id);
     if (!key) {
       key = partitionKey(r.namespace, r.model_id);
       keys.set(id, key);
     }
-    yield { entryId: r.entry_id, ns: key.ns, bucket: key.bucket, bits: new Uint8Array(r.bits) };
-  }
+    return { entryId: r.entry_id, ns: key.ns, bucket: key.bucket, bits: r.bits }; // copied into the scanner's memory, never kept
+  });
+}
+
+/** Lets the event loop run (I/O, timers, other requests) before the next chunk. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 export class SemanticStore {
@@ -130,6 +149,7 @@ export class SemanticStore {
   private readonly textCodec: NonNullable<SemanticStoreOptions['textCodec']> | undefined;
   private readonly vecTables = new Set<number>();
   private readonly knn: 'mirror' | 'vec0';
+  private readonly warmChunkRows: number;
   /** Shared by every store on this connection, so a write through one is seen by all. */
   private readonly mirror: Mirror;
 
@@ -145,9 +165,10 @@ export class SemanticStore {
     this.chunkSize = Math.max(8, opts.chunkSize ?? 1024);
     this.textCodec = opts.textCodec;
     this.knn = opts.knn ?? 'mirror';
+    this.warmChunkRows = Math.max(1, Math.floor(opts.warmChunkRows ?? 128));
     let mirror = mirrors.get(db);
     if (!mirror) {
-      mirror = { bits: new BitIndex((dims) => loadWidth(db, dims)) };
+      mirror = { bits: new BitIndex((dims, after, limit) => loadChunk(db, dims, after, limit)), wanted: new Set() };
       mirrors.set(db, mirror);
     }
     this.mirror = mirror;
@@ -158,12 +179,51 @@ export class SemanticStore {
   }
 
   /**
-   * Fills the KNN mirror now (every vector width present) instead of on the first lookup: a
-   * one-time read of every entry, ~1–3 s of CPU per 100k entries on the reference host.
+   * Starts filling the KNN mirror (every vector width present) instead of on the first lookup: a
+   * read of every entry, ~2–4 s of CPU per 100k entries on the reference host, done in chunks of
+   * `warmChunkRows` with a turn of the event loop between them. Lookups use vec0's KNN (same bits,
+   * same distance) until a width is complete. Resolves when the mirror is complete, or when the
+   * load stopped because the database closed; never rejects.
    */
-  warm(): void {
-    this.syncMirror();
-    for (const dims of this.vecTables) this.bits.nearest(dims, 0n, 0n, new Uint8Array(dims / 8), 1);
+  warm(): Promise<void> {
+    for (const dims of this.vecTables) this.mirror.wanted.add(dims);
+    return this.loadInBackground();
+  }
+
+  /** Whether every width asked for so far is in the mirror (lookups answer from it). */
+  mirrorComplete(): boolean {
+    if (this.db.open) this.syncMirror();
+    for (const dims of this.mirror.wanted) if (!this.bits.isLoaded(dims)) return false;
+    return true;
+  }
+
+  /**
+   * The connection's one background load: a chunk per event-loop turn until every wanted width is
+   * complete. A commit by another connection clears the mirror (syncMirror) and the load starts
+   * over, so what it holds is always current; this connection's own writes are mirrored as they
+   * happen.
+   */
+  private loadInBackground(): Promise<void> {
+    const m = this.mirror;
+    if (m.loading) return m.loading;
+    const run = async (): Promise<void> => {
+      try {
+        for (;;) {
+          await nextTurn();
+          if (!this.db.open) return;
+          this.syncMirror();
+          const dims = [...m.wanted].find((d) => !m.bits.isLoaded(d));
+          if (dims === undefined) return;
+          m.bits.loadStep(dims, this.warmChunkRows);
+        }
+      } catch {
+        // Closed mid-chunk or a table dropped: lookups keep using vec0, and the next one starts a new load.
+      } finally {
+        m.loading = undefined;
+      }
+    };
+    m.loading = run();
+    return m.loading;
   }
 
   /** Drops the mirror when another connection has committed since we last looked. */
@@ -261,7 +321,12 @@ export class SemanticStore {
 
   private mirrorNearest(dims: number, bucket: bigint, ns: bigint, vector: Float32Array, n: number): number[] {
     this.syncMirror();
-    return this.bits.nearest(dims, bucket, ns, quantizeSign(vector), n);
+    const ids = this.bits.nearest(dims, bucket, ns, quantizeSign(vector), n);
+    if (ids) return ids;
+    // Not complete yet: load it in the background and answer as before the mirror existed.
+    this.mirror.wanted.add(dims);
+    void this.loadInBackground();
+    return this.vec0Nearest(dims, bucket, ns, vector, n);
   }
 
   private vec0Nearest(dims: number, bucket: bigint, ns: bigint, vector: Float32Array, n: number): number[] {
