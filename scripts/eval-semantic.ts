@@ -249,24 +249,24 @@ async function evalWorkload(embedder: Embedder, file: string, threshold: number,
       const prev = shippedJudgeFor(embedder.info.modelId, v)!;
       runs.push([`previous judge v${v}, out of the box (P ≥ ${prev.minProbability} + expected value)`, replayWorkloadJudged(prompts, { judge: prev, rule: judgeRule(prev), modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: false })]);
     }
+    runs.push([`judge v${judge.weights.version}, out of the box (P ≥ ${judge.minProbability} + expected value)`, replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: false })]);
     runs.push([
-      `judge v${judge.weights.version}, out of the box, one pair at a time (no competition)`,
-      replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: false, competition: false }),
+      `judge v${judge.weights.version}, out of the box + competition between candidates (opt-in)`,
+      replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: false, competition: true }),
     ]);
-    runs.push([`judge v${judge.weights.version}, out of the box (P ≥ ${judge.minProbability} + expected value + competition)`, replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: false })]);
     if (values.feedback) {
       // Each wrong hit served is evicted as feedback (the dashboard's path); the earlier rule (rate
       // controller only) is the baseline, then what each kind of learning adds.
       const fb = (learning: QualityLearning) => replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: true, learning });
-      runs.push([
-        'judge + feedback replay, all learning, no competition',
-        replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: true, learning: FULL_LEARNING, competition: false }),
-      ]);
       runs.push(['judge + feedback replay, earlier rule (rate controller only)', fb(CONTROLLER_ONLY)]);
       runs.push(['judge + feedback replay, + reported confusions', fb({ ...CONTROLLER_ONLY, confusions: true })]);
       runs.push(['judge + feedback replay, + trusted entries', fb({ ...CONTROLLER_ONLY, trust: true })]);
       runs.push(['judge + feedback replay, + credit at the first report', fb({ ...CONTROLLER_ONLY, credit: true })]);
       runs.push(['**judge + feedback replay, all (default)**', fb(FULL_LEARNING)]);
+      runs.push([
+        'judge + feedback replay, all + competition between candidates (opt-in)',
+        replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: true, learning: FULL_LEARNING, competition: true }),
+      ]);
     }
     console.log(`### Learned judge vs the old guard (same run)\n`);
     console.log(

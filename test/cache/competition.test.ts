@@ -82,7 +82,7 @@ describe('decision with rivals in a real store', () => {
   const best = 'My card has not arrived yet, what should I do?';
   const rival = 'My new card has not arrived yet, how do I track it?';
 
-  it('serves the best candidate alone, refuses it when a close distinct rival is stored, serves it again with competition off', () => {
+  it('serves the best candidate alone, refuses it when a close distinct rival is stored (competition on), serves it with competition off (the default)', () => {
     const judge = shippedJudgeFor(USE_LITE_MODEL_ID)!;
     const store = new SemanticStore(db);
     store.migrate();
@@ -98,7 +98,7 @@ describe('decision with rivals in a real store', () => {
     expect(pRival).toBeLessThan(pBest);
     // The best candidate clears the point on its own; with the rival's odds counted it does not.
     const rule = { baseMinProbability: (pBest + exclusiveProbability(pBest, [{ probability: pRival, sameAsBest: pSame }])) / 2, wrongAnswerCostUsd: 0 };
-    const deps = { store, judge, quality, savedUsd: () => 0.01 };
+    const deps = { store, judge, quality, savedUsd: () => 0.01, competition: true };
     const lookup = { namespace: 'ns', modelId: USE_LITE_MODEL_ID, vector: q, text: query, feature: 'support' };
     const expiresAt = Date.now() + 60_000;
     store.insert({ entryId: 1, namespace: 'ns', modelId: USE_LITE_MODEL_ID, vector: a, text: best, expiresAt });
@@ -110,7 +110,10 @@ describe('decision with rivals in a real store', () => {
     const contested = decideSemantic(deps, lookup, rule);
     expect(contested).toMatchObject({ serve: false, reason: 'below' });
     if (!contested.serve) expect(contested.bestProbability).toBeLessThan(rule.baseMinProbability);
+    // Off (the default), the pair alone decides.
     expect(decideSemantic({ ...deps, competition: false }, lookup, rule)).toMatchObject({ serve: true, entryId: 1 });
+    const { competition: _on, ...byDefault } = deps;
+    expect(decideSemantic(byDefault, lookup, rule)).toMatchObject({ serve: true, entryId: 1 });
   });
 
   it('a stored duplicate of the best candidate is no rival: the hit is still served', () => {
@@ -124,7 +127,7 @@ describe('decision with rivals in a real store', () => {
     const a2 = Float32Array.from(at(0.999, a, e3!));
     const pBest = judge.score(dot(e1!, a), query, best);
     const rule = { baseMinProbability: pBest - 0.03, wrongAnswerCostUsd: 0 };
-    const deps = { store, judge, quality, savedUsd: () => 0.01 };
+    const deps = { store, judge, quality, savedUsd: () => 0.01, competition: true };
     const expiresAt = Date.now() + 60_000;
     store.insert({ entryId: 1, namespace: 'ns', modelId: USE_LITE_MODEL_ID, vector: a, text: best, expiresAt });
     store.insert({ entryId: 2, namespace: 'ns', modelId: USE_LITE_MODEL_ID, vector: a2, text: best, expiresAt });

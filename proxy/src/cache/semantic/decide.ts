@@ -13,11 +13,11 @@
  * measured adjustment (its false-hit rate is in-domain calibration of P), lowers it by TRUST_BONUS
  * for entries with confirmed hits, and vetoes candidates that repeat a reported confusion.
  *
- * Competition (judge/competition.ts): the stored prompts a lookup sees are distinct requests, so a
- * query can match at most one of them; the best candidate's P(same) is conditioned on that, counting
- * the other candidates (minus how much each is a duplicate of the best) as rivals. With no close
- * rival it is the judge's P unchanged; a query that sits between two distinct stored questions is
- * less certain of either.
+ * Competition (judge/competition.ts, opt-in, off by default): the best candidate's P(same) can be
+ * conditioned on "the query matches at most one distinct stored request", counting the other
+ * candidates (minus how much each is a duplicate of the best) as rivals. Measured on a FAQ stream it
+ * removed most true hits along with the false ones (same-intent paraphrases stored apart compete as
+ * rivals), no better than a higher operating point, so it stays off (docs/semantic-cache.md).
  */
 import { dot } from '../../embedding/vector';
 import { exclusiveProbability, type Rival } from './judge/competition';
@@ -72,7 +72,7 @@ export interface DecideDeps {
   savedUsd: (entryId: number) => number | undefined;
   /** Candidates judged per lookup (nearest first). Default 5. */
   maxCandidates?: number;
-  /** Condition the best candidate's P(same) on its rivals (judge/competition.ts). Default true. */
+  /** Condition the best candidate's P(same) on its rivals (judge/competition.ts). Default false (see above). */
   competition?: boolean;
 }
 
@@ -107,7 +107,7 @@ export function decideSemantic(deps: DecideDeps, q: SemanticQuery, rule: ServeRu
   }
   const bestSimilarity = found[0]!.similarity;
   if (!best) return { serve: false, reason: 'vetoed', bestSimilarity, ...(firstVeto !== undefined ? { vetoed: firstVeto } : {}) };
-  if (deps.competition !== false && judged.length > 1 && best.probability >= Math.min(best.required, rule.verifyFrom ?? 1)) best = contested(deps, best, judged);
+  if (deps.competition === true && judged.length > 1 && best.probability >= Math.min(best.required, rule.verifyFrom ?? 1)) best = contested(deps, best, judged);
   if (best.probability >= best.required) {
     deps.store.touch(best.entryId, q.now);
     return { serve: true, ...best };
