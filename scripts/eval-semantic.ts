@@ -250,10 +250,6 @@ async function evalWorkload(embedder: Embedder, file: string, threshold: number,
       runs.push([`previous judge v${v}, out of the box (P ≥ ${prev.minProbability} + expected value)`, replayWorkloadJudged(prompts, { judge: prev, rule: judgeRule(prev), modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: false })]);
     }
     runs.push([`judge v${judge.weights.version}, out of the box (P ≥ ${judge.minProbability} + expected value)`, replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: false })]);
-    runs.push([
-      `judge v${judge.weights.version}, out of the box + competition between candidates (opt-in)`,
-      replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: false, competition: true }),
-    ]);
     if (values.feedback) {
       // Each wrong hit served is evicted as feedback (the dashboard's path); the earlier rule (rate
       // controller only) is the baseline, then what each kind of learning adds.
@@ -263,10 +259,6 @@ async function evalWorkload(embedder: Embedder, file: string, threshold: number,
       runs.push(['judge + feedback replay, + trusted entries', fb({ ...CONTROLLER_ONLY, trust: true })]);
       runs.push(['judge + feedback replay, + credit at the first report', fb({ ...CONTROLLER_ONLY, credit: true })]);
       runs.push(['**judge + feedback replay, all (default)**', fb(FULL_LEARNING)]);
-      runs.push([
-        'judge + feedback replay, all + competition between candidates (opt-in)',
-        replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: true, learning: FULL_LEARNING, competition: true }),
-      ]);
     }
     console.log(`### Learned judge vs the old guard (same run)\n`);
     console.log(

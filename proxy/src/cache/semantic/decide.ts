@@ -12,15 +12,7 @@
  * Feedback per feature (quality/qualityStore.ts) then shifts the whole requirement by the feature's
  * measured adjustment (its false-hit rate is in-domain calibration of P), lowers it by TRUST_BONUS
  * for entries with confirmed hits, and vetoes candidates that repeat a reported confusion.
- *
- * Competition (judge/competition.ts, opt-in, off by default): the best candidate's P(same) can be
- * conditioned on "the query matches at most one distinct stored request", counting the other
- * candidates (minus how much each is a duplicate of the best) as rivals. Measured on a FAQ stream it
- * removed most true hits along with the false ones (same-intent paraphrases stored apart compete as
- * rivals), no better than a higher operating point, so it stays off (docs/semantic-cache.md).
  */
-import { dot } from '../../embedding/vector';
-import { exclusiveProbability, type Rival } from './judge/competition';
 import type { EquivalenceJudge } from './judge/judge';
 import { ABSOLUTE_FLOOR, TRUST_BONUS, type SemanticQuality } from './quality/qualityStore';
 import type { SemanticStore } from './store';
@@ -50,8 +42,6 @@ export interface Candidate {
   /** P(same) this call needed (operating point and expected value). */
   required: number;
   matchedText: string;
-  /** The judge's P(same) for this pair alone, when rival candidates lowered `probability`. */
-  pairProbability?: number;
 }
 
 export type SemanticDecision =
@@ -72,8 +62,6 @@ export interface DecideDeps {
   savedUsd: (entryId: number) => number | undefined;
   /** Candidates judged per lookup (nearest first). Default 5. */
   maxCandidates?: number;
-  /** Condition the best candidate's P(same) on its rivals (judge/competition.ts). Default false (see above). */
-  competition?: boolean;
 }
 
 export function decideSemantic(deps: DecideDeps, q: SemanticQuery, rule: ServeRule): SemanticDecision {
@@ -85,7 +73,6 @@ export function decideSemantic(deps: DecideDeps, q: SemanticQuery, rule: ServeRu
   const lowest = Math.min(rule.baseMinProbability, ABSOLUTE_FLOOR);
   let best: Candidate | undefined;
   let firstVeto: string | undefined;
-  const judged: Array<{ entryId: number; probability: number; text: string }> = [];
   for (const c of found) {
     const verdict = deps.judge.judge(c.similarity, q.text, c.text);
     if (verdict.veto !== undefined) {
@@ -98,7 +85,6 @@ export function decideSemantic(deps: DecideDeps, q: SemanticQuery, rule: ServeRu
     }
     const saved = deps.savedUsd(c.entryId);
     if (saved === undefined) continue;
-    judged.push({ entryId: c.entryId, probability: verdict.probability, text: c.text });
     const trust = deps.quality.isTrusted(q.feature, c.entryId) ? TRUST_BONUS : 0;
     const required = clamp(requiredProbability(saved, rule.baseMinProbability, rule.wrongAnswerCostUsd) + adjustment - trust, lowest, 1);
     const cand: Candidate = { entryId: c.entryId, similarity: c.similarity, probability: verdict.probability, required, matchedText: c.text };
@@ -107,32 +93,12 @@ export function decideSemantic(deps: DecideDeps, q: SemanticQuery, rule: ServeRu
   }
   const bestSimilarity = found[0]!.similarity;
   if (!best) return { serve: false, reason: 'vetoed', bestSimilarity, ...(firstVeto !== undefined ? { vetoed: firstVeto } : {}) };
-  if (deps.competition === true && judged.length > 1 && best.probability >= Math.min(best.required, rule.verifyFrom ?? 1)) best = contested(deps, best, judged);
   if (best.probability >= best.required) {
     deps.store.touch(best.entryId, q.now);
     return { serve: true, ...best };
   }
   if (rule.verifyFrom !== undefined && best.probability >= rule.verifyFrom) return { serve: false, reason: 'verify', bestSimilarity, bestProbability: best.probability, verify: best };
   return { serve: false, reason: 'below', bestSimilarity, bestProbability: best.probability };
-}
-
-/**
- * The best candidate with its P(same) conditioned on the other candidates (rivals), each rival's
- * odds discounted by the judge's P that it is a duplicate of the best one (their stored embeddings'
- * cosine and texts). Rivals the judge vetoed or gave P = 0 never compete.
- */
-function contested(deps: DecideDeps, best: Candidate, judged: ReadonlyArray<{ entryId: number; probability: number; text: string }>): Candidate {
-  const others = judged.filter((c) => c.entryId !== best.entryId && c.probability > 0);
-  if (others.length === 0) return best;
-  const bestVector = deps.quality.entryVector(best.entryId);
-  const rivals: Rival[] = others.map((r) => {
-    const v = bestVector ? deps.quality.entryVector(r.entryId) : undefined;
-    if (!bestVector || !v) return { probability: r.probability, sameAsBest: 0 };
-    const d = deps.judge.judge(dot(v, bestVector), r.text, best.matchedText);
-    return { probability: r.probability, sameAsBest: d.veto !== undefined ? 0 : d.probability };
-  });
-  const p = exclusiveProbability(best.probability, rivals);
-  return p === best.probability ? best : { ...best, probability: p, pairProbability: best.probability };
 }
 
 function clamp(x: number, lo: number, hi: number): number {

@@ -88,8 +88,6 @@ export interface JudgedReplayOptions {
   feedback: boolean;
   /** What feedback may teach (default: everything; CONTROLLER_ONLY is the earlier rule). */
   learning?: QualityLearning;
-  /** Condition P(same) on rival candidates (decide.ts; opt-in, default false). */
-  competition?: boolean;
 }
 
 export interface JudgedReplayResult extends WorkloadResult {
@@ -115,7 +113,7 @@ export function replayWorkloadJudged(prompts: readonly WorkloadPrompt[], o: Judg
     prompts.forEach((p, index) => {
       quality.countLookup('eval');
       const d = decideSemantic(
-        { store, judge: o.judge, quality, savedUsd: (entryId) => o.savedUsd(entryId - 1), ...(o.competition ? { competition: true } : {}) },
+        { store, judge: o.judge, quality, savedUsd: (entryId) => o.savedUsd(entryId - 1) },
         { namespace: 'eval', modelId: o.modelId, vector: p.vector, text: p.prompt, feature: 'eval' },
         o.rule,
       );

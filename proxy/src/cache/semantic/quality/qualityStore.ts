@@ -201,8 +201,7 @@ export class SemanticQuality {
     return row !== undefined;
   }
 
-  /** A stored entry's embedding (read from the semantic store's table), if it is still there. */
-  entryVector(entryId: number): Float32Array | undefined {
+  private entryVector(entryId: number): Float32Array | undefined {
     this.entriesTable ||= this.stmt("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'semantic_entries'").get() !== undefined;
     if (!this.entriesTable) return undefined;
     const r = this.stmt('SELECT vector FROM semantic_entries WHERE entry_id = ?').get(entryId) as { vector: Buffer } | undefined;
