@@ -4,7 +4,8 @@
  * reader hears is words, never codicon names.
  */
 import { describe, expect, it } from 'vitest';
-import { StatusAlerts, isBudgetBlock } from '../../extension/src/statusBar/alerts';
+import { isBudgetBlock } from '../../contract/api';
+import { StatusAlerts } from '../../extension/src/statusBar/alerts';
 import { formatUsd, statusView, withoutIcons } from '../../extension/src/statusBar/format';
 
 const running = { kind: 'running' as const, url: 'http://127.0.0.1:5151', port: 5151, attached: false };

@@ -4,7 +4,7 @@
  * errors), each with the one action that fixes it. Pure (no `vscode`): fed with ledger rows,
  * budget events and policy problems, it answers which alert to show first.
  */
-import type { CallRecord } from '@contract/api';
+import { isAuthFailure, isBudgetBlock, type CallRecord } from '@contract/api';
 import type { BudgetAlert } from '../../../webview/src/protocol';
 import { formatUsd } from './format';
 
@@ -32,16 +32,6 @@ const PRIORITY: AlertKind[] = ['policy', 'auth', 'budget', 'no-key'];
 export const SET_KEY: AlertAction = { title: 'Set Provider API Key', command: 'tollgate.setProviderKey' };
 export const OPEN_POLICY: AlertAction = { title: 'Open Policy', command: 'tollgate.openPolicy' };
 export const OPEN_DASHBOARD: AlertAction = { title: 'Open Cost Dashboard', command: 'tollgate.openDashboard' };
-
-/** True for a row the proxy refused because a budget is used up (its 429, not the provider's). */
-export function isBudgetBlock(c: Pick<CallRecord, 'status' | 'errorType' | 'budget'>): boolean {
-  return c.status === 429 && (c.errorType === 'budget_exceeded' || (c.budget ?? '').startsWith('block'));
-}
-
-/** True for a row the provider refused for its credentials. */
-export function isAuthFailure(c: Pick<CallRecord, 'status'>): boolean {
-  return c.status === 401 || c.status === 403;
-}
 
 export interface PolicyProblemLike {
   file: string;
