@@ -18,7 +18,3 @@ export function toSeverity(s: Severity): vscode.DiagnosticSeverity {
       return vscode.DiagnosticSeverity.Hint;
   }
 }
-
-export function sameRange(a: vscode.Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
-}

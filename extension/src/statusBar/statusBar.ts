@@ -35,7 +35,7 @@ export class CostStatusBar implements vscode.Disposable {
 
   constructor(
     private readonly proxy: ProxyController,
-    private readonly policy?: PolicyProblemSource,
+    policy?: PolicyProblemSource,
   ) {
     this.item.name = 'Tollgate';
     this.item.command = 'tollgate.statusMenu';
