@@ -36,7 +36,9 @@ export function backgroundOf(el: Element): string {
   return cssVar(s, '--vscode-editor-background', '#1e1e1e');
 }
 
-export function readPalette(el: Element = document.body): ChartPalette {
+/** The palette for graphics drawn in `el` (the body's while `el` is not in the document yet). */
+export function readPalette(at: Element = document.body): ChartPalette {
+  const el = at.isConnected ? at : document.body;
   const s = getComputedStyle(el);
   const fg = cssVar(s, '--vscode-charts-foreground', cssVar(s, '--vscode-foreground', '#cccccc'));
   const family = cssVar(s, '--vscode-font-family', 'system-ui, sans-serif');
