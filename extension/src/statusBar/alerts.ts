@@ -45,13 +45,10 @@ export class StatusAlerts {
 
   /** The alert to show, or undefined when all is well. */
   top(): StatusAlert | undefined {
-    for (const k of PRIORITY) {
-      const a = this.alerts.get(k);
-      if (a) return a;
-    }
-    return undefined;
+    return this.all()[0];
   }
 
+  /** Every current alert, most urgent first. */
   all(): StatusAlert[] {
     return PRIORITY.map((k) => this.alerts.get(k)).filter((a): a is StatusAlert => a !== undefined);
   }

@@ -272,10 +272,8 @@ export class PanelApp {
         this.reloadCalls();
       }, 300);
     };
-    const text = (key: keyof CallFilter, label: string) => {
-      const el = h('vscode-textfield', { attrs: { placeholder: label, 'aria-label': `Filter by ${label}`, value: this.state.filter[key] ?? '' }, dataset: { filter: key }, on: { input: apply, change: apply } }) as ValueElement;
-      return el;
-    };
+    const text = (key: keyof CallFilter, label: string) =>
+      h('vscode-textfield', { attrs: { placeholder: label, 'aria-label': `Filter by ${label}`, value: this.state.filter[key] ?? '' }, dataset: { filter: key }, on: { input: apply, change: apply } }) as ValueElement;
     const select = (key: keyof CallFilter, label: string, options: Array<[string, string]>) => {
       const current = this.state.filter[key] ?? '';
       return h(
