@@ -6,7 +6,7 @@
  */
 import { isAuthFailure, isBudgetBlock, type CallRecord } from '@contract/api';
 import type { BudgetAlert } from '../../../webview/src/protocol';
-import { formatUsd } from './format';
+import { formatUsd } from '@contract/format';
 
 export type AlertKind = 'policy' | 'auth' | 'budget' | 'no-key';
 
