@@ -7,14 +7,6 @@ export function toRange(r: Range): vscode.Range {
 }
 
 export function toSeverity(s: Severity): vscode.DiagnosticSeverity {
-  switch (s) {
-    case 'error':
-      return vscode.DiagnosticSeverity.Error;
-    case 'warning':
-      return vscode.DiagnosticSeverity.Warning;
-    case 'info':
-      return vscode.DiagnosticSeverity.Information;
-    case 'hint':
-      return vscode.DiagnosticSeverity.Hint;
-  }
+  const S = vscode.DiagnosticSeverity;
+  return { error: S.Error, warning: S.Warning, info: S.Information, hint: S.Hint }[s];
 }

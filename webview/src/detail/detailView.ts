@@ -58,10 +58,9 @@ export function renderDetail(view: CallDetailView, actions: DetailActions): HTML
     ['Output tokens', `${formatTokens(call.outputTokens)}${est}`],
   ];
   if (breakdown.priced) {
-    const label = fromCache ? 'would have cost' : 'cost';
-    costRows.push(['Input $', `${formatUsd(breakdown.inputUsd)} ${fromCache ? '(would have cost)' : ''}`.trim()]);
-    costRows.push(['Output $', `${formatUsd(breakdown.outputUsd)} ${fromCache ? '(would have cost)' : ''}`.trim()]);
-    costRows.push([`Total (${label})`, formatUsd(breakdown.totalUsd)]);
+    const would = fromCache ? ' (would have cost)' : '';
+    costRows.push(['Input $', `${formatUsd(breakdown.inputUsd)}${would}`], ['Output $', `${formatUsd(breakdown.outputUsd)}${would}`]);
+    costRows.push([`Total (${fromCache ? 'would have cost' : 'cost'})`, formatUsd(breakdown.totalUsd)]);
     if (breakdown.matchedModel) costRows.push(['Priced as', breakdown.matchedModel]);
   } else {
     costRows.push(['Price', `no known price for ${call.modelUsed || call.modelRequested} — cost reads $0`]);
