@@ -186,6 +186,16 @@ export interface ApiError {
   error: { type: string; message: string };
 }
 
+/** True for a call the proxy refused because a budget is used up (its own 429, not the provider's). */
+export function isBudgetBlock(c: Pick<CallRecord, 'status' | 'errorType' | 'budget'>): boolean {
+  return c.status === 429 && (c.errorType === 'budget_exceeded' || (c.budget ?? '').startsWith('block'));
+}
+
+/** True for a call the provider refused for its credentials. */
+export function isAuthFailure(c: Pick<CallRecord, 'status'>): boolean {
+  return c.status === 401 || c.status === 403;
+}
+
 /** Query string for a CallQuery/SummaryQuery: only the fields that are set. */
 export function toQueryString(q: object): string {
   const p = new URLSearchParams();

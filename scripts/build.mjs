@@ -59,17 +59,9 @@ const targets = [
     banner: { js: esmBanner },
   },
   {
-    entryPoints: { extension: 'extension/src/extension.ts' },
-    outdir: 'dist/extension',
-    outExtension: { '.js': '.cjs' },
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode', ...nodeExternals],
-  },
-  {
-    // Loaded by the extension on first use: the analysis engine, policy exporter and dashboard host.
-    entryPoints: { deferred: 'extension/src/deferred/index.ts' },
+    // Two separate bundles (no splitting in CJS): deferred.cjs is what the extension loads on first
+    // use — the analysis engine, policy exporter and dashboard host.
+    entryPoints: { extension: 'extension/src/extension.ts', deferred: 'extension/src/deferred/index.ts' },
     outdir: 'dist/extension',
     outExtension: { '.js': '.cjs' },
     platform: 'node',

@@ -7,11 +7,11 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openUseLiteEmbedder } from '../proxy/src/embedding/backends/use-lite';
+// The router embeds at most this much of a prompt (the ask is at the start), here as in the live router.
+import { EMBED_MAX_CHARS as MAX_CHARS } from '../proxy/src/routing/embedding';
 
 const DIM = 512;
 const RECORD = 32 + DIM * 4;
-/** The router embeds at most this much of a prompt (the ask is at the start); the live router does the same. */
-export const MAX_CHARS = 400;
 
 const keyOf = (text: string): string => createHash('sha256').update(text.slice(0, MAX_CHARS)).digest('hex');
 

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { percentile } from '../bench/lib';
 
 interface Args {
   seconds: number;
@@ -56,12 +57,6 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 const fdCount = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
-
-function percentile(xs: number[], p: number): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
 
 /** Least-squares slope of y over x. */
 function slope(points: Array<[number, number]>): number {

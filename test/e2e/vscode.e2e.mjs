@@ -260,7 +260,7 @@ test('a call made with the openai SDK through the proxy shows in the status bar 
   const client = new OpenAI({ baseURL: `http://127.0.0.1:${proxyPort}/v1`, apiKey: 'sk-e2e-not-a-real-key', maxRetries: 0 });
   const res = await client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 64, messages: [{ role: 'user', content: 'Say hello to the e2e test.' }] });
   assert.ok(res.choices[0]?.message?.content, 'the fake upstream answered through the proxy');
-  const { formatUsd } = await import('../../extension/src/statusBar/format.ts');
+  const { formatUsd } = await import('../../contract/format.ts');
   const summary = await (await fetch(`http://127.0.0.1:${proxyPort}/tollgate/summary?from=0`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
   assert.ok(summary.totals.calls >= 1 && summary.totals.costUsd > 0, 'the ledger recorded a priced call');
   const expected = `Tollgate ${formatUsd(summary.totals.costUsd)} today`;
@@ -318,7 +318,7 @@ test('the cost dashboard opens in VS Code and a new call appears in it live', { 
     return v.rows > before ? v : undefined;
   }, 'the new call to appear live in the dashboard', 30_000);
   mark(`dashboard shows ${live.rows} call(s) after the live call; headline ${live.spend}, ${live.calls} calls`);
-  const { formatUsd } = await import('../../extension/src/statusBar/format.ts');
+  const { formatUsd } = await import('../../contract/format.ts');
   const summary = await (await fetch(`http://127.0.0.1:${proxyPort}/tollgate/summary?from=0`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
   assert.equal(live.calls, String(summary.totals.calls), 'the headline counts the new call with its row');
   assert.equal(live.spend, formatUsd(summary.totals.costUsd), "the headline spend is the ledger's, the new call included");

@@ -1,6 +1,7 @@
 /** Status bar and CodeLens text: pure functions, checked against values computed independently. */
 import { describe, expect, it } from 'vitest';
-import { formatUsd, hitRate, localMidnight, statusView } from '../../extension/src/statusBar/format';
+import { formatUsd } from '../../contract/format';
+import { hitRate, localMidnight, statusView } from '../../extension/src/statusBar/format';
 import { breakdownMarkdown, lensTitle } from '../../extension/src/lens/lensTitle';
 import type { CostLens } from '../../proxy/src/analysis/types';
 import { analyzeFile } from '../../proxy/src/analysis/index';

@@ -3,7 +3,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseParser, type SseEvent } from '../../extension/src/client/sse';
-import type { BudgetEvent } from '../../extension/src/client/proxyClient';
+import type { BudgetAlert } from '../../contract/events';
 import { LiveEvents } from '../../extension/src/client/liveEvents';
 import type { CallRecord } from '../../proxy/src/ledger/types';
 
@@ -47,7 +47,7 @@ describe('LiveEvents', () => {
 
   it('delivers call and budget events as typed objects, and stops when closed', async () => {
     const calls: CallRecord[] = [];
-    const budgets: BudgetEvent[] = [];
+    const budgets: BudgetAlert[] = [];
     const events = new LiveEvents({ proxyUrl: url });
     events.onCall((c) => calls.push(c));
     events.onBudget((b) => budgets.push(b));

@@ -4,8 +4,10 @@
  * reader hears is words, never codicon names.
  */
 import { describe, expect, it } from 'vitest';
-import { StatusAlerts, isBudgetBlock } from '../../extension/src/statusBar/alerts';
-import { formatUsd, statusView, withoutIcons } from '../../extension/src/statusBar/format';
+import { isBudgetBlock } from '../../contract/api';
+import { StatusAlerts } from '../../extension/src/statusBar/alerts';
+import { formatUsd } from '../../contract/format';
+import { statusView, withoutIcons } from '../../extension/src/statusBar/format';
 
 const running = { kind: 'running' as const, url: 'http://127.0.0.1:5151', port: 5151, attached: false };
 const today = { key: 'all', calls: 3, costUsd: 0.000686, savedUsd: 0, inputTokens: 90, outputTokens: 30, hits: 0 };

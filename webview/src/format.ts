@@ -1,4 +1,5 @@
 /** Display formatting for the dashboard (pure). */
+import { isAuthFailure, isBudgetBlock } from '@contract/api';
 import type { CallRecord } from './protocol';
 
 /** Money, token counts and shares read the same in the dashboard, status bar and CLI. */
@@ -57,10 +58,8 @@ export interface CallOutcome {
 
 /** How a call ended, in words: failures are never shown like a $0 cache miss. Pure. */
 export function callOutcome(call: Pick<CallRecord, 'status' | 'errorType' | 'cache' | 'similarity' | 'budget'>): CallOutcome {
-  if (call.status === 401 || call.status === 403) return { label: `key rejected (${call.status})`, tone: 'bad', failed: true };
-  if (call.status === 429 && (call.errorType === 'budget_exceeded' || (call.budget ?? '').startsWith('block'))) {
-    return { label: 'budget blocked (429)', tone: 'bad', failed: true };
-  }
+  if (isAuthFailure(call)) return { label: `key rejected (${call.status})`, tone: 'bad', failed: true };
+  if (isBudgetBlock(call)) return { label: 'budget blocked (429)', tone: 'bad', failed: true };
   if (call.status === 429) return { label: 'rate limited (429)', tone: 'bad', failed: true };
   if (call.status >= 400 || call.status === 0) return { label: `error ${call.status || ''}`.trim(), tone: 'bad', failed: true };
   return { label: formatCache(call), tone: call.cache === 'exact' || call.cache === 'semantic' ? 'cache' : 'ok', failed: false };

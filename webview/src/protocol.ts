@@ -16,18 +16,15 @@ import type { BatchList, BatchOpportunities } from '@contract/batch';
 export type { BatchList, BatchOpportunities, BatchOpportunity, BatchRecord } from '@contract/batch';
 export type {
   BudgetStatus,
-  CacheStatus,
   CallDetail,
   CallFilter,
   CallPage,
   CallQuery,
   CallRecord,
-  CallTags,
   SemanticFeatureQuality,
   SemanticQualityReport,
   Summary,
   SummaryBucket,
-  SummaryDimension,
   SummaryQuery,
 } from '@contract/api';
 export type { BudgetAlert } from '@contract/events';

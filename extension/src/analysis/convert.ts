@@ -7,18 +7,6 @@ export function toRange(r: Range): vscode.Range {
 }
 
 export function toSeverity(s: Severity): vscode.DiagnosticSeverity {
-  switch (s) {
-    case 'error':
-      return vscode.DiagnosticSeverity.Error;
-    case 'warning':
-      return vscode.DiagnosticSeverity.Warning;
-    case 'info':
-      return vscode.DiagnosticSeverity.Information;
-    case 'hint':
-      return vscode.DiagnosticSeverity.Hint;
-  }
-}
-
-export function sameRange(a: vscode.Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  const S = vscode.DiagnosticSeverity;
+  return { error: S.Error, warning: S.Warning, info: S.Information, hint: S.Hint }[s];
 }

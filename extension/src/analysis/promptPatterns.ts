@@ -16,5 +16,5 @@ export const KNOWN_PROMPT_PATTERNS = [
   '**/promptfooconfig.yml',
 ];
 
-/** The analysis engine's default template globs (proxy/src/analysis/prompt/detect.ts). */
-export const DEFAULT_TEMPLATE_GLOBS = ['**/prompts/**/*.txt', '**/prompts/**/*.md', '**/*.prompt.txt'];
+/** The analysis engine's default template globs, the `tollgate.promptGlobs` default. */
+export { DEFAULT_PROMPT_GLOBS as DEFAULT_TEMPLATE_GLOBS } from '../../../proxy/src/analysis/prompt/detect';

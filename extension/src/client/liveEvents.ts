@@ -66,19 +66,22 @@ export class LiveEvents {
   /** The proxy is back (the supervisor says so): retry now instead of after the backoff. */
   reconnectNow(): void {
     if (this.disposed || this.state.state === 'connected') return;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    this.stream?.abort();
-    this.stream = undefined;
+    this.halt();
     void this.run(this.baseDelay);
   }
 
   dispose(): void {
     this.disposed = true;
+    this.halt();
+    for (const e of [this.calls, this.budgets, this.policies, this.connections]) e.clear();
+  }
+
+  /** Drops the pending retry and closes the open stream. */
+  private halt(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     this.stream?.abort();
     this.stream = undefined;
-    for (const e of [this.calls, this.budgets, this.policies, this.connections]) e.clear();
   }
 
   private subscribe<T>(emitter: Emitter<T>, listener: (value: T) => void): DisposableLike {

@@ -8,10 +8,6 @@
 import type { BudgetStatus, CallDetail, CallPage, CallQuery, RouteFeedbackResult, SemanticQualityReport, Summary, SummaryQuery } from '@contract/api';
 import { toQueryString } from '@contract/api';
 import type { BatchList, BatchOpportunities } from '@contract/batch';
-import type { BudgetAlert } from '@contract/events';
-
-/** A `budget` event on /tollgate/events: the same shape the dashboard shows as an alert. */
-export type BudgetEvent = BudgetAlert;
 
 /** A failed request, with a message fit to show the user (status 0: the proxy did not answer). */
 export class ProxyRequestError extends Error {

@@ -12,15 +12,8 @@ export function registerCreatePolicy(proxy: ProxyController): vscode.Disposable 
       return;
     }
     const file = vscode.Uri.joinPath(folder.uri, '.tollgate', 'policy.yaml');
-    let exists = true;
-    try {
-      await vscode.workspace.fs.stat(file);
-    } catch {
-      exists = false;
-    }
-    if (!exists) {
-      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(STARTER_POLICY));
-    }
+    const exists = await vscode.workspace.fs.stat(file).then(() => true, () => false);
+    if (!exists) await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(STARTER_POLICY));
     // Beside a walkthrough or other non-text tab (the Getting Started page stays open).
     const active = vscode.window.tabGroups?.activeTabGroup.activeTab;
     const besideNonText = active !== undefined && !(active.input instanceof vscode.TabInputText);

@@ -64,10 +64,8 @@ async function exportPolicyCommand(proxy: ProxyController, proposed: ProposedCon
       `The policy has ${plan.problems.length} problem(s)${first ? `: line ${first.line}: ${first.message}` : ''}. Fix it before exporting.`,
       'Open Policy',
     );
-    if (pick) {
-      const doc = await vscode.window.showTextDocument(vscode.Uri.file(policyFile));
-      if (first) doc.selection = new vscode.Selection(first.line - 1, Math.max(0, first.column - 1), first.line - 1, Math.max(0, first.column - 1));
-    }
+    // Opens the policy at its first problem (policy/policyDiagnostics.ts).
+    if (pick) await vscode.commands.executeCommand('tollgate.openPolicy');
     return;
   }
   for (const w of plan.warnings) proxy.output.warn(`export ${w.target}: ${w.field}: ${w.message}`);

@@ -32,7 +32,6 @@ export interface DashboardHostOptions {
 
 /** Cost split of a call, priced with the project's pricing module (what a cache hit would have cost). */
 export function costBreakdown(call: CallRecord): CostBreakdown {
-  const fromCache = call.cache === 'exact' || call.cache === 'semantic';
   const p = priceCall(call.modelUsed || call.modelRequested, {
     inputTokens: call.inputTokens,
     outputTokens: call.outputTokens,
@@ -45,7 +44,7 @@ export function costBreakdown(call: CallRecord): CostBreakdown {
     inputUsd: p.inputUsd,
     outputUsd: p.outputUsd,
     totalUsd: p.totalUsd,
-    wouldHaveCost: fromCache,
+    wouldHaveCost: call.cache === 'exact' || call.cache === 'semantic',
   };
 }
 

@@ -39,11 +39,6 @@ export class DashboardPanel {
     return DashboardPanel.current;
   }
 
-  /** The open panel, if any (for commands and tests). */
-  static get instance(): DashboardPanel | undefined {
-    return DashboardPanel.current;
-  }
-
   private constructor(
     readonly panel: vscode.WebviewPanel,
     context: vscode.ExtensionContext,

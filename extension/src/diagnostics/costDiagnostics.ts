@@ -3,9 +3,10 @@
  * plus the quick fixes the rules offer (CodeActionProvider).
  */
 import * as vscode from 'vscode';
+import type { QuickFix } from '@proxy/analysis/types';
 import type { DocumentAnalyses } from '../analysis/documentAnalyses';
 import { Debouncer } from '../analysis/scheduling';
-import { sameRange, toRange, toSeverity } from '../analysis/convert';
+import { toRange, toSeverity } from '../analysis/convert';
 import { ruleInfo } from '@proxy/analysis/rules';
 import { disableNextLineFix } from '@proxy/analysis/suppression';
 import { RULE_DOCS_URL } from '@contract/defaults';
@@ -25,7 +26,7 @@ export class CostDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, readConfig().debounceMs)),
       vscode.workspace.onDidCloseTextDocument((d) => {
         this.collection.delete(d.uri);
-        this.cancel(d.uri);
+        this.debouncer.cancel(d.uri.toString());
       }),
       analyses.onDidChange((uri) => {
         const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
@@ -33,10 +34,6 @@ export class CostDiagnostics implements vscode.Disposable {
       }),
     );
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
-  }
-
-  private cancel(uri: vscode.Uri): void {
-    this.debouncer.cancel(uri.toString());
   }
 
   private schedule(doc: vscode.TextDocument, delayMs: number): void {
@@ -81,25 +78,19 @@ export class CostQuickFixes implements vscode.CodeActionProvider {
     if (!analysis) return [];
     const actions: vscode.CodeAction[] = [];
     for (const d of ours) {
-      const finding = analysis.diagnostics.find((f) => f.ruleId === ruleIdOf(d) && sameRange(d.range, f.range));
+      const finding = analysis.diagnostics.find((f) => f.ruleId === ruleIdOf(d) && d.range.isEqual(toRange(f.range)));
       if (!finding) continue;
-      finding.fixes.forEach((fix, i) => {
+      const fixAction = (fix: QuickFix, isPreferred = false) => {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [d];
-        action.isPreferred = i === 0;
-        const edit = new vscode.WorkspaceEdit();
-        for (const e of fix.edits) edit.replace(doc.uri, toRange(e.range), e.newText);
-        action.edit = edit;
-        actions.push(action);
-      });
+        action.isPreferred = isPreferred;
+        action.edit = new vscode.WorkspaceEdit();
+        for (const e of fix.edits) action.edit.replace(doc.uri, toRange(e.range), e.newText);
+        return action;
+      };
+      actions.push(...finding.fixes.map((fix, i) => fixAction(fix, i === 0)));
       // The same comment `tollgate lint` honours, so the editor and CI agree.
-      const line = disableNextLineFix(doc.fileName, doc.getText(), finding);
-      const lineAction = new vscode.CodeAction(line.title, vscode.CodeActionKind.QuickFix);
-      lineAction.diagnostics = [d];
-      const lineEdit = new vscode.WorkspaceEdit();
-      for (const e of line.edits) lineEdit.replace(doc.uri, toRange(e.range), e.newText);
-      lineAction.edit = lineEdit;
-      actions.push(lineAction);
+      actions.push(fixAction(disableNextLineFix(doc.fileName, doc.getText(), finding)));
       const info = ruleInfo(finding.ruleId);
       const off = new vscode.CodeAction(`Turn off Tollgate rule "${info?.title ?? finding.ruleId}"`, vscode.CodeActionKind.QuickFix);
       off.diagnostics = [d];

@@ -7,7 +7,7 @@ import type { CostLens } from '@proxy/analysis/types';
 import type { DocumentAnalyses } from '../analysis/documentAnalyses';
 import { toRange } from '../analysis/convert';
 import { readConfig } from '../config';
-import { formatUsd } from '../statusBar/format';
+import { formatUsd } from '@contract/format';
 import { breakdownMarkdown, formatTokens, lensTitle } from './lensTitle';
 
 export const SHOW_BREAKDOWN = 'tollgate.showCostBreakdown';

@@ -1,6 +1,6 @@
 /** CodeLens titles and breakdown rows for a CostLens. Pure (no `vscode`). */
 import type { CostLens } from '@proxy/analysis/types';
-import { formatUsd } from '../statusBar/format';
+import { formatUsd } from '@contract/format';
 
 export function formatTokens(n: number): string {
   return n.toLocaleString('en-US');

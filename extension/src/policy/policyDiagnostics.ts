@@ -25,20 +25,17 @@ export class PolicyDiagnostics implements vscode.Disposable {
   constructor(private readonly proxy: ProxyController) {
     const watcher = vscode.workspace.createFileSystemWatcher(POLICY_GLOB);
     const onDisk = (uri: vscode.Uri) => this.checkDisk(uri.fsPath, true);
+    const onDocument = (saved: boolean) => (d: vscode.TextDocument) => {
+      if (this.isPolicy(d)) this.checkText(d.uri.fsPath, d.getText(), saved);
+    };
     this.disposables.push(
       watcher,
       watcher.onDidChange(onDisk),
       watcher.onDidCreate(onDisk),
       watcher.onDidDelete((uri) => this.publish(uri.fsPath, [])),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (this.isPolicy(e.document)) this.checkText(e.document.uri.fsPath, e.document.getText(), false);
-      }),
-      vscode.workspace.onDidOpenTextDocument((d) => {
-        if (this.isPolicy(d)) this.checkText(d.uri.fsPath, d.getText(), false);
-      }),
-      vscode.workspace.onDidSaveTextDocument((d) => {
-        if (this.isPolicy(d)) this.checkText(d.uri.fsPath, d.getText(), true);
-      }),
+      vscode.workspace.onDidChangeTextDocument((e) => onDocument(false)(e.document)),
+      vscode.workspace.onDidOpenTextDocument(onDocument(false)),
+      vscode.workspace.onDidSaveTextDocument(onDocument(true)),
       proxy.onDidChangeState((s) => {
         // A start refused for the policy: show where, even if the file is not open.
         if (s.kind === 'failed' && s.reason === 'bad-policy') this.checkCurrent();
@@ -130,9 +127,7 @@ export class PolicyDiagnostics implements vscode.Disposable {
     }
     this.checkCurrent();
     const first = this.problems[0];
-    const line = first ? Math.max(0, first.line - 1) : 0;
-    const col = first ? Math.max(0, first.column - 1) : 0;
-    const pos = new vscode.Position(line, col);
+    const pos = new vscode.Position(Math.max(0, (first?.line ?? 1) - 1), Math.max(0, (first?.column ?? 1) - 1));
     await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(pos, pos), preview: false });
   }
 

@@ -4,7 +4,7 @@
  * logs to the "Tollgate" output channel and turns failures into messages with a fix.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ENV } from '@contract/process';
@@ -187,8 +187,7 @@ export class ProxyController implements vscode.Disposable {
       'Use Another Port',
       'Show Log',
     );
-    if (pick === 'Use Another Port') await this.pickAnotherPort();
-    else if (pick === 'Show Log') this.output.show();
+    await this.runFix(pick);
   }
 
   stop(): Promise<void> {
@@ -209,29 +208,28 @@ export class ProxyController implements vscode.Disposable {
   }
 
   private async explainFailure(s: Extract<ProxyState, { kind: 'failed' }>): Promise<void> {
-    if (s.reason === 'port-in-use') {
-      const pick = await vscode.window.showErrorMessage(
-        `${s.message} Use another port, or stop the other process (find it with "lsof -i :${this.port}" on macOS/Linux, "netstat -ano | findstr :${this.port}" on Windows) and retry.`,
-        'Use Another Port',
-        'Retry',
-        'Show Log',
-      );
-      if (pick === 'Use Another Port') await this.pickAnotherPort();
-      else if (pick === 'Retry') await this.start();
-      else if (pick === 'Show Log') this.output.show();
-      return;
-    }
-    if (s.reason === 'bad-policy') {
-      const pick = await vscode.window.showErrorMessage(`${s.message} It starts again by itself once the saved file is valid.`, 'Open Policy', 'Show Log', 'Retry');
-      // Opens at the first problem's line and column (see policy/policyDiagnostics.ts).
-      if (pick === 'Open Policy') await vscode.commands.executeCommand('tollgate.openPolicy');
-      else if (pick === 'Show Log') this.output.show();
-      else if (pick === 'Retry') await this.start();
-      return;
-    }
-    const pick = await vscode.window.showErrorMessage(s.message, 'Show Log', 'Retry');
-    if (pick === 'Show Log') this.output.show();
+    const show = vscode.window.showErrorMessage;
+    const pick =
+      s.reason === 'port-in-use'
+        ? await show(
+            `${s.message} Use another port, or stop the other process (find it with "lsof -i :${this.port}" on macOS/Linux, "netstat -ano | findstr :${this.port}" on Windows) and retry.`,
+            'Use Another Port',
+            'Retry',
+            'Show Log',
+          )
+        : s.reason === 'bad-policy'
+          ? await show(`${s.message} It starts again by itself once the saved file is valid.`, 'Open Policy', 'Show Log', 'Retry')
+          : await show(s.message, 'Show Log', 'Retry');
+    await this.runFix(pick);
+  }
+
+  /** Runs the button the user picked on a failure or warning message. */
+  private async runFix(pick: 'Use Another Port' | 'Retry' | 'Show Log' | 'Open Policy' | undefined): Promise<void> {
+    if (pick === 'Use Another Port') await this.pickAnotherPort();
     else if (pick === 'Retry') await this.start();
+    else if (pick === 'Show Log') this.output.show();
+    // Opens at the first problem's line and column (see policy/policyDiagnostics.ts).
+    else if (pick === 'Open Policy') await vscode.commands.executeCommand('tollgate.openPolicy');
   }
 
   private async pickAnotherPort(): Promise<void> {

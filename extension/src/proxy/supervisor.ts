@@ -11,11 +11,6 @@ import { baseUrls, type ProxyState } from './state';
 import { LineSplitter } from '../util/lines';
 import { verifyProxyIdentity, type Identity } from './identity';
 
-/** The CLI's exit code for "port N is in use". */
-export const EXIT_PORT_IN_USE = EXIT_CODES.portInUse;
-/** The CLI's exit code for a policy file that is missing or invalid (restarting would not help). */
-export const EXIT_BAD_POLICY = EXIT_CODES.badConfig;
-
 export interface LaunchSpec {
   nodePath: string;
   cliPath: string;
@@ -218,7 +213,7 @@ export class ProxySupervisor {
     this.clearTimers();
     const spec = this.spec!;
     this.opts.log(`proxy exited (${signal ? `signal ${signal}` : `code ${code}`})`);
-    if (code === EXIT_PORT_IN_USE) {
+    if (code === EXIT_CODES.portInUse) {
       // Another Tollgate on this port (another window, a terminal) is fine: use it.
       const health = await checkHealth(spec.port);
       if (gen !== this.generation) return;
@@ -229,7 +224,7 @@ export class ProxySupervisor {
       this.fail('port-in-use', `Port ${spec.port} is in use by another program, so the Tollgate proxy cannot start.`);
       return;
     }
-    if (code === EXIT_BAD_POLICY) {
+    if (code === EXIT_CODES.badConfig) {
       this.fail('bad-policy', `The policy file ${spec.policyFile ?? ''} has errors, so the proxy did not start. Fix it (Problems shows where).`);
       return;
     }

@@ -4,9 +4,9 @@
  * errors), each with the one action that fixes it. Pure (no `vscode`): fed with ledger rows,
  * budget events and policy problems, it answers which alert to show first.
  */
-import type { CallRecord } from '@contract/api';
+import { isAuthFailure, isBudgetBlock, type CallRecord } from '@contract/api';
 import type { BudgetAlert } from '../../../webview/src/protocol';
-import { formatUsd } from './format';
+import { formatUsd } from '@contract/format';
 
 export type AlertKind = 'policy' | 'auth' | 'budget' | 'no-key';
 
@@ -33,16 +33,6 @@ export const SET_KEY: AlertAction = { title: 'Set Provider API Key', command: 't
 export const OPEN_POLICY: AlertAction = { title: 'Open Policy', command: 'tollgate.openPolicy' };
 export const OPEN_DASHBOARD: AlertAction = { title: 'Open Cost Dashboard', command: 'tollgate.openDashboard' };
 
-/** True for a row the proxy refused because a budget is used up (its 429, not the provider's). */
-export function isBudgetBlock(c: Pick<CallRecord, 'status' | 'errorType' | 'budget'>): boolean {
-  return c.status === 429 && (c.errorType === 'budget_exceeded' || (c.budget ?? '').startsWith('block'));
-}
-
-/** True for a row the provider refused for its credentials. */
-export function isAuthFailure(c: Pick<CallRecord, 'status'>): boolean {
-  return c.status === 401 || c.status === 403;
-}
-
 export interface PolicyProblemLike {
   file: string;
   line: number;
@@ -55,13 +45,10 @@ export class StatusAlerts {
 
   /** The alert to show, or undefined when all is well. */
   top(): StatusAlert | undefined {
-    for (const k of PRIORITY) {
-      const a = this.alerts.get(k);
-      if (a) return a;
-    }
-    return undefined;
+    return this.all()[0];
   }
 
+  /** Every current alert, most urgent first. */
   all(): StatusAlert[] {
     return PRIORITY.map((k) => this.alerts.get(k)).filter((a): a is StatusAlert => a !== undefined);
   }

@@ -5,8 +5,6 @@ import type { AlertAction, StatusAlert } from './alerts';
 
 import { formatPercent, formatUsd } from '@contract/format';
 
-export { formatPercent, formatUsd };
-
 export function hitRate(totals: Pick<SummaryBucket, 'calls' | 'hits'>): number | undefined {
   return totals.calls > 0 ? totals.hits / totals.calls : undefined;
 }

@@ -8,11 +8,12 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { SummaryBucket } from '@contract/api';
 import type { PolicyProblem } from '@proxy/policy/load';
-import type { BudgetEvent, ProxyClient } from '../client/proxyClient';
+import type { BudgetAlert } from '@contract/events';
+import type { ProxyClient } from '../client/proxyClient';
 import type { ProxyController } from '../proxy/proxyController';
 import { budgetAlertText } from '@contract/format';
 import { SET_KEY, StatusAlerts } from './alerts';
-import { formatUsd, localMidnight, statusView } from './format';
+import { localMidnight, statusView } from './format';
 
 /** Where the status bar learns about policy problems (policy/policyDiagnostics.ts). */
 export interface PolicyProblemSource {
@@ -34,7 +35,7 @@ export class CostStatusBar implements vscode.Disposable {
 
   constructor(
     private readonly proxy: ProxyController,
-    private readonly policy?: PolicyProblemSource,
+    policy?: PolicyProblemSource,
   ) {
     this.item.name = 'Tollgate';
     this.item.command = 'tollgate.statusMenu';
@@ -146,7 +147,7 @@ export class CostStatusBar implements vscode.Disposable {
     }
   }
 
-  private async announce(b: BudgetEvent): Promise<void> {
+  private async announce(b: BudgetAlert): Promise<void> {
     const key = `${b.budget}|${b.resetsAt}`;
     if (this.announced.get(key) === b.level) return;
     this.announced.set(key, b.level);

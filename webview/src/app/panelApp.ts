@@ -7,13 +7,13 @@ import { BarList, topBuckets } from '../charts/barList';
 import { seriesColors } from '../charts/seriesColors';
 import { BudgetGauges } from '../charts/budgetGauges';
 import { bucketFor, cacheSeries, spendSeries } from '../charts/seriesData';
-import { TimeChart } from '../charts/timeChart';
+import { TimeChart, type TimeSeriesSpec } from '../charts/timeChart';
 import { renderDetail } from '../detail/detailView';
 import { SemanticQualityView } from '../quality/qualityView';
 import { h, replace } from '../dom';
 import { emptyState } from '../empty/emptyState';
 import { budgetAlertText } from '@contract/format';
-import { countOf, formatPercent, formatUsd } from '../format';
+import { countOf, formatUsd } from '../format';
 import type { HostClient } from '../ipc/client';
 import type { BudgetAlert, CallFilter, CallRecord, ConnectionState } from '../protocol';
 import { CallStore, DEFAULT_SORT, type SortSpec } from '../state/callStore';
@@ -38,6 +38,8 @@ const SUMMARY_DEBOUNCE_MS = 1000;
 const SUMMARY_REFRESH_MS = 30_000;
 /** Lines in the spend-over-time chart (top keys by cost; colours match the bar lists). */
 const SPEND_SERIES = 4;
+const TOTAL_SPEND: TimeSeriesSpec = { label: 'Total', color: 'muted', kind: 'bars', scale: 'usd', format: formatUsd };
+const percent = (v: number) => `${v.toFixed(0)}%`;
 
 type ValueElement = HTMLElement & { value: string };
 
@@ -62,18 +64,18 @@ export class PanelApp {
     id: 'spend',
     title: 'Spend over time',
     controls: h('span', { class: 'seg', attrs: { role: 'group', 'aria-label': 'Split spend' } }, this.spendByButtons.model, this.spendByButtons.feature),
-    series: [{ label: 'Total', color: 'muted', kind: 'bars', scale: 'usd', format: formatUsd }],
+    series: [TOTAL_SPEND],
     axes: [{ scale: 'usd', format: formatUsd }],
   });
   private readonly cacheChart = new TimeChart({
     id: 'cache',
     title: 'Cache hit rate and $ saved',
     series: [
-      { label: 'Hit rate', color: 2, kind: 'area', scale: 'pct', format: (v) => `${v.toFixed(0)}%` },
+      { label: 'Hit rate', color: 2, kind: 'area', scale: 'pct', format: percent },
       { label: 'Saved (running total)', color: 3, kind: 'line', scale: 'usd', format: formatUsd },
     ],
     axes: [
-      { scale: 'pct', format: (v) => `${v.toFixed(0)}%`, range: [0, 100] },
+      { scale: 'pct', format: percent, range: [0, 100] },
       { scale: 'usd', format: formatUsd },
     ],
   });
@@ -270,10 +272,8 @@ export class PanelApp {
         this.reloadCalls();
       }, 300);
     };
-    const text = (key: keyof CallFilter, label: string) => {
-      const el = h('vscode-textfield', { attrs: { placeholder: label, 'aria-label': `Filter by ${label}`, value: this.state.filter[key] ?? '' }, dataset: { filter: key }, on: { input: apply, change: apply } }) as ValueElement;
-      return el;
-    };
+    const text = (key: keyof CallFilter, label: string) =>
+      h('vscode-textfield', { attrs: { placeholder: label, 'aria-label': `Filter by ${label}`, value: this.state.filter[key] ?? '' }, dataset: { filter: key }, on: { input: apply, change: apply } }) as ValueElement;
     const select = (key: keyof CallFilter, label: string, options: Array<[string, string]>) => {
       const current = this.state.filter[key] ?? '';
       return h(
@@ -392,11 +392,8 @@ export class PanelApp {
       this.kpis.set(byModel.totals);
       const xRange: [number, number] = [from / 1000, to / 1000];
       const total = spendSeries(byModel, bucketMs);
-      this.spendChart.setSeries([
-        { label: 'Total', color: 'muted', kind: 'bars', scale: 'usd', format: formatUsd },
-        // Colour by key, not by rank: a model keeps its colour when another overtakes it.
-        ...keys.map((key) => ({ label: key, color: seriesColors.index(key), kind: 'line' as const, scale: 'usd', format: formatUsd })),
-      ]);
+      // Colour by key, not by rank: a model keeps its colour when another overtakes it.
+      this.spendChart.setSeries([TOTAL_SPEND, ...keys.map((key) => ({ label: key, color: seriesColors.index(key), kind: 'line' as const, scale: 'usd', format: formatUsd }))]);
       this.spendChart.setData(xRange, total.t, total.costUsd, ...perKey.map((s) => spendSeries(s, bucketMs).costUsd));
       const cache = cacheSeries(byModel, bucketMs);
       this.cacheChart.setData(xRange, cache.t, cache.hitRatePct, cache.savedCumUsd);

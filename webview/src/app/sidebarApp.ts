@@ -59,12 +59,11 @@ export class SidebarApp {
   }
 
   private async refresh(): Promise<void> {
-    const start = new Date();
-    start.setHours(0, 0, 0, 0);
+    const midnight = new Date().setHours(0, 0, 0, 0);
     try {
       const [page, summary, budgets] = await Promise.all([
         this.client.request('calls/page', { limit: RECENT }),
-        this.client.request('summary', { from: start.getTime(), to: Date.now() }),
+        this.client.request('summary', { from: midnight, to: Date.now() }),
         this.client.request('budgets', {}),
       ]);
       this.recent = page.calls;

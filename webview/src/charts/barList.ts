@@ -54,7 +54,7 @@ export class BarList {
       return;
     }
     const max = Math.max(...rows.map((b) => b.costUsd), 1e-12);
-    const palette = readPalette(this.element.isConnected ? this.element : document.body);
+    const palette = readPalette(this.element);
     const folded = rows.length === topBuckets(buckets, Infinity).length ? -1 : rows.length - 1;
     replace(
       this.list,

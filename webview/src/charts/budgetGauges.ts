@@ -43,7 +43,7 @@ export class BudgetGauges {
       replace(this.list, h('p', { class: 'muted' }, 'No budgets in the policy file. Add a "budgets:" section to cap spend per team, feature or user.'));
       return;
     }
-    const palette = readPalette(this.element.isConnected ? this.element : document.body);
+    const palette = readPalette(this.element);
     replace(this.list, ...budgets.map((b) => this.gauge(b, now, palette)));
   }
 

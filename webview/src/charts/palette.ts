@@ -36,7 +36,9 @@ export function backgroundOf(el: Element): string {
   return cssVar(s, '--vscode-editor-background', '#1e1e1e');
 }
 
-export function readPalette(el: Element = document.body): ChartPalette {
+/** The palette for graphics drawn in `el` (the body's while `el` is not in the document yet). */
+export function readPalette(at: Element = document.body): ChartPalette {
+  const el = at.isConnected ? at : document.body;
   const s = getComputedStyle(el);
   const fg = cssVar(s, '--vscode-charts-foreground', cssVar(s, '--vscode-foreground', '#cccccc'));
   const family = cssVar(s, '--vscode-font-family', 'system-ui, sans-serif');
@@ -81,16 +83,8 @@ function readRawPalette(s: CSSStyleDeclaration, fg: string, family: string): Omi
   };
 }
 
-/** `#rrggbb` / `rgb()` → same colour at alpha `a` (for area fills). */
+/** A colour parseColor reads → the same colour at alpha `a` (for area fills); others unchanged. */
 export function withAlpha(color: string, a: number): string {
-  const hex = /^#([0-9a-f]{6})([0-9a-f]{2})?$/i.exec(color.trim());
-  if (hex) {
-    const n = parseInt(hex[1]!, 16);
-    return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
-  }
-  const short = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/i.exec(color.trim());
-  if (short) return `rgba(${parseInt(short[1]! + short[1]!, 16)}, ${parseInt(short[2]! + short[2]!, 16)}, ${parseInt(short[3]! + short[3]!, 16)}, ${a})`;
-  const rgb = /^rgba?\(([^,]+),([^,]+),([^,)]+)/i.exec(color.trim());
-  if (rgb) return `rgba(${rgb[1]!.trim()}, ${rgb[2]!.trim()}, ${rgb[3]!.trim()}, ${a})`;
-  return color;
+  const c = parseColor(color);
+  return c ? `rgba(${c.r}, ${c.g}, ${c.b}, ${a})` : color;
 }

@@ -89,7 +89,7 @@ export class TimeChart {
 
   private build(): void {
     this.plot?.destroy();
-    const p = readPalette(this.element.isConnected ? this.element : document.body);
+    const p = readPalette(this.element);
     this.plot = new uPlot(this.options(p), this.data, this.plotHost);
   }
 

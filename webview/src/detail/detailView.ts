@@ -2,10 +2,11 @@
  * One call in detail: the headers Tollgate added, the cost breakdown, the cache source prompt of a
  * semantic hit (with Evict), the routing reason and the budget state.
  */
+import { isAuthFailure, isBudgetBlock, type RouteFeedbackResult } from '@contract/api';
 import { h, replace } from '../dom';
-import { callOutcome, formatCache, formatModel, formatMs, formatTokens, formatUsd } from '../format';
+import { formatCache, formatModel, formatMs, formatTokens, formatUsd } from '../format';
 import type { CallDetailView } from '../protocol';
-import { routeFeedbackSection, type RouteFeedbackResult, type RouteVerdict } from './routeFeedback';
+import { routeFeedbackSection, type RouteVerdict } from './routeFeedback';
 
 export interface DetailActions {
   evict(entryId: number): Promise<void>;
@@ -57,10 +58,9 @@ export function renderDetail(view: CallDetailView, actions: DetailActions): HTML
     ['Output tokens', `${formatTokens(call.outputTokens)}${est}`],
   ];
   if (breakdown.priced) {
-    const label = fromCache ? 'would have cost' : 'cost';
-    costRows.push(['Input $', `${formatUsd(breakdown.inputUsd)} ${fromCache ? '(would have cost)' : ''}`.trim()]);
-    costRows.push(['Output $', `${formatUsd(breakdown.outputUsd)} ${fromCache ? '(would have cost)' : ''}`.trim()]);
-    costRows.push([`Total (${label})`, formatUsd(breakdown.totalUsd)]);
+    const would = fromCache ? ' (would have cost)' : '';
+    costRows.push(['Input $', `${formatUsd(breakdown.inputUsd)}${would}`], ['Output $', `${formatUsd(breakdown.outputUsd)}${would}`]);
+    costRows.push([`Total (${fromCache ? 'would have cost' : 'cost'})`, formatUsd(breakdown.totalUsd)]);
     if (breakdown.matchedModel) costRows.push(['Priced as', breakdown.matchedModel]);
   } else {
     costRows.push(['Price', `no known price for ${call.modelUsed || call.modelRequested} — cost reads $0`]);
@@ -114,15 +114,13 @@ export function renderDetail(view: CallDetailView, actions: DetailActions): HTML
  * links to exactly these commands (enableCommandUris in the panel and sidebar options).
  */
 function failureHint(call: CallDetailView['call']): HTMLElement | null {
-  const outcome = callOutcome(call);
-  if (!outcome.failed) return null;
-  if (call.status === 401 || call.status === 403) {
+  if (isAuthFailure(call)) {
     return h('p', { class: 'hint detail-hint', attrs: { role: 'note' } },
       `The provider rejected the request's API key (${call.status}): it is missing or invalid. `,
       h('a', { attrs: { href: 'command:tollgate.setProviderKey' } }, 'Set Provider API Key'),
       ' stores one in your OS keychain for the proxy, or send a key from your app.');
   }
-  if (outcome.label.startsWith('budget')) {
+  if (isBudgetBlock(call)) {
     return h('p', { class: 'hint detail-hint', attrs: { role: 'note' } },
       'Tollgate refused this call because a budget is used up; it was not sent to the provider. ',
       h('a', { attrs: { href: 'command:tollgate.openPolicy' } }, 'Open Policy'),

@@ -4,16 +4,12 @@
  * /tollgate/router/feedback through the extension) so the router learns the team's own traffic.
  * The logic (which buttons, what the status says) is pure and tested; the render is a thin shell.
  */
+import type { RouteFeedbackResult } from '@contract/api';
 import { h, replace } from '../dom';
 
 export type RouteVerdict = 'bigger' | 'smaller';
 const TIERS = ['small', 'medium', 'large'] as const;
 type Tier = (typeof TIERS)[number];
-
-export interface RouteFeedbackResult {
-  tier: string;
-  exemplars: number;
-}
 
 /** The routed tier of a call (first field of its route, `medium; p=…`), or undefined when not tier-routed. */
 export function routedTierOf(route: string | undefined): Tier | undefined {

@@ -79,36 +79,34 @@ export class SemanticQualityView {
   }
 
   private spark(r: QualityRow, maxRate: number): SVGSVGElement {
-    const svg = document.createElementNS(SVG, 'svg');
-    svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
-    svg.setAttribute('width', String(W));
-    svg.setAttribute('height', String(H));
-    svg.setAttribute('class', 'quality-spark');
-    svg.setAttribute('role', 'img');
-    svg.setAttribute('aria-label', `${r.feature}: hit rate and false-hit rate per day over ${r.points.length} day(s)`);
+    const svg = svgElement('svg', {
+      viewBox: `0 0 ${W} ${H}`,
+      width: W,
+      height: H,
+      class: 'quality-spark',
+      role: 'img',
+      'aria-label': `${r.feature}: hit rate and false-hit rate per day over ${r.points.length} day(s)`,
+    });
     const lines: Array<[string, Array<number | undefined>]> = [
       ['spark-hits', r.points.map((p) => p.hitRate)],
       ['spark-false', r.points.map((p) => p.falseHitRate)],
     ];
     for (const [cls, values] of lines) {
       for (const points of sparkline(values, W - 2, H - 2, maxRate)) {
-        const line = document.createElementNS(SVG, 'polyline');
-        line.setAttribute('points', points);
-        line.setAttribute('transform', 'translate(1 1)');
-        line.setAttribute('class', cls);
-        svg.appendChild(line);
+        svg.appendChild(svgElement('polyline', { points, transform: 'translate(1 1)', class: cls }));
         // A lone measured day has no line to draw: mark it with a dot.
         if (!points.includes(' ')) {
           const [x, y] = points.split(',');
-          const dot = document.createElementNS(SVG, 'circle');
-          dot.setAttribute('cx', String(Number(x) + 1));
-          dot.setAttribute('cy', String(Number(y) + 1));
-          dot.setAttribute('r', '1.8');
-          dot.setAttribute('class', cls);
-          svg.appendChild(dot);
+          svg.appendChild(svgElement('circle', { cx: Number(x) + 1, cy: Number(y) + 1, r: 1.8, class: cls }));
         }
       }
     }
     return svg;
   }
+}
+
+function svgElement<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
 }

@@ -120,10 +120,6 @@ export class CallStore {
     return this.view()[i];
   }
 
-  indexOf(id: number): number {
-    return this.view().findIndex((c) => c.id === id);
-  }
-
   private view(): CallRecord[] {
     if (this.sortValue.key === DEFAULT_SORT.key && this.sortValue.dir === DEFAULT_SORT.dir) return this.rows;
     if (!this.sortedView || this.sortDirty) {

@@ -73,19 +73,8 @@ export class VirtualTable {
     this.schedule();
   }
 
-  /** Render synchronously (tests and first paint). */
-  renderNow(): void {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    this.render();
-  }
-
   scrollToTop(): void {
     this.viewport.scrollTop = 0;
-  }
-
-  get selected(): number | undefined {
-    return this.selectedId;
   }
 
   setSelected(id: number | undefined): void {
