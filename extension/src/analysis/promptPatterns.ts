@@ -1,7 +1,7 @@
 /**
  * Files the analysis engine always recognises as prompts (by name), for document selectors and
  * activation events. Plain .txt/.md templates are added by the `tollgate.promptGlobs` setting.
- * Pure data: also read by extension/scripts/write-manifest.mjs.
+ * Pure data: the manifest test checks package.json against it.
  */
 export const KNOWN_PROMPT_PATTERNS = [
   '**/*.prompt.md',
