@@ -130,9 +130,23 @@ export function newRequestId(): string {
 
 export function newCallContext(services: ProxyServices, endpoint: EndpointSpec, req: Request, res: Response): CallContext {
   const t0 = performance.now();
-  // The attempt's fields come first, in `freshAttempt`'s order, so every call has one object shape.
+  // One literal, the attempt's fields first in `freshAttempt`'s order: `{ ...freshAttempt(), … }`
+  // cost ~0.1 ms per call in V8 (a spread followed by more properties takes a slow path each time).
   return {
-    ...freshAttempt(1, t0),
+    attempt: 1,
+    attemptT0: t0,
+    upstreamMs: 0,
+    usage: undefined,
+    tokensEstimated: false,
+    costUsd: 0,
+    priced: false,
+    status: 0,
+    errorType: undefined,
+    responseBody: undefined,
+    responseText: undefined,
+    complete: false,
+    responseHeaders: {},
+    recorded: false,
     services,
     req,
     res,
