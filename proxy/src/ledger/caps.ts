@@ -28,11 +28,13 @@ export function capDetails(d: CallDetails | undefined): CallDetails | undefined 
   if (!d) return undefined;
   const out: CallDetails = {};
   if (d.responseHeaders) {
-    out.responseHeaders = Object.fromEntries(
-      Object.entries(d.responseHeaders)
-        .slice(0, CAPS.headerCount)
-        .map(([k, v]) => [cap(k, CAPS.name * 2), cap(String(v), CAPS.headerValue)]),
-    );
+    const headers: Record<string, string> = {};
+    let n = 0;
+    for (const k in d.responseHeaders) {
+      if (n++ === CAPS.headerCount) break;
+      headers[cap(k, CAPS.name * 2)] = cap(String(d.responseHeaders[k]), CAPS.headerValue);
+    }
+    out.responseHeaders = headers;
   }
   if (d.sourcePrompt !== undefined) out.sourcePrompt = cap(d.sourcePrompt, CAPS.sourcePrompt);
   return out;
