@@ -46,7 +46,7 @@ export function clientKey(h: Record<string, string | string[] | undefined>): str
 
 const TAG_RE = /^[\w .:@/-]{1,128}$/;
 
-function tagValue(v: unknown): string | undefined {
+export function tagValue(v: unknown): string | undefined {
   return typeof v === 'string' && TAG_RE.test(v) ? v : undefined;
 }
 
