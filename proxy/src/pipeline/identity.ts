@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { sha256 } from '../cache/canonical';
 import { resolveTags } from '../governance/scope';
 import { chooseProvider, obj } from '../providers';
-import type { CallContext, Stage } from './context';
+import type { Stage } from './context';
 import { failCall } from './errors';
 
 export function keyFingerprint(salt: string, key: string | undefined): string {
