@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { priceCall } from '../pricing/price';
-import { ENDPOINTS, obj, type Json } from '../providers';
+import { obj, usageOf, type Json } from '../providers';
 import { ANTHROPIC_PATHS, OPENAI_PATHS } from '../providers/protocol';
 import { openaiEndpointForUrl, parseJsonl, readAnthropicResults, readOpenAIResults } from './lines';
 import { priceAtTier } from './rates';
@@ -159,10 +159,6 @@ export async function submitBatch(opts: BatchSubmitOptions): Promise<BatchSubmit
     writeFileSync(report.errorsFile, errorsText);
   }
   return report;
-}
-
-function usageOf(endpoint: string, body: Json) {
-  return ENDPOINTS.find((e) => e.id === endpoint)?.usage(body);
 }
 
 /** Result lines Tollgate served from its cache (OpenAI: request_id "tollgate-cache"; Anthropic: `"tollgate": "cache"`). */

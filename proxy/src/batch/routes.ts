@@ -12,12 +12,11 @@ import { Router, rawBody, type Next, type Req, type Res } from '../http/http';
 import { FormData } from 'undici';
 import type { Governor } from '../governance/governor';
 import type { ProxyServices } from '../pipeline/services';
-import { obj, providerError, type Json, type Protocol } from '../providers';
+import { obj, providerError, usageOf, type Json, type Protocol } from '../providers';
 import { BatchLineError, readAnthropicRequests, readAnthropicResults, readOpenAIRequests, readOpenAIResults, toJsonl, type BatchRequestLine } from './lines';
 import { BatchService, type AdmitOutcome, type BatchIdentity } from './service';
 import { BatchStore, type BatchRow } from './store';
 import { callUpstream, upstreamPath, type UpstreamAnswer } from './upstream';
-import { ENDPOINTS } from '../providers';
 import { ANTHROPIC_PATHS, OPENAI_PATHS } from '../providers/protocol';
 import { adminGuard } from '../server/guards';
 import { opportunities } from './opportunities';
@@ -387,10 +386,6 @@ async function fileContent(svc: BatchService, req: Req, res: Res): Promise<void>
   }
   svc.record(owner.batch, results);
   relay(res, up);
-}
-
-function usageOf(endpoint: string, body: Json) {
-  return ENDPOINTS.find((e) => e.id === endpoint)?.usage(body);
 }
 
 function openaiResultLine(customId: string, body: Json, i: number): Json {

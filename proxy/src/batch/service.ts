@@ -10,10 +10,10 @@ import { resolveTags } from '../governance/scope';
 import type { NewCallRecord } from '../ledger/ledger';
 import type { CallTags } from '../ledger/types';
 import { isPricedProvider } from '../pricing/price';
-import { clientKey, keyFingerprint } from '../pipeline/identity';
+import { clientKey, keyFingerprint, tagValue as tag } from '../pipeline/identity';
 import type { ProxyServices } from '../pipeline/services';
 import type { ResolvedProvider } from '../policy/schema';
-import { chooseProvider, ENDPOINTS, type Json, type NormalizedUsage, type Protocol } from '../providers';
+import { chooseProvider, usageOf, type Json, type NormalizedUsage, type Protocol } from '../providers';
 import { quickEstimate } from '../workers/tokenCounter';
 import { requestedMaxOutput, type BatchRequestLine, type BatchResultLine } from './lines';
 import { priceAtTier } from './rates';
@@ -43,12 +43,6 @@ export type AdmitOutcome =
 type Headers = Record<string, string | string[] | undefined>;
 
 const header = (h: Headers, name: string): string | undefined => (typeof h[name] === 'string' ? (h[name] as string) : undefined);
-const TAG_RE = /^[\w .:@/-]{1,128}$/;
-const tag = (v: string | undefined): string | undefined => (v !== undefined && TAG_RE.test(v) ? v : undefined);
-
-function usageOf(endpoint: string, body: Json): NormalizedUsage | undefined {
-  return ENDPOINTS.find((e) => e.id === endpoint)?.usage(body);
-}
 
 export class BatchService {
   constructor(

@@ -17,6 +17,8 @@ export interface CacheEntry {
   expiresAt: number;
   hits: number;
   body: Record<string, unknown>;
+  /** `body` as stored (the upstream's JSON as relayed): a JSON hit is sent as is, not serialised again. */
+  bodyText: string;
   usage: NormalizedUsage;
   costUsd: number;
   prompt: string | null;
@@ -172,7 +174,7 @@ export class ExactCache {
    * Stores an entry. `bodyText`, when given, is `body` already serialised (the upstream's JSON as
    * relayed): it is stored as is instead of serialising the parsed body again.
    */
-  put(e: Omit<CacheEntry, 'id' | 'hits' | 'createdAt' | 'expiresAt'> & { ttlSeconds: number; bodyText?: string }, maxEntries: number): number {
+  put(e: Omit<CacheEntry, 'id' | 'hits' | 'createdAt' | 'expiresAt' | 'bodyText'> & { ttlSeconds: number; bodyText?: string }, maxEntries: number): number {
     const createdAt = this.now();
     const row = this.putStmt.get({
       key: e.key,
@@ -217,6 +219,7 @@ export class ExactCache {
   }
 
   private toEntry(row: Row): CacheEntry {
+    const bodyText = this.codec.decode(row.body);
     return {
       id: row.id,
       key: row.key,
@@ -227,7 +230,8 @@ export class ExactCache {
       createdAt: row.created_at,
       expiresAt: row.expires_at,
       hits: row.hits,
-      body: JSON.parse(this.codec.decode(row.body)) as Record<string, unknown>,
+      body: JSON.parse(bodyText) as Record<string, unknown>,
+      bodyText,
       usage: JSON.parse(row.usage) as NormalizedUsage,
       costUsd: row.cost_usd,
       prompt: row.prompt === null ? null : this.codec.decode(row.prompt),

@@ -11,9 +11,6 @@ import { securePrivateFile } from './permissions';
 
 export { Db, type OpenFileOptions, type RunResult, type Statement } from './sqlite';
 
-/** A module's tables: `migrate` must be idempotent (CREATE … IF NOT EXISTS). */
-export type Migration = (db: Db) => void;
-
 export interface OpenOptions {
   /** Load the sqlite-vec extension (semantic cache). Default true. */
   vector?: boolean;
@@ -42,12 +39,6 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
   if (opts.backgroundCheckpoints && !opts.readonly && file !== ':memory:') startBackgroundCheckpoints(db);
   return db;
-}
-
-export function runMigrations(db: Db, migrations: Migration[]): void {
-  db.transaction(() => {
-    for (const m of migrations) m(db);
-  })();
 }
 
 export function getMeta(db: Db, key: string): string | undefined {

@@ -3,8 +3,8 @@
  * trailing newline, so exporting the same policy twice (or with its keys reordered) gives
  * identical bytes and a policy change shows up as a small diff.
  */
-import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
+import { sha256 } from '../cache/canonical';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -32,9 +32,7 @@ export function stableYaml(value: Json, header: string[] = []): string {
   return `${header.map((l) => `# ${l}`.trimEnd()).join('\n')}${header.length ? '\n' : ''}${body}`;
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
+export { sha256 } from '../cache/canonical';
 
 /** The one-line provenance every generated file (or its sibling README) carries. */
 export function provenance(sourceFile: string, sourceText: string): string {

@@ -73,7 +73,6 @@ export class Res extends ServerResponse<Req> {
 
 export type Next = (err?: unknown) => void;
 export type Handler = (req: Req, res: Res, next: Next) => void | Promise<void>;
-export type ErrorHandler = (err: unknown, req: Req, res: Res) => void;
 
 /** A client error raised while reading a request (body too large, bad encoding, malformed JSON). */
 export class HttpError extends Error {

@@ -5,7 +5,7 @@
 import type { CallFilter, SummaryDimension } from '../../../contract/api';
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/open';
-import { capRecord } from './caps';
+import { capDetails, capRecord } from './caps';
 import type { CallPage, CallRecord, Summary, SummaryBucket } from './types';
 
 export type NewCallRecord = Omit<CallRecord, 'id'> & { details?: CallDetails };
@@ -198,6 +198,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
    */
   insert(input: NewCallRecord): CallRecord {
     const rec = capRecord(input);
+    const details = capDetails(input.details);
     const info = this.insertStmt.run({
       requestId: rec.requestId,
       ts: rec.ts,
@@ -229,10 +230,10 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       budget: rec.budget ?? null,
       attempt: rec.attempt,
       promptPreview: rec.promptPreview === undefined ? null : this.textCodec ? this.textCodec.encode(rec.promptPreview) : rec.promptPreview,
-      details: rec.details ? JSON.stringify(rec.details) : null,
+      details: details ? JSON.stringify(details) : null,
     });
-    const { details: _details, ...rest } = rec;
-    return { ...rest, id: Number(info.lastInsertRowid) };
+    rec.id = Number(info.lastInsertRowid);
+    return rec;
   }
 
   announce(saved: CallRecord): void {

@@ -130,30 +130,30 @@ export function newRequestId(): string {
 
 export function newCallContext(services: ProxyServices, endpoint: EndpointSpec, req: Request, res: Response): CallContext {
   const t0 = performance.now();
-  // The attempt's fields come first, in `freshAttempt`'s order, so every call has one object shape.
-  return {
-    ...freshAttempt(1, t0),
-    services,
-    req,
-    res,
-    endpoint,
-    requestId: newRequestId(),
-    t0,
-    ts: Date.now(),
-    body: {},
-    stream: false,
-    clientWantsUsage: false,
-    stripUsageChunk: false,
-    modelRequested: '',
-    modelUsed: '',
-    keyFingerprint: 'tg_anonymous',
-    tags: {},
-    namespace: '',
-    cacheStatus: 'miss',
-    cacheStore: false,
-    savedUsd: 0,
-    extraHeaders: {},
-  };
+  // The attempt's fields, then the call's, added one by one (V8 reuses each step of the shape). Not
+  // `{ ...freshAttempt(), … }`: a spread followed by more properties took V8's slow path, ~0.1 ms a call.
+  const ctx = freshAttempt(1, t0) as { -readonly [K in keyof CallContext]: CallContext[K] };
+  ctx.services = services;
+  ctx.req = req;
+  ctx.res = res;
+  ctx.endpoint = endpoint;
+  ctx.requestId = newRequestId();
+  ctx.t0 = t0;
+  ctx.ts = Date.now();
+  ctx.body = {};
+  ctx.stream = false;
+  ctx.clientWantsUsage = false;
+  ctx.stripUsageChunk = false;
+  ctx.modelRequested = '';
+  ctx.modelUsed = '';
+  ctx.keyFingerprint = 'tg_anonymous';
+  ctx.tags = {};
+  ctx.namespace = '';
+  ctx.cacheStatus = 'miss';
+  ctx.cacheStore = false;
+  ctx.savedUsd = 0;
+  ctx.extraHeaders = {};
+  return ctx;
 }
 
 export type Stage = (ctx: CallContext, next: () => Promise<void>) => Promise<void>;

@@ -73,7 +73,8 @@ export async function settleCost(ctx: CallContext): Promise<void> {
   // Nothing generated (refused before forwarding, an upstream error status, no byte of an answer): $0.
   if (!ctx.usage && !ctx.responseBody) return;
   const model = ctx.modelUsed;
-  const outText = ctx.responseBody && ctx.endpoint.outputText ? ctx.endpoint.outputText(ctx.responseBody) : '';
+  // The answer's text is only counted when usage is missing or the answer was cut.
+  const outText = (!ctx.usage || !ctx.complete) && ctx.responseBody && ctx.endpoint.outputText ? ctx.endpoint.outputText(ctx.responseBody) : '';
   if (!ctx.usage) {
     const { messages, texts } = inputParts(ctx.body);
     const [input, output] = await Promise.all([

@@ -48,16 +48,13 @@ export async function serveFromCache(ctx: CallContext, entry: CacheEntry, status
   ctx.costUsd = 0;
   ctx.priced = true;
   const res = ctx.res;
-  const headers: Record<string, string> = {
-    ...ctx.extraHeaders,
-    'x-tollgate-cache': status,
-    'x-tollgate-cost-usd': '0',
-    'x-tollgate-saved-usd': entry.costUsd.toFixed(8),
-    'x-tollgate-request-id': ctx.requestId,
-    ...(ctx.similarity !== undefined ? { 'x-tollgate-similarity': ctx.similarity.toFixed(4) } : {}),
-    'x-tollgate-overhead-ms': (performance.now() - ctx.t0).toFixed(3),
-  };
-  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  for (const k in ctx.extraHeaders) res.setHeader(k, ctx.extraHeaders[k]!);
+  res.setHeader('x-tollgate-cache', status);
+  res.setHeader('x-tollgate-cost-usd', '0');
+  res.setHeader('x-tollgate-saved-usd', entry.costUsd.toFixed(8));
+  res.setHeader('x-tollgate-request-id', ctx.requestId);
+  if (ctx.similarity !== undefined) res.setHeader('x-tollgate-similarity', ctx.similarity.toFixed(4));
+  res.setHeader('x-tollgate-overhead-ms', (performance.now() - ctx.t0).toFixed(3));
   await finishAttempt(ctx); // before the answer leaves (see finishAttempt.ts)
   if (ctx.stream && ctx.endpoint.replay) {
     res.status(200);
@@ -65,6 +62,6 @@ export async function serveFromCache(ctx: CallContext, entry: CacheEntry, status
     res.setHeader('cache-control', 'no-cache');
     res.end(ctx.endpoint.replay(entry.body, { includeUsage: ctx.clientWantsUsage }).join(''));
   } else {
-    res.status(200).json(entry.body);
+    res.status(200).jsonText(entry.bodyText);
   }
 }

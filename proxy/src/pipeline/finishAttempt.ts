@@ -70,7 +70,7 @@ function putCacheEntry(ctx: CallContext): number {
       model: ctx.modelUsed,
       body: ctx.responseBody!,
       ...(ctx.responseText !== undefined ? { bodyText: ctx.responseText } : {}),
-      usage: ctx.usage ?? { inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0 },
+      usage: ctx.usage ?? NO_USAGE,
       costUsd: ctx.costUsd,
       prompt: ctx.lastUserText ?? null,
       ttlSeconds: cache.ttlSeconds,
@@ -79,9 +79,12 @@ function putCacheEntry(ctx: CallContext): number {
   );
 }
 
+const NO_USAGE = Object.freeze({ inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0 });
+
+/** Absent fields are `undefined` (the ledger skips them): one literal, no conditional spreads. */
 function ledgerRow(ctx: CallContext): NewCallRecord {
   const latencyMs = performance.now() - ctx.attemptT0;
-  const usage = ctx.usage ?? { inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0 };
+  const usage = ctx.usage ?? NO_USAGE;
   return {
     requestId: ctx.requestId,
     ts: ctx.ts,
@@ -93,8 +96,8 @@ function ledgerRow(ctx: CallContext): NewCallRecord {
     modelUsed: ctx.modelUsed,
     stream: ctx.stream,
     cache: ctx.cacheStatus,
-    ...(ctx.similarity !== undefined ? { similarity: ctx.similarity } : {}),
-    ...(ctx.sourceEntryId !== undefined ? { sourceEntryId: ctx.sourceEntryId } : {}),
+    similarity: ctx.similarity,
+    sourceEntryId: ctx.sourceEntryId,
     inputTokens: usage.inputTokens,
     outputTokens: usage.outputTokens,
     cachedTokens: usage.cachedTokens,
@@ -106,19 +109,21 @@ function ledgerRow(ctx: CallContext): NewCallRecord {
     latencyMs,
     overheadMs: Math.max(0, latencyMs - ctx.upstreamMs),
     status: ctx.status,
-    ...(ctx.errorType ? { errorType: ctx.errorType } : {}),
-    ...(ctx.route ? { route: ctx.route } : {}),
-    ...(ctx.budget ? { budget: ctx.budget } : {}),
+    errorType: ctx.errorType || undefined,
+    route: ctx.route || undefined,
+    budget: ctx.budget || undefined,
     attempt: ctx.attempt,
-    ...(ctx.promptPreview ? { promptPreview: ctx.promptPreview } : {}),
-    details: { responseHeaders: { ...ctx.responseHeaders, ...tollgateHeadersSent(ctx) } },
+    promptPreview: ctx.promptPreview || undefined,
+    details: { responseHeaders: headersSent(ctx) },
   };
 }
 
-/** The x-tollgate-* headers on the response (the dashboard shows "headers Tollgate added"). */
-function tollgateHeadersSent(ctx: CallContext): Record<string, string> {
-  const out: Record<string, string> = { ...ctx.extraHeaders };
-  for (const [k, v] of Object.entries(ctx.res.getHeaders())) {
+/** The relayed upstream headers and the x-tollgate-* ones (the dashboard shows "headers Tollgate added"). */
+function headersSent(ctx: CallContext): Record<string, string> {
+  const out: Record<string, string> = { ...ctx.responseHeaders, ...ctx.extraHeaders };
+  const sent = ctx.res.getHeaders();
+  for (const k in sent) {
+    const v = sent[k];
     if (k.startsWith('x-tollgate-') && v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
   }
   // The cost header is set after the row (JSON) or travels in a trailer (streams): record it here.

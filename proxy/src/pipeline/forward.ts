@@ -118,7 +118,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     upstream = await request(url, {
       method: ctx.endpoint.method,
       headers: upstreamHeaders(ctx),
-      ...(ctx.endpoint.method === 'POST' ? { body: JSON.stringify(outgoing) } : {}),
+      body: ctx.endpoint.method === 'POST' ? JSON.stringify(outgoing) : undefined,
       signal: abort.signal,
       dispatcher: ctx.services.dispatcher,
       headersTimeout: ctx.upstreamTimeoutMs ?? p.timeoutMs,

@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { sha256 } from '../cache/canonical';
 import { resolveTags } from '../governance/scope';
 import { chooseProvider, obj } from '../providers';
-import type { CallContext, Stage } from './context';
+import type { Stage } from './context';
 import { failCall } from './errors';
 
 export function keyFingerprint(salt: string, key: string | undefined): string {
@@ -46,7 +46,7 @@ export function clientKey(h: Record<string, string | string[] | undefined>): str
 
 const TAG_RE = /^[\w .:@/-]{1,128}$/;
 
-function tagValue(v: unknown): string | undefined {
+export function tagValue(v: unknown): string | undefined {
   return typeof v === 'string' && TAG_RE.test(v) ? v : undefined;
 }
 

@@ -6,12 +6,17 @@ import type { ResolvedProvider } from '../policy/schema';
 import { globMatch } from '../routing/glob';
 import { ANTHROPIC_ENDPOINTS } from './anthropic';
 import { OPENAI_ENDPOINTS } from './openai';
-import type { EndpointSpec, Protocol } from './types';
+import type { EndpointSpec, Json, NormalizedUsage, Protocol } from './types';
 import { ANTHROPIC_PATHS } from './protocol';
 
 export * from './types';
 
 export const ENDPOINTS: EndpointSpec[] = [...OPENAI_ENDPOINTS, ...ANTHROPIC_ENDPOINTS];
+
+/** The usage an answer of this endpoint reports (batch result lines). */
+export function usageOf(endpoint: string, body: Json): NormalizedUsage | undefined {
+  return ENDPOINTS.find((e) => e.id === endpoint)?.usage(body);
+}
 
 /** Error body in the shape the client's SDK parses. */
 export function providerError(protocol: Protocol, status: number, type: string, message: string, code?: string): Record<string, unknown> {

@@ -5,7 +5,7 @@
  * + cheap features) and `cheap` (cheap features only, for when no embedding is available).
  * Pure: parsing, checksum check and prediction.
  */
-import { createHash } from 'node:crypto';
+import { canonicalJson, sha256 } from '../../cache/canonical';
 import type { Tier } from '../../policy/schema';
 
 export interface LogisticHead {
@@ -47,20 +47,8 @@ export interface TierProbabilities {
   large: number;
 }
 
-/** Canonical JSON (sorted keys) so the checksum does not depend on key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 export function modelChecksum(model: Omit<RouterModelFile, 'checksum'>): string {
-  return createHash('sha256').update(canonicalJson(model)).digest('hex');
+  return sha256(canonicalJson(model));
 }
 
 export class RouterModelError extends Error {
