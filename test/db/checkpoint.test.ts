@@ -4,7 +4,7 @@
  * Real SQLite files; the database file's size is what a checkpoint changes (a commit alone never
  * writes it). The worker runs only after a commit: idle, it runs none.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,6 +70,19 @@ describe('background checkpoints', () => {
     const again = openDatabase(file, { vector: false });
     dbs.push(again);
     expect(again.prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(50);
+  });
+
+  it('close() returns only after the worker closed its connection: the proxy closes last, so the -wal and -shm files are gone and the directory can be deleted at once', async () => {
+    const { db, file } = open(true);
+    write(db, 50);
+    const { counts } = backgroundCheckpointsOf(db)!;
+    // The worker has its connection open (it checkpointed): closing now races with it unless close() waits.
+    expect(await until(() => counts().checkpoints > 0)).toBe(true);
+    write(db, 1);
+    db.close();
+    dbs.splice(dbs.indexOf(db), 1);
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    expect(existsSync(`${file}-shm`)).toBe(false);
   });
 });
 

@@ -7,4 +7,6 @@
 export const COMMITS = 0;
 /** Checkpoints the worker has run (diagnostics and tests). */
 export const CHECKPOINTS = 1;
-export const SLOTS = 2;
+/** Set to 1 by the worker once its connection is closed (the writer waits for it before closing its own). */
+export const CLOSED = 2;
+export const SLOTS = 3;

@@ -14,7 +14,7 @@
  */
 import { DatabaseSync, type DatabaseSyncInstance } from '@photostructure/sqlite';
 import { parentPort } from 'node:worker_threads';
-import { CHECKPOINTS, COMMITS } from './checkpointSlots';
+import { CHECKPOINTS, CLOSED, COMMITS } from './checkpointSlots';
 
 /** The first message: which database, how often at most, the shared counters. Then only `'close'`. */
 export interface CheckpointStart {
@@ -83,6 +83,10 @@ parentPort?.on('message', (msg: CheckpointStart | 'close') => {
   try {
     db?.close();
   } finally {
+    if (shared) {
+      Atomics.store(shared, CLOSED, 1);
+      Atomics.notify(shared, CLOSED);
+    }
     parentPort?.close();
   }
 });

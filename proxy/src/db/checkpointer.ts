@@ -8,7 +8,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers/spawnWorker';
-import { CHECKPOINTS, COMMITS, SLOTS } from './checkpointSlots';
+import { CHECKPOINTS, CLOSED, COMMITS, SLOTS } from './checkpointSlots';
 import type { CheckpointStart } from './checkpointWorker';
 import type { Db } from './sqlite';
 
@@ -21,6 +21,8 @@ import type { Db } from './sqlite';
 export const BACKSTOP_PAGES = 8192;
 /** SQLite's default autocheckpoint, restored when the worker cannot run. */
 const DEFAULT_PAGES = 1000;
+/** How long closing the database waits for the worker to close its connection (it is idle or mid-checkpoint). */
+const CLOSE_WAIT_MS = 2000;
 
 export interface BackgroundCheckpoints {
   worker: Worker;
@@ -51,9 +53,17 @@ export function startBackgroundCheckpoints(db: Db, intervalMs = 250): Background
   worker.on('error', fallback); // never an uncaught error: the proxy keeps running with SQLite's own checkpoints
   worker.once('exit', fallback);
   worker.unref();
+  let exited = false;
+  worker.once('exit', () => {
+    exited = true;
+  });
   db.onClose(() => {
     worker.off('exit', fallback);
     worker.postMessage('close');
+    // Wait (bounded) until the worker's connection is closed, so the proxy's connection closes last:
+    // SQLite then checkpoints and removes the -wal/-shm files, and nothing touches the data
+    // directory after close() returns (a caller may delete it next).
+    if (!exited) Atomics.wait(shared, CLOSED, 0, CLOSE_WAIT_MS);
   });
   const handle: BackgroundCheckpoints = {
     worker,
