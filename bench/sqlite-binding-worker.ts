@@ -64,7 +64,9 @@ const body = { id: 'chatcmpl-1', object: 'chat.completion', choices: [{ index: 0
 
 const db = open(join(dir, `calls-${binding}.db`), false);
 const vdb = open(vecFile, true);
-const store = new SemanticStore(vdb);
+// vec0's own KNN (the binding runs it), not the in-memory mirror the proxy searches once it is warm:
+// the mirror scans in WebAssembly whichever binding read the rows.
+const store = new SemanticStore(vdb, { knn: 'vec0' });
 store.migrate();
 const ledger = new Ledger(db);
 const cache = new ExactCache(db);
