@@ -265,10 +265,6 @@ export class Db {
     return this.raw.isOpen;
   }
 
-  get inTransaction(): boolean {
-    return this.raw.isTransaction;
-  }
-
   prepare(sql: string): Statement {
     return new StatementAdapter(this.raw, this.raw.prepare(sql), mayWrite(sql) ? this.noteWrite : undefined);
   }

@@ -206,7 +206,7 @@ class ResponsesAssembler implements StreamAssembler {
   error: Json | undefined;
   private final: Json = {};
 
-  accept(frame: unknown, json: Json | undefined): void {
+  accept(_frame: unknown, json: Json | undefined): void {
     if (!json) return;
     const type = json.type;
     if (type === 'response.completed') {
@@ -218,7 +218,6 @@ class ResponsesAssembler implements StreamAssembler {
     } else if (type === 'error') {
       this.error = json;
     }
-    void frame;
   }
 
   result(): Json {
