@@ -134,7 +134,13 @@ describe('LatestRuns', () => {
     expect(seen?.isCancellationRequested).toBe(false);
     runs.forget('a');
     expect(seen?.isCancellationRequested).toBe(true);
-    expect(runs.current('a', 1)).toBeUndefined();
+    // Nothing is kept: asking for the same version starts a new run.
+    let restarted = false;
+    void runs.get('a', 1, async () => {
+      restarted = true;
+      return 'y';
+    });
+    expect(restarted).toBe(true);
   });
 });
 

@@ -1,8 +1,6 @@
-/** The complexity score: ordering on prompts written for this test, feature effects, exemplar blending. */
+/** The complexity score: ordering on prompts written for this test, feature effects. */
 import { describe, expect, it } from 'vitest';
-import type { Embedder } from '../../proxy/src/embedding/types';
 import { scoreComplexity, tierFor } from '../../proxy/src/routing/complexity';
-import { ExemplarIndex, scoreWithExemplars } from '../../proxy/src/routing/exemplars';
 
 const user = (text: string) => ({ messages: [{ role: 'user', text }] });
 const thresholds = { medium: 0.3, large: 0.7 };
@@ -54,54 +52,5 @@ describe('scoreComplexity', () => {
     const withSys = scoreComplexity({ messages: [sys, { role: 'user', text: 'Hi there!' }] });
     expect(withSys.features.length).toBe(scoreComplexity(user('Hi there!')).features.length);
     expect(withSys.features.context!).toBeGreaterThan(0);
-  });
-});
-
-/**
- * A real (if simple) Embedder: hashed bag of words, L2-normalised — enough to test that the
- * nearest exemplars pull the score, without a model download.
- */
-function bagOfWordsEmbedder(dim = 256): Embedder {
-  const embedOne = (text: string): Float32Array => {
-    const v = new Float32Array(dim);
-    for (const w of text.toLowerCase().match(/[a-z]+/g) ?? []) {
-      let h = 2166136261;
-      for (const c of w) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
-      v[(h >>> 0) % dim]! += 1;
-    }
-    const n = Math.hypot(...v) || 1;
-    return v.map((x) => x / n);
-  };
-  return {
-    info: { backend: 'upstream', modelId: 'test-bow', dimensions: dim, defaultThreshold: 0.9 },
-    embed: async (texts) => texts.map(embedOne),
-    close: async () => {},
-  };
-}
-
-describe('exemplar blending', () => {
-  it('pulls the score toward the tier of similar labelled prompts', async () => {
-    const prompt = 'Tell me about the quarterly reconciliation of ledger accounts.';
-    const heuristic = scoreComplexity(user(prompt)).score;
-    const embedder = bagOfWordsEmbedder();
-    const largeIdx = await ExemplarIndex.build(embedder, [
-      { prompt: 'the quarterly reconciliation of ledger accounts across subsidiaries', tier: 'large' },
-      { prompt: 'reconciliation of ledger accounts with intercompany eliminations', tier: 'large' },
-    ]);
-    const smallIdx = await ExemplarIndex.build(embedder, [
-      { prompt: 'the quarterly reconciliation of ledger accounts across subsidiaries', tier: 'small' },
-      { prompt: 'reconciliation of ledger accounts with intercompany eliminations', tier: 'small' },
-    ]);
-    const up = await scoreWithExemplars(user(prompt), largeIdx, 2);
-    const down = await scoreWithExemplars(user(prompt), smallIdx, 2);
-    expect(up.score).toBeGreaterThan(heuristic);
-    expect(down.score).toBeLessThan(up.score);
-    expect(up.features.exemplarWeight!).toBeGreaterThan(0);
-    expect(largeIdx.size).toBe(2);
-  });
-
-  it('ignores neighbours with no similarity', () => {
-    const s = scoreComplexity(user('Hello'), [{ tier: 'large', similarity: 0 }]);
-    expect(s.score).toBe(scoreComplexity(user('Hello')).score);
   });
 });

@@ -50,16 +50,6 @@ describe('evaluateRouter', () => {
     expect(r.misses).toHaveLength(1);
   });
 
-  it('blends per-prompt exemplar neighbours into the scores', () => {
-    const labels = parseLabels('prompt\ttier\treason\nTell me about tides.\tmedium\tneighbours decide');
-    const base = { thresholds: { medium: 0.3, large: 0.7 }, countTokens: () => 1, price: () => 0, outputTokens: 0 };
-    const plain = evaluateRouter(labels, base);
-    const pulled = evaluateRouter(labels, { ...base, neighbours: [[{ tier: 'large', similarity: 1 }, { tier: 'large', similarity: 1 }]] });
-    expect(plain.misses[0]!.predicted).toBe('small');
-    expect(pulled.misses).toHaveLength(0);
-    expect(pulled.confusion.medium.medium).toBe(1); // 60 % of the way toward the large centre
-  });
-
   it('rejects an unknown tier', () => {
     expect(() => parseLabels('prompt\ttier\treason\nx\thuge\ty')).toThrow(/line 2/);
   });

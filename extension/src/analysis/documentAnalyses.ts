@@ -65,11 +65,6 @@ export class DocumentAnalyses implements vscode.Disposable {
     return this.runs.get(doc.uri.toString(), doc.version, (token) => this.run(doc, token));
   }
 
-  /** The last started analysis, if it is for this version. */
-  async current(doc: vscode.TextDocument): Promise<FileAnalysis | undefined> {
-    return this.runs.current(doc.uri.toString(), doc.version);
-  }
-
   private async run(doc: vscode.TextDocument, token: RunToken): Promise<FileAnalysis | undefined> {
     const cfg = readConfig();
     const settings: AnalysisSettings = {

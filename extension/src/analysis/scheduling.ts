@@ -30,12 +30,6 @@ export class LatestRuns<T> {
     return result;
   }
 
-  /** The run for this version if one was started, without starting one. */
-  current(key: string, version: number): Promise<T> | undefined {
-    const hit = this.runs.get(key);
-    return hit && hit.version === version ? hit.result : undefined;
-  }
-
   /** Cancel and drop a document's run (closed document). */
   forget(key: string): void {
     const hit = this.runs.get(key);

@@ -5,7 +5,7 @@
  * 15 s) and reports its connection state. Uses the global fetch; no `vscode` import.
  */
 import type { CallRecord } from '@contract/api';
-import { parseLiveEvent, type BudgetAlert, type PolicyEvent } from '@contract/events';
+import { parseLiveEvent, type BudgetAlert } from '@contract/events';
 import type { ConnectionState } from '../../../webview/src/protocol';
 import type { DisposableLike } from '../dashboard/dataSource';
 import { Emitter } from '../dashboard/emitter';
@@ -28,7 +28,6 @@ export class LiveEvents {
   private readonly baseDelay: number;
   private readonly calls = new Emitter<CallRecord>();
   private readonly budgets = new Emitter<BudgetAlert>();
-  private readonly policies = new Emitter<PolicyEvent>();
   private readonly connections = new Emitter<ConnectionState>();
   private state: ConnectionState;
   private stream: AbortController | undefined;
@@ -55,10 +54,6 @@ export class LiveEvents {
     return this.subscribe(this.budgets, listener);
   }
 
-  onPolicy(listener: (event: PolicyEvent) => void): DisposableLike {
-    return this.subscribe(this.policies, listener);
-  }
-
   onConnection(listener: (state: ConnectionState) => void): DisposableLike {
     return this.connections.on(listener);
   }
@@ -73,7 +68,7 @@ export class LiveEvents {
   dispose(): void {
     this.disposed = true;
     this.halt();
-    for (const e of [this.calls, this.budgets, this.policies, this.connections]) e.clear();
+    for (const e of [this.calls, this.budgets, this.connections]) e.clear();
   }
 
   /** Drops the pending retry and closes the open stream. */
@@ -130,6 +125,5 @@ export class LiveEvents {
     const e = parseLiveEvent(event, data);
     if (e?.event === 'call') this.calls.fire(e.data);
     else if (e?.event === 'budget') this.budgets.fire(e.data);
-    else if (e?.event === 'policy') this.policies.fire(e.data);
   }
 }

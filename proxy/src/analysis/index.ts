@@ -26,7 +26,6 @@ import type { AnalysisInput, AnalysisSettings, CostLens, FileAnalysis, Finding, 
 export * from './types';
 export { RULES, ruleInfo } from './rules';
 export { isPromptFile, promptKindOf, codeLanguageOf, isInstructionKind, DEFAULT_PROMPT_GLOBS } from './prompt/detect';
-export { disableNextLineFix } from './suppression';
 
 /** The same default the editor's `tollgate.defaultModel` has, so `tollgate lint` and the CodeLens price alike. */
 export { DEFAULT_MODEL } from '../../../contract/defaults';

@@ -13,7 +13,7 @@ import { isPricedProvider } from '../pricing/price';
 import { clientKey, keyFingerprint, tagValue as tag } from '../pipeline/identity';
 import type { ProxyServices } from '../pipeline/services';
 import type { ResolvedProvider } from '../policy/schema';
-import { chooseProvider, usageOf, type Json, type NormalizedUsage, type Protocol } from '../providers';
+import { chooseProvider, type NormalizedUsage, type Protocol } from '../providers';
 import { quickEstimate } from '../workers/tokenCounter';
 import { requestedMaxOutput, type BatchRequestLine, type BatchResultLine } from './lines';
 import { priceAtTier } from './rates';

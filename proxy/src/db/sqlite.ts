@@ -5,11 +5,11 @@
  * records why it was chosen over libsql and better-sqlite3, with the measured cost.
  *
  * The rest of the proxy was written against better-sqlite3's API; this adapter offers the subset it
- * uses (prepare → get/all/run/iterate/pluck, transaction, exec, pragma, close, loadExtension) with
+ * uses (prepare → get/all/run/pluck, transaction, exec, pragma, close, loadExtension) with
  * the same semantics, so ledger, cache and governance code does not depend on the binding:
  * - rows come back as plain objects and BLOBs as `Buffer` (node:sqlite gives `Uint8Array`s);
  * - `transaction(fn)` returns a function that runs `fn` in BEGIN … COMMIT (ROLLBACK on throw),
- *   with `.deferred/.immediate/.exclusive` variants, and nests as a SAVEPOINT.
+ *   with an `.immediate` variant, and nests as a SAVEPOINT.
  * Integers beyond 2^53 read as an error rather than a rounded number (node:sqlite's rule); Tollgate
  * stores such values (64-bit hashes) only as filter keys it never reads back.
  */
@@ -32,19 +32,12 @@ export interface Statement {
   get(...params: BindParams): unknown;
   all(...params: BindParams): unknown[];
   run(...params: BindParams): RunResult;
-  iterate(...params: BindParams): IterableIterator<unknown>;
   /** Return only the first column of each row (persists on this statement, as in better-sqlite3). */
   pluck(toggle?: boolean): this;
-  /** Return rows as arrays of column values. */
-  raw(toggle?: boolean): this;
   readonly source: string;
 }
 
-export type TransactionFn<A extends unknown[], R> = ((...args: A) => R) & {
-  deferred: (...args: A) => R;
-  immediate: (...args: A) => R;
-  exclusive: (...args: A) => R;
-};
+export type TransactionFn<A extends unknown[], R> = ((...args: A) => R) & { immediate: (...args: A) => R };
 
 export interface OpenFileOptions {
   readonly?: boolean;
@@ -87,7 +80,7 @@ function isNamedValues(v: unknown): v is Record<string, unknown> {
 }
 
 class StatementAdapter implements Statement {
-  private mode: 'object' | 'pluck' | 'raw' = 'object';
+  private mode: 'object' | 'pluck' = 'object';
   /** The all-named statement rewritten with `?`s (params.ts), prepared on first use of an object. */
   private readonly form: PositionalForm | undefined;
   private positional: StatementSyncInstance | undefined;
@@ -111,7 +104,7 @@ class StatementAdapter implements Statement {
     if (this.names) st.setReturnArrays(true);
   }
 
-  /** Whether the binding hands back arrays: always when rows are built here or for pluck/raw. */
+  /** Whether the binding hands back arrays: always when rows are built here or for pluck. */
   private get arrays(): boolean {
     return this.mode !== 'object' || this.names !== undefined;
   }
@@ -120,19 +113,10 @@ class StatementAdapter implements Statement {
     return this.st.sourceSQL;
   }
 
-  private setMode(mode: 'object' | 'pluck' | 'raw'): void {
-    this.mode = mode;
+  pluck(toggle = true): this {
+    this.mode = toggle ? 'pluck' : 'object';
     this.st.setReturnArrays(this.arrays);
     this.positional?.setReturnArrays(this.arrays);
-  }
-
-  pluck(toggle = true): this {
-    this.setMode(toggle ? 'pluck' : 'object');
-    return this;
-  }
-
-  raw(toggle = true): this {
-    this.setMode(toggle ? 'raw' : 'object');
     return this;
   }
 
@@ -173,7 +157,6 @@ class StatementAdapter implements Statement {
   private shape(row: unknown): unknown {
     if (row === undefined) return undefined;
     if (this.mode === 'pluck') return fixValue((row as unknown[])[0]);
-    if (this.mode === 'raw') return (row as unknown[]).map(fixValue);
     const names = this.names;
     if (names === undefined) return fixRow(row);
     // Same keys in the same order for every row: V8 gives them one shape. A repeated name keeps
@@ -219,15 +202,6 @@ class StatementAdapter implements Statement {
     this.wrote?.();
     return result;
   }
-
-  *iterate(...params: BindParams): IterableIterator<unknown> {
-    const [st, values] = this.bound(params);
-    try {
-      for (const row of st.iterate(...values)) yield this.shape(row);
-    } finally {
-      this.wrote?.();
-    }
-  }
 }
 
 export class Db {
@@ -243,7 +217,6 @@ export class Db {
     else this.committed();
   };
   readonly name: string;
-  readonly readonly: boolean;
 
   constructor(file: string, opts: OpenFileOptions = {}) {
     if (opts.fileMustExist && file !== ':memory:') {
@@ -253,7 +226,6 @@ export class Db {
     }
     this.raw = new DatabaseSync(file, { readOnly: opts.readonly ?? false, allowExtension: opts.allowExtension ?? true });
     this.name = file;
-    this.readonly = opts.readonly ?? false;
   }
 
   /** The binding's own handle, for the rare caller that needs node:sqlite API directly. */
@@ -263,10 +235,6 @@ export class Db {
 
   get open(): boolean {
     return this.raw.isOpen;
-  }
-
-  get inTransaction(): boolean {
-    return this.raw.isTransaction;
   }
 
   prepare(sql: string): Statement {
@@ -338,11 +306,7 @@ export class Db {
           throw err;
         }
       };
-    return Object.assign(make('BEGIN'), {
-      deferred: make('BEGIN DEFERRED'),
-      immediate: make('BEGIN IMMEDIATE'),
-      exclusive: make('BEGIN EXCLUSIVE'),
-    });
+    return Object.assign(make('BEGIN'), { immediate: make('BEGIN IMMEDIATE') });
   }
 
   private inSavepoint<A extends unknown[], R>(fn: (...args: A) => R, args: A): R {

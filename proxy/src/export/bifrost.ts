@@ -365,12 +365,6 @@ function headerClause(name: string, pattern: string): string {
   return isGlob(pattern) ? `${value}.matches(${cel(globToRegex(pattern))})` : `${value} == ${cel(pattern)}`;
 }
 
-/** Equal weights that sum to exactly 1 (Bifrost rejects a rule whose weights do not). */
-function weighted(refs: ModelRef[]): Array<[ModelRef, number]> {
-  const share = Math.floor((1 / refs.length) * 10_000) / 10_000;
-  return refs.map((r, i) => [r, i === refs.length - 1 ? Math.round((1 - share * (refs.length - 1)) * 10_000) / 10_000 : share]);
-}
-
 function providerConfig(p: ResolvedProvider, policy: Policy, w: Warnings): JsonObject {
   const field = `providers.${p.name}`;
   const builtin = p.name === 'openai' || p.name === 'anthropic';

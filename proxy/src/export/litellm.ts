@@ -277,7 +277,7 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
     if (k.feature !== undefined) body.tags = [k.feature];
     w.add(`tags.keys[${i}]`, `${TARGET} issues its own virtual keys: a new key (alias tollgate-${k.fingerprint}) is generated with these tags and must be handed to the key's owner`);
   });
-  for (const [fp, body] of keys)
+  for (const fp of keys.keys())
     if (!policy.tags.keys.some((k) => k.fingerprint === fp))
       w.add('budgets', `${TARGET} keys are its own: key tollgate-${fp} is generated with the budget/limit of Tollgate key ${fp} and must replace that key in its owner's clients, or the budget applies to nobody`);
   // LiteLLM charges a team or user through the keys that belong to it: give each one without a key its own.

@@ -6,16 +6,20 @@ import { sseFrame } from './sse';
 import { arr, num, obj, type EndpointSpec, type Json, type NormalizedUsage, type StreamAssembler } from './types';
 import { OPENAI_PATHS, routePaths } from './protocol';
 
-function chatUsage(body: Json): NormalizedUsage | undefined {
-  const u = obj(body.usage);
-  if (!u) return undefined;
-  return {
-    inputTokens: num(u.prompt_tokens),
-    outputTokens: num(u.completion_tokens),
-    cachedTokens: num(obj(u.prompt_tokens_details)?.cached_tokens),
-    cacheWriteTokens: 0,
+/** `usage` names its counts `prompt`/`completion` in chat and completions, `input`/`output` in the Responses API. */
+function usageNamed(input: 'prompt' | 'input', output: 'completion' | 'output'): (body: Json) => NormalizedUsage | undefined {
+  return (body) => {
+    const u = obj(body.usage);
+    if (!u) return undefined;
+    return {
+      inputTokens: num(u[`${input}_tokens`]),
+      outputTokens: num(u[`${output}_tokens`]),
+      cachedTokens: num(obj(u[`${input}_tokens_details`])?.cached_tokens),
+      cacheWriteTokens: 0,
+    };
   };
 }
+const chatUsage = usageNamed('prompt', 'completion');
 
 function includeUsageInStream(body: Json): boolean {
   const so = obj(body.stream_options);
@@ -189,24 +193,13 @@ function replayCompletion(body: Json, opts: { includeUsage: boolean }): string[]
   return frames;
 }
 
-function responsesUsage(body: Json): NormalizedUsage | undefined {
-  const u = obj(body.usage);
-  if (!u) return undefined;
-  return {
-    inputTokens: num(u.input_tokens),
-    outputTokens: num(u.output_tokens),
-    cachedTokens: num(obj(u.input_tokens_details)?.cached_tokens),
-    cacheWriteTokens: 0,
-  };
-}
-
 /** The Responses API's terminal event carries the whole response: that is the assembled body. */
 class ResponsesAssembler implements StreamAssembler {
   complete = false;
   error: Json | undefined;
   private final: Json = {};
 
-  accept(frame: unknown, json: Json | undefined): void {
+  accept(_frame: unknown, json: Json | undefined): void {
     if (!json) return;
     const type = json.type;
     if (type === 'response.completed') {
@@ -218,7 +211,6 @@ class ResponsesAssembler implements StreamAssembler {
     } else if (type === 'error') {
       this.error = json;
     }
-    void frame;
   }
 
   result(): Json {
@@ -304,7 +296,7 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
     ...routePaths('openai', OPENAI_PATHS.responses),
     billable: true,
     cacheable: true,
-    usage: responsesUsage,
+    usage: usageNamed('input', 'output'),
     assembler: () => new ResponsesAssembler(),
     replay: (b) => replayResponses(b),
     outputText: responsesOutputText,

@@ -4,7 +4,7 @@
  * pricing are passed in.
  */
 import { TIERS, type Tier } from '../policy/schema';
-import { scoreComplexity, tierFor, type ExemplarMatch } from './complexity';
+import { scoreComplexity, tierFor } from './complexity';
 
 export interface LabelledPrompt {
   prompt: string;
@@ -38,8 +38,6 @@ export interface EvalOptions {
   price: (tier: Tier, inputTokens: number, outputTokens: number) => number;
   /** Output tokens assumed per call (the file has no answers). */
   outputTokens: number;
-  /** Nearest labelled exemplars per prompt (same order as the labels), when an embedder is used. */
-  neighbours?: ExemplarMatch[][];
   /** Another router to evaluate (e.g. the learned model) instead of the complexity score and thresholds. */
   predict?: (index: number, prompt: string) => { tier: Tier; score: number };
 }
@@ -77,7 +75,7 @@ export function evaluateRouter(labels: LabelledPrompt[], opts: EvalOptions): Eva
     let predicted: Tier;
     if (opts.predict) ({ tier: predicted, score } = opts.predict(i, l.prompt));
     else {
-      score = scoreComplexity({ messages: [{ role: 'user', text: l.prompt }] }, opts.neighbours?.[i] ?? []).score;
+      score = scoreComplexity({ messages: [{ role: 'user', text: l.prompt }] }).score;
       predicted = tierFor(score, opts.thresholds);
     }
     confusion[l.tier][predicted]++;

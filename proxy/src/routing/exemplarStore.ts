@@ -55,13 +55,6 @@ export class ExemplarStore {
     return this.loading;
   }
 
-  /** Reloads now and waits for the vectors (tests, `tollgate router eval`). */
-  async reload(): Promise<void> {
-    this.lastCheck = 0;
-    this.current = undefined;
-    await this.refresh();
-  }
-
   private async load(stat: { mtimeMs: number; size: number }): Promise<void> {
     const file = readExemplarFile(this.path!);
     this.problems = file.problems;

@@ -7,7 +7,7 @@
  * embedding and its nearest team exemplars.
  */
 import { TIERS, type Policy, type Tier } from '../policy/schema';
-import { scoreComplexity, tierFor, type ExemplarMatch } from './complexity';
+import { scoreComplexity, tierFor } from './complexity';
 import type { ChatText } from './features';
 import { globMatch } from './glob';
 import { SAMPLE_HEADER } from './quality/sampler';
@@ -25,8 +25,6 @@ export interface RouteInput {
   /** Request headers (lower-case names, as node gives them). */
   headers: Record<string, string | string[] | undefined>;
   inputTokens: number;
-  /** Nearest labelled exemplars for the complexity score (router `score` only; see ExemplarIndex). */
-  neighbours?: ExemplarMatch[];
   /** The last user turn's sentence embedding, when one is available (router `learned`). */
   embedding?: RoutingEmbedding;
   /** Why there is no embedding (said in the header when the router falls back to cheap features). */
@@ -86,7 +84,7 @@ export function routeRequest(input: RouteInput): RouteDecision | undefined {
     score = round2(learned.p.atLeastMedium);
     why = `p=${learned.p.atLeastMedium.toFixed(2)}/${learned.p.large.toFixed(2)}; by=${learnedBy(learned)}`;
   } else {
-    score = scoreComplexity({ messages: input.messages }, input.neighbours ?? []).score;
+    score = scoreComplexity({ messages: input.messages }).score;
     why = `score=${score.toFixed(2)}`;
   }
   if (rule?.model) {

@@ -122,10 +122,6 @@ export class RouterRuntime {
     while (this.recent.size > this.recentLimit) this.recent.delete(this.recent.keys().next().value!);
   }
 
-  recentPrompt(requestId: string): string | undefined {
-    return this.recent.get(requestId);
-  }
-
   /**
    * Writes an exemplar from a verdict on a routed call: the call's prompt with one tier above
    * ("needed a bigger model") or below ("a smaller one would do") the tier it was routed to.

@@ -87,10 +87,7 @@ const MODEL_KEYS = ['model', 'modelName', 'model_name'];
 
 /** Reads literal strings, following a same-file constant (`const SYSTEM_PROMPT = "…"`). */
 class Strings {
-  constructor(
-    private readonly sf: ts.SourceFile,
-    private readonly bindings: FileBindings,
-  ) {}
+  constructor(private readonly bindings: FileBindings) {}
 
   value(e: ts.Expression | undefined, depth = 0): { text: string; placeholders: number; node: ts.Expression } | undefined {
     if (!e || depth > 4) return undefined;
@@ -183,7 +180,7 @@ export function findTypeScriptCalls(path: string, text: string): DetectedCall[] 
 }
 
 /** Where the constructor's result goes: `.bind({ maxTokens })` on it, directly or through a variable. */
-function boundLimit(sf: ts.SourceFile, bindings: FileBindings, node: ts.NewExpression | ts.CallExpression): LimitScan | undefined {
+function boundLimit(bindings: FileBindings, node: ts.NewExpression | ts.CallExpression): LimitScan | undefined {
   const binds: ts.CallExpression[] = [];
   let p: ts.Node = node.parent;
   while (ts.isParenthesizedExpression(p) || ts.isAwaitExpression(p)) p = p.parent;
@@ -201,7 +198,6 @@ function boundLimit(sf: ts.SourceFile, bindings: FileBindings, node: ts.NewExpre
     if (scan.limit === 'present') return scan;
     if (scan.limit === 'unknown') unknown = true;
   }
-  void sf;
   return unknown ? { limit: 'unknown' } : undefined;
 }
 
@@ -209,7 +205,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   const isNew = ts.isNewExpression(node);
   const callee = `${isNew ? 'new ' : ''}${chain.join('.')}`;
   const call: DetectedCall = { api, callee, start: node.expression.getStart(sf), end: node.expression.end, limit: 'unknown', messages: [], placeholders: 0 };
-  const strings = new Strings(sf, bindings);
+  const strings = new Strings(bindings);
   const args = node.arguments ?? [];
   const key = limitKeyFor(api, 'typescript');
   const title = `Add ${key}: 1024`;
@@ -218,7 +214,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   if (!args[0]) {
     // `new ChatOpenAI()` sends no limit (unless bound later); a call with no arguments at all we cannot judge.
     if (isNew) {
-      const bound = boundLimit(sf, bindings, node);
+      const bound = boundLimit(bindings, node);
       if (bound) return Object.assign(call, bound);
       call.limit = 'missing';
       const open = sf.text.indexOf('(', node.expression.end);
@@ -275,7 +271,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   }
   Object.assign(call, scanLimit(resolved));
   if (call.limit === 'missing' && isNew) {
-    const bound = boundLimit(sf, bindings, node);
+    const bound = boundLimit(bindings, node);
     if (bound) return Object.assign(call, bound);
   }
   if (call.limit === 'missing' && resolved.fixable !== false) call.insertion = { ...insertProperty(sf, resolved.target, `${key}: 1024`), title };

@@ -19,7 +19,7 @@ function baseName(p: string): string {
 }
 
 /** Range to delete so that a paragraph and one adjoining separator disappear. */
-function paragraphRemoval(s: PromptSection, all: Segment[], i: number): [number, number] {
+function paragraphRemoval(all: Segment[], i: number): [number, number] {
   const p = all[i]!;
   const next = all[i + 1];
   if (next) return [p.start, next.start];
@@ -88,7 +88,7 @@ export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
       const first = seenParagraphs.get(key);
       if (first) {
         const firstLine = lineOf(ctx, ctx.doc.sections[first.section]!, first.seg.start);
-        out.push(repeated(ctx, s, 'paragraph', firstLine, `${p.text}\n\n`, [p.start, p.end], paragraphRemoval(s, paras, pi)));
+        out.push(repeated(ctx, s, 'paragraph', firstLine, `${p.text}\n\n`, [p.start, p.end], paragraphRemoval(paras, pi)));
         return;
       }
       seenParagraphs.set(key, { section: si, seg: p });
@@ -185,7 +185,7 @@ export function crossFileDuplicateFindings(ctx: PromptRuleContext): RuleFinding[
       const where = others.get(normalise(p.text));
       if (!where) return;
       const sv = saving(ctx.model, tokens(ctx, `${p.text}\n\n`), 'input', !ctx.exact);
-      const [a, b] = paragraphRemoval(s, paras, pi);
+      const [a, b] = paragraphRemoval(paras, pi);
       out.push({
         ruleId: 'duplicate-instructions',
         message: `This paragraph is also in ${where}; both are sent on every request, so keeping one copy saves ${sv.text}.`,

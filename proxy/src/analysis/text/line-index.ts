@@ -30,14 +30,4 @@ export class LineIndex {
   range(startOffset: number, endOffset: number): Range {
     return { start: this.positionAt(startOffset), end: this.positionAt(endOffset) };
   }
-
-  /** Offset of the end of the line holding `offset` (before its newline). */
-  lineEnd(offset: number): number {
-    const nl = this.text.indexOf('\n', offset);
-    return nl < 0 ? this.text.length : nl;
-  }
-
-  lineStart(offset: number): number {
-    return this.starts[this.positionAt(offset).line]!;
-  }
 }

@@ -46,10 +46,6 @@ class Bucket {
     this.histogram = new Uint32Array(this.rows.rowBytes * 8 + 1);
   }
 
-  has(entryId: number): boolean {
-    return this.position.has(entryId);
-  }
-
   add(row: BitRow): void {
     this.remove(row.entryId);
     let code = this.codeOf.get(row.ns);

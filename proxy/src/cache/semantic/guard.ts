@@ -20,7 +20,7 @@
  */
 import { extractFeatures, stem, type PromptFeatures } from './lexical/features';
 
-function sameMultiset(a: readonly string[], b: readonly string[]): boolean {
+export function sameMultiset(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   const x = [...a].sort();
   const y = [...b].sort();

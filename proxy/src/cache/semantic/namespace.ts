@@ -25,7 +25,6 @@ const LAST_TURN_PLACEHOLDER = '\u0000tollgate:last-user-text\u0000';
 /** Bump when the hashed shape changes, so old entries can never match new requests. */
 const CONTEXT_VERSION = 1;
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = Record<string, unknown>;
 
 class Ineligible extends Error {}

@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import type { Db, Statement } from '../../db/open';
 import { StatementCache } from '../../db/statementCache';
 import { BitIndex, type BitRow, quantizeSign } from './bitIndex';
+import { vectorBlob } from './quality/confusions';
 
 export interface SemanticInsert {
   /** Id of the exact-cache entry holding the response (its rowid). */
@@ -88,10 +89,6 @@ const BUCKETS = 64;
 export function partitionKey(namespace: string, modelId: string): { bucket: bigint; ns: bigint } {
   const h = createHash('sha256').update(namespace).update('\u0000').update(modelId).digest();
   return { bucket: BigInt(h.readUInt16BE(8) % BUCKETS), ns: h.readBigInt64BE(0) };
-}
-
-function toBlob(v: Float32Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
 function dot(a: Float32Array, blob: Buffer): number {
@@ -285,12 +282,12 @@ export class SemanticStore {
       this.stmt(
         `INSERT INTO semantic_entries (entry_id, namespace, model_id, dims, text, vector, expires_at, created_at, last_used_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(e.entryId, e.namespace, e.modelId, dims, this.textCodec ? this.textCodec.encode(e.text) : e.text, toBlob(e.vector), Math.floor(e.expiresAt), now, now);
+      ).run(e.entryId, e.namespace, e.modelId, dims, this.textCodec ? this.textCodec.encode(e.text) : e.text, vectorBlob(e.vector), Math.floor(e.expiresAt), now, now);
       this.stmt(`INSERT INTO ${table} (rowid, bucket, ns, embedding) VALUES (?, ?, ?, vec_quantize_binary(vec_f32(?)))`).run(
         BigInt(e.entryId),
         bucket,
         ns,
-        toBlob(e.vector),
+        vectorBlob(e.vector),
       );
       this.bits.add(dims, bucket, { entryId: e.entryId, ns, bits: quantizeSign(e.vector) });
     })();
@@ -332,7 +329,7 @@ export class SemanticStore {
   private vec0Nearest(dims: number, bucket: bigint, ns: bigint, vector: Float32Array, n: number): number[] {
     const ids = this.stmt(`SELECT rowid FROM ${this.vecTable(dims)} WHERE embedding MATCH vec_quantize_binary(vec_f32(?)) AND k = ? AND bucket = ? AND ns = ?`)
       .pluck()
-      .all(toBlob(vector), n, bucket, ns) as Array<number | bigint>;
+      .all(vectorBlob(vector), n, bucket, ns) as Array<number | bigint>;
     return ids.map(Number);
   }
 

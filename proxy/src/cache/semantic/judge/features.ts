@@ -4,6 +4,7 @@
  * features here, weighed against each other by a fitted model instead of vetoing on their own.
  * Pure; the proxy and the training script call the same function, so they score alike.
  */
+import { sameMultiset } from '../guard';
 import { extractFeatures, stem, type PromptFeatures } from '../lexical/features';
 
 /** Document frequencies of word stems, shipped with the weights (see weights-*.json). */
@@ -49,13 +50,6 @@ function jaccard<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
   let inter = 0;
   for (const x of a) if (b.has(x)) inter++;
   return inter / (a.size + b.size - inter);
-}
-
-function sameMultiset(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const x = [...a].sort();
-  const y = [...b].sort();
-  return x.every((v, i) => v === y[i]);
 }
 
 function tfidfCosine(a: readonly string[], b: readonly string[], idf: IdfTable): number {
@@ -125,8 +119,6 @@ export const FEATURE_NAMES = [
   'length_diff',
   'numbers_both',
 ] as const;
-
-export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 function bigrams(stems: readonly string[]): Set<string> {
   const out = new Set<string>();

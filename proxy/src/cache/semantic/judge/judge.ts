@@ -19,10 +19,6 @@ export class EquivalenceJudge {
     checkWeights(weights);
   }
 
-  get embedder(): string {
-    return this.weights.embedder;
-  }
-
   get minProbability(): number {
     return this.weights.operatingPoint.minProbability;
   }
