@@ -16,6 +16,18 @@ function messageOf(error: unknown): string {
 }
 
 /**
+ * USE-lite on onnxruntime when its native library loads, else on TensorFlow.js (same vectors,
+ * slower; the reason is in the embedder's info and the log). openEmbedder runs in the embedding
+ * worker only, the one thread allowed to load onnxruntime-node (worker-host.ts).
+ */
+async function openUseLite(hooks: LoadHooks) {
+  const embedder = await openUseLiteEmbedder({ path: 'auto' });
+  const reason = embedder.info.runtimeFallbackReason;
+  if (reason) hooks.log?.(`use-lite runs on TensorFlow.js (WASM) instead of onnxruntime: ${reason}`);
+  return embedder;
+}
+
+/**
  * Opens the configured backend. `auto` tries the transformers model (downloading it only when
  * allowed) and falls back to the bundled USE-lite, saying why: a false "semantic caching is on"
  * is worse than an explained fallback.
@@ -26,7 +38,7 @@ export async function openEmbedder(config: EmbedderConfig, hooks: LoadHooks = {}
       return { embedder: await openTransformersEmbedder(config, hooks) };
     case 'use-lite':
       hooks.onLoading?.({ backend: 'use-lite' });
-      return { embedder: await openUseLiteEmbedder() };
+      return { embedder: await openUseLite(hooks) };
     case 'upstream':
       hooks.onLoading?.({ backend: 'upstream' });
       return { embedder: await openUpstreamEmbedder(config) };
@@ -38,7 +50,7 @@ export async function openEmbedder(config: EmbedderConfig, hooks: LoadHooks = {}
         fallbackReason = messageOf(error);
       }
       hooks.onLoading?.({ backend: 'use-lite', fallbackReason });
-      return { embedder: await openUseLiteEmbedder(), fallbackReason };
+      return { embedder: await openUseLite(hooks), fallbackReason };
     }
   }
 }
