@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EmbedderConfig } from '../config';
+import { installedBinding, ONNXRUNTIME_BINDING_ENV, ONNXRUNTIME_NODE, runtimeDirOf } from '../models/onnxruntime';
 import type { Embedder } from '../types';
 import type { LoadHooks } from './hooks';
 import { openTransformersEmbedder } from './transformers';
@@ -20,7 +23,13 @@ function messageOf(error: unknown): string {
  * slower; the reason is in the embedder's info and the log). openEmbedder runs in the embedding
  * worker only, the one thread allowed to load onnxruntime-node (worker-host.ts).
  */
-async function openUseLite(hooks: LoadHooks) {
+async function openUseLite(hooks: LoadHooks, modelsDir?: string) {
+  // The .vsix has no onnxruntime library of its own; use the one the transformers backend fetched
+  // into the models folder earlier, if any (never downloaded for USE-lite alone).
+  if (modelsDir && !process.env[ONNXRUNTIME_BINDING_ENV] && !installedBinding()) {
+    const cached = join(runtimeDirOf(modelsDir, ONNXRUNTIME_NODE, process.platform, process.arch), 'onnxruntime_binding.node');
+    if (existsSync(cached)) process.env[ONNXRUNTIME_BINDING_ENV] = cached;
+  }
   const embedder = await openUseLiteEmbedder({ path: 'auto' });
   const reason = embedder.info.runtimeFallbackReason;
   if (reason) hooks.log?.(`use-lite runs on TensorFlow.js (WASM) instead of onnxruntime: ${reason}`);
@@ -50,7 +59,7 @@ export async function openEmbedder(config: EmbedderConfig, hooks: LoadHooks = {}
         fallbackReason = messageOf(error);
       }
       hooks.onLoading?.({ backend: 'use-lite', fallbackReason });
-      return { embedder: await openUseLite(hooks), fallbackReason };
+      return { embedder: await openUseLite(hooks, config.transformers.modelsDir), fallbackReason };
     }
   }
 }
