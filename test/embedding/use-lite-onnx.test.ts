@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeOnnxModel, ONNX_FLOAT, ONNX_INT64 } from '../../proxy/src/embedding/backends/onnx-model';
 import { loadOnnxRuntime, openUseLiteEmbedder } from '../../proxy/src/embedding/backends/use-lite';
 import type { WeightMap } from '../../proxy/src/embedding/backends/use-lite-forward';
-import { buildUseLiteOnnx } from '../../proxy/src/embedding/backends/use-lite-onnx';
+import { buildUseLiteOnnx, readUseLiteFiles } from '../../proxy/src/embedding/backends/use-lite-onnx';
 import { encodeLinear, type SentencePieceLike } from '../../proxy/src/embedding/backends/use-lite-tokenizer';
 import { ONNXRUNTIME_BINDING_ENV } from '../../proxy/src/embedding/models/onnxruntime';
 import type { Embedder } from '../../proxy/src/embedding/types';
@@ -69,6 +69,24 @@ describe('USE-lite on onnxruntime', () => {
       expect(dot(batched[i]!, reference[i]!)).toBeGreaterThanOrEqual(0.9999);
     }
     expect(await onnx.embed([])).toEqual([]);
+  });
+
+  it('reads the same weights and vocabulary from the package files as TensorFlow.js loads', async () => {
+    const model = await initModel(modelSource);
+    const { weights, vocabulary } = await readUseLiteFiles();
+    const loaded = model.model.weights as unknown as WeightMap;
+    expect(Object.keys(weights).sort()).toEqual(Object.keys(loaded).sort());
+    const bytes = (t: ArrayLike<number>) => {
+      const view = t as Float32Array | Int32Array;
+      return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+    };
+    for (const [name, tensors] of Object.entries(loaded)) {
+      const [theirs, mine] = [tensors![0]!, weights[name]![0]!];
+      expect(mine.shape, name).toEqual(theirs.shape);
+      expect(bytes(mine.dataSync()).equals(bytes(theirs.dataSync())), name).toBe(true);
+    }
+    expect(vocabulary.length).toBe((model.tokenizer as unknown as SentencePieceLike).vocabulary.length);
+    model.model.dispose();
   });
 
   it('builds a well-formed ONNX model with a symbolic sequence length', async () => {

@@ -40,7 +40,10 @@ export interface OnnxGraph {
   opset: number;
 }
 
-/** Protobuf wire encoding: a growing list of chunks, concatenated once at the end. */
+/**
+ * Protobuf wire encoding: a growing list of chunks, concatenated once at the end. Nested messages
+ * hand their chunks up by reference, so the weights (~27 MB) are copied once, into the final bytes.
+ */
 class Writer {
   private readonly chunks: Uint8Array[] = [];
   length = 0;
@@ -94,7 +97,10 @@ class Writer {
   message(field: number, build: (w: Writer) => void): this {
     const inner = new Writer();
     build(inner);
-    return this.bytes(field, inner.finish());
+    this.tag(field, 2);
+    this.varint(BigInt(inner.length));
+    for (const c of inner.chunks) this.push(c);
+    return this;
   }
 
   finish(): Uint8Array {

