@@ -122,6 +122,8 @@ describe('EmbeddingService (worker thread)', () => {
     service.start();
     const info = await service.ready();
     expect(info).toMatchObject({ backend: 'use-lite', dimensions: 512 });
+    // In the worker, USE-lite runs on onnxruntime (its native library is installed in a checkout).
+    expect(info).toMatchObject({ runtime: 'onnxruntime' });
     const state = service.state;
     expect(state.state === 'ready' && state.fallbackReason).toMatch(/all-MiniLM-L6-v2 is not in/);
     expect(lines.some((l) => /using bundled USE-lite .*because .*all-MiniLM-L6-v2 is not in/.test(l))).toBe(true);

@@ -11,6 +11,10 @@ export interface EmbedderInfo {
   dimensions: number;
   /** Calibrated default cosine threshold for this model (see docs/semantic-cache.md). */
   defaultThreshold: number;
+  /** How the model runs where a backend has several ways (USE-lite: `onnxruntime` or `tfjs-wasm`). */
+  runtime?: string;
+  /** Why the faster runtime is not in use (USE-lite: onnxruntime-node's native library did not load). */
+  runtimeFallbackReason?: string;
 }
 
 export interface Embedder {

@@ -13,7 +13,8 @@ import type { FromWorker, ToWorker } from './protocol';
  * thread that loaded it has exited no other thread can load it again ("Module did not
  * self-register"). So every session shares this thread, and a thread that may have loaded
  * onnxruntime is parked (unref'd, so it never keeps the process alive) instead of terminated when
- * its last session closes. A thread that only ran USE-lite or upstream is terminated.
+ * its last session closes (USE-lite runs on onnxruntime too when it loads: use-lite.ts). A thread
+ * that only served the upstream backend is terminated.
  */
 export class WorkerHost {
   private static current: WorkerHost | undefined;
@@ -58,7 +59,8 @@ export class WorkerHost {
   /** Opens a backend in the worker; `listener` receives that session's messages. */
   open(config: EmbedderConfig, listener: (message: FromWorker) => void): number {
     const session = this.nextSession++;
-    if (config.backend === 'transformers' || config.backend === 'auto') this.holdsNativeRuntime = true;
+    // Every local backend may load onnxruntime-node (USE-lite runs on it when its library loads).
+    if (config.backend !== 'upstream') this.holdsNativeRuntime = true;
     this.sessions.set(session, listener);
     // While any session is open the worker keeps the process alive (pending embeds must settle).
     this.worker.ref();

