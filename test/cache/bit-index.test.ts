@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quantizeSign } from '../../proxy/src/cache/semantic/bitIndex';
+import { BitIndex, type BitRow, quantizeSign } from '../../proxy/src/cache/semantic/bitIndex';
 import { HammingRows } from '../../proxy/src/cache/semantic/hamming';
 import { SemanticStore } from '../../proxy/src/cache/semantic/store';
 import { openDatabase, type Db } from '../../proxy/src/db/open';
@@ -83,11 +83,56 @@ describe('HammingRows (generated WebAssembly)', () => {
         if (moved >= 0) data[at] = last;
       }
       const query = Uint8Array.from({ length: bytes }, () => Math.floor(r() * 256));
-      const got = Array.from(rows.distances(query));
+      const scanned = rows.scan(query);
       const want = data.map((b) => b.reduce((s, x, i) => s + popcount(x ^ query[i]!), 0));
-      expect(got).toEqual(want);
+      expect(Array.from(scanned.distance)).toEqual(want);
+      // The scan's histogram: how many rows at each distance 0 … the width in bits.
+      const counts = new Array<number>(Math.ceil(bytes / 8) * 64 + 1).fill(0);
+      for (const d of want) counts[d]!++;
+      expect(Array.from(scanned.histogram)).toEqual(counts);
+      // A second scan starts from an empty histogram.
+      expect(Array.from(rows.scan(query).histogram)).toEqual(counts);
+      // The rows at or below a cut-off, in row order.
+      for (const cutoff of [0, [...want].sort((a, b) => a - b)[want.length >> 1]!, bytes * 8]) {
+        expect(Array.from(rows.within(cutoff))).toEqual(want.flatMap((d, r) => (d <= cutoff ? [r] : [])));
+      }
     }
   });
+});
+
+describe('BitIndex.nearest', () => {
+  /** Brute force: the k rows of `ns` nearest to `query`, ties in insertion order. */
+  function reference(rows: BitRow[], ns: bigint, query: Uint8Array, k: number): number[] {
+    return rows
+      .map((row, at) => ({ row, at, d: row.bits.reduce((s, x, i) => s + popcount(x ^ query[i]!), 0) }))
+      .filter((x) => x.row.ns === ns)
+      .sort((a, b) => a.d - b.d || a.at - b.at)
+      .slice(0, k)
+      .map((x) => x.row.entryId);
+  }
+
+  // One namespace per bucket (the scan's own histogram is used) and two sharing one (counted per namespace).
+  for (const namespaces of [[7n], [7n, 9n]]) {
+    it(`returns the brute-force top k with ${namespaces.length} namespace(s) in the bucket`, () => {
+      const r = seeded(21 + namespaces.length);
+      // Few distinct bit patterns, so many rows tie at the cut-off distance.
+      const patterns = Array.from({ length: 40 }, () => Uint8Array.from({ length: 64 }, () => Math.floor(r() * 256)));
+      const rows: BitRow[] = Array.from({ length: 2000 }, (_, i) => ({
+        entryId: i + 1,
+        ns: namespaces[i % namespaces.length]!,
+        bits: patterns[Math.floor(r() * patterns.length)]!,
+      }));
+      const index = new BitIndex((_dims, after, limit) => rows.filter((row) => row.entryId > after).slice(0, limit).map((row) => ({ ...row, bucket: 1n })));
+      while (!index.loadStep(512, 300)) {}
+      for (let q = 0; q < 30; q++) {
+        const query = q % 2 === 0 ? patterns[q]! : Uint8Array.from({ length: 64 }, () => Math.floor(r() * 256));
+        for (const ns of namespaces) {
+          for (const k of [1, 5, 16]) expect(index.nearest(512, 1n, ns, query, k)).toEqual(reference(rows, ns, query, k));
+        }
+      }
+      expect(index.nearest(512, 1n, 8n, patterns[0]!, 5)).toEqual([]);
+    });
+  }
 });
 
 describe('quantizeSign', () => {

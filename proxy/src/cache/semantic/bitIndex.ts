@@ -77,14 +77,24 @@ class Bucket {
   nearest(ns: bigint, query: Uint8Array, k: number): number[] {
     const code = this.codeOf.get(ns);
     if (code === undefined || this.rows.size === 0) return [];
-    const distance = this.rows.distances(query);
-    const { codes, histogram } = this;
-    histogram.fill(0);
-    let matching = 0;
-    for (let r = 0; r < distance.length; r++) {
-      if (codes[r] === code) {
-        histogram[distance[r]!]!++;
-        matching++;
+    const scanned = this.rows.scan(query);
+    const distance = scanned.distance;
+    const n = distance.length;
+    const { codes } = this;
+    // Most buckets hold one namespace: then the scan's own histogram counts exactly the rows that
+    // may be returned, and no row needs its code compared.
+    const mixed = this.codeOf.size > 1;
+    let histogram = scanned.histogram;
+    let matching = n;
+    if (mixed) {
+      histogram = this.histogram;
+      histogram.fill(0);
+      matching = 0;
+      for (let r = 0; r < n; r++) {
+        if (codes[r] === code) {
+          histogram[distance[r]!]!++;
+          matching++;
+        }
       }
     }
     const want = Math.min(k, matching);
@@ -95,10 +105,13 @@ class Bucket {
     while (below + histogram[cutoff]! < want) below += histogram[cutoff++]!;
     let atCutoff = want - below;
     const picked: number[] = [];
-    for (let r = 0; r < distance.length && picked.length < want; r++) {
-      if (codes[r] !== code) continue;
-      const d = distance[r]!;
-      if (d < cutoff || (d === cutoff && atCutoff-- > 0)) picked.push(r);
+    // Only rows at or below the cut-off (found in WebAssembly) are looked at here.
+    for (const r of this.rows.within(cutoff)) {
+      if (mixed && codes[r] !== code) continue;
+      if (distance[r]! < cutoff || atCutoff-- > 0) {
+        picked.push(r);
+        if (picked.length === want) break;
+      }
     }
     picked.sort((a, b) => distance[a]! - distance[b]! || a - b);
     return picked.map((r) => this.ids[r]!);
