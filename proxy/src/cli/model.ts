@@ -5,6 +5,7 @@ import { importModel } from '../embedding/models/import';
 import { MINILM_MODEL_ID, requireKnownModel } from '../embedding/models/known-models';
 import { defaultDataDir, defaultRemoteHost, modelsDirOf } from '../embedding/models/paths';
 import { modelVerified } from '../embedding/models/status';
+import { messageOf } from '../embedding/errorMessage';
 
 /** Where the command writes; injectable so tests read the output without touching process streams. */
 export interface ModelCommandIO {
@@ -53,10 +54,6 @@ function progressPrinter(err: ModelCommandIO['err']): { update: (p: DownloadProg
       if (drawn) err.write('\n');
     },
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** `tollgate model status|download|import`: the transformers.js embedding model of the semantic cache. */

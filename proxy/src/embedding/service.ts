@@ -5,6 +5,7 @@ import { defaultDataDir, defaultRemoteHost, modelsDirOf } from './models/paths';
 import type { FromWorker } from './protocol';
 import { WorkerHost } from './worker-host';
 import type { EmbedderBackendId, EmbedderInfo, EmbedderState } from './types';
+import { messageOf } from './errorMessage';
 
 export type EmbedderChoice = EmbedderBackendId | 'auto' | 'off';
 
@@ -60,10 +61,6 @@ export function resolveEmbedderConfig(options: EmbeddingServiceOptions): Embedde
     ...(options.revision ? { revision: options.revision } : {}),
   };
   return backend === 'transformers' ? transformers : { backend: 'auto', transformers };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

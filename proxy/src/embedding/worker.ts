@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { openEmbedder } from './backends/open';
 import type { FromWorker, ToWorker } from './protocol';
 import type { Embedder } from './types';
+import { messageOf } from './errorMessage';
 
 if (!parentPort) throw new Error('embedding worker must run in a worker thread');
 const port = parentPort;
@@ -16,10 +17,6 @@ let loading: Promise<unknown> = Promise.resolve();
 
 function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function open(session: number, message: Extract<ToWorker, { type: 'open' }>): void {

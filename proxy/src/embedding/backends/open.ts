@@ -7,15 +7,12 @@ import type { LoadHooks } from './hooks';
 import { openTransformersEmbedder } from './transformers';
 import { openUpstreamEmbedder } from './upstream';
 import { openUseLiteEmbedder } from './use-lite';
+import { messageOf } from '../errorMessage';
 
 export interface OpenedEmbedder {
   embedder: Embedder;
   /** Why `auto` is not using the preferred transformers model (absent when it is). */
   fallbackReason?: string;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

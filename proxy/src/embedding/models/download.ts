@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { verifyPinnedFile } from './checksum';
 import type { KnownModel } from './known-models';
 import { modelDirOf } from './paths';
+import { messageOf } from '../errorMessage';
 
 export interface DownloadProgress {
   /** File being transferred (path inside the model folder). */
@@ -69,7 +70,7 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
     } catch (error) {
       // undici says only "fetch failed"; the cause (DNS, refused, offline) is what a user can act on.
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      throw new Error(`could not download ${model.id} from ${url} (${error instanceof Error ? error.message : String(error)}${cause})`);
+      throw new Error(`could not download ${model.id} from ${url} (${messageOf(error)}${cause})`);
     }
     if (!response.ok || !response.body) {
       throw new Error(`download of ${model.id} ${file} failed: HTTP ${response.status} from ${url}`);

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readTar } from './tar';
+import { messageOf } from '../errorMessage';
 
 export interface NpmPin {
   name: string;
@@ -137,7 +138,7 @@ export async function ensureOnnxRuntime(options: EnsureRuntimeOptions): Promise<
     response = await fetch(url, options.signal ? { signal: options.signal } : {});
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    throw new Error(`could not download ${pin.name}@${pin.version} from ${url} (${error instanceof Error ? error.message : String(error)}${cause})`);
+    throw new Error(`could not download ${pin.name}@${pin.version} from ${url} (${messageOf(error)}${cause})`);
   }
   if (!response.ok || !response.body) throw new Error(`download of ${pin.name}@${pin.version} failed: HTTP ${response.status} from ${url}`);
   const total = Number(response.headers.get('content-length') ?? 0) || 0;
