@@ -55,8 +55,26 @@ export type WeightMap = Record<string, TfTensor[] | undefined>;
 
 /** The graph clips its input to this many tokens (`ClipToMaxLength`). */
 export const USE_LITE_MAX_TOKENS = 128;
-const LAYER_NORM_EPSILON = 9.999999974752427e-7;
-const HEADS = 4;
+export const LAYER_NORM_EPSILON = 9.999999974752427e-7;
+export const HEADS = 4;
+
+/**
+ * The sinusoid position signal for positions 0 … n−1, row-major [n, 2k]: sin(p·τ) ‖ cos(p·τ) over
+ * the graph's k timescales (k = 128), built in JS.
+ */
+export function timingSignal(timescales: Float32Array, n: number): Float32Array {
+  const k = timescales.length;
+  const out = new Float32Array(n * 2 * k);
+  for (let p = 0; p < n; p++) {
+    for (let j = 0; j < k; j++) {
+      // float32 product first, as the graph multiplies in float32 before Sin/Cos.
+      const angle = Math.fround(p * timescales[j]!);
+      out[p * 2 * k + j] = Math.sin(angle);
+      out[p * 2 * k + k + j] = Math.cos(angle);
+    }
+  }
+  return out;
+}
 
 interface LayerWeights {
   width: number;
@@ -121,19 +139,8 @@ export class UseLiteForward {
     return t;
   }
 
-  /** The sinusoid position signal [n, 256]: sin(p·τ) ‖ cos(p·τ) over the graph's 128 timescales, built in JS. */
   private timing(n: number): TfTensor {
-    const k = this.timescales.length;
-    const out = new Float32Array(n * 2 * k);
-    for (let p = 0; p < n; p++) {
-      for (let j = 0; j < k; j++) {
-        // float32 product first, as the graph multiplies in float32 before Sin/Cos.
-        const angle = Math.fround(p * this.timescales[j]!);
-        out[p * 2 * k + j] = Math.sin(angle);
-        out[p * 2 * k + k + j] = Math.cos(angle);
-      }
-    }
-    return this.tf.tensor2d(out, [n, 2 * k], 'float32');
+    return this.tf.tensor2d(timingSignal(this.timescales, n), [n, 2 * this.timescales.length], 'float32');
   }
 
   private layerNorm(x: TfTensor, [scale, bias]: [TfTensor, TfTensor]): TfTensor {

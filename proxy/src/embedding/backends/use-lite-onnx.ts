@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { encodeOnnxModel, ONNX_FLOAT, ONNX_INT64, type OnnxInitializer, type OnnxNode } from './onnx-model';
-import { type TfTensor, USE_LITE_MAX_TOKENS, type WeightMap } from './use-lite-forward';
+import { HEADS, LAYER_NORM_EPSILON, type TfTensor, timingSignal, USE_LITE_MAX_TOKENS, type WeightMap } from './use-lite-forward';
 
 /** The few onnxruntime-node entry points used here (kept structural so tests can inject a loader). */
 export interface OrtTensorLike {
@@ -68,8 +68,6 @@ export async function readUseLiteFiles(): Promise<{ weights: WeightMap; vocabula
   return { weights, vocabulary };
 }
 
-const LAYER_NORM_EPSILON = 9.999999974752427e-7;
-const HEADS = 4;
 const TIMING_WIDTH = 256;
 
 interface Raw {
@@ -186,20 +184,6 @@ export function buildUseLiteOnnx(weights: WeightMap): { model: Uint8Array; times
   return { model, timescales: w.timescales, pooledBias: w.pooled[1]!.data };
 }
 
-/** sin(p·τ) ‖ cos(p·τ) for p < 128, row-major [128, 256]; the float32 product first, as the graph does. */
-function timingTable(timescales: Float32Array): Float32Array {
-  const k = timescales.length;
-  const out = new Float32Array(USE_LITE_MAX_TOKENS * 2 * k);
-  for (let p = 0; p < USE_LITE_MAX_TOKENS; p++) {
-    for (let j = 0; j < k; j++) {
-      const angle = Math.fround(p * timescales[j]!);
-      out[p * 2 * k + j] = Math.sin(angle);
-      out[p * 2 * k + k + j] = Math.cos(angle);
-    }
-  }
-  return out;
-}
-
 export class UseLiteOnnx {
   private constructor(
     private readonly ort: OrtModuleLike,
@@ -222,7 +206,7 @@ export class UseLiteOnnx {
       enableCpuMemArena: false,
     });
     // No tokens: the graph's masked mean is zero, so the output is tanh(bias).
-    return new UseLiteOnnx(ort, session, timingTable(timescales), pooledBias.map(Math.tanh));
+    return new UseLiteOnnx(ort, session, timingSignal(timescales, USE_LITE_MAX_TOKENS), pooledBias.map(Math.tanh));
   }
 
   /** The tanh-dense output (not yet normalised) of one text's token ids, clipped to 128 like the graph. */
