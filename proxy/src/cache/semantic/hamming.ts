@@ -218,9 +218,4 @@ export class HammingRows {
     const count = this.pickFn(this.outAt, this.count, cutoff, this.pickAt);
     return new Uint32Array(this.memory.buffer, this.pickAt, count);
   }
-
-  /** Hamming distance from `query` to every row, in row order (a view valid until the next call). */
-  distances(query: Uint8Array): Uint32Array {
-    return this.scan(query).distance;
-  }
 }
