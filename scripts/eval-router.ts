@@ -21,7 +21,7 @@ import { getEncoding } from 'js-tiktoken';
 import { TIERS, type Tier } from '../proxy/src/policy/schema';
 import { priceCall } from '../proxy/src/pricing/price';
 import { USE_LITE_MODEL_ID } from '../proxy/src/embedding/backends/use-lite';
-import { evaluateRouter, parseLabels, type EvalReport } from '../proxy/src/routing/evaluate';
+import { evaluateRouter, parseLabels, type EvalReport } from './lib/router/evaluate';
 import { predictTier, shippedRouterModel } from '../proxy/src/routing/learned/router';
 import { loadRouterData, OUTCOME_SOURCES, type RouterRow } from './router-data';
 import { embedCached } from './router-embeddings';

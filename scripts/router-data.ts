@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tier } from '../proxy/src/policy/schema';
-import { parseLabels } from '../proxy/src/routing/evaluate';
+import { parseLabels } from './lib/router/evaluate';
 
 export type Split = 'train' | 'select' | 'test';
 

@@ -12,11 +12,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FEATURE_NAMES } from '../proxy/src/cache/semantic/judge/features';
-import { DEFAULT_GBDT, featureUse, type GbdtModel } from '../proxy/src/cache/semantic/judge/gbdt';
+import type { GbdtModel } from '../proxy/src/cache/semantic/judge/gbdt';
+import { DEFAULT_GBDT, featureUse } from './lib/judge/fit-gbdt';
 import { EquivalenceJudge } from '../proxy/src/cache/semantic/judge/judge';
 import { probability, weightsChecksum, type GbdtWeights, type JudgeWeights, type LogisticWeights } from '../proxy/src/cache/semantic/judge/model';
-import { calibration, chooseOperatingPoint, countIdf, crossValidate, featurise, fitPlatt, fitSpec, precisionRecallCurve, round, type ModelSpec } from '../proxy/src/cache/semantic/judge/train';
-import { loadTrainingSet } from '../proxy/src/cache/semantic/judge/trainingSet';
+import { calibration, chooseOperatingPoint, countIdf, crossValidate, featurise, fitPlatt, fitSpec, precisionRecallCurve, round, type ModelSpec } from './lib/judge/train';
+import { loadTrainingSet } from './lib/judge/trainingSet';
 
 const { values } = parseArgs({
   options: {

@@ -22,7 +22,7 @@ import { TIERS, type Tier } from '../proxy/src/policy/schema';
 import { priceCall } from '../proxy/src/pricing/price';
 import { USE_LITE_MODEL_ID } from '../proxy/src/embedding/backends/use-lite';
 import { CHEAP_FEATURES, routerVector } from '../proxy/src/routing/learned/features';
-import { chooseThresholds, DEFAULT_FIT, fitLogistic, fitPlatt, type ThresholdRow } from '../proxy/src/routing/learned/fit';
+import { chooseThresholds, DEFAULT_FIT, fitLogistic, fitPlatt, type ThresholdRow } from './lib/router/fit';
 import { headLogit, modelChecksum, predictProbabilities, type LogisticHead, type RouterModelFile, type RouterVariant } from '../proxy/src/routing/learned/model';
 import { loadRouterData, SOURCE_INFO, type RouterRow } from './router-data';
 import { embedCached } from './router-embeddings';

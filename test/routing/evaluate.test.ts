@@ -1,7 +1,7 @@
 /** The label file's shape and the evaluation arithmetic. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { evaluateRouter, parseLabels } from '../../proxy/src/routing/evaluate';
+import { evaluateRouter, parseLabels } from '../../scripts/lib/router/evaluate';
 
 const labelsPath = new URL('../data/router-labels.tsv', import.meta.url);
 

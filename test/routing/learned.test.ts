@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { USE_LITE_MODEL_ID } from '../../proxy/src/embedding/backends/use-lite';
 import { CHEAP_FEATURES, cheapVector, routerVector } from '../../proxy/src/routing/learned/features';
-import { chooseThresholds, fitLogistic, type ThresholdRow } from '../../proxy/src/routing/learned/fit';
+import { chooseThresholds, fitLogistic, type ThresholdRow } from '../../scripts/lib/router/fit';
 import { loadRouterModel, modelChecksum, RouterModelError, sigmoid, type RouterModelFile } from '../../proxy/src/routing/learned/model';
 import { blendExemplars, predictTier, shippedRouterModel } from '../../proxy/src/routing/learned/router';
 

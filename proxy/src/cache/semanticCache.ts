@@ -4,7 +4,7 @@
  * entries, so a semantic hit replays a stored answer exactly like an exact hit.
  */
 import type { Db } from '../db/open';
-import { EmbeddingService, type EmbedderChoice } from '../embedding';
+import { EmbeddingService, type EmbedderChoice } from '../embedding/service';
 import type { EmbedderState } from '../embedding/types';
 import { decideSemantic, evictAsFeedback, type SemanticDecision, type SemanticQuery, type ServeRule } from './semantic/decide';
 import type { EquivalenceJudge } from './semantic/judge/judge';

@@ -16,14 +16,13 @@ export interface UseLiteOptions {
    * `direct` (default): the linear-time tokenizer and the forward pass written as TensorFlow.js ops
    * (use-lite-forward.ts). `onnx`: the same tokenizer and forward pass as an ONNX graph on
    * onnxruntime-node (use-lite-onnx.ts); fails when its native library does not load. `auto`: `onnx`
-   * when it loads, else `direct`, with the reason in `info.runtimeFallbackReason`. `graph`: the
-   * library's own tokenizer and graph executor, the reference the others are tested and benchmarked
-   * against. All give the same vectors (same model, same namespace).
+   * when it loads, else `direct`, with the reason in `info.runtimeFallbackReason`. Both give the
+   * same vectors as the library's own graph executor (test/support/useLiteGraph.ts, the reference).
    *
    * onnxruntime-node must only ever run in one thread of a process (worker-host.ts), so only the
    * embedding worker asks for `auto`; in-process callers (judge training, CLI, scripts) keep `direct`.
    */
-  path?: 'auto' | 'onnx' | 'direct' | 'graph';
+  path?: 'auto' | 'onnx' | 'direct';
   /** How `onnx`/`auto` load onnxruntime-node (tests inject a failing one); default: loadOnnxRuntime. */
   loadOnnxRuntime?: () => Promise<OrtModuleLike>;
 }
@@ -76,19 +75,6 @@ export async function openUseLiteEmbedder(options: UseLiteOptions = {}): Promise
     import('@energetic-ai/core'),
   ]);
   const model = await initModel(modelSource);
-  const close = async () => model.model.dispose();
-  if (path === 'graph') {
-    info.runtime = 'tfjs-wasm graph executor';
-    return withWarmUp({
-      info,
-      embed: async (texts) => {
-        if (texts.length === 0) return [];
-        const rows = await model.embed(texts);
-        return rows.map((row) => normalized(row));
-      },
-      close,
-    });
-  }
   const direct = new UseLiteForward(core as unknown as TfOps, model.model.weights as unknown as WeightMap);
   const tokenizer = model.tokenizer as unknown as SentencePieceLike;
   info.runtime = 'tfjs-wasm';
@@ -97,7 +83,7 @@ export async function openUseLiteEmbedder(options: UseLiteOptions = {}): Promise
     embed: async (texts) => texts.map((text) => normalized(direct.embed(encodeLinear(tokenizer, text)))),
     close: async () => {
       direct.dispose();
-      await close();
+      model.model.dispose();
     },
   });
 }

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openUseLiteEmbedder } from '../../../embedding/backends/use-lite';
-import type { Embedder } from '../../../embedding/types';
+import { openUseLiteEmbedder } from '../../../proxy/src/embedding/backends/use-lite';
+import type { Embedder } from '../../../proxy/src/embedding/types';
 import { readExcludeList, sampleQqpPairs, type LabelledPair } from './trainingData';
 
 export interface TrainingSetOptions {

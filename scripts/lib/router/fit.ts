@@ -1,10 +1,10 @@
 /**
- * Training math for the router model, kept beside the model so tests can check it: a weighted,
+ * Training math for the router model (shipped weights are scored by proxy/src/routing/learned/model.ts): a weighted,
  * L2-regularised logistic regression fitted by full-batch Adam (deterministic: no shuffling, zero
  * initialisation), Platt scaling, and the threshold search. Pure; used by scripts/train-router.ts.
  */
-import type { Tier } from '../../policy/schema';
-import { sigmoid, type LogisticHead, type TierProbabilities } from './model';
+import type { Tier } from '../../../proxy/src/policy/schema';
+import { sigmoid, type LogisticHead, type TierProbabilities } from '../../../proxy/src/routing/learned/model';
 
 export interface FitOptions {
   l2: number;

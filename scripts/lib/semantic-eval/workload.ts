@@ -5,12 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../../db/open';
-import { decideSemantic, evictAsFeedback, type ServeRule } from '../decide';
-import type { EquivalenceJudge } from '../judge/judge';
-import { SemanticMatcher } from '../matcher';
-import { FULL_LEARNING, SemanticQuality, type QualityLearning } from '../quality/qualityStore';
-import { SemanticStore } from '../store';
+import { openDatabase } from '../../../proxy/src/db/open';
+import { decideSemantic, evictAsFeedback, type ServeRule } from '../../../proxy/src/cache/semantic/decide';
+import type { EquivalenceJudge } from '../../../proxy/src/cache/semantic/judge/judge';
+import { SemanticMatcher } from '../../../proxy/src/cache/semantic/matcher';
+import { FULL_LEARNING, SemanticQuality, type QualityLearning } from '../../../proxy/src/cache/semantic/quality/qualityStore';
+import { SemanticStore } from '../../../proxy/src/cache/semantic/store';
 
 export interface WorkloadPrompt {
   prompt: string;

@@ -3,8 +3,8 @@
  * matrix, share per tier and cost against always using the large tier. Pure: token counting and
  * pricing are passed in.
  */
-import { TIERS, type Tier } from '../policy/schema';
-import { scoreComplexity, tierFor } from './complexity';
+import { TIERS, type Tier } from '../../../proxy/src/policy/schema';
+import { scoreComplexity, tierFor } from '../../../proxy/src/routing/complexity';
 
 export interface LabelledPrompt {
   prompt: string;

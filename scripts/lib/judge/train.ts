@@ -3,11 +3,13 @@
  * Folds are grouped: pairs that share a question (transitively) stay in one fold, so a held-out
  * pair never has its text in training. Deterministic. Pure.
  */
-import { FEATURE_NAMES, countIdf, pairFeatures, prepareText, type IdfTable, type JudgeText } from './features';
-import { fitGbdt, type GbdtParams } from './gbdt';
-import { fitLogistic, margin, sigmoid, type CalibrationBin, type JudgeWeights, type PlattCalibration, type ScoringModel } from './model';
+import { FEATURE_NAMES, countIdf, pairFeatures, prepareText, type IdfTable, type JudgeText } from '../../../proxy/src/cache/semantic/judge/features';
+import type { GbdtParams } from '../../../proxy/src/cache/semantic/judge/gbdt';
+import { fitGbdt } from './fit-gbdt';
+import { fitLogistic } from './fit-logistic';
+import { margin, sigmoid, type CalibrationBin, type JudgeWeights, type PlattCalibration, type ScoringModel } from '../../../proxy/src/cache/semantic/judge/model';
 import { seededRandom, type LabelledPair } from './trainingData';
-import { dot } from '../../../embedding/vector';
+import { dot } from '../../../proxy/src/embedding/vector';
 
 export interface FeaturisedPair {
   pair: LabelledPair;

@@ -4,7 +4,7 @@
  * (proxy/src/embedding/backends/transformers.ts) accepts only models with a pinned checksum. This
  * machine cannot download all-MiniLM-L6-v2, so here it can only load fixture models.
  */
-import type { Embedder } from '../../../embedding/types';
+import type { Embedder } from '../../../proxy/src/embedding/types';
 
 export async function loadTransformersEmbedder(modelDir: string, modelId: string, defaultThreshold: number): Promise<Embedder> {
   const tf = await import('@huggingface/transformers');
