@@ -84,6 +84,12 @@ export interface Summary {
   from: number;
   to: number;
   totals: SummaryBucket;
+  /**
+   * The newest call id in the ledger when `totals` was read (0 when empty). A client adding live
+   * calls to the totals re-adds those not covered (a larger id, or `ts` outside [from, to)), so a
+   * summary read just before a call committed does not hide that call until the next refresh.
+   */
+  lastId?: number;
   by: SummaryBucket[];
   /** When `bucketMs` was asked: spend over time, oldest first. */
   series?: Array<{ t: number; costUsd: number; savedUsd: number; calls: number; hits: number }>;

@@ -297,7 +297,9 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     const agg = `COUNT(*) AS calls, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(saved_usd),0) AS savedUsd,
       COALESCE(SUM(input_tokens),0) AS inputTokens, COALESCE(SUM(output_tokens),0) AS outputTokens,
       COALESCE(SUM(CASE WHEN cache IN ('exact','semantic') THEN 1 ELSE 0 END),0) AS hits`;
-    const totals = { key: 'total', ...(this.db.prepare(`SELECT ${agg} FROM calls ${w.sql}`).get(...w.params) as Omit<SummaryBucket, 'key'>) };
+    // One statement, so the newest id and the totals are one snapshot.
+    const { lastId, ...sums } = this.db.prepare(`SELECT ${agg}, (SELECT COALESCE(MAX(id), 0) FROM calls) AS lastId FROM calls ${w.sql}`).get(...w.params) as Omit<SummaryBucket, 'key'> & { lastId: number };
+    const totals = { key: 'total', ...sums };
     let by: SummaryBucket[] = [];
     if (opts.by) {
       const col = GROUP_COLUMNS[opts.by];
@@ -305,7 +307,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
         .prepare(`SELECT COALESCE(${col}, '(none)') AS key, ${agg} FROM calls ${w.sql} GROUP BY 1 ORDER BY costUsd DESC, calls DESC LIMIT ${MAX_GROUPS}`)
         .all(...w.params) as SummaryBucket[];
     }
-    const summary: Summary = { from, to, totals, by };
+    const summary: Summary = { from, to, totals, lastId, by };
     if (opts.bucketMs && opts.bucketMs > 0) {
       // At most MAX_SERIES points, whatever bucket the client asks for (bucketMs=1 over a year would be billions).
       const oldest = (this.db.prepare('SELECT MIN(ts) AS t FROM calls').get() as { t: number | null }).t ?? from;

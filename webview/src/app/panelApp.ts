@@ -389,7 +389,7 @@ export class PanelApp {
       const perKey = await Promise.all(keys.map((key) => this.client.request('summary', { from, to, bucketMs, [dim]: key })));
       if (seq !== this.summarySeq) return;
       this.clearError('summary');
-      this.kpis.set(byModel.totals);
+      this.kpis.set(byModel);
       const xRange: [number, number] = [from / 1000, to / 1000];
       const total = spendSeries(byModel, bucketMs);
       // Colour by key, not by rank: a model keeps its colour when another overtakes it.

@@ -67,7 +67,7 @@ export class SidebarApp {
         this.client.request('budgets', {}),
       ]);
       this.recent = page.calls;
-      this.kpis.set(summary.totals);
+      this.kpis.set(summary);
       this.budgets.setBudgets(budgets);
       this.render(page.total === 0);
     } catch (err) {
