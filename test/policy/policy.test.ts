@@ -63,9 +63,8 @@ describe('policy hot reload', () => {
     const file = join(dir, 'policy.yaml');
     writeFileSync(file, 'cache:\n  ttlSeconds: 60\n');
     store = PolicyStore.open(file);
-    store.watch();
+    await store.watch();
     expect(store.policy.cache.ttlSeconds).toBe(60);
-    await new Promise((r) => setTimeout(r, 300)); // chokidar ready
     const changed = new Promise((r) => store!.once('change', r));
     writeFileSync(file, 'cache:\n  ttlSeconds: 120\n');
     await changed;

@@ -70,9 +70,8 @@ describe('policy symlinks', () => {
     const link = join(dir, '.tollgate', 'policy.yaml');
     symlinkSync(target, link);
     store = PolicyStore.open(link);
-    store.watch();
+    await store.watch();
     expect(store.policy.cache.ttlSeconds).toBe(60);
-    await new Promise((r) => setTimeout(r, 300)); // watcher ready
 
     let next = changed(store);
     writeFileSync(target, 'cache:\n  ttlSeconds: 120\n');

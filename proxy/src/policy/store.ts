@@ -130,8 +130,9 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     return true;
   }
 
-  watch(): void {
-    if (!this.file || this.watcher) return;
+  /** Starts watching; resolves once the watcher has scanned, so an edit from then on is seen. */
+  watch(): Promise<void> {
+    if (!this.file || this.watcher) return Promise.resolve();
     const name = basename(this.file);
     // The directory, not the file: chokidar follows a watched file's symlink and loses track when
     // the link is replaced; a directory watch sees adds, unlinks and renames of the entry itself.
@@ -143,8 +144,11 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     const onEvent = (path: string) => {
       if (basename(path) === name || (this.watchedTarget !== undefined && resolve(path) === this.watchedTarget)) this.reload();
     };
+    // An error before the scan (a directory that vanished) must not hang the proxy's start.
+    const ready = new Promise<void>((r) => this.watcher!.once('ready', () => r()).once('error', () => r()));
     this.watcher.on('add', onEvent).on('change', onEvent).on('unlink', onEvent);
     this.watchTarget();
+    return ready;
   }
 
   /** When the policy path is a symlink, also watch the file it points at (edits happen there). */

@@ -103,7 +103,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     for (const p of problems) log.warn(`policy not applied: ${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
     events.emit('live', { event: 'policy', data: { ok: false, problems } });
   });
-  if (opts.policyFile && opts.watchPolicy !== false) policyStore.watch();
+  if (opts.policyFile && opts.watchPolicy !== false) await policyStore.watch();
 
   const services: ProxyServices = {
     db,
