@@ -32,6 +32,7 @@ export function featurise(pairs: readonly LabelledPair[], va: readonly Float32Ar
 
 /** Fold (0..k-1) per pair; pairs connected through a shared text share a fold. */
 export function groupedFolds(pairs: readonly LabelledPair[], k: number, seed: number): number[] {
+  if (pairs.length > 0 && pairs.every((p) => p.fold !== undefined && p.fold < k)) return pairs.map((p) => p.fold!);
   const parent = new Map<string, string>();
   const find = (t: string): string => {
     let r = t;

@@ -11,6 +11,8 @@ export interface LabelledPair {
   a: string;
   b: string;
   same: boolean;
+  /** Cross-validation fold fixed by the source (pairs drawn within folds); else folds are grouped by shared text. */
+  fold?: number;
 }
 
 /** mulberry32: a tiny seeded PRNG, so a sample is the same on every machine. */

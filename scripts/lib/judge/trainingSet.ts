@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openUseLiteEmbedder } from '../../../proxy/src/embedding/backends/use-lite';
 import type { Embedder } from '../../../proxy/src/embedding/types';
-import { readExcludeList, sampleQqpPairs, type LabelledPair } from './trainingData';
+import { clincPairs, readClincDomains, readClincQueries } from './clincPairs';
+import { readExcludeList, sampleQqpPairs, seededRandom, type LabelledPair } from './trainingData';
 
 export interface TrainingSetOptions {
   /** Folder holding similiar_qqp_full.json (or examples/benchmark/similiar_qqp_full.json). */
@@ -23,6 +24,8 @@ export interface TrainingSet {
   va: Float32Array[];
   vb: Float32Array[];
   modelId: string;
+  /** Texts the IDF table is counted over (the pairs' texts, plus any reference corpus the source brings). */
+  idfTexts: string[];
 }
 
 export async function embedCached(embedder: Embedder, texts: string[], cacheDir: string): Promise<Float32Array[]> {
@@ -77,7 +80,38 @@ export async function loadTrainingSet(o: TrainingSetOptions, embedder?: Embedder
       const vecs = await embedCached(own, texts, join(o.dataDir, 'embeddings'));
       for (const [i, t] of texts.entries()) at.set(t, vecs[i]!);
     }
-    return { pairs, va: pairs.map((p) => at.get(p.a)!), vb: pairs.map((p) => at.get(p.b)!), modelId: own.info.modelId };
+    return { pairs, va: pairs.map((p) => at.get(p.a)!), vb: pairs.map((p) => at.get(p.b)!), modelId: own.info.modelId, idfTexts: [...new Set(pairs.flatMap((p) => [p.a, p.b]))] };
+  } finally {
+    if (!embedder) await own.close();
+  }
+}
+
+/**
+ * CLINC150's training set: `dataDir/clinc/` holds data_full.json and domains.json from
+ * clinc/oos-eval (CC BY 3.0), and optionally all_wiki_sents.txt from the same repository, which
+ * widens the IDF table beyond assistant queries. Pairs as `clincPairs` draws them; `size` caps
+ * them (a seeded sample).
+ */
+export async function loadClincTrainingSet(o: Omit<TrainingSetOptions, 'excludeFile'>, embedder?: Embedder): Promise<TrainingSet> {
+  const dir = join(o.dataDir, 'clinc');
+  const queries = readClincQueries(join(dir, 'data_full.json'));
+  const own = embedder ?? (await openUseLiteEmbedder());
+  try {
+    const vectors = await embedCached(
+      own,
+      queries.map((q) => q.text),
+      join(o.dataDir, 'embeddings'),
+    );
+    let pairs = clincPairs(queries, vectors, { folds: 5, seed: o.seed, neighbours: 2, domainOf: readClincDomains(join(dir, 'domains.json')) });
+    if (pairs.length > o.size) {
+      const rnd = seededRandom(o.seed + 1);
+      const order = pairs.map((_p, i) => [rnd(), i] as const).sort((x, y) => x[0] - y[0]);
+      pairs = order.slice(0, o.size).map(([, i]) => pairs[i]!);
+    }
+    const at = new Map(queries.map((q, i) => [q.text, vectors[i]!]));
+    const wiki = join(dir, 'all_wiki_sents.txt');
+    const reference = existsSync(wiki) ? readFileSync(wiki, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean) : [];
+    return { pairs, va: pairs.map((p) => at.get(p.a)!), vb: pairs.map((p) => at.get(p.b)!), modelId: own.info.modelId, idfTexts: [...queries.map((q) => q.text), ...reference] };
   } finally {
     if (!embedder) await own.close();
   }
