@@ -22,23 +22,12 @@ import { SemanticStore } from '../../proxy/src/cache/semantic/store';
 import type { Embedder } from '../../proxy/src/embedding/types';
 import { openUseLiteGraphEmbedder } from '../../test/support/useLiteGraph';
 import { percentile, timeSerial, type BenchRow, type BenchSection } from '../lib';
+import { seededRandom } from '../../scripts/lib/judge/trainingData';
 
 const SIZES = [10_000, 100_000];
 const QUERIES = 200;
 const NS = 'tg_bench:context';
 const MODEL = 'bench-model';
-
-/** Deterministic PRNG (mulberry32) so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(r: () => number): number {
   return Math.sqrt(-2 * Math.log(r() || 1e-12)) * Math.cos(2 * Math.PI * r());
@@ -152,7 +141,7 @@ export async function measureWarmUp(file: string, warmChunkRows?: number): Promi
 }
 
 export default async function semanticBench(): Promise<BenchSection[]> {
-  const r = rng(42);
+  const r = seededRandom(42);
   const rssBefore = process.memoryUsage().rss;
   const embedder = await openUseLiteEmbedder();
   await embedder.embed(['warm up']);
@@ -174,7 +163,7 @@ export default async function semanticBench(): Promise<BenchSection[]> {
   try {
     const baseTexts = sentences(320, r);
     const base = await embedBatched(embedder, baseTexts);
-    const queryTexts = sentences(QUERIES + 60, rng(7)).slice(0, QUERIES);
+    const queryTexts = sentences(QUERIES + 60, seededRandom(7)).slice(0, QUERIES);
     const maxN = SIZES[SIZES.length - 1]!;
     const vectors = Array.from({ length: maxN }, () => makeVector(base, r));
 
