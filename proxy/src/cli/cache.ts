@@ -41,7 +41,7 @@ export function cacheCommand(): Command {
     .description('remove cached answers: all of them, only expired ones, or those of one API key (by its tg_ fingerprint)')
     .option('-d, --data-dir <dir>', 'data directory (default: $TOLLGATE_DATA_DIR or ~/.tollgate)')
     .option('--expired', 'only remove expired entries')
-    .option('--key <fingerprint>', 'only entries of this key fingerprint (as shown in the dashboard), for the current cache version')
+    .option('--key <fingerprint>', 'only entries of this key fingerprint (as shown in the dashboard), in the namespace of --cache-version (not read from the policy)')
     .option('--cache-version <n>', 'cache version the namespace was made with (policy cache.version)', '1')
     .action((opts: { dataDir?: string; expired?: boolean; key?: string; cacheVersion: string }) => {
       const { db, cache } = openCache(opts.dataDir);
