@@ -3,6 +3,7 @@
  * modules load them lazily so `--help` stays instant.
  */
 import { Command } from 'commander';
+import { EXIT_CODES } from '../../../contract/process';
 import { VERSION } from '../version';
 import { batchCommand } from './batch';
 import { cacheCommand } from './cache';
@@ -24,5 +25,16 @@ program.addCommand(cacheCommand());
 program.addCommand(modelCommand());
 program.addCommand(routerCommand());
 program.addCommand(batchCommand());
+
+/**
+ * Usage errors (unknown command or option, bad value, missing argument) exit with EXIT_CODES.usage
+ * in every subcommand, so scripts and the extension's supervisor can tell them from a failure
+ * (commander's own default is 1). Help and --version still exit 0.
+ */
+function usageErrorsExit(cmd: Command): void {
+  cmd.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT_CODES.usage));
+  for (const sub of cmd.commands) usageErrorsExit(sub);
+}
+usageErrorsExit(program);
 
 await program.parseAsync(process.argv);

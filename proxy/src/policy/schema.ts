@@ -125,7 +125,7 @@ export const CacheSchema = z
   .object({
     enabled: z.boolean().default(true),
     ttlSeconds: z.number().int().positive().default(7 * 24 * 3600),
-    maxEntries: z.number().int().positive().default(100_000).describe('Oldest entries are evicted past this count.'),
+    maxEntries: z.number().int().positive().default(100_000).describe('Past this count, the least recently used entries (by last hit, else creation) are evicted.'),
     version: z.number().int().nonnegative().default(1).describe('Bump to invalidate every cached entry.'),
     semantic: SemanticCacheSchema.default(SemanticCacheSchema.parse({})),
   })

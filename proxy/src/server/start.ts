@@ -202,10 +202,12 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   const httpT0 = performance.now();
   await settle(warmHttpClient(services.dispatcher, (l) => log.info(l)), HTTP_WARM_WAIT_MS);
   const httpWaitMs = performance.now() - httpT0;
+  const requestedPort = opts.port ?? policyStore.policy.server.port;
   const server: HttpServer = await new Promise<HttpServer>((resolve, reject) => {
-    const s = app.listen(opts.port ?? policyStore.policy.server.port, opts.host ?? "127.0.0.1");
+    const s = app.listen(requestedPort, opts.host ?? "127.0.0.1");
     s.once('listening', () => resolve(s));
-    s.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(opts.port ?? 0) : err));
+    // The port that was asked for, wherever it came from (flag, policy or default), so the message names it.
+    s.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(requestedPort) : err));
   }).catch(async (err) => {
     await policyStore.close();
     db.close();
