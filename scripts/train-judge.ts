@@ -5,7 +5,7 @@
  * from), caches embeddings under .cache/, writes
  * proxy/src/cache/semantic/judge/weights-<embedder>-v<version>.json.
  *
- * --model gbdt (default; v2) or logistic (v1). The default operating point is chosen on the
+ * --model gbdt (default; v2) or logistic (v1); --trees / --depth override the GBDT's size. The default operating point is chosen on the
  * cross-validated curve only: the lowest P (0.005 grid) whose CV precision reaches the target at it
  * and at every higher P with ≥ 20 pairs served.
  */
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     data: { type: 'string', default: '.cache/semantic-train' },
     source: { type: 'string', default: 'qqp' },
     version: { type: 'string' },
+    trees: { type: 'string' },
+    depth: { type: 'string' },
     exclude: { type: 'string', default: '../shared/data/qqp-exclude.txt' },
     size: { type: 'string', default: '8000' },
     seed: { type: 'string', default: '19' },
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
   const version = Number(values.version ?? (kind === 'logistic' ? 1 : 2));
   const target = Number(values['precision-target'] ?? (kind === 'logistic' ? 0.8 : 0.85));
   const seed = Number(values.seed);
-  const spec: ModelSpec = kind === 'logistic' ? { model: 'logistic', l2: 1, features: V1_FEATURES } : { model: 'gbdt', params: { ...DEFAULT_GBDT, seed }, features: V2_FEATURES };
+  const spec: ModelSpec = kind === 'logistic' ? { model: 'logistic', l2: 1, features: V1_FEATURES } : { model: 'gbdt', params: { ...DEFAULT_GBDT, seed, ...(values.trees ? { trees: Number(values.trees) } : {}), ...(values.depth ? { depth: Number(values.depth) } : {}) }, features: V2_FEATURES };
   const idf = countIdf(t.idfTexts, 3);
   const data = featurise(t.pairs, t.va, t.vb, idf);
   const labels = data.map((d) => d.pair.same);
