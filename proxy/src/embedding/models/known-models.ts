@@ -41,11 +41,6 @@ const knownModels = new Map<string, KnownModel>([
   ],
 ]);
 
-/** The pinned description of `modelId`, or undefined when Tollgate does not know that model. */
-export function knownModel(modelId: string): KnownModel | undefined {
-  return knownModels.get(modelId);
-}
-
 /** Adds or replaces a pin (tests register their fixture model; deployments may add a vetted model). */
 export function registerKnownModel(model: KnownModel): void {
   knownModels.set(model.id, model);
