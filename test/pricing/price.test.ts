@@ -1,7 +1,7 @@
 /** Cost figures must equal genai-prices' own calculation, including cached-token rates. */
 import { calcPrice } from '@pydantic/genai-prices';
 import { describe, expect, it } from 'vitest';
-import { priceCall } from '../../proxy/src/pricing/price';
+import { priceCall, unitPrices } from '../../proxy/src/pricing/price';
 
 describe('priceCall', () => {
   it('OpenAI cached input is billed at the cached rate (genai-prices figures)', () => {
@@ -21,6 +21,20 @@ describe('priceCall', () => {
     expect(ours.totalUsd).toBeCloseTo(ref!.total_price, 12);
     const noCache = priceCall('claude-sonnet-4-20250514', { inputTokens: 5740, outputTokens: 255 }, 'anthropic');
     expect(ours.totalUsd).not.toBeCloseTo(noCache.totalUsd, 6);
+  });
+
+  it('unit prices are a typical call’s, not a long-context tier’s', () => {
+    // These models charge more per input token once a prompt passes 200k tokens (genai-prices
+    // records the tiers); a CodeLens on a 2,000-token prompt must use the rate that prompt pays.
+    for (const model of ['claude-sonnet-4-5', 'gemini-2.5-pro']) {
+      const typical = priceCall(model, { inputTokens: 20_000, outputTokens: 0 }).totalUsd / 20_000;
+      const long = priceCall(model, { inputTokens: 500_000, outputTokens: 0 }).totalUsd / 500_000;
+      expect(long).toBeGreaterThan(typical); // the tier exists in the data
+      const u = unitPrices(model)!;
+      expect(u.inputPerMTok).toBeCloseTo(typical * 1e6, 9);
+      expect(u.outputPerMTok).toBeCloseTo((priceCall(model, { inputTokens: 0, outputTokens: 20_000 }).totalUsd / 20_000) * 1e6, 9);
+    }
+    expect(unitPrices('gpt-4o-mini')!.inputPerMTok).toBeCloseTo(priceCall('gpt-4o-mini', { inputTokens: 1e6, outputTokens: 0 }).totalUsd, 9);
   });
 
   it('an unknown model is marked unpriced instead of guessed', () => {

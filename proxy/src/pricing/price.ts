@@ -74,10 +74,19 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
   return price;
 }
 
-/** Price per million tokens of input and output (for CodeLens comparisons and reservations). */
+/** Tokens a unit price is measured on: a typical call's size, far below any long-context tier. */
+const UNIT_SAMPLE_TOKENS = 1_000;
+
+/**
+ * Price per million tokens of input and output at a typical call's size (for CodeLens, lint and
+ * downgrade comparisons). Measured on 1,000 tokens, not a million: models with long-context tiers
+ * (claude-sonnet-4-5, gemini-2.5-pro) charge more once a prompt passes 200k tokens, and a million
+ * input tokens would report that rate for every prompt.
+ */
 export function unitPrices(model: string, provider?: string): { inputPerMTok: number; outputPerMTok: number } | undefined {
-  const p = priceCall(model, { inputTokens: 1_000_000, outputTokens: 0 }, provider);
-  const q = priceCall(model, { inputTokens: 0, outputTokens: 1_000_000 }, provider);
+  const p = priceCall(model, { inputTokens: UNIT_SAMPLE_TOKENS, outputTokens: 0 }, provider);
+  const q = priceCall(model, { inputTokens: 0, outputTokens: UNIT_SAMPLE_TOKENS }, provider);
   if (!p.priced || !q.priced) return undefined;
-  return { inputPerMTok: p.totalUsd, outputPerMTok: q.totalUsd };
+  const perMTok = (usd: number) => Math.round((usd * 1e6) / UNIT_SAMPLE_TOKENS * 1e9) / 1e9;
+  return { inputPerMTok: perMTok(p.totalUsd), outputPerMTok: perMTok(q.totalUsd) };
 }
