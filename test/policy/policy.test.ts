@@ -48,6 +48,35 @@ describe('policy schema', () => {
     if (!r.ok) expect(r.problems[0]!.message).toMatch(/enabeld/);
   });
 
+
+  it('rejects a second budget, rate limit or rule with a name already used, at its own line', () => {
+    // Spend and rate windows are kept under the name: a copied budget with only its scope changed
+    // would otherwise count both teams' calls against one counter.
+    const yaml = [
+      'budgets:',
+      '  - { name: monthly, scope: { team: search }, period: month, usd: 100 }',
+      '  - { name: monthly, scope: { team: ads }, period: month, usd: 50 }',
+      'rateLimits:',
+      '  - { name: rpm, rpm: 60 }',
+      '  - { name: rpm, scope: { team: ads }, rpm: 10 }',
+      'routing:',
+      '  rules:',
+      '    - { name: short, tier: small }',
+      '    - { name: other, tier: medium }',
+      '    - { name: short, tier: large }',
+    ].join('\n');
+    const r = parsePolicy(yaml, 'p.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.map((p) => [p.path, p.line]).sort((a, b) => Number(a[1]) - Number(b[1]))).toEqual([
+      ['budgets.1.name', 3],
+      ['rateLimits.1.name', 6],
+      ['routing.rules.2.name', 11],
+    ]);
+    expect(r.problems.find((p) => p.path === 'budgets.1.name')?.message).toContain('"monthly" is already the name of budgets.0');
+    // Distinct names stay valid.
+    expect(parsePolicy(yaml.replace('{ name: monthly, scope: { team: ads }', '{ name: ads-monthly, scope: { team: ads }').replace('{ name: rpm, scope', '{ name: ads-rpm, scope').replace('{ name: short, tier: large }', '{ name: long, tier: large }')).ok).toBe(true);
+  });
   it('emits a JSON Schema generated from the zod schema', () => {
     const s = policyJsonSchema() as { properties: Record<string, unknown> };
     expect(Object.keys(s.properties).sort()).toEqual(Object.keys(PolicySchema.shape).sort());

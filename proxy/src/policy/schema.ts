@@ -21,6 +21,23 @@ const Identifier = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'use letters, digits, "_", "-" or "." (max 64)');
 
 /**
+ * A list whose entries are told apart by name. Budgets and rate limits keep their spend and
+ * windows in SQLite under their name, and headers, alerts and exports name them, so two entries
+ * with one name would share one counter; rules are named in the route header. The second one is
+ * reported at its own `name`, so the message points at the line to change.
+ */
+function namedList<T extends z.ZodType<{ name: string }>>(item: T, path: string) {
+  return z.array(item).superRefine((list, ctx) => {
+    const first = new Map<string, number>();
+    list.forEach((entry, i) => {
+      const before = first.get(entry.name);
+      if (before === undefined) first.set(entry.name, i);
+      else ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${entry.name}" is already the name of ${path}.${before}; entries are told apart by name (spend, windows, headers), so give each its own` });
+    });
+  });
+}
+
+/**
  * An upstream URL: http or https only (never file:, data:, javascript:…), no user:password (it
  * would be sent and echoed in errors), no fragment. Messages never repeat the value.
  */
@@ -212,7 +229,7 @@ export const RoutingSchema = z
       .object({ medium: z.number().min(0).max(1).default(0.3), large: z.number().min(0).max(1).default(0.7) })
       .strict()
       .default({ medium: 0.3, large: 0.7 }),
-    rules: z.array(RouteRuleSchema).default([]),
+    rules: namedList(RouteRuleSchema, 'routing.rules').default([]),
     qualitySampling: z
       .object({
         enabled: z.boolean().default(false).describe('Also send a sampled share of calls routed below large to the large tier, in the background, and have a cheap judge compare the answers. Costs are real: they are in the ledger and count against budgets.'),
@@ -228,8 +245,7 @@ export const RoutingSchema = z
       .enum(['learned', 'score'])
       .default('learned')
       .describe('How model "auto" picks a tier: the shipped learned router with the team exemplars (thresholds ignored), or the hand-weighted score with `thresholds`.'),
-    flex: z
-      .array(FlexRuleSchema)
+    flex: namedList(FlexRuleSchema, 'routing.flex')
       .default([])
       .describe('Requests that can wait: sent with OpenAI service_tier "flex" (batch prices), falling back to the default tier when flex has no capacity.'),
   })
@@ -323,8 +339,8 @@ export const PolicySchema = z
       .describe('Upstreams by name. "openai" and "anthropic" exist by default with the public APIs.'),
     cache: CacheSchema.default(CacheSchema.parse({})),
     routing: RoutingSchema.default(RoutingSchema.parse({})),
-    budgets: z.array(BudgetSchema).default([]),
-    rateLimits: z.array(RateLimitSchema).default([]),
+    budgets: namedList(BudgetSchema, 'budgets').default([]),
+    rateLimits: namedList(RateLimitSchema, 'rateLimits').default([]),
     defaults: z
       .object({
         maxOutputTokens: z.number().int().positive().default(4096).describe('Assumed output when a request sets no limit (for budget reservations).'),
