@@ -87,4 +87,10 @@ describe('fallbackTargets', () => {
     expect(fallbackTargets('claude-opus-4-1', 'anthropic', p)).toEqual([{ provider: 'openai', model: 'gpt-4.1' }]);
     expect(fallbackTargets('other', 'openai', p)).toEqual([]);
   });
+
+  it("keeps only targets of the client's wire protocol when it is given", () => {
+    expect(fallbackTargets('gpt-4.1', 'openai', p, 'openai').map((t) => `${t.provider}:${t.model}`)).toEqual(['openai:gpt-4.1-mini', 'openrouter:openai/gpt-4o', 'openai:gpt-4o']);
+    expect(fallbackTargets('gpt-4.1', 'openai', p, 'anthropic')).toEqual([{ provider: 'anthropic', model: 'claude-sonnet-4-5' }]);
+    expect(fallbackTargets('claude-opus-4-1', 'anthropic', p, 'anthropic')).toEqual([]);
+  });
 });

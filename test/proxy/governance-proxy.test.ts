@@ -198,6 +198,20 @@ describe('retries and fallback', () => {
     ]);
   });
 
+  it('skips a fallback target of the other wire protocol and tries the next one', async () => {
+    // Tollgate does not translate bodies, so an OpenAI-protocol call cannot go to an Anthropic
+    // target; a catch-all list that names one per protocol must still reach the OpenAI one.
+    const { h: hh, client } = await setup({ retries: { attempts: 0 }, fallbacks: [{ from: 'gpt-4o', to: ['anthropic/claude-sonnet-4-5', 'gpt-4o-mini'] }] });
+    const r = await client.chat.completions.create(q('rate limited [[fake:429-unless-mini]]')).withResponse();
+    expect(r.data.model).toBe('gpt-4o-mini');
+    expect(r.response.headers.get('x-tollgate-fallback')).toBe('openai/gpt-4o-mini');
+    const rows = hh.proxy.services.ledger.page({}, 10).calls.reverse();
+    expect(rows.map((c) => [c.provider, c.modelUsed, c.status])).toEqual([
+      ['openai', 'gpt-4o', 429],
+      ['openai', 'gpt-4o-mini', 200],
+    ]);
+  });
+
   it('falls back to the next model after a 500 that retries do not fix', async () => {
     const { h: hh, client } = await setup({ retries: { attempts: 0 }, fallbacks: [{ from: 'gpt-4o', to: ['gpt-4o-mini'] }] });
     // The fake answers 429 for the marker on every model; the fallback request carries the same text,

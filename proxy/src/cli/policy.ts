@@ -68,9 +68,13 @@ rateLimits: []
 retries:
   attempts: 2
 
+# After retries: other models to try, in order. Request bodies are relayed untranslated, so a call
+# only falls back to a target of its own wire protocol (OpenAI or Anthropic); others are skipped.
 fallbacks: []
 #  - from: gpt-4o
-#    to: [anthropic/claude-sonnet-4-5]
+#    to: [gpt-4.1, gpt-4o-mini]
+#  - from: claude-sonnet-*
+#    to: [anthropic/claude-haiku-4-5]
 `;
 }
 

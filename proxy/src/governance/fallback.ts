@@ -1,7 +1,7 @@
 /**
  * The ordered targets to try after a model's retries are exhausted. Pure.
  */
-import { resolveProviders, type Policy } from '../policy/schema';
+import { type Policy, type ProviderKind, resolveProviders } from '../policy/schema';
 import { globMatch } from '../routing/glob';
 
 export interface FallbackTarget {
@@ -13,9 +13,11 @@ export interface FallbackTarget {
  * Every `fallbacks` entry whose `from` glob matches the model (as `model` or `provider/model`)
  * contributes its `to` list, in policy order. A `to` entry "name/model" switches provider only when
  * `name` is a known provider — model ids may contain "/" themselves (OpenRouter's "openai/gpt-4o").
- * The failing target itself and duplicates are left out.
+ * The failing target itself and duplicates are left out, and so, given the client's wire
+ * `protocol`, are targets that speak the other one: Tollgate relays bodies untranslated, so a
+ * catch-all list naming one target per protocol serves each client from its own.
  */
-export function fallbackTargets(model: string, provider: string, policy: Pick<Policy, 'fallbacks' | 'providers'>): FallbackTarget[] {
+export function fallbackTargets(model: string, provider: string, policy: Pick<Policy, 'fallbacks' | 'providers'>, protocol?: ProviderKind): FallbackTarget[] {
   // Called on every forwarded request: most policies have no fallbacks, and resolving the
   // providers (schema parse of each entry) was ~2 % of a miss's CPU.
   if (policy.fallbacks.length === 0) return [];
@@ -29,7 +31,7 @@ export function fallbackTargets(model: string, provider: string, policy: Pick<Po
       const prefix = slash > 0 ? entry.slice(0, slash) : '';
       const target = prefix && providers.has(prefix) ? { provider: prefix, model: entry.slice(slash + 1) } : { provider, model: entry };
       const key = `${target.provider}\u0000${target.model}`;
-      if (seen.has(key)) continue;
+      if (seen.has(key) || (protocol !== undefined && providers.get(target.provider)?.kind !== protocol)) continue;
       seen.add(key);
       out.push(target);
     }

@@ -368,7 +368,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export const forwardWithRetries: Stage = async (ctx) => {
   const policy = ctx.services.policy.policy;
-  const fallbacks = ctx.provider ? fallbackTargets(ctx.modelUsed, ctx.provider.name, policy) : [];
+  const fallbacks = ctx.provider ? fallbackTargets(ctx.modelUsed, ctx.provider.name, policy, ctx.endpoint.protocol) : [];
   let retriesOnTarget = 0;
   for (;;) {
     try {
@@ -397,9 +397,9 @@ export const forwardWithRetries: Stage = async (ctx) => {
       } else if (decision.retry) await sleep(decision.delayMs);
       startAttempt(ctx);
       if (next) {
+        // fallbackTargets kept only targets of the client's protocol (bodies are not translated).
         const provider = ctx.services.providers().get(next.provider);
-        // A fallback must speak the client's protocol: Tollgate does not translate request bodies.
-        if (!provider || provider.kind !== ctx.endpoint.protocol) {
+        if (!provider) {
           err.respond();
           return;
         }
