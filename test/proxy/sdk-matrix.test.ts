@@ -37,6 +37,22 @@ async function missThenHit<T>(fn: () => Promise<T>): Promise<[T, T]> {
   return [a, b];
 }
 
+describe('anthropic SDK models', () => {
+  // GET /v1/models is both APIs' path: an Anthropic client must reach the Anthropic provider with
+  // its key as x-api-key, never the OpenAI upstream with the key as a Bearer token.
+  it('list and retrieve reach the Anthropic provider in its own shape', async () => {
+    const page = await anthropic.models.list();
+    expect(page.data.map((m) => m.id)).toContain('claude-sonnet-4-5-20250929');
+    expect((await anthropic.models.retrieve('claude-haiku-4-5-20251001')).display_name).toBe('claude-haiku-4-5-20251001');
+    await expect(anthropic.models.retrieve('claude-nonexistent')).rejects.toBeInstanceOf(Anthropic.NotFoundError);
+    const sent = h.upstream.requests.filter((r) => r.path.startsWith('/v1/models')).slice(-3);
+    for (const r of sent) {
+      expect(r.headers['x-api-key']).toBe('sk-ant-matrix');
+      expect(r.headers.authorization).toBeUndefined();
+    }
+  });
+});
+
 describe('openai SDK', () => {
   it('responses API, JSON', async () => {
     const [a] = await missThenHit(async () => (await openai.responses.create({ model: 'gpt-4o-mini', input: 'Explain TCP in one line' })).output_text);
@@ -73,9 +89,15 @@ describe('openai SDK', () => {
     expect(a).toHaveLength(2);
   });
 
-  it('models list passes through', async () => {
+  it('models list and retrieve pass through with the OpenAI key', async () => {
     const list = await openai.models.list();
     expect(list.data.map((m) => m.id)).toContain('gpt-4o-mini');
+    expect((await openai.models.retrieve('gpt-4o')).id).toBe('gpt-4o');
+    const sent = h.upstream.requests.filter((r) => r.path.startsWith('/v1/models')).slice(-2);
+    expect(sent.map((r) => [r.path, r.headers.authorization, r.headers['x-api-key']])).toEqual([
+      ['/v1/models', 'Bearer sk-matrix-openai', undefined],
+      ['/v1/models/gpt-4o', 'Bearer sk-matrix-openai', undefined],
+    ]);
   });
 
   it('stream with include_usage asked by the client keeps the usage chunk, also on replay', async () => {

@@ -209,13 +209,16 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
     }
     requests.push({ method: req.method ?? 'GET', path: url.pathname, headers: { ...req.headers }, body });
     const path = url.pathname.replace(/\/+$/, '');
-    const isAnthropic = path === '/v1/messages' || path === '/v1/messages/count_tokens';
+    // One server plays both hosts: on the paths both APIs have (/v1/models), the Anthropic API is
+    // the one asked with its version header.
+    const isModels = path === '/v1/models' || path.startsWith('/v1/models/');
+    const isAnthropic = path === '/v1/messages' || path === '/v1/messages/count_tokens' || (isModels && req.headers['anthropic-version'] !== undefined);
     const flavour = isAnthropic ? 'anthropic' : 'openai';
 
     if (isAnthropic && !req.headers['x-api-key'] && !req.headers.authorization) {
       return sendError(res, flavour, 401, 'authentication_error', 'x-api-key header is required');
     }
-    if (!isAnthropic && path !== '/v1/models' && !req.headers.authorization && !req.headers['api-key']) {
+    if (!isAnthropic && !isModels && !req.headers.authorization && !req.headers['api-key']) {
       return sendError(res, flavour, 401, 'invalid_request_error', 'You did not provide an API key.');
     }
 
@@ -224,11 +227,16 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
     const invalid = validate(path, body);
     if (invalid) return sendError(res, flavour, 400, 'invalid_request_error', invalid);
 
-    if (req.method === 'GET' && path === '/v1/models') {
-      return sendJson(res, 200, {
-        object: 'list',
-        data: ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1', 'text-embedding-3-small'].map((id) => ({ id, object: 'model', created: 1715367049, owned_by: 'system' })),
-      });
+    if (req.method === 'GET' && isModels) {
+      const id = path.startsWith('/v1/models/') ? decodeURIComponent(path.slice('/v1/models/'.length)) : undefined;
+      const ids = isAnthropic ? ['claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001'] : ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1', 'text-embedding-3-small'];
+      const model = (m: string) =>
+        isAnthropic ? { type: 'model', id: m, display_name: m, created_at: '2025-09-29T00:00:00Z' } : { id: m, object: 'model', created: 1715367049, owned_by: 'system' };
+      if (id !== undefined) {
+        return ids.includes(id) ? sendJson(res, 200, model(id), flavour) : sendError(res, flavour, 404, isAnthropic ? 'not_found_error' : 'invalid_request_error', `The model '${id}' does not exist`);
+      }
+      const data = ids.map(model);
+      return sendJson(res, 200, isAnthropic ? { data, has_more: false, first_id: ids[0], last_id: ids.at(-1) } : { object: 'list', data }, flavour);
     }
     if (path === '/v1/messages/count_tokens') {
       return sendJson(res, 200, { input_tokens: fakeTokens(allInputText(body)) }, flavour);

@@ -103,7 +103,9 @@ export class RetryableUpstreamError extends Error {
  */
 export async function callUpstream(ctx: CallContext): Promise<void> {
   const p = ctx.provider!;
-  const url = `${p.baseUrl}${ctx.endpoint.upstreamPath}${ctx.req.url.includes('?') ? ctx.req.url.slice(ctx.req.url.indexOf('?')) : ''}`;
+  // `:name` segments (GET /v1/models/:model) carry the client's value, re-encoded.
+  const path = ctx.endpoint.upstreamPath.replace(/:([a-z]+)/g, (_m, name: string) => encodeURIComponent(ctx.req.params[name] ?? ''));
+  const url = `${p.baseUrl}${path}${ctx.req.url.includes('?') ? ctx.req.url.slice(ctx.req.url.indexOf('?')) : ''}`;
   const outgoing: Json = { ...ctx.body };
   if (ctx.stream && ctx.endpoint.requestUsageInStream) ctx.stripUsageChunk = ctx.endpoint.requestUsageInStream(outgoing);
 

@@ -142,4 +142,7 @@ export const ANTHROPIC_ENDPOINTS: EndpointSpec[] = [
     cacheable: false,
     usage: () => undefined,
   },
+  ...(['models', 'models.retrieve'] as const).map(
+    (id): EndpointSpec => ({ id, protocol: 'anthropic', method: 'GET', ...routePaths('anthropic', ANTHROPIC_PATHS[id]), billable: false, cacheable: false, usage: () => undefined }),
+  ),
 ];

@@ -35,8 +35,13 @@ function anthropicErrorType(status: number, type: string): string {
   return type.endsWith('_error') ? type : 'api_error';
 }
 
-export function protocolForPath(path: string): Protocol {
-  return path.startsWith(ANTHROPIC_PATHS.messages) ? 'anthropic' : 'openai';
+/**
+ * The wire protocol a request speaks: its path, or on the paths both protocols share (`/v1/models`)
+ * and unknown ones, the `anthropic-version` header every Anthropic SDK sends (the API requires it).
+ * An Anthropic key must never be relayed to an OpenAI upstream.
+ */
+export function protocolOf(path: string, headers: Record<string, string | string[] | undefined>): Protocol {
+  return path.startsWith(ANTHROPIC_PATHS.messages) || headers['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
 }
 
 export interface ProviderChoice {

@@ -313,13 +313,7 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
       return u ? { inputTokens: num(u.prompt_tokens), outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0 } : undefined;
     },
   },
-  {
-    id: 'models',
-    protocol: 'openai',
-    method: 'GET',
-    ...routePaths('openai', OPENAI_PATHS.models),
-    billable: false,
-    cacheable: false,
-    usage: () => undefined,
-  },
+  ...(['models', 'models.retrieve'] as const).map(
+    (id): EndpointSpec => ({ id, protocol: 'openai', method: 'GET', ...routePaths('openai', OPENAI_PATHS[id]), billable: false, cacheable: false, usage: () => undefined }),
+  ),
 ];

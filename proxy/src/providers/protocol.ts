@@ -40,10 +40,18 @@ export const OPENAI_PATHS = {
   responses: '/v1/responses',
   embeddings: '/v1/embeddings',
   models: '/v1/models',
+  'models.retrieve': '/v1/models/:model',
   files: '/v1/files',
   batches: '/v1/batches',
 } as const;
-export const ANTHROPIC_PATHS = { messages: '/v1/messages', 'messages.count_tokens': '/v1/messages/count_tokens', batches: '/v1/messages/batches' } as const;
+export const ANTHROPIC_PATHS = {
+  messages: '/v1/messages',
+  'messages.count_tokens': '/v1/messages/count_tokens',
+  batches: '/v1/messages/batches',
+  // The same paths as OpenAI's: app.ts tells the two apart by the headers the SDK sends.
+  models: '/v1/models',
+  'models.retrieve': '/v1/models/:model',
+} as const;
 
 /** The endpoints OpenAI's Batch API serves (a batch line's `url` is one of their paths). */
 export const OPENAI_BATCH_ENDPOINTS = ['chat.completions', 'responses', 'completions', 'embeddings'] as const;

@@ -13,6 +13,7 @@ export type EndpointId =
   | 'responses'
   | 'embeddings'
   | 'models'
+  | 'models.retrieve'
   | 'messages'
   | 'messages.count_tokens';
 

@@ -5,7 +5,7 @@
 import { Router, rawBody, serve, type HttpServer, type Req, type Res } from '../http/http';
 import { newCallContext, type CallContext } from '../pipeline/context';
 import type { ProxyServices } from '../pipeline/services';
-import { ENDPOINTS, protocolForPath, providerError } from '../providers';
+import { ENDPOINTS, type EndpointSpec, protocolOf, providerError } from '../providers';
 import { adminGuard, hostGuard } from './guards';
 import { allowedOriginsFrom, browserGuard } from './security/browser';
 import { sessionProof } from './security/sessionProof';
@@ -26,13 +26,19 @@ export function createApp(
   const bodyLimit = () => services.policy.policy.server.maxBodyBytes;
   const body = rawBody(bodyLimit);
 
-  for (const endpoint of ENDPOINTS) {
+  // One route per method and path; endpoints sharing one (GET /v1/models is OpenAI's and
+  // Anthropic's) are told apart by the request's protocol.
+  const routes = new Map<string, EndpointSpec[]>();
+  for (const e of ENDPOINTS) routes.set(`${e.method} ${e.path}`, [...(routes.get(`${e.method} ${e.path}`) ?? []), e]);
+  for (const specs of routes.values()) {
     const handler = (req: Req, res: Res, next: (err?: unknown) => void) => {
+      const protocol = specs.length > 1 ? protocolOf(req.path, req.headers) : undefined;
+      const endpoint = specs.find((s) => s.protocol === protocol) ?? specs[0]!;
       const ctx = newCallContext(services, endpoint, req, res);
       pipeline(ctx).catch(next);
     };
-    if (endpoint.method === 'GET') app.get(endpoint.path, handler);
-    else app.post(endpoint.path, body, handler);
+    if (specs[0]!.method === 'GET') app.get(specs[0]!.path, handler);
+    else app.post(specs[0]!.path, body, handler);
   }
 
   app.use('/healthz', sessionProof(extras.adminToken));
@@ -51,13 +57,13 @@ export function createApp(
   const notFound = (req: Req, res: Res) => {
     res
       .status(404)
-      .json(providerError(protocolForPath(req.path), 404, 'invalid_request_error', `Tollgate does not serve ${req.method} ${req.path}. Point your SDK at http://127.0.0.1:<port>/v1 (OpenAI) or http://127.0.0.1:<port> (Anthropic).`));
+      .json(providerError(protocolOf(req.path, req.headers), 404, 'invalid_request_error', `Tollgate does not serve ${req.method} ${req.path}. Point your SDK at http://127.0.0.1:<port>/v1 (OpenAI) or http://127.0.0.1:<port> (Anthropic).`));
   };
 
   // Errors before or outside the pipeline (body too large, malformed encodings, bugs).
   const onError = (err: unknown, req: Req, res: Res) => {
     const e = err as { type?: string; status?: number; message?: string };
-    const protocol = protocolForPath(req.path);
+    const protocol = protocolOf(req.path, req.headers);
     if (res.headersSent) {
       res.end();
       return;

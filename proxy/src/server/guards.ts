@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Handler } from '../http/http';
-import { protocolForPath, providerError } from '../providers';
+import { protocolOf, providerError } from '../providers';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -27,7 +27,7 @@ export function hostGuard(extraHosts: string[] = []): Handler {
       .status(403)
       .json(
         providerError(
-          protocolForPath(req.path),
+          protocolOf(req.path, req.headers),
           403,
           'permission_error',
           `Tollgate only answers requests addressed to localhost or 127.0.0.1 (got Host: ${JSON.stringify(req.headers.host ?? '')}).`,

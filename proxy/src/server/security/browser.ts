@@ -8,7 +8,7 @@
  */
 import type { Handler, Req, Res } from '../../http/http';
 import { Counter, type Registry } from 'prom-client';
-import { protocolForPath, providerError } from '../../providers';
+import { protocolOf, providerError } from '../../providers';
 
 export interface BrowserGuardOptions {
   /** Origins (scheme://host[:port]) allowed to call provider routes from a page, e.g. a local dev app. */
@@ -36,7 +36,7 @@ export function browserOrigin(req: Req): string | undefined {
 
 function refuse(req: Req, res: Res, status: number, message: string): void {
   const type = status === 415 ? 'invalid_request_error' : 'permission_error';
-  res.status(status).json(providerError(protocolForPath(req.path), status, type, message));
+  res.status(status).json(providerError(protocolOf(req.path, req.headers), status, type, message));
 }
 
 /**
