@@ -198,6 +198,13 @@ describe('retries and fallback', () => {
     ]);
   });
 
+  it("honours OpenAI's retry-after-ms: a wait longer than maxBackoffMs is not retried early", async () => {
+    const { h: hh, client } = await setup({ retries: { attempts: 3, backoffMs: 10, maxBackoffMs: 8_000 } });
+    await expect(client.chat.completions.create(q('busy [[fake:429-retry-after-ms=20000]]'))).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    // One attempt: the upstream asked for 20 s, more than the policy lets a retry wait.
+    expect(hh.proxy.services.ledger.page({}, 10).calls.map((c) => c.status)).toEqual([429]);
+  });
+
   it('skips a fallback target of the other wire protocol and tries the next one', async () => {
     // Tollgate does not translate bodies, so an OpenAI-protocol call cannot go to an Anthropic
     // target; a catch-all list that names one per protocol must still reach the OpenAI one.

@@ -8,7 +8,7 @@
  * so a test can tell a cached replay (same number) from a fresh upstream call.
  *
  * Behaviour is steered by markers in the last user message (or the `x-fake` request header):
- *   [[fake:429]] [[fake:429-no-retry-after]] [[fake:500]] [[fake:503]] [[fake:reset]] (socket destroyed
+ *   [[fake:429]] [[fake:429-no-retry-after]] [[fake:429-retry-after-ms=N]] (only OpenAI's retry-after-ms) [[fake:500]] [[fake:503]] [[fake:reset]] (socket destroyed
  *   before any byte) [[fake:reset-mid-stream]] [[fake:stall-mid-stream]] [[fake:slow=MS]] (delay first
  *   byte) [[fake:nousage]] [[fake:cached=N]] (prompt-cache tokens) [[fake:truncated]] (cut JSON)
  *   [[fake:html]] (wrong content-type) [[fake:huge=BYTES]] [[fake:words=N]] (answer length)
@@ -47,6 +47,7 @@ export interface FakeUpstream {
 interface Behaviour {
   status?: number;
   noRetryAfter?: boolean;
+  retryAfterMs?: number;
   reset?: boolean;
   resetMidStream?: boolean;
   stallMidStream?: boolean;
@@ -76,6 +77,7 @@ function parseBehaviour(text: string, header: string | undefined): Behaviour {
     switch (name) {
       case '429': b.status = 429; break;
       case '429-no-retry-after': b.status = 429; b.noRetryAfter = true; break;
+      case '429-retry-after-ms': b.status = 429; b.retryAfterMs = num; break;
       case '500': b.status = 500; break;
       case '503': b.status = 503; break;
       case 'reset': b.reset = true; break;
@@ -262,7 +264,8 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
       return;
     }
     if (behaviour.status === 429) {
-      const headers: Record<string, string> = behaviour.noRetryAfter ? {} : { 'retry-after': '1' };
+      const headers: Record<string, string> =
+        behaviour.retryAfterMs !== undefined ? { 'retry-after-ms': String(behaviour.retryAfterMs) } : behaviour.noRetryAfter ? {} : { 'retry-after': '1' };
       return sendError(res, flavour, 429, isAnthropic ? 'rate_limit_error' : 'rate_limit_exceeded', 'Rate limit reached for requests', headers);
     }
     if (behaviour.status) {

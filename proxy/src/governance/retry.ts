@@ -3,7 +3,7 @@
  * parameters, so the maths is testable.
  *
  * Exponential backoff with full jitter: delay = random() × min(maxBackoffMs, backoffMs × 2^(attempt−1)).
- * A `retry-after` (seconds or HTTP date) from the upstream replaces the jittered delay; when it asks
+ * A `retry-after` (seconds or HTTP date; `retry-after-ms` first) from the upstream replaces the jittered delay; when it asks
  * for longer than maxBackoffMs we do not retry early against its wish but stop retrying, so the
  * caller moves on to the next fallback target instead.
  */
@@ -56,6 +56,17 @@ export function isRetryable(failure: Pick<AttemptFailure, 'status' | 'errorKind'
     return retries.retryOn.includes(kind);
   }
   return failure.status !== undefined && retries.retryOn.includes(failure.status);
+}
+
+/**
+ * The wait an upstream's headers ask for, as a `retry-after` value: OpenAI's `retry-after-ms`
+ * first (its SDKs prefer it, and it is the only one on some 429s), in seconds, else `retry-after`.
+ */
+export function requestedRetryAfter(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const ms = headers['retry-after-ms'];
+  if (typeof ms === 'string' && /^\d+(\.\d+)?$/.test(ms.trim())) return String(Number(ms.trim()) / 1000);
+  const s = headers['retry-after'];
+  return typeof s === 'string' ? s : undefined;
 }
 
 /** `retry-after` as milliseconds from now: delta-seconds or an HTTP date; undefined if unparseable. */

@@ -10,7 +10,7 @@
  */
 import { isFlexRefusal, switchToDefaultTier } from '../batch/flex';
 import { errors as undiciErrors, request } from 'undici';
-import { fallbackTargets, retryDecision } from '../governance/retry';
+import { fallbackTargets, requestedRetryAfter, retryDecision } from '../governance/retry';
 import { authHeaderValue, errorTypeOf, PROTOCOLS } from '../providers/protocol';
 import { obj, type Json } from '../providers/types';
 import { frameJson, SseParser } from '../providers/sse';
@@ -145,7 +145,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     if (upstream.statusCode >= 400) {
       const text = await readCapped(upstream.body, 1 << 20);
       ctx.upstreamMs += performance.now() - started;
-      const retryAfter = typeof upstream.headers['retry-after'] === 'string' ? upstream.headers['retry-after'] : undefined;
+      const retryAfter = requestedRetryAfter(upstream.headers);
       const status = upstream.statusCode;
       const headers = upstream.headers;
       throw new RetryableUpstreamError(status, undefined, retryAfter, () => relayError(ctx, status, headers, text, contentType));
