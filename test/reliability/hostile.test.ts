@@ -153,8 +153,17 @@ describe('wrong types and odd bytes', () => {
     expect(internalErrors()).toBe(before);
   });
 
-  it('invalid UTF-8 inside JSON strings and headers is handled without an internal error', async () => {
+  it('invalid UTF-8 inside JSON strings is a 400 (never rewritten to U+FFFD and forwarded); no internal error', async () => {
     const bad = fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b) => Buffer.from(b.map((x) => x | 0x80)));
+    const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+    const valid = (b: Buffer) => {
+      try {
+        strictUtf8.decode(b);
+        return true;
+      } catch {
+        return false;
+      }
+    };
     const before = internalErrors();
     await fc.assert(
       fc.asyncProperty(endpoint, bad, async (path, bytes) => {
@@ -162,6 +171,8 @@ describe('wrong types and odd bytes', () => {
         const r = await send(path, body);
         expect(r.status).not.toBe(500);
         if (r.status >= 400) expectErrorShape(path, r.body);
+        // Decoded leniently, two different invalid byte runs became one prompt (and one cache key).
+        if (!valid(bytes)) expect([r.status, JSON.stringify(r.body)]).toEqual([400, expect.stringContaining('not valid UTF-8')]);
         // Invalid bytes as a raw JSON token (outside any string) are a parse error.
         const r2 = await send(path, Buffer.concat([Buffer.from('{"model":'), bytes, Buffer.from('}')]));
         expect(r2.status).toBe(400);

@@ -2,6 +2,7 @@
  * Parse stage: the raw body (already size-limited by the router) becomes a JSON object, or the
  * client gets a provider-style 400 that says what is wrong.
  */
+import { isUtf8 } from 'node:buffer';
 import { arr, obj, type Json } from '../providers/types';
 import type { Stage } from './context';
 import { failCall } from './errors';
@@ -31,6 +32,9 @@ export const parseBody: Stage = async (ctx, next) => {
     return next();
   }
   const raw: unknown = ctx.req.body;
+  // Decoding would turn invalid bytes into U+FFFD silently: two different bodies would then be one
+  // request upstream and one exact-cache key.
+  if (Buffer.isBuffer(raw) && !isUtf8(raw)) return failCall(ctx, 400, 'invalid_request_error', 'We could not parse the JSON body of your request: it is not valid UTF-8 (JSON must be sent as UTF-8).');
   const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
   if (text.trim() === '') return failCall(ctx, 400, 'invalid_request_error', 'The request body is empty; expected a JSON object.');
   let parsed: unknown;
