@@ -277,7 +277,10 @@ export async function startFakeUpstream(opts: { port?: number } = {}): Promise<F
       return;
     }
 
-    const model = typeof body.model === 'string' ? body.model : 'unknown-model';
+    // Like Azure, which answers with the snapshot a deployment runs (model "gpt-4o-2024-08-06" for a
+    // deployment named anything): a provider header in the test's policy says which.
+    const answeredAs = req.headers['x-fake-answer-model'];
+    const model = typeof answeredAs === 'string' ? answeredAs : typeof body.model === 'string' ? body.model : 'unknown-model';
     const stream = body.stream === true;
     const n = ++callNo;
     const prompt = lastUserText(body);

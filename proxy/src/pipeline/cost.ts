@@ -92,7 +92,12 @@ export async function settleCost(ctx: CallContext): Promise<void> {
   }
   // Flex answers are billed at batch rates (the tier the provider says it used, else the one asked for).
   const tier = ctx.serviceTier === 'flex' && ctx.responseBody?.service_tier !== 'default' ? 'flex' : 'standard';
-  const price = priceAtTier(model, ctx.usage, pricingProvider(ctx) ?? 'openai', tier);
+  const provider = pricingProvider(ctx) ?? 'openai';
+  // Priced as the model that answered when the answer names one we can price: an Azure deployment
+  // name ("prod-chat") answers as the snapshot it runs, a gateway alias as the model behind it.
+  const answered = typeof ctx.responseBody?.model === 'string' && ctx.responseBody.model !== model ? ctx.responseBody.model : undefined;
+  const asAnswered = answered !== undefined ? priceAtTier(answered, ctx.usage, provider, tier) : undefined;
+  const price = asAnswered?.priced ? asAnswered : priceAtTier(model, ctx.usage, provider, tier);
   ctx.costUsd = price.totalUsd;
   ctx.priced = price.priced;
 }
