@@ -23,6 +23,17 @@ describe('priceCall', () => {
     expect(ours.totalUsd).not.toBeCloseTo(noCache.totalUsd, 6);
   });
 
+  it('Anthropic 1-hour cache writes and web searches use genai-prices’ own keys and rates', () => {
+    const usage = { inputTokens: 10 + 3_000, outputTokens: 200, cacheWriteTokens: 3_000, cacheWrite1hTokens: 2_000, webSearches: 5 };
+    const ours = priceCall('claude-sonnet-4-20250514', usage, 'anthropic');
+    const ref = calcPrice({ input_tokens: 3_010, cache_write_tokens: 3_000, cache_write_1h_tokens: 2_000, web_searches: 5, output_tokens: 200 }, 'claude-sonnet-4-20250514', { providerId: 'anthropic' });
+    expect(ours.totalUsd).toBeCloseTo(ref!.total_price, 12);
+    // A 1-hour share above all writes (inconsistent usage) is capped, not a genai-prices error that leaves the call unpriced.
+    const odd = priceCall('claude-sonnet-4-20250514', { ...usage, cacheWrite1hTokens: 9_000 }, 'anthropic');
+    expect(odd.priced).toBe(true);
+    expect(odd.totalUsd).toBeCloseTo(priceCall('claude-sonnet-4-20250514', { ...usage, cacheWrite1hTokens: 3_000 }, 'anthropic').totalUsd, 12);
+  });
+
   it('unit prices are a typical call’s, not a long-context tier’s', () => {
     // These models charge more per input token once a prompt passes 200k tokens (genai-prices
     // records the tiers); a CodeLens on a 2,000-token prompt must use the rate that prompt pays.

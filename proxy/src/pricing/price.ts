@@ -1,6 +1,9 @@
 /**
  * $ cost of a call from token usage, using @pydantic/genai-prices' maintained price data
  * (no hand-written price table). Pure: no I/O.
+ * Every usage figure genai-prices prices apart is passed under its own key: 1-hour cache writes
+ * (`cache_write_1h_tokens`, a subset of `cache_write_tokens`) and server-side web searches
+ * (`web_searches`), the keys its Anthropic extractor produces.
  */
 import { calcPrice, findProvider } from '@pydantic/genai-prices';
 
@@ -12,6 +15,10 @@ export interface TokenUsage {
   cachedTokens?: number;
   /** Input tokens written to the provider's prompt cache (Anthropic). */
   cacheWriteTokens?: number;
+  /** Of the cache writes, those with a 1-hour TTL (Anthropic; a dearer rate than 5-minute writes). */
+  cacheWrite1hTokens?: number;
+  /** Server-side web searches, billed per search (Anthropic `server_tool_use.web_search_requests`). */
+  webSearches?: number;
 }
 
 export interface CallPrice {
@@ -48,7 +55,10 @@ const memo = new Map<string, CallPrice>();
 export function priceCall(model: string, usage: TokenUsage, provider?: string): CallPrice {
   const cached = Math.max(0, Math.min(usage.cachedTokens ?? 0, usage.inputTokens));
   const write = Math.max(0, Math.min(usage.cacheWriteTokens ?? 0, usage.inputTokens - cached));
-  const key = `${provider ?? ''}|${model}|${usage.inputTokens}|${usage.outputTokens}|${cached}|${write}`;
+  // genai-prices rejects a 1-hour share larger than all cache writes.
+  const write1h = Math.max(0, Math.min(usage.cacheWrite1hTokens ?? 0, write));
+  const searches = Math.max(0, usage.webSearches ?? 0);
+  const key = `${provider ?? ''}|${model}|${usage.inputTokens}|${usage.outputTokens}|${cached}|${write}|${write1h}|${searches}`;
   const hit = memo.get(key);
   if (hit) return hit;
   const providerId = providerIdFor(provider);
@@ -57,6 +67,8 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
     output_tokens: usage.outputTokens,
     ...(cached ? { cache_read_tokens: cached } : {}),
     ...(write ? { cache_write_tokens: write } : {}),
+    ...(write1h ? { cache_write_1h_tokens: write1h } : {}),
+    ...(searches ? { web_searches: searches } : {}),
   };
   let result: ReturnType<typeof calcPrice> = null;
   try {

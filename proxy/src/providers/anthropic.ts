@@ -1,7 +1,11 @@
 /**
  * Anthropic Messages API: JSON and its named SSE events, plus count_tokens.
  * Anthropic's `input_tokens` excludes cache reads and writes; normalised usage adds them back so
- * that `inputTokens` is the total, as pricing expects.
+ * that `inputTokens` is the total, as pricing expects. Usage also keeps what genai-prices bills apart
+ * (its Anthropic extractor reads the same fields): 1-hour cache writes (`cache_creation`) and
+ * server-side web searches (`server_tool_use`).
+ * A stream's text blocks gather their `citations_delta` events, and a replay sends them back, so a
+ * cached answer keeps its citations.
  */
 import { sseFrame } from './sse';
 import { arr, num, obj, type EndpointSpec, type Json, type NormalizedUsage, type StreamAssembler } from './types';
@@ -12,7 +16,16 @@ function messagesUsage(body: Json): NormalizedUsage | undefined {
   if (!u) return undefined;
   const read = num(u.cache_read_input_tokens);
   const write = num(u.cache_creation_input_tokens);
-  return { inputTokens: num(u.input_tokens) + read + write, outputTokens: num(u.output_tokens), cachedTokens: read, cacheWriteTokens: write };
+  const write1h = num(obj(u.cache_creation)?.ephemeral_1h_input_tokens);
+  const searches = num(obj(u.server_tool_use)?.web_search_requests);
+  return {
+    inputTokens: num(u.input_tokens) + read + write,
+    outputTokens: num(u.output_tokens),
+    cachedTokens: read,
+    cacheWriteTokens: write,
+    ...(write1h ? { cacheWrite1hTokens: write1h } : {}),
+    ...(searches ? { webSearches: searches } : {}),
+  };
 }
 
 interface BlockAcc {
@@ -21,6 +34,7 @@ interface BlockAcc {
   partialJson: string;
   thinking: string;
   signature: string;
+  citations: unknown[];
 }
 
 class MessagesAssembler implements StreamAssembler {
@@ -36,7 +50,7 @@ class MessagesAssembler implements StreamAssembler {
         this.message = { ...(obj(json.message) ?? {}) };
         break;
       case 'content_block_start':
-        this.blocks.set(num(json.index), { block: { ...(obj(json.content_block) ?? {}) }, text: '', partialJson: '', thinking: '', signature: '' });
+        this.blocks.set(num(json.index), { block: { ...(obj(json.content_block) ?? {}) }, text: '', partialJson: '', thinking: '', signature: '', citations: [] });
         break;
       case 'content_block_delta': {
         const acc = this.blocks.get(num(json.index));
@@ -46,13 +60,16 @@ class MessagesAssembler implements StreamAssembler {
         else if (d.type === 'input_json_delta' && typeof d.partial_json === 'string') acc.partialJson += d.partial_json;
         else if (d.type === 'thinking_delta' && typeof d.thinking === 'string') acc.thinking += d.thinking;
         else if (d.type === 'signature_delta' && typeof d.signature === 'string') acc.signature += d.signature;
+        else if (d.type === 'citations_delta' && obj(d.citation)) acc.citations.push(d.citation);
         break;
       }
       case 'message_delta': {
         const d = obj(json.delta) ?? {};
         for (const [k, v] of Object.entries(d)) this.message[k] = v;
+        // Cumulative counts; a null one means "unchanged" (as the SDK reads it), so it must not
+        // erase message_start's figure. message_start's `cache_creation` TTL split is kept.
         const u = obj(json.usage);
-        if (u) this.message.usage = { ...(obj(this.message.usage) ?? {}), ...u };
+        if (u) this.message.usage = { ...(obj(this.message.usage) ?? {}), ...Object.fromEntries(Object.entries(u).filter(([, v]) => v != null)) };
         break;
       }
       case 'message_stop':
@@ -69,7 +86,10 @@ class MessagesAssembler implements StreamAssembler {
       .sort((a, b) => a[0] - b[0])
       .map(([, acc]) => {
         const b = { ...acc.block };
-        if (b.type === 'text') b.text = String(b.text ?? '') + acc.text;
+        if (b.type === 'text') {
+          b.text = String(b.text ?? '') + acc.text;
+          if (acc.citations.length) b.citations = [...arr(b.citations), ...acc.citations];
+        }
         if (b.type === 'tool_use' || b.type === 'server_tool_use') {
           try {
             b.input = acc.partialJson ? (JSON.parse(acc.partialJson) as unknown) : (b.input ?? {});
@@ -95,7 +115,11 @@ function replayMessages(body: Json): string[] {
   arr(body.content).forEach((c, index) => {
     const block = obj(c) ?? {};
     if (block.type === 'text') {
-      frames.push(sseFrame({ type: 'content_block_start', index, content_block: { ...block, text: '' } }, 'content_block_start'));
+      // Citations go as citations_delta events (the SDK appends each to the block's list), so the
+      // start event carries an empty list rather than them twice.
+      const citations = arr(block.citations);
+      frames.push(sseFrame({ type: 'content_block_start', index, content_block: { ...block, text: '', ...(citations.length ? { citations: [] } : {}) } }, 'content_block_start'));
+      for (const citation of citations) frames.push(sseFrame({ type: 'content_block_delta', index, delta: { type: 'citations_delta', citation } }, 'content_block_delta'));
       frames.push(sseFrame({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: block.text ?? '' } }, 'content_block_delta'));
     } else if (block.type === 'tool_use') {
       frames.push(sseFrame({ type: 'content_block_start', index, content_block: { ...block, input: {} } }, 'content_block_start'));

@@ -25,6 +25,10 @@ export interface NormalizedUsage {
   outputTokens: number;
   cachedTokens: number;
   cacheWriteTokens: number;
+  /** Of `cacheWriteTokens`, those written with a 1-hour TTL (Anthropic; dearer than 5-minute writes). */
+  cacheWrite1hTokens?: number;
+  /** Web searches the provider ran server-side and bills per search (Anthropic `server_tool_use`). */
+  webSearches?: number;
 }
 
 /** Consumes a provider's SSE frames and builds the equivalent non-streaming body. */
