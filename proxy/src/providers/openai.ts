@@ -45,6 +45,17 @@ interface ChoiceAcc {
   logprobs: unknown;
 }
 
+/** A chunk's `logprobs` cover its own tokens only: the answer's are the concatenation, per kind. */
+function appendLogprobs(acc: Json | undefined, chunk: Json): Json {
+  const out: Json = { content: null, refusal: null, ...(acc ?? {}) };
+  for (const [k, v] of Object.entries(chunk)) {
+    if (k === 'content' || k === 'refusal') {
+      if (Array.isArray(v)) out[k] = [...arr(out[k]), ...v];
+    } else out[k] = v;
+  }
+  return out;
+}
+
 class ChatAssembler implements StreamAssembler {
   complete = false;
   error: Json | undefined;
@@ -90,7 +101,8 @@ class ChatAssembler implements StreamAssembler {
         acc.toolCalls.set(ti, cur);
       }
       if (choice.finish_reason) acc.finishReason = choice.finish_reason;
-      if (choice.logprobs) acc.logprobs = choice.logprobs;
+      const logprobs = obj(choice.logprobs);
+      if (logprobs) acc.logprobs = appendLogprobs(obj(acc.logprobs), logprobs);
     }
   }
 
@@ -108,6 +120,20 @@ class ChatAssembler implements StreamAssembler {
       });
     return { ...this.base, object: 'chat.completion', choices, ...(this.usage ? { usage: this.usage } : {}) };
   }
+}
+
+/**
+ * A stored text cut into the chunks a stream would carry it in, each with its tokens' logprobs:
+ * one chunk per token when the tokens spell the text (as OpenAI streams them), else one chunk
+ * with all of them. Without logprobs, the text in one chunk.
+ */
+function textPieces(text: string, logprobs: unknown[]): { text: string; logprobs?: unknown[] }[] {
+  if (logprobs.length === 0) return [{ text }];
+  const tokens = logprobs.map((l) => obj(l)?.token);
+  if (tokens.every((t): t is string => typeof t === 'string' && t.length > 0) && tokens.join('') === text) {
+    return tokens.map((t, i) => ({ text: t, logprobs: [logprobs[i]] }));
+  }
+  return [{ text, logprobs }];
 }
 
 function replayChat(body: Json, opts: { includeUsage: boolean }): string[] {
@@ -128,11 +154,14 @@ function replayChat(body: Json, opts: { includeUsage: boolean }): string[] {
     // A tool-call-only answer has content null, and its first chunk says so (as OpenAI's does).
     const first = { role: msg.role ?? 'assistant', content: msg.content === null ? null : '' };
     frames.push(sseFrame({ ...base, choices: [{ index, delta: first, logprobs: null, finish_reason: null }], ...u }));
-    if (typeof msg.content === 'string' && msg.content.length > 0) {
-      frames.push(sseFrame({ ...base, choices: [{ index, delta: { content: msg.content }, logprobs: null, finish_reason: null }], ...u }));
-    }
-    if (typeof msg.refusal === 'string' && msg.refusal.length > 0) {
-      frames.push(sseFrame({ ...base, choices: [{ index, delta: { refusal: msg.refusal }, logprobs: null, finish_reason: null }], ...u }));
+    const logprobs = obj(choice.logprobs);
+    for (const kind of ['content', 'refusal'] as const) {
+      const text = msg[kind];
+      if (typeof text !== 'string' || text.length === 0) continue;
+      for (const piece of textPieces(text, arr(logprobs?.[kind]))) {
+        const lp = piece.logprobs ? { content: null, refusal: null, [kind]: piece.logprobs } : null;
+        frames.push(sseFrame({ ...base, choices: [{ index, delta: { [kind]: piece.text }, logprobs: lp, finish_reason: null }], ...u }));
+      }
     }
     const toolCalls = arr(msg.tool_calls).map((t, i) => ({ index: i, ...(obj(t) ?? {}) }));
     if (toolCalls.length > 0) frames.push(sseFrame({ ...base, choices: [{ index, delta: { tool_calls: toolCalls }, logprobs: null, finish_reason: null }], ...u }));
@@ -193,56 +222,233 @@ function replayCompletion(body: Json, opts: { includeUsage: boolean }): string[]
   return frames;
 }
 
-/** The Responses API's terminal event carries the whole response: that is the assembled body. */
+/** The string fields an event's `delta` extends (and its `.done` sets) on an output item. */
+const ITEM_DELTAS: Record<string, { itemType: string; field: string }> = {
+  'response.function_call_arguments': { itemType: 'function_call', field: 'arguments' },
+  'response.custom_tool_call_input': { itemType: 'custom_tool_call', field: 'input' },
+  'response.mcp_call_arguments': { itemType: 'mcp_call', field: 'arguments' },
+  'response.code_interpreter_call_code': { itemType: 'code_interpreter_call', field: 'code' },
+};
+
+/**
+ * The Responses API's terminal event carries the whole response: that is the assembled body.
+ * `response.incomplete` is such an end too (a billed answer cut by max_output_tokens or a content
+ * filter, as the JSON answer with status "incomplete" is). Until one arrives, the output items are
+ * built from the deltas, so a stream cut short (reset, `error` event) keeps what was generated.
+ */
 class ResponsesAssembler implements StreamAssembler {
   complete = false;
   error: Json | undefined;
-  private final: Json = {};
+  private final: Json | undefined;
+  private snapshot: Json = {};
+  private output: Json[] = [];
 
   accept(_frame: unknown, json: Json | undefined): void {
     if (!json) return;
-    const type = json.type;
-    if (type === 'response.completed') {
-      this.final = obj(json.response) ?? {};
-      this.complete = true;
-    } else if (type === 'response.failed' || type === 'response.incomplete') {
-      this.final = obj(json.response) ?? {};
-      this.error = obj(obj(json.response)?.error) ?? { message: String(type) };
-    } else if (type === 'error') {
-      this.error = json;
+    const type = typeof json.type === 'string' ? json.type : '';
+    const at = num(json.output_index);
+    switch (type) {
+      case 'response.completed':
+      case 'response.incomplete':
+        this.final = obj(json.response) ?? {};
+        this.complete = true;
+        return;
+      case 'response.failed':
+        this.final = obj(json.response) ?? {};
+        this.error = obj(this.final.error) ?? { message: type };
+        return;
+      case 'error':
+        this.error = json;
+        return;
+      case 'response.created':
+      case 'response.in_progress':
+      case 'response.queued':
+        this.snapshot = obj(json.response) ?? this.snapshot;
+        return;
+      case 'response.output_item.added':
+      case 'response.output_item.done': {
+        const item = obj(json.item);
+        if (item) this.output[at] = structuredClone(item);
+        return;
+      }
+      case 'response.content_part.added':
+      case 'response.content_part.done': {
+        const part = obj(json.part);
+        if (part) this.list(at, 'content')[num(json.content_index)] = structuredClone(part);
+        return;
+      }
+      case 'response.output_text.delta':
+        this.append(this.part(at, 'content', num(json.content_index), 'output_text'), 'text', json.delta);
+        return;
+      case 'response.output_text.done':
+        this.set(this.part(at, 'content', num(json.content_index), 'output_text'), 'text', json.text);
+        return;
+      case 'response.refusal.delta':
+        this.append(this.part(at, 'content', num(json.content_index), 'refusal'), 'refusal', json.delta);
+        return;
+      case 'response.refusal.done':
+        this.set(this.part(at, 'content', num(json.content_index), 'refusal'), 'refusal', json.refusal);
+        return;
+      case 'response.reasoning_text.delta':
+        this.append(this.part(at, 'content', num(json.content_index), 'reasoning_text'), 'text', json.delta);
+        return;
+      case 'response.reasoning_text.done':
+        this.set(this.part(at, 'content', num(json.content_index), 'reasoning_text'), 'text', json.text);
+        return;
+      case 'response.reasoning_summary_part.added':
+      case 'response.reasoning_summary_part.done': {
+        const part = obj(json.part);
+        if (part) this.list(at, 'summary')[num(json.summary_index)] = structuredClone(part);
+        return;
+      }
+      case 'response.reasoning_summary_text.delta':
+        this.append(this.part(at, 'summary', num(json.summary_index), 'summary_text'), 'text', json.delta);
+        return;
+      case 'response.reasoning_summary_text.done':
+        this.set(this.part(at, 'summary', num(json.summary_index), 'summary_text'), 'text', json.text);
+        return;
     }
+    const dot = type.lastIndexOf('.');
+    const d = ITEM_DELTAS[type.slice(0, dot)];
+    if (!d) return;
+    const item = this.item(at, d.itemType);
+    if (type.endsWith('.delta')) this.append(item, d.field, json.delta);
+    else if (type.endsWith('.done')) this.set(item, d.field, json[d.field]);
   }
 
   result(): Json {
-    return this.final;
+    if (this.complete && this.final) return this.final;
+    // Cut short (or failed): what was generated so far, on the last snapshot of the response.
+    const built = this.output.filter((o): o is Json => !!o);
+    const final = this.final ?? {};
+    return { ...this.snapshot, ...final, output: arr(final.output).length > 0 ? final.output : built };
+  }
+
+  private item(at: number, type: string): Json {
+    let item = this.output[at];
+    if (!item) {
+      item = { type };
+      this.output[at] = item;
+    }
+    return item;
+  }
+
+  private list(at: number, key: 'content' | 'summary'): Json[] {
+    const item = this.item(at, key === 'summary' ? 'reasoning' : 'message');
+    if (!Array.isArray(item[key])) item[key] = [];
+    return item[key] as Json[];
+  }
+
+  private part(at: number, key: 'content' | 'summary', index: number, type: string): Json {
+    const list = this.list(at, key);
+    let part = list[index];
+    if (!part) {
+      part = { type };
+      list[index] = part;
+    }
+    return part;
+  }
+
+  private append(target: Json, field: string, delta: unknown): void {
+    if (typeof delta === 'string') target[field] = (typeof target[field] === 'string' ? target[field] : '') + delta;
+  }
+
+  private set(target: Json, field: string, value: unknown): void {
+    if (typeof value === 'string') target[field] = value;
   }
 }
 
+/** The lifecycle events a real stream sends for a tool item, around its deltas, after `added`. */
+const ITEM_PROGRESS: Record<string, { before: string[]; deltas?: { event: string; field: string }; after: string[] }> = {
+  function_call: { before: [], deltas: { event: 'response.function_call_arguments', field: 'arguments' }, after: [] },
+  custom_tool_call: { before: [], deltas: { event: 'response.custom_tool_call_input', field: 'input' }, after: [] },
+  mcp_call: { before: ['in_progress'], deltas: { event: 'response.mcp_call_arguments', field: 'arguments' }, after: ['completed'] },
+  code_interpreter_call: { before: ['in_progress'], deltas: { event: 'response.code_interpreter_call_code', field: 'code' }, after: ['interpreting', 'completed'] },
+  web_search_call: { before: ['in_progress', 'searching'], after: ['completed'] },
+  file_search_call: { before: ['in_progress', 'searching'], after: ['completed'] },
+  image_generation_call: { before: ['in_progress', 'generating'], after: ['completed'] },
+  mcp_list_tools: { before: ['in_progress'], after: ['completed'] },
+};
+
+/**
+ * A stored Responses body as the event stream the API sends: each output item with the events of
+ * its type (text, refusal and reasoning deltas, function-call arguments, tool-call progress), and
+ * the terminal event the stream ended with (`response.incomplete` for an incomplete answer).
+ */
 function replayResponses(body: Json): string[] {
   let seq = 0;
-  const ev = (type: string, o: Json) => sseFrame({ type, sequence_number: seq++, ...o }, type);
-  const inProgress = { ...body, status: 'in_progress', output: [], usage: null };
-  const frames = [ev('response.created', { response: inProgress }), ev('response.in_progress', { response: inProgress })];
+  const frames: string[] = [];
+  const ev = (type: string, o: Json) => {
+    frames.push(sseFrame({ type, sequence_number: seq++, ...o }, type));
+  };
+  const inProgress: Json = { ...body, status: 'in_progress', output: [], usage: null };
+  for (const k of ['error', 'incomplete_details', 'completed_at']) if (k in body) inProgress[k] = null;
+  ev('response.created', { response: inProgress });
+  ev('response.in_progress', { response: inProgress });
   arr(body.output).forEach((item, outputIndex) => {
     const it = obj(item) ?? {};
+    const itemId = it.id;
+    const at = { item_id: itemId, output_index: outputIndex };
+    const status = 'status' in it ? { status: 'in_progress' } : {};
     if (it.type === 'message') {
-      frames.push(ev('response.output_item.added', { output_index: outputIndex, item: { ...it, status: 'in_progress', content: [] } }));
+      ev('response.output_item.added', { output_index: outputIndex, item: { ...it, ...status, content: [] } });
       arr(it.content).forEach((part, contentIndex) => {
         const p = obj(part) ?? {};
-        const itemId = it.id;
-        frames.push(ev('response.content_part.added', { item_id: itemId, output_index: outputIndex, content_index: contentIndex, part: { ...p, text: '' } }));
+        const pa = { ...at, content_index: contentIndex };
         if (p.type === 'output_text' && typeof p.text === 'string') {
-          frames.push(ev('response.output_text.delta', { item_id: itemId, output_index: outputIndex, content_index: contentIndex, delta: p.text, logprobs: [] }));
-          frames.push(ev('response.output_text.done', { item_id: itemId, output_index: outputIndex, content_index: contentIndex, text: p.text, logprobs: [] }));
+          const logprobs = arr(p.logprobs);
+          ev('response.content_part.added', { ...pa, part: { ...p, annotations: [], ...('logprobs' in p ? { logprobs: [] } : {}), text: '' } });
+          if (p.text.length > 0) ev('response.output_text.delta', { ...pa, delta: p.text, logprobs });
+          arr(p.annotations).forEach((annotation, annotationIndex) => {
+            ev('response.output_text.annotation.added', { ...pa, annotation_index: annotationIndex, annotation });
+          });
+          ev('response.output_text.done', { ...pa, text: p.text, logprobs });
+        } else if (p.type === 'refusal' && typeof p.refusal === 'string') {
+          ev('response.content_part.added', { ...pa, part: { ...p, refusal: '' } });
+          if (p.refusal.length > 0) ev('response.refusal.delta', { ...pa, delta: p.refusal });
+          ev('response.refusal.done', { ...pa, refusal: p.refusal });
+        } else {
+          ev('response.content_part.added', { ...pa, part: p });
         }
-        frames.push(ev('response.content_part.done', { item_id: itemId, output_index: outputIndex, content_index: contentIndex, part: p }));
+        ev('response.content_part.done', { ...pa, part: p });
+      });
+    } else if (it.type === 'reasoning') {
+      const content = arr(it.content);
+      ev('response.output_item.added', { output_index: outputIndex, item: { ...it, ...status, summary: [], ...('content' in it ? { content: [] } : {}) } });
+      arr(it.summary).forEach((part, summaryIndex) => {
+        const p = obj(part) ?? {};
+        const text = typeof p.text === 'string' ? p.text : '';
+        const sa = { ...at, summary_index: summaryIndex };
+        ev('response.reasoning_summary_part.added', { ...sa, part: { ...p, text: '' } });
+        if (text.length > 0) ev('response.reasoning_summary_text.delta', { ...sa, delta: text });
+        ev('response.reasoning_summary_text.done', { ...sa, text });
+        ev('response.reasoning_summary_part.done', { ...sa, part: p });
+      });
+      content.forEach((part, contentIndex) => {
+        const p = obj(part) ?? {};
+        const text = typeof p.text === 'string' ? p.text : '';
+        const pa = { ...at, content_index: contentIndex };
+        ev('response.content_part.added', { ...pa, part: { ...p, text: '' } });
+        if (text.length > 0) ev('response.reasoning_text.delta', { ...pa, delta: text });
+        ev('response.reasoning_text.done', { ...pa, text });
+        ev('response.content_part.done', { ...pa, part: p });
       });
     } else {
-      frames.push(ev('response.output_item.added', { output_index: outputIndex, item: it }));
+      const progress = ITEM_PROGRESS[String(it.type)];
+      const d = progress?.deltas;
+      const value = d && typeof it[d.field] === 'string' ? (it[d.field] as string) : undefined;
+      ev('response.output_item.added', { output_index: outputIndex, item: { ...it, ...status, ...(d && value !== undefined ? { [d.field]: '' } : {}) } });
+      for (const step of progress?.before ?? []) ev(`response.${it.type}.${step}`, at);
+      if (d && value !== undefined) {
+        if (value.length > 0) ev(`${d.event}.delta`, { ...at, delta: value });
+        ev(`${d.event}.done`, { ...at, [d.field]: value, ...(it.type === 'function_call' ? { name: it.name } : {}) });
+      }
+      const failed = (it.type === 'mcp_call' || it.type === 'mcp_list_tools') && (it.status === 'failed' || !!it.error); // only MCP items have a .failed event
+      for (const step of progress?.after ?? []) ev(`response.${it.type}.${step === 'completed' && failed ? 'failed' : step}`, at);
     }
-    frames.push(ev('response.output_item.done', { output_index: outputIndex, item: it }));
+    ev('response.output_item.done', { output_index: outputIndex, item: it });
   });
-  frames.push(ev('response.completed', { response: body }));
+  ev(body.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response: body });
   return frames;
 }
 
@@ -256,9 +462,18 @@ function chatOutputText(body: Json): string {
     .join('\n');
 }
 
+/** What a Responses body generated: text, refusals, reasoning, and tool-call arguments and inputs. */
 function responsesOutputText(body: Json): string {
+  // A cut JSON body is estimated from its text fragments (pipeline/forward.ts partialBodyFromText).
+  if (!Array.isArray(body.output) && typeof body.output_text === 'string') return body.output_text;
+  const str = (v: unknown): string[] => (typeof v === 'string' && v.length > 0 ? [v] : []);
   return arr(body.output)
-    .flatMap((item) => arr(obj(item)?.content).map((p) => (typeof obj(p)?.text === 'string' ? (obj(p)?.text as string) : '')))
+    .flatMap((item) => {
+      const it = obj(item) ?? {};
+      const parts = [...arr(it.summary), ...arr(it.content)].flatMap((p) => [...str(obj(p)?.text), ...str(obj(p)?.refusal)]);
+      if (it.type === 'function_call') parts.push(JSON.stringify({ name: it.name ?? '', arguments: it.arguments ?? '' }));
+      return [...parts, ...str(it.input), ...str(it.code), ...(it.type === 'mcp_call' ? str(it.arguments) : [])];
+    })
     .join('\n');
 }
 
