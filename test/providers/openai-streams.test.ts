@@ -184,7 +184,8 @@ describe('a Responses stream cut short keeps what was generated (bug 1)', () => 
     expect(LONG_TEXT.length).toBe(1490);
     const r = assemble(responsesSpec, responsesWire(events) + inbandError(events.length));
     expect(r.complete).toBe(false);
-    expect(r.error).toMatchObject({ type: 'error', code: 'server_error' });
+    // The ledger's errorType is the event's code, not the event name "error".
+    expect(r.error).toMatchObject({ type: 'server_error', code: 'server_error' });
     expect(responsesSpec.outputText!(r.body)).toBe(LONG_TEXT);
     expect(responsesSpec.usage(r.body)).toBeUndefined(); // no usage came: settleCost estimates both sides
     expect(r.body.model).toBe(MODEL);
@@ -477,6 +478,7 @@ describe('through the proxy with the openai SDK', () => {
       expect(streamedText(r.events)).toBe(LONG_TEXT);
       const row = await rowWhere((c) => c.promptPreview?.startsWith(scenario) === true);
       expect(row.status).toBe(502);
+      expect(row.errorType).toBe(scenario === 'cut-error' ? 'server_error' : 'upstream_reset');
       expect(row.tokensEstimated).toBe(true);
       // 1,490 characters of "tokNNN " are a few hundred tokens, not 0.
       expect(row.outputTokens).toBeGreaterThan(200);

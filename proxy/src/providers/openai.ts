@@ -258,7 +258,8 @@ class ResponsesAssembler implements StreamAssembler {
         this.error = obj(this.final.error) ?? { message: type };
         return;
       case 'error':
-        this.error = json;
+        // The event's own `type` is "error"; what went wrong is its `code` (the ledger's errorType).
+        this.error = { ...json, type: typeof json.code === 'string' ? json.code : 'stream_error' };
         return;
       case 'response.created':
       case 'response.in_progress':
