@@ -50,6 +50,22 @@ const GLOBAL_CUSTOMER = 'tollgate-global';
 /** A conversation length no client reaches: Bifrost then caches conversations of any length, as Tollgate does. */
 const CACHE_ANY_CONVERSATION = 10_000;
 
+/**
+ * Ids made from policy names can meet (rule "x" on provider openai is `rule-x-openai`, as is a rule
+ * named "x-openai"; teams "a:b" and "a-b" both sanitise to `rl-team-a-b`), and Bifrost keys its
+ * governance rows by id, so the second would replace the first. A taken id gets `-2`, `-3`… in
+ * generation order.
+ */
+function uniqueIds(reserved: Iterable<string> = []): (base: string) => string {
+  const taken = new Set(reserved);
+  return (base) => {
+    let id = base;
+    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+    taken.add(id);
+    return id;
+  };
+}
+
 function cel(s: string): string {
   return JSON.stringify(s); // a JSON string literal is a valid CEL string literal
 }
@@ -63,10 +79,12 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
   // --- providers --------------------------------------------------------------------------
   const bifrostName = new Map<string, string>();
   const providerBlock: JsonObject = {};
+  // A renamed provider must not take the name of another policy provider ("ollama" and "ollama-tollgate").
+  const providerName = uniqueIds(providers.filter((p) => !BIFROST_NAMED.has(p.name)).map((p) => p.name));
   for (const p of providers) {
     let name = p.name;
     if (BIFROST_NAMED.has(name)) {
-      name = `${name}-tollgate`;
+      name = providerName(`${name}-tollgate`);
       w.add(`providers.${p.name}`, `"${p.name}" is a built-in ${TARGET} provider with its own settings; this ${p.kind}-compatible upstream is exported as custom provider "${name}"`);
     }
     bifrostName.set(p.name, name);
@@ -122,10 +140,11 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
     w.add(`${field}.scope.${kind}`, `${TARGET}'s governance has no ${kind} owner (only customers, teams and virtual keys); not exported — give each ${kind} its own virtual key`);
     return undefined;
   };
+  const limitId = uniqueIds();
   const limitFor = (o: { key: string; obj: JsonObject }): JsonObject => {
     let l = limits.get(o.key);
     if (!l) {
-      l = { id: `rl-${o.key.replace(/[^A-Za-z0-9_.-]/g, '-')}` };
+      l = { id: limitId(`rl-${o.key.replace(/[^A-Za-z0-9_.-]/g, '-')}`) };
       limits.set(o.key, l);
       o.obj.rate_limit_id = l.id as string;
     }
@@ -217,6 +236,7 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
 
   // --- governance: routing rules ----------------------------------------------------------
   const rules: JsonObject[] = [];
+  const ruleId = uniqueIds();
   const fallbacksFor = (ref: ModelRef): Json[] => fallbackChain(policy, ref.provider, ref.model).map(bref);
   const target = (ref: ModelRef, weight = 1): JsonObject => ({ provider: bifrostName.get(ref.provider.name) as string, model: ref.model, weight });
   /** One rule per provider for tier routing: the request keeps its own provider, as in Tollgate. */
@@ -225,7 +245,7 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
       const ref = providerTierModel(policy, p, tier);
       if (!ref) continue;
       const rule: JsonObject = {
-        id: `${id}-${p.name}`,
+        id: ruleId(`${id}-${p.name}`),
         name: `${name} (${p.name})`,
         enabled: true,
         scope: 'global',
@@ -252,9 +272,10 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
     if (m.model !== undefined) clauses.push(isGlob(m.model) ? `model.matches(${cel(globToRegex(m.model))})` : `model == ${cel(m.model)}`);
     if (m.feature !== undefined) clauses.push(headerClause(TAG_HEADER.feature, m.feature));
     for (const [h, v] of Object.entries(m.header ?? {}).sort(([a], [b]) => a.localeCompare(b))) clauses.push(headerClause(h.toLowerCase(), v));
-    if (r.model !== undefined) {
+    // An empty model is no model: the proxy then routes by the rule's tier (route.ts tests `rule.model` for truth).
+    if (r.model) {
       const ref = resolveModelRef(policy, r.model);
-      const rule: JsonObject = { id: `rule-${r.name}`, name: r.name, enabled: true, scope: 'global', priority: next(), cel_expression: clauses.length ? clauses.join(' && ') : 'true', targets: [target(ref)] };
+      const rule: JsonObject = { id: ruleId(`rule-${r.name}`), name: r.name, enabled: true, scope: 'global', priority: next(), cel_expression: clauses.length ? clauses.join(' && ') : 'true', targets: [target(ref)] };
       const fb = fallbacksFor(ref);
       if (fb.length > 0) rule.fallbacks = fb;
       rules.push(rule);
@@ -275,7 +296,7 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
   }
   policy.fallbacks.forEach((f, i) => {
     rules.push({
-      id: `fallback-${i}`,
+      id: ruleId(`fallback-${i}`),
       name: `fallback ${f.from}`,
       enabled: true,
       scope: 'global',

@@ -126,12 +126,21 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
   }
 
   // --- router_settings --------------------------------------------------------------------
-  const fallbacks: Json[] = [];
+  // One entry per model group: LiteLLM's router uses the first entry naming a group and never looks
+  // at a second (get_fallback_model_group in litellm/router_utils/fallback_event_handlers.py stops
+  // at the first exact match), while Tollgate tries every matching fallback in policy order. So
+  // entries for the same group (a glob and an exact `from`, or two of either) are merged in order.
+  const fallbackGroups = new Map<string, string[]>();
+  const addFallbacks = (group: string, to: string[]): void => {
+    const chain = fallbackGroups.get(group) ?? [];
+    for (const t of to) if (t !== group && !chain.includes(t)) chain.push(t);
+    fallbackGroups.set(group, chain);
+  };
   policy.fallbacks.forEach((f, i) => {
     const froms = isGlob(f.from) ? named.filter((m) => globMatch(f.from, m)) : [f.from];
     if (froms.length === 0)
       w.add(`fallbacks[${i}].from`, `${TARGET} fallbacks name model groups; the glob "${f.from}" matches no model named in the policy, so it is not exported`);
-    for (const from of froms) fallbacks.push({ [from]: [...f.to] });
+    for (const from of froms) addFallbacks(from, f.to);
   });
   // LiteLLM keys fallbacks by model group: a request routed to a tier group ("auto", an alias) must
   // keep the fallbacks of the model the group serves, as Tollgate applies them after routing.
@@ -140,10 +149,12 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
       const ref = providerTierModel(policy, p, tier);
       if (!ref || configuredTiers(policy).length === 0) continue;
       const chain = fallbackChain(policy, ref.provider, ref.model);
-      if (chain.length > 0) fallbacks.push({ [tierGroup(p, tier)]: chain.map((c) => `${c.provider.name}/${c.model}`) });
+      if (chain.length > 0) addFallbacks(tierGroup(p, tier), chain.map((c) => `${c.provider.name}/${c.model}`));
     }
+  const fallbacks: Json[] = [...fallbackGroups].filter(([, to]) => to.length > 0).map(([from, to]) => ({ [from]: to }));
 
   const aliases: { [key: string]: Json } = {};
+  const aliased = new Set<string>();
   policy.routing.rules.forEach((r, i) => {
     const field = `routing.rules[${i}]`;
     const m = r.match;
@@ -151,7 +162,12 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
       // A rule that only renames a model is a model-group alias; a tier goes to the tier group of
       // the provider that serves the renamed model (the request's own provider).
       const from = m.model as string;
-      if (r.model !== undefined) aliases[from] = r.model;
+      const first = !aliased.has(from);
+      // Tollgate applies the first matching rule: a later rule renaming the same model never applies.
+      aliased.add(from);
+      if (!first)
+        w.add(field, `rule "${r.name}" renames "${from}" like an earlier rule, which Tollgate applies first; not exported`);
+      else if (r.model) aliases[from] = r.model;
       else {
         const p = resolveModelRef(policy, from).provider;
         const ref = providerTierModel(policy, p, r.tier as Tier);
@@ -159,7 +175,7 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
         else w.add(field, `provider ${p.name}, which serves "${from}", has no tiers, so rule "${r.name}" does not apply in Tollgate either; not exported`);
       }
     } else {
-      const target = r.model ?? (r.tier ? `${r.tier}-<provider>` : 'default');
+      const target = r.model || (r.tier ? `${r.tier}-<provider>` : 'default');
       w.add(field, `${TARGET} routes by requested model only; a rule matching ${describeMatch(m)} cannot rewrite the model, so requests matching rule "${r.name}" keep the model they ask for on ${TARGET} (clients can call the "${target}" model group directly)`);
     }
     if (r.semanticThreshold !== undefined)
@@ -322,7 +338,8 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
 /** A rule that only renames one exact model: LiteLLM can express it as a model-group alias. */
 function isAliasRule(r: Policy['routing']['rules'][number]): boolean {
   const m = r.match;
-  return m.model !== undefined && !isGlob(m.model) && m.feature === undefined && m.header === undefined && m.minInputTokens === undefined && m.maxInputTokens === undefined && (r.model !== undefined || r.tier !== undefined);
+  // An empty `model` is no model: the proxy routes such a rule by its tier (route.ts tests `rule.model` for truth).
+  return m.model !== undefined && !isGlob(m.model) && m.feature === undefined && m.header === undefined && m.minInputTokens === undefined && m.maxInputTokens === undefined && (!!r.model || r.tier !== undefined);
 }
 
 function describeScope(scope: Policy['budgets'][number]['scope']): string {

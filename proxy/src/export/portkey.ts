@@ -90,6 +90,22 @@ function fallbackRef(providers: ResolvedProvider[], failing: ResolvedProvider, e
   return named ? { provider: named, model: entry.slice(slash + 1) } : { provider: failing, model: entry };
 }
 
+/**
+ * Target names within one conditional strategy must differ, or a condition's `then` names two
+ * targets. Names come from policy names, which can meet: rule "x" with a tier on provider openai is
+ * `rule-x-openai`, as is a rule named "x-openai"; a provider named "anthropic-protocol" meets the
+ * Anthropic-protocol selector. A taken name gets `-2`, `-3`… in generation (policy) order.
+ */
+function uniqueNames(reserved: string[] = []): (base: string) => string {
+  const taken = new Set(reserved);
+  return (base) => {
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    taken.add(name);
+    return name;
+  };
+}
+
 function and(a: JsonObject, b: JsonObject | undefined): JsonObject {
   if (!b) return a;
   if (Object.keys(a).length === 0) return b;
@@ -109,6 +125,7 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
 
   const conditions: Json[] = [];
   const named: JsonObject[] = [];
+  const ruleName = uniqueNames(['default']);
 
   // Route rules first, in policy order (Portkey takes the first condition that matches, as Tollgate does).
   policy.routing.rules.forEach((r, i) => {
@@ -127,8 +144,9 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     const query: JsonObject = {};
     if (m.feature !== undefined) query['metadata.feature'] = matchValue(m.feature);
     if (m.model !== undefined) query['params.model'] = matchValue(m.model);
-    if (r.model !== undefined) {
-      const name = `rule-${r.name}`;
+    // An empty model is no model: the proxy then routes by the rule's tier (route.ts tests `rule.model` for truth).
+    if (r.model) {
+      const name = ruleName(`rule-${r.name}`);
       conditions.push({ query, then: name });
       named.push({ name, ...withFallbacks(policy, resolveModelRef(policy, r.model), track) });
       return;
@@ -140,8 +158,8 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     if (served.length === 0) return w.add(`${field}.tier`, `no provider configures the "${r.tier}" tier, so rule "${r.name}" has no target`);
     for (const s of selectors) {
       const ref = providerTierModel(policy, s.provider, r.tier);
-      const name = `rule-${r.name}-${selectorName(s).replace(/^provider-/, '')}`;
       if (ref) {
+        const name = ruleName(`rule-${r.name}-${selectorName(s).replace(/^provider-/, '')}`);
         conditions.push({ query: and(query, s.query), then: name });
         named.push({ name, ...withFallbacks(policy, ref, track) });
       } else {
@@ -154,24 +172,27 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   // globs match, else anthropic for Anthropic-protocol requests (/v1/messages), else openai.
   const byModel: Json[] = [];
   const targets: JsonObject[] = [];
+  const defaultName = uniqueNames();
+  let openaiTarget = 'provider-openai';
   policy.fallbacks.forEach((f, i) => {
     const from = resolveModelRef(policy, f.from);
     track(from.provider);
     // Unprefixed `to` models stay on the failing request's provider, as in the proxy.
     const chain = f.to.map((t) => fallbackRef(providers, from.provider, t));
     for (const c of chain) track(c.provider);
-    const name = `fallback-${i}`;
+    const name = defaultName(`fallback-${i}`);
     byModel.push({ query: { 'params.model': matchValue(f.from) }, then: name });
     // No on_status_codes: Portkey then falls back after any non-2xx answer, as Tollgate does.
     targets.push({ name, strategy: { mode: 'fallback' }, targets: [providerTarget(from.provider), ...chain.map(refTarget)] });
   });
   for (const s of selectors) {
     track(s.provider);
-    const name = selectorName(s);
+    const name = defaultName(selectorName(s));
+    if (!s.query) openaiTarget = name;
     if (s.query) byModel.push({ query: s.query, then: name });
     targets.push({ name, ...providerTarget(s.provider) });
   }
-  const fallbackTarget: JsonObject = { strategy: { mode: 'conditional', conditions: byModel, default: 'provider-openai' }, targets };
+  const fallbackTarget: JsonObject = { strategy: { mode: 'conditional', conditions: byModel, default: openaiTarget }, targets };
 
   const top: JsonObject =
     conditions.length > 0

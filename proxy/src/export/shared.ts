@@ -27,7 +27,29 @@ export class Warnings {
 
 /** Resolved providers sorted by name (the built-in openai and anthropic are always present). */
 export function providersOf(policy: Policy): ResolvedProvider[] {
-  return [...resolveProviders(policy).values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...resolveProviders(policy).values()].map((p) => ({ ...p, apiKeyEnv: exportedKeyEnv(p.apiKeyEnv) })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** What shells, `docker --env-file` and envsubst accept as a variable name. */
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+/**
+ * The key variable written to a gateway config. A provider without `apiKeyEnv` reads
+ * `<NAME>_API_KEY`, and a name that starts with a digit ("9router") gives `9ROUTER_API_KEY`:
+ * no shell can set it and envsubst leaves `${9ROUTER_API_KEY}` in the Portkey config. Exports
+ * write `_9ROUTER_API_KEY` instead and warn (warnKeyEnv), so the config is deployable.
+ */
+export function exportedKeyEnv(name: string): string {
+  return ENV_NAME.test(name) ? name : `_${name.replace(/[^A-Z0-9_]/g, '_')}`;
+}
+
+function warnKeyEnv(policy: Policy, w: Warnings, target: string): void {
+  for (const p of resolveProviders(policy).values())
+    if (exportedKeyEnv(p.apiKeyEnv) !== p.apiKeyEnv)
+      w.add(
+        `providers.${p.name}.apiKeyEnv`,
+        `the key variable Tollgate derives for provider ${p.name}, ${p.apiKeyEnv}, is not a valid environment variable name (it starts with a digit), so ${target} reads ${exportedKeyEnv(p.apiKeyEnv)} instead; set apiKeyEnv in the policy to use one name in both places`,
+      );
 }
 
 export interface ModelRef {
@@ -119,6 +141,7 @@ export function isDefault<T>(value: T, pick: (p: Policy) => T): boolean {
  * complexity-score tier routing no gateway reproduces.
  */
 export function warnLocalOnly(policy: Policy, w: Warnings, target: string): void {
+  warnKeyEnv(policy, w, target);
   if (!isDefault(policy.server.port, (p) => p.server.port))
     w.add('server.port', `the local proxy port does not apply to ${target}; configure the gateway's listen port where you deploy it`);
   if (!isDefault(policy.server.maxBodyBytes, (p) => p.server.maxBodyBytes) && target !== 'Bifrost')
