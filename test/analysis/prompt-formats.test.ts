@@ -117,23 +117,44 @@ describe('GitHub Models .prompt.yml', () => {
 });
 
 describe('promptfoo', () => {
-  it('one lens per prompt, one finding per provider without max_tokens', async () => {
+  it('one lens per prompt; OpenAI and Anthropic providers are bounded by promptfoo’s own max_tokens default', async () => {
     const f = fixture('prompts/promptfooconfig.yaml');
     const r = await analyzeFile(f);
     expect(r.kind).toBe('promptfoo');
     expect(r.calls).toHaveLength(2);
-    const findings = limitFindings(r);
-    expect(findings.map((d) => d.message.split(' has ')[0])).toEqual(['Provider gpt-4o-mini', 'Provider gpt-4o']);
+    // promptfoo sends max_tokens 1,024 (OPENAI_MAX_TOKENS / ANTHROPIC_MAX_TOKENS) when the config sets none.
+    expect(limitFindings(r)).toEqual([]);
+    const p = unitPrices('gpt-4o-mini')!;
+    expect(r.calls[0]!.worstCaseOutputUsd).toBeCloseTo(r.calls[0]!.inputUsd + (1024 * p.outputPerMTok) / 1e6, 12);
+  });
+
+  it('one finding per provider without a limit or a default, with a fix for each form', async () => {
+    const text = [
+      'prompts:',
+      "  - 'Translate to French: {{text}}'",
+      'providers:',
+      '  - mistral:mistral-large-latest',
+      '  - id: openai:chat:o3-mini',
+      '    config:',
+      '      temperature: 0',
+      '  - id: anthropic:messages:claude-3-5-haiku-latest',
+      '    config:',
+      '      max_tokens: 300',
+      '',
+    ].join('\n');
+    const path = 'evals/promptfooconfig.yaml';
+    const findings = limitFindings(await analyzeFile({ path, text }));
+    expect(findings.map((d) => d.message.split(' has ')[0])).toEqual(['Provider mistral-large-latest', 'Provider o3-mini']);
     // The object-form provider gets a fix that adds config.max_tokens next to temperature.
-    const fixed = applyEdits(f.text, findings[1]!.fixes[0]!.edits);
+    const fixed = applyEdits(text, findings[1]!.fixes[0]!.edits);
     const cfg = parseYaml(fixed) as { providers: Array<string | { config: Record<string, number> }> };
     expect(cfg.providers[1]).toMatchObject({ config: { temperature: 0, max_tokens: 1024 } });
     // The string-form provider is rewritten to the object form with the same id.
-    const both = applyEdits(f.text, [...findings[0]!.fixes[0]!.edits, ...findings[1]!.fixes[0]!.edits]);
+    const both = applyEdits(text, [...findings[0]!.fixes[0]!.edits, ...findings[1]!.fixes[0]!.edits]);
     const after = parseYaml(both) as { providers: unknown[] };
-    expect(after.providers[0]).toEqual({ id: 'openai:gpt-4o-mini', config: { max_tokens: 1024 } });
+    expect(after.providers[0]).toEqual({ id: 'mistral:mistral-large-latest', config: { max_tokens: 1024 } });
     expect(after.providers).toHaveLength(3);
-    expect(limitFindings(await analyzeFile({ path: f.path, text: both }))).toEqual([]);
+    expect(limitFindings(await analyzeFile({ path, text: both }))).toEqual([]);
   });
 });
 

@@ -17,6 +17,7 @@ import { codeOutputLimitFindings, promptOutputLimitFindings } from './rules/outp
 import { tokens, type PromptRuleContext, type RuleFinding } from './rules/context';
 import { crossFileDuplicateFindings, duplicateFindings } from './rules/duplicates';
 import { formattingFindings } from './rules/formatting';
+import { PARSE_ERROR_RULE_ID, parseProblemFindings } from './rules/parse-problems';
 import { cacheOrderFindings, fewShotFindings, politenessFindings, unboundedOutputFindings } from './rules/prompt-content';
 import { ruleInfo } from './rules';
 import { applySuppressions } from './suppression';
@@ -78,7 +79,8 @@ function withSeverities(raw: RuleFinding[], settings: AnalysisSettings): Finding
   for (const f of raw) {
     const configured = settings.severities?.[f.ruleId];
     if (configured === 'off') continue;
-    const severity = configured ?? ruleInfo(f.ruleId)?.defaultSeverity ?? 'warning';
+    const info = ruleInfo(f.ruleId);
+    const severity = configured ?? info?.defaultSeverity ?? 'warning';
     out.push({ ...f, severity });
   }
   return out;
@@ -168,6 +170,7 @@ async function analyzePrompt(input: AnalysisInput, kind: PromptFileKind, setting
     );
   }
   const rules: Array<[string[], (c: PromptRuleContext) => RuleFinding[]]> = [
+    [[PARSE_ERROR_RULE_ID], parseProblemFindings],
     [['prompt-missing-output-limit'], promptOutputLimitFindings],
     [['duplicate-text'], duplicateFindings],
     [['duplicate-instructions'], crossFileDuplicateFindings],
@@ -185,6 +188,23 @@ async function analyzePrompt(input: AnalysisInput, kind: PromptFileKind, setting
   }
   const diagnostics = applySuppressions(withSeverities(oneFindingPerRootCause(raw), settings), input.text);
   return { kind, model, calls, diagnostics };
+}
+
+/**
+ * A CRLF prompt file is analysed as its LF text: every rule and fix sees one kind of line break.
+ * Positions carry over unchanged — line numbers are the same and a column never counts the `\r`
+ * (VS Code's positions exclude it too), so a range ending at a line's end stops before `\r\n` —
+ * and line breaks in a fix's new text are written back as `\r\n`.
+ */
+async function analyzeCrlfPrompt(input: AnalysisInput, kind: PromptFileKind, settings: AnalysisSettings, context: AnalysisContext): Promise<FileAnalysis> {
+  const lf = (i: AnalysisInput): AnalysisInput => ({ ...i, text: i.text.replace(/\r\n/g, '\n') });
+  const related = context.relatedFiles?.map(lf);
+  const r = await analyzePrompt(lf(input), kind, settings, { ...context, ...(related ? { relatedFiles: related } : {}) });
+  const crlf = (t: string) => t.replace(/\r?\n/g, '\r\n');
+  return {
+    ...r,
+    diagnostics: r.diagnostics.map((d) => ({ ...d, fixes: d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, newText: crlf(e.newText) })) })) })),
+  };
 }
 
 async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'python', settings: AnalysisSettings, context: AnalysisContext): Promise<FileAnalysis> {
@@ -216,7 +236,7 @@ async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'pytho
       extraPlaceholders: c.placeholders,
       ...(c.outputLimit !== undefined ? { outputLimit: c.outputLimit } : {}),
       comparisonModels: settings.comparisonModels ?? [],
-      chat: true,
+      chat: c.chat !== false,
     });
     return unseen.length ? { ...lens, unseen } : lens;
   });
@@ -237,7 +257,7 @@ async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'pytho
 export async function analyzeFile(input: AnalysisInput, settings: AnalysisSettings = {}, context: AnalysisContext = {}): Promise<FileAnalysis> {
   const kind = promptKindOf(input.path, input.languageId, settings.promptGlobs ?? DEFAULT_PROMPT_GLOBS);
   await checkpoint(context);
-  if (kind) return analyzePrompt(input, kind, settings, context);
+  if (kind) return input.text.includes('\r\n') ? analyzeCrlfPrompt(input, kind, settings, context) : analyzePrompt(input, kind, settings, context);
   const language = codeLanguageOf(input.path, input.languageId);
   if (language) return analyzeCode(input, language, settings, context);
   return { kind: 'unknown', calls: [], diagnostics: [] };

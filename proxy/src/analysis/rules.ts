@@ -22,6 +22,13 @@ export const RULES: readonly RuleInfo[] = [
     description: 'A Prompty, GitHub Models .prompt.yml or promptfoo file whose format has an output limit sets none.',
   },
   {
+    id: 'prompt-parse-error',
+    title: 'Prompt file that does not parse',
+    defaultSeverity: 'warning',
+    description:
+      'The YAML of a Prompty, .prompt.yml or promptfoo file (or a prompt’s front matter) has a syntax error, so part of the prompt is not counted — and the tool that reads the file will fail or read it differently.',
+  },
+  {
     id: 'duplicate-text',
     title: 'Repeated sentence or paragraph',
     defaultSeverity: 'warning',

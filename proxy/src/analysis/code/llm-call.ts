@@ -50,6 +50,11 @@ export interface DetectedCall {
   argumentsHidden?: boolean;
   /** Where to add the limit with the spelling this SDK expects. */
   insertion?: { offset: number; newText: string; title: string };
+  /**
+   * false for a legacy Completions call: the prompt is sent as one plain text, without the chat
+   * format's per-message tokens, so a lens should count it with `chat: false`.
+   */
+  chat?: false;
 }
 
 /** Every spelling of an output limit across SDKs (issue 10 asks us to accept them all). */
@@ -140,4 +145,89 @@ export function classifyCallee(fullChain: string[], isNew: boolean, hints: FileH
   if (['models.generateContent', 'models.generateContentStream', 'models.generate_content', 'models.generate_content_stream'].includes(tail(2)))
     return 'google-genai';
   return undefined;
+}
+
+/**
+ * Callee names several libraries share — `messages.create` (Anthropic, Twilio), `generateText` (AI SDK,
+ * a project's own helper), `x.chat` (Cohere, Ollama), `completion`, `Agent` — count as that SDK's only
+ * with evidence: the receiver (or the function itself) comes from the SDK's package, or, when its
+ * origin cannot be seen (a parameter, an imported client), the file imports the SDK.
+ */
+type Family = 'anthropic' | 'ai' | 'cohere' | 'litellm' | 'openai-agents';
+
+const FAMILY_MODULE: Record<Family, RegExp> = {
+  // anthropic, anthropic.types, @anthropic-ai/sdk, -bedrock-sdk, -vertex-sdk; wrappers named after it (langfuse.anthropic).
+  anthropic: /^@anthropic-ai\/|(^|[./_-])anthropic([./_-]|$)/,
+  ai: /^ai$/,
+  cohere: /^cohere(\.|$)|^cohere-ai$/,
+  litellm: /^litellm(\.|$)/,
+  'openai-agents': /^agents(\.|$)|^@openai\/agents/,
+};
+
+function familyOf(api: CallApi): Family | undefined {
+  switch (api) {
+    case 'anthropic-messages':
+      return 'anthropic';
+    case 'ai-sdk':
+      return 'ai';
+    case 'cohere-chat':
+      return 'cohere';
+    case 'litellm':
+      return 'litellm';
+    case 'openai-agents':
+      return 'openai-agents';
+    default:
+      return undefined;
+  }
+}
+
+/** Where the callee's receiver comes from, as far as the file shows. */
+export interface CalleeOrigin {
+  /**
+   * Packages the receiver was imported or constructed from (`client = Client(sid, token)` with
+   * `Client` from twilio.rest → twilio.rest); `<local>` for a function defined in the file; empty
+   * when the origin cannot be seen (a parameter, a client imported from the project's own module).
+   */
+  modules: Set<string>;
+  /** Every module the file imports or requires. */
+  fileModules: Iterable<string>;
+}
+
+export const LOCAL_ORIGIN = '<local>';
+
+/** Whether the evidence says the call belongs to the SDK `api` was classified as. */
+export function belongsToSdk(api: CallApi, origin: CalleeOrigin, model: string | undefined): boolean {
+  const family = familyOf(api);
+  if (!family) return true;
+  const re = FAMILY_MODULE[family];
+  // Only Anthropic's Messages API takes a Claude model id (a Bedrock/Vertex id includes "claude" too).
+  const claude = family === 'anthropic' && model !== undefined && /claude/i.test(model);
+  if (origin.modules.size > 0) return [...origin.modules].some((m) => re.test(m)) || claude;
+  for (const m of origin.fileModules) if (re.test(m)) return true;
+  return claude;
+}
+
+/** The values a `max_tokens` may be given that mean "no limit" (`None`, `null`, `undefined`). */
+export const NO_LIMIT_VALUES = new Set(['None', 'null', 'undefined']);
+
+/** OpenAI's legacy Completions API stops at 16 output tokens when no max_tokens is sent. */
+export const LEGACY_COMPLETIONS_DEFAULT_LIMIT = 16;
+
+/**
+ * OpenAI's legacy Completions API sends one plain-text prompt (no chat framing) and, without
+ * max_tokens, stops at 16 output tokens: a default limit, not a missing one. Anthropic's legacy
+ * Text Completions (a Claude model) require max_tokens_to_sample and stay a finding.
+ */
+export function legacyCompletions(call: DetectedCall): void {
+  if (call.model && /claude/i.test(call.model)) return;
+  call.chat = false;
+  if (call.limit === 'missing') {
+    call.limit = 'present';
+    call.outputLimit = LEGACY_COMPLETIONS_DEFAULT_LIMIT;
+  }
+}
+
+/** A package of one of the SDKs whose callee names are ambiguous (a wrapper's argument may make a client one of them). */
+export function sdkModule(m: string): boolean {
+  return Object.values(FAMILY_MODULE).some((re) => re.test(m));
 }

@@ -4,7 +4,20 @@
  * positional dicts we cannot see make the limit unknown, never "missing".
  */
 import type { Node, Parser } from 'web-tree-sitter';
-import { calleeText, classifyCallee, limitKeyFor, OUTPUT_LIMIT_KEYS, type CallApi, type DetectedCall, type FileHints } from './llm-call';
+import {
+  belongsToSdk,
+  calleeText,
+  classifyCallee,
+  legacyCompletions,
+  limitKeyFor,
+  LOCAL_ORIGIN,
+  OUTPUT_LIMIT_KEYS,
+  sdkModule,
+  type CallApi,
+  type DetectedCall,
+  type FileHints,
+} from './llm-call';
+import { pythonCleandoc, pythonDedent, pythonEscape, stripText } from './text-transforms';
 import { resolveWasmFiles } from './wasm-dir';
 
 let parserPromise: Promise<Parser> | undefined;
@@ -58,11 +71,27 @@ function stringValue(node: Node | null | undefined): { text: string; placeholder
   if (node.type !== 'string') return undefined;
   let text = '';
   let placeholders = 0;
+  // r"…" keeps backslashes as written; other strings send the character an escape stands for.
+  const raw = /r/i.test(node.child(0)?.type === 'string_start' ? node.child(0)!.text : '');
   for (const c of named(node)) {
-    if (c.type === 'string_content' || c.type === 'escape_sequence') text += c.text;
+    if (c.type === 'string_content') text += raw ? c.text : decodeEscapes(c);
+    else if (c.type === 'escape_sequence') text += raw ? c.text : pythonEscape(c.text);
     else if (c.type === 'interpolation') placeholders++;
   }
   return { text, placeholders };
+}
+
+/** A string's content with its escape sequences (children of the content node) decoded. */
+function decodeEscapes(content: Node): string {
+  let out = '';
+  let at = content.startIndex;
+  const base = content.startIndex;
+  for (const e of named(content)) {
+    if (e.type !== 'escape_sequence') continue;
+    out += content.text.slice(at - base, e.startIndex - base) + pythonEscape(e.text);
+    at = e.endIndex;
+  }
+  return out + content.text.slice(at - base);
 }
 
 /**
@@ -102,9 +131,31 @@ class PyBindings {
   private readonly params = new Map<string, Node[]>();
   private readonly keyWrites = new Map<string, Array<string | undefined>>();
   private readonly functions = new Map<string, Node[]>();
+  /** `self.client = …` values, per attribute. */
+  private readonly selfWrites = new Map<string, Node[]>();
+  /** Imported names: `import x` / `import a.b as x` bind a module; `from m import X` binds a name from m. */
+  private readonly imports = new Map<string, { module: string; kind: 'module' | 'name' }>();
+  readonly modules = new Set<string>();
   readonly calls: Node[] = [];
 
   constructor(root: Node) {
+    for (const st of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
+      if (!st) continue;
+      const from = st.type === 'import_from_statement' ? st.childForFieldName('module_name')?.text : undefined;
+      if (from) this.modules.add(from);
+      for (const n of st.childrenForFieldName('name')) {
+        if (!n) continue;
+        const dotted = n.type === 'aliased_import' ? n.childForFieldName('name') : n;
+        const alias = n.type === 'aliased_import' ? n.childForFieldName('alias')?.text : undefined;
+        if (!dotted) continue;
+        if (from !== undefined) this.imports.set(alias ?? dotted.text, { module: from, kind: 'name' });
+        else {
+          this.modules.add(dotted.text);
+          // `import a.b` binds `a`; `import a.b as x` binds x to a.b.
+          this.imports.set(alias ?? dotted.text.split('.')[0]!, { module: alias ? dotted.text : dotted.text.split('.')[0]!, kind: 'module' });
+        }
+      }
+    }
     for (const a of root.descendantsOfType(['assignment', 'augmented_assignment'])) {
       if (!a) continue;
       const left = a.childForFieldName('left');
@@ -122,6 +173,8 @@ class PyBindings {
       } else if (left.type === 'attribute') {
         const obj = left.childForFieldName('object');
         if (obj?.type === 'identifier') this.push(this.keyWrites, obj.text, left.childForFieldName('attribute')?.text);
+        const attr = left.childForFieldName('attribute')?.text;
+        if (obj?.text === 'self' && attr && right) this.push(this.selfWrites, attr, right);
       }
     }
     for (const f of root.descendantsOfType('function_definition')) {
@@ -174,6 +227,58 @@ class PyBindings {
     for (const f of this.params.get(name) ?? []) if (contains(f, at) && f.startIndex > inner.scope.startIndex - 1 && !f.equals(inner.scope)) return undefined;
     if ((this.params.get(name) ?? []).some((f) => f.equals(inner.scope))) return undefined;
     return same.map((a) => a.value);
+  }
+
+  /**
+   * Packages an expression's value was imported or constructed from: `Client(sid, token)` with
+   * `from twilio.rest import Client` → twilio.rest; `cohere.ClientV2()` → cohere; `ollama` (the
+   * module) → ollama; `self.client` → what `self.client` is assigned. A name imported from a module
+   * and used as it is (`from app.llm import client`) says nothing about the client: empty.
+   */
+  modulesOf(node: Node | null | undefined, called = false, depth = 0): Set<string> {
+    const out = new Set<string>();
+    if (!node || depth > MAX_DEPTH) return out;
+    const add = (s: Set<string>) => {
+      for (const m of s) out.add(m);
+    };
+    switch (node.type) {
+      case 'identifier': {
+        const values = this.valuesOf(node.text, node);
+        if (values) for (const v of values) add(this.modulesOf(v, called, depth + 1));
+        else {
+          const imp = this.imports.get(node.text);
+          if (imp && (imp.kind === 'module' || called)) out.add(imp.module);
+        }
+        break;
+      }
+      case 'attribute': {
+        const obj = node.childForFieldName('object');
+        const attr = node.childForFieldName('attribute')?.text;
+        if (obj?.text === 'self' && attr) for (const v of this.selfWrites.get(attr) ?? []) add(this.modulesOf(v, called, depth + 1));
+        else add(this.modulesOf(obj, false, depth + 1));
+        break;
+      }
+      case 'call': {
+        add(this.modulesOf(node.childForFieldName('function'), true, depth + 1));
+        // A wrapper around an SDK client (`instructor.from_anthropic(Anthropic())`) is still that SDK's.
+        const args = node.childForFieldName('arguments');
+        for (const a of args ? named(args) : []) {
+          const v = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+          for (const m of this.modulesOf(v, false, depth + 1)) if (sdkModule(m)) out.add(m);
+        }
+        break;
+      }
+      case 'await':
+      case 'parenthesized_expression':
+        add(this.modulesOf(named(node)[0], called, depth + 1));
+        break;
+    }
+    return out;
+  }
+
+  /** A function defined in this file (and not imported). */
+  definesFunction(name: string): boolean {
+    return this.functions.has(name) && !this.imports.has(name);
   }
 
   writesTo(name: string): Array<string | undefined> {
@@ -287,12 +392,19 @@ class PyBindings {
   }
 }
 
-function limitFrom(entries: Map<string, Node>, opaque: boolean, fixable?: false): Pick<DetectedCall, 'limit' | 'outputLimit'> {
+function limitFrom(entries: Map<string, Node>, opaque: boolean, fixable?: false): Pick<DetectedCall, 'limit' | 'outputLimit'> & { noneLimit?: true } {
+  let noneLimit = false;
   for (const [k, v] of entries) {
+    if (!OUTPUT_LIMIT_KEYS.has(k)) continue;
+    // `max_tokens=None` is the SDK's "not given": no limit is sent.
+    if (v.type === 'none') {
+      noneLimit = true;
+      continue;
+    }
     // Dicts assigned in branches may set different limits: which one applies is not known.
-    if (OUTPUT_LIMIT_KEYS.has(k)) return v.type === 'integer' && fixable !== false ? { limit: 'present', outputLimit: Number(v.text) } : { limit: 'present' };
+    return v.type === 'integer' && fixable !== false ? { limit: 'present', outputLimit: Number(v.text) } : { limit: 'present' };
   }
-  return { limit: opaque ? 'unknown' : 'missing' };
+  return { limit: opaque ? 'unknown' : 'missing', ...(noneLimit ? { noneLimit: true as const } : {}) };
 }
 
 /** Text to append an argument/entry after the last one, single- or multi-line like its neighbours. */
@@ -307,51 +419,110 @@ function appendAfterLast(container: Node, source: string, entry: string): { offs
   return { offset: last.endIndex, newText: `,\n${indent}${entry}` };
 }
 
-function collectPrompt(kw: Map<string, Node>, call: DetectedCall, b: PyBindings): void {
-  const str = (node: Node | undefined): ReturnType<typeof stringValue> & { node: Node } | undefined => {
-    if (!node) return undefined;
-    const direct = stringValue(node);
-    if (direct) return { ...direct, node };
-    // A same-file constant (SYSTEM_PROMPT = "…").
-    if (node.type === 'identifier') {
+type PyText = { text: string; placeholders: number; node: Node };
+
+const STRIP: Record<string, 'both' | 'start' | 'end'> = { strip: 'both', lstrip: 'start', rstrip: 'end' };
+
+/**
+ * The text a prompt expression sends: a literal, a same-file constant, `"…".strip()`,
+ * `textwrap.dedent("…")`, `inspect.cleandoc("…")`, `"\n".join([...])`, `a + b` (an operand it cannot
+ * read is a placeholder). `node` is where the text is written.
+ */
+function pyText(node: Node | null | undefined, b: PyBindings, depth = 0): PyText | undefined {
+  if (!node || depth > MAX_DEPTH) return undefined;
+  const direct = stringValue(node);
+  if (direct) return { ...direct, node };
+  const map = (inner: PyText | undefined, f: (t: string) => string): PyText | undefined => (inner ? { ...inner, text: f(inner.text), node } : undefined);
+  switch (node.type) {
+    case 'parenthesized_expression':
+      return pyText(named(node)[0], b, depth + 1);
+    case 'identifier': {
       const v = b.valueOf(node.text, node);
-      const s = v ? stringValue(v) : undefined;
-      if (s && v) return { ...s, node: v };
+      return v ? pyText(v, b, depth + 1) : undefined;
     }
-    return undefined;
-  };
+    case 'binary_operator': {
+      if (node.childForFieldName('operator')?.text !== '+') return undefined;
+      const l = pyText(node.childForFieldName('left'), b, depth + 1);
+      const r = pyText(node.childForFieldName('right'), b, depth + 1);
+      if (!l && !r) return undefined;
+      return { text: (l?.text ?? '') + (r?.text ?? ''), placeholders: (l?.placeholders ?? 1) + (r?.placeholders ?? 1), node };
+    }
+    case 'call': {
+      const fn = node.childForFieldName('function');
+      const argList = node.childForFieldName('arguments');
+      const args = argList ? named(argList) : [];
+      if (fn?.type === 'attribute') {
+        const attr = fn.childForFieldName('attribute')?.text ?? '';
+        const obj = fn.childForFieldName('object');
+        if (STRIP[attr] && args.length === 0) return map(pyText(obj, b, depth + 1), (t) => stripText(t, STRIP[attr]!));
+        if (attr === 'join' && args.length === 1) {
+          const sep = stringValue(obj);
+          let list: Node | undefined = args[0];
+          if (list?.type === 'identifier' && b.writesTo(list.text).length === 0) list = b.valueOf(list.text, list);
+          if (!sep || sep.placeholders || !list || (list.type !== 'list' && list.type !== 'tuple')) return undefined;
+          const parts = named(list).map((el) => pyText(el, b, depth + 1));
+          if (parts.some((p) => !p)) return undefined;
+          return { text: parts.map((p) => p!.text).join(sep.text), placeholders: parts.reduce((n, p) => n + p!.placeholders, 0), node };
+        }
+      }
+      const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.type === 'identifier' ? fn.text : undefined;
+      if (args.length === 1 && name === 'dedent') return map(pyText(args[0], b, depth + 1), pythonDedent);
+      if (args.length === 1 && name === 'cleandoc') return map(pyText(args[0], b, depth + 1), pythonCleandoc);
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function collectPrompt(kw: Map<string, Node>, call: DetectedCall, b: PyBindings): void {
   const add = (role: string, node: Node | undefined) => {
     if (!node) return;
-    const s = str(node);
+    const s = pyText(node, b);
     if (s) {
       call.messages.push({ role, text: s.text, start: s.node.startIndex, end: s.node.endIndex });
       call.placeholders += s.placeholders;
     } else call.placeholders += 1;
   };
-  add('system', kw.get('system') ?? kw.get('instructions') ?? kw.get('preamble'));
+  const listOf = (node: Node | undefined): Node | undefined => {
+    if (node?.type === 'identifier' && b.writesTo(node.text).length === 0) {
+      const v = b.valueOf(node.text, node);
+      if (v?.type === 'list') return v;
+    }
+    return node?.type === 'list' ? node : undefined;
+  };
+  // A string, or content blocks: `[{"type": "text", "text": SYSTEM, "cache_control": {…}}]`, Gemini parts.
+  const addContent = (role: string, node: Node | undefined) => {
+    const list = listOf(node);
+    if (!list) return add(role, node);
+    for (const part of named(list)) {
+      const d = part.type === 'dictionary' || part.type === 'identifier' || part.type === 'call' ? b.resolve(part) : undefined;
+      // Image and document blocks carry no text to count.
+      if (d) add(role, d.keywords.get('text'));
+      else add(role, part);
+    }
+  };
+  addContent('system', kw.get('system') ?? kw.get('instructions') ?? kw.get('preamble'));
   if (kw.has('prompt')) add('user', kw.get('prompt'));
   if (kw.has('message')) add('user', kw.get('message'));
-  let list = kw.get('messages') ?? kw.get('input') ?? kw.get('contents');
-  if (!list) return;
-  if (list.type === 'identifier' && b.writesTo(list.text).length === 0) {
-    const v = b.valueOf(list.text, list);
-    if (v?.type === 'list') list = v;
-  }
-  if (list.type !== 'list') {
-    add('user', list);
+  const given = kw.get('messages') ?? kw.get('input') ?? kw.get('contents');
+  if (!given) return;
+  const list = listOf(given);
+  if (!list) {
+    add('user', given);
     return;
   }
   for (const el of named(list)) {
     const d = el.type === 'dictionary' || el.type === 'identifier' || el.type === 'call' ? b.resolve(el) : undefined;
     if (!d) {
-      call.placeholders += 1;
+      // A plain string in Gemini `contents=[…]`.
+      if (pyText(el, b)) add('user', el);
+      else call.placeholders += 1;
       continue;
     }
     const role = stringValue(d.keywords.get('role'))?.text ?? 'user';
-    const content = d.keywords.get('content');
-    if (content?.type === 'list') {
-      for (const part of named(content)) add(role, part.type === 'dictionary' ? b.resolve(part)?.keywords.get('text') : undefined);
-    } else add(role, content);
+    const content = d.keywords.get('content') ?? d.keywords.get('parts');
+    if (content) addContent(role, content);
+    else if (d.keywords.has('text')) add(role, d.keywords.get('text'));
   }
 }
 
@@ -383,12 +554,19 @@ export async function findPythonCalls(text: string, wasmDir?: string): Promise<D
       const argList = node.childForFieldName('arguments');
       if (!api || !chain || !fn || !argList || argList.type !== 'argument_list') continue;
       b ??= new PyBindings(tree.rootNode);
-      calls.push(inspectCall(text, api, chain, node, fn, b.readArgs(argList), b));
+      const call = inspectCall(text, api, chain, node, fn, b.readArgs(argList), b);
+      if (belongsToSdk(api, { modules: calleeModules(fn, b), fileModules: b.modules }, call.model)) calls.push(call);
     }
   } finally {
     tree.delete();
   }
   return calls;
+}
+
+/** Where the callee comes from: its receiver (`client` of `client.messages.create`), or the function itself. */
+function calleeModules(fn: Node, b: PyBindings): Set<string> {
+  if (fn.type === 'identifier') return b.definesFunction(fn.text) ? new Set([LOCAL_ORIGIN]) : b.modulesOf(fn, true);
+  return b.modulesOf(fn.type === 'attribute' ? fn.childForFieldName('object') : fn);
 }
 
 function entry(key: string, args: KwArgs): string {
@@ -445,7 +623,8 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
   // Arguments assigned in branches: which prompt and model are sent is not known, only whether any
   // of the alternatives sets a limit.
   const branches = args.fixable === false;
-  const model = stringValue(args.keywords.get('model') ?? args.keywords.get('model_name') ?? (api === 'google-legacy' ? positionalArgs[0] : undefined));
+  // A literal or a same-file constant (`MODEL = "gpt-4o"` … `model=MODEL`).
+  const model = pyText(args.keywords.get('model') ?? args.keywords.get('model_name') ?? (api === 'google-legacy' ? positionalArgs[0] : undefined), b);
   if (model && model.placeholders === 0 && !branches) call.model = model.text.replace(/^models\//, '');
   const constructs = api === 'google-legacy' || api === 'openai-agents' || api.startsWith('langchain');
   if (!constructs && !branches) collectPrompt(args.keywords, call, b);
@@ -480,12 +659,14 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
     }
     const cfg = b.resolve(cfgNode);
     if (cfg) {
-      Object.assign(call, limitFrom(cfg.keywords, cfg.opaque, cfg.fixable));
-      if (call.limit === 'missing' && cfg.fixable !== false) call.insertion = { ...appendAfterLast(cfg.target, source, entry(key, cfg)), title };
+      const { noneLimit, ...limit } = limitFrom(cfg.keywords, cfg.opaque, cfg.fixable);
+      Object.assign(call, limit);
+      if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit) call.insertion = { ...appendAfterLast(cfg.target, source, entry(key, cfg)), title };
     }
     return call;
   }
-  Object.assign(call, limitFrom(args.keywords, args.opaque, args.fixable));
+  const { noneLimit, ...limit } = limitFrom(args.keywords, args.opaque, args.fixable);
+  Object.assign(call, limit);
   // LangChain: model_kwargs may carry the limit.
   if (call.limit === 'missing' && args.keywords.has('model_kwargs')) {
     const mk = b.resolve(args.keywords.get('model_kwargs')!);
@@ -497,6 +678,9 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
   }
   // A positional dict (e.g. `create(params)`) hides the arguments.
   if (call.limit === 'missing' && positionalArgs.length > 0 && !constructs) call.limit = 'unknown';
-  if (call.limit === 'missing' && !branches) call.insertion = { ...appendAfterLast(args.target, source, entry(key, args)), title };
+  if (api === 'openai-completions') legacyCompletions(call);
+  // With `max_tokens=None` in place, appending another max_tokens would repeat the keyword.
+  if (call.limit === 'missing' && !branches && !noneLimit) call.insertion = { ...appendAfterLast(args.target, source, entry(key, args)), title };
   return call;
 }
+

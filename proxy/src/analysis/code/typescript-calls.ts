@@ -3,7 +3,21 @@
  * regular expressions over source) and reads their output limit, model and literal prompt text.
  */
 import ts from 'typescript';
-import { calleeText, classifyCallee, limitKeyFor, OUTPUT_LIMIT_KEYS, type CallApi, type DetectedCall, type FileHints } from './llm-call';
+import {
+  belongsToSdk,
+  calleeText,
+  classifyCallee,
+  legacyCompletions,
+  limitKeyFor,
+  LOCAL_ORIGIN,
+  NO_LIMIT_VALUES,
+  OUTPUT_LIMIT_KEYS,
+  sdkModule,
+  type CallApi,
+  type DetectedCall,
+  type FileHints,
+} from './llm-call';
+import { jsDedent, stripText } from './text-transforms';
 import { FileBindings, unwrap, type ResolvedObject } from './typescript-resolve';
 
 function scriptKind(path: string): ts.ScriptKind {
@@ -53,13 +67,25 @@ function propValue(p: ts.ObjectLiteralElementLike | undefined): ts.Expression | 
 interface LimitScan {
   limit: DetectedCall['limit'];
   outputLimit?: number;
+  /** A limit key given `null` / `undefined` (no limit): a fix must not add a second one. */
+  noneLimit?: true;
+}
+
+/** `max_tokens: null` / `max_tokens: undefined`: the key is there, the limit is not. */
+function isNoLimit(p: ts.ObjectLiteralElementLike): boolean {
+  const v = propValue(p);
+  const u = v ? unwrap(v) : undefined;
+  return !!u && (u.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(u) && NO_LIMIT_VALUES.has(u.text)));
 }
 
 /** present / missing / unknown for resolved arguments (spreads we cannot follow and dynamic keys hide what is set). */
 function scanLimit(obj: ResolvedObject): LimitScan {
+  let noneLimit = false;
   const hit = obj.props.find((p) => {
     const n = propName(p);
-    return n !== undefined && OUTPUT_LIMIT_KEYS.has(n);
+    if (n === undefined || !OUTPUT_LIMIT_KEYS.has(n)) return false;
+    if (isNoLimit(p)) noneLimit = true;
+    return !isNoLimit(p);
   });
   if (hit) {
     const v = propValue(hit);
@@ -68,7 +94,7 @@ function scanLimit(obj: ResolvedObject): LimitScan {
     return u && ts.isNumericLiteral(u) && obj.fixable !== false ? { limit: 'present', outputLimit: Number(u.text) } : { limit: 'present' };
   }
   if ([...obj.assigned].some((k) => OUTPUT_LIMIT_KEYS.has(k))) return { limit: 'present' };
-  return { limit: obj.opaque ? 'unknown' : 'missing' };
+  return { limit: obj.opaque ? 'unknown' : 'missing', ...(noneLimit ? { noneLimit: true as const } : {}) };
 }
 
 function insertProperty(sf: ts.SourceFile, obj: ts.ObjectLiteralExpression, prop: string): { offset: number; newText: string } {
@@ -101,18 +127,51 @@ function aiSdkModelId(bindings: FileBindings, e: ts.Expression | undefined, dept
   return e;
 }
 
-/** Reads literal strings, following a same-file constant (`const SYSTEM_PROMPT = "…"`). */
+const TRIM: Record<string, 'both' | 'start' | 'end'> = { trim: 'both', trimStart: 'start', trimEnd: 'end', trimLeft: 'start', trimRight: 'end' };
+/** Tags and functions that dedent a template: the `dedent` and `outdent` packages, common-tags. */
+const DEDENT = new Set(['dedent', 'outdent', 'stripIndent', 'stripIndents']);
+
+type StringValue = { text: string; placeholders: number; node: ts.Expression };
+
+/**
+ * Reads the text a string expression sends: a literal, a same-file constant (`const SYSTEM_PROMPT = "…"`),
+ * `` `…`.trim() ``, a `dedent` tag or call, `[...].join('\n')`, `a + b` (an operand it cannot read is a
+ * placeholder).
+ */
 class Strings {
   constructor(private readonly bindings: FileBindings) {}
 
-  value(e: ts.Expression | undefined, depth = 0): { text: string; placeholders: number; node: ts.Expression } | undefined {
-    if (!e || depth > 4) return undefined;
+  value(e: ts.Expression | undefined, depth = 0): StringValue | undefined {
+    if (!e || depth > 6) return undefined;
     const u = unwrap(e);
+    const map = (inner: StringValue | undefined, f: (t: string) => string): StringValue | undefined => (inner ? { ...inner, text: f(inner.text), node: u } : undefined);
     if (ts.isStringLiteral(u) || ts.isNoSubstitutionTemplateLiteral(u)) return { text: u.text, placeholders: 0, node: u };
     if (ts.isTemplateExpression(u)) return { text: u.head.text + u.templateSpans.map((s) => s.literal.text).join(''), placeholders: u.templateSpans.length, node: u };
     if (ts.isIdentifier(u)) {
       const init = this.bindings.constInitializer(u.text, u);
       return init ? this.value(init, depth + 1) : undefined;
+    }
+    if (ts.isTaggedTemplateExpression(u)) return ts.isIdentifier(u.tag) && DEDENT.has(u.tag.text) ? map(this.value(u.template, depth + 1), jsDedent) : undefined;
+    if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      const l = this.value(u.left, depth + 1);
+      const r = this.value(u.right, depth + 1);
+      if (!l && !r) return undefined;
+      return { text: (l?.text ?? '') + (r?.text ?? ''), placeholders: (l?.placeholders ?? 1) + (r?.placeholders ?? 1), node: u };
+    }
+    if (ts.isCallExpression(u)) {
+      const callee = unwrap(u.expression);
+      if (ts.isIdentifier(callee) && DEDENT.has(callee.text) && u.arguments.length === 1) return map(this.value(u.arguments[0], depth + 1), jsDedent);
+      if (!ts.isPropertyAccessExpression(callee)) return undefined;
+      const method = callee.name.text;
+      if (TRIM[method] && u.arguments.length === 0) return map(this.value(callee.expression, depth + 1), (t) => stripText(t, TRIM[method]!));
+      if (method === 'join' && u.arguments.length <= 1) {
+        const sep = u.arguments[0] ? this.value(u.arguments[0], depth + 1) : { text: ',', placeholders: 0 };
+        const arr = this.bindings.arrayOf(callee.expression);
+        if (!sep || sep.placeholders || !arr) return undefined;
+        const parts = arr.elements.map((el) => this.value(el, depth + 1));
+        if (parts.some((p) => !p)) return undefined;
+        return { text: parts.map((p) => p!.text).join(sep.text), placeholders: parts.reduce((n, p) => n + p!.placeholders, 0), node: u };
+      }
     }
     return undefined;
   }
@@ -127,37 +186,45 @@ function collectPrompt(props: readonly ts.ObjectLiteralElementLike[], sf: ts.Sou
       call.placeholders += s.placeholders;
     } else call.placeholders += 1;
   };
-  for (const [key, role] of [
-    ['system', 'system'],
-    ['instructions', 'system'],
-    ['prompt', 'user'],
-  ] as const) {
-    const p = findProp(props, [key]);
-    if (p) add(role, propValue(p));
-  }
-  const input = propValue(findProp(props, ['input']));
-  if (input && strings.value(input)) add('user', input);
-  const list = propValue(findProp(props, ['messages', 'input', 'contents']));
-  const arr = list ? bindings.arrayOf(list) : undefined;
-  if (arr) {
-    for (const el of arr.elements) {
-      const m = bindings.resolve(el);
-      if (!m || m.fixable === false) {
-        call.placeholders += 1;
+  // A string, or content blocks: `[{ type: 'text', text: SYSTEM, cache_control: {…} }]`, Gemini parts.
+  const addContent = (role: string, e: ts.Expression | undefined) => {
+    const arr = e && !strings.value(e) ? bindings.arrayOf(e) : undefined;
+    if (!arr) return add(role, e);
+    for (const part of arr.elements) {
+      if (strings.value(part)) {
+        add(role, part);
         continue;
       }
-      const role = strings.value(propValue(findProp(m.props, ['role'])))?.text ?? 'user';
-      const content = propValue(findProp(m.props, ['content']));
-      const c = content ? unwrap(content) : undefined;
-      if (c && ts.isArrayLiteralExpression(c)) {
-        for (const part of c.elements) {
-          const pu = unwrap(part);
-          if (ts.isObjectLiteralExpression(pu)) add(role, propValue(findProp(pu.properties, ['text'])));
-          else call.placeholders += 1;
-        }
-      } else add(role, content);
+      const r = ts.isSpreadElement(part) ? undefined : bindings.resolve(part);
+      // Image and document blocks carry no text to count.
+      if (r) add(role, propValue(findProp(r.props, ['text'])));
+      else call.placeholders += 1;
     }
-  } else if (list && !strings.value(list)) call.placeholders += 1;
+  };
+  addContent('system', propValue(findProp(props, ['system'])));
+  addContent('system', propValue(findProp(props, ['instructions'])));
+  add('user', propValue(findProp(props, ['prompt'])));
+  const list = propValue(findProp(props, ['messages', 'input', 'contents']));
+  if (!list) return;
+  const arr = strings.value(list) ? undefined : bindings.arrayOf(list);
+  if (!arr) {
+    // A string prompt (`input: 'Hi'`, Gemini `contents: PROMPT`), or a list built elsewhere (a placeholder).
+    add('user', list);
+    return;
+  }
+  for (const el of arr.elements) {
+    const m = ts.isSpreadElement(el) ? undefined : bindings.resolve(el);
+    if (!m || m.fixable === false) {
+      // A plain string in Gemini `contents: [...]`.
+      if (strings.value(el)) add('user', el);
+      else call.placeholders += 1;
+      continue;
+    }
+    const role = strings.value(propValue(findProp(m.props, ['role'])))?.text ?? 'user';
+    const content = propValue(findProp(m.props, ['content', 'parts']));
+    if (content) addContent(role, content);
+    else add(role, propValue(findProp(m.props, ['text'])));
+  }
 }
 
 function fileHints(sf: ts.SourceFile): FileHints {
@@ -186,13 +253,103 @@ export function findTypeScriptCalls(path: string, text: string): DetectedCall[] 
       const api = chain ? classifyCallee(chain, ts.isNewExpression(node), hints) : undefined;
       if (api && chain) {
         bindings ??= new FileBindings(sf);
-        calls.push(inspectCall(sf, bindings, node, api, chain));
+        const call = inspectCall(sf, bindings, node, api, chain);
+        if (belongsToSdk(api, { modules: calleeModules(bindings, node.expression), fileModules: importedModules(sf) }, call.model)) calls.push(call);
       }
     }
     ts.forEachChild(node, visit);
   };
   visit(sf);
   return calls;
+}
+
+/** `require('m')` → m. */
+function requiredModule(e: ts.Expression): string | undefined {
+  const u = unwrap(e);
+  if (ts.isCallExpression(u) && ts.isIdentifier(u.expression) && u.expression.text === 'require' && u.arguments[0] && ts.isStringLiteralLike(u.arguments[0])) return u.arguments[0].text;
+  return undefined;
+}
+
+const fileModuleCache = new WeakMap<ts.SourceFile, string[]>();
+
+/** Every module the file imports or requires. */
+function importedModules(sf: ts.SourceFile): string[] {
+  const known = fileModuleCache.get(sf);
+  if (known) return known;
+  const out: string[] = [];
+  const visit = (n: ts.Node): void => {
+    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) out.push(n.moduleSpecifier.text);
+    else if (ts.isCallExpression(n)) {
+      const m = requiredModule(n) ?? (n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments[0] && ts.isStringLiteralLike(n.arguments[0]) ? n.arguments[0].text : undefined);
+      if (m) out.push(m);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  fileModuleCache.set(sf, out);
+  return out;
+}
+
+/**
+ * Packages an expression's value was imported or constructed from: `new Anthropic()` (imported from
+ * @anthropic-ai/sdk), `twilio(sid, token)` (`require('twilio')`), `this.client`'s assignment. A name
+ * imported from the project's own module and used as it is says nothing about the client: empty.
+ */
+function modulesOf(bindings: FileBindings, expr: ts.Expression | undefined, called: boolean, depth = 0): Set<string> {
+  const out = new Set<string>();
+  if (!expr || depth > 6) return out;
+  const add = (s: Set<string>) => {
+    for (const m of s) out.add(m);
+  };
+  const e = unwrap(expr);
+  const required = requiredModule(e);
+  if (required) return new Set([required]);
+  if (ts.isIdentifier(e)) {
+    const d = bindings.declarationOf(e.text, e);
+    if (!d) return out;
+    if (ts.isImportSpecifier(d) || ts.isImportClause(d) || ts.isNamespaceImport(d)) {
+      let decl: ts.Node = d;
+      while (!ts.isImportDeclaration(decl)) decl = decl.parent;
+      const spec = (decl as ts.ImportDeclaration).moduleSpecifier;
+      const m = ts.isStringLiteral(spec) ? spec.text : undefined;
+      // A namespace or a package's default export is the SDK itself; a named import only when it is called (a class, a factory).
+      const whole = ts.isNamespaceImport(d) || (ts.isImportClause(d) && m !== undefined && !m.startsWith('.'));
+      if (m && (whole || called)) out.add(m);
+    } else if (ts.isVariableDeclaration(d)) {
+      const init = bindings.constInitializer(e.text, e);
+      if (init) add(modulesOf(bindings, init, called, depth + 1));
+    } else if (ts.isBindingElement(d)) {
+      // const { Anthropic } = require('@anthropic-ai/sdk')
+      let v: ts.Node = d;
+      while (!ts.isVariableDeclaration(v) && v.parent) v = v.parent;
+      const m = ts.isVariableDeclaration(v) && v.initializer ? requiredModule(v.initializer) : undefined;
+      if (m && called) out.add(m);
+    }
+    return out;
+  }
+  if (ts.isPropertyAccessExpression(e)) {
+    if (e.expression.kind === ts.SyntaxKind.ThisKeyword) for (const v of bindings.thisValues(e.name.text)) add(modulesOf(bindings, v, called, depth + 1));
+    else add(modulesOf(bindings, e.expression, false, depth + 1));
+    return out;
+  }
+  if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
+    add(modulesOf(bindings, e.expression, true, depth + 1));
+    // A wrapper around an SDK client (`wrapAnthropic(new Anthropic())`) is still that SDK's.
+    for (const a of e.arguments ?? []) for (const m of modulesOf(bindings, a, false, depth + 1)) if (sdkModule(m)) out.add(m);
+    return out;
+  }
+  if (ts.isAwaitExpression(e)) return modulesOf(bindings, e.expression, called, depth + 1);
+  return out;
+}
+
+/** Where the callee comes from: its receiver (`client` of `client.messages.create`), or the function itself. */
+function calleeModules(bindings: FileBindings, callee: ts.Expression): Set<string> {
+  const e = unwrap(callee);
+  if (ts.isIdentifier(e)) {
+    if (!bindings.declarationOf(e.text, e) && bindings.isFunction(e.text)) return new Set([LOCAL_ORIGIN]);
+    return modulesOf(bindings, e, true);
+  }
+  return modulesOf(bindings, ts.isPropertyAccessExpression(e) ? e.expression : e, false);
 }
 
 /** Where the constructor's result goes: `.bind({ maxTokens })` on it, directly or through a variable. */
@@ -275,22 +432,26 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
     if (!cfgProp) {
       const direct = scanLimit(resolved);
       call.limit = direct.limit === 'missing' ? 'missing' : 'unknown';
-      if (call.limit === 'missing' && resolved.fixable !== false) call.insertion = { ...insertProperty(sf, resolved.target, `${where.add}: { ${key}: 1024 }`), title };
+      if (call.limit === 'missing' && resolved.fixable !== false && !direct.noneLimit) call.insertion = { ...insertProperty(sf, resolved.target, `${where.add}: { ${key}: 1024 }`), title };
     } else {
       const v = propValue(cfgProp);
       const cfg = v ? bindings.resolve(v) : undefined;
       if (cfg) {
-        Object.assign(call, scanLimit(cfg));
-        if (call.limit === 'missing' && cfg.fixable !== false) call.insertion = { ...insertProperty(sf, cfg.target, `${key}: 1024`), title };
+        const { noneLimit, ...scan } = scanLimit(cfg);
+        Object.assign(call, scan);
+        if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit) call.insertion = { ...insertProperty(sf, cfg.target, `${key}: 1024`), title };
       }
     }
     return call;
   }
-  Object.assign(call, scanLimit(resolved));
+  const { noneLimit, ...scan } = scanLimit(resolved);
+  Object.assign(call, scan);
   if (call.limit === 'missing' && isNew) {
     const bound = boundLimit(bindings, node);
     if (bound) return Object.assign(call, bound);
   }
-  if (call.limit === 'missing' && resolved.fixable !== false) call.insertion = { ...insertProperty(sf, resolved.target, `${key}: 1024`), title };
+  if (api === 'openai-completions') legacyCompletions(call);
+  // With `max_tokens: null` in place, a second max_tokens property would be a duplicate key.
+  if (call.limit === 'missing' && resolved.fixable !== false && !noneLimit) call.insertion = { ...insertProperty(sf, resolved.target, `${key}: 1024`), title };
   return call;
 }

@@ -53,6 +53,8 @@ export class FileBindings {
   private readonly assignments = new Map<string, ts.BinaryExpression[]>();
   private readonly memberWrites = new Map<string, Array<string | undefined>>();
   private readonly functions = new Map<string, ts.FunctionLikeDeclaration[]>();
+  /** `this.client = …` and class fields `client = …`, per property name. */
+  private readonly thisWrites = new Map<string, ts.Expression[]>();
 
   constructor(readonly sf: ts.SourceFile) {
     const visit = (n: ts.Node): void => {
@@ -61,6 +63,7 @@ export class FileBindings {
       else if (ts.isBindingElement(n) && ts.isIdentifier(n.name)) this.push(this.decls, n.name.text, n);
       else if ((ts.isImportSpecifier(n) || ts.isImportClause(n) || ts.isNamespaceImport(n)) && n.name) this.push(this.decls, n.name.text, n);
       if (ts.isFunctionDeclaration(n) && n.name) this.push(this.functions, n.name.text, n);
+      if (ts.isPropertyDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) this.push(this.thisWrites, n.name.text, n.initializer);
       if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) {
         const init = unwrap(n.initializer);
         if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) this.push(this.functions, n.name.text, init);
@@ -70,7 +73,7 @@ export class FileBindings {
         if (ts.isIdentifier(left)) {
           this.writes.set(left.text, (this.writes.get(left.text) ?? 0) + 1);
           this.push(this.assignments, left.text, n);
-        }
+        } else if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword) this.push(this.thisWrites, left.name.text, n.right);
         else if (ts.isPropertyAccessExpression(left) && ts.isIdentifier(unwrap(left.expression)))
           this.push(this.memberWrites, (unwrap(left.expression) as ts.Identifier).text, left.name.text);
         else if (ts.isElementAccessExpression(left) && ts.isIdentifier(unwrap(left.expression))) {
@@ -129,6 +132,21 @@ export class FileBindings {
       for (const k of r.assigned) merged.assigned.add(k);
     }
     return merged;
+  }
+
+  /** The declaration (variable, parameter, import) of `name` visible at `at`, if exactly one. */
+  declarationOf(name: string, at: ts.Node): ts.Node | undefined {
+    return this.visibleDeclaration(name, at);
+  }
+
+  /** A function declared in this file under `name` (a declaration or a const arrow/function expression). */
+  isFunction(name: string): boolean {
+    return (this.functions.get(name) ?? []).length > 0;
+  }
+
+  /** What `this.<name>` is assigned in the file (constructor assignments, class field initializers). */
+  thisValues(name: string): ts.Expression[] {
+    return this.thisWrites.get(name) ?? [];
   }
 
   /** The innermost declaration of `name` whose scope contains `at` (shadowing as the language does). */

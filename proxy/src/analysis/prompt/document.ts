@@ -34,8 +34,12 @@ export interface PromptDocument {
   model?: string;
   /** The output limit when the file sets one. */
   outputLimit?: number;
+  /** The file sets an output limit whose value is templated (`'{{ env.MAX_TOKENS }}'`): set, but not readable. */
+  outputLimitTemplated?: boolean;
   /** The format has an output-limit field (Prompty, .prompt.yml, promptfoo). */
   formatHasOutputLimit: boolean;
+  /** Said with a missing-limit finding, e.g. that a misspelt key is not read by the format's tool. */
+  outputLimitNote?: string;
   /** Where that field goes, for messages (e.g. "model.parameters.max_tokens"). */
   outputLimitField?: string;
   /** Offsets of the part to flag when the output limit is missing (the model block or file header). */
@@ -43,7 +47,7 @@ export interface PromptDocument {
   headerEnd: number;
   limitInsertion?: OutputLimitInsertion;
   sections: PromptSection[];
-  /** Errors that kept part of the file from being read (reported as info, not thrown). */
+  /** Errors that kept part of the file from being read (reported as `prompt-parse-error` findings, not thrown). */
   parseProblems: Array<{ message: string; start: number; end: number }>;
 }
 

@@ -12,12 +12,14 @@ export interface FrontMatter {
 
 export function splitFrontMatter(text: string): FrontMatter {
   const open = /^\uFEFF?---[ \t]*\r?\n/.exec(text);
-  if (!open) return { yamlStart: 0, yamlEnd: 0, bodyStart: 0 };
+  // A byte-order mark is not text sent to the model.
+  const none = { yamlStart: 0, yamlEnd: 0, bodyStart: text.startsWith('\uFEFF') ? 1 : 0 };
+  if (!open) return none;
   const yamlStart = open[0].length;
   const close = /^---[ \t]*$/m;
   const rest = text.slice(yamlStart);
   const m = close.exec(rest);
-  if (!m) return { yamlStart: 0, yamlEnd: 0, bodyStart: 0 };
+  if (!m) return none;
   const yamlEnd = yamlStart + m.index;
   let bodyStart = yamlEnd + m[0].length;
   if (text[bodyStart] === '\r') bodyStart++;

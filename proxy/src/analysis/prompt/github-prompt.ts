@@ -2,14 +2,19 @@
 import { lineSearchMap, type PromptDocument, type PromptSection } from './document';
 import { markExamples } from './chat-body';
 import { normaliseModelName } from './model-names';
-import { firstNumber, getNode, isMap, isScalar, nodeRange, parseYaml, scalarString, seqItems } from './yaml-nodes';
+import { getNode, isMap, isScalar, nodeRange, outputLimitOf, parseYaml, scalarString, seqItems } from './yaml-nodes';
+
+/** Spellings other tools use that `gh models` does not read (its ModelParameters has `maxTokens` only). */
+const UNREAD_LIMIT_KEYS = ['max_tokens', 'maxCompletionTokens', 'max_completion_tokens', 'maxOutputTokens', 'max_output_tokens'];
 
 export function parseGithubPrompt(text: string): PromptDocument {
   const yaml = parseYaml(text);
   const root = yaml.contents;
   const modelNode = getNode(root, 'model');
   const params = getNode(root, 'modelParameters');
-  const outputLimit = firstNumber(params, ['maxTokens', 'maxCompletionTokens', 'max_tokens', 'maxOutputTokens']);
+  const limit = outputLimitOf(params, ['maxTokens']);
+  const outputLimit = limit.value;
+  const unread = UNREAD_LIMIT_KEYS.find((k) => getNode(params, k) !== undefined);
   const sections: PromptSection[] = [];
   for (const item of seqItems(getNode(root, 'messages'))) {
     const role = scalarString(getNode(item, 'role')) ?? 'user';
@@ -24,7 +29,8 @@ export function parseGithubPrompt(text: string): PromptDocument {
   const doc: PromptDocument = {
     kind: 'github-prompt-yaml',
     ...(modelName ? { model: normaliseModelName(modelName) } : {}),
-    ...(outputLimit !== undefined ? { outputLimit } : {}),
+    ...(outputLimit !== undefined ? { outputLimit } : limit.present ? { outputLimitTemplated: true } : {}),
+    ...(unread && !limit.present ? { outputLimitNote: `GitHub Models does not read modelParameters.${unread}` } : {}),
     formatHasOutputLimit: true,
     outputLimitField: 'modelParameters.maxTokens',
     headerStart: header[0],
@@ -32,7 +38,7 @@ export function parseGithubPrompt(text: string): PromptDocument {
     sections,
     parseProblems: yaml.errors.map((e) => ({ message: e.message, start: e.pos[0], end: e.pos[1] })),
   };
-  if (outputLimit === undefined) {
+  if (!limit.present) {
     const insertion = insertMaxTokens(text, root, params);
     if (insertion) doc.limitInsertion = insertion;
   }

@@ -1,9 +1,90 @@
 /** Turns the model spellings prompt formats use into ids genai-prices and the tokenizer understand. */
 
-/** "openai/gpt-4o-mini" → "gpt-4o-mini"; "openai:chat:gpt-4o" → "gpt-4o"; "GPT-4.1 (copilot)" → "gpt-4.1". */
+/**
+ * promptfoo provider prefixes (`openai:chat:`, `anthropic:messages:`, `bedrock:`, `vertex:`,
+ * `ollama:chat:`…): the provider, then an optional API mode. Only these are stripped — a colon
+ * inside the model id itself (`llama3.1:8b`, Bedrock's `-v2:0`, `ft:` fine-tunes) is kept.
+ */
+const PROVIDER_PREFIXES = new Set([
+  'openai',
+  'azure',
+  'azureopenai',
+  'anthropic',
+  'bedrock',
+  'vertex',
+  'google',
+  'gemini',
+  'ollama',
+  'groq',
+  'mistral',
+  'openrouter',
+  'together',
+  'togetherai',
+  'fireworks',
+  'deepseek',
+  'xai',
+  'perplexity',
+  'cohere',
+  'huggingface',
+  'replicate',
+  'litellm',
+  'vllm',
+  'localai',
+  'llama',
+  'github',
+  'cerebras',
+  'databricks',
+  'watsonx',
+  'ai21',
+  'hyperbolic',
+  'lambdalabs',
+  'cloudflare-ai',
+  'portkey',
+  'helicone',
+  'voyage',
+  'alibaba',
+  'nscale',
+  'sambanova',
+]);
+const API_MODES = new Set(['chat', 'completion', 'completions', 'messages', 'responses', 'assistant', 'realtime', 'text-generation', 'converse', 'invoke']);
+
+/** Bedrock ids: `us.anthropic.claude-3-5-sonnet-20240620-v1:0` → region, vendor, model, version. */
+const BEDROCK_REGION = /^(?:us|eu|apac|ap|ca|jp|au|us-gov|global)\./;
+const BEDROCK_VENDOR = /^(?:anthropic|meta|mistral|amazon|cohere|ai21|deepseek|writer|qwen|openai|twelvelabs|stability|luma)\./;
+
+function stripProviderPrefix(id: string): string {
+  let m = id;
+  for (;;) {
+    const c = m.indexOf(':');
+    if (c <= 0) return m;
+    const head = m.slice(0, c).toLowerCase();
+    if (!PROVIDER_PREFIXES.has(head) && !API_MODES.has(head)) return m;
+    m = m.slice(c + 1);
+  }
+}
+
+/**
+ * "openai/gpt-4o-mini" → "gpt-4o-mini"; "openai:chat:gpt-4o" → "gpt-4o"; "GPT-4.1 (copilot)" → "gpt-4.1";
+ * "ft:gpt-4o-mini-2024-07-18:acme::9ABC" → "gpt-4o-mini-2024-07-18" (a fine-tune is priced and
+ * bounded as its base model: genai-prices files OpenAI fine-tunes under the provider only);
+ * "bedrock:us.anthropic.claude-3-5-sonnet-20240620-v1:0" → "claude-3-5-sonnet-20240620";
+ * "ollama:chat:llama3.1:8b" → "llama3.1:8b".
+ */
 export function normaliseModelName(raw: string): string {
   let m = raw.trim().replace(/\s*\([^)]*\)\s*$/, '');
-  if (m.includes(':')) m = m.slice(m.lastIndexOf(':') + 1);
-  if (m.includes('/')) m = m.slice(m.lastIndexOf('/') + 1);
+  m = stripProviderPrefix(m);
+  // litellm / GitHub Models / OpenRouter paths: `bedrock/…`, `openrouter/anthropic/claude-…`, `models/gemini-…`.
+  if (m.includes('/')) m = stripProviderPrefix(m.slice(m.lastIndexOf('/') + 1));
+  // OpenAI fine-tunes: `ft:<base>:<org>:<suffix>:<id>`, legacy `<base>:ft-<org>-<date>`.
+  const ft = /^ft:([^:]+):/i.exec(m) ?? /^([^:]+):ft-/i.exec(m);
+  if (ft) m = ft[1]!;
+  // Bedrock model ids: drop the cross-region profile, vendor and version suffix.
+  const bedrock = m.replace(BEDROCK_REGION, '');
+  if (BEDROCK_VENDOR.test(bedrock)) {
+    const bare = bedrock.replace(BEDROCK_VENDOR, '');
+    const unversioned = bare.replace(/-v\d+(?::\d+)?$/, '');
+    // `anthropic.claude-v2:1` names the model by its version: keep it.
+    m = /\d/.test(unversioned) ? unversioned : bare;
+  }
   return m.toLowerCase().replace(/\s+/g, '-');
 }

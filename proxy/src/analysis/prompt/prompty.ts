@@ -6,7 +6,7 @@ import type { PromptDocument } from './document';
 import { splitRoleSections } from './chat-body';
 import { splitFrontMatter } from './frontmatter';
 import { normaliseModelName } from './model-names';
-import { firstNumber, getNode, getPair, isMap, nodeRange, scalarString } from './yaml-nodes';
+import { envDefault, getNode, getPair, isMap, nodeRange, outputLimitOf, scalarString } from './yaml-nodes';
 
 export function parsePrompty(text: string): PromptDocument {
   const fm = splitFrontMatter(text);
@@ -14,21 +14,21 @@ export function parsePrompty(text: string): PromptDocument {
   const model = getNode(root, 'model');
   let modelName: string | undefined;
   let outputLimit: number | undefined;
+  let limitPresent = false;
   let version: 'v1' | 'v2' = 'v1';
   if (isMap(model)) {
     const cfg = getNode(model, 'configuration');
-    modelName =
-      scalarString(getNode(model, 'id')) ??
-      scalarString(getNode(cfg, 'azure_deployment')) ??
-      scalarString(getNode(cfg, 'model')) ??
-      scalarString(getNode(cfg, 'name')) ??
-      scalarString(getNode(model, 'name'));
+    // `${env:AZURE_OPENAI_DEPLOYMENT:gpt-4o}` is Prompty's substitution: its default names the model.
+    modelName = [getNode(model, 'id'), getNode(cfg, 'azure_deployment'), getNode(cfg, 'model'), getNode(cfg, 'name'), getNode(model, 'name')]
+      .map((n) => envDefault(scalarString(n)))
+      .find((n) => n !== undefined);
     if (getNode(model, 'options') || getNode(model, 'id')) version = 'v2';
-    outputLimit =
-      firstNumber(getNode(model, 'parameters'), ['max_tokens', 'max_completion_tokens', 'max_output_tokens', 'maxTokens', 'maxOutputTokens']) ??
-      firstNumber(getNode(model, 'options'), ['maxOutputTokens', 'max_tokens', 'maxTokens', 'max_output_tokens']);
+    const v1 = outputLimitOf(getNode(model, 'parameters'), ['max_tokens', 'max_completion_tokens', 'max_output_tokens', 'maxTokens', 'maxOutputTokens']);
+    const v2 = outputLimitOf(getNode(model, 'options'), ['maxOutputTokens', 'max_tokens', 'maxTokens', 'max_output_tokens']);
+    outputLimit = v1.value ?? v2.value;
+    limitPresent = v1.present || v2.present;
   } else {
-    modelName = scalarString(model);
+    modelName = envDefault(scalarString(model));
     if (modelName) version = 'v2';
   }
 
@@ -40,7 +40,7 @@ export function parsePrompty(text: string): PromptDocument {
   const doc: PromptDocument = {
     kind: 'prompty',
     ...(modelName ? { model: normaliseModelName(modelName) } : {}),
-    ...(outputLimit !== undefined ? { outputLimit } : {}),
+    ...(outputLimit !== undefined ? { outputLimit } : limitPresent ? { outputLimitTemplated: true } : {}),
     formatHasOutputLimit: true,
     outputLimitField: version === 'v2' ? 'model.options.maxOutputTokens' : 'model.parameters.max_tokens',
     headerStart,
@@ -48,7 +48,7 @@ export function parsePrompty(text: string): PromptDocument {
     sections: splitRoleSections(text, fm.bodyStart, 'system'),
     parseProblems: (fm.doc?.errors ?? []).map((e) => ({ message: e.message, start: fm.yamlStart + e.pos[0], end: fm.yamlStart + e.pos[1] })),
   };
-  if (outputLimit === undefined) {
+  if (outputLimit === undefined && !limitPresent) {
     doc.limitInsertion = limitInsertion(text, fm.yamlStart, fm.yamlEnd, model, version);
   }
   return doc;

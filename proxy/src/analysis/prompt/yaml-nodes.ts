@@ -1,31 +1,78 @@
 /** Small helpers over `yaml` documents: typed lookups that keep each node's source range. */
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 
 export type YamlDoc = Document.Parsed;
 
+/** Alias nodes (`*defaults`) and the anchored node each stands for, filled in by parseYaml. */
+const aliasTargets = new WeakMap<object, unknown>();
+
 export function parseYaml(text: string): YamlDoc {
-  return parseDocument(text, { keepSourceTokens: false, uniqueKeys: false });
+  const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, merge: true });
+  visit(doc, {
+    Alias(_, node) {
+      try {
+        const target = node.resolve(doc);
+        if (target) aliasTargets.set(node, target);
+      } catch {
+        // an undefined anchor is a parse error the document already reports
+      }
+    },
+  });
+  return doc;
 }
 
-export function getNode(parent: unknown, key: string): Node | undefined {
-  if (!isMap(parent)) return undefined;
-  const v = parent.get(key, true);
-  return v == null ? undefined : (v as Node);
+/** The node an alias (`*defaults`) refers to; any other node as it is. */
+export function deref(node: unknown): unknown {
+  return isAlias(node) ? aliasTargets.get(node) : node;
+}
+
+/** Whether `node` is an alias (an edit there would change the anchored node, shared by others). */
+export { isAlias };
+
+function mergeSources(map: YAMLMap): YAMLMap[] {
+  const out: YAMLMap[] = [];
+  for (const p of map.items) {
+    // With `merge: true` the key's value is a symbol; its source is still `<<`.
+    if (!isScalar(p.key) || (p.key.value !== '<<' && p.key.source !== '<<')) continue;
+    const v = deref(p.value);
+    if (isMap(v)) out.push(v);
+    else if (isSeq(v)) for (const item of v.items) if (isMap(deref(item))) out.push(deref(item) as YAMLMap);
+  }
+  return out;
+}
+
+/** The value under `key`, following aliases and `<<` merge keys (an own key wins over a merged one). */
+export function getNode(parent: unknown, key: string, raw = false): Node | undefined {
+  const map = deref(parent);
+  if (!isMap(map)) return undefined;
+  const pair = (map as YAMLMap).items.find((p) => (isScalar(p.key) ? p.key.value === key : p.key === key));
+  if (pair) {
+    const v = raw ? pair.value : deref(pair.value);
+    return v == null ? undefined : (v as Node);
+  }
+  for (const source of mergeSources(map as YAMLMap)) {
+    const v = getNode(source, key, raw);
+    if (v !== undefined) return v;
+  }
+  return undefined;
 }
 
 export function getPair(parent: unknown, key: string): Pair<unknown, unknown> | undefined {
-  if (!isMap(parent)) return undefined;
-  return (parent as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === key) as Pair<unknown, unknown> | undefined;
+  const map = deref(parent);
+  if (!isMap(map)) return undefined;
+  return (map as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === key) as Pair<unknown, unknown> | undefined;
 }
 
 export function scalarString(node: unknown): string | undefined {
-  if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) return String(node.value);
+  const n = deref(node);
+  if (isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number')) return String(n.value);
   return undefined;
 }
 
 export function scalarNumber(node: unknown): number | undefined {
-  if (isScalar(node) && typeof node.value === 'number' && Number.isFinite(node.value)) return node.value;
-  if (isScalar(node) && typeof node.value === 'string' && /^\d+$/.test(node.value.trim())) return Number(node.value);
+  const n = deref(node);
+  if (isScalar(n) && typeof n.value === 'number' && Number.isFinite(n.value)) return n.value;
+  if (isScalar(n) && typeof n.value === 'string' && /^\d+$/.test(n.value.trim())) return Number(n.value);
   return undefined;
 }
 
@@ -35,7 +82,8 @@ export function nodeRange(node: unknown): [number, number] | undefined {
 }
 
 export function seqItems(node: unknown): unknown[] {
-  return isSeq(node) ? node.items : [];
+  const n = deref(node);
+  return isSeq(n) ? n.items.map(deref) : [];
 }
 
 /** First of several keys that is present (e.g. the spellings of an output limit). */
@@ -45,6 +93,35 @@ export function firstNumber(parent: unknown, keys: string[]): number | undefined
     if (n !== undefined) return n;
   }
   return undefined;
+}
+
+/**
+ * An output limit written under one of `keys`: its number when the value is one (or a templated
+ * value with a numeric default, `${env:MAX_TOKENS:300}`), and whether any of the keys is present at
+ * all — a templated value (`'{{ env.MAX_TOKENS }}'`, `${env:MAX_TOKENS}`) is a limit the file sets,
+ * just not one we can read, and adding a second key would make the mapping invalid.
+ */
+export function outputLimitOf(parent: unknown, keys: string[]): { value?: number; present: boolean } {
+  let present = false;
+  for (const k of keys) {
+    const node = getNode(parent, k);
+    if (node === undefined) continue;
+    present = true;
+    const s = scalarString(node);
+    const d = s?.startsWith('${env:') ? envDefault(s) : undefined;
+    const n = scalarNumber(node) ?? (d !== undefined && /^\d+$/.test(d) ? Number(d) : undefined);
+    if (n !== undefined) return { value: n, present };
+  }
+  return { present };
+}
+
+/** Prompty's `${env:NAME:default}` substitution: the default, or undefined when there is none. */
+export function envDefault(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const m = /^\$\{env:[^:}]+(?::([^}]*))?\}$/.exec(value.trim());
+  if (!m) return value;
+  const d = m[1]?.trim();
+  return d ? d : undefined;
 }
 
 export { isMap, isScalar, isSeq };

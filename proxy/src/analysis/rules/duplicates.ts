@@ -6,6 +6,7 @@ import { saving } from '../cost/savings';
 import { isInstructionKind } from '../prompt/detect';
 import { splitFrontMatter } from '../prompt/frontmatter';
 import type { PromptSection } from '../prompt/document';
+import { alternativeBranches, type ExclusiveTest } from '../text/branches';
 import { fencedRanges, inFence } from '../text/fences';
 import { normalise, paragraphs, sentences, wordCount, type Segment } from '../text/segments';
 import { replaceFix, sectionRange, tokens, type PromptRuleContext, type RuleFinding } from './context';
@@ -80,12 +81,16 @@ export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
     }
     const paras = paragraphs(s.text);
     const fences = fencedRanges(s.text);
+    // `{% if %}…{% else %}…` branches are alternatives: a line in both is sent once.
+    const exclusive = alternativeBranches(s.text);
+    const alternative = (priorSection: number, priorStart: number, start: number) => priorSection === si && exclusive(priorStart, start);
     paras.forEach((p, pi) => {
       if (wordCount(p.text) < MIN_PARAGRAPH_WORDS) return;
       // Code samples repeat by nature and removing one breaks the sample; table rows share cells.
       if (inFence(fences, p.start) || /^\s*\|/.test(p.text)) return;
       const key = normalise(p.text);
       const first = seenParagraphs.get(key);
+      if (first && alternative(first.section, first.seg.start, p.start)) return;
       if (first) {
         const firstLine = lineOf(ctx, ctx.doc.sections[first.section]!, first.seg.start);
         out.push(repeated(ctx, s, 'paragraph', firstLine, `${p.text}\n\n`, [p.start, p.end], paragraphRemoval(paras, pi)));
@@ -100,6 +105,7 @@ export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
           seenSentences.set(k, { section: si, seg: sent });
           continue;
         }
+        if (alternative(prior.section, prior.seg.start, sent.start)) continue;
         // A sentence that is its whole line (a list item) is reported by the line check, whose fix
         // removes the line break too.
         const ls = s.text.lastIndexOf('\n', sent.start - 1) + 1;
@@ -112,7 +118,7 @@ export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
         const priorLine = lineOf(ctx, ctx.doc.sections[prior.section]!, prior.seg.start);
         out.push(repeated(ctx, s, 'sentence', priorLine, ` ${sent.text}`, [sent.start, sent.end], sentenceRemoval(s, sent)));
       }
-      repeatedLines(ctx, s, si, p, fences, seenLines, reported, out);
+      repeatedLines(ctx, s, si, p, fences, seenLines, reported, out, exclusive);
     });
   });
   return out;
@@ -131,6 +137,7 @@ function repeatedLines(
   seen: Map<string, { section: number; start: number }>,
   reported: Set<number>,
   out: RuleFinding[],
+  exclusive: ExclusiveTest,
 ): void {
   let at = p.start;
   for (const raw of p.text.split('\n')) {
@@ -144,6 +151,7 @@ function repeatedLines(
       seen.set(key, { section: si, start });
       continue;
     }
+    if (prior.section === si && exclusive(prior.start, start)) continue;
     const lineStart = start + (raw.length - raw.trimStart().length);
     const fileOffset = s.map.toFile(lineStart);
     // A sentence finding may already cover this text: never the same finding twice at one position.

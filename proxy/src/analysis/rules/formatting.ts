@@ -11,12 +11,33 @@ interface Span {
   end: number;
 }
 
+/**
+ * Fenced code blocks: an opening ``` / ~~~ line (with an info string) up to the next bare fence of
+ * the same kind; an opener with no closer is not a block. One pass over the lines (a regex search
+ * for each opener's closer was quadratic in files with many unclosed openers).
+ */
 function fencedBlocks(text: string): Array<Span & { info: string; bodyStart: number; bodyEnd: number }> {
   const out: Array<Span & { info: string; bodyStart: number; bodyEnd: number }> = [];
-  const fence = /^([ \t]*)(```|~~~)([^\n]*)\n([\s\S]*?)^[ \t]*\2[ \t]*$/gm;
-  for (const m of text.matchAll(fence)) {
-    const bodyStart = m.index + m[1]!.length + m[2]!.length + m[3]!.length + 1;
-    out.push({ start: m.index, end: m.index + m[0].length, info: m[3]!.trim().toLowerCase(), bodyStart, bodyEnd: bodyStart + m[4]!.length });
+  const lines: Array<{ start: number; end: number; text: string }> = [];
+  let at = 0;
+  for (const l of text.split('\n')) {
+    lines.push({ start: at, end: at + l.length, text: l });
+    at += l.length + 1;
+  }
+  // For each line, the index of the next bare ``` / ~~~ line at or after it.
+  const nextClose = { '```': new Array<number>(lines.length + 1).fill(-1), '~~~': new Array<number>(lines.length + 1).fill(-1) };
+  for (let i = lines.length - 1; i >= 0; i--) {
+    for (const f of ['```', '~~~'] as const) nextClose[f][i] = lines[i]!.text.trim() === f ? i : nextClose[f][i + 1]!;
+  }
+  for (let i = 0; i < lines.length - 1; i++) {
+    const m = /^([ \t]*)(```|~~~)(.*)$/.exec(lines[i]!.text);
+    if (!m) continue;
+    const fence = m[2] as '```' | '~~~';
+    const j = nextClose[fence][i + 1]!;
+    if (j < 0) continue;
+    const bodyStart = lines[i + 1]!.start;
+    out.push({ start: lines[i]!.start, end: lines[j]!.end, info: m[3]!.trim().toLowerCase(), bodyStart, bodyEnd: lines[j]!.start });
+    i = j;
   }
   return out;
 }
@@ -120,7 +141,7 @@ function whitespaceFindings(ctx: PromptRuleContext, s: PromptSection, fences: Sp
 /** Separator lines such as `==========` or `**********` carry no instruction. */
 function decorationFindings(ctx: PromptRuleContext, s: PromptSection, fences: Span[]): RuleFinding[] {
   const out: RuleFinding[] = [];
-  for (const m of s.text.matchAll(/^[ \t]*([=*_~+#─━═•·\-])\1{4,}[ \t]*$\n?/gm)) {
+  for (const m of s.text.matchAll(/^[ \t]*([=*_~+#─━═•·-])\1{4,}[ \t]*$\n?/gm)) {
     if (inside(fences, m.index)) continue;
     const saved = localSaving(ctx, s.text, m.index, m.index + m[0].length, '');
     if (saved <= 0) continue;

@@ -74,7 +74,8 @@ export function promptOutputLimitFindings(ctx: PromptRuleContext): RuleFinding[]
   if (doc.kind === 'promptfoo') {
     const out: RuleFinding[] = [];
     for (const p of (doc as PromptfooDocument).providers) {
-      if (p.outputLimit !== undefined) continue;
+      // Set (possibly templated), or bounded by promptfoo's own default for the provider.
+      if (p.outputLimit !== undefined || p.outputLimitTemplated || p.defaultLimit !== undefined) continue;
       out.push({
         ruleId: 'prompt-missing-output-limit',
         message: `Provider ${p.model} has no config.max_tokens: ${worstCase(p.model)}.`,
@@ -87,13 +88,16 @@ export function promptOutputLimitFindings(ctx: PromptRuleContext): RuleFinding[]
     }
     return out;
   }
-  if (doc.outputLimit !== undefined) return [];
+  if (doc.outputLimit !== undefined || doc.outputLimitTemplated) return [];
+  // A file with neither a model nor a message (empty, or front matter only) describes no request yet.
+  if (!doc.model && doc.sections.length === 0) return [];
   const field = doc.outputLimitField ?? 'max_tokens';
   const ins = doc.limitInsertion;
+  const note = doc.outputLimitNote ? `; ${doc.outputLimitNote}` : '';
   return [
     {
       ruleId: 'prompt-missing-output-limit',
-      message: `No output limit (${field}): ${worstCase(ctx.model)}.`,
+      message: `No output limit (${field}${note}): ${worstCase(ctx.model)}.`,
       // The squiggle marks the model's key line only, not the whole model block.
       range: lines.range(doc.headerStart, firstLineEnd(ctx.text, doc.headerStart, doc.headerEnd)),
       ...worstCaseFigures(ctx.model),

@@ -1,15 +1,136 @@
 /**
- * Finds the files `tollgate lint` analyses under the given paths (directories walked; node_modules
- * and .git skipped) and analyses them, passing every instruction file found as related files so
- * paragraphs repeated across always-on instructions are reported.
+ * Finds the files `tollgate lint` analyses under the given paths (directories walked; dependency,
+ * virtualenv, cache and build-output directories skipped, and what each directory's .gitignore
+ * ignores) and analyses them, passing every instruction file found as related files so paragraphs
+ * repeated across always-on instructions are reported.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFile } from '../index';
 import { codeLanguageOf, DEFAULT_PROMPT_GLOBS, isInstructionKind, promptKindOf } from '../prompt/detect';
 import type { AnalysisInput, AnalysisSettings, FileAnalysis } from '../types';
 
-const SKIPPED_DIRS = new Set(['node_modules', '.git']);
+/** Installed packages, virtualenvs, caches and build output: copies of code, not the project's own. */
+const SKIPPED_DIRS = new Set([
+  'node_modules',
+  'bower_components',
+  'jspm_packages',
+  '.git',
+  '.hg',
+  '.svn',
+  '.venv',
+  'venv',
+  '.tox',
+  '.nox',
+  '__pycache__',
+  'site-packages',
+  '.eggs',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.ipynb_checkpoints',
+  'dist',
+  'build',
+  'out',
+  'coverage',
+  '.next',
+  '.nuxt',
+  '.svelte-kit',
+  '.turbo',
+  '.cache',
+  '.parcel-cache',
+  '.vercel',
+  '.serverless',
+  '.aws-sam',
+  '.yarn',
+  '.pnpm-store',
+  '.gradle',
+  '.vscode-test',
+]);
+
+/** A directory to skip when walking: a known name, `*.egg-info`, or a virtualenv under any name (it holds pyvenv.cfg). */
+function skippedDir(name: string, full: string): boolean {
+  if (SKIPPED_DIRS.has(name) || name.endsWith('.egg-info')) return true;
+  try {
+    return statSync(join(full, 'pyvenv.cfg')).isFile();
+  } catch {
+    return false;
+  }
+}
+
+interface IgnoreRule {
+  re: RegExp;
+  /** Matched against the path relative to the .gitignore's directory (else against the name). */
+  anchored: boolean;
+  dirOnly: boolean;
+  negate: boolean;
+}
+
+/** A .gitignore glob as a regular expression: `*`, `?`, `**`, `[…]`. */
+function gitGlob(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      i++;
+      if (glob[i + 1] === '/') {
+        i++;
+        re += '(?:.*/)?';
+      } else re += '.*';
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const close = glob.indexOf(']', i + 1);
+      if (close < 0) re += '\\[';
+      else {
+        re += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = close;
+      }
+    } else if (c === '\\' && i + 1 < glob.length) re += glob[++i]!.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** The simple patterns of a .gitignore: globs, `/`-anchored paths, trailing `/` for directories, `!` negation. */
+export function parseGitignore(text: string): IgnoreRule[] {
+  const out: IgnoreRule[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    let line = raw.replace(/(?<!\\)\s+$/, '');
+    if (!line || line.startsWith('#')) continue;
+    const negate = line.startsWith('!');
+    if (negate) line = line.slice(1);
+    const dirOnly = line.endsWith('/');
+    if (dirOnly) line = line.slice(0, -1);
+    const anchored = line.includes('/');
+    line = line.replace(/^\//, '');
+    if (!line) continue;
+    try {
+      out.push({ re: gitGlob(line), anchored, dirOnly, negate });
+    } catch {
+      // a pattern we cannot read is left out
+    }
+  }
+  return out;
+}
+
+interface IgnoreScope {
+  /** Directory of the .gitignore, with a trailing separator-free path. */
+  dir: string;
+  rules: IgnoreRule[];
+}
+
+function ignored(scopes: IgnoreScope[], full: string, name: string, isDir: boolean): boolean {
+  let result = false;
+  for (const scope of scopes) {
+    const rel = full.slice(scope.dir.length + 1).split(/[\\/]/).join('/');
+    for (const r of scope.rules) {
+      if (r.dirOnly && !isDir) continue;
+      if (r.re.test(r.anchored ? rel : name)) result = !r.negate;
+    }
+  }
+  return result;
+}
 /** Larger files are generated or data, not prompts or hand-written calls. */
 const MAX_FILE_BYTES = 2_000_000;
 
@@ -30,22 +151,31 @@ function analysable(path: string, settings: AnalysisSettings): boolean {
 
 export function collectFiles(paths: string[], settings: AnalysisSettings = {}): string[] {
   const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  const walk = (dir: string, parentScopes: IgnoreScope[]) => {
+    const entries: Dirent[] = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    let scopes = parentScopes;
+    if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+      try {
+        scopes = [...parentScopes, { dir, rules: parseGitignore(readFileSync(join(dir, '.gitignore'), 'utf8')) }];
+      } catch {
+        // unreadable: walk as if it were not there
+      }
+    }
+    for (const entry of entries) {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name)) walk(full);
-      } else if (entry.isFile() && analysable(full, settings)) out.push(full);
+        if (!skippedDir(entry.name, full) && !ignored(scopes, full, entry.name, true)) walk(full, scopes);
+      } else if (entry.isFile() && analysable(full, settings) && !ignored(scopes, full, entry.name, false)) out.push(full);
     }
   };
   for (const p of paths) {
-    let st;
+    let st: ReturnType<typeof statSync>;
     try {
       st = statSync(p);
     } catch {
       throw new MissingPathError(p);
     }
-    if (st.isDirectory()) walk(p);
+    if (st.isDirectory()) walk(p, []);
     else out.push(p); // a file named explicitly is analysed even if it is not a known kind (it reports 'unknown')
   }
   return [...new Set(out)];
@@ -55,7 +185,9 @@ export async function analyzePaths(paths: string[], settings: AnalysisSettings =
   const inputs: AnalysisInput[] = [];
   for (const path of collectFiles(paths, settings)) {
     if (statSync(path).size > MAX_FILE_BYTES) continue;
-    inputs.push({ path, text: readFileSync(path, 'utf8') });
+    // Without its byte-order mark, as an editor presents the file: columns on line 1 then agree
+    // with VS Code's, and the mark is not counted as a token.
+    inputs.push({ path, text: readFileSync(path, 'utf8').replace(/^\uFEFF/, '') });
   }
   const globs = settings.promptGlobs ?? DEFAULT_PROMPT_GLOBS;
   const instructions = inputs.filter((i) => isInstructionKind(promptKindOf(i.path, undefined, globs) ?? ''));
