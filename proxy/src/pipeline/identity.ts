@@ -44,10 +44,35 @@ export function clientKey(h: Record<string, string | string[] | undefined>): str
   return bearer || xApiKey || azureKey || undefined;
 }
 
-const TAG_RE = /^[\w .:@/-]{1,128}$/;
+/**
+ * A tag value: letters and digits of any script, space and `_ . : @ / + , # = -`, 1–128 characters.
+ * No control characters, quotes or angle brackets: tags reach the ledger, headers and the dashboard.
+ */
+const TAG_RE = /^[\p{L}\p{M}\p{N} _.:@/+,#=-]{1,128}$/u;
+const TAG_RULE = 'letters, digits, space and _ . : @ / + , # = - (at most 128)';
 
 export function tagValue(v: unknown): string | undefined {
   return typeof v === 'string' && TAG_RE.test(v) ? v : undefined;
+}
+
+const TAG_HEADERS = { team: 'x-tollgate-team', feature: 'x-tollgate-feature', user: 'x-tollgate-user' } as const;
+
+/**
+ * The tags the request's own x-tollgate-* headers set. A header the client sent with a value that is
+ * not a tag is an error, never dropped: the call would otherwise run untagged, outside the budgets
+ * scoped to that tag. An empty header (an unset variable in a template) counts as not sent.
+ */
+function headerTags(h: Record<string, string | string[] | undefined>): { tags: Partial<Record<keyof typeof TAG_HEADERS, string>> } | { error: string } {
+  const tags: Partial<Record<keyof typeof TAG_HEADERS, string>> = {};
+  for (const [tag, header] of Object.entries(TAG_HEADERS) as Array<[keyof typeof TAG_HEADERS, string]>) {
+    const raw = h[header];
+    if (raw === undefined) continue;
+    const v = (Array.isArray(raw) ? raw.join(',') : raw).trim();
+    if (v === '') continue;
+    if (!TAG_RE.test(v)) return { error: `${header} must be ${TAG_RULE}; got ${v.length > 128 ? `${v.length} characters` : 'other characters'}` };
+    tags[tag] = v;
+  }
+  return { tags };
 }
 
 export const identify: Stage = async (ctx, next) => {
@@ -70,16 +95,19 @@ export const identify: Stage = async (ctx, next) => {
   ctx.keyFingerprint = id.fingerprint;
   ctx.namespace = id.namespace;
 
-  const h = ctx.req.headers;
+  const fromHeaders = headerTags(ctx.req.headers);
+  if ('error' in fromHeaders) return failCall(ctx, 400, 'invalid_request_error', fromHeaders.error);
+  const h = fromHeaders.tags;
   const meta = obj(ctx.body.metadata);
-  // Request tags (headers, then the OpenAI user/metadata and Anthropic metadata.user_id fields);
+  // Request tags (headers, then the OpenAI user/metadata and Anthropic metadata.user_id fields;
+  // those body fields serve other purposes too, so a value that is not a tag is skipped there);
   // resolveTags lets a key mapped in the policy win, so it cannot claim another team by header.
   const { keyFingerprint: _fp, ...tags } = resolveTags(
     ctx.keyFingerprint,
     {
-      team: tagValue(h['x-tollgate-team']) ?? tagValue(meta?.team),
-      feature: tagValue(h['x-tollgate-feature']) ?? tagValue(meta?.feature),
-      user: tagValue(h['x-tollgate-user']) ?? tagValue(ctx.body.user) ?? tagValue(meta?.user_id) ?? tagValue(meta?.user),
+      team: h.team ?? tagValue(meta?.team),
+      feature: h.feature ?? tagValue(meta?.feature),
+      user: h.user ?? tagValue(ctx.body.user) ?? tagValue(meta?.user_id) ?? tagValue(meta?.user),
     },
     policy,
   );
