@@ -10,7 +10,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { priceCall } from '../pricing/price';
 import { obj, usageOf, type Json } from '../providers';
 import { ANTHROPIC_PATHS, OPENAI_PATHS } from '../providers/protocol';
-import { openaiEndpointForUrl, parseJsonl, readAnthropicResults, readOpenAIResults } from './lines';
+import { openaiEndpointForUrl, parseJsonl, readAnthropicRequests, readAnthropicResults, readOpenAIResults } from './lines';
 import { priceAtTier } from './rates';
 
 export interface BatchSubmitOptions {
@@ -130,6 +130,9 @@ export async function submitBatch(opts: BatchSubmitOptions): Promise<BatchSubmit
     tally(report, results, 'openai', cachedIds(resultsText, 'openai'));
   } else {
     const requests = lines.map(({ value }) => ({ custom_id: value.custom_id, params: value.params }));
+    // The API takes an array, so the proxy can only number requests; check here, where the file's
+    // own line numbers (blank lines included) are known. Throws BatchLineError("line 5: …").
+    readAnthropicRequests({ requests }, lines.map((l) => l.line));
     const created = await call(opts, 'POST', ANTHROPIC_PATHS.batches, JSON.stringify({ requests }), 'application/json');
     report.cached = Number(created.headers.get('x-tollgate-batch-cached') ?? 0);
     let batch = (await created.json()) as Json;

@@ -67,9 +67,14 @@ export function toJsonl(values: readonly unknown[]): string {
   return values.map((v) => JSON.stringify(v)).join('\n') + (values.length ? '\n' : '');
 }
 
-/** OpenAI batch input: `{"custom_id", "method": "POST", "url": "/v1/chat/completions", "body": {…}}`. */
+/**
+ * OpenAI batch input: `{"custom_id", "method": "POST", "url": "/v1/chat/completions", "body": {…}}`.
+ * A batch has one endpoint and OpenAI fails every line whose `url` is not it, so a file whose
+ * lines name different endpoints is refused at the first line that differs from line one's.
+ */
 export function readOpenAIRequests(text: string): BatchRequestLine[] {
   const seen = new Set<string>();
+  let first: { line: number; url: string; endpoint: string } | undefined;
   return parseJsonl(text).map(({ line, value }) => {
     const customId = value.custom_id;
     if (typeof customId !== 'string' || !customId) throw new BatchLineError(line, 'custom_id must be a non-empty string');
@@ -77,25 +82,35 @@ export function readOpenAIRequests(text: string): BatchRequestLine[] {
     seen.add(customId);
     const endpoint = typeof value.url === 'string' ? openaiEndpointForUrl(value.url) : undefined;
     if (!endpoint) throw new BatchLineError(line, `url must be one of ${OPENAI_BATCH_ENDPOINTS.map((e) => OPENAI_PATHS[e]).join(', ')}`);
+    const url = String(value.url);
+    first ??= { line, url, endpoint };
+    if (endpoint !== first.endpoint) {
+      throw new BatchLineError(line, `url "${url}" differs from "${first.url}" (line ${first.line}): every line of a batch input file must use the batch's one endpoint`);
+    }
     const body = obj(value.body);
     if (!body) throw new BatchLineError(line, 'body must be an object');
-    return { customId, endpoint, body, model: typeof body.model === 'string' ? body.model : '', url: String(value.url) };
+    return { customId, endpoint, body, model: typeof body.model === 'string' ? body.model : '', url };
   });
 }
 
-/** Anthropic Message Batches: `{"requests": [{"custom_id", "params": {…}}]}`. */
-export function readAnthropicRequests(payload: Json): BatchRequestLine[] {
+/**
+ * Anthropic Message Batches: `{"requests": [{"custom_id", "params": {…}}]}`. Errors name request
+ * i as "line i+1", unless `lineNumbers[i]` gives the line it came from (a JSONL file, whose blank
+ * lines are not requests).
+ */
+export function readAnthropicRequests(payload: Json, lineNumbers?: readonly number[]): BatchRequestLine[] {
   const seen = new Set<string>();
   const requests = arr(payload.requests);
   if (requests.length === 0) throw new BatchLineError(0, 'requests must be a non-empty array');
   return requests.map((r, i) => {
+    const line = lineNumbers?.[i] ?? i + 1;
     const o = obj(r);
     const customId = o?.custom_id;
-    if (typeof customId !== 'string' || !customId) throw new BatchLineError(i + 1, 'custom_id must be a non-empty string');
-    if (seen.has(customId)) throw new BatchLineError(i + 1, `custom_id "${customId}" appears twice`);
+    if (typeof customId !== 'string' || !customId) throw new BatchLineError(line, 'custom_id must be a non-empty string');
+    if (seen.has(customId)) throw new BatchLineError(line, `custom_id "${customId}" appears twice`);
     seen.add(customId);
     const body = obj(o?.params);
-    if (!body) throw new BatchLineError(i + 1, 'params must be an object');
+    if (!body) throw new BatchLineError(line, 'params must be an object');
     return { customId, endpoint: 'messages', body, model: typeof body.model === 'string' ? body.model : '' };
   });
 }

@@ -13,7 +13,7 @@ import { FormData } from 'undici';
 import type { Governor } from '../governance/governor';
 import type { ProxyServices } from '../pipeline/services';
 import { obj, providerError, usageOf, type Json, type Protocol } from '../providers';
-import { BatchLineError, readAnthropicRequests, readAnthropicResults, readOpenAIRequests, readOpenAIResults, toJsonl, type BatchRequestLine } from './lines';
+import { BatchLineError, openaiEndpointForUrl, readAnthropicRequests, readAnthropicResults, readOpenAIRequests, readOpenAIResults, toJsonl, type BatchRequestLine, type BatchResultLine } from './lines';
 import { BatchService, type AdmitOutcome, type BatchIdentity } from './service';
 import { BatchStore, type BatchRow } from './store';
 import { callUpstream, upstreamPath, type UpstreamAnswer } from './upstream';
@@ -297,6 +297,13 @@ async function createOpenAIBatch(svc: BatchService, req: Req, res: Res): Promise
   }
   if (!input) return fail(res, 'openai', 404, 'invalid_request_error', `No such file: ${inputId}`);
   const lines = svc.store.lines(input.id);
+  // OpenAI fails every line whose url is not the batch's endpoint: refuse before anything is reserved or sent.
+  const wanted = typeof body.endpoint === 'string' ? openaiEndpointForUrl(body.endpoint) : undefined;
+  const stray = wanted ? lines.find((l) => l.endpoint !== wanted) : undefined;
+  if (stray) {
+    const lineUrl = OPENAI_PATHS[stray.endpoint as keyof typeof OPENAI_PATHS] ?? stray.endpoint;
+    return fail(res, 'openai', 400, 'invalid_request_error', `Tollgate: the batch's endpoint "${String(body.endpoint)}" does not match its input file ${input.id}, whose lines use "${lineUrl}" (custom_id "${stray.customId}"); every line's url must be the batch's endpoint.`);
+  }
   const cached = lines.filter((l) => l.cachedEntryId !== null).length;
   const admitted = svc.admit(id, lines);
   const headers = admissionHeaders(res, 'openai', 'budget_exceeded', admitted, cached, lines.length);
@@ -370,7 +377,7 @@ async function fileContent(svc: BatchService, req: Req, res: Res): Promise<void>
   if (!owner || up.status !== 200) return relay(res, up);
   const text = up.body.toString('utf8');
   const endpoint = svc.store.lines(owner.batch.inputId)[0]?.endpoint ?? 'chat.completions';
-  let results;
+  let results: BatchResultLine[];
   try {
     results = readOpenAIResults(text, usageOf, endpoint);
   } catch {
@@ -533,7 +540,7 @@ async function anthropicResults(svc: BatchService, req: Req, res: Res): Promise<
   if (!up) return;
   if (!known || up.status !== 200) return relay(res, up);
   const text = up.body.toString('utf8');
-  let results;
+  let results: BatchResultLine[];
   try {
     results = readAnthropicResults(text, usageOf);
   } catch {

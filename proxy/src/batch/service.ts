@@ -217,12 +217,16 @@ export class BatchService {
     return written;
   }
 
-  /** Replaces the batch's reservation by what its recorded results cost (once the batch ended and its results were read). */
+  /**
+   * Replaces the batch's reservation by what its recorded results cost and the tokens they used
+   * (input + output, as a real-time call settles), once the batch ended and its results were read.
+   * A token budget sees the tokens even when the model has no price ($0).
+   */
   settle(batch: BatchRow): void {
     if (batch.settledAt !== null) return;
     const totals = this.store.totals(batch.id);
     if (batch.reservationId && this.governor) {
-      if (totals.costUsd > 0) this.governor.settle(batch.reservationId, { costUsd: totals.costUsd, tokens: 0 });
+      if (totals.costUsd > 0 || totals.tokens > 0) this.governor.settle(batch.reservationId, { costUsd: totals.costUsd, tokens: totals.tokens });
       else this.governor.release(batch.reservationId);
     }
     this.store.markSettled(batch.id);

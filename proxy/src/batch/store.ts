@@ -218,16 +218,20 @@ export class BatchStore {
     return this.db.prepare('INSERT OR IGNORE INTO batch_results (batch_id, custom_id, call_id) VALUES (?, ?, ?)').run(batchId, customId, callId).changes > 0;
   }
 
-  /** Ledger totals of a batch's recorded results (failed: results that did not succeed). */
-  totals(batchId: string): { results: number; failed: number; costUsd: number; savedUsd: number } {
+  /**
+   * Ledger totals of a batch's recorded results (failed: results that did not succeed; tokens:
+   * input + output of the results the provider ran — cache hits are free, as for real-time calls).
+   */
+  totals(batchId: string): { results: number; failed: number; costUsd: number; savedUsd: number; tokens: number } {
     const r = this.db
       .prepare(
         `SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN c.status = 200 THEN 0 ELSE 1 END), 0) AS failed,
-                COALESCE(SUM(c.cost_usd), 0) AS cost, COALESCE(SUM(c.saved_usd), 0) AS saved
+                COALESCE(SUM(c.cost_usd), 0) AS cost, COALESCE(SUM(c.saved_usd), 0) AS saved,
+                COALESCE(SUM(CASE WHEN c.cache = 'miss' THEN c.input_tokens + c.output_tokens ELSE 0 END), 0) AS tokens
            FROM batch_results b JOIN calls c ON c.id = b.call_id WHERE b.batch_id = ?`,
       )
-      .get(batchId) as { n: number; failed: number; cost: number; saved: number };
-    return { results: r.n, failed: r.failed, costUsd: r.cost, savedUsd: r.saved };
+      .get(batchId) as { n: number; failed: number; cost: number; saved: number; tokens: number };
+    return { results: r.n, failed: r.failed, costUsd: r.cost, savedUsd: r.saved, tokens: r.tokens };
   }
 
   list(limit = 50): BatchRow[] {
