@@ -192,9 +192,12 @@ export interface ApiError {
   error: { type: string; message: string };
 }
 
-/** True for a call the proxy refused because a budget is used up (its own 429, not the provider's). */
+/** True for a call the proxy refused because a budget is used up (its own 429, not the provider's or a rate limit's). */
 export function isBudgetBlock(c: Pick<CallRecord, 'status' | 'errorType' | 'budget'>): boolean {
-  return c.status === 429 && (c.errorType === 'budget_exceeded' || (c.budget ?? '').startsWith('block'));
+  if (c.status !== 429) return false;
+  if (c.errorType === 'budget_exceeded') return true;
+  // Rows from before the ledger recorded the reason: Anthropic's generic type with a budget's summary.
+  return c.errorType === 'rate_limit_error' && /^block: (?!rate limit )/.test(c.budget ?? '');
 }
 
 /** True for a call the provider refused for its credentials. */

@@ -49,6 +49,9 @@ describe('status alerts', () => {
     expect(isBudgetBlock(row(429, { errorType: 'budget_exceeded' }))).toBe(true);
     expect(isBudgetBlock(row(429, { errorType: 'rate_limit_error', budget: 'block: daily 104%' }))).toBe(true);
     expect(isBudgetBlock(row(429, { errorType: 'rate_limit_error' }))).toBe(false);
+    // A Tollgate rate-limit refusal is not a budget block, in today's rows and in older Anthropic ones.
+    expect(isBudgetBlock(row(429, { errorType: 'rate_limit_exceeded', budget: 'block: rate limit rpm' }))).toBe(false);
+    expect(isBudgetBlock(row(429, { errorType: 'rate_limit_error', budget: 'block: rate limit rpm' }))).toBe(false);
     const alerts = new StatusAlerts();
     alerts.onCall(row(429, { errorType: 'rate_limit_error' }));
     expect(alerts.top()).toBeUndefined();

@@ -120,6 +120,34 @@ describe('budgets', () => {
     expect(statuses.slice(3)).toEqual([429, 429]);
   });
 
+  it('labels a rate-limit refusal as OpenAI labels its own (rate_limit_exceeded), not as a budget', async () => {
+    const { h: hh, client } = await setup({ rateLimits: [{ name: 'rpm1', rpm: 1 }] });
+    await client.chat.completions.create(q('first'));
+    const err = (await client.chat.completions.create(q('second')).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(err.type).toBe('rate_limit_exceeded');
+    expect(err.code).toBe('rate_limit_exceeded');
+    expect(err.headers?.get('x-tollgate-ratelimit')).toMatch(/name=rpm1/);
+    expect(Number(err.headers?.get('retry-after'))).toBeGreaterThan(0);
+    expect(hh.proxy.services.ledger.page({ status: 'error' }, 5).calls[0]).toMatchObject({ status: 429, errorType: 'rate_limit_exceeded' });
+  });
+
+  it('a TPM refusal says what calls in flight reserve apart from what was used, and bounds the wait', async () => {
+    const { client } = await setup({ rateLimits: [{ name: 'tpm', tpm: 2500 }], retries: { attempts: 0 } });
+    const ask = (i: number) => ({ ...q(`tpm ${i} [[fake:slow=1500]]`), max_tokens: 1000 });
+    // Two slow calls hold ~2×1010 worst-case tokens while they run; a third does not fit.
+    const running = [client.chat.completions.create(ask(1)), client.chat.completions.create(ask(2))];
+    await new Promise((r) => setTimeout(r, 300));
+    const err = (await client.chat.completions.create(ask(3)).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.RateLimitError>;
+    await Promise.all(running);
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(err.message).toMatch(/allows 2500 tokens per minute: 0 used in the last 60 s and \d+ reserved by 2 calls still in flight/);
+    expect(err.message).toMatch(/this request needs up to \d+\. Retry in at most \d+ s \(.*calls in flight finish/);
+    const retryAfter = Number(err.headers?.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+  });
+
   it('cache hits are free and never blocked by a spent budget', async () => {
     const { h: hh, client } = await setup({});
     await client.chat.completions.create(q('seed'));
@@ -231,6 +259,42 @@ describe('retries and fallback', () => {
     // A fallback answer is not cached under the original model's key.
     const again = await client.chat.completions.create(q('fallback please [[fake:fail-first=1]]')).withResponse();
     expect(again.response.headers.get('x-tollgate-cache')).toBe('miss');
+  });
+
+  it('after a budget downgrade, skips fallbacks that cost more than the downgraded model', async () => {
+    const { h: hh, client } = await setup({
+      budgets: [{ name: 'tiny', period: 'day', usd: 0.0000001, action: 'downgrade' }],
+      routing: { tiers: { openai: { small: 'gpt-4.1-nano', large: 'gpt-4.1' } } },
+      retries: { attempts: 0 },
+      fallbacks: [{ from: 'gpt-4.1*', to: ['gpt-4.1-mini'] }],
+    });
+    await client.chat.completions.create({ ...q('spend it'), model: 'gpt-4.1' });
+    // Downgraded to nano, nano is rate limited; mini (4× nano's price) would undo the downgrade.
+    const err = (await client.chat.completions.create({ ...q('downgraded then fails [[fake:429-unless-mini]]'), model: 'gpt-4.1' }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(err.headers?.get('x-tollgate-downgrade')).toBe('gpt-4.1 -> gpt-4.1-nano; budget=tiny');
+    expect(err.headers?.get('x-tollgate-fallback-skipped')).toBe('openai/gpt-4.1-mini; not priced at or below gpt-4.1-nano (budget=tiny)');
+    expect(err.headers?.get('x-tollgate-fallback')).toBeNull();
+    expect(hh.upstream.requests.slice(-1).map((r) => (r.body as { model: string }).model)).toEqual(['gpt-4.1-nano']);
+    expect(hh.proxy.services.ledger.page({}, 10).calls.reverse().map((c) => [c.modelUsed, c.status])).toEqual([
+      ['gpt-4.1', 200],
+      ['gpt-4.1-nano', 429],
+    ]);
+  });
+
+  it('after a budget downgrade, falls back only to targets priced at or below it (an unpriced one is not)', async () => {
+    const { client } = await setup({
+      budgets: [{ name: 'tiny', period: 'day', usd: 0.0000001, action: 'downgrade' }],
+      routing: { tiers: { openai: { small: 'gpt-4o-mini', large: 'gpt-4o' } } },
+      retries: { attempts: 0 },
+      fallbacks: [{ from: 'gpt-4o*', to: ['my-local-llama', 'gpt-4o', 'gpt-4.1-nano'] }],
+    });
+    await client.chat.completions.create(q('spend it'));
+    const r = await client.chat.completions.create(q('downgraded, then a 500 [[fake:fail-first=1]]')).withResponse();
+    expect(r.data.model).toBe('gpt-4.1-nano');
+    expect(r.response.headers.get('x-tollgate-downgrade')).toBe('gpt-4o -> gpt-4o-mini; budget=tiny');
+    expect(r.response.headers.get('x-tollgate-fallback')).toBe('openai/gpt-4.1-nano');
+    expect(r.response.headers.get('x-tollgate-fallback-skipped')).toBe('openai/my-local-llama, openai/gpt-4o; not priced at or below gpt-4o-mini (budget=tiny)');
   });
 
   it('retries a connection reset before any byte, but never once a stream started', async () => {

@@ -1,7 +1,9 @@
 /**
- * The ordered targets to try after a model's retries are exhausted. Pure.
+ * The ordered targets to try after a model's retries are exhausted, and the price ceiling a budget
+ * downgrade puts on them. Pure.
  */
 import { type Policy, type ProviderKind, resolveProviders } from '../policy/schema';
+import { unitPrices } from '../pricing/price';
 import { globMatch } from '../routing/glob';
 
 export interface FallbackTarget {
@@ -37,4 +39,27 @@ export function fallbackTargets(model: string, provider: string, policy: Pick<Po
     }
   }
   return out;
+}
+
+/** Price per million input + output tokens, the measure downgradeTarget compares tiers by. */
+function unitCost(model: string, provider: string): number | undefined {
+  const p = unitPrices(model, provider);
+  return p ? p.inputPerMTok + p.outputPerMTok : undefined;
+}
+
+/**
+ * After a budget downgraded a call to `ceiling`, the fallback chain must stay at or below that
+ * price: a target that costs more (input + output per million tokens, as downgradeTarget compares
+ * tiers) would undo the downgrade. A target without a price is not known to be cheaper, so it is
+ * skipped too; with an unpriced ceiling nothing can be compared and every target is skipped.
+ */
+export function fallbacksWithinPrice(targets: FallbackTarget[], ceiling: FallbackTarget): { kept: FallbackTarget[]; skipped: FallbackTarget[] } {
+  const limit = unitCost(ceiling.model, ceiling.provider);
+  const kept: FallbackTarget[] = [];
+  const skipped: FallbackTarget[] = [];
+  for (const t of targets) {
+    const cost = unitCost(t.model, t.provider);
+    (limit !== undefined && cost !== undefined && cost <= limit ? kept : skipped).push(t);
+  }
+  return { kept, skipped };
 }

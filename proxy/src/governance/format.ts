@@ -31,7 +31,11 @@ export function budgetExhaustedMessage(b: BudgetPolicy, committedUsd: number, co
   );
 }
 
-/** `what` is the allowance the call would exceed ("3 requests per minute"). */
-export function rateLimitMessage(limit: RateLimitPolicy, what: string, retryAfterSec: number): string {
-  return `Tollgate rate limit "${limit.name}" (${describeScope(limit.scope)}) allows ${what}. Retry in ${retryAfterSec} s.`;
+/**
+ * `what` is the allowance the call would exceed ("3 requests per minute"); `bound`, when set, says
+ * why the wait is an upper bound (calls in flight may free the window sooner).
+ */
+export function rateLimitMessage(limit: RateLimitPolicy, what: string, retryAfterSec: number, bound?: string): string {
+  const retry = bound ? `Retry in at most ${retryAfterSec} s (${bound}).` : `Retry in ${retryAfterSec} s.`;
+  return `Tollgate rate limit "${limit.name}" (${describeScope(limit.scope)}) allows ${what}. ${retry}`;
 }

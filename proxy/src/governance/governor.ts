@@ -23,7 +23,7 @@ import { fromNano, migrateGovernance, toNano } from './migrate';
 import { periodBounds, type BudgetPeriod } from './periods';
 import { budgetStatus, RATE_WINDOW_S, rateStatus, usedFraction } from './report';
 import { scopeMatches } from './scope';
-import { type GovernanceStatements, prepareGovernance, type ReservationRow, type SpendRow, spendOf, windowTotals } from './store';
+import { type GovernanceStatements, prepareGovernance, type ReservationRow, type SpendRow, inFlightTotals, spendOf, windowTotals } from './store';
 import type { AdmitRequest, AdmitResult, BudgetEvent, BudgetLevel, BudgetMark, BudgetStatus, GovernorEvents, RateLimitStatus } from './types';
 
 export { RATE_WINDOW_S } from './report';
@@ -212,11 +212,21 @@ export class Governor extends EventEmitter<GovernorEvents> {
       freeAt = fitsAfter((c) => c + 1 <= limit.rpm!);
       what = `${limit.rpm} requests per minute`;
     }
+    let why = '';
     if (overTpm) {
+      // The window holds settled calls at what they used and calls in flight at their worst case
+      // (settle corrects them). When does it fit? The buckets say when they leave the window; the
+      // calls in flight may free their share sooner, when they finish, which nothing can predict.
       const at = fitsAfter((c, t) => c === 0 || t + tokens <= limit.tpm!);
       if (freeAt === undefined || at > freeAt) {
         freeAt = at;
-        what = `${limit.tpm} tokens per minute (${used} in use, this request needs up to ${tokens})`;
+        const inFlight = inFlightTotals(s, limit.name, oldest);
+        const settled = Math.max(0, used - inFlight.tokens);
+        const held = inFlight.calls > 0 ? ` and ${inFlight.tokens} reserved by ${inFlight.calls} call${inFlight.calls === 1 ? '' : 's'} still in flight (their worst case until they finish)` : '';
+        what = `${limit.tpm} tokens per minute: ${settled} used in the last ${RATE_WINDOW_S} s${held}, and this request needs up to ${tokens}`;
+        if (inFlight.calls > 0 && settled + tokens <= limit.tpm!) {
+          why = 'when those reservations leave the window; it fits sooner if the calls in flight finish using less than they reserved';
+        }
       }
     }
     if (freeAt === undefined) return undefined;
@@ -228,7 +238,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
       decision: 'block',
       marks: [],
       rateLimit,
-      message: rateLimitMessage(limit, what, retryAfterSec),
+      message: rateLimitMessage(limit, what, retryAfterSec, why),
       retryAfterSec,
       budget: limit.name,
       summary: `block: rate limit ${limit.name}`,

@@ -9,7 +9,7 @@
  */
 import type { Policy } from '../policy/schema';
 
-export { fallbackTargets, type FallbackTarget } from './fallback';
+export { fallbackTargets, fallbacksWithinPrice, type FallbackTarget } from './fallback';
 
 export type RetryPolicy = Policy['retries'];
 

@@ -36,6 +36,12 @@ export function windowTotals(s: GovernanceStatements, limit: string, oldest: num
   return { requests: row.n ?? 0, tokens: row.tokens ?? 0 };
 }
 
+/** Calls in flight in a rate limit's window since `oldest` and the worst-case tokens they hold. */
+export function inFlightTotals(s: GovernanceStatements, limit: string, oldest: number): { calls: number; tokens: number } {
+  const row = s.inFlightTokens.get(limit, oldest) as { n: number | null; tokens: number | null };
+  return { calls: row.n ?? 0, tokens: row.tokens ?? 0 };
+}
+
 export function prepareGovernance(db: Db) {
   return {
     getSpend: db.prepare('SELECT spent_nano, spent_tokens, reserved_nano, reserved_tokens FROM governance_spend WHERE budget = ? AND period = ? AND period_start = ?'),
@@ -76,6 +82,11 @@ export function prepareGovernance(db: Db) {
     pruneBuckets: db.prepare('DELETE FROM governance_rate_buckets WHERE limit_name = ? AND second < ?'),
     windowTotals: db.prepare('SELECT SUM(requests) AS n, SUM(tokens) AS tokens FROM governance_rate_buckets WHERE limit_name = ? AND second >= ?'),
     windowBuckets: db.prepare('SELECT second, requests, tokens FROM governance_rate_buckets WHERE limit_name = ? AND second >= ? ORDER BY second'),
+    // Tokens of a limit's window still held at a worst case by calls in flight (only read on a refusal).
+    inFlightTokens: db.prepare(
+      `SELECT COUNT(*) AS n, SUM(e.tokens) AS tokens FROM governance_rate_events e JOIN governance_reservations r ON r.id = e.reservation_id
+       WHERE e.limit_name = ? AND e.second >= ? AND r.state = 'open'`,
+    ),
     insertRateEvent: db.prepare('INSERT INTO governance_rate_events (reservation_id, limit_name, second, tokens) VALUES (?, ?, ?, ?)'),
     rateEventsOf: db.prepare('SELECT limit_name, second, tokens FROM governance_rate_events WHERE reservation_id = ?'),
     setRateTokens: db.prepare('UPDATE governance_rate_events SET tokens = ? WHERE reservation_id = ?'),

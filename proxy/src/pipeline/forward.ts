@@ -10,13 +10,14 @@
  */
 import { isFlexRefusal, switchToDefaultTier } from '../batch/flex';
 import { errors as undiciErrors, request } from 'undici';
-import { fallbackTargets, requestedRetryAfter, retryDecision } from '../governance/retry';
+import { fallbackTargets, fallbacksWithinPrice, requestedRetryAfter, retryDecision } from '../governance/retry';
 import { authHeaderValue, errorTypeOf, PROTOCOLS } from '../providers/protocol';
 import { obj, type Json } from '../providers/types';
 import { frameJson, SseParser } from '../providers/sse';
 import { startAttempt, type CallContext, type Stage } from './context';
 import { failCall } from './errors';
 import { finishAttempt } from './finishAttempt';
+import { downgradeCeiling } from './governanceStages';
 
 /** Request headers passed to the upstream as they are (everything else is dropped). */
 const FORWARDED_REQUEST_HEADERS = [
@@ -318,24 +319,32 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
     if (res.destroyed) break;
   }
   } catch (err) {
-    // Keep what arrived: a partial answer was still billed by the provider.
-    ctx.responseBody = assembler.result();
-    ctx.usage = ctx.endpoint.usage(ctx.responseBody);
+    // Keep what arrived: a partial answer was still billed by the provider. Not once the attempt
+    // is closed: its usage is then the settled figure (estimated where the upstream gave none),
+    // the one the ledger row holds and the budgets, TPM window and trailers must use too.
+    if (!ctx.recorded) {
+      ctx.responseBody = assembler.result();
+      ctx.usage = ctx.endpoint.usage(ctx.responseBody);
+    }
     throw err;
   }
   // Relaying is proxy work, but the gaps between upstream chunks are the upstream's time.
   if (!upstreamTimed) ctx.upstreamMs += Math.max(0, performance.now() - streamStart - waitedOnClient);
-  ctx.complete = assembler.complete && !assembler.error && parser.pending.trim() === '';
-  ctx.responseBody = assembler.result();
-  ctx.usage = ctx.endpoint.usage(ctx.responseBody);
-  if (assembler.error) {
-    ctx.status = 502;
-    ctx.errorType = String(assembler.error.type ?? 'stream_error');
-  } else if (!assembler.complete) {
-    ctx.status = 502;
-    ctx.errorType = 'incomplete_stream';
+  if (!ctx.recorded) {
+    // Closed mid-loop when the terminal event arrived: re-reading the usage from the assembled
+    // body here would replace settleCost's estimate (an upstream that sent no usage) by nothing.
+    ctx.complete = assembler.complete && !assembler.error && parser.pending.trim() === '';
+    ctx.responseBody = assembler.result();
+    ctx.usage = ctx.endpoint.usage(ctx.responseBody);
+    if (assembler.error) {
+      ctx.status = 502;
+      ctx.errorType = String(assembler.error.type ?? 'stream_error');
+    } else if (!assembler.complete) {
+      ctx.status = 502;
+      ctx.errorType = 'incomplete_stream';
+    }
+    await finishAttempt(ctx);
   }
-  await finishAttempt(ctx);
   if (!res.destroyed) {
     res.addTrailers({
       'x-tollgate-cost-usd': ctx.costUsd.toFixed(8),
@@ -370,7 +379,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export const forwardWithRetries: Stage = async (ctx) => {
   const policy = ctx.services.policy.policy;
-  const fallbacks = ctx.provider ? fallbackTargets(ctx.modelUsed, ctx.provider.name, policy, ctx.endpoint.protocol) : [];
+  let fallbacks = ctx.provider ? fallbackTargets(ctx.modelUsed, ctx.provider.name, policy, ctx.endpoint.protocol) : [];
+  const ceiling = downgradeCeiling(ctx);
+  if (ceiling && fallbacks.length > 0) {
+    // A budget downgraded this call: a fallback that costs more would undo the downgrade.
+    const { kept, skipped } = fallbacksWithinPrice(fallbacks, ceiling);
+    fallbacks = kept;
+    if (skipped.length > 0) {
+      ctx.extraHeaders['x-tollgate-fallback-skipped'] = `${skipped.map((t) => `${t.provider}/${t.model}`).join(', ')}; not priced at or below ${ceiling.model} (budget=${ceiling.budget})`;
+    }
+  }
   let retriesOnTarget = 0;
   for (;;) {
     try {

@@ -100,6 +100,29 @@ export function admitHeaders(r: AdmitResult): Record<string, string> {
   return h;
 }
 
+/** The model a `downgrade` budget sent a call to, per call (read by the forward stage's fallbacks). */
+const downgrades = new WeakMap<CallContext, { provider: string; model: string; budget: string }>();
+
+export function downgradeCeiling(ctx: CallContext): { provider: string; model: string; budget: string } | undefined {
+  return downgrades.get(ctx);
+}
+
+/**
+ * A 429 in the client's protocol. A rate-limit refusal is labelled as the provider labels its own
+ * (OpenAI: code `rate_limit_exceeded`, type `tokens` or `requests` on api.openai.com — Tollgate uses
+ * `rate_limit_exceeded` for both; Anthropic: `rate_limit_error`), a budget refusal `budget_exceeded`
+ * (Anthropic has no such type: `rate_limit_error`). The ledger's errorType is the reason
+ * (`rate_limit_exceeded` or `budget_exceeded`) on both protocols, so the dashboard tells them apart.
+ */
+function refuse(ctx: CallContext, result: AdmitResult): void {
+  const reason = result.rateLimit !== undefined ? 'rate_limit_exceeded' : 'budget_exceeded';
+  const type = ctx.endpoint.protocol === 'anthropic' ? 'rate_limit_error' : reason;
+  const message = result.message ?? (reason === 'rate_limit_exceeded' ? 'Tollgate: rate limit exceeded.' : 'Tollgate: budget exceeded.');
+  const retryAfter: Record<string, string> = result.retryAfterSec !== undefined ? { 'retry-after': String(result.retryAfterSec) } : {};
+  // OpenAI SDKs and retry helpers key off `code: rate_limit_exceeded`.
+  failCall(ctx, 429, type, message, retryAfter, { reason, ...(reason === 'rate_limit_exceeded' ? { code: reason } : {}) });
+}
+
 export function admitStage(governor: Governor): Stage {
   return async (ctx, next) => {
     const policy = ctx.services.policy.policy;
@@ -116,13 +139,12 @@ export function admitStage(governor: Governor): Stage {
     });
     Object.assign(ctx.extraHeaders, admitHeaders(result));
     if (result.summary) ctx.budget = result.summary;
-    if (result.decision === 'block') {
-      const retryAfter: Record<string, string> = result.retryAfterSec !== undefined ? { 'retry-after': String(result.retryAfterSec) } : {};
-      return failCall(ctx, 429, ctx.endpoint.protocol === 'anthropic' ? 'rate_limit_error' : 'budget_exceeded', result.message ?? 'Tollgate: budget exceeded.', retryAfter);
-    }
+    if (result.decision === 'block') return refuse(ctx, result);
     if (result.decision === 'downgrade' && result.downgrade) {
       ctx.modelUsed = result.downgrade.to;
       ctx.body.model = result.downgrade.to;
+      // The forward stage keeps fallbacks at or below this price (a fallback must not undo it).
+      downgrades.set(ctx, { provider: ctx.provider?.name ?? 'openai', model: result.downgrade.to, budget: result.downgrade.budget });
     }
     try {
       await next();
