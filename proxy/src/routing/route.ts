@@ -66,7 +66,9 @@ export function routeRequest(input: RouteInput): RouteDecision | undefined {
   const { routing } = input.policy;
   // Quality sampling's own calls name their model on purpose: never re-route them.
   if (input.headers[SAMPLE_HEADER] !== undefined && input.model !== AUTO_MODEL) return undefined;
-  const rule = routing.rules.find((r) => ruleMatches(r, input));
+  // First match among the rules that route: a rule that only sets a semantic threshold neither
+  // reroutes the request nor hides a later routing rule (the threshold finds its own rule).
+  const rule = routing.rules.find((r) => ruleRoutes(r) && ruleMatches(r, input));
   const isAuto = input.model === AUTO_MODEL;
   if (!rule && !isAuto) return undefined;
   const ruleName = rule?.name ?? 'auto';
@@ -116,6 +118,16 @@ function learnedBy(p: LearnedPrediction): string {
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/**
+ * Whether a rule takes part in routing: it names a model or a tier, or sets nothing at all (then
+ * the router picks the tier). A rule whose only effect is `semanticThreshold` does not route; the
+ * semantic cache's threshold takes the first matching rule that sets one (semanticCacheStage.ts),
+ * with the same `ruleMatches`.
+ */
+export function ruleRoutes(rule: Pick<Rule, 'model' | 'tier' | 'semanticThreshold'>): boolean {
+  return Boolean(rule.model) || rule.tier !== undefined || rule.semanticThreshold === undefined;
+}
 
 /** What a rule's `match` is tested against (routing and the semantic threshold share this). */
 export type RuleSubject = Pick<RouteInput, 'model' | 'feature' | 'headers' | 'inputTokens'>;
