@@ -5,6 +5,8 @@
 /** `tollgate start` exit codes the extension's supervisor acts on. */
 export const EXIT_CODES = {
   ok: 0,
+  /** A runtime failure (unusable data directory, missing database, unreachable proxy): one line says what to do. */
+  failure: 1,
   /** Usage error (bad flag). */
   usage: 2,
   /** The port is taken: restarting would not help. */

@@ -5,8 +5,19 @@
  *   from-ledger           a batch file from the captured request bodies of one feature's calls (batch.capture)
  */
 import { Command } from 'commander';
+import { CliError, describeFailure, isUnreachable, numberOption, proxyUnreachable } from './common';
 
 const DEFAULT_PROXY = `http://127.0.0.1:${process.env.TOLLGATE_PORT ?? '4141'}`;
+
+/**
+ * Every subcommand's failure as one line (main.ts prints it, exit 1): an unreachable proxy says so
+ * and how to start it; a file problem names the file; anything else keeps the library's message.
+ */
+function batchFailure(proxy: string, err: unknown): CliError {
+  if (err instanceof CliError) return err;
+  if (isUnreachable(err)) return new CliError(`batch: ${proxyUnreachable(proxy, err)}`);
+  return new CliError(`batch: ${describeFailure(err) ?? (err as Error).message}`);
+}
 
 export function batchCommand(): Command {
   const cmd = new Command('batch').description('submit work that can wait at the batch price (50 % off), and find what could move there');
@@ -18,9 +29,9 @@ export function batchCommand(): Command {
     .option('--feature <feature>', 'x-tollgate-feature tag for every request')
     .option('--user <user>', 'x-tollgate-user tag for every request')
     .option('--no-cache', 'send every line to the provider, even those the cache could answer')
-    .option('--poll-seconds <n>', 'how often to check the batch', '10')
-    .option('--max-wait-minutes <n>', 'stop waiting after this long (the batch goes on at the provider)', '1440')
-    .action(async (file: string, opts: { proxy: string; team?: string; feature?: string; user?: string; cache: boolean; pollSeconds: string; maxWaitMinutes: string }) => {
+    .option('--poll-seconds <n>', 'how often to check the batch (at least 1)', numberOption({ min: 1, unit: 'seconds' }), 10)
+    .option('--max-wait-minutes <n>', 'stop waiting after this long (the batch goes on at the provider)', numberOption({ min: 0, minExclusive: true, unit: 'minutes' }), 1440)
+    .action(async (file: string, opts: { proxy: string; team?: string; feature?: string; user?: string; cache: boolean; pollSeconds: number; maxWaitMinutes: number }) => {
       const { submitBatch, formatReport } = await import('../batch/client');
       try {
         const report = await submitBatch({
@@ -28,32 +39,32 @@ export function batchCommand(): Command {
           proxy: opts.proxy,
           tags: { ...(opts.team ? { team: opts.team } : {}), ...(opts.feature ? { feature: opts.feature } : {}), ...(opts.user ? { user: opts.user } : {}) },
           ...(opts.cache === false ? { noCache: true } : {}),
-          pollMs: Math.max(0.01, Number(opts.pollSeconds)) * 1000,
-          maxWaitMs: Number(opts.maxWaitMinutes) * 60_000,
+          pollMs: opts.pollSeconds * 1000,
+          maxWaitMs: opts.maxWaitMinutes * 60_000,
           out: process.stderr,
         });
         console.log(formatReport(report));
         if (!['completed', 'ended'].includes(report.status)) process.exitCode = 1;
       } catch (err) {
-        console.error(`tollgate batch: ${(err as Error).message}`);
-        process.exitCode = 2;
+        throw batchFailure(opts.proxy, err);
       }
     });
   cmd
     .command('opportunities')
     .description('per feature: what its calls would have cost as batch or flex, and whether it looks latency-tolerant')
     .option('--proxy <url>', 'the running proxy', DEFAULT_PROXY)
-    .option('--days <n>', 'look back this many days', '7')
+    .option('--days <n>', 'look back this many days', numberOption({ min: 0, minExclusive: true, unit: 'days' }), 7)
     .option('--admin-token <token>', 'the proxy admin token ($TOLLGATE_ADMIN_TOKEN)')
-    .action(async (opts: { proxy: string; days: string; adminToken?: string }) => {
+    .action(async (opts: { proxy: string; days: number; adminToken?: string }) => {
       const token = opts.adminToken ?? process.env.TOLLGATE_ADMIN_TOKEN;
-      const since = Date.now() - Number(opts.days) * 86_400_000;
-      const res = await fetch(`${opts.proxy.replace(/\/+$/, '')}/tollgate/batch/opportunities?from=${since}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-      if (!res.ok) {
-        console.error(`tollgate batch: the proxy answered ${res.status}: ${await res.text()}`);
-        process.exitCode = 2;
-        return;
+      const since = Date.now() - opts.days * 86_400_000;
+      let res: Response;
+      try {
+        res = await fetch(`${opts.proxy.replace(/\/+$/, '')}/tollgate/batch/opportunities?from=${since}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      } catch (err) {
+        throw batchFailure(opts.proxy, err);
       }
+      if (!res.ok) throw new CliError(`batch: the proxy answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
       const { formatOpportunities } = await import('../batch/opportunities');
       console.log(formatOpportunities((await res.json()) as Parameters<typeof formatOpportunities>[0]));
     });
@@ -81,8 +92,7 @@ export function batchCommand(): Command {
         });
         console.log(formatFromLedger(report));
       } catch (err) {
-        console.error(`tollgate batch: ${(err as Error).message}`);
-        process.exitCode = 2;
+        throw batchFailure(opts.proxy, err);
       }
     });
   return cmd;

@@ -4,23 +4,34 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { sha256 } from '../cache/canonical';
 import { ExactCache } from '../cache/exactCache';
 import { openDatabase, type Db } from '../db/open';
 import { deleteOrphanVectors } from '../cache/semanticCache';
 import { SemanticStore } from '../cache/semantic/store';
+import { CliError, describeFailure, numberOption } from './common';
 import { defaultDataDir } from './paths';
 
-function openCache(dataDir: string | undefined): { db: Db; cache: ExactCache; file: string } {
+const KEY_FINGERPRINT = /^tg_[0-9a-f]{16}$|^tg_anonymous$/;
+
+/**
+ * Opens the data directory's database; `readonly` for commands that only read (no chmod, no
+ * write access needed). A missing or unusable file is a CliError naming it (exit 1).
+ */
+function openDb(dataDir: string | undefined, readonly: boolean): { db: Db; file: string } {
   const dir = dataDir ? resolve(dataDir) : defaultDataDir();
   const file = join(dir, 'tollgate.db');
-  if (!existsSync(file)) {
-    console.error(`tollgate: no Tollgate database in ${dir} (start the proxy once, or pass --data-dir).`);
-    process.exit(2);
+  if (!existsSync(file)) throw new CliError(`no Tollgate database in ${dir} (start the proxy once, or pass --data-dir).`);
+  try {
+    return { db: openDatabase(file, readonly ? { readonly: true, vector: false } : {}), file };
+  } catch (err) {
+    const message = describeFailure(err, file);
+    if (message) throw new CliError(message);
+    const sqlite = (err as { errstr?: string }).errstr;
+    if (sqlite) throw new CliError(`cannot open ${file}: ${sqlite}; check its permissions or pass --data-dir.`);
+    throw err;
   }
-  const db = openDatabase(file);
-  return { db, cache: new ExactCache(db), file };
 }
 
 export function cacheCommand(): Command {
@@ -30,9 +41,12 @@ export function cacheCommand(): Command {
     .description('print the number of cached entries per endpoint and model')
     .option('-d, --data-dir <dir>', 'data directory (default: $TOLLGATE_DATA_DIR or ~/.tollgate)')
     .action((opts: { dataDir?: string }) => {
-      const { db, cache, file } = openCache(opts.dataDir);
-      const rows = db.prepare('SELECT endpoint, model, COUNT(*) AS n, SUM(hits) AS hits FROM cache_entries GROUP BY 1, 2 ORDER BY n DESC').all() as Array<{ endpoint: string; model: string; n: number; hits: number }>;
-      console.log(`${file}: ${cache.count()} entries`);
+      const { db, file } = openDb(opts.dataDir, true);
+      const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cache_entries'").get() !== undefined;
+      const rows = hasTable
+        ? (db.prepare('SELECT endpoint, model, COUNT(*) AS n, SUM(hits) AS hits FROM cache_entries GROUP BY 1, 2 ORDER BY n DESC').all() as Array<{ endpoint: string; model: string; n: number; hits: number }>)
+        : [];
+      console.log(`${file}: ${rows.reduce((sum, r) => sum + r.n, 0)} entries`);
       for (const r of rows) console.log(`  ${r.endpoint.padEnd(18)} ${r.model.padEnd(32)} ${String(r.n).padStart(7)} entries ${String(r.hits ?? 0).padStart(7)} hits`);
       db.close();
     });
@@ -40,20 +54,19 @@ export function cacheCommand(): Command {
     .command('clear')
     .description('remove cached answers: all of them, only expired ones, or those of one API key (by its tg_ fingerprint)')
     .option('-d, --data-dir <dir>', 'data directory (default: $TOLLGATE_DATA_DIR or ~/.tollgate)')
-    .option('--expired', 'only remove expired entries')
+    .addOption(new Option('--expired', 'only remove expired entries (of every key)').conflicts('key'))
     .option('--key <fingerprint>', 'only entries of this key fingerprint (as shown in the dashboard), in the namespace of --cache-version (not read from the policy)')
-    .option('--cache-version <n>', 'cache version the namespace was made with (policy cache.version)', '1')
-    .action((opts: { dataDir?: string; expired?: boolean; key?: string; cacheVersion: string }) => {
-      const { db, cache } = openCache(opts.dataDir);
+    .option('--cache-version <n>', 'with --key: cache version the namespace was made with (policy cache.version; default 1)', numberOption({ integer: true, min: 0 }))
+    .action(function (this: Command, opts: { dataDir?: string; expired?: boolean; key?: string; cacheVersion?: number }) {
+      if (opts.key !== undefined && !KEY_FINGERPRINT.test(opts.key)) this.error('error: --key takes a key fingerprint like tg_0123456789abcdef (tg_ and 16 hex digits, as the dashboard shows it; never the key itself)');
+      if (opts.cacheVersion !== undefined && opts.key === undefined) this.error('error: --cache-version only applies with --key (it selects that key\'s namespace)');
+      const { db } = openDb(opts.dataDir, false);
+      const cache = new ExactCache(db);
       let removed: number;
       if (opts.expired) {
         removed = cache.housekeep(Number.MAX_SAFE_INTEGER);
       } else if (opts.key) {
-        if (!/^tg_[0-9a-f]{16}$|^tg_anonymous$/.test(opts.key)) {
-          console.error('tollgate: --key takes a key fingerprint like tg_0123456789abcdef (never the key itself).');
-          process.exit(2);
-        }
-        removed = cache.clear(sha256(`${opts.key}|v${Number(opts.cacheVersion)}`).slice(0, 32));
+        removed = cache.clear(sha256(`${opts.key}|v${opts.cacheVersion ?? 1}`).slice(0, 32));
       } else {
         removed = cache.clear();
       }

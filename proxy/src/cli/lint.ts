@@ -1,13 +1,16 @@
 /**
  * `tollgate lint [paths…] [--format text|json|sarif] [--max-severity error|warning|info]`: the
  * editor's prompt and code analysis for CI. Exit code 1 when a finding is at or above the
- * threshold, 0 otherwise, 2 on usage errors (unknown format/severity, missing path).
+ * threshold, 0 otherwise, 2 on usage errors (unknown format/severity/rule, missing path).
+ * `--compare`, `--prompt-glob` and `--rule` take one value each and repeat, so paths may come
+ * before or after them.
  */
 import { DEFAULT_MODEL } from '../../../contract/defaults';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { atOrAbove, isSeverity } from '../analysis/report/severity';
 import type { AnalysisSettings, Severity } from '../analysis/types';
+import { collect, nearest, numberOption } from './common';
 
 export const LINT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type LintFormat = (typeof LINT_FORMATS)[number];
@@ -44,10 +47,16 @@ const processIO: LintCommandIO = {
 export async function runLint(paths: string[], options: LintOptions, io: LintCommandIO = processIO): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   const severities: NonNullable<AnalysisSettings['severities']> = {};
+  const ruleIds = options.rule?.length ? (await import('../analysis/index')).RULES.map((r) => r.id) : [];
   for (const pair of options.rule ?? []) {
-    const [id, sev] = pair.split('=');
+    const [id, sev] = pair.split('=').map((s) => s.trim());
     if (!id || !sev || !(isSeverity(sev) || sev === 'off')) {
       io.err(`error: --rule expects <rule-id>=<error|warning|info|hint|off>, got "${pair}"\n`);
+      return 2;
+    }
+    if (!ruleIds.includes(id)) {
+      const near = nearest(id, ruleIds);
+      io.err(`error: --rule: unknown rule "${id}"${near ? `; did you mean "${near}"?` : ` (rules: ${ruleIds.join(', ')})`}\n`);
       return 2;
     }
     severities[id] = sev;
@@ -89,10 +98,10 @@ export function lintCommand(io: LintCommandIO = processIO): Command {
     .addOption(new Option('--format <format>', 'output format').choices([...LINT_FORMATS]).default('text'))
     .addOption(new Option('--max-severity <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info']).default('error'))
     .option('--default-model <model>', 'model assumed when a file names none', DEFAULT_MODEL)
-    .option('--compare <models...>', 'comparison models for cost figures')
-    .option('--prompt-glob <globs...>', 'globs of plain .txt/.md prompt templates')
-    .option('--rule <rule=severity...>', 'override a rule’s severity, e.g. politeness=off')
-    .option('--few-shot-max-share <share>', 'share of prompt tokens few-shot examples may take (0–1)', (v: string) => Number(v))
+    .option('--compare <models>', 'comparison model for cost figures; repeatable or comma-separated', collect(true))
+    .option('--prompt-glob <glob>', 'glob of plain .txt/.md prompt templates; repeatable', collect())
+    .option('--rule <rule=severity>', 'override a rule’s severity, e.g. politeness=off; repeatable or comma-separated', collect(true))
+    .option('--few-shot-max-share <share>', 'share of prompt tokens few-shot examples may take (0–1)', numberOption({ min: 0, minExclusive: true, max: 1 }))
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     // Usage errors (unknown option, bad choice) exit 2 so CI can tell them from findings.
     .exitOverride((err) => {
@@ -102,11 +111,6 @@ export function lintCommand(io: LintCommandIO = processIO): Command {
       throw err;
     })
     .action(async (paths: string[], opts: { format: LintFormat; maxSeverity: Severity; defaultModel?: string; compare?: string[]; promptGlob?: string[]; rule?: string[]; fewShotMaxShare?: number }) => {
-      if (opts.fewShotMaxShare !== undefined && !(opts.fewShotMaxShare > 0 && opts.fewShotMaxShare <= 1)) {
-        io.err('error: --few-shot-max-share expects a number in (0, 1]\n');
-        exit(2);
-        return;
-      }
       const code = await runLint(
         paths,
         {

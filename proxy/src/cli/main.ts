@@ -7,6 +7,7 @@ import { EXIT_CODES } from '../../../contract/process';
 import { VERSION } from '../version';
 import { batchCommand } from './batch';
 import { cacheCommand } from './cache';
+import { CliError, describeFailure, EXIT_FAILURE } from './common';
 import { lintCommand } from './lint';
 import { modelCommand } from './model';
 import { policyCommand } from './policy';
@@ -37,4 +38,16 @@ function usageErrorsExit(cmd: Command): void {
 }
 usageErrorsExit(program);
 
-await program.parseAsync(process.argv);
+/**
+ * Runtime failures every command can meet (a path that is a file, no permission, a database that
+ * is not SQLite, CliError) are one line naming the path and what to do, exit EXIT_FAILURE; anything
+ * else is a bug and keeps its stack.
+ */
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const message = describeFailure(err);
+  if (message === undefined) throw err;
+  console.error(`tollgate: ${message}`);
+  process.exit(err instanceof CliError ? err.exitCode : EXIT_FAILURE);
+}

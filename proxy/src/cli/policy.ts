@@ -3,6 +3,7 @@
  * and turn into production gateway configs (LiteLLM, Portkey, Bifrost).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as nodePath from 'node:path';
 import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, EXPORT_TARGETS, isExportTarget, planExport, type ExportTarget } from '../export';
@@ -10,6 +11,7 @@ import { formatProblem, parsePolicy } from '../policy/load';
 import { policyJsonSchema } from '../policy/schema';
 import { readPolicyText } from '../policy/store';
 import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/trust';
+import { displayPath, resolveFrom, shellQuote } from './common';
 
 /** Where the command prints; tests pass their own, the CLI uses the process streams. */
 export interface PolicyCommandIO {
@@ -21,6 +23,8 @@ export interface PolicyCommandIO {
   env?: NodeJS.ProcessEnv;
   /** Records a failing exit status (default: sets process.exitCode, so the CLI exits after flushing output). */
   fail?: (code: number) => void;
+  /** Path semantics (default node:path; tests pass path.win32 or path.posix). */
+  path?: typeof nodePath.posix;
 }
 
 const processIO: PolicyCommandIO = {
@@ -87,7 +91,9 @@ function collectTarget(value: string, previous: ExportTarget[] | undefined): Exp
 export function policyCommand(io: PolicyCommandIO = processIO): Command {
   const cwd = (): string => io.cwd ?? process.cwd();
   const fail = io.fail ?? ((code: number) => void (process.exitCode = code));
-  const resolve = (p: string): string => (p.startsWith('/') ? p : join(cwd(), p));
+  const path = io.path ?? nodePath;
+  const resolve = (p: string): string => resolveFrom(cwd(), p, path);
+  const rel = (p: string): string => displayPath(cwd(), p, path);
   const cmd = new Command('policy').description('validate, document and export the team policy');
 
   cmd
@@ -106,13 +112,18 @@ export function policyCommand(io: PolicyCommandIO = processIO): Command {
         fail(1);
         return;
       }
-      const rel = (p: string): string => (p.startsWith(`${cwd()}/`) ? p.slice(cwd().length + 1) : p);
       for (const w of plan.warnings) io.err(`warning: ${w.target}: ${w.field}: ${w.message}`);
       const changed = plan.files.filter((f) => f.changed);
       if (opts.check) {
         for (const f of changed) io.out(`${f.existing === undefined ? 'missing' : 'stale'}: ${rel(f.path)}`);
         if (changed.length > 0) {
-          io.err(`${changed.length} exported file(s) are out of date; run: tollgate policy export ${opts.target.map((t) => `--target ${t}`).join(' ')}`);
+          // The command that regenerates exactly what was checked: same targets, policy and output root.
+          const rerun = [
+            ...opts.target.map((t) => `--target ${t}`),
+            ...(opts.policy !== DEFAULT_POLICY_FILE ? [`--policy ${shellQuote(opts.policy)}`] : []),
+            ...(opts.out !== DEFAULT_EXPORT_DIR ? [`--out ${shellQuote(opts.out)}`] : []),
+          ];
+          io.err(`${changed.length} exported file(s) are out of date; run: tollgate policy export ${rerun.join(' ')}`);
           fail(1);
         } else io.out(`exports are up to date (${plan.files.length} files)`);
         return;
@@ -132,13 +143,13 @@ export function policyCommand(io: PolicyCommandIO = processIO): Command {
     .description('check a policy file and print problems as file:line:col')
     .argument('[file]', 'policy file', DEFAULT_POLICY_FILE)
     .action((file: string) => {
-      const path = resolve(file);
-      if (!existsSync(path)) {
+      const abs = resolve(file);
+      if (!existsSync(abs)) {
         io.err(`${file}:1:1: policy file not found`);
         fail(1);
         return;
       }
-      const read = readPolicyText(path);
+      const read = readPolicyText(abs);
       if ('problem' in read) {
         io.err(`${file}:1:1: ${read.problem}`);
         fail(1);
@@ -170,15 +181,15 @@ export function policyCommand(io: PolicyCommandIO = processIO): Command {
     .command('init')
     .description(`write a commented starter ${DEFAULT_POLICY_FILE} (never overwrites)`)
     .action(() => {
-      const path = resolve(DEFAULT_POLICY_FILE);
-      if (existsSync(path)) {
+      const target = resolve(DEFAULT_POLICY_FILE);
+      if (existsSync(target)) {
         io.err(`${DEFAULT_POLICY_FILE} already exists; not overwriting it`);
         fail(1);
         return;
       }
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, starterPolicy(), { flag: 'wx' });
-      const schemaPath = join(dirname(path), SCHEMA_FILE);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, starterPolicy(), { flag: 'wx' });
+      const schemaPath = join(dirname(target), SCHEMA_FILE);
       if (!existsSync(schemaPath)) writeFileSync(schemaPath, `${JSON.stringify(policyJsonSchema(), null, 2)}\n`);
       io.out(`wrote ${DEFAULT_POLICY_FILE} and ${join(dirname(DEFAULT_POLICY_FILE), SCHEMA_FILE)}`);
     });

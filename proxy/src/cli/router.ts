@@ -8,6 +8,32 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_POLICY_FILE } from '../export/plan';
+import { CliError, readText } from './common';
+
+const TIER_NAMES = ['small', 'medium', 'large'];
+
+/**
+ * The exemplar file as the CLI reads it: a leading UTF-8 byte-order mark (spreadsheet exports) is
+ * dropped, and tier names are matched case-insensitively (`Large` is `large`).
+ */
+export function normalizeExemplarText(text: string): string {
+  const lines = text.replace(/^\uFEFF/, '').split('\n');
+  const header = (lines[0] ?? '').replace(/\r$/, '').split('\t');
+  const ti = header.indexOf('tier');
+  if (ti < 0) return lines.join('\n');
+  for (let n = 1; n < lines.length; n++) {
+    const cells = lines[n]!.split('\t');
+    if (cells.length <= ti || lines[n]!.startsWith('#')) continue;
+    const cr = ti === cells.length - 1 && cells[ti]!.endsWith('\r') ? '\r' : '';
+    const tier = cells[ti]!.replace(/\r$/, '');
+    const lower = tier.trim().toLowerCase();
+    if (TIER_NAMES.includes(lower) && tier !== lower) {
+      cells[ti] = lower + cr;
+      lines[n] = cells.join('\t');
+    }
+  }
+  return lines.join('\n');
+}
 
 export function routerCommand(): Command {
   const cmd = new Command('router').description('the learned tier router: evaluate it on the team exemplars');
@@ -18,23 +44,17 @@ export function routerCommand(): Command {
     .option('--no-embedding', 'cheap features only (what the router does while no embedding model is loaded)')
     .option('--misses', 'list the exemplars the live router gets wrong')
     .action(async (opts: { exemplars: string; embedding: boolean; misses?: boolean }) => {
-      const [{ readExemplarFile }, { evaluateTeamExemplars }, { shippedRouterModel }, { EMBED_MAX_CHARS }] = await Promise.all([
+      const [{ parseExemplars }, { evaluateTeamExemplars }, { shippedRouterModel }, { EMBED_MAX_CHARS }] = await Promise.all([
         import('../routing/teamExemplars'),
         import('../routing/teamEval'),
         import('../routing/learned/router'),
         import('../routing/embedding'),
       ]);
       const file = resolve(opts.exemplars);
-      if (!existsSync(file)) {
-        console.error(`tollgate: no exemplar file at ${file} (it lives beside ${DEFAULT_POLICY_FILE}; the dashboard writes it when you mark a routed call).`);
-        process.exit(2);
-      }
-      const { exemplars, problems } = readExemplarFile(file);
+      if (!existsSync(file)) throw new CliError(`no exemplar file at ${file} (it lives beside ${DEFAULT_POLICY_FILE}; the dashboard writes it when you mark a routed call).`);
+      const { exemplars, problems } = parseExemplars(normalizeExemplarText(readText(file)));
       for (const p of problems) console.error(`${file}: ${p}`);
-      if (exemplars.length === 0) {
-        console.error(`tollgate: ${file} has no usable exemplars.`);
-        process.exit(2);
-      }
+      if (exemplars.length === 0) throw new CliError(`${file} has no usable exemplars (header prompt<TAB>tier<TAB>reason; tiers ${TIER_NAMES.join(', ')}).`);
       const model = shippedRouterModel();
       let vectors: Float32Array[] | undefined;
       if (opts.embedding) {

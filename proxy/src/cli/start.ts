@@ -1,17 +1,84 @@
-/** `tollgate start`: run the proxy in the foreground until SIGINT/SIGTERM. */
+/**
+ * `tollgate start`: run the proxy in the foreground until SIGINT/SIGTERM. A second signal, or a
+ * shutdown that takes longer than STOP_GRACE_MS, exits at once (EXIT_FAILURE, database closed).
+ */
 import { ENV, EXIT_CODES } from '../../../contract/process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
 import { CacheKeyError } from '../cache/encryption';
 import { PolicyError } from '../policy/store';
 import { PortInUseError, startProxy } from '../server/start';
+import { CliError, describeFailure, EXIT_FAILURE, parsePort } from './common';
 import { DEFAULT_POLICY_PATH, defaultDataDir } from './paths';
 
-function parsePort(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number from 0 to 65535');
-  return n;
+/** How long a stop may take before the process exits anyway (a hung model download, a stuck socket). */
+export const STOP_GRACE_MS = 10_000;
+
+export interface StopTarget {
+  close(): Promise<void>;
+  /** Closed before a forced exit so SQLite's WAL is checkpointed when possible. */
+  services?: { db?: { close(): void } };
+}
+
+export interface StopOptions {
+  graceMs?: number;
+  exit?: (code: number) => void;
+  log?: (line: string) => void;
+  on?: (signal: 'SIGINT' | 'SIGTERM', listener: () => void) => void;
+}
+
+/**
+ * SIGINT/SIGTERM stop the proxy and exit 0. While it stops, a second signal or the grace period
+ * running out closes the database (if it can) and exits EXIT_FAILURE, so a hung shutdown never
+ * needs SIGKILL.
+ */
+export function handleStopSignals(proxy: StopTarget, o: StopOptions = {}): void {
+  const exit = o.exit ?? ((code: number) => process.exit(code));
+  const log = o.log ?? ((line: string) => console.error(line));
+  const on = o.on ?? ((signal, listener) => void process.on(signal, listener));
+  const graceMs = o.graceMs ?? STOP_GRACE_MS;
+  let stopping = false;
+  let done = false;
+  const finish = (code: number): void => {
+    if (done) return;
+    done = true;
+    exit(code);
+  };
+  const force = (why: string): void => {
+    if (done) return;
+    log(`[tollgate] ${why}; exiting without a clean shutdown`);
+    try {
+      proxy.services?.db?.close();
+    } catch {
+      // already closed, or busy: exiting is what matters now
+    }
+    finish(EXIT_FAILURE);
+  };
+  const stop = (): void => {
+    if (stopping) {
+      force('second signal');
+      return;
+    }
+    stopping = true;
+    log(`[tollgate] stopping… (send the signal again to force; gives up after ${Math.round(graceMs / 1000)} s)`);
+    // Not unref'd: a close() that hangs on a promise alone must still end in this exit, not a silent 0.
+    const timer = setTimeout(() => force(`shutdown did not finish in ${Math.round(graceMs / 1000)} s`), graceMs);
+    const clear = (): void => clearTimeout(timer);
+    proxy.close().then(
+      () => {
+        clear();
+        finish(0);
+      },
+      (err: unknown) => {
+        clear();
+        log(`[tollgate] error while stopping: ${(err as Error).message}`);
+        finish(EXIT_FAILURE);
+      },
+    );
+  };
+  on('SIGINT', stop);
+  on('SIGTERM', stop);
 }
 
 export const EXIT_PORT_IN_USE = EXIT_CODES.portInUse;
@@ -58,6 +125,9 @@ export function startCommand(): Command {
           console.error(`tollgate: ${err.message}`);
           process.exit(EXIT_BAD_POLICY);
         }
+        // A data directory that is a file, not writable, or holds a tollgate.db that is not SQLite.
+        const message = describeFailure(err, join(dataDir, 'tollgate.db'));
+        if (message) throw new CliError(message);
         throw err;
       }
       console.log(`tollgate listening on ${proxy.url}`);
@@ -66,14 +136,6 @@ export function startCommand(): Command {
       console.log(`  data:           ${dataDir}`);
       console.log(`  policy:         ${policyFile ?? '(built-in defaults)'}`);
       if (!process.env[ENV.adminToken]) console.log(`  admin token:    ${proxy.adminToken}`);
-      let stopping = false;
-      const stop = () => {
-        if (stopping) return;
-        stopping = true;
-        console.error('[tollgate] stopping…');
-        void proxy.close().then(() => process.exit(0));
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      handleStopSignals(proxy);
     });
 }

@@ -1,0 +1,177 @@
+/**
+ * What every `tollgate` subcommand shares: the exit code of a runtime failure, one parser for
+ * numeric options, repeatable options, path helpers that work with Windows paths too, and the one
+ * place that turns filesystem and SQLite errors into a readable line (main.ts prints it).
+ */
+import { readFileSync } from 'node:fs';
+import * as nodePath from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import { EXIT_CODES } from '../../../contract/process';
+
+/** A runtime failure (not a usage error, which is EXIT_CODES.usage): missing database, unreachable proxy, unusable path. */
+export const EXIT_FAILURE = EXIT_CODES.failure;
+
+/** A failure with a message meant for the user; main.ts prints `tollgate: <message>` and exits with `exitCode`, no stack. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_FAILURE,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export interface NumberRule {
+  /** Whole numbers only. */
+  integer?: boolean;
+  min?: number;
+  /** `min` itself is not allowed (a positive number: min 0, minExclusive). */
+  minExclusive?: boolean;
+  max?: number;
+  /** What the number counts, for the message ("seconds", "days"). */
+  unit?: string;
+  /** The whole "expected …" phrase, when the generated one reads badly. */
+  expected?: string;
+}
+
+/**
+ * Parses a plain decimal number ("10", "0.5"); anything else ("", "abc", "0x50", "1e3", "-1") or a
+ * value out of range throws commander's InvalidArgumentError, which the CLI reports as a usage error.
+ */
+export function parseNumber(text: string, rule: NumberRule = {}): number {
+  const shape = rule.integer ? /^[0-9]+$/ : /^[0-9]+(\.[0-9]+)?$|^\.[0-9]+$/;
+  const n = Number(text);
+  const low = rule.min === undefined ? true : rule.minExclusive ? n > rule.min : n >= rule.min;
+  const high = rule.max === undefined || n <= rule.max;
+  if (!shape.test(text.trim()) || !Number.isFinite(n) || !low || !high) throw new InvalidArgumentError(`expected ${rule.expected ?? describeRule(rule)}.`);
+  return n;
+}
+
+function describeRule(rule: NumberRule): string {
+  const kind = rule.integer ? 'a whole number' : 'a number';
+  const unit = rule.unit ? ` of ${rule.unit}` : '';
+  if (rule.min !== undefined && rule.max !== undefined) return `${kind}${unit} ${rule.minExclusive ? 'above' : 'from'} ${rule.min} ${rule.minExclusive ? 'up ' : ''}to ${rule.max}`;
+  if (rule.min !== undefined) return `${kind}${unit} ${rule.minExclusive ? '>' : '≥'} ${rule.min}`;
+  if (rule.max !== undefined) return `${kind}${unit} ≤ ${rule.max}`;
+  return `${kind}${unit}`;
+}
+
+/** A commander argParser for a numeric option. */
+export function numberOption(rule: NumberRule): (value: string) => number {
+  return (value) => parseNumber(value, rule);
+}
+
+/** A TCP port: a decimal integer 0–65535 (0 = any free port). */
+export const parsePort = numberOption({ integer: true, min: 0, max: 65535, expected: 'a port number from 0 to 65535 (decimal; 0 = any free port)' });
+
+/**
+ * A repeatable option taking one value each time (`--rule a=off --rule b=off`), so paths may come
+ * before or after it; with `commas`, one value may also list several (`--compare a,b`).
+ */
+export function collect(commas = false): (value: string, previous: string[] | undefined) => string[] {
+  return (value, previous) => [...(previous ?? []), ...(commas ? value.split(',').map((v) => v.trim()).filter(Boolean) : [value])];
+}
+
+type PathApi = Pick<typeof nodePath, 'resolve' | 'relative' | 'isAbsolute' | 'sep'>;
+
+/** `p` against `cwd` (absolute paths, including Windows drive and UNC paths, are kept). */
+export function resolveFrom(cwd: string, p: string, path: PathApi = nodePath): string {
+  return path.resolve(cwd, p);
+}
+
+/** `p` relative to `cwd` when it lies inside it, else `p` unchanged (for messages). */
+export function displayPath(cwd: string, p: string, path: PathApi = nodePath): string {
+  const r = path.relative(cwd, p);
+  if (r === '' || path.isAbsolute(r) || r === '..' || r.startsWith(`..${path.sep}`)) return p;
+  return r;
+}
+
+/** Quotes a command-line argument for a POSIX shell when it needs it. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./\\-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** SQLite's "file is not a database" (SQLITE_NOTADB = 26). */
+export function isNotADatabase(err: unknown): boolean {
+  const e = err as { errcode?: number; message?: string } | null;
+  return Boolean(e && (e.errcode === 26 || /file is not a database/.test(e.message ?? '')));
+}
+
+const VERBS: Record<string, string> = { mkdir: 'create', open: 'open', chmod: 'change the permissions of', scandir: 'list', rename: 'rename', unlink: 'remove', stat: 'read', lstat: 'read', read: 'read', write: 'write', copyfile: 'copy' };
+
+/**
+ * One readable line for a filesystem or SQLite error, naming the path and what to do; undefined for
+ * anything else (a bug, which keeps its stack). `database` names the SQLite file for SQLite errors.
+ */
+export function describeFailure(err: unknown, database?: string): string | undefined {
+  if (err instanceof CliError) return err.message;
+  if (isNotADatabase(err)) return `${database ?? 'the database file'} is not a Tollgate database (not SQLite); move it away or choose another --data-dir.`;
+  const e = err as NodeJS.ErrnoException | null;
+  if (!e || typeof e.code !== 'string') return undefined;
+  const path = e.path ?? (e as { dest?: string }).dest;
+  if (!path) return undefined;
+  const verb = VERBS[e.syscall ?? ''] ?? 'use';
+  switch (e.code) {
+    case 'EEXIST':
+      return `${path} already exists and is not a directory; move it or choose another path.`;
+    case 'ENOTDIR':
+      return `${path}: part of this path is a file, not a directory; choose another path.`;
+    case 'EISDIR':
+      return `${path} is a directory; give a file.`;
+    case 'ENOENT':
+      return `${path} does not exist.`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied: cannot ${verb} ${path}; run as its owner, fix its permissions, or choose another path (e.g. --data-dir).`;
+    case 'EROFS':
+      return `cannot ${verb} ${path}: read-only file system; choose another path.`;
+    default:
+      return undefined;
+  }
+}
+
+/** readFileSync(file, 'utf8'), with the path on the error even where Node leaves it off (EISDIR on read). */
+export function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e && typeof e === 'object' && e.path === undefined) e.path = file;
+    throw err;
+  }
+}
+
+/** fetch() could not reach the server at all (refused, DNS, reset), as opposed to an HTTP error answer. */
+export function isUnreachable(err: unknown): boolean {
+  return err instanceof TypeError && /fetch failed/i.test(err.message);
+}
+
+/** The message for a proxy that is not running or not reachable, for every command that talks to it. */
+export function proxyUnreachable(proxy: string, err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const why = cause?.code ?? cause?.message ?? (err as Error).message;
+  return `the Tollgate proxy at ${proxy.replace(/\/+$/, '')} is not reachable (${why}); start it with \`tollgate start\` or pass --proxy.`;
+}
+
+/** Levenshtein distance, for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** The candidate nearest to `word`, when it is near enough to be a likely typo. */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
