@@ -5,10 +5,12 @@
  */
 import type { Db } from '../db/open';
 import { EmbeddingService, type EmbedderChoice } from '../embedding/service';
+import { USE_LITE_MODEL_ID } from '../embedding/backends/use-lite';
 import type { EmbedderState } from '../embedding/types';
 import { decideSemantic, evictAsFeedback, type SemanticDecision, type SemanticQuery, type ServeRule } from './semantic/decide';
 import type { EquivalenceJudge } from './semantic/judge/judge';
 import { shippedJudgeFor } from './semantic/judge/shipped';
+import { exceedsInputReason, inputLimitOf } from './semantic/inputLimit';
 import { SemanticMatcher, type SemanticMatch } from './semantic/matcher';
 import { semanticQualityFor, type SemanticQuality } from './semantic/quality/qualityStore';
 import { SemanticStore, type SemanticStoreOptions } from './semantic/store';
@@ -40,16 +42,19 @@ export class SemanticCache {
   private inFlight = 0;
   private shed = 0;
   private readonly maxInFlight: number;
-  /** The base operating point of the latest decision (feedback adjusts relative to it). */
-  private lastBase: number | undefined;
+  private readonly backend: EmbedderChoice;
 
   constructor(opts: SemanticCacheOptions) {
     this.db = opts.db;
+    this.backend = opts.backend;
     this.maxInFlight = opts.maxInFlight ?? 8;
     this.store = new SemanticStore(opts.db, opts.textCodec ? { textCodec: opts.textCodec } : {});
     this.store.migrate();
     this.matcher = new SemanticMatcher(this.store);
     this.quality = semanticQualityFor(opts.db);
+    // Feedback's default operating point is the judge's, known before any lookup (the policy's
+    // maxFalseHitRisk, when set, takes precedence inside the quality tracker).
+    this.quality.useJudgePoint(() => this.expectedJudge()?.minProbability);
     this.embeddings = new EmbeddingService({
       backend: opts.backend,
       dataDir: opts.dataDir,
@@ -100,7 +105,16 @@ export class SemanticCache {
   lookup(namespace: string, vector: Float32Array, text: string, threshold: number): SemanticMatch | undefined {
     const info = this.embeddings.info;
     if (!info) return undefined;
-    return this.matcher.lookup({ namespace, modelId: info.modelId, vector, text, threshold });
+    return this.matcher.lookup({ namespace, modelId: info.modelId, vector, text, threshold, cannotRead: (t) => this.unreadReason(t) });
+  }
+
+  /**
+   * Why the loaded embedder does not read `text` whole (inputLimit.ts), or undefined when it does
+   * or no embedder is loaded yet (then nothing is embedded either).
+   */
+  unreadReason(text: string): string | undefined {
+    const info = this.embeddings.info;
+    return info ? exceedsInputReason(text, inputLimitOf(info)) : undefined;
   }
 
   index(entryId: number, namespace: string, vector: Float32Array, text: string, expiresAt: number): void {
@@ -120,11 +134,12 @@ export class SemanticCache {
   }
 
   /**
-   * Cosine threshold when no judge decides; with a judge, 0 (the judge weighs the cosine itself,
-   * and an explicit policy/route/header threshold still acts as a floor).
+   * Cosine threshold when no judge decides (`useJudge` false — `cache.semantic.judge: false` — or
+   * no weights for the embedder): the backend's calibrated one. With a judge, 0 (the judge weighs
+   * the cosine itself, and an explicit policy/route/header threshold still acts as a floor).
    */
-  defaultThreshold(): number | undefined {
-    if (this.judge()) return 0;
+  defaultThreshold(useJudge = true): number | undefined {
+    if (useJudge && this.judge()) return 0;
     return this.embeddings.info?.defaultThreshold;
   }
 
@@ -139,8 +154,18 @@ export class SemanticCache {
     const info = this.embeddings.info;
     const judge = this.judge();
     if (!info || !judge) return undefined;
-    this.lastBase = rule.baseMinProbability;
-    return decideSemantic({ store: this.store, judge, quality: this.quality, savedUsd }, { ...q, modelId: info.modelId }, rule);
+    return decideSemantic({ store: this.store, judge, quality: this.quality, savedUsd, cannotRead: (t) => this.unreadReason(t) }, { ...q, modelId: info.modelId }, rule);
+  }
+
+  /**
+   * The judge that decides (or will, once the model loads): the loaded embedder's, else — while it
+   * loads — the bundled USE-lite's when the backend is or may fall back to it. Undefined when the
+   * embedder has no judge (then no operating point is used to serve).
+   */
+  private expectedJudge(): EquivalenceJudge | undefined {
+    const info = this.embeddings.info;
+    if (info) return shippedJudgeFor(info.modelId);
+    return this.backend === 'use-lite' || this.backend === 'auto' ? shippedJudgeFor(USE_LITE_MODEL_ID) : undefined;
   }
 
   /** Evicting an entry that was served as a semantic hit reports that hit as false (decide.ts). */
@@ -148,9 +173,13 @@ export class SemanticCache {
     return evictAsFeedback(this.store, this.quality, entryId, this.baseMinProbability());
   }
 
-  /** The default operating point feedback is measured against. */
-  baseMinProbability(): number {
-    return this.lastBase ?? this.judge()?.minProbability ?? 1;
+  /**
+   * The default operating point feedback is measured against: 1 − the policy's maxFalseHitRisk,
+   * else the judge's cross-validated point — never a placeholder; undefined only when no judge
+   * can decide (the point is then unused).
+   */
+  baseMinProbability(): number | undefined {
+    return this.quality.defaultBase();
   }
 
   async close(): Promise<void> {

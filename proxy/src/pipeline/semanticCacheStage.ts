@@ -8,7 +8,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { sha256 } from '../cache/canonical';
 import type { SemanticCache } from '../cache/semanticCache';
-import { applyFeedbackHeader, semanticLookupForCall } from '../cache/semantic/callLookup';
+import { applyFeedbackHeader, recordSkipped, semanticLookupForCall } from '../cache/semantic/callLookup';
 import { semanticKey, type SemanticEndpoint } from '../cache/semantic/namespace';
 import { embedRequestText } from '../embedding/requestEmbedding';
 import { globMatch } from '../routing/glob';
@@ -28,7 +28,9 @@ const SEMANTIC_ENDPOINTS = new Set<string>(['chat.completions', 'messages', 'res
 export async function semanticThreshold(ctx: CallContext, backendDefault: number): Promise<number | { error: string }> {
   const header = ctx.req.headers['x-tollgate-semantic-threshold'];
   if (typeof header === 'string') {
-    const v = Number(header);
+    // A plain decimal only: Number() would read "" and " " as 0 and "0x1" as 1.
+    const trimmed = header.trim();
+    const v = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(trimmed) ? Number(trimmed) : Number.NaN;
     if (!Number.isFinite(v) || v < 0 || v > 1) return { error: `x-tollgate-semantic-threshold must be a number from 0 to 1 (got ${JSON.stringify(header)})` };
     return v;
   }
@@ -53,13 +55,21 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
     const policy = ctx.services.policy.policy;
     const cfg = policy.cache.semantic;
     const directives = cacheDirectives(ctx);
+    // A report on the last semantic hit applies whatever this call does (docs: "on the next call").
+    applyFeedbackHeader(semantic, ctx);
     // A hit already answered; no key means not cacheable; nothing to do when neither looking up nor storing.
     if (!cfg.enabled || !SEMANTIC_ENDPOINTS.has(ctx.endpoint.id) || !ctx.cacheKey || !ctx.provider) return next();
     if (ctx.cacheStatus === 'exact' || ctx.cacheStatus === 'semantic' || !(directives.lookup || ctx.cacheStore)) return next();
     if (ctx.tags.feature && cfg.excludeFeatures.some((g) => globMatch(g, ctx.tags.feature!))) return next();
-    applyFeedbackHeader(semantic, ctx);
     const key = semanticKey(ctx.endpoint.id as SemanticEndpoint, ctx.body);
     if (!key.eligible) return next();
+    // Text past what the embedder reads never changes the vector: such a prompt is neither looked
+    // up nor indexed (the exact cache still serves it), and the reason is on the response.
+    const unread = semantic.unreadReason(key.lastUserText);
+    if (unread !== undefined) {
+      recordSkipped(ctx, `embedder cannot judge: ${unread}`);
+      return next();
+    }
     const pending = embedRequestText(ctx, key.lastUserText, semantic); // shared with the router
     if (!pending) return next();
     let vector: Float32Array | undefined;
@@ -77,7 +87,8 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
     const namespace = sha256(`${ctx.namespace}|${ctx.provider.name}|${key.contextHash}`).slice(0, 32);
 
     if (directives.lookup) {
-      const threshold = await semanticThreshold(ctx, semantic.defaultThreshold() ?? 1);
+      // With `judge: false` the backend's calibrated threshold applies (not the judge's 0).
+      const threshold = await semanticThreshold(ctx, semantic.defaultThreshold(cfg.judge) ?? 1);
       if (typeof threshold === 'object') return failCall(ctx, 400, 'invalid_request_error', threshold.error);
       const { entry, similarity } = await semanticLookupForCall(semantic, ctx, namespace, vector, key.lastUserText, threshold);
       if (entry) {

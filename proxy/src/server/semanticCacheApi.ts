@@ -20,6 +20,8 @@ function invalid(message: string) {
 export function semanticCacheApi(services: ProxyServices, extras: Pick<LocalApiExtras, 'adminToken' | 'evictEntry'>): Router {
   const r = new Router();
   const quality = semanticQualityFor(services.db);
+  // Reports and the quality report read the live policy (maxFalseHitRisk, adaptive), not the last lookup's.
+  quality.usePolicy(() => services.policy.policy.cache.semantic);
 
   r.post('/feedback', adminGuard(extras.adminToken), jsonBody(16 * 1024), (req, res) => {
     const body = (req.body ?? {}) as { requestId?: unknown; entryId?: unknown; verdict?: unknown };
@@ -28,15 +30,22 @@ export function semanticCacheApi(services: ProxyServices, extras: Pick<LocalApiE
       return;
     }
     let entryId: number | undefined;
+    // The feature the report reached: the reported request's own hit (by request id), else the
+    // entry's latest hit (by entry id, as the dashboard's evict).
+    let reported: string | undefined;
+    const base = quality.defaultBase();
     if (typeof body.entryId === 'number' && Number.isInteger(body.entryId) && body.entryId > 0) {
       entryId = body.entryId;
     } else if (typeof body.requestId === 'string' && body.requestId.length > 0 && body.requestId.length <= 200) {
-      const r1 = quality.onRequestFeedback(body.requestId, quality.lastBase ?? 1);
+      const r1 = quality.onRequestFeedback(body.requestId, base);
       if (!r1.ok) {
         res.status(404).json({ error: { type: 'not_found_error', message: r1.reason } });
         return;
       }
       entryId = r1.entryId;
+      reported = r1.feature;
+      // That hit is reported; evicting its entry must not report the entry's latest hit too.
+      if (entryId !== undefined) quality.skipEvictFeedback(entryId);
     } else {
       res.status(400).json(invalid('send {"requestId": "<x-tollgate-request-id of the call>"} or {"entryId": <cache entry id>}'));
       return;
@@ -45,10 +54,11 @@ export function semanticCacheApi(services: ProxyServices, extras: Pick<LocalApiE
       res.status(404).json({ error: { type: 'not_found_error', message: 'no cache entry for that request' } });
       return;
     }
-    // The hit's feature is tightened by the eviction itself (evictAsFeedback), once.
+    // By entry id, the hit's feature is tightened by the eviction itself (evictAsFeedback), once.
     const evicted = extras.evictEntry(entryId);
-    const hitFeature = quality.featureOfEntry(entryId);
-    const q = hitFeature !== undefined ? quality.report(quality.lastBase ?? 1).find((f) => f.feature === hitFeature) : undefined;
+    const hitFeature = reported ?? quality.featureOfEntry(entryId);
+    // No judge decides (base unknown): the report carries no operating point (1 = unused).
+    const q = hitFeature !== undefined ? quality.report(base ?? 1).find((f) => f.feature === hitFeature) : undefined;
     if (hitFeature === undefined && !evicted) {
       res.status(404).json({ error: { type: 'not_found_error', message: `no cache entry ${entryId}` } });
       return;
@@ -58,7 +68,8 @@ export function semanticCacheApi(services: ProxyServices, extras: Pick<LocalApiE
 
   r.get('/quality', (req, res) => {
     const from = typeof req.query.from === 'string' && /^\d{1,16}$/.test(req.query.from) ? Number(req.query.from) : Date.now() - 30 * 86_400_000;
-    const body: SemanticQualityReport = { from, defaultMinProbability: quality.lastBase ?? null, features: quality.report(quality.lastBase ?? 1, from) };
+    const base = quality.defaultBase();
+    const body: SemanticQualityReport = { from, defaultMinProbability: base ?? null, features: quality.report(base ?? 1, from) };
     res.json(body);
   });
 

@@ -18,19 +18,33 @@ export interface CallLookup {
 
 export const FEEDBACK_HEADER = 'x-tollgate-feedback';
 export const PROBABILITY_HEADER = 'x-tollgate-hit-probability';
+/** Why this call was not looked up semantically, or why its candidates were refused: text the embedder cannot judge. */
+export const SKIPPED_HEADER = 'x-tollgate-semantic-skipped';
+
+/** Records on the response (and so in the ledger row's details) that the embedder cannot judge this call. */
+export function recordSkipped(ctx: CallContext, reason: string): void {
+  ctx.extraHeaders[SKIPPED_HEADER] = reason;
+}
 
 /**
  * `x-tollgate-feedback: bad-hit` on a call reports the last semantic hit this key got in this
- * feature as false: the entry is evicted and the feature's operating point tightens.
+ * feature as false: the entry is evicted and the feature's operating point tightens. Applied on
+ * every call that reaches the semantic stage, whatever the call itself may do (no-store, an
+ * excluded feature, semantic caching off); the response always says whether it was recorded.
  */
 export function applyFeedbackHeader(semantic: SemanticCache, ctx: CallContext): void {
   const v = ctx.req.headers[FEEDBACK_HEADER];
-  if (typeof v !== 'string' || v.trim().toLowerCase() !== 'bad-hit') return;
+  if (typeof v !== 'string') return;
+  if (v.trim().toLowerCase() !== 'bad-hit') {
+    ctx.extraHeaders[FEEDBACK_HEADER] = `ignored; unknown value ${JSON.stringify(v.slice(0, 40))} (only "bad-hit")`;
+    return;
+  }
+  semantic.quality.usePolicy(() => ctx.services.policy.policy.cache.semantic);
   const r = semantic.quality.onLastHitFeedback(ctx.namespace, ctx.tags.feature, semantic.baseMinProbability());
   if (r.ok && r.entryId !== undefined) {
     semantic.store.delete(r.entryId);
     ctx.services.exactCache.delete(r.entryId);
-    ctx.extraHeaders[FEEDBACK_HEADER] = `recorded; feature=${r.feature}; min-probability=${r.minProbability.toFixed(3)}`;
+    ctx.extraHeaders[FEEDBACK_HEADER] = `recorded; feature=${r.feature}${r.minProbability !== undefined ? `; min-probability=${r.minProbability.toFixed(3)}` : ''}`;
   } else if (!r.ok) {
     ctx.extraHeaders[FEEDBACK_HEADER] = `ignored; ${r.reason}`;
   }
@@ -46,10 +60,12 @@ export async function semanticLookupForCall(semantic: SemanticCache, ctx: CallCo
   const judge = cfg.judge ? semantic.judge() : undefined;
   if (!judge) {
     const match = semantic.lookup(namespace, vector, text, threshold);
+    if (match && 'miss' in match && match.vetoed?.startsWith('embedder cannot judge')) recordSkipped(ctx, match.vetoed);
     if (!match || 'miss' in match) return {};
     const entry = live(match.entryId);
     return entry ? { entry, similarity: match.similarity } : {};
   }
+  semantic.quality.usePolicy(() => ctx.services.policy.policy.cache.semantic);
   const base = cfg.maxFalseHitRisk !== undefined ? 1 - cfg.maxFalseHitRisk : judge.minProbability;
   const rule: ServeRule = { baseMinProbability: base, wrongAnswerCostUsd: cfg.wrongAnswerCostUsd, ...(cfg.verify.enabled ? { verifyFrom: cfg.verify.fromProbability } : {}) };
   const feature = ctx.tags.feature;
@@ -60,6 +76,7 @@ export async function semanticLookupForCall(semantic: SemanticCache, ctx: CallCo
     return e.costUsd;
   });
   if (!decision) return {};
+  if (!decision.serve && decision.vetoed?.startsWith('embedder cannot judge')) recordSkipped(ctx, decision.vetoed);
   let chosen = decision.serve ? decision : undefined;
   if (!decision.serve && decision.reason === 'verify' && decision.verify && ctx.provider) {
     const model = cfg.verify.model ?? ctx.services.policy.policy.routing.tiers[ctx.provider.name]?.small ?? ctx.modelRequested;

@@ -62,18 +62,24 @@ export interface DecideDeps {
   savedUsd: (entryId: number) => number | undefined;
   /** Candidates judged per lookup (nearest first). Default 5. */
   maxCandidates?: number;
+  /** Why the embedder did not read a stored prompt whole (inputLimit.ts): such an entry is never served. */
+  cannotRead?: (text: string) => string | undefined;
 }
 
 export function decideSemantic(deps: DecideDeps, q: SemanticQuery, rule: ServeRule): SemanticDecision {
   const found = deps.store.search({ namespace: q.namespace, modelId: q.modelId, vector: q.vector, k: deps.maxCandidates ?? 5, now: q.now });
   if (found.length === 0) return { serve: false, reason: 'empty' };
-  // Records the base for reports; the per-call requirement is computed below.
-  deps.quality.minProbability(q.feature, rule.baseMinProbability);
   const adjustment = deps.quality.adjustment(q.feature);
   const lowest = Math.min(rule.baseMinProbability, ABSOLUTE_FLOOR);
   let best: Candidate | undefined;
   let firstVeto: string | undefined;
   for (const c of found) {
+    // Indexed before long prompts were refused: its vector stands for the prompt's start only.
+    const unread = deps.cannotRead?.(c.text);
+    if (unread !== undefined) {
+      firstVeto ??= `embedder cannot judge: stored prompt ${unread}`;
+      continue;
+    }
     const verdict = deps.judge.judge(c.similarity, q.text, c.text);
     if (verdict.veto !== undefined) {
       firstVeto ??= verdict.veto;
@@ -112,7 +118,7 @@ function clamp(x: number, lo: number, hi: number): number {
  * the feedback endpoint and the evaluation's `--feedback` replay all go through here. Returns
  * whether a vector was removed.
  */
-export function evictAsFeedback(store: SemanticStore, quality: SemanticQuality, entryId: number, baseMinProbability: number): boolean {
+export function evictAsFeedback(store: SemanticStore, quality: SemanticQuality, entryId: number, baseMinProbability: number | undefined): boolean {
   quality.onEvict(entryId, baseMinProbability);
   return store.delete(entryId);
 }

@@ -15,6 +15,8 @@ export interface SemanticLookup {
   text: string;
   /** Minimum cosine similarity for a hit. */
   threshold: number;
+  /** Why the embedder did not read a stored prompt whole (inputLimit.ts): such an entry is never served. */
+  cannotRead?: (text: string) => string | undefined;
   now?: number;
 }
 
@@ -48,7 +50,8 @@ export class SemanticMatcher {
     let firstVeto: string | undefined;
     for (const c of found) {
       if (c.similarity < q.threshold) break;
-      const veto = this.guard ? vetoReason(q.text, c.text) : undefined;
+      const unread = q.cannotRead?.(c.text);
+      const veto = unread !== undefined ? `embedder cannot judge: stored prompt ${unread}` : this.guard ? vetoReason(q.text, c.text) : undefined;
       if (veto === undefined) {
         this.store.touch(c.entryId, q.now);
         return { entryId: c.entryId, similarity: c.similarity, matchedText: c.text };

@@ -130,6 +130,12 @@ function responses(body: Obj): { context: Obj; text: string } {
 
 function completions(body: Obj): { context: Obj; text: string } {
   checkN(body);
+  // Answers that contain or are computed on the exact prompt text: `echo` returns the prompt
+  // itself, `logprobs` scores tokens conditioned on it (with echo, the prompt's own tokens),
+  // `suffix` asks for text that joins this exact prompt to the suffix.
+  if (body.echo !== undefined && body.echo !== null && body.echo !== false) fail('echo returns the prompt itself');
+  if (body.logprobs !== undefined && body.logprobs !== null && body.logprobs !== false) fail('logprobs are computed on the exact prompt');
+  if (typeof body.suffix === 'string' && body.suffix !== '') fail('suffix completes the exact prompt');
   let prompt = body.prompt;
   if (Array.isArray(prompt)) {
     if (prompt.length !== 1 || typeof prompt[0] !== 'string') fail('the prompt is not a single string');

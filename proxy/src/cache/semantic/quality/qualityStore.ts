@@ -76,7 +76,15 @@ export interface HitLog {
 /** One feature's row of GET /tollgate/cache/quality (the contract's shape). */
 export type FeatureQuality = SemanticFeatureQuality;
 
-export type FeedbackResult = { ok: true; feature: string; minProbability: number; hitId: number } | { ok: false; reason: string };
+/** `minProbability` is absent when no default operating point is known (no judge decides). */
+export type FeedbackResult = { ok: true; feature: string; minProbability?: number; hitId: number } | { ok: false; reason: string };
+
+/** The policy settings feedback depends on (`cache.semantic`). */
+export interface QualityPolicy {
+  /** false: reports are recorded (false-hit rate) but no operating point moves or applies. */
+  adaptive: boolean;
+  maxFalseHitRisk?: number | undefined;
+}
 
 const DAY_MS = 86_400_000;
 
@@ -132,8 +140,12 @@ interface HitRow {
 
 export class SemanticQuality {
   private readonly adjustments = new Map<string, { adjustment: number; feedback: number; persisted: number }>();
-  /** The default operating point last used by a lookup (reports and feedback without one use it). */
-  lastBase: number | undefined;
+  /** The policy's feedback settings (set by the proxy; absent in the evaluation: adaptive, no risk). */
+  private policy: (() => QualityPolicy) | undefined;
+  /** The judge's cross-validated operating point (set by the semantic cache). */
+  private judgePoint: (() => number | undefined) | undefined;
+  /** Entries whose eviction follows a report already recorded on one of their hits (see skipEvictFeedback). */
+  private readonly reportedEvictions = new Set<number>();
   /** Reported confusions per feature, oldest first (loaded from SQLite). */
   private readonly confusions = new Map<string, Confusion[]>();
   /** Lookups counted per feature so far (the clock confirmations are measured on). */
@@ -165,8 +177,34 @@ export class SemanticQuality {
     return this.statements.get(sql);
   }
 
-  /** The feature's shift of the required P(same) (feedback: + tighter, − looser). */
+  /** Where the policy's feedback settings come from (the live policy store). */
+  usePolicy(get: () => QualityPolicy): void {
+    this.policy = get;
+  }
+
+  /** Where the judge's operating point comes from (the loaded, or loading, embedder's judge). */
+  useJudgePoint(get: () => number | undefined): void {
+    this.judgePoint = get;
+  }
+
+  /** `cache.semantic.adaptive`: whether feedback moves (and applies) per-feature operating points. */
+  get adaptive(): boolean {
+    return this.policy?.().adaptive ?? true;
+  }
+
+  /**
+   * The default operating point: 1 − `maxFalseHitRisk` when the policy sets it, else the judge's
+   * cross-validated point. Known without a lookup; undefined only when no judge decides.
+   */
+  defaultBase(): number | undefined {
+    const risk = this.policy?.().maxFalseHitRisk;
+    if (risk !== undefined) return 1 - risk;
+    return this.judgePoint?.();
+  }
+
+  /** The feature's shift of the required P(same) (feedback: + tighter, − looser); 0 when not adaptive. */
   adjustment(feature: string | undefined): number {
+    if (!this.adaptive) return 0;
     return this.adjustments.get(feature ?? UNTAGGED)?.adjustment ?? 0;
   }
 
@@ -192,7 +230,7 @@ export class SemanticQuality {
    * lookups have passed since. Only in features with feedback (elsewhere no report is no evidence).
    */
   isTrusted(feature: string | undefined, entryId: number): boolean {
-    if (!this.learning.trust || !this.hasFeedback(feature)) return false;
+    if (!this.learning.trust || !this.adaptive || !this.hasFeedback(feature)) return false;
     const name = feature ?? UNTAGGED;
     const before = (this.lookupTotals.get(name) ?? 0) - CONFIRM_AFTER_LOOKUPS;
     const sql =
@@ -214,10 +252,9 @@ export class SemanticQuality {
     if (list.length > MAX_CONFUSIONS_PER_FEATURE) list.shift();
   }
 
-  /** The feature's required P(same) given the default operating point `base`. */
+  /** The feature's required P(same) given the default operating point `base` (pure). */
   minProbability(feature: string | undefined, base: number): number {
-    this.lastBase = base;
-    const a = this.adjustments.get(feature ?? UNTAGGED)?.adjustment ?? 0;
+    const a = this.adjustment(feature);
     return clamp(base + a, Math.min(base, ABSOLUTE_FLOOR), 0.999);
   }
 
@@ -229,7 +266,7 @@ export class SemanticQuality {
       .run(name, Math.floor(now / DAY_MS));
     this.lookupTotals.set(name, (this.lookupTotals.get(name) ?? 0) + 1);
     const state = this.adjustments.get(name);
-    if (state && state.feedback > 0 && state.adjustment > -MAX_LOOSEN) {
+    if (state && state.feedback > 0 && state.adjustment > -MAX_LOOSEN && this.adaptive) {
       state.adjustment = Math.max(-MAX_LOOSEN, state.adjustment - STEP_DOWN);
       // The row is rewritten every ~10 steps (0.001), not per lookup: a lookup stays one write.
       if (Math.abs(state.adjustment - state.persisted) >= 0.001 || state.adjustment === -MAX_LOOSEN) this.setAdjustment(name, state.adjustment, state.feedback);
@@ -256,15 +293,25 @@ export class SemanticQuality {
     return id;
   }
 
+  /**
+   * The next eviction of `entryId` follows a report already recorded on one of its hits (feedback
+   * by request id): it must not report the entry's latest hit — another request's, maybe in
+   * another feature — as well.
+   */
+  skipEvictFeedback(entryId: number): void {
+    this.reportedEvictions.add(entryId);
+  }
+
   /** The answer in `entryId` was evicted: its latest served hit (if any) was a false hit. */
-  onEvict(entryId: number, base: number): FeedbackResult {
+  onEvict(entryId: number, base: number | undefined): FeedbackResult {
+    if (this.reportedEvictions.delete(entryId)) return { ok: false, reason: `entry ${entryId}: its report was already recorded` };
     const hit = this.db.prepare('SELECT id, feature, probability, verdict FROM semantic_hits WHERE entry_id = ? ORDER BY id DESC LIMIT 1').get(entryId) as HitRow | undefined;
     if (!hit) return { ok: false, reason: `entry ${entryId} was never served as a semantic hit` };
     return this.markBad(hit, base);
   }
 
   /** Feedback on the semantic hit that answered request `requestId`. */
-  onRequestFeedback(requestId: string, base: number): FeedbackResult & { entryId?: number } {
+  onRequestFeedback(requestId: string, base: number | undefined): FeedbackResult & { entryId?: number } {
     const hit = this.db.prepare('SELECT id, feature, probability, verdict, entry_id AS entryId FROM semantic_hits WHERE request_id = ? ORDER BY id DESC LIMIT 1').get(requestId) as
       | (HitRow & { entryId: number })
       | undefined;
@@ -273,7 +320,7 @@ export class SemanticQuality {
   }
 
   /** `x-tollgate-feedback: bad-hit`: the last semantic hit this key got in this feature was wrong. */
-  onLastHitFeedback(keyNamespace: string, feature: string | undefined, base: number): FeedbackResult & { entryId?: number } {
+  onLastHitFeedback(keyNamespace: string, feature: string | undefined, base: number | undefined): FeedbackResult & { entryId?: number } {
     const hit = this.db
       .prepare('SELECT id, feature, probability, verdict, entry_id AS entryId FROM semantic_hits WHERE key_namespace = ? AND feature = ? ORDER BY id DESC LIMIT 1')
       .get(keyNamespace, feature ?? UNTAGGED) as (HitRow & { entryId: number }) | undefined;
@@ -281,11 +328,14 @@ export class SemanticQuality {
     return { ...this.markBad(hit, base), entryId: hit.entryId };
   }
 
-  private markBad(hit: HitRow, base: number): FeedbackResult {
+  private markBad(hit: HitRow, base: number | undefined): FeedbackResult {
     const state = this.adjustments.get(hit.feature) ?? { adjustment: 0, feedback: 0, persisted: 0 };
-    if (hit.verdict === 'bad') return { ok: true, feature: hit.feature, minProbability: this.minProbability(hit.feature, base), hitId: hit.id };
+    const result = (): FeedbackResult => ({ ok: true, feature: hit.feature, ...(base !== undefined ? { minProbability: this.minProbability(hit.feature, base) } : {}), hitId: hit.id });
+    if (hit.verdict === 'bad') return result();
+    // The report always counts (the false-hit rate); the operating point moves only when adaptive.
     this.db.prepare("UPDATE semantic_hits SET verdict = 'bad' WHERE id = ?").run(hit.id);
     this.recordConfusion(hit);
+    if (!this.adaptive) return result();
     let from = state.adjustment;
     if (state.feedback === 0 && this.learning.credit) {
       // The first report: the lookups since the feature's first served hit went unreported by a team
@@ -294,10 +344,11 @@ export class SemanticQuality {
       const since = first.n === null ? 0 : Math.max(0, (this.lookupTotals.get(hit.feature) ?? 0) - first.n);
       from = Math.max(-MAX_LOOSEN, from - since * STEP_DOWN);
     }
-    // One step tighter than now (not above the wrong P: one miss at P = 0.85 is expected, see the header).
-    const next = Math.min(from + STEP_UP, 0.999 - base);
+    // One step tighter than now (not above the wrong P: one miss at P = 0.85 is expected, see the
+    // header), at most up to a requirement of 0.999 — and a report never loosens the point.
+    const next = Math.max(from, Math.min(from + STEP_UP, base !== undefined ? 0.999 - base : Number.POSITIVE_INFINITY));
     this.setAdjustment(hit.feature, next, state.feedback + 1);
-    return { ok: true, feature: hit.feature, minProbability: this.minProbability(hit.feature, base), hitId: hit.id };
+    return result();
   }
 
   /** Keeps the reported pair (query embedding, entry embedding) when both are still known. */

