@@ -163,6 +163,17 @@ describe('feedback', () => {
     }
   });
 
+  it('the bad-hit header applies on a call that is itself an exact hit', async () => {
+    await ask('Which plans include priority support?', { feature: 'exact-fb' });
+    await ask('How do I export my contacts?', { feature: 'exact-fb' });
+    expect((await ask('How can I export my contacts?', { feature: 'exact-fb' })).cache).toBe('semantic');
+    // An earlier question again: answered from the exact cache, before the semantic stage.
+    const r = await ask('Which plans include priority support?', { feature: 'exact-fb', headers: { 'x-tollgate-feedback': 'bad-hit' } });
+    expect(r.cache).toBe('exact');
+    expect(r.feedback).toMatch(/^recorded; feature=exact-fb/);
+    expect(point('exact-fb')?.adjustment).toBeGreaterThan(0);
+  });
+
   it('after a restart, a report tightens from the judge operating point (before the model has loaded)', async () => {
     await ask('How do I cancel my subscription?', { feature: 'billing' });
     const hit = await ask('How can I cancel my subscription?', { feature: 'billing' });

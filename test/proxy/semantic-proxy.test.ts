@@ -88,5 +88,8 @@ describe('semantic cache through the proxy', () => {
     const r = await fetch(`${h.proxy.url}/tollgate/cache/entries/${row.sourceEntryId}`, { method: 'DELETE', headers: { authorization: `Bearer ${h.proxy.adminToken}` } });
     expect(r.status).toBe(200);
     expect((await ask(client, 'How can I close my savings account?')).cache).toBe('miss');
+    // An id that is not one is a 400 saying so; a well-formed unknown id is a 404.
+    const del = (id: string) => fetch(`${h.proxy.url}/tollgate/cache/entries/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${h.proxy.adminToken}` } }).then((x) => x.status);
+    expect([await del('abc'), await del('1.5'), await del('999999')]).toEqual([400, 400, 404]);
   });
 });

@@ -7,6 +7,7 @@
  *   capture       keeps the request body of features `batch.capture` names (for batch files from the ledger)
  *   route         `model: "auto"` and routing rules pick the model (before the cache: it is in the key)
  *   trust         a provider held by a repository's policy (unapproved host) is refused before anything is sent
+ *   feedback      `x-tollgate-feedback: bad-hit` reports the key's last semantic hit (before any replay)
  *   exactCache    identical request → replay; else the store decision
  *   semanticCache paraphrase → replay (when the embedder is ready); indexes the new entry
  *   admit         budgets and rate limits reserve, block or downgrade (after the caches: hits are free)
@@ -26,7 +27,7 @@ import { forwardWithRetries } from './forward';
 import { admitStage, routeStage } from './governanceStages';
 import { identify } from './identity';
 import { parseBody } from './parse';
-import { semanticCacheStage } from './semanticCacheStage';
+import { semanticCacheStage, semanticFeedbackStage } from './semanticCacheStage';
 
 export const record: Stage = async (ctx, next) => {
   try {
@@ -51,6 +52,7 @@ export function buildPipeline(parts: PipelineParts): (ctx: CallContext) => Promi
     captureStage,
     routeStage,
     trustStage(parts.held),
+    semanticFeedbackStage(parts.semantic),
     exactCacheStage,
     semanticCacheStage(parts.semantic),
     admitStage(parts.governor),

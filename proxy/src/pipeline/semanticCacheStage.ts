@@ -50,13 +50,23 @@ export async function semanticThreshold(ctx: CallContext, backendDefault: number
   return policy.cache.semantic.threshold ?? backendDefault;
 }
 
+/**
+ * `x-tollgate-feedback: bad-hit` reports the last semantic hit of this key and feature, whatever
+ * this call itself does: it runs before the exact cache, so a call that is an exact hit, no-store,
+ * in an excluded feature or with semantic caching off still records it (docs: "on the next call").
+ */
+export function semanticFeedbackStage(semantic: SemanticCache): Stage {
+  return async (ctx, next) => {
+    applyFeedbackHeader(semantic, ctx);
+    return next();
+  };
+}
+
 export function semanticCacheStage(semantic: SemanticCache): Stage {
   return async (ctx, next) => {
     const policy = ctx.services.policy.policy;
     const cfg = policy.cache.semantic;
     const directives = cacheDirectives(ctx);
-    // A report on the last semantic hit applies whatever this call does (docs: "on the next call").
-    applyFeedbackHeader(semantic, ctx);
     // A hit already answered; no key means not cacheable; nothing to do when neither looking up nor storing.
     if (!cfg.enabled || !SEMANTIC_ENDPOINTS.has(ctx.endpoint.id) || !ctx.cacheKey || !ctx.provider) return next();
     if (ctx.cacheStatus === 'exact' || ctx.cacheStatus === 'semantic' || !(directives.lookup || ctx.cacheStore)) return next();

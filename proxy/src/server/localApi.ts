@@ -124,8 +124,12 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
 
   r.delete('/cache/entries/:id', admin, (req, res) => {
     const id = int(req.params.id);
-    const ok = id !== undefined && extras.evictEntry(id);
-    res.status(ok ? 200 : 404).json(ok ? { evicted: id } : { error: { type: 'not_found_error', message: `no cache entry ${req.params.id}` } });
+    if (id === undefined) {
+      res.status(400).json({ error: { type: 'invalid_request_error', message: 'a cache entry id is a positive integer (sourceEntryId of a call)' } });
+      return;
+    }
+    const ok = extras.evictEntry(id);
+    res.status(ok ? 200 : 404).json(ok ? { evicted: id } : { error: { type: 'not_found_error', message: `no cache entry ${id}` } });
   });
 
   r.mount('/cache', semanticCacheApi(services, extras));
