@@ -15,6 +15,8 @@ export interface TransformersEmbedderConfig {
   allowDownload: boolean;
   remoteHost: string;
   revision?: string;
+  /** Fail a download when no byte arrives for this long (models/fetch-stream.ts); 0 = never. Default 30 s. */
+  downloadIdleTimeoutMs?: number;
   /** npm registry for onnxruntime-node's native library when the install lacks it (models/onnxruntime.ts). */
   npmRegistry?: string;
 }

@@ -1,5 +1,6 @@
 import { upstreamConfigFromEnv } from './backends/upstream';
 import type { EmbedderConfig, TransformersEmbedderConfig, UpstreamEmbedderConfig } from './config';
+import { downloadIdleTimeoutMs } from './models/fetch-stream';
 import { MINILM_MODEL_ID, requireKnownModel } from './models/known-models';
 import { defaultDataDir, defaultRemoteHost, modelsDirOf } from './models/paths';
 import type { FromWorker } from './protocol';
@@ -21,6 +22,11 @@ export interface EmbeddingServiceOptions {
   /** Hub base URL (hub URL layout). Default `$HF_ENDPOINT` or https://huggingface.co/. */
   remoteHost?: string;
   revision?: string;
+  /**
+   * Fail a model download when the host sends nothing for this long. Default
+   * `$TOLLGATE_MODEL_DOWNLOAD_IDLE_TIMEOUT` seconds, else 30 s; 0 = never. (`close()` cancels a download at any time.)
+   */
+  downloadIdleTimeoutMs?: number;
   /** Overrides for the upstream backend; the rest comes from `TOLLGATE_EMBEDDINGS_*` env vars. */
   upstream?: Partial<Omit<UpstreamEmbedderConfig, 'backend'>>;
   /** Most texts sent to the worker in one batch. Default 64. */
@@ -58,6 +64,7 @@ export function resolveEmbedderConfig(options: EmbeddingServiceOptions): Embedde
     model: requireKnownModel(options.modelId ?? MINILM_MODEL_ID),
     allowDownload: options.allowDownload ?? process.env.TOLLGATE_MODEL_DOWNLOAD !== '0',
     remoteHost: options.remoteHost ?? defaultRemoteHost(),
+    downloadIdleTimeoutMs: options.downloadIdleTimeoutMs ?? downloadIdleTimeoutMs(),
     ...(options.revision ? { revision: options.revision } : {}),
   };
   return backend === 'transformers' ? transformers : { backend: 'auto', transformers };
@@ -147,7 +154,10 @@ export class EmbeddingService {
     return this.currentState.state === 'ready' ? this.enqueue(text) : undefined;
   }
 
-  /** Releases the backend (and the worker thread, see WorkerHost); pending and later calls reject. */
+  /**
+   * Releases the backend (and the worker thread, see WorkerHost); pending and later calls reject. A
+   * model download still in progress is cancelled (its partial file deleted), so this never waits on the network.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

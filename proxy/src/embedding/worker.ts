@@ -12,6 +12,8 @@ import { messageOf } from './errorMessage';
 if (!parentPort) throw new Error('embedding worker must run in a worker thread');
 const port = parentPort;
 const sessions = new Map<number, Promise<Embedder | undefined>>();
+/** Aborted when a session closes, so a load still downloading stops instead of holding close() up. */
+const aborts = new Map<number, AbortController>();
 /** Loads run one after another: transformers.js reads its global `env` (model folder) while loading. */
 let loading: Promise<unknown> = Promise.resolve();
 
@@ -20,13 +22,18 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 }
 
 function open(session: number, message: Extract<ToWorker, { type: 'open' }>): void {
+  const abort = new AbortController();
+  aborts.set(session, abort);
   const loaded = loading
-    .then(() =>
-      openEmbedder(message.config, {
+    .then(() => {
+      // Closed while waiting for an earlier session's load: never start this one.
+      abort.signal.throwIfAborted();
+      return openEmbedder(message.config, {
         onLoading: (update) => post({ type: 'loading', session, update }),
         log: (line) => post({ type: 'log', session, line }),
-      }),
-    )
+        signal: abort.signal,
+      });
+    })
     .then(
       ({ embedder, fallbackReason }) => {
         post({ type: 'ready', session, info: embedder.info, ...(fallbackReason ? { fallbackReason } : {}) });
@@ -58,6 +65,8 @@ async function embed(session: number, id: number, texts: string[]): Promise<void
 async function close(session: number): Promise<void> {
   const loaded = sessions.get(session);
   sessions.delete(session);
+  aborts.get(session)?.abort(new Error('embedding session closed'));
+  aborts.delete(session);
   await loaded?.then((embedder) => embedder?.close()).catch(() => undefined);
   post({ type: 'closed', session });
 }

@@ -2,7 +2,8 @@
  * SARIF 2.1.0 for GitHub code scanning: one run, the rule catalogue as `tool.driver.rules`, one
  * result per finding (1-based lines and columns), quick fixes as SARIF `fixes`.
  */
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { RULES } from '../rules';
 import { LineIndex } from '../text/line-index';
 import type { Range, Severity } from '../types';
@@ -15,19 +16,33 @@ export interface SarifRegion {
   endColumn: number;
 }
 
+/**
+ * SARIF `artifactLocation` (§3.4): `uri` is a URI, not a path. A relative reference carries the
+ * `uriBaseId` it resolves against; an absolute URI carries none.
+ */
+export interface SarifArtifactLocation {
+  uri: string;
+  uriBaseId?: string;
+}
+
+/** The base id of files under the directory `lint` ran in (what code scanning maps to the checkout). */
+export const SARIF_SRCROOT = '%SRCROOT%';
+
 export interface SarifLog {
   $schema: string;
   version: '2.1.0';
   runs: Array<{
+    /** `%SRCROOT%` → the working directory as an absolute `file:` URI ending in `/` (§3.14.14). */
+    originalUriBaseIds?: Record<string, { uri: string }>;
     tool: { driver: { name: string; version?: string; rules: Array<{ id: string; name: string; shortDescription: { text: string }; fullDescription: { text: string }; defaultConfiguration: { level: string } }> } };
     results: Array<{
       ruleId: string;
       ruleIndex: number;
       level: 'error' | 'warning' | 'note';
       message: { text: string };
-      locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: SarifRegion } }>;
+      locations: Array<{ physicalLocation: { artifactLocation: SarifArtifactLocation; region: SarifRegion } }>;
       properties?: { tokensSaved?: number; usdPer1kCalls?: number };
-      fixes?: Array<{ description: { text: string }; artifactChanges: Array<{ artifactLocation: { uri: string }; replacements: Array<{ deletedRegion: { charOffset: number; charLength: number }; insertedContent: { text: string } }> }> }>;
+      fixes?: Array<{ description: { text: string }; artifactChanges: Array<{ artifactLocation: SarifArtifactLocation; replacements: Array<{ deletedRegion: { charOffset: number; charLength: number }; insertedContent: { text: string } }> }> }>;
     }>;
   }>;
 }
@@ -40,6 +55,33 @@ function region(r: Range): SarifRegion {
   return { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
 }
 
+/**
+ * RFC 3986 percent-encoding of one path segment: everything but the unreserved characters and the
+ * sub-delims / `@` that a segment may hold unescaped (`:` too, except in a relative reference's first
+ * segment, where it would read as a scheme; encoding it everywhere is simpler and equally valid).
+ */
+function encodeSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(/%(2[46BC]|3[BD]|40)/g, (escaped) => decodeURIComponent(escaped));
+}
+
+/**
+ * Where a file is, as a SARIF artifact location: a percent-encoded relative reference against
+ * `%SRCROOT%` (the working directory) when the file is under it, else an absolute `file:` URI with no
+ * base id (`../x` would resolve outside the checkout, which code scanning cannot map).
+ */
+export function artifactLocationOf(path: string, root: string): SarifArtifactLocation {
+  const rel = relative(root, path);
+  const outside = rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+  if (outside) return { uri: pathToFileURL(path).href };
+  return { uri: rel.split(sep).map(encodeSegment).join('/'), uriBaseId: SARIF_SRCROOT };
+}
+
+/** The root directory as an absolute `file:` URI with the trailing slash SARIF requires of a base. */
+function rootUri(root: string): string {
+  const href = pathToFileURL(root).href;
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
 export function toSarif(results: FileResult[], cwd: string): SarifLog {
   const rules = RULES.map((r) => ({
     id: r.id,
@@ -50,7 +92,7 @@ export function toSarif(results: FileResult[], cwd: string): SarifLog {
   }));
   const out: SarifLog['runs'][number]['results'] = [];
   for (const f of results) {
-    const uri = (relative(cwd, f.path) || f.path).split(sep).join('/');
+    const location = artifactLocationOf(f.path, cwd);
     const lines = new LineIndex(f.text);
     for (const d of f.diagnostics) {
       out.push({
@@ -58,7 +100,7 @@ export function toSarif(results: FileResult[], cwd: string): SarifLog {
         ruleIndex: Math.max(0, RULES.findIndex((r) => r.id === d.ruleId)),
         level: level(d.severity),
         message: { text: d.message },
-        locations: [{ physicalLocation: { artifactLocation: { uri }, region: region(d.range) } }],
+        locations: [{ physicalLocation: { artifactLocation: { ...location }, region: region(d.range) } }],
         ...(d.tokensSaved !== undefined ? { properties: { tokensSaved: d.tokensSaved, ...(d.usdPer1kCalls !== undefined ? { usdPer1kCalls: d.usdPer1kCalls } : {}) } } : {}),
         ...(d.fixes.length
           ? {
@@ -66,7 +108,7 @@ export function toSarif(results: FileResult[], cwd: string): SarifLog {
                 description: { text: x.title },
                 artifactChanges: [
                   {
-                    artifactLocation: { uri },
+                    artifactLocation: { ...location },
                     replacements: x.edits.map((e) => {
                       const a = lines.offsetAt(e.range.start);
                       return { deletedRegion: { charOffset: a, charLength: lines.offsetAt(e.range.end) - a }, insertedContent: { text: e.newText } };
@@ -82,6 +124,6 @@ export function toSarif(results: FileResult[], cwd: string): SarifLog {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'tollgate', rules } }, results: out }],
+    runs: [{ originalUriBaseIds: { [SARIF_SRCROOT]: { uri: rootUri(cwd) } }, tool: { driver: { name: 'tollgate', rules } }, results: out }],
   };
 }

@@ -11,4 +11,6 @@ export interface LoadingUpdate {
 export interface LoadHooks {
   onLoading?: (update: LoadingUpdate) => void;
   log?: (line: string) => void;
+  /** Fires when the session closes while loading: downloads stop and the load rejects (no fallback). */
+  signal?: AbortSignal;
 }

@@ -53,6 +53,8 @@ export async function openEmbedder(config: EmbedderConfig, hooks: LoadHooks = {}
       try {
         return { embedder: await openTransformersEmbedder(config.transformers, hooks) };
       } catch (error) {
+        // Closed while loading (e.g. a download cancelled on shutdown): nothing to fall back for.
+        if (hooks.signal?.aborted) throw error;
         fallbackReason = messageOf(error);
       }
       hooks.onLoading?.({ backend: 'use-lite', fallbackReason });

@@ -27,7 +27,9 @@ async function provideOnnxRuntime(config: TransformersEmbedderConfig, hooks: Loa
     modelsDir: config.modelsDir,
     registry: config.npmRegistry ?? defaultNpmRegistry(),
     allowDownload: config.allowDownload,
+    ...(config.downloadIdleTimeoutMs !== undefined ? { idleTimeoutMs: config.downloadIdleTimeoutMs } : {}),
     ...(hooks.log ? { log: hooks.log } : {}),
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
     onProgress: ({ loaded, total }) => {
       const percent = total > 0 ? Math.floor((loaded / total) * 100) : 0;
       if (percent !== reported) {
@@ -71,6 +73,8 @@ export async function openTransformersEmbedder(config: TransformersEmbedderConfi
       model,
       remoteHost: config.remoteHost,
       ...(config.revision ? { revision: config.revision } : {}),
+      ...(config.downloadIdleTimeoutMs !== undefined ? { idleTimeoutMs: config.downloadIdleTimeoutMs } : {}),
+      ...(hooks.signal ? { signal: hooks.signal } : {}),
       onProgress: (p) => {
         // Whole percents only: the state is broadcast to listeners and must not flood them.
         const percent = Math.floor(p.fraction * 100);
@@ -84,6 +88,7 @@ export async function openTransformersEmbedder(config: TransformersEmbedderConfi
   }
 
   await provideOnnxRuntime(config, hooks);
+  hooks.signal?.throwIfAborted();
   const transformers = await import('@huggingface/transformers');
   const { env } = transformers;
   env.allowLocalModels = true;

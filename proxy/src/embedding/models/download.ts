@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { verifyPinnedFile } from './checksum';
+import { DownloadAbortedError, downloadIdleTimeoutMs, streamDownload } from './fetch-stream';
 import type { KnownModel } from './known-models';
 import { modelDirOf } from './paths';
-import { messageOf } from '../errorMessage';
 
 export interface DownloadProgress {
   /** File being transferred (path inside the model folder). */
@@ -22,8 +22,12 @@ export interface DownloadOptions {
   /** Hub base URL, laid out like huggingface.co: `{remoteHost}/{model}/resolve/{revision}/{file}`. */
   remoteHost: string;
   revision?: string;
+  /** Called when each file's request starts (loaded 0) and for every chunk received. */
   onProgress?: (progress: DownloadProgress) => void;
+  /** Cancels the download: the socket is closed, the `.part` file deleted, and the call rejects. */
   signal?: AbortSignal;
+  /** Fail when no byte arrives for this long. Default `$TOLLGATE_MODEL_DOWNLOAD_IDLE_TIMEOUT` seconds, else 30 s; 0 = never. */
+  idleTimeoutMs?: number;
 }
 
 export interface DownloadResult {
@@ -42,7 +46,9 @@ export function hubFileUrl(remoteHost: string, modelId: string, revision: string
  * Downloads a pinned model into `<modelsDir>/<id>/`. Each file is written to `<file>.part` and
  * renamed when complete; the weights are renamed only after their size and sha256 match the pin,
  * otherwise the partial file is deleted and ModelChecksumError is thrown. Files already present are
- * kept (present weights are re-verified, and fetched again if they fail).
+ * kept (present weights are re-verified, and fetched again if they fail). A server that sends nothing
+ * for the idle timeout fails the download with DownloadStalledError, and `signal` cancels it with
+ * DownloadAbortedError; either way the `.part` file is deleted and nothing is renamed into place.
  */
 export async function downloadModel(options: DownloadOptions): Promise<DownloadResult> {
   const { model, remoteHost, onProgress, signal } = options;
@@ -62,46 +68,63 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
   let doneBytes = 0;
   let plannedBytes = weightsPending ? model.weights.bytes : 0;
 
-  for (const file of todo) {
-    const url = hubFileUrl(remoteHost, model.id, revision, file);
-    let response: Response;
-    try {
-      response = await fetch(url, signal ? { signal } : {});
-    } catch (error) {
-      // undici says only "fetch failed"; the cause (DNS, refused, offline) is what a user can act on.
-      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      throw new Error(`could not download ${model.id} from ${url} (${messageOf(error)}${cause})`);
-    }
-    if (!response.ok || !response.body) {
-      throw new Error(`download of ${model.id} ${file} failed: HTTP ${response.status} from ${url}`);
-    }
-    const isWeights = file === model.weights.path;
-    const total = Number(response.headers.get('content-length') ?? 0) || 0;
-    if (!isWeights) plannedBytes += total;
+  const idleTimeoutMs = options.idleTimeoutMs ?? downloadIdleTimeoutMs();
+  const stallHint =
+    'Check the network or proxy, or point --remote-host / HF_ENDPOINT at a reachable mirror; ' +
+    'on a machine that cannot reach it, fetch the model elsewhere and run `tollgate model import <dir>` (docs/embedding.md, "Offline / air-gapped").';
 
+  const cancelled = () => new DownloadAbortedError(`download of ${model.id} cancelled`);
+
+  for (const file of todo) {
+    if (signal?.aborted) throw cancelled();
+    const url = hubFileUrl(remoteHost, model.id, revision, file);
+    const isWeights = file === model.weights.path;
     const target = join(dir, file);
     const part = `${target}.part`;
-    await mkdir(dirname(target), { recursive: true });
-    const handle = await open(part, 'w');
+    let total = 0;
     let loaded = 0;
+    const report = () =>
+      onProgress?.({
+        file,
+        loaded,
+        total,
+        fraction: plannedBytes > 0 ? Math.min(1, (doneBytes + loaded) / plannedBytes) : 0,
+      });
+    // Before the request: a host that never answers still shows which file is being waited for.
+    report();
+    // Opened once the server answers; a cast, since the callbacks assign it (no narrowing to undefined).
+    let handle = undefined as FileHandle | undefined;
     try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        await handle.write(chunk);
-        loaded += chunk.length;
-        onProgress?.({
-          file,
-          loaded,
-          total,
-          fraction: plannedBytes > 0 ? Math.min(1, (doneBytes + loaded) / plannedBytes) : 0,
-        });
-      }
+      await streamDownload(url, {
+        label: model.id,
+        httpLabel: `${model.id} ${file}`,
+        stallHint,
+        idleTimeoutMs,
+        ...(signal ? { signal } : {}),
+        onResponse: async (length) => {
+          total = length;
+          if (!isWeights) plannedBytes += total;
+          await mkdir(dirname(target), { recursive: true });
+          handle = await open(part, 'w');
+        },
+        onChunk: async (chunk) => {
+          await handle!.write(chunk);
+          loaded += chunk.length;
+          report();
+        },
+      });
     } catch (error) {
-      await handle.close();
-      await unlink(part).catch(() => undefined);
+      // Stalled, cancelled or cut off: nothing half-written stays behind.
+      await handle?.close().catch(() => undefined);
+      if (handle) await unlink(part).catch(() => undefined);
       throw error;
     }
-    await handle.close();
+    await handle!.close();
     if (isWeights) await verifyPinnedFile(model, dir, part); // deletes the .part on mismatch
+    if (signal?.aborted) {
+      await unlink(part).catch(() => undefined);
+      throw cancelled();
+    }
     await rename(part, target);
     doneBytes += loaded;
     fetched.push(file);

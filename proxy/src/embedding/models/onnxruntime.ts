@@ -15,8 +15,8 @@ import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { downloadIdleTimeoutMs, streamDownload } from './fetch-stream';
 import { readTar } from './tar';
-import { messageOf } from '../errorMessage';
 
 export interface NpmPin {
   name: string;
@@ -97,7 +97,10 @@ export interface EnsureRuntimeOptions {
   arch?: string;
   onProgress?: (p: RuntimeProgress) => void;
   log?: (line: string) => void;
+  /** Cancels the download (nothing is unpacked). */
   signal?: AbortSignal;
+  /** Fail when no byte arrives for this long. Default `$TOLLGATE_MODEL_DOWNLOAD_IDLE_TIMEOUT` seconds, else 30 s; 0 = never. */
+  idleTimeoutMs?: number;
 }
 
 /** Which of a tarball's files a platform needs: its bin folder, without the copies never loaded. */
@@ -133,22 +136,23 @@ export async function ensureOnnxRuntime(options: EnsureRuntimeOptions): Promise<
     );
   }
   options.log?.(`downloading ${pin.name}@${pin.version} (native runtime for ${platform}-${arch}) from ${url}`);
-  let response: Response;
-  try {
-    response = await fetch(url, options.signal ? { signal: options.signal } : {});
-  } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    throw new Error(`could not download ${pin.name}@${pin.version} from ${url} (${messageOf(error)}${cause})`);
-  }
-  if (!response.ok || !response.body) throw new Error(`download of ${pin.name}@${pin.version} failed: HTTP ${response.status} from ${url}`);
-  const total = Number(response.headers.get('content-length') ?? 0) || 0;
   const chunks: Uint8Array[] = [];
   let loaded = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    chunks.push(chunk);
-    loaded += chunk.length;
-    options.onProgress?.({ loaded, total });
-  }
+  let total = 0;
+  await streamDownload(url, {
+    label: `${pin.name}@${pin.version}`,
+    stallHint: 'Check the network or proxy, or set TOLLGATE_NPM_REGISTRY to a reachable registry; the bundled use-lite embedder needs no download.',
+    idleTimeoutMs: options.idleTimeoutMs ?? downloadIdleTimeoutMs(),
+    ...(options.signal ? { signal: options.signal } : {}),
+    onResponse: (length) => {
+      total = length;
+    },
+    onChunk: (chunk) => {
+      chunks.push(chunk);
+      loaded += chunk.length;
+      options.onProgress?.({ loaded, total });
+    },
+  });
   const tgz = Buffer.concat(chunks);
   const algorithm = pin.integrity.slice(0, pin.integrity.indexOf('-'));
   if (algorithm !== 'sha512') throw new Error(`unsupported integrity algorithm in the pin for ${pin.name}: ${pin.integrity}`);
