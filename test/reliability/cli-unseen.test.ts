@@ -13,7 +13,6 @@ import { EXIT_CODES } from '../../contract/process';
 import { describeFailure, displayPath, parseNumber, resolveFrom } from '../../proxy/src/cli/common';
 import { lintCommand } from '../../proxy/src/cli/lint';
 import { policyCommand } from '../../proxy/src/cli/policy';
-import { normalizeExemplarText } from '../../proxy/src/cli/router';
 import { handleStopSignals } from '../../proxy/src/cli/start';
 import { deadPort, runCli } from './support';
 
@@ -280,10 +279,10 @@ describe('runtime failures are not usage errors', () => {
 });
 
 describe('router eval exemplar file', () => {
-  it('accepts a UTF-8 byte-order mark and tier names in any case', async () => {
+  it('accepts a UTF-8 byte-order mark and tier names in any case (the one reader the live router uses too)', async () => {
     const text = '\uFEFFprompt\ttier\treason\r\nsay hi\tSmall\t\r\nprove the theorem\tLARGE\tx\r\n';
     const { parseExemplars } = await import('../../proxy/src/routing/teamExemplars');
-    const parsed = parseExemplars(normalizeExemplarText(text));
+    const parsed = parseExemplars(text);
     expect(parsed.problems).toEqual([]);
     expect(parsed.exemplars.map((e) => e.tier)).toEqual(['small', 'large']);
     const file = join(dir, 'bom.tsv');

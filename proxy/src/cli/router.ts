@@ -8,32 +8,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_POLICY_FILE } from '../export/plan';
+import { TIERS } from '../policy/schema';
 import { CliError, readText } from './common';
-
-const TIER_NAMES = ['small', 'medium', 'large'];
-
-/**
- * The exemplar file as the CLI reads it: a leading UTF-8 byte-order mark (spreadsheet exports) is
- * dropped, and tier names are matched case-insensitively (`Large` is `large`).
- */
-export function normalizeExemplarText(text: string): string {
-  const lines = text.replace(/^\uFEFF/, '').split('\n');
-  const header = (lines[0] ?? '').replace(/\r$/, '').split('\t');
-  const ti = header.indexOf('tier');
-  if (ti < 0) return lines.join('\n');
-  for (let n = 1; n < lines.length; n++) {
-    const cells = lines[n]!.split('\t');
-    if (cells.length <= ti || lines[n]!.startsWith('#')) continue;
-    const cr = ti === cells.length - 1 && cells[ti]!.endsWith('\r') ? '\r' : '';
-    const tier = cells[ti]!.replace(/\r$/, '');
-    const lower = tier.trim().toLowerCase();
-    if (TIER_NAMES.includes(lower) && tier !== lower) {
-      cells[ti] = lower + cr;
-      lines[n] = cells.join('\t');
-    }
-  }
-  return lines.join('\n');
-}
 
 export function routerCommand(): Command {
   const cmd = new Command('router').description('the learned tier router: evaluate it on the team exemplars');
@@ -52,9 +28,9 @@ export function routerCommand(): Command {
       ]);
       const file = resolve(opts.exemplars);
       if (!existsSync(file)) throw new CliError(`no exemplar file at ${file} (it lives beside ${DEFAULT_POLICY_FILE}; the dashboard writes it when you mark a routed call).`);
-      const { exemplars, problems } = parseExemplars(normalizeExemplarText(readText(file)));
+      const { exemplars, problems } = parseExemplars(readText(file));
       for (const p of problems) console.error(`${file}: ${p}`);
-      if (exemplars.length === 0) throw new CliError(`${file} has no usable exemplars (header prompt<TAB>tier<TAB>reason; tiers ${TIER_NAMES.join(', ')}).`);
+      if (exemplars.length === 0) throw new CliError(`${file} has no usable exemplars (header prompt<TAB>tier<TAB>reason; tiers ${TIERS.join(', ')}).`);
       const model = shippedRouterModel();
       let vectors: Float32Array[] | undefined;
       if (opts.embedding) {

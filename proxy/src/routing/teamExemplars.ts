@@ -37,7 +37,8 @@ const escapeCell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\r?\
 export function parseExemplars(text: string): ExemplarFile {
   const exemplars: TeamExemplar[] = [];
   const problems: string[] = [];
-  const lines = text.split(/\r?\n/);
+  // A spreadsheet export starts with a UTF-8 byte-order mark; the header must still be read.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = (lines[0] ?? '').split('\t');
   const pi = header.indexOf('prompt');
   const ti = header.indexOf('tier');
@@ -49,7 +50,8 @@ export function parseExemplars(text: string): ExemplarFile {
     if (line.trim() === '' || line.startsWith('#')) continue;
     const cells = line.split('\t');
     const prompt = unescapeCell(cells[pi] ?? '');
-    const tier = (cells[ti] ?? '').trim() as Tier;
+    // Tier names in any case (`Large` is `large`): they are typed by hand.
+    const tier = (cells[ti] ?? '').trim().toLowerCase() as Tier;
     if (!prompt.trim()) {
       problems.push(`line ${n + 1}: empty prompt`);
       continue;
