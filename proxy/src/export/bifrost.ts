@@ -28,6 +28,7 @@ import {
   resolveModelRef,
   scopeKinds,
   TAG_HEADER,
+  uniqueNamer,
   Warnings,
   warnLocalOnly,
 } from './shared';
@@ -50,21 +51,6 @@ const GLOBAL_CUSTOMER = 'tollgate-global';
 /** A conversation length no client reaches: Bifrost then caches conversations of any length, as Tollgate does. */
 const CACHE_ANY_CONVERSATION = 10_000;
 
-/**
- * Ids made from policy names can meet (rule "x" on provider openai is `rule-x-openai`, as is a rule
- * named "x-openai"; teams "a:b" and "a-b" both sanitise to `rl-team-a-b`), and Bifrost keys its
- * governance rows by id, so the second would replace the first. A taken id gets `-2`, `-3`… in
- * generation order.
- */
-function uniqueIds(reserved: Iterable<string> = []): (base: string) => string {
-  const taken = new Set(reserved);
-  return (base) => {
-    let id = base;
-    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-    taken.add(id);
-    return id;
-  };
-}
 
 function cel(s: string): string {
   return JSON.stringify(s); // a JSON string literal is a valid CEL string literal
@@ -80,7 +66,7 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
   const bifrostName = new Map<string, string>();
   const providerBlock: JsonObject = {};
   // A renamed provider must not take the name of another policy provider ("ollama" and "ollama-tollgate").
-  const providerName = uniqueIds(providers.filter((p) => !BIFROST_NAMED.has(p.name)).map((p) => p.name));
+  const providerName = uniqueNamer(providers.filter((p) => !BIFROST_NAMED.has(p.name)).map((p) => p.name));
   for (const p of providers) {
     let name = p.name;
     if (BIFROST_NAMED.has(name)) {
@@ -140,7 +126,7 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
     w.add(`${field}.scope.${kind}`, `${TARGET}'s governance has no ${kind} owner (only customers, teams and virtual keys); not exported — give each ${kind} its own virtual key`);
     return undefined;
   };
-  const limitId = uniqueIds();
+  const limitId = uniqueNamer();
   const limitFor = (o: { key: string; obj: JsonObject }): JsonObject => {
     let l = limits.get(o.key);
     if (!l) {
@@ -236,7 +222,7 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
 
   // --- governance: routing rules ----------------------------------------------------------
   const rules: JsonObject[] = [];
-  const ruleId = uniqueIds();
+  const ruleId = uniqueNamer();
   const fallbacksFor = (ref: ModelRef): Json[] => fallbackChain(policy, ref.provider, ref.model).map(bref);
   const target = (ref: ModelRef, weight = 1): JsonObject => ({ provider: bifrostName.get(ref.provider.name) as string, model: ref.model, weight });
   /** One rule per provider for tier routing: the request keeps its own provider, as in Tollgate. */

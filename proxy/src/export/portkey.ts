@@ -15,7 +15,7 @@ import { TIERS } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
-import { fallbackChain, globToRegex, isDefault, isGlob, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, tierProviders, Warnings, warnLocalOnly } from './shared';
+import { fallbackChain, globToRegex, isDefault, isGlob, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, tierProviders, uniqueNamer, Warnings, warnLocalOnly } from './shared';
 import type { Json } from './stable';
 import { stableJson } from './stable';
 import { GATEWAY_PINS } from './versions';
@@ -90,21 +90,6 @@ function fallbackRef(providers: ResolvedProvider[], failing: ResolvedProvider, e
   return named ? { provider: named, model: entry.slice(slash + 1) } : { provider: failing, model: entry };
 }
 
-/**
- * Target names within one conditional strategy must differ, or a condition's `then` names two
- * targets. Names come from policy names, which can meet: rule "x" with a tier on provider openai is
- * `rule-x-openai`, as is a rule named "x-openai"; a provider named "anthropic-protocol" meets the
- * Anthropic-protocol selector. A taken name gets `-2`, `-3`… in generation (policy) order.
- */
-function uniqueNames(reserved: string[] = []): (base: string) => string {
-  const taken = new Set(reserved);
-  return (base) => {
-    let name = base;
-    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
-    taken.add(name);
-    return name;
-  };
-}
 
 function and(a: JsonObject, b: JsonObject | undefined): JsonObject {
   if (!b) return a;
@@ -125,7 +110,7 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
 
   const conditions: Json[] = [];
   const named: JsonObject[] = [];
-  const ruleName = uniqueNames(['default']);
+  const ruleName = uniqueNamer(['default']);
 
   // Route rules first, in policy order (Portkey takes the first condition that matches, as Tollgate does).
   policy.routing.rules.forEach((r, i) => {
@@ -172,7 +157,7 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   // globs match, else anthropic for Anthropic-protocol requests (/v1/messages), else openai.
   const byModel: Json[] = [];
   const targets: JsonObject[] = [];
-  const defaultName = uniqueNames();
+  const defaultName = uniqueNamer();
   let openaiTarget = 'provider-openai';
   policy.fallbacks.forEach((f, i) => {
     const from = resolveModelRef(policy, f.from);

@@ -298,3 +298,20 @@ function warnTollgateOnly(policy: Policy, w: Warnings, target: string): void {
     if (b.unpriced === 'block') w.add(`budgets[${i}].unpriced`, `${target} does not refuse models it cannot price: calls to unpriced models pass budget "${b.name}" there`);
   });
 }
+
+/**
+ * Names made from policy names can meet: rule "x" on provider openai is `rule-x-openai`, as is a
+ * rule named "x-openai"; teams "a:b" and "a-b" both sanitise to `rl-team-a-b`; a provider named
+ * "anthropic-protocol" meets Portkey's Anthropic-protocol target. Bifrost keys its governance rows
+ * by id and Portkey's conditions name targets, so the second would replace or shadow the first.
+ * The namer gives a taken name `-2`, `-3`… in generation (policy) order.
+ */
+export function uniqueNamer(reserved: Iterable<string> = []): (base: string) => string {
+  const taken = new Set(reserved);
+  return (base) => {
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    taken.add(name);
+    return name;
+  };
+}

@@ -1,4 +1,5 @@
 /** Which kind of file a path is: a prompt format, source code we scan for LLM calls, or neither. */
+import { pathGlobSource } from '../text/path-glob';
 import type { PromptFileKind } from '../types';
 
 export const DEFAULT_PROMPT_GLOBS = ['**/prompts/**/*.txt', '**/prompts/**/*.md', '**/*.prompt.txt'];
@@ -11,22 +12,9 @@ function baseName(path: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
 }
 
-/** `*` matches within a path segment, `**` across segments, `?` one character. */
+/** A prompt glob, matched at the end of a path (case-insensitive): see text/path-glob.ts. */
 export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      i++;
-      if (glob[i + 1] === '/') {
-        i++;
-        re += '(?:.*/)?';
-      } else re += '.*';
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`(?:^|/)${re}$`, 'i');
+  return new RegExp(`(?:^|/)${pathGlobSource(glob)}$`, 'i');
 }
 
 export function promptKindOf(path: string, languageId?: string, promptGlobs: string[] = DEFAULT_PROMPT_GLOBS): PromptFileKind | undefined {

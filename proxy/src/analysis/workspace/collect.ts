@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFile } from '../index';
 import { codeLanguageOf, DEFAULT_PROMPT_GLOBS, isInstructionKind, promptKindOf } from '../prompt/detect';
+import { pathGlobSource } from '../text/path-glob';
 import type { AnalysisInput, AnalysisSettings, FileAnalysis } from '../types';
 
 /** Installed packages, virtualenvs, caches and build output: copies of code, not the project's own. */
@@ -66,32 +67,6 @@ interface IgnoreRule {
   negate: boolean;
 }
 
-/** A .gitignore glob as a regular expression: `*`, `?`, `**`, `[…]`. */
-function gitGlob(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      i++;
-      if (glob[i + 1] === '/') {
-        i++;
-        re += '(?:.*/)?';
-      } else re += '.*';
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const close = glob.indexOf(']', i + 1);
-      if (close < 0) re += '\\[';
-      else {
-        re += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = close;
-      }
-    } else if (c === '\\' && i + 1 < glob.length) re += glob[++i]!.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
 /** The simple patterns of a .gitignore: globs, `/`-anchored paths, trailing `/` for directories, `!` negation. */
 export function parseGitignore(text: string): IgnoreRule[] {
   const out: IgnoreRule[] = [];
@@ -106,7 +81,7 @@ export function parseGitignore(text: string): IgnoreRule[] {
     line = line.replace(/^\//, '');
     if (!line) continue;
     try {
-      out.push({ re: gitGlob(line), anchored, dirOnly, negate });
+      out.push({ re: new RegExp(`^${pathGlobSource(line)}$`), anchored, dirOnly, negate });
     } catch {
       // a pattern we cannot read is left out
     }
