@@ -114,6 +114,8 @@ export interface CallContext extends AttemptState {
   keyedModel?: string;
   /** Input tokens counted by the token worker (budgets, routing rules). */
   countedInputTokens?: number;
+  /** The model a `downgrade` budget sent this call to: fallbacks stay at or below its price. */
+  downgradedTo?: { provider: string; model: string; budget: string };
   /** Set when the request goes at OpenAI's flex tier (priced at batch rates). */
   serviceTier?: 'flex';
   /** Overrides the provider's first-byte timeout for this call (flex queues). */

@@ -17,7 +17,6 @@ import { frameJson, SseParser } from '../providers/sse';
 import { startAttempt, type CallContext, type Stage } from './context';
 import { failCall } from './errors';
 import { finishAttempt } from './finishAttempt';
-import { downgradeCeiling } from './governanceStages';
 
 /** Request headers passed to the upstream as they are (everything else is dropped). */
 const FORWARDED_REQUEST_HEADERS = [
@@ -380,7 +379,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const forwardWithRetries: Stage = async (ctx) => {
   const policy = ctx.services.policy.policy;
   let fallbacks = ctx.provider ? fallbackTargets(ctx.modelUsed, ctx.provider.name, policy, ctx.endpoint.protocol) : [];
-  const ceiling = downgradeCeiling(ctx);
+  const ceiling = ctx.downgradedTo;
   if (ceiling && fallbacks.length > 0) {
     // A budget downgraded this call: a fallback that costs more would undo the downgrade.
     const { kept, skipped } = fallbacksWithinPrice(fallbacks, ceiling);

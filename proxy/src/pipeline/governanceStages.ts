@@ -100,13 +100,6 @@ export function admitHeaders(r: AdmitResult): Record<string, string> {
   return h;
 }
 
-/** The model a `downgrade` budget sent a call to, per call (read by the forward stage's fallbacks). */
-const downgrades = new WeakMap<CallContext, { provider: string; model: string; budget: string }>();
-
-export function downgradeCeiling(ctx: CallContext): { provider: string; model: string; budget: string } | undefined {
-  return downgrades.get(ctx);
-}
-
 /**
  * A 429 in the client's protocol. A rate-limit refusal is labelled as the provider labels its own
  * (OpenAI: code `rate_limit_exceeded`, type `tokens` or `requests` on api.openai.com — Tollgate uses
@@ -144,7 +137,7 @@ export function admitStage(governor: Governor): Stage {
       ctx.modelUsed = result.downgrade.to;
       ctx.body.model = result.downgrade.to;
       // The forward stage keeps fallbacks at or below this price (a fallback must not undo it).
-      downgrades.set(ctx, { provider: ctx.provider?.name ?? 'openai', model: result.downgrade.to, budget: result.downgrade.budget });
+      ctx.downgradedTo = { provider: ctx.provider?.name ?? 'openai', model: result.downgrade.to, budget: result.downgrade.budget };
     }
     try {
       await next();
