@@ -43,7 +43,8 @@ export interface LocalApiExtras {
   /** Clears cache entries (exact and semantic); returns the count removed. */
   clearCache: (namespace?: string) => number;
   /** Evicts one cache entry (a bad semantic hit). */
-  evictEntry: (id: number) => boolean;
+  /** Evicts a cache entry; `report` (default true): its latest semantic hit counts as a false hit. */
+  evictEntry: (id: number, opts?: { report?: boolean }) => boolean;
   budgets: () => BudgetStatus[];
   /** Subscribe to budget/policy events for the live stream; returns an unsubscribe function. */
   onEvent: (listener: <K extends LiveEventName>(event: K, data: LiveEvents[K]) => void) => () => void;

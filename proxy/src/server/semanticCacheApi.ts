@@ -19,9 +19,8 @@ function invalid(message: string) {
 
 export function semanticCacheApi(services: ProxyServices, extras: Pick<LocalApiExtras, 'adminToken' | 'evictEntry'>): Router {
   const r = new Router();
+  // The tracker the proxy built its semantic cache with (start.ts wires it to the live policy).
   const quality = semanticQualityFor(services.db);
-  // Reports and the quality report read the live policy (maxFalseHitRisk, adaptive), not the last lookup's.
-  quality.usePolicy(() => services.policy.policy.cache.semantic);
 
   r.post('/feedback', adminGuard(extras.adminToken), jsonBody(16 * 1024), (req, res) => {
     const body = (req.body ?? {}) as { requestId?: unknown; entryId?: unknown; verdict?: unknown };
@@ -44,8 +43,6 @@ export function semanticCacheApi(services: ProxyServices, extras: Pick<LocalApiE
       }
       entryId = r1.entryId;
       reported = r1.feature;
-      // That hit is reported; evicting its entry must not report the entry's latest hit too.
-      if (entryId !== undefined) quality.skipEvictFeedback(entryId);
     } else {
       res.status(400).json(invalid('send {"requestId": "<x-tollgate-request-id of the call>"} or {"entryId": <cache entry id>}'));
       return;
@@ -55,7 +52,9 @@ export function semanticCacheApi(services: ProxyServices, extras: Pick<LocalApiE
       return;
     }
     // By entry id, the hit's feature is tightened by the eviction itself (evictAsFeedback), once.
-    const evicted = extras.evictEntry(entryId);
+    // A report by request id is recorded already: evicting its entry must not report the entry's
+    // latest hit (another request's, maybe in another feature) as well.
+    const evicted = extras.evictEntry(entryId, { report: reported === undefined });
     const hitFeature = reported ?? quality.featureOfEntry(entryId);
     // No judge decides (base unknown): the report carries no operating point (1 = unused).
     const q = hitFeature !== undefined ? quality.report(base ?? 1).find((f) => f.feature === hitFeature) : undefined;

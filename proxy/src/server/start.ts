@@ -129,6 +129,9 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     ...(codec ? { textCodec: codec } : {}),
     ...(opts.semantic ?? {}),
   });
+  // Feedback reads the live policy (maxFalseHitRisk, adaptive): the stage, the bad-hit header and
+  // the local API share this one tracker.
+  semantic.quality.usePolicy(() => policyStore.policy.cache.semantic);
   // The model loads in the background only when semantic caching is on (now or after a policy edit).
   const startSemanticIfEnabled = (p: Policy) => {
     if (p.cache.enabled && p.cache.semantic.enabled) semantic.start();
@@ -175,8 +178,10 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       semantic.deleteOrphans();
       return removed;
     },
-    evictEntry: (id) => {
-      semantic.evictAsFeedback(id); // an evicted semantic hit was a false hit: tightens its feature
+    evictEntry: (id, opts) => {
+      // An evicted semantic hit was a false hit: tightens its feature (unless already reported).
+      if (opts?.report === false) semantic.store.delete(id);
+      else semantic.evictAsFeedback(id);
       return services.exactCache.delete(id);
     },
     // The API's budget rows (webview/src/protocol.ts BudgetStatus) plus the governor's full detail.

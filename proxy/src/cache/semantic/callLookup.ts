@@ -39,7 +39,6 @@ export function applyFeedbackHeader(semantic: SemanticCache, ctx: CallContext): 
     ctx.extraHeaders[FEEDBACK_HEADER] = `ignored; unknown value ${JSON.stringify(v.slice(0, 40))} (only "bad-hit")`;
     return;
   }
-  semantic.quality.usePolicy(() => ctx.services.policy.policy.cache.semantic);
   const r = semantic.quality.onLastHitFeedback(ctx.namespace, ctx.tags.feature, semantic.baseMinProbability());
   if (r.ok && r.entryId !== undefined) {
     semantic.store.delete(r.entryId);
@@ -65,7 +64,6 @@ export async function semanticLookupForCall(semantic: SemanticCache, ctx: CallCo
     const entry = live(match.entryId);
     return entry ? { entry, similarity: match.similarity } : {};
   }
-  semantic.quality.usePolicy(() => ctx.services.policy.policy.cache.semantic);
   const base = cfg.maxFalseHitRisk !== undefined ? 1 - cfg.maxFalseHitRisk : judge.minProbability;
   const rule: ServeRule = { baseMinProbability: base, wrongAnswerCostUsd: cfg.wrongAnswerCostUsd, ...(cfg.verify.enabled ? { verifyFrom: cfg.verify.fromProbability } : {}) };
   const feature = ctx.tags.feature;

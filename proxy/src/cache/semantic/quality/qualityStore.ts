@@ -144,8 +144,6 @@ export class SemanticQuality {
   private policy: (() => QualityPolicy) | undefined;
   /** The judge's cross-validated operating point (set by the semantic cache). */
   private judgePoint: (() => number | undefined) | undefined;
-  /** Entries whose eviction follows a report already recorded on one of their hits (see skipEvictFeedback). */
-  private readonly reportedEvictions = new Set<number>();
   /** Reported confusions per feature, oldest first (loaded from SQLite). */
   private readonly confusions = new Map<string, Confusion[]>();
   /** Lookups counted per feature so far (the clock confirmations are measured on). */
@@ -293,18 +291,8 @@ export class SemanticQuality {
     return id;
   }
 
-  /**
-   * The next eviction of `entryId` follows a report already recorded on one of its hits (feedback
-   * by request id): it must not report the entry's latest hit — another request's, maybe in
-   * another feature — as well.
-   */
-  skipEvictFeedback(entryId: number): void {
-    this.reportedEvictions.add(entryId);
-  }
-
   /** The answer in `entryId` was evicted: its latest served hit (if any) was a false hit. */
   onEvict(entryId: number, base: number | undefined): FeedbackResult {
-    if (this.reportedEvictions.delete(entryId)) return { ok: false, reason: `entry ${entryId}: its report was already recorded` };
     const hit = this.db.prepare('SELECT id, feature, probability, verdict FROM semantic_hits WHERE entry_id = ? ORDER BY id DESC LIMIT 1').get(entryId) as HitRow | undefined;
     if (!hit) return { ok: false, reason: `entry ${entryId} was never served as a semantic hit` };
     return this.markBad(hit, base);
