@@ -61,7 +61,8 @@ describe('feature extraction', () => {
 
 describe('vetoReason: order, question kind, symbols', () => {
   it.each([
-    ['entity order', 'Cheapest flights from Paris to Rome', 'Cheapest flights from Rome to Paris', /order/],
+    ['entity order', 'Cheapest flights from Paris to Rome', 'Cheapest flights from Rome to Paris', /order|direction/],
+    ['lower-case direction', 'convert kilograms to pounds', 'convert pounds to kilograms', /direction reversed/],
     ['why vs yes/no', 'Why is my cat sneezing so much?', 'Is my cat sneezing so much?', /question/],
     ['when vs where', 'When was the Eiffel Tower built?', 'Where was the Eiffel Tower built?', /question/],
     ['programming symbols', 'How does || differ from | in C#?', 'How does C++ differ from C#?', /identifiers/],

@@ -142,6 +142,25 @@ describe('what the judge will not decide', () => {
     expect(judge.judge(0.99, 'How do I reset my password?', 'How can I reset my password?').veto).toBeUndefined();
   });
 
+  it('vetoes a reversed direction (conversions, translations, routes), which the shipped score rates as the same request', () => {
+    const judge = shippedJudgeFor(USE_LITE_MODEL_ID)!;
+    const reversed: [string, string][] = [
+      ['How do I convert celsius to fahrenheit?', 'How do I convert fahrenheit to celsius?'],
+      ['translate this sentence from english into spanish', 'translate this sentence from spanish into english'],
+      ['Convert binary to hexadecimal by hand', 'Convert hexadecimal to binary by hand'],
+    ];
+    for (const [a, b] of reversed) {
+      // The bag-of-words features cannot see the order: without the veto these would be served.
+      expect(judge.score(0.97, a, b)).toBeGreaterThan(judge.weights.operatingPoint.minProbability);
+      expect(judge.judge(0.97, a, b).veto).toMatch(/direction reversed/);
+      expect(judge.judge(0.97, b, a).veto).toMatch(/direction reversed/);
+    }
+    // Same direction, reworded: no veto.
+    expect(judge.judge(0.97, 'How do I convert celsius to fahrenheit?', 'how can I convert celsius into fahrenheit').veto).toBeUndefined();
+    // "to" as an infinitive or a destination named once is no direction to reverse.
+    expect(judge.judge(0.97, 'How to move files to a new folder?', 'How do I move files to a new folder?').veto).toBeUndefined();
+  });
+
   it('refuses non-English text with an English-only model, and long code', () => {
     expect(cannotJudgeReason('Как сбросить пароль?')).toBe('not English');
     expect(cannotJudgeReason('¿Cómo puedo restablecer mi contraseña de correo electrónico rápidamente?')).toBe('not English');

@@ -70,6 +70,16 @@ function sharedEntityOrder(fa: PromptFeatures, fb: PromptFeatures): [string[], s
   return [order(fa), order(fb)];
 }
 
+/** A direction of `from` ("celsius>fahrenheit") that `to` reverses and does not also state. */
+function reversedDirection(from: PromptFeatures, to: PromptFeatures): string | undefined {
+  const other = new Set(to.directions);
+  for (const d of from.directions) {
+    const [x, y] = d.split('>');
+    if (other.has(`${y}>${x}`) && !other.has(d)) return `${x} to ${y}`;
+  }
+  return undefined;
+}
+
 /** Why `a` and `b` must not share an answer, or undefined when the guard sees no reason. */
 export function vetoReason(a: string, b: string): string | undefined {
   return vetoFromFeatures(extractFeatures(a), extractFeatures(b));
@@ -77,13 +87,16 @@ export function vetoReason(a: string, b: string): string | undefined {
 
 /**
  * The rules the learned judge keeps as hard vetoes: quoted text, code and identifiers, where one
- * character changes the request and a bag-of-words or pooled-vector score cannot see it.
+ * character changes the request, and a reversed direction ("celsius to fahrenheit" vs "fahrenheit
+ * to celsius"), where the words are the same: a bag-of-words or pooled-vector score cannot see them.
  */
 export function blindSpotVeto(fa: PromptFeatures, fb: PromptFeatures): string | undefined {
   if (!sameMultiset(fa.quoted, fb.quoted)) return `quoted text differs: ${show(fa.quoted)} vs ${show(fb.quoted)}`;
   const idA = unmatchedIdentifiers(fa, fb);
   const idB = unmatchedIdentifiers(fb, fa);
   if (idA.length || idB.length) return `identifiers differ: ${show(idA)} vs ${show(idB)}`;
+  const reversed = reversedDirection(fa, fb);
+  if (reversed !== undefined) return `direction reversed: ${JSON.stringify(reversed)} in one prompt, the other way in the other`;
   return undefined;
 }
 

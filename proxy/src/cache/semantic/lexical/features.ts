@@ -23,6 +23,29 @@ export interface PromptFeatures {
   allStems: ReadonlySet<string>;
   /** Lower-cased stems of every word, in order (for the relative order of entities). */
   stemSequence: string[];
+  /**
+   * Directed pairs "x>y" of content stems joined by "to" / "into" ("celsius to fahrenheit",
+   * "english into spanish"): the direction of a conversion, translation or route, which a bag of
+   * words and a pooled vector cannot see.
+   */
+  directions: string[];
+}
+
+const DIRECTION_MARKERS: ReadonlySet<string> = new Set(['to', 'into']);
+const SKIPPED_AFTER_MARKER: ReadonlySet<string> = new Set(['a', 'an', 'the']);
+
+/** "x>y" for each content word x directly before "to"/"into" and the next content word y after it. */
+function directedPairs(words: readonly { lower: string; stem: string; content: boolean }[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < words.length - 1; i++) {
+    const before = words[i - 1];
+    if (!before?.content || !DIRECTION_MARKERS.has(words[i]?.lower ?? '')) continue;
+    let j = i + 1;
+    while (SKIPPED_AFTER_MARKER.has(words[j]?.lower ?? '')) j++;
+    const after = words[j];
+    if (after?.content && after.stem !== before.stem) out.push(`${before.stem}>${after.stem}`);
+  }
+  return out;
 }
 
 const QUOTED = /```[\s\S]*?```|`[^`\n]+`|"[^"\n]+"|“[^”\n]+”|«[^»\n]+»|(?<=^|[\s(\[:])'[^'\n]+'(?=$|[\s).,;:!?\]])/g;
@@ -106,12 +129,15 @@ export function extractFeatures(text: string): PromptFeatures {
   const questionWords: string[] = [];
   const content: string[] = [];
   const stemSequence: string[] = [];
+  const sequence: { lower: string; stem: string; content: boolean }[] = [];
   let negations = 0;
   const re = new RegExp(WORD.source, 'gu');
   for (let m = re.exec(rest); m; m = re.exec(rest)) {
     const word = m[0];
     const lower = word.toLowerCase().replace(/’/g, "'");
     stemSequence.push(stem(lower));
+    const entry = { lower, stem: stem(lower), content: false };
+    sequence.push(entry);
     if (isNegation(lower)) {
       negations++;
       continue;
@@ -131,6 +157,7 @@ export function extractFeatures(text: string): PromptFeatures {
     if (DISTINCT_QUESTION_WORDS.has(lower)) questionWords.push(lower);
     if (FUNCTION_WORDS.has(lower) || !/\p{L}/u.test(word)) continue;
     content.push(stem(lower));
+    entry.content = true;
   }
 
   // A one-word identifier ("iPhone", "JavaScript") is also a word: the other prompt may write it plainly.
@@ -140,5 +167,5 @@ export function extractFeatures(text: string): PromptFeatures {
       stemSequence.push(stem(id));
     }
   }
-  return { quoted, identifiers, numbers: numbers.sort(), negations, entities, questionWords: [...new Set(questionWords)].sort(), content, allStems: new Set(stemSequence), stemSequence };
+  return { quoted, identifiers, numbers: numbers.sort(), negations, entities, questionWords: [...new Set(questionWords)].sort(), content, allStems: new Set(stemSequence), stemSequence, directions: directedPairs(sequence) };
 }
