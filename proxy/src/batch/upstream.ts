@@ -6,6 +6,7 @@
 import { request, type FormData } from 'undici';
 import type { ResolvedProvider } from '../policy/schema';
 import type { ProxyServices } from '../pipeline/services';
+import { decodedBody } from '../pipeline/contentEncoding';
 import { authHeaderValue, PROTOCOLS } from '../providers/protocol';
 
 const PASSED_HEADERS = ['openai-organization', 'openai-project', 'openai-beta', 'anthropic-version', 'anthropic-beta'];
@@ -57,8 +58,12 @@ export async function callUpstream(services: ProxyServices, call: UpstreamCall):
     headersTimeout: p.timeoutMs,
     bodyTimeout: p.timeoutMs,
   });
-  const body = Buffer.from(await res.body.arrayBuffer());
+  // A gzip or brotli answer is decoded: it is parsed here (batch objects, result files) and relayed
+  // without its content-encoding header.
+  const chunks: Buffer[] = [];
+  for await (const c of decodedBody(res.body, res.headers['content-encoding']) as AsyncIterable<Buffer>) chunks.push(c);
+  const body = Buffer.concat(chunks);
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') out[k] = v;
+  for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string' && k !== 'content-encoding' && k !== 'content-length') out[k] = v;
   return { status: res.statusCode, headers: out, body };
 }

@@ -16,10 +16,10 @@ export interface CallDetails {
   sourcePrompt?: string;
 }
 
-export function migrateLedger(db: Db): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS calls (
-      id INTEGER PRIMARY KEY,
+/** The table's columns; `id` is AUTOINCREMENT so a call id is never handed out twice (see `migrateLedger`). */
+function callsDdl(table: string, ifNotExists = false): string {
+  return `CREATE TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${table} (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
       request_id TEXT NOT NULL,
       ts INTEGER NOT NULL,
       key_fingerprint TEXT NOT NULL,
@@ -49,10 +49,68 @@ export function migrateLedger(db: Db): void {
       attempt INTEGER NOT NULL,
       prompt_preview TEXT,
       details TEXT
-    );
+    )`;
+}
+
+const CALL_COLUMNS = `id, request_id, ts, key_fingerprint, team, feature, user, provider, endpoint, model_requested, model_used,
+  stream, cache, similarity, source_entry_id, input_tokens, output_tokens, cached_tokens, cache_write_tokens, tokens_estimated,
+  cost_usd, saved_usd, priced, latency_ms, overhead_ms, status, error_type, route, budget, attempt, prompt_preview, details`;
+
+const CALL_INDEXES = `
     CREATE INDEX IF NOT EXISTS calls_ts ON calls(ts);
-    CREATE INDEX IF NOT EXISTS calls_request ON calls(request_id);
-  `);
+    CREATE INDEX IF NOT EXISTS calls_request ON calls(request_id);`;
+
+/**
+ * Where a call id is kept after its row may be gone (ledger retention deletes rows): a batch's
+ * results (batch_results, summed into the batch's cost) and captured request bodies
+ * (captured_requests, pruned as "below the oldest remaining id"). The dashboard's detail view and
+ * router feedback (POST /tollgate/router/feedback) also name a call by id.
+ */
+const CALL_ID_REFERENCES: ReadonlyArray<[table: string, column: string]> = [
+  ['batch_results', 'call_id'],
+  ['captured_requests', 'call_id'],
+];
+
+function tableSql(db: Db, table: string): string | undefined {
+  const row = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) as { sql: string } | undefined;
+  return row?.sql;
+}
+
+/**
+ * Call ids are never reused. With a plain `INTEGER PRIMARY KEY`, once retention emptied the table
+ * (every row past `ledger.maxAgeDays` after a quiet spell) the next call got id 1 again: an old
+ * batch's results then summed a new call's cost, a captured body joined a different call, and a
+ * feedback or detail request for an id the dashboard still showed hit an unrelated call.
+ * AUTOINCREMENT makes SQLite take max(largest id ever used, largest present) + 1.
+ *
+ * Ledgers made before are rebuilt once, in one IMMEDIATE transaction (a crash rolls it back and the
+ * next start does it again; a second process that migrated first makes it a no-op): rows keep their
+ * ids, and the sequence starts above every id the tables above still refer to.
+ */
+export function migrateLedger(db: Db): void {
+  db.exec(`${callsDdl('calls', true)};${CALL_INDEXES}`);
+  const autoincrement = () => /\bAUTOINCREMENT\b/i.test(tableSql(db, 'calls') ?? '');
+  if (autoincrement()) return;
+  db.transaction(() => {
+    if (autoincrement()) return; // another process migrated it meanwhile
+    db.exec(`
+      DROP TABLE IF EXISTS calls_autoinc;
+      ${callsDdl('calls_autoinc')};
+      INSERT INTO calls_autoinc (${CALL_COLUMNS}) SELECT ${CALL_COLUMNS} FROM calls ORDER BY id;
+      DROP TABLE calls;
+      ALTER TABLE calls_autoinc RENAME TO calls;
+      ${CALL_INDEXES}
+    `);
+    let floor = 0;
+    for (const [table, column] of CALL_ID_REFERENCES) {
+      if (tableSql(db, table) === undefined) continue;
+      const max = db.prepare(`SELECT MAX(${column}) FROM ${table}`).pluck().get() as number | null;
+      if (max !== null && max > floor) floor = max;
+    }
+    // The copy set the sequence to the largest id copied (no row when the table was empty).
+    db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'calls' AND seq < ?").run(floor, floor);
+    db.prepare("INSERT INTO sqlite_sequence (name, seq) SELECT 'calls', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'calls')").run(floor);
+  }).immediate();
 }
 
 interface Row {

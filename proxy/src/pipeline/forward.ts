@@ -5,9 +5,12 @@
  * JSON answers are read whole, checked, and sent on. Streams are relayed frame by frame as they
  * arrive, waiting for the client socket to drain (backpressure); a client abort cancels the
  * upstream request. Only a stream that reached its terminal event counts as complete (and may be
- * cached). If Tollgate asked the upstream for usage in a stream, the extra usage chunk is stripped
- * before it reaches a client that did not ask for it.
+ * cached), or an OpenAI chat/completions stream closed cleanly after every choice's finish_reason
+ * (servers that omit `[DONE]`); one that stopped short gets an in-band error event. If Tollgate
+ * asked the upstream for usage in a stream, the extra usage chunk is stripped before it reaches a
+ * client that did not ask for it. Compressed upstream bodies are decoded first (contentEncoding.ts).
  */
+import type { Readable } from 'node:stream';
 import { isFlexRefusal, switchToDefaultTier } from '../batch/flex';
 import { errors as undiciErrors, request } from 'undici';
 import { fallbackTargets, fallbacksWithinPrice, requestedRetryAfter, retryDecision } from '../governance/retry';
@@ -16,6 +19,7 @@ import { obj, type Json } from '../providers/types';
 import { frameJson, SseParser } from '../providers/sse';
 import { startAttempt, type CallContext, type Stage } from './context';
 import { failCall } from './errors';
+import { decodedBody } from './contentEncoding';
 import { finishAttempt } from './finishAttempt';
 
 /** Request headers passed to the upstream as they are (everything else is dropped). */
@@ -115,7 +119,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
   };
   ctx.res.on('close', onClose);
   const started = performance.now();
-  let upstream;
+  let upstream: Awaited<ReturnType<typeof request>>;
   try {
     upstream = await request(url, {
       method: ctx.endpoint.method,
@@ -140,10 +144,11 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     );
   }
 
+  const body = decodedBody(upstream.body, upstream.headers['content-encoding']);
   try {
     const contentType = String(upstream.headers['content-type'] ?? '');
     if (upstream.statusCode >= 400) {
-      const text = await readCapped(upstream.body, 1 << 20);
+      const text = await readCapped(body, 1 << 20);
       ctx.upstreamMs += performance.now() - started;
       const retryAfter = requestedRetryAfter(upstream.headers);
       const status = upstream.statusCode;
@@ -151,9 +156,9 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
       throw new RetryableUpstreamError(status, undefined, retryAfter, () => relayError(ctx, status, headers, text, contentType));
     }
     if (ctx.stream && contentType.includes('text/event-stream')) {
-      await relayStream(ctx, upstream, started);
+      await relayStream(ctx, upstream, body, started);
     } else {
-      await relayJson(ctx, upstream, started, contentType);
+      await relayJson(ctx, upstream, body, started, contentType);
     }
   } catch (err) {
     if (err instanceof RetryableUpstreamError) throw err;
@@ -196,8 +201,15 @@ function relayError(ctx: CallContext, status: number, headers: Record<string, st
   }
   ctx.errorType = errorTypeOf(parsed) ?? `upstream_${status}`;
   if (!parsed) {
-    // Not the provider's JSON (an HTML error page from a load balancer, say): answer in the provider's shape.
-    return failCall(ctx, status >= 500 ? 502 : status, 'upstream_error', `Tollgate: the upstream answered ${status} with ${contentType || 'no content type'}: ${text.slice(0, 200)}`);
+    // Not the provider's JSON (an HTML error page from a load balancer, say): answer in the provider's
+    // shape, keeping its retry-after and rate-limit headers (the SDKs wait as told before retrying).
+    const kept: Record<string, string> = {};
+    for (const [k, v] of Object.entries(headers)) {
+      if (v !== undefined && k.toLowerCase() !== 'content-type' && RELAYED_RESPONSE_HEADER.test(k)) kept[k] = Array.isArray(v) ? v.join(', ') : v;
+    }
+    Object.assign(ctx.responseHeaders, kept);
+    failCall(ctx, status >= 500 ? 502 : status, 'upstream_error', `Tollgate: the upstream answered ${status} with ${contentType || 'no content type'}: ${text.slice(0, 200)}`, kept);
+    return;
   }
   relayHeaders(ctx, headers);
   tollgateHeaders(ctx);
@@ -207,19 +219,36 @@ function relayError(ctx: CallContext, status: number, headers: Record<string, st
 async function relayJson(
   ctx: CallContext,
   upstream: Awaited<ReturnType<typeof request>>,
+  body: Readable,
   started: number,
   contentType: string,
 ): Promise<void> {
   const maxBytes = 64 << 20;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const c of upstream.body as AsyncIterable<Buffer>) {
-    size += c.length;
-    if (size > maxBytes) {
-      upstream.body.destroy();
-      throw new RetryableUpstreamError(502, undefined, undefined, () => failCall(ctx, 502, 'upstream_error', `Tollgate: the upstream response exceeded ${maxBytes} bytes.`));
+  try {
+    for await (const c of body as AsyncIterable<Buffer>) {
+      size += c.length;
+      if (size > maxBytes) {
+        body.destroy();
+        throw new RetryableUpstreamError(502, undefined, undefined, () => failCall(ctx, 502, 'upstream_error', `Tollgate: the upstream response exceeded ${maxBytes} bytes.`));
+      }
+      chunks.push(c);
     }
-    chunks.push(c);
+  } catch (err) {
+    // A client abort is the caller's 499; the size cap is the caller's to retry.
+    if (err instanceof RetryableUpstreamError || ctx.res.destroyed || !(upstream.statusCode >= 200 && upstream.statusCode < 300)) throw err;
+    // The answer's status said success and its body was under way when the connection broke or
+    // stalled: the provider generated it and bills it (a JSON answer's headers come once it is
+    // done). As for a truncated body below: record an estimate, answer 502, and do not retry.
+    ctx.upstreamMs += performance.now() - started;
+    const f = classifyUpstreamError(err);
+    ctx.responseBody = partialBodyFromText(Buffer.concat(chunks).toString('utf8'));
+    ctx.status = f.kind === 'timeout' ? 504 : 502;
+    ctx.errorType = f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_reset';
+    await finishAttempt(ctx);
+    failCall(ctx, ctx.status, 'upstream_error', `Tollgate: ${f.message} after the upstream answered ${upstream.statusCode} (${size} bytes received); not retried, as the answer may have been billed.`, NO_CLIENT_RETRY, { reason: ctx.errorType });
+    return;
   }
   ctx.upstreamMs += performance.now() - started;
   const text = Buffer.concat(chunks).toString('utf8');
@@ -236,7 +265,24 @@ async function relayJson(
     ctx.status = 502;
     ctx.errorType = 'upstream_error';
     await finishAttempt(ctx);
-    failCall(ctx, 502, 'upstream_error', `Tollgate: the upstream sent an invalid response (${contentType || 'no content type'}, ${size} bytes, not a complete JSON object).`);
+    failCall(ctx, 502, 'upstream_error', `Tollgate: the upstream sent an invalid response (${contentType || 'no content type'}, ${size} bytes, not a complete JSON object).`, NO_CLIENT_RETRY);
+    return;
+  }
+  const inBandStatus = inBandErrorStatus(parsed);
+  if (inBandStatus !== undefined) {
+    // A success status around an error body: gateways such as OpenRouter answer 200 with
+    // `{"error": …}` when the provider behind them failed. It is not an answer: never cached (it
+    // would be replayed to every identical request), billed only by the usage it reports, and sent
+    // with an error status so the SDK raises the upstream's error instead of returning an empty result.
+    ctx.usage = ctx.endpoint.usage(parsed);
+    if (ctx.usage) ctx.responseBody = parsed;
+    ctx.status = inBandStatus;
+    ctx.errorType = errorTypeOf(parsed) ?? 'upstream_error';
+    relayHeaders(ctx, upstream.headers);
+    tollgateHeaders(ctx);
+    await finishAttempt(ctx);
+    ctx.res.setHeader('x-tollgate-cost-usd', ctx.costUsd.toFixed(8));
+    ctx.res.status(inBandStatus).jsonText(text);
     return;
   }
   ctx.status = upstream.statusCode;
@@ -251,9 +297,38 @@ async function relayJson(
   await finishAttempt(ctx);
   ctx.res.setHeader('x-tollgate-cost-usd', ctx.costUsd.toFixed(8));
   ctx.res.setHeader('x-tollgate-overhead-ms', (performance.now() - ctx.t0 - ctx.upstreamMs).toFixed(3));
+  if (ctx.stream && ctx.endpoint.replay) {
+    // A stream was asked for and one JSON answer came (a server or model without streaming, or one
+    // that ignores `stream`): relayed as JSON, an SDK reading events finds none and returns an
+    // empty answer. Sent as the stream it would have been, as a cache hit is.
+    ctx.res.status(upstream.statusCode);
+    ctx.res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    ctx.res.setHeader('cache-control', 'no-cache');
+    ctx.res.end(ctx.endpoint.replay(parsed, { includeUsage: ctx.clientWantsUsage }).join(''));
+    return;
+  }
   // The body is relayed as received: it was parsed for usage and the cache, never changed.
   ctx.res.status(upstream.statusCode).jsonText(text);
 }
+
+/**
+ * The status for a 2xx body that is an error, not an answer: an `error` object and no output (or a
+ * Responses body with status "failed"). The gateway's numeric `error.code` when it is an HTTP error
+ * status (OpenRouter puts the status it meant there), else 502. Undefined for an answer.
+ */
+function inBandErrorStatus(body: Json): number | undefined {
+  const err = obj(body.error);
+  if (!err) return undefined;
+  const answered = ['choices', 'content', 'output', 'data'].some((k) => Array.isArray(body[k]) && (body[k] as unknown[]).length > 0);
+  if (answered && body.status !== 'failed') return undefined;
+  return typeof err.code === 'number' && Number.isInteger(err.code) && err.code >= 400 && err.code <= 599 ? err.code : 502;
+}
+
+/**
+ * On an answer that may have been billed, asks the client not to retry either: the OpenAI and
+ * Anthropic SDKs retry a 502 on their own (twice by default) unless told so by this header.
+ */
+const NO_CLIENT_RETRY: Record<string, string> = { 'x-should-retry': 'false' };
 
 /** The text fragments of a cut JSON body, shaped so `outputText` can count them (an estimate). */
 function partialBodyFromText(text: string): Json {
@@ -262,7 +337,7 @@ function partialBodyFromText(text: string): Json {
   return { choices: [{ message: { content: joined } }], content: [{ type: 'text', text: joined }], output_text: joined };
 }
 
-async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof request>>, started: number): Promise<void> {
+async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof request>>, body: Readable, started: number): Promise<void> {
   const res = ctx.res;
   ctx.upstreamMs += performance.now() - started; // time to first byte; the rest overlaps with relaying
   ctx.status = 200;
@@ -282,8 +357,9 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
   const streamStart = performance.now();
   let waitedOnClient = 0;
   let upstreamTimed = false;
+  let clientGone = false;
   try {
-  for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
+  for await (const chunk of body as AsyncIterable<Buffer>) {
     const frames = parser.pushBytes(chunk);
     let out = '';
     for (const frame of frames) {
@@ -315,7 +391,10 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
       });
       waitedOnClient += performance.now() - w0;
     }
-    if (res.destroyed) break;
+    if (res.destroyed) {
+      clientGone = true;
+      break;
+    }
   }
   } catch (err) {
     // Keep what arrived: a partial answer was still billed by the provider. Not once the attempt
@@ -332,17 +411,26 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
   if (!ctx.recorded) {
     // Closed mid-loop when the terminal event arrived: re-reading the usage from the assembled
     // body here would replace settleCost's estimate (an upstream that sent no usage) by nothing.
-    ctx.complete = assembler.complete && !assembler.error && parser.pending.trim() === '';
+    // The upstream closed the body cleanly, nothing half-sent: a stream without its terminal event
+    // may still be a whole answer (OpenAI-compatible servers that omit `[DONE]`).
+    const cleanEnd = !clientGone && parser.pending.trim() === '';
+    if (cleanEnd && !assembler.complete && !assembler.error) assembler.endOfStream?.();
+    ctx.complete = assembler.complete && !assembler.error && cleanEnd;
     ctx.responseBody = assembler.result();
     ctx.usage = ctx.endpoint.usage(ctx.responseBody);
     if (assembler.error) {
       ctx.status = 502;
       ctx.errorType = String(assembler.error.type ?? 'stream_error');
-    } else if (!assembler.complete) {
+    } else if (!ctx.complete) {
       ctx.status = 502;
       ctx.errorType = 'incomplete_stream';
     }
     await finishAttempt(ctx);
+    if (ctx.errorType === 'incomplete_stream' && !res.destroyed) {
+      // The upstream's own error event, if any, already reached the client; a stream that just
+      // stopped short needs one, or the client takes the partial answer for a whole one.
+      res.write(PROTOCOLS[ctx.endpoint.protocol].streamErrorFrame('Tollgate: the upstream ended the stream before its final event; the response is incomplete.', ctx.errorType));
+    }
   }
   if (!res.destroyed) {
     res.addTrailers({

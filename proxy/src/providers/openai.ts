@@ -56,6 +56,11 @@ function appendLogprobs(acc: Json | undefined, chunk: Json): Json {
   return out;
 }
 
+/** At least one choice, and a finish_reason on each. */
+function allFinished(finishReasons: unknown[]): boolean {
+  return finishReasons.length > 0 && finishReasons.every((f) => typeof f === 'string' && f.length > 0);
+}
+
 class ChatAssembler implements StreamAssembler {
   complete = false;
   error: Json | undefined;
@@ -104,6 +109,16 @@ class ChatAssembler implements StreamAssembler {
       const logprobs = obj(choice.logprobs);
       if (logprobs) acc.logprobs = appendLogprobs(obj(acc.logprobs), logprobs);
     }
+  }
+
+  /**
+   * `data: [DONE]` is not the only complete end: vLLM, llama.cpp and other OpenAI-compatible
+   * servers may close the stream after the finish_reason (and usage) chunk without it, and the
+   * OpenAI SDKs read such a stream as whole. Every choice having its finish_reason is what a whole
+   * answer looks like; a stream cut mid-answer has a choice without one (or none at all).
+   */
+  endOfStream(): void {
+    this.complete = !this.error && allFinished([...this.choices.values()].map((c) => c.finishReason));
   }
 
   result(): Json {
@@ -200,6 +215,11 @@ class CompletionAssembler implements StreamAssembler {
       if (ch.finish_reason) cur.finish = ch.finish_reason;
       this.texts.set(i, cur);
     }
+  }
+
+  /** As ChatAssembler.endOfStream: a stream closed without `[DONE]` is whole when every choice finished. */
+  endOfStream(): void {
+    this.complete = !this.error && allFinished([...this.texts.values()].map((c) => c.finish));
   }
 
   result(): Json {

@@ -39,6 +39,12 @@ export interface StreamAssembler {
   readonly complete: boolean;
   /** An error event inside the stream. */
   readonly error: Json | undefined;
+  /**
+   * The upstream closed the stream cleanly (no reset, no half-sent frame) and `complete` is still
+   * false: an assembler whose protocol lets a whole answer end without its terminal event decides
+   * here, from what it assembled, whether the answer is complete.
+   */
+  endOfStream?(): void;
   result(): Json;
 }
 
