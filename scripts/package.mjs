@@ -23,6 +23,7 @@
  * target, written to that path).
  */
 import { RUNTIME_PACKAGES } from './runtime-packages.mjs';
+import { packInto } from './lib/npm-pack.mjs';
 import { spawnSync } from 'node:child_process';
 import { buildSync as esbuildSync } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -47,6 +48,8 @@ export const TARGETS = {
 /** Packages in the runtime closure that are never loaded (see the header). */
 const NEVER_LOADED = new Set(['onnxruntime-web', 'node-addon-api', 'sharp', 'global-agent', 'tar']);
 const NEVER_LOADED_SCOPES = ['@img/'];
+/** Build-tool files by name (see keepFile). */
+const DEV_FILE = /^((grunt|gulp|jake)file\.[cm]?js|bower\.json|component\.json)$/i;
 
 function run(cmd, argv, opts = {}) {
   const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', ...opts });
@@ -98,16 +101,9 @@ function fetchedPackage(name, version) {
   if (local && JSON.parse(readFileSync(join(local, 'package.json'), 'utf8')).version === version) return local;
   const cache = join(root, '.cache/npm-packs');
   const dest = join(cache, `${name.replace('/', '+')}-${version}`);
-  if (!existsSync(join(dest, 'package/package.json'))) {
-    mkdirSync(dest, { recursive: true });
-    step(`npm pack ${name}@${version}`);
-    const r = spawnSync('npm', ['pack', `${name}@${version}`, '--silent', '--pack-destination', dest], { cwd: dest, encoding: 'utf8', shell: process.platform === 'win32' });
-    if (r.status !== 0) throw new Error(`npm pack ${name}@${version} failed: ${r.stderr}`);
-    const tgz = readdirSync(dest).find((f) => f.endsWith('.tgz'));
-    run('tar', ['-xzf', join(dest, tgz), '-C', dest]);
-    rmSync(join(dest, tgz));
-  }
-  return join(dest, 'package');
+  if (existsSync(join(dest, 'package/package.json'))) return join(dest, 'package');
+  step(`npm pack ${name}@${version}`);
+  return packInto(name, version, dest);
 }
 
 /** Per package: which of its files a target ships (paths relative to the package folder). */
@@ -116,6 +112,9 @@ function keepFile(name, rel, t) {
   const base = parts.at(-1);
   if (/^(LICEN[CS]E|NOTICE|ThirdPartyNotices)/i.test(base)) return true;
   if (/\.(map|ts|mts|cts|md|markdown|gyp|gypi|cc|cpp|c|h|hpp|tsbuildinfo)$/i.test(base)) return false;
+  // Repository and build-tool files some tarballs carry (CI configs, .nvmrc, .npmignore, .gitkeep,
+  // Grunt/Gulp files, bower/component manifests): never loaded at run time.
+  if (parts.some((p) => p.startsWith('.')) || DEV_FILE.test(base)) return false;
   if (parts.some((p) => ['test', 'tests', '__tests__', 'example', 'examples', 'docs', 'benchmark', '.github', 'node_modules'].includes(p))) return false;
   if (name === '@photostructure/sqlite') {
     if (parts[0] === 'src' || rel === 'binding.gyp') return false;

