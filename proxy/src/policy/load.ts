@@ -1,8 +1,15 @@
 /**
  * Parse and validate a policy file, reporting problems with file, line and reason.
  * Pure: takes text, returns a result; file reading lives in the caller.
+ *
+ * The file may come from a repository the user just cloned, so the YAML library's superlinear
+ * work is bounded before it starts: more tokens than any policy has, flow collections nested
+ * deeper than any policy needs, a value with a pile of anchors/tags, collections used as mapping
+ * keys (their conversion is exponential: 800 bytes of `? ? ? …` hung the proxy) and aliases that
+ * expand to more values than any policy has are refused. At most MAX_POLICY_PROBLEMS problems are
+ * reported (they go to /healthz, the log and the dashboard's live events).
  */
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { CST, isCollection, isNode, isPair, isScalar, Lexer, LineCounter, parseDocument, type Node } from 'yaml';
 import type { Policy } from './schema';
 import { PolicySchema } from './schema';
 
@@ -16,20 +23,136 @@ export interface PolicyProblem {
 
 export type PolicyParseResult = { ok: true; policy: Policy } | { ok: false; problems: PolicyProblem[] };
 
+/** Far deeper than the schema goes (about 6 levels); 1 MB of `[` took 18 s and 1 GB to parse. */
+export const MAX_POLICY_DEPTH = 64;
+/** Problems listed for one file; the rest are counted in a last problem. */
+export const MAX_POLICY_PROBLEMS = 50;
+/** A node has at most one anchor and one tag; `&a &a &a …` is quadratic to compose. */
+const MAX_NODE_PROPERTIES = 2;
+/**
+ * Lexer tokens in a file (a full policy has about 1 500). Parsing costs up to ~25 µs a token, so a
+ * 1 MB list took over 10 s of the proxy's event loop at start and on every reload; now about 1 s.
+ */
+export const MAX_POLICY_TOKENS = 50_000;
+/**
+ * Values once aliases are expanded. A policy has a few thousand; yaml's maxAliasCount bounds how
+ * often aliases nest, not how big the aliased node is, so 100 aliases of one 20 000-item list (a
+ * 47 KB file) became 2 million values: 21 s and 1.5 GB of validation issues.
+ */
+export const MAX_POLICY_VALUES = 100_000;
+
 export function formatProblem(p: PolicyProblem): string {
   return `${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}`;
 }
 
+/** The first MAX_POLICY_PROBLEMS of `total` problems (only those are located), then a count of the rest. */
+function capped<T>(all: readonly T[], file: string, locate: (item: T) => PolicyProblem): PolicyProblem[] {
+  const problems = all.slice(0, MAX_POLICY_PROBLEMS).map(locate);
+  const more = all.length - problems.length;
+  if (more > 0) problems.push({ file, line: 1, column: 1, path: '', message: `…and ${more} more problem${more === 1 ? '' : 's'}` });
+  return problems;
+}
+
+/** Tokens the lexer emits that are not source text (they take no room in the file). */
+const CONTROL_TOKENS: ReadonlySet<string> = new Set([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR]);
+
+/**
+ * A linear pass over the lexer's tokens, stopping at the first excess: more than MAX_POLICY_TOKENS,
+ * flow nesting deeper than MAX_POLICY_DEPTH, or more than MAX_NODE_PROPERTIES anchors/tags in a
+ * row. Returns the offset.
+ */
+function tokenExcess(text: string): { offset: number; message: string } | undefined {
+  let offset = 0;
+  let depth = 0;
+  let properties = 0;
+  let tokens = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (++tokens > MAX_POLICY_TOKENS) return { offset, message: `the file has more than ${MAX_POLICY_TOKENS} YAML tokens` };
+    if (token === '[' || token === '{') {
+      if (++depth > MAX_POLICY_DEPTH) return { offset, message: `collections are nested more than ${MAX_POLICY_DEPTH} deep` };
+    } else if (token === ']' || token === '}') depth = Math.max(0, depth - 1);
+    if (token[0] === '&' || token[0] === '!') {
+      if (++properties > MAX_NODE_PROPERTIES) return { offset, message: 'a value has more than one anchor (&) or tag (!)' };
+    } else if (!/^\s*$/.test(token) && token[0] !== '#' && !CONTROL_TOKENS.has(token)) properties = 0;
+    if (!CONTROL_TOKENS.has(token)) offset += token.length;
+  }
+  return undefined;
+}
+
+/**
+ * The parsed tree, iteratively: nesting past MAX_POLICY_DEPTH and mapping keys that are not plain
+ * values end the walk; repeated keys are collected. (yaml's own `uniqueKeys` compares each key with
+ * every earlier one: 6 000 keys took 2 s, so the check is here, with a set.)
+ */
+function checkTree(root: unknown): { excess?: { node: Node; message: string }; duplicates: Node[] } {
+  const duplicates: Node[] = [];
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (!isCollection(node)) continue;
+    if (depth >= MAX_POLICY_DEPTH) return { excess: { node, message: `collections are nested more than ${MAX_POLICY_DEPTH} deep` }, duplicates };
+    const keys = new Set<unknown>();
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) {
+        // Policy keys are names; a collection (or an alias) as a key is never one.
+        if (item.key !== null && !isScalar(item.key)) return { excess: { node: isNode(item.key) ? item.key : node, message: 'a mapping key must be a plain value, not a collection or an alias' }, duplicates };
+        const key: unknown = isScalar(item.key) ? item.key.value : null;
+        if (keys.has(key) && isScalar(item.key)) duplicates.push(item.key);
+        keys.add(key);
+        stack.push({ node: item.value, depth: depth + 1 });
+      } else stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return { duplicates };
+}
+
+/** Whether the converted value has more than `limit` values, counting each alias where it is used (cycles too). */
+function tooManyValues(root: unknown, limit: number): boolean {
+  const stack: unknown[] = [root];
+  let seen = 0;
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (++seen > limit) return true;
+    if (Array.isArray(v)) for (const item of v) stack.push(item);
+    else if (v !== null && typeof v === 'object') for (const item of Object.values(v)) stack.push(item);
+  }
+  return false;
+}
+
 export function parsePolicy(text: string, file = 'policy.yaml'): PolicyParseResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number, message: string): PolicyParseResult => {
+    // The line counter is filled by the parser; before it ran, count the lines here.
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    return { ok: false, problems: [{ file, line, column: offset - before.lastIndexOf('\n'), path: '', message }] };
+  };
+  const excess = tokenExcess(text);
+  if (excess) return at(excess.offset, `${excess.message}; not a Tollgate policy`);
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => {
+      problems: capped(doc.errors, file, (e) => {
         const pos = lineCounter.linePos(e.pos[0]);
         return { file, line: pos.line, column: pos.col, path: '', message: e.message.split('\n')[0] ?? e.message };
       }),
+    };
+  }
+  const tree = checkTree(doc.contents);
+  if (tree.excess) return at(tree.excess.node.range?.[0] ?? 0, `${tree.excess.message}; not a Tollgate policy`);
+  if (tree.duplicates.length > 0) {
+    return {
+      ok: false,
+      // In file order (the walk is depth-first from a stack).
+      problems: capped(
+        tree.duplicates.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0)),
+        file,
+        (key) => {
+          const pos = lineCounter.linePos(key.range?.[0] ?? 0);
+          return { file, line: pos.line, column: pos.col, path: '', message: 'Map keys must be unique' };
+        },
+      ),
     };
   }
   let data: unknown;
@@ -39,11 +162,12 @@ export function parsePolicy(text: string, file = 'policy.yaml'): PolicyParseResu
   } catch (err) {
     return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message: (err as Error).message }] };
   }
+  if (tooManyValues(data, MAX_POLICY_VALUES)) return at(0, `the policy has more than ${MAX_POLICY_VALUES} values once its aliases (*name) are expanded; not a Tollgate policy`);
   const parsed = PolicySchema.safeParse(data);
   if (parsed.success) return { ok: true, policy: parsed.data };
   return {
     ok: false,
-    problems: parsed.error.issues.map((issue) => {
+    problems: capped(parsed.error.issues, file, (issue) => {
       // Point at the deepest node that exists on the issue's path.
       let path = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
       let node: unknown = undefined;

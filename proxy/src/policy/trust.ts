@@ -72,6 +72,14 @@ export function isLinkLocalOrMetadata(host: string): boolean {
   return h === 'metadata' || h === 'metadata.google.internal' || h.endsWith('.metadata.google.internal');
 }
 
+function isHttps(baseUrl: string): boolean {
+  try {
+    return new URL(baseUrl).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 function hostOf(baseUrl: string): string {
   try {
     return new URL(baseUrl).hostname.toLowerCase();
@@ -107,12 +115,16 @@ export function checkPolicyTrust(policy: Policy, trust: UserTrust, fromFile: boo
       });
       continue;
     }
-    if (!fromFile || !host || isLoopbackHost(host) || host === new URL(PROTOCOLS[p.kind].defaultBaseUrl).host || trust.trustedHosts.has(host)) continue;
+    // The provider's own API counts only over https: `http://api.openai.com` would carry the key in
+    // clear text past every network hop (before, a policy file could downgrade it unnoticed).
+    const providersOwn = host === new URL(PROTOCOLS[p.kind].defaultBaseUrl).host && isHttps(p.baseUrl);
+    if (!fromFile || !host || isLoopbackHost(host) || providersOwn || trust.trustedHosts.has(host)) continue;
     findings.push({ provider: p.name, host, baseUrl: p.baseUrl, apiKeyEnv: p.apiKeyEnv });
   }
   return { problems, findings };
 }
 
 export function describeFinding(f: TrustFinding): string {
-  return `provider "${f.provider}" sends API keys (${f.apiKeyEnv} or the client's own) to ${f.host}, which you have not approved; approve it in the Tollgate extension or set TOLLGATE_TRUSTED_HOSTS=${f.host}`;
+  const clear = isHttps(f.baseUrl) ? '' : ' over plain http (unencrypted)';
+  return `provider "${f.provider}" sends API keys (${f.apiKeyEnv} or the client's own) to ${f.host}${clear}, which you have not approved; approve it in the Tollgate extension or set TOLLGATE_TRUSTED_HOSTS=${f.host}`;
 }
