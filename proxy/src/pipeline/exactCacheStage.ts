@@ -8,6 +8,7 @@ import { exactCacheKey } from '../cache/canonical';
 import type { CacheEntry } from '../cache/exactCache';
 import type { CallContext, Stage } from './context';
 import { finishAttempt } from './finishAttempt';
+import { queryOf } from './identity';
 
 export function cacheDirectives(ctx: CallContext): { lookup: boolean; store: boolean } {
   const h = String(ctx.req.headers['x-tollgate-cache'] ?? '').toLowerCase();
@@ -23,7 +24,10 @@ export const exactCacheStage: Stage = async (ctx, next) => {
   const directives = cacheDirectives(ctx);
   ctx.cacheStore = directives.store;
   ctx.keyedModel = ctx.modelUsed;
-  ctx.cacheKey = exactCacheKey(ctx.namespace, ctx.endpoint.id, ctx.provider.name, ctx.body);
+  // The query string reaches the upstream as it is (Azure's `api-version`), so it is part of what
+  // was asked: requests with different query strings never share an exact entry.
+  const query = queryOf(ctx.req.url);
+  ctx.cacheKey = exactCacheKey(ctx.namespace, query === '' ? ctx.endpoint.id : `${ctx.endpoint.id}?${query}`, ctx.provider.name, ctx.body);
   if (directives.lookup) {
     const hit = ctx.services.exactCache.get(ctx.cacheKey);
     if (hit) {

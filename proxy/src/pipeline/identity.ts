@@ -35,13 +35,30 @@ function keyIdentity(salt: string, key: string | undefined, cacheVersion: number
   return found;
 }
 
-/** The API key a client sent (Bearer, x-api-key or Azure's api-key), if any. */
-export function clientKey(h: Record<string, string | string[] | undefined>): string | undefined {
+/** Query parameters some clients put their key in (Google-style `?key=`); the query is forwarded as it is. */
+const QUERY_KEY_PARAMS = ['key', 'api-key', 'api_key'];
+
+/** The request URL's query string without the `?` ('' when there is none). */
+export function queryOf(url: string): string {
+  const i = url.indexOf('?');
+  return i < 0 ? '' : url.slice(i + 1);
+}
+
+/** The API key a client sent (Bearer, x-api-key, Azure's api-key, Google's x-goog-api-key, else a `?key=` parameter), if any. */
+export function clientKey(h: Record<string, string | string[] | undefined>, query = ''): string | undefined {
   const auth = typeof h.authorization === 'string' ? h.authorization : undefined;
   const bearer = auth?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
   const xApiKey = typeof h['x-api-key'] === 'string' ? h['x-api-key'].trim() : undefined;
   const azureKey = typeof h['api-key'] === 'string' ? h['api-key'].trim() : undefined;
-  return bearer || xApiKey || azureKey || undefined;
+  const googKey = typeof h['x-goog-api-key'] === 'string' ? h['x-goog-api-key'].trim() : undefined;
+  const fromHeaders = bearer || xApiKey || azureKey || googKey;
+  if (fromHeaders || query === '') return fromHeaders || undefined;
+  const params = new URLSearchParams(query);
+  for (const name of QUERY_KEY_PARAMS) {
+    const v = params.get(name)?.trim();
+    if (v) return v;
+  }
+  return undefined;
 }
 
 /**
@@ -87,7 +104,8 @@ export const identify: Stage = async (ctx, next) => {
   if (ctx.body.model !== undefined && choice.model !== ctx.modelRequested) ctx.body.model = choice.model;
 
   // Placeholders some SDKs insist on (e.g. "sk-dummy" when the proxy holds the key) are not keys.
-  const fromClient = clientKey(ctx.req.headers);
+  const query = queryOf(ctx.req.url);
+  const fromClient = clientKey(ctx.req.headers, query);
   const placeholder = fromClient !== undefined && /^(tollgate|dummy|sk-dummy|none|placeholder)$/i.test(fromClient);
   ctx.apiKey = (!placeholder && fromClient) || ctx.services.env[choice.provider.apiKeyEnv] || undefined;
   const policy = ctx.services.policy.policy;
