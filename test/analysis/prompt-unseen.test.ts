@@ -30,8 +30,9 @@ function tmp(): string {
 
 describe('model ids with ":"', () => {
   it.each([
-    ['ft:gpt-4o-mini-2024-07-18:acme-corp:support-bot:9ABCdefG', 'gpt-4o-mini-2024-07-18'],
-    ['openai:chat:ft:gpt-4o-mini-2024-07-18:acme-corp::9ABCdefG', 'gpt-4o-mini-2024-07-18'],
+    // A fine-tune keeps its id: it is priced at OpenAI's fine-tune rate (pricing-aliases.test.ts).
+    ['ft:gpt-4o-mini-2024-07-18:acme-corp:support-bot:9ABCdefG', 'ft:gpt-4o-mini-2024-07-18:acme-corp:support-bot:9abcdefg'],
+    ['openai:chat:ft:gpt-4o-mini-2024-07-18:acme-corp::9ABCdefG', 'ft:gpt-4o-mini-2024-07-18:acme-corp::9abcdefg'],
     ['llama3.1:8b', 'llama3.1:8b'],
     ['ollama:chat:llama3.1:8b', 'llama3.1:8b'],
     ['ollama/llama3.1:8b', 'llama3.1:8b'],
@@ -45,7 +46,7 @@ describe('model ids with ":"', () => {
     expect(normaliseModelName(raw)).toBe(expected);
   });
 
-  it('a fine-tune in a promptfoo config is priced and bounded as its base model', async () => {
+  it('a fine-tune in a promptfoo config is priced at its fine-tune rate', async () => {
     const text = lines(
       'prompts:',
       "  - 'Answer the customer: {{question}}'",
@@ -55,8 +56,9 @@ describe('model ids with ":"', () => {
       '      max_tokens: 300',
     );
     const r = await analyzeFile({ path: 'promptfooconfig.yaml', text });
-    expect(r.model).toBe('gpt-4o-mini-2024-07-18');
-    const p = unitPrices('gpt-4o-mini')!;
+    expect(r.model).toBe('ft:gpt-4o-mini-2024-07-18:acme-corp:support-bot:9abcdefg');
+    const p = unitPrices(r.model!)!;
+    expect(p.outputPerMTok).toBeGreaterThan(unitPrices('gpt-4o-mini')!.outputPerMTok);
     expect(r.calls[0]!.inputUsd).toBeGreaterThan(0);
     expect(r.calls[0]!.worstCaseOutputUsd).toBeCloseTo(r.calls[0]!.inputUsd + (300 * p.outputPerMTok) / 1e6, 12);
   });

@@ -210,7 +210,8 @@ const bifrost: Table = {
   'cache.ttlSeconds': { out: '"ttl": 3600' },
   'cache.version': { out: '"vector_store_namespace": "tollgate-v2"' },
   'defaults.maxOutputTokens': { warn: 'defaults.maxOutputTokens' },
-  'fallbacks[].from': { out: '"cel_expression": "model == \\"gpt-4o\\""' },
+  // Per provider: the fallback list has an unprefixed target, which stays on the request's provider.
+  'fallbacks[].from': { out: '"cel_expression": "model == \\"gpt-4o\\" && provider == \\"openai\\""' },
   'fallbacks[].to': { out: /"fallbacks": \[\s*"anthropic\/claude-sonnet-4-5",\s*"openai\/gpt-4o-mini"\s*\]/ },
   'providers.*.apiKeyEnv': { out: '"value": "env.LOCAL_API_KEY"' },
   'providers.*.authHeader': { warn: 'providers.local.authHeader' },

@@ -281,22 +281,36 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
     );
   }
   policy.fallbacks.forEach((f, i) => {
-    rules.push({
-      id: ruleId(`fallback-${i}`),
-      name: `fallback ${f.from}`,
-      enabled: true,
-      scope: 'global',
-      priority: next(),
-      cel_expression: isGlob(f.from) ? `model.matches(${cel(globToRegex(f.from))})` : `model == ${cel(f.from)}`,
-      // Keep the requested provider and model; only add the fallback chain.
-      targets: [{ weight: 1 }],
-      fallbacks: f.to.map((t) => {
-        const slash = t.indexOf('/');
-        const named = slash > 0 ? providers.find((p) => p.name === t.slice(0, slash)) : undefined;
-        // An unprefixed fallback stays on the failing request's provider, as in Tollgate.
-        return named ? bref({ provider: named, model: t.slice(slash + 1) }) : `${bifrostName.get(resolveModelRef(policy, f.from).provider.name)}/${t}`;
-      }),
-    });
+    const providerOf = (ref: string): ResolvedProvider | undefined => {
+      const slash = ref.indexOf('/');
+      return slash > 0 ? providers.find((p) => p.name === ref.slice(0, slash)) : undefined;
+    };
+    // The proxy matches `from` (also as `provider/model`) after choosing the request's provider and
+    // keeps an unprefixed `to` on that provider: with one, a rule per provider (`provider == …`);
+    // a `name/…` from applies to that provider's requests only.
+    const fromProvider = providerOf(f.from);
+    const pattern = fromProvider ? f.from.slice(fromProvider.name.length + 1) : f.from;
+    const modelClause = isGlob(pattern) ? `model.matches(${cel(globToRegex(pattern))})` : `model == ${cel(pattern)}`;
+    const scoped: Array<ResolvedProvider | undefined> = fromProvider ? [fromProvider] : f.to.some((t) => !providerOf(t)) ? providers : [undefined];
+    for (const p of scoped) {
+      const suffix = p && scoped.length > 1 ? p.name : undefined;
+      rules.push({
+        id: ruleId(suffix ? `fallback-${i}-${suffix}` : `fallback-${i}`),
+        name: `fallback ${f.from}${suffix ? ` (${suffix})` : ''}`,
+        enabled: true,
+        scope: 'global',
+        priority: next(),
+        cel_expression: p ? `${modelClause} && provider == ${cel(bifrostName.get(p.name) as string)}` : modelClause,
+        // Keep the requested provider and model; only add the fallback chain.
+        targets: [{ weight: 1 }],
+        fallbacks: f.to.map((t) => {
+          const named = providerOf(t);
+          if (named) return bref({ provider: named, model: t.slice(named.name.length + 1) });
+          // Unprefixed targets only occur with a provider-scoped rule (see `scoped`).
+          return p ? `${bifrostName.get(p.name)}/${t}` : t;
+        }),
+      });
+    }
   });
 
   const governance: JsonObject = {};
@@ -378,13 +392,11 @@ function providerConfig(p: ResolvedProvider, policy: Policy, w: Warnings): JsonO
   const network: JsonObject = {
     default_request_timeout_in_seconds: Math.max(1, Math.ceil(p.timeoutMs / 1000)),
     max_retries: policy.retries.attempts,
-    retry_backoff_initial: Math.max(100, policy.retries.backoffMs),
-    retry_backoff_max: Math.max(100, policy.retries.maxBackoffMs),
+    ...retryBackoff(policy, w),
   };
   const idle = Math.round(p.idleTimeoutMs / 1000);
   network.stream_idle_timeout_in_seconds = Math.min(3600, Math.max(5, idle));
   if (idle < 5 || idle > 3600) w.add(`${field}.idleTimeoutMs`, `${TARGET} allows a stream idle timeout of 5–3600 s; ${p.idleTimeoutMs} ms was clamped`);
-  if (policy.retries.backoffMs < 100) w.add('retries.backoffMs', `${TARGET}'s smallest retry backoff is 100 ms; ${policy.retries.backoffMs} ms was raised to 100`);
   // Bifrost appends /v1/… itself, so an OpenAI-style base URL loses its trailing /v1.
   if (p.baseUrl !== PROTOCOLS[p.kind].defaultBaseUrl || !builtin) {
     if (p.kind === 'openai' && !p.baseUrl.endsWith('/v1'))
@@ -405,6 +417,29 @@ function providerConfig(p: ResolvedProvider, policy: Policy, w: Warnings): JsonO
   };
   if (!builtin) cfg.custom_provider_config = { base_provider_type: p.kind };
   return cfg;
+}
+
+/** Bifrost refuses a retry backoff outside 100 ms – 1,000,000 ms, and an initial backoff above the maximum. */
+const BACKOFF_FLOOR_MS = 100;
+const BACKOFF_CEILING_MS = 1_000_000;
+
+/**
+ * Tollgate waits up to min(maxBackoffMs, backoffMs × 2^(n−1)) before retry n, so a backoffMs above
+ * maxBackoffMs means every wait is capped at maxBackoffMs: the export writes that as the initial
+ * backoff (Bifrost would refuse initial > max). Values outside Bifrost's range are clamped, warned.
+ */
+function retryBackoff(policy: Policy, w: Warnings): { retry_backoff_initial: number; retry_backoff_max: number } {
+  const { backoffMs, maxBackoffMs } = policy.retries;
+  const clamp = (ms: number) => Math.min(BACKOFF_CEILING_MS, Math.max(BACKOFF_FLOOR_MS, ms));
+  const max = clamp(maxBackoffMs);
+  const initial = Math.min(clamp(backoffMs), max);
+  if (backoffMs < BACKOFF_FLOOR_MS) w.add('retries.backoffMs', `${TARGET}'s smallest retry backoff is ${BACKOFF_FLOOR_MS} ms; ${backoffMs} ms was raised to ${initial}`);
+  else if (backoffMs > maxBackoffMs)
+    w.add('retries.backoffMs', `backoffMs ${backoffMs} ms is above maxBackoffMs ${maxBackoffMs} ms, so Tollgate caps every wait at ${maxBackoffMs} ms; ${TARGET} refuses an initial backoff above its maximum, so retry_backoff_initial is ${initial} ms`);
+  else if (initial !== backoffMs) w.add('retries.backoffMs', `${TARGET}'s largest retry backoff is ${BACKOFF_CEILING_MS} ms; ${backoffMs} ms was lowered to ${initial}`);
+  if (max !== maxBackoffMs)
+    w.add('retries.maxBackoffMs', `${TARGET} allows a maximum retry backoff of ${BACKOFF_FLOOR_MS}–${BACKOFF_CEILING_MS} ms; ${maxBackoffMs} ms was ${maxBackoffMs < BACKOFF_FLOOR_MS ? 'raised' : 'lowered'} to ${max}`);
+  return { retry_backoff_initial: initial, retry_backoff_max: max };
 }
 
 /** Bifrost decides itself which failures are retryable, so only the default list carries over. */

@@ -138,9 +138,22 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
   };
   policy.fallbacks.forEach((f, i) => {
     const froms = isGlob(f.from) ? named.filter((m) => globMatch(f.from, m)) : [f.from];
-    if (froms.length === 0)
-      w.add(`fallbacks[${i}].from`, `${TARGET} fallbacks name model groups; the glob "${f.from}" matches no model named in the policy, so it is not exported`);
-    for (const from of froms) addFallbacks(from, f.to);
+    // A model that is itself the fallback's only target has nothing to fall back to (the proxy skips
+    // the failing target too): a glob matching only its own targets exports no entry at all.
+    const effective = froms.filter((from) => f.to.some((t) => t !== from));
+    if (effective.length === 0)
+      w.add(
+        `fallbacks[${i}].from`,
+        froms.length === 0
+          ? `${TARGET} fallbacks name model groups; the glob "${f.from}" matches no model named in the policy, so it is not exported`
+          : `${TARGET} fallbacks name model groups; the glob "${f.from}" matches only its own fallback target (${froms.join(', ')}) among the models the policy names, so it is not exported: requests for other models matching it get no fallback on ${TARGET}`,
+      );
+    else if (isGlob(f.from))
+      w.add(
+        `fallbacks[${i}].from`,
+        `${TARGET} fallbacks name model groups, not globs: "${f.from}" is exported for the models the policy names (${effective.join(', ')}); requests for other models matching it get no fallback on ${TARGET}. Name those models in the policy (a tier, a rule or a provider's models) to export them`,
+      );
+    for (const from of effective) addFallbacks(from, f.to);
   });
   // LiteLLM keys fallbacks by model group: a request routed to a tier group ("auto", an alias) must
   // keep the fallbacks of the model the group serves, as Tollgate applies them after routing.

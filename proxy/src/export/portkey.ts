@@ -159,16 +159,33 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   const targets: JsonObject[] = [];
   const defaultName = uniqueNamer();
   let openaiTarget = 'provider-openai';
+  const selectorTargets = new Map(selectors.map((s) => [s, selectorName(s)]));
   policy.fallbacks.forEach((f, i) => {
-    const from = resolveModelRef(policy, f.from);
-    track(from.provider);
-    // Unprefixed `to` models stay on the failing request's provider, as in the proxy.
-    const chain = f.to.map((t) => fallbackRef(providers, from.provider, t));
-    for (const c of chain) track(c.provider);
-    const name = defaultName(`fallback-${i}`);
-    byModel.push({ query: { 'params.model': matchValue(f.from) }, then: name });
-    // No on_status_codes: Portkey then falls back after any non-2xx answer, as Tollgate does.
-    targets.push({ name, strategy: { mode: 'fallback' }, targets: [providerTarget(from.provider), ...chain.map(refTarget)] });
+    // The proxy matches `from` against the request's model and its `provider/model` after choosing
+    // the provider (prefix, model globs, else the protocol's default), and an unprefixed `to` stays
+    // on that provider. So a fallback is one condition per way the proxy picks a provider: a
+    // `claude-*` fallback sent on /v1/messages stays on Anthropic, a `name/…` from only applies to
+    // that provider's requests.
+    const slash = f.from.indexOf('/');
+    const named = slash > 0 ? providers.find((p) => p.name === f.from.slice(0, slash)) : undefined;
+    const pattern = named ? f.from.slice(slash + 1) : f.from;
+    const applies = selectors.filter((s) => !named || s.provider.name === named.name);
+    const last = applies[applies.length - 1];
+    for (const s of selectors) {
+      const query = and({ 'params.model': matchValue(pattern) }, s.query);
+      if (!applies.includes(s)) {
+        // Requests the proxy gives another provider keep it, rather than meeting a queryless condition below.
+        if (last && !last.query && s.query) byModel.push({ query, then: selectorTargets.get(s)! });
+        continue;
+      }
+      track(s.provider);
+      const chain = f.to.map((t) => fallbackRef(providers, s.provider, t));
+      for (const c of chain) track(c.provider);
+      const name = defaultName(s === last ? `fallback-${i}` : `fallback-${i}-${selectorName(s).replace(/^provider-/, '')}`);
+      byModel.push({ query, then: name });
+      // No on_status_codes: Portkey then falls back after any non-2xx answer, as Tollgate does.
+      targets.push({ name, strategy: { mode: 'fallback' }, targets: [providerTarget(s.provider), ...chain.map(refTarget)] });
+    }
   });
   for (const s of selectors) {
     track(s.provider);

@@ -34,10 +34,10 @@ export function providersOf(policy: Policy): ResolvedProvider[] {
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 /**
- * The key variable written to a gateway config. A provider without `apiKeyEnv` reads
- * `<NAME>_API_KEY`, and a name that starts with a digit ("9router") gives `9ROUTER_API_KEY`:
- * no shell can set it and envsubst leaves `${9ROUTER_API_KEY}` in the Portkey config. Exports
- * write `_9ROUTER_API_KEY` instead and warn (warnKeyEnv), so the config is deployable.
+ * The key variable written to a gateway config. Derived names are valid ones (`_9ROUTER_API_KEY`
+ * for a provider named "9router", policy/schema.ts `derivedKeyEnv`); an `apiKeyEnv` the user allowed
+ * with TOLLGATE_ALLOW_KEY_ENV may not be (`MY-KEY`): no shell can set it and envsubst leaves
+ * `${MY-KEY}` in a Portkey config, so exports write `_MY_KEY` instead and warn (warnKeyEnv).
  */
 export function exportedKeyEnv(name: string): string {
   return ENV_NAME.test(name) ? name : `_${name.replace(/[^A-Z0-9_]/g, '_')}`;
@@ -48,7 +48,7 @@ function warnKeyEnv(policy: Policy, w: Warnings, target: string): void {
     if (exportedKeyEnv(p.apiKeyEnv) !== p.apiKeyEnv)
       w.add(
         `providers.${p.name}.apiKeyEnv`,
-        `the key variable Tollgate derives for provider ${p.name}, ${p.apiKeyEnv}, is not a valid environment variable name (it starts with a digit), so ${target} reads ${exportedKeyEnv(p.apiKeyEnv)} instead; set apiKeyEnv in the policy to use one name in both places`,
+        `${p.apiKeyEnv}, the key variable of provider ${p.name}, is not a valid environment variable name, so ${target} reads ${exportedKeyEnv(p.apiKeyEnv)} instead while the local proxy still reads ${p.apiKeyEnv}; set apiKeyEnv in the policy to a name of capital letters, digits and _ that starts with a letter to use one name in both places`,
       );
 }
 

@@ -367,6 +367,15 @@ export interface ResolvedProvider extends ProviderPolicy {
   authHeader: AuthHeader;
 }
 
+/**
+ * `<NAME>_API_KEY` for a provider without `apiKeyEnv`, with a leading `_` when the name starts with a
+ * digit: `9ROUTER_API_KEY` is no environment variable name a shell, `.env` file or envsubst can set
+ * (the exporters write the same `_9ROUTER_API_KEY`, so the proxy and a gateway read one variable).
+ */
+export function derivedKeyEnv(providerName: string): string {
+  const name = `${providerName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`;
+  return /^[0-9]/.test(name) ? `_${name}` : name;
+}
 
 /** Providers with defaults filled in; the built-in openai/anthropic entries are always present. */
 export function resolveProviders(policy: Policy): Map<string, ResolvedProvider> {
@@ -381,7 +390,7 @@ export function resolveProviders(policy: Policy): Map<string, ResolvedProvider> 
       name,
       kind,
       baseUrl: (p.baseUrl ?? builtin.defaultBaseUrl).replace(/\/+$/, ''),
-      apiKeyEnv: p.apiKeyEnv ?? (name === 'openai' || name === 'anthropic' ? builtin.apiKeyEnv : `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`),
+      apiKeyEnv: p.apiKeyEnv ?? (name === 'openai' || name === 'anthropic' ? builtin.apiKeyEnv : derivedKeyEnv(name)),
       authHeader: p.authHeader ?? PROTOCOLS[kind].authHeader,
     });
   }

@@ -50,6 +50,14 @@ function providerIdFor(provider: string | undefined): string | undefined {
   return provider && isPricedProvider(provider) ? provider.toLowerCase() : undefined;
 }
 
+/**
+ * The base model of an OpenAI fine-tune id — `ft:gpt-4o-mini-2024-07-18:org::abc` (current) or
+ * `gpt-3.5-turbo:ft-org-2023-08-01` (legacy) — else undefined.
+ */
+export function fineTuneBase(model: string): string | undefined {
+  return (/^ft:([^:]+):/i.exec(model) ?? /^([^:]+):ft-/i.exec(model))?.[1];
+}
+
 const memo = new Map<string, CallPrice>();
 
 export function priceCall(model: string, usage: TokenUsage, provider?: string): CallPrice {
@@ -75,6 +83,9 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
     result = calcPrice(genaiUsage, model, providerId ? { providerId } : undefined);
     // An OpenAI-compatible gateway (OpenRouter, vLLM…) may serve a model genai-prices files elsewhere.
     if (!result && providerId) result = calcPrice(genaiUsage, model);
+    // genai-prices files fine-tune rates (dearer than the base model's) under provider openai only:
+    // an `ft:` id names an OpenAI fine-tune whoever passes it on (lint, a custom-named provider).
+    if (!result && providerId !== 'openai' && fineTuneBase(model)) result = calcPrice(genaiUsage, model, { providerId: 'openai' });
   } catch {
     result = null;
   }

@@ -16,8 +16,10 @@ function bareModel(model: string): string {
   const slash = m.lastIndexOf('/');
   const colon = m.indexOf(':');
   if (slash >= 0) return m.slice(slash + 1);
-  if (colon >= 0 && !m.startsWith('ft:')) return m.slice(colon + 1);
   if (m.startsWith('ft:')) return m.slice(3);
+  // A legacy OpenAI fine-tune names its base first: `gpt-3.5-turbo:ft-acme-2023-08-01`.
+  if (/^[^:]+:ft-/.test(m)) return m.slice(0, colon);
+  if (colon >= 0) return m.slice(colon + 1);
   return m;
 }
 

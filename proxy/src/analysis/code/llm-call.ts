@@ -66,7 +66,12 @@ export const OUTPUT_LIMIT_KEYS = new Set([
   'maxOutputTokens',
   'maxCompletionTokens',
   'max_tokens_to_sample',
+  'maxTokensToSample',
   'max_new_tokens',
+  'maxNewTokens',
+  // Ollama (ChatOllama, ollama-python/-js `options`).
+  'num_predict',
+  'numPredict',
 ]);
 
 /** The spelling each SDK expects, per language. */
@@ -225,6 +230,46 @@ export function legacyCompletions(call: DetectedCall): void {
     call.limit = 'present';
     call.outputLimit = LEGACY_COMPLETIONS_DEFAULT_LIMIT;
   }
+}
+
+/**
+ * LangChain JS's ChatAnthropic never sends a request without max_tokens: given none, it sends its
+ * own default — 2048 in @langchain/anthropic up to 0.3, and from then a larger one for newer Claude
+ * models, matched by model-id prefix (its MODEL_DEFAULT_MAX_OUTPUT_TOKENS). The larger is the worst case.
+ */
+const LANGCHAIN_JS_ANTHROPIC_DEFAULTS: ReadonlyArray<readonly [string, number]> = [
+  ['claude-opus-4', 8192],
+  ['claude-sonnet-4', 8192],
+  ['claude-3-5-sonnet', 4096],
+  ['claude-3-5-haiku', 4096],
+];
+export const LANGCHAIN_JS_ANTHROPIC_FALLBACK_LIMIT = 2048;
+
+/** A `new ChatAnthropic(…)` (JS) without maxTokens is bounded by LangChain's default, not unlimited. */
+export function langchainJsAnthropicDefault(call: DetectedCall): void {
+  if (call.limit !== 'missing') return;
+  call.limit = 'present';
+  call.outputLimit = LANGCHAIN_JS_ANTHROPIC_DEFAULTS.find(([prefix]) => call.model?.startsWith(prefix))?.[1] ?? LANGCHAIN_JS_ANTHROPIC_FALLBACK_LIMIT;
+  delete call.insertion;
+}
+
+/**
+ * Modules that make a bare name an SDK's, per language: `chat` is Cohere's in a file importing
+ * cohere, `completion` LiteLLM's, `Agent` the OpenAI Agents SDK's. (A TypeScript `agents` package is
+ * Cloudflare's, not OpenAI's: only `@openai/agents` counts there.)
+ */
+const HINT_MODULES: Record<'typescript' | 'python', Record<keyof FileHints, RegExp | undefined>> = {
+  typescript: { cohere: /^cohere-ai$/, litellm: undefined, openaiAgents: /^@openai\/agents($|[-/])/ },
+  python: { cohere: /^cohere(\.|$)/, litellm: /^litellm(\.|$)/, openaiAgents: /^agents(\.|$)/ },
+};
+
+/** The FileHints of a file from every module it imports or requires (one walk serves hints and belongsToSdk). */
+export function fileHintsOf(modules: Iterable<string>, language: 'typescript' | 'python'): FileHints {
+  const hints: FileHints = { cohere: false, litellm: false, openaiAgents: false };
+  const patterns = HINT_MODULES[language];
+  for (const m of modules)
+    for (const key of Object.keys(hints) as Array<keyof FileHints>) if (patterns[key]?.test(m)) hints[key] = true;
+  return hints;
 }
 
 /** A package of one of the SDKs whose callee names are ambiguous (a wrapper's argument may make a client one of them). */

@@ -8,6 +8,7 @@ import {
   belongsToSdk,
   calleeText,
   classifyCallee,
+  fileHintsOf,
   legacyCompletions,
   limitKeyFor,
   LOCAL_ORIGIN,
@@ -526,16 +527,20 @@ function collectPrompt(kw: Map<string, Node>, call: DetectedCall, b: PyBindings)
   }
 }
 
+/** FileHints from the modules the file's import statements name (`import a.b, c`, `from a.b import x`). */
 function fileHints(root: Node): FileHints {
-  const hints: FileHints = { cohere: false, litellm: false, openaiAgents: false };
+  const modules: string[] = [];
   for (const st of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
     if (!st) continue;
-    const t = st.text;
-    if (/^(from|import)\s+cohere\b/.test(t)) hints.cohere = true;
-    if (/^(from|import)\s+litellm\b/.test(t)) hints.litellm = true;
-    if (/^from\s+agents\b/.test(t)) hints.openaiAgents = true;
+    const from = st.type === 'import_from_statement' ? st.childForFieldName('module_name')?.text : undefined;
+    if (from !== undefined) modules.push(from);
+    else
+      for (const n of st.childrenForFieldName('name')) {
+        const dotted = n?.type === 'aliased_import' ? n.childForFieldName('name') : n;
+        if (dotted) modules.push(dotted.text);
+      }
   }
-  return hints;
+  return fileHintsOf(modules, 'python');
 }
 
 export async function findPythonCalls(text: string, wasmDir?: string): Promise<DetectedCall[]> {
@@ -550,7 +555,13 @@ export async function findPythonCalls(text: string, wasmDir?: string): Promise<D
       if (!node) continue;
       const fn = node.childForFieldName('function');
       const chain = chainOf(fn);
-      const api = chain ? classifyCallee(chain, false, hints) : undefined;
+      let api = chain ? classifyCallee(chain, false, hints) : undefined;
+      // Only SDK method names are worth resolving an alias for (bindings are built lazily).
+      if (chain && chain.length > 1 && (api === undefined || api === 'openai-completions') && SDK_METHODS.has(chain[chain.length - 1]!)) {
+        b ??= new PyBindings(tree.rootNode);
+        const full = aliasedChain(b, chain, node);
+        if (full !== chain) api = classifyCallee(full, false, hints) ?? api;
+      }
       const argList = node.childForFieldName('arguments');
       if (!api || !chain || !fn || !argList || argList.type !== 'argument_list') continue;
       b ??= new PyBindings(tree.rootNode);
@@ -561,6 +572,25 @@ export async function findPythonCalls(text: string, wasmDir?: string): Promise<D
     tree.delete();
   }
   return calls;
+}
+
+const SDK_METHODS = new Set(['create', 'acreate', 'stream', 'parse', 'complete', 'complete_async', 'stream_async', 'generate_content', 'generate_content_stream']);
+
+/**
+ * The chain a call really has when its head is an alias of a sub-client:
+ * `completions = client.chat.completions` … `completions.create(…)` is `client.chat.completions.create`
+ * (read as the legacy Completions API otherwise). Aliases of aliases are followed a few steps.
+ */
+function aliasedChain(b: PyBindings, chain: string[], at: Node): string[] {
+  let out = chain;
+  for (let depth = 0; depth < 4; depth++) {
+    const value = b.valueOf(out[0]!, at);
+    if (value?.type !== 'attribute') return out;
+    const head = chainOf(value);
+    if (!head || head.includes('?')) return out;
+    out = [...head, ...out.slice(1)];
+  }
+  return out;
 }
 
 /** Where the callee comes from: its receiver (`client` of `client.messages.create`), or the function itself. */

@@ -7,6 +7,8 @@ import {
   belongsToSdk,
   calleeText,
   classifyCallee,
+  fileHintsOf,
+  langchainJsAnthropicDefault,
   legacyCompletions,
   limitKeyFor,
   LOCAL_ORIGIN,
@@ -15,7 +17,6 @@ import {
   sdkModule,
   type CallApi,
   type DetectedCall,
-  type FileHints,
 } from './llm-call';
 import { jsDedent, stripText } from './text-transforms';
 import { FileBindings, unwrap, type ResolvedObject } from './typescript-resolve';
@@ -227,30 +228,22 @@ function collectPrompt(props: readonly ts.ObjectLiteralElementLike[], sf: ts.Sou
   }
 }
 
-function fileHints(sf: ts.SourceFile): FileHints {
-  const hints: FileHints = { cohere: false, litellm: false, openaiAgents: false };
-  for (const st of sf.statements) {
-    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
-      const m = st.moduleSpecifier.text;
-      if (m === 'cohere-ai') hints.cohere = true;
-      if (m === '@openai/agents' || m.startsWith('@openai/agents-')) hints.openaiAgents = true;
-    }
-  }
-  // require('cohere-ai') in CommonJS.
-  if (!hints.cohere && /require\(\s*['"]cohere-ai['"]\s*\)/.test(sf.text)) hints.cohere = true;
-  return hints;
-}
-
 export function findTypeScriptCalls(path: string, text: string): DetectedCall[] {
   const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
   const calls: DetectedCall[] = [];
-  const hints = fileHints(sf);
+  const hints = fileHintsOf(importedModules(sf), 'typescript');
   let bindings: FileBindings | undefined;
 
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
       const chain = calleeChain(node.expression);
-      const api = chain ? classifyCallee(chain, ts.isNewExpression(node), hints) : undefined;
+      let api = chain ? classifyCallee(chain, ts.isNewExpression(node), hints) : undefined;
+      // Only SDK method names are worth resolving an alias for (bindings are built lazily).
+      if (chain && chain.length > 1 && (api === undefined || api === 'openai-completions') && SDK_METHODS.has(chain[chain.length - 1]!)) {
+        bindings ??= new FileBindings(sf);
+        const full = aliasedChain(bindings, chain, node);
+        if (full !== chain) api = classifyCallee(full, false, hints) ?? api;
+      }
       if (api && chain) {
         bindings ??= new FileBindings(sf);
         const call = inspectCall(sf, bindings, node, api, chain);
@@ -261,6 +254,26 @@ export function findTypeScriptCalls(path: string, text: string): DetectedCall[] 
   };
   visit(sf);
   return calls;
+}
+
+const SDK_METHODS = new Set(['create', 'stream', 'parse', 'complete', 'generateContent', 'generateContentStream']);
+
+/**
+ * The chain a call really has when its head is a const alias of a sub-client:
+ * `const completions = client.chat.completions; completions.create(…)` is `client.chat.completions.create`
+ * (read as the legacy Completions API otherwise). Aliases of aliases are followed a few steps.
+ */
+function aliasedChain(bindings: FileBindings, chain: string[], at: ts.Node): string[] {
+  let out = chain;
+  for (let depth = 0; depth < 4; depth++) {
+    const init = bindings.constInitializer(out[0]!, at);
+    const u = init ? unwrap(init) : undefined;
+    if (!u || !ts.isPropertyAccessExpression(u)) return out;
+    const head = calleeChain(u);
+    if (!head || head.includes('?')) return out;
+    out = [...head, ...out.slice(1)];
+  }
+  return out;
 }
 
 /** `require('m')` → m. */
@@ -392,6 +405,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
       call.limit = 'missing';
       const open = sf.text.indexOf('(', node.expression.end);
       if (open >= 0) call.insertion = { offset: open + 1, newText: `{ ${key}: 1024 }`, title };
+      if (api === 'langchain-anthropic') langchainJsAnthropicDefault(call);
     }
     return call;
   }
@@ -451,6 +465,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
     if (bound) return Object.assign(call, bound);
   }
   if (api === 'openai-completions') legacyCompletions(call);
+  if (api === 'langchain-anthropic') langchainJsAnthropicDefault(call);
   // With `max_tokens: null` in place, a second max_tokens property would be a duplicate key.
   if (call.limit === 'missing' && resolved.fixable !== false && !noneLimit) call.insertion = { ...insertProperty(sf, resolved.target, `${key}: 1024`), title };
   return call;

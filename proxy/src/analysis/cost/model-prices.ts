@@ -1,28 +1,39 @@
 /** $ per token for a model (from genai-prices via pricing/price.ts) and its context window. */
 import { calcPrice } from '@pydantic/genai-prices';
-import { unitPrices } from '../../pricing/price';
+import { fineTuneBase, unitPrices } from '../../pricing/price';
 
 export interface ModelPrices {
   inputPerToken: number;
   outputPerToken: number;
 }
 
+/**
+ * An OpenAI fine-tune (`ft:gpt-4o-mini-…:org::id`) at its own, dearer rate where genai-prices has
+ * one (pricing/price.ts prices `ft:` ids under provider openai); a fine-tune of a base model it has
+ * no fine-tune rate for (gpt-4.1…) at the base model's rate, the least it costs.
+ */
 export function modelPrices(model: string): ModelPrices | undefined {
-  const u = unitPrices(model);
+  const base = fineTuneBase(model);
+  const u = unitPrices(model) ?? (base ? unitPrices(base) : undefined);
   return u ? { inputPerToken: u.inputPerMTok / 1e6, outputPerToken: u.outputPerMTok / 1e6 } : undefined;
 }
 
 const windows = new Map<string, number | undefined>();
 
+function recordedWindow(model: string, providerId?: string): number | undefined {
+  try {
+    return calcPrice({ input_tokens: 1, output_tokens: 1 }, model, providerId ? { providerId } : undefined)?.model.context_window;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The model's context window as genai-prices records it (the worst case for an unlimited reply). */
 export function contextWindow(model: string): number | undefined {
   if (windows.has(model)) return windows.get(model);
-  let w: number | undefined;
-  try {
-    w = calcPrice({ input_tokens: 1, output_tokens: 1 }, model)?.model.context_window;
-  } catch {
-    w = undefined;
-  }
+  const base = fineTuneBase(model);
+  // genai-prices' fine-tune entries carry no window: a fine-tune has its base model's.
+  const w = recordedWindow(model) ?? (base ? recordedWindow(model, 'openai') ?? recordedWindow(base) : undefined);
   windows.set(model, w);
   return w;
 }

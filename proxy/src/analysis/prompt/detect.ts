@@ -4,6 +4,12 @@ import type { PromptFileKind } from '../types';
 
 export const DEFAULT_PROMPT_GLOBS = ['**/prompts/**/*.txt', '**/prompts/**/*.md', '**/*.prompt.txt'];
 
+/**
+ * Text template formats a prompt glob may name: the file body is the prompt as written, its template
+ * tags counted as unknown content (Jinja `.j2`, Mustache/Handlebars, Dotprompt `.prompt` with YAML front matter…).
+ */
+const TEMPLATE_EXTENSIONS = ['.txt', '.md', '.prompt', '.j2', '.jinja', '.jinja2', '.mustache', '.hbs', '.handlebars', '.liquid', '.njk', '.tmpl', '.tpl'];
+
 const CODE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py'];
 const ALWAYS_ON = new Set(['copilot-instructions.md', 'agents.md', 'claude.md']);
 
@@ -27,7 +33,7 @@ export function promptKindOf(path: string, languageId?: string, promptGlobs: str
   if (name.endsWith('.instructions.md') || languageId === 'instructions') return 'vscode-instructions';
   if (ALWAYS_ON.has(name)) return 'always-on-instructions';
   if (/^promptfooconfig\.ya?ml$/.test(name)) return 'promptfoo';
-  if ((name.endsWith('.txt') || name.endsWith('.md')) && promptGlobs.some((g) => globToRegExp(g).test(normal))) return 'prompt-template';
+  if (TEMPLATE_EXTENSIONS.some((e) => name.endsWith(e)) && promptGlobs.some((g) => globToRegExp(g).test(normal))) return 'prompt-template';
   return undefined;
 }
 

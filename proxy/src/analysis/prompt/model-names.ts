@@ -65,8 +65,9 @@ function stripProviderPrefix(id: string): string {
 
 /**
  * "openai/gpt-4o-mini" → "gpt-4o-mini"; "openai:chat:gpt-4o" → "gpt-4o"; "GPT-4.1 (copilot)" → "gpt-4.1";
- * "ft:gpt-4o-mini-2024-07-18:acme::9ABC" → "gpt-4o-mini-2024-07-18" (a fine-tune is priced and
- * bounded as its base model: genai-prices files OpenAI fine-tunes under the provider only);
+ * "openai:chat:ft:gpt-4o-mini-2024-07-18:acme::9ABC" → "ft:gpt-4o-mini-2024-07-18:acme::9abc" (a
+ * fine-tune keeps its id: OpenAI charges fine-tuned inference more than the base model, and the
+ * pricing knows those rates; its tokenizer and output limit are the base model's);
  * "bedrock:us.anthropic.claude-3-5-sonnet-20240620-v1:0" → "claude-3-5-sonnet-20240620";
  * "ollama:chat:llama3.1:8b" → "llama3.1:8b".
  */
@@ -75,9 +76,6 @@ export function normaliseModelName(raw: string): string {
   m = stripProviderPrefix(m);
   // litellm / GitHub Models / OpenRouter paths: `bedrock/…`, `openrouter/anthropic/claude-…`, `models/gemini-…`.
   if (m.includes('/')) m = stripProviderPrefix(m.slice(m.lastIndexOf('/') + 1));
-  // OpenAI fine-tunes: `ft:<base>:<org>:<suffix>:<id>`, legacy `<base>:ft-<org>-<date>`.
-  const ft = /^ft:([^:]+):/i.exec(m) ?? /^([^:]+):ft-/i.exec(m);
-  if (ft) m = ft[1]!;
   // Bedrock model ids: drop the cross-region profile, vendor and version suffix.
   const bedrock = m.replace(BEDROCK_REGION, '');
   if (BEDROCK_VENDOR.test(bedrock)) {
