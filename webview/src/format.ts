@@ -2,6 +2,8 @@
 import { isAuthFailure, isBudgetBlock } from '@contract/api';
 import type { CallRecord } from './protocol';
 
+import { formatUsd } from '@contract/format';
+
 /** Money, token counts and shares read the same in the dashboard, status bar and CLI. */
 export { formatPercent, formatTokens, formatUsd } from '@contract/format';
 
@@ -37,6 +39,11 @@ export function formatModel(call: Pick<CallRecord, 'modelRequested' | 'modelUsed
 export function formatTags(call: Pick<CallRecord, 'tags'>): string {
   const { feature, team, user } = call.tags ?? {};
   return [feature, team, user].map((t) => t || '–').join(' / ');
+}
+
+/** A call's $ figure: "unpriced" for a model without a known price (its cost reads 0, it was not free). */
+export function formatCallCost(call: Pick<CallRecord, 'priced' | 'costUsd' | 'inputTokens' | 'outputTokens'>): string {
+  return call.priced || call.inputTokens + call.outputTokens === 0 ? formatUsd(call.costUsd) : 'unpriced';
 }
 
 export function formatStatus(call: Pick<CallRecord, 'status' | 'errorType'>): string {

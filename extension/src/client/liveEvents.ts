@@ -60,7 +60,8 @@ export class LiveEvents {
 
   /** The proxy is back (the supervisor says so): retry now instead of after the backoff. */
   reconnectNow(): void {
-    if (this.disposed || this.state.state === 'connected') return;
+    // Only a stream waiting out its backoff: one being opened (or never opened: it is lazy) is left alone.
+    if (this.disposed || !this.retryTimer) return;
     this.halt();
     void this.run(this.baseDelay);
   }

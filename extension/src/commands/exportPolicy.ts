@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExportTarget, PlannedFile } from '@proxy/export/index';
 import { loadDeferred } from '../deferred/load';
+import { explainRestricted } from '../policy/restricted';
 import type { ProxyController } from '../proxy/proxyController';
 
 const SCHEME = 'tollgate-export';
@@ -31,6 +32,10 @@ export function registerExportPolicy(proxy: ProxyController): vscode.Disposable 
 async function exportPolicyCommand(proxy: ProxyController, proposed: ProposedContent): Promise<void> {
   const policyFile = proxy.policyFile();
   if (!policyFile) {
+    if (proxy.workspacePolicyFile()) {
+      await explainRestricted();
+      return;
+    }
     const pick = await vscode.window.showWarningMessage('There is no .tollgate/policy.yaml in this workspace to export.', 'Create Starter Policy');
     if (pick) await vscode.commands.executeCommand('tollgate.createPolicy');
     return;

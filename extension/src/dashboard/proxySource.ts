@@ -17,6 +17,12 @@ import { Emitter } from './emitter';
 export interface ProxyLink {
   readonly api: ProxyClient;
   readonly events: LiveEvents;
+  /**
+   * Told when `events` is a new stream (the proxy came back on another port or with another admin
+   * token). Without it the source only notices on the webview's next request, and a panel that
+   * waits for the proxy (offline, no requests) would wait forever.
+   */
+  onDidReplaceEvents?(listener: (events: LiveEvents) => void): DisposableLike;
 }
 
 /** The listeners of one event kind, with one subscription to the current stream while there are any. */
@@ -43,6 +49,11 @@ class Relay<T> {
     this.attach(undefined);
   }
 
+  /** Delivers `value` to the listeners without the stream (a replaced stream's current state). */
+  emit(value: T): void {
+    this.emitter.fire(value);
+  }
+
   /** Moves the subscription to `events` (none: detach). */
   attach(events: LiveEvents | undefined): void {
     this.upstream?.dispose();
@@ -56,14 +67,22 @@ export class ProxyDashboardSource implements DashboardDataSource {
   private readonly alerts = new Relay<BudgetAlert>((e, fire) => e.onBudget(fire));
   private readonly connections = new Relay<ConnectionState>((e, fire) => e.onConnection(fire));
 
-  constructor(private readonly link: ProxyLink) {}
+  private readonly replaced: DisposableLike | undefined;
+
+  constructor(private readonly link: ProxyLink) {
+    this.replaced = link.onDidReplaceEvents?.(() => void this.current);
+  }
 
   /** The current client and stream; a replaced stream gets this source's listeners. */
-  private get current(): ProxyLink {
+  private get current(): { api: ProxyClient; events: LiveEvents } {
     const { api, events } = this.link;
     if (events !== this.events) {
+      const previous = this.events;
       this.events = events;
       for (const r of [this.calls, this.alerts, this.connections]) r.attach(events);
+      // A stream that is already connected (the status bar opened it first) never reports that
+      // again: tell the listeners where the new one stands, so the panel leaves "offline" and reloads.
+      if (previous) this.connections.emit(events.connection);
     }
     return { api, events };
   }
@@ -89,6 +108,7 @@ export class ProxyDashboardSource implements DashboardDataSource {
 
   /** Drops the listeners; the stream stays open for its owner. */
   dispose(): void {
+    this.replaced?.dispose();
     for (const r of [this.calls, this.alerts, this.connections]) r.clear();
     this.events = undefined;
   }

@@ -8,7 +8,7 @@ import type { DocumentAnalyses } from '../analysis/documentAnalyses';
 import { toRange } from '../analysis/convert';
 import { readConfig } from '../config';
 import { formatUsd } from '@contract/format';
-import { breakdownMarkdown, formatTokens, lensTitle } from './lensTitle';
+import { breakdownMarkdown, formatTokens, lensPriced, lensTitle } from './lensTitle';
 
 export const SHOW_BREAKDOWN = 'tollgate.showCostBreakdown';
 
@@ -57,16 +57,16 @@ async function showBreakdown(uri: vscode.Uri, lens: CostLens): Promise<void> {
       range: toRange(m.range),
     })),
     { label: 'Same prompt on other models', kind: vscode.QuickPickItemKind.Separator },
-    ...[{ model: lens.model, usd: lens.inputUsd }, ...lens.comparisons].map((c) => ({
+    ...[{ model: lens.model, usd: lens.inputUsd, priced: lensPriced(lens) }, ...lens.comparisons.map((c) => ({ ...c, priced: true }))].map((c) => ({
       label: `$(symbol-number) ${c.model}`,
-      description: `${formatUsd(c.usd)} per call`,
+      description: c.priced ? `${formatUsd(c.usd)} per call` : 'no known price',
       ...(lens.inputUsd > 0 ? { detail: `${(c.usd / lens.inputUsd).toFixed(2)}× ${lens.model}` } : {}),
     })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(markdown) Open as Markdown', markdown: true },
   ];
   const pick = await vscode.window.showQuickPick(items, {
-    title: `Cost per call: ${lens.exact ? '' : '≈'}${formatTokens(lens.inputTokens)} input tokens, ${formatUsd(lens.inputUsd)} on ${lens.model}`,
+    title: `Cost per call: ${lens.exact ? '' : '≈'}${formatTokens(lens.inputTokens)} input tokens, ${lensPriced(lens) ? formatUsd(lens.inputUsd) : 'no known price'} on ${lens.model}`,
     matchOnDescription: true,
   });
   if (!pick) return;

@@ -6,6 +6,14 @@ export function formatTokens(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/**
+ * Whether the lens has a $ figure: the analysis prices tokens at 0 for a model without a known price
+ * (a fine-tune, a private or brand-new model), and tokens never cost exactly 0 on a priced model.
+ */
+export function lensPriced(l: Pick<CostLens, 'inputTokens' | 'inputUsd'>): boolean {
+  return l.inputTokens === 0 || l.inputUsd > 0;
+}
+
 /** e.g. "≈1,234 tokens · $0.0031/call ($3.10 per 1k calls), ≤$0.012 with output · gpt-4o-mini" */
 export function lensTitle(l: CostLens): string {
   // Say what could not be seen rather than show a confidently small number.
@@ -14,7 +22,8 @@ export function lensTitle(l: CostLens): string {
     return `Prompt not visible here: arguments are built elsewhere${seen} · ${l.unseen.includes('model') ? `model unknown (${l.model} assumed)` : l.model}`;
   }
   const tokens = `${l.exact ? '' : '≈'}${formatTokens(l.inputTokens)} tokens`;
-  const perCall = `${formatUsd(l.inputUsd)}/call (${formatUsd(l.inputUsd * 1000)} per 1k calls)`;
+  // "$0/call" would read as free: say the price is unknown instead.
+  const perCall = lensPriced(l) ? `${formatUsd(l.inputUsd)}/call (${formatUsd(l.inputUsd * 1000)} per 1k calls)` : 'no known price';
   const cost = l.worstCaseOutputUsd !== undefined ? `${perCall}, ≤${formatUsd(l.worstCaseOutputUsd)} with output` : perCall;
   const vars = l.placeholders ? ` · ${l.placeholders} variable${l.placeholders === 1 ? '' : 's'} not counted` : '';
   const model = l.unseen?.includes('model') ? `${l.model} assumed (model not visible)` : l.model;
@@ -26,7 +35,7 @@ export function breakdownMarkdown(l: CostLens, file: string): string {
   const lines = [
     `# Cost per call — ${file} line ${l.range.start.line + 1}`,
     '',
-    `Model **${l.model}**: ${l.exact ? '' : '≈'}${formatTokens(l.inputTokens)} input tokens, ${formatUsd(l.inputUsd)} input per call` +
+    `Model **${l.model}**: ${l.exact ? '' : '≈'}${formatTokens(l.inputTokens)} input tokens, ${lensPriced(l) ? `${formatUsd(l.inputUsd)} input per call` : 'no known price (its cost is not counted)'}` +
       (l.worstCaseOutputUsd !== undefined ? `, at most ${formatUsd(l.worstCaseOutputUsd)} with the output limit.` : '.'),
     ...(l.exact ? [] : ['', '_Token counts are an estimate: this model\'s tokenizer is not public._']),
     ...(l.placeholders ? ['', `_${l.placeholders} template variable(s) are not counted (their content is unknown)._`] : []),
@@ -44,7 +53,7 @@ export function breakdownMarkdown(l: CostLens, file: string): string {
     '| model | $ per call | × this model |',
     '| --- | ---: | ---: |',
     ...[{ model: l.model, usd: l.inputUsd }, ...l.comparisons].map(
-      (c) => `| ${c.model} | ${formatUsd(c.usd)} | ${l.inputUsd > 0 ? (c.usd / l.inputUsd).toFixed(2) : '–'} |`,
+      (c) => `| ${c.model} | ${c.model === l.model && !lensPriced(l) ? 'no known price' : formatUsd(c.usd)} | ${l.inputUsd > 0 ? (c.usd / l.inputUsd).toFixed(2) : '–'} |`,
     ),
     '',
   ];

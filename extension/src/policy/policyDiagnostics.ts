@@ -1,9 +1,9 @@
 /**
  * The workspace policy file, checked the way the proxy checks it (the same `parsePolicy`, loaded
  * from the deferred bundle): problems become diagnostics at their line and column, live while
- * typing and on every change on disk. When the proxy refused to start because of the file, it is
- * started again as soon as the saved file is valid. "Tollgate: Open Policy" opens the file at the
- * first problem.
+ * typing and on every change on disk. When the proxy refused to start because of the file, or runs
+ * without it (the file appeared after the start), it is started again as soon as the saved file is
+ * valid. "Tollgate: Open Policy" opens the file at the first problem.
  */
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -11,6 +11,7 @@ import type { PolicyProblem } from '../../../proxy/src/policy/load';
 import { loadDeferred } from '../deferred/load';
 import type { ProxyController } from '../proxy/proxyController';
 import { problemRange } from './problemRange';
+import { explainRestricted } from './restricted';
 
 const POLICY_GLOB = '**/.tollgate/policy.{yaml,yml}';
 
@@ -19,7 +20,11 @@ export class PolicyDiagnostics implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<readonly PolicyProblem[]>();
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.collection, this.emitter];
-  private current: { file: string; problems: PolicyProblem[] } | undefined;
+  /**
+   * Problems per policy file: a multi-root workspace or a monorepo can hold several, and only the
+   * proxy's (policyFile()) decides the status bar — another folder's file must not clear or raise it.
+   */
+  private readonly byFile = new Map<string, PolicyProblem[]>();
   private restarting = false;
 
   constructor(private readonly proxy: ProxyController) {
@@ -50,7 +55,7 @@ export class PolicyDiagnostics implements vscode.Disposable {
   /** Problems of the policy file the proxy uses (empty when it is valid or absent). */
   get problems(): readonly PolicyProblem[] {
     const file = this.proxy.policyFile();
-    return this.current && this.current.file === file ? this.current.problems : [];
+    return (file && this.byFile.get(file)) || [];
   }
 
   checkCurrent(): void {
@@ -83,8 +88,8 @@ export class PolicyDiagnostics implements vscode.Disposable {
     const result = loadDeferred().parsePolicy(text, file);
     const problems = result.ok ? [] : result.problems;
     this.publish(file, problems, text);
-    void vscode.commands.executeCommand('setContext', 'tollgate.hasPolicy', true);
-    if (saved && result.ok) void this.restartIfRefused(file);
+    void vscode.commands.executeCommand('setContext', 'tollgate.hasPolicy', this.proxy.policyFile() !== undefined);
+    if (saved && result.ok) void this.restartIfNeeded(file);
   }
 
   private publish(file: string, problems: PolicyProblem[], text?: string): void {
@@ -99,18 +104,26 @@ export class PolicyDiagnostics implements vscode.Disposable {
         return d;
       }),
     );
-    const before = JSON.stringify(this.current);
-    this.current = { file, problems };
-    if (JSON.stringify(this.current) !== before) this.emitter.fire(problems);
+    const before = JSON.stringify(this.problems);
+    this.byFile.set(file, problems);
+    const after = this.problems;
+    if (JSON.stringify(after) !== before) this.emitter.fire(after);
   }
 
-  /** The proxy refused this file at start; now that it is valid, start it again (once). */
-  private async restartIfRefused(file: string): Promise<void> {
+  /**
+   * Starts the proxy again (once) for the workspace's policy file, now valid on disk, when the proxy
+   * refused it at start, or runs without it: the file was created after the start (by hand, by a
+   * git checkout), and the proxy only watches the file it was started with.
+   */
+  private async restartIfNeeded(file: string): Promise<void> {
     const s = this.proxy.state;
-    if (this.restarting || s.kind !== 'failed' || s.reason !== 'bad-policy' || this.proxy.policyFile() !== file) return;
+    if (this.restarting || this.proxy.policyFile() !== file) return;
+    const refused = s.kind === 'failed' && s.reason === 'bad-policy';
+    const without = s.kind === 'running' && !s.attached && this.proxy.launchedPolicy !== file;
+    if (!refused && !without) return;
     this.restarting = true;
     try {
-      this.proxy.output.info('policy file is valid again; starting the proxy');
+      this.proxy.output.info(refused ? 'policy file is valid again; starting the proxy' : `restarting the proxy to apply ${file}`);
       await this.proxy.start();
     } finally {
       this.restarting = false;
@@ -121,6 +134,13 @@ export class PolicyDiagnostics implements vscode.Disposable {
   async open(): Promise<void> {
     const file = this.proxy.policyFile();
     if (!file) {
+      const ignored = this.proxy.workspacePolicyFile();
+      if (ignored) {
+        // Restricted Mode: the file is there, only not applied. Reading it is harmless; say why it is ignored.
+        await vscode.window.showTextDocument(vscode.Uri.file(ignored), { preview: false });
+        await explainRestricted();
+        return;
+      }
       const pick = await vscode.window.showWarningMessage('This workspace has no .tollgate/policy.yaml.', 'Create Starter Policy');
       if (pick) await vscode.commands.executeCommand('tollgate.createPolicy');
       return;

@@ -18,12 +18,22 @@ import { PROVIDER_KEYS, readProviderKeys } from './providerKeys';
 import { proxyEnvironment } from './environment';
 import { HostApprovals, type PendingHost } from './trust';
 
+/** SecretStorage entry of the admin token the user's windows share. */
+const ADMIN_TOKEN_SECRET = 'tollgate.adminToken';
+
 export class ProxyController implements vscode.Disposable {
   private readonly supervisor: ProxySupervisor;
   private readonly stateEmitter = new vscode.EventEmitter<ProxyState>();
   readonly onDidChangeState = this.stateEmitter.event;
-  /** Fresh per window (or the user's TOLLGATE_ADMIN_TOKEN); only this window's proxy accepts it. */
-  private readonly adminToken = process.env.TOLLGATE_ADMIN_TOKEN?.trim() || randomBytes(24).toString('hex');
+  private readonly eventsEmitter = new vscode.EventEmitter<LiveEvents>();
+  /** A new event stream replaced the old one (new port or admin token); the dashboard moves its listeners. */
+  readonly onDidReplaceEvents = this.eventsEmitter.event;
+  /**
+   * The user's TOLLGATE_ADMIN_TOKEN, else one random token shared by the user's windows through
+   * SecretStorage (sharedAdminToken): a window that finds another window's proxy on the port can then
+   * prove it is the user's own and read its API. Another user's or program's process cannot.
+   */
+  private adminToken = process.env.TOLLGATE_ADMIN_TOKEN?.trim() || randomBytes(24).toString('hex');
   private readonly disposables: vscode.Disposable[] = [];
   private clientCache: ProxyClient | undefined;
   private liveEvents: LiveEvents | undefined;
@@ -41,17 +51,22 @@ export class ProxyController implements vscode.Disposable {
     const sub = this.supervisor.onDidChangeState((s) => {
       this.clientCache = undefined;
       void vscode.commands.executeCommand('setContext', 'tollgate.proxyRunning', s.kind === 'running');
-      // Back up: the window's event stream retries now rather than after its backoff.
-      if (s.kind === 'running') this.liveEvents?.reconnectNow();
+      // Back up: the window's event stream (a new one when the port or token changed) retries now
+      // rather than after its backoff.
+      if (s.kind === 'running' && this.liveEvents) this.events.reconnectNow();
       this.stateEmitter.fire(s);
       if (s.kind === 'failed') void this.explainFailure(s);
       if (s.kind === 'running' && s.attached && !s.verified) void this.warnUnverified(s.port);
     });
-    this.disposables.push({ dispose: () => sub.dispose() }, this.stateEmitter);
+    this.disposables.push({ dispose: () => sub.dispose() }, this.stateEmitter, this.eventsEmitter);
     this.disposables.push(
       // Restricted mode ignores the workspace policy; once the folder is trusted, load it.
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         if (this.state.kind !== 'stopped') void this.start();
+      }),
+      // Another window replaced the shared token (windows that started together): use the one kept.
+      this.context.secrets.onDidChange((e) => {
+        if (e.key === ADMIN_TOKEN_SECRET) void this.adoptSharedToken();
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if ((e.affectsConfiguration('tollgate.proxy.port') || e.affectsConfiguration('tollgate.nodePath')) && this.state.kind !== 'stopped') {
@@ -98,16 +113,33 @@ export class ProxyController implements vscode.Disposable {
     const url = baseUrls(this.port).root;
     const { adminToken } = this.adminTokenFor();
     if (!this.liveEvents || this.liveEvents.proxyUrl !== url || this.liveEvents.adminToken !== adminToken) {
+      const replaced = this.liveEvents !== undefined;
       this.liveEvents?.dispose();
       this.liveEvents = new LiveEvents({ proxyUrl: url, ...(adminToken ? { adminToken } : {}) });
+      if (replaced) this.eventsEmitter.fire(this.liveEvents);
     }
     return this.liveEvents;
   }
 
-  /** The admin token for this window's own proxy (none for one started elsewhere). */
+  /** The admin token for the user's own proxy (this window's, or another window's that proved it holds it); none for another process. */
   adminTokenFor(): { adminToken?: string } {
     const s = this.state;
-    return s.kind === 'running' && s.attached ? {} : { adminToken: this.adminToken };
+    return s.kind === 'running' && s.attached && !s.verified ? {} : { adminToken: this.adminToken };
+  }
+
+  /** The token of the user's windows: the environment's, else the one in SecretStorage (stored by the first window). */
+  private async sharedAdminToken(): Promise<string> {
+    if (process.env.TOLLGATE_ADMIN_TOKEN?.trim()) return this.adminToken;
+    try {
+      const stored = await this.context.secrets.get(ADMIN_TOKEN_SECRET);
+      if (stored) return stored;
+      await this.context.secrets.store(ADMIN_TOKEN_SECRET, this.adminToken);
+      // Another window may have stored its own at the same moment: the one kept is the one to use.
+      return (await this.context.secrets.get(ADMIN_TOKEN_SECRET)) || this.adminToken;
+    } catch (e) {
+      this.output.warn(`could not share the admin token through SecretStorage (${(e as Error).message}); other windows will not be able to use this window's proxy`);
+    }
+    return this.adminToken;
   }
 
   /**
@@ -138,7 +170,16 @@ export class ProxyController implements vscode.Disposable {
     }
   }
 
+  /**
+   * The policy file of this window's latest start (undefined: none). A policy file that appears
+   * later (created by hand, a git checkout) only applies from a restart; policyDiagnostics.ts does it.
+   */
+  launchedPolicy: string | undefined;
+
   private async startPrepared(): Promise<ProxyState> {
+    // Set before the first await: a file event during the start must see the start's own file.
+    const policyFile = this.policyFile();
+    this.launchedPolicy = policyFile;
     const cfg = readConfig();
     const node = await resolveNodeRuntime(cfg.nodePath);
     if (!node.ok) {
@@ -152,6 +193,7 @@ export class ProxyController implements vscode.Disposable {
     this.output.info(`using Node.js ${node.runtime.version} from ${from} at ${node.runtime.path}`);
     const dataDir = this.context.globalStorageUri.fsPath;
     mkdirSync(dataDir, { recursive: true });
+    this.adminToken = await this.sharedAdminToken();
     const keys = await readProviderKeys(this.context.secrets);
     const present = PROVIDER_KEYS.filter((k) => keys[k.env]).map((k) => k.env);
     this.output.info(`provider keys from SecretStorage: ${present.length ? present.join(', ') : 'none'} (values never logged)`);
@@ -163,7 +205,7 @@ export class ProxyController implements vscode.Disposable {
       cliPath: join(this.context.extensionPath, 'dist', 'proxy', 'cli.js'),
       port: cfg.port,
       dataDir,
-      ...(this.policyFile() ? { policyFile: this.policyFile()! } : {}),
+      ...(policyFile ? { policyFile } : {}),
       env: { ...node.runtime.env, ...keys, [ENV.adminToken]: this.adminToken, TOLLGATE_TRUSTED_HOSTS: this.approvals.envValue() },
     });
     if (state.kind === 'running' && !state.attached) void this.reviewHeldHosts();
@@ -181,7 +223,20 @@ export class ProxyController implements vscode.Disposable {
     }
   }
 
+  /** Takes the token SecretStorage kept when it is not ours, restarting a running proxy with it; true when it did. */
+  private async adoptSharedToken(): Promise<boolean> {
+    if (process.env.TOLLGATE_ADMIN_TOKEN?.trim()) return false;
+    const kept = await Promise.resolve(this.context.secrets.get(ADMIN_TOKEN_SECRET)).then(undefined, () => undefined);
+    if (!kept || kept === this.adminToken) return false;
+    this.adminToken = kept;
+    if (this.state.kind === 'running') await this.start();
+    return true;
+  }
+
   private async warnUnverified(port: number): Promise<void> {
+    // Windows that started together may each have stored a token before seeing the other's: check
+    // again with the one SecretStorage kept before calling the proxy a stranger.
+    if (await this.adoptSharedToken()) return;
     const pick = await vscode.window.showWarningMessage(
       `Port ${port} is served by a process this window did not start, and it cannot prove it is your Tollgate proxy. Apps pointed at http://127.0.0.1:${port} would send it their API keys.`,
       'Use Another Port',
@@ -194,10 +249,14 @@ export class ProxyController implements vscode.Disposable {
     return this.supervisor.stop();
   }
 
-  /** `.tollgate/policy.yaml` of the first workspace folder that has one. */
+  /** `.tollgate/policy.yaml` of the first workspace folder that has one: the proxy's policy. */
   policyFile(): string | undefined {
     // Restricted mode: a repository's policy decides where keys go, so it is not loaded until the folder is trusted.
-    if (!vscode.workspace.isTrusted) return undefined;
+    return vscode.workspace.isTrusted ? this.workspacePolicyFile() : undefined;
+  }
+
+  /** The same file whether or not the folder is trusted (to say it is ignored rather than absent). */
+  workspacePolicyFile(): string | undefined {
     for (const f of vscode.workspace.workspaceFolders ?? []) {
       for (const name of ['policy.yaml', 'policy.yml']) {
         const p = join(f.uri.fsPath, '.tollgate', name);

@@ -5,10 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EXIT_CODES } from '@contract/process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { DEFAULT_BACKOFF, RestartBackoff, type BackoffOptions } from './backoff';
 import { baseUrls, type ProxyState } from './state';
 import { LineSplitter } from '../util/lines';
+import { FailureLines } from './failureLines';
 import { verifyProxyIdentity, type Identity } from './identity';
 
 export interface LaunchSpec {
@@ -130,14 +131,28 @@ export class ProxySupervisor {
     this.opts.log(`starting: ${spec.nodePath} ${args.join(' ')}`);
     const secrets = Object.values(spec.env).filter((v) => v.length >= 8);
     const redact = (line: string) => secrets.reduce((l, s) => l.split(s).join('***'), line);
+    // Run in the data directory, not the extension host's working directory (wherever VS Code was
+    // launched from): without --policy the CLI reads ./.tollgate/policy.yaml, which would load a
+    // repository's policy in Restricted Mode, or another project's, behind the user's back.
+    try {
+      mkdirSync(spec.dataDir, { recursive: true });
+    } catch (e) {
+      return this.fail('crashed', `Could not create the proxy's data directory ${spec.dataDir}: ${(e as Error).message}`);
+    }
     const child = spawn(spec.nodePath, args, {
+      cwd: spec.dataDir,
       env: { ...this.opts.baseEnv, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
     this.child = child;
     const out = new LineSplitter((l) => this.opts.log(`[proxy] ${redact(l)}`));
-    const err = new LineSplitter((l) => this.opts.log(`[proxy:err] ${redact(l)}`));
+    const failure = new FailureLines();
+    const err = new LineSplitter((l) => {
+      const line = redact(l);
+      this.opts.log(`[proxy:err] ${line}`);
+      failure.push(line);
+    });
     child.stdout?.setEncoding('utf8').on('data', (c: string) => out.push(c));
     child.stderr?.setEncoding('utf8').on('data', (c: string) => err.push(c));
 
@@ -152,7 +167,7 @@ export class ProxySupervisor {
         resolve({ code, signal });
       });
     });
-    const handled = exited.then((x) => this.onExit(gen, child, x.code, x.signal));
+    const handled = exited.then((x) => this.onExit(gen, child, x.code, x.signal, failure.text));
 
     // Wait for health, an early exit, or the start timeout.
     const deadline = Date.now() + this.opts.startTimeoutMs;
@@ -207,7 +222,8 @@ export class ProxySupervisor {
     return { url: baseUrls(port).root, port };
   }
 
-  private async onExit(gen: number, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+  /** `said`: the reason the process gave on stderr (failureLines.ts), if any. */
+  private async onExit(gen: number, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, said?: string): Promise<void> {
     if (gen !== this.generation || this.child !== child) return;
     this.child = undefined;
     this.clearTimers();
@@ -225,14 +241,19 @@ export class ProxySupervisor {
       return;
     }
     if (code === EXIT_CODES.badConfig) {
-      this.fail('bad-policy', `The policy file ${spec.policyFile ?? ''} has errors, so the proxy did not start. Fix it (Problems shows where).`);
+      // Exit 4 is also a malformed TOLLGATE_CACHE_KEY: only blame the policy file when there is one and the CLI named it.
+      if (spec.policyFile && (said === undefined || /\bpolicy\b/i.test(said))) {
+        this.fail('bad-policy', `The policy file ${spec.policyFile} has errors, so the proxy did not start. Fix it (Problems shows where).`);
+      } else {
+        this.fail('bad-config', `The Tollgate proxy did not start: ${said ?? `its configuration was refused (exit code ${code})`}.`);
+      }
       return;
     }
     if (code === null && signal === null) {
       this.fail('no-node', `Could not run ${spec.nodePath}. Set "tollgate.nodePath" to a Node.js 20.18+ executable.`);
       return;
     }
-    this.scheduleRestart(gen, signal ? `killed by ${signal}` : `exited with code ${code}`);
+    this.scheduleRestart(gen, `${signal ? `killed by ${signal}` : `exited with code ${code}`}${said ? `: ${said}` : ''}`);
   }
 
   private scheduleRestart(gen: number, reason: string): void {

@@ -6,7 +6,7 @@
  */
 import { isAuthFailure, isBudgetBlock, type CallRecord } from '@contract/api';
 import type { BudgetAlert } from '../../../webview/src/protocol';
-import { formatUsd } from '@contract/format';
+import { formatBudgetUse } from '@contract/format';
 
 export type AlertKind = 'policy' | 'auth' | 'budget' | 'no-key';
 
@@ -88,7 +88,8 @@ export class StatusAlerts {
     this.alerts.set('budget', {
       kind: 'budget',
       short: 'budget exhausted',
-      detail: `Budget "${b.budget}" is used up: ${b.limitUsd !== undefined ? `${formatUsd(b.spentUsd)} of ${formatUsd(b.limitUsd)}` : `${b.spentTokens} of ${b.limitTokens ?? '?'} tokens`} this ${b.period}; calls it covers are refused until ${new Date(b.resetsAt).toLocaleString()}.`,
+      // Both figures for a budget with both limits: the token limit may be the one used up.
+      detail: `Budget "${b.budget}" is used up: ${formatBudgetUse(b)} this ${b.period}; calls it covers are refused until ${new Date(b.resetsAt).toLocaleString()}.`,
       action: OPEN_DASHBOARD,
     });
     return this.signature() !== before;

@@ -27,6 +27,8 @@ export class CostStatusBar implements vscode.Disposable {
   private today: SummaryBucket | undefined;
   private closeEvents: (() => void) | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** Re-reads the summary when the local day turns, so "today" does not carry yesterday's spend until the next call. */
+  private midnightTimer: NodeJS.Timeout | undefined;
   /** Budgets already announced at a level, so a burst of calls does not repeat the same warning. */
   private readonly announced = new Map<string, string>();
   private readonly alerts = new StatusAlerts();
@@ -124,6 +126,9 @@ export class CostStatusBar implements vscode.Disposable {
     this.closeEvents?.();
     this.closeEvents = undefined;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.midnightTimer) clearTimeout(this.midnightTimer);
+    this.refreshTimer = undefined;
+    this.midnightTimer = undefined;
   }
 
   /** Many calls in a burst → one summary request. */
@@ -142,6 +147,14 @@ export class CostStatusBar implements vscode.Disposable {
       if (this.proxy.client !== client) return;
       this.today = summary.totals;
       this.render();
+      if (this.midnightTimer) clearTimeout(this.midnightTimer);
+      // A second past the next local midnight (DST-safe: computed from the calendar, not +24 h).
+      const now = new Date();
+      const next = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1).getTime();
+      this.midnightTimer = setTimeout(() => {
+        this.midnightTimer = undefined;
+        void this.refresh(client);
+      }, next - now.getTime() + 1_000);
     } catch (e) {
       this.proxy.output.warn(`status bar: could not read today's summary: ${e instanceof Error ? e.message : String(e)}`);
     }

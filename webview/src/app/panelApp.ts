@@ -52,7 +52,8 @@ export class PanelApp {
   private loadingGeneration = -1;
   private summaryTimer: ReturnType<typeof setTimeout> | undefined;
   private summarySeq = 0;
-  private connection: ConnectionState['state'] = 'connecting';
+  /** The stream was down since the last full load: reload when it is connected again. */
+  private missedLive = false;
 
   private readonly pill = new ConnectionPill();
   private readonly kpis = new Kpis();
@@ -143,11 +144,15 @@ export class PanelApp {
     client.on('init', (m) => this.start(m.proxyUrl, m.connection));
     client.on('calls/appended', (m) => this.onLiveCalls(m.calls));
     client.on('connection', (m) => {
-      const wasOffline = this.connection === 'offline';
-      this.connection = m.connection.state;
+      this.proxyUrl = m.connection.proxyUrl;
       this.pill.set(m.connection);
-      // The proxy came back (restarted, or started after VS Code): reload what failed.
-      if (wasOffline && m.connection.state === 'connected') this.reloadAll();
+      // Offline, or a new stream (the proxy came back on another port): live calls may have been missed.
+      if (m.connection.state !== 'connected') this.missedLive = true;
+      // The proxy came back (restarted, started after VS Code, or on another port): reload what failed.
+      else if (this.missedLive) {
+        this.missedLive = false;
+        this.reloadAll();
+      }
     });
     client.on('budget/alert', (m) => this.showAlert(m.alert));
     client.on('theme', (m) => {
@@ -160,7 +165,7 @@ export class PanelApp {
 
   private start(proxyUrl: string, connection: ConnectionState): void {
     this.proxyUrl = proxyUrl;
-    this.connection = connection.state;
+    this.missedLive = connection.state === 'offline';
     this.pill.set(connection);
     this.reloadAll();
   }
@@ -219,7 +224,8 @@ export class PanelApp {
     } catch (err) {
       if (gen === this.generation) {
         this.showError('calls', `Could not load calls: ${(err as Error).message}`);
-        if (this.mode === 'loading') replace(this.loadingEl, `Start the proxy with \`tollgate start\` (expected at ${this.proxyUrl}); the dashboard reloads when it is reachable.`);
+        // Plain text (no markdown here): the command in VS Code first, the CLI for a proxy run by hand.
+        if (this.mode === 'loading') replace(this.loadingEl, `The Tollgate proxy is not reachable at ${this.proxyUrl}. Start it with the "Tollgate: Start Proxy" command (or run "tollgate start" in a terminal); the dashboard reloads when it is reachable.`);
       }
     } finally {
       if (this.loadingGeneration === gen) this.loadingGeneration = -1;

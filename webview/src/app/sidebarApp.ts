@@ -5,7 +5,7 @@
 import { BudgetGauges } from '../charts/budgetGauges';
 import { h, replace } from '../dom';
 import { emptyState } from '../empty/emptyState';
-import { callOutcome, formatModel, formatTime, formatUsd } from '../format';
+import { callOutcome, formatCallCost, formatModel, formatTime, formatUsd } from '../format';
 import type { HostClient } from '../ipc/client';
 import type { CallRecord } from '../protocol';
 import { ConnectionPill } from './connectionPill';
@@ -88,7 +88,7 @@ export class SidebarApp {
           h('span', { class: 'muted' }, formatTime(c.ts)),
           h('span', { class: 'model' }, formatModel(c)),
           h('span', { class: outcome.failed ? 'tone-bad' : `tone-cache-${c.cache}` }, outcome.label),
-          h('span', { class: 'num' }, outcome.failed ? 'failed' : c.savedUsd > 0 ? `saved ${formatUsd(c.savedUsd)}` : formatUsd(c.costUsd)));
+          h('span', { class: 'num' }, outcome.failed ? 'failed' : c.savedUsd > 0 ? `saved ${formatUsd(c.savedUsd)}` : formatCallCost(c)));
       }),
     );
     replace(this.body, this.kpis.element, this.budgets.element, h('h3', null, 'Latest calls'), this.recentList);

@@ -1,6 +1,7 @@
 /** Budget gauges: spent so far, and the proxy's forecast to the end of the period as a marker. */
 import { h, replace } from '../dom';
-import { formatPercent, formatTokens, formatUsd } from '../format';
+import { formatBudgetUse } from '@contract/format';
+import { formatPercent, formatUsd } from '../format';
 import type { BudgetStatus } from '../protocol';
 import { readPalette, type ChartPalette } from './palette';
 
@@ -11,6 +12,21 @@ export function budgetLevel(b: BudgetStatus): BudgetLevel {
   if (b.ratio >= 1) return 'exceeded';
   if (b.ratio >= 0.8 || (b.limitUsd !== undefined && b.forecastUsd > b.limitUsd)) return 'warn';
   return 'ok';
+}
+
+/**
+ * Pure: the figures under a gauge. The bar shows `ratio`, the tighter of the $ and token limits, so
+ * a budget with both shows both figures; the $ forecast marker sits on the bar only when the $
+ * limit is the one it shows (next to a token-driven fill it would point at the wrong scale).
+ */
+export function budgetFigures(b: BudgetStatus): { spent: string; forecastRatio: number | undefined } {
+  const usdRatio = b.limitUsd ? b.spentUsd / b.limitUsd : undefined;
+  const tokenRatio = b.limitTokens ? b.spentTokens / b.limitTokens : undefined;
+  const usdShown = usdRatio !== undefined && (tokenRatio === undefined || usdRatio >= tokenRatio);
+  return {
+    spent: formatBudgetUse(b),
+    forecastRatio: usdShown && b.limitUsd ? b.forecastUsd / b.limitUsd : undefined,
+  };
 }
 
 function resetsIn(resetsAt: number, now: number): string {
@@ -49,10 +65,7 @@ export class BudgetGauges {
 
   private gauge(b: BudgetStatus, now: number, palette: ChartPalette): HTMLElement {
     const level = budgetLevel(b);
-    const byUsd = b.limitUsd !== undefined;
-    const limit = byUsd ? b.limitUsd! : (b.limitTokens ?? 0);
-    const spentText = byUsd ? `${formatUsd(b.spentUsd)} of ${formatUsd(limit)}` : `${formatTokens(b.spentTokens)} of ${formatTokens(limit)} tokens`;
-    const forecastRatio = byUsd && limit > 0 ? b.forecastUsd / limit : undefined;
+    const { spent: spentText, forecastRatio } = budgetFigures(b);
     const fill = h('span', { class: `gauge-fill ${level}` });
     fill.style.width = `${Math.min(100, b.ratio * 100)}%`;
     // Theme colours adjusted to 3:1 against this card (readPalette), the track outlined at 3:1.
@@ -68,10 +81,9 @@ export class BudgetGauges {
       mark.style.left = `${Math.min(100, forecastRatio * 100)}%`;
       track.appendChild(mark);
     }
-    const forecast =
-      forecastRatio !== undefined
-        ? h('span', { class: forecastRatio > 1 ? 'tone-warn' : 'muted' }, `forecast ${formatUsd(b.forecastUsd)}${forecastRatio > 1 ? ' — over limit' : ''}`)
-        : null;
+    // In words whenever there is a $ limit; "over limit" compares with that limit, whichever the bar shows.
+    const over = b.limitUsd !== undefined && b.forecastUsd > b.limitUsd;
+    const forecast = b.limitUsd ? h('span', { class: over ? 'tone-warn' : 'muted' }, `forecast ${formatUsd(b.forecastUsd)}${over ? ' — over limit' : ''}`) : null;
     return h(
       'div',
       { class: `gauge ${level}`, dataset: { budget: b.name } },

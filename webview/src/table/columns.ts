@@ -1,5 +1,5 @@
 /** The call table's columns: header, grid width, sort key and how a call renders in the cell. */
-import { formatCache, formatModel, formatMs, formatStatus, formatTags, formatTime, formatTokens, formatUsd } from '../format';
+import { formatCache, formatCallCost, formatModel, formatMs, formatStatus, formatTags, formatTime, formatTokens, formatUsd } from '../format';
 import type { CallRecord } from '../protocol';
 import type { SortKey } from '../state/callStore';
 
@@ -39,7 +39,7 @@ export const callColumns: Column[] = [
     width: '100px',
     sortKey: 'costUsd',
     numeric: true,
-    text: (c) => (c.priced || c.inputTokens + c.outputTokens === 0 ? formatUsd(c.costUsd) : 'unpriced'),
+    text: formatCallCost,
     title: (c) => (c.priced ? `${c.costUsd} USD` : `no known price for ${c.modelUsed}`),
   },
   { id: 'saved', label: '$ Saved', width: '100px', sortKey: 'savedUsd', numeric: true, text: (c) => (c.savedUsd ? formatUsd(c.savedUsd) : '–'), tone: (c) => (c.savedUsd > 0 ? 'tone-good' : undefined) },

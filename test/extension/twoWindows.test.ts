@@ -1,0 +1,115 @@
+/**
+ * Two VS Code windows of the same user: the first starts the proxy, the second finds it on the port
+ * and uses it (docs/extension.md, "What runs where"). The second window must recognise it as the
+ * user's own proxy (no "cannot prove it is your Tollgate proxy" warning) and read its API — the
+ * status bar's spend, the dashboard — instead of getting 401 from every admin call. Real proxy CLI
+ * (dist/proxy/cli.js), real SecretStorage semantics (one store shared by the user's windows).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+const shared = vi.hoisted(() => ({ settings: {} as Record<string, unknown>, messages: [] as string[] }));
+vi.mock('vscode', async () => {
+  const { createVscodeStub } = await import('./support/vscodeStub.cjs');
+  const { vscode, record } = createVscodeStub(shared.settings);
+  shared.messages = record.messages;
+  return vscode;
+});
+
+const { ProxyController } = await import('../../extension/src/proxy/proxyController');
+type Context = ConstructorParameters<typeof ProxyController>[0];
+type Output = ConstructorParameters<typeof ProxyController>[1];
+
+const root = join(__dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'tollgate two windows '));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** SecretStorage is one store per user for an extension, whichever window asks; every window hears of changes. */
+const secretStore = new Map<string, string>();
+const secretListeners = new Set<(e: { key: string }) => void>();
+const secrets = {
+  get: async (k: string) => secretStore.get(k),
+  store: async (k: string, v: string) => {
+    secretStore.set(k, v);
+    for (const l of secretListeners) l({ key: k });
+  },
+  delete: async (k: string) => void secretStore.delete(k),
+  onDidChange: (l: (e: { key: string }) => void) => {
+    secretListeners.add(l);
+    return { dispose: () => secretListeners.delete(l) };
+  },
+};
+const memento = () => {
+  const m = new Map<string, unknown>();
+  return { get: (k: string, d?: unknown) => (m.has(k) ? m.get(k) : d), update: async (k: string, v: unknown) => void m.set(k, v), keys: () => [...m.keys()] };
+};
+
+function openWindow(name: string) {
+  const logs: string[] = [];
+  const log = (l: string) => void logs.push(l);
+  const output = { info: log, warn: log, error: log, show() {} } as unknown as Output;
+  const context = { subscriptions: [], extensionPath: root, extensionUri: { fsPath: root }, globalStorageUri: { fsPath: join(dir, 'storage') }, secrets, globalState: memento(), workspaceState: memento() };
+  return { controller: new ProxyController(context as unknown as Context, output), logs, name };
+}
+
+describe('two windows, one proxy', () => {
+  it('the second window uses the first window’s proxy as its own', async () => {
+    shared.settings['tollgate.proxy.port'] = await freePort();
+    const first = openWindow('first');
+    const second = openWindow('second');
+    try {
+      const a = await first.controller.start();
+      expect(a, first.logs.join('\n')).toMatchObject({ kind: 'running', attached: false });
+      const b = await second.controller.start();
+      expect(b, second.logs.join('\n')).toMatchObject({ kind: 'running', attached: true, verified: true });
+      // The status bar and the dashboard read the proxy's API through this client.
+      const summary = await second.controller.client!.summary({ from: 0, to: Date.now() });
+      expect(summary.totals.calls).toBe(0);
+      expect(shared.messages.join('\n')).not.toContain('cannot prove');
+    } finally {
+      await Promise.all([first.controller.shutdown(), second.controller.shutdown()]);
+      second.controller.dispose();
+      first.controller.dispose();
+    }
+  });
+
+  it('windows that start at the same moment (VS Code restoring them) settle on one proxy both can use', async () => {
+    secretStore.clear();
+    shared.settings['tollgate.proxy.port'] = await freePort();
+    const first = openWindow('first');
+    const second = openWindow('second');
+    const states = () => [first.controller.state, second.controller.state];
+    try {
+      await Promise.all([first.controller.start(), second.controller.start()]);
+      await vi.waitFor(
+        () => {
+          const s = states();
+          expect(s.every((x) => x.kind === 'running')).toBe(true);
+          expect(s.filter((x) => x.kind === 'running' && !x.attached)).toHaveLength(1);
+          expect(s.filter((x) => x.kind === 'running' && x.attached && x.verified)).toHaveLength(1);
+        },
+        { timeout: 60_000, interval: 100 },
+      );
+      for (const w of [first, second]) expect((await w.controller.client!.summary({ from: 0, to: Date.now() })).totals.calls).toBe(0);
+      expect(shared.messages.join('\n')).not.toContain('cannot prove');
+    } finally {
+      await Promise.all([first.controller.shutdown(), second.controller.shutdown()]);
+      second.controller.dispose();
+      first.controller.dispose();
+    }
+  });
+});
