@@ -5,7 +5,7 @@
  * row, and `tollgate batch submit` runs that file end to end against the fake provider. Without
  * capture, the error says how to turn it on.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -96,6 +96,8 @@ describe('batch.capture + tollgate batch from-ledger + submit', () => {
     const results = readFileSync(run.resultsFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { custom_id: string });
     expect(results.map((r) => r.custom_id).sort()).toEqual(lines.map((l) => l.custom_id).sort());
     expect(run.batchUsd).toBeCloseTo(run.realtimeUsd / 2, 12);
+    // Captured prompts and their answers are the user's own, like the data directory (umask gave 0644).
+    if (process.platform !== 'win32') for (const f of [out, run.resultsFile!]) expect(statSync(f).mode & 0o077).toBe(0);
   });
 
   it('anthropic calls become {custom_id, params} lines; a feature that went to both providers needs --provider', async () => {

@@ -1,9 +1,9 @@
 /** The team exemplar file: parse (lenient), write (latest label wins, atomic), escaping round trip. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adjacentTier, exemplarsPathFor, formatExemplars, parseExemplars, readExemplarFile, writeExemplar } from '../../proxy/src/routing/teamExemplars';
+import { adjacentTier, exemplarsPathFor, formatExemplars, parseExemplars, MAX_EXEMPLAR_BYTES, readExemplarFile, writeExemplar } from '../../proxy/src/routing/teamExemplars';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -74,4 +74,24 @@ describe('team exemplars file', () => {
     expect(adjacentTier('medium', 'smaller')).toBe('small');
     expect(adjacentTier('small', 'smaller')).toBe('small');
   });
+});
+
+describe('reading an exemplar file from a cloned repository', () => {
+  it('reads only a regular file of sane size (a link to /dev/zero was read until memory ran out)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-exemplars-'));
+    try {
+      const link = join(dir, 'router-exemplars.tsv');
+      symlinkSync('/dev/zero', link);
+      expect(readExemplarFile(link)).toEqual({ exemplars: [], problems: [`${link} is not a regular file; not read`] });
+      const big = join(dir, 'big.tsv');
+      writeFileSync(big, 'prompt\ttier\n');
+      truncateSync(big, MAX_EXEMPLAR_BYTES + 1); // sparse: no 8 MB written
+      expect(readExemplarFile(big).problems[0]).toMatch(/bytes; the limit is/);
+      const fine = join(dir, 'fine.tsv');
+      writeFileSync(fine, 'prompt\ttier\treason\nsummarise this\tsmall\tshort\n');
+      expect(readExemplarFile(fine).exemplars.map((e) => e.tier)).toEqual(['small']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
 });

@@ -155,11 +155,12 @@ export async function submitBatch(opts: BatchSubmitOptions): Promise<BatchSubmit
 
   if (resultsText) {
     report.resultsFile = `${stem}.results.jsonl`;
-    writeFileSync(report.resultsFile, resultsText);
+    // Model answers to the captured prompts: private to the user, like the data directory.
+    writeFileSync(report.resultsFile, resultsText, { mode: 0o600 });
   }
   if (errorsText) {
     report.errorsFile = `${stem}.errors.jsonl`;
-    writeFileSync(report.errorsFile, errorsText);
+    writeFileSync(report.errorsFile, errorsText, { mode: 0o600 });
   }
   return report;
 }

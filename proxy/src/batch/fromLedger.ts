@@ -52,7 +52,8 @@ export async function batchFromLedger(opts: FromLedgerOptions): Promise<FromLedg
     }
     throw new Error(res.status === 401 ? `the proxy wants its admin token (--admin-token or $TOLLGATE_ADMIN_TOKEN): ${message}` : message);
   }
-  writeFileSync(opts.out, text);
+  // Captured prompts (and what they may contain): private to the user, like the data directory.
+  writeFileSync(opts.out, text, { mode: 0o600 });
   return {
     file: opts.out,
     feature: opts.feature,

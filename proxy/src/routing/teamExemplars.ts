@@ -6,7 +6,7 @@
  * Reading is lenient (a bad line is reported, the rest is used); writing keeps one line per prompt
  * (the latest label wins). No HTTP, no vscode: plain files.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TIERS, type Tier } from '../policy/schema';
 
@@ -76,8 +76,18 @@ export function formatExemplars(exemplars: Array<Omit<TeamExemplar, 'line'>>): s
   return `${[HEADER, ...exemplars.map((e) => `${escapeCell(e.prompt)}\t${e.tier}\t${escapeCell(e.reason)}`)].join('\n')}\n`;
 }
 
+/** Far above a team's labelled prompts (10,000 prompts of 800 characters). */
+export const MAX_EXEMPLAR_BYTES = 8 << 20;
+
+/**
+ * The file may come from a repository the user just cloned: only a regular file (through a symlink
+ * too) under MAX_EXEMPLAR_BYTES is read. A link to /dev/zero was read until memory ran out.
+ */
 export function readExemplarFile(path: string): ExemplarFile {
   if (!existsSync(path)) return { exemplars: [], problems: [] };
+  const st = statSync(path);
+  if (!st.isFile()) return { exemplars: [], problems: [`${path} is not a regular file; not read`] };
+  if (st.size > MAX_EXEMPLAR_BYTES) return { exemplars: [], problems: [`${path} is ${st.size} bytes; the limit is ${MAX_EXEMPLAR_BYTES}; not read`] };
   return parseExemplars(readFileSync(path, 'utf8'));
 }
 
