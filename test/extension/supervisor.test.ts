@@ -5,28 +5,18 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProxySupervisor, checkHealth, type LaunchSpec } from '../../extension/src/proxy/supervisor';
 import type { ProxyState } from '../../extension/src/proxy/state';
+import { freePort } from '../support/freePort';
 
 const fakeCli = join(__dirname, 'fixtures/fake-proxy-cli.mjs');
 const realCli = join(__dirname, '../../dist/proxy/cli.js');
 let dir: string;
 const supervisors: ProxySupervisor[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function alive(pid: number): boolean {
   try {

@@ -5,26 +5,16 @@
  * folders have no policy — must not pick up that directory's policy behind the user's back.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProxySupervisor } from '../../extension/src/proxy/supervisor';
+import { freePort } from '../support/freePort';
 
 const realCli = join(__dirname, '../../dist/proxy/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-supervisor-cwd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('ProxySupervisor working directory', () => {
   it('starts the proxy without a policy when none is given, whatever the launch directory holds', async () => {

@@ -5,28 +5,18 @@
  * directory holding a file that is not SQLite) gives up with that reason, not only an exit code.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FailureLines } from '../../extension/src/proxy/failureLines';
 import type { ProxyState } from '../../extension/src/proxy/state';
 import { ProxySupervisor, type LaunchSpec } from '../../extension/src/proxy/supervisor';
+import { freePort } from '../support/freePort';
 
 const realCli = join(__dirname, '../../dist/proxy/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-supervisor-reasons-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function run(name: string, spec: Partial<LaunchSpec>, baseEnv: NodeJS.ProcessEnv = process.env): Promise<{ state: ProxyState; states: ProxyState[] }> {
   const sup = new ProxySupervisor({ log: () => undefined, baseEnv, startTimeoutMs: 60_000, backoff: { initialMs: 20, maxMs: 50, maxRestarts: 2, resetAfterMs: 60_000 } });

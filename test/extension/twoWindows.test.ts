@@ -6,10 +6,10 @@
  * (dist/proxy/cli.js), real SecretStorage semantics (one store shared by the user's windows).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../support/freePort';
 
 const shared = vi.hoisted(() => ({ settings: {} as Record<string, unknown>, messages: [] as string[] }));
 vi.mock('vscode', async () => {
@@ -27,16 +27,6 @@ const root = join(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'tollgate two windows '));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** SecretStorage is one store per user for an extension, whichever window asks; every window hears of changes. */
 const secretStore = new Map<string, string>();

@@ -3,6 +3,7 @@
  * SQLite. Only complete, successful responses are written (the caller guarantees it), in a single
  * statement, so a half-written entry can never be read.
  */
+import { ensureAutoincrementTable } from '../db/autoincrement';
 import type { Db } from '../db/open';
 import type { NormalizedUsage } from '../providers/types';
 
@@ -77,52 +78,15 @@ const ENTRY_ID_REFERENCES: ReadonlyArray<[table: string, column: string]> = [
   ['calls', 'source_entry_id'],
 ];
 
-function usesAutoincrement(db: Db): boolean {
-  const row = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'cache_entries'").get() as { sql: string } | undefined;
-  return row !== undefined && /\bAUTOINCREMENT\b/i.test(row.sql);
-}
-
-function tableExists(db: Db, table: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
-}
-
 /**
- * Entry ids are never reused. Feedback, the semantic index and the ledger keep an entry's id after
- * the entry is cleared, expired or evicted, and take it to mean that entry: with a plain `INTEGER
- * PRIMARY KEY` the next insert after the highest id was deleted (or after a clear) got that id
- * again, so a report on an old hit evicted a new, unrelated answer and "answered from" showed the
- * wrong prompt. AUTOINCREMENT makes SQLite take max(largest id ever used, largest present) + 1.
- *
- * Databases made before (no AUTOINCREMENT) are rebuilt once, in one IMMEDIATE transaction (a crash
- * rolls it back and the next start does it again; a second process that migrated first makes it a
- * no-op): rows are copied with their ids (so semantic_entries, the vec0 tables, semantic_hits and
- * the ledger still point at the same entries), and the id sequence starts above every id any of
- * those tables still refers to, so an id used before the upgrade whose entry is already gone is
- * not handed out again either.
+ * Entry ids are never reused (db/autoincrement.ts): feedback, the semantic index and the ledger
+ * keep an entry's id after the entry is cleared, expired or evicted, and take it to mean that entry;
+ * a reused id made a report on an old hit evict a new, unrelated answer and "answered from" show the
+ * wrong prompt. Older databases are rebuilt once with their ids, so semantic_entries, the vec0
+ * tables, semantic_hits and the ledger still point at the same entries.
  */
 export function migrateExactCache(db: Db): void {
-  db.exec(`${cacheEntriesDdl('cache_entries', true)};${CACHE_ENTRY_INDEXES}`);
-  if (usesAutoincrement(db)) return;
-  db.transaction(() => {
-    if (usesAutoincrement(db)) return; // another process migrated it meanwhile
-    db.exec(`
-      DROP TABLE IF EXISTS cache_entries_autoinc;
-      ${cacheEntriesDdl('cache_entries_autoinc')};
-      INSERT INTO cache_entries_autoinc (${CACHE_ENTRY_COLUMNS}) SELECT ${CACHE_ENTRY_COLUMNS} FROM cache_entries ORDER BY id;
-      DROP TABLE cache_entries;
-      ALTER TABLE cache_entries_autoinc RENAME TO cache_entries;
-      ${CACHE_ENTRY_INDEXES}
-    `);
-    let floor = 0;
-    for (const [table, column] of ENTRY_ID_REFERENCES) {
-      if (!tableExists(db, table)) continue;
-      const max = db.prepare(`SELECT MAX(${column}) FROM ${table}`).pluck().get() as number | null;
-      if (max !== null && max > floor) floor = max;
-    }
-    // The copy set the sequence to the largest id copied (no row when the table was empty).
-    db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'cache_entries' AND seq < ?").run(floor, floor);
-    db.prepare("INSERT INTO sqlite_sequence (name, seq) SELECT 'cache_entries', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'cache_entries')").run(floor);
-  }).immediate();
+  ensureAutoincrementTable(db, { name: 'cache_entries', ddl: cacheEntriesDdl, columns: CACHE_ENTRY_COLUMNS, indexes: CACHE_ENTRY_INDEXES, idReferences: ENTRY_ID_REFERENCES });
 }
 
 export interface CacheBodyCodec {

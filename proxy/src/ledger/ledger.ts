@@ -4,6 +4,7 @@
  */
 import type { CallFilter, SummaryDimension } from '../../../contract/api';
 import { EventEmitter } from 'node:events';
+import { ensureAutoincrementTable } from '../db/autoincrement';
 import type { Db } from '../db/open';
 import { capDetails, capRecord } from './caps';
 import type { CallPage, CallRecord, Summary, SummaryBucket } from './types';
@@ -71,46 +72,15 @@ const CALL_ID_REFERENCES: ReadonlyArray<[table: string, column: string]> = [
   ['captured_requests', 'call_id'],
 ];
 
-function tableSql(db: Db, table: string): string | undefined {
-  const row = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) as { sql: string } | undefined;
-  return row?.sql;
-}
-
 /**
- * Call ids are never reused. With a plain `INTEGER PRIMARY KEY`, once retention emptied the table
- * (every row past `ledger.maxAgeDays` after a quiet spell) the next call got id 1 again: an old
- * batch's results then summed a new call's cost, a captured body joined a different call, and a
- * feedback or detail request for an id the dashboard still showed hit an unrelated call.
- * AUTOINCREMENT makes SQLite take max(largest id ever used, largest present) + 1.
- *
- * Ledgers made before are rebuilt once, in one IMMEDIATE transaction (a crash rolls it back and the
- * next start does it again; a second process that migrated first makes it a no-op): rows keep their
- * ids, and the sequence starts above every id the tables above still refer to.
+ * Call ids are never reused (db/autoincrement.ts): once retention emptied the table (every row past
+ * `ledger.maxAgeDays` after a quiet spell) the next call got id 1 again, so an old batch's results
+ * summed a new call's cost, a captured body joined a different call, and a feedback or detail
+ * request for an id the dashboard still showed hit an unrelated call. Older ledgers are rebuilt once
+ * with their ids.
  */
 export function migrateLedger(db: Db): void {
-  db.exec(`${callsDdl('calls', true)};${CALL_INDEXES}`);
-  const autoincrement = () => /\bAUTOINCREMENT\b/i.test(tableSql(db, 'calls') ?? '');
-  if (autoincrement()) return;
-  db.transaction(() => {
-    if (autoincrement()) return; // another process migrated it meanwhile
-    db.exec(`
-      DROP TABLE IF EXISTS calls_autoinc;
-      ${callsDdl('calls_autoinc')};
-      INSERT INTO calls_autoinc (${CALL_COLUMNS}) SELECT ${CALL_COLUMNS} FROM calls ORDER BY id;
-      DROP TABLE calls;
-      ALTER TABLE calls_autoinc RENAME TO calls;
-      ${CALL_INDEXES}
-    `);
-    let floor = 0;
-    for (const [table, column] of CALL_ID_REFERENCES) {
-      if (tableSql(db, table) === undefined) continue;
-      const max = db.prepare(`SELECT MAX(${column}) FROM ${table}`).pluck().get() as number | null;
-      if (max !== null && max > floor) floor = max;
-    }
-    // The copy set the sequence to the largest id copied (no row when the table was empty).
-    db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'calls' AND seq < ?").run(floor, floor);
-    db.prepare("INSERT INTO sqlite_sequence (name, seq) SELECT 'calls', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'calls')").run(floor);
-  }).immediate();
+  ensureAutoincrementTable(db, { name: 'calls', ddl: callsDdl, columns: CALL_COLUMNS, indexes: CALL_INDEXES, idReferences: CALL_ID_REFERENCES });
 }
 
 interface Row {

@@ -4,9 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../support/freePort';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const gatewayPkg = createRequire(import.meta.url).resolve('@portkey-ai/gateway/package.json');
@@ -17,16 +17,6 @@ export interface PortkeyGateway {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startPortkey(env: Record<string, string> = {}): Promise<PortkeyGateway> {
   const port = await freePort();
