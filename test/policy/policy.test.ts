@@ -36,6 +36,15 @@ describe('policy schema', () => {
     expect(r.problems.find((p) => p.path === 'providers.openai.baseUrl')?.line).toBe(6);
   });
 
+  it('points an unknown (misspelt) key at its own line, nested or at the top level', () => {
+    const r = parsePolicy('cache:\n  enabled: true\n  semantc:\n    enabled: true\nbogus: 1\n', 'p.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const at = (key: string) => r.problems.find((p) => p.message.includes(`"${key}"`));
+    expect(at('semantc')).toMatchObject({ line: 3, column: 3, path: 'cache' });
+    expect(at('bogus')).toMatchObject({ line: 5, column: 1 });
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const r = parsePolicy('providers:\n  openai: { baseUrl: "x"\ncache: [\n');
     expect(r.ok).toBe(false);

@@ -115,10 +115,10 @@ export interface ChildProxy {
 }
 
 /** Runs `tollgate start` from source (tsx) as its own process, on port 0, and waits for its URL. */
-export async function spawnProxy(o: { dataDir: string; policyFile?: string; env?: NodeJS.ProcessEnv; extraArgs?: string[] }): Promise<ChildProxy> {
+export async function spawnProxy(o: { dataDir: string; policyFile?: string; env?: NodeJS.ProcessEnv; extraArgs?: string[]; cwd?: string }): Promise<ChildProxy> {
   const args = [...CLI, 'start', '--port', '0', '--data-dir', o.dataDir, ...(o.policyFile ? ['--policy', o.policyFile] : []), ...(o.extraArgs ?? [])];
   const child = spawn(process.execPath, args, {
-    cwd: REPO_ROOT,
+    cwd: o.cwd ?? REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TOLLGATE_ADMIN_TOKEN: 'admin-token-for-tests', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,9 +1,22 @@
 /** Default locations: the data directory and the repo's policy file. */
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_POLICY_FILE } from '../export';
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.TOLLGATE_DATA_DIR ? resolve(env.TOLLGATE_DATA_DIR) : join(homedir(), '.tollgate');
 }
 
-export const DEFAULT_POLICY_PATH = join('.tollgate', 'policy.yaml');
+/** The names a workspace policy may have, in the order the CLI and the extension look for them. */
+const POLICY_NAMES = [DEFAULT_POLICY_FILE, '.tollgate/policy.yml'];
+
+/** `.tollgate/policy.yaml`, else `.tollgate/policy.yml`, in the current directory; undefined when neither exists. */
+export function existingWorkspacePolicy(): string | undefined {
+  return POLICY_NAMES.find((f) => existsSync(f));
+}
+
+/** The policy file commands default to: the existing one, else `.tollgate/policy.yaml` (to name in messages). */
+export function defaultPolicyFile(): string {
+  return existingWorkspacePolicy() ?? DEFAULT_POLICY_FILE;
+}

@@ -12,6 +12,7 @@ import { policyJsonSchema } from '../policy/schema';
 import { readPolicyText } from '../policy/store';
 import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/trust';
 import { displayPath, resolveFrom, shellQuote } from './common';
+import { defaultPolicyFile } from './paths';
 
 /** Where the command prints; tests pass their own, the CLI uses the process streams. */
 export interface PolicyCommandIO {
@@ -102,11 +103,12 @@ export function policyCommand(io: PolicyCommandIO = processIO): Command {
     .addOption(
       new Option('--target <target>', `gateway to export for, repeatable (${EXPORT_TARGETS.join('|')})`).argParser(collectTarget).makeOptionMandatory(),
     )
-    .option('--policy <file>', 'policy file', DEFAULT_POLICY_FILE)
+    .option('--policy <file>', 'policy file (default: .tollgate/policy.yaml, or policy.yml when only that exists)')
     .option('--out <dir>', 'output root; each target is written to <dir>/<target>/', DEFAULT_EXPORT_DIR)
     .option('--check', 'write nothing; exit 1 when the files on disk differ from what would be generated')
-    .action((opts: { target: ExportTarget[]; policy: string; out: string; check?: boolean }) => {
-      const plan = planExport({ policyFile: resolve(opts.policy), targets: opts.target, outDir: resolve(opts.out), root: cwd() });
+    .action((opts: { target: ExportTarget[]; policy?: string; out: string; check?: boolean }) => {
+      const policy = opts.policy ?? defaultPolicyFile();
+      const plan = planExport({ policyFile: resolve(policy), targets: opts.target, outDir: resolve(opts.out), root: cwd() });
       if (!plan.ok) {
         for (const p of plan.problems) io.err(formatProblem(p));
         fail(1);
@@ -120,7 +122,7 @@ export function policyCommand(io: PolicyCommandIO = processIO): Command {
           // The command that regenerates exactly what was checked: same targets, policy and output root.
           const rerun = [
             ...opts.target.map((t) => `--target ${t}`),
-            ...(opts.policy !== DEFAULT_POLICY_FILE ? [`--policy ${shellQuote(opts.policy)}`] : []),
+            ...(opts.policy !== undefined ? [`--policy ${shellQuote(opts.policy)}`] : []),
             ...(opts.out !== DEFAULT_EXPORT_DIR ? [`--out ${shellQuote(opts.out)}`] : []),
           ];
           io.err(`${changed.length} exported file(s) are out of date; run: tollgate policy export ${rerun.join(' ')}`);
@@ -141,8 +143,9 @@ export function policyCommand(io: PolicyCommandIO = processIO): Command {
   cmd
     .command('validate')
     .description('check a policy file and print problems as file:line:col')
-    .argument('[file]', 'policy file', DEFAULT_POLICY_FILE)
-    .action((file: string) => {
+    .argument('[file]', 'policy file (default: .tollgate/policy.yaml, or policy.yml when only that exists)')
+    .action((given: string | undefined) => {
+      const file = given ?? defaultPolicyFile();
       const abs = resolve(file);
       if (!existsSync(abs)) {
         io.err(`${file}:1:1: policy file not found`);

@@ -10,7 +10,7 @@ import { CacheKeyError } from '../cache/encryption';
 import { PolicyError } from '../policy/store';
 import { PortInUseError, startProxy } from '../server/start';
 import { CliError, describeFailure, EXIT_FAILURE, parsePort } from './common';
-import { DEFAULT_POLICY_PATH, defaultDataDir } from './paths';
+import { defaultDataDir, existingWorkspacePolicy } from './paths';
 
 /** How long a stop may take before the process exits anyway (a hung model download, a stuck socket). */
 export const STOP_GRACE_MS = 10_000;
@@ -89,10 +89,11 @@ export function startCommand(): Command {
     .description('Run the proxy on 127.0.0.1 (foreground). Apps use http://127.0.0.1:<port>/v1 as their base URL.')
     .option('-p, --port <port>', 'port to listen on (default: server.port from the policy, else 4141)', parsePort)
     .option('-d, --data-dir <dir>', 'where the SQLite ledger/cache and models live (default: $TOLLGATE_DATA_DIR or ~/.tollgate)')
-    .option('--policy <file>', `policy file (default: ./${DEFAULT_POLICY_PATH} when it exists)`)
+    .option('--policy <file>', 'policy file (default: ./.tollgate/policy.yaml or policy.yml when one exists)')
     .action(async (opts: { port?: number; dataDir?: string; policy?: string }) => {
       const dataDir = opts.dataDir ? resolve(opts.dataDir) : defaultDataDir();
-      const policyFile = opts.policy ? resolve(opts.policy) : existsSync(DEFAULT_POLICY_PATH) ? resolve(DEFAULT_POLICY_PATH) : undefined;
+      const found = opts.policy ?? existingWorkspacePolicy();
+      const policyFile = found !== undefined ? resolve(found) : undefined;
       if (opts.policy && !existsSync(policyFile!)) {
         console.error(`tollgate: policy file not found: ${policyFile}`);
         process.exit(EXIT_BAD_POLICY);

@@ -9,7 +9,7 @@
  * expand to more values than any policy has are refused. At most MAX_POLICY_PROBLEMS problems are
  * reported (they go to /healthz, the log and the dashboard's live events).
  */
-import { CST, isCollection, isNode, isPair, isScalar, Lexer, LineCounter, parseDocument, type Node } from 'yaml';
+import { CST, isCollection, isMap, isNode, isPair, isScalar, Lexer, LineCounter, parseDocument, type Node } from 'yaml';
 import type { Policy } from './schema';
 import { PolicySchema } from './schema';
 
@@ -119,6 +119,13 @@ function tooManyValues(root: unknown, limit: number): boolean {
   return false;
 }
 
+/** Where the key `name` of a YAML mapping starts, if the node is a mapping with that key. */
+function keyOffset(map: unknown, name: string | undefined): number | undefined {
+  if (!isMap(map) || name === undefined) return undefined;
+  const pair = map.items.find((p) => isScalar(p.key) && String(p.key.value) === name);
+  return isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+}
+
 export function parsePolicy(text: string, file = 'policy.yaml'): PolicyParseResult {
   const lineCounter = new LineCounter();
   const at = (offset: number, message: string): PolicyParseResult => {
@@ -172,7 +179,9 @@ export function parsePolicy(text: string, file = 'policy.yaml'): PolicyParseResu
       let path = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
       let node: unknown = undefined;
       while (path.length > 0 && !(node = doc.getIn(path, true))) path = path.slice(0, -1);
-      const offset = isNode(node) && node.range ? node.range[0] : 0;
+      let offset = isNode(node) && node.range ? node.range[0] : 0;
+      // An unknown key is pointed at itself, not at its mapping (the first key of the block).
+      if (issue.code === 'unrecognized_keys') offset = keyOffset(issue.path.length === 0 ? doc.contents : doc.getIn(issue.path, true), issue.keys[0]) ?? offset;
       const pos = lineCounter.linePos(offset);
       return { file, line: pos.line, column: pos.col, path: issue.path.join('.'), message: issue.message };
     }),

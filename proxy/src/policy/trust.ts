@@ -121,6 +121,17 @@ export function checkPolicyTrust(policy: Policy, trust: UserTrust, fromFile: boo
     if (!fromFile || !host || isLoopbackHost(host) || providersOwn || trust.trustedHosts.has(host)) continue;
     findings.push({ provider: p.name, host, baseUrl: p.baseUrl, apiKeyEnv: p.apiKeyEnv });
   }
+  // A policy file may not open the proxy to web pages: only local dev apps' origins count from it.
+  // (The browser guard ignores others anyway; silently, the user saw only 403s.)
+  if (fromFile) {
+    policy.server.allowedOrigins.forEach((origin, i) => {
+      if (isLoopbackHost(hostOf(origin))) return;
+      problems.push({
+        path: `server.allowedOrigins.${i}`,
+        message: `${origin} is not a loopback origin (http://localhost:<port>, http://127.0.0.1:<port>); a policy file in a repository may not open the proxy to other web pages. To allow it, set TOLLGATE_ALLOWED_ORIGINS=${origin} in your own environment`,
+      });
+    });
+  }
   return { problems, findings };
 }
 
