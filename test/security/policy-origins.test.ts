@@ -30,7 +30,7 @@ describe('server.allowedOrigins from a policy file', () => {
     expect(r).toBeInstanceOf(PolicyError);
     const problems = (r as PolicyError).problems;
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ path: 'server.allowedOrigins.1' });
+    expect(problems[0]).toMatchObject({ path: 'server.allowedOrigins.1', line: 4, column: 7 });
     expect(problems[0]!.message).toContain('TOLLGATE_ALLOWED_ORIGINS=https://app.example.com');
   });
 

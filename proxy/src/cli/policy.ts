@@ -7,7 +7,7 @@ import * as nodePath from 'node:path';
 import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, EXPORT_TARGETS, isExportTarget, planExport, type ExportTarget } from '../export';
-import { formatProblem, parsePolicy } from '../policy/load';
+import { formatProblem, locatePath, parsePolicy } from '../policy/load';
 import { policyJsonSchema } from '../policy/schema';
 import { readPolicyText } from '../policy/store';
 import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/trust';
@@ -166,7 +166,10 @@ export function policyCommand(io: PolicyCommandIO = processIO): Command {
       }
       // Where secrets may go: decided by the user's environment, never by the file (policy/trust.ts).
       const trust = checkPolicyTrust(result.policy, userTrustFromEnv(io.env ?? process.env), true);
-      for (const p of trust.problems) io.err(`${file}:1:1: ${p.path}: ${p.message}`);
+      for (const p of trust.problems) {
+        const at = locatePath(read.text, p.path);
+        io.err(`${file}:${at.line}:${at.column}: ${p.path}: ${p.message}`);
+      }
       if (trust.problems.length) {
         fail(1);
         return;

@@ -126,6 +126,21 @@ function keyOffset(map: unknown, name: string | undefined): number | undefined {
   return isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
 }
 
+/**
+ * Line and column of a dotted policy path ("providers.evil.apiKeyEnv", "server.allowedOrigins.1") in
+ * a policy text that parsed: for problems found after parsing (policy/trust.ts). The deepest node
+ * on the path that exists; 1:1 when none does.
+ */
+export function locatePath(text: string, path: string): { line: number; column: number } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  let keys: Array<string | number> = path === '' ? [] : path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+  let node: unknown;
+  while (keys.length > 0 && !(node = doc.getIn(keys, true))) keys = keys.slice(0, -1);
+  const pos = lineCounter.linePos(isNode(node) && node.range ? node.range[0] : 0);
+  return { line: pos.line, column: pos.col };
+}
+
 export function parsePolicy(text: string, file = 'policy.yaml'): PolicyParseResult {
   const lineCounter = new LineCounter();
   const at = (offset: number, message: string): PolicyParseResult => {

@@ -12,7 +12,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { formatProblem, parsePolicy, type PolicyProblem } from './load';
+import { formatProblem, locatePath, parsePolicy, type PolicyProblem } from './load';
 import { DEFAULT_POLICY, type Policy } from './schema';
 import { checkPolicyTrust, userTrustFromEnv, type TrustFinding, type UserTrust } from './trust';
 
@@ -111,7 +111,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     }
     if (!result.ok) return result;
     const checked = checkPolicyTrust(result.policy, this.trust, true);
-    if (checked.problems.length) return { ok: false, problems: checked.problems.map((p) => problemAt(file, p.message, p.path)) };
+    if (checked.problems.length) return { ok: false, problems: checked.problems.map((p) => ({ file, ...locatePath(text, p.path), path: p.path, message: p.message })) };
     return { ok: true, policy: result.policy, findings: checked.findings };
   }
 
