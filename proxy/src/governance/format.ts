@@ -21,14 +21,32 @@ export function formatDuration(ms: number): string {
 }
 
 /** Why a budget refused a call, its limits, what is spent or reserved, and when it resets. */
-export function budgetExhaustedMessage(b: BudgetPolicy, committedUsd: number, committedTokens: number, resetsAt: number, now: number, extra?: string): string {
-  const limits = [b.usd !== undefined ? formatUsd(b.usd) : '', b.tokens !== undefined ? `${b.tokens} tokens` : ''].filter(Boolean).join(' / ');
-  const spent = [b.usd !== undefined ? formatUsd(committedUsd) : '', b.tokens !== undefined ? `${committedTokens} tokens` : ''].filter(Boolean).join(' / ');
-  return (
-    `Tollgate budget "${b.name}" (${describeScope(b.scope)}, ${limits} per ${b.period}) is exhausted: ${spent} spent or reserved. ` +
-    `It resets at ${isoSeconds(resetsAt)} (in ${formatDuration(resetsAt - now)}).` +
-    (extra ? ` The budget's action is downgrade, but ${extra}.` : '')
-  );
+/**
+ * `inFlight`, when set: the budget is full only with the worst cases reserved by calls still in
+ * flight (that much of the figure), so the message says to retry shortly rather than at the reset.
+ */
+export function budgetExhaustedMessage(
+  b: BudgetPolicy,
+  committedUsd: number,
+  committedTokens: number,
+  resetsAt: number,
+  now: number,
+  extra?: string,
+  inFlight?: { usd: number; tokens: number },
+): string {
+  const amount = (usd: number, tokens: number): string =>
+    [b.usd !== undefined ? formatUsd(usd) : '', b.tokens !== undefined ? `${tokens} tokens` : ''].filter(Boolean).join(' / ');
+  const limits = amount(b.usd ?? 0, b.tokens ?? 0);
+  const head = `Tollgate budget "${b.name}" (${describeScope(b.scope)}, ${limits} per ${b.period})`;
+  const tail = extra ? ` The budget's action is downgrade, but ${extra}.` : '';
+  if (inFlight) {
+    return (
+      `${head} is fully committed: ${amount(committedUsd, committedTokens)} spent or reserved, of which ${amount(inFlight.usd, inFlight.tokens)} ` +
+      'is reserved by calls still in flight (their worst case until they finish). Retry in a few seconds, when they have settled; ' +
+      `otherwise the budget resets at ${isoSeconds(resetsAt)} (in ${formatDuration(resetsAt - now)}).${tail}`
+    );
+  }
+  return `${head} is exhausted: ${amount(committedUsd, committedTokens)} spent or reserved. It resets at ${isoSeconds(resetsAt)} (in ${formatDuration(resetsAt - now)}).${tail}`;
 }
 
 /**

@@ -30,6 +30,11 @@ export { RATE_WINDOW_S } from './report';
 
 /** Open reservations older than this are treated as orphaned by recoverAfterRestart(). */
 export const DEFAULT_STALE_AFTER_MS = 30 * 60_000;
+/**
+ * retry-after of a budget refusal caused by calls still in flight (their worst-case reservations,
+ * not spend, fill the budget): they settle when they finish, usually within seconds.
+ */
+export const IN_FLIGHT_RETRY_S = 2;
 /** Closed reservations are kept this long (for inspection), then pruned by recoverAfterRestart(). */
 const KEEP_CLOSED_MS = 7 * 86_400_000;
 
@@ -47,6 +52,9 @@ interface BudgetCheck {
   before: number;
   /** Fraction committed if this call's worst case is added. */
   after: number;
+  /** Like before/after, counting settled spend only (no reservations of calls in flight). */
+  spentBefore: number;
+  spentAfter: number;
 }
 
 /** Governor instances alive in this process: their reservations are never orphaned. */
@@ -248,22 +256,34 @@ export class Governor extends EventEmitter<GovernorEvents> {
   private checkBudget(budget: BudgetPolicy, now: number, costNano: number, tokens: number): BudgetCheck {
     const { start, end } = periodBounds(budget.period, now);
     const row = spendOf(this.stmts, budget.name, budget.period, start);
-    const fraction = (extraNano: number, extraTokens: number): number =>
-      Math.max(
-        budget.usd !== undefined ? fromNano(row.spent_nano + row.reserved_nano + extraNano) / budget.usd : 0,
-        budget.tokens !== undefined ? (row.spent_tokens + row.reserved_tokens + extraTokens) / budget.tokens : 0,
-      );
-    return { budget, start, end, row, before: fraction(0, 0), after: fraction(costNano, tokens) };
+    const fraction = (nano: number, usedTokens: number): number =>
+      Math.max(budget.usd !== undefined ? fromNano(nano) / budget.usd : 0, budget.tokens !== undefined ? usedTokens / budget.tokens : 0);
+    const nano = row.spent_nano + row.reserved_nano;
+    const used = row.spent_tokens + row.reserved_tokens;
+    return {
+      budget,
+      start,
+      end,
+      row,
+      before: fraction(nano, used),
+      after: fraction(nano + costNano, used + tokens),
+      spentBefore: fraction(row.spent_nano, row.spent_tokens),
+      spentAfter: fraction(row.spent_nano + costNano, row.spent_tokens + tokens),
+    };
   }
 
   private blockForBudget(c: BudgetCheck, now: number, events: BudgetEvent[], extra?: string): AdmitResult {
     this.collectAlert(c.budget, c.start, c.end, now, events);
-    const retryAfterSec = Math.max(1, Math.ceil((c.end - now) / 1000));
     const b = c.budget;
+    // Full only because of reservations of calls in flight: what they really cost replaces their
+    // worst case when they finish, so the call may fit in seconds, not at the period's reset.
+    const held = c.row.reserved_nano > 0 || c.row.reserved_tokens > 0;
+    const inFlight = held && (c.before >= 1 ? c.spentBefore < 1 : c.spentAfter <= 1) ? { usd: fromNano(c.row.reserved_nano), tokens: c.row.reserved_tokens } : undefined;
+    const retryAfterSec = inFlight ? IN_FLIGHT_RETRY_S : Math.max(1, Math.ceil((c.end - now) / 1000));
     return {
       decision: 'block',
       marks: [mark('exceeded', c, c.before)],
-      message: budgetExhaustedMessage(b, fromNano(c.row.spent_nano + c.row.reserved_nano), c.row.spent_tokens + c.row.reserved_tokens, c.end, now, extra),
+      message: budgetExhaustedMessage(b, fromNano(c.row.spent_nano + c.row.reserved_nano), c.row.spent_tokens + c.row.reserved_tokens, c.end, now, extra, inFlight),
       retryAfterSec,
       budget: b.name,
       summary: `block: ${b.name} ${Math.round(c.before * 100)}%`,

@@ -2,8 +2,17 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallRecord } from '../ledger/types';
 
+/**
+ * Distinct `model` label values per provider on the cost counter. The model is the client's (or a
+ * route's) model name, and genai-prices prices names by family (`claude-3-5-sonnet-<anything>`):
+ * without a cap, clients could add a series per request. Later models are counted as "other".
+ */
+export const MAX_MODEL_LABELS = 100;
+
 export class Metrics {
   readonly registry = new Registry();
+  /** Model label values in use, per provider. */
+  private readonly modelLabels = new Map<string, Set<string>>();
   private readonly requests = new Counter({
     name: 'tollgate_requests_total',
     help: 'Calls through the proxy by provider, endpoint, cache status and HTTP status class.',
@@ -35,11 +44,35 @@ export class Metrics {
 
   observe(c: CallRecord): void {
     this.requests.inc({ provider: c.provider, endpoint: c.endpoint, cache: c.cache, status: `${Math.floor(c.status / 100)}xx` });
-    if (c.costUsd > 0) this.cost.inc({ provider: c.provider, model: c.modelUsed }, c.costUsd);
-    if (c.savedUsd > 0) this.saved.inc({ cache: c.cache }, c.savedUsd);
-    if (c.inputTokens) this.tokens.inc({ direction: 'input' }, c.inputTokens);
-    if (c.outputTokens) this.tokens.inc({ direction: 'output' }, c.outputTokens);
-    this.overhead.observe(c.overheadMs / 1000);
-    this.latency.observe({ cache: c.cache }, c.latencyMs / 1000);
+    // The figures come from the upstream's usage block: a negative or non-finite one (a buggy
+    // OpenAI-compatible server) must not throw here — prom-client refuses to decrease a counter,
+    // and the throw turned the call into a 502 — nor make a counter go down or infinite.
+    const cost = countable(c.costUsd);
+    if (cost > 0) this.cost.inc({ provider: c.provider, model: this.modelLabel(c.provider, c.modelUsed) }, cost);
+    const saved = countable(c.savedUsd);
+    if (saved > 0) this.saved.inc({ cache: c.cache }, saved);
+    const input = countable(c.inputTokens);
+    if (input > 0) this.tokens.inc({ direction: 'input' }, input);
+    const output = countable(c.outputTokens);
+    if (output > 0) this.tokens.inc({ direction: 'output' }, output);
+    this.overhead.observe(countable(c.overheadMs) / 1000);
+    this.latency.observe({ cache: c.cache }, countable(c.latencyMs) / 1000);
   }
+
+  private modelLabel(provider: string, model: string): string {
+    let seen = this.modelLabels.get(provider);
+    if (!seen) {
+      seen = new Set();
+      this.modelLabels.set(provider, seen);
+    }
+    if (seen.has(model)) return model;
+    if (seen.size >= MAX_MODEL_LABELS) return 'other';
+    seen.add(model);
+    return model;
+  }
+}
+
+/** A finite, non-negative amount, else 0. */
+function countable(x: number): number {
+  return Number.isFinite(x) && x > 0 ? x : 0;
 }

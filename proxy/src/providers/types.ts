@@ -71,6 +71,12 @@ export interface EndpointSpec {
   outputText?: (body: Json) => string;
 }
 
-export const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+/**
+ * Far above any real count (a usage figure, an index, a status): a bigger one is a broken upstream.
+ * Without the bound, `prompt_tokens: 1e308` became a $1e301 ledger row charged to the budget.
+ */
+const MAX_COUNT = 1e9;
+/** A count read from an upstream body: a finite number clamped to [0, MAX_COUNT], else 0. */
+export const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.min(v, MAX_COUNT) : 0);
 export const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);

@@ -36,23 +36,52 @@ const MAX_SCANNED = 8000;
 
 const sat = (x: number, full: number): number => Math.min(1, Math.max(0, x / full));
 
+/**
+ * The user turns that ask something: with text. A tool-call follow-up sends the tool's output as a
+ * user turn without text on the Anthropic (`tool_result` blocks) and Responses
+ * (`function_call_output` items) protocols, where OpenAI chat uses a `tool` role; either way the ask
+ * is still the user's last written turn, so the three protocols route one conversation alike.
+ */
+export function askingTurns(messages: ChatText[]): ChatText[] {
+  return messages.filter((m) => m.role === 'user' && m.text.trim() !== '');
+}
+
+/** The ask: the last user turn with text (else the last message). */
+export function askText(messages: ChatText[]): string {
+  return (askingTurns(messages).at(-1) ?? messages.at(-1))?.text ?? '';
+}
+
+// Han, kana and Hangul: about one token per character in GPT and Claude tokenizers, not one per four.
+const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/g;
+
+/**
+ * Estimated tokens of a text without a tokenizer: characters / 4, but a CJK character counts as a
+ * token — at characters / 4, a Chinese or Japanese ask looked a quarter of its length to the router.
+ */
+export function estimateTokens(text: string): number {
+  CJK.lastIndex = 0;
+  const cjk = text.match(CJK)?.length ?? 0;
+  return (text.length - cjk) / 4 + cjk;
+}
+
 export function extractFeatures(messages: ChatText[]): Features {
-  const userTurns = messages.filter((m) => m.role === 'user');
+  const userTurns = askingTurns(messages);
   const allChars = messages.reduce((n, m) => n + m.text.length + 1, 0);
-  const fullLast = userTurns.at(-1)?.text ?? messages.at(-1)?.text ?? '';
+  const fullLast = askText(messages);
   // The cue regexes only look at the first 8k characters: enough to read the ask, and a pasted
   // blob (base64, minified code) cannot make routing slow.
   const last = fullLast.length > MAX_SCANNED ? fullLast.slice(0, MAX_SCANNED) : fullLast;
   // Length of the ask itself (~4 characters per token), log scale: ~8 tokens → 0, ~150 → 1. A long
   // system prompt or history says little about how hard the new question is; that is `context`.
-  const lastTokens = fullLast.length / 4;
+  const lastTokens = estimateTokens(fullLast);
   const length = sat(Math.log10(Math.max(lastTokens, 1) / 8), Math.log10(150 / 8));
   const context = sat(Math.log10(Math.max(allChars / 4, 1) / 200), 2);
   const codeTokens = count(CODE_TOKENS, last);
   const code = CODE_FENCE.test(last) ? 1 : Math.max(sat(codeTokens, 3), 0.5 * sat(count(CODE_WORDS, last), 2));
-  const sentences = last.split(/[.!?](\s|$)/).filter((s) => s.trim().length > 3).length;
+  // Full-width stops (。！？) end CJK sentences without a following space.
+  const sentences = last.split(/[.!?](?:\s|$)|[。！？]/).filter((s) => s.trim().length > 3).length;
   const listItems = (last.match(/^\s*(?:[-*•]|\d+[.)])\s+/gm) ?? []).length;
-  const commas = (last.match(/,/g) ?? []).length;
+  const commas = (last.match(/[,，、]/g) ?? []).length;
   return {
     length,
     context,

@@ -5,7 +5,7 @@
  * never drift apart.
  */
 import { heuristicScore } from '../complexity';
-import { extractFeatures, type ChatText, type FeatureName } from '../features';
+import { askText, estimateTokens, extractFeatures, type ChatText, type FeatureName } from '../features';
 
 /** Order of the cheap part of the vector; part of the weights file, checked on load. */
 export const CHEAP_FEATURES: readonly string[] = [
@@ -25,21 +25,34 @@ export const CHEAP_FEATURES: readonly string[] = [
   'choices',
 ] as const satisfies readonly (FeatureName | 'heuristic' | 'logTokens' | 'digits' | 'choices')[];
 
-/** The text the embedding is taken of: the last user turn (what the semantic cache embeds too). */
+/** The text the embedding is taken of: the last user turn with text (a tool result is not an ask). */
 export function lastUserText(messages: ChatText[]): string {
-  return ([...messages].reverse().find((m) => m.role === 'user') ?? messages.at(-1))?.text ?? '';
+  return askText(messages);
+}
+
+/**
+ * Whether the embedding model (USE-lite: an English vocabulary) can read the ask: at least half of
+ * its letters are Latin. Asks without letters (code symbols, numbers) count as readable.
+ */
+export function embeddingReadsAsk(ask: string): boolean {
+  const text = ask.slice(0, 400);
+  const letters = text.match(/\p{L}/gu)?.length ?? 0;
+  if (letters === 0) return true;
+  const latin = text.match(/\p{Script=Latin}/gu)?.length ?? 0;
+  return latin * 2 >= letters;
 }
 
 /**
  * Cheap features in CHEAP_FEATURES order. `logTokens` is log10 of the estimated tokens of the ask
- * (characters / 4, the same estimate at training and at run time: no tokenizer on the hot path),
+ * (estimateTokens: characters / 4, a CJK character one token; the same estimate at training and at
+ * run time: no tokenizer on the hot path),
  * divided by 4 so 10k tokens → 1.
  */
 export function cheapVector(messages: ChatText[]): number[] {
   const f = extractFeatures(messages);
   const heuristic = heuristicScore(f);
   const ask = lastUserText(messages).slice(0, 8000);
-  const logTokens = Math.min(1, Math.log10(Math.max(1, ask.length / 4)) / 4);
+  const logTokens = Math.min(1, Math.log10(Math.max(1, estimateTokens(ask))) / 4);
   const digits = Math.min(1, (ask.match(/\d/g)?.length ?? 0) / 20);
   // Lettered options ("A) … B) …" or "(a) … (b)") mark a multiple-choice question.
   const choices = Math.min(1, (ask.match(/(^|\s)\(?[A-Da-d][).:]\s/gm)?.length ?? 0) / 4);

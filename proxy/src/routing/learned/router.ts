@@ -6,7 +6,7 @@
  */
 import type { Tier } from '../../policy/schema';
 import type { ChatText } from '../features';
-import { routerVector } from './features';
+import { embeddingReadsAsk, lastUserText, routerVector } from './features';
 import { loadRouterModel, predictProbabilities, tierForProbabilities, type RouterModelFile, type TierProbabilities } from './model';
 import shippedWeights from './router-weights.json';
 
@@ -80,14 +80,25 @@ export interface PredictInput {
 }
 
 export function predictTier(input: PredictInput, model: RouterModelFile = shippedRouterModel()): LearnedPrediction {
-  const usable = input.embedding && input.embedding.modelId === model.embeddingModelId && input.embedding.vector.length === model.variants.embedding.embeddingDimensions;
+  const sameModel = input.embedding && input.embedding.modelId === model.embeddingModelId && input.embedding.vector.length === model.variants.embedding.embeddingDimensions;
+  // USE-lite reads English: the vector of an ask in Chinese, Russian… is noise the model was never
+  // trained on (a long, hard Chinese design question came out P(≥ medium) = 0.04).
+  const readable = embeddingReadsAsk(lastUserText(input.messages));
+  const usable = sameModel && readable;
   const variant = usable ? model.variants.embedding : model.variants.cheap;
   const x = routerVector(input.messages, usable ? input.embedding!.vector : undefined);
   const prior = predictProbabilities(variant, x);
-  const { p, used } = blendExemplars(prior, input.exemplars ?? []);
+  // Team exemplars are found by the same vector: for an unreadable ask, unrelated prompts in its
+  // script look alike (Chinese "capital of Portugal?" vs "how is the weather?": cosine 0.94), so
+  // any exemplar in that script would vote on every prompt written in it.
+  const { p, used } = blendExemplars(prior, readable ? (input.exemplars ?? []) : []);
   const out: LearnedPrediction = { tier: tierForProbabilities(p, variant.thresholds), p, variant: usable ? 'embedding' : 'cheap', exemplars: used };
   if (!usable) {
-    out.fallbackReason = input.embedding ? `embedding model ${input.embedding.modelId} is not the router's` : (input.embeddingUnavailable ?? 'no embedding');
+    out.fallbackReason = !input.embedding
+      ? (input.embeddingUnavailable ?? 'no embedding')
+      : !sameModel
+        ? `embedding model ${input.embedding.modelId} is not the router's`
+        : 'ask not in Latin script';
   }
   return out;
 }
