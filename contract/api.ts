@@ -116,6 +116,8 @@ export interface BudgetStatus {
   limitTokens?: number;
   /** spent / limit of whichever limit is tighter (0..∞). */
   ratio: number;
+  /** The budget's `warnAt` (fraction of the limit where it warns; 0.8 when a proxy does not say). */
+  warnAt?: number;
   /** Projected spend at the end of the period at the current rate. */
   forecastUsd: number;
   /** Epoch ms when the period resets. */

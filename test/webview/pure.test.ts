@@ -99,6 +99,9 @@ describe('budget level', () => {
     expect(budgetLevel(b({ ratio: 0.8 }))).toBe('warn');
     expect(budgetLevel(b({ forecastUsd: 11 }))).toBe('warn');
     expect(budgetLevel(b({ ratio: 1.02 }))).toBe('exceeded');
+    // The budget's own warnAt decides, as for the proxy's alerts.
+    expect(budgetLevel(b({ ratio: 0.6, warnAt: 0.5 }))).toBe('warn');
+    expect(budgetLevel(b({ ratio: 0.85, warnAt: 0.95 }))).toBe('ok');
   });
 });
 

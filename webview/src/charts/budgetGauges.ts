@@ -10,7 +10,8 @@ export type BudgetLevel = 'ok' | 'warn' | 'exceeded';
 /** Pure: how a budget reads, from its ratio and forecast. */
 export function budgetLevel(b: BudgetStatus): BudgetLevel {
   if (b.ratio >= 1) return 'exceeded';
-  if (b.ratio >= 0.8 || (b.limitUsd !== undefined && b.forecastUsd > b.limitUsd)) return 'warn';
+  // The budget's own warnAt, as the proxy's alerts use it (a fixed 80 % disagreed with `warnAt: 0.5`).
+  if (b.ratio >= (b.warnAt ?? 0.8) || (b.limitUsd !== undefined && b.forecastUsd > b.limitUsd)) return 'warn';
   return 'ok';
 }
 
