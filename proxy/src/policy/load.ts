@@ -9,7 +9,7 @@
  * expand to more values than any policy has are refused. At most MAX_POLICY_PROBLEMS problems are
  * reported (they go to /healthz, the log and the dashboard's live events).
  */
-import { CST, isCollection, isMap, isNode, isPair, isScalar, Lexer, LineCounter, parseDocument, type Node } from 'yaml';
+import { CST, isCollection, isMap, isNode, isPair, isScalar, Lexer, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Policy } from './schema';
 import { PolicySchema } from './schema';
 
@@ -134,11 +134,16 @@ function keyOffset(map: unknown, name: string | undefined): number | undefined {
 export function locatePath(text: string, path: string): { line: number; column: number } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  let keys: Array<string | number> = path === '' ? [] : path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
-  let node: unknown;
-  while (keys.length > 0 && !(node = doc.getIn(keys, true))) keys = keys.slice(0, -1);
-  const pos = lineCounter.linePos(isNode(node) && node.range ? node.range[0] : 0);
+  const pos = lineCounter.linePos(deepestOffset(doc, path === '' ? [] : path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k))));
   return { line: pos.line, column: pos.col };
+}
+
+/** Where the deepest node on `keys` that exists starts (0 when none does). */
+function deepestOffset(doc: Document, keys: ReadonlyArray<string | number>): number {
+  let path = [...keys];
+  let node: unknown;
+  while (path.length > 0 && !(node = doc.getIn(path, true))) path = path.slice(0, -1);
+  return isNode(node) && node.range ? node.range[0] : 0;
 }
 
 export function parsePolicy(text: string, file = 'policy.yaml'): PolicyParseResult {
@@ -191,10 +196,7 @@ export function parsePolicy(text: string, file = 'policy.yaml'): PolicyParseResu
     ok: false,
     problems: capped(parsed.error.issues, file, (issue) => {
       // Point at the deepest node that exists on the issue's path.
-      let path = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
-      let node: unknown = undefined;
-      while (path.length > 0 && !(node = doc.getIn(path, true))) path = path.slice(0, -1);
-      let offset = isNode(node) && node.range ? node.range[0] : 0;
+      let offset = deepestOffset(doc, issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k)));
       // An unknown key is pointed at itself, not at its mapping (the first key of the block).
       if (issue.code === 'unrecognized_keys') offset = keyOffset(issue.path.length === 0 ? doc.contents : doc.getIn(issue.path, true), issue.keys[0]) ?? offset;
       const pos = lineCounter.linePos(offset);

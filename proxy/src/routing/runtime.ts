@@ -11,7 +11,7 @@ import { QualitySampler, type SampleCandidate } from './quality/sampler';
 import { RouterEmbedder, type RouterEmbedderOptions } from './embedding';
 import { ExemplarStore } from './exemplarStore';
 import type { ChatText } from './features';
-import { lastUserText } from './learned/features';
+import { askText } from './features';
 import type { ExemplarVote, RoutingEmbedding } from './learned/router';
 import { adjacentTier, writeExemplar } from './teamExemplars';
 
@@ -89,7 +89,7 @@ export class RouterRuntime {
       model: call.modelUsed,
       body: structuredClone(call.body),
       responseBody: call.responseBody,
-      question: lastUserText(messages),
+      question: askText(messages),
     };
     const p = this.sampler.sample(policy, candidate).then((s) => {
       const alarm = s && this.quality(policy).find((q) => q.tier === s.tier && q.model === s.model && q.alarm);
@@ -109,7 +109,7 @@ export class RouterRuntime {
   /** `key`: the request's context object (one embedding per request, shared with the semantic cache). */
   async inputsFor(messages: ChatText[], key?: object): Promise<LearnedInputs> {
     void this.exemplars.refresh();
-    const outcome = await this.embedder.embed(lastUserText(messages), key);
+    const outcome = await this.embedder.embed(askText(messages), key);
     if ('unavailable' in outcome) return { embeddingUnavailable: outcome.unavailable };
     const exemplars = this.exemplars.nearest(outcome.embedding.vector);
     return { embedding: outcome.embedding, ...(exemplars.length ? { exemplars } : {}) };
@@ -118,7 +118,7 @@ export class RouterRuntime {
   /** Remembers the prompt of a routed call (by request id) for a later verdict. */
   remember(requestId: string, messages: ChatText[]): void {
     this.recent.delete(requestId);
-    this.recent.set(requestId, lastUserText(messages));
+    this.recent.set(requestId, askText(messages));
     while (this.recent.size > this.recentLimit) this.recent.delete(this.recent.keys().next().value!);
   }
 

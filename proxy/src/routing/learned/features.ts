@@ -25,11 +25,6 @@ export const CHEAP_FEATURES: readonly string[] = [
   'choices',
 ] as const satisfies readonly (FeatureName | 'heuristic' | 'logTokens' | 'digits' | 'choices')[];
 
-/** The text the embedding is taken of: the last user turn with text (a tool result is not an ask). */
-export function lastUserText(messages: ChatText[]): string {
-  return askText(messages);
-}
-
 /**
  * Whether the embedding model (USE-lite: an English vocabulary) can read the ask: at least half of
  * its letters are Latin. Asks without letters (code symbols, numbers) count as readable.
@@ -51,7 +46,7 @@ export function embeddingReadsAsk(ask: string): boolean {
 export function cheapVector(messages: ChatText[]): number[] {
   const f = extractFeatures(messages);
   const heuristic = heuristicScore(f);
-  const ask = lastUserText(messages).slice(0, 8000);
+  const ask = askText(messages).slice(0, 8000);
   const logTokens = Math.min(1, Math.log10(Math.max(1, estimateTokens(ask))) / 4);
   const digits = Math.min(1, (ask.match(/\d/g)?.length ?? 0) / 20);
   // Lettered options ("A) … B) …" or "(a) … (b)") mark a multiple-choice question.
