@@ -3,10 +3,10 @@
  * (marked as such); prices from @pydantic/genai-prices.
  */
 import { priceAtTier } from '../batch/rates';
-import { isPricedProvider } from '../pricing/price';
-import { arr, obj, type Json } from '../providers/types';
+import { isPricedProvider, type CallPrice } from '../pricing/price';
+import { arr, obj, type Json, type NormalizedUsage } from '../providers/types';
 import { upperBoundTokens } from '../tokens/bound';
-import type { ChatMessageLike } from '../tokens/chat';
+import { MEDIA_PART_TOKENS, mediaParts, messageText, type ChatMessageLike } from '../tokens/chat';
 import type { CallContext } from './context';
 
 export function pricingProvider(ctx: CallContext): string | undefined {
@@ -17,32 +17,71 @@ export function pricingProvider(ctx: CallContext): string | undefined {
   return isPricedProvider(p.name) ? p.name : p.kind;
 }
 
-/** Input of a request as (chat messages, plain texts) for the token counter. */
-export function inputParts(body: Json): { messages: ChatMessageLike[]; texts: string[] } {
-  const messages = arr(body.messages)
-    .map((m) => obj(m))
-    .filter((m): m is Json => !!m)
-    .map((m) => ({ role: String(m.role ?? 'user'), content: typeof m.content === 'string' || Array.isArray(m.content) ? (m.content as ChatMessageLike['content']) : JSON.stringify(m.content ?? '') }));
+/** OpenRouter reports each call's charge in USD credits (`usage.cost`); a provider named so, or at its host. */
+function reportsChargedCost(ctx: CallContext): boolean {
+  const p = ctx.provider;
+  if (!p) return false;
+  if (p.name.toLowerCase() === 'openrouter') return true;
+  try {
+    const host = new URL(p.baseUrl).hostname.toLowerCase();
+    return host === 'openrouter.ai' || host.endsWith('.openrouter.ai');
+  } catch {
+    return false;
+  }
+}
+
+/** A chat message as the token counter reads it: an OpenAI or Anthropic message, or a Responses input message. */
+function asMessage(m: Json): ChatMessageLike {
+  const content = typeof m.content === 'string' || Array.isArray(m.content) ? (m.content as ChatMessageLike['content']) : m.content == null ? null : JSON.stringify(m.content);
+  return { role: String(m.role ?? 'user'), content };
+}
+
+/** A base64 `data:` URL (a screenshot in a tool output) is media, not text the model reads token by token. */
+const withoutDataUrls = (_key: string, v: unknown): unknown => (typeof v === 'string' && v.startsWith('data:') ? '' : v);
+
+/**
+ * Input of a request as (chat messages, plain texts) for the token counter, plus the tokens its
+ * images, documents and audio are assumed to take. Content parts are read as the model reads them
+ * (tokens/chat.ts): text, tool calls and tool results as text, each medium as a fixed estimate,
+ * never as its base64 bytes (a photo read as text was 270k+ tokens) nor as nothing.
+ */
+export function inputParts(body: Json): { messages: ChatMessageLike[]; texts: string[]; mediaTokens: number } {
+  const messages: ChatMessageLike[] = [];
   const texts: string[] = [];
+  for (const m of arr(body.messages)) {
+    const message = obj(m);
+    if (!message) continue;
+    messages.push(asMessage(message));
+    // An OpenAI assistant turn's tool calls are sent back as input on the next call.
+    if (Array.isArray(message.tool_calls)) texts.push(JSON.stringify(message.tool_calls));
+  }
   const system = body.system ?? body.instructions;
   if (typeof system === 'string') texts.push(system);
-  else if (Array.isArray(system)) texts.push(JSON.stringify(system));
+  else if (Array.isArray(system)) texts.push(messageText(system));
   for (const field of ['input', 'prompt'] as const) {
     const v = body[field];
     if (typeof v === 'string') texts.push(v);
-    else if (Array.isArray(v)) texts.push(JSON.stringify(v));
+    else if (Array.isArray(v)) {
+      for (const item of v) {
+        const it = obj(item);
+        // Responses input: messages (with image and file parts), and items such as function calls and their outputs.
+        if (it && typeof it.role === 'string') messages.push(asMessage(it));
+        else texts.push(typeof item === 'string' ? item : JSON.stringify(item, withoutDataUrls));
+      }
+    }
   }
   if (Array.isArray(body.tools)) texts.push(JSON.stringify(body.tools));
-  return { messages, texts };
+  const media = messages.reduce((n, m) => n + mediaParts(m.content), 0) + (Array.isArray(system) ? mediaParts(system) : 0);
+  return { messages, texts, mediaTokens: media * MEDIA_PART_TOKENS };
 }
 
 /** Input tokens, counted off the event loop (memoised on the context; routing clears it). */
 export async function countInputTokens(ctx: CallContext): Promise<number> {
   if (ctx.countedInputTokens !== undefined) return ctx.countedInputTokens;
-  const { messages, texts } = inputParts(ctx.body);
+  const { messages, texts, mediaTokens } = inputParts(ctx.body);
   const r = await ctx.services.tokens.count(ctx.modelUsed, messages, texts);
-  ctx.countedInputTokens = r.tokens;
-  return r.tokens;
+  ctx.countedInputTokens = r.tokens + mediaTokens;
+  return ctx.countedInputTokens;
 }
 
 /**
@@ -54,8 +93,8 @@ export async function countInputTokens(ctx: CallContext): Promise<number> {
 export async function reservationInputTokens(ctx: CallContext): Promise<number> {
   const tokens = ctx.services.tokens;
   if (ctx.countedInputTokens !== undefined || tokens.isReady(ctx.modelUsed)) return countInputTokens(ctx);
-  const { messages, texts } = inputParts(ctx.body);
-  const bound = upperBoundTokens(ctx.modelUsed, messages, texts);
+  const { messages, texts, mediaTokens } = inputParts(ctx.body);
+  const bound = upperBoundTokens(ctx.modelUsed, messages, texts) + mediaTokens;
   void tokens.warm([ctx.modelUsed]);
   ctx.services.log.debug?.(`reserving an upper bound of ${bound} input tokens for ${ctx.modelUsed}: the token worker's encoder is not built yet`);
   return bound;
@@ -76,12 +115,12 @@ export async function settleCost(ctx: CallContext): Promise<void> {
   // The answer's text is only counted when usage is missing or the answer was cut.
   const outText = (!ctx.usage || !ctx.complete) && ctx.responseBody && ctx.endpoint.outputText ? ctx.endpoint.outputText(ctx.responseBody) : '';
   if (!ctx.usage) {
-    const { messages, texts } = inputParts(ctx.body);
+    const { messages, texts, mediaTokens } = inputParts(ctx.body);
     const [input, output] = await Promise.all([
       ctx.services.tokens.count(model, messages, texts),
       outText ? ctx.services.tokens.count(model, undefined, [outText]) : Promise.resolve({ tokens: 0, exact: true }),
     ]);
-    ctx.usage = { inputTokens: input.tokens, outputTokens: output.tokens, cachedTokens: 0, cacheWriteTokens: 0 };
+    ctx.usage = { inputTokens: input.tokens + mediaTokens, outputTokens: output.tokens, cachedTokens: 0, cacheWriteTokens: 0 };
     ctx.tokensEstimated = true;
   } else if (!ctx.complete && outText) {
     const output = await ctx.services.tokens.count(model, undefined, [outText]);
@@ -90,14 +129,29 @@ export async function settleCost(ctx: CallContext): Promise<void> {
       ctx.tokensEstimated = true;
     }
   }
-  // Flex answers are billed at batch rates (the tier the provider says it used, else the one asked for).
-  const tier = ctx.serviceTier === 'flex' && ctx.responseBody?.service_tier !== 'default' ? 'flex' : 'standard';
+  // A provider that reports what it charged (OpenRouter's `usage.cost`) is believed: it priced the
+  // call at the rates of the host it routed to, which a price list cannot know. Not for a cut answer
+  // whose output was estimated (the figure then covers less than was generated).
+  const reported = ctx.usage.reportedCostUsd;
+  if (reported !== undefined && !ctx.tokensEstimated && reportsChargedCost(ctx)) {
+    ctx.costUsd = reported;
+    ctx.priced = true;
+    return;
+  }
+  // The tier the provider says served the call, else the one Tollgate asked for: flex answers are
+  // billed at batch rates. A client may ask for a tier
+  // itself (`service_tier` in its own request), so the answer's word comes first.
+  const served = ctx.responseBody?.service_tier;
+  const tier = served === 'flex' || (ctx.serviceTier === 'flex' && served !== 'default') ? 'flex' : 'standard';
   const provider = pricingProvider(ctx) ?? 'openai';
+  // "priority" answers are priced at standard rates: genai-prices publishes none for that tier, and
+  // prices are never hand-written here (docs/proxy.md says so).
+  const priceAs = (name: string, usage: NormalizedUsage): CallPrice => priceAtTier(name, usage, provider, tier);
   // Priced as the model that answered when the answer names one we can price: an Azure deployment
   // name ("prod-chat") answers as the snapshot it runs, a gateway alias as the model behind it.
   const answered = typeof ctx.responseBody?.model === 'string' && ctx.responseBody.model !== model ? ctx.responseBody.model : undefined;
-  const asAnswered = answered !== undefined ? priceAtTier(answered, ctx.usage, provider, tier) : undefined;
-  const price = asAnswered?.priced ? asAnswered : priceAtTier(model, ctx.usage, provider, tier);
+  const asAnswered = answered !== undefined ? priceAs(answered, ctx.usage) : undefined;
+  const price = asAnswered?.priced ? asAnswered : priceAs(model, ctx.usage);
   ctx.costUsd = price.totalUsd;
   ctx.priced = price.priced;
 }

@@ -19,6 +19,10 @@ export interface TokenUsage {
   cacheWrite1hTokens?: number;
   /** Server-side web searches, billed per search (Anthropic `server_tool_use.web_search_requests`). */
   webSearches?: number;
+  /** Of the input, audio tokens (OpenAI audio models bill them at their own, dearer rate). */
+  inputAudioTokens?: number;
+  /** Of the output, audio tokens. */
+  outputAudioTokens?: number;
 }
 
 export interface CallPrice {
@@ -58,6 +62,31 @@ export function fineTuneBase(model: string): string | undefined {
   return (/^ft:([^:]+):/i.exec(model) ?? /^([^:]+):ft-/i.exec(model))?.[1];
 }
 
+/**
+ * A Bedrock model id (`anthropic.claude-3-5-sonnet-20240620-v1:0`, with a cross-region prefix
+ * `us.`/`eu.`/`apac.`/`global.`, or inside an inference-profile ARN): genai-prices files these
+ * under provider aws, at Bedrock's own rates (regional endpoints of newer models cost 10 % more).
+ */
+const BEDROCK_ID = /(?:^|[./])(?:amazon|anthropic|ai21|cohere|deepseek|google|meta|mistral|nvidia|openai|qwen|writer)\.[a-z]/i;
+
+/**
+ * Other names to price a model under when its own is unknown: a Bedrock id at Bedrock's rates, and a
+ * gateway's `vendor/model` id (LiteLLM, Vercel AI Gateway, Together…, or Gemini's `models/…`) as the
+ * model its vendor sells, under the vendor when genai-prices knows it.
+ */
+function alternatives(model: string): { model: string; providerId?: string }[] {
+  const out: { model: string; providerId?: string }[] = [];
+  if (BEDROCK_ID.test(model)) out.push({ model, providerId: 'aws' });
+  const slash = model.indexOf('/');
+  if (slash > 0 && slash < model.length - 1 && !model.startsWith('arn:')) {
+    const vendor = model.slice(0, slash).toLowerCase();
+    const rest = model.slice(slash + 1);
+    const providerId = vendor === 'models' ? 'google' : isPricedProvider(vendor) ? vendor : undefined;
+    out.push(providerId ? { model: rest, providerId } : { model: rest });
+  }
+  return out;
+}
+
 const memo = new Map<string, CallPrice>();
 
 export function priceCall(model: string, usage: TokenUsage, provider?: string): CallPrice {
@@ -66,7 +95,9 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
   // genai-prices rejects a 1-hour share larger than all cache writes.
   const write1h = Math.max(0, Math.min(usage.cacheWrite1hTokens ?? 0, write));
   const searches = Math.max(0, usage.webSearches ?? 0);
-  const key = `${provider ?? ''}|${model}|${usage.inputTokens}|${usage.outputTokens}|${cached}|${write}|${write1h}|${searches}`;
+  const audioIn = Math.max(0, Math.min(usage.inputAudioTokens ?? 0, usage.inputTokens));
+  const audioOut = Math.max(0, Math.min(usage.outputAudioTokens ?? 0, usage.outputTokens));
+  const key = `${provider ?? ''}|${model}|${usage.inputTokens}|${usage.outputTokens}|${cached}|${write}|${write1h}|${searches}|${audioIn}|${audioOut}`;
   const hit = memo.get(key);
   if (hit) return hit;
   const providerId = providerIdFor(provider);
@@ -78,16 +109,38 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
     ...(write1h ? { cache_write_1h_tokens: write1h } : {}),
     ...(searches ? { web_searches: searches } : {}),
   };
-  let result: ReturnType<typeof calcPrice> = null;
-  try {
-    result = calcPrice(genaiUsage, model, providerId ? { providerId } : undefined);
+  const audioUsage = {
+    ...genaiUsage,
+    ...(audioIn ? { input_audio_tokens: audioIn } : {}),
+    ...(audioOut ? { output_audio_tokens: audioOut } : {}),
+    // genai-prices needs the cached share of the audio when both are reported; OpenAI's chat usage
+    // does not split it, so the overlap is the least the counts imply (audio mostly at its full rate).
+    ...(audioIn && cached ? { cache_audio_read_tokens: Math.max(0, cached + audioIn - usage.inputTokens) } : {}),
+  };
+  const lookUp = (u: Record<string, number>): ReturnType<typeof calcPrice> => {
+    let r = calcPrice(u, model, providerId ? { providerId } : undefined);
     // An OpenAI-compatible gateway (OpenRouter, vLLM…) may serve a model genai-prices files elsewhere.
-    if (!result && providerId) result = calcPrice(genaiUsage, model);
+    if (!r && providerId) r = calcPrice(u, model);
     // genai-prices files fine-tune rates (dearer than the base model's) under provider openai only:
     // an `ft:` id names an OpenAI fine-tune whoever passes it on (lint, a custom-named provider).
-    if (!result && providerId !== 'openai' && fineTuneBase(model)) result = calcPrice(genaiUsage, model, { providerId: 'openai' });
+    if (!r && providerId !== 'openai' && fineTuneBase(model)) r = calcPrice(u, model, { providerId: 'openai' });
+    for (const alt of r ? [] : alternatives(model)) {
+      r = calcPrice(u, alt.model, alt.providerId ? { providerId: alt.providerId } : undefined);
+      if (r) break;
+    }
+    return r;
+  };
+  let result: ReturnType<typeof calcPrice> = null;
+  try {
+    result = lookUp(audioUsage);
   } catch {
-    result = null;
+    // Audio figures genai-prices cannot reconcile for this model: price the tokens as text rather
+    // than leave the call unpriced.
+    try {
+      result = audioIn || audioOut ? lookUp(genaiUsage) : null;
+    } catch {
+      result = null;
+    }
   }
   const price: CallPrice = result
     ? { priced: true, totalUsd: result.total_price, inputUsd: result.input_price, outputUsd: result.output_price, matchedModel: result.model.id }

@@ -6,18 +6,51 @@ import { sseFrame } from './sse';
 import { arr, num, obj, type EndpointSpec, type Json, type NormalizedUsage, type StreamAssembler } from './types';
 import { OPENAI_PATHS, routePaths } from './protocol';
 
-/** `usage` names its counts `prompt`/`completion` in chat and completions, `input`/`output` in the Responses API. */
+/**
+ * `usage` names its counts `prompt`/`completion` in chat and completions, `input`/`output` in the
+ * Responses API; the output count includes reasoning (see below where a provider's does not). Audio tokens (gpt-audio, gpt-4o-audio-preview) are kept apart: audio models bill
+ * them at several times the text rate. DeepSeek reports its prompt-cache hits as
+ * `prompt_cache_hit_tokens` (billed at its cache-hit rate), without `prompt_tokens_details`.
+ */
 function usageNamed(input: 'prompt' | 'input', output: 'completion' | 'output'): (body: Json) => NormalizedUsage | undefined {
   return (body) => {
     const u = obj(body.usage);
     if (!u) return undefined;
+    const inDetails = obj(u[`${input}_tokens_details`]);
+    const outDetails = obj(u[`${output}_tokens_details`]);
+    const inputAudio = num(inDetails?.audio_tokens);
+    const outputAudio = num(outDetails?.audio_tokens);
+    const inputTokens = num(u[`${input}_tokens`]);
+    let outputTokens = num(u[`${output}_tokens`]);
+    // OpenAI counts reasoning inside the output count; xAI (and some OpenAI-compatible shims) leave
+    // it out, yet bill it as output. The total says which: prompt + output + reasoning = total.
+    const reasoning = num(outDetails?.reasoning_tokens);
+    if (reasoning > 0 && inputTokens + outputTokens + reasoning === num(u.total_tokens)) outputTokens += reasoning;
     return {
-      inputTokens: num(u[`${input}_tokens`]),
-      outputTokens: num(u[`${output}_tokens`]),
-      cachedTokens: num(obj(u[`${input}_tokens_details`])?.cached_tokens),
+      inputTokens,
+      outputTokens,
+      cachedTokens: typeof inDetails?.cached_tokens === 'number' ? num(inDetails.cached_tokens) : num(u.prompt_cache_hit_tokens),
       cacheWriteTokens: 0,
+      ...(inputAudio ? { inputAudioTokens: inputAudio } : {}),
+      ...(outputAudio ? { outputAudioTokens: outputAudio } : {}),
+      ...reportedCost(u),
     };
   };
+}
+
+/** A cost figure from an answer: a finite, non-negative number (0 is a real figure: a free model). */
+const usd = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+
+/**
+ * OpenRouter's `usage.cost`: the credits (USD) the call was charged, at the rates of the host it was
+ * routed to. With the user's own provider key (`is_byok`) that is OpenRouter's fee only, and the
+ * host bills `cost_details.upstream_inference_cost` to that key.
+ */
+function reportedCost(u: Json): { reportedCostUsd?: number } {
+  const cost = usd(u.cost);
+  if (cost === undefined) return {};
+  const upstream = u.is_byok === true ? (usd(obj(u.cost_details)?.upstream_inference_cost) ?? 0) : 0;
+  return { reportedCostUsd: cost + upstream };
 }
 const chatUsage = usageNamed('prompt', 'completion');
 
@@ -79,7 +112,9 @@ class ChatAssembler implements StreamAssembler {
       return;
     }
     for (const k of ['id', 'created', 'model', 'system_fingerprint', 'service_tier']) if (json[k] !== undefined && json[k] !== null) this.base[k] = json[k];
+    // Groq streams its usage as `x_groq.usage` on the last chunk rather than a `usage` chunk.
     if (json.usage) this.usage = json.usage;
+    else if (obj(json.x_groq)?.usage) this.usage = obj(json.x_groq)?.usage;
     for (const c of arr(json.choices)) {
       const choice = obj(c);
       if (!choice) continue;

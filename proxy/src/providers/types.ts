@@ -29,6 +29,16 @@ export interface NormalizedUsage {
   cacheWrite1hTokens?: number;
   /** Web searches the provider ran server-side and bills per search (Anthropic `server_tool_use`). */
   webSearches?: number;
+  /** Of `inputTokens`, audio tokens (OpenAI `prompt_tokens_details.audio_tokens`; audio models bill them at their audio rate). */
+  inputAudioTokens?: number;
+  /** Of `outputTokens`, audio tokens (OpenAI `completion_tokens_details.audio_tokens`). */
+  outputAudioTokens?: number;
+  /**
+   * The $ the provider says it charged for the call (OpenRouter's `usage.cost`, plus
+   * `cost_details.upstream_inference_cost` for a bring-your-own-key call). Read by pipeline/cost.ts
+   * only for a provider known to report USD this way.
+   */
+  reportedCostUsd?: number;
 }
 
 /** Consumes a provider's SSE frames and builds the equivalent non-streaming body. */
