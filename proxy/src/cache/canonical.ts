@@ -24,16 +24,86 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * Fields that do not change what the model answers: `stream`/`stream_options` only change
- * framing (a hit is replayed in the client's framing), `user`/`metadata` are attribution tags.
+ * framing (a hit is replayed in the client's framing); `user`, `metadata` and OpenAI's
+ * `safety_identifier` are attribution tags; `prompt_cache_key` / `prompt_cache_retention` steer
+ * the provider's own prompt cache (price and latency, never the text).
  */
-export const KEY_EXCLUDED_FIELDS = ['stream', 'stream_options', 'user', 'metadata'] as const;
+export const KEY_EXCLUDED_FIELDS = ['stream', 'stream_options', 'user', 'metadata', 'safety_identifier', 'prompt_cache_key', 'prompt_cache_retention'] as const;
+
+/**
+ * Request headers Tollgate forwards that change the answer: beta features (`anthropic-beta`
+ * turns on interleaved thinking, longer outputs, new tools; `openai-beta`), the API version,
+ * and the OpenAI organization / project (project-scoped files, prompts, stored responses).
+ */
+export const KEY_HEADERS = ['anthropic-beta', 'anthropic-version', 'openai-beta', 'openai-organization', 'openai-project'] as const;
+
+/** Comma-separated lists of flags: order and spacing do not change what is turned on. */
+const LIST_HEADERS = new Set<string>(['anthropic-beta', 'openai-beta']);
+
+/**
+ * The `KEY_HEADERS` the upstream receives, as they are part of the key: a provider's configured
+ * header wins over the client's (as when forwarding), and a value equal to the protocol's default
+ * (`anthropic-version: 2023-06-01`, sent when the client gives none) counts as absent, so sending
+ * it or not never splits the key. Empty when none applies: such keys are those of earlier versions.
+ */
+export function keyHeaders(
+  client: Readonly<Record<string, string | string[] | undefined>>,
+  provider: Readonly<Record<string, string>>,
+  defaults: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of KEY_HEADERS) {
+    const configured = Object.keys(provider).find((k) => k.toLowerCase() === name);
+    const raw = configured !== undefined ? provider[configured] : client[name];
+    let value = (Array.isArray(raw) ? raw.join(',') : (raw ?? '')).trim();
+    if (LIST_HEADERS.has(name)) value = [...new Set(value.split(',').map((v) => v.trim()).filter(Boolean))].sort().join(',');
+    if (value !== '' && value !== defaults[name]) out[name] = value;
+  }
+  return out;
+}
 
 export function sha256(text: string): string {
   return hash('sha256', text, 'hex');
 }
 
-export function exactCacheKey(namespace: string, endpoint: string, provider: string, body: Record<string, unknown>): string {
-  const keyed: Record<string, unknown> = {};
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A content value made of one plain text part (`[{type: "text", text}]`, or `input_text` in the
+ * Responses API) is the same request as that text as a string — the APIs read a string as exactly
+ * that part — so it is keyed as the string. A part with anything more (`cache_control`,
+ * citations) is kept as it is.
+ */
+function plainText(content: unknown): unknown {
+  if (!Array.isArray(content) || content.length !== 1) return content;
+  const part: unknown = content[0];
+  if (!isObj(part) || (part.type !== 'text' && part.type !== 'input_text') || typeof part.text !== 'string') return content;
+  return Object.keys(part).length === 2 ? part.text : content;
+}
+
+function plainTurns(turns: unknown): unknown {
+  if (!Array.isArray(turns)) return turns;
+  return turns.map((t) => (isObj(t) && t.content !== undefined ? { ...t, content: plainText(t.content) } : t));
+}
+
+/**
+ * The body as it is keyed (exact key and semantic context alike): without `KEY_EXCLUDED_FIELDS`,
+ * and with single-text-part contents (Anthropic `system`, message / input turns) as strings.
+ */
+export function keyedBody(body: Obj): Obj {
+  const keyed: Obj = {};
   for (const k in body) if (!(KEY_EXCLUDED_FIELDS as readonly string[]).includes(k)) keyed[k] = body[k];
-  return sha256(`${namespace}\n${endpoint}\n${provider}\n${canonicalJson(keyed)}`);
+  if (keyed.system !== undefined) keyed.system = plainText(keyed.system);
+  if (keyed.messages !== undefined) keyed.messages = plainTurns(keyed.messages);
+  if (keyed.input !== undefined) keyed.input = plainTurns(keyed.input);
+  return keyed;
+}
+
+/** `headers`: from `keyHeaders`; none (the common case) leaves the key as it always was. */
+export function exactCacheKey(namespace: string, endpoint: string, provider: string, body: Obj, headers: Readonly<Record<string, string>> = {}): string {
+  const keyed = keyedBody(body);
+  const headerPart = Object.keys(headers).length > 0 ? `\n${canonicalJson(headers)}` : '';
+  return sha256(`${namespace}\n${endpoint}\n${provider}\n${canonicalJson(keyed)}${headerPart}`);
 }

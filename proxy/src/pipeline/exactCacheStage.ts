@@ -2,10 +2,14 @@
  * Exact cache stage: serve a stored answer for an identical request (replayed as SSE or JSON to
  * match the request), else decide whether the answer may be stored and continue; `finishAttempt`
  * commits the entry before the answer's last byte. `x-tollgate-cache: no-cache` skips the lookup
- * (the fresh answer is still stored), `no-store` skips both.
+ * (the fresh answer is still stored), `no-store` skips both. A request that continues state the
+ * provider keeps (cache/stateful.ts) is never cached.
  */
-import { exactCacheKey } from '../cache/canonical';
+import { exactCacheKey, keyHeaders } from '../cache/canonical';
+import { withRequestEcho } from '../cache/echo';
 import type { CacheEntry } from '../cache/exactCache';
+import { statefulReason } from '../cache/stateful';
+import { PROTOCOLS } from '../providers/protocol';
 import type { CallContext, Stage } from './context';
 import { finishAttempt } from './finishAttempt';
 import { queryOf } from './identity';
@@ -15,19 +19,31 @@ export function cacheDirectives(ctx: CallContext): { lookup: boolean; store: boo
   return { lookup: !h.includes('no-cache') && !h.includes('no-store'), store: !h.includes('no-store') };
 }
 
+/**
+ * What a request is asked against besides its body, shared by both caches: the endpoint with the
+ * query string (it reaches the upstream as it is, e.g. Azure's `api-version`) and the forwarded
+ * headers that change the answer (`keyHeaders`).
+ */
+export function requestScope(ctx: CallContext): { endpoint: string; headers: Record<string, string> } {
+  const query = queryOf(ctx.req.url);
+  const provider = ctx.provider;
+  return {
+    endpoint: query === '' ? ctx.endpoint.id : `${ctx.endpoint.id}?${query}`,
+    headers: provider ? keyHeaders(ctx.req.headers, provider.headers, PROTOCOLS[provider.kind].requiredHeaders) : {},
+  };
+}
+
 export const exactCacheStage: Stage = async (ctx, next) => {
   const policy = ctx.services.policy.policy;
-  if (!ctx.endpoint.cacheable || !policy.cache.enabled || !ctx.provider) {
+  if (!ctx.endpoint.cacheable || !policy.cache.enabled || !ctx.provider || statefulReason(ctx.endpoint.id, ctx.body) !== undefined) {
     ctx.cacheStatus = 'bypass';
     return next();
   }
   const directives = cacheDirectives(ctx);
   ctx.cacheStore = directives.store;
   ctx.keyedModel = ctx.modelUsed;
-  // The query string reaches the upstream as it is (Azure's `api-version`), so it is part of what
-  // was asked: requests with different query strings never share an exact entry.
-  const query = queryOf(ctx.req.url);
-  ctx.cacheKey = exactCacheKey(ctx.namespace, query === '' ? ctx.endpoint.id : `${ctx.endpoint.id}?${query}`, ctx.provider.name, ctx.body);
+  const scope = requestScope(ctx);
+  ctx.cacheKey = exactCacheKey(ctx.namespace, scope.endpoint, ctx.provider.name, ctx.body, scope.headers);
   if (directives.lookup) {
     const hit = ctx.services.exactCache.get(ctx.cacheKey);
     if (hit) {
@@ -40,12 +56,15 @@ export const exactCacheStage: Stage = async (ctx, next) => {
   await next();
 };
 
-/** Replays a stored answer in the framing the client asked for. */
+/** Replays a stored answer in the framing the client asked for, echoing this request's attribution fields. */
 export async function serveFromCache(ctx: CallContext, entry: CacheEntry, status: 'exact' | 'semantic'): Promise<void> {
+  // Fields the answer echoes from its request (Responses `metadata`, `user`, …) are this request's.
+  const echoed = withRequestEcho(ctx.endpoint.id, entry.body, ctx.body);
+  const body = echoed ?? entry.body;
   ctx.cacheStatus = status;
   ctx.status = 200;
   ctx.complete = true;
-  ctx.responseBody = entry.body;
+  ctx.responseBody = body;
   ctx.usage = entry.usage;
   ctx.sourceEntryId = entry.id;
   ctx.savedUsd = entry.costUsd;
@@ -64,8 +83,8 @@ export async function serveFromCache(ctx: CallContext, entry: CacheEntry, status
     res.status(200);
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');
     res.setHeader('cache-control', 'no-cache');
-    res.end(ctx.endpoint.replay(entry.body, { includeUsage: ctx.clientWantsUsage }).join(''));
+    res.end(ctx.endpoint.replay(body, { includeUsage: ctx.clientWantsUsage }).join(''));
   } else {
-    res.status(200).jsonText(entry.bodyText);
+    res.status(200).jsonText(echoed ? JSON.stringify(echoed) : entry.bodyText);
   }
 }

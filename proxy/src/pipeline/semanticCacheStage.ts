@@ -1,12 +1,13 @@
 /**
  * Semantic cache stage (after an exact miss): when the model is loaded, embed the last user turn
  * and look for an earlier prompt that means the same within the same namespace — same API key,
- * endpoint, model, system prompt, earlier turns, tools and parameters — guarded against
- * numbers/negations/entities that differ. A hit replays that entry's answer; a miss goes upstream
- * and indexes the new answer. While the model loads, calls pass straight through (never wait).
+ * endpoint and query string, answer-changing headers, model, system prompt, earlier turns, tools
+ * and parameters — guarded against numbers/negations/entities that differ. A hit replays that
+ * entry's answer; a miss goes upstream and indexes the new answer. While the model loads, calls
+ * pass straight through (never wait).
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { sha256 } from '../cache/canonical';
+import { canonicalJson, sha256 } from '../cache/canonical';
 import type { SemanticCache } from '../cache/semanticCache';
 import { applyFeedbackHeader, recordSkipped, semanticLookupForCall } from '../cache/semantic/callLookup';
 import { semanticKey, type SemanticEndpoint } from '../cache/semantic/namespace';
@@ -16,7 +17,7 @@ import { ruleMatches, type RuleSubject } from '../routing/route';
 import type { CallContext, Stage } from './context';
 import { countInputTokens } from './cost';
 import { failCall } from './errors';
-import { cacheDirectives, serveFromCache } from './exactCacheStage';
+import { cacheDirectives, requestScope, serveFromCache } from './exactCacheStage';
 
 const SEMANTIC_ENDPOINTS = new Set<string>(['chat.completions', 'messages', 'responses', 'completions']);
 
@@ -40,6 +41,7 @@ export async function semanticThreshold(ctx: CallContext, backendDefault: number
     const needsTokens = rules.some((r) => r.match.minInputTokens !== undefined || r.match.maxInputTokens !== undefined);
     const subject: RuleSubject = {
       model: ctx.modelRequested,
+      ...(ctx.provider ? { provider: ctx.provider.name } : {}),
       ...(ctx.tags.feature ? { feature: ctx.tags.feature } : {}),
       headers: ctx.req.headers,
       inputTokens: needsTokens ? await countInputTokens(ctx) : 0,
@@ -93,8 +95,12 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
       timeout.abort();
     }
     if (!vector) return next();
-    // The API-key namespace (salted fingerprint + cache version) scopes everything else.
-    const namespace = sha256(`${ctx.namespace}|${ctx.provider.name}|${key.contextHash}`).slice(0, 32);
+    // The API-key namespace (salted fingerprint + cache version) scopes everything else, and the
+    // query string and answer-changing headers as in the exact key. Without either (the common
+    // case) the namespace is the one earlier versions indexed under.
+    const scope = requestScope(ctx);
+    const scoped = scope.endpoint === ctx.endpoint.id && Object.keys(scope.headers).length === 0 ? '' : `|${scope.endpoint}|${canonicalJson(scope.headers)}`;
+    const namespace = sha256(`${ctx.namespace}|${ctx.provider.name}|${key.contextHash}${scoped}`).slice(0, 32);
 
     if (directives.lookup) {
       // With `judge: false` the backend's calibrated threshold applies (not the judge's 0).

@@ -8,16 +8,13 @@
  * Pure: no I/O.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../canonical';
+import { canonicalJson, keyedBody } from '../canonical';
 
 export type SemanticEndpoint = 'chat.completions' | 'messages' | 'responses' | 'completions';
 
 export type SemanticKey =
   | { eligible: true; contextHash: string; lastUserText: string }
   | { eligible: false; reason: string };
-
-/** Fields that never change what the model answers (transport, attribution). */
-const IGNORED_FIELDS = new Set(['stream', 'stream_options', 'user', 'metadata']);
 
 /** Stands in for the last user turn's text inside the hashed context. */
 const LAST_TURN_PLACEHOLDER = '\u0000tollgate:last-user-text\u0000';
@@ -162,8 +159,7 @@ export function semanticKey(endpoint: SemanticEndpoint, body: unknown): Semantic
   if (!extract) return { eligible: false, reason: `unknown endpoint ${String(endpoint)}` };
   try {
     const { context, text } = extract(body);
-    const kept: Obj = {};
-    for (const [k, v] of Object.entries(context)) if (!IGNORED_FIELDS.has(k)) kept[k] = v;
+    const kept = keyedBody(context);
     const contextHash = createHash('sha256')
       .update(canonicalJson({ v: CONTEXT_VERSION, endpoint, body: kept }))
       .digest('hex');
