@@ -21,9 +21,11 @@ function appendRoute(ctx: CallContext, part: string): void {
 export const flexStage: Stage = async (ctx, next) => {
   const rules = ctx.services.policy.policy.routing.flex;
   if (rules.length === 0 || !ctx.provider || !FLEX_ENDPOINTS.has(ctx.endpoint.id) || ctx.body.service_tier !== undefined) return next();
+  const provider = ctx.provider.name;
   const rule = rules.find((r) =>
     ruleMatches(r, {
       model: ctx.modelUsed,
+      provider,
       headers: ctx.req.headers,
       inputTokens: ctx.countedInputTokens ?? 0,
       ...(ctx.tags.feature ? { feature: ctx.tags.feature } : {}),

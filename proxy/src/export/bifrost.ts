@@ -12,6 +12,7 @@
  */
 import type { Policy, ResolvedProvider, Scope, Tier } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
+import { globMatch } from '../routing/glob';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
 import {
@@ -226,8 +227,8 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
   const fallbacksFor = (ref: ModelRef): Json[] => fallbackChain(policy, ref.provider, ref.model).map(bref);
   const target = (ref: ModelRef, weight = 1): JsonObject => ({ provider: bifrostName.get(ref.provider.name) as string, model: ref.model, weight });
   /** One rule per provider for tier routing: the request keeps its own provider, as in Tollgate. */
-  const tierRules = (id: string, name: string, base: string[], tier: Tier, priority: () => number): void => {
-    for (const p of providers) {
+  const tierRules = (id: string, name: string, base: string[], tier: Tier, priority: () => number, only: ResolvedProvider[] = providers): void => {
+    for (const p of only) {
       const ref = providerTierModel(policy, p, tier);
       if (!ref) continue;
       const rule: JsonObject = {
@@ -258,6 +259,12 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
     if (m.model !== undefined) clauses.push(isGlob(m.model) ? `model.matches(${cel(globToRegex(m.model))})` : `model == ${cel(m.model)}`);
     if (m.feature !== undefined) clauses.push(headerClause(TAG_HEADER.feature, m.feature));
     for (const [h, v] of Object.entries(m.header ?? {}).sort(([a], [b]) => a.localeCompare(b))) clauses.push(headerClause(h.toLowerCase(), v));
+    // match.provider: the request's provider, as Bifrost names it (tier rules are already one per provider).
+    const own = m.provider === undefined ? providers : providers.filter((p) => globMatch(m.provider as string, p.name));
+    if (m.provider !== undefined && r.model) {
+      const names = own.map((p) => `provider == ${cel(bifrostName.get(p.name) as string)}`);
+      clauses.push(names.length === 1 ? (names[0] as string) : `(${names.join(' || ')})`);
+    }
     // An empty model is no model: the proxy then routes by the rule's tier (route.ts tests `rule.model` for truth).
     if (r.model) {
       const ref = resolveModelRef(policy, r.model);
@@ -268,7 +275,7 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
       return;
     }
     if (r.tier === undefined || !providers.some((p) => providerTierModel(policy, p, r.tier as Tier))) return w.add(field, `rule "${r.name}" has no model to route to`);
-    tierRules(`rule-${r.name}`, r.name, clauses, r.tier, next);
+    tierRules(`rule-${r.name}`, r.name, clauses, r.tier, next, own);
   });
   // model "auto": Tollgate picks the tier by prompt complexity. Bifrost's complexity router sets the
   // complexity_tier variable (SIMPLE, MEDIUM, COMPLEX, REASONING) that these rules read.

@@ -352,7 +352,7 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
 function isAliasRule(r: Policy['routing']['rules'][number]): boolean {
   const m = r.match;
   // An empty `model` is no model: the proxy routes such a rule by its tier (route.ts tests `rule.model` for truth).
-  return m.model !== undefined && !isGlob(m.model) && m.feature === undefined && m.header === undefined && m.minInputTokens === undefined && m.maxInputTokens === undefined && (!!r.model || r.tier !== undefined);
+  return m.model !== undefined && !isGlob(m.model) && m.feature === undefined && m.header === undefined && m.provider === undefined && m.minInputTokens === undefined && m.maxInputTokens === undefined && (!!r.model || r.tier !== undefined);
 }
 
 function describeScope(scope: Policy['budgets'][number]['scope']): string {
@@ -364,6 +364,7 @@ function describeMatch(m: Policy['routing']['rules'][number]['match']): string {
   const parts: string[] = [];
   if (m.feature !== undefined) parts.push(`feature ${m.feature}`);
   if (m.model !== undefined) parts.push(`model ${m.model}`);
+  if (m.provider !== undefined) parts.push(`provider ${m.provider}`);
   if (m.header !== undefined) parts.push(`headers ${Object.keys(m.header).sort().join(', ')}`);
   if (m.minInputTokens !== undefined) parts.push(`≥${m.minInputTokens} input tokens`);
   if (m.maxInputTokens !== undefined) parts.push(`≤${m.maxInputTokens} input tokens`);

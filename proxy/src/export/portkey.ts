@@ -119,11 +119,12 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     const m = r.match;
     const skipped: string[] = [];
     if (m.header !== undefined) skipped.push('match.header');
+    if (m.provider !== undefined) skipped.push('match.provider');
     if (m.minInputTokens !== undefined) skipped.push('match.minInputTokens');
     if (m.maxInputTokens !== undefined) skipped.push('match.maxInputTokens');
     if (skipped.length > 0) {
       for (const s of skipped)
-        w.add(`${field}.${s}`, `${TARGET} conditions see request metadata and parameters only, not ${s === 'match.header' ? 'arbitrary headers' : 'token counts'}; rule "${r.name}" is not exported rather than exported broader than it is, so requests it matches keep their model on ${TARGET}`);
+        w.add(`${field}.${s}`, `${TARGET} conditions see request metadata and parameters only, not ${s === 'match.header' ? 'arbitrary headers' : s === 'match.provider' ? "the provider Tollgate resolved" : 'token counts'}; rule "${r.name}" is not exported rather than exported broader than it is, so requests it matches keep their model on ${TARGET}`);
       return;
     }
     const query: JsonObject = {};

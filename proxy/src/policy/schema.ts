@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { AUTH_HEADERS, type AuthHeader, PROTOCOLS } from '../providers/protocol';
+import { globMatch } from '../routing/glob';
 
 export const TIERS = ['small', 'medium', 'large'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -198,6 +199,10 @@ const RuleMatchSchema = z
   .object({
     feature: z.string().optional(),
     model: z.string().optional(),
+    provider: z
+      .string()
+      .optional()
+      .describe('Provider name glob (openai, anthropic, or one of `providers`): a rule naming an exact model usually belongs to one provider, since the other protocol rejects its model names.'),
     header: z.record(z.string(), z.string()).optional(),
     minInputTokens: z.number().int().nonnegative().optional(),
     maxInputTokens: z.number().int().positive().optional(),
@@ -353,7 +358,21 @@ export const PolicySchema = z
     ledger: LedgerSchema.default(LedgerSchema.parse({})),
     batch: BatchSchema.default(BatchSchema.parse({})),
   })
-  .strict();
+  .strict()
+  .superRefine((policy, ctx) => {
+    // A misspelt provider in a rule's match would silently turn the rule off.
+    const names = ['openai', 'anthropic', ...Object.keys(policy.providers)];
+    for (const list of ['rules', 'flex'] as const)
+      policy.routing[list].forEach((rule, i) => {
+        const glob = rule.match.provider;
+        if (glob !== undefined && !names.some((n) => globMatch(glob, n)))
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['routing', list, i, 'match', 'provider'],
+            message: `"${glob}" matches no provider (${names.join(', ')}), so rule "${rule.name}" never applies`,
+          });
+      });
+  });
 
 export type PolicyInput = z.input<typeof PolicySchema>;
 export type Policy = z.infer<typeof PolicySchema>;

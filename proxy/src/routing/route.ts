@@ -130,13 +130,14 @@ export function ruleRoutes(rule: Pick<Rule, 'model' | 'tier' | 'semanticThreshol
 }
 
 /** What a rule's `match` is tested against (routing and the semantic threshold share this). */
-export type RuleSubject = Pick<RouteInput, 'model' | 'feature' | 'headers' | 'inputTokens'>;
+export type RuleSubject = Pick<RouteInput, 'model' | 'feature' | 'headers' | 'inputTokens'> & { provider?: string };
 
 /** The one rule matcher: every field the rule names must match. */
 export function ruleMatches(rule: Pick<Rule, 'match'>, input: RuleSubject): boolean {
   const m = rule.match;
   if (m.feature !== undefined && (input.feature === undefined || !globMatch(m.feature, input.feature))) return false;
   if (m.model !== undefined && !globMatch(m.model, input.model)) return false;
+  if (m.provider !== undefined && (input.provider === undefined || !globMatch(m.provider, input.provider))) return false;
   if (m.minInputTokens !== undefined && input.inputTokens < m.minInputTokens) return false;
   if (m.maxInputTokens !== undefined && input.inputTokens > m.maxInputTokens) return false;
   for (const [name, pattern] of Object.entries(m.header ?? {})) {
