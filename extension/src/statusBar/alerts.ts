@@ -1,10 +1,11 @@
 /**
  * What is wrong right now, for the status bar: the things that make calls fail although the proxy
- * itself is healthy (a rejected or missing API key, an exhausted budget, a policy file with
- * errors), each with the one action that fixes it. Pure (no `vscode`): fed with ledger rows,
- * budget events and policy problems, it answers which alert to show first.
+ * itself is healthy (a rejected or missing API key, an exhausted budget or a call briefly held by
+ * calls in flight, a policy file with errors), each with the one action that fixes it. Pure (no
+ * `vscode`): fed with ledger rows, budget events and policy problems, it answers which alert to
+ * show first.
  */
-import { isAuthFailure, isBudgetBlock, type CallRecord } from '@contract/api';
+import { isAuthFailure, isBudgetBlock, type BudgetStatus, type CallRecord } from '@contract/api';
 import type { BudgetAlert } from '../../../webview/src/protocol';
 import { formatBudgetUse } from '@contract/format';
 
@@ -42,6 +43,8 @@ export interface PolicyProblemLike {
 
 export class StatusAlerts {
   private readonly alerts = new Map<AlertKind, StatusAlert>();
+  /** The budget alert is a short in-flight hold, which a real exhaustion replaces. */
+  private held = false;
 
   /** The alert to show, or undefined when all is well. */
   top(): StatusAlert | undefined {
@@ -65,19 +68,34 @@ export class StatusAlerts {
         action: SET_KEY,
       });
     } else if (isBudgetBlock(c)) {
-      if (!this.alerts.has('budget')) {
+      const current = this.alerts.get('budget');
+      if (isInFlightRefusal(c.budget)) {
+        // The budget is full only with the worst cases of calls still running: the call was held
+        // (429, retry-after 2 s) and goes through once they settle. Never hides an exhausted budget.
+        if (!current) {
+          this.alerts.set('budget', {
+            kind: 'budget',
+            short: 'call held briefly',
+            detail: `A budget is fully committed by calls still in flight, so Tollgate held a call back with a 429 and "retry in 2 s"; it goes through once they finish (${c.budget}). The budget is not exhausted.`,
+            action: OPEN_DASHBOARD,
+          });
+          this.held = true;
+        }
+      } else if (!current || this.held) {
         this.alerts.set('budget', {
           kind: 'budget',
           short: 'budget exhausted',
           detail: `A budget is used up, so Tollgate answers 429 instead of forwarding calls${c.budget ? ` (${c.budget})` : ''}.`,
           action: OPEN_DASHBOARD,
         });
+        this.held = false;
       }
     } else if (c.status < 400 && (c.cache === 'miss' || c.cache === 'bypass')) {
       // The provider accepted a key and admitted the call: no key problem, no budget block.
       this.alerts.delete('auth');
       this.alerts.delete('no-key');
       this.alerts.delete('budget');
+      this.held = false;
     }
     return this.signature() !== before;
   }
@@ -85,6 +103,7 @@ export class StatusAlerts {
   onBudget(b: BudgetAlert, now = Date.now()): boolean {
     if (b.level !== 'exceeded' || b.resetsAt <= now) return false;
     const before = this.signature();
+    this.held = false;
     this.alerts.set('budget', {
       kind: 'budget',
       short: 'budget exhausted',
@@ -129,6 +148,26 @@ export class StatusAlerts {
       .map((a) => `${a.kind}:${a.detail}`)
       .join('|');
   }
+}
+
+/**
+ * The tail the governor gives the ledger's `budget` text of a refusal caused only by calls in flight
+ * (proxy/src/governance/summary.ts; the extension may not import governance/, see
+ * docs/ARCHITECTURE.md). test/governance/held-call-status.test.ts runs both ends, so they agree.
+ */
+const IN_FLIGHT_TAIL = ' (held: calls in flight)';
+
+function isInFlightRefusal(budget: string | undefined): boolean {
+  return budget?.endsWith(IN_FLIGHT_TAIL) ?? false;
+}
+
+/**
+ * A budget row whose settled spend reached a limit. Not its `ratio`: that counts the worst cases
+ * reserved by calls still in flight, which settle lower within seconds (a budget full only of
+ * those holds calls briefly, it is not used up) — the same rule as the proxy's budget events.
+ */
+export function isSpentOut(b: Pick<BudgetStatus, 'spentUsd' | 'limitUsd' | 'spentTokens' | 'limitTokens'>): boolean {
+  return (b.limitUsd !== undefined && b.spentUsd >= b.limitUsd) || (b.limitTokens !== undefined && b.spentTokens >= b.limitTokens);
 }
 
 function providerLabel(provider: string): string {

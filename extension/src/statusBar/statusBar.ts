@@ -12,7 +12,7 @@ import type { BudgetAlert } from '@contract/events';
 import type { ProxyClient } from '../client/proxyClient';
 import type { ProxyController } from '../proxy/proxyController';
 import { budgetAlertText } from '@contract/format';
-import { SET_KEY, StatusAlerts } from './alerts';
+import { isSpentOut, SET_KEY, StatusAlerts } from './alerts';
 import { localMidnight, statusView } from './format';
 
 /** Where the status bar learns about policy problems (policy/policyDiagnostics.ts). */
@@ -93,7 +93,7 @@ export class CostStatusBar implements vscode.Disposable {
       let changed = false;
       for (const c of [...page.calls].reverse()) changed = this.alerts.onCall(c) || changed;
       for (const b of budgets) {
-        if (b.ratio >= 1) {
+        if (isSpentOut(b)) {
           const limits = { ...(b.limitUsd !== undefined ? { limitUsd: b.limitUsd } : {}), ...(b.limitTokens !== undefined ? { limitTokens: b.limitTokens } : {}) };
           changed = this.alerts.onBudget({ budget: b.name, level: 'exceeded', spentUsd: b.spentUsd, spentTokens: b.spentTokens, ...limits, period: b.period, resetsAt: b.resetsAt }) || changed;
         }
@@ -161,7 +161,8 @@ export class CostStatusBar implements vscode.Disposable {
   }
 
   private async announce(b: BudgetAlert): Promise<void> {
-    const key = `${b.budget}|${b.resetsAt}`;
+    // The limits are part of the key: a limit raised by a policy edit warns again when it is crossed.
+    const key = `${b.budget}|${b.resetsAt}|${b.limitUsd ?? '-'}|${b.limitTokens ?? '-'}`;
     if (this.announced.get(key) === b.level) return;
     this.announced.set(key, b.level);
     const text = `Tollgate: ${budgetAlertText(b)} Resets ${new Date(b.resetsAt).toLocaleString()}.`;

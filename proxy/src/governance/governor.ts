@@ -23,6 +23,7 @@ import { fromNano, migrateGovernance, toNano } from './migrate';
 import { periodBounds, type BudgetPeriod } from './periods';
 import { budgetStatus, RATE_WINDOW_S, rateStatus, usedFraction } from './report';
 import { scopeMatches } from './scope';
+import { inFlightSummary } from './summary';
 import { type GovernanceStatements, prepareGovernance, type ReservationRow, type SpendRow, inFlightTotals, spendOf, windowTotals } from './store';
 import type { AdmitRequest, AdmitResult, BudgetEvent, BudgetLevel, BudgetMark, BudgetStatus, GovernorEvents, RateLimitStatus } from './types';
 
@@ -286,7 +287,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
       message: budgetExhaustedMessage(b, fromNano(c.row.spent_nano + c.row.reserved_nano), c.row.spent_tokens + c.row.reserved_tokens, c.end, now, extra, inFlight),
       retryAfterSec,
       budget: b.name,
-      summary: `block: ${b.name} ${Math.round(c.before * 100)}%`,
+      summary: inFlight ? inFlightSummary(b.name, Math.round(c.before * 100)) : `block: ${b.name} ${Math.round(c.before * 100)}%`,
     };
   }
 
@@ -299,9 +300,9 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const used = usedFraction(budget, committed);
     const level: BudgetLevel = used >= 1 ? 'exceeded' : used >= budget.warnAt ? 'warn' : 'ok';
     if (level === 'ok') return;
-    const newlyExceeded = level === 'exceeded' && this.stmts.insertAlert.run(budget.name, budget.period, start, 'exceeded', now).changes === 1;
+    const newlyExceeded = level === 'exceeded' && this.stmts.insertAlert.run(budget.name, budget.period, start, alertKey('exceeded', budget), now).changes === 1;
     // Crossing straight past 100 % marks the warning as done too, so listeners get one event.
-    const newlyWarned = this.stmts.insertAlert.run(budget.name, budget.period, start, 'warn', now).changes === 1;
+    const newlyWarned = this.stmts.insertAlert.run(budget.name, budget.period, start, alertKey('warn', budget), now).changes === 1;
     if (!newlyExceeded && !(newlyWarned && level === 'warn')) return;
     const event: BudgetEvent = {
       budget: budget.name,
@@ -412,6 +413,16 @@ function ownerAlive(owner: string, pid: number): boolean {
     // EPERM: the process exists but belongs to someone else.
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * The `level` an alert is remembered under: the level and the limits it was crossed against, so a
+ * hot-reloaded limit (raised after it was exceeded, say) alerts again when the new one is crossed,
+ * while calls under one limit still alert once per period.
+ */
+function alertKey(level: 'warn' | 'exceeded', b: BudgetPolicy): string {
+  const limits = `usd=${b.usd ?? '-'} tokens=${b.tokens ?? '-'}`;
+  return level === 'warn' ? `warn ${limits} at=${b.warnAt}` : `exceeded ${limits}`;
 }
 
 function mark(level: BudgetMark['level'], c: BudgetCheck, used: number): BudgetMark {

@@ -72,7 +72,8 @@ export function migrateGovernance(db: Db): void {
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS governance_rate_events_age ON governance_rate_events (limit_name, second);
 
-    -- One row per budget, period and alert level: events fire once even across processes.
+    -- One row per budget, period and alert level (with the limits it was crossed against, so a
+    -- limit changed by a policy edit alerts again): events fire once even across processes.
     CREATE TABLE IF NOT EXISTS governance_alerts (
       budget TEXT NOT NULL,
       period TEXT NOT NULL,

@@ -7,6 +7,12 @@
  * without a word of its contents. The directory is watched rather than the file, so replacing a
  * symlink by a file (or the reverse, or an editor's rename-on-save) is still noticed; the symlink's
  * target is watched too. Every applied policy also passes the trust rules (policy/trust.ts).
+ *
+ * While the proxy runs, a policy file that is gone or empty is a save in progress far more often
+ * than a wish to drop every budget (delete-and-recreate saves, a writer that truncates then
+ * writes): the last good policy stays in force and the problem is reported until the file is back.
+ * When the directory itself goes away (and when it did not exist at start), it is polled for until
+ * it exists again, then watched anew: a watcher on a deleted directory never reports again.
  */
 import { EventEmitter } from 'node:events';
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
@@ -26,6 +32,9 @@ export interface PolicyStoreOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** How often a policy directory that does not exist is looked for. */
+const DIRECTORY_POLL_MS = 250;
+
 /** Policies are small; anything bigger is not one. */
 export const MAX_POLICY_BYTES = 1024 * 1024;
 
@@ -38,10 +47,16 @@ export function readPolicyText(file: string): { text: string } | { problem: stri
     return { problem: `cannot resolve the policy path (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
   }
   if (!/\.ya?ml$/i.test(real)) return { problem: `the policy path resolves to ${real}, which is not a .yaml/.yml file; refusing to read it` };
-  const st = statSync(real);
-  if (!st.isFile()) return { problem: `the policy path resolves to ${real}, which is not a regular file` };
-  if (st.size > MAX_POLICY_BYTES) return { problem: `the policy file is ${st.size} bytes; the limit is ${MAX_POLICY_BYTES}` };
-  return { text: readFileSync(real, 'utf8') };
+  // The file can vanish between the calls (a rename-on-save) or be unreadable (EACCES): a problem to
+  // report, never an exception out of a watcher's event handler, which would end the proxy.
+  try {
+    const st = statSync(real);
+    if (!st.isFile()) return { problem: `the policy path resolves to ${real}, which is not a regular file` };
+    if (st.size > MAX_POLICY_BYTES) return { problem: `the policy file is ${st.size} bytes; the limit is ${MAX_POLICY_BYTES}` };
+    return { text: readFileSync(real, 'utf8') };
+  } catch (err) {
+    return { problem: `cannot read the policy file (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
 }
 
 function problemAt(file: string, message: string, path = ''): PolicyProblem {
@@ -52,6 +67,10 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
   private current: Policy;
   private watcher: FSWatcher | undefined;
   private watchedTarget: string | undefined;
+  /** watch() was called and close() not yet. */
+  private watching = false;
+  /** Set while the policy's directory is missing and looked for (see awaitDirectory). */
+  private directoryPoll: NodeJS.Timeout | undefined;
   lastProblems: PolicyProblem[] = [];
   /** Providers the policy file points at hosts the user has not approved (held, see trust.ts). */
   trustFindings: TrustFinding[] = [];
@@ -68,7 +87,8 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
   /** Load once; throws a readable error when the file exists but is invalid (a bad start is loud). */
   static open(file: string | undefined, opts: PolicyStoreOptions = {}): PolicyStore {
     const trust = userTrustFromEnv(opts.env ?? process.env);
-    if (!file || !existsSync(file)) return new PolicyStore(file, DEFAULT_POLICY, trust);
+    // Resolved now: a relative path must keep naming the same file whatever the cwd becomes.
+    if (!file || !existsSync(file)) return new PolicyStore(file ? resolve(file) : undefined, DEFAULT_POLICY, trust);
     const store = new PolicyStore(resolve(file), DEFAULT_POLICY, trust);
     const result = store.evaluate();
     if (!result.ok) throw new PolicyError(result.problems);
@@ -103,7 +123,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
       if ('problem' in read) return { ok: false, problems: [problemAt(file, read.problem)] };
       text = read.text;
     }
-    let result;
+    let result: ReturnType<typeof parsePolicy>;
     try {
       result = parsePolicy(text, file);
     } catch (err) {
@@ -117,6 +137,13 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
 
   reload(): boolean {
     if (!this.file) return false;
+    const gone = this.transientState();
+    if (gone) {
+      if (this.watching && !existsSync(dirname(this.file))) this.awaitDirectory();
+      this.lastProblems = [problemAt(this.file, `${gone}; the last good policy stays in force until the file is back`)];
+      this.emit('invalid', this.lastProblems);
+      return false;
+    }
     const result = this.evaluate();
     this.watchTarget();
     if (!result.ok) {
@@ -132,23 +159,78 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
 
   /** Starts watching; resolves once the watcher has scanned, so an edit from then on is seen. */
   watch(): Promise<void> {
-    if (!this.file || this.watcher) return Promise.resolve();
-    const name = basename(this.file);
+    if (!this.file || this.watching) return Promise.resolve();
+    this.watching = true;
+    if (!existsSync(dirname(this.file))) {
+      this.awaitDirectory();
+      return Promise.resolve();
+    }
+    return this.startWatcher(this.file);
+  }
+
+  private startWatcher(file: string): Promise<void> {
+    const name = basename(file);
+    const dir = dirname(file);
     // The directory, not the file: chokidar follows a watched file's symlink and loses track when
     // the link is replaced; a directory watch sees adds, unlinks and renames of the entry itself.
-    this.watcher = watch(dirname(this.file), {
+    const watcher = watch(dir, {
       ignoreInitial: true,
       depth: 0,
       awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 10 },
     });
+    this.watcher = watcher;
     const onEvent = (path: string) => {
       if (basename(path) === name || (this.watchedTarget !== undefined && resolve(path) === this.watchedTarget)) this.reload();
     };
     // An error before the scan (a directory that vanished) must not hang the proxy's start.
-    const ready = new Promise<void>((r) => this.watcher!.once('ready', () => r()).once('error', () => r()));
-    this.watcher.on('add', onEvent).on('change', onEvent).on('unlink', onEvent);
+    const ready = new Promise<void>((r) => watcher.once('ready', () => r()).once('error', () => r()));
+    watcher.on('add', onEvent).on('change', onEvent).on('unlink', onEvent);
+    watcher.on('unlinkDir', (path) => {
+      if (resolve(path) !== dir) return;
+      this.awaitDirectory();
+      this.reload(); // reports the file missing, keeping the last good policy
+    });
     this.watchTarget();
     return ready;
+  }
+
+  /** The directory is gone: drop its dead watcher and look for it until it exists again. */
+  private awaitDirectory(): void {
+    const file = this.file;
+    if (!file || !this.watching || this.directoryPoll) return;
+    void this.watcher?.close();
+    this.watcher = undefined;
+    this.watchedTarget = undefined;
+    this.directoryPoll = setInterval(() => {
+      if (!existsSync(dirname(file))) return;
+      clearInterval(this.directoryPoll);
+      this.directoryPoll = undefined;
+      // The file may have been written before the new watcher's scan: read it once it is ready.
+      void this.startWatcher(file).then(() => {
+        if (this.watching && existsSync(file)) this.reload();
+      });
+    }, DIRECTORY_POLL_MS);
+    this.directoryPoll.unref();
+  }
+
+  /**
+   * Why the file cannot be the policy right now although it may be in a moment (gone, or empty
+   * mid-write), or undefined. A symlink is judged by its target.
+   */
+  private transientState(): string | undefined {
+    const file = this.file!;
+    if (!existsSync(file)) return isDanglingLink(file) ? undefined : 'the policy file is missing (deleted, or being replaced)';
+    try {
+      const real = realpathSync(file);
+      const st = statSync(real);
+      // Anything readPolicyText refuses is left to it (and never read here).
+      if (!/\.ya?ml$/i.test(real) || !st.isFile() || st.size > MAX_POLICY_BYTES) return undefined;
+      // Only whitespace: what a writer that truncates first leaves between its two steps.
+      if (readFileSync(real, 'utf8').trim() === '') return 'the policy file is empty (a save in progress?) — write "{}" for the default policy';
+    } catch {
+      return undefined;
+    }
+    return undefined;
   }
 
   /** When the policy path is a symlink, also watch the file it points at (edits happen there). */
@@ -167,6 +249,9 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
   }
 
   async close(): Promise<void> {
+    this.watching = false;
+    if (this.directoryPoll) clearInterval(this.directoryPoll);
+    this.directoryPoll = undefined;
     await this.watcher?.close();
     this.watcher = undefined;
   }

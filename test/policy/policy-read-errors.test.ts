@@ -1,0 +1,51 @@
+/**
+ * A policy file that cannot be read at the moment it is reloaded (permissions taken away, or gone
+ * between the checks of a rename-on-save) is a reported problem, never an exception thrown out of
+ * the watcher (which would end the proxy); the last good policy stays.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+// The tests run as root in CI containers, where chmod 000 does not stop a read: fail the read itself.
+const locked = vi.hoisted(() => ({ paths: new Set<string>() }));
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const readFileSync = ((path: Parameters<typeof fs.readFileSync>[0], ...rest: unknown[]) => {
+    if (typeof path === 'string' && locked.paths.has(path)) throw Object.assign(new Error(`EACCES: permission denied, open '${path}'`), { code: 'EACCES' });
+    return (fs.readFileSync as (...a: unknown[]) => unknown)(path, ...rest);
+  }) as typeof fs.readFileSync;
+  return { ...fs, default: { ...fs, readFileSync }, readFileSync };
+});
+
+const { PolicyError, PolicyStore, readPolicyText } = await import('../../proxy/src/policy/store');
+
+let dir: string | undefined;
+afterEach(() => {
+  locked.paths.clear();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('an unreadable policy file', () => {
+  it('is a problem on reload, with the last good policy kept', () => {
+    dir = mkdtempSync(join(tmpdir(), 'tollgate-read-'));
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, 'budgets:\n  - { name: daily, period: day, usd: 5 }\n');
+    const store = PolicyStore.open(file);
+    locked.paths.add(file);
+    writeFileSync(file, 'budgets: []\n');
+    expect(readPolicyText(file)).toEqual({ problem: 'cannot read the policy file (EACCES)' });
+    expect(store.reload()).toBe(false);
+    expect(store.lastProblems[0]?.message).toContain('EACCES');
+    expect(store.policy.budgets[0]?.usd).toBe(5);
+  });
+
+  it('at start is a readable PolicyError', () => {
+    dir = mkdtempSync(join(tmpdir(), 'tollgate-read-'));
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, 'budgets: []\n');
+    locked.paths.add(file);
+    expect(() => PolicyStore.open(file)).toThrow(PolicyError);
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * The policy file as editors and tools write it, while the proxy runs: a file that is momentarily
+ * gone or empty (delete-and-recreate saves, a writer that truncates then writes) keeps the last good
+ * policy and reports why; a policy directory that is removed and re-created is watched again. The
+ * budgets never silently drop out in between.
+ */
+import { mkdirSync, mkdtempSync, openSync, closeSync, ftruncateSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PolicyStore } from '../../proxy/src/policy/store';
+import { startProxy, type RunningProxy } from '../../proxy/src/server/start';
+import { startFakeUpstream, type FakeUpstream } from '../support/fakeUpstream';
+
+const budget = (usd: number) => `budgets:\n  - name: daily\n    period: day\n    usd: ${usd}\n`;
+
+let store: PolicyStore | undefined;
+let root: string | undefined;
+afterEach(async () => {
+  await store?.close();
+  store = undefined;
+  if (root) rmSync(root, { recursive: true, force: true });
+  root = undefined;
+});
+
+/** Polls for an outcome (generous bound, no timing assumption). */
+async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function watched(): Promise<{ dir: string; file: string; s: PolicyStore; invalid: string[] }> {
+  root = mkdtempSync(join(tmpdir(), 'tollgate-saves-'));
+  const dir = join(root, '.tollgate');
+  mkdirSync(dir);
+  const file = join(dir, 'policy.yaml');
+  writeFileSync(file, budget(10));
+  const s = PolicyStore.open(file);
+  store = s;
+  const invalid: string[] = [];
+  s.on('invalid', (p) => invalid.push(p.map((x) => x.message).join('; ')));
+  await s.watch();
+  return { dir, file, s, invalid };
+}
+
+const limit = (s: PolicyStore) => s.policy.budgets.find((b) => b.name === 'daily')?.usd;
+
+describe('policy saves seen mid-way', () => {
+  it('a file truncated before it is written keeps the last good budgets, says so, and takes the new content', async () => {
+    const { file, s, invalid } = await watched();
+    const fd = openSync(file, 'r+');
+    try {
+      ftruncateSync(fd, 0);
+      await until(() => invalid.length > 0, 'the empty file to be reported');
+      expect(invalid[0]).toMatch(/empty/);
+      expect(s.lastProblems[0]?.message).toMatch(/last good policy stays in force/);
+      expect(limit(s)).toBe(10);
+      writeSync(fd, budget(20));
+    } finally {
+      closeSync(fd);
+    }
+    await until(() => limit(s) === 20, 'the finished write to apply');
+    expect(s.lastProblems).toEqual([]);
+  });
+
+  it('a deleted file keeps the last good budgets until it is re-created', async () => {
+    const { file, s, invalid } = await watched();
+    unlinkSync(file);
+    await until(() => invalid.length > 0, 'the missing file to be reported');
+    expect(invalid[0]).toMatch(/missing/);
+    expect(limit(s)).toBe(10);
+    writeFileSync(file, budget(30));
+    await until(() => limit(s) === 30, 'the re-created file to apply');
+  });
+
+  it('a policy directory removed and re-created is watched again', async () => {
+    const { dir, file, s, invalid } = await watched();
+    rmSync(dir, { recursive: true });
+    await until(() => invalid.length > 0, 'the missing file to be reported');
+    expect(limit(s)).toBe(10);
+    mkdirSync(dir);
+    writeFileSync(file, budget(40));
+    await until(() => limit(s) === 40, 'the file in the re-created directory to apply');
+    // And edits after that are seen too: the new directory is really watched.
+    writeFileSync(file, budget(50));
+    await until(() => limit(s) === 50, 'a later edit to apply');
+  });
+
+  it('a policy directory that does not exist at start is picked up once it is created', async () => {
+    root = mkdtempSync(join(tmpdir(), 'tollgate-saves-'));
+    const dir = join(root, '.tollgate');
+    const file = join(dir, 'policy.yaml');
+    const s = PolicyStore.open(file);
+    store = s;
+    await s.watch();
+    expect(s.policy.budgets).toEqual([]);
+    mkdirSync(dir);
+    writeFileSync(file, budget(60));
+    await until(() => limit(s) === 60, 'the new file to apply');
+  });
+});
+
+describe('through the proxy', () => {
+  let upstream: FakeUpstream | undefined;
+  let proxy: RunningProxy | undefined;
+  afterEach(async () => {
+    await proxy?.close();
+    await upstream?.close();
+    proxy = undefined;
+    upstream = undefined;
+  });
+
+  it('the budget still refuses while its policy file is being replaced, and /healthz says why', async () => {
+    upstream = await startFakeUpstream();
+    root = mkdtempSync(join(tmpdir(), 'tollgate-saves-'));
+    const dir = join(root, '.tollgate');
+    mkdirSync(dir);
+    const file = join(dir, 'policy.yaml');
+    const providers = `providers:\n  openai:\n    baseUrl: ${upstream.openaiBaseUrl}\n`;
+    // A budget the first call uses up: every later call is refused while it is in force.
+    writeFileSync(file, `${providers}budgets:\n  - name: daily\n    period: day\n    usd: 0.000000001\n`);
+    proxy = await startProxy({ port: 0, dataDir: join(root, 'data'), policyFile: file, env: {} });
+    const client = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'sk-test', maxRetries: 0 });
+    let n = 0;
+    // A new prompt each time: a cache hit would not reach the budget.
+    const ask = () => client.chat.completions.create({ model: 'gpt-4.1-nano', max_tokens: 5, messages: [{ role: 'user', content: `question ${n++}` }] }).then(
+      () => 200,
+      (e: unknown) => (e instanceof OpenAI.APIError ? (e.status ?? 0) : -1),
+    );
+    expect(await ask()).toBe(200);
+    expect(await ask()).toBe(429);
+    const p = proxy;
+    rmSync(dir, { recursive: true });
+    await until(() => p.services.policy.lastProblems.length > 0, 'the missing file to be reported');
+    expect(await ask()).toBe(429);
+    const health = (await (await fetch(`${proxy.url}/healthz`)).json()) as { policy: { problems: Array<{ message: string }> } };
+    expect(health.policy.problems[0]?.message).toMatch(/missing/);
+    mkdirSync(dir);
+    writeFileSync(file, providers);
+    await until(() => p.services.policy.policy.budgets.length === 0, 'the new policy (no budget) to apply');
+    expect(await ask()).toBe(200);
+  }, 60_000);
+});
