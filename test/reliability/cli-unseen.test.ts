@@ -89,13 +89,17 @@ describe('start shutdown', () => {
       const listeners: Record<string, () => void> = {};
       const exits: number[] = [];
       let dbClosed = false;
+      const closed: string[] = [];
       handleStopSignals(
         {
           close: () => new Promise<void>(() => {}),
           services: {
+            // The ledger first: rows it held back (a full disk) are written before the database closes.
+            ledger: { close: () => closed.push('ledger') },
             db: {
               close: () => {
                 dbClosed = true;
+                closed.push('db');
               },
             },
           },
@@ -109,7 +113,7 @@ describe('start shutdown', () => {
           },
         },
       );
-      return { listeners, exits, dbClosed: () => dbClosed };
+      return { listeners, exits, dbClosed: () => dbClosed, closed };
     };
     const twice = run(60_000);
     twice.listeners.SIGINT!();
@@ -117,6 +121,7 @@ describe('start shutdown', () => {
     twice.listeners.SIGTERM!();
     expect(twice.exits).toEqual([1]);
     expect(twice.dbClosed()).toBe(true);
+    expect(twice.closed).toEqual(['ledger', 'db']);
 
     const grace = run(50);
     grace.listeners.SIGTERM!();

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { EXIT_CODES } from '../../../contract/process';
+import { DatabaseFileError } from '../db/open';
 
 /** A runtime failure (not a usage error, which is EXIT_CODES.usage): missing database, unreachable proxy, unusable path. */
 export const EXIT_FAILURE = EXIT_CODES.failure;
@@ -105,7 +106,7 @@ const VERBS: Record<string, string> = { mkdir: 'create', open: 'open', chmod: 'c
  * anything else (a bug, which keeps its stack). `database` names the SQLite file for SQLite errors.
  */
 export function describeFailure(err: unknown, database?: string): string | undefined {
-  if (err instanceof CliError) return err.message;
+  if (err instanceof CliError || err instanceof DatabaseFileError) return err.message;
   if (isNotADatabase(err)) return `${database ?? 'the database file'} is not a Tollgate database (not SQLite); move it away or choose another --data-dir.`;
   const e = err as NodeJS.ErrnoException | null;
   if (!e || typeof e.code !== 'string') return undefined;

@@ -18,7 +18,7 @@ export const STOP_GRACE_MS = 10_000;
 export interface StopTarget {
   close(): Promise<void>;
   /** Closed before a forced exit so SQLite's WAL is checkpointed when possible. */
-  services?: { db?: { close(): void } };
+  services?: { db?: { close(): void }; ledger?: { close(): unknown } };
 }
 
 export interface StopOptions {
@@ -49,6 +49,8 @@ export function handleStopSignals(proxy: StopTarget, o: StopOptions = {}): void 
     if (done) return;
     log(`[tollgate] ${why}; exiting without a clean shutdown`);
     try {
+      // Rows held back while the disk was full get their last chance to be written.
+      proxy.services?.ledger?.close();
       proxy.services?.db?.close();
     } catch {
       // already closed, or busy: exiting is what matters now

@@ -1,6 +1,11 @@
 /**
  * The cost ledger: one SQLite row per call (hit, miss, error, retry attempt), written in one
  * statement when the call ends, and the queries behind the local API (pages, summaries).
+ *
+ * A full disk does not lose rows: a row SQLite cannot write for lack of space (SQLITE_FULL) is
+ * held in memory, in order, and written as soon as a later write or the retry timer finds room
+ * (listeners hear of it then, with its id). The call it records already happened and was billed;
+ * failing it would only make the client retry and pay again.
  */
 import type { CallFilter, SummaryDimension } from '../../../contract/api';
 import { EventEmitter } from 'node:events';
@@ -192,12 +197,30 @@ export interface LedgerEvents {
   call: [CallRecord];
 }
 
+/** Rows held in memory while the disk is full; past this a write fails as before (bounded memory). */
+export const MAX_HELD_ROWS = 10_000;
+/** How often held rows are retried when no new call comes to retry them. */
+const HELD_RETRY_MS = 5_000;
+
+/** SQLite's "database or disk is full" (SQLITE_FULL = 13, also as the low byte of an extended code). */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as { errcode?: unknown } | null)?.errcode;
+  return typeof code === 'number' && (code & 0xff) === 13;
+}
+
+type InsertParams = Record<string, string | number | null>;
+
 export class Ledger extends EventEmitter<LedgerEvents> {
   private readonly insertStmt;
+  /** Rows not yet written because the disk was full, oldest first. */
+  private readonly held: Array<{ params: InsertParams; rec: CallRecord }> = [];
+  private readonly heldRecs = new WeakSet<CallRecord>();
+  private heldTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly textCodec?: TextCodec,
+    private readonly warn: (line: string) => void = () => {},
   ) {
     super();
     this.setMaxListeners(100);
@@ -227,7 +250,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   insert(input: NewCallRecord): CallRecord {
     const rec = capRecord(input);
     const details = capDetails(input.details);
-    const info = this.insertStmt.run({
+    const params: InsertParams = {
       requestId: rec.requestId,
       ts: rec.ts,
       keyFingerprint: rec.keyFingerprint,
@@ -259,13 +282,76 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       attempt: rec.attempt,
       promptPreview: rec.promptPreview === undefined ? null : this.textCodec ? this.textCodec.encode(rec.promptPreview) : rec.promptPreview,
       details: details ? JSON.stringify(details) : null,
-    });
-    rec.id = Number(info.lastInsertRowid);
+    };
+    // Inside a caller's transaction a failure must reach that caller (it rolls back, then writes the
+    // row alone, outside it): only an autocommit write is held.
+    if (this.db.handle.isTransaction) {
+      rec.id = Number(this.insertStmt.run(params).lastInsertRowid);
+      return rec;
+    }
+    if (this.held.length > 0) this.writeHeld();
+    if (this.held.length === 0) {
+      try {
+        rec.id = Number(this.insertStmt.run(params).lastInsertRowid);
+        return rec;
+      } catch (err) {
+        if (!isDiskFull(err)) throw err;
+        this.warn('disk full: ledger rows are held in memory and written when space returns');
+      }
+    }
+    if (this.held.length >= MAX_HELD_ROWS) throw new Error(`disk full: ${this.held.length} ledger rows already wait in memory; free disk space`);
+    this.held.push({ params, rec });
+    this.heldRecs.add(rec);
+    this.heldTimer ??= setInterval(() => this.writeHeld(), HELD_RETRY_MS).unref();
     return rec;
   }
 
+  /** Rows waiting for disk space (0 normally). */
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  /**
+   * Writes the held rows, oldest first, each in its own statement (as they would have been), and
+   * announces them; stops at the first that still does not fit. Returns how many are still held.
+   */
+  writeHeld(): number {
+    let written = 0;
+    try {
+      while (this.held.length > 0) {
+        const next = this.held[0]!;
+        next.rec.id = Number(this.insertStmt.run(next.params).lastInsertRowid);
+        this.held.shift();
+        this.heldRecs.delete(next.rec);
+        written++;
+        this.emit('call', next.rec);
+      }
+    } catch (err) {
+      if (!isDiskFull(err)) this.warn(`held ledger rows not written: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (written > 0) this.warn(`wrote ${written} ledger row(s) held while the disk was full${this.held.length > 0 ? `; ${this.held.length} still held` : ''}`);
+    if (this.held.length === 0 && this.heldTimer) {
+      clearInterval(this.heldTimer);
+      this.heldTimer = undefined;
+    }
+    return this.held.length;
+  }
+
+  /** Listeners hear of a row once it is written: a held row is announced by `writeHeld`. */
   announce(saved: CallRecord): void {
+    if (this.heldRecs.has(saved)) return;
     this.emit('call', saved);
+  }
+
+  /**
+   * Last try to write held rows before the database closes; returns how many are lost (and says so).
+   */
+  close(): number {
+    const left = this.held.length > 0 ? this.writeHeld() : 0;
+    if (this.heldTimer) clearInterval(this.heldTimer);
+    this.heldTimer = undefined;
+    if (left > 0) this.warn(`${left} ledger row(s) could not be written (disk full) and are lost`);
+    return left;
   }
 
   private toPlainRecord(row: Row): CallRecord {

@@ -79,8 +79,13 @@ export class LedgerRetention {
     private readonly intervalMs = 5 * 60_000,
   ) {}
 
+  /**
+   * The first run throws: at start a failure means the ledger cannot be read at all (a damaged
+   * file), which the proxy must refuse rather than serve calls it cannot record.
+   */
   start(): this {
-    this.run();
+    this.sinceCheck = 0;
+    this.report(applyRetention(this.db, this.settings()));
     this.ledger.on('call', this.onCall);
     this.timer = setInterval(() => this.run(), this.intervalMs);
     this.timer.unref();
@@ -89,7 +94,20 @@ export class LedgerRetention {
 
   run(): RetentionResult {
     this.sinceCheck = 0;
-    const r = applyRetention(this.db, this.settings());
+    let r: RetentionResult;
+    try {
+      r = applyRetention(this.db, this.settings());
+    } catch (err) {
+      // Runs from a timer and from the ledger's 'call' event: a failure here (a full disk cannot
+      // even take a DELETE's WAL frames) must neither crash the proxy nor fail the call that
+      // triggered it. The next run tries again.
+      this.log(`ledger retention skipped: ${err instanceof Error ? err.message : String(err)}`);
+      return { deletedByAge: 0, deletedBySize: 0 };
+    }
+    return this.report(r);
+  }
+
+  private report(r: RetentionResult): RetentionResult {
     if (r.deletedByAge + r.deletedBySize > 0) {
       this.log(`ledger retention: deleted ${r.deletedByAge} row(s) past ledger.maxAgeDays and ${r.deletedBySize} over ledger.maxBytes`);
     }

@@ -22,6 +22,25 @@ import { failCall } from './errors';
 import { decodedBody } from './contentEncoding';
 import { finishAttempt } from './finishAttempt';
 
+/**
+ * Tollgate's own work failed after the upstream answered (the ledger write: a damaged table, a
+ * constraint). Not an upstream fault: retrying would send, and bill, the call again.
+ */
+class RecordingFailure extends Error {
+  constructor(readonly reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason));
+  }
+}
+
+/** finishAttempt inside the relay: its failure is a RecordingFailure, never a retryable upstream error. */
+async function recordAnswered(ctx: CallContext): Promise<void> {
+  try {
+    await finishAttempt(ctx);
+  } catch (err) {
+    throw new RecordingFailure(err);
+  }
+}
+
 /** Request headers passed to the upstream as they are (everything else is dropped). */
 const FORWARDED_REQUEST_HEADERS = [
   'content-type',
@@ -162,6 +181,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     }
   } catch (err) {
     if (err instanceof RetryableUpstreamError) throw err;
+    if (err instanceof RecordingFailure) return answerUnrecorded(ctx, err);
     if (abort.signal.aborted && ctx.res.destroyed) {
       ctx.status = 499;
       ctx.errorType = 'client_closed_request';
@@ -246,7 +266,7 @@ async function relayJson(
     ctx.responseBody = partialBodyFromText(Buffer.concat(chunks).toString('utf8'));
     ctx.status = f.kind === 'timeout' ? 504 : 502;
     ctx.errorType = f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_reset';
-    await finishAttempt(ctx);
+    await recordAnswered(ctx);
     failCall(ctx, ctx.status, 'upstream_error', `Tollgate: ${f.message} after the upstream answered ${upstream.statusCode} (${size} bytes received); not retried, as the answer may have been billed.`, NO_CLIENT_RETRY, { reason: ctx.errorType });
     return;
   }
@@ -264,7 +284,7 @@ async function relayJson(
     ctx.responseBody = partialBodyFromText(text);
     ctx.status = 502;
     ctx.errorType = 'upstream_error';
-    await finishAttempt(ctx);
+    await recordAnswered(ctx);
     failCall(ctx, 502, 'upstream_error', `Tollgate: the upstream sent an invalid response (${contentType || 'no content type'}, ${size} bytes, not a complete JSON object).`, NO_CLIENT_RETRY);
     return;
   }
@@ -280,7 +300,7 @@ async function relayJson(
     ctx.errorType = errorTypeOf(parsed) ?? 'upstream_error';
     relayHeaders(ctx, upstream.headers);
     tollgateHeaders(ctx);
-    await finishAttempt(ctx);
+    await recordAnswered(ctx);
     ctx.res.setHeader('x-tollgate-cost-usd', ctx.costUsd.toFixed(8));
     ctx.res.status(inBandStatus).jsonText(text);
     return;
@@ -294,7 +314,7 @@ async function relayJson(
   tollgateHeaders(ctx);
   // Row and cache entry before the last byte leaves: a crash after the client has its answer must
   // not lose the row, and an identical request sent right after must find the entry.
-  await finishAttempt(ctx);
+  await recordAnswered(ctx);
   ctx.res.setHeader('x-tollgate-cost-usd', ctx.costUsd.toFixed(8));
   ctx.res.setHeader('x-tollgate-overhead-ms', (performance.now() - ctx.t0 - ctx.upstreamMs).toFixed(3));
   if (ctx.stream && ctx.endpoint.replay) {
@@ -376,7 +396,7 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
       ctx.complete = true;
       ctx.responseBody = assembler.result();
       ctx.usage = ctx.endpoint.usage(ctx.responseBody);
-      await finishAttempt(ctx);
+      await recordAnswered(ctx);
     }
     if (out && !res.write(out)) {
       const w0 = performance.now();
@@ -425,7 +445,7 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
       ctx.status = 502;
       ctx.errorType = 'incomplete_stream';
     }
-    await finishAttempt(ctx);
+    await recordAnswered(ctx);
     if (ctx.errorType === 'incomplete_stream' && !res.destroyed) {
       // The upstream's own error event, if any, already reached the client; a stream that just
       // stopped short needs one, or the client takes the partial answer for a whole one.
@@ -449,13 +469,26 @@ async function endStreamWithError(ctx: CallContext, f: UpstreamFailure): Promise
   ctx.complete = false;
   const res = ctx.res;
   if (res.destroyed || res.writableEnded) {
-    await finishAttempt(ctx);
+    await recordAnswered(ctx);
     return;
   }
   const message = `Tollgate: ${f.message}; the response is incomplete.`;
   // The partial answer was billed: settle it (estimating the output) before the last frame.
-  await finishAttempt(ctx);
+  await recordAnswered(ctx);
   res.end(PROTOCOLS[ctx.endpoint.protocol].streamErrorFrame(message, ctx.errorType));
+}
+
+/**
+ * The upstream answered but its ledger row could not be written: an error that says so, and asks
+ * the SDK not to retry (the upstream may have billed the call; a retry would be billed again).
+ */
+function answerUnrecorded(ctx: CallContext, err: RecordingFailure): void {
+  ctx.services.log.error(`call ${ctx.requestId}: the upstream answered but the ledger row was not written: ${err.message}`);
+  const message = `Tollgate: the upstream answered, but Tollgate could not record the call in its ledger (${err.message}); not retried, as the answer may have been billed. See the proxy log.`;
+  if (!ctx.res.headersSent) return failCall(ctx, 500, 'api_error', message, NO_CLIENT_RETRY, { reason: 'ledger_write_failed' });
+  ctx.status = 500;
+  ctx.errorType = 'ledger_write_failed';
+  if (!ctx.res.writableEnded && !ctx.res.destroyed) ctx.res.end(PROTOCOLS[ctx.endpoint.protocol].streamErrorFrame(message, 'api_error'));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -15,7 +15,7 @@ import { buildPipeline } from '../pipeline/pipeline';
 import { RouterRuntime } from '../routing/runtime';
 import { exemplarsPathFor } from '../routing/teamExemplars';
 import { Governor } from '../governance/governor';
-import { getMeta, openDatabase, setMeta, type Db } from '../db/open';
+import { databaseFileError, getMeta, openDatabase, setMeta, type Db } from '../db/open';
 import { Ledger } from '../ledger/ledger';
 import { LedgerRetention } from '../ledger/retention';
 import { Metrics } from '../metrics/metrics';
@@ -49,6 +49,28 @@ export interface StartOptions {
   semantic?: { remoteHost?: string; modelId?: string; allowDownload?: boolean };
   /** The token counter (tests: one whose readiness they control); default the process's shared worker. */
   tokens?: TokenCounting;
+  /** On close, how long calls in flight may take to finish before their connections are cut (default DRAIN_MS). */
+  drainMs?: number;
+}
+
+/**
+ * Default wait for calls in flight when the proxy stops (SIGTERM/SIGINT). With UNWIND_MS it stays
+ * under the VS Code extension's 5 s between SIGTERM and SIGKILL (supervisor.ts) and the CLI's 10 s.
+ */
+export const DRAIN_MS = 3_000;
+/**
+ * After cutting the calls still in flight, how long their pipelines get to write their rows (a cut
+ * stream's output is estimated by the token worker first).
+ */
+const UNWIND_MS = 1_500;
+
+/** Resolves once `pending` is empty or `ms` passed, calling `tick` every 50 ms meanwhile. */
+async function drain(pending: ReadonlySet<Promise<void>>, ms: number, tick: () => void = () => {}): Promise<void> {
+  const end = performance.now() + ms;
+  while (pending.size > 0 && performance.now() < end) {
+    tick();
+    await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, end - performance.now()))));
+  }
 }
 
 export interface RunningProxy {
@@ -89,7 +111,19 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   if (countsTokens) void warmTokens(tokens).then(() => log.info(`token worker ready after ${Math.round(performance.now() - tokensT0)} ms`));
   const held = () => policyStore.trustFindings;
   for (const f of held()) log.warn(`held until approved: ${describeFinding(f)}`);
-  const db = openDatabase(join(opts.dataDir, 'tollgate.db'), { backgroundCheckpoints: true });
+  const dbFile = join(opts.dataDir, 'tollgate.db');
+  const db = openDatabase(dbFile, { backgroundCheckpoints: true });
+  /** Startup reads that find the file damaged end the start with one readable line (db/open.ts). */
+  const onDb = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      const readable = databaseFileError(err, dbFile);
+      if (!readable) throw err;
+      db.close();
+      throw readable;
+    }
+  };
   const codec = opts.cacheCodec ?? codecFromEnv(env);
   let providers: Map<string, ResolvedProvider> = resolveProviders(policyStore.policy);
   const events = new EventEmitter<{ live: [LiveEvent] }>();
@@ -111,7 +145,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     providers: () => providers,
     exactCache: new ExactCache(db, codec),
     // With TOLLGATE_CACHE_KEY every stored prompt text is encrypted: cached prompts, previews, semantic texts.
-    ledger: new Ledger(db, codec),
+    ledger: new Ledger(db, codec, (l) => log.warn(l)),
     metrics: new Metrics(),
     dispatcher: new TrustGatedAgent(held, { keepAliveTimeout: 30_000, connections: 256 }),
     tokens,
@@ -142,9 +176,10 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   services.router = new RouterRuntime({ shared: () => semantic.embeddings, db, log: (l) => log.warn(l), ...(policyStore.file ? { exemplarsPath: exemplarsPathFor(policyStore.file) } : {}) });
   if (Object.keys(policyStore.policy.routing.tiers).length > 0 && policyStore.policy.routing.router === 'learned') services.router.embedder.warm();
 
-  const retention = new LedgerRetention(db, services.ledger, () => policyStore.policy.ledger, (l) => log.info(l)).start();
+  // Its first run reads the whole ledger: where a damaged file shows (SQLITE_CORRUPT).
+  const retention = onDb(() => new LedgerRetention(db, services.ledger, () => policyStore.policy.ledger, (l) => log.info(l)).start());
   const governor = new Governor(db, () => policyStore.policy);
-  const recovered = governor.recoverAfterRestart();
+  const recovered = onDb(() => governor.recoverAfterRestart());
   if (recovered > 0) log.info(`settled ${recovered} budget reservation(s) left open by an earlier run`);
   // Another proxy on the same data directory may die too: sweep its stale reservations now and then.
   const recoverTimer = setInterval(() => governor.recoverAfterRestart(), 5 * 60_000);
@@ -153,6 +188,18 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     log.warn(`budget ${e.budget}: ${e.level} (${e.spentUsd.toFixed(4)} USD${e.limitUsd !== undefined ? ` of ${e.limitUsd}` : ''})`);
     events.emit('live', { event: 'budget', data: e });
   });
+
+  // Calls in flight, so a stop can let them finish (and write their ledger rows) before the
+  // database closes.
+  const pipeline = buildPipeline({ governor, semantic, held });
+  const inFlight = new Set<Promise<void>>();
+  const tracked = (ctx: Parameters<typeof pipeline>[0]): Promise<void> => {
+    const p = pipeline(ctx);
+    inFlight.add(p);
+    const done = (): void => void inFlight.delete(p);
+    p.then(done, done);
+    return p;
+  };
 
   const adminToken = opts.adminToken ?? randomBytes(24).toString('base64url');
   const startedAt = Date.now();
@@ -199,7 +246,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       return () => events.off('live', l);
     },
     },
-    buildPipeline({ governor, semantic, held }),
+    tracked,
     [batchRouter(services, governor, adminToken)],
   );
 
@@ -232,8 +279,15 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     async close() {
       if (closed) return;
       closed = true;
+      // Stop accepting connections, then give the calls in flight up to drainMs to finish: their
+      // clients get the answer the upstream is already billing for, and the ledger its row.
+      // Cutting them at once lost both (and a stream's row, cut after the database closed).
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      await drain(inFlight, opts.drainMs ?? DRAIN_MS, () => server.closeIdleConnections());
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // What was cut now unwinds (a 499 row each) before anything below closes the database.
+      await drain(inFlight, UNWIND_MS);
+      await stopped;
       await policyStore.close();
       await services.dispatcher.close();
       await services.router?.close();
@@ -242,6 +296,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       retention.close();
       governor.close();
       services.exactCache.flushHits();
+      services.ledger.close();
       db.close();
     },
   };
