@@ -36,9 +36,20 @@ export function formatModel(call: Pick<CallRecord, 'modelRequested' | 'modelUsed
   return `${call.modelRequested} → ${call.modelUsed}`;
 }
 
+/** Hebrew, Arabic, Syriac, Thaana, NKo… and their presentation forms: text laid out right to left. */
+const RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]|\uD802[\uDC00-\uDFFF]|\uD803[\uDC00-\uDE7F]|\uD83A[\uDC00-\uDFFF]|\uD83B[\uDC00-\uDEFF]/;
+
+/**
+ * A right-to-left tag in first-strong isolates (U+2068 … U+2069): without them two RTL tags and the
+ * " / " between them form one RTL run, so "feature / team" would read "team / feature". Pure.
+ */
+export function isolateBidi(text: string): string {
+  return RTL.test(text) ? `\u2068${text}\u2069` : text;
+}
+
 export function formatTags(call: Pick<CallRecord, 'tags'>): string {
   const { feature, team, user } = call.tags ?? {};
-  return [feature, team, user].map((t) => t || '–').join(' / ');
+  return [feature, team, user].map((t) => (t ? isolateBidi(t) : '–')).join(' / ');
 }
 
 /** A call's $ figure: "unpriced" for a model without a known price (its cost reads 0, it was not free). */

@@ -45,7 +45,7 @@ export function dashboardHtml(o: DashboardHtmlOptions): string {
 <title>${esc(title)}</title>
 </head>
 <body data-view="${o.view}">
-<main id="app" aria-live="polite"></main>
+<main id="app"></main>
 <script nonce="${esc(o.nonce)}" src="${esc(o.scriptUri)}"></script>
 </body>
 </html>

@@ -51,6 +51,8 @@ export class PanelApp {
   private generation = 0;
   private loadingGeneration = -1;
   private summaryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the pending summary refresh fires (epoch ms). */
+  private summaryDue = 0;
   private summarySeq = 0;
   /** The stream was down since the last full load: reload when it is connected again. */
   private missedLive = false;
@@ -86,7 +88,12 @@ export class PanelApp {
   private readonly batchSection: BatchSection;
   private readonly semanticQuality = new SemanticQualityView();
   private readonly table: VirtualTable;
-  private readonly countLabel = h('span', { class: 'count muted', attrs: { role: 'status' } });
+  /**
+   * Not a live region: it changes with every live batch (up to 20 times a second), which a screen
+   * reader would read out without end. `announcer` says the count when the user asked for it.
+   */
+  private readonly countLabel = h('span', { class: 'count muted' });
+  private readonly announcer = h('span', { class: 'sr-only', attrs: { role: 'status' } });
   private readonly detailPane = h('aside', { class: 'detail-pane', attrs: { hidden: true, 'aria-label': 'Call detail' } });
   private readonly alerts = h('div', { class: 'alerts' });
   private readonly errors = h('div', { class: 'errors', attrs: { role: 'alert' } });
@@ -107,6 +114,7 @@ export class PanelApp {
       columns: callColumns,
       rowCount: () => this.store.length,
       row: (i) => this.store.at(i),
+      indexOf: (id) => this.store.indexOf(id),
       sort: () => this.store.sort,
       onSort: (col) => this.sortBy(col.sortKey),
       onSelect: (call) => void this.openDetail(call),
@@ -131,7 +139,7 @@ export class PanelApp {
       h(
         'section',
         { class: 'calls', attrs: { 'aria-label': 'Calls' } },
-        h('div', { class: 'calls-head' }, h('h2', null, 'Calls'), this.countLabel),
+        h('div', { class: 'calls-head' }, h('h2', null, 'Calls'), this.countLabel, this.announcer),
         this.filterBar(),
         h('div', { class: 'calls-body' }, this.table.element, this.detailPane),
       ),
@@ -161,6 +169,14 @@ export class PanelApp {
     });
     watchTheme(() => this.retheme());
     setInterval(() => this.mode === 'dashboard' && this.scheduleSummary(0), SUMMARY_REFRESH_MS);
+    // Escape closes the call detail from the table or from inside the detail, like a VS Code peek.
+    this.dashboard.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'Escape' || this.detailPane.hidden) return;
+      const target = ev.target as Node;
+      if (!this.detailPane.contains(target) && !this.table.element.contains(target)) return;
+      ev.preventDefault();
+      this.closeDetail();
+    });
   }
 
   private start(proxyUrl: string, connection: ConnectionState): void {
@@ -216,11 +232,14 @@ export class PanelApp {
     try {
       const page = await this.client.request('calls/page', { ...this.store.filter, limit: PAGE_SIZE, ...(this.store.nextBefore !== undefined ? { before: this.store.nextBefore } : {}) });
       if (gen !== this.generation) return;
+      const first = !this.store.loaded;
       this.store.applyPage(page);
       this.clearError('calls');
       if (this.mode !== 'dashboard') this.setMode(this.store.total === 0 && isFilterEmpty(this.store.filter) ? 'empty' : 'dashboard');
       this.table.refresh();
       this.updateCount();
+      // The answer to a (re)load the user asked for (filter, refresh): said once, not per page.
+      if (first) this.announce();
     } catch (err) {
       if (gen === this.generation) {
         this.showError('calls', `Could not load calls: ${(err as Error).message}`);
@@ -266,6 +285,11 @@ export class PanelApp {
     this.table.scrollToTop();
     this.table.refresh();
     this.updateCount();
+    this.announce();
+  }
+
+  private announce(): void {
+    replace(this.announcer, this.countLabel.textContent ?? '');
   }
 
   private filterBar(): HTMLElement {
@@ -335,9 +359,12 @@ export class PanelApp {
   }
 
   private closeDetail(): void {
+    const hadFocus = this.detailPane.contains(document.activeElement);
     this.detailPane.hidden = true;
     delete this.detailPane.dataset.callId;
     this.table.setSelected(undefined);
+    // Focus inside the pane would fall to <body> when it hides: back to the table it came from.
+    if (hadFocus) this.table.focus();
   }
 
   // --- summary, charts, budgets --------------------------------------------------------------
@@ -366,9 +393,20 @@ export class PanelApp {
     for (const [k, b] of Object.entries(this.spendByButtons)) b.setAttribute('aria-pressed', String(k === (this.state.spendBy ?? 'model')));
   }
 
+  /**
+   * Refresh the summary in `delay` ms, unless one is already due sooner: a steady stream of live
+   * calls (a batch every 50 ms) must not push the refresh back each time, or it would never run
+   * and the charts, bars, budgets and ledger totals would stay as they were when the stream began.
+   */
   private scheduleSummary(delay: number): void {
+    const due = Date.now() + delay;
+    if (this.summaryTimer !== undefined && this.summaryDue <= due) return;
     clearTimeout(this.summaryTimer);
-    this.summaryTimer = setTimeout(() => void this.refreshSummary(), delay);
+    this.summaryDue = due;
+    this.summaryTimer = setTimeout(() => {
+      this.summaryTimer = undefined;
+      void this.refreshSummary();
+    }, delay);
   }
 
   private async refreshSummary(): Promise<void> {

@@ -49,8 +49,11 @@ export class SidebarApp {
       // Today's totals move with the list (and the status bar); the refresh below re-reads the ledger.
       this.kpis.addCalls(m.calls, new Date().setHours(0, 0, 0, 0));
       this.render();
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => void this.refresh(), 1000);
+      // At most one re-read a second: restarting the timer on every batch would starve it under a steady stream.
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        void this.refresh();
+      }, 1000);
     });
     client.on('budget/alert', () => void this.refresh());
     client.on('theme', () => this.budgets.retheme());

@@ -73,7 +73,15 @@ export class BudgetGauges {
     fill.style.background = level === 'exceeded' ? palette.bad : level === 'warn' ? palette.warn : palette.good;
     const track = h('span', {
       class: 'gauge-track',
-      attrs: { role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(b.ratio * 100), 'aria-label': `${b.name} ${formatPercent(b.ratio)}` },
+      // A meter's value must lie within min…max (an exceeded budget reads 100); the text says by how much.
+      attrs: {
+        role: 'meter',
+        'aria-valuemin': 0,
+        'aria-valuemax': 100,
+        'aria-valuenow': Math.min(100, Math.max(0, Math.round(b.ratio * 100))),
+        'aria-valuetext': `${formatPercent(b.ratio)}, ${spentText}`,
+        'aria-label': `Budget ${b.name}`,
+      },
     }, fill);
     track.style.background = palette.track;
     track.style.boxShadow = `inset 0 0 0 1px ${palette.trackBorder}`;

@@ -39,6 +39,16 @@ export function valueRange(min: number | null, max: number | null, emptyMax = 0.
   return [lo, hi * 1.1];
 }
 
+/** The chart in words: per series its latest and highest value ("Total: latest $0.12, peak $0.40"). Pure. */
+export function chartText(spec: Pick<TimeChartSpec, 'title' | 'series'>, values: ReadonlyArray<ReadonlyArray<number | null>>): string {
+  const parts = spec.series.map((s, i) => {
+    const v = (values[i] ?? []).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+    if (!v.length) return `${s.label}: no data`;
+    return `${s.label}: latest ${s.format(v[v.length - 1]!)}, peak ${s.format(Math.max(...v))}`;
+  });
+  return `${spec.title}. ${parts.join('; ')}.`;
+}
+
 export class TimeChart {
   readonly element: HTMLElement;
   private readonly plotHost: HTMLElement;
@@ -48,7 +58,8 @@ export class TimeChart {
   private xRange: [number, number] | undefined;
 
   constructor(private readonly spec: TimeChartSpec) {
-    this.plotHost = h('div', { class: 'chart-plot' });
+    // The canvas says nothing to a screen reader: the plot is an image whose label states the figures.
+    this.plotHost = h('div', { class: 'chart-plot', attrs: { role: 'img', 'aria-label': `${spec.title}: no data yet` } });
     this.element = h('figure', { class: 'chart', attrs: { 'data-chart': spec.id } }, h('figcaption', null, h('span', null, spec.title), spec.controls), this.plotHost);
     this.data = [[], ...spec.series.map(() => [] as number[])];
     new ResizeObserver(() => this.resize()).observe(this.plotHost);
@@ -59,6 +70,7 @@ export class TimeChart {
     this.xRange = range;
     this.data = [t, ...values] as uPlot.AlignedData;
     this.element.dataset.points = String(t.length);
+    this.plotHost.setAttribute('aria-label', chartText(this.spec, values));
     if (this.plot) this.plot.setData(this.data);
     else this.build();
   }
@@ -78,7 +90,8 @@ export class TimeChart {
   }
 
   private width(): number {
-    return Math.max(200, Math.floor(this.plotHost.clientWidth || this.element.clientWidth || 400));
+    // A small floor only: a wider canvas than its card would scroll a narrow pane sideways.
+    return Math.max(120, Math.floor(this.plotHost.clientWidth || this.element.clientWidth || 400));
   }
 
   private resize(): void {

@@ -16,6 +16,13 @@ export interface SortSpec {
 
 export const DEFAULT_SORT: SortSpec = { key: 'ts', dir: 'desc' };
 
+/**
+ * Most calls the table holds. A panel left open on a busy proxy (hundreds of calls a second) would
+ * otherwise grow by the hour until the webview runs out of memory; past this, the oldest loaded
+ * calls are dropped and can be paged back from the proxy by scrolling, like any older page.
+ */
+export const MAX_LOADED = 200_000;
+
 function sortValue(c: CallRecord, key: SortKey): number | string {
   switch (key) {
     case 'ts':
@@ -43,6 +50,7 @@ export class CallStore {
   private readonly ids = new Set<number>();
   private sortedView: CallRecord[] | undefined;
   private sortDirty = false;
+  private readonly maxLoaded: number;
   private filterValue: CallFilter = {};
   private sortValue: SortSpec = DEFAULT_SORT;
   /** Calls matching the filter on the proxy (including those not loaded yet). */
@@ -51,6 +59,10 @@ export class CallStore {
   nextBefore: number | undefined;
   /** False until the first page arrived. */
   loaded = false;
+
+  constructor(maxLoaded = MAX_LOADED) {
+    this.maxLoaded = maxLoaded;
+  }
 
   get filter(): CallFilter {
     return this.filterValue;
@@ -75,6 +87,7 @@ export class CallStore {
     this.rows = [];
     this.ids.clear();
     this.sortedView = undefined;
+    this.sortDirty = false;
     this.total = 0;
     this.nextBefore = undefined;
     this.loaded = false;
@@ -82,16 +95,18 @@ export class CallStore {
 
   /** Add an older page returned by the proxy. */
   applyPage(page: CallPage): void {
+    const fresh: CallRecord[] = [];
     for (const c of page.calls) {
       if (this.ids.has(c.id)) continue;
       this.ids.add(c.id);
       this.rows.push(c);
+      fresh.push(c);
     }
     // Live calls may have arrived before the first page; the proxy's count already has them.
     this.total = Math.max(page.total, this.rows.length);
     this.nextBefore = page.calls.length ? page.nextBefore : undefined;
     this.loaded = true;
-    this.sortDirty = true;
+    this.addToSorted(fresh);
   }
 
   /** Calls pushed live (oldest first). Returns those that match the filter and were new. */
@@ -106,13 +121,58 @@ export class CallStore {
     fresh.sort((a, b) => b.id - a.id);
     this.rows = fresh.concat(this.rows);
     this.total += fresh.length;
-    this.sortDirty = true;
+    this.addToSorted(fresh);
+    this.trim();
     return fresh;
+  }
+
+  /** Past `maxLoaded` rows, drop the oldest; the cursor then points at them so scrolling reloads them. */
+  private trim(): void {
+    const excess = this.rows.length - this.maxLoaded;
+    if (excess <= 0) return;
+    const dropped = this.rows.splice(this.maxLoaded, excess);
+    for (const c of dropped) this.ids.delete(c.id);
+    // The proxy pages by id (`before` is exclusive): the oldest kept call is the next cursor.
+    this.nextBefore = this.rows[this.rows.length - 1]!.id;
+    if (this.sortedView && !this.sortDirty) {
+      const gone = new Set(dropped.map((c) => c.id));
+      this.sortedView = this.sortedView.filter((c) => !gone.has(c.id));
+    }
+  }
+
+  /**
+   * Keep the sorted view current without sorting every row again: a live batch of ten calls into
+   * 100,000 sorted rows is ten binary searches, not a full sort on each batch (20 a second).
+   */
+  private addToSorted(fresh: CallRecord[]): void {
+    const view = this.sortedView;
+    if (!view || this.sortDirty || !fresh.length) return;
+    const s = this.sortValue;
+    if (fresh.length * Math.log2(view.length + 2) > view.length) {
+      this.sortDirty = true; // a page as big as the view: one sort is cheaper
+      return;
+    }
+    for (const c of fresh) {
+      let lo = 0;
+      let hi = view.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareCalls(view[mid]!, c, s) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      view.splice(lo, 0, c);
+    }
   }
 
   setSort(sort: SortSpec): void {
     this.sortValue = sort;
     this.sortDirty = true;
+    if (sort.key === DEFAULT_SORT.key && sort.dir === DEFAULT_SORT.dir) this.sortedView = undefined; // `rows` is that order
+  }
+
+  /** Display index of the call with this id, or -1 (not loaded). */
+  indexOf(id: number): number {
+    return this.view().findIndex((c) => c.id === id);
   }
 
   /** Row `i` in display order. */

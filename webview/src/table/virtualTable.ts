@@ -13,6 +13,8 @@ export interface VirtualTableOptions {
   rowHeight?: number;
   rowCount(): number;
   row(index: number): CallRecord | undefined;
+  /** Display index of a loaded call, or -1. */
+  indexOf(id: number): number;
   sort(): SortSpec;
   onSort(column: Column): void;
   onSelect(call: CallRecord): void;
@@ -27,6 +29,10 @@ interface RowEl {
 }
 
 const OVERSCAN = 8;
+/** Row element ids, unique in the page (aria-activedescendant points at one). */
+let rowIds = 0;
+/** Keys the table handles: Space opens a row like Enter (it would otherwise scroll the page). */
+const KEYS = ['ArrowDown', 'ArrowUp', 'Enter', ' ', 'Home', 'End'];
 
 export class VirtualTable {
   readonly element: HTMLElement;
@@ -37,6 +43,9 @@ export class VirtualTable {
   private readonly rowHeight: number;
   private selectedId: number | undefined;
   private frame = 0;
+  /** The call at the top of the view at the last render, to keep it there when rows are added above it. */
+  private anchor: { id: number; index: number } | undefined;
+  private dataChanged = false;
 
   constructor(private readonly opts: VirtualTableOptions) {
     this.rowHeight = opts.rowHeight ?? 26;
@@ -51,8 +60,10 @@ export class VirtualTable {
       header.appendChild(cell);
     }
     this.body = h('div', { class: 'vt-body', attrs: { role: 'rowgroup' } });
-    this.viewport = h('div', { class: 'vt-viewport', attrs: { tabindex: 0, 'aria-label': 'Calls' } }, header, this.body);
-    this.element = h('div', { class: 'vt', attrs: { role: 'table', 'aria-label': 'Calls through the proxy' } }, this.viewport);
+    // The focusable viewport is the grid itself, so aria-activedescendant can tell a screen reader
+    // which row the arrow keys moved to (focus stays on the viewport; rows are recycled elements).
+    this.viewport = h('div', { class: 'vt-viewport', attrs: { tabindex: 0, role: 'grid', 'aria-readonly': 'true', 'aria-label': 'Calls through the proxy' } }, header, this.body);
+    this.element = h('div', { class: 'vt' }, this.viewport);
     this.element.style.setProperty('--vt-cols', opts.columns.map((c) => c.width).join(' '));
     this.element.style.setProperty('--vt-row-h', `${this.rowHeight}px`);
     this.viewport.addEventListener('scroll', () => this.schedule(), { passive: true });
@@ -70,11 +81,18 @@ export class VirtualTable {
 
   /** Data or sort changed: re-render on the next frame. */
   refresh(): void {
+    this.dataChanged = true;
     this.schedule();
+  }
+
+  /** Keyboard focus back on the table (e.g. after the detail it opened closes). */
+  focus(): void {
+    this.viewport.focus();
   }
 
   scrollToTop(): void {
     this.viewport.scrollTop = 0;
+    this.anchor = undefined;
   }
 
   setSelected(id: number | undefined): void {
@@ -99,7 +117,7 @@ export class VirtualTable {
     const count = this.opts.rowCount();
     const rh = this.rowHeight;
     this.body.style.height = `${count * rh}px`;
-    this.element.setAttribute('aria-rowcount', String(count + 1));
+    this.viewport.setAttribute('aria-rowcount', String(count + 1));
     const sort = this.opts.sort();
     this.opts.columns.forEach((col, i) => {
       const cell = this.headerCells[i]!;
@@ -109,9 +127,13 @@ export class VirtualTable {
       cell.dataset.dir = active ? sort.dir : '';
     });
 
+    this.keepAnchor(count);
     const viewH = this.viewport.clientHeight || 400;
     const headerH = rh;
     const top = Math.max(0, this.viewport.scrollTop - headerH);
+    const firstInView = Math.min(count - 1, Math.floor(top / rh));
+    const anchorCall = firstInView >= 0 ? this.opts.row(firstInView) : undefined;
+    this.anchor = anchorCall ? { id: anchorCall.id, index: firstInView } : undefined;
     const first = Math.max(0, Math.floor(top / rh) - OVERSCAN);
     const last = Math.min(count, Math.ceil((top + viewH) / rh) + OVERSCAN);
     const needed = Math.max(0, last - first);
@@ -144,19 +166,39 @@ export class VirtualTable {
         cell.className = `vt-cell${col.numeric ? ' num' : ''}${tone ? ` ${tone}` : ''}`;
       });
     }
+    const active = this.selectedId === undefined ? undefined : this.pool.find((r) => r.callId === this.selectedId && !r.el.hidden);
+    if (active) this.viewport.setAttribute('aria-activedescendant', active.el.id);
+    else this.viewport.removeAttribute('aria-activedescendant');
     if (count > 0 && last >= count - OVERSCAN * 2) this.opts.onNearEnd();
   }
 
+  /**
+   * Live calls go in above the rows a scrolled-down user is reading (newest first, or anywhere in a
+   * sorted view): move the scroll position with them so the rows in view stay put, instead of
+   * sliding away by a batch every 50 ms (and a click landing on another call than aimed at).
+   * At the very top the view follows the newest calls, as a live table should.
+   */
+  private keepAnchor(count: number): void {
+    const changed = this.dataChanged;
+    this.dataChanged = false;
+    const a = this.anchor;
+    if (!changed || !a || this.viewport.scrollTop <= 0 || !count) return;
+    if (this.opts.row(a.index)?.id === a.id) return;
+    const index = this.opts.indexOf(a.id);
+    if (index < 0) return;
+    this.viewport.scrollTop += (index - a.index) * this.rowHeight;
+  }
+
   private createRow(): RowEl {
-    const cells = this.opts.columns.map((col) => h('div', { class: 'vt-cell', attrs: { role: 'cell', 'data-col': col.id } }));
-    const el = h('div', { class: 'vt-row', attrs: { role: 'row' } }, ...cells);
+    const cells = this.opts.columns.map((col) => h('div', { class: 'vt-cell', attrs: { role: 'gridcell', 'data-col': col.id } }));
+    const el = h('div', { class: 'vt-row', attrs: { role: 'row', id: `vt-row-${rowIds++}` } }, ...cells);
     this.body.appendChild(el);
     return { el, cells, callId: undefined };
   }
 
   private onKey(ev: KeyboardEvent): void {
     const count = this.opts.rowCount();
-    if (!count || !['ArrowDown', 'ArrowUp', 'Enter', 'Home', 'End'].includes(ev.key)) return;
+    if (!count || !KEYS.includes(ev.key) || ev.target !== this.viewport) return;
     ev.preventDefault();
     let index = this.selectedId === undefined ? -1 : this.findIndex(this.selectedId);
     if (ev.key === 'ArrowDown') index = Math.min(count - 1, index + 1);
@@ -165,13 +207,15 @@ export class VirtualTable {
     else if (ev.key === 'End') index = count - 1;
     const call = this.opts.row(Math.max(0, index));
     if (!call) return;
-    if (ev.key === 'Enter') {
+    if (ev.key === 'Enter' || ev.key === ' ') {
       this.select(call);
       return;
     }
     this.selectedId = call.id;
     const y = Math.max(0, index) * this.rowHeight;
     const vh = this.viewport.clientHeight - this.rowHeight;
+    // Positioned from the current rows: no anchoring against where the rows were last frame.
+    this.anchor = undefined;
     if (y < this.viewport.scrollTop) this.viewport.scrollTop = y;
     else if (y + this.rowHeight > this.viewport.scrollTop + vh) this.viewport.scrollTop = y + this.rowHeight - vh;
     this.schedule();
@@ -180,8 +224,6 @@ export class VirtualTable {
   private findIndex(id: number): number {
     // Only the visible neighbourhood is searched first (cheap), then everything.
     for (const r of this.pool) if (r.callId === id && !r.el.hidden) return Number(r.el.dataset.index);
-    const n = this.opts.rowCount();
-    for (let i = 0; i < n; i++) if (this.opts.row(i)?.id === id) return i;
-    return -1;
+    return this.opts.indexOf(id);
   }
 }
