@@ -45,7 +45,8 @@ vi.mock('vscode', async () => {
 // The checker the extension loads from its deferred bundle, here from the source.
 vi.mock('../../extension/src/deferred/load', async () => {
   const { parsePolicy } = await import('../../proxy/src/policy/load');
-  return { loadDeferred: () => ({ parsePolicy }) };
+  const { readPolicyText } = await import('../../proxy/src/policy/store');
+  return { loadDeferred: () => ({ parsePolicy, readPolicyText }) };
 });
 
 const { PolicyDiagnostics } = await import('../../extension/src/policy/policyDiagnostics');

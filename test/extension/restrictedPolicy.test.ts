@@ -20,7 +20,8 @@ vi.mock('vscode', async () => {
 });
 vi.mock('../../extension/src/deferred/load', async () => {
   const { parsePolicy } = await import('../../proxy/src/policy/load');
-  return { loadDeferred: () => ({ parsePolicy }) };
+  const { readPolicyText } = await import('../../proxy/src/policy/store');
+  return { loadDeferred: () => ({ parsePolicy, readPolicyText }) };
 });
 
 const { ProxyController } = await import('../../extension/src/proxy/proxyController');

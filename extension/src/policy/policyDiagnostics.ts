@@ -5,7 +5,7 @@
  * without it (the file appeared after the start), it is started again as soon as the saved file is
  * valid. "Tollgate: Open Policy" opens the file at the first problem.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { PolicyProblem } from '../../../proxy/src/policy/load';
 import { loadDeferred } from '../deferred/load';
@@ -72,13 +72,18 @@ export class PolicyDiagnostics implements vscode.Disposable {
   }
 
   private checkDisk(file: string, saved: boolean): void {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
+    if (!existsSync(file)) {
       this.publish(file, []);
       return;
     }
+    // The proxy's own reader: a policy it refuses to read (a directory, a link to a non-YAML file,
+    // over 1 MiB) is a problem at the top of the file here too, not a silently empty Problems view.
+    const read = loadDeferred().readPolicyText(file);
+    if ('problem' in read) {
+      this.publish(file, [{ file, line: 1, column: 1, path: '', message: read.problem }]);
+      return;
+    }
+    const text = read.text;
     // An open editor with unsaved edits shows its own text; the disk copy matters for the restart.
     const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
     this.checkText(file, open?.isDirty ? open.getText() : text, saved);

@@ -1,0 +1,89 @@
+/**
+ * A policy file the proxy refuses to read — over 1 MiB, or a directory named policy.yaml — made the
+ * proxy stop with "bad policy", while the editor's Problems view stayed empty: the extension read
+ * the file itself and parsed whatever it got (a directory read failed quietly, a large file of
+ * valid YAML parsed clean). It now reads through the proxy's own reader and shows its refusal.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { MAX_POLICY_BYTES } from '../../proxy/src/policy/store';
+
+const seen = vi.hoisted(() => ({
+  folders: [] as Array<{ uri: { fsPath: string } }>,
+  diagnostics: new Map<string, Array<{ message: string; range: { start: { line: number } } }>>(),
+}));
+
+vi.mock('vscode', async () => {
+  const { createVscodeStub } = await import('./support/vscodeStub.cjs');
+  const { vscode } = createVscodeStub({}, { workspaceFolders: seen.folders });
+  const none = () => ({ dispose() {} });
+  (vscode.workspace as Record<string, unknown>).createFileSystemWatcher = () => ({ onDidChange: none, onDidCreate: none, onDidDelete: none, dispose() {} });
+  (vscode.languages as Record<string, unknown>).createDiagnosticCollection = () => ({
+    set: (uri: { fsPath: string }, ds: Array<{ message: string; range: { start: { line: number } } }>) => void seen.diagnostics.set(uri.fsPath, ds),
+    delete() {},
+    clear() {},
+    dispose() {},
+  });
+  return vscode;
+});
+vi.mock('../../extension/src/deferred/load', async () => {
+  const { parsePolicy } = await import('../../proxy/src/policy/load');
+  const { readPolicyText } = await import('../../proxy/src/policy/store');
+  return { loadDeferred: () => ({ parsePolicy, readPolicyText }) };
+});
+
+const { PolicyDiagnostics } = await import('../../extension/src/policy/policyDiagnostics');
+type Controller = ConstructorParameters<typeof PolicyDiagnostics>[0];
+
+const dir = mkdtempSync(join(tmpdir(), 'tollgate-policy-unreadable-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function controllerFor(file: string): Controller {
+  return {
+    policyFile: () => file,
+    state: { kind: 'failed', reason: 'bad-policy' },
+    onDidChangeState: () => ({ dispose() {} }),
+    output: { info() {} },
+    start: async () => ({ kind: 'failed' }),
+  } as unknown as Controller;
+}
+
+async function problemsFor(file: string): Promise<Array<{ message: string; range: { start: { line: number } } }>> {
+  const policy = new PolicyDiagnostics(controllerFor(file));
+  try {
+    await vi.waitFor(() => expect(seen.diagnostics.has(file)).toBe(true));
+    return seen.diagnostics.get(file)!;
+  } finally {
+    policy.dispose();
+  }
+}
+
+describe('a policy file the proxy will not read', () => {
+  it('over the size limit: one problem saying so (valid YAML, so parsing alone finds nothing)', async () => {
+    const root = join(dir, 'big');
+    mkdirSync(join(root, '.tollgate'), { recursive: true });
+    const file = join(root, '.tollgate', 'policy.yaml');
+    // A valid policy padded with comments past the limit.
+    writeFileSync(file, `version: 1\n${'# padding padding padding padding padding padding padding\n'.repeat(Math.ceil(MAX_POLICY_BYTES / 50))}`);
+    const problems = await problemsFor(file);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toContain(`the limit is ${MAX_POLICY_BYTES}`);
+    expect(problems[0]!.range.start.line).toBe(0);
+  });
+
+  it('a directory where the file should be: one problem, not silence', async () => {
+    const root = join(dir, 'dir');
+    const file = join(root, '.tollgate', 'policy.yaml');
+    mkdirSync(file, { recursive: true });
+    const problems = await problemsFor(file);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toContain('not a regular file');
+  });
+
+  it('a missing file: no problems', async () => {
+    const file = join(dir, 'none', '.tollgate', 'policy.yaml');
+    expect(await problemsFor(file)).toEqual([]);
+  });
+});
