@@ -41,3 +41,32 @@ describe('request tags', () => {
     expect(lastRow().tags.feature ?? null).toBeNull();
   });
 });
+
+describe('non-ASCII tag headers', () => {
+  /** One HTTP/1.1 request written byte for byte on a socket: header values in the given encoding. */
+  async function rawPost(headers: Record<string, string>, encoding: 'utf8' | 'latin1'): Promise<number> {
+    const { connect } = await import('node:net');
+    const url = new URL(`${h.openaiBaseUrl}/chat/completions`);
+    const body = Buffer.from(JSON.stringify(ask(`${encoding} tag`)), 'utf8');
+    const lines = [`POST ${url.pathname} HTTP/1.1`, `host: ${url.host}`, 'content-type: application/json', 'authorization: Bearer sk-tags', `content-length: ${body.length}`, 'connection: close'];
+    const head = Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1'), ...Object.entries(headers).map(([k, v]) => Buffer.concat([Buffer.from(`${k}: `), Buffer.from(v, encoding), Buffer.from('\r\n')])), Buffer.from('\r\n')]);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => socket.write(Buffer.concat([head, body])));
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)));
+    });
+  }
+
+  it('reads UTF-8 header values as UTF-8, as curl sends them (they arrived as mojibake and were refused)', async () => {
+    expect(await rawPost({ 'x-tollgate-team': 'søk', 'x-tollgate-feature': '検索' }, 'utf8')).toBe(200);
+    const row = lastRow();
+    expect([row.tags.team, row.tags.feature]).toEqual(['søk', '検索']);
+  });
+
+  it('keeps a latin1 value that is not valid UTF-8 as latin1', async () => {
+    expect(await rawPost({ 'x-tollgate-team': 'équipe' }, 'latin1')).toBe(200);
+    expect(lastRow().tags.team).toBe('équipe');
+  });
+});

@@ -10,7 +10,7 @@ import { resolveTags } from '../governance/scope';
 import type { NewCallRecord } from '../ledger/ledger';
 import type { CallTags } from '../ledger/types';
 import { isPricedProvider } from '../pricing/price';
-import { clientKey, keyFingerprint, tagValue as tag } from '../pipeline/identity';
+import { clientKey, keyFingerprint, tagValue as tag, utf8Header } from '../pipeline/identity';
 import type { ProxyServices } from '../pipeline/services';
 import type { ResolvedProvider } from '../policy/schema';
 import { chooseProvider, type NormalizedUsage, type Protocol } from '../providers';
@@ -42,7 +42,8 @@ export type AdmitOutcome =
 
 type Headers = Record<string, string | string[] | undefined>;
 
-const header = (h: Headers, name: string): string | undefined => (typeof h[name] === 'string' ? (h[name] as string) : undefined);
+// Header values as UTF-8 where they are (tags in any script), like the proxy's own routes.
+const header = (h: Headers, name: string): string | undefined => (typeof h[name] === 'string' ? utf8Header(h[name] as string) : undefined);
 
 export class BatchService {
   constructor(

@@ -84,12 +84,29 @@ function headerTags(h: Record<string, string | string[] | undefined>): { tags: P
   for (const [tag, header] of Object.entries(TAG_HEADERS) as Array<[keyof typeof TAG_HEADERS, string]>) {
     const raw = h[header];
     if (raw === undefined) continue;
-    const v = (Array.isArray(raw) ? raw.join(',') : raw).trim();
+    const v = utf8Header(Array.isArray(raw) ? raw.join(',') : raw).trim();
     if (v === '') continue;
     if (!TAG_RE.test(v)) return { error: `${header} must be ${TAG_RULE}; got ${v.length > 128 ? `${v.length} characters` : 'other characters'}` };
     tags[tag] = v;
   }
   return { tags };
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Node hands header values over as latin1 (one character per byte), while curl, Python's http.client
+ * with bytes and most servers send non-ASCII values as UTF-8: `x-tollgate-team: søk` arrived as
+ * `sÃ¸k` and failed the tag check. A value whose bytes are valid UTF-8 is read as UTF-8; anything
+ * else keeps its latin1 reading.
+ */
+export function utf8Header(v: string): string {
+  if (!/[\x80-\xff]/.test(v)) return v;
+  try {
+    return strictUtf8.decode(Buffer.from(v, 'latin1'));
+  } catch {
+    return v;
+  }
 }
 
 export const identify: Stage = async (ctx, next) => {
