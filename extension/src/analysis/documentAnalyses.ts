@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { AnalysisSettings, FileAnalysis } from '@proxy/analysis/types';
 import { readConfig } from '../config';
-import { KNOWN_PROMPT_PATTERNS } from './promptPatterns';
+import { KNOWN_PROMPT_PATTERNS, selectorPattern } from './promptPatterns';
 import { LatestRuns, sizeVerdict, type RunToken } from './scheduling';
 
 export type Analyzer = (
@@ -26,7 +26,7 @@ export function documentSelector(promptGlobs: string[]): vscode.DocumentSelector
     ...CODE_LANGUAGES.map((language) => ({ language, scheme: 'file' })),
     ...CODE_LANGUAGES.map((language) => ({ language, scheme: 'untitled' })),
     ...PROMPT_LANGUAGES.map((language) => ({ language })),
-    ...[...KNOWN_PROMPT_PATTERNS, ...promptGlobs].map((pattern) => ({ pattern })),
+    ...[...KNOWN_PROMPT_PATTERNS, ...promptGlobs.map(selectorPattern)].map((pattern) => ({ pattern })),
   ];
 }
 

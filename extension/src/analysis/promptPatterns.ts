@@ -18,3 +18,15 @@ export const KNOWN_PROMPT_PATTERNS = [
 
 /** The analysis engine's default template globs, the `tollgate.promptGlobs` default. */
 export { DEFAULT_PROMPT_GLOBS as DEFAULT_TEMPLATE_GLOBS } from '../../../proxy/src/analysis/prompt/detect';
+
+/**
+ * A `tollgate.promptGlobs` entry as a document-filter pattern. VS Code matches a filter's pattern
+ * against the whole absolute path, while the analysis (and `tollgate lint`) matches prompt globs at
+ * the end of the path (`prompts/*.md` is any `…/prompts/x.md`), so a relative glob is given a
+ * leading globstar segment here; without it the editor would never ask for the files the analysis
+ * treats as prompts.
+ */
+export function selectorPattern(glob: string): string {
+  const g = glob.trim();
+  return g.startsWith('**/') || g.startsWith('/') || /^[A-Za-z]:[\\/]/.test(g) ? g : `**/${g}`;
+}

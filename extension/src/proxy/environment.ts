@@ -13,12 +13,20 @@ const BASICS = [
   'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR'
 ];
 
-export function proxyEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const allowedKeys = new Set((base.TOLLGATE_ALLOW_KEY_ENV ?? '').split(/[\s,]+/).filter(Boolean));
+/**
+ * On Windows environment names are case-insensitive and keep the case they were set with — the
+ * search path is `Path`, not `PATH` — so names are compared upper-cased there (and passed on as spelt).
+ */
+export function proxyEnvironment(base: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): NodeJS.ProcessEnv {
+  const fold = platform === 'win32' ? (n: string) => n.toUpperCase() : (n: string) => n;
+  const basics = new Set(BASICS.map(fold));
+  const allowList = Object.entries(base).find(([n]) => fold(n) === fold('TOLLGATE_ALLOW_KEY_ENV'))?.[1] ?? '';
+  const allowedKeys = new Set(allowList.split(/[\s,]+/).filter(Boolean).map(fold));
   const out: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(base)) {
     if (value === undefined) continue;
-    if (BASICS.includes(name) || name.startsWith('LC_') || name.startsWith('TOLLGATE_') || /^[A-Z][A-Z0-9_]*_API_KEY$/.test(name) || allowedKeys.has(name)) {
+    const n = fold(name);
+    if (basics.has(n) || n.startsWith('LC_') || n.startsWith('TOLLGATE_') || /^[A-Z][A-Z0-9_]*_API_KEY$/.test(n) || allowedKeys.has(n)) {
       out[name] = value;
     }
   }

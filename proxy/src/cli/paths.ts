@@ -4,8 +4,13 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_POLICY_FILE } from '../export';
 
+/**
+ * `$TOLLGATE_DATA_DIR` (trimmed, as the model commands read it: cmd's `set X=D:\tollgate ` keeps the
+ * trailing space, which Windows would otherwise make a folder name of), else `~/.tollgate`.
+ */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.TOLLGATE_DATA_DIR ? resolve(env.TOLLGATE_DATA_DIR) : join(homedir(), '.tollgate');
+  const fromEnv = env.TOLLGATE_DATA_DIR?.trim();
+  return fromEnv ? resolve(fromEnv) : join(homedir(), '.tollgate');
 }
 
 /** The names a workspace policy may have, in the order the CLI and the extension look for them. */

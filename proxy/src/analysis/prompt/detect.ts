@@ -18,9 +18,13 @@ function baseName(path: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
 }
 
-/** A prompt glob, matched at the end of a path (case-insensitive): see text/path-glob.ts. */
+/**
+ * A prompt glob, matched at the end of a path (case-insensitive): see text/path-glob.ts. It is a
+ * VS Code glob (the editor's document selector reads the same setting), so `{md,txt}` groups work
+ * and surrounding spaces are ignored, as they are there.
+ */
 export function globToRegExp(glob: string): RegExp {
-  return new RegExp(`(?:^|/)${pathGlobSource(glob)}$`, 'i');
+  return new RegExp(`(?:^|/)${pathGlobSource(glob.trim(), { braces: true })}$`, 'i');
 }
 
 export function promptKindOf(path: string, languageId?: string, promptGlobs: string[] = DEFAULT_PROMPT_GLOBS): PromptFileKind | undefined {

@@ -7,7 +7,12 @@ export class LineIndex {
 
   constructor(readonly text: string) {
     this.starts = [0];
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    // A line ends at LF, CRLF or a lone CR — the three VS Code (and YAML) count — so a file saved
+    // with classic-Mac or stray CR line breaks reports the lines the editor shows.
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+    }
   }
 
   positionAt(offset: number): Position {

@@ -5,10 +5,14 @@ export interface Segment {
   text: string;
 }
 
-/** Paragraphs are separated by blank lines; each segment excludes the surrounding whitespace. */
+/**
+ * Paragraphs are separated by blank lines; each segment excludes the surrounding whitespace.
+ * A line break is LF, CRLF or a lone CR (as VS Code counts them): an instruction file saved with
+ * Windows line endings is compared with its LF siblings paragraph by paragraph, not as one block.
+ */
 export function paragraphs(text: string): Segment[] {
   const out: Segment[] = [];
-  const sep = /\n[ \t]*\n(?:[ \t]*\n)*/g;
+  const sep = /(?:\r\n?|\n)[ \t]*(?:\r\n?|\n)(?:[ \t]*(?:\r\n?|\n))*/g;
   let at = 0;
   const push = (a: number, b: number) => {
     const raw = text.slice(a, b);

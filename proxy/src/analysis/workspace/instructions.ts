@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeText } from '../text/decode';
 import type { AnalysisInput } from '../types';
 
 const FIXED = ['AGENTS.md', 'CLAUDE.md', join('.github', 'copilot-instructions.md')];
@@ -15,5 +16,5 @@ export function readInstructionFiles(root: string): AnalysisInput[] {
   if (existsSync(dir) && statSync(dir).isDirectory()) {
     for (const name of readdirSync(dir).sort()) if (name.endsWith('.instructions.md')) paths.push(join(dir, name));
   }
-  return paths.map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  return paths.map((path) => ({ path, text: decodeText(readFileSync(path)) }));
 }
