@@ -277,6 +277,25 @@ class PyBindings {
     return out;
   }
 
+  /**
+   * The one value `self.<attr>` read at `at` can have: its assignments in the file (in `__init__` or
+   * elsewhere) and a class attribute of the enclosing class (`MODEL = "gpt-4o"` in the class body),
+   * if there is exactly one of them.
+   */
+  selfValue(attr: string, at: Node): Node | undefined {
+    let cls = at.parent;
+    while (cls && cls.type !== 'class_definition') cls = cls.parent;
+    // Another class's `self.model` is another object's attribute.
+    const values = (this.selfWrites.get(attr) ?? []).filter((v) => !cls || contains(cls, v));
+    const body = cls?.childForFieldName('body');
+    for (const st of body ? named(body) : []) {
+      const a = st.type === 'expression_statement' ? named(st)[0] : undefined;
+      const right = a?.type === 'assignment' && a.childForFieldName('left')?.text === attr ? a.childForFieldName('right') : null;
+      if (right) values.push(right);
+    }
+    return values.length === 1 ? values[0] : undefined;
+  }
+
   /** A function defined in this file (and not imported). */
   definesFunction(name: string): boolean {
     return this.functions.has(name) && !this.imports.has(name);
@@ -441,6 +460,20 @@ function pyText(node: Node | null | undefined, b: PyBindings, depth = 0): PyText
       const v = b.valueOf(node.text, node);
       return v ? pyText(v, b, depth + 1) : undefined;
     }
+    case 'attribute': {
+      // `self.model` / `self.system_prompt`, assigned once (typically in __init__).
+      const attr = node.childForFieldName('attribute')?.text;
+      const v = node.childForFieldName('object')?.text === 'self' && attr ? b.selfValue(attr, node) : undefined;
+      return v && v.parent?.type === 'assignment' ? pyText(v, b, depth + 1) : undefined;
+    }
+    case 'subscript': {
+      // `CONFIG["model"]` of a same-file dict.
+      const key = stringValue(node.childForFieldName('subscript'));
+      const obj = node.childForFieldName('value');
+      const d = key && !key.placeholders && obj ? b.resolve(obj) : undefined;
+      const v = d && d.fixable !== false ? d.keywords.get(key!.text) : undefined;
+      return v && !v.equals(obj!) ? pyText(v, b, depth + 1) : undefined;
+    }
     case 'binary_operator': {
       if (node.childForFieldName('operator')?.text !== '+') return undefined;
       const l = pyText(node.childForFieldName('left'), b, depth + 1);
@@ -473,6 +506,29 @@ function pyText(node: Node | null | undefined, b: PyBindings, depth = 0): PyText
     }
   }
   return undefined;
+}
+
+const ENV_GETTERS = new Set(['os.getenv', 'getenv', 'os.environ.get', 'environ.get']);
+
+/**
+ * The model a call names: like pyText, and where the code reads it from the environment with a
+ * fallback (`os.getenv("OPENAI_MODEL", "gpt-4o-mini")`, directly or through a variable or
+ * `self.model`), the fallback — what is sent unless the deployment overrides it.
+ */
+function modelText(node: Node | null | undefined, b: PyBindings, depth = 0): PyText | undefined {
+  if (!node || depth > MAX_DEPTH) return undefined;
+  if (node.type === 'identifier' || (node.type === 'attribute' && node.childForFieldName('object')?.text === 'self')) {
+    const attr = node.childForFieldName('attribute')?.text;
+    const v = node.type === 'identifier' ? b.valueOf(node.text, node) : attr ? b.selfValue(attr, node) : undefined;
+    if (v?.type === 'call') return modelText(v, b, depth + 1);
+  }
+  if (node.type === 'call' && ENV_GETTERS.has(chainOf(node.childForFieldName('function'))?.join('.') ?? '')) {
+    const args = named(node.childForFieldName('arguments') ?? node);
+    const second = args.length === 2 ? args[1] : undefined;
+    const fallback = second?.type === 'keyword_argument' ? (second.childForFieldName('name')?.text === 'default' ? second.childForFieldName('value') : undefined) : second;
+    return pyText(fallback, b, depth + 1);
+  }
+  return pyText(node, b, depth);
 }
 
 function collectPrompt(kw: Map<string, Node>, call: DetectedCall, b: PyBindings): void {
@@ -551,13 +607,34 @@ export async function findPythonCalls(text: string, wasmDir?: string): Promise<D
   try {
     const hints = fileHints(tree.rootNode);
     let b: PyBindings | undefined;
+    // Names assigned an attribute (`create = client.chat.completions.create`): the only bare callees
+    // worth building the file's bindings for (most bare calls are print, len, project functions).
+    let aliases: Set<string> | undefined;
+    const attributeAliases = (): Set<string> => {
+      if (aliases) return aliases;
+      aliases = new Set();
+      for (const a of tree.rootNode.descendantsOfType('assignment')) {
+        const left = a?.childForFieldName('left');
+        if (left?.type === 'identifier' && a?.childForFieldName('right')?.type === 'attribute') aliases.add(left.text);
+      }
+      return aliases;
+    };
     for (const node of tree.rootNode.descendantsOfType('call')) {
       if (!node) continue;
-      const fn = node.childForFieldName('function');
-      const chain = chainOf(fn);
+      let fn = node.childForFieldName('function');
+      let chain = chainOf(fn);
+      // `functools.partial(client.chat.completions.create, …)` / `asyncio.to_thread(…)`: the SDK method is the first argument.
+      const forwarder = forwarderOf(chain);
+      if (forwarder) {
+        const first = named(node.childForFieldName('arguments') ?? node)[0];
+        if (!first || first.type === 'keyword_argument' || first.type === 'dictionary_splat' || first.type === 'list_splat') continue;
+        fn = first;
+        chain = chainOf(fn);
+      }
       let api = chain ? classifyCallee(chain, false, hints) : undefined;
       // Only SDK method names are worth resolving an alias for (bindings are built lazily).
-      if (chain && chain.length > 1 && (api === undefined || api === 'openai-completions') && SDK_METHODS.has(chain[chain.length - 1]!)) {
+      // …and a bare name may be a method alias (`create = client.chat.completions.create`).
+      if (chain && (api === undefined || api === 'openai-completions') && (chain.length === 1 ? attributeAliases().has(chain[0]!) : SDK_METHODS.has(chain[chain.length - 1]!))) {
         b ??= new PyBindings(tree.rootNode);
         const full = aliasedChain(b, chain, node);
         if (full !== chain) api = classifyCallee(full, false, hints) ?? api;
@@ -566,12 +643,76 @@ export async function findPythonCalls(text: string, wasmDir?: string): Promise<D
       if (!api || !chain || !fn || !argList || argList.type !== 'argument_list') continue;
       b ??= new PyBindings(tree.rootNode);
       const call = inspectCall(text, api, chain, node, fn, b.readArgs(argList), b);
+      if (forwarder === 'partial') partialUses(call, node, b);
       if (belongsToSdk(api, { modules: calleeModules(fn, b), fileModules: b.modules }, call.model)) calls.push(call);
     }
   } finally {
     tree.delete();
   }
   return calls;
+}
+
+/**
+ * Calls that pass their keyword arguments on to the function given first: `functools.partial` binds
+ * them for later calls, `asyncio.to_thread` calls it with them now.
+ */
+function forwarderOf(chain: string[] | undefined): 'partial' | 'to_thread' | undefined {
+  const name = chain?.join('.');
+  if (name === 'partial' || name === 'functools.partial') return 'partial';
+  if (name === 'to_thread' || name === 'asyncio.to_thread') return 'to_thread';
+  return undefined;
+}
+
+/** `asyncio.to_thread(p)` / `loop.run_in_executor(None, p)`: calls `p` adding no argument. */
+function handedOff(n: Node): boolean {
+  const argList = n.parent;
+  if (argList?.type !== 'argument_list') return false;
+  const last = chainOf(argList.parent?.childForFieldName('function') ?? null)?.at(-1);
+  const args = named(argList);
+  if (last === 'to_thread') return args.length === 1 && args[0]!.equals(n);
+  if (last === 'run_in_executor') return args.length === 2 && args[1]!.equals(n);
+  return false;
+}
+
+/**
+ * A partial sends its bound arguments plus whatever each call of it adds. Its limit is missing only
+ * when every use is visible and none adds one: `name(…)` with keyword arguments the analysis can read,
+ * or a hand-off that adds nothing. A partial stored on an attribute, returned or passed on: unknown.
+ */
+function partialUses(call: DetectedCall, node: Node, b: PyBindings): void {
+  if (call.limit !== 'missing') return;
+  const invocations: Node[] = [];
+  let visible = handedOff(node);
+  const parent = node.parent;
+  const left = parent?.type === 'assignment' && parent.childForFieldName('right')?.equals(node) ? parent.childForFieldName('left') : null;
+  if (left?.type === 'identifier') {
+    visible = true;
+    let used = false;
+    for (const id of enclosingScope(parent!).descendantsOfType('identifier')) {
+      if (!id || id.text !== left.text || id.equals(left)) continue;
+      used = true;
+      const p = id.parent;
+      // Another value under the same name (a reassignment, a shadowing parameter) is a use we cannot follow.
+      if (!b.valueOf(left.text, id)?.equals(node)) visible = false;
+      else if (p?.type === 'call' && p.childForFieldName('function')?.equals(id)) invocations.push(p);
+      else if (!handedOff(id)) visible = false;
+    }
+    visible &&= used;
+  }
+  for (const inv of visible ? invocations : []) {
+    const argList = inv.childForFieldName('arguments');
+    const a = argList?.type === 'argument_list' ? b.readArgs(argList) : undefined;
+    const positional = !a || named(a.argList).some((x) => x.type !== 'keyword_argument' && x.type !== 'dictionary_splat');
+    const l = a ? limitFrom(a.keywords, a.opaque || positional) : { limit: 'unknown' as const };
+    if (l.limit !== 'missing') {
+      Object.assign(call, l);
+      break;
+    }
+    // One call site: its prompt is the request's prompt.
+    if (invocations.length === 1) collectPrompt(a!.keywords, call, b);
+  }
+  if (!visible) call.limit = 'unknown';
+  if (call.limit !== 'missing') delete call.insertion;
 }
 
 const SDK_METHODS = new Set(['create', 'acreate', 'stream', 'parse', 'complete', 'complete_async', 'stream_async', 'generate_content', 'generate_content_stream']);
@@ -649,12 +790,13 @@ function perCallGenerationConfig(b: PyBindings): 'missing' | 'unknown' {
 
 function inspectCall(source: string, api: CallApi, chain: string[], node: Node, fn: Node, args: KwArgs, b: PyBindings): DetectedCall {
   const call: DetectedCall = { api, callee: calleeText(chain), start: fn.startIndex, end: fn.endIndex, limit: 'unknown', messages: [], placeholders: 0 };
-  const positionalArgs = named(args.argList).filter((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat' && a.type !== 'list_splat');
+  // Under a forwarder (`partial(client.chat.completions.create, …)`) the callee is itself an argument.
+  const positionalArgs = named(args.argList).filter((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat' && a.type !== 'list_splat' && !a.equals(fn));
   // Arguments assigned in branches: which prompt and model are sent is not known, only whether any
   // of the alternatives sets a limit.
   const branches = args.fixable === false;
   // A literal or a same-file constant (`MODEL = "gpt-4o"` … `model=MODEL`).
-  const model = pyText(args.keywords.get('model') ?? args.keywords.get('model_name') ?? (api === 'google-legacy' ? positionalArgs[0] : undefined), b);
+  const model = modelText(args.keywords.get('model') ?? args.keywords.get('model_name') ?? (api === 'google-legacy' ? positionalArgs[0] : undefined), b);
   if (model && model.placeholders === 0 && !branches) call.model = model.text.replace(/^models\//, '');
   const constructs = api === 'google-legacy' || api === 'openai-agents' || api.startsWith('langchain');
   if (!constructs && !branches) collectPrompt(args.keywords, call, b);

@@ -29,7 +29,7 @@ function scriptKind(path: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
-/** "a.b.c" for `a.b.c`, `this.a.b.c`, `a?.b.c`, `(await x).a.b`; undefined for computed access. */
+/** "a.b.c" for `a.b.c`, `this.a.b.c`, `a?.b.c`, `(await x).a.b`, `(a.b as T).c`; undefined for computed access. */
 function calleeChain(expr: ts.Expression): string[] | undefined {
   if (ts.isIdentifier(expr)) return [expr.text];
   if (ts.isPropertyAccessExpression(expr)) {
@@ -37,7 +37,16 @@ function calleeChain(expr: ts.Expression): string[] | undefined {
     return [...(left ?? ['?']), expr.name.text];
   }
   if (expr.kind === ts.SyntaxKind.ThisKeyword) return ['this'];
-  if (ts.isParenthesizedExpression(expr) || ts.isAwaitExpression(expr) || ts.isNonNullExpression(expr)) return calleeChain(expr.expression);
+  // `(client.responses as any).create(…)`: a type cast changes nothing about what is called.
+  if (
+    ts.isParenthesizedExpression(expr) ||
+    ts.isAwaitExpression(expr) ||
+    ts.isNonNullExpression(expr) ||
+    ts.isAsExpression(expr) ||
+    ts.isSatisfiesExpression(expr) ||
+    ts.isTypeAssertionExpression(expr)
+  )
+    return calleeChain(expr.expression);
   if (ts.isCallExpression(expr)) return [...(calleeChain(expr.expression) ?? ['?']), '()'];
   return undefined;
 }
@@ -128,6 +137,36 @@ function aiSdkModelId(bindings: FileBindings, e: ts.Expression | undefined, dept
   return e;
 }
 
+/** `process.env.X`, `process.env['X']`, `import.meta.env.X`, `Deno.env.get('X')`. */
+function isEnvRead(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  const target = ts.isPropertyAccessExpression(u) || ts.isElementAccessExpression(u) ? u.expression : ts.isCallExpression(u) ? u.expression : undefined;
+  const text = target ? unwrap(target).getText() : '';
+  if (ts.isCallExpression(u)) return text === 'Deno.env.get';
+  return text === 'process.env' || text === 'import.meta.env';
+}
+
+/**
+ * The model a call names; where the code reads it from the environment with a fallback
+ * (`process.env.MODEL || 'gpt-4o'`, `?? 'gpt-4o'`, directly or through a constant or `this.model`),
+ * the fallback — what is sent unless the deployment overrides it.
+ */
+function modelValue(bindings: FileBindings, strings: Strings, e: ts.Expression | undefined, depth = 0): StringValue | undefined {
+  if (!e || depth > 4) return undefined;
+  const u = unwrap(e);
+  if (ts.isBinaryExpression(u) && [ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(u.operatorToken.kind) && isEnvRead(u.left))
+    return strings.value(u.right);
+  if (ts.isIdentifier(u)) {
+    const init = bindings.constInitializer(u.text, u);
+    if (init) return modelValue(bindings, strings, init, depth + 1);
+  }
+  if (ts.isPropertyAccessExpression(u) && u.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    const values = bindings.classThisValues(u.name.text, u);
+    if (values?.length === 1) return modelValue(bindings, strings, values[0], depth + 1);
+  }
+  return strings.value(u);
+}
+
 const TRIM: Record<string, 'both' | 'start' | 'end'> = { trim: 'both', trimStart: 'start', trimEnd: 'end', trimLeft: 'start', trimRight: 'end' };
 /** Tags and functions that dedent a template: the `dedent` and `outdent` packages, common-tags. */
 const DEDENT = new Set(['dedent', 'outdent', 'stripIndent', 'stripIndents']);
@@ -151,6 +190,18 @@ class Strings {
     if (ts.isIdentifier(u)) {
       const init = this.bindings.constInitializer(u.text, u);
       return init ? this.value(init, depth + 1) : undefined;
+    }
+    if (ts.isPropertyAccessExpression(u)) {
+      const name = u.name.text;
+      // `this.model` of a class field or a constructor assignment, assigned once in the file.
+      if (u.expression.kind === ts.SyntaxKind.ThisKeyword) {
+        const values = this.bindings.classThisValues(name, u);
+        return values?.length === 1 ? this.value(values[0], depth + 1) : undefined;
+      }
+      // `CONFIG.model` of a same-file object literal nothing writes that key of.
+      const obj = this.bindings.resolve(u.expression);
+      if (!obj || obj.fixable === false || obj.assigned.has(name)) return undefined;
+      return this.value(propValue(findProp(obj.props, [name])), depth + 1);
     }
     if (ts.isTaggedTemplateExpression(u)) return ts.isIdentifier(u.tag) && DEDENT.has(u.tag.text) ? map(this.value(u.template, depth + 1), jsDedent) : undefined;
     if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken) {
@@ -425,8 +476,8 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   }
 
   const modelProp = propValue(findProp(props, MODEL_KEYS));
-  const modelValue = strings.value(api === 'ai-sdk' ? aiSdkModelId(bindings, modelProp) : modelProp);
-  if (modelValue && modelValue.placeholders === 0 && !branches) call.model = modelValue.text;
+  const model = modelValue(bindings, strings, api === 'ai-sdk' ? aiSdkModelId(bindings, modelProp) : modelProp);
+  if (model && model.placeholders === 0 && !branches) call.model = model.text;
   if (!constructs && !branches) {
     collectPrompt(props, sf, strings, bindings, call);
     // A spread may carry the messages: count that unknown content as a placeholder.

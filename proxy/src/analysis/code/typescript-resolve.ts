@@ -149,6 +149,21 @@ export class FileBindings {
     return this.thisWrites.get(name) ?? [];
   }
 
+  /**
+   * What `this.<name>` read at `at` can hold: the assignments and field initializer of its class
+   * (another class's `this.model` is another object's); undefined when a constructor parameter
+   * property (`constructor(private model: string)`) sets it from outside.
+   */
+  classThisValues(name: string, at: ts.Node): ts.Expression[] | undefined {
+    let cls: ts.Node | undefined = at.parent;
+    while (cls && !ts.isClassLike(cls)) cls = cls.parent;
+    if (!cls || !ts.isClassLike(cls)) return this.thisValues(name);
+    const c = cls;
+    for (const m of c.members)
+      if (ts.isConstructorDeclaration(m) && m.parameters.some((p) => ts.isParameterPropertyDeclaration(p, m) && ts.isIdentifier(p.name) && p.name.text === name)) return undefined;
+    return this.thisValues(name).filter((v) => v.pos >= c.pos && v.end <= c.end);
+  }
+
   /** The innermost declaration of `name` whose scope contains `at` (shadowing as the language does). */
   private visibleDeclaration(name: string, at: ts.Node): ts.Node | undefined {
     let best: { decl: ts.Node; scope: ts.Node } | undefined;
