@@ -151,7 +151,15 @@ export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number];
 export interface SummaryQuery extends CallFilter {
   by?: SummaryDimension;
   bucketMs?: number;
+  /**
+   * The client's UTC offset in ms (UTC+2 → 7200000, UTC−8 → −28800000; at most ±14 h): buckets then
+   * start at local midnight and local hours instead of UTC ones. Series `t` stays a UTC timestamp.
+   */
+  bucketOffsetMs?: number;
 }
+
+/** The largest UTC offset there is (UTC+14), in ms. */
+export const MAX_UTC_OFFSET_MS = 14 * 3_600_000;
 
 /** POST /tollgate/cache/clear → */
 export interface CacheClearResult {

@@ -47,8 +47,8 @@ export class ProxyClient {
     return this.get(`/tollgate/calls/${encodeURIComponent(String(id))}`);
   }
 
-  summary({ from, to, by, bucketMs, team, feature, user, model, cache, status }: SummaryQuery = {}): Promise<Summary> {
-    return this.get(`/tollgate/summary${toQueryString({ from, to, by, bucketMs, team, feature, user, model, cache, status })}`);
+  summary({ from, to, by, bucketMs, bucketOffsetMs, team, feature, user, model, cache, status }: SummaryQuery = {}): Promise<Summary> {
+    return this.get(`/tollgate/summary${toQueryString({ from, to, by, bucketMs, bucketOffsetMs, team, feature, user, model, cache, status })}`);
   }
 
   budgets(): Promise<BudgetStatus[]> {

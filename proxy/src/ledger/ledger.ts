@@ -404,7 +404,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     return { calls, total, ...(rows.length > lim && last ? { nextBefore: last.id } : {}) };
   }
 
-  summary(opts: { from?: number; to?: number; by?: SummaryDimension; bucketMs?: number; filter?: CallFilter }): Summary {
+  summary(opts: { from?: number; to?: number; by?: SummaryDimension; bucketMs?: number; bucketOffsetMs?: number; filter?: CallFilter }): Summary {
     const from = opts.from ?? 0;
     const to = opts.to ?? Date.now() + 1;
     const w = this.where({ ...(opts.filter ?? {}), from, to });
@@ -427,9 +427,11 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       const oldest = (this.db.prepare('SELECT MIN(ts) AS t FROM calls').get() as { t: number | null }).t ?? from;
       const span = Math.max(1, Math.min(to, Date.now() + 1) - Math.max(from, oldest));
       const b = Math.max(Math.floor(opts.bucketMs), Math.ceil(span / (MAX_SERIES - 1)));
+      // Buckets start at the client's local midnight/hours: shifted into local time, floored, shifted back.
+      const off = Math.trunc(opts.bucketOffsetMs ?? 0);
       summary.series = this.db
         .prepare(
-          `SELECT (ts / ${b}) * ${b} AS t, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(saved_usd),0) AS savedUsd, COUNT(*) AS calls,
+          `SELECT ((ts + ${off}) / ${b}) * ${b} - ${off} AS t, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(saved_usd),0) AS savedUsd, COUNT(*) AS calls,
            COALESCE(SUM(CASE WHEN cache IN ('exact','semantic') THEN 1 ELSE 0 END),0) AS hits FROM calls ${w.sql} GROUP BY 1 ORDER BY 1`,
         )
         .all(...w.params) as NonNullable<Summary['series']>;

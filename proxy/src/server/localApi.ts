@@ -4,7 +4,7 @@
  */
 import type { ParsedUrlQuery } from 'node:querystring';
 import { Router, jsonBody } from '../http/http';
-import { SUMMARY_DIMENSIONS, type ApiError, type BudgetStatus, type CacheClearResult, type CacheStatus, type CallDetail, type CallFilter, type CallPage, type CallRecord, type Summary, type SummaryDimension } from '../../../contract/api';
+import { MAX_UTC_OFFSET_MS, SUMMARY_DIMENSIONS, type ApiError, type BudgetStatus, type CacheClearResult, type CacheStatus, type CallDetail, type CallFilter, type CallPage, type CallRecord, type Summary, type SummaryDimension } from '../../../contract/api';
 import { liveEventFrame, type LiveEventName, type LiveEvents } from '../../../contract/events';
 import type { ProxyServices } from '../pipeline/services';
 import { adminGuard } from './guards';
@@ -17,6 +17,11 @@ function str(v: unknown): string | undefined {
 
 function int(v: unknown): number | undefined {
   if (typeof v !== 'string' || !/^\d{1,16}$/.test(v)) return undefined;
+  return Number(v);
+}
+
+function signedInt(v: unknown): number | undefined {
+  if (typeof v !== 'string' || !/^-?\d{1,16}$/.test(v)) return undefined;
   return Number(v);
 }
 
@@ -85,12 +90,18 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
     const from = int(req.query.from);
     const to = int(req.query.to);
     const bucketMs = int(req.query.bucketMs);
+    const offset = signedInt(req.query.bucketOffsetMs);
+    if (offset !== undefined && Math.abs(offset) > MAX_UTC_OFFSET_MS) {
+      res.status(400).json({ error: { type: 'invalid_request_error', message: `bucketOffsetMs must be a UTC offset in ms, at most ±${MAX_UTC_OFFSET_MS}` } } satisfies ApiError);
+      return;
+    }
     res.json(
       services.ledger.summary({
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
         ...(by ? { by: by as SummaryDimension } : {}),
         ...(bucketMs !== undefined ? { bucketMs } : {}),
+        ...(offset ? { bucketOffsetMs: offset } : {}),
         filter: filterFrom({ ...req.query, from: undefined, to: undefined }),
       }) satisfies Summary,
     );

@@ -6,7 +6,7 @@ import { BatchSection } from '../batch/batchSection';
 import { BarList, topBuckets } from '../charts/barList';
 import { seriesColors } from '../charts/seriesColors';
 import { BudgetGauges } from '../charts/budgetGauges';
-import { bucketFor, cacheSeries, spendSeries } from '../charts/seriesData';
+import { bucketFor, cacheSeries, localOffsetMs, spendSeries } from '../charts/seriesData';
 import { TimeChart, type TimeSeriesSpec } from '../charts/timeChart';
 import { renderDetail } from '../detail/detailView';
 import { SemanticQualityView } from '../quality/qualityView';
@@ -415,12 +415,14 @@ export class PanelApp {
     const to = Date.now();
     const from = to - range.ms;
     const bucketMs = bucketFor(range.ms);
+    // Day (and hour) buckets start at the user's local midnight, not UTC's.
+    const bucketOffsetMs = localOffsetMs(to);
     // Its own requests and error line: the batch figures need the admin token, the rest does not.
     void this.batchSection.refresh(from);
     void this.semanticQuality.load((since) => this.client.request('cache/quality', { from: since }), from);
     try {
       const [byModel, byFeature, budgets] = await Promise.all([
-        this.client.request('summary', { from, to, by: 'model', bucketMs }),
+        this.client.request('summary', { from, to, by: 'model', bucketMs, bucketOffsetMs }),
         this.client.request('summary', { from, to, by: 'feature' }),
         this.client.request('budgets', {}),
       ]);
@@ -430,16 +432,16 @@ export class PanelApp {
         .filter((b) => b.key !== '(none)' && !b.key.endsWith(' others') && b.calls > 0)
         .slice(0, SPEND_SERIES)
         .map((b) => b.key);
-      const perKey = await Promise.all(keys.map((key) => this.client.request('summary', { from, to, bucketMs, [dim]: key })));
+      const perKey = await Promise.all(keys.map((key) => this.client.request('summary', { from, to, bucketMs, bucketOffsetMs, [dim]: key })));
       if (seq !== this.summarySeq) return;
       this.clearError('summary');
       this.kpis.set(byModel);
       const xRange: [number, number] = [from / 1000, to / 1000];
-      const total = spendSeries(byModel, bucketMs);
+      const total = spendSeries(byModel, bucketMs, bucketOffsetMs);
       // Colour by key, not by rank: a model keeps its colour when another overtakes it.
       this.spendChart.setSeries([TOTAL_SPEND, ...keys.map((key) => ({ label: key, color: seriesColors.index(key), kind: 'line' as const, scale: 'usd', format: formatUsd }))]);
-      this.spendChart.setData(xRange, total.t, total.costUsd, ...perKey.map((s) => spendSeries(s, bucketMs).costUsd));
-      const cache = cacheSeries(byModel, bucketMs);
+      this.spendChart.setData(xRange, total.t, total.costUsd, ...perKey.map((s) => spendSeries(s, bucketMs, bucketOffsetMs).costUsd));
+      const cache = cacheSeries(byModel, bucketMs, bucketOffsetMs);
       this.cacheChart.setData(xRange, cache.t, cache.hitRatePct, cache.savedCumUsd);
       this.byModel.setBuckets(byModel.by);
       this.byFeature.setBuckets(byFeature.by);

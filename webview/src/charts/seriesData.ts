@@ -22,14 +22,14 @@ type Bucket = NonNullable<Summary['series']>[number];
 
 /**
  * The proxy returns only buckets that had calls; charts need every bucket of the range (an idle
- * hour is $0 spent, not a line drawn across it). Buckets align to multiples of `bucketMs`, as the
- * proxy's `(ts / bucketMs) * bucketMs` does. Capped so a bad range cannot allocate millions.
+ * hour is $0 spent, not a line drawn across it). Buckets align to multiples of `bucketMs` in the
+ * client's local time (`offsetMs`, its UTC offset), as the proxy's bucketing with `bucketOffsetMs` does. Capped so a bad range cannot allocate millions.
  */
-export function denseSeries(summary: Summary, bucketMs: number, maxBuckets = 2000): Bucket[] {
+export function denseSeries(summary: Summary, bucketMs: number, maxBuckets = 2000, offsetMs = 0): Bucket[] {
   const sparse = summary.series ?? [];
   if (!(bucketMs > 0)) return sparse;
-  const first = Math.floor(summary.from / bucketMs) * bucketMs;
-  const last = Math.floor((summary.to - 1) / bucketMs) * bucketMs;
+  const first = Math.floor((summary.from + offsetMs) / bucketMs) * bucketMs - offsetMs;
+  const last = Math.floor((summary.to - 1 + offsetMs) / bucketMs) * bucketMs - offsetMs;
   if ((last - first) / bucketMs + 1 > maxBuckets) return sparse;
   const byT = new Map(sparse.map((b) => [b.t, b]));
   const out: Bucket[] = [];
@@ -37,13 +37,13 @@ export function denseSeries(summary: Summary, bucketMs: number, maxBuckets = 200
   return out;
 }
 
-export function spendSeries(summary: Summary, bucketMs = 0): SpendSeries {
-  const s = denseSeries(summary, bucketMs);
+export function spendSeries(summary: Summary, bucketMs = 0, offsetMs = 0): SpendSeries {
+  const s = denseSeries(summary, bucketMs, undefined, offsetMs);
   return { t: s.map((b) => b.t / 1000), costUsd: s.map((b) => b.costUsd), savedUsd: s.map((b) => b.savedUsd) };
 }
 
-export function cacheSeries(summary: Summary, bucketMs = 0): CacheSeries {
-  const s = denseSeries(summary, bucketMs);
+export function cacheSeries(summary: Summary, bucketMs = 0, offsetMs = 0): CacheSeries {
+  const s = denseSeries(summary, bucketMs, undefined, offsetMs);
   let cum = 0;
   return {
     t: s.map((b) => b.t / 1000),
@@ -53,6 +53,11 @@ export function cacheSeries(summary: Summary, bucketMs = 0): CacheSeries {
 }
 
 /** A bucket width giving ~48 points over the range, rounded to a friendly unit. */
+/** This client's UTC offset at `at` in ms (UTC−8 → −28800000), for `bucketOffsetMs`. */
+export function localOffsetMs(at: number): number {
+  return -new Date(at).getTimezoneOffset() * 60_000;
+}
+
 export function bucketFor(rangeMs: number): number {
   const target = rangeMs / 48;
   const steps = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 86_400_000];
