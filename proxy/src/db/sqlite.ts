@@ -233,6 +233,11 @@ export class Db {
     return this.raw;
   }
 
+  /** Inside an open transaction (better-sqlite3's name for it, so code stays binding-neutral). */
+  get inTransaction(): boolean {
+    return this.raw.isTransaction;
+  }
+
   get open(): boolean {
     return this.raw.isOpen;
   }

@@ -285,7 +285,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     };
     // Inside a caller's transaction a failure must reach that caller (it rolls back, then writes the
     // row alone, outside it): only an autocommit write is held.
-    if (this.db.handle.isTransaction) {
+    if (this.db.inTransaction) {
       rec.id = Number(this.insertStmt.run(params).lastInsertRowid);
       return rec;
     }
