@@ -133,12 +133,16 @@ export function startCommand(): Command {
         if (message) throw new CliError(message);
         throw err;
       }
-      console.log(`tollgate listening on ${proxy.url}`);
-      console.log(`  OpenAI SDKs:    base URL ${proxy.url}/v1`);
-      console.log(`  Anthropic SDKs: base URL ${proxy.url}`);
-      console.log(`  data:           ${dataDir}`);
-      console.log(`  policy:         ${policyFile ?? '(built-in defaults)'}`);
-      if (!process.env[ENV.adminToken]) console.log(`  admin token:    ${proxy.adminToken}`);
+      // One write: a reader that sees the first line (a supervisor, a script) sees the whole banner.
+      const banner = [
+        `tollgate listening on ${proxy.url}`,
+        `  OpenAI SDKs:    base URL ${proxy.url}/v1`,
+        `  Anthropic SDKs: base URL ${proxy.url}`,
+        `  data:           ${dataDir}`,
+        `  policy:         ${policyFile ?? '(built-in defaults)'}`,
+        ...(process.env[ENV.adminToken] ? [] : [`  admin token:    ${proxy.adminToken}`]),
+      ];
+      console.log(banner.join('\n'));
       handleStopSignals(proxy);
     });
 }
