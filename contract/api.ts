@@ -114,8 +114,17 @@ export interface BudgetStatus {
   limitUsd?: number;
   spentTokens: number;
   limitTokens?: number;
-  /** spent / limit of whichever limit is tighter (0..∞). */
+  /**
+   * Settled spend / limit of whichever limit is tighter (0..∞), the figure the gauges and the
+   * budget alerts use. Calls still in flight are not in it: their worst-case reservations
+   * (`reservedUsd`, `reservedTokens`) settle lower within seconds.
+   */
   ratio: number;
+  /** Worst cases held by calls still in flight, not yet in `ratio`. */
+  reservedUsd?: number;
+  reservedTokens?: number;
+  /** Epoch ms when the current period started. */
+  periodStart?: number;
   /** The budget's `warnAt` (fraction of the limit where it warns; 0.8 when a proxy does not say). */
   warnAt?: number;
   /** Projected spend at the end of the period at the current rate. */
@@ -208,6 +217,18 @@ export function isBudgetBlock(c: Pick<CallRecord, 'status' | 'errorType' | 'budg
   if (c.errorType === 'budget_exceeded') return true;
   // Rows from before the ledger recorded the reason: Anthropic's generic type with a budget's summary.
   return c.errorType === 'rate_limit_error' && /^block: (?!rate limit )/.test(c.budget ?? '');
+}
+
+/**
+ * The tail of a ledger row's `budget` text ("block: team-daily 104% (held: calls in flight)") when
+ * a budget refused the call only because calls still in flight hold their worst case: a short hold
+ * (`retry-after: 2`), not an exhausted budget. The governor writes it, the status bar reads it.
+ */
+export const IN_FLIGHT_HOLD_TAIL = ' (held: calls in flight)';
+
+/** True when a ledger row's `budget` text is an in-flight hold (see IN_FLIGHT_HOLD_TAIL). */
+export function isInFlightHold(budget: string | undefined): boolean {
+  return budget?.endsWith(IN_FLIGHT_HOLD_TAIL) ?? false;
 }
 
 /** True for a call the provider refused for its credentials. */

@@ -9,7 +9,7 @@ import type { CallPage } from '../../contract/api';
 import { StatusAlerts } from '../../extension/src/statusBar/alerts';
 import { statusView } from '../../extension/src/statusBar/format';
 import { Governor, IN_FLIGHT_RETRY_S } from '../../proxy/src/governance/governor';
-import { isInFlightRefusal } from '../../proxy/src/governance/summary';
+import { isInFlightHold } from '../../contract/api';
 import { startHarness } from '../support/harness';
 import { manualClock, policy, tempDb, worstCase, type TempDb } from './helpers';
 
@@ -33,13 +33,13 @@ describe('a call held by calls in flight, as the status bar tells it', () => {
     const held = g.admit(call);
     expect(held).toMatchObject({ decision: 'block', retryAfterSec: IN_FLIGHT_RETRY_S });
     expect(held.summary).toMatch(/^block: daily \d+%/);
-    expect(isInFlightRefusal(held.summary)).toBe(true);
+    expect(isInFlightHold(held.summary)).toBe(true);
     // The calls settle at their worst case: now the budget is spent, and the refusal says so.
     for (const r of [a, b]) g.settle(r.reservationId!, { costUsd: r.reservedUsd!, tokens: r.reservedTokens! });
     const exhausted = g.admit(call);
     expect(exhausted.decision).toBe('block');
     expect(exhausted.retryAfterSec).toBeGreaterThan(IN_FLIGHT_RETRY_S);
-    expect(isInFlightRefusal(exhausted.summary)).toBe(false);
+    expect(isInFlightHold(exhausted.summary)).toBe(false);
   });
 
   it('held, then exhausted: the status bar says "held briefly" first and lets a real exhaustion replace it', () => {

@@ -8,6 +8,7 @@ import { contrastRatio, ensureContrast, parseColor } from '../../webview/src/cha
 import { SeriesColors } from '../../webview/src/charts/seriesColors';
 import { valueRange } from '../../webview/src/charts/timeChart';
 import { callOutcome, countOf } from '../../webview/src/format';
+import { IN_FLIGHT_HOLD_TAIL } from '../../contract/api';
 
 const ratio = (a: string, b: string) => contrastRatio(parseColor(a)!, parseColor(b)!);
 
@@ -79,6 +80,8 @@ describe('call outcome', () => {
     expect(callOutcome({ ...base, status: 401, errorType: 'invalid_request_error' })).toEqual({ label: 'key rejected (401)', tone: 'bad', failed: true });
     expect(callOutcome({ ...base, status: 429, errorType: 'budget_exceeded' }).label).toBe('budget blocked (429)');
     expect(callOutcome({ ...base, status: 429, errorType: 'rate_limit_error', budget: 'block: daily 100%' }).label).toBe('budget blocked (429)');
+    // A short hold while calls in flight reserve their worst case is not a spent budget.
+    expect(callOutcome({ ...base, status: 429, errorType: 'rate_limit_error', budget: `block: daily 104%${IN_FLIGHT_HOLD_TAIL}` }).label).toBe('held: calls in flight (429)');
     expect(callOutcome({ ...base, status: 429, errorType: 'rate_limit_error' }).label).toBe('rate limited (429)');
     expect(callOutcome({ ...base, status: 502 }).failed).toBe(true);
   });

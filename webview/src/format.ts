@@ -1,5 +1,5 @@
 /** Display formatting for the dashboard (pure). */
-import { isAuthFailure, isBudgetBlock } from '@contract/api';
+import { isAuthFailure, isBudgetBlock, isInFlightHold } from '@contract/api';
 import type { CallRecord } from './protocol';
 
 import { formatUsd } from '@contract/format';
@@ -77,7 +77,8 @@ export interface CallOutcome {
 /** How a call ended, in words: failures are never shown like a $0 cache miss. Pure. */
 export function callOutcome(call: Pick<CallRecord, 'status' | 'errorType' | 'cache' | 'similarity' | 'budget'>): CallOutcome {
   if (isAuthFailure(call)) return { label: `key rejected (${call.status})`, tone: 'bad', failed: true };
-  if (isBudgetBlock(call)) return { label: 'budget blocked (429)', tone: 'bad', failed: true };
+  // Held because calls in flight reserve their worst case: the client retries in 2 s, the budget is not spent.
+  if (isBudgetBlock(call)) return { label: isInFlightHold(call.budget) ? 'held: calls in flight (429)' : 'budget blocked (429)', tone: 'bad', failed: true };
   if (call.status === 429) return { label: 'rate limited (429)', tone: 'bad', failed: true };
   if (call.status >= 400 || call.status === 0) return { label: `error ${call.status || ''}`.trim(), tone: 'bad', failed: true };
   return { label: formatCache(call), tone: call.cache === 'exact' || call.cache === 'semantic' ? 'cache' : 'ok', failed: false };

@@ -5,7 +5,7 @@
  * `vscode`): fed with ledger rows, budget events and policy problems, it answers which alert to
  * show first.
  */
-import { isAuthFailure, isBudgetBlock, type BudgetStatus, type CallRecord } from '@contract/api';
+import { isAuthFailure, isBudgetBlock, isInFlightHold, type BudgetStatus, type CallRecord } from '@contract/api';
 import type { BudgetAlert } from '../../../webview/src/protocol';
 import { formatBudgetUse } from '@contract/format';
 
@@ -45,6 +45,11 @@ export class StatusAlerts {
   private readonly alerts = new Map<AlertKind, StatusAlert>();
   /** The budget alert is a short in-flight hold, which a real exhaustion replaces. */
   private held = false;
+  /**
+   * When the budget alert's period resets (from a budget event), so that "budget exhausted" goes
+   * away at the reset even if no call follows; undefined when it came from a ledger row.
+   */
+  private budgetUntil: number | undefined;
 
   /** The alert to show, or undefined when all is well. */
   top(): StatusAlert | undefined {
@@ -54,6 +59,24 @@ export class StatusAlerts {
   /** Every current alert, most urgent first. */
   all(): StatusAlert[] {
     return PRIORITY.map((k) => this.alerts.get(k)).filter((a): a is StatusAlert => a !== undefined);
+  }
+
+  /** Drops a budget alert whose period has reset by `now`; returns whether the alerts changed. */
+  expire(now = Date.now()): boolean {
+    if (this.budgetUntil === undefined || this.budgetUntil > now || !this.alerts.has('budget')) return false;
+    this.clearBudget();
+    return true;
+  }
+
+  /** When the current budget alert expires by itself (its budget resets), if it does. */
+  expiresAt(): number | undefined {
+    return this.alerts.has('budget') ? this.budgetUntil : undefined;
+  }
+
+  private clearBudget(): void {
+    this.alerts.delete('budget');
+    this.held = false;
+    this.budgetUntil = undefined;
   }
 
   /** A ledger row arrived; returns whether the alerts changed. */
@@ -69,7 +92,7 @@ export class StatusAlerts {
       });
     } else if (isBudgetBlock(c)) {
       const current = this.alerts.get('budget');
-      if (isInFlightRefusal(c.budget)) {
+      if (isInFlightHold(c.budget)) {
         // The budget is full only with the worst cases of calls still running: the call was held
         // (429, retry-after 2 s) and goes through once they settle. Never hides an exhausted budget.
         if (!current) {
@@ -80,6 +103,7 @@ export class StatusAlerts {
             action: OPEN_DASHBOARD,
           });
           this.held = true;
+          this.budgetUntil = undefined;
         }
       } else if (!current || this.held) {
         this.alerts.set('budget', {
@@ -89,13 +113,13 @@ export class StatusAlerts {
           action: OPEN_DASHBOARD,
         });
         this.held = false;
+        this.budgetUntil = undefined;
       }
     } else if (c.status < 400 && (c.cache === 'miss' || c.cache === 'bypass')) {
       // The provider accepted a key and admitted the call: no key problem, no budget block.
       this.alerts.delete('auth');
       this.alerts.delete('no-key');
-      this.alerts.delete('budget');
-      this.held = false;
+      this.clearBudget();
     }
     return this.signature() !== before;
   }
@@ -104,6 +128,7 @@ export class StatusAlerts {
     if (b.level !== 'exceeded' || b.resetsAt <= now) return false;
     const before = this.signature();
     this.held = false;
+    this.budgetUntil = b.resetsAt;
     this.alerts.set('budget', {
       kind: 'budget',
       short: 'budget exhausted',
@@ -151,23 +176,25 @@ export class StatusAlerts {
 }
 
 /**
- * The tail the governor gives the ledger's `budget` text of a refusal caused only by calls in flight
- * (proxy/src/governance/summary.ts; the extension may not import governance/, see
- * docs/ARCHITECTURE.md). test/governance/held-call-status.test.ts runs both ends, so they agree.
- */
-const IN_FLIGHT_TAIL = ' (held: calls in flight)';
-
-function isInFlightRefusal(budget: string | undefined): boolean {
-  return budget?.endsWith(IN_FLIGHT_TAIL) ?? false;
-}
-
-/**
- * A budget row whose settled spend reached a limit. Not its `ratio`: that counts the worst cases
- * reserved by calls still in flight, which settle lower within seconds (a budget full only of
- * those holds calls briefly, it is not used up) — the same rule as the proxy's budget events.
+ * A budget row whose settled spend reached a limit, from the figures rather than `ratio` (older
+ * proxies counted the worst cases of calls in flight in it; those settle lower within seconds, and a
+ * budget full only of them holds calls briefly, it is not used up) — the rule of the budget events.
  */
 export function isSpentOut(b: Pick<BudgetStatus, 'spentUsd' | 'limitUsd' | 'spentTokens' | 'limitTokens'>): boolean {
   return (b.limitUsd !== undefined && b.spentUsd >= b.limitUsd) || (b.limitTokens !== undefined && b.spentTokens >= b.limitTokens);
+}
+
+/**
+ * True for a ledger row of a budget refusal from a period of its budget that has since reset (the
+ * row's budget text names the budget: "block: <name> …"). Replayed after a window reload, such a row
+ * would say "budget exhausted" about a budget that is fresh again.
+ */
+export function fromEndedPeriod(c: Pick<CallRecord, 'ts' | 'status' | 'errorType' | 'budget'>, budgets: readonly Pick<BudgetStatus, 'name' | 'periodStart'>[]): boolean {
+  if (!isBudgetBlock(c) || c.budget === undefined) return false;
+  const text = c.budget;
+  // The longest name that heads the text: "team a" over "team" when both exist.
+  const named = budgets.filter((b) => text.startsWith(`block: ${b.name} `)).sort((a, b) => b.name.length - a.name.length)[0];
+  return named?.periodStart !== undefined && c.ts < named.periodStart;
 }
 
 function providerLabel(provider: string): string {

@@ -12,7 +12,7 @@ import type { BudgetAlert } from '@contract/events';
 import type { ProxyClient } from '../client/proxyClient';
 import type { ProxyController } from '../proxy/proxyController';
 import { budgetAlertText } from '@contract/format';
-import { isSpentOut, SET_KEY, StatusAlerts } from './alerts';
+import { fromEndedPeriod, isSpentOut, SET_KEY, StatusAlerts } from './alerts';
 import { localMidnight, statusView } from './format';
 
 /** Where the status bar learns about policy problems (policy/policyDiagnostics.ts). */
@@ -29,6 +29,8 @@ export class CostStatusBar implements vscode.Disposable {
   private refreshTimer: NodeJS.Timeout | undefined;
   /** Re-reads the summary when the local day turns, so "today" does not carry yesterday's spend until the next call. */
   private midnightTimer: NodeJS.Timeout | undefined;
+  /** Re-renders when a budget alert's period resets, so "budget exhausted" does not outlive it. */
+  private expiryTimer: NodeJS.Timeout | undefined;
   /** Budgets already announced at a level, so a burst of calls does not repeat the same warning. */
   private readonly announced = new Map<string, string>();
   private readonly alerts = new StatusAlerts();
@@ -91,7 +93,7 @@ export class CostStatusBar implements vscode.Disposable {
       const [page, budgets] = await Promise.all([client.calls({ limit: 20 }), client.budgets()]);
       if (this.proxy.client !== client) return;
       let changed = false;
-      for (const c of [...page.calls].reverse()) changed = this.alerts.onCall(c) || changed;
+      for (const c of [...page.calls].reverse()) if (!fromEndedPeriod(c, budgets)) changed = this.alerts.onCall(c) || changed;
       for (const b of budgets) {
         if (isSpentOut(b)) {
           const limits = { ...(b.limitUsd !== undefined ? { limitUsd: b.limitUsd } : {}), ...(b.limitTokens !== undefined ? { limitTokens: b.limitTokens } : {}) };
@@ -161,6 +163,8 @@ export class CostStatusBar implements vscode.Disposable {
   }
 
   private async announce(b: BudgetAlert): Promise<void> {
+    // A period already over (an older proxy alerting on a call that settled after the reset).
+    if (b.resetsAt <= Date.now()) return;
     // The limits are part of the key: a limit raised by a policy edit warns again when it is crossed.
     const key = `${b.budget}|${b.resetsAt}|${b.limitUsd ?? '-'}|${b.limitTokens ?? '-'}`;
     if (this.announced.get(key) === b.level) return;
@@ -172,6 +176,7 @@ export class CostStatusBar implements vscode.Disposable {
   }
 
   private render(): void {
+    this.alerts.expire();
     const view = statusView(this.proxy.state, this.today, this.alerts.all());
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
@@ -185,10 +190,25 @@ export class CostStatusBar implements vscode.Disposable {
         : view.tone === 'warning'
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
+    this.scheduleExpiry();
+  }
+
+  private scheduleExpiry(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    const until = this.alerts.expiresAt();
+    if (until === undefined) return;
+    // setTimeout takes at most 2^31-1 ms (~24.8 days; a month's reset can be further): a longer
+    // delay fires at once, so wait at most that long and schedule again from the render.
+    this.expiryTimer = setTimeout(() => {
+      this.expiryTimer = undefined;
+      this.render();
+    }, Math.min(Math.max(0, until - Date.now()), 2_147_483_647));
   }
 
   dispose(): void {
     this.disconnect();
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -3,8 +3,8 @@
  *
  * Method: committed-so-far (settled spend + in-flight reservations) plus a spend rate times the time
  * left. The rate is this period's settled spend divided by the time elapsed, shrunk toward last
- * period's average rate while the current period is young: weight on the current rate = fraction of
- * the period elapsed. Early in a period a single burst would otherwise extrapolate to an absurd
+ * period's average rate (its spend over its own length) while the current period is young: weight
+ * on the current rate = fraction of the period elapsed. Early in a period a single burst would otherwise extrapolate to an absurd
  * figure; late in the period the current rate dominates. Without a previous period the current
  * rate is used alone, with the elapsed time floored at 1/48 of the period for the same reason.
  */
@@ -16,6 +16,11 @@ export interface ForecastInput {
   now: number;
   /** Settled spend of the previous period, when one was recorded. */
   previousSpent?: number;
+  /**
+   * Length of the previous period in ms, when it differs from this one's (months: February's
+   * $28 is $1 a day, not 28/31 of one). Default: this period's length.
+   */
+  previousLength?: number;
   limit?: number;
 }
 
@@ -39,7 +44,7 @@ export function forecastSpend(input: ForecastInput): Forecast {
   let rate: number; // per ms
   if (input.previousSpent !== undefined) {
     const current = elapsed > 0 ? input.spent / elapsed : 0;
-    const previous = input.previousSpent / length;
+    const previous = input.previousSpent / (input.previousLength ?? length);
     const w = elapsed / length;
     rate = w * current + (1 - w) * previous;
   } else {

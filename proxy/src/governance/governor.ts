@@ -40,7 +40,7 @@ export const IN_FLIGHT_RETRY_S = 2;
 const KEEP_CLOSED_MS = 7 * 86_400_000;
 
 export interface GovernorOptions {
-  /** Age after which an unsettled reservation is charged at its worst case. Default 30 min. */
+  /** Age after which an unsettled reservation is charged at its worst case (unless admitted with its own holdMs). Default 30 min. */
   staleAfterMs?: number;
 }
 
@@ -160,7 +160,8 @@ export class Governor extends EventEmitter<GovernorEvents> {
     // 3. Reserve the worst case against every matching budget and rate limit.
     const reservationId = randomUUID();
     const s = this.stmts;
-    s.insertReservation.run(reservationId, now, this.owner, process.pid, req.provider, model, costNano, tokens, 'open');
+    const holdMs = req.holdMs !== undefined && Number.isFinite(req.holdMs) && req.holdMs > 0 ? Math.round(req.holdMs) : null;
+    s.insertReservation.run(reservationId, now, this.owner, process.pid, req.provider, model, costNano, tokens, 'open', holdMs);
     for (const c of checks) {
       s.insertReservationBudget.run(reservationId, c.budget.name, c.budget.period, c.start);
       s.addReserved.run(c.budget.name, c.budget.period, c.start, costNano, tokens);
@@ -195,6 +196,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     if (this.prunedAt.get(limit.name) !== second) {
       s.pruneBuckets.run(limit.name, oldest);
       s.pruneRateEvents.run(limit.name, oldest);
+      foldFutureBuckets(s, limit.name, second);
       this.prunedAt.set(limit.name, second);
     }
     const { requests: calls, tokens: used } = windowTotals(s, limit.name, oldest);
@@ -291,8 +293,11 @@ export class Governor extends EventEmitter<GovernorEvents> {
     };
   }
 
-  /** Queue a budget event when the committed amount newly crosses warnAt or 100 % this period. */
+  /** Queue a budget event when the committed amount newly crosses warnAt or 100 % in a period not yet over. */
   private collectAlert(budget: BudgetPolicy, start: number, end: number, now: number, events: BudgetEvent[], known?: SpendRow): void {
+    // A call admitted just before a reset settles into the period it was admitted in: crossing a
+    // threshold there, once that period is over, warns of a budget that has already reset.
+    if (end <= now) return;
     const row = known ?? spendOf(this.stmts, budget.name, budget.period, start);
     // Alerts report money actually spent: in-flight reservations (a call's worst case) count for
     // admission, but an alert built on them named figures no ledger, gauge or status bar shows.
@@ -358,10 +363,11 @@ export class Governor extends EventEmitter<GovernorEvents> {
 
   /**
    * Resolve reservations whose owner is gone: made by a process that is no longer running (or by
-   * a Governor of this process that was closed), or open for longer than staleAfterMs. They are
-   * charged at their reserved worst case — the upstream may have billed a call whose proxy died
-   * before recording it, and over-counting is the safe side for a budget. A settle()/release()
-   * that still arrives later corrects the charge to the real figure. Returns how many were charged.
+   * a Governor of this process that was closed), or open for longer than their holdMs (staleAfterMs
+   * unless admitted with one). They are charged at their reserved worst case — the upstream may
+   * have billed a call whose proxy died before recording it, and over-counting is the safe side for
+   * a budget. A settle()/release() that still arrives later corrects the charge to the real figure.
+   * Returns how many were charged.
    */
   recoverAfterRestart(): number {
     const now = this.now();
@@ -370,7 +376,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
         const open = this.stmts.openReservations.all() as ReservationRow[];
         let charged = 0;
         for (const r of open) {
-          const orphaned = now - r.created_at > this.staleAfterMs || !ownerAlive(r.owner, r.owner_pid);
+          const orphaned = now - r.created_at > (r.hold_ms ?? this.staleAfterMs) || !ownerAlive(r.owner, r.owner_pid);
           if (!orphaned) continue;
           const budgets = this.stmts.reservationBudgets.all(r.id) as Array<{ budget: string; period: string; period_start: number }>;
           for (const b of budgets) this.stmts.moveReservedToSpent.run(r.cost_nano, r.tokens, r.cost_nano, r.tokens, b.budget, b.period, b.period_start);
@@ -402,6 +408,19 @@ export class Governor extends EventEmitter<GovernorEvents> {
   private emitAll(events: BudgetEvent[]): void {
     for (const e of events) this.emit('budget', e);
   }
+}
+
+/**
+ * After the wall clock stepped back, calls admitted "later" sit in buckets after the current second
+ * and would stay in the window until the clock caught up with them — an hour's step refused every
+ * call for an hour. They happened no later than now, so they are moved to the current second: they
+ * still count, for at most one more window. Settle finds them through their moved rate events.
+ */
+function foldFutureBuckets(s: GovernanceStatements, limit: string, second: number): void {
+  if (s.hasFutureBuckets.get(limit, second) === undefined) return;
+  s.foldFutureBuckets.run(second, limit, second);
+  s.deleteFutureBuckets.run(limit, second);
+  s.foldFutureRateEvents.run(second, limit, second);
 }
 
 function ownerAlive(owner: string, pid: number): boolean {

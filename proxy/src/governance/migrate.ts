@@ -41,7 +41,8 @@ export function migrateGovernance(db: Db): void {
       state TEXT NOT NULL CHECK (state IN ('open', 'settled', 'released', 'recovered')),
       actual_nano INTEGER,
       actual_tokens INTEGER,
-      closed_at INTEGER
+      closed_at INTEGER,
+      hold_ms INTEGER
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS governance_reservations_state ON governance_reservations (state, created_at);
 
@@ -83,4 +84,15 @@ export function migrateGovernance(db: Db): void {
       PRIMARY KEY (budget, period, period_start, level)
     ) WITHOUT ROWID;
   `);
+  // hold_ms (how long a reservation may stay open before it counts as orphaned; NULL = the
+  // Governor's staleAfterMs) came after the table: older databases lack it.
+  const cols = new Set((db.prepare('PRAGMA table_info(governance_reservations)').all() as Array<{ name: string }>).map((c) => c.name));
+  if (!cols.has('hold_ms')) {
+    try {
+      db.exec('ALTER TABLE governance_reservations ADD COLUMN hold_ms INTEGER');
+    } catch (err) {
+      // Another process sharing the file added it between the check and the ALTER.
+      if (!/duplicate column/i.test(err instanceof Error ? err.message : String(err))) throw err;
+    }
+  }
 }

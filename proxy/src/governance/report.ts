@@ -25,8 +25,10 @@ export function budgetStatus(s: GovernanceStatements, policy: Policy, now: numbe
   return policy.budgets.map((b) => {
     const { start, end } = periodBounds(b.period, now);
     const row = spendOf(s, b.name, b.period, start);
-    const prev = s.getSpend.get(b.name, b.period, previousPeriod(b.period, now).start) as SpendRow | undefined;
-    const used = usedFraction(b, row);
+    const before = previousPeriod(b.period, now);
+    const prev = s.getSpend.get(b.name, b.period, before.start) as SpendRow | undefined;
+    const history = prev ? { previousLength: before.end - before.start } : {};
+    const used = usedFraction(b, { ...row, reserved_nano: 0, reserved_tokens: 0 });
     const usd = forecastSpend({
       spent: fromNano(row.spent_nano),
       reserved: fromNano(row.reserved_nano),
@@ -34,6 +36,7 @@ export function budgetStatus(s: GovernanceStatements, policy: Policy, now: numbe
       periodEnd: end,
       now,
       ...(prev ? { previousSpent: fromNano(prev.spent_nano) } : {}),
+      ...history,
       ...(b.usd !== undefined ? { limit: b.usd } : {}),
     });
     const tok = forecastSpend({
@@ -43,6 +46,7 @@ export function budgetStatus(s: GovernanceStatements, policy: Policy, now: numbe
       periodEnd: end,
       now,
       ...(prev ? { previousSpent: prev.spent_tokens } : {}),
+      ...history,
       ...(b.tokens !== undefined ? { limit: b.tokens } : {}),
     });
     const forecastUsed = Math.max(b.usd ? usd.atPeriodEnd / b.usd : 0, b.tokens ? tok.atPeriodEnd / b.tokens : 0);
@@ -63,6 +67,7 @@ export function budgetStatus(s: GovernanceStatements, policy: Policy, now: numbe
       spentTokens: row.spent_tokens,
       reservedTokens: row.reserved_tokens,
       used,
+      committed: usedFraction(b, row),
       level: used >= 1 ? 'exceeded' : used >= b.warnAt ? 'warn' : 'ok',
       forecast: { used: forecastUsed },
     };

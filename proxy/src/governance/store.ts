@@ -19,6 +19,8 @@ export interface ReservationRow {
   tokens: number;
   state: 'open' | 'settled' | 'released' | 'recovered';
   created_at: number;
+  /** How long it may stay open before it counts as orphaned; null → the Governor's staleAfterMs. */
+  hold_ms: number | null;
 }
 
 export const EMPTY_ROW: SpendRow = { spent_nano: 0, spent_tokens: 0, reserved_nano: 0, reserved_tokens: 0 };
@@ -61,14 +63,14 @@ export function prepareGovernance(db: Db) {
        WHERE budget = ? AND period = ? AND period_start = ?`,
     ),
     insertReservation: db.prepare(
-      'INSERT INTO governance_reservations (id, created_at, owner, owner_pid, provider, model, cost_nano, tokens, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO governance_reservations (id, created_at, owner, owner_pid, provider, model, cost_nano, tokens, state, hold_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     insertReservationBudget: db.prepare('INSERT INTO governance_reservation_budgets (reservation_id, budget, period, period_start) VALUES (?, ?, ?, ?)'),
-    getReservation: db.prepare('SELECT id, owner, owner_pid, cost_nano, tokens, state, created_at FROM governance_reservations WHERE id = ?'),
+    getReservation: db.prepare('SELECT id, owner, owner_pid, cost_nano, tokens, state, created_at, hold_ms FROM governance_reservations WHERE id = ?'),
     reservationBudgets: db.prepare('SELECT budget, period, period_start FROM governance_reservation_budgets WHERE reservation_id = ?'),
     closeReservation: db.prepare('UPDATE governance_reservations SET state = ?, actual_nano = ?, actual_tokens = ?, closed_at = ? WHERE id = ?'),
     markRecovered: db.prepare("UPDATE governance_reservations SET state = 'recovered', closed_at = ? WHERE id = ?"),
-    openReservations: db.prepare("SELECT id, owner, owner_pid, cost_nano, tokens, state, created_at FROM governance_reservations WHERE state = 'open'"),
+    openReservations: db.prepare("SELECT id, owner, owner_pid, cost_nano, tokens, state, created_at, hold_ms FROM governance_reservations WHERE state = 'open'"),
     pruneReservationBudgets: db.prepare(
       `DELETE FROM governance_reservation_budgets WHERE reservation_id IN
          (SELECT id FROM governance_reservations WHERE state IN ('settled', 'released', 'recovered') AND closed_at < ?)`,
@@ -80,6 +82,19 @@ export function prepareGovernance(db: Db) {
     ),
     adjustBucketTokens: db.prepare('UPDATE governance_rate_buckets SET tokens = MAX(0, tokens + ?) WHERE limit_name = ? AND second = ?'),
     pruneBuckets: db.prepare('DELETE FROM governance_rate_buckets WHERE limit_name = ? AND second < ?'),
+    // Buckets stamped after the current second: the wall clock stepped back (NTP, a resumed VM).
+    // (limit, current second)
+    hasFutureBuckets: db.prepare('SELECT 1 FROM governance_rate_buckets WHERE limit_name = ? AND second > ? LIMIT 1'),
+    // (current second, limit, current second): the SELECT's WHERE lets SQLite parse the upsert.
+    foldFutureBuckets: db.prepare(
+      `INSERT INTO governance_rate_buckets (limit_name, second, requests, tokens)
+         SELECT limit_name, ?, SUM(requests), SUM(tokens) FROM governance_rate_buckets WHERE limit_name = ? AND second > ? GROUP BY limit_name
+       ON CONFLICT (limit_name, second) DO UPDATE SET requests = requests + excluded.requests, tokens = tokens + excluded.tokens`,
+    ),
+    // (limit, current second)
+    deleteFutureBuckets: db.prepare('DELETE FROM governance_rate_buckets WHERE limit_name = ? AND second > ?'),
+    // (current second, limit, current second)
+    foldFutureRateEvents: db.prepare('UPDATE governance_rate_events SET second = ? WHERE limit_name = ? AND second > ?'),
     windowTotals: db.prepare('SELECT SUM(requests) AS n, SUM(tokens) AS tokens FROM governance_rate_buckets WHERE limit_name = ? AND second >= ?'),
     windowBuckets: db.prepare('SELECT second, requests, tokens FROM governance_rate_buckets WHERE limit_name = ? AND second >= ? ORDER BY second'),
     // Tokens of a limit's window still held at a worst case by calls in flight (only read on a refusal).

@@ -22,6 +22,12 @@ export interface AdmitRequest {
    * the budget is already spent (a batch commits its whole worst case at once).
    */
   refuseIfWorstCaseExceeds?: boolean;
+  /**
+   * How long the reservation may legitimately stay open (a batch: its completion window, hours)
+   * before recoverAfterRestart() treats it as orphaned while its owner is alive. Default: the
+   * Governor's staleAfterMs (30 min), longer than any single call.
+   */
+  holdMs?: number;
 }
 
 export type AdmitDecision = 'allow' | 'warn' | 'block' | 'downgrade';
@@ -93,8 +99,15 @@ export interface BudgetStatus {
   reservedUsd: number;
   spentTokens: number;
   reservedTokens: number;
-  /** (spent + reserved) / limit, the larger of the $ and token figures. */
+  /**
+   * Settled spend / limit, the larger of the $ and token figures: the API's `ratio`, what gauges,
+   * levels and alerts show. Reservations are worst cases that settle lower within seconds, so a
+   * budget full only of calls in flight does not read as used up (it holds calls briefly).
+   */
   used: number;
+  /** (spent + reserved) / limit, the larger of the $ and token figures: what admission checks. */
+  committed: number;
+  /** From `used`. */
   level: BudgetLevel;
   forecast: {
     usd?: number;

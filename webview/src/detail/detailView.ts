@@ -2,7 +2,7 @@
  * One call in detail: the headers Tollgate added, the cost breakdown, the cache source prompt of a
  * semantic hit (with Evict), the routing reason and the budget state.
  */
-import { isAuthFailure, isBudgetBlock, type RouteFeedbackResult } from '@contract/api';
+import { isAuthFailure, isBudgetBlock, isInFlightHold, type RouteFeedbackResult } from '@contract/api';
 import { h, replace } from '../dom';
 import { formatCache, formatModel, formatMs, formatTokens, formatUsd } from '../format';
 import type { CallDetailView } from '../protocol';
@@ -119,6 +119,12 @@ function failureHint(call: CallDetailView['call']): HTMLElement | null {
       `The provider rejected the request's API key (${call.status}): it is missing or invalid. `,
       h('a', { attrs: { href: 'command:tollgate.setProviderKey' } }, 'Set Provider API Key'),
       ' stores one in your OS keychain for the proxy, or send a key from your app.');
+  }
+  if (isBudgetBlock(call) && isInFlightHold(call.budget)) {
+    return h('p', { class: 'hint detail-hint', attrs: { role: 'note' } },
+      'Tollgate held this call for a moment: calls still in flight reserve their worst case against a budget, ' +
+        'and this one did not fit beside them. It was not sent to the provider; the client was told to retry in 2 seconds. ' +
+        'The budget itself is not used up.');
   }
   if (isBudgetBlock(call)) {
     return h('p', { class: 'hint detail-hint', attrs: { role: 'note' } },

@@ -1,0 +1,61 @@
+/**
+ * How long a reservation may stay open before recoverAfterRestart() charges it at its worst case
+ * while its owner is alive, on a real SQLite file with an injected clock. A batch legitimately holds
+ * its reservation for hours (its completion window); the default horizon (30 min) is for calls.
+ * Also: an older database, created before the horizon was stored, is upgraded in place.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Governor } from '../../proxy/src/governance/governor';
+import { manualClock, policy, tempDb, worstCase, type TempDb } from '../governance/helpers';
+
+let t: TempDb | undefined;
+afterEach(() => t?.cleanup());
+
+const MODEL = 'gpt-4.1-nano';
+const call = { identity: { keyFingerprint: 'tg_k' }, provider: 'openai', model: MODEL, inputTokens: 1000, maxOutputTokens: 1000 };
+const MIN = 60_000;
+
+describe('reservation hold horizon', () => {
+  it('a reservation admitted with a 24 h hold is not charged after 31 min; an ordinary one is', () => {
+    t = tempDb();
+    const clock = manualClock();
+    const p = policy({ budgets: [{ name: 'monthly', period: 'month', usd: 1 }] });
+    const g = new Governor(t.open(), () => p, clock.now);
+    const batch = g.admit({ ...call, holdMs: 24 * 60 * MIN });
+    const single = g.admit(call);
+    clock.advance(31 * MIN);
+    expect(g.recoverAfterRestart()).toBe(1);
+    const s = g.status()[0]!;
+    // The call is charged at its worst case; the batch still only reserves.
+    expect(s.spentUsd).toBeCloseTo(worstCase(MODEL, 1000, 1000), 12);
+    expect(s.reservedUsd).toBeCloseTo(batch.reservedUsd!, 12);
+    g.settle(single.reservationId!, { costUsd: 0, tokens: 0 });
+    clock.advance(24 * 60 * MIN);
+    expect(g.recoverAfterRestart()).toBe(1);
+    g.settle(batch.reservationId!, { costUsd: 0.001, tokens: 100 });
+    expect(g.status()[0]).toMatchObject({ reservedUsd: 0, spentTokens: 100 });
+  });
+
+  it('a database from before the column is upgraded and its open reservations keep the default', () => {
+    t = tempDb();
+    const db = t.open();
+    db.exec(`CREATE TABLE governance_reservations (
+      id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, owner TEXT NOT NULL, owner_pid INTEGER NOT NULL,
+      provider TEXT NOT NULL, model TEXT NOT NULL, cost_nano INTEGER NOT NULL, tokens INTEGER NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('open', 'settled', 'released', 'recovered')),
+      actual_nano INTEGER, actual_tokens INTEGER, closed_at INTEGER) WITHOUT ROWID`);
+    const clock = manualClock();
+    db.prepare("INSERT INTO governance_reservations (id, created_at, owner, owner_pid, provider, model, cost_nano, tokens, state) VALUES ('old', ?, 'gone', ?, 'openai', ?, 5, 5, 'open')").run(
+      clock.now() - 10 * MIN,
+      process.pid,
+      MODEL,
+    );
+    const p = policy({ budgets: [{ name: 'daily', period: 'day', usd: 1 }] });
+    const g = new Governor(db, () => p, clock.now);
+    g.close();
+    const again = new Governor(t.open(), () => p, clock.now);
+    expect(again.admit({ ...call, holdMs: 60 * MIN }).decision).toBe('allow');
+    // 'old' belongs to no live Governor of this process: recovered at once.
+    expect(again.recoverAfterRestart()).toBe(1);
+  });
+});
