@@ -186,6 +186,13 @@ describe('Anthropic Message Batches (@anthropic-ai/sdk) through the proxy', () =
     const standard = priceCall(miss.modelUsed, { inputTokens: miss.inputTokens, outputTokens: miss.outputTokens }, 'anthropic').totalUsd;
     expect(miss.costUsd).toBeCloseTo(standard / 2, 12);
     expect(miss.tags.feature).toBe('nightly');
+
+    // /metrics counts the results the ledger recorded (they were missing from every series).
+    const metrics = await (await fetch(`${h.proxy.url}/metrics`)).text();
+    const series = (re: RegExp) => metrics.split('\n').filter((l) => re.test(l)).reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+    expect(series(/^tollgate_requests_total\{.*endpoint="batch:messages"/)).toBe(3);
+    expect(series(/^tollgate_requests_total\{.*endpoint="batch:messages".*cache="exact"/)).toBe(1);
+    expect(series(/^tollgate_cost_usd_total\{/)).toBeCloseTo(h.proxy.services.ledger.page({}, 1000).calls.reduce((s, c) => s + c.costUsd, 0), 12);
   });
 });
 

@@ -27,7 +27,7 @@ afterEach(() => {
 
 const usage = { inputTokens: 3, outputTokens: 2, cachedTokens: 0, cacheWriteTokens: 0 };
 function put(cache: ExactCache, key: string, prompt = key, ttlSeconds = 3600): number {
-  return cache.put({ key, namespace: 'ns', endpoint: 'chat.completions', provider: 'openai', model: 'gpt-4o-mini', body: { answer: key }, usage, costUsd: 0.001, prompt, ttlSeconds }, 1000);
+  return cache.put({ key, namespace: 'ns', endpoint: 'chat.completions', provider: 'openai', model: 'gpt-4o-mini', body: { answer: key }, usage, costUsd: 0.001, prompt, ttlSeconds }, 1000).id;
 }
 
 /** cache_entries exactly as every release before the fix created it. */

@@ -73,12 +73,13 @@ describe('a single plain text part is keyed as its text', () => {
     expect(key({ ...body, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] })).toBe(key(body));
     const responses = (content: unknown) => exactCacheKey('ns', 'responses', 'openai', { model: 'm', input: [{ role: 'user', content }] });
     expect(responses([{ type: 'input_text', text: 'hi' }])).toBe(responses('hi'));
+    // A prompt-cache breakpoint changes billing, never the answer (canonical.ts).
+    expect(anthropic([{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }], 'hi')).toBe(anthropic('Be brief.', 'hi'));
   });
 
   it('other text, several parts, or a part with more than its text keep their own key', () => {
     expect(anthropic([{ type: 'text', text: 'Be brief!' }], 'hi')).not.toBe(anthropic('Be brief.', 'hi'));
     expect(anthropic([{ type: 'text', text: 'Be' }, { type: 'text', text: 'brief.' }], 'hi')).not.toBe(anthropic('Be brief.', 'hi'));
-    expect(anthropic([{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }], 'hi')).not.toBe(anthropic('Be brief.', 'hi'));
     expect(key({ ...body, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/a.png' } }] }] })).not.toBe(
       key({ ...body, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/b.png' } }] }] }),
     );

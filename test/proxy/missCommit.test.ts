@@ -61,11 +61,12 @@ describe('a miss', () => {
     const db = openDatabase(join(dir, 'c.db'), { vector: false });
     try {
       const cache = new ExactCache(db);
-      const text = '{ "object": "chat.completion",\n  "choices": [] }';
+      const text = '{ "object": "chat.completion",\n  "choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}] }';
+      const body = JSON.parse(text) as Record<string, unknown>;
       const usage = { inputTokens: 1, outputTokens: 1, cachedTokens: 0, cacheWriteTokens: 0 };
-      const id = cache.put({ key: 'k1', namespace: 'ns', endpoint: 'chat.completions', provider: 'openai', model: 'm', body: { object: 'chat.completion', choices: [] }, bodyText: text, usage, costUsd: 0, prompt: null, ttlSeconds: 60 }, 100);
+      const id = cache.put({ key: 'k1', namespace: 'ns', endpoint: 'chat.completions', provider: 'openai', model: 'm', body, bodyText: text, usage, costUsd: 0, prompt: null, ttlSeconds: 60 }, 100).id;
       expect(db.prepare('SELECT body FROM cache_entries WHERE id = ?').pluck().get(id)).toBe(text);
-      expect(cache.get('k1')?.body).toEqual({ object: 'chat.completion', choices: [] });
+      expect(cache.get('k1')?.body).toEqual(body);
     } finally {
       db.close();
       rmSync(dir, { recursive: true, force: true });
@@ -133,7 +134,7 @@ describe('exact hits', () => {
       ttlSeconds: 3600,
     });
     try {
-      const old = cache.put(entry('old'), 10);
+      const old = cache.put(entry('old'), 10).id;
       t += 10;
       cache.put(entry('new'), 10);
       t += 10;

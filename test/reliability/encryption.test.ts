@@ -97,7 +97,7 @@ describe('inside the real exact cache', () => {
         costUsd: 0, prompt: `PROMPT-${marker}`, ttlSeconds: 60,
       },
       100,
-    );
+    ).id;
     expect(cache.get('k1')?.body).toEqual({ choices: [{ message: { content: marker } }] });
     expect(cache.getById(id)?.prompt).toBe(`PROMPT-${marker}`);
     db.pragma('wal_checkpoint(TRUNCATE)');

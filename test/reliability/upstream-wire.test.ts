@@ -413,3 +413,26 @@ describe('batch API answers with a content-encoding', () => {
     expect(one.request_counts?.total).toBe(2);
   });
 });
+
+describe('a stream with a data frame that is not JSON (garbled or cut by a middlebox)', () => {
+  it('is relayed as it came (the SDK fails on it) and never cached: the next identical call goes upstream', async () => {
+    handler = (_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.write(frame({ ...chunkBase, choices: [{ index: 0, delta: { role: 'assistant', content: 'Hello ' }, finish_reason: null }] }));
+      res.write('data: {"id":"chatcmpl-wire","choices":[{"index":0,"delta":{"content":"wor\n\n');
+      res.write(frame({ ...chunkBase, choices: [{ index: 0, delta: { content: 'world' }, finish_reason: null }] }));
+      res.write(frame({ ...chunkBase, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }));
+      res.write(frame({ ...chunkBase, choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } }));
+      res.end('data: [DONE]\n\n');
+    };
+    const prompt = uniq('garbled frame');
+    await expect(streamText(prompt)).rejects.toThrow(/JSON/);
+    expect(cachedCount(rig.proxy, prompt)).toBe(0);
+
+    handler = (_q, res, body) => chatStream(res, `fresh answer to ${lastUser(body)}`, { done: true, finish: true });
+    const before = upstreamCalls;
+    const again = await streamText(prompt);
+    expect(upstreamCalls).toBe(before + 1);
+    expect(again.text.trim()).toBe(`fresh answer to ${prompt}`);
+  });
+});

@@ -3,21 +3,30 @@
  * the cache already answers, the worst case a submission reserves against budgets, and one ledger
  * row per result, priced at the batch rate, recorded once however often results are fetched.
  */
-import { exactCacheKey, sha256 } from '../cache/canonical';
+import { exactCacheKey, keyHeaders, sha256 } from '../cache/canonical';
 import type { CacheEntry } from '../cache/exactCache';
+import { statefulReason } from '../cache/stateful';
+import { unstorableReason } from '../cache/storable';
 import type { Governor } from '../governance/governor';
 import { resolveTags } from '../governance/scope';
 import type { NewCallRecord } from '../ledger/ledger';
-import type { CallTags } from '../ledger/types';
+import type { CallRecord, CallTags } from '../ledger/types';
 import { isPricedProvider } from '../pricing/price';
 import { clientKey, keyFingerprint, tagValue as tag, utf8Header } from '../pipeline/identity';
 import type { ProxyServices } from '../pipeline/services';
 import type { ResolvedProvider } from '../policy/schema';
 import { chooseProvider, type NormalizedUsage, type Protocol } from '../providers';
+import { PROTOCOLS } from '../providers/protocol';
 import { quickEstimate } from '../workers/tokenCounter';
 import { requestedMaxOutput, type BatchRequestLine, type BatchResultLine } from './lines';
 import { priceAtTier } from './rates';
 import type { BatchRow, BatchStore, StoredLine } from './store';
+
+/**
+ * How long a batch's reservation is held before it counts as orphaned (and is charged at its worst
+ * case until its results are read): both providers give a batch 24 hours to finish, plus an hour.
+ */
+const BATCH_HOLD_MS = 25 * 3_600_000;
 
 export interface BatchIdentity {
   provider: ResolvedProvider;
@@ -27,6 +36,13 @@ export interface BatchIdentity {
   tags: CallTags;
   /** False when the client sent `x-tollgate-cache: no-cache` (or no-store): nothing is answered from the cache. */
   useCache: boolean;
+  /** False when the client sent `x-tollgate-cache: no-store` (or caching is off): no result is stored. */
+  storeResults: boolean;
+  /**
+   * The forwarded headers that change the answer (`keyHeaders`), part of every line's key as in a
+   * real-time call: the batch's lines run with the headers of the request that submits them.
+   */
+  keyHeaders: Record<string, string>;
 }
 
 export interface PreparedInput {
@@ -75,18 +91,26 @@ export class BatchService {
       namespace: namespaceFor(fp, policy.cache.version),
       tags,
       useCache: policy.cache.enabled && !cacheHeader.includes('no-cache') && !cacheHeader.includes('no-store'),
+      storeResults: policy.cache.enabled && !cacheHeader.includes('no-store'),
+      keyHeaders: keyHeaders(headers, choice.provider.headers, PROTOCOLS[choice.provider.kind].requiredHeaders),
     };
   }
 
-  /** Cache keys, sizes and cache hits for each request line; the lines the cache answers are not sent. */
+  /**
+   * Cache keys, sizes and cache hits for each request line; the lines the cache answers are not
+   * sent. A line the cache must not answer or keep (one continuing provider-side state,
+   * cache/stateful.ts, or any line of a no-store submission) gets an empty key: never looked up,
+   * its result never stored.
+   */
   prepare(id: BatchIdentity, requests: readonly BatchRequestLine[]): PreparedInput {
     const defaults = this.services.policy.policy.defaults.maxOutputTokens;
     const lines: StoredLine[] = [];
     const toSend: BatchRequestLine[] = [];
     let cached = 0;
     for (const r of requests) {
-      const key = exactCacheKey(id.namespace, r.endpoint, id.provider.name, r.body);
-      const hit: CacheEntry | undefined = id.useCache ? this.services.exactCache.get(key) : undefined;
+      const cacheable = id.storeResults && statefulReason(r.endpoint, r.body) === undefined;
+      const key = cacheable ? exactCacheKey(id.namespace, r.endpoint, id.provider.name, r.body, id.keyHeaders) : '';
+      const hit: CacheEntry | undefined = cacheable && id.useCache ? this.services.exactCache.get(key) : undefined;
       // Worst case: ~4 characters per token of the whole body is an over-estimate for prompts (JSON punctuation counts too).
       const inputTokens = quickEstimate([JSON.stringify(r.body.messages ?? r.body.input ?? r.body.prompt ?? r.body)]);
       lines.push({
@@ -124,6 +148,7 @@ export class BatchService {
       maxOutputTokens: outputTokens,
       worstCaseUsd,
       refuseIfWorstCaseExceeds: true,
+      holdMs: BATCH_HOLD_MS,
     });
     if (result.decision === 'block' || result.decision === 'downgrade') {
       if (result.reservationId) this.governor.release(result.reservationId);
@@ -161,6 +186,7 @@ export class BatchService {
     const policy = this.services.policy.policy;
     let written = 0;
     const now = Date.now();
+    const recorded: CallRecord[] = [];
     this.services.db.transaction(() => {
       for (const r of results) {
         if (done.has(r.customId)) continue;
@@ -183,9 +209,11 @@ export class BatchService {
           }),
         );
         this.store.linkResult(batch.id, r.customId, call.id);
+        recorded.push(call);
         done.add(r.customId);
         written += 1;
-        if (r.status === 200 && r.body && line && provider && policy.cache.enabled) {
+        // An answer no cache may keep (storable.ts) is checked here: `put` would throw and undo every row.
+        if (r.status === 200 && r.body && line?.cacheKey && provider && policy.cache.enabled && unstorableReason(line.endpoint, r.body) === undefined) {
           this.services.exactCache.put(
             { key: line.cacheKey, namespace: batch.namespace, endpoint: line.endpoint, provider: provider.name, model, body: r.body, usage, costUsd: price.totalUsd, prompt: null, ttlSeconds: policy.cache.ttlSeconds },
             policy.cache.maxEntries,
@@ -211,10 +239,13 @@ export class BatchService {
         );
         this.services.exactCache.markHit(entry.id);
         this.store.linkResult(batch.id, line.customId, call.id);
+        recorded.push(call);
         done.add(line.customId);
         written += 1;
       }
     })();
+    // Counted once committed, like a live call's row (finishAttempt.ts): /metrics agrees with the ledger.
+    for (const call of recorded) this.services.metrics.observe(call);
     return written;
   }
 

@@ -40,6 +40,20 @@ export const KEY_HEADERS = ['anthropic-beta', 'anthropic-version', 'openai-beta'
 /** Comma-separated lists of flags: order and spacing do not change what is turned on. */
 const LIST_HEADERS = new Set<string>(['anthropic-beta', 'openai-beta']);
 
+/** A provider's configured `KEY_HEADERS` by lower-case name, per headers object (a policy reload makes new ones). */
+const configuredByProvider = new WeakMap<Readonly<Record<string, string>>, Readonly<Partial<Record<string, string>>>>();
+
+function configuredKeyHeaders(provider: Readonly<Record<string, string>>): Readonly<Partial<Record<string, string>>> {
+  let found = configuredByProvider.get(provider);
+  if (!found) {
+    const byName: Partial<Record<string, string>> = {};
+    for (const k in provider) if ((KEY_HEADERS as readonly string[]).includes(k.toLowerCase())) byName[k.toLowerCase()] ??= provider[k];
+    found = byName;
+    configuredByProvider.set(provider, found);
+  }
+  return found;
+}
+
 /**
  * The `KEY_HEADERS` the upstream receives, as they are part of the key: a provider's configured
  * header wins over the client's (as when forwarding), and a value equal to the protocol's default
@@ -52,9 +66,9 @@ export function keyHeaders(
   defaults: Readonly<Record<string, string>>,
 ): Record<string, string> {
   const out: Record<string, string> = {};
+  const configured = configuredKeyHeaders(provider);
   for (const name of KEY_HEADERS) {
-    const configured = Object.keys(provider).find((k) => k.toLowerCase() === name);
-    const raw = configured !== undefined ? provider[configured] : client[name];
+    const raw = configured[name] ?? client[name];
     let value = (Array.isArray(raw) ? raw.join(',') : (raw ?? '')).trim();
     if (LIST_HEADERS.has(name)) value = [...new Set(value.split(',').map((v) => v.trim()).filter(Boolean))].sort().join(',');
     if (value !== '' && value !== defaults[name]) out[name] = value;
@@ -71,12 +85,28 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
+ * Anthropic's `cache_control` marks where the provider's prompt cache may break the prompt: it
+ * changes what the call is billed (cache writes and reads), never the answer, and clients move the
+ * breakpoint to the newest turn on every call. Keyed without it, so the same prompt with and
+ * without a breakpoint is one request. Parts and tools without one are returned as they are.
+ */
+function withoutCacheControl(parts: unknown): unknown {
+  if (!Array.isArray(parts) || !parts.some((p) => isObj(p) && 'cache_control' in p)) return parts;
+  return parts.map((p) => {
+    if (!isObj(p) || !('cache_control' in p)) return p;
+    const { cache_control: _ignored, ...rest } = p;
+    return rest;
+  });
+}
+
+/**
  * A content value made of one plain text part (`[{type: "text", text}]`, or `input_text` in the
  * Responses API) is the same request as that text as a string — the APIs read a string as exactly
- * that part — so it is keyed as the string. A part with anything more (`cache_control`,
- * citations) is kept as it is.
+ * that part — so it is keyed as the string (a `cache_control` breakpoint aside). A part with
+ * anything more (citations) is kept as it is.
  */
-function plainText(content: unknown): unknown {
+function plainText(value: unknown): unknown {
+  const content = withoutCacheControl(value);
   if (!Array.isArray(content) || content.length !== 1) return content;
   const part: unknown = content[0];
   if (!isObj(part) || (part.type !== 'text' && part.type !== 'input_text') || typeof part.text !== 'string') return content;
@@ -90,12 +120,14 @@ function plainTurns(turns: unknown): unknown {
 
 /**
  * The body as it is keyed (exact key and semantic context alike): without `KEY_EXCLUDED_FIELDS`,
- * and with single-text-part contents (Anthropic `system`, message / input turns) as strings.
+ * without `cache_control` breakpoints (content parts, tools), and with single-text-part contents
+ * (Anthropic `system`, message / input turns) as strings.
  */
 export function keyedBody(body: Obj): Obj {
   const keyed: Obj = {};
   for (const k in body) if (!(KEY_EXCLUDED_FIELDS as readonly string[]).includes(k)) keyed[k] = body[k];
   if (keyed.system !== undefined) keyed.system = plainText(keyed.system);
+  if (keyed.tools !== undefined) keyed.tools = withoutCacheControl(keyed.tools);
   if (keyed.messages !== undefined) keyed.messages = plainTurns(keyed.messages);
   if (keyed.input !== undefined) keyed.input = plainTurns(keyed.input);
   return keyed;

@@ -1,11 +1,30 @@
 /**
  * The exact cache: final response bodies keyed by the hash of the canonical request, stored in
  * SQLite. Only complete, successful responses are written (the caller guarantees it), in a single
- * statement, so a half-written entry can never be read.
+ * statement, so a half-written entry can never be read; of those, answers no cache may keep
+ * (storable.ts: empty, filtered, refused, a cut tool call) are refused here, whoever writes.
  */
 import { ensureAutoincrementTable } from '../db/autoincrement';
 import type { Db } from '../db/open';
 import type { NormalizedUsage } from '../providers/types';
+import { unstorableReason } from './storable';
+
+/**
+ * Thrown by `put` for an answer no cache may keep (storable.ts), before anything is written: a
+ * caller writing the entry in a transaction with its ledger row rolls back and writes the row alone.
+ */
+export class UnstorableAnswer extends Error {
+  constructor(readonly reason: string) {
+    super(`${reason}; a retry may be answered differently`);
+    this.name = 'UnstorableAnswer';
+  }
+}
+
+/** What `put` wrote: the new entry, and the entry it replaced under the same key (a refresh). */
+export interface StoredEntry {
+  id: number;
+  replacedId: number | undefined;
+}
 
 export interface CacheEntry {
   id: number;
@@ -104,6 +123,7 @@ export class ExactCache {
   private readonly getByIdStmt;
   private readonly hitStmt;
   private readonly putStmt;
+  private readonly idByKeyStmt;
   private readonly countStmt;
   private readonly evictStmt;
   private readonly expireStmt;
@@ -124,12 +144,14 @@ export class ExactCache {
     this.getStmt = db.prepare('SELECT * FROM cache_entries WHERE key = ? AND expires_at > ?');
     this.getByIdStmt = db.prepare('SELECT * FROM cache_entries WHERE id = ?');
     this.hitStmt = db.prepare('UPDATE cache_entries SET hits = hits + ?, last_hit_at = MAX(COALESCE(last_hit_at, 0), ?) WHERE id = ?');
+    // A new answer under a key already stored (a `no-cache` refresh, two identical misses) replaces
+    // the old row with a new one and so a new id: feedback on a hit of the old answer, its vector
+    // and the ledger's "answered from" must never reach the new answer, nor its hit count carry over.
     this.putStmt = db.prepare(`
-      INSERT INTO cache_entries (key, namespace, endpoint, provider, model, created_at, expires_at, body, usage, cost_usd, prompt)
+      INSERT OR REPLACE INTO cache_entries (key, namespace, endpoint, provider, model, created_at, expires_at, body, usage, cost_usd, prompt)
       VALUES (@key, @namespace, @endpoint, @provider, @model, @createdAt, @expiresAt, @body, @usage, @costUsd, @prompt)
-      ON CONFLICT(key) DO UPDATE SET body = excluded.body, usage = excluded.usage, cost_usd = excluded.cost_usd,
-        created_at = excluded.created_at, expires_at = excluded.expires_at, model = excluded.model, prompt = excluded.prompt
       RETURNING id`);
+    this.idByKeyStmt = db.prepare('SELECT id FROM cache_entries WHERE key = ?');
     this.countStmt = db.prepare('SELECT COUNT(*) AS n FROM cache_entries');
     this.evictStmt = db.prepare('DELETE FROM cache_entries WHERE id IN (SELECT id FROM cache_entries ORDER BY COALESCE(last_hit_at, created_at) ASC LIMIT ?)');
     this.expireStmt = db.prepare('DELETE FROM cache_entries WHERE expires_at <= ?');
@@ -148,16 +170,21 @@ export class ExactCache {
 
   /**
    * A row that cannot be decoded (written with another cache key, or without encryption) is a
-   * miss, and is deleted so it is answered afresh and rewritten.
+   * miss, and is deleted so it is answered afresh and rewritten; so is an answer no cache may keep
+   * (storable.ts) that an earlier version stored.
    */
   private readable(row: Row | undefined): CacheEntry | undefined {
     if (!row) return undefined;
+    let entry: CacheEntry;
     try {
-      return this.toEntry(row);
+      entry = this.toEntry(row);
     } catch {
       this.deleteStmt.run(row.id);
       return undefined;
     }
+    if (unstorableReason(entry.endpoint, entry.body) === undefined) return entry;
+    this.deleteStmt.run(row.id);
+    return undefined;
   }
 
   /**
@@ -198,9 +225,15 @@ export class ExactCache {
 
   /**
    * Stores an entry. `bodyText`, when given, is `body` already serialised (the upstream's JSON as
-   * relayed): it is stored as is instead of serialising the parsed body again.
+   * relayed): it is stored as is instead of serialising the parsed body again. Throws
+   * `UnstorableAnswer` for an answer no cache may keep (see `unstorableReason` to check first).
+   * Returns the new entry's id and the id of the entry it replaced under the same key, if any (its
+   * semantic vector must go with it).
    */
-  put(e: Omit<CacheEntry, 'id' | 'hits' | 'createdAt' | 'expiresAt' | 'bodyText'> & { ttlSeconds: number; bodyText?: string }, maxEntries: number): number {
+  put(e: Omit<CacheEntry, 'id' | 'hits' | 'createdAt' | 'expiresAt' | 'bodyText'> & { ttlSeconds: number; bodyText?: string }, maxEntries: number): StoredEntry {
+    const unstorable = unstorableReason(e.endpoint, e.body);
+    if (unstorable !== undefined) throw new UnstorableAnswer(unstorable);
+    const replaced = this.idByKeyStmt.get(e.key) as { id: number } | undefined;
     const createdAt = this.now();
     const row = this.putStmt.get({
       key: e.key,
@@ -220,7 +253,7 @@ export class ExactCache {
       this.writesSinceEvict = 0;
       this.housekeep(maxEntries);
     }
-    return row.id;
+    return { id: row.id, replacedId: replaced?.id };
   }
 
   /** Drop expired entries and the least recently used ones beyond `maxEntries`; returns the removed count. */

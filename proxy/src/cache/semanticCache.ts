@@ -117,9 +117,12 @@ export class SemanticCache {
     return info ? exceedsInputReason(text, inputLimitOf(info)) : undefined;
   }
 
-  index(entryId: number, namespace: string, vector: Float32Array, text: string, expiresAt: number): void {
+  index(entryId: number, namespace: string, vector: Float32Array, text: string, expiresAt: number, replacedId?: number): void {
     const info = this.embeddings.info;
     if (!info) return;
+    // A new answer under a stored key replaced the entry with a new id (exactCache.ts `put`): the
+    // replaced entry's vector, same text, would tie with this one and point at nothing.
+    if (replacedId !== undefined) this.store.delete(replacedId);
     this.store.insert({ entryId, namespace, modelId: info.modelId, vector, text, expiresAt });
     // Housekeeping, amortised: expired vectors and those whose answer the exact cache evicted.
     if (++this.inserts % 256 === 0) {

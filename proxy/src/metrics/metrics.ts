@@ -55,6 +55,9 @@ export class Metrics {
     if (input > 0) this.tokens.inc({ direction: 'input' }, input);
     const output = countable(c.outputTokens);
     if (output > 0) this.tokens.inc({ direction: 'output' }, output);
+    // A batch result's row is written when its results are read, hours after it ran: no latency
+    // or proxy overhead of its own to put beside live calls'.
+    if (c.endpoint.startsWith('batch:')) return;
     this.overhead.observe(countable(c.overheadMs) / 1000);
     this.latency.observe({ cache: c.cache }, countable(c.latencyMs) / 1000);
   }

@@ -108,8 +108,8 @@ export interface CallContext extends AttemptState {
   lastUserText?: string;
   /** Id of the cache entry written for this call (semantic indexing uses it). */
   storedEntryId?: number;
-  /** Called right after the cache entry is committed (the semantic stage indexes it). */
-  onStored?: (entryId: number) => void;
+  /** Called right after the cache entry is committed (the semantic stage indexes it; a refresh replaced `replacedId`). */
+  onStored?: (entryId: number, replacedId: number | undefined) => void;
   /** The model the cache key was computed for (a downgraded or fallback answer is not stored under it). */
   keyedModel?: string;
   /** Input tokens counted by the token worker (budgets, routing rules). */

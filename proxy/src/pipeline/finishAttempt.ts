@@ -13,6 +13,7 @@
  * Should that transaction fail (disk full, a cache row too large), the row is written alone: an
  * answer the cache could not keep is still a call the ledger must hold.
  */
+import type { StoredEntry } from '../cache/exactCache';
 import type { NewCallRecord } from '../ledger/ledger';
 import type { CallRecord } from '../ledger/types';
 import type { CallContext } from './context';
@@ -29,7 +30,7 @@ export async function finishAttempt(ctx: CallContext): Promise<CallRecord | unde
   await settleCost(ctx);
   const { ledger, db } = ctx.services;
   const row = ledgerRow(ctx);
-  let stored: number | undefined;
+  let stored: StoredEntry | undefined;
   let rec: CallRecord;
   if (shouldStore(ctx)) {
     try {
@@ -44,8 +45,8 @@ export async function finishAttempt(ctx: CallContext): Promise<CallRecord | unde
   }
   // Listeners (live feed, retention) and the semantic index see committed rows only.
   if (stored !== undefined) {
-    ctx.storedEntryId = stored;
-    ctx.onStored?.(stored);
+    ctx.storedEntryId = stored.id;
+    ctx.onStored?.(stored.id, stored.replacedId);
   }
   ledger.announce(rec);
   ctx.services.metrics.observe(rec);
@@ -59,7 +60,7 @@ function shouldStore(ctx: CallContext): boolean {
   return !!ctx.cacheKey && !!ctx.provider && ctx.status === 200 && ctx.complete && !!ctx.responseBody;
 }
 
-function putCacheEntry(ctx: CallContext): number {
+function putCacheEntry(ctx: CallContext): StoredEntry {
   const cache = ctx.services.policy.policy.cache;
   return ctx.services.exactCache.put(
     {

@@ -384,6 +384,10 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
     let out = '';
     for (const frame of frames) {
       const json = frameJson(frame);
+      // A data frame that is not a JSON object (garbled, cut mid-line by a proxy) is relayed as it
+      // came — the client's SDK fails on it — but the assembled answer then lacks what the client
+      // saw fail: never cache it, or the next identical call replays text nobody received.
+      if (!json && frame.data !== '' && frame.data !== '[DONE]') ctx.cacheStore = false;
       assembler.accept(frame, json);
       const kept = ctx.stripUsageChunk && json && strip ? strip(json, frame.raw) : frame.raw;
       if (kept !== undefined) out += kept;

@@ -115,7 +115,7 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
     }
     // Indexed as the entry is committed (before the answer's last byte), not after.
     const text = key.lastUserText;
-    ctx.onStored = (entryId) => semantic.index(entryId, namespace, vector, text, Date.now() + policy.cache.ttlSeconds * 1000);
+    ctx.onStored = (entryId, replacedId) => semantic.index(entryId, namespace, vector, text, Date.now() + policy.cache.ttlSeconds * 1000, replacedId);
     await next();
   };
 }
