@@ -5,7 +5,7 @@
  *   from-ledger           a batch file from the captured request bodies of one feature's calls (batch.capture)
  */
 import { Command } from 'commander';
-import { CliError, describeFailure, isUnreachable, numberOption, proxyUnreachable } from './common';
+import { CliError, describeFailure, isUnreachable, numberOption, proxyUnreachable, resolveFrom } from './common';
 
 const DEFAULT_PROXY = `http://127.0.0.1:${process.env.TOLLGATE_PORT ?? '4141'}`;
 
@@ -85,7 +85,7 @@ export function batchCommand(): Command {
           proxy: opts.proxy,
           feature: opts.feature,
           since: opts.since,
-          out: opts.out,
+          out: resolveFrom(process.cwd(), opts.out),
           ...(opts.until ? { until: opts.until } : {}),
           ...(opts.provider ? { provider: opts.provider } : {}),
           ...((opts.adminToken ?? process.env.TOLLGATE_ADMIN_TOKEN) ? { adminToken: opts.adminToken ?? process.env.TOLLGATE_ADMIN_TOKEN } : {}),

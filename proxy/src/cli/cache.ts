@@ -3,15 +3,15 @@
  * directly (WAL lets it run beside a live proxy), so it needs no running proxy and no admin token.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { sha256 } from '../cache/canonical';
 import { ExactCache } from '../cache/exactCache';
 import { openDatabase, type Db } from '../db/open';
 import { deleteOrphanVectors } from '../cache/semanticCache';
 import { SemanticStore } from '../cache/semantic/store';
-import { CliError, describeFailure, numberOption } from './common';
-import { defaultDataDir } from './paths';
+import { CliError, describeFailure, numberOption, printable } from './common';
+import { dataDirFrom } from './paths';
 
 const KEY_FINGERPRINT = /^tg_[0-9a-f]{16}$|^tg_anonymous$/;
 
@@ -20,7 +20,7 @@ const KEY_FINGERPRINT = /^tg_[0-9a-f]{16}$|^tg_anonymous$/;
  * write access needed). A missing or unusable file is a CliError naming it (exit 1).
  */
 function openDb(dataDir: string | undefined, readonly: boolean): { db: Db; file: string } {
-  const dir = dataDir ? resolve(dataDir) : defaultDataDir();
+  const dir = dataDirFrom(dataDir);
   const file = join(dir, 'tollgate.db');
   if (!existsSync(file)) throw new CliError(`no Tollgate database in ${dir} (start the proxy once, or pass --data-dir).`);
   try {
@@ -47,7 +47,7 @@ export function cacheCommand(): Command {
         ? (db.prepare('SELECT endpoint, model, COUNT(*) AS n, SUM(hits) AS hits FROM cache_entries GROUP BY 1, 2 ORDER BY n DESC').all() as Array<{ endpoint: string; model: string; n: number; hits: number }>)
         : [];
       console.log(`${file}: ${rows.reduce((sum, r) => sum + r.n, 0)} entries`);
-      for (const r of rows) console.log(`  ${r.endpoint.padEnd(18)} ${r.model.padEnd(32)} ${String(r.n).padStart(7)} entries ${String(r.hits ?? 0).padStart(7)} hits`);
+      for (const r of rows) console.log(`  ${printable(r.endpoint).padEnd(18)} ${printable(r.model).padEnd(32)} ${String(r.n).padStart(7)} entries ${String(r.hits ?? 0).padStart(7)} hits`);
       db.close();
     });
   cmd

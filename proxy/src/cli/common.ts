@@ -4,10 +4,12 @@
  * place that turns filesystem and SQLite errors into a readable line (main.ts prints it).
  */
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import * as nodePath from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { EXIT_CODES } from '../../../contract/process';
 import { DatabaseFileError } from '../db/open';
+import { expandHome } from '../embedding/models/paths';
 
 /** A runtime failure (not a usage error, which is EXIT_CODES.usage): missing database, unreachable proxy, unusable path. */
 export const EXIT_FAILURE = EXIT_CODES.failure;
@@ -76,9 +78,12 @@ export function collect(commas = false): (value: string, previous: string[] | un
 
 type PathApi = Pick<typeof nodePath, 'resolve' | 'relative' | 'isAbsolute' | 'sep'>;
 
-/** `p` against `cwd` (absolute paths, including Windows drive and UNC paths, are kept). */
+/**
+ * `p` against `cwd` (absolute paths, including Windows drive and UNC paths, are kept), `~` expanded:
+ * the shell leaves `--out=~/x` as it is.
+ */
 export function resolveFrom(cwd: string, p: string, path: PathApi = nodePath): string {
-  return path.resolve(cwd, p);
+  return path.resolve(cwd, expandHome(p, homedir(), path.sep));
 }
 
 /** `p` relative to `cwd` when it lies inside it, else `p` unchanged (for messages). */
@@ -91,6 +96,40 @@ export function displayPath(cwd: string, p: string, path: PathApi = nodePath): s
 /** Quotes a command-line argument for a POSIX shell when it needs it. */
 export function shellQuote(arg: string): string {
   return /^[\w@%+=:,./\\-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Control characters (C0, DEL, C1) and the bidirectional overrides that reorder what a terminal shows. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A value that came from a client (a model name stored with a cached answer) made safe to print on
+ * a terminal line: control characters are shown as `\u001b`, so an escape sequence cannot clear the
+ * screen or retitle the window, and a newline cannot forge an extra output line.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `printable` line by line: the text's own line breaks are kept. */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
+
+/**
+ * A reader that goes away (`| head`, `| grep -m1 listening`, a supervisor that died) must not kill
+ * the command: without a listener, the EPIPE of the next write is an uncaught 'error' that crashed
+ * a running proxy at its next log line and turned `lint | head` into a stack trace and exit 1.
+ * Output to a closed pipe is dropped; the command finishes and exits with its own status.
+ */
+export function ignoreBrokenPipes(streams: readonly NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      // After an EPIPE the stream is destroyed and later writes fail with ERR_STREAM_DESTROYED.
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+      throw err;
+    });
+  }
 }
 
 /** SQLite's "file is not a database" (SQLITE_NOTADB = 26). */

@@ -7,12 +7,14 @@ import { EXIT_CODES } from '../../../contract/process';
 import { VERSION } from '../version';
 import { batchCommand } from './batch';
 import { cacheCommand } from './cache';
-import { CliError, describeFailure, EXIT_FAILURE } from './common';
+import { CliError, describeFailure, EXIT_FAILURE, ignoreBrokenPipes } from './common';
 import { lintCommand } from './lint';
 import { modelCommand } from './model';
 import { policyCommand } from './policy';
 import { routerCommand } from './router';
 import { startCommand } from './start';
+
+ignoreBrokenPipes();
 
 const program = new Command('tollgate')
   .description('Tollgate: keep LLM API spend under control — a local OpenAI/Anthropic proxy with caching, budgets and a cost ledger.')

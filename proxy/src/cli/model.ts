@@ -3,7 +3,8 @@ import type { DownloadProgress } from '../embedding/models/download';
 import { downloadModel } from '../embedding/models/download';
 import { importModel } from '../embedding/models/import';
 import { MINILM_MODEL_ID, requireKnownModel } from '../embedding/models/known-models';
-import { defaultDataDir, defaultRemoteHost, modelsDirOf } from '../embedding/models/paths';
+import { defaultRemoteHost, modelsDirOf } from '../embedding/models/paths';
+import { dataDirFrom } from './paths';
 import { modelVerified } from '../embedding/models/status';
 import { messageOf } from '../embedding/errorMessage';
 
@@ -71,7 +72,7 @@ export function modelCommand(io: ModelCommandIO = processIO): Command {
     .option('--json', 'print JSON')
     .action(async (opts: CommonOptions & { json?: boolean }) => {
       try {
-        const dataDir = opts.dataDir ?? defaultDataDir();
+        const dataDir = dataDirFrom(opts.dataDir);
         const model = requireKnownModel(opts.model);
         const status = await modelVerified(modelsDirOf(dataDir), model);
         const embedder = status.verified
@@ -120,7 +121,7 @@ export function modelCommand(io: ModelCommandIO = processIO): Command {
         const model = requireKnownModel(opts.model);
         const remoteHost = opts.remoteHost ?? defaultRemoteHost();
         const { dir, fetched } = await downloadModel({
-          modelsDir: modelsDirOf(opts.dataDir ?? defaultDataDir()),
+          modelsDir: modelsDirOf(dataDirFrom(opts.dataDir)),
           model,
           remoteHost,
           revision: opts.revision,
@@ -144,7 +145,7 @@ export function modelCommand(io: ModelCommandIO = processIO): Command {
     .action(async (dir: string, opts: CommonOptions) => {
       try {
         const model = requireKnownModel(opts.model);
-        const result = await importModel(dir, modelsDirOf(opts.dataDir ?? defaultDataDir()), model);
+        const result = await importModel(dir, modelsDirOf(dataDirFrom(opts.dataDir)), model);
         io.out(`imported ${model.id} into ${result.dir} (checksum verified)\n`);
       } catch (error) {
         io.fail(messageOf(error));

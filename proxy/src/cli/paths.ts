@@ -1,16 +1,21 @@
 /** Default locations: the data directory and the repo's policy file. */
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { defaultDataDir as modelsDefaultDataDir, expandHome } from '../embedding/models/paths';
 import { DEFAULT_POLICY_FILE } from '../export';
 
 /**
  * `$TOLLGATE_DATA_DIR` (trimmed, as the model commands read it: cmd's `set X=D:\tollgate ` keeps the
- * trailing space, which Windows would otherwise make a folder name of), else `~/.tollgate`.
+ * trailing space, which Windows would otherwise make a folder name of; `~` expanded), else
+ * `~/.tollgate`, as an absolute path. One reading with the model commands, so ledger and models agree.
  */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env.TOLLGATE_DATA_DIR?.trim();
-  return fromEnv ? resolve(fromEnv) : join(homedir(), '.tollgate');
+  return resolve(modelsDefaultDataDir(env));
+}
+
+/** A `--data-dir` value (`~` expanded: `--data-dir=~/x` reaches us unexpanded) or else the default, absolute. */
+export function dataDirFrom(given: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return given ? resolve(expandHome(given)) : defaultDataDir(env);
 }
 
 /** The names a workspace policy may have, in the order the CLI and the extension look for them. */

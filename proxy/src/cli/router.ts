@@ -5,11 +5,10 @@
  * the other exemplars, leave-one-out). Embeds with the bundled USE-lite model, offline.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_POLICY_FILE } from '../export/plan';
 import { TIERS } from '../policy/schema';
-import { CliError, readText } from './common';
+import { CliError, readText, resolveFrom } from './common';
 
 export function routerCommand(): Command {
   const cmd = new Command('router').description('the learned tier router: evaluate it on the team exemplars');
@@ -26,7 +25,7 @@ export function routerCommand(): Command {
         import('../routing/learned/router'),
         import('../routing/embedding'),
       ]);
-      const file = resolve(opts.exemplars);
+      const file = resolveFrom(process.cwd(), opts.exemplars);
       if (!existsSync(file)) throw new CliError(`no exemplar file at ${file} (it lives beside ${DEFAULT_POLICY_FILE}; the dashboard writes it when you mark a routed call).`);
       const { exemplars, problems } = parseExemplars(readText(file));
       for (const p of problems) console.error(`${file}: ${p}`);

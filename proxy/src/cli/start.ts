@@ -4,13 +4,13 @@
  */
 import { ENV, EXIT_CODES } from '../../../contract/process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { CacheKeyError } from '../cache/encryption';
 import { PolicyError } from '../policy/store';
 import { PortInUseError, startProxy } from '../server/start';
-import { CliError, describeFailure, EXIT_FAILURE, parsePort } from './common';
-import { defaultDataDir, existingWorkspacePolicy } from './paths';
+import { CliError, describeFailure, EXIT_FAILURE, parsePort, resolveFrom } from './common';
+import { dataDirFrom, existingWorkspacePolicy } from './paths';
 
 /** How long a stop may take before the process exits anyway (a hung model download, a stuck socket). */
 export const STOP_GRACE_MS = 10_000;
@@ -93,9 +93,9 @@ export function startCommand(): Command {
     .option('-d, --data-dir <dir>', 'where the SQLite ledger/cache and models live (default: $TOLLGATE_DATA_DIR or ~/.tollgate)')
     .option('--policy <file>', 'policy file (default: ./.tollgate/policy.yaml or policy.yml when one exists)')
     .action(async (opts: { port?: number; dataDir?: string; policy?: string }) => {
-      const dataDir = opts.dataDir ? resolve(opts.dataDir) : defaultDataDir();
+      const dataDir = dataDirFrom(opts.dataDir);
       const found = opts.policy ?? existingWorkspacePolicy();
-      const policyFile = found !== undefined ? resolve(found) : undefined;
+      const policyFile = found !== undefined ? resolveFrom(process.cwd(), found) : undefined;
       if (opts.policy && !existsSync(policyFile!)) {
         console.error(`tollgate: policy file not found: ${policyFile}`);
         process.exit(EXIT_BAD_POLICY);
@@ -106,7 +106,7 @@ export function startCommand(): Command {
         error: (m: string) => console.error(`[tollgate] error: ${m}`),
         ...(process.env.TOLLGATE_DEBUG === '1' ? { debug: (m: string) => console.error(`[tollgate] debug: ${m}`) } : {}),
       };
-      let proxy;
+      let proxy: Awaited<ReturnType<typeof startProxy>>;
       try {
         proxy = await startProxy({
           ...(opts.port !== undefined ? { port: opts.port } : {}),

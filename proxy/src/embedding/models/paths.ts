@@ -1,10 +1,21 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
-/** Tollgate's data directory: `$TOLLGATE_DATA_DIR`, else `~/.tollgate`. */
+/**
+ * `~`, `~/…` and `~\…` with the home directory in their place. Shells expand `~` only in some
+ * places: a quoted value, `--data-dir=~/x`, a .env file, a systemd unit or Windows cmd pass it on
+ * literally, and Node would make a folder named `~` in the working directory. `~user` is kept, and
+ * `~\…` only where `\` separates paths (on POSIX it is a file name character).
+ */
+export function expandHome(p: string, home: string = homedir(), separator: string = sep): string {
+  if (p === '~') return home;
+  return p.startsWith('~/') || (separator === '\\' && p.startsWith('~\\')) ? join(home, p.slice(2)) : p;
+}
+
+/** Tollgate's data directory: `$TOLLGATE_DATA_DIR` (`~` expanded), else `~/.tollgate`. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.TOLLGATE_DATA_DIR?.trim();
-  return fromEnv ? fromEnv : join(homedir(), '.tollgate');
+  return fromEnv ? expandHome(fromEnv) : join(homedir(), '.tollgate');
 }
 
 /** Where model folders live; transformers.js's `env.localModelPath` points here. */

@@ -1,0 +1,25 @@
+/** Runs the tollgate CLI from source (tsx) as a child process, its streams piped (not a TTY), as scripts do. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** `node <CLI…>` runs the CLI from source, whatever the working directory. */
+export const CLI = ['--import', new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href, fileURLToPath(new URL('../../proxy/src/cli/main.ts', import.meta.url))];
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `env` is the whole environment beyond PATH (no inherited HOME, NO_COLOR or FORCE_COLOR unless given). */
+export function runCli(args: string[], o: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...CLI, ...args], { cwd: o.cwd, env: { PATH: process.env.PATH ?? '', ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
