@@ -4,7 +4,10 @@ import type { Severity } from '@proxy/analysis/types';
 import { DEFAULT_TEMPLATE_GLOBS } from './analysis/promptPatterns';
 
 export interface TollgateConfig {
+  /** The proxy port; the default while `portProblem` says the setting is unusable. */
   port: number;
+  /** Why `tollgate.proxy.port` cannot be used, for the user (settings.json takes any JSON value). */
+  portProblem?: string;
   autoStart: boolean;
   nodePath: string;
   comparisonModels: string[];
@@ -16,10 +19,30 @@ export interface TollgateConfig {
   severities: Record<string, Severity | 'off'>;
 }
 
-export function readConfig(): TollgateConfig {
-  const c = vscode.workspace.getConfiguration('tollgate');
+export const DEFAULT_PORT = 4141;
+
+/**
+ * A `tollgate.proxy.port` value as a port: a whole number 1–65535, also when written as a string
+ * ("4141"). The settings UI enforces the schema, settings.json does not: 70000, 0 (the CLI would bind
+ * a random port the extension never finds), "" or null would start the proxy into a restart loop.
+ */
+export function portFromSetting(value: unknown): { port: number } | { problem: string } {
+  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535) return { port: n };
+  return { problem: `"tollgate.proxy.port" is ${JSON.stringify(value) ?? String(value)}, not a port: set it to a whole number from 1 to 65535 (default ${DEFAULT_PORT}).` };
+}
+
+/**
+ * `scope`: the document the settings are for. In a multi-root workspace each folder's
+ * .vscode/settings.json holds its own values of the per-file settings (default model, rule
+ * severities, CodeLens and diagnostics switches); without the document VS Code answers with the
+ * workspace's values and a folder's are never seen.
+ */
+export function readConfig(scope?: vscode.Uri): TollgateConfig {
+  const c = vscode.workspace.getConfiguration('tollgate', scope);
+  const port = portFromSetting(c.get<unknown>('proxy.port', DEFAULT_PORT));
   return {
-    port: c.get<number>('proxy.port', 4141),
+    ...('port' in port ? { port: port.port } : { port: DEFAULT_PORT, portProblem: port.problem }),
     autoStart: c.get<boolean>('autoStart', true),
     nodePath: c.get<string>('nodePath', ''),
     comparisonModels: c.get<string[]>('comparisonModels', []),

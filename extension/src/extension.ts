@@ -31,6 +31,19 @@ export function activate(context: vscode.ExtensionContext): { proxy: ProxyContro
   const analyses = new DocumentAnalyses(loadAnalyzer, join(context.extensionPath, 'dist', 'wasm'), output);
   const lenses = new CostLensProvider(analyses);
   const policy = new PolicyDiagnostics(proxy);
+  const quickFixes = new CostQuickFixes(analyses);
+  const diagnostics = new CostDiagnostics(analyses, selector);
+  // `tollgate.promptGlobs` decides which files get CodeLens, diagnostics and quick fixes: an edited
+  // setting re-registers the providers now instead of after a window reload.
+  let providers: vscode.Disposable | undefined;
+  const registerProviders = (sel: vscode.DocumentSelector) => {
+    providers?.dispose();
+    providers = vscode.Disposable.from(
+      vscode.languages.registerCodeLensProvider(sel, lenses),
+      vscode.languages.registerCodeActionsProvider(sel, quickFixes, CostQuickFixes.metadata),
+    );
+  };
+  registerProviders(selector);
 
   context.subscriptions.push(
     output,
@@ -39,9 +52,14 @@ export function activate(context: vscode.ExtensionContext): { proxy: ProxyContro
     new CostStatusBar(proxy, policy),
     analyses,
     lenses,
-    vscode.languages.registerCodeLensProvider(selector, lenses),
-    new CostDiagnostics(analyses, selector),
-    vscode.languages.registerCodeActionsProvider(selector, new CostQuickFixes(analyses), CostQuickFixes.metadata),
+    { dispose: () => providers?.dispose() },
+    diagnostics,
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('tollgate.promptGlobs')) return;
+      const sel = documentSelector(readConfig().promptGlobs);
+      registerProviders(sel);
+      diagnostics.setSelector(sel);
+    }),
     registerDisableRule(),
     ...registerProxyCommands(proxy),
     ...registerProviderKeyCommands(context, proxy),

@@ -66,7 +66,7 @@ export class DocumentAnalyses implements vscode.Disposable {
   }
 
   private async run(doc: vscode.TextDocument, token: RunToken): Promise<FileAnalysis | undefined> {
-    const cfg = readConfig();
+    const cfg = readConfig(doc.uri);
     const settings: AnalysisSettings = {
       comparisonModels: cfg.comparisonModels,
       defaultModel: cfg.defaultModel,

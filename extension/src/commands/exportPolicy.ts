@@ -29,17 +29,38 @@ export function registerExportPolicy(proxy: ProxyController): vscode.Disposable 
   return vscode.Disposable.from(...disposables);
 }
 
+/**
+ * The policy to export: the proxy's, or in a multi-root workspace with several, the one the user
+ * picks (each folder's policy is its own project's; exporting only the first would write the wrong
+ * gateway config for the others). Undefined: none, or the pick was dismissed.
+ */
+async function choosePolicy(proxy: ProxyController): Promise<string | undefined> {
+  const applied = proxy.policyFile();
+  if (!applied) return undefined;
+  const files = [applied, ...proxy.workspacePolicyFiles().filter((f) => f !== applied)];
+  if (files.length === 1) return applied;
+  const pick = await vscode.window.showQuickPick(
+    files.map((f) => ({ label: vscode.workspace.asRelativePath(f), description: f === applied ? 'the policy the proxy runs' : 'not applied by the proxy', file: f })),
+    { title: 'Export which policy?' },
+  );
+  return pick?.file;
+}
+
 async function exportPolicyCommand(proxy: ProxyController, proposed: ProposedContent): Promise<void> {
-  const policyFile = proxy.policyFile();
-  if (!policyFile) {
-    if (proxy.workspacePolicyFile()) {
-      await explainRestricted();
-      return;
-    }
-    const pick = await vscode.window.showWarningMessage('There is no .tollgate/policy.yaml in this workspace to export.', 'Create Starter Policy');
-    if (pick) await vscode.commands.executeCommand('tollgate.createPolicy');
+  if (proxy.policyFile()) {
+    const chosen = await choosePolicy(proxy);
+    if (chosen) await exportFile(proxy, proposed, chosen);
     return;
   }
+  if (proxy.workspacePolicyFile()) {
+    await explainRestricted();
+    return;
+  }
+  const pick = await vscode.window.showWarningMessage('There is no .tollgate/policy.yaml in this workspace to export.', 'Create Starter Policy');
+  if (pick) await vscode.commands.executeCommand('tollgate.createPolicy');
+}
+
+async function exportFile(proxy: ProxyController, proposed: ProposedContent, policyFile: string): Promise<void> {
   const { planExport, EXPORT_TARGETS, DEFAULT_EXPORT_DIR } = loadDeferred();
   const targets = await vscode.window.showQuickPick(
     EXPORT_TARGETS.map((t) => ({ label: t, picked: true, target: t as ExportTarget })),

@@ -19,11 +19,11 @@ export class CostDiagnostics implements vscode.Disposable {
 
   constructor(
     private readonly analyses: DocumentAnalyses,
-    private readonly selector: vscode.DocumentSelector,
+    private selector: vscode.DocumentSelector,
   ) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, readConfig().debounceMs)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, readConfig(e.document.uri).debounceMs)),
       vscode.workspace.onDidCloseTextDocument((d) => {
         this.collection.delete(d.uri);
         this.debouncer.cancel(d.uri.toString());
@@ -32,8 +32,24 @@ export class CostDiagnostics implements vscode.Disposable {
         const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
         if (doc) this.schedule(doc, 0);
       }),
+      // Turned back on: every open document, also those no provider analysed while it was off.
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('tollgate.diagnostics.enabled')) for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+      }),
     );
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  /** New prompt globs: open documents they now cover are analysed, those they no longer cover cleared. */
+  setSelector(selector: vscode.DocumentSelector): void {
+    this.selector = selector;
+    for (const d of vscode.workspace.textDocuments) {
+      if (vscode.languages.match(selector, d)) this.schedule(d, 0);
+      else {
+        this.debouncer.cancel(d.uri.toString());
+        this.collection.delete(d.uri);
+      }
+    }
   }
 
   private schedule(doc: vscode.TextDocument, delayMs: number): void {
@@ -43,7 +59,7 @@ export class CostDiagnostics implements vscode.Disposable {
   }
 
   private async update(doc: vscode.TextDocument): Promise<void> {
-    if (!readConfig().diagnosticsEnabled) {
+    if (!readConfig(doc.uri).diagnosticsEnabled) {
       this.collection.delete(doc.uri);
       return;
     }

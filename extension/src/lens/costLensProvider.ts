@@ -26,7 +26,7 @@ export class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposa
   }
 
   async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
-    if (!readConfig().codeLensEnabled) return [];
+    if (!readConfig(doc.uri).codeLensEnabled) return [];
     const analysis = await this.analyses.analyze(doc);
     if (!analysis) return [];
     return analysis.calls.map(

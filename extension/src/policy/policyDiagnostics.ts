@@ -46,6 +46,8 @@ export class PolicyDiagnostics implements vscode.Disposable {
         if (s.kind === 'failed' && s.reason === 'bad-policy') this.checkCurrent();
       }),
       vscode.commands.registerCommand('tollgate.openPolicy', () => this.open()),
+      // A folder added or removed can bring or take away the policy file (Open Policy, the status bar).
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.checkCurrent()),
     );
     void vscode.commands.executeCommand('setContext', 'tollgate.hasPolicy', proxy.policyFile() !== undefined);
     // Off the activation path: the checker lives in the deferred bundle.

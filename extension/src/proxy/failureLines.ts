@@ -22,6 +22,8 @@ export class FailureLines {
     } else {
       this.open = false;
       if (!this.fromCli && /^(?:[A-Z]\w*)?Error(?: \[\w+\])?: /.test(line)) this.lines = [line.trim()];
+      // A usage error, in commander's words ("error: option '-p, --port <port>' argument …").
+      else if (!this.fromCli && line.startsWith('error: ')) this.lines = [line.slice('error: '.length).trim()];
     }
   }
 

@@ -52,6 +52,11 @@ export interface SettingPlatform {
   home: string;
   /** For variables in the path (`%LOCALAPPDATA%`, `$HOME`); none expanded when absent. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The folder a relative path (`.venv/bin/node`, `tools\node.exe`) is read from: the workspace
+   * folder, and none in Restricted Mode (a path into an untrusted repository must not run).
+   */
+  relativeTo?: string;
 }
 
 /**
@@ -97,12 +102,21 @@ export function nodePathFromSetting(value: string, where: SettingPlatform): stri
   p = expandVariables(p, where);
   const path = where.platform === 'win32' ? win32 : posix;
   if (p === '~' || (where.platform === 'win32' ? /^~[\\/]/ : /^~\//).test(p)) p = path.join(where.home, p.slice(1));
+  // Not against the process's working directory: the check (execFile) and the proxy's spawn (cwd:
+  // the data directory) would each read it from a different folder.
+  if (isRelativePath(p, where.platform) && where.relativeTo) p = path.resolve(where.relativeTo, p);
   if (p && isDirectory(p)) {
     const exe = where.platform === 'win32' ? 'node.exe' : 'node';
     const inside = [join(p, exe), join(p, 'bin', exe)].find(isFile);
     if (inside) return inside;
   }
   return p;
+}
+
+/** A path with a folder in it that is not absolute; a bare name (`node`) is looked up on the PATH instead. */
+function isRelativePath(p: string, platform: NodeJS.Platform): boolean {
+  const path = platform === 'win32' ? win32 : posix;
+  return (platform === 'win32' ? /[\\/]/ : /\//).test(p) && !path.isAbsolute(p);
 }
 
 type Probe = { version: string } | { problem: string };
@@ -146,6 +160,9 @@ export async function resolveNodeRuntime(
       return { ok: false, message: `This VS Code runs Node.js ${host.version}; Tollgate's proxy needs ${MIN_NODE.join('.')} or newer. Update VS Code, or set "tollgate.nodePath" to a Node.js 20.18+ executable.` };
     }
     return { ok: true, runtime: { path: host.execPath, version: host.version, source: 'vscode', env: { ELECTRON_RUN_AS_NODE: '1' } } };
+  }
+  if (isRelativePath(file, where.platform)) {
+    return { ok: false, message: `"tollgate.nodePath" (${file}) is a relative path and this window has no trusted workspace folder to read it from; give the full path. ${HINT}` };
   }
   // Node will not start a batch file without a shell (CVE-2024-27980), and the proxy is not run through one.
   if (where.platform === 'win32' && /\.(?:cmd|bat|ps1)$/i.test(file)) {

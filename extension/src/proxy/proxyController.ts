@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ENV } from '@contract/process';
@@ -68,6 +69,7 @@ export class ProxyController implements vscode.Disposable {
       this.context.secrets.onDidChange((e) => {
         if (e.key === ADMIN_TOKEN_SECRET) void this.adoptSharedToken();
       }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reapplyPolicy()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if ((e.affectsConfiguration('tollgate.proxy.port') || e.affectsConfiguration('tollgate.nodePath')) && this.state.kind !== 'stopped') {
           void this.start();
@@ -121,10 +123,15 @@ export class ProxyController implements vscode.Disposable {
     return this.liveEvents;
   }
 
-  /** The admin token for the user's own proxy (this window's, or another window's that proved it holds it); none for another process. */
+  /**
+   * The admin token for the user's own proxy (this window's, or another window's that proved it
+   * holds it); none for another process — nor while nothing on the port has proved anything yet
+   * (stopped, starting, restarting, failed): the port may be a repository's choice or another
+   * user's process, and the token opens every proxy of this user.
+   */
   adminTokenFor(): { adminToken?: string } {
     const s = this.state;
-    return s.kind === 'running' && s.attached && !s.verified ? {} : { adminToken: this.adminToken };
+    return s.kind === 'running' && (!s.attached || s.verified) ? { adminToken: this.adminToken } : {};
   }
 
   /** The token of the user's windows: the environment's, else the one in SecretStorage (stored by the first window). */
@@ -157,17 +164,52 @@ export class ProxyController implements vscode.Disposable {
     return s.kind === 'running' ? s.port : readConfig().port;
   }
 
-  async start(): Promise<ProxyState> {
+  /** The start in progress, and whether another was asked for meanwhile. */
+  private inFlight: Promise<ProxyState> | undefined;
+  private startAgain = false;
+
+  /**
+   * Starts (or restarts) the proxy with the current settings, policy and keys. Starts never overlap:
+   * a start asked for during another (trust granted and the workspace's settings applied in the same
+   * moment, a port picked from a failure message) runs once that one is done. Overlapping starts
+   * spawned two proxies; the second found the port taken and "attached" to the first, which the
+   * window then no longer owned, so it outlived the window.
+   */
+  start(): Promise<ProxyState> {
+    if (this.inFlight) {
+      this.startAgain = true;
+      return this.inFlight;
+    }
+    const run = async (): Promise<ProxyState> => {
+      try {
+        let state: ProxyState;
+        do {
+          this.startAgain = false;
+          state = await this.startOnce();
+        } while (this.startAgain);
+        return state;
+      } finally {
+        this.inFlight = undefined;
+      }
+    };
+    this.inFlight = run();
+    return this.inFlight;
+  }
+
+  private async startOnce(): Promise<ProxyState> {
     const wasStopped = this.supervisor.state.kind === 'stopped';
     this.preparing = true;
     if (wasStopped) this.stateEmitter.fire(this.state);
     try {
-      return await this.startPrepared();
+      await this.startPrepared();
     } finally {
       this.preparing = false;
       // Preparation failed before the supervisor ran: back to what the supervisor says.
       if (wasStopped && this.supervisor.state.kind === 'stopped') this.stateEmitter.fire(this.supervisor.state);
     }
+    // Read after preparing ended: a start refused before the supervisor ran (no usable Node) is
+    // "stopped", not the "starting" shown while it was checked.
+    return this.state;
   }
 
   /**
@@ -180,8 +222,12 @@ export class ProxyController implements vscode.Disposable {
     // Set before the first await: a file event during the start must see the start's own file.
     const policyFile = this.policyFile();
     this.launchedPolicy = policyFile;
+    if (policyFile) this.tellUnappliedPolicies(policyFile);
     const cfg = readConfig();
-    const node = await resolveNodeRuntime(cfg.nodePath);
+    if (cfg.portProblem) return this.supervisor.refuse('bad-port', cfg.portProblem);
+    // A relative tollgate.nodePath is read from the first workspace folder, only in a trusted one.
+    const folder = vscode.workspace.isTrusted ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath : undefined;
+    const node = await resolveNodeRuntime(cfg.nodePath, undefined, { platform: process.platform, home: homedir(), env: process.env, ...(folder ? { relativeTo: folder } : {}) });
     if (!node.ok) {
       this.output.error(node.message);
       void vscode.window.showErrorMessage(node.message, 'Open Settings').then((pick) => {
@@ -257,13 +303,50 @@ export class ProxyController implements vscode.Disposable {
 
   /** The same file whether or not the folder is trusted (to say it is ignored rather than absent). */
   workspacePolicyFile(): string | undefined {
+    return this.workspacePolicyFiles()[0];
+  }
+
+  /** Each workspace folder's policy file, in folder order (a multi-root workspace can have several). */
+  workspacePolicyFiles(): string[] {
+    const files: string[] = [];
     for (const f of vscode.workspace.workspaceFolders ?? []) {
-      for (const name of ['policy.yaml', 'policy.yml']) {
-        const p = join(f.uri.fsPath, '.tollgate', name);
-        if (existsSync(p)) return p;
-      }
+      const p = ['policy.yaml', 'policy.yml'].map((name) => join(f.uri.fsPath, '.tollgate', name)).find((x) => existsSync(x));
+      if (p) files.push(p);
     }
-    return undefined;
+    return files;
+  }
+
+  /** The sets of unapplied policy files already reported (once each, not on every restart). */
+  private readonly toldUnapplied = new Set<string>();
+
+  /**
+   * One proxy runs one policy: in a multi-root workspace where several folders have one, say which
+   * applies and which do not, instead of leaving a folder's budgets silently unenforced.
+   */
+  private tellUnappliedPolicies(applied: string): void {
+    const others = this.workspacePolicyFiles().filter((f) => f !== applied);
+    const key = [applied, ...others].join('\n');
+    if (!others.length || this.toldUnapplied.has(key)) return;
+    this.toldUnapplied.add(key);
+    const rel = (f: string) => vscode.workspace.asRelativePath(f);
+    const line = `Tollgate applies one policy per window: the proxy runs ${rel(applied)} (the first workspace folder with a policy); not applied: ${others.map(rel).join(', ')}.`;
+    this.output.warn(line);
+    void vscode.window.showWarningMessage(line, 'Open Policy').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('tollgate.openPolicy');
+    });
+  }
+
+  /**
+   * Folders added or removed: the proxy's policy is the first folder's that has one, which may now
+   * be another file (or none). The window's own proxy is restarted with it.
+   */
+  private async reapplyPolicy(): Promise<void> {
+    const s = this.state;
+    if (s.kind === 'stopped' || (s.kind === 'running' && s.attached)) return;
+    const file = this.policyFile();
+    if (file === this.launchedPolicy) return;
+    this.output.info(`workspace folders changed; restarting the proxy with ${file ?? 'the built-in policy'}`);
+    await this.start();
   }
 
   private async explainFailure(s: Extract<ProxyState, { kind: 'failed' }>): Promise<void> {
@@ -278,13 +361,16 @@ export class ProxyController implements vscode.Disposable {
           )
         : s.reason === 'bad-policy'
           ? await show(`${s.message} It starts again by itself once the saved file is valid.`, 'Open Policy', 'Show Log', 'Retry')
-          : await show(s.message, 'Show Log', 'Retry');
+          : s.reason === 'bad-port'
+            ? await show(`${s.message} The proxy starts once the setting is fixed.`, 'Open Settings')
+            : await show(s.message, 'Show Log', 'Retry');
     await this.runFix(pick);
   }
 
   /** Runs the button the user picked on a failure or warning message. */
-  private async runFix(pick: 'Use Another Port' | 'Retry' | 'Show Log' | 'Open Policy' | undefined): Promise<void> {
+  private async runFix(pick: 'Use Another Port' | 'Retry' | 'Show Log' | 'Open Policy' | 'Open Settings' | undefined): Promise<void> {
     if (pick === 'Use Another Port') await this.pickAnotherPort();
+    else if (pick === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'tollgate.proxy.port');
     else if (pick === 'Retry') await this.start();
     else if (pick === 'Show Log') this.output.show();
     // Opens at the first problem's line and column (see policy/policyDiagnostics.ts).

@@ -1,6 +1,7 @@
 /** What the supervisor knows about the proxy process, as shown in the status bar and messages. */
 /** `bad-config`: the CLI refused its configuration for another reason than the policy file (exit 4, e.g. TOLLGATE_CACHE_KEY). */
-export type FailureReason = 'port-in-use' | 'bad-policy' | 'bad-config' | 'no-node' | 'missing-cli' | 'crashed' | 'unhealthy';
+/** `bad-port`: `tollgate.proxy.port` holds no usable port (settings.json takes any value). */
+export type FailureReason = 'port-in-use' | 'bad-policy' | 'bad-config' | 'bad-port' | 'no-node' | 'missing-cli' | 'crashed' | 'unhealthy';
 
 export type ProxyState =
   | { kind: 'stopped' }

@@ -110,6 +110,12 @@ export class ProxySupervisor {
     if (this.current.kind !== 'stopped') this.setState({ kind: 'stopped' });
   }
 
+  /** Stops any proxy and reports a launch that cannot work (a bad setting) as failed, without trying it. */
+  async refuse(reason: Extract<ProxyState, { kind: 'failed' }>['reason'], message: string): Promise<ProxyState> {
+    await this.stop();
+    return this.fail(reason, message);
+  }
+
   dispose(): void {
     void this.stop();
     this.listeners.clear();
@@ -247,6 +253,11 @@ export class ProxySupervisor {
       } else {
         this.fail('bad-config', `The Tollgate proxy did not start: ${said ?? `its configuration was refused (exit code ${code})`}.`);
       }
+      return;
+    }
+    if (code === EXIT_CODES.usage) {
+      // The CLI refused its command line: the same command line would be refused on every restart.
+      this.fail('bad-config', `The Tollgate proxy did not start: ${said ?? `it refused its command line (exit code ${code})`}.`);
       return;
     }
     if (code === null && signal === null) {

@@ -190,6 +190,7 @@ function createVscodeStub(settings = {}, extra = {}) {
         update: async () => {},
       }),
       onDidChangeConfiguration: () => disposable(),
+      onDidChangeWorkspaceFolders: () => disposable(),
       registerTextDocumentContentProvider: () => disposable(),
       onDidOpenTextDocument: () => disposable(),
       onDidChangeTextDocument: () => disposable(),
