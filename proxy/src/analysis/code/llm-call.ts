@@ -48,13 +48,66 @@ export interface DetectedCall {
   placeholders: number;
   /** true when the arguments come from somewhere the analysis cannot see (parameter, import, **kwargs). */
   argumentsHidden?: boolean;
-  /** Where to add the limit with the spelling this SDK expects. */
-  insertion?: { offset: number; newText: string; title: string };
+  /** Where to add the limit with the spelling this SDK expects; `limit` is the value newText inserts. */
+  insertion?: { offset: number; newText: string; title: string; limit: number };
   /**
    * false for a legacy Completions call: the prompt is sent as one plain text, without the chat
    * format's per-message tokens, so a lens should count it with `chat: false`.
    */
   chat?: false;
+}
+
+/** The output limit a quick fix inserts when nothing else constrains it. */
+export const SUGGESTED_LIMIT = 1024;
+
+/**
+ * The limit for a model that reasons before it answers: its hidden reasoning tokens count against
+ * the output limit, and at 1,024 a gpt-5 or o3 reply often ends with finish_reason "length" and no
+ * content at all. OpenAI's reasoning guide suggests reserving at least 25,000 tokens for reasoning
+ * and output.
+ */
+export const REASONING_SUGGESTED_LIMIT = 25_000;
+
+/**
+ * What `thinking` asks for: none (absent, or not `enabled`), a readable `budget_tokens`, or
+ * 'unknown' (a budget or type the analysis cannot read).
+ */
+export type ThinkingBudget = number | 'none' | 'unknown';
+
+/**
+ * The limit a fix may insert. Anthropic rejects a request whose max_tokens is not above
+ * thinking.budget_tokens ("max_tokens must be greater than thinking.budget_tokens"), so with extended
+ * thinking on the fix leaves the suggested limit for the answer on top of the budget; a model that
+ * reasons by default gets room to reason; and no value is above the model's own maximum output
+ * (also rejected). undefined: no value is known to be accepted.
+ */
+export function suggestedLimit(thinking: ThinkingBudget, model: { max?: number | undefined; reasons: boolean }): number | undefined {
+  if (thinking === 'unknown') return undefined;
+  const budget = thinking === 'none' ? 0 : thinking;
+  const wanted = budget + (model.reasons ? REASONING_SUGGESTED_LIMIT : SUGGESTED_LIMIT);
+  const modelMax = model.max;
+  if (modelMax === undefined || wanted <= modelMax) return wanted;
+  return modelMax > budget ? modelMax : undefined;
+}
+
+/**
+ * Providers whose OpenAI-compatible Chat Completions endpoint takes `max_tokens` but not
+ * `max_completion_tokens` (Mistral answers 422 "extra_forbidden"; others ignore it, so the fix
+ * would limit nothing), and open-weight families served by Ollama, vLLM, Groq, Together….
+ * `max_tokens` is also what OpenAI takes for every model that is not a reasoning model.
+ */
+const MAX_TOKENS_PROVIDERS = new Set(['anthropic', 'google', 'mistral', 'deepseek']);
+const OPEN_WEIGHT_FAMILY = /(^|[/:])(llama|meta-llama|codellama|qwen|qwq|mixtral|mistral|ministral|codestral|magistral|devstral|pixtral|gemma|phi|deepseek|command|granite|nemotron|yi|falcon|olmo|smollm|kimi|moonshot|glm)/i;
+
+/**
+ * The spelling a fix inserts, given the call's model: an OpenAI-SDK chat call sent to another
+ * provider's model (`baseURL` pointed at Mistral, DeepSeek, Ollama, …) gets `max_tokens`.
+ */
+export function limitKeyForModel(api: CallApi, language: 'typescript' | 'python', model: string | undefined, provider: string | undefined): string {
+  const key = limitKeyFor(api, language);
+  if (api !== 'openai-chat' || !model) return key;
+  const foreign = provider !== undefined ? MAX_TOKENS_PROVIDERS.has(provider) : OPEN_WEIGHT_FAMILY.test(model);
+  return foreign ? 'max_tokens' : key;
 }
 
 /** Every spelling of an output limit across SDKs (issue 10 asks us to accept them all). */

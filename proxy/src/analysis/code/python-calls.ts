@@ -10,14 +10,17 @@ import {
   classifyCallee,
   fileHintsOf,
   legacyCompletions,
-  limitKeyFor,
+  limitKeyForModel,
   LOCAL_ORIGIN,
   OUTPUT_LIMIT_KEYS,
   sdkModule,
+  suggestedLimit,
   type CallApi,
   type DetectedCall,
   type FileHints,
+  type ThinkingBudget,
 } from './llm-call';
+import { maxOutputTokens, modelProvider, reasonsByDefault } from '../cost/max-output';
 import { pythonCleandoc, pythonDedent, pythonEscape, stripText } from './text-transforms';
 import { resolveWasmFiles } from './wasm-dir';
 
@@ -436,7 +439,9 @@ function appendAfterLast(container: Node, source: string, entry: string): { offs
   if (!multiLine) return { offset: last.endIndex, newText: `, ${entry}` };
   const lineStart = source.lastIndexOf('\n', last.startIndex - 1) + 1;
   const indent = /^[ \t]*/.exec(source.slice(lineStart))![0];
-  return { offset: last.endIndex, newText: `,\n${indent}${entry}` };
+  // A CRLF file gets a CRLF line, not one LF line among them.
+  const eol = source[lineStart - 2] === '\r' ? '\r\n' : '\n';
+  return { offset: last.endIndex, newText: `,${eol}${indent}${entry}` };
 }
 
 type PyText = { text: string; placeholders: number; node: Node };
@@ -740,8 +745,26 @@ function calleeModules(fn: Node, b: PyBindings): Set<string> {
   return b.modulesOf(fn.type === 'attribute' ? fn.childForFieldName('object') : fn);
 }
 
-function entry(key: string, args: KwArgs): string {
-  return args.targetIsDict ? `"${key}": 1024` : `${key}=1024`;
+function entry(key: string, args: KwArgs, limit: number): string {
+  return args.targetIsDict ? `"${key}": ${limit}` : `${key}=${limit}`;
+}
+
+/** An integer literal, directly or through a same-file variable (`budget_tokens=THINKING_BUDGET`). */
+function intValue(node: Node | undefined, b: PyBindings, depth = 0): number | undefined {
+  if (!node || depth > MAX_DEPTH) return undefined;
+  if (node.type === 'integer' && /^[\d_]+$/.test(node.text)) return Number(node.text.replaceAll('_', ''));
+  if (node.type === 'identifier') return intValue(b.valueOf(node.text, node), b, depth + 1);
+  return undefined;
+}
+
+/** The call's extended-thinking budget (Anthropic `thinking={"type": "enabled", "budget_tokens": …}`). */
+function thinkingBudget(kw: Map<string, Node>, b: PyBindings): ThinkingBudget {
+  const v = kw.get('thinking');
+  if (!v || v.type === 'none') return 'none';
+  const t = b.resolve(v);
+  if (!t || t.opaque || t.fixable === false) return 'unknown';
+  if (stringValue(t.keywords.get('type'))?.text === 'disabled') return 'none';
+  return intValue(t.keywords.get('budget_tokens'), b) ?? 'unknown';
 }
 
 /** `ChatOpenAI(...).bind(max_tokens=…)` or `llm = ChatOpenAI(...)` … `llm.bind(max_tokens=…)`. */
@@ -788,6 +811,11 @@ function perCallGenerationConfig(b: PyBindings): 'missing' | 'unknown' {
   return 'missing';
 }
 
+/** APIs whose limit sits in a nested config (generation config, model settings). */
+function nestedApi(api: CallApi): boolean {
+  return api === 'google-genai' || api === 'google-legacy' || api === 'openai-agents';
+}
+
 function inspectCall(source: string, api: CallApi, chain: string[], node: Node, fn: Node, args: KwArgs, b: PyBindings): DetectedCall {
   const call: DetectedCall = { api, callee: calleeText(chain), start: fn.startIndex, end: fn.endIndex, limit: 'unknown', messages: [], placeholders: 0 };
   // Under a forwarder (`partial(client.chat.completions.create, …)`) the callee is itself an argument.
@@ -809,14 +837,18 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
   if (call.messages.length === 0 && call.placeholders === 0 && hidden && !constructs) call.placeholders = 1;
   if (args.opaque || (positionalArgs.length > 0 && !constructs)) call.argumentsHidden = true;
   // openai-python < 1.0 (`openai.ChatCompletion.create`) only knows max_tokens.
-  const key = chain.includes('ChatCompletion') ? 'max_tokens' : limitKeyFor(api, 'python');
-  const title = `Add ${key}=1024`;
+  const key = chain.includes('ChatCompletion') ? 'max_tokens' : limitKeyForModel(api, 'python', call.model, call.model ? modelProvider(call.model) : undefined);
+  // What the model can produce, and whether it spends reasoning tokens out of the limit.
+  const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
+  // With extended thinking on, the limit must leave room above the thinking budget.
+  const fixLimit = suggestedLimit(nestedApi(api) ? 'none' : thinkingBudget(args.keywords, b), modelFacts);
+  const title = `Add ${key}=${fixLimit}`;
 
   // APIs whose limit lives in a nested config argument.
   const nested: Partial<Record<CallApi, { names: string[]; add: string }>> = {
-    'google-genai': { names: ['config', 'generation_config'], add: `config={"${key}": 1024}` },
-    'google-legacy': { names: ['generation_config'], add: `generation_config={"${key}": 1024}` },
-    'openai-agents': { names: ['model_settings'], add: `model_settings=ModelSettings(${key}=1024)` },
+    'google-genai': { names: ['config', 'generation_config'], add: `config={"${key}": ${fixLimit}}` },
+    'google-legacy': { names: ['generation_config'], add: `generation_config={"${key}": ${fixLimit}}` },
+    'openai-agents': { names: ['model_settings'], add: `model_settings=ModelSettings(${key}=${fixLimit})` },
   };
   const where = nested[api];
   if (where) {
@@ -826,14 +858,15 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
       // The legacy SDK also takes generation_config per generate_content call; if the file does that, we cannot tell.
       if (api === 'google-legacy' && call.limit === 'missing') call.limit = perCallGenerationConfig(b);
       const fixable = api !== 'openai-agents' || /\bModelSettings\b/.test(source);
-      if (call.limit === 'missing' && fixable && !branches) call.insertion = { ...appendAfterLast(args.target, source, args.targetIsDict ? `"${where.add.split('=')[0]}": {"${key}": 1024}` : where.add), title };
+      if (call.limit === 'missing' && fixable && !branches && fixLimit !== undefined)
+        call.insertion = { ...appendAfterLast(args.target, source, args.targetIsDict ? `"${where.add.split('=')[0]}": {"${key}": ${fixLimit}}` : where.add), title, limit: fixLimit };
       return call;
     }
     const cfg = b.resolve(cfgNode);
     if (cfg) {
       const { noneLimit, ...limit } = limitFrom(cfg.keywords, cfg.opaque, cfg.fixable);
       Object.assign(call, limit);
-      if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit) call.insertion = { ...appendAfterLast(cfg.target, source, entry(key, cfg)), title };
+      if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && fixLimit !== undefined) call.insertion = { ...appendAfterLast(cfg.target, source, entry(key, cfg, fixLimit)), title, limit: fixLimit };
     }
     return call;
   }
@@ -852,7 +885,7 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
   if (call.limit === 'missing' && positionalArgs.length > 0 && !constructs) call.limit = 'unknown';
   if (api === 'openai-completions') legacyCompletions(call);
   // With `max_tokens=None` in place, appending another max_tokens would repeat the keyword.
-  if (call.limit === 'missing' && !branches && !noneLimit) call.insertion = { ...appendAfterLast(args.target, source, entry(key, args)), title };
+  if (call.limit === 'missing' && !branches && !noneLimit && fixLimit !== undefined) call.insertion = { ...appendAfterLast(args.target, source, entry(key, args, fixLimit)), title, limit: fixLimit };
   return call;
 }
 

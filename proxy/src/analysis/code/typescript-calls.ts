@@ -11,13 +11,17 @@ import {
   langchainJsAnthropicDefault,
   legacyCompletions,
   limitKeyFor,
+  limitKeyForModel,
   LOCAL_ORIGIN,
   NO_LIMIT_VALUES,
   OUTPUT_LIMIT_KEYS,
   sdkModule,
+  suggestedLimit,
   type CallApi,
   type DetectedCall,
+  type ThinkingBudget,
 } from './llm-call';
+import { maxOutputTokens, modelProvider, reasonsByDefault } from '../cost/max-output';
 import { jsDedent, stripText } from './text-transforms';
 import { FileBindings, unwrap, type ResolvedObject } from './typescript-resolve';
 
@@ -116,7 +120,9 @@ function insertProperty(sf: ts.SourceFile, obj: ts.ObjectLiteralExpression, prop
   if (!multiLine) return { offset: last.end, newText: `, ${prop}` };
   const lineStart = text.lastIndexOf('\n', lastStart - 1) + 1;
   const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-  return { offset: last.end, newText: `,\n${indent}${prop}` };
+  // A CRLF file gets a CRLF line, not one LF line among them.
+  const eol = text[lineStart - 2] === '\r' ? '\r\n' : '\n';
+  return { offset: last.end, newText: `,${eol}${indent}${prop}` };
 }
 
 const MODEL_KEYS = ['model', 'modelName', 'model_name'];
@@ -284,13 +290,20 @@ export function findTypeScriptCalls(path: string, text: string): DetectedCall[] 
   const calls: DetectedCall[] = [];
   const hints = fileHintsOf(importedModules(sf), 'typescript');
   let bindings: FileBindings | undefined;
+  let aliases: Set<string> | undefined;
+  const aliasNames = (): Set<string> => {
+    aliases ??= methodAliases(sf);
+    return aliases;
+  };
 
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
       const chain = calleeChain(node.expression);
       let api = chain ? classifyCallee(chain, ts.isNewExpression(node), hints) : undefined;
       // Only SDK method names are worth resolving an alias for (bindings are built lazily).
-      if (chain && chain.length > 1 && (api === undefined || api === 'openai-completions') && SDK_METHODS.has(chain[chain.length - 1]!)) {
+      // …and a bare name may be a method alias (`const create = client.chat.completions.create.bind(…)`).
+      const aliasable = chain && (chain.length === 1 ? aliasNames().has(chain[0]!) : SDK_METHODS.has(chain[chain.length - 1]!));
+      if (chain && aliasable && (api === undefined || api === 'openai-completions')) {
         bindings ??= new FileBindings(sf);
         const full = aliasedChain(bindings, chain, node);
         if (full !== chain) api = classifyCallee(full, false, hints) ?? api;
@@ -318,12 +331,35 @@ function aliasedChain(bindings: FileBindings, chain: string[], at: ts.Node): str
   let out = chain;
   for (let depth = 0; depth < 4; depth++) {
     const init = bindings.constInitializer(out[0]!, at);
-    const u = init ? unwrap(init) : undefined;
+    const u = init ? boundMethod(unwrap(init)) : undefined;
     if (!u || !ts.isPropertyAccessExpression(u)) return out;
     const head = calleeChain(u);
     if (!head || head.includes('?')) return out;
     out = [...head, ...out.slice(1)];
   }
+  return out;
+}
+
+/** `a.b.create.bind(thisArg)` → `a.b.create` (a bound method calls the same method). */
+function boundMethod(e: ts.Expression): ts.Expression {
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind') return unwrap(e.expression.expression);
+  return e;
+}
+
+/**
+ * Names a file binds to an SDK method, bound or not (`const create = client.chat.completions.create.bind(client.chat.completions)`):
+ * the only bare callees worth building the file's bindings for.
+ */
+function methodAliases(sf: ts.SourceFile): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) {
+      const u = boundMethod(unwrap(n.initializer));
+      if (ts.isPropertyAccessExpression(u) && SDK_METHODS.has(u.name.text)) out.add(n.name.text);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
   return out;
 }
 
@@ -438,14 +474,35 @@ function boundLimit(bindings: FileBindings, node: ts.NewExpression | ts.CallExpr
   return unknown ? { limit: 'unknown' } : undefined;
 }
 
+/** A number literal, directly or through a same-file constant (`budget_tokens: THINKING_BUDGET`). */
+function numberValue(bindings: FileBindings, e: ts.Expression | undefined, depth = 0): number | undefined {
+  if (!e || depth > 4) return undefined;
+  const u = unwrap(e);
+  if (ts.isNumericLiteral(u)) return Number(u.text);
+  if (ts.isIdentifier(u)) return numberValue(bindings, bindings.constInitializer(u.text, u), depth + 1);
+  return undefined;
+}
+
+/** The call's extended-thinking budget (Anthropic `thinking: { type: 'enabled', budget_tokens }`). */
+function thinkingBudget(bindings: FileBindings, strings: Strings, props: readonly ts.ObjectLiteralElementLike[]): ThinkingBudget {
+  const v = propValue(findProp(props, ['thinking']));
+  if (!v) return 'none';
+  const t = bindings.resolve(v);
+  if (!t || t.opaque || t.fixable === false || t.assigned.size > 0) return 'unknown';
+  const type = strings.value(propValue(findProp(t.props, ['type'])))?.text;
+  if (type === 'disabled') return 'none';
+  return numberValue(bindings, propValue(findProp(t.props, ['budget_tokens']))) ?? 'unknown';
+}
+
 function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExpression | ts.NewExpression, api: CallApi, chain: string[]): DetectedCall {
   const isNew = ts.isNewExpression(node);
   const callee = `${isNew ? 'new ' : ''}${calleeText(chain)}`;
   const call: DetectedCall = { api, callee, start: node.expression.getStart(sf), end: node.expression.end, limit: 'unknown', messages: [], placeholders: 0 };
   const strings = new Strings(bindings);
   const args = node.arguments ?? [];
-  const key = limitKeyFor(api, 'typescript');
-  const title = `Add ${key}: 1024`;
+  let key = limitKeyFor(api, 'typescript');
+  const insertion = (limit: number | undefined, at: (prop: string) => { offset: number; newText: string }): DetectedCall['insertion'] =>
+    limit === undefined ? undefined : { ...at(`${key}: ${limit}`), title: `Add ${key}: ${limit}`, limit };
   const constructs = isNew || api === 'google-legacy';
 
   if (!args[0]) {
@@ -454,8 +511,11 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
       const bound = boundLimit(bindings, node);
       if (bound) return Object.assign(call, bound);
       call.limit = 'missing';
-      const open = sf.text.indexOf('(', node.expression.end);
-      if (open >= 0) call.insertion = { offset: open + 1, newText: `{ ${key}: 1024 }`, title };
+      // `new ChatOpenAI` without parentheses gets its argument list; otherwise the object goes inside `(…)`.
+      const open = node.arguments ? sf.text.indexOf('(', (node.typeArguments ?? node.expression).end) : -1;
+      const at = (prop: string) => (open >= 0 ? { offset: open + 1, newText: `{ ${prop} }` } : { offset: node.end, newText: `({ ${prop} })` });
+      const ins = insertion(suggestedLimit('none', { reasons: false }), at);
+      if (ins) call.insertion = ins;
       if (api === 'langchain-anthropic') langchainJsAnthropicDefault(call);
     }
     return call;
@@ -478,6 +538,9 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   const modelProp = propValue(findProp(props, MODEL_KEYS));
   const model = modelValue(bindings, strings, api === 'ai-sdk' ? aiSdkModelId(bindings, modelProp) : modelProp);
   if (model && model.placeholders === 0 && !branches) call.model = model.text;
+  // What the model can produce, and whether it spends reasoning tokens out of the limit.
+  const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
+  key = limitKeyForModel(api, 'typescript', call.model, call.model ? modelProvider(call.model) : undefined);
   if (!constructs && !branches) {
     collectPrompt(props, sf, strings, bindings, call);
     // A spread may carry the messages: count that unknown content as a placeholder.
@@ -497,14 +560,16 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
     if (!cfgProp) {
       const direct = scanLimit(resolved);
       call.limit = direct.limit === 'missing' ? 'missing' : 'unknown';
-      if (call.limit === 'missing' && resolved.fixable !== false && !direct.noneLimit) call.insertion = { ...insertProperty(sf, resolved.target, `${where.add}: { ${key}: 1024 }`), title };
+      const ins = insertion(suggestedLimit('none', modelFacts), (prop) => insertProperty(sf, resolved.target, `${where.add}: { ${prop} }`));
+      if (call.limit === 'missing' && resolved.fixable !== false && !direct.noneLimit && ins) call.insertion = ins;
     } else {
       const v = propValue(cfgProp);
       const cfg = v ? bindings.resolve(v) : undefined;
       if (cfg) {
         const { noneLimit, ...scan } = scanLimit(cfg);
         Object.assign(call, scan);
-        if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit) call.insertion = { ...insertProperty(sf, cfg.target, `${key}: 1024`), title };
+        const ins = insertion(suggestedLimit('none', modelFacts), (prop) => insertProperty(sf, cfg.target, prop));
+        if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && ins) call.insertion = ins;
       }
     }
     return call;
@@ -518,6 +583,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   if (api === 'openai-completions') legacyCompletions(call);
   if (api === 'langchain-anthropic') langchainJsAnthropicDefault(call);
   // With `max_tokens: null` in place, a second max_tokens property would be a duplicate key.
-  if (call.limit === 'missing' && resolved.fixable !== false && !noneLimit) call.insertion = { ...insertProperty(sf, resolved.target, `${key}: 1024`), title };
+  const ins = insertion(suggestedLimit(thinkingBudget(bindings, strings, props), modelFacts), (prop) => insertProperty(sf, resolved.target, prop));
+  if (call.limit === 'missing' && resolved.fixable !== false && !noneLimit && ins) call.insertion = ins;
   return call;
 }

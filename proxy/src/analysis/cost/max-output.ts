@@ -19,16 +19,20 @@ import { fineTuneBase } from '../../pricing/price';
 interface CatalogueModel {
   id: string;
   limit: { context: number; output: number };
+  /** The model thinks before it answers (o-series, gpt-5, Gemini 2.5, Claude with extended thinking). */
+  reasoning?: boolean;
+  /** Whose model it is: openai, anthropic, google, mistral, xai, deepseek, … */
+  provider: string;
 }
 
 /** Catalogues in the order a bare model id is looked up (first provider that knows it wins). */
-const CATALOGUES: ReadonlyArray<{ models: Record<string, CatalogueModel> }> = [
-  openaiModels,
-  anthropicModels,
-  googleModels,
-  mistralModels,
-  xaiModels,
-  deepseekModels,
+const CATALOGUES: ReadonlyArray<readonly [string, { models: Record<string, Omit<CatalogueModel, 'provider'>> }]> = [
+  ['openai', openaiModels],
+  ['anthropic', anthropicModels],
+  ['google', googleModels],
+  ['mistral', mistralModels],
+  ['xai', xaiModels],
+  ['deepseek', deepseekModels],
 ];
 
 let index: Map<string, CatalogueModel> | undefined;
@@ -36,11 +40,11 @@ let index: Map<string, CatalogueModel> | undefined;
 function catalogue(): Map<string, CatalogueModel> {
   if (index) return index;
   index = new Map();
-  for (const c of CATALOGUES) for (const m of Object.values(c.models)) if (!index.has(m.id)) index.set(m.id, m);
+  for (const [provider, c] of CATALOGUES) for (const m of Object.values(c.models)) if (!index.has(m.id)) index.set(m.id, { ...m, provider });
   for (const [id, m] of Object.entries(ModelInfoMap)) {
     const output = m.outputTokenLimit;
     if (index.has(id) || output === null || output <= 0) continue;
-    index.set(id, { id, limit: { context: m.contextWindowTokenLimit, output } });
+    index.set(id, { id, limit: { context: m.contextWindowTokenLimit, output }, provider: m.provider, ...(m.reasoning ? { reasoning: true } : {}) });
   }
   return index;
 }
@@ -87,4 +91,19 @@ export function maxOutputTokens(model: string): number | undefined {
   const v = n && n > 0 ? n : undefined;
   memo.set(model, v);
   return v;
+}
+
+/**
+ * Whether a reply of `model` spends hidden reasoning tokens out of its output limit by default
+ * (o-series, gpt-5, Gemini 2.5, deepseek-reasoner). Claude counts thinking only when the request
+ * turns it on (`thinking.budget_tokens`, read at the call), so it is not one of these.
+ */
+export function reasonsByDefault(model: string): boolean {
+  const m = lookup(model);
+  return !!m?.reasoning && !/claude/i.test(m.id);
+}
+
+/** The provider whose model `model` is (openai, anthropic, google, mistral, …), when the catalogue knows it. */
+export function modelProvider(model: string): string | undefined {
+  return lookup(model)?.provider;
 }

@@ -11,7 +11,8 @@ export interface FrontMatter {
 }
 
 export function splitFrontMatter(text: string): FrontMatter {
-  const open = /^\uFEFF?---[ \t]*\r?\n/.exec(text);
+  // A line break is LF, CRLF or a lone CR (classic Mac; the editor hands such text over as it is).
+  const open = /^\uFEFF?---[ \t]*(?:\r\n?|\n)/.exec(text);
   // A byte-order mark is not text sent to the model.
   const none = { yamlStart: 0, yamlEnd: 0, bodyStart: text.startsWith('\uFEFF') ? 1 : 0 };
   if (!open) return none;
@@ -24,5 +25,6 @@ export function splitFrontMatter(text: string): FrontMatter {
   let bodyStart = yamlEnd + m[0].length;
   if (text[bodyStart] === '\r') bodyStart++;
   if (text[bodyStart] === '\n') bodyStart++;
-  return { doc: parseYaml(text.slice(yamlStart, yamlEnd)), yamlStart, yamlEnd, bodyStart };
+  // Lone CRs read as the LFs they stand for (same length: offsets hold).
+  return { doc: parseYaml(text.slice(yamlStart, yamlEnd).replace(/\r(?!\n)/g, '\n')), yamlStart, yamlEnd, bodyStart };
 }

@@ -21,7 +21,7 @@ export function parseGithubPrompt(text: string): PromptDocument {
     const content = getNode(item, 'content');
     const r = nodeRange(content);
     if (!isScalar(content) || typeof content.value !== 'string' || !r) continue;
-    sections.push({ role, text: content.value, start: r[0], end: r[1], map: lineSearchMap(text, r[0], r[1], content.value) });
+    sections.push({ role, text: content.value, start: r[0], end: r[1], map: lineSearchMap(text, r[0], r[1], content.value, content.type === 'BLOCK_LITERAL') });
   }
   markExamples(sections);
   const modelName = scalarString(modelNode);

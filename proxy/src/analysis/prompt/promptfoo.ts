@@ -84,7 +84,7 @@ export function parsePromptfoo(text: string): PromptfooDocument {
     const node = isMap(item) ? getNode(item, 'raw') : item;
     const r = nodeRange(node);
     if (!isScalar(node) || typeof node.value !== 'string' || !r || node.value.startsWith('file://')) continue;
-    sections.push({ role: 'user', text: node.value, start: r[0], end: r[1], map: lineSearchMap(text, r[0], r[1], node.value) });
+    sections.push({ role: 'user', text: node.value, start: r[0], end: r[1], map: lineSearchMap(text, r[0], r[1], node.value, node.type === 'BLOCK_LITERAL') });
   }
   const providers: PromptfooProvider[] = [];
   // `targets:` is promptfoo's alias of `providers:`.

@@ -1,13 +1,34 @@
 /** Small helpers over `yaml` documents: typed lookups that keep each node's source range. */
-import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, YAMLParseError, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 
 export type YamlDoc = Document.Parsed;
 
 /** Alias nodes (`*defaults`) and the anchored node each stands for, filled in by parseYaml. */
 const aliasTargets = new WeakMap<object, unknown>();
 
+/**
+ * A non-breaking space typed or pasted after a key's colon (`model:\u00a0gpt-4o`): YAML does not
+ * count U+00A0 as a separator, so it reads one key `model:\u00a0gpt-4o` with no value and the file
+ * silently loses its model. It is read as the space it was meant to be — the same length, so every
+ * offset holds — and reported as a parse problem, since the tool that reads the file will not.
+ */
+const NBSP_AFTER_KEY = /^([ \t]*(?:-[ \t]+)?[A-Za-z_$][\w$.-]*):\u00a0/gm;
+
 export function parseYaml(text: string): YamlDoc {
-  const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, merge: true });
+  const options = { keepSourceTokens: false, uniqueKeys: false, merge: true } as const;
+  let doc = parseDocument(text, options);
+  // `word:\u00a0` inside a string (a `|` prompt) is the prompt's own text: only the others are keys.
+  const nbsp = text.includes('\u00a0') ? [...text.matchAll(NBSP_AFTER_KEY)].filter((m) => !inString(doc, m.index + m[0].length - 1)) : [];
+  if (nbsp.length) {
+    let source = text;
+    for (const m of nbsp) source = `${source.slice(0, m.index + m[0].length - 1)} ${source.slice(m.index + m[0].length)}`;
+    doc = parseDocument(source, options);
+  }
+  for (const m of nbsp) {
+    const at = m.index + m[0].length - 1;
+    const key = m[1]!.replace(/^[ \t]*(?:-[ \t]+)?/, '');
+    doc.errors.push(new YAMLParseError([at, at + 1], 'UNEXPECTED_TOKEN', `A non-breaking space follows "${key}:"; YAML needs a normal space there`));
+  }
   visit(doc, {
     Alias(_, node) {
       try {
@@ -19,6 +40,18 @@ export function parseYaml(text: string): YamlDoc {
     },
   });
   return doc;
+}
+
+/** Whether `offset` is inside a block or quoted scalar of the document. */
+function inString(doc: YamlDoc, offset: number): boolean {
+  let inside = false;
+  visit(doc, {
+    Scalar(_, node) {
+      if (node.type !== 'PLAIN' && node.range && offset > node.range[0] && offset < node.range[1]) inside = true;
+      return inside ? visit.BREAK : undefined;
+    },
+  });
+  return inside;
 }
 
 /** The node an alias (`*defaults`) refers to; any other node as it is. */

@@ -45,8 +45,13 @@ export function sectionRange(ctx: PromptRuleContext, s: PromptSection, a: number
   return ctx.lines.range(s.map.toFile(a), b > a ? s.map.toFile(b - 1) + 1 : s.map.toFile(a));
 }
 
-/** A fix that replaces section text [a, b) — only when that text is a verbatim copy of the file. */
+/**
+ * A fix that replaces section text [a, b) — only when that text is a verbatim copy of the file, or
+ * when it deletes whole lines the file holds one per line (a line of a YAML `|` block goes with its
+ * indentation, so the next line keeps the block's indentation and the YAML still reads the same).
+ */
 export function replaceFix(ctx: PromptRuleContext, s: PromptSection, a: number, b: number, newText: string, title: string): QuickFix[] {
-  if (!s.map.verbatim(a, b)) return [];
-  return [{ title, edits: [{ range: sectionRange(ctx, s, a, b), newText }] }];
+  if (s.map.verbatim(a, b)) return [{ title, edits: [{ range: sectionRange(ctx, s, a, b), newText }] }];
+  const lines = newText === '' ? s.map.lineDeletion(a, b) : undefined;
+  return lines ? [{ title, edits: [{ range: ctx.lines.range(lines[0], lines[1]), newText }] }] : [];
 }

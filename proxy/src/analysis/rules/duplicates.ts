@@ -6,10 +6,11 @@ import { saving } from '../cost/savings';
 import { isInstructionKind } from '../prompt/detect';
 import { splitFrontMatter } from '../prompt/frontmatter';
 import type { PromptSection } from '../prompt/document';
-import { alternativeBranches, type ExclusiveTest } from '../text/branches';
+import { alternativeBranches } from '../text/branches';
 import { fencedRanges, inFence } from '../text/fences';
 import { normalise, paragraphs, sentences, wordCount, type Segment } from '../text/segments';
-import { replaceFix, sectionRange, tokens, type PromptRuleContext, type RuleFinding } from './context';
+import { localSaving, replaceFix, sectionRange, tokens, type PromptRuleContext, type RuleFinding } from './context';
+import { inlineExampleSpans } from './prompt-content';
 
 const MIN_PARAGRAPH_WORDS = 6;
 const MIN_SENTENCE_WORDS = 6;
@@ -31,7 +32,11 @@ function paragraphRemoval(all: Segment[], i: number): [number, number] {
 function sentenceRemoval(s: PromptSection, seg: Segment): [number, number] {
   let b = seg.end;
   while (b < s.text.length && (s.text[b] === ' ' || s.text[b] === '\t')) b++;
-  return [seg.start, b];
+  if (b < s.text.length && s.text[b] !== '\n') return [seg.start, b];
+  // Last on its line: the space before it goes too, so no trailing whitespace is left.
+  let a = seg.start;
+  while (a > 0 && (s.text[a - 1] === ' ' || s.text[a - 1] === '\t')) a--;
+  return [a, b];
 }
 
 /** A repeated line shorter than a sentence rule would catch, but still a verbatim copy (a list item). */
@@ -40,8 +45,10 @@ const MIN_LINE_WORDS = 4;
 /** A line of instructions worth flagging when repeated: prose or a list item, not table rows, headings or key: value data. */
 function isProseLine(line: string): boolean {
   if (/^(\||#|>|<)/.test(line) || /^[-*+]?\s*\*\*[^*]+\*\*:?\s*\S{0,20}$/.test(line)) return false;
-  const words = line.replace(/^([-*+]|\d+[.)])\s+/, '').match(/[A-Za-z][a-z']+/g) ?? [];
-  return words.length >= MIN_LINE_WORDS && !/[{};]\s*$/.test(line);
+  const text = line.replace(/^([-*+]|\d+[.)])\s+/, '');
+  const latin = text.match(/[A-Za-z][a-z']+/g)?.length ?? 0;
+  // Words of other scripts (Arabic, Cyrillic, Chinese…) count too; Latin letters were counted above.
+  return latin + wordCount(text.replace(/[A-Za-z0-9_\s\p{P}\p{S}]+/gu, ' ')) >= MIN_LINE_WORDS && !/[{};]\s*$/.test(line);
 }
 
 function lineOf(ctx: PromptRuleContext, s: PromptSection, offset: number): number {
@@ -50,10 +57,11 @@ function lineOf(ctx: PromptRuleContext, s: PromptSection, offset: number): numbe
 
 /**
  * A duplicate-text finding on `range` of the section, whose fix deletes `removal`; the saving is
- * priced on `counted` (the text with the separator the fix removes).
+ * what that deletion saves, measured on the prompt text around it (the copy counted on its own
+ * tokenises differently from the copy in its line, so the claim drifted from the fix's real saving).
  */
-function repeated(ctx: PromptRuleContext, s: PromptSection, what: 'paragraph' | 'sentence' | 'line', priorLine: number, counted: string, range: [number, number], removal: [number, number]): RuleFinding {
-  const sv = saving(ctx.model, tokens(ctx, counted), 'input', !ctx.exact);
+function repeated(ctx: PromptRuleContext, s: PromptSection, what: 'paragraph' | 'sentence' | 'line', priorLine: number, range: [number, number], removal: [number, number]): RuleFinding {
+  const sv = saving(ctx.model, localSaving(ctx, s.text, removal[0], removal[1], ''), 'input', !ctx.exact);
   return {
     ruleId: 'duplicate-text',
     message: `This ${what} repeats line ${priorLine}; removing it saves ${sv.text}.`,
@@ -73,6 +81,12 @@ export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
   let seenSentences = new Map<string, { section: number; seg: Segment }>();
   let seenLines = new Map<string, { section: number; start: number }>();
   const reported = new Set<number>();
+  // Few-shot examples repeat their frame on purpose (the same question over different documents, the
+  // same "Answer with one word" in each): a line in two examples is the pattern the model copies,
+  // and removing it from one breaks that example.
+  const examples = ctx.doc.sections.map((s) => (s.example ? [[0, s.text.length] as [number, number]] : inlineExampleSpans(s.text)));
+  const bothExamples = (priorSection: number, priorStart: number, si: number, start: number) =>
+    inFence(examples[priorSection]!, priorStart) && inFence(examples[si]!, start);
   ctx.doc.sections.forEach((s, si) => {
     if (separate) {
       seenParagraphs = new Map();
@@ -83,7 +97,8 @@ export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
     const fences = fencedRanges(s.text);
     // `{% if %}…{% else %}…` branches are alternatives: a line in both is sent once.
     const exclusive = alternativeBranches(s.text);
-    const alternative = (priorSection: number, priorStart: number, start: number) => priorSection === si && exclusive(priorStart, start);
+    const alternative = (priorSection: number, priorStart: number, start: number) =>
+      (priorSection === si && exclusive(priorStart, start)) || bothExamples(priorSection, priorStart, si, start);
     paras.forEach((p, pi) => {
       if (wordCount(p.text) < MIN_PARAGRAPH_WORDS) return;
       // Code samples repeat by nature and removing one breaks the sample; table rows share cells.
@@ -93,7 +108,7 @@ export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
       if (first && alternative(first.section, first.seg.start, p.start)) return;
       if (first) {
         const firstLine = lineOf(ctx, ctx.doc.sections[first.section]!, first.seg.start);
-        out.push(repeated(ctx, s, 'paragraph', firstLine, `${p.text}\n\n`, [p.start, p.end], paragraphRemoval(paras, pi)));
+        out.push(repeated(ctx, s, 'paragraph', firstLine, [p.start, p.end], paragraphRemoval(paras, pi)));
         return;
       }
       seenParagraphs.set(key, { section: si, seg: p });
@@ -110,15 +125,17 @@ export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
         // removes the line break too.
         const ls = s.text.lastIndexOf('\n', sent.start - 1) + 1;
         const le = s.text.indexOf('\n', sent.start);
-        const wholeLine = s.text.slice(ls, le < 0 ? s.text.length : le).trim().replace(/^([-*+]|\d+[.)])\s+/, '');
-        if (normalise(wholeLine) === normalise(sent.text)) continue;
+        // (The sentence of a list item starts with its bullet: compare both without it.)
+        const bullet = /^([-*+]|\d+[.)])\s+/;
+        const wholeLine = s.text.slice(ls, le < 0 ? s.text.length : le).trim().replace(bullet, '');
+        if (normalise(wholeLine) === normalise(sent.text.replace(bullet, ''))) continue;
         const fileOffset = s.map.toFile(sent.start);
         if (reported.has(fileOffset)) continue;
         reported.add(fileOffset);
         const priorLine = lineOf(ctx, ctx.doc.sections[prior.section]!, prior.seg.start);
-        out.push(repeated(ctx, s, 'sentence', priorLine, ` ${sent.text}`, [sent.start, sent.end], sentenceRemoval(s, sent)));
+        out.push(repeated(ctx, s, 'sentence', priorLine, [sent.start, sent.end], sentenceRemoval(s, sent)));
       }
-      repeatedLines(ctx, s, si, p, fences, seenLines, reported, out, exclusive);
+      repeatedLines(ctx, s, si, p, fences, seenLines, reported, out, alternative);
     });
   });
   return out;
@@ -137,7 +154,8 @@ function repeatedLines(
   seen: Map<string, { section: number; start: number }>,
   reported: Set<number>,
   out: RuleFinding[],
-  exclusive: ExclusiveTest,
+  /** Whether a line at `start` and its prior copy are never both read (alternative branches, separate examples). */
+  alternative: (priorSection: number, priorStart: number, start: number) => boolean,
 ): void {
   let at = p.start;
   for (const raw of p.text.split('\n')) {
@@ -151,7 +169,7 @@ function repeatedLines(
       seen.set(key, { section: si, start });
       continue;
     }
-    if (prior.section === si && exclusive(prior.start, start)) continue;
+    if (alternative(prior.section, prior.start, start)) continue;
     const lineStart = start + (raw.length - raw.trimStart().length);
     const fileOffset = s.map.toFile(lineStart);
     // A sentence finding may already cover this text: never the same finding twice at one position.
@@ -161,7 +179,7 @@ function repeatedLines(
     const lineEnd = start + raw.length;
     const removeEnd = lineEnd < s.text.length && s.text[lineEnd] === '\n' ? lineEnd + 1 : lineEnd;
     const removeStart = removeEnd === lineEnd && start > 0 ? start - 1 : start;
-    out.push(repeated(ctx, s, 'line', priorLine, `${raw}\n`, [lineStart, lineEnd], [removeStart, removeEnd]));
+    out.push(repeated(ctx, s, 'line', priorLine, [lineStart, lineEnd], [removeStart, removeEnd]));
   }
 }
 

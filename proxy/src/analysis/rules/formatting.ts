@@ -12,9 +12,12 @@ interface Span {
 }
 
 /**
- * Fenced code blocks: an opening ``` / ~~~ line (with an info string) up to the next bare fence of
- * the same kind; an opener with no closer is not a block. One pass over the lines (a regex search
- * for each opener's closer was quadratic in files with many unclosed openers).
+ * Fenced code blocks, as CommonMark reads them: an opening run of 3+ backticks or tildes (with an
+ * info string; a backtick fence's has no backtick) up to the next bare run of the same character at
+ * least as long — a ```` block showing a ``` sample ends at its own ````, not inside the sample. An
+ * opener with no closer is not a block. Linear in the lines: for each fence character and length
+ * the openers use, the next closing line is precomputed once (searching per opener was quadratic in
+ * files with many unclosed openers).
  */
 function fencedBlocks(text: string): Array<Span & { info: string; bodyStart: number; bodyEnd: number }> {
   const out: Array<Span & { info: string; bodyStart: number; bodyEnd: number }> = [];
@@ -24,16 +27,26 @@ function fencedBlocks(text: string): Array<Span & { info: string; bodyStart: num
     lines.push({ start: at, end: at + l.length, text: l });
     at += l.length + 1;
   }
-  // For each line, the index of the next bare ``` / ~~~ line at or after it.
-  const nextClose = { '```': new Array<number>(lines.length + 1).fill(-1), '~~~': new Array<number>(lines.length + 1).fill(-1) };
-  for (let i = lines.length - 1; i >= 0; i--) {
-    for (const f of ['```', '~~~'] as const) nextClose[f][i] = lines[i]!.text.trim() === f ? i : nextClose[f][i + 1]!;
-  }
+  const bare = lines.map((l) => /^[ \t]*(`{3,}|~{3,})[ \t]*$/.exec(l.text)?.[1]);
+  // For a fence character and minimum length, the index of the next closing line at or after each line.
+  const closers = new Map<string, Int32Array>();
+  const nextClose = (fence: string, from: number): number => {
+    const key = `${fence[0]}${fence.length}`;
+    let next = closers.get(key);
+    if (!next) {
+      next = new Int32Array(lines.length + 1).fill(-1);
+      for (let i = lines.length - 1; i >= 0; i--) {
+        const b = bare[i];
+        next[i] = b && b[0] === fence[0] && b.length >= fence.length ? i : next[i + 1]!;
+      }
+      closers.set(key, next);
+    }
+    return next[from]!;
+  };
   for (let i = 0; i < lines.length - 1; i++) {
-    const m = /^([ \t]*)(```|~~~)(.*)$/.exec(lines[i]!.text);
-    if (!m) continue;
-    const fence = m[2] as '```' | '~~~';
-    const j = nextClose[fence][i + 1]!;
+    const m = /^([ \t]*)(`{3,}|~{3,})(.*)$/.exec(lines[i]!.text);
+    if (!m || (m[2]![0] === '`' && m[3]!.includes('`'))) continue;
+    const j = nextClose(m[2]!, i + 1);
     if (j < 0) continue;
     const bodyStart = lines[i + 1]!.start;
     out.push({ start: lines[i]!.start, end: lines[j]!.end, info: m[3]!.trim().toLowerCase(), bodyStart, bodyEnd: lines[j]!.start });
@@ -85,16 +98,39 @@ function jsonBlocks(text: string, fences: ReturnType<typeof fencedBlocks>): Span
   return out;
 }
 
+/**
+ * JSON with the whitespace between tokens removed and nothing else changed. Re-serialising the parsed
+ * value (JSON.stringify) is not the same JSON: 12345678901234567890 loses digits, 10.50 becomes 10.5,
+ * 1.0 becomes 1, `\u00e9` becomes é and a repeated key disappears — an example that no longer says
+ * what it said. `json` must parse.
+ */
+function withoutJsonWhitespace(json: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i]!;
+    if (inString) {
+      out += c;
+      if (c === '\\') out += json[++i] ?? '';
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') out += c;
+  }
+  return out;
+}
+
 function jsonFindings(ctx: PromptRuleContext, s: PromptSection, fences: ReturnType<typeof fencedBlocks>): RuleFinding[] {
   const out: RuleFinding[] = [];
   for (const b of jsonBlocks(s.text, fences)) {
     const original = s.text.slice(b.start, b.end);
-    let minified: string;
     try {
-      minified = JSON.stringify(JSON.parse(original));
+      JSON.parse(original);
     } catch {
-      continue;
+      continue; // JSONC, a template with placeholders, an elided `...`: not JSON to rewrite
     }
+    const minified = withoutJsonWhitespace(original);
     const saved = tokens(ctx, original) - tokens(ctx, minified);
     if (saved <= 0) continue;
     const sv = saving(ctx.model, saved, 'input', !ctx.exact);

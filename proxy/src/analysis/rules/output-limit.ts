@@ -5,13 +5,11 @@
 import { maxOutputTokens } from '../cost/max-output';
 import { contextWindow, tokensText } from '../cost/model-prices';
 import { saving } from '../cost/savings';
-import type { DetectedCall } from '../code/llm-call';
+import { SUGGESTED_LIMIT, type DetectedCall } from '../code/llm-call';
 import type { PromptfooDocument } from '../prompt/promptfoo';
 import type { LineIndex } from '../text/line-index';
 import type { QuickFix } from '../types';
 import type { PromptRuleContext, RuleFinding } from './context';
-
-const SUGGESTED_LIMIT = 1024;
 
 /**
  * How long an unlimited reply can run: the model's maximum output tokens (from the model catalogue);
@@ -24,19 +22,20 @@ export function worstCaseOutputTokens(model: string): { tokens: number; bound: '
   return window ? { tokens: window, bound: 'context-window' } : undefined;
 }
 
-function worstCase(model: string): string {
+/** `limit`: the limit the offered fix inserts, so the saving shown is the one the fix makes. */
+function worstCase(model: string, limit = SUGGESTED_LIMIT): string {
   const w = worstCaseOutputTokens(model);
   if (!w) return `the reply is bounded only by ${model}'s own maximum`;
   const what = w.bound === 'max-output' ? `${model}'s maximum of ${tokensText(w.tokens)} output tokens` : `${model}'s ${tokensText(w.tokens)}-token context window`;
-  if (w.tokens <= SUGGESTED_LIMIT) return `a reply can run to ${what}`;
-  const s = saving(model, w.tokens - SUGGESTED_LIMIT, 'output');
-  return `a reply can run to ${what}; a limit of ${tokensText(SUGGESTED_LIMIT)} saves up to ${s.text}`;
+  if (w.tokens <= limit) return `a reply can run to ${what}`;
+  const s = saving(model, w.tokens - limit, 'output');
+  return `a reply can run to ${what}; a limit of ${tokensText(limit)} saves up to ${s.text}`;
 }
 
-function worstCaseFigures(model: string): Pick<RuleFinding, 'tokensSaved' | 'usdPer1kCalls'> {
+function worstCaseFigures(model: string, limit = SUGGESTED_LIMIT): Pick<RuleFinding, 'tokensSaved' | 'usdPer1kCalls'> {
   const w = worstCaseOutputTokens(model);
   if (!w) return {};
-  const s = saving(model, Math.max(0, w.tokens - SUGGESTED_LIMIT), 'output');
+  const s = saving(model, Math.max(0, w.tokens - limit), 'output');
   return { tokensSaved: s.tokensSaved, ...(s.usdPer1kCalls !== undefined ? { usdPer1kCalls: s.usdPer1kCalls } : {}) };
 }
 
@@ -45,6 +44,7 @@ export function codeOutputLimitFindings(calls: DetectedCall[], lines: LineIndex,
   for (const c of calls) {
     if (c.limit !== 'missing') continue;
     const model = c.model ?? defaultModel;
+    const limit = c.insertion?.limit ?? SUGGESTED_LIMIT;
     const fixes: QuickFix[] = c.insertion
       ? [{ title: c.insertion.title, edits: [{ range: lines.range(c.insertion.offset, c.insertion.offset), newText: c.insertion.newText }] }]
       : [];
@@ -52,10 +52,10 @@ export function codeOutputLimitFindings(calls: DetectedCall[], lines: LineIndex,
     out.push({
       ruleId: anthropic ? 'anthropic-missing-max-tokens' : 'missing-output-limit',
       message: anthropic
-        ? `${c.callee}() has no max_tokens: Anthropic's Messages API rejects the request without it; ${worstCase(model)}.`
-        : `${c.callee}() sets no output limit: ${worstCase(model)}.`,
+        ? `${c.callee}() has no max_tokens: Anthropic's Messages API rejects the request without it; ${worstCase(model, limit)}.`
+        : `${c.callee}() sets no output limit: ${worstCase(model, limit)}.`,
       range: lines.range(c.start, c.end),
-      ...worstCaseFigures(model),
+      ...worstCaseFigures(model, limit),
       fixes,
     });
   }

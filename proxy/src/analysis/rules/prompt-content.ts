@@ -70,7 +70,7 @@ export function politenessFindings(ctx: PromptRuleContext): RuleFinding[] {
 }
 
 /** Tokens of example blocks inside prose: `<example>…</example>` and sections under an "Example" heading. */
-function inlineExampleSpans(text: string): Array<[number, number]> {
+export function inlineExampleSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   for (const m of text.matchAll(/<examples?>[\s\S]*?<\/examples?>/gi)) spans.push([m.index, m.index + m[0].length]);
   const fences = fencedRanges(text);

@@ -5,19 +5,24 @@
  */
 export function fencedRanges(text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  let open = -1;
+  // The open fence: where it starts, and its run of backticks or tildes. As in CommonMark, only a bare
+  // run of the same character at least as long closes it (a ```` block may show ``` samples).
+  let open: { at: number; run: string } | undefined;
   let at = 0;
   for (const line of text.split('\n')) {
-    if (/^\s*(```|~~~)/.test(line)) {
-      if (open < 0) open = at;
-      else {
-        out.push([open, at + line.length]);
-        open = -1;
+    const m = /^\s*(`{3,}|~{3,})(.*)$/.exec(line);
+    if (m) {
+      const run = m[1]!;
+      if (!open) {
+        if (run[0] !== '`' || !m[2]!.includes('`')) open = { at, run };
+      } else if (run[0] === open.run[0] && run.length >= open.run.length && m[2]!.trim() === '') {
+        out.push([open.at, at + line.length]);
+        open = undefined;
       }
     }
     at += line.length + 1;
   }
-  if (open >= 0) out.push([open, text.length]);
+  if (open) out.push([open.at, text.length]);
   return out;
 }
 

@@ -28,10 +28,13 @@ export function paragraphs(text: string): Segment[] {
   return out;
 }
 
-/** Sentences end with . ! or ? (followed by space or end) or a line break. */
+/**
+ * Sentences end with . ! ? (or Arabic ؟, Devanagari ।) followed by space or end, with a full-width
+ * 。！？ (Chinese and Japanese put no space after one), or at a line break.
+ */
 export function sentences(p: Segment): Segment[] {
   const out: Segment[] = [];
-  for (const m of p.text.matchAll(/[^.!?\n]+(?:[.!?]+(?=\s|$)|(?=\n)|$)/g)) {
+  for (const m of p.text.matchAll(/[^.!?؟।。！？\n]+(?:[.!?؟।]+(?=\s|$)|[。！？]+|(?=\n)|$)/g)) {
     const raw = m[0];
     const lead = raw.length - raw.trimStart().length;
     const t = raw.trim();
@@ -44,6 +47,16 @@ export function normalise(s: string): string {
   return s.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
+/** Han and kana are written without spaces: about two characters make a word. */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu;
+
+/** Words in any script (not only ASCII ones: an Arabic or Chinese instruction is as long as an English one). */
 export function wordCount(s: string): number {
-  return s.split(/\s+/).filter((w) => /\w/.test(w)).length;
+  let n = 0;
+  for (const w of s.split(/\s+/)) {
+    const unspaced = w.match(UNSPACED)?.length ?? 0;
+    if (unspaced > 0) n += Math.ceil(unspaced / 2) + (/[\p{L}\p{N}]/u.test(w.replace(UNSPACED, '')) ? 1 : 0);
+    else if (/[\p{L}\p{N}_]/u.test(w)) n++;
+  }
+  return n;
 }
