@@ -13,6 +13,7 @@ import { DatabaseFileError, openDatabase, SCHEMA_VERSION } from '../../proxy/src
 import { Ledger } from '../../proxy/src/ledger/ledger';
 import { startProxy } from '../../proxy/src/server/start';
 import { CLI, REPO_ROOT, runCli } from '../reliability/support';
+import { ledgerRow } from '../support/ledgerRow';
 
 let dir: string;
 
@@ -28,31 +29,7 @@ function makeDatabase(file: string): void {
   const db = openDatabase(file, { vector: false });
   const ledger = new Ledger(db);
   for (let i = 0; i < 200; i++) {
-    ledger.record({
-      requestId: `r${i}`,
-      ts: Date.now(),
-      keyFingerprint: 'tg_0000000000000000',
-      tags: { feature: 'x'.repeat(100) },
-      provider: 'openai',
-      endpoint: 'chat.completions',
-      modelRequested: 'gpt-4o-mini',
-      modelUsed: 'gpt-4o-mini',
-      stream: false,
-      cache: 'miss',
-      inputTokens: 1,
-      outputTokens: 1,
-      cachedTokens: 0,
-      cacheWriteTokens: 0,
-      tokensEstimated: false,
-      costUsd: 0.001,
-      savedUsd: 0,
-      priced: true,
-      latencyMs: 1,
-      overheadMs: 0,
-      status: 200,
-      attempt: 0,
-      promptPreview: 'p'.repeat(200),
-    });
+    ledger.record(ledgerRow({ requestId: `r${i}`, tags: { feature: 'x'.repeat(100) }, promptPreview: 'p'.repeat(200) }));
   }
   db.close();
 }

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../proxy/src/db/open';
 import { Ledger, type NewCallRecord } from '../../proxy/src/ledger/ledger';
 import { LedgerRetention } from '../../proxy/src/ledger/retention';
+import { ledgerRow } from '../support/ledgerRow';
 
 let dir: string;
 let db: Db;
@@ -25,30 +26,7 @@ afterEach(() => {
 });
 
 function row(ts: number): NewCallRecord {
-  return {
-    requestId: `r${ts}`,
-    ts,
-    keyFingerprint: 'tg_0000000000000000',
-    tags: {},
-    provider: 'openai',
-    endpoint: 'chat.completions',
-    modelRequested: 'gpt-4o-mini',
-    modelUsed: 'gpt-4o-mini',
-    stream: false,
-    cache: 'miss',
-    inputTokens: 1,
-    outputTokens: 1,
-    cachedTokens: 0,
-    cacheWriteTokens: 0,
-    tokensEstimated: false,
-    costUsd: 0.001,
-    savedUsd: 0,
-    priced: true,
-    latencyMs: 1,
-    overheadMs: 0,
-    status: 200,
-    attempt: 0,
-  };
+  return ledgerRow({ requestId: `r${ts}`, ts });
 }
 
 describe('ledger retention when writes fail', () => {

@@ -12,6 +12,7 @@ import { migrateBatches } from '../../proxy/src/batch/store';
 import { type Db, openDatabase } from '../../proxy/src/db/open';
 import { Ledger, type NewCallRecord } from '../../proxy/src/ledger/ledger';
 import { applyRetention } from '../../proxy/src/ledger/retention';
+import { ledgerRow } from '../support/ledgerRow';
 
 const dirs: string[] = [];
 function dbFile(): string {
@@ -25,11 +26,7 @@ afterEach(() => {
 
 const DAY = 24 * 3600 * 1000;
 function call(ts: number, costUsd: number, requestId = `tg_${ts}_${costUsd}`): NewCallRecord {
-  return {
-    requestId, ts, keyFingerprint: 'fp', tags: {}, provider: 'openai', endpoint: 'chat.completions', modelRequested: 'gpt-4o-mini', modelUsed: 'gpt-4o-mini',
-    stream: false, cache: 'miss', inputTokens: 10, outputTokens: 5, cachedTokens: 0, cacheWriteTokens: 0, tokensEstimated: false, costUsd, savedUsd: 0,
-    priced: true, latencyMs: 12, overheadMs: 1, status: 200, attempt: 1,
-  };
+  return ledgerRow({ requestId, ts, keyFingerprint: 'fp', inputTokens: 10, outputTokens: 5, costUsd, latencyMs: 12, overheadMs: 1, attempt: 1 });
 }
 
 /** `calls` exactly as every release before the fix created it. */

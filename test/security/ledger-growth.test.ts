@@ -12,6 +12,7 @@ import { applyRetention, ledgerBytes } from '../../proxy/src/ledger/retention';
 import { MAX_GROUPS, MAX_SERIES } from '../../proxy/src/ledger/ledger';
 import { CAPS } from '../../proxy/src/ledger/caps';
 import { startHarness, type Harness } from '../support/harness';
+import { ledgerRow } from '../support/ledgerRow';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -60,7 +61,7 @@ describe('ledger under hostile input', () => {
   it('retention deletes rows past maxAgeDays, and the oldest rows while the ledger exceeds maxBytes', async () => {
     h = await startHarness({ ledger: { maxAgeDays: 30, maxBytes: 1024 * 1024 } });
     const { ledger, db } = h.proxy.services;
-    const base = { requestId: 'r', keyFingerprint: 'tg_x', tags: {}, provider: 'openai', endpoint: 'chat.completions', stream: false, cache: 'miss' as const, inputTokens: 1, outputTokens: 1, cachedTokens: 0, cacheWriteTokens: 0, tokensEstimated: false, costUsd: 0.001, savedUsd: 0, priced: true, latencyMs: 1, overheadMs: 1, status: 200, attempt: 1 };
+    const base = ledgerRow({ keyFingerprint: 'tg_x', overheadMs: 1, attempt: 1 });
     const now = Date.now();
     for (let i = 0; i < 100; i++) ledger.record({ ...base, ts: now - 40 * 24 * 3600 * 1000, modelRequested: 'old', modelUsed: 'old' });
     // ~1.5 KB rows: 3000 of them is well over the 1 MB limit.
@@ -83,7 +84,7 @@ describe('ledger under hostile input', () => {
   it('runs by itself as calls arrive (every few hundred rows), so a flood cannot outgrow it', async () => {
     h = await startHarness({ ledger: { maxAgeDays: 30, maxBytes: 1024 * 1024 } });
     const { ledger, db } = h.proxy.services;
-    const base = { requestId: 'r', keyFingerprint: 'tg_x', tags: {}, provider: 'openai', endpoint: 'chat.completions', stream: false, cache: 'miss' as const, inputTokens: 1, outputTokens: 1, cachedTokens: 0, cacheWriteTokens: 0, tokensEstimated: false, costUsd: 0.001, savedUsd: 0, priced: true, latencyMs: 1, overheadMs: 1, status: 200, attempt: 1 };
+    const base = ledgerRow({ keyFingerprint: 'tg_x', overheadMs: 1, attempt: 1 });
     for (let i = 0; i < 4000; i++) ledger.record({ ...base, ts: Date.now(), modelRequested: 'm'.repeat(10_000), modelUsed: 'x', promptPreview: 'q'.repeat(10_000), route: 'r'.repeat(10_000) });
     // At most one check interval (500 rows) beyond the limit.
     expect(ledgerBytes(db).bytes).toBeLessThan(1024 * 1024 + 500 * ledgerBytes(db).bytesPerRow);
