@@ -9,10 +9,10 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('vscode', () => ({}));
 const { documentSelector } = await import('../../extension/src/analysis/documentAnalyses');
 const { promptKindOf } = await import('../../proxy/src/analysis/prompt/detect');
-const { pathGlobSource } = await import('../../proxy/src/analysis/text/path-glob');
+const { compilePathGlob } = await import('../../proxy/src/analysis/text/path-glob');
 
 /** VS Code's document-filter test: the pattern matches the whole path. */
-const wholePathMatch = (path: string, pattern: string) => new RegExp(`^${pathGlobSource(pattern, { braces: true })}$`).test(path);
+const wholePathMatch = (path: string, pattern: string) => compilePathGlob(pattern, { braces: true }).test(path);
 
 function selectorPatterns(globs: string[]): string[] {
   const selector = documentSelector(globs) as Array<{ pattern?: string }>;

@@ -1,5 +1,5 @@
 /** Which kind of file a path is: a prompt format, source code we scan for LLM calls, or neither. */
-import { pathGlobSource } from '../text/path-glob';
+import { compilePathGlob, type PathGlob } from '../text/path-glob';
 import type { PromptFileKind } from '../types';
 
 export const DEFAULT_PROMPT_GLOBS = ['**/prompts/**/*.txt', '**/prompts/**/*.md', '**/*.prompt.txt'];
@@ -19,12 +19,12 @@ function baseName(path: string): string {
 }
 
 /**
- * A prompt glob, matched at the end of a path (case-insensitive): see text/path-glob.ts. It is a
+ * A prompt glob, matched from any segment to the end of a path (case-insensitive): see text/path-glob.ts. It is a
  * VS Code glob (the editor's document selector reads the same setting), so `{md,txt}` groups work
  * and surrounding spaces are ignored, as they are there.
  */
-export function globToRegExp(glob: string): RegExp {
-  return new RegExp(`(?:^|/)${pathGlobSource(glob.trim(), { braces: true })}$`, 'i');
+export function promptGlob(glob: string): PathGlob {
+  return compilePathGlob(glob.trim(), { braces: true, ignoreCase: true, anySegment: true });
 }
 
 export function promptKindOf(path: string, languageId?: string, promptGlobs: string[] = DEFAULT_PROMPT_GLOBS): PromptFileKind | undefined {
@@ -37,7 +37,7 @@ export function promptKindOf(path: string, languageId?: string, promptGlobs: str
   if (name.endsWith('.instructions.md') || languageId === 'instructions') return 'vscode-instructions';
   if (ALWAYS_ON.has(name)) return 'always-on-instructions';
   if (/^promptfooconfig\.ya?ml$/.test(name)) return 'promptfoo';
-  if (TEMPLATE_EXTENSIONS.some((e) => name.endsWith(e)) && promptGlobs.some((g) => globToRegExp(g).test(normal))) return 'prompt-template';
+  if (TEMPLATE_EXTENSIONS.some((e) => name.endsWith(e)) && promptGlobs.some((g) => promptGlob(g).test(normal))) return 'prompt-template';
   return undefined;
 }
 

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { analyzeFile } from '../index';
 import { codeLanguageOf, DEFAULT_PROMPT_GLOBS, isInstructionKind, promptKindOf } from '../prompt/detect';
 import { decodeText } from '../text/decode';
-import { pathGlobSource } from '../text/path-glob';
+import { compilePathGlob, type PathGlob } from '../text/path-glob';
 import type { AnalysisInput, AnalysisSettings, FileAnalysis } from '../types';
 
 /** Installed packages, virtualenvs, caches and build output: copies of code, not the project's own. */
@@ -61,7 +61,7 @@ function skippedDir(name: string, full: string): boolean {
 }
 
 interface IgnoreRule {
-  re: RegExp;
+  re: PathGlob;
   /** Matched against the path relative to the .gitignore's directory (else against the name). */
   anchored: boolean;
   dirOnly: boolean;
@@ -86,7 +86,7 @@ export function parseGitignore(text: string, ignoreCase = false): IgnoreRule[] {
     line = line.replace(/^\//, '');
     if (!line) continue;
     try {
-      out.push({ re: new RegExp(`^${pathGlobSource(line)}$`, ignoreCase ? 'i' : ''), anchored, dirOnly, negate });
+      out.push({ re: compilePathGlob(line, { ignoreCase }), anchored, dirOnly, negate });
     } catch {
       // a pattern we cannot read is left out
     }
@@ -186,7 +186,7 @@ function expandGlobArgument(arg: string, platform: NodeJS.Platform): string[] {
   // `C:` alone is the drive's current directory, not its root.
   const base = first === 0 ? '.' : `${parts.slice(0, first).join('/')}/`;
   const pattern = parts.slice(first).join('/');
-  const re = new RegExp(`^${pathGlobSource(pattern, { braces: true })}$`, caseInsensitiveFs(platform) ? 'i' : '');
+  const re = compilePathGlob(pattern, { braces: true, ignoreCase: caseInsensitiveFs(platform) });
   const depth = pattern.includes('**') ? Number.POSITIVE_INFINITY : parts.length - first;
   const found: string[] = [];
   const scan = (dir: string, rel: string, level: number) => {
