@@ -9,7 +9,7 @@
  * no-op): rows are copied with their ids, and the id sequence starts above every id the referring
  * tables still hold, so an id used before the upgrade whose row is already gone is not reused either.
  */
-import type { Db } from './open';
+import { DatabaseFileError, type Db } from './open';
 
 export interface AutoincrementTable {
   name: string;
@@ -32,6 +32,47 @@ export function ensureAutoincrementTable(db: Db, t: AutoincrementTable): void {
   db.exec(`${t.ddl(t.name, true)};${t.indexes}`);
   const migrated = () => /\bAUTOINCREMENT\b/i.test(tableSql(db, t.name) ?? '');
   if (migrated()) return;
+  // Another process may be rebuilding this very table (two proxies started together after an
+  // update): it holds the write lock for as long as the copy takes (~15 s for 500k ledger rows on a
+  // busy machine), longer than the connection's usual busy_timeout, which would end this start in
+  // "database is locked". Wait for it here; once in, `migrated()` makes this rebuild a no-op.
+  const usualWait = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma(`busy_timeout = ${Math.max(usualWait, REBUILD_WAIT_MS)}`);
+  try {
+    rebuild(db, t, migrated);
+  } catch (err) {
+    throw rebuildFailure(db, t.name, err);
+  } finally {
+    db.pragma(`busy_timeout = ${usualWait}`);
+  }
+}
+
+/**
+ * The rebuild copies the whole table once, so it needs free space about the size of the table: on a
+ * full disk it rolls back (nothing changed) and the start ends with one readable line instead of a
+ * stack trace. The WAL frames the rolled-back copy wrote are given back to the disk, so the space
+ * is there for an older Tollgate on this directory (a rollback) or for the next try.
+ */
+function rebuildFailure(db: Db, table: string, err: unknown): unknown {
+  const code = (err as { errcode?: unknown } | null)?.errcode;
+  if (typeof code !== 'number' || (code & 0xff) !== 13) return err; // SQLITE_FULL
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {
+    // Another connection is reading: the WAL is reused from its start at the next write instead.
+  }
+  const bytes = (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
+  const mb = Math.max(1, Math.ceil(bytes / 1_048_576));
+  return new DatabaseFileError(
+    `${db.name}: not enough disk space to upgrade it to this version's format (its ${table} table is copied once; allow up to ${mb} MB free). Its rows are untouched: free some space and start again.`,
+    db.name,
+  );
+}
+
+/** How long a start waits for another process's rebuild of the same table before giving up. */
+export const REBUILD_WAIT_MS = 600_000;
+
+function rebuild(db: Db, t: AutoincrementTable, migrated: () => boolean): void {
   db.transaction(() => {
     if (migrated()) return; // another process migrated it meanwhile
     const copy = `${t.name}_autoinc`;

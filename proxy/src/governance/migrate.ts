@@ -84,6 +84,23 @@ export function migrateGovernance(db: Db): void {
       PRIMARY KEY (budget, period, period_start, level)
     ) WITHOUT ROWID;
   `);
+  // Alerts were remembered under a bare level ('warn', 'exceeded') before they named the limits
+  // they were crossed against ('warn usd=25 tokens=- at=0.8'). Either form already in the table for
+  // a budget's period counts for the other, so an update (or a rollback, or both versions side by
+  // side) mid-period does not announce a budget's warning or overrun a second time. Two keyed
+  // forms with different limits still differ (a limit raised by a policy edit alerts again).
+  db.exec(`
+    CREATE TRIGGER IF NOT EXISTS governance_alerts_across_versions BEFORE INSERT ON governance_alerts
+    WHEN EXISTS (
+      SELECT 1 FROM governance_alerts a
+      WHERE a.budget = NEW.budget AND a.period = NEW.period AND a.period_start = NEW.period_start
+        AND (
+          (instr(NEW.level, ' ') > 0 AND a.level = substr(NEW.level, 1, instr(NEW.level, ' ') - 1))
+          OR (instr(NEW.level, ' ') = 0 AND substr(a.level, 1, length(NEW.level) + 1) = NEW.level || ' ')
+        )
+    )
+    BEGIN SELECT RAISE(IGNORE); END;
+  `);
   // hold_ms (how long a reservation may stay open before it counts as orphaned; NULL = the
   // Governor's staleAfterMs) came after the table: older databases lack it.
   const cols = new Set((db.prepare('PRAGMA table_info(governance_reservations)').all() as Array<{ name: string }>).map((c) => c.name));

@@ -127,8 +127,18 @@ export function migrateSemanticQuality(db: Db): void {
   `);
   // Columns added after the first release of the table (older databases lack them).
   const cols = new Set((db.prepare('PRAGMA table_info(semantic_hits)').all() as Array<{ name: string }>).map((c) => c.name));
-  if (!cols.has('query_vector')) db.exec('ALTER TABLE semantic_hits ADD COLUMN query_vector BLOB');
-  if (!cols.has('lookup_no')) db.exec('ALTER TABLE semantic_hits ADD COLUMN lookup_no INTEGER');
+  if (!cols.has('query_vector')) addColumn(db, 'ALTER TABLE semantic_hits ADD COLUMN query_vector BLOB');
+  if (!cols.has('lookup_no')) addColumn(db, 'ALTER TABLE semantic_hits ADD COLUMN lookup_no INTEGER');
+}
+
+function addColumn(db: Db, alter: string): void {
+  try {
+    db.exec(alter);
+  } catch (err) {
+    // Another process on this data directory (two proxies started together after an update)
+    // added it between the check and the ALTER: the column is there, which is all this wants.
+    if (!/duplicate column/i.test(err instanceof Error ? err.message : String(err))) throw err;
+  }
 }
 
 interface HitRow {
