@@ -10,9 +10,15 @@
  *    settings change; the next sample may pass.
  *  - A refusal (`message.refusal`, a Responses `refusal` part, Anthropic `stop_reason: "refusal"`,
  *    which also cuts the answer short): a sampled decision a user retries or reports.
+ *  - A paused turn (Anthropic `stop_reason: "pause_turn"`): the server stopped its tool loop (web
+ *    search, code execution) partway, by its own time and iteration limits, and the caller sends
+ *    the turn back to have it finished, often naming the `container` the loop ran in. Replayed, it
+ *    would hand later callers a half-done turn tied to server state that may since have expired,
+ *    where the provider might finish the turn in one go.
  *  - A tool call cut by the output limit (`finish_reason: "length"` with arguments that are not
- *    JSON, Anthropic `max_tokens` ending in a `tool_use` block whose input the stream assembler
- *    could not read): no tool can run it, and a replay never lets the caller out of that state.
+ *    JSON, Anthropic `max_tokens` ending in a tool call block — `tool_use`, `server_tool_use`,
+ *    `mcp_tool_use` — whose input the stream assembler could not read): no tool can run it, and a
+ *    replay never lets the caller out of that state.
  *
  * Text cut by the output limit is kept: it is what the provider returns again for the same
  * `max_tokens`, and asking for more changes the key. A body without the endpoint's answer field
@@ -65,10 +71,12 @@ function completionReason(body: Obj): string | undefined {
 
 function messagesReason(body: Obj): string | undefined {
   if (body.stop_reason === 'refusal') return 'the model refused';
+  if (body.stop_reason === 'pause_turn') return 'the turn is paused, not finished';
   if (!Array.isArray(body.content)) return undefined;
   const blocks = list(body.content).filter(isObj);
   const last = blocks.at(-1);
-  if (body.stop_reason === 'max_tokens' && (last?.type === 'tool_use' || last?.type === 'server_tool_use')) return 'the output limit cut a tool call short';
+  // Any tool call block: a client `tool_use`, a `server_tool_use`, or the MCP connector's `mcp_tool_use`.
+  if (body.stop_reason === 'max_tokens' && typeof last?.type === 'string' && last.type.endsWith('tool_use')) return 'the output limit cut a tool call short';
   // Any block but an empty text one is an answer (tool use, thinking, server tool results).
   return blocks.some((b) => b.type !== 'text' || nonEmpty(b.text)) ? undefined : 'the answer is empty';
 }

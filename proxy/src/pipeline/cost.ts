@@ -40,6 +40,40 @@ function asMessage(m: Json): ChatMessageLike {
 const withoutDataUrls = (_key: string, v: unknown): unknown => (typeof v === 'string' && v.startsWith('data:') ? '' : v);
 
 /**
+ * Text an Anthropic content list sends the model outside its text parts, which messageText does not
+ * read: a plain-text document (`source: {type: "text", data}`, as used for citations), a custom
+ * content document (`source: {type: "content", content}`) and a `search_result` block, also inside a
+ * tool result, and the thinking of an assistant turn sent back (a tool-use loop must return it, and
+ * it is billed as input). mediaParts counts such a document as one medium of fixed size, however
+ * long its text (a 40k-token document reserved 1.6k tokens against budgets and rate limits); the
+ * result is the change to that count: -1 for each document read here as text, plus the images a
+ * content document holds.
+ */
+function anthropicBlockTexts(content: unknown, texts: string[]): number {
+  let media = 0;
+  for (const p of arr(content)) {
+    const part = obj(p);
+    if (!part) continue;
+    if (part.type === 'tool_result') media += anthropicBlockTexts(part.content, texts);
+    if (part.type === 'thinking' && typeof part.thinking === 'string') texts.push(part.thinking);
+    const source = obj(part.source);
+    const docText = part.type === 'document' && source?.type === 'text' && typeof source.data === 'string';
+    const docContent = part.type === 'document' && source?.type === 'content';
+    if (part.type !== 'search_result' && !docText && !docContent) continue;
+    for (const field of ['title', 'context'] as const) if (typeof part[field] === 'string') texts.push(part[field]);
+    if (part.type === 'search_result') texts.push(messageText(part.content));
+    else if (docText) {
+      texts.push(String(source?.data));
+      media -= 1;
+    } else {
+      texts.push(messageText(source?.content));
+      media += mediaParts(source?.content) - 1;
+    }
+  }
+  return media;
+}
+
+/**
  * Input of a request as (chat messages, plain texts) for the token counter, plus the tokens its
  * images, documents and audio are assumed to take. Content parts are read as the model reads them
  * (tokens/chat.ts): text, tool calls and tool results as text, each medium as a fixed estimate,
@@ -48,10 +82,12 @@ const withoutDataUrls = (_key: string, v: unknown): unknown => (typeof v === 'st
 export function inputParts(body: Json): { messages: ChatMessageLike[]; texts: string[]; mediaTokens: number } {
   const messages: ChatMessageLike[] = [];
   const texts: string[] = [];
+  let sourceMedia = 0;
   for (const m of arr(body.messages)) {
     const message = obj(m);
     if (!message) continue;
     messages.push(asMessage(message));
+    sourceMedia += anthropicBlockTexts(message.content, texts);
     // An OpenAI assistant turn's tool calls are sent back as input on the next call.
     if (Array.isArray(message.tool_calls)) texts.push(JSON.stringify(message.tool_calls));
   }
@@ -71,7 +107,7 @@ export function inputParts(body: Json): { messages: ChatMessageLike[]; texts: st
     }
   }
   if (Array.isArray(body.tools)) texts.push(JSON.stringify(body.tools));
-  const media = messages.reduce((n, m) => n + mediaParts(m.content), 0) + (Array.isArray(system) ? mediaParts(system) : 0);
+  const media = messages.reduce((n, m) => n + mediaParts(m.content), 0) + (Array.isArray(system) ? mediaParts(system) : 0) + sourceMedia;
   return { messages, texts, mediaTokens: media * MEDIA_PART_TOKENS };
 }
 

@@ -17,7 +17,10 @@ function messagesUsage(body: Json): NormalizedUsage | undefined {
   const read = num(u.cache_read_input_tokens);
   const write = num(u.cache_creation_input_tokens);
   const write1h = num(obj(u.cache_creation)?.ephemeral_1h_input_tokens);
-  const searches = num(obj(u.server_tool_use)?.web_search_requests);
+  // A search is billed once it ran, but a stream cut after its results (an error event, a client
+  // that hung up) never gets message_delta's count, and message_start's says 0: each successful
+  // web_search_tool_result block in the answer is one search (an error result is not billed).
+  const searches = Math.max(num(obj(u.server_tool_use)?.web_search_requests), arr(body.content).filter((c) => obj(c)?.type === 'web_search_tool_result' && Array.isArray(obj(c)?.content)).length);
   return {
     inputTokens: num(u.input_tokens) + read + write,
     outputTokens: num(u.output_tokens),
@@ -66,6 +69,8 @@ class MessagesAssembler implements StreamAssembler {
       case 'message_delta': {
         const d = obj(json.delta) ?? {};
         for (const [k, v] of Object.entries(d)) this.message[k] = v;
+        // Context editing reports what it cleared beside the delta (beta `context_management`).
+        if (json.context_management !== undefined) this.message.context_management = json.context_management;
         // Cumulative counts; a null one means "unchanged" (as the SDK reads it), so it must not
         // erase message_start's figure. message_start's `cache_creation` TTL split is kept.
         const u = obj(json.usage);
@@ -90,7 +95,9 @@ class MessagesAssembler implements StreamAssembler {
           b.text = String(b.text ?? '') + acc.text;
           if (acc.citations.length) b.citations = [...arr(b.citations), ...acc.citations];
         }
-        if (b.type === 'tool_use' || b.type === 'server_tool_use') {
+        // Every tool call block streams its input as input_json_delta: client tools, server tools
+        // (web search, code execution) and the MCP connector's `mcp_tool_use`.
+        if (acc.partialJson || b.type === 'tool_use' || b.type === 'server_tool_use') {
           try {
             b.input = acc.partialJson ? (JSON.parse(acc.partialJson) as unknown) : (b.input ?? {});
           } catch {
@@ -133,7 +140,11 @@ function replayMessages(body: Json): string[] {
     }
     frames.push(sseFrame({ type: 'content_block_stop', index }, 'content_block_stop'));
   });
-  frames.push(sseFrame({ type: 'message_delta', delta: { stop_reason: body.stop_reason ?? 'end_turn', stop_sequence: body.stop_sequence ?? null }, usage: { output_tokens: num(usage.output_tokens) } }, 'message_delta'));
+  // The beta SDK sets `container` (code execution) and `context_management` (context editing) from
+  // message_delta, whatever message_start said: a replay that left them out would erase them.
+  const delta: Json = { stop_reason: body.stop_reason ?? 'end_turn', stop_sequence: body.stop_sequence ?? null, ...('container' in body ? { container: body.container } : {}) };
+  const context = 'context_management' in body ? { context_management: body.context_management } : {};
+  frames.push(sseFrame({ type: 'message_delta', delta, ...context, usage: { output_tokens: num(usage.output_tokens) } }, 'message_delta'));
   frames.push(sseFrame({ type: 'message_stop' }, 'message_stop'));
   return frames;
 }
@@ -149,10 +160,13 @@ export const ANTHROPIC_ENDPOINTS: EndpointSpec[] = [
     usage: messagesUsage,
     assembler: () => new MessagesAssembler(),
     replay: (b) => replayMessages(b),
+    // What a cut stream's output is estimated from: text, tool input, and thinking (billed as output,
+    // and often most of it: a stream cut while the model thinks has no other text).
     outputText: (b) =>
       arr(b.content)
         .map((c) => {
           const block = obj(c) ?? {};
+          if (typeof block.thinking === 'string') return block.thinking;
           return typeof block.text === 'string' ? block.text : block.input ? JSON.stringify(block.input) : '';
         })
         .join('\n'),
