@@ -1,15 +1,18 @@
 /**
  * `tollgate lint [paths…] [--format text|json|sarif] [--max-severity error|warning|info]`: the
  * editor's prompt and code analysis for CI. Exit code 1 when a finding is at or above the
- * threshold, 0 otherwise, 2 on usage errors (unknown format/severity/rule, missing path).
+ * threshold, 0 otherwise, 2 on usage errors (unknown format/severity/rule, missing path). Paths
+ * that cannot be analysed (unreadable, FIFO, binary, over 2 MB) are named on stderr, counted in the
+ * text summary and listed as SARIF tool notifications; they do not change the exit code.
  * `--compare`, `--prompt-glob` and `--rule` take one value each and repeat, so paths may come
  * before or after them.
  */
 import { DEFAULT_MODEL } from '../../../contract/defaults';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { atOrAbove, isSeverity } from '../analysis/report/severity';
 import type { AnalysisSettings, Severity } from '../analysis/types';
+import type { FileResult, SkippedPath } from '../analysis/workspace/collect';
 import { collect, nearest, numberOption, printable, printableLines } from './common';
 
 export const LINT_FORMATS = ['text', 'json', 'sarif'] as const;
@@ -72,9 +75,16 @@ export async function runLint(paths: string[], options: LintOptions, io: LintCom
   const { analyzePaths, MissingPathError } = await import('../analysis/workspace/collect');
   const { toSarif } = await import('../analysis/report/sarif');
   const { formatText } = await import('../analysis/report/text');
-  let results;
+  // What could not be read is said on stderr (all formats) and in SARIF as tool notifications:
+  // a run that skipped files must not read as a clean one. The exit code stays the findings' own.
+  const skipped: SkippedPath[] = [];
+  const onSkip = (s: SkippedPath) => {
+    skipped.push(s);
+    io.err(`tollgate lint: skipped ${printable(relative(cwd, s.path) || s.path)}: ${s.reason}\n`);
+  };
+  let results: FileResult[];
   try {
-    results = await analyzePaths((paths.length ? paths : ['.']).map((p) => resolve(cwd, p)), settings);
+    results = await analyzePaths((paths.length ? paths : ['.']).map((p) => resolve(cwd, p)), settings, { onSkip });
   } catch (e) {
     if (e instanceof MissingPathError) {
       io.err(`error: ${e.message}\n`);
@@ -82,12 +92,12 @@ export async function runLint(paths: string[], options: LintOptions, io: LintCom
     }
     throw e;
   }
-  if (options.format === 'sarif') io.out(JSON.stringify(toSarif(results, cwd), null, 2) + '\n');
+  if (options.format === 'sarif') io.out(JSON.stringify(toSarif(results, cwd, skipped), null, 2) + '\n');
   else if (options.format === 'json')
     io.out(JSON.stringify(results.map(({ text: _text, ...r }) => r), null, 2) + '\n');
   // File names and the source text quoted in messages come from the repository being linted (a
   // clone, a PR): their control characters must not reach the CI log or terminal raw.
-  else io.out(printableLines(formatText(results.map((r) => ({ ...r, path: printable(r.path) })), cwd)));
+  else io.out(printableLines(formatText(results.map((r) => ({ ...r, path: printable(r.path) })), cwd, skipped.length)));
   const failing = results.some((r) => r.diagnostics.some((d) => atOrAbove(d.severity, options.maxSeverity)));
   return failing ? 1 : 0;
 }

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { RULES } from '../rules';
 import { LineIndex } from '../text/line-index';
 import type { Range, Severity } from '../types';
-import type { FileResult } from '../workspace/collect';
+import type { FileResult, SkippedPath } from '../workspace/collect';
 
 export interface SarifRegion {
   startLine: number;
@@ -34,6 +34,10 @@ export interface SarifLog {
   runs: Array<{
     /** `%SRCROOT%` → the working directory as an absolute `file:` URI ending in `/` (§3.14.14). */
     originalUriBaseIds?: Record<string, { uri: string }>;
+    /** The unit of `startColumn`/`endColumn` and of `charOffset`/`charLength` (§3.14.17); absent, readers may assume code points. */
+    columnKind?: 'utf16CodeUnits' | 'unicodeCodePoints';
+    /** Files that could not be analysed, as warnings a reader shows beside the results (§3.20.21). */
+    invocations?: Array<{ executionSuccessful: boolean; toolExecutionNotifications: Array<{ level: 'warning'; message: { text: string }; locations: Array<{ physicalLocation: { artifactLocation: SarifArtifactLocation } }> }> }>;
     tool: { driver: { name: string; version?: string; rules: Array<{ id: string; name: string; shortDescription: { text: string }; fullDescription: { text: string }; defaultConfiguration: { level: string } }> } };
     results: Array<{
       ruleId: string;
@@ -82,7 +86,7 @@ function rootUri(root: string): string {
   return href.endsWith('/') ? href : `${href}/`;
 }
 
-export function toSarif(results: FileResult[], cwd: string): SarifLog {
+export function toSarif(results: FileResult[], cwd: string, skipped: SkippedPath[] = []): SarifLog {
   const rules = RULES.map((r) => ({
     id: r.id,
     name: r.title,
@@ -124,6 +128,29 @@ export function toSarif(results: FileResult[], cwd: string): SarifLog {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{ originalUriBaseIds: { [SARIF_SRCROOT]: { uri: rootUri(cwd) } }, tool: { driver: { name: 'tollgate', rules } }, results: out }],
+    runs: [
+      {
+        originalUriBaseIds: { [SARIF_SRCROOT]: { uri: rootUri(cwd) } },
+        // Columns and offsets index the JavaScript string: UTF-16 code units, so a character outside
+        // the BMP (an emoji) counts two. Said outright, since a reader may otherwise assume code points.
+        columnKind: 'utf16CodeUnits',
+        ...(skipped.length
+          ? {
+              invocations: [
+                {
+                  executionSuccessful: true,
+                  toolExecutionNotifications: skipped.map((s) => ({
+                    level: 'warning' as const,
+                    message: { text: `Not analysed: ${s.reason}.` },
+                    locations: [{ physicalLocation: { artifactLocation: artifactLocationOf(s.path, cwd) } }],
+                  })),
+                },
+              ],
+            }
+          : {}),
+        tool: { driver: { name: 'tollgate', rules } },
+        results: out,
+      },
+    ],
   };
 }

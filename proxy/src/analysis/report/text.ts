@@ -2,7 +2,8 @@
 import { relative } from 'node:path';
 import type { FileResult } from '../workspace/collect';
 
-export function formatText(results: FileResult[], cwd: string): string {
+/** `skipped`: files and directories that could not be analysed (each already named on stderr), counted in the summary. */
+export function formatText(results: FileResult[], cwd: string, skipped = 0): string {
   const lines: string[] = [];
   const counts = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const r of results) {
@@ -13,10 +14,11 @@ export function formatText(results: FileResult[], cwd: string): string {
     }
   }
   const total = counts.error + counts.warning + counts.info + counts.hint;
+  const files = `${results.length} file${results.length === 1 ? '' : 's'}${skipped > 0 ? ` (${skipped} skipped, not analysed)` : ''}`;
   lines.push(
     total === 0
-      ? `No findings in ${results.length} file${results.length === 1 ? '' : 's'}.`
-      : `${total} finding${total === 1 ? '' : 's'} (${counts.error} error, ${counts.warning} warning, ${counts.info} info, ${counts.hint} hint) in ${results.length} file${results.length === 1 ? '' : 's'}.`,
+      ? `No findings in ${files}.`
+      : `${total} finding${total === 1 ? '' : 's'} (${counts.error} error, ${counts.warning} warning, ${counts.info} info, ${counts.hint} hint) in ${files}.`,
   );
   return lines.join('\n') + '\n';
 }

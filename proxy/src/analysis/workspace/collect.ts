@@ -1,16 +1,21 @@
 /**
  * Finds the files `tollgate lint` analyses under the given paths (directories walked; dependency,
- * virtualenv, cache and build-output directories skipped, and what each directory's .gitignore
- * ignores) and analyses them, passing every instruction file found as related files so paragraphs
- * repeated across always-on instructions are reported.
+ * virtualenv, cache and build-output directories skipped, and what git ignores — see gitignore.ts)
+ * and analyses them, passing every instruction file found as related files so paragraphs
+ * repeated across always-on instructions are reported. What cannot be read (an unreadable directory,
+ * a FIFO, a huge or binary file) is skipped and told to `onSkip`, never a hang or an abort.
  */
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { analyzeFile } from '../index';
 import { codeLanguageOf, DEFAULT_PROMPT_GLOBS, isInstructionKind, promptKindOf } from '../prompt/detect';
 import { decodeText } from '../text/decode';
-import { compilePathGlob, type PathGlob } from '../text/path-glob';
+import { compilePathGlob } from '../text/path-glob';
 import type { AnalysisInput, AnalysisSettings, FileAnalysis } from '../types';
+import { ignored, parseGitignore, repositoryScopes, type IgnoreScope } from './gitignore';
+import { failureReason, readRegularFile } from './read-file';
+
+export { parseGitignore } from './gitignore';
 
 /** Installed packages, virtualenvs, caches and build output: copies of code, not the project's own. */
 const SKIPPED_DIRS = new Set([
@@ -60,62 +65,6 @@ function skippedDir(name: string, full: string): boolean {
   }
 }
 
-interface IgnoreRule {
-  re: PathGlob;
-  /** Matched against the path relative to the .gitignore's directory (else against the name). */
-  anchored: boolean;
-  dirOnly: boolean;
-  negate: boolean;
-}
-
-/**
- * The simple patterns of a .gitignore: globs, `/`-anchored paths, trailing `/` for directories, `!` negation.
- * `ignoreCase` matches as git does where `core.ignorecase` is on (its default on Windows and macOS).
- */
-export function parseGitignore(text: string, ignoreCase = false): IgnoreRule[] {
-  const out: IgnoreRule[] = [];
-  // Git skips a UTF-8 byte-order mark (Notepad writes one); kept, it would spoil the first pattern.
-  for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
-    let line = raw.replace(/(?<!\\)\s+$/, '');
-    if (!line || line.startsWith('#')) continue;
-    const negate = line.startsWith('!');
-    if (negate) line = line.slice(1);
-    const dirOnly = line.endsWith('/');
-    if (dirOnly) line = line.slice(0, -1);
-    const anchored = line.includes('/');
-    line = line.replace(/^\//, '');
-    if (!line) continue;
-    try {
-      out.push({ re: compilePathGlob(line, { ignoreCase }), anchored, dirOnly, negate });
-    } catch {
-      // a pattern we cannot read is left out
-    }
-  }
-  return out;
-}
-
-interface IgnoreScope {
-  /** Directory of the .gitignore, with a trailing separator-free path. */
-  dir: string;
-  rules: IgnoreRule[];
-}
-
-function ignored(scopes: IgnoreScope[], full: string, name: string, isDir: boolean): boolean {
-  let result = false;
-  for (const scope of scopes) {
-    // relative(), not slicing off the directory's length: a drive root (`P:\` of a `subst` or mapped
-    // drive) or a path given with a trailing separator already ends with one.
-    const rel = relative(scope.dir, full).split(/[\\/]/).join('/');
-    for (const r of scope.rules) {
-      if (r.dirOnly && !isDir) continue;
-      if (r.re.test(r.anchored ? rel : name)) result = !r.negate;
-    }
-  }
-  return result;
-}
-/** Larger files are generated or data, not prompts or hand-written calls. */
-const MAX_FILE_BYTES = 2_000_000;
-
 export interface FileResult extends FileAnalysis {
   path: string;
   text: string;
@@ -136,17 +85,38 @@ function caseInsensitiveFs(platform: NodeJS.Platform): boolean {
   return platform === 'win32' || platform === 'darwin';
 }
 
-export function collectFiles(paths: string[], settings: AnalysisSettings = {}, platform: NodeJS.Platform = process.platform): string[] {
+/** A path lint did not analyse, and why: reported so that a clean run is not mistaken for a complete one. */
+export interface SkippedPath {
+  path: string;
+  reason: string;
+}
+
+export interface CollectOptions {
+  /** Told of each directory or file that could not be read (and, from analyzePaths, each file too large or not a regular file). */
+  onSkip?: (skip: SkippedPath) => void;
+  /** Where HOME / XDG_CONFIG_HOME are read from, for git's global ignore file. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export function collectFiles(paths: string[], settings: AnalysisSettings = {}, platform: NodeJS.Platform = process.platform, options: CollectOptions = {}): string[] {
   const out: string[] = [];
   const ignoreCase = caseInsensitiveFs(platform);
+  const skip = (path: string, reason: string) => options.onSkip?.({ path, reason });
   const walk = (dir: string, parentScopes: IgnoreScope[]) => {
-    const entries: Dirent[] = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (err) {
+      // One unreadable directory (another user's, a mount point) must not end the whole run.
+      skip(dir, `cannot list directory: ${failureReason(err)}`);
+      return;
+    }
     let scopes = parentScopes;
     if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
       try {
         scopes = [...parentScopes, { dir, rules: parseGitignore(readFileSync(join(dir, '.gitignore'), 'utf8'), ignoreCase) }];
-      } catch {
-        // unreadable: walk as if it were not there
+      } catch (err) {
+        skip(join(dir, '.gitignore'), `cannot read: ${failureReason(err)}; its patterns were not applied`);
       }
     }
     for (const entry of entries) {
@@ -157,13 +127,29 @@ export function collectFiles(paths: string[], settings: AnalysisSettings = {}, p
     }
   };
   const visit = (p: string) => {
-    if (statSync(p).isDirectory()) walk(p, []);
+    let isDir: boolean;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch (err) {
+      // A glob match that cannot be followed (a dangling or looping symbolic link).
+      skip(p, failureReason(err));
+      return;
+    }
+    // A directory starts with what git would already ignore there: info/exclude, the global
+    // excludes file, and the .gitignore files of the directories above it in its repository.
+    if (isDir) walk(p, repositoryScopes(p, ignoreCase, options.env));
     else out.push(p); // a file named explicitly is analysed even if it is not a known kind (it reports 'unknown')
   };
   for (const p of paths) {
     try {
       statSync(p);
-    } catch {
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException | null)?.code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        // It exists but cannot be reached (a parent without search permission, a link loop).
+        skip(p, failureReason(err));
+        continue;
+      }
       const matches = expandGlobArgument(p, platform);
       if (matches.length === 0) throw new MissingPathError(p);
       for (const m of matches) visit(m);
@@ -207,12 +193,19 @@ function expandGlobArgument(arg: string, platform: NodeJS.Platform): string[] {
   return found;
 }
 
-export async function analyzePaths(paths: string[], settings: AnalysisSettings = {}): Promise<FileResult[]> {
+/** Larger files are generated or data, not prompts or hand-written calls. */
+const MAX_FILE_BYTES = 2_000_000;
+
+export async function analyzePaths(paths: string[], settings: AnalysisSettings = {}, options: CollectOptions = {}): Promise<FileResult[]> {
   const inputs: AnalysisInput[] = [];
-  for (const path of collectFiles(paths, settings)) {
-    if (statSync(path).size > MAX_FILE_BYTES) continue;
+  for (const path of collectFiles(paths, settings, process.platform, options)) {
+    const bytes = readRegularFile(path, MAX_FILE_BYTES);
+    if (typeof bytes === 'string') {
+      options.onSkip?.({ path, reason: bytes });
+      continue;
+    }
     // As an editor presents it: encoding from the byte-order mark, lone CRs as line breaks (text/decode.ts).
-    inputs.push({ path, text: decodeText(readFileSync(path)) });
+    inputs.push({ path, text: decodeText(bytes) });
   }
   const globs = settings.promptGlobs ?? DEFAULT_PROMPT_GLOBS;
   const instructions = inputs.filter((i) => isInstructionKind(promptKindOf(i.path, undefined, globs) ?? ''));
