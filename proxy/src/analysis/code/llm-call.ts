@@ -19,13 +19,19 @@ export type CallApi =
   | 'mistral-chat'
   | 'cohere-chat'
   | 'litellm'
-  | 'openai-agents';
+  | 'openai-agents'
+  /** Amazon Bedrock Converse (`ConverseCommand`, boto3 `converse`): the limit sits in `inferenceConfig.maxTokens`. */
+  | 'bedrock-converse'
+  /** A LlamaIndex LLM (`llama_index.llms.openai.OpenAI(…)`), configured once for later calls. */
+  | 'llamaindex';
 
 /** What the file imports that changes how a bare name is read (`chat` is only Cohere's in a file that imports cohere). */
 export interface FileHints {
   cohere: boolean;
   litellm: boolean;
   openaiAgents: boolean;
+  /** `chats.create` is Google Gen AI's only in a file importing it (a `chats` table's `create` otherwise). */
+  googleGenai?: boolean;
 }
 
 /** Python response wrappers that return the same call with a raw/streamed HTTP response. */
@@ -48,8 +54,18 @@ export interface DetectedCall {
   placeholders: number;
   /** true when the arguments come from somewhere the analysis cannot see (parameter, import, **kwargs). */
   argumentsHidden?: boolean;
-  /** Where to add the limit with the spelling this SDK expects; `limit` is the value newText inserts. */
-  insertion?: { offset: number; newText: string; title: string; limit: number };
+  /**
+   * Where to add the limit with the spelling this SDK expects; `limit` is the value newText inserts.
+   * With `end`, newText replaces offset..end (a limit key the installed SDK does not read, renamed).
+   */
+  insertion?: { offset: number; end?: number; newText: string; title: string; limit: number };
+  /**
+   * The limit a fix for this call would set (its model's room to reason, extended thinking), also
+   * when no fix can be offered; undefined when no value is known to be accepted.
+   */
+  suggested?: number;
+  /** Why a limit that is written does not count (`maxTokens`, which AI SDK 5+ no longer reads). */
+  note?: string;
   /**
    * false for a legacy Completions call: the prompt is sent as one plain text, without the chat
    * format's per-message tokens, so a lens should count it with `chat: false`.
@@ -100,12 +116,45 @@ const MAX_TOKENS_PROVIDERS = new Set(['anthropic', 'google', 'mistral', 'deepsee
 const OPEN_WEIGHT_FAMILY = /(^|[/:])(llama|meta-llama|codellama|qwen|qwq|mixtral|mistral|ministral|codestral|magistral|devstral|pixtral|gemma|phi|deepseek|command|granite|nemotron|yi|falcon|olmo|smollm|kimi|moonshot|glm)/i;
 
 /**
- * The spelling a fix inserts, given the call's model: an OpenAI-SDK chat call sent to another
- * provider's model (`baseURL` pointed at Mistral, DeepSeek, Ollama, …) gets `max_tokens`.
+ * Where an OpenAI-SDK client sends its requests, as far as its construction shows: OpenAI itself,
+ * Azure OpenAI (`AzureOpenAI`, an `*.openai.azure.com` base URL), or another server that speaks the
+ * protocol (a literal base URL elsewhere: vLLM, LM Studio, a gateway).
  */
-export function limitKeyForModel(api: CallApi, language: 'typescript' | 'python', model: string | undefined, provider: string | undefined): string {
+export type Endpoint = 'openai' | 'azure' | 'compatible';
+
+/** The endpoint a literal base URL names. */
+export function endpointOfUrl(url: string): Endpoint {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return 'compatible';
+  }
+  if (host === 'api.openai.com') return 'openai';
+  if (host.endsWith('.openai.azure.com') || host.endsWith('.cognitiveservices.azure.com') || host.endsWith('.services.ai.azure.com')) return 'azure';
+  return 'compatible';
+}
+
+/**
+ * The spelling a fix inserts, given the call's model and endpoint: an OpenAI-SDK chat call sent to
+ * another provider's model (`baseURL` pointed at Mistral, DeepSeek, Ollama, …) gets `max_tokens`.
+ * So does one sent to Azure OpenAI or another compatible server, unless the model is a reasoning
+ * model: Azure API versions before 2024-09-01-preview answer 400 "Unrecognized request argument
+ * supplied: max_completion_tokens", and many compatible servers ignore or reject it, while
+ * `max_tokens` is taken everywhere by every model that does not reason (reasoning models require
+ * `max_completion_tokens`, and only newer Azure API versions serve them).
+ */
+export function limitKeyForModel(
+  api: CallApi,
+  language: 'typescript' | 'python',
+  model: string | undefined,
+  provider: string | undefined,
+  endpoint?: { kind: Endpoint; reasons: boolean },
+): string {
   const key = limitKeyFor(api, language);
-  if (api !== 'openai-chat' || !model) return key;
+  if (api !== 'openai-chat') return key;
+  if (endpoint && endpoint.kind !== 'openai' && !endpoint.reasons) return 'max_tokens';
+  if (!model) return key;
   const foreign = provider !== undefined ? MAX_TOKENS_PROVIDERS.has(provider) : OPEN_WEIGHT_FAMILY.test(model);
   return foreign ? 'max_tokens' : key;
 }
@@ -153,6 +202,11 @@ export function limitKeyFor(api: CallApi, language: 'typescript' | 'python'): st
       return language === 'python' ? 'max_tokens' : 'maxTokens';
     case 'litellm':
       return 'max_tokens';
+    case 'llamaindex':
+      return 'max_tokens';
+    case 'bedrock-converse':
+      // boto3 takes the same camelCase request shape as the JS SDK.
+      return 'maxTokens';
   }
 }
 
@@ -176,6 +230,7 @@ export function classifyCallee(fullChain: string[], isNew: boolean, hints: FileH
   if (last === 'Agent' && hints.openaiAgents && chain.length <= 2) return 'openai-agents';
   const tail = (n: number) => chain.slice(-n).join('.');
   if (isNew) {
+    if (last === 'ConverseCommand' || last === 'ConverseStreamCommand') return 'bedrock-converse';
     if (last === 'ChatOpenAI' || last === 'AzureChatOpenAI') return 'langchain-openai';
     if (last === 'ChatAnthropic') return 'langchain-anthropic';
     return undefined;
@@ -192,6 +247,7 @@ export function classifyCallee(fullChain: string[], isNew: boolean, hints: FileH
   if (hints.cohere && chain.length === 2 && last && ['chat', 'chat_stream', 'chatStream', 'generate', 'generate_stream', 'generateStream'].includes(last)) return 'cohere-chat';
   if (chain.includes('threads')) return undefined;
   if (chain.length < 2) return undefined;
+  if (last === 'converse' || last === 'converse_stream') return 'bedrock-converse';
   if (['chat.completions.create', 'chat.completions.stream', 'chat.completions.parse'].includes(tail(3))) return 'openai-chat';
   if (['responses.create', 'responses.stream', 'responses.parse'].includes(tail(2))) return 'openai-responses';
   if (tail(2) === 'completions.create') return 'openai-completions';
@@ -202,6 +258,8 @@ export function classifyCallee(fullChain: string[], isNew: boolean, hints: FileH
   if (['chat.complete', 'chat.stream', 'chat.complete_async', 'chat.stream_async', 'chat.parse', 'chat.parse_async'].includes(tail(2))) return 'mistral-chat';
   if (['models.generateContent', 'models.generateContentStream', 'models.generate_content', 'models.generate_content_stream'].includes(tail(2)))
     return 'google-genai';
+  // A chat session takes the same config (and limit) every message it sends uses.
+  if (hints.googleGenai && tail(2) === 'chats.create') return 'google-genai';
   return undefined;
 }
 
@@ -211,7 +269,7 @@ export function classifyCallee(fullChain: string[], isNew: boolean, hints: FileH
  * with evidence: the receiver (or the function itself) comes from the SDK's package, or, when its
  * origin cannot be seen (a parameter, an imported client), the file imports the SDK.
  */
-type Family = 'anthropic' | 'ai' | 'cohere' | 'litellm' | 'openai-agents';
+type Family = 'anthropic' | 'ai' | 'cohere' | 'litellm' | 'openai-agents' | 'mistral' | 'bedrock';
 
 const FAMILY_MODULE: Record<Family, RegExp> = {
   // anthropic, anthropic.types, @anthropic-ai/sdk, -bedrock-sdk, -vertex-sdk; wrappers named after it (langfuse.anthropic).
@@ -220,6 +278,18 @@ const FAMILY_MODULE: Record<Family, RegExp> = {
   cohere: /^cohere(\.|$)|^cohere-ai$/,
   litellm: /^litellm(\.|$)/,
   'openai-agents': /^agents(\.|$)|^@openai\/agents/,
+  // `x.chat.complete(…)` is also a project's own API client's; Mistral's SDK is @mistralai/mistralai / mistralai.
+  mistral: /^@mistralai\/|^mistralai([._]|$)/,
+  // `converse` is a common method name; Bedrock's is a boto3 / AWS SDK client's.
+  bedrock: /^@aws-sdk\/client-bedrock-runtime$|^(aio)?boto3(\.|$)|^(aio)?botocore(\.|$)/,
+};
+
+/** Model ids only that family's API takes (a Bedrock/Vertex id includes "claude" too, hence Anthropic's family also covers those SDKs). */
+const FAMILY_MODEL: Partial<Record<Family, RegExp>> = {
+  anthropic: /claude/i,
+  mistral: /mistral|mixtral|codestral|ministral|magistral|devstral|pixtral/i,
+  // modelId of a Bedrock foundation model or inference profile: `anthropic.claude-…-v1:0`, `us.amazon.nova-…`.
+  bedrock: /^([a-z]{2,6}\.)?(anthropic|amazon|meta|mistral|cohere|ai21|deepseek|openai|qwen|writer)\.|^arn:aws/,
 };
 
 function familyOf(api: CallApi): Family | undefined {
@@ -234,6 +304,10 @@ function familyOf(api: CallApi): Family | undefined {
       return 'litellm';
     case 'openai-agents':
       return 'openai-agents';
+    case 'mistral-chat':
+      return 'mistral';
+    case 'bedrock-converse':
+      return 'bedrock';
     default:
       return undefined;
   }
@@ -258,11 +332,12 @@ export function belongsToSdk(api: CallApi, origin: CalleeOrigin, model: string |
   const family = familyOf(api);
   if (!family) return true;
   const re = FAMILY_MODULE[family];
-  // Only Anthropic's Messages API takes a Claude model id (a Bedrock/Vertex id includes "claude" too).
-  const claude = family === 'anthropic' && model !== undefined && /claude/i.test(model);
-  if (origin.modules.size > 0) return [...origin.modules].some((m) => re.test(m)) || claude;
+  // A model id only that SDK's API takes is evidence too (a Claude id at `messages.create`).
+  const modelRe = FAMILY_MODEL[family];
+  const byModel = modelRe !== undefined && model !== undefined && modelRe.test(model);
+  if (origin.modules.size > 0) return [...origin.modules].some((m) => re.test(m)) || byModel;
   for (const m of origin.fileModules) if (re.test(m)) return true;
-  return claude;
+  return byModel;
 }
 
 /** The values a `max_tokens` may be given that mean "no limit" (`None`, `null`, `undefined`). */
@@ -312,13 +387,14 @@ export function langchainJsAnthropicDefault(call: DetectedCall): void {
  * Cloudflare's, not OpenAI's: only `@openai/agents` counts there.)
  */
 const HINT_MODULES: Record<'typescript' | 'python', Record<keyof FileHints, RegExp | undefined>> = {
-  typescript: { cohere: /^cohere-ai$/, litellm: undefined, openaiAgents: /^@openai\/agents($|[-/])/ },
-  python: { cohere: /^cohere(\.|$)/, litellm: /^litellm(\.|$)/, openaiAgents: /^agents(\.|$)/ },
+  typescript: { cohere: /^cohere-ai$/, litellm: undefined, openaiAgents: /^@openai\/agents($|[-/])/, googleGenai: /^@google\/genai($|\/)/ },
+  // `from google import genai` names the module `google`.
+  python: { cohere: /^cohere(\.|$)/, litellm: /^litellm(\.|$)/, openaiAgents: /^agents(\.|$)/, googleGenai: /^google(\.genai(\.|$)|$)/ },
 };
 
 /** The FileHints of a file from every module it imports or requires (one walk serves hints and belongsToSdk). */
 export function fileHintsOf(modules: Iterable<string>, language: 'typescript' | 'python'): FileHints {
-  const hints: FileHints = { cohere: false, litellm: false, openaiAgents: false };
+  const hints: FileHints = { cohere: false, litellm: false, openaiAgents: false, googleGenai: false };
   const patterns = HINT_MODULES[language];
   for (const m of modules)
     for (const key of Object.keys(hints) as Array<keyof FileHints>) if (patterns[key]?.test(m)) hints[key] = true;

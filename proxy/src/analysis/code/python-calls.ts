@@ -8,6 +8,7 @@ import {
   belongsToSdk,
   calleeText,
   classifyCallee,
+  endpointOfUrl,
   fileHintsOf,
   legacyCompletions,
   limitKeyForModel,
@@ -17,6 +18,7 @@ import {
   suggestedLimit,
   type CallApi,
   type DetectedCall,
+  type Endpoint,
   type FileHints,
   type ThinkingBudget,
 } from './llm-call';
@@ -297,6 +299,12 @@ class PyBindings {
       if (right) values.push(right);
     }
     return values.length === 1 ? values[0] : undefined;
+  }
+
+  /** The module a name was imported from by `from m import name` (undefined for anything else). */
+  importedFrom(name: string): string | undefined {
+    const imp = this.imports.get(name);
+    return imp?.kind === 'name' ? imp.module : undefined;
   }
 
   /** A function defined in this file (and not imported). */
@@ -644,6 +652,10 @@ export async function findPythonCalls(text: string, wasmDir?: string): Promise<D
         const full = aliasedChain(b, chain, node);
         if (full !== chain) api = classifyCallee(full, false, hints) ?? api;
       }
+      if (!api && chain?.length === 1 && LLAMAINDEX_LLMS.has(chain[0]!)) {
+        b ??= new PyBindings(tree.rootNode);
+        if (/^llama_index\.llms\./.test(b.importedFrom(chain[0]!) ?? '')) api = 'llamaindex';
+      }
       const argList = node.childForFieldName('arguments');
       if (!api || !chain || !fn || !argList || argList.type !== 'argument_list') continue;
       b ??= new PyBindings(tree.rootNode);
@@ -656,6 +668,12 @@ export async function findPythonCalls(text: string, wasmDir?: string): Promise<D
   }
   return calls;
 }
+
+/**
+ * LlamaIndex LLM classes whose `max_tokens` defaults to None (no limit sent). Its Anthropic class
+ * defaults to 512 and Ollama takes no max_tokens, so neither is one of these.
+ */
+const LLAMAINDEX_LLMS = new Set(['OpenAI', 'AzureOpenAI', 'OpenAILike', 'MistralAI', 'Groq', 'GoogleGenAI', 'Gemini', 'TogetherLLM', 'DeepSeek', 'OpenRouter', 'LiteLLM']);
 
 /**
  * Calls that pass their keyword arguments on to the function given first: `functools.partial` binds
@@ -811,9 +829,44 @@ function perCallGenerationConfig(b: PyBindings): 'missing' | 'unknown' {
   return 'missing';
 }
 
-/** APIs whose limit sits in a nested config (generation config, model settings). */
+/** APIs whose limit sits in a nested config (generation config, model settings, inference config). */
 function nestedApi(api: CallApi): boolean {
-  return api === 'google-genai' || api === 'google-legacy' || api === 'openai-agents';
+  return api === 'google-genai' || api === 'google-legacy' || api === 'openai-agents' || api === 'bedrock-converse';
+}
+
+const OPENAI_CLIENTS = new Set(['OpenAI', 'AsyncOpenAI']);
+const AZURE_CLIENTS = new Set(['AzureOpenAI', 'AsyncAzureOpenAI']);
+
+/**
+ * Where an OpenAI-SDK client sends requests, from its construction in the file (`client = AzureOpenAI(…)`,
+ * `OpenAI(base_url="http://vllm:8000/v1")`, `self.client = …`); undefined when that is not visible.
+ */
+function clientEndpoint(fn: Node, b: PyBindings): Endpoint | undefined {
+  let n: Node | null = fn;
+  for (let depth = 0; n && depth < 12; depth++) {
+    if (n.type === 'attribute') {
+      const obj: Node | null = n.childForFieldName('object');
+      const attr: string | undefined = n.childForFieldName('attribute')?.text;
+      n = obj?.text === 'self' && attr ? (b.selfValue(attr, n) ?? null) : obj;
+    } else if (n.type === 'identifier') n = b.valueOf(n.text, n) ?? null;
+    else if (n.type === 'await' || n.type === 'parenthesized_expression') n = named(n)[0] ?? null;
+    else if (n.type === 'call') {
+      const name = chainOf(n.childForFieldName('function'))?.at(-1);
+      const argList = n.childForFieldName('arguments');
+      if (name && AZURE_CLIENTS.has(name)) return 'azure';
+      if (!name || !OPENAI_CLIENTS.has(name) || argList?.type !== 'argument_list') return undefined;
+      const args = b.readArgs(argList);
+      if (args.keywords.has('default_query')) {
+        const q = b.resolve(args.keywords.get('default_query')!);
+        if (q?.keywords.has('api-version')) return 'azure';
+      }
+      const base = args.keywords.get('base_url');
+      if (!base) return args.opaque ? undefined : 'openai';
+      const url = pyText(base, b);
+      return url && url.placeholders === 0 ? endpointOfUrl(url.text) : undefined;
+    } else return undefined;
+  }
+  return undefined;
 }
 
 function inspectCall(source: string, api: CallApi, chain: string[], node: Node, fn: Node, args: KwArgs, b: PyBindings): DetectedCall {
@@ -824,9 +877,9 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
   // of the alternatives sets a limit.
   const branches = args.fixable === false;
   // A literal or a same-file constant (`MODEL = "gpt-4o"` … `model=MODEL`).
-  const model = modelText(args.keywords.get('model') ?? args.keywords.get('model_name') ?? (api === 'google-legacy' ? positionalArgs[0] : undefined), b);
+  const model = modelText(args.keywords.get('model') ?? args.keywords.get('model_name') ?? args.keywords.get('modelId') ?? (api === 'google-legacy' ? positionalArgs[0] : undefined), b);
   if (model && model.placeholders === 0 && !branches) call.model = model.text.replace(/^models\//, '');
-  const constructs = api === 'google-legacy' || api === 'openai-agents' || api.startsWith('langchain');
+  const constructs = api === 'google-legacy' || api === 'openai-agents' || api === 'llamaindex' || api.startsWith('langchain');
   if (!constructs && !branches) collectPrompt(args.keywords, call, b);
   if (branches) {
     call.placeholders = 1;
@@ -836,12 +889,16 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
   const hidden = args.opaque || positionalArgs.length > 0;
   if (call.messages.length === 0 && call.placeholders === 0 && hidden && !constructs) call.placeholders = 1;
   if (args.opaque || (positionalArgs.length > 0 && !constructs)) call.argumentsHidden = true;
-  // openai-python < 1.0 (`openai.ChatCompletion.create`) only knows max_tokens.
-  const key = chain.includes('ChatCompletion') ? 'max_tokens' : limitKeyForModel(api, 'python', call.model, call.model ? modelProvider(call.model) : undefined);
   // What the model can produce, and whether it spends reasoning tokens out of the limit.
   const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
+  const endpoint = api === 'openai-chat' ? clientEndpoint(fn, b) : undefined;
+  // openai-python < 1.0 (`openai.ChatCompletion.create`) only knows max_tokens.
+  const key = chain.includes('ChatCompletion')
+    ? 'max_tokens'
+    : limitKeyForModel(api, 'python', call.model, call.model ? modelProvider(call.model) : undefined, endpoint ? { kind: endpoint, reasons: modelFacts.reasons } : undefined);
   // With extended thinking on, the limit must leave room above the thinking budget.
   const fixLimit = suggestedLimit(nestedApi(api) ? 'none' : thinkingBudget(args.keywords, b), modelFacts);
+  if (fixLimit !== undefined) call.suggested = fixLimit;
   const title = `Add ${key}=${fixLimit}`;
 
   // APIs whose limit lives in a nested config argument.
@@ -849,6 +906,7 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
     'google-genai': { names: ['config', 'generation_config'], add: `config={"${key}": ${fixLimit}}` },
     'google-legacy': { names: ['generation_config'], add: `generation_config={"${key}": ${fixLimit}}` },
     'openai-agents': { names: ['model_settings'], add: `model_settings=ModelSettings(${key}=${fixLimit})` },
+    'bedrock-converse': { names: ['inferenceConfig'], add: `inferenceConfig={"${key}": ${fixLimit}}` },
   };
   const where = nested[api];
   if (where) {
@@ -872,9 +930,10 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
   }
   const { noneLimit, ...limit } = limitFrom(args.keywords, args.opaque, args.fixable);
   Object.assign(call, limit);
-  // LangChain: model_kwargs may carry the limit.
-  if (call.limit === 'missing' && args.keywords.has('model_kwargs')) {
-    const mk = b.resolve(args.keywords.get('model_kwargs')!);
+  // LangChain: model_kwargs may carry the limit; LlamaIndex: additional_kwargs.
+  const extra = args.keywords.get('model_kwargs') ?? (api === 'llamaindex' ? args.keywords.get('additional_kwargs') : undefined);
+  if (call.limit === 'missing' && extra) {
+    const mk = b.resolve(extra);
     call.limit = mk ? limitFrom(mk.keywords, mk.opaque).limit : 'unknown';
   }
   if (call.limit === 'missing' && constructs) {

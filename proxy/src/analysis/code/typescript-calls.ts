@@ -7,6 +7,7 @@ import {
   belongsToSdk,
   calleeText,
   classifyCallee,
+  endpointOfUrl,
   fileHintsOf,
   langchainJsAnthropicDefault,
   legacyCompletions,
@@ -19,8 +20,10 @@ import {
   suggestedLimit,
   type CallApi,
   type DetectedCall,
+  type Endpoint,
   type ThinkingBudget,
 } from './llm-call';
+import { aiSdkMajor } from './ai-sdk-version';
 import { maxOutputTokens, modelProvider, reasonsByDefault } from '../cost/max-output';
 import { jsDedent, stripText } from './text-transforms';
 import { FileBindings, unwrap, type ResolvedObject } from './typescript-resolve';
@@ -125,7 +128,7 @@ function insertProperty(sf: ts.SourceFile, obj: ts.ObjectLiteralExpression, prop
   return { offset: last.end, newText: `,${eol}${indent}${prop}` };
 }
 
-const MODEL_KEYS = ['model', 'modelName', 'model_name'];
+const MODEL_KEYS = ['model', 'modelName', 'model_name', 'modelId'];
 
 /**
  * The AI SDK names its model through a provider call — `openai('gpt-4o')`, `anthropic.messages('…')`,
@@ -494,6 +497,49 @@ function thinkingBudget(bindings: FileBindings, strings: Strings, props: readonl
   return numberValue(bindings, propValue(findProp(t.props, ['budget_tokens']))) ?? 'unknown';
 }
 
+/**
+ * The `new X(…)` a call's receiver was constructed with (`client` of `client.chat.completions.create`,
+ * through same-file constants and `this.client`), or undefined when the analysis cannot see it.
+ */
+function receiverConstruction(bindings: FileBindings, callee: ts.Expression, depth = 0): ts.NewExpression | ts.CallExpression | undefined {
+  if (depth > 8) return undefined;
+  const e = unwrap(callee);
+  if (ts.isNewExpression(e)) return e;
+  if (ts.isAwaitExpression(e)) return receiverConstruction(bindings, e.expression, depth + 1);
+  if (ts.isCallExpression(e)) return ts.isIdentifier(unwrap(e.expression)) ? e : undefined;
+  if (ts.isIdentifier(e)) {
+    const init = bindings.constInitializer(e.text, e);
+    return init ? receiverConstruction(bindings, init, depth + 1) : undefined;
+  }
+  if (ts.isPropertyAccessExpression(e)) {
+    if (e.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      const values = bindings.classThisValues(e.name.text, e);
+      return values?.length === 1 ? receiverConstruction(bindings, values[0]!, depth + 1) : undefined;
+    }
+    return receiverConstruction(bindings, e.expression, depth + 1);
+  }
+  return undefined;
+}
+
+/** Where an OpenAI-SDK client sends requests, from its construction; undefined when that is not visible. */
+function clientEndpoint(bindings: FileBindings, strings: Strings, callee: ts.Expression): Endpoint | undefined {
+  const ctor = receiverConstruction(bindings, callee);
+  if (!ctor) return undefined;
+  const name = calleeChain(ctor.expression)?.at(-1);
+  if (name === 'AzureOpenAI') return 'azure';
+  if (name !== 'OpenAI') return undefined;
+  const opts = ctor.arguments?.[0] ? bindings.resolve(ctor.arguments[0]) : undefined;
+  if (!opts) return undefined;
+  // Azure through the plain client: `defaultQuery: { 'api-version': … }`.
+  const query = propValue(findProp(opts.props, ['defaultQuery']));
+  const q = query ? bindings.resolve(query) : undefined;
+  if (q && findProp(q.props, ['api-version'])) return 'azure';
+  const base = propValue(findProp(opts.props, ['baseURL', 'baseUrl']));
+  if (!base) return opts.opaque ? undefined : 'openai';
+  const url = strings.value(base);
+  return url && url.placeholders === 0 ? endpointOfUrl(url.text) : undefined;
+}
+
 function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExpression | ts.NewExpression, api: CallApi, chain: string[]): DetectedCall {
   const isNew = ts.isNewExpression(node);
   const callee = `${isNew ? 'new ' : ''}${calleeText(chain)}`;
@@ -503,7 +549,8 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   let key = limitKeyFor(api, 'typescript');
   const insertion = (limit: number | undefined, at: (prop: string) => { offset: number; newText: string }): DetectedCall['insertion'] =>
     limit === undefined ? undefined : { ...at(`${key}: ${limit}`), title: `Add ${key}: ${limit}`, limit };
-  const constructs = isNew || api === 'google-legacy';
+  // `new ConverseCommand({ messages, … })` is the request itself, not a model configured for later calls.
+  const constructs = (isNew && api !== 'bedrock-converse') || api === 'google-legacy';
 
   if (!args[0]) {
     // `new ChatOpenAI()` sends no limit (unless bound later); a call with no arguments at all we cannot judge.
@@ -540,7 +587,8 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   if (model && model.placeholders === 0 && !branches) call.model = model.text;
   // What the model can produce, and whether it spends reasoning tokens out of the limit.
   const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
-  key = limitKeyForModel(api, 'typescript', call.model, call.model ? modelProvider(call.model) : undefined);
+  const endpoint = api === 'openai-chat' ? clientEndpoint(bindings, strings, node.expression) : undefined;
+  key = limitKeyForModel(api, 'typescript', call.model, call.model ? modelProvider(call.model) : undefined, endpoint ? { kind: endpoint, reasons: modelFacts.reasons } : undefined);
   if (!constructs && !branches) {
     collectPrompt(props, sf, strings, bindings, call);
     // A spread may carry the messages: count that unknown content as a placeholder.
@@ -553,9 +601,11 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
     'google-genai': { names: ['config', 'generationConfig'], add: 'config' },
     'google-legacy': { names: ['generationConfig'], add: 'generationConfig' },
     'openai-agents': { names: ['modelSettings'], add: 'modelSettings' },
+    'bedrock-converse': { names: ['inferenceConfig'], add: 'inferenceConfig' },
   };
   const where = nested[api];
   if (where) {
+    call.suggested = suggestedLimit('none', modelFacts);
     const cfgProp = findProp(props, where.names);
     if (!cfgProp) {
       const direct = scanLimit(resolved);
@@ -576,6 +626,20 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   }
   const { noneLimit, ...scan } = scanLimit(resolved);
   Object.assign(call, scan);
+  const fixLimit = suggestedLimit(thinkingBudget(bindings, strings, props), modelFacts);
+  if (fixLimit !== undefined) call.suggested = fixLimit;
+  if (api === 'ai-sdk') {
+    const major = aiSdkMajor(sf.fileName);
+    if (major !== undefined) {
+      key = major >= 5 ? 'maxOutputTokens' : 'maxTokens';
+      // In TypeScript the compiler already rejects the other spelling in an argument literal
+      // ("Object literal may only specify known properties"); JavaScript sends it, unread.
+      const kind = scriptKind(sf.fileName);
+      const js = kind === ts.ScriptKind.JS || kind === ts.ScriptKind.JSX;
+      const renamed = js ? unreadAiSdkLimit(bindings, resolved, key, major, fixLimit) : undefined;
+      if (renamed) return Object.assign(call, renamed);
+    }
+  }
   if (call.limit === 'missing' && isNew) {
     const bound = boundLimit(bindings, node);
     if (bound) return Object.assign(call, bound);
@@ -583,7 +647,37 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   if (api === 'openai-completions') legacyCompletions(call);
   if (api === 'langchain-anthropic') langchainJsAnthropicDefault(call);
   // With `max_tokens: null` in place, a second max_tokens property would be a duplicate key.
-  const ins = insertion(suggestedLimit(thinkingBudget(bindings, strings, props), modelFacts), (prop) => insertProperty(sf, resolved.target, prop));
+  const ins = insertion(fixLimit, (prop) => insertProperty(sf, resolved.target, prop));
   if (call.limit === 'missing' && resolved.fixable !== false && !noneLimit && ins) call.insertion = ins;
   return call;
+}
+
+/**
+ * AI SDK 5 renamed `maxTokens` to `maxOutputTokens` and 4 knows only `maxTokens`: the spelling the
+ * installed version does not read sends no limit at all. When that is the only limit given, the
+ * call is missing one, and the fix renames the key (its value kept).
+ */
+function unreadAiSdkLimit(bindings: FileBindings, resolved: ResolvedObject, key: string, major: number, fixLimit: number | undefined): Partial<DetectedCall> | undefined {
+  const other = key === 'maxOutputTokens' ? 'maxTokens' : 'maxOutputTokens';
+  const wrong = findProp(resolved.props, [other]);
+  if (!wrong?.name || isNoLimit(wrong) || findProp(resolved.props, [key]) || resolved.assigned.has(key) || resolved.assigned.has(other)) return undefined;
+  const sf = wrong.getSourceFile();
+  const value = numberValue(bindings, propValue(wrong));
+  const limit = value ?? fixLimit;
+  const out: Partial<DetectedCall> = {
+    // A spread may still bring the right key.
+    limit: resolved.opaque ? 'unknown' : 'missing',
+    outputLimit: undefined,
+    note: major >= 5 ? `AI SDK ${major} does not read ${other}: since AI SDK 5 it is ${key}` : `AI SDK ${major} does not read ${other}, only ${key}`,
+  };
+  if (out.limit === 'missing' && resolved.fixable !== false && limit !== undefined)
+    out.insertion = {
+      offset: wrong.name.getStart(sf),
+      end: wrong.name.end,
+      // `{ maxTokens }` (shorthand) keeps its variable as the value.
+      newText: ts.isShorthandPropertyAssignment(wrong) ? `${key}: ${other}` : key,
+      title: `Rename ${other} to ${key}`,
+      limit,
+    };
+  return out;
 }

@@ -22,19 +22,22 @@ export function worstCaseOutputTokens(model: string): { tokens: number; bound: '
   return window ? { tokens: window, bound: 'context-window' } : undefined;
 }
 
-/** `limit`: the limit the offered fix inserts, so the saving shown is the one the fix makes. */
-function worstCase(model: string, limit = SUGGESTED_LIMIT): string {
+/**
+ * `limit`: the limit the offered fix inserts, so the saving shown is the one the fix makes; `none`
+ * when no limit is known to be accepted (the message then names no figure it cannot back).
+ */
+function worstCase(model: string, limit: number | 'none' = SUGGESTED_LIMIT): string {
   const w = worstCaseOutputTokens(model);
   if (!w) return `the reply is bounded only by ${model}'s own maximum`;
   const what = w.bound === 'max-output' ? `${model}'s maximum of ${tokensText(w.tokens)} output tokens` : `${model}'s ${tokensText(w.tokens)}-token context window`;
-  if (w.tokens <= limit) return `a reply can run to ${what}`;
+  if (limit === 'none' || w.tokens <= limit) return `a reply can run to ${what}`;
   const s = saving(model, w.tokens - limit, 'output');
   return `a reply can run to ${what}; a limit of ${tokensText(limit)} saves up to ${s.text}`;
 }
 
-function worstCaseFigures(model: string, limit = SUGGESTED_LIMIT): Pick<RuleFinding, 'tokensSaved' | 'usdPer1kCalls'> {
+function worstCaseFigures(model: string, limit: number | 'none' = SUGGESTED_LIMIT): Pick<RuleFinding, 'tokensSaved' | 'usdPer1kCalls'> {
   const w = worstCaseOutputTokens(model);
-  if (!w) return {};
+  if (!w || limit === 'none') return {};
   const s = saving(model, Math.max(0, w.tokens - limit), 'output');
   return { tokensSaved: s.tokensSaved, ...(s.usdPer1kCalls !== undefined ? { usdPer1kCalls: s.usdPer1kCalls } : {}) };
 }
@@ -44,16 +47,18 @@ export function codeOutputLimitFindings(calls: DetectedCall[], lines: LineIndex,
   for (const c of calls) {
     if (c.limit !== 'missing') continue;
     const model = c.model ?? defaultModel;
-    const limit = c.insertion?.limit ?? SUGGESTED_LIMIT;
+    // Without a fix, the limit one would set for this model (room to reason, a thinking budget), if any is known.
+    const limit = c.insertion?.limit ?? c.suggested ?? 'none';
     const fixes: QuickFix[] = c.insertion
-      ? [{ title: c.insertion.title, edits: [{ range: lines.range(c.insertion.offset, c.insertion.offset), newText: c.insertion.newText }] }]
+      ? [{ title: c.insertion.title, edits: [{ range: lines.range(c.insertion.offset, c.insertion.end ?? c.insertion.offset), newText: c.insertion.newText }] }]
       : [];
     const anthropic = c.api === 'anthropic-messages';
+    const note = c.note ? ` (${c.note})` : '';
     out.push({
       ruleId: anthropic ? 'anthropic-missing-max-tokens' : 'missing-output-limit',
       message: anthropic
         ? `${c.callee}() has no max_tokens: Anthropic's Messages API rejects the request without it; ${worstCase(model, limit)}.`
-        : `${c.callee}() sets no output limit: ${worstCase(model, limit)}.`,
+        : `${c.callee}() sets no output limit${note}: ${worstCase(model, limit)}.`,
       range: lines.range(c.start, c.end),
       ...worstCaseFigures(model, limit),
       fixes,

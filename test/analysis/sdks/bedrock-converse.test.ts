@@ -1,0 +1,52 @@
+/**
+ * Amazon Bedrock's Converse API takes its output limit in `inferenceConfig.maxTokens` (the same
+ * camelCase request in the JS SDK's ConverseCommand and boto3's `converse`); a call without one runs
+ * to the model's maximum. `converse` of anything but a Bedrock client is not an LLM call.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzeFile } from '../../../proxy/src/analysis/index';
+import { applyEdits } from '../support';
+
+describe('Bedrock Converse', () => {
+  it('TypeScript: ConverseCommand without maxTokens is flagged and fixed inside inferenceConfig', async () => {
+    const text = [
+      "import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';",
+      'const client = new BedrockRuntimeClient({});',
+      "export const a = client.send(new ConverseCommand({ modelId: 'amazon.nova-pro-v1:0', system: [{ text: 'Be brief.' }], messages: [{ role: 'user', content: [{ text: 'Hi' }] }] }));",
+      "export const b = client.send(new ConverseStreamCommand({ modelId: 'amazon.nova-pro-v1:0', messages: [], inferenceConfig: { temperature: 0.1 } }));",
+      "export const c = client.send(new ConverseCommand({ modelId: 'amazon.nova-pro-v1:0', messages: [], inferenceConfig: { maxTokens: 300 } }));",
+      '',
+    ].join('\n');
+    const r = await analyzeFile({ path: 'bedrock.ts', text });
+    expect(r.diagnostics.map((d) => [d.range.start.line, d.message.split(':')[0]])).toEqual([
+      [2, 'new ConverseCommand() sets no output limit'],
+      [3, 'new ConverseStreamCommand() sets no output limit'],
+    ]);
+    const fixed = applyEdits(text, [...r.diagnostics[0]!.fixes[0]!.edits, ...r.diagnostics[1]!.fixes[0]!.edits]);
+    expect(fixed).toContain("content: [{ text: 'Hi' }] }], inferenceConfig: { maxTokens: 1024 } }));");
+    expect(fixed).toContain('inferenceConfig: { temperature: 0.1, maxTokens: 1024 } }));');
+    // The prompt in Converse's content blocks is counted.
+    expect(r.calls[0]!.perMessage.map((m) => m.role)).toEqual(['system', 'user']);
+  });
+
+  it('Python: boto3 converse / converse_stream without maxTokens are flagged and fixed', async () => {
+    const text = [
+      'import boto3',
+      'brt = boto3.client("bedrock-runtime")',
+      'a = brt.converse(modelId="anthropic.claude-3-haiku-20240307-v1:0", messages=[{"role": "user", "content": [{"text": "Hi"}]}])',
+      'b = brt.converse_stream(modelId="meta.llama3-8b-instruct-v1:0", messages=[], inferenceConfig={"topP": 0.9})',
+      'c = brt.converse(modelId="amazon.nova-lite-v1:0", messages=[], inferenceConfig={"maxTokens": 200})',
+      '',
+    ].join('\n');
+    const r = await analyzeFile({ path: 'bedrock.py', text });
+    expect(r.diagnostics.map((d) => d.range.start.line)).toEqual([2, 3]);
+    const fixed = applyEdits(text, [...r.diagnostics[0]!.fixes[0]!.edits, ...r.diagnostics[1]!.fixes[0]!.edits]);
+    expect(fixed).toContain('"Hi"}]}], inferenceConfig={"maxTokens": 1024})');
+    expect(fixed).toContain('inferenceConfig={"topP": 0.9, "maxTokens": 1024})');
+  });
+
+  it('a converse method of something that is not a Bedrock client is left alone', async () => {
+    const py = ['from chatbot import Bot', 'bot = Bot()', 'bot.converse(messages=[{"role": "user", "content": "hi"}])', ''].join('\n');
+    expect((await analyzeFile({ path: 'bot.py', text: py })).diagnostics).toEqual([]);
+  });
+});
