@@ -93,7 +93,19 @@ function insideYamlScalar(yaml: string, offset: number): boolean {
   return inside;
 }
 
-type Placement = { open: string; close: string; at: 'next-line' | 'line-start' | 'file' };
+type Placement = { open: string; close: string; at: 'next-line' | 'line-start' | 'file' | 'none' };
+
+/**
+ * A plain-text prompt (`.txt`) is read and sent as it is: every character of it, a `<!-- -->` or `#`
+ * line included, is prompt text. Only a `.txt` that is visibly a template has a comment its engine
+ * drops — Jinja when it has `{% %}` tags, Mustache/Handlebars when it has `{{#…}}`/`{{^…}}`/`{{/…}}`
+ * sections or `{{! }}` comments (a bare `{{name}}` is also plain string substitution, so it proves nothing).
+ */
+function plainTextSyntax(text: string): (typeof TEMPLATE_COMMENTS)[number] | undefined {
+  if (/\{%-?\s*\w/.test(text)) return TEMPLATE_COMMENTS[0];
+  if (/\{\{~?[#^/!]/.test(text)) return TEMPLATE_COMMENTS[1];
+  return undefined;
+}
 
 /**
  * Where and how a suppression goes for `line` of this file, so that it is never prompt text. YAML
@@ -117,7 +129,8 @@ function placementFor(path: string, text: string, line: number): Placement {
     const yaml = lines.slice(1, close).join('\n');
     return { open: '# ', close: '', at: line > 0 && insideYamlScalar(yaml, lineStart - yamlStart) ? 'file' : 'next-line' };
   }
-  const template = TEMPLATE_COMMENTS.find((t) => t.ext.test(p));
+  const template = p.endsWith('.txt') ? plainTextSyntax(text) : TEMPLATE_COMMENTS.find((t) => t.ext.test(p));
+  if (!template && p.endsWith('.txt')) return { open: '', close: '', at: 'none' };
   if (!template) return { open: '<!-- ', close: ' -->', at: 'next-line' };
   if (template.ownLine) return { open: template.open, close: template.close, at: 'next-line' };
   if (neutralAt(text, lineStart)) return { open: template.open, close: template.close, at: 'line-start' };
@@ -136,6 +149,9 @@ export function disableNextLineFix(path: string, text: string, finding: Pick<Fin
   const indent = /^[ \t]*/.exec(lineText)![0];
   const { open, close, at } = placementFor(path, text, line);
   const here = { start: { line, character: 0 }, end: { line, character: 0 } };
+  // No edit: any comment would reach the model. The action says so and changes nothing; the rule can
+  // still be turned off in settings. (`canDisableInFile` lets a caller leave the action out.)
+  if (at === 'none') return { title: `Disable ${finding.ruleId} here: not possible in a plain-text prompt (a comment would be sent to the model)`, edits: [] };
   if (at === 'line-start')
     return { title: `Disable ${finding.ruleId} for this line`, edits: [{ range: here, newText: `${open}tollgate-disable-line ${finding.ruleId}${close}` }] };
   if (at === 'file') {
@@ -149,4 +165,9 @@ export function disableNextLineFix(path: string, text: string, finding: Pick<Fin
     title: `Disable ${finding.ruleId} for this line`,
     edits: [{ range: here, newText: `${indent}${open}tollgate-disable-next-line ${finding.ruleId}${close}\n` }],
   };
+}
+
+/** Whether a suppression comment can go in this file without becoming prompt text (see disableNextLineFix). */
+export function canDisableInFile(path: string, text: string): boolean {
+  return !path.toLowerCase().endsWith('.txt') || plainTextSyntax(text) !== undefined;
 }

@@ -3,12 +3,17 @@
  * line) and marks few-shot examples: user/assistant turns that come before the final user turn.
  */
 import { verbatimMap, type PromptSection } from './document';
+import { commentSpans } from './template-comments';
 
 const ROLE_LINE = /^[ \t]*#*[ \t]*(system|user|assistant|developer|example_user|example_assistant)[ \t]*:[ \t]*\r?$/gim;
 
 export function splitRoleSections(text: string, bodyStart: number, defaultRole: string): PromptSection[] {
   const body = text.slice(bodyStart);
-  const markers = [...body.matchAll(ROLE_LINE)].map((m) => ({ role: m[1]!.toLowerCase(), at: m.index, after: m.index + m[0].length }));
+  // A `user:` line inside a template comment (an example kept for reference) starts no turn.
+  const comments = body.includes('{#') || body.includes('{{!') ? commentSpans(body, true) : [];
+  const markers = [...body.matchAll(ROLE_LINE)]
+    .filter((m) => !comments.some(([a, b]) => m.index >= a && m.index < b))
+    .map((m) => ({ role: m[1]!.toLowerCase(), at: m.index, after: m.index + m[0].length }));
   const sections: PromptSection[] = [];
   const push = (role: string, from: number, to: number) => {
     let s = from;
@@ -22,7 +27,9 @@ export function splitRoleSections(text: string, bodyStart: number, defaultRole: 
     return sections;
   }
   if (markers[0]!.at > 0) push(defaultRole, 0, markers[0]!.at);
-  markers.forEach((m, i) => push(m.role, m.after, i + 1 < markers.length ? markers[i + 1]!.at : body.length));
+  markers.forEach((m, i) => {
+    push(m.role, m.after, i + 1 < markers.length ? markers[i + 1]!.at : body.length);
+  });
   markExamples(sections);
   return sections;
 }

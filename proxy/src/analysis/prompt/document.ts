@@ -54,7 +54,37 @@ export interface PromptDocument {
   limitInsertion?: OutputLimitInsertion;
   sections: PromptSection[];
   /** Errors that kept part of the file from being read (reported as `prompt-parse-error` findings, not thrown). */
-  parseProblems: Array<{ message: string; start: number; end: number }>;
+  parseProblems: Array<{
+    message: string;
+    start: number;
+    end: number;
+    /** Read past as the author meant (a non-breaking space taken for a space): counted, but the format's own tool reads it otherwise. */
+    readAsMeant?: boolean;
+  }>;
+}
+
+/**
+ * Where each character of `line` sits in source[from, end) when YAML folded it from several file
+ * lines: a single space of the value stands for a line break and the next line's indentation.
+ * Undefined when the line is not there that way (escapes, other folding): it then maps coarsely.
+ * (Its edits are never offered: a folded line is not verbatim.)
+ */
+function foldedOffsets(source: string, from: number, end: number, line: string): number[] | undefined {
+  const firstWord = /^\S+/.exec(line)?.[0];
+  if (!firstWord) return undefined;
+  let f = source.indexOf(firstWord, from);
+  if (f < 0 || f >= end) return undefined;
+  const out: number[] = [];
+  for (let j = 0; j < line.length; j++) {
+    if (f >= end) return undefined;
+    if (source[f] === line[j]) out.push(f++);
+    else if (line[j] === ' ' && (source[f] === '\n' || source[f] === '\r')) {
+      out.push(f);
+      while (f < end && /[\r\n]/.test(source[f]!)) f++;
+      while (f < end && (source[f] === ' ' || source[f] === '\t')) f++;
+    } else return undefined;
+  }
+  return out;
 }
 
 /** A section whose text is the file slice [start, end) verbatim. */
@@ -73,16 +103,24 @@ export function lineSearchMap(source: string, nodeStart: number, nodeEnd: number
   const lineStarts: number[] = [];
   const fileStarts: number[] = [];
   const found: boolean[] = [];
+  /** For a value line folded from several file lines (`>`, multi-line plain or quoted text): each character's file offset. */
+  const folded: Array<number[] | undefined> = [];
   const valueLines = value.split('\n');
   let cursor = nodeStart;
   let idx = 0;
   for (const line of valueLines) {
     lineStarts.push(idx);
     const at = line.length === 0 ? -1 : source.indexOf(line, cursor);
+    const walk = line.length > 0 && !(at >= 0 && at + line.length <= nodeEnd) ? foldedOffsets(source, cursor, nodeEnd, line) : undefined;
+    folded.push(walk);
     if (at >= 0 && at + line.length <= nodeEnd) {
       fileStarts.push(at);
       found.push(true);
       cursor = at + line.length;
+    } else if (walk) {
+      fileStarts.push(walk[0]!);
+      found.push(false);
+      cursor = walk[walk.length - 1]! + 1;
     } else {
       fileStarts.push(Math.min(cursor, nodeEnd));
       found.push(line.length === 0);
@@ -123,6 +161,11 @@ export function lineSearchMap(source: string, nodeStart: number, nodeEnd: number
   return {
     toFile(i) {
       const l = lineOf(i);
+      const walk = folded[l];
+      if (walk) {
+        const k = i - lineStarts[l]!;
+        return k < walk.length ? walk[k]! : walk[walk.length - 1]! + 1;
+      }
       return found[l] ? fileStarts[l]! + (i - lineStarts[l]!) : fileStarts[l]!;
     },
     verbatim(a, b) {

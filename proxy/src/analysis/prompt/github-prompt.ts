@@ -2,7 +2,7 @@
 import { lineSearchMap, type PromptDocument, type PromptSection } from './document';
 import { markExamples } from './chat-body';
 import { normaliseModelName } from './model-names';
-import { getNode, isMap, isScalar, nodeRange, outputLimitOf, parseYaml, scalarString, seqItems } from './yaml-nodes';
+import { getNode, getPair, isMap, isScalar, nodeRange, outputLimitOf, parseYaml, scalarString, seqItems, parseProblemsOf } from './yaml-nodes';
 
 /** Spellings other tools use that `gh models` does not read (its ModelParameters has `maxTokens` only). */
 const UNREAD_LIMIT_KEYS = ['max_tokens', 'maxCompletionTokens', 'max_completion_tokens', 'maxOutputTokens', 'max_output_tokens'];
@@ -36,7 +36,7 @@ export function parseGithubPrompt(text: string): PromptDocument {
     headerStart: header[0],
     headerEnd: header[1],
     sections,
-    parseProblems: yaml.errors.map((e) => ({ message: e.message, start: e.pos[0], end: e.pos[1] })),
+    parseProblems: parseProblemsOf(yaml),
   };
   if (!limit.present) {
     const insertion = insertMaxTokens(text, root, params);
@@ -57,7 +57,8 @@ function insertMaxTokens(text: string, root: unknown, params: unknown): PromptDo
     const nl = text.indexOf('\n', r[1] - 1);
     return { offset: nl < 0 ? text.length : nl + 1, newText: `${indent}maxTokens: 1024\n`, title };
   }
-  if (params !== undefined || !isMap(root)) return undefined;
+  // An empty `modelParameters:` is a key already: adding a second one would be a duplicate key.
+  if (params !== undefined || !isMap(root) || getPair(root, 'modelParameters')) return undefined;
   // No modelParameters: add the block right after the `model:` line (or at the top).
   const modelPair = root.items.find((p) => isScalar(p.key) && p.key.value === 'model');
   const valueRange = modelPair ? nodeRange(modelPair.value) : undefined;

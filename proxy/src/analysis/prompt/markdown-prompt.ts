@@ -1,26 +1,33 @@
 /**
  * Markdown/text prompts: VS Code prompt files (`.prompt.md`, front matter `model`), instruction files
  * (`*.instructions.md`, `copilot-instructions.md`, `AGENTS.md`, `CLAUDE.md`) and plain templates.
- * None of these formats has an output-limit field.
+ * Only Dotprompt templates have an output limit (`config.maxOutputTokens`); it is read, never required.
  */
 import type { PromptFileKind } from '../types';
 import { verbatimMap, type PromptDocument } from './document';
 import { splitFrontMatter } from './frontmatter';
+import { withoutTemplateComments } from './template-comments';
 import { normaliseModelName } from './model-names';
-import { getNode, scalarString } from './yaml-nodes';
+import { getNode, outputLimitOf, parseProblemsOf, scalarString } from './yaml-nodes';
 
 export function parseMarkdownPrompt(text: string, kind: PromptFileKind): PromptDocument {
   const fm = splitFrontMatter(text);
   const modelName = scalarString(getNode(fm.doc?.contents, 'model'));
+  // Dotprompt (`.prompt`) templates set the limit in their front matter's `config.maxOutputTokens`.
+  const limit = kind === 'prompt-template' ? outputLimitOf(getNode(fm.doc?.contents, 'config'), ['maxOutputTokens']) : { present: false };
   const role = kind === 'vscode-prompt' || kind === 'prompt-template' ? 'user' : 'system';
   const body = text.slice(fm.bodyStart);
   return {
     kind,
     ...(modelName ? { model: normaliseModelName(modelName) } : {}),
+    ...(limit.value !== undefined ? { outputLimit: limit.value } : limit.present ? { outputLimitTemplated: true } : {}),
     formatHasOutputLimit: false,
     headerStart: 0,
     headerEnd: text.indexOf('\n') < 0 ? text.length : text.indexOf('\n'),
-    sections: body.trim().length === 0 ? [] : [{ role, text: body, start: fm.bodyStart, end: text.length, map: verbatimMap(fm.bodyStart) }],
-    parseProblems: (fm.doc?.errors ?? []).map((e) => ({ message: e.message, start: fm.yamlStart + e.pos[0], end: fm.yamlStart + e.pos[1] })),
+    sections: [{ role, text: body, start: fm.bodyStart, end: text.length, map: verbatimMap(fm.bodyStart) }]
+      // A template's comments are not rendered; Markdown prompt and instruction files are sent as written.
+      .map((s) => (kind === 'prompt-template' ? withoutTemplateComments(s) : s))
+      .filter((s) => s.text.trim().length > 0),
+    parseProblems: parseProblemsOf(fm.doc, fm.yamlStart),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { lineSearchMap, type PromptDocument, type PromptSection } from './document';
 import { normaliseModelName } from './model-names';
-import { getNode, isAlias, isMap, isScalar, nodeRange, outputLimitOf, parseYaml, scalarString, seqItems } from './yaml-nodes';
+import { getNode, isAlias, isMap, isScalar, nodeRange, outputLimitOf, parseYaml, scalarString, seqItems, parseProblemsOf } from './yaml-nodes';
 
 export interface PromptfooProvider {
   model: string;
@@ -131,7 +131,7 @@ export function parsePromptfoo(text: string): PromptfooDocument {
     headerEnd: header[1],
     sections,
     providers,
-    parseProblems: yaml.errors.map((e) => ({ message: e.message, start: e.pos[0], end: e.pos[1] })),
+    parseProblems: parseProblemsOf(yaml),
   };
 }
 

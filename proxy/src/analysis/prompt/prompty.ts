@@ -5,8 +5,9 @@
 import type { PromptDocument } from './document';
 import { splitRoleSections } from './chat-body';
 import { splitFrontMatter } from './frontmatter';
+import { withoutTemplateComments } from './template-comments';
 import { normaliseModelName } from './model-names';
-import { envDefault, getNode, getPair, isMap, nodeRange, outputLimitOf, scalarString } from './yaml-nodes';
+import { envDefault, getNode, getPair, isMap, nodeRange, outputLimitOf, scalarString, parseProblemsOf } from './yaml-nodes';
 
 export function parsePrompty(text: string): PromptDocument {
   const fm = splitFrontMatter(text);
@@ -45,8 +46,11 @@ export function parsePrompty(text: string): PromptDocument {
     outputLimitField: version === 'v2' ? 'model.options.maxOutputTokens' : 'model.parameters.max_tokens',
     headerStart,
     headerEnd,
-    sections: splitRoleSections(text, fm.bodyStart, 'system'),
-    parseProblems: (fm.doc?.errors ?? []).map((e) => ({ message: e.message, start: fm.yamlStart + e.pos[0], end: fm.yamlStart + e.pos[1] })),
+    // The body is a Jinja template (Prompty's default engine; Mustache comments are dropped as well).
+    sections: splitRoleSections(text, fm.bodyStart, 'system')
+      .map((s) => withoutTemplateComments(s, true))
+      .filter((s) => s.text.trim().length > 0),
+    parseProblems: parseProblemsOf(fm.doc, fm.yamlStart),
   };
   if (outputLimit === undefined && !limitPresent) {
     doc.limitInsertion = limitInsertion(text, fm.yamlStart, fm.yamlEnd, model, version);
@@ -65,7 +69,11 @@ function limitInsertion(text: string, yamlStart: number, yamlEnd: number, model:
     const block = version === 'v2' ? `model:\n  options:\n    ${key}: 1024\n` : `model:\n  parameters:\n    ${key}: 1024\n`;
     return { offset: yamlEnd, newText: block, title };
   }
-  const inner = getNode(model, version === 'v2' ? 'options' : 'parameters');
+  const innerKey = version === 'v2' ? 'options' : 'parameters';
+  const inner = getNode(model, innerKey);
+  // `parameters:` with no map under it (empty, or its keys lost to bad indentation): a second
+  // `parameters:` would be a duplicate key, which Prompty's YAML loader rejects or reads as the last one.
+  if (!isMap(inner) && getPair(model, innerKey)) return undefined;
   const target = isMap(inner) ? inner : model;
   const r = nodeRange(target);
   const first = target.items[0];

@@ -1,4 +1,5 @@
 /** Small helpers over `yaml` documents: typed lookups that keep each node's source range. */
+import type { PromptDocument } from './document';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, YAMLParseError, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 
 export type YamlDoc = Document.Parsed;
@@ -14,20 +15,35 @@ const aliasTargets = new WeakMap<object, unknown>();
  */
 const NBSP_AFTER_KEY = /^([ \t]*(?:-[ \t]+)?[A-Za-z_$][\w$.-]*):\u00a0/gm;
 
+/**
+ * Non-breaking spaces in a line's indentation (pasted from a web page or chat): YAML indents with
+ * spaces only, so `\u00a0\u00a0max_tokens: 300` under `parameters:` is read as a new top-level key
+ * named "\u00a0\u00a0max_tokens" — no error, the limit silently gone, and a quick fix that adds a
+ * second `parameters:`. Read as the spaces they were meant to be (same length) and reported.
+ */
+const NBSP_INDENT = /^[ \t]*\u00a0[ \t\u00a0]*(?=\S)/gm;
+
 export function parseYaml(text: string): YamlDoc {
   const options = { keepSourceTokens: false, uniqueKeys: false, merge: true } as const;
   let doc = parseDocument(text, options);
   // `word:\u00a0` inside a string (a `|` prompt) is the prompt's own text: only the others are keys.
   const nbsp = text.includes('\u00a0') ? [...text.matchAll(NBSP_AFTER_KEY)].filter((m) => !inString(doc, m.index + m[0].length - 1)) : [];
-  if (nbsp.length) {
+  // (Inside a `|` block a non-breaking space after the block's indentation is the prompt's own text.)
+  const indents = text.includes('\u00a0') ? [...text.matchAll(NBSP_INDENT)].filter((m) => !inString(doc, m.index + m[0].indexOf('\u00a0'))) : [];
+  if (nbsp.length || indents.length) {
     let source = text;
     for (const m of nbsp) source = `${source.slice(0, m.index + m[0].length - 1)} ${source.slice(m.index + m[0].length)}`;
+    for (const m of indents) source = source.slice(0, m.index) + m[0].replace(/\u00a0/g, ' ') + source.slice(m.index + m[0].length);
     doc = parseDocument(source, options);
   }
   for (const m of nbsp) {
     const at = m.index + m[0].length - 1;
     const key = m[1]!.replace(/^[ \t]*(?:-[ \t]+)?/, '');
-    doc.errors.push(new YAMLParseError([at, at + 1], 'UNEXPECTED_TOKEN', `A non-breaking space follows "${key}:"; YAML needs a normal space there`));
+    doc.errors.push(readAsMeant([at, at + 1], `A non-breaking space follows "${key}:"; YAML needs a normal space there`));
+  }
+  for (const m of indents) {
+    const at = m.index + m[0].indexOf('\u00a0');
+    doc.errors.push(readAsMeant([at, m.index + m[0].length], 'This line is indented with non-breaking spaces; YAML indents with normal spaces only'));
   }
   visit(doc, {
     Alias(_, node) {
@@ -40,6 +56,28 @@ export function parseYaml(text: string): YamlDoc {
     },
   });
   return doc;
+}
+
+/**
+ * Parse errors that Tollgate read past as the author meant (a non-breaking space taken for a space):
+ * the counts include what follows, but the tool that runs the prompt reads the file differently.
+ */
+const readAsMeantErrors = new WeakSet<YAMLParseError>();
+
+function readAsMeant(pos: [number, number], message: string): YAMLParseError {
+  const e = new YAMLParseError(pos, 'UNEXPECTED_TOKEN', message);
+  readAsMeantErrors.add(e);
+  return e;
+}
+
+/** A document's errors as prompt-document parse problems, at file offsets (`offset`: where the YAML starts in the file). */
+export function parseProblemsOf(doc: YamlDoc | undefined, offset = 0): PromptDocument['parseProblems'] {
+  return (doc?.errors ?? []).map((e) => ({
+    message: e.message,
+    start: offset + e.pos[0],
+    end: offset + e.pos[1],
+    ...(readAsMeantErrors.has(e) ? { readAsMeant: true } : {}),
+  }));
 }
 
 /** Whether `offset` is inside a block or quoted scalar of the document. */

@@ -39,6 +39,14 @@ function sentenceRemoval(s: PromptSection, seg: Segment): [number, number] {
   return [a, b];
 }
 
+const BULLET = /^([-*+]|\d+[.)])\s+/;
+
+/** The line [start, lineEnd) of `text` with its line break (or, on the last line, the one before it). */
+function lineRemoval(text: string, start: number, lineEnd: number): [number, number] {
+  const removeEnd = lineEnd < text.length && text[lineEnd] === '\n' ? lineEnd + 1 : lineEnd;
+  return [removeEnd === lineEnd && start > 0 ? start - 1 : start, removeEnd];
+}
+
 /** A repeated line shorter than a sentence rule would catch, but still a verbatim copy (a list item). */
 const MIN_LINE_WORDS = 4;
 
@@ -114,26 +122,36 @@ export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
       seenParagraphs.set(key, { section: si, seg: p });
       for (const sent of sentences(p)) {
         if (wordCount(sent.text) < MIN_SENTENCE_WORDS) continue;
-        const k = normalise(sent.text);
+        // The sentence of a list item starts with its bullet: keyed without it, "- Cite the source."
+        // and "Cite the source." in prose are the same sentence.
+        const bulletLength = BULLET.exec(sent.text)?.[0].length ?? 0;
+        const k = normalise(sent.text.slice(bulletLength));
         const prior = seenSentences.get(k);
         if (!prior) {
           seenSentences.set(k, { section: si, seg: sent });
           continue;
         }
         if (alternative(prior.section, prior.seg.start, sent.start)) continue;
-        // A sentence that is its whole line (a list item) is reported by the line check, whose fix
-        // removes the line break too.
         const ls = s.text.lastIndexOf('\n', sent.start - 1) + 1;
-        const le = s.text.indexOf('\n', sent.start);
-        // (The sentence of a list item starts with its bullet: compare both without it.)
-        const bullet = /^([-*+]|\d+[.)])\s+/;
-        const wholeLine = s.text.slice(ls, le < 0 ? s.text.length : le).trim().replace(bullet, '');
-        if (normalise(wholeLine) === normalise(sent.text.replace(bullet, ''))) continue;
+        const nl = s.text.indexOf('\n', sent.start);
+        const le = nl < 0 ? s.text.length : nl;
+        const wholeLine = s.text.slice(ls, le).trim();
         const fileOffset = s.map.toFile(sent.start);
         if (reported.has(fileOffset)) continue;
-        reported.add(fileOffset);
         const priorLine = lineOf(ctx, ctx.doc.sections[prior.section]!, prior.seg.start);
-        out.push(repeated(ctx, s, 'sentence', priorLine, [sent.start, sent.end], sentenceRemoval(s, sent)));
+        if (normalise(wholeLine.replace(BULLET, '')) === k) {
+          // A sentence that is its whole line (a list item, or a line repeating a sentence of an
+          // earlier line) goes with its line break, so no blank line is left; the line check then
+          // skips it. Table rows, headings and tags are left alone, as there.
+          if (!isProseLine(wholeLine)) continue;
+          reported.add(fileOffset);
+          out.push(repeated(ctx, s, 'line', priorLine, [sent.start, sent.end], lineRemoval(s.text, ls, le)));
+          continue;
+        }
+        reported.add(fileOffset);
+        // A list item's bullet stays: only the sentence after it goes.
+        const body = { ...sent, start: sent.start + bulletLength, text: sent.text.slice(bulletLength) };
+        out.push(repeated(ctx, s, 'sentence', priorLine, [body.start, body.end], sentenceRemoval(s, body)));
       }
       repeatedLines(ctx, s, si, p, fences, seenLines, reported, out, alternative);
     });
@@ -177,9 +195,7 @@ function repeatedLines(
     reported.add(fileOffset);
     const priorLine = lineOf(ctx, ctx.doc.sections[prior.section]!, prior.start);
     const lineEnd = start + raw.length;
-    const removeEnd = lineEnd < s.text.length && s.text[lineEnd] === '\n' ? lineEnd + 1 : lineEnd;
-    const removeStart = removeEnd === lineEnd && start > 0 ? start - 1 : start;
-    out.push(repeated(ctx, s, 'line', priorLine, [lineStart, lineEnd], [removeStart, removeEnd]));
+    out.push(repeated(ctx, s, 'line', priorLine, [lineStart, lineEnd], lineRemoval(s.text, start, lineEnd)));
   }
 }
 

@@ -146,12 +146,48 @@ function jsonFindings(ctx: PromptRuleContext, s: PromptSection, fences: ReturnTy
   return out;
 }
 
+/** Inline code spans (`` `YYYY-MM-DD   HH:mm` ``): their spaces are part of the code or format they show. */
+function codeSpans(text: string): Span[] {
+  return [...text.matchAll(/(`+)[^\n]*?\1/g)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+}
+
+/**
+ * Whether a gap ending at `offset` lines up with a gap on the line above or below: columns of a
+ * plain-text table or an indented sample, whose alignment tells the model which value is in which
+ * column ("a long    listing" collapsed cannot be told from three cells). Markdown pipe-table rows
+ * are not columns of this kind: their `|` separate the cells, and squeezed they render the same.
+ */
+function columnGaps(text: string): (offset: number) => boolean {
+  const lines: Array<{ start: number; ends: Set<number> }> = [];
+  let at = 0;
+  for (const line of text.split('\n')) {
+    const ends = new Set<number>();
+    if (!/^\s*\|/.test(line)) for (const m of line.matchAll(/(?<=\S)[ \t]{2,}(?=\S)/g)) ends.add(m.index + m[0].length);
+    lines.push({ start: at, ends });
+    at += line.length + 1;
+  }
+  return (offset) => {
+    let lo = 0;
+    let hi = lines.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lines[mid]!.start <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const col = offset - lines[lo]!.start;
+    return !!lines[lo]!.ends.has(col) && (!!lines[lo - 1]?.ends.has(col) || !!lines[lo + 1]?.ends.has(col));
+  };
+}
+
 /** Blank-line runs, trailing whitespace and wide gaps inside lines (not indentation, not in code blocks). */
 function whitespaceFindings(ctx: PromptRuleContext, s: PromptSection, fences: Span[]): RuleFinding[] {
   const edits: Array<Span & { newText: string }> = [];
   for (const m of s.text.matchAll(/\n(?:[ \t]*\n){2,}/g)) if (!inside(fences, m.index)) edits.push({ start: m.index, end: m.index + m[0].length, newText: '\n\n' });
   for (const m of s.text.matchAll(/[ \t]+(?=\n)/g)) if (!inside(fences, m.index) && !edits.some((e) => m.index >= e.start && m.index < e.end)) edits.push({ start: m.index, end: m.index + m[0].length, newText: '' });
-  for (const m of s.text.matchAll(/(?<=[^\s])[ \t]{3,}(?=[^\s])/g)) if (!inside(fences, m.index)) edits.push({ start: m.index, end: m.index + m[0].length, newText: ' ' });
+  const keep = [...fences, ...codeSpans(s.text)];
+  const aligned = columnGaps(s.text);
+  for (const m of s.text.matchAll(/(?<=[^\s])[ \t]{3,}(?=[^\s])/g))
+    if (!inside(keep, m.index) && !aligned(m.index + m[0].length)) edits.push({ start: m.index, end: m.index + m[0].length, newText: ' ' });
   if (edits.length === 0) return [];
   edits.sort((a, b) => a.start - b.start);
   // Keep only the runs whose collapse really saves tokens, each measured on its own lines.

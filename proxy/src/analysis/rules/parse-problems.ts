@@ -13,7 +13,11 @@ export function parseProblemFindings(ctx: PromptRuleContext): RuleFinding[] {
     const first = p.message.split('\n')[0]!.replace(/\s+at line \d+, column \d+:?$/, '').replace(/\.$/, '');
     return {
       ruleId: PARSE_ERROR_RULE_ID,
-      message: `YAML error: ${first}. What the parser could not read is not counted, so the cost shown may be incomplete.`,
+      // A non-breaking space Tollgate read past is counted: "not counted" would be untrue there — the
+      // risk is the other way round, that the tool running the prompt loses the value.
+      message: p.readAsMeant
+        ? `YAML error: ${first}. Tollgate reads it as a space and counts what follows, but the tool that runs this prompt will not read the value as written.`
+        : `YAML error: ${first}. What the parser could not read is not counted, so the cost shown may be incomplete.`,
       range: ctx.lines.range(p.start, Math.max(p.start, p.end)),
       fixes: [],
     };

@@ -43,8 +43,15 @@ export function sentences(p: Segment): Segment[] {
   return out;
 }
 
+/**
+ * Invisible characters that carry no meaning (zero-width space, word joiner, a stray byte-order mark,
+ * soft hyphen): pasted from web pages and chat apps, they made a copy of a line compare unequal.
+ * (Zero-width joiners are kept: emoji sequences and Indic and Persian spelling use them.)
+ */
+const INVISIBLE = /[\u200b\u2060\ufeff\u00ad]/g;
+
 export function normalise(s: string): string {
-  return s.replace(/\s+/g, ' ').trim().toLowerCase();
+  return s.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
 /** Han and kana are written without spaces: about two characters make a word. */
