@@ -19,8 +19,10 @@ const RUNS = 150;
 describe('exports of generated policies', () => {
   it('are valid, stable, secret-free and warn with a field, on every target', () => {
     let valid = 0;
+    let generated = 0;
     fc.assert(
       fc.property(policyText, (text) => {
+        generated++;
         // Skip what the schema rejects (e.g. a rule name used twice): only valid policies are exported.
         fc.pre(parsePolicy(text, 'policy.yaml').ok);
         valid++;
@@ -29,7 +31,8 @@ describe('exports of generated policies', () => {
       { numRuns: RUNS, seed: Number(process.env.TOLLGATE_FC_SEED ?? 20250101) },
     );
     // The generator must mostly produce valid policies, or the property says little.
-    expect(valid).toBeGreaterThan(RUNS * 0.8);
+    // (fc.pre draws again after a skip, so it is the share of all drawn that says how much is covered.)
+    expect(valid / generated).toBeGreaterThan(0.8);
   });
 });
 

@@ -34,7 +34,9 @@ const BASE_URLS = [
 const TEAMS = ['search', 'research', 'platform', 'eng-*', 'data science', 'a:b', 'a-b', 'search-team'];
 const USERS = ['alice', 'bob', 'carol@example.com', 'u-*'];
 const FEATURES = ['summarize', 'codegen', 'eval-*', 'chat'];
-const FINGERPRINTS = ['tg_0123456789abcdef', 'tg_fedcba9876543210', 'tg_00000000aaaaaaaa', 'team-search', 'global'];
+const FINGERPRINTS = ['tg_0123456789abcdef', 'tg_fedcba9876543210', 'tg_00000000aaaaaaaa'];
+/** A scope's key is a fingerprint glob too; `tags.keys` names one key exactly. */
+const KEY_GLOBS = [...FINGERPRINTS, 'tg_*', 'tg_0*'];
 const NAMES = ['x', 'a', 'b', 'c', 'd', 'daily', 'monthly', 'team-x', 'x-openai', 'rule.1', 'R_2'];
 const ENV_NAMES = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'MY_KEY', '_PRIVATE', 'AZURE_OPENAI_API_KEY'];
 const HEADERS: Array<[string, string]> = [['x-org', 'platform'], ['HTTP-Referer', 'https://app.example.com'], ['X-Title', 'my "quoted" app'], ['anthropic-beta', 'prompt-caching-2024-07-31'], ['x-empty', '']];
@@ -69,7 +71,7 @@ const match = fc.record(
   },
   { requiredKeys: [] },
 );
-const scope = fc.record({ team: pick(TEAMS), user: pick(USERS), feature: pick(FEATURES), key: pick(FINGERPRINTS) }, { requiredKeys: [] });
+const scope = fc.record({ team: pick(TEAMS), user: pick(USERS), feature: pick(FEATURES), key: pick(KEY_GLOBS) }, { requiredKeys: [] });
 const tierModels = fc.record({ small: modelRef, medium: modelRef, large: modelRef }, { requiredKeys: [] });
 const threshold = fc.double({ min: 0, max: 1, noNaN: true });
 
@@ -103,7 +105,7 @@ const policyObject = fc.record(
     ),
     routing: fc.record(
       {
-        tiers: fc.dictionary(pick([...PROVIDER_NAMES, 'nowhere']), tierModels, { maxKeys: 3 }),
+        tiers: fc.dictionary(pick(PROVIDER_NAMES), tierModels, { maxKeys: 3 }),
         thresholds: fc.record({ medium: threshold, large: threshold }, { requiredKeys: [] }),
         router: pick(['learned', 'score']),
         rules: fc.uniqueArray(
@@ -172,10 +174,18 @@ function clean(value: unknown): unknown {
   return value;
 }
 
+/** Tiers only under providers the policy has (tiers under any other name are a policy error). */
+function declaredTiers<P extends { providers?: Record<string, unknown>; routing?: { tiers?: Record<string, unknown> } }>(p: P): P {
+  const tiers = p.routing?.tiers;
+  if (!tiers) return p;
+  const names = new Set(['openai', 'anthropic', ...Object.keys(p.providers ?? {})]);
+  return { ...p, routing: { ...p.routing, tiers: Object.fromEntries(Object.entries(tiers).filter(([name]) => names.has(name))) } };
+}
+
 /** Policy YAML text, block or flow style. Not every text is valid: callers skip what parsePolicy rejects. */
 export const policyText: fc.Arbitrary<string> = fc
   .tuple(policyObject, fc.boolean())
-  .map(([p, flow]) => stringify(clean(p), flow ? { collectionStyle: 'flow', lineWidth: 0 } : { lineWidth: 0 }));
+  .map(([p, flow]) => stringify(clean(declaredTiers(p)), flow ? { collectionStyle: 'flow', lineWidth: 0 } : { lineWidth: 0 }));
 
 // --- the checks ---------------------------------------------------------------------------
 

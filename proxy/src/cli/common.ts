@@ -194,24 +194,5 @@ export function proxyUnreachable(proxy: string, err: unknown): string {
   return `the Tollgate proxy at ${proxy.replace(/\/+$/, '')} is not reachable (${why}); start it with \`tollgate start\` or pass --proxy.`;
 }
 
-/** Levenshtein distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-/** The candidate nearest to `word`, when it is near enough to be a likely typo. */
-export function nearest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word, c);
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
+/** The candidate a mistyped word most likely meant (one "did you mean" rule for the CLI and the policy). */
+export { closest as nearest } from '../policy/nearest';

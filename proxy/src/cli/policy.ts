@@ -11,6 +11,7 @@ import { formatProblem, locatePath, parsePolicy } from '../policy/load';
 import { policyJsonSchema } from '../policy/schema';
 import { readPolicyText } from '../policy/store';
 import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/trust';
+import { policyWarnings } from '../policy/warnings';
 import { displayPath, resolveFrom, shellQuote } from './common';
 import { defaultPolicyFile } from './paths';
 
@@ -34,6 +35,19 @@ const processIO: PolicyCommandIO = {
 };
 
 const SCHEMA_FILE = 'policy.schema.json';
+
+/** Names people give the policy that the default lookup (.tollgate/policy.yaml|yml) does not read. */
+const MISPLACED_POLICY_NAMES = [
+  'tollgate.policy.yaml',
+  'tollgate.policy.yml',
+  'tollgate.yaml',
+  'tollgate.yml',
+  '.tollgate.yaml',
+  '.tollgate.yml',
+  '.tollgate/tollgate.yaml',
+  '.tollgate/tollgate.yml',
+  '.tollgate/policy.json',
+];
 
 /** A commented starter policy: valid as written, every section explained. */
 export function starterPolicy(): string {
@@ -144,11 +158,20 @@ export function policyCommand(io: PolicyCommandIO = processIO): Command {
     .command('validate')
     .description('check a policy file and print problems as file:line:col')
     .argument('[file]', 'policy file (default: .tollgate/policy.yaml, or policy.yml when only that exists)')
-    .action((given: string | undefined) => {
-      const file = given ?? defaultPolicyFile();
+    // The flag `start` and `export` take: `validate --policy x` was refused as an unknown option.
+    .option('--policy <file>', 'policy file (same as the [file] argument)')
+    .action((given: string | undefined, opts: { policy?: string }) => {
+      if (given !== undefined && opts.policy !== undefined && given !== opts.policy) {
+        io.err(`give the policy file once: "${given}" and --policy "${opts.policy}"`);
+        fail(1);
+        return;
+      }
+      const file = given ?? opts.policy ?? defaultPolicyFile();
       const abs = resolve(file);
       if (!existsSync(abs)) {
-        io.err(`${file}:1:1: policy file not found`);
+        // A policy under a name Tollgate does not look for is otherwise never applied by `start` either.
+        const elsewhere = given === undefined && opts.policy === undefined ? MISPLACED_POLICY_NAMES.find((n) => existsSync(resolve(n))) : undefined;
+        io.err(`${file}:1:1: policy file not found${elsewhere ? `; found ${elsewhere}, which Tollgate does not read by default: move it to ${file}, or pass --policy ${shellQuote(elsewhere)} to start and validate` : ''}`);
         fail(1);
         return;
       }
@@ -175,7 +198,20 @@ export function policyCommand(io: PolicyCommandIO = processIO): Command {
         return;
       }
       for (const f of trust.findings) io.err(`warning: ${file}: ${describeFinding(f)}`);
-      io.out(`${file}: ok${trust.findings.length ? ` (${trust.findings.length} provider host(s) need your approval before keys are sent)` : ''}`);
+      // Valid, but probably not what was meant (a rule that never applies, a model the API does not know).
+      const warnings = policyWarnings(result.policy);
+      for (const w of warnings) {
+        const at = locatePath(read.text, w.path);
+        io.err(`warning: ${file}:${at.line}:${at.column}: ${w.path}: ${w.message}`);
+      }
+      // Everything commented out is valid, but is no policy at all: say so rather than a bare "ok".
+      const bare = read.text.split(/\r?\n/).every((l) => /^\uFEFF?\s*(#.*)?$/.test(l) || /^(---|\.\.\.)\s*$/.test(l));
+      const notes = [
+        ...(bare ? ['no settings: the built-in defaults apply, with no budgets, rate limits or routing'] : []),
+        ...(trust.findings.length ? [`${trust.findings.length} provider host(s) need your approval before keys are sent`] : []),
+        ...(warnings.length ? [`${warnings.length} warning(s)`] : []),
+      ];
+      io.out(`${file}: ok${notes.length ? ` (${notes.join('; ')})` : ''}`);
     });
 
   cmd

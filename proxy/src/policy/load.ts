@@ -10,6 +10,8 @@
  * reported (they go to /healthz, the log and the dashboard's live events).
  */
 import { CST, isCollection, isMap, isNode, isPair, isScalar, Lexer, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { issueHint, unknownKeyMessage, valueAt } from './hints';
 import type { Policy } from './schema';
 import { PolicySchema } from './schema';
 
@@ -40,6 +42,17 @@ export const MAX_POLICY_TOKENS = 50_000;
  * 47 KB file) became 2 million values: 21 s and 1.5 GB of validation issues.
  */
 export const MAX_POLICY_VALUES = 100_000;
+
+/**
+ * How policies are parsed. Merge keys (`<<: *base`, YAML 1.1, kept by yaml-language-server, Docker
+ * Compose and CI files) are resolved: policies copied from those files use them to share fields
+ * between budgets or providers, and without this the `<<` was an unknown key and the shared fields
+ * were missing.
+ */
+const YAML_OPTIONS = (lineCounter: LineCounter) => ({ lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
+
+/** yaml's own message names its API (parseAllDocuments); the user needs to know what to change. */
+const MULTIPLE_DOCS = 'a second YAML document starts here ("---"); a policy is one document: remove this "---" line and put the sections together';
 
 export function formatProblem(p: PolicyProblem): string {
   return `${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}`;
@@ -133,7 +146,7 @@ function keyOffset(map: unknown, name: string | undefined): number | undefined {
  */
 export function locatePath(text: string, path: string): { line: number; column: number } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const doc = parseDocument(text, YAML_OPTIONS(lineCounter));
   const pos = lineCounter.linePos(deepestOffset(doc, path === '' ? [] : path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k))));
   return { line: pos.line, column: pos.col };
 }
@@ -156,13 +169,13 @@ export function parsePolicy(text: string, file = 'policy.yaml'): PolicyParseResu
   };
   const excess = tokenExcess(text);
   if (excess) return at(excess.offset, `${excess.message}; not a Tollgate policy`);
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const doc = parseDocument(text, YAML_OPTIONS(lineCounter));
   if (doc.errors.length > 0) {
     return {
       ok: false,
       problems: capped(doc.errors, file, (e) => {
         const pos = lineCounter.linePos(e.pos[0]);
-        return { file, line: pos.line, column: pos.col, path: '', message: e.message.split('\n')[0] ?? e.message };
+        return { file, line: pos.line, column: pos.col, path: '', message: e.code === 'MULTIPLE_DOCS' ? MULTIPLE_DOCS : (e.message.split('\n')[0] ?? e.message) };
       }),
     };
   }
@@ -192,15 +205,21 @@ export function parsePolicy(text: string, file = 'policy.yaml'): PolicyParseResu
   if (tooManyValues(data, MAX_POLICY_VALUES)) return at(0, `the policy has more than ${MAX_POLICY_VALUES} values once its aliases (*name) are expanded; not a Tollgate policy`);
   const parsed = PolicySchema.safeParse(data);
   if (parsed.success) return { ok: true, policy: parsed.data };
+  // One problem per unknown key, each at its own line with the key it is near.
+  const issues = parsed.error.issues.flatMap((issue): Array<{ issue: z.core.$ZodIssue; key: string | undefined }> =>
+    issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ issue, key })) : [{ issue, key: undefined }],
+  );
   return {
     ok: false,
-    problems: capped(parsed.error.issues, file, (issue) => {
+    // Messages are worked out only for the problems reported (a hostile file can have thousands).
+    problems: capped(issues, file, ({ issue, key }) => {
+      const message = key !== undefined ? unknownKeyMessage(key, issue.path) : (issueHint(issue, valueAt(data, issue.path)) ?? issue.message);
       // Point at the deepest node that exists on the issue's path.
       let offset = deepestOffset(doc, issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k)));
       // An unknown key is pointed at itself, not at its mapping (the first key of the block).
-      if (issue.code === 'unrecognized_keys') offset = keyOffset(issue.path.length === 0 ? doc.contents : doc.getIn(issue.path, true), issue.keys[0]) ?? offset;
+      if (key !== undefined) offset = keyOffset(issue.path.length === 0 ? doc.contents : doc.getIn(issue.path, true), key) ?? offset;
       const pos = lineCounter.linePos(offset);
-      return { file, line: pos.line, column: pos.col, path: issue.path.join('.'), message: issue.message };
+      return { file, line: pos.line, column: pos.col, path: issue.path.join('.'), message };
     }),
   };
 }

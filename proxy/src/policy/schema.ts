@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { AUTH_HEADERS, type AuthHeader, PROTOCOLS } from '../providers/protocol';
 import { globMatch } from '../routing/glob';
+import { nearest } from './nearest';
 
 export const TIERS = ['small', 'medium', 'large'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -362,17 +363,57 @@ export const PolicySchema = z
   .superRefine((policy, ctx) => {
     // A misspelt provider in a rule's match would silently turn the rule off.
     const names = ['openai', 'anthropic', ...Object.keys(policy.providers)];
+    // Tiers are looked up by the exact provider name: tiers under any other name are never used.
+    for (const name of Object.keys(policy.routing.tiers))
+      if (!names.includes(name)) {
+        const near = nearest(name, names);
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routing', 'tiers', name],
+          message: `"${name}" is no provider (${names.join(', ')}), so these tiers are never used${near ? `; did you mean "${near}"?` : ''}`,
+        });
+      }
+    fingerprintIssues(policy, ctx);
     for (const list of ['rules', 'flex'] as const)
       policy.routing[list].forEach((rule, i) => {
         const glob = rule.match.provider;
-        if (glob !== undefined && !names.some((n) => globMatch(glob, n)))
+        if (glob !== undefined && !names.some((n) => globMatch(glob, n))) {
+          const near = nearest(glob, names);
           ctx.addIssue({
             code: z.ZodIssueCode.custom,
             path: ['routing', list, i, 'match', 'provider'],
-            message: `"${glob}" matches no provider (${names.join(', ')}), so rule "${rule.name}" never applies`,
+            message: `"${glob}" matches no provider (${names.join(', ')}), so rule "${rule.name}" never applies${near ? `; did you mean "${near}"?` : ''}`,
           });
+        }
       });
   });
+
+/** A key fingerprint as Tollgate shows it: tg_ and 16 hex digits (pipeline/identity.ts); only the prefix is required. */
+const FINGERPRINT = /^tg_/;
+
+/**
+ * `scope.key` and `tags.keys[].fingerprint` name a key by its fingerprint: a value that is neither a
+ * fingerprint nor a glob never matches one, so the budget or tags silently never apply; pasting the
+ * key itself (the usual mistake) also puts a secret in the repository. The value is never repeated.
+ */
+function fingerprintIssues(policy: { budgets: ReadonlyArray<{ scope: Scope }>; rateLimits: ReadonlyArray<{ scope: Scope }>; tags: { keys: ReadonlyArray<{ fingerprint: string }> } }, ctx: z.RefinementCtx): void {
+  const check = (value: string | undefined, path: Array<string | number>, glob: boolean) => {
+    if (value === undefined) return;
+    const isGlob = /[*?[]/.test(value);
+    if (isGlob && !glob)
+      ctx.addIssue({ code: 'custom', path, message: 'tags.keys names one key by its exact fingerprint (globs are not matched here), so this entry never applies' });
+    else if (!isGlob && !FINGERPRINT.test(value))
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: 'not a key fingerprint (tg_ and 16 hex digits, as Tollgate shows it), so it never matches; if this is an API key, remove it from the file and rotate it',
+      });
+  };
+  // Scopes match globs (governance/scope.ts); tags.keys compares the fingerprint exactly.
+  for (const list of ['budgets', 'rateLimits'] as const)
+    for (const [i, entry] of policy[list].entries()) check(entry.scope.key, [list, i, 'scope', 'key'], true);
+  for (const [i, k] of policy.tags.keys.entries()) check(k.fingerprint, ['tags', 'keys', i, 'fingerprint'], false);
+}
 
 export type PolicyInput = z.input<typeof PolicySchema>;
 export type Policy = z.infer<typeof PolicySchema>;

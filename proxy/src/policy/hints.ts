@@ -1,0 +1,171 @@
+/**
+ * Readable schema problems for a policy written by hand, copied from a blog post or written by an
+ * LLM: the near key or value the user meant ("budget" → "budgets", "warn_at" → "warnAt", "daily" →
+ * "day"), and the number behind a value written with units or quotes ("$5", "10k", "1h", "80%").
+ * Hints only explain: the schema stays strict, so what `policy validate` accepts is exactly what the
+ * proxy runs. Pure: no I/O.
+ */
+import type { z } from 'zod';
+import { nearest } from './nearest';
+import { policyJsonSchema } from './schema';
+
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: JsonSchema | boolean;
+  items?: JsonSchema;
+  maximum?: number;
+  exclusiveMaximum?: number;
+};
+
+let rootSchema: JsonSchema | undefined;
+
+/** The JSON Schema node for a policy path (numbers are list indexes), if the schema describes it. */
+function schemaAt(path: ReadonlyArray<PropertyKey>): JsonSchema | undefined {
+  rootSchema ??= policyJsonSchema() as JsonSchema;
+  let node: JsonSchema | undefined = rootSchema;
+  for (const key of path) {
+    if (!node) return undefined;
+    if (typeof key === 'number') node = node.items;
+    else {
+      const extra: JsonSchema | boolean | undefined = node.additionalProperties;
+      node = node.properties?.[String(key)] ?? (typeof extra === 'object' ? extra : undefined);
+    }
+  }
+  return node;
+}
+
+/** The keys a mapping at `path` may have (empty when any key is allowed or the path is unknown). */
+export function allowedKeys(path: ReadonlyArray<PropertyKey>): string[] {
+  return Object.keys(schemaAt(path)?.properties ?? {});
+}
+
+/** The value at `path` in the parsed YAML. */
+export function valueAt(data: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let v = data;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+/** Fields of a budget or rate limit's `scope`: written beside `period` far more often than inside `scope`. */
+const SCOPE_FIELDS = new Set(['team', 'user', 'feature', 'key']);
+
+/** The message for one key a mapping does not allow. */
+export function unknownKeyMessage(key: string, path: ReadonlyArray<PropertyKey>): string {
+  const keys = allowedKeys(path);
+  const base = `Unrecognized key: "${key}"`;
+  if (SCOPE_FIELDS.has(key) && keys.includes('scope')) return `${base}; did you mean scope: { ${key}: … }?`;
+  const near = nearest(key, keys);
+  // `apiKey: sk-…` is a secret pasted into a file that is usually committed.
+  if (near === 'apiKeyEnv')
+    return `${base}; keys never go in the policy: put the key in an environment variable and name that variable in "apiKeyEnv" (e.g. apiKeyEnv: OPENAI_API_KEY)`;
+  // `timeout: 30` renamed to timeoutMs would be 30 ms: say the unit.
+  const unit = /Ms$/.test(near ?? '') && !/ms$/i.test(key) ? ' (in milliseconds)' : /Seconds$/.test(near ?? '') && !/s$/i.test(key) ? ' (in seconds)' : '';
+  if (near) return `${base}; did you mean "${near}"${unit}?`;
+  if (path.length === 0 && /^x-/i.test(key))
+    return `${base}; a policy has no x- extension keys: put the anchor (&name) on the first entry that uses it`;
+  return base;
+}
+
+/** "yes", "on", "no"… are text in YAML 1.2 (the version yaml and Tollgate read). */
+const TRUTHY = new Set(['yes', 'y', 'on', 'true', 'enable', 'enabled']);
+const FALSY = new Set(['no', 'n', 'off', 'false', 'disable', 'disabled']);
+
+const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, sec: 1, secs: 1, m: 60, min: 60, mins: 60, h: 3600, hr: 3600, hrs: 3600, d: 86_400, day: 86_400, days: 86_400, w: 604_800 };
+const MULTIPLIERS: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9 };
+
+/**
+ * The number a text written by hand stands for, in the unit of the field (`key`): "$5", "5 USD",
+ * "1,000", "1_000", "10k", "80%" (when the field is a fraction), "1h" (a *Seconds/*Ms/*Days field).
+ */
+function numberFromText(text: string, key: string, fraction: boolean): number | undefined {
+  let t = text.trim().toLowerCase().replace(/^\$\s*/, '').replace(/\s*(usd|dollars?|\$|tokens?)$/, '').replace(/[,_]/g, '');
+  const unit = /(seconds|ms|days)$/i.exec(key)?.[1]?.toLowerCase();
+  const duration = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/.exec(t);
+  if (unit && duration && DURATION_UNITS[duration[2]!] !== undefined) {
+    const seconds = Number(duration[1]) * DURATION_UNITS[duration[2]!]!;
+    return unit === 'ms' ? seconds * 1000 : unit === 'days' ? seconds / 86_400 : seconds;
+  }
+  if (fraction && /%$/.test(t)) {
+    const pct = Number(t.slice(0, -1).trim());
+    return Number.isFinite(pct) ? pct / 100 : undefined;
+  }
+  const mult = /^(\d+(?:\.\d+)?)\s*([kmb])$/.exec(t);
+  if (mult) return Number(mult[1]) * MULTIPLIERS[mult[2]!]!;
+  t = t.replace(/\s+/g, '');
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) return undefined;
+  return Number(t);
+}
+
+/** A value shown in a message: short, on one line. */
+function shown(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 40 ? `${s.slice(0, 37)}…` : s;
+}
+
+/** A clearer message for a schema issue, given the value found at its path; undefined keeps zod's. */
+export function issueHint(issue: z.core.$ZodIssue, value: unknown): string | undefined {
+  const key = String(issue.path[issue.path.length - 1] ?? '');
+  if (issue.code === 'invalid_type') {
+    const expected = issue.expected;
+    if (value === null && (expected === 'array' || expected === 'object' || expected === 'record'))
+      return `"${key}" is empty (all its entries commented out?): write ${expected === 'array' ? '[]' : '{}'} or remove the line`;
+    if (expected === 'number' && typeof value === 'string') {
+      const s = schemaAt(issue.path);
+      const fraction = s?.maximum === 1 || s?.exclusiveMaximum === 1;
+      const n = numberFromText(value, key, fraction);
+      return n !== undefined && Number.isFinite(n)
+        ? `expected a number, got the text ${shown(value)}: write ${n} (no quotes, units, $ or separators)`
+        : `expected a number, got the text ${shown(value)}`;
+    }
+    if (expected === 'boolean' && typeof value === 'string') {
+      const v = value.trim().toLowerCase();
+      const meant = TRUTHY.has(v) ? 'true' : FALSY.has(v) ? 'false' : undefined;
+      return meant ? `expected true or false, got the text ${shown(value)} (YAML 1.2 reads yes/no/on/off as text): write ${meant}` : undefined;
+    }
+    if (expected === 'array' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const named = schemaAt([...issue.path, 0])?.properties?.name !== undefined;
+      const first = Object.keys(value)[0];
+      return named && first !== undefined
+        ? `expected a list, got a mapping: write each entry as "- name: ${first}" followed by its fields`
+        : 'expected a list ("- " entries), got a mapping';
+    }
+    if (expected === 'array' && (typeof value === 'string' || typeof value === 'number')) return `expected a list, got one value: write [${value}]`;
+    if ((expected === 'record' || expected === 'object') && Array.isArray(value))
+      return value.length === 0 ? 'expected a mapping (name: value), got an empty list: write {}' : 'expected a mapping (name: value), got a list';
+    return undefined;
+  }
+  if (issue.code === 'invalid_value') {
+    const values = issue.values.map((v) => String(v));
+    if (issue.path.length === 1 && key === 'version' && typeof value === 'number' && value > 1)
+      return `this Tollgate reads policy version ${values.join(', ')}; version ${value} is from a newer Tollgate (upgrade it)`;
+    if (value !== undefined && values.includes(String(value)) && typeof value !== typeof issue.values[0])
+      return `${issue.message}: write ${String(value)} without quotes`;
+    if (typeof value === 'string') {
+      // "daily", "per-day", "Monthly": a period written as an adjective.
+      const stem = value.toLowerCase().replace(/^(per|every|each|1)[\s_-]*/, '').replace(/ly$/, '');
+      const near = nearest(value, values) ?? nearest(stem, values);
+      if (near) return `${issue.message}; did you mean "${near}"?`;
+      if (values.includes('month') && values.includes('day'))
+        return `${issue.message} (budgets reset per UTC day, week or month; per-minute limits are rateLimits with rpm/tpm)`;
+      if (values.includes('openai') && values.includes('anthropic'))
+        return `${issue.message} (any OpenAI-compatible server — Groq, Ollama, vLLM, OpenRouter, Azure v1 — is "openai")`;
+    }
+    return undefined;
+  }
+  if (issue.code === 'invalid_union' && typeof value === 'string') {
+    // retryOn: a status code or a word; zod says only "Invalid input".
+    const words = issue.errors.flat().flatMap((e) => (e.code === 'invalid_value' ? e.values.map(String) : []));
+    const n = numberFromText(value, key, false);
+    if (n !== undefined && Number.isInteger(n)) return `expected a number${words.length ? ` or one of ${words.map((w) => `"${w}"`).join('|')}` : ''}, got the text ${shown(value)}: write ${n} without quotes`;
+    const near = nearest(value, words);
+    if (words.length) return `expected a number or one of ${words.map((w) => `"${w}"`).join('|')}${near ? `; did you mean "${near}"?` : ''}`;
+    return undefined;
+  }
+  if (issue.code === 'too_big' && typeof value === 'number' && Number(issue.maximum) === 1 && value > 1 && value <= 100)
+    return `${issue.message} (a fraction: write ${value / 100} for ${value}%)`;
+  return undefined;
+}

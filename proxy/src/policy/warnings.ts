@@ -1,0 +1,105 @@
+/**
+ * Things in a valid policy that probably do not do what their author meant, for `tollgate policy
+ * validate` to print as warnings (the policy still loads: the proxy runs it as written).
+ *
+ * - A routing rule that an earlier routing rule always matches first: it never routes (the first
+ *   match decides, routing/route.ts).
+ * - A model name the public OpenAI or Anthropic API does not know (`gpt4o`, `claude-3.5-sonnet`):
+ *   the API refuses the call, and a usd budget counts it as $0. Names are checked against
+ *   @pydantic/genai-prices' model list, which can lag a new release, hence a warning, not an error;
+ *   providers at any other URL (Ollama, vLLM, OpenRouter…) name models their own way and are skipped.
+ */
+import { findProvider } from '@pydantic/genai-prices';
+import { priceCall } from '../pricing/price';
+import { PROTOCOLS } from '../providers/protocol';
+import { closest } from './nearest';
+import { type Policy, resolveProviders, type ResolvedProvider, TIERS } from './schema';
+
+export interface PolicyWarning {
+  /** Dotted policy path, as in PolicyProblem (locate it with locatePath). */
+  path: string;
+  message: string;
+}
+
+type Rule = Policy['routing']['rules'][number];
+
+/** Whether every request `later` matches is matched by `earlier` too: each field `earlier` names, `later` names the same way. */
+function covers(earlier: Rule['match'], later: Rule['match']): boolean {
+  const same = (a: unknown, b: unknown) => a === undefined || a === b;
+  const laterHeaders = new Map(Object.entries(later.header ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  return (
+    same(earlier.feature, later.feature) &&
+    same(earlier.model, later.model) &&
+    same(earlier.provider, later.provider) &&
+    same(earlier.minInputTokens, later.minInputTokens) &&
+    same(earlier.maxInputTokens, later.maxInputTokens) &&
+    Object.entries(earlier.header ?? {}).every(([k, v]) => laterHeaders.get(k.toLowerCase()) === v)
+  );
+}
+
+/** As route.ts ruleRoutes: a rule routes unless its only setting is semanticThreshold. */
+const routes = (r: Rule): boolean => Boolean(r.model) || r.tier !== undefined || r.semanticThreshold === undefined;
+
+function shadowedRules(rules: readonly Rule[]): PolicyWarning[] {
+  const out: PolicyWarning[] = [];
+  rules.forEach((rule, i) => {
+    // A shadowed rule with a semanticThreshold may still set the cache threshold: not dead.
+    if (!routes(rule) || rule.semanticThreshold !== undefined) return;
+    const j = rules.findIndex((earlier, k) => k < i && routes(earlier) && covers(earlier.match, rule.match));
+    if (j >= 0)
+      out.push({
+        path: `routing.rules.${i}.name`,
+        message: `rule "${rule.name}" never applies: rule "${rules[j]!.name}" (routing.rules.${j}) comes first and matches every request this one matches; move it above, or narrow the earlier rule`,
+      });
+  });
+  return out;
+}
+
+const modelIds = new Map<string, string[]>();
+function knownModels(kind: string): string[] {
+  let ids = modelIds.get(kind);
+  if (!ids) {
+    ids = findProvider({ providerId: kind })?.models.map((m) => m.id) ?? [];
+    modelIds.set(kind, ids);
+  }
+  return ids;
+}
+
+/** Why `model` is probably not a model of this public API, with the likely name; undefined when it is fine. */
+function unknownModel(model: string, provider: ResolvedProvider): string | undefined {
+  // Anthropic model ids never contain a dot (claude-3-5-sonnet, claude-sonnet-4-5); genai-prices matches the dotted form anyway.
+  if (provider.kind === 'anthropic' && model.includes('.'))
+    return `"${model}" is not an Anthropic model id (they use "-" where versions have a dot); did you mean "${model.replace(/\./g, '-')}"?`;
+  if (priceCall(model, { inputTokens: 1000, outputTokens: 0 }, provider.kind).priced) return undefined;
+  const near = closest(model, knownModels(provider.kind));
+  return `"${model}" is not a model ${provider.kind === 'anthropic' ? 'Anthropic' : 'OpenAI'} lists (genai-prices has no price for it): the API will likely refuse it, and usd budgets count it as $0${near ? `; did you mean "${near}"?` : ''}`;
+}
+
+function modelNames(policy: Policy): PolicyWarning[] {
+  const providers = resolveProviders(policy);
+  // Only the public APIs (any provider sending there): at any other URL the server decides its own model names.
+  const isPublic = (p: ResolvedProvider | undefined): p is ResolvedProvider => p !== undefined && p.baseUrl === PROTOCOLS[p.kind].defaultBaseUrl.replace(/\/+$/, '');
+  const out: PolicyWarning[] = [];
+  const check = (model: string | undefined, providerName: string | undefined, path: string) => {
+    const provider = providerName === undefined ? undefined : providers.get(providerName);
+    if (model === undefined || !isPublic(provider)) return;
+    const why = unknownModel(model, provider);
+    if (why) out.push({ path, message: why });
+  };
+  for (const [name, tiers] of Object.entries(policy.routing.tiers)) for (const t of TIERS) check(tiers[t], name, `routing.tiers.${name}.${t}`);
+  // A rule's model goes to the provider its match names exactly (a glob could be either).
+  policy.routing.rules.forEach((r, i) => {
+    check(r.model, r.match.provider, `routing.rules.${i}.model`);
+  });
+  policy.fallbacks.forEach((f, i) => {
+    f.to.forEach((target, j) => {
+      const slash = target.indexOf('/');
+      if (slash > 0) check(target.slice(slash + 1), target.slice(0, slash), `fallbacks.${i}.to.${j}`);
+    });
+  });
+  return out;
+}
+
+export function policyWarnings(policy: Policy): PolicyWarning[] {
+  return [...shadowedRules(policy.routing.rules), ...modelNames(policy)];
+}
