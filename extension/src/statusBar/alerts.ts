@@ -41,13 +41,17 @@ export interface PolicyProblemLike {
   message: string;
 }
 
+/** How long "call held briefly" stays without another held call: the hold's retry is 2 s. */
+export const HELD_ALERT_MS = 60_000;
+
 export class StatusAlerts {
   private readonly alerts = new Map<AlertKind, StatusAlert>();
   /** The budget alert is a short in-flight hold, which a real exhaustion replaces. */
   private held = false;
   /**
-   * When the budget alert's period resets (from a budget event), so that "budget exhausted" goes
-   * away at the reset even if no call follows; undefined when it came from a ledger row.
+   * When the budget alert goes by itself: its period's reset (from a budget event), so that "budget
+   * exhausted" goes away even if no call follows, or the end of a short hold; undefined when an
+   * exhausted budget came from a ledger row.
    */
   private budgetUntil: number | undefined;
 
@@ -61,7 +65,7 @@ export class StatusAlerts {
     return PRIORITY.map((k) => this.alerts.get(k)).filter((a): a is StatusAlert => a !== undefined);
   }
 
-  /** Drops a budget alert whose period has reset by `now`; returns whether the alerts changed. */
+  /** Drops a budget alert whose period has reset, or whose hold has passed, by `now`; returns whether the alerts changed. */
   expire(now = Date.now()): boolean {
     if (this.budgetUntil === undefined || this.budgetUntil > now || !this.alerts.has('budget')) return false;
     this.clearBudget();
@@ -79,8 +83,8 @@ export class StatusAlerts {
     this.budgetUntil = undefined;
   }
 
-  /** A ledger row arrived; returns whether the alerts changed. */
-  onCall(c: Pick<CallRecord, 'status' | 'errorType' | 'budget' | 'provider' | 'cache'>): boolean {
+  /** A ledger row arrived (live, or replayed after a reload: `ts` dates it); returns whether the alerts changed. */
+  onCall(c: Pick<CallRecord, 'status' | 'errorType' | 'budget' | 'provider' | 'cache'> & { ts?: number }, now = Date.now()): boolean {
     const before = this.signature();
     if (isAuthFailure(c)) {
       const who = providerLabel(c.provider);
@@ -95,7 +99,7 @@ export class StatusAlerts {
       if (isInFlightHold(c.budget)) {
         // The budget is full only with the worst cases of calls still running: the call was held
         // (429, retry-after 2 s) and goes through once they settle. Never hides an exhausted budget.
-        if (!current) {
+        if (!current || this.held) {
           this.alerts.set('budget', {
             kind: 'budget',
             short: 'call held briefly',
@@ -103,7 +107,9 @@ export class StatusAlerts {
             action: OPEN_DASHBOARD,
           });
           this.held = true;
-          this.budgetUntil = undefined;
+          // A hold lasts seconds: it goes by itself even if the app gave up or its retry was a cache
+          // hit (no admitted call clears it), and a replayed row of an old hold shows nothing.
+          this.budgetUntil = Math.min(c.ts ?? now, now) + HELD_ALERT_MS;
         }
       } else if (!current || this.held) {
         this.alerts.set('budget', {

@@ -74,7 +74,8 @@ export function cacheCommand(): Command {
       store.migrate();
       const vectors = deleteOrphanVectors(db, store);
       console.log(`removed ${removed} cached answer(s)${vectors ? ` and ${vectors} semantic vector(s)` : ''}`);
-      console.log('tip: bumping cache.version in the policy invalidates every entry without deleting anything');
+      // A hint, not a result: on stderr, so `removed=$(tollgate cache clear)` reads one line.
+      console.error('tip: bumping cache.version in the policy invalidates every entry without deleting anything');
       db.close();
     });
   return cmd;

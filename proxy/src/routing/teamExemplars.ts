@@ -31,8 +31,16 @@ export function exemplarsPathFor(policyFile: string): string {
   return join(dirname(policyFile), EXEMPLARS_FILE);
 }
 
-const unescapeCell = (s: string): string => s.replace(/\\(\\|n|t)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
-const escapeCell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n').replace(/\t/g, '\\t');
+// A cell starting with = + - or @ is written with a backslash before it: the prompts come from app
+// traffic, and a spreadsheet opening the committed file would run `=HYPERLINK(…)` as a formula.
+const unescapeCell = (s: string): string =>
+  s.replace(/^\\([=+\-@])|\\(\\|n|t)/g, (_, lead: string | undefined, c: string) => lead ?? (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
+const escapeCell = (s: string): string =>
+  s
+    .replace(/\\/g, '\\\\')
+    .replace(/\r?\n/g, '\\n')
+    .replace(/\t/g, '\\t')
+    .replace(/^[=+\-@]/, '\\$&');
 
 export function parseExemplars(text: string): ExemplarFile {
   const exemplars: TeamExemplar[] = [];

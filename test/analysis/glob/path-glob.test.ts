@@ -212,4 +212,17 @@ describe('compilePathGlob on hostile globs', () => {
       expect(matcher.work(path)).toBeLessThanOrEqual(bound(glob, path));
     });
   }
+
+  it('reads braces nested past any real glob as literal text instead of overflowing the stack', () => {
+    // 5,000 levels threw "Maximum call stack size exceeded" from the settings reader and the editor's selector.
+    const depth = 5000;
+    const deep = compilePathGlob(`${'{'.repeat(depth)}a,b${'}'.repeat(depth)}.md`, { braces: true });
+    expect(deep.test('a.md')).toBe(false);
+    // The 64 outer levels are groups of one alternative; what they hold is the deeper levels' literal text.
+    const literalInside = `${'{'.repeat(depth - 64)}a,b${'}'.repeat(depth - 64)}`;
+    expect(deep.test(`${literalInside}.md`)).toBe(true);
+    // Nesting a real glob uses is unchanged.
+    const real = compilePathGlob('{{src,lib},{docs,{x,y}}}/*.md', { braces: true });
+    expect(['src/a.md', 'y/a.md', 'z/a.md'].map((p) => real.test(p))).toEqual([true, true, false]);
+  });
 });

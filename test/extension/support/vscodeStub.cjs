@@ -36,6 +36,9 @@ class Range {
     this.start = new Position(a, b);
     this.end = new Position(c, d);
   }
+  isEqual(o) {
+    return this.start.line === o.start.line && this.start.character === o.start.character && this.end.line === o.end.line && this.end.character === o.end.character;
+  }
 }
 
 function createVscodeStub(settings = {}, extra = {}) {
@@ -93,7 +96,7 @@ function createVscodeStub(settings = {}, extra = {}) {
     StatusBarAlignment: { Left: 1, Right: 2 },
     QuickPickItemKind: { Separator: -1, Default: 0 },
     ViewColumn: { One: 1, Beside: -2 },
-    ConfigurationTarget: { Global: 1, Workspace: 2 },
+    ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
     TabInputText: class {},
     TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
     Uri: {

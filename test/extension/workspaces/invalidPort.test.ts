@@ -9,27 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { ProxyState } from '../../../extension/src/proxy/state';
-import { changeSettings, context, world } from './world';
+import { changeSettings, newController, world } from './world';
 
 vi.mock('vscode', async () => {
   const { worldVscode, world: w } = await import('./world');
   return worldVscode(w);
 });
 
-const { ProxyController } = await import('../../../extension/src/proxy/proxyController');
 const { ProxySupervisor } = await import('../../../extension/src/proxy/supervisor');
-type Context = ConstructorParameters<typeof ProxyController>[0];
-type Output = ConstructorParameters<typeof ProxyController>[1];
 
 const root = join(__dirname, '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'tollgate invalid port '));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function controller() {
+async function controller() {
   const logs: string[] = [];
-  const log = (l: string) => void logs.push(l);
-  const output = { info: log, warn: log, error: log, show() {} } as unknown as Output;
-  const c = new ProxyController(context(root, join(dir, 'storage')) as unknown as Context, output);
+  const c = await newController(root, join(dir, 'storage'), (l) => void logs.push(l));
   const states: ProxyState[] = [];
   c.onDidChangeState((s) => states.push(s));
   return { c, logs, states };
@@ -40,7 +35,7 @@ describe('an invalid tollgate.proxy.port', () => {
     it(`${JSON.stringify(bad)}: one clear message, no restart loop`, async () => {
       world.shown.splice(0);
       world.settings['tollgate.proxy.port'] = bad;
-      const { c, logs, states } = controller();
+      const { c, logs, states } = await controller();
       try {
         const state = await c.start();
         // Give a restart loop the time to show itself (the first retry comes after 0.5 s).
@@ -63,7 +58,7 @@ describe('an invalid tollgate.proxy.port', () => {
   it('a port fixed while the message shows starts the proxy', async () => {
     world.shown.splice(0);
     world.settings['tollgate.proxy.port'] = 70000;
-    const { c, logs } = controller();
+    const { c, logs } = await controller();
     try {
       await c.start();
       const { freePort } = await import('../../support/freePort');

@@ -9,16 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../support/freePort';
-import { addFolder, context, fakeExtensionDir, world } from './world';
+import { addFolder, fakeExtensionDir, newController, world } from './world';
 
 vi.mock('vscode', async () => {
   const { worldVscode, world: w } = await import('./world');
   return worldVscode(w);
 });
-
-const { ProxyController } = await import('../../../extension/src/proxy/proxyController');
-type Context = ConstructorParameters<typeof ProxyController>[0];
-type Output = ConstructorParameters<typeof ProxyController>[1];
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate relative node '));
 const ext = fakeExtensionDir(dir);
@@ -39,7 +35,7 @@ async function startWith(nodePath: string) {
   world.settings['tollgate.proxy.port'] = await freePort();
   const logs: string[] = [];
   const log = (l: string) => void logs.push(l);
-  const proxy = new ProxyController(context(ext, join(dir, 'storage')) as unknown as Context, output(log));
+  const proxy = await newController(ext, join(dir, 'storage'), log);
   try {
     const state = await proxy.start();
     return { state, logs, repo };
@@ -48,7 +44,6 @@ async function startWith(nodePath: string) {
     proxy.dispose();
   }
 }
-const output = (log: (l: string) => void) => ({ info: log, warn: log, error: log, show() {} }) as unknown as Output;
 
 describe('a relative tollgate.nodePath', () => {
   for (const value of ['tools/node', './tools/node']) {

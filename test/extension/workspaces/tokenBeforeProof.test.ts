@@ -10,17 +10,13 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { context, fakeExtensionDir, world } from './world';
+import { fakeExtensionDir, newController, world } from './world';
 import { freePort } from '../../support/freePort';
 
 vi.mock('vscode', async () => {
   const { worldVscode, world: w } = await import('./world');
   return worldVscode(w);
 });
-
-const { ProxyController } = await import('../../../extension/src/proxy/proxyController');
-type Context = ConstructorParameters<typeof ProxyController>[0];
-type Output = ConstructorParameters<typeof ProxyController>[1];
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate token before proof '));
 const ext = fakeExtensionDir(dir);
@@ -42,7 +38,7 @@ describe('the admin token before the proxy proved itself', () => {
   it('a stopped proxy’s client sends no token to the configured port', async () => {
     const stranger = await listener();
     world.settings['tollgate.proxy.port'] = await freePort();
-    const proxy = new ProxyController(context(ext, join(dir, 'storage')) as unknown as Context, { info() {}, warn() {}, error() {}, show() {} } as unknown as Output);
+    const proxy = await newController(ext, join(dir, 'storage'));
     try {
       // The window ran its proxy (and adopted the shared token), then it stopped.
       expect(await proxy.start()).toMatchObject({ kind: 'running', attached: false });

@@ -12,16 +12,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { vi } from 'vitest';
 import { freePort } from '../../support/freePort';
-import { addFolder, changeSettings, context, fakeExtensionDir, world } from './world';
+import { addFolder, changeSettings, fakeExtensionDir, newController, world } from './world';
 
 vi.mock('vscode', async () => {
   const { worldVscode, world: w } = await import('./world');
   return worldVscode(w);
 });
-
-const { ProxyController } = await import('../../../extension/src/proxy/proxyController');
-type Context = ConstructorParameters<typeof ProxyController>[0];
-type Output = ConstructorParameters<typeof ProxyController>[1];
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate trust granted '));
 const ext = fakeExtensionDir(dir);
@@ -49,10 +45,10 @@ async function health(port: number): Promise<{ pid: number; args: string[] } | u
   }
 }
 
-function controller() {
+async function controller() {
   const logs: string[] = [];
   const log = (l: string) => void logs.push(l);
-  const proxy = new ProxyController(context(ext, join(dir, `storage-${Math.random()}`)) as unknown as Context, { info: log, warn: log, error: log, show() {} } as unknown as Output);
+  const proxy = await newController(ext, join(dir, `storage-${Math.random()}`), log);
   return { proxy, logs };
 }
 
@@ -66,7 +62,7 @@ describe('restarts that arrive together', () => {
     world.trusted = false;
     const port = await freePort();
     world.settings['tollgate.proxy.port'] = port;
-    const { proxy, logs } = controller();
+    const { proxy, logs } = await controller();
     try {
       await proxy.start();
       expect((await health(port))?.args).not.toContain('--policy');
@@ -91,7 +87,7 @@ describe('restarts that arrive together', () => {
 
   it('many restarts asked for at once end with one proxy this window owns', async () => {
     world.settings['tollgate.proxy.port'] = await freePort();
-    const { proxy, logs } = controller();
+    const { proxy, logs } = await controller();
     try {
       await proxy.start();
       const states = await Promise.all([proxy.start(), proxy.start(), proxy.start()]);

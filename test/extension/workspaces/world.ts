@@ -44,6 +44,10 @@ export interface World {
   folderSettings: Map<string, Record<string, unknown>>;
   /** The open text documents (vscode.workspace.textDocuments). */
   documents: unknown[];
+  /** vscode.workspace.workspaceFile: set for a multi-root (.code-workspace) window. */
+  workspaceFile: { fsPath: string; path: string; scheme: string } | undefined;
+  /** Settings written through WorkspaceConfiguration.update, in order. */
+  updates: Array<{ key: string; value: unknown; target: unknown; scope: string | undefined }>;
 }
 
 /** The one world of a test file: its vi.mock factory and its tests import the same module. */
@@ -67,6 +71,8 @@ export function newWorld(): World {
     registrations: [],
     documents: [],
     folderSettings: new Map(),
+    workspaceFile: undefined,
+    updates: [],
   };
 }
 
@@ -99,9 +105,16 @@ export async function worldVscode(world: World): Promise<Record<string, unknown>
       if (own && full in own) return own[full];
       return full in world.settings ? world.settings[full] : def;
     },
-    update: async () => {},
-    inspect: () => undefined,
+    update: async (key: string, value: unknown, target: unknown) => {
+      world.updates.push({ key: section ? `${section}.${key}` : key, value, target, scope: scope?.fsPath });
+    },
+    inspect: (key: string) => {
+      const full = section ? `${section}.${key}` : key;
+      const folder = scope && world.folders.find((f) => scope.fsPath === f.uri.fsPath || scope.fsPath.startsWith(`${f.uri.fsPath}/`));
+      return { key: full, globalValue: world.settings[full], workspaceFolderValue: folder ? world.folderSettings.get(folder.uri.fsPath)?.[full] : undefined };
+    },
   });
+  Object.defineProperty(ws, 'workspaceFile', { get: () => world.workspaceFile });
   ws.getWorkspaceFolder = (u: { fsPath: string }) => world.folders.find((f) => u.fsPath.startsWith(`${f.uri.fsPath}/`));
   ws.asRelativePath = (p: string | { fsPath: string }) => (typeof p === 'string' ? p : p.fsPath);
   const win = vscode.window as Record<string, unknown>;
@@ -212,4 +225,15 @@ export function context(extensionPath: string, storage: string): Record<string, 
       onDidChange: () => ({ dispose() {} }),
     },
   };
+}
+
+/**
+ * A ProxyController in this world, on the extension folder `extensionPath` and a fresh storage
+ * folder (call after the test file's `vi.mock('vscode')`); `log` gets every output line.
+ */
+export async function newController(extensionPath: string, storage: string, log: (line: string) => void = () => {}) {
+  const { ProxyController } = await import('../../../extension/src/proxy/proxyController');
+  type Context = ConstructorParameters<typeof ProxyController>[0];
+  type Output = ConstructorParameters<typeof ProxyController>[1];
+  return new ProxyController(context(extensionPath, storage) as unknown as Context, { info: log, warn: log, error: log, show() {} } as unknown as Output);
 }

@@ -46,6 +46,9 @@ function canonical(ch: string): string {
   return up;
 }
 
+/** Brace groups nested deeper than this are literal text (no real glob nests more than a few). */
+const MAX_BRACE_DEPTH = 64;
+
 /**
  * Compiles a path glob, for prompt globs (`tollgate.promptGlobs`) and .gitignore patterns alike:
  * `**` (with its `/`) crosses directories, also line breaks in names, as git's does; `*` and `?`
@@ -63,14 +66,19 @@ export function compilePathGlob(glob: string, options: PathGlobMatchOptions = {}
   const closeOf = new Map<number, number>();
   const commasOf = new Map<number, number[]>();
   if (options.braces) {
+    // A `{` nested deeper than MAX_BRACE_DEPTH is read as literal text, it and its `}` (marked -1 on the
+    // stack): building the automaton recurses once per level, and 5,000 levels overflowed the stack.
     const open: number[] = [];
     for (let i = 0; i < n; i++) {
       const c = glob[i];
       if (c === '\\') i++;
-      else if (c === '{') open.push(i);
-      else if (c === '}' && open.length > 0) closeOf.set(open.pop()!, i);
-      else if (c === ',' && open.length > 0) {
+      else if (c === '{') open.push(open.length < MAX_BRACE_DEPTH ? i : -1);
+      else if (c === '}' && open.length > 0) {
+        const from = open.pop()!;
+        if (from >= 0) closeOf.set(from, i);
+      } else if (c === ',' && open.length > 0) {
         const top = open[open.length - 1]!;
+        if (top < 0) continue;
         const commas = commasOf.get(top);
         if (commas) commas.push(i);
         else commasOf.set(top, [i]);
