@@ -147,4 +147,22 @@ describe('background checkpoints run only after commits', () => {
     dbs.splice(dbs.indexOf(db), 1);
     await expect(exited).resolves.toBe(0);
   });
+
+  it('a database closed before its worker thread started is never opened by it (the data directory can be deleted at once)', async () => {
+    // Under load a worker thread can take seconds to start: it then opened the file after close()
+    // had returned, re-creating tollgate.db and its -wal/-shm in a directory the caller was deleting
+    // (a test harness's rmSync failed with ENOTEMPTY). Closing right after opening is that case here.
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-ckpt-'));
+    dirs.push(dir);
+    const file = join(dir, 'tollgate.db');
+    const db = openDatabase(file, { vector: false, backgroundCheckpoints: true });
+    const handle = backgroundCheckpointsOf(db)!;
+    const exited = new Promise((r) => handle.worker.once('exit', r));
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+    await exited;
+    expect(existsSync(dir)).toBe(false);
+    expect(handle.counts().checkpoints).toBe(0);
+  });
 });
+

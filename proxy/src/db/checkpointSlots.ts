@@ -9,4 +9,14 @@ export const COMMITS = 0;
 export const CHECKPOINTS = 1;
 /** Set to 1 by the worker once its connection is closed (the writer waits for it before closing its own). */
 export const CLOSED = 2;
-export const SLOTS = 3;
+/**
+ * Whether the worker may open its connection: NOT_OPENED until one side claims it — the worker
+ * (OPENED, before it opens) or a closing proxy (CANCELLED, so a worker that has not started yet
+ * never opens the file: under load a worker thread can take seconds to start, and one opening the
+ * database after the proxy closed it re-created files in a data directory its caller was deleting).
+ */
+export const STATE = 3;
+export const NOT_OPENED = 0;
+export const OPENED = 1;
+export const CANCELLED = 2;
+export const SLOTS = 4;

@@ -14,7 +14,7 @@
  */
 import { DatabaseSync, type DatabaseSyncInstance } from '@photostructure/sqlite';
 import { parentPort } from 'node:worker_threads';
-import { CHECKPOINTS, CLOSED, COMMITS } from './checkpointSlots';
+import { CANCELLED, CHECKPOINTS, CLOSED, COMMITS, NOT_OPENED, OPENED, STATE } from './checkpointSlots';
 
 /** The first message: which database, how often at most, the shared counters. Then only `'close'`. */
 export interface CheckpointStart {
@@ -62,12 +62,14 @@ async function run(conn: DatabaseSyncInstance, counters: Int32Array, intervalMs:
 }
 
 function start({ file, intervalMs, shared: counters }: CheckpointStart): void {
+  shared = counters;
+  // The proxy closed its connection before this thread got here: never open the file.
+  if (Atomics.compareExchange(counters, STATE, NOT_OPENED, OPENED) === CANCELLED) return;
   const conn = new DatabaseSync(file);
   conn.exec('PRAGMA busy_timeout = 5000');
   // This connection never writes; it leaves checkpoint-on-close to the proxy's connection.
   conn.exec('PRAGMA wal_autocheckpoint = 0');
   db = conn;
-  shared = counters;
   void run(conn, counters, intervalMs);
 }
 

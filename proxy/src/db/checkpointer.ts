@@ -8,7 +8,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers/spawnWorker';
-import { CHECKPOINTS, CLOSED, COMMITS, SLOTS } from './checkpointSlots';
+import { CANCELLED, CHECKPOINTS, CLOSED, COMMITS, NOT_OPENED, SLOTS, STATE } from './checkpointSlots';
 import type { CheckpointStart } from './checkpointWorker';
 import type { Db } from './sqlite';
 
@@ -60,6 +60,8 @@ export function startBackgroundCheckpoints(db: Db, intervalMs = 250): Background
   db.onClose(() => {
     worker.off('exit', fallback);
     worker.postMessage('close');
+    // A worker that has not opened its connection yet never will: nothing to wait for.
+    if (Atomics.compareExchange(shared, STATE, NOT_OPENED, CANCELLED) === NOT_OPENED) return;
     // Wait (bounded) until the worker's connection is closed, so the proxy's connection closes last:
     // SQLite then checkpoints and removes the -wal/-shm files, and nothing touches the data
     // directory after close() returns (a caller may delete it next).
