@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { policyCommand, starterPolicy } from '../../proxy/src/cli/policy';
+import { starterPolicy } from '../../proxy/src/cli/policy';
 import { planExport } from '../../proxy/src/export';
 import { parsePolicy } from '../../proxy/src/policy/load';
+import { runPolicyCli } from '../support/policyCli';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURE = join(here, '..', 'fixtures', 'export', 'full-policy.yaml');
@@ -21,19 +22,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...args: string[]): Promise<{ out: string[]; err: string[]; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  let code = 0;
-  const cmd = policyCommand({ out: (l) => out.push(l), err: (l) => err.push(l), cwd: dir, fail: (c) => (code = c) });
-  for (const c of [cmd, ...cmd.commands]) c.exitOverride().configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
-  try {
-    await cmd.parseAsync(args, { from: 'user' });
-  } catch (e) {
-    code = (e as { exitCode?: number }).exitCode ?? 1;
-  }
-  return { out, err, code };
-}
+const run = (...args: string[]) => runPolicyCli(dir, args);
 
 function withPolicy(): void {
   mkdirSync(join(dir, '.tollgate'), { recursive: true });

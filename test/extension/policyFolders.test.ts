@@ -45,8 +45,9 @@ vi.mock('vscode', async () => {
 // The checker the extension loads from its deferred bundle, here from the source.
 vi.mock('../../extension/src/deferred/load', async () => {
   const { parsePolicy } = await import('../../proxy/src/policy/load');
+  const { locatedWarnings } = await import('../../proxy/src/policy/warnings');
   const { readPolicyText } = await import('../../proxy/src/policy/store');
-  return { loadDeferred: () => ({ parsePolicy, readPolicyText }) };
+  return { loadDeferred: () => ({ parsePolicy, readPolicyText, locatedWarnings }) };
 });
 
 const { PolicyDiagnostics } = await import('../../extension/src/policy/policyDiagnostics');

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { policyCommand } from '../../proxy/src/cli/policy';
+import { runPolicyCli } from '../support/policyCli';
 import { startProxy, type RunningProxy } from '../../proxy/src/server/start';
 
 const OPENAI_KEY = 'sk-test-cleartext-0123456789';
@@ -43,11 +43,8 @@ async function pending(p: RunningProxy): Promise<Array<{ provider: string; host:
 }
 
 async function validate(file: string, env: NodeJS.ProcessEnv): Promise<{ err: string; code: number }> {
-  const err: string[] = [];
-  let code = 0;
-  const cmd = policyCommand({ out: () => {}, err: (l) => err.push(l), cwd: dir, env, fail: (c) => (code = c) });
-  await cmd.parseAsync(['validate', file], { from: 'user' });
-  return { err: err.join('\n'), code };
+  const r = await runPolicyCli(dir, ['validate', file], env);
+  return { err: r.err.join('\n'), code: r.code };
 }
 
 describe("a policy file pointing a provider at its own host over plain http", () => {

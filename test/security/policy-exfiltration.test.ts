@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { policyCommand } from '../../proxy/src/cli/policy';
+import { runPolicyCli } from '../support/policyCli';
 import { PolicyError } from '../../proxy/src/policy/store';
 import { startProxy, type RunningProxy } from '../../proxy/src/server/start';
 import { startFakeUpstream, type FakeUpstream } from '../support/fakeUpstream';
@@ -61,14 +61,7 @@ async function chat(p: RunningProxy): Promise<{ status: number; body: string }> 
 /** Every header value the attacker ever received. */
 const received = () => attacker.requests.flatMap((r) => Object.values(r.headers).flat().map(String)).join('\n');
 
-async function validate(file: string, env: NodeJS.ProcessEnv): Promise<{ out: string[]; err: string[]; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  let code = 0;
-  const cmd = policyCommand({ out: (l) => out.push(l), err: (l) => err.push(l), cwd: dir, env, fail: (c) => (code = c) });
-  await cmd.parseAsync(['validate', file], { from: 'user' });
-  return { out, err, code };
-}
+const validate = (file: string, env: NodeJS.ProcessEnv) => runPolicyCli(dir, ['validate', file], env);
 
 describe('apiKeyEnv naming another secret', () => {
   const yaml = () => `providers:\n  openai:\n    apiKeyEnv: GITHUB_TOKEN\n    baseUrl: "${attacker.openaiBaseUrl}"\n`;

@@ -8,6 +8,7 @@ export { analyzeFile } from '@proxy/analysis/index';
 export { readInstructionFiles } from '@proxy/analysis/workspace/instructions';
 export { parsePolicy } from '@proxy/policy/load';
 export { readPolicyText } from '@proxy/policy/store';
+export { locatedWarnings } from '@proxy/policy/warnings';
 export { planExport, DEFAULT_EXPORT_DIR, EXPORT_TARGETS } from '@proxy/export/index';
 export { DashboardPanel } from '../dashboard/panel';
 export { DashboardSidebarProvider } from '../dashboard/sidebar';

@@ -92,25 +92,26 @@ export class PolicyDiagnostics implements vscode.Disposable {
   }
 
   private checkText(file: string, text: string, saved: boolean): void {
-    const result = loadDeferred().parsePolicy(text, file);
+    const deferred = loadDeferred();
+    const result = deferred.parsePolicy(text, file);
     const problems = result.ok ? [] : result.problems;
-    this.publish(file, problems, text);
+    // A valid policy can still hold a rule that never applies or a model the API does not know: the
+    // proxy runs it as written, so these are warnings, and they do not stop a restart.
+    this.publish(file, problems, text, result.ok ? deferred.locatedWarnings(result.policy, text, file) : []);
     void vscode.commands.executeCommand('setContext', 'tollgate.hasPolicy', this.proxy.policyFile() !== undefined);
     if (saved && result.ok) void this.restartIfNeeded(file);
   }
 
-  private publish(file: string, problems: PolicyProblem[], text?: string): void {
+  private publish(file: string, problems: PolicyProblem[], text?: string, warnings: PolicyProblem[] = []): void {
     const lines = text?.split(/\r?\n/) ?? [];
     const uri = vscode.Uri.file(file);
-    this.collection.set(
-      uri,
-      problems.map((p) => {
-        const r = problemRange(p, lines);
-        const d = new vscode.Diagnostic(new vscode.Range(r.line, r.start, r.line, r.end), p.path ? `${p.path}: ${p.message}` : p.message, vscode.DiagnosticSeverity.Error);
-        d.source = 'tollgate policy';
-        return d;
-      }),
-    );
+    const diagnostic = (severity: vscode.DiagnosticSeverity) => (p: PolicyProblem) => {
+      const r = problemRange(p, lines);
+      const d = new vscode.Diagnostic(new vscode.Range(r.line, r.start, r.line, r.end), p.path ? `${p.path}: ${p.message}` : p.message, severity);
+      d.source = 'tollgate policy';
+      return d;
+    };
+    this.collection.set(uri, [...problems.map(diagnostic(vscode.DiagnosticSeverity.Error)), ...warnings.map(diagnostic(vscode.DiagnosticSeverity.Warning))]);
     const before = JSON.stringify(this.problems);
     this.byFile.set(file, problems);
     const after = this.problems;

@@ -11,7 +11,7 @@ import { formatProblem, locatePath, parsePolicy } from '../policy/load';
 import { policyJsonSchema } from '../policy/schema';
 import { readPolicyText } from '../policy/store';
 import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/trust';
-import { policyWarnings } from '../policy/warnings';
+import { locatedWarnings } from '../policy/warnings';
 import { displayPath, resolveFrom, shellQuote } from './common';
 import { defaultPolicyFile } from './paths';
 
@@ -199,11 +199,8 @@ export function policyCommand(io: PolicyCommandIO = processIO): Command {
       }
       for (const f of trust.findings) io.err(`warning: ${file}: ${describeFinding(f)}`);
       // Valid, but probably not what was meant (a rule that never applies, a model the API does not know).
-      const warnings = policyWarnings(result.policy);
-      for (const w of warnings) {
-        const at = locatePath(read.text, w.path);
-        io.err(`warning: ${file}:${at.line}:${at.column}: ${w.path}: ${w.message}`);
-      }
+      const warnings = locatedWarnings(result.policy, read.text, file);
+      for (const w of warnings) io.err(`warning: ${formatProblem(w)}`);
       // Everything commented out is valid, but is no policy at all: say so rather than a bare "ok".
       const bare = read.text.split(/\r?\n/).every((l) => /^\uFEFF?\s*(#.*)?$/.test(l) || /^(---|\.\.\.)\s*$/.test(l));
       const notes = [

@@ -92,29 +92,40 @@ function tokenExcess(text: string): { offset: number; message: string } | undefi
   return undefined;
 }
 
+/** A mapping key given a second time: YAML keeps neither silently, so the policy is refused. */
+interface Duplicate {
+  key: Node;
+  first: Node;
+  /** Dotted policy path of the key ("budgets.0.usd"). */
+  path: string;
+}
+
 /**
  * The parsed tree, iteratively: nesting past MAX_POLICY_DEPTH and mapping keys that are not plain
  * values end the walk; repeated keys are collected. (yaml's own `uniqueKeys` compares each key with
  * every earlier one: 6 000 keys took 2 s, so the check is here, with a set.)
  */
-function checkTree(root: unknown): { excess?: { node: Node; message: string }; duplicates: Node[] } {
-  const duplicates: Node[] = [];
-  const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth: 0 }];
+function checkTree(root: unknown): { excess?: { node: Node; message: string }; duplicates: Duplicate[] } {
+  const duplicates: Duplicate[] = [];
+  const stack: Array<{ node: unknown; depth: number; path: string }> = [{ node: root, depth: 0, path: '' }];
+  const join = (path: string, key: unknown) => (path ? `${path}.${String(key)}` : String(key));
   while (stack.length > 0) {
-    const { node, depth } = stack.pop()!;
+    const { node, depth, path } = stack.pop()!;
     if (!isCollection(node)) continue;
     if (depth >= MAX_POLICY_DEPTH) return { excess: { node, message: `collections are nested more than ${MAX_POLICY_DEPTH} deep` }, duplicates };
-    const keys = new Set<unknown>();
-    for (const item of node.items as unknown[]) {
+    const keys = new Map<unknown, Node>();
+    (node.items as unknown[]).forEach((item, index) => {
       if (isPair(item)) {
-        // Policy keys are names; a collection (or an alias) as a key is never one.
-        if (item.key !== null && !isScalar(item.key)) return { excess: { node: isNode(item.key) ? item.key : node, message: 'a mapping key must be a plain value, not a collection or an alias' }, duplicates };
         const key: unknown = isScalar(item.key) ? item.key.value : null;
-        if (keys.has(key) && isScalar(item.key)) duplicates.push(item.key);
-        keys.add(key);
-        stack.push({ node: item.value, depth: depth + 1 });
-      } else stack.push({ node: item, depth: depth + 1 });
-    }
+        const first = keys.get(key);
+        if (first && isScalar(item.key)) duplicates.push({ key: item.key, first, path: join(path, key) });
+        else if (isScalar(item.key)) keys.set(key, item.key);
+        stack.push({ node: item.value, depth: depth + 1, path: join(path, key) });
+      } else stack.push({ node: item, depth: depth + 1, path: join(path, index) });
+    });
+    // Policy keys are names; a collection (or an alias) as a key is never one.
+    const odd = (node.items as unknown[]).find((item) => isPair(item) && item.key !== null && !isScalar(item.key));
+    if (isPair(odd)) return { excess: { node: isNode(odd.key) ? odd.key : node, message: 'a mapping key must be a plain value, not a collection or an alias' }, duplicates };
   }
   return { duplicates };
 }
@@ -186,11 +197,13 @@ export function parsePolicy(text: string, file = 'policy.yaml'): PolicyParseResu
       ok: false,
       // In file order (the walk is depth-first from a stack).
       problems: capped(
-        tree.duplicates.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0)),
+        tree.duplicates.sort((a, b) => (a.key.range?.[0] ?? 0) - (b.key.range?.[0] ?? 0)),
         file,
-        (key) => {
-          const pos = lineCounter.linePos(key.range?.[0] ?? 0);
-          return { file, line: pos.line, column: pos.col, path: '', message: 'Map keys must be unique' };
+        (d) => {
+          const pos = lineCounter.linePos(d.key.range?.[0] ?? 0);
+          const first = lineCounter.linePos(d.first.range?.[0] ?? 0);
+          const name = d.path.slice(d.path.lastIndexOf('.') + 1);
+          return { file, line: pos.line, column: pos.col, path: d.path, message: `"${name}" is given twice in the same mapping (first on line ${first.line}); keep one — YAML does not merge them` };
         },
       ),
     };

@@ -21,6 +21,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import { formatProblem, locatePath, parsePolicy, type PolicyProblem } from './load';
 import { DEFAULT_POLICY, type Policy } from './schema';
 import { checkPolicyTrust, userTrustFromEnv, type TrustFinding, type UserTrust } from './trust';
+import { locatedWarnings } from './warnings';
 
 export interface PolicyStoreEvents {
   change: [Policy];
@@ -74,6 +75,8 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
   lastProblems: PolicyProblem[] = [];
   /** Providers the policy file points at hosts the user has not approved (held, see trust.ts). */
   trustFindings: TrustFinding[] = [];
+  /** Settings of the applied policy that probably do not do what was meant (warnings.ts), at their lines. */
+  warnings: PolicyProblem[] = [];
 
   private constructor(
     readonly file: string | undefined,
@@ -94,6 +97,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     if (!result.ok) throw new PolicyError(result.problems);
     store.current = result.policy;
     store.trustFindings = result.findings;
+    store.warnings = result.warnings;
     return store;
   }
 
@@ -115,7 +119,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     this.emit('change', policy);
   }
 
-  private evaluate(): { ok: true; policy: Policy; findings: TrustFinding[] } | { ok: false; problems: PolicyProblem[] } {
+  private evaluate(): { ok: true; policy: Policy; findings: TrustFinding[]; warnings: PolicyProblem[] } | { ok: false; problems: PolicyProblem[] } {
     const file = this.file!;
     let text = '';
     if (existsSync(file) || isDanglingLink(file)) {
@@ -132,7 +136,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     if (!result.ok) return result;
     const checked = checkPolicyTrust(result.policy, this.trust, true);
     if (checked.problems.length) return { ok: false, problems: checked.problems.map((p) => ({ file, ...locatePath(text, p.path), path: p.path, message: p.message })) };
-    return { ok: true, policy: result.policy, findings: checked.findings };
+    return { ok: true, policy: result.policy, findings: checked.findings, warnings: locatedWarnings(result.policy, text, file) };
   }
 
   reload(): boolean {
@@ -153,6 +157,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     }
     this.lastProblems = [];
     this.trustFindings = result.findings;
+    this.warnings = result.warnings;
     this.set(result.policy);
     return true;
   }

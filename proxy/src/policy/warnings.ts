@@ -12,6 +12,7 @@
 import { findProvider } from '@pydantic/genai-prices';
 import { priceCall } from '../pricing/price';
 import { PROTOCOLS } from '../providers/protocol';
+import { locatePath, type PolicyProblem } from './load';
 import { closest } from './nearest';
 import { type Policy, resolveProviders, type ResolvedProvider, TIERS } from './schema';
 
@@ -102,4 +103,9 @@ function modelNames(policy: Policy): PolicyWarning[] {
 
 export function policyWarnings(policy: Policy): PolicyWarning[] {
   return [...shadowedRules(policy.routing.rules), ...modelNames(policy)];
+}
+
+/** The warnings of a policy read from `text`, each at its line and column (the CLI, the proxy's log, the editor's Problems view). */
+export function locatedWarnings(policy: Policy, text: string, file: string): PolicyProblem[] {
+  return policyWarnings(policy).map((w) => ({ file, ...locatePath(text, w.path), path: w.path, message: w.message }));
 }

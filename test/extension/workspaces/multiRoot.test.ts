@@ -18,12 +18,13 @@ vi.mock('vscode', async () => {
 const exported = vi.hoisted(() => [] as Array<{ policyFile: string; root: string; outDir: string }>);
 vi.mock('../../../extension/src/deferred/load', async () => {
   const { parsePolicy } = await import('../../../proxy/src/policy/load');
+  const { locatedWarnings } = await import('../../../proxy/src/policy/warnings');
   const { readPolicyText } = await import('../../../proxy/src/policy/store');
   const planExport = (o: { policyFile: string; root: string; outDir: string }) => {
     exported.push(o);
     return { ok: true, files: [], warnings: [] };
   };
-  return { loadDeferred: () => ({ parsePolicy, readPolicyText, planExport, EXPORT_TARGETS: ['litellm'], DEFAULT_EXPORT_DIR: 'gateway' }) };
+  return { loadDeferred: () => ({ parsePolicy, readPolicyText, locatedWarnings, planExport, EXPORT_TARGETS: ['litellm'], DEFAULT_EXPORT_DIR: 'gateway' }) };
 });
 
 const { ProxyController } = await import('../../../extension/src/proxy/proxyController');

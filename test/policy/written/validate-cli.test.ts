@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { policyCommand } from '../../../proxy/src/cli/policy';
+import { runPolicyCli } from '../../support/policyCli';
 
 let dir: string;
 beforeEach(() => {
@@ -15,19 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...args: string[]): Promise<{ out: string[]; err: string[]; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  let code = 0;
-  const cmd = policyCommand({ out: (l) => out.push(l), err: (l) => err.push(l), cwd: dir, env: {}, fail: (c) => (code = c) });
-  for (const c of [cmd, ...cmd.commands]) c.exitOverride().configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
-  try {
-    await cmd.parseAsync(args, { from: 'user' });
-  } catch (e) {
-    code = (e as { exitCode?: number }).exitCode ?? 1;
-  }
-  return { out, err, code };
-}
+const run = (...args: string[]) => runPolicyCli(dir, args, {});
 
 function policy(name: string, text: string): string {
   writeFileSync(join(dir, name), text);
@@ -129,5 +117,12 @@ describe('policy validate', () => {
   it('does not judge model names of a server at another URL (a local server names its own models)', async () => {
     const file = policy('local.yaml', 'providers:\n  openai: { baseUrl: "http://127.0.0.1:11434/v1" }\nrouting:\n  tiers:\n    openai: { small: "llama3.1:8b" }\n');
     expect(await run('validate', file)).toMatchObject({ code: 0, err: [], out: ['local.yaml: ok'] });
+  });
+
+  it('a key given twice names the key, its path and where it was first given', async () => {
+    const file = policy('twice.yaml', ['version: 1', 'budgets:', '  - name: a', '    period: month', '    usd: 5', '    usd: 50', ''].join('\n'));
+    const r = await run('validate', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual([expect.stringMatching(/^twice\.yaml:6:5: budgets\.0\.usd: "usd" is given twice in the same mapping \(first on line 5\)/)]);
   });
 });
