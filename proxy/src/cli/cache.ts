@@ -2,37 +2,15 @@
  * `tollgate cache`: inspect and invalidate the cache in a data directory. Works on the SQLite file
  * directly (WAL lets it run beside a live proxy), so it needs no running proxy and no admin token.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { sha256 } from '../cache/canonical';
 import { ExactCache } from '../cache/exactCache';
-import { openDatabase, type Db } from '../db/open';
 import { deleteOrphanVectors } from '../cache/semanticCache';
 import { SemanticStore } from '../cache/semantic/store';
-import { CliError, describeFailure, numberOption, printable } from './common';
-import { dataDirFrom } from './paths';
+import { numberOption, printable } from './common';
+import { openDataDb } from './dataDb';
 
 const KEY_FINGERPRINT = /^tg_[0-9a-f]{16}$|^tg_anonymous$/;
-
-/**
- * Opens the data directory's database; `readonly` for commands that only read (no chmod, no
- * write access needed). A missing or unusable file is a CliError naming it (exit 1).
- */
-function openDb(dataDir: string | undefined, readonly: boolean): { db: Db; file: string } {
-  const dir = dataDirFrom(dataDir);
-  const file = join(dir, 'tollgate.db');
-  if (!existsSync(file)) throw new CliError(`no Tollgate database in ${dir} (start the proxy once, or pass --data-dir).`);
-  try {
-    return { db: openDatabase(file, readonly ? { readonly: true, vector: false } : {}), file };
-  } catch (err) {
-    const message = describeFailure(err, file);
-    if (message) throw new CliError(message);
-    const sqlite = (err as { errstr?: string }).errstr;
-    if (sqlite) throw new CliError(`cannot open ${file}: ${sqlite}; check its permissions or pass --data-dir.`);
-    throw err;
-  }
-}
 
 export function cacheCommand(): Command {
   const cmd = new Command('cache').description('inspect or clear the response cache (exact and semantic)');
@@ -41,7 +19,7 @@ export function cacheCommand(): Command {
     .description('print the number of cached entries per endpoint and model')
     .option('-d, --data-dir <dir>', 'data directory (default: $TOLLGATE_DATA_DIR or ~/.tollgate)')
     .action((opts: { dataDir?: string }) => {
-      const { db, file } = openDb(opts.dataDir, true);
+      const { db, file } = openDataDb(opts.dataDir, true);
       const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cache_entries'").get() !== undefined;
       const rows = hasTable
         ? (db.prepare('SELECT endpoint, model, COUNT(*) AS n, SUM(hits) AS hits FROM cache_entries GROUP BY 1, 2 ORDER BY n DESC').all() as Array<{ endpoint: string; model: string; n: number; hits: number }>)
@@ -60,7 +38,7 @@ export function cacheCommand(): Command {
     .action(function (this: Command, opts: { dataDir?: string; expired?: boolean; key?: string; cacheVersion?: number }) {
       if (opts.key !== undefined && !KEY_FINGERPRINT.test(opts.key)) this.error('error: --key takes a key fingerprint like tg_0123456789abcdef (tg_ and 16 hex digits, as the dashboard shows it; never the key itself)');
       if (opts.cacheVersion !== undefined && opts.key === undefined) this.error('error: --cache-version only applies with --key (it selects that key\'s namespace)');
-      const { db } = openDb(opts.dataDir, false);
+      const { db } = openDataDb(opts.dataDir, false);
       const cache = new ExactCache(db);
       let removed: number;
       if (opts.expired) {

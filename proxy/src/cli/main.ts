@@ -11,6 +11,7 @@ import { CliError, describeFailure, EXIT_FAILURE, ignoreBrokenPipes } from './co
 import { lintCommand } from './lint';
 import { modelCommand } from './model';
 import { policyCommand } from './policy';
+import { reportCommand } from './report';
 import { routerCommand } from './router';
 import { startCommand } from './start';
 
@@ -24,6 +25,7 @@ const program = new Command('tollgate')
 program.addCommand(startCommand());
 program.addCommand(policyCommand());
 program.addCommand(lintCommand());
+program.addCommand(reportCommand());
 program.addCommand(cacheCommand());
 program.addCommand(modelCommand());
 program.addCommand(routerCommand());
