@@ -179,6 +179,9 @@ function toRecord(r: Row): CallRecord {
 
 export type { CallFilter } from '../../../contract/api';
 
+/** The summary's group key for calls without the tag. */
+const UNTAGGED = '(none)';
+
 const GROUP_COLUMNS = {
   model: 'model_used',
   feature: 'feature',
@@ -189,7 +192,7 @@ const GROUP_COLUMNS = {
   endpoint: 'endpoint',
 } as const satisfies Record<SummaryDimension, string>;
 
-/** Read bounds: a summary returns at most this many groups and series points. */
+/** Read bounds: a summary returns at most this many groups (the last one summing the rest) and series points. */
 export const MAX_GROUPS = 200;
 export const MAX_SERIES = 2000;
 
@@ -374,9 +377,15 @@ export class Ledger extends EventEmitter<LedgerEvents> {
         params.push(v);
       }
     };
-    eq('team', f.team);
-    eq('feature', f.feature);
-    eq('user', f.user);
+    // `(none)` is the summary's key for calls without the tag (no tag can be spelt with
+    // parentheses): filtering by it lists those calls, so an untagged share can be drilled into.
+    const tag = (col: string, v: string | undefined) => {
+      if (v === UNTAGGED) clauses.push(`${col} IS NULL`);
+      else eq(col, v);
+    };
+    tag('team', f.team);
+    tag('feature', f.feature);
+    tag('user', f.user);
     eq('model_used', f.model);
     eq('cache', f.cache);
     if (f.status === 'ok') clauses.push('status < 400');
@@ -417,8 +426,17 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     let by: SummaryBucket[] = [];
     if (opts.by) {
       const col = GROUP_COLUMNS[opts.by];
+      // Past MAX_GROUPS groups (10,000 users), the smallest are summed into one last "N others"
+      // bucket (the dashboard's own name for folded rows) instead of being left out: the groups
+      // then add up to the totals, as a per-user or per-team report is read.
+      const sums = 'SUM(calls) AS calls, SUM(costUsd) AS costUsd, SUM(savedUsd) AS savedUsd, SUM(inputTokens) AS inputTokens, SUM(outputTokens) AS outputTokens, SUM(hits) AS hits';
       by = this.db
-        .prepare(`SELECT COALESCE(${col}, '(none)') AS key, ${agg} FROM calls ${w.sql} GROUP BY 1 ORDER BY costUsd DESC, calls DESC LIMIT ${MAX_GROUPS}`)
+        .prepare(
+          `WITH g AS (SELECT COALESCE(${col}, '${UNTAGGED}') AS key, ${agg} FROM calls ${w.sql} GROUP BY 1),
+           r AS (SELECT *, ROW_NUMBER() OVER (ORDER BY costUsd DESC, calls DESC, key) AS rn, COUNT(*) OVER () AS n FROM g)
+           SELECT CASE WHEN n > ${MAX_GROUPS} AND rn >= ${MAX_GROUPS} THEN (n - ${MAX_GROUPS} + 1) || ' others' ELSE key END AS key, ${sums}
+           FROM r GROUP BY CASE WHEN n > ${MAX_GROUPS} AND rn >= ${MAX_GROUPS} THEN 0 ELSE rn END ORDER BY MIN(rn)`,
+        )
         .all(...w.params) as SummaryBucket[];
     }
     const summary: Summary = { from, to, totals, lastId, by };

@@ -1,7 +1,7 @@
 /**
  * Identity stage: picks the upstream provider, finds the API key (client's own, else the
  * provider's environment variable), derives its salted fingerprint and the cache namespace, and
- * collects tags from headers, the body's `user`/`metadata` and the policy's key→tag mapping.
+ * collects tags from headers, the body's `user`/`safety_identifier`/`metadata` and the policy's key→tag mapping.
  */
 import { createHmac } from 'node:crypto';
 import { sha256 } from '../cache/canonical';
@@ -62,14 +62,39 @@ export function clientKey(h: Record<string, string | string[] | undefined>, quer
 }
 
 /**
- * A tag value: letters and digits of any script, space and `_ . : @ / + , # = -`, 1–128 characters.
+ * A tag value: letters and digits of any script, space and `_ . : @ / + , # = | -`, 1–128 characters.
  * No control characters, quotes or angle brackets: tags reach the ledger, headers and the dashboard.
+ * `|` is there because identity providers spell user ids with it (Auth0's `auth0|5f7c…`,
+ * `google-oauth2|1234`): a multi-tenant backend passing its user id got a 400 (header) or an
+ * untagged call (body `user`). No parentheses: `(none)` is the summary's key for untagged calls.
  */
-const TAG_RE = /^[\p{L}\p{M}\p{N} _.:@/+,#=-]{1,128}$/u;
-const TAG_RULE = 'letters, digits, space and _ . : @ / + , # = - (at most 128)';
+const TAG_RE = /^[\p{L}\p{M}\p{N} _.:@/+,#=|-]{1,128}$/u;
+const TAG_RULE = 'letters, digits, space and _ . : @ / + , # = | - (at most 128)';
 
-export function tagValue(v: unknown): string | undefined {
-  return typeof v === 'string' && TAG_RE.test(v) ? v : undefined;
+/**
+ * Prefixes of provider API keys and tokens (OpenAI/Anthropic/OpenRouter `sk-`, Stripe `sk_`, Groq,
+ * xAI, Hugging Face, Google, GitHub, Replicate, Perplexity), optionally after `Bearer `.
+ */
+const SECRET_PREFIX = /^(?:bearer\s+)?(?:sk-|sk_|gsk_|xai-|hf_|aiza|ghp_|gho_|ghs_|github_pat_|r8_|pplx-)/i;
+
+/**
+ * A value that is (or looks like) an API key: the request's own key, or a known prefix followed by
+ * a long random tail (32+ characters mixing upper case, lower case and digits, which ids and names
+ * do not). Tags are stored in plain text — the ledger, its summaries and the dashboard, never
+ * encrypted — so a key pasted as a user id (`x-tollgate-user: $OPENAI_API_KEY`) must not land there.
+ */
+export function looksLikeSecret(v: string, ownKey?: string): boolean {
+  const bare = v.replace(/^bearer\s+/i, '');
+  if (ownKey !== undefined && ownKey.length >= 8 && bare === ownKey) return true;
+  const prefix = SECRET_PREFIX.exec(v);
+  if (!prefix) return false;
+  const tail = v.slice(prefix[0].length);
+  return tail.length >= 32 && /^[\w-]+$/.test(tail) && /[A-Z]/.test(tail) && /[a-z]/.test(tail) && /\d/.test(tail);
+}
+
+/** A body field's value as a tag, or undefined when it is not one (or looks like a key). */
+export function tagValue(v: unknown, ownKey?: string): string | undefined {
+  return typeof v === 'string' && TAG_RE.test(v) && !looksLikeSecret(v, ownKey) ? v : undefined;
 }
 
 const TAG_HEADERS = { team: 'x-tollgate-team', feature: 'x-tollgate-feature', user: 'x-tollgate-user' } as const;
@@ -78,15 +103,30 @@ const TAG_HEADERS = { team: 'x-tollgate-team', feature: 'x-tollgate-feature', us
  * The tags the request's own x-tollgate-* headers set. A header the client sent with a value that is
  * not a tag is an error, never dropped: the call would otherwise run untagged, outside the budgets
  * scoped to that tag. An empty header (an unset variable in a template) counts as not sent.
+ *
+ * Node joins a header sent twice into one value ("A, B"), and "A, B" is a valid tag: a gateway
+ * adding `x-tollgate-team: ads` in front of an app sending `search` put the call under a team no
+ * budget names. Repeats are read one by one (`headersDistinct`): the same value twice is that value,
+ * different values are an error naming the header.
  */
-function headerTags(h: Record<string, string | string[] | undefined>): { tags: Partial<Record<keyof typeof TAG_HEADERS, string>> } | { error: string } {
+function headerTags(
+  h: Record<string, string | string[] | undefined>,
+  distinct: () => Record<string, string[] | undefined> | undefined,
+  ownKey: string | undefined,
+): { tags: Partial<Record<keyof typeof TAG_HEADERS, string>> } | { error: string } {
   const tags: Partial<Record<keyof typeof TAG_HEADERS, string>> = {};
   for (const [tag, header] of Object.entries(TAG_HEADERS) as Array<[keyof typeof TAG_HEADERS, string]>) {
-    const raw = h[header];
+    let raw = h[header];
     if (raw === undefined) continue;
-    const v = utf8Header(Array.isArray(raw) ? raw.join(',') : raw).trim();
-    if (v === '') continue;
+    // Only a joined value has repeats to split (node builds headersDistinct on first access).
+    if (typeof raw === 'string' && raw.includes(',')) raw = distinct()?.[header] ?? raw;
+    const values = [...new Set((Array.isArray(raw) ? raw : [raw]).map((x) => utf8Header(x).trim()).filter((x) => x !== ''))];
+    if (values.length === 0) continue;
+    if (values.length > 1) return { error: `${header} was sent ${values.length} times with different values; send it once` };
+    const v = values[0]!;
     if (!TAG_RE.test(v)) return { error: `${header} must be ${TAG_RULE}; got ${v.length > 128 ? `${v.length} characters` : 'other characters'}` };
+    // Never repeated in the message: it would reach logs and the ledger's error text.
+    if (looksLikeSecret(v, ownKey)) return { error: `${header} looks like an API key; send an id or a name (a hash of the key, if it must be per key), never the key: tags are stored in plain text` };
     tags[tag] = v;
   }
   return { tags };
@@ -130,19 +170,22 @@ export const identify: Stage = async (ctx, next) => {
   ctx.keyFingerprint = id.fingerprint;
   ctx.namespace = id.namespace;
 
-  const fromHeaders = headerTags(ctx.req.headers);
+  const fromHeaders = headerTags(ctx.req.headers, () => ctx.req.headersDistinct, ctx.apiKey);
   if ('error' in fromHeaders) return failCall(ctx, 400, 'invalid_request_error', fromHeaders.error);
   const h = fromHeaders.tags;
   const meta = obj(ctx.body.metadata);
-  // Request tags (headers, then the OpenAI user/metadata and Anthropic metadata.user_id fields;
-  // those body fields serve other purposes too, so a value that is not a tag is skipped there);
-  // resolveTags lets a key mapped in the policy win, so it cannot claim another team by header.
+  // Request tags (headers, then the OpenAI user/safety_identifier/metadata and Anthropic
+  // metadata.user_id fields; those body fields serve other purposes too, so a value that is not a
+  // tag is skipped there); resolveTags lets a key mapped in the policy win, so it cannot claim
+  // another team by header. `safety_identifier` is OpenAI's successor to the deprecated `user`
+  // (the AI SDK's `safetyIdentifier`): apps that moved to it ran untagged, outside per-user budgets.
+  const tag = (v: unknown) => tagValue(v, ctx.apiKey);
   const { keyFingerprint: _fp, ...tags } = resolveTags(
     ctx.keyFingerprint,
     {
-      team: h.team ?? tagValue(meta?.team),
-      feature: h.feature ?? tagValue(meta?.feature),
-      user: h.user ?? tagValue(ctx.body.user) ?? tagValue(meta?.user_id) ?? tagValue(meta?.user),
+      team: h.team ?? tag(meta?.team),
+      feature: h.feature ?? tag(meta?.feature),
+      user: h.user ?? tag(ctx.body.user) ?? tag(ctx.body.safety_identifier) ?? tag(meta?.user_id) ?? tag(meta?.user),
     },
     policy,
   );
