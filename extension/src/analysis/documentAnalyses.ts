@@ -6,9 +6,11 @@
  */
 import * as vscode from 'vscode';
 import type { AnalysisSettings, FileAnalysis } from '@proxy/analysis/types';
+import { cellAnalysis, pythonOfCell } from '@proxy/analysis/code/notebook';
 import { readConfig } from '../config';
+import { cellContext, NOTEBOOK_CELL_SCHEME, notebookOf, type CellContext } from './notebookCells';
 import { KNOWN_PROMPT_PATTERNS, selectorPattern } from './promptPatterns';
-import { LatestRuns, sizeVerdict, type RunToken } from './scheduling';
+import { Debouncer, LatestRuns, sizeVerdict, type RunToken } from './scheduling';
 
 export type Analyzer = (
   input: { path: string; text: string; languageId?: string },
@@ -25,6 +27,8 @@ export function documentSelector(promptGlobs: string[]): vscode.DocumentSelector
   return [
     ...CODE_LANGUAGES.map((language) => ({ language, scheme: 'file' })),
     ...CODE_LANGUAGES.map((language) => ({ language, scheme: 'untitled' })),
+    // Python cells of Jupyter notebooks, each analysed with the rest of its notebook (./notebookCells.ts).
+    { language: 'python', scheme: NOTEBOOK_CELL_SCHEME },
     ...PROMPT_LANGUAGES.map((language) => ({ language })),
     ...[...KNOWN_PROMPT_PATTERNS, ...promptGlobs.map(selectorPattern)].map((pattern) => ({ pattern })),
   ];
@@ -32,6 +36,10 @@ export function documentSelector(promptGlobs: string[]): vscode.DocumentSelector
 
 export class DocumentAnalyses implements vscode.Disposable {
   private readonly runs = new LatestRuns<FileAnalysis | undefined>();
+  /** One analysis of a notebook's whole program, shared by its cells (keyed by notebook URI). */
+  private readonly programs = new LatestRuns<FileAnalysis | undefined>();
+  /** Re-analysis of a notebook's other cells after an edit to one of them, once a burst of edits ends. */
+  private readonly siblings = new Debouncer();
   /** Documents already told they are too large (told once per document, not per edit). */
   private readonly toldTooLarge = new Set<string>();
   private analyzer: Promise<Analyzer> | undefined;
@@ -52,9 +60,35 @@ export class DocumentAnalyses implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('tollgate')) return;
+        this.programs.clear();
         for (const u of this.runs.clear()) this.changed.fire(vscode.Uri.parse(u));
       }),
+      // A cell's analysis depends on the other cells: an edit to one (the MODEL constant, the client)
+      // changes what the others' calls send. Those listeners re-ask for the other cells.
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const notebook = notebookOf(e.document);
+        if (notebook) this.notebookChanged(notebook, e.document.uri.toString(), readConfig(e.document.uri).debounceMs);
+      }),
+      { dispose: () => this.siblings.dispose() },
     );
+    // Cells added, removed or moved (absent from stand-in `vscode` modules without notebooks).
+    const ws = vscode.workspace as Partial<Pick<typeof vscode.workspace, 'onDidOpenNotebookDocument' | 'onDidChangeNotebookDocument' | 'onDidCloseNotebookDocument'>>;
+    if (ws.onDidOpenNotebookDocument && ws.onDidChangeNotebookDocument && ws.onDidCloseNotebookDocument)
+      this.disposables.push(
+        // Cells may be asked for before their notebook is listed as open (then each is read alone): again, now.
+        ws.onDidOpenNotebookDocument((nb) => this.notebookChanged(nb, undefined, 0)),
+        ws.onDidChangeNotebookDocument((e) => {
+          if (e.contentChanges.length > 0) this.notebookChanged(e.notebook, undefined, 0);
+        }),
+        ws.onDidCloseNotebookDocument((nb) => this.programs.forget(nb.uri.toString())),
+      );
+  }
+
+  /** Tells listeners that the notebook's cells (but the one edited, which they re-ask for anyway) may have new results. */
+  private notebookChanged(notebook: vscode.NotebookDocument, edited: string | undefined, delayMs: number): void {
+    this.siblings.schedule(notebook.uri.toString(), delayMs, () => {
+      for (const c of notebook.getCells()) if (c.document.uri.toString() !== edited) this.changed.fire(c.document.uri);
+    });
   }
 
   /**
@@ -62,11 +96,27 @@ export class DocumentAnalyses implements vscode.Disposable {
    * cancels the run for the older one, which stops at its next step and yields undefined.
    */
   analyze(doc: vscode.TextDocument): Promise<FileAnalysis | undefined> {
-    return this.runs.get(doc.uri.toString(), doc.version, (token) => this.run(doc, token));
+    const notebook = notebookOf(doc);
+    if (notebook) {
+      const cell = cellContext(doc, notebook);
+      return this.runs.get(doc.uri.toString(), cell.version, (token) => this.runCell(cell, token));
+    }
+    // A cell whose notebook is not (or no longer) open is read alone, its IPython lines blanked all the same.
+    const text = () => (doc.uri.scheme === NOTEBOOK_CELL_SCHEME ? pythonOfCell(doc.getText()) : doc.getText());
+    return this.runs.get(doc.uri.toString(), doc.version, (token) => this.run(doc.uri, uriPath(doc.uri), text(), doc.languageId, token));
   }
 
-  private async run(doc: vscode.TextDocument, token: RunToken): Promise<FileAnalysis | undefined> {
-    const cfg = readConfig(doc.uri);
+  /** A cell's part of its notebook's analysis (the program is analysed once for all its cells). */
+  private async runCell(cell: CellContext, token: RunToken): Promise<FileAnalysis | undefined> {
+    const segment = cell.segment;
+    if (!segment) return undefined;
+    const nb = cell.notebook.uri;
+    const program = await this.programs.get(nb.toString(), cell.version, (t) => this.run(nb, uriPath(nb), cell.program.text, 'python', t));
+    return program && !token.isCancellationRequested ? cellAnalysis(program, segment) : undefined;
+  }
+
+  private async run(uri: vscode.Uri, path: string, text: string, languageId: string, token: RunToken): Promise<FileAnalysis | undefined> {
+    const cfg = readConfig(uri);
     const settings: AnalysisSettings = {
       comparisonModels: cfg.comparisonModels,
       defaultModel: cfg.defaultModel,
@@ -74,10 +124,9 @@ export class DocumentAnalyses implements vscode.Disposable {
       promptGlobs: cfg.promptGlobs,
       wasmDir: this.wasmDir,
     };
-    const text = doc.getText();
-    const size = sizeVerdict(doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1), text);
+    const size = sizeVerdict(uri.path.slice(uri.path.lastIndexOf('/') + 1), text);
     if (!size.analyse) {
-      const key = doc.uri.toString();
+      const key = uri.toString();
       if (!this.toldTooLarge.has(key)) {
         this.toldTooLarge.add(key);
         this.log.info(size.message ?? '');
@@ -89,13 +138,12 @@ export class DocumentAnalyses implements vscode.Disposable {
       this.analyzer ??= this.load();
       const analyze = await this.analyzer;
       if (token.isCancellationRequested) return undefined;
-      const path = doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.path;
-      const out = await analyze({ path, text, languageId: doc.languageId }, settings, token);
+      const out = await analyze({ path, text, languageId }, settings, token);
       return out.kind === 'unknown' ? undefined : out;
     } catch (e) {
       // A newer edit superseded this run (the error comes from the deferred bundle: match by name).
       if (e instanceof Error && e.name === 'AnalysisCancelled') return undefined;
-      this.log.warn(`analysis of ${doc.uri.fsPath} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      this.log.warn(`analysis of ${uri.fsPath} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return undefined;
     }
   }
@@ -103,5 +151,10 @@ export class DocumentAnalyses implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
     this.runs.clear();
+    this.programs.clear();
   }
+}
+
+function uriPath(uri: vscode.Uri): string {
+  return uri.scheme === 'file' ? uri.fsPath : uri.path;
 }

@@ -10,7 +10,8 @@ export interface RunToken {
 }
 
 interface Run<T> {
-  version: number;
+  /** A document's version; for a notebook cell, the versions of all its notebook's cells (they are analysed together). */
+  version: number | string;
   token: { isCancellationRequested: boolean };
   result: Promise<T>;
 }
@@ -20,7 +21,7 @@ export class LatestRuns<T> {
   private readonly runs = new Map<string, Run<T>>();
 
   /** The run for this exact version, started with `start` when there is none yet. */
-  get(key: string, version: number, start: (token: RunToken) => Promise<T>): Promise<T> {
+  get(key: string, version: number | string, start: (token: RunToken) => Promise<T>): Promise<T> {
     const hit = this.runs.get(key);
     if (hit && hit.version === version) return hit.result;
     if (hit) hit.token.isCancellationRequested = true;

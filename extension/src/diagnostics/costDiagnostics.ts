@@ -11,6 +11,7 @@ import { ruleInfo } from '@proxy/analysis/rules';
 import { canDisableInFile, disableNextLineFix } from '@proxy/analysis/suppression';
 import { RULE_DOCS_URL } from '@contract/defaults';
 import { readConfig } from '../config';
+import { commentPath } from './commentPath';
 
 export class CostDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('tollgate');
@@ -107,7 +108,8 @@ export class CostQuickFixes implements vscode.CodeActionProvider {
       actions.push(...finding.fixes.map((fix, i) => fixAction(fix, i === 0)));
       // The same comment `tollgate lint` honours, so the editor and CI agree.
       // Not in a plain-text prompt: any comment there would be sent to the model (turn the rule off instead).
-      if (canDisableInFile(doc.fileName, doc.getText())) actions.push(fixAction(disableNextLineFix(doc.fileName, doc.getText(), finding)));
+      const path = commentPath(doc.fileName, doc.languageId);
+      if (canDisableInFile(path, doc.getText())) actions.push(fixAction(disableNextLineFix(path, doc.getText(), finding)));
       const info = ruleInfo(finding.ruleId);
       const off = new vscode.CodeAction(`Turn off Tollgate rule "${info?.title ?? finding.ruleId}"`, vscode.CodeActionKind.QuickFix);
       off.diagnostics = [d];

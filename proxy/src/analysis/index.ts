@@ -4,6 +4,7 @@
  */
 import { countTextTokens } from '../tokens/count';
 import type { DetectedCall } from './code/llm-call';
+import { isNotebookPath, isPythonCell, notebookFileAnalysis, notebookProgram, readNotebook } from './code/notebook';
 import { buildLens } from './cost/lens';
 import { PieceCounter } from './cost/piece-counter';
 import { codeLanguageOf, DEFAULT_PROMPT_GLOBS, isInstructionKind, promptKindOf } from './prompt/detect';
@@ -251,12 +252,26 @@ async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'pytho
 }
 
 /**
+ * A Jupyter notebook file (its JSON text): the Python cells analysed as one program, in order, and the
+ * results placed back in the file (code/notebook.ts). Not JSON, or no Python cell: nothing to analyse.
+ */
+async function analyzeNotebook(input: AnalysisInput, settings: AnalysisSettings, context: AnalysisContext): Promise<FileAnalysis> {
+  const nb = readNotebook(input.text);
+  const program = nb && notebookProgram(nb.cells.map((c) => ({ source: c.source, python: isPythonCell(c) })));
+  if (!nb || !program?.segments.length) return { kind: 'unknown', calls: [], diagnostics: [] };
+  const r = await analyzeCode({ path: input.path, text: program.text, languageId: 'python' }, 'python', settings, context);
+  return notebookFileAnalysis(r, program, nb, input.text);
+}
+
+/**
  * Analyse one file: cost lenses for each request it describes or makes, and lint findings.
  * Never throws for malformed input; a file it does not understand yields kind 'unknown'.
  */
 export async function analyzeFile(input: AnalysisInput, settings: AnalysisSettings = {}, context: AnalysisContext = {}): Promise<FileAnalysis> {
   const kind = promptKindOf(input.path, input.languageId, settings.promptGlobs ?? DEFAULT_PROMPT_GLOBS);
   await checkpoint(context);
+  // A notebook's JSON text; the editor passes a notebook's cells as Python (languageId 'python').
+  if (isNotebookPath(input.path) && input.languageId !== 'python') return analyzeNotebook(input, settings, context);
   if (kind) return input.text.includes('\r\n') ? analyzeCrlfPrompt(input, kind, settings, context) : analyzePrompt(input, kind, settings, context);
   const language = codeLanguageOf(input.path, input.languageId);
   if (language) return analyzeCode(input, language, settings, context);

@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
+import { isNotebookPath } from '../code/notebook';
 import { analyzeFile } from '../index';
 import { codeLanguageOf, DEFAULT_PROMPT_GLOBS, isInstructionKind, promptKindOf } from '../prompt/detect';
 import { decodeText } from '../text/decode';
@@ -77,7 +78,7 @@ export class MissingPathError extends Error {
 }
 
 function analysable(path: string, settings: AnalysisSettings): boolean {
-  return promptKindOf(path, undefined, settings.promptGlobs ?? DEFAULT_PROMPT_GLOBS) !== undefined || codeLanguageOf(path) !== undefined;
+  return promptKindOf(path, undefined, settings.promptGlobs ?? DEFAULT_PROMPT_GLOBS) !== undefined || codeLanguageOf(path) !== undefined || isNotebookPath(path);
 }
 
 /** Whether file names on this platform's usual file system ignore case (NTFS, APFS), as git assumes there. */
@@ -195,11 +196,16 @@ function expandGlobArgument(arg: string, platform: NodeJS.Platform): string[] {
 
 /** Larger files are generated or data, not prompts or hand-written calls. */
 const MAX_FILE_BYTES = 2_000_000;
+/**
+ * A notebook saved with its outputs (plots, tables as base64) is often many megabytes around a few
+ * kilobytes of code; only its cells' sources are analysed, so it may be larger.
+ */
+const MAX_NOTEBOOK_BYTES = 50_000_000;
 
 export async function analyzePaths(paths: string[], settings: AnalysisSettings = {}, options: CollectOptions = {}): Promise<FileResult[]> {
   const inputs: AnalysisInput[] = [];
   for (const path of collectFiles(paths, settings, process.platform, options)) {
-    const bytes = readRegularFile(path, MAX_FILE_BYTES);
+    const bytes = readRegularFile(path, isNotebookPath(path) ? MAX_NOTEBOOK_BYTES : MAX_FILE_BYTES);
     if (typeof bytes === 'string') {
       options.onSkip?.({ path, reason: bytes });
       continue;
