@@ -132,6 +132,14 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
   const outgoing: Json = { ...ctx.body };
   if (ctx.stream && ctx.endpoint.requestUsageInStream) ctx.stripUsageChunk = ctx.endpoint.requestUsageInStream(outgoing);
 
+  if (clientGone(ctx)) {
+    // The client left while an earlier stage was waiting (a token count, an embedding, a retry's
+    // backoff): its 'close' event has passed, so the listener below would never fire and the
+    // upstream would generate, and bill, a whole answer nobody reads.
+    ctx.status = 499;
+    ctx.errorType = 'client_closed_request';
+    return;
+  }
   const abort = new AbortController();
   const onClose = () => {
     if (!ctx.res.writableFinished) abort.abort();
@@ -402,7 +410,8 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
       ctx.usage = ctx.endpoint.usage(ctx.responseBody);
       await recordAnswered(ctx);
     }
-    if (out && !res.write(out)) {
+    // A destroyed response emits neither 'drain' nor 'close' again: waiting would hang the call.
+    if (out && !res.write(out) && !res.destroyed) {
       const w0 = performance.now();
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -497,6 +506,11 @@ function answerUnrecorded(ctx: CallContext, err: RecordingFailure): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The client's connection is closed (it gave up, or was killed): nothing sent now reaches it. */
+function clientGone(ctx: CallContext): boolean {
+  return ctx.res.destroyed || ctx.req.socket.destroyed;
+}
+
 /**
  * The forward stage: attempts with retries (exponential backoff + jitter, honouring retry-after),
  * then fallbacks. Each failed attempt is closed with its own ledger row before the next starts.
@@ -553,7 +567,7 @@ export const forwardWithRetries: Stage = async (ctx) => {
         ctx.extraHeaders['x-tollgate-fallback'] = `${next.provider}/${next.model}`;
         retriesOnTarget = 0;
       }
-      if (ctx.res.destroyed) {
+      if (clientGone(ctx)) {
         ctx.status = 499;
         ctx.errorType = 'client_closed_request';
         return;

@@ -9,6 +9,7 @@
  *   trust         a provider held by a repository's policy (unapproved host) is refused before anything is sent
  *   feedback      `x-tollgate-feedback: bad-hit` reports the key's last semantic hit (before any replay)
  *   exactCache    identical request → replay; else the store decision
+ *   coalesce      an identical request already at the upstream → wait for it, replay its entry
  *   semanticCache paraphrase → replay (when the embedder is ready); indexes the new entry
  *   admit         budgets and rate limits reserve, block or downgrade (after the caches: hits are free)
  *   flex          requests a flex rule names go at OpenAI's flex tier (batch prices, longer timeout)
@@ -20,6 +21,7 @@ import type { SemanticCache } from '../cache/semanticCache';
 import type { Governor } from '../governance/governor';
 import type { TrustFinding } from '../policy/trust';
 import { trustStage } from './trustStage';
+import { coalesceStage } from './coalesceStage';
 import { compose, type CallContext, type Stage } from './context';
 import { exactCacheStage } from './exactCacheStage';
 import { finishAttempt } from './finishAttempt';
@@ -54,6 +56,7 @@ export function buildPipeline(parts: PipelineParts): (ctx: CallContext) => Promi
     trustStage(parts.held),
     semanticFeedbackStage(parts.semantic),
     exactCacheStage,
+    coalesceStage,
     semanticCacheStage(parts.semantic),
     admitStage(parts.governor),
     flexStage,
