@@ -9,7 +9,7 @@ const BASICS = [
   'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TEMP', 'TMP',
   'USERPROFILE', 'APPDATA', 'LOCALAPPDATA', 'HOMEDRIVE', 'HOMEPATH', 'SystemRoot', 'SYSTEMROOT', 'windir', 'ComSpec', 'PATHEXT',
   'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_RUNTIME_DIR',
-  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy',
   'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR'
 ];
 
@@ -31,4 +31,50 @@ export function proxyEnvironment(base: NodeJS.ProcessEnv, platform: NodeJS.Platf
     }
   }
   return out;
+}
+
+/** VS Code's proxy settings (`http.proxy`, `http.noProxy`, `http.proxyStrictSSL`, `http.proxySupport`). */
+export interface EditorProxySettings {
+  proxy?: string;
+  noProxy?: readonly string[];
+  strictSSL?: boolean;
+  proxySupport?: string;
+}
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY'];
+
+/**
+ * What VS Code's proxy settings add to the proxy process's environment. The proxy reads
+ * HTTPS_PROXY/HTTP_PROXY/NO_PROXY (proxy/src/server/security/outboundProxy.ts); a user who set the
+ * proxy only in VS Code got an extension whose calls failed where VS Code's own worked. The
+ * environment wins when it names a proxy (it is what the proxy would read from a terminal too);
+ * `http.proxySupport: off` adds nothing. `http.proxyStrictSSL: false` is not carried over: TLS
+ * verification is never turned off for the provider calls, which carry API keys; `notes` says what
+ * to set instead (the company CA in NODE_EXTRA_CA_CERTS).
+ */
+export function editorProxyEnvironment(
+  base: NodeJS.ProcessEnv,
+  settings: EditorProxySettings,
+  platform: NodeJS.Platform = process.platform,
+): { env: Record<string, string>; notes: string[] } {
+  const env: Record<string, string> = {};
+  const notes: string[] = [];
+  if (settings.proxySupport === 'off') return { env, notes };
+  const fold = platform === 'win32' ? (n: string) => n.toUpperCase() : (n: string) => n;
+  const has = (names: string[]) => Object.entries(base).some(([n, v]) => v?.trim() && names.some((name) => fold(n) === fold(name) || fold(n) === fold(name.toLowerCase())));
+  const proxy = settings.proxy?.trim();
+  if (proxy && !has(PROXY_VARIABLES)) {
+    env.HTTPS_PROXY = proxy;
+    env.HTTP_PROXY = proxy;
+    notes.push('upstream calls use the proxy of VS Code\'s "http.proxy" setting');
+    const noProxy = (settings.noProxy ?? []).map((h) => h.trim()).filter(Boolean);
+    if (noProxy.length > 0 && !has(['NO_PROXY'])) env.NO_PROXY = noProxy.join(',');
+  }
+  if (settings.strictSSL === false && (proxy || has(PROXY_VARIABLES))) {
+    notes.push(
+      '"http.proxyStrictSSL" is off in VS Code, but Tollgate still verifies TLS certificates of provider calls (they carry API keys). ' +
+        "If they fail with a certificate error, set NODE_EXTRA_CA_CERTS to your company's CA file in the environment VS Code starts with.",
+    );
+  }
+  return { env, notes };
 }

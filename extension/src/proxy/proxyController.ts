@@ -16,7 +16,7 @@ import { resolveNodeRuntime } from './nodeRuntime';
 import { ProxySupervisor } from './supervisor';
 import { baseUrls, type ProxyState } from './state';
 import { PROVIDER_KEYS, readProviderKeys } from './providerKeys';
-import { proxyEnvironment } from './environment';
+import { editorProxyEnvironment, proxyEnvironment } from './environment';
 import { HostApprovals, type PendingHost } from './trust';
 
 /** SecretStorage entry of the admin token the user's windows share. */
@@ -71,7 +71,8 @@ export class ProxyController implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reapplyPolicy()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if ((e.affectsConfiguration('tollgate.proxy.port') || e.affectsConfiguration('tollgate.nodePath')) && this.state.kind !== 'stopped') {
+        const restart = ['tollgate.proxy.port', 'tollgate.nodePath', 'http.proxy', 'http.noProxy', 'http.proxySupport'].some((k) => e.affectsConfiguration(k));
+        if (restart && this.state.kind !== 'stopped') {
           void this.start();
         }
       }),
@@ -246,13 +247,22 @@ export class ProxyController implements vscode.Disposable {
     const inherited = PROVIDER_KEYS.filter((k) => !keys[k.env] && process.env[k.env]).map((k) => k.env);
     this.keysPresent = [...present, ...inherited];
     void vscode.commands.executeCommand('setContext', 'tollgate.hasProviderKey', this.keysPresent.length > 0);
+    // VS Code's proxy settings, when the environment names no proxy (values never logged: they may hold credentials).
+    const http = vscode.workspace.getConfiguration('http');
+    const editorProxy = editorProxyEnvironment(process.env, {
+      proxy: http.get<string>('proxy'),
+      noProxy: http.get<string[]>('noProxy'),
+      strictSSL: http.get<boolean>('proxyStrictSSL'),
+      proxySupport: http.get<string>('proxySupport'),
+    });
+    for (const note of editorProxy.notes) this.output.info(note);
     const state = await this.supervisor.start({
       nodePath: node.runtime.path,
       cliPath: join(this.context.extensionPath, 'dist', 'proxy', 'cli.js'),
       port: cfg.port,
       dataDir,
       ...(policyFile ? { policyFile } : {}),
-      env: { ...node.runtime.env, ...keys, [ENV.adminToken]: this.adminToken, TOLLGATE_TRUSTED_HOSTS: this.approvals.envValue() },
+      env: { ...editorProxy.env, ...node.runtime.env, ...keys, [ENV.adminToken]: this.adminToken, TOLLGATE_TRUSTED_HOSTS: this.approvals.envValue() },
     });
     if (state.kind === 'running' && !state.attached) void this.reviewHeldHosts();
     return state;

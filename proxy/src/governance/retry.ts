@@ -17,8 +17,11 @@ export interface AttemptFailure {
   /** Attempts made so far, including the one that just failed (1 after the first failure). */
   attempt: number;
   status?: number;
-  /** Network failures; `reset` (connection reset mid-request) is retried like `connect`. */
-  errorKind?: 'connect' | 'timeout' | 'reset';
+  /**
+   * Network failures; `reset` (connection reset mid-request) is retried like `connect`; `setup` (an
+   * untrusted certificate, a refusing company proxy: only a setting fixes it) never is.
+   */
+  errorKind?: 'connect' | 'timeout' | 'reset' | 'setup';
   /** The upstream's `retry-after` header value. */
   retryAfter?: string;
   /** True once any byte of a streamed response reached the client: never retry then. */
@@ -51,6 +54,7 @@ export function retryDecision(
 }
 
 export function isRetryable(failure: Pick<AttemptFailure, 'status' | 'errorKind'>, retries: Pick<RetryPolicy, 'retryOn'>): boolean {
+  if (failure.errorKind === 'setup') return false;
   if (failure.errorKind) {
     const kind = failure.errorKind === 'reset' ? 'connect' : failure.errorKind;
     return retries.retryOn.includes(kind);

@@ -56,7 +56,12 @@ const FORWARDED_REQUEST_HEADERS = [
 /** Upstream response headers relayed to the client. */
 const RELAYED_RESPONSE_HEADER = /^(content-type|x-request-id|request-id|openai-.*|anthropic-.*|x-ratelimit-.*|retry-after|retry-after-ms)$/i;
 
-export type UpstreamFailureKind = 'connect' | 'timeout' | 'reset';
+/**
+ * `setup`: a connection only a setting can fix (a TLS certificate Node does not trust, a company
+ * proxy that refuses; server/security/connectErrors.ts explains which) — retrying it, here or in
+ * the client's SDK, only repeats the failure and its ledger row.
+ */
+export type UpstreamFailureKind = 'connect' | 'timeout' | 'reset' | 'setup';
 
 export class UpstreamFailure extends Error {
   constructor(
@@ -72,6 +77,8 @@ export function classifyUpstreamError(err: unknown): UpstreamFailure {
   const code = e.code ?? e.cause?.code;
   if (err instanceof undiciErrors.HeadersTimeoutError || code === 'UND_ERR_HEADERS_TIMEOUT') return new UpstreamFailure('timeout', 'the upstream did not answer in time');
   if (err instanceof undiciErrors.BodyTimeoutError || code === 'UND_ERR_BODY_TIMEOUT') return new UpstreamFailure('timeout', 'the upstream stopped sending mid-response');
+  // Matched by name: pipeline/ does not import server/ (the explaining connector lives there).
+  if (e.name === 'UpstreamConnectError') return new UpstreamFailure('setup', e.message ?? 'the upstream connection failed');
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return new UpstreamFailure('timeout', 'connecting to the upstream timed out');
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH') return new UpstreamFailure('connect', `cannot connect to the upstream (${code})`);
   return new UpstreamFailure('reset', `the upstream connection failed (${code ?? e.message ?? 'reset'})`);
@@ -167,7 +174,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     }
     const f = classifyUpstreamError(err);
     throw new RetryableUpstreamError(undefined, f.kind, undefined, () =>
-      failCall(ctx, f.kind === 'timeout' ? 504 : 502, f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_unreachable', `Tollgate: ${f.message} (${p.name} at ${p.baseUrl}).`),
+      failCall(ctx, f.kind === 'timeout' ? 504 : 502, f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_unreachable', `Tollgate: ${f.message} (${p.name} at ${p.baseUrl}).`, f.kind === 'setup' ? NO_CLIENT_RETRY : {}),
     );
   }
 

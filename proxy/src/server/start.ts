@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { HttpServer } from '../http/http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { join } from 'node:path';
 import { ExactCache, type CacheBodyCodec } from '../cache/exactCache';
 import { codecFromEnv } from '../cache/encryption';
@@ -20,6 +20,7 @@ import { Ledger } from '../ledger/ledger';
 import { LedgerRetention } from '../ledger/retention';
 import { Metrics } from '../metrics/metrics';
 import { DEFAULT_POLICY, resolveProviders, type Policy, type ResolvedProvider } from '../policy/schema';
+import { formatProblem } from '../policy/load';
 import { PolicyStore } from '../policy/store';
 import type { Logger, ProxyServices } from '../pipeline/services';
 import { VERSION } from '../version';
@@ -29,6 +30,7 @@ import { HTTP_WARM_WAIT_MS, settle, warmHttpClient, warmPrices, warmTokens } fro
 import { createApp } from './app';
 import { describeFinding } from '../policy/trust';
 import { TrustGatedAgent } from './security/trustGate';
+import { describeOutboundProxy, outboundProxyFromEnv } from './security/outboundProxy';
 
 export interface StartOptions {
   port?: number;
@@ -98,6 +100,28 @@ function saltFor(db: Db): string {
   return salt;
 }
 
+/**
+ * `localhost` resolves to ::1 first on most systems (/etc/hosts, macOS): clients that try only the
+ * first address (Node 18 and older, Java's HttpURLConnection, a client given `family: 6`) got
+ * ECONNREFUSED ::1:<port> for http://localhost:<port>/v1 from a proxy bound to 127.0.0.1 alone.
+ * The same port on ::1 (loopback too) hands its connections to the same server, so the Host check
+ * and everything else apply unchanged. Best effort: without IPv6, or with the port taken there by
+ * another program (named in the log), the proxy stays on 127.0.0.1 only.
+ */
+async function listenOnIpv6Loopback(server: HttpServer, port: number, log: Logger): Promise<NetServer | undefined> {
+  const v6 = createNetServer((socket) => server.emit('connection', socket));
+  return new Promise((resolve) => {
+    v6.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') log.warn(`another program listens on [::1]:${port}: clients that reach "localhost" over IPv6 get it, not Tollgate; use http://127.0.0.1:${port}`);
+      resolve(undefined);
+    });
+    v6.listen({ port, host: '::1', ipv6Only: true }, () => {
+      v6.on('error', (err) => log.warn(`[::1]:${port}: ${err.message}`));
+      resolve(v6);
+    });
+  });
+}
+
 export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   const log = opts.log ?? silentLog;
   const env = opts.env ?? process.env;
@@ -111,6 +135,16 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   if (countsTokens) void warmTokens(tokens).then(() => log.info(`token worker ready after ${Math.round(performance.now() - tokensT0)} ms`));
   const held = () => policyStore.trustFindings;
   for (const f of held()) log.warn(`held until approved: ${describeFinding(f)}`);
+  // Valid, but probably not what was meant (a rule that never applies, a model the API does not know).
+  const logWarnings = () => {
+    for (const w of policyStore.warnings) log.warn(`policy warning: ${formatProblem(w)}`);
+  };
+  logWarnings();
+  // The company proxy of the environment (HTTPS_PROXY, NO_PROXY…): undici reads none by itself.
+  const outbound = outboundProxyFromEnv(env);
+  for (const p of outbound.problems) log.warn(p);
+  const outboundLine = describeOutboundProxy(outbound);
+  if (outboundLine) log.info(outboundLine);
   const dbFile = join(opts.dataDir, 'tollgate.db');
   const db = openDatabase(dbFile, { backgroundCheckpoints: true });
   /** Startup reads that find the file damaged end the start with one readable line (db/open.ts). */
@@ -131,6 +165,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     providers = resolveProviders(p);
     log.info(`policy reloaded from ${policyStore.file ?? '(memory)'}`);
     for (const f of held()) log.warn(`held until approved: ${describeFinding(f)}`);
+    logWarnings();
     events.emit('live', { event: 'policy', data: { ok: true, problems: [] } });
   });
   policyStore.on('invalid', (problems) => {
@@ -147,7 +182,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     // With TOLLGATE_CACHE_KEY every stored prompt text is encrypted: cached prompts, previews, semantic texts.
     ledger: new Ledger(db, codec, (l) => log.warn(l)),
     metrics: new Metrics(),
-    dispatcher: new TrustGatedAgent(held, { keepAliveTimeout: 30_000, connections: 256 }),
+    dispatcher: new TrustGatedAgent(held, { keepAliveTimeout: 30_000, connections: 256 }, outbound),
     tokens,
     salt: saltFor(db),
     env: opts.env ?? process.env,
@@ -268,6 +303,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const port = (server.address() as AddressInfo).port;
+  const ipv6Loopback = opts.host === undefined ? await listenOnIpv6Loopback(server, port, log) : undefined;
   log.info(`built the price tables in ${Math.round(pricesMs)} ms; waited ${Math.round(httpWaitMs)} ms for the HTTP client`);
 
   let closed = false;
@@ -283,6 +319,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       // clients get the answer the upstream is already billing for, and the ledger its row.
       // Cutting them at once lost both (and a stream's row, cut after the database closed).
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      ipv6Loopback?.close();
       await drain(inFlight, opts.drainMs ?? DRAIN_MS, () => server.closeIdleConnections());
       server.closeAllConnections();
       // What was cut now unwinds (a 499 row each) before anything below closes the database.

@@ -28,3 +28,22 @@ describe('PolicyStore warnings', () => {
     store.close();
   });
 });
+
+describe('the proxy logs policy warnings', () => {
+  it('at start and after a reload, at their line', async () => {
+    const { startProxy } = await import('../../../proxy/src/server/start');
+    const file = join(dir, 'proxy-policy.yaml');
+    writeFileSync(file, ['version: 1', 'routing:', '  tiers:', '    openai: { small: gpt4o-mini }', ''].join('\n'));
+    const warnings: string[] = [];
+    const log = { info() {}, warn: (l: string) => warnings.push(l), error() {} };
+    const proxy = await startProxy({ port: 0, dataDir: join(dir, 'data'), policyFile: file, env: {}, log });
+    try {
+      expect(warnings).toContainEqual(expect.stringMatching(/^policy warning: .*proxy-policy\.yaml:4:\d+: routing\.tiers\.openai\.small: "gpt4o-mini".*did you mean "gpt-4o-mini"/));
+      warnings.length = 0;
+      writeFileSync(file, ['version: 1', 'routing:', '  tiers:', '    openai: { large: gpt-4o, small: gpt-4o-mnii }', ''].join('\n'));
+      await expect.poll(() => warnings.join('\n'), { timeout: 10_000 }).toMatch(/policy warning: .*proxy-policy\.yaml:4:\d+: routing\.tiers\.openai\.small: "gpt-4o-mnii"/);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
+});

@@ -1,3 +1,5 @@
+import { fetch } from 'undici';
+import { outboundDispatcher } from '../../server/security/outbound';
 import type { UpstreamEmbedderConfig } from '../config';
 import { PROTOCOLS } from '../../providers/protocol';
 import { DEFAULT_THRESHOLDS } from '../thresholds';
@@ -33,11 +35,20 @@ export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Prom
     if (texts.length === 0) return [];
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (keyVar) headers.authorization = `Bearer ${process.env[keyVar]!.trim()}`;
-    const response = await fetch(url, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ model: config.model, input: texts, encoding_format: 'float' }),
-    });
+    let response: Awaited<ReturnType<typeof fetch>>;
+    try {
+      // Through the company proxy of HTTPS_PROXY/NO_PROXY, as the provider calls go (the global fetch ignores them).
+      response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ model: config.model, input: texts, encoding_format: 'float' }),
+        dispatcher: outboundDispatcher(),
+      });
+    } catch (error) {
+      // undici says only "fetch failed"; the cause (a refusing proxy, an untrusted CA, DNS) is what a user can act on.
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : (error as Error).message;
+      throw new Error(`upstream embeddings ${url} unreachable: ${cause}`);
+    }
     const body = (await response.json().catch(() => ({}))) as EmbeddingsResponse;
     if (!response.ok) {
       throw new Error(`upstream embeddings ${url} failed: HTTP ${response.status} ${body.error?.message ?? ''}`.trim());

@@ -1,3 +1,5 @@
+import { fetch } from 'undici';
+import { outboundDispatcher } from '../../server/security/outbound';
 import { messageOf } from '../errorMessage';
 
 /** Seconds without a byte from the server after which a model or runtime download fails (decimals allowed; 0 = never). */
@@ -69,9 +71,10 @@ export async function streamDownload(url: string, options: StreamOptions): Promi
     return error instanceof Error ? error : new Error(messageOf(error));
   };
   try {
-    let response: Response;
+    let response: Awaited<ReturnType<typeof fetch>>;
     try {
-      response = await fetch(url, { signal: combined });
+      // Through the company proxy of HTTPS_PROXY/NO_PROXY, as curl would go (the global fetch ignores them).
+      response = await fetch(url, { signal: combined, dispatcher: outboundDispatcher() });
     } catch (error) {
       if (signal?.aborted || stalled) throw explain(error);
       // undici says only "fetch failed"; the cause (DNS, refused, offline) is what a user can act on.
