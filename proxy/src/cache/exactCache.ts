@@ -9,6 +9,24 @@ import type { Db } from '../db/open';
 import type { NormalizedUsage } from '../providers/types';
 import { unstorableReason } from './storable';
 
+type Obj = Record<string, unknown>;
+const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+
+/**
+ * When server-side state an answer names stops existing (ms), if it names any: an OpenAI audio
+ * answer's `audio.expires_at` (Unix seconds), after which the audio id a follow-up turn sends back
+ * to refer to it is unknown to the provider. A replay after that would hand out a dead id, so the
+ * entry expires with it.
+ */
+function stateExpiresAt(body: Obj): number | undefined {
+  let at: number | undefined;
+  for (const c of Array.isArray(body.choices) ? body.choices : []) {
+    const expires = asObj(asObj(asObj(c)?.message)?.audio)?.expires_at;
+    if (typeof expires === 'number' && Number.isFinite(expires)) at = Math.min(at ?? Number.POSITIVE_INFINITY, expires * 1000);
+  }
+  return at;
+}
+
 /**
  * Thrown by `put` for an answer no cache may keep (storable.ts), before anything is written: a
  * caller writing the entry in a transaction with its ledger row rolls back and writes the row alone.
@@ -242,7 +260,7 @@ export class ExactCache {
       provider: e.provider,
       model: e.model,
       createdAt,
-      expiresAt: createdAt + e.ttlSeconds * 1000,
+      expiresAt: Math.min(createdAt + e.ttlSeconds * 1000, stateExpiresAt(e.body) ?? Number.POSITIVE_INFINITY),
       body: this.codec.encode(e.bodyText ?? JSON.stringify(e.body)),
       usage: JSON.stringify(e.usage),
       costUsd: e.costUsd,

@@ -3,7 +3,7 @@
  * (marked as such); prices from @pydantic/genai-prices.
  */
 import { priceAtTier } from '../batch/rates';
-import { isPricedProvider, type CallPrice } from '../pricing/price';
+import { isPricedProvider, priceCall, type CallPrice } from '../pricing/price';
 import { arr, obj, type Json, type NormalizedUsage } from '../providers/types';
 import { upperBoundTokens } from '../tokens/bound';
 import { MEDIA_PART_TOKENS, mediaParts, messageText, type ChatMessageLike } from '../tokens/chat';
@@ -156,7 +156,10 @@ export async function settleCost(ctx: CallContext): Promise<void> {
       ctx.services.tokens.count(model, messages, texts),
       outText ? ctx.services.tokens.count(model, undefined, [outText]) : Promise.resolve({ tokens: 0, exact: true }),
     ]);
-    ctx.usage = { inputTokens: input.tokens + mediaTokens, outputTokens: output.tokens, cachedTokens: 0, cacheWriteTokens: 0 };
+    // Server-side tool calls that ran before the cut are billed all the same (a Responses stream
+    // cut after its web searches carries no usage block, but its search items arrived).
+    const toolCalls = ctx.responseBody && ctx.endpoint.billedToolCalls ? ctx.endpoint.billedToolCalls(ctx.responseBody) : {};
+    ctx.usage = { inputTokens: input.tokens + mediaTokens, outputTokens: output.tokens, cachedTokens: 0, cacheWriteTokens: 0, ...toolCalls };
     ctx.tokensEstimated = true;
   } else if (!ctx.complete && outText) {
     const output = await ctx.services.tokens.count(model, undefined, [outText]);
@@ -182,7 +185,15 @@ export async function settleCost(ctx: CallContext): Promise<void> {
   const provider = pricingProvider(ctx) ?? 'openai';
   // "priority" answers are priced at standard rates: genai-prices publishes none for that tier, and
   // prices are never hand-written here (docs/proxy.md says so).
-  const priceAs = (name: string, usage: NormalizedUsage): CallPrice => priceAtTier(name, usage, provider, tier);
+  const priceAs = (name: string, usage: NormalizedUsage): CallPrice => {
+    const { webSearches, fileSearches, ...tokens } = usage;
+    if (tier === 'standard' || (!webSearches && !fileSearches)) return priceAtTier(name, usage, provider, tier);
+    // Flex discounts tokens ("priced at Batch API rates"), not per-call tool fees: those are added
+    // at their full rate, as the standard price's share above the same tokens without them.
+    const atTier = priceAtTier(name, tokens, provider, tier);
+    const fees = priceCall(name, usage, provider).totalUsd - priceCall(name, tokens, provider).totalUsd;
+    return atTier.priced ? { ...atTier, totalUsd: atTier.totalUsd + fees } : atTier;
+  };
   // Priced as the model that answered when the answer names one we can price: an Azure deployment
   // name ("prod-chat") answers as the snapshot it runs, a gateway alias as the model behind it.
   const answered = typeof ctx.responseBody?.model === 'string' && ctx.responseBody.model !== model ? ctx.responseBody.model : undefined;

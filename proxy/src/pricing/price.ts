@@ -3,7 +3,8 @@
  * (no hand-written price table). Pure: no I/O.
  * Every usage figure genai-prices prices apart is passed under its own key: 1-hour cache writes
  * (`cache_write_1h_tokens`, a subset of `cache_write_tokens`) and server-side web searches
- * (`web_searches`), the keys its Anthropic extractor produces.
+ * (`web_searches`), the keys its Anthropic extractor produces, and file searches (`storage_searches`,
+ * OpenAI's file_search tool).
  */
 import { calcPrice, findProvider } from '@pydantic/genai-prices';
 
@@ -19,6 +20,8 @@ export interface TokenUsage {
   cacheWrite1hTokens?: number;
   /** Server-side web searches, billed per search (Anthropic `server_tool_use.web_search_requests`). */
   webSearches?: number;
+  /** File (vector store) searches, billed per call (OpenAI `file_search`; genai-prices' `storage_searches`). */
+  fileSearches?: number;
   /** Of the input, audio tokens (OpenAI audio models bill them at their own, dearer rate). */
   inputAudioTokens?: number;
   /** Of the output, audio tokens. */
@@ -95,9 +98,10 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
   // genai-prices rejects a 1-hour share larger than all cache writes.
   const write1h = Math.max(0, Math.min(usage.cacheWrite1hTokens ?? 0, write));
   const searches = Math.max(0, usage.webSearches ?? 0);
+  const fileSearches = Math.max(0, usage.fileSearches ?? 0);
   const audioIn = Math.max(0, Math.min(usage.inputAudioTokens ?? 0, usage.inputTokens));
   const audioOut = Math.max(0, Math.min(usage.outputAudioTokens ?? 0, usage.outputTokens));
-  const key = `${provider ?? ''}|${model}|${usage.inputTokens}|${usage.outputTokens}|${cached}|${write}|${write1h}|${searches}|${audioIn}|${audioOut}`;
+  const key = `${provider ?? ''}|${model}|${usage.inputTokens}|${usage.outputTokens}|${cached}|${write}|${write1h}|${searches}|${fileSearches}|${audioIn}|${audioOut}`;
   const hit = memo.get(key);
   if (hit) return hit;
   const providerId = providerIdFor(provider);
@@ -108,6 +112,7 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
     ...(write ? { cache_write_tokens: write } : {}),
     ...(write1h ? { cache_write_1h_tokens: write1h } : {}),
     ...(searches ? { web_searches: searches } : {}),
+    ...(fileSearches ? { storage_searches: fileSearches } : {}),
   };
   const audioUsage = {
     ...genaiUsage,

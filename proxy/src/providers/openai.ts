@@ -3,7 +3,7 @@
  * Also used for every OpenAI-compatible upstream (Azure v1, OpenRouter, Ollama, vLLM).
  */
 import { sseFrame } from './sse';
-import { arr, num, obj, type EndpointSpec, type Json, type NormalizedUsage, type StreamAssembler } from './types';
+import { arr, num, obj, type EndpointId, type EndpointSpec, type Json, type NormalizedUsage, type StreamAssembler } from './types';
 import { OPENAI_PATHS, routePaths } from './protocol';
 
 /**
@@ -54,6 +54,42 @@ function reportedCost(u: Json): { reportedCostUsd?: number } {
 }
 const chatUsage = usageNamed('prompt', 'completion');
 
+/**
+ * Built-in tools the Responses API bills per call on top of tokens, which its usage block does
+ * not count: each `web_search_call` item that searched (its `action` a `search`, or none in older
+ * answers; opening or reading a page is part of that search) and each `file_search_call` item
+ * (genai-prices' `web_searches` and `storage_searches`). A failed call is not billed.
+ */
+function responsesToolCalls(body: Json): Pick<NormalizedUsage, 'webSearches' | 'fileSearches'> {
+  let webSearches = 0;
+  let fileSearches = 0;
+  for (const o of arr(body.output)) {
+    const item = obj(o);
+    if (!item || item.status === 'failed') continue;
+    const action = obj(item.action)?.type;
+    if (item.type === 'web_search_call' && (action === undefined || action === 'search')) webSearches++;
+    else if (item.type === 'file_search_call') fileSearches++;
+  }
+  return { ...(webSearches ? { webSearches } : {}), ...(fileSearches ? { fileSearches } : {}) };
+}
+
+/**
+ * A stored prompt named without a `version` runs whatever version is current when the call
+ * arrives, and publishing a new one changes it under the same request: no cache may answer such
+ * a request (a pinned version never changes).
+ */
+function responsesStatefulReason(body: Json): string | undefined {
+  const prompt = obj(body.prompt);
+  if (prompt && prompt.id !== undefined && (prompt.version === undefined || prompt.version === null)) return 'the request runs a stored prompt without a pinned version';
+  return undefined;
+}
+
+const responsesTokens = usageNamed('input', 'output');
+function responsesUsage(body: Json): NormalizedUsage | undefined {
+  const u = responsesTokens(body);
+  return u ? { ...u, ...responsesToolCalls(body) } : undefined;
+}
+
 function includeUsageInStream(body: Json): boolean {
   const so = obj(body.stream_options);
   if (so?.include_usage === true) return false;
@@ -76,6 +112,20 @@ interface ChoiceAcc {
   toolCalls: Map<number, ToolCallAcc>;
   finishReason: unknown;
   logprobs: unknown;
+  /** Audio output (`modalities: ["audio"]`): its id and expiry, and the transcript and base64 data the deltas spell out. */
+  audio?: Json;
+  /** `url_citation` annotations (search models, `web_search_options`), which a stream sends in `delta.annotations`. */
+  annotations?: unknown[];
+}
+
+/** A chunk's `delta.audio` onto the answer's: `transcript` and `data` arrive in pieces, `id` and `expires_at` once. */
+function appendAudio(acc: Json | undefined, delta: Json): Json {
+  const out: Json = { ...(acc ?? {}) };
+  for (const [k, v] of Object.entries(delta)) {
+    if ((k === 'transcript' || k === 'data') && typeof v === 'string') out[k] = (typeof out[k] === 'string' ? out[k] : '') + v;
+    else if (v !== undefined && v !== null) out[k] = v;
+  }
+  return out;
 }
 
 /** A chunk's `logprobs` cover its own tokens only: the answer's are the concatenation, per kind. */
@@ -128,6 +178,9 @@ class ChatAssembler implements StreamAssembler {
       if (typeof delta.role === 'string') acc.role = delta.role;
       if (typeof delta.content === 'string') acc.content = (acc.content ?? '') + delta.content;
       if (typeof delta.refusal === 'string') acc.refusal = (acc.refusal ?? '') + delta.refusal;
+      const audio = obj(delta.audio);
+      if (audio) acc.audio = appendAudio(acc.audio, audio);
+      if (Array.isArray(delta.annotations)) acc.annotations = [...(acc.annotations ?? []), ...delta.annotations];
       for (const t of arr(delta.tool_calls)) {
         const tc = obj(t);
         if (!tc) continue;
@@ -161,6 +214,8 @@ class ChatAssembler implements StreamAssembler {
       .sort((a, b) => a.index - b.index)
       .map((c) => {
         const message: Json = { role: c.role ?? 'assistant', content: c.content, refusal: c.refusal };
+        if (c.annotations) message.annotations = c.annotations;
+        if (c.audio) message.audio = c.audio;
         if (c.toolCalls.size > 0) {
           message.tool_calls = [...c.toolCalls.values()]
             .sort((a, b) => a.index - b.index)
@@ -211,6 +266,16 @@ function replayChat(body: Json, opts: { includeUsage: boolean }): string[] {
       for (const piece of textPieces(text, arr(logprobs?.[kind]))) {
         const lp = piece.logprobs ? { content: null, refusal: null, [kind]: piece.logprobs } : null;
         frames.push(sseFrame({ ...base, choices: [{ index, delta: { [kind]: piece.text }, logprobs: lp, finish_reason: null }], ...u }));
+      }
+    }
+    const annotations = arr(msg.annotations);
+    if (annotations.length > 0) frames.push(sseFrame({ ...base, choices: [{ index, delta: { annotations }, logprobs: null, finish_reason: null }], ...u }));
+    // Audio as OpenAI streams it: the id with the transcript, then the data, then its expiry.
+    const audio = obj(msg.audio);
+    if (audio) {
+      const { transcript, data, expires_at: expiresAt, ...rest } = audio;
+      for (const part of [{ ...rest, transcript: transcript ?? '' }, { data: data ?? '' }, ...(expiresAt !== undefined ? [{ expires_at: expiresAt }] : [])]) {
+        frames.push(sseFrame({ ...base, choices: [{ index, delta: { audio: part }, logprobs: null, finish_reason: null }], ...u }));
       }
     }
     const toolCalls = arr(msg.tool_calls).map((t, i) => ({ index: i, ...(obj(t) ?? {}) }));
@@ -533,6 +598,27 @@ function responsesOutputText(body: Json): string {
     .join('\n');
 }
 
+/** Id, method, path (a key of OPENAI_PATHS), and whether its body is optional. */
+const STATE_ROUTES: readonly (readonly [EndpointId, EndpointSpec['method'], keyof typeof OPENAI_PATHS, boolean])[] = [
+  ['responses.retrieve', 'GET', 'responses.retrieve', false],
+  ['responses.input_items', 'GET', 'responses.input_items', false],
+  ['responses.delete', 'DELETE', 'responses.retrieve', true],
+  ['responses.cancel', 'POST', 'responses.cancel', true],
+  ['conversations.create', 'POST', 'conversations', true],
+  ['conversations.retrieve', 'GET', 'conversations.one', false],
+  ['conversations.update', 'POST', 'conversations.one', false],
+  ['conversations.delete', 'DELETE', 'conversations.one', true],
+  ['conversations.items.list', 'GET', 'conversations.items', false],
+  ['conversations.items.create', 'POST', 'conversations.items', false],
+  ['conversations.items.retrieve', 'GET', 'conversations.item', false],
+  ['conversations.items.delete', 'DELETE', 'conversations.item', true],
+  ['chat.completions.list', 'GET', 'chat.completions', false],
+  ['chat.completions.retrieve', 'GET', 'chat.completions.one', false],
+  ['chat.completions.update', 'POST', 'chat.completions.one', false],
+  ['chat.completions.delete', 'DELETE', 'chat.completions.one', true],
+  ['chat.completions.messages', 'GET', 'chat.completions.messages', false],
+];
+
 export const OPENAI_ENDPOINTS: EndpointSpec[] = [
   {
     id: 'chat.completions',
@@ -567,10 +653,12 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
     ...routePaths('openai', OPENAI_PATHS.responses),
     billable: true,
     cacheable: true,
-    usage: usageNamed('input', 'output'),
+    usage: responsesUsage,
     assembler: () => new ResponsesAssembler(),
     replay: (b) => replayResponses(b),
     outputText: responsesOutputText,
+    billedToolCalls: responsesToolCalls,
+    statefulReason: responsesStatefulReason,
   },
   {
     id: 'embeddings',
@@ -584,6 +672,27 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
       return u ? { inputTokens: num(u.prompt_tokens), outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0 } : undefined;
     },
   },
+  // Moderations are free (genai-prices prices them at $0) and the model behind
+  // `omni-moderation-latest` changes: relayed, recorded, never cached.
+  { id: 'moderations', protocol: 'openai', method: 'POST', ...routePaths('openai', OPENAI_PATHS.moderations), billable: false, cacheable: false, usage: () => undefined },
+  // Routes over objects the provider stores, which an app calls with the same base URL: stored
+  // responses (background mode polls retrieve, and `?stream=true` resumes a background stream),
+  // the conversations a Responses call names in `conversation`, and stored chat completions
+  // (`store: true`). They read or change state the provider keeps and cost nothing themselves:
+  // relayed with the caller's key and recorded, never cached.
+  ...STATE_ROUTES.map(
+    ([id, method, path, bodyless]): EndpointSpec => ({
+      id,
+      protocol: 'openai',
+      method,
+      ...routePaths('openai', OPENAI_PATHS[path]),
+      billable: false,
+      cacheable: false,
+      usage: () => undefined,
+      ...(bodyless ? { bodyless } : {}),
+      ...(id === 'responses.retrieve' ? { assembler: () => new ResponsesAssembler() } : {}),
+    }),
+  ),
   ...(['models', 'models.retrieve'] as const).map(
     (id): EndpointSpec => ({ id, protocol: 'openai', method: 'GET', ...routePaths('openai', OPENAI_PATHS[id]), billable: false, cacheable: false, usage: () => undefined }),
   ),

@@ -11,7 +11,25 @@ export type EndpointId =
   | 'chat.completions'
   | 'completions'
   | 'responses'
+  | 'responses.retrieve'
+  | 'responses.input_items'
+  | 'responses.delete'
+  | 'responses.cancel'
+  | 'conversations.create'
+  | 'conversations.retrieve'
+  | 'conversations.update'
+  | 'conversations.delete'
+  | 'conversations.items.list'
+  | 'conversations.items.create'
+  | 'conversations.items.retrieve'
+  | 'conversations.items.delete'
+  | 'chat.completions.list'
+  | 'chat.completions.retrieve'
+  | 'chat.completions.update'
+  | 'chat.completions.delete'
+  | 'chat.completions.messages'
   | 'embeddings'
+  | 'moderations'
   | 'models'
   | 'models.retrieve'
   | 'messages'
@@ -29,6 +47,8 @@ export interface NormalizedUsage {
   cacheWrite1hTokens?: number;
   /** Web searches the provider ran server-side and bills per search (Anthropic `server_tool_use`). */
   webSearches?: number;
+  /** File searches the provider ran over vector stores and bills per call (OpenAI Responses `file_search_call` items). */
+  fileSearches?: number;
   /** Of `inputTokens`, audio tokens (OpenAI `prompt_tokens_details.audio_tokens`; audio models bill them at their audio rate). */
   inputAudioTokens?: number;
   /** Of `outputTokens`, audio tokens (OpenAI `completion_tokens_details.audio_tokens`). */
@@ -61,7 +81,9 @@ export interface StreamAssembler {
 export interface EndpointSpec {
   id: EndpointId;
   protocol: Protocol;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
+  /** The request body is optional (DELETE, POST …/cancel, creating an empty conversation): an absent one is read as `{}`. */
+  bodyless?: boolean;
   /** Route on the proxy. */
   path: string;
   /** Appended to the provider base URL (OpenAI-style base URLs include `/v1`, Anthropic's do not). */
@@ -79,6 +101,16 @@ export interface EndpointSpec {
   requestUsageInStream?: (body: Json) => boolean;
   /** The generated text of a final body (for previews and estimates). */
   outputText?: (body: Json) => string;
+  /**
+   * Tool calls the provider ran server-side and bills per call, as its answer shows them (OpenAI's
+   * Responses usage block does not count them). Also read for a cut stream whose usage never came.
+   */
+  billedToolCalls?: (body: Json) => Pick<NormalizedUsage, 'webSearches' | 'fileSearches'>;
+  /**
+   * Why this request's answer depends on server-side state that may change between identical
+   * requests (so no cache may answer or keep it); undefined when it does not.
+   */
+  statefulReason?: (body: Json) => string | undefined;
 }
 
 /**

@@ -34,10 +34,17 @@ export function createApp(
     const handler = (req: Req, res: Res, next: (err?: unknown) => void) => {
       const protocol = specs.length > 1 ? protocolOf(req.path, req.headers) : undefined;
       const endpoint = specs.find((s) => s.protocol === protocol) ?? specs[0]!;
+      // A route that takes no body (DELETE, POST …/cancel) reads an absent one as `{}`.
+      if (endpoint.bodyless && (!Buffer.isBuffer(req.body) || req.body.length === 0)) req.body = Buffer.from('{}');
       const ctx = newCallContext(services, endpoint, req, res);
+      // A GET that streams (`GET /v1/responses/{id}?stream=true` resumes a background response's
+      // events) says so in its query, not a body.
+      if (endpoint.method === 'GET' && endpoint.assembler && req.query.stream === 'true') ctx.stream = true;
       pipeline(ctx).catch(next);
     };
-    if (specs[0]!.method === 'GET') app.get(specs[0]!.path, handler);
+    const method = specs[0]!.method;
+    if (method === 'GET') app.get(specs[0]!.path, handler);
+    else if (method === 'DELETE') app.delete(specs[0]!.path, body, handler);
     else app.post(specs[0]!.path, body, handler);
   }
 
