@@ -210,10 +210,14 @@ function whitespaceFindings(ctx: PromptRuleContext, s: PromptSection, fences: Sp
   ];
 }
 
-/** Separator lines such as `==========` or `**********` carry no instruction. */
+/**
+ * Separator lines such as `==========` or `**********` carry no instruction; nor do their
+ * full-width forms (`＝＝＝＝＝`, `－－－－－`, `ーーーーー`), dashes (`―――――`, `—————`) and
+ * squares and stars (`■■■■■`, `★★★★★`) that Japanese and Chinese prompts draw them with.
+ */
 function decorationFindings(ctx: PromptRuleContext, s: PromptSection, fences: Span[]): RuleFinding[] {
   const out: RuleFinding[] = [];
-  for (const m of s.text.matchAll(/^[ \t]*([=*_~+#─━═•·-])\1{4,}[ \t]*$\n?/gm)) {
+  for (const m of s.text.matchAll(/^[ \t\u3000]*([=*_~+#─━═•·＝－＊＿～ー―—■□◆◇★☆-])\1{4,}[ \t\u3000]*$\n?/gm)) {
     if (inside(fences, m.index)) continue;
     const saved = localSaving(ctx, s.text, m.index, m.index + m[0].length, '');
     if (saved <= 0) continue;

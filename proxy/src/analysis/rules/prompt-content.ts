@@ -12,6 +12,8 @@ import { isInstructionKind } from '../prompt/detect';
 import { worstCase, worstCaseFigures } from './output-limit';
 import { sectionRange, tokens, type PromptRuleContext, type RuleFinding } from './context';
 
+// English phrases: a prompt in another language gets no finding from this rule or from politeness
+// (a miss, never a wrong finding: the phrases do not occur in other languages' words).
 const UNBOUNDED =
   /\b(as (?:long|detailed|many|much|thorough(?:ly)?) as (?:possible|you can)|in as much detail as possible|list (?:all|every|each)|exhaustive(?:ly)?|complete list of (?:all|every)|without (?:any )?(?:length|word) limit|no (?:length|word) limit|don'?t (?:stop|hold back)|be as verbose as)\b/gi;
 
@@ -69,6 +71,14 @@ export function politenessFindings(ctx: PromptRuleContext): RuleFinding[] {
   return out;
 }
 
+/**
+ * A heading that says "Examples", in English or another language: a Chinese prompt's 示例 section
+ * was read as instructions, so the frame its examples share ("只回答一个词") was reported as a
+ * duplicate to delete (breaking an example) and the few-shot share went unmeasured.
+ */
+const EXAMPLE_HEADING =
+  /\bexamples?\b|(?<![\p{L}\p{M}])(?:beispiele?|exemples?|ejemplos?|exemplos?|esempi[oi]?|примеры?|образцы?|أمثلة|مثال|उदाहरण|ví dụ|örnek(?:ler)?|przykłady?)(?![\p{L}\p{M}])|示例|例子|范例|範例|样例|樣例|例文|入力例|出力例|回答例|具体例|예시|예제|ตัวอย่าง|^例[:：]?$/iu;
+
 /** Tokens of example blocks inside prose: `<example>…</example>` and sections under an "Example" heading. */
 export function inlineExampleSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
@@ -77,7 +87,7 @@ export function inlineExampleSpans(text: string): Array<[number, number]> {
   // A `# comment` inside a code sample is not a heading.
   const headings = [...text.matchAll(/^(#{1,6})[ \t]+(.*)$/gm)].filter((m) => !inFence(fences, m.index)).map((m) => ({ at: m.index, level: m[1]!.length, title: m[2]! }));
   headings.forEach((h, i) => {
-    if (!/\bexamples?\b/i.test(h.title)) return;
+    if (!EXAMPLE_HEADING.test(h.title)) return;
     const next = headings.slice(i + 1).find((n) => n.level <= h.level);
     spans.push([h.at, next ? next.at : text.length]);
   });

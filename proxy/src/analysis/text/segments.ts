@@ -50,19 +50,43 @@ export function sentences(p: Segment): Segment[] {
  */
 const INVISIBLE = /[\u200b\u2060\ufeff\u00ad]/g;
 
+/**
+ * The key two copies of a text share. NFC first: a line typed on one machine (é as one character)
+ * and pasted from another (e + a combining accent, as macOS file names and some PDFs give it) is
+ * the same text and reads the same to the model.
+ */
 export function normalise(s: string): string {
-  return s.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  return s.normalize('NFC').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
 /** Han and kana are written without spaces: about two characters make a word. */
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu;
+
+/**
+ * Thai, Lao, Khmer and Myanmar put no spaces between words either, and their words are longer than
+ * two characters: a dictionary segmenter counts them ("ตอบสั้นๆและสุภาพไม่เกินสามประโยค", "answer
+ * briefly and politely in at most three sentences", is 8 words, not 1).
+ */
+const SOUTHEAST_ASIAN = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+let wordSegmenter: Intl.Segmenter | null | undefined;
+
+/** Word-like segments of one space-free run, or undefined where the runtime has no segmenter. */
+function segmentedWords(w: string): number | undefined {
+  if (wordSegmenter === undefined) wordSegmenter = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'word' }) : null;
+  if (!wordSegmenter) return undefined;
+  let n = 0;
+  for (const seg of wordSegmenter.segment(w)) if (seg.isWordLike) n++;
+  return n;
+}
 
 /** Words in any script (not only ASCII ones: an Arabic or Chinese instruction is as long as an English one). */
 export function wordCount(s: string): number {
   let n = 0;
   for (const w of s.split(/\s+/)) {
     const unspaced = w.match(UNSPACED)?.length ?? 0;
-    if (unspaced > 0) n += Math.ceil(unspaced / 2) + (/[\p{L}\p{N}]/u.test(w.replace(UNSPACED, '')) ? 1 : 0);
+    const segmented = SOUTHEAST_ASIAN.test(w) ? segmentedWords(w) : undefined;
+    if (segmented !== undefined) n += segmented;
+    else if (unspaced > 0) n += Math.ceil(unspaced / 2) + (/[\p{L}\p{N}]/u.test(w.replace(UNSPACED, '')) ? 1 : 0);
     else if (/[\p{L}\p{N}_]/u.test(w)) n++;
   }
   return n;
