@@ -28,12 +28,7 @@ vi.mock('vscode', async () => {
   });
   return vscode;
 });
-vi.mock('../../extension/src/deferred/load', async () => {
-  const { parsePolicy } = await import('../../proxy/src/policy/load');
-  const { locatedWarnings } = await import('../../proxy/src/policy/warnings');
-  const { readPolicyText } = await import('../../proxy/src/policy/store');
-  return { loadDeferred: () => ({ parsePolicy, readPolicyText, locatedWarnings }) };
-});
+vi.mock('../../extension/src/deferred/load', async () => (await import('./support/policyDeferred')).policyDeferredModule());
 
 const { PolicyDiagnostics } = await import('../../extension/src/policy/policyDiagnostics');
 type Controller = ConstructorParameters<typeof PolicyDiagnostics>[0];

@@ -18,12 +18,7 @@ vi.mock('vscode', async () => {
   (vscode.window as Record<string, unknown>).showTextDocument = async (uri: { fsPath: string }) => void seen.opened.push(uri.fsPath);
   return vscode;
 });
-vi.mock('../../extension/src/deferred/load', async () => {
-  const { parsePolicy } = await import('../../proxy/src/policy/load');
-  const { locatedWarnings } = await import('../../proxy/src/policy/warnings');
-  const { readPolicyText } = await import('../../proxy/src/policy/store');
-  return { loadDeferred: () => ({ parsePolicy, readPolicyText, locatedWarnings }) };
-});
+vi.mock('../../extension/src/deferred/load', async () => (await import('./support/policyDeferred')).policyDeferredModule());
 
 const { ProxyController } = await import('../../extension/src/proxy/proxyController');
 const { PolicyDiagnostics } = await import('../../extension/src/policy/policyDiagnostics');

@@ -7,6 +7,9 @@
  *    turn's input and output are appended to it after the answer.
  *  - A container named by id (Anthropic `container`, a Responses `code_interpreter` tool's
  *    `container: "cntr_…"`): its files are whatever earlier calls left there.
+ *  - A Responses stored prompt named without a `version` (`prompt: {id}`): it runs whichever
+ *    version is current, and its owner can publish a new one under the same request (a pinned
+ *    version never changes).
  *
  * `previous_response_id` is not here: a stored response never changes, so the history it names
  * is fixed. Pure: no I/O.
@@ -24,6 +27,7 @@ export function statefulReason(endpoint: string, body: Obj): string | undefined 
   if (endpoint === 'responses') {
     if (body.conversation !== undefined && body.conversation !== null) return 'the request continues a stored conversation';
     if (Array.isArray(body.tools) && body.tools.some((t) => isObj(t) && namesContainer(t.container))) return 'a tool runs in an existing container';
+    if (isObj(body.prompt) && body.prompt.id !== undefined && (body.prompt.version === undefined || body.prompt.version === null)) return 'the request runs a stored prompt without a pinned version';
   }
   if (endpoint === 'messages' && namesContainer(body.container)) return 'the request reuses a container';
   return undefined;

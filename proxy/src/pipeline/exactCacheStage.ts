@@ -3,7 +3,7 @@
  * match the request), else decide whether the answer may be stored and continue; `finishAttempt`
  * commits the entry before the answer's last byte. `x-tollgate-cache: no-cache` skips the lookup
  * (the fresh answer is still stored), `no-store` skips both. A request that continues state the
- * provider keeps (cache/stateful.ts, and the endpoint's own `statefulReason`) is never cached.
+ * provider keeps (cache/stateful.ts) is never cached.
  */
 import { exactCacheKey, keyHeaders } from '../cache/canonical';
 import { withRequestEcho } from '../cache/echo';
@@ -35,8 +35,7 @@ export function requestScope(ctx: CallContext): { endpoint: string; headers: Rec
 
 export const exactCacheStage: Stage = async (ctx, next) => {
   const policy = ctx.services.policy.policy;
-  const stateful = statefulReason(ctx.endpoint.id, ctx.body) ?? ctx.endpoint.statefulReason?.(ctx.body);
-  if (!ctx.endpoint.cacheable || !policy.cache.enabled || !ctx.provider || stateful !== undefined) {
+  if (!ctx.endpoint.cacheable || !policy.cache.enabled || !ctx.provider || statefulReason(ctx.endpoint.id, ctx.body) !== undefined) {
     ctx.cacheStatus = 'bypass';
     return next();
   }

@@ -73,17 +73,6 @@ function responsesToolCalls(body: Json): Pick<NormalizedUsage, 'webSearches' | '
   return { ...(webSearches ? { webSearches } : {}), ...(fileSearches ? { fileSearches } : {}) };
 }
 
-/**
- * A stored prompt named without a `version` runs whatever version is current when the call
- * arrives, and publishing a new one changes it under the same request: no cache may answer such
- * a request (a pinned version never changes).
- */
-function responsesStatefulReason(body: Json): string | undefined {
-  const prompt = obj(body.prompt);
-  if (prompt && prompt.id !== undefined && (prompt.version === undefined || prompt.version === null)) return 'the request runs a stored prompt without a pinned version';
-  return undefined;
-}
-
 const responsesTokens = usageNamed('input', 'output');
 function responsesUsage(body: Json): NormalizedUsage | undefined {
   const u = responsesTokens(body);
@@ -658,7 +647,6 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
     replay: (b) => replayResponses(b),
     outputText: responsesOutputText,
     billedToolCalls: responsesToolCalls,
-    statefulReason: responsesStatefulReason,
   },
   {
     id: 'embeddings',

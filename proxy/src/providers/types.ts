@@ -106,11 +106,6 @@ export interface EndpointSpec {
    * Responses usage block does not count them). Also read for a cut stream whose usage never came.
    */
   billedToolCalls?: (body: Json) => Pick<NormalizedUsage, 'webSearches' | 'fileSearches'>;
-  /**
-   * Why this request's answer depends on server-side state that may change between identical
-   * requests (so no cache may answer or keep it); undefined when it does not.
-   */
-  statefulReason?: (body: Json) => string | undefined;
 }
 
 /**
