@@ -3,7 +3,9 @@
  * (marked as such); prices from @pydantic/genai-prices.
  */
 import { priceAtTier } from '../batch/rates';
+import { claimBackgroundResponse } from '../ledger/backgroundResponses';
 import { isPricedProvider, priceCall, type CallPrice } from '../pricing/price';
+import { responsesUsage } from '../providers/openai';
 import { arr, obj, type Json, type NormalizedUsage } from '../providers/types';
 import { upperBoundTokens } from '../tokens/bound';
 import { MEDIA_PART_TOKENS, mediaParts, messageText, type ChatMessageLike } from '../tokens/chat';
@@ -136,6 +138,34 @@ export async function reservationInputTokens(ctx: CallContext): Promise<number> 
   return bound;
 }
 
+/** Endpoints whose answer is a Responses API response object (create, poll, resumed stream, cancel). */
+const RESPONSE_OBJECT_ENDPOINTS: ReadonlySet<string> = new Set(['responses', 'responses.retrieve', 'responses.cancel']);
+
+/** The answer's background response (`background: true`, with its id), if it is one. */
+function backgroundResponse(ctx: CallContext): { id: string; model: string | undefined } | undefined {
+  const b = ctx.responseBody;
+  if (!RESPONSE_OBJECT_ENDPOINTS.has(ctx.endpoint.id) || b?.background !== true || typeof b.id !== 'string') return undefined;
+  return { id: b.id, model: typeof b.model === 'string' ? b.model : undefined };
+}
+
+/**
+ * A background response is billed once, from the first answer that carries its usage
+ * (ledger/backgroundResponses.ts), never estimated: a `queued` answer, an `in_progress` poll or a
+ * resumed stream cut short says nothing about what the provider goes on generating. Returns
+ * whether to price this answer (its usage, as the response's model); otherwise it is $0 and its
+ * tokens are not counted again.
+ */
+function settleBackground(ctx: CallContext, r: { id: string; model: string | undefined }): boolean {
+  const usage = ctx.responseBody ? responsesUsage(ctx.responseBody) : undefined;
+  if (!usage || !ctx.complete || !claimBackgroundResponse(ctx.services.db, r.id, Date.now())) {
+    ctx.usage = undefined;
+    return false;
+  }
+  ctx.usage = usage;
+  if (!ctx.modelUsed && r.model) ctx.modelUsed = r.model;
+  return true;
+}
+
 /**
  * Fill usage and cost. When the upstream gave no usage (some OpenAI-compatible servers, or a
  * broken stream) both sides are estimated locally. When an answer was cut short (reset, abort,
@@ -144,7 +174,10 @@ export async function reservationInputTokens(ctx: CallContext): Promise<number> 
  * the larger of what was reported and what the text delivered so far counts.
  */
 export async function settleCost(ctx: CallContext): Promise<void> {
-  if (!ctx.endpoint.billable || ctx.cacheStatus === 'exact' || ctx.cacheStatus === 'semantic') return;
+  if (ctx.cacheStatus === 'exact' || ctx.cacheStatus === 'semantic') return;
+  const background = backgroundResponse(ctx);
+  if (background && !settleBackground(ctx, background)) return;
+  if (!ctx.endpoint.billable && !background) return;
   // Nothing generated (refused before forwarding, an upstream error status, no byte of an answer): $0.
   if (!ctx.usage && !ctx.responseBody) return;
   const model = ctx.modelUsed;

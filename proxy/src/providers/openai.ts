@@ -74,7 +74,7 @@ function responsesToolCalls(body: Json): Pick<NormalizedUsage, 'webSearches' | '
 }
 
 const responsesTokens = usageNamed('input', 'output');
-function responsesUsage(body: Json): NormalizedUsage | undefined {
+export function responsesUsage(body: Json): NormalizedUsage | undefined {
   const u = responsesTokens(body);
   return u ? { ...u, ...responsesToolCalls(body) } : undefined;
 }

@@ -3,8 +3,10 @@
  * base URL: background mode creates a response that is `queued` and polls `GET /v1/responses/{id}`
  * (or resumes its events with `?stream=true`), lists its input items, cancels or deletes it. Each
  * is relayed with the caller's key, never cached (the stored response changes), recorded in the
- * ledger at $0, and refused to a web page like every provider route.
+ * ledger — a background response billed once, from the first answer that shows its usage, the rest
+ * at $0 — and refused to a web page like every provider route.
  */
+import { calcPrice } from '@pydantic/genai-prices';
 import { describe, expect, it } from 'vitest';
 import { type Json, lastRow, proxyOverUpstream, type Scenario } from './openaiUpstream';
 
@@ -29,17 +31,25 @@ const t = proxyOverUpstream(scenarios, KEY, {}, routes);
 const upstreamHits = (method: string, path: string) => t.up.requests.filter((r) => r.method === method && r.path.split('?')[0] === path);
 
 describe('stored-response routes', () => {
-  it('a background response is polled through the proxy, each poll going upstream', async () => {
+  it('a background response is polled through the proxy, each poll going upstream, and billed once when its usage shows', async () => {
     const created = await t.client.responses.create({ model: 'o3-deep-research', input: 'research it', background: true });
     expect(created.status).toBe('queued');
+    // Queued: nothing is known of what it will cost — no estimate is billed for it.
+    expect(lastRow(t.h)).toMatchObject({ status: 200, endpoint: 'responses', cost_usd: 0 });
     const first = await t.client.responses.retrieve(ID);
+    const billed = lastRow(t.h);
     const second = await t.client.responses.retrieve(ID);
     expect(first.status).toBe('completed');
     expect(second.output_text).toBe('The report is ready.');
     const hits = upstreamHits('GET', `/v1/responses/${ID}`);
     expect(hits.length).toBe(2);
     expect(hits[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
-    expect(lastRow(t.h)).toMatchObject({ status: 200, endpoint: 'responses.retrieve', cost_usd: 0 });
+    // The finished response is billed at genai-prices' own price, once: the second poll is $0.
+    const expected = calcPrice({ input_tokens: 5_000, output_tokens: 900 }, 'o3-deep-research-2025-06-26', { providerId: 'openai' })!.total_price;
+    expect(expected).toBeGreaterThan(0);
+    expect(billed).toMatchObject({ status: 200, endpoint: 'responses.retrieve', input_tokens: 5_000, output_tokens: 900 });
+    expect(billed.cost_usd).toBeCloseTo(expected, 9);
+    expect(lastRow(t.h)).toMatchObject({ status: 200, endpoint: 'responses.retrieve', cost_usd: 0, input_tokens: 0, output_tokens: 0 });
   });
 
   it('resuming its events with stream=true relays the stream', async () => {
@@ -48,6 +58,8 @@ describe('stored-response routes', () => {
     for await (const ev of stream) types.push(ev.type);
     expect(types.at(-1)).toBe('response.completed');
     expect(types).toContain('response.output_text.delta');
+    // Already billed from the poll: the resumed stream's usage is not billed again.
+    expect(lastRow(t.h)).toMatchObject({ endpoint: 'responses.retrieve', cost_usd: 0 });
   });
 
   it('input items, cancel and delete reach the upstream', async () => {
