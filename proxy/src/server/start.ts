@@ -169,7 +169,8 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     events.emit('live', { event: 'policy', data: { ok: true, problems: [] } });
   });
   policyStore.on('invalid', (problems) => {
-    for (const p of problems) log.warn(`policy not applied: ${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+    // The store keeps the last good policy (or the built-in defaults, if none loaded yet): say so.
+    for (const p of problems) log.warn(`policy not applied, the last good one stays in force: ${formatProblem(p)}`);
     events.emit('live', { event: 'policy', data: { ok: false, problems } });
   });
   if (opts.policyFile && opts.watchPolicy !== false) await policyStore.watch();

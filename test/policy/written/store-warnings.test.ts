@@ -47,3 +47,19 @@ describe('the proxy logs policy warnings', () => {
     }
   }, 60_000);
 });
+
+describe('an invalid edit', () => {
+  it('is logged as not applied, saying the last good policy stays in force', async () => {
+    const { startProxy } = await import('../../../proxy/src/server/start');
+    const file = join(dir, 'invalid-edit.yaml');
+    writeFileSync(file, 'version: 1\n');
+    const warnings: string[] = [];
+    const proxy = await startProxy({ port: 0, dataDir: join(dir, 'data-invalid'), policyFile: file, env: {}, log: { info() {}, warn: (l: string) => warnings.push(l), error() {} } });
+    try {
+      writeFileSync(file, 'version: 1\nbudgets: 5\n');
+      await expect.poll(() => warnings.join('\n'), { timeout: 10_000 }).toMatch(/^policy not applied, the last good one stays in force: .*invalid-edit\.yaml:2:\d+: budgets: /m);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
+});
