@@ -14,7 +14,7 @@ import { decodeText } from '../text/decode';
 import { compilePathGlob } from '../text/path-glob';
 import type { AnalysisInput, AnalysisSettings, FileAnalysis } from '../types';
 import { ignored, parseGitignore, repositoryScopes, type IgnoreScope } from './gitignore';
-import { failureReason, readRegularFile } from './read-file';
+import { failureReason, MAX_ANALYSED_FILE_BYTES, readRegularFile } from './read-file';
 
 export { parseGitignore } from './gitignore';
 
@@ -194,8 +194,6 @@ function expandGlobArgument(arg: string, platform: NodeJS.Platform): string[] {
   return found;
 }
 
-/** Larger files are generated or data, not prompts or hand-written calls. */
-const MAX_FILE_BYTES = 2_000_000;
 /**
  * A notebook saved with its outputs (plots, tables as base64) is often many megabytes around a few
  * kilobytes of code; only its cells' sources are analysed, so it may be larger.
@@ -205,7 +203,7 @@ const MAX_NOTEBOOK_BYTES = 50_000_000;
 export async function analyzePaths(paths: string[], settings: AnalysisSettings = {}, options: CollectOptions = {}): Promise<FileResult[]> {
   const inputs: AnalysisInput[] = [];
   for (const path of collectFiles(paths, settings, process.platform, options)) {
-    const bytes = readRegularFile(path, isNotebookPath(path) ? MAX_NOTEBOOK_BYTES : MAX_FILE_BYTES);
+    const bytes = readRegularFile(path, isNotebookPath(path) ? MAX_NOTEBOOK_BYTES : MAX_ANALYSED_FILE_BYTES);
     if (typeof bytes === 'string') {
       options.onSkip?.({ path, reason: bytes });
       continue;

@@ -6,13 +6,11 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeText } from '../text/decode';
 import type { AnalysisInput } from '../types';
-import { readRegularFile } from './read-file';
+import { MAX_ANALYSED_FILE_BYTES, readRegularFile } from './read-file';
 
 const FIXED = ['AGENTS.md', 'CLAUDE.md', join('.github', 'copilot-instructions.md')];
 const INSTRUCTIONS_DIR = join('.github', 'instructions');
 
-/** Instruction files are prose; anything larger is not one (and would be read on every analysis). */
-const MAX_INSTRUCTION_BYTES = 2_000_000;
 
 /**
  * Runs on every analysis of an instruction file in the editor, so a path it cannot use — a
@@ -29,7 +27,7 @@ export function readInstructionFiles(root: string): AnalysisInput[] {
   }
   const out: AnalysisInput[] = [];
   for (const path of paths) {
-    const bytes = readRegularFile(path, MAX_INSTRUCTION_BYTES);
+    const bytes = readRegularFile(path, MAX_ANALYSED_FILE_BYTES);
     if (typeof bytes !== 'string') out.push({ path, text: decodeText(bytes) });
   }
   return out;

@@ -5,6 +5,9 @@
  */
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 
+/** Larger files are generated or data, not prompts, instructions or hand-written calls: not analysed. */
+export const MAX_ANALYSED_FILE_BYTES = 2_000_000;
+
 /** Why a file-system call failed, in a few words. */
 export function failureReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | null)?.code;
