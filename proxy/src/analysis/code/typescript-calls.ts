@@ -28,6 +28,20 @@ import { maxOutputTokens, modelProvider, reasonsByDefault } from '../cost/max-ou
 import { jsDedent, stripText } from './text-transforms';
 import { FileBindings, unwrap, type ResolvedObject } from './typescript-resolve';
 
+/**
+ * The AI SDK major version for a source file, looked up once per file: the lookup stats package
+ * files in every directory up to the root, the same for each of the file's calls.
+ */
+const aiSdkMajors = new WeakMap<ts.SourceFile, { major: number | undefined }>();
+function aiSdkMajorOf(sf: ts.SourceFile): number | undefined {
+  let known = aiSdkMajors.get(sf);
+  if (!known) {
+    known = { major: aiSdkMajor(sf.fileName) };
+    aiSdkMajors.set(sf, known);
+  }
+  return known.major;
+}
+
 function scriptKind(path: string): ts.ScriptKind {
   const p = path.toLowerCase();
   if (p.endsWith('.tsx')) return ts.ScriptKind.TSX;
@@ -629,7 +643,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   const fixLimit = suggestedLimit(thinkingBudget(bindings, strings, props), modelFacts);
   if (fixLimit !== undefined) call.suggested = fixLimit;
   if (api === 'ai-sdk') {
-    const major = aiSdkMajor(sf.fileName);
+    const major = aiSdkMajorOf(sf);
     if (major !== undefined) {
       key = major >= 5 ? 'maxOutputTokens' : 'maxTokens';
       // In TypeScript the compiler already rejects the other spelling in an argument literal
