@@ -11,9 +11,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll } from 'vitest';
 import type { PolicyInput } from '../../../proxy/src/policy/schema';
-import { startHarness, type Harness } from '../../support/harness';
+import type { Harness } from '../../support/harness';
+import { proxyOver, type ProxyOver } from '../../support/proxyOver';
 
 export type Json = Record<string, unknown>;
 
@@ -156,11 +156,7 @@ export async function startAnthropicUpstream(scenarios: Record<string, Scenario>
 }
 
 /** What `proxyOverUpstream` sets up: read its fields inside tests (they exist once beforeAll ran). */
-export interface ProxyOverUpstream {
-  readonly up: AnthropicUpstream;
-  readonly h: Harness;
-  readonly client: Anthropic;
-}
+export type ProxyOverUpstream = ProxyOver<AnthropicUpstream, Anthropic>;
 
 /**
  * For one test file: the fake upstream with these scenarios, a proxy in front of it (no retries;
@@ -168,31 +164,5 @@ export interface ProxyOverUpstream {
  * beforeAll, closed in afterAll.
  */
 export function proxyOverUpstream(scenarios: Record<string, Scenario>, apiKey: string, policy: PolicyInput = {}): ProxyOverUpstream {
-  let up: AnthropicUpstream | undefined;
-  let h: Harness | undefined;
-  let client: Anthropic | undefined;
-  beforeAll(async () => {
-    up = await startAnthropicUpstream(scenarios);
-    h = await startHarness({ retries: { attempts: 0 }, ...policy }, { anthropic: { baseUrl: up.baseUrl } });
-    client = new Anthropic({ baseURL: h.anthropicBaseUrl, apiKey, maxRetries: 0 });
-  }, 60_000);
-  afterAll(async () => {
-    await h?.close();
-    await up?.close();
-  });
-  const ready = <T>(v: T | undefined): T => {
-    if (v === undefined) throw new Error('proxyOverUpstream: read in a test, after beforeAll');
-    return v;
-  };
-  return {
-    get up() {
-      return ready(up);
-    },
-    get h() {
-      return ready(h);
-    },
-    get client() {
-      return ready(client);
-    },
-  };
+  return proxyOver({ provider: 'anthropic', startUpstream: () => startAnthropicUpstream(scenarios), client: (h) => new Anthropic({ baseURL: h.anthropicBaseUrl, apiKey, maxRetries: 0 }), policy });
 }

@@ -13,9 +13,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
-import { afterAll, beforeAll } from 'vitest';
 import type { PolicyInput } from '../../../proxy/src/policy/schema';
-import { startHarness, type Harness } from '../../support/harness';
+import type { Harness } from '../../support/harness';
+import { proxyOver, type ProxyOver } from '../../support/proxyOver';
 
 export type Json = Record<string, unknown>;
 
@@ -184,11 +184,7 @@ export async function startOpenAIUpstream(scenarios: Record<string, Scenario>, r
 }
 
 /** What `proxyOverUpstream` sets up: read its fields inside tests (they exist once beforeAll ran). */
-export interface ProxyOverUpstream {
-  readonly up: OpenAIUpstream;
-  readonly h: Harness;
-  readonly client: OpenAI;
-}
+export type ProxyOverUpstream = ProxyOver<OpenAIUpstream, OpenAI>;
 
 /**
  * For one test file: the fake upstream with these scenarios (and fixed `routes`), a proxy in front
@@ -196,33 +192,7 @@ export interface ProxyOverUpstream {
  * started in beforeAll, closed in afterAll.
  */
 export function proxyOverUpstream(scenarios: Record<string, Scenario>, apiKey: string, policy: PolicyInput = {}, routes: Record<string, Json> = {}): ProxyOverUpstream {
-  let up: OpenAIUpstream | undefined;
-  let h: Harness | undefined;
-  let client: OpenAI | undefined;
-  beforeAll(async () => {
-    up = await startOpenAIUpstream(scenarios, routes);
-    h = await startHarness({ retries: { attempts: 0 }, ...policy }, { openai: { baseUrl: up.baseUrl } });
-    client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey, maxRetries: 0 });
-  }, 60_000);
-  afterAll(async () => {
-    await h?.close();
-    await up?.close();
-  });
-  const ready = <T>(v: T | undefined): T => {
-    if (v === undefined) throw new Error('proxyOverUpstream: read in a test, after beforeAll');
-    return v;
-  };
-  return {
-    get up() {
-      return ready(up);
-    },
-    get h() {
-      return ready(h);
-    },
-    get client() {
-      return ready(client);
-    },
-  };
+  return proxyOver({ provider: 'openai', startUpstream: () => startOpenAIUpstream(scenarios, routes), client: (h) => new OpenAI({ baseURL: h.openaiBaseUrl, apiKey, maxRetries: 0 }), policy });
 }
 
 /** The ledger's last row. */
