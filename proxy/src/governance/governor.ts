@@ -22,7 +22,7 @@ import { budgetExhaustedMessage, rateLimitMessage } from './format';
 import { fromNano, migrateGovernance, toNano } from './migrate';
 import { periodBounds, type BudgetPeriod } from './periods';
 import { budgetStatus, RATE_WINDOW_S, rateStatus, usedFraction } from './report';
-import { scopeMatches } from './scope';
+import { type CallIdentity, scopeMatches } from './scope';
 import { inFlightSummary } from './summary';
 import { type GovernanceStatements, prepareGovernance, type ReservationRow, type SpendRow, inFlightTotals, spendOf, windowTotals } from './store';
 import type { AdmitRequest, AdmitResult, BudgetEvent, BudgetLevel, BudgetMark, BudgetStatus, GovernorEvents, RateLimitStatus } from './types';
@@ -325,6 +325,32 @@ export class Governor extends EventEmitter<GovernorEvents> {
   /** Replace a reservation by the call's real cost. Idempotent; unknown ids are ignored. */
   settle(reservationId: string, actual: { costUsd: number; tokens: number }): void {
     this.close_(reservationId, { nano: toNano(Math.max(0, actual.costUsd)), tokens: Math.max(0, Math.round(actual.tokens)) });
+  }
+
+  /**
+   * Add the cost of a call no reservation covered to every budget governing `identity`, in the
+   * current period: an OpenAI background response, whose create call answered `queued` (its
+   * reservation released at $0) and whose cost shows only when its result is read. Never refuses:
+   * the provider has already billed it; the budget's alerts fire as for any settled call.
+   */
+  charge(identity: CallIdentity, actual: { costUsd: number; tokens: number }): void {
+    const budgets = this.getPolicy().budgets.filter((b) => scopeMatches(b.scope, identity));
+    if (budgets.length === 0) return;
+    const nano = toNano(Math.max(0, actual.costUsd));
+    const tokens = Math.max(0, Math.round(actual.tokens));
+    const events: BudgetEvent[] = [];
+    this.db
+      .transaction(() => {
+        const now = this.now();
+        for (const b of budgets) {
+          const { start, end } = periodBounds(b.period, now);
+          this.stmts.addReserved.run(b.name, b.period, start, 0, 0); // the period's row, if it has none yet
+          this.stmts.correctCharge.run(nano, tokens, b.name, b.period, start);
+          this.collectAlert(b, start, end, now, events);
+        }
+      })
+      .immediate();
+    this.emitAll(events);
   }
 
   /** Drop a reservation: the call cost nothing (refused upstream before any usage, cancelled…). */

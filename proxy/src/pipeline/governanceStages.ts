@@ -119,10 +119,19 @@ function refuse(ctx: CallContext, result: AdmitResult): void {
 export function admitStage(governor: Governor): Stage {
   return async (ctx, next) => {
     const policy = ctx.services.policy.policy;
-    if (!ctx.endpoint.billable || (policy.budgets.length === 0 && policy.rateLimits.length === 0)) return next();
+    if (policy.budgets.length === 0 && policy.rateLimits.length === 0) return next();
+    const identity = { keyFingerprint: ctx.keyFingerprint, ...ctx.tags };
+    if (!ctx.endpoint.billable) {
+      // A poll or a cancel costs nothing and is not admitted, but its answer may carry the bill of
+      // a background response (pipeline/cost.ts): that goes to the budgets without a reservation.
+      await next();
+      const tokens = (ctx.usage?.inputTokens ?? 0) + (ctx.usage?.outputTokens ?? 0);
+      if (ctx.costUsd > 0 || tokens > 0) governor.charge(identity, { costUsd: ctx.costUsd, tokens });
+      return;
+    }
     const limit = maxOutputTokens(ctx.body);
     const result = governor.admit({
-      identity: { keyFingerprint: ctx.keyFingerprint, ...ctx.tags },
+      identity,
       // Tiers and prices are keyed by provider name (an openrouter provider is not priced as openai).
       provider: ctx.provider?.name ?? 'openai',
       model: ctx.modelUsed,
