@@ -46,6 +46,19 @@ describe('editorProxyEnvironment', () => {
     expect(env).toEqual({ ALL_PROXY: 'socks5://s:1080', all_proxy: 'socks5://s:1080', NO_PROXY: 'x', NODE_EXTRA_CA_CERTS: '/ca.pem' });
   });
 
+  it('http.proxyAuthorization Basic becomes the proxy URL\'s credentials; the URL\'s own win; other schemes get a note', () => {
+    const basic = `Basic ${Buffer.from('dom\\me:p@ss:word').toString('base64')}`;
+    const { env } = editorProxyEnvironment({}, { proxy: 'http://proxy.corp:3128', proxyAuthorization: basic }, 'linux');
+    const url = new URL(env.HTTPS_PROXY ?? '');
+    expect([decodeURIComponent(url.username), decodeURIComponent(url.password), url.host]).toEqual(['dom\\me', 'p@ss:word', 'proxy.corp:3128']);
+    expect(env.HTTP_PROXY).toBe(env.HTTPS_PROXY);
+    expect(editorProxyEnvironment({}, { proxy: PROXY, proxyAuthorization: basic }, 'linux').env.HTTPS_PROXY).toBe(PROXY);
+    const negotiate = editorProxyEnvironment({}, { proxy: 'http://proxy.corp:3128', proxyAuthorization: 'Negotiate YIIabc' }, 'linux');
+    expect(negotiate.env.HTTPS_PROXY).toBe('http://proxy.corp:3128');
+    expect(negotiate.notes.join('\n')).toContain('http.proxyAuthorization');
+    expect(negotiate.notes.join('\n')).not.toContain('YIIabc');
+  });
+
   it('proxyStrictSSL off never disables TLS verification; it says what to set instead', () => {
     const r = editorProxyEnvironment({}, { proxy: PROXY, strictSSL: false }, 'linux');
     expect(Object.keys(r.env)).not.toContain('NODE_TLS_REJECT_UNAUTHORIZED');

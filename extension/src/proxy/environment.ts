@@ -33,12 +33,38 @@ export function proxyEnvironment(base: NodeJS.ProcessEnv, platform: NodeJS.Platf
   return out;
 }
 
-/** VS Code's proxy settings (`http.proxy`, `http.noProxy`, `http.proxyStrictSSL`, `http.proxySupport`). */
+/** VS Code's proxy settings (`http.proxy`, `http.noProxy`, `http.proxyStrictSSL`, `http.proxySupport`, `http.proxyAuthorization`). */
 export interface EditorProxySettings {
   proxy?: string;
   noProxy?: readonly string[];
   strictSSL?: boolean;
   proxySupport?: string;
+  /** The `Proxy-Authorization` header value VS Code sends to its proxy (`Basic <base64 user:password>`). */
+  proxyAuthorization?: string | null;
+}
+
+/**
+ * `http.proxyAuthorization: "Basic …"` as credentials in the proxy URL, which is where the proxy
+ * reads them (users who keep the password out of `http.proxy` set it there). The URL's own
+ * credentials win. Another scheme (Negotiate, NTLM) is a per-connection handshake the proxy cannot
+ * replay: undefined, and a note says so.
+ */
+function withBasicCredentials(proxy: string, authorization: string): string | undefined {
+  const m = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(authorization.trim());
+  if (!m?.[1]) return undefined;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  let url: URL;
+  try {
+    url = new URL(proxy);
+  } catch {
+    return proxy;
+  }
+  if (url.username || url.password) return proxy;
+  url.username = encodeURIComponent(decoded.slice(0, colon));
+  url.password = encodeURIComponent(decoded.slice(colon + 1));
+  return url.href.replace(/\/$/, proxy.endsWith('/') ? '/' : '');
 }
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY'];
@@ -63,9 +89,17 @@ export function editorProxyEnvironment(
   const fold = platform === 'win32' ? (n: string) => n.toUpperCase() : (n: string) => n;
   const has = (names: string[]) => Object.entries(base).some(([n, v]) => v?.trim() && names.some((name) => fold(n) === fold(name) || fold(n) === fold(name.toLowerCase())));
   const proxy = settings.proxy?.trim();
+  const authorization = settings.proxyAuthorization?.trim();
   if (proxy && !has(PROXY_VARIABLES)) {
-    env.HTTPS_PROXY = proxy;
-    env.HTTP_PROXY = proxy;
+    const withAuth = authorization ? withBasicCredentials(proxy, authorization) : proxy;
+    if (withAuth === undefined) {
+      notes.push(
+        '"http.proxyAuthorization" uses a scheme other than Basic, which Tollgate cannot send to the proxy; ' +
+          'put the user name and password in "http.proxy" (http://user:password@host:port) or in HTTPS_PROXY.',
+      );
+    }
+    env.HTTPS_PROXY = withAuth ?? proxy;
+    env.HTTP_PROXY = withAuth ?? proxy;
     notes.push('upstream calls use the proxy of VS Code\'s "http.proxy" setting');
     const noProxy = (settings.noProxy ?? []).map((h) => h.trim()).filter(Boolean);
     if (noProxy.length > 0 && !has(['NO_PROXY'])) env.NO_PROXY = noProxy.join(',');

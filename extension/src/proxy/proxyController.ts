@@ -71,7 +71,7 @@ export class ProxyController implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reapplyPolicy()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        const restart = ['tollgate.proxy.port', 'tollgate.nodePath', 'http.proxy', 'http.noProxy', 'http.proxySupport'].some((k) => e.affectsConfiguration(k));
+        const restart = ['tollgate.proxy.port', 'tollgate.nodePath', 'http.proxy', 'http.noProxy', 'http.proxySupport', 'http.proxyAuthorization'].some((k) => e.affectsConfiguration(k));
         if (restart && this.state.kind !== 'stopped') {
           void this.start();
         }
@@ -254,6 +254,7 @@ export class ProxyController implements vscode.Disposable {
       noProxy: http.get<string[]>('noProxy'),
       strictSSL: http.get<boolean>('proxyStrictSSL'),
       proxySupport: http.get<string>('proxySupport'),
+      proxyAuthorization: http.get<string | null>('proxyAuthorization'),
     });
     for (const note of editorProxy.notes) this.output.info(note);
     const state = await this.supervisor.start({
