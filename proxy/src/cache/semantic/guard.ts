@@ -95,6 +95,8 @@ export function blindSpotVeto(fa: PromptFeatures, fb: PromptFeatures): string | 
   const idA = unmatchedIdentifiers(fa, fb);
   const idB = unmatchedIdentifiers(fb, fa);
   if (idA.length || idB.length) return `identifiers differ: ${show(idA)} vs ${show(idB)}`;
+  // One operator or bracket changes what short code does; a pooled vector and word features do not see it.
+  if (!sameMultiset(fa.codeSymbols, fb.codeSymbols)) return `code differs: ${show(fa.codeSymbols)} vs ${show(fb.codeSymbols)}`;
   const reversed = reversedDirection(fa, fb);
   if (reversed !== undefined) return `direction reversed: ${JSON.stringify(reversed)} in one prompt, the other way in the other`;
   return undefined;

@@ -5,6 +5,7 @@
  */
 import { vetoReason } from './guard';
 import type { SemanticStore } from './store';
+import { templateInputVeto } from './templateInput';
 
 export interface SemanticLookup {
   namespace: string;
@@ -51,7 +52,7 @@ export class SemanticMatcher {
     for (const c of found) {
       if (c.similarity < q.threshold) break;
       const unread = q.cannotRead?.(c.text);
-      const veto = unread !== undefined ? `embedder cannot judge: stored prompt ${unread}` : this.guard ? vetoReason(q.text, c.text) : undefined;
+      const veto = unread !== undefined ? `embedder cannot judge: stored prompt ${unread}` : this.guard ? (vetoReason(q.text, c.text) ?? templateInputVeto(q.text, c.text)) : undefined;
       if (veto === undefined) {
         this.store.touch(c.entryId, q.now);
         return { entryId: c.entryId, similarity: c.similarity, matchedText: c.text };

@@ -5,6 +5,7 @@
  * cannot judge (applicability.ts). Pure; construct once, call per candidate.
  */
 import { blindSpotVeto } from '../guard';
+import { templateInputVeto } from '../templateInput';
 import { cannotJudgeReason } from './applicability';
 import { pairFeatures, prepareText, type JudgeText } from './features';
 import { checkWeights, probability, type JudgeWeights } from './model';
@@ -55,6 +56,8 @@ export class EquivalenceJudge {
     const b = this.prepare(stored);
     const blind = blindSpotVeto(a.features, b.features);
     if (blind !== undefined) return { probability: 0, veto: blind };
+    const input = templateInputVeto(query, stored);
+    if (input !== undefined) return { probability: 0, veto: input };
     return { probability: probability(this.weights, pairFeatures(cosine, a, b, this.weights.idf)) };
   }
 }

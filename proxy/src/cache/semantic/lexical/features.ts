@@ -29,6 +29,12 @@ export interface PromptFeatures {
    * words and a pooled vector cannot see.
    */
   directions: string[];
+  /**
+   * Operator and bracket characters of short inline code ("print(i)" vs "print(i * i)", "a > 0" vs
+   * "a < 0"), sorted; empty unless the text reads as code (a call or index written without a space,
+   * or an operator). Quoted text, URLs and paths are compared elsewhere and not counted here.
+   */
+  codeSymbols: string[];
 }
 
 const DIRECTION_MARKERS: ReadonlySet<string> = new Set(['to', 'into']);
@@ -59,6 +65,18 @@ const IDENT =
   /[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?|[A-Za-z_$][\w$]*\(\)|\b[a-z]+_[a-z0-9_]+\b|\b[a-z]+[A-Z][A-Za-z0-9]*\b|\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*\b|\.[a-z]{1,5}\b/g;
 const NUMBER = /(?<![\p{L}\d.])\d[\d,]*(?:[.\/:-]\d+)*(?:st|nd|rd|th|s)?(?![\p{L}\d])/gu;
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+
+// Code context: a call / index / block opened right after a name ("f(", "a[", "x{"), or an operator
+// character prose rarely uses ("=", "<", ">", "*", "|", "^"). Not "&" ("500 & 1000" is "and"),
+// "%" ("20% off" = "20 percent off"), "~" ("~5 min") nor "\\" (escapes and LaTeX in pasted text).
+const CODE_CONTEXT = /[\w\])][([{]|[=<>*|^]/;
+const CODE_SYMBOL = /[()[\]{}<>=+*%|^~-]/g;
+
+function codeSymbolsOf(rest: string): string[] {
+  if (!CODE_CONTEXT.test(rest)) return [];
+  // A hyphen between letters is a compound word ("follow-up"), not a minus.
+  return (rest.replace(/(?<=\p{L})-(?=\p{L})/gu, ' ').match(CODE_SYMBOL) ?? []).sort();
+}
 
 function collapse(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
@@ -104,6 +122,7 @@ export function extractFeatures(text: string): PromptFeatures {
     identifiers.push(m.replace(/[.,;:!?)]+$/, ''));
     return ' ';
   });
+  const codeSymbols = codeSymbolsOf(rest);
   rest = rest.replace(SYMBOLIC, (m) => {
     if (/^-+$/.test(m)) return m; // a dash used as punctuation
     identifiers.push(m);
@@ -167,5 +186,5 @@ export function extractFeatures(text: string): PromptFeatures {
       stemSequence.push(stem(id));
     }
   }
-  return { quoted, identifiers, numbers: numbers.sort(), negations, entities, questionWords: [...new Set(questionWords)].sort(), content, allStems: new Set(stemSequence), stemSequence, directions: directedPairs(sequence) };
+  return { quoted, identifiers, numbers: numbers.sort(), negations, entities, questionWords: [...new Set(questionWords)].sort(), content, allStems: new Set(stemSequence), stemSequence, directions: directedPairs(sequence), codeSymbols };
 }
