@@ -6,6 +6,7 @@
  *    worst-case cost before forwarding and settle to the real cost after.
  * The governor returns plain decisions; the header text it adds is formatted here.
  */
+import { isInFlightHold } from '../../../contract/api';
 import { isoSeconds } from '../governance/format';
 import type { Governor } from '../governance/governor';
 import type { AdmitResult, BudgetMark } from '../governance/types';
@@ -104,16 +105,25 @@ export function admitHeaders(r: AdmitResult): Record<string, string> {
  * A 429 in the client's protocol. A rate-limit refusal is labelled as the provider labels its own
  * (OpenAI: code `rate_limit_exceeded`, type `tokens` or `requests` on api.openai.com — Tollgate uses
  * `rate_limit_exceeded` for both; Anthropic: `rate_limit_error`), a budget refusal `budget_exceeded`
- * (Anthropic has no such type: `rate_limit_error`). The ledger's errorType is the reason
- * (`rate_limit_exceeded` or `budget_exceeded`) on both protocols, so the dashboard tells them apart.
+ * (Anthropic has no such type: `rate_limit_error`), with code `insufficient_quota` once it is spent.
+ * The ledger's errorType is the reason (`rate_limit_exceeded` or `budget_exceeded`) on both
+ * protocols, so the dashboard tells them apart.
  */
 function refuse(ctx: CallContext, result: AdmitResult): void {
   const reason = result.rateLimit !== undefined ? 'rate_limit_exceeded' : 'budget_exceeded';
   const type = ctx.endpoint.protocol === 'anthropic' ? 'rate_limit_error' : reason;
   const message = result.message ?? (reason === 'rate_limit_exceeded' ? 'Tollgate: rate limit exceeded.' : 'Tollgate: budget exceeded.');
-  const retryAfter: Record<string, string> = result.retryAfterSec !== undefined ? { 'retry-after': String(result.retryAfterSec) } : {};
+  const headers: Record<string, string> = result.retryAfterSec !== undefined ? { 'retry-after': String(result.retryAfterSec) } : {};
+  // A budget that is spent (not one held by calls in flight, which settle in seconds) stays spent
+  // until its reset, hours away: an automatic retry only repeats the refusal. Codex slept for the
+  // whole `retry-after` (a day, silently "Reconnecting... 1/5"); OpenAI's `insufficient_quota` code
+  // (its own "out of credit") makes it stop, as it does other retry helpers, and `x-should-retry:
+  // false` stops the OpenAI and Anthropic SDKs at once instead of after their own retries.
+  const spent = reason === 'budget_exceeded' && !isInFlightHold(result.summary);
+  if (spent) headers['x-should-retry'] = 'false';
   // OpenAI SDKs and retry helpers key off `code: rate_limit_exceeded`.
-  failCall(ctx, 429, type, message, retryAfter, { reason, ...(reason === 'rate_limit_exceeded' ? { code: reason } : {}) });
+  const code = reason === 'rate_limit_exceeded' ? reason : spent ? 'insufficient_quota' : undefined;
+  failCall(ctx, 429, type, message, headers, { reason, ...(code !== undefined ? { code } : {}) });
 }
 
 export function admitStage(governor: Governor): Stage {

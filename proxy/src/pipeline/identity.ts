@@ -97,6 +97,33 @@ export function tagValue(v: unknown, ownKey?: string): string | undefined {
   return typeof v === 'string' && TAG_RE.test(v) && !looksLikeSecret(v, ownKey) ? v : undefined;
 }
 
+/**
+ * The user in Claude Code's `metadata.user_id`, which is no tag as sent: since 2.1.78 a JSON object
+ * in a string (`{"device_id":"<64 hex>","account_uuid":"<uuid or empty>","session_id":"<uuid>"}`;
+ * quotes and braces), before that `user_<64 hex>_account_<uuid or empty>_session_<uuid>` (too long
+ * with an account, else a different "user" per session). Every call of the agent ran untagged, or
+ * under its session, outside per-user budgets. The user is the account when there is one, else the
+ * installation's device id; never the session. Undefined for any other value (used as it is).
+ */
+export function agentUserId(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const legacy = /^user_([0-9a-f]{64})_account_([0-9a-f-]*)_session_[0-9a-f-]*$/i.exec(v);
+  if (legacy) return legacy[2] || legacy[1];
+  if (!v.startsWith('{')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    return undefined;
+  }
+  const o = obj(parsed);
+  for (const k of ['account_uuid', 'account_id', 'device_id']) {
+    const id = o?.[k];
+    if (typeof id === 'string' && id.trim() !== '') return id.trim();
+  }
+  return undefined;
+}
+
 const TAG_HEADERS = { team: 'x-tollgate-team', feature: 'x-tollgate-feature', user: 'x-tollgate-user' } as const;
 
 /**
@@ -175,9 +202,9 @@ export const identify: Stage = async (ctx, next) => {
   const h = fromHeaders.tags;
   const meta = obj(ctx.body.metadata);
   // Request tags (headers, then the OpenAI user/safety_identifier/metadata and Anthropic
-  // metadata.user_id fields; those body fields serve other purposes too, so a value that is not a
-  // tag is skipped there); resolveTags lets a key mapped in the policy win, so it cannot claim
-  // another team by header. `safety_identifier` is OpenAI's successor to the deprecated `user`
+  // metadata.user_id fields, Claude Code's read by agentUserId; those body fields serve other
+  // purposes too, so a value that is not a tag is skipped there); resolveTags lets a key mapped in
+  // the policy win, so it cannot claim another team by header. `safety_identifier` is OpenAI's successor to the deprecated `user`
   // (the AI SDK's `safetyIdentifier`): apps that moved to it ran untagged, outside per-user budgets.
   const tag = (v: unknown) => tagValue(v, ctx.apiKey);
   const { keyFingerprint: _fp, ...tags } = resolveTags(
@@ -185,7 +212,7 @@ export const identify: Stage = async (ctx, next) => {
     {
       team: h.team ?? tag(meta?.team),
       feature: h.feature ?? tag(meta?.feature),
-      user: h.user ?? tag(ctx.body.user) ?? tag(ctx.body.safety_identifier) ?? tag(meta?.user_id) ?? tag(meta?.user),
+      user: h.user ?? tag(ctx.body.user) ?? tag(ctx.body.safety_identifier) ?? tag(agentUserId(meta?.user_id) ?? meta?.user_id) ?? tag(meta?.user),
     },
     policy,
   );
