@@ -14,9 +14,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
 import type { Db } from '../db/open';
 import type { BudgetPolicy, Policy, RateLimitPolicy, Scope } from '../policy/schema';
 import { priceCall } from '../pricing/price';
+import { AlertRelay } from './alertRelay';
 import { downgradeTarget } from './downgrade';
 import { budgetExhaustedMessage, rateLimitMessage } from './format';
 import { fromNano, migrateGovernance, toNano } from './migrate';
@@ -24,7 +26,7 @@ import { periodBounds, type BudgetPeriod } from './periods';
 import { budgetStatus, RATE_WINDOW_S, rateStatus, usedFraction } from './report';
 import { type CallIdentity, scopeMatches } from './scope';
 import { inFlightSummary } from './summary';
-import { type GovernanceStatements, prepareGovernance, type ReservationRow, type SpendRow, inFlightTotals, spendOf, windowTotals } from './store';
+import { type GovernanceStatements, type LeaseRow, prepareGovernance, type ReservationRow, type SpendRow, inFlightTotals, spendOf, windowTotals } from './store';
 import type { AdmitRequest, AdmitResult, BudgetEvent, BudgetLevel, BudgetMark, BudgetStatus, GovernorEvents, RateLimitStatus } from './types';
 
 export { RATE_WINDOW_S } from './report';
@@ -38,10 +40,26 @@ export const DEFAULT_STALE_AFTER_MS = 30 * 60_000;
 export const IN_FLIGHT_RETRY_S = 2;
 /** Closed reservations are kept this long (for inspection), then pruned by recoverAfterRestart(). */
 const KEEP_CLOSED_MS = 7 * 86_400_000;
+/**
+ * How often a Governor renews its lease (governance_owners) while it has reservations open. An idle
+ * one writes nothing: every commit from another connection makes the other proxies' per-connection
+ * caches (the semantic KNN mirror) reload, and a lease is only ever read to judge open reservations.
+ */
+export const LEASE_RENEW_MS = 15_000;
+/**
+ * A lease not renewed for this long has expired: its owner is gone (killed, hung, on another host
+ * that died) even if its pid now belongs to some other process.
+ */
+export const LEASE_TTL_MS = 60_000;
+/** A refusal caused by reservations in flight checks that their owners are alive at most this often. */
+const HELD_SWEEP_EVERY_MS = 1_000;
+const HOST = hostname();
 
 export interface GovernorOptions {
   /** Age after which an unsettled reservation is charged at its worst case (unless admitted with its own holdMs). Default 30 min. */
   staleAfterMs?: number;
+  /** How long another Governor's lease may go unrenewed before its owner counts as gone. Default LEASE_TTL_MS. */
+  leaseTtlMs?: number;
 }
 
 interface BudgetCheck {
@@ -64,7 +82,19 @@ const liveOwners = new Set<string>();
 export class Governor extends EventEmitter<GovernorEvents> {
   readonly owner = randomUUID();
   private readonly staleAfterMs: number;
+  private readonly leaseTtlMs: number;
+  private readonly leaseTimer: NodeJS.Timeout;
+  /** This Governor's open reservations: while there are any, its lease is kept fresh. */
+  private readonly held = new Set<string>();
+  private renewedAt: number;
+  /** The last time this process was seen running (a timer tick, a sweep), on its clock. */
+  private tickAt: number;
+  /** Until then, others' expired leases prove nothing: this process was stopped itself (see noteTick). */
+  private distrustUntil = Number.NEGATIVE_INFINITY;
+  /** When a refusal last looked for dead owners among the reservations that caused it. */
+  private heldSweptAt = Number.NEGATIVE_INFINITY;
   private readonly stmts: GovernanceStatements;
+  private readonly alerts: AlertRelay;
   /** Per rate limit, the second its expired buckets were last deleted. */
   private readonly prunedAt = new Map<string, number>();
 
@@ -76,9 +106,47 @@ export class Governor extends EventEmitter<GovernorEvents> {
   ) {
     super();
     this.staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+    this.leaseTtlMs = options.leaseTtlMs ?? LEASE_TTL_MS;
     this.migrate();
     this.stmts = prepareGovernance(db);
+    this.alerts = new AlertRelay(this.stmts, this.now());
     liveOwners.add(this.owner);
+    this.renewedAt = this.tickAt = this.now();
+    this.stmts.renewLease.run(this.owner, process.pid, HOST, this.renewedAt);
+    this.leaseTimer = setInterval(() => this.leaseTick(), LEASE_RENEW_MS);
+    this.leaseTimer.unref();
+  }
+
+  /** Tells other processes sharing the file that this Governor's reservations are still in flight. */
+  private leaseTick(): void {
+    if (!this.db.open) {
+      clearInterval(this.leaseTimer);
+      return;
+    }
+    const now = this.now();
+    this.noteTick(now);
+    if (this.held.size === 0) return;
+    try {
+      this.renewLease(now, true);
+    } catch {
+      // A busy or failing disk: the next renewal retries, well within the lease's lifetime.
+    }
+  }
+
+  private renewLease(now: number, force = false): void {
+    if (!force && now - this.renewedAt < LEASE_RENEW_MS && now >= this.renewedAt) return;
+    this.stmts.renewLease.run(this.owner, process.pid, HOST, now);
+    this.renewedAt = now;
+  }
+
+  /**
+   * A gap longer than a lease since this process last ran means it was stopped (a laptop asleep, a
+   * paused VM) — and so, probably, were the others: their leases look expired only because they
+   * have not had a turn to renew them yet. Give them one lease's time before believing it.
+   */
+  private noteTick(now: number): void {
+    if (now - this.tickAt > this.leaseTtlMs) this.distrustUntil = now + this.leaseTtlMs;
+    this.tickAt = now;
   }
 
   /** Idempotent; also run by the constructor. */
@@ -86,9 +154,16 @@ export class Governor extends EventEmitter<GovernorEvents> {
     migrateGovernance(this.db);
   }
 
-  /** Stop counting this instance as alive (its open reservations become recoverable). */
+  /** Stop counting this instance as alive (its open reservations become recoverable, also by other processes). */
   close(): void {
     liveOwners.delete(this.owner);
+    clearInterval(this.leaseTimer);
+    if (!this.db.open) return;
+    try {
+      this.stmts.endLease.run(this.owner);
+    } catch {
+      // The lease then expires on its own after leaseTtlMs.
+    }
   }
 
   admit(req: AdmitRequest): AdmitResult {
@@ -97,12 +172,29 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const governed = (s: { scope: Scope }): boolean => scopeMatches(s.scope, req.identity);
     if (!policy.budgets.some(governed) && !policy.rateLimits.some(governed)) return { decision: 'allow', marks: [] };
     const events: BudgetEvent[] = [];
-    const result = this.db.transaction(() => this.admitLocked(req, policy, events)).immediate();
+    const held = { byInFlight: false };
+    const run = (): AdmitResult => this.db.transaction(() => this.admitLocked(req, policy, events, held)).immediate();
+    let result = run();
+    if (result.reservationId) this.held.add(result.reservationId);
+    // Refused because of calls in flight: if some of them belong to a proxy that died (kill -9, a
+    // crash), charge them now and decide again, rather than answer "retry in 2 s" until the next
+    // sweep. Only on this refusal path, so admitted calls pay nothing for it.
+    if (held.byInFlight && this.sweepForHeldRefusal()) {
+      result = run();
+      if (result.reservationId) this.held.add(result.reservationId);
+    }
     this.emitAll(events);
     return result;
   }
 
-  private admitLocked(req: AdmitRequest, policy: Policy, events: BudgetEvent[]): AdmitResult {
+  private sweepForHeldRefusal(): boolean {
+    const now = this.now();
+    if (Math.abs(now - this.heldSweptAt) < HELD_SWEEP_EVERY_MS) return false;
+    this.heldSweptAt = now;
+    return this.recoverOrphans() > 0;
+  }
+
+  private admitLocked(req: AdmitRequest, policy: Policy, events: BudgetEvent[], held: { byInFlight: boolean }): AdmitResult {
     const now = this.now();
     const id = req.identity;
     const maxOut = req.maxOutputTokens ?? policy.defaults.maxOutputTokens;
@@ -138,10 +230,10 @@ export class Governor extends EventEmitter<GovernorEvents> {
 
     const blocking = exceeded.find((c) => c.budget.action === 'block');
     const downgrading = exceeded.find((c) => c.budget.action === 'downgrade');
-    if (blocking) return this.blockForBudget(blocking, now, events);
+    if (blocking) return this.blockForBudget(blocking, now, events, held);
     if (downgrading) {
       const choice = downgradeTarget(policy, req.provider, model);
-      if (!choice.ok) return this.blockForBudget(downgrading, now, events, choice.reason);
+      if (!choice.ok) return this.blockForBudget(downgrading, now, events, held, choice.reason);
       decision = 'downgrade';
       decidingBudget = downgrading;
       downgrade = { from: model, to: choice.model, budget: downgrading.budget.name };
@@ -162,6 +254,8 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const s = this.stmts;
     const holdMs = req.holdMs !== undefined && Number.isFinite(req.holdMs) && req.holdMs > 0 ? Math.round(req.holdMs) : null;
     s.insertReservation.run(reservationId, now, this.owner, process.pid, req.provider, model, costNano, tokens, 'open', holdMs);
+    // After an idle spell the lease is old: freshen it in the same commit that shows the reservation.
+    this.renewLease(now);
     for (const c of checks) {
       s.insertReservationBudget.run(reservationId, c.budget.name, c.budget.period, c.start);
       s.addReserved.run(c.budget.name, c.budget.period, c.start, costNano, tokens);
@@ -275,7 +369,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     };
   }
 
-  private blockForBudget(c: BudgetCheck, now: number, events: BudgetEvent[], extra?: string): AdmitResult {
+  private blockForBudget(c: BudgetCheck, now: number, events: BudgetEvent[], refusal: { byInFlight: boolean }, extra?: string): AdmitResult {
     this.collectAlert(c.budget, c.start, c.end, now, events);
     const b = c.budget;
     // Full only because of reservations of calls in flight: what they really cost replaces their
@@ -283,6 +377,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const held = c.row.reserved_nano > 0 || c.row.reserved_tokens > 0;
     const inFlight = held && (c.before >= 1 ? c.spentBefore < 1 : c.spentAfter <= 1) ? { usd: fromNano(c.row.reserved_nano), tokens: c.row.reserved_tokens } : undefined;
     const retryAfterSec = inFlight ? IN_FLIGHT_RETRY_S : Math.max(1, Math.ceil((c.end - now) / 1000));
+    if (inFlight) refusal.byInFlight = true;
     return {
       decision: 'block',
       marks: [mark('exceeded', c, c.before)],
@@ -305,9 +400,14 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const used = usedFraction(budget, committed);
     const level: BudgetLevel = used >= 1 ? 'exceeded' : used >= budget.warnAt ? 'warn' : 'ok';
     if (level === 'ok') return;
-    const newlyExceeded = level === 'exceeded' && this.stmts.insertAlert.run(budget.name, budget.period, start, alertKey('exceeded', budget), now).changes === 1;
+    const raise = (key: string): boolean => {
+      if (this.stmts.insertAlert.run(budget.name, budget.period, start, key, now).changes !== 1) return false;
+      this.alerts.raised(budget.name, budget.period, start, key, now);
+      return true;
+    };
+    const newlyExceeded = level === 'exceeded' && raise(alertKey('exceeded', budget));
     // Crossing straight past 100 % marks the warning as done too, so listeners get one event.
-    const newlyWarned = this.stmts.insertAlert.run(budget.name, budget.period, start, alertKey('warn', budget), now).changes === 1;
+    const newlyWarned = raise(alertKey('warn', budget));
     if (!newlyExceeded && !(newlyWarned && level === 'warn')) return;
     const event: BudgetEvent = {
       budget: budget.name,
@@ -359,6 +459,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
   }
 
   private close_(reservationId: string, actual: { nano: number; tokens: number } | undefined): void {
+    this.held.delete(reservationId);
     const events: BudgetEvent[] = [];
     this.db
       .transaction(() => {
@@ -388,30 +489,24 @@ export class Governor extends EventEmitter<GovernorEvents> {
   }
 
   /**
-   * Resolve reservations whose owner is gone: made by a process that is no longer running (or by
-   * a Governor of this process that was closed), or open for longer than their holdMs (staleAfterMs
-   * unless admitted with one). They are charged at their reserved worst case — the upstream may
-   * have billed a call whose proxy died before recording it, and over-counting is the safe side for
-   * a budget. A settle()/release() that still arrives later corrects the charge to the real figure.
-   * Returns how many were charged.
+   * Resolve reservations whose owner is gone, then prune old rows (call at start-up and every few
+   * minutes). Owner gone: a Governor of this process that was closed, or one of another process
+   * whose lease expired (not renewed for leaseTtlMs: killed, hung, or its pid since reused) or,
+   * on this host, whose process no longer runs; also any reservation open for longer than its
+   * holdMs (staleAfterMs unless admitted with one). They are charged at their reserved worst case —
+   * the upstream may have billed a call whose proxy died before recording it, and over-counting is
+   * the safe side for a budget. A settle()/release() that still arrives later corrects the charge
+   * to the real figure. Returns how many were charged.
    */
   recoverAfterRestart(): number {
     const now = this.now();
     return this.db
       .transaction(() => {
-        const open = this.stmts.openReservations.all() as ReservationRow[];
-        let charged = 0;
-        for (const r of open) {
-          const orphaned = now - r.created_at > (r.hold_ms ?? this.staleAfterMs) || !ownerAlive(r.owner, r.owner_pid);
-          if (!orphaned) continue;
-          const budgets = this.stmts.reservationBudgets.all(r.id) as Array<{ budget: string; period: string; period_start: number }>;
-          for (const b of budgets) this.stmts.moveReservedToSpent.run(r.cost_nano, r.tokens, r.cost_nano, r.tokens, b.budget, b.period, b.period_start);
-          this.stmts.markRecovered.run(now, r.id);
-          charged++;
-        }
+        const charged = this.recoverLocked(now);
         const cutoff = now - KEEP_CLOSED_MS;
         this.stmts.pruneReservationBudgets.run(cutoff);
         this.stmts.pruneReservations.run(cutoff);
+        this.stmts.pruneLeases.run(cutoff);
         // Windows of limits that were removed from the policy are never pruned by admit().
         const oldest = Math.floor(now / 1000) - RATE_WINDOW_S + 1;
         this.stmts.pruneAllBuckets.run(oldest);
@@ -419,6 +514,66 @@ export class Governor extends EventEmitter<GovernorEvents> {
         return charged;
       })
       .immediate();
+  }
+
+  /**
+   * recoverAfterRestart() without the pruning: reads only the open reservations (the calls in
+   * flight), so a running proxy can sweep often for the reservations of a sibling that died.
+   */
+  recoverOrphans(): number {
+    const now = this.now();
+    // Nothing in flight anywhere (the usual idle case): no need to wait for the write lock.
+    if (this.stmts.anyOpen.get() === undefined) {
+      this.noteTick(now);
+      return 0;
+    }
+    return this.db.transaction(() => this.recoverLocked(now)).immediate();
+  }
+
+  private recoverLocked(now: number): number {
+    this.noteTick(now);
+    const leasesTrusted = now >= this.distrustUntil;
+    if (this.held.size > 0 && liveOwners.has(this.owner)) this.renewLease(now);
+    const open = this.stmts.openReservations.all() as ReservationRow[];
+    const gone = new Map<string, boolean>();
+    let charged = 0;
+    for (const r of open) {
+      let ownerGone = gone.get(r.owner);
+      if (ownerGone === undefined) {
+        ownerGone = this.ownerGone(r, now, leasesTrusted);
+        gone.set(r.owner, ownerGone);
+      }
+      if (!ownerGone && now - r.created_at <= (r.hold_ms ?? this.staleAfterMs)) continue;
+      const budgets = this.stmts.reservationBudgets.all(r.id) as Array<{ budget: string; period: string; period_start: number }>;
+      for (const b of budgets) this.stmts.moveReservedToSpent.run(r.cost_nano, r.tokens, r.cost_nano, r.tokens, b.budget, b.period, b.period_start);
+      this.stmts.markRecovered.run(now, r.id);
+      charged++;
+    }
+    return charged;
+  }
+
+  private ownerGone(r: ReservationRow, now: number, leasesTrusted: boolean): boolean {
+    if (liveOwners.has(r.owner)) return false;
+    const lease = this.stmts.leaseOf.get(r.owner) as LeaseRow | undefined;
+    // Made by a version without leases (or its lease was pruned): the pid is all there is.
+    if (!lease) return r.owner_pid === process.pid || !pidAlive(r.owner_pid);
+    if (lease.seen_at === 0) return true; // closed
+    if (leasesTrusted && now - lease.seen_at > this.leaseTtlMs) return true;
+    // Another host (or a container with its own hostname) sharing the file: its pids mean nothing
+    // here, where they may name an unrelated process or none at all; only its lease can tell.
+    if (lease.host !== HOST) return false;
+    // Our pid but none of our live Governors: an earlier process that had this pid (a restarted
+    // container's pid 1), or a Governor of ours that was closed.
+    return lease.pid === process.pid || !pidAlive(lease.pid);
+  }
+
+  /**
+   * Emit the budget alerts that other processes sharing the file raised since the last call (they
+   * fire once, where the crossing call ran): the proxy calls this on a timer so its own listeners
+   * (the editor connected to it) hear of them too.
+   */
+  relayAlerts(): void {
+    this.emitAll(this.alerts.collect(this.getPolicy(), this.now()));
   }
 
   /** Every policy budget with spend, reservations, level and forecast for its current period. */
@@ -449,8 +604,7 @@ function foldFutureBuckets(s: GovernanceStatements, limit: string, second: numbe
   s.foldFutureRateEvents.run(second, limit, second);
 }
 
-function ownerAlive(owner: string, pid: number): boolean {
-  if (pid === process.pid) return liveOwners.has(owner);
+function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

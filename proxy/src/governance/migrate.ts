@@ -73,6 +73,16 @@ export function migrateGovernance(db: Db): void {
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS governance_rate_events_age ON governance_rate_events (limit_name, second);
 
+    -- Leases: one row per Governor (a proxy process), renewed every few seconds. A reservation's
+    -- owner is alive while its lease is fresh; seen_at 0 = closed. A pid alone misleads: pids are
+    -- reused, and mean nothing across hosts or container pid namespaces sharing the file.
+    CREATE TABLE IF NOT EXISTS governance_owners (
+      owner TEXT PRIMARY KEY,
+      pid INTEGER NOT NULL,
+      host TEXT NOT NULL,
+      seen_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
     -- One row per budget, period and alert level (with the limits it was crossed against, so a
     -- limit changed by a policy edit alerts again): events fire once even across processes.
     CREATE TABLE IF NOT EXISTS governance_alerts (

@@ -23,6 +23,15 @@ export interface ReservationRow {
   hold_ms: number | null;
 }
 
+/** A Governor's lease (governance_owners). */
+export interface LeaseRow {
+  owner: string;
+  pid: number;
+  host: string;
+  /** Last renewal (ms since the epoch, the Governor's clock); 0 once it closed. */
+  seen_at: number;
+}
+
 export const EMPTY_ROW: SpendRow = { spent_nano: 0, spent_tokens: 0, reserved_nano: 0, reserved_tokens: 0 };
 
 export type GovernanceStatements = ReturnType<typeof prepareGovernance>;
@@ -70,6 +79,7 @@ export function prepareGovernance(db: Db) {
     reservationBudgets: db.prepare('SELECT budget, period, period_start FROM governance_reservation_budgets WHERE reservation_id = ?'),
     closeReservation: db.prepare('UPDATE governance_reservations SET state = ?, actual_nano = ?, actual_tokens = ?, closed_at = ? WHERE id = ?'),
     markRecovered: db.prepare("UPDATE governance_reservations SET state = 'recovered', closed_at = ? WHERE id = ?"),
+    anyOpen: db.prepare("SELECT 1 FROM governance_reservations WHERE state = 'open' LIMIT 1"),
     openReservations: db.prepare("SELECT id, owner, owner_pid, cost_nano, tokens, state, created_at, hold_ms FROM governance_reservations WHERE state = 'open'"),
     pruneReservationBudgets: db.prepare(
       `DELETE FROM governance_reservation_budgets WHERE reservation_id IN
@@ -108,6 +118,18 @@ export function prepareGovernance(db: Db) {
     pruneRateEvents: db.prepare('DELETE FROM governance_rate_events WHERE limit_name = ? AND second < ?'),
     pruneAllBuckets: db.prepare('DELETE FROM governance_rate_buckets WHERE second < ?'),
     pruneAllRateEvents: db.prepare('DELETE FROM governance_rate_events WHERE second < ?'),
+    // (owner, pid, host, seen_at)
+    renewLease: db.prepare(
+      `INSERT INTO governance_owners (owner, pid, host, seen_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (owner) DO UPDATE SET seen_at = excluded.seen_at`,
+    ),
+    endLease: db.prepare('UPDATE governance_owners SET seen_at = 0 WHERE owner = ?'),
+    leaseOf: db.prepare('SELECT owner, pid, host, seen_at FROM governance_owners WHERE owner = ?'),
+    // Leases not renewed since `?` whose owner holds nothing open any more.
+    pruneLeases: db.prepare(
+      "DELETE FROM governance_owners WHERE seen_at < ? AND owner NOT IN (SELECT owner FROM governance_reservations WHERE state = 'open')",
+    ),
+    alertsSince: db.prepare('SELECT budget, period, period_start, level, at FROM governance_alerts WHERE at >= ?'),
     insertAlert: db.prepare('INSERT OR IGNORE INTO governance_alerts (budget, period, period_start, level, at) VALUES (?, ?, ?, ?, ?)'),
   };
 }

@@ -65,6 +65,8 @@ export const DRAIN_MS = 3_000;
  * stream's output is estimated by the token worker first).
  */
 const UNWIND_MS = 1_500;
+/** How often a running proxy looks for reservations left open by a proxy that died (a few ms each). */
+const ORPHAN_SWEEP_MS = 15_000;
 
 /** Resolves once `pending` is empty or `ms` passed, calling `tick` every 50 ms meanwhile. */
 async function drain(pending: ReadonlySet<Promise<void>>, ms: number, tick: () => void = () => {}): Promise<void> {
@@ -217,9 +219,25 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   const governor = new Governor(db, () => policyStore.policy);
   const recovered = onDb(() => governor.recoverAfterRestart());
   if (recovered > 0) log.info(`settled ${recovered} budget reservation(s) left open by an earlier run`);
-  // Another proxy on the same data directory may die too: sweep its stale reservations now and then.
-  const recoverTimer = setInterval(() => governor.recoverAfterRestart(), 5 * 60_000);
+  // Another proxy on the same data directory (the CLI beside the editor's, a second window) may be
+  // killed mid-call: its reservations would hold the budgets they name until someone sweeps. The
+  // frequent sweep reads only the open reservations; the full one also prunes old rows. A sweep that
+  // fails (a busy disk) is retried by the next one, never ends the proxy.
+  // The frequent one also relays budget alerts another proxy on the file raised (they fire once,
+  // in the process whose call crossed the threshold) to this proxy's listeners.
+  const sweep = (full: boolean) => () => {
+    try {
+      const n = full ? governor.recoverAfterRestart() : governor.recoverOrphans();
+      if (n > 0) log.info(`settled ${n} budget reservation(s) left open by a proxy that is gone`);
+      if (!full) governor.relayAlerts();
+    } catch (err) {
+      log.warn(`budget reservation sweep failed (retried later): ${(err as Error).message}`);
+    }
+  };
+  const recoverTimer = setInterval(sweep(true), 5 * 60_000);
   recoverTimer.unref();
+  const orphanTimer = setInterval(sweep(false), ORPHAN_SWEEP_MS);
+  orphanTimer.unref();
   governor.on('budget', (e) => {
     log.warn(`budget ${e.budget}: ${e.level} (${e.spentUsd.toFixed(4)} USD${e.limitUsd !== undefined ? ` of ${e.limitUsd}` : ''})`);
     events.emit('live', { event: 'budget', data: e });
@@ -331,6 +349,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       await services.router?.close();
       await semantic.close();
       clearInterval(recoverTimer);
+      clearInterval(orphanTimer);
       retention.close();
       governor.close();
       services.exactCache.flushHits();

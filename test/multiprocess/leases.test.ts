@@ -1,0 +1,122 @@
+/**
+ * Reservations of another proxy process on the same data directory are recovered by lease, not by
+ * pid alone: a pid can be reused by an unrelated process after a crash, and means nothing across
+ * hosts or container pid namespaces sharing the file.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Governor } from '../../proxy/src/governance/governor';
+import type { PolicyInput } from '../../proxy/src/policy/schema';
+import { policy, tempDb, worstCase, type TempDb } from '../governance/helpers';
+
+const PER_CALL = worstCase('gpt-4.1-nano', 1000, 1000);
+const INPUT: PolicyInput = { budgets: [{ name: 'd', period: 'day', usd: PER_CALL * 100 }] };
+const worker = fileURLToPath(new URL('./fixtures/lease-worker.ts', import.meta.url));
+
+let t: TempDb | undefined;
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  t?.cleanup();
+  t = undefined;
+});
+
+/** A live process that admitted `count` calls on the file and keeps them in flight. */
+async function holder(file: string, count: number): Promise<{ child: ChildProcess; ids: string[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', worker, file, JSON.stringify(INPUT), String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  children.push(child);
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (buf.includes('\n')) resolve(buf.split('\n')[0]!);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited ${code}`)));
+  });
+  return { child, ids: (JSON.parse(line) as { ids: string[] }).ids };
+}
+
+async function killed(c: ChildProcess): Promise<void> {
+  if (c.exitCode !== null || c.signalCode !== null) return;
+  const exited = new Promise<void>((r) => c.once('exit', () => r()));
+  c.kill('SIGKILL');
+  await exited;
+}
+
+describe('reservations of other processes, by lease', () => {
+  it('recovers a dead proxy’s reservations once its lease expires, even when its pid now belongs to another process', async () => {
+    t = tempDb();
+    const p = policy(INPUT);
+    let now = Date.now();
+    const TTL = 20_000;
+    const judge = new Governor(t.open(), () => p, () => now, { leaseTtlMs: TTL });
+    const { child, ids } = await holder(t.file, 2);
+    now = Date.now(); // the judge's clock, from the holder's last lease renewal
+    await killed(child);
+    // The pid is reused: an unrelated, live process (here a sleeping child) has it now.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    children.push(other);
+    const db = t.open();
+    db.prepare('UPDATE governance_reservations SET owner_pid = ?').run(other.pid!);
+    const hasLeases = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'governance_owners'").get() !== undefined;
+    if (hasLeases) db.prepare('UPDATE governance_owners SET pid = ? WHERE pid = ?').run(other.pid!, child.pid!);
+
+    expect(judge.status()[0]!.reservedUsd).toBeCloseTo(2 * PER_CALL, 12);
+    // The judge sweeps now and then (renewing its own lease); well before the 30-minute staleness rule.
+    now += TTL / 2;
+    expect(judge.recoverAfterRestart()).toBe(0); // the dead proxy's lease has not run out yet
+    now += TTL / 2 + 5_000;
+    expect(judge.recoverAfterRestart()).toBe(2);
+    const s = judge.status()[0]!;
+    expect(s.reservedUsd).toBe(0);
+    expect(s.spentUsd).toBeCloseTo(2 * PER_CALL, 12);
+    const states = db.prepare(`SELECT state FROM governance_reservations WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids) as Array<{ state: string }>;
+    expect(states.map((r) => r.state)).toEqual(['recovered', 'recovered']);
+  }, 30_000);
+
+  it('never recovers the in-flight reservations of a live proxy whose pid means nothing here (another host or pid namespace)', async () => {
+    t = tempDb();
+    const p = policy(INPUT);
+    let now = Date.now();
+    const judge = new Governor(t.open(), () => p, () => now, { leaseTtlMs: 20_000 });
+    const { child } = await holder(t.file, 1);
+    now = Date.now();
+    // Seen from here, the live holder's pid names no process (a container's own pid namespace,
+    // another machine on a shared volume): what a pid check alone would take for a crash.
+    const dead = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    await new Promise((r) => dead.once('exit', r));
+    const db = t.open();
+    db.prepare('UPDATE governance_reservations SET owner_pid = ?').run(dead.pid!);
+    const hasLeases = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'governance_owners'").get() !== undefined;
+    if (hasLeases) db.prepare("UPDATE governance_owners SET pid = ?, host = 'another-container' WHERE pid = ?").run(dead.pid!, child.pid!);
+
+    expect(judge.recoverAfterRestart()).toBe(0);
+    expect(judge.recoverOrphans()).toBe(0);
+    expect(judge.status()[0]!.reservedUsd).toBeCloseTo(PER_CALL, 12);
+    // Once it stops renewing (killed) and its lease runs out, it is recovered.
+    await killed(child);
+    now += 12_000;
+    expect(judge.recoverOrphans()).toBe(0);
+    now += 12_000;
+    expect(judge.recoverOrphans()).toBe(1);
+    expect(judge.status()[0]!.reservedUsd).toBe(0);
+  }, 30_000);
+
+  it('does not take others’ leases for expired when its own clock jumped (the machine slept)', async () => {
+    t = tempDb();
+    const p = policy(INPUT);
+    let now = Date.now();
+    const judge = new Governor(t.open(), () => p, () => now, { leaseTtlMs: 20_000 });
+    const { child } = await holder(t.file, 1);
+    now = Date.now();
+    // The whole machine was suspended for an hour: every lease, ours included, looks old.
+    now += 3_600_000 - 1;
+    const db = t.open();
+    db.prepare("UPDATE governance_owners SET host = 'another-container'").run();
+    db.prepare('UPDATE governance_reservations SET created_at = ?').run(now - 1_000);
+    expect(judge.recoverOrphans()).toBe(0);
+    expect(judge.status()[0]!.reservedUsd).toBeCloseTo(PER_CALL, 12);
+    child.stdin!.end();
+  }, 30_000);
+});
