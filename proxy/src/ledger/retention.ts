@@ -1,8 +1,9 @@
 /**
  * Ledger retention: rows older than `ledger.maxAgeDays` are deleted, and while the ledger holds
- * more than `ledger.maxBytes` (estimated, see ledgerBytes) the oldest rows are deleted in batches;
- * SQLite reuses the freed pages for new rows, so the file stops growing. Runs at start, every few
- * minutes, and after every `everyCalls` new rows, so a flood of requests cannot outgrow it for long.
+ * more than `ledger.maxBytes` (estimated, see ledgerBytes) the oldest rows are deleted; both in
+ * batches of RETENTION_BATCH rows, one batch per event-loop turn in the running proxy. SQLite reuses
+ * the freed pages for new rows, so the file stops growing. Runs at start, every few minutes, and
+ * after every `everyCalls` new rows, so a flood of requests cannot outgrow it for long.
  */
 import type { Db } from '../db/open';
 import type { Ledger } from './ledger';
@@ -18,10 +19,28 @@ export interface RetentionResult {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
-const BATCH = 2000;
+/**
+ * Rows one DELETE removes at most. Each batch is its own statement (its own short write and WAL
+ * frames), and a running proxy deletes one batch per event-loop turn: a policy edit from 365 to 90
+ * days on a year of calls (a million rows) was one DELETE that held the event loop and the write
+ * lock for tens of seconds and grew the WAL by the size of everything it deleted.
+ */
+export const RETENTION_BATCH = 2000;
 
 /** Per-row overhead beyond the text columns: ~20 numeric columns, the record header, two index entries. */
 const ROW_OVERHEAD = 160;
+
+function bytesPerRow(db: Db): number {
+  const avg = db
+    .prepare(
+      `SELECT AVG(LENGTH(request_id) + LENGTH(key_fingerprint) + IFNULL(LENGTH(team),0) + IFNULL(LENGTH(feature),0) + IFNULL(LENGTH(user),0)
+        + LENGTH(provider) + LENGTH(endpoint) + LENGTH(model_requested) + LENGTH(model_used) + LENGTH(cache) + IFNULL(LENGTH(error_type),0)
+        + IFNULL(LENGTH(route),0) + IFNULL(LENGTH(budget),0) + IFNULL(LENGTH(prompt_preview),0) + IFNULL(LENGTH(details),0)) AS a
+       FROM (SELECT * FROM calls ORDER BY id DESC LIMIT 1000)`,
+    )
+    .get() as { a: number | null };
+  return (avg.a ?? 0) + ROW_OVERHEAD;
+}
 
 /**
  * Estimated bytes the ledger occupies: row count × the average size of the newest 1000 rows. The
@@ -31,40 +50,70 @@ const ROW_OVERHEAD = 160;
 export function ledgerBytes(db: Db): { rows: number; bytesPerRow: number; bytes: number } {
   const rows = (db.prepare('SELECT COUNT(*) AS n FROM calls').get() as { n: number }).n;
   if (rows === 0) return { rows, bytesPerRow: 0, bytes: 0 };
-  const avg = db
-    .prepare(
-      `SELECT AVG(LENGTH(request_id) + LENGTH(key_fingerprint) + IFNULL(LENGTH(team),0) + IFNULL(LENGTH(feature),0) + IFNULL(LENGTH(user),0)
-        + LENGTH(provider) + LENGTH(endpoint) + LENGTH(model_requested) + LENGTH(model_used) + LENGTH(cache) + IFNULL(LENGTH(error_type),0)
-        + IFNULL(LENGTH(route),0) + IFNULL(LENGTH(budget),0) + IFNULL(LENGTH(prompt_preview),0) + IFNULL(LENGTH(details),0)) AS a
-       FROM (SELECT * FROM calls ORDER BY id DESC LIMIT 1000)`,
-    )
-    .get() as { a: number | null };
-  const bytesPerRow = (avg.a ?? 0) + ROW_OVERHEAD;
-  return { rows, bytesPerRow, bytes: Math.round(rows * bytesPerRow) };
+  const perRow = bytesPerRow(db);
+  return { rows, bytesPerRow: perRow, bytes: Math.round(rows * perRow) };
 }
 
-export function applyRetention(db: Db, settings: RetentionSettings, now = Date.now()): RetentionResult {
-  const cutoff = now - settings.maxAgeDays * DAY_MS;
-  // calls_ts index: the delete touches only the old rows.
-  const deletedByAge = db.prepare('DELETE FROM calls WHERE ts < ?').run(cutoff).changes;
-  let deletedBySize = 0;
+/**
+ * `ledgerBytes` when the ledger may exceed `maxBytes`, else undefined, without counting the rows
+ * when it clearly does not: ids are unique and increasing, so there are at most max(id) − min(id) + 1
+ * rows (two rowid lookups). COUNT(*) reads the whole ts index (~a second per million rows on a
+ * busy laptop), and retention runs every 500 calls: a year of calls made every 500th call wait for it.
+ */
+function ledgerBytesOver(db: Db, maxBytes: number): { rows: number; bytesPerRow: number; bytes: number } | undefined {
+  // Two subqueries: SQLite reads a lone MIN or MAX off the rowid b-tree, but scans for both in one SELECT.
+  const span = db.prepare('SELECT (SELECT MAX(id) FROM calls) - (SELECT MIN(id) FROM calls) + 1 AS n').get() as { n: number | null };
+  if (span.n === null) return undefined;
+  if (Math.round(span.n * bytesPerRow(db)) <= maxBytes) return undefined;
   const size = ledgerBytes(db);
-  if (size.bytes > settings.maxBytes) {
+  return size.bytes > maxBytes ? size : undefined;
+}
+
+/**
+ * Retention in bounded steps: each step deletes at most RETENTION_BATCH rows and yields the totals
+ * so far; the generator returns the final ones. `applyRetention` runs it through at once, the proxy
+ * one step per event-loop turn (LedgerRetention), so other calls are served between batches.
+ */
+export function* retentionSteps(db: Db, settings: RetentionSettings, now = Date.now()): Generator<RetentionResult, RetentionResult, void> {
+  const cutoff = now - settings.maxAgeDays * DAY_MS;
+  // calls_ts index: each batch finds the old rows without reading the others.
+  const oldByAge = db.prepare('DELETE FROM calls WHERE id IN (SELECT id FROM calls WHERE ts < ? LIMIT ?)');
+  let deletedByAge = 0;
+  for (;;) {
+    const n = oldByAge.run(cutoff, RETENTION_BATCH).changes;
+    deletedByAge += n;
+    if (n < RETENTION_BATCH) break;
+    yield { deletedByAge, deletedBySize: 0 };
+  }
+  let deletedBySize = 0;
+  const size = ledgerBytesOver(db, settings.maxBytes);
+  if (size) {
     // Delete down to 90% of the limit so the next check does not fire again at once.
     let excess = Math.min(size.rows, Math.ceil((size.bytes - settings.maxBytes * 0.9) / size.bytesPerRow));
     const oldest = db.prepare('DELETE FROM calls WHERE id IN (SELECT id FROM calls ORDER BY id LIMIT ?)');
     while (excess > 0) {
-      const n = oldest.run(Math.min(BATCH, excess)).changes;
+      const n = oldest.run(Math.min(RETENTION_BATCH, excess)).changes;
       if (n === 0) break;
       deletedBySize += n;
       excess -= n;
+      if (excess > 0) yield { deletedByAge, deletedBySize };
     }
   }
   return { deletedByAge, deletedBySize };
 }
 
+export function applyRetention(db: Db, settings: RetentionSettings, now = Date.now()): RetentionResult {
+  const steps = retentionSteps(db, settings, now);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
 export class LedgerRetention {
   private timer: NodeJS.Timeout | undefined;
+  /** The next step of a pass still under way (one batch per event-loop turn). */
+  private next: NodeJS.Immediate | undefined;
   private sinceCheck = 0;
   private readonly onCall = () => {
     if (++this.sinceCheck >= this.everyCalls) this.run();
@@ -80,31 +129,45 @@ export class LedgerRetention {
   ) {}
 
   /**
-   * The first run throws: at start a failure means the ledger cannot be read at all (a damaged
-   * file), which the proxy must refuse rather than serve calls it cannot record.
+   * The first step throws: at start a failure means the ledger cannot be read at all (a damaged
+   * file), which the proxy must refuse rather than serve calls it cannot record. The rest of a
+   * large first pass (a year of rows past a lowered maxAgeDays) runs while the proxy serves.
    */
   start(): this {
     this.sinceCheck = 0;
-    this.report(applyRetention(this.db, this.settings()));
+    this.advance(retentionSteps(this.db, this.settings()), true);
     this.ledger.on('call', this.onCall);
     this.timer = setInterval(() => this.run(), this.intervalMs);
     this.timer.unref();
     return this;
   }
 
+  /**
+   * Runs the first batch now and the rest one batch per event-loop turn; returns what was deleted
+   * so far (everything, when one batch was enough). While a pass is under way, a new one is not begun.
+   */
   run(): RetentionResult {
     this.sinceCheck = 0;
-    let r: RetentionResult;
+    if (this.next) return { deletedByAge: 0, deletedBySize: 0 };
+    return this.advance(retentionSteps(this.db, this.settings()), false);
+  }
+
+  private advance(steps: Generator<RetentionResult, RetentionResult, void>, rethrow: boolean): RetentionResult {
+    this.next = undefined;
+    let step: IteratorResult<RetentionResult, RetentionResult>;
     try {
-      r = applyRetention(this.db, this.settings());
+      step = steps.next();
     } catch (err) {
+      if (rethrow) throw err;
       // Runs from a timer and from the ledger's 'call' event: a failure here (a full disk cannot
       // even take a DELETE's WAL frames) must neither crash the proxy nor fail the call that
       // triggered it. The next run tries again.
       this.log(`ledger retention skipped: ${err instanceof Error ? err.message : String(err)}`);
       return { deletedByAge: 0, deletedBySize: 0 };
     }
-    return this.report(r);
+    if (step.done) return this.report(step.value);
+    this.next = setImmediate(() => this.advance(steps, false));
+    return step.value;
   }
 
   private report(r: RetentionResult): RetentionResult {
@@ -116,6 +179,8 @@ export class LedgerRetention {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.next) clearImmediate(this.next);
+    this.next = undefined;
     this.ledger.off('call', this.onCall);
   }
 }

@@ -81,7 +81,7 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
     res.json({ ...call, ...(sourcePrompt !== undefined ? { sourcePrompt } : {}) } satisfies CallDetail);
   });
 
-  r.get('/summary', (req, res) => {
+  r.get('/summary', async (req, res) => {
     const by = str(req.query.by);
     if (by !== undefined && !(SUMMARY_DIMENSIONS as readonly string[]).includes(by)) {
       res.status(400).json({ error: { type: 'invalid_request_error', message: `by must be one of ${SUMMARY_DIMENSIONS.join(', ')}` } } satisfies ApiError);
@@ -96,14 +96,14 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
       return;
     }
     res.json(
-      services.ledger.summary({
+      (await services.ledger.summaryOffThread({
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
         ...(by ? { by: by as SummaryDimension } : {}),
         ...(bucketMs !== undefined ? { bucketMs } : {}),
         ...(offset ? { bucketOffsetMs: offset } : {}),
         filter: filterFrom({ ...req.query, from: undefined, to: undefined }),
-      }) satisfies Summary,
+      })) satisfies Summary,
     );
   });
 
