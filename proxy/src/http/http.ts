@@ -207,7 +207,8 @@ export function readBody(req: Req, limit: number): Promise<Buffer> {
       return reject(new HttpError(413, 'request entity too large', 'entity.too.large'));
     }
     const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
-    const stream = encoding === 'identity' ? req : encoding === 'gzip' ? req.pipe(createGunzip()) : encoding === 'deflate' ? req.pipe(createInflate()) : encoding === 'br' ? req.pipe(createBrotliDecompress()) : undefined;
+    const decoder = encoding === 'gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : undefined;
+    const stream = encoding === 'identity' ? req : decoder ? req.pipe(decoder) : undefined;
     if (!stream) {
       req.resume();
       return reject(new HttpError(415, `unsupported content encoding "${encoding}"`));
@@ -218,6 +219,12 @@ export function readBody(req: Req, limit: number): Promise<Buffer> {
       size += c.length;
       if (size > limit) {
         stream.removeAllListeners('data');
+        // Stop the decoder itself: left flowing, a few KB of brotli or gzip went on inflating to
+        // gigabytes (seconds of CPU) after the 413 was sent. The raw body is still drained.
+        if (decoder) {
+          req.unpipe(decoder);
+          decoder.destroy();
+        }
         req.resume();
         reject(new HttpError(413, 'request entity too large', 'entity.too.large'));
         return;

@@ -4,6 +4,7 @@
  * Chat overhead follows OpenAI's cookbook "How to count tokens with tiktoken": 3 tokens per message,
  * +1 per `name`, +3 to prime the reply (gpt-3.5-turbo-0301: 4 per message, −1 per name).
  */
+import { countTokens } from './bpe';
 import { chatOverheadFor, messageText, type ChatMessageLike } from './chat';
 import { encodingForModel, getEncoder } from './encoding';
 
@@ -18,7 +19,7 @@ export interface TokenCount {
 
 export function countTextTokens(text: string, model: string): TokenCount {
   const choice = encodingForModel(model);
-  const tokens = text.length === 0 ? 0 : getEncoder(choice.encoding).encode(text, [], []).length;
+  const tokens = countTokens(getEncoder(choice.encoding), text);
   return { tokens, exact: choice.exact, encoding: choice.encoding };
 }
 
@@ -27,7 +28,7 @@ export function countMessageTokens(message: ChatMessageLike, model: string): num
   const { encoding } = encodingForModel(model);
   const enc = getEncoder(encoding);
   const overhead = chatOverheadFor(model);
-  const count = (s: string) => (s.length === 0 ? 0 : enc.encode(s, [], []).length);
+  const count = (s: string) => countTokens(enc, s);
   let n = overhead.perMessage + count(message.role) + count(messageText(message.content));
   if (message.name !== undefined) n += count(message.name) + overhead.perName;
   return n;

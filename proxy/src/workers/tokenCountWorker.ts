@@ -1,34 +1,66 @@
 /**
  * Worker thread that counts tokens with js-tiktoken. Building an encoder parses ~1 MB of ranks
  * and takes a second or more: done here, it never stalls the proxy's event loop.
+ *
+ * A long request (a 1M-token document) is counted a part at a time, yielding to the worker's event
+ * loop between parts: counted in one go it held every count queued behind it (each budgeted or
+ * token-routed call) for seconds. The parts' counts add up to the whole's (tokens/chunks.ts).
  */
+import { setImmediate as yieldNow } from 'node:timers/promises';
 import { parentPort } from 'node:worker_threads';
-import { countChatTokens, countTextTokens, type ChatMessageLike } from '../tokens/count';
+import { chatOverheadFor, countTextTokens, messageText, type ChatMessageLike } from '../tokens/count';
+import { countingChunks } from '../tokens/chunks';
+import { encodingForModel } from '../tokens/models';
 
 export type TokenCountRequest = { id: number; model: string; messages?: ChatMessageLike[]; texts?: string[] } | { id: number; warm: string[] };
 export type TokenCountReply = { id: number; tokens: number; exact: boolean } | { id: number; error: string };
 
+/** Characters counted between two yields (a few milliseconds of work). */
+const PART_CHARS = 32 * 1024;
+
+async function countLong(text: string, model: string): Promise<number> {
+  const parts = countingChunks(text, PART_CHARS);
+  let tokens = 0;
+  for (const part of parts) {
+    tokens += countTextTokens(part, model).tokens;
+    if (parts.length > 1) await yieldNow();
+  }
+  return tokens;
+}
+
+/** countChatTokens and countTextTokens of tokens/count.ts, a part at a time. */
+async function count(msg: { model: string; messages?: ChatMessageLike[]; texts?: string[] }): Promise<{ tokens: number; exact: boolean }> {
+  const modelExact = encodingForModel(msg.model).exact;
+  let tokens = 0;
+  let exact = true;
+  if (msg.messages?.length) {
+    const overhead = chatOverheadFor(msg.model);
+    tokens += overhead.replyPriming;
+    for (const m of msg.messages) {
+      tokens += overhead.perMessage + countTextTokens(m.role, msg.model).tokens + (await countLong(messageText(m.content), msg.model));
+      if (m.name !== undefined) tokens += countTextTokens(m.name, msg.model).tokens + overhead.perName;
+    }
+    exact &&= modelExact;
+  }
+  for (const t of msg.texts ?? []) {
+    tokens += await countLong(t, msg.model);
+    exact &&= modelExact;
+  }
+  return { tokens, exact };
+}
+
 parentPort?.on('message', (msg: TokenCountRequest) => {
-  try {
-    if ('warm' in msg) {
+  if ('warm' in msg) {
+    try {
       for (const model of msg.warm) countTextTokens('warm', model);
       parentPort?.postMessage({ id: msg.id, tokens: 0, exact: true } satisfies TokenCountReply);
-      return;
+    } catch (err) {
+      parentPort?.postMessage({ id: msg.id, error: (err as Error).message } satisfies TokenCountReply);
     }
-    let tokens = 0;
-    let exact = true;
-    if (msg.messages?.length) {
-      const c = countChatTokens(msg.messages, msg.model);
-      tokens += c.tokens;
-      exact &&= c.exact;
-    }
-    for (const t of msg.texts ?? []) {
-      const c = countTextTokens(t, msg.model);
-      tokens += c.tokens;
-      exact &&= c.exact;
-    }
-    parentPort?.postMessage({ id: msg.id, tokens, exact } satisfies TokenCountReply);
-  } catch (err) {
-    parentPort?.postMessage({ id: msg.id, error: (err as Error).message } satisfies TokenCountReply);
+    return;
   }
+  count(msg).then(
+    ({ tokens, exact }) => parentPort?.postMessage({ id: msg.id, tokens, exact } satisfies TokenCountReply),
+    (err: unknown) => parentPort?.postMessage({ id: msg.id, error: (err as Error).message } satisfies TokenCountReply),
+  );
 });
