@@ -1,7 +1,8 @@
 /**
  * The batch endpoints, relayed to the provider with accounting on the way (see service.ts):
  *   OpenAI     POST/GET /v1/files, GET/DELETE /v1/files/:id, GET /v1/files/:id/content,
- *              POST/GET /v1/batches, GET /v1/batches/:id, POST /v1/batches/:id/cancel
+ *              POST/GET /v1/batches, GET /v1/batches/:id, POST /v1/batches/:id/cancel,
+ *              /v1/uploads/** and /v1/vector_stores/** (relayed as they are)
  *   Anthropic  POST/GET /v1/messages/batches, GET/DELETE /v1/messages/batches/:id,
  *              POST /v1/messages/batches/:id/cancel, GET /v1/messages/batches/:id/results
  * Lines the exact cache already answers are not sent; a batch the cache answers whole never
@@ -61,6 +62,14 @@ export function batchRouter(services: ProxyServices, governor: Governor | undefi
     if (b?.local) return void res.json(openaiLocalBatch(b));
     await passThrough(svc, req, res, 'openai');
   }));
+
+  // ---- OpenAI Uploads and Vector Stores --------------------------------------------------------
+  // State the provider keeps that an app reaches through the same base URL (a file too large for
+  // one request goes up in parts; vector stores hold the files `file_search` reads): relayed with the
+  // caller's key, the body and its content type as they came (an upload part is multipart).
+  for (const prefix of [OPENAI_PATHS.uploads, OPENAI_PATHS.vector_stores]) {
+    router.use(prefix, raw, wrap((req, res) => passThrough(svc, req, res, 'openai')));
+  }
 
   // ---- Anthropic Message Batches --------------------------------------------------------------
   router.post(ANTHROPIC_PATHS.batches, raw, wrap((req, res) => createAnthropicBatch(svc, req, res)));
@@ -199,7 +208,9 @@ async function passThrough(svc: BatchService, req: Req, res: Res, protocol: Prot
   const id = identityOr400(svc, req, res, protocol);
   if (!id) return;
   const body = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
-  const up = await upstream(svc, req, res, id, req.method as 'GET' | 'POST' | 'DELETE', req.path, body, body ? 'application/json' : undefined);
+  // The browser guard let only JSON, or multipart on an upload route, through: sent as the client typed it.
+  const contentType = typeof req.headers['content-type'] === 'string' ? req.headers['content-type'] : 'application/json';
+  const up = await upstream(svc, req, res, id, req.method as 'GET' | 'POST' | 'DELETE', req.path, body, body ? contentType : undefined);
   if (up) relay(res, up);
 }
 

@@ -232,7 +232,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const downgrading = exceeded.find((c) => c.budget.action === 'downgrade');
     if (blocking) return this.blockForBudget(blocking, now, events, held);
     if (downgrading) {
-      const choice = downgradeTarget(policy, req.provider, model);
+      const choice = req.noDowngrade !== undefined ? { ok: false as const, reason: req.noDowngrade } : downgradeTarget(policy, req.provider, model);
       if (!choice.ok) return this.blockForBudget(downgrading, now, events, held, choice.reason);
       decision = 'downgrade';
       decidingBudget = downgrading;

@@ -28,6 +28,11 @@ export interface AdmitRequest {
    * Governor's staleAfterMs (30 min), longer than any single call.
    */
   holdMs?: number;
+  /**
+   * The request's endpoint has no cheaper tier to move to (embeddings, images, audio: the tiers
+   * are chat models): a downgrade budget over its limit refuses it instead. Default: downgradable.
+   */
+  noDowngrade?: string;
 }
 
 export type AdmitDecision = 'allow' | 'warn' | 'block' | 'downgrade';

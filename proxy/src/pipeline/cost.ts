@@ -180,6 +180,10 @@ export async function settleCost(ctx: CallContext): Promise<void> {
   if (!ctx.endpoint.billable && !background) return;
   // Nothing generated (refused before forwarding, an upstream error status, no byte of an answer): $0.
   if (!ctx.usage && !ctx.responseBody) return;
+  // An upload (an image to edit, audio to transcribe) is no text a tokenizer can count, and the
+  // answer is an image or a voice: without the usage it reports, the call is recorded unpriced.
+  // An estimate would be wrong by orders of magnitude, and `whisper-1` at 0 tokens prices at $0.
+  if (!ctx.usage && ctx.endpoint.usageOnly) return;
   const model = ctx.modelUsed;
   // The answer's text is only counted when usage is missing or the answer was cut.
   const outText = (!ctx.usage || !ctx.complete) && ctx.responseBody && ctx.endpoint.outputText ? ctx.endpoint.outputText(ctx.responseBody) : '';

@@ -16,6 +16,7 @@ import { errors as undiciErrors, request } from 'undici';
 import { fallbackTargets, fallbacksWithinPrice, requestedRetryAfter, retryDecision } from '../governance/retry';
 import { authHeaderValue, errorTypeOf, PROTOCOLS } from '../providers/protocol';
 import { obj, type Json } from '../providers/types';
+import { formOf, formToSend } from './multipart';
 import { frameJson, SseParser } from '../providers/sse';
 import { startAttempt, type CallContext, type Stage } from './context';
 import { failCall } from './errors';
@@ -92,7 +93,9 @@ function upstreamHeaders(ctx: CallContext): Record<string, string> {
   }
   const p = ctx.provider!;
   Object.assign(out, p.headers);
-  if (ctx.endpoint.method === 'POST') out['content-type'] = 'application/json';
+  // A multipart body's content type (with its boundary) is the one the rebuilt form sets.
+  if (ctx.endpoint.multipart) delete out['content-type'];
+  else if (ctx.endpoint.method === 'POST') out['content-type'] = 'application/json';
   for (const [name, value] of Object.entries(PROTOCOLS[p.kind].requiredHeaders)) out[name] ??= value;
   if (ctx.apiKey) out[p.authHeader] = authHeaderValue(p.authHeader, ctx.apiKey);
   return out;
@@ -137,7 +140,9 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
   const path = ctx.endpoint.upstreamPath.replace(/:([a-z]+)/g, (_m, name: string) => encodeURIComponent(ctx.req.params[name] ?? ''));
   const url = `${p.baseUrl}${path}${ctx.req.url.includes('?') ? ctx.req.url.slice(ctx.req.url.indexOf('?')) : ''}`;
   const outgoing: Json = { ...ctx.body };
+  if (!ctx.stream && ctx.endpoint.assembler && ctx.endpoint.streams?.(ctx.body)) ctx.stream = true;
   if (ctx.stream && ctx.endpoint.requestUsageInStream) ctx.stripUsageChunk = ctx.endpoint.requestUsageInStream(outgoing);
+  const form = ctx.endpoint.multipart ? formOf(ctx.req) : undefined;
 
   if (clientGone(ctx)) {
     // The client left while an earlier stage was waiting (a token count, an embedding, a retry's
@@ -158,7 +163,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     upstream = await request(url, {
       method: ctx.endpoint.method,
       headers: upstreamHeaders(ctx),
-      body: ctx.endpoint.method === 'POST' ? JSON.stringify(outgoing) : undefined,
+      body: form ? formToSend(form, outgoing) : ctx.endpoint.method === 'POST' ? JSON.stringify(outgoing) : undefined,
       signal: abort.signal,
       dispatcher: ctx.services.dispatcher,
       headersTimeout: ctx.upstreamTimeoutMs ?? p.timeoutMs,
@@ -191,6 +196,8 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     }
     if (ctx.stream && contentType.includes('text/event-stream')) {
       await relayStream(ctx, upstream, body, started);
+    } else if (ctx.endpoint.rawAnswers && !/json/i.test(contentType)) {
+      await relayRaw(ctx, upstream, body, started);
     } else {
       await relayJson(ctx, upstream, body, started, contentType);
     }
@@ -258,21 +265,23 @@ async function relayJson(
   started: number,
   contentType: string,
 ): Promise<void> {
-  const maxBytes = 64 << 20;
+  const maxBytes = ctx.endpoint.maxAnswerBytes ?? MAX_ANSWER_BYTES;
   const chunks: Buffer[] = [];
   let size = 0;
+  let tooLarge = false;
   try {
     for await (const c of body as AsyncIterable<Buffer>) {
       size += c.length;
       if (size > maxBytes) {
+        tooLarge = true;
         body.destroy();
-        throw new RetryableUpstreamError(502, undefined, undefined, () => failCall(ctx, 502, 'upstream_error', `Tollgate: the upstream response exceeded ${maxBytes} bytes.`));
+        break;
       }
       chunks.push(c);
     }
   } catch (err) {
-    // A client abort is the caller's 499; the size cap is the caller's to retry.
-    if (err instanceof RetryableUpstreamError || ctx.res.destroyed || !(upstream.statusCode >= 200 && upstream.statusCode < 300)) throw err;
+    // A client abort is the caller's 499.
+    if (ctx.res.destroyed || !(upstream.statusCode >= 200 && upstream.statusCode < 300)) throw err;
     // The answer's status said success and its body was under way when the connection broke or
     // stalled: the provider generated it and bills it (a JSON answer's headers come once it is
     // done). As for a truncated body below: record an estimate, answer 502, and do not retry.
@@ -283,6 +292,17 @@ async function relayJson(
     ctx.errorType = f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_reset';
     await recordAnswered(ctx);
     failCall(ctx, ctx.status, 'upstream_error', `Tollgate: ${f.message} after the upstream answered ${upstream.statusCode} (${size} bytes received); not retried, as the answer may have been billed.`, NO_CLIENT_RETRY, { reason: ctx.errorType });
+    return;
+  }
+  if (tooLarge) {
+    // A whole answer, generated and billed, that Tollgate will not hold: asking again (its retries,
+    // then the SDK's on a 502) got the same answer, and a bill, each time. Recorded as an estimate.
+    ctx.upstreamMs += performance.now() - started;
+    ctx.responseBody = {};
+    ctx.status = 502;
+    ctx.errorType = 'upstream_too_large';
+    await recordAnswered(ctx);
+    failCall(ctx, 502, 'upstream_error', `Tollgate: the upstream's answer exceeded ${maxBytes} bytes, more than Tollgate relays on ${ctx.req.path}; not retried, as it may have been billed.`, NO_CLIENT_RETRY, { reason: ctx.errorType });
     return;
   }
   ctx.upstreamMs += performance.now() - started;
@@ -345,6 +365,69 @@ async function relayJson(
   // The body is relayed as received: it was parsed for usage and the cache, never changed.
   ctx.res.status(upstream.statusCode).jsonText(text);
 }
+
+/**
+ * A successful answer that is not JSON (speech audio, a `text`/`srt`/`vtt` transcript): relayed
+ * byte for byte with its content type as it arrives (a player starts on the first chunk), with
+ * backpressure. It reports no usage: the call is recorded unpriced, its cost header 0. A body cut
+ * short ends the response without its last chunk (an error frame would corrupt the audio).
+ */
+async function relayRaw(ctx: CallContext, upstream: Awaited<ReturnType<typeof request>>, body: Readable, started: number): Promise<void> {
+  const res = ctx.res;
+  ctx.upstreamMs += performance.now() - started;
+  const streamStart = performance.now();
+  let waitedOnClient = 0;
+  ctx.status = upstream.statusCode;
+  relayHeaders(ctx, upstream.headers);
+  tollgateHeaders(ctx);
+  res.setHeader('x-tollgate-cost-usd', ctx.costUsd.toFixed(8));
+  res.status(upstream.statusCode);
+  try {
+    for await (const c of body as AsyncIterable<Buffer>) {
+      if (!res.write(c) && !res.destroyed) {
+        const w0 = performance.now();
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+        waitedOnClient += performance.now() - w0;
+      }
+      if (res.destroyed) break;
+    }
+  } catch (err) {
+    if (res.destroyed) throw err;
+    ctx.upstreamMs += Math.max(0, performance.now() - streamStart - waitedOnClient);
+    const f = classifyUpstreamError(err);
+    ctx.status = f.kind === 'timeout' ? 504 : 502;
+    ctx.errorType = f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_reset';
+    await recordAnswered(ctx);
+    if (res.headersSent) res.destroy();
+    else {
+      res.removeHeader('content-type'); // the audio's, set for the answer that did not come
+      failCall(ctx, ctx.status, 'upstream_error', `Tollgate: ${f.message} after the upstream answered ${upstream.statusCode}; not retried, as the answer may have been billed.`, NO_CLIENT_RETRY, { reason: ctx.errorType });
+    }
+    return;
+  }
+  ctx.upstreamMs += Math.max(0, performance.now() - streamStart - waitedOnClient);
+  if (res.destroyed) {
+    body.destroy();
+    ctx.status = 499;
+    ctx.errorType = 'client_closed_request';
+    await recordAnswered(ctx);
+    return;
+  }
+  ctx.complete = true;
+  await recordAnswered(ctx);
+  res.end();
+}
+
+/** The largest JSON answer relayed (an endpoint may allow more: `maxAnswerBytes`). */
+const MAX_ANSWER_BYTES = 64 << 20;
 
 /**
  * The status for a 2xx body that is an error, not an answer: an `error` object and no output (or a
@@ -505,10 +588,16 @@ async function endStreamWithError(ctx: CallContext, f: UpstreamFailure): Promise
 function answerUnrecorded(ctx: CallContext, err: RecordingFailure): void {
   ctx.services.log.error(`call ${ctx.requestId}: the upstream answered but the ledger row was not written: ${err.message}`);
   const message = `Tollgate: the upstream answered, but Tollgate could not record the call in its ledger (${err.message}); not retried, as the answer may have been billed. See the proxy log.`;
-  if (!ctx.res.headersSent) return failCall(ctx, 500, 'api_error', message, NO_CLIENT_RETRY, { reason: 'ledger_write_failed' });
+  if (!ctx.res.headersSent) {
+    failCall(ctx, 500, 'api_error', message, NO_CLIENT_RETRY, { reason: 'ledger_write_failed' });
+    return;
+  }
   ctx.status = 500;
   ctx.errorType = 'ledger_write_failed';
-  if (!ctx.res.writableEnded && !ctx.res.destroyed) ctx.res.end(PROTOCOLS[ctx.endpoint.protocol].streamErrorFrame(message, 'api_error'));
+  if (ctx.res.writableEnded || ctx.res.destroyed) return;
+  // An error frame belongs in an event stream only; in audio or a text transcript it would pass for content.
+  if (String(ctx.res.getHeader('content-type') ?? '').includes('text/event-stream')) ctx.res.end(PROTOCOLS[ctx.endpoint.protocol].streamErrorFrame(message, 'api_error'));
+  else ctx.res.destroy();
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

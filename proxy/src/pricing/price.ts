@@ -26,6 +26,10 @@ export interface TokenUsage {
   inputAudioTokens?: number;
   /** Of the output, audio tokens. */
   outputAudioTokens?: number;
+  /** Of the input, image tokens (gpt-image-* edits: the images sent, at the image-input rate). */
+  inputImageTokens?: number;
+  /** Seconds of audio, for models billed by duration (whisper-1; genai-prices' `audio_seconds`). */
+  audioSeconds?: number;
 }
 
 export interface CallPrice {
@@ -101,7 +105,9 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
   const fileSearches = Math.max(0, usage.fileSearches ?? 0);
   const audioIn = Math.max(0, Math.min(usage.inputAudioTokens ?? 0, usage.inputTokens));
   const audioOut = Math.max(0, Math.min(usage.outputAudioTokens ?? 0, usage.outputTokens));
-  const key = `${provider ?? ''}|${model}|${usage.inputTokens}|${usage.outputTokens}|${cached}|${write}|${write1h}|${searches}|${fileSearches}|${audioIn}|${audioOut}`;
+  const imageIn = Math.max(0, Math.min(usage.inputImageTokens ?? 0, usage.inputTokens - audioIn));
+  const seconds = Math.max(0, usage.audioSeconds ?? 0);
+  const key = `${provider ?? ''}|${model}|${usage.inputTokens}|${usage.outputTokens}|${cached}|${write}|${write1h}|${searches}|${fileSearches}|${audioIn}|${audioOut}|${imageIn}|${seconds}`;
   const hit = memo.get(key);
   if (hit) return hit;
   const providerId = providerIdFor(provider);
@@ -114,8 +120,10 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
     ...(searches ? { web_searches: searches } : {}),
     ...(fileSearches ? { storage_searches: fileSearches } : {}),
   };
-  const audioUsage = {
+  const mediaUsage = {
     ...genaiUsage,
+    ...(imageIn ? { input_image_tokens: imageIn } : {}),
+    ...(seconds ? { audio_seconds: seconds } : {}),
     ...(audioIn ? { input_audio_tokens: audioIn } : {}),
     ...(audioOut ? { output_audio_tokens: audioOut } : {}),
     // genai-prices needs the cached share of the audio when both are reported; OpenAI's chat usage
@@ -137,12 +145,12 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
   };
   let result: ReturnType<typeof calcPrice> = null;
   try {
-    result = lookUp(audioUsage);
+    result = lookUp(mediaUsage);
   } catch {
-    // Audio figures genai-prices cannot reconcile for this model: price the tokens as text rather
-    // than leave the call unpriced.
+    // Audio or image figures genai-prices cannot reconcile for this model: price the tokens as text
+    // rather than leave the call unpriced.
     try {
-      result = audioIn || audioOut ? lookUp(genaiUsage) : null;
+      result = audioIn || audioOut || imageIn ? lookUp(genaiUsage) : null;
     } catch {
       result = null;
     }

@@ -7,11 +7,29 @@ import { globMatch } from '../routing/glob';
 import { ANTHROPIC_ENDPOINTS } from './anthropic';
 import { OPENAI_ENDPOINTS } from './openai';
 import type { EndpointSpec, Json, NormalizedUsage, Protocol } from './types';
-import { ANTHROPIC_PATHS } from './protocol';
+import { ANTHROPIC_PATHS, OPENAI_PATHS } from './protocol';
 
 export * from './types';
 
 export const ENDPOINTS: EndpointSpec[] = [...OPENAI_ENDPOINTS, ...ANTHROPIC_ENDPOINTS];
+
+/**
+ * The provider routes whose body is a multipart/form-data upload: batch input files, upload parts,
+ * and the endpoints that take images or audio. Lower case, `:name` for a path segment.
+ */
+export const MULTIPART_PATHS: readonly string[] = [OPENAI_PATHS.files, OPENAI_PATHS['uploads.parts'], ...ENDPOINTS.filter((e) => e.multipart).map((e) => e.path)];
+
+/**
+ * Whether a request path (as the router sees it: any case, a trailing slash allowed) is an upload
+ * route. The browser guard lets a multipart body through on these only (an Origin is still refused).
+ */
+export function isMultipartPath(path: string): boolean {
+  const segs = path.toLowerCase().split('/').filter(Boolean);
+  return MULTIPART_PATHS.some((p) => {
+    const want = p.split('/').filter(Boolean);
+    return want.length === segs.length && want.every((w, i) => w.startsWith(':') || w === segs[i]);
+  });
+}
 
 /** The usage an answer of this endpoint reports (batch result lines). */
 export function usageOf(endpoint: string, body: Json): NormalizedUsage | undefined {

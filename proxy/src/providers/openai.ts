@@ -1,5 +1,6 @@
 /**
- * OpenAI wire protocol: chat completions, legacy completions, Responses API, embeddings, models.
+ * OpenAI wire protocol: chat completions, legacy completions, Responses API, embeddings, models,
+ * images and audio.
  * Also used for every OpenAI-compatible upstream (Azure v1, OpenRouter, Ollama, vLLM).
  */
 import { sseFrame } from './sse';
@@ -587,6 +588,139 @@ function responsesOutputText(body: Json): string {
     .join('\n');
 }
 
+/**
+ * Image usage (gpt-image-*): `input_tokens` with `input_tokens_details.{text_tokens,image_tokens}`
+ * (the images an edit sends, billed at the image-input rate) and `output_tokens` (the image).
+ * DALL·E answers carry none.
+ */
+const imageTokens = usageNamed('input', 'output');
+function imagesUsage(body: Json): NormalizedUsage | undefined {
+  const u = imageTokens(body);
+  if (!u) return undefined;
+  const image = num(obj(obj(body.usage)?.input_tokens_details)?.image_tokens);
+  return image ? { ...u, inputImageTokens: image } : u;
+}
+
+/**
+ * Transcription and translation usage: `{type: "tokens", input_tokens, input_token_details:
+ * {audio_tokens, text_tokens}, output_tokens}` (gpt-4o-*transcribe) or `{type: "duration",
+ * seconds}` (whisper-1, billed by the minute). Also the `usage` of a speech stream's
+ * `speech.audio.done` event (`input_tokens`, `output_tokens`).
+ */
+function audioUsage(body: Json): NormalizedUsage | undefined {
+  const u = obj(body.usage);
+  if (!u) return undefined;
+  if (u.type === 'duration') return { inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, audioSeconds: num(u.seconds) };
+  const details = obj(u.input_token_details) ?? obj(u.input_tokens_details);
+  const audio = num(details?.audio_tokens);
+  return { inputTokens: num(u.input_tokens), outputTokens: num(u.output_tokens), cachedTokens: 0, cacheWriteTokens: 0, ...(audio ? { inputAudioTokens: audio } : {}) };
+}
+
+/**
+ * The event streams of the media endpoints (`image_generation.*` / `image_edit.*`,
+ * `speech.audio.*`, `transcript.text.*`): each event is a whole JSON object, and the terminal one
+ * (`*.completed`, `*.done`) carries the final image or text and the usage. Its body is that event;
+ * a stream cut short has the transcript text its deltas spelled so far.
+ */
+class TerminalEventAssembler implements StreamAssembler {
+  complete = false;
+  error: Json | undefined;
+  private final: Json | undefined;
+  private text = '';
+
+  constructor(private readonly terminal: ReadonlySet<string>) {}
+
+  accept(_frame: unknown, json: Json | undefined): void {
+    if (!json) return;
+    const type = typeof json.type === 'string' ? json.type : '';
+    if (type === 'error' || obj(json.error)) {
+      this.error = obj(json.error) ?? json;
+      return;
+    }
+    if (type === 'transcript.text.delta' && typeof json.delta === 'string') this.text += json.delta;
+    if (this.terminal.has(type)) {
+      this.final = json;
+      this.complete = true;
+    }
+  }
+
+  result(): Json {
+    return this.final ?? { text: this.text };
+  }
+}
+
+const IMAGE_EVENTS_DONE: ReadonlySet<string> = new Set(['image_generation.completed', 'image_edit.completed']);
+const SPEECH_EVENTS_DONE: ReadonlySet<string> = new Set(['speech.audio.done']);
+const TRANSCRIPT_EVENTS_DONE: ReadonlySet<string> = new Set(['transcript.text.done']);
+
+/** Transcription and translation uploads: OpenAI takes audio files up to 25 MB (plus the form around them). */
+const AUDIO_UPLOAD_BYTES = 32 * 1024 * 1024;
+/** Image edit and variation uploads: up to 50 MB an image (plus the form around them). */
+const IMAGE_UPLOAD_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Images and audio: model calls that cost money (billed from the usage the answer reports) but are
+ * never cached: an image or a voice is drawn anew each time, and uploads are not keyed.
+ */
+const MEDIA_ENDPOINTS: EndpointSpec[] = [
+  {
+    id: 'images.generations',
+    protocol: 'openai',
+    method: 'POST',
+    ...routePaths('openai', OPENAI_PATHS['images.generations']),
+    billable: true,
+    cacheable: false,
+    usageOnly: true,
+    usage: imagesUsage,
+    assembler: () => new TerminalEventAssembler(IMAGE_EVENTS_DONE),
+  },
+  ...(['images.edits', 'images.variations'] as const).map(
+    (id): EndpointSpec => ({
+      id,
+      protocol: 'openai',
+      method: 'POST',
+      ...routePaths('openai', OPENAI_PATHS[id]),
+      billable: true,
+      cacheable: false,
+      usageOnly: true,
+      multipart: true,
+      maxBodyBytes: IMAGE_UPLOAD_BYTES,
+      usage: imagesUsage,
+      assembler: () => new TerminalEventAssembler(IMAGE_EVENTS_DONE),
+    }),
+  ),
+  {
+    id: 'audio.speech',
+    protocol: 'openai',
+    method: 'POST',
+    ...routePaths('openai', OPENAI_PATHS['audio.speech']),
+    billable: true,
+    cacheable: false,
+    usageOnly: true,
+    rawAnswers: true,
+    usage: audioUsage,
+    assembler: () => new TerminalEventAssembler(SPEECH_EVENTS_DONE),
+    streams: (b) => b.stream_format === 'sse',
+  },
+  ...(['audio.transcriptions', 'audio.translations'] as const).map(
+    (id): EndpointSpec => ({
+      id,
+      protocol: 'openai',
+      method: 'POST',
+      ...routePaths('openai', OPENAI_PATHS[id]),
+      billable: true,
+      cacheable: false,
+      usageOnly: true,
+      multipart: true,
+      rawAnswers: true,
+      maxBodyBytes: AUDIO_UPLOAD_BYTES,
+      usage: audioUsage,
+      assembler: () => new TerminalEventAssembler(TRANSCRIPT_EVENTS_DONE),
+      outputText: (b) => (typeof b.text === 'string' ? b.text : ''),
+    }),
+  ),
+];
+
 /** Id, method, path (a key of OPENAI_PATHS), and whether its body is optional. */
 const STATE_ROUTES: readonly (readonly [EndpointId, EndpointSpec['method'], keyof typeof OPENAI_PATHS, boolean])[] = [
   ['responses.retrieve', 'GET', 'responses.retrieve', false],
@@ -655,6 +789,9 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
     ...routePaths('openai', OPENAI_PATHS.embeddings),
     billable: true,
     cacheable: true,
+    // `encoding_format: "float"` (the API's default but for the official SDKs, which ask for base64)
+    // is pretty-printed, ~22 bytes a number: 2,048 inputs of 3,072 dimensions are ~140 MB.
+    maxAnswerBytes: 256 << 20,
     usage: (b) => {
       const u = obj(b.usage);
       return u ? { inputTokens: num(u.prompt_tokens), outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0 } : undefined;
@@ -663,6 +800,7 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
   // Moderations are free (genai-prices prices them at $0) and the model behind
   // `omni-moderation-latest` changes: relayed, recorded, never cached.
   { id: 'moderations', protocol: 'openai', method: 'POST', ...routePaths('openai', OPENAI_PATHS.moderations), billable: false, cacheable: false, usage: () => undefined },
+  ...MEDIA_ENDPOINTS,
   // Routes over objects the provider stores, which an app calls with the same base URL: stored
   // responses (background mode polls retrieve, and `?stream=true` resumes a background stream),
   // the conversations a Responses call names in `conversation`, and stored chat completions

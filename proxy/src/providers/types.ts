@@ -30,6 +30,12 @@ export type EndpointId =
   | 'chat.completions.messages'
   | 'embeddings'
   | 'moderations'
+  | 'images.generations'
+  | 'images.edits'
+  | 'images.variations'
+  | 'audio.speech'
+  | 'audio.transcriptions'
+  | 'audio.translations'
   | 'models'
   | 'models.retrieve'
   | 'messages'
@@ -53,6 +59,10 @@ export interface NormalizedUsage {
   inputAudioTokens?: number;
   /** Of `outputTokens`, audio tokens (OpenAI `completion_tokens_details.audio_tokens`). */
   outputAudioTokens?: number;
+  /** Of `inputTokens`, image tokens (gpt-image-* `input_tokens_details.image_tokens`: the images sent to an edit, billed at their own rate). */
+  inputImageTokens?: number;
+  /** Seconds of audio a model bills by duration (whisper-1's `usage: {type: "duration", seconds}`). */
+  audioSeconds?: number;
   /**
    * The $ the provider says it charged for the call (OpenRouter's `usage.cost`, plus
    * `cost_details.upstream_inference_cost` for a bring-your-own-key call). Read by pipeline/cost.ts
@@ -84,6 +94,28 @@ export interface EndpointSpec {
   method: 'GET' | 'POST' | 'DELETE';
   /** The request body is optional (DELETE, POST …/cancel, creating an empty conversation): an absent one is read as `{}`. */
   bodyless?: boolean;
+  /**
+   * The request is `multipart/form-data` (an upload: image edits, audio transcription). Its text
+   * fields stand in for the JSON body (model, stream, user…); it is sent upstream as multipart,
+   * its files as they came (pipeline/multipart.ts).
+   */
+  multipart?: boolean;
+  /** The largest request body this route takes, when the uploads it carries exceed the policy's `server.maxBodyBytes`. */
+  maxBodyBytes?: number;
+  /** The request asks for a stream by a field other than `stream: true` (speech's `stream_format: "sse"`). */
+  streams?: (body: Json) => boolean;
+  /**
+   * A successful answer may be other than JSON (speech audio, a `text`/`srt`/`vtt` transcript): it
+   * is relayed byte-exact with its content type, and the call is recorded unpriced (no usage).
+   */
+  rawAnswers?: boolean;
+  /**
+   * Billed only from the usage its answer reports: its input is an upload (images, audio) no
+   * tokenizer counts, so an answer without usage is recorded unpriced rather than estimated.
+   */
+  usageOnly?: boolean;
+  /** The largest JSON answer relayed, when more than the default 64 MB (float embeddings of a large batch). */
+  maxAnswerBytes?: number;
   /** Route on the proxy. */
   path: string;
   /** Appended to the provider base URL (OpenAI-style base URLs include `/v1`, Anthropic's do not). */

@@ -6,6 +6,7 @@ import { Router, rawBody, serve, type HttpServer, type Req, type Res } from '../
 import { newCallContext, type CallContext } from '../pipeline/context';
 import type { ProxyServices } from '../pipeline/services';
 import { ENDPOINTS, type EndpointSpec, protocolOf, providerError } from '../providers';
+import { formFields, readForm, rememberForm } from '../pipeline/multipart';
 import { adminGuard, hostGuard } from './guards';
 import { allowedOriginsFrom, browserGuard } from './security/browser';
 import { sessionProof } from './security/sessionProof';
@@ -26,6 +27,8 @@ export function createApp(
   const bodyLimit = () => services.policy.policy.server.maxBodyBytes;
   const body = rawBody(bodyLimit);
 
+  const uploadLimits = new Map(ENDPOINTS.flatMap((e) => (e.maxBodyBytes ? [[e.path, e.maxBodyBytes] as const] : [])));
+
   // One route per method and path; endpoints sharing one (GET /v1/models is OpenAI's and
   // Anthropic's) are told apart by the request's protocol.
   const routes = new Map<string, EndpointSpec[]>();
@@ -36,16 +39,23 @@ export function createApp(
       const endpoint = specs.find((s) => s.protocol === protocol) ?? specs[0]!;
       // A route that takes no body (DELETE, POST …/cancel) reads an absent one as `{}`.
       if (endpoint.bodyless && (!Buffer.isBuffer(req.body) || req.body.length === 0)) req.body = Buffer.from('{}');
-      const ctx = newCallContext(services, endpoint, req, res);
-      // A GET that streams (`GET /v1/responses/{id}?stream=true` resumes a background response's
-      // events) says so in its query, not a body.
-      if (endpoint.method === 'GET' && endpoint.assembler && req.query.stream === 'true') ctx.stream = true;
-      pipeline(ctx).catch(next);
+      const run = () => {
+        const ctx = newCallContext(services, endpoint, req, res);
+        // A GET that streams (`GET /v1/responses/{id}?stream=true` resumes a background response's
+        // events) says so in its query, not a body.
+        if (endpoint.method === 'GET' && endpoint.assembler && req.query.stream === 'true') ctx.stream = true;
+        pipeline(ctx).catch(next);
+      };
+      if (!endpoint.multipart) return run();
+      multipartAsJson(req, res).then((ok) => ok && run(), next);
     };
     const method = specs[0]!.method;
+    // Upload routes (audio to transcribe, images to edit) take bodies past the policy's JSON limit.
+    const routeLimit = uploadLimits.get(specs[0]!.path) ?? 0;
+    const routeBody = routeLimit > 0 ? rawBody(() => Math.max(bodyLimit(), routeLimit)) : body;
     if (method === 'GET') app.get(specs[0]!.path, handler);
-    else if (method === 'DELETE') app.delete(specs[0]!.path, body, handler);
-    else app.post(specs[0]!.path, body, handler);
+    else if (method === 'DELETE') app.delete(specs[0]!.path, routeBody, handler);
+    else app.post(specs[0]!.path, routeBody, handler);
   }
 
   app.use('/healthz', sessionProof(extras.adminToken));
@@ -76,7 +86,9 @@ export function createApp(
       return;
     }
     if (e.type === 'entity.too.large') {
-      res.status(413).json(providerError(protocol, 413, 'invalid_request_error', `The request body exceeds Tollgate's limit of ${bodyLimit()} bytes (server.maxBodyBytes in the policy).`));
+      const upload = uploadLimits.get(req.path.toLowerCase().replace(/\/+$/, '')) ?? 0;
+      const why = upload > bodyLimit() ? `the largest upload ${req.path} takes` : 'server.maxBodyBytes in the policy';
+      res.status(413).json(providerError(protocol, 413, 'invalid_request_error', `The request body exceeds Tollgate's limit of ${Math.max(upload, bodyLimit())} bytes (${why}).`));
       return;
     }
     if (e.status && e.status >= 400 && e.status < 500) {
@@ -85,6 +97,22 @@ export function createApp(
     }
     services.log.error(`internal error on ${req.method} ${req.path}: ${e.message ?? String(err)}`);
     res.status(500).json(providerError(protocol, 500, 'internal_error', 'Tollgate hit an internal error; the call was not forwarded. See the proxy log.'));
+  };
+
+  /**
+   * A multipart upload's text fields become the body the pipeline parses (model, stream, user…);
+   * the form itself is kept for the forward stage. A body that is no multipart form gets a 400.
+   */
+  const multipartAsJson = async (req: Req, res: Res): Promise<boolean> => {
+    const contentType = String(req.headers['content-type'] ?? '');
+    const form = Buffer.isBuffer(req.body) ? await readForm(req.body, contentType) : undefined;
+    if (!form) {
+      res.status(400).json(providerError('openai', 400, 'invalid_request_error', `Tollgate expected a multipart/form-data body on ${req.path} (got ${contentType.split(';')[0] || 'no content type'}, or a form it could not read).`));
+      return false;
+    }
+    rememberForm(req, form);
+    req.body = Buffer.from(JSON.stringify(formFields(form)));
+    return true;
   };
 
   return serve((req, res) => app.handle(req, res, (err) => (err === undefined ? notFound(req, res) : onError(err, req, res))));

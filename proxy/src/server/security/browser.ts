@@ -8,7 +8,7 @@
  */
 import type { Handler, Req, Res } from '../../http/http';
 import { Counter, type Registry } from 'prom-client';
-import { protocolOf, providerError } from '../../providers';
+import { isMultipartPath, protocolOf, providerError } from '../../providers';
 
 export interface BrowserGuardOptions {
   /** Origins (scheme://host[:port]) allowed to call provider routes from a page, e.g. a local dev app. */
@@ -80,8 +80,9 @@ export function browserGuard(opts: BrowserGuardOptions): Handler {
     }
     const length = Number(req.headers['content-length'] ?? 0);
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS' && (length > 0 || req.headers['transfer-encoding'] !== undefined);
-    // The one multipart endpoint: batch input uploads (`POST /v1/files`); the Origin check above still applies.
-    const upload = req.method === 'POST' && req.path === '/v1/files' && /^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '');
+    // Multipart bodies only on the upload routes (batch input files, upload parts, image edits,
+    // audio transcriptions); the Origin check above still applies.
+    const upload = req.method === 'POST' && isMultipartPath(req.path) && /^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '');
     if (hasBody && !upload && !isJsonContentType(req.headers['content-type'])) {
       const got = req.headers['content-type'];
       refused.inc({ reason: 'content-type' });
