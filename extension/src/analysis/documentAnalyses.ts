@@ -23,16 +23,29 @@ export const CODE_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'j
 /** Prompt languages VS Code (or extensions) assign; `*.prompt.md` opens as `prompt`. */
 export const PROMPT_LANGUAGES = ['prompt', 'prompty', 'instructions', 'chatmode'];
 
+/**
+ * Where prompt files are edited: on disk, unsaved, and VS Code's user data (user-level `*.prompt.md`
+ * and `*.instructions.md` live in the profile's prompts folder). Not `git:` (the HEAD copy a diff or
+ * the timeline opens, which would repeat each of the file's problems in the Problems panel), output
+ * channels, chat code blocks or other extensions' virtual documents.
+ */
+export const PROMPT_SCHEMES = ['file', 'untitled', 'vscode-userdata'];
+
 export function documentSelector(promptGlobs: string[]): vscode.DocumentSelector {
+  const patterns = [...KNOWN_PROMPT_PATTERNS, ...promptGlobs.map(selectorPattern)];
   return [
     ...CODE_LANGUAGES.map((language) => ({ language, scheme: 'file' })),
     ...CODE_LANGUAGES.map((language) => ({ language, scheme: 'untitled' })),
     // Python cells of Jupyter notebooks, each analysed with the rest of its notebook (./notebookCells.ts).
     { language: 'python', scheme: NOTEBOOK_CELL_SCHEME },
-    ...PROMPT_LANGUAGES.map((language) => ({ language })),
-    ...[...KNOWN_PROMPT_PATTERNS, ...promptGlobs.map(selectorPattern)].map((pattern) => ({ pattern })),
+    ...PROMPT_SCHEMES.flatMap((scheme) => PROMPT_LANGUAGES.map((language) => ({ language, scheme }))),
+    // An untitled document has no path for a pattern to match.
+    ...PROMPT_SCHEMES.filter((s) => s !== 'untitled').flatMap((scheme) => patterns.map((pattern) => ({ pattern, scheme }))),
   ];
 }
+
+/** The settings an analysis reads (see run()); the CodeLens and diagnostics switches are their providers' business. */
+const ANALYSIS_SETTINGS = ['tollgate.comparisonModels', 'tollgate.defaultModel', 'tollgate.rules.severity', 'tollgate.promptGlobs'];
 
 export class DocumentAnalyses implements vscode.Disposable {
   private readonly runs = new LatestRuns<FileAnalysis | undefined>();
@@ -40,8 +53,13 @@ export class DocumentAnalyses implements vscode.Disposable {
   private readonly programs = new LatestRuns<FileAnalysis | undefined>();
   /** Re-analysis of a notebook's other cells after an edit to one of them, once a burst of edits ends. */
   private readonly siblings = new Debouncer();
-  /** Documents already told they are too large (told once per document, not per edit). */
-  private readonly toldTooLarge = new Set<string>();
+  /**
+   * Documents too large to analyse, and whether the user was told (once per document, not per edit).
+   * Logged when found; shown only once the document is on screen: VS Code also opens documents no
+   * one looks at (a references peek, another extension reading a file), and a message about one of
+   * those would be noise.
+   */
+  private readonly tooLarge = new Map<string, { message: string; told: boolean }>();
   private analyzer: Promise<Analyzer> | undefined;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** Fires when a document's analysis may differ (new version analysed, settings changed). */
@@ -56,10 +74,13 @@ export class DocumentAnalyses implements vscode.Disposable {
     this.disposables.push(
       vscode.workspace.onDidCloseTextDocument((d) => {
         this.runs.forget(d.uri.toString());
-        this.toldTooLarge.delete(d.uri.toString());
+        this.tooLarge.delete(d.uri.toString());
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration('tollgate')) return;
+        // Only the settings the analysis reads: a new proxy port (which the extension itself writes when
+        // the user picks another one), autoStart or the debounce leave every open file's results as
+        // they are; re-analysing them all would be wasted work and blank their problems meanwhile.
+        if (!ANALYSIS_SETTINGS.some((s) => e.affectsConfiguration(s))) return;
         this.programs.clear();
         for (const u of this.runs.clear()) this.changed.fire(vscode.Uri.parse(u));
       }),
@@ -68,6 +89,9 @@ export class DocumentAnalyses implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         const notebook = notebookOf(e.document);
         if (notebook) this.notebookChanged(notebook, e.document.uri.toString(), readConfig(e.document.uri).debounceMs);
+        // The run for the version before this edit is of no use to anyone: stop it at its next step
+        // instead of letting it finish while the new version waits out the debounce.
+        else this.runs.supersede(e.document.uri.toString(), e.document.version);
       }),
       { dispose: () => this.siblings.dispose() },
     );
@@ -80,7 +104,10 @@ export class DocumentAnalyses implements vscode.Disposable {
         ws.onDidChangeNotebookDocument((e) => {
           if (e.contentChanges.length > 0) this.notebookChanged(e.notebook, undefined, 0);
         }),
-        ws.onDidCloseNotebookDocument((nb) => this.programs.forget(nb.uri.toString())),
+        ws.onDidCloseNotebookDocument((nb) => {
+          this.programs.forget(nb.uri.toString());
+          this.tooLarge.delete(nb.uri.toString());
+        }),
       );
   }
 
@@ -93,17 +120,34 @@ export class DocumentAnalyses implements vscode.Disposable {
 
   /**
    * The analysis of this exact version of the document (cached). Asking for a newer version
-   * cancels the run for the older one, which stops at its next step and yields undefined.
+   * cancels the run for the older one, which stops at its next step and yields undefined. `token`:
+   * the request's (CodeLens, code actions); the run stops once every request waiting for it is
+   * cancelled, and never for a request without one (diagnostics).
    */
-  analyze(doc: vscode.TextDocument): Promise<FileAnalysis | undefined> {
+  analyze(doc: vscode.TextDocument, token?: RunToken): Promise<FileAnalysis | undefined> {
     const notebook = notebookOf(doc);
     if (notebook) {
       const cell = cellContext(doc, notebook);
-      return this.runs.get(doc.uri.toString(), cell.version, (token) => this.runCell(cell, token));
+      const result = this.runs.get(doc.uri.toString(), cell.version, (t) => this.runCell(cell, t), token);
+      void result.then(() => this.tellTooLarge(notebook.uri, doc.uri), () => undefined);
+      return result;
     }
     // A cell whose notebook is not (or no longer) open is read alone, its IPython lines blanked all the same.
     const text = () => (doc.uri.scheme === NOTEBOOK_CELL_SCHEME ? pythonOfCell(doc.getText()) : doc.getText());
-    return this.runs.get(doc.uri.toString(), doc.version, (token) => this.run(doc.uri, uriPath(doc.uri), text(), doc.languageId, token));
+    const result = this.runs.get(doc.uri.toString(), doc.version, (t) => this.run(doc.uri, uriPath(doc.uri), text(), doc.languageId, t), token);
+    // Also when the result is the cached one: the document may have come on screen since.
+    void result.then(() => this.tellTooLarge(doc.uri, doc.uri), () => undefined);
+    return result;
+  }
+
+  /** `analysed`: the document or notebook found too large; `shown`: the document (or cell) asked for. */
+  private tellTooLarge(analysed: vscode.Uri, shown: vscode.Uri): void {
+    const entry = this.tooLarge.get(analysed.toString());
+    if (!entry || entry.told) return;
+    const key = shown.toString();
+    if (!(vscode.window.visibleTextEditors ?? []).some((e) => e.document.uri.toString() === key)) return;
+    entry.told = true;
+    void vscode.window.showInformationMessage(entry.message);
   }
 
   /** A cell's part of its notebook's analysis (the program is analysed once for all its cells). */
@@ -111,7 +155,8 @@ export class DocumentAnalyses implements vscode.Disposable {
     const segment = cell.segment;
     if (!segment) return undefined;
     const nb = cell.notebook.uri;
-    const program = await this.programs.get(nb.toString(), cell.version, (t) => this.run(nb, uriPath(nb), cell.program.text, 'python', t));
+    // The cell's run waits for the program's: the program stops once no cell's request wants it.
+    const program = await this.programs.get(nb.toString(), cell.version, (t) => this.run(nb, uriPath(nb), cell.program.text, 'python', t), token);
     return program && !token.isCancellationRequested ? cellAnalysis(program, segment) : undefined;
   }
 
@@ -127,10 +172,9 @@ export class DocumentAnalyses implements vscode.Disposable {
     const size = sizeVerdict(uri.path.slice(uri.path.lastIndexOf('/') + 1), text);
     if (!size.analyse) {
       const key = uri.toString();
-      if (!this.toldTooLarge.has(key)) {
-        this.toldTooLarge.add(key);
+      if (!this.tooLarge.has(key)) {
+        this.tooLarge.set(key, { message: size.message ?? '', told: false });
         this.log.info(size.message ?? '');
-        void vscode.window.showInformationMessage(size.message ?? '');
       }
       return undefined;
     }

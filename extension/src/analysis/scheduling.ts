@@ -12,29 +12,72 @@ export interface RunToken {
 interface Run<T> {
   /** A document's version; for a notebook cell, the versions of all its notebook's cells (they are analysed together). */
   version: number | string;
-  token: { isCancellationRequested: boolean };
+  /** Set when the run is cancelled outright (a newer version, the document closed, settings changed). */
+  cancelled: boolean;
+  /** The tokens of the requests (CodeLens, code actions) waiting for this run, while it runs. */
+  askers: RunToken[];
+  /** A request without a token (diagnostics) waits for it: it is never given up. */
+  pinned: boolean;
+  done: boolean;
+  token: RunToken;
   result: Promise<T>;
 }
 
-/** One run per document version; asking for a newer version cancels the older run. */
+/**
+ * One run per document version; asking for a newer version cancels the older run. A run is shared
+ * by every request for its version and stops only once all of them are cancelled: the CodeLens of an
+ * editor the user left gives up its analysis, unless diagnostics (which ask without a token) wait too.
+ */
 export class LatestRuns<T> {
   private readonly runs = new Map<string, Run<T>>();
 
-  /** The run for this exact version, started with `start` when there is none yet. */
-  get(key: string, version: number | string, start: (token: RunToken) => Promise<T>): Promise<T> {
+  /** The run for this exact version, started with `start` when there is none yet (or all its requests gave up). */
+  get(key: string, version: number | string, start: (token: RunToken) => Promise<T>, asker?: RunToken): Promise<T> {
     const hit = this.runs.get(key);
-    if (hit && hit.version === version) return hit.result;
-    if (hit) hit.token.isCancellationRequested = true;
-    const token = { isCancellationRequested: false };
-    const result = start(token);
-    this.runs.set(key, { version, token, result });
-    return result;
+    if (hit && hit.version === version && !hit.token.isCancellationRequested) {
+      if (!hit.done) {
+        if (asker) hit.askers.push(asker);
+        else hit.pinned = true;
+      }
+      return hit.result;
+    }
+    if (hit) hit.cancelled = true;
+    const run: Run<T> = {
+      version,
+      cancelled: false,
+      askers: asker ? [asker] : [],
+      pinned: !asker,
+      done: false,
+      token: {
+        get isCancellationRequested() {
+          return run.cancelled || (!run.done && !run.pinned && run.askers.every((a) => a.isCancellationRequested));
+        },
+      },
+      result: Promise.resolve() as Promise<T>,
+    };
+    run.result = start(run.token);
+    // A finished result serves later requests (the tokens of past ones are not kept); one that every
+    // request gave up on ended early, and is not reused.
+    const settle = () => {
+      if (run.token.isCancellationRequested) run.cancelled = true;
+      run.done = true;
+      run.askers = [];
+    };
+    run.result.then(settle, settle);
+    this.runs.set(key, run);
+    return run.result;
+  }
+
+  /** The document changed: its run for an older version is cancelled now, not when the new version is first asked for. */
+  supersede(key: string, version: number | string): void {
+    const hit = this.runs.get(key);
+    if (hit && hit.version !== version) this.forget(key);
   }
 
   /** Cancel and drop a document's run (closed document). */
   forget(key: string): void {
     const hit = this.runs.get(key);
-    if (hit) hit.token.isCancellationRequested = true;
+    if (hit) hit.cancelled = true;
     this.runs.delete(key);
   }
 

@@ -24,7 +24,8 @@ export class CostDiagnostics implements vscode.Disposable {
   ) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, readConfig(e.document.uri).debounceMs)),
+      // Output channels change with every line they log: the selector is asked before any setting is read.
+      vscode.workspace.onDidChangeTextDocument((e) => vscode.languages.match(this.selector, e.document) && this.schedule(e.document, readConfig(e.document.uri).debounceMs)),
       vscode.workspace.onDidCloseTextDocument((d) => {
         this.collection.delete(d.uri);
         this.debouncer.cancel(d.uri.toString());
@@ -88,10 +89,10 @@ export class CostQuickFixes implements vscode.CodeActionProvider {
 
   constructor(private readonly analyses: DocumentAnalyses) {}
 
-  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext, token?: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
     const ours = context.diagnostics.filter((d) => d.source === 'Tollgate');
     if (ours.length === 0) return [];
-    const analysis = await this.analyses.analyze(doc);
+    const analysis = await this.analyses.analyze(doc, token);
     if (!analysis) return [];
     const actions: vscode.CodeAction[] = [];
     for (const d of ours) {

@@ -25,9 +25,9 @@ export class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposa
     );
   }
 
-  async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+  async provideCodeLenses(doc: vscode.TextDocument, token?: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!readConfig(doc.uri).codeLensEnabled) return [];
-    const analysis = await this.analyses.analyze(doc);
+    const analysis = await this.analyses.analyze(doc, token);
     if (!analysis) return [];
     return analysis.calls.map(
       (l) =>
