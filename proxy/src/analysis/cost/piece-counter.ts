@@ -11,6 +11,7 @@
  */
 import cl100kBase from 'js-tiktoken/ranks/cl100k_base';
 import o200kBase from 'js-tiktoken/ranks/o200k_base';
+import { countTokens } from '../../tokens/bpe';
 import { encodingForModel, getEncoder, type EncodingName } from '../../tokens/encoding';
 
 const PATTERNS: Record<EncodingName, string> = { o200k_base: o200kBase.pat_str, cl100k_base: cl100kBase.pat_str };
@@ -44,7 +45,9 @@ export class PieceCounter {
       let c = this.pieces.get(piece);
       if (c === undefined) {
         // The piece on its own splits into itself, so encoding it alone is its in-context count.
-        c = getEncoder(this.encoding).encode(piece, [], []).length;
+        // countTokens, not encode(): js-tiktoken's merge is quadratic in a piece's length (a pasted
+        // DNA sequence or a line of `=` in a prompt file took minutes of the extension host).
+        c = countTokens(getEncoder(this.encoding), piece);
         this.pieces.set(piece, c);
       }
       n += c;
