@@ -58,7 +58,7 @@ describe('exactCacheKey', () => {
   });
 
   it('ignores attribution and provider prompt-cache fields', () => {
-    for (const extra of [{ safety_identifier: 'u1' }, { prompt_cache_key: 'k1' }, { prompt_cache_retention: '24h' }, { user: 'u', metadata: { a: '1' } }]) {
+    for (const extra of [{ safety_identifier: 'u1' }, { prompt_cache_key: 'k1' }, { prompt_cache_retention: '24h' }, { user: 'u', metadata: { a: '1' } }, { client_metadata: { 'x-codex-installation-id': 'i1', 'x-codex-turn-id': 't1' } }]) {
       expect(key({ ...body, ...extra })).toBe(key(body));
     }
     expect(key({ ...body, temperature: 1 })).not.toBe(key(body));

@@ -25,10 +25,12 @@ export function canonicalJson(value: unknown): string {
 /**
  * Fields that do not change what the model answers: `stream`/`stream_options` only change
  * framing (a hit is replayed in the client's framing); `user`, `metadata` and OpenAI's
- * `safety_identifier` are attribution tags; `prompt_cache_key` / `prompt_cache_retention` steer
- * the provider's own prompt cache (price and latency, never the text).
+ * `safety_identifier` are attribution tags, as is the Codex CLI's `client_metadata` (its
+ * installation, session and turn ids: new on every turn, so no Codex call was ever a hit);
+ * `prompt_cache_key` / `prompt_cache_retention` steer the provider's own prompt cache (price and
+ * latency, never the text).
  */
-export const KEY_EXCLUDED_FIELDS = ['stream', 'stream_options', 'user', 'metadata', 'safety_identifier', 'prompt_cache_key', 'prompt_cache_retention'] as const;
+export const KEY_EXCLUDED_FIELDS = ['stream', 'stream_options', 'user', 'metadata', 'client_metadata', 'safety_identifier', 'prompt_cache_key', 'prompt_cache_retention'] as const;
 
 /**
  * Request headers Tollgate forwards that change the answer: beta features (`anthropic-beta`
