@@ -154,6 +154,7 @@ describe('migrating a database made with the old schema', () => {
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'cache_entries%' ORDER BY name").pluck().all()).toEqual([
       'cache_entries',
       'cache_entries_expires',
+      'cache_entries_lru',
       'cache_entries_namespace',
     ]);
     expect(cache.getById(1)!.prompt).toBe('How do I reset my password?');
