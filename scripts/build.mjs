@@ -48,7 +48,7 @@ const targets = [
       'embedding-worker': 'proxy/src/embedding/worker.ts',
       'token-worker': 'proxy/src/workers/tokenCountWorker.ts',
       'checkpoint-worker': 'proxy/src/db/checkpointWorker.ts',
-      'summary-worker': 'proxy/src/ledger/summaryWorker.ts',
+      'ledger-read-worker': 'proxy/src/ledger/readWorker.ts',
     },
     outdir: 'dist/proxy',
     splitting: true,

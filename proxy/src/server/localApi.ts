@@ -61,10 +61,10 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
 
   r.mount('/router', routerApi(services, admin));
 
-  r.get('/calls', (req, res) => {
+  r.get('/calls', async (req, res) => {
     const limit = int(req.query.limit) ?? 100;
     const before = int(req.query.before);
-    res.json(services.ledger.page(filterFrom(req.query), limit, before) satisfies CallPage);
+    res.json((await services.ledger.pageOffThread(filterFrom(req.query), limit, before)) satisfies CallPage);
   });
 
   r.get('/calls/:id', (req, res) => {

@@ -1,8 +1,9 @@
 /**
- * The dashboard's summaries over a large ledger run on a read-only connection in a worker thread:
- * on a year of calls (1.5 M rows) one `/tollgate/summary` read every row of its range on the proxy's
- * event loop (~2 s for a month, 9–35 s for a year on a loaded 2-core machine), and every proxied
- * call waited behind it. Same SQL, same results; a failing worker falls back to this thread.
+ * The dashboard's summaries and call pages over a large ledger run on a read-only connection in a
+ * worker thread: on a year of calls (1.5 M rows) one `/tollgate/summary` read every row of its range
+ * on the proxy's event loop (~2 s for a month, 9–35 s for a year on a loaded 2-core machine), a
+ * `/tollgate/calls` page filtered by feature or user counted the whole ledger (~0.5 s), and every
+ * proxied call waited behind them. Same SQL, same results; a failing worker falls back to this thread.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../proxy/src/db/open';
 import { Ledger } from '../../proxy/src/ledger/ledger';
-import type { SummaryOptions } from '../../proxy/src/ledger/summaryQuery';
-import { SummaryReader } from '../../proxy/src/ledger/summaryReader';
+import type { CallFilter } from '../../proxy/src/ledger/ledger';
+import type { SummaryOptions } from '../../proxy/src/ledger/ledgerReads';
+import { LedgerReadThread } from '../../proxy/src/ledger/readThread';
 import { generateDataDir } from './generate';
 
 const DAY = 86_400_000;
@@ -47,6 +49,19 @@ describe('summaries off the event loop', () => {
     expect(await ledger.summaryOffThread(opts)).toEqual(direct);
   });
 
+  const filters: Array<[CallFilter, number, number | undefined]> = [
+    [{}, 100, undefined],
+    [{ feature: 'feature-7' }, 50, undefined],
+    [{ user: '(none)', status: 'error' }, 20, undefined],
+    [{ cache: 'miss', model: 'gpt-4o-mini' }, 1000, 30_000],
+  ];
+
+  it.each(filters.map((f) => [JSON.stringify(f), ...f] as const))('a page from the worker is the page from this connection: %s', async (_name, filter, limit, before) => {
+    const direct = ledger.page(filter, limit, before);
+    expect(direct.total).toBeGreaterThan(0);
+    expect(await ledger.pageOffThread(filter, limit, before)).toEqual(direct);
+  });
+
   it('the event loop turns while a summary is computed', async () => {
     await ledger.summaryOffThread({ from: 0 }); // the worker is started
     let turns = 0;
@@ -65,12 +80,13 @@ describe('summaries off the event loop', () => {
   });
 
   it('a worker that cannot answer falls back to this thread: its result, or its error', async () => {
-    const reader = new SummaryReader(join(dir, 'missing.db'), () => {
-      throw new Error('no such table: calls');
-    });
+    // A connection whose file the worker cannot open, and on which this thread's query fails too.
+    const broken = { name: join(dir, 'missing.db'), prepare: () => { throw new Error('no such table: calls'); } } as unknown as Db;
+    const reader = new LedgerReadThread(broken);
     await expect(reader.summary({ from: 0 })).rejects.toThrow('no such table: calls');
+    await expect(reader.page({ filter: {} })).rejects.toThrow('no such table: calls');
     reader.close();
-    const closed = new SummaryReader(db.name, (o) => ledger.summary(o));
+    const closed = new LedgerReadThread(db);
     closed.close();
     expect(await closed.summary({ from: 0, to: NOW + 1 })).toEqual(ledger.summary({ from: 0, to: NOW + 1 }));
   });

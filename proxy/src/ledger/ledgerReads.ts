@@ -1,11 +1,47 @@
 /**
- * The ledger's summary query: totals, groups and a time series over a range of calls. Pure SQL on
- * a connection, so the running proxy can run it on a read-only connection in a worker thread
- * (summaryReader.ts) and the CLI on its own.
+ * The ledger's read queries — a page of calls, and a summary (totals, groups, a time series) over a
+ * range. Pure SQL on a connection, so the running proxy runs them on a read-only connection in a
+ * worker thread (readThread.ts) and the CLI on its own.
  */
 import type { CallFilter, SummaryDimension } from '../../../contract/api';
 import type { Db } from '../db/open';
-import type { Summary, SummaryBucket } from './types';
+import type { CallRecord, Summary, SummaryBucket } from './types';
+
+/** A `calls` row as SQLite returns it. */
+export interface CallRow {
+  id: number;
+  request_id: string;
+  ts: number;
+  key_fingerprint: string;
+  team: string | null;
+  feature: string | null;
+  user: string | null;
+  provider: string;
+  endpoint: string;
+  model_requested: string;
+  model_used: string;
+  stream: number;
+  cache: CallRecord['cache'];
+  similarity: number | null;
+  source_entry_id: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  cached_tokens: number;
+  cache_write_tokens: number;
+  tokens_estimated: number;
+  cost_usd: number;
+  saved_usd: number;
+  priced: number;
+  latency_ms: number;
+  overhead_ms: number;
+  status: number;
+  error_type: string | null;
+  route: string | null;
+  budget: string | null;
+  attempt: number;
+  prompt_preview: string | null;
+  details: string | null;
+}
 
 export interface SummaryOptions {
   from?: number;
@@ -111,4 +147,22 @@ export function summarise(db: Db, opts: SummaryOptions): Summary {
       .all(...w.params) as NonNullable<Summary['series']>;
   }
   return summary;
+}
+
+export interface PageOptions {
+  filter: CallFilter;
+  limit?: number;
+  /** Only calls with a smaller id (the previous page's `nextBefore`). */
+  before?: number;
+}
+
+/** One page of rows, newest first: up to `limit` (1–1,000) plus one when there are more; `total` matches the filter. */
+export function pageRows(db: Db, filter: CallFilter, limit = 100, before?: number): { rows: CallRow[]; total: number; limit: number } {
+  const lim = Math.max(1, Math.min(1000, Math.floor(limit)));
+  const w = callFilterSql(filter);
+  const total = (db.prepare(`SELECT COUNT(*) AS n FROM calls ${w.sql}`).get(...w.params) as { n: number }).n;
+  const beforeSql = before !== undefined ? `${w.sql ? `${w.sql} AND` : 'WHERE'} id < ?` : w.sql;
+  const params = before !== undefined ? [...w.params, before] : w.params;
+  const rows = db.prepare(`SELECT * FROM calls ${beforeSql} ORDER BY id DESC LIMIT ?`).all(...params, lim + 1) as CallRow[];
+  return { rows, total, limit: lim };
 }

@@ -1,0 +1,22 @@
+/**
+ * Worker thread that runs the ledger's read queries (pages and summaries, ledgerReads.ts) on its own
+ * read-only connection, so a read over a large range (seconds over a year of calls) never holds
+ * the proxy's event loop. WAL gives it a snapshot of committed rows while the proxy keeps writing.
+ */
+import { parentPort } from 'node:worker_threads';
+import { Db } from '../db/sqlite';
+import { pageRows, summarise } from './ledgerReads';
+import type { ReadReply, ReadRequest } from './readThread';
+
+let db: Db | undefined;
+
+parentPort?.on('message', (m: ReadRequest) => {
+  let reply: ReadReply;
+  try {
+    db ??= new Db(m.file, { readonly: true, fileMustExist: true });
+    reply = m.op === 'summary' ? { id: m.id, result: summarise(db, m.opts) } : { id: m.id, result: pageRows(db, m.opts.filter, m.opts.limit, m.opts.before) };
+  } catch (err) {
+    reply = { id: m.id, error: err instanceof Error ? err.message : String(err) };
+  }
+  parentPort?.postMessage(reply);
+});
