@@ -386,15 +386,7 @@ async function relayRaw(ctx: CallContext, upstream: Awaited<ReturnType<typeof re
     for await (const c of body as AsyncIterable<Buffer>) {
       if (!res.write(c) && !res.destroyed) {
         const w0 = performance.now();
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            res.off('drain', done);
-            res.off('close', done);
-            resolve();
-          };
-          res.on('drain', done);
-          res.on('close', done);
-        });
+        await drained(res);
         waitedOnClient += performance.now() - w0;
       }
       if (res.destroyed) break;
@@ -424,6 +416,19 @@ async function relayRaw(ctx: CallContext, upstream: Awaited<ReturnType<typeof re
   ctx.complete = true;
   await recordAnswered(ctx);
   res.end();
+}
+
+/** Resolves when a response whose write() returned false can take more, or is gone. */
+function drained(res: CallContext['res']): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /** The largest JSON answer relayed (an endpoint may allow more: `maxAnswerBytes`). */
@@ -503,15 +508,7 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
     // A destroyed response emits neither 'drain' nor 'close' again: waiting would hang the call.
     if (out && !res.write(out) && !res.destroyed) {
       const w0 = performance.now();
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
+      await drained(res);
       waitedOnClient += performance.now() - w0;
     }
     if (res.destroyed) {
