@@ -135,6 +135,35 @@ describe('BitIndex.nearest', () => {
   }
 });
 
+describe('BitIndex.catchUp (another connection committed)', () => {
+  it('reads only the rows above the highest id it read, its own inserts included again, none missed', () => {
+    // Distinct patterns per id (a multiplicative hash per byte).
+    const bits = (i: number) => Uint8Array.from({ length: 8 }, (_, j) => (Math.imul(i * 8 + j + 1, 2654435761) >>> 24) & 255);
+    const table: BitRow[] = Array.from({ length: 1000 }, (_, i) => ({ entryId: i + 1, ns: 7n, bits: bits(i + 1) }));
+    const reads: Array<{ after: number; rows: number }> = [];
+    const index = new BitIndex((_dims, after, limit) => {
+      const rows = table.filter((row) => row.entryId > after).slice(0, limit).map((row) => ({ ...row, bucket: 1n }));
+      reads.push({ after, rows: rows.length });
+      return rows;
+    });
+    while (!index.loadStep(64, 300)) {}
+    // Another connection commits 1001–1002; this one then inserts 1003 (mirrored at once).
+    table.push({ entryId: 1001, ns: 7n, bits: bits(5000) }, { entryId: 1002, ns: 7n, bits: bits(5001) });
+    const own: BitRow = { entryId: 1003, ns: 7n, bits: bits(5002) };
+    table.push(own);
+    index.add(64, 1n, own);
+    reads.length = 0;
+    index.catchUp();
+    expect(index.nearest(64, 1n, 7n, bits(5000), 1)).toBeUndefined(); // not complete while it reads on
+    while (!index.loadStep(64, 300)) {}
+    expect(reads).toEqual([{ after: 1000, rows: 3 }]);
+    expect(index.nearest(64, 1n, 7n, bits(5000), 1)).toEqual([1001]);
+    expect(index.nearest(64, 1n, 7n, bits(5002), 1)).toEqual([1003]);
+    // Every row once: the 1,003 nearest of 2,000 asked are all of them.
+    expect(new Set(index.nearest(64, 1n, 7n, bits(1), 2000)).size).toBe(1003);
+  });
+});
+
 describe('quantizeSign', () => {
   it("sets exactly the bits of vec0's vec_quantize_binary", () => {
     const r = seeded(8);
@@ -235,7 +264,7 @@ describe('SemanticStore KNN: mirror vs vec0', () => {
     } finally {
       other.close();
     }
-    // Dropped, so this lookup is vec0's while the mirror loads again; then the reloaded mirror's.
+    // Behind, so this lookup is vec0's while the mirror reads the new rows; then the mirror's.
     expect(mirror.search({ namespace: 'big', modelId: 'm', vector: probe })[0]?.entryId).toBe(60_001);
     expect(mirror.mirrorComplete()).toBe(false);
     await mirror.warm();

@@ -139,19 +139,20 @@ describe('KNN mirror warm-up', () => {
     store.insert({ entryId: 300, namespace: 'b', modelId: 'm', vector: vectors.get(300)!, text: 't150', expiresAt });
   });
 
-  it('starts over when another connection commits mid-warm, and finds that entry', async () => {
+  it('reads on when another connection commits mid-warm, and finds that entry', async () => {
     const { store } = connect();
     const writer = new SemanticStore(seedDb);
     writer.migrate();
     const probe = unit(seeded(23));
     const warming = store.warm();
     for (let i = 0; i < 5; i++) await nextTurn();
-    writer.insert({ entryId: 9, namespace: 'a', modelId: 'm', vector: probe, text: 'elsewhere', expiresAt });
-    expect(store.search({ namespace: 'a', modelId: 'm', vector: probe })[0]?.entryId).toBe(9);
+    // Entry ids come from the exact cache's AUTOINCREMENT: a new one is above every id read so far.
+    writer.insert({ entryId: 90_009, namespace: 'a', modelId: 'm', vector: probe, text: 'elsewhere', expiresAt });
+    expect(store.search({ namespace: 'a', modelId: 'm', vector: probe })[0]?.entryId).toBe(90_009);
     await warming;
     expect(store.mirrorComplete()).toBe(true);
-    expect(store.search({ namespace: 'a', modelId: 'm', vector: probe })[0]?.entryId).toBe(9);
-    writer.delete(9);
+    expect(store.search({ namespace: 'a', modelId: 'm', vector: probe })[0]?.entryId).toBe(90_009);
+    writer.delete(90_009);
   });
 
   it('a lookup on a cold mirror starts the load in the background and answers from vec0 meanwhile', async () => {

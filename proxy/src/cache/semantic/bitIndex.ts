@@ -11,8 +11,12 @@
  * `vec_quantize_binary` in SQL (reading the bits back out of the vec0 table was several times
  * slower per row). From the first chunk on it is kept in step by the store's own insert/delete
  * calls, whose bits `quantizeSign` computes identically. Changes committed by another connection
- * (another process on the same data directory) are noticed through SQLite's `data_version` and
- * drop the mirror, which loads again from the start. A transaction of this connection that rolls back after an insert can leave an extra row
+ * (another process on the same data directory) are noticed through SQLite's `data_version`: the
+ * mirror then reads the rows above the highest entry id it has read from the table (`catchUp`;
+ * ids are handed out in commit order, so nothing committed later sits below it) — another proxy
+ * writing its ledger commits every call, and reloading every vector each time kept two proxies
+ * reloading from scratch. A row another connection deleted stays here until the next full load
+ * (`clear`, which the store does now and then): it is never returned, as below. A transaction of this connection that rolls back after an insert can leave an extra row
  * here until the next reload; candidates are always re-read from `semantic_entries`, so such a row
  * is never returned. Ties at equal distance resolve in row order.
  */
@@ -134,6 +138,8 @@ export class BitIndex {
   private readonly cursor = new Map<number, number>();
   /** Entry id → the bucket holding it (for deletes, which know only the id). */
   private readonly home = new Map<number, Bucket>();
+  /** Per width, the largest entry id read from the table (not from this connection's inserts). */
+  private readonly readUpTo = new Map<number, number>();
 
   constructor(private readonly loadChunk: ChunkLoader) {}
 
@@ -161,6 +167,7 @@ export class BitIndex {
       this.put(dims, row.bucket, row);
       if (row.entryId > last) last = row.entryId;
     }
+    if (rows.length > 0) this.readUpTo.set(dims, Math.max(last, this.readUpTo.get(dims) ?? last));
     if (rows.length < limit) {
       this.cursor.delete(dims);
       this.loaded.add(dims);
@@ -200,11 +207,23 @@ export class BitIndex {
     return this.bucket(dims, bucket, false)?.nearest(ns, query, k) ?? [];
   }
 
-  /** Forget everything (another connection changed the tables); widths load again from the start. */
+  /**
+   * Another connection committed: complete widths read on from the highest id read so far (its
+   * inserts; what it deleted stays until the next `clear`). A width still loading goes on as it was.
+   */
+  catchUp(): void {
+    for (const dims of this.loaded) {
+      this.loaded.delete(dims);
+      this.cursor.set(dims, this.readUpTo.get(dims) ?? Number.MIN_SAFE_INTEGER);
+    }
+  }
+
+  /** Forget everything; widths load again from the start. */
   clear(): void {
     this.buckets.clear();
     this.loaded.clear();
     this.cursor.clear();
     this.home.clear();
+    this.readUpTo.clear();
   }
 }

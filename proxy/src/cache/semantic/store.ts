@@ -103,6 +103,8 @@ function dot(a: Float32Array, blob: Buffer): number {
 interface Mirror {
   bits: BitIndex;
   dataVersion?: number;
+  /** When the mirror last started loading whole (wall clock, ms). */
+  fullLoadAt?: number;
   /** Widths to load (every width a lookup or `warm` asked for). */
   wanted: Set<number>;
   /** The background load in progress (one per connection), settled when every wanted width is complete. */
@@ -110,6 +112,9 @@ interface Mirror {
 }
 
 const mirrors = new WeakMap<Db, Mirror>();
+
+/** How often, at most, another connection's commits make the mirror load whole again (else it reads only their new rows). */
+const FULL_RELOAD_MS = 15 * 60_000;
 
 /**
  * One chunk of one width as the mirror needs it: the sign bits of the stored float vector
@@ -196,9 +201,9 @@ export class SemanticStore {
 
   /**
    * The connection's one background load: a chunk per event-loop turn until every wanted width is
-   * complete. A commit by another connection clears the mirror (syncMirror) and the load starts
-   * over, so what it holds is always current; this connection's own writes are mirrored as they
-   * happen.
+   * complete. A commit by another connection sends the mirror back to reading its new rows (or,
+   * now and then, everything: syncMirror), so what it holds is current; this connection's own
+   * writes are mirrored as they happen.
    */
   private loadInBackground(): Promise<void> {
     const m = this.mirror;
@@ -223,10 +228,23 @@ export class SemanticStore {
     return m.loading;
   }
 
-  /** Drops the mirror when another connection has committed since we last looked. */
+  /**
+   * When another connection has committed since we last looked, reads its new rows into the mirror;
+   * at most every FULL_RELOAD_MS, the mirror is read again whole instead, so the rows it deleted
+   * (evictions, expiry of another proxy) do not pile up as candidates that are never returned.
+   */
   private syncMirror(): void {
     const version = Number(this.stmt('PRAGMA data_version').pluck().get());
-    if (this.mirror.dataVersion !== undefined && version !== this.mirror.dataVersion) this.bits.clear();
+    if (this.mirror.dataVersion !== undefined && version !== this.mirror.dataVersion) {
+      const now = Date.now();
+      if (now - (this.mirror.fullLoadAt ?? now) >= FULL_RELOAD_MS || now < (this.mirror.fullLoadAt ?? now)) {
+        this.bits.clear();
+        this.mirror.fullLoadAt = now;
+      } else {
+        this.bits.catchUp();
+      }
+    }
+    this.mirror.fullLoadAt ??= Date.now();
     this.mirror.dataVersion = version;
   }
 
