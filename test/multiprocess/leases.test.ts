@@ -44,6 +44,17 @@ async function killed(c: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** A governor on a fresh data file, on a clock the test moves, beside a live proxy process holding one call. */
+async function judgeBesideHolder() {
+  t = tempDb();
+  const p = policy(INPUT);
+  const clock = { now: Date.now() };
+  const judge = new Governor(t.open(), () => p, () => clock.now, { leaseTtlMs: 20_000 });
+  const { child } = await holder(t.file, 1);
+  clock.now = Date.now();
+  return { judge, child, clock };
+}
+
 describe('reservations of other processes, by lease', () => {
   it('recovers a dead proxy’s reservations once its lease expires, even when its pid now belongs to another process', async () => {
     t = tempDb();
@@ -76,12 +87,7 @@ describe('reservations of other processes, by lease', () => {
   }, 30_000);
 
   it('never recovers the in-flight reservations of a live proxy whose pid means nothing here (another host or pid namespace)', async () => {
-    t = tempDb();
-    const p = policy(INPUT);
-    let now = Date.now();
-    const judge = new Governor(t.open(), () => p, () => now, { leaseTtlMs: 20_000 });
-    const { child } = await holder(t.file, 1);
-    now = Date.now();
+    const { judge, child, clock } = await judgeBesideHolder();
     // Seen from here, the live holder's pid names no process (a container's own pid namespace,
     // another machine on a shared volume): what a pid check alone would take for a crash.
     const dead = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
@@ -96,25 +102,20 @@ describe('reservations of other processes, by lease', () => {
     expect(judge.status()[0]!.reservedUsd).toBeCloseTo(PER_CALL, 12);
     // Once it stops renewing (killed) and its lease runs out, it is recovered.
     await killed(child);
-    now += 12_000;
+    clock.now += 12_000;
     expect(judge.recoverOrphans()).toBe(0);
-    now += 12_000;
+    clock.now += 12_000;
     expect(judge.recoverOrphans()).toBe(1);
     expect(judge.status()[0]!.reservedUsd).toBe(0);
   }, 30_000);
 
   it('does not take others’ leases for expired when its own clock jumped (the machine slept)', async () => {
-    t = tempDb();
-    const p = policy(INPUT);
-    let now = Date.now();
-    const judge = new Governor(t.open(), () => p, () => now, { leaseTtlMs: 20_000 });
-    const { child } = await holder(t.file, 1);
-    now = Date.now();
+    const { judge, child, clock } = await judgeBesideHolder();
     // The whole machine was suspended for an hour: every lease, ours included, looks old.
-    now += 3_600_000 - 1;
+    clock.now += 3_600_000 - 1;
     const db = t.open();
     db.prepare("UPDATE governance_owners SET host = 'another-container'").run();
-    db.prepare('UPDATE governance_reservations SET created_at = ?').run(now - 1_000);
+    db.prepare('UPDATE governance_reservations SET created_at = ?').run(clock.now - 1_000);
     expect(judge.recoverOrphans()).toBe(0);
     expect(judge.status()[0]!.reservedUsd).toBeCloseTo(PER_CALL, 12);
     child.stdin!.end();

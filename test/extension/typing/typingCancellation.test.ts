@@ -6,10 +6,10 @@
  * their next step instead of running to the end. Counted, not timed: each analysis is held at a gate
  * (a busy extension host) until the test releases it.
  */
-import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { world } from '../workspaces/world';
 import { bigPromptText, bigTsText, close, doc, keystroke, open, type TypingDoc } from './typingWorld';
+import type { Analyzer, Lens } from './typingModules';
 
 vi.mock('vscode', async () => {
   const { world: w } = await import('../workspaces/world');
@@ -17,15 +17,7 @@ vi.mock('vscode', async () => {
   return typingVscode(w);
 });
 
-const { DocumentAnalyses, documentSelector } = await import('../../../extension/src/analysis/documentAnalyses');
-const { CostDiagnostics } = await import('../../../extension/src/diagnostics/costDiagnostics');
-const { CostLensProvider } = await import('../../../extension/src/lens/costLensProvider');
-const { analyzeFile } = await import('../../../proxy/src/analysis/index');
-type Analyzer = ConstructorParameters<typeof DocumentAnalyses>[0] extends () => Promise<infer A> ? A : never;
-type Log = ConstructorParameters<typeof DocumentAnalyses>[2];
-type Lens = { command?: { title: string } };
-
-const root = join(__dirname, '../../..');
+const { documentSelector, CostDiagnostics, CostLensProvider, analyzeFile, analysesOf } = await import('./typingModules');
 
 /** The real engine behind a gate, counting what each analysis came to and for which text. */
 function gatedEngine() {
@@ -46,7 +38,7 @@ function gatedEngine() {
       throw e;
     }
   };
-  const analyses = new DocumentAnalyses(async () => analyzer, join(root, 'dist', 'wasm'), { info() {}, warn() {} } as unknown as Log);
+  const analyses = analysesOf(analyzer);
   return {
     analyses,
     stats,

@@ -4,10 +4,10 @@
  * each problem of a prompt twice while its diff is open (once for `git:`), and the work is for text
  * nobody edits. Files on disk, unsaved prompts and user-level prompt files (VS Code's user data) are.
  */
-import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { selectorMatches, world } from '../workspaces/world';
 import { close, doc, keystroke, open } from './typingWorld';
+import type { Analyzer } from './typingModules';
 
 vi.mock('vscode', async () => {
   const { world: w } = await import('../workspaces/world');
@@ -15,13 +15,8 @@ vi.mock('vscode', async () => {
   return typingVscode(w);
 });
 
-const { DocumentAnalyses, documentSelector } = await import('../../../extension/src/analysis/documentAnalyses');
-const { CostDiagnostics } = await import('../../../extension/src/diagnostics/costDiagnostics');
-const { analyzeFile } = await import('../../../proxy/src/analysis/index');
-type Analyzer = ConstructorParameters<typeof DocumentAnalyses>[0] extends () => Promise<infer A> ? A : never;
-type Log = ConstructorParameters<typeof DocumentAnalyses>[2];
+const { documentSelector, CostDiagnostics, analyzeFile, analysesOf } = await import('./typingModules');
 
-const root = join(__dirname, '../../..');
 const PROMPT = 'You are a helpful assistant. Please list all the products, as long as possible. Thank you!\n';
 
 describe('which documents are analysed', () => {
@@ -31,7 +26,7 @@ describe('which documents are analysed', () => {
       analysed.push(input.path);
       return analyzeFile(input, settings, token ? { cancellation: token } : {});
     };
-    const analyses = new DocumentAnalyses(async () => analyzer, join(root, 'dist', 'wasm'), { info() {}, warn() {} } as unknown as Log);
+    const analyses = analysesOf(analyzer);
     const selector = documentSelector(['prompts/*.txt']);
     const diagnostics = new CostDiagnostics(analyses, selector);
     const shown = [
@@ -76,7 +71,7 @@ describe('an output channel logging while the user types', () => {
       analysed++;
       return analyzeFile(input, settings, token ? { cancellation: token } : {});
     };
-    const analyses = new DocumentAnalyses(async () => analyzer, join(root, 'dist', 'wasm'), { info() {}, warn() {} } as unknown as Log);
+    const analyses = analysesOf(analyzer);
     const diagnostics = new CostDiagnostics(analyses, documentSelector([]));
     const vscode = (await import('vscode')) as unknown as { workspace: { getConfiguration: (...a: unknown[]) => unknown } };
     const real = vscode.workspace.getConfiguration;

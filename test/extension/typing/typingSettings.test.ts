@@ -5,10 +5,10 @@
  * autoStart, the debounce — leave the results alone: no file is analysed again, and no file's
  * problems go blank while it would be.
  */
-import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { changeSettings, world } from '../workspaces/world';
 import { bigPromptText, close, doc, open, type TypingDoc } from './typingWorld';
+import type { Analyzer, Lens } from './typingModules';
 
 vi.mock('vscode', async () => {
   const { world: w } = await import('../workspaces/world');
@@ -16,15 +16,7 @@ vi.mock('vscode', async () => {
   return typingVscode(w);
 });
 
-const { DocumentAnalyses, documentSelector } = await import('../../../extension/src/analysis/documentAnalyses');
-const { CostDiagnostics } = await import('../../../extension/src/diagnostics/costDiagnostics');
-const { CostLensProvider } = await import('../../../extension/src/lens/costLensProvider');
-const { analyzeFile } = await import('../../../proxy/src/analysis/index');
-type Analyzer = ConstructorParameters<typeof DocumentAnalyses>[0] extends () => Promise<infer A> ? A : never;
-type Log = ConstructorParameters<typeof DocumentAnalyses>[2];
-type Lens = { command?: { title: string } };
-
-const root = join(__dirname, '../../..');
+const { documentSelector, CostDiagnostics, CostLensProvider, analyzeFile, analysesOf } = await import('./typingModules');
 
 describe('settings changed with 12 files open', () => {
   it('re-analyse each file once for the default model, and not at all for the proxy port, autoStart or the debounce', async () => {
@@ -33,7 +25,7 @@ describe('settings changed with 12 files open', () => {
       started++;
       return analyzeFile(input, settings, token ? { cancellation: token } : {});
     };
-    const analyses = new DocumentAnalyses(async () => analyzer, join(root, 'dist', 'wasm'), { info() {}, warn() {} } as unknown as Log);
+    const analyses = analysesOf(analyzer);
     const diagnostics = new CostDiagnostics(analyses, documentSelector([]));
     const lenses = new CostLensProvider(analyses);
     let lensRefreshes = 0;

@@ -4,10 +4,10 @@
  * extension reading a file — and diagnostics are computed for every open document: the user is told
  * about the skipped file once it is on screen, not in a message about a file they never opened.
  */
-import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { world } from '../workspaces/world';
 import { bigTsText, close, doc, keystroke, open, typing } from './typingWorld';
+import type { Analyzer } from './typingModules';
 
 vi.mock('vscode', async () => {
   const { world: w } = await import('../workspaces/world');
@@ -15,13 +15,7 @@ vi.mock('vscode', async () => {
   return typingVscode(w);
 });
 
-const { DocumentAnalyses, documentSelector } = await import('../../../extension/src/analysis/documentAnalyses');
-const { CostDiagnostics } = await import('../../../extension/src/diagnostics/costDiagnostics');
-const { CostLensProvider } = await import('../../../extension/src/lens/costLensProvider');
-type Analyzer = ConstructorParameters<typeof DocumentAnalyses>[0] extends () => Promise<infer A> ? A : never;
-type Log = ConstructorParameters<typeof DocumentAnalyses>[2];
-
-const root = join(__dirname, '../../..');
+const { documentSelector, CostDiagnostics, CostLensProvider, analysesOf } = await import('./typingModules');
 
 describe('a file over the size cap', () => {
   it('opened out of sight: logged, not analysed, no message; on screen: told once, however much the user types', async () => {
@@ -31,7 +25,7 @@ describe('a file over the size cap', () => {
       return { kind: 'code', calls: [], diagnostics: [] };
     };
     const logged: string[] = [];
-    const analyses = new DocumentAnalyses(async () => analyzer, join(root, 'dist', 'wasm'), { info: (m: string) => logged.push(m), warn() {} } as unknown as Log);
+    const analyses = analysesOf(analyzer, (m) => logged.push(m));
     const diagnostics = new CostDiagnostics(analyses, documentSelector([]));
     const lenses = new CostLensProvider(analyses);
     const big = doc('/work/app/src/generated/apiClient.ts', bigTsText(25_000, 40), 'typescript');

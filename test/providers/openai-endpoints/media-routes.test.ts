@@ -4,20 +4,12 @@
  * byte-exact with their content type, never cached, billed from the usage each answer reports
  * (genai-prices' image and audio rates), or recorded unpriced when the answer reports none.
  */
-import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { priceCall } from '../../../proxy/src/pricing/price';
-import { proxyOver } from '../../support/proxyOver';
-import { IMAGE_B64, lastCall, startMediaUpstream } from './mediaUpstream';
+import { IMAGE_B64, mediaProxy } from './mediaUpstream';
 
-const t = proxyOver({
-  provider: 'openai',
-  startUpstream: startMediaUpstream,
-  client: (h) => new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-proj-media', maxRetries: 0 }),
-});
-
-const lastRow = () => lastCall(t.h);
-const lastSent = () => t.up.requests[t.up.requests.length - 1]!;
+const t = mediaProxy();
+const { last: lastRow, lastSent } = t;
 
 describe('images', () => {
   it('generates with gpt-image-1, billed at its text, image and output rates, and never from a cache', async () => {

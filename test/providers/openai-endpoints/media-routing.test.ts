@@ -6,30 +6,23 @@
  */
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { proxyOver } from '../../support/proxyOver';
-import { lastCall, startMediaUpstream } from './mediaUpstream';
+import { mediaProxy } from './mediaUpstream';
 
-const t = proxyOver({
-  provider: 'openai',
-  startUpstream: startMediaUpstream,
-  client: (h) => new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-proj-media', maxRetries: 0 }),
-  policy: {
+const t = mediaProxy({
     routing: {
       tiers: { openai: { small: 'gpt-4.1-nano', medium: 'gpt-4.1-mini', large: 'gpt-4.1' } },
       rules: [{ name: 'art-cheap', match: { feature: 'art' }, model: 'gpt-4.1-nano' }],
     },
     budgets: [{ name: 'art-team', scope: { team: 'art' }, period: 'day', usd: 0.000001, action: 'downgrade' }],
-  },
 });
-
-const lastSent = () => t.up.requests[t.up.requests.length - 1]!;
+const { lastSent } = t;
 
 describe('image and audio calls keep their model', () => {
   it('a routing rule for the feature leaves an image call on its image model', async () => {
     const a = await t.client.images.generate({ model: 'gpt-image-1', prompt: 'a cat' }, { headers: { 'x-tollgate-feature': 'art' } });
     expect(a.data?.length).toBe(1);
     expect(lastSent().fields).toMatchObject({ model: 'gpt-image-1' });
-    expect(lastCall(t.h)).toMatchObject({ status: 200, model_used: 'gpt-image-1' });
+    expect(t.last()).toMatchObject({ status: 200, model_used: 'gpt-image-1' });
   });
 
   it('a downgrade budget over its limit refuses an image call instead of sending it to a chat model', async () => {

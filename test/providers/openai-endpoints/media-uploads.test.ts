@@ -5,21 +5,13 @@
  */
 import { createOpenAI } from '@ai-sdk/openai';
 import { experimental_generateSpeech as generateSpeech, generateImage, experimental_transcribe as transcribe } from 'ai';
-import OpenAI, { toFile } from 'openai';
+import { toFile } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { priceCall } from '../../../proxy/src/pricing/price';
-import { proxyOver } from '../../support/proxyOver';
-import { IMAGE_B64, lastCall, startMediaUpstream } from './mediaUpstream';
+import { IMAGE_B64, mediaProxy } from './mediaUpstream';
 
-
-const t = proxyOver({
-  provider: 'openai',
-  startUpstream: startMediaUpstream,
-  client: (h) => new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-proj-media', maxRetries: 0 }),
-});
-
-const lastRow = () => lastCall(t.h);
-const lastSent = () => t.up.requests[t.up.requests.length - 1]!;
+const t = mediaProxy();
+const { last: lastRow, lastSent } = t;
 
 describe('image uploads', () => {
   it('relays an edit as multipart with its image files intact, tags from headers applied, image input tokens billed', async () => {

@@ -17,7 +17,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import OpenAI from 'openai';
+import type { PolicyInput } from '../../../proxy/src/policy/schema';
 import type { Harness } from '../../support/harness';
+import { proxyOver } from '../../support/proxyOver';
 
 export type Json = Record<string, unknown>;
 
@@ -179,4 +182,21 @@ export function lastCall(h: Harness): Json {
   return h.proxy.services.db
     .prepare('SELECT status, cache, endpoint, model_used, stream, input_tokens, output_tokens, cost_usd, priced, tokens_estimated, error_type, team FROM calls ORDER BY id DESC LIMIT 1')
     .get() as Json;
+}
+
+/**
+ * A proxy over the media upstream with the real `openai` client (no SDK retries), for one test
+ * file: `last` is the ledger's last row, `lastSent` the last request the upstream received.
+ */
+export function mediaProxy(policy?: PolicyInput) {
+  const t = proxyOver({
+    provider: 'openai',
+    startUpstream: startMediaUpstream,
+    client: (h) => new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-proj-media', maxRetries: 0 }),
+    ...(policy ? { policy } : {}),
+  });
+  return Object.assign(t, {
+    last: () => lastCall(t.h),
+    lastSent: () => t.up.requests[t.up.requests.length - 1]!,
+  });
 }
