@@ -261,6 +261,20 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
     for (const [h, v] of Object.entries(m.header ?? {}).sort(([a], [b]) => a.localeCompare(b))) clauses.push(headerClause(h.toLowerCase(), v));
     // match.provider: the request's provider, as Bifrost names it (tier rules are already one per provider).
     const own = m.provider === undefined ? providers : providers.filter((p) => globMatch(m.provider as string, p.name));
+    // Tollgate sends a rule's model to the provider the request already has. A rule limited to
+    // providers that do not serve the model by name (no prefix, glob or tier naming it there) still
+    // sends it to the request's provider: one rule per provider, never the model's default provider.
+    const resolved = r.model ? resolveModelRef(policy, r.model) : undefined;
+    if (m.provider !== undefined && r.model && resolved && !r.model.startsWith(`${resolved.provider.name}/`) && !own.some((p) => p.name === resolved.provider.name)) {
+      for (const p of own) {
+        const ref: ModelRef = { provider: p, model: r.model };
+        const rule: JsonObject = { id: ruleId(`rule-${r.name}-${p.name}`), name: `${r.name} (${p.name})`, enabled: true, scope: 'global', priority: next(), cel_expression: [...clauses, `provider == ${cel(bifrostName.get(p.name) as string)}`].join(' && '), targets: [target(ref)] };
+        const fb = fallbacksFor(ref);
+        if (fb.length > 0) rule.fallbacks = fb;
+        rules.push(rule);
+      }
+      return;
+    }
     if (m.provider !== undefined && r.model) {
       const names = own.map((p) => `provider == ${cel(bifrostName.get(p.name) as string)}`);
       clauses.push(names.length === 1 ? (names[0] as string) : `(${names.join(' || ')})`);

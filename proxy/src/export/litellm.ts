@@ -98,8 +98,16 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
   const named = namedModels(policy).filter((m) => !aliasOnly.has(m) || concrete.has(m));
   for (const name of named) modelList.push(deployment(name, resolveModelRef(policy, name)));
   for (const p of providers) {
-    for (const g of p.models)
-      if (isGlob(g)) modelList.push(deployment(g, { provider: p, model: g })); // LiteLLM wildcard routing
+    p.models.forEach((g, gi) => {
+      if (!isGlob(g)) return;
+      // LiteLLM's wildcard routing (router_utils/pattern_match_deployments.py) turns only `*` into
+      // `(.*)`, escapes everything else and matches from the start without anchoring the end.
+      if (g.includes('?'))
+        return w.add(`providers.${p.name}.models[${gi}]`, `${TARGET} wildcard model names know only "*"; "?" in "${g}" would match a literal "?", so the glob is not exported and models it matches reach provider ${p.name} only when named in the policy (a tier, a rule or a fallback); write the glob with "*"`);
+      if (!g.endsWith('*'))
+        w.add(`providers.${p.name}.models[${gi}]`, `${TARGET} matches the wildcard "${g}" against the start of the model name only: a longer name such as "${g.replaceAll('*', 'x')}-2" also goes to provider ${p.name}, and with the text after the match cut off (as "${g.replaceAll('*', 'x')}"), where Tollgate matches whole names and sends it elsewhere unchanged. End the glob with "*" or name the models`);
+      modelList.push(deployment(g, { provider: p, model: g }));
+    });
     // Tollgate routes `name/model` to provider `name`; a provider wildcard does the same in LiteLLM.
     modelList.push(deployment(`${p.name}/*`, { provider: p, model: '*' }));
   }

@@ -15,7 +15,7 @@ import { TIERS } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
-import { fallbackChain, globToRegex, isDefault, isGlob, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, tierProviders, uniqueNamer, Warnings, warnLocalOnly } from './shared';
+import { fallbackChain, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, tierProviders, uniqueNamer, Warnings, warnLocalOnly } from './shared';
 import type { Json } from './stable';
 import { stableJson } from './stable';
 import { GATEWAY_PINS } from './versions';
@@ -26,6 +26,9 @@ const TARGET = 'Portkey';
 const TIMEOUT_STATUS = 408;
 /** Hosts the gateway trusts as custom_host when TRUSTED_CUSTOM_HOSTS is unset. */
 const PORTKEY_TRUSTED_HOSTS = new Set(['localhost', '127.0.0.1', '::1', 'host.docker.internal']);
+/** The range Portkey accepts for cache.max_age, in seconds. */
+const PORTKEY_CACHE_MIN_AGE_S = 60;
+const PORTKEY_CACHE_MAX_AGE_S = 7_776_000;
 type JsonObject = { [key: string]: Json };
 
 /** Where Portkey's provider adapters expect the base URL to end (Anthropic's includes /v1, Tollgate's does not). */
@@ -90,6 +93,15 @@ function fallbackRef(providers: ResolvedProvider[], failing: ResolvedProvider, e
   return named ? { provider: named, model: entry.slice(slash + 1) } : { provider: failing, model: entry };
 }
 
+
+/** Models the policy names with a `provider/` prefix naming one of its providers, e.g. a fallback's `mistral/mistral-small-latest`. */
+function prefixedNames(policy: Policy, providers: ResolvedProvider[]): string[] {
+  const names = new Set(providers.map((p) => p.name));
+  return namedModels(policy).filter((m) => {
+    const slash = m.indexOf('/');
+    return slash > 0 && names.has(m.slice(0, slash));
+  });
+}
 
 function and(a: JsonObject, b: JsonObject | undefined): JsonObject {
   if (!b) return a;
@@ -161,6 +173,22 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   const defaultName = uniqueNamer();
   let openaiTarget = 'provider-openai';
   const selectorTargets = new Map(selectors.map((s) => [s, selectorName(s)]));
+  // The proxy sends `name/model` to provider `name` with the prefix removed; a Portkey condition
+  // cannot rewrite the model, so each prefixed name the policy itself names gets its own condition
+  // (first: the proxy reads the prefix before globs and fallbacks) with the bare model as override.
+  const prefixed = prefixedNames(policy, providers);
+  for (const name of prefixed) {
+    const ref = resolveModelRef(policy, name);
+    // The proxy only honours a prefix naming a provider of the request's protocol.
+    const query = and({ 'params.model': { $eq: name } }, { 'url.pathname': { [ref.provider.kind === 'anthropic' ? '$eq' : '$ne']: PROTOCOLS.anthropic.chatPath } });
+    const target = defaultName(`prefixed-${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}`);
+    byModel.push({ query, then: target });
+    targets.push({ name: target, ...withFallbacks(policy, ref, track) });
+  }
+  w.add(
+    'providers',
+    `Tollgate sends a model asked for as "<provider>/<model>" to that provider without the prefix; a ${TARGET} config cannot rewrite the requested model, so ${prefixed.length > 0 ? `only the prefixed names the policy names (${prefixed.join(', ')}) are routed that way, and any other` : 'a'} "<provider>/<model>" request goes to the default route with the prefix still in the model name, which the upstream rejects. Clients of ${TARGET} should send the bare model name`,
+  );
   policy.fallbacks.forEach((f, i) => {
     // The proxy matches `from` against the request's model and its `provider/model` after choosing
     // the provider (prefix, model globs, else the protocol's default), and an unprefixed `to` stays
@@ -232,11 +260,16 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   // --- cache ------------------------------------------------------------------------------
   const c = policy.cache;
   if (c.enabled) {
-    // Portkey's cache max_age is in milliseconds.
-    top.cache = { mode: c.semantic.enabled ? 'semantic' : 'simple', max_age: c.ttlSeconds * 1000 };
+    // Portkey's max_age is in seconds, 60 s to 90 days (docs.portkey.ai, "Cache TTL"; the bundled
+    // cache API's setWithTtl takes seconds too). The open-source gateway stores nothing, so the unit
+    // only matters where the config takes effect: Portkey's hosted gateway or a build with a store.
+    const maxAge = Math.min(Math.max(c.ttlSeconds, PORTKEY_CACHE_MIN_AGE_S), PORTKEY_CACHE_MAX_AGE_S);
+    top.cache = { mode: c.semantic.enabled ? 'semantic' : 'simple', max_age: maxAge };
+    if (maxAge !== c.ttlSeconds)
+      w.add('cache.ttlSeconds', `${TARGET} keeps cached answers for ${PORTKEY_CACHE_MIN_AGE_S} s to ${PORTKEY_CACHE_MAX_AGE_S} s (90 days); ${c.ttlSeconds} s was written as max_age ${maxAge}, so entries live ${maxAge > c.ttlSeconds ? 'longer' : 'shorter'} than in Tollgate`);
     w.add(
       'cache.enabled',
-      `the open-source ${TARGET} gateway (npm @portkey-ai/gateway) has no cache store: every request reaches the upstream (x-portkey-cache-status: DISABLED), where Tollgate answers repeated requests from its cache for ${c.ttlSeconds} s. The exported cache block (max_age ${c.ttlSeconds * 1000} ms) takes effect on Portkey's hosted gateway or a build with a cache store; otherwise keep Tollgate or another cache in front`,
+      `the open-source ${TARGET} gateway (npm @portkey-ai/gateway) has no cache store: every request reaches the upstream (x-portkey-cache-status: DISABLED), where Tollgate answers repeated requests from its cache for ${c.ttlSeconds} s. The exported cache block (max_age ${maxAge} s) takes effect on Portkey's hosted gateway or a build with a cache store (an organisation-level TTL below it wins there); otherwise keep Tollgate or another cache in front`,
     );
   }
   if (c.enabled && c.semantic.enabled)

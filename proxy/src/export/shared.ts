@@ -161,8 +161,31 @@ export function warnLocalOnly(policy: Policy, w: Warnings, target: string): void
       `${target} cannot score prompt complexity, so requests for model "auto" (tier by complexity, thresholds medium ${policy.routing.thresholds.medium}, large ${policy.routing.thresholds.large}) get ${target}'s error for an unknown model; tier models are reachable only through routes naming a tier. Send such clients through Tollgate or name a model`,
     );
   warnTollgateOnly(policy, w, target);
+  warnCrossProtocolFallbacks(policy, w, target);
   if (policy.tags.required.length > 0 && target !== 'Bifrost')
     w.add('tags.required', `${target} cannot reject requests that lack the tags ${policy.tags.required.join(', ')}; enforce them in the clients`);
+}
+
+/**
+ * The proxy relays bodies untranslated, so it tries a `provider/model` fallback target only for
+ * clients of that provider's protocol and skips it for the others (governance/fallback.ts). Every
+ * gateway translates between protocols, so there clients of the other protocol fall back to it too.
+ */
+function warnCrossProtocolFallbacks(policy: Policy, w: Warnings, target: string): void {
+  const providers = resolveProviders(policy);
+  const kinds = new Set([...providers.values()].map((p) => p.kind));
+  policy.fallbacks.forEach((f, i) => {
+    for (const t of f.to) {
+      const slash = t.indexOf('/');
+      const p = slash > 0 ? providers.get(t.slice(0, slash)) : undefined;
+      const other = p && [...kinds].find((k) => k !== p.kind);
+      if (!p || !other) continue;
+      w.add(
+        `fallbacks[${i}].to`,
+        `Tollgate falls back to ${t} only for ${p.kind}-protocol clients (it does not translate request bodies) and skips it when a ${other}-protocol client's ${f.from} fails; ${target} translates between protocols, so there those clients fall back to ${t} too and get its answer where Tollgate returns the error`,
+      );
+    }
+  });
 }
 
 /** Header names Tollgate reads tags from; exported routes match on the same names where they can. */

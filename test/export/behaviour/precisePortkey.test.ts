@@ -19,8 +19,8 @@ describe('Portkey cache', () => {
   const r = exported('portkey', 'cache: { enabled: true, ttlSeconds: 600, semantic: { enabled: true } }\n');
   const config = JSON.parse(r.files.find((f) => f.path === 'config.json')?.content ?? '{}') as { cache?: { max_age: number; mode: string } };
 
-  it('writes max_age in milliseconds, the unit the gateway reads', () => {
-    expect(config.cache).toEqual({ mode: 'semantic', max_age: 600_000 });
+  it('writes max_age in seconds, the unit Portkey documents (60 s to 90 days)', () => {
+    expect(config.cache).toEqual({ mode: 'semantic', max_age: 600 });
   });
 
   it('warns that the open-source build caches nothing and stores no semantic entries', () => {
