@@ -1,10 +1,13 @@
 /**
- * Soak test (`npm run soak -- --seconds 60 [--semantic] [--concurrency 16]`), outside the normal
+ * Soak test (`npm run soak -- --seconds 60 [--semantic] [--variety] [--concurrency 16]`), outside the normal
  * test run. Loopback only: a child-process fake upstream and a child-process proxy (from source),
  * then a mixed workload — misses, exact hits, streams, aborts, Anthropic calls and (with
  * --semantic) paraphrases — at the highest rate the clients sustain for the given time.
  * Reports throughput (beside a direct-to-upstream baseline from the same run), p50/p99, errors
  * (must be zero), the proxy's RSS series with the slope of its last half, and its open fds.
+ * With --variety every call names a caller the proxy has not seen (API key, user, team, feature),
+ * some a model no one priced and some a path Tollgate does not serve, as a team's week of traffic
+ * does: the report then adds the /metrics series count, which must not grow with who calls.
  * Exit code 1 when any request failed or fds leaked.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,15 +21,17 @@ import { percentile } from '../bench/lib';
 interface Args {
   seconds: number;
   semantic: boolean;
+  variety: boolean;
   concurrency: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { seconds: 180, semantic: false, concurrency: 16 };
+  const a: Args = { seconds: 180, semantic: false, variety: false, concurrency: 16 };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--seconds') a.seconds = Number(argv[++i]);
     else if (argv[i] === '--concurrency') a.concurrency = Number(argv[++i]);
     else if (argv[i] === '--semantic') a.semantic = true;
+    else if (argv[i] === '--variety') a.variety = true;
   }
   if (!Number.isFinite(a.seconds) || a.seconds <= 0 || a.seconds > 3600) throw new Error('--seconds must be 1..3600');
   if (!Number.isInteger(a.concurrency) || a.concurrency < 1 || a.concurrency > 256) throw new Error('--concurrency must be 1..256');
@@ -58,6 +63,13 @@ function rssMb(pid: number): number {
 }
 const fdCount = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 
+/** Sample lines of the proxy's /metrics (one per series). */
+async function metricSeries(base: string): Promise<number> {
+  const r = await request(`${base}/metrics`);
+  const text = await r.body.text();
+  return text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+}
+
 /** Least-squares slope of y over x. */
 function slope(points: Array<[number, number]>): number {
   const n = points.length;
@@ -72,7 +84,7 @@ function slope(points: Array<[number, number]>): number {
 const POOL = Array.from({ length: 40 }, (_, i) => `How do I configure feature number ${i} of the billing dashboard?`);
 const PARAPHRASE = (s: string) => s.replace('How do I', 'How can I');
 
-type Kind = 'miss' | 'exact' | 'stream' | 'abort' | 'anthropic' | 'semantic';
+type Kind = 'miss' | 'exact' | 'stream' | 'abort' | 'anthropic' | 'semantic' | 'notfound';
 
 function pickKind(r: number, semantic: boolean): Kind {
   if (r < 0.25) return 'miss';
@@ -94,10 +106,26 @@ interface Stats {
   done: number;
 }
 
-async function oneRequest(base: string, kind: Kind, n: number, dispatcher: Agent, stats: Stats): Promise<void> {
-  const openaiHeaders = { 'content-type': 'application/json', authorization: 'Bearer sk-soak-key' };
+/** --variety: who calls, under which tags, naming which model — new for every call. */
+function callerHeaders(n: number, variety: boolean): Record<string, string> {
+  if (!variety) return {};
+  return { 'x-tollgate-user': `user-${n}`, 'x-tollgate-team': `team-${n % 997}`, 'x-tollgate-feature': `feature-${n}` };
+}
+
+async function oneRequest(base: string, kind: Kind, n: number, dispatcher: Agent, stats: Stats, variety = false): Promise<void> {
+  const openaiHeaders = { 'content-type': 'application/json', authorization: `Bearer sk-soak-key${variety ? `-${n}` : ''}`, ...callerHeaders(n, variety) };
+  // One call in four names a model no price table knows (a typo, a local model's name).
+  const gptModel = variety && n % 4 === 0 ? `gpt-4o-mini-typo-${n}` : 'gpt-4o-mini';
   const t0 = performance.now();
   try {
+    if (kind === 'notfound') {
+      const r = await request(`${base}/v1/unknown-${n}/path?q=${n}`, { method: 'GET', dispatcher, headers: openaiHeaders });
+      await r.body.dump();
+      if (r.statusCode !== 404) throw new Error(`notfound: status ${r.statusCode}`);
+      stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1;
+      stats.done++;
+      return;
+    }
     if (kind === 'abort') {
       const ac = new AbortController();
       const r = await request(`${base}/v1/chat/completions`, {
@@ -105,7 +133,7 @@ async function oneRequest(base: string, kind: Kind, n: number, dispatcher: Agent
         dispatcher,
         signal: ac.signal,
         headers: openaiHeaders,
-        body: JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: `abort me ${n} [[fake:words=400]] ${'w '.repeat(400)}` }] }),
+        body: JSON.stringify({ model: gptModel, stream: true, messages: [{ role: 'user', content: `abort me ${n} [[fake:words=400]] ${'w '.repeat(400)}` }] }),
       });
       if (r.statusCode !== 200) throw new Error(`abort: status ${r.statusCode}`);
       for await (const _ of r.body) {
@@ -122,11 +150,11 @@ async function oneRequest(base: string, kind: Kind, n: number, dispatcher: Agent
     const content = kind === 'miss' || stream ? `soak miss ${n} ${Math.random()}` : kind === 'semantic' ? PARAPHRASE(POOL[n % POOL.length]!) : POOL[n % POOL.length]!;
     const body = anthropic
       ? { model: 'claude-3-5-haiku-latest', max_tokens: 64, messages: [{ role: 'user', content: n % 2 ? content : `soak claude ${n}` }] }
-      : { model: 'gpt-4o-mini', ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}), messages: [{ role: 'user', content }] };
+      : { model: gptModel, ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}), messages: [{ role: 'user', content }] };
     const r = await request(`${base}${anthropic ? '/v1/messages' : '/v1/chat/completions'}`, {
       method: 'POST',
       dispatcher,
-      headers: anthropic ? { 'content-type': 'application/json', 'x-api-key': 'sk-ant-soak-key' } : openaiHeaders,
+      headers: anthropic ? { 'content-type': 'application/json', 'x-api-key': `sk-ant-soak-key${variety ? `-${n}` : ''}`, ...callerHeaders(n, variety) } : openaiHeaders,
       body: JSON.stringify(body),
     });
     const text = await r.body.text();
@@ -145,7 +173,7 @@ async function oneRequest(base: string, kind: Kind, n: number, dispatcher: Agent
   }
 }
 
-async function drive(base: string, seconds: number, concurrency: number, kinds: () => Kind, onTick?: () => void): Promise<Stats & { elapsed: number }> {
+async function drive(base: string, seconds: number, concurrency: number, kinds: () => Kind, onTick?: () => void, variety = false): Promise<Stats & { elapsed: number }> {
   const dispatcher = new Agent({ connections: concurrency * 2, keepAliveTimeout: 10_000 });
   const stats: Stats = { cacheHeaders: {}, overheadMs: [], latencies: [], byKind: {}, errors: [], done: 0 };
   const until = performance.now() + seconds * 1000;
@@ -154,7 +182,7 @@ async function drive(base: string, seconds: number, concurrency: number, kinds: 
   const ticker = onTick ? setInterval(onTick, 2000) : undefined;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) await oneRequest(base, kinds(), n++, dispatcher, stats);
+      while (performance.now() < until) await oneRequest(base, kinds(), n++, dispatcher, stats, variety);
     }),
   );
   if (ticker) clearInterval(ticker);
@@ -199,17 +227,28 @@ async function main(): Promise<void> {
     console.error(`[soak] baseline: ${baselineSeconds}s straight to the fake upstream…`);
     const baseline = await drive(`${upstream}`, baselineSeconds, args.concurrency, () => 'miss');
 
+    const seriesStart = await metricSeries(base);
     const fdStart = fdCount(pid);
     const samples: Array<[number, number]> = [[0, rssMb(pid)]];
     const fds: number[] = [fdStart];
     const t0 = performance.now();
     console.error(`[soak] ${args.seconds}s mixed workload at concurrency ${args.concurrency} against ${base} (pid ${pid})…`);
-    const run = await drive(base, args.seconds, args.concurrency, () => pickKind(Math.random(), args.semantic), () => {
-      samples.push([(performance.now() - t0) / 1000, rssMb(pid)]);
-      fds.push(fdCount(pid));
-    });
+    // --variety: one call in twenty asks for a path Tollgate does not serve.
+    const kinds = (): Kind => (args.variety && Math.random() < 0.05 ? 'notfound' : pickKind(Math.random(), args.semantic));
+    const run = await drive(
+      base,
+      args.seconds,
+      args.concurrency,
+      kinds,
+      () => {
+        samples.push([(performance.now() - t0) / 1000, rssMb(pid)]);
+        fds.push(fdCount(pid));
+      },
+      args.variety,
+    );
     await new Promise((r) => setTimeout(r, 1000)); // let aborted upstream sockets close
     const fdEnd = fdCount(pid);
+    const seriesEnd = await metricSeries(base);
     samples.push([(performance.now() - t0) / 1000, rssMb(pid)]);
 
     const half = samples.slice(Math.floor(samples.length / 2));
@@ -222,7 +261,7 @@ async function main(): Promise<void> {
     await health.body.dump();
 
     const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-    console.log(`\n## Soak: ${args.seconds}s, concurrency ${args.concurrency}${args.semantic ? ', semantic on' : ''}\n`);
+    console.log(`\n## Soak: ${args.seconds}s, concurrency ${args.concurrency}${args.semantic ? ', semantic on' : ''}${args.variety ? ', a new caller per call' : ''}\n`);
     console.log('| figure | proxy | baseline (direct to fake upstream) | ratio |');
     console.log('|---|---|---|---|');
     console.log(`| throughput (req/s) | ${fmt(rps)} | ${fmt(baseRps)} | ${fmt(rps / baseRps, 2)} |`);
@@ -234,6 +273,7 @@ async function main(): Promise<void> {
     console.log(`| RSS start → end (MB) | ${fmt(samples[0]![1])} → ${fmt(samples.at(-1)![1])} | | ${fmt(samples.at(-1)![1] / samples[0]![1], 2)} |`);
     console.log(`| RSS slope first half / last half (MB/min) | ${fmt(slopeFirst, 2)} / ${fmt(slopeLast, 2)} | | |`);
     console.log(`| open fds start / max / end | ${fdStart} / ${Math.max(...fds)} / ${fdEnd} | | |`);
+    console.log(`| /metrics series start → end | ${seriesStart} → ${seriesEnd} | | |`);
     console.log(`| /healthz after | ${healthOk ? 'ok' : 'FAILED'} | | |`);
     console.log(`\nMix: ${Object.entries(run.byKind).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`Served (x-tollgate-cache): ${Object.entries(run.cacheHeaders).map(([k, v]) => `${k} ${v}`).join(', ')}`);
@@ -243,7 +283,11 @@ async function main(): Promise<void> {
     // one per client connection (both sides) plus headroom at the end means a leak.
     const fdLeak = fdEnd > fdStart + args.concurrency * 4 + 16;
     if (fdLeak) console.log(`\nFD LEAK: ${fdStart} → ${fdEnd}`);
-    process.exitCode = run.errors.length || fdLeak || !healthOk ? 1 : 0;
+    // Series come from providers, endpoints, cache and status classes and at most MAX_MODEL_LABELS
+    // models each: a few hundred whatever the traffic. Thousands means a label takes caller input.
+    const seriesLeak = seriesEnd > Math.max(1_000, seriesStart * 4);
+    if (seriesLeak) console.log(`\nMETRIC SERIES GROW WITH TRAFFIC: ${seriesStart} → ${seriesEnd}`);
+    process.exitCode = run.errors.length || fdLeak || seriesLeak || !healthOk ? 1 : 0;
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));

@@ -46,13 +46,14 @@ async function killed(c: ChildProcess): Promise<void> {
 
 /** A governor on a fresh data file, on a clock the test moves, beside a live proxy process holding one call. */
 async function judgeBesideHolder() {
-  t = tempDb();
+  const data = tempDb();
+  t = data;
   const p = policy(INPUT);
   const clock = { now: Date.now() };
-  const judge = new Governor(t.open(), () => p, () => clock.now, { leaseTtlMs: 20_000 });
-  const { child } = await holder(t.file, 1);
+  const judge = new Governor(data.open(), () => p, () => clock.now, { leaseTtlMs: 20_000 });
+  const { child } = await holder(data.file, 1);
   clock.now = Date.now();
-  return { judge, child, clock };
+  return { judge, child, clock, data };
 }
 
 describe('reservations of other processes, by lease', () => {
@@ -87,12 +88,12 @@ describe('reservations of other processes, by lease', () => {
   }, 30_000);
 
   it('never recovers the in-flight reservations of a live proxy whose pid means nothing here (another host or pid namespace)', async () => {
-    const { judge, child, clock } = await judgeBesideHolder();
+    const { judge, child, clock, data } = await judgeBesideHolder();
     // Seen from here, the live holder's pid names no process (a container's own pid namespace,
     // another machine on a shared volume): what a pid check alone would take for a crash.
     const dead = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
     await new Promise((r) => dead.once('exit', r));
-    const db = t.open();
+    const db = data.open();
     db.prepare('UPDATE governance_reservations SET owner_pid = ?').run(dead.pid!);
     const hasLeases = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'governance_owners'").get() !== undefined;
     if (hasLeases) db.prepare("UPDATE governance_owners SET pid = ?, host = 'another-container' WHERE pid = ?").run(dead.pid!, child.pid!);
@@ -110,10 +111,10 @@ describe('reservations of other processes, by lease', () => {
   }, 30_000);
 
   it('does not take others’ leases for expired when its own clock jumped (the machine slept)', async () => {
-    const { judge, child, clock } = await judgeBesideHolder();
+    const { judge, child, clock, data } = await judgeBesideHolder();
     // The whole machine was suspended for an hour: every lease, ours included, looks old.
     clock.now += 3_600_000 - 1;
-    const db = t.open();
+    const db = data.open();
     db.prepare("UPDATE governance_owners SET host = 'another-container'").run();
     db.prepare('UPDATE governance_reservations SET created_at = ?').run(clock.now - 1_000);
     expect(judge.recoverOrphans()).toBe(0);

@@ -54,6 +54,8 @@ export const LEASE_TTL_MS = 60_000;
 /** A refusal caused by reservations in flight checks that their owners are alive at most this often. */
 const HELD_SWEEP_EVERY_MS = 1_000;
 const HOST = hostname();
+/** Rate limits whose last prune second is remembered before older marks are dropped (see checkRateLimit). */
+const MAX_PRUNE_MARKS = 256;
 
 export interface GovernorOptions {
   /** Age after which an unsettled reservation is charged at its worst case (unless admitted with its own holdMs). Default 30 min. */
@@ -292,6 +294,9 @@ export class Governor extends EventEmitter<GovernorEvents> {
       s.pruneRateEvents.run(limit.name, oldest);
       foldFutureBuckets(s, limit.name, second);
       this.prunedAt.set(limit.name, second);
+      // Keyed by name: every limit a reload renamed or removed stayed for the process's life. An
+      // entry dropped here only means that limit's next call prunes again, as once a second anyway.
+      if (this.prunedAt.size > MAX_PRUNE_MARKS) for (const [name, at] of this.prunedAt) if (at !== second) this.prunedAt.delete(name);
     }
     const { requests: calls, tokens: used } = windowTotals(s, limit.name, oldest);
     const overRpm = limit.rpm !== undefined && calls + 1 > limit.rpm;

@@ -163,6 +163,10 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   const codec = opts.cacheCodec ?? codecFromEnv(env);
   let providers: Map<string, ResolvedProvider> = resolveProviders(policyStore.policy);
   const events = new EventEmitter<{ live: [LiveEvent] }>();
+  // One listener per open /tollgate/events stream (each dashboard, window, reload), released when
+  // it closes: the eleventh concurrent stream printed node's "possible EventEmitter memory leak"
+  // warning. The same allowance as the ledger's 'call' listeners, which each stream also adds.
+  events.setMaxListeners(100);
   policyStore.on('change', (p) => {
     providers = resolveProviders(p);
     log.info(`policy reloaded from ${policyStore.file ?? '(memory)'}`);

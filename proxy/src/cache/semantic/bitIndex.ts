@@ -42,6 +42,15 @@ class Bucket {
   /** Small integer per distinct ns hash (comparing numbers per row, not BigInts). */
   private readonly codes: number[] = [];
   private readonly codeOf = new Map<bigint, number>();
+  /**
+   * Per code, its ns hash and how many rows hold it. A namespace (an API key) whose last row leaves
+   * gives its code back: a proxy up for weeks sees keys come and go, and one connection's mirror is
+   * never rebuilt unless another process writes, so codes kept a map entry per key ever cached
+   * (and made every bucket "mixed", comparing codes per row) long after its entries were gone.
+   */
+  private readonly nsOfCode: bigint[] = [];
+  private readonly rowsOfCode: number[] = [];
+  private readonly freeCodes: number[] = [];
   private readonly position = new Map<number, number>();
   private readonly histogram: Uint32Array;
 
@@ -54,19 +63,32 @@ class Bucket {
     this.remove(row.entryId);
     let code = this.codeOf.get(row.ns);
     if (code === undefined) {
-      code = this.codeOf.size;
+      code = this.freeCodes.pop() ?? this.nsOfCode.length;
       this.codeOf.set(row.ns, code);
+      this.nsOfCode[code] = row.ns;
+      this.rowsOfCode[code] = 0;
     }
+    this.rowsOfCode[code]!++;
     const at = this.rows.push(row.bits);
     this.ids[at] = row.entryId;
     this.codes[at] = code;
     this.position.set(row.entryId, at);
   }
 
+  /** Distinct namespaces with rows here (for tests: codes of namespaces that left are released). */
+  get namespaces(): number {
+    return this.codeOf.size;
+  }
+
   remove(entryId: number): void {
     const at = this.position.get(entryId);
     if (at === undefined) return;
     this.position.delete(entryId);
+    const code = this.codes[at]!;
+    if (--this.rowsOfCode[code]! === 0) {
+      this.codeOf.delete(this.nsOfCode[code]!);
+      this.freeCodes.push(code);
+    }
     const moved = this.rows.swapRemove(at);
     if (moved >= 0) {
       this.ids[at] = this.ids[moved]!;
@@ -216,6 +238,13 @@ export class BitIndex {
       this.loaded.delete(dims);
       this.cursor.set(dims, this.readUpTo.get(dims) ?? Number.MIN_SAFE_INTEGER);
     }
+  }
+
+  /** Distinct (bucket, namespace) pairs that have rows in memory (for tests and diagnostics). */
+  namespaceCount(): number {
+    let n = 0;
+    for (const b of this.buckets.values()) n += b.namespaces;
+    return n;
   }
 
   /** Forget everything; widths load again from the start. */

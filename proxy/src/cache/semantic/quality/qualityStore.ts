@@ -156,7 +156,12 @@ export class SemanticQuality {
   private judgePoint: (() => number | undefined) | undefined;
   /** Reported confusions per feature, oldest first (loaded from SQLite). */
   private readonly confusions = new Map<string, Confusion[]>();
-  /** Lookups counted per feature so far (the clock confirmations are measured on). */
+  /**
+   * Lookups counted so far (the clock confirmations are measured on), kept in memory only for
+   * features that have been served a hit: only hits, reports and trust read it. A feature tag is
+   * the caller's to choose, and most of a long uptime's distinct features are never served one; their
+   * counts live in semantic_lookups_daily alone (read here on a feature's first hit: lookupTotal).
+   */
   private readonly lookupTotals = new Map<string, number>();
   /** Whether the store's semantic_entries table exists (it may be created after this tracker). */
   private entriesTable = false;
@@ -176,13 +181,24 @@ export class SemanticQuality {
     for (const r of db.prepare('SELECT feature, query_vector AS q, entry_vector AS e FROM semantic_confusions ORDER BY id').all() as Array<{ feature: string; q: Buffer; e: Buffer }>) {
       this.rememberConfusion(r.feature, { query: blobVector(r.q), entry: blobVector(r.e) });
     }
-    for (const r of db.prepare('SELECT feature, SUM(lookups) AS n FROM semantic_lookups_daily GROUP BY feature').all() as Array<{ feature: string; n: number }>) {
+    const served = 'SELECT feature, SUM(lookups) AS n FROM semantic_lookups_daily WHERE feature IN (SELECT DISTINCT feature FROM semantic_hits) GROUP BY feature';
+    for (const r of db.prepare(served).all() as Array<{ feature: string; n: number }>) {
       this.lookupTotals.set(r.feature, r.n);
     }
   }
 
   private stmt(sql: string): Statement {
     return this.statements.get(sql);
+  }
+
+  /** Lookups counted in the feature so far; remembered from now on (see lookupTotals). */
+  private lookupTotal(feature: string): number {
+    let n = this.lookupTotals.get(feature);
+    if (n === undefined) {
+      n = Number(this.stmt('SELECT COALESCE(SUM(lookups), 0) FROM semantic_lookups_daily WHERE feature = ?').pluck().get(feature) ?? 0);
+      this.lookupTotals.set(feature, n);
+    }
+    return n;
   }
 
   /** Where the policy's feedback settings come from (the live policy store). */
@@ -240,7 +256,7 @@ export class SemanticQuality {
   isTrusted(feature: string | undefined, entryId: number): boolean {
     if (!this.learning.trust || !this.adaptive || !this.hasFeedback(feature)) return false;
     const name = feature ?? UNTAGGED;
-    const before = (this.lookupTotals.get(name) ?? 0) - CONFIRM_AFTER_LOOKUPS;
+    const before = this.lookupTotal(name) - CONFIRM_AFTER_LOOKUPS;
     const sql =
       "SELECT 1 FROM semantic_hits WHERE entry_id = ? AND feature = ? AND COALESCE(lookup_no, 0) <= ? AND verdict IS NOT 'bad' AND NOT EXISTS (SELECT 1 FROM semantic_hits b WHERE b.entry_id = ? AND b.verdict = 'bad') LIMIT 1";
     const row = this.stmt(sql).get(entryId, name, before, entryId);
@@ -272,7 +288,8 @@ export class SemanticQuality {
     this.db
       .prepare('INSERT INTO semantic_lookups_daily (feature, day, lookups) VALUES (?, ?, 1) ON CONFLICT(feature, day) DO UPDATE SET lookups = lookups + 1')
       .run(name, Math.floor(now / DAY_MS));
-    this.lookupTotals.set(name, (this.lookupTotals.get(name) ?? 0) + 1);
+    const total = this.lookupTotals.get(name);
+    if (total !== undefined) this.lookupTotals.set(name, total + 1);
     const state = this.adjustments.get(name);
     if (state && state.feedback > 0 && state.adjustment > -MAX_LOOSEN && this.adaptive) {
       state.adjustment = Math.max(-MAX_LOOSEN, state.adjustment - STEP_DOWN);
@@ -294,7 +311,7 @@ export class SemanticQuality {
     }
     const info = this.db
       .prepare('INSERT INTO semantic_hits (request_id, key_namespace, feature, entry_id, probability, ts, query_vector, lookup_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(h.requestId, h.keyNamespace, feature, h.entryId, h.probability, h.ts ?? Date.now(), h.queryVector ? vectorBlob(h.queryVector) : null, this.lookupTotals.get(feature) ?? 0);
+      .run(h.requestId, h.keyNamespace, feature, h.entryId, h.probability, h.ts ?? Date.now(), h.queryVector ? vectorBlob(h.queryVector) : null, this.lookupTotal(feature));
     const id = Number(info.lastInsertRowid);
     // Bounded storage: only the newest hits keep their query embedding (checked every 500 hits).
     if (id % 500 === 0) this.stmt('UPDATE semantic_hits SET query_vector = NULL WHERE id <= ? AND query_vector IS NOT NULL').run(id - KEEP_QUERY_VECTORS);
@@ -339,7 +356,7 @@ export class SemanticQuality {
       // The first report: the lookups since the feature's first served hit went unreported by a team
       // that reports, so they count as the loosening steps they would have been.
       const first = this.db.prepare('SELECT MIN(lookup_no) AS n FROM semantic_hits WHERE feature = ? AND lookup_no IS NOT NULL').get(hit.feature) as { n: number | null };
-      const since = first.n === null ? 0 : Math.max(0, (this.lookupTotals.get(hit.feature) ?? 0) - first.n);
+      const since = first.n === null ? 0 : Math.max(0, this.lookupTotal(hit.feature) - first.n);
       from = Math.max(-MAX_LOOSEN, from - since * STEP_DOWN);
     }
     // One step tighter than now (not above the wrong P: one miss at P = 0.85 is expected, see the
