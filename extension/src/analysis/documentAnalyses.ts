@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { AnalysisSettings, FileAnalysis } from '@proxy/analysis/types';
 import { cellAnalysis, pythonOfCell } from '@proxy/analysis/code/notebook';
 import { readConfig } from '../config';
+import { notificationText } from '../util/notificationText';
 import { cellContext, NOTEBOOK_CELL_SCHEME, notebookOf, type CellContext } from './notebookCells';
 import { KNOWN_PROMPT_PATTERNS, selectorPattern } from './promptPatterns';
 import { Debouncer, LatestRuns, sizeVerdict, type RunToken } from './scheduling';
@@ -147,7 +148,7 @@ export class DocumentAnalyses implements vscode.Disposable {
     const key = shown.toString();
     if (!(vscode.window.visibleTextEditors ?? []).some((e) => e.document.uri.toString() === key)) return;
     entry.told = true;
-    void vscode.window.showInformationMessage(entry.message);
+    void vscode.window.showInformationMessage(notificationText(entry.message)); // quotes a file name
   }
 
   /** A cell's part of its notebook's analysis (the program is analysed once for all its cells). */

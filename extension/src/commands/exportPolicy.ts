@@ -9,6 +9,7 @@ import type { ExportTarget, PlannedFile } from '@proxy/export/index';
 import { loadDeferred } from '../deferred/load';
 import { explainRestricted } from '../policy/restricted';
 import type { ProxyController } from '../proxy/proxyController';
+import { notificationText } from '../util/notificationText';
 
 const SCHEME = 'tollgate-export';
 
@@ -86,8 +87,9 @@ async function exportFile(proxy: ProxyController, proposed: ProposedContent, pol
   const plan = planExport({ policyFile, targets: targets.map((t) => t.target), outDir: outDir.fsPath, root });
   if (!plan.ok) {
     const first = plan.problems[0];
+    // The problem quotes the file's own keys and values: no link may form from them.
     const pick = await vscode.window.showErrorMessage(
-      `The policy has ${plan.problems.length} problem(s)${first ? `: line ${first.line}: ${first.message}` : ''}. Fix it before exporting.`,
+      notificationText(`The policy has ${plan.problems.length} problem(s)${first ? `: line ${first.line}: ${first.message}` : ''}. Fix it before exporting.`),
       'Open Policy',
     );
     // Opens the policy at its first problem (policy/policyDiagnostics.ts).

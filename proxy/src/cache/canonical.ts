@@ -126,7 +126,11 @@ function plainTurns(turns: unknown): unknown {
  * (Anthropic `system`, message / input turns) as strings.
  */
 export function keyedBody(body: Obj): Obj {
-  const keyed: Obj = {};
+  // No prototype: JSON.parse gives a body key `__proto__` as an own field (the upstream receives
+  // it), but assigned to a plain object it sets the prototype instead and left the key — whose
+  // fields (`system`, …) were then read through it: a body whose `__proto__` held a system prompt
+  // the upstream never applied was keyed as that system prompt, and replayed to real requests with it.
+  const keyed = Object.create(null) as Obj;
   for (const k in body) if (!(KEY_EXCLUDED_FIELDS as readonly string[]).includes(k)) keyed[k] = body[k];
   if (keyed.system !== undefined) keyed.system = plainText(keyed.system);
   if (keyed.tools !== undefined) keyed.tools = withoutCacheControl(keyed.tools);

@@ -5,7 +5,7 @@
  *   from-ledger           a batch file from the captured request bodies of one feature's calls (batch.capture)
  */
 import { Command } from 'commander';
-import { CliError, describeFailure, isUnreachable, numberOption, proxyUnreachable, resolveFrom } from './common';
+import { CliError, describeFailure, isUnreachable, numberOption, printableLines, proxyUnreachable, resolveFrom } from './common';
 
 const DEFAULT_PROXY = `http://127.0.0.1:${process.env.TOLLGATE_PORT ?? '4141'}`;
 
@@ -43,7 +43,8 @@ export function batchCommand(): Command {
           maxWaitMs: opts.maxWaitMinutes * 60_000,
           out: process.stderr,
         });
-        console.log(formatReport(report));
+        // Results quote the provider's error messages and the batch file's own ids.
+        console.log(printableLines(formatReport(report)));
         if (!['completed', 'ended'].includes(report.status)) process.exitCode = 1;
       } catch (err) {
         throw batchFailure(opts.proxy, err);
@@ -66,7 +67,7 @@ export function batchCommand(): Command {
       }
       if (!res.ok) throw new CliError(`batch: the proxy answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
       const { formatOpportunities } = await import('../batch/opportunities');
-      console.log(formatOpportunities((await res.json()) as Parameters<typeof formatOpportunities>[0]));
+      console.log(printableLines(formatOpportunities((await res.json()) as Parameters<typeof formatOpportunities>[0])));
     });
   cmd
     .command('from-ledger')
@@ -90,7 +91,7 @@ export function batchCommand(): Command {
           ...(opts.provider ? { provider: opts.provider } : {}),
           ...((opts.adminToken ?? process.env.TOLLGATE_ADMIN_TOKEN) ? { adminToken: opts.adminToken ?? process.env.TOLLGATE_ADMIN_TOKEN } : {}),
         });
-        console.log(formatFromLedger(report));
+        console.log(printableLines(formatFromLedger(report)));
       } catch (err) {
         throw batchFailure(opts.proxy, err);
       }

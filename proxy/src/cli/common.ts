@@ -98,9 +98,12 @@ export function shellQuote(arg: string): string {
   return /^[\w@%+=:,./\\-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Control characters (C0, DEL, C1) and the bidirectional overrides that reorder what a terminal shows. */
+/**
+ * Control characters (C0, DEL, C1), the bidirectional overrides that reorder what a terminal shows,
+ * and the Unicode line and paragraph separators that editors and log viewers break lines at.
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * A value that came from a client (a model name stored with a cached answer) made safe to print on
@@ -114,6 +117,18 @@ export function printable(text: string): string {
 /** `printable` line by line: the text's own line breaks are kept. */
 export function printableLines(text: string): string {
   return text.split('\n').map(printable).join('\n');
+}
+
+/** What JSON.stringify leaves raw but a terminal acts on: DEL, C1 controls (U+009B is CSI), line separators and bidi overrides. */
+const JSON_UNPRINTABLE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON for a terminal or a CI log: JSON.stringify escapes C0 controls but not these, so a model name
+ * or file name carrying them reached the screen raw. Escaped as `\u009b`, which parses back to the
+ * same string: the data is unchanged, only its spelling.
+ */
+export function printableJson(json: string): string {
+  return json.replace(JSON_UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

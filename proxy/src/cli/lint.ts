@@ -13,7 +13,7 @@ import { Command, Option } from 'commander';
 import { atOrAbove, isSeverity } from '../analysis/report/severity';
 import type { AnalysisSettings, Severity } from '../analysis/types';
 import type { FileResult, SkippedPath } from '../analysis/workspace/collect';
-import { collect, nearest, numberOption, printable, printableLines } from './common';
+import { collect, nearest, numberOption, printable, printableJson, printableLines } from './common';
 
 export const LINT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type LintFormat = (typeof LINT_FORMATS)[number];
@@ -92,11 +92,11 @@ export async function runLint(paths: string[], options: LintOptions, io: LintCom
     }
     throw e;
   }
-  if (options.format === 'sarif') io.out(JSON.stringify(toSarif(results, cwd, skipped), null, 2) + '\n');
-  else if (options.format === 'json')
-    io.out(JSON.stringify(results.map(({ text: _text, ...r }) => r), null, 2) + '\n');
   // File names and the source text quoted in messages come from the repository being linted (a
   // clone, a PR): their control characters must not reach the CI log or terminal raw.
+  if (options.format === 'sarif') io.out(printableJson(JSON.stringify(toSarif(results, cwd, skipped), null, 2)) + '\n');
+  else if (options.format === 'json')
+    io.out(printableJson(JSON.stringify(results.map(({ text: _text, ...r }) => r), null, 2)) + '\n');
   else io.out(printableLines(formatText(results.map((r) => ({ ...r, path: printable(r.path) })), cwd, skipped.length)));
   const failing = results.some((r) => r.diagnostics.some((d) => atOrAbove(d.severity, options.maxSeverity)));
   return failing ? 1 : 0;

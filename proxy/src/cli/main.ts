@@ -7,7 +7,7 @@ import { EXIT_CODES } from '../../../contract/process';
 import { VERSION } from '../version';
 import { batchCommand } from './batch';
 import { cacheCommand } from './cache';
-import { CliError, describeFailure, EXIT_FAILURE, ignoreBrokenPipes } from './common';
+import { CliError, describeFailure, EXIT_FAILURE, ignoreBrokenPipes, printableLines } from './common';
 import { lintCommand } from './lint';
 import { modelCommand } from './model';
 import { policyCommand } from './policy';
@@ -52,6 +52,7 @@ try {
 } catch (err) {
   const message = describeFailure(err);
   if (message === undefined) throw err;
-  console.error(`tollgate: ${message}`);
+  // Messages name paths and relay what a proxy or provider answered: never raw control characters.
+  console.error(`tollgate: ${printableLines(message)}`);
   process.exit(err instanceof CliError ? err.exitCode : EXIT_FAILURE);
 }

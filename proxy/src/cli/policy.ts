@@ -12,7 +12,7 @@ import { policyJsonSchema } from '../policy/schema';
 import { readPolicyText } from '../policy/store';
 import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/trust';
 import { locatedWarnings } from '../policy/warnings';
-import { displayPath, resolveFrom, shellQuote } from './common';
+import { displayPath, printable, printableLines, resolveFrom, shellQuote } from './common';
 import { defaultPolicyFile } from './paths';
 
 /** Where the command prints; tests pass their own, the CLI uses the process streams. */
@@ -103,7 +103,12 @@ function collectTarget(value: string, previous: ExportTarget[] | undefined): Exp
   return list.includes(value) ? list : [...list, value];
 }
 
-export function policyCommand(io: PolicyCommandIO = processIO): Command {
+export function policyCommand(streams: PolicyCommandIO = processIO): Command {
+  // Problems and warnings quote the policy file — often a cloned repository's — and the keys and
+  // values it holds: a control character in them must not reach the terminal or CI log raw (an
+  // escape sequence, a line break forging a "file:line:col" problem). Every line written goes
+  // through here; stderr lines are one message each, so their line breaks are escaped too.
+  const io: PolicyCommandIO = { ...streams, out: (line) => streams.out(printableLines(line)), err: (line) => streams.err(printable(line)) };
   const cwd = (): string => io.cwd ?? process.cwd();
   const fail = io.fail ?? ((code: number) => void (process.exitCode = code));
   const path = io.path ?? nodePath;

@@ -9,7 +9,7 @@ import { type CallFilter, type Summary, type SummaryBucket, SUMMARY_DIMENSIONS, 
 import { formatPercent, formatTokens, formatUsd } from '../../../contract/format';
 import { PeriodError, parsePeriod } from '../batch/period';
 import { Ledger } from '../ledger/ledger';
-import { CliError, printable } from './common';
+import { CliError, printable, printableJson } from './common';
 import { openDataDb } from './dataDb';
 
 const FORMATS = ['text', 'json', 'csv'] as const;
@@ -108,7 +108,7 @@ export function reportCommand(): Command {
       } finally {
         db.close();
       }
-      if (opts.format === 'json') console.log(JSON.stringify(summary, null, 2));
+      if (opts.format === 'json') console.log(printableJson(JSON.stringify(summary, null, 2)));
       else if (opts.format === 'csv') console.log(formatReportCsv(summary, opts.by));
       else console.log(formatReportText(summary, opts.by, file, now));
     });

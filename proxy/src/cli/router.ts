@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { DEFAULT_POLICY_FILE } from '../export/plan';
 import { TIERS } from '../policy/schema';
-import { CliError, readText, resolveFrom } from './common';
+import { CliError, printable, readText, resolveFrom } from './common';
 
 export function routerCommand(): Command {
   const cmd = new Command('router').description('the learned tier router: evaluate it on the team exemplars');
@@ -28,7 +28,7 @@ export function routerCommand(): Command {
       const file = resolveFrom(process.cwd(), opts.exemplars);
       if (!existsSync(file)) throw new CliError(`no exemplar file at ${file} (it lives beside ${DEFAULT_POLICY_FILE}; the dashboard writes it when you mark a routed call).`);
       const { exemplars, problems } = parseExemplars(readText(file));
-      for (const p of problems) console.error(`${file}: ${p}`);
+      for (const p of problems) console.error(printable(`${file}: ${p}`));
       if (exemplars.length === 0) throw new CliError(`${file} has no usable exemplars (header prompt<TAB>tier<TAB>reason; tiers ${TIERS.join(', ')}).`);
       const model = shippedRouterModel();
       let vectors: Float32Array[] | undefined;

@@ -9,7 +9,8 @@ import { Command } from 'commander';
 import { CacheKeyError } from '../cache/encryption';
 import { PolicyError } from '../policy/store';
 import { PortInUseError, startProxy } from '../server/start';
-import { CliError, describeFailure, EXIT_FAILURE, parsePort, resolveFrom } from './common';
+import { formatProblem } from '../policy/load';
+import { CliError, describeFailure, EXIT_FAILURE, parsePort, printable, resolveFrom } from './common';
 import { dataDirFrom, existingWorkspacePolicy } from './paths';
 
 /** How long a stop may take before the process exits anyway (a hung model download, a stuck socket). */
@@ -100,11 +101,15 @@ export function startCommand(): Command {
         console.error(`tollgate: policy file not found: ${policyFile}`);
         process.exit(EXIT_BAD_POLICY);
       }
+      // Log lines quote what clients and the policy file chose (model names, policy keys and values,
+      // relayed error text): one message is one line, its control characters escaped, so an escape
+      // sequence cannot reach the terminal and a line break cannot forge a `[tollgate] …` line.
+      const line = (prefix: string) => (m: string) => console.error(`[tollgate] ${prefix}${printable(m)}`);
       const log = {
-        info: (m: string) => console.error(`[tollgate] ${m}`),
-        warn: (m: string) => console.error(`[tollgate] warning: ${m}`),
-        error: (m: string) => console.error(`[tollgate] error: ${m}`),
-        ...(process.env.TOLLGATE_DEBUG === '1' ? { debug: (m: string) => console.error(`[tollgate] debug: ${m}`) } : {}),
+        info: line(''),
+        warn: line('warning: '),
+        error: line('error: '),
+        ...(process.env.TOLLGATE_DEBUG === '1' ? { debug: line('debug: ') } : {}),
       };
       let proxy: Awaited<ReturnType<typeof startProxy>>;
       try {
@@ -125,7 +130,8 @@ export function startCommand(): Command {
           process.exit(EXIT_BAD_POLICY);
         }
         if (err instanceof PolicyError) {
-          console.error(`tollgate: ${err.message}`);
+          // One line per problem, as `policy validate` prints them: each quotes the file's own text.
+          console.error(['tollgate: invalid policy:', ...err.problems.map((p) => `  ${printable(formatProblem(p))}`)].join('\n'));
           process.exit(EXIT_BAD_POLICY);
         }
         // A data directory that is a file, not writable, or holds a tollgate.db that is not SQLite.
