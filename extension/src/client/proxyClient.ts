@@ -83,8 +83,29 @@ export class ProxyClient {
     } catch (err) {
       throw new ProxyRequestError(`Tollgate proxy at ${this.baseUrl} is not reachable (${(err as Error).message})`, 0);
     }
-    if (!res.ok) throw new ProxyRequestError(`${method} ${path.split('?')[0]} → ${res.status}: ${await errorText(res)}`, res.status);
+    if (!res.ok) {
+      const { message, type } = await errorBody(res);
+      const route = path.split('?')[0]!;
+      // A 404 that is not "no such call/entry" (not_found_error) is the proxy's unknown-route answer,
+      // whose text tells SDK users where to point their base URL. Here it means the proxy is another
+      // version than this extension (one started by a window not yet reloaded after an update, or an
+      // older `tollgate start`): say that, and how to fix it.
+      if (res.status === 404 && type !== 'not_found_error' && route.startsWith('/tollgate/')) throw new ProxyRequestError(await this.missingRoute(method, route), 404);
+      throw new ProxyRequestError(`${method} ${route} → ${res.status}: ${message}`, res.status);
+    }
     return res;
+  }
+
+  private async missingRoute(method: string, route: string): Promise<string> {
+    let version: unknown;
+    try {
+      const res = await this.fetchImpl(`${this.baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      version = ((await res.json()) as { version?: unknown }).version;
+    } catch {
+      // the version is only a detail of the message
+    }
+    const which = typeof version === 'string' && version ? `Tollgate ${version}` : 'a Tollgate version';
+    return `The proxy at ${this.baseUrl} is ${which} without ${method} ${route}, which this version of the extension uses. Restart the proxy on the current version: reload the VS Code window that started it, or restart \`tollgate start\` after updating it.`;
   }
 
   private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -92,14 +113,15 @@ export class ProxyClient {
   }
 }
 
-/** The message of the API's error body (provider-style or plain), else the start of the text. */
-async function errorText(res: Response): Promise<string> {
+/** The message (and type) of the API's error body (provider-style or plain), else the start of the text. */
+async function errorBody(res: Response): Promise<{ message: string; type?: string }> {
   const text = await res.text().catch(() => '');
   try {
-    const body = JSON.parse(text) as { error?: { message?: string } | string; message?: string };
-    if (typeof body.error === 'string') return body.error;
-    return body.error?.message ?? body.message ?? text.slice(0, 200);
+    const body = JSON.parse(text) as { error?: { message?: string; type?: unknown } | string; message?: string };
+    if (typeof body.error === 'string') return { message: body.error };
+    const type = typeof body.error?.type === 'string' ? { type: body.error.type } : {};
+    return { message: body.error?.message ?? body.message ?? text.slice(0, 200), ...type };
   } catch {
-    return text.slice(0, 200) || res.statusText;
+    return { message: text.slice(0, 200) || res.statusText };
   }
 }

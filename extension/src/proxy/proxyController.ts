@@ -18,6 +18,7 @@ import { baseUrls, type ProxyState } from './state';
 import { PROVIDER_KEYS, readProviderKeys } from './providerKeys';
 import { editorProxyEnvironment, proxyEnvironment } from './environment';
 import { HostApprovals, type PendingHost } from './trust';
+import { notificationText } from '../util/notificationText';
 
 /** SecretStorage entry of the admin token the user's windows share. */
 const ADMIN_TOKEN_SECRET = 'tollgate.adminToken';
@@ -58,6 +59,7 @@ export class ProxyController implements vscode.Disposable {
       this.stateEmitter.fire(s);
       if (s.kind === 'failed') void this.explainFailure(s);
       if (s.kind === 'running' && s.attached && !s.verified) void this.warnUnverified(s.port);
+      if (s.kind === 'running' && s.attached && s.verified && s.version) void this.tellOtherVersion(s.port, s.version);
     });
     this.disposables.push({ dispose: () => sub.dispose() }, this.stateEmitter, this.eventsEmitter);
     this.disposables.push(
@@ -119,6 +121,11 @@ export class ProxyController implements vscode.Disposable {
       const replaced = this.liveEvents !== undefined;
       this.liveEvents?.dispose();
       this.liveEvents = new LiveEvents({ proxyUrl: url, ...(adminToken ? { adminToken } : {}) });
+      // The stream drops the moment the proxy stops: check it now rather than at the next interval
+      // (a proxy another window started and stopped on closing is otherwise noticed up to 10 s later).
+      this.liveEvents.onConnection((c) => {
+        if (c.state === 'offline') this.supervisor.checkNow();
+      });
       if (replaced) this.eventsEmitter.fire(this.liveEvents);
     }
     return this.liveEvents;
@@ -264,6 +271,7 @@ export class ProxyController implements vscode.Disposable {
       dataDir,
       ...(policyFile ? { policyFile } : {}),
       env: { ...editorProxy.env, ...node.runtime.env, ...keys, [ENV.adminToken]: this.adminToken, TOLLGATE_TRUSTED_HOSTS: this.approvals.envValue() },
+      ...(this.version ? { version: this.version } : {}),
     });
     if (state.kind === 'running' && !state.attached) void this.reviewHeldHosts();
     return state;
@@ -288,6 +296,31 @@ export class ProxyController implements vscode.Disposable {
     this.adminToken = kept;
     if (this.state.kind === 'running') await this.start();
     return true;
+  }
+
+  /** This extension's version (package.json), when VS Code says. */
+  private get version(): string | undefined {
+    const v: unknown = this.context.extension?.packageJSON?.version;
+    return typeof v === 'string' && v ? v : undefined;
+  }
+
+  /** Proxy versions already told about (once per port and version, not on every health-driven re-attach). */
+  private readonly toldVersions = new Set<string>();
+
+  /**
+   * The user's proxy on the port is another version (a window not yet reloaded after an update, an
+   * older or newer `tollgate start`): say so once, or what this version added fails with no reason given.
+   */
+  private async tellOtherVersion(port: number, theirs: string): Promise<void> {
+    const ours = this.version;
+    if (!ours || theirs === ours || this.toldVersions.has(`${port} ${theirs}`)) return;
+    this.toldVersions.add(`${port} ${theirs}`);
+    // `theirs` is whatever the process on the port answered: never a link.
+    const pick = await vscode.window.showWarningMessage(
+      notificationText(`The Tollgate proxy on port ${port} is version ${theirs}, started by another window or a terminal; this extension is ${ours}. Reload that window (or restart its \`tollgate start\`) so both run ${ours}.`),
+      'Show Log',
+    );
+    await this.runFix(pick);
   }
 
   private async warnUnverified(port: number): Promise<void> {
@@ -342,7 +375,7 @@ export class ProxyController implements vscode.Disposable {
     const rel = (f: string) => vscode.workspace.asRelativePath(f);
     const line = `Tollgate applies one policy per window: the proxy runs ${rel(applied)} (the first workspace folder with a policy); not applied: ${others.map(rel).join(', ')}.`;
     this.output.warn(line);
-    void vscode.window.showWarningMessage(line, 'Open Policy').then((pick) => {
+    void vscode.window.showWarningMessage(notificationText(line), 'Open Policy').then((pick) => {
       if (pick) void vscode.commands.executeCommand('tollgate.openPolicy');
     });
   }
@@ -362,19 +395,21 @@ export class ProxyController implements vscode.Disposable {
 
   private async explainFailure(s: Extract<ProxyState, { kind: 'failed' }>): Promise<void> {
     const show = vscode.window.showErrorMessage;
+    // The message quotes the proxy's own failure line, which quotes the policy file: no links from it.
+    const message = notificationText(s.message);
     const pick =
       s.reason === 'port-in-use'
         ? await show(
-            `${s.message} Use another port, or stop the other process (find it with "lsof -i :${this.port}" on macOS/Linux, "netstat -ano | findstr :${this.port}" on Windows) and retry.`,
+            `${message} Use another port, or stop the other process (find it with "lsof -i :${this.port}" on macOS/Linux, "netstat -ano | findstr :${this.port}" on Windows) and retry.`,
             'Use Another Port',
             'Retry',
             'Show Log',
           )
         : s.reason === 'bad-policy'
-          ? await show(`${s.message} It starts again by itself once the saved file is valid.`, 'Open Policy', 'Show Log', 'Retry')
+          ? await show(`${message} It starts again by itself once the saved file is valid.`, 'Open Policy', 'Show Log', 'Retry')
           : s.reason === 'bad-port'
-            ? await show(`${s.message} The proxy starts once the setting is fixed.`, 'Open Settings')
-            : await show(s.message, 'Show Log', 'Retry');
+            ? await show(`${message} The proxy starts once the setting is fixed.`, 'Open Settings')
+            : await show(message, 'Show Log', 'Retry');
     await this.runFix(pick);
   }
 

@@ -11,6 +11,7 @@ import { baseUrls, type ProxyState } from './state';
 import { LineSplitter } from '../util/lines';
 import { FailureLines } from './failureLines';
 import { verifyProxyIdentity, type Identity } from './identity';
+import { clearOwner, orphanOnPort, stopProcess, writeOwner } from './ownerRecord';
 
 export interface LaunchSpec {
   nodePath: string;
@@ -20,6 +21,8 @@ export interface LaunchSpec {
   policyFile?: string;
   /** Added to the inherited environment: provider keys, TOLLGATE_ADMIN_TOKEN. Never logged. */
   env: Record<string, string>;
+  /** This extension's version: a proxy found on the port that says another one is named in the log. */
+  version?: string;
 }
 
 export interface SupervisorOptions {
@@ -38,20 +41,33 @@ export interface SupervisorOptions {
 export interface HealthInfo {
   status: string;
   version?: string;
+  /** Seconds since the proxy started (tells a recorded orphan from a recycled pid, ownerRecord.ts). */
+  uptimeSec?: number;
 }
 
 export async function checkHealth(port: number, timeoutMs = 2_000): Promise<HealthInfo | undefined> {
+  const health = await probeHealth(port, timeoutMs);
+  return health === 'refused' ? undefined : health;
+}
+
+/** checkHealth, telling "nothing listens on the port" ('refused') from a process that does not answer well (undefined). */
+async function probeHealth(port: number, timeoutMs: number): Promise<HealthInfo | 'refused' | undefined> {
   try {
     const res = await fetch(`${baseUrls(port).root}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) return undefined;
     const body = (await res.json()) as Partial<HealthInfo>;
-    return body.status === 'ok' ? { status: body.status, ...(body.version ? { version: body.version } : {}) } : undefined;
-  } catch {
-    return undefined;
+    if (body.status !== 'ok') return undefined;
+    const uptime = typeof body.uptimeSec === 'number' && Number.isFinite(body.uptimeSec) ? { uptimeSec: body.uptimeSec } : {};
+    return { status: body.status, ...(typeof body.version === 'string' && body.version ? { version: body.version } : {}), ...uptime };
+  } catch (e) {
+    return (e as { cause?: { code?: unknown } }).cause?.code === 'ECONNREFUSED' ? 'refused' : undefined;
   }
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** How long a window waits for a shared proxy that stopped to come back (its owner restarting it) before starting its own. */
+const TAKE_OVER_GRACE_MS = 2_000;
 
 export class ProxySupervisor {
   private child: ChildProcess | undefined;
@@ -63,6 +79,8 @@ export class ProxySupervisor {
   private generation = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
+  /** Runs the pending liveness check at once (set while one is scheduled). */
+  private healthNow: (() => void) | undefined;
   private healthySince = 0;
   private readonly opts: Required<Omit<SupervisorOptions, 'backoff' | 'baseEnv'>> & { baseEnv: NodeJS.ProcessEnv };
 
@@ -105,9 +123,19 @@ export class ProxySupervisor {
     this.child = undefined;
     if (child && child.exitCode === null && child.signalCode === null) {
       this.opts.log(`stopping proxy (pid ${child.pid})`);
+      if (this.spec) clearOwner(this.spec.dataDir, child.pid);
       await terminate(child);
     }
     if (this.current.kind !== 'stopped') this.setState({ kind: 'stopped' });
+  }
+
+  /**
+   * Something says the proxy may be gone (the window's event stream dropped): run the liveness check
+   * now instead of at its interval, so a window using another window's proxy that has just stopped
+   * starts its own in a moment rather than up to `healthIntervalMs` later.
+   */
+  checkNow(): void {
+    if (this.current.kind === 'running' && this.healthTimer) this.healthNow?.();
   }
 
   /** Stops any proxy and reports a launch that cannot work (a bad setting) as failed, without trying it. */
@@ -131,7 +159,20 @@ export class ProxySupervisor {
     // Another Tollgate already serving this port (another window, a terminal): use it.
     const existing = await checkHealth(spec.port, 1_000);
     if (gen !== this.generation) return this.current;
-    if (existing) return this.attach(gen, spec.port, existing, await this.identify(spec));
+    if (existing) {
+      const identity = await this.identify(spec);
+      if (gen !== this.generation) return this.current;
+      // Unless it is one an extension host that is gone left running (ownerRecord.ts): nobody would
+      // ever stop it, and after an update it is the old version. Replace it with this window's own.
+      const orphan = identity === 'verified' ? orphanOnPort(spec.dataDir, spec.port, existing.uptimeSec) : undefined;
+      if (!orphan) return this.attach(gen, spec.port, existing, identity, spec.version);
+      this.opts.log(
+        `port ${spec.port} is served by a Tollgate proxy (pid ${orphan.pid}${existing.version ? `, ${existing.version}` : ''}) left running by an extension host that is gone (pid ${orphan.hostPid}); stopping it and starting this window's own`,
+      );
+      await stopProcess(orphan.pid);
+      clearOwner(spec.dataDir, orphan.pid);
+      if (gen !== this.generation) return this.current;
+    }
     const args = [spec.cliPath, 'start', '--port', String(spec.port), '--data-dir', spec.dataDir];
     if (spec.policyFile) args.push('--policy', spec.policyFile);
     this.opts.log(`starting: ${spec.nodePath} ${args.join(' ')}`);
@@ -145,6 +186,7 @@ export class ProxySupervisor {
     } catch (e) {
       return this.fail('crashed', `Could not create the proxy's data directory ${spec.dataDir}: ${(e as Error).message}`);
     }
+    const spawnedAt = Date.now();
     const child = spawn(spec.nodePath, args, {
       cwd: spec.dataDir,
       env: { ...this.opts.baseEnv, ...spec.env },
@@ -184,6 +226,7 @@ export class ProxySupervisor {
       // Whoever bound the port first answers /healthz too: only a proxy that knows our token is ours.
       if (health && child.exitCode === null && (await this.identify(spec)) !== 'unverified') {
         this.healthySince = Date.now();
+        if (child.pid !== undefined) writeOwner(spec.dataDir, { pid: child.pid, hostPid: process.pid, port: spec.port, spawnedAt, healthyAt: this.healthySince });
         this.setState({ kind: 'running', ...this.urlOf(spec.port), pid: child.pid, attached: false, ...(health.version ? { version: health.version } : {}) });
         this.opts.log(`proxy healthy on ${baseUrls(spec.port).root} (pid ${child.pid})`);
         this.scheduleHealthCheck(gen);
@@ -211,13 +254,18 @@ export class ProxySupervisor {
     return token ? verifyProxyIdentity(baseUrls(spec.port).root, token) : Promise.resolve('unverified');
   }
 
-  private attach(gen: number, port: number, health: HealthInfo, identity: Identity): ProxyState {
+  private attach(gen: number, port: number, health: HealthInfo, identity: Identity, ownVersion?: string): ProxyState {
     const verified = identity === 'verified';
     this.opts.log(
       verified
         ? `port ${port} is served by a Tollgate proxy this window did not start, holding the same admin token${health.version ? ` (${health.version})` : ''}; using it`
         : `port ${port} is served by a process this window did not start and that cannot prove it is your Tollgate proxy${health.version ? ` (says ${health.version})` : ''}; apps pointed at it would send it their keys`,
     );
+    // Another window not yet reloaded after an update (or an older `tollgate start`) runs it: what
+    // this version added is missing from it until whoever started it restarts it.
+    if (verified && ownVersion && health.version && health.version !== ownVersion) {
+      this.opts.log(`the proxy on port ${port} is Tollgate ${health.version}; this extension is ${ownVersion}. Until the window or terminal that started it restarts it (on ${ownVersion}), what differs between the two versions may be missing or fail`);
+    }
     this.healthySince = Date.now();
     this.setState({ kind: 'running', ...this.urlOf(port), attached: true, verified, ...(health.version ? { version: health.version } : {}) });
     this.scheduleHealthCheck(gen);
@@ -234,13 +282,14 @@ export class ProxySupervisor {
     this.child = undefined;
     this.clearTimers();
     const spec = this.spec!;
+    clearOwner(spec.dataDir, child.pid);
     this.opts.log(`proxy exited (${signal ? `signal ${signal}` : `code ${code}`})`);
     if (code === EXIT_CODES.portInUse) {
       // Another Tollgate on this port (another window, a terminal) is fine: use it.
       const health = await checkHealth(spec.port);
       if (gen !== this.generation) return;
       if (health) {
-        this.attach(gen, spec.port, health, await this.identify(spec));
+        this.attach(gen, spec.port, health, await this.identify(spec), spec.version);
         return;
       }
       this.fail('port-in-use', `Port ${spec.port} is in use by another program, so the Tollgate proxy cannot start.`);
@@ -286,18 +335,37 @@ export class ProxySupervisor {
     let misses = 0;
     const tick = async () => {
       if (gen !== this.generation || this.current.kind !== 'running') return;
-      const ok = await checkHealth(this.current.port);
+      const health = await probeHealth(this.current.port, 2_000);
       if (gen !== this.generation) return;
-      misses = ok ? 0 : misses + 1;
+      if (health === 'refused' && !this.child) {
+        // The proxy this window used but did not start is gone (its window closed, or its terminal's
+        // `tollgate start` stopped): nothing serves the port, so waiting out the missed checks only
+        // leaves the user's apps refused. After a short grace — the window that owns it may just be
+        // restarting it (a changed setting), and then this window keeps using that one — start or
+        // find one now.
+        this.opts.log(`the proxy on port ${this.current.port} that this window did not start has stopped; starting this window's own unless it comes back within ${TAKE_OVER_GRACE_MS} ms`);
+        await sleep(TAKE_OVER_GRACE_MS);
+        if (gen === this.generation) void this.launch(gen);
+        return;
+      }
+      misses = health && health !== 'refused' ? 0 : misses + 1;
       if (misses >= this.opts.unhealthyAfter) {
         this.opts.log(`proxy failed ${misses} health checks`);
         const child = this.child;
         this.child = undefined;
-        if (child) await terminate(child);
+        if (child) {
+          if (this.spec) clearOwner(this.spec.dataDir, child.pid);
+          await terminate(child);
+        }
         if (gen === this.generation) this.scheduleRestart(gen, 'stopped answering /healthz');
         return;
       }
       this.healthTimer = setTimeout(() => void tick(), this.opts.healthIntervalMs);
+    };
+    this.healthNow = () => {
+      if (this.healthTimer) clearTimeout(this.healthTimer);
+      this.healthTimer = undefined;
+      void tick();
     };
     this.healthTimer = setTimeout(() => void tick(), this.opts.healthIntervalMs);
   }

@@ -1,0 +1,83 @@
+/**
+ * Two windows share a proxy; the one that started it closes and its proxy stops. The other window
+ * kept showing "running" while its apps got connection refused until its health checks gave up
+ * (3 × 10 s). Its event stream drops the moment the proxy stops: the window now checks at once and
+ * starts its own proxy. Real proxy CLI, the extension's ProxyController with a stubbed vscode.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { checkHealth } from '../../../extension/src/proxy/supervisor';
+import { freePort } from '../../support/freePort';
+
+const shared = vi.hoisted(() => ({ settings: {} as Record<string, unknown> }));
+vi.mock('vscode', async () => {
+  const { createVscodeStub } = await import('../support/vscodeStub.cjs');
+  return createVscodeStub(shared.settings).vscode;
+});
+
+const { ProxyController } = await import('../../../extension/src/proxy/proxyController');
+type Context = ConstructorParameters<typeof ProxyController>[0];
+type Output = ConstructorParameters<typeof ProxyController>[1];
+
+const root = join(__dirname, '../../..');
+const dir = mkdtempSync(join(tmpdir(), 'tollgate-shared-gone-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const secretStore = new Map<string, string>();
+const secrets = {
+  get: async (k: string) => secretStore.get(k),
+  store: async (k: string, v: string) => void secretStore.set(k, v),
+  delete: async (k: string) => void secretStore.delete(k),
+  onDidChange: () => ({ dispose() {} }),
+};
+const memento = () => {
+  const m = new Map<string, unknown>();
+  return { get: (k: string, d?: unknown) => (m.has(k) ? m.get(k) : d), update: async (k: string, v: unknown) => void m.set(k, v), keys: () => [...m.keys()] };
+};
+
+function openWindow() {
+  const logs: string[] = [];
+  const log = (l: string) => void logs.push(l);
+  const output = { info: log, warn: log, error: log, show() {} } as unknown as Output;
+  const context = { subscriptions: [], extensionPath: root, extensionUri: { fsPath: root }, globalStorageUri: { fsPath: join(dir, 'storage') }, secrets, globalState: memento(), workspaceState: memento() };
+  return { controller: new ProxyController(context as unknown as Context, output), logs };
+}
+
+describe('the window that started the shared proxy closes', () => {
+  it('the other window starts its own within seconds, not after its health checks give up', async () => {
+    if (!existsSync(join(root, 'dist/proxy/cli.js'))) execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+    const port = await freePort();
+    shared.settings['tollgate.proxy.port'] = port;
+    const first = openWindow();
+    const second = openWindow();
+    try {
+      expect(await first.controller.start(), first.logs.join('\n')).toMatchObject({ kind: 'running', attached: false });
+      expect(await second.controller.start(), second.logs.join('\n')).toMatchObject({ kind: 'running', attached: true, verified: true });
+      // The status bar listens to the window's event stream (which opens it).
+      second.controller.events.onCall(() => {});
+      await vi.waitFor(() => expect(second.controller.events.connection.state).toBe('connected'), { timeout: 5_000 });
+
+      await first.controller.shutdown();
+      const stoppedAt = Date.now();
+      // The supervisor's liveness check runs every 10 s; the stream's drop has to beat it (2 s grace
+      // for the owner to restart it, then a proxy start).
+      await vi.waitFor(
+        async () => {
+          const s = second.controller.state;
+          expect(s).toMatchObject({ kind: 'running', attached: false });
+          expect(await checkHealth(port, 500)).toBeDefined();
+        },
+        { timeout: 8_500, interval: 100 },
+      );
+      expect(Date.now() - stoppedAt).toBeLessThan(8_500);
+    } finally {
+      await Promise.all([first.controller.shutdown(), second.controller.shutdown()]);
+      second.controller.dispose();
+      first.controller.dispose();
+    }
+    expect(await checkHealth(port, 500)).toBeUndefined();
+  });
+});
