@@ -23,7 +23,9 @@ export type CallApi =
   /** Amazon Bedrock Converse (`ConverseCommand`, boto3 `converse`): the limit sits in `inferenceConfig.maxTokens`. */
   | 'bedrock-converse'
   /** A LlamaIndex LLM (`llama_index.llms.openai.OpenAI(…)`), configured once for later calls. */
-  | 'llamaindex';
+  | 'llamaindex'
+  /** A framework's LLM class or request function, found through FRAMEWORK_CALLS (spelling and place from the table). */
+  | 'framework';
 
 /** What the file imports that changes how a bare name is read (`chat` is only Cohere's in a file that imports cohere). */
 export interface FileHints {
@@ -203,6 +205,7 @@ export function limitKeyFor(api: CallApi, language: 'typescript' | 'python'): st
     case 'litellm':
       return 'max_tokens';
     case 'llamaindex':
+    case 'framework':
       return 'max_tokens';
     case 'bedrock-converse':
       // boto3 takes the same camelCase request shape as the JS SDK.
@@ -404,4 +407,154 @@ export function fileHintsOf(modules: Iterable<string>, language: 'typescript' | 
 /** A package of one of the SDKs whose callee names are ambiguous (a wrapper's argument may make a client one of them). */
 export function sdkModule(m: string): boolean {
   return Object.values(FAMILY_MODULE).some((re) => re.test(m));
+}
+
+/**
+ * An LLM framework's class or function that sends (or configures) generation requests, and where it
+ * reads the output limit. The detectors look a callee up here by its name and the module it comes
+ * from (imported from, or constructed by), so a framework is one row, not code of its own.
+ */
+export interface FrameworkCall {
+  framework: string;
+  /** The module the callee (or its receiver) must come from. */
+  module: RegExp;
+  /** The callee's own name: a class, a function, or a client method. */
+  names: ReadonlySet<string>;
+  /** `configures`: builds an LLM for later calls (`dspy.LM(…)`); `request`: sends one now (`ollama.chat(…)`). */
+  kind: 'configures' | 'request';
+  /** The spelling the framework reads. */
+  key: string;
+  /** The dict/object argument the limit sits in (`options`, `generation_kwargs`, `model_settings`), when nested. */
+  inside?: string;
+  /** Where the model is: these keywords/properties, else the first positional argument. */
+  modelKeys: readonly string[];
+  /**
+   * A request method whose options object is this argument (Mastra's `agent.generate(prompt, options)`):
+   * the model is then read from the receiver's constructor.
+   */
+  argument?: number;
+  /** Properties of the receiver's constructor that may set the limit for every request (defaults): present, the limit is unknown. */
+  receiverDefaults?: readonly string[];
+  /**
+   * The limit the framework sends when none is given (the worst case then, not a finding), from the
+   * model as written; 'unknown' when that depends on a model the file does not show.
+   */
+  defaultLimit?: (model: string | undefined) => number | 'unknown' | undefined;
+}
+
+/**
+ * Frameworks whose requests carry no output limit unless the code sets one (checked against each
+ * one's docs and defaults). Not here: those that always send one — LlamaIndex's Anthropic (512),
+ * Haystack's Anthropic generator, LlamaIndex.TS's Anthropic — and classes whose limit is set
+ * somewhere else entirely (CrewAI's `Agent(llm="gpt-4o")`, an agent defined in one file and run in another).
+ */
+export const FRAMEWORK_CALLS: Record<'typescript' | 'python', readonly FrameworkCall[]> = {
+  python: [
+    // DSPy 3: `dspy.LM(model, max_tokens=None)` sends none (2.x defaulted to 1,000–4,000).
+    { framework: 'dspy', module: /^dspy(\.|$)/, names: new Set(['LM']), kind: 'configures', key: 'max_tokens', modelKeys: ['model'] },
+    { framework: 'crewai', module: /^crewai(\.|$)/, names: new Set(['LLM']), kind: 'configures', key: 'max_tokens', modelKeys: ['model'] },
+    // smolagents passes extra keywords on to every completion request.
+    {
+      framework: 'smolagents',
+      module: /^smolagents(\.|$)/,
+      names: new Set(['LiteLLMModel', 'OpenAIServerModel', 'OpenAIModel', 'AzureOpenAIServerModel', 'AzureOpenAIModel']),
+      kind: 'configures',
+      key: 'max_tokens',
+      modelKeys: ['model_id'],
+    },
+    {
+      framework: 'semantic-kernel',
+      module: /^semantic_kernel(\.|$)/,
+      names: new Set(['OpenAIChatPromptExecutionSettings', 'AzureChatPromptExecutionSettings', 'OpenAIPromptExecutionSettings']),
+      kind: 'configures',
+      key: 'max_tokens',
+      modelKeys: ['ai_model_id'],
+    },
+    // Haystack hands generation_kwargs to the OpenAI client's chat.completions.create as they are.
+    {
+      framework: 'haystack',
+      module: /^haystack(\.|$)/,
+      names: new Set(['OpenAIChatGenerator', 'OpenAIGenerator', 'AzureOpenAIChatGenerator', 'AzureOpenAIGenerator']),
+      kind: 'configures',
+      key: 'max_tokens',
+      inside: 'generation_kwargs',
+      modelKeys: ['model', 'azure_deployment'],
+    },
+    // Pydantic AI sends max_tokens 4,096 to Anthropic when model_settings has none; other providers get none.
+    {
+      framework: 'pydantic-ai',
+      module: /^pydantic_ai(\.|$)/,
+      names: new Set(['Agent']),
+      kind: 'configures',
+      key: 'max_tokens',
+      inside: 'model_settings',
+      modelKeys: ['model'],
+      defaultLimit: (model) => (model === undefined ? 'unknown' : /^(anthropic|bedrock):|claude/i.test(model) ? 4096 : undefined),
+    },
+    // Ollama generates until the context fills (num_predict -1) unless options set num_predict.
+    { framework: 'ollama', module: /^ollama(\.|$)/, names: new Set(['chat', 'generate']), kind: 'request', key: 'num_predict', inside: 'options', modelKeys: ['model'] },
+  ],
+  typescript: [
+    { framework: 'ollama', module: /^ollama(\/browser)?$/, names: new Set(['chat', 'generate']), kind: 'request', key: 'num_predict', inside: 'options', modelKeys: ['model'] },
+    // AI SDK 5/6 agents take the call settings of generateText in their constructor.
+    {
+      framework: 'ai-sdk',
+      module: /^ai$/,
+      names: new Set(['ToolLoopAgent', 'Experimental_Agent', 'Agent']),
+      kind: 'configures',
+      key: 'maxOutputTokens',
+      modelKeys: ['model'],
+    },
+    // Mastra agents send no limit unless the request's (or the agent's default) modelSettings has one.
+    {
+      framework: 'mastra',
+      module: /^@mastra\/core(\/agent)?$/,
+      names: new Set(['generate', 'stream']),
+      kind: 'request',
+      key: 'maxOutputTokens',
+      inside: 'modelSettings',
+      modelKeys: ['model'],
+      argument: 1,
+      receiverDefaults: ['defaultOptions', 'defaultGenerateOptions', 'defaultStreamOptions', 'defaultGenerateOptionsLegacy', 'defaultStreamOptionsLegacy'],
+    },
+    {
+      framework: 'llamaindex-ts',
+      module: /^@llamaindex\/(openai|groq|deepseek|together|fireworks|mistral)$|^llamaindex$/,
+      names: new Set(['OpenAI', 'Groq', 'DeepSeekLLM', 'TogetherLLM', 'FireworksLLM', 'MistralAI']),
+      kind: 'configures',
+      key: 'maxTokens',
+      modelKeys: ['model'],
+    },
+  ],
+};
+
+/** Every name FRAMEWORK_CALLS knows, per language (a cheap first test before resolving where a callee comes from). */
+export const FRAMEWORK_NAMES = {
+  python: new Set(FRAMEWORK_CALLS.python.flatMap((r) => [...r.names])),
+  typescript: new Set(FRAMEWORK_CALLS.typescript.flatMap((r) => [...r.names])),
+};
+
+/**
+ * A framework's own default in place of a missing limit: a bound (the worst case), or unknown when
+ * it depends on a model the file does not show.
+ */
+export function applyFrameworkDefault(call: DetectedCall, framework: FrameworkCall | undefined, writtenModel: string | undefined): void {
+  if (!framework?.defaultLimit || call.limit !== 'missing') return;
+  const d = framework.defaultLimit(writtenModel);
+  if (d === undefined) return;
+  call.limit = d === 'unknown' ? 'unknown' : 'present';
+  if (d !== 'unknown') call.outputLimit = d;
+  delete call.insertion;
+}
+
+/** The framework row a callee named `name` (last part of its chain) matches, given the modules it comes from. */
+export function frameworkCallOf(language: 'typescript' | 'python', name: string | undefined, modules: Iterable<string>): FrameworkCall | undefined {
+  if (!name) return undefined;
+  const rows = FRAMEWORK_CALLS[language].filter((r) => r.names.has(name));
+  if (rows.length === 0) return undefined;
+  for (const m of modules) {
+    const row = rows.find((r) => r.module.test(m));
+    if (row) return row;
+  }
+  return undefined;
 }

@@ -5,10 +5,13 @@
  */
 import type { Node, Parser } from 'web-tree-sitter';
 import {
+  applyFrameworkDefault,
   belongsToSdk,
   calleeText,
   classifyCallee,
   endpointOfUrl,
+  FRAMEWORK_NAMES,
+  frameworkCallOf,
   fileHintsOf,
   legacyCompletions,
   limitKeyForModel,
@@ -20,8 +23,10 @@ import {
   type DetectedCall,
   type Endpoint,
   type FileHints,
+  type FrameworkCall,
   type ThinkingBudget,
 } from './llm-call';
+import { normaliseModelName } from '../prompt/model-names';
 import { maxOutputTokens, modelProvider, reasonsByDefault } from '../cost/max-output';
 import { pythonCleandoc, pythonDedent, pythonEscape, stripText } from './text-transforms';
 import { resolveWasmFiles } from './wasm-dir';
@@ -656,10 +661,17 @@ export async function findPythonCalls(text: string, wasmDir?: string): Promise<D
         b ??= new PyBindings(tree.rootNode);
         if (/^llama_index\.llms\./.test(b.importedFrom(chain[0]!) ?? '')) api = 'llamaindex';
       }
+      // A framework's LLM class or request function, by its name and the module it comes from.
+      let framework: FrameworkCall | undefined;
+      if (!api && chain && fn && FRAMEWORK_NAMES.python.has(chain[chain.length - 1]!)) {
+        b ??= new PyBindings(tree.rootNode);
+        framework = frameworkCallOf('python', chain[chain.length - 1], calleeModules(fn, b));
+        if (framework) api = 'framework';
+      }
       const argList = node.childForFieldName('arguments');
       if (!api || !chain || !fn || !argList || argList.type !== 'argument_list') continue;
       b ??= new PyBindings(tree.rootNode);
-      const call = inspectCall(text, api, chain, node, fn, b.readArgs(argList), b);
+      const call = inspectCall(text, api, chain, node, fn, b.readArgs(argList), b, framework);
       if (forwarder === 'partial') partialUses(call, node, b);
       if (belongsToSdk(api, { modules: calleeModules(fn, b), fileModules: b.modules }, call.model)) calls.push(call);
     }
@@ -792,6 +804,8 @@ function boundLimit(node: Node, b: PyBindings): Pick<DetectedCall, 'limit' | 'ou
   if (parent?.type === 'attribute' && ['bind', 'with_config'].includes(parent.childForFieldName('attribute')?.text ?? '') && parent.parent?.type === 'call') binds.push(parent.parent);
   if (parent?.type === 'assignment' && parent.childForFieldName('left')?.type === 'identifier') {
     const name = parent.childForFieldName('left')!.text;
+    // A limit set on the object afterwards (`settings.max_tokens = 2000`, `llm.max_tokens = 300`) is sent too.
+    if (b.writesTo(name).some((k) => k !== undefined && OUTPUT_LIMIT_KEYS.has(k))) return { limit: 'present' };
     for (const c of b.calls) {
       const fn = c.childForFieldName('function');
       if (fn?.type !== 'attribute') continue;
@@ -869,7 +883,66 @@ function clientEndpoint(fn: Node, b: PyBindings): Endpoint | undefined {
   return undefined;
 }
 
-function inspectCall(source: string, api: CallApi, chain: string[], node: Node, fn: Node, args: KwArgs, b: PyBindings): DetectedCall {
+/**
+ * Whether another call in the file passes the argument a framework's LLM reads its limit from
+ * (`agent.run_sync(q, model_settings=…)`, Haystack's `generator.run(…, generation_kwargs=…)`): the
+ * limit may be set per request, so the constructor's own "missing" is not known.
+ */
+function setPerRequest(b: PyBindings, name: string, own: Node): boolean {
+  for (const c of b.calls) {
+    if (c.equals(own)) continue;
+    const argList = c.childForFieldName('arguments');
+    if (!argList || argList.type !== 'argument_list') continue;
+    for (const a of named(argList)) {
+      if (a.type === 'dictionary_splat') return true;
+      if (a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name) return true;
+    }
+  }
+  return false;
+}
+
+/** The limit of an API (or framework) that reads it from a nested config argument, and where a fix adds it. */
+function nestedLimit(
+  source: string,
+  api: CallApi,
+  call: DetectedCall,
+  args: KwArgs,
+  b: PyBindings,
+  where: { names: string[]; add: string },
+  key: string,
+  fixLimit: number | undefined,
+  title: string,
+  branches: boolean,
+): DetectedCall {
+  const cfgNode = where.names.map((n) => args.keywords.get(n)).find((n) => n);
+  if (!cfgNode) {
+    call.limit = args.opaque ? 'unknown' : 'missing';
+    // The legacy SDK also takes generation_config per generate_content call; if the file does that, we cannot tell.
+    if (api === 'google-legacy' && call.limit === 'missing') call.limit = perCallGenerationConfig(b);
+    const fixable = api !== 'openai-agents' || /\bModelSettings\b/.test(source);
+    if (call.limit === 'missing' && fixable && !branches && fixLimit !== undefined)
+      call.insertion = { ...appendAfterLast(args.target, source, args.targetIsDict ? `"${where.add.split('=')[0]}": {"${key}": ${fixLimit}}` : where.add), title, limit: fixLimit };
+    return call;
+  }
+  const cfg = b.resolve(cfgNode);
+  if (cfg) {
+    const { noneLimit, ...limit } = limitFrom(cfg.keywords, cfg.opaque, cfg.fixable);
+    Object.assign(call, limit);
+    if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && fixLimit !== undefined) call.insertion = { ...appendAfterLast(cfg.target, source, entry(key, cfg, fixLimit)), title, limit: fixLimit };
+  }
+  return call;
+}
+
+/** A framework's limit given as a keyword of the call itself (`dspy.LM(…, max_tokens=…)`). */
+function directLimit(source: string, call: DetectedCall, args: KwArgs, fixLimit: number | undefined, branches: boolean, key: string): DetectedCall {
+  const { noneLimit, ...limit } = limitFrom(args.keywords, args.opaque, args.fixable);
+  Object.assign(call, limit);
+  if (call.limit === 'missing' && !branches && !noneLimit && fixLimit !== undefined)
+    call.insertion = { ...appendAfterLast(args.target, source, entry(key, args, fixLimit)), title: `Add ${key}=${fixLimit}`, limit: fixLimit };
+  return call;
+}
+
+function inspectCall(source: string, api: CallApi, chain: string[], node: Node, fn: Node, args: KwArgs, b: PyBindings, framework?: FrameworkCall): DetectedCall {
   const call: DetectedCall = { api, callee: calleeText(chain), start: fn.startIndex, end: fn.endIndex, limit: 'unknown', messages: [], placeholders: 0 };
   // Under a forwarder (`partial(client.chat.completions.create, …)`) the callee is itself an argument.
   const positionalArgs = named(args.argList).filter((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat' && a.type !== 'list_splat' && !a.equals(fn));
@@ -877,9 +950,14 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
   // of the alternatives sets a limit.
   const branches = args.fixable === false;
   // A literal or a same-file constant (`MODEL = "gpt-4o"` … `model=MODEL`).
-  const model = modelText(args.keywords.get('model') ?? args.keywords.get('model_name') ?? args.keywords.get('modelId') ?? (api === 'google-legacy' ? positionalArgs[0] : undefined), b);
-  if (model && model.placeholders === 0 && !branches) call.model = model.text.replace(/^models\//, '');
-  const constructs = api === 'google-legacy' || api === 'openai-agents' || api === 'llamaindex' || api.startsWith('langchain');
+  const modelNode = framework
+    ? (framework.modelKeys.map((k) => args.keywords.get(k)).find((n) => n) ?? (framework.kind === 'configures' ? positionalArgs[0] : undefined))
+    : (args.keywords.get('model') ?? args.keywords.get('model_name') ?? args.keywords.get('modelId') ?? (api === 'google-legacy' ? positionalArgs[0] : undefined));
+  const model = modelText(modelNode, b);
+  const writtenModel = model && model.placeholders === 0 && !branches ? model.text : undefined;
+  // Frameworks name models the LiteLLM way (`openai/gpt-4o-mini`, `anthropic:claude-…`).
+  if (writtenModel) call.model = framework ? normaliseModelName(writtenModel) : writtenModel.replace(/^models\//, '');
+  const constructs = api === 'google-legacy' || api === 'openai-agents' || api === 'llamaindex' || api.startsWith('langchain') || framework?.kind === 'configures';
   if (!constructs && !branches) collectPrompt(args.keywords, call, b);
   if (branches) {
     call.placeholders = 1;
@@ -893,11 +971,13 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
   const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
   const endpoint = api === 'openai-chat' ? clientEndpoint(fn, b) : undefined;
   // openai-python < 1.0 (`openai.ChatCompletion.create`) only knows max_tokens.
-  const key = chain.includes('ChatCompletion')
+  const key = framework
+    ? framework.key
+    : chain.includes('ChatCompletion')
     ? 'max_tokens'
     : limitKeyForModel(api, 'python', call.model, call.model ? modelProvider(call.model) : undefined, endpoint ? { kind: endpoint, reasons: modelFacts.reasons } : undefined);
   // With extended thinking on, the limit must leave room above the thinking budget.
-  const fixLimit = suggestedLimit(nestedApi(api) ? 'none' : thinkingBudget(args.keywords, b), modelFacts);
+  const fixLimit = suggestedLimit(nestedApi(api) || framework ? 'none' : thinkingBudget(args.keywords, b), modelFacts);
   if (fixLimit !== undefined) call.suggested = fixLimit;
   const title = `Add ${key}=${fixLimit}`;
 
@@ -908,26 +988,25 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
     'openai-agents': { names: ['model_settings'], add: `model_settings=ModelSettings(${key}=${fixLimit})` },
     'bedrock-converse': { names: ['inferenceConfig'], add: `inferenceConfig={"${key}": ${fixLimit}}` },
   };
-  const where = nested[api];
-  if (where) {
-    const cfgNode = where.names.map((n) => args.keywords.get(n)).find((n) => n);
-    if (!cfgNode) {
-      call.limit = args.opaque ? 'unknown' : 'missing';
-      // The legacy SDK also takes generation_config per generate_content call; if the file does that, we cannot tell.
-      if (api === 'google-legacy' && call.limit === 'missing') call.limit = perCallGenerationConfig(b);
-      const fixable = api !== 'openai-agents' || /\bModelSettings\b/.test(source);
-      if (call.limit === 'missing' && fixable && !branches && fixLimit !== undefined)
-        call.insertion = { ...appendAfterLast(args.target, source, args.targetIsDict ? `"${where.add.split('=')[0]}": {"${key}": ${fixLimit}}` : where.add), title, limit: fixLimit };
-      return call;
-    }
-    const cfg = b.resolve(cfgNode);
-    if (cfg) {
-      const { noneLimit, ...limit } = limitFrom(cfg.keywords, cfg.opaque, cfg.fixable);
-      Object.assign(call, limit);
-      if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && fixLimit !== undefined) call.insertion = { ...appendAfterLast(cfg.target, source, entry(key, cfg, fixLimit)), title, limit: fixLimit };
-    }
-    return call;
+  const where = framework?.inside ? { names: [framework.inside], add: `${framework.inside}={"${key}": ${fixLimit}}` } : nested[api];
+  if (framework) {
+    // Whatever the arguments say, the framework's default or a per-request setting decides last.
+    const settle = (c: DetectedCall): DetectedCall => {
+      if (c.limit === 'missing' && framework.inside && framework.kind === 'configures' && setPerRequest(b, framework.inside, node)) {
+        c.limit = 'unknown';
+        delete c.insertion;
+      }
+      const bound = c.limit === 'missing' && framework.kind === 'configures' ? boundLimit(node, b) : undefined;
+      if (bound) {
+        Object.assign(c, bound);
+        delete c.insertion;
+      }
+      applyFrameworkDefault(c, framework, writtenModel);
+      return c;
+    };
+    return settle(where ? nestedLimit(source, api, call, args, b, where, key, fixLimit, title, branches) : directLimit(source, call, args, fixLimit, branches, key));
   }
+  if (where) return nestedLimit(source, api, call, args, b, where, key, fixLimit, title, branches);
   const { noneLimit, ...limit } = limitFrom(args.keywords, args.opaque, args.fixable);
   Object.assign(call, limit);
   // LangChain: model_kwargs may carry the limit; LlamaIndex: additional_kwargs.

@@ -4,10 +4,13 @@
  */
 import ts from 'typescript';
 import {
+  applyFrameworkDefault,
   belongsToSdk,
   calleeText,
   classifyCallee,
   endpointOfUrl,
+  FRAMEWORK_NAMES,
+  frameworkCallOf,
   fileHintsOf,
   langchainJsAnthropicDefault,
   legacyCompletions,
@@ -21,8 +24,10 @@ import {
   type CallApi,
   type DetectedCall,
   type Endpoint,
+  type FrameworkCall,
   type ThinkingBudget,
 } from './llm-call';
+import { normaliseModelName } from '../prompt/model-names';
 import { aiSdkMajor } from './ai-sdk-version';
 import { maxOutputTokens, modelProvider, reasonsByDefault } from '../cost/max-output';
 import { jsDedent, stripText } from './text-transforms';
@@ -325,9 +330,16 @@ export function findTypeScriptCalls(path: string, text: string): DetectedCall[] 
         const full = aliasedChain(bindings, chain, node);
         if (full !== chain) api = classifyCallee(full, false, hints) ?? api;
       }
+      // A framework's LLM class or request function, by its name and the module it comes from.
+      let framework: FrameworkCall | undefined;
+      if (!api && chain && FRAMEWORK_NAMES.typescript.has(chain[chain.length - 1]!)) {
+        bindings ??= new FileBindings(sf);
+        framework = frameworkCallOf('typescript', chain[chain.length - 1], calleeModules(bindings, node.expression));
+        if (framework) api = 'framework';
+      }
       if (api && chain) {
         bindings ??= new FileBindings(sf);
-        const call = inspectCall(sf, bindings, node, api, chain);
+        const call = inspectCall(sf, bindings, node, api, chain, framework);
         if (belongsToSdk(api, { modules: calleeModules(bindings, node.expression), fileModules: importedModules(sf) }, call.model)) calls.push(call);
       }
     }
@@ -475,7 +487,11 @@ function boundLimit(bindings: FileBindings, node: ts.NewExpression | ts.CallExpr
   let p: ts.Node = node.parent;
   while (ts.isParenthesizedExpression(p) || ts.isAwaitExpression(p)) p = p.parent;
   if (ts.isPropertyAccessExpression(p) && ['bind', 'withConfig'].includes(p.name.text) && ts.isCallExpression(p.parent)) binds.push(p.parent);
-  if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) binds.push(...bindings.methodCalls(p.name.text, ['bind', 'withConfig']));
+  if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) {
+    // A limit set on the object afterwards (`llm.maxTokens = 300`) is sent too.
+    if (bindings.memberWritesOf(p.name.text).some((k) => k !== undefined && OUTPUT_LIMIT_KEYS.has(k))) return { limit: 'present' };
+    binds.push(...bindings.methodCalls(p.name.text, ['bind', 'withConfig']));
+  }
   let unknown = false;
   for (const b of binds) {
     const arg = b.arguments[0];
@@ -554,17 +570,94 @@ function clientEndpoint(bindings: FileBindings, strings: Strings, callee: ts.Exp
   return url && url.placeholders === 0 ? endpointOfUrl(url.text) : undefined;
 }
 
-function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExpression | ts.NewExpression, api: CallApi, chain: string[]): DetectedCall {
+type Insertion = (limit: number | undefined, at: (prop: string) => { offset: number; newText: string }) => DetectedCall['insertion'];
+
+/** The limit of an API (or framework) that reads it from a nested config object, and where a fix adds it. */
+function nestedLimit(
+  sf: ts.SourceFile,
+  bindings: FileBindings,
+  call: DetectedCall,
+  resolved: ResolvedObject,
+  where: { names: string[]; add: string },
+  insertion: Insertion,
+  modelFacts: { max: number | undefined; reasons: boolean },
+): DetectedCall {
+  const props = resolved.props;
+  call.suggested = suggestedLimit('none', modelFacts);
+  const cfgProp = findProp(props, where.names);
+  if (!cfgProp) {
+    const direct = scanLimit(resolved);
+    call.limit = direct.limit === 'missing' ? 'missing' : 'unknown';
+    const ins = insertion(suggestedLimit('none', modelFacts), (prop) => insertProperty(sf, resolved.target, `${where.add}: { ${prop} }`));
+    if (call.limit === 'missing' && resolved.fixable !== false && !direct.noneLimit && ins) call.insertion = ins;
+  } else {
+    const v = propValue(cfgProp);
+    const cfg = v ? bindings.resolve(v) : undefined;
+    if (cfg) {
+      const { noneLimit, ...scan } = scanLimit(cfg);
+      Object.assign(call, scan);
+      const ins = insertion(suggestedLimit('none', modelFacts), (prop) => insertProperty(sf, cfg.target, prop));
+      if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && ins) call.insertion = ins;
+    }
+  }
+  return call;
+}
+
+/**
+ * A framework request whose options are the n-th argument (`agent.generate(prompt, { modelSettings })`):
+ * the model and any default options come from the receiver's constructor in the file; when that is
+ * not visible, nor is the limit.
+ */
+function optionsArgumentCall(
+  sf: ts.SourceFile,
+  bindings: FileBindings,
+  node: ts.CallExpression | ts.NewExpression,
+  call: DetectedCall,
+  framework: FrameworkCall,
+  insertion: Insertion,
+): DetectedCall {
+  const index = framework.argument ?? 0;
+  const inside = framework.inside ?? '';
+  const strings = new Strings(bindings);
+  const args = node.arguments ?? [];
+  const prompt = args[0] && !ts.isSpreadElement(args[0]) ? strings.value(args[0]) : undefined;
+  if (prompt) {
+    call.messages.push({ role: 'user', text: prompt.text, start: prompt.node.getStart(sf), end: prompt.node.end });
+    call.placeholders += prompt.placeholders;
+  } else call.placeholders = 1;
+  const ctor = receiverConstruction(bindings, node.expression);
+  const options = ctor?.arguments?.[0] ? bindings.resolve(ctor.arguments[0]) : undefined;
+  if (!options) return call;
+  const model = modelValue(bindings, strings, aiSdkModelId(bindings, propValue(findProp(options.props, [...framework.modelKeys]))));
+  if (model && model.placeholders === 0) call.model = normaliseModelName(model.text);
+  const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
+  if (options.opaque || findProp(options.props, [...(framework.receiverDefaults ?? [])]) || args.some((a) => ts.isSpreadElement(a))) return call;
+  const given = args[index];
+  if (!given) {
+    const before = args[index - 1];
+    if (!before || index !== args.length) return call;
+    call.limit = 'missing';
+    call.suggested = suggestedLimit('none', modelFacts);
+    const ins = insertion(call.suggested, (prop) => ({ offset: before.end, newText: `, { ${inside}: { ${prop} } }` }));
+    if (ins) call.insertion = ins;
+    return call;
+  }
+  const resolved = bindings.resolve(given);
+  return resolved ? nestedLimit(sf, bindings, call, resolved, { names: [inside], add: inside }, insertion, modelFacts) : call;
+}
+
+function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExpression | ts.NewExpression, api: CallApi, chain: string[], framework?: FrameworkCall): DetectedCall {
   const isNew = ts.isNewExpression(node);
   const callee = `${isNew ? 'new ' : ''}${calleeText(chain)}`;
   const call: DetectedCall = { api, callee, start: node.expression.getStart(sf), end: node.expression.end, limit: 'unknown', messages: [], placeholders: 0 };
   const strings = new Strings(bindings);
   const args = node.arguments ?? [];
-  let key = limitKeyFor(api, 'typescript');
+  let key = framework ? framework.key : limitKeyFor(api, 'typescript');
   const insertion = (limit: number | undefined, at: (prop: string) => { offset: number; newText: string }): DetectedCall['insertion'] =>
     limit === undefined ? undefined : { ...at(`${key}: ${limit}`), title: `Add ${key}: ${limit}`, limit };
+  if (framework?.argument !== undefined) return optionsArgumentCall(sf, bindings, node, call, framework, insertion);
   // `new ConverseCommand({ messages, … })` is the request itself, not a model configured for later calls.
-  const constructs = (isNew && api !== 'bedrock-converse') || api === 'google-legacy';
+  const constructs = framework ? framework.kind === 'configures' : (isNew && api !== 'bedrock-converse') || api === 'google-legacy';
 
   if (!args[0]) {
     // `new ChatOpenAI()` sends no limit (unless bound later); a call with no arguments at all we cannot judge.
@@ -596,13 +689,15 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
     call.argumentsHidden = true;
   }
 
-  const modelProp = propValue(findProp(props, MODEL_KEYS));
-  const model = modelValue(bindings, strings, api === 'ai-sdk' ? aiSdkModelId(bindings, modelProp) : modelProp);
-  if (model && model.placeholders === 0 && !branches) call.model = model.text;
+  const modelProp = propValue(findProp(props, framework ? [...framework.modelKeys] : MODEL_KEYS));
+  // Frameworks built on the AI SDK name the model the same way (`model: openai('gpt-4o')`).
+  const model = modelValue(bindings, strings, api === 'ai-sdk' || framework ? aiSdkModelId(bindings, modelProp) : modelProp);
+  const writtenModel = model && model.placeholders === 0 && !branches ? model.text : undefined;
+  if (writtenModel) call.model = framework ? normaliseModelName(writtenModel) : writtenModel;
   // What the model can produce, and whether it spends reasoning tokens out of the limit.
   const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
   const endpoint = api === 'openai-chat' ? clientEndpoint(bindings, strings, node.expression) : undefined;
-  key = limitKeyForModel(api, 'typescript', call.model, call.model ? modelProvider(call.model) : undefined, endpoint ? { kind: endpoint, reasons: modelFacts.reasons } : undefined);
+  if (!framework) key = limitKeyForModel(api, 'typescript', call.model, call.model ? modelProvider(call.model) : undefined, endpoint ? { kind: endpoint, reasons: modelFacts.reasons } : undefined);
   if (!constructs && !branches) {
     collectPrompt(props, sf, strings, bindings, call);
     // A spread may carry the messages: count that unknown content as a placeholder.
@@ -617,27 +712,27 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
     'openai-agents': { names: ['modelSettings'], add: 'modelSettings' },
     'bedrock-converse': { names: ['inferenceConfig'], add: 'inferenceConfig' },
   };
-  const where = nested[api];
-  if (where) {
-    call.suggested = suggestedLimit('none', modelFacts);
-    const cfgProp = findProp(props, where.names);
-    if (!cfgProp) {
-      const direct = scanLimit(resolved);
-      call.limit = direct.limit === 'missing' ? 'missing' : 'unknown';
-      const ins = insertion(suggestedLimit('none', modelFacts), (prop) => insertProperty(sf, resolved.target, `${where.add}: { ${prop} }`));
-      if (call.limit === 'missing' && resolved.fixable !== false && !direct.noneLimit && ins) call.insertion = ins;
-    } else {
-      const v = propValue(cfgProp);
-      const cfg = v ? bindings.resolve(v) : undefined;
-      if (cfg) {
-        const { noneLimit, ...scan } = scanLimit(cfg);
-        Object.assign(call, scan);
-        const ins = insertion(suggestedLimit('none', modelFacts), (prop) => insertProperty(sf, cfg.target, prop));
-        if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && ins) call.insertion = ins;
-      }
+  const where = framework?.inside ? { names: [framework.inside], add: framework.inside } : nested[api];
+  if (framework) {
+    // The framework's own default, where it has one, decides last.
+    const settled = where ? nestedLimit(sf, bindings, call, resolved, where, insertion, modelFacts) : undefined;
+    if (!settled) {
+      const { noneLimit, ...scan } = scanLimit(resolved);
+      Object.assign(call, scan);
+      const fixLimit = suggestedLimit('none', modelFacts);
+      if (fixLimit !== undefined) call.suggested = fixLimit;
+      const ins = insertion(fixLimit, (prop) => insertProperty(sf, resolved.target, prop));
+      if (call.limit === 'missing' && resolved.fixable !== false && !noneLimit && ins) call.insertion = ins;
     }
+    const bound = call.limit === 'missing' && framework.kind === 'configures' ? boundLimit(bindings, node) : undefined;
+    if (bound) {
+      Object.assign(call, bound);
+      delete call.insertion;
+    }
+    applyFrameworkDefault(call, framework, writtenModel);
     return call;
   }
+  if (where) return nestedLimit(sf, bindings, call, resolved, where, insertion, modelFacts);
   const { noneLimit, ...scan } = scanLimit(resolved);
   Object.assign(call, scan);
   const fixLimit = suggestedLimit(thinkingBudget(bindings, strings, props), modelFacts);

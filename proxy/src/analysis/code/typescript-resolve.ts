@@ -249,6 +249,11 @@ export class FileBindings {
     return undefined;
   }
 
+  /** Properties written on a name anywhere in the file (`llm.maxTokens = 300` → maxTokens; a computed key → undefined). */
+  memberWritesOf(name: string): ReadonlyArray<string | undefined> {
+    return this.memberWrites.get(name) ?? [];
+  }
+
   /** Calls `<name>.<method>(…)` anywhere in the file (LangChain's `model.bind({ maxTokens })`). */
   methodCalls(name: string, methods: string[]): ts.CallExpression[] {
     const out: ts.CallExpression[] = [];
