@@ -265,9 +265,75 @@ export function askingTurns(messages: ChatText[]): ChatText[] {
   return messages.filter((m) => m.role === 'user' && m.text.trim() !== '');
 }
 
-/** The ask: the last user turn with text (else the last message). */
+/** Earlier user turns folded into the ask when each was followed by a question from the assistant. */
+const MAX_FOLLOW_UPS = 3;
+
+/** Whether an assistant turn ends by asking the user something (its last line has a question mark). */
+function asksBack(text: string): boolean {
+  const lastLine = text.trim().split('\n').at(-1) ?? '';
+  return /[?？؟]/.test(lastLine);
+}
+
+/**
+ * The ask: the last user turn with text (else the last message). A turn that answers the
+ * assistant's question ("Postgres 15, about 3k writes/s" after "Which database are you on?") is not
+ * a new task but the rest of the one before it: that earlier turn is read with it (up to
+ * MAX_FOLLOW_UPS questions back). Judged alone, the answer sent a hard design task on to the small
+ * tier the moment the model asked for a detail. A single-turn ask is unchanged.
+ */
 export function askText(messages: ChatText[]): string {
-  return (askingTurns(messages).at(-1) ?? messages.at(-1))?.text ?? '';
+  const turns = askingTurns(messages);
+  const last = turns.at(-1);
+  if (!last) return messages.at(-1)?.text ?? '';
+  const parts = [last.text];
+  let at = messages.lastIndexOf(last);
+  for (let t = turns.length - 2; t >= 0 && parts.length <= MAX_FOLLOW_UPS; t--) {
+    const from = messages.lastIndexOf(turns[t]!, at);
+    const reply = messages.slice(from + 1, at).findLast((m) => m.role === 'assistant' && m.text.trim() !== '');
+    if (!reply || !asksBack(reply.text)) break;
+    parts.unshift(turns[t]!.text);
+    at = from;
+  }
+  return parts.join('\n\n');
+}
+
+/**
+ * Longer than any prompt the learned router was trained or evaluated on (the longest is 2,770
+ * characters): such an ask is pasted material — a log, a contract, a source file — with the
+ * request before or after it.
+ */
+export const MATERIAL_CHARS = 3000;
+/** A paragraph at the start or end of a long ask that is at most this long is read as its request. */
+const REQUEST_PARAGRAPH_CHARS = 600;
+const PARAGRAPH_BREAK = /\n[ \t\r]*\n/;
+const PARAGRAPH_BREAK_ALL = /\n[ \t\r]*\n/g;
+
+/**
+ * What the router reads of an ask: the ask itself, or for pasted material (longer than
+ * MATERIAL_CHARS) its request — the short paragraphs that open and close it — when it has one.
+ * Read whole, the material decided the tier: its digits, commas, sentences and length saturated the
+ * cheap features (a 15 KB log with "What is the timestamp of the first line?" went to large on the
+ * cheap variant, 9 of 9 such asks) and the embedding saw only the material's first 400 characters.
+ * The material still counts as `context`. Asks of the length the router was trained on are unchanged.
+ */
+export function requestText(ask: string): string {
+  if (ask.length <= MATERIAL_CHARS) return ask;
+  // Only the ends are looked at (a split of a 1 MB paste took 20 ms): a request paragraph is short.
+  const window = REQUEST_PARAGRAPH_CHARS + 64;
+  const head = ask.trimStart().slice(0, window);
+  const firstBreak = head.search(PARAGRAPH_BREAK);
+  const first = firstBreak < 0 ? '' : head.slice(0, firstBreak).trim();
+  const tail = ask.trimEnd().slice(-window);
+  let lastBreak = -1;
+  for (const m of tail.matchAll(PARAGRAPH_BREAK_ALL)) lastBreak = m.index + m[0].length;
+  const last = lastBreak < 0 ? '' : tail.slice(lastBreak).trim();
+  const request = [first, last].filter((p) => p !== '' && p.length <= REQUEST_PARAGRAPH_CHARS).join('\n\n');
+  return request || ask;
+}
+
+/** The ask as the router reads it (requestText of askText): features, embedding and exemplars. */
+export function routingAsk(messages: ChatText[]): string {
+  return requestText(askText(messages));
 }
 
 // Han, kana and Hangul: about one token per character in GPT and Claude tokenizers, not one per four.
@@ -286,7 +352,7 @@ export function estimateTokens(text: string): number {
 export function extractFeatures(messages: ChatText[]): Features {
   const userTurns = askingTurns(messages);
   const allChars = messages.reduce((n, m) => n + m.text.length + 1, 0);
-  const fullLast = askText(messages);
+  const fullLast = routingAsk(messages);
   // The cue regexes only look at the first 8k characters: enough to read the ask, and a pasted
   // blob (base64, minified code) cannot make routing slow.
   const last = fullLast.length > MAX_SCANNED ? fullLast.slice(0, MAX_SCANNED) : fullLast;

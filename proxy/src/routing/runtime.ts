@@ -11,7 +11,7 @@ import { QualitySampler, type SampleCandidate } from './quality/sampler';
 import { RouterEmbedder, type RouterEmbedderOptions } from './embedding';
 import { ExemplarStore } from './exemplarStore';
 import type { ChatText } from './features';
-import { askText } from './features';
+import { askText, routingAsk } from './features';
 import type { ExemplarVote, RoutingEmbedding } from './learned/router';
 import { adjacentTier, writeExemplar } from './teamExemplars';
 
@@ -109,16 +109,20 @@ export class RouterRuntime {
   /** `key`: the request's context object (one embedding per request, shared with the semantic cache). */
   async inputsFor(messages: ChatText[], key?: object): Promise<LearnedInputs> {
     void this.exemplars.refresh();
-    const outcome = await this.embedder.embed(askText(messages), key);
+    const outcome = await this.embedder.embed(routingAsk(messages), key);
     if ('unavailable' in outcome) return { embeddingUnavailable: outcome.unavailable };
     const exemplars = this.exemplars.nearest(outcome.embedding.vector);
     return { embedding: outcome.embedding, ...(exemplars.length ? { exemplars } : {}) };
   }
 
-  /** Remembers the prompt of a routed call (by request id) for a later verdict. */
+  /**
+   * Remembers the prompt of a routed call (by request id) for a later verdict: what the router read
+   * of it (routingAsk), so an exemplar written from it embeds like the call did — for pasted
+   * material its request, not the material's first characters.
+   */
   remember(requestId: string, messages: ChatText[]): void {
     this.recent.delete(requestId);
-    this.recent.set(requestId, askText(messages));
+    this.recent.set(requestId, routingAsk(messages));
     while (this.recent.size > this.recentLimit) this.recent.delete(this.recent.keys().next().value!);
   }
 

@@ -5,7 +5,7 @@
  * never drift apart.
  */
 import { heuristicScore } from '../complexity';
-import { askText, estimateTokens, extractFeatures, type ChatText, type FeatureName } from '../features';
+import { estimateTokens, extractFeatures, routingAsk, type ChatText, type FeatureName } from '../features';
 
 /** Order of the cheap part of the vector; part of the weights file, checked on load. */
 export const CHEAP_FEATURES: readonly string[] = [
@@ -46,7 +46,7 @@ export function embeddingReadsAsk(ask: string): boolean {
 export function cheapVector(messages: ChatText[]): number[] {
   const f = extractFeatures(messages);
   const heuristic = heuristicScore(f);
-  const ask = askText(messages).slice(0, 8000);
+  const ask = routingAsk(messages).slice(0, 8000);
   const logTokens = Math.min(1, Math.log10(Math.max(1, estimateTokens(ask))) / 4);
   const digits = Math.min(1, (ask.match(/\d/g)?.length ?? 0) / 20);
   // Lettered options ("A) … B) …" or "(a) … (b)") mark a multiple-choice question.

@@ -6,7 +6,7 @@
  */
 import type { Tier } from '../../policy/schema';
 import type { ChatText } from '../features';
-import { askText } from '../features';
+import { routingAsk } from '../features';
 import { embeddingReadsAsk, routerVector } from './features';
 import { loadRouterModel, predictProbabilities, tierForProbabilities, type RouterModelFile, type TierProbabilities } from './model';
 import shippedWeights from './router-weights.json';
@@ -84,7 +84,7 @@ export function predictTier(input: PredictInput, model: RouterModelFile = shippe
   const sameModel = input.embedding && input.embedding.modelId === model.embeddingModelId && input.embedding.vector.length === model.variants.embedding.embeddingDimensions;
   // USE-lite reads English: the vector of an ask in Chinese, Russian… is noise the model was never
   // trained on (a long, hard Chinese design question came out P(≥ medium) = 0.04).
-  const readable = embeddingReadsAsk(askText(input.messages));
+  const readable = embeddingReadsAsk(routingAsk(input.messages));
   const usable = sameModel && readable;
   const variant = usable ? model.variants.embedding : model.variants.cheap;
   const x = routerVector(input.messages, usable ? input.embedding!.vector : undefined);
