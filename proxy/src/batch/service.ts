@@ -11,7 +11,7 @@ import type { Governor } from '../governance/governor';
 import { resolveTags } from '../governance/scope';
 import type { NewCallRecord } from '../ledger/ledger';
 import type { CallRecord, CallTags } from '../ledger/types';
-import { isPricedProvider } from '../pricing/price';
+import { billingProvider } from '../pricing/price';
 import { clientKey, keyFingerprint, tagValue as tag, utf8Header } from '../pipeline/identity';
 import type { ProxyServices } from '../pipeline/services';
 import type { ResolvedProvider } from '../policy/schema';
@@ -272,7 +272,7 @@ export function namespaceFor(fp: string, version: number): string {
 
 /** genai-prices' provider id for this upstream (a known name, else its protocol). */
 export function pricingName(p: ResolvedProvider): string {
-  return isPricedProvider(p.name) ? p.name : p.kind;
+  return billingProvider(p) ?? p.kind;
 }
 
 function baseRow(

@@ -4,7 +4,7 @@
  */
 import { priceAtTier } from '../batch/rates';
 import { claimBackgroundResponse } from '../ledger/backgroundResponses';
-import { isPricedProvider, priceCall, type CallPrice } from '../pricing/price';
+import { billingProvider, priceCall, type CallPrice } from '../pricing/price';
 import { responsesUsage } from '../providers/openai';
 import { arr, obj, type Json, type NormalizedUsage } from '../providers/types';
 import { upperBoundTokens } from '../tokens/bound';
@@ -14,19 +14,26 @@ import type { CallContext } from './context';
 export function pricingProvider(ctx: CallContext): string | undefined {
   const p = ctx.provider;
   if (!p) return undefined;
-  // A provider genai-prices knows by name (openrouter, groq…) is priced as itself; any other
-  // OpenAI-compatible upstream as its protocol.
-  return isPricedProvider(p.name) ? p.name : p.kind;
+  // A provider genai-prices knows by its base URL (api.groq.com) or its name (openrouter, groq…)
+  // is priced as itself; any other OpenAI-compatible upstream as its protocol.
+  return billingProvider(p) ?? p.kind;
 }
 
-/** OpenRouter reports each call's charge in USD credits (`usage.cost`); a provider named so, or at its host. */
+/**
+ * Providers that report each call's charge in USD in its usage block: OpenRouter (`usage.cost`, its
+ * credits) and Perplexity (`usage.cost.total_cost`). Any other upstream's `cost` may be in credits
+ * of its own and is not believed.
+ */
+const REPORTS_USD = new Set(['openrouter', 'perplexity']);
+
+/** Whether the upstream of this call is one of REPORTS_USD: at its host, or named so. */
 function reportsChargedCost(ctx: CallContext): boolean {
   const p = ctx.provider;
   if (!p) return false;
-  if (p.name.toLowerCase() === 'openrouter') return true;
+  if (REPORTS_USD.has(billingProvider(p) ?? '')) return true;
   try {
     const host = new URL(p.baseUrl).hostname.toLowerCase();
-    return host === 'openrouter.ai' || host.endsWith('.openrouter.ai');
+    return host.endsWith('.openrouter.ai');
   } catch {
     return false;
   }

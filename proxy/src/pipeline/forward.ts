@@ -141,7 +141,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
   const url = `${p.baseUrl}${path}${ctx.req.url.includes('?') ? ctx.req.url.slice(ctx.req.url.indexOf('?')) : ''}`;
   const outgoing: Json = { ...ctx.body };
   if (!ctx.stream && ctx.endpoint.assembler && ctx.endpoint.streams?.(ctx.body)) ctx.stream = true;
-  if (ctx.stream && ctx.endpoint.requestUsageInStream) ctx.stripUsageChunk = ctx.endpoint.requestUsageInStream(outgoing);
+  if (ctx.stream && ctx.endpoint.requestUsageInStream) ctx.stripUsageChunk = ctx.endpoint.requestUsageInStream(outgoing, ctx.provider?.baseUrl);
   const form = ctx.endpoint.multipart ? formOf(ctx.req) : undefined;
 
   if (clientGone(ctx)) {
@@ -237,7 +237,10 @@ function relayError(ctx: CallContext, status: number, headers: Record<string, st
   ctx.status = status;
   let parsed: Json | undefined;
   try {
-    parsed = contentType.includes('json') ? obj(JSON.parse(text)) : undefined;
+    // Gemini's OpenAI-compatible API answers errors as a one-element array (`[{"error": …}]`): its
+    // element is the provider's error, which the SDKs read only as an object.
+    const raw: unknown = contentType.includes('json') ? JSON.parse(text) : undefined;
+    parsed = obj(Array.isArray(raw) && raw.length === 1 ? raw[0] : raw);
   } catch {
     parsed = undefined;
   }

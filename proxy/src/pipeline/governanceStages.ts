@@ -39,14 +39,11 @@ function needsTokenCount(ctx: CallContext): boolean {
   return ctx.services.policy.policy.routing.rules.some((r) => r.match.minInputTokens !== undefined || r.match.maxInputTokens !== undefined);
 }
 
-function routable(ctx: CallContext): boolean {
-  return ctx.endpoint.id !== 'embeddings' && !ctx.endpoint.usageOnly;
-}
 
 export const routeStage: Stage = async (ctx, next) => {
   const policy = ctx.services.policy.policy;
   // Tiers and rules name chat models: an embedding, image or audio call keeps the model it asked for.
-  if (!ctx.endpoint.billable || !routable(ctx) || !ctx.provider) return next();
+  if (!ctx.endpoint.billable || !ctx.endpoint.routable || !ctx.provider) return next();
   if (ctx.modelRequested !== 'auto' && policy.routing.rules.length === 0) return next();
   let after: (() => void) | undefined;
   try {
@@ -153,7 +150,7 @@ export function admitStage(governor: Governor): Stage {
       // Never waits for the token worker's encoders (an upper bound until they are built).
       inputTokens: await reservationInputTokens(ctx),
       ...(limit !== undefined ? { maxOutputTokens: limit } : {}),
-      ...(routable(ctx) ? {} : { noDowngrade: `${ctx.req.path} has no cheaper tier to downgrade to (the routing tiers are chat models)` }),
+      ...(ctx.endpoint.routable ? {} : { noDowngrade: `${ctx.req.path} has no cheaper tier to downgrade to (the routing tiers are chat models)` }),
     });
     Object.assign(ctx.extraHeaders, admitHeaders(result));
     if (result.summary) ctx.budget = result.summary;

@@ -57,6 +57,27 @@ export function isPricedProvider(provider: string): boolean {
   return known;
 }
 
+const urlProviders = new Map<string, string | undefined>();
+
+/** The genai-prices provider whose API this base URL is (api.groq.com is groq, *.openai.azure.com azure), if any. */
+function providerAtUrl(baseUrl: string): string | undefined {
+  if (urlProviders.has(baseUrl)) return urlProviders.get(baseUrl);
+  const id = findProvider({ providerApiUrl: baseUrl })?.id;
+  urlProviders.set(baseUrl, id);
+  return id;
+}
+
+/**
+ * The provider whose rates bill a call to an upstream, as genai-prices names it: the one whose API
+ * the base URL points at, whatever the policy calls it (a provider named "fast" at api.groq.com
+ * bills at Groq's rates; priced by its name as OpenAI, a Groq llama was unpriced and Groq's
+ * gpt-oss-120b a third of its price), else the one its name names (a gateway or a local server
+ * called "openrouter" or "xai"), else undefined: the caller prices it as its protocol.
+ */
+export function billingProvider(p: { name: string; baseUrl: string }): string | undefined {
+  return providerAtUrl(p.baseUrl) ?? (isPricedProvider(p.name) ? p.name.toLowerCase() : undefined);
+}
+
 function providerIdFor(provider: string | undefined): string | undefined {
   return provider && isPricedProvider(provider) ? provider.toLowerCase() : undefined;
 }

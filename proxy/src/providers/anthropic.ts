@@ -155,6 +155,7 @@ export const ANTHROPIC_ENDPOINTS: EndpointSpec[] = [
     protocol: 'anthropic',
     method: 'POST',
     ...routePaths('anthropic', ANTHROPIC_PATHS.messages),
+    routable: true,
     billable: true,
     cacheable: true,
     usage: messagesUsage,
@@ -176,11 +177,12 @@ export const ANTHROPIC_ENDPOINTS: EndpointSpec[] = [
     protocol: 'anthropic',
     method: 'POST',
     ...routePaths('anthropic', ANTHROPIC_PATHS['messages.count_tokens']),
+    routable: false,
     billable: false,
     cacheable: false,
     usage: () => undefined,
   },
   ...(['models', 'models.retrieve'] as const).map(
-    (id): EndpointSpec => ({ id, protocol: 'anthropic', method: 'GET', ...routePaths('anthropic', ANTHROPIC_PATHS[id]), billable: false, cacheable: false, usage: () => undefined }),
+    (id): EndpointSpec => ({ id, protocol: 'anthropic', method: 'GET', ...routePaths('anthropic', ANTHROPIC_PATHS[id]), routable: false, billable: false, cacheable: false, usage: () => undefined }),
   ),
 ];

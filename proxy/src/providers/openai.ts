@@ -27,6 +27,10 @@ function usageNamed(input: 'prompt' | 'input', output: 'completion' | 'output'):
     // it out, yet bill it as output. The total says which: prompt + output + reasoning = total.
     const reasoning = num(outDetails?.reasoning_tokens);
     if (reasoning > 0 && inputTokens + outputTokens + reasoning === num(u.total_tokens)) outputTokens += reasoning;
+    // Perplexity (its usage has a `cost` breakdown) bills reasoning and citation tokens apart from
+    // `completion_tokens` and outside `total_tokens`: they are output it generated (sonar-deep-research
+    // reports ~100k reasoning tokens beside a few hundred completion tokens).
+    if (usd(obj(u.cost)?.total_cost) !== undefined) outputTokens = Math.min(outputTokens + num(u.reasoning_tokens) + num(u.citation_tokens), 1e9);
     return {
       inputTokens,
       outputTokens,
@@ -45,9 +49,13 @@ const usd = (v: unknown): number | undefined => (typeof v === 'number' && Number
 /**
  * OpenRouter's `usage.cost`: the credits (USD) the call was charged, at the rates of the host it was
  * routed to. With the user's own provider key (`is_byok`) that is OpenRouter's fee only, and the
- * host bills `cost_details.upstream_inference_cost` to that key.
+ * host bills `cost_details.upstream_inference_cost` to that key. Perplexity's `usage.cost` is a
+ * breakdown whose `total_cost` (USD) includes the request fee of the search context size used and
+ * the per-search fees, which no price list can know from the tokens.
  */
 function reportedCost(u: Json): { reportedCostUsd?: number } {
+  const breakdown = usd(obj(u.cost)?.total_cost);
+  if (breakdown !== undefined) return { reportedCostUsd: breakdown };
   const cost = usd(u.cost);
   if (cost === undefined) return {};
   const upstream = u.is_byok === true ? (usd(obj(u.cost_details)?.upstream_inference_cost) ?? 0) : 0;
@@ -80,7 +88,23 @@ export function responsesUsage(body: Json): NormalizedUsage | undefined {
   return u ? { ...u, ...responsesToolCalls(body) } : undefined;
 }
 
-function includeUsageInStream(body: Json): boolean {
+/**
+ * Upstreams that end every stream with its usage unasked and answer 422 ("Extra inputs are not
+ * permitted") to a request carrying `stream_options`: Mistral's API. Asking them for usage would
+ * fail every streamed call.
+ */
+const USAGE_UNASKED_HOSTS: ReadonlySet<string> = new Set(['api.mistral.ai', 'codestral.mistral.ai']);
+
+function streamsUsageUnasked(baseUrl: string | undefined): boolean {
+  try {
+    return baseUrl !== undefined && USAGE_UNASKED_HOSTS.has(new URL(baseUrl).hostname.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
+function includeUsageInStream(body: Json, upstreamBaseUrl?: string): boolean {
+  if (streamsUsageUnasked(upstreamBaseUrl)) return false;
   const so = obj(body.stream_options);
   if (so?.include_usage === true) return false;
   body.stream_options = { ...(so ?? {}), include_usage: true };
@@ -98,6 +122,8 @@ interface ChoiceAcc {
   index: number;
   role?: string;
   content: string | null;
+  /** Content as typed chunks (Mistral's reasoning models: `thinking` then `text`), once a delta sends a list. */
+  parts?: Json[];
   refusal: string | null;
   toolCalls: Map<number, ToolCallAcc>;
   finishReason: unknown;
@@ -106,6 +132,63 @@ interface ChoiceAcc {
   audio?: Json;
   /** `url_citation` annotations (search models, `web_search_options`), which a stream sends in `delta.annotations`. */
   annotations?: unknown[];
+  /** A provider's own message fields, as its deltas spell them (see appendExtra). */
+  extras: Json;
+  /** A provider's own fields on the choice beside its delta (Azure `content_filter_results`, vLLM `stop_reason`): the last value. */
+  choiceExtras: Json;
+}
+
+/** The text chunks of a `thinking` part, adjacent text chunks joined. */
+function joinTextChunks(chunks: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (const c of chunks) {
+    const chunk = obj(c);
+    const last = obj(out[out.length - 1]);
+    if (chunk?.type === 'text' && last?.type === 'text' && typeof chunk.text === 'string' && typeof last.text === 'string') out[out.length - 1] = { ...last, text: last.text + chunk.text };
+    else out.push(c);
+  }
+  return out;
+}
+
+/**
+ * Content sent as a list of typed chunks (Mistral's Magistral and reasoning-effort models stream
+ * `[{type: "thinking", thinking: [{type: "text", text}]}]`, then `text` chunks) onto the message's
+ * parts, a chunk of the same type as the last one joined to it, as the JSON answer has them. Read
+ * as text only, such an answer was assembled with no content and cached empty.
+ */
+function appendParts(parts: Json[], delta: unknown[]): void {
+  for (const p of delta) {
+    const part = obj(p);
+    if (!part) continue;
+    const last = parts[parts.length - 1];
+    if (last?.type === 'text' && part.type === 'text' && typeof part.text === 'string') last.text = String(last.text ?? '') + part.text;
+    else if (last?.type === 'thinking' && part.type === 'thinking' && Array.isArray(part.thinking)) last.thinking = joinTextChunks([...arr(last.thinking), ...part.thinking]);
+    else parts.push({ ...part });
+  }
+}
+
+/** Delta fields OpenAI defines, assembled one by one in ChatAssembler.accept. */
+const DELTA_FIELDS: ReadonlySet<string> = new Set(['role', 'content', 'refusal', 'audio', 'annotations', 'tool_calls', 'function_call']);
+/** Choice fields OpenAI defines in a chunk. */
+const CHUNK_CHOICE_FIELDS: ReadonlySet<string> = new Set(['index', 'delta', 'finish_reason', 'logprobs']);
+/**
+ * Chunk fields OpenAI defines, read apart; `obfuscation` pads each chunk to a random length and
+ * says nothing about the answer.
+ */
+const CHUNK_FIELDS: ReadonlySet<string> = new Set(['id', 'object', 'created', 'model', 'system_fingerprint', 'service_tier', 'choices', 'usage', 'obfuscation']);
+
+/**
+ * A provider's own delta field onto the message: text in pieces is joined (DeepSeek's and vLLM's
+ * `reasoning_content`, OpenRouter's `reasoning`), lists are joined (OpenRouter's
+ * `reasoning_details`), anything else keeps its last value. A null is "nothing in this chunk".
+ * Without this an answer replayed from the cache lacked what the client got the first time.
+ */
+function appendExtra(extras: Json, key: string, v: unknown): void {
+  if (v === null || v === undefined) return;
+  const cur = extras[key];
+  if (typeof v === 'string') extras[key] = (typeof cur === 'string' ? cur : '') + v;
+  else if (Array.isArray(v)) extras[key] = [...arr(cur), ...v];
+  else extras[key] = v;
 }
 
 /** A chunk's `delta.audio` onto the answer's: `transcript` and `data` arrive in pieces, `id` and `expires_at` once. */
@@ -138,6 +221,8 @@ class ChatAssembler implements StreamAssembler {
   complete = false;
   error: Json | undefined;
   private base: Json = {};
+  /** A provider's own top-level fields (Perplexity `citations`, Azure `prompt_filter_results`, llama.cpp `timings`): the last value. */
+  private extras: Json = {};
   private usage: unknown;
   private choices = new Map<number, ChoiceAcc>();
 
@@ -152,6 +237,7 @@ class ChatAssembler implements StreamAssembler {
       return;
     }
     for (const k of ['id', 'created', 'model', 'system_fingerprint', 'service_tier']) if (json[k] !== undefined && json[k] !== null) this.base[k] = json[k];
+    for (const [k, v] of Object.entries(json)) if (!CHUNK_FIELDS.has(k) && v !== null && v !== undefined) this.extras[k] = v;
     // Groq streams its usage as `x_groq.usage` on the last chunk rather than a `usage` chunk.
     if (json.usage) this.usage = json.usage;
     else if (obj(json.x_groq)?.usage) this.usage = obj(json.x_groq)?.usage;
@@ -161,16 +247,25 @@ class ChatAssembler implements StreamAssembler {
       const index = num(choice.index);
       let acc = this.choices.get(index);
       if (!acc) {
-        acc = { index, content: null, refusal: null, toolCalls: new Map(), finishReason: null, logprobs: null };
+        acc = { index, content: null, refusal: null, toolCalls: new Map(), finishReason: null, logprobs: null, extras: {}, choiceExtras: {} };
         this.choices.set(index, acc);
       }
       const delta = obj(choice.delta) ?? {};
       if (typeof delta.role === 'string') acc.role = delta.role;
-      if (typeof delta.content === 'string') acc.content = (acc.content ?? '') + delta.content;
+      if (Array.isArray(delta.content)) {
+        // Text streamed before the first list becomes its first text part.
+        acc.parts ??= acc.content ? [{ type: 'text', text: acc.content }] : [];
+        appendParts(acc.parts, delta.content);
+      } else if (typeof delta.content === 'string') {
+        if (acc.parts) appendParts(acc.parts, delta.content ? [{ type: 'text', text: delta.content }] : []);
+        else acc.content = (acc.content ?? '') + delta.content;
+      }
       if (typeof delta.refusal === 'string') acc.refusal = (acc.refusal ?? '') + delta.refusal;
       const audio = obj(delta.audio);
       if (audio) acc.audio = appendAudio(acc.audio, audio);
       if (Array.isArray(delta.annotations)) acc.annotations = [...(acc.annotations ?? []), ...delta.annotations];
+      for (const [k, v] of Object.entries(delta)) if (!DELTA_FIELDS.has(k)) appendExtra(acc.extras, k, v);
+      for (const [k, v] of Object.entries(choice)) if (!CHUNK_CHOICE_FIELDS.has(k) && v !== null && v !== undefined) acc.choiceExtras[k] = v;
       for (const t of arr(delta.tool_calls)) {
         const tc = obj(t);
         if (!tc) continue;
@@ -203,7 +298,7 @@ class ChatAssembler implements StreamAssembler {
     const choices = [...this.choices.values()]
       .sort((a, b) => a.index - b.index)
       .map((c) => {
-        const message: Json = { role: c.role ?? 'assistant', content: c.content, refusal: c.refusal };
+        const message: Json = { role: c.role ?? 'assistant', content: c.parts ?? c.content, refusal: c.refusal, ...c.extras };
         if (c.annotations) message.annotations = c.annotations;
         if (c.audio) message.audio = c.audio;
         if (c.toolCalls.size > 0) {
@@ -211,9 +306,9 @@ class ChatAssembler implements StreamAssembler {
             .sort((a, b) => a.index - b.index)
             .map((t) => ({ id: t.id, type: t.type ?? 'function', function: t.function }));
         }
-        return { index: c.index, message, logprobs: c.logprobs, finish_reason: c.finishReason };
+        return { index: c.index, message, logprobs: c.logprobs, finish_reason: c.finishReason, ...c.choiceExtras };
       });
-    return { ...this.base, object: 'chat.completion', choices, ...(this.usage ? { usage: this.usage } : {}) };
+    return { ...this.extras, ...this.base, object: 'chat.completion', choices, ...(this.usage ? { usage: this.usage } : {}) };
   }
 }
 
@@ -231,8 +326,20 @@ function textPieces(text: string, logprobs: unknown[]): { text: string; logprobs
   return [{ text, logprobs }];
 }
 
+/** The fields of `body` not named in `known` and not null: what a provider adds to OpenAI's shape. */
+function othersThan(body: Json, known: ReadonlySet<string>): Json {
+  return Object.fromEntries(Object.entries(body).filter(([k, v]) => !known.has(k) && v !== null && v !== undefined));
+}
+
+/** Message fields OpenAI defines, replayed one by one in replayChat. */
+const MESSAGE_FIELDS: ReadonlySet<string> = new Set(['role', 'content', 'refusal', 'annotations', 'audio', 'tool_calls', 'function_call']);
+const ANSWER_CHOICE_FIELDS: ReadonlySet<string> = new Set(['index', 'message', 'finish_reason', 'logprobs']);
+
 function replayChat(body: Json, opts: { includeUsage: boolean }): string[] {
   const base = {
+    // A provider's own top-level fields (Perplexity `citations` and `search_results`, Azure
+    // `prompt_filter_results`) on every chunk, as Perplexity sends them: a client may read any chunk.
+    ...othersThan(body, CHUNK_FIELDS),
     id: body.id,
     object: 'chat.completion.chunk',
     created: body.created,
@@ -249,6 +356,13 @@ function replayChat(body: Json, opts: { includeUsage: boolean }): string[] {
     // A tool-call-only answer has content null, and its first chunk says so (as OpenAI's does).
     const first = { role: msg.role ?? 'assistant', content: msg.content === null ? null : '' };
     frames.push(sseFrame({ ...base, choices: [{ index, delta: first, logprobs: null, finish_reason: null }], ...u }));
+    // A provider's own message fields (DeepSeek's `reasoning_content`, OpenRouter's `reasoning`)
+    // before the content, as reasoning models stream them.
+    for (const [k, v] of Object.entries(othersThan(msg, MESSAGE_FIELDS))) {
+      frames.push(sseFrame({ ...base, choices: [{ index, delta: { [k]: v }, logprobs: null, finish_reason: null }], ...u }));
+    }
+    // Content as typed chunks (Mistral's reasoning models) in one delta, as the list it is.
+    if (Array.isArray(msg.content) && msg.content.length > 0) frames.push(sseFrame({ ...base, choices: [{ index, delta: { content: msg.content }, logprobs: null, finish_reason: null }], ...u }));
     const logprobs = obj(choice.logprobs);
     for (const kind of ['content', 'refusal'] as const) {
       const text = msg[kind];
@@ -270,7 +384,7 @@ function replayChat(body: Json, opts: { includeUsage: boolean }): string[] {
     }
     const toolCalls = arr(msg.tool_calls).map((t, i) => ({ index: i, ...(obj(t) ?? {}) }));
     if (toolCalls.length > 0) frames.push(sseFrame({ ...base, choices: [{ index, delta: { tool_calls: toolCalls }, logprobs: null, finish_reason: null }], ...u }));
-    frames.push(sseFrame({ ...base, choices: [{ index, delta: {}, logprobs: null, finish_reason: choice.finish_reason ?? 'stop' }], ...u }));
+    frames.push(sseFrame({ ...base, choices: [{ index, delta: {}, logprobs: null, finish_reason: choice.finish_reason ?? 'stop', ...othersThan(choice, ANSWER_CHOICE_FIELDS) }], ...u }));
   }
   if (opts.includeUsage && body.usage) frames.push(sseFrame({ ...base, choices: [], usage: body.usage }));
   frames.push('data: [DONE]\n\n');
@@ -563,12 +677,24 @@ function replayResponses(body: Json): string[] {
   return frames;
 }
 
+/** A message's content as text: a string, or the text of its typed chunks (thinking included: it is billed as output). */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  return arr(content)
+    .flatMap((p) => {
+      const part = obj(p);
+      if (typeof part?.text === 'string') return [part.text];
+      return arr(part?.thinking).flatMap((t) => (typeof obj(t)?.text === 'string' ? [String(obj(t)?.text)] : []));
+    })
+    .join('');
+}
+
 function chatOutputText(body: Json): string {
   return arr(body.choices)
     .map((c) => {
       const m = obj(obj(c)?.message);
       const tools = arr(m?.tool_calls).map((t) => JSON.stringify(obj(t)?.function ?? {}));
-      return [typeof m?.content === 'string' ? m.content : '', ...tools].join('\n');
+      return [contentText(m?.content), ...tools].join('\n');
     })
     .join('\n');
 }
@@ -668,6 +794,7 @@ const MEDIA_ENDPOINTS: EndpointSpec[] = [
     protocol: 'openai',
     method: 'POST',
     ...routePaths('openai', OPENAI_PATHS['images.generations']),
+    routable: false,
     billable: true,
     cacheable: false,
     usageOnly: true,
@@ -680,6 +807,7 @@ const MEDIA_ENDPOINTS: EndpointSpec[] = [
       protocol: 'openai',
       method: 'POST',
       ...routePaths('openai', OPENAI_PATHS[id]),
+      routable: false,
       billable: true,
       cacheable: false,
       usageOnly: true,
@@ -694,6 +822,7 @@ const MEDIA_ENDPOINTS: EndpointSpec[] = [
     protocol: 'openai',
     method: 'POST',
     ...routePaths('openai', OPENAI_PATHS['audio.speech']),
+    routable: false,
     billable: true,
     cacheable: false,
     usageOnly: true,
@@ -708,6 +837,7 @@ const MEDIA_ENDPOINTS: EndpointSpec[] = [
       protocol: 'openai',
       method: 'POST',
       ...routePaths('openai', OPENAI_PATHS[id]),
+      routable: false,
       billable: true,
       cacheable: false,
       usageOnly: true,
@@ -748,6 +878,7 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
     protocol: 'openai',
     method: 'POST',
     ...routePaths('openai', OPENAI_PATHS['chat.completions']),
+    routable: true,
     billable: true,
     cacheable: true,
     usage: chatUsage,
@@ -761,6 +892,7 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
     protocol: 'openai',
     method: 'POST',
     ...routePaths('openai', OPENAI_PATHS.completions),
+    routable: true,
     billable: true,
     cacheable: true,
     usage: chatUsage,
@@ -774,6 +906,7 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
     protocol: 'openai',
     method: 'POST',
     ...routePaths('openai', OPENAI_PATHS.responses),
+    routable: true,
     billable: true,
     cacheable: true,
     usage: responsesUsage,
@@ -787,6 +920,7 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
     protocol: 'openai',
     method: 'POST',
     ...routePaths('openai', OPENAI_PATHS.embeddings),
+    routable: false,
     billable: true,
     cacheable: true,
     // `encoding_format: "float"` (the API's default but for the official SDKs, which ask for base64)
@@ -799,7 +933,7 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
   },
   // Moderations are free (genai-prices prices them at $0) and the model behind
   // `omni-moderation-latest` changes: relayed, recorded, never cached.
-  { id: 'moderations', protocol: 'openai', method: 'POST', ...routePaths('openai', OPENAI_PATHS.moderations), billable: false, cacheable: false, usage: () => undefined },
+  { id: 'moderations', protocol: 'openai', method: 'POST', ...routePaths('openai', OPENAI_PATHS.moderations), routable: false, billable: false, cacheable: false, usage: () => undefined },
   ...MEDIA_ENDPOINTS,
   // Routes over objects the provider stores, which an app calls with the same base URL: stored
   // responses (background mode polls retrieve, and `?stream=true` resumes a background stream),
@@ -812,6 +946,7 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
       protocol: 'openai',
       method,
       ...routePaths('openai', OPENAI_PATHS[path]),
+      routable: false,
       billable: false,
       cacheable: false,
       usage: () => undefined,
@@ -820,6 +955,6 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
     }),
   ),
   ...(['models', 'models.retrieve'] as const).map(
-    (id): EndpointSpec => ({ id, protocol: 'openai', method: 'GET', ...routePaths('openai', OPENAI_PATHS[id]), billable: false, cacheable: false, usage: () => undefined }),
+    (id): EndpointSpec => ({ id, protocol: 'openai', method: 'GET', ...routePaths('openai', OPENAI_PATHS[id]), routable: false, billable: false, cacheable: false, usage: () => undefined }),
   ),
 ];

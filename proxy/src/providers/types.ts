@@ -120,6 +120,14 @@ export interface EndpointSpec {
   path: string;
   /** Appended to the provider base URL (OpenAI-style base URLs include `/v1`, Anthropic's do not). */
   upstreamPath: string;
+  /**
+   * Routing (`model: "auto"`, a policy rule) and a budget's downgrade may rewrite the model: a
+   * text-generation turn, since the routing tiers name chat models. False for every other endpoint
+   * (embeddings, images, audio, moderations, state and listing routes): an embedding model swapped
+   * for a chat model, or `dall-e-3` for a tier's `gpt-4o-mini`, is a call the upstream refuses or
+   * an answer of another kind. Read by pipeline/governanceStages.ts.
+   */
+  routable: boolean;
   /** Model calls that cost money and can be cached. */
   billable: boolean;
   cacheable: boolean;
@@ -129,8 +137,12 @@ export interface EndpointSpec {
   assembler?: () => StreamAssembler;
   /** Replays a final body as SSE frames; `opts.includeUsage` for OpenAI chat/completions. */
   replay?: (body: Json, opts: { includeUsage: boolean }) => string[];
-  /** Adjusts an outgoing streaming request so the upstream reports usage; returns whether it changed it. */
-  requestUsageInStream?: (body: Json) => boolean;
+  /**
+   * Adjusts an outgoing streaming request so the upstream reports usage; returns whether it changed
+   * it. Given the upstream's base URL, leaves the request alone for an upstream that reports usage
+   * unasked and refuses the field (Mistral).
+   */
+  requestUsageInStream?: (body: Json, upstreamBaseUrl?: string) => boolean;
   /** The generated text of a final body (for previews and estimates). */
   outputText?: (body: Json) => string;
   /**
