@@ -33,7 +33,25 @@ export class Req extends IncomingMessage {
   }
 }
 
+/** What node refuses in a header value (ERR_INVALID_CHAR): controls other than tab, DEL, anything above U+00FF. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const NOT_HEADER_TEXT = /[^\t\x20-\x7e\x80-\xff]/gu;
+
+/** `value` with what node refuses percent-encoded as UTF-8 (as in a URL); a valid value unchanged. */
+export function headerValue(value: string): string {
+  return value.replace(NOT_HEADER_TEXT, (c) => [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join(''));
+}
+
 export class Res extends ServerResponse<Req> {
+  /**
+   * Header values quote what callers chose (their model name in x-tollgate-downgrade, -route,
+   * -fallback): one with a control character or a letter above U+00FF (`gpt-4o-мини`) made node
+   * throw, and the call was answered 500 and not forwarded. Such characters are percent-encoded.
+   */
+  override setHeader(name: string, value: number | string | readonly string[]): this {
+    return super.setHeader(name, typeof value === 'string' ? headerValue(value) : Array.isArray(value) ? value.map(headerValue) : value);
+  }
+
   status(code: number): this {
     this.statusCode = code;
     return this;
