@@ -15,6 +15,7 @@ import { ExactCache } from '../../proxy/src/cache/exactCache';
 import { SemanticStore } from '../../proxy/src/cache/semantic/store';
 import { cacheCommand } from '../../proxy/src/cli/cache';
 import { type Db, openDatabase } from '../../proxy/src/db/open';
+import { startHarness } from '../support/harness';
 
 let dir: string;
 beforeEach(() => {
@@ -112,5 +113,42 @@ describe('tollgate cache clear on a large cache', () => {
     expect(db.prepare('SELECT COUNT(*) FROM cache_entries').pluck().get()).toBe(ENTRIES - inKey(ENTRIES));
     expect(db.prepare('SELECT COUNT(*) FROM semantic_entries').pluck().get()).toBe(VECTORS - inKey(VECTORS));
     db.close();
+  });
+
+  it("the proxy's own POST /tollgate/cache/clear removes in batches with turns of its event loop between them", async () => {
+    const h = await startHarness({});
+    try {
+      const cache = h.proxy.services.exactCache;
+      const usage = { inputTokens: 1, outputTokens: 1, cachedTokens: 0, cacheWriteTokens: 0 };
+      h.proxy.services.db.transaction(() => {
+        for (let i = 0; i < ENTRIES; i++) {
+          const body = { id: `c${i}`, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: `a${i}` }, finish_reason: 'stop' }] };
+          cache.put({ key: `p${i}`, namespace: 'ns', endpoint: 'chat.completions', provider: 'openai', model: 'gpt-4o-mini', body, usage, costUsd: 0.001, prompt: `q${i}`, ttlSeconds: 3600 }, Number.MAX_SAFE_INTEGER);
+        }
+      })();
+      // Turns of the proxy's event loop (it runs in this process), read at each deletion.
+      let turns = 0;
+      let ticking = true;
+      const tick = () => {
+        turns++;
+        if (ticking) setImmediate(tick);
+      };
+      setImmediate(tick);
+      const seen: number[] = [];
+      const del = cache.delete.bind(cache);
+      vi.spyOn(cache, 'delete').mockImplementation((id: number) => {
+        seen.push(turns);
+        return del(id);
+      });
+      const r = await fetch(`${h.proxy.url}/tollgate/cache/clear`, { method: 'POST', headers: { authorization: `Bearer ${h.proxy.adminToken}` } });
+      ticking = false;
+      expect(await r.json()).toEqual({ removed: ENTRIES });
+      expect(seen).toHaveLength(ENTRIES);
+      // The event loop turned while the entries were being removed: other requests were served.
+      expect(seen[seen.length - 1]! - seen[0]!).toBeGreaterThanOrEqual(Math.ceil(ENTRIES / 200) - 1);
+      expect(h.proxy.services.db.prepare('SELECT COUNT(*) FROM cache_entries').pluck().get()).toBe(0);
+    } finally {
+      await h.close();
+    }
   });
 });

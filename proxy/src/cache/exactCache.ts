@@ -290,6 +290,13 @@ export class ExactCache {
     return this.deleteStmt.run(id).changes > 0;
   }
 
+  /** Ids of the entries there now: of one namespace, only the expired ones, or all (what `clear` would remove). */
+  idsOf(selection: { namespace?: string; expired?: boolean } = {}): number[] {
+    if (selection.expired) return this.db.prepare('SELECT id FROM cache_entries WHERE expires_at <= ?').pluck().all(this.now()) as number[];
+    if (selection.namespace !== undefined) return this.db.prepare('SELECT id FROM cache_entries WHERE namespace = ?').pluck().all(selection.namespace) as number[];
+    return this.db.prepare('SELECT id FROM cache_entries').pluck().all() as number[];
+  }
+
   clear(namespace?: string): number {
     return namespace ? this.clearNsStmt.run(namespace).changes : this.clearAllStmt.run().changes;
   }

@@ -190,11 +190,16 @@ export class SemanticCache {
   }
 }
 
-/** Vectors point at exact-cache entries; removes those whose entry is gone. */
+/** Entry ids of vectors whose exact-cache entry is gone (vectors point at exact-cache entries). */
+export function orphanVectorIds(db: Db): number[] {
+  return db.prepare('SELECT entry_id FROM semantic_entries WHERE entry_id NOT IN (SELECT id FROM cache_entries)').pluck().all() as number[];
+}
+
+/** Removes the vectors whose exact-cache entry is gone, in one transaction (housekeeping: a few at a time). */
 export function deleteOrphanVectors(db: Db, store: SemanticStore): number {
-  const rows = db.prepare('SELECT entry_id AS id FROM semantic_entries WHERE entry_id NOT IN (SELECT id FROM cache_entries)').all() as Array<{ id: number }>;
+  const ids = orphanVectorIds(db);
   db.transaction(() => {
-    for (const r of rows) store.delete(r.id);
+    for (const id of ids) store.delete(id);
   })();
-  return rows.length;
+  return ids.length;
 }

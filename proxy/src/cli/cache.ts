@@ -5,37 +5,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'commander';
 import { sha256 } from '../cache/canonical';
+import { clearInBatches } from '../cache/clearInBatches';
 import { ExactCache } from '../cache/exactCache';
 import { SemanticStore } from '../cache/semantic/store';
-import type { Db } from '../db/open';
 import { numberOption, printable } from './common';
 import { openDataDb } from './dataDb';
 
 const KEY_FINGERPRINT = /^tg_[0-9a-f]{16}$|^tg_anonymous$/;
 
 /**
- * Entries (or vectors) removed per transaction by `cache clear`, and the pause between two. The
- * command runs beside a live proxy on the same file: one DELETE of a year's cache (100k+ answers,
- * then one transaction for every orphaned vector) held the write lock for 10+ s, and every call
- * through the proxy meanwhile waited for it to write its ledger row (8.5 s measured). In batches,
- * the proxy's writes get in between two.
+ * The pause between two batches of `cache clear` (cache/clearInBatches.ts), which runs beside a live
+ * proxy on the same file: the proxy's writes get in between two.
  */
-export const CLEAR_BATCH = 200;
 const CLEAR_PAUSE_MS = 20;
-
-/** Removes `ids` with `remove`, CLEAR_BATCH per transaction; returns how many were there to remove. */
-async function removeInBatches(db: Db, ids: number[], remove: (id: number) => boolean): Promise<number> {
-  let removed = 0;
-  for (let i = 0; i < ids.length; i += CLEAR_BATCH) {
-    if (i > 0) await sleep(CLEAR_PAUSE_MS);
-    // IMMEDIATE: the batch waits (busy_timeout) for a live proxy's write to finish instead of
-    // reading first and failing with SQLITE_BUSY when it then needs to write.
-    db.transaction(() => {
-      for (const id of ids.slice(i, i + CLEAR_BATCH)) if (remove(id)) removed++;
-    }).immediate();
-  }
-  return removed;
-}
 
 export function cacheCommand(): Command {
   const cmd = new Command('cache').description('inspect or clear the response cache (exact and semantic)');
@@ -65,26 +47,10 @@ export function cacheCommand(): Command {
       if (opts.cacheVersion !== undefined && opts.key === undefined) this.error('error: --cache-version only applies with --key (it selects that key\'s namespace)');
       const { db } = openDataDb(opts.dataDir, false);
       try {
-        const cache = new ExactCache(db);
-        // The entries to remove as of now (what one DELETE would have removed); entries a live
-        // proxy adds meanwhile get new ids and stay.
-        const ids = (
-          opts.expired
-            ? db.prepare('SELECT id FROM cache_entries WHERE expires_at <= ?').pluck().all(Date.now())
-            : opts.key
-              ? db.prepare('SELECT id FROM cache_entries WHERE namespace = ?').pluck().all(sha256(`${opts.key}|v${opts.cacheVersion ?? 1}`).slice(0, 32))
-              : db.prepare('SELECT id FROM cache_entries').pluck().all()
-        ) as number[];
-        const removed = await removeInBatches(db, ids, (id) => cache.delete(id));
         const store = new SemanticStore(db);
         store.migrate();
-        // Vectors whose answer is gone (cache/semanticCache.ts deleteOrphanVectors, in batches).
-        const orphans = db.prepare('SELECT entry_id FROM semantic_entries WHERE entry_id NOT IN (SELECT id FROM cache_entries)').pluck().all() as number[];
-        await removeInBatches(db, orphans, (id) => {
-          store.delete(id);
-          return true;
-        });
-        const vectors = orphans.length;
+        const selection = opts.expired ? { expired: true } : opts.key ? { namespace: sha256(`${opts.key}|v${opts.cacheVersion ?? 1}`).slice(0, 32) } : {};
+        const { removed, vectors } = await clearInBatches(db, new ExactCache(db), store, selection, () => sleep(CLEAR_PAUSE_MS));
         console.log(`removed ${removed} cached answer(s)${vectors ? ` and ${vectors} semantic vector(s)` : ''}`);
         // A hint, not a result: on stderr, so `removed=$(tollgate cache clear)` reads one line.
         console.error('tip: bumping cache.version in the policy invalidates every entry without deleting anything');

@@ -46,7 +46,8 @@ export interface LocalApiExtras {
   /** Extra health facts (embedder state, policy problems…). */
   health: () => Record<string, unknown>;
   /** Clears cache entries (exact and semantic); returns the count removed. */
-  clearCache: (namespace?: string) => number;
+  /** Removes a namespace's cached answers (or all), in batches; resolves to how many. */
+  clearCache: (namespace?: string) => Promise<number>;
   /** Evicts one cache entry (a bad semantic hit). */
   /** Evicts a cache entry; `report` (default true): its latest semantic hit counts as a false hit. */
   evictEntry: (id: number, opts?: { report?: boolean }) => boolean;
@@ -129,9 +130,9 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
     });
   });
 
-  r.post('/cache/clear', admin, jsonBody(16 * 1024), (req, res) => {
+  r.post('/cache/clear', admin, jsonBody(16 * 1024), async (req, res) => {
     const ns = str((req.body as { namespace?: unknown } | undefined)?.namespace);
-    res.json({ removed: extras.clearCache(ns) } satisfies CacheClearResult);
+    res.json({ removed: await extras.clearCache(ns) } satisfies CacheClearResult);
   });
 
   r.delete('/cache/entries/:id', admin, (req, res) => {

@@ -2,6 +2,7 @@
  * Starts a proxy: opens the data directory's SQLite file, loads and watches the policy, wires the
  * services and the HTTP server on 127.0.0.1. Used by the CLI, the tests and the benchmarks.
  */
+import { clearInBatches } from '../cache/clearInBatches';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { HttpServer } from '../http/http';
@@ -277,10 +278,11 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       semanticLookupsShed: semantic.shedCount,
       embedder: semantic.state,
     }),
-    clearCache: (ns) => {
-      // Semantic rows hang off exact entries: clearing a key's namespace clears all of that key's vectors.
-      const removed = services.exactCache.clear(ns);
-      semantic.deleteOrphans();
+    clearCache: async (ns) => {
+      // Semantic rows hang off exact entries: clearing a key's namespace clears all of that key's
+      // vectors. In batches, a turn of the event loop between two: a year's cache in one
+      // transaction held every call for seconds.
+      const { removed } = await clearInBatches(services.db, services.exactCache, semantic.store, ns === undefined ? {} : { namespace: ns }, () => new Promise((r) => setImmediate(r)));
       return removed;
     },
     evictEntry: (id, opts) => {

@@ -1,0 +1,46 @@
+/**
+ * Removing many cached answers (and the semantic vectors that hang off them) beside live traffic,
+ * in batches. `tollgate cache clear` runs beside a live proxy on the same file, and the proxy's own
+ * `POST /tollgate/cache/clear` runs on its event loop: one DELETE of a year's cache (100k+ answers,
+ * then one transaction for every orphaned vector) held the write lock for 10+ s, and every call
+ * through the proxy meanwhile waited for it to write its ledger row (8.5 s measured). In batches,
+ * other writers — and, in the proxy, other requests — get in between two.
+ */
+import type { Db } from '../db/open';
+import type { ExactCache } from './exactCache';
+import { orphanVectorIds } from './semanticCache';
+import type { SemanticStore } from './semantic/store';
+
+/** Entries (or vectors) removed per transaction. */
+export const CLEAR_BATCH = 200;
+
+/** Removes `ids` with `remove`, CLEAR_BATCH per transaction, awaiting `pause` between two; returns how many were there to remove. */
+export async function removeInBatches(db: Db, ids: number[], remove: (id: number) => boolean, pause: () => Promise<void>): Promise<number> {
+  let removed = 0;
+  for (let i = 0; i < ids.length; i += CLEAR_BATCH) {
+    if (i > 0) await pause();
+    // IMMEDIATE: the batch waits (busy_timeout) for another connection's write to finish instead of
+    // reading first and failing with SQLITE_BUSY when it then needs to write.
+    db.transaction(() => {
+      for (const id of ids.slice(i, i + CLEAR_BATCH)) if (remove(id)) removed++;
+    }).immediate();
+  }
+  return removed;
+}
+
+/**
+ * Removes the entries `selection` names as of now (entries added meanwhile get new ids and stay),
+ * then every vector whose answer is gone; returns both counts.
+ */
+export async function clearInBatches(
+  db: Db,
+  cache: ExactCache,
+  store: SemanticStore,
+  selection: { namespace?: string; expired?: boolean },
+  pause: () => Promise<void>,
+): Promise<{ removed: number; vectors: number }> {
+  const removed = await removeInBatches(db, cache.idsOf(selection), (id) => cache.delete(id), pause);
+  const orphans = orphanVectorIds(db);
+  await removeInBatches(db, orphans, (id) => store.delete(id) || true, pause);
+  return { removed, vectors: orphans.length };
+}
