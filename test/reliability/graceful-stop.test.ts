@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../proxy/src/db/open';
 import { PolicySchema } from '../../proxy/src/policy/schema';
 import { startProxy, type RunningProxy } from '../../proxy/src/server/start';
@@ -100,5 +101,35 @@ describe('graceful stop with calls in flight', () => {
     const written = rows();
     expect(written).toHaveLength(1);
     expect(written[0]!.stream).toBe(1);
+  });
+
+  it('writes a cut call\'s row, estimated, when the token worker does not answer before the database closes', async () => {
+    const proxy = await start(300);
+    const client = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'sk-stop-3', maxRetries: 0 });
+    // A call settled while the proxy runs leaves no listener on the stop signal behind.
+    await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'short [[fake:nousage]]' }] }).then(async (s) => {
+      for await (const _ of s) {
+        // read to the end
+      }
+    });
+    expect(rows()).toHaveLength(1);
+    expect(getEventListeners(proxy.services.stopping!, 'abort')).toHaveLength(0);
+    // A worker still building an encoder on a loaded machine: its counts come back after the stop.
+    vi.spyOn(proxy.services.tokens, 'count').mockImplementation(() => new Promise(() => {}));
+    const stream = (async () => {
+      const s = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'long stream [[fake:gap=200]] [[fake:words=60]]' }] });
+      for await (const _ of s) {
+        // read until the proxy cuts it
+      }
+    })().catch(() => 'cut');
+    await until(() => upstream!.requests.length >= 2);
+    await sleep(300);
+    await proxy.close();
+    expect(await stream).toBe('cut');
+    const db = openDatabase(join(dir!, 'tollgate.db'), { readonly: true, vector: false });
+    const cut = db.prepare('SELECT status, error_type, tokens_estimated, input_tokens FROM calls ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
+    db.close();
+    expect(cut).toMatchObject({ status: 499, error_type: 'client_closed_request', tokens_estimated: 1 });
+    expect(cut.input_tokens).toBeGreaterThan(0);
   });
 });

@@ -180,6 +180,38 @@ function settleBackground(ctx: CallContext, r: { id: string; model: string | und
  * usage block (Anthropic's `message_delta`, OpenAI's final chunk) never came: the output is then
  * the larger of what was reported and what the text delivered so far counts.
  */
+/** How long a count may still take once the proxy is stopping, before a quick estimate stands in. */
+const STOPPING_COUNT_GRACE_MS = 250;
+
+/**
+ * The token worker's count; once the proxy is stopping, at most STOPPING_COUNT_GRACE_MS more of it.
+ * A call cut by the stop is settled while the proxy has ~1.5 s before its database closes, and a
+ * worker still building an encoder (a loaded machine, a model not warmed) answered later than that:
+ * the call's row was never written. Then the estimate is a quarter of the UTF-8 bytes (about what
+ * the BPE tokenizers give for English; the row is marked estimated either way).
+ */
+async function countBeforeStop(ctx: CallContext, model: string, messages: ChatMessageLike[] | undefined, texts: string[]): Promise<{ tokens: number }> {
+  const count = ctx.services.tokens.count(model, messages, texts);
+  const stopping = ctx.services.stopping;
+  if (!stopping) return count;
+  let timer: NodeJS.Timeout | undefined;
+  let onStop = (): void => {};
+  const quick = new Promise<{ tokens: number }>((resolve) => {
+    onStop = () => {
+      timer = setTimeout(() => resolve({ tokens: Math.ceil(upperBoundTokens(model, messages, texts) / 4) }), STOPPING_COUNT_GRACE_MS);
+    };
+    if (stopping.aborted) onStop();
+    else stopping.addEventListener('abort', onStop, { once: true });
+  });
+  try {
+    return await Promise.race([count, quick]);
+  } finally {
+    // One listener per count on a signal that lives as long as the proxy: released every time.
+    stopping.removeEventListener('abort', onStop);
+    clearTimeout(timer);
+  }
+}
+
 export async function settleCost(ctx: CallContext): Promise<void> {
   if (ctx.cacheStatus === 'exact' || ctx.cacheStatus === 'semantic') return;
   const background = backgroundResponse(ctx);
@@ -197,8 +229,8 @@ export async function settleCost(ctx: CallContext): Promise<void> {
   if (!ctx.usage) {
     const { messages, texts, mediaTokens } = inputParts(ctx.body);
     const [input, output] = await Promise.all([
-      ctx.services.tokens.count(model, messages, texts),
-      outText ? ctx.services.tokens.count(model, undefined, [outText]) : Promise.resolve({ tokens: 0, exact: true }),
+      countBeforeStop(ctx, model, messages, texts),
+      outText ? countBeforeStop(ctx, model, undefined, [outText]) : Promise.resolve({ tokens: 0, exact: true }),
     ]);
     // Server-side tool calls that ran before the cut are billed all the same (a Responses stream
     // cut after its web searches carries no usage block, but its search items arrived).
@@ -206,7 +238,7 @@ export async function settleCost(ctx: CallContext): Promise<void> {
     ctx.usage = { inputTokens: input.tokens + mediaTokens, outputTokens: output.tokens, cachedTokens: 0, cacheWriteTokens: 0, ...toolCalls };
     ctx.tokensEstimated = true;
   } else if (!ctx.complete && outText) {
-    const output = await ctx.services.tokens.count(model, undefined, [outText]);
+    const output = await countBeforeStop(ctx, model, undefined, [outText]);
     if (output.tokens > ctx.usage.outputTokens) {
       ctx.usage = { ...ctx.usage, outputTokens: output.tokens };
       ctx.tokensEstimated = true;

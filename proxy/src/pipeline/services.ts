@@ -38,4 +38,6 @@ export interface ProxyServices {
   textCodec?: TextCodec;
   /** The learned router's embedder, team exemplars and recent prompts (absent: cheap features only). */
   router?: RouterRuntime;
+  /** Aborted when the proxy stops and cuts the calls still in flight (their rows must be written before the database closes). */
+  stopping?: AbortSignal;
 }

@@ -182,7 +182,9 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   });
   if (opts.policyFile && opts.watchPolicy !== false) await policyStore.watch();
 
+  const stopping = new AbortController();
   const services: ProxyServices = {
+    stopping: stopping.signal,
     db,
     policy: policyStore,
     providers: () => providers,
@@ -347,7 +349,9 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       ipv6Loopback?.close();
       await drain(inFlight, opts.drainMs ?? DRAIN_MS, () => server.closeIdleConnections());
       server.closeAllConnections();
-      // What was cut now unwinds (a 499 row each) before anything below closes the database.
+      // What was cut now unwinds (a 499 row each) before anything below closes the database; its
+      // token counts may not wait for a busy worker past then (pipeline/cost.ts countBeforeStop).
+      stopping.abort();
       await drain(inFlight, UNWIND_MS);
       await stopped;
       await policyStore.close();
