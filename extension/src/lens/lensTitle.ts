@@ -30,12 +30,20 @@ export function lensTitle(l: CostLens): string {
   return `${tokens} · ${cost} · ${model}${vars}`;
 }
 
+/**
+ * Text from the analysed file (a model name, a role) as Markdown text: its own `|` would split a
+ * table cell and `[…](…)`, `*`, `<…>` would format or link; they are shown as the characters they are.
+ */
+function mdText(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_[\]<>|#!]/g, '\\$&');
+}
+
 /** The markdown breakdown: per message, then the comparison models. */
 export function breakdownMarkdown(l: CostLens, file: string): string {
   const lines = [
     `# Cost per call — ${file} line ${l.range.start.line + 1}`,
     '',
-    `Model **${l.model}**: ${l.exact ? '' : '≈'}${formatTokens(l.inputTokens)} input tokens, ${lensPriced(l) ? `${formatUsd(l.inputUsd)} input per call` : 'no known price (its cost is not counted)'}` +
+    `Model **${mdText(l.model)}**: ${l.exact ? '' : '≈'}${formatTokens(l.inputTokens)} input tokens, ${lensPriced(l) ? `${formatUsd(l.inputUsd)} input per call` : 'no known price (its cost is not counted)'}` +
       (l.worstCaseOutputUsd !== undefined ? `, at most ${formatUsd(l.worstCaseOutputUsd)} with the output limit.` : '.'),
     ...(l.exact ? [] : ['', '_Token counts are an estimate: this model\'s tokenizer is not public._']),
     ...(l.placeholders ? ['', `_${l.placeholders} template variable(s) are not counted (their content is unknown)._`] : []),
@@ -45,7 +53,7 @@ export function breakdownMarkdown(l: CostLens, file: string): string {
     '| # | role | tokens | share | line |',
     '| --- | --- | ---: | ---: | ---: |',
     ...l.perMessage.map(
-      (m, i) => `| ${i + 1} | ${m.role} | ${formatTokens(m.tokens)} | ${l.inputTokens ? Math.round((m.tokens / l.inputTokens) * 100) : 0}% | ${m.range.start.line + 1} |`,
+      (m, i) => `| ${i + 1} | ${mdText(m.role)} | ${formatTokens(m.tokens)} | ${l.inputTokens ? Math.round((m.tokens / l.inputTokens) * 100) : 0}% | ${m.range.start.line + 1} |`,
     ),
     '',
     '## Same prompt on other models',
@@ -53,7 +61,7 @@ export function breakdownMarkdown(l: CostLens, file: string): string {
     '| model | $ per call | × this model |',
     '| --- | ---: | ---: |',
     ...[{ model: l.model, usd: l.inputUsd }, ...l.comparisons].map(
-      (c) => `| ${c.model} | ${c.model === l.model && !lensPriced(l) ? 'no known price' : formatUsd(c.usd)} | ${l.inputUsd > 0 ? (c.usd / l.inputUsd).toFixed(2) : '–'} |`,
+      (c) => `| ${mdText(c.model)} | ${c.model === l.model && !lensPriced(l) ? 'no known price' : formatUsd(c.usd)} | ${l.inputUsd > 0 ? (c.usd / l.inputUsd).toFixed(2) : '–'} |`,
     ),
     '',
   ];

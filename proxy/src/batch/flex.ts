@@ -35,6 +35,8 @@ export const flexStage: Stage = async (ctx, next) => {
   if (!flexSupported(ctx.provider.name, ctx.modelUsed)) {
     const key = `${rule.name}|${ctx.provider.name}|${ctx.modelUsed}`;
     if (!reported.has(key)) {
+      // Keyed by the model a client asked for (typos included): bounded, at worst a warning repeated.
+      if (reported.size >= 1_000) reported.clear();
       reported.add(key);
       ctx.services.log.warn(`flex rule "${rule.name}": ${ctx.provider.name} offers no flex tier for ${ctx.modelUsed}; such requests go at the default tier`);
     }
