@@ -535,10 +535,30 @@ export const FRAMEWORK_NAMES = {
 };
 
 /**
+ * A framework call whose arguments set no limit, settled: a configured object whose limit the code
+ * sets afterwards (`llm.max_tokens = 300`, `.bind(…)`; `boundLater` finds it) has that limit, else
+ * the framework's own default stands in (applyFrameworkDefault).
+ */
+export function settleFrameworkCall(
+  call: DetectedCall,
+  framework: FrameworkCall,
+  writtenModel: string | undefined,
+  boundLater: () => Pick<DetectedCall, 'limit' | 'outputLimit'> | undefined,
+): DetectedCall {
+  const bound = call.limit === 'missing' && framework.kind === 'configures' ? boundLater() : undefined;
+  if (bound) {
+    Object.assign(call, bound);
+    delete call.insertion;
+  }
+  applyFrameworkDefault(call, framework, writtenModel);
+  return call;
+}
+
+/**
  * A framework's own default in place of a missing limit: a bound (the worst case), or unknown when
  * it depends on a model the file does not show.
  */
-export function applyFrameworkDefault(call: DetectedCall, framework: FrameworkCall | undefined, writtenModel: string | undefined): void {
+function applyFrameworkDefault(call: DetectedCall, framework: FrameworkCall | undefined, writtenModel: string | undefined): void {
   if (!framework?.defaultLimit || call.limit !== 'missing') return;
   const d = framework.defaultLimit(writtenModel);
   if (d === undefined) return;

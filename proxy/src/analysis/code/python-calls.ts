@@ -5,7 +5,7 @@
  */
 import type { Node, Parser } from 'web-tree-sitter';
 import {
-  applyFrameworkDefault,
+  settleFrameworkCall,
   belongsToSdk,
   calleeText,
   classifyCallee,
@@ -996,13 +996,7 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
         c.limit = 'unknown';
         delete c.insertion;
       }
-      const bound = c.limit === 'missing' && framework.kind === 'configures' ? boundLimit(node, b) : undefined;
-      if (bound) {
-        Object.assign(c, bound);
-        delete c.insertion;
-      }
-      applyFrameworkDefault(c, framework, writtenModel);
-      return c;
+      return settleFrameworkCall(c, framework, writtenModel, () => boundLimit(node, b));
     };
     return settle(where ? nestedLimit(source, api, call, args, b, where, key, fixLimit, title, branches) : directLimit(source, call, args, fixLimit, branches, key));
   }

@@ -4,7 +4,7 @@
  */
 import ts from 'typescript';
 import {
-  applyFrameworkDefault,
+  settleFrameworkCall,
   belongsToSdk,
   calleeText,
   classifyCallee,
@@ -724,13 +724,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
       const ins = insertion(fixLimit, (prop) => insertProperty(sf, resolved.target, prop));
       if (call.limit === 'missing' && resolved.fixable !== false && !noneLimit && ins) call.insertion = ins;
     }
-    const bound = call.limit === 'missing' && framework.kind === 'configures' ? boundLimit(bindings, node) : undefined;
-    if (bound) {
-      Object.assign(call, bound);
-      delete call.insertion;
-    }
-    applyFrameworkDefault(call, framework, writtenModel);
-    return call;
+    return settleFrameworkCall(call, framework, writtenModel, () => boundLimit(bindings, node));
   }
   if (where) return nestedLimit(sf, bindings, call, resolved, where, insertion, modelFacts);
   const { noneLimit, ...scan } = scanLimit(resolved);
