@@ -49,4 +49,22 @@ describe('semantic feedback state across many feature tags', () => {
     restarted.countLookup('faq');
     expect(lookupNo(restarted.recordHit({ requestId: 'r3', keyNamespace: 'ns', feature: 'faq', entryId: 3, probability: 0.95 }))).toBe(11);
   });
+
+  it("the quality report gives each of many features its own lookups, hits and days", () => {
+    const q = new SemanticQuality(db);
+    const DAY = 86_400_000;
+    const day0 = Date.UTC(2026, 10, 2, 12);
+    for (let f = 0; f < 40; f++) for (let i = 0; i <= f % 5; i++) q.countLookup(`f${f}`, day0);
+    for (let f = 0; f < 40; f += 4) q.countLookup(`f${f}`, day0 + DAY);
+    for (let f = 0; f < 40; f += 8) q.recordHit({ requestId: `r${f}`, keyNamespace: 'ns', feature: `f${f}`, entryId: f + 1, probability: 0.95, ts: day0 + DAY });
+    const report = new Map(q.report(0.9).map((r) => [r.feature, r]));
+    expect(report.size).toBe(40);
+    for (let f = 0; f < 40; f++) {
+      const r = report.get(`f${f}`)!;
+      const secondDay = f % 4 === 0;
+      expect(r.lookups).toBe((f % 5) + 1 + (secondDay ? 1 : 0));
+      expect(r.hits).toBe(f % 8 === 0 ? 1 : 0);
+      expect(r.series.map((d) => d.day)).toEqual(secondDay ? ['2026-11-02', '2026-11-03'] : ['2026-11-02']);
+    }
+  });
 });

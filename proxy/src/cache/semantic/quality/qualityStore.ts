@@ -406,16 +406,32 @@ export class SemanticQuality {
     const hits = this.db
       .prepare("SELECT feature, ts / 86400000 AS day, COUNT(*) AS hits, SUM(verdict = 'bad') AS bad FROM semantic_hits WHERE ts >= ? GROUP BY feature, day")
       .all(from) as Array<{ feature: string; day: number; hits: number; bad: number | null }>;
-    const features = new Set([...lookups.map((l) => l.feature), ...hits.map((h) => h.feature), ...this.adjustments.keys()]);
-    return [...features].sort().map((feature) => {
-      const days = new Map<number, { lookups: number; hits: number; badHits: number }>();
-      const day = (d: number) => days.get(d) ?? days.set(d, { lookups: 0, hits: 0, badHits: 0 }).get(d)!;
-      for (const l of lookups) if (l.feature === feature) day(l.day).lookups += l.lookups;
-      for (const h of hits) if (h.feature === feature) {
-        const d = day(Math.floor(h.day));
-        d.hits += h.hits;
-        d.badHits += h.bad ?? 0;
+    // Each feature's days, grouped in one pass over the rows (a team's feature tags are many: per
+    // feature a scan of every row was features × rows).
+    type Day = { lookups: number; hits: number; badHits: number };
+    const byFeature = new Map<string, Map<number, Day>>();
+    const day = (feature: string, d: number): Day => {
+      let days = byFeature.get(feature);
+      if (!days) {
+        days = new Map();
+        byFeature.set(feature, days);
       }
+      let v = days.get(d);
+      if (!v) {
+        v = { lookups: 0, hits: 0, badHits: 0 };
+        days.set(d, v);
+      }
+      return v;
+    };
+    for (const l of lookups) day(l.feature, l.day).lookups += l.lookups;
+    for (const h of hits) {
+      const d = day(h.feature, Math.floor(h.day));
+      d.hits += h.hits;
+      d.badHits += h.bad ?? 0;
+    }
+    const features = new Set([...byFeature.keys(), ...this.adjustments.keys()]);
+    return [...features].sort().map((feature) => {
+      const days = byFeature.get(feature) ?? new Map<number, Day>();
       const series = [...days].sort((a, b) => a[0] - b[0]).map(([d, v]) => ({ day: new Date(d * DAY_MS).toISOString().slice(0, 10), ...v }));
       const total = series.reduce((s, v) => ({ lookups: s.lookups + v.lookups, hits: s.hits + v.hits, badHits: s.badHits + v.badHits }), { lookups: 0, hits: 0, badHits: 0 });
       const st = this.adjustments.get(feature);
