@@ -30,7 +30,7 @@ export async function removeInBatches(db: Db, ids: number[], remove: (id: number
 
 /**
  * Removes the entries `selection` names as of now (entries added meanwhile get new ids and stay),
- * then every vector whose answer is gone; returns both counts.
+ * then every vector whose answer is gone; returns how many of each this call removed.
  */
 export async function clearInBatches(
   db: Db,
@@ -40,7 +40,6 @@ export async function clearInBatches(
   pause: () => Promise<void>,
 ): Promise<{ removed: number; vectors: number }> {
   const removed = await removeInBatches(db, cache.idsOf(selection), (id) => cache.delete(id), pause);
-  const orphans = orphanVectorIds(db);
-  await removeInBatches(db, orphans, (id) => store.delete(id) || true, pause);
-  return { removed, vectors: orphans.length };
+  const vectors = await removeInBatches(db, orphanVectorIds(db), (id) => store.delete(id), pause);
+  return { removed, vectors };
 }
