@@ -1,5 +1,5 @@
 /**
- * `npm run eval:router [-- --labels <tsv>] [--output-tokens 500] [--shared <dir>] [--misses]`
+ * `npm run eval:router [-- --labels <tsv>] [--output-tokens 500] [--shared <dir>] [--misses] [--baseline <weights.json>]`
  *
  * Compares four routers in the same run, on the same prompts:
  *  - learned: the shipped model (proxy/src/routing/learned/router-weights.json) with the USE-lite
@@ -7,6 +7,8 @@
  *  - learned (cheap): the same model's fallback variant (no embedding);
  *  - always medium;
  *  - old score: the hand-weighted complexity score with the default thresholds (0.3 / 0.7).
+ * With --baseline, the learned rows of another weights file (e.g. `git show HEAD:<weights>`) are
+ * printed beside them, so new weights are judged against the old ones in one run.
  * Without --labels: on the held-out split (scripts/router-data.ts) of every training source, by
  * source, plus the evaluation-only sets (FAQ-style CLINC150 test queries, the project's held-out
  * labels and their medium/large rows = "hard"). With --labels: on that one file.
@@ -23,6 +25,7 @@ import { priceCall } from '../proxy/src/pricing/price';
 import { USE_LITE_MODEL_ID } from '../proxy/src/embedding/backends/use-lite';
 import { evaluateRouter, parseLabels, type EvalReport } from './lib/router/evaluate';
 import { predictTier, shippedRouterModel } from '../proxy/src/routing/learned/router';
+import { loadRouterModel } from '../proxy/src/routing/learned/model';
 import { loadRouterData, OUTCOME_SOURCES, type RouterRow } from './router-data';
 import { embedCached } from './router-embeddings';
 
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     shared: { type: 'string' },
     misses: { type: 'boolean', default: false },
     'cached-only': { type: 'boolean', default: false },
+    baseline: { type: 'string' },
   },
 });
 
@@ -69,9 +73,10 @@ for (const [name, rows] of sets) {
   sets.set(name, kept);
 }
 const model = shippedRouterModel();
+const baseline = values.baseline ? loadRouterModel(JSON.parse(readFileSync(values.baseline, 'utf8')) as unknown) : undefined;
 
-type RouterName = 'learned' | 'learned (cheap)' | 'always medium' | 'old score';
-const ROUTERS: RouterName[] = ['learned', 'learned (cheap)', 'always medium', 'old score'];
+type RouterName = 'learned' | 'learned (cheap)' | 'learned (baseline)' | 'learned (cheap, baseline)' | 'always medium' | 'old score';
+const ROUTERS: RouterName[] = ['learned', 'learned (cheap)', ...(baseline ? (['learned (baseline)', 'learned (cheap, baseline)'] as const) : []), 'always medium', 'old score'];
 
 function run(rows: RouterRow[], router: RouterName): EvalReport {
   const labels = rows.map((r) => ({ prompt: r.prompt, tier: r.tier, reason: '' }));
@@ -81,7 +86,11 @@ function run(rows: RouterRow[], router: RouterName): EvalReport {
       : (i: number, prompt: string) => {
           if (router === 'always medium') return { tier: 'medium' as Tier, score: 0.5 };
           const messages = [{ role: 'user', text: prompt }];
-          const p = predictTier(router === 'learned' ? { messages, embedding: { modelId: USE_LITE_MODEL_ID, vector: vectors.get(rows[i]!.prompt)! } } : { messages, embeddingUnavailable: 'eval' }, model);
+          const withEmbedding = router === 'learned' || router === 'learned (baseline)';
+          const p = predictTier(
+            withEmbedding ? { messages, embedding: { modelId: USE_LITE_MODEL_ID, vector: vectors.get(rows[i]!.prompt)! } } : { messages, embeddingUnavailable: 'eval' },
+            router.includes('baseline') ? baseline! : model,
+          );
           return { tier: p.tier, score: p.p.atLeastMedium };
         };
   return evaluateRouter(labels, {
@@ -95,7 +104,9 @@ function run(rows: RouterRow[], router: RouterName): EvalReport {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 console.log(`Router eval — prompts never used for fitting or threshold choice; output ${outputTokens} tokens per call; ${TIERS.map((t) => `${t}=${MODELS[t]}`).join(', ')}`);
-console.log(`model: ${model.checksum.slice(0, 12)}…; thresholds (embedding) ${JSON.stringify(model.variants.embedding.thresholds)}, (cheap) ${JSON.stringify(model.variants.cheap.thresholds)}\n`);
+for (const [name, m] of [['model', model], ...(baseline ? [['baseline', baseline] as const] : [])] as const)
+  console.log(`${name}: ${m.checksum.slice(0, 12)}…; thresholds (embedding) ${JSON.stringify(m.variants.embedding.thresholds)}, (cheap) ${JSON.stringify(m.variants.cheap.thresholds)}`);
+console.log('');
 console.log('| set | n (s/m/l) | router | accuracy | routed below need | sent to small | cost vs always-large |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 const missesOut: string[] = [];

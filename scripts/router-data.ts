@@ -9,6 +9,11 @@
  *  - router-train.tsv in ../shared/data (when present): GSM8K and MMLU (MIT) tiers from measured
  *    outcomes in lm-sys/RouteLLM (Apache-2.0), MMLU-Redux filter (CC BY 4.0), MATH-500 levels (MIT);
  *  - test/data/router-labels.tsv: the project's own hand labels;
+ *  - test/data/router-labels-chat.tsv: the project's hand labels of chat-style asks (what apps send:
+ *    support, coding help, extraction, agent turns, writing, analysis; many short-but-hard and
+ *    long-but-easy), labelled by the rubric in test/routing/unseen/README.md before the router saw
+ *    them. The benchmark sources teach "hard for Mixtral", not "needs a bigger model for this chat":
+ *    without these, greetings and one-fact asks went to medium and short deep questions to medium;
  *  - HumanEval (openai/human-eval, MIT, commit 6d43fb980f9fee3c892a914eda09951f772ad10d):
  *    data/HumanEval.jsonl.gz unpacked to .cache/router/humaneval.jsonl — code tasks, labelled by the
  *    size of the reference solution (≤ 3 lines small, ≤ 14 medium, else large): a proxy, not an outcome;
@@ -43,6 +48,7 @@ export const SOURCE_INFO: Record<string, SourceInfo> = {
   mmlu: { name: 'mmlu', licence: 'MIT (MMLU); outcomes Apache-2.0; MMLU-Redux filter CC BY 4.0', origin: 'lm-sys/RouteLLM routellm/evals, aryopg/mmlu-redux via router-train.tsv' },
   math: { name: 'math', licence: 'MIT', origin: 'MATH-500 (jincan333/MAS-TTS) by level via router-train.tsv' },
   project: { name: 'project', licence: 'MIT (this project)', origin: 'test/data/router-labels.tsv' },
+  chat: { name: 'chat', licence: 'MIT (this project)', origin: 'test/data/router-labels-chat.tsv' },
   humaneval: { name: 'humaneval', licence: 'MIT', origin: 'openai/human-eval@6d43fb980f9fee3c892a914eda09951f772ad10d data/HumanEval.jsonl.gz' },
   'clinc-faq': { name: 'clinc-faq', licence: 'CC BY 3.0 (Larson et al. 2019, CLINC150)', origin: 'clinc/oos-eval@828f8093932c8fe6ca7936c3d2e52903b1c523de data/data_small.json' },
 };
@@ -86,6 +92,7 @@ export function loadRouterData(root: string, opts: { sharedDir?: string; clincTr
   } else notes.push('router-train.tsv not found (../shared/data): trained without GSM8K/MMLU/MATH outcomes');
 
   for (const l of parseLabels(readFileSync(join(root, 'test', 'data', 'router-labels.tsv'), 'utf8'))) push(l.prompt, l.tier, 'project');
+  for (const l of parseLabels(readFileSync(join(root, 'test', 'data', 'router-labels-chat.tsv'), 'utf8'))) push(l.prompt, l.tier, 'chat');
 
   const humaneval = join(root, '.cache', 'router', 'humaneval.jsonl');
   if (existsSync(humaneval)) {
@@ -120,6 +127,11 @@ export function loadRouterData(root: string, opts: { sharedDir?: string; clincTr
   }
   return { rows, evalOnly, notes };
 }
+
+/** Sources labelled by hand for this project, by the rubric of test/routing/unseen/README.md. */
+export const HAND_LABELLED = ['project', 'chat'];
+/** Sources the cheap variant is not fitted on (see train-router.ts). */
+export const EMBEDDING_ONLY_SOURCES = ['chat'];
 
 /** Sources counted as outcome-labelled (the targets are stated on these). */
 export const OUTCOME_SOURCES = ['gsm8k', 'mmlu', 'math'];

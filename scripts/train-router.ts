@@ -24,7 +24,7 @@ import { USE_LITE_MODEL_ID } from '../proxy/src/embedding/backends/use-lite';
 import { CHEAP_FEATURES, routerVector } from '../proxy/src/routing/learned/features';
 import { chooseThresholds, DEFAULT_FIT, fitLogistic, fitPlatt, type ThresholdRow } from './lib/router/fit';
 import { headLogit, modelChecksum, predictProbabilities, type LogisticHead, type RouterModelFile, type RouterVariant } from '../proxy/src/routing/learned/model';
-import { loadRouterData, SOURCE_INFO, type RouterRow } from './router-data';
+import { EMBEDDING_ONLY_SOURCES, HAND_LABELLED, loadRouterData, SOURCE_INFO, type RouterRow } from './router-data';
 import { embedCached } from './router-embeddings';
 
 const { values } = parseArgs({
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'proxy/src/routing/learned/router-weights.json' },
     shared: { type: 'string' },
     'cached-only': { type: 'boolean', default: false },
+    'hand-weight': { type: 'string', default: '6' },
+    'cheap-with-chat': { type: 'boolean', default: false },
   },
 });
 
@@ -66,18 +68,25 @@ export function costs(prompt: string): Record<Tier, number> {
 
 const bySource = new Map<string, number>();
 for (const r of data.rows) if (r.split === 'train') bySource.set(r.source, (bySource.get(r.source) ?? 0) + 1);
-const weightOf = (r: RouterRow) => Math.min(1, 1200 / (bySource.get(r.source) ?? 1));
+const handWeight = Number(values['hand-weight']);
+// Hand labels (the rubric of test/routing/unseen/README.md: the traffic the router serves) weigh
+// --hand-weight times a benchmark row in the embedding variant; the cheap variant keeps weight 1.
+const weightOf = (r: RouterRow, withEmbedding: boolean) =>
+  Math.min(1, 1200 / (bySource.get(r.source) ?? 1)) * (withEmbedding && HAND_LABELLED.includes(r.source) ? handWeight : 1);
 
 const round = (x: number) => Number(x.toPrecision(5));
 
 function trainVariant(withEmbedding: boolean): { variant: RouterVariant; select: ThresholdRow[] } {
   const vec = (r: RouterRow) => routerVector([{ role: 'user', text: r.prompt }], withEmbedding ? embeddings.get(r.prompt) : undefined);
-  const train = data.rows.filter((r) => r.split === 'train');
-  const select = data.rows.filter((r) => r.split === 'select');
+  // The cheap variant reads only string cues: chat asks whose difficulty is in their meaning (short
+  // but hard, long but easy) contradict each other there, so it is fitted without them.
+  const fitted = withEmbedding || values['cheap-with-chat'] ? data.rows : data.rows.filter((r) => !EMBEDDING_ONLY_SOURCES.includes(r.source));
+  const train = fitted.filter((r) => r.split === 'train');
+  const select = fitted.filter((r) => r.split === 'select');
   const xTrain = train.map(vec);
-  const wTrain = train.map(weightOf);
+  const wTrain = train.map((r) => weightOf(r, withEmbedding));
   const xSelect = select.map(vec);
-  const wSelect = select.map(weightOf);
+  const wSelect = select.map((r) => weightOf(r, withEmbedding));
   const head = (target: (t: Tier) => boolean): LogisticHead => {
     const fit = fitLogistic(xTrain, train.map((r) => (target(r.tier) ? 1 : 0)), wTrain, DEFAULT_FIT);
     const raw: LogisticHead = { weights: fit.weights.map(round), bias: round(fit.bias), platt: { a: 1, b: 0 } };

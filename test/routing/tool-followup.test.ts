@@ -6,17 +6,10 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatTexts } from '../../proxy/src/pipeline/governanceStages';
-import { PolicySchema } from '../../proxy/src/policy/schema';
+import { describe, expect, it } from 'vitest';
 import type { Json } from '../../proxy/src/providers/types';
-import { routeRequest } from '../../proxy/src/routing/route';
-import { startHarness, type Harness } from '../support/harness';
+import { routeBody as route, routingProxy } from './support/routeSetup';
 
-const tiers = {
-  openai: { small: 'gpt-4.1-nano', medium: 'gpt-4.1-mini', large: 'gpt-4.1' },
-  anthropic: { small: 'claude-3-5-haiku-latest', medium: 'claude-sonnet-4-0', large: 'claude-opus-4-1' },
-};
 const HARD =
   'Design a multi-region event store for a payments ledger. It must guarantee exactly-once processing, survive the loss of a region ' +
   'without losing acknowledged writes, and keep p99 write latency under 50 ms. Compare consensus-based replication with ' +
@@ -44,18 +37,6 @@ const responsesInput: Json = {
   ],
 };
 
-function route(router: 'learned' | 'score', provider: string, body: Json) {
-  return routeRequest({
-    policy: PolicySchema.parse({ routing: { tiers, router } }),
-    provider,
-    model: 'auto',
-    messages: chatTexts(body),
-    headers: {},
-    inputTokens: 0,
-    embeddingUnavailable: 'test',
-  })!;
-}
-
 describe('routing a tool-call follow-up', () => {
   for (const router of ['learned', 'score'] as const) {
     it(`${router}: the Anthropic and Responses follow-ups route like the OpenAI chat one, on the user's ask`, () => {
@@ -73,15 +54,10 @@ describe('routing a tool-call follow-up', () => {
   }
 
   describe('through the proxy with the real SDKs', () => {
-    let h: Harness;
-    beforeAll(async () => {
-      h = await startHarness({ routing: { tiers, router: 'score' } });
-    });
-    afterAll(async () => {
-      await h.close();
-    });
+    const proxy = routingProxy('score');
 
     it('Anthropic tool_result follow-up keeps the large tier of the task', async () => {
+      const h = proxy();
       const client = new Anthropic({ baseURL: h.anthropicBaseUrl, apiKey: 'sk-ant-test', maxRetries: 0 });
       const { data, response } = await client.messages
         .create({ model: 'auto', max_tokens: 100, messages: anthropicMessages.messages as Anthropic.MessageParam[] })
@@ -91,6 +67,7 @@ describe('routing a tool-call follow-up', () => {
     });
 
     it('Responses function_call_output follow-up keeps the large tier of the task', async () => {
+      const h = proxy();
       const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-test', maxRetries: 0 });
       const { response } = await client.responses.create({ model: 'auto', input: responsesInput.input as OpenAI.Responses.ResponseInput }).withResponse();
       expect(response.headers.get('x-tollgate-route')).toMatch(/^large; /);

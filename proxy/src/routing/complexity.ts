@@ -10,6 +10,8 @@ import { extractFeatures, type ChatText, type FeatureName, type Features } from 
 
 export interface ComplexityInput {
   messages: ChatText[];
+  /** routingAsk(messages), when the caller has it already. */
+  ask?: string;
 }
 
 export interface ComplexityScore {
@@ -39,7 +41,7 @@ export function heuristicScore(f: Features): number {
 }
 
 export function scoreComplexity(input: ComplexityInput): ComplexityScore {
-  const f: Features = extractFeatures(input.messages);
+  const f: Features = extractFeatures(input.messages, input.ask);
   const heuristic = heuristicScore(f);
   return { score: round3(heuristic), features: { ...f, heuristic } };
 }

@@ -349,10 +349,11 @@ export function estimateTokens(text: string): number {
   return (text.length - cjk) / 4 + cjk;
 }
 
-export function extractFeatures(messages: ChatText[]): Features {
+/** `ask`: routingAsk(messages), when the caller has it already (it is read once per routed request). */
+export function extractFeatures(messages: ChatText[], ask: string = routingAsk(messages)): Features {
   const userTurns = askingTurns(messages);
   const allChars = messages.reduce((n, m) => n + m.text.length + 1, 0);
-  const fullLast = routingAsk(messages);
+  const fullLast = ask;
   // The cue regexes only look at the first 8k characters: enough to read the ask, and a pasted
   // blob (base64, minified code) cannot make routing slow.
   const last = fullLast.length > MAX_SCANNED ? fullLast.slice(0, MAX_SCANNED) : fullLast;

@@ -21,6 +21,12 @@ export interface RouteInput {
   /** The model the client asked for ("auto" to let Tollgate choose). */
   model: string;
   messages: ChatText[];
+  /**
+   * What the router reads of the conversation (routingAsk(messages)). The pipeline computes it once
+   * per request and passes it to the features, the embedding and the recent-prompt memory alike;
+   * absent, it is computed here.
+   */
+  ask?: string;
   feature?: string;
   /** Request headers (lower-case names, as node gives them). */
   headers: Record<string, string | string[] | undefined>;
@@ -79,6 +85,7 @@ export function routeRequest(input: RouteInput): RouteDecision | undefined {
   if (useLearned && !rule?.model && !rule?.tier) {
     learned = predictTier({
       messages: input.messages,
+      ...(input.ask !== undefined ? { ask: input.ask } : {}),
       ...(input.embedding ? { embedding: input.embedding } : {}),
       ...(input.embeddingUnavailable ? { embeddingUnavailable: input.embeddingUnavailable } : {}),
       ...(input.exemplars ? { exemplars: input.exemplars } : {}),
@@ -86,7 +93,7 @@ export function routeRequest(input: RouteInput): RouteDecision | undefined {
     score = round2(learned.p.atLeastMedium);
     why = `p=${learned.p.atLeastMedium.toFixed(2)}/${learned.p.large.toFixed(2)}; by=${learnedBy(learned)}`;
   } else {
-    score = scoreComplexity({ messages: input.messages }).score;
+    score = scoreComplexity({ messages: input.messages, ...(input.ask !== undefined ? { ask: input.ask } : {}) }).score;
     why = `score=${score.toFixed(2)}`;
   }
   if (rule?.model) {

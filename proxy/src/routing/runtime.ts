@@ -106,10 +106,13 @@ export class RouterRuntime {
   }
 
   /** Embedding and exemplar votes for a conversation; never waits for a model to load. */
-  /** `key`: the request's context object (one embedding per request, shared with the semantic cache). */
-  async inputsFor(messages: ChatText[], key?: object): Promise<LearnedInputs> {
+  /**
+   * `key`: the request's context object (one embedding per request, shared with the semantic cache).
+   * `ask`: routingAsk(messages), when the caller has it already.
+   */
+  async inputsFor(messages: ChatText[], key?: object, ask: string = routingAsk(messages)): Promise<LearnedInputs> {
     void this.exemplars.refresh();
-    const outcome = await this.embedder.embed(routingAsk(messages), key);
+    const outcome = await this.embedder.embed(ask, key);
     if ('unavailable' in outcome) return { embeddingUnavailable: outcome.unavailable };
     const exemplars = this.exemplars.nearest(outcome.embedding.vector);
     return { embedding: outcome.embedding, ...(exemplars.length ? { exemplars } : {}) };
@@ -118,11 +121,12 @@ export class RouterRuntime {
   /**
    * Remembers the prompt of a routed call (by request id) for a later verdict: what the router read
    * of it (routingAsk), so an exemplar written from it embeds like the call did — for pasted
-   * material its request, not the material's first characters.
+   * material its request, not the material's first characters. `ask`: routingAsk(messages), when
+   * the caller has it already.
    */
-  remember(requestId: string, messages: ChatText[]): void {
+  remember(requestId: string, messages: ChatText[], ask: string = routingAsk(messages)): void {
     this.recent.delete(requestId);
-    this.recent.set(requestId, routingAsk(messages));
+    this.recent.set(requestId, ask);
     while (this.recent.size > this.recentLimit) this.recent.delete(this.recent.keys().next().value!);
   }
 

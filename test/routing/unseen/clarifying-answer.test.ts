@@ -4,18 +4,11 @@
  * to the small tier on every protocol, with either router.
  */
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chatTexts } from '../../../proxy/src/pipeline/governanceStages';
-import { PolicySchema } from '../../../proxy/src/policy/schema';
 import type { Json } from '../../../proxy/src/providers/types';
 import { askText } from '../../../proxy/src/routing/features';
-import { routeRequest } from '../../../proxy/src/routing/route';
-import { startHarness, type Harness } from '../../support/harness';
-
-const tiers = {
-  openai: { small: 'gpt-4.1-nano', medium: 'gpt-4.1-mini', large: 'gpt-4.1' },
-  anthropic: { small: 'claude-3-5-haiku-latest', medium: 'claude-sonnet-4-0', large: 'claude-opus-4-1' },
-};
+import { routeBody as route, routingProxy } from '../support/routeSetup';
 const TASKS: Array<{ task: string; question: string; answer: string }> = [
   {
     task: 'Refactor our billing module to support proration across plan changes without double-charging, preserving the current invoice numbering invariants.',
@@ -45,18 +38,6 @@ const responses = (turns: string[]): Json => ({
   instructions: 'You are a senior engineer.',
   input: turns.map((t, i) => (i % 2 ? { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: t }] } : { role: 'user', content: t })),
 });
-
-function route(router: 'learned' | 'score', provider: string, body: Json) {
-  return routeRequest({
-    policy: PolicySchema.parse({ routing: { tiers, router } }),
-    provider,
-    model: 'auto',
-    messages: chatTexts(body),
-    headers: {},
-    inputTokens: 0,
-    embeddingUnavailable: 'test',
-  })!;
-}
 
 describe('routing an answer to the assistant’s question', () => {
   for (const router of ['learned', 'score'] as const) {
@@ -105,16 +86,10 @@ describe('routing an answer to the assistant’s question', () => {
   });
 
   describe('through the proxy with the OpenAI SDK', () => {
-    let h: Harness;
-    beforeAll(async () => {
-      h = await startHarness({ routing: { tiers, router: 'score' } });
-    });
-    afterAll(async () => {
-      await h.close();
-    });
+    const proxy = routingProxy('score');
 
     it('the answer is routed with its task, and the route header says so by its tier', async () => {
-      const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-test', maxRetries: 0 });
+      const client = new OpenAI({ baseURL: proxy().openaiBaseUrl, apiKey: 'sk-test', maxRetries: 0 });
       const { task, question, answer } = TASKS[1]!;
       const { response } = await client.chat.completions
         .create({ model: 'auto', messages: openai([task, question, answer]).messages as OpenAI.ChatCompletionMessageParam[] })

@@ -43,10 +43,10 @@ export function embeddingReadsAsk(ask: string): boolean {
  * run time: no tokenizer on the hot path),
  * divided by 4 so 10k tokens → 1.
  */
-export function cheapVector(messages: ChatText[]): number[] {
-  const f = extractFeatures(messages);
+export function cheapVector(messages: ChatText[], fullAsk: string = routingAsk(messages)): number[] {
+  const f = extractFeatures(messages, fullAsk);
   const heuristic = heuristicScore(f);
-  const ask = routingAsk(messages).slice(0, 8000);
+  const ask = fullAsk.slice(0, 8000);
   const logTokens = Math.min(1, Math.log10(Math.max(1, estimateTokens(ask))) / 4);
   const digits = Math.min(1, (ask.match(/\d/g)?.length ?? 0) / 20);
   // Lettered options ("A) … B) …" or "(a) … (b)") mark a multiple-choice question.
@@ -57,9 +57,10 @@ export function cheapVector(messages: ChatText[]): number[] {
 /**
  * The full vector: the embedding scaled by √d (so its coordinates have roughly unit spread, like
  * the cheap features) followed by the cheap features. Without an embedding, only the cheap part.
+ * `ask`: routingAsk(messages), when the caller has it already.
  */
-export function routerVector(messages: ChatText[], embedding?: Float32Array | number[]): number[] {
-  const cheap = cheapVector(messages);
+export function routerVector(messages: ChatText[], embedding?: Float32Array | number[], ask: string = routingAsk(messages)): number[] {
+  const cheap = cheapVector(messages, ask);
   if (!embedding) return cheap;
   const s = Math.sqrt(embedding.length);
   const out = new Array<number>(embedding.length + cheap.length);

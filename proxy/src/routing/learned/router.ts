@@ -74,6 +74,8 @@ export function blendExemplars(p: TierProbabilities, votes: ExemplarVote[]): { p
 
 export interface PredictInput {
   messages: ChatText[];
+  /** routingAsk(messages), when the caller has it already (computed here otherwise). */
+  ask?: string;
   embedding?: RoutingEmbedding;
   /** Why `embedding` is absent (loading, disabled…), for the route header. */
   embeddingUnavailable?: string;
@@ -84,10 +86,11 @@ export function predictTier(input: PredictInput, model: RouterModelFile = shippe
   const sameModel = input.embedding && input.embedding.modelId === model.embeddingModelId && input.embedding.vector.length === model.variants.embedding.embeddingDimensions;
   // USE-lite reads English: the vector of an ask in Chinese, Russian… is noise the model was never
   // trained on (a long, hard Chinese design question came out P(≥ medium) = 0.04).
-  const readable = embeddingReadsAsk(routingAsk(input.messages));
+  const ask = input.ask ?? routingAsk(input.messages);
+  const readable = embeddingReadsAsk(ask);
   const usable = sameModel && readable;
   const variant = usable ? model.variants.embedding : model.variants.cheap;
-  const x = routerVector(input.messages, usable ? input.embedding!.vector : undefined);
+  const x = routerVector(input.messages, usable ? input.embedding!.vector : undefined, ask);
   const prior = predictProbabilities(variant, x);
   // Team exemplars are found by the same vector: for an unreadable ask, unrelated prompts in its
   // script look alike (Chinese "capital of Portugal?" vs "how is the weather?": cosine 0.94), so
