@@ -9,6 +9,7 @@ import type { ExportTarget, PlannedFile } from '@proxy/export/index';
 import { loadDeferred } from '../deferred/load';
 import { explainRestricted } from '../policy/restricted';
 import type { ProxyController } from '../proxy/proxyController';
+import { iconText } from '../util/iconText';
 import { notificationText } from '../util/notificationText';
 
 const SCHEME = 'tollgate-export';
@@ -41,7 +42,7 @@ async function choosePolicy(proxy: ProxyController): Promise<string | undefined>
   const files = [applied, ...proxy.workspacePolicyFiles().filter((f) => f !== applied)];
   if (files.length === 1) return applied;
   const pick = await vscode.window.showQuickPick(
-    files.map((f) => ({ label: vscode.workspace.asRelativePath(f), description: f === applied ? 'the policy the proxy runs' : 'not applied by the proxy', file: f })),
+    files.map((f) => ({ label: iconText(vscode.workspace.asRelativePath(f)), description: f === applied ? 'the policy the proxy runs' : 'not applied by the proxy', file: f })),
     { title: 'Export which policy?' },
   );
   return pick?.file;
@@ -72,7 +73,7 @@ async function exportFile(proxy: ProxyController, proposed: ProposedContent, pol
   const defaultOut = vscode.Uri.joinPath(vscode.Uri.file(root), ...DEFAULT_EXPORT_DIR.split('/'));
   const where = await vscode.window.showQuickPick(
     [
-      { label: vscode.workspace.asRelativePath(defaultOut), description: 'default', uri: defaultOut as vscode.Uri | undefined },
+      { label: iconText(vscode.workspace.asRelativePath(defaultOut)), description: 'default', uri: defaultOut as vscode.Uri | undefined },
       { label: 'Choose a folder…', uri: undefined },
     ],
     { title: 'Output folder (each target goes to <folder>/<target>/)' },

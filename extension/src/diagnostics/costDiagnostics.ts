@@ -12,6 +12,7 @@ import { canDisableInFile, disableNextLineFix } from '@proxy/analysis/suppressio
 import { RULE_DOCS_URL } from '@contract/defaults';
 import { readConfig } from '../config';
 import { commentPath } from './commentPath';
+import { iconText } from '../util/iconText';
 
 export class CostDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('tollgate');
@@ -134,10 +135,11 @@ export function registerDisableRule(): vscode.Disposable {
     const workspaceFile = vscode.workspace.workspaceFile;
     const folder = resource ? vscode.workspace.getWorkspaceFolder(resource) : undefined;
     if (workspaceFile && folder)
-      options.push({ label: `For folder ${folder.name}`, description: `writes ${folder.name}/.vscode/settings.json`, target: vscode.ConfigurationTarget.WorkspaceFolder });
+      // A folder's name is the repository's to choose: `$(…)` in it is text, not an icon in the pick.
+      options.push({ label: `For folder ${iconText(folder.name)}`, description: `writes ${iconText(folder.name)}/.vscode/settings.json`, target: vscode.ConfigurationTarget.WorkspaceFolder });
     if (vscode.workspace.workspaceFolders?.length) {
       const where = !workspaceFile ? '.vscode/settings.json' : workspaceFile.scheme === 'file' ? basename(workspaceFile.path) : 'the untitled workspace';
-      options.push({ label: 'For this workspace', description: `writes ${where}`, target: vscode.ConfigurationTarget.Workspace });
+      options.push({ label: 'For this workspace', description: `writes ${iconText(where)}`, target: vscode.ConfigurationTarget.Workspace });
     }
     const pick = await vscode.window.showQuickPick(options, { title: `Turn off Tollgate rule ${ruleId}`, placeHolder: 'Where should the rule be turned off?' });
     if (!pick) return;

@@ -8,7 +8,7 @@ import type { DocumentAnalyses } from '../analysis/documentAnalyses';
 import { toRange } from '../analysis/convert';
 import { readConfig } from '../config';
 import { formatUsd } from '@contract/format';
-import { breakdownMarkdown, formatTokens, lensPriced, lensTitle } from './lensTitle';
+import { breakdownMarkdown, breakdownPicks, formatTokens, lensPriced, lensTitle } from './lensTitle';
 
 export const SHOW_BREAKDOWN = 'tollgate.showCostBreakdown';
 
@@ -48,24 +48,13 @@ export class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposa
 type BreakdownItem = vscode.QuickPickItem & { range?: vscode.Range; markdown?: boolean };
 
 async function showBreakdown(uri: vscode.Uri, lens: CostLens): Promise<void> {
-  const items: BreakdownItem[] = [
-    { label: 'Per message', kind: vscode.QuickPickItemKind.Separator },
-    ...lens.perMessage.map((m) => ({
-      label: `$(comment) ${m.role}`,
-      description: `${formatTokens(m.tokens)} tokens`,
-      detail: `line ${m.range.start.line + 1}`,
-      range: toRange(m.range),
-    })),
-    { label: 'Same prompt on other models', kind: vscode.QuickPickItemKind.Separator },
-    ...[{ model: lens.model, usd: lens.inputUsd, priced: lensPriced(lens) }, ...lens.comparisons.map((c) => ({ ...c, priced: true }))].map((c) => ({
-      label: `$(symbol-number) ${c.model}`,
-      description: c.priced ? `${formatUsd(c.usd)} per call` : 'no known price',
-      ...(lens.inputUsd > 0 ? { detail: `${(c.usd / lens.inputUsd).toFixed(2)}× ${lens.model}` } : {}),
-    })),
-    { label: '', kind: vscode.QuickPickItemKind.Separator },
-    { label: '$(markdown) Open as Markdown', markdown: true },
-  ];
+  const items: BreakdownItem[] = breakdownPicks(lens).map(({ separator, message, markdown, ...item }) => {
+    if (separator) return { label: item.label, kind: vscode.QuickPickItemKind.Separator };
+    const m = message !== undefined ? lens.perMessage[message] : undefined;
+    return { ...item, ...(m ? { range: toRange(m.range) } : {}), ...(markdown ? { markdown } : {}) };
+  });
   const pick = await vscode.window.showQuickPick(items, {
+    // The title is plain text (VS Code sets its textContent): no icon forms there, nor is a backslash hidden.
     title: `Cost per call: ${lens.exact ? '' : '≈'}${formatTokens(lens.inputTokens)} input tokens, ${lensPriced(lens) ? formatUsd(lens.inputUsd) : 'no known price'} on ${lens.model}`,
     matchOnDescription: true,
   });

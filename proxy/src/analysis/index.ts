@@ -213,7 +213,7 @@ async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'pytho
   const defaultModel = normaliseModelName(settings.defaultModel ?? DEFAULT_MODEL);
   let detected: DetectedCall[];
   // Parsers load on first use: the TypeScript compiler and tree-sitter are large, and prompt files need neither.
-  if (language === 'python') detected = await (await import('./code/python-calls')).findPythonCalls(input.text, settings.wasmDir);
+  if (language === 'python') detected = await (await import('./code/python-calls')).findPythonCalls(input.text, settings.wasmDir, input.path);
   else detected = (await import('./code/typescript-calls')).findTypeScriptCalls(input.path, input.text);
   // One counter per model for the whole file: calls repeat the same roles, prompts and words.
   const counters = new Map<string, PieceCounter>();

@@ -38,9 +38,23 @@ function localTime(ms: number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
-/** One CSV cell (RFC 4180), and never a formula when opened in a spreadsheet. */
+/**
+ * What a cell must not carry raw: C0 controls but TAB and a line break (NUL, ESC…; a CR not
+ * followed by LF, which returns a terminal's cursor over the text before it), DEL, C1 controls
+ * (U+009B is CSI), the Unicode line and paragraph separators, and the bidi controls that reorder or
+ * hide what a spreadsheet or terminal shows (LRM/RLM/ALM, embeddings, overrides, isolates).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CSV_UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
+
+/**
+ * One CSV cell (RFC 4180), and never a formula when opened in a spreadsheet. A line break (LF,
+ * CRLF) stays as it is inside the quoted cell, as RFC 4180 allows: a CSV reader gets the value back
+ * unchanged and the row count right. Other controls are spelled `\u001b`, as the text format prints
+ * them: they have no safe raw form.
+ */
 function csvCell(value: string | number): string {
-  let s = String(value);
+  let s = String(value).replace(CSV_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -4,27 +4,15 @@
  * whether each quick fix inserts the spelling that framework reads at a place that parses (and, where
  * the framework's types are installed, type-checks).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { analyzeFile } from '../../../proxy/src/analysis/index';
-import { applyEdits } from '../support';
+import { problems, score, scoreCase, type Outcome } from '../support/scorer';
 import { CASES, type FrameworkCase } from './cases';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const LIMIT_RULES = new Set(['missing-output-limit', 'anthropic-missing-max-tokens']);
-
-function pythonParses(text: string): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: text, stdio: ['pipe', 'ignore', 'ignore'] });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The modules a TS file imports, to tell whether its types are installed here. */
 function importedModules(text: string): string[] {
@@ -77,37 +65,6 @@ function typescriptErrors(path: string, text: string): string[] {
   return ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
 
-interface Outcome {
-  c: FrameworkCase;
-  flagged: number;
-  fixProblem?: string;
-}
-
-async function run(c: FrameworkCase): Promise<Outcome> {
-  const found = (await analyzeFile({ path: c.path, text: c.text })).diagnostics.filter((d) => LIMIT_RULES.has(d.ruleId));
-  if (c.expect !== 'missing' || !found[0]) return { c, flagged: found.length };
-  const fix = found[0].fixes[0];
-  if (!fix) return { c, flagged: found.length, fixProblem: 'no fix' };
-  const fixed = applyEdits(c.text, fix.edits);
-  const inserted = fix.edits.map((e) => e.newText).join('');
-  const keys = c.keys ?? [];
-  const keyOk = keys.some((k) => new RegExp(`\\b${k}\\b`).test(inserted));
-  const insideOk = !c.inside || new RegExp(`${c.inside}\\s*[=:(]?\\s*[({][^)}]*\\b(${keys.join('|')})\\b`).test(fixed);
-  // Only errors the fix brings in count (a case may use an API of another version than the one installed).
-  const before = c.path.endsWith('.py') ? [] : typescriptErrors(c.path, c.text);
-  const errors = c.path.endsWith('.py') ? (pythonParses(fixed) ? [] : ['syntax error']) : typescriptErrors(c.path, fixed).filter((e) => !before.includes(e));
-  const problem = !keyOk || !insideOk || errors.length ? `${JSON.stringify(inserted)} key ${keyOk} place ${insideOk} ${errors.join('; ')}` : undefined;
-  return { c, flagged: found.length, ...(problem ? { fixProblem: problem } : {}) };
-}
-
-function score(outcomes: Outcome[]): { tp: number; fp: number; fn: number; badFixes: number; precision: number; recall: number } {
-  const tp = outcomes.filter((o) => o.c.expect === 'missing' && o.flagged > 0).length;
-  const fn = outcomes.filter((o) => o.c.expect === 'missing' && o.flagged === 0).length;
-  const fp = outcomes.filter((o) => o.c.expect !== 'missing' && o.flagged > 0).length;
-  const badFixes = outcomes.filter((o) => o.fixProblem).length;
-  return { tp, fp, fn, badFixes, precision: tp + fp ? tp / (tp + fp) : 1, recall: tp + fn ? tp / (tp + fn) : 1 };
-}
-
 describe('output-limit lint on frameworks it never met', () => {
   it('has a labelled set of at least 60 call sites with a held-out third', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(60);
@@ -117,17 +74,14 @@ describe('output-limit lint on frameworks it never met', () => {
   });
 
   it('flags every framework call without a limit, nothing else, and fixes each where the framework reads it', async () => {
-    const outcomes: Outcome[] = [];
-    for (const c of CASES) outcomes.push(await run(c));
+    const outcomes: Outcome<FrameworkCase>[] = [];
+    for (const c of CASES) outcomes.push(await scoreCase(c, c.expect === 'missing', typescriptErrors));
     const dev = score(outcomes.filter((o) => !o.c.held));
     const held = score(outcomes.filter((o) => o.c.held));
     const line = (name: string, s: ReturnType<typeof score>) =>
       `${name.padEnd(9)} tp ${s.tp} fp ${s.fp} fn ${s.fn} bad fixes ${s.badFixes} precision ${s.precision.toFixed(2)} recall ${s.recall.toFixed(2)}`;
     console.log(`${line('dev', dev)}\n${line('held-out', held)}`);
-    const detail = (o: Outcome) => `${o.c.held ? '[held] ' : ''}${o.c.id} (${o.c.framework})`;
-    const missed = outcomes.filter((o) => o.c.expect === 'missing' && o.flagged === 0).map(detail);
-    const wrong = outcomes.filter((o) => (o.c.expect === 'missing' ? o.flagged > 1 : o.flagged > 0)).map(detail);
-    const badFixes = outcomes.filter((o) => o.fixProblem).map((o) => `${detail(o)}: ${o.fixProblem}`);
+    const { missed, wrong, badFixes } = problems(outcomes, (c) => `${c.held ? '[held] ' : ''}${c.id} (${c.framework})`);
     if (missed.length || wrong.length || badFixes.length) console.log({ missed, wrong, badFixes });
     // No framework without a limit problem is reported (precision 1 on both parts)…
     expect(wrong).toEqual([]);

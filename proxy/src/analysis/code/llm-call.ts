@@ -22,6 +22,11 @@ export type CallApi =
   | 'openai-agents'
   /** Amazon Bedrock Converse (`ConverseCommand`, boto3 `converse`): the limit sits in `inferenceConfig.maxTokens`. */
   | 'bedrock-converse'
+  /**
+   * Amazon Bedrock InvokeModel (`InvokeModelCommand`, boto3 `invoke_model`, and their streaming
+   * forms): the model's own JSON body, whose limit key depends on the model family (bedrock-invoke.ts).
+   */
+  | 'bedrock-invoke'
   /** A LlamaIndex LLM (`llama_index.llms.openai.OpenAI(…)`), configured once for later calls. */
   | 'llamaindex'
   /** A framework's LLM class or request function, found through FRAMEWORK_CALLS (spelling and place from the table). */
@@ -73,6 +78,8 @@ export interface DetectedCall {
    * format's per-message tokens, so a lens should count it with `chat: false`.
    */
   chat?: false;
+  /** The limit key the API requires (Bedrock rejects a Claude body without `max_tokens`): its absence is an error, not only a cost. */
+  requiredKey?: string;
 }
 
 /** The output limit a quick fix inserts when nothing else constrains it. */
@@ -210,6 +217,9 @@ export function limitKeyFor(api: CallApi, language: 'typescript' | 'python'): st
     case 'bedrock-converse':
       // boto3 takes the same camelCase request shape as the JS SDK.
       return 'maxTokens';
+    case 'bedrock-invoke':
+      // The body's spelling is the model family's (bedrockBodyLimit); this is only the fallback.
+      return 'max_tokens';
   }
 }
 
@@ -234,6 +244,7 @@ export function classifyCallee(fullChain: string[], isNew: boolean, hints: FileH
   const tail = (n: number) => chain.slice(-n).join('.');
   if (isNew) {
     if (last === 'ConverseCommand' || last === 'ConverseStreamCommand') return 'bedrock-converse';
+    if (last === 'InvokeModelCommand' || last === 'InvokeModelWithResponseStreamCommand') return 'bedrock-invoke';
     if (last === 'ChatOpenAI' || last === 'AzureChatOpenAI') return 'langchain-openai';
     if (last === 'ChatAnthropic') return 'langchain-anthropic';
     return undefined;
@@ -251,6 +262,7 @@ export function classifyCallee(fullChain: string[], isNew: boolean, hints: FileH
   if (chain.includes('threads')) return undefined;
   if (chain.length < 2) return undefined;
   if (last === 'converse' || last === 'converse_stream') return 'bedrock-converse';
+  if (last === 'invoke_model' || last === 'invoke_model_with_response_stream') return 'bedrock-invoke';
   if (['chat.completions.create', 'chat.completions.stream', 'chat.completions.parse'].includes(tail(3))) return 'openai-chat';
   if (['responses.create', 'responses.stream', 'responses.parse'].includes(tail(2))) return 'openai-responses';
   if (tail(2) === 'completions.create') return 'openai-completions';
@@ -310,6 +322,7 @@ function familyOf(api: CallApi): Family | undefined {
     case 'mistral-chat':
       return 'mistral';
     case 'bedrock-converse':
+    case 'bedrock-invoke':
       return 'bedrock';
     default:
       return undefined;
@@ -440,6 +453,12 @@ export interface FrameworkCall {
    * model as written; 'unknown' when that depends on a model the file does not show.
    */
   defaultLimit?: (model: string | undefined) => number | 'unknown' | undefined;
+  /**
+   * Limits older versions sent by default, oldest first: every version before `before` sent at
+   * most `limit`. A project whose files pin the framework (`packages`, any spelling) below one of
+   * them is bounded by it, not missing a limit (python-pins.ts reads the pin).
+   */
+  versionDefaults?: { packages: readonly string[]; defaults: ReadonlyArray<{ before: string; limit: number }> };
 }
 
 /**
@@ -450,8 +469,23 @@ export interface FrameworkCall {
  */
 export const FRAMEWORK_CALLS: Record<'typescript' | 'python', readonly FrameworkCall[]> = {
   python: [
-    // DSPy 3: `dspy.LM(model, max_tokens=None)` sends none (2.x defaulted to 1,000–4,000).
-    { framework: 'dspy', module: /^dspy(\.|$)/, names: new Set(['LM']), kind: 'configures', key: 'max_tokens', modelKeys: ['model'] },
+    // DSPy from 3.0.4: `dspy.LM(model, max_tokens=None)` sends none. Before, its default was 1,000
+    // (2.5.0–2.6.23) and then 4,000 (2.6.24–3.0.3; 3.0.4b1), per dspy/clients/lm.py at each tag.
+    {
+      framework: 'dspy',
+      module: /^dspy(\.|$)/,
+      names: new Set(['LM']),
+      kind: 'configures',
+      key: 'max_tokens',
+      modelKeys: ['model'],
+      versionDefaults: {
+        packages: ['dspy', 'dspy-ai'],
+        defaults: [
+          { before: '2.6.24', limit: 1000 },
+          { before: '3.0.4b2', limit: 4000 },
+        ],
+      },
+    },
     { framework: 'crewai', module: /^crewai(\.|$)/, names: new Set(['LLM']), kind: 'configures', key: 'max_tokens', modelKeys: ['model'] },
     // smolagents passes extra keywords on to every completion request.
     {

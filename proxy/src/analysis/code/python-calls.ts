@@ -26,6 +26,8 @@ import {
   type FrameworkCall,
   type ThinkingBudget,
 } from './llm-call';
+import { bedrockBodyLimit } from './bedrock-invoke';
+import { allBefore, parseVersion, pinnedCeiling } from './python-pins';
 import { normaliseModelName } from '../prompt/model-names';
 import { maxOutputTokens, modelProvider, reasonsByDefault } from '../cost/max-output';
 import { pythonCleandoc, pythonDedent, pythonEscape, stripText } from './text-transforms';
@@ -181,9 +183,11 @@ class PyBindings {
         const obj = left.childForFieldName('value');
         const sub = left.childForFieldName('subscript');
         if (obj?.type === 'identifier') this.push(this.keyWrites, obj.text, stringValue(sub)?.text);
+        else this.nestedWrite(obj);
       } else if (left.type === 'attribute') {
         const obj = left.childForFieldName('object');
         if (obj?.type === 'identifier') this.push(this.keyWrites, obj.text, left.childForFieldName('attribute')?.text);
+        else this.nestedWrite(obj);
         const attr = left.childForFieldName('attribute')?.text;
         if (obj?.text === 'self' && attr && right) this.push(this.selfWrites, attr, right);
       }
@@ -215,6 +219,18 @@ class PyBindings {
     const list = m.get(k);
     if (list) list.push(v);
     else m.set(k, [v]);
+  }
+
+  /**
+   * `body["inferenceConfig"]["maxTokens"] = 300`, `req.config.max_tokens = 5`: a nested dict or
+   * object changed in a way the analysis does not follow, so what the root variable sends is not
+   * known (`self.…` roots are attributes, not variables).
+   */
+  private nestedWrite(obj: Node | null): void {
+    let n = obj;
+    for (let depth = 0; n && (n.type === 'subscript' || n.type === 'attribute') && depth < 16; depth++)
+      n = n.type === 'subscript' ? n.childForFieldName('value') : n.childForFieldName('object');
+    if (n?.type === 'identifier' && n.text !== 'self') this.push(this.keyWrites, n.text, undefined);
   }
 
   /** The single value `name` is bound to where `at` is, or undefined (parameter, import, several writes). */
@@ -617,7 +633,11 @@ function fileHints(root: Node): FileHints {
   return fileHintsOf(modules, 'python');
 }
 
-export async function findPythonCalls(text: string, wasmDir?: string): Promise<DetectedCall[]> {
+/**
+ * `filePath` (optional) lets a framework call be judged by the version the project pins
+ * (FrameworkCall.versionDefaults); without it, by the framework's current behaviour.
+ */
+export async function findPythonCalls(text: string, wasmDir?: string, filePath?: string): Promise<DetectedCall[]> {
   const parser = await pythonParser(wasmDir);
   const tree = parser.parse(text);
   if (!tree) return [];
@@ -671,7 +691,13 @@ export async function findPythonCalls(text: string, wasmDir?: string): Promise<D
       const argList = node.childForFieldName('arguments');
       if (!api || !chain || !fn || !argList || argList.type !== 'argument_list') continue;
       b ??= new PyBindings(tree.rootNode);
-      const call = inspectCall(text, api, chain, node, fn, b.readArgs(argList), b, framework);
+      if (api === 'bedrock-invoke') {
+        // Only a body whose model family is known is an LLM call this can judge.
+        const call = bedrockInvoke(text, chain, fn, b.readArgs(argList), b);
+        if (call && belongsToSdk(api, { modules: calleeModules(fn, b), fileModules: b.modules }, call.model)) calls.push(call);
+        continue;
+      }
+      const call = inspectCall(text, api, chain, node, fn, b.readArgs(argList), b, framework, filePath);
       if (forwarder === 'partial') partialUses(call, node, b);
       if (belongsToSdk(api, { modules: calleeModules(fn, b), fileModules: b.modules }, call.model)) calls.push(call);
     }
@@ -926,7 +952,8 @@ function nestedLimit(
   }
   const cfg = b.resolve(cfgNode);
   if (cfg) {
-    const { noneLimit, ...limit } = limitFrom(cfg.keywords, cfg.opaque, cfg.fixable);
+    // Arguments changed where the analysis does not follow (`**extra`, `params["config"]["x"] = …`) may change the config too.
+    const { noneLimit, ...limit } = limitFrom(cfg.keywords, cfg.opaque || args.opaque, cfg.fixable);
     Object.assign(call, limit);
     if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && fixLimit !== undefined) call.insertion = { ...appendAfterLast(cfg.target, source, entry(key, cfg, fixLimit)), title, limit: fixLimit };
   }
@@ -942,7 +969,114 @@ function directLimit(source: string, call: DetectedCall, args: KwArgs, fixLimit:
   return call;
 }
 
-function inspectCall(source: string, api: CallApi, chain: string[], node: Node, fn: Node, args: KwArgs, b: PyBindings, framework?: FrameworkCall): DetectedCall {
+/**
+ * The dict an InvokeModel `body=` serialises: `json.dumps(<dict>)` (or `dumps(…)`), possibly
+ * `.encode()`d, directly or through a same-file variable. undefined: built where this cannot see.
+ */
+function invokeBody(node: Node | null | undefined, b: PyBindings, depth = 0): Node | undefined {
+  if (!node || depth > MAX_DEPTH) return undefined;
+  if (node.type === 'parenthesized_expression') return invokeBody(named(node)[0], b, depth + 1);
+  if (node.type === 'identifier') return invokeBody(b.valueOf(node.text, node), b, depth + 1);
+  if (node.type !== 'call') return undefined;
+  const fn = node.childForFieldName('function');
+  const argList = node.childForFieldName('arguments');
+  if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'encode') return invokeBody(fn.childForFieldName('object'), b, depth + 1);
+  const name = chainOf(fn)?.join('.');
+  const first = argList?.type === 'argument_list' ? named(argList)[0] : undefined;
+  if ((name === 'json.dumps' || name === 'dumps') && first && first.type !== 'keyword_argument' && first.type !== 'list_splat' && first.type !== 'dictionary_splat') return first;
+  return undefined;
+}
+
+/**
+ * boto3 `invoke_model` / `invoke_model_with_response_stream`: the limit is read from the JSON body
+ * in its model family's spelling and place (bedrockBodyLimit). A body this cannot read is unknown;
+ * a family it does not judge (an embedding, an unlisted vendor) is no call at all (undefined).
+ */
+function bedrockInvoke(source: string, chain: string[], fn: Node, args: KwArgs, b: PyBindings): DetectedCall | undefined {
+  const call: DetectedCall = { api: 'bedrock-invoke', callee: calleeText(chain), start: fn.startIndex, end: fn.endIndex, limit: 'unknown', messages: [], placeholders: 0 };
+  const model = modelText(args.keywords.get('modelId'), b);
+  const modelId = model && model.placeholders === 0 && args.fixable !== false ? model.text : undefined;
+  if (modelId) call.model = modelId;
+  const bodyNode = invokeBody(args.keywords.get('body'), b);
+  const body = bodyNode ? b.resolve(bodyNode) : undefined;
+  // A modelId the file does not show and a body it cannot read: nothing says this is a text model.
+  const family = bedrockBodyLimit(modelId, new Set(body?.keywords.keys() ?? []));
+  if (!family) return undefined;
+  if (!body || body.fixable === false) {
+    call.placeholders = 1;
+    call.argumentsHidden = true;
+    return call;
+  }
+  collectPrompt(body.keywords, call, b);
+  // Titan's prompt is `inputText`.
+  const inputText = body.keywords.get('inputText');
+  if (inputText) collectPrompt(new Map([['prompt', inputText]]), call, b);
+  if (body.opaque) {
+    call.argumentsHidden = true;
+    if (call.messages.length === 0 && call.placeholders === 0) call.placeholders = 1;
+  }
+  const container = family.inside ? body.keywords.get(family.inside) : bodyNode;
+  const cfg = family.inside ? (container ? b.resolve(container) : undefined) : body;
+  const given = cfg ? family.keys.find((k) => cfg.keywords.has(k)) : undefined;
+  if (given) {
+    const v = cfg!.keywords.get(given)!;
+    call.limit = 'present';
+    if (v.type === 'integer' && cfg!.fixable !== false) call.outputLimit = Number(v.text);
+    // `None` sends no limit: the family's default (or nothing) applies.
+    if (v.type !== 'none') return call;
+  }
+  // A config built where this cannot see, or spread in: whether it sets the limit is not known.
+  if (container && !cfg) return call;
+  if (body.opaque || cfg?.opaque) return call;
+  if (family.defaultLimit !== undefined) {
+    call.limit = 'present';
+    if (family.defaultLimit !== 'bounded') call.outputLimit = family.defaultLimit;
+    return call;
+  }
+  call.limit = 'missing';
+  delete call.outputLimit;
+  if (family.required) call.requiredKey = family.key;
+  const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
+  // Claude: with extended thinking on, the limit must leave room above its budget.
+  const fixLimit = suggestedLimit(family.required ? thinkingBudget(body.keywords, b) : 'none', modelFacts);
+  if (fixLimit === undefined) return call;
+  call.suggested = fixLimit;
+  // `"max_tokens": None` is there already (a second key would only repeat it), or the dict is one of several.
+  if (given || cfg?.fixable === false) return call;
+  const title = `Add ${family.key}=${fixLimit}`;
+  const target = cfg ?? body;
+  const text = cfg ? entry(family.key, cfg, fixLimit) : body.targetIsDict ? `"${family.inside}": {"${family.key}": ${fixLimit}}` : `${family.inside}={"${family.key}": ${fixLimit}}`;
+  call.insertion = { ...appendAfterLast(target.target, source, text), title, limit: fixLimit };
+  return call;
+}
+
+/**
+ * The limit an older version of the framework sent by default, when the project of `filePath` pins
+ * one (`dspy<3`, a lock file's `2.6.10`): the worst case over the versions the pin allows.
+ */
+function pinnedDefault(framework: FrameworkCall, filePath: string | undefined): number | undefined {
+  const v = framework.versionDefaults;
+  if (!v || filePath === undefined) return undefined;
+  const ceiling = pinnedCeiling(filePath, v.packages);
+  if (!ceiling) return undefined;
+  for (const d of v.defaults) {
+    const before = parseVersion(d.before);
+    if (before && allBefore(ceiling, before)) return d.limit;
+  }
+  return undefined;
+}
+
+function inspectCall(
+  source: string,
+  api: CallApi,
+  chain: string[],
+  node: Node,
+  fn: Node,
+  args: KwArgs,
+  b: PyBindings,
+  framework?: FrameworkCall,
+  filePath?: string,
+): DetectedCall {
   const call: DetectedCall = { api, callee: calleeText(chain), start: fn.startIndex, end: fn.endIndex, limit: 'unknown', messages: [], placeholders: 0 };
   // Under a forwarder (`partial(client.chat.completions.create, …)`) the callee is itself an argument.
   const positionalArgs = named(args.argList).filter((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat' && a.type !== 'list_splat' && !a.equals(fn));
@@ -996,7 +1130,16 @@ function inspectCall(source: string, api: CallApi, chain: string[], node: Node, 
         c.limit = 'unknown';
         delete c.insertion;
       }
-      return settleFrameworkCall(c, framework, writtenModel, () => boundLimit(node, b));
+      settleFrameworkCall(c, framework, writtenModel, () => boundLimit(node, b));
+      // An older version the project pins sends its own default: bounded, not missing.
+      // (`max_tokens=None` written out overrides that default in every version.)
+      const pinned = c.limit === 'missing' && args.keywords.get(framework.key)?.type !== 'none' ? pinnedDefault(framework, filePath) : undefined;
+      if (pinned !== undefined) {
+        c.limit = 'present';
+        c.outputLimit = pinned;
+        delete c.insertion;
+      }
+      return c;
     };
     return settle(where ? nestedLimit(source, api, call, args, b, where, key, fixLimit, title, branches) : directLimit(source, call, args, fixLimit, branches, key));
   }

@@ -27,6 +27,7 @@ import {
   type FrameworkCall,
   type ThinkingBudget,
 } from './llm-call';
+import { bedrockBodyLimit } from './bedrock-invoke';
 import { normaliseModelName } from '../prompt/model-names';
 import { aiSdkMajor } from './ai-sdk-version';
 import { maxOutputTokens, modelProvider, reasonsByDefault } from '../cost/max-output';
@@ -337,7 +338,12 @@ export function findTypeScriptCalls(path: string, text: string): DetectedCall[] 
         framework = frameworkCallOf('typescript', chain[chain.length - 1], calleeModules(bindings, node.expression));
         if (framework) api = 'framework';
       }
-      if (api && chain) {
+      if (api === 'bedrock-invoke' && chain) {
+        bindings ??= new FileBindings(sf);
+        // Only a body whose model family is known is an LLM call this can judge.
+        const call = bedrockInvoke(sf, bindings, node, chain);
+        if (call && belongsToSdk(api, { modules: calleeModules(bindings, node.expression), fileModules: importedModules(sf) }, call.model)) calls.push(call);
+      } else if (api && chain) {
         bindings ??= new FileBindings(sf);
         const call = inspectCall(sf, bindings, node, api, chain, framework);
         if (belongsToSdk(api, { modules: calleeModules(bindings, node.expression), fileModules: importedModules(sf) }, call.model)) calls.push(call);
@@ -594,7 +600,8 @@ function nestedLimit(
     const v = propValue(cfgProp);
     const cfg = v ? bindings.resolve(v) : undefined;
     if (cfg) {
-      const { noneLimit, ...scan } = scanLimit(cfg);
+      // Arguments changed where the analysis does not follow (a spread, `params.config.x = …`) may change the config too.
+      const { noneLimit, ...scan } = scanLimit(resolved.opaque ? { ...cfg, opaque: true } : cfg);
       Object.assign(call, scan);
       const ins = insertion(suggestedLimit('none', modelFacts), (prop) => insertProperty(sf, cfg.target, prop));
       if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && ins) call.insertion = ins;
@@ -644,6 +651,97 @@ function optionsArgumentCall(
   }
   const resolved = bindings.resolve(given);
   return resolved ? nestedLimit(sf, bindings, call, resolved, { names: [inside], add: inside }, insertion, modelFacts) : call;
+}
+
+/**
+ * The object an InvokeModel `body` serialises: `JSON.stringify(<object>)`, possibly encoded
+ * (`new TextEncoder().encode(…)`, `Buffer.from(…)`), directly or through a same-file constant.
+ */
+function invokeBody(bindings: FileBindings, e: ts.Expression | undefined, depth = 0): ts.Expression | undefined {
+  if (!e || depth > 6) return undefined;
+  const u = unwrap(e);
+  if (ts.isIdentifier(u)) return invokeBody(bindings, bindings.constInitializer(u.text, u), depth + 1);
+  if (!ts.isCallExpression(u) || !u.arguments[0] || ts.isSpreadElement(u.arguments[0])) return undefined;
+  const name = calleeChain(u.expression)?.join('.');
+  if (name === 'JSON.stringify') return u.arguments[0];
+  if (name === 'Buffer.from' || name?.endsWith('.encode')) return invokeBody(bindings, u.arguments[0], depth + 1);
+  return undefined;
+}
+
+/**
+ * `new InvokeModelCommand({ modelId, body })` (and its streaming form): the limit is read from the
+ * JSON body in its model family's spelling and place (bedrockBodyLimit). A body this cannot read is
+ * unknown; a family it does not judge (an embedding, an unlisted vendor) is no call at all.
+ */
+function bedrockInvoke(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExpression | ts.NewExpression, chain: string[]): DetectedCall | undefined {
+  const call: DetectedCall = {
+    api: 'bedrock-invoke',
+    callee: `${ts.isNewExpression(node) ? 'new ' : ''}${calleeText(chain)}`,
+    start: node.expression.getStart(sf),
+    end: node.expression.end,
+    limit: 'unknown',
+    messages: [],
+    placeholders: 0,
+  };
+  const strings = new Strings(bindings);
+  const input = node.arguments?.[0] && !ts.isSpreadElement(node.arguments[0]) ? bindings.resolve(node.arguments[0]) : undefined;
+  const model = input && input.fixable !== false ? modelValue(bindings, strings, propValue(findProp(input.props, ['modelId']))) : undefined;
+  if (model && model.placeholders === 0) call.model = model.text;
+  const bodyExpr = input && input.fixable !== false ? invokeBody(bindings, propValue(findProp(input.props, ['body']))) : undefined;
+  const body = bodyExpr ? bindings.resolve(bodyExpr) : undefined;
+  const keys = new Set([...(body?.props.map(propName) ?? []), ...(body?.assigned ?? [])].filter((k): k is string => k !== undefined));
+  // A modelId the file does not show and a body it cannot read: nothing says this is a text model.
+  const family = bedrockBodyLimit(call.model, keys);
+  if (!family) return undefined;
+  if (!body || body.fixable === false) {
+    call.placeholders = 1;
+    call.argumentsHidden = true;
+    return call;
+  }
+  collectPrompt(body.props, sf, strings, bindings, call);
+  // Titan's prompt is `inputText`.
+  const inputText = propValue(findProp(body.props, ['inputText']));
+  const prompt = inputText ? strings.value(inputText) : undefined;
+  if (prompt) {
+    call.messages.push({ role: 'user', text: prompt.text, start: prompt.node.getStart(sf), end: prompt.node.end });
+    call.placeholders += prompt.placeholders;
+  } else if (inputText) call.placeholders += 1;
+  if (body.opaque) {
+    call.argumentsHidden = true;
+    if (call.messages.length === 0 && call.placeholders === 0) call.placeholders = 1;
+  }
+  const container = family.inside ? propValue(findProp(body.props, [family.inside])) : undefined;
+  const cfg = family.inside ? (container ? bindings.resolve(container) : undefined) : body;
+  const givenProp = cfg ? findProp(cfg.props, [...family.keys]) : undefined;
+  if (givenProp || (cfg && family.keys.some((k) => cfg.assigned.has(k)))) {
+    call.limit = 'present';
+    const v = numberValue(bindings, propValue(givenProp));
+    if (v !== undefined && cfg!.fixable !== false) call.outputLimit = v;
+    // `max_tokens: null` / `undefined` sends no limit: the family's default (or nothing) applies.
+    if (!givenProp || !isNoLimit(givenProp)) return call;
+    delete call.outputLimit;
+  }
+  // A config built where this cannot see, or spread in: whether it sets the limit is not known.
+  if (family.inside && container && !cfg) return call;
+  if (body.opaque || cfg?.opaque) return call;
+  if (family.defaultLimit !== undefined) {
+    call.limit = 'present';
+    if (family.defaultLimit !== 'bounded') call.outputLimit = family.defaultLimit;
+    return call;
+  }
+  call.limit = 'missing';
+  if (family.required) call.requiredKey = family.key;
+  const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
+  // Claude: with extended thinking on, the limit must leave room above its budget.
+  const fixLimit = suggestedLimit(family.required ? thinkingBudget(bindings, strings, body.props) : 'none', modelFacts);
+  if (fixLimit === undefined) return call;
+  call.suggested = fixLimit;
+  // A `null` limit is there already (a second key would be a duplicate), or the object is one of several.
+  if (givenProp || cfg?.fixable === false) return call;
+  const prop = `${family.key}: ${fixLimit}`;
+  const at = cfg ? insertProperty(sf, cfg.target, prop) : insertProperty(sf, body.target, `${family.inside}: { ${prop} }`);
+  call.insertion = { ...at, title: `Add ${family.key}: ${fixLimit}`, limit: fixLimit };
+  return call;
 }
 
 function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExpression | ts.NewExpression, api: CallApi, chain: string[], framework?: FrameworkCall): DetectedCall {

@@ -45,6 +45,14 @@ function scopeOf(decl: ts.Node): ts.Node {
   return n;
 }
 
+/** The variable a nested member write changes (`a` of `a.b.c = …`, `a["b"][0] = …`); undefined for `this.…` and other roots. */
+function writtenRoot(left: ts.Expression): string | undefined {
+  let e = unwrap(left);
+  let depth = 0;
+  while ((ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && depth++ < 16) e = unwrap(e.expression);
+  return depth >= 2 && ts.isIdentifier(e) ? e.text : undefined;
+}
+
 /** Index of bindings in one file, built once per file. */
 export class FileBindings {
   private readonly decls = new Map<string, ts.Node[]>();
@@ -79,6 +87,11 @@ export class FileBindings {
         else if (ts.isElementAccessExpression(left) && ts.isIdentifier(unwrap(left.expression))) {
           const k = unwrap(left.argumentExpression);
           this.push(this.memberWrites, (unwrap(left.expression) as ts.Identifier).text, ts.isStringLiteralLike(k) ? k.text : undefined);
+        } else {
+          // `params.inferenceConfig.maxTokens = 300`, `body.messages[0].content = …`: a nested object
+          // changed in a way the analysis does not follow; what `params` sends is not known.
+          const root = writtenRoot(left);
+          if (root) this.push(this.memberWrites, root, undefined);
         }
       }
       // Object.assign(params, …) and delete params.x change what is sent in ways we do not follow.

@@ -52,13 +52,16 @@ export function codeOutputLimitFindings(calls: DetectedCall[], lines: LineIndex,
     const fixes: QuickFix[] = c.insertion
       ? [{ title: c.insertion.title, edits: [{ range: lines.range(c.insertion.offset, c.insertion.end ?? c.insertion.offset), newText: c.insertion.newText }] }]
       : [];
-    const anthropic = c.api === 'anthropic-messages';
+    // Claude requires its limit, also in a Bedrock InvokeModel body (`requiredKey`).
+    const anthropic = c.api === 'anthropic-messages' || c.requiredKey !== undefined;
     const note = c.note ? ` (${c.note})` : '';
     out.push({
       ruleId: anthropic ? 'anthropic-missing-max-tokens' : 'missing-output-limit',
-      message: anthropic
-        ? `${c.callee}() has no max_tokens: Anthropic's Messages API rejects the request without it; ${worstCase(model, limit)}.`
-        : `${c.callee}() sets no output limit${note}: ${worstCase(model, limit)}.`,
+      message: c.requiredKey
+        ? `${c.callee}() has no ${c.requiredKey} in its Claude request body: Bedrock rejects the request without it; ${worstCase(model, limit)}.`
+        : anthropic
+          ? `${c.callee}() has no max_tokens: Anthropic's Messages API rejects the request without it; ${worstCase(model, limit)}.`
+          : `${c.callee}() sets no output limit${note}: ${worstCase(model, limit)}.`,
       range: lines.range(c.start, c.end),
       ...worstCaseFigures(model, limit),
       fixes,
