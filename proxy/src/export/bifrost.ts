@@ -32,6 +32,7 @@ import {
   uniqueNamer,
   Warnings,
   warnLocalOnly,
+  warnRuleTarget,
 } from './shared';
 import type { Json } from './stable';
 import { stableJson } from './stable';
@@ -281,6 +282,7 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
     }
     // An empty model is no model: the proxy then routes by the rule's tier (route.ts tests `rule.model` for truth).
     if (r.model) {
+      warnRuleTarget(policy, w, TARGET, i);
       const ref = resolveModelRef(policy, r.model);
       const rule: JsonObject = { id: ruleId(`rule-${r.name}`), name: r.name, enabled: true, scope: 'global', priority: next(), cel_expression: clauses.length ? clauses.join(' && ') : 'true', targets: [target(ref)] };
       const fb = fallbacksFor(ref);

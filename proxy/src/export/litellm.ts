@@ -11,12 +11,13 @@
  * charges teams and users through their keys, so each one without a key gets one generated.
  */
 import type { Policy, ResolvedProvider, Tier } from '../policy/schema';
-import { TIERS } from '../policy/schema';
+import { resolveProviders, TIERS } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
 import {
   configuredTiers,
+  earlierOverlaps,
   isDefault,
   isGlob,
   namedModels,
@@ -28,6 +29,7 @@ import {
   fallbackChain,
   Warnings,
   warnLocalOnly,
+  warnRuleTarget,
 } from './shared';
 import type { Json } from './stable';
 import { provenance, stableJson, stableYaml } from './stable';
@@ -111,6 +113,7 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
     // Tollgate routes `name/model` to provider `name`; a provider wildcard does the same in LiteLLM.
     modelList.push(deployment(`${p.name}/*`, { provider: p, model: '*' }));
   }
+  warnWildcardOrder(policy, modelList, w);
 
   // model "auto": LiteLLM's complexity router picks a tier group per prompt, on each provider.
   if (configuredTiers(policy).length > 0) {
@@ -188,7 +191,10 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
       aliased.add(from);
       if (!first)
         w.add(field, `rule "${r.name}" renames "${from}" like an earlier rule, which Tollgate applies first; not exported`);
-      else if (r.model) aliases[from] = r.model;
+      else if (r.model) {
+        aliases[from] = r.model;
+        warnRuleTarget(policy, w, TARGET, i);
+      }
       else {
         const p = resolveModelRef(policy, from).provider;
         const ref = providerTierModel(policy, p, r.tier as Tier);
@@ -354,6 +360,42 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
     ],
     warnings,
   };
+}
+
+/** Characters Python's re.escape (3.7+) escapes: LiteLLM orders its wildcards by the escaped length. */
+const PY_ESCAPED = /[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g;
+const PY_COMPLEXITY = /[*+?\\^$|()]/g;
+
+/** LiteLLM's regex for a wildcard model_name (PatternMatchRouter._pattern_to_regex). */
+const wildcardRegex = (modelName: string): string => modelName.replace(PY_ESCAPED, '\\$&').replaceAll('\\*', '(.*)');
+
+/**
+ * Overlapping model globs of two providers of one protocol: the proxy takes the first provider in
+ * its order (policy/modelProvider.ts). LiteLLM's PatternMatchRouter (router_utils/
+ * pattern_match_deployments.py) tries wildcards by specificity — longer regex first, then more regex
+ * characters, ties in model_list order — and identical patterns share one group, load-balanced.
+ * Where that picks the later provider for a name both match, warn on its glob, naming both patterns
+ * and such a name. (Named models are exact groups, resolved in the proxy's order, which win in both.)
+ */
+function warnWildcardOrder(policy: Policy, modelList: Json[], w: Warnings): void {
+  const position = (name: string): number => modelList.findIndex((d) => (d as { model_name?: string }).model_name === name);
+  const rank = (g: string): [number, number] => [wildcardRegex(g).length, wildcardRegex(g).match(PY_COMPLEXITY)?.length ?? 0];
+  const exported = (g: string): boolean => isGlob(g) && !g.includes('?');
+  const providers = resolveProviders(policy);
+  for (const [name, overlaps] of earlierOverlaps(policy))
+    for (const o of overlaps) {
+      if (!exported(o.own) || !exported(o.glob)) continue;
+      const [a, b] = [rank(o.glob), rank(o.own)];
+      const same = wildcardRegex(o.glob) === wildcardRegex(o.own);
+      const laterFirst = b[0] > a[0] || (b[0] === a[0] && (b[1] > a[1] || (b[1] === a[1] && position(o.own) < position(o.glob))));
+      if (!same && !laterFirst) continue;
+      w.add(
+        `providers.${name}.models[${providers.get(name)?.models.indexOf(o.own) ?? -1}]`,
+        same
+          ? `${TARGET} merges the wildcard "${o.own}" of providers ${o.provider.name} and ${name} into one group and load-balances between them, where Tollgate sends every model it matches (such as "${o.example}") to ${o.provider.name}, the earlier provider; keep the glob on one provider`
+          : `${TARGET} tries the more specific wildcard "${o.own}" (provider ${name}) before "${o.glob}" (provider ${o.provider.name}), where Tollgate takes the first provider in its order (openai, anthropic, then the policy's providers as written): a model both match, such as "${o.example}", goes to ${name} on ${TARGET} and to ${o.provider.name} in Tollgate. Name such models in the policy (an exact model wins in both), or make the globs disjoint`,
+      );
+    }
 }
 
 /** A rule that only renames one exact model: LiteLLM can express it as a model-group alias. */

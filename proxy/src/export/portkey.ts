@@ -15,7 +15,7 @@ import { TIERS } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
-import { fallbackChain, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, tierProviders, uniqueNamer, Warnings, warnLocalOnly } from './shared';
+import { earlierOverlaps, fallbackChain, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, tierProviders, uniqueNamer, Warnings, warnLocalOnly, warnRuleTarget } from './shared';
 import type { Json } from './stable';
 import { stableJson } from './stable';
 import { GATEWAY_PINS } from './versions';
@@ -75,11 +75,16 @@ interface ProviderSelector {
   query?: JsonObject;
 }
 
-function providerSelectors(providers: ResolvedProvider[]): ProviderSelector[] {
+function providerSelectors(policy: Policy, providers: ResolvedProvider[]): ProviderSelector[] {
   const out: ProviderSelector[] = [];
+  const overlaps = earlierOverlaps(policy);
+  const body = (globs: readonly string[]): string => globs.map((g) => globToRegex(g).slice(1, -1)).join('|');
   for (const p of providers.filter((x) => x.models.length > 0 && x.name !== 'openai')) {
-    const pattern = p.models.map((g) => globToRegex(g).slice(1, -1)).join('|');
-    out.push({ provider: p, query: { 'params.model': { $regex: `^(?:${pattern})$` } } });
+    // Conditions are tried in name order, the proxy's globs in its own: a name an earlier provider's
+    // glob also matches is left to that provider (its condition, or the openai default) by a lookahead.
+    const earlier = [...new Set((overlaps.get(p.name) ?? []).map((o) => o.glob))];
+    const exclude = earlier.length > 0 ? `(?!(?:${body(earlier)})$)` : '';
+    out.push({ provider: p, query: { 'params.model': { $regex: `^${exclude}(?:${body(p.models)})$` } } });
   }
   const anthropic = providers.find((p) => p.name === 'anthropic') as ResolvedProvider;
   if (anthropic.kind === 'anthropic') out.push({ provider: anthropic, query: { 'url.pathname': { $eq: PROTOCOLS.anthropic.chatPath } } });
@@ -103,6 +108,23 @@ function prefixedNames(policy: Policy, providers: ResolvedProvider[]): string[] 
   });
 }
 
+/**
+ * Globs in the policy with a `provider/` prefix naming one of its providers: a fallback's `from`, a
+ * provider's `models` (a rule's prefixed `match.model` never matches in Tollgate: policy validate). The proxy strips the prefix from any name they match;
+ * Portkey can only rewrite exact names (one condition each).
+ */
+function prefixedGlobs(policy: Policy, providers: ResolvedProvider[]): Array<{ field: string; name: string; provider: string }> {
+  const names = new Set(providers.map((p) => p.name));
+  const out: Array<{ field: string; name: string; provider: string }> = [];
+  const check = (field: string, name: string | undefined): void => {
+    const slash = name?.indexOf('/') ?? -1;
+    if (name !== undefined && slash > 0 && names.has(name.slice(0, slash)) && isGlob(name)) out.push({ field, name, provider: name.slice(0, slash) });
+  };
+  policy.fallbacks.forEach((f, i) => check(`fallbacks[${i}].from`, f.from));
+  for (const p of providers) p.models.forEach((g, j) => check(`providers.${p.name}.models[${j}]`, g));
+  return out;
+}
+
 function and(a: JsonObject, b: JsonObject | undefined): JsonObject {
   if (!b) return a;
   if (Object.keys(a).length === 0) return b;
@@ -117,7 +139,7 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   const track = (p: ResolvedProvider): void => {
     used.add(p.name);
   };
-  const selectors = providerSelectors(providers);
+  const selectors = providerSelectors(policy, providers);
   const selectorName = (s: ProviderSelector): string => (s.query?.['url.pathname'] ? 'provider-anthropic-protocol' : `provider-${s.provider.name}`);
 
   const conditions: Json[] = [];
@@ -144,6 +166,7 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     if (m.model !== undefined) query['params.model'] = matchValue(m.model);
     // An empty model is no model: the proxy then routes by the rule's tier (route.ts tests `rule.model` for truth).
     if (r.model) {
+      warnRuleTarget(policy, w, TARGET, i);
       const name = ruleName(`rule-${r.name}`);
       conditions.push({ query, then: name });
       named.push({ name, ...withFallbacks(policy, resolveModelRef(policy, r.model), track) });
@@ -185,10 +208,19 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     byModel.push({ query, then: target });
     targets.push({ name: target, ...withFallbacks(policy, ref, track) });
   }
-  w.add(
-    'providers',
-    `Tollgate sends a model asked for as "<provider>/<model>" to that provider without the prefix; a ${TARGET} config cannot rewrite the requested model, so ${prefixed.length > 0 ? `only the prefixed names the policy names (${prefixed.join(', ')}) are routed that way, and any other` : 'a'} "<provider>/<model>" request goes to the default route with the prefix still in the model name, which the upstream rejects. Clients of ${TARGET} should send the bare model name`,
-  );
+  // Only where the policy itself names `provider/model`s (its clients use the prefix): the exact
+  // names have their own condition above, and any other prefixed request keeps its prefix on Portkey.
+  if (prefixed.length > 0)
+    w.add(
+      'providers',
+      `Tollgate sends a model asked for as "<provider>/<model>" to that provider without the prefix; a ${TARGET} config cannot rewrite the requested model, so only the prefixed names the policy names (${prefixed.join(', ')}) are routed that way, and any other "<provider>/<model>" request goes to the default route with the prefix still in the model name, which the upstream rejects. Clients of ${TARGET} should send the bare model name`,
+    );
+  // A prefixed glob cannot get a condition per name: every model it stands for keeps its prefix.
+  for (const { field, name, provider } of prefixedGlobs(policy, providers))
+    w.add(
+      field,
+      `Tollgate sends a model matching "${name}" to provider ${provider} without the "${provider}/" prefix; a ${TARGET} config cannot rewrite the requested model, so on ${TARGET} such requests reach the upstream with the prefix still in the model name, which it rejects. Clients of ${TARGET} should send the bare model name`,
+    );
   policy.fallbacks.forEach((f, i) => {
     // The proxy matches `from` against the request's model and its `provider/model` after choosing
     // the provider (prefix, model globs, else the protocol's default), and an unprefixed `to` stays

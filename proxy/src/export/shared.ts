@@ -4,8 +4,10 @@
  * Everything iterates in sorted or declared order so the input's key order never shows in output.
  */
 import type { BudgetPolicy, Policy, ResolvedProvider, Scope, Tier } from '../policy/schema';
+import { modelProvider, ruleTargetMessage, ruleTargetSplit } from '../policy/modelProvider';
 import { DEFAULT_POLICY, resolveProviders, TIERS } from '../policy/schema';
 import { globMatch } from '../routing/glob';
+import { globsOverlap } from './globOverlap';
 import type { ExportWarning } from './types';
 
 /** Collects warnings in generation order (which is deterministic) without duplicates. */
@@ -59,23 +61,50 @@ export interface ModelRef {
 }
 
 /**
- * Which provider serves a model reference, mirroring the proxy's choice: a `provider/` prefix,
- * else the first provider whose `models` globs match, else a provider whose tiers name the model,
- * else the built-in openai provider (the proxy falls back to the protocol's default provider).
+ * Which provider serves a model reference, mirroring the proxy's choice (policy/modelProvider.ts): a
+ * `provider/` prefix, else the first provider whose `models` globs match in the proxy's order (not
+ * by name: between overlapping globs the order decides), else a provider whose tiers name the
+ * model, else the built-in openai provider.
  */
 export function resolveModelRef(policy: Policy, ref: string): ModelRef {
-  const providers = providersOf(policy);
-  const byName = new Map(providers.map((p) => [p.name, p]));
-  const slash = ref.indexOf('/');
-  if (slash > 0) {
-    const p = byName.get(ref.slice(0, slash));
-    if (p) return { provider: p, model: ref.slice(slash + 1) };
-  }
-  const byGlob = providers.find((p) => p.models.some((g) => globMatch(g, ref)));
-  if (byGlob) return { provider: byGlob, model: ref };
-  const byTier = providers.find((p) => TIERS.some((t) => policy.routing.tiers[p.name]?.[t] === ref));
-  if (byTier) return { provider: byTier, model: ref };
-  return { provider: byName.get('openai') as ResolvedProvider, model: ref };
+  const found = modelProvider(policy, ref);
+  const exported = providersOf(policy).find((p) => p.name === found.provider.name) as ResolvedProvider;
+  return { provider: exported, model: found.model };
+}
+
+/**
+ * A rule the target exports whose model Tollgate sends to other providers than the export does
+ * (policy/modelProvider.ts ruleTargetSplit): warned at the rule, as `policy validate` does.
+ */
+export function warnRuleTarget(policy: Policy, w: Warnings, target: string, index: number): void {
+  const rule = policy.routing.rules[index];
+  const split = rule && ruleTargetSplit(policy, rule);
+  if (rule && split) w.add(`routing.rules[${index}].model`, ruleTargetMessage(rule, split, `${target} sends`));
+}
+
+/**
+ * For each provider, the globs of providers before it in the proxy's order (openai, anthropic, then
+ * the policy's providers as written) that speak its protocol and overlap one of its own globs: the
+ * proxy sends a model both match to the earlier provider. Exports list providers sorted by name, and
+ * gateways order patterns their own way, so these are the names they must leave to the other one.
+ */
+export function earlierOverlaps(policy: Policy): Map<string, Array<{ provider: ResolvedProvider; glob: string; own: string; example: string }>> {
+  const order = [...resolveProviders(policy).values()];
+  const out = new Map<string, Array<{ provider: ResolvedProvider; glob: string; own: string; example: string }>>();
+  order.forEach((later, i) => {
+    const found: Array<{ provider: ResolvedProvider; glob: string; own: string; example: string }> = [];
+    for (const earlier of order.slice(0, i)) {
+      if (earlier.kind !== later.kind) continue;
+      for (const glob of earlier.models)
+        for (const own of later.models) {
+          // A name with text where a star is (gpt-4o-x, not gpt-4o-) reads as a model; any witness will do.
+          const example = globsOverlap(glob, own.replaceAll('*', 'x*')) ?? globsOverlap(glob, own);
+          if (example !== undefined) found.push({ provider: earlier, glob, own, example });
+        }
+    }
+    if (found.length > 0) out.set(later.name, found);
+  });
+  return out;
 }
 
 /** Tiers that at least one provider configures. */

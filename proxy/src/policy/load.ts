@@ -101,18 +101,28 @@ interface Duplicate {
 }
 
 /**
- * The parsed tree, iteratively: nesting past MAX_POLICY_DEPTH and mapping keys that are not plain
- * values end the walk; repeated keys are collected. (yaml's own `uniqueKeys` compares each key with
- * every earlier one: 6 000 keys took 2 s, so the check is here, with a set.)
+ * A key JavaScript objects cannot hold as their own: zod's records skip it (it would set the
+ * result's prototype), so `header: { __proto__: x }` lost its only condition and the narrow rule
+ * matched every request; a provider, tier or header of that name likewise vanished. No policy field
+ * or real header is called this, so the key is refused at its line rather than dropped.
  */
-function checkTree(root: unknown): { excess?: { node: Node; message: string }; duplicates: Duplicate[] } {
+const PROTOTYPE_KEY = '__proto__';
+const PROTOTYPE_KEY_MESSAGE = `"${PROTOTYPE_KEY}" cannot be a key in a policy: JavaScript objects treat it as their prototype, so it would be dropped silently (a header match on it would match every request); rename it`;
+
+/**
+ * The parsed tree, iteratively: nesting past MAX_POLICY_DEPTH and mapping keys that are not plain
+ * values end the walk; repeated keys and `__proto__` keys are collected. (yaml's own `uniqueKeys`
+ * compares each key with every earlier one: 6 000 keys took 2 s, so the check is here, with a set.)
+ */
+function checkTree(root: unknown): { excess?: { node: Node; message: string }; duplicates: Duplicate[]; prototypeKeys: Array<{ key: Node; path: string }> } {
   const duplicates: Duplicate[] = [];
+  const prototypeKeys: Array<{ key: Node; path: string }> = [];
   const stack: Array<{ node: unknown; depth: number; path: string }> = [{ node: root, depth: 0, path: '' }];
   const join = (path: string, key: unknown) => (path ? `${path}.${String(key)}` : String(key));
   while (stack.length > 0) {
     const { node, depth, path } = stack.pop()!;
     if (!isCollection(node)) continue;
-    if (depth >= MAX_POLICY_DEPTH) return { excess: { node, message: `collections are nested more than ${MAX_POLICY_DEPTH} deep` }, duplicates };
+    if (depth >= MAX_POLICY_DEPTH) return { excess: { node, message: `collections are nested more than ${MAX_POLICY_DEPTH} deep` }, duplicates, prototypeKeys };
     const keys = new Map<unknown, Node>();
     (node.items as unknown[]).forEach((item, index) => {
       if (isPair(item)) {
@@ -120,14 +130,15 @@ function checkTree(root: unknown): { excess?: { node: Node; message: string }; d
         const first = keys.get(key);
         if (first && isScalar(item.key)) duplicates.push({ key: item.key, first, path: join(path, key) });
         else if (isScalar(item.key)) keys.set(key, item.key);
+        if (isScalar(item.key) && String(key) === PROTOTYPE_KEY) prototypeKeys.push({ key: item.key, path: join(path, key) });
         stack.push({ node: item.value, depth: depth + 1, path: join(path, key) });
       } else stack.push({ node: item, depth: depth + 1, path: join(path, index) });
     });
     // Policy keys are names; a collection (or an alias) as a key is never one.
     const odd = (node.items as unknown[]).find((item) => isPair(item) && item.key !== null && !isScalar(item.key));
-    if (isPair(odd)) return { excess: { node: isNode(odd.key) ? odd.key : node, message: 'a mapping key must be a plain value, not a collection or an alias' }, duplicates };
+    if (isPair(odd)) return { excess: { node: isNode(odd.key) ? odd.key : node, message: 'a mapping key must be a plain value, not a collection or an alias' }, duplicates, prototypeKeys };
   }
-  return { duplicates };
+  return { duplicates, prototypeKeys };
 }
 
 /** Whether the converted value has more than `limit` values, counting each alias where it is used (cycles too). */
@@ -204,6 +215,19 @@ export function parsePolicy(text: string, file = 'policy.yaml'): PolicyParseResu
           const first = lineCounter.linePos(d.first.range?.[0] ?? 0);
           const name = d.path.slice(d.path.lastIndexOf('.') + 1);
           return { file, line: pos.line, column: pos.col, path: d.path, message: `"${name}" is given twice in the same mapping (first on line ${first.line}); keep one — YAML does not merge them` };
+        },
+      ),
+    };
+  }
+  if (tree.prototypeKeys.length > 0) {
+    return {
+      ok: false,
+      problems: capped(
+        tree.prototypeKeys.sort((a, b) => (a.key.range?.[0] ?? 0) - (b.key.range?.[0] ?? 0)),
+        file,
+        (k) => {
+          const pos = lineCounter.linePos(k.key.range?.[0] ?? 0);
+          return { file, line: pos.line, column: pos.col, path: k.path, message: PROTOTYPE_KEY_MESSAGE };
         },
       ),
     };

@@ -4,6 +4,9 @@
  *
  * - A routing rule that an earlier routing rule always matches first: it never routes (the first
  *   match decides, routing/route.ts).
+ * - A provider model glob an earlier provider's glob always takes (the proxy tries providers in order).
+ * - A routing rule whose model Tollgate sends to other providers than the exports do (no
+ *   match.provider, or a `provider/model` target): policy/modelProvider.ts.
  * - A model name the public OpenAI or Anthropic API does not know (`gpt4o`, `claude-3.5-sonnet`):
  *   the API refuses the call, and a usd budget counts it as $0. Names are checked against
  *   @pydantic/genai-prices' model list, which can lag a new release, hence a warning, not an error;
@@ -13,6 +16,8 @@ import { findProvider } from '@pydantic/genai-prices';
 import { priceCall } from '../pricing/price';
 import { PROTOCOLS } from '../providers/protocol';
 import { locatePath, type PolicyProblem } from './load';
+import { ruleTargetMessage, ruleTargetSplit } from './modelProvider';
+import { globMatch } from '../routing/glob';
 import { closest } from './nearest';
 import { type Policy, resolveProviders, type ResolvedProvider, TIERS } from './schema';
 
@@ -101,8 +106,56 @@ function modelNames(policy: Policy): PolicyWarning[] {
   return out;
 }
 
+/** Whether every name `inner` matches, `outer` matches too (exact names, and `prefix*` over anything starting with the prefix). */
+function globCovers(outer: string, inner: string): boolean {
+  if (!/[*?]/.test(inner)) return globMatch(outer, inner);
+  const prefix = outer.slice(0, -1);
+  return outer.endsWith('*') && !/[*?]/.test(prefix) && inner.startsWith(prefix);
+}
+
+/**
+ * A provider's model glob that an earlier provider of its protocol always takes: the proxy tries
+ * providers in its order (openai, anthropic, then the policy's as written; providers/index.ts), so
+ * `azure: { models: [gpt-4o] }` beside `openai: { models: [gpt-*] }` never reaches azure.
+ */
+function shadowedModelGlobs(policy: Policy): PolicyWarning[] {
+  const order = [...resolveProviders(policy).values()];
+  const out: PolicyWarning[] = [];
+  order.forEach((p, i) => {
+    p.models.forEach((glob, j) => {
+      const earlier = order.slice(0, i).find((e) => e.kind === p.kind && e.models.some((g) => globCovers(g, glob)));
+      if (!earlier) return;
+      const by = earlier.models.find((g) => globCovers(g, glob));
+      out.push({
+        path: `providers.${p.name}.models.${j}`,
+        message: `"${glob}" never sends a request to provider ${p.name}: Tollgate tries providers in the order openai, anthropic, then the policy's as written, and ${earlier.name}'s "${by}" matches every model it does first; ask for "${p.name}/<model>", or narrow ${earlier.name}'s glob`,
+      });
+    });
+  });
+  return out;
+}
+
+/** Rules whose model reaches another provider in Tollgate than in a gateway export, at the rule's line. */
+function ruleTargets(policy: Policy): PolicyWarning[] {
+  const providers = resolveProviders(policy);
+  return policy.routing.rules.flatMap((r, i) => {
+    const out: PolicyWarning[] = [];
+    const split = ruleTargetSplit(policy, r, providers);
+    if (split) out.push({ path: `routing.rules.${i}`, message: ruleTargetMessage(r, split, '`tollgate policy export` (each gateway that can express the rule) sends') });
+    // The route stage matches the model after identify removed a `provider/` prefix (pipeline/identity.ts).
+    const asked = r.match.model;
+    const slash = asked?.indexOf('/') ?? -1;
+    if (asked !== undefined && slash > 0 && providers.has(asked.slice(0, slash)))
+      out.push({
+        path: `routing.rules.${i}.match.model`,
+        message: `rule "${r.name}" never applies to requests for ${asked.slice(0, slash)}: Tollgate matches match.model against the model after its "${asked.slice(0, slash)}/" prefix is removed (a gateway export matches the name as sent); write match: { model: "${asked.slice(slash + 1)}", provider: ${asked.slice(0, slash)} }`,
+      });
+    return out;
+  });
+}
+
 export function policyWarnings(policy: Policy): PolicyWarning[] {
-  return [...shadowedRules(policy.routing.rules), ...modelNames(policy)];
+  return [...shadowedRules(policy.routing.rules), ...shadowedModelGlobs(policy), ...ruleTargets(policy), ...modelNames(policy)];
 }
 
 /** The warnings of a policy read from `text`, each at its line and column (the CLI, the proxy's log, the editor's Problems view). */

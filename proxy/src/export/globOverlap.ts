@@ -1,0 +1,49 @@
+/**
+ * Whether two model globs (routing/glob semantics: `*` any run, `?` one character, everything else
+ * literal) both match some model name, and one such name. Two providers whose globs overlap send
+ * that name wherever the first in the proxy's order is; a gateway that orders its patterns otherwise
+ * (LiteLLM: longest first) sends it elsewhere. Pure: no I/O.
+ */
+
+/** Patterns longer than this (product of lengths) are not compared: no model glob is near it. */
+const MAX_WORK = 250_000;
+
+/** A name both globs match, or undefined when none exists (or the globs are too long to compare). */
+export function globsOverlap(a: string, b: string): string | undefined {
+  if ((a.length + 1) * (b.length + 1) > MAX_WORK) return undefined;
+  const n = a.length;
+  const m = b.length;
+  // best[i][j]: a witness for a[i..] and b[j..] both matching it, null when none, undefined when not yet known.
+  // Filled backwards, so no recursion: (i, j) needs only (i+1, j), (i, j+1) and (i+1, j+1).
+  const best: Array<Array<string | null>> = Array.from({ length: n + 2 }, () => new Array<string | null>(m + 2).fill(null));
+  const at = (i: number, j: number): string | null => (i <= n && j <= m ? (best[i]![j] as string | null) : null);
+  const concrete = (c: string): string => (c === '?' ? 'x' : c);
+  for (let i = n; i >= 0; i--)
+    for (let j = m; j >= 0; j--) {
+      let w: string | null = null;
+      if (i === n && j === m) w = '';
+      const pa = a[i];
+      const pb = b[j];
+      if (w === null && pa === '*') {
+        // The star matches nothing, or takes b's next character (a star in b: either one moves on).
+        w = at(i + 1, j);
+        if (w === null && pb !== undefined) {
+          const rest = at(i, j + 1);
+          if (rest !== null) w = pb === '*' ? rest : concrete(pb) + rest;
+        }
+      }
+      if (w === null && pb === '*') {
+        w = at(i, j + 1);
+        if (w === null && pa !== undefined && pa !== '*') {
+          const rest = at(i + 1, j);
+          if (rest !== null) w = concrete(pa) + rest;
+        }
+      }
+      if (w === null && pa !== undefined && pb !== undefined && pa !== '*' && pb !== '*' && (pa === pb || pa === '?' || pb === '?')) {
+        const rest = at(i + 1, j + 1);
+        if (rest !== null) w = (pa !== '?' ? pa : concrete(pb)) + rest;
+      }
+      best[i]![j] = w;
+    }
+  return best[0]![0] ?? undefined;
+}
