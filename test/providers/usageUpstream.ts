@@ -7,6 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dataFrames, sendSse } from '../support/sseWriter';
 
 type Json = Record<string, unknown>;
 
@@ -79,8 +80,7 @@ export async function startUsageUpstream(scenarios: Record<string, UsageScenario
         frames.push({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], ...(includeUsage ? { usage: null } : {}) });
         if (includeUsage) frames.push({ ...base, choices: [], usage: s.usage });
       }
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': `req_usage_${n}` });
-      res.end(`${frames.map((f) => `data: ${JSON.stringify(f)}\n\n`).join('')}data: [DONE]\n\n`);
+      sendSse(res, dataFrames(frames), { 'x-request-id': `req_usage_${n}` });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

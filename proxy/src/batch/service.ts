@@ -11,7 +11,7 @@ import type { Governor } from '../governance/governor';
 import { resolveTags } from '../governance/scope';
 import type { NewCallRecord } from '../ledger/ledger';
 import type { CallRecord, CallTags } from '../ledger/types';
-import { billingProvider } from '../pricing/price';
+import { pricedAs } from '../pricing/price';
 import { clientKey, keyFingerprint, tagValue as tag, utf8Header } from '../pipeline/identity';
 import type { ProxyServices } from '../pipeline/services';
 import type { ResolvedProvider } from '../policy/schema';
@@ -137,12 +137,13 @@ export class BatchService {
       if (l.cachedEntryId !== null) continue;
       inputTokens += l.inputTokens;
       outputTokens += l.maxOutput;
-      worstCaseUsd += priceAtTier(l.model, { inputTokens: l.inputTokens, outputTokens: l.maxOutput }, pricingName(id.provider), 'batch').totalUsd;
+      worstCaseUsd += priceAtTier(l.model, { inputTokens: l.inputTokens, outputTokens: l.maxOutput }, pricedAs(id.provider), 'batch').totalUsd;
     }
     if (!this.governor || inputTokens + outputTokens === 0) return { ok: true, worstCaseUsd };
     const result = this.governor.admit({
       identity: { keyFingerprint: id.keyFingerprint, ...id.tags },
-      provider: pricingName(id.provider),
+      provider: id.provider.name,
+      pricedAs: pricedAs(id.provider),
       model: lines.find((l) => l.cachedEntryId === null)?.model ?? '',
       inputTokens,
       maxOutputTokens: outputTokens,
@@ -182,7 +183,7 @@ export class BatchService {
     const lines = new Map(this.store.lines(batch.inputId).map((l) => [l.customId, l]));
     const done = this.store.recordedIds(batch.id);
     const provider = this.services.providers().get(batch.provider);
-    const pricing = provider ? pricingName(provider) : batch.provider;
+    const pricing = provider ? pricedAs(provider) : batch.provider;
     const policy = this.services.policy.policy;
     let written = 0;
     const now = Date.now();
@@ -270,10 +271,6 @@ export function namespaceFor(fp: string, version: number): string {
   return sha256(`${fp}|v${version}`).slice(0, 32);
 }
 
-/** genai-prices' provider id for this upstream (a known name, else its protocol). */
-export function pricingName(p: ResolvedProvider): string {
-  return billingProvider(p) ?? p.kind;
-}
 
 function baseRow(
   batch: BatchRow,

@@ -2,8 +2,8 @@
  * The ordered targets to try after a model's retries are exhausted, and the price ceiling a budget
  * downgrade puts on them. Pure.
  */
-import { type Policy, type ProviderKind, resolveProviders } from '../policy/schema';
-import { unitPrices } from '../pricing/price';
+import { type Policy, type ProviderKind, type ResolvedProvider, resolveProviders } from '../policy/schema';
+import { pricedAs, unitPrices } from '../pricing/price';
 import { globMatch } from '../routing/glob';
 
 export interface FallbackTarget {
@@ -41,9 +41,13 @@ export function fallbackTargets(model: string, provider: string, policy: Pick<Po
   return out;
 }
 
-/** Price per million input + output tokens, the measure downgradeTarget compares tiers by. */
-function unitCost(model: string, provider: string): number | undefined {
-  const p = unitPrices(model, provider);
+/**
+ * Price per million input + output tokens, the measure downgradeTarget compares tiers by, under the
+ * provider the ledger bills the target's calls to (its base URL's, not its name's).
+ */
+function unitCost(target: FallbackTarget, providers: ReadonlyMap<string, ResolvedProvider>): number | undefined {
+  const provider = providers.get(target.provider);
+  const p = unitPrices(target.model, provider ? pricedAs(provider) : target.provider);
   return p ? p.inputPerMTok + p.outputPerMTok : undefined;
 }
 
@@ -53,12 +57,17 @@ function unitCost(model: string, provider: string): number | undefined {
  * tiers) would undo the downgrade. A target without a price is not known to be cheaper, so it is
  * skipped too; with an unpriced ceiling nothing can be compared and every target is skipped.
  */
-export function fallbacksWithinPrice(targets: FallbackTarget[], ceiling: FallbackTarget): { kept: FallbackTarget[]; skipped: FallbackTarget[] } {
-  const limit = unitCost(ceiling.model, ceiling.provider);
+export function fallbacksWithinPrice(
+  targets: FallbackTarget[],
+  ceiling: FallbackTarget,
+  policy: Pick<Policy, 'providers'>,
+): { kept: FallbackTarget[]; skipped: FallbackTarget[] } {
+  const providers = resolveProviders(policy as Policy);
+  const limit = unitCost(ceiling, providers);
   const kept: FallbackTarget[] = [];
   const skipped: FallbackTarget[] = [];
   for (const t of targets) {
-    const cost = unitCost(t.model, t.provider);
+    const cost = unitCost(t, providers);
     (limit !== undefined && cost !== undefined && cost <= limit ? kept : skipped).push(t);
   }
   return { kept, skipped };

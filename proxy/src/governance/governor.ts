@@ -202,7 +202,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const maxOut = req.maxOutputTokens ?? policy.defaults.maxOutputTokens;
     let model = req.model;
     const tokens = Math.max(0, req.inputTokens) + Math.max(0, maxOut);
-    const price = priceCall(model, { inputTokens: req.inputTokens, outputTokens: maxOut }, req.provider);
+    const price = priceCall(model, { inputTokens: req.inputTokens, outputTokens: maxOut }, req.pricedAs ?? req.provider);
     let costNano = toNano(req.worstCaseUsd ?? price.totalUsd);
 
     // 1. Rate limits: a request over any RPM/TPM window is refused before anything is reserved.
@@ -241,7 +241,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
       downgrade = { from: model, to: choice.model, budget: downgrading.budget.name };
       if (choice.changed) {
         model = choice.model;
-        costNano = toNano(priceCall(model, { inputTokens: req.inputTokens, outputTokens: maxOut }, req.provider).totalUsd);
+        costNano = toNano(priceCall(model, { inputTokens: req.inputTokens, outputTokens: maxOut }, req.pricedAs ?? req.provider).totalUsd);
       }
     }
     const warned = checks.filter((c) => c.before < 1 && c.after >= c.budget.warnAt);

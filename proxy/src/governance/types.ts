@@ -9,7 +9,13 @@ import type { BudgetPeriod } from './periods';
 
 export interface AdmitRequest {
   identity: CallIdentity;
+  /** The policy's name for the provider (routing tiers are keyed by it). */
   provider: string;
+  /**
+   * The provider id the call is priced under (pricing/price.ts `pricedAs`: by base URL, so "fast"
+   * at api.groq.com is Groq); absent → `provider`.
+   */
+  pricedAs?: string;
   model: string;
   /** Counted input tokens of the request. */
   inputTokens: number;

@@ -4,19 +4,16 @@
  */
 import { priceAtTier } from '../batch/rates';
 import { claimBackgroundResponse } from '../ledger/backgroundResponses';
-import { billingProvider, priceCall, type CallPrice } from '../pricing/price';
+import { billingProvider, priceCall, pricedAs, type CallPrice } from '../pricing/price';
 import { responsesUsage } from '../providers/openai';
 import { arr, obj, type Json, type NormalizedUsage } from '../providers/types';
 import { upperBoundTokens } from '../tokens/bound';
 import { MEDIA_PART_TOKENS, mediaParts, messageText, type ChatMessageLike } from '../tokens/chat';
 import type { CallContext } from './context';
 
+/** The provider id the call is priced under (by base URL, else name, else protocol: `pricedAs`). */
 export function pricingProvider(ctx: CallContext): string | undefined {
-  const p = ctx.provider;
-  if (!p) return undefined;
-  // A provider genai-prices knows by its base URL (api.groq.com) or its name (openrouter, groq…)
-  // is priced as itself; any other OpenAI-compatible upstream as its protocol.
-  return billingProvider(p) ?? p.kind;
+  return ctx.provider ? pricedAs(ctx.provider) : undefined;
 }
 
 /**

@@ -13,10 +13,13 @@
 import type { Readable } from 'node:stream';
 import { isFlexRefusal, switchToDefaultTier } from '../batch/flex';
 import { errors as undiciErrors, request } from 'undici';
-import { fallbackTargets, fallbacksWithinPrice, requestedRetryAfter, retryDecision } from '../governance/retry';
+import { fallbackTargets, fallbacksWithinPrice, requestedRetryAfter, retryDecision, type UpstreamHeaders } from '../governance/retry';
 import { authHeaderValue, errorTypeOf, PROTOCOLS } from '../providers/protocol';
 import { obj, type Json } from '../providers/types';
 import { formOf, formToSend } from './multipart';
+import { switchProvider } from './providerSwitch';
+import { DEPLOYMENT_PARAM, isAzureProvider } from '../providers/azure';
+import type { ResolvedProvider } from '../policy/schema';
 import { frameJson, SseParser } from '../providers/sse';
 import { startAttempt, type CallContext, type Stage } from './context';
 import { failCall } from './errors';
@@ -124,6 +127,8 @@ export class RetryableUpstreamError extends Error {
     readonly kind: UpstreamFailureKind | undefined,
     readonly retryAfter: string | undefined,
     readonly respond: () => void,
+    /** The error answer's headers (a 429's rate-limit reset headers). */
+    readonly headers?: UpstreamHeaders,
   ) {
     super('retryable upstream failure');
   }
@@ -136,8 +141,10 @@ export class RetryableUpstreamError extends Error {
  */
 export async function callUpstream(ctx: CallContext): Promise<void> {
   const p = ctx.provider!;
-  // `:name` segments (GET /v1/models/:model) carry the client's value, re-encoded.
-  const path = ctx.endpoint.upstreamPath.replace(/:([a-z]+)/g, (_m, name: string) => encodeURIComponent(ctx.req.params[name] ?? ''));
+  // `:name` segments (GET /v1/models/:model) carry the client's value, re-encoded; an Azure
+  // deployment route's deployment is the call's model (a fallback's target deployment).
+  const param = (name: string): string => (ctx.endpoint.azureDeployment && name === DEPLOYMENT_PARAM ? ctx.modelUsed : (ctx.req.params[name] ?? ''));
+  const path = ctx.endpoint.upstreamPath.replace(/:([a-z]+)/g, (_m, name: string) => encodeURIComponent(param(name)));
   const url = `${p.baseUrl}${path}${ctx.req.url.includes('?') ? ctx.req.url.slice(ctx.req.url.indexOf('?')) : ''}`;
   const outgoing: Json = { ...ctx.body };
   if (!ctx.stream && ctx.endpoint.assembler && ctx.endpoint.streams?.(ctx.body)) ctx.stream = true;
@@ -192,7 +199,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
       const retryAfter = requestedRetryAfter(upstream.headers);
       const status = upstream.statusCode;
       const headers = upstream.headers;
-      throw new RetryableUpstreamError(status, undefined, retryAfter, () => relayError(ctx, status, headers, text, contentType));
+      throw new RetryableUpstreamError(status, undefined, retryAfter, () => relayError(ctx, status, headers, text, contentType), headers);
     }
     if (ctx.stream && contentType.includes('text/event-stream')) {
       await relayStream(ctx, upstream, body, started);
@@ -600,7 +607,25 @@ function answerUnrecorded(ctx: CallContext, err: RecordingFailure): void {
   else ctx.res.destroy();
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * A retry's backoff (up to `retries.maxBackoffMs`), cut short when the client leaves: its 'close'
+ * fires once, during the wait, and nothing later would notice it before another upstream call.
+ */
+function backoff(ctx: CallContext, ms: number): Promise<void> {
+  if (clientGone(ctx)) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const socket = ctx.req.socket;
+    const done = () => {
+      clearTimeout(timer);
+      ctx.res.off('close', done);
+      socket.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    ctx.res.on('close', done);
+    socket.on('close', done);
+  });
+}
 
 /** The client's connection is closed (it gave up, or was killed): nothing sent now reaches it. */
 function clientGone(ctx: CallContext): boolean {
@@ -614,10 +639,12 @@ function clientGone(ctx: CallContext): boolean {
 export const forwardWithRetries: Stage = async (ctx) => {
   const policy = ctx.services.policy.policy;
   let fallbacks = ctx.provider ? fallbackTargets(ctx.modelUsed, ctx.provider.name, policy, ctx.endpoint.protocol) : [];
+  // A deployment route's path names a deployment: only another Azure resource can serve one.
+  if (ctx.endpoint.azureDeployment) fallbacks = fallbacks.filter((t) => isAzureTarget(ctx.services.providers().get(t.provider)));
   const ceiling = ctx.downgradedTo;
   if (ceiling && fallbacks.length > 0) {
     // A budget downgraded this call: a fallback that costs more would undo the downgrade.
-    const { kept, skipped } = fallbacksWithinPrice(fallbacks, ceiling);
+    const { kept, skipped } = fallbacksWithinPrice(fallbacks, ceiling, policy);
     fallbacks = kept;
     if (skipped.length > 0) {
       ctx.extraHeaders['x-tollgate-fallback-skipped'] = `${skipped.map((t) => `${t.provider}/${t.model}`).join(', ')}; not priced at or below ${ceiling.model} (budget=${ceiling.budget})`;
@@ -632,7 +659,7 @@ export const forwardWithRetries: Stage = async (ctx) => {
       if (!(err instanceof RetryableUpstreamError)) throw err;
       retriesOnTarget += 1;
       const decision = retryDecision(
-        { attempt: retriesOnTarget, ...(err.status !== undefined ? { status: err.status } : {}), ...(err.kind ? { errorKind: err.kind } : {}), ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}) },
+        { attempt: retriesOnTarget, ...(err.status !== undefined ? { status: err.status } : {}), ...(err.kind ? { errorKind: err.kind } : {}), ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}), ...(err.headers ? { headers: err.headers } : {}) },
         policy.retries,
       );
       // Flex without capacity: straight back at the default tier, before any retry or fallback.
@@ -648,7 +675,10 @@ export const forwardWithRetries: Stage = async (ctx) => {
       if (toDefaultTier) {
         switchToDefaultTier(ctx);
         retriesOnTarget = 0; // no wait: the default tier has its own capacity
-      } else if (decision.retry) await sleep(decision.delayMs);
+      } else if (decision.retry) await backoff(ctx, decision.delayMs);
+      // The client left (during the wait, or while the failed attempt was answered): no attempt for
+      // nobody, and no row for one; the failed attempt's row, written above, is the call's last.
+      if (clientGone(ctx)) return;
       startAttempt(ctx);
       if (next) {
         // fallbackTargets kept only targets of the client's protocol (bodies are not translated).
@@ -657,17 +687,14 @@ export const forwardWithRetries: Stage = async (ctx) => {
           err.respond();
           return;
         }
-        ctx.provider = provider;
-        ctx.modelUsed = next.model;
-        ctx.body.model = next.model;
+        switchProvider(ctx, provider, next.model);
         ctx.extraHeaders['x-tollgate-fallback'] = `${next.provider}/${next.model}`;
         retriesOnTarget = 0;
-      }
-      if (clientGone(ctx)) {
-        ctx.status = 499;
-        ctx.errorType = 'client_closed_request';
-        return;
       }
     }
   }
 };
+
+function isAzureTarget(p: ResolvedProvider | undefined): boolean {
+  return p !== undefined && isAzureProvider(p);
+}

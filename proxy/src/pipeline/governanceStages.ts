@@ -11,12 +11,16 @@ import { isoSeconds } from '../governance/format';
 import type { Governor } from '../governance/governor';
 import type { AdmitResult, BudgetMark } from '../governance/types';
 import { arr, obj, type Json } from '../providers/types';
-import { RoutingError, routeRequest } from '../routing/route';
-import type { ChatText } from '../routing/features';
+import { namedModelProvider } from '../policy/modelProvider';
+import type { ResolvedProvider } from '../policy/schema';
+import { globMatch } from '../routing/glob';
+import { RoutingError, routeRequest, type RouteDecision } from '../routing/route';
+import { routingAsk, type ChatText } from '../routing/features';
 import type { CallContext, Stage } from './context';
-import { countInputTokens, reservationInputTokens } from './cost';
+import { countInputTokens, pricingProvider, reservationInputTokens } from './cost';
 import { partsText } from './parse';
 import { failCall } from './errors';
+import { switchProvider } from './providerSwitch';
 
 const textOfContent = (content: unknown): string => partsText(content) ?? '';
 
@@ -40,6 +44,26 @@ function needsTokenCount(ctx: CallContext): boolean {
 }
 
 
+/**
+ * Where a rule's exact `model` is served: the provider the policy names for it (a `provider/` prefix,
+ * a provider's `models` glob, its tiers) when that provider speaks the request's protocol — a rule
+ * `model: groq/llama-3.3-70b-versatile` sends the call to groq, without the prefix (with groq's
+ * environment key when the call had the first provider's: providerSwitch.ts). Undefined keeps the
+ * request's provider: no provider named, a provider of the other protocol (bodies are not
+ * translated; `policy validate` warns at such a rule), one outside the rule's `match.provider`, or
+ * one the client chose with `x-tollgate-provider`.
+ */
+function ruleTarget(ctx: CallContext, decision: RouteDecision): { provider: ResolvedProvider; model: string } | undefined {
+  if (!ctx.provider || ctx.req.headers['x-tollgate-provider'] !== undefined) return undefined;
+  const policy = ctx.services.policy.policy;
+  const target = namedModelProvider(policy, decision.model, ctx.services.providers());
+  if (!target || target.provider.kind !== ctx.endpoint.protocol) return undefined;
+  // A rule limited to providers the target is not among keeps them (policy/modelProvider.ts agrees).
+  const only = policy.routing.rules.find((r) => r.name === decision.rule)?.match.provider;
+  if (only !== undefined && !globMatch(only, target.provider.name)) return undefined;
+  return target;
+}
+
 export const routeStage: Stage = async (ctx, next) => {
   const policy = ctx.services.policy.policy;
   // Tiers and rules name chat models: an embedding, image or audio call keeps the model it asked for.
@@ -48,22 +72,29 @@ export const routeStage: Stage = async (ctx, next) => {
   let after: (() => void) | undefined;
   try {
     const messages = chatTexts(ctx.body);
+    // What the router reads of the conversation, once: features, embedding and memory all use it.
+    const ask = routingAsk(messages);
     const router = policy.routing.router === 'learned' ? ctx.services.router : undefined;
     const decision = routeRequest({
       policy,
       provider: ctx.provider.name,
       model: ctx.modelUsed,
       messages,
+      ask,
       ...(ctx.tags.feature ? { feature: ctx.tags.feature } : {}),
       headers: ctx.req.headers,
       inputTokens: needsTokenCount(ctx) ? await countInputTokens(ctx) : 0,
-      ...(router ? await router.inputsFor(messages, ctx) : { embeddingUnavailable: 'no embedder' }),
+      ...(router ? await router.inputsFor(messages, ctx, ask) : { embeddingUnavailable: 'no embedder' }),
     });
-    if (decision?.tier) router?.remember(ctx.requestId, messages);
+    if (decision?.tier) router?.remember(ctx.requestId, messages, ask);
     if (decision?.tier && ctx.services.router) after = () => ctx.services.router!.afterCall(policy, ctx, decision.tier!, messages);
     if (decision) {
-      ctx.modelUsed = decision.model;
-      ctx.body.model = decision.model;
+      const moved = decision.tier === undefined ? ruleTarget(ctx, decision) : undefined;
+      if (moved) switchProvider(ctx, moved.provider, moved.model);
+      else {
+        ctx.modelUsed = decision.model;
+        ctx.body.model = decision.model;
+      }
       ctx.route = decision.header;
       ctx.extraHeaders['x-tollgate-route'] = decision.header;
       ctx.countedInputTokens = undefined; // the tokenizer may differ for the routed model
@@ -144,8 +175,9 @@ export function admitStage(governor: Governor): Stage {
     const limit = maxOutputTokens(ctx.body);
     const result = governor.admit({
       identity,
-      // Tiers and prices are keyed by provider name (an openrouter provider is not priced as openai).
+      // Tiers are keyed by the policy's provider name; prices by what the ledger bills the call as.
       provider: ctx.provider?.name ?? 'openai',
+      pricedAs: pricingProvider(ctx) ?? 'openai',
       model: ctx.modelUsed,
       // Never waits for the token worker's encoders (an upper bound until they are built).
       inputTokens: await reservationInputTokens(ctx),

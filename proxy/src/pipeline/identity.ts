@@ -6,7 +6,8 @@
 import { createHmac } from 'node:crypto';
 import { sha256 } from '../cache/canonical';
 import { resolveTags } from '../governance/scope';
-import { chooseProvider, obj } from '../providers';
+import { chooseAzureProvider, chooseProvider, obj } from '../providers';
+import type { AuthHeader } from '../providers/protocol';
 import type { Stage } from './context';
 import { failCall } from './errors';
 
@@ -58,6 +59,13 @@ export function clientKey(h: Record<string, string | string[] | undefined>, quer
     const v = params.get(name)?.trim();
     if (v) return v;
   }
+  return undefined;
+}
+
+/** The header an Azure client sent its credential in: an Entra ID token as Bearer, else a resource key as `api-key`. */
+function azureAuthHeader(h: Record<string, string | string[] | undefined>): AuthHeader | undefined {
+  if (typeof h.authorization === 'string' && /^Bearer\s+\S/i.test(h.authorization)) return 'authorization';
+  if (typeof h['api-key'] === 'string' && h['api-key'].trim() !== '') return 'api-key';
   return undefined;
 }
 
@@ -178,7 +186,10 @@ export function utf8Header(v: string): string {
 
 export const identify: Stage = async (ctx, next) => {
   const headerProvider = typeof ctx.req.headers['x-tollgate-provider'] === 'string' ? ctx.req.headers['x-tollgate-provider'] : undefined;
-  const choice = chooseProvider(ctx.services.providers(), ctx.endpoint.protocol, ctx.modelRequested, headerProvider);
+  // A deployment route goes to an Azure provider only, with the deployment as it is (no `name/` prefix).
+  const choice = ctx.endpoint.azureDeployment
+    ? chooseAzureProvider(ctx.services.providers(), ctx.modelRequested, headerProvider)
+    : chooseProvider(ctx.services.providers(), ctx.endpoint.protocol, ctx.modelRequested, headerProvider);
   if ('error' in choice) {
     ctx.modelUsed = ctx.modelRequested;
     return failCall(ctx, 400, 'invalid_request_error', choice.error);
@@ -191,7 +202,13 @@ export const identify: Stage = async (ctx, next) => {
   const query = queryOf(ctx.req.url);
   const fromClient = clientKey(ctx.req.headers, query);
   const placeholder = fromClient !== undefined && /^(tollgate|dummy|sk-dummy|none|placeholder)$/i.test(fromClient);
-  ctx.apiKey = (!placeholder && fromClient) || ctx.services.env[choice.provider.apiKeyEnv] || undefined;
+  const ownKey = !placeholder && fromClient ? fromClient : undefined;
+  ctx.apiKey = ownKey || ctx.services.env[choice.provider.apiKeyEnv] || undefined;
+  // Azure's deployment routes take a resource key as `api-key` and an Entra ID token as
+  // `Authorization: Bearer`, and refuse either in the other's header (AzureOpenAI sends each its
+  // own way): the client's own credential goes on the way it came. A copy, for this call only.
+  const azureHeader = ownKey && ctx.endpoint.azureDeployment ? azureAuthHeader(ctx.req.headers) : undefined;
+  if (azureHeader && azureHeader !== choice.provider.authHeader) ctx.provider = { ...choice.provider, authHeader: azureHeader };
   const policy = ctx.services.policy.policy;
   const id = keyIdentity(ctx.services.salt, ctx.apiKey, policy.cache.version);
   ctx.keyFingerprint = id.fingerprint;

@@ -3,6 +3,7 @@
  * client gets a provider-style 400 that says what is wrong.
  */
 import { isUtf8 } from 'node:buffer';
+import { DEPLOYMENT_PARAM } from '../providers/azure';
 import { arr, obj, type Json } from '../providers/types';
 import type { Stage } from './context';
 import { failCall } from './errors';
@@ -47,7 +48,16 @@ export const parseBody: Stage = async (ctx, next) => {
   if (!body) return failCall(ctx, 400, 'invalid_request_error', 'The request body must be a JSON object.');
   if (depthExceeds(body, MAX_DEPTH)) return failCall(ctx, 400, 'invalid_request_error', `The request body is nested deeper than ${MAX_DEPTH} levels.`);
   ctx.body = body;
-  if (ctx.endpoint.billable || ctx.endpoint.id === 'messages.count_tokens') {
+  if (ctx.endpoint.azureDeployment) {
+    // Azure answers from the deployment in the path, whatever the body's `model` says (the SDK's
+    // `deployment` option makes the two differ; LangChain sends none): the deployment is the model
+    // the call is keyed, recorded and budgeted under, and the body carries it so two deployments
+    // asked the same body are two cache entries. Azure ignores the field on these routes.
+    const deployment = ctx.req.params[DEPLOYMENT_PARAM] ?? '';
+    if (deployment.trim() === '') return failCall(ctx, 400, 'invalid_request_error', 'The deployment name in the path is empty.');
+    if (deployment.length > MAX_MODEL_CHARS) return failCall(ctx, 400, 'invalid_request_error', `The deployment name is ${deployment.length} characters long; Tollgate accepts at most ${MAX_MODEL_CHARS}.`);
+    ctx.modelRequested = ctx.modelUsed = body.model = deployment;
+  } else if (ctx.endpoint.billable || ctx.endpoint.id === 'messages.count_tokens') {
     if (typeof body.model !== 'string' || body.model.trim() === '') {
       return failCall(ctx, 400, 'invalid_request_error', 'you must provide a model parameter');
     }

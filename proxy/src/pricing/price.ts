@@ -78,6 +78,15 @@ export function billingProvider(p: { name: string; baseUrl: string }): string | 
   return providerAtUrl(p.baseUrl) ?? (isPricedProvider(p.name) ? p.name.toLowerCase() : undefined);
 }
 
+/**
+ * The provider id a call to this upstream is priced under: its billing provider, else its protocol
+ * (any other OpenAI-compatible server is priced as OpenAI). The one way the ledger, a budget's
+ * downgrade and a price-capped fallback chain price a configured provider, so they agree.
+ */
+export function pricedAs(p: { name: string; baseUrl: string; kind: string }): string {
+  return billingProvider(p) ?? p.kind;
+}
+
 function providerIdFor(provider: string | undefined): string | undefined {
   return provider && isPricedProvider(provider) ? provider.toLowerCase() : undefined;
 }

@@ -5,13 +5,22 @@
 import type { ResolvedProvider } from '../policy/schema';
 import { globMatch } from '../routing/glob';
 import { ANTHROPIC_ENDPOINTS } from './anthropic';
+import { AZURE_DEPLOYMENT_ENDPOINTS } from './azure';
 import { OPENAI_ENDPOINTS } from './openai';
 import type { EndpointSpec, Json, NormalizedUsage, Protocol } from './types';
 import { ANTHROPIC_PATHS, OPENAI_PATHS } from './protocol';
 
 export * from './types';
+export { chooseAzureProvider, DEPLOYMENT_PARAM, isAzureProvider } from './azure';
 
+/** One spec per endpoint id: what an endpoint is (its usage, streams, routability), looked up by id. */
 export const ENDPOINTS: EndpointSpec[] = [...OPENAI_ENDPOINTS, ...ANTHROPIC_ENDPOINTS];
+
+/**
+ * Every route the proxy serves: the endpoints at their own paths, and OpenAI's chat, completions
+ * and embeddings again under Azure's `/openai/deployments/:deployment/…` (same ids, another path).
+ */
+export const ROUTES: EndpointSpec[] = [...ENDPOINTS, ...AZURE_DEPLOYMENT_ENDPOINTS];
 
 /**
  * The provider routes whose body is a multipart/form-data upload: batch input files, upload parts,

@@ -116,7 +116,15 @@ interface ToolCallAcc {
   id?: string;
   type?: string;
   function: { name: string; arguments: string };
+  /**
+   * A provider's own fields on the call, their last value: Gemini's `extra_content.google.thought_signature`
+   * (ai.google.dev/gemini-api/docs/thought-signatures), which Gemini 3 refuses a next turn without (400).
+   */
+  extras: Json;
 }
+
+/** Tool-call fields OpenAI defines in a delta, assembled apart. */
+const TOOL_CALL_FIELDS: ReadonlySet<string> = new Set(['index', 'id', 'type', 'function']);
 
 interface ChoiceAcc {
   index: number;
@@ -178,17 +186,61 @@ const CHUNK_CHOICE_FIELDS: ReadonlySet<string> = new Set(['index', 'delta', 'fin
 const CHUNK_FIELDS: ReadonlySet<string> = new Set(['id', 'object', 'created', 'model', 'system_fingerprint', 'service_tier', 'choices', 'usage', 'obfuscation']);
 
 /**
- * A provider's own delta field onto the message: text in pieces is joined (DeepSeek's and vLLM's
- * `reasoning_content`, OpenRouter's `reasoning`), lists are joined (OpenRouter's
- * `reasoning_details`), anything else keeps its last value. A null is "nothing in this chunk".
- * Without this an answer replayed from the cache lacked what the client got the first time.
+ * A provider's own delta field onto the message: text in pieces is joined (DeepSeek's, xAI's and
+ * vLLM's `reasoning_content`, OpenRouter's and Groq's `reasoning`), OpenRouter's
+ * `reasoning_details` fragments are merged into the entries its JSON answer has
+ * (mergeReasoningDetails), other lists are joined, anything else keeps its last value. A null is
+ * "nothing in this chunk". Without this an answer replayed from the cache lacked what the client
+ * got the first time.
  */
 function appendExtra(extras: Json, key: string, v: unknown): void {
   if (v === null || v === undefined) return;
   const cur = extras[key];
   if (typeof v === 'string') extras[key] = (typeof cur === 'string' ? cur : '') + v;
+  else if (key === 'reasoning_details' && Array.isArray(v)) extras[key] = mergeReasoningDetails(arr(cur), v);
   else if (Array.isArray(v)) extras[key] = [...arr(cur), ...v];
   else extras[key] = v;
+}
+
+/** The pieces of a `reasoning_details` entry a stream spells out across chunks. */
+const REASONING_DETAIL_TEXT: ReadonlySet<string> = new Set(['text', 'summary', 'data']);
+
+/**
+ * OpenRouter streams `reasoning_details` as fragments of the entries of its JSON answer
+ * (openrouter.ai/docs, "Reasoning Tokens": `reasoning.text` {text, signature},
+ * `reasoning.summary` {summary}, `reasoning.encrypted` {data}, each with `index` and `format`):
+ * every chunk carries a piece of the entry at its `index`; one index may hold entries of two types
+ * (OpenAI models: the `reasoning.summary` at index 0, then its `reasoning.encrypted`). A fragment is
+ * joined to the entry of the same index and type (or, without an index, to the last entry of its
+ * type): its text pieces concatenated, other fields (`signature`, `id`, `format`) their last
+ * non-null value. Kept as a list, a cached answer had one entry per chunk, and a client that sends
+ * them back next turn (Anthropic needs the signed thinking whole) was refused.
+ */
+function mergeReasoningDetails(entries: unknown[], fragments: unknown[]): unknown[] {
+  // The entries are the assembler's own copies (made below), so they are merged into in place.
+  const out = [...entries];
+  for (const f of fragments) {
+    const frag = obj(f);
+    if (!frag) {
+      out.push(f);
+      continue;
+    }
+    const sameType = (e: unknown): e is Json => obj(e)?.type === frag.type;
+    const target =
+      frag.index !== undefined && frag.index !== null
+        ? out.find((e): e is Json => sameType(e) && obj(e)?.index === frag.index)
+        : out.findLast((e): e is Json => sameType(e));
+    if (!target) {
+      out.push({ ...frag });
+      continue;
+    }
+    for (const [k, v] of Object.entries(frag)) {
+      if (v === null || v === undefined) continue;
+      if (REASONING_DETAIL_TEXT.has(k) && typeof v === 'string') target[k] = (typeof target[k] === 'string' ? target[k] : '') + v;
+      else target[k] = v;
+    }
+  }
+  return out;
 }
 
 /** A chunk's `delta.audio` onto the answer's: `transcript` and `data` arrive in pieces, `id` and `expires_at` once. */
@@ -270,8 +322,9 @@ class ChatAssembler implements StreamAssembler {
         const tc = obj(t);
         if (!tc) continue;
         const ti = num(tc.index);
-        const cur = acc.toolCalls.get(ti) ?? { index: ti, function: { name: '', arguments: '' } };
+        const cur = acc.toolCalls.get(ti) ?? { index: ti, function: { name: '', arguments: '' }, extras: {} };
         if (typeof tc.id === 'string') cur.id = tc.id;
+        for (const [k, v] of Object.entries(tc)) if (!TOOL_CALL_FIELDS.has(k) && v !== null && v !== undefined) cur.extras[k] = v;
         if (typeof tc.type === 'string') cur.type = tc.type;
         const fn = obj(tc.function);
         if (typeof fn?.name === 'string') cur.function.name += fn.name;
@@ -304,7 +357,7 @@ class ChatAssembler implements StreamAssembler {
         if (c.toolCalls.size > 0) {
           message.tool_calls = [...c.toolCalls.values()]
             .sort((a, b) => a.index - b.index)
-            .map((t) => ({ id: t.id, type: t.type ?? 'function', function: t.function }));
+            .map((t) => ({ id: t.id, type: t.type ?? 'function', function: t.function, ...t.extras }));
         }
         return { index: c.index, message, logprobs: c.logprobs, finish_reason: c.finishReason, ...c.choiceExtras };
       });

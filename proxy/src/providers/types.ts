@@ -116,6 +116,11 @@ export interface EndpointSpec {
   usageOnly?: boolean;
   /** The largest JSON answer relayed, when more than the default 64 MB (float embeddings of a large batch). */
   maxAnswerBytes?: number;
+  /**
+   * An Azure OpenAI deployment route (providers/azure.ts): the model is the `:deployment` path
+   * segment (Azure ignores the body's `model`), and only an Azure provider serves it.
+   */
+  azureDeployment?: true;
   /** Route on the proxy. */
   path: string;
   /** Appended to the provider base URL (OpenAI-style base URLs include `/v1`, Anthropic's do not). */

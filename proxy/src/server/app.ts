@@ -5,7 +5,7 @@
 import { Router, rawBody, serve, type HttpServer, type Req, type Res } from '../http/http';
 import { newCallContext, type CallContext } from '../pipeline/context';
 import type { ProxyServices } from '../pipeline/services';
-import { ENDPOINTS, type EndpointSpec, protocolOf, providerError } from '../providers';
+import { type EndpointSpec, protocolOf, providerError, ROUTES } from '../providers';
 import { formFields, readForm, rememberForm } from '../pipeline/multipart';
 import { adminGuard, hostGuard } from './guards';
 import { allowedOriginsFrom, browserGuard } from './security/browser';
@@ -27,12 +27,12 @@ export function createApp(
   const bodyLimit = () => services.policy.policy.server.maxBodyBytes;
   const body = rawBody(bodyLimit);
 
-  const uploadLimits = new Map(ENDPOINTS.flatMap((e) => (e.maxBodyBytes ? [[e.path, e.maxBodyBytes] as const] : [])));
+  const uploadLimits = new Map(ROUTES.flatMap((e) => (e.maxBodyBytes ? [[e.path, e.maxBodyBytes] as const] : [])));
 
   // One route per method and path; endpoints sharing one (GET /v1/models is OpenAI's and
   // Anthropic's) are told apart by the request's protocol.
   const routes = new Map<string, EndpointSpec[]>();
-  for (const e of ENDPOINTS) routes.set(`${e.method} ${e.path}`, [...(routes.get(`${e.method} ${e.path}`) ?? []), e]);
+  for (const e of ROUTES) routes.set(`${e.method} ${e.path}`, [...(routes.get(`${e.method} ${e.path}`) ?? []), e]);
   for (const specs of routes.values()) {
     const handler = (req: Req, res: Res, next: (err?: unknown) => void) => {
       const protocol = specs.length > 1 ? protocolOf(req.path, req.headers) : undefined;

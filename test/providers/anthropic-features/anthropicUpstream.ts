@@ -12,8 +12,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import type { PolicyInput } from '../../../proxy/src/policy/schema';
-import type { Harness } from '../../support/harness';
 import { proxyOver, type ProxyOver } from '../../support/proxyOver';
+import { namedEvent, sendSse } from '../../support/sseWriter';
 
 export type Json = Record<string, unknown>;
 
@@ -57,7 +57,7 @@ const INPUT_USAGE = ['input_tokens', 'cache_creation_input_tokens', 'cache_read_
 
 /** The SSE text the API streams for `message`. */
 export function streamOf(message: Json, deltaFields: string[] = []): string {
-  const ev = (data: Json): string => `event: ${String(data.type)}\ndata: ${JSON.stringify(data)}\n\n`;
+  const ev = (data: Json): string => namedEvent(data);
   const usage = (message.usage ?? {}) as Json;
   const startUsage: Json = { ...usage, output_tokens: 1 };
   // The count of server tool calls so far: none at the start (the total comes in message_delta).
@@ -132,13 +132,12 @@ export async function startAnthropicUpstream(scenarios: Record<string, Scenario>
       }
       const message = { ...s.message, model: s.message.model ?? body.model };
       if (body.stream === true) {
-        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers });
         const full = streamOf(message, s.deltaFields);
-        if (!s.streamError) res.end(full);
+        if (!s.streamError) sendSse(res, full, headers);
         else {
           const { blocks, ...error } = s.streamError;
           const at = blocks === undefined ? full.indexOf('event: content_block_stop') : full.indexOf(`event: content_block_start\ndata: {"type":"content_block_start","index":${blocks},`);
-          res.end(`${full.slice(0, at)}event: error\ndata: ${JSON.stringify({ type: 'error', error })}\n\n`);
+          sendSse(res, `${full.slice(0, at)}${namedEvent({ type: 'error', error })}`, headers);
         }
       } else {
         res.writeHead(200, { 'content-type': 'application/json', ...headers });

@@ -7,6 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dataFrames, sendSse } from '../../support/sseWriter';
 
 export type Json = Record<string, unknown>;
 
@@ -38,8 +39,7 @@ export async function startCompatibleUpstream(flavour: Flavour, prefix = '/v1'):
       n += 1;
       const headers = { 'x-request-id': `req_${n}`, ...(flavour.headers ?? {}) };
       if (body.stream === true) {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
-        res.end(flavour.stream(body, n));
+        sendSse(res, flavour.stream(body, n), headers);
       } else {
         res.writeHead(200, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(flavour.json(body, n)));
@@ -57,7 +57,6 @@ export async function startCompatibleUpstream(flavour: Flavour, prefix = '/v1'):
 }
 
 /** `data: <json>` frames joined by the given line ending (`\n` or `\r\n`), `[DONE]` last unless told not to. */
-export function sse(frames: (Json | string)[], eol = '\n', done = true): string {
-  const lines = frames.map((f) => (typeof f === 'string' ? `${f}${eol}${eol}` : `data: ${JSON.stringify(f)}${eol}${eol}`));
-  return lines.join('') + (done ? `data: [DONE]${eol}${eol}` : '');
+export function sse(frames: (Json | string)[], eol: '\n' | '\r\n' = '\n', done = true): string {
+  return dataFrames(frames, { eol, done });
 }

@@ -5,7 +5,7 @@
  */
 import { request, type Dispatcher } from 'undici';
 import type { ResolvedProvider } from '../../../policy/schema';
-import { priceCall } from '../../../pricing/price';
+import { priceCall, pricedAs } from '../../../pricing/price';
 import { authHeaderValue, PROTOCOLS } from '../../../providers/protocol';
 import { VERIFY_SYSTEM_PROMPT, parseVerdict, verifyUserMessage } from './prompt';
 
@@ -78,7 +78,8 @@ export async function verifySameRequest(v: VerifyInput): Promise<VerifyResult> {
       inputTokens = j.usage?.prompt_tokens ?? 0;
       outputTokens = j.usage?.completion_tokens ?? 0;
     }
-    const price = priceCall(v.model, { inputTokens, outputTokens }, p.name);
+    // Priced as the ledger prices a call to this provider (by its base URL, else name, else protocol).
+    const price = priceCall(v.model, { inputTokens, outputTokens }, pricedAs(p));
     return { same: parseVerdict(reply), inputTokens, outputTokens, costUsd: price.totalUsd, priced: price.priced, ms: performance.now() - started };
   } catch (err) {
     return none(abort.aborted ? `verification timed out after ${v.timeoutMs} ms` : `verification call failed: ${(err as Error).message}`);
