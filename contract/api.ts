@@ -211,6 +211,25 @@ export interface ApiError {
   error: { type: string; message: string };
 }
 
+/**
+ * `/healthz` `dataFileProblem`, present once the proxy stopped writing to its data file: another
+ * process (a newer Tollgate) migrated it to a format this proxy does not know, or it was removed or
+ * replaced (the data directory deleted, an older copy restored). The proxy still answers, but
+ * writes nothing and refuses calls (503) until it is restarted.
+ */
+export interface HealthDataFileProblem {
+  reason: 'newer-format' | 'replaced';
+  /** newer-format: the file's data format now (PRAGMA user_version), above the proxy's own. */
+  format?: number;
+  /** What happened and what to do, for the user. */
+  message: string;
+}
+
+/** The error type of a write (or call) refused because a newer Tollgate migrated the data file. */
+export const NEWER_DATA_FORMAT_ERROR = 'tollgate_newer_data_format';
+/** The error type of a write (or call) refused because the data file was removed or replaced under the proxy. */
+export const DATA_FILE_REPLACED_ERROR = 'tollgate_data_file_replaced';
+
 /** True for a call the proxy refused because a budget is used up (its own 429, not the provider's or a rate limit's). */
 export function isBudgetBlock(c: Pick<CallRecord, 'status' | 'errorType' | 'budget'>): boolean {
   if (c.status !== 429) return false;

@@ -6,7 +6,8 @@
  */
 import { build } from 'esbuild';
 import { RUNTIME_PACKAGES, SHARED_MODULES } from './runtime-packages.mjs';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,13 +29,35 @@ const esmBanner = [
 ].join('\n');
 
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+/**
+ * The build's identity: a hash of what the proxy bundle is built from (its sources, the contract,
+ * the dependency lock). Every build says 0.1.0 until a release bumps it; this tells a dev build
+ * left running from a released one, with or without git. The same value goes into the extension,
+ * which compares it with the /healthz `build` of a proxy it finds on the port.
+ */
+function buildId() {
+  const hash = createHash('sha256');
+  const walk = (rel) => {
+    const abs = join(root, rel);
+    if (!existsSync(abs)) return;
+    if (statSync(abs).isDirectory()) {
+      for (const name of readdirSync(abs).sort()) walk(`${rel}/${name}`);
+      return;
+    }
+    hash.update(`${rel}\0`).update(readFileSync(abs)).update('\0');
+  };
+  for (const rel of ['proxy/src', 'contract', 'package.json', 'package-lock.json']) walk(rel);
+  return hash.digest('hex').slice(0, 12);
+}
+
 const common = {
   bundle: true,
   sourcemap: true,
   minify: prod,
   logLevel: 'warning',
   legalComments: 'none',
-  define: { __TOLLGATE_VERSION__: JSON.stringify(version) },
+  define: { __TOLLGATE_VERSION__: JSON.stringify(version), __TOLLGATE_BUILD__: JSON.stringify(buildId()) },
 };
 
 /** @type {import('esbuild').BuildOptions[]} */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../support/freePort';
+import { windowHost } from './support/controllerHost';
 
 const shared = vi.hoisted(() => ({ settings: {} as Record<string, unknown>, messages: [] as string[] }));
 vi.mock('vscode', async () => {
@@ -20,40 +21,16 @@ vi.mock('vscode', async () => {
 });
 
 const { ProxyController } = await import('../../extension/src/proxy/proxyController');
-type Context = ConstructorParameters<typeof ProxyController>[0];
-type Output = ConstructorParameters<typeof ProxyController>[1];
 
 const root = join(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'tollgate two windows '));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 /** SecretStorage is one store per user for an extension, whichever window asks; every window hears of changes. */
-const secretStore = new Map<string, string>();
-const secretListeners = new Set<(e: { key: string }) => void>();
-const secrets = {
-  get: async (k: string) => secretStore.get(k),
-  store: async (k: string, v: string) => {
-    secretStore.set(k, v);
-    for (const l of secretListeners) l({ key: k });
-  },
-  delete: async (k: string) => void secretStore.delete(k),
-  onDidChange: (l: (e: { key: string }) => void) => {
-    secretListeners.add(l);
-    return { dispose: () => secretListeners.delete(l) };
-  },
-};
-const memento = () => {
-  const m = new Map<string, unknown>();
-  return { get: (k: string, d?: unknown) => (m.has(k) ? m.get(k) : d), update: async (k: string, v: unknown) => void m.set(k, v), keys: () => [...m.keys()] };
-};
+const host = windowHost(ProxyController, { extensionPath: root, storageDir: dir });
 
 function openWindow(name: string) {
-  const logs: string[] = [];
-  const log = (l: string) => void logs.push(l);
-  const output = { info: log, warn: log, error: log, show() {} } as unknown as Output;
-  const context = { subscriptions: [], extensionPath: root, extensionUri: { fsPath: root }, globalStorageUri: { fsPath: join(dir, 'storage') }, secrets, globalState: memento(), workspaceState: memento() };
-  return { controller: new ProxyController(context as unknown as Context, output), logs, name };
+  return { ...host.open(), name };
 }
 
 describe('two windows, one proxy', () => {
@@ -78,7 +55,7 @@ describe('two windows, one proxy', () => {
   });
 
   it('windows that start at the same moment (VS Code restoring them) settle on one proxy both can use', async () => {
-    secretStore.clear();
+    host.secrets.clear();
     shared.settings['tollgate.proxy.port'] = await freePort();
     const first = openWindow('first');
     const second = openWindow('second');

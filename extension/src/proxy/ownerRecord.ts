@@ -19,6 +19,10 @@ export interface OwnerRecord {
   /** Epoch ms of the spawn and of the first healthy /healthz: the proxy started in between. */
   spawnedAt: number;
   healthyAt: number;
+  /** What the proxy's /healthz said when it became healthy (absent in records of older extensions). */
+  version?: string;
+  /** Its build identity (build.ts): tells two builds of one version apart. */
+  build?: string;
 }
 
 const FILE = 'proxy-owner.json';
@@ -35,7 +39,11 @@ export function readOwner(dataDir: string): OwnerRecord | undefined {
   try {
     const r = JSON.parse(readFileSync(join(dataDir, FILE), 'utf8')) as Partial<OwnerRecord>;
     const ints = [r.pid, r.hostPid, r.port, r.spawnedAt, r.healthyAt];
-    return ints.every((n) => Number.isSafeInteger(n) && (n as number) > 0) ? (r as OwnerRecord) : undefined;
+    if (!ints.every((n) => Number.isSafeInteger(n) && (n as number) > 0)) return undefined;
+    const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+    const version = text(r.version);
+    const build = text(r.build);
+    return { pid: r.pid!, hostPid: r.hostPid!, port: r.port!, spawnedAt: r.spawnedAt!, healthyAt: r.healthyAt!, ...(version ? { version } : {}), ...(build ? { build } : {}) };
   } catch {
     return undefined;
   }

@@ -13,6 +13,7 @@ import { LiveEvents } from '../client/liveEvents';
 import { ProxyClient } from '../client/proxyClient';
 import { readConfig } from '../config';
 import { resolveNodeRuntime } from './nodeRuntime';
+import { describeBoth, EXTENSION_BUILD, isOtherBuild } from './build';
 import { ProxySupervisor } from './supervisor';
 import { baseUrls, type ProxyState } from './state';
 import { PROVIDER_KEYS, readProviderKeys } from './providerKeys';
@@ -59,7 +60,7 @@ export class ProxyController implements vscode.Disposable {
       this.stateEmitter.fire(s);
       if (s.kind === 'failed') void this.explainFailure(s);
       if (s.kind === 'running' && s.attached && !s.verified) void this.warnUnverified(s.port);
-      if (s.kind === 'running' && s.attached && s.verified && s.version) void this.tellOtherVersion(s.port, s.version);
+      if (s.kind === 'running' && s.attached && s.verified && s.version) void this.tellOtherVersion(s.port, s.version, s.build);
     });
     this.disposables.push({ dispose: () => sub.dispose() }, this.stateEmitter, this.eventsEmitter);
     this.disposables.push(
@@ -272,6 +273,7 @@ export class ProxyController implements vscode.Disposable {
       ...(policyFile ? { policyFile } : {}),
       env: { ...editorProxy.env, ...node.runtime.env, ...keys, [ENV.adminToken]: this.adminToken, TOLLGATE_TRUSTED_HOSTS: this.approvals.envValue() },
       ...(this.version ? { version: this.version } : {}),
+      ...(EXTENSION_BUILD ? { build: EXTENSION_BUILD } : {}),
     });
     if (state.kind === 'running' && !state.attached) void this.reviewHeldHosts();
     return state;
@@ -311,9 +313,11 @@ export class ProxyController implements vscode.Disposable {
    * The user's proxy on the port is another version (a window not yet reloaded after an update, an
    * older or newer `tollgate start`): say so once, or what this version added fails with no reason given.
    */
-  private async tellOtherVersion(port: number, theirs: string): Promise<void> {
-    const ours = this.version;
-    if (!ours || theirs === ours || this.toldVersions.has(`${port} ${theirs}`)) return;
+  private async tellOtherVersion(port: number, theirVersion: string, theirBuild?: string): Promise<void> {
+    const version = this.version;
+    if (!version || !isOtherBuild({ version, build: EXTENSION_BUILD }, { version: theirVersion, build: theirBuild })) return;
+    const { ours, theirs } = describeBoth({ version, build: EXTENSION_BUILD }, { version: theirVersion, build: theirBuild });
+    if (this.toldVersions.has(`${port} ${theirs}`)) return;
     this.toldVersions.add(`${port} ${theirs}`);
     // `theirs` is whatever the process on the port answered: never a link.
     const pick = await vscode.window.showWarningMessage(

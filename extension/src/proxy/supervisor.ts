@@ -4,6 +4,7 @@
  * exits 3). No `vscode` import, so it is tested with real processes outside VS Code.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { HealthDataFileProblem } from '@contract/api';
 import { EXIT_CODES } from '@contract/process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { DEFAULT_BACKOFF, RestartBackoff, type BackoffOptions } from './backoff';
@@ -12,6 +13,7 @@ import { LineSplitter } from '../util/lines';
 import { FailureLines } from './failureLines';
 import { verifyProxyIdentity, type Identity } from './identity';
 import { clearOwner, orphanOnPort, stopProcess, writeOwner } from './ownerRecord';
+import { describeBoth, describeBuild, isOtherBuild } from './build';
 
 export interface LaunchSpec {
   nodePath: string;
@@ -23,6 +25,8 @@ export interface LaunchSpec {
   env: Record<string, string>;
   /** This extension's version: a proxy found on the port that says another one is named in the log. */
   version?: string;
+  /** This extension's build identity (build.ts): tells another build of the same version on the port. */
+  build?: string;
 }
 
 export interface SupervisorOptions {
@@ -41,25 +45,58 @@ export interface SupervisorOptions {
 export interface HealthInfo {
   status: string;
   version?: string;
+  /** The proxy's build identity (absent from proxies before it, and from sources). */
+  build?: string;
   /** Seconds since the proxy started (tells a recorded orphan from a recycled pid, ownerRecord.ts). */
   uptimeSec?: number;
+  /** The proxy stopped writing to its data file: newer format, or removed or replaced (it refuses calls until restarted). */
+  dataFileProblem?: HealthDataFileProblem;
 }
+
+/** `dataFileProblem` of a /healthz body, when well formed (the message is shown, so bounded). */
+function dataFileProblemOf(v: unknown): { dataFileProblem: HealthDataFileProblem } | Record<string, never> {
+  const n = v as Partial<HealthDataFileProblem> | null | undefined;
+  if (!n || typeof n !== 'object' || (n.reason !== 'newer-format' && n.reason !== 'replaced') || typeof n.message !== 'string' || !n.message) return {};
+  const format = typeof n.format === 'number' && Number.isInteger(n.format) ? { format: n.format } : {};
+  return { dataFileProblem: { reason: n.reason, ...format, message: n.message.slice(0, 1000) } };
+}
+
+/**
+ * How long a /healthz or identity probe that timed out at its first, short timeout gets on its one
+ * retry. On a loaded machine (CI, a laptop compiling) a live proxy can take seconds to answer: read
+ * as dead, it was restarted for nothing, or taken for "another program on the port".
+ */
+export const PATIENT_TIMEOUT_MS = 10_000;
 
 export async function checkHealth(port: number, timeoutMs = 2_000): Promise<HealthInfo | undefined> {
   const health = await probeHealth(port, timeoutMs);
   return health === 'refused' ? undefined : health;
 }
 
-/** checkHealth, telling "nothing listens on the port" ('refused') from a process that does not answer well (undefined). */
+/**
+ * probeHealth, where only "refused" and a bad answer count at once: a probe that timed out is
+ * asked again with PATIENT_TIMEOUT_MS (slow is not dead), and counts as a failure (undefined) only
+ * when that one times out too.
+ */
 async function probeHealth(port: number, timeoutMs: number): Promise<HealthInfo | 'refused' | undefined> {
+  const first = await probeHealthOnce(port, timeoutMs);
+  if (first !== 'slow') return first;
+  const second = await probeHealthOnce(port, Math.max(timeoutMs, PATIENT_TIMEOUT_MS));
+  return second === 'slow' ? undefined : second;
+}
+
+/** One probe, telling "nothing listens on the port" ('refused') and "no answer in time" ('slow') from a process that does not answer well (undefined). */
+async function probeHealthOnce(port: number, timeoutMs: number): Promise<HealthInfo | 'refused' | 'slow' | undefined> {
   try {
     const res = await fetch(`${baseUrls(port).root}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) return undefined;
     const body = (await res.json()) as Partial<HealthInfo>;
     if (body.status !== 'ok') return undefined;
     const uptime = typeof body.uptimeSec === 'number' && Number.isFinite(body.uptimeSec) ? { uptimeSec: body.uptimeSec } : {};
-    return { status: body.status, ...(typeof body.version === 'string' && body.version ? { version: body.version } : {}), ...uptime };
+    const build = typeof body.build === 'string' && body.build ? { build: body.build.slice(0, 64) } : {};
+    return { status: body.status, ...(typeof body.version === 'string' && body.version ? { version: body.version } : {}), ...build, ...uptime, ...dataFileProblemOf(body.dataFileProblem) };
   } catch (e) {
+    if ((e as { name?: unknown }).name === 'TimeoutError') return 'slow';
     return (e as { cause?: { code?: unknown } }).cause?.code === 'ECONNREFUSED' ? 'refused' : undefined;
   }
 }
@@ -165,9 +202,9 @@ export class ProxySupervisor {
       // Unless it is one an extension host that is gone left running (ownerRecord.ts): nobody would
       // ever stop it, and after an update it is the old version. Replace it with this window's own.
       const orphan = identity === 'verified' ? orphanOnPort(spec.dataDir, spec.port, existing.uptimeSec) : undefined;
-      if (!orphan) return this.attach(gen, spec.port, existing, identity, spec.version);
+      if (!orphan) return this.attach(gen, spec.port, existing, identity, spec);
       this.opts.log(
-        `port ${spec.port} is served by a Tollgate proxy (pid ${orphan.pid}${existing.version ? `, ${existing.version}` : ''}) left running by an extension host that is gone (pid ${orphan.hostPid}); stopping it and starting this window's own`,
+        `port ${spec.port} is served by a Tollgate proxy (pid ${orphan.pid}${existing.version ? `, ${describeBuild(existing.version, existing.build)}` : ''}) left running by an extension host that is gone (pid ${orphan.hostPid}); stopping it and starting this window's own`,
       );
       await stopProcess(orphan.pid);
       clearOwner(spec.dataDir, orphan.pid);
@@ -226,8 +263,18 @@ export class ProxySupervisor {
       // Whoever bound the port first answers /healthz too: only a proxy that knows our token is ours.
       if (health && child.exitCode === null && (await this.identify(spec)) !== 'unverified') {
         this.healthySince = Date.now();
-        if (child.pid !== undefined) writeOwner(spec.dataDir, { pid: child.pid, hostPid: process.pid, port: spec.port, spawnedAt, healthyAt: this.healthySince });
-        this.setState({ kind: 'running', ...this.urlOf(spec.port), pid: child.pid, attached: false, ...(health.version ? { version: health.version } : {}) });
+        if (child.pid !== undefined) {
+          writeOwner(spec.dataDir, {
+            pid: child.pid,
+            hostPid: process.pid,
+            port: spec.port,
+            spawnedAt,
+            healthyAt: this.healthySince,
+            ...(health.version ? { version: health.version } : {}),
+            ...(health.build ? { build: health.build } : {}),
+          });
+        }
+        this.setState({ kind: 'running', ...this.urlOf(spec.port), pid: child.pid, attached: false, ...(health.version ? { version: health.version } : {}), ...(health.build ? { build: health.build } : {}), ...dataFileProblemOf(health.dataFileProblem) });
         this.opts.log(`proxy healthy on ${baseUrls(spec.port).root} (pid ${child.pid})`);
         this.scheduleHealthCheck(gen);
         return this.current;
@@ -249,12 +296,17 @@ export class ProxySupervisor {
   }
 
   /** Does the process on the port prove it holds this launch's admin token? (identity.ts) */
-  private identify(spec: LaunchSpec): Promise<Identity> {
+  private async identify(spec: LaunchSpec): Promise<Identity> {
     const token = spec.env.TOLLGATE_ADMIN_TOKEN;
-    return token ? verifyProxyIdentity(baseUrls(spec.port).root, token) : Promise.resolve('unverified');
+    if (!token) return 'unverified';
+    const root = baseUrls(spec.port).root;
+    const first = await verifyProxyIdentity(root, token);
+    // No answer in time (or no answer at all): asked once more, patiently, like /healthz — a slow
+    // proxy of the user's read "cannot prove it is your Tollgate proxy".
+    return first === 'unreachable' ? verifyProxyIdentity(root, token, PATIENT_TIMEOUT_MS) : first;
   }
 
-  private attach(gen: number, port: number, health: HealthInfo, identity: Identity, ownVersion?: string): ProxyState {
+  private attach(gen: number, port: number, health: HealthInfo, identity: Identity, own: Pick<LaunchSpec, 'version' | 'build'>): ProxyState {
     const verified = identity === 'verified';
     this.opts.log(
       verified
@@ -263,11 +315,13 @@ export class ProxySupervisor {
     );
     // Another window not yet reloaded after an update (or an older `tollgate start`) runs it: what
     // this version added is missing from it until whoever started it restarts it.
-    if (verified && ownVersion && health.version && health.version !== ownVersion) {
-      this.opts.log(`the proxy on port ${port} is Tollgate ${health.version}; this extension is ${ownVersion}. Until the window or terminal that started it restarts it (on ${ownVersion}), what differs between the two versions may be missing or fail`);
+    // The same version from other sources (a dev build left running) is another build too (build.ts).
+    if (verified && own.version && health.version && isOtherBuild(own, health)) {
+      const { ours, theirs } = describeBoth({ version: own.version, build: own.build }, { version: health.version, build: health.build });
+      this.opts.log(`the proxy on port ${port} is Tollgate ${theirs}; this extension is ${ours}. Until the window or terminal that started it restarts it (on ${ours}), what differs between the two builds may be missing or fail`);
     }
     this.healthySince = Date.now();
-    this.setState({ kind: 'running', ...this.urlOf(port), attached: true, verified, ...(health.version ? { version: health.version } : {}) });
+    this.setState({ kind: 'running', ...this.urlOf(port), attached: true, verified, ...(health.version ? { version: health.version } : {}), ...(health.build ? { build: health.build } : {}), ...dataFileProblemOf(health.dataFileProblem) });
     this.scheduleHealthCheck(gen);
     return this.current;
   }
@@ -289,7 +343,7 @@ export class ProxySupervisor {
       const health = await checkHealth(spec.port);
       if (gen !== this.generation) return;
       if (health) {
-        this.attach(gen, spec.port, health, await this.identify(spec), spec.version);
+        this.attach(gen, spec.port, health, await this.identify(spec), spec);
         return;
       }
       this.fail('port-in-use', `Port ${spec.port} is in use by another program, so the Tollgate proxy cannot start.`);
@@ -349,6 +403,14 @@ export class ProxySupervisor {
         return;
       }
       misses = health && health !== 'refused' ? 0 : misses + 1;
+      // The proxy stopped writing to its data file (a newer Tollgate migrated it, or it was removed or
+      // replaced): still answering, so not restarted behind the user's back (the same build refuses a
+      // newer file at start), but no longer "running" as usual.
+      const running = this.current;
+      if (health && health !== 'refused' && running.kind === 'running' && health.dataFileProblem && running.dataFileProblem?.message !== health.dataFileProblem.message) {
+        this.opts.log(health.dataFileProblem.message);
+        this.setState({ ...running, dataFileProblem: health.dataFileProblem });
+      }
       if (misses >= this.opts.unhealthyAfter) {
         this.opts.log(`proxy failed ${misses} health checks`);
         const child = this.child;
@@ -360,14 +422,22 @@ export class ProxySupervisor {
         if (gen === this.generation) this.scheduleRestart(gen, 'stopped answering /healthz');
         return;
       }
-      this.healthTimer = setTimeout(() => void tick(), this.opts.healthIntervalMs);
+      arm();
+    };
+    // healthTimer is set only while a check waits to run: checkNow() during a check in flight (a
+    // slow proxy's may take PATIENT_TIMEOUT_MS) would start a second loop of checks beside it.
+    const arm = () => {
+      this.healthTimer = setTimeout(() => {
+        this.healthTimer = undefined;
+        void tick();
+      }, this.opts.healthIntervalMs);
     };
     this.healthNow = () => {
       if (this.healthTimer) clearTimeout(this.healthTimer);
       this.healthTimer = undefined;
       void tick();
     };
-    this.healthTimer = setTimeout(() => void tick(), this.opts.healthIntervalMs);
+    arm();
   }
 
   private fail(reason: Extract<ProxyState, { kind: 'failed' }>['reason'], message: string): ProxyState {

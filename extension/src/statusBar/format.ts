@@ -4,6 +4,7 @@ import type { ProxyState } from '../proxy/state';
 import type { AlertAction, StatusAlert } from './alerts';
 
 import { formatPercent, formatUsd } from '@contract/format';
+import { iconText } from '../util/iconText';
 
 export function hitRate(totals: Pick<SummaryBucket, 'calls' | 'hits'>): number | undefined {
   return totals.calls > 0 ? totals.hits / totals.calls : undefined;
@@ -58,11 +59,13 @@ function baseView(state: ProxyState, today: SummaryBucket | undefined, alerts: r
       return { text: '$(error) Tollgate: failed', tooltip: `${state.message} Click for options.`, tone: 'error', ariaLabel: `Tollgate failed. ${state.message}` };
     }
     case 'running': {
+      if (state.dataFileProblem) return dataFileProblemView(state, state.dataFileProblem.message);
       const spend = today ? formatUsd(today.costUsd) : '…';
       const rate = today ? hitRate(today) : undefined;
       const alert = alerts[0];
       const parts = [`${alert ? '$(warning)' : '$(pass-filled)'} Tollgate ${spend} today`];
-      if (alert) parts.push(alert.short);
+      // The alert's words may quote a provider's name from the ledger: no icon of theirs in the status bar.
+      if (alert) parts.push(iconText(alert.short));
       else if (rate !== undefined) parts.push(`${formatPercent(rate)} cached`);
       const lines = [
         `Tollgate proxy running on ${state.url}${state.attached ? ' (started elsewhere)' : ''}${state.version ? ` — v${state.version}` : ''}`,
@@ -91,4 +94,21 @@ function baseView(state: ProxyState, today: SummaryBucket | undefined, alerts: r
       return { text: parts.join(' · '), tooltip: lines.join('\n'), ariaLabel: `${spoken.join(', ')}. Activate for proxy actions.` };
     }
   }
+}
+
+/**
+ * A proxy whose data file a newer Tollgate migrated: it answers /healthz but refuses every call, so
+ * "running" with today's spend would mislead. The action restarts it on the newer build: reloading
+ * the window that started it (the updated extension starts its own); a proxy started elsewhere is
+ * restarted there, so its log is what this window can show.
+ */
+function dataFileProblemView(state: Extract<ProxyState, { kind: 'running' }>, message: string): Omit<StatusView, 'ariaLabel'> & { ariaLabel: string } {
+  const action: AlertAction = state.attached ? { title: 'Show Proxy Log', command: 'tollgate.showProxyLog' } : { title: 'Reload Window', command: 'workbench.action.reloadWindow' };
+  return {
+    text: '$(error) Tollgate: restart needed',
+    tooltip: `${message}\nClick to ${action.title}.`,
+    tone: 'error',
+    action,
+    ariaLabel: `Tollgate: restart needed, calls are refused. ${message} Activate to ${action.title}.`,
+  };
 }

@@ -32,7 +32,16 @@ const LOCAL_PREFIX = 'tollgate_';
 
 const OPENAI_TERMINAL = new Set(['completed', 'failed', 'expired', 'cancelled']);
 
-export function batchRouter(services: ProxyServices, governor: Governor | undefined, adminToken: string): Router {
+/**
+ * `writesRefused`: why the proxy no longer writes to its database (a newer Tollgate migrated it, or
+ * it was removed or replaced: db/formatWatch.ts), or undefined while it does.
+ */
+export function batchRouter(
+  services: ProxyServices,
+  governor: Governor | undefined,
+  adminToken: string,
+  writesRefused: () => { type: string; message: string } | undefined = () => undefined,
+): Router {
   const store = new BatchStore(services.db);
   const svc = new BatchService(services, store, governor);
   const router = new Router();
@@ -40,6 +49,16 @@ export function batchRouter(services: ProxyServices, governor: Governor | undefi
   const wrap = (fn: (req: Req, res: Res) => Promise<void>) => (req: Req, res: Res, next: Next) => {
     fn(req, res).catch(next);
   };
+
+  // Refused like the other provider calls once the proxy stopped writing to its file (server/start.ts):
+  // they reserve budget and record rows, which the read-only connection failed with SQLite's raw error.
+  const refuse = (protocol: Protocol) => (_req: Req, res: Res, next: Next) => {
+    const why = writesRefused();
+    if (why === undefined) return next();
+    res.status(503).setHeader('x-should-retry', 'false').json(providerError(protocol, 503, 'server_error', why.message, why.type));
+  };
+  for (const path of [OPENAI_PATHS.files, OPENAI_PATHS.batches, OPENAI_PATHS.uploads, OPENAI_PATHS.vector_stores]) router.use(path, refuse('openai'));
+  router.use(ANTHROPIC_PATHS.batches, refuse('anthropic'));
 
   // ---- OpenAI Files --------------------------------------------------------------------------
   router.post(OPENAI_PATHS.files, raw, wrap((req, res) => uploadFile(svc, req, res)));
@@ -101,7 +120,8 @@ export function batchRouter(services: ProxyServices, governor: Governor | undefi
       res.status(400).json({ error: { type: 'invalid_request_error', message: 'feature and since (epoch ms) are required; until (epoch ms) and provider are optional' } });
       return;
     }
-    captured.prune(services.policy.policy.batch.capture.retentionDays);
+    // A file the proxy no longer writes to still exports; pruning it is for whoever writes it now.
+    if (writesRefused() === undefined) captured.prune(services.policy.policy.batch.capture.retentionDays);
     try {
       const out = buildBatchExport(services.db, captured, { feature, since, ...(until !== undefined ? { until } : {}), ...(provider ? { provider } : {}) } satisfies BatchExportQuery);
       res

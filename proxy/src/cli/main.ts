@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { EXIT_CODES } from '../../../contract/process';
-import { VERSION } from '../version';
+import { VERSION_LINE } from '../version';
 import { batchCommand } from './batch';
 import { cacheCommand } from './cache';
 import { CliError, describeFailure, EXIT_FAILURE, ignoreBrokenPipes, printableLines } from './common';
@@ -19,7 +19,7 @@ ignoreBrokenPipes();
 
 const program = new Command('tollgate')
   .description('Tollgate: keep LLM API spend under control — a local OpenAI/Anthropic proxy with caching, budgets and a cost ledger.')
-  .version(VERSION)
+  .version(VERSION_LINE)
   .showHelpAfterError();
 
 program.addCommand(startCommand());

@@ -4,8 +4,16 @@
  * batches of RETENTION_BATCH rows, one batch per event-loop turn in the running proxy. SQLite reuses
  * the freed pages for new rows, so the file stops growing. Runs at start, every few minutes, and
  * after every `everyCalls` new rows, so a flood of requests cannot outgrow it for long.
+ * The same pass deletes the semantic cache's feedback log past `maxAgeDays` (semantic_hits,
+ * semantic_lookups_daily: cache/semantic/quality/retention.ts) and old background-response billing
+ * claims (backgroundResponses.ts), the router's quality samples (routing/quality/retention.ts) and
+ * the budgets' per-period spend and alert rows (governance/retention.ts), which otherwise grew for good.
  */
+import { semanticRetentionSteps, type SemanticRetentionResult } from '../cache/semantic/quality/retention';
 import type { Db } from '../db/open';
+import { GOVERNANCE_MIN_DAYS, pruneGovernancePeriods } from '../governance/retention';
+import { pruneQualitySamples } from '../routing/quality/retention';
+import { BACKGROUND_CLAIM_MIN_DAYS, pruneBackgroundClaims } from './backgroundResponses';
 import type { Ledger } from './ledger';
 
 export interface RetentionSettings {
@@ -102,8 +110,33 @@ export function* retentionSteps(db: Db, settings: RetentionSettings, now = Date.
   return { deletedByAge, deletedBySize };
 }
 
+/**
+ * A whole pass: the ledger's steps, then the semantic feedback log's by the same age, batch by
+ * batch; what the latter deleted is added to `semantic`. Yields and returns the ledger's totals.
+ * The feedback log's first batch runs in the turn of the ledger's last (no extra turn per pass).
+ */
+export function* retentionPass(db: Db, settings: RetentionSettings, now: number, semantic: SemanticRetentionResult): Generator<RetentionResult, RetentionResult, void> {
+  const ledger = yield* retentionSteps(db, settings, now);
+  const steps = semanticRetentionSteps(db, now - settings.maxAgeDays * DAY_MS, RETENTION_BATCH);
+  for (;;) {
+    const step = steps.next();
+    semantic.hits = step.value.hits;
+    semantic.lookupDays = step.value.lookupDays;
+    if (step.done) break;
+    yield ledger;
+  }
+  // Background responses' billing claims (backgroundResponses.ts), kept at least as long as OpenAI keeps the response.
+  const claimCutoff = now - Math.max(settings.maxAgeDays, BACKGROUND_CLAIM_MIN_DAYS) * DAY_MS;
+  while (pruneBackgroundClaims(db, claimCutoff, RETENTION_BATCH) === RETENTION_BATCH) yield ledger;
+  while (pruneQualitySamples(db, now - settings.maxAgeDays * DAY_MS, RETENTION_BATCH) === RETENTION_BATCH) yield ledger;
+  // Budget periods: the current and the previous one stay whatever maxAgeDays (forecasts, alert-once).
+  const periodCutoff = now - Math.max(settings.maxAgeDays, GOVERNANCE_MIN_DAYS) * DAY_MS;
+  while (pruneGovernancePeriods(db, periodCutoff, RETENTION_BATCH) > 0) yield ledger;
+  return ledger;
+}
+
 export function applyRetention(db: Db, settings: RetentionSettings, now = Date.now()): RetentionResult {
-  const steps = retentionSteps(db, settings, now);
+  const steps = retentionPass(db, settings, now, { hits: 0, lookupDays: 0 });
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -135,7 +168,7 @@ export class LedgerRetention {
    */
   start(): this {
     this.sinceCheck = 0;
-    this.advance(retentionSteps(this.db, this.settings()), true);
+    this.advance(this.pass(), true);
     this.ledger.on('call', this.onCall);
     this.timer = setInterval(() => this.run(), this.intervalMs);
     this.timer.unref();
@@ -149,7 +182,15 @@ export class LedgerRetention {
   run(): RetentionResult {
     this.sinceCheck = 0;
     if (this.next) return { deletedByAge: 0, deletedBySize: 0 };
-    return this.advance(retentionSteps(this.db, this.settings()), false);
+    return this.advance(this.pass(), false);
+  }
+
+  /** What the current pass deleted from the semantic feedback log (reported with the ledger's). */
+  private semantic: SemanticRetentionResult = { hits: 0, lookupDays: 0 };
+
+  private pass(): Generator<RetentionResult, RetentionResult, void> {
+    this.semantic = { hits: 0, lookupDays: 0 };
+    return retentionPass(this.db, this.settings(), Date.now(), this.semantic);
   }
 
   private advance(steps: Generator<RetentionResult, RetentionResult, void>, rethrow: boolean): RetentionResult {
@@ -173,6 +214,10 @@ export class LedgerRetention {
   private report(r: RetentionResult): RetentionResult {
     if (r.deletedByAge + r.deletedBySize > 0) {
       this.log(`ledger retention: deleted ${r.deletedByAge} row(s) past ledger.maxAgeDays and ${r.deletedBySize} over ledger.maxBytes`);
+    }
+    const s = this.semantic;
+    if (s.hits + s.lookupDays > 0) {
+      this.log(`semantic cache feedback retention: deleted ${s.hits} served hit(s) and ${s.lookupDays} daily lookup count(s) past ledger.maxAgeDays`);
     }
     return r;
   }

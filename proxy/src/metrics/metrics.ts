@@ -9,10 +9,14 @@ import type { CallRecord } from '../ledger/types';
  */
 export const MAX_MODEL_LABELS = 100;
 
+type RequestLabels = Record<'provider' | 'endpoint' | 'cache' | 'status', string>;
+
 export class Metrics {
   readonly registry = new Registry();
   /** Model label values in use, per provider. */
   private readonly modelLabels = new Map<string, Set<string>>();
+  /** Label sets of tollgate_requests_total in use, per provider (to drop a removed provider's: forgetProviders). */
+  private readonly requestLabels = new Map<string, Map<string, RequestLabels>>();
   private readonly requests = new Counter({
     name: 'tollgate_requests_total',
     help: 'Calls through the proxy by provider, endpoint, cache status and HTTP status class.',
@@ -43,7 +47,9 @@ export class Metrics {
   }
 
   observe(c: CallRecord): void {
-    this.requests.inc({ provider: c.provider, endpoint: c.endpoint, cache: c.cache, status: `${Math.floor(c.status / 100)}xx` });
+    const labels: RequestLabels = { provider: c.provider, endpoint: c.endpoint, cache: c.cache, status: `${Math.floor(c.status / 100)}xx` };
+    this.requests.inc(labels);
+    this.rememberRequestLabels(labels);
     // The figures come from the upstream's usage block: a negative or non-finite one (a buggy
     // OpenAI-compatible server) must not throw here — prom-client refuses to decrease a counter,
     // and the throw turned the call into a 502 — nor make a counter go down or infinite.
@@ -60,6 +66,34 @@ export class Metrics {
     if (c.endpoint.startsWith('batch:')) return;
     this.overhead.observe(countable(c.overheadMs) / 1000);
     this.latency.observe({ cache: c.cache }, countable(c.latencyMs) / 1000);
+  }
+
+  /**
+   * Drops the series of providers not in `keep` (a policy reload removed or renamed them): they
+   * stayed in /metrics until a restart, counters frozen at their last value, and a renamed
+   * provider showed twice. The cost counter's model labels of such a provider are forgotten too.
+   */
+  forgetProviders(keep: ReadonlySet<string>): void {
+    for (const [provider, series] of this.requestLabels) {
+      if (keep.has(provider)) continue;
+      for (const labels of series.values()) this.requests.remove(labels);
+      this.requestLabels.delete(provider);
+    }
+    for (const [provider, models] of this.modelLabels) {
+      if (keep.has(provider)) continue;
+      for (const model of [...models, 'other']) this.cost.remove({ provider, model });
+      this.modelLabels.delete(provider);
+    }
+  }
+
+  private rememberRequestLabels(labels: RequestLabels): void {
+    let series = this.requestLabels.get(labels.provider);
+    if (!series) {
+      series = new Map();
+      this.requestLabels.set(labels.provider, series);
+    }
+    const key = `${labels.endpoint}\u0000${labels.cache}\u0000${labels.status}`;
+    if (!series.has(key)) series.set(key, labels);
   }
 
   private modelLabel(provider: string, model: string): string {

@@ -54,11 +54,25 @@ export interface LocalApiExtras {
   budgets: () => BudgetStatus[];
   /** Subscribe to budget/policy events for the live stream; returns an unsubscribe function. */
   onEvent: (listener: <K extends LiveEventName>(event: K, data: LiveEvents[K]) => void) => () => void;
+  /**
+   * Why the proxy no longer writes to its database (a newer Tollgate migrated it, or it was removed
+   * or replaced: db/formatWatch.ts) as an error type and message, or undefined while it does.
+   */
+  writesRefused?: () => { type: string; message: string } | undefined;
 }
 
 export function localApi(services: ProxyServices, extras: LocalApiExtras): Router {
   const r = new Router();
   const admin = adminGuard(extras.adminToken);
+
+  // Every write of this API (cache clear and evict, feedback…) once the proxy stopped writing to its
+  // file (newer format, file replaced): the connection is read-only then, and each failed with
+  // SQLite's raw error as a 500. Reads still work (the dashboard shows the ledger as it was).
+  r.use((req, res, next) => {
+    const why = req.method === 'GET' || req.method === 'HEAD' ? undefined : extras.writesRefused?.();
+    if (why === undefined) return next();
+    res.status(503).json({ error: why } satisfies ApiError);
+  });
 
   r.mount('/router', routerApi(services, admin));
 

@@ -16,7 +16,9 @@ import { buildPipeline } from '../pipeline/pipeline';
 import { RouterRuntime } from '../routing/runtime';
 import { exemplarsPathFor } from '../routing/teamExemplars';
 import { Governor } from '../governance/governor';
-import { databaseFileError, getMeta, openDatabase, setMeta, type Db } from '../db/open';
+import { databaseFileError, getMeta, openDatabase, SCHEMA_VERSION, setMeta, type Db } from '../db/open';
+import { FormatWatch, type DataFileProblem } from '../db/formatWatch';
+import { providerError } from '../providers';
 import { Ledger } from '../ledger/ledger';
 import { LedgerRetention } from '../ledger/retention';
 import { Metrics } from '../metrics/metrics';
@@ -24,11 +26,12 @@ import { DEFAULT_POLICY, resolveProviders, type Policy, type ResolvedProvider } 
 import { formatProblem } from '../policy/load';
 import { PolicyStore } from '../policy/store';
 import type { Logger, ProxyServices } from '../pipeline/services';
-import { VERSION } from '../version';
+import { BUILD, VERSION } from '../version';
 import { TokenCounter, type TokenCounting } from '../workers/tokenCounter';
 import type { LiveEvent } from '../../../contract/events';
 import { HTTP_WARM_WAIT_MS, settle, warmHttpClient, warmPrices, warmTokens } from './warmUp';
 import { createApp } from './app';
+import { DATA_FILE_REPLACED_ERROR, NEWER_DATA_FORMAT_ERROR, type HealthDataFileProblem } from '../../../contract/api';
 import { describeFinding } from '../policy/trust';
 import { TrustGatedAgent } from './security/trustGate';
 import { describeOutboundProxy, outboundProxyFromEnv } from './security/outboundProxy';
@@ -199,6 +202,8 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     log,
     ...(codec ? { textCodec: codec } : {}),
   };
+  // A provider a reload removed or renamed: its series leave /metrics ('none': calls that reached no provider).
+  policyStore.on('change', () => services.metrics.forgetProviders(new Set([...providers.keys(), 'none'])));
   const semantic = new SemanticCache({
     db,
     dataDir: opts.dataDir,
@@ -221,6 +226,30 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   services.router = new RouterRuntime({ shared: () => semantic.embeddings, db, log: (l) => log.warn(l), ...(policyStore.file ? { exemplarsPath: exemplarsPathFor(policyStore.file) } : {}) });
   if (Object.keys(policyStore.policy.routing.tiers).length > 0 && policyStore.policy.routing.router === 'learned') services.router.embedder.warm();
 
+  /** What the user reads once this proxy stopped writing to its file, with what to do. */
+  const problemMessage = (p: DataFileProblem): string =>
+    p.kind === 'newer-format'
+      ? `${dbFile} was migrated to data format ${p.format} by a newer Tollgate while this proxy (Tollgate ${VERSION}, data format ${SCHEMA_VERSION}) was running; it no longer writes to it and refuses calls, which it could not record. Stop it and start the newer Tollgate (reload the VS Code window that started it, or restart \`tollgate start\`).`
+      : `${dbFile} was removed or replaced while this proxy was running (its data directory deleted, or an older copy restored); it no longer writes to the file it opened, whose rows would be lost, and refuses calls, which it could not record. Restart it so it opens the data directory as it is now (reload the VS Code window that started it, or restart \`tollgate start\`).`;
+  const refusal = (p: DataFileProblem): { type: string; message: string } => ({
+    type: p.kind === 'newer-format' ? NEWER_DATA_FORMAT_ERROR : DATA_FILE_REPLACED_ERROR,
+    message: problemMessage(p),
+  });
+  const format = new FormatWatch(
+    db,
+    (p) => {
+      log.error(problemMessage(p));
+      // Its writes would now fail every few minutes: nothing more to prune in a file this build no longer writes.
+      retention.close();
+    },
+    undefined,
+    dbFile,
+  );
+  /** Why this proxy no longer writes to its file (checked at most once a second), or undefined. */
+  const writesRefused = (): { type: string; message: string } | undefined => {
+    const p = format.check();
+    return p === undefined ? undefined : refusal(p);
+  };
   // Its first run reads the whole ledger: where a damaged file shows (SQLITE_CORRUPT).
   const retention = onDb(() => new LedgerRetention(db, services.ledger, () => policyStore.policy.ledger, (l) => log.info(l)).start());
   const governor = new Governor(db, () => policyStore.policy);
@@ -233,6 +262,8 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   // The frequent one also relays budget alerts another proxy on the file raised (they fire once,
   // in the process whose call crossed the threshold) to this proxy's listeners.
   const sweep = (full: boolean) => () => {
+    // The frequent sweep is also where an idle proxy notices a newer Tollgate migrated the file (or it went).
+    if (format.check() !== undefined) return;
     try {
       const n = full ? governor.recoverAfterRestart() : governor.recoverOrphans();
       if (n > 0) log.info(`settled ${n} budget reservation(s) left open by a proxy that is gone`);
@@ -255,6 +286,17 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   const pipeline = buildPipeline({ governor, semantic, held });
   const inFlight = new Set<Promise<void>>();
   const tracked = (ctx: Parameters<typeof pipeline>[0]): Promise<void> => {
+    const refused = writesRefused();
+    if (refused !== undefined) {
+      // Relaying would break "every call in the ledger" (the file no longer takes this build's
+      // rows, or is not the data directory's any more): refuse before the upstream is called, in
+      // the provider's error shape, and tell the SDKs not to retry (they retry a 503 by default).
+      ctx.res
+        .status(503)
+        .setHeader('x-should-retry', 'false')
+        .json(providerError(ctx.endpoint.protocol, 503, 'server_error', refused.message, refused.type));
+      return Promise.resolve();
+    }
     const p = pipeline(ctx);
     inFlight.add(p);
     const done = (): void => void inFlight.delete(p);
@@ -269,17 +311,27 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     services,
     {
     adminToken,
-    health: () => ({
-      version: VERSION,
-      uptimeSec: Math.round((Date.now() - startedAt) / 1000),
-      policy: { file: policyStore.file, problems: policyStore.lastProblems },
-      // Providers held until the user approves their host (the extension asks, then restarts with TOLLGATE_TRUSTED_HOSTS).
-      trust: { pending: held() },
-      cacheEntries: services.exactCache.count(),
-      semanticEntries: semantic.store.count(),
-      semanticLookupsShed: semantic.shedCount,
-      embedder: semantic.state,
-    }),
+    health: () => {
+      const problem = format.check();
+      return {
+        version: VERSION,
+        // Two builds of one version differ here (the extension compares it; absent from sources and older proxies).
+        ...(BUILD ? { build: BUILD } : {}),
+        uptimeSec: Math.round((Date.now() - startedAt) / 1000),
+        policy: { file: policyStore.file, problems: policyStore.lastProblems },
+        // Providers held until the user approves their host (the extension asks, then restarts with TOLLGATE_TRUSTED_HOSTS).
+        trust: { pending: held() },
+        // A file replaced under the proxy may not even have the cache's tables: its counts are left out.
+        ...(problem === undefined ? { cacheEntries: services.exactCache.count(), semanticEntries: semantic.store.count() } : {}),
+        semanticLookupsShed: semantic.shedCount,
+        embedder: semantic.state,
+        // The proxy stopped writing to its file: still up, but refusing calls (the extension says so).
+        ...(problem === undefined
+          ? {}
+          : { dataFileProblem: { reason: problem.kind, ...(problem.kind === 'newer-format' ? { format: problem.format } : {}), message: problemMessage(problem) } satisfies HealthDataFileProblem }),
+      };
+    },
+    writesRefused,
     clearCache: async (ns) => {
       // Semantic rows hang off exact entries: clearing a key's namespace clears all of that key's
       // vectors. In batches, a turn of the event loop between two: a year's cache in one
@@ -309,7 +361,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     },
     },
     tracked,
-    [batchRouter(services, governor, adminToken)],
+    [batchRouter(services, governor, adminToken, writesRefused)],
   );
 
   const pricesMs = warmPrices((l) => log.info(l));

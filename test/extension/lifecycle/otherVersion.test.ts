@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../support/freePort';
+import { windowHost } from '../support/controllerHost';
 
 const shared = vi.hoisted(() => ({ settings: {} as Record<string, unknown>, messages: [] as string[] }));
 vi.mock('vscode', async () => {
@@ -21,42 +22,13 @@ vi.mock('vscode', async () => {
 });
 
 const { ProxyController } = await import('../../../extension/src/proxy/proxyController');
-type Context = ConstructorParameters<typeof ProxyController>[0];
-type Output = ConstructorParameters<typeof ProxyController>[1];
-
 const root = join(__dirname, '../../..');
 const built = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-other-version-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const secretStore = new Map<string, string>();
-const secrets = {
-  get: async (k: string) => secretStore.get(k),
-  store: async (k: string, v: string) => void secretStore.set(k, v),
-  delete: async (k: string) => void secretStore.delete(k),
-  onDidChange: () => ({ dispose() {} }),
-};
-const memento = () => {
-  const m = new Map<string, unknown>();
-  return { get: (k: string, d?: unknown) => (m.has(k) ? m.get(k) : d), update: async (k: string, v: unknown) => void m.set(k, v), keys: () => [...m.keys()] };
-};
-
-function openWindow(version: string) {
-  const logs: string[] = [];
-  const log = (l: string) => void logs.push(l);
-  const output = { info: log, warn: log, error: log, show() {} } as unknown as Output;
-  const context = {
-    subscriptions: [],
-    extensionPath: root,
-    extensionUri: { fsPath: root },
-    extension: { packageJSON: { version } },
-    globalStorageUri: { fsPath: join(dir, 'storage') },
-    secrets,
-    globalState: memento(),
-    workspaceState: memento(),
-  };
-  return { controller: new ProxyController(context as unknown as Context, output), logs };
-}
+const host = windowHost(ProxyController, { extensionPath: root, storageDir: dir });
+const openWindow = (version: string) => host.open(version);
 
 describe('two windows of different versions', () => {
   it('the window on another version than the shared proxy says which version runs on the port', async () => {

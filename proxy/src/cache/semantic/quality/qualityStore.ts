@@ -124,6 +124,14 @@ export function migrateSemanticQuality(db: Db): void {
       lookups INTEGER NOT NULL,
       PRIMARY KEY (feature, day)
     );
+    -- Retention (retention.ts): what it deletes by age, found without reading the newer rows, and
+    -- the lookups of deleted days of features whose hits are kept (their lookup clock).
+    CREATE INDEX IF NOT EXISTS semantic_hits_ts ON semantic_hits(ts);
+    CREATE INDEX IF NOT EXISTS semantic_lookups_daily_day ON semantic_lookups_daily(day);
+    CREATE TABLE IF NOT EXISTS semantic_lookups_carried (
+      feature TEXT PRIMARY KEY,
+      lookups INTEGER NOT NULL
+    );
   `);
   // Columns added after the first release of the table (older databases lack them).
   const cols = new Set((db.prepare('PRAGMA table_info(semantic_hits)').all() as Array<{ name: string }>).map((c) => c.name));
@@ -181,7 +189,10 @@ export class SemanticQuality {
     for (const r of db.prepare('SELECT feature, query_vector AS q, entry_vector AS e FROM semantic_confusions ORDER BY id').all() as Array<{ feature: string; q: Buffer; e: Buffer }>) {
       this.rememberConfusion(r.feature, { query: blobVector(r.q), entry: blobVector(r.e) });
     }
-    const served = 'SELECT feature, SUM(lookups) AS n FROM semantic_lookups_daily WHERE feature IN (SELECT DISTINCT feature FROM semantic_hits) GROUP BY feature';
+    // Lookups of days retention deleted count too (semantic_lookups_carried, see retention.ts).
+    const served = `SELECT feature, SUM(n) AS n FROM (
+        SELECT feature, lookups AS n FROM semantic_lookups_daily UNION ALL SELECT feature, lookups AS n FROM semantic_lookups_carried
+      ) WHERE feature IN (SELECT DISTINCT feature FROM semantic_hits) GROUP BY feature`;
     for (const r of db.prepare(served).all() as Array<{ feature: string; n: number }>) {
       this.lookupTotals.set(r.feature, r.n);
     }
@@ -195,7 +206,9 @@ export class SemanticQuality {
   private lookupTotal(feature: string): number {
     let n = this.lookupTotals.get(feature);
     if (n === undefined) {
-      n = Number(this.stmt('SELECT COALESCE(SUM(lookups), 0) FROM semantic_lookups_daily WHERE feature = ?').pluck().get(feature) ?? 0);
+      const sql =
+        'SELECT (SELECT COALESCE(SUM(lookups), 0) FROM semantic_lookups_daily WHERE feature = ?) + (SELECT COALESCE(SUM(lookups), 0) FROM semantic_lookups_carried WHERE feature = ?)';
+      n = Number(this.stmt(sql).pluck().get(feature, feature) ?? 0);
       this.lookupTotals.set(feature, n);
     }
     return n;

@@ -1,0 +1,33 @@
+/**
+ * Retention of the governor's per-period rows: `governance_spend` (spend per budget and period) and
+ * `governance_alerts` (which alert levels fired in a period) got one row per budget, scope value
+ * (a per-user or per-team budget: one per user) and period for the life of the data directory.
+ *
+ * Their readers need only recent periods: the budget check and "alert once per period" the current
+ * one, the forecast and report the one before, the alert relay alerts of the last few seconds. A
+ * period lasts a month at most, so a row whose period started more than GOVERNANCE_MIN_DAYS ago
+ * belongs to neither; ledger/retention.ts deletes those (and anything past `maxAgeDays`, whichever
+ * is later), in batches.
+ */
+import type { Db } from '../db/open';
+
+/** Two of the longest periods (a month, 31 days) and a day: the current and the previous period stay. */
+export const GOVERNANCE_MIN_DAYS = 63;
+
+const TABLES = ['governance_spend', 'governance_alerts'] as const;
+
+/**
+ * Deletes rows of periods that started before `cutoffMs`, at most `batch` per table and call; the
+ * count deleted. Nothing for a table that does not exist yet (a governor never started on the file).
+ */
+export function pruneGovernancePeriods(db: Db, cutoffMs: number, batch: number): number {
+  let deleted = 0;
+  for (const table of TABLES) {
+    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
+    if (!exists) continue;
+    // WITHOUT ROWID tables: rows are named by their primary key.
+    const key = table === 'governance_spend' ? 'budget, period, period_start' : 'budget, period, period_start, level';
+    deleted += db.prepare(`DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE period_start < ? LIMIT ?)`).run(cutoffMs, batch).changes;
+  }
+  return deleted;
+}
