@@ -7,7 +7,7 @@
  * grows. Pure data: no I/O here.
  */
 import { z } from 'zod';
-import { AUTH_HEADERS, type AuthHeader, PROTOCOLS } from '../providers/protocol';
+import { AUTH_HEADERS, type AuthHeader, isAzureHost, PROTOCOLS } from '../providers/protocol';
 import { globMatch } from '../routing/glob';
 import { nearest } from './nearest';
 
@@ -463,7 +463,8 @@ export function resolveProviders(policy: Policy): Map<string, ResolvedProvider> 
       kind,
       baseUrl: (p.baseUrl ?? builtin.defaultBaseUrl).replace(/\/+$/, ''),
       apiKeyEnv: p.apiKeyEnv ?? (name === 'openai' || name === 'anthropic' ? builtin.apiKeyEnv : derivedKeyEnv(name)),
-      authHeader: p.authHeader ?? PROTOCOLS[kind].authHeader,
+      // An Azure resource takes its key in `api-key`; sent as a Bearer token, Azure refuses it (401).
+      authHeader: p.authHeader ?? (kind === 'openai' && p.baseUrl !== undefined && isAzureHost(p.baseUrl) ? 'api-key' : PROTOCOLS[kind].authHeader),
     });
   }
   return out;

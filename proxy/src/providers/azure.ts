@@ -9,6 +9,7 @@
 import type { ResolvedProvider } from '../policy/schema';
 import { globMatch } from '../routing/glob';
 import { OPENAI_ENDPOINTS } from './openai';
+import { isAzureHost } from './protocol';
 import type { EndpointId, EndpointSpec } from './types';
 
 /** The path segment naming the deployment (read by parse.ts, filled in upstream by forward.ts). */
@@ -33,7 +34,6 @@ export const AZURE_DEPLOYMENT_ENDPOINTS: EndpointSpec[] = DEPLOYMENT_ROUTES.map(
 });
 
 /** Hosts of Azure OpenAI resources (classic `openai.azure.com`, AI Services / Foundry resources). */
-const AZURE_HOST = /\.(?:openai\.azure\.com|cognitiveservices\.azure\.com|services\.ai\.azure\.com)$/i;
 
 /**
  * Whether a provider is an Azure OpenAI resource: an OpenAI-protocol provider whose base URL is on an
@@ -42,12 +42,7 @@ const AZURE_HOST = /\.(?:openai\.azure\.com|cognitiveservices\.azure\.com|servic
  */
 export function isAzureProvider(p: Pick<ResolvedProvider, 'kind' | 'baseUrl' | 'authHeader'>): boolean {
   if (p.kind !== 'openai') return false;
-  if (p.authHeader === 'api-key') return true;
-  try {
-    return AZURE_HOST.test(new URL(p.baseUrl).hostname);
-  } catch {
-    return false;
-  }
+  return p.authHeader === 'api-key' || isAzureHost(p.baseUrl);
 }
 
 /**

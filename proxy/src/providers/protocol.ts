@@ -116,3 +116,14 @@ export function errorTypeOf(body: Json | undefined): string | undefined {
   const err = obj(body?.error);
   return typeof err?.type === 'string' ? err.type : undefined;
 }
+
+const AZURE_HOST = /\.(?:openai\.azure\.com|cognitiveservices\.azure\.com|services\.ai\.azure\.com)$/i;
+
+/** An Azure OpenAI resource's host: it takes a resource key in `api-key`, not as a Bearer token. */
+export function isAzureHost(baseUrl: string): boolean {
+  try {
+    return AZURE_HOST.test(new URL(baseUrl).hostname);
+  } catch {
+    return false;
+  }
+}
