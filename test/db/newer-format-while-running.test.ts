@@ -7,36 +7,23 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../proxy/src/db/open';
-import { Db } from '../../proxy/src/db/sqlite';
-import { startHarness, type Harness } from '../support/harness';
+import { proxyWithSecondConnection } from './support/secondConnection';
 
-let h: Harness;
-let other: Db;
+const s = proxyWithSecondConnection({ cache: { enabled: false } });
 
-beforeEach(async () => {
-  h = await startHarness({ cache: { enabled: false } });
-  other = new Db(join(h.dataDir, 'tollgate.db'));
-  other.pragma('busy_timeout = 5000');
-});
-afterEach(async () => {
-  other.close();
-  await h.close();
-});
-
-const ledgerRows = (): number => other.prepare('SELECT COUNT(*) FROM calls').pluck().get() as number;
+const ledgerRows = (): number => s.other.prepare('SELECT COUNT(*) FROM calls').pluck().get() as number;
 
 describe('a database migrated to a newer format under a running proxy', () => {
   it('stops relaying and recording calls, answering a 503 that names the cause', async () => {
-    const openai = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-test', maxRetries: 0 });
+    const openai = new OpenAI({ baseURL: s.h.openaiBaseUrl, apiKey: 'sk-test', maxRetries: 0 });
     const ask = (i: number) => openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `q${i}` }] });
     await ask(0);
     expect(ledgerRows()).toBe(1);
 
     // The newer build's migration, on its own connection.
-    other.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    s.other.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
 
     // Calls until the proxy has noticed (it checks at most once a second on the request path).
     const outcomes: Array<number | 'ok'> = [];
@@ -58,26 +45,26 @@ describe('a database migrated to a newer format under a running proxy', () => {
     expect(e.headers?.get('x-should-retry')).toBe('false');
 
     // From then on: nothing reaches the upstream and nothing is written, on either protocol.
-    const upstreamCalls = h.upstream.calls();
+    const upstreamCalls = s.h.upstream.calls();
     const rows = ledgerRows();
     await expect(ask(100)).rejects.toMatchObject({ status: 503 });
-    const anthropic = new Anthropic({ baseURL: h.anthropicBaseUrl, apiKey: 'sk-ant-test', maxRetries: 0 });
+    const anthropic = new Anthropic({ baseURL: s.h.anthropicBaseUrl, apiKey: 'sk-ant-test', maxRetries: 0 });
     const a = await anthropic.messages.create({ model: 'claude-3-5-haiku-latest', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }).catch((err: unknown) => err);
     expect(a).toBeInstanceOf(Anthropic.APIError);
     expect((a as InstanceType<typeof Anthropic.APIError>).status).toBe(503);
     expect(((a as InstanceType<typeof Anthropic.APIError>).error as { type?: string }).type).toBe('error');
-    expect(h.upstream.calls()).toBe(upstreamCalls);
+    expect(s.h.upstream.calls()).toBe(upstreamCalls);
     expect(ledgerRows()).toBe(rows);
     // The proxy's connection refuses writes now (nothing written with the old assumptions).
-    expect(() => h.proxy.services.db.prepare("INSERT INTO meta (key, value) VALUES ('x', 'y')").run()).toThrow(/readonly|read-only/i);
+    expect(() => s.h.proxy.services.db.prepare("INSERT INTO meta (key, value) VALUES ('x', 'y')").run()).toThrow(/readonly|read-only/i);
     // Relayed calls before the check noticed it are at most a second's worth, all recorded.
     expect(outcomes.filter((o) => o === 'ok').length).toBe(rows - 1);
   });
 
   it('another connection committing without a newer format changes nothing', async () => {
-    const openai = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-test', maxRetries: 0 });
-    other.prepare("INSERT INTO meta (key, value) VALUES ('other-process', '1')").run();
-    other.pragma(`user_version = ${SCHEMA_VERSION}`);
+    const openai = new OpenAI({ baseURL: s.h.openaiBaseUrl, apiKey: 'sk-test', maxRetries: 0 });
+    s.other.prepare("INSERT INTO meta (key, value) VALUES ('other-process', '1')").run();
+    s.other.pragma(`user_version = ${SCHEMA_VERSION}`);
     for (let i = 0; i < 3; i++) {
       await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `q${i}` }] });
       await new Promise((r) => setTimeout(r, 600));

@@ -7,31 +7,18 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI, { toFile } from 'openai';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../proxy/src/db/open';
-import { Db } from '../../proxy/src/db/sqlite';
-import { startHarness, type Harness } from '../support/harness';
+import { proxyWithSecondConnection } from './support/secondConnection';
 
-let h: Harness;
-let other: Db;
-
-beforeEach(async () => {
-  h = await startHarness({ cache: { enabled: true } });
-  other = new Db(join(h.dataDir, 'tollgate.db'));
-  other.pragma('busy_timeout = 5000');
-});
-afterEach(async () => {
-  other.close();
-  await h.close();
-});
+const s = proxyWithSecondConnection({ cache: { enabled: true } });
 
 type Health = { status: string; dataFileProblem?: { reason: string; format?: number; message: string } };
-const health = async (): Promise<Health> => (await fetch(`${h.proxy.url}/healthz`)).json() as Promise<Health>;
+const health = async (): Promise<Health> => (await fetch(`${s.h.proxy.url}/healthz`)).json() as Promise<Health>;
 const admin = (method: string, path: string, body?: unknown) =>
-  fetch(`${h.proxy.url}${path}`, {
+  fetch(`${s.h.proxy.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${h.proxy.adminToken}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${s.h.proxy.adminToken}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 
@@ -47,11 +34,11 @@ async function newerSeen(): Promise<Health> {
 
 describe('writes after a newer data format was seen', () => {
   it('/healthz reports it with the action to take; the local API refuses writes with a clear 503 and still reads', async () => {
-    const openai = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-test', maxRetries: 0 });
+    const openai = new OpenAI({ baseURL: s.h.openaiBaseUrl, apiKey: 'sk-test', maxRetries: 0 });
     await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'cache me' }] });
     expect((await health()).dataFileProblem).toBeUndefined();
 
-    other.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    s.other.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     const hz = await newerSeen();
     expect(hz.dataFileProblem).toMatchObject({ reason: 'newer-format', format: SCHEMA_VERSION + 1 });
     expect(hz.dataFileProblem?.message).toMatch(/start the newer Tollgate/);
@@ -69,17 +56,17 @@ describe('writes after a newer data format was seen', () => {
       expect(err.message).toMatch(new RegExp(`data format ${SCHEMA_VERSION + 1} by a newer Tollgate`));
     }
     // Nothing was cleared behind the error, and reads still answer.
-    expect(other.prepare('SELECT COUNT(*) FROM cache_entries').pluck().get()).toBe(1);
+    expect(s.other.prepare('SELECT COUNT(*) FROM cache_entries').pluck().get()).toBe(1);
     const calls = await admin('GET', '/tollgate/calls');
     expect(calls.status).toBe(200);
     expect(((await calls.json()) as { calls: unknown[] }).calls).toHaveLength(1);
   });
 
   it('the batch routes answer the provider-style 503, on both protocols, without reaching the upstream', async () => {
-    other.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    s.other.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     await newerSeen();
-    const before = h.upstream.calls();
-    const openai = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-test', maxRetries: 0 });
+    const before = s.h.upstream.calls();
+    const openai = new OpenAI({ baseURL: s.h.openaiBaseUrl, apiKey: 'sk-test', maxRetries: 0 });
     const line = JSON.stringify({ custom_id: 'a', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] } });
     const upload = await openai.files.create({ file: await toFile(Buffer.from(`${line}\n`), 'in.jsonl'), purpose: 'batch' }).catch((e: unknown) => e);
     expect(upload).toBeInstanceOf(OpenAI.APIError);
@@ -89,13 +76,13 @@ describe('writes after a newer data format was seen', () => {
     const list = await openai.batches.list().catch((e: unknown) => e);
     expect((list as { status?: number }).status).toBe(503);
 
-    const anthropic = new Anthropic({ baseURL: h.anthropicBaseUrl, apiKey: 'sk-ant-test', maxRetries: 0 });
+    const anthropic = new Anthropic({ baseURL: s.h.anthropicBaseUrl, apiKey: 'sk-ant-test', maxRetries: 0 });
     const b = await anthropic.messages.batches
       .create({ requests: [{ custom_id: 'a', params: { model: 'claude-3-5-haiku-latest', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] } }] })
       .catch((e: unknown) => e);
     expect(b).toBeInstanceOf(Anthropic.APIError);
     expect((b as InstanceType<typeof Anthropic.APIError>).status).toBe(503);
     expect((b as InstanceType<typeof Anthropic.APIError>).message).toMatch(/newer Tollgate/);
-    expect(h.upstream.calls()).toBe(before);
+    expect(s.h.upstream.calls()).toBe(before);
   });
 });

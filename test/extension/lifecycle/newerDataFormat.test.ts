@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { ProxyState } from '../../../extension/src/proxy/state';
 import { ProxySupervisor } from '../../../extension/src/proxy/supervisor';
 import { statusView } from '../../../extension/src/statusBar/format';

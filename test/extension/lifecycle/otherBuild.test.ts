@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readOwner } from '../../../extension/src/proxy/ownerRecord';
 import { ProxySupervisor } from '../../../extension/src/proxy/supervisor';
 import { freePort } from '../../support/freePort';

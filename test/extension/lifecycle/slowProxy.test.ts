@@ -5,15 +5,13 @@
  * proxy answers every /healthz (with the session proof) after SLOW_MS, longer than those timeouts
  * and well inside the patient retry; the outcomes are counted, not timed.
  */
-import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ProxySupervisor, type LaunchSpec } from '../../../extension/src/proxy/supervisor';
 import type { ProxyState } from '../../../extension/src/proxy/state';
-import { freePort } from '../../support/freePort';
+import { userProxies } from '../support/userProxy';
 
 /** Longer than every first timeout (1 s and 2 s). */
 const SLOW_MS = 2_500;
@@ -22,52 +20,8 @@ const fakeCli = join(__dirname, '../fixtures/fake-proxy-cli.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-slow-proxy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface FakeProxy {
-  server: Server;
-  port: number;
-  /** Delay before each /healthz answer (changeable while running). */
-  delayMs: number;
-  /** /healthz answers sent (after their delay). */
-  answered: number;
-  /** /healthz requests waiting for their answer now. */
-  waiting: number;
-  /** When each /healthz request arrived (performance.now()). */
-  arrivals: number[];
-}
-
-async function fakeProxy(delayMs: number): Promise<FakeProxy> {
-  const port = await freePort();
-  const fake: FakeProxy = { server: createServer(), port, delayMs, answered: 0, waiting: 0, arrivals: [] };
-  fake.server.on('request', (req, res) => {
-    if (req.url !== '/healthz') {
-      res.statusCode = 404;
-      res.end();
-      return;
-    }
-    fake.arrivals.push(performance.now());
-    fake.waiting++;
-    setTimeout(() => {
-      fake.waiting--;
-      const challenge = req.headers['x-tollgate-challenge'];
-      if (typeof challenge === 'string') res.setHeader('x-tollgate-proof', createHmac('sha256', TOKEN).update(challenge).digest('base64url'));
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ status: 'ok', version: 'fake-1', uptimeSec: 5 }));
-      if (!res.destroyed) fake.answered++;
-    }, fake.delayMs);
-  });
-  await new Promise<void>((r) => fake.server.listen(port, '127.0.0.1', () => r()));
-  return fake;
-}
-
-const servers: Server[] = [];
-const supervisors: ProxySupervisor[] = [];
-afterEach(async () => {
-  await Promise.all(supervisors.splice(0).map((s) => s.stop()));
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    s.close();
-  }
-});
+const { supervisors, proxy } = userProxies(TOKEN);
+const fakeProxy = (delayMs: number) => proxy({ version: 'fake-1', uptimeSec: 5 }, delayMs);
 
 function make(extra: Partial<ConstructorParameters<typeof ProxySupervisor>[0]> = {}) {
   const logs: string[] = [];
@@ -85,7 +39,6 @@ function spec(port: number): LaunchSpec {
 describe('a slow but live proxy', () => {
   it('found on the port is shared and verified, not taken for another program', async () => {
     const fake = await fakeProxy(SLOW_MS);
-    servers.push(fake.server);
     const { sup, logs } = make();
     const state = await sup.start(spec(fake.port));
     expect({ kind: state.kind, attached: state.kind === 'running' && state.attached, verified: state.kind === 'running' && state.verified }).toEqual({
@@ -99,7 +52,6 @@ describe('a slow but live proxy', () => {
 
   it('that becomes slow while in use is not restarted', async () => {
     const fake = await fakeProxy(0);
-    servers.push(fake.server);
     // One missed check would be enough for a restart: any misread shows.
     const { sup, logs, states } = make({ healthIntervalMs: 50, unhealthyAfter: 1 });
     expect((await sup.start(spec(fake.port))).kind).toBe('running');
@@ -116,7 +68,6 @@ describe('a slow but live proxy', () => {
 
   it('a check asked for while a slow one is in flight does not start a second loop of checks', async () => {
     const fake = await fakeProxy(0);
-    servers.push(fake.server);
     const { sup } = make({ healthIntervalMs: 50 });
     expect((await sup.start(spec(fake.port))).kind).toBe('running');
     fake.delayMs = SLOW_MS;
