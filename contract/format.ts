@@ -27,9 +27,12 @@ export function formatPercent(ratio: number, digits = 0): string {
 
 export function formatTokens(n: number): string {
   if (!Number.isFinite(n)) return '–';
-  if (Math.abs(n) < 10_000) return String(Math.round(n));
-  if (Math.abs(n) < 1_000_000) return `${(n / 1000).toFixed(1)}k`;
-  return `${(n / 1_000_000).toFixed(2)}M`;
+  const abs = Math.abs(n);
+  if (abs < 10_000) return String(Math.round(n));
+  // The unit is picked after rounding, so 999,960 reads "1.00M", not "1000.0k".
+  if (Math.round(abs / 100) < 10_000) return `${(n / 1000).toFixed(1)}k`;
+  if (Math.round(abs / 10_000) < 100_000) return `${(n / 1_000_000).toFixed(2)}M`;
+  return `${(n / 1_000_000_000).toFixed(2)}B`;
 }
 
 /** "$1.20 of $5.00", "12.3k of 50.0k tokens", or both for a budget with both limits. */
