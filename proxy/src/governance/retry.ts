@@ -46,6 +46,9 @@ export function retryDecision(
 ): RetryDecision {
   if (failure.streamStarted) return { retry: false, delayMs: 0, reason: 'stream already started' };
   if (!isRetryable(failure, retries)) return { retry: false, delayMs: 0, reason: 'not retryable' };
+  // The provider's own word that this answer will not change on a retry (OpenAI and Anthropic send
+  // `x-should-retry`; their SDKs obey it). The same target is not asked again; a fallback still is.
+  if (failure.headers && headerValue(failure.headers, 'x-should-retry')?.toLowerCase() === 'false') return { retry: false, delayMs: 0, reason: 'upstream said x-should-retry: false' };
   if (failure.attempt > retries.attempts) return { retry: false, delayMs: 0, reason: `retries exhausted (${retries.attempts})` };
   const t = now();
   const retryAfter = failure.retryAfter !== undefined ? parseRetryAfter(failure.retryAfter, t) : undefined;
