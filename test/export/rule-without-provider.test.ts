@@ -7,31 +7,20 @@
  * export must never differ silently: where the provider that got the model in Tollgate is not the one
  * the export targets, the export and `policy validate` warn at that rule, naming both providers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { exportPolicy } from '../../proxy/src/export';
 import { parsePolicy } from '../../proxy/src/policy/load';
 import type { Policy } from '../../proxy/src/policy/schema';
 import { locatedWarnings } from '../../proxy/src/policy/warnings';
-import { startProxy } from '../../proxy/src/server/start';
-import { startScriptedUpstream, type ScriptedUpstream } from './behaviour/scriptedUpstream';
+import { useTwoUpstreams, withProxy } from './behaviour/twoUpstreams';
 
-let openai: ScriptedUpstream;
-let anthropic: ScriptedUpstream;
-beforeAll(async () => {
-  [openai, anthropic] = await Promise.all([startScriptedUpstream(), startScriptedUpstream()]);
-});
-afterAll(async () => {
-  await Promise.all([openai?.close(), anthropic?.close()]);
-});
+const up = useTwoUpstreams();
 
 const policyText = (): string => `providers:
-  openai: { baseUrl: "${openai.openaiBaseUrl}", models: ["gpt-*"] }
-  anthropic: { baseUrl: "${anthropic.anthropicBaseUrl}", models: ["claude-*"] }
+  openai: { baseUrl: "${up.openai.openaiBaseUrl}", models: ["gpt-*"] }
+  anthropic: { baseUrl: "${up.anthropic.anthropicBaseUrl}", models: ["claude-*"] }
 cache: { enabled: false }
 routing:
   rules:
@@ -63,7 +52,7 @@ function exportedProvider(policy: Policy, text: string, target: 'litellm' | 'por
   if (target === 'portkey') {
     const config = JSON.parse(files.find((f) => f.path === 'config.json')!.content) as { targets?: Array<{ name: string; provider?: string; custom_host?: string }> };
     const t = config.targets?.find((x) => x.name === `rule-${name}`);
-    return t?.custom_host?.startsWith(anthropic.anthropicBaseUrl) && t.provider === 'anthropic' ? 'anthropic' : t?.provider;
+    return t?.custom_host?.startsWith(up.anthropic.anthropicBaseUrl) && t.provider === 'anthropic' ? 'anthropic' : t?.provider;
   }
   // LiteLLM exports only a rule that renames one model, as an alias to the model group of its target.
   const config = parse(files.find((f) => f.path === 'config.yaml')!.content) as {
@@ -73,32 +62,26 @@ function exportedProvider(policy: Policy, text: string, target: 'litellm' | 'por
   const rule = policy.routing.rules[index]!;
   const group = rule.match.model !== undefined ? config.router_settings.model_group_alias?.[rule.match.model] : undefined;
   const base = config.model_list.find((d) => d.model_name === group)?.litellm_params.api_base;
-  return base === undefined ? undefined : base === anthropic.anthropicBaseUrl ? 'anthropic' : base === openai.openaiBaseUrl ? 'openai' : base;
+  return base === undefined ? undefined : base === up.anthropic.anthropicBaseUrl ? 'anthropic' : base === up.openai.openaiBaseUrl ? 'openai' : base;
 }
 
 describe('a rule without match.provider: Tollgate and the exports never differ silently', () => {
   it('Tollgate keeps the request’s provider; every export that differs warns at the rule, and so does validate', async () => {
     const text = policyText();
     const policy = parsed(text);
-    const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-rule-provider-'));
-    const proxy = await startProxy({ port: 0, dataDir, policy, env: {} });
     // What Tollgate does: the upstream that got the rewritten model, per rule.
     const tollgate: Array<string | undefined> = [];
-    try {
-      const client = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'sk-client', maxRetries: 0 });
+    await withProxy(policy, async (url) => {
+      const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'sk-client', maxRetries: 0 });
       const requests: Array<{ model: string; feature?: string }> = [{ model: 'gpt-4o', feature: 'support' }, { model: 'gpt-3.5-turbo' }];
       for (const r of requests) {
-        openai.script({});
-        anthropic.script({});
+        up.reset();
         await client.chat.completions.create({ model: r.model, messages: [{ role: 'user', content: 'hi' }] }, r.feature ? { headers: { 'x-tollgate-feature': r.feature } } : {});
-        tollgate.push(openai.models().length > 0 ? 'openai' : anthropic.models().length > 0 ? 'anthropic' : undefined);
+        tollgate.push(up.openai.models().length > 0 ? 'openai' : up.anthropic.models().length > 0 ? 'anthropic' : undefined);
       }
       // Today's runtime: the Claude ids went to the OpenAI upstream (reported to the routing owner).
-      expect([openai.models(), anthropic.models()]).toEqual([['claude-haiku-4-5'], []]);
-    } finally {
-      await proxy.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+      expect([up.openai.models(), up.anthropic.models()]).toEqual([['claude-haiku-4-5'], []]);
+    });
 
     const located = locatedWarnings(policy, text, 'policy.yaml');
     let differences = 0;

@@ -80,8 +80,9 @@ describe('LiteLLM export against ConfigYAML (zod transcription, strict)', () => 
         child.on('close', (code) => resolve({ code, stdout }));
       });
       expect(result.code).toBe(0);
-      // alice has a budget but no key: a key of her own is generated (LiteLLM charges users through keys).
-      expect(seen.map((s) => s.path)).toEqual(['/team/new', '/team/update', '/user/new', '/key/generate', '/key/generate']);
+      // alice's budget only warns (action: allow), so no user or user key is created for it (allow-budget.test.ts).
+      expect(seen.map((s) => s.path)).toEqual(['/team/new', '/team/update', '/key/generate']);
+      expect(seen.some((s) => s.body.user_id === 'alice')).toBe(false);
       expect(seen.every((s) => s.auth === 'Bearer sk-master-test')).toBe(true);
       expect(seen[1]?.body).toMatchObject({ team_id: 'search', max_budget: 20, rpm_limit: 60 });
       expect(out.get('apply.mjs')).not.toContain('sk-master-test');

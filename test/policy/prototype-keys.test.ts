@@ -3,7 +3,8 @@
  * shared through a merge anchor): JavaScript records cannot hold it, and zod's records skipped it,
  * so `match: { header: { __proto__: x } }` lost its only condition and a rule meant for a few
  * requests routed every one. The policy comes from a cloned repository: such a key is refused at
- * its own line, and keys that only look special (`constructor`) are kept.
+ * its own line, and keys that only look special (`constructor`) are kept: whatever reads them by a
+ * user-chosen name looks at own keys only.
  */
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, type PolicyProblem } from '../../proxy/src/policy/load';
@@ -48,10 +49,10 @@ describe('__proto__ keys are refused at their line, never dropped', () => {
     expect(found.map((p) => p.line)).toEqual([2, 5]);
   });
 
-  it('refuses a header match that node would read from Object.prototype (constructor), at its line', () => {
-    const found = problems('routing:\n  rules:\n    - name: narrow\n      match:\n        header:\n          x-team: search\n          Constructor: x\n      model: gpt-4o-mini\n');
-    expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ line: 7, path: 'routing.rules.0.match.header.Constructor' });
+  it('accepts a header match named like an Object.prototype member (the matcher reads own headers only: routing/rule-header-names.test.ts)', () => {
+    const r = parsePolicy('routing:\n  rules:\n    - name: narrow\n      match:\n        header:\n          x-team: search\n          Constructor: x\n      model: gpt-4o-mini\n');
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.policy.routing.rules[0]?.match.header).toEqual({ 'x-team': 'search', Constructor: 'x' });
   });
 
   it('keeps other header names and provider header names that are Object members', () => {
@@ -59,5 +60,38 @@ describe('__proto__ keys are refused at their line, never dropped', () => {
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     expect(Object.keys(r.policy.routing.rules[0]?.match.header ?? {}).sort()).toEqual(['x-team', 'x-tostring']);
     expect(r.policy.providers.openai?.headers).toEqual({ toString: 'a' });
+  });
+});
+
+describe('"did you mean" beside a provider named like an Object.prototype member', () => {
+  it.each([
+    ['a tier under a misspelt provider', 'providers:\n  constructor: { baseUrl: "https://llm.example/v1" }\n  groq: { baseUrl: "https://api.groq.com/openai/v1" }\nrouting:\n  tiers:\n    grok: { small: a }\n', 6],
+    ['a rule for a misspelt provider', 'providers:\n  toString: { baseUrl: "https://llm.example/v1" }\n  groq: { baseUrl: "https://api.groq.com/openai/v1" }\nrouting:\n  rules:\n    - name: r\n      match: { provider: grq }\n      tier: large\n', 7],
+  ])('%s is a problem at its line, not a crash', (_name, text, line) => {
+    const r = parsePolicy(text, 'policy.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toMatchObject({ line });
+    expect(r.problems[0]?.message).toContain('did you mean "groq"');
+  });
+});
+
+describe('key problems of both kinds', () => {
+  it('a repeated key and a __proto__ key are reported together, in file order, so one round of fixes is enough', () => {
+    const text = 'providers:\n  __proto__: {}\nbudgets:\n  - name: b\n    period: day\n    usd: 5\n    usd: 6\nrouting:\n  tiers:\n    __proto__: {}\n';
+    const found = problems(text);
+    expect(found.map((p) => [p.line, p.path])).toEqual([
+      [2, 'providers.__proto__'],
+      [7, 'budgets.0.usd'],
+      [10, 'routing.tiers.__proto__'],
+    ]);
+    expect(found[1]?.message).toContain('given twice in the same mapping (first on line 6)');
+    expect(found[0]?.message).toContain('__proto__');
+  });
+
+  it('a __proto__ key given twice is one problem per line', () => {
+    const found = problems('providers:\n  __proto__: {}\n  __proto__: {}\n');
+    expect(found.map((p) => p.line)).toEqual([2, 3]);
   });
 });

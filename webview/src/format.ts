@@ -33,18 +33,37 @@ export function formatCache(call: Pick<CallRecord, 'cache' | 'similarity'>): str
 
 export function formatModel(call: Pick<CallRecord, 'modelRequested' | 'modelUsed'>): string {
   if (!call.modelUsed || call.modelUsed === call.modelRequested) return call.modelRequested || call.modelUsed;
-  return `${call.modelRequested} → ${call.modelUsed}`;
+  return `${isolateBidi(call.modelRequested)} → ${isolateBidi(call.modelUsed)}`;
 }
 
 /** Hebrew, Arabic, Syriac, Thaana, NKo… and their presentation forms: text laid out right to left. */
 const RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]|\uD802[\uDC00-\uDFFF]|\uD803[\uDC00-\uDE7F]|\uD83A[\uDC00-\uDFFF]|\uD83B[\uDC00-\uDEFF]/;
+/** Explicit bidi controls: ALM, LRM, RLM, embeddings and overrides (LRE…RLO), isolates (LRI…PDI). */
+const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+const ISOLATE_OPENERS = new Set(['\u2066', '\u2067', '\u2068']);
+const PDI = '\u2069';
 
 /**
- * A right-to-left tag in first-strong isolates (U+2068 … U+2069): without them two RTL tags and the
- * " / " between them form one RTL run, so "feature / team" would read "team / feature". Pure.
+ * A right-to-left name in first-strong isolates (U+2068 … U+2069): without them two RTL tags and the
+ * " / " between them form one RTL run, so "feature / team" would read "team / feature". A name
+ * with bidi controls of its own (a stray RIGHT-TO-LEFT OVERRIDE in a tag header or model name) is
+ * isolated too, its isolates balanced: the closing PDI ends any override still open inside, so it
+ * cannot reverse the separator and the names after it. Pure.
  */
 export function isolateBidi(text: string): string {
-  return RTL.test(text) ? `\u2068${text}\u2069` : text;
+  if (!BIDI_CONTROL.test(text)) return RTL.test(text) ? `\u2068${text}${PDI}` : text;
+  let open = 0;
+  let out = '';
+  for (const ch of text) {
+    if (ISOLATE_OPENERS.has(ch)) open++;
+    else if (ch === PDI) {
+      // A PDI without an opener inside the name would close the isolate around it: drop it.
+      if (open === 0) continue;
+      open--;
+    }
+    out += ch;
+  }
+  return `\u2068${out}${PDI.repeat(open + 1)}`;
 }
 
 export function formatTags(call: Pick<CallRecord, 'tags'>): string {

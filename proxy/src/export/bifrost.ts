@@ -28,6 +28,7 @@ import {
   providersOf,
   resolveModelRef,
   scopeKinds,
+  skipMonitorOnlyBudget,
   TAG_HEADER,
   uniqueNamer,
   Warnings,
@@ -35,7 +36,7 @@ import {
   warnRuleTarget,
 } from './shared';
 import type { Json } from './stable';
-import { stableJson } from './stable';
+import { byCodePoint, stableJson } from './stable';
 import { GATEWAY_PINS } from './versions';
 import type { ExportResult, ExportSource } from './types';
 
@@ -73,10 +74,10 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
     let name = p.name;
     if (BIFROST_NAMED.has(name)) {
       name = providerName(`${name}-tollgate`);
-      w.add(`providers.${p.name}`, `"${p.name}" is a built-in ${TARGET} provider with its own settings; this ${p.kind}-compatible upstream is exported as custom provider "${name}"`);
+      w.add(`providers.${p.name}`, `"${p.name}" is a built-in ${TARGET} provider with its own settings; this ${p.kind}-compatible upstream is exported as custom provider "${name}", so clients name its models "${name}/<model>"`);
     }
     bifrostName.set(p.name, name);
-    providerBlock[name] = providerConfig(p, policy, w);
+    providerBlock[name] = providerConfig(p, name, policy, w);
   }
   const bref = (ref: ModelRef): string => `${bifrostName.get(ref.provider.name)}/${ref.model}`;
 
@@ -141,6 +142,8 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
 
   policy.budgets.forEach((b, i) => {
     const field = `budgets[${i}]`;
+    // Before owner(): a budget left out must not create a team, customer or virtual key.
+    if (skipMonitorOnlyBudget(b, field, w, TARGET)) return;
     const o = owner(b.scope, field);
     if (!o) return;
     if (b.action !== 'block') w.add(`${field}.action`, `${TARGET} rejects requests over budget; "${b.action}" is not available`);
@@ -219,7 +222,8 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
     for (const t of teams.values()) t.customer_id = GLOBAL_CUSTOMER;
     for (const v of vks.values()) if (v.team_id === undefined) v.customer_id = GLOBAL_CUSTOMER;
   }
-  if (policy.budgets.length + policy.rateLimits.length > 0)
+  // What was exported: a policy whose budgets were all left out (monitor-only, user scope…) enforces nothing here.
+  if (budgets.length + limits.size > 0)
     w.add('budgets', `${TARGET} enforces budgets and limits on requests that carry a virtual key (x-bf-vk); set client.enforce_auth_on_inference to require one`);
 
   // --- governance: routing rules ----------------------------------------------------------
@@ -259,7 +263,7 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
     const clauses: string[] = [];
     if (m.model !== undefined) clauses.push(isGlob(m.model) ? `model.matches(${cel(globToRegex(m.model))})` : `model == ${cel(m.model)}`);
     if (m.feature !== undefined) clauses.push(headerClause(TAG_HEADER.feature, m.feature));
-    for (const [h, v] of Object.entries(m.header ?? {}).sort(([a], [b]) => a.localeCompare(b))) clauses.push(headerClause(h.toLowerCase(), v));
+    for (const [h, v] of Object.entries(m.header ?? {}).sort(([a], [b]) => byCodePoint(a, b))) clauses.push(headerClause(h.toLowerCase(), v));
     // match.provider: the request's provider, as Bifrost names it (tier rules are already one per provider).
     const own = m.provider === undefined ? providers : providers.filter((p) => globMatch(m.provider as string, p.name));
     // Tollgate sends a rule's model to the provider the request already has. A rule limited to
@@ -374,7 +378,8 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
     } else {
       cacheConfig.dimension = 1; // direct (hash) mode: exact-match caching without embeddings
     }
-    if (c.semantic.excludeFeatures.length > 0)
+    // Tollgate applies excludeFeatures in its semantic stage only: with semantic caching off it changes nothing.
+    if (c.semantic.enabled && c.semantic.excludeFeatures.length > 0)
       w.add('cache.semantic.excludeFeatures', `${TARGET} cannot skip the semantic cache by feature; those clients should send x-bf-cache-type: direct`);
     config.plugins = [{ name: 'semantic_cache', enabled: true, config: cacheConfig }];
     config.vector_store = { enabled: true, type: 'redis', config: { addr: 'env.REDIS_ADDR' } };
@@ -409,7 +414,8 @@ function headerClause(name: string, pattern: string): string {
   return isGlob(pattern) ? `${value}.matches(${cel(globToRegex(pattern))})` : `${value} == ${cel(pattern)}`;
 }
 
-function providerConfig(p: ResolvedProvider, policy: Policy, w: Warnings): JsonObject {
+/** `name` is the provider's name in Bifrost: clients prefix models with it, which for a renamed built-in is not the policy's. */
+function providerConfig(p: ResolvedProvider, name: string, policy: Policy, w: Warnings): JsonObject {
   const field = `providers.${p.name}`;
   const builtin = p.name === 'openai' || p.name === 'anthropic';
   const network: JsonObject = {
@@ -432,7 +438,7 @@ function providerConfig(p: ResolvedProvider, policy: Policy, w: Warnings): JsonO
   if (Object.keys(p.headers).length > 0) network.extra_headers = { ...p.headers };
   if (p.authHeader !== PROTOCOLS[p.kind].authHeader) w.add(`${field}.authHeader`, `${TARGET} sends keys the way its ${p.kind} provider does; "${p.authHeader}" needs the azure provider set up by hand`);
   if (p.models.length > 0)
-    w.add(`${field}.models`, `${TARGET} picks the provider from the model's "provider/" prefix, not from model globs; clients must send "${p.name}/<model>"`);
+    w.add(`${field}.models`, `${TARGET} picks the provider from the model's "provider/" prefix, not from model globs; clients must send "${name}/<model>"${name === p.name ? '' : ` (the name it has in ${TARGET}; "${p.name}/<model>" reaches ${TARGET}'s own ${p.name} provider, which this config does not set up)`}`);
   const cfg: JsonObject = {
     // Bifrost reads `env.NAME` values from its environment at load time; the key itself is never exported.
     keys: [{ name: `${p.name}-key`, value: `env.${p.apiKeyEnv}`, models: ['*'], weight: 1 }],

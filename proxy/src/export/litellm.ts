@@ -25,6 +25,7 @@ import {
   providersOf,
   resolveModelRef,
   scopeKinds,
+  skipMonitorOnlyBudget,
   providerTierModel,
   fallbackChain,
   Warnings,
@@ -239,7 +240,8 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
         w.add('cache.semantic.threshold', `no threshold set: Tollgate uses its backend's calibrated value, ${TARGET} needs a number, 0.8 was written`);
       w.add('cache.semantic.backend', `${TARGET} embeds with an upstream embedding model (text-embedding-3-small); thresholds calibrated for Tollgate's local model may need retuning`);
     }
-    if (c.semantic.excludeFeatures.length > 0)
+    // Tollgate applies excludeFeatures in its semantic stage only: with semantic caching off it changes nothing.
+    if (c.semantic.enabled && c.semantic.excludeFeatures.length > 0)
       w.add('cache.semantic.excludeFeatures', `${TARGET} cannot skip the semantic cache by feature tag; those clients should send cache: {"no-cache": true}`);
     settings.cache_params = params;
   }
@@ -272,6 +274,7 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
   policy.budgets.forEach((b, i) => {
     const field = `budgets[${i}]`;
     const kinds = scopeKinds(b.scope);
+    if (skipMonitorOnlyBudget(b, field, w, TARGET)) return;
     if (b.usd === undefined) {
       w.add(`${field}.tokens`, `${TARGET} budgets are in USD only; the ${b.tokens} token budget "${b.name}" is not exported, so ${describeScope(b.scope)} can use any number of tokens per ${b.period} on ${TARGET}. Set a tpm_limit there if a rate cap is enough`);
       return;

@@ -15,7 +15,7 @@ import { TIERS } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
-import { earlierOverlaps, fallbackChain, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, tierProviders, uniqueNamer, Warnings, warnLocalOnly, warnRuleTarget } from './shared';
+import { earlierOverlaps, fallbackChain, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, skipMonitorOnlyBudget, tierProviders, uniqueNamer, Warnings, warnLocalOnly, warnRuleTarget } from './shared';
 import type { Json } from './stable';
 import { stableJson } from './stable';
 import { GATEWAY_PINS } from './versions';
@@ -310,9 +310,10 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     w.add('cache.semantic.backend', `${TARGET} embeds with its own model for semantic caching; Tollgate's local embedding backend is not carried over`);
   if (c.enabled && c.semantic.enabled && c.semantic.threshold !== undefined)
     w.add('cache.semantic.threshold', `${TARGET}'s semantic cache threshold is fixed by Portkey; ${c.semantic.threshold} cannot be set`);
-  if (c.semantic.excludeFeatures.length > 0)
+  // Both only matter where Tollgate caches: excludeFeatures only narrows the semantic cache.
+  if (c.enabled && c.semantic.enabled && c.semantic.excludeFeatures.length > 0)
     w.add('cache.semantic.excludeFeatures', `${TARGET} cannot skip the semantic cache by feature; give those clients a config with cache mode "simple"`);
-  if (!isDefault(c.version, (p) => p.cache.version))
+  if (c.enabled && !isDefault(c.version, (p) => p.cache.version))
     w.add('cache.version', `${TARGET} has no cache namespace to bump; send x-portkey-cache-force-refresh: true to refresh entries`);
 
   // --- defaults ---------------------------------------------------------------------------
@@ -331,9 +332,11 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     if (!isDefault(p.idleTimeoutMs, () => 120_000)) w.add(`providers.${p.name}.idleTimeoutMs`, `${TARGET} has a total request_timeout only, no idle timeout inside a stream`);
     if (p.authHeader !== PROTOCOLS[p.kind].authHeader) w.add(`providers.${p.name}.authHeader`, `${TARGET} sends keys the way its ${p.kind} adapter does; "${p.authHeader}" needs an azure-openai provider set up by hand`);
   }
-  policy.budgets.forEach((b, i) =>
-    w.add(`budgets[${i}]`, `Portkey's open-source gateway has no budgets; "${b.name}" (${b.usd !== undefined ? `$${b.usd}` : `${b.tokens} tokens`} per ${b.period}) must be set as a budget limit on the Portkey virtual key or workspace`),
-  );
+  policy.budgets.forEach((b, i) => {
+    const field = `budgets[${i}]`;
+    if (skipMonitorOnlyBudget(b, field, w, TARGET)) return;
+    w.add(field, `Portkey's open-source gateway has no budgets; "${b.name}" (${b.usd !== undefined ? `$${b.usd}` : `${b.tokens} tokens`} per ${b.period}) must be set as a budget limit on the Portkey virtual key or workspace`);
+  });
   policy.rateLimits.forEach((r, i) =>
     w.add(`rateLimits[${i}]`, `Portkey's open-source gateway has no rate limits; "${r.name}" must be set as a rate limit on the Portkey virtual key or workspace`),
   );

@@ -8,6 +8,7 @@ import { modelProvider, ruleTargetMessage, ruleTargetSplit } from '../policy/mod
 import { DEFAULT_POLICY, resolveProviders, TIERS } from '../policy/schema';
 import { globMatch } from '../routing/glob';
 import { globsOverlap } from './globOverlap';
+import { byCodePoint } from './stable';
 import type { ExportWarning } from './types';
 
 /** Collects warnings in generation order (which is deterministic) without duplicates. */
@@ -29,7 +30,7 @@ export class Warnings {
 
 /** Resolved providers sorted by name (the built-in openai and anthropic are always present). */
 export function providersOf(policy: Policy): ResolvedProvider[] {
-  return [...resolveProviders(policy).values()].map((p) => ({ ...p, apiKeyEnv: exportedKeyEnv(p.apiKeyEnv) })).sort((a, b) => a.name.localeCompare(b.name));
+  return [...resolveProviders(policy).values()].map((p) => ({ ...p, apiKeyEnv: exportedKeyEnv(p.apiKeyEnv) })).sort((a, b) => byCodePoint(a.name, b.name));
 }
 
 /** What shells, `docker --env-file` and envsubst accept as a variable name. */
@@ -310,6 +311,21 @@ export function privateNetworkHost(baseUrl: string): string | undefined {
   }
   if (/^f[cd][0-9a-f]{2}:/.test(host) || host.startsWith('fe80:')) return host;
   return undefined;
+}
+
+/**
+ * A budget with `action: allow` never refuses a request in Tollgate: past its cap the proxy only
+ * marks and warns (governance/governor.ts). Every gateway budget refuses requests once spent, so
+ * exporting it as one would turn a monitoring budget into an outage; it is left out, warned.
+ */
+export function skipMonitorOnlyBudget(b: BudgetPolicy, field: string, w: Warnings, target: string): boolean {
+  if (b.action !== 'allow') return false;
+  const cap = [b.usd !== undefined ? `$${b.usd}` : undefined, b.tokens !== undefined ? `${b.tokens} tokens` : undefined].filter(Boolean).join(' and ');
+  w.add(
+    `${field}.action`,
+    `budget "${b.name}" (${cap} per ${b.period}) only warns in Tollgate (action: allow) and never refuses a request; a ${target} budget refuses requests once it is spent, so it is not exported as one. Use ${target}'s spend alerts to watch it`,
+  );
+  return true;
 }
 
 /** Duration for a policy period (Tollgate periods are calendar periods: day, Monday week, month). */

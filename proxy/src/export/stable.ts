@@ -8,6 +8,15 @@ import { sha256 } from '../cache/canonical';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
+/**
+ * Code-point order for names. Not `localeCompare`: that follows the machine's locale (under LANG=da_DK
+ * "aa" sorts after "z"), so the same policy exported on two machines gave different files and
+ * `policy export --check` failed on one of them.
+ */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Deep copy with object keys in code-point order; array order is meaningful and kept. */
 export function sortKeys(value: Json): Json {
   if (Array.isArray(value)) return value.map(sortKeys);

@@ -18,6 +18,7 @@ import { hostname } from 'node:os';
 import type { Db } from '../db/open';
 import type { BudgetPolicy, Policy, RateLimitPolicy, Scope } from '../policy/schema';
 import { priceCall } from '../pricing/price';
+import { isWriteRefused } from '../ledger/writeRefused';
 import { AlertRelay } from './alertRelay';
 import { downgradeTarget } from './downgrade';
 import { budgetExhaustedMessage, rateLimitMessage } from './format';
@@ -56,6 +57,8 @@ const HELD_SWEEP_EVERY_MS = 1_000;
 const HOST = hostname();
 /** Rate limits whose last prune second is remembered before older marks are dropped (see checkRateLimit). */
 const MAX_PRUNE_MARKS = 256;
+/** Settlements waiting for SQLite to take writes again (see `write`); past this one fails as before (bounded memory). */
+export const MAX_PENDING_WRITES = 10_000;
 
 export interface GovernorOptions {
   /** Age after which an unsettled reservation is charged at its worst case (unless admitted with its own holdMs). Default 30 min. */
@@ -99,6 +102,12 @@ export class Governor extends EventEmitter<GovernorEvents> {
   private readonly alerts: AlertRelay;
   /** Per rate limit, the second its expired buckets were last deleted. */
   private readonly prunedAt = new Map<string, number>();
+  /**
+   * Settlements and charges SQLite refused for now (disk full, the file locked past busy_timeout),
+   * oldest first, each returning the alerts it raised. Retried before the next write, and by the
+   * lease timer and the sweeps when no call comes.
+   */
+  private readonly pending: Array<() => BudgetEvent[]> = [];
 
   constructor(
     private readonly db: Db,
@@ -127,6 +136,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     }
     const now = this.now();
     this.noteTick(now);
+    this.flushPending();
     if (this.held.size === 0) return;
     try {
       this.renewLease(now, true);
@@ -161,6 +171,9 @@ export class Governor extends EventEmitter<GovernorEvents> {
     liveOwners.delete(this.owner);
     clearInterval(this.leaseTimer);
     if (!this.db.open) return;
+    // Still unwritten after this: their reservations stay open and are charged at their worst case
+    // by the next sweep or start (the rule for a proxy that died mid-call).
+    this.flushPending();
     try {
       this.stmts.endLease.run(this.owner);
     } catch {
@@ -173,6 +186,8 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const policy = this.getPolicy();
     const governed = (s: { scope: Scope }): boolean => scopeMatches(s.scope, req.identity);
     if (!policy.budgets.some(governed) && !policy.rateLimits.some(governed)) return { decision: 'allow', marks: [] };
+    // Settlements still waiting for the disk go first: this admission must see what they cost.
+    this.flushPending();
     const events: BudgetEvent[] = [];
     const held = { byInFlight: false };
     const run = (): AdmitResult => this.db.transaction(() => this.admitLocked(req, policy, events, held)).immediate();
@@ -214,15 +229,9 @@ export class Governor extends EventEmitter<GovernorEvents> {
     }
 
     // 2. Budgets. A model with no price costs $0 to a usd budget: refused where the budget says `unpriced: block`.
-    const failClosed = price.priced ? undefined : budgets.find((b) => b.usd !== undefined && b.unpriced === 'block');
-    if (failClosed) {
-      return {
-        decision: 'block',
-        marks: [],
-        budget: failClosed.name,
-        summary: `block: ${failClosed.name} unpriced`,
-        message: `Tollgate: budget "${failClosed.name}" refuses models it cannot price (unpriced: block), and ${req.provider}/${model} has no price in @pydantic/genai-prices.`,
-      };
+    if (!price.priced) {
+      const refusal = unpricedRefusal(budgets, req.provider, model);
+      if (refusal) return refusal;
     }
     const checks = budgets.map((b) => this.checkBudget(b, now, costNano, tokens));
     const exceeded = checks.filter((c) => c.before >= 1 || (req.refuseIfWorstCaseExceeds === true && c.budget.action === 'block' && c.after > 1));
@@ -240,8 +249,15 @@ export class Governor extends EventEmitter<GovernorEvents> {
       decidingBudget = downgrading;
       downgrade = { from: model, to: choice.model, budget: downgrading.budget.name };
       if (choice.changed) {
+        const cheaper = priceCall(choice.model, { inputTokens: req.inputTokens, outputTokens: maxOut }, req.pricedAs ?? req.provider);
+        // A tier model without a price would reserve and settle $0: a budget refusing such models
+        // refuses it here too, or the downgrade would take every call around it.
+        if (!cheaper.priced) {
+          const refusal = unpricedRefusal(budgets, req.provider, choice.model, ` (the cheapest tier ${downgrading.budget.name} downgrades to)`);
+          if (refusal) return refusal;
+        }
         model = choice.model;
-        costNano = toNano(priceCall(model, { inputTokens: req.inputTokens, outputTokens: maxOut }, req.pricedAs ?? req.provider).totalUsd);
+        costNano = toNano(cheaper.totalUsd);
       }
     }
     const warned = checks.filter((c) => c.before < 1 && c.after >= c.budget.warnAt);
@@ -443,19 +459,23 @@ export class Governor extends EventEmitter<GovernorEvents> {
     if (budgets.length === 0) return;
     const nano = toNano(Math.max(0, actual.costUsd));
     const tokens = Math.max(0, Math.round(actual.tokens));
-    const events: BudgetEvent[] = [];
-    this.db
-      .transaction(() => {
-        const now = this.now();
-        for (const b of budgets) {
-          const { start, end } = periodBounds(b.period, now);
-          this.stmts.addReserved.run(b.name, b.period, start, 0, 0); // the period's row, if it has none yet
-          this.stmts.correctCharge.run(nano, tokens, b.name, b.period, start);
-          this.collectAlert(b, start, end, now, events);
-        }
-      })
-      .immediate();
-    this.emitAll(events);
+    // The period of the call, even when the write has to wait for the disk past a reset.
+    const at = this.now();
+    this.write(() => {
+      const events: BudgetEvent[] = [];
+      this.db
+        .transaction(() => {
+          const now = this.now();
+          for (const b of budgets) {
+            const { start, end } = periodBounds(b.period, at);
+            this.stmts.addReserved.run(b.name, b.period, start, 0, 0); // the period's row, if it has none yet
+            this.stmts.correctCharge.run(nano, tokens, b.name, b.period, start);
+            this.collectAlert(b, start, end, now, events);
+          }
+        })
+        .immediate();
+      return events;
+    });
   }
 
   /** Drop a reservation: the call cost nothing (refused upstream before any usage, cancelled…). */
@@ -464,7 +484,15 @@ export class Governor extends EventEmitter<GovernorEvents> {
   }
 
   private close_(reservationId: string, actual: { nano: number; tokens: number } | undefined): void {
-    this.held.delete(reservationId);
+    // The id stays in `held` (its lease renewed) until the write is made: the reservation is still open.
+    this.write(() => {
+      const events = this.closeNow(reservationId, actual);
+      this.held.delete(reservationId);
+      return events;
+    });
+  }
+
+  private closeNow(reservationId: string, actual: { nano: number; tokens: number } | undefined): BudgetEvent[] {
     const events: BudgetEvent[] = [];
     this.db
       .transaction(() => {
@@ -490,7 +518,45 @@ export class Governor extends EventEmitter<GovernorEvents> {
         }
       })
       .immediate();
-    this.emitAll(events);
+    return events;
+  }
+
+  /**
+   * Runs a write that records a call which already happened (a settle, a release, a charge). When
+   * SQLite cannot take it now — the disk is full, another proxy holds the file's write lock past
+   * busy_timeout — it is kept, in order, and retried before the next write: failing it would leave
+   * the call's worst case reserved for half an hour and then charge that, while its real figure is
+   * known (the ledger holds its row the same way, ledger.ts).
+   */
+  private write(op: () => BudgetEvent[]): void {
+    if (this.pending.length > 0) this.flushPending();
+    if (this.pending.length === 0) {
+      try {
+        this.emitAll(op());
+        return;
+      } catch (err) {
+        if (!isWriteRefused(err)) throw err;
+      }
+    }
+    if (this.pending.length >= MAX_PENDING_WRITES) throw new Error(`${this.pending.length} budget settlements already wait for the database to take writes (disk full?)`);
+    this.pending.push(op);
+  }
+
+  /** Writes the waiting settlements, oldest first, until one is still refused. Returns how many wait. */
+  flushPending(): number {
+    while (this.pending.length > 0 && this.db.open) {
+      let events: BudgetEvent[];
+      try {
+        events = this.pending[0]!();
+      } catch (err) {
+        if (isWriteRefused(err)) break;
+        // Cannot succeed by waiting (nothing in the governor's own statements should get here).
+        events = [];
+      }
+      this.pending.shift();
+      this.emitAll(events);
+    }
+    return this.pending.length;
   }
 
   /**
@@ -504,6 +570,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
    * to the real figure. Returns how many were charged.
    */
   recoverAfterRestart(): number {
+    this.flushPending();
     const now = this.now();
     return this.db
       .transaction(() => {
@@ -526,6 +593,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
    * flight), so a running proxy can sweep often for the reservations of a sibling that died.
    */
   recoverOrphans(): number {
+    this.flushPending();
     const now = this.now();
     // Nothing in flight anywhere (the usual idle case): no need to wait for the write lock.
     if (this.stmts.anyOpen.get() === undefined) {
@@ -607,6 +675,19 @@ function foldFutureBuckets(s: GovernanceStatements, limit: string, second: numbe
   s.foldFutureBuckets.run(second, limit, second);
   s.deleteFutureBuckets.run(limit, second);
   s.foldFutureRateEvents.run(second, limit, second);
+}
+
+/** The refusal of an unpriced model by the first matching usd budget that says `unpriced: block`, if any. */
+function unpricedRefusal(budgets: BudgetPolicy[], provider: string, model: string, why = ''): AdmitResult | undefined {
+  const b = budgets.find((x) => x.usd !== undefined && x.unpriced === 'block');
+  if (!b) return undefined;
+  return {
+    decision: 'block',
+    marks: [],
+    budget: b.name,
+    summary: `block: ${b.name} unpriced`,
+    message: `Tollgate: budget "${b.name}" refuses models it cannot price (unpriced: block), and ${provider}/${model}${why} has no price in @pydantic/genai-prices.`,
+  };
 }
 
 function pidAlive(pid: number): boolean {

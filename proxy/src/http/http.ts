@@ -17,6 +17,11 @@ export class Req extends IncomingMessage {
   params: Record<string, string> = {};
   /** Set by a body reader: a Buffer (raw) or parsed JSON. */
   body: unknown = undefined;
+  /**
+   * The `host[:port]` of an absolute-form target (`POST http://host:port/v1/…`, as sent to a forward
+   * proxy), whose path became `url`. RFC 9112 §3.2.2: it is the request's host, the Host header ignored.
+   */
+  authority: string | undefined = undefined;
   #query: ParsedUrlQuery | undefined;
 
   /** The URL as received (routes are never re-mounted, so it is `url`). */
@@ -212,8 +217,23 @@ export class Router {
 /** A node:http server whose requests and responses are `Req` and `Res`. */
 export type HttpServer = Server<typeof Req, typeof Res>;
 
+/**
+ * An absolute-form target in origin form: `url` becomes its path and query, `authority` its host.
+ * The path is kept as sent (no `..` resolution), as for an origin-form target.
+ */
+function toOriginForm(req: Req): void {
+  const m = /^https?:\/\/([^/?#]*)(.*)$/is.exec(req.url);
+  if (!m) return;
+  req.authority = m[1]!;
+  const rest = m[2]!;
+  req.url = rest.startsWith('/') ? rest : `/${rest}`;
+}
+
 export function serve(handler: (req: Req, res: Res) => void): HttpServer {
-  return createServer({ IncomingMessage: Req, ServerResponse: Res }, handler);
+  return createServer({ IncomingMessage: Req, ServerResponse: Res }, (req, res) => {
+    toOriginForm(req);
+    handler(req, res);
+  });
 }
 
 /** The body as a Buffer, decompressed per Content-Encoding, refused past `limit` bytes (413). */
@@ -255,24 +275,42 @@ export function readBody(req: Req, limit: number): Promise<Buffer> {
   });
 }
 
-/** Middleware: `req.body` = the raw body (a Buffer). The limit is read per request (policy reloads). */
+const JSON_CONTENT_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
+/**
+ * A JSON body without its leading UTF-8 byte-order mark. Windows tools write one (PowerShell 5.1's
+ * `Set-Content -Encoding UTF8`, older Notepad), and `curl --data-binary @file` sends it; RFC 8259
+ * §8.1 lets a parser ignore it, JSON.parse does not ("Unexpected token 'ï»¿'"). Only the first
+ * three bytes: a mark anywhere else stays (and stays an error).
+ */
+function withoutBom(body: Buffer, contentType: string | undefined): Buffer {
+  return body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf && JSON_CONTENT_TYPE.test(contentType ?? '') ? body.subarray(3) : body;
+}
+
+/** Middleware: `req.body` = the raw body (a Buffer; a JSON one without a leading BOM). The limit is read per request (policy reloads). */
 export function rawBody(limit: () => number): Handler {
   return async (req, _res, next) => {
-    req.body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req, limit());
+    req.body = req.method === 'GET' || req.method === 'HEAD' ? undefined : withoutBom(await readBody(req, limit()), req.headers['content-type']);
     next();
   };
 }
 
-/** Middleware: `req.body` = the parsed JSON object or array when the request says it is JSON; else undefined. */
-export function jsonBody(limit: number): Handler {
+/**
+ * Middleware: `req.body` = the parsed JSON object or array when the request says it is JSON (`{}`
+ * for an empty body); else undefined. With `anyContentType` the body is read as JSON whatever its
+ * Content-Type says: for Tollgate's admin API, whose callers hold the token and are never browser
+ * pages (guards.ts), where `curl -d` sends JSON form-encoded and `fetch` a string as text/plain.
+ * Ignored, such a body made the route answer as if none was sent.
+ */
+export function jsonBody(limit: number, opts: { anyContentType?: boolean } = {}): Handler {
   return async (req, _res, next) => {
-    if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return next();
-    const text = (await readBody(req, limit)).toString('utf8');
+    if (!opts.anyContentType && !JSON_CONTENT_TYPE.test(req.headers['content-type'] ?? '')) return next();
+    const text = withoutBom(await readBody(req, limit), 'application/json').toString('utf8');
     if (text.trim() === '') {
       req.body = {};
       return next();
     }
-    if (!/^\s*[[{]/.test(text)) throw new HttpError(400, 'the JSON body must be an object or an array');
+    if (!/^\s*[[{]/.test(text)) throw new HttpError(400, 'the body must be a JSON object or array (sent with Content-Type: application/json)');
     try {
       req.body = JSON.parse(text);
     } catch (e) {

@@ -2,10 +2,11 @@
  * The cost ledger: one SQLite row per call (hit, miss, error, retry attempt), written in one
  * statement when the call ends, and the queries behind the local API (pages, summaries).
  *
- * A full disk does not lose rows: a row SQLite cannot write for lack of space (SQLITE_FULL) is
- * held in memory, in order, and written as soon as a later write or the retry timer finds room
- * (listeners hear of it then, with its id). The call it records already happened and was billed;
- * failing it would only make the client retry and pay again.
+ * A full disk does not lose rows: a row SQLite cannot write for lack of space (SQLITE_FULL), or
+ * because another process holds the file's write lock past busy_timeout (SQLITE_BUSY), is held in
+ * memory, in order, and written as soon as a later write or the retry timer finds room (listeners
+ * hear of it then, with its id). The call it records already happened and was billed; failing it
+ * would only make the client retry and pay again.
  */
 import type { CallFilter } from '../../../contract/api';
 import { EventEmitter } from 'node:events';
@@ -15,6 +16,7 @@ import { capDetails, capRecord } from './caps';
 import { type CallRow as Row, pageRows, summarise, type SummaryOptions } from './ledgerReads';
 import { LedgerReadThread } from './readThread';
 import type { CallPage, CallRecord, Summary } from './types';
+import { isDiskFull, isWriteRefused } from './writeRefused';
 
 export type NewCallRecord = Omit<CallRecord, 'id'> & { details?: CallDetails };
 
@@ -158,11 +160,7 @@ export const MAX_HELD_ROWS = 10_000;
 /** How often held rows are retried when no new call comes to retry them. */
 const HELD_RETRY_MS = 5_000;
 
-/** SQLite's "database or disk is full" (SQLITE_FULL = 13, also as the low byte of an extended code). */
-export function isDiskFull(err: unknown): boolean {
-  const code = (err as { errcode?: unknown } | null)?.errcode;
-  return typeof code === 'number' && (code & 0xff) === 13;
-}
+export { isDiskFull } from './writeRefused';
 
 type InsertParams = Record<string, string | number | null>;
 
@@ -252,15 +250,36 @@ export class Ledger extends EventEmitter<LedgerEvents> {
         rec.id = Number(this.insertStmt.run(params).lastInsertRowid);
         return rec;
       } catch (err) {
-        if (!isDiskFull(err)) throw err;
-        this.warn('disk full: ledger rows are held in memory and written when space returns');
+        // Also another process holding the file's write lock past busy_timeout: the call happened
+        // all the same, and failing its row lost both the paid-for answer and the record.
+        if (!isWriteRefused(err)) throw err;
+        this.warn(
+          isDiskFull(err)
+            ? 'disk full: ledger rows are held in memory and written when space returns'
+            : `the database did not take a ledger row (${err instanceof Error ? err.message : String(err)}): rows are held in memory and written when it does`,
+        );
       }
     }
-    if (this.held.length >= MAX_HELD_ROWS) throw new Error(`disk full: ${this.held.length} ledger rows already wait in memory; free disk space`);
+    if (this.held.length >= MAX_HELD_ROWS) throw new Error(`${this.held.length} ledger rows already wait in memory for the database to take writes (disk full?); free disk space`);
     this.held.push({ params, rec });
     this.heldRecs.add(rec);
-    this.heldTimer ??= setInterval(() => this.writeHeld(), HELD_RETRY_MS).unref();
+    this.heldTimer ??= setInterval(() => this.retryHeldWithoutWaiting(), HELD_RETRY_MS).unref();
     return rec;
+  }
+
+  /**
+   * The timer's retry: while another process holds the write lock, waiting busy_timeout (5 s) every
+   * 5 s would freeze the proxy's event loop (streams in flight included) for as long as the lock
+   * lasts. Rows are tried without waiting; a call's own write still waits as usual.
+   */
+  private retryHeldWithoutWaiting(): void {
+    const wait = this.db.pragma('busy_timeout', { simple: true });
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.writeHeld();
+    } finally {
+      this.db.pragma(`busy_timeout = ${typeof wait === 'number' ? wait : 5000}`);
+    }
   }
 
   /** Rows waiting for disk space (0 normally). */
@@ -284,9 +303,9 @@ export class Ledger extends EventEmitter<LedgerEvents> {
         this.emit('call', next.rec);
       }
     } catch (err) {
-      if (!isDiskFull(err)) this.warn(`held ledger rows not written: ${err instanceof Error ? err.message : String(err)}`);
+      if (!isWriteRefused(err)) this.warn(`held ledger rows not written: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (written > 0) this.warn(`wrote ${written} ledger row(s) held while the disk was full${this.held.length > 0 ? `; ${this.held.length} still held` : ''}`);
+    if (written > 0) this.warn(`wrote ${written} ledger row(s) held while the database refused writes${this.held.length > 0 ? `; ${this.held.length} still held` : ''}`);
     if (this.held.length === 0 && this.heldTimer) {
       clearInterval(this.heldTimer);
       this.heldTimer = undefined;
@@ -307,7 +326,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     const left = this.held.length > 0 ? this.writeHeld() : 0;
     if (this.heldTimer) clearInterval(this.heldTimer);
     this.heldTimer = undefined;
-    if (left > 0) this.warn(`${left} ledger row(s) could not be written (disk full) and are lost`);
+    if (left > 0) this.warn(`${left} ledger row(s) could not be written (disk full or database locked) and are lost`);
     this.reader?.close();
     return left;
   }

@@ -4,9 +4,9 @@
  */
 import { priceAtTier } from '../batch/rates';
 import { claimBackgroundResponse } from '../ledger/backgroundResponses';
-import { billingProvider, priceCall, pricedAs, type CallPrice } from '../pricing/price';
+import { billingProvider, priceCall, pricedAs, type CallPrice, type TokenUsage } from '../pricing/price';
 import { responsesUsage } from '../providers/openai';
-import { arr, obj, type Json, type NormalizedUsage } from '../providers/types';
+import { arr, num, obj, type Json, type NormalizedUsage } from '../providers/types';
 import { upperBoundTokens } from '../tokens/bound';
 import { MEDIA_PART_TOKENS, mediaParts, messageText, type ChatMessageLike } from '../tokens/chat';
 import type { CallContext } from './context';
@@ -39,7 +39,8 @@ function reportsChargedCost(ctx: CallContext): boolean {
 /** A chat message as the token counter reads it: an OpenAI or Anthropic message, or a Responses input message. */
 function asMessage(m: Json): ChatMessageLike {
   const content = typeof m.content === 'string' || Array.isArray(m.content) ? (m.content as ChatMessageLike['content']) : m.content == null ? null : JSON.stringify(m.content);
-  return { role: String(m.role ?? 'user'), content };
+  // A message's `name` (multi-agent frameworks name every turn) is billed with its overhead (tokens/chat.ts).
+  return { role: String(m.role ?? 'user'), content, ...(typeof m.name === 'string' ? { name: m.name } : {}) };
 }
 
 /** A base64 `data:` URL (a screenshot in a tool output) is media, not text the model reads token by token. */
@@ -79,16 +80,23 @@ function anthropicBlockTexts(content: unknown, texts: string[]): number {
   return media;
 }
 
+/** A prompt already tokenized: an array of token ids (OpenAI embeddings and completions accept one). */
+const isTokenIds = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((t) => typeof t === 'number');
+
 /**
  * Input of a request as (chat messages, plain texts) for the token counter, plus the tokens its
  * images, documents and audio are assumed to take. Content parts are read as the model reads them
  * (tokens/chat.ts): text, tool calls and tool results as text, each medium as a fixed estimate,
  * never as its base64 bytes (a photo read as text was 270k+ tokens) nor as nothing.
+ * `idTokens`: an `input` or `prompt` sent as token ids (`[9906, 1917]`, or a list of such arrays, as
+ * LangChain's OpenAIEmbeddings sends by default) is that many tokens; counted as the text of its
+ * digits it was 2.5 times that, and its upper bound nearly 5 times (a batch refused by a TPM limit it fits).
  */
-export function inputParts(body: Json): { messages: ChatMessageLike[]; texts: string[]; mediaTokens: number } {
+export function inputParts(body: Json): { messages: ChatMessageLike[]; texts: string[]; mediaTokens: number; idTokens: number } {
   const messages: ChatMessageLike[] = [];
   const texts: string[] = [];
   let sourceMedia = 0;
+  let idTokens = 0;
   for (const m of arr(body.messages)) {
     const message = obj(m);
     if (!message) continue;
@@ -103,26 +111,29 @@ export function inputParts(body: Json): { messages: ChatMessageLike[]; texts: st
   for (const field of ['input', 'prompt'] as const) {
     const v = body[field];
     if (typeof v === 'string') texts.push(v);
+    else if (isTokenIds(v)) idTokens += v.length;
     else if (Array.isArray(v)) {
       for (const item of v) {
         const it = obj(item);
         // Responses input: messages (with image and file parts), and items such as function calls and their outputs.
         if (it && typeof it.role === 'string') messages.push(asMessage(it));
+        else if (isTokenIds(item)) idTokens += item.length;
         else texts.push(typeof item === 'string' ? item : JSON.stringify(item, withoutDataUrls));
       }
     }
   }
-  if (Array.isArray(body.tools)) texts.push(JSON.stringify(body.tools));
+  // Tool definitions are sent to the model as input, and so are the legacy `functions` of OpenAI chat.
+  for (const field of ['tools', 'functions'] as const) if (Array.isArray(body[field])) texts.push(JSON.stringify(body[field]));
   const media = messages.reduce((n, m) => n + mediaParts(m.content), 0) + (Array.isArray(system) ? mediaParts(system) : 0) + sourceMedia;
-  return { messages, texts, mediaTokens: media * MEDIA_PART_TOKENS };
+  return { messages, texts, mediaTokens: media * MEDIA_PART_TOKENS, idTokens };
 }
 
 /** Input tokens, counted off the event loop (memoised on the context; routing clears it). */
 export async function countInputTokens(ctx: CallContext): Promise<number> {
   if (ctx.countedInputTokens !== undefined) return ctx.countedInputTokens;
-  const { messages, texts, mediaTokens } = inputParts(ctx.body);
+  const { messages, texts, mediaTokens, idTokens } = inputParts(ctx.body);
   const r = await ctx.services.tokens.count(ctx.modelUsed, messages, texts);
-  ctx.countedInputTokens = r.tokens + mediaTokens;
+  ctx.countedInputTokens = r.tokens + mediaTokens + idTokens;
   return ctx.countedInputTokens;
 }
 
@@ -135,11 +146,22 @@ export async function countInputTokens(ctx: CallContext): Promise<number> {
 export async function reservationInputTokens(ctx: CallContext): Promise<number> {
   const tokens = ctx.services.tokens;
   if (ctx.countedInputTokens !== undefined || tokens.isReady(ctx.modelUsed)) return countInputTokens(ctx);
-  const { messages, texts, mediaTokens } = inputParts(ctx.body);
-  const bound = upperBoundTokens(ctx.modelUsed, messages, texts) + mediaTokens;
+  const { messages, texts, mediaTokens, idTokens } = inputParts(ctx.body);
+  const bound = upperBoundTokens(ctx.modelUsed, messages, texts) + mediaTokens + idTokens;
   void tokens.warm([ctx.modelUsed]);
   ctx.services.log.debug?.(`reserving an upper bound of ${bound} input tokens for ${ctx.modelUsed}: the token worker's encoder is not built yet`);
   return bound;
+}
+
+/**
+ * Of an image answer's output, the image tokens (gpt-image-* `usage.output_tokens_details.image_tokens`,
+ * openai-node's ImagesResponse.Usage): gpt-image-1.5 bills them at $32/M against $10/M for text
+ * output, and priced as text an image cost about a third of its price. Read here, for pricing only.
+ */
+function withImageOutput(ctx: CallContext, usage: NormalizedUsage): NormalizedUsage & TokenUsage {
+  if (!ctx.endpoint.id.startsWith('images.')) return usage;
+  const imageOut = num(obj(obj(ctx.responseBody?.usage)?.output_tokens_details)?.image_tokens);
+  return imageOut ? { ...usage, outputImageTokens: imageOut } : usage;
 }
 
 /** Endpoints whose answer is a Responses API response object (create, poll, resumed stream, cancel). */
@@ -224,7 +246,7 @@ export async function settleCost(ctx: CallContext): Promise<void> {
   // The answer's text is only counted when usage is missing or the answer was cut.
   const outText = (!ctx.usage || !ctx.complete) && ctx.responseBody && ctx.endpoint.outputText ? ctx.endpoint.outputText(ctx.responseBody) : '';
   if (!ctx.usage) {
-    const { messages, texts, mediaTokens } = inputParts(ctx.body);
+    const { messages, texts, mediaTokens, idTokens } = inputParts(ctx.body);
     const [input, output] = await Promise.all([
       countBeforeStop(ctx, model, messages, texts),
       outText ? countBeforeStop(ctx, model, undefined, [outText]) : Promise.resolve({ tokens: 0, exact: true }),
@@ -232,7 +254,7 @@ export async function settleCost(ctx: CallContext): Promise<void> {
     // Server-side tool calls that ran before the cut are billed all the same (a Responses stream
     // cut after its web searches carries no usage block, but its search items arrived).
     const toolCalls = ctx.responseBody && ctx.endpoint.billedToolCalls ? ctx.endpoint.billedToolCalls(ctx.responseBody) : {};
-    ctx.usage = { inputTokens: input.tokens + mediaTokens, outputTokens: output.tokens, cachedTokens: 0, cacheWriteTokens: 0, ...toolCalls };
+    ctx.usage = { inputTokens: input.tokens + mediaTokens + idTokens, outputTokens: output.tokens, cachedTokens: 0, cacheWriteTokens: 0, ...toolCalls };
     ctx.tokensEstimated = true;
   } else if (!ctx.complete && outText) {
     const output = await countBeforeStop(ctx, model, undefined, [outText]);
@@ -258,7 +280,7 @@ export async function settleCost(ctx: CallContext): Promise<void> {
   const provider = pricingProvider(ctx) ?? 'openai';
   // "priority" answers are priced at standard rates: genai-prices publishes none for that tier, and
   // prices are never hand-written here (docs/proxy.md says so).
-  const priceAs = (name: string, usage: NormalizedUsage): CallPrice => {
+  const priceAs = (name: string, usage: NormalizedUsage & TokenUsage): CallPrice => {
     const { webSearches, fileSearches, ...tokens } = usage;
     if (tier === 'standard' || (!webSearches && !fileSearches)) return priceAtTier(name, usage, provider, tier);
     // Flex discounts tokens ("priced at Batch API rates"), not per-call tool fees: those are added
@@ -270,8 +292,9 @@ export async function settleCost(ctx: CallContext): Promise<void> {
   // Priced as the model that answered when the answer names one we can price: an Azure deployment
   // name ("prod-chat") answers as the snapshot it runs, a gateway alias as the model behind it.
   const answered = typeof ctx.responseBody?.model === 'string' && ctx.responseBody.model !== model ? ctx.responseBody.model : undefined;
-  const asAnswered = answered !== undefined ? priceAs(answered, ctx.usage) : undefined;
-  const price = asAnswered?.priced ? asAnswered : priceAs(model, ctx.usage);
+  const billed = withImageOutput(ctx, ctx.usage);
+  const asAnswered = answered !== undefined ? priceAs(answered, billed) : undefined;
+  const price = asAnswered?.priced ? asAnswered : priceAs(model, billed);
   ctx.costUsd = price.totalUsd;
   ctx.priced = price.priced;
 }

@@ -57,8 +57,12 @@ const FORWARDED_REQUEST_HEADERS = [
   'anthropic-dangerous-direct-browser-access',
 ];
 
-/** Upstream response headers relayed to the client. */
-const RELAYED_RESPONSE_HEADER = /^(content-type|x-request-id|request-id|openai-.*|anthropic-.*|x-ratelimit-.*|retry-after|retry-after-ms)$/i;
+/**
+ * Upstream response headers relayed to the client. `x-should-retry` is the provider's word on
+ * whether the OpenAI and Anthropic SDKs may retry an error (`false` on a 429 or 5xx no retry can
+ * fix, such as a spent credit balance): dropped, the SDK retried such an error twice, each a row.
+ */
+const RELAYED_RESPONSE_HEADER = /^(content-type|x-request-id|request-id|openai-.*|anthropic-.*|x-ratelimit-.*|retry-after|retry-after-ms|x-should-retry)$/i;
 
 /**
  * `setup`: a connection only a setting can fix (a TLS certificate Node does not trust, a company

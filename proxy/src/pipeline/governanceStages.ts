@@ -10,9 +10,10 @@ import { isInFlightHold } from '../../../contract/api';
 import { isoSeconds } from '../governance/format';
 import type { Governor } from '../governance/governor';
 import type { AdmitResult, BudgetMark } from '../governance/types';
+import { isDiskFull, isWriteRefused } from '../ledger/writeRefused';
 import { arr, obj, type Json } from '../providers/types';
 import { namedModelProvider } from '../policy/modelProvider';
-import type { ResolvedProvider } from '../policy/schema';
+import type { Policy, ResolvedProvider } from '../policy/schema';
 import { globMatch } from '../routing/glob';
 import { RoutingError, routeRequest, type RouteDecision } from '../routing/route';
 import { routingAsk, type ChatText } from '../routing/features';
@@ -39,8 +40,8 @@ export function chatTexts(body: Json): ChatText[] {
   return out;
 }
 
-function needsTokenCount(ctx: CallContext): boolean {
-  return ctx.services.policy.policy.routing.rules.some((r) => r.match.minInputTokens !== undefined || r.match.maxInputTokens !== undefined);
+function needsTokenCount(policy: Policy): boolean {
+  return policy.routing.rules.some((r) => r.match.minInputTokens !== undefined || r.match.maxInputTokens !== undefined);
 }
 
 
@@ -53,13 +54,12 @@ function needsTokenCount(ctx: CallContext): boolean {
  * translated; `policy validate` warns at such a rule), one outside the rule's `match.provider`, or
  * one the client chose with `x-tollgate-provider`.
  */
-function ruleTarget(ctx: CallContext, decision: RouteDecision): { provider: ResolvedProvider; model: string } | undefined {
+function ruleTarget(ctx: CallContext, policy: Policy, decision: RouteDecision): { provider: ResolvedProvider; model: string } | undefined {
   if (!ctx.provider || ctx.req.headers['x-tollgate-provider'] !== undefined) return undefined;
-  const policy = ctx.services.policy.policy;
   const target = namedModelProvider(policy, decision.model, ctx.services.providers());
   if (!target || target.provider.kind !== ctx.endpoint.protocol) return undefined;
   // A rule limited to providers the target is not among keeps them (policy/modelProvider.ts agrees).
-  const only = policy.routing.rules.find((r) => r.name === decision.rule)?.match.provider;
+  const only = decision.ruleProvider;
   if (only !== undefined && !globMatch(only, target.provider.name)) return undefined;
   return target;
 }
@@ -83,13 +83,14 @@ export const routeStage: Stage = async (ctx, next) => {
       ask,
       ...(ctx.tags.feature ? { feature: ctx.tags.feature } : {}),
       headers: ctx.req.headers,
-      inputTokens: needsTokenCount(ctx) ? await countInputTokens(ctx) : 0,
+      inputTokens: needsTokenCount(policy) ? await countInputTokens(ctx) : 0,
       ...(router ? await router.inputsFor(messages, ctx, ask) : { embeddingUnavailable: 'no embedder' }),
     });
     if (decision?.tier) router?.remember(ctx.requestId, messages, ask);
     if (decision?.tier && ctx.services.router) after = () => ctx.services.router!.afterCall(policy, ctx, decision.tier!, messages);
     if (decision) {
-      const moved = decision.tier === undefined ? ruleTarget(ctx, decision) : undefined;
+      // The policy the decision came from: a reload while the stage awaited must not mix two policies.
+      const moved = decision.tier === undefined ? ruleTarget(ctx, policy, decision) : undefined;
       if (moved) switchProvider(ctx, moved.provider, moved.model);
       else {
         ctx.modelUsed = decision.model;
@@ -159,6 +160,30 @@ function refuse(ctx: CallContext, result: AdmitResult): void {
   failCall(ctx, 429, type, message, headers, { reason, ...(code !== undefined ? { code } : {}) });
 }
 
+/**
+ * A budget cannot hold a call it cannot record: when SQLite refuses the reservation (the disk is
+ * full, another program holds the file's write lock), the call is refused with a 503 that says so
+ * — not relayed unaccounted, and not a bare 500 the SDKs retry at once. Nothing was forwarded.
+ */
+let refusalLoggedAt = 0;
+
+function admitOrRefuse(ctx: CallContext, admit: () => AdmitResult): AdmitResult | undefined {
+  try {
+    return admit();
+  } catch (err) {
+    if (!isWriteRefused(err)) throw err;
+    const full = isDiskFull(err);
+    const why = full ? "the disk holding Tollgate's data directory is full: free some space" : 'another program holds the write lock on its data file (a second proxy, the CLI, a sqlite3 shell): try again shortly';
+    // Logged once a minute at most: every call under a budget meets it while it lasts.
+    if (Date.now() - refusalLoggedAt > 60_000) {
+      refusalLoggedAt = Date.now();
+      ctx.services.log.warn(`budget reservation refused by SQLite (${full ? 'disk full' : 'file busy'}); calls under budgets or rate limits are refused until it can write`);
+    }
+    failCall(ctx, 503, 'api_error', `Tollgate cannot record this call's budget use, so it was not forwarded: ${why}.`, full ? { 'x-should-retry': 'false' } : { 'retry-after': '1' }, { reason: full ? 'disk_full' : 'data_file_busy' });
+    return undefined;
+  }
+}
+
 export function admitStage(governor: Governor): Stage {
   return async (ctx, next) => {
     const policy = ctx.services.policy.policy;
@@ -172,18 +197,20 @@ export function admitStage(governor: Governor): Stage {
       if (ctx.costUsd > 0 || tokens > 0) governor.charge(identity, { costUsd: ctx.costUsd, tokens });
       return;
     }
-    const limit = maxOutputTokens(ctx.body);
-    const result = governor.admit({
+    const limit = ctx.endpoint.noOutput ? 0 : maxOutputTokens(ctx.body);
+    // Never waits for the token worker's encoders (an upper bound until they are built).
+    const inputTokens = await reservationInputTokens(ctx);
+    const result = admitOrRefuse(ctx, () => governor.admit({
       identity,
       // Tiers are keyed by the policy's provider name; prices by what the ledger bills the call as.
       provider: ctx.provider?.name ?? 'openai',
       pricedAs: pricingProvider(ctx) ?? 'openai',
       model: ctx.modelUsed,
-      // Never waits for the token worker's encoders (an upper bound until they are built).
-      inputTokens: await reservationInputTokens(ctx),
+      inputTokens,
       ...(limit !== undefined ? { maxOutputTokens: limit } : {}),
       ...(ctx.endpoint.routable ? {} : { noDowngrade: `${ctx.req.path} has no cheaper tier to downgrade to (the routing tiers are chat models)` }),
-    });
+    }));
+    if (!result) return;
     Object.assign(ctx.extraHeaders, admitHeaders(result));
     if (result.summary) ctx.budget = result.summary;
     if (result.decision === 'block') return refuse(ctx, result);

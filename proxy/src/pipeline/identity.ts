@@ -62,6 +62,19 @@ export function clientKey(h: Record<string, string | string[] | undefined>, quer
   return undefined;
 }
 
+/**
+ * The header an Anthropic client's own credential goes on in, when not the provider's `x-api-key`:
+ * the API takes a key in `x-api-key` and an OAuth access token (Claude Code signed in with a Claude
+ * plan, `ANTHROPIC_AUTH_TOKEN`, the SDK's `authToken`) as `Authorization: Bearer`, and refuses the
+ * token in `x-api-key`. A credential sent as Bearer alone goes on as Bearer; an Anthropic API key
+ * (`sk-ant-api…`) sent as Bearer still goes in `x-api-key`, where the API reads keys.
+ */
+function anthropicAuthHeader(h: Record<string, string | string[] | undefined>, key: string): AuthHeader | undefined {
+  const xApiKey = typeof h['x-api-key'] === 'string' && h['x-api-key'].trim() !== '';
+  if (xApiKey || key.startsWith('sk-ant-api')) return undefined;
+  return typeof h.authorization === 'string' && /^Bearer\s+\S/i.test(h.authorization) ? 'authorization' : undefined;
+}
+
 /** The header an Azure client sent its credential in: an Entra ID token as Bearer, else a resource key as `api-key`. */
 function azureAuthHeader(h: Record<string, string | string[] | undefined>): AuthHeader | undefined {
   if (typeof h.authorization === 'string' && /^Bearer\s+\S/i.test(h.authorization)) return 'authorization';
@@ -209,6 +222,9 @@ export const identify: Stage = async (ctx, next) => {
   // own way): the client's own credential goes on the way it came. A copy, for this call only.
   const azureHeader = ownKey && ctx.endpoint.azureDeployment ? azureAuthHeader(ctx.req.headers) : undefined;
   if (azureHeader && azureHeader !== choice.provider.authHeader) ctx.provider = { ...choice.provider, authHeader: azureHeader };
+  else if (ownKey && choice.provider.kind === 'anthropic' && choice.provider.authHeader === 'x-api-key' && anthropicAuthHeader(ctx.req.headers, ownKey)) {
+    ctx.provider = { ...choice.provider, authHeader: 'authorization' };
+  }
   const policy = ctx.services.policy.policy;
   const id = keyIdentity(ctx.services.salt, ctx.apiKey, policy.cache.version);
   ctx.keyFingerprint = id.fingerprint;

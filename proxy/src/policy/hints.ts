@@ -100,15 +100,49 @@ function numberFromText(text: string, key: string, fraction: boolean): number | 
   return Number(t);
 }
 
+const PERIOD_UNIT_DAYS: Record<string, number> = {
+  h: 1 / 24, hr: 1 / 24, hrs: 1 / 24, hour: 1 / 24, hours: 1 / 24,
+  d: 1, day: 1, days: 1,
+  w: 7, wk: 7, wks: 7, week: 7, weeks: 7,
+  // `1M` is Bifrost's month and `1mo` LiteLLM's (Tollgate's exports write them); `m` is a minute there.
+  M: 30, mo: 30, mon: 30, month: 30, months: 30,
+  y: 365, yr: 365, year: 365, years: 365,
+};
+const PERIOD_WORD_DAYS: Record<string, number> = { fortnight: 14, fortnightly: 14, biweekly: 14, semimonthly: 15, quarter: 91, quarterly: 91, year: 365, yearly: 365, annual: 365, annually: 365 };
+
+/** The length in days of a period written as a count and unit ("7 days", "30d", "1mo", ISO "P1M"), or a word for a length that is no Tollgate period. */
+function periodDays(value: string): number | undefined {
+  const t = value.trim();
+  const word = t.toLowerCase();
+  if (Object.hasOwn(PERIOD_WORD_DAYS, word)) return PERIOD_WORD_DAYS[word];
+  const iso = /^P(\d+)([DWMY])$/i.exec(t);
+  if (iso) return Number(iso[1]) * { D: 1, W: 7, M: 30, Y: 365 }[iso[2]!.toUpperCase() as 'D' | 'W' | 'M' | 'Y'];
+  const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]+)$/.exec(t);
+  if (!m) return undefined;
+  const unit = m[2]! === 'M' ? 'M' : m[2]!.toLowerCase();
+  return Object.hasOwn(PERIOD_UNIT_DAYS, unit) ? Number(m[1]) * PERIOD_UNIT_DAYS[unit]! : undefined;
+}
+
 /** A value shown in a message: short, on one line. */
 function shown(v: unknown): string {
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 40 ? `${s.slice(0, 37)}…` : s;
 }
 
+/**
+ * A provider key rather than a variable's name: a known key prefix, or a long token of lower-case
+ * letters and digits (variable names here are upper case).
+ */
+function looksLikeKey(v: string): boolean {
+  return /^(sk-|sk_|gsk_|xai-|pplx-|AIza|hf_|r8_|nvapi-|csk-)/.test(v) || (v.length >= 20 && /[a-z]/.test(v) && /\d/.test(v) && !/\s/.test(v));
+}
+
 /** A clearer message for a schema issue, given the value found at its path; undefined keeps zod's. */
 export function issueHint(issue: z.core.$ZodIssue, value: unknown): string | undefined {
   const key = String(issue.path[issue.path.length - 1] ?? '');
+  // The key pasted where its variable's name goes: say so without repeating it.
+  if (issue.code === 'invalid_format' && key === 'apiKeyEnv' && typeof value === 'string' && looksLikeKey(value))
+    return 'this looks like an API key itself, in a file that is usually committed: remove it and rotate the key, then put the key in an environment variable and name that variable here (e.g. apiKeyEnv: OPENAI_API_KEY)';
   if (issue.code === 'invalid_type') {
     const expected = issue.expected;
     if (value === null && (expected === 'array' || expected === 'object' || expected === 'record'))
@@ -134,6 +168,11 @@ export function issueHint(issue: z.core.$ZodIssue, value: unknown): string | und
         : 'expected a list ("- " entries), got a mapping';
     }
     if (expected === 'array' && (typeof value === 'string' || typeof value === 'number')) return `expected a list, got one value: write [${value}]`;
+    // `x-beta: true`, `x-version: 2`, a model `4.1`: YAML reads them as a boolean or a number.
+    if (expected === 'string' && (typeof value === 'boolean' || typeof value === 'number')) return `expected text, got the ${typeof value} ${String(value)} (YAML reads it so): write "${String(value)}" in quotes`;
+    // `feature: [search, chat]`: a rule field takes one glob.
+    if (expected === 'string' && Array.isArray(value))
+      return issue.path.includes('match') ? 'expected one value (a glob with * and ?), got a list: write a rule per value, or one glob that matches them all' : 'expected one value, got a list';
     if ((expected === 'record' || expected === 'object') && Array.isArray(value))
       return value.length === 0 ? 'expected a mapping (name: value), got an empty list: write {}' : 'expected a mapping (name: value), got a list';
     return undefined;
@@ -145,6 +184,16 @@ export function issueHint(issue: z.core.$ZodIssue, value: unknown): string | und
     if (value !== undefined && values.includes(String(value)) && typeof value !== typeof issue.values[0])
       return `${issue.message}: write ${String(value)} without quotes`;
     if (typeof value === 'string') {
+      // A budget period written as a length ("7 days", "30d", "1mo", "P1M"): by its length, never by
+      // the word in it ("7 days" is a week, not a day).
+      const days = values.includes('day') && values.includes('month') ? periodDays(value) : undefined;
+      // Under a day: the generic message below points at rateLimits.
+      if (days !== undefined && days >= 1) {
+        const period = days === 1 ? 'day' : days === 7 ? 'week' : days >= 28 && days <= 31 ? 'month' : undefined;
+        return period
+          ? `${issue.message}: write ${period} for ${shown(value)} (budgets reset at the start of each UTC ${period === 'month' ? 'calendar month' : period})`
+          : `${issue.message}: budgets reset per UTC day, week or month, and ${shown(value)} is none of them; pick one and scale usd or tokens to it`;
+      }
       // "daily", "per-day", "Monthly": a period written as an adjective.
       const stem = value.toLowerCase().replace(/^(per|every|each|1)[\s_-]*/, '').replace(/ly$/, '');
       const near = nearest(value, values) ?? nearest(stem, values);

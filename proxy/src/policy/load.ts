@@ -9,7 +9,7 @@
  * expand to more values than any policy has are refused. At most MAX_POLICY_PROBLEMS problems are
  * reported (they go to /healthz, the log and the dashboard's live events).
  */
-import { CST, isCollection, isMap, isNode, isPair, isScalar, Lexer, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { type Alias, CST, isAlias, isCollection, isMap, isNode, isPair, isScalar, Lexer, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { issueHint, unknownKeyMessage, valueAt } from './hints';
 import type { Policy } from './schema';
@@ -92,6 +92,104 @@ function tokenExcess(text: string): { offset: number; message: string } | undefi
   return undefined;
 }
 
+/**
+ * Characters that look like a space (or nothing, or a quote) but are none to YAML: text copied from
+ * a web page, a chat, a word processor or typed with a full-width IME. Outside comments they give
+ * YAML errors that never name them ("Implicit keys need to be on a single line" for `period:<NBSP>day`)
+ * or values that silently never match (`model: “gpt-4o”`, a header glob ending in U+200B). A NUL
+ * byte is a file cut by a crash or saved as UTF-16 without a byte-order mark.
+ */
+const LOOKALIKES = /[\0\u00a0\u1680\u2000-\u200b\u2018\u2019\u201c\u201d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]/;
+
+/** The problem for one lookalike character. */
+function lookalikeMessage(c: string): string {
+  const code = c.codePointAt(0) ?? 0;
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (code === 0) return 'a NUL byte here: the file was cut short by a crash or saved as UTF-16 without a byte-order mark; save it again as UTF-8 text';
+  if ('\u2018\u2019\u201c\u201d'.includes(c)) return `a typographic quote ${c} (${hex}) here, from a word processor or chat: YAML quotes are " and '`;
+  const names: Record<string, string> = { '\u00a0': 'a no-break space', '\u200b': 'a zero-width space', '\u2028': 'a line separator', '\u2029': 'a paragraph separator', '\u202f': 'a narrow no-break space', '\u2060': 'a word joiner', '\u3000': 'a full-width (ideographic) space', '\ufeff': 'a zero-width no-break space' };
+  const name = Object.hasOwn(names, c) ? names[c] : 'a typographic space';
+  return `${name} (${hex}) here, which YAML does not read as a space (pasted from a web page or chat?): type a plain space, or delete it`;
+}
+
+/** Lookalike characters outside comments (the first of each line), with their line and column; a byte-order mark at the start is fine. */
+function lookalikes(text: string): Array<{ line: number; column: number; message: string }> {
+  if (!LOOKALIKES.test(text.slice(text.charCodeAt(0) === 0xfeff ? 1 : 0))) return [];
+  // Comment spans, from the lexer (a `#` inside a value is no comment), in file order.
+  const comments: Array<[number, number]> = [];
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token[0] === '#') comments.push([offset, offset + token.length]);
+    if (!CONTROL_TOKENS.has(token)) offset += token.length;
+  }
+  // One pass, skipping comments and the rest of a line once it has a problem: a hostile file can
+  // hold a million such characters.
+  const out: Array<{ line: number; column: number; message: string }> = [];
+  const re = new RegExp(LOOKALIKES.source, 'g');
+  re.lastIndex = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let comment = 0;
+  let line = 1;
+  let lineStart = 0;
+  let newline = text.indexOf('\n');
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    while (comment < comments.length && comments[comment]![1] <= m.index) comment++;
+    const c = comments[comment];
+    if (c && c[0] <= m.index) {
+      re.lastIndex = c[1];
+      continue;
+    }
+    while (newline !== -1 && newline < m.index) {
+      line++;
+      lineStart = newline + 1;
+      newline = text.indexOf('\n', newline + 1);
+    }
+    out.push({ line, column: m.index - lineStart + 1, message: lookalikeMessage(m[0]) });
+    if (newline === -1) break;
+    re.lastIndex = newline + 1;
+  }
+  return out;
+}
+
+/**
+ * yaml's message for a syntax error, first line only, with what to write where globs meet YAML's
+ * reserved characters: `x-team: *` (an alias with no name) and `model: @cf/meta/*` must be quoted.
+ */
+function yamlErrorMessage(code: string, message: string, at: string): string {
+  if (code === 'MULTIPLE_DOCS') return MULTIPLE_DOCS;
+  const first = message.split('\n')[0] ?? message;
+  if (code === 'BAD_ALIAS') return `${first}: a lone * is read as a YAML alias; a glob that starts with * must be quoted, as in "*"`;
+  if (code === 'BAD_SCALAR_START') return `${first}: quote the value, as in "${at}…"`;
+  return first;
+}
+
+/** Aliases (`*name`) with no anchor before them: in a policy, nearly always a glob written without quotes (`model: *-mini`). */
+function unresolvedAliases(doc: Document): Alias[] {
+  const out: Alias[] = [];
+  // One pass in document order (yaml's own Alias.resolve walks the whole document per alias).
+  const anchors = new Set<string>();
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        if (!anchors.has(node.source)) out.push(node);
+      } else if (node.anchor) anchors.add(node.anchor);
+    },
+  });
+  return out;
+}
+
+/** The tag written at `offset` (`!secret`, `!!float`). */
+function tagAt(text: string, offset: number): string {
+  const sticky = /!\S*/y;
+  sticky.lastIndex = offset;
+  return sticky.exec(text)?.[0] ?? 'this tag';
+}
+
+function unresolvedTagMessage(tag: string): string {
+  // A YAML type tag on a value it does not fit (yaml reads `!!float 5` as the text "5").
+  if (tag.startsWith('!!')) return `the tag ${tag} does not fit this value: remove the tag (numbers, true/false and text are read without one)`;
+  return `${tag} is a tag Tollgate does not read: a policy is plain YAML, with no secrets, includes, references or environment lookups; write the value itself`;
+}
+
 /** A mapping key given a second time: YAML keeps neither silently, so the policy is refused. */
 interface Duplicate {
   key: Node;
@@ -129,8 +227,11 @@ function checkTree(root: unknown): { excess?: { node: Node; message: string }; d
         const key: unknown = isScalar(item.key) ? item.key.value : null;
         const first = keys.get(key);
         if (first && isScalar(item.key)) duplicates.push({ key: item.key, first, path: join(path, key) });
-        else if (isScalar(item.key)) keys.set(key, item.key);
-        if (isScalar(item.key) && String(key) === PROTOTYPE_KEY) prototypeKeys.push({ key: item.key, path: join(path, key) });
+        else if (isScalar(item.key)) {
+          keys.set(key, item.key);
+          // A second `__proto__` is reported once, as given twice.
+          if (String(key) === PROTOTYPE_KEY) prototypeKeys.push({ key: item.key, path: join(path, key) });
+        }
         stack.push({ node: item.value, depth: depth + 1, path: join(path, key) });
       } else stack.push({ node: item, depth: depth + 1, path: join(path, index) });
     });
@@ -139,6 +240,43 @@ function checkTree(root: unknown): { excess?: { node: Node; message: string }; d
     if (isPair(odd)) return { excess: { node: isNode(odd.key) ? odd.key : node, message: 'a mapping key must be a plain value, not a collection or an alias' }, duplicates, prototypeKeys };
   }
   return { duplicates, prototypeKeys };
+}
+
+/** The problem for a key given twice (worked out only for problems reported). */
+function duplicateMessage(d: Duplicate, lineCounter: LineCounter): string {
+  const first = lineCounter.linePos(d.first.range?.[0] ?? 0);
+  const name = d.path.slice(d.path.lastIndexOf('.') + 1);
+  return `"${name}" is given twice in the same mapping (first on line ${first.line}); keep one — YAML does not merge them`;
+}
+
+/**
+ * An environment variable reference, as written in Docker Compose and CI files (`${NAME}`,
+ * `${NAME:-default}`, `$NAME`) or LiteLLM's config (`os.environ/NAME`). The policy is read as
+ * written, so `model: ${MODEL}` sent the model "${MODEL}" upstream on every matching call.
+ */
+const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|^\$([A-Za-z_][A-Za-z0-9_]*)$|^os\.environ\/([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** String values that refer to an environment variable, with their paths and the variable's name. */
+function envReferences(root: unknown): Array<{ path: Array<string | number>; name: string }> {
+  const out: Array<{ path: Array<string | number>; name: string }> = [];
+  const stack: Array<{ v: unknown; path: Array<string | number> }> = [{ v: root, path: [] }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (typeof v === 'string') {
+      const m = ENV_REFERENCE.exec(v);
+      if (m) out.push({ path, name: (m[1] ?? m[2] ?? m[3])! });
+    } else if (Array.isArray(v)) {
+      for (const [i, item] of v.entries()) stack.push({ v: item, path: [...path, i] });
+    }
+    else if (v !== null && typeof v === 'object') for (const [k, item] of Object.entries(v)) stack.push({ v: item, path: [...path, k] });
+  }
+  return out;
+}
+
+function envReferenceMessage(path: ReadonlyArray<string | number>, name: string): string {
+  // apiKeyEnv is the one place a variable is read: it takes the name alone.
+  if (path[path.length - 1] === 'apiKeyEnv') return `apiKeyEnv takes the variable's name alone: write ${name}`;
+  return `Tollgate does not expand environment variables in the policy (here ${name}): write the value itself; only the provider key comes from the environment, through apiKeyEnv`;
 }
 
 /** Whether the converted value has more than `limit` values, counting each alias where it is used (cycles too). */
@@ -191,43 +329,68 @@ export function parsePolicy(text: string, file = 'policy.yaml'): PolicyParseResu
   };
   const excess = tokenExcess(text);
   if (excess) return at(excess.offset, `${excess.message}; not a Tollgate policy`);
+  const pasted = lookalikes(text);
+  if (pasted.length > 0) {
+    return {
+      ok: false,
+      problems: capped(pasted, file, (p) => ({ file, line: p.line, column: p.column, path: '', message: p.message })),
+    };
+  }
   const doc = parseDocument(text, YAML_OPTIONS(lineCounter));
   if (doc.errors.length > 0) {
     return {
       ok: false,
       problems: capped(doc.errors, file, (e) => {
         const pos = lineCounter.linePos(e.pos[0]);
-        return { file, line: pos.line, column: pos.col, path: '', message: e.code === 'MULTIPLE_DOCS' ? MULTIPLE_DOCS : (e.message.split('\n')[0] ?? e.message) };
+        return { file, line: pos.line, column: pos.col, path: '', message: yamlErrorMessage(e.code, e.message, text.charAt(e.pos[0])) };
+      }),
+    };
+  }
+  const dangling = unresolvedAliases(doc);
+  if (dangling.length > 0) {
+    return {
+      ok: false,
+      problems: capped(dangling, file, (a) => {
+        const pos = lineCounter.linePos(a.range?.[0] ?? 0);
+        return {
+          file,
+          line: pos.line,
+          column: pos.col,
+          path: '',
+          message: `*${a.source} is read as a YAML alias (a reference to an anchor &${a.source} set before it), and there is none: a glob that starts with * must be quoted, as in "*${a.source}"`,
+        };
+      }),
+    };
+  }
+  // yaml only warns about a tag it cannot apply and keeps the plain text: `model: !secret chat_model`
+  // (Home Assistant), `!Ref` (CloudFormation) or `!env` became the model "chat_model" without a word.
+  const tags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (tags.length > 0) {
+    return {
+      ok: false,
+      problems: capped(tags, file, (w) => {
+        const pos = lineCounter.linePos(w.pos[0]);
+        return { file, line: pos.line, column: pos.col, path: '', message: unresolvedTagMessage(tagAt(text, w.pos[0])) };
       }),
     };
   }
   const tree = checkTree(doc.contents);
   if (tree.excess) return at(tree.excess.node.range?.[0] ?? 0, `${tree.excess.message}; not a Tollgate policy`);
-  if (tree.duplicates.length > 0) {
-    return {
-      ok: false,
-      // In file order (the walk is depth-first from a stack).
-      problems: capped(
-        tree.duplicates.sort((a, b) => (a.key.range?.[0] ?? 0) - (b.key.range?.[0] ?? 0)),
-        file,
-        (d) => {
-          const pos = lineCounter.linePos(d.key.range?.[0] ?? 0);
-          const first = lineCounter.linePos(d.first.range?.[0] ?? 0);
-          const name = d.path.slice(d.path.lastIndexOf('.') + 1);
-          return { file, line: pos.line, column: pos.col, path: d.path, message: `"${name}" is given twice in the same mapping (first on line ${first.line}); keep one — YAML does not merge them` };
-        },
-      ),
-    };
-  }
-  if (tree.prototypeKeys.length > 0) {
+  // Both kinds of key problem at once, in file order (the walk is depth-first from a stack): a file
+  // with both is fixed in one round.
+  const keyProblems = [
+    ...tree.duplicates.map((d) => ({ key: d.key, path: d.path, message: () => duplicateMessage(d, lineCounter) })),
+    ...tree.prototypeKeys.map((k) => ({ ...k, message: () => PROTOTYPE_KEY_MESSAGE })),
+  ];
+  if (keyProblems.length > 0) {
     return {
       ok: false,
       problems: capped(
-        tree.prototypeKeys.sort((a, b) => (a.key.range?.[0] ?? 0) - (b.key.range?.[0] ?? 0)),
+        keyProblems.sort((a, b) => (a.key.range?.[0] ?? 0) - (b.key.range?.[0] ?? 0)),
         file,
         (k) => {
           const pos = lineCounter.linePos(k.key.range?.[0] ?? 0);
-          return { file, line: pos.line, column: pos.col, path: k.path, message: PROTOTYPE_KEY_MESSAGE };
+          return { file, line: pos.line, column: pos.col, path: k.path, message: k.message() };
         },
       ),
     };
@@ -240,6 +403,21 @@ export function parsePolicy(text: string, file = 'policy.yaml'): PolicyParseResu
     return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message: (err as Error).message }] };
   }
   if (tooManyValues(data, MAX_POLICY_VALUES)) return at(0, `the policy has more than ${MAX_POLICY_VALUES} values once its aliases (*name) are expanded; not a Tollgate policy`);
+  const refs = envReferences(data);
+  if (refs.length > 0) {
+    return {
+      ok: false,
+      problems: capped(
+        // In file order: the walk is depth-first from a stack.
+        refs.map((r) => ({ ...r, offset: deepestOffset(doc, r.path) })).sort((a, b) => a.offset - b.offset),
+        file,
+        (r) => {
+          const pos = lineCounter.linePos(r.offset);
+          return { file, line: pos.line, column: pos.col, path: r.path.join('.'), message: envReferenceMessage(r.path, r.name) };
+        },
+      ),
+    };
+  }
   const parsed = PolicySchema.safeParse(data);
   if (parsed.success) return { ok: true, policy: parsed.data };
   // One problem per unknown key, each at its own line with the key it is near.

@@ -49,7 +49,8 @@ export function nearest(given: string, candidates: readonly string[]): string | 
   if (g === '') return undefined;
   const same = candidates.find((c) => norm(c) === g) ?? candidates.find((c) => singular(norm(c)) === singular(g));
   if (same) return same;
-  const synonym = candidates.find((c) => SYNONYMS[c]?.includes(g));
+  // Own keys only: candidates include provider names, and `constructor` would find Object's function.
+  const synonym = candidates.find((c) => Object.hasOwn(SYNONYMS, c) && SYNONYMS[c]!.includes(g));
   if (synonym) return synonym;
   const inside = candidates
     .filter((c) => singular(norm(c)).length >= 3 && g.includes(singular(norm(c))))

@@ -196,18 +196,6 @@ const TierModels = z
   .object({ small: z.string().optional(), medium: z.string().optional(), large: z.string().optional() })
   .strict();
 
-/**
- * Header name → glob. The proxy looks a rule's header up in node's request headers, a plain object,
- * by the lower-cased name: `constructor` there is Object's own function, not a request header, so a
- * rule naming it matched requests without the header or threw on every request. No real header is
- * called that; it is refused (`__proto__` is refused for every key, policy/load.ts).
- */
-const HeaderMatch = z.record(z.string(), z.string()).superRefine((h, ctx) => {
-  for (const name of Object.keys(h))
-    if (Object.hasOwn(Object.prototype, name.toLowerCase()))
-      ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is not a header a request can carry here: Tollgate would read JavaScript's Object.prototype.${name.toLowerCase()} instead of a header; rename it` });
-});
-
 const RuleMatchSchema = z
   .object({
     feature: z.string().optional(),
@@ -216,7 +204,7 @@ const RuleMatchSchema = z
       .string()
       .optional()
       .describe('Provider name glob (openai, anthropic, or one of `providers`): a rule naming an exact model usually belongs to one provider, since the other protocol rejects its model names.'),
-    header: HeaderMatch.optional(),
+    header: z.record(z.string(), z.string()).optional(),
     minInputTokens: z.number().int().nonnegative().optional(),
     maxInputTokens: z.number().int().positive().optional(),
   })

@@ -39,6 +39,21 @@ const DIRECTORY_POLL_MS = 250;
 /** Policies are small; anything bigger is not one. */
 export const MAX_POLICY_BYTES = 1024 * 1024;
 
+/**
+ * A policy file's text. UTF-8 (a leading byte-order mark is left for YAML, which skips it), or
+ * UTF-16 with its byte-order mark: what Windows PowerShell 5.1 writes for `… > policy.yaml` and
+ * `Out-File`, and what some editors keep. Read as UTF-8, every other byte was a NUL and the file
+ * "was not a mapping".
+ */
+export function decodePolicyText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const be = Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2)));
+    return be.swap16().toString('utf16le');
+  }
+  return bytes.toString('utf8');
+}
+
 /** Reads a policy file safely: problems (never the file's contents) when it is not a readable YAML file. */
 export function readPolicyText(file: string): { text: string } | { problem: string } {
   let real: string;
@@ -54,7 +69,7 @@ export function readPolicyText(file: string): { text: string } | { problem: stri
     const st = statSync(real);
     if (!st.isFile()) return { problem: `the policy path resolves to ${real}, which is not a regular file` };
     if (st.size > MAX_POLICY_BYTES) return { problem: `the policy file is ${st.size} bytes; the limit is ${MAX_POLICY_BYTES}` };
-    return { text: readFileSync(real, 'utf8') };
+    return { text: decodePolicyText(readFileSync(real)) };
   } catch (err) {
     return { problem: `cannot read the policy file (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
   }
@@ -231,7 +246,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
       // Anything readPolicyText refuses is left to it (and never read here).
       if (!/\.ya?ml$/i.test(real) || !st.isFile() || st.size > MAX_POLICY_BYTES) return undefined;
       // Only whitespace: what a writer that truncates first leaves between its two steps.
-      if (readFileSync(real, 'utf8').trim() === '') return 'the policy file is empty (a save in progress?) — write "{}" for the default policy';
+      if (decodePolicyText(readFileSync(real)).trim() === '') return 'the policy file is empty (a save in progress?) — write "{}" for the default policy';
     } catch {
       return undefined;
     }

@@ -28,6 +28,11 @@ export interface TokenUsage {
   outputAudioTokens?: number;
   /** Of the input, image tokens (gpt-image-* edits: the images sent, at the image-input rate). */
   inputImageTokens?: number;
+  /**
+   * Of the output, image tokens (gpt-image-* `output_tokens_details.image_tokens`). Models such as
+   * gpt-image-1.5 bill them at an image-output rate ($32/M) apart from text output ($10/M).
+   */
+  outputImageTokens?: number;
   /** Seconds of audio, for models billed by duration (whisper-1; genai-prices' `audio_seconds`). */
   audioSeconds?: number;
 }
@@ -124,6 +129,15 @@ function alternatives(model: string): { model: string; providerId?: string }[] {
   return out;
 }
 
+/**
+ * OpenRouter's routing variants (`openai/gpt-4o:nitro`, `:floor`, `:exacto`, and the web-search
+ * `:online`): accepted on any model id, they only choose which host serves it, and the model's
+ * price is the base model's (openrouter.ai/docs/guides/routing/model-variants). genai-prices lists
+ * only the catalog variants that have prices of their own (`:free`, `:thinking`, `:extended`), so a
+ * routing variant was unpriced: refused by an `unpriced: block` budget, $0 to the others.
+ */
+const ROUTING_VARIANT = /:(?:nitro|floor|exacto|online)$/i;
+
 const memo = new Map<string, CallPrice>();
 
 export function priceCall(model: string, usage: TokenUsage, provider?: string): CallPrice {
@@ -136,8 +150,9 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
   const audioIn = Math.max(0, Math.min(usage.inputAudioTokens ?? 0, usage.inputTokens));
   const audioOut = Math.max(0, Math.min(usage.outputAudioTokens ?? 0, usage.outputTokens));
   const imageIn = Math.max(0, Math.min(usage.inputImageTokens ?? 0, usage.inputTokens - audioIn));
+  const imageOut = Math.max(0, Math.min(usage.outputImageTokens ?? 0, usage.outputTokens - audioOut));
   const seconds = Math.max(0, usage.audioSeconds ?? 0);
-  const key = `${provider ?? ''}|${model}|${usage.inputTokens}|${usage.outputTokens}|${cached}|${write}|${write1h}|${searches}|${fileSearches}|${audioIn}|${audioOut}|${imageIn}|${seconds}`;
+  const key = `${provider ?? ''}|${model}|${usage.inputTokens}|${usage.outputTokens}|${cached}|${write}|${write1h}|${searches}|${fileSearches}|${audioIn}|${audioOut}|${imageIn}|${imageOut}|${seconds}`;
   const hit = memo.get(key);
   if (hit) return hit;
   const providerId = providerIdFor(provider);
@@ -153,6 +168,7 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
   const mediaUsage = {
     ...genaiUsage,
     ...(imageIn ? { input_image_tokens: imageIn } : {}),
+    ...(imageOut ? { output_image_tokens: imageOut } : {}),
     ...(seconds ? { audio_seconds: seconds } : {}),
     ...(audioIn ? { input_audio_tokens: audioIn } : {}),
     ...(audioOut ? { output_audio_tokens: audioOut } : {}),
@@ -160,18 +176,19 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
     // does not split it, so the overlap is the least the counts imply (audio mostly at its full rate).
     ...(audioIn && cached ? { cache_audio_read_tokens: Math.max(0, cached + audioIn - usage.inputTokens) } : {}),
   };
-  const lookUp = (u: Record<string, number>): ReturnType<typeof calcPrice> => {
-    let r = calcPrice(u, model, providerId ? { providerId } : undefined);
+  const lookUp = (u: Record<string, number>, id = model): ReturnType<typeof calcPrice> => {
+    let r = calcPrice(u, id, providerId ? { providerId } : undefined);
     // An OpenAI-compatible gateway (OpenRouter, vLLM…) may serve a model genai-prices files elsewhere.
-    if (!r && providerId) r = calcPrice(u, model);
+    if (!r && providerId) r = calcPrice(u, id);
     // genai-prices files fine-tune rates (dearer than the base model's) under provider openai only:
     // an `ft:` id names an OpenAI fine-tune whoever passes it on (lint, a custom-named provider).
-    if (!r && providerId !== 'openai' && fineTuneBase(model)) r = calcPrice(u, model, { providerId: 'openai' });
-    for (const alt of r ? [] : alternatives(model)) {
+    if (!r && providerId !== 'openai' && fineTuneBase(id)) r = calcPrice(u, id, { providerId: 'openai' });
+    for (const alt of r ? [] : alternatives(id)) {
       r = calcPrice(u, alt.model, alt.providerId ? { providerId: alt.providerId } : undefined);
       if (r) break;
     }
-    return r;
+    const base = id.trim().replace(ROUTING_VARIANT, '');
+    return r ?? (base !== id.trim() ? lookUp(u, base) : null);
   };
   let result: ReturnType<typeof calcPrice> = null;
   try {
@@ -180,7 +197,7 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
     // Audio or image figures genai-prices cannot reconcile for this model: price the tokens as text
     // rather than leave the call unpriced.
     try {
-      result = audioIn || audioOut || imageIn ? lookUp(genaiUsage) : null;
+      result = audioIn || audioOut || imageIn || imageOut ? lookUp(genaiUsage) : null;
     } catch {
       result = null;
     }
@@ -188,6 +205,10 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
   const price: CallPrice = result
     ? { priced: true, totalUsd: result.total_price, inputUsd: result.input_price, outputUsd: result.output_price, matchedModel: result.model.id }
     : NOT_PRICED;
+  // Some prices depend on when the call is made (genai-prices' conditional prices: DeepSeek's
+  // off-peak hours, a price change from a start date). Such a figure holds only for this moment:
+  // memoised, a proxy kept billing the rate of whatever hour first priced that usage.
+  if (result && Array.isArray(result.model.prices)) return price;
   if (memo.size > 10_000) memo.clear();
   memo.set(key, price);
   return price;
@@ -200,12 +221,15 @@ const UNIT_SAMPLE_TOKENS = 1_000;
  * Price per million tokens of input and output at a typical call's size (for CodeLens, lint and
  * downgrade comparisons). Measured on 1,000 tokens, not a million: models with long-context tiers
  * (claude-sonnet-4-5, gemini-2.5-pro) charge more once a prompt passes 200k tokens, and a million
- * input tokens would report that rate for every prompt.
+ * input tokens would report that rate for every prompt. A fee charged per call whatever its tokens
+ * (Perplexity's sonar models: $12–14 per 1,000 requests) is no per-token rate and is left out:
+ * counted in, sonar-pro's $3/$15 per million read as $17/$29.
  */
 export function unitPrices(model: string, provider?: string): { inputPerMTok: number; outputPerMTok: number } | undefined {
   const p = priceCall(model, { inputTokens: UNIT_SAMPLE_TOKENS, outputTokens: 0 }, provider);
   const q = priceCall(model, { inputTokens: 0, outputTokens: UNIT_SAMPLE_TOKENS }, provider);
   if (!p.priced || !q.priced) return undefined;
-  const perMTok = (usd: number) => Math.round((usd * 1e6) / UNIT_SAMPLE_TOKENS * 1e9) / 1e9;
+  const perCall = priceCall(model, { inputTokens: 0, outputTokens: 0 }, provider).totalUsd;
+  const perMTok = (usd: number) => Math.round((Math.max(0, usd - perCall) * 1e6) / UNIT_SAMPLE_TOKENS * 1e9) / 1e9;
   return { inputPerMTok: perMTok(p.totalUsd), outputPerMTok: perMTok(q.totalUsd) };
 }

@@ -134,6 +134,10 @@ interface ChoiceAcc {
   parts?: Json[];
   refusal: string | null;
   toolCalls: Map<number, ToolCallAcc>;
+  /** The tool call the last delta went to: where a delta without an `index` (Gemini) belongs. */
+  lastToolCall?: number;
+  /** The legacy `function_call` (the `functions` parameter), as its deltas spell it. */
+  functionCall?: { name: string; arguments: string };
   finishReason: unknown;
   logprobs: unknown;
   /** Audio output (`modalities: ["audio"]`): its id and expiry, and the transcript and base64 data the deltas spell out. */
@@ -264,6 +268,33 @@ function appendLogprobs(acc: Json | undefined, chunk: Json): Json {
   return out;
 }
 
+/**
+ * A function name in a delta onto the name so far. OpenAI sends it once, in a call's first delta;
+ * Fireworks, NVIDIA NIM (MiniMax) and some OpenAI models send it again in every delta, and the
+ * OpenAI SDK keeps the last one: joined, a cached call named `get_weatherget_weather` was replayed
+ * to every later client. A piece that repeats, or extends, the name so far replaces it; another is
+ * appended (a name sent in pieces).
+ */
+function joinName(sofar: string, piece: string): string {
+  if (piece === '') return sofar;
+  return piece.startsWith(sofar) ? piece : sofar + piece;
+}
+
+/**
+ * The tool call a delta belongs to: its `index`. Gemini's OpenAI-compatible API sends none: each
+ * call comes with its own `id` (parallel calls one after another), and a delta without an id goes
+ * on the call before it. Read as index 0, parallel calls were merged into one whose arguments were
+ * their JSON objects end to end.
+ */
+function toolCallIndex(acc: ChoiceAcc, tc: Json): number {
+  if (typeof tc.index === 'number') return num(tc.index);
+  const last = acc.lastToolCall;
+  if (last === undefined) return 0;
+  const lastId = acc.toolCalls.get(last)?.id;
+  if (typeof tc.id === 'string' && lastId !== undefined && tc.id !== lastId) return Math.max(...acc.toolCalls.keys()) + 1;
+  return last;
+}
+
 /** At least one choice, and a finish_reason on each. */
 function allFinished(finishReasons: unknown[]): boolean {
   return finishReasons.length > 0 && finishReasons.every((f) => typeof f === 'string' && f.length > 0);
@@ -321,15 +352,23 @@ class ChatAssembler implements StreamAssembler {
       for (const t of arr(delta.tool_calls)) {
         const tc = obj(t);
         if (!tc) continue;
-        const ti = num(tc.index);
+        const ti = toolCallIndex(acc, tc);
         const cur = acc.toolCalls.get(ti) ?? { index: ti, function: { name: '', arguments: '' }, extras: {} };
         if (typeof tc.id === 'string') cur.id = tc.id;
         for (const [k, v] of Object.entries(tc)) if (!TOOL_CALL_FIELDS.has(k) && v !== null && v !== undefined) cur.extras[k] = v;
         if (typeof tc.type === 'string') cur.type = tc.type;
         const fn = obj(tc.function);
-        if (typeof fn?.name === 'string') cur.function.name += fn.name;
+        if (typeof fn?.name === 'string') cur.function.name = joinName(cur.function.name, fn.name);
         if (typeof fn?.arguments === 'string') cur.function.arguments += fn.arguments;
         acc.toolCalls.set(ti, cur);
+        acc.lastToolCall = ti;
+      }
+      const fc = obj(delta.function_call);
+      if (fc) {
+        const cur = acc.functionCall ?? { name: '', arguments: '' };
+        if (typeof fc.name === 'string') cur.name = joinName(cur.name, fc.name);
+        if (typeof fc.arguments === 'string') cur.arguments += fc.arguments;
+        acc.functionCall = cur;
       }
       if (choice.finish_reason) acc.finishReason = choice.finish_reason;
       const logprobs = obj(choice.logprobs);
@@ -354,6 +393,7 @@ class ChatAssembler implements StreamAssembler {
         const message: Json = { role: c.role ?? 'assistant', content: c.parts ?? c.content, refusal: c.refusal, ...c.extras };
         if (c.annotations) message.annotations = c.annotations;
         if (c.audio) message.audio = c.audio;
+        if (c.functionCall) message.function_call = c.functionCall;
         if (c.toolCalls.size > 0) {
           message.tool_calls = [...c.toolCalls.values()]
             .sort((a, b) => a.index - b.index)
@@ -435,6 +475,9 @@ function replayChat(body: Json, opts: { includeUsage: boolean }): string[] {
         frames.push(sseFrame({ ...base, choices: [{ index, delta: { audio: part }, logprobs: null, finish_reason: null }], ...u }));
       }
     }
+    // The legacy `function_call` (the `functions` parameter), whole in one delta.
+    const functionCall = obj(msg.function_call);
+    if (functionCall) frames.push(sseFrame({ ...base, choices: [{ index, delta: { function_call: functionCall }, logprobs: null, finish_reason: null }], ...u }));
     const toolCalls = arr(msg.tool_calls).map((t, i) => ({ index: i, ...(obj(t) ?? {}) }));
     if (toolCalls.length > 0) frames.push(sseFrame({ ...base, choices: [{ index, delta: { tool_calls: toolCalls }, logprobs: null, finish_reason: null }], ...u }));
     frames.push(sseFrame({ ...base, choices: [{ index, delta: {}, logprobs: null, finish_reason: choice.finish_reason ?? 'stop', ...othersThan(choice, ANSWER_CHOICE_FIELDS) }], ...u }));
@@ -449,7 +492,7 @@ class CompletionAssembler implements StreamAssembler {
   error: Json | undefined;
   private base: Json = {};
   private usage: unknown;
-  private texts = new Map<number, { text: string; finish: unknown }>();
+  private texts = new Map<number, { text: string; finish: unknown; logprobs?: Json }>();
 
   accept(frame: unknown, json: Json | undefined): void {
     if ((frame as { data: string }).data === '[DONE]') {
@@ -470,6 +513,8 @@ class CompletionAssembler implements StreamAssembler {
       const cur = this.texts.get(i) ?? { text: '', finish: null };
       if (typeof ch.text === 'string') cur.text += ch.text;
       if (ch.finish_reason) cur.finish = ch.finish_reason;
+      const logprobs = obj(ch.logprobs);
+      if (logprobs) cur.logprobs = appendCompletionLogprobs(cur.logprobs, logprobs);
       this.texts.set(i, cur);
     }
   }
@@ -480,9 +525,21 @@ class CompletionAssembler implements StreamAssembler {
   }
 
   result(): Json {
-    const choices = [...this.texts.entries()].sort((a, b) => a[0] - b[0]).map(([index, c]) => ({ text: c.text, index, logprobs: null, finish_reason: c.finish }));
+    const choices = [...this.texts.entries()].sort((a, b) => a[0] - b[0]).map(([index, c]) => ({ text: c.text, index, logprobs: c.logprobs ?? null, finish_reason: c.finish }));
     return { ...this.base, object: 'text_completion', choices, ...(this.usage ? { usage: this.usage } : {}) };
   }
+}
+
+/**
+ * A completions chunk's `logprobs` (`tokens`, `token_logprobs`, `top_logprobs`, `text_offset`, one
+ * entry per token of its text) onto the answer's: each list the concatenation. Without this a
+ * streamed answer was stored with `logprobs: null`, and an eval harness reading the cached answer
+ * found none.
+ */
+function appendCompletionLogprobs(acc: Json | undefined, chunk: Json): Json {
+  const out: Json = { ...(acc ?? {}) };
+  for (const [k, v] of Object.entries(chunk)) out[k] = Array.isArray(v) ? [...arr(out[k]), ...v] : v;
+  return out;
 }
 
 function replayCompletion(body: Json, opts: { includeUsage: boolean }): string[] {
@@ -491,7 +548,7 @@ function replayCompletion(body: Json, opts: { includeUsage: boolean }): string[]
   const frames: string[] = [];
   for (const c of arr(body.choices)) {
     const ch = obj(c) ?? {};
-    frames.push(sseFrame({ ...base, choices: [{ text: ch.text ?? '', index: num(ch.index), logprobs: null, finish_reason: null }], ...u }));
+    frames.push(sseFrame({ ...base, choices: [{ text: ch.text ?? '', index: num(ch.index), logprobs: ch.logprobs ?? null, finish_reason: null }], ...u }));
     frames.push(sseFrame({ ...base, choices: [{ text: '', index: num(ch.index), logprobs: null, finish_reason: ch.finish_reason ?? 'stop' }], ...u }));
   }
   if (opts.includeUsage && body.usage) frames.push(sseFrame({ ...base, choices: [], usage: body.usage }));
@@ -530,10 +587,13 @@ class ResponsesAssembler implements StreamAssembler {
         this.final = obj(json.response) ?? {};
         this.complete = true;
         return;
-      case 'response.failed':
+      case 'response.failed': {
         this.final = obj(json.response) ?? {};
-        this.error = obj(this.final.error) ?? { message: type };
+        // What went wrong is the error's `code` (`server_error`, `rate_limit_exceeded`): the ledger's errorType.
+        const err = obj(this.final.error);
+        this.error = { ...(err ?? { message: type }), type: typeof err?.code === 'string' ? err.code : 'response_failed' };
         return;
+      }
       case 'error':
         // The event's own `type` is "error"; what went wrong is its `code` (the ledger's errorType).
         this.error = { ...json, type: typeof json.code === 'string' ? json.code : 'stream_error' };
@@ -746,7 +806,7 @@ function chatOutputText(body: Json): string {
   return arr(body.choices)
     .map((c) => {
       const m = obj(obj(c)?.message);
-      const tools = arr(m?.tool_calls).map((t) => JSON.stringify(obj(t)?.function ?? {}));
+      const tools = [...arr(m?.tool_calls).map((t) => obj(t)?.function ?? {}), ...(m?.function_call ? [m.function_call] : [])].map((f) => JSON.stringify(f));
       return [contentText(m?.content), ...tools].join('\n');
     })
     .join('\n');
@@ -974,6 +1034,7 @@ export const OPENAI_ENDPOINTS: EndpointSpec[] = [
     method: 'POST',
     ...routePaths('openai', OPENAI_PATHS.embeddings),
     routable: false,
+    noOutput: true,
     billable: true,
     cacheable: true,
     // `encoding_format: "float"` (the API's default but for the official SDKs, which ask for base64)

@@ -133,6 +133,11 @@ export interface EndpointSpec {
    * an answer of another kind. Read by pipeline/governanceStages.ts.
    */
   routable: boolean;
+  /**
+   * The call generates no tokens (embeddings): a budget or TPM limit reserves its input only, not
+   * `defaults.maxOutputTokens` of output it can never produce.
+   */
+  noOutput?: true;
   /** Model calls that cost money and can be cached. */
   billable: boolean;
   cacheable: boolean;

@@ -47,6 +47,11 @@ export interface RouteDecision {
   score: number;
   /** The policy rule that matched; absent for plain `model: "auto"`. */
   rule?: string;
+  /**
+   * The matched rule's `match.provider` glob, when it has one: where the rule's exact model may be
+   * sent (pipeline/governanceStages.ts ruleTarget), from the rule that decided, not a look-up by name.
+   */
+  ruleProvider?: string;
   /** The learned router's prediction (probabilities, variant, exemplars), when it decided. */
   learned?: LearnedPrediction;
   /**
@@ -97,10 +102,16 @@ export function routeRequest(input: RouteInput): RouteDecision | undefined {
     why = `score=${score.toFixed(2)}`;
   }
   if (rule?.model) {
-    return { model: rule.model, score, rule: rule.name, header: `model=${rule.model}; ${why}; rule=${rule.name}` };
+    return {
+      model: rule.model,
+      score,
+      rule: rule.name,
+      ...(rule.match.provider !== undefined ? { ruleProvider: rule.match.provider } : {}),
+      header: `model=${rule.model}; ${why}; rule=${rule.name}`,
+    };
   }
   const wanted = rule?.tier ?? learned?.tier ?? tierFor(score, routing.thresholds);
-  const resolved = tierModel(routing.tiers[input.provider], wanted);
+  const resolved = tierModel(ownValue(routing.tiers, input.provider), wanted);
   if (!resolved) {
     if (!isAuto) return undefined;
     throw new RoutingError(
@@ -114,6 +125,7 @@ export function routeRequest(input: RouteInput): RouteDecision | undefined {
     header: `${resolved.tier}; ${why}; rule=${ruleName}`,
   };
   if (rule) decision.rule = rule.name;
+  if (rule?.match.provider !== undefined) decision.ruleProvider = rule.match.provider;
   if (learned) decision.learned = learned;
   return decision;
 }
@@ -148,11 +160,20 @@ export function ruleMatches(rule: Pick<Rule, 'match'>, input: RuleSubject): bool
   if (m.minInputTokens !== undefined && input.inputTokens < m.minInputTokens) return false;
   if (m.maxInputTokens !== undefined && input.inputTokens > m.maxInputTokens) return false;
   for (const [name, pattern] of Object.entries(m.header ?? {})) {
-    const raw = input.headers[name.toLowerCase()];
+    const raw = ownValue(input.headers, name.toLowerCase());
     const value = Array.isArray(raw) ? raw.join(', ') : raw;
     if (value === undefined || !globMatch(pattern, value)) return false;
   }
   return true;
+}
+
+/**
+ * `record[key]` when the key is the record's own: node's request headers and the policy's maps are
+ * plain objects, where a plain lookup of a user-chosen name (`constructor`, `toString`) finds
+ * Object.prototype's function instead of "absent".
+ */
+function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** The wanted tier's model, else the nearest configured one — larger first, so quality never drops silently. */

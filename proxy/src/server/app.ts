@@ -8,6 +8,8 @@ import type { ProxyServices } from '../pipeline/services';
 import { type EndpointSpec, protocolOf, providerError, ROUTES } from '../providers';
 import { formFields, readForm, rememberForm } from '../pipeline/multipart';
 import { adminGuard, hostGuard } from './guards';
+import { answerClientErrors } from './clientError';
+import { refuseTunnels } from './notAProxy';
 import { allowedOriginsFrom, browserGuard } from './security/browser';
 import { sessionProof } from './security/sessionProof';
 import { localApi, type LocalApiExtras } from './localApi';
@@ -115,5 +117,8 @@ export function createApp(
     return true;
   };
 
-  return serve((req, res) => app.handle(req, res, (err) => (err === undefined ? notFound(req, res) : onError(err, req, res))));
+  const server = serve((req, res) => app.handle(req, res, (err) => (err === undefined ? notFound(req, res) : onError(err, req, res))));
+  answerClientErrors(server);
+  refuseTunnels(server, (line) => services.log.warn(line));
+  return server;
 }

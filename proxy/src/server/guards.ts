@@ -10,18 +10,25 @@ import { protocolOf, providerError } from '../providers';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
+/**
+ * The host name of a Host value (`name`, `name:port`, `[v6]`, `[v6]:port`), lower-cased; undefined
+ * for anything else. Before, `localhost:80@evil.example` and `[::1]evil.example` read as loopback.
+ */
 export function hostnameOf(hostHeader: string | undefined): string | undefined {
   if (!hostHeader) return undefined;
-  const h = hostHeader.trim().toLowerCase();
-  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
-  return h.split(':')[0];
+  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::\d{1,5})?$/.exec(hostHeader.trim().toLowerCase());
+  return m?.[1];
 }
 
-/** Only loopback names may address the proxy; a rebinding attacker's domain never can. */
+/**
+ * Only loopback names may address the proxy; a rebinding attacker's domain never can. An
+ * absolute-form target's host (`POST http://host/…`) is the request's host, whatever Host says.
+ */
 export function hostGuard(extraHosts: string[] = []): Handler {
   const allowed = new Set([...LOOPBACK_HOSTS, ...extraHosts.map((h) => h.toLowerCase())]);
   return (req, res, next) => {
-    const host = hostnameOf(req.headers.host);
+    const given = req.authority ?? req.headers.host;
+    const host = hostnameOf(given);
     if (host && allowed.has(host)) return next();
     res
       .status(403)
@@ -30,7 +37,9 @@ export function hostGuard(extraHosts: string[] = []): Handler {
           protocolOf(req.path, req.headers),
           403,
           'permission_error',
-          `Tollgate only answers requests addressed to localhost or 127.0.0.1 (got Host: ${JSON.stringify(req.headers.host ?? '')}).`,
+          req.authority !== undefined
+            ? `Tollgate only answers requests addressed to localhost or 127.0.0.1, and is not a forward proxy (got a request for ${JSON.stringify(req.authority.slice(0, 200))}). Point your SDK's base URL at http://127.0.0.1:<port>/v1 (OpenAI) or http://127.0.0.1:<port> (Anthropic).`
+            : `Tollgate only answers requests addressed to localhost or 127.0.0.1 (got Host: ${JSON.stringify((req.headers.host ?? '').slice(0, 200))}).`,
         ),
       );
   };

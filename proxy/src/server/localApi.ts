@@ -3,7 +3,7 @@
  * summaries, a live SSE stream of calls and budget events, and admin actions behind a token.
  */
 import type { ParsedUrlQuery } from 'node:querystring';
-import { Router, jsonBody } from '../http/http';
+import { Router, rawBody } from '../http/http';
 import { MAX_UTC_OFFSET_MS, SUMMARY_DIMENSIONS, type ApiError, type BudgetStatus, type CacheClearResult, type CacheStatus, type CallDetail, type CallFilter, type CallPage, type CallRecord, type Summary, type SummaryDimension } from '../../../contract/api';
 import { liveEventFrame, type LiveEventName, type LiveEvents } from '../../../contract/events';
 import type { ProxyServices } from '../pipeline/services';
@@ -23,6 +23,32 @@ function int(v: unknown): number | undefined {
 function signedInt(v: unknown): number | undefined {
   if (typeof v !== 'string' || !/^-?\d{1,16}$/.test(v)) return undefined;
   return Number(v);
+}
+
+const CLEAR_USAGE = 'send {"namespace": "<namespace>"} as JSON to clear one namespace, or {} (or no body) to clear every one';
+
+/**
+ * What a cache-clear body asks for. Only an empty body or `{}` means "everything": before, any body
+ * it could not read (curl's default form encoding, `"namespace": 42` or `""`, a misspelt field) also
+ * came out as "no namespace" and wiped the whole cache. The body is read as JSON whatever its
+ * Content-Type says (the route is the token holder's, never a page's): `fetch` sends a string as text/plain.
+ */
+function clearSelection(body: Buffer | undefined): { namespace?: string } | { error: string } {
+  const text = body?.toString('utf8').replace(/^\uFEFF/, '').trim() ?? '';
+  if (text === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { error: `The body is not JSON; ${CLEAR_USAGE}. Nothing was removed.` };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { error: `The body must be a JSON object; ${CLEAR_USAGE}. Nothing was removed.` };
+  const unknown = Object.keys(parsed).filter((k) => k !== 'namespace');
+  if (unknown.length > 0) return { error: `Unknown field ${JSON.stringify(unknown[0]!.slice(0, 50))}; ${CLEAR_USAGE}. Nothing was removed.` };
+  if (!('namespace' in parsed)) return {};
+  const namespace = str((parsed as { namespace: unknown }).namespace);
+  if (namespace === undefined) return { error: `"namespace" must be a string of 1 to 200 characters; ${CLEAR_USAGE}. Nothing was removed.` };
+  return { namespace };
 }
 
 const CACHE_STATUSES: ReadonlySet<string> = new Set<CacheStatus>(['miss', 'exact', 'semantic', 'bypass']);
@@ -144,9 +170,13 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
     });
   });
 
-  r.post('/cache/clear', admin, jsonBody(16 * 1024), async (req, res) => {
-    const ns = str((req.body as { namespace?: unknown } | undefined)?.namespace);
-    res.json({ removed: await extras.clearCache(ns) } satisfies CacheClearResult);
+  r.post('/cache/clear', admin, rawBody(() => 16 * 1024), async (req, res) => {
+    const asked = clearSelection(Buffer.isBuffer(req.body) ? req.body : undefined);
+    if ('error' in asked) {
+      res.status(400).json({ error: { type: 'invalid_request_error', message: asked.error } } satisfies ApiError);
+      return;
+    }
+    res.json({ removed: await extras.clearCache(asked.namespace) } satisfies CacheClearResult);
   });
 
   r.delete('/cache/entries/:id', admin, (req, res) => {

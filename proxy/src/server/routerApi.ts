@@ -16,7 +16,7 @@ function apiError(res: Res, status: number, type: string, message: string): void
 export function routerApi(services: ProxyServices, admin: Handler): Router {
   const r = new Router();
 
-  r.post('/feedback', admin, jsonBody(16 * 1024), (req, res) => {
+  r.post('/feedback', admin, jsonBody(16 * 1024, { anyContentType: true }), (req, res) => {
     const body = (req.body ?? {}) as { callId?: unknown; verdict?: unknown };
     const callId = typeof body.callId === 'number' && Number.isInteger(body.callId) && body.callId > 0 ? body.callId : undefined;
     if (callId === undefined) return apiError(res, 400, 'invalid_request_error', 'callId must be a positive integer (a ledger row id)');

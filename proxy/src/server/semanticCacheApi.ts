@@ -22,7 +22,7 @@ export function semanticCacheApi(services: ProxyServices, extras: Pick<LocalApiE
   // The tracker the proxy built its semantic cache with (start.ts wires it to the live policy).
   const quality = semanticQualityFor(services.db);
 
-  r.post('/feedback', adminGuard(extras.adminToken), jsonBody(16 * 1024), (req, res) => {
+  r.post('/feedback', adminGuard(extras.adminToken), jsonBody(16 * 1024, { anyContentType: true }), (req, res) => {
     const body = (req.body ?? {}) as { requestId?: unknown; entryId?: unknown; verdict?: unknown };
     if (body.verdict !== undefined && body.verdict !== 'bad-hit') {
       res.status(400).json(invalid('verdict must be "bad-hit" (a hit that was not reported is taken as good)'));

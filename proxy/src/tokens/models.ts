@@ -25,12 +25,13 @@ function bareModel(model: string): string {
 
 /**
  * OpenAI's families as tiktoken's model table maps them: gpt-4o, gpt-4.1, gpt-4.5, gpt-5,
- * o1/o3/o4 and chatgpt-4o use o200k_base; gpt-4, gpt-3.5 and the v2/v3 embeddings use cl100k_base.
+ * o1/o3/o4 and chatgpt-4o use o200k_base; gpt-4, gpt-3.5, the v2/v3 embeddings and the davinci-002 /
+ * babbage-002 base models (and their `ft:` fine-tunes) use cl100k_base.
  * Every other model gets an o200k estimate, labelled as such.
  */
 export function encodingForModel(model: string): EncodingChoice {
   const m = bareModel(model);
   if (/^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|gpt-oss|chatgpt-4o|o1|o3|o4|codex-)/.test(m)) return { encoding: 'o200k_base', exact: true };
-  if (/^(gpt-4|gpt-3\.5|gpt-35|text-embedding-(ada-002|3-))/.test(m)) return { encoding: 'cl100k_base', exact: true };
+  if (/^(gpt-4|gpt-3\.5|gpt-35|text-embedding-(ada-002|3-)|davinci-002|babbage-002)/.test(m)) return { encoding: 'cl100k_base', exact: true };
   return { encoding: 'o200k_base', exact: false };
 }

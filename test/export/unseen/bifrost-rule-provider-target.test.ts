@@ -5,28 +5,17 @@
  * on the Bifrost export: its rule must target the request's provider, not the model's default one
  * (openai, for a name no glob or tier claims).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportPolicy } from '../../../proxy/src/export';
 import { parsePolicy } from '../../../proxy/src/policy/load';
-import { startProxy } from '../../../proxy/src/server/start';
-import { startScriptedUpstream, type ScriptedUpstream } from '../behaviour/scriptedUpstream';
+import { useTwoUpstreams, withProxy } from '../behaviour/twoUpstreams';
 
-let openai: ScriptedUpstream;
-let anthropic: ScriptedUpstream;
-beforeAll(async () => {
-  [openai, anthropic] = await Promise.all([startScriptedUpstream(), startScriptedUpstream()]);
-});
-afterAll(async () => {
-  await Promise.all([openai?.close(), anthropic?.close()]);
-});
+const up = useTwoUpstreams();
 
 const policyText = (): string => `providers:
-  openai: { baseUrl: "${openai.openaiBaseUrl}" }
-  anthropic: { baseUrl: "${anthropic.anthropicBaseUrl}" }
-  claude-eu: { kind: anthropic, baseUrl: "${anthropic.anthropicBaseUrl}", models: ["claude-*-eu"] }
+  openai: { baseUrl: "${up.openai.openaiBaseUrl}" }
+  anthropic: { baseUrl: "${up.anthropic.anthropicBaseUrl}" }
+  claude-eu: { kind: anthropic, baseUrl: "${up.anthropic.anthropicBaseUrl}", models: ["claude-*-eu"] }
 cache: { enabled: false }
 routing:
   rules:
@@ -44,24 +33,18 @@ describe('a provider-limited rule keeps the request on its provider', () => {
   it('in Tollgate, the rewritten model reaches the request’s own (anthropic) upstream', async () => {
     const parsed = parsePolicy(policyText(), 'policy.yaml');
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-unseen-rule-'));
-    const proxy = await startProxy({ port: 0, dataDir, policy: parsed.policy, env: {} });
-    try {
-      openai.script({});
-      anthropic.script({});
-      const res = await fetch(`${proxy.url}/v1/messages`, {
+    await withProxy(parsed.policy, async (url) => {
+      up.reset();
+      const res = await fetch(`${url}/v1/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': 'sk-ant-client', 'anthropic-version': '2023-06-01' },
         body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 32, messages: [{ role: 'user', content: 'hi' }] }),
       });
       await res.arrayBuffer();
       expect(res.status).toBe(200);
-      expect(anthropic.models()).toEqual(['claude-3-5-haiku-20241022']);
-      expect(openai.models()).toEqual([]);
-    } finally {
-      await proxy.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+      expect(up.anthropic.models()).toEqual(['claude-3-5-haiku-20241022']);
+      expect(up.openai.models()).toEqual([]);
+    });
   });
 
   it('in the Bifrost export, every rule for it targets a provider the rule matches', () => {

@@ -38,7 +38,7 @@ export class Kpis {
       this.element,
       tile('spend', 'Spend', formatUsd(t.costUsd)),
       tile('saved', 'Saved by cache', formatUsd(t.savedUsd), t.costUsd + t.savedUsd > 0 ? `${formatPercent(t.savedUsd / (t.costUsd + t.savedUsd))} of would-be spend` : undefined, t.savedUsd > 0 ? 'good' : undefined),
-      tile('hit', 'Cache hit rate', formatPercent(hitRate), `${t.hits} of ${t.calls}`),
+      tile('hit', 'Cache hit rate', formatPercent(hitRate), `${t.hits.toLocaleString('en-US')} of ${t.calls.toLocaleString('en-US')}`),
       tile('calls', 'Calls', t.calls.toLocaleString('en-US'), this.compact ? undefined : `${formatTokens(t.inputTokens)} in · ${formatTokens(t.outputTokens)} out`),
     );
   }

@@ -17,7 +17,7 @@ import { countOf, formatUsd } from '../format';
 import type { HostClient } from '../ipc/client';
 import type { BudgetAlert, CallFilter, CallRecord, ConnectionState } from '../protocol';
 import { CallStore, DEFAULT_SORT, type SortSpec } from '../state/callStore';
-import { isFilterEmpty, normaliseFilter } from '../state/filter';
+import { isFilterEmpty, normaliseFilter, UNTAGGED } from '../state/filter';
 import { callColumns } from '../table/columns';
 import { VirtualTable } from '../table/virtualTable';
 import { ConnectionPill } from './connectionPill';
@@ -42,6 +42,8 @@ const TOTAL_SPEND: TimeSeriesSpec = { label: 'Total', color: 'muted', kind: 'bar
 const percent = (v: number) => `${v.toFixed(0)}%`;
 
 type ValueElement = HTMLElement & { value: string };
+/** A @vscode-elements text field: `label` is the accessible name of its inner input. */
+type LabelledElement = ValueElement & { label: string };
 
 export class PanelApp {
   private readonly store = new CallStore();
@@ -302,13 +304,18 @@ export class PanelApp {
         this.reloadCalls();
       }, 300);
     };
-    const text = (key: keyof CallFilter, label: string) =>
-      h('vscode-textfield', { attrs: { placeholder: label, 'aria-label': `Filter by ${label}`, value: this.state.filter[key] ?? '' }, dataset: { filter: key }, on: { input: apply, change: apply } }) as ValueElement;
+    const text = (key: keyof CallFilter, label: string) => {
+      const field = h('vscode-textfield', { attrs: { placeholder: label, 'aria-label': `Filter by ${label}`, value: this.state.filter[key] ?? '' }, dataset: { filter: key }, on: { input: apply, change: apply } }) as LabelledElement;
+      // The inner <input> takes its accessible name from `label` (a property, not an attribute); aria-label on the host never reaches it.
+      field.label = `Filter by ${label}`;
+      return field;
+    };
     const select = (key: keyof CallFilter, label: string, options: Array<[string, string]>) => {
       const current = this.state.filter[key] ?? '';
       return h(
         'vscode-single-select',
-        { attrs: { 'aria-label': `Filter by ${label}` }, dataset: { filter: key }, on: { change: apply } },
+        // `label` names the inner combobox; without it a screen reader hears an unnamed "combobox, any cache".
+        { attrs: { label: `Filter by ${label}`, 'aria-label': `Filter by ${label}` }, dataset: { filter: key }, on: { change: apply } },
         ...options.map(([value, text]) => h('vscode-option', { attrs: { value, selected: value === current } }, text)),
       ) as ValueElement;
     };
@@ -372,7 +379,7 @@ export class PanelApp {
   private rangeSelect(): HTMLElement {
     const el = h(
       'vscode-single-select',
-      { class: 'range', attrs: { 'aria-label': 'Time range' }, on: { change: () => {
+      { class: 'range', attrs: { label: 'Time range', 'aria-label': 'Time range' }, on: { change: () => {
         this.state.range = el.value;
         this.saveState();
         this.scheduleSummary(0);
@@ -429,7 +436,7 @@ export class PanelApp {
       // Spend over time per top model/feature: each series is one more summary the proxy filters and buckets.
       const dim = this.state.spendBy ?? 'model';
       const keys = topBuckets((dim === 'model' ? byModel : byFeature).by, SPEND_SERIES + 1)
-        .filter((b) => b.key !== '(none)' && !b.key.endsWith(' others') && b.calls > 0)
+        .filter((b) => b.key !== UNTAGGED && !b.key.endsWith(' others') && b.calls > 0)
         .slice(0, SPEND_SERIES)
         .map((b) => b.key);
       const perKey = await Promise.all(keys.map((key) => this.client.request('summary', { from, to, bucketMs, bucketOffsetMs, [dim]: key })));
@@ -438,8 +445,9 @@ export class PanelApp {
       this.kpis.set(byModel);
       const xRange: [number, number] = [from / 1000, to / 1000];
       const total = spendSeries(byModel, bucketMs, bucketOffsetMs);
-      // Colour by key, not by rank: a model keeps its colour when another overtakes it.
-      this.spendChart.setSeries([TOTAL_SPEND, ...keys.map((key) => ({ label: key, color: seriesColors.index(key), kind: 'line' as const, scale: 'usd', format: formatUsd }))]);
+      // Colour by key, not by rank: a model keeps its colour when another overtakes it (and no two lines share one).
+      const colors = seriesColors.indices(keys);
+      this.spendChart.setSeries([TOTAL_SPEND, ...keys.map((key, i) => ({ label: key, color: colors[i]!, kind: 'line' as const, scale: 'usd', format: formatUsd }))]);
       this.spendChart.setData(xRange, total.t, total.costUsd, ...perKey.map((s) => spendSeries(s, bucketMs, bucketOffsetMs).costUsd));
       const cache = cacheSeries(byModel, bucketMs, bucketOffsetMs);
       this.cacheChart.setData(xRange, cache.t, cache.hitRatePct, cache.savedCumUsd);

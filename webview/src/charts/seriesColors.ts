@@ -25,6 +25,28 @@ export class SeriesColors {
     this.byKey.set(key, chosen);
     return chosen;
   }
+
+  /**
+   * Palette indices for keys drawn side by side (the spend chart's lines), distinct while the
+   * palette lasts. Once more keys than colours were seen (six models, then the features), a new
+   * key takes the colour its name hashes to, so two lines could be drawn alike. A key keeps its
+   * colour unless one before it in `keys` has it; then it moves, for good, to a colour none of
+   * them uses (one no other key holds, if there is one), so the bars follow it.
+   */
+  indices(keys: readonly string[]): number[] {
+    const used = new Set<number>();
+    return keys.map((key) => {
+      let chosen = this.index(key);
+      if (used.has(chosen) && used.size < this.size) {
+        const held = new Set(this.byKey.values());
+        const free = Array.from({ length: this.size }, (_, i) => i).filter((i) => !used.has(i));
+        chosen = free.find((i) => !held.has(i)) ?? free[0]!;
+        this.byKey.set(key, chosen);
+      }
+      used.add(chosen);
+      return chosen;
+    });
+  }
 }
 
 /** FNV-1a: a small, well-spread string hash. */

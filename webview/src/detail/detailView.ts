@@ -4,7 +4,7 @@
  */
 import { isAuthFailure, isBudgetBlock, isInFlightHold, type RouteFeedbackResult } from '@contract/api';
 import { h, replace } from '../dom';
-import { formatCache, formatModel, formatMs, formatTokens, formatUsd } from '../format';
+import { formatCache, formatModel, formatMs, formatTokens, formatUsd, isolateBidi } from '../format';
 import type { CallDetailView } from '../protocol';
 import { routeFeedbackSection, type RouteVerdict } from './routeFeedback';
 
@@ -86,12 +86,12 @@ export function renderDetail(view: CallDetailView, actions: DetailActions): HTML
       ['Status', `${call.status}${call.errorType ? ` ${call.errorType}` : ''}`],
       ['Cache', formatCache(call)],
       ['Latency', `${formatMs(call.latencyMs)} (Tollgate overhead ${formatMs(call.overheadMs)})`],
-      ['Tags', ['feature', 'team', 'user'].map((k) => `${k}=${call.tags?.[k as 'team'] ?? '–'}`).join('  ')],
+      ['Tags', ['feature', 'team', 'user'].map((k) => `${k}=${isolateBidi(call.tags?.[k as 'team'] ?? '–')}`).join('  ')],
       ['Attempt', String(call.attempt)],
     ]),
     failureHint(call),
     h('section', { class: 'detail-cost' }, h('h3', null, 'Cost breakdown'), kv(costRows)),
-    call.route ? h('section', { class: 'detail-route' }, h('h3', null, 'Routed'), h('p', null, `${call.modelRequested} → ${call.modelUsed}`), h('pre', null, call.route)) : null,
+    call.route ? h('section', { class: 'detail-route' }, h('h3', null, 'Routed'), h('p', null, `${isolateBidi(call.modelRequested)} → ${isolateBidi(call.modelUsed)}`), h('pre', null, call.route)) : null,
     routeFeedbackSection(call.route, actions.routeFeedback ? (v) => actions.routeFeedback!(call.id, v) : undefined),
     call.budget ? h('section', { class: 'detail-budget' }, h('h3', null, 'Budget'), h('p', null, call.budget)) : null,
     fromCache ? cacheSourceSection(view, actions) : null,

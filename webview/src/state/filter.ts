@@ -4,10 +4,21 @@
  */
 import type { CallFilter, CallRecord } from '../protocol';
 
+/**
+ * The summary's key for calls without a tag; filtering by it lists those calls (the proxy's
+ * `UNTAGGED`, proxy/src/ledger/ledgerReads.ts: `tag IS NULL`). No tag can be spelt that way.
+ */
+export const UNTAGGED = '(none)';
+
+function tagMatches(value: string | undefined, wanted: string | undefined): boolean {
+  if (!wanted) return true;
+  return wanted === UNTAGGED ? value === undefined : value === wanted;
+}
+
 export function matchesFilter(call: CallRecord, f: CallFilter): boolean {
-  if (f.team && call.tags?.team !== f.team) return false;
-  if (f.feature && call.tags?.feature !== f.feature) return false;
-  if (f.user && call.tags?.user !== f.user) return false;
+  if (!tagMatches(call.tags?.team, f.team)) return false;
+  if (!tagMatches(call.tags?.feature, f.feature)) return false;
+  if (!tagMatches(call.tags?.user, f.user)) return false;
   // The proxy filters on the model that answered (model_used).
   if (f.model && call.modelUsed !== f.model) return false;
   if (f.cache && call.cache !== f.cache) return false;

@@ -1,5 +1,5 @@
 /** The call table's columns: header, grid width, sort key and how a call renders in the cell. */
-import { formatCache, formatCallCost, formatModel, formatMs, formatStatus, formatTags, formatTime, formatTokens, formatUsd } from '../format';
+import { callOutcome, formatCache, formatCallCost, formatModel, formatMs, formatStatus, formatTags, formatTime, formatTokens, formatUsd } from '../format';
 import type { CallRecord } from '../protocol';
 import type { SortKey } from '../state/callStore';
 
@@ -18,7 +18,9 @@ export interface Column {
 }
 
 export const callColumns: Column[] = [
-  { id: 'time', label: 'Time', width: '78px', sortKey: 'ts', text: (c) => formatTime(c.ts), title: (c) => new Date(c.ts).toISOString() },
+  // Room for a call from before today, which formatTime dates ("2026-11-29 09:29:56", 137 px at 13 px):
+  // at 78 px every row of a 7-day range read "2026-11-…" and hid the time.
+  { id: 'time', label: 'Time', width: '150px', sortKey: 'ts', text: (c) => formatTime(c.ts), title: (c) => new Date(c.ts).toISOString() },
   { id: 'tags', label: 'Feature / team / user', width: 'minmax(120px, 1.1fr)', text: formatTags },
   {
     id: 'model',
@@ -39,10 +41,20 @@ export const callColumns: Column[] = [
     width: '100px',
     sortKey: 'costUsd',
     numeric: true,
-    text: formatCallCost,
-    title: (c) => (c.priced ? `${c.costUsd} USD` : `no known price for ${c.modelUsed}`),
+    // Nothing was charged for a failed call: no $ figure, as in the sidebar (one that did cost shows it).
+    text: (c) => (c.costUsd === 0 && callOutcome(c).failed ? '–' : formatCallCost(c)),
+    title: (c) => (c.costUsd === 0 && callOutcome(c).failed ? 'failed: nothing charged' : c.priced ? `${c.costUsd} USD` : `no known price for ${c.modelUsed}`),
   },
   { id: 'saved', label: '$ Saved', width: '100px', sortKey: 'savedUsd', numeric: true, text: (c) => (c.savedUsd ? formatUsd(c.savedUsd) : '–'), tone: (c) => (c.savedUsd > 0 ? 'tone-good' : undefined) },
   { id: 'latency', label: 'Latency', width: '72px', sortKey: 'latencyMs', numeric: true, text: (c) => formatMs(c.latencyMs) },
-  { id: 'status', label: 'Status', width: 'minmax(56px, 0.5fr)', sortKey: 'status', text: (c) => String(c.status), title: formatStatus, tone: (c) => (c.status >= 400 ? 'tone-bad' : 'tone-ok') },
+  // A failed call says what went wrong ("key rejected (401)", "budget blocked (429)"), not only a code beside a "$0".
+  {
+    id: 'status',
+    label: 'Status',
+    width: 'minmax(72px, 0.8fr)',
+    sortKey: 'status',
+    text: (c) => (callOutcome(c).failed ? callOutcome(c).label : String(c.status)),
+    title: formatStatus,
+    tone: (c) => (c.status >= 400 ? 'tone-bad' : 'tone-ok'),
+  },
 ];

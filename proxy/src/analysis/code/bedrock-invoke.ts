@@ -17,6 +17,8 @@
  * Families with a default are bounded without a limit (no finding). Others (DeepSeek, OpenAI's
  * open-weight models, Qwen, Writer, …) and non-text models (embeddings, images) are not judged.
  */
+import { maxOutputTokens, reasonsByDefault } from '../cost/max-output';
+import { suggestedLimit, type DetectedCall, type ThinkingBudget } from './llm-call';
 
 export interface BedrockBodyLimit {
   family: 'anthropic' | 'anthropic-text' | 'nova' | 'titan' | 'llama' | 'mistral' | 'cohere' | 'ai21';
@@ -103,4 +105,45 @@ export function bedrockBodyLimit(modelId: string | undefined, bodyKeys: Readonly
   if (bodyKeys.has('textGenerationConfig')) return FAMILIES.titan;
   if (bodyKeys.has('max_gen_len')) return FAMILIES.llama;
   return undefined;
+}
+
+/** What a language's reading of an InvokeModel body found about its limit key (settleBedrockLimit). */
+export interface BedrockLimitSeen {
+  /** The family's limit key is written: its value when a readable number, and whether it sends none (`None` / `null`). */
+  given?: { value?: number; sendsNone: boolean };
+  /** The body (or the object the limit sits in) is built where the file cannot see, or has a spread: the limit is not known. */
+  hidden: boolean;
+  /** The body's `thinking` budget (only Claude's Messages reads it). */
+  thinking: () => ThinkingBudget;
+}
+
+/**
+ * Settles an InvokeModel call's limit from what the body shows: written (present), not knowable
+ * (unknown), a family default that bounds the reply (present), or missing — with the key the API
+ * requires and the limit a fix would insert (call.suggested). Returns the limit to insert when the
+ * caller may add the key (none is written and the body is one object), else undefined.
+ */
+export function settleBedrockLimit(call: DetectedCall, family: BedrockBodyLimit, seen: BedrockLimitSeen, fixable: boolean): number | undefined {
+  if (seen.given) {
+    call.limit = 'present';
+    if (seen.given.value !== undefined && fixable) call.outputLimit = seen.given.value;
+    // `max_tokens: None` sends no limit: the family's default (or nothing) applies.
+    if (!seen.given.sendsNone) return undefined;
+    delete call.outputLimit;
+  }
+  if (seen.hidden) return undefined;
+  if (family.defaultLimit !== undefined) {
+    call.limit = 'present';
+    if (family.defaultLimit !== 'bounded') call.outputLimit = family.defaultLimit;
+    return undefined;
+  }
+  call.limit = 'missing';
+  if (family.required) call.requiredKey = family.key;
+  const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
+  // Claude: with extended thinking on, the limit must leave room above its budget.
+  const fixLimit = suggestedLimit(family.required ? seen.thinking() : 'none', modelFacts);
+  if (fixLimit === undefined) return undefined;
+  call.suggested = fixLimit;
+  // A `None` limit is there already (a second key would only repeat it), or the object is one of several.
+  return seen.given || !fixable ? undefined : fixLimit;
 }

@@ -26,7 +26,7 @@ import {
   type FrameworkCall,
   type ThinkingBudget,
 } from './llm-call';
-import { bedrockBodyLimit } from './bedrock-invoke';
+import { bedrockBodyLimit, settleBedrockLimit } from './bedrock-invoke';
 import { allBefore, parseVersion, pinnedCeiling } from './python-pins';
 import { normaliseModelName } from '../prompt/model-names';
 import { maxOutputTokens, modelProvider, reasonsByDefault } from '../cost/max-output';
@@ -442,6 +442,26 @@ class PyBindings {
     }
     return { keywords, opaque, argList, target, targetIsDict, ...(fixable === false ? { fixable } : {}) };
   }
+}
+
+/**
+ * LangChain's `init_chat_model(…, configurable_fields="any")` (or a list naming the limit) lets each
+ * request's `config={"configurable": {"max_tokens": …}}` set it: whether one is sent is not known here.
+ */
+function configurableLimit(fields: Node | undefined): boolean {
+  if (!fields || fields.type === 'none') return false;
+  if (fields.type !== 'tuple' && fields.type !== 'list') return true;
+  return named(fields).some((f) => {
+    const name = stringValue(f);
+    return !name || name.placeholders > 0 || OUTPUT_LIMIT_KEYS.has(name.text);
+  });
+}
+
+/** APIs whose SDK merges an `extra_body` dict into the JSON it sends (Stainless-generated OpenAI SDK, langchain-openai). */
+const EXTRA_BODY_APIS: ReadonlySet<CallApi> = new Set<CallApi>(['openai-chat', 'openai-responses', 'openai-completions', 'langchain-openai']);
+
+function withoutNone({ noneLimit: _, ...limit }: ReturnType<typeof limitFrom>): Pick<DetectedCall, 'limit' | 'outputLimit'> {
+  return limit;
 }
 
 function limitFrom(entries: Map<string, Node>, opaque: boolean, fixable?: false): Pick<DetectedCall, 'limit' | 'outputLimit'> & { noneLimit?: true } {
@@ -1018,31 +1038,19 @@ function bedrockInvoke(source: string, chain: string[], fn: Node, args: KwArgs, 
   const container = family.inside ? body.keywords.get(family.inside) : bodyNode;
   const cfg = family.inside ? (container ? b.resolve(container) : undefined) : body;
   const given = cfg ? family.keys.find((k) => cfg.keywords.has(k)) : undefined;
-  if (given) {
-    const v = cfg!.keywords.get(given)!;
-    call.limit = 'present';
-    if (v.type === 'integer' && cfg!.fixable !== false) call.outputLimit = Number(v.text);
-    // `None` sends no limit: the family's default (or nothing) applies.
-    if (v.type !== 'none') return call;
-  }
-  // A config built where this cannot see, or spread in: whether it sets the limit is not known.
-  if (container && !cfg) return call;
-  if (body.opaque || cfg?.opaque) return call;
-  if (family.defaultLimit !== undefined) {
-    call.limit = 'present';
-    if (family.defaultLimit !== 'bounded') call.outputLimit = family.defaultLimit;
-    return call;
-  }
-  call.limit = 'missing';
-  delete call.outputLimit;
-  if (family.required) call.requiredKey = family.key;
-  const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
-  // Claude: with extended thinking on, the limit must leave room above its budget.
-  const fixLimit = suggestedLimit(family.required ? thinkingBudget(body.keywords, b) : 'none', modelFacts);
+  const v = given ? cfg!.keywords.get(given)! : undefined;
+  const fixLimit = settleBedrockLimit(
+    call,
+    family,
+    {
+      ...(v && { given: { ...(v.type === 'integer' && { value: Number(v.text) }), sendsNone: v.type === 'none' } }),
+      // A config built where this cannot see, or spread in: whether it sets the limit is not known.
+      hidden: Boolean((container && !cfg) || body.opaque || cfg?.opaque),
+      thinking: () => thinkingBudget(body.keywords, b),
+    },
+    cfg?.fixable !== false,
+  );
   if (fixLimit === undefined) return call;
-  call.suggested = fixLimit;
-  // `"max_tokens": None` is there already (a second key would only repeat it), or the dict is one of several.
-  if (given || cfg?.fixable === false) return call;
   const title = `Add ${family.key}=${fixLimit}`;
   const target = cfg ?? body;
   const text = cfg ? entry(family.key, cfg, fixLimit) : body.targetIsDict ? `"${family.inside}": {"${family.key}": ${fixLimit}}` : `${family.inside}={"${family.key}": ${fixLimit}}`;
@@ -1086,7 +1094,11 @@ function inspectCall(
   // A literal or a same-file constant (`MODEL = "gpt-4o"` … `model=MODEL`).
   const modelNode = framework
     ? (framework.modelKeys.map((k) => args.keywords.get(k)).find((n) => n) ?? (framework.kind === 'configures' ? positionalArgs[0] : undefined))
-    : (args.keywords.get('model') ?? args.keywords.get('model_name') ?? args.keywords.get('modelId') ?? (api === 'google-legacy' ? positionalArgs[0] : undefined));
+    : (args.keywords.get('model') ??
+      args.keywords.get('model_name') ??
+      args.keywords.get('modelId') ??
+      // `GenerativeModel("gemini-1.5-flash")`, `init_chat_model("gpt-4o", model_provider="openai")`.
+      (api === 'google-legacy' || chain[chain.length - 1] === 'init_chat_model' ? positionalArgs[0] : undefined));
   const model = modelText(modelNode, b);
   const writtenModel = model && model.placeholders === 0 && !branches ? model.text : undefined;
   // Frameworks name models the LiteLLM way (`openai/gpt-4o-mini`, `anthropic:claude-…`).
@@ -1146,16 +1158,24 @@ function inspectCall(
   if (where) return nestedLimit(source, api, call, args, b, where, key, fixLimit, title, branches);
   const { noneLimit, ...limit } = limitFrom(args.keywords, args.opaque, args.fixable);
   Object.assign(call, limit);
-  // LangChain: model_kwargs may carry the limit; LlamaIndex: additional_kwargs.
-  const extra = args.keywords.get('model_kwargs') ?? (api === 'llamaindex' ? args.keywords.get('additional_kwargs') : undefined);
-  if (call.limit === 'missing' && extra) {
+  // LangChain: model_kwargs may carry the limit; LlamaIndex: additional_kwargs; the OpenAI SDK and
+  // ChatOpenAI merge extra_body into the request's JSON (`extra_body={"max_tokens": 300}` is sent).
+  const extras = [
+    args.keywords.get('model_kwargs'),
+    api === 'llamaindex' ? args.keywords.get('additional_kwargs') : undefined,
+    EXTRA_BODY_APIS.has(api) ? args.keywords.get('extra_body') : undefined,
+  ];
+  for (const extra of extras) {
+    if (call.limit !== 'missing' || !extra) continue;
     const mk = b.resolve(extra);
-    call.limit = mk ? limitFrom(mk.keywords, mk.opaque).limit : 'unknown';
+    if (!mk) call.limit = 'unknown';
+    else Object.assign(call, withoutNone(limitFrom(mk.keywords, mk.opaque, mk.fixable)));
   }
   if (call.limit === 'missing' && constructs) {
     const bound = boundLimit(node, b);
     if (bound) Object.assign(call, bound);
   }
+  if (call.limit === 'missing' && chain[chain.length - 1] === 'init_chat_model' && configurableLimit(args.keywords.get('configurable_fields'))) call.limit = 'unknown';
   // A positional dict (e.g. `create(params)`) hides the arguments.
   if (call.limit === 'missing' && positionalArgs.length > 0 && !constructs) call.limit = 'unknown';
   if (api === 'openai-completions') legacyCompletions(call);

@@ -27,7 +27,7 @@ import {
   type FrameworkCall,
   type ThinkingBudget,
 } from './llm-call';
-import { bedrockBodyLimit } from './bedrock-invoke';
+import { bedrockBodyLimit, settleBedrockLimit } from './bedrock-invoke';
 import { normaliseModelName } from '../prompt/model-names';
 import { aiSdkMajor } from './ai-sdk-version';
 import { maxOutputTokens, modelProvider, reasonsByDefault } from '../cost/max-output';
@@ -713,31 +713,22 @@ function bedrockInvoke(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallE
   const container = family.inside ? propValue(findProp(body.props, [family.inside])) : undefined;
   const cfg = family.inside ? (container ? bindings.resolve(container) : undefined) : body;
   const givenProp = cfg ? findProp(cfg.props, [...family.keys]) : undefined;
-  if (givenProp || (cfg && family.keys.some((k) => cfg.assigned.has(k)))) {
-    call.limit = 'present';
-    const v = numberValue(bindings, propValue(givenProp));
-    if (v !== undefined && cfg!.fixable !== false) call.outputLimit = v;
-    // `max_tokens: null` / `undefined` sends no limit: the family's default (or nothing) applies.
-    if (!givenProp || !isNoLimit(givenProp)) return call;
-    delete call.outputLimit;
-  }
-  // A config built where this cannot see, or spread in: whether it sets the limit is not known.
-  if (family.inside && container && !cfg) return call;
-  if (body.opaque || cfg?.opaque) return call;
-  if (family.defaultLimit !== undefined) {
-    call.limit = 'present';
-    if (family.defaultLimit !== 'bounded') call.outputLimit = family.defaultLimit;
-    return call;
-  }
-  call.limit = 'missing';
-  if (family.required) call.requiredKey = family.key;
-  const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
-  // Claude: with extended thinking on, the limit must leave room above its budget.
-  const fixLimit = suggestedLimit(family.required ? thinkingBudget(bindings, strings, body.props) : 'none', modelFacts);
+  const value = numberValue(bindings, propValue(givenProp));
+  const fixLimit = settleBedrockLimit(
+    call,
+    family,
+    {
+      // A key assigned later (`body.max_tokens = 512`) is written too, with a value this does not read.
+      ...((givenProp || (cfg && family.keys.some((k) => cfg.assigned.has(k)))) && {
+        given: { ...(value !== undefined && { value }), sendsNone: givenProp !== undefined && isNoLimit(givenProp) },
+      }),
+      // A config built where this cannot see, or spread in: whether it sets the limit is not known.
+      hidden: Boolean((family.inside && container && !cfg) || body.opaque || cfg?.opaque),
+      thinking: () => thinkingBudget(bindings, strings, body.props),
+    },
+    cfg?.fixable !== false,
+  );
   if (fixLimit === undefined) return call;
-  call.suggested = fixLimit;
-  // A `null` limit is there already (a second key would be a duplicate), or the object is one of several.
-  if (givenProp || cfg?.fixable === false) return call;
   const prop = `${family.key}: ${fixLimit}`;
   const at = cfg ? insertProperty(sf, cfg.target, prop) : insertProperty(sf, body.target, `${family.inside}: { ${prop} }`);
   call.insertion = { ...at, title: `Add ${family.key}: ${fixLimit}`, limit: fixLimit };
@@ -754,6 +745,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   const insertion = (limit: number | undefined, at: (prop: string) => { offset: number; newText: string }): DetectedCall['insertion'] =>
     limit === undefined ? undefined : { ...at(`${key}: ${limit}`), title: `Add ${key}: ${limit}`, limit };
   if (framework?.argument !== undefined) return optionsArgumentCall(sf, bindings, node, call, framework, insertion);
+  if (!isNew && chain[chain.length - 1] === 'initChatModel') return initChatModelCall(sf, bindings, strings, args, call);
   // `new ConverseCommand({ messages, … })` is the request itself, not a model configured for later calls.
   const constructs = framework ? framework.kind === 'configures' : (isNew && api !== 'bedrock-converse') || api === 'google-legacy';
 
@@ -850,6 +842,43 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   // With `max_tokens: null` in place, a second max_tokens property would be a duplicate key.
   const ins = insertion(fixLimit, (prop) => insertProperty(sf, resolved.target, prop));
   if (call.limit === 'missing' && resolved.fixable !== false && !noneLimit && ins) call.insertion = ins;
+  return call;
+}
+
+/**
+ * LangChain JS `initChatModel(model, fields)`: the model is the first argument; the fields, passed to
+ * the provider's chat model class, the second. A limit in the fields counts. Without one, only an
+ * OpenAI model is known to send none (`maxTokens` is ChatOpenAI's spelling); ChatAnthropic sends its
+ * own default; other classes spell the limit their own way (unknown). `configurableFields` lets each
+ * request's config set the limit: unknown.
+ */
+function initChatModelCall(sf: ts.SourceFile, bindings: FileBindings, strings: Strings, args: readonly ts.Expression[], call: DetectedCall): DetectedCall {
+  const [modelArg, fieldsArg] = args;
+  const model = modelArg && !ts.isSpreadElement(modelArg) ? modelValue(bindings, strings, modelArg) : undefined;
+  if (model && model.placeholders === 0) call.model = normaliseModelName(model.text);
+  if (!modelArg || args.some((a) => ts.isSpreadElement(a))) return call;
+  const fields = fieldsArg ? bindings.resolve(fieldsArg) : undefined;
+  if ((fieldsArg && !fields) || (fields && findProp(fields.props, ['configurableFields']))) return call;
+  const { noneLimit, ...scan } = fields ? scanLimit(fields) : { limit: 'missing' as const, noneLimit: undefined };
+  Object.assign(call, scan);
+  if (call.limit !== 'missing') return call;
+  const named = model && model.placeholders === 0 ? /^([a-z_-]+):/.exec(model.text)?.[1] : undefined;
+  const given = fields ? strings.value(propValue(findProp(fields.props, ['modelProvider']))) : undefined;
+  const provider = given ? given.text : (named ?? (call.model ? modelProvider(call.model) : undefined));
+  if (provider === 'anthropic') {
+    langchainJsAnthropicDefault(call);
+    return call;
+  }
+  if (provider !== 'openai' && provider !== 'azure_openai') {
+    call.limit = 'unknown';
+    return call;
+  }
+  const fixLimit = suggestedLimit('none', { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false });
+  if (fixLimit === undefined) return call;
+  call.suggested = fixLimit;
+  if (noneLimit || fields?.fixable === false) return call;
+  const at = fields ? insertProperty(sf, fields.target, `maxTokens: ${fixLimit}`) : { offset: modelArg.end, newText: `, { maxTokens: ${fixLimit} }` };
+  call.insertion = { ...at, title: `Add maxTokens: ${fixLimit}`, limit: fixLimit };
   return call;
 }
 

@@ -11,17 +11,34 @@ export interface LensMessage {
   range: Range;
 }
 
+/**
+ * Template tags that render no text themselves: Jinja/Nunjucks/Liquid statements (`{% for … %}`,
+ * `{%- if … -%}`), Handlebars/Mustache block and else tags (`{{#each items}}`, `{{^x}}`, `{{/if}}`,
+ * `{{else}}`) and Dotprompt's `{{role "system"}}` / `{{section "x"}}` markers.
+ */
+const JINJA_STATEMENT = /\{%[\s\S]*?%\}/g;
+const TEMPLATE_LOGIC = /^\{\{~?\s*(?:[#/^]|else\b|role\s|section\s)/;
+
 /** Placeholders are unknown content: they are counted and removed before tokenising. */
 export function stripPlaceholders(text: string): { text: string; placeholders: number } {
   const found = findPlaceholders(text);
-  if (found.length === 0) return { text, placeholders: 0 };
+  const tags = text.includes('{%') ? [...text.matchAll(JINJA_STATEMENT)] : [];
+  if (found.length === 0 && tags.length === 0) return { text, placeholders: 0 };
+  // Template logic renders no text of its own: it is removed, not counted as unknown content.
+  const spans = [
+    ...found.map((p) => ({ start: p.start, end: p.end, placeholder: !TEMPLATE_LOGIC.test(p.text) })),
+    ...tags.map((m) => ({ start: m.index, end: m.index + m[0].length, placeholder: false })),
+  ].sort((a, b) => a.start - b.start);
   let out = '';
   let at = 0;
-  for (const p of found) {
+  let placeholders = 0;
+  for (const p of spans) {
+    if (p.start < at) continue;
     out += text.slice(at, p.start);
     at = p.end;
+    if (p.placeholder) placeholders++;
   }
-  return { text: out + text.slice(at), placeholders: found.length };
+  return { text: out + text.slice(at), placeholders };
 }
 
 export function buildLens(opts: {

@@ -1,4 +1,5 @@
 /** Turns the model spellings prompt formats use into ids genai-prices and the tokenizer understand. */
+import { modelPrices } from '../cost/model-prices';
 
 /**
  * promptfoo provider prefixes (`openai:chat:`, `anthropic:messages:`, `bedrock:`, `vertex:`,
@@ -69,6 +70,7 @@ function stripProviderPrefix(id: string): string {
  * fine-tune keeps its id: OpenAI charges fine-tuned inference more than the base model, and the
  * pricing knows those rates; its tokenizer and output limit are the base model's);
  * "bedrock:us.anthropic.claude-3-5-sonnet-20240620-v1:0" → "claude-3-5-sonnet-20240620";
+ * "us.amazon.nova-lite-v1:0" → "amazon.nova-lite-v1:0" (priced under that id);
  * "ollama:chat:llama3.1:8b" → "llama3.1:8b".
  */
 export function normaliseModelName(raw: string): string {
@@ -78,7 +80,10 @@ export function normaliseModelName(raw: string): string {
   if (m.includes('/')) m = stripProviderPrefix(m.slice(m.lastIndexOf('/') + 1));
   // Bedrock model ids: drop the cross-region profile, vendor and version suffix.
   const bedrock = m.replace(BEDROCK_REGION, '');
-  if (BEDROCK_VENDOR.test(bedrock)) {
+  // genai-prices prices Anthropic's models by their own name, the others Bedrock serves (Nova, Titan,
+  // Llama, Mistral, DeepSeek…) only by Bedrock's id, at Bedrock's rate: keep that id for those.
+  if (BEDROCK_VENDOR.test(bedrock) && !bedrock.startsWith('anthropic.') && modelPrices(bedrock.toLowerCase())) m = bedrock;
+  else if (BEDROCK_VENDOR.test(bedrock)) {
     const bare = bedrock.replace(BEDROCK_VENDOR, '');
     const unversioned = bare.replace(/-v\d+(?::\d+)?$/, '');
     // `anthropic.claude-v2:1` names the model by its version: keep it.

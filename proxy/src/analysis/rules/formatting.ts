@@ -219,10 +219,15 @@ function decorationFindings(ctx: PromptRuleContext, s: PromptSection, fences: Sp
   const out: RuleFinding[] = [];
   for (const m of s.text.matchAll(/^[ \t\u3000]*([=*_~+#─━═•·＝－＊＿～ー―—■□◆◇★☆-])\1{4,}[ \t\u3000]*$\n?/gm)) {
     if (inside(fences, m.index)) continue;
+    const lineText = m[0].replace(/\n$/, '');
+    const heading = setextHeading(s.text, m.index, lineText);
+    if (heading) {
+      out.push(...headingFinding(ctx, s, heading, m.index + lineText.length));
+      continue;
+    }
     const saved = localSaving(ctx, s.text, m.index, m.index + m[0].length, '');
     if (saved <= 0) continue;
     const sv = saving(ctx.model, saved, 'input', !ctx.exact);
-    const lineText = m[0].replace(/\n$/, '');
     out.push({
       ruleId: 'wasteful-formatting',
       message: `Decorative separator line; removing it (or using a Markdown heading) saves ${sv.text}.`,
@@ -233,6 +238,41 @@ function decorationFindings(ctx: PromptRuleContext, s: PromptSection, fences: Sp
     });
   }
   return out;
+}
+
+/**
+ * A run of `=` or `-` right under a line of text underlines a Markdown (setext) heading: removing it
+ * would turn the heading into body text. The heading line and its level (`=` 1, `-` 2), or undefined.
+ */
+function setextHeading(text: string, underlineAt: number, underline: string): { start: number; title: string; level: 1 | 2 } | undefined {
+  const ch = underline.trim()[0];
+  if ((ch !== '=' && ch !== '-') || underlineAt === 0 || /^ {4,}|\t/.test(underline)) return undefined;
+  const start = text.lastIndexOf('\n', underlineAt - 2) + 1;
+  const line = text.slice(start, underlineAt - 1);
+  // A blank line, a list item, a heading, a quote or a table row above: not a setext heading. Nor is a
+  // sentence ("You review pull requests.") a rule is drawn under: that rule is decoration.
+  if (!line.trim() || /^ {4,}|^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\|)/.test(line) || /[.!?:;,。！？：；，]\s*$/.test(line) || line.trim().length > 80) return undefined;
+  if (/^\s*([=*_~+#─━═•·＝－＊＿～ー―—■□◆◇★☆-])\1{2,}\s*$/.test(line)) return undefined;
+  return { start, title: line.trim(), level: ch === '=' ? 1 : 2 };
+}
+
+/** A setext heading written as an ATX one (`# Title`) says the same in fewer tokens. */
+function headingFinding(ctx: PromptRuleContext, s: PromptSection, h: { start: number; title: string; level: 1 | 2 }, end: number): RuleFinding[] {
+  const atx = `${'#'.repeat(h.level)} ${h.title}`;
+  const saved = localSaving(ctx, s.text, h.start, end, atx);
+  if (saved <= 0) return [];
+  const sv = saving(ctx.model, saved, 'input', !ctx.exact);
+  const underlineStart = s.text.indexOf('\n', h.start) + 1;
+  return [
+    {
+      ruleId: 'wasteful-formatting',
+      message: `Underlined heading; written as "${atx}" it says the same and saves ${sv.text}.`,
+      range: sectionRange(ctx, s, underlineStart, end),
+      tokensSaved: sv.tokensSaved,
+      ...(sv.usdPer1kCalls !== undefined ? { usdPer1kCalls: sv.usdPer1kCalls } : {}),
+      fixes: s.map.verbatim(h.start, end) ? [{ title: `Write the heading as "${atx}"`, edits: [{ range: sectionRange(ctx, s, h.start, end), newText: atx }] }] : [],
+    },
+  ];
 }
 
 export function formattingFindings(ctx: PromptRuleContext): RuleFinding[] {

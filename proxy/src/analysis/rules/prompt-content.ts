@@ -17,6 +17,19 @@ import { sectionRange, tokens, type PromptRuleContext, type RuleFinding } from '
 const UNBOUNDED =
   /\b(as (?:long|detailed|many|much|thorough(?:ly)?) as (?:possible|you can)|in as much detail as possible|list (?:all|every|each)|exhaustive(?:ly)?|complete list of (?:all|every)|without (?:any )?(?:length|word) limit|no (?:length|word) limit|don'?t (?:stop|hold back)|be as verbose as)\b/gi;
 
+/**
+ * A negation earlier in the phrase's clause (since the last punctuation mark or line break) asks for
+ * the opposite, a bounded reply: "Do not list all the files", "Never be exhaustive", "Avoid answers
+ * as long as possible". "Not only … list all" and "Instead of summarising, list all" still ask for everything.
+ */
+const NEGATED_CLAUSE = /(?:\b(?:not(?! only)|never|no|nor|avoid(?:ing)?|refrain from|instead of|rather than)\b|n['’]t\b)/i;
+
+function negated(text: string, at: number): boolean {
+  let start = at;
+  while (start > 0 && !/[.!?;:,\n]/.test(text[start - 1]!)) start--;
+  return NEGATED_CLAUSE.test(text.slice(start, at));
+}
+
 export function unboundedOutputFindings(ctx: PromptRuleContext): RuleFinding[] {
   if (ctx.doc.outputLimit !== undefined) return [];
   // Instruction files steer an agent across many requests ("use rails routes to list all routes");
@@ -26,7 +39,7 @@ export function unboundedOutputFindings(ctx: PromptRuleContext): RuleFinding[] {
   for (const s of ctx.doc.sections) {
     const fences = fencedRanges(s.text);
     for (const m of s.text.matchAll(UNBOUNDED)) {
-      if (inFence(fences, m.index)) continue;
+      if (inFence(fences, m.index) || negated(s.text, m.index)) continue;
       out.push({
         ruleId: 'unbounded-output',
         message: `"${m[0]}" asks for unbounded output and nothing caps it: ${worstCase(ctx.model)}. Ask for a bounded amount (e.g. "the 10 most important") or set an output limit.`,
@@ -42,6 +55,15 @@ export function unboundedOutputFindings(ctx: PromptRuleContext): RuleFinding[] {
 const POLITE =
   /(?:\b(?:please|kindly)\b,?\s*|\bthank(?:s| you)(?: (?:so|very) much)?(?: in advance)?(?: for [^.!?\n]{0,60})?[.!]?|\bI would (?:really )?appreciate (?:it )?if you (?:could|would)\s*|\bwould you (?:be so kind as to|mind)\s*|\bif you don'?t mind,?\s*)/gi;
 
+/**
+ * Text between double quotes on its line quotes someone (`When the user writes "please fix this"`):
+ * its "please" is what is quoted, not the prompt being polite.
+ */
+function quoted(before: string, after: string): boolean {
+  const straight = (before.match(/"/g)?.length ?? 0) % 2 === 1 && after.includes('"');
+  return straight || (before.lastIndexOf('“') > before.lastIndexOf('”') && after.includes('”'));
+}
+
 export function politenessFindings(ctx: PromptRuleContext): RuleFinding[] {
   const out: RuleFinding[] = [];
   for (const s of ctx.doc.sections) {
@@ -54,6 +76,7 @@ export function politenessFindings(ctx: PromptRuleContext): RuleFinding[] {
       const line = s.text.slice(lineStart, lineEnd);
       const before = line.slice(0, m.index - lineStart);
       let after = line.slice(m.index - lineStart + m[0].length);
+      if (quoted(before, after)) continue;
       // Dropping a sentence-initial "Please" leaves the next word to be capitalised.
       if (/(^|[.!?]\s*)$/.test(before)) after = after.charAt(0).toUpperCase() + after.slice(1);
       const without = before + after;

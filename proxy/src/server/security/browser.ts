@@ -70,7 +70,9 @@ export function browserGuard(opts: BrowserGuardOptions): Handler {
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('vary', 'origin');
       if (req.method === 'OPTIONS') {
-        res.setHeader('access-control-allow-methods', 'GET, POST');
+        // Every method a provider route takes: the SDKs' deletes (responses, conversations, stored
+        // completions, batches, files) are preflighted too, and were blocked with "GET, POST".
+        res.setHeader('access-control-allow-methods', 'GET, POST, DELETE');
         const asked = req.headers['access-control-request-headers'];
         res.setHeader('access-control-allow-headers', typeof asked === 'string' ? asked.slice(0, 1000) : 'content-type, authorization');
         res.setHeader('access-control-max-age', '600');

@@ -1,0 +1,151 @@
+/**
+ * Cases a probe with real-world prompts and code found wrong: negated unbounded-output phrases,
+ * LangChain's `init_chat_model` model argument, limits sent through `extra_body`, Bedrock model
+ * prices and setext headings.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzeFile, type FileAnalysis } from '../../proxy/src/analysis/index';
+
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+const byRule = (r: FileAnalysis, rule: string) => r.diagnostics.filter((d) => d.ruleId === rule);
+const template = (text: string) => analyzeFile({ path: '/repo/prompts/review.md', text });
+
+describe('unbounded-output reads negations', () => {
+  it('does not report a phrase its clause negates', async () => {
+    const r = await template(
+      lines(
+        'You are a code reviewer.',
+        'Do not list all the files in the diff; mention only the ones with problems.',
+        'Never be exhaustive: three findings at most.',
+        "Avoid making the answer as long as possible, and don't list every warning.",
+        'The checklist below is not exhaustive.',
+      ),
+    );
+    expect(byRule(r, 'unbounded-output')).toEqual([]);
+  });
+
+  it('still reports the phrase when the negation is in another clause or does not negate it', async () => {
+    const r = await template(lines('If the diff is not clear, list all assumptions.', 'Not only summarise: be exhaustive.', 'Instead of summarising, list every change.'));
+    const u = byRule(r, 'unbounded-output');
+    expect(u).toHaveLength(1);
+    expect(u[0]!.message).toContain('"list all"');
+    expect(u[0]!.message).toContain('"exhaustive"');
+    expect(u[0]!.message).toContain('"list every"');
+  });
+});
+
+const code = (path: string, ...l: string[]) => analyzeFile({ path, text: lines(...l) });
+
+describe("LangChain's init_chat_model takes the model as its first argument", () => {
+  it('Python: prices the positional model and reads configurable_fields', async () => {
+    const r = await code(
+      '/repo/app/llm.py',
+      'from langchain.chat_models import init_chat_model',
+      'a = init_chat_model("gpt-4o", model_provider="openai")',
+      'b = init_chat_model("anthropic:claude-3-5-sonnet-latest", max_tokens=500)',
+      'c = init_chat_model("gpt-4o", configurable_fields="any")',
+      'd = init_chat_model("gpt-4o", configurable_fields=("max_tokens", "temperature"))',
+      'e = init_chat_model("gpt-4o", configurable_fields=["temperature"])',
+    );
+    expect(r.calls.map((c) => c.model)).toEqual(['gpt-4o', 'claude-3-5-sonnet-latest', 'gpt-4o', 'gpt-4o', 'gpt-4o']);
+    expect(r.calls.map((c) => c.unseen ?? [])).toEqual([[], [], [], [], []]);
+    // Each request's config may set a configurable limit: c and d are unknown, not missing.
+    expect(byRule(r, 'missing-output-limit').map((d) => d.range.start.line)).toEqual([1, 5]);
+    expect(byRule(r, 'missing-output-limit')[0]!.message).toContain("gpt-4o's maximum");
+  });
+
+  it('TypeScript: reads the model and the fields argument', async () => {
+    const r = await code(
+      '/repo/src/llm.ts',
+      "import { initChatModel } from 'langchain/chat_models/universal';",
+      "export const a = await initChatModel('gpt-4o', { modelProvider: 'openai', temperature: 0 });",
+      "export const b = await initChatModel('gpt-4o', { maxTokens: 300 });",
+      "export const c = await initChatModel('claude-3-5-sonnet-latest', { modelProvider: 'anthropic' });",
+      "export const d = await initChatModel('openai:gpt-4o-mini');",
+      "export const e = await initChatModel('gemini-2.0-flash', { modelProvider: 'google-genai' });",
+      "export const f = await initChatModel('gpt-4o', { configurableFields: 'any' });",
+    );
+    expect(r.calls.map((c) => c.model)).toEqual(['gpt-4o', 'gpt-4o', 'claude-3-5-sonnet-latest', 'gpt-4o-mini', 'gemini-2.0-flash', 'gpt-4o']);
+    expect(r.calls[1]!.label).toContain('with 300 output');
+    const missing = byRule(r, 'missing-output-limit');
+    expect(missing.map((d) => d.range.start.line)).toEqual([1, 4]);
+    expect(missing.map((d) => d.fixes[0]!.edits[0]!.newText)).toEqual([', maxTokens: 1024', ', { maxTokens: 1024 }']);
+  });
+});
+
+describe('extra_body is part of the request', () => {
+  it('counts a limit the OpenAI SDK sends through extra_body, and an unreadable extra_body as unknown', async () => {
+    const r = await code(
+      '/repo/app/chat.py',
+      'from openai import OpenAI',
+      'from .cfg import EXTRA',
+      'client = OpenAI()',
+      'msgs = [{"role": "user", "content": "hi"}]',
+      'a = client.chat.completions.create(model="gpt-4o", messages=msgs, extra_body={"max_tokens": 300})',
+      'b = client.chat.completions.create(model="gpt-4o", messages=msgs, extra_body=EXTRA)',
+      'c = client.chat.completions.create(model="gpt-4o", messages=msgs, extra_body={"top_k": 20})',
+    );
+    expect(r.calls[0]!.label).toContain('with 300 output');
+    expect(byRule(r, 'missing-output-limit').map((d) => d.range.start.line)).toEqual([6]);
+  });
+});
+
+describe('Bedrock models other than Claude keep the id they are priced under', () => {
+  it('prices Nova, Llama and Mixtral on Bedrock at Bedrock’s rate', async () => {
+    const r = await code(
+      '/repo/app/bedrock.py',
+      'import boto3',
+      'brt = boto3.client("bedrock-runtime")',
+      'msgs = [{"role": "user", "content": [{"text": "Hello there"}]}]',
+      'a = brt.converse(modelId="us.amazon.nova-lite-v1:0", messages=msgs, inferenceConfig={"maxTokens": 100})',
+      'b = brt.converse(modelId="meta.llama3-70b-instruct-v1:0", messages=msgs, inferenceConfig={"maxTokens": 100})',
+      'c = brt.converse(modelId="mistral.mixtral-8x7b-instruct-v0:1", messages=msgs, inferenceConfig={"maxTokens": 100})',
+      'd = brt.converse(modelId="us.anthropic.claude-3-5-sonnet-20241022-v2:0", messages=msgs, inferenceConfig={"maxTokens": 100})',
+    );
+    expect(r.calls.map((c) => c.model)).toEqual(['amazon.nova-lite-v1:0', 'meta.llama3-70b-instruct-v1:0', 'mistral.mixtral-8x7b-instruct-v0:1', 'claude-3-5-sonnet-20241022']);
+    for (const c of r.calls) expect(c.label).not.toContain('no price known');
+    // Mixtral costs $0.45 / $0.70 per million tokens on Bedrock (not another host's $0.70 input).
+    const mixtral = r.calls[2]!;
+    expect(mixtral.worstCaseOutputUsd! - mixtral.inputUsd).toBeCloseTo((100 * 0.7) / 1e6, 10);
+    expect(mixtral.inputUsd / mixtral.inputTokens).toBeCloseTo(0.45 / 1e6, 12);
+  });
+});
+
+describe('an underlined (setext) Markdown heading is a heading, not a separator', () => {
+  it('offers the ATX heading instead of deleting the underline, and still removes a real separator', async () => {
+    const text = lines('Project Overview', '================', '', 'This repo holds the billing service.', '', '==========', '', 'Answer in English.');
+    const r = await analyzeFile({ path: '/repo/AGENTS.md', text });
+    const f = byRule(r, 'wasteful-formatting');
+    const heading = f.find((d) => d.range.start.line === 1);
+    expect(heading?.message).toContain('"# Project Overview"');
+    const edit = heading!.fixes[0]!.edits[0]!;
+    expect(edit).toEqual({ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 16 } }, newText: '# Project Overview' });
+    expect(f.find((d) => d.range.start.line === 5)?.message).toContain('Decorative separator line');
+  });
+});
+
+describe('template logic is neither prompt text nor a placeholder', () => {
+  it('does not count Jinja statements as tokens or Handlebars/Dotprompt block tags as placeholders', async () => {
+    const jinja = (body: string) => analyzeFile({ path: '/repo/prompts/rag.prompt.txt', text: body });
+    const withLoop = await jinja(lines('Answer from the context.', '{% for doc in documents %}', '{{ doc.content }}', '{% endfor %}', 'Question: {{ question }}'));
+    const without = await jinja(lines('Answer from the context.', '', '{{ doc.content }}', '', 'Question: {{ question }}'));
+    expect(withLoop.calls[0]!.inputTokens).toBe(without.calls[0]!.inputTokens);
+    expect(withLoop.calls[0]!.placeholders).toBe(2);
+
+    const dot = await analyzeFile(
+      {
+        path: '/repo/prompts/greet.prompt',
+      text: lines('---', 'model: googleai/gemini-2.0-flash', '---', '{{role "system"}}', 'You greet people.', '{{role "user"}}', '{{#if style}}In the style of {{style}}: {{/if}}Greet {{name}}.'),
+      },
+      { promptGlobs: ['**/prompts/**/*.prompt'] },
+    );
+    expect(dot.calls[0]!.placeholders).toBe(2);
+  });
+});
+
+describe('politeness leaves quoted text alone', () => {
+  it('does not report a "please" the prompt quotes, only its own', async () => {
+    const r = await template(lines('When the user writes "please fix this", reply with a patch.', 'If they say “thank you”, do not answer.', 'Please answer in English.'));
+    expect(byRule(r, 'politeness').map((d) => d.range.start.line)).toEqual([2]);
+  });
+});
