@@ -116,6 +116,20 @@ function maxOutputTokens(body: Json): number | undefined {
   return undefined;
 }
 
+/**
+ * The most output a call can generate: its limit (or the policy default) once per choice asked
+ * for. OpenAI's `n` generates n choices and `best_of` (legacy completions) that many server-side,
+ * each billed up to the limit: reserved for one choice, a call could cost n times its reservation
+ * and concurrent calls overshoot a budget by far more than one. Undefined when the default applies
+ * to a single choice.
+ */
+function outputReservation(body: Json, fallback: number): number | undefined {
+  const limit = maxOutputTokens(body);
+  const count = (v: unknown): number => (typeof v === 'number' && Number.isInteger(v) && v > 1 ? Math.min(v, 128) : 1);
+  const choices = Math.max(count(body.n), count(body.best_of));
+  return choices === 1 ? limit : (limit ?? fallback) * choices;
+}
+
 /** `warn; name=team-daily; used=83%; resets=2026-11-24T00:00:00Z` (exceeded adds the action). */
 export function budgetHeader(m: BudgetMark): string {
   const parts = [m.level, `name=${m.budget}`, `used=${Math.round(m.used * 100)}%`, `resets=${isoSeconds(m.resetsAt)}`];
@@ -197,7 +211,7 @@ export function admitStage(governor: Governor): Stage {
       if (ctx.costUsd > 0 || tokens > 0) governor.charge(identity, { costUsd: ctx.costUsd, tokens });
       return;
     }
-    const limit = ctx.endpoint.noOutput ? 0 : maxOutputTokens(ctx.body);
+    const limit = ctx.endpoint.noOutput ? 0 : outputReservation(ctx.body, policy.defaults.maxOutputTokens);
     // Never waits for the token worker's encoders (an upper bound until they are built).
     const inputTokens = await reservationInputTokens(ctx);
     const result = admitOrRefuse(ctx, () => governor.admit({

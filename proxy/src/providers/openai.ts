@@ -35,7 +35,9 @@ function usageNamed(input: 'prompt' | 'input', output: 'completion' | 'output'):
       inputTokens,
       outputTokens,
       cachedTokens: typeof inDetails?.cached_tokens === 'number' ? num(inDetails.cached_tokens) : num(u.prompt_cache_hit_tokens),
-      cacheWriteTokens: 0,
+      // Prompt-cache writes in the OpenAI shape: OpenRouter (and other gateways) in front of a model
+      // that bills them (Claude: 1.25× input) report them in the details, as genai-prices reads them.
+      cacheWriteTokens: num(inDetails?.cache_write_tokens),
       ...(inputAudio ? { inputAudioTokens: inputAudio } : {}),
       ...(outputAudio ? { outputAudioTokens: outputAudio } : {}),
       ...reportedCost(u),
