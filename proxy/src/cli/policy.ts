@@ -176,7 +176,13 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
       if (!existsSync(abs)) {
         // A policy under a name Tollgate does not look for is otherwise never applied by `start` either.
         const elsewhere = given === undefined && opts.policy === undefined ? MISPLACED_POLICY_NAMES.find((n) => existsSync(resolve(n))) : undefined;
-        io.err(`${file}:1:1: policy file not found${elsewhere ? `; found ${elsewhere}, which Tollgate does not read by default: move it to ${file}, or pass --policy ${shellQuote(elsewhere)} to start and validate` : ''}`);
+        // Without a file of their own, the next step a first-time user needs is the starter file.
+        const next = elsewhere
+          ? `; found ${elsewhere}, which Tollgate does not read by default: move it to ${file}, or pass --policy ${shellQuote(elsewhere)} to start and validate`
+          : given === undefined && opts.policy === undefined
+            ? '; `tollgate policy init` writes a commented starter there'
+            : '';
+        io.err(`${file}:1:1: policy file not found${next}`);
         fail(1);
         return;
       }
