@@ -164,6 +164,13 @@ export const bifrostSchemaSubset = {
         value: { type: 'string', pattern: '^env\\.[A-Za-z_][A-Za-z0-9_]*$' },
         models: { type: 'array', items: { type: 'string' } },
         weight: { type: 'number', minimum: 0 },
+        // Only on the azure provider's keys (transports/config.schema.json: endpoint required, api_version optional).
+        azure_key_config: {
+          type: 'object',
+          properties: { endpoint: { type: 'string', minLength: 1 }, api_version: { type: 'string' } },
+          required: ['endpoint'],
+          additionalProperties: false,
+        },
       },
       required: ['name', 'weight'],
       additionalProperties: false,

@@ -14,6 +14,7 @@ import { parse, stringify } from 'yaml';
 import { EXPORT_TARGETS, type ExportResult, type ExportTarget, exportPolicy } from '../../proxy/src/export';
 import { parsePolicy } from '../../proxy/src/policy/load';
 import { type Policy, resolveProviders } from '../../proxy/src/policy/schema';
+import { azureResource } from '../../proxy/src/export/shared';
 import { bifrostSchemaSubset } from './bifrostSchema';
 import { ConfigYAML, Management } from './litellmSchema';
 
@@ -70,7 +71,8 @@ const match = fc.record(
     maxInputTokens: fc.integer({ min: 1, max: 200_000 }),
   },
   { requiredKeys: [] },
-);
+  // The schema refuses a lower bound above the upper one (a rule that matches nothing).
+).map((m) => (m.minInputTokens !== undefined && m.maxInputTokens !== undefined && m.minInputTokens > m.maxInputTokens ? { ...m, minInputTokens: m.maxInputTokens } : m));
 const scope = fc.record({ team: pick(TEAMS), user: pick(USERS), feature: pick(FEATURES), key: pick(KEY_GLOBS) }, { requiredKeys: [] });
 const tierModels = fc.record({ small: modelRef, medium: modelRef, large: modelRef }, { requiredKeys: [] });
 const threshold = fc.double({ min: 0, max: 1, noNaN: true });
@@ -106,7 +108,13 @@ const policyObject = fc.record(
     routing: fc.record(
       {
         tiers: fc.dictionary(pick(PROVIDER_NAMES), tierModels, { maxKeys: 3 }),
-        thresholds: fc.record({ medium: threshold, large: threshold }, { requiredKeys: [] }),
+        // Ordered as the schema requires (medium at most large; a lone one against the other's default).
+        thresholds: fc.oneof(
+          fc.tuple(threshold, threshold).map(([a, b]) => ({ medium: Math.min(a, b), large: Math.max(a, b) })),
+          fc.record({ medium: fc.double({ min: 0, max: 0.7, noNaN: true }) }),
+          fc.record({ large: fc.double({ min: 0.3, max: 1, noNaN: true }) }),
+          fc.constant({}),
+        ),
         router: pick(['learned', 'score']),
         rules: fc.uniqueArray(
           fc.record({ name: pick(NAMES), match, tier: opt(pick(['small', 'medium', 'large'])), model: opt(fc.oneof({ weight: 9, arbitrary: modelRef }, { weight: 1, arbitrary: fc.constant('') })), semanticThreshold: opt(threshold) }, { requiredKeys: ['name'] }),
@@ -202,7 +210,9 @@ const knownKeys = new Map<string, boolean>();
 function portkeyKnows(key: string): boolean {
   let v = knownKeys.get(key);
   if (v === undefined) {
-    v = gatewaySource.includes(`${key}:c.`) || new RegExp(`\\.${camel(key)}\\b`).test(gatewaySource);
+    // Also a provider option read by destructuring (`{apiVersion:r,deploymentId:o}=e` in the
+    // azure-openai adapter), which no `.name` access shows.
+    v = gatewaySource.includes(`${key}:c.`) || new RegExp(`\\.${camel(key)}\\b`).test(gatewaySource) || new RegExp(`[{,]${camel(key)}:[A-Za-z_$][\\w$]*[,}]`).test(gatewaySource);
     knownKeys.set(key, v);
   }
   return v;
@@ -248,7 +258,7 @@ function portkeyProblems(value: unknown, path: string, out: string[]): void {
       continue;
     }
     if (!portkeyKnows(k)) out.push(`portkey: key unknown to the gateway: ${here}`);
-    if (k === 'api_key' && !/^\$\{[A-Z_][A-Z0-9_]*\}$/.test(String(v))) out.push(`portkey: api_key is not a \${NAME} placeholder at ${here}: ${String(v)}`);
+    if ((k === 'api_key' || k === 'azure_ad_token') && !/^\$\{[A-Z_][A-Z0-9_]*\}$/.test(String(v))) out.push(`portkey: api_key is not a \${NAME} placeholder at ${here}: ${String(v)}`);
     portkeyProblems(v, here, out);
   }
   const strategy = value.strategy as Obj | undefined;
@@ -376,7 +386,8 @@ function targetProblems(policy: Policy, text: string, target: ExportTarget): str
     if (!w.message.trim()) out.push(`${target}: warning on ${w.field} has no message`);
   }
   if (target === 'litellm') {
-    const config = parse(file('config.yaml')) as Obj;
+    // LiteLLM reads its config with PyYAML (YAML 1.1: an unquoted 2024-10-21 is a date, `on` a boolean).
+    const config = parse(file('config.yaml'), { version: '1.1' }) as Obj;
     const c = ConfigYAML.safeParse(config);
     if (!c.success) out.push(`litellm: config.yaml: ${JSON.stringify(c.error.issues.slice(0, 3))}`);
     const m = Management.safeParse(JSON.parse(file('management.json')));
@@ -385,7 +396,12 @@ function targetProblems(policy: Policy, text: string, target: ExportTarget): str
   } else if (target === 'bifrost') {
     const config = JSON.parse(file('config.json')) as Obj;
     if (!validateBifrost(config)) out.push(`bifrost: config.json: ${JSON.stringify(validateBifrost.errors?.slice(0, 3))}`);
-    bifrostProblems(config, resolveProviders(policy).size, out);
+    // Azure resources are keys of Bifrost's one azure provider; every other provider is its own.
+    const all = [...resolveProviders(policy).values()];
+    const azure = all.filter((p) => azureResource(p)).length;
+    bifrostProblems(config, all.length - azure + (azure > 0 ? 1 : 0), out);
+    const azureKeys = ((config.providers as Record<string, { keys?: unknown[] }> | undefined)?.azure?.keys ?? []).length;
+    if (azure > 0 && azureKeys !== azure) out.push(`bifrost: ${azure} Azure providers became ${azureKeys} keys of the azure provider`);
   } else {
     portkeyProblems(JSON.parse(file('config.json')), '', out);
   }

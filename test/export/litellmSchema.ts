@@ -61,6 +61,10 @@ const LiteLLMParams = z
     api_base: z.string().url().optional(),
     // `os.environ/NAME` is LiteLLM's secret reference; a literal key here would be a leak.
     api_key: z.string().regex(/^os\.environ\/[A-Z_][A-Z0-9_]*$/).optional(),
+    // Azure (litellm/types/router.py GenericLiteLLMParams: api_version, azure_ad_token; both strings —
+    // a YAML date would reach the Azure client as a date object). An Entra ID token, like a key, is a reference.
+    api_version: z.string().optional(),
+    azure_ad_token: z.string().regex(/^os\.environ\/[A-Z_][A-Z0-9_]*$/).optional(),
     timeout: z.number().positive().optional(),
     stream_timeout: z.number().positive().optional(),
     max_retries: z.number().int().optional(),

@@ -12,8 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { exportPolicy } from '../../proxy/src/export';
 import { globsOverlap } from '../../proxy/src/export/globOverlap';
+import { azureResource } from '../../proxy/src/export/shared';
 import { parsePolicy } from '../../proxy/src/policy/load';
-import { type Policy, resolveProviders } from '../../proxy/src/policy/schema';
+import { type Policy, type ResolvedProvider, resolveProviders } from '../../proxy/src/policy/schema';
 import { chooseProvider } from '../../proxy/src/providers';
 import { globMatch } from '../../proxy/src/routing/glob';
 
@@ -72,7 +73,7 @@ function matches(q: Query, req: { model: string; path: string }): boolean {
     throw new Error(`operator not modelled: ${JSON.stringify(v)}`);
   });
 }
-type Target = { name: string; custom_host?: string; provider?: string; strategy?: { conditions: Array<{ query: Query; then: string }>; default: string }; targets?: Target[] };
+type Target = { name: string; custom_host?: string; resource_name?: string; provider?: string; strategy?: { conditions: Array<{ query: Query; then: string }>; default: string }; targets?: Target[] };
 function portkeyBase(config: Target, model: string): string | undefined {
   let node: Target = config;
   while (node.strategy) {
@@ -81,6 +82,7 @@ function portkeyBase(config: Target, model: string): string | undefined {
     if (!next) return undefined;
     node = next;
   }
+  if (node.provider === 'azure-openai') return `azure:${node.resource_name ?? node.custom_host}`;
   return node.custom_host ?? (node.provider === 'openai' ? 'https://api.openai.com/v1' : undefined);
 }
 
@@ -104,6 +106,13 @@ function litellmDeployments(list: Deployment[], name: string): Deployment[] {
   return first ? patterns.filter((p) => p.r === first.r).map((p) => p.d) : [];
 }
 
+/** Where each export sends a provider's requests: an Azure resource by its endpoint (Portkey: resource name). */
+const litellmOf = (p: ResolvedProvider): string => azureResource(p)?.endpoint ?? p.baseUrl;
+const portkeyOf = (p: ResolvedProvider): string => {
+  const azure = azureResource(p);
+  return azure ? `azure:${azure.resourceName ?? `${azure.endpoint}/openai`}` : p.baseUrl;
+};
+
 describe('overlapping model globs: the exports pick Tollgate’s provider, or warn', () => {
   it.each(Object.entries(POLICIES))('%s', (_title, text) => {
     const policy = parsed(text);
@@ -116,12 +125,12 @@ describe('overlapping model globs: the exports pick Tollgate’s provider, or wa
       const choice = chooseProvider(providers, 'openai', name, undefined);
       if ('error' in choice) throw new Error(choice.error);
       const tollgate = choice.provider;
-      expect(portkeyBase(portkey, name), `Portkey for ${name}`).toBe(tollgate.baseUrl);
+      expect(portkeyBase(portkey, name), `Portkey for ${name}`).toBe(portkeyOf(tollgate));
       for (const d of litellmDeployments(list, name)) {
-        if (d.litellm_params.api_base === tollgate.baseUrl) continue;
+        if (d.litellm_params.api_base === litellmOf(tollgate)) continue;
         differed++;
         // Where LiteLLM differs, it is a wildcard of a later provider, and the warning names both globs.
-        const winner = [...providers.values()].find((p) => p.baseUrl === d.litellm_params.api_base)!;
+        const winner = [...providers.values()].find((p) => litellmOf(p) === d.litellm_params.api_base)!;
         const loser = tollgate.models.find((g) => globMatch(g, name));
         expect(d.model_name.includes('*'), `${name} reached ${winner.name} through exact group ${d.model_name}`).toBe(true);
         const warning = lite.warnings.find((w) => w.field === `providers.${winner.name}.models[${winner.models.indexOf(d.model_name)}]` && w.message.includes(`"${loser}"`));

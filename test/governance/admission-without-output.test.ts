@@ -7,9 +7,8 @@
  *   full) made every call under a budget a bare 500 "internal error" the SDKs retried at once.
  */
 import OpenAI from 'openai';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../proxy/src/db/open';
+import { proxyWithSecondConnection } from '../db/support/secondConnection';
 import { startHarness, type Harness } from '../support/harness';
 
 describe('embeddings under a TPM limit', () => {
@@ -28,18 +27,10 @@ describe('embeddings under a TPM limit', () => {
 });
 
 describe('a budget whose reservation SQLite refuses', () => {
-  let h: Harness;
-  let other: Db;
-  beforeAll(async () => {
-    h = await startHarness({ retries: { attempts: 0 }, budgets: [{ name: 'daily', period: 'day', usd: 100, action: 'block' }] });
-    other = openDatabase(join(h.dataDir, 'tollgate.db'), { vector: false });
-  });
-  afterAll(async () => {
-    other?.close();
-    await h?.close();
-  });
+  const setup = proxyWithSecondConnection({ retries: { attempts: 0 }, budgets: [{ name: 'daily', period: 'day', usd: 100, action: 'block' }] });
 
   it('refuses the call with a 503 that says why, forwarding nothing; it passes once the file is free', async () => {
+    const { h, other } = setup;
     const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-budget-locked', maxRetries: 0 });
     const ask = () => client.chat.completions.create({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'under a budget' }] });
     const before = h.upstream.calls();
@@ -58,5 +49,26 @@ describe('a budget whose reservation SQLite refuses', () => {
     expect(h.upstream.calls()).toBe(before);
     const answer = await ask();
     expect(answer.choices[0]?.message.content).toContain('under a budget');
+  }, 30_000);
+});
+
+describe('a request whose output limit is absurd (max_tokens: 1e15)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ retries: { attempts: 0 }, budgets: [{ name: 'daily', period: 'day', usd: 5, action: 'allow' }, { name: 'tokens', period: 'day', tokens: 10_000_000 }] });
+  });
+  afterAll(async () => h?.close());
+
+  it('does not break the budget for every later call (its worst case overflowed the spend row)', async () => {
+    const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-absurd', maxRetries: 0 });
+    // A typo or a hostile client; the provider refuses or answers it, either way it ends.
+    await client.chat.completions.create({ model: 'gpt-4.1', max_tokens: 1e15, messages: [{ role: 'user', content: 'absurd limit' }] }).catch((e: unknown) => e);
+    const answer = await client.chat.completions.create({ model: 'gpt-4.1-nano', max_tokens: 50, messages: [{ role: 'user', content: 'a normal call after it' }] });
+    expect(answer.choices[0]?.message.content).toContain('a normal call after it');
+    const res = await fetch(`${h.proxy.url}/tollgate/budgets`, { headers: { authorization: `Bearer ${h.proxy.adminToken}` } });
+    expect(res.status).toBe(200);
+    const budgets = (await res.json()) as Array<{ name: string; reservedTokens: number }>;
+    expect(budgets.map((b) => b.name).sort()).toEqual(['daily', 'tokens']);
+    expect(budgets.every((b) => b.reservedTokens === 0)).toBe(true);
   }, 30_000);
 });

@@ -4,13 +4,12 @@
  * timestamps, OpenRouter epoch milliseconds, epoch seconds), and a reset past maxBackoffMs moves on
  * to the fallback instead of a blind jittered retry (another call, another 429).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDuration, rateLimitResetMs, retryDecision } from '../../proxy/src/governance/retry';
 import { startHarness, type Harness } from '../support/harness';
 import { policy } from './helpers';
+import { scriptedUpstream, type ScriptedUpstream } from './support/scriptedUpstream';
 
 const retries = policy({ retries: { attempts: 3, backoffMs: 100, maxBackoffMs: 10_000 } }).retries;
 const NOW = Date.UTC(2026, 11, 2, 7, 0, 0);
@@ -80,54 +79,31 @@ describe('rate-limit reset headers', () => {
 });
 
 describe('through the proxy: a 429 whose reset is past maxBackoffMs', () => {
-  let server: Server;
-  const asked: string[] = [];
+  let upstream: ScriptedUpstream;
   let h: Harness;
 
   beforeAll(async () => {
     // OpenAI's wire shape: a 429 with its rate-limit headers and no retry-after (as on some 429s);
     // the fallback model answers.
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model: string };
-        asked.push(body.model);
-        if (body.model === 'gpt-4o') {
-          res.writeHead(429, {
-            'content-type': 'application/json',
-            'x-request-id': `req_rl_${asked.length}`,
-            'x-ratelimit-limit-requests': '500',
-            'x-ratelimit-remaining-requests': '0',
-            'x-ratelimit-reset-requests': '40s',
-            'x-ratelimit-limit-tokens': '30000',
-            'x-ratelimit-remaining-tokens': '29000',
-            'x-ratelimit-reset-tokens': '2ms',
-          });
-          res.end(JSON.stringify({ error: { message: 'Rate limit reached for gpt-4o on requests per min (RPM): Limit 500, Used 500.', type: 'requests', param: null, code: 'rate_limit_exceeded' } }));
-          return;
-        }
-        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_ok_${asked.length}` });
-        res.end(
-          JSON.stringify({
-            id: 'chatcmpl-ok',
-            object: 'chat.completion',
-            created: 1_764_000_000,
-            model: body.model,
-            choices: [{ index: 0, message: { role: 'assistant', content: 'fallback answer', refusal: null }, logprobs: null, finish_reason: 'stop' }],
-            usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 },
-          }),
-        );
-      });
+    upstream = await scriptedUpstream({
+      model: 'gpt-4o',
+      status: 429,
+      headers: {
+        'x-ratelimit-limit-requests': '500',
+        'x-ratelimit-remaining-requests': '0',
+        'x-ratelimit-reset-requests': '40s',
+        'x-ratelimit-limit-tokens': '30000',
+        'x-ratelimit-remaining-tokens': '29000',
+        'x-ratelimit-reset-tokens': '2ms',
+      },
+      error: { message: 'Rate limit reached for gpt-4o on requests per min (RPM): Limit 500, Used 500.', type: 'requests', code: 'rate_limit_exceeded' },
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-    h = await startHarness({ retries: { attempts: 2, backoffMs: 100, maxBackoffMs: 1_000 }, fallbacks: [{ from: 'gpt-4o', to: ['gpt-4o-mini'] }] }, { openai: { baseUrl: url } });
+    h = await startHarness({ retries: { attempts: 2, backoffMs: 100, maxBackoffMs: 1_000 }, fallbacks: [{ from: 'gpt-4o', to: ['gpt-4o-mini'] }] }, { openai: { baseUrl: upstream.url } });
   }, 60_000);
 
   afterAll(async () => {
     await h?.close();
-    await new Promise<void>((r) => server.close(() => r()));
+    await upstream?.close();
   });
 
   it('goes to the fallback without calling the rate-limited model again', async () => {
@@ -135,6 +111,6 @@ describe('through the proxy: a 429 whose reset is past maxBackoffMs', () => {
     const { data, response } = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
     expect(data.choices[0]?.message.content).toBe('fallback answer');
     expect(response.headers.get('x-tollgate-fallback')).toBe('openai/gpt-4o-mini');
-    expect(asked).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    expect(upstream.asked).toEqual(['gpt-4o', 'gpt-4o-mini']);
   });
 });

@@ -3,13 +3,12 @@
  * (OpenAI and Anthropic send it; their SDKs obey it). Tollgate's own retries asked the same target
  * again anyway, each attempt a billed-or-failed ledger row; a fallback target is still tried.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retryDecision } from '../../proxy/src/governance/retry';
 import { startHarness, type Harness } from '../support/harness';
 import { policy } from './helpers';
+import { scriptedUpstream, type ScriptedUpstream } from './support/scriptedUpstream';
 
 describe('x-should-retry', () => {
   const retries = policy({ retries: { attempts: 3, backoffMs: 10, maxBackoffMs: 1_000 } }).retries;
@@ -23,65 +22,44 @@ describe('x-should-retry', () => {
 });
 
 describe('through the proxy: a 503 the provider marks not retryable', () => {
-  let server: Server;
-  const asked: string[] = [];
+  let upstream: ScriptedUpstream;
   let h: Harness;
   let withFallback: Harness;
 
   beforeAll(async () => {
     // OpenAI's wire shape for an overloaded model that will not recover for this request.
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model: string };
-        asked.push(body.model);
-        if (body.model === 'gpt-4o') {
-          res.writeHead(503, { 'content-type': 'application/json', 'x-request-id': `req_${asked.length}`, 'x-should-retry': 'false' });
-          res.end(JSON.stringify({ error: { message: 'The engine is currently overloaded.', type: 'server_error', param: null, code: null } }));
-          return;
-        }
-        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_${asked.length}` });
-        res.end(
-          JSON.stringify({
-            id: 'chatcmpl-ok',
-            object: 'chat.completion',
-            created: 1_764_000_000,
-            model: body.model,
-            choices: [{ index: 0, message: { role: 'assistant', content: 'fallback answer', refusal: null }, logprobs: null, finish_reason: 'stop' }],
-            usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 },
-          }),
-        );
-      });
+    upstream = await scriptedUpstream({
+      model: 'gpt-4o',
+      status: 503,
+      headers: { 'x-should-retry': 'false' },
+      error: { message: 'The engine is currently overloaded.', type: 'server_error', code: null },
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
     const retries = { attempts: 3, backoffMs: 10, maxBackoffMs: 1_000 };
-    h = await startHarness({ retries }, { openai: { baseUrl: url } });
-    withFallback = await startHarness({ retries, fallbacks: [{ from: 'gpt-4o', to: ['gpt-4o-mini'] }] }, { openai: { baseUrl: url } });
+    h = await startHarness({ retries }, { openai: { baseUrl: upstream.url } });
+    withFallback = await startHarness({ retries, fallbacks: [{ from: 'gpt-4o', to: ['gpt-4o-mini'] }] }, { openai: { baseUrl: upstream.url } });
   }, 60_000);
 
   afterAll(async () => {
     await h?.close();
     await withFallback?.close();
-    await new Promise<void>((r) => server.close(() => r()));
+    await upstream?.close();
   });
 
   it('is asked once, and the client gets the 503 with the header', async () => {
-    asked.length = 0;
+    upstream.asked.length = 0;
     const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-503', maxRetries: 0 });
     const err = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
-    expect(asked).toEqual(['gpt-4o']);
+    expect(upstream.asked).toEqual(['gpt-4o']);
   });
 
   it('still goes to a fallback target', async () => {
-    asked.length = 0;
+    upstream.asked.length = 0;
     const client = new OpenAI({ baseURL: withFallback.openaiBaseUrl, apiKey: 'sk-503', maxRetries: 0 });
     const { data, response } = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
     expect(data.choices[0]?.message.content).toBe('fallback answer');
     expect(response.headers.get('x-tollgate-fallback')).toBe('openai/gpt-4o-mini');
-    expect(asked).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    expect(upstream.asked).toEqual(['gpt-4o', 'gpt-4o-mini']);
   });
 });

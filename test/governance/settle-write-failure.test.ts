@@ -69,3 +69,58 @@ describe('a settle SQLite cannot write at once', () => {
     expect(g.status()[0]!.spentUsd).toBeCloseTo(PER / 2, 12);
   });
 });
+
+describe('a waiting settlement that fails for a reason waiting cannot fix', () => {
+  /**
+   * A newer Tollgate (or a hand-made trigger) on the same file refuses one reservation's close with
+   * a constraint: not "busy" or "full", so holding it longer cannot help. Before, flushPending
+   * dropped it without a word.
+   */
+  function refuseClosing(db: ReturnType<TempDb['open']>, ids: string[]): void {
+    const list = ids.map((id) => `'${id}'`).join(', ');
+    db.exec(`CREATE TRIGGER refuse_close BEFORE UPDATE OF state ON governance_reservations
+      WHEN NEW.state IN ('settled', 'released') AND OLD.id IN (${list}) BEGIN SELECT RAISE(ABORT, 'closing refused by a newer schema'); END`);
+  }
+
+  it('says so once per kind of failure, writes every other waiting settlement, and keeps the failed reservation charged at its worst case', () => {
+    t = tempDb();
+    const db = t.open();
+    db.pragma('busy_timeout = 50');
+    const other = t.open();
+    const clock = { t: Date.now() };
+    const p = policy({ budgets: [{ name: 'daily', period: 'day', usd: PER * 100 }] });
+    const lines: string[] = [];
+    const g = new Governor(db, () => p, () => clock.t, { staleAfterMs: 60_000, warn: (l) => lines.push(l) });
+    const [a, b, c] = [g.admit(call), g.admit(call), g.admit(call)];
+    other.exec('BEGIN IMMEDIATE');
+    g.settle(a.reservationId!, { costUsd: PER / 4, tokens: 500 });
+    g.settle(b.reservationId!, { costUsd: PER / 4, tokens: 500 });
+    g.settle(c.reservationId!, { costUsd: PER / 4, tokens: 500 });
+    other.exec('COMMIT');
+    refuseClosing(other, [a.reservationId!, c.reservationId!]);
+    expect(g.flushPending()).toBe(0);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/budget settlement.*SQLITE_CONSTRAINT: closing refused by a newer schema.*not written/);
+    expect(lines[0]).toMatch(/worst case/);
+    // b's real figure was written; a and c stay reserved, not forgotten.
+    let s = g.status()[0]!;
+    expect(s.spentUsd).toBeCloseTo(PER / 4, 12);
+    expect(s.reservedUsd).toBeCloseTo(PER * 2, 12);
+    // Once stale they are charged at their worst case (the rule for a call whose figure never came).
+    clock.t += 61_000;
+    expect(g.recoverOrphans()).toBe(2);
+    s = g.status()[0]!;
+    expect(s.reservedUsd).toBe(0);
+    expect(s.spentUsd).toBeCloseTo(PER / 4 + PER * 2, 12);
+    // The same kind again is not logged again.
+    const d = g.admit(call);
+    other.exec('BEGIN IMMEDIATE');
+    g.settle(d.reservationId!, { costUsd: PER / 4, tokens: 500 });
+    other.exec('COMMIT');
+    other.exec('DROP TRIGGER refuse_close');
+    refuseClosing(other, [d.reservationId!]);
+    g.flushPending();
+    expect(lines).toHaveLength(1);
+    g.close();
+  });
+});

@@ -3,7 +3,7 @@
  * between the checks of a rename-on-save) is a reported problem, never an exception thrown out of
  * the watcher (which would end the proxy); the last good policy stays.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -47,5 +47,31 @@ describe('an unreadable policy file', () => {
     writeFileSync(file, 'budgets: []\n');
     locked.paths.add(file);
     expect(() => PolicyStore.open(file)).toThrow(PolicyError);
+  });
+});
+
+describe('a policy path that is a broken symlink at start', () => {
+  // It names a policy that cannot be read (a target not checked out, a loop): starting with no
+  // budgets at all because of it would be silent; it is refused like an unreadable file.
+  it.each([
+    ['to a missing file', (d: string) => symlinkSync(join(d, 'shared', 'policy.yaml'), join(d, 'policy.yaml')), /ENOENT/],
+    [
+      'in a loop',
+      (d: string) => {
+        symlinkSync(join(d, 'policy.yml'), join(d, 'policy.yaml'));
+        symlinkSync(join(d, 'policy.yaml'), join(d, 'policy.yml'));
+      },
+      /ELOOP/,
+    ],
+  ])('%s is a readable PolicyError, not the default policy', (_name, link, code) => {
+    const d = mkdtempSync(join(tmpdir(), 'tollgate-read-'));
+    dir = d;
+    link(d);
+    expect(() => PolicyStore.open(join(d, 'policy.yaml'))).toThrow(code);
+  });
+
+  it('a path with nothing at it is still the default policy (no policy file yet)', () => {
+    dir = mkdtempSync(join(tmpdir(), 'tollgate-read-'));
+    expect(PolicyStore.open(join(dir, 'policy.yaml')).policy.budgets).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  * policy and reports why; a policy directory that is removed and re-created is watched again. The
  * budgets never silently drop out in between.
  */
-import { mkdirSync, mkdtempSync, openSync, closeSync, ftruncateSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, closeSync, ftruncateSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -88,6 +88,29 @@ describe('policy saves seen mid-way', () => {
     // And edits after that are seen too: the new directory is really watched.
     writeFileSync(file, budget(50));
     await until(() => limit(s) === 50, 'a later edit to apply');
+  });
+
+  // The watcher stats every entry of the directory: an entry it cannot stat (a symlink loop left by
+  // a tool, `ln -s x x`) made it emit an error nobody listened to, which ended the proxy.
+  it('a symlink loop appearing beside the policy does not end the watch, and edits still apply', async () => {
+    const { dir, file, s } = await watched();
+    symlinkSync(join(dir, 'loop-b'), join(dir, 'loop-a'));
+    symlinkSync(join(dir, 'loop-a'), join(dir, 'loop-b'));
+    await new Promise((r) => setTimeout(r, 300));
+    writeFileSync(file, budget(70));
+    await until(() => limit(s) === 70, 'the edit after the loop to apply');
+  });
+
+  it('the policy path itself turned into a symlink loop keeps the last good budgets and says why', async () => {
+    const { dir, file, s, invalid } = await watched();
+    unlinkSync(file);
+    symlinkSync(join(dir, 'policy.yml'), file);
+    symlinkSync(file, join(dir, 'policy.yml'));
+    await until(() => invalid.some((m) => /ELOOP/.test(m)), 'the loop to be reported');
+    expect(limit(s)).toBe(10);
+    unlinkSync(file);
+    writeFileSync(file, budget(80));
+    await until(() => limit(s) === 80, 'the real file to apply again');
   });
 
   it('a policy directory that does not exist at start is picked up once it is created', async () => {

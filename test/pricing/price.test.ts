@@ -48,6 +48,22 @@ describe('priceCall', () => {
     expect(unitPrices('gpt-4o-mini')!.inputPerMTok).toBeCloseTo(priceCall('gpt-4o-mini', { inputTokens: 1e6, outputTokens: 0 }).totalUsd, 9);
   });
 
+  it.each([
+    ['publishers/google/models/gemini-2.5-pro', 'gemini-2.5-pro', 'google'],
+    ['projects/acme/locations/us-central1/publishers/google/models/gemini-2.5-flash', 'gemini-2.5-flash', 'google'],
+    ['publishers/anthropic/models/claude-sonnet-4-5@20250929', 'claude-sonnet-4-5@20250929', 'anthropic'],
+    ['projects/acme/locations/us-east5/publishers/anthropic/models/claude-3-5-sonnet-v2@20241022', 'claude-3-5-sonnet-v2@20241022', 'anthropic'],
+  ])('a Vertex AI resource name %s is priced as its publisher prices %s', (id, model, publisher) => {
+    // Vertex names a model by its publisher's path (REST URLs, the Gen AI SDK's `model` field).
+    const usage = { inputTokens: 12_000, outputTokens: 800 };
+    const ref = calcPrice({ input_tokens: 12_000, output_tokens: 800 }, model, { providerId: publisher })!;
+    for (const provider of [undefined, 'openai']) {
+      const p = priceCall(id, usage, provider);
+      expect(p.priced).toBe(true);
+      expect(p.totalUsd).toBeCloseTo(ref.total_price, 12);
+    }
+  });
+
   it('an unknown model is marked unpriced instead of guessed', () => {
     const p = priceCall('my-local-llama-3-finetune', { inputTokens: 100, outputTokens: 100 }, 'openai');
     expect(p).toMatchObject({ priced: false, totalUsd: 0 });

@@ -39,7 +39,23 @@ const OPENROUTER_BYOK_USAGE = { ...OPENROUTER_USAGE, cost: 0.0003, is_byok: true
 const TIER_USAGE = { prompt_tokens: 20_000, completion_tokens: 3_000, total_tokens: 23_000, prompt_tokens_details: { cached_tokens: 8_000 }, completion_tokens_details: { reasoning_tokens: 0 } };
 const GROQ_USAGE = { queue_time: 0.01, prompt_tokens: 3_000, prompt_time: 0.002, completion_tokens: 400, completion_time: 0.3, total_tokens: 3_400, total_time: 0.302 };
 
+// Gemini's OpenAI-compatible API: a thinking model's thoughts are in total_tokens, not in completion_tokens, with no detail naming them.
+const GEMINI_USAGE = { prompt_tokens: 8, completion_tokens: 44, total_tokens: 1_146 };
+// LiteLLM in front of Claude: prompt_tokens includes cache reads and writes; the writes keep Anthropic's top-level name.
+const LITELLM_CLAUDE_USAGE = {
+  prompt_tokens: 3_000,
+  completion_tokens: 100,
+  total_tokens: 3_100,
+  cache_creation_input_tokens: 2_000,
+  cache_read_input_tokens: 500,
+  prompt_tokens_details: { cached_tokens: 500 },
+};
+
 const SCENARIOS: Record<string, UsageScenario> = {
+  gemini: { usage: GEMINI_USAGE, model: 'gemini-2.5-flash' },
+  geministream: { usage: GEMINI_USAGE, model: 'gemini-2.5-flash' },
+  litellm: { usage: LITELLM_CLAUDE_USAGE, model: 'claude-sonnet-4-5' },
+  litellmstream: { usage: LITELLM_CLAUDE_USAGE, model: 'claude-sonnet-4-5' },
   audio: { usage: AUDIO_USAGE },
   audiostream: { usage: AUDIO_USAGE },
   deepseek: { usage: DEEPSEEK_USAGE },
@@ -79,6 +95,7 @@ describe('ledger $ for provider usage variants (real proxy, openai SDK)', () => 
         // A LiteLLM-style gateway that takes vendor-prefixed model ids.
         gateway: { kind: 'openai', baseUrl: upstream.baseUrl },
         'x-ai': { kind: 'openai', baseUrl: upstream.baseUrl },
+        google: { kind: 'openai', baseUrl: upstream.baseUrl },
         openrouter: { kind: 'openai', baseUrl: upstream.baseUrl },
       },
     }, { openai: { baseUrl: upstream.baseUrl } });
@@ -188,6 +205,26 @@ describe('ledger $ for provider usage variants (real proxy, openai SDK)', () => 
       expect(row.priced).toBe(true);
       expect(row.costUsd).toBeGreaterThan(0);
       expect(row.costUsd).toBeCloseTo(calcPrice({ input_tokens: row.inputTokens, output_tokens: row.outputTokens }, model, { providerId: 'aws' })!.total_price, 12);
+    }
+  });
+
+  it("Gemini's thinking tokens, counted in total_tokens only, are billed as output (JSON and stream)", async () => {
+    const expected = calcPrice({ input_tokens: 8, output_tokens: 1_138 }, 'gemini-2.5-flash', { providerId: 'google' })!.total_price;
+    for (const [prompt, stream] of [['gemini json', false], ['geministream please', true]] as const) {
+      const row = await ask('google/gemini-2.5-flash', prompt, stream);
+      expect(row).toMatchObject({ inputTokens: 8, outputTokens: 1_138, priced: true, tokensEstimated: false });
+      expect(row.costUsd).toBeCloseTo(expected, 12);
+    }
+  });
+
+  it("LiteLLM's top-level cache_creation_input_tokens are priced as prompt-cache writes (JSON and stream)", async () => {
+    const expected = calcPrice({ input_tokens: 3_000, cache_read_tokens: 500, cache_write_tokens: 2_000, output_tokens: 100 }, 'claude-sonnet-4-5', { providerId: 'anthropic' })!.total_price;
+    const asPlainInput = calcPrice({ input_tokens: 3_000, cache_read_tokens: 500, output_tokens: 100 }, 'claude-sonnet-4-5', { providerId: 'anthropic' })!.total_price;
+    expect(expected).toBeGreaterThan(asPlainInput);
+    for (const [prompt, stream] of [['litellm json', false], ['litellmstream please', true]] as const) {
+      const row = await ask('gateway/anthropic/claude-sonnet-4-5', prompt, stream);
+      expect(row).toMatchObject({ inputTokens: 3_000, cachedTokens: 500, priced: true });
+      expect(row.costUsd).toBeCloseTo(expected, 12);
     }
   });
 

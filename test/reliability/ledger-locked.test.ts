@@ -6,11 +6,9 @@
  * no row at all (the answer paid for and lost, the spend invisible).
  */
 import OpenAI from 'openai';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openDatabase, type Db } from '../../proxy/src/db/open';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Ledger } from '../../proxy/src/ledger/ledger';
-import { startHarness, type Harness } from '../support/harness';
+import { proxyWithSecondConnection } from '../db/support/secondConnection';
 import { tempDb, type TempDb } from '../governance/helpers';
 
 const row = (requestId: string) => ({
@@ -89,18 +87,10 @@ describe('a ledger write while another connection holds the write lock', () => {
 });
 
 describe('through the proxy', () => {
-  let h: Harness;
-  let other: Db;
-  beforeAll(async () => {
-    h = await startHarness({ retries: { attempts: 0 } });
-    other = openDatabase(join(h.dataDir, 'tollgate.db'), { vector: false });
-  });
-  afterAll(async () => {
-    other?.close();
-    await h?.close();
-  });
+  const setup = proxyWithSecondConnection({ retries: { attempts: 0 } });
 
   it('the client gets the answer it paid for, and its row is written after the lock', async () => {
+    const { h, other } = setup;
     const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-locked-ledger', maxRetries: 0 });
     const before = h.upstream.calls();
     other.exec('BEGIN IMMEDIATE');

@@ -87,6 +87,15 @@ describe('routeRequest', () => {
     expect(smallOnly).toMatchObject({ tier: 'small', model: 'gpt-4.1-nano' });
   });
 
+  it.each(['Auto', 'AUTO', ' auto', 'auto\n'])('model %j is "auto": routed, and rules on model "auto" take it', (model) => {
+    expect(routeRequest(input({ routing: { tiers } }, { model }))).toMatchObject({ tier: 'small', model: 'gpt-4.1-nano', header: expect.stringMatching(/rule=auto$/) });
+    const ruled = input({ routing: { tiers, rules: [{ name: 'autos-large', match: { model: 'auto' }, tier: 'large' }] } }, { model });
+    expect(routeRequest(ruled)).toMatchObject({ tier: 'large', rule: 'autos-large' });
+    expect(() => routeRequest(input({}, { model }))).toThrow(RoutingError);
+    // A model merely containing the word is a model.
+    expect(routeRequest(input({ routing: { tiers } }, { model: 'openrouter/auto-ish' }))).toBeUndefined();
+  });
+
   it('model "auto" without tiers for the provider is a configuration error', () => {
     expect(() => routeRequest(input({ routing: { tiers } }, { provider: 'anthropic' }))).toThrow(RoutingError);
     expect(() => routeRequest(input({}))).toThrow(/routing\.tiers\.openai/);

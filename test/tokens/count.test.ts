@@ -97,3 +97,20 @@ describe('encoding per model', () => {
     expect(getEncoder('o200k_base')).toBe(getEncoder('o200k_base'));
   });
 });
+
+describe('pieces of every length count as js-tiktoken encodes them', () => {
+  // Long words without spaces (German compounds, CJK runs, emoji sequences) are single regex pieces
+  // of tens of bytes: counted by the heap merge past a short length, by js-tiktoken's own below it.
+  const words = ['Donaudampfschifffahrtsgesellschaftskapitänswitwe', '東京都庁舎の展望台は無料です請考試我的軟件', '👍🏽👨‍👩‍👧‍👦🇯🇵✨', 'pneumonoultramicroscopicsilicovolcanoconiosis'];
+  it.each(['o200k_base', 'cl100k_base'] as const)('%s', (encoding) => {
+    const enc = getEncoder(encoding);
+    const model = encoding === 'o200k_base' ? 'gpt-4o' : 'gpt-4';
+    for (const w of words) {
+      const chars = [...w];
+      for (let n = 1; n <= chars.length; n++) {
+        const piece = chars.slice(0, n).join('');
+        expect(countTextTokens(piece, model).tokens, piece).toBe(enc.encode(piece, [], []).length);
+      }
+    }
+  });
+});

@@ -36,6 +36,18 @@ describe('request shapes', () => {
     expect(withTools).toBeGreaterThan(bare);
   });
 
+  it('a structured-output schema is input, in each API that takes one', () => {
+    const schema = { type: 'object', properties: { city: { type: 'string', description: 'The city the forecast is for, as the user named it' }, days: { type: 'array', items: { type: 'object', properties: { date: { type: 'string' }, high: { type: 'number' }, low: { type: 'number' } }, required: ['date', 'high', 'low'] } } }, required: ['city', 'days'] };
+    const own = countTextTokens(JSON.stringify(schema), 'gpt-4o').tokens;
+    const messages = [{ role: 'user', content: 'Forecast for Lisbon' }];
+    const bare = counted({ model: 'gpt-4o', messages });
+    expect(counted({ model: 'gpt-4o', messages, response_format: { type: 'json_schema', json_schema: { name: 'forecast', schema, strict: true } } }) - bare).toBeGreaterThanOrEqual(own);
+    expect(counted({ model: 'gpt-4o', input: messages, text: { format: { type: 'json_schema', name: 'forecast', schema } } }) - counted({ model: 'gpt-4o', input: messages })).toBeGreaterThanOrEqual(own);
+    expect(counted({ model: 'claude-sonnet-4-5', messages, output_format: { type: 'json_schema', schema } }) - counted({ model: 'claude-sonnet-4-5', messages })).toBeGreaterThan(0);
+    // JSON mode without a schema adds nothing of its own.
+    expect(counted({ model: 'gpt-4o', messages, response_format: { type: 'json_object' } })).toBe(bare);
+  });
+
   it('a message `name` is counted with its overhead (OpenAI cookbook: +1 per name)', () => {
     const turns = ['planner', 'coder', 'critic'].map((name, i) => ({ role: i === 0 ? 'user' : 'assistant', name, content: `turn ${i}: let us review the plan` }));
     const unnamed = turns.map(({ name: _n, ...m }) => m);

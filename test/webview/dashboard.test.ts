@@ -274,6 +274,61 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('keeps the calls it showed, marked not current, when Refresh finds the proxy offline; reloads when it is back', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-dashboard-'));
+    const first = await startHarness({}, { dataDir });
+    const { port, adminToken } = { port: first.proxy.port, adminToken: first.proxy.adminToken };
+    let running: { close(): Promise<void> } | undefined = first;
+    const source = new OwnStreamSource(first.proxy.url, adminToken, 100);
+    const d = await ui.open({ source, theme: lightTheme });
+    const side = await ui.open({ source, view: 'sidebar', theme: lightTheme, viewport: { width: 300, height: 800 } });
+    try {
+      const client = new OpenAI({ baseURL: first.openaiBaseUrl, apiKey: 'sk-test-dashboard', maxRetries: 0, defaultHeaders: { 'x-tollgate-feature': 'offline-check' } });
+      for (const n of [1, 2]) await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `before the proxy stops ${n}` }] });
+      await poll(() => d.page.textContent('.count')).toBe('2 calls');
+      const shown = await rowTexts(d.page);
+      expect(shown.length).toBe(2);
+      await poll(() => side.page.locator('.recent li').count()).toBe(2);
+      await poll(() => side.page.textContent('[data-kpi="calls"] .kpi-value')).toBe('2');
+
+      await first.close();
+      running = undefined;
+      await d.page.locator('.conn[data-state="offline"]').waitFor();
+      await d.page.click('vscode-button[title="Reload from the proxy"]');
+      await d.page.locator('.errors [data-error="calls"]').waitFor();
+      // The rows stay, said to be the last ones loaded, and the page says why.
+      expect(await rowTexts(d.page)).toEqual(shown);
+      expect(await d.page.getAttribute('.calls', 'data-stale')).toBe('true');
+      expect(await d.page.textContent('.count')).toMatch(/2 calls · not current: the proxy is offline/);
+      expect(await d.page.textContent('.errors [data-error="calls"]')).toMatch(/proxy is offline/i);
+      // Scrolling and the keyboard still work on what is shown.
+      await d.page.click('.vt-body .vt-row[data-index="0"]');
+      await d.page.locator('.detail-pane').waitFor();
+      // The sidebar's next re-read (a budget alert, its minute timer) fails too: today's figures stay, said to be old.
+      await side.page.evaluate(() => window.postMessage({ kind: 'notification', type: 'budget/alert', alert: { budget: 'daily', level: 'warn', spentUsd: 1, limitUsd: 1.2, period: 'day' } }, '*'));
+      await side.page.locator('.sidebar-notice:not([hidden])').waitFor();
+      expect(await side.page.textContent('.sidebar-notice')).toMatch(/not current/);
+      expect(await side.page.locator('.recent li').count()).toBe(2);
+      expect(await side.page.textContent('[data-kpi="calls"] .kpi-value')).toBe('2');
+
+      const again = await startProxy({ port, dataDir, env: {}, adminToken });
+      running = again;
+      await poll(() => d.page.getAttribute('.calls', 'data-stale')).toBe(null);
+      expect(await rowTexts(d.page)).toEqual(shown);
+      expect(await d.page.textContent('.count')).toBe('2 calls');
+      expect(await d.page.locator('.errors [data-error="calls"]').count()).toBe(0);
+      await side.page.locator('.sidebar-notice').waitFor({ state: 'hidden' });
+      expect(d.problems).toEqual([]);
+      expect(side.problems).toEqual([]);
+    } finally {
+      await d.close();
+      await side.close();
+      source.dispose();
+      await running?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
 
 /** Every bar, gauge and chart series at 3:1 against its card (WCAG 1.4.11). */

@@ -189,6 +189,48 @@ describe.skipIf(!chromiumAvailable)('dashboard accessibility in chromium', () =>
     });
   }
 
+  it('opens the call detail whole in a 300 px pane: below the table, in view, nothing cut, every button inside', { timeout: 120_000 }, async () => {
+    const d = await ui.open({ theme: darkTheme, viewport: { width: 300, height: 800 }, inPageHost: syntheticHostScript(50) + streamingHostScript() });
+    try {
+      const page = d.page;
+      await page.locator('.vt-body .vt-row:not([hidden])').first().waitFor();
+      // A routed call (two verdict buttons) with a long model name, as the tier router records it.
+      const routed = liveCall(90_100, { modelRequested: 'router/auto', modelUsed: 'claude-3-5-sonnet-20241022-with-a-long-deployment-name', route: 'medium; p=0.41; rule=support' });
+      await page.evaluate((c) => (window as unknown as { __push(calls: unknown[]): void }).__push([c]), routed);
+      await page.locator('.vt-body .vt-row[data-id="90100"]').waitFor();
+      await page.focus('.vt-viewport');
+      await page.keyboard.press('Home');
+      await page.keyboard.press('Enter');
+      await page.locator('.detail-pane .detail-route-feedback vscode-button').first().waitFor();
+      await page.waitForTimeout(200);
+      const layout = await page.evaluate(() => {
+        const pane = document.querySelector('.detail-pane') as HTMLElement;
+        const p = pane.getBoundingClientRect();
+        const inside = [...pane.querySelectorAll('vscode-button, h2, dd')].filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.left < p.left - 0.5 || r.right > p.right + 0.5;
+        }).map((el) => `${el.tagName.toLowerCase()} ${el.textContent}`);
+        return { width: p.width, overflow: pane.scrollWidth - pane.clientWidth, top: p.top, viewH: window.innerHeight, outside: inside };
+      });
+      // As wide as the pane allows (the table above it), not a third of it with one letter per line.
+      expect(layout.width).toBeGreaterThanOrEqual(250);
+      expect(layout.overflow).toBeLessThanOrEqual(0);
+      expect(layout.outside).toEqual([]);
+      // Opened from the keyboard, the detail is brought into view, and its buttons are reachable.
+      expect(layout.top).toBeLessThan(layout.viewH);
+      expect(layout.top).toBeGreaterThanOrEqual(0);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.focus('.detail-pane vscode-button.close');
+      await page.keyboard.press('Enter');
+      await poll(() => page.isHidden('.detail-pane')).toBe(true);
+      expect(await active(page)).toBe('div.vt-viewport');
+      expect(d.problems).toEqual([]);
+    } finally {
+      await d.close();
+    }
+  });
+
   it('budget meters keep their value within range (exceeded, token-only) and say the figures', { timeout: 120_000 }, async () => {
     const resetsAt = Date.now() + 3_600_000;
     const budgets: BudgetStatus[] = [

@@ -86,27 +86,51 @@ describe.skipIf(!chromiumAvailable)('dashboard with hostile names in chromium', 
     }
   });
 
-  it('shows the whole date and time of a call from before today in the table', { timeout: 120_000 }, async () => {
-    const d = await ui.open({ theme: lightTheme, inPageHost: syntheticHostScript(20) + streamingHostScript() });
-    try {
-      const page = d.page;
-      await page.locator('.vt-body .vt-row:not([hidden])').first().waitFor();
-      const ts = Date.now() - 3 * 86_400_000;
-      await page.evaluate((c) => (window as unknown as { __push(calls: unknown[]): void }).__push([c]), liveCall(90_002, { ts }));
-      const cell = page.locator('.vt-body .vt-row[data-id="90002"] [data-col="time"]');
-      await cell.waitFor();
-      const text = (await cell.textContent()) ?? '';
-      const d3 = new Date(ts);
-      // formatTime dates it (not today) and ends with the seconds: both parts must be visible.
-      expect(text).toContain(String(d3.getFullYear()));
-      expect(text.endsWith(String(d3.getSeconds()).padStart(2, '0'))).toBe(true);
-      const { scroll, client } = await cell.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
-      expect(scroll).toBeLessThanOrEqual(client);
-      expect(d.problems).toEqual([]);
-    } finally {
-      await d.close();
-    }
-  });
+  // VS Code's zoom and its font size setting reach the webview as --vscode-font-size: every column,
+  // the dated Time above all, must scale with it, and a row must be as tall as its text.
+  for (const fontSize of [13, 16, 18, 20]) {
+    it(`shows the whole date and time of a call from before today, and every cell whole, at a ${fontSize}px font`, { timeout: 120_000 }, async () => {
+      const theme = { ...lightTheme, vars: { ...lightTheme.vars, '--vscode-font-size': `${fontSize}px` } };
+      const d = await ui.open({ theme, inPageHost: syntheticHostScript(20) + streamingHostScript() });
+      try {
+        const page = d.page;
+        await page.locator('.vt-body .vt-row:not([hidden])').first().waitFor();
+        const ts = Date.now() - 3 * 86_400_000;
+        const dated = liveCall(90_002, { ts, tags: { feature: 'support-bot', team: 'team-0', user: 'user-0' }, costUsd: 0.000686, savedUsd: 0.000686, latencyMs: 12_345, status: 429, errorType: 'budget_exceeded' });
+        await page.evaluate((c) => (window as unknown as { __push(calls: unknown[]): void }).__push([c]), dated);
+        const cell = page.locator('.vt-body .vt-row[data-id="90002"] [data-col="time"]');
+        await cell.waitFor();
+        const text = (await cell.textContent()) ?? '';
+        const d3 = new Date(ts);
+        // formatTime dates it (not today) and ends with the seconds: both parts must be visible.
+        expect(text).toContain(String(d3.getFullYear()));
+        expect(text.endsWith(String(d3.getSeconds()).padStart(2, '0'))).toBe(true);
+        // Sorted by cost, so the header's sort arrow takes its room too.
+        await page.click('[data-col="cost"] .vt-sort');
+        await page.click('[data-col="latency"] .vt-sort');
+        await poll(() => page.getAttribute('[data-col="latency"][role="columnheader"]', 'aria-sort')).toBe('descending');
+        // Nothing cut sideways (every header label with its sort arrow; the figures and the time, whose
+        // columns have a set width: names ellipsise in their flexible columns, with a tooltip) and
+        // nothing taller than its row.
+        const cut = await page.$$eval('.vt-body .vt-row[data-id="90002"] .vt-cell, .vt-header .vt-cell', (cells) =>
+          cells.flatMap((c) => {
+            const el = (c.querySelector('.vt-sort') ?? c) as HTMLElement;
+            const row = c.parentElement!.getBoundingClientRect().height;
+            const flexible = ['tags', 'model', 'route', 'status'].includes((c as HTMLElement).dataset.col ?? '') && !c.closest('.vt-header');
+            const bad = (!flexible && el.scrollWidth > el.clientWidth) || c.scrollHeight > row;
+            return bad ? [`${(c as HTMLElement).dataset.col}: ${el.scrollWidth}/${el.clientWidth} wide, ${c.scrollHeight}/${row} tall "${c.textContent}"`] : [];
+          }),
+        );
+        expect(cut).toEqual([]);
+        // Rows do not overlap: the next row starts where this one ends.
+        const tops = await page.$$eval('.vt-body .vt-row:not([hidden])', (rows) => rows.map((r) => r.getBoundingClientRect()).sort((a, b) => a.top - b.top).slice(0, 3).map((b) => [b.top, b.height]));
+        expect(tops[1]![0]! - tops[0]![0]!).toBeGreaterThanOrEqual(tops[0]![1]! - 0.5);
+        expect(d.problems).toEqual([]);
+      } finally {
+        await d.close();
+      }
+    });
+  }
 
   it('shows a failed call in the table as what went wrong, with no $0 figure', { timeout: 120_000 }, async () => {
     const d = await ui.open({ theme: lightTheme, inPageHost: syntheticHostScript(20) + streamingHostScript() });

@@ -61,7 +61,7 @@ async function checkpoint(context: AnalysisContext): Promise<void> {
   if (token.isCancellationRequested) throw new AnalysisCancelled();
 }
 
-function parsePrompt(kind: PromptFileKind, text: string): PromptDocument {
+function parsePrompt(kind: PromptFileKind, text: string, path: string): PromptDocument {
   switch (kind) {
     case 'prompty':
       return parsePrompty(text);
@@ -70,7 +70,7 @@ function parsePrompt(kind: PromptFileKind, text: string): PromptDocument {
     case 'promptfoo':
       return parsePromptfoo(text);
     default:
-      return parseMarkdownPrompt(text, kind);
+      return parseMarkdownPrompt(text, kind, { mdx: path.toLowerCase().endsWith('.mdx') });
   }
 }
 
@@ -125,7 +125,7 @@ function ruleEnabled(settings: AnalysisSettings, id: string): boolean {
 
 async function analyzePrompt(input: AnalysisInput, kind: PromptFileKind, settings: AnalysisSettings, context: AnalysisContext): Promise<FileAnalysis> {
   const lines = new LineIndex(input.text);
-  const doc = parsePrompt(kind, input.text);
+  const doc = parsePrompt(kind, input.text, input.path);
   const model = doc.model ?? normaliseModelName(settings.defaultModel ?? DEFAULT_MODEL);
   const ctx: PromptRuleContext = {
     path: input.path,

@@ -66,6 +66,8 @@ const TEMPLATE_COMMENTS: Array<{ ext: RegExp; open: string; close: string; ownLi
   // Dotprompt `.prompt` files are Handlebars; `{{!-- --}}` is a Mustache comment too.
   { ext: /\.(hbs|handlebars|mustache|prompt)$/, open: '{{!-- ', close: ' --}}', ownLine: true },
   { ext: /\.liquid$/, open: '{% comment %} ', close: ' {% endcomment %}', ownLine: false },
+  // MDX 2+ rejects `<!-- -->`; its comment is a JS comment in an expression, compiled away with its line.
+  { ext: /\.mdx$/, open: '{/* ', close: ' */}', ownLine: true },
 ];
 
 /**

@@ -10,6 +10,7 @@ import type { Db } from '../db/open';
 import type { Json } from '../providers/types';
 import { OPENAI_BATCH_ENDPOINTS, OPENAI_PATHS } from '../providers/protocol';
 import type { CaptureStore, CapturedRequest } from './capture';
+import { isAutoModel } from '../routing/route';
 
 /** A batchable OpenAI endpoint's batch line `url`, else undefined. */
 const openaiBatchUrl = (endpoint: string): string | undefined => (OPENAI_BATCH_ENDPOINTS as readonly string[]).includes(endpoint) ? OPENAI_PATHS[endpoint as (typeof OPENAI_BATCH_ENDPOINTS)[number]] : undefined;
@@ -42,7 +43,7 @@ export function formatLocal(ts: number): string {
 /** The body as a batch line carries it: no streaming, a concrete model. */
 function batchBody(r: CapturedRequest, modelUsed: string): Json {
   const { stream: _stream, stream_options: _options, ...body } = r.body;
-  if (body.model === 'auto' && modelUsed) body.model = modelUsed;
+  if (typeof body.model === 'string' && isAutoModel(body.model) && modelUsed) body.model = modelUsed;
   return body;
 }
 

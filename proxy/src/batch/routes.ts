@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, rawBody, type Next, type Req, type Res } from '../http/http';
 import { FormData } from 'undici';
 import type { Governor } from '../governance/governor';
+import { singleValuedHeaders } from '../pipeline/identity';
 import type { ProxyServices } from '../pipeline/services';
 import { obj, providerError, usageOf, type Json, type Protocol } from '../providers';
 import { BatchLineError, openaiEndpointForUrl, readAnthropicRequests, readAnthropicResults, readOpenAIRequests, readOpenAIResults, toJsonl, type BatchRequestLine, type BatchResultLine } from './lines';
@@ -189,7 +190,10 @@ function admissionHeaders(res: Res, protocol: Protocol, refusal: string, admitte
 }
 
 function identityOr400(svc: BatchService, req: Req, res: Res, protocol: Protocol): BatchIdentity | undefined {
-  const id = svc.identify(req.headers, protocol);
+  // As on the real-time routes: a credential or version header sent twice is one value or a 400,
+  // never the joined "A, B" Node makes of it.
+  const repeated = singleValuedHeaders(req.headers, req.rawHeaders);
+  const id = repeated ? { error: repeated } : svc.identify(req.headers, protocol);
   if ('error' in id) {
     fail(res, protocol, 400, 'invalid_request_error', id.error);
     return undefined;

@@ -12,6 +12,7 @@ import { resolveTags } from '../governance/scope';
 import type { NewCallRecord } from '../ledger/ledger';
 import type { CallRecord, CallTags } from '../ledger/types';
 import { pricedAs } from '../pricing/price';
+import { cacheDirectivesOf } from '../cache/directives';
 import { clientKey, keyFingerprint, tagValue as tag, utf8Header } from '../pipeline/identity';
 import type { ProxyServices } from '../pipeline/services';
 import type { ResolvedProvider } from '../policy/schema';
@@ -72,7 +73,7 @@ export class BatchService {
   identify(headers: Headers, protocol: Protocol): BatchIdentity | { error: string } {
     const choice = chooseProvider(this.services.providers(), protocol, '', header(headers, 'x-tollgate-provider'));
     if ('error' in choice) return { error: choice.error };
-    const fromClient = clientKey(headers);
+    const fromClient = clientKey(headers, '', protocol);
     const placeholder = fromClient !== undefined && /^(tollgate|dummy|sk-dummy|none|placeholder)$/i.test(fromClient);
     const apiKey = (!placeholder && fromClient) || this.services.env[choice.provider.apiKeyEnv] || undefined;
     const fp = keyFingerprint(this.services.salt, apiKey);
@@ -82,7 +83,8 @@ export class BatchService {
       { team: tag(header(headers, 'x-tollgate-team')), feature: tag(header(headers, 'x-tollgate-feature')), user: tag(header(headers, 'x-tollgate-user')) },
       policy,
     );
-    const cacheHeader = (header(headers, 'x-tollgate-cache') ?? '').toLowerCase();
+    const directives = cacheDirectivesOf(headers);
+    if ('error' in directives) return { error: directives.error };
     return {
       provider: choice.provider,
       apiKey,
@@ -90,8 +92,8 @@ export class BatchService {
       // The same namespace real-time calls use, so a batch line and a live call share answers.
       namespace: namespaceFor(fp, policy.cache.version),
       tags,
-      useCache: policy.cache.enabled && !cacheHeader.includes('no-cache') && !cacheHeader.includes('no-store'),
-      storeResults: policy.cache.enabled && !cacheHeader.includes('no-store'),
+      useCache: policy.cache.enabled && directives.lookup,
+      storeResults: policy.cache.enabled && directives.store,
       keyHeaders: keyHeaders(headers, choice.provider.headers, PROTOCOLS[choice.provider.kind].requiredHeaders),
     };
   }

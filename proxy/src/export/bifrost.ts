@@ -16,6 +16,7 @@ import { globMatch } from '../routing/glob';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
 import {
+  azureResource,
   configuredTiers,
   globToRegex,
   isDefault,
@@ -32,6 +33,7 @@ import {
   TAG_HEADER,
   uniqueNamer,
   Warnings,
+  warnAzureVersion,
   warnLocalOnly,
   warnRuleTarget,
 } from './shared';
@@ -70,7 +72,24 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
   const providerBlock: JsonObject = {};
   // A renamed provider must not take the name of another policy provider ("ollama" and "ollama-tollgate").
   const providerName = uniqueNamer(providers.filter((p) => !BIFROST_NAMED.has(p.name)).map((p) => p.name));
+  // Azure resources become keys of Bifrost's own azure provider: it sends the key as api-key to
+  // <endpoint>/openai/deployments/<model>/…, where Bifrost's openai provider would send a Bearer token.
+  const azure = providers.filter((p) => azureResource(p));
+  for (const p of azure) {
+    bifrostName.set(p.name, 'azure');
+    if (p.name !== 'azure')
+      w.add(`providers.${p.name}`, `${TARGET} serves Azure OpenAI through its own provider "azure", so this Azure resource is exported as a key of it and clients name its models "azure/<model>", not "${p.name}/<model>"`);
+  }
+  if (azure.length > 1)
+    w.add('providers', `${TARGET} has one azure provider: the Azure resources ${azure.map((p) => p.name).join(', ')} are exported as its keys, and ${TARGET} spreads requests over them by weight, where Tollgate sends each request to the provider its model or prefix names; keep one Azure resource per ${TARGET} deployment, or give each key the models its resource deploys`);
+  const [firstAzure] = azure;
+  // Network settings are per provider in Bifrost: the first Azure resource's are the azure provider's.
+  for (const p of azure.slice(1))
+    if (Object.keys(p.headers).length > 0 || p.timeoutMs !== firstAzure?.timeoutMs || p.idleTimeoutMs !== firstAzure?.idleTimeoutMs)
+      w.add(`providers.${p.name}`, `${TARGET}'s azure provider has one set of network settings, those of provider ${firstAzure?.name}: the headers and timeouts of provider ${p.name} are not exported`);
+  if (firstAzure) providerBlock.azure = providerConfig(firstAzure, 'azure', policy, w, azure);
   for (const p of providers) {
+    if (azureResource(p)) continue;
     let name = p.name;
     if (BIFROST_NAMED.has(name)) {
       name = providerName(`${name}-tollgate`);
@@ -414,8 +433,12 @@ function headerClause(name: string, pattern: string): string {
   return isGlob(pattern) ? `${value}.matches(${cel(globToRegex(pattern))})` : `${value} == ${cel(pattern)}`;
 }
 
-/** `name` is the provider's name in Bifrost: clients prefix models with it, which for a renamed built-in is not the policy's. */
-function providerConfig(p: ResolvedProvider, name: string, policy: Policy, w: Warnings): JsonObject {
+/**
+ * `name` is the provider's name in Bifrost: clients prefix models with it, which for a renamed
+ * built-in is not the policy's. `azureKeys`: the Azure resources exported as keys of Bifrost's
+ * azure provider (network settings come from `p`, the first of them).
+ */
+function providerConfig(p: ResolvedProvider, name: string, policy: Policy, w: Warnings, azureKeys: ResolvedProvider[] = []): JsonObject {
   const field = `providers.${p.name}`;
   const builtin = p.name === 'openai' || p.name === 'anthropic';
   const network: JsonObject = {
@@ -426,26 +449,37 @@ function providerConfig(p: ResolvedProvider, name: string, policy: Policy, w: Wa
   const idle = Math.round(p.idleTimeoutMs / 1000);
   network.stream_idle_timeout_in_seconds = Math.min(3600, Math.max(5, idle));
   if (idle < 5 || idle > 3600) w.add(`${field}.idleTimeoutMs`, `${TARGET} allows a stream idle timeout of 5–3600 s; ${p.idleTimeoutMs} ms was clamped`);
-  // Bifrost appends /v1/… itself, so an OpenAI-style base URL loses its trailing /v1.
-  if (p.baseUrl !== PROTOCOLS[p.kind].defaultBaseUrl || !builtin) {
+  // Bifrost appends /v1/… itself, so an OpenAI-style base URL loses its trailing /v1. Azure's
+  // endpoint goes in each key's azure_key_config instead.
+  if (azureKeys.length === 0 && (p.baseUrl !== PROTOCOLS[p.kind].defaultBaseUrl || !builtin)) {
     if (p.kind === 'openai' && !p.baseUrl.endsWith('/v1'))
       w.add(`${field}.baseUrl`, `${TARGET} appends /v1/chat/completions to the base URL; ${p.baseUrl} does not end in /v1, check the path`);
     network.base_url = p.kind === 'openai' ? p.baseUrl.replace(/\/v1$/, '') : p.baseUrl;
   }
-  const host = privateNetworkHost(p.baseUrl);
-  if (host)
-    w.add(`${field}.baseUrl`, `${TARGET} refuses upstreams in private networks by default; ${p.baseUrl} (${host}) is one, so every request to provider ${p.name} fails until allow_private_network is enabled for it in Bifrost's network settings`);
+  for (const k of azureKeys.length > 0 ? azureKeys : [p]) {
+    const host = privateNetworkHost(k.baseUrl);
+    if (host)
+      w.add(`providers.${k.name}.baseUrl`, `${TARGET} refuses upstreams in private networks by default; ${k.baseUrl} (${host}) is one, so every request to provider ${k.name} fails until allow_private_network is enabled for it in Bifrost's network settings`);
+    if (k.models.length > 0)
+      w.add(`providers.${k.name}.models`, `${TARGET} picks the provider from the model's "provider/" prefix, not from model globs; clients must send "${name}/<model>"${name === k.name || azureKeys.length > 0 ? '' : ` (the name it has in ${TARGET}; "${k.name}/<model>" reaches ${TARGET}'s own ${k.name} provider, which this config does not set up)`}`);
+  }
   if (Object.keys(p.headers).length > 0) network.extra_headers = { ...p.headers };
-  if (p.authHeader !== PROTOCOLS[p.kind].authHeader) w.add(`${field}.authHeader`, `${TARGET} sends keys the way its ${p.kind} provider does; "${p.authHeader}" needs the azure provider set up by hand`);
-  if (p.models.length > 0)
-    w.add(`${field}.models`, `${TARGET} picks the provider from the model's "provider/" prefix, not from model globs; clients must send "${name}/<model>"${name === p.name ? '' : ` (the name it has in ${TARGET}; "${p.name}/<model>" reaches ${TARGET}'s own ${p.name} provider, which this config does not set up)`}`);
-  const cfg: JsonObject = {
-    // Bifrost reads `env.NAME` values from its environment at load time; the key itself is never exported.
-    keys: [{ name: `${p.name}-key`, value: `env.${p.apiKeyEnv}`, models: ['*'], weight: 1 }],
-    network_config: network,
-  };
-  if (!builtin) cfg.custom_provider_config = { base_provider_type: p.kind };
+  if (azureKeys.length === 0 && p.authHeader !== PROTOCOLS[p.kind].authHeader) w.add(`${field}.authHeader`, `${TARGET} sends keys the way its ${p.kind} provider does; "${p.authHeader}" needs a provider set up by hand`);
+  // Bifrost reads `env.NAME` values from its environment at load time; the key itself is never exported.
+  const key = (k: ResolvedProvider): JsonObject => ({ name: `${k.name}-key`, value: `env.${k.apiKeyEnv}`, models: ['*'], weight: 1 });
+  const keys: JsonObject[] = azureKeys.length === 0 ? [key(p)] : azureKeys.map((k) => ({ ...key(k), azure_key_config: azureKeyConfig(k, w) }));
+  const cfg: JsonObject = { keys, network_config: network };
+  if (!builtin && azureKeys.length === 0) cfg.custom_provider_config = { base_provider_type: p.kind };
   return cfg;
+}
+
+/** One Azure resource as Bifrost's azure_key_config (the deployment is the requested model, as in Tollgate). */
+function azureKeyConfig(p: ResolvedProvider, w: Warnings): JsonObject {
+  const azure = azureResource(p) as NonNullable<ReturnType<typeof azureResource>>;
+  warnAzureVersion(p, w, TARGET);
+  if (azure.entra)
+    w.add(`providers.${p.name}.authHeader`, `${TARGET}'s azure provider sends a key as api-key, or signs in with a service principal (client_id, client_secret, tenant_id in azure_key_config); ${p.apiKeyEnv} holds a Microsoft Entra ID token in Tollgate, which Azure refuses as an api-key, so set the service principal on the key before deploying`);
+  return { endpoint: azure.endpoint, api_version: azure.apiVersion };
 }
 
 /** Bifrost refuses a retry backoff outside 100 ms – 1,000,000 ms, and an initial backoff above the maximum. */

@@ -16,6 +16,7 @@ import { PROTOCOLS } from '../providers/protocol';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
 import {
+  azureResource,
   configuredTiers,
   earlierOverlaps,
   isDefault,
@@ -30,6 +31,7 @@ import {
   fallbackChain,
   Warnings,
   warnLocalOnly,
+  warnAzureVersion,
   warnRuleTarget,
 } from './shared';
 import type { Json } from './stable';
@@ -50,29 +52,41 @@ export interface LiteLLMManagementRequest {
 }
 
 function litellmModel(ref: ModelRef): string {
-  // LiteLLM picks the wire protocol from the model prefix.
-  return `${ref.provider.kind === 'anthropic' ? 'anthropic' : 'openai'}/${ref.model}`;
+  // LiteLLM picks the wire protocol from the model prefix; `azure/<deployment>` is its Azure provider.
+  const prefix = azureResource(ref.provider) ? 'azure' : ref.provider.kind === 'anthropic' ? 'anthropic' : 'openai';
+  return `${prefix}/${ref.model}`;
 }
 
 function deployment(modelName: string, ref: ModelRef): { [key: string]: Json } {
   const p = ref.provider;
+  const azure = azureResource(p);
   const params: { [key: string]: Json } = {
     model: litellmModel(ref),
-    api_base: p.baseUrl,
-    // LiteLLM resolves `os.environ/NAME` at load time, so no key is ever written here.
-    api_key: `os.environ/${p.apiKeyEnv}`,
+    // LiteLLM's Azure provider appends /openai/deployments/<deployment>/… to the resource endpoint.
+    api_base: azure ? azure.endpoint : p.baseUrl,
     timeout: p.timeoutMs / 1000,
     // LiteLLM's stream_timeout bounds a streaming call's wait for its first byte, which is what
     // timeoutMs is; Tollgate's idleTimeoutMs (silence inside a stream) has no LiteLLM setting.
     stream_timeout: p.timeoutMs / 1000,
   };
+  // LiteLLM resolves `os.environ/NAME` at load time, so no key is ever written here. An Entra ID
+  // token goes in azure_ad_token (sent as Bearer), a resource key in api_key (sent as api-key).
+  params[azure?.entra ? 'azure_ad_token' : 'api_key'] = `os.environ/${p.apiKeyEnv}`;
+  if (azure) params.api_version = azure.apiVersion;
   if (Object.keys(p.headers).length > 0) params.extra_headers = { ...p.headers };
   return { model_name: modelName, litellm_params: params };
 }
 
 function warnProvider(p: ResolvedProvider, w: Warnings): void {
+  const azure = azureResource(p);
+  if (azure) {
+    warnAzureVersion(p, w, TARGET);
+    if (azure.entra)
+      w.add(`providers.${p.name}.authHeader`, `${TARGET} sends ${p.apiKeyEnv} as a Microsoft Entra ID token (azure_ad_token), as Tollgate does; such a token expires within hours, so give ${TARGET} a service principal (tenant_id, client_id, client_secret) or a managed identity instead of a fixed token`);
+    return;
+  }
   if (p.authHeader !== PROTOCOLS[p.kind].authHeader)
-    w.add(`providers.${p.name}.authHeader`, `${TARGET} sends keys the way the ${p.kind} protocol does; a "${p.authHeader}" header needs an azure/ or custom deployment set up by hand`);
+    w.add(`providers.${p.name}.authHeader`, `${TARGET} sends keys the way the ${p.kind} protocol does; a "${p.authHeader}" header needs a custom deployment set up by hand`);
 }
 
 export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResult {

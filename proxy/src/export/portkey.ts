@@ -15,7 +15,7 @@ import { TIERS } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
-import { earlierOverlaps, fallbackChain, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, skipMonitorOnlyBudget, tierProviders, uniqueNamer, Warnings, warnLocalOnly, warnRuleTarget } from './shared';
+import { azureResource, earlierOverlaps, fallbackChain, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, skipMonitorOnlyBudget, tierProviders, uniqueNamer, Warnings, warnAzureVersion, warnLocalOnly, warnRuleTarget } from './shared';
 import type { Json } from './stable';
 import { stableJson } from './stable';
 import { GATEWAY_PINS } from './versions';
@@ -38,6 +38,8 @@ function customHost(p: ResolvedProvider): string | undefined {
 }
 
 function providerTarget(p: ResolvedProvider, model?: string): JsonObject {
+  const azure = azureResource(p);
+  if (azure) return azureTarget(p, azure, model);
   const t: JsonObject = {
     provider: p.kind === 'anthropic' ? 'anthropic' : 'openai',
     // Portkey takes the provider key from the config only (never from the client once a config is
@@ -48,6 +50,24 @@ function providerTarget(p: ResolvedProvider, model?: string): JsonObject {
   const host = customHost(p);
   if (host) t.custom_host = host;
   if (model !== undefined) t.override_params = { model };
+  return t;
+}
+
+/**
+ * Portkey's azure-openai provider: the key in `api-key` (an Entra ID token as Bearer through
+ * azure_ad_token), the URL built from the resource name, or custom_host for other hosts (it appends
+ * /deployments/<deployment_id>/…?api-version=…). The deployment comes from the config, not from
+ * the request, so only a target that names its model has one (see azureRoutes).
+ */
+function azureTarget(p: ResolvedProvider, azure: NonNullable<ReturnType<typeof azureResource>>, model?: string): JsonObject {
+  const t: JsonObject = { provider: 'azure-openai', api_version: azure.apiVersion, request_timeout: p.timeoutMs };
+  t[azure.entra ? 'azure_ad_token' : 'api_key'] = `\${${p.apiKeyEnv}}`;
+  if (azure.resourceName !== undefined) t.resource_name = azure.resourceName;
+  else t.custom_host = `${azure.endpoint}/openai`;
+  if (model !== undefined) {
+    t.deployment_id = model;
+    t.override_params = { model };
+  }
   return t;
 }
 
@@ -208,6 +228,24 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     byModel.push({ query, then: target });
     targets.push({ name: target, ...withFallbacks(policy, ref, track) });
   }
+  // Portkey's Azure targets carry their deployment, so a request reaches an Azure provider's
+  // deployment only through a condition naming its model: one per model the policy names there.
+  const azureNamed = new Map<string, string[]>();
+  for (const name of namedModels(policy)) {
+    if (prefixed.includes(name) || isGlob(name)) continue;
+    const ref = resolveModelRef(policy, name);
+    if (!azureResource(ref.provider) || ref.model !== name) continue;
+    azureNamed.set(ref.provider.name, [...(azureNamed.get(ref.provider.name) ?? []), name]);
+    const target = defaultName(`azure-${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}`);
+    byModel.push({ query: and({ 'params.model': { $eq: name } }, { 'url.pathname': { $ne: PROTOCOLS.anthropic.chatPath } }), then: target });
+    targets.push({ name: target, ...withFallbacks(policy, ref, track) });
+  }
+  for (const p of providers)
+    if (azureResource(p) && p.models.some(isGlob))
+      w.add(
+        `providers.${p.name}.models`,
+        `${TARGET}'s azure-openai provider takes the deployment from the config, not from the request, so only the models the policy names for provider ${p.name} (${(azureNamed.get(p.name) ?? []).join(', ') || 'none'}) reach their deployment; any other model matching ${p.models.filter(isGlob).join(', ')}, which Tollgate sends to the deployment of that name, reaches Azure without one and fails. Name each deployment in the policy (an exact entry in models)`,
+      );
   // Only where the policy itself names `provider/model`s (its clients use the prefix): the exact
   // names have their own condition above, and any other prefixed request keeps its prefix on Portkey.
   if (prefixed.length > 0)
@@ -330,7 +368,13 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     w.add(`providers.${p.name}.apiKeyEnv`, `${TARGET} configs cannot reference environment variables; the config holds the placeholder \${${p.apiKeyEnv}}: render it at deploy time (envsubst) without committing the result, or replace api_key with a Portkey virtual_key`);
     if (Object.keys(p.headers).length > 0) w.add(`providers.${p.name}.headers`, `${TARGET} configs cannot add fixed upstream headers`);
     if (!isDefault(p.idleTimeoutMs, () => 120_000)) w.add(`providers.${p.name}.idleTimeoutMs`, `${TARGET} has a total request_timeout only, no idle timeout inside a stream`);
-    if (p.authHeader !== PROTOCOLS[p.kind].authHeader) w.add(`providers.${p.name}.authHeader`, `${TARGET} sends keys the way its ${p.kind} adapter does; "${p.authHeader}" needs an azure-openai provider set up by hand`);
+    const azure = azureResource(p);
+    if (azure) {
+      warnAzureVersion(p, w, TARGET);
+      if (azure.entra)
+        w.add(`providers.${p.name}.authHeader`, `${TARGET} sends \${${p.apiKeyEnv}} as a Microsoft Entra ID token (azure_ad_token), as Tollgate does; such a token expires within hours, so use ${TARGET}'s Entra or managed-identity auth (azure_auth_mode) instead of a fixed token`);
+    } else if (p.authHeader !== PROTOCOLS[p.kind].authHeader)
+      w.add(`providers.${p.name}.authHeader`, `${TARGET} sends keys the way its ${p.kind} adapter does; "${p.authHeader}" needs a provider set up by hand`);
   }
   policy.budgets.forEach((b, i) => {
     const field = `budgets[${i}]`;

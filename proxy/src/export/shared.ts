@@ -6,6 +6,8 @@
 import type { BudgetPolicy, Policy, ResolvedProvider, Scope, Tier } from '../policy/schema';
 import { modelProvider, ruleTargetMessage, ruleTargetSplit } from '../policy/modelProvider';
 import { DEFAULT_POLICY, resolveProviders, TIERS } from '../policy/schema';
+import { isAzureProvider } from '../providers/azure';
+import { isAzureHost } from '../providers/protocol';
 import { globMatch } from '../routing/glob';
 import { globsOverlap } from './globOverlap';
 import { byCodePoint } from './stable';
@@ -53,6 +55,62 @@ function warnKeyEnv(policy: Policy, w: Warnings, target: string): void {
         `providers.${p.name}.apiKeyEnv`,
         `${p.apiKeyEnv}, the key variable of provider ${p.name}, is not a valid environment variable name, so ${target} reads ${exportedKeyEnv(p.apiKeyEnv)} instead while the local proxy still reads ${p.apiKeyEnv}; set apiKeyEnv in the policy to a name of capital letters, digits and _ that starts with a letter to use one name in both places`,
       );
+}
+
+/**
+ * The Azure OpenAI data-plane version a gateway sends on every request. Tollgate needs none: it
+ * forwards the api-version each client sends (classic `…/openai` base URL) or calls the v1 API
+ * (`…/openai/v1`, no version). Gateways call the deployment routes with one fixed version, so the
+ * export writes Azure's latest GA dated version and says so (warnAzure).
+ */
+export const AZURE_API_VERSION = '2024-10-21';
+
+/** What a gateway's own Azure provider needs from a Tollgate Azure provider (providers/azure.ts isAzureProvider). */
+export interface AzureResource {
+  /** The resource endpoint without `/openai` or `/openai/v1` (`https://contoso.openai.azure.com`, or an API Management URL). */
+  endpoint: string;
+  /** `contoso` for `contoso.openai.azure.com`: Portkey builds that host from it. Undefined on other hosts. */
+  resourceName?: string;
+  /** The api-version the gateway sends: a fixed `api-version` header in the policy, else AZURE_API_VERSION. */
+  apiVersion: string;
+  /** `authHeader: authorization` on Azure: the key variable holds a Microsoft Entra ID token, sent as a Bearer token. */
+  entra: boolean;
+}
+
+/**
+ * The provider as an Azure OpenAI resource, or undefined when it is none. Azure takes its key in
+ * `api-key` (or an Entra ID token as Bearer) and serves models as deployments under the resource
+ * endpoint, so gateways need their Azure provider for it, never their OpenAI one (which would send
+ * the key as `Authorization: Bearer`, refused with 401). The deployment is the requested model,
+ * as in Tollgate (a v1 request's model, a classic route's path segment).
+ */
+export function azureResource(p: ResolvedProvider): AzureResource | undefined {
+  if (!isAzureProvider(p)) return undefined;
+  // `authHeader: api-key` elsewhere is Azure's API only where the path says so (API Management's
+  // `…/openai`); another server taking api-key (`http://host/v1`) gets OpenAI-style requests from
+  // Tollgate, which no gateway's Azure provider sends, so it stays an OpenAI upstream (warned).
+  if (!isAzureHost(p.baseUrl) && !/\/openai(?:\/v1)?$/i.test(p.baseUrl)) return undefined;
+  const header = Object.entries(p.headers).find(([k]) => k.toLowerCase() === 'api-version')?.[1];
+  // The resource endpoint is everything before `/openai` (a base URL may go on to `/v1` or to one deployment).
+  const endpoint = p.baseUrl.replace(/\/openai(?:\/.*)?$/i, '');
+  const resourceName = /^([a-z0-9][a-z0-9-]*)\.openai\.azure\.com$/i.exec(new URL(p.baseUrl).hostname)?.[1];
+  const base = { endpoint, apiVersion: header ?? AZURE_API_VERSION, entra: p.authHeader === 'authorization' };
+  return resourceName === undefined ? base : { ...base, resourceName };
+}
+
+/** What changes for an Azure provider on every gateway: the fixed api-version, a base URL fixed to one deployment. */
+export function warnAzureVersion(p: ResolvedProvider, w: Warnings, target: string): void {
+  const azure = azureResource(p);
+  if (!azure) return;
+  const deployment = /\/openai\/deployments\/([^/]+)/i.exec(p.baseUrl)?.[1];
+  if (deployment !== undefined)
+    w.add(`providers.${p.name}.baseUrl`, `Tollgate sends every request of provider ${p.name} to deployment ${deployment}, the one its base URL names; ${target} sends each request to the deployment named by its model, at ${azure.endpoint}. Name the deployment as the model in the clients, or end the base URL at /openai`);
+  if (azure.apiVersion !== AZURE_API_VERSION) return;
+  const v1 = /\/openai\/v1$/i.test(p.baseUrl);
+  w.add(
+    `providers.${p.name}.baseUrl`,
+    `${target} calls Azure's deployment routes of provider ${p.name} (${azure.endpoint}, the requested model as the deployment, as in Tollgate) with api-version ${AZURE_API_VERSION}, Azure's latest GA version, on every request, where Tollgate ${v1 ? 'calls the v1 API, which needs no version' : 'forwards the api-version each client sends'}; a deployment whose model or parameters need a newer (preview) version fails there until api_version is raised in the export, or set as an api-version header of the provider in the policy`,
+  );
 }
 
 export interface ModelRef {

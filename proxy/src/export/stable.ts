@@ -35,9 +35,13 @@ export function stableJson(value: Json): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }
 
-/** YAML with sorted keys; `header` lines become `# ` comments at the top. */
+/**
+ * YAML with sorted keys; `header` lines become `# ` comments at the top. Written for YAML 1.1
+ * readers: LiteLLM loads its config with PyYAML, which reads `2024-10-21` as a date and `on`, `no`,
+ * `y` as booleans, so such strings are quoted (YAML 1.2 readers get the same strings).
+ */
 export function stableYaml(value: Json, header: string[] = []): string {
-  const body = stringify(sortKeys(value), { lineWidth: 0, aliasDuplicateObjects: false });
+  const body = stringify(sortKeys(value), { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
   return `${header.map((l) => `# ${l}`.trimEnd()).join('\n')}${header.length ? '\n' : ''}${body}`;
 }
 

@@ -59,12 +59,22 @@ const HOST = hostname();
 const MAX_PRUNE_MARKS = 256;
 /** Settlements waiting for SQLite to take writes again (see `write`); past this one fails as before (bounded memory). */
 export const MAX_PENDING_WRITES = 10_000;
+/**
+ * The most tokens and dollars one call (or one batch) reserves or is charged: above any real one,
+ * far below what breaks the sums. A request asking `max_tokens: 1e15` reserved past 2^53
+ * nano-dollars, a spend row SQLite then could not hand back as a number, and every later call under
+ * that budget failed until the period ended (store.ts also reads a sum past 2^53 as 2^53).
+ */
+export const MAX_CALL_TOKENS = 1_000_000_000_000;
+export const MAX_CALL_USD = 1_000_000;
 
 export interface GovernorOptions {
   /** Age after which an unsettled reservation is charged at its worst case (unless admitted with its own holdMs). Default 30 min. */
   staleAfterMs?: number;
   /** How long another Governor's lease may go unrenewed before its owner counts as gone. Default LEASE_TTL_MS. */
   leaseTtlMs?: number;
+  /** Where a problem the caller cannot see is said (a settlement SQLite will never take). Default: a process warning on stderr. */
+  warn?: (line: string) => void;
 }
 
 interface BudgetCheck {
@@ -108,6 +118,9 @@ export class Governor extends EventEmitter<GovernorEvents> {
    * lease timer and the sweeps when no call comes.
    */
   private readonly pending: Array<() => BudgetEvent[]> = [];
+  /** Kinds of failure (SQLite codes) a waiting settlement already reported: one line per kind, not per call. */
+  private readonly reportedFailures = new Set<string>();
+  private readonly warn: (line: string) => void;
 
   constructor(
     private readonly db: Db,
@@ -118,6 +131,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     super();
     this.staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
     this.leaseTtlMs = options.leaseTtlMs ?? LEASE_TTL_MS;
+    this.warn = options.warn ?? ((line) => process.emitWarning(line, 'TollgateWarning'));
     this.migrate();
     this.stmts = prepareGovernance(db);
     this.alerts = new AlertRelay(this.stmts, this.now());
@@ -214,11 +228,12 @@ export class Governor extends EventEmitter<GovernorEvents> {
   private admitLocked(req: AdmitRequest, policy: Policy, events: BudgetEvent[], held: { byInFlight: boolean }): AdmitResult {
     const now = this.now();
     const id = req.identity;
-    const maxOut = req.maxOutputTokens ?? policy.defaults.maxOutputTokens;
+    const inputTokens = callTokens(req.inputTokens);
+    const maxOut = callTokens(req.maxOutputTokens ?? policy.defaults.maxOutputTokens);
     let model = req.model;
-    const tokens = Math.max(0, req.inputTokens) + Math.max(0, maxOut);
-    const price = priceCall(model, { inputTokens: req.inputTokens, outputTokens: maxOut }, req.pricedAs ?? req.provider);
-    let costNano = toNano(req.worstCaseUsd ?? price.totalUsd);
+    const tokens = Math.min(MAX_CALL_TOKENS, inputTokens + maxOut);
+    const price = priceCall(model, { inputTokens, outputTokens: maxOut }, req.pricedAs ?? req.provider);
+    let costNano = callNano(req.worstCaseUsd ?? price.totalUsd);
 
     // 1. Rate limits: a request over any RPM/TPM window is refused before anything is reserved.
     const limits = policy.rateLimits.filter((l) => scopeMatches(l.scope, id));
@@ -249,7 +264,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
       decidingBudget = downgrading;
       downgrade = { from: model, to: choice.model, budget: downgrading.budget.name };
       if (choice.changed) {
-        const cheaper = priceCall(choice.model, { inputTokens: req.inputTokens, outputTokens: maxOut }, req.pricedAs ?? req.provider);
+        const cheaper = priceCall(choice.model, { inputTokens, outputTokens: maxOut }, req.pricedAs ?? req.provider);
         // A tier model without a price would reserve and settle $0: a budget refusing such models
         // refuses it here too, or the downgrade would take every call around it.
         if (!cheaper.priced) {
@@ -257,7 +272,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
           if (refusal) return refusal;
         }
         model = choice.model;
-        costNano = toNano(cheaper.totalUsd);
+        costNano = callNano(cheaper.totalUsd);
       }
     }
     const warned = checks.filter((c) => c.before < 1 && c.after >= c.budget.warnAt);
@@ -445,7 +460,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
 
   /** Replace a reservation by the call's real cost. Idempotent; unknown ids are ignored. */
   settle(reservationId: string, actual: { costUsd: number; tokens: number }): void {
-    this.close_(reservationId, { nano: toNano(Math.max(0, actual.costUsd)), tokens: Math.max(0, Math.round(actual.tokens)) });
+    this.close_(reservationId, { nano: callNano(actual.costUsd), tokens: callTokens(actual.tokens) });
   }
 
   /**
@@ -457,8 +472,8 @@ export class Governor extends EventEmitter<GovernorEvents> {
   charge(identity: CallIdentity, actual: { costUsd: number; tokens: number }): void {
     const budgets = this.getPolicy().budgets.filter((b) => scopeMatches(b.scope, identity));
     if (budgets.length === 0) return;
-    const nano = toNano(Math.max(0, actual.costUsd));
-    const tokens = Math.max(0, Math.round(actual.tokens));
+    const nano = callNano(actual.costUsd);
+    const tokens = callTokens(actual.tokens);
     // The period of the call, even when the write has to wait for the disk past a reset.
     const at = this.now();
     this.write(() => {
@@ -486,7 +501,15 @@ export class Governor extends EventEmitter<GovernorEvents> {
   private close_(reservationId: string, actual: { nano: number; tokens: number } | undefined): void {
     // The id stays in `held` (its lease renewed) until the write is made: the reservation is still open.
     this.write(() => {
-      const events = this.closeNow(reservationId, actual);
+      let events: BudgetEvent[];
+      try {
+        events = this.closeNow(reservationId, actual);
+      } catch (err) {
+        // Never writable (see flushPending): stop renewing its lease, so the reservation goes the
+        // way of a call whose figure never came — charged at its worst case once stale.
+        if (!isWriteRefused(err)) this.held.delete(reservationId);
+        throw err;
+      }
       this.held.delete(reservationId);
       return events;
     });
@@ -550,13 +573,30 @@ export class Governor extends EventEmitter<GovernorEvents> {
         events = this.pending[0]!();
       } catch (err) {
         if (isWriteRefused(err)) break;
-        // Cannot succeed by waiting (nothing in the governor's own statements should get here).
+        // Cannot succeed by waiting (a constraint or schema a newer version put on the file, a damaged
+        // file): holding it would stall every settlement behind it. The ones after it are still
+        // written; its reservation, if open, stays reserved and is charged at its worst case once
+        // stale, as for a proxy that died mid-call. Said once per kind, not once per call.
+        this.reportFailure(err);
         events = [];
       }
       this.pending.shift();
       this.emitAll(events);
     }
     return this.pending.length;
+  }
+
+  private reportFailure(err: unknown): void {
+    // SQLite's code name where the binding gives it (SQLITE_CONSTRAINT), else its "constraint failed".
+    const e = err as { sqliteCodeName?: unknown; errstr?: unknown; code?: unknown } | null;
+    const named = [e?.sqliteCodeName, e?.errstr, e?.code].find((v): v is string => typeof v === 'string');
+    const kind = named ?? (err instanceof Error ? err.name : typeof err);
+    if (this.reportedFailures.has(kind)) return;
+    this.reportedFailures.add(kind);
+    const why = err instanceof Error ? err.message : String(err);
+    this.warn(
+      `a budget settlement the database refused (${kind}: ${why}) was not written and will not be retried: a reservation it closes stays reserved and is charged at its worst case once stale, a charge without one is lost (further ${kind} failures are not logged)`,
+    );
   }
 
   /**
@@ -675,6 +715,16 @@ function foldFutureBuckets(s: GovernanceStatements, limit: string, second: numbe
   s.foldFutureBuckets.run(second, limit, second);
   s.deleteFutureBuckets.run(limit, second);
   s.foldFutureRateEvents.run(second, limit, second);
+}
+
+/** A call's token figure as the budgets count it: 0 for nothing usable (NaN, negative), at most MAX_CALL_TOKENS. */
+function callTokens(n: number): number {
+  return n > 0 ? Math.min(MAX_CALL_TOKENS, Math.round(n)) : 0;
+}
+
+/** A call's dollars in nano-dollars, like callTokens: 0 for NaN or negative, at most MAX_CALL_USD. */
+function callNano(usd: number): number {
+  return usd > 0 ? toNano(Math.min(MAX_CALL_USD, usd)) : 0;
 }
 
 /** The refusal of an unpriced model by the first matching usd budget that says `unpriced: block`, if any. */

@@ -55,7 +55,14 @@ export function inFlightTotals(s: GovernanceStatements, limit: string, oldest: n
 
 export function prepareGovernance(db: Db) {
   return {
-    getSpend: db.prepare('SELECT spent_nano, spent_tokens, reserved_nano, reserved_tokens FROM governance_spend WHERE budget = ? AND period = ? AND period_start = ?'),
+    // Sums are exact 64-bit integers in SQLite; one past 2^53 (many huge reservations under an
+    // alert-only budget) cannot be read as a number, so it reads as 2^53 — over any limit — and the
+    // budget stays usable; releasing them brings the exact figure back.
+    getSpend: db.prepare(
+      `SELECT MIN(spent_nano, ${Number.MAX_SAFE_INTEGER}) AS spent_nano, MIN(spent_tokens, ${Number.MAX_SAFE_INTEGER}) AS spent_tokens,
+         MIN(reserved_nano, ${Number.MAX_SAFE_INTEGER}) AS reserved_nano, MIN(reserved_tokens, ${Number.MAX_SAFE_INTEGER}) AS reserved_tokens
+       FROM governance_spend WHERE budget = ? AND period = ? AND period_start = ?`,
+    ),
     addReserved: db.prepare(
       `INSERT INTO governance_spend (budget, period, period_start, reserved_nano, reserved_tokens) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (budget, period, period_start) DO UPDATE SET

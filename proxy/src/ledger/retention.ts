@@ -7,8 +7,10 @@
  * The same pass deletes the semantic cache's feedback log past `maxAgeDays` (semantic_hits,
  * semantic_lookups_daily: cache/semantic/quality/retention.ts) and old background-response billing
  * claims (backgroundResponses.ts), the router's quality samples (routing/quality/retention.ts) and
- * the budgets' per-period spend and alert rows (governance/retention.ts), which otherwise grew for good.
+ * the budgets' per-period spend and alert rows (governance/retention.ts) and the batch tables
+ * (batch/retention.ts), which otherwise grew for good.
  */
+import { BATCH_MIN_DAYS, pruneBatches } from '../batch/retention';
 import { semanticRetentionSteps, type SemanticRetentionResult } from '../cache/semantic/quality/retention';
 import type { Db } from '../db/open';
 import { GOVERNANCE_MIN_DAYS, pruneGovernancePeriods } from '../governance/retention';
@@ -132,6 +134,9 @@ export function* retentionPass(db: Db, settings: RetentionSettings, now: number,
   // Budget periods: the current and the previous one stay whatever maxAgeDays (forecasts, alert-once).
   const periodCutoff = now - Math.max(settings.maxAgeDays, GOVERNANCE_MIN_DAYS) * DAY_MS;
   while (pruneGovernancePeriods(db, periodCutoff, RETENTION_BATCH) > 0) yield ledger;
+  // Batches, their result links, inputs and request lines: kept while the provider keeps the results.
+  const batchCutoff = now - Math.max(settings.maxAgeDays, BATCH_MIN_DAYS) * DAY_MS;
+  while (pruneBatches(db, batchCutoff, RETENTION_BATCH) > 0) yield ledger;
   return ledger;
 }
 

@@ -6,7 +6,7 @@ import { priceAtTier } from '../batch/rates';
 import { claimBackgroundResponse } from '../ledger/backgroundResponses';
 import { billingProvider, priceCall, pricedAs, type CallPrice, type TokenUsage } from '../pricing/price';
 import { responsesUsage } from '../providers/openai';
-import { arr, num, obj, type Json, type NormalizedUsage } from '../providers/types';
+import { arr, obj, type Json, type NormalizedUsage } from '../providers/types';
 import { upperBoundTokens } from '../tokens/bound';
 import { MEDIA_PART_TOKENS, mediaParts, messageText, type ChatMessageLike } from '../tokens/chat';
 import type { CallContext } from './context';
@@ -124,6 +124,13 @@ export function inputParts(body: Json): { messages: ChatMessageLike[]; texts: st
   }
   // Tool definitions are sent to the model as input, and so are the legacy `functions` of OpenAI chat.
   for (const field of ['tools', 'functions'] as const) if (Array.isArray(body[field])) texts.push(JSON.stringify(body[field]));
+  // So is a structured-output schema (constrained decoding puts it in the prompt): chat's
+  // `response_format.json_schema.schema`, the Responses API's `text.format.schema`, Anthropic's
+  // `output_format.schema` (beta) or `output_config.format.schema`. A long schema was reserved and
+  // estimated as nothing.
+  const schema =
+    obj(obj(body.response_format)?.json_schema)?.schema ?? obj(obj(body.text)?.format)?.schema ?? obj(body.output_format)?.schema ?? obj(obj(body.output_config)?.format)?.schema;
+  if (schema !== undefined) texts.push(JSON.stringify(schema));
   const media = messages.reduce((n, m) => n + mediaParts(m.content), 0) + (Array.isArray(system) ? mediaParts(system) : 0) + sourceMedia;
   return { messages, texts, mediaTokens: media * MEDIA_PART_TOKENS, idTokens };
 }
@@ -151,17 +158,6 @@ export async function reservationInputTokens(ctx: CallContext): Promise<number> 
   void tokens.warm([ctx.modelUsed]);
   ctx.services.log.debug?.(`reserving an upper bound of ${bound} input tokens for ${ctx.modelUsed}: the token worker's encoder is not built yet`);
   return bound;
-}
-
-/**
- * Of an image answer's output, the image tokens (gpt-image-* `usage.output_tokens_details.image_tokens`,
- * openai-node's ImagesResponse.Usage): gpt-image-1.5 bills them at $32/M against $10/M for text
- * output, and priced as text an image cost about a third of its price. Read here, for pricing only.
- */
-function withImageOutput(ctx: CallContext, usage: NormalizedUsage): NormalizedUsage & TokenUsage {
-  if (!ctx.endpoint.id.startsWith('images.')) return usage;
-  const imageOut = num(obj(obj(ctx.responseBody?.usage)?.output_tokens_details)?.image_tokens);
-  return imageOut ? { ...usage, outputImageTokens: imageOut } : usage;
 }
 
 /** Endpoints whose answer is a Responses API response object (create, poll, resumed stream, cancel). */
@@ -292,9 +288,9 @@ export async function settleCost(ctx: CallContext): Promise<void> {
   // Priced as the model that answered when the answer names one we can price: an Azure deployment
   // name ("prod-chat") answers as the snapshot it runs, a gateway alias as the model behind it.
   const answered = typeof ctx.responseBody?.model === 'string' && ctx.responseBody.model !== model ? ctx.responseBody.model : undefined;
-  const billed = withImageOutput(ctx, ctx.usage);
-  const asAnswered = answered !== undefined ? priceAs(answered, billed) : undefined;
-  const price = asAnswered?.priced ? asAnswered : priceAs(model, billed);
+  const usage = ctx.usage;
+  const asAnswered = answered !== undefined ? priceAs(answered, usage) : undefined;
+  const price = asAnswered?.priced ? asAnswered : priceAs(model, usage);
   ctx.costUsd = price.totalUsd;
   ctx.priced = price.priced;
 }

@@ -1,22 +1,25 @@
 /**
  * Exact cache stage: serve a stored answer for an identical request (replayed as SSE or JSON to
  * match the request), else decide whether the answer may be stored and continue; `finishAttempt`
- * commits the entry before the answer's last byte. `x-tollgate-cache: no-cache` skips the lookup
- * (the fresh answer is still stored), `no-store` skips both. A request that continues state the
+ * commits the entry before the answer's last byte. `x-tollgate-cache: no-cache` (or a standard
+ * `Cache-Control: no-cache`) skips the lookup (the fresh answer is still stored), `no-store` skips
+ * both (`Cache-Control: no-store` only the store); an unknown `x-tollgate-cache` value is a 400. A request that continues state the
  * provider keeps (cache/stateful.ts) is never cached.
  */
 import { exactCacheKey, keyHeaders } from '../cache/canonical';
+import { cacheDirectivesOf, type CacheDirectives } from '../cache/directives';
 import { withRequestEcho } from '../cache/echo';
 import type { CacheEntry } from '../cache/exactCache';
 import { statefulReason } from '../cache/stateful';
 import { PROTOCOLS } from '../providers/protocol';
 import type { CallContext, Stage } from './context';
+import { failCall } from './errors';
 import { finishAttempt } from './finishAttempt';
 import { queryOf } from './identity';
 
-export function cacheDirectives(ctx: CallContext): { lookup: boolean; store: boolean } {
-  const h = String(ctx.req.headers['x-tollgate-cache'] ?? '').toLowerCase();
-  return { lookup: !h.includes('no-cache') && !h.includes('no-store'), store: !h.includes('no-store') };
+/** What the request allows (cache/directives.ts: `x-tollgate-cache` and the standard Cache-Control / Pragma). */
+export function cacheDirectives(ctx: CallContext): CacheDirectives | { error: string } {
+  return cacheDirectivesOf(ctx.req.headers);
 }
 
 /**
@@ -40,6 +43,7 @@ export const exactCacheStage: Stage = async (ctx, next) => {
     return next();
   }
   const directives = cacheDirectives(ctx);
+  if ('error' in directives) return failCall(ctx, 400, 'invalid_request_error', directives.error);
   ctx.cacheStore = directives.store;
   ctx.keyedModel = ctx.modelUsed;
   const scope = requestScope(ctx);

@@ -15,7 +15,7 @@ import { arr, obj, type Json } from '../providers/types';
 import { namedModelProvider } from '../policy/modelProvider';
 import type { Policy, ResolvedProvider } from '../policy/schema';
 import { globMatch } from '../routing/glob';
-import { RoutingError, routeRequest, type RouteDecision } from '../routing/route';
+import { isAutoModel, RoutingError, routeRequest, type RouteDecision } from '../routing/route';
 import { routingAsk, type ChatText } from '../routing/features';
 import type { CallContext, Stage } from './context';
 import { countInputTokens, pricingProvider, reservationInputTokens } from './cost';
@@ -68,7 +68,7 @@ export const routeStage: Stage = async (ctx, next) => {
   const policy = ctx.services.policy.policy;
   // Tiers and rules name chat models: an embedding, image or audio call keeps the model it asked for.
   if (!ctx.endpoint.billable || !ctx.endpoint.routable || !ctx.provider) return next();
-  if (ctx.modelRequested !== 'auto' && policy.routing.rules.length === 0) return next();
+  if (!isAutoModel(ctx.modelRequested) && policy.routing.rules.length === 0) return next();
   let after: (() => void) | undefined;
   try {
     const messages = chatTexts(ctx.body);

@@ -8,7 +8,9 @@ import { sha256 } from '../cache/canonical';
 import { resolveTags } from '../governance/scope';
 import { chooseAzureProvider, chooseProvider, obj } from '../providers';
 import type { AuthHeader } from '../providers/protocol';
-import type { Stage } from './context';
+import type { Protocol } from '../providers/types';
+import type { ResolvedProvider } from '../policy/schema';
+import type { CallContext, Stage } from './context';
 import { failCall } from './errors';
 
 export function keyFingerprint(salt: string, key: string | undefined): string {
@@ -45,14 +47,19 @@ export function queryOf(url: string): string {
   return i < 0 ? '' : url.slice(i + 1);
 }
 
-/** The API key a client sent (Bearer, x-api-key, Azure's api-key, Google's x-goog-api-key, else a `?key=` parameter), if any. */
-export function clientKey(h: Record<string, string | string[] | undefined>, query = ''): string | undefined {
+/**
+ * The API key a client sent (Bearer, x-api-key, Azure's api-key, Google's x-goog-api-key, else a
+ * `?key=` parameter), if any. On the Anthropic protocol `x-api-key` comes first: the Anthropic SDK
+ * given both a key and a token (ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN both set) sends both
+ * headers, and the token, taken as the key, went on in `x-api-key`, where the API refuses it.
+ */
+export function clientKey(h: Record<string, string | string[] | undefined>, query = '', protocol: Protocol = 'openai'): string | undefined {
   const auth = typeof h.authorization === 'string' ? h.authorization : undefined;
   const bearer = auth?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
   const xApiKey = typeof h['x-api-key'] === 'string' ? h['x-api-key'].trim() : undefined;
   const azureKey = typeof h['api-key'] === 'string' ? h['api-key'].trim() : undefined;
   const googKey = typeof h['x-goog-api-key'] === 'string' ? h['x-goog-api-key'].trim() : undefined;
-  const fromHeaders = bearer || xApiKey || azureKey || googKey;
+  const fromHeaders = (protocol === 'anthropic' ? xApiKey || bearer : bearer || xApiKey) || azureKey || googKey;
   if (fromHeaders || query === '') return fromHeaders || undefined;
   const params = new URLSearchParams(query);
   for (const name of QUERY_KEY_PARAMS) {
@@ -80,6 +87,22 @@ function azureAuthHeader(h: Record<string, string | string[] | undefined>): Auth
   if (typeof h.authorization === 'string' && /^Bearer\s+\S/i.test(h.authorization)) return 'authorization';
   if (typeof h['api-key'] === 'string' && h['api-key'].trim() !== '') return 'api-key';
   return undefined;
+}
+
+/**
+ * `provider` as the client's own credential reaches it. Azure's deployment routes take a resource
+ * key as `api-key` and an Entra ID token as `Authorization: Bearer`, and refuse either in the
+ * other's header (AzureOpenAI sends each its own way); Anthropic takes an OAuth token as Bearer
+ * only (anthropicAuthHeader): the credential goes on the way it came. A copy, for this call only.
+ * Also applied when a fallback or a routing rule moves the call (providerSwitch.ts): the target's
+ * configured header would put the same token where its API refuses it.
+ */
+export function withClientAuthHeader(ctx: CallContext, provider: ResolvedProvider, ownKey: string): ResolvedProvider {
+  const h = ctx.req.headers;
+  const azureHeader = ctx.endpoint.azureDeployment ? azureAuthHeader(h) : undefined;
+  if (azureHeader) return azureHeader === provider.authHeader ? provider : { ...provider, authHeader: azureHeader };
+  if (provider.kind === 'anthropic' && provider.authHeader === 'x-api-key' && anthropicAuthHeader(h, ownKey)) return { ...provider, authHeader: 'authorization' };
+  return provider;
 }
 
 /**
@@ -197,7 +220,53 @@ export function utf8Header(v: string): string {
   }
 }
 
+/**
+ * Request headers that hold one value: the credential headers and the ones forwarded upstream
+ * that name one organization, project or API version. Node joins a repeated header into "A, B"
+ * (authorization excepted: it keeps the first and drops the rest), which is right for a list
+ * (`anthropic-beta`, `openai-beta`, `accept`) and wrong here: two keys went upstream as one
+ * `x-api-key: keyA, keyB` (both handed to the provider), and `anthropic-version: 2023-06-01,
+ * 2023-06-01` is no version the API knows.
+ */
+const SINGLE_VALUED: ReadonlySet<string> = new Set([
+  'authorization',
+  'x-api-key',
+  'api-key',
+  'x-goog-api-key',
+  'openai-organization',
+  'openai-project',
+  'anthropic-version',
+  'anthropic-dangerous-direct-browser-access',
+]);
+
+/**
+ * Reads the single-valued headers line by line (`rawHeaders`): a repeat with the same value is that
+ * value (the joined one is replaced), different values are an error naming the header — never its
+ * values, which may be keys.
+ */
+export function singleValuedHeaders(headers: Record<string, string | string[] | undefined>, rawHeaders: readonly string[]): string | undefined {
+  let seen: Map<string, Set<string>> | undefined;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    if (!SINGLE_VALUED.has(name)) continue;
+    seen ??= new Map();
+    const values = seen.get(name) ?? new Set<string>();
+    values.add(rawHeaders[i + 1]!.trim());
+    seen.set(name, values);
+  }
+  for (const [name, values] of seen ?? []) {
+    if (values.size > 1) return `${name} was sent ${values.size} times with different values; send it once`;
+    headers[name] = [...values][0];
+  }
+  return undefined;
+}
+
 export const identify: Stage = async (ctx, next) => {
+  const repeated = singleValuedHeaders(ctx.req.headers, ctx.req.rawHeaders);
+  if (repeated) {
+    ctx.modelUsed = ctx.modelRequested;
+    return failCall(ctx, 400, 'invalid_request_error', repeated);
+  }
   const headerProvider = typeof ctx.req.headers['x-tollgate-provider'] === 'string' ? ctx.req.headers['x-tollgate-provider'] : undefined;
   // A deployment route goes to an Azure provider only, with the deployment as it is (no `name/` prefix).
   const choice = ctx.endpoint.azureDeployment
@@ -213,18 +282,11 @@ export const identify: Stage = async (ctx, next) => {
 
   // Placeholders some SDKs insist on (e.g. "sk-dummy" when the proxy holds the key) are not keys.
   const query = queryOf(ctx.req.url);
-  const fromClient = clientKey(ctx.req.headers, query);
+  const fromClient = clientKey(ctx.req.headers, query, ctx.endpoint.protocol);
   const placeholder = fromClient !== undefined && /^(tollgate|dummy|sk-dummy|none|placeholder)$/i.test(fromClient);
   const ownKey = !placeholder && fromClient ? fromClient : undefined;
   ctx.apiKey = ownKey || ctx.services.env[choice.provider.apiKeyEnv] || undefined;
-  // Azure's deployment routes take a resource key as `api-key` and an Entra ID token as
-  // `Authorization: Bearer`, and refuse either in the other's header (AzureOpenAI sends each its
-  // own way): the client's own credential goes on the way it came. A copy, for this call only.
-  const azureHeader = ownKey && ctx.endpoint.azureDeployment ? azureAuthHeader(ctx.req.headers) : undefined;
-  if (azureHeader && azureHeader !== choice.provider.authHeader) ctx.provider = { ...choice.provider, authHeader: azureHeader };
-  else if (ownKey && choice.provider.kind === 'anthropic' && choice.provider.authHeader === 'x-api-key' && anthropicAuthHeader(ctx.req.headers, ownKey)) {
-    ctx.provider = { ...choice.provider, authHeader: 'authorization' };
-  }
+  if (ownKey) ctx.provider = withClientAuthHeader(ctx, choice.provider, ownKey);
   const policy = ctx.services.policy.policy;
   const id = keyIdentity(ctx.services.salt, ctx.apiKey, policy.cache.version);
   ctx.keyFingerprint = id.fingerprint;

@@ -10,6 +10,7 @@
  */
 import type { ResolvedProvider } from '../policy/schema';
 import type { CallContext } from './context';
+import { withClientAuthHeader } from './identity';
 
 /** The key the call sends once moved to `to`. */
 export function keyFor(ctx: CallContext, to: ResolvedProvider): string | undefined {
@@ -19,10 +20,16 @@ export function keyFor(ctx: CallContext, to: ResolvedProvider): string | undefin
   return fromEnvironment ? ctx.services.env[to.apiKeyEnv] || undefined : ctx.apiKey;
 }
 
-/** Moves the call to `model` at `to`, with the key that may go there. */
+/**
+ * Moves the call to `model` at `to`, with the key that may go there. The client's own credential
+ * goes in the header it came in where `to` needs that (an Anthropic OAuth token as Bearer, an Azure
+ * Entra ID token): `to` as configured put the token in `x-api-key`, and the fallback was refused.
+ */
 export function switchProvider(ctx: CallContext, to: ResolvedProvider, model: string): void {
+  const from = ctx.provider;
+  const fromClient = ctx.apiKey !== undefined && !(from && ctx.apiKey === ctx.services.env[from.apiKeyEnv]);
   ctx.apiKey = keyFor(ctx, to);
-  ctx.provider = to;
+  ctx.provider = fromClient && ctx.apiKey !== undefined ? withClientAuthHeader(ctx, to, ctx.apiKey) : to;
   ctx.modelUsed = model;
   ctx.body.model = model;
 }

@@ -69,8 +69,9 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
     const policy = ctx.services.policy.policy;
     const cfg = policy.cache.semantic;
     const directives = cacheDirectives(ctx);
-    // A hit already answered; no key means not cacheable; nothing to do when neither looking up nor storing.
-    if (!cfg.enabled || !SEMANTIC_ENDPOINTS.has(ctx.endpoint.id) || !ctx.cacheKey || !ctx.provider) return next();
+    // A hit already answered; no key means not cacheable; nothing to do when neither looking up nor
+    // storing (an invalid directive was refused by the exact stage, which sets the key).
+    if ('error' in directives || !cfg.enabled || !SEMANTIC_ENDPOINTS.has(ctx.endpoint.id) || !ctx.cacheKey || !ctx.provider) return next();
     if (ctx.cacheStatus === 'exact' || ctx.cacheStatus === 'semantic' || !(directives.lookup || ctx.cacheStore)) return next();
     if (ctx.tags.feature && cfg.excludeFeatures.some((g) => globMatch(g, ctx.tags.feature!))) return next();
     const key = semanticKey(ctx.endpoint.id as SemanticEndpoint, ctx.body);

@@ -58,6 +58,11 @@ export function unknownKeyMessage(key: string, path: ReadonlyArray<PropertyKey>)
   const keys = allowedKeys(path);
   const base = `Unrecognized key: "${key}"`;
   if (SCOPE_FIELDS.has(key) && keys.includes('scope')) return `${base}; did you mean scope: { ${key}: … }?`;
+  // A rule's conditions written beside its tier (`- { name: r, feature: x, tier: small }`), and the
+  // rule's own fields written inside its conditions: the nearest-name guess found neither.
+  if (keys.includes('match') && allowedKeys([...path, 'match']).includes(key)) return `${base}; did you mean match: { ${key}: … }?`;
+  if (path[path.length - 1] === 'match' && allowedKeys(path.slice(0, -1)).includes(key)) return `${base}; "${key}" belongs to the rule, beside match: { … }, not inside it`;
+  if (path[path.length - 1] === 'thresholds' && key === 'small') return `${base}; the small tier has no threshold (a score below thresholds.medium is small): set medium and large`;
   const near = nearest(key, keys);
   // `apiKey: sk-…` is a secret pasted into a file that is usually committed.
   if (near === 'apiKeyEnv')

@@ -51,6 +51,16 @@ export const MAX_POLICY_VALUES = 100_000;
  */
 const YAML_OPTIONS = (lineCounter: LineCounter) => ({ lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
 
+/**
+ * The text with every lone CR (old Mac editors, some Windows tools, a file pasted across them) as
+ * LF. YAML 1.2 (§5.4) counts CR, LF and CRLF as line breaks, but the yaml library reads only LF and
+ * CRLF: a CR-only file was one long line of "Nested mappings are not allowed" at line 1. Same
+ * length, so every offset (and so every line and column reported) is the file's own.
+ */
+function lineBreaksAsLf(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
 /** yaml's own message names its API (parseAllDocuments); the user needs to know what to change. */
 const MULTIPLE_DOCS = 'a second YAML document starts here ("---"); a policy is one document: remove this "---" line and put the sections together';
 
@@ -304,7 +314,8 @@ function keyOffset(map: unknown, name: string | undefined): number | undefined {
  * a policy text that parsed: for problems found after parsing (policy/trust.ts). The deepest node
  * on the path that exists; 1:1 when none does.
  */
-export function locatePath(text: string, path: string): { line: number; column: number } {
+export function locatePath(raw: string, path: string): { line: number; column: number } {
+  const text = lineBreaksAsLf(raw);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, YAML_OPTIONS(lineCounter));
   const pos = lineCounter.linePos(deepestOffset(doc, path === '' ? [] : path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k))));
@@ -313,13 +324,15 @@ export function locatePath(text: string, path: string): { line: number; column: 
 
 /** Where the deepest node on `keys` that exists starts (0 when none does). */
 function deepestOffset(doc: Document, keys: ReadonlyArray<string | number>): number {
-  let path = [...keys];
-  let node: unknown;
-  while (path.length > 0 && !(node = doc.getIn(path, true))) path = path.slice(0, -1);
-  return isNode(node) && node.range ? node.range[0] : 0;
+  for (let path = [...keys]; path.length > 0; path = path.slice(0, -1)) {
+    const node: unknown = doc.getIn(path, true);
+    if (node) return isNode(node) && node.range ? node.range[0] : 0;
+  }
+  return 0;
 }
 
-export function parsePolicy(text: string, file = 'policy.yaml'): PolicyParseResult {
+export function parsePolicy(raw: string, file = 'policy.yaml'): PolicyParseResult {
+  const text = lineBreaksAsLf(raw);
   const lineCounter = new LineCounter();
   const at = (offset: number, message: string): PolicyParseResult => {
     // The line counter is filled by the parser; before it ran, count the lines here.

@@ -208,7 +208,11 @@ const RuleMatchSchema = z
     minInputTokens: z.number().int().nonnegative().optional(),
     maxInputTokens: z.number().int().positive().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.minInputTokens !== undefined && m.maxInputTokens !== undefined && m.minInputTokens > m.maxInputTokens)
+      ctx.addIssue({ code: 'custom', path: ['minInputTokens'], message: `minInputTokens (${m.minInputTokens}) is above maxInputTokens (${m.maxInputTokens}): no request has both, so the rule never applies` });
+  });
 
 export const RouteRuleSchema = z
   .object({
@@ -234,6 +238,10 @@ export const RoutingSchema = z
     thresholds: z
       .object({ medium: z.number().min(0).max(1).default(0.3), large: z.number().min(0).max(1).default(0.7) })
       .strict()
+      // A score at or above `large` is large first (complexity.ts tierFor): medium above it is never chosen.
+      .superRefine((t, ctx) => {
+        if (t.medium > t.large) ctx.addIssue({ code: 'custom', path: ['medium'], message: `medium (${t.medium}) is above large (${t.large}), so the medium tier is never chosen: medium must be at most large` });
+      })
       .default({ medium: 0.3, large: 0.7 }),
     rules: namedList(RouteRuleSchema, 'routing.rules').default([]),
     qualitySampling: z

@@ -106,7 +106,9 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
   static open(file: string | undefined, opts: PolicyStoreOptions = {}): PolicyStore {
     const trust = userTrustFromEnv(opts.env ?? process.env);
     // Resolved now: a relative path must keep naming the same file whatever the cwd becomes.
-    if (!file || !existsSync(file)) return new PolicyStore(file ? resolve(file) : undefined, DEFAULT_POLICY, trust);
+    // A symlink to nothing (a target not checked out, a loop) is a policy that cannot be read, not
+    // "no policy": evaluate() refuses it, as it does on a reload.
+    if (!file || (!existsSync(file) && !isDanglingLink(file))) return new PolicyStore(file ? resolve(file) : undefined, DEFAULT_POLICY, trust);
     const store = new PolicyStore(resolve(file), DEFAULT_POLICY, trust);
     const result = store.evaluate();
     if (!result.ok) throw new PolicyError(result.problems);
@@ -205,6 +207,14 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     // An error before the scan (a directory that vanished) must not hang the proxy's start.
     const ready = new Promise<void>((r) => watcher.once('ready', () => r()).once('error', () => r()));
     watcher.on('add', onEvent).on('change', onEvent).on('unlink', onEvent);
+    // chokidar stats every entry of the directory: one it cannot stat (a symlink loop, an entry
+    // without permission) is an 'error' event, and an EventEmitter with no listener for it throws,
+    // which ended the proxy. Such an entry is none of the policy's business unless it is the policy
+    // (or its target): then a reload reports it and keeps the last good policy.
+    watcher.on('error', (err) => {
+      const path = (err as NodeJS.ErrnoException).path;
+      if (path !== undefined && (basename(path) === name || resolve(path) === this.watchedTarget)) this.reload();
+    });
     watcher.on('unlinkDir', (path) => {
       if (resolve(path) !== dir) return;
       this.awaitDirectory();

@@ -76,9 +76,15 @@ function unknownModel(model: string, provider: ResolvedProvider): string | undef
   // Anthropic model ids never contain a dot (claude-3-5-sonnet, claude-sonnet-4-5); genai-prices matches the dotted form anyway.
   if (provider.kind === 'anthropic' && model.includes('.'))
     return `"${model}" is not an Anthropic model id (they use "-" where versions have a dot); did you mean "${model.replace(/\./g, '-')}"?`;
-  if (priceCall(model, { inputTokens: 1000, outputTokens: 0 }, provider.kind).priced) return undefined;
+  const api = provider.kind === 'anthropic' ? 'Anthropic' : 'OpenAI';
+  const price = priceCall(model, { inputTokens: 1000, outputTokens: 0 }, provider.kind);
+  // genai-prices prices a model whichever provider asks: `gpt-4o-mini` under the anthropic tiers was
+  // priced (as OpenAI's) and passed, though Anthropic refuses it on every call.
+  if (price.priced && price.matchedModel !== undefined && !knownModels(provider.kind).includes(price.matchedModel))
+    return `"${model}" is not an ${api} model (genai-prices knows it from another provider), and ${provider.name} sends it to the ${api} API, which will refuse it: name a model of ${provider.name}, or put this one under the tiers of its own provider`;
+  if (price.priced) return undefined;
   const near = closest(model, knownModels(provider.kind));
-  return `"${model}" is not a model ${provider.kind === 'anthropic' ? 'Anthropic' : 'OpenAI'} lists (genai-prices has no price for it): the API will likely refuse it, and usd budgets count it as $0${near ? `; did you mean "${near}"?` : ''}`;
+  return `"${model}" is not a model ${api} lists (genai-prices has no price for it): the API will likely refuse it, and usd budgets count it as $0${near ? `; did you mean "${near}"?` : ''}`;
 }
 
 function modelNames(policy: Policy): PolicyWarning[] {

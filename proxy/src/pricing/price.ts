@@ -45,6 +45,11 @@ export interface CallPrice {
   outputUsd: number;
   /** The model id genai-prices matched (e.g. a dated snapshot resolves to its family). */
   matchedModel?: string;
+  /**
+   * false when the matched price has rates but none per token (whisper-1 by the hour of audio,
+   * Mistral's OCR models by the page): such a model has no $ per million tokens, not a $0 one.
+   */
+  perToken?: boolean;
 }
 
 const NOT_PRICED: CallPrice = { priced: false, totalUsd: 0, inputUsd: 0, outputUsd: 0 };
@@ -112,6 +117,12 @@ export function fineTuneBase(model: string): string | undefined {
 const BEDROCK_ID = /(?:^|[./])(?:amazon|anthropic|ai21|cohere|deepseek|google|meta|mistral|nvidia|openai|qwen|writer)\.[a-z]/i;
 
 /**
+ * A Vertex AI resource name (`publishers/google/models/gemini-2.5-pro`, or the full
+ * `projects/…/locations/…/publishers/anthropic/models/claude-…@…`): the model its publisher sells.
+ */
+const VERTEX_NAME = /(?:^|\/)publishers\/([^/]+)\/models\/([^/]+)$/i;
+
+/**
  * Other names to price a model under when its own is unknown: a Bedrock id at Bedrock's rates, and a
  * gateway's `vendor/model` id (LiteLLM, Vercel AI Gateway, Together…, or Gemini's `models/…`) as the
  * model its vendor sells, under the vendor when genai-prices knows it.
@@ -119,6 +130,11 @@ const BEDROCK_ID = /(?:^|[./])(?:amazon|anthropic|ai21|cohere|deepseek|google|me
 function alternatives(model: string): { model: string; providerId?: string }[] {
   const out: { model: string; providerId?: string }[] = [];
   if (BEDROCK_ID.test(model)) out.push({ model, providerId: 'aws' });
+  const vertex = VERTEX_NAME.exec(model);
+  if (vertex) {
+    const publisher = vertex[1]!.toLowerCase();
+    out.push(isPricedProvider(publisher) ? { model: vertex[2]!, providerId: publisher } : { model: vertex[2]! });
+  }
   const slash = model.indexOf('/');
   if (slash > 0 && slash < model.length - 1 && !model.startsWith('arn:')) {
     const vendor = model.slice(0, slash).toLowerCase();
@@ -203,7 +219,7 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
     }
   }
   const price: CallPrice = result
-    ? { priced: true, totalUsd: result.total_price, inputUsd: result.input_price, outputUsd: result.output_price, matchedModel: result.model.id }
+    ? { priced: true, totalUsd: result.total_price, inputUsd: result.input_price, outputUsd: result.output_price, matchedModel: result.model.id, perToken: billsTokens(result.model_price) }
     : NOT_PRICED;
   // Some prices depend on when the call is made (genai-prices' conditional prices: DeepSeek's
   // off-peak hours, a price change from a start date). Such a figure holds only for this moment:
@@ -212,6 +228,12 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
   if (memo.size > 10_000) memo.clear();
   memo.set(key, price);
   return price;
+}
+
+/** Whether a genai-prices price bills tokens: a rate per million (`*_mtok`), or no rate at all (a free model). */
+function billsTokens(price: Record<string, unknown>): boolean {
+  const units = Object.keys(price).filter((k) => price[k] !== undefined);
+  return units.length === 0 || units.some((k) => k.endsWith('_mtok'));
 }
 
 /** Tokens a unit price is measured on: a typical call's size, far below any long-context tier. */
@@ -223,12 +245,13 @@ const UNIT_SAMPLE_TOKENS = 1_000;
  * (claude-sonnet-4-5, gemini-2.5-pro) charge more once a prompt passes 200k tokens, and a million
  * input tokens would report that rate for every prompt. A fee charged per call whatever its tokens
  * (Perplexity's sonar models: $12–14 per 1,000 requests) is no per-token rate and is left out:
- * counted in, sonar-pro's $3/$15 per million read as $17/$29.
+ * counted in, sonar-pro's $3/$15 per million read as $17/$29. A model billed by another unit only
+ * (audio hours, pages) has no unit price: read as $0 per million, whisper-1 looked free.
  */
 export function unitPrices(model: string, provider?: string): { inputPerMTok: number; outputPerMTok: number } | undefined {
   const p = priceCall(model, { inputTokens: UNIT_SAMPLE_TOKENS, outputTokens: 0 }, provider);
   const q = priceCall(model, { inputTokens: 0, outputTokens: UNIT_SAMPLE_TOKENS }, provider);
-  if (!p.priced || !q.priced) return undefined;
+  if (!p.priced || !q.priced || p.perToken === false) return undefined;
   const perCall = priceCall(model, { inputTokens: 0, outputTokens: 0 }, provider).totalUsd;
   const perMTok = (usd: number) => Math.round((Math.max(0, usd - perCall) * 1e6) / UNIT_SAMPLE_TOKENS * 1e9) / 1e9;
   return { inputPerMTok: perMTok(p.totalUsd), outputPerMTok: perMTok(q.totalUsd) };

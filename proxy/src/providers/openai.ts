@@ -27,6 +27,10 @@ function usageNamed(input: 'prompt' | 'input', output: 'completion' | 'output'):
     // it out, yet bill it as output. The total says which: prompt + output + reasoning = total.
     const reasoning = num(outDetails?.reasoning_tokens);
     if (reasoning > 0 && inputTokens + outputTokens + reasoning === num(u.total_tokens)) outputTokens += reasoning;
+    // Gemini's OpenAI-compatible API leaves a thinking model's thoughts out of `completion_tokens`,
+    // often without a `reasoning_tokens` detail, and counts them in `total_tokens`; Google bills them
+    // as output (genai-prices' google extractor adds `thoughtsTokenCount` to the output).
+    else if (reasoning === 0 && isGeminiModel(body.model)) outputTokens = Math.max(outputTokens, num(u.total_tokens) - inputTokens);
     // Perplexity (its usage has a `cost` breakdown) bills reasoning and citation tokens apart from
     // `completion_tokens` and outside `total_tokens`: they are output it generated (sonar-deep-research
     // reports ~100k reasoning tokens beside a few hundred completion tokens).
@@ -37,13 +41,18 @@ function usageNamed(input: 'prompt' | 'input', output: 'completion' | 'output'):
       cachedTokens: typeof inDetails?.cached_tokens === 'number' ? num(inDetails.cached_tokens) : num(u.prompt_cache_hit_tokens),
       // Prompt-cache writes in the OpenAI shape: OpenRouter (and other gateways) in front of a model
       // that bills them (Claude: 1.25× input) report them in the details, as genai-prices reads them.
-      cacheWriteTokens: num(inDetails?.cache_write_tokens),
+      // LiteLLM in front of Claude keeps Anthropic's name, `cache_creation_input_tokens`, at the top
+      // level (and `cache_creation_tokens` in the details); its `prompt_tokens` includes them.
+      cacheWriteTokens: num(inDetails?.cache_write_tokens) || num(u.cache_creation_input_tokens) || num(inDetails?.cache_creation_tokens),
       ...(inputAudio ? { inputAudioTokens: inputAudio } : {}),
       ...(outputAudio ? { outputAudioTokens: outputAudio } : {}),
       ...reportedCost(u),
     };
   };
 }
+
+/** A Gemini model, as Google's OpenAI-compatible API or a gateway in front of it names it (`gemini-2.5-flash`, `google/gemini-2.5-pro`). */
+const isGeminiModel = (model: unknown): boolean => typeof model === 'string' && /(?:^|\/)gemini-/i.test(model);
 
 /** A cost figure from an answer: a finite, non-negative number (0 is a real figure: a free model). */
 const usd = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
@@ -539,8 +548,13 @@ class CompletionAssembler implements StreamAssembler {
  * found none.
  */
 function appendCompletionLogprobs(acc: Json | undefined, chunk: Json): Json {
-  const out: Json = { ...(acc ?? {}) };
-  for (const [k, v] of Object.entries(chunk)) out[k] = Array.isArray(v) ? [...arr(out[k]), ...v] : v;
+  // In place: copying the accumulated lists for every chunk made a long stream quadratic.
+  const out: Json = acc ?? {};
+  for (const [k, v] of Object.entries(chunk)) {
+    if (!Array.isArray(v)) out[k] = v;
+    else if (Array.isArray(out[k])) for (const x of v) (out[k] as unknown[]).push(x);
+    else out[k] = [...v];
+  }
   return out;
 }
 
@@ -831,15 +845,19 @@ function responsesOutputText(body: Json): string {
 
 /**
  * Image usage (gpt-image-*): `input_tokens` with `input_tokens_details.{text_tokens,image_tokens}`
- * (the images an edit sends, billed at the image-input rate) and `output_tokens` (the image).
- * DALL·E answers carry none.
+ * (the images an edit sends, billed at the image-input rate) and `output_tokens` with
+ * `output_tokens_details.{text_tokens,image_tokens}` (openai-node's ImagesResponse.Usage): models
+ * such as gpt-image-1.5 bill image output at $32/M against $10/M for text output, so priced as text
+ * an image cost about a third of its price. DALL·E answers carry none.
  */
 const imageTokens = usageNamed('input', 'output');
 function imagesUsage(body: Json): NormalizedUsage | undefined {
   const u = imageTokens(body);
   if (!u) return undefined;
-  const image = num(obj(obj(body.usage)?.input_tokens_details)?.image_tokens);
-  return image ? { ...u, inputImageTokens: image } : u;
+  const usage = obj(body.usage);
+  const imageIn = num(obj(usage?.input_tokens_details)?.image_tokens);
+  const imageOut = num(obj(usage?.output_tokens_details)?.image_tokens);
+  return { ...u, ...(imageIn ? { inputImageTokens: imageIn } : {}), ...(imageOut ? { outputImageTokens: imageOut } : {}) };
 }
 
 /**

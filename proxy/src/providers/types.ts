@@ -61,6 +61,8 @@ export interface NormalizedUsage {
   outputAudioTokens?: number;
   /** Of `inputTokens`, image tokens (gpt-image-* `input_tokens_details.image_tokens`: the images sent to an edit, billed at their own rate). */
   inputImageTokens?: number;
+  /** Of `outputTokens`, image tokens (gpt-image-* `output_tokens_details.image_tokens`: billed at an image-output rate). */
+  outputImageTokens?: number;
   /** Seconds of audio a model bills by duration (whisper-1's `usage: {type: "duration", seconds}`). */
   audioSeconds?: number;
   /**

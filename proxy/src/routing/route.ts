@@ -15,6 +15,16 @@ import { predictTier, type ExemplarVote, type LearnedPrediction, type RoutingEmb
 
 export const AUTO_MODEL = 'auto';
 
+/**
+ * Whether the client asked Tollgate to choose: "auto" in any case, with any surrounding spaces.
+ * No provider has a model of that name in another case (model ids are lower-case), and users type
+ * `Auto`, `AUTO` or paste `" auto"` from docs and settings screens: sent upstream as written, the
+ * call failed there as an unknown model, unpriced, instead of being routed.
+ */
+export function isAutoModel(model: string): boolean {
+  return model.trim().toLowerCase() === AUTO_MODEL;
+}
+
 export interface RouteInput {
   policy: Pick<Policy, 'routing'>;
   provider: string;
@@ -75,12 +85,14 @@ type Rule = Policy['routing']['rules'][number];
  */
 export function routeRequest(input: RouteInput): RouteDecision | undefined {
   const { routing } = input.policy;
+  const isAuto = isAutoModel(input.model);
   // Quality sampling's own calls name their model on purpose: never re-route them.
-  if (input.headers[SAMPLE_HEADER] !== undefined && input.model !== AUTO_MODEL) return undefined;
+  if (input.headers[SAMPLE_HEADER] !== undefined && !isAuto) return undefined;
+  // Rules see "auto" as written in the docs, so `match: { model: auto }` also takes `Auto`.
+  const subject: RuleSubject = isAuto ? { ...input, model: AUTO_MODEL } : input;
   // First match among the rules that route: a rule that only sets a semantic threshold neither
   // reroutes the request nor hides a later routing rule (the threshold finds its own rule).
-  const rule = routing.rules.find((r) => ruleRoutes(r) && ruleMatches(r, input));
-  const isAuto = input.model === AUTO_MODEL;
+  const rule = routing.rules.find((r) => ruleRoutes(r) && ruleMatches(r, subject));
   if (!rule && !isAuto) return undefined;
   const ruleName = rule?.name ?? 'auto';
   const useLearned = (routing.router ?? 'learned') === 'learned';

@@ -8,8 +8,9 @@ import type { ProxyServices } from '../pipeline/services';
 import { type EndpointSpec, protocolOf, providerError, ROUTES } from '../providers';
 import { formFields, readForm, rememberForm } from '../pipeline/multipart';
 import { adminGuard, hostGuard } from './guards';
-import { answerClientErrors } from './clientError';
+import { answerClientErrors, answerUnknownExpectations } from './clientError';
 import { refuseTunnels } from './notAProxy';
+import { capConnections, maxConnectionsFrom } from './connectionCap';
 import { allowedOriginsFrom, browserGuard } from './security/browser';
 import { sessionProof } from './security/sessionProof';
 import { localApi, type LocalApiExtras } from './localApi';
@@ -117,8 +118,13 @@ export function createApp(
     return true;
   };
 
-  const server = serve((req, res) => app.handle(req, res, (err) => (err === undefined ? notFound(req, res) : onError(err, req, res))));
+  const server = serve((req, res) => {
+    if (overCap(req, res)) return;
+    app.handle(req, res, (err) => (err === undefined ? notFound(req, res) : onError(err, req, res)));
+  });
+  const overCap = capConnections(server, maxConnectionsFrom(services.env), (line) => services.log.warn(line));
   answerClientErrors(server);
+  answerUnknownExpectations(server);
   refuseTunnels(server, (line) => services.log.warn(line));
   return server;
 }

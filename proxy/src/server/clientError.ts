@@ -7,8 +7,8 @@
  */
 import { STATUS_CODES, maxHeaderSize } from 'node:http';
 import type { Socket } from 'node:net';
-import { providerError, type Protocol } from '../providers';
-import type { HttpServer } from '../http/http';
+import { protocolOf, providerError, type Protocol } from '../providers';
+import type { HttpServer, Req, Res } from '../http/http';
 
 interface ParseError extends Error {
   code?: string;
@@ -55,5 +55,28 @@ export function answerClientErrors(server: HttpServer): void {
       );
     }
     socket.destroy(err);
+  });
+}
+
+/**
+ * An `Expect` other than `100-continue` (RFC 9110 §10.1.1 allows no other): node answered a bare
+ * 417 with an empty chunked body. It gets the provider-style error naming the header, and the
+ * connection closes (the client may still hold back its body).
+ */
+export function answerUnknownExpectations(server: HttpServer): void {
+  server.on('checkExpectation', (req: Req, res: Res) => {
+    const path = req.url.split('?')[0] ?? '/';
+    const value = String(req.headers.expect ?? '').slice(0, 100);
+    res.shouldKeepAlive = false;
+    res
+      .status(417)
+      .json(
+        providerError(
+          protocolOf(path, req.headers),
+          417,
+          'invalid_request_error',
+          `Tollgate supports only "Expect: 100-continue" (got ${JSON.stringify(value)}); send the request without that header. Nothing was forwarded.`,
+        ),
+      );
   });
 }

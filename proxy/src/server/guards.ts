@@ -11,12 +11,14 @@ import { protocolOf, providerError } from '../providers';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /**
- * The host name of a Host value (`name`, `name:port`, `[v6]`, `[v6]:port`), lower-cased; undefined
- * for anything else. Before, `localhost:80@evil.example` and `[::1]evil.example` read as loopback.
+ * The host name of a Host value (`name`, `name:port`, `[v6]`, `[v6]:port`), lower-cased and
+ * without the one trailing dot of a fully qualified name (`http://localhost.:8787`, which curl and
+ * browsers send as `localhost.`, was refused); undefined for anything else. Before,
+ * `localhost:80@evil.example` and `[::1]evil.example` read as loopback.
  */
 export function hostnameOf(hostHeader: string | undefined): string | undefined {
   if (!hostHeader) return undefined;
-  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::\d{1,5})?$/.exec(hostHeader.trim().toLowerCase());
+  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+?)\.?(?::\d{1,5})?$/.exec(hostHeader.trim().toLowerCase());
   return m?.[1];
 }
 

@@ -252,7 +252,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   };
   // Its first run reads the whole ledger: where a damaged file shows (SQLITE_CORRUPT).
   const retention = onDb(() => new LedgerRetention(db, services.ledger, () => policyStore.policy.ledger, (l) => log.info(l)).start());
-  const governor = new Governor(db, () => policyStore.policy);
+  const governor = new Governor(db, () => policyStore.policy, Date.now, { warn: (l) => log.warn(l) });
   const recovered = onDb(() => governor.recoverAfterRestart());
   if (recovered > 0) log.info(`settled ${recovered} budget reservation(s) left open by an earlier run`);
   // Another proxy on the same data directory (the CLI beside the editor's, a second window) may be

@@ -534,7 +534,8 @@ const PY: FrameworkCase[] = [
     'outputs = llm.generate(["Hello, my name is"], SamplingParams(temperature=0.8, top_p=0.95))',
   ]),
   py('own_chat_helper', 'project', 'none', ['from myapp.llm import chat', 'reply = chat(model="llama3", messages=[])']),
-  py('pydantic_ai_model_object', 'pydantic-ai', 'unknowable', [
+  // AnthropicModel names the provider: Pydantic AI's own 4,096 for Anthropic bounds the reply.
+  py('pydantic_ai_model_object', 'pydantic-ai', 'present', [
     'from pydantic_ai import Agent',
     'from pydantic_ai.models.anthropic import AnthropicModel',
     "model = AnthropicModel('claude-3-5-sonnet-latest')",

@@ -55,6 +55,10 @@ describe('near misses name what was meant, at their own line', () => {
     ['similarity as a percentage', 'cache:\n  semantic:\n    threshold: 90\n', 3, 'cache.semantic.threshold', /write 0\.9 for 90%/],
     ['rule provider typo', 'routing:\n  rules:\n    - name: r\n      match: { provider: antropic }\n      tier: small\n', 4, 'routing.rules.0.match.provider', /never applies; did you mean "anthropic"/],
     ['tier typo', 'routing:\n  rules:\n    - name: r\n      tier: Large\n', 4, 'routing.rules.0.tier', /did you mean "large"/],
+    ['match field beside the tier', 'routing:\n  rules:\n    - name: r\n      feature: summarize\n      tier: small\n', 4, 'routing.rules.0', /did you mean match: \{ feature: … \}/],
+    ['header beside the tier, in a flow mapping', 'routing:\n  rules:\n    - { name: r, header: { x-team: a }, tier: small }\n', 3, 'routing.rules.0', /did you mean match: \{ header: … \}/],
+    ['tier inside match', 'routing:\n  rules:\n    - name: r\n      match: { feature: x, tier: small }\n', 4, 'routing.rules.0.match', /"tier" belongs to the rule, beside match/],
+    ['a small threshold', 'routing:\n  thresholds: { small: 0.1, medium: 0.3 }\n', 2, 'routing.thresholds', /below thresholds\.medium is small/],
   ];
   it.each(cases)('%s', (_name, text, line, path, message) => {
     const found = problems(text).find((p) => p.path === path && message.test(p.message));
@@ -97,6 +101,30 @@ describe('YAML as it is copied from other files', () => {
     const list = problems('\uFEFFbudgets:\r\n  - name: a\r\n    period: month\r\n    usd: 5\r\n    warn_at: 0.5\r\n');
     expect(list[0]).toMatchObject({ line: 5, column: 5, path: 'budgets.0' });
   });
+
+  // YAML 1.2 (§5.4) counts a lone CR as a line break, as old Mac editors and some Windows tools
+  // save; the yaml library reads only LF and CRLF, so such a file was one long line of errors.
+  it.each([
+    ['CR only (old Mac)', '\r'],
+    ['mixed CRLF, LF and CR', ['\r\n', '\n', '\r']],
+  ])('%s line ends parse, and problems are at their own line', (_name, breaks) => {
+    const lines = ['providers:', '  openai: { baseUrl: https://api.openai.com/v1 }', 'routing:', '  tiers:', '    openai: { small: gpt-4o-mini, large: gpt-4.1 }', 'budgets:', '  - name: a', '    period: dya', '    usd: 5', ''];
+    const nl = (i: number) => (Array.isArray(breaks) ? breaks[i % breaks.length]! : breaks);
+    const text = lines.map((l, i) => (i < lines.length - 1 ? l + nl(i) : l)).join('');
+    const list = problems(text);
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ line: 8, column: 13, path: 'budgets.0.period' });
+    const good = parsePolicy(text.replace('dya', 'day'), 'p.yaml');
+    if (!good.ok) throw new Error(JSON.stringify(good.problems));
+    expect(good.policy.routing.tiers.openai).toEqual({ small: 'gpt-4o-mini', large: 'gpt-4.1' });
+    expect(good.policy.budgets[0]).toMatchObject({ name: 'a', period: 'day', usd: 5 });
+  });
+
+  it('a lone CR inside a quoted value is a line break, folded as YAML folds one', () => {
+    const r = parsePolicy('routing:\r  rules:\r    - name: a\r      match:\r        header:\r          x-team: "a\r           b"\r      tier: small\r');
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.policy.routing.rules[0]?.match.header).toEqual({ 'x-team': 'a b' });
+  });
 });
 
 describe('settings that would silently do nothing are refused', () => {
@@ -123,5 +151,21 @@ describe('settings that would silently do nothing are refused', () => {
     expect(problems('tags:\n  keys:\n    - { fingerprint: "tg_*", team: a }\n')).toEqual([expect.objectContaining({ path: 'tags.keys.0.fingerprint', line: 3 })]);
     // Fingerprints, and globs in a scope, are fine.
     expect(parsePolicy('budgets:\n  - { name: a, scope: { key: tg_0123456789abcdef }, period: day, usd: 1 }\n  - { name: b, scope: { key: "tg_*" }, period: day, usd: 1 }\n').ok).toBe(true);
+  });
+});
+
+describe('routing settings that could never take effect are refused at their line', () => {
+  it.each([
+    ['minInputTokens above maxInputTokens (the rule matched nothing)', 'routing:\n  rules:\n    - { name: a, match: { minInputTokens: 8000, maxInputTokens: 100 }, tier: large }\n', 'routing.rules.0.match.minInputTokens', 3, /never applies/],
+    ['a medium threshold above the large one (medium was never chosen)', 'routing:\n  router: score\n  thresholds: { medium: 0.8, large: 0.2 }\n', 'routing.thresholds.medium', 3, /never/],
+  ])('%s', (_name, text, path, line, message) => {
+    const list = problems(text);
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ path, line });
+    expect(list[0]!.message).toMatch(message);
+  });
+
+  it('equal bounds and equal thresholds stay valid', () => {
+    expect(parsePolicy('routing:\n  thresholds: { medium: 0.5, large: 0.5 }\n  rules:\n    - { name: a, match: { minInputTokens: 100, maxInputTokens: 100 }, tier: small }\n').ok).toBe(true);
   });
 });

@@ -29,6 +29,25 @@ describe('PolicyStore warnings', () => {
   });
 });
 
+describe('tier and rule models of the other public API', () => {
+  // genai-prices prices gpt-4o-mini whichever provider asks, so the name check passed it: the
+  // anthropic tiers sent an OpenAI model to Anthropic, refused on every routed call.
+  it('are warned at their line, naming the API that serves them', async () => {
+    const { parsePolicy } = await import('../../../proxy/src/policy/load');
+    const { locatedWarnings } = await import('../../../proxy/src/policy/warnings');
+    const text = ['routing:', '  tiers:', '    anthropic: { small: gpt-4o-mini, large: claude-opus-4-1 }', '    openai: { small: gpt-4o-mini-2024-07-18, large: claude-3-5-haiku-latest }', ''].join('\n');
+    const r = parsePolicy(text, 'p.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    const found = locatedWarnings(r.policy, text, 'p.yaml');
+    expect(found.map((w) => [w.line, w.path])).toEqual([
+      [3, 'routing.tiers.anthropic.small'],
+      [4, 'routing.tiers.openai.large'],
+    ]);
+    expect(found[0]!.message).toMatch(/"gpt-4o-mini" is not an Anthropic model/);
+    expect(found[1]!.message).toMatch(/"claude-3-5-haiku-latest" is not an OpenAI model/);
+  });
+});
+
 describe('the proxy logs policy warnings', () => {
   it('at start and after a reload, at their line', async () => {
     const { startProxy } = await import('../../../proxy/src/server/start');

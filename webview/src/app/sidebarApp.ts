@@ -20,6 +20,10 @@ export class SidebarApp {
   private readonly budgets = new BudgetGauges(true);
   private readonly recentList = h('ol', { class: 'recent' });
   private readonly body = h('div', { class: 'sidebar-body' });
+  /** Says the figures below are not current when a re-read failed (the proxy went offline); they stay. */
+  private readonly notice = h('p', { class: 'tone-bad sidebar-notice', attrs: { hidden: true } });
+  /** When the figures shown were read from the proxy (0: nothing read yet). */
+  private loadedAt = 0;
   private recent: CallRecord[] = [];
   private proxyUrl = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -32,6 +36,7 @@ export class SidebarApp {
       root,
       h('header', { class: 'topbar compact' }, h('strong', null, 'Today'), this.pill.element, h('span', { class: 'spacer' }),
         h('vscode-button', { attrs: { secondary: true }, on: { click: () => client.command({ type: 'open/dashboard' }) } }, 'Open dashboard')),
+      this.notice,
       this.body,
     );
     client.on('init', (m) => {
@@ -70,11 +75,18 @@ export class SidebarApp {
         this.client.request('budgets', {}),
       ]);
       this.recent = page.calls;
+      this.loadedAt = Date.now();
+      this.notice.hidden = true;
       this.kpis.set(summary);
       this.budgets.setBudgets(budgets);
       this.render(page.total === 0);
     } catch (err) {
-      replace(this.body, h('p', { class: 'tone-bad' }, `Tollgate proxy unavailable: ${(err as Error).message}`));
+      const message = (err as Error).message;
+      // What was read before stays (a proxy going offline must not blank today's figures), marked as not current.
+      if (this.loadedAt) {
+        replace(this.notice, `Tollgate proxy unavailable (${message}): figures as of ${formatTime(this.loadedAt)}, not current.`);
+        this.notice.hidden = false;
+      } else replace(this.body, h('p', { class: 'tone-bad' }, `Tollgate proxy unavailable: ${message}`));
     }
   }
 

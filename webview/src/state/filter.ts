@@ -40,3 +40,12 @@ export function normaliseFilter(f: CallFilter): CallFilter {
 export function isFilterEmpty(f: CallFilter): boolean {
   return Object.keys(normaliseFilter(f)).length === 0;
 }
+
+/** Whether two filters select the same calls (blank fields are "any"). Pure. */
+export function sameFilter(a: CallFilter, b: CallFilter): boolean {
+  const x = normaliseFilter(a) as Record<string, string>;
+  const y = normaliseFilter(b) as Record<string, string>;
+  const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+  for (const k of keys) if (x[k] !== y[k]) return false;
+  return true;
+}

@@ -18,40 +18,41 @@ export interface Column {
 }
 
 export const callColumns: Column[] = [
-  // Room for a call from before today, which formatTime dates ("2026-11-29 09:29:56", 137 px at 13 px):
-  // at 78 px every row of a 7-day range read "2026-11-…" and hid the time.
-  { id: 'time', label: 'Time', width: '150px', sortKey: 'ts', text: (c) => formatTime(c.ts), title: (c) => new Date(c.ts).toISOString() },
-  { id: 'tags', label: 'Feature / team / user', width: 'minmax(120px, 1.1fr)', text: formatTags },
+  // Room for a call from before today, which formatTime dates ("2026-11-29 09:29:56"): 19 characters,
+  // none wider than a digit (`ch`). Widths scale with the font (em, ch), so VS Code's zoom and font
+  // size (--vscode-font-size 16–20 px) do not cut the time or the figures as fixed pixels did.
+  { id: 'time', label: 'Time', width: 'calc(19ch + 20px)', sortKey: 'ts', text: (c) => formatTime(c.ts), title: (c) => new Date(c.ts).toISOString() },
+  { id: 'tags', label: 'Feature / team / user', width: 'minmax(12.5em, 1.1fr)', text: formatTags },
   {
     id: 'model',
     label: 'Model requested → used',
-    width: 'minmax(150px, 1.6fr)',
+    width: 'minmax(14em, 1.6fr)',
     sortKey: 'model',
     text: formatModel,
     tone: (c) => (c.modelUsed && c.modelUsed !== c.modelRequested ? 'tone-routed' : undefined),
   },
-  { id: 'route', label: 'Route', width: 'minmax(60px, 0.6fr)', text: (c) => (c.route ? c.route.split(';')[0]!.trim() : '–'), title: (c) => c.route ?? '' },
-  { id: 'cache', label: 'Cache', width: '110px', sortKey: 'cache', text: formatCache, tone: (c) => `tone-cache-${c.cache}` },
-  { id: 'in', label: 'In', width: '60px', sortKey: 'inputTokens', numeric: true, text: (c) => formatTokens(c.inputTokens) + (c.tokensEstimated ? '~' : '') },
-  { id: 'out', label: 'Out', width: '60px', sortKey: 'outputTokens', numeric: true, text: (c) => formatTokens(c.outputTokens) + (c.tokensEstimated ? '~' : '') },
+  { id: 'route', label: 'Route', width: 'minmax(4.6em, 0.6fr)', text: (c) => (c.route ? c.route.split(';')[0]!.trim() : '–'), title: (c) => c.route ?? '' },
+  { id: 'cache', label: 'Cache', width: '8.8em', sortKey: 'cache', text: formatCache, tone: (c) => `tone-cache-${c.cache}` },
+  { id: 'in', label: 'In', width: '5em', sortKey: 'inputTokens', numeric: true, text: (c) => formatTokens(c.inputTokens) + (c.tokensEstimated ? '~' : '') },
+  { id: 'out', label: 'Out', width: '5em', sortKey: 'outputTokens', numeric: true, text: (c) => formatTokens(c.outputTokens) + (c.tokensEstimated ? '~' : '') },
   {
     id: 'cost',
     label: '$ Cost',
     // Room for the longest figure formatUsd prints ("$0.000686", "<$0.000001") plus the sort arrow.
-    width: '100px',
+    width: '8em',
     sortKey: 'costUsd',
     numeric: true,
     // Nothing was charged for a failed call: no $ figure, as in the sidebar (one that did cost shows it).
     text: (c) => (c.costUsd === 0 && callOutcome(c).failed ? '–' : formatCallCost(c)),
     title: (c) => (c.costUsd === 0 && callOutcome(c).failed ? 'failed: nothing charged' : c.priced ? `${c.costUsd} USD` : `no known price for ${c.modelUsed}`),
   },
-  { id: 'saved', label: '$ Saved', width: '100px', sortKey: 'savedUsd', numeric: true, text: (c) => (c.savedUsd ? formatUsd(c.savedUsd) : '–'), tone: (c) => (c.savedUsd > 0 ? 'tone-good' : undefined) },
-  { id: 'latency', label: 'Latency', width: '72px', sortKey: 'latencyMs', numeric: true, text: (c) => formatMs(c.latencyMs) },
+  { id: 'saved', label: '$ Saved', width: '8em', sortKey: 'savedUsd', numeric: true, text: (c) => (c.savedUsd ? formatUsd(c.savedUsd) : '–'), tone: (c) => (c.savedUsd > 0 ? 'tone-good' : undefined) },
+  { id: 'latency', label: 'Latency', width: '6.5em', sortKey: 'latencyMs', numeric: true, text: (c) => formatMs(c.latencyMs) },
   // A failed call says what went wrong ("key rejected (401)", "budget blocked (429)"), not only a code beside a "$0".
   {
     id: 'status',
     label: 'Status',
-    width: 'minmax(72px, 0.8fr)',
+    width: 'minmax(5.5em, 0.8fr)',
     sortKey: 'status',
     text: (c) => (callOutcome(c).failed ? callOutcome(c).label : String(c.status)),
     title: formatStatus,

@@ -10,6 +10,7 @@ import type { Column } from './columns';
 
 export interface VirtualTableOptions {
   columns: Column[];
+  /** Fixed row height in px; by default it follows the table's font size (ROW_EMS). */
   rowHeight?: number;
   rowCount(): number;
   row(index: number): CallRecord | undefined;
@@ -29,6 +30,11 @@ interface RowEl {
 }
 
 const OVERSCAN = 8;
+/**
+ * Row height in font sizes: 26 px at VS Code's 13 px. A fixed 26 px cut and overlapped the text
+ * once the user zoomed or set a larger font (a 20 px font has a 28 px line).
+ */
+const ROW_EMS = 2;
 /** Row element ids, unique in the page (aria-activedescendant points at one). */
 let rowIds = 0;
 /** Keys the table handles: Space opens a row like Enter (it would otherwise scroll the page). */
@@ -40,7 +46,7 @@ export class VirtualTable {
   private readonly body: HTMLElement;
   private readonly headerCells: HTMLElement[] = [];
   private readonly pool: RowEl[] = [];
-  private readonly rowHeight: number;
+  private rowHeight: number;
   private selectedId: number | undefined;
   private frame = 0;
   /** The call at the top of the view at the last render, to keep it there when rows are added above it. */
@@ -114,6 +120,7 @@ export class VirtualTable {
   }
 
   private render(): void {
+    this.measureRowHeight();
     const count = this.opts.rowCount();
     const rh = this.rowHeight;
     this.body.style.height = `${count * rh}px`;
@@ -170,6 +177,23 @@ export class VirtualTable {
     if (active) this.viewport.setAttribute('aria-activedescendant', active.el.id);
     else this.viewport.removeAttribute('aria-activedescendant');
     if (count > 0 && last >= count - OVERSCAN * 2) this.opts.onNearEnd();
+  }
+
+  /**
+   * Rows as tall as the font asks (it changes with VS Code's zoom or font size setting, which the
+   * webview sees as --vscode-font-size): the scroll position scales with them, so the rows in view stay.
+   */
+  private measureRowHeight(): void {
+    if (this.opts.rowHeight !== undefined) return;
+    const fontPx = parseFloat(getComputedStyle(this.body).fontSize);
+    if (!(fontPx > 0)) return;
+    const rh = Math.round(fontPx * ROW_EMS);
+    if (rh === this.rowHeight) return;
+    const top = this.viewport.scrollTop;
+    this.body.style.height = `${this.opts.rowCount() * rh}px`;
+    this.viewport.scrollTop = (top * rh) / this.rowHeight;
+    this.rowHeight = rh;
+    this.element.style.setProperty('--vt-row-h', `${rh}px`);
   }
 
   /**

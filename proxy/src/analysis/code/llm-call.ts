@@ -168,6 +168,20 @@ export function limitKeyForModel(
   return foreign ? 'max_tokens' : key;
 }
 
+/**
+ * LangChain chat classes that read the limit under their backend's own name: ChatOllama (Python
+ * langchain_ollama / langchain_community, JS @langchain/ollama) sends only its `num_predict` /
+ * `numPredict` field as Ollama's option; `max_tokens` is not one of its fields and is dropped.
+ */
+const LANGCHAIN_CLASS_KEYS: Readonly<Record<string, Record<'typescript' | 'python', string>>> = {
+  ChatOllama: { python: 'num_predict', typescript: 'numPredict' },
+};
+
+/** The spelling a LangChain class whose callee chain is `chain` reads, when it is not its API's usual one. */
+export function classLimitKey(chain: readonly string[], language: 'typescript' | 'python'): string | undefined {
+  return LANGCHAIN_CLASS_KEYS[chain[chain.length - 1] ?? '']?.[language];
+}
+
 /** Every spelling of an output limit across SDKs (issue 10 asks us to accept them all). */
 export const OUTPUT_LIMIT_KEYS = new Set([
   'max_tokens',
@@ -459,12 +473,17 @@ export interface FrameworkCall {
    * them is bounded by it, not missing a limit (python-pins.ts reads the pin).
    */
   versionDefaults?: { packages: readonly string[]; defaults: ReadonlyArray<{ before: string; limit: number }> };
+  /**
+   * The model given as an object of one of the framework's model classes (from `module`): the class
+   * names its provider (`classes`, written as `provider:model`), the first argument or `nameKey` the model.
+   */
+  modelObjects?: { module: RegExp; classes: Readonly<Record<string, string>>; nameKey: string };
 }
 
 /**
  * Frameworks whose requests carry no output limit unless the code sets one (checked against each
- * one's docs and defaults). Not here: those that always send one — LlamaIndex's Anthropic (512),
- * Haystack's Anthropic generator, LlamaIndex.TS's Anthropic — and classes whose limit is set
+ * one's docs and defaults), and those whose own default a row records (`defaultLimit`). Not here: others
+ * that always send one — LlamaIndex's Anthropic (512), LlamaIndex.TS's Anthropic — and classes whose limit is set
  * somewhere else entirely (CrewAI's `Agent(llm="gpt-4o")`, an agent defined in one file and run in another).
  */
 export const FRAMEWORK_CALLS: Record<'typescript' | 'python', readonly FrameworkCall[]> = {
@@ -514,6 +533,28 @@ export const FRAMEWORK_CALLS: Record<'typescript' | 'python', readonly Framework
       inside: 'generation_kwargs',
       modelKeys: ['model', 'azure_deployment'],
     },
+    // Haystack's Anthropic chat generators (haystack-ai integrations) send `generation_kwargs`'
+    // max_tokens, else 1,024 (`generation_kwargs.pop("max_tokens", 1024)`): bounded, never unlimited.
+    {
+      framework: 'haystack',
+      module: /^haystack_integrations\.components\.generators\.anthropic(\.|$)/,
+      names: new Set(['AnthropicChatGenerator', 'AnthropicVertexChatGenerator']),
+      kind: 'configures',
+      key: 'max_tokens',
+      inside: 'generation_kwargs',
+      modelKeys: ['model'],
+      defaultLimit: () => 1024,
+    },
+    // Haystack's Ollama generators send `generation_kwargs` as Ollama's `options`, where the limit is num_predict.
+    {
+      framework: 'haystack',
+      module: /^haystack_integrations\.components\.generators\.ollama(\.|$)/,
+      names: new Set(['OllamaChatGenerator', 'OllamaGenerator']),
+      kind: 'configures',
+      key: 'num_predict',
+      inside: 'generation_kwargs',
+      modelKeys: ['model'],
+    },
     // Pydantic AI sends max_tokens 4,096 to Anthropic when model_settings has none; other providers get none.
     {
       framework: 'pydantic-ai',
@@ -523,6 +564,23 @@ export const FRAMEWORK_CALLS: Record<'typescript' | 'python', readonly Framework
       key: 'max_tokens',
       inside: 'model_settings',
       modelKeys: ['model'],
+      // `Agent(OpenAIChatModel("gpt-4o"))`: the class names the provider, its first argument the model.
+      modelObjects: {
+        module: /^pydantic_ai\.models(\.|$)/,
+        classes: {
+          OpenAIModel: 'openai',
+          OpenAIChatModel: 'openai',
+          OpenAIResponsesModel: 'openai',
+          AnthropicModel: 'anthropic',
+          GeminiModel: 'google-gla',
+          GoogleModel: 'google-gla',
+          GroqModel: 'groq',
+          MistralModel: 'mistral',
+          CohereModel: 'cohere',
+          BedrockConverseModel: 'bedrock',
+        },
+        nameKey: 'model_name',
+      },
       defaultLimit: (model) => (model === undefined ? 'unknown' : /^(anthropic|bedrock):|claude/i.test(model) ? 4096 : undefined),
     },
     // Ollama generates until the context fills (num_predict -1) unless options set num_predict.

@@ -15,6 +15,7 @@ import {
   fileHintsOf,
   legacyCompletions,
   limitKeyForModel,
+  classLimitKey,
   LOCAL_ORIGIN,
   OUTPUT_LIMIT_KEYS,
   sdkModule,
@@ -464,12 +465,31 @@ function withoutNone({ noneLimit: _, ...limit }: ReturnType<typeof limitFrom>): 
   return limit;
 }
 
+/**
+ * The Stainless-generated SDKs (openai, anthropic) drop a keyword given their "not given" sentinel
+ * from the request — `NOT_GIVEN`, `not_given`, `NotGiven()`, and since openai 1.100 `omit`, `Omit()`;
+ * Speakeasy SDKs (mistralai) use `UNSET`. Written as a limit, each means no limit is sent.
+ */
+const NOT_GIVEN_NAMES = new Set(['NOT_GIVEN', 'not_given', 'omit', 'UNSET']);
+const NOT_GIVEN_CLASSES = new Set(['NotGiven', 'Omit', 'Unset']);
+
+/** `None` or an SDK's "not given" sentinel (`NOT_GIVEN`, `openai.omit`, `NotGiven()`): the key sends nothing. */
+function sendsNoValue(v: Node): boolean {
+  if (v.type === 'none') return true;
+  const chain = chainOf(v);
+  if (!chain) return false;
+  if (chain[chain.length - 1] === '()') return named(v.childForFieldName('arguments') ?? v).length === 0 && NOT_GIVEN_CLASSES.has(chain[chain.length - 2] ?? '');
+  return NOT_GIVEN_NAMES.has(chain[chain.length - 1]!);
+}
+
+const sendsNoValueAt = (v: Node | undefined): boolean => v !== undefined && sendsNoValue(v);
+
 function limitFrom(entries: Map<string, Node>, opaque: boolean, fixable?: false): Pick<DetectedCall, 'limit' | 'outputLimit'> & { noneLimit?: true } {
   let noneLimit = false;
   for (const [k, v] of entries) {
     if (!OUTPUT_LIMIT_KEYS.has(k)) continue;
-    // `max_tokens=None` is the SDK's "not given": no limit is sent.
-    if (v.type === 'none') {
+    // `max_tokens=None` (or `NOT_GIVEN`) is the SDK's "not given": no limit is sent.
+    if (sendsNoValue(v)) {
       noneLimit = true;
       continue;
     }
@@ -583,6 +603,25 @@ function modelText(node: Node | null | undefined, b: PyBindings, depth = 0): PyT
     return pyText(fallback, b, depth + 1);
   }
   return pyText(node, b, depth);
+}
+
+/**
+ * A framework's model object (`OpenAIChatModel("gpt-4o")`, directly or through a same-file
+ * variable): `provider:model`, the provider from the class, the model from its first argument or
+ * `nameKey`. Undefined for anything else (a model built elsewhere stays unknown).
+ */
+function modelObjectText(node: Node | null | undefined, objects: NonNullable<FrameworkCall['modelObjects']>, b: PyBindings): PyText | undefined {
+  const value = node?.type === 'identifier' ? b.valueOf(node.text, node) : node;
+  if (value?.type !== 'call') return undefined;
+  const fn = value.childForFieldName('function');
+  const chain = chainOf(fn);
+  const provider = objects.classes[chain?.[chain.length - 1] ?? ''];
+  if (!fn || !provider || ![...calleeModules(fn, b)].some((m) => objects.module.test(m))) return undefined;
+  const args = named(value.childForFieldName('arguments') ?? value);
+  const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === objects.nameKey)?.childForFieldName('value');
+  const first = args[0]?.type === 'keyword_argument' || args[0]?.type === 'dictionary_splat' || args[0]?.type === 'list_splat' ? undefined : args[0];
+  const name = modelText(keyword ?? first, b);
+  return name && { ...name, text: `${provider}:${name.text}` };
 }
 
 function collectPrompt(kw: Map<string, Node>, call: DetectedCall, b: PyBindings): void {
@@ -836,7 +875,7 @@ function intValue(node: Node | undefined, b: PyBindings, depth = 0): number | un
 /** The call's extended-thinking budget (Anthropic `thinking={"type": "enabled", "budget_tokens": …}`). */
 function thinkingBudget(kw: Map<string, Node>, b: PyBindings): ThinkingBudget {
   const v = kw.get('thinking');
-  if (!v || v.type === 'none') return 'none';
+  if (!v || sendsNoValue(v)) return 'none';
   const t = b.resolve(v);
   if (!t || t.opaque || t.fixable === false) return 'unknown';
   if (stringValue(t.keywords.get('type'))?.text === 'disabled') return 'none';
@@ -1043,7 +1082,7 @@ function bedrockInvoke(source: string, chain: string[], fn: Node, args: KwArgs, 
     call,
     family,
     {
-      ...(v && { given: { ...(v.type === 'integer' && { value: Number(v.text) }), sendsNone: v.type === 'none' } }),
+      ...(v && { given: { ...(v.type === 'integer' && { value: Number(v.text) }), sendsNone: sendsNoValue(v) } }),
       // A config built where this cannot see, or spread in: whether it sets the limit is not known.
       hidden: Boolean((container && !cfg) || body.opaque || cfg?.opaque),
       thinking: () => thinkingBudget(body.keywords, b),
@@ -1087,19 +1126,23 @@ function inspectCall(
 ): DetectedCall {
   const call: DetectedCall = { api, callee: calleeText(chain), start: fn.startIndex, end: fn.endIndex, limit: 'unknown', messages: [], placeholders: 0 };
   // Under a forwarder (`partial(client.chat.completions.create, …)`) the callee is itself an argument.
-  const positionalArgs = named(args.argList).filter((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat' && a.type !== 'list_splat' && !a.equals(fn));
+  const allPositional = named(args.argList).filter((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat' && a.type !== 'list_splat' && !a.equals(fn));
+  // A framework takes its model as the first positional argument when no model keyword is given
+  // (`dspy.LM("openai/gpt-4o")`, ollama's `chat("llama3.1", messages=…)`): that argument is the model, not hidden content.
+  const positionalModel = framework && !framework.modelKeys.some((k) => args.keywords.has(k)) ? allPositional[0] : undefined;
+  const positionalArgs = positionalModel ? allPositional.slice(1) : allPositional;
   // Arguments assigned in branches: which prompt and model are sent is not known, only whether any
   // of the alternatives sets a limit.
   const branches = args.fixable === false;
   // A literal or a same-file constant (`MODEL = "gpt-4o"` … `model=MODEL`).
   const modelNode = framework
-    ? (framework.modelKeys.map((k) => args.keywords.get(k)).find((n) => n) ?? (framework.kind === 'configures' ? positionalArgs[0] : undefined))
+    ? (framework.modelKeys.map((k) => args.keywords.get(k)).find((n) => n) ?? positionalModel)
     : (args.keywords.get('model') ??
       args.keywords.get('model_name') ??
       args.keywords.get('modelId') ??
       // `GenerativeModel("gemini-1.5-flash")`, `init_chat_model("gpt-4o", model_provider="openai")`.
       (api === 'google-legacy' || chain[chain.length - 1] === 'init_chat_model' ? positionalArgs[0] : undefined));
-  const model = modelText(modelNode, b);
+  const model = (framework?.modelObjects && modelObjectText(modelNode, framework.modelObjects, b)) || modelText(modelNode, b);
   const writtenModel = model && model.placeholders === 0 && !branches ? model.text : undefined;
   // Frameworks name models the LiteLLM way (`openai/gpt-4o-mini`, `anthropic:claude-…`).
   if (writtenModel) call.model = framework ? normaliseModelName(writtenModel) : writtenModel.replace(/^models\//, '');
@@ -1121,7 +1164,8 @@ function inspectCall(
     ? framework.key
     : chain.includes('ChatCompletion')
     ? 'max_tokens'
-    : limitKeyForModel(api, 'python', call.model, call.model ? modelProvider(call.model) : undefined, endpoint ? { kind: endpoint, reasons: modelFacts.reasons } : undefined);
+    : (classLimitKey(chain, 'python') ??
+      limitKeyForModel(api, 'python', call.model, call.model ? modelProvider(call.model) : undefined, endpoint ? { kind: endpoint, reasons: modelFacts.reasons } : undefined));
   // With extended thinking on, the limit must leave room above the thinking budget.
   const fixLimit = suggestedLimit(nestedApi(api) || framework ? 'none' : thinkingBudget(args.keywords, b), modelFacts);
   if (fixLimit !== undefined) call.suggested = fixLimit;
@@ -1145,7 +1189,7 @@ function inspectCall(
       settleFrameworkCall(c, framework, writtenModel, () => boundLimit(node, b));
       // An older version the project pins sends its own default: bounded, not missing.
       // (`max_tokens=None` written out overrides that default in every version.)
-      const pinned = c.limit === 'missing' && args.keywords.get(framework.key)?.type !== 'none' ? pinnedDefault(framework, filePath) : undefined;
+      const pinned = c.limit === 'missing' && !sendsNoValueAt(args.keywords.get(framework.key)) ? pinnedDefault(framework, filePath) : undefined;
       if (pinned !== undefined) {
         c.limit = 'present';
         c.outputLimit = pinned;

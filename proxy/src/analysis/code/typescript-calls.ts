@@ -16,6 +16,7 @@ import {
   legacyCompletions,
   limitKeyFor,
   limitKeyForModel,
+  classLimitKey,
   LOCAL_ORIGIN,
   NO_LIMIT_VALUES,
   OUTPUT_LIMIT_KEYS,
@@ -741,7 +742,8 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   const call: DetectedCall = { api, callee, start: node.expression.getStart(sf), end: node.expression.end, limit: 'unknown', messages: [], placeholders: 0 };
   const strings = new Strings(bindings);
   const args = node.arguments ?? [];
-  let key = framework ? framework.key : limitKeyFor(api, 'typescript');
+  const classKey = framework ? undefined : classLimitKey(chain, 'typescript');
+  let key = framework ? framework.key : (classKey ?? limitKeyFor(api, 'typescript'));
   const insertion = (limit: number | undefined, at: (prop: string) => { offset: number; newText: string }): DetectedCall['insertion'] =>
     limit === undefined ? undefined : { ...at(`${key}: ${limit}`), title: `Add ${key}: ${limit}`, limit };
   if (framework?.argument !== undefined) return optionsArgumentCall(sf, bindings, node, call, framework, insertion);
@@ -787,7 +789,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   // What the model can produce, and whether it spends reasoning tokens out of the limit.
   const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
   const endpoint = api === 'openai-chat' ? clientEndpoint(bindings, strings, node.expression) : undefined;
-  if (!framework) key = limitKeyForModel(api, 'typescript', call.model, call.model ? modelProvider(call.model) : undefined, endpoint ? { kind: endpoint, reasons: modelFacts.reasons } : undefined);
+  if (!framework && !classKey) key = limitKeyForModel(api, 'typescript', call.model, call.model ? modelProvider(call.model) : undefined, endpoint ? { kind: endpoint, reasons: modelFacts.reasons } : undefined);
   if (!constructs && !branches) {
     collectPrompt(props, sf, strings, bindings, call);
     // A spread may carry the messages: count that unknown content as a placeholder.

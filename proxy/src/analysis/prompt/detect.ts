@@ -6,9 +6,10 @@ export const DEFAULT_PROMPT_GLOBS = ['**/prompts/**/*.txt', '**/prompts/**/*.md'
 
 /**
  * Text template formats a prompt glob may name: the file body is the prompt as written, its template
- * tags counted as unknown content (Jinja `.j2`, Mustache/Handlebars, Dotprompt `.prompt` with YAML front matter…).
+ * tags counted as unknown content (Jinja `.j2`, Mustache/Handlebars, Dotprompt `.prompt` with YAML front matter,
+ * MDX `.mdx`, whose ESM lines and component tags are compiled away…).
  */
-const TEMPLATE_EXTENSIONS = ['.txt', '.md', '.prompt', '.j2', '.jinja', '.jinja2', '.mustache', '.hbs', '.handlebars', '.liquid', '.njk', '.tmpl', '.tpl'];
+const TEMPLATE_EXTENSIONS = ['.txt', '.md', '.mdx', '.prompt', '.j2', '.jinja', '.jinja2', '.mustache', '.hbs', '.handlebars', '.liquid', '.njk', '.tmpl', '.tpl'];
 
 const CODE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py'];
 const ALWAYS_ON = new Set(['copilot-instructions.md', 'agents.md', 'claude.md']);

@@ -10,7 +10,8 @@ import { withoutTemplateComments } from './template-comments';
 import { normaliseModelName } from './model-names';
 import { getNode, outputLimitOf, parseProblemsOf, scalarString } from './yaml-nodes';
 
-export function parseMarkdownPrompt(text: string, kind: PromptFileKind): PromptDocument {
+/** `mdx`: the file is MDX, whose ESM blocks, component tags and `{/* … *\/}` comments are not rendered text. */
+export function parseMarkdownPrompt(text: string, kind: PromptFileKind, options: { mdx?: boolean } = {}): PromptDocument {
   const fm = splitFrontMatter(text);
   const modelName = scalarString(getNode(fm.doc?.contents, 'model'));
   // Dotprompt (`.prompt`) templates set the limit in their front matter's `config.maxOutputTokens`.
@@ -26,7 +27,7 @@ export function parseMarkdownPrompt(text: string, kind: PromptFileKind): PromptD
     headerEnd: text.indexOf('\n') < 0 ? text.length : text.indexOf('\n'),
     sections: [{ role, text: body, start: fm.bodyStart, end: text.length, map: verbatimMap(fm.bodyStart) }]
       // A template's comments are not rendered; Markdown prompt and instruction files are sent as written.
-      .map((s) => (kind === 'prompt-template' ? withoutTemplateComments(s) : s))
+      .map((s) => (kind === 'prompt-template' ? withoutTemplateComments(s, false, options.mdx) : s))
       .filter((s) => s.text.trim().length > 0),
     parseProblems: parseProblemsOf(fm.doc, fm.yamlStart),
   };

@@ -14,6 +14,9 @@ const PROVIDER_PREFIXES = new Set([
   'bedrock',
   'vertex',
   'google',
+  // Pydantic AI's Gemini API and Vertex AI providers (`google-gla:gemini-2.0-flash`).
+  'google-gla',
+  'google-vertex',
   'gemini',
   'ollama',
   'groq',

@@ -5,6 +5,7 @@
  * finding about text no request carries. A section keeps its file offsets through an OffsetMap that
  * steps over the removed comments; an edit across one is not verbatim, so no fix spans a comment.
  */
+import { fencedRanges, inFence } from '../text/fences';
 import type { OffsetMap, PromptSection } from './document';
 
 /** A removed comment: `length` characters of the section text taken out before kept index `at`. */
@@ -22,8 +23,8 @@ const JINJA_COMMENT = /\{#[\s\S]*?#\}/g;
  * a Jinja comment's `{#-` / `-#}` strips the whitespace before / after it, line breaks included.
  * `{# #}` is only a comment where the text is a Jinja template (it uses `{{ }}` or `{% %}`, or `jinja`).
  */
-export function commentSpans(text: string, jinja: boolean): Array<[number, number]> {
-  const spans: Array<[number, number]> = [];
+export function commentSpans(text: string, jinja: boolean, mdx = false): Array<[number, number]> {
+  const spans: Array<[number, number]> = mdx ? mdxSpans(text) : [];
   if (text.includes('{{!')) {
     for (const m of text.matchAll(MUSTACHE_COMMENT)) {
       let a = m.index;
@@ -58,6 +59,25 @@ export function commentSpans(text: string, jinja: boolean): Array<[number, numbe
   return merged;
 }
 
+/** An ESM block of MDX: from an `import` / `export` line at the start of a line to the next blank line. */
+const MDX_ESM = /^(?:import|export)\b[^\n]*(?:\n(?![ \t]*(?:\n|$))[^\n]*)*/gm;
+/** An MDX comment (a JS comment in an expression): `{/* … *\/}`. */
+const MDX_COMMENT = /\{\s*\/\*[\s\S]*?\*\/\s*\}/g;
+/** A JSX component tag (capitalised or dotted name) or fragment: `<Callout type="info">`, `</Callout>`, `<ui.Note />`, `<>`. */
+const MDX_TAG = /<\/?(?:[A-Z][\w.]*|[a-z]+\.[\w.]+)(?:\s(?:[^<>{}]|\{[^{}]*\})*)?\/?>|<\/?>/g;
+
+/**
+ * What MDX compiles away, outside fenced code blocks: ESM blocks, `{/* … *\/}` comments and component
+ * tags (the text between a component's tags stays). Lower-case HTML tags are left: they are Markdown too.
+ */
+function mdxSpans(text: string): Array<[number, number]> {
+  const fences = fencedRanges(text);
+  const spans: Array<[number, number]> = [];
+  for (const re of [MDX_ESM, MDX_COMMENT, MDX_TAG])
+    for (const m of text.matchAll(re)) if (!inFence(fences, m.index)) spans.push([m.index, m.index + m[0].length]);
+  return spans;
+}
+
 /** The map of the text left after removing `gaps` from a section whose own map is `base`. */
 function gappedMap(base: OffsetMap, gaps: Gap[]): OffsetMap {
   /** The original section index of kept index i: the gaps at or before i are skipped. */
@@ -79,10 +99,10 @@ function gappedMap(base: OffsetMap, gaps: Gap[]): OffsetMap {
 
 /**
  * The section as the engine renders its static text: template comments removed. `jinja`: the body is
- * a Jinja template even when it has no other tag (Prompty bodies).
+ * a Jinja template even when it has no other tag (Prompty bodies); `mdx`: an MDX body (see mdxSpans).
  */
-export function withoutTemplateComments(section: PromptSection, jinja = false): PromptSection {
-  const spans = commentSpans(section.text, jinja);
+export function withoutTemplateComments(section: PromptSection, jinja = false, mdx = false): PromptSection {
+  const spans = commentSpans(section.text, jinja, mdx);
   if (spans.length === 0) return section;
   let text = '';
   let at = 0;

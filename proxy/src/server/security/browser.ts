@@ -34,6 +34,52 @@ export function browserOrigin(req: Req): string | undefined {
   return undefined;
 }
 
+/**
+ * Response headers a page's script may read (Access-Control-Expose-Headers): without the list a
+ * browser shows it only the CORS-safelisted ones, so an allowed web app could not read what a
+ * call cost, whether it was cached, or which budget slowed it, and the SDKs in the browser lost
+ * the request id and the retry advice. Tollgate's own headers on provider routes, plus the
+ * upstream's request-id, retry and rate-limit headers the proxy relays; nothing else (not the
+ * /healthz proof, nor the admin API's headers, which no page reaches).
+ */
+const EXPOSED_HEADERS = [
+  'x-tollgate-request-id',
+  'x-tollgate-cache',
+  'x-tollgate-cost-usd',
+  'x-tollgate-saved-usd',
+  'x-tollgate-overhead-ms',
+  'x-tollgate-similarity',
+  'x-tollgate-hit-probability',
+  'x-tollgate-semantic-skipped',
+  'x-tollgate-budget',
+  'x-tollgate-ratelimit',
+  'x-tollgate-downgrade',
+  'x-tollgate-route',
+  'x-tollgate-fallback',
+  'x-tollgate-fallback-skipped',
+  'x-tollgate-batch-cached',
+  'x-tollgate-batch-requests',
+  'x-tollgate-batch-worst-case-usd',
+  // What openai-node and anthropic-sdk-typescript read: the request id, and when to retry.
+  'x-request-id',
+  'request-id',
+  'retry-after',
+  'retry-after-ms',
+  'x-should-retry',
+  'x-ratelimit-limit-requests',
+  'x-ratelimit-limit-tokens',
+  'x-ratelimit-remaining-requests',
+  'x-ratelimit-remaining-tokens',
+  'x-ratelimit-reset-requests',
+  'x-ratelimit-reset-tokens',
+  'anthropic-ratelimit-requests-limit',
+  'anthropic-ratelimit-requests-remaining',
+  'anthropic-ratelimit-requests-reset',
+  'anthropic-ratelimit-tokens-limit',
+  'anthropic-ratelimit-tokens-remaining',
+  'anthropic-ratelimit-tokens-reset',
+] as const;
+
 function refuse(req: Req, res: Res, status: number, message: string): void {
   const type = status === 415 ? 'invalid_request_error' : 'permission_error';
   res.status(status).json(providerError(protocolOf(req.path, req.headers), status, type, message));
@@ -69,6 +115,7 @@ export function browserGuard(opts: BrowserGuardOptions): Handler {
     if (allowed) {
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('vary', 'origin');
+      res.setHeader('access-control-expose-headers', EXPOSED_HEADERS.join(', '));
       if (req.method === 'OPTIONS') {
         // Every method a provider route takes: the SDKs' deletes (responses, conversations, stored
         // completions, batches, files) are preflighted too, and were blocked with "GET, POST".

@@ -1,0 +1,70 @@
+/**
+ * Ollama reads its output limit as `num_predict` (in `options`), and LangChain's ChatOllama maps only
+ * its `num_predict` / `numPredict` field there: a `max_tokens` / `maxTokens` argument is not one of its
+ * fields and is dropped, so a fix inserting it would silence the finding and limit nothing.
+ * ollama-python's `chat` / `generate` take the model as their first positional argument.
+ */
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { analyzeFile } from '../../../proxy/src/analysis/index';
+import { pythonParser } from '../../../proxy/src/analysis/code/python-calls';
+import { applyEdits } from '../support';
+
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+async function pythonHasErrors(text: string): Promise<boolean> {
+  const tree = (await pythonParser()).parse(text)!;
+  const bad = tree.rootNode.hasError;
+  tree.delete();
+  return bad;
+}
+
+describe("LangChain's ChatOllama: the fix inserts the field it reads", () => {
+  it.each([
+    ['from langchain_ollama import ChatOllama', 'llm = ChatOllama(model="llama3.1", temperature=0)', 'llm = ChatOllama(model="llama3.1", temperature=0, num_predict=1024)'],
+    ['from langchain_community.chat_models import ChatOllama', 'llm = ChatOllama(model="llama3.1")', 'llm = ChatOllama(model="llama3.1", num_predict=1024)'],
+  ])('Python (%s)', async (imp, line, want) => {
+    const text = lines(imp, line);
+    const r = await analyzeFile({ path: '/repo/llm.py', text });
+    expect(r.diagnostics).toHaveLength(1);
+    const fixed = applyEdits(text, r.diagnostics[0]!.fixes[0]!.edits);
+    expect(fixed.split('\n')[1]).toBe(want);
+    expect(await pythonHasErrors(fixed)).toBe(false);
+    expect((await analyzeFile({ path: '/repo/llm.py', text: fixed })).diagnostics).toEqual([]);
+  });
+
+  it.each([
+    ["const llm = new ChatOllama({ model: 'llama3.1', temperature: 0 });", "const llm = new ChatOllama({ model: 'llama3.1', temperature: 0, numPredict: 1024 });"],
+    ['const llm = new ChatOllama();', 'const llm = new ChatOllama({ numPredict: 1024 });'],
+  ])('TypeScript: %s', async (line, want) => {
+    const text = lines("import { ChatOllama } from '@langchain/ollama';", line);
+    const r = await analyzeFile({ path: '/repo/llm.ts', text });
+    expect(r.diagnostics).toHaveLength(1);
+    const fixed = applyEdits(text, r.diagnostics[0]!.fixes[0]!.edits);
+    expect(fixed.split('\n')[1]).toBe(want);
+    const sf = ts.createSourceFile('llm.ts', fixed, ts.ScriptTarget.Latest, true);
+    expect((sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics).toEqual([]);
+    expect((await analyzeFile({ path: '/repo/llm.ts', text: fixed })).diagnostics).toEqual([]);
+  });
+});
+
+describe('ollama-python: the model as the first positional argument', () => {
+  it('prices and names the model it sends, not the default model', async () => {
+    const r = await analyzeFile({
+      path: '/repo/o.py',
+      text: lines('from ollama import chat', 'r = chat("llama3.1", messages=[{"role": "user", "content": "Say hi."}])'),
+    });
+    expect(r.calls[0]!.model).toBe('llama3.1');
+    expect(r.calls[0]!.unseen ?? []).not.toContain('model');
+    // The messages are visible: the model argument hides nothing.
+    expect(r.calls[0]!.unseen ?? []).not.toContain('arguments');
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]!.message).toContain('llama3.1');
+  });
+
+  it('generate("llama3.1", prompt) still counts the positional prompt as unseen', async () => {
+    const r = await analyzeFile({ path: '/repo/o.py', text: lines('import ollama', 'r = ollama.generate("llama3.1", text)') });
+    expect(r.calls[0]!.model).toBe('llama3.1');
+    expect(r.calls[0]!.unseen).toContain('arguments');
+  });
+});
