@@ -3,7 +3,7 @@
  * policy names, and a YAML alias bomb. Each is refused with a clear message or confined to the
  * directory the user named — never a crash, never a file written elsewhere, never a file echoed.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,18 @@ describe('CLI path handling', () => {
     const missing = await runCli(['start', '--port', '0', '--data-dir', join(dir, 'd1'), '--policy', '../../nope/../../policy.yaml'], { cwd: join(dir, 'work') });
     expect(missing.code).toBe(4);
     expect(missing.stderr).toMatch(/policy file not found/);
+  });
+
+  it('a workspace policy that is a dangling symlink stops start with the reason, not the default policy', async () => {
+    const work = join(dir, 'dangling');
+    mkdirSync(join(work, '.tollgate'), { recursive: true });
+    symlinkSync(join(dir, 'shared-checkout-not-cloned', 'policy.yaml'), join(work, '.tollgate', 'policy.yaml'));
+    const r = await runCli(['start', '--port', '0', '--data-dir', join(dir, 'd-dangling')], { cwd: work });
+    expect(r.code).toBe(4);
+    expect(r.stdout).not.toContain('listening');
+    expect(r.stderr).toMatch(/policy\.yaml/);
+    expect(r.stderr).toMatch(/ENOENT|not found|no such file/i);
+    noStack(r.stderr);
   });
 
   it('policy names with path separators or dot-dot are rejected, and export writes nothing', async () => {

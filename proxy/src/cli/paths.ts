@@ -1,5 +1,5 @@
 /** Default locations: the data directory and the repo's policy file. */
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultDataDir as modelsDefaultDataDir, expandHome } from '../embedding/models/paths';
 import { DEFAULT_POLICY_FILE } from '../export';
@@ -21,9 +21,21 @@ export function dataDirFrom(given: string | undefined, env: NodeJS.ProcessEnv = 
 /** The names a workspace policy may have, in the order the CLI and the extension look for them. */
 const POLICY_NAMES = [DEFAULT_POLICY_FILE, '.tollgate/policy.yml'];
 
-/** `.tollgate/policy.yaml`, else `.tollgate/policy.yml`, in the current directory; undefined when neither exists. */
+/**
+ * `.tollgate/policy.yaml`, else `.tollgate/policy.yml`, in the current directory; undefined when
+ * neither exists. A name that is there counts even when it cannot be read (a symlink to a checkout
+ * that is missing, or a loop): loading it then says why, where `existsSync` (false for a dangling
+ * link) had the proxy start on the default policy — no budgets — without a word.
+ */
 export function existingWorkspacePolicy(): string | undefined {
-  return POLICY_NAMES.find((f) => existsSync(f));
+  return POLICY_NAMES.find((f) => {
+    try {
+      lstatSync(f);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The policy file commands default to: the existing one, else `.tollgate/policy.yaml` (to name in messages). */
