@@ -47,15 +47,20 @@ describe('CLI path handling', () => {
   });
 
   it('a workspace policy that is a dangling symlink stops start with the reason, not the default policy', async () => {
-    const work = join(dir, 'dangling');
-    mkdirSync(join(work, '.tollgate'), { recursive: true });
-    symlinkSync(join(dir, 'shared-checkout-not-cloned', 'policy.yaml'), join(work, '.tollgate', 'policy.yaml'));
-    const r = await runCli(['start', '--port', '0', '--data-dir', join(dir, 'd-dangling')], { cwd: work });
-    expect(r.code).toBe(4);
-    expect(r.stdout).not.toContain('listening');
-    expect(r.stderr).toMatch(/policy\.yaml/);
-    expect(r.stderr).toMatch(/ENOENT|not found|no such file/i);
-    noStack(r.stderr);
+    // Its own directory: the other tests walk `dir` with statSync, which a dangling link breaks.
+    const work = mkdtempSync(join(tmpdir(), 'tollgate-dangling-'));
+    try {
+      mkdirSync(join(work, '.tollgate'));
+      symlinkSync(join(work, 'shared-checkout-not-cloned', 'policy.yaml'), join(work, '.tollgate', 'policy.yaml'));
+      const r = await runCli(['start', '--port', '0', '--data-dir', join(work, 'data')], { cwd: work });
+      expect(r.code).toBe(4);
+      expect(r.stdout).not.toContain('listening');
+      expect(r.stderr).toMatch(/policy\.yaml/);
+      expect(r.stderr).toMatch(/ENOENT|not found|no such file/i);
+      noStack(r.stderr);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('policy names with path separators or dot-dot are rejected, and export writes nothing', async () => {
