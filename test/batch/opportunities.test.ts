@@ -14,3 +14,16 @@ describe('opportunities: called by automation', () => {
     expect(o.features.find((f) => f.feature === 'chat')!.latencyTolerant).toBe(false);
   });
 });
+
+describe('opportunities: the batch price by upstream', () => {
+  it('uses what each provider is, not its name: Azure under any name is half price, a custom server is not', () => {
+    const rows = [
+      { ...row('eval', {}), provider: 'azure-prod' },
+      { ...row('eval', {}), provider: 'openai-eu' },
+    ];
+    const upstream = (name: string) => (name === 'azure-prod' ? 'azure' : undefined);
+    const o = opportunitiesFromRows(rows, 0, upstream);
+    // $0.01 at half price plus $0.01 at full price.
+    expect(o.features[0]!.batchUsd).toBeCloseTo(0.015, 12);
+  });
+});

@@ -85,4 +85,25 @@ describe('batch rows under retention', () => {
     applyRetention(db, { maxAgeDays: 30, maxBytes: 1e12 }, now);
     expect(count('batches') + count('batch_inputs') + count('batch_lines') + count('batch_results')).toBe(0);
   });
+
+  it('a pass over a large backlog prepares its statements once, not again for every batch of rows', () => {
+    const now = Date.now();
+    // Several retention batches of lines, results and batches to delete.
+    for (let b = 0; b < 4; b++) batchAt(`old${b}`, now - 365 * DAY, RETENTION_BATCH + 7);
+    const prepared: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = (sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    };
+    try {
+      applyRetention(db, { maxAgeDays: 1, maxBytes: 1e12 }, now);
+    } finally {
+      db.prepare = prepare;
+    }
+    expect(count('batches') + count('batch_inputs') + count('batch_lines') + count('batch_results')).toBe(0);
+    const batchDeletes = prepared.filter((sql) => /^DELETE FROM batch/.test(sql.trim()));
+    // Four DELETEs, one per table, for the whole pass.
+    expect(batchDeletes).toHaveLength(4);
+  });
 });

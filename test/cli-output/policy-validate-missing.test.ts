@@ -1,9 +1,11 @@
 /**
  * `tollgate policy validate` in a repository without a policy: a first-time user is told how to get
  * one; an explicitly named file that is missing is only reported (suggesting init there would write
- * somewhere else than the file they named).
+ * somewhere else than the file they named). A policy path that is a symlink to nothing is not
+ * "missing": it names a policy that cannot be read, and `policy init` must neither write through
+ * it (outside the repository) nor beside it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -26,5 +28,67 @@ describe('policy validate without a policy file', () => {
     const r = await runPolicyCli(dir, ['validate', 'team.yaml'], {});
     expect(r.code).toBe(1);
     expect(r.err.join('\n')).toBe('team.yaml:1:1: policy file not found');
+  });
+});
+
+describe('a workspace policy that is a dangling symlink', () => {
+  const link = (): string => {
+    mkdirSync(join(dir, '.tollgate'));
+    const target = join(dir, 'shared-not-cloned', 'policy.yaml');
+    symlinkSync(target, join(dir, '.tollgate', 'policy.yaml'));
+    return target;
+  };
+
+  it('validate names the link and its missing target, not "not found" and init', async () => {
+    const target = link();
+    const r = await runPolicyCli(dir, ['validate'], {});
+    expect(r.code).toBe(1);
+    const text = r.err.join('\n');
+    expect(text).not.toMatch(/not found|policy init/);
+    expect(text).toContain('.tollgate/policy.yaml:1:1: ');
+    expect(text).toContain(`symbolic link to ${target}, which does not exist`);
+  });
+
+  it('export says the same instead of "policy file not found"', async () => {
+    const target = link();
+    const r = await runPolicyCli(dir, ['export', '--target', 'litellm'], {});
+    expect(r.code).toBe(1);
+    expect(r.err.join('\n')).toContain(`symbolic link to ${target}, which does not exist`);
+    expect(existsSync(join(dir, '.tollgate', 'exports'))).toBe(false);
+  });
+
+  it('init writes neither through the link nor beside it, and says why', async () => {
+    const target = link();
+    const r = await runPolicyCli(dir, ['init'], {});
+    expect(r.code).toBe(1);
+    expect(r.err.join('\n')).toMatch(/\.tollgate\/policy\.yaml is a symbolic link to .*shared-not-cloned.*which does not exist; not writing through it/);
+    expect(existsSync(target)).toBe(false);
+    expect(existsSync(join(dir, 'shared-not-cloned'))).toBe(false);
+    expect(existsSync(join(dir, '.tollgate', 'policy.schema.json'))).toBe(false);
+  });
+});
+
+describe('policy init beside other files', () => {
+  it('refuses when .tollgate/policy.yml is the policy: a new policy.yaml would silently replace it', async () => {
+    mkdirSync(join(dir, '.tollgate'));
+    writeFileSync(join(dir, '.tollgate', 'policy.yml'), 'budgets: [{ name: b, period: day, usd: 1 }]\n');
+    const r = await runPolicyCli(dir, ['init'], {});
+    expect(r.code).toBe(1);
+    expect(r.err.join('\n')).toMatch(/\.tollgate\/policy\.yml already exists/);
+    expect(existsSync(join(dir, '.tollgate', 'policy.yaml'))).toBe(false);
+  });
+
+  it('never writes the schema through a symlink left in the repository', async () => {
+    mkdirSync(join(dir, '.tollgate'));
+    const outside = join(dir, 'outside', 'schema.json');
+    mkdirSync(join(dir, 'outside'));
+    symlinkSync(outside, join(dir, '.tollgate', 'policy.schema.json'));
+    const r = await runPolicyCli(dir, ['init'], {});
+    expect(r.code).toBe(0);
+    expect(existsSync(outside)).toBe(false);
+    expect(lstatSync(join(dir, '.tollgate', 'policy.schema.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, '.tollgate', 'policy.yaml'), 'utf8')).toContain('version: 1');
+    // Only what was written is reported written.
+    expect(r.out.join('\n')).toBe('wrote .tollgate/policy.yaml');
   });
 });

@@ -7,12 +7,12 @@
  * Portkey is checked by the real gateway (what reaches the upstream); LiteLLM and Bifrost by their
  * config shapes, read the way the gateways read them (LiteLLM's config with a YAML 1.1 reader).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { exportPolicy, type ExportResult, type ExportTarget } from '../../proxy/src/export';
 import { parsePolicy } from '../../proxy/src/policy/load';
-import { startFakeUpstream, type FakeUpstream } from '../support/fakeUpstream';
-import { startPortkey, type PortkeyGateway } from './behaviour/portkeyGateway';
+import type { FakeUpstream } from '../support/fakeUpstream';
+import { renderPortkeyConfig, usePortkeyBesideUpstream } from './behaviour/portkeyBesideUpstream';
 import { exportProblems } from './generatedPolicySupport';
 
 const POLICY = `providers:
@@ -60,16 +60,28 @@ describe('Bifrost: Azure providers become keys of its azure provider', () => {
   const result = run(POLICY, 'bifrost');
   const config = JSON.parse(file(result, 'config.json')) as { providers: Record<string, { keys: Params[]; network_config: Params; custom_provider_config?: unknown }> };
 
-  it('each resource is a key with its endpoint and api_version; no custom OpenAI provider', () => {
+  // Bifrost's azure provider calls Azure's v1 API (transports/config.schema.json @ 003ecc6:
+  // azure_key_config.api_version is deprecated, "Bifrost now uses the Azure OpenAI v1 API") and sends
+  // the requested model as the deployment unless the key's `aliases` map it (core/schemas
+  // KeyAliases.Resolve returns an unmapped name unchanged): a key needs its endpoint, nothing more.
+  it('each resource is a key with its endpoint only (no deprecated api_version); no custom OpenAI provider', () => {
     const azure = config.providers.azure;
     expect(azure?.custom_provider_config).toBeUndefined();
     expect(azure?.network_config.base_url).toBeUndefined();
-    expect(azure?.keys.map((k) => [k.value, k.azure_key_config])).toEqual([
-      ['env.APIM_KEY', { endpoint: 'https://apim.example.com/aoai', api_version: '2024-10-21' }],
-      ['env.AZURE_API_KEY', { endpoint: 'https://contoso.openai.azure.com', api_version: '2024-10-21' }],
-      ['env.ENTRA_TOKEN', { endpoint: 'https://res2.cognitiveservices.azure.com', api_version: '2024-10-21' }],
+    expect(azure?.keys.map((k) => [k.value, k.azure_key_config, k.aliases])).toEqual([
+      ['env.APIM_KEY', { endpoint: 'https://apim.example.com/aoai' }, undefined],
+      ['env.AZURE_API_KEY', { endpoint: 'https://contoso.openai.azure.com' }, undefined],
+      ['env.ENTRA_TOKEN', { endpoint: 'https://res2.cognitiveservices.azure.com' }, undefined],
     ]);
     expect(Object.keys(config.providers).sort()).toEqual(['anthropic', 'azure', 'openai']);
+  });
+
+  it('says that Bifrost calls the v1 API only where Tollgate does not (a classic /openai base URL), never a fixed api-version', () => {
+    const baseUrl = (name: string) => result.warnings.filter((x) => x.field === `providers.${name}.baseUrl`).map((x) => x.message);
+    // provider azure has a v1 base URL: Tollgate calls the v1 API too, so nothing differs.
+    expect(baseUrl('azure')).toEqual([]);
+    for (const name of ['apim', 'entra']) expect(baseUrl(name)).toEqual([expect.stringMatching(/v1 API.*no api-version.*forwards the api-version each client sends/)]);
+    expect(result.warnings.filter((x) => /2024-10-21|api_version is raised/.test(x.message))).toEqual([]);
   });
 
   it('says what clients name, that resources share one provider, and what an Entra token needs', () => {
@@ -79,10 +91,11 @@ describe('Bifrost: Azure providers become keys of its azure provider', () => {
   });
 });
 
-describe('every target: no "set up by hand", the fixed api-version is said, configs validate', () => {
+describe('every target: no "set up by hand", the fixed api-version is said where one is sent, configs validate', () => {
   it.each(['litellm', 'portkey', 'bifrost'] as ExportTarget[])('%s', (target) => {
     const result = run(POLICY, target);
     expect(result.warnings.filter((x) => /by hand/.test(x.message))).toEqual([]);
+    if (target === 'bifrost') return; // the v1 API: no api-version (above)
     for (const name of ['azure', 'apim', 'entra']) expect(result.warnings.find((x) => x.field === `providers.${name}.baseUrl`)?.message).toMatch(/api-version 2024-10-21/);
   });
 
@@ -100,21 +113,14 @@ describe('a base URL naming one deployment, with an api-version header', () => {
     expect(out).toContain('2025-04-01-preview');
     expect(out).not.toContain('2024-10-21');
     const warnings = result.warnings.filter((x) => x.field === 'providers.azure-eu.baseUrl').map((x) => x.message);
-    expect(warnings).toEqual([expect.stringContaining('to deployment gpt-4o, the one its base URL names')]);
+    const deployment = expect.stringContaining('to deployment gpt-4o, the one its base URL names');
+    // Bifrost also says it calls the v1 API, which takes no api-version (the header still goes as one).
+    expect(warnings).toEqual(target === 'bifrost' ? [deployment, expect.stringContaining('v1 API')] : [deployment]);
   });
 });
 
 describe('Portkey gateway sends an Azure request the way Azure takes it', () => {
-  let upstream: FakeUpstream;
-  let gateway: PortkeyGateway | undefined;
-  beforeAll(async () => {
-    upstream = await startFakeUpstream();
-    gateway = await startPortkey();
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await upstream?.close();
-  });
+  const portkey = usePortkeyBesideUpstream();
 
   const policy = (u: FakeUpstream): string => `providers:
   openai: { baseUrl: "${u.openaiBaseUrl}" }
@@ -126,12 +132,12 @@ cache: { enabled: false }
 `;
 
   it('to /openai/deployments/<model>/… with the key in api-key, and falls back to the next deployment', async () => {
-    const text = policy(upstream);
-    const rendered = file(run(text, 'portkey'), 'config.json').replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, n: string) => ({ AOAI_KEY: 'azure-key-test', OPENAI_API_KEY: 'sk-openai-test' })[n] ?? '');
+    const { upstream, gateway } = portkey;
+    const rendered = renderPortkeyConfig(file(run(policy(upstream), 'portkey'), 'config.json'), { AOAI_KEY: 'azure-key-test', OPENAI_API_KEY: 'sk-openai-test' });
     upstream.reset();
-    const res = await fetch(`${gateway?.url}/v1/chat/completions`, {
+    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-client', 'x-portkey-config': JSON.stringify(JSON.parse(rendered)) },
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-client', 'x-portkey-config': rendered },
       body: JSON.stringify({ model: 'prod-chat', messages: [{ role: 'user', content: 'hello' }] }),
     });
     await res.text();

@@ -164,7 +164,7 @@ export const bifrostSchemaSubset = {
         value: { type: 'string', pattern: '^env\\.[A-Za-z_][A-Za-z0-9_]*$' },
         models: { type: 'array', items: { type: 'string' } },
         weight: { type: 'number', minimum: 0 },
-        // Only on the azure provider's keys (transports/config.schema.json: endpoint required, api_version optional).
+        // Only on the azure provider's keys (transports/config.schema.json: endpoint required; api_version deprecated, never written).
         azure_key_config: {
           type: 'object',
           properties: { endpoint: { type: 'string', minLength: 1 }, api_version: { type: 'string' } },
@@ -194,6 +194,12 @@ export const bifrostSchemaSubset = {
         base_provider_type: { enum: ['openai', 'anthropic'] },
         is_key_less: { type: 'boolean' },
         allowed_requests: { type: 'object', additionalProperties: { type: 'boolean' } },
+        // core/schemas CustomProviderConfig.RequestPathOverrides: request type → path after base_url.
+        request_path_overrides: {
+          type: 'object',
+          propertyNames: { enum: ['chat_completion', 'chat_completion_stream', 'text_completion', 'text_completion_stream', 'embedding', 'responses', 'responses_stream', 'list_models'] },
+          additionalProperties: { type: 'string', pattern: '^/' },
+        },
       },
       required: ['base_provider_type'],
       additionalProperties: false,

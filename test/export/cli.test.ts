@@ -118,7 +118,7 @@ describe('tollgate policy validate | schema | init', () => {
     // The fixture's rule "beta-header" routes to "anthropic/claude-sonnet-4-5" with no match.provider:
     // Tollgate sends that name, prefix included, to the request's provider; the exports to anthropic.
     expect(good.out).toEqual(['good.yaml: ok (1 warning(s))']);
-    expect(good.err).toEqual([expect.stringMatching(/^warning: good\.yaml:60:7: routing\.rules\.3: rule "beta-header" names no match\.provider/)]);
+    expect(good.err).toEqual([expect.stringMatching(/^warning: good\.yaml:61:7: routing\.rules\.3: rule "beta-header" names no match\.provider/)]);
   });
 
   it('schema prints the JSON Schema of the policy', async () => {

@@ -14,8 +14,11 @@ import { policyFieldPaths } from './policyFields';
 const here = dirname(fileURLToPath(import.meta.url));
 const text = readFileSync(join(here, '..', 'fixtures', 'export', 'full-policy.yaml'), 'utf8');
 
-/** `out`: text (or pattern) the target's config must contain; `warn`: a warning field prefix; `na`: not a setting. */
-type Handling = { out: string | RegExp } | { warn: string } | { na: string };
+/**
+ * `out`: text (or pattern) the target's config must contain; `warn`: a warning field prefix; `na`: not
+ * a setting; `test`: a test file in this folder that checks the field's warning on every target.
+ */
+type Handling = { out: string | RegExp } | { warn: string } | { na: string } | { test: string };
 type Table = Record<string, Handling>;
 
 const NA_META: Table = {
@@ -88,6 +91,7 @@ const litellm: Table = {
   'providers.*.kind': { out: 'model: openai/llama*' },
   'providers.*.models': { out: 'model_name: llama*' },
   'providers.*.timeoutMs': { out: 'timeout: 60' },
+  'providers.*.priceAs': { warn: 'providers.openai.priceAs' },
   'rateLimits[].name': { na: 'label; LiteLLM limits are attributes of their owner' },
   'rateLimits[].rpm': { out: '"rpm_limit": 60' },
   'rateLimits[].scope.feature': { warn: 'rateLimits[3].scope.feature' },
@@ -156,6 +160,7 @@ const portkey: Table = {
   'providers.*.kind': { out: /"custom_host": "http:\/\/127.0.0.1:11434\/v1",\s*"name": "provider-local",\s*"provider": "openai"/ },
   'providers.*.models': { out: '"$regex": "^(?:llama.*)$"' },
   'providers.*.timeoutMs': { out: '"request_timeout": 60000' },
+  'providers.*.priceAs': { warn: 'providers.openai.priceAs' },
   'rateLimits[].name': { warn: 'rateLimits[0]' },
   'rateLimits[].rpm': { warn: 'rateLimits[0]' },
   'rateLimits[].scope.feature': { warn: 'rateLimits[3]' },
@@ -226,6 +231,7 @@ const bifrost: Table = {
   'providers.*.kind': { out: '"base_provider_type": "openai"' },
   'providers.*.models': { warn: 'providers.local.models' },
   'providers.*.timeoutMs': { out: '"default_request_timeout_in_seconds": 60' },
+  'providers.*.priceAs': { warn: 'providers.openai.priceAs' },
   'rateLimits[].name': { na: 'label; Bifrost rate limits are named after their owner' },
   'rateLimits[].rpm': { out: /"id": "rl-global",\s*"request_max_limit": 600/ },
   'rateLimits[].scope.feature': { warn: 'rateLimits[3].scope.feature' },
@@ -282,12 +288,15 @@ describe.each(Object.keys(TABLES) as ExportTarget[])('%s: every policy field is 
     expect(Object.keys(table).sort()).toEqual(policyFieldPaths());
   });
 
-  it.each(Object.entries(table))('%s', (_field, handling) => {
+  it.each(Object.entries(table))('%s', (fieldPath, handling) => {
     if ('out' in handling) {
       if (typeof handling.out === 'string') expect(config).toContain(handling.out);
       else expect(config).toMatch(handling.out);
     } else if ('warn' in handling) {
       expect(result.warnings.map((w) => w.field).filter((f) => f.startsWith(handling.warn))).not.toEqual([]);
+    } else if ('test' in handling) {
+      const field = fieldPath.replace('.*.', '.').split('.').at(-1) as string;
+      expect(readFileSync(join(here, handling.test), 'utf8')).toContain(field);
     }
   });
 

@@ -4,7 +4,7 @@
  * the file itself and parsed whatever it got (a directory read failed quietly, a large file of
  * valid YAML parsed clean). It now reads through the proxy's own reader and shows its refusal.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -76,6 +76,16 @@ describe('a policy file the proxy will not read', () => {
     const problems = await problemsFor(file);
     expect(problems).toHaveLength(1);
     expect(problems[0]!.message).toContain('not a regular file');
+  });
+
+  it('a symlink to a file that is not there: one problem (the proxy refuses it), not an empty Problems view', async () => {
+    const root = join(dir, 'dangling');
+    mkdirSync(join(root, '.tollgate'), { recursive: true });
+    const file = join(root, '.tollgate', 'policy.yaml');
+    symlinkSync(join(dir, 'not-cloned', 'policy.yaml'), file);
+    const problems = await problemsFor(file);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toContain('cannot resolve the policy path');
   });
 
   it('a missing file: no problems', async () => {

@@ -1,7 +1,8 @@
 /**
  * The Host check (DNS rebinding) against the Host values real clients send. `http://localhost.:<port>`
  * (a fully qualified name, which curl and browsers send as `localhost.`) was refused with a 403;
- * names a rebinding page could use stay refused.
+ * names a rebinding page could use stay refused. A request with two Host lines was served by the
+ * first (RFC 9112 §3.2: a 400), and one with none got node's bare 400 with no body.
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,16 +14,23 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-/** The status of GET /healthz sent with `host` as its Host header. */
-function statusFor(host: string): Promise<number> {
+/** The response to GET `path` sent with `hostLines` (whole header lines) on a raw socket. */
+function exchange(hostLines: string, path = '/healthz', version = '1.1'): Promise<string> {
   return new Promise((resolve, reject) => {
-    const s = connect(h.proxy.port, '127.0.0.1', () => s.write(`GET /healthz HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`));
+    const s = connect(h.proxy.port, '127.0.0.1', () => s.write(`GET ${path} HTTP/${version}\r\n${hostLines}Connection: close\r\n\r\n`));
     let got = '';
     s.on('data', (d: Buffer) => (got += d.toString('latin1')));
     s.on('error', reject);
-    s.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(got)?.[1])));
+    s.on('close', () => resolve(got));
   });
 }
+
+/** The status of GET /healthz sent with `host` as its Host header. */
+async function statusFor(host: string): Promise<number> {
+  return Number(/^HTTP\/1\.1 (\d{3})/.exec(await exchange(`Host: ${host}\r\n`))?.[1]);
+}
+
+const errorOf = (raw: string) => (JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { error: { type: string; message: string } }).error;
 
 describe('Host header', () => {
   it('takes loopback names as clients send them: a trailing dot, any case, IPv6, with or without a port', async () => {
@@ -36,5 +44,24 @@ describe('Host header', () => {
     for (const host of ['localhost..', 'evil.example.', 'localhost.evil.example', 'evil.localhost.', '127.0.0.2', '0.0.0.0', `localhost.:80@evil.example`, '[::ffff:7f00:1]', '']) {
       expect([host, await statusFor(host)]).toEqual([host, 403]);
     }
+  });
+
+  it('refuses two Host lines with a provider-style 400, whichever comes first', async () => {
+    const port = h.proxy.port;
+    for (const lines of [`Host: 127.0.0.1:${port}\r\nHost: evil.example\r\n`, `Host: evil.example\r\nHost: 127.0.0.1:${port}\r\n`, `Host: localhost\r\nHost: localhost\r\n`]) {
+      const raw = await exchange(lines, '/v1/models');
+      expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+      expect(errorOf(raw).message).toMatch(/more than one Host/);
+    }
+    expect(h.upstream.requests).toHaveLength(0);
+  });
+
+  it('answers a request without Host with a provider-style 400 saying so (HTTP/1.1 and 1.0)', async () => {
+    for (const version of ['1.1', '1.0']) {
+      const raw = await exchange('', '/v1/models', version);
+      expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+      expect(errorOf(raw)).toMatchObject({ type: 'invalid_request_error', message: expect.stringMatching(/no Host header/) });
+    }
+    expect(h.upstream.requests).toHaveLength(0);
   });
 });

@@ -2,7 +2,9 @@
  * OpenAI streams as the openai SDK sees them, on a miss and on a cache hit, and what the ledger
  * bills for them: a cut Responses stream (reset or in-band `error`), a Responses stream that ends
  * in `response.incomplete`, streamed chat logprobs, and the per-item events of a replayed
- * Responses stream (function-call arguments, refusals, reasoning, annotations, tool progress).
+ * Responses stream (function-call arguments, refusals, reasoning, annotations, tool progress); and
+ * how a body ends: a last event without its blank line, a character cut by the end, a
+ * `response.completed` with an empty output, a JSON answer behind a byte order mark.
  * The upstream streams are built in the API's wire format; replays are read back with the SDK's
  * own SSE parser (Stream.fromSSEResponse) and Responses accumulator.
  */
@@ -215,6 +217,30 @@ describe('a Responses stream cut short keeps what was generated (bug 1)', () => 
   });
 });
 
+describe('a response.completed whose output is empty (ChatGPT Codex backend, gateways)', () => {
+  const searchItem = { id: 'ws_1', type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'tollgate' } };
+  const events = responsesEvents('resp_w1', [{ kind: 'text', id: 'msg_w1', deltas: ['Found ', 'it.'] }], { type: 'completed', usage: usage(20, 3) });
+  // A web search item first, then the text item (its output_index shifted by one), then an empty terminal response.
+  const shifted = events.map((e) => (typeof e.output_index === 'number' ? { ...e, output_index: e.output_index + 1 } : e));
+  const last = shifted.at(-1)!;
+  const wire = responsesWire([
+    ...shifted.slice(0, 2),
+    { type: 'response.output_item.added', output_index: 0, item: { ...searchItem, status: 'in_progress' } },
+    { type: 'response.output_item.done', output_index: 0, item: searchItem },
+    ...shifted.slice(2, -1),
+    { ...last, response: { ...(last.response as Json), output: [] } },
+  ]);
+
+  it('is assembled with the streamed items: the text, and the search billed', () => {
+    const r = assemble(responsesSpec, wire);
+    expect(r.complete).toBe(true);
+    expect((r.body.output as Json[]).map((o) => o.type)).toEqual(['web_search_call', 'message']);
+    expect(responsesSpec.outputText!(r.body)).toBe('Found it.');
+    expect(responsesSpec.usage(r.body)).toMatchObject({ inputTokens: 20, outputTokens: 3, webSearches: 1 });
+    expect(r.body.usage).toEqual(usage(20, 3));
+  });
+});
+
 describe('a Responses stream ending in response.incomplete (bug 2)', () => {
   const events = responsesEvents('resp_inc', [{ kind: 'text', id: 'msg_inc', deltas: ['The answer ', 'was cut at ', 'the limit'] }], {
     type: 'incomplete',
@@ -373,8 +399,28 @@ describe('through the proxy with the openai SDK', () => {
   let upstreamCalls = 0;
 
   /** Each scenario is named by the request's input (Responses) or last message (chat). */
-  function serve(scenario: string, stream: boolean): { body: string; thenCut?: boolean; error?: string; json?: boolean } {
+  function serve(scenario: string, stream: boolean): { body: string | Uint8Array; thenCut?: boolean; error?: string; json?: boolean } {
     switch (scenario) {
+      case 'bom': // a JSON answer that starts with a UTF-8 byte order mark (fetch's json() and Python's json.loads skip it)
+        return { body: `\uFEFF${JSON.stringify(responseObject('resp_b1', 'completed', [{ id: 'msg_b1', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', annotations: [], text: 'Marked.' }] }], { usage: usage(5, 2) }))}`, json: true };
+      case 'empty-completed': {
+        // ChatGPT's Codex backend and several gateways stream the items, then a response.completed
+        // whose `output` is empty: the answer is in the item events only.
+        const events = responsesEvents('resp_e1', [{ kind: 'text', id: 'msg_e1', deltas: ['Only in ', 'the events.'] }], { type: 'completed', usage: usage(6, 3) });
+        const last = events.at(-1)!;
+        events[events.length - 1] = { ...last, response: { ...(last.response as Json), output: [] } };
+        return { body: responsesWire(events) };
+      }
+      case 'unterminated': // the gateway closes right after response.completed's data line, without the blank line
+        return { body: responsesWire(responsesEvents('resp_u1', [{ kind: 'text', id: 'msg_u1', deltas: ['All ', 'of it.'] }], { type: 'completed', usage: usage(8, 4) })).replace(/\n\n$/, '') };
+      case 'done-unterminated': // a chat stream whose `data: [DONE]` ends the body without its blank line
+        return { body: chatLogprobsWire(true).replace(/\n\n$/, '') };
+      case 'cut-character': {
+        // Every choice finished and the usage came, but the body ends two bytes into a three-byte
+        // character: the upstream stopped in the middle of sending something.
+        const text = chatLogprobsWire(true).replace(/data: \[DONE\]\n\n$/, '');
+        return { body: Buffer.concat([utf8.encode(text), Buffer.from([0xe2, 0x82])]) };
+      }
       case 'json-cut': // a JSON answer that ends in the middle of its text
         return { body: `{"id":"resp_j","object":"response","status":"completed","model":"${MODEL}","output":[{"id":"msg_j","type":"message","role":"assistant","content":[{"type":"output_text","annotations":[],"text":"${LONG_TEXT}`, json: true };
       case 'cut-error': {
@@ -535,5 +581,71 @@ describe('through the proxy with the openai SDK', () => {
     expect(eventShape(hit.events)).toEqual(eventShape(miss.events));
     expect(hit.events.filter((e) => e.type === 'response.function_call_arguments.delta').length).toBeGreaterThan(0);
     expect(accumulated(hit.events)).toEqual(accumulated(miss.events));
+  });
+  it('an event the upstream ends the body with, without its blank line, reaches the client whole and completes the answer', async () => {
+    // The SSE spec drops such an event and this SDK version does too: relayed as it came, the
+    // client never saw response.completed, and Tollgate called the stream cut (502, not cached).
+    const miss = await responsesStream('unterminated ending');
+    expect(miss.threw).toBeUndefined();
+    expect(miss.events.at(-1)?.type).toBe('response.completed');
+    expect(streamedText(miss.events)).toBe('All of it.');
+    const row = await rowWhere((c) => c.promptPreview?.startsWith('unterminated') === true);
+    expect(row).toMatchObject({ status: 200, cache: 'miss', inputTokens: 8, outputTokens: 4, tokensEstimated: false });
+    const calls = upstreamCalls;
+    const hit = await responsesStream('unterminated ending');
+    expect(hit.cache).toBe('exact');
+    expect(upstreamCalls).toBe(calls);
+    expect(accumulated(hit.events)).toEqual(accumulated(miss.events));
+  });
+
+  it('a chat stream ending in `data: [DONE]` without its blank line is whole', async () => {
+    const chunks: ChatCompletionChunk[] = [];
+    for await (const c of await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'done-unterminated please' }], stream: true })) chunks.push(c);
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Hello world');
+    const row = await rowWhere((c) => c.promptPreview?.startsWith('done-unterminated') === true);
+    expect(row).toMatchObject({ status: 200, inputTokens: 9, outputTokens: 2 });
+    expect(row.errorType ?? undefined).toBeUndefined();
+  });
+
+  it('a stream whose body ends in the middle of a character is cut short: not a clean end, not cached', async () => {
+    const ask = async () => {
+      const chunks: ChatCompletionChunk[] = [];
+      let threw: unknown;
+      try {
+        for await (const c of await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'cut-character please' }], stream: true })) chunks.push(c);
+      } catch (err) {
+        threw = err;
+      }
+      return { chunks, threw };
+    };
+    const first = await ask();
+    expect(String(first.threw)).toMatch(/incomplete/);
+    const row = await rowWhere((c) => c.promptPreview?.startsWith('cut-character') === true);
+    expect(row).toMatchObject({ status: 502, errorType: 'incomplete_stream' });
+    const calls = upstreamCalls;
+    await ask();
+    expect(upstreamCalls).toBe(calls + 1);
+  });
+  it('a JSON answer that starts with a byte order mark is an answer, as the SDKs read it', async () => {
+    const first = await client.responses.create({ model: 'gpt-4.1-mini', input: 'bom please' }).withResponse();
+    expect(first.data.output_text).toBe('Marked.');
+    const row = await rowWhere((c) => c.promptPreview?.startsWith('bom') === true);
+    expect(row).toMatchObject({ status: 200, inputTokens: 5, outputTokens: 2, tokensEstimated: false });
+    const hit = await client.responses.create({ model: 'gpt-4.1-mini', input: 'bom please' }).withResponse();
+    expect(hit.response.headers.get('x-tollgate-cache')).toBe('exact');
+    expect(hit.data.output_text).toBe('Marked.');
+  });
+  it('a response.completed with an empty output keeps the streamed items: the cache replays the answer, not nothing', async () => {
+    const miss = await responsesStream('empty-completed answer');
+    expect(miss.threw).toBeUndefined();
+    expect(streamedText(miss.events)).toBe('Only in the events.');
+    const row = await rowWhere((c) => c.promptPreview?.startsWith('empty-completed') === true);
+    expect(row).toMatchObject({ status: 200, inputTokens: 6, outputTokens: 3 });
+    const hit = await responsesStream('empty-completed answer');
+    expect(hit.cache).toBe('exact');
+    expect(streamedText(hit.events)).toBe('Only in the events.');
+    const json = await client.responses.create({ model: 'gpt-4.1-mini', input: 'empty-completed answer' }).withResponse();
+    expect(json.response.headers.get('x-tollgate-cache')).toBe('exact');
+    expect(json.data.output_text).toBe('Only in the events.');
   });
 });

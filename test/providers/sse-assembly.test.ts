@@ -178,3 +178,53 @@ describe('Anthropic messages events', () => {
     expect(r.body.content).toEqual([{ type: 'text', text: 'Partial' }]);
   });
 });
+
+describe('the end of the body (SseParser.end)', () => {
+  const endOf = (bytes: Uint8Array, size: number) => {
+    const parser = new SseParser();
+    const frames = [...pieces(bytes, size)].flatMap((c) => parser.pushBytes(c));
+    return { frames, last: parser.end(), pending: parser.pending };
+  };
+
+  it('gives the event the body ends with, without its blank line, as a frame every client reads (LF, CRLF, CR, none)', () => {
+    const spec = endpoint('messages');
+    const bytes = fixture('anthropic-messages-tools.sse');
+    const whole = assemble(spec, [bytes]);
+    const text = new TextDecoder().decode(bytes).replace(/\n\n$/, '');
+    for (const ending of ['', '\n', '\r\n', '\r']) {
+      for (const size of [1, 3, 64]) {
+        const r = endOf(utf8.encode(text + ending), size);
+        expect(r.pending).toBe('');
+        expect(r.last).toHaveLength(1);
+        expect(r.last[0]).toMatchObject({ event: 'message_stop', data: '{"type":"message_stop"}' });
+        expect(r.last[0]!.raw.endsWith(ending === '' ? '\n\n' : ending + ending)).toBe(true);
+        const a = spec.assembler!();
+        for (const f of [...r.frames, ...r.last]) a.accept(f, frameJson(f));
+        expect(a.complete).toBe(true);
+        expect(a.result()).toEqual(whole.body);
+      }
+    }
+  });
+
+  it('keeps a frame cut mid-line pending: the stream was cut short', () => {
+    const text = new TextDecoder().decode(fixture('openai-chat-usage.sse'));
+    const cut = text.slice(0, text.lastIndexOf('"usage"'));
+    const r = endOf(utf8.encode(cut), 7);
+    expect(r.last).toEqual([]);
+    expect(r.pending).toMatch(/^data: \{/);
+  });
+
+  it('does not drop a character the end cut in two: what the decoder held is pending', () => {
+    const bytes = fixture('openai-chat-usage.sse');
+    for (const tail of [[0xe2, 0x82], [0xf0, 0x9f, 0x9a], [0xc3]]) {
+      const r = endOf(new Uint8Array([...bytes, ...tail]), 5);
+      expect(r.last).toEqual([]);
+      expect(r.pending).toBe('\uFFFD');
+    }
+    // A JSON data line whose last character is cut is not whole either.
+    const frame = utf8.encode('data: {"choices":[{"index":0,"delta":{"content":"caf\u00e9"}}]}');
+    const r = endOf(frame.subarray(0, frame.length - 6), 3);
+    expect(r.last).toEqual([]);
+    expect(r.pending.endsWith('caf\uFFFD')).toBe(true);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { chatTexts } from '../../proxy/src/pipeline/governanceStages';
 import type { PolicyInput } from '../../proxy/src/policy/schema';
 import type { BudgetStatus } from '../../webview/src/protocol';
 import { startHarness, type Harness } from '../support/harness';
@@ -188,6 +189,28 @@ describe('routing', () => {
     const row = hh.proxy.services.ledger.page({}, 1).calls[0]!;
     expect(row.modelRequested).toBe('auto');
     expect(row.route).toMatch(/; p=[01]\.\d\d\/[01]\.\d\d; by=/);
+  });
+
+  it('a legacy completions prompt is read as the token estimate reads it: a string, a list of strings; token ids carry no text', async () => {
+    const hardAsk =
+      'Design a distributed rate limiter for a multi-region API gateway. First analyse the consistency trade-offs, then prove that your token-bucket merge is monotone, ' +
+      'then write the TypeScript implementation with tests:\n```ts\ninterface Limiter { take(key: string, n: number): Promise<boolean> }\n```\n' +
+      'Constraints: must tolerate clock skew of 500 ms; must not exceed 1.05x the limit; must use at most 2 round trips; explain step by step and compare three alternatives.';
+    expect(chatTexts({ prompt: hardAsk })).toEqual([{ role: 'user', text: hardAsk }]);
+    expect(chatTexts({ prompt: ['Say hi.', hardAsk] })).toEqual([
+      { role: 'user', text: 'Say hi.' },
+      { role: 'user', text: hardAsk },
+    ]);
+    expect(chatTexts({ prompt: [9906, 1917] })).toEqual([]);
+    expect(chatTexts({ prompt: [[9906, 1917], [9906]] })).toEqual([]);
+    const { client } = await setup({ routing: { router: 'score', tiers: { openai: { small: 'gpt-4o-mini', medium: 'gpt-4.1-mini', large: 'gpt-4.1' } } } });
+    const route = async (prompt: string | string[]) => (await client.completions.create({ model: 'auto', prompt, max_tokens: 5 }).withResponse()).response.headers.get('x-tollgate-route');
+    const asString = await route(hardAsk);
+    expect(asString).toMatch(/^(medium|large);/);
+    expect((await route([hardAsk]))?.split(';')[0]).toBe(asString?.split(';')[0]);
+    expect(await route(['What is the capital of Portugal?'])).toMatch(/^small;/);
+    // The dashboard's preview shows the list's last prompt, as it does a Responses `input` list's.
+    expect(h!.proxy.services.ledger.page({}, 1).calls[0]!.promptPreview).toBe('What is the capital of Portugal?');
   });
 
   it('a feature rule routes by tag', async () => {

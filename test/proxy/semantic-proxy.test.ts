@@ -92,4 +92,20 @@ describe('semantic cache through the proxy', () => {
     const del = (id: string) => fetch(`${h.proxy.url}/tollgate/cache/entries/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${h.proxy.adminToken}` } }).then((x) => x.status);
     expect([await del('abc'), await del('1.5'), await del('999999')]).toEqual([400, 400, 404]);
   });
+  it("the request's cache directives govern the semantic lookup and index as they do the exact cache", async () => {
+    const asked = (content: string, headers: Record<string, string> = {}) =>
+      client.chat.completions
+        .create({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'You are a helpful support agent.' }, { role: 'user', content }] }, { headers })
+        .withResponse()
+        .then(({ response }) => response.headers.get('x-tollgate-cache'));
+    // no-store: neither looked up nor stored or indexed.
+    expect(await asked('How do I update my billing address?', { 'x-tollgate-cache': 'no-store' })).toBe('bypass');
+    expect(await asked('How do I update my billing address?')).toBe('miss');
+    expect(await asked('How can I update my billing address?')).toBe('semantic');
+    // no-cache (Tollgate's or the standard Cache-Control): no semantic lookup, but the answer is stored.
+    expect(await asked('How do I cancel my subscription plan?')).toBe('miss');
+    expect(await asked('How can I cancel my subscription plan?', { 'x-tollgate-cache': 'no-cache' })).toBe('bypass');
+    expect(await asked('How can I cancel my subscription plan?', { 'cache-control': 'no-cache' })).toBe('bypass');
+    expect(await asked('How can I cancel my subscription plan?')).toBe('exact');
+  });
 });

@@ -56,12 +56,40 @@ describe('CLI path handling', () => {
       expect(r.code).toBe(4);
       expect(r.stdout).not.toContain('listening');
       expect(r.stderr).toMatch(/policy\.yaml/);
-      expect(r.stderr).toMatch(/ENOENT|not found|no such file/i);
+      expect(r.stderr).toMatch(/symbolic link to \S+shared-checkout-not-cloned\/policy\.yaml, which does not exist/);
       noStack(r.stderr);
+      // Named with --policy, the same link is not "policy file not found" either.
+      const named = await runCli(['start', '--port', '0', '--data-dir', join(work, 'data'), '--policy', '.tollgate/policy.yaml'], { cwd: work });
+      expect(named.code).toBe(4);
+      expect(named.stderr).not.toMatch(/not found/);
+      expect(named.stderr).toMatch(/symbolic link to \S+shared-checkout-not-cloned\/policy\.yaml, which does not exist/);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
   });
+
+  it('an empty path value (an unset variable in a script) is a usage error, not the default location', async () => {
+    const work = join(dir, 'empty-values');
+    const home = join(work, 'home');
+    mkdirSync(join(work, '.tollgate'), { recursive: true });
+    mkdirSync(home);
+    writeFileSync(join(work, '.tollgate', 'policy.yaml'), 'version: 1\n');
+    const env = { HOME: home };
+    const runs = await Promise.all([
+      runCli(['start', '--port', '0', '--data-dir', ''], { cwd: work, env }),
+      runCli(['report', '--data-dir', ''], { cwd: work, env }),
+      runCli(['policy', 'export', '--target', 'litellm', '--out', ''], { cwd: work, env }),
+    ]);
+    for (const [i, flag] of ['--data-dir', '--data-dir', '--out'].entries()) {
+      expect(runs[i]!.code, runs[i]!.stderr).toBe(2);
+      expect(runs[i]!.stderr).toContain(`${flag} <`);
+      expect(runs[i]!.stderr).toMatch(/empty/);
+      expect(runs[i]!.stdout).not.toContain('listening');
+    }
+    // Nothing was created where an empty value used to lead: the home data directory, the working directory.
+    expect(existsSync(join(home, '.tollgate'))).toBe(false);
+    expect(existsSync(join(work, 'litellm'))).toBe(false);
+  }, 90_000);
 
   it('policy names with path separators or dot-dot are rejected, and export writes nothing', async () => {
     const bad = join(dir, 'work', 'bad.yaml');

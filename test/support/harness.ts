@@ -20,7 +20,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-type ProviderTweaks = { baseUrl?: string; timeoutMs?: number; idleTimeoutMs?: number; headers?: Record<string, string> };
+type ProviderTweaks = { baseUrl?: string; timeoutMs?: number; idleTimeoutMs?: number; headers?: Record<string, string>; priceAs?: Record<string, string> };
 
 export interface HarnessOptions {
   env?: NodeJS.ProcessEnv;

@@ -102,4 +102,25 @@ describe('CallStore with a sorted view and a live stream', () => {
     expect(inView.has(3502)).toBe(true);
     expect(Math.min(...inView)).toBe(2503);
   });
+
+  it('live calls before the first page: the page merges in newest first, each call once', () => {
+    // The proxy has 1..40; the stream delivered 38 and 39 before the first page, not 40 yet.
+    const all = Array.from({ length: 40 }, (_, i) => call(i + 1));
+    const s = new CallStore();
+    s.reset({});
+    s.appendLive([call(38), call(39)]);
+    expect(s.loaded).toBe(false);
+    s.applyPage(pageOf(all, 10));
+    const ids = Array.from({ length: s.length }, (_, i) => s.at(i)!.id);
+    expect(ids).toEqual(Array.from({ length: 10 }, (_, i) => 40 - i));
+    expect(s.total).toBe(40);
+    // 40 comes from the stream late: already held, not added twice.
+    expect(s.appendLive([call(40)])).toEqual([]);
+    // A live call older than the newest row (delivered late) goes in at its place.
+    const s2 = new CallStore();
+    s2.reset({});
+    s2.applyPage(pageOf(all.filter((c) => c.id !== 35), 10));
+    s2.appendLive([call(35)]);
+    expect(Array.from({ length: s2.length }, (_, i) => s2.at(i)!.id).slice(0, 7)).toEqual([40, 39, 38, 37, 36, 35, 34]);
+  });
 });

@@ -5,11 +5,11 @@
  * without it (the file appeared after the start), it is started again as soon as the saved file is
  * valid. "Tollgate: Open Policy" opens the file at the first problem.
  */
-import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { PolicyProblem } from '../../../proxy/src/policy/load';
 import { loadDeferred } from '../deferred/load';
 import type { ProxyController } from '../proxy/proxyController';
+import { entryExists } from '../util/entryExists';
 import { problemRange } from './problemRange';
 import { explainRestricted } from './restricted';
 
@@ -74,7 +74,8 @@ export class PolicyDiagnostics implements vscode.Disposable {
   }
 
   private checkDisk(file: string, saved: boolean): void {
-    if (!existsSync(file)) {
+    // A dangling symlink is there (entryExists): the reader below says it cannot be resolved.
+    if (!entryExists(file)) {
       this.publish(file, []);
       return;
     }

@@ -4,7 +4,7 @@
  * logs to the "Tollgate" output channel and turns failures into messages with a fix.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -20,6 +20,7 @@ import { PROVIDER_KEYS, readProviderKeys } from './providerKeys';
 import { editorProxyEnvironment, proxyEnvironment } from './environment';
 import { HostApprovals, type PendingHost } from './trust';
 import { notificationText } from '../util/notificationText';
+import { entryExists } from '../util/entryExists';
 
 /** SecretStorage entry of the admin token the user's windows share. */
 const ADMIN_TOKEN_SECRET = 'tollgate.adminToken';
@@ -354,11 +355,16 @@ export class ProxyController implements vscode.Disposable {
     return this.workspacePolicyFiles()[0];
   }
 
-  /** Each workspace folder's policy file, in folder order (a multi-root workspace can have several). */
+  /**
+   * Each workspace folder's policy file, in folder order (a multi-root workspace can have several).
+   * A name that is there counts even when it cannot be read (a symlink to a checkout that is
+   * missing): the proxy then stops and says why, as `tollgate start` does, where `existsSync` (false
+   * for a dangling link) had it start on the built-in policy — no budgets — without a word.
+   */
   workspacePolicyFiles(): string[] {
     const files: string[] = [];
     for (const f of vscode.workspace.workspaceFolders ?? []) {
-      const p = ['policy.yaml', 'policy.yml'].map((name) => join(f.uri.fsPath, '.tollgate', name)).find((x) => existsSync(x));
+      const p = ['policy.yaml', 'policy.yml'].map((name) => join(f.uri.fsPath, '.tollgate', name)).find(entryExists);
       if (p) files.push(p);
     }
     return files;

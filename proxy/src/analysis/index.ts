@@ -6,6 +6,7 @@ import { countTextTokens } from '../tokens/count';
 import type { DetectedCall } from './code/llm-call';
 import { isNotebookPath, isPythonCell, notebookFileAnalysis, notebookProgram, readNotebook } from './code/notebook';
 import { buildLens } from './cost/lens';
+import { priceAsFor } from './cost/model-prices';
 import { PieceCounter } from './cost/piece-counter';
 import { codeLanguageOf, DEFAULT_PROMPT_GLOBS, isInstructionKind, promptKindOf } from './prompt/detect';
 import type { PromptDocument } from './prompt/document';
@@ -225,9 +226,16 @@ async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'pytho
     return c;
   };
   await checkpoint(context);
-  const calls: CostLens[] = detected.map((c) => {
-    const unseen: Array<'arguments' | 'model'> = [...(c.argumentsHidden ? (['arguments'] as const) : []), ...(c.model ? [] : (['model'] as const))];
+  // A call through another provider's SDK client (Groq, Together) is billed at that provider's rate,
+  // for the model as shown or, failing that, as written (Together prices `meta-llama/Llama-3.3-…`).
+  const priced = detected.map((c) => {
     const model = c.model ? normaliseModelName(c.model) : defaultModel;
+    const priceAs = c.provider ? priceAsFor(c.provider, c.model ? [model, c.model] : [model]) : undefined;
+    return { ...c, ...(c.model ? { model } : {}), ...(priceAs ? { priceAs } : {}) };
+  });
+  const calls: CostLens[] = detected.map((c, i) => {
+    const unseen: Array<'arguments' | 'model'> = [...(c.argumentsHidden ? (['arguments'] as const) : []), ...(c.model ? [] : (['model'] as const))];
+    const { model = defaultModel, priceAs } = priced[i]!;
     const counter = counterFor(model);
     const lens = buildLens({
       model,
@@ -238,11 +246,12 @@ async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'pytho
       ...(c.outputLimit !== undefined ? { outputLimit: c.outputLimit } : {}),
       comparisonModels: settings.comparisonModels ?? [],
       chat: c.chat !== false,
+      ...(priceAs ? { priceAs } : {}),
     });
     return unseen.length ? { ...lens, unseen } : lens;
   });
   const raw = codeOutputLimitFindings(
-    detected.map((c) => (c.model ? { ...c, model: normaliseModelName(c.model) } : c)),
+    priced,
     lines,
     defaultModel,
   );

@@ -35,14 +35,18 @@ function automationTag(r: CallRow): string | undefined {
   return undefined;
 }
 
-export function opportunitiesFromRows(rows: readonly CallRow[], from: number): Opportunities {
+/**
+ * `upstreamOf` names what a ledger row's provider is for its batch discount (rates.ts batchUpstream
+ * of the configured provider); by default the name itself, for rows of a provider no longer configured.
+ */
+export function opportunitiesFromRows(rows: readonly CallRow[], from: number, upstreamOf: (provider: string) => string | undefined = (name) => name): Opportunities {
   const byFeature = new Map<string, { calls: number; cost: number; batch: number; flex: number; night: number; stream: number; automated: number; automationTag?: string }>();
   for (const r of rows) {
     const key = r.feature ?? '(untagged)';
     const acc = byFeature.get(key) ?? { calls: 0, cost: 0, batch: 0, flex: 0, night: 0, stream: 0, automated: 0 };
     acc.calls += 1;
     acc.cost += r.cost_usd;
-    acc.batch += r.cost_usd * (batchDiscount(r.provider)?.factor ?? 1);
+    acc.batch += r.cost_usd * (batchDiscount(upstreamOf(r.provider))?.factor ?? 1);
     acc.flex += r.cost_usd * (flexSupported(r.provider, r.model_used) ? FLEX_TIERS[r.provider.toLowerCase()]!.factor : 1);
     const hour = new Date(r.ts).getHours();
     if (hour >= 22 || hour < 6) acc.night += 1;
@@ -78,7 +82,7 @@ export function opportunitiesFromRows(rows: readonly CallRow[], from: number): O
   return { from, features };
 }
 
-export function opportunities(db: Db, from: number): Opportunities {
+export function opportunities(db: Db, from: number, upstreamOf?: (provider: string) => string | undefined): Opportunities {
   // Real-time calls that reached the provider and succeeded: hits and batch results are already cheap.
   const rows = db
     .prepare(
@@ -87,7 +91,7 @@ export function opportunities(db: Db, from: number): Opportunities {
         ORDER BY id DESC LIMIT ${MAX_ROWS}`,
     )
     .all(from) as CallRow[];
-  return opportunitiesFromRows(rows, from);
+  return opportunitiesFromRows(rows, from, upstreamOf);
 }
 
 const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;

@@ -4,7 +4,9 @@
  * comes from and when it was read. Everything else about a price (the standard per-token rates,
  * cache reads, model matching) still comes from genai-prices; this file only scales it. Pure.
  */
-import { priceCall, type CallPrice, type TokenUsage } from '../pricing/price';
+import type { ResolvedProvider } from '../policy/schema';
+import { billingProvider, priceCall, type CallPrice, type TokenUsage } from '../pricing/price';
+import { isAzureProvider } from '../providers/azure';
 import { globMatch } from '../routing/glob';
 
 export type PriceTier = 'standard' | 'batch' | 'flex';
@@ -19,13 +21,17 @@ export interface Discount {
 }
 
 /**
- * Batch APIs: 50 % of the standard input and output price on every model that accepts batches.
+ * Batch APIs: 50 % of the standard input and output price on every model that accepts batches,
+ * keyed by the upstream (batchUpstream), not by the policy's name for it. Other providers' batch
+ * endpoints, where they exist, are billed here at the standard price (the safe side for a budget).
  * OpenAI: "Batch API … 50% cost discount compared to synchronous APIs" (platform.openai.com/docs/guides/batch).
  * Anthropic: "Message Batches … 50% of standard API prices" (docs.anthropic.com/en/docs/build-with-claude/batch-processing#pricing).
+ * Azure OpenAI Global Batch: "at 50% less cost than global standard" (learn.microsoft.com/azure/ai-foundry/openai/how-to/batch).
  */
 export const BATCH_DISCOUNTS: Readonly<Record<string, Discount>> = {
   openai: { factor: 0.5, source: 'https://platform.openai.com/docs/guides/batch', checked: '2026-11-30' },
   anthropic: { factor: 0.5, source: 'https://docs.anthropic.com/en/docs/build-with-claude/batch-processing#pricing', checked: '2026-11-30' },
+  azure: { factor: 0.5, source: 'https://learn.microsoft.com/en-us/azure/ai-foundry/openai/how-to/batch', checked: '2026-12-02' },
 };
 
 /**
@@ -42,9 +48,40 @@ export const FLEX_TIERS: Readonly<Record<string, Discount & { models: readonly s
   },
 };
 
-/** The discount a batch of this provider gets, or undefined when the provider has no batch API. */
-export function batchDiscount(provider: string): Discount | undefined {
-  return BATCH_DISCOUNTS[provider.toLowerCase()];
+/** OpenAI's API hosts: api.openai.com and its data-residency hosts (eu.api.openai.com). */
+function isOpenAIHost(host: string): boolean {
+  return host === 'api.openai.com' || host.endsWith('.api.openai.com');
+}
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Which discounting batch API this configured provider's upstream is (a BATCH_DISCOUNTS key), or
+ * undefined for any other server. By what it is, not what the policy calls it: an Azure OpenAI
+ * resource named `azure-prod` (its host, or Azure's `api-key` header in front of a gateway) runs
+ * Global Batch at half price, and a vLLM server named `openai-eu` is not OpenAI. A provider on a
+ * host no price list knows, named exactly `openai` or `anthropic`, is taken at its name (a gateway
+ * or relay in front of that API), as billingProvider takes such names for prices.
+ */
+export function batchUpstream(p: Pick<ResolvedProvider, 'name' | 'baseUrl' | 'kind' | 'authHeader'>): string | undefined {
+  if (isAzureProvider(p)) return 'azure';
+  const host = hostOf(p.baseUrl);
+  if (p.kind === 'openai' && isOpenAIHost(host)) return 'openai';
+  if (p.kind === 'anthropic' && host === 'api.anthropic.com') return 'anthropic';
+  const name = p.name.toLowerCase();
+  // A known host of another provider (api.groq.com) wins over the name, as it does for prices.
+  return name === p.kind && billingProvider(p) === name ? name : undefined;
+}
+
+/** The discount a batch sent to this upstream (batchUpstream) gets, or undefined: the standard price. */
+export function batchDiscount(upstream: string | undefined): Discount | undefined {
+  return upstream === undefined ? undefined : BATCH_DISCOUNTS[upstream.toLowerCase()];
 }
 
 /** True when this provider offers flex processing for this model. */
@@ -53,10 +90,15 @@ export function flexSupported(provider: string, model: string): boolean {
   return !!tier && tier.models.some((g) => globMatch(g, model));
 }
 
-/** Scales a standard price by the tier's discount (standard, or a tier the provider lacks: unchanged). */
-export function priceAtTier(model: string, usage: TokenUsage, provider: string, tier: PriceTier): CallPrice & { tier: PriceTier } {
+/**
+ * Scales a standard price by the tier's discount (standard, or a tier the provider lacks: unchanged).
+ * `provider` is the id the call is priced under (pricedAs); a batch's discount is looked up by
+ * `at.upstream` when given (batchUpstream of the provider it went to: undefined for no discount),
+ * else by that id.
+ */
+export function priceAtTier(model: string, usage: TokenUsage, provider: string, tier: PriceTier, at?: { upstream: string | undefined }): CallPrice & { tier: PriceTier } {
   const base = priceCall(model, usage, provider);
-  const discount = tier === 'batch' ? batchDiscount(provider) : tier === 'flex' && flexSupported(provider, model) ? FLEX_TIERS[provider.toLowerCase()] : undefined;
+  const discount = tier === 'batch' ? batchDiscount(at ? at.upstream : provider) : tier === 'flex' && flexSupported(provider, model) ? FLEX_TIERS[provider.toLowerCase()] : undefined;
   if (!discount || !base.priced) return { ...base, tier: discount ? tier : 'standard' };
   const f = discount.factor;
   return { ...base, totalUsd: base.totalUsd * f, inputUsd: base.inputUsd * f, outputUsd: base.outputUsd * f, tier };

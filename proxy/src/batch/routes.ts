@@ -22,7 +22,7 @@ import { callUpstream, upstreamPath, type UpstreamAnswer } from './upstream';
 import { ANTHROPIC_PATHS, OPENAI_PATHS } from '../providers/protocol';
 import { adminGuard } from '../server/guards';
 import { opportunities } from './opportunities';
-import { batchDiscount } from './rates';
+import { batchDiscount, batchUpstream } from './rates';
 import { BATCH_EXPORT_HEADERS, type BatchExportQuery, type BatchList, type BatchOpportunities, type BatchRecord } from '../../../contract/batch';
 import { captureStore } from './capture';
 import { BatchExportError, buildBatchExport } from './export';
@@ -107,7 +107,7 @@ export function batchRouter(
   const admin = adminGuard(adminToken);
   router.get('/tollgate/batch/opportunities', admin, (req, res) => {
     const from = Number(req.query.from);
-    res.json(opportunities(services.db, Number.isFinite(from) ? from : Date.now() - 7 * 86_400_000) satisfies BatchOpportunities);
+    res.json(opportunities(services.db, Number.isFinite(from) ? from : Date.now() - 7 * 86_400_000, (name) => upstreamOf(services, name)) satisfies BatchOpportunities);
   });
   // A batch file from captured request bodies (batch.capture in the policy): GET /tollgate/batch/export?feature=&since=&until=&provider=
   const captured = captureStore(services.db, services.textCodec);
@@ -140,7 +140,7 @@ export function batchRouter(
     }
   });
   router.get('/tollgate/batches', admin, (_req, res) => {
-    res.json({ batches: store.list(100).map((b) => batchRecord(b, store.totals(b.id))) } satisfies BatchList);
+    res.json({ batches: store.list(100).map((b) => batchRecord(b, store.totals(b.id), upstreamOf(services, b.provider))) } satisfies BatchList);
   });
   return router;
 }
@@ -461,9 +461,15 @@ function openaiLocalBatch(b: BatchRow, req?: Json): Json {
 }
 
 /** A batch as GET /tollgate/batches shows it: the submission plus what the ledger holds for it. */
-function batchRecord(b: BatchRow, t: { results: number; failed: number; costUsd: number; savedUsd: number }): BatchRecord {
+/** What the configured provider of this name is for its batch discount; a provider since removed goes by its name, as service.ts prices it. */
+function upstreamOf(services: ProxyServices, name: string): string | undefined {
+  const p = services.providers().get(name);
+  return p ? batchUpstream(p) : name;
+}
+
+function batchRecord(b: BatchRow, t: { results: number; failed: number; costUsd: number; savedUsd: number }, upstream: string | undefined): BatchRecord {
   // Cost and saving are at the batch rate; the real-time figure undoes the provider's discount.
-  const factor = batchDiscount(b.provider)?.factor ?? 1;
+  const factor = batchDiscount(upstream)?.factor ?? 1;
   return {
     id: b.id,
     provider: b.provider,

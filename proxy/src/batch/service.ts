@@ -20,7 +20,7 @@ import { chooseProvider, type NormalizedUsage, type Protocol } from '../provider
 import { PROTOCOLS } from '../providers/protocol';
 import { quickEstimate } from '../workers/tokenCounter';
 import { requestedMaxOutput, type BatchRequestLine, type BatchResultLine } from './lines';
-import { priceAtTier } from './rates';
+import { batchUpstream, priceAtTier } from './rates';
 import type { BatchRow, BatchStore, StoredLine } from './store';
 
 /**
@@ -139,7 +139,7 @@ export class BatchService {
       if (l.cachedEntryId !== null) continue;
       inputTokens += l.inputTokens;
       outputTokens += l.maxOutput;
-      worstCaseUsd += priceAtTier(l.model, { inputTokens: l.inputTokens, outputTokens: l.maxOutput }, pricedAs(id.provider), 'batch').totalUsd;
+      worstCaseUsd += priceAtTier(l.model, { inputTokens: l.inputTokens, outputTokens: l.maxOutput }, pricedAs(id.provider), 'batch', { upstream: batchUpstream(id.provider) }).totalUsd;
     }
     if (!this.governor || inputTokens + outputTokens === 0) return { ok: true, worstCaseUsd };
     const result = this.governor.admit({
@@ -186,6 +186,8 @@ export class BatchService {
     const done = this.store.recordedIds(batch.id);
     const provider = this.services.providers().get(batch.provider);
     const pricing = provider ? pricedAs(provider) : batch.provider;
+    // A provider since removed from the policy: its name is all there is to go by.
+    const at = { upstream: provider ? batchUpstream(provider) : batch.provider };
     const policy = this.services.policy.policy;
     let written = 0;
     const now = Date.now();
@@ -196,7 +198,7 @@ export class BatchService {
         const line = lines.get(r.customId);
         const model = r.model ?? line?.model ?? '';
         const usage = r.usage ?? { inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0 };
-        const price = priceAtTier(model, usage, pricing, 'batch');
+        const price = priceAtTier(model, usage, pricing, 'batch', at);
         const call = this.services.ledger.record(
           baseRow(batch, r.customId, now, {
             endpoint: `batch:${line?.endpoint ?? 'unknown'}`,
@@ -225,7 +227,7 @@ export class BatchService {
       }
       for (const { line, entry } of cached) {
         if (done.has(line.customId)) continue;
-        const saved = priceAtTier(entry.model, entry.usage, pricing, 'batch');
+        const saved = priceAtTier(entry.model, entry.usage, pricing, 'batch', at);
         const call = this.services.ledger.record(
           baseRow(batch, line.customId, now, {
             endpoint: `batch:${line.endpoint}`,

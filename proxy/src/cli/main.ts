@@ -43,6 +43,17 @@ function usageErrorsExit(cmd: Command): void {
 usageErrorsExit(program);
 
 /**
+ * A path option given an empty value (`--data-dir "$DIR"` with DIR unset) is a usage error. Left
+ * to the commands, '' read as "not given" (`start` ran on ~/.tollgate, `report` read it) or as the
+ * current directory (`export --out ''` wrote there, `--policy ''` named the directory).
+ */
+program.hook('preAction', (_program, action) => {
+  for (const option of action.options)
+    if (/<(dir|file)>/.test(option.flags) && action.getOptionValue(option.attributeName()) === '')
+      action.error(`error: option '${option.flags}' needs a path, got an empty value (an unset variable?)`);
+});
+
+/**
  * Runtime failures every command can meet (a path that is a file, no permission, a database that
  * is not SQLite, CliError) are one line naming the path and what to do, exit EXIT_FAILURE; anything
  * else is a bug and keeps its stack.

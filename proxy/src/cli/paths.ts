@@ -19,7 +19,7 @@ export function dataDirFrom(given: string | undefined, env: NodeJS.ProcessEnv = 
 }
 
 /** The names a workspace policy may have, in the order the CLI and the extension look for them. */
-const POLICY_NAMES = [DEFAULT_POLICY_FILE, '.tollgate/policy.yml'];
+export const POLICY_NAMES = [DEFAULT_POLICY_FILE, '.tollgate/policy.yml'];
 
 /**
  * `.tollgate/policy.yaml`, else `.tollgate/policy.yml`, in the current directory; undefined when

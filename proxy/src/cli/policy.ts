@@ -2,7 +2,7 @@
  * `tollgate policy export|validate|schema|init`: the team policy as a file you can check, document
  * and turn into production gateway configs (LiteLLM, Portkey, Bifrost).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -13,7 +13,7 @@ import { readPolicyText } from '../policy/store';
 import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/trust';
 import { locatedWarnings } from '../policy/warnings';
 import { displayPath, printable, printableLines, resolveFrom, shellQuote } from './common';
-import { defaultPolicyFile } from './paths';
+import { defaultPolicyFile, POLICY_NAMES } from './paths';
 
 /** Where the command prints; tests pass their own, the CLI uses the process streams. */
 export interface PolicyCommandIO {
@@ -35,6 +35,28 @@ const processIO: PolicyCommandIO = {
 };
 
 const SCHEMA_FILE = 'policy.schema.json';
+
+/**
+ * Whether anything is at `p`, a symlink to nothing included (existsSync follows the link and says
+ * no): such a link names a policy that cannot be read, which is not the same as no policy.
+ */
+function entryAt(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The link's target as written in it, when `p` is a symlink whose target does not exist. */
+function danglingTarget(p: string): string | undefined {
+  try {
+    return existsSync(p) ? undefined : readlinkSync(p);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Names people give the policy that the default lookup (.tollgate/policy.yaml|yml) does not read. */
 const MISPLACED_POLICY_NAMES = [
@@ -127,7 +149,21 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
     .option('--check', 'write nothing; exit 1 when the files on disk differ from what would be generated')
     .action((opts: { target: ExportTarget[]; policy?: string; out: string; check?: boolean }) => {
       const policy = opts.policy ?? defaultPolicyFile();
-      const plan = planExport({ policyFile: resolve(policy), targets: opts.target, outDir: resolve(opts.out), root: cwd() });
+      const policyFile = resolve(policy);
+      // Read as validate and start read it (a symlink to nothing says so; only a sane .yaml file),
+      // not with a plain readFileSync that called a dangling link "not found".
+      let text: string | undefined;
+      if (entryAt(policyFile)) {
+        const read = readPolicyText(policyFile);
+        if ('problem' in read) {
+          io.err(`${policy}:1:1: ${read.problem}`);
+          fail(1);
+          return;
+        }
+        text = read.text;
+      }
+      const readOutput = (p: string): string | undefined => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
+      const plan = planExport({ policyFile, targets: opts.target, outDir: resolve(opts.out), root: cwd(), read: (p) => (p === policyFile ? text : readOutput(p)) });
       if (!plan.ok) {
         for (const p of plan.problems) io.err(formatProblem(p));
         fail(1);
@@ -173,7 +209,8 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
       }
       const file = given ?? opts.policy ?? defaultPolicyFile();
       const abs = resolve(file);
-      if (!existsSync(abs)) {
+      // A symlink to nothing is not "not found" (nor a place for `policy init`): readPolicyText says what it is.
+      if (!entryAt(abs)) {
         // A policy under a name Tollgate does not look for is otherwise never applied by `start` either.
         const elsewhere = given === undefined && opts.policy === undefined ? MISPLACED_POLICY_NAMES.find((n) => existsSync(resolve(n))) : undefined;
         // Without a file of their own, the next step a first-time user needs is the starter file.
@@ -232,16 +269,31 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
     .description(`write a commented starter ${DEFAULT_POLICY_FILE} (never overwrites)`)
     .action(() => {
       const target = resolve(DEFAULT_POLICY_FILE);
-      if (existsSync(target)) {
-        io.err(`${DEFAULT_POLICY_FILE} already exists; not overwriting it`);
+      // Any policy name Tollgate reads counts: a new policy.yaml beside an existing policy.yml would
+      // take its place (policy.yaml is read first) and silently drop the team's budgets.
+      for (const name of POLICY_NAMES) {
+        if (!entryAt(resolve(name))) continue;
+        const dangling = danglingTarget(resolve(name));
+        io.err(
+          dangling !== undefined
+            ? `${name} is a symbolic link to ${dangling}, which does not exist; not writing through it: restore that file, or remove the link and run \`tollgate policy init\` again`
+            : `${name} already exists; not overwriting it${name === DEFAULT_POLICY_FILE ? '' : ` (it is the policy Tollgate reads; a new ${DEFAULT_POLICY_FILE} would take its place)`}`,
+        );
         fail(1);
         return;
       }
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, starterPolicy(), { flag: 'wx' });
-      const schemaPath = join(dirname(target), SCHEMA_FILE);
-      if (!existsSync(schemaPath)) writeFileSync(schemaPath, `${JSON.stringify(policyJsonSchema(), null, 2)}\n`);
-      io.out(`wrote ${DEFAULT_POLICY_FILE} and ${join(dirname(DEFAULT_POLICY_FILE), SCHEMA_FILE)}`);
+      const schemaName = join(dirname(DEFAULT_POLICY_FILE), SCHEMA_FILE);
+      // 'wx' never follows a symlink (a repository's link pointing outside it) nor replaces a file.
+      let wroteSchema = true;
+      try {
+        writeFileSync(join(dirname(target), SCHEMA_FILE), `${JSON.stringify(policyJsonSchema(), null, 2)}\n`, { flag: 'wx' });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        wroteSchema = false;
+      }
+      io.out(`wrote ${DEFAULT_POLICY_FILE}${wroteSchema ? ` and ${schemaName}` : ''}`);
     });
 
   return cmd;

@@ -3,7 +3,7 @@
  * shutdown that takes longer than STOP_GRACE_MS, exits at once (EXIT_FAILURE, database closed).
  */
 import { ENV, EXIT_CODES } from '../../../contract/process';
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { CacheKeyError } from '../cache/encryption';
@@ -84,6 +84,14 @@ export function handleStopSignals(proxy: StopTarget, o: StopOptions = {}): void 
   on('SIGTERM', stop);
 }
 
+function isSymlink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 export const EXIT_PORT_IN_USE = EXIT_CODES.portInUse;
 export const EXIT_BAD_POLICY = EXIT_CODES.badConfig;
 
@@ -97,7 +105,9 @@ export function startCommand(): Command {
       const dataDir = dataDirFrom(opts.dataDir);
       const found = opts.policy ?? existingWorkspacePolicy();
       const policyFile = found !== undefined ? resolveFrom(process.cwd(), found) : undefined;
-      if (opts.policy && !existsSync(policyFile!)) {
+      // Nothing at the path is "not found"; a symlink to nothing is a policy that cannot be read,
+      // which the policy store refuses below with the link and its missing target named.
+      if (opts.policy && !existsSync(policyFile!) && !isSymlink(policyFile!)) {
         console.error(`tollgate: policy file not found: ${policyFile}`);
         process.exit(EXIT_BAD_POLICY);
       }

@@ -32,8 +32,9 @@ import {
   skipMonitorOnlyBudget,
   TAG_HEADER,
   uniqueNamer,
+  isAzureV1BaseUrl,
   Warnings,
-  warnAzureVersion,
+  warnAzureDeployment,
   warnLocalOnly,
   warnRuleTarget,
 } from './shared';
@@ -53,6 +54,21 @@ const BIFROST_NAMED = new Set([
 ]);
 
 const GLOBAL_CUSTOMER = 'tollgate-global';
+/**
+ * The paths Tollgate calls after an OpenAI-protocol base URL, per Bifrost request type (core/schemas
+ * RequestType), for a custom provider whose base URL does not end in /v1: Bifrost would otherwise
+ * call `<base_url>/v1/chat/completions`.
+ */
+const OPENAI_PATHS: JsonObject = {
+  chat_completion: '/chat/completions',
+  chat_completion_stream: '/chat/completions',
+  text_completion: '/completions',
+  text_completion_stream: '/completions',
+  embedding: '/embeddings',
+  responses: '/responses',
+  responses_stream: '/responses',
+  list_models: '/models',
+};
 /** A conversation length no client reaches: Bifrost then caches conversations of any length, as Tollgate does. */
 const CACHE_ANY_CONVERSATION = 10_000;
 
@@ -451,14 +467,24 @@ function providerConfig(p: ResolvedProvider, name: string, policy: Policy, w: Wa
   if (idle < 5 || idle > 3600) w.add(`${field}.idleTimeoutMs`, `${TARGET} allows a stream idle timeout of 5–3600 s; ${p.idleTimeoutMs} ms was clamped`);
   // Bifrost appends /v1/… itself, so an OpenAI-style base URL loses its trailing /v1. Azure's
   // endpoint goes in each key's azure_key_config instead.
+  let pathOverrides: JsonObject | undefined;
   if (azureKeys.length === 0 && (p.baseUrl !== PROTOCOLS[p.kind].defaultBaseUrl || !builtin)) {
-    if (p.kind === 'openai' && !p.baseUrl.endsWith('/v1'))
-      w.add(`${field}.baseUrl`, `${TARGET} appends /v1/chat/completions to the base URL; ${p.baseUrl} does not end in /v1, check the path`);
-    network.base_url = p.kind === 'openai' ? p.baseUrl.replace(/\/v1$/, '') : p.baseUrl;
+    const v1 = p.baseUrl.endsWith('/v1');
+    // A custom provider can say its paths (request type → path after base_url): an OpenAI-compatible
+    // API elsewhere than /v1 (Gemini's …/v1beta/openai, Vertex AI's …/endpoints/openapi) is called
+    // where Tollgate calls it. The built-in openai provider has no such setting: warned.
+    if (p.kind === 'openai' && !v1 && !builtin) pathOverrides = OPENAI_PATHS;
+    else if (p.kind === 'openai' && !v1)
+      w.add(`${field}.baseUrl`, `${TARGET}'s openai provider appends /v1/chat/completions (and /v1/embeddings, …) to its base URL, where Tollgate appends /chat/completions to ${p.baseUrl}, which does not end in /v1: every request of provider ${p.name} reaches another path there. Give the upstream a base URL ending in /v1, or serve it as a provider of another name (a custom provider, whose paths the export sets)`);
+    network.base_url = p.kind === 'openai' && v1 ? p.baseUrl.replace(/\/v1$/, '') : p.baseUrl;
   }
   for (const k of azureKeys.length > 0 ? azureKeys : [p]) {
     const host = privateNetworkHost(k.baseUrl);
-    if (host)
+    // Bifrost lets loopback through whatever allow_private_network says, and never link-local
+    // (transports/config.schema.json @ 003ecc6, network_config.allow_private_network).
+    if (host && isLinkLocal(host))
+      w.add(`providers.${k.name}.baseUrl`, `${TARGET} always refuses link-local upstreams; ${k.baseUrl} (${host}) is one, so every request to provider ${k.name} fails there, allow_private_network or not. Serve it at a routable or loopback address`);
+    else if (host && !isLoopback(host))
       w.add(`providers.${k.name}.baseUrl`, `${TARGET} refuses upstreams in private networks by default; ${k.baseUrl} (${host}) is one, so every request to provider ${k.name} fails until allow_private_network is enabled for it in Bifrost's network settings`);
     if (k.models.length > 0)
       w.add(`providers.${k.name}.models`, `${TARGET} picks the provider from the model's "provider/" prefix, not from model globs; clients must send "${name}/<model>"${name === k.name || azureKeys.length > 0 ? '' : ` (the name it has in ${TARGET}; "${k.name}/<model>" reaches ${TARGET}'s own ${k.name} provider, which this config does not set up)`}`);
@@ -469,17 +495,36 @@ function providerConfig(p: ResolvedProvider, name: string, policy: Policy, w: Wa
   const key = (k: ResolvedProvider): JsonObject => ({ name: `${k.name}-key`, value: `env.${k.apiKeyEnv}`, models: ['*'], weight: 1 });
   const keys: JsonObject[] = azureKeys.length === 0 ? [key(p)] : azureKeys.map((k) => ({ ...key(k), azure_key_config: azureKeyConfig(k, w) }));
   const cfg: JsonObject = { keys, network_config: network };
-  if (!builtin && azureKeys.length === 0) cfg.custom_provider_config = { base_provider_type: p.kind };
+  if (!builtin && azureKeys.length === 0) cfg.custom_provider_config = pathOverrides ? { base_provider_type: p.kind, request_path_overrides: pathOverrides } : { base_provider_type: p.kind };
   return cfg;
 }
 
-/** One Azure resource as Bifrost's azure_key_config (the deployment is the requested model, as in Tollgate). */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function isLinkLocal(host: string): boolean {
+  return /^169\.254\.\d{1,3}\.\d{1,3}$/.test(host) || host.startsWith('fe80:');
+}
+
+/**
+ * One Azure resource as Bifrost's azure_key_config. Bifrost's azure provider calls Azure's v1 API
+ * (`<endpoint>/openai/v1/…`; `api_version` is deprecated in transports/config.schema.json @ 003ecc6)
+ * and sends the requested model as the deployment unless the key's `aliases` map it to another
+ * (core/schemas KeyAliases.Resolve returns an unmapped name unchanged), as Tollgate does: so the
+ * endpoint is all a key needs, and no api_version is written that Bifrost would not send.
+ */
 function azureKeyConfig(p: ResolvedProvider, w: Warnings): JsonObject {
   const azure = azureResource(p) as NonNullable<ReturnType<typeof azureResource>>;
-  warnAzureVersion(p, w, TARGET);
+  warnAzureDeployment(p, w, TARGET);
+  if (!isAzureV1BaseUrl(p))
+    w.add(
+      `providers.${p.name}.baseUrl`,
+      `${TARGET} calls Azure's v1 API for provider ${p.name} (${azure.endpoint}/openai/v1/…, the requested model as the deployment, no api-version), where Tollgate calls the classic deployment routes and forwards the api-version each client sends; a deployment or parameter that only a dated (preview) api-version serves fails there. End the base URL at /openai/v1 to call the v1 API in Tollgate too`,
+    );
   if (azure.entra)
     w.add(`providers.${p.name}.authHeader`, `${TARGET}'s azure provider sends a key as api-key, or signs in with a service principal (client_id, client_secret, tenant_id in azure_key_config); ${p.apiKeyEnv} holds a Microsoft Entra ID token in Tollgate, which Azure refuses as an api-key, so set the service principal on the key before deploying`);
-  return { endpoint: azure.endpoint, api_version: azure.apiVersion };
+  return { endpoint: azure.endpoint };
 }
 
 /** Bifrost refuses a retry backoff outside 100 ms – 1,000,000 ms, and an initial backoff above the maximum. */

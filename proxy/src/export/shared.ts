@@ -98,15 +98,26 @@ export function azureResource(p: ResolvedProvider): AzureResource | undefined {
   return resourceName === undefined ? base : { ...base, resourceName };
 }
 
-/** What changes for an Azure provider on every gateway: the fixed api-version, a base URL fixed to one deployment. */
+/** A base URL naming one deployment (`…/openai/deployments/gpt-4o`): Tollgate sends everything there, gateways the deployment the model names. */
+export function warnAzureDeployment(p: ResolvedProvider, w: Warnings, target: string): void {
+  const azure = azureResource(p);
+  const deployment = /\/openai\/deployments\/([^/]+)/i.exec(p.baseUrl)?.[1];
+  if (azure && deployment !== undefined)
+    w.add(`providers.${p.name}.baseUrl`, `Tollgate sends every request of provider ${p.name} to deployment ${deployment}, the one its base URL names; ${target} sends each request to the deployment named by its model, at ${azure.endpoint}. Name the deployment as the model in the clients, or end the base URL at /openai`);
+}
+
+/** Whether Tollgate calls Azure's v1 API for this provider (a base URL ending in `/openai/v1`), which takes no api-version. */
+export function isAzureV1BaseUrl(p: ResolvedProvider): boolean {
+  return /\/openai\/v1$/i.test(p.baseUrl);
+}
+
+/** What changes for an Azure provider on a gateway that calls the deployment routes: the fixed api-version, a base URL fixed to one deployment. */
 export function warnAzureVersion(p: ResolvedProvider, w: Warnings, target: string): void {
   const azure = azureResource(p);
   if (!azure) return;
-  const deployment = /\/openai\/deployments\/([^/]+)/i.exec(p.baseUrl)?.[1];
-  if (deployment !== undefined)
-    w.add(`providers.${p.name}.baseUrl`, `Tollgate sends every request of provider ${p.name} to deployment ${deployment}, the one its base URL names; ${target} sends each request to the deployment named by its model, at ${azure.endpoint}. Name the deployment as the model in the clients, or end the base URL at /openai`);
+  warnAzureDeployment(p, w, target);
   if (azure.apiVersion !== AZURE_API_VERSION) return;
-  const v1 = /\/openai\/v1$/i.test(p.baseUrl);
+  const v1 = isAzureV1BaseUrl(p);
   w.add(
     `providers.${p.name}.baseUrl`,
     `${target} calls Azure's deployment routes of provider ${p.name} (${azure.endpoint}, the requested model as the deployment, as in Tollgate) with api-version ${AZURE_API_VERSION}, Azure's latest GA version, on every request, where Tollgate ${v1 ? 'calls the v1 API, which needs no version' : 'forwards the api-version each client sends'}; a deployment whose model or parameters need a newer (preview) version fails there until api_version is raised in the export, or set as an api-version header of the provider in the policy`,
@@ -230,6 +241,7 @@ export function isDefault<T>(value: T, pick: (p: Policy) => T): boolean {
  */
 export function warnLocalOnly(policy: Policy, w: Warnings, target: string): void {
   warnKeyEnv(policy, w, target);
+  warnPriceAs(policy, w, target);
   if (!isDefault(policy.server.port, (p) => p.server.port))
     w.add('server.port', `the local proxy port does not apply to ${target}; configure the gateway's listen port where you deploy it`);
   if (!isDefault(policy.server.maxBodyBytes, (p) => p.server.maxBodyBytes) && target !== 'Bifrost')
@@ -252,6 +264,29 @@ export function warnLocalOnly(policy: Policy, w: Warnings, target: string): void
   warnCrossProtocolFallbacks(policy, w, target);
   if (policy.tags.required.length > 0 && target !== 'Bifrost')
     w.add('tags.required', `${target} cannot reject requests that lack the tags ${policy.tags.required.join(', ')}; enforce them in the clients`);
+}
+
+/** Where each gateway names the priced model for a name it sends (none reads Tollgate's priceAs). */
+const PRICE_AS_SETTING: Record<string, string> = {
+  LiteLLM: 'set model_info.base_model on the deployment to the priced model',
+  Bifrost: "map the name in the key's aliases to { model_id: <name>, model_name: <priced model> }",
+  Portkey: 'the open-source gateway keeps no spend; on the hosted platform set the model pricing for the name',
+};
+
+/**
+ * `providers.*.priceAs` prices a provider's own names (an Azure deployment) as a model genai-prices
+ * knows. Gateways price a call by the name they send, from their own catalogs, so such a name is
+ * unpriced there and budgets see no spend for it; said per provider with the gateway's own setting.
+ */
+function warnPriceAs(policy: Policy, w: Warnings, target: string): void {
+  for (const p of resolveProviders(policy).values()) {
+    const entries = Object.entries(p.priceAs ?? {}).sort(([a], [b]) => byCodePoint(a, b));
+    if (entries.length === 0) continue;
+    w.add(
+      `providers.${p.name}.priceAs`,
+      `${target} prices calls by the model name it sends, from its own catalog, not by Tollgate's priceAs (${entries.map(([from, to]) => `${from} as ${to}`).join(', ')}): those calls are unpriced there and its budgets see no spend for them; ${PRICE_AS_SETTING[target] ?? 'set the pricing on the gateway'}`,
+    );
+  }
 }
 
 /**

@@ -91,6 +91,13 @@ interface BudgetCheck {
   spentAfter: number;
 }
 
+/**
+ * A reservation owner as a sweep sees it: a Governor of this process or one judged by pid alone
+ * (`here`: its reservations go stale on this clock), another live process holding a lease
+ * (`leased`: it judges its own), or `gone`.
+ */
+type OwnerState = 'here' | 'leased' | 'gone';
+
 /** Governor instances alive in this process: their reservations are never orphaned. */
 const liveOwners = new Set<string>();
 
@@ -106,6 +113,13 @@ export class Governor extends EventEmitter<GovernorEvents> {
   private tickAt: number;
   /** Until then, others' expired leases prove nothing: this process was stopped itself (see noteTick). */
   private distrustUntil = Number.NEGATIVE_INFINITY;
+  /**
+   * Per owner of another process with reservations open: the lease renewal last read, and when
+   * (on this process's clock) it was first read. Its renewal times are on its owner's clock, which
+   * may run ahead of or behind this one; that the value stays the same is what this process can
+   * measure itself (see leaseExpired).
+   */
+  private readonly leaseReads = new Map<string, { seenAt: number; since: number }>();
   /** When a refusal last looked for dead owners among the reservations that caused it. */
   private heldSweptAt = Number.NEGATIVE_INFINITY;
   private readonly stmts: GovernanceStatements;
@@ -232,7 +246,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const maxOut = callTokens(req.maxOutputTokens ?? policy.defaults.maxOutputTokens);
     let model = req.model;
     const tokens = Math.min(MAX_CALL_TOKENS, inputTokens + maxOut);
-    const price = priceCall(model, { inputTokens, outputTokens: maxOut }, req.pricedAs ?? req.provider);
+    const price = priceCall(req.pricedModel ?? model, { inputTokens, outputTokens: maxOut }, req.pricedAs ?? req.provider);
     let costNano = callNano(req.worstCaseUsd ?? price.totalUsd);
 
     // 1. Rate limits: a request over any RPM/TPM window is refused before anything is reserved.
@@ -549,7 +563,8 @@ export class Governor extends EventEmitter<GovernorEvents> {
    * SQLite cannot take it now — the disk is full, another proxy holds the file's write lock past
    * busy_timeout — it is kept, in order, and retried before the next write: failing it would leave
    * the call's worst case reserved for half an hour and then charge that, while its real figure is
-   * known (the ledger holds its row the same way, ledger.ts).
+   * known (the ledger holds its row the same way, ledger.ts). One that can never be written is said
+   * once per kind and dropped, as in flushPending; it never throws to the caller.
    */
   private write(op: () => BudgetEvent[]): void {
     if (this.pending.length > 0) this.flushPending();
@@ -558,7 +573,12 @@ export class Governor extends EventEmitter<GovernorEvents> {
         this.emitAll(op());
         return;
       } catch (err) {
-        if (!isWriteRefused(err)) throw err;
+        // Waiting cannot fix it (see flushPending): thrown, it failed the call's last stage after the
+        // client had its answer, and a batch's settlement again at every poll of the batch.
+        if (!isWriteRefused(err)) {
+          this.reportFailure(err);
+          return;
+        }
       }
     }
     if (this.pending.length >= MAX_PENDING_WRITES) throw new Error(`${this.pending.length} budget settlements already wait for the database to take writes (disk full?)`);
@@ -638,6 +658,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     // Nothing in flight anywhere (the usual idle case): no need to wait for the write lock.
     if (this.stmts.anyOpen.get() === undefined) {
       this.noteTick(now);
+      this.leaseReads.clear();
       return 0;
     }
     return this.db.transaction(() => this.recoverLocked(now)).immediate();
@@ -648,36 +669,60 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const leasesTrusted = now >= this.distrustUntil;
     if (this.held.size > 0 && liveOwners.has(this.owner)) this.renewLease(now);
     const open = this.stmts.openReservations.all() as ReservationRow[];
-    const gone = new Map<string, boolean>();
+    const owners = new Map<string, OwnerState>();
     let charged = 0;
     for (const r of open) {
-      let ownerGone = gone.get(r.owner);
-      if (ownerGone === undefined) {
-        ownerGone = this.ownerGone(r, now, leasesTrusted);
-        gone.set(r.owner, ownerGone);
+      let owner = owners.get(r.owner);
+      if (owner === undefined) {
+        owner = this.ownerState(r, now, leasesTrusted);
+        owners.set(r.owner, owner);
       }
-      if (!ownerGone && now - r.created_at <= (r.hold_ms ?? this.staleAfterMs)) continue;
+      // A live owner with a lease judges its own reservations stale (its sweeps run this code), on
+      // the clock that dated them: on this one, a minute ahead, a call of 29.5 minutes was 30.5 old.
+      if (owner === 'leased' || (owner === 'here' && now - r.created_at <= (r.hold_ms ?? this.staleAfterMs))) continue;
       const budgets = this.stmts.reservationBudgets.all(r.id) as Array<{ budget: string; period: string; period_start: number }>;
       for (const b of budgets) this.stmts.moveReservedToSpent.run(r.cost_nano, r.tokens, r.cost_nano, r.tokens, b.budget, b.period, b.period_start);
       this.stmts.markRecovered.run(now, r.id);
       charged++;
     }
+    // Owners with nothing open any more are forgotten (bounded by the calls in flight).
+    for (const owner of this.leaseReads.keys()) if (!owners.has(owner)) this.leaseReads.delete(owner);
     return charged;
   }
 
-  private ownerGone(r: ReservationRow, now: number, leasesTrusted: boolean): boolean {
-    if (liveOwners.has(r.owner)) return false;
+  private ownerState(r: ReservationRow, now: number, leasesTrusted: boolean): OwnerState {
+    if (liveOwners.has(r.owner)) return 'here';
     const lease = this.stmts.leaseOf.get(r.owner) as LeaseRow | undefined;
-    // Made by a version without leases (or its lease was pruned): the pid is all there is.
-    if (!lease) return r.owner_pid === process.pid || !pidAlive(r.owner_pid);
-    if (lease.seen_at === 0) return true; // closed
-    if (leasesTrusted && now - lease.seen_at > this.leaseTtlMs) return true;
+    // Made by a version without leases (or its lease was pruned): the pid is all there is, and
+    // staleness on this clock the backstop for a pid since reused.
+    if (!lease) return r.owner_pid === process.pid || !pidAlive(r.owner_pid) ? 'gone' : 'here';
+    if (lease.seen_at === 0) return 'gone'; // closed
+    if (leasesTrusted && this.leaseExpired(lease, now)) return 'gone';
     // Another host (or a container with its own hostname) sharing the file: its pids mean nothing
     // here, where they may name an unrelated process or none at all; only its lease can tell.
-    if (lease.host !== HOST) return false;
+    if (lease.host !== HOST) return 'leased';
     // Our pid but none of our live Governors: an earlier process that had this pid (a restarted
     // container's pid 1), or a Governor of ours that was closed.
-    return lease.pid === process.pid || !pidAlive(lease.pid);
+    return lease.pid === process.pid || !pidAlive(lease.pid) ? 'gone' : 'leased';
+  }
+
+  /**
+   * Whether another process's lease ran out. Its renewal time is on the owner's clock: judged by
+   * this clock alone, an owner whose clock runs a minute behind this one (or this one a minute
+   * ahead) looked expired while it renewed every 15 s, and its calls in flight were charged at
+   * their worst case. So a lease has expired once this process has seen it stay the same for a
+   * whole lease on its own clock, or for half a lease (two renewals missed) when it also looks older
+   * than a lease here: a live owner renews long before either, whatever the skew, and a dead one is
+   * found within a lease of this process first reading its lease, sooner when the clocks agree.
+   */
+  private leaseExpired(lease: LeaseRow, now: number): boolean {
+    const read = this.leaseReads.get(lease.owner);
+    if (!read || read.seenAt !== lease.seen_at) {
+      this.leaseReads.set(lease.owner, { seenAt: lease.seen_at, since: now });
+      return false;
+    }
+    const unchanged = now - read.since;
+    return unchanged >= this.leaseTtlMs || (now - lease.seen_at > this.leaseTtlMs && unchanged >= this.leaseTtlMs / 2);
   }
 
   /**

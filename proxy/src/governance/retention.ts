@@ -17,17 +17,21 @@ export const GOVERNANCE_MIN_DAYS = 63;
 const TABLES = ['governance_spend', 'governance_alerts'] as const;
 
 /**
- * Deletes rows of periods that started before `cutoffMs`, at most `batch` per table and call; the
- * count deleted. Nothing for a table that does not exist yet (a governor never started on the file).
+ * A deleter for one retention pass over rows of periods that started before `cutoffMs`: each call
+ * deletes at most `batch` rows per table and returns the count deleted. Its statements are prepared
+ * once per pass, not once per batch of rows (a year of per-user daily budgets is many batches).
+ * Deletes nothing from a table that does not exist yet (a governor never started on the file).
  */
-export function pruneGovernancePeriods(db: Db, cutoffMs: number, batch: number): number {
-  let deleted = 0;
-  for (const table of TABLES) {
-    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
-    if (!exists) continue;
+export function periodPruner(db: Db, cutoffMs: number): (batch: number) => number {
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+  const deletes = TABLES.filter((table) => exists.get(table) !== undefined).map((table) => {
     // WITHOUT ROWID tables: rows are named by their primary key.
     const key = table === 'governance_spend' ? 'budget, period, period_start' : 'budget, period, period_start, level';
-    deleted += db.prepare(`DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE period_start < ? LIMIT ?)`).run(cutoffMs, batch).changes;
-  }
-  return deleted;
+    return db.prepare(`DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE period_start < ? LIMIT ?)`);
+  });
+  return (batch) => {
+    let deleted = 0;
+    for (const st of deletes) deleted += st.run(cutoffMs, batch).changes;
+    return deleted;
+  };
 }

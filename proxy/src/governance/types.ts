@@ -17,6 +17,11 @@ export interface AdmitRequest {
    */
   pricedAs?: string;
   model: string;
+  /**
+   * The model id the call is priced as, when it differs from `model` (a provider's `priceAs` maps a
+   * deployment name such as `prod-4o` to a model genai-prices knows); absent → `model`.
+   */
+  pricedModel?: string;
   /** Counted input tokens of the request. */
   inputTokens: number;
   /** The request's output limit; absent → policy `defaults.maxOutputTokens`. */

@@ -4,8 +4,9 @@
  * `:param` segments, and body readers. It keeps to the few conveniences the routes use
  * (`res.status().json()`, `req.params`, `req.query`, `req.body`) and nothing else.
  */
-import { IncomingMessage, ServerResponse, createServer, type Server } from 'node:http';
+import { IncomingMessage, ServerResponse, createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
+import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 export class Req extends IncomingMessage {
@@ -108,6 +109,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly type?: 'entity.too.large',
+    /** Response headers the answer needs (Accept-Encoding on a 415 for a coding, RFC 9110 §15.5.16). */
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(message);
   }
@@ -234,12 +237,46 @@ function toOriginForm(req: Req): void {
   req.url = rest.startsWith('/') ? rest : `/${rest}`;
 }
 
+/**
+ * How long a client may take over its request; none of these times an answer (a stream of any
+ * length, or a call the upstream thinks over for minutes). Every open connection holds one of the
+ * connection cap's slots (server/connectionCap.ts) while it waits:
+ * - the request line and headers: 10 s from the connection (or from the first byte of a kept-alive
+ *   connection's next request). A client writes them at once; node's 60 s (66 s here before) let a
+ *   client trickling a header line at a time hold a slot for a minute and more.
+ * - the whole request, body included: node's 300 s, for an upload of the largest body (a 210 MiB
+ *   batch file) over a slow link when the proxy listens beyond loopback.
+ * - an idle kept-alive connection: 65 s, past the idle time of the clients' pools that do not read
+ *   the `Keep-Alive: timeout` hint, so none reuses a socket the proxy is closing. At the cap idle
+ *   connections are closed anyway.
+ * node checks the first two every `connectionsCheckingInterval` (30 s by default, which stretched
+ * the 66 s to up to 96 s); every second here, a walk over at most the cap's connections.
+ */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 300_000;
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export function serve(handler: (req: Req, res: Res) => void): HttpServer {
   const onRequest = (req: Req, res: Res): void => {
     toOriginForm(req);
     handler(req, res);
   };
-  const server = createServer({ IncomingMessage: Req, ServerResponse: Res }, onRequest);
+  const server = createServer(
+    {
+      IncomingMessage: Req,
+      ServerResponse: Res,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      connectionsCheckingInterval: 1_000,
+      // The Host guard (server/guards.ts) answers a request without Host, in the provider's shape.
+      requireHostHeader: false,
+    },
+    onRequest,
+  );
+  // node keeps the first 2000 header lines and drops the rest without a word: a key, an admin token
+  // or a tag after them was lost. The header size limit (a 431, server/clientError.ts) bounds them.
+  server.maxHeadersCount = 0;
   // Node answers `Expect: 100-continue` with a 100 before any route runs, so curl (which sends it
   // for bodies over 1 KiB) and httpx uploaded a body past the limit only to get the 413. The 100
   // now waits until a body reader accepts the request. Until then the connection is marked to
@@ -259,7 +296,54 @@ export function serve(handler: (req: Req, res: Res) => void): HttpServer {
   return server;
 }
 
-/** The body as a Buffer, decompressed per Content-Encoding, refused past `limit` bytes (413). */
+/** The request codings undone here (RFC 9110 §8.4.1; "x-gzip" is gzip, §8.4.1.3). */
+const DECODERS: Readonly<Record<string, () => Transform>> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
+/** What a 415 for a content coding offers instead (its Accept-Encoding). */
+export const ACCEPTED_CODINGS = 'gzip, deflate, br';
+/**
+ * More stacked codings than a client applies (one, rarely two). Each is a decoder with its own
+ * native buffers: 16 KiB of `br,br,…` would have asked for thousands of them for one request.
+ */
+const MAX_CODINGS = 3;
+
+/** The tokens of a coding list, lower-cased, without `identity` (no coding) and empty members. */
+function codingList(header: string | undefined): string[] {
+  return (header ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+}
+
+/**
+ * The decoders for a request body, first to apply first, or the HttpError refusing it. The codings
+ * were applied in the order listed: Content-Encoding's, then Transfer-Encoding's before `chunked`
+ * (node's parser undoes only `chunked` and passes `gzip, chunked` through still compressed), so
+ * they are undone last first. Before, only one Content-Encoding token was read: `x-gzip`,
+ * `gzip, identity`, an empty header or `br, gzip` got a 415.
+ */
+function bodyDecoders(headers: IncomingHttpHeaders): Transform[] | HttpError {
+  const content = codingList(headers['content-encoding']);
+  const transfer = codingList(headers['transfer-encoding']).filter((c) => c !== 'chunked');
+  const unknownTransfer = transfer.find((c) => !(c in DECODERS));
+  // RFC 9112 §6.1: a transfer coding the server does not understand is a 501.
+  if (unknownTransfer !== undefined) return new HttpError(501, `the transfer coding ${JSON.stringify(unknownTransfer.slice(0, 40))} is not supported (send the body with Transfer-Encoding: chunked or a Content-Length)`);
+  const unknown = content.find((c) => !(c in DECODERS));
+  if (unknown !== undefined) {
+    return new HttpError(415, `unsupported content encoding ${JSON.stringify(unknown.slice(0, 40))} (Tollgate decodes ${ACCEPTED_CODINGS}, or a body sent uncompressed)`, undefined, {
+      'accept-encoding': ACCEPTED_CODINGS,
+    });
+  }
+  const codings = [...content, ...transfer];
+  if (codings.length > MAX_CODINGS) {
+    return new HttpError(415, `the body lists ${codings.length} codings; Tollgate undoes at most ${MAX_CODINGS}`, undefined, { 'accept-encoding': ACCEPTED_CODINGS });
+  }
+  return codings.reverse().map((c) => DECODERS[c]!());
+}
+
+/**
+ * The body as a Buffer, decompressed per Content-Encoding (and a Transfer-Encoding coding before
+ * `chunked`), refused past `limit` decoded bytes (413).
+ */
 export function readBody(req: Req, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // A client still waiting for its 100 Continue has sent no body: nothing to drain (its
@@ -270,35 +354,35 @@ export function readBody(req: Req, limit: number): Promise<Buffer> {
       drain();
       return reject(new HttpError(413, 'request entity too large', 'entity.too.large'));
     }
-    const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
-    const decoder = encoding === 'gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : undefined;
-    const stream = encoding === 'identity' ? req : decoder ? req.pipe(decoder) : undefined;
-    if (!stream) {
+    const decoders = bodyDecoders(req.headers);
+    if (decoders instanceof HttpError) {
       drain();
-      return reject(new HttpError(415, `unsupported content encoding "${encoding}"`));
+      return reject(decoders);
     }
     req.sendContinue?.();
+    let stream: Readable = req;
+    for (const d of decoders) stream = stream.pipe(d);
+    // Stops every decoder and drains the raw body: left flowing, a few KB of brotli or gzip went on
+    // inflating to gigabytes (seconds of CPU) after the 413 was sent.
+    let stopped = false;
+    const stop = (err: HttpError): void => {
+      if (stopped) return;
+      stopped = true;
+      stream.removeAllListeners('data');
+      req.unpipe();
+      for (const d of decoders) d.destroy();
+      req.resume();
+      reject(err);
+    };
     const chunks: Buffer[] = [];
     let size = 0;
     stream.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        stream.removeAllListeners('data');
-        // Stop the decoder itself: left flowing, a few KB of brotli or gzip went on inflating to
-        // gigabytes (seconds of CPU) after the 413 was sent. The raw body is still drained.
-        if (decoder) {
-          req.unpipe(decoder);
-          decoder.destroy();
-        }
-        req.resume();
-        reject(new HttpError(413, 'request entity too large', 'entity.too.large'));
-        return;
-      }
+      if (size > limit) return stop(new HttpError(413, 'request entity too large', 'entity.too.large'));
       chunks.push(c);
     });
     stream.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    stream.once('error', (e) => reject(new HttpError(400, e.message)));
-    if (stream !== req) req.once('error', (e) => reject(new HttpError(400, e.message)));
+    for (const s of [req, ...decoders]) s.on('error', (e) => stop(new HttpError(400, e.message)));
   });
 }
 

@@ -10,10 +10,10 @@
  * the budgets' per-period spend and alert rows (governance/retention.ts) and the batch tables
  * (batch/retention.ts), which otherwise grew for good.
  */
-import { BATCH_MIN_DAYS, pruneBatches } from '../batch/retention';
+import { BATCH_MIN_DAYS, batchPruner } from '../batch/retention';
 import { semanticRetentionSteps, type SemanticRetentionResult } from '../cache/semantic/quality/retention';
 import type { Db } from '../db/open';
-import { GOVERNANCE_MIN_DAYS, pruneGovernancePeriods } from '../governance/retention';
+import { GOVERNANCE_MIN_DAYS, periodPruner } from '../governance/retention';
 import { pruneQualitySamples } from '../routing/quality/retention';
 import { BACKGROUND_CLAIM_MIN_DAYS, pruneBackgroundClaims } from './backgroundResponses';
 import type { Ledger } from './ledger';
@@ -133,10 +133,12 @@ export function* retentionPass(db: Db, settings: RetentionSettings, now: number,
   while (pruneQualitySamples(db, now - settings.maxAgeDays * DAY_MS, RETENTION_BATCH) === RETENTION_BATCH) yield ledger;
   // Budget periods: the current and the previous one stay whatever maxAgeDays (forecasts, alert-once).
   const periodCutoff = now - Math.max(settings.maxAgeDays, GOVERNANCE_MIN_DAYS) * DAY_MS;
-  while (pruneGovernancePeriods(db, periodCutoff, RETENTION_BATCH) > 0) yield ledger;
+  const prunePeriods = periodPruner(db, periodCutoff);
+  while (prunePeriods(RETENTION_BATCH) > 0) yield ledger;
   // Batches, their result links, inputs and request lines: kept while the provider keeps the results.
   const batchCutoff = now - Math.max(settings.maxAgeDays, BATCH_MIN_DAYS) * DAY_MS;
-  while (pruneBatches(db, batchCutoff, RETENTION_BATCH) > 0) yield ledger;
+  const pruneBatches = batchPruner(db, batchCutoff);
+  while (pruneBatches(RETENTION_BATCH) > 0) yield ledger;
   return ledger;
 }
 

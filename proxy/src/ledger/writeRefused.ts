@@ -29,3 +29,13 @@ export function isWriteRefused(err: unknown): boolean {
   const code = primaryCode(err);
   return code === SQLITE_FULL || code === SQLITE_BUSY || code === SQLITE_LOCKED || code === SQLITE_IOERR;
 }
+
+/**
+ * SQLite's name for a failure (SQLITE_CONSTRAINT, SQLITE_READONLY), or undefined when `err` is not
+ * a SQLite error: what a message can name without quoting data.
+ */
+export function sqliteCodeName(err: unknown): string | undefined {
+  const e = err as { sqliteCodeName?: unknown; errcode?: unknown } | null;
+  if (typeof e?.sqliteCodeName === 'string') return e.sqliteCodeName;
+  return typeof e?.errcode === 'number' ? `SQLite error ${e.errcode}` : undefined;
+}

@@ -7,6 +7,7 @@
  * from a failed attempt leaks into the next one. `finishAttempt` closes an attempt exactly once.
  */
 import { randomBytes } from 'node:crypto';
+import type { CacheDirectives } from '../cache/directives';
 import type { Req as Request, Res as Response } from '../http/http';
 import type { CacheStatus, CallTags } from '../ledger/types';
 import type { ResolvedProvider } from '../policy/schema';
@@ -90,6 +91,12 @@ export interface CallContext extends AttemptState {
   cacheKey?: string;
   /** What the cache lookup did: miss, exact/semantic hit, or bypass (not looked up). */
   cacheStatus: CacheStatus;
+  /**
+   * What the request's headers allow the caches to do (look up, store), read once by the exact-cache
+   * stage; undefined when the call is not cacheable (the stage bypassed it) or was refused for an
+   * invalid directive. The semantic stage reads it here.
+   */
+  cacheDirectives?: CacheDirectives;
   /**
    * The store decision, made once by the exact-cache stage and independent of the lookup:
    * `no-cache` skips the lookup but still stores, `no-store` never stores.

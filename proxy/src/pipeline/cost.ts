@@ -4,16 +4,25 @@
  */
 import { priceAtTier } from '../batch/rates';
 import { claimBackgroundResponse } from '../ledger/backgroundResponses';
-import { billingProvider, priceCall, pricedAs, type CallPrice, type TokenUsage } from '../pricing/price';
+import { billingProvider, priceAsModel, priceCall, pricedAs, type CallPrice, type TokenUsage } from '../pricing/price';
 import { responsesUsage } from '../providers/openai';
 import { arr, obj, type Json, type NormalizedUsage } from '../providers/types';
 import { upperBoundTokens } from '../tokens/bound';
-import { MEDIA_PART_TOKENS, mediaParts, messageText, type ChatMessageLike } from '../tokens/chat';
+import { MEDIA_PART_TOKENS, mediaTokens, messageText, type ChatMessageLike } from '../tokens/chat';
 import type { CallContext } from './context';
 
 /** The provider id the call is priced under (by base URL, else name, else protocol: `pricedAs`). */
 export function pricingProvider(ctx: CallContext): string | undefined {
   return ctx.provider ? pricedAs(ctx.provider) : undefined;
+}
+
+/**
+ * The model the call is priced (and its images estimated) as: the name it was sent under, unless
+ * the provider's `priceAs` maps that name (an Azure deployment such as `prod-4o`) to one genai-prices
+ * prices; without it such a call was recorded unpriced, at $0, when its answer named no model.
+ */
+export function pricingModel(ctx: CallContext): string {
+  return priceAsModel(ctx.provider, ctx.modelUsed);
 }
 
 /**
@@ -51,17 +60,17 @@ const withoutDataUrls = (_key: string, v: unknown): unknown => (typeof v === 'st
  * read: a plain-text document (`source: {type: "text", data}`, as used for citations), a custom
  * content document (`source: {type: "content", content}`) and a `search_result` block, also inside a
  * tool result, and the thinking of an assistant turn sent back (a tool-use loop must return it, and
- * it is billed as input). mediaParts counts such a document as one medium of fixed size, however
+ * it is billed as input). mediaTokens counts such a document as one medium of fixed size, however
  * long its text (a 40k-token document reserved 1.6k tokens against budgets and rate limits); the
- * result is the change to that count: -1 for each document read here as text, plus the images a
- * content document holds.
+ * result is the change to that count: -MEDIA_PART_TOKENS for each document read here as text, plus
+ * the images a content document holds.
  */
-function anthropicBlockTexts(content: unknown, texts: string[]): number {
+function anthropicBlockTexts(content: unknown, texts: string[], model: string): number {
   let media = 0;
   for (const p of arr(content)) {
     const part = obj(p);
     if (!part) continue;
-    if (part.type === 'tool_result') media += anthropicBlockTexts(part.content, texts);
+    if (part.type === 'tool_result') media += anthropicBlockTexts(part.content, texts, model);
     if (part.type === 'thinking' && typeof part.thinking === 'string') texts.push(part.thinking);
     const source = obj(part.source);
     const docText = part.type === 'document' && source?.type === 'text' && typeof source.data === 'string';
@@ -71,10 +80,10 @@ function anthropicBlockTexts(content: unknown, texts: string[]): number {
     if (part.type === 'search_result') texts.push(messageText(part.content));
     else if (docText) {
       texts.push(String(source?.data));
-      media -= 1;
+      media -= MEDIA_PART_TOKENS;
     } else {
       texts.push(messageText(source?.content));
-      media += mediaParts(source?.content) - 1;
+      media += mediaTokens(source?.content, model) - MEDIA_PART_TOKENS;
     }
   }
   return media;
@@ -86,13 +95,14 @@ const isTokenIds = (v: unknown): v is number[] => Array.isArray(v) && v.length >
 /**
  * Input of a request as (chat messages, plain texts) for the token counter, plus the tokens its
  * images, documents and audio are assumed to take. Content parts are read as the model reads them
- * (tokens/chat.ts): text, tool calls and tool results as text, each medium as a fixed estimate,
- * never as its base64 bytes (a photo read as text was 270k+ tokens) nor as nothing.
+ * (tokens/chat.ts): text, tool calls and tool results as text, an image as `model` bills it (its
+ * pixels and detail, tokens/images.ts), other media as a fixed estimate, never as base64 bytes (a
+ * photo read as text was 270k+ tokens) nor as nothing. `model` defaults to the body's.
  * `idTokens`: an `input` or `prompt` sent as token ids (`[9906, 1917]`, or a list of such arrays, as
  * LangChain's OpenAIEmbeddings sends by default) is that many tokens; counted as the text of its
  * digits it was 2.5 times that, and its upper bound nearly 5 times (a batch refused by a TPM limit it fits).
  */
-export function inputParts(body: Json): { messages: ChatMessageLike[]; texts: string[]; mediaTokens: number; idTokens: number } {
+export function inputParts(body: Json, model = typeof body.model === 'string' ? body.model : ''): { messages: ChatMessageLike[]; texts: string[]; mediaTokens: number; idTokens: number } {
   const messages: ChatMessageLike[] = [];
   const texts: string[] = [];
   let sourceMedia = 0;
@@ -101,7 +111,7 @@ export function inputParts(body: Json): { messages: ChatMessageLike[]; texts: st
     const message = obj(m);
     if (!message) continue;
     messages.push(asMessage(message));
-    sourceMedia += anthropicBlockTexts(message.content, texts);
+    sourceMedia += anthropicBlockTexts(message.content, texts, model);
     // An OpenAI assistant turn's tool calls are sent back as input on the next call.
     if (Array.isArray(message.tool_calls)) texts.push(JSON.stringify(message.tool_calls));
   }
@@ -118,7 +128,13 @@ export function inputParts(body: Json): { messages: ChatMessageLike[]; texts: st
         // Responses input: messages (with image and file parts), and items such as function calls and their outputs.
         if (it && typeof it.role === 'string') messages.push(asMessage(it));
         else if (isTokenIds(item)) idTokens += item.length;
-        else texts.push(typeof item === 'string' ? item : JSON.stringify(item, withoutDataUrls));
+        else {
+          texts.push(typeof item === 'string' ? item : JSON.stringify(item, withoutDataUrls));
+          // A tool's output sent back may be images: a `function_call_output` list of input_image
+          // parts, a `computer_call_output` screenshot (one per step of a computer-use loop).
+          // Read as text with its data URL blanked, each was 0 tokens.
+          if (it && it.output !== null && typeof it.output === 'object') sourceMedia += mediaTokens(Array.isArray(it.output) ? it.output : [it.output], model);
+        }
       }
     }
   }
@@ -131,14 +147,14 @@ export function inputParts(body: Json): { messages: ChatMessageLike[]; texts: st
   const schema =
     obj(obj(body.response_format)?.json_schema)?.schema ?? obj(obj(body.text)?.format)?.schema ?? obj(body.output_format)?.schema ?? obj(obj(body.output_config)?.format)?.schema;
   if (schema !== undefined) texts.push(JSON.stringify(schema));
-  const media = messages.reduce((n, m) => n + mediaParts(m.content), 0) + (Array.isArray(system) ? mediaParts(system) : 0) + sourceMedia;
-  return { messages, texts, mediaTokens: media * MEDIA_PART_TOKENS, idTokens };
+  const media = messages.reduce((n, m) => n + mediaTokens(m.content, model), 0) + (Array.isArray(system) ? mediaTokens(system, model) : 0) + sourceMedia;
+  return { messages, texts, mediaTokens: media, idTokens };
 }
 
 /** Input tokens, counted off the event loop (memoised on the context; routing clears it). */
 export async function countInputTokens(ctx: CallContext): Promise<number> {
   if (ctx.countedInputTokens !== undefined) return ctx.countedInputTokens;
-  const { messages, texts, mediaTokens, idTokens } = inputParts(ctx.body);
+  const { messages, texts, mediaTokens, idTokens } = inputParts(ctx.body, pricingModel(ctx));
   const r = await ctx.services.tokens.count(ctx.modelUsed, messages, texts);
   ctx.countedInputTokens = r.tokens + mediaTokens + idTokens;
   return ctx.countedInputTokens;
@@ -153,7 +169,7 @@ export async function countInputTokens(ctx: CallContext): Promise<number> {
 export async function reservationInputTokens(ctx: CallContext): Promise<number> {
   const tokens = ctx.services.tokens;
   if (ctx.countedInputTokens !== undefined || tokens.isReady(ctx.modelUsed)) return countInputTokens(ctx);
-  const { messages, texts, mediaTokens, idTokens } = inputParts(ctx.body);
+  const { messages, texts, mediaTokens, idTokens } = inputParts(ctx.body, pricingModel(ctx));
   const bound = upperBoundTokens(ctx.modelUsed, messages, texts) + mediaTokens + idTokens;
   void tokens.warm([ctx.modelUsed]);
   ctx.services.log.debug?.(`reserving an upper bound of ${bound} input tokens for ${ctx.modelUsed}: the token worker's encoder is not built yet`);
@@ -227,6 +243,23 @@ async function countBeforeStop(ctx: CallContext, model: string, messages: ChatMe
   }
 }
 
+/** Proxies already told that priority-tier calls are recorded below their bill. */
+const warnedOfPriority = new WeakSet<object>();
+
+/**
+ * OpenAI's priority processing (`service_tier: "priority"`) and Anthropic's Priority Tier
+ * (`usage.service_tier: "priority"`) bill above standard rates, and genai-prices (0.1.x) has no rates
+ * for them: such a call's $ is its standard price, below the bill. Said once per proxy, in the log,
+ * so the ledger's figure is not taken for the invoice's.
+ */
+function warnPriority(ctx: CallContext): void {
+  if (warnedOfPriority.has(ctx.services)) return;
+  warnedOfPriority.add(ctx.services);
+  ctx.services.log.warn(
+    `calls served at the priority tier (${ctx.modelUsed}) are recorded at standard rates: genai-prices publishes no priority prices, so their $ is below what the provider bills`,
+  );
+}
+
 export async function settleCost(ctx: CallContext): Promise<void> {
   if (ctx.cacheStatus === 'exact' || ctx.cacheStatus === 'semantic') return;
   const background = backgroundResponse(ctx);
@@ -242,7 +275,7 @@ export async function settleCost(ctx: CallContext): Promise<void> {
   // The answer's text is only counted when usage is missing or the answer was cut.
   const outText = (!ctx.usage || !ctx.complete) && ctx.responseBody && ctx.endpoint.outputText ? ctx.endpoint.outputText(ctx.responseBody) : '';
   if (!ctx.usage) {
-    const { messages, texts, mediaTokens, idTokens } = inputParts(ctx.body);
+    const { messages, texts, mediaTokens, idTokens } = inputParts(ctx.body, pricingModel(ctx));
     const [input, output] = await Promise.all([
       countBeforeStop(ctx, model, messages, texts),
       outText ? countBeforeStop(ctx, model, undefined, [outText]) : Promise.resolve({ tokens: 0, exact: true }),
@@ -275,7 +308,8 @@ export async function settleCost(ctx: CallContext): Promise<void> {
   const tier = served === 'flex' || (ctx.serviceTier === 'flex' && served !== 'default') ? 'flex' : 'standard';
   const provider = pricingProvider(ctx) ?? 'openai';
   // "priority" answers are priced at standard rates: genai-prices publishes none for that tier, and
-  // prices are never hand-written here (docs/proxy.md says so).
+  // prices are never hand-written here (docs/proxy.md says so). The log says so once (warnPriority).
+  if (served === 'priority' || obj(ctx.responseBody?.usage)?.service_tier === 'priority') warnPriority(ctx);
   const priceAs = (name: string, usage: NormalizedUsage & TokenUsage): CallPrice => {
     const { webSearches, fileSearches, ...tokens } = usage;
     if (tier === 'standard' || (!webSearches && !fileSearches)) return priceAtTier(name, usage, provider, tier);
@@ -290,7 +324,7 @@ export async function settleCost(ctx: CallContext): Promise<void> {
   const answered = typeof ctx.responseBody?.model === 'string' && ctx.responseBody.model !== model ? ctx.responseBody.model : undefined;
   const usage = ctx.usage;
   const asAnswered = answered !== undefined ? priceAs(answered, usage) : undefined;
-  const price = asAnswered?.priced ? asAnswered : priceAs(model, usage);
+  const price = asAnswered?.priced ? asAnswered : priceAs(pricingModel(ctx), usage);
   ctx.costUsd = price.totalUsd;
   ctx.priced = price.priced;
 }

@@ -7,7 +7,7 @@
  * provider keeps (cache/stateful.ts) is never cached.
  */
 import { exactCacheKey, keyHeaders } from '../cache/canonical';
-import { cacheDirectivesOf, type CacheDirectives } from '../cache/directives';
+import { cacheDirectivesOf } from '../cache/directives';
 import { withRequestEcho } from '../cache/echo';
 import type { CacheEntry } from '../cache/exactCache';
 import { statefulReason } from '../cache/stateful';
@@ -16,11 +16,6 @@ import type { CallContext, Stage } from './context';
 import { failCall } from './errors';
 import { finishAttempt } from './finishAttempt';
 import { queryOf } from './identity';
-
-/** What the request allows (cache/directives.ts: `x-tollgate-cache` and the standard Cache-Control / Pragma). */
-export function cacheDirectives(ctx: CallContext): CacheDirectives | { error: string } {
-  return cacheDirectivesOf(ctx.req.headers);
-}
 
 /**
  * What a request is asked against besides its body, shared by both caches: the endpoint with the
@@ -42,8 +37,11 @@ export const exactCacheStage: Stage = async (ctx, next) => {
     ctx.cacheStatus = 'bypass';
     return next();
   }
-  const directives = cacheDirectives(ctx);
+  // What the request allows (cache/directives.ts: `x-tollgate-cache` and the standard Cache-Control /
+  // Pragma), read once here; the semantic stage reads it from the context.
+  const directives = cacheDirectivesOf(ctx.req.headers);
   if ('error' in directives) return failCall(ctx, 400, 'invalid_request_error', directives.error);
+  ctx.cacheDirectives = directives;
   ctx.cacheStore = directives.store;
   ctx.keyedModel = ctx.modelUsed;
   const scope = requestScope(ctx);

@@ -20,7 +20,7 @@ import { formOf, formToSend } from './multipart';
 import { switchProvider } from './providerSwitch';
 import { DEPLOYMENT_PARAM, isAzureProvider } from '../providers/azure';
 import type { ResolvedProvider } from '../policy/schema';
-import { frameJson, SseParser } from '../providers/sse';
+import { frameJson, SseParser, type SseFrame } from '../providers/sse';
 import { startAttempt, type CallContext, type Stage } from './context';
 import { failCall } from './errors';
 import { decodedBody } from './contentEncoding';
@@ -241,8 +241,14 @@ async function readCapped(body: AsyncIterable<Buffer>, cap: number): Promise<str
     size += c.length;
     if (size <= cap) chunks.push(c);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return answerText(Buffer.concat(chunks));
 }
+
+/**
+ * An upstream body as text, decoded as fetch's `json()` decodes it (the SDKs read answers so): a
+ * leading byte order mark is dropped. Kept, JSON.parse refused the answer and a billed call was a 502.
+ */
+const answerText = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
 function relayError(ctx: CallContext, status: number, headers: Record<string, string | string[] | undefined>, text: string, contentType: string): void {
   ctx.status = status;
@@ -320,7 +326,7 @@ async function relayJson(
     return;
   }
   ctx.upstreamMs += performance.now() - started;
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = answerText(Buffer.concat(chunks));
   let parsed: Json | undefined;
   try {
     parsed = obj(JSON.parse(text));
@@ -495,9 +501,8 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
   let waitedOnClient = 0;
   let upstreamTimed = false;
   let clientGone = false;
-  try {
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    const frames = parser.pushBytes(chunk);
+  /** Relays and assembles the frames one upstream read completed; sets `clientGone` once the client left. */
+  const relay = async (frames: SseFrame[]): Promise<void> => {
     let out = '';
     for (const frame of frames) {
       const json = frameJson(frame);
@@ -525,11 +530,15 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
       await drained(res);
       waitedOnClient += performance.now() - w0;
     }
-    if (res.destroyed) {
-      clientGone = true;
-      break;
+    if (res.destroyed) clientGone = true;
+  };
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      await relay(parser.pushBytes(chunk));
+      if (clientGone) break;
     }
-  }
+    // The body ended: the decoder's last bytes, and an event the upstream left without its blank line.
+    if (!clientGone) await relay(parser.end());
   } catch (err) {
     // Keep what arrived: a partial answer was still billed by the provider. Not once the attempt
     // is closed: its usage is then the settled figure (estimated where the upstream gave none),

@@ -7,10 +7,11 @@
  * The governor returns plain decisions; the header text it adds is formatted here.
  */
 import { isInFlightHold } from '../../../contract/api';
+import { maxOutputTokens as catalogueMaxOutput, reasonsByDefault } from '../analysis/cost/max-output';
 import { isoSeconds } from '../governance/format';
 import type { Governor } from '../governance/governor';
 import type { AdmitResult, BudgetMark } from '../governance/types';
-import { isDiskFull, isWriteRefused } from '../ledger/writeRefused';
+import { isDiskFull, isWriteRefused, sqliteCodeName } from '../ledger/writeRefused';
 import { arr, obj, type Json } from '../providers/types';
 import { namedModelProvider } from '../policy/modelProvider';
 import type { Policy, ResolvedProvider } from '../policy/schema';
@@ -18,7 +19,7 @@ import { globMatch } from '../routing/glob';
 import { isAutoModel, RoutingError, routeRequest, type RouteDecision } from '../routing/route';
 import { routingAsk, type ChatText } from '../routing/features';
 import type { CallContext, Stage } from './context';
-import { countInputTokens, pricingProvider, reservationInputTokens } from './cost';
+import { countInputTokens, pricingModel, pricingProvider, reservationInputTokens } from './cost';
 import { partsText } from './parse';
 import { failCall } from './errors';
 import { switchProvider } from './providerSwitch';
@@ -36,7 +37,11 @@ export function chatTexts(body: Json): ChatText[] {
   }
   if (typeof body.input === 'string') out.push({ role: 'user', text: body.input });
   else for (const it of arr(body.input)) out.push({ role: String(obj(it)?.role ?? 'user'), text: typeof it === 'string' ? it : textOfContent(obj(it)?.content) });
-  if (typeof body.prompt === 'string') out.push({ role: 'user', text: body.prompt });
+  // A legacy completions prompt as the token estimate reads it (cost.ts inputParts): a string, or a
+  // list of strings completed in one call, each a user turn (as a Responses `input` list's strings).
+  // Token ids (`[9906, 1917]`, or a list of such) are counted there but hold no text to read.
+  const prompts = typeof body.prompt === 'string' ? [body.prompt] : arr(body.prompt);
+  for (const p of prompts) if (typeof p === 'string') out.push({ role: 'user', text: p });
   return out;
 }
 
@@ -122,9 +127,13 @@ function maxOutputTokens(body: Json): number | undefined {
  * each billed up to the limit: reserved for one choice, a call could cost n times its reservation
  * and concurrent calls overshoot a budget by far more than one. Undefined when the default applies
  * to a single choice.
+ *
+ * A model that reasons by default (o-series, gpt-5, Gemini 2.5) spends hidden thinking tokens out of
+ * the same output, so without a limit it bills far past the policy default (o3 up to 100,000
+ * tokens): it reserves its catalogue maximum output instead, never less than the default.
  */
-function outputReservation(body: Json, fallback: number): number | undefined {
-  const limit = maxOutputTokens(body);
+function outputReservation(body: Json, fallback: number, model: string): number | undefined {
+  const limit = maxOutputTokens(body) ?? (reasonsByDefault(model) ? Math.max(fallback, catalogueMaxOutput(model) ?? fallback) : undefined);
   const count = (v: unknown): number => (typeof v === 'number' && Number.isInteger(v) && v > 1 ? Math.min(v, 128) : 1);
   const choices = Math.max(count(body.n), count(body.best_of));
   return choices === 1 ? limit : (limit ?? fallback) * choices;
@@ -178,6 +187,9 @@ function refuse(ctx: CallContext, result: AdmitResult): void {
  * A budget cannot hold a call it cannot record: when SQLite refuses the reservation (the disk is
  * full, another program holds the file's write lock), the call is refused with a 503 that says so
  * — not relayed unaccounted, and not a bare 500 the SDKs retry at once. Nothing was forwarded.
+ * A refusal waiting cannot mend (a trigger or constraint a newer version put on the file, a
+ * read-only file) is a 503 with `x-should-retry: false` naming SQLite's code: it was a generic 500
+ * the SDKs retried twice.
  */
 let refusalLoggedAt = 0;
 
@@ -185,7 +197,16 @@ function admitOrRefuse(ctx: CallContext, admit: () => AdmitResult): AdmitResult 
   try {
     return admit();
   } catch (err) {
-    if (!isWriteRefused(err)) throw err;
+    const code = sqliteCodeName(err);
+    if (code === undefined) throw err;
+    if (!isWriteRefused(err)) {
+      if (Date.now() - refusalLoggedAt > 60_000) {
+        refusalLoggedAt = Date.now();
+        ctx.services.log.warn(`budget reservation refused by SQLite (${code}: ${err instanceof Error ? err.message : String(err)}); calls under budgets or rate limits are refused until the data file accepts it`);
+      }
+      failCall(ctx, 503, 'api_error', `Tollgate cannot record this call's budget use, so it was not forwarded: its data file refused the write (${code}); see the proxy log.`, { 'x-should-retry': 'false' }, { reason: 'data_file_refused' });
+      return undefined;
+    }
     const full = isDiskFull(err);
     const why = full ? "the disk holding Tollgate's data directory is full: free some space" : 'another program holds the write lock on its data file (a second proxy, the CLI, a sqlite3 shell): try again shortly';
     // Logged once a minute at most: every call under a budget meets it while it lasts.
@@ -211,7 +232,7 @@ export function admitStage(governor: Governor): Stage {
       if (ctx.costUsd > 0 || tokens > 0) governor.charge(identity, { costUsd: ctx.costUsd, tokens });
       return;
     }
-    const limit = ctx.endpoint.noOutput ? 0 : outputReservation(ctx.body, policy.defaults.maxOutputTokens);
+    const limit = ctx.endpoint.noOutput ? 0 : outputReservation(ctx.body, policy.defaults.maxOutputTokens, pricingModel(ctx));
     // Never waits for the token worker's encoders (an upper bound until they are built).
     const inputTokens = await reservationInputTokens(ctx);
     const result = admitOrRefuse(ctx, () => governor.admit({
@@ -220,6 +241,7 @@ export function admitStage(governor: Governor): Stage {
       provider: ctx.provider?.name ?? 'openai',
       pricedAs: pricingProvider(ctx) ?? 'openai',
       model: ctx.modelUsed,
+      pricedModel: pricingModel(ctx),
       inputTokens,
       ...(limit !== undefined ? { maxOutputTokens: limit } : {}),
       ...(ctx.endpoint.routable ? {} : { noDowngrade: `${ctx.req.path} has no cheaper tier to downgrade to (the routing tiers are chat models)` }),

@@ -100,6 +100,7 @@ export function lastUserText(body: Json): string | undefined {
     const m = obj(it);
     if (m?.role === 'user') return partsText(m.content);
   }
+  // A legacy completions prompt: a string, or a list of them (token ids have no text).
   if (typeof body.prompt === 'string') return body.prompt;
-  return undefined;
+  return arr(body.prompt).findLast((p): p is string => typeof p === 'string');
 }

@@ -17,7 +17,7 @@ import { ruleMatches, type RuleSubject } from '../routing/route';
 import type { CallContext, Stage } from './context';
 import { countInputTokens } from './cost';
 import { failCall } from './errors';
-import { cacheDirectives, requestScope, serveFromCache } from './exactCacheStage';
+import { requestScope, serveFromCache } from './exactCacheStage';
 
 const SEMANTIC_ENDPOINTS = new Set<string>(['chat.completions', 'messages', 'responses', 'completions']);
 
@@ -68,10 +68,10 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
   return async (ctx, next) => {
     const policy = ctx.services.policy.policy;
     const cfg = policy.cache.semantic;
-    const directives = cacheDirectives(ctx);
-    // A hit already answered; no key means not cacheable; nothing to do when neither looking up nor
-    // storing (an invalid directive was refused by the exact stage, which sets the key).
-    if ('error' in directives || !cfg.enabled || !SEMANTIC_ENDPOINTS.has(ctx.endpoint.id) || !ctx.cacheKey || !ctx.provider) return next();
+    const directives = ctx.cacheDirectives;
+    // A hit already answered; no key (nor directives) means not cacheable; nothing to do when neither
+    // looking up nor storing (an invalid directive was refused by the exact stage, which sets both).
+    if (!directives || !cfg.enabled || !SEMANTIC_ENDPOINTS.has(ctx.endpoint.id) || !ctx.cacheKey || !ctx.provider) return next();
     if (ctx.cacheStatus === 'exact' || ctx.cacheStatus === 'semantic' || !(directives.lookup || ctx.cacheStore)) return next();
     if (ctx.tags.feature && cfg.excludeFeatures.some((g) => globMatch(g, ctx.tags.feature!))) return next();
     const key = semanticKey(ctx.endpoint.id as SemanticEndpoint, ctx.body);

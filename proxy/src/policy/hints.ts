@@ -63,6 +63,12 @@ export function unknownKeyMessage(key: string, path: ReadonlyArray<PropertyKey>)
   if (keys.includes('match') && allowedKeys([...path, 'match']).includes(key)) return `${base}; did you mean match: { ${key}: … }?`;
   if (path[path.length - 1] === 'match' && allowedKeys(path.slice(0, -1)).includes(key)) return `${base}; "${key}" belongs to the rule, beside match: { … }, not inside it`;
   if (path[path.length - 1] === 'thresholds' && key === 'small') return `${base}; the small tier has no threshold (a score below thresholds.medium is small): set medium and large`;
+  // A section's own field written at the top level (`tiers:` with no `routing:` above it, as in
+  // flat configs): name the one section that holds it; a bare "Unrecognized key" left it a puzzle.
+  if (path.length === 0 && !keys.includes(key)) {
+    const holders = keys.filter((section) => allowedKeys([section]).includes(key));
+    if (holders.length === 1) return `${base}; did you mean ${holders[0]}: { ${key}: … }?`;
+  }
   const near = nearest(key, keys);
   // `apiKey: sk-…` is a secret pasted into a file that is usually committed.
   if (near === 'apiKeyEnv')

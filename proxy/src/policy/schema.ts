@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { AUTH_HEADERS, type AuthHeader, isAzureHost, PROTOCOLS } from '../providers/protocol';
+import { isPricedModel, pricedAs } from '../pricing/price';
 import { globMatch } from '../routing/glob';
 import { nearest } from './nearest';
 
@@ -100,8 +101,20 @@ export const ProviderSchema = z
       .describe('Model name globs served by this provider, used to pick it when the request does not say.'),
     timeoutMs: z.number().int().positive().default(120_000).describe('Time allowed for the first byte of the upstream response.'),
     idleTimeoutMs: z.number().int().positive().default(120_000).describe('Longest silence allowed inside a response body or stream.'),
+    priceAs: z
+      .record(z.string().min(1), z.string().min(1))
+      .optional()
+      .describe('Prices calls to these model names (exact, or globs) as the model named: an Azure deployment `prod-4o: gpt-4o-2024-08-06`.'),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    // Checked here, at its line, as the ledger will price it (this upstream's rates): a target
+    // genai-prices cannot price would leave the calls unpriced, which is what priceAs is for.
+    const billing = pricedAs({ name: '', baseUrl: p.baseUrl ?? '', kind: p.kind ?? 'openai' });
+    for (const [name, target] of Object.entries(p.priceAs ?? {}))
+      if (!isPricedModel(target, billing))
+        ctx.addIssue({ code: 'custom', path: ['priceAs', name], message: `genai-prices has no per-token price for "${target}": name a model it prices, e.g. gpt-4o-2024-08-06 or claude-sonnet-4-5` });
+  });
 export type ProviderPolicy = z.infer<typeof ProviderSchema>;
 
 export const SemanticCacheSchema = z

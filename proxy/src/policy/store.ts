@@ -15,7 +15,7 @@
  * it exists again, then watched anew: a watcher on a deleted directory never reports again.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { formatProblem, locatePath, parsePolicy, type PolicyProblem } from './load';
@@ -60,7 +60,8 @@ export function readPolicyText(file: string): { text: string } | { problem: stri
   try {
     real = realpathSync(file);
   } catch (err) {
-    return { problem: `cannot resolve the policy path (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    return { problem: `cannot resolve the policy path (${code})${brokenLinkReason(file, code)}` };
   }
   if (!/\.ya?ml$/i.test(real)) return { problem: `the policy path resolves to ${real}, which is not a .yaml/.yml file; refusing to read it` };
   // The file can vanish between the calls (a rename-on-save) or be unreadable (EACCES): a problem to
@@ -73,6 +74,24 @@ export function readPolicyText(file: string): { text: string } | { problem: stri
   } catch (err) {
     return { problem: `cannot read the policy file (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
   }
+}
+
+/**
+ * Why a policy path that is a symlink leads nowhere: a bare ENOENT read as "no such policy", and
+ * the next step people took (`policy init`) would have written a new file where the shared one
+ * belongs. Names the link's target as written in the link; '' when the path is not a symlink.
+ */
+function brokenLinkReason(file: string, code: string): string {
+  let target: string;
+  try {
+    target = readlinkSync(file);
+  } catch {
+    return '';
+  }
+  if (code === 'ELOOP') return `: ${file} is a symbolic link in a loop (${target}); point it at the policy file or replace it with one`;
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return `: it is a symbolic link to ${target}, which does not exist; restore that file (a checkout or mount not present?) or point the link at the policy file`;
+  return '';
 }
 
 function problemAt(file: string, message: string, path = ''): PolicyProblem {

@@ -7,6 +7,7 @@
  * OpenAI's file_search tool).
  */
 import { calcPrice, findProvider } from '@pydantic/genai-prices';
+import { globMatch } from '../routing/glob';
 
 export interface TokenUsage {
   /** All input tokens, including cache reads and cache writes. */
@@ -95,6 +96,27 @@ export function billingProvider(p: { name: string; baseUrl: string }): string | 
  */
 export function pricedAs(p: { name: string; baseUrl: string; kind: string }): string {
   return billingProvider(p) ?? p.kind;
+}
+
+/**
+ * The model a provider's `priceAs` says to price this name as: an Azure deployment (`prod-4o`) or a
+ * gateway alias is a name the provider's owner chose, which no price list knows (unpriced: $0 to the
+ * ledger, refused by an `unpriced: block` budget). An exact key first, else the first glob that
+ * matches; else the name itself.
+ */
+export function priceAsModel(p: { priceAs?: Record<string, string> | undefined } | undefined, model: string): string {
+  const map = p?.priceAs;
+  if (!map) return model;
+  // Own keys only: a model named `constructor` or `toString` is no key of the map.
+  if (Object.hasOwn(map, model)) return map[model]!;
+  for (const [pattern, target] of Object.entries(map)) if (pattern.includes('*') && globMatch(pattern, model)) return target;
+  return model;
+}
+
+/** Whether genai-prices prices this model by the token, as priceCall looks it up for this provider (a `priceAs` target must be). */
+export function isPricedModel(model: string, provider?: string): boolean {
+  const p = priceCall(model, { inputTokens: UNIT_SAMPLE_TOKENS, outputTokens: UNIT_SAMPLE_TOKENS }, provider);
+  return p.priced && p.perToken !== false;
 }
 
 function providerIdFor(provider: string | undefined): string | undefined {

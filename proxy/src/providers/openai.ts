@@ -671,9 +671,12 @@ class ResponsesAssembler implements StreamAssembler {
   }
 
   result(): Json {
-    if (this.complete && this.final) return this.final;
-    // Cut short (or failed): what was generated so far, on the last snapshot of the response.
     const built = this.output.filter((o): o is Json => !!o);
+    // The terminal event's response is the answer, but ChatGPT's Codex backend and several gateways
+    // send it with an empty (or no) `output` after streaming the items: kept as it came, the answer
+    // was empty to the cache (never stored) and its web and file searches went unbilled.
+    if (this.complete && this.final) return arr(this.final.output).length > 0 || built.length === 0 ? this.final : { ...this.final, output: built };
+    // Cut short (or failed): what was generated so far, on the last snapshot of the response.
     const final = this.final ?? {};
     return { ...this.snapshot, ...final, output: arr(final.output).length > 0 ? final.output : built };
   }

@@ -50,6 +50,27 @@ export class SseParser {
     return frames;
   }
 
+  /**
+   * The body ended. The decoder gives up what it still holds (a character the end cut in two, as
+   * U+FFFD: the upstream stopped mid-character, so the stream was cut), and an event the upstream
+   * ended the body with, without the blank line that ends an event, is returned as a frame when it
+   * is whole (its data `[DONE]` or a JSON object): gateways that close right after the last `data:`
+   * line exist, and newer SDKs dispatch such an event (openai-node #2725). Its `raw` gets the blank
+   * line, so every client reads it. Anything else stays `pending`: a frame cut short.
+   */
+  end(): SseFrame[] {
+    const frames = this.push(this.decoder.decode());
+    const left = this.pending;
+    if (left.trim() === '') return frames;
+    const last = parseFrame(left);
+    if (!last || (last.data !== '[DONE]' && !frameJson(last))) return frames;
+    this.rest = [];
+    this.tail = '';
+    const eol = /\r\n$|\n$|\r$/.exec(left)?.[0];
+    frames.push({ ...last, raw: eol ? left + eol : `${left}\n\n` });
+    return frames;
+  }
+
   /** Text received after the last complete frame (a stream that ends here was cut short). */
   get pending(): string {
     return this.rest.join('');

@@ -2,7 +2,7 @@
  * The HTTP app: guards, provider routes running the call pipeline, Tollgate's own API,
  * /healthz and /metrics, and provider-shaped errors for everything that goes wrong early.
  */
-import { Router, rawBody, serve, type HttpServer, type Req, type Res } from '../http/http';
+import { HttpError, Router, rawBody, serve, type HttpServer, type Req, type Res } from '../http/http';
 import { newCallContext, type CallContext } from '../pipeline/context';
 import type { ProxyServices } from '../pipeline/services';
 import { type EndpointSpec, protocolOf, providerError, ROUTES } from '../providers';
@@ -82,7 +82,7 @@ export function createApp(
 
   // Errors before or outside the pipeline (body too large, malformed encodings, bugs).
   const onError = (err: unknown, req: Req, res: Res) => {
-    const e = err as { type?: string; status?: number; message?: string };
+    const e = err as { type?: string; status?: number; message?: string; headers?: Readonly<Record<string, string>> };
     const protocol = protocolOf(req.path, req.headers);
     if (res.headersSent) {
       res.end();
@@ -94,7 +94,9 @@ export function createApp(
       res.status(413).json(providerError(protocol, 413, 'invalid_request_error', `The request body exceeds Tollgate's limit of ${Math.max(upload, bodyLimit())} bytes (${why}).`));
       return;
     }
-    if (e.status && e.status >= 400 && e.status < 500) {
+    // 4xx, and the 501 for a transfer coding Tollgate does not know (http.ts readBody).
+    if (e.status && ((e.status >= 400 && e.status < 500) || (err instanceof HttpError && e.status === 501))) {
+      if (e.headers) res.set({ ...e.headers });
       res.status(e.status).json(providerError(protocol, e.status, 'invalid_request_error', `Tollgate could not read the request: ${e.message ?? 'bad request'}`));
       return;
     }

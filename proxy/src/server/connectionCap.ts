@@ -6,6 +6,11 @@
  * accepted, answered a provider-style 503 with `retry-after` (the SDKs retry it), and closed; it may
  * take only a few seconds to send its request, so refused connections cannot pile up either.
  * Counted on the server's 'connection' event, which the [::1] listener's sockets go through too.
+ *
+ * Kept-alive connections waiting for a next request count too, for up to the keep-alive timeout
+ * (65 s): after a burst of parallel calls an SDK's pool of idle sockets filled the cap and a new
+ * client got 503s while nothing was being served. At the cap those idle connections are closed
+ * first (what their keep-alive timeout would do; the clients reconnect), and the new one is served.
  */
 import type { Socket } from 'node:net';
 import type { HttpServer, Req, Res } from '../http/http';
@@ -34,22 +39,32 @@ export function maxConnectionsFrom(env: NodeJS.ProcessEnv): number {
  */
 export function capConnections(server: HttpServer, max: number, warn: (line: string) => void): (req: Req, res: Res) => boolean {
   const refused = new WeakSet<Socket>();
-  let open = 0;
+  const open = new Set<Socket>();
+  /** Open connections not being closed (a destroyed socket stays in `open` until its 'close'). */
+  const live = (): number => {
+    let n = 0;
+    for (const s of open) if (!s.destroyed) n++;
+    return n;
+  };
   let lastLogged = Number.NEGATIVE_INFINITY;
   // Before node's own listener, so a refused socket's short timeout is set before it is parsed.
   server.prependListener('connection', (socket: Socket) => {
-    if (open >= max) {
+    // node's idle list: kept-alive connections between requests, never one still sending its
+    // request or waiting for (or streaming) its answer. The new socket is not in it yet.
+    // `live()` walks the set: only at the cap (open.size counts sockets still closing too).
+    if (open.size >= max && live() >= max) server.closeIdleConnections();
+    if (open.size >= max && live() >= max) {
       refused.add(socket);
       socket.setTimeout(REFUSED_WITHIN_MS, () => socket.destroy());
       const now = performance.now();
       if (now - lastLogged >= LOG_EVERY_MS) {
         lastLogged = now;
-        warn(`${open} client connections are open, Tollgate's cap (TOLLGATE_MAX_CONNECTIONS); new ones get a 503 until some close`);
+        warn(`${max} client connections are open and busy, Tollgate's cap (TOLLGATE_MAX_CONNECTIONS); new ones get a 503 until some close`);
       }
       return;
     }
-    open++;
-    socket.once('close', () => open--);
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
   });
   return (req, res) => {
     if (!refused.has(req.socket)) return false;

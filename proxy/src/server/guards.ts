@@ -29,6 +29,25 @@ export function hostnameOf(hostHeader: string | undefined): string | undefined {
 export function hostGuard(extraHosts: string[] = []): Handler {
   const allowed = new Set([...LOOPBACK_HOSTS, ...extraHosts.map((h) => h.toLowerCase())]);
   return (req, res, next) => {
+    // RFC 9112 §3.2: a 400 for more than one Host line (node kept the first, which another reader
+    // of the request may not), or none (node's own answer for HTTP/1.1 was a bare 400 with no body;
+    // http.ts turns it off so this one says why). An absolute-form target names the host itself.
+    const hostLines = req.headersDistinct.host?.length ?? 0;
+    if (hostLines > 1 || (hostLines === 0 && req.authority === undefined)) {
+      res
+        .status(400)
+        .json(
+          providerError(
+            protocolOf(req.path, req.headers),
+            400,
+            'invalid_request_error',
+            hostLines > 1
+              ? `The request has more than one Host header (${hostLines}); send one. Nothing was forwarded.`
+              : 'The request has no Host header; send Host: 127.0.0.1:<port> (HTTP clients do by default). Nothing was forwarded.',
+          ),
+        );
+      return;
+    }
     const given = req.authority ?? req.headers.host;
     const host = hostnameOf(given);
     if (host && allowed.has(host)) return next();

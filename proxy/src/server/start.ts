@@ -379,8 +379,6 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     db.close();
     throw err;
   });
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
   const port = (server.address() as AddressInfo).port;
   const ipv6Loopback = opts.host === undefined ? await listenOnIpv6Loopback(server, port, log) : undefined;
   log.info(`built the price tables in ${Math.round(pricesMs)} ms; waited ${Math.round(httpWaitMs)} ms for the HTTP client`);

@@ -3,6 +3,8 @@
  * count (count.ts, in the token worker) and the upper bound the proxy uses before the worker is
  * ready (bound.ts, on the main thread, which must not load the rank tables).
  */
+import { imageTokens, inlineImageSize } from './images';
+
 /** A content part as the OpenAI and Anthropic APIs send them (text, image, tool_use, tool_result…). */
 export interface ContentPartLike {
   type: string;
@@ -17,10 +19,10 @@ export interface ChatMessageLike {
 }
 
 /**
- * Tokens assumed for one image, document or audio part: their size in tokens depends on pixels or
- * pages the request does not state, and counting their base64 bytes as text would put a photo at
- * hundreds of thousands of tokens. 1,600 is the most an Anthropic image costs (about 1.15 MP / 750)
- * and above a high-detail gpt-4o image (765 tokens at 1024×1024); an estimate, for reservations.
+ * Tokens assumed for one document, file or audio part: their size in tokens depends on pages or
+ * seconds the request does not state, and counting their base64 bytes as text would put a file at
+ * hundreds of thousands of tokens. An estimate, for reservations; images are estimated per model
+ * from their pixels and `detail` (mediaTokens, tokens/images.ts).
  */
 export const MEDIA_PART_TOKENS = 1_600;
 
@@ -29,7 +31,7 @@ const MEDIA_TYPES = new Set(['image', 'image_url', 'input_image', 'document', 'f
 /**
  * The text a message's content sends the model: text parts, refusals, a tool call's input (Anthropic
  * `tool_use`) and what a tool returned (`tool_result`, itself text or parts). Media parts are not text
- * (see mediaParts).
+ * (see mediaTokens).
  */
 export function messageText(content: ChatMessageLike['content'] | unknown): string {
   if (content == null) return '';
@@ -48,15 +50,37 @@ export function messageText(content: ChatMessageLike['content'] | unknown): stri
     .join('');
 }
 
-/** Image, document, file and audio parts of a content, tool results' included. */
-export function mediaParts(content: ChatMessageLike['content'] | unknown): number {
+/** Image parts: Anthropic's, OpenAI chat's, the Responses API's, and its computer-use screenshots. */
+const IMAGE_TYPES = new Set(['image', 'image_url', 'input_image', 'computer_screenshot']);
+
+const field = (v: unknown, key: string): unknown => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined);
+
+/**
+ * Billed tokens of one image part for this model (tokens/images.ts): its `detail` (OpenAI chat's
+ * `image_url.detail`, the Responses API's `detail`; absent or `auto` may be high) and its pixels when
+ * they travel inline (a `data:` URL, an Anthropic base64 source). A URL or file id: the most it can bill.
+ */
+function imagePartTokens(part: ContentPartLike, model: string): number {
+  const url = typeof part.image_url === 'string' ? part.image_url : field(part.image_url, 'url');
+  const detail = (part.detail ?? field(part.image_url, 'detail')) === 'low' ? 'low' : 'high';
+  const source = field(part, 'source');
+  const inline = typeof url === 'string' && url.startsWith('data:') ? url : field(source, 'type') === 'base64' ? field(source, 'data') : undefined;
+  return imageTokens(model, detail, typeof inline === 'string' ? inlineImageSize(inline) : undefined);
+}
+
+/**
+ * Tokens assumed for a content's media, tool results' included: each image as its model bills it
+ * (imagePartTokens), each document, file or audio part MEDIA_PART_TOKENS.
+ */
+export function mediaTokens(content: ChatMessageLike['content'] | unknown, model: string): number {
   if (!Array.isArray(content)) return 0;
   let n = 0;
   for (const p of content as unknown[]) {
     if (!p || typeof p !== 'object') continue;
     const part = p as ContentPartLike;
-    if (MEDIA_TYPES.has(part.type)) n++;
-    else if (part.type === 'tool_result') n += mediaParts(part.content);
+    if (IMAGE_TYPES.has(part.type)) n += imagePartTokens(part, model);
+    else if (MEDIA_TYPES.has(part.type)) n += MEDIA_PART_TOKENS;
+    else if (part.type === 'tool_result') n += mediaTokens(part.content, model);
   }
   return n;
 }

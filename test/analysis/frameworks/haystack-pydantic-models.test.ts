@@ -35,6 +35,56 @@ describe('Haystack integration generators', () => {
     expect(r.calls[0]!.label).toContain('1,024 output');
   });
 
+  it.each([
+    ['AnthropicGenerator', 'claude-3-5-sonnet-20241022', '512 output'],
+    ['AnthropicFoundryChatGenerator', 'claude-sonnet-4-5', '1,024 output'],
+  ])('%s (anthropic/generator.py sends 512, the Foundry chat generator its parent’s 1,024): a lens with that worst case', async (cls, model, worst) => {
+    const r = await py(`from haystack_integrations.components.generators.anthropic import ${cls}`, `gen = ${cls}(model="${model}")`);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.calls).toHaveLength(1);
+    expect(r.calls[0]!.model).toBe(model);
+    expect(r.calls[0]!.label).toContain(worst);
+  });
+
+  describe('AmazonBedrockGenerator: max_length (or the family’s own key) per model family', () => {
+    const imp = 'from haystack_integrations.components.generators.amazon_bedrock import AmazonBedrockGenerator';
+    it('Claude without one: Bedrock rejects the body, an error with a max_length fix', async () => {
+      const text = lines(imp, 'gen = AmazonBedrockGenerator(model="us.anthropic.claude-3-5-sonnet-20240620-v1:0")');
+      const r = await analyzeFile({ path: '/repo/pipeline.py', text });
+      expect(r.diagnostics.map((d) => d.ruleId)).toEqual(['anthropic-missing-max-tokens']);
+      expect(r.diagnostics[0]!.message).toContain('Bedrock rejects the request without it');
+      const fixed = applyEdits(text, r.diagnostics[0]!.fixes[0]!.edits);
+      expect(fixed).toContain('max_length=1024)');
+      expect(await pythonHasErrors(fixed)).toBe(false);
+      expect((await analyzeFile({ path: '/repo/pipeline.py', text: fixed })).diagnostics).toEqual([]);
+    });
+    it.each([
+      ['model="anthropic.claude-3-5-sonnet-20240620-v1:0", max_length=300', '300 output'],
+      ['model="anthropic.claude-3-5-sonnet-20240620-v1:0", max_tokens=300', '300 output'],
+      ['model="meta.llama3-70b-instruct-v1:0", max_gen_len=200', '200 output'],
+      ['model="meta.llama3-70b-instruct-v1:0"', '512 output'],
+      ['model="amazon.titan-text-express-v1"', '512 output'],
+    ])('AmazonBedrockGenerator(%s): bounded, %s', async (args, worst) => {
+      const r = await py(imp, `gen = AmazonBedrockGenerator(${args})`);
+      expect(r.diagnostics).toEqual([]);
+      expect(r.calls[0]!.label).toContain(worst);
+    });
+    it('Mistral stops at a default of its own; a per-run generation_kwargs may carry the limit', async () => {
+      expect((await py(imp, 'gen = AmazonBedrockGenerator(model="mistral.mistral-large-2402-v1:0")')).diagnostics).toEqual([]);
+      const perRun = await py(imp, 'gen = AmazonBedrockGenerator(model="anthropic.claude-3-haiku-20240307-v1:0")', 'gen.run("Hi", generation_kwargs={"max_tokens": 100})');
+      expect(perRun.diagnostics).toEqual([]);
+    });
+  });
+
+  it('AnthropicGenerator with generation_kwargs max_tokens uses it', async () => {
+    const r = await py(
+      'from haystack_integrations.components.generators.anthropic import AnthropicGenerator',
+      'gen = AnthropicGenerator(model="claude-3-5-sonnet-20241022", generation_kwargs={"max_tokens": 300})',
+    );
+    expect(r.diagnostics).toEqual([]);
+    expect(r.calls[0]!.label).toContain('300 output');
+  });
+
   it('AnthropicChatGenerator with its own max_tokens uses it', async () => {
     const r = await py(
       'from haystack_integrations.components.generators.anthropic import AnthropicChatGenerator',

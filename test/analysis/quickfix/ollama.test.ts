@@ -68,3 +68,39 @@ describe('ollama-python: the model as the first positional argument', () => {
     expect(r.calls[0]!.unseen).toContain('arguments');
   });
 });
+
+describe("LangChain's ChatOllama: a limit in a spelling it does not read limits nothing", () => {
+  it.each([
+    ['from langchain_ollama import ChatOllama', 'llm = ChatOllama(model="llama3.1", max_tokens=300)', 'llm = ChatOllama(model="llama3.1", num_predict=300)', 'max_tokens'],
+    ['from langchain_ollama import ChatOllama', 'llm = ChatOllama(**{"model": "llama3.1", "max_new_tokens": 300})', 'llm = ChatOllama(**{"model": "llama3.1", "num_predict": 300})', 'max_new_tokens'],
+  ])('Python: %s / %s', async (imp, line, want, unread) => {
+    const text = lines(imp, line);
+    const r = await analyzeFile({ path: '/repo/llm.py', text });
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]!.message).toContain(`does not read ${unread}, only num_predict`);
+    const fix = r.diagnostics[0]!.fixes[0]!;
+    expect(fix.title).toBe(`Rename ${unread} to num_predict`);
+    const fixed = applyEdits(text, fix.edits);
+    expect(fixed.split('\n')[1]).toBe(want);
+    expect(await pythonHasErrors(fixed)).toBe(false);
+    expect((await analyzeFile({ path: '/repo/llm.py', text: fixed })).diagnostics).toEqual([]);
+  });
+
+  it('Python: num_predict beside an unread spelling is the limit', async () => {
+    const both = await analyzeFile({ path: '/repo/llm.py', text: lines('from langchain_ollama import ChatOllama', 'llm = ChatOllama(model="llama3.1", max_tokens=300, num_predict=200)') });
+    expect(both.diagnostics).toEqual([]);
+  });
+
+  it.each([
+    ["const llm = new ChatOllama({ model: 'llama3.1', maxTokens: 300 });", "const llm = new ChatOllama({ model: 'llama3.1', numPredict: 300 });"],
+    ["const llm = new ChatOllama({ model: 'llama3.1', maxTokens });", "const llm = new ChatOllama({ model: 'llama3.1', numPredict: maxTokens });"],
+  ])('TypeScript: %s', async (line, want) => {
+    const text = lines("import { ChatOllama } from '@langchain/ollama';", 'const maxTokens = 300;', line);
+    const r = await analyzeFile({ path: '/repo/llm.ts', text });
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]!.message).toContain('does not read maxTokens, only numPredict');
+    const fixed = applyEdits(text, r.diagnostics[0]!.fixes[0]!.edits);
+    expect(fixed.split('\n')[2]).toBe(want);
+    expect((await analyzeFile({ path: '/repo/llm.ts', text: fixed })).diagnostics).toEqual([]);
+  });
+});

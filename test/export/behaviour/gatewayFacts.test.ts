@@ -45,11 +45,12 @@ tags:
     - { fingerprint: tg_ci, team: platform }
 `;
 
-function run(target: ExportTarget): ExportResult {
-  const p = parsePolicy(POLICY, 'policy.yaml');
+function runText(target: ExportTarget, text: string): ExportResult {
+  const p = parsePolicy(text, 'policy.yaml');
   if (!p.ok) throw new Error(JSON.stringify(p.problems));
-  return exportPolicy(p.policy, target, { file: 'policy.yaml', text: POLICY });
+  return exportPolicy(p.policy, target, { file: 'policy.yaml', text });
 }
+const run = (target: ExportTarget): ExportResult => runText(target, POLICY);
 const file = (r: ExportResult, path: string): string => r.files.find((f) => f.path === path)?.content ?? '';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed gateway config
@@ -91,7 +92,23 @@ const FACTS: Record<string, () => void> = {
     const cache = (bf.plugins as Obj[]).find((p) => p.name === 'semantic_cache') as Obj;
     expect(cache.config.conversation_history_threshold).toBeGreaterThan(100);
   },
-  'bifrost-private-network': () => expect(warned(bifrost, 'providers.lan.baseUrl', 'allow_private_network')).toBe(true),
+  'bifrost-private-network': () => {
+    expect(warned(bifrost, 'providers.lan.baseUrl', 'allow_private_network')).toBe(true);
+    // Loopback is allowed whatever the flag says: a local upstream is not warned.
+    const local = runText('bifrost', 'providers:\n  local: { kind: openai, baseUrl: "http://127.0.0.1:11434/v1", models: ["llama*"] }\n');
+    expect(local.warnings.some((w) => w.message.includes('allow_private_network'))).toBe(false);
+  },
+  'bifrost-azure-v1': () => {
+    const azure = JSON.parse(file(runText('bifrost', 'providers:\n  aoai: { baseUrl: "https://contoso.openai.azure.com/openai/v1", models: ["gpt-4o"] }\n'), 'config.json')) as Obj;
+    // No aliases (the requested model is the deployment) and no deprecated api_version.
+    expect(azure.providers.azure.keys).toEqual([expect.objectContaining({ azure_key_config: { endpoint: 'https://contoso.openai.azure.com' } })]);
+    expect(azure.providers.azure.keys[0].aliases).toBeUndefined();
+  },
+  'bifrost-request-path-overrides': () => {
+    const gemini = JSON.parse(file(runText('bifrost', 'providers:\n  gem: { baseUrl: "https://generativelanguage.googleapis.com/v1beta/openai", models: ["gemini-*"] }\n'), 'config.json')) as Obj;
+    expect(gemini.providers.gem.network_config.base_url).toBe('https://generativelanguage.googleapis.com/v1beta/openai');
+    expect(gemini.providers.gem.custom_provider_config.request_path_overrides.chat_completion).toBe('/chat/completions');
+  },
   'bifrost-routing-provider': () => {
     const rules = (gov.routing_rules as Obj[]).filter((r) => String(r.id).startsWith('rule-summaries'));
     expect(rules.map((r) => [r.cel_expression, r.targets])).toEqual([

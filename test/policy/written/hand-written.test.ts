@@ -58,6 +58,16 @@ describe('near misses name what was meant, at their own line', () => {
     ['match field beside the tier', 'routing:\n  rules:\n    - name: r\n      feature: summarize\n      tier: small\n', 4, 'routing.rules.0', /did you mean match: \{ feature: … \}/],
     ['header beside the tier, in a flow mapping', 'routing:\n  rules:\n    - { name: r, header: { x-team: a }, tier: small }\n', 3, 'routing.rules.0', /did you mean match: \{ header: … \}/],
     ['tier inside match', 'routing:\n  rules:\n    - name: r\n      match: { feature: x, tier: small }\n', 4, 'routing.rules.0.match', /"tier" belongs to the rule, beside match/],
+    // A section's own field written at the top level: the section that holds it.
+    ['tiers without routing', 'tiers:\n  openai: { small: gpt-4o-mini }\n', 1, '', /"tiers".*did you mean routing: \{ tiers: … \}/],
+    ['rules without routing', 'rules:\n  - { name: r, match: { feature: x }, tier: small }\n', 1, '', /did you mean routing: \{ rules: … \}/],
+    ['semantic without cache', 'semantic:\n  enabled: true\n', 1, '', /did you mean cache: \{ semantic: … \}/],
+    ['port without server', 'port: 4141\n', 1, '', /did you mean server: \{ port: … \}/],
+    // The words other gateways and people use for a section.
+    ['router setting without routing', 'router: learned\n', 1, '', /did you mean routing: \{ router: … \}/],
+    ['route for routing', 'route:\n  rules: []\n', 1, '', /did you mean "routing"/],
+    ['retry for retries', 'retry:\n  attempts: 3\n', 1, '', /did you mean "retries"/],
+    ['caching for cache', 'caching:\n  ttlSeconds: 60\n', 1, '', /did you mean "cache"/],
     ['a small threshold', 'routing:\n  thresholds: { small: 0.1, medium: 0.3 }\n', 2, 'routing.thresholds', /below thresholds\.medium is small/],
   ];
   it.each(cases)('%s', (_name, text, line, path, message) => {

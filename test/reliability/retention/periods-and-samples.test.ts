@@ -102,4 +102,26 @@ describe('budget periods under retention', () => {
     expect(kept('governance_spend')).toEqual(expected);
     expect(kept('governance_alerts')).toEqual(expected);
   });
+
+  it('a pass over a large backlog prepares its statements once, not again for every batch of rows', () => {
+    migrateGovernance(db);
+    const old = periodBounds('day', Date.now()).start - 400 * DAY;
+    const spend = db.prepare('INSERT INTO governance_spend (budget, period, period_start, spent_nano) VALUES (?, ?, ?, ?)');
+    db.transaction(() => {
+      for (let i = 0; i < 4 * RETENTION_BATCH; i++) spend.run(`per-user:u${i}`, 'day', old, 1);
+    })();
+    const prepared: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = (sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    };
+    try {
+      applyRetention(db, { maxAgeDays: 1, maxBytes: 1e12 }, Date.now());
+    } finally {
+      db.prepare = prepare;
+    }
+    expect(count('governance_spend')).toBe(0);
+    expect(prepared.filter((sql) => /^DELETE FROM governance_/.test(sql.trim()))).toHaveLength(2);
+  });
 });

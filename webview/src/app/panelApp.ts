@@ -16,7 +16,7 @@ import { budgetAlertText } from '@contract/format';
 import { countOf, formatTime, formatUsd } from '../format';
 import type { HostClient } from '../ipc/client';
 import type { BudgetAlert, CallFilter, CallRecord, ConnectionState } from '../protocol';
-import { CallStore, DEFAULT_SORT, type SortSpec } from '../state/callStore';
+import { CallStore, DEFAULT_SORT, MAX_LOADED, type SortSpec } from '../state/callStore';
 import { isFilterEmpty, normaliseFilter, sameFilter, UNTAGGED } from '../state/filter';
 import { callColumns } from '../table/columns';
 import { VirtualTable } from '../table/virtualTable';
@@ -64,6 +64,11 @@ export class PanelApp {
    * with the first page, so a proxy that went offline does not empty the table.
    */
   private pendingReload: CallFilter | undefined;
+  /**
+   * Live calls that arrived while that reload was on the way: its page may have been read before
+   * they were recorded, so they are put back after the page replaces the rows.
+   */
+  private liveDuringReload: CallRecord[] = [];
   /** When the rows shown were last loaded from the proxy; set while a reload failed (they are not current). */
   private staleSince: number | undefined;
   private lastLoadAt = 0;
@@ -241,6 +246,7 @@ export class PanelApp {
       return;
     }
     this.pendingReload = undefined;
+    this.liveDuringReload = [];
     this.setStale(undefined);
     this.store.reset(filter);
     this.table.scrollToTop();
@@ -265,10 +271,13 @@ export class PanelApp {
         this.store.reset(reload);
         this.table.scrollToTop();
       }
+      const streamed = reload ? this.liveDuringReload.splice(0) : [];
       this.lastLoadAt = Date.now();
       this.setStale(undefined);
       const first = !this.store.loaded;
       this.store.applyPage(page);
+      // After the page: those it already has are skipped, the others go in at their place by id.
+      this.store.appendLive(streamed);
       this.clearError('calls');
       if (this.mode !== 'dashboard') this.setMode(this.store.total === 0 && isFilterEmpty(this.store.filter) ? 'empty' : 'dashboard');
       this.table.refresh();
@@ -294,9 +303,17 @@ export class PanelApp {
 
   private onLiveCalls(calls: CallRecord[]): void {
     const fresh = this.store.appendLive(calls);
+    if (this.pendingReload) {
+      this.liveDuringReload.push(...fresh);
+      // A reload that keeps failing under a busy stream: no more than the table could hold.
+      if (this.liveDuringReload.length > MAX_LOADED) this.liveDuringReload.splice(0, this.liveDuringReload.length - MAX_LOADED);
+    }
     // The headline is not filtered: every live call in the range counts, now, not at the next summary.
     this.kpis.addCalls(calls, Date.now() - rangeById(this.state.range).ms);
     if (this.mode === 'empty' && calls.length) this.setMode('dashboard');
+    // A fresh proxy can take seconds to answer the first page: calls the stream brings show now,
+    // and the page merges in under them when it comes (CallStore keeps each call once, by id).
+    if (this.mode === 'loading' && fresh.length) this.setMode('dashboard');
     if (fresh.length) {
       this.table.refresh();
       this.updateCount();

@@ -93,15 +93,15 @@ export class CallStore {
     this.loaded = false;
   }
 
-  /** Add an older page returned by the proxy. */
+  /** Add a page returned by the proxy: an older one, or the first, which live calls may have beaten. */
   applyPage(page: CallPage): void {
     const fresh: CallRecord[] = [];
     for (const c of page.calls) {
       if (this.ids.has(c.id)) continue;
       this.ids.add(c.id);
-      this.rows.push(c);
       fresh.push(c);
     }
+    this.insertRows(fresh);
     // Live calls may have arrived before the first page; the proxy's count already has them.
     this.total = Math.max(page.total, this.rows.length);
     this.nextBefore = page.calls.length ? page.nextBefore : undefined;
@@ -118,12 +118,39 @@ export class CallStore {
       fresh.push(c);
     }
     if (!fresh.length) return fresh;
-    fresh.sort((a, b) => b.id - a.id);
-    this.rows = fresh.concat(this.rows);
+    this.insertRows(fresh);
     this.total += fresh.length;
     this.addToSorted(fresh);
     this.trim();
     return fresh;
+  }
+
+  /**
+   * Puts calls not held yet into `rows`, keeping it newest first. Usually they all go at one end (an
+   * older page at the bottom, live calls at the top); but the first page can hold calls newer than
+   * live ones already shown (the stream had not delivered them yet), and live calls can arrive that
+   * are older than the newest row: those are merged in by id, not stacked above or below.
+   */
+  private insertRows(fresh: CallRecord[]): void {
+    if (!fresh.length) return;
+    fresh.sort((a, b) => b.id - a.id);
+    const rows = this.rows;
+    if (!rows.length || rows[rows.length - 1]!.id > fresh[0]!.id) {
+      for (const c of fresh) rows.push(c);
+      return;
+    }
+    if (fresh[fresh.length - 1]!.id > rows[0]!.id) {
+      this.rows = fresh.concat(rows);
+      return;
+    }
+    const merged: CallRecord[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < rows.length || j < fresh.length) {
+      if (j >= fresh.length || (i < rows.length && rows[i]!.id > fresh[j]!.id)) merged.push(rows[i++]!);
+      else merged.push(fresh[j++]!);
+    }
+    this.rows = merged;
   }
 
   /** Past `maxLoaded` rows, drop the oldest; the cursor then points at them so scrolling reloads them. */

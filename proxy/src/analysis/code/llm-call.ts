@@ -80,6 +80,11 @@ export interface DetectedCall {
   chat?: false;
   /** The limit key the API requires (Bedrock rejects a Claude body without `max_tokens`): its absence is an error, not only a cost. */
   requiredKey?: string;
+  /**
+   * The provider (genai-prices id) whose SDK client sends the call, when that is not the model's
+   * own maker: `Groq().chat.completions.create(model="llama-3.3-70b-versatile")` bills at Groq's rate.
+   */
+  provider?: string;
 }
 
 /** The output limit a quick fix inserts when nothing else constrains it. */
@@ -432,6 +437,23 @@ export function fileHintsOf(modules: Iterable<string>, language: 'typescript' | 
 }
 
 /** A package of one of the SDKs whose callee names are ambiguous (a wrapper's argument may make a client one of them). */
+/**
+ * SDKs shaped like the OpenAI SDK (`client.chat.completions.create`) that send requests to their own
+ * provider, as genai-prices names it: groq (`groq`, `groq-sdk`), Together (`together`,
+ * `together-ai`), Cerebras (`cerebras.cloud.sdk`, `@cerebras/cerebras_cloud_sdk`).
+ */
+const PROVIDER_SDKS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^groq(\.|$)|^groq-sdk(\/|$)/, 'groq'],
+  [/^together(\.|$)|^together-ai(\/|$)/, 'together'],
+  [/^cerebras\.cloud\.sdk(\.|$)|^@cerebras\/cerebras_cloud_sdk(\/|$)/, 'cerebras'],
+];
+
+/** The provider whose SDK a client comes from (the modules it was imported or constructed from), if one of PROVIDER_SDKS. */
+export function sdkProvider(modules: Iterable<string>): string | undefined {
+  for (const m of modules) for (const [re, provider] of PROVIDER_SDKS) if (re.test(m)) return provider;
+  return undefined;
+}
+
 export function sdkModule(m: string): boolean {
   return Object.values(FAMILY_MODULE).some((re) => re.test(m));
 }
@@ -466,7 +488,13 @@ export interface FrameworkCall {
    * The limit the framework sends when none is given (the worst case then, not a finding), from the
    * model as written; 'unknown' when that depends on a model the file does not show.
    */
-  defaultLimit?: (model: string | undefined) => number | 'unknown' | undefined;
+  defaultLimit?: (model: string | undefined) => number | 'bounded' | 'unknown' | undefined;
+  /** Spellings besides OUTPUT_LIMIT_KEYS that this framework reads as its limit (Haystack Bedrock's `max_length`, a family's `max_gen_len`). */
+  keys?: readonly string[];
+  /** A keyword of its per-run method that may also carry the limit (`generation_kwargs`), when not `inside`. */
+  perRequest?: string;
+  /** Models whose API rejects a request without the limit: missing, it is that error (`requiredKey`), not only a cost. */
+  requiredFor?: RegExp;
   /**
    * Limits older versions sent by default, oldest first: every version before `before` sent at
    * most `limit`. A project whose files pin the framework (`packages`, any spelling) below one of
@@ -538,12 +566,47 @@ export const FRAMEWORK_CALLS: Record<'typescript' | 'python', readonly Framework
     {
       framework: 'haystack',
       module: /^haystack_integrations\.components\.generators\.anthropic(\.|$)/,
-      names: new Set(['AnthropicChatGenerator', 'AnthropicVertexChatGenerator']),
+      names: new Set(['AnthropicChatGenerator', 'AnthropicVertexChatGenerator', 'AnthropicFoundryChatGenerator']),
       kind: 'configures',
       key: 'max_tokens',
       inside: 'generation_kwargs',
       modelKeys: ['model'],
       defaultLimit: () => 1024,
+    },
+    // The older, non-chat AnthropicGenerator sends 512 when generation_kwargs has no max_tokens
+    // (`filtered_generation_kwargs.pop("max_tokens", 512)` in anthropic/generator.py).
+    {
+      framework: 'haystack',
+      module: /^haystack_integrations\.components\.generators\.anthropic(\.|$)/,
+      names: new Set(['AnthropicGenerator']),
+      kind: 'configures',
+      key: 'max_tokens',
+      inside: 'generation_kwargs',
+      modelKeys: ['model'],
+      defaultLimit: () => 512,
+    },
+    // Haystack's AmazonBedrockGenerator (InvokeModel) maps `max_length` to each family's body key, which
+    // may also be given as a keyword (`max_tokens=…`) or per run in `generation_kwargs` (adapters.py).
+    // Without one, Claude's body has no max_tokens and Bedrock rejects it; Titan and Llama stop at 512,
+    // Mistral, Cohere and AI21 at defaults of their own (bedrock-invoke.ts). Other models it refuses.
+    {
+      framework: 'haystack',
+      module: /^haystack_integrations\.components\.generators\.amazon_bedrock(\.|$)/,
+      names: new Set(['AmazonBedrockGenerator']),
+      kind: 'configures',
+      key: 'max_length',
+      keys: ['max_length', 'max_gen_len', 'maxTokenCount'],
+      perRequest: 'generation_kwargs',
+      modelKeys: ['model'],
+      requiredFor: /^((global|us-gov|us|eu|apac|au|ca|jp)\.)?anthropic\.claude/,
+      defaultLimit: (model) => {
+        const id = model?.replace(/^(global|us-gov|us|eu|apac|au|ca|jp)\./, '');
+        if (id === undefined) return 'unknown';
+        if (/^anthropic\.claude/.test(id)) return undefined;
+        if (/^(amazon\.titan-text|meta\.llama)/.test(id)) return 512;
+        if (/^(mistral|cohere\.command|ai21\.j2)/.test(id)) return 'bounded';
+        return 'unknown';
+      },
     },
     // Haystack's Ollama generators send `generation_kwargs` as Ollama's `options`, where the limit is num_predict.
     {
@@ -653,9 +716,13 @@ export function settleFrameworkCall(
 function applyFrameworkDefault(call: DetectedCall, framework: FrameworkCall | undefined, writtenModel: string | undefined): void {
   if (!framework?.defaultLimit || call.limit !== 'missing') return;
   const d = framework.defaultLimit(writtenModel);
-  if (d === undefined) return;
+  if (d === undefined) {
+    if (framework.requiredFor && writtenModel !== undefined && framework.requiredFor.test(writtenModel)) call.requiredKey = framework.key;
+    return;
+  }
   call.limit = d === 'unknown' ? 'unknown' : 'present';
-  if (d !== 'unknown') call.outputLimit = d;
+  // 'bounded': the model stops at a default of its own whose size the file does not tell.
+  if (typeof d === 'number') call.outputLimit = d;
   delete call.insertion;
 }
 

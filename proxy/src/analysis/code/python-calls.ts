@@ -16,6 +16,7 @@ import {
   legacyCompletions,
   limitKeyForModel,
   classLimitKey,
+  sdkProvider,
   LOCAL_ORIGIN,
   OUTPUT_LIMIT_KEYS,
   sdkModule,
@@ -484,10 +485,11 @@ function sendsNoValue(v: Node): boolean {
 
 const sendsNoValueAt = (v: Node | undefined): boolean => v !== undefined && sendsNoValue(v);
 
-function limitFrom(entries: Map<string, Node>, opaque: boolean, fixable?: false): Pick<DetectedCall, 'limit' | 'outputLimit'> & { noneLimit?: true } {
+/** `extraKeys`: a framework's own spellings of the limit (FrameworkCall.keys). */
+function limitFrom(entries: Map<string, Node>, opaque: boolean, fixable?: false, extraKeys?: readonly string[]): Pick<DetectedCall, 'limit' | 'outputLimit'> & { noneLimit?: true } {
   let noneLimit = false;
   for (const [k, v] of entries) {
-    if (!OUTPUT_LIMIT_KEYS.has(k)) continue;
+    if (!OUTPUT_LIMIT_KEYS.has(k) && !extraKeys?.includes(k)) continue;
     // `max_tokens=None` (or `NOT_GIVEN`) is the SDK's "not given": no limit is sent.
     if (sendsNoValue(v)) {
       noneLimit = true;
@@ -1020,8 +1022,29 @@ function nestedLimit(
 }
 
 /** A framework's limit given as a keyword of the call itself (`dspy.LM(…, max_tokens=…)`). */
-function directLimit(source: string, call: DetectedCall, args: KwArgs, fixLimit: number | undefined, branches: boolean, key: string): DetectedCall {
-  const { noneLimit, ...limit } = limitFrom(args.keywords, args.opaque, args.fixable);
+/**
+ * A limit under a spelling the class does not read (`ChatOllama(max_tokens=300)`: LangChain's
+ * ChatOllama has no such field and drops it, sending no `num_predict`) limits nothing. The finding
+ * says so and the fix renames the key, its value kept. undefined: no such spelling is written.
+ */
+function unreadClassLimit(chain: readonly string[], classKey: string, args: KwArgs, b: PyBindings, fixLimit: number | undefined): Partial<DetectedCall> | undefined {
+  for (const [k, v] of args.keywords) {
+    if (k === classKey || !OUTPUT_LIMIT_KEYS.has(k) || sendsNoValue(v)) continue;
+    const out: Partial<DetectedCall> = { note: `${chain[chain.length - 1]} does not read ${k}, only ${classKey}` };
+    const holder = v.parent;
+    const name = holder?.type === 'keyword_argument' ? holder.childForFieldName('name') : holder?.type === 'pair' ? holder.childForFieldName('key') : null;
+    // A dict key keeps its quotes (`"max_tokens": 300` → `"num_predict": 300`).
+    const quote = name?.type === 'string' ? /^(["'])\w+\1$/.exec(name.text)?.[1] : '';
+    const limit = intValue(v, b) ?? fixLimit;
+    if (name && quote !== undefined && limit !== undefined && fixLimit !== undefined)
+      out.insertion = { offset: name.startIndex, end: name.endIndex, newText: `${quote}${classKey}${quote}`, title: `Rename ${k} to ${classKey}`, limit };
+    return out;
+  }
+  return undefined;
+}
+
+function directLimit(source: string, call: DetectedCall, args: KwArgs, fixLimit: number | undefined, branches: boolean, key: string, extraKeys?: readonly string[]): DetectedCall {
+  const { noneLimit, ...limit } = limitFrom(args.keywords, args.opaque, args.fixable, extraKeys);
   Object.assign(call, limit);
   if (call.limit === 'missing' && !branches && !noneLimit && fixLimit !== undefined)
     call.insertion = { ...appendAfterLast(args.target, source, entry(key, args, fixLimit)), title: `Add ${key}=${fixLimit}`, limit: fixLimit };
@@ -1159,12 +1182,16 @@ function inspectCall(
   // What the model can produce, and whether it spends reasoning tokens out of the limit.
   const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
   const endpoint = api === 'openai-chat' ? clientEndpoint(fn, b) : undefined;
+  // A Groq / Together client bills at its provider's rates.
+  const provider = api.startsWith('openai-') ? sdkProvider(calleeModules(fn, b)) : undefined;
+  if (provider) call.provider = provider;
+  const classKey = framework ? undefined : classLimitKey(chain, 'python');
   // openai-python < 1.0 (`openai.ChatCompletion.create`) only knows max_tokens.
   const key = framework
     ? framework.key
     : chain.includes('ChatCompletion')
     ? 'max_tokens'
-    : (classLimitKey(chain, 'python') ??
+    : (classKey ??
       limitKeyForModel(api, 'python', call.model, call.model ? modelProvider(call.model) : undefined, endpoint ? { kind: endpoint, reasons: modelFacts.reasons } : undefined));
   // With extended thinking on, the limit must leave room above the thinking budget.
   const fixLimit = suggestedLimit(nestedApi(api) || framework ? 'none' : thinkingBudget(args.keywords, b), modelFacts);
@@ -1182,7 +1209,8 @@ function inspectCall(
   if (framework) {
     // Whatever the arguments say, the framework's default or a per-request setting decides last.
     const settle = (c: DetectedCall): DetectedCall => {
-      if (c.limit === 'missing' && framework.inside && framework.kind === 'configures' && setPerRequest(b, framework.inside, node)) {
+      const perRequest = framework.inside ?? framework.perRequest;
+      if (c.limit === 'missing' && perRequest && framework.kind === 'configures' && setPerRequest(b, perRequest, node)) {
         c.limit = 'unknown';
         delete c.insertion;
       }
@@ -1197,10 +1225,12 @@ function inspectCall(
       }
       return c;
     };
-    return settle(where ? nestedLimit(source, api, call, args, b, where, key, fixLimit, title, branches) : directLimit(source, call, args, fixLimit, branches, key));
+    return settle(where ? nestedLimit(source, api, call, args, b, where, key, fixLimit, title, branches) : directLimit(source, call, args, fixLimit, branches, key, framework.keys));
   }
   if (where) return nestedLimit(source, api, call, args, b, where, key, fixLimit, title, branches);
-  const { noneLimit, ...limit } = limitFrom(args.keywords, args.opaque, args.fixable);
+  // A class that reads one spelling only (ChatOllama: num_predict) drops the others unread.
+  const read = classKey ? new Map([...args.keywords].filter(([k]) => k === classKey || !OUTPUT_LIMIT_KEYS.has(k))) : args.keywords;
+  const { noneLimit, ...limit } = limitFrom(read, args.opaque, args.fixable);
   Object.assign(call, limit);
   // LangChain: model_kwargs may carry the limit; LlamaIndex: additional_kwargs; the OpenAI SDK and
   // ChatOpenAI merge extra_body into the request's JSON (`extra_body={"max_tokens": 300}` is sent).
@@ -1223,6 +1253,8 @@ function inspectCall(
   // A positional dict (e.g. `create(params)`) hides the arguments.
   if (call.limit === 'missing' && positionalArgs.length > 0 && !constructs) call.limit = 'unknown';
   if (api === 'openai-completions') legacyCompletions(call);
+  const unread = classKey && call.limit === 'missing' ? unreadClassLimit(chain, classKey, args, b, branches ? undefined : fixLimit) : undefined;
+  if (unread) return Object.assign(call, unread);
   // With `max_tokens=None` in place, appending another max_tokens would repeat the keyword.
   if (call.limit === 'missing' && !branches && !noneLimit && fixLimit !== undefined) call.insertion = { ...appendAfterLast(args.target, source, entry(key, args, fixLimit)), title, limit: fixLimit };
   return call;

@@ -17,6 +17,7 @@ import {
   limitKeyFor,
   limitKeyForModel,
   classLimitKey,
+  sdkProvider,
   LOCAL_ORIGIN,
   NO_LIMIT_VALUES,
   OUTPUT_LIMIT_KEYS,
@@ -789,6 +790,9 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   // What the model can produce, and whether it spends reasoning tokens out of the limit.
   const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
   const endpoint = api === 'openai-chat' ? clientEndpoint(bindings, strings, node.expression) : undefined;
+  // A Groq / Together client bills at its provider's rates.
+  const provider = api.startsWith('openai-') ? sdkProvider(calleeModules(bindings, node.expression)) : undefined;
+  if (provider) call.provider = provider;
   if (!framework && !classKey) key = limitKeyForModel(api, 'typescript', call.model, call.model ? modelProvider(call.model) : undefined, endpoint ? { kind: endpoint, reasons: modelFacts.reasons } : undefined);
   if (!constructs && !branches) {
     collectPrompt(props, sf, strings, bindings, call);
@@ -831,9 +835,16 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
       // ("Object literal may only specify known properties"); JavaScript sends it, unread.
       const kind = scriptKind(sf.fileName);
       const js = kind === ts.ScriptKind.JS || kind === ts.ScriptKind.JSX;
-      const renamed = js ? unreadAiSdkLimit(bindings, resolved, key, major, fixLimit) : undefined;
+      const other = key === 'maxOutputTokens' ? 'maxTokens' : 'maxOutputTokens';
+      const note = () => (major >= 5 ? `AI SDK ${major} does not read ${other}: since AI SDK 5 it is ${key}` : `AI SDK ${major} does not read ${other}, only ${key}`);
+      const renamed = js ? unreadLimit(bindings, resolved, key, [other], note, fixLimit) : undefined;
       if (renamed) return Object.assign(call, renamed);
     }
+  }
+  if (classKey) {
+    const others = [...OUTPUT_LIMIT_KEYS].filter((k) => k !== classKey);
+    const renamed = unreadLimit(bindings, resolved, classKey, others, (other) => `${chain[chain.length - 1]} does not read ${other}, only ${classKey}`, fixLimit);
+    if (renamed) return Object.assign(call, renamed);
   }
   if (call.limit === 'missing' && isNew) {
     const bound = boundLimit(bindings, node);
@@ -885,14 +896,22 @@ function initChatModelCall(sf: ts.SourceFile, bindings: FileBindings, strings: S
 }
 
 /**
- * AI SDK 5 renamed `maxTokens` to `maxOutputTokens` and 4 knows only `maxTokens`: the spelling the
- * installed version does not read sends no limit at all. When that is the only limit given, the
- * call is missing one, and the fix renames the key (its value kept).
+ * A limit written in a spelling the callee does not read sends no limit at all: AI SDK 5 renamed
+ * `maxTokens` to `maxOutputTokens` and 4 knows only `maxTokens`; LangChain's ChatOllama reads only
+ * `numPredict` (`maxTokens` is not one of its fields). When such spellings are the only limit given,
+ * the call is missing one, and the fix renames the key (its value kept).
  */
-function unreadAiSdkLimit(bindings: FileBindings, resolved: ResolvedObject, key: string, major: number, fixLimit: number | undefined): Partial<DetectedCall> | undefined {
-  const other = key === 'maxOutputTokens' ? 'maxTokens' : 'maxOutputTokens';
-  const wrong = findProp(resolved.props, [other]);
-  if (!wrong?.name || isNoLimit(wrong) || findProp(resolved.props, [key]) || resolved.assigned.has(key) || resolved.assigned.has(other)) return undefined;
+function unreadLimit(
+  bindings: FileBindings,
+  resolved: ResolvedObject,
+  key: string,
+  others: readonly string[],
+  note: (other: string) => string,
+  fixLimit: number | undefined,
+): Partial<DetectedCall> | undefined {
+  const wrong = findProp(resolved.props, [...others]);
+  if (!wrong?.name || isNoLimit(wrong) || findProp(resolved.props, [key]) || resolved.assigned.has(key) || others.some((o) => resolved.assigned.has(o))) return undefined;
+  const other = propName(wrong)!;
   const sf = wrong.getSourceFile();
   const value = numberValue(bindings, propValue(wrong));
   const limit = value ?? fixLimit;
@@ -900,7 +919,7 @@ function unreadAiSdkLimit(bindings: FileBindings, resolved: ResolvedObject, key:
     // A spread may still bring the right key.
     limit: resolved.opaque ? 'unknown' : 'missing',
     outputLimit: undefined,
-    note: major >= 5 ? `AI SDK ${major} does not read ${other}: since AI SDK 5 it is ${key}` : `AI SDK ${major} does not read ${other}, only ${key}`,
+    note: note(other),
   };
   if (out.limit === 'missing' && resolved.fixable !== false && limit !== undefined)
     out.insertion = {

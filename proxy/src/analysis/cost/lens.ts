@@ -3,7 +3,7 @@ import { countMessageTokens, countTextTokens, chatOverheadFor, type ChatMessageL
 import { encodingForModel } from '../../tokens/encoding';
 import { findPlaceholders } from '../text/placeholders';
 import type { CostLens, Range } from '../types';
-import { modelPrices, tokensText, usd } from './model-prices';
+import { modelPrices, type PriceAs, tokensText, usd } from './model-prices';
 
 export interface LensMessage {
   role: string;
@@ -52,6 +52,8 @@ export function buildLens(opts: {
   chat: boolean;
   /** Token count of a text at the lens model (lets rules reuse the counts of whole sections). */
   countText?: (text: string) => number;
+  /** The provider that bills the call when its client is not the model maker's (a Groq client). */
+  priceAs?: PriceAs;
 }): CostLens {
   let placeholders = opts.extraPlaceholders ?? 0;
   const perMessage: CostLens['perMessage'] = [];
@@ -77,7 +79,7 @@ export function buildLens(opts: {
   const inputTokens = countFor(opts.model, ownCounts);
   const ownEncoding = encodingForModel(opts.model).encoding;
   const exact = countTextTokens('', opts.model).exact;
-  const prices = modelPrices(opts.model);
+  const prices = modelPrices(opts.model, opts.priceAs);
   const inputUsd = prices ? inputTokens * prices.inputPerToken : 0;
   const worstCaseOutputUsd = prices && opts.outputLimit !== undefined ? inputUsd + opts.outputLimit * prices.outputPerToken : undefined;
   const comparisons: CostLens['comparisons'] = [];
@@ -88,7 +90,7 @@ export function buildLens(opts: {
     const sameTokens = encodingForModel(c).encoding === ownEncoding && chatOverheadFor(c).perMessage === chatOverheadFor(opts.model).perMessage;
     if (p) comparisons.push({ model: c, usd: (sameTokens ? inputTokens : countFor(c)) * p.inputPerToken });
   }
-  const parts = [`${opts.model}: ${exact ? '' : '≈'}${tokensText(inputTokens)} input tokens${exact ? '' : ' (estimate)'}`];
+  const parts = [`${opts.model}${opts.priceAs ? ` (${opts.priceAs.provider})` : ''}: ${exact ? '' : '≈'}${tokensText(inputTokens)} input tokens${exact ? '' : ' (estimate)'}`];
   parts.push(prices ? `${usd(inputUsd)}/call` : 'no price known');
   if (worstCaseOutputUsd !== undefined) parts.push(`worst case ${usd(worstCaseOutputUsd)} with ${tokensText(opts.outputLimit!)} output`);
   if (placeholders > 0) parts.push(`+${placeholders} placeholder${placeholders === 1 ? '' : 's'} not counted`);

@@ -8,11 +8,29 @@ export interface ModelPrices {
 }
 
 /**
+ * The id and provider a call is billed under when its client is another provider's SDK (a Groq
+ * client serving `llama-3.3-70b-versatile`): that provider's rate, not the model maker's.
+ */
+export interface PriceAs {
+  model: string;
+  provider: string;
+}
+
+/** The first of `ids` (the call's model as written and as shown) that genai-prices prices under `provider`. */
+export function priceAsFor(provider: string, ids: readonly string[]): PriceAs | undefined {
+  const model = ids.find((id) => unitPrices(id, provider) !== undefined);
+  return model === undefined ? undefined : { model, provider };
+}
+
+/**
  * An OpenAI fine-tune (`ft:gpt-4o-mini-…:org::id`) at its own, dearer rate where genai-prices has
  * one (pricing/price.ts prices `ft:` ids under provider openai); a fine-tune of a base model it has
- * no fine-tune rate for (gpt-4.1…) at the base model's rate, the least it costs.
+ * no fine-tune rate for (gpt-4.1…) at the base model's rate, the least it costs. With `as`, the
+ * provider's rate for the model.
  */
-export function modelPrices(model: string): ModelPrices | undefined {
+export function modelPrices(model: string, as?: PriceAs): ModelPrices | undefined {
+  const billed = as ? unitPrices(as.model, as.provider) : undefined;
+  if (billed) return { inputPerToken: billed.inputPerMTok / 1e6, outputPerToken: billed.outputPerMTok / 1e6 };
   const base = fineTuneBase(model);
   const u = unitPrices(model) ?? (base ? unitPrices(base) : undefined);
   return u ? { inputPerToken: u.inputPerMTok / 1e6, outputPerToken: u.outputPerMTok / 1e6 } : undefined;
@@ -28,8 +46,16 @@ function recordedWindow(model: string, providerId?: string): number | undefined 
   }
 }
 
-/** The model's context window as genai-prices records it (the worst case for an unlimited reply). */
-export function contextWindow(model: string): number | undefined {
+/**
+ * The model's context window as genai-prices records it (the worst case for an unlimited reply);
+ * with `as`, as the provider that serves it records it, when the model's own entry has none.
+ */
+export function contextWindow(model: string, as?: PriceAs): number | undefined {
+  const own = ownContextWindow(model);
+  return own ?? (as ? recordedWindow(as.model, as.provider) : undefined);
+}
+
+function ownContextWindow(model: string): number | undefined {
   if (windows.has(model)) return windows.get(model);
   const base = fineTuneBase(model);
   // genai-prices' fine-tune entries carry no window: a fine-tune has its base model's.

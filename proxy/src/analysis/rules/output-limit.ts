@@ -3,7 +3,7 @@
  * a limit of 1,024 removes: a reply may otherwise run to the model's maximum output tokens.
  */
 import { maxOutputTokens } from '../cost/max-output';
-import { contextWindow, tokensText } from '../cost/model-prices';
+import { contextWindow, type PriceAs, tokensText } from '../cost/model-prices';
 import { saving } from '../cost/savings';
 import { SUGGESTED_LIMIT, type DetectedCall } from '../code/llm-call';
 import type { PromptfooDocument } from '../prompt/promptfoo';
@@ -15,10 +15,10 @@ import type { PromptRuleContext, RuleFinding } from './context';
  * How long an unlimited reply can run: the model's maximum output tokens (from the model catalogue);
  * only when the catalogue does not know the model, its context window (from genai-prices).
  */
-export function worstCaseOutputTokens(model: string): { tokens: number; bound: 'max-output' | 'context-window' } | undefined {
+export function worstCaseOutputTokens(model: string, as?: PriceAs): { tokens: number; bound: 'max-output' | 'context-window' } | undefined {
   const max = maxOutputTokens(model);
   if (max) return { tokens: max, bound: 'max-output' };
-  const window = contextWindow(model);
+  const window = contextWindow(model, as);
   return window ? { tokens: window, bound: 'context-window' } : undefined;
 }
 
@@ -26,23 +26,24 @@ export function worstCaseOutputTokens(model: string): { tokens: number; bound: '
  * `limit`: the limit the offered fix inserts, so the saving shown is the one the fix makes; `none`
  * when no limit is known to be accepted (the message then names no figure it cannot back).
  */
-function worstCase(model: string, limit: number | 'none' = SUGGESTED_LIMIT): string {
-  const w = worstCaseOutputTokens(model);
+function worstCase(model: string, limit: number | 'none' = SUGGESTED_LIMIT, as?: PriceAs): string {
+  const w = worstCaseOutputTokens(model, as);
   if (!w) return `the reply is bounded only by ${model}'s own maximum`;
   const what = w.bound === 'max-output' ? `${model}'s maximum of ${tokensText(w.tokens)} output tokens` : `${model}'s ${tokensText(w.tokens)}-token context window`;
   if (limit === 'none' || w.tokens <= limit) return `a reply can run to ${what}`;
-  const s = saving(model, w.tokens - limit, 'output');
+  const s = saving(model, w.tokens - limit, 'output', false, as);
   return `a reply can run to ${what}; a limit of ${tokensText(limit)} saves up to ${s.text}`;
 }
 
-function worstCaseFigures(model: string, limit: number | 'none' = SUGGESTED_LIMIT): Pick<RuleFinding, 'tokensSaved' | 'usdPer1kCalls'> {
-  const w = worstCaseOutputTokens(model);
+function worstCaseFigures(model: string, limit: number | 'none' = SUGGESTED_LIMIT, as?: PriceAs): Pick<RuleFinding, 'tokensSaved' | 'usdPer1kCalls'> {
+  const w = worstCaseOutputTokens(model, as);
   if (!w || limit === 'none') return {};
-  const s = saving(model, Math.max(0, w.tokens - limit), 'output');
+  const s = saving(model, Math.max(0, w.tokens - limit), 'output', false, as);
   return { tokensSaved: s.tokensSaved, ...(s.usdPer1kCalls !== undefined ? { usdPer1kCalls: s.usdPer1kCalls } : {}) };
 }
 
-export function codeOutputLimitFindings(calls: DetectedCall[], lines: LineIndex, defaultModel: string): RuleFinding[] {
+/** `priceAs`: the provider that bills the call (a Groq client), when known. */
+export function codeOutputLimitFindings(calls: Array<DetectedCall & { priceAs?: PriceAs }>, lines: LineIndex, defaultModel: string): RuleFinding[] {
   const out: RuleFinding[] = [];
   for (const c of calls) {
     if (c.limit !== 'missing') continue;
@@ -58,12 +59,12 @@ export function codeOutputLimitFindings(calls: DetectedCall[], lines: LineIndex,
     out.push({
       ruleId: anthropic ? 'anthropic-missing-max-tokens' : 'missing-output-limit',
       message: c.requiredKey
-        ? `${c.callee}() has no ${c.requiredKey} in its Claude request body: Bedrock rejects the request without it; ${worstCase(model, limit)}.`
+        ? `${c.callee}() has no ${c.requiredKey} in its Claude request body: Bedrock rejects the request without it; ${worstCase(model, limit, c.priceAs)}.`
         : anthropic
-          ? `${c.callee}() has no max_tokens: Anthropic's Messages API rejects the request without it; ${worstCase(model, limit)}.`
-          : `${c.callee}() sets no output limit${note}: ${worstCase(model, limit)}.`,
+          ? `${c.callee}() has no max_tokens: Anthropic's Messages API rejects the request without it; ${worstCase(model, limit, c.priceAs)}.`
+          : `${c.callee}() sets no output limit${note}: ${worstCase(model, limit, c.priceAs)}.`,
       range: lines.range(c.start, c.end),
-      ...worstCaseFigures(model, limit),
+      ...worstCaseFigures(model, limit, c.priceAs),
       fixes,
     });
   }

@@ -1,0 +1,83 @@
+/**
+ * A fresh proxy answers the first page of /tollgate/calls seconds after the panel opens (the ledger
+ * warming up), while the event stream already delivers calls. The panel said "Loading calls from
+ * the proxy…" until the page came, hiding the calls the user had just made; and the page, when it
+ * came, went after the live rows whatever their ids, so a call the page had but the stream had not
+ * delivered yet sat below older ones. Live rows now show as they come, and the first page merges
+ * into them newest first, each call once. Also a Refresh: calls streamed in while its page was on
+ * the way were dropped when the page replaced the rows.
+ */
+import { describe, expect, it } from 'vitest';
+import { liveCall, streamingHostScript } from './support/streamingHost';
+import { syntheticHostScript } from './support/syntheticHost';
+import { darkTheme } from './support/themes';
+import { CHROMIUM, chromiumAvailable, useBrowser } from './support/webviewPage';
+
+if (!chromiumAvailable) console.warn(`live-first browser test skipped: ${CHROMIUM} not found (scripts/test-setup/30-chromium.mjs installs it)`);
+
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 50 });
+
+/**
+ * Holds every calls/page answer of the synthetic host until `window.__releasePages()`; the held
+ * answers then go out as computed when released (the calls the proxy has by then).
+ */
+const holdPagesScript = `(() => {
+  const inner = window.__tollgateInPageHost;
+  const held = [];
+  window.__heldPages = () => held.length;
+  window.__releasePages = () => { for (const f of held.splice(0)) f(); };
+  window.__tollgateInPageHost = (m, reply) => {
+    if (m.kind === 'request' && m.type === 'calls/page') held.push(() => inner(m, reply));
+    else inner(m, reply);
+  };
+})();`;
+
+/** The ids of the table's rows as shown, top to bottom. */
+const shownIds = `[...document.querySelectorAll('.vt-body .vt-row:not([hidden])')].sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index)).map((r) => Number(r.dataset.id))`;
+type Push = { __push(calls: unknown[]): void };
+
+describe.skipIf(!chromiumAvailable)('live calls before the first page', () => {
+  const ui = useBrowser();
+
+  it('show at once, and the first page merges in newest first without duplicates', { timeout: 120_000 }, async () => {
+    // The proxy holds calls 1..30; the stream delivers 28 and 29 before the page, 30 not yet.
+    const d = await ui.open({ theme: darkTheme, inPageHost: syntheticHostScript(30) + holdPagesScript + streamingHostScript() });
+    try {
+      const page = d.page;
+      await poll(() => page.evaluate('window.__heldPages()'));
+      await page.evaluate((cs) => (window as unknown as Push).__push(cs), [liveCall(28), liveCall(29)]);
+      await poll(() => page.evaluate(shownIds)).toEqual([29, 28]);
+      expect(await page.isVisible('.loading')).toBe(false);
+      await page.evaluate('window.__releasePages()');
+      await poll(() => page.evaluate(`${shownIds}.slice(0, 5)`)).toEqual([30, 29, 28, 27, 26]);
+      const ids = (await page.evaluate(shownIds)) as number[];
+      expect(new Set(ids).size).toBe(ids.length);
+      await poll(() => page.textContent('.calls .count')).toBe('30 calls');
+      expect(d.problems).toEqual([]);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('a Refresh keeps the calls streamed in while its page was on the way', { timeout: 120_000 }, async () => {
+    const d = await ui.open({ theme: darkTheme, inPageHost: syntheticHostScript(30) + holdPagesScript + streamingHostScript() });
+    try {
+      const page = d.page;
+      await poll(() => page.evaluate('window.__heldPages()'));
+      await page.evaluate('window.__releasePages()');
+      await poll(() => page.evaluate(`${shownIds}[0]`)).toBe(30);
+      await page.click('vscode-button[title="Reload from the proxy"]');
+      await poll(() => page.evaluate('window.__heldPages()'));
+      // Recorded after the page was read: the stream has it, the page does not.
+      await page.evaluate((cs) => (window as unknown as Push).__push(cs), [liveCall(31)]);
+      await poll(() => page.evaluate(`${shownIds}[0]`)).toBe(31);
+      await page.evaluate('window.__releasePages()');
+      await poll(() => page.evaluate('window.__heldPages()')).toBe(0);
+      await page.waitForTimeout(200);
+      expect(((await page.evaluate(shownIds)) as number[]).slice(0, 3)).toEqual([31, 30, 29]);
+      expect(d.problems).toEqual([]);
+    } finally {
+      await d.close();
+    }
+  });
+});
