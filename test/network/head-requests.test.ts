@@ -5,10 +5,10 @@
  * path that only takes POST (a chat, an embedding, an image) is a 404 like any unknown route, and
  * nothing is forwarded or billed.
  */
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../proxy/src/providers';
 import { startHarness, type Harness } from '../support/harness';
+import { rawExchange } from './support/rawExchange';
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,19 +17,7 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 /** Raw bytes in, everything the server sent until it closed. */
-function exchange(bytes: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = connect(h.proxy.port, '127.0.0.1', () => s.write(bytes));
-    let got = '';
-    s.on('data', (d: Buffer) => (got += d.toString('latin1')));
-    s.on('error', reject);
-    const timer = setTimeout(() => s.destroy(), 5_000);
-    s.on('close', () => {
-      clearTimeout(timer);
-      resolve(got);
-    });
-  });
-}
+const exchange = (bytes: string): Promise<string> => rawExchange(h.proxy.port, bytes);
 
 const request = (method: string, path: string, close = true) =>
   `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${h.proxy.port}\r\nAuthorization: Bearer sk-test\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;

@@ -4,9 +4,9 @@
  * names a rebinding page could use stay refused. A request with two Host lines was served by the
  * first (RFC 9112 §3.2: a 400), and one with none got node's bare 400 with no body.
  */
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
+import { rawExchange } from './support/rawExchange';
 
 let h: Harness;
 beforeAll(async () => {
@@ -16,13 +16,7 @@ afterAll(async () => h.close());
 
 /** The response to GET `path` sent with `hostLines` (whole header lines) on a raw socket. */
 function exchange(hostLines: string, path = '/healthz', version = '1.1'): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = connect(h.proxy.port, '127.0.0.1', () => s.write(`GET ${path} HTTP/${version}\r\n${hostLines}Connection: close\r\n\r\n`));
-    let got = '';
-    s.on('data', (d: Buffer) => (got += d.toString('latin1')));
-    s.on('error', reject);
-    s.on('close', () => resolve(got));
-  });
+  return rawExchange(h.proxy.port, `GET ${path} HTTP/${version}\r\n${hostLines}Connection: close\r\n\r\n`);
 }
 
 /** The status of GET /healthz sent with `host` as its Host header. */

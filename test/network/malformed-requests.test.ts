@@ -6,9 +6,9 @@
  * answers with a provider-style JSON error saying what was wrong, in the shape the route implies,
  * and still forwards and records nothing.
  */
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
+import { rawExchange } from './support/rawExchange';
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,19 +17,7 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 /** Sends raw bytes, resolves with what came back once the server closes (or 5 s passed). */
-function rawExchange(bytes: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(h.proxy.port, '127.0.0.1', () => socket.write(bytes));
-    let got = '';
-    socket.on('data', (d: Buffer) => (got += d.toString('latin1')));
-    socket.on('error', reject);
-    const timer = setTimeout(() => socket.destroy(), 5_000);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(got);
-    });
-  });
-}
+const exchange = (bytes: string): Promise<string> => rawExchange(h.proxy.port, bytes);
 
 function parse(response: string): { status: number; contentType: string; body: unknown } {
   const [head = '', body = ''] = response.split('\r\n\r\n');
@@ -45,7 +33,7 @@ describe('requests the HTTP parser refuses get a readable provider-style error',
   it('Transfer-Encoding with Content-Length: OpenAI-shaped 400 naming the problem', async () => {
     const host = `127.0.0.1:${h.proxy.port}`;
     const chunk = `${Buffer.byteLength(chat).toString(16)}\r\n${chat}\r\n0\r\n\r\n`;
-    const r = parse(await rawExchange(`POST /v1/chat/completions HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(chat)}\r\nTransfer-Encoding: chunked\r\n\r\n${chunk}`));
+    const r = parse(await exchange(`POST /v1/chat/completions HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(chat)}\r\nTransfer-Encoding: chunked\r\n\r\n${chunk}`));
     expect(r.status).toBe(400);
     expect(r.contentType).toMatch(/^application\/json/);
     const err = (r.body as { error: { type: string; message: string } }).error;
@@ -55,7 +43,7 @@ describe('requests the HTTP parser refuses get a readable provider-style error',
 
   it('a malformed header line: 400 in the Anthropic shape on an Anthropic route', async () => {
     const host = `127.0.0.1:${h.proxy.port}`;
-    const r = parse(await rawExchange(`POST /v1/messages HTTP/1.1\r\nHost: ${host}\r\nanthropic-version: 2023-06-01\r\nThis line has no colon\r\nContent-Length: ${Buffer.byteLength(messages)}\r\n\r\n${messages}`));
+    const r = parse(await exchange(`POST /v1/messages HTTP/1.1\r\nHost: ${host}\r\nanthropic-version: 2023-06-01\r\nThis line has no colon\r\nContent-Length: ${Buffer.byteLength(messages)}\r\n\r\n${messages}`));
     expect(r.status).toBe(400);
     const body = r.body as { type: string; error: { type: string; message: string } };
     expect(body.type).toBe('error');
@@ -65,7 +53,7 @@ describe('requests the HTTP parser refuses get a readable provider-style error',
 
   it('headers past the size limit: 431 with a message that says so', async () => {
     const host = `127.0.0.1:${h.proxy.port}`;
-    const r = parse(await rawExchange(`POST /v1/chat/completions HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nx-metadata: ${'a'.repeat(40_000)}\r\nContent-Length: ${Buffer.byteLength(chat)}\r\n\r\n${chat}`));
+    const r = parse(await exchange(`POST /v1/chat/completions HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nx-metadata: ${'a'.repeat(40_000)}\r\nContent-Length: ${Buffer.byteLength(chat)}\r\n\r\n${chat}`));
     expect(r.status).toBe(431);
     const err = (r.body as { error: { type: string; message: string } }).error;
     expect(err.message).toMatch(/headers/i);
@@ -77,7 +65,7 @@ describe('requests the HTTP parser refuses get a readable provider-style error',
   it('many short headers within the size limit: none is dropped', async () => {
     const host = `127.0.0.1:${h.proxy.port}`;
     const filler = Array.from({ length: 2100 }, (_, i) => `x${i}: \r\n`).join('');
-    const raw = await rawExchange(`GET /tollgate/budgets HTTP/1.1\r\nHost: ${host}\r\n${filler}Authorization: Bearer ${h.proxy.adminToken}\r\nConnection: close\r\n\r\n`);
+    const raw = await exchange(`GET /tollgate/budgets HTTP/1.1\r\nHost: ${host}\r\n${filler}Authorization: Bearer ${h.proxy.adminToken}\r\nConnection: close\r\n\r\n`);
     expect(raw).toMatch(/^HTTP\/1\.1 200 /);
   });
 

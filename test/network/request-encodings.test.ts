@@ -7,11 +7,11 @@
  * did not say which codings it can (Accept-Encoding, RFC 9110 §15.5.16). A stack of codings is
  * bounded (each costs a decoder), and a nested bomb still stops at the body limit.
  */
-import { connect } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
+import { rawExchange } from './support/rawExchange';
 
 let h: Harness;
 beforeAll(async () => {
@@ -92,19 +92,7 @@ describe('request content codings', () => {
 });
 
 /** One request on a raw socket (clients do not let a caller set Transfer-Encoding); the response text. */
-function raw(head: string, body: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = connect(h.proxy.port, '127.0.0.1', () => s.write(Buffer.concat([Buffer.from(head), body])));
-    let got = '';
-    s.on('data', (d: Buffer) => (got += d.toString('latin1')));
-    s.on('error', reject);
-    const timer = setTimeout(() => s.destroy(), 5_000);
-    s.on('close', () => {
-      clearTimeout(timer);
-      resolve(got);
-    });
-  });
-}
+const raw = (head: string, body: Buffer): Promise<string> => rawExchange(h.proxy.port, Buffer.concat([Buffer.from(head), body]));
 
 const chunked = (b: Buffer) => Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from('\r\n0\r\n\r\n')]);
 const head = (te: string) =>

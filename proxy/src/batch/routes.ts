@@ -87,8 +87,10 @@ export function batchRouter(
   // State the provider keeps that an app reaches through the same base URL (a file too large for
   // one request goes up in parts; vector stores hold the files `file_search` reads): relayed with the
   // caller's key, the body and its content type as they came (an upload part is multipart).
+  // Only the methods these APIs use: any other (TRACE, PUT, PATCH, OPTIONS) went upstream as itself
+  // with the caller's key; it now gets the app's "does not serve" 404.
   for (const prefix of [OPENAI_PATHS.uploads, OPENAI_PATHS.vector_stores]) {
-    router.use(prefix, raw, wrap((req, res) => passThrough(svc, req, res, 'openai')));
+    for (const method of ['GET', 'POST', 'DELETE'] as const) router.under(method, prefix, raw, wrap((req, res) => passThrough(svc, req, res, 'openai')));
   }
 
   // ---- Anthropic Message Batches --------------------------------------------------------------

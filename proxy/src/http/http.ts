@@ -160,6 +160,12 @@ export class Router {
     return this;
   }
 
+  /** Handlers for one method at `prefix` and every path below it (a relayed API's subtree). */
+  under(method: 'GET' | 'POST' | 'DELETE', prefix: string, ...handlers: Handler[]): this {
+    this.layers.push({ method, segments: segmentsOf(prefix), prefix: true, handlers });
+    return this;
+  }
+
   /** Adds another router's layers under `prefix` (its paths are relative to it). */
   mount(prefix: string, router: Router): this {
     const pre = segmentsOf(prefix);

@@ -4,6 +4,7 @@
  * with the caller's key, bodies and content types as they came, binary answers byte-exact.
  */
 import OpenAI, { toFile } from 'openai';
+import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { proxyOver } from '../../support/proxyOver';
 import { startMediaUpstream } from './mediaUpstream';
@@ -49,5 +50,20 @@ describe('file content', () => {
     const r = await t.client.files.content('file-img');
     expect(r.headers.get('content-type')).toBe('application/octet-stream');
     expect(Buffer.from(await r.arrayBuffer()).equals(t.up.speech)).toBe(true);
+  });
+});
+
+describe('methods the relayed APIs do not use', () => {
+  it('TRACE, PUT, PATCH and OPTIONS on /v1/vector_stores and /v1/uploads get a 404 and reach no upstream', async () => {
+    for (const method of ['TRACE', 'PUT', 'PATCH', 'OPTIONS']) {
+      for (const path of ['/v1/vector_stores/vs_1', '/v1/uploads/upload_abc/parts']) {
+        const seen = t.up.requests.length;
+        // undici's request, not fetch: fetch refuses to send TRACE.
+        const res = await request(`${t.h.proxy.url}${path}`, { method, headers: { authorization: 'Bearer sk-proj-files' } });
+        expect(res.statusCode, `${method} ${path}`).toBe(404);
+        expect(((await res.body.json()) as { error: { message: string } }).error.message).toContain(`does not serve ${method}`);
+        expect(t.up.requests.length).toBe(seen);
+      }
+    }
   });
 });
