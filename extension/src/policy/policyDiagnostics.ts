@@ -6,10 +6,10 @@
  * valid. "Tollgate: Open Policy" opens the file at the first problem.
  */
 import * as vscode from 'vscode';
+import { entryExists } from '@proxy/policy/files';
 import type { PolicyProblem } from '../../../proxy/src/policy/load';
 import { loadDeferred } from '../deferred/load';
 import type { ProxyController } from '../proxy/proxyController';
-import { entryExists } from '../util/entryExists';
 import { problemRange } from './problemRange';
 import { explainRestricted } from './restricted';
 

@@ -20,7 +20,7 @@ import { PROVIDER_KEYS, readProviderKeys } from './providerKeys';
 import { editorProxyEnvironment, proxyEnvironment } from './environment';
 import { HostApprovals, type PendingHost } from './trust';
 import { notificationText } from '../util/notificationText';
-import { entryExists } from '../util/entryExists';
+import { entryExists, POLICY_NAMES } from '@proxy/policy/files';
 
 /** SecretStorage entry of the admin token the user's windows share. */
 const ADMIN_TOKEN_SECRET = 'tollgate.adminToken';
@@ -364,7 +364,7 @@ export class ProxyController implements vscode.Disposable {
   workspacePolicyFiles(): string[] {
     const files: string[] = [];
     for (const f of vscode.workspace.workspaceFolders ?? []) {
-      const p = ['policy.yaml', 'policy.yml'].map((name) => join(f.uri.fsPath, '.tollgate', name)).find(entryExists);
+      const p = POLICY_NAMES.map((name) => join(f.uri.fsPath, name)).find(entryExists);
       if (p) files.push(p);
     }
     return files;

@@ -79,6 +79,14 @@ export function batchUpstream(p: Pick<ResolvedProvider, 'name' | 'baseUrl' | 'ki
   return name === p.kind && billingProvider(p) === name ? name : undefined;
 }
 
+/**
+ * batchUpstream of the configured provider a batch or ledger row names; a provider since removed
+ * from the policy has only its name to go by.
+ */
+export function batchUpstreamOf(provider: Parameters<typeof batchUpstream>[0] | undefined, name: string): string | undefined {
+  return provider ? batchUpstream(provider) : name;
+}
+
 /** The discount a batch sent to this upstream (batchUpstream) gets, or undefined: the standard price. */
 export function batchDiscount(upstream: string | undefined): Discount | undefined {
   return upstream === undefined ? undefined : BATCH_DISCOUNTS[upstream.toLowerCase()];

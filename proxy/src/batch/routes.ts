@@ -22,7 +22,7 @@ import { callUpstream, upstreamPath, type UpstreamAnswer } from './upstream';
 import { ANTHROPIC_PATHS, OPENAI_PATHS } from '../providers/protocol';
 import { adminGuard } from '../server/guards';
 import { opportunities } from './opportunities';
-import { batchDiscount, batchUpstream } from './rates';
+import { batchDiscount, batchUpstreamOf } from './rates';
 import { BATCH_EXPORT_HEADERS, type BatchExportQuery, type BatchList, type BatchOpportunities, type BatchRecord } from '../../../contract/batch';
 import { captureStore } from './capture';
 import { BatchExportError, buildBatchExport } from './export';
@@ -462,13 +462,12 @@ function openaiLocalBatch(b: BatchRow, req?: Json): Json {
   };
 }
 
-/** A batch as GET /tollgate/batches shows it: the submission plus what the ledger holds for it. */
-/** What the configured provider of this name is for its batch discount; a provider since removed goes by its name, as service.ts prices it. */
+/** What the configured provider of this name is for its batch discount (rates.ts batchUpstreamOf). */
 function upstreamOf(services: ProxyServices, name: string): string | undefined {
-  const p = services.providers().get(name);
-  return p ? batchUpstream(p) : name;
+  return batchUpstreamOf(services.providers().get(name), name);
 }
 
+/** A batch as GET /tollgate/batches shows it: the submission plus what the ledger holds for it. */
 function batchRecord(b: BatchRow, t: { results: number; failed: number; costUsd: number; savedUsd: number }, upstream: string | undefined): BatchRecord {
   // Cost and saving are at the batch rate; the real-time figure undoes the provider's discount.
   const factor = batchDiscount(upstream)?.factor ?? 1;

@@ -20,7 +20,7 @@ import { chooseProvider, type NormalizedUsage, type Protocol } from '../provider
 import { PROTOCOLS } from '../providers/protocol';
 import { quickEstimate } from '../workers/tokenCounter';
 import { requestedMaxOutput, type BatchRequestLine, type BatchResultLine } from './lines';
-import { batchUpstream, priceAtTier } from './rates';
+import { batchUpstream, batchUpstreamOf, priceAtTier } from './rates';
 import type { BatchRow, BatchStore, StoredLine } from './store';
 
 /**
@@ -186,8 +186,7 @@ export class BatchService {
     const done = this.store.recordedIds(batch.id);
     const provider = this.services.providers().get(batch.provider);
     const pricing = provider ? pricedAs(provider) : batch.provider;
-    // A provider since removed from the policy: its name is all there is to go by.
-    const at = { upstream: provider ? batchUpstream(provider) : batch.provider };
+    const at = { upstream: batchUpstreamOf(provider, batch.provider) };
     const policy = this.services.policy.policy;
     let written = 0;
     const now = Date.now();

@@ -1,8 +1,8 @@
 /** Default locations: the data directory and the repo's policy file. */
-import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultDataDir as modelsDefaultDataDir, expandHome } from '../embedding/models/paths';
 import { DEFAULT_POLICY_FILE } from '../export';
+import { entryExists, POLICY_NAMES } from '../policy/files';
 
 /**
  * `$TOLLGATE_DATA_DIR` (trimmed, as the model commands read it: cmd's `set X=D:\tollgate ` keeps the
@@ -18,9 +18,6 @@ export function dataDirFrom(given: string | undefined, env: NodeJS.ProcessEnv = 
   return given ? resolve(expandHome(given)) : defaultDataDir(env);
 }
 
-/** The names a workspace policy may have, in the order the CLI and the extension look for them. */
-export const POLICY_NAMES = [DEFAULT_POLICY_FILE, '.tollgate/policy.yml'];
-
 /**
  * `.tollgate/policy.yaml`, else `.tollgate/policy.yml`, in the current directory; undefined when
  * neither exists. A name that is there counts even when it cannot be read (a symlink to a checkout
@@ -28,14 +25,7 @@ export const POLICY_NAMES = [DEFAULT_POLICY_FILE, '.tollgate/policy.yml'];
  * link) had the proxy start on the default policy — no budgets — without a word.
  */
 export function existingWorkspacePolicy(): string | undefined {
-  return POLICY_NAMES.find((f) => {
-    try {
-      lstatSync(f);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return POLICY_NAMES.find(entryExists);
 }
 
 /** The policy file commands default to: the existing one, else `.tollgate/policy.yaml` (to name in messages). */

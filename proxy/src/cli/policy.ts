@@ -2,18 +2,19 @@
  * `tollgate policy export|validate|schema|init`: the team policy as a file you can check, document
  * and turn into production gateway configs (LiteLLM, Portkey, Bifrost).
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, EXPORT_TARGETS, isExportTarget, planExport, type ExportTarget } from '../export';
+import { DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, EXPORT_TARGETS, isExportTarget, planExport, readIfExists, type ExportTarget } from '../export';
+import { entryExists, POLICY_NAMES } from '../policy/files';
 import { formatProblem, locatePath, parsePolicy } from '../policy/load';
 import { policyJsonSchema } from '../policy/schema';
 import { readPolicyText } from '../policy/store';
 import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/trust';
 import { locatedWarnings } from '../policy/warnings';
 import { displayPath, printable, printableLines, resolveFrom, shellQuote } from './common';
-import { defaultPolicyFile, POLICY_NAMES } from './paths';
+import { defaultPolicyFile } from './paths';
 
 /** Where the command prints; tests pass their own, the CLI uses the process streams. */
 export interface PolicyCommandIO {
@@ -35,19 +36,6 @@ const processIO: PolicyCommandIO = {
 };
 
 const SCHEMA_FILE = 'policy.schema.json';
-
-/**
- * Whether anything is at `p`, a symlink to nothing included (existsSync follows the link and says
- * no): such a link names a policy that cannot be read, which is not the same as no policy.
- */
-function entryAt(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The link's target as written in it, when `p` is a symlink whose target does not exist. */
 function danglingTarget(p: string): string | undefined {
@@ -153,7 +141,7 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
       // Read as validate and start read it (a symlink to nothing says so; only a sane .yaml file),
       // not with a plain readFileSync that called a dangling link "not found".
       let text: string | undefined;
-      if (entryAt(policyFile)) {
+      if (entryExists(policyFile)) {
         const read = readPolicyText(policyFile);
         if ('problem' in read) {
           io.err(`${policy}:1:1: ${read.problem}`);
@@ -162,8 +150,7 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
         }
         text = read.text;
       }
-      const readOutput = (p: string): string | undefined => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
-      const plan = planExport({ policyFile, targets: opts.target, outDir: resolve(opts.out), root: cwd(), read: (p) => (p === policyFile ? text : readOutput(p)) });
+      const plan = planExport({ policyFile, targets: opts.target, outDir: resolve(opts.out), root: cwd(), read: (p) => (p === policyFile ? text : readIfExists(p)) });
       if (!plan.ok) {
         for (const p of plan.problems) io.err(formatProblem(p));
         fail(1);
@@ -210,7 +197,7 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
       const file = given ?? opts.policy ?? defaultPolicyFile();
       const abs = resolve(file);
       // A symlink to nothing is not "not found" (nor a place for `policy init`): readPolicyText says what it is.
-      if (!entryAt(abs)) {
+      if (!entryExists(abs)) {
         // A policy under a name Tollgate does not look for is otherwise never applied by `start` either.
         const elsewhere = given === undefined && opts.policy === undefined ? MISPLACED_POLICY_NAMES.find((n) => existsSync(resolve(n))) : undefined;
         // Without a file of their own, the next step a first-time user needs is the starter file.
@@ -272,7 +259,7 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
       // Any policy name Tollgate reads counts: a new policy.yaml beside an existing policy.yml would
       // take its place (policy.yaml is read first) and silently drop the team's budgets.
       for (const name of POLICY_NAMES) {
-        if (!entryAt(resolve(name))) continue;
+        if (!entryExists(resolve(name))) continue;
         const dangling = danglingTarget(resolve(name));
         io.err(
           dangling !== undefined

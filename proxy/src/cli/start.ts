@@ -3,7 +3,6 @@
  * shutdown that takes longer than STOP_GRACE_MS, exits at once (EXIT_FAILURE, database closed).
  */
 import { ENV, EXIT_CODES } from '../../../contract/process';
-import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { CacheKeyError } from '../cache/encryption';
@@ -11,6 +10,7 @@ import { PolicyError } from '../policy/store';
 import { PortInUseError, startProxy } from '../server/start';
 import { formatProblem } from '../policy/load';
 import { CliError, describeFailure, EXIT_FAILURE, parsePort, printable, resolveFrom } from './common';
+import { entryExists } from '../policy/files';
 import { dataDirFrom, existingWorkspacePolicy } from './paths';
 
 /** How long a stop may take before the process exits anyway (a hung model download, a stuck socket). */
@@ -84,14 +84,6 @@ export function handleStopSignals(proxy: StopTarget, o: StopOptions = {}): void 
   on('SIGTERM', stop);
 }
 
-function isSymlink(p: string): boolean {
-  try {
-    return lstatSync(p).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
-
 export const EXIT_PORT_IN_USE = EXIT_CODES.portInUse;
 export const EXIT_BAD_POLICY = EXIT_CODES.badConfig;
 
@@ -107,7 +99,7 @@ export function startCommand(): Command {
       const policyFile = found !== undefined ? resolveFrom(process.cwd(), found) : undefined;
       // Nothing at the path is "not found"; a symlink to nothing is a policy that cannot be read,
       // which the policy store refuses below with the link and its missing target named.
-      if (opts.policy && !existsSync(policyFile!) && !isSymlink(policyFile!)) {
+      if (opts.policy && !entryExists(policyFile!)) {
         console.error(`tollgate: policy file not found: ${policyFile}`);
         process.exit(EXIT_BAD_POLICY);
       }

@@ -5,4 +5,4 @@
  */
 export * from './types';
 export { exportPolicy } from './exportPolicy';
-export { planExport, DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, type PlannedFile, type PlanOptions, type ExportPlan } from './plan';
+export { planExport, readIfExists, DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, type PlannedFile, type PlanOptions, type ExportPlan } from './plan';

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { POLICY_NAMES } from '../policy/files';
 import { parsePolicy, type PolicyProblem } from '../policy/load';
 import type { ExportTarget, ExportWarning } from './types';
 import { exportPolicy } from './exportPolicy';
@@ -35,10 +36,11 @@ export type ExportPlan =
   | { ok: true; files: PlannedFile[]; warnings: Array<ExportWarning & { target: ExportTarget }> }
   | { ok: false; problems: PolicyProblem[] };
 
-export const DEFAULT_POLICY_FILE = '.tollgate/policy.yaml';
+export const DEFAULT_POLICY_FILE = POLICY_NAMES[0];
 export const DEFAULT_EXPORT_DIR = '.tollgate/exports';
 
-function readIfExists(path: string): string | undefined {
+/** A file's text, or undefined when there is none: how planExport reads unless given `read`. */
+export function readIfExists(path: string): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
 

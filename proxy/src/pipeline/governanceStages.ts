@@ -193,28 +193,34 @@ function refuse(ctx: CallContext, result: AdmitResult): void {
  */
 let refusalLoggedAt = 0;
 
+/** What a refused reservation tells the log (its cause) and the client (why, retry headers, ledger reason). */
+function reservationRefusal(err: unknown, code: string): { cause: string; why: string; headers: Record<string, string>; reason: string } {
+  if (!isWriteRefused(err)) {
+    const cause = `${code}: ${err instanceof Error ? err.message : String(err)}`;
+    return { cause, why: `its data file refused the write (${code}); see the proxy log`, headers: { 'x-should-retry': 'false' }, reason: 'data_file_refused' };
+  }
+  if (isDiskFull(err)) return { cause: 'disk full', why: "the disk holding Tollgate's data directory is full: free some space", headers: { 'x-should-retry': 'false' }, reason: 'disk_full' };
+  return {
+    cause: 'file busy',
+    why: 'another program holds the write lock on its data file (a second proxy, the CLI, a sqlite3 shell): try again shortly',
+    headers: { 'retry-after': '1' },
+    reason: 'data_file_busy',
+  };
+}
+
 function admitOrRefuse(ctx: CallContext, admit: () => AdmitResult): AdmitResult | undefined {
   try {
     return admit();
   } catch (err) {
     const code = sqliteCodeName(err);
     if (code === undefined) throw err;
-    if (!isWriteRefused(err)) {
-      if (Date.now() - refusalLoggedAt > 60_000) {
-        refusalLoggedAt = Date.now();
-        ctx.services.log.warn(`budget reservation refused by SQLite (${code}: ${err instanceof Error ? err.message : String(err)}); calls under budgets or rate limits are refused until the data file accepts it`);
-      }
-      failCall(ctx, 503, 'api_error', `Tollgate cannot record this call's budget use, so it was not forwarded: its data file refused the write (${code}); see the proxy log.`, { 'x-should-retry': 'false' }, { reason: 'data_file_refused' });
-      return undefined;
-    }
-    const full = isDiskFull(err);
-    const why = full ? "the disk holding Tollgate's data directory is full: free some space" : 'another program holds the write lock on its data file (a second proxy, the CLI, a sqlite3 shell): try again shortly';
+    const refusal = reservationRefusal(err, code);
     // Logged once a minute at most: every call under a budget meets it while it lasts.
     if (Date.now() - refusalLoggedAt > 60_000) {
       refusalLoggedAt = Date.now();
-      ctx.services.log.warn(`budget reservation refused by SQLite (${full ? 'disk full' : 'file busy'}); calls under budgets or rate limits are refused until it can write`);
+      ctx.services.log.warn(`budget reservation refused by SQLite (${refusal.cause}); calls under budgets or rate limits are refused until it can write`);
     }
-    failCall(ctx, 503, 'api_error', `Tollgate cannot record this call's budget use, so it was not forwarded: ${why}.`, full ? { 'x-should-retry': 'false' } : { 'retry-after': '1' }, { reason: full ? 'disk_full' : 'data_file_busy' });
+    failCall(ctx, 503, 'api_error', `Tollgate cannot record this call's budget use, so it was not forwarded: ${refusal.why}.`, refusal.headers, { reason: refusal.reason });
     return undefined;
   }
 }
