@@ -35,13 +35,39 @@ export function formatTokens(n: number): string {
   return `${(n / 1_000_000_000).toFixed(2)}B`;
 }
 
-/** "$1.20 of $5.00", "12.3k of 50.0k tokens", or both for a budget with both limits. */
+/**
+ * A token budget's use, both figures in the limit's unit: "8.5k of 10k tokens", never "8500 of
+ * 10.0k" (two units in one phrase) nor "95.0k of 100.0k" (zeros that say nothing). Usage far
+ * below a unit step reads "<0.1k" rather than "0k", which would look unused; usage just short of
+ * (or past) the limit gets the digits that tell it from the limit.
+ */
+export function formatTokenUse(spent: number, limit: number): string {
+  if (!Number.isFinite(spent) || !Number.isFinite(limit)) return `${formatTokens(spent)} of ${formatTokens(limit)} tokens`;
+  const unit = formatTokens(limit).replace(/^-?[\d.]+/, '');
+  if (unit === '') return `${Math.round(spent)} of ${Math.round(limit)} tokens`;
+  const scale = { k: 1e3, M: 1e6, B: 1e9 }[unit as 'k' | 'M' | 'B'];
+  const digits = unit === 'k' ? 1 : 2;
+  const inUnit = (n: number, d = digits): string => `${Number((n / scale).toFixed(d))}${unit}`;
+  const step = 10 ** -digits;
+  const of = inUnit(limit);
+  let used = spent === 0 ? '0' : spent > 0 && spent / scale < step / 2 ? `<${step}${unit}` : inUnit(spent);
+  // 9,990 of 10,000 must not read "10k of 10k" (a budget that looks full but is not): more digits.
+  for (let d = digits + 1; used === of && spent !== limit && d <= digits + 3; d++) used = inUnit(spent, d);
+  return `${used} of ${of} tokens`;
+}
+
+/** "$1.20 of $5.00", "12.3k of 50k tokens", or both for a budget with both limits. */
 export function formatBudgetUse(b: { spentUsd: number; limitUsd?: number; spentTokens: number; limitTokens?: number }): string {
   const parts: string[] = [];
   if (b.limitUsd !== undefined) parts.push(`${formatUsd(b.spentUsd)} of ${formatUsd(b.limitUsd)}`);
-  if (b.limitTokens !== undefined) parts.push(`${formatTokens(b.spentTokens)} of ${formatTokens(b.limitTokens)} tokens`);
+  if (b.limitTokens !== undefined) parts.push(formatTokenUse(b.spentTokens, b.limitTokens));
   if (parts.length === 0) parts.push(formatUsd(b.spentUsd));
   return parts.join(', ');
+}
+
+/** A budget's current period as a sentence says it: "today", "this week", "this month" (never "this day"). */
+export function formatBudgetPeriod(period: string): string {
+  return period === 'day' ? 'today' : `this ${period}`;
 }
 
 /** Used share of a budget: the tighter of its limits (0 when it has none). */
@@ -67,6 +93,6 @@ export function budgetAlertText(a: {
     ...(a.limitUsd !== undefined ? { limitUsd: a.limitUsd } : {}),
     ...(a.limitTokens !== undefined ? { limitTokens: a.limitTokens } : {}),
   };
-  if (a.level === 'exceeded') return `Budget "${a.budget}" exceeded: ${formatBudgetUse(b)} this ${a.period}.`;
-  return `Budget "${a.budget}" at ${formatPercent(budgetRatio(b))}: ${formatBudgetUse(b)} this ${a.period}.`;
+  if (a.level === 'exceeded') return `Budget "${a.budget}" exceeded: ${formatBudgetUse(b)} ${formatBudgetPeriod(a.period)}.`;
+  return `Budget "${a.budget}" at ${formatPercent(budgetRatio(b))}: ${formatBudgetUse(b)} ${formatBudgetPeriod(a.period)}.`;
 }

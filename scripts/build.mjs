@@ -122,6 +122,8 @@ for (const t of targets) {
 const assets = [
   ['node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/wasm/tree-sitter.wasm'],
   ['node_modules/tree-sitter-python/tree-sitter-python.wasm', 'dist/wasm/tree-sitter-python.wasm'],
+  ['node_modules/tree-sitter-go/tree-sitter-go.wasm', 'dist/wasm/tree-sitter-go.wasm'],
+  ['node_modules/tree-sitter-java/tree-sitter-java.wasm', 'dist/wasm/tree-sitter-java.wasm'],
 ];
 for (const [from, to] of assets) {
   if (!existsSync(join(root, from))) continue;

@@ -136,6 +136,28 @@ describe('batch results count their tokens against budgets', () => {
   });
 });
 
+describe('a batch that ends with an error file only', () => {
+  it('OpenAI (openai SDK): every request failed, so no output file; reading the error file ends the reservation', async () => {
+    h = await startHarness({ budgets: [{ name: 'usd', period: 'day', usd: 10, action: 'block' }] });
+    const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-batch-test', maxRetries: 0 });
+    const lines = [chatLine(0, 'first [[fake:batch-error]]'), chatLine(1, 'second [[fake:batch-error]]')];
+    const file = await client.files.create({ file: await toFile(jsonl(lines), 'fails.jsonl'), purpose: 'batch' });
+    const batch = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    expect((await budgets(h)).usd!.reservedUsd).toBeGreaterThan(0);
+    h.upstream.batch.complete(batch.id);
+    const done = await client.batches.retrieve(batch.id);
+    expect(done.output_file_id ?? null).toBeNull();
+    const errors = await (await client.files.content(done.error_file_id!)).text();
+    expect(errors.trim().split('\n')).toHaveLength(2);
+    expect(calls(h).filter((c) => c.route === `batch ${batch.id}`).map((c) => [c.status, c.costUsd])).toEqual([[400, 0], [400, 0]]);
+    // Nothing ran, nothing is charged: not the worst case held for a day, then charged.
+    const b = (await budgets(h)).usd!;
+    expect(b.reservedUsd).toBe(0);
+    expect(b.spentUsd).toBe(0);
+    expect(reservations(h).map((r) => r.state)).toEqual(['released']);
+  });
+});
+
 describe('tollgate batch submit: an Anthropic file is checked with its own line numbers', () => {
   const an = (id: string) => JSON.stringify({ custom_id: id, params: { model: 'claude-3-5-haiku-latest', max_tokens: 20, messages: [{ role: 'user', content: `note ${id}` }] } });
 

@@ -6,39 +6,25 @@
  * them records them once), and so does an old input a recent batch names. Real SQLite file, the real
  * store and retention pass.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { BATCH_MIN_DAYS } from '../../proxy/src/batch/retention';
 import { BatchStore, type BatchRow, type StoredLine } from '../../proxy/src/batch/store';
-import { openDatabase, type Db } from '../../proxy/src/db/open';
-import { Ledger } from '../../proxy/src/ledger/ledger';
 import { applyRetention, RETENTION_BATCH } from '../../proxy/src/ledger/retention';
+import { preparedDuring, retentionDb } from '../db/support/retentionDb';
 
 const DAY = 86_400_000;
-let dir: string;
-let db: Db;
+const t = retentionDb('batch-retention');
 let store: BatchStore;
-
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tollgate-batch-retention-'));
-  db = openDatabase(join(dir, 'tollgate.db'), { vector: false });
-  new Ledger(db);
-  store = new BatchStore(db);
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
+  store = new BatchStore(t.db);
 });
 
-const count = (table: string): number => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
 const line = (i: number): StoredLine => ({ customId: `req-${i}`, endpoint: 'chat.completions', model: 'gpt-4.1-nano', cacheKey: `k${i}`, inputTokens: 10, maxOutput: 20, cachedEntryId: null });
 
 /** An input file of `lines` request lines uploaded at `at`, and (unless `batchAt` is null) a batch of it submitted then, with a result linked per line. */
 function batchAt(id: string, at: number, lines: number, submittedAt: number | null = at): void {
   store.saveInput({ id: `file-${id}`, provider: 'openai', namespace: 'ns', local: false }, Array.from({ length: lines }, (_, i) => line(i)));
-  db.prepare('UPDATE batch_inputs SET created_at = ? WHERE id = ?').run(at, `file-${id}`);
+  t.db.prepare('UPDATE batch_inputs SET created_at = ? WHERE id = ?').run(at, `file-${id}`);
   if (submittedAt === null) return;
   const row: BatchRow = {
     id: `batch_${id}`, provider: 'openai', protocol: 'openai', keyFingerprint: 'tg_k', namespace: 'ns', tags: { team: 'eval' }, inputId: `file-${id}`,
@@ -46,7 +32,7 @@ function batchAt(id: string, at: number, lines: number, submittedAt: number | nu
     reservationId: null, createdAt: submittedAt, settledAt: submittedAt + DAY, local: false,
   };
   store.saveBatch(row);
-  db.transaction(() => {
+  t.db.transaction(() => {
     for (let i = 0; i < lines; i++) store.linkResult(row.id, `req-${i}`, 1_000_000 + i);
   })();
 }
@@ -64,12 +50,12 @@ describe('batch rows under retention', () => {
     // Uploaded long ago and never submitted.
     batchAt('unused', now - 200 * DAY, 6, null);
 
-    applyRetention(db, { maxAgeDays: 1, maxBytes: 1e12 }, now);
+    applyRetention(t.db, { maxAgeDays: 1, maxBytes: 1e12 }, now);
 
-    expect((db.prepare('SELECT id FROM batches ORDER BY id').pluck().all() as string[])).toEqual(['batch_fetchable', 'batch_recent', 'batch_reused']);
-    expect((db.prepare('SELECT id FROM batch_inputs ORDER BY id').pluck().all() as string[])).toEqual(['file-fetchable', 'file-recent', 'file-reused']);
-    expect(count('batch_lines')).toBe(3 + 4 + 5);
-    expect(count('batch_results')).toBe(3 + 4 + 5);
+    expect((t.db.prepare('SELECT id FROM batches ORDER BY id').pluck().all() as string[])).toEqual(['batch_fetchable', 'batch_recent', 'batch_reused']);
+    expect((t.db.prepare('SELECT id FROM batch_inputs ORDER BY id').pluck().all() as string[])).toEqual(['file-fetchable', 'file-recent', 'file-reused']);
+    expect(t.count('batch_lines')).toBe(3 + 4 + 5);
+    expect(t.count('batch_results')).toBe(3 + 4 + 5);
     // What is kept still works: the reused batch finds its lines, and its results count once.
     expect(store.lines('file-reused')).toHaveLength(5);
     expect(store.recordedIds('batch_fetchable').size).toBe(4);
@@ -79,29 +65,19 @@ describe('batch rows under retention', () => {
   it('keeps everything within maxAgeDays when that is longer than the minimum', () => {
     const now = Date.now();
     batchAt('sixty', now - 60 * DAY, 2);
-    applyRetention(db, { maxAgeDays: 90, maxBytes: 1e12 }, now);
-    expect(count('batches')).toBe(1);
-    expect(count('batch_lines')).toBe(2);
-    applyRetention(db, { maxAgeDays: 30, maxBytes: 1e12 }, now);
-    expect(count('batches') + count('batch_inputs') + count('batch_lines') + count('batch_results')).toBe(0);
+    applyRetention(t.db, { maxAgeDays: 90, maxBytes: 1e12 }, now);
+    expect(t.count('batches')).toBe(1);
+    expect(t.count('batch_lines')).toBe(2);
+    applyRetention(t.db, { maxAgeDays: 30, maxBytes: 1e12 }, now);
+    expect(t.count('batches') + t.count('batch_inputs') + t.count('batch_lines') + t.count('batch_results')).toBe(0);
   });
 
   it('a pass over a large backlog prepares its statements once, not again for every batch of rows', () => {
     const now = Date.now();
     // Several retention batches of lines, results and batches to delete.
     for (let b = 0; b < 4; b++) batchAt(`old${b}`, now - 365 * DAY, RETENTION_BATCH + 7);
-    const prepared: string[] = [];
-    const prepare = db.prepare.bind(db);
-    db.prepare = (sql: string) => {
-      prepared.push(sql);
-      return prepare(sql);
-    };
-    try {
-      applyRetention(db, { maxAgeDays: 1, maxBytes: 1e12 }, now);
-    } finally {
-      db.prepare = prepare;
-    }
-    expect(count('batches') + count('batch_inputs') + count('batch_lines') + count('batch_results')).toBe(0);
+    const prepared = preparedDuring(t.db, () => applyRetention(t.db, { maxAgeDays: 1, maxBytes: 1e12 }, now));
+    expect(t.count('batches') + t.count('batch_inputs') + t.count('batch_lines') + t.count('batch_results')).toBe(0);
     const batchDeletes = prepared.filter((sql) => /^DELETE FROM batch/.test(sql.trim()));
     // Four DELETEs, one per table, for the whole pass.
     expect(batchDeletes).toHaveLength(4);

@@ -68,6 +68,43 @@ describe('a workspace policy that is a dangling symlink', () => {
   });
 });
 
+describe('a .tollgate directory that is a dangling symlink', () => {
+  // The shared policy checkout is linked as the whole directory; the link is there, its target not.
+  const link = (): string => {
+    const target = join(dir, 'shared-not-cloned');
+    symlinkSync(target, join(dir, '.tollgate'));
+    return target;
+  };
+
+  it('validate names the directory link and its missing target, not "not found" and init', async () => {
+    const target = link();
+    const r = await runPolicyCli(dir, ['validate'], {});
+    expect(r.code).toBe(1);
+    const text = r.err.join('\n');
+    expect(text).not.toMatch(/not found|policy init/);
+    expect(text).toContain('.tollgate/policy.yaml:1:1: ');
+    expect(text).toContain(`${join(dir, '.tollgate')} is a symbolic link to ${target}, which does not exist`);
+  });
+
+  it('export says the same and writes nothing', async () => {
+    const target = link();
+    const r = await runPolicyCli(dir, ['export', '--target', 'litellm'], {});
+    expect(r.code).toBe(1);
+    expect(r.err.join('\n')).toContain(`is a symbolic link to ${target}, which does not exist`);
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('init refuses to create through it and names the link', async () => {
+    const target = link();
+    const r = await runPolicyCli(dir, ['init'], {});
+    expect(r.code).toBe(1);
+    expect(r.err.join('\n')).toBe(
+      `.tollgate is a symbolic link to ${target}, which does not exist; not writing through it: restore that directory, or remove the link and run \`tollgate policy init\` again`,
+    );
+    expect(existsSync(target)).toBe(false);
+  });
+});
+
 describe('policy init beside other files', () => {
   it('refuses when .tollgate/policy.yml is the policy: a new policy.yaml would silently replace it', async () => {
     mkdirSync(join(dir, '.tollgate'));

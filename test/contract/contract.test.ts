@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { SUMMARY_DIMENSIONS, toQueryString } from '../../contract/api';
 import { parseLiveEvent } from '../../contract/events';
-import { budgetAlertText, formatBudgetUse, formatUsd } from '../../contract/format';
+import { budgetAlertText, formatBudgetUse, formatTokenUse, formatUsd } from '../../contract/format';
 import { EXIT_CODES } from '../../contract/process';
 import { formatUsd as governanceUsd } from '../../proxy/src/governance/format';
 import { formatUsd as webviewUsd } from '../../webview/src/format';
@@ -23,7 +23,7 @@ describe('one USD formatter', () => {
 describe('budget alerts', () => {
   it('a token-only budget speaks in tokens, never "of $0.00" or "of –"', () => {
     const text = budgetAlertText({ budget: 'tokens-daily', level: 'warn', spentUsd: 0.42, spentTokens: 41_000, limitTokens: 50_000, period: 'day' });
-    expect(text).toBe('Budget "tokens-daily" at 82%: 41.0k of 50.0k tokens this day.');
+    expect(text).toBe('Budget "tokens-daily" at 82%: 41k of 50k tokens today.');
     expect(text).not.toMatch(/\$0\.00|of –|of \$0\b/);
   });
 
@@ -32,6 +32,25 @@ describe('budget alerts', () => {
       'Budget "usd" exceeded: $5.20 of $5.00 this month.',
     );
     expect(formatBudgetUse({ spentUsd: 1, limitUsd: 4, spentTokens: 2000, limitTokens: 4000 })).toBe('$1.00 of $4.00, 2000 of 4000 tokens');
+  });
+
+  it('a token budget reads both figures in one unit, its period as people say it', () => {
+    // Was "8500 of 10.0k tokens this day": two units in one phrase, and no one says "this day".
+    expect(budgetAlertText({ budget: 'd', level: 'warn', spentUsd: 0, spentTokens: 8500, limitTokens: 10_000, period: 'day' })).toBe(
+      'Budget "d" at 85%: 8.5k of 10k tokens today.',
+    );
+    expect(budgetAlertText({ budget: 'w', level: 'exceeded', spentUsd: 0, spentTokens: 2_100_000, limitTokens: 2_000_000, period: 'week' })).toBe(
+      'Budget "w" exceeded: 2.1M of 2M tokens this week.',
+    );
+    expect(formatBudgetUse({ spentUsd: 1, limitUsd: 10, spentTokens: 95_000, limitTokens: 100_000 })).toBe('$1.00 of $10.00, 95k of 100k tokens');
+    // Unused, barely used, and just short of the limit: each reads as what it is, not "0k" or "10k of 10k".
+    expect([0, 12, 9_990, 10_000, 10_040].map((n) => formatTokenUse(n, 10_000))).toEqual([
+      '0 of 10k tokens',
+      '<0.1k of 10k tokens',
+      '9.99k of 10k tokens',
+      '10k of 10k tokens',
+      '10.04k of 10k tokens',
+    ]);
   });
 });
 

@@ -5,11 +5,10 @@
  * second /tollgate/events connection. Against a real proxy (harness: fake upstream, real SQLite)
  * and the real SDK; the `vscode` panel is a stand-in that counts live listeners.
  */
-import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { LiveEvents as Events } from '../../extension/src/client/liveEvents';
 import type { HostToWebviewMessage } from '../../webview/src/protocol';
-import { startHarness, type Harness } from '../support/harness';
+import { sendChat, useHarness } from '../webview/support/proxySuite';
 
 type Listener = (e: unknown) => void;
 
@@ -77,13 +76,7 @@ type Context = Parameters<typeof DashboardPanel.show>[0];
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 50 });
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const proxy = useHarness();
 
 /** LiveEvents counting its live call/budget/connection listeners and the streams it opens. */
 class CountingEvents extends LiveEvents {
@@ -123,6 +116,7 @@ class CountingEvents extends LiveEvents {
 
 describe('the dashboard panel opened and closed 20 times', () => {
   it('leaks no listener and opens no second event stream; the last panel still gets live calls', async () => {
+    const { harness } = proxy;
     const events = new CountingEvents(harness.proxy.url, harness.proxy.adminToken);
     // The status bar's listener: the stream the window keeps open.
     const statusBar: number[] = [];
@@ -147,8 +141,7 @@ describe('the dashboard panel opened and closed 20 times', () => {
       DashboardPanel.show(context, source);
       const last = seen.panels[seen.panels.length - 1]!;
       expect(seen.live).toEqual({ message: 1, theme: 1, panelDispose: 1 });
-      const openai = new OpenAI({ baseURL: harness.openaiBaseUrl, apiKey: 'sk-test-reopen', maxRetries: 0 });
-      await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'reopened' }] });
+      await sendChat(harness, 'reopened', 'sk-test-reopen');
       await poll(() => last.posted.filter((m) => (m as HostToWebviewMessage).type === 'calls/appended').length).toBe(1);
       expect(statusBar).toHaveLength(1);
       expect(events.streams).toBe(1);

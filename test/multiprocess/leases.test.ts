@@ -44,15 +44,15 @@ async function killed(c: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** A governor on a fresh data file, on a clock the test moves, beside a live proxy process holding one call. */
+/** A governor on a fresh data file, on a clock only the test moves, beside a live proxy process holding one call. */
 async function judgeBesideHolder() {
   const data = tempDb();
   t = data;
   const p = policy(INPUT);
+  // The judge starts once the holder is up (see the first test): only the test moves its clock.
+  const { child } = await holder(data.file, 1);
   const clock = { now: Date.now() };
   const judge = new Governor(data.open(), () => p, () => clock.now, { leaseTtlMs: 20_000 });
-  const { child } = await holder(data.file, 1);
-  clock.now = Date.now();
   return { judge, child, clock, data };
 }
 
@@ -60,11 +60,13 @@ describe('reservations of other processes, by lease', () => {
   it('recovers a dead proxy’s reservations once its lease expires, even when its pid now belongs to another process', async () => {
     t = tempDb();
     const p = policy(INPUT);
-    let now = Date.now();
     const TTL = 20_000;
-    const judge = new Governor(t.open(), () => p, () => now, { leaseTtlMs: TTL });
     const { child, ids } = await holder(t.file, 2);
-    now = Date.now(); // the judge's clock, from the holder's last lease renewal
+    // The judge's clock starts from the holder's last lease renewal, and the judge only once the
+    // holder is up: started before, the holder's start-up (seconds on a loaded machine) was a gap
+    // in the judge's sweeps, which it takes for a suspended machine (leases distrusted for a lease).
+    let now = Date.now();
+    const judge = new Governor(t.open(), () => p, () => now, { leaseTtlMs: TTL });
     await killed(child);
     // The pid is reused: an unrelated, live process (here a sleeping child) has it now.
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });

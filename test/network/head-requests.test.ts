@@ -1,10 +1,14 @@
 /**
  * HEAD (RFC 9110 §9.3.2): on a GET route it is answered as the GET would be, status and headers
  * (Content-Length included) without the body, and the connection serves the next request; the
- * upstream is asked with the GET the API documents. It never reaches a POST route: a HEAD on a
+ * upstream is asked with the GET the API documents, on the pipeline's routes and the relayed ones
+ * (files, batches, vector stores, uploads) alike. It never reaches a POST route: a HEAD on a
  * path that only takes POST (a chat, an embedding, an image) is a 404 like any unknown route, and
- * nothing is forwarded or billed.
+ * nothing is forwarded or billed. A streamed answer (a resumed response's events) is not run to its
+ * end for a HEAD: the headers go out, the connection closes and the upstream stream is cut.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../proxy/src/providers';
 import { startHarness, type Harness } from '../support/harness';
@@ -53,5 +57,95 @@ describe('HEAD', () => {
     }
     expect(h.upstream.requests).toHaveLength(0);
     expect(h.proxy.services.ledger.page({}, 1000).calls).toHaveLength(rowsBefore);
+  });
+
+  it('on the relayed routes (files, batches, vector stores, uploads): the upstream is asked with GET, never HEAD, and no body follows', async () => {
+    // Before, these went upstream as HEAD (the batch router relays the method it is given).
+    const paths = [
+      '/v1/files',
+      '/v1/files/file-abc123',
+      '/v1/files/file-abc123/content',
+      '/v1/batches',
+      '/v1/batches/batch_abc123',
+      '/v1/messages/batches',
+      '/v1/messages/batches/msgbatch_abc123',
+      '/v1/messages/batches/msgbatch_abc123/results',
+      '/v1/vector_stores',
+      '/v1/vector_stores/vs_abc123/files',
+      '/v1/uploads/upload_abc123',
+    ];
+    for (const path of paths) {
+      h.upstream.reset();
+      const both = await exchange(request('HEAD', path, false) + request('GET', '/healthz'));
+      const [headHead = '', rest = ''] = both.split(/\r\n\r\n(.*)/s);
+      expect([path, headHead]).toEqual([path, expect.stringMatching(/^HTTP\/1\.1 \d{3} /)]);
+      // Nothing between the HEAD's headers and the next answer.
+      expect([path, rest.slice(0, 16)]).toEqual([path, 'HTTP/1.1 200 OK\r']);
+      expect([path, h.upstream.requests.map((r) => r.method)]).toEqual([path, h.upstream.requests.length > 0 ? ['GET'] : []]);
+    }
+  });
+
+  it("on Tollgate's live events: the headers, then the connection closes instead of staying open for events nobody reads", async () => {
+    const started = Date.now();
+    const raw = await exchange(`HEAD /tollgate/events HTTP/1.1\r\nHost: 127.0.0.1:${h.proxy.port}\r\nAuthorization: Bearer ${h.proxy.adminToken}\r\n\r\n`);
+    expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+    expect(raw).toMatch(/\r\ncontent-type: text\/event-stream/i);
+    expect(raw).toMatch(/\r\nconnection: close\r\n/i);
+    expect(raw.endsWith('\r\n\r\n')).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('HEAD on a streamed answer', () => {
+  const ID = 'resp_68c1f2a7b3e08190a1b2c3d4e5f60718';
+  let up: Server;
+  let hs: Harness;
+  /** Events the upstream wrote, and whether its client left before the last. */
+  const upstream = { events: 0, cut: false, methods: [] as string[] };
+  beforeAll(async () => {
+    // A background response's events resumed with `?stream=true`, one every 50 ms for 10 s.
+    up = createServer((req, res) => {
+      upstream.methods.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'x-request-id': 'req_head_stream' });
+      let n = 0;
+      const timer = setInterval(() => {
+        n++;
+        upstream.events = n;
+        if (n < 200) {
+          res.write(`event: response.in_progress\ndata: ${JSON.stringify({ type: 'response.in_progress', sequence_number: n, response: { id: ID, object: 'response', status: 'in_progress' } })}\n\n`);
+          return;
+        }
+        clearInterval(timer);
+        res.end(`event: response.completed\ndata: ${JSON.stringify({ type: 'response.completed', sequence_number: n, response: { id: ID, object: 'response', status: 'completed', output: [], usage: null } })}\n\n`);
+      }, 50);
+      res.on('close', () => {
+        clearInterval(timer);
+        if (!res.writableFinished) upstream.cut = true;
+      });
+    });
+    await new Promise<void>((resolve) => up.listen(0, '127.0.0.1', resolve));
+    hs = await startHarness({}, { openai: { baseUrl: `http://127.0.0.1:${(up.address() as AddressInfo).port}/v1` } });
+  });
+  afterAll(async () => {
+    await hs.close();
+    await new Promise((resolve) => up.close(resolve));
+  });
+
+  it('answers the headers and cuts the upstream stream instead of reading it to its end', async () => {
+    const started = Date.now();
+    const raw = await rawExchange(hs.proxy.port, `HEAD /v1/responses/${ID}?stream=true HTTP/1.1\r\nHost: 127.0.0.1:${hs.proxy.port}\r\nAuthorization: Bearer sk-test\r\n\r\n`, 15_000);
+    const elapsed = Date.now() - started;
+    expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+    expect(raw).toMatch(/\r\ncontent-type: text\/event-stream/i);
+    // The connection closes after the headers (it says so): no body, no waiting for the stream's end.
+    expect(raw).toMatch(/\r\nconnection: close\r\n/i);
+    expect(raw.endsWith('\r\n\r\n')).toBe(true);
+    expect(elapsed).toBeLessThan(5_000);
+    expect(upstream.methods).toEqual([`GET /v1/responses/${ID}?stream=true`]);
+    await expect.poll(() => upstream.cut, { timeout: 3_000 }).toBe(true);
+    expect(upstream.events).toBeLessThan(100);
+    // Recorded like a stream its client left: nothing billed for events nobody read.
+    await expect.poll(() => hs.proxy.services.ledger.page({}, 10).calls.length).toBe(1);
+    expect(hs.proxy.services.ledger.page({}, 10).calls[0]).toMatchObject({ endpoint: 'responses.retrieve', status: 499, costUsd: 0 });
   });
 });

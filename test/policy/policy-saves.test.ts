@@ -127,6 +127,42 @@ describe('policy saves seen mid-way', () => {
   });
 });
 
+describe('an invalid save is reported once', () => {
+  // One save fires the directory watch and, for a linked policy, the target's watch too; saving the
+  // same broken text again (a second Ctrl+S) is no news either. The log said it two to four times.
+  for (const linked of [false, true]) {
+    it(`${linked ? 'a linked policy' : 'a policy file'}: the same problems once, until a good save`, async () => {
+      root = mkdtempSync(join(tmpdir(), 'tollgate-saves-'));
+      const dir = join(root, '.tollgate');
+      mkdirSync(dir);
+      const file = join(dir, 'policy.yaml');
+      const real = linked ? join(root, 'shared-policy.yaml') : file;
+      writeFileSync(real, budget(10));
+      if (linked) symlinkSync(real, file);
+      const s = PolicyStore.open(file);
+      store = s;
+      const invalid: string[] = [];
+      s.on('invalid', (p) => invalid.push(p.map((x) => x.message).join('; ')));
+      await s.watch();
+      const broken = budget(10).replace('period: day', 'period: dya');
+      writeFileSync(real, broken);
+      await until(() => invalid.length > 0, 'the invalid save to be reported');
+      await new Promise((r) => setTimeout(r, 300));
+      writeFileSync(real, broken);
+      await new Promise((r) => setTimeout(r, 300));
+      // A good save, then the same mistake again: that is news, reported once more.
+      writeFileSync(real, budget(20));
+      await until(() => limit(s) === 20, 'the good save to apply');
+      writeFileSync(real, broken);
+      await until(() => invalid.length > 1, 'the mistake made again to be reported');
+      writeFileSync(real, budget(30));
+      await until(() => limit(s) === 30, 'the last good save to apply');
+      expect(invalid).toHaveLength(2);
+      expect(invalid[0]).toMatch(/did you mean "day"/);
+    });
+  }
+});
+
 describe('through the proxy', () => {
   let upstream: FakeUpstream | undefined;
   let proxy: RunningProxy | undefined;

@@ -47,6 +47,67 @@ describe('SseParser on large events and any split', () => {
     }
   });
 
+  it('ends events on every mix of CR, LF and CRLF line ends the event-stream format allows, as the spec reads them', () => {
+    // The spec's reading, line by line: a line ends at CRLF, LF or CR; a blank line dispatches.
+    const reference = (text: string): Array<{ event?: string; data: string }> => {
+      const out: Array<{ event?: string; data: string }> = [];
+      let event: string | undefined;
+      let data: string[] = [];
+      const lines = text.split(/\r\n|\n|\r/);
+      lines.pop(); // what follows the last line end is no line yet
+      for (const line of lines) {
+        if (line === '') {
+          if (event !== undefined || data.length > 0) out.push({ ...(event !== undefined ? { event } : {}), data: data.join('\n') });
+          event = undefined;
+          data = [];
+        } else if (line.startsWith('event: ')) event = line.slice(7);
+        else if (line.startsWith('data: ')) data.push(line.slice(6));
+      }
+      return out;
+    };
+    const semantic = (frames: SseFrame[]) => frames.filter((f) => f.event !== undefined || f.data !== '').map((f) => ({ ...(f.event !== undefined ? { event: f.event } : {}), data: f.data }));
+    const r = rng(11);
+    const ends = ['\n', '\r\n', '\r'];
+    for (let t = 0; t < 400; t++) {
+      let text = '';
+      // Each line picks its own line end, the blank line included: `\r\n\r`, `\n\r\n`, `\r\n\n`, …
+      // (a CR line end then an LF one would be one CRLF: an LF never follows a CR line end here).
+      const line = (s: string) => {
+        const pick = ends.filter((e) => !(text.endsWith('\r') && s === '' && e.startsWith('\n')));
+        text += s + pick[Math.floor(r() * pick.length)]!;
+      };
+      const events = 1 + Math.floor(r() * 5);
+      for (let e = 0; e < events; e++) {
+        if (r() < 0.5) line(`event: e${e}`);
+        line(`data: d${e}`);
+        if (r() < 0.3) line('data: more');
+        line('');
+      }
+      const whole = parseIn(text, () => text.length);
+      const split = parseIn(text, () => 1 + Math.floor(r() * 5));
+      const expected = reference(text);
+      const ended = new SseParser();
+      const all = [...ended.push(text), ...ended.end()];
+      expect(semantic(all)).toEqual(expected);
+      expect(all.map((f) => f.raw).join('')).toBe(text);
+      // Bytes cut anywhere, between a CR and its LF too: the same frames, one line end not two.
+      expect(split).toEqual(whole);
+      expect(semantic(whole.frames)).toEqual(expected.slice(0, semantic(whole.frames).length));
+      expect(whole.frames.map((f) => f.raw).join('') + whole.pending).toBe(text);
+    }
+    // The cases the brief names, each cut between its CR and LF.
+    for (const [a, b] of [
+      ['data: 1\r\n\r', 'data: 2\n\n'],
+      ['data: 1\n\r', '\ndata: 2\n\n'],
+      ['data: 1\r', '\n\ndata: 2\r\n\r\n'],
+    ] as const) {
+      const p = new SseParser();
+      const frames = [...p.push(a), ...p.push(b), ...p.end()];
+      expect(semantic(frames)).toEqual([{ data: '1' }, { data: '2' }]);
+      expect(frames.map((f) => f.raw).join('')).toBe(a + b);
+    }
+  });
+
   it('one 16 MB event costs about what 16 MB of small events costs (it was quadratic)', () => {
     const big = `event: image\ndata: ${'A'.repeat(16 * 1024 * 1024)}\n\n`;
     const small = Array.from({ length: 16 * 1024 }, () => `data: ${'A'.repeat(1018)}\n\n`).join('');

@@ -63,10 +63,49 @@ describe('CLI path handling', () => {
       expect(named.code).toBe(4);
       expect(named.stderr).not.toMatch(/not found/);
       expect(named.stderr).toMatch(/symbolic link to \S+shared-checkout-not-cloned\/policy\.yaml, which does not exist/);
+      // The whole .tollgate directory linked to a checkout that is not there: the same stop, naming the directory link.
+      rmSync(join(work, '.tollgate'), { recursive: true });
+      symlinkSync(join(work, 'shared-dir-not-cloned'), join(work, '.tollgate'));
+      const dirLink = await runCli(['start', '--port', '0', '--data-dir', join(work, 'data')], { cwd: work });
+      expect(dirLink.code).toBe(4);
+      expect(dirLink.stdout).not.toContain('listening');
+      expect(dirLink.stderr).toMatch(/\.tollgate is a symbolic link to \S+shared-dir-not-cloned, which does not exist/);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
   });
+
+  it('a data directory that cannot be created or written stops start at once with the reason (exit 1)', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'tollgate-datadir-'));
+    try {
+      writeFileSync(join(work, 'a-file'), 'x');
+      symlinkSync(join(work, 'unmounted'), join(work, 'gone'));
+      mkdirSync(join(work, 'locked'), { mode: 0o500 });
+      const cases: Array<[string, RegExp]> = [
+        // procfs answers ENOENT to every mkdir: Node's recursive mkdir asked again for ever.
+        ...(process.platform === 'linux' ? ([['/proc/tollgate-nope/data', /cannot create \/proc\/tollgate-nope: \/proc does not take new directories/]] as Array<[string, RegExp]>) : []),
+        [join(work, 'a-file', 'data'), /a-file\/data: part of this path is a file, not a directory/],
+        [join(work, 'a-file'), /a-file already exists and is not a directory/],
+        [join(work, 'gone', 'data'), /gone is a symbolic link to \S+unmounted, which does not exist/],
+        // root writes anywhere: the permission case only means something for other users.
+        ...(process.getuid?.() === 0 ? [] : ([[join(work, 'locked', 'data'), /permission denied: cannot create \S+locked\/data/]] as Array<[string, RegExp]>)),
+      ];
+      const runs = await Promise.all(cases.map(([dataDir]) => runCli(['start', '--port', '0', '--data-dir', dataDir], { cwd: work })));
+      for (const [i, r] of runs.entries()) {
+        expect(r.code, cases[i]![0]).toBe(1);
+        expect(r.stdout).not.toContain('listening');
+        expect(r.stderr).toMatch(cases[i]![1]);
+        noStack(r.stderr);
+      }
+      expect(existsSync(join(work, 'unmounted'))).toBe(false);
+      // The model commands write there too: told before any download (the hub here is unreachable).
+      const model = await runCli(['model', 'download', '--data-dir', join(work, 'a-file', 'data'), '--remote-host', 'http://127.0.0.1:9/'], { cwd: work });
+      expect(model.code).toBe(1);
+      expect(model.stderr).toMatch(/a-file\/data: part of this path is a file, not a directory/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 180_000);
 
   it('an empty path value (an unset variable in a script) is a usage error, not the default location', async () => {
     const work = join(dir, 'empty-values');

@@ -5,38 +5,33 @@
  * client must be told it is incomplete, not handed the fragment as an answer), and gzip / brotli
  * encoded bodies (JSON, SSE and error bodies) that must be decoded, not reported as invalid.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedCount, rowsFor, startRig, uniq, type Rig } from './support';
+import { rawUpstream, type RawUpstream } from '../support/rawUpstream';
 
 const MODEL = 'gpt-4o-mini';
 type Handler = (req: IncomingMessage, res: ServerResponse, body: { messages?: Array<{ content: string }>; prompt?: string; n?: number }) => void;
 let handler: Handler = (_q, res) => res.end();
 let upstreamCalls = 0;
-let server: Server;
+let upstream: RawUpstream;
 let rig: Rig;
 let oa: OpenAI;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let text = '';
-    req.setEncoding('utf8').on('data', (d: string) => (text += d));
-    req.on('end', () => {
-      upstreamCalls += 1;
-      handler(req, res, JSON.parse(text || '{}'));
-    });
+  upstream = await rawUpstream<Parameters<Handler>[2]>((req, res, body) => {
+    upstreamCalls += 1;
+    handler(req, res, body);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  rig = await startRig({ policy: { retries: { attempts: 0 } }, openai: { baseUrl: `http://127.0.0.1:${port}/v1`, idleTimeoutMs: 1_500 } });
+  rig = await startRig({ policy: { retries: { attempts: 0 } }, openai: { baseUrl: `${upstream.origin}/v1`, idleTimeoutMs: 1_500 } });
   oa = new OpenAI({ baseURL: rig.openaiBaseUrl, apiKey: 'sk-wire-test', maxRetries: 0 });
 }, 60_000);
 afterAll(async () => {
   await rig?.close();
-  await new Promise<void>((r) => server.close(() => r()));
+  await upstream?.close();
 });
 
 const lastUser = (b: { messages?: Array<{ content: string }>; prompt?: string }) => b.messages?.at(-1)?.content ?? b.prompt ?? '';

@@ -25,7 +25,7 @@ let dir: string;
 beforeAll(async () => {
   h = await startHarness();
   dir = mkdtempSync(join(tmpdir(), 'tollgate-identity-'));
-  impostor = createServer((req, res) => {
+  impostor = createServer((_req, res) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ status: 'ok', version: '0.1.0' }));
   });

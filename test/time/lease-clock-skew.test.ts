@@ -45,21 +45,36 @@ function otherProxy(db: Db, judge: Governor, start: number) {
   };
 }
 
+/**
+ * The set-up both cases share: a judging proxy whose clock runs SKEW_MS ahead of the other proxy's
+ * (and sweeps PHASE_MS after its renewals), and the other proxy with one call in flight.
+ */
+function skewedProxies() {
+  t = tempDb();
+  const db = t.open();
+  const ownerStart = Date.UTC(2026, 10, 23, 12, 0, 0);
+  let judgeNow = ownerStart + SKEW_MS + PHASE_MS;
+  const judge = new Governor(db, () => P, () => judgeNow);
+  const other = otherProxy(db, judge, ownerStart);
+  return {
+    judge,
+    /** Both clocks move on by `ms`; the other proxy renews its lease unless it has stopped. */
+    advance(ms: number, renews = true): void {
+      other.advance(ms, renews);
+      judgeNow += ms;
+    },
+    reserved: (): number => judge.status()[0]!.reservedUsd,
+  };
+}
+
 describe('leases judged across clocks that disagree', () => {
   it('a proxy whose clock runs a minute ahead never charges a live proxy’s calls in flight, and still charges them once it stops', () => {
-    t = tempDb();
-    const db = t.open();
-    const ownerStart = Date.UTC(2026, 10, 23, 12, 0, 0);
-    let judgeNow = ownerStart + SKEW_MS + PHASE_MS;
-    const judge = new Governor(db, () => P, () => judgeNow);
-    const other = otherProxy(db, judge, ownerStart);
-    const reserved = (): number => judge.status()[0]!.reservedUsd;
+    const { judge, advance, reserved } = skewedProxies();
     expect(reserved()).toBeCloseTo(PER_CALL, 12);
 
     // Ten minutes of sweeps every 15 s while the other proxy renews every 15 s on its own clock.
     for (let i = 0; i < 40; i++) {
-      other.advance(LEASE_RENEW_MS);
-      judgeNow += LEASE_RENEW_MS;
+      advance(LEASE_RENEW_MS);
       expect(judge.recoverOrphans()).toBe(0);
     }
     expect(judge.recoverAfterRestart()).toBe(0);
@@ -70,8 +85,7 @@ describe('leases judged across clocks that disagree', () => {
     let charged = 0;
     let waited = 0;
     while (charged === 0 && waited <= LEASE_TTL_MS + 2 * LEASE_RENEW_MS) {
-      other.advance(LEASE_RENEW_MS, false);
-      judgeNow += LEASE_RENEW_MS;
+      advance(LEASE_RENEW_MS, false);
       waited += LEASE_RENEW_MS;
       charged = judge.recoverOrphans();
     }
@@ -83,20 +97,14 @@ describe('leases judged across clocks that disagree', () => {
   });
 
   it('a long call of a live proxy is stale by its owner’s clock, not by a clock a minute ahead', () => {
-    t = tempDb();
-    const db = t.open();
-    const ownerStart = Date.UTC(2026, 10, 23, 12, 0, 0);
-    let judgeNow = ownerStart + SKEW_MS + PHASE_MS;
-    const judge = new Governor(db, () => P, () => judgeNow);
-    const other = otherProxy(db, judge, ownerStart);
+    const { judge, advance, reserved } = skewedProxies();
     // 29.5 minutes into the call on its owner's clock (30.5 on the judge's): not stale yet.
     for (let at = 0; at < 29.5 * MIN; at += LEASE_RENEW_MS) {
-      other.advance(LEASE_RENEW_MS);
-      judgeNow += LEASE_RENEW_MS;
+      advance(LEASE_RENEW_MS);
       expect(judge.recoverOrphans()).toBe(0);
     }
     expect(judge.recoverAfterRestart()).toBe(0);
-    expect(judge.status()[0]!.reservedUsd).toBeCloseTo(PER_CALL, 12);
+    expect(reserved()).toBeCloseTo(PER_CALL, 12);
     judge.close();
   });
 });

@@ -82,6 +82,17 @@ describe('image tokens per model and detail (published vision math)', () => {
     expect(imageTokens('claude-opus-4-1', 'high', { width: 4000, height: 3000 })).toBe(1_600);
   });
 
+  it('Gemini: 258 tokens within 384×384, else 258 per 768px tile (fit to 3072×3072); Gemini 3: 1,120 an image', () => {
+    expect(imageTokens('gemini-2.5-flash', 'high', { width: 384, height: 300 })).toBe(258);
+    expect(imageTokens('gemini-2.0-flash-001', 'low', { width: 1024, height: 1024 })).toBe(4 * 258);
+    expect(imageTokens('models/gemini-2.5-pro', 'high', { width: 1920, height: 1080 })).toBe(3 * 2 * 258);
+    // 4000×3000 is fitted to 3072×2304 first: 4 × 3 tiles.
+    expect(imageTokens('google/gemini-2.5-flash', 'high', { width: 4000, height: 3000 })).toBe(12 * 258);
+    expect(imageTokens('publishers/google/models/gemini-2.5-flash-lite', 'high', undefined)).toBe(16 * 258);
+    expect(imageTokens('gemini-3-pro-preview', 'high', { width: 200, height: 200 })).toBe(1_120);
+    expect(imageTokens('google/gemini-3.1-flash', 'low', undefined)).toBe(1_120);
+  });
+
   it('an image of unknown size reserves the most its model bills for that detail', () => {
     expect(imageTokens('gpt-4o', 'high', undefined)).toBe(85 + 8 * 170);
     expect(imageTokens('gpt-4o-mini', 'high', undefined)).toBe(2_833 + 8 * 5_667);
@@ -114,6 +125,11 @@ describe('request estimates with images', () => {
     expect(inputParts(anthropic).mediaTokens).toBe(Math.ceil((1024 * 1024) / 750));
   });
 
+  it("Gemini's OpenAI-compatible chat (and Vertex's): the image's own header, not a flat 1,600", () => {
+    expect(inputParts(chat('gemini-2.5-flash', { url: dataUrl(png(300, 200)) })).mediaTokens).toBe(258);
+    expect(inputParts(chat('google/gemini-2.5-pro', { url: dataUrl(fixture('large-4000x3000.gif'), 'image/gif') })).mediaTokens).toBe(12 * 258);
+  });
+
   it('the model the call is priced as, when routing changed it', () => {
     expect(inputParts(chat('gpt-4o', { url: photo, detail: 'high' }), 'gpt-4o-mini').mediaTokens).toBe(25_501);
   });
@@ -130,6 +146,25 @@ describe('rate-limit reservations with images (real proxy)', () => {
       expect(await status(ask('gpt-4o', 'high'))).toBe(200);
       const calls = h.upstream.calls();
       expect(await status(ask('gpt-4o-mini', 'high'))).toBe(429);
+      expect(h.upstream.calls()).toBe(calls);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('rate-limit reservations with Gemini images (real proxy)', () => {
+  it('a large image to gemini-2.5-flash is reserved at its tiles: over a 3,000 tokens-per-minute limit, refused before the upstream', async () => {
+    const h = await startHarness({ rateLimits: [{ name: 'tpm', tpm: 3_000 }] });
+    try {
+      const openai = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-test-gemini-images', maxRetries: 0 });
+      const status = (p: Promise<unknown>) => p.then(() => 200, (e: { status?: number }) => e.status);
+      const ask = (image: string) =>
+        openai.chat.completions.create({ model: 'gemini-2.5-flash', max_tokens: 50, messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: image } }] }] });
+      expect(await status(ask(dataUrl(png(320, 240))))).toBe(200);
+      const calls = h.upstream.calls();
+      // 4000×3000: 12 tiles, 3,096 tokens (a flat 1,600 fitted the limit).
+      expect(await status(ask(dataUrl(fixture('large-4000x3000.gif'), 'image/gif')))).toBe(429);
       expect(h.upstream.calls()).toBe(calls);
     } finally {
       await h.close();

@@ -251,7 +251,7 @@ describe.skipIf(!chromiumAvailable)('dashboard accessibility in chromium', () =>
       }
       expect(meters[0]!.text).toContain('150%');
       expect(meters[0]!.text).toContain('$15.00 of $10.00');
-      expect(meters[1]!.text).toContain('40.0k of 100.0k tokens');
+      expect(meters[1]!.text).toContain('40k of 100k tokens');
       expect(d.problems).toEqual([]);
     } finally {
       await d.close();

@@ -5,7 +5,8 @@
  * came, went after the live rows whatever their ids, so a call the page had but the stream had not
  * delivered yet sat below older ones. Live rows now show as they come, and the first page merges
  * into them newest first, each call once. Also a Refresh: calls streamed in while its page was on
- * the way were dropped when the page replaced the rows.
+ * the way were dropped when the page replaced the rows. The sidebar's latest calls likewise: each
+ * re-read replaced the list with its page, so calls streamed in meanwhile vanished until the next.
  */
 import { describe, expect, it } from 'vitest';
 import { liveCall, streamingHostScript } from './support/streamingHost';
@@ -75,6 +76,52 @@ describe.skipIf(!chromiumAvailable)('live calls before the first page', () => {
       await poll(() => page.evaluate('window.__heldPages()')).toBe(0);
       await page.waitForTimeout(200);
       expect(((await page.evaluate(shownIds)) as number[]).slice(0, 3)).toEqual([31, 30, 29]);
+      expect(d.problems).toEqual([]);
+    } finally {
+      await d.close();
+    }
+  });
+});
+
+/**
+ * Calls recorded by the proxy after it opened: they go out on the stream and are in every first
+ * page read after them (the synthetic host's ledger is fixed). The page is read when asked for,
+ * before any hold (run between holdPagesScript and streamingHostScript).
+ */
+const recordingScript = `(() => {
+  const inner = window.__tollgateInPageHost;
+  const recorded = [];
+  window.__record = (calls) => { recorded.push(...calls); window.__push(calls); };
+  window.__tollgateInPageHost = (m, reply) => {
+    if (!(m.kind === 'request' && m.type === 'calls/page' && m.params.before === undefined)) return inner(m, reply);
+    const newer = recorded.slice().reverse();
+    inner(m, (r) => reply(r.ok ? { ...r, result: { ...r.result, calls: [...newer, ...r.result.calls].slice(0, m.params.limit), total: r.result.total + newer.length } } : r));
+  };
+})();`;
+type Record = { __record(calls: unknown[]): void };
+
+describe.skipIf(!chromiumAvailable)('the sidebar\'s latest calls while a page is on the way', () => {
+  const ui = useBrowser();
+  const recentIds = `[...document.querySelectorAll('.recent li')].map((li) => Number(li.dataset.id))`;
+
+  it('keeps the calls streamed in meanwhile, newest first, ten at most', { timeout: 120_000 }, async () => {
+    const host = syntheticHostScript(30) + holdPagesScript + recordingScript + streamingHostScript();
+    const d = await ui.open({ theme: darkTheme, view: 'sidebar', viewport: { width: 360, height: 900 }, inPageHost: host });
+    try {
+      const page = d.page;
+      await poll(() => page.evaluate('window.__heldPages()'));
+      await page.evaluate('window.__releasePages()');
+      await poll(() => page.evaluate(recentIds)).toEqual([30, 29, 28, 27, 26, 25, 24, 23, 22, 21]);
+      // A live call starts the once-a-second re-read; its page (which has 31) is held, as a slow proxy's would be.
+      await page.evaluate((cs) => (window as unknown as Record).__record(cs), [liveCall(31)]);
+      await poll(() => page.evaluate('window.__heldPages()')).toBe(1);
+      // Recorded after that page was read: the stream has it, the page does not.
+      await page.evaluate((cs) => (window as unknown as Record).__record(cs), [liveCall(32)]);
+      await poll(() => page.evaluate(`${recentIds}[0]`)).toBe(32);
+      await page.evaluate('window.__releasePages()');
+      await page.waitForTimeout(300);
+      // The page must not take 32 away until the next re-read; nor may a call show twice.
+      expect(await page.evaluate(recentIds)).toEqual([32, 31, 30, 29, 28, 27, 26, 25, 24, 23]);
       expect(d.problems).toEqual([]);
     } finally {
       await d.close();

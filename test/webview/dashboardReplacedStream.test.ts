@@ -4,15 +4,10 @@
  * controller replaces its event stream, and the panel must leave "offline", load the calls it
  * missed and keep adding live ones — once each — without the user pressing Refresh.
  */
-import OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { LiveEvents } from '../../extension/src/client/liveEvents';
-import { ProxyClient } from '../../extension/src/client/proxyClient';
-import { Emitter } from '../../extension/src/dashboard/emitter';
 import { ProxyDashboardSource } from '../../extension/src/dashboard/proxySource';
-import { startHarness } from '../support/harness';
-import { useProxy } from './support/proxySuite';
+import { linkToGoneProxy, sendChat, useProxy } from './support/proxySuite';
 import { lightTheme } from './support/themes';
 import { CHROMIUM, chromiumAvailable, useBrowser } from './support/webviewPage';
 
@@ -22,26 +17,14 @@ describe.skipIf(!chromiumAvailable)('dashboard panel when the controller replace
   const proxy = useProxy();
   const ui = useBrowser();
 
-  const send = (feature: string) =>
-    new OpenAI({ baseURL: proxy.harness.openaiBaseUrl, apiKey: 'sk-test-replaced', maxRetries: 0, defaultHeaders: { 'x-tollgate-feature': feature } }).chat.completions.create({
-      model: 'gpt-4o-mini',
-      messages: [{ role: 'user', content: `replaced stream ${feature}` }],
-    });
+  const send = (feature: string) => sendChat(proxy.harness, feature, 'sk-test-replaced');
 
   /** Feature of every rendered row (the table is virtual: the test's rows all fit on screen). */
   const features = (page: Page) => page.$$eval('.vt-body .vt-row:not([hidden])', (rows) => rows.map((r) => (r.children[1]?.textContent ?? '').split(' / ')[0]!));
 
   for (const already of [true, false]) {
     it(`reloads and goes live when the new stream is ${already ? 'already connected' : 'still connecting'}`, async () => {
-      const gone = await startHarness();
-      const deadUrl = gone.proxy.url;
-      await gone.close();
-      const replaced = new Emitter<LiveEvents>();
-      const link = {
-        api: new ProxyClient(deadUrl, 'old-token'),
-        events: new LiveEvents({ proxyUrl: deadUrl, adminToken: 'old-token', reconnectDelayMs: 100 }),
-        onDidReplaceEvents: (l: (e: LiveEvents) => void) => replaced.on(l),
-      };
+      const { link, deadUrl, replace } = await linkToGoneProxy(100);
       const source = new ProxyDashboardSource(link);
       const d = await ui.open({ source, theme: lightTheme });
       const tag = already ? 'connected' : 'connecting';
@@ -55,16 +38,8 @@ describe.skipIf(!chromiumAvailable)('dashboard panel when the controller replace
         expect(waiting).not.toContain('`');
         // Calls made while the panel still looks at the old port: they must appear after the switch.
         await send(`${tag}-missed`);
-        const next = new LiveEvents({ proxyUrl: proxy.harness.proxy.url, adminToken: proxy.harness.proxy.adminToken, reconnectDelayMs: 100 });
-        if (already) {
-          // The status bar subscribes first, on the state change.
-          next.onCall(() => undefined);
-          await expect.poll(() => next.connection.state, { timeout: 20_000 }).toBe('connected');
-        }
-        link.events.dispose();
-        link.events = next;
-        link.api = new ProxyClient(proxy.harness.proxy.url, proxy.harness.proxy.adminToken);
-        replaced.fire(next);
+        // Already connected: the status bar subscribed first, on the state change.
+        await replace(proxy.harness, already ? () => undefined : undefined);
         await d.page.locator('.conn[data-state="connected"]').waitFor({ timeout: 20_000 });
         await d.page.locator('.dashboard:not([hidden])').waitFor({ timeout: 20_000 });
         expect(await d.page.locator('.errors [data-error="calls"]').count()).toBe(0);

@@ -100,6 +100,21 @@ describe('DashboardHost', () => {
     expect(evict.ok).toBe(false);
   });
 
+  it('refuses an id that is not a call or entry id instead of putting it into a proxy path', async () => {
+    // ".." went into /tollgate/calls/.. — which URL parsing turns into /tollgate/ — and "3/x" or 1.5 to the proxy as typed.
+    for (const [type, params] of [
+      ['call/detail', { callId: '..' }],
+      ['call/detail', { callId: 1.5 }],
+      ['cache/evict', { entryId: '..' }],
+      ['cache/evict', { entryId: -1 }],
+      ['router/feedback', { callId: '../calls', verdict: 'bigger' }],
+    ] as const) {
+      const r = await ask({ kind: 'request', id: 90, type, params });
+      expect(r, `${type} ${JSON.stringify(params)}`).toMatchObject({ ok: false });
+      expect((r as { error: string }).error).toMatch(/must be a positive whole number/);
+    }
+  });
+
   it('summarises by a dimension with buckets, and lists budgets', async () => {
     const from = Date.now() - 3_600_000;
     const r = await ask({ kind: 'request', id: 6, type: 'summary', params: { from, to: Date.now() + 1, by: 'feature', bucketMs: 60_000 } });

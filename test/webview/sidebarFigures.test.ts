@@ -19,8 +19,8 @@ const usdBinds: BudgetStatus = { ...both, name: 'usd-binds', spentUsd: 9.5, spen
 
 describe('budget figures (pure)', () => {
   it('shows the limit that fills the bar, and the $ forecast marker only on a $ bar', () => {
-    expect(budgetFigures(both)).toEqual({ spent: '$1.00 of $10.00, 95.0k of 100.0k tokens', forecastRatio: undefined });
-    expect(budgetFigures(tokensOnly)).toEqual({ spent: '90.0k of 100.0k tokens', forecastRatio: undefined });
+    expect(budgetFigures(both)).toEqual({ spent: '$1.00 of $10.00, 95k of 100k tokens', forecastRatio: undefined });
+    expect(budgetFigures(tokensOnly)).toEqual({ spent: '90k of 100k tokens', forecastRatio: undefined });
     expect(budgetFigures(usdBinds).forecastRatio).toBeCloseTo(0.2);
     expect(budgetFigures({ ...usdBinds, limitTokens: undefined }).spent).toBe('$9.50 of $10.00');
   });
@@ -61,9 +61,9 @@ describe.skipIf(!chromiumAvailable)('sidebar figures in chromium', () => {
     try {
       await d.page.locator('.recent li').nth(1).waitFor();
       const gauge = (name: string) => d.page.locator(`.gauge[data-budget="${name}"] .gauge-foot`).textContent();
-      expect(await gauge('both-limits')).toContain('95.0k of 100.0k tokens');
+      expect(await gauge('both-limits')).toContain('95k of 100k tokens');
       expect(await d.page.locator('.gauge[data-budget="both-limits"] .gauge-forecast').count()).toBe(0);
-      expect(await d.page.locator('.gauge[data-budget^="tokens-only"] .gauge-foot').textContent()).toContain('90.0k of 100.0k tokens');
+      expect(await d.page.locator('.gauge[data-budget^="tokens-only"] .gauge-foot').textContent()).toContain('90k of 100k tokens');
       const amounts = await d.page.$$eval('.recent li', (lis) => lis.map((li) => li.lastElementChild?.textContent ?? ''));
       expect(amounts).toEqual(['unpriced', '$0.00020']);
       expect(await d.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();

@@ -20,7 +20,7 @@ export type Analyzer = (
 ) => FileAnalysis | Promise<FileAnalysis>;
 
 /** Languages whose files may contain LLM calls (the analyzer decides whether they do). */
-export const CODE_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python'];
+export const CODE_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'go', 'java'];
 /** Prompt languages VS Code (or extensions) assign; `*.prompt.md` opens as `prompt`. */
 export const PROMPT_LANGUAGES = ['prompt', 'prompty', 'instructions', 'chatmode'];
 

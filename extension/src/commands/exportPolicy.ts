@@ -3,7 +3,7 @@
  * output folder; new files are written, changed files are shown in a diff and overwritten only
  * when the user says so. The export itself is `planExport` (proxy/src/export), loaded on use.
  */
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExportTarget, PlannedFile } from '@proxy/export/index';
 import { loadDeferred } from '../deferred/load';
@@ -88,6 +88,13 @@ async function exportFile(proxy: ProxyController, proposed: ProposedContent, pol
   const plan = planExport({ policyFile, targets: targets.map((t) => t.target), outDir: outDir.fsPath, root });
   if (!plan.ok) {
     const first = plan.problems[0];
+    // An output Tollgate refuses to read or write (a link out of the workspace, a folder, a huge
+    // file) is no fault of the policy: name the file and the reason, without "Open Policy".
+    const policyLabel = relative(root, policyFile).split('\\').join('/');
+    if (first && first.file !== policyLabel && first.file !== policyFile) {
+      void vscode.window.showErrorMessage(notificationText(`Tollgate cannot export to ${first.file}: ${first.message}.`));
+      return;
+    }
     // The problem quotes the file's own keys and values: no link may form from them.
     const pick = await vscode.window.showErrorMessage(
       notificationText(`The policy has ${plan.problems.length} problem(s)${first ? `: line ${first.line}: ${first.message}` : ''}. Fix it before exporting.`),

@@ -48,6 +48,15 @@ export function costBreakdown(call: CallRecord): CostBreakdown {
   };
 }
 
+/**
+ * A row id from the webview, which goes into a proxy path (/tollgate/calls/<id>): "..", once URL
+ * parsing resolved it, asked another route (/tollgate/), so anything but a row id is refused here.
+ */
+function rowId(v: unknown, name: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new Error(`${name} must be a positive whole number, not ${JSON.stringify(v) ?? String(v)}`);
+  return v;
+}
+
 export class DashboardHost {
   private readonly subscriptions: DisposableLike[] = [];
   private pending: CallRecord[] = [];
@@ -105,7 +114,7 @@ export class DashboardHost {
       case 'calls/page':
         return source.listCalls(req.params);
       case 'call/detail': {
-        const call: CallDetail = await source.getCall(req.params.callId);
+        const call: CallDetail = await source.getCall(rowId(req.params.callId, 'callId'));
         return { call, breakdown: costBreakdown(call) };
       }
       case 'summary':
@@ -113,10 +122,10 @@ export class DashboardHost {
       case 'budgets':
         return source.budgets();
       case 'cache/evict':
-        await source.evictEntry(req.params.entryId);
+        await source.evictEntry(rowId(req.params.entryId, 'entryId'));
         return { evicted: true };
       case 'router/feedback':
-        return source.routeFeedback(req.params.callId, req.params.verdict);
+        return source.routeFeedback(rowId(req.params.callId, 'callId'), req.params.verdict);
       case 'batch/opportunities':
         return source.batchOpportunities(req.params.from);
       case 'batch/list':

@@ -10,10 +10,15 @@ const CODE_EXTENSIONS: Record<string, RegExp> = {
   typescriptreact: /\.tsx$/i,
   javascript: /\.(js|mjs|cjs)$/i,
   javascriptreact: /\.jsx$/i,
+  go: /\.go$/i,
+  java: /\.java$/i,
 };
+
+/** The extension a name without its language's gets, so the engine picks that language's comment. */
+const EXTENSION_OF: Record<string, string> = { python: '.py', go: '.go', java: '.java' };
 
 export function commentPath(fileName: string, languageId: string): string {
   const ext = CODE_EXTENSIONS[languageId];
   if (!ext || ext.test(fileName)) return fileName;
-  return `${fileName}${languageId === 'python' ? '.py' : '.ts'}`;
+  return `${fileName}${EXTENSION_OF[languageId] ?? '.ts'}`;
 }

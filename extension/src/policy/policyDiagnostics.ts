@@ -6,6 +6,7 @@
  * valid. "Tollgate: Open Policy" opens the file at the first problem.
  */
 import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
 import { entryExists } from '@proxy/policy/files';
 import type { PolicyProblem } from '../../../proxy/src/policy/load';
 import { loadDeferred } from '../deferred/load';
@@ -145,9 +146,15 @@ export class PolicyDiagnostics implements vscode.Disposable {
     if (!file) {
       const ignored = this.proxy.workspacePolicyFile();
       if (ignored) {
+        if (await this.saidUnopenable(ignored)) return;
         // Restricted Mode: the file is there, only not applied. Reading it is harmless; say why it is ignored.
         await vscode.window.showTextDocument(vscode.Uri.file(ignored), { preview: false });
         await explainRestricted();
+        return;
+      }
+      // With no folder open there is nowhere to create one: offering to would only fail next.
+      if (!vscode.workspace.workspaceFolders?.length) {
+        await vscode.window.showWarningMessage('Open a folder first: the Tollgate policy lives in the folder\'s .tollgate/policy.yaml.');
         return;
       }
       const pick = await vscode.window.showWarningMessage('This workspace has no .tollgate/policy.yaml.', 'Create Starter Policy');
@@ -155,9 +162,23 @@ export class PolicyDiagnostics implements vscode.Disposable {
       return;
     }
     this.checkCurrent();
+    if (await this.saidUnopenable(file)) return;
     const first = this.problems[0];
     const pos = new vscode.Position(Math.max(0, (first?.line ?? 1) - 1), Math.max(0, (first?.column ?? 1) - 1));
     await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(pos, pos), preview: false });
+  }
+
+  /**
+   * A policy name that is there but leads nowhere (a dangling symlink: `existsSync` follows it) has
+   * nothing to show, and VS Code would only say "Unable to resolve nonexistent file": say which link
+   * and where it points instead, in the words the proxy stopped with (its own reader's problem).
+   */
+  private async saidUnopenable(file: string): Promise<boolean> {
+    if (existsSync(file)) return false;
+    const read = loadDeferred().readPolicyText(file);
+    const why = 'problem' in read ? read.problem : 'it cannot be resolved';
+    await vscode.window.showErrorMessage(`Tollgate cannot open the workspace policy ${vscode.workspace.asRelativePath(file)}: ${why}.`);
+    return true;
   }
 
   dispose(): void {

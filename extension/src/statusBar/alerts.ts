@@ -7,7 +7,7 @@
  */
 import { isAuthFailure, isBudgetBlock, isInFlightHold, type BudgetStatus, type CallRecord } from '@contract/api';
 import type { BudgetAlert } from '../../../webview/src/protocol';
-import { formatBudgetUse } from '@contract/format';
+import { formatBudgetPeriod, formatBudgetUse } from '@contract/format';
 
 export type AlertKind = 'policy' | 'auth' | 'budget' | 'no-key';
 
@@ -139,7 +139,7 @@ export class StatusAlerts {
       kind: 'budget',
       short: 'budget exhausted',
       // Both figures for a budget with both limits: the token limit may be the one used up.
-      detail: `Budget "${b.budget}" is used up: ${formatBudgetUse(b)} this ${b.period}; calls it covers are refused until ${new Date(b.resetsAt).toLocaleString()}.`,
+      detail: `Budget "${b.budget}" is used up: ${formatBudgetUse(b)} ${formatBudgetPeriod(b.period)}; calls it covers are refused until ${new Date(b.resetsAt).toLocaleString()}.`,
       action: OPEN_DASHBOARD,
     });
     return this.signature() !== before;

@@ -8,7 +8,7 @@ import { isNotebookPath, isPythonCell, notebookFileAnalysis, notebookProgram, re
 import { buildLens } from './cost/lens';
 import { priceAsFor } from './cost/model-prices';
 import { PieceCounter } from './cost/piece-counter';
-import { codeLanguageOf, DEFAULT_PROMPT_GLOBS, isInstructionKind, promptKindOf } from './prompt/detect';
+import { codeLanguageOf, type CodeLanguage, DEFAULT_PROMPT_GLOBS, isInstructionKind, promptKindOf } from './prompt/detect';
 import type { PromptDocument } from './prompt/document';
 import { parseGithubPrompt } from './prompt/github-prompt';
 import { parseMarkdownPrompt } from './prompt/markdown-prompt';
@@ -209,12 +209,14 @@ async function analyzeCrlfPrompt(input: AnalysisInput, kind: PromptFileKind, set
   };
 }
 
-async function analyzeCode(input: AnalysisInput, language: 'typescript' | 'python', settings: AnalysisSettings, context: AnalysisContext): Promise<FileAnalysis> {
+async function analyzeCode(input: AnalysisInput, language: CodeLanguage, settings: AnalysisSettings, context: AnalysisContext): Promise<FileAnalysis> {
   const lines = new LineIndex(input.text);
   const defaultModel = normaliseModelName(settings.defaultModel ?? DEFAULT_MODEL);
   let detected: DetectedCall[];
   // Parsers load on first use: the TypeScript compiler and tree-sitter are large, and prompt files need neither.
   if (language === 'python') detected = await (await import('./code/python-calls')).findPythonCalls(input.text, settings.wasmDir, input.path);
+  else if (language === 'go') detected = await (await import('./code/go-calls')).findGoCalls(input.text, settings.wasmDir);
+  else if (language === 'java') detected = await (await import('./code/java-calls')).findJavaCalls(input.text, settings.wasmDir);
   else detected = (await import('./code/typescript-calls')).findTypeScriptCalls(input.path, input.text);
   // One counter per model for the whole file: calls repeat the same roles, prompts and words.
   const counters = new Map<string, PieceCounter>();

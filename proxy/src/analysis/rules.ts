@@ -7,7 +7,7 @@ export const RULES: readonly RuleInfo[] = [
     title: 'LLM call without an output limit',
     defaultSeverity: 'warning',
     description:
-      'An OpenAI, Vercel AI SDK, LangChain or Google GenAI call in TypeScript/JavaScript or Python sets no output token limit, so a single reply can run to the model maximum.',
+      'An OpenAI, Vercel AI SDK, LangChain or Google GenAI call in TypeScript/JavaScript, Python, Go or Java sets no output token limit, so a single reply can run to the model maximum.',
   },
   {
     id: 'anthropic-missing-max-tokens',

@@ -119,7 +119,7 @@ function plainTextSyntax(text: string): (typeof TEMPLATE_COMMENTS)[number] | und
  */
 function placementFor(path: string, text: string, line: number): Placement {
   const p = path.toLowerCase();
-  if (/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(p)) return { open: '// ', close: '', at: 'next-line' };
+  if (/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|go|java)$/.test(p)) return { open: '// ', close: '', at: 'next-line' };
   if (p.endsWith('.py')) return { open: '# ', close: '', at: 'next-line' };
   const lines = text.split('\n');
   const lineStart = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0);

@@ -84,7 +84,7 @@ export interface AnalysisSettings {
   promptGlobs?: string[];
   /** Share of a prompt's tokens that few-shot examples may take before `few-shot-share` reports (default 0.5). */
   fewShotMaxShare?: number;
-  /** Directory holding tree-sitter.wasm and tree-sitter-python.wasm. */
+  /** Directory holding tree-sitter.wasm and the grammars (tree-sitter-python.wasm, -go.wasm, -java.wasm). */
   wasmDir?: string;
 }
 

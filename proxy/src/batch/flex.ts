@@ -7,10 +7,23 @@
  */
 import type { CallContext, Stage } from '../pipeline/context';
 import { ruleMatches } from '../routing/route';
-import { flexSupported } from './rates';
+import type { ResolvedProvider } from '../policy/schema';
+import { batchUpstream, flexSupported, FLEX_TIERS, type Discount } from './rates';
 
 const FLEX_ENDPOINTS = new Set(['chat.completions', 'responses']);
 const reported = new Set<string>();
+
+/**
+ * The flex tier this provider's upstream offers for a model, if any: FLEX_TIERS looked up by what the
+ * upstream is (batchUpstream: its host, Azure's marks, else a name that is exactly `openai`), not by
+ * what the policy calls it. By name, OpenAI itself named `openai-prod` sent no flex request and was
+ * billed at standard rates, and an Azure resource or an OpenAI-compatible server named `openai` was
+ * sent `service_tier: "flex"` and billed at half price.
+ */
+export function flexTierOf(p: Pick<ResolvedProvider, 'name' | 'baseUrl' | 'kind' | 'authHeader'>, model: string): Discount | undefined {
+  const upstream = batchUpstream(p);
+  return upstream !== undefined && flexSupported(upstream, model) ? FLEX_TIERS[upstream] : undefined;
+}
 
 function appendRoute(ctx: CallContext, part: string): void {
   const route = ctx.route ? `${ctx.route}; ${part}` : part;
@@ -32,7 +45,7 @@ export const flexStage: Stage = async (ctx, next) => {
     }),
   );
   if (!rule) return next();
-  if (!flexSupported(ctx.provider.name, ctx.modelUsed)) {
+  if (!flexTierOf(ctx.provider, ctx.modelUsed)) {
     const key = `${rule.name}|${ctx.provider.name}|${ctx.modelUsed}`;
     if (!reported.has(key)) {
       // Keyed by the model a client asked for (typos included): bounded, at worst a warning repeated.

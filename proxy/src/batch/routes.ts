@@ -18,7 +18,7 @@ import { obj, providerError, usageOf, type Json, type Protocol } from '../provid
 import { BatchLineError, openaiEndpointForUrl, readAnthropicRequests, readAnthropicResults, readOpenAIRequests, readOpenAIResults, toJsonl, type BatchRequestLine, type BatchResultLine } from './lines';
 import { BatchService, type AdmitOutcome, type BatchIdentity } from './service';
 import { BatchStore, type BatchRow } from './store';
-import { callUpstream, upstreamPath, type UpstreamAnswer } from './upstream';
+import { answerObject, callUpstream, upstreamPath, type UpstreamAnswer } from './upstream';
 import { ANTHROPIC_PATHS, OPENAI_PATHS } from '../providers/protocol';
 import { adminGuard } from '../server/guards';
 import { opportunities } from './opportunities';
@@ -297,7 +297,7 @@ async function uploadFile(svc: BatchService, req: Req, res: Res): Promise<void> 
   const up = await upstream(svc, req, res, id, 'POST', OPENAI_PATHS.files, outgoing);
   if (!up) return;
   if (up.status === 200) {
-    const fileObj = obj(JSON.parse(up.body.toString('utf8')));
+    const fileObj = answerObject(up);
     if (typeof fileObj?.id === 'string') svc.store.saveInput({ id: fileObj.id, provider: id.provider.name, namespace: id.namespace, local: false }, prepared.lines);
   }
   relay(res, up, undefined, cachedHeader);
@@ -324,7 +324,7 @@ async function createOpenAIBatch(svc: BatchService, req: Req, res: Res): Promise
     if (!up) return;
     if (up.status !== 200) return relay(res, up);
     try {
-      const requests = readOpenAIRequests(up.body.toString('utf8'));
+      const requests = readOpenAIRequests(up.text);
       const prepared = svc.prepare({ ...id, useCache: false }, requests);
       svc.store.saveInput({ id: inputId, provider: id.provider.name, namespace: id.namespace, local: false }, prepared.lines);
       input = svc.store.input(inputId);
@@ -363,7 +363,7 @@ async function createOpenAIBatch(svc: BatchService, req: Req, res: Res): Promise
   }
   const up = await upstream(svc, req, res, id, 'POST', OPENAI_PATHS.batches, JSON.stringify(body), 'application/json');
   if (!up) return svc.release(admitted.reservationId);
-  const batchObj = up.status === 200 ? obj(JSON.parse(up.body.toString('utf8'))) : undefined;
+  const batchObj = up.status === 200 ? answerObject(up) : undefined;
   if (!batchObj || typeof batchObj.id !== 'string') {
     svc.release(admitted.reservationId);
     return relay(res, up);
@@ -383,7 +383,7 @@ async function retrieveOpenAIBatch(svc: BatchService, req: Req, res: Res): Promi
   if (!up) return;
   const extra: Record<string, string> = {};
   if (known && up.status === 200) {
-    const b = obj(JSON.parse(up.body.toString('utf8')));
+    const b = answerObject(up);
     const status = String(b?.status ?? known.status);
     svc.store.updateFromUpstream(known.id, {
       status,
@@ -412,7 +412,7 @@ async function fileContent(svc: BatchService, req: Req, res: Res): Promise<void>
   const up = await upstream(svc, req, res, id, 'GET', req.path);
   if (!up) return;
   if (!owner || up.status !== 200) return relay(res, up);
-  const text = up.body.toString('utf8');
+  const text = up.text;
   const endpoint = svc.store.lines(owner.batch.inputId)[0]?.endpoint ?? 'chat.completions';
   let results: BatchResultLine[];
   try {
@@ -429,6 +429,10 @@ async function fileContent(svc: BatchService, req: Req, res: Res): Promise<void>
     return relay(res, up, merged, { 'x-tollgate-batch-cached': String(cached.length) });
   }
   svc.record(owner.batch, results);
+  // Every request failed or expired: OpenAI writes no output file, so this file is the batch's
+  // last word. Left open, its worst case stayed reserved for a day and was then charged as spent.
+  const batch = svc.store.batch(owner.batch.id)!;
+  if (OPENAI_TERMINAL.has(batch.status) && !batch.outputFileId) svc.settle(batch);
   relay(res, up);
 }
 
@@ -537,7 +541,7 @@ async function createAnthropicBatch(svc: BatchService, req: Req, res: Res): Prom
   }
   const up = await upstream(svc, req, res, id, 'POST', ANTHROPIC_PATHS.batches, JSON.stringify({ ...body, requests: prepared.toSend.map((r) => ({ custom_id: r.customId, params: r.body })) }), 'application/json');
   if (!up) return svc.release(admitted.reservationId);
-  const b = up.status === 200 ? obj(JSON.parse(up.body.toString('utf8'))) : undefined;
+  const b = up.status === 200 ? answerObject(up) : undefined;
   if (!b || typeof b.id !== 'string') {
     svc.release(admitted.reservationId);
     return relay(res, up);
@@ -558,7 +562,8 @@ async function retrieveAnthropicBatch(svc: BatchService, req: Req, res: Res): Pr
   const up = await upstream(svc, req, res, id, 'GET', req.path);
   if (!up) return;
   if (up.status !== 200) return relay(res, up);
-  const b = obj(JSON.parse(up.body.toString('utf8'))) ?? {};
+  const b = answerObject(up);
+  if (!b) return relay(res, up);
   const extra: Record<string, string> = {};
   if (known) {
     svc.store.updateFromUpstream(known.id, { status: String(b.processing_status ?? known.status) });
@@ -581,7 +586,7 @@ async function anthropicResults(svc: BatchService, req: Req, res: Res): Promise<
   const up = await upstream(svc, req, res, id, 'GET', req.path);
   if (!up) return;
   if (!known || up.status !== 200) return relay(res, up);
-  const text = up.body.toString('utf8');
+  const text = up.text;
   let results: BatchResultLine[];
   try {
     results = readAnthropicResults(text, usageOf);

@@ -7,6 +7,7 @@ import { request, type FormData } from 'undici';
 import type { ResolvedProvider } from '../policy/schema';
 import type { ProxyServices } from '../pipeline/services';
 import { decodedBody } from '../pipeline/contentEncoding';
+import { obj, type Json } from '../providers';
 import { authHeaderValue, PROTOCOLS } from '../providers/protocol';
 
 const PASSED_HEADERS = ['openai-organization', 'openai-project', 'openai-beta', 'anthropic-version', 'anthropic-beta'];
@@ -14,7 +15,23 @@ const PASSED_HEADERS = ['openai-organization', 'openai-project', 'openai-beta', 
 export interface UpstreamAnswer {
   status: number;
   headers: Record<string, string>;
+  /** The bytes as received (what is relayed). */
   body: Buffer;
+  /**
+   * The body as text, decoded as fetch's `json()` (every SDK) and the main path's relay decode an
+   * answer: a leading byte-order mark is dropped. Read with `toString`, a gateway's mark made
+   * JSON.parse throw after the provider had created the batch, which then went untracked.
+   */
+  text: string;
+}
+
+/** The answer's JSON object, or undefined when it is not one (a proxy's HTML page, say). */
+export function answerObject(up: UpstreamAnswer): Json | undefined {
+  try {
+    return obj(JSON.parse(up.text));
+  } catch {
+    return undefined;
+  }
 }
 
 export interface UpstreamCall {
@@ -65,5 +82,5 @@ export async function callUpstream(services: ProxyServices, call: UpstreamCall):
   const body = Buffer.concat(chunks);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string' && k !== 'content-encoding' && k !== 'content-length') out[k] = v;
-  return { status: res.statusCode, headers: out, body };
+  return { status: res.statusCode, headers: out, body, text: new TextDecoder().decode(body) };
 }

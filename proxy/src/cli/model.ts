@@ -4,6 +4,7 @@ import { downloadModel } from '../embedding/models/download';
 import { importModel } from '../embedding/models/import';
 import { MINILM_MODEL_ID, requireKnownModel } from '../embedding/models/known-models';
 import { defaultRemoteHost, modelsDirOf } from '../embedding/models/paths';
+import { prepareDataDir } from './dataDb';
 import { dataDirFrom } from './paths';
 import { modelVerified } from '../embedding/models/status';
 import { messageOf } from '../embedding/errorMessage';
@@ -120,8 +121,11 @@ export function modelCommand(io: ModelCommandIO = processIO): Command {
       try {
         const model = requireKnownModel(opts.model);
         const remoteHost = opts.remoteHost ?? defaultRemoteHost();
+        // Before the download, not after it: a data directory that cannot be made is known at once.
+        const dataDir = dataDirFrom(opts.dataDir);
+        prepareDataDir(dataDir);
         const { dir, fetched } = await downloadModel({
-          modelsDir: modelsDirOf(dataDirFrom(opts.dataDir)),
+          modelsDir: modelsDirOf(dataDir),
           model,
           remoteHost,
           revision: opts.revision,
@@ -145,7 +149,9 @@ export function modelCommand(io: ModelCommandIO = processIO): Command {
     .action(async (dir: string, opts: CommonOptions) => {
       try {
         const model = requireKnownModel(opts.model);
-        const result = await importModel(dir, modelsDirOf(dataDirFrom(opts.dataDir)), model);
+        const dataDir = dataDirFrom(opts.dataDir);
+        prepareDataDir(dataDir);
+        const result = await importModel(dir, modelsDirOf(dataDir), model);
         io.out(`imported ${model.id} into ${result.dir} (checksum verified)\n`);
       } catch (error) {
         io.fail(messageOf(error));

@@ -2,12 +2,12 @@
  * `tollgate policy export|validate|schema|init`: the team policy as a file you can check, document
  * and turn into production gateway configs (LiteLLM, Portkey, Bifrost).
  */
-import { existsSync, mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, EXPORT_TARGETS, isExportTarget, planExport, readIfExists, type ExportTarget } from '../export';
-import { entryExists, POLICY_NAMES } from '../policy/files';
+import { brokenLinkOnPath, entryExists, POLICY_NAMES } from '../policy/files';
 import { formatProblem, locatePath, parsePolicy } from '../policy/load';
 import { policyJsonSchema } from '../policy/schema';
 import { readPolicyText } from '../policy/store';
@@ -36,15 +36,6 @@ const processIO: PolicyCommandIO = {
 };
 
 const SCHEMA_FILE = 'policy.schema.json';
-
-/** The link's target as written in it, when `p` is a symlink whose target does not exist. */
-function danglingTarget(p: string): string | undefined {
-  try {
-    return existsSync(p) ? undefined : readlinkSync(p);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Names people give the policy that the default lookup (.tollgate/policy.yaml|yml) does not read. */
 const MISPLACED_POLICY_NAMES = [
@@ -260,10 +251,12 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
       // take its place (policy.yaml is read first) and silently drop the team's budgets.
       for (const name of POLICY_NAMES) {
         if (!entryExists(resolve(name))) continue;
-        const dangling = danglingTarget(resolve(name));
+        // The link may be the file or its directory (`.tollgate` linked to a checkout not present).
+        const broken = brokenLinkOnPath(resolve(name));
+        const link = broken && (broken.link === resolve(name) ? name : rel(broken.link));
         io.err(
-          dangling !== undefined
-            ? `${name} is a symbolic link to ${dangling}, which does not exist; not writing through it: restore that file, or remove the link and run \`tollgate policy init\` again`
+          broken !== undefined
+            ? `${link} is a symbolic link to ${broken.target}, which ${broken.loop ? 'loops' : 'does not exist'}; not writing through it: restore that ${link === name ? 'file' : 'directory'}, or remove the link and run \`tollgate policy init\` again`
             : `${name} already exists; not overwriting it${name === DEFAULT_POLICY_FILE ? '' : ` (it is the policy Tollgate reads; a new ${DEFAULT_POLICY_FILE} would take its place)`}`,
         );
         fail(1);

@@ -11,6 +11,7 @@ import { PortInUseError, startProxy } from '../server/start';
 import { formatProblem } from '../policy/load';
 import { CliError, describeFailure, EXIT_FAILURE, parsePort, printable, resolveFrom } from './common';
 import { entryExists } from '../policy/files';
+import { prepareDataDir } from './dataDb';
 import { dataDirFrom, existingWorkspacePolicy } from './paths';
 
 /** How long a stop may take before the process exits anyway (a hung model download, a stuck socket). */
@@ -103,6 +104,7 @@ export function startCommand(): Command {
         console.error(`tollgate: policy file not found: ${policyFile}`);
         process.exit(EXIT_BAD_POLICY);
       }
+      prepareDataDir(dataDir);
       // Log lines quote what clients and the policy file chose (model names, policy keys and values,
       // relayed error text): one message is one line, its control characters escaped, so an escape
       // sequence cannot reach the terminal and a line break cannot forge a `[tollgate] …` line.

@@ -181,9 +181,16 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
     if (skipMonitorOnlyBudget(b, field, w, TARGET)) return;
     const o = owner(b.scope, field);
     if (!o) return;
-    if (b.action !== 'block') w.add(`${field}.action`, `${TARGET} rejects requests over budget; "${b.action}" is not available`);
-    w.add(`${field}.warnAt`, `${TARGET}'s open-source governance has no budget warning threshold (${b.warnAt}); alerting is an enterprise feature`);
     const duration = periodDuration(b.period, 'bifrost');
+    // How an exported budget differs; a budget left out entirely gets only the warning saying so.
+    const differences = (): void => {
+      if (b.action !== 'block') w.add(`${field}.action`, `${TARGET} rejects requests over budget; "${b.action}" is not available`);
+      w.add(`${field}.warnAt`, `${TARGET}'s open-source governance has no budget warning threshold (${b.warnAt}); alerting is an enterprise feature`);
+    };
+    // A customer points at one budget, an owner has one token limit: a second of either is left out.
+    const usdGoes = b.usd !== undefined && !(o.key === 'global' && o.obj.budget_id !== undefined);
+    const tokensGo = b.tokens !== undefined && limits.get(o.key)?.token_max_limit === undefined;
+    if (usdGoes || tokensGo) differences();
     if (b.usd !== undefined) {
       const id = `budget-${b.name}`;
       // A team or virtual key owns any number of budgets (one per reset window) through the

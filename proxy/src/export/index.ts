@@ -5,4 +5,4 @@
  */
 export * from './types';
 export { exportPolicy } from './exportPolicy';
-export { planExport, readIfExists, DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, type PlannedFile, type PlanOptions, type ExportPlan } from './plan';
+export { planExport, readIfExists, unsafeOutput, ExportReadError, MAX_EXPORT_FILE_BYTES, DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, type PlannedFile, type PlanOptions, type ExportPlan } from './plan';

@@ -293,19 +293,24 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
       w.add(`${field}.tokens`, `${TARGET} budgets are in USD only; the ${b.tokens} token budget "${b.name}" is not exported, so ${describeScope(b.scope)} can use any number of tokens per ${b.period} on ${TARGET}. Set a tpm_limit there if a rate cap is enough`);
       return;
     }
+    // Where it goes first: a budget that is not exported gets that one warning, not also how
+    // its threshold and action would have differed.
+    if (kinds.length === 0 && globalBudget) {
+      w.add(field, `${TARGET} has one proxy-wide budget; "${b.name}" ($${b.usd} per ${b.period}) is a second one and is not exported, so only the first caps total spend. Put it on a team instead`);
+      return;
+    }
+    const target = kinds.length === 0 ? undefined : entityFor(b.scope, field, w);
+    if (kinds.length > 0 && !target) return;
     if (b.tokens !== undefined) w.add(`${field}.tokens`, `${TARGET} budgets are in USD only; the token cap of "${b.name}" is dropped, its USD cap is exported`);
     if (b.action !== 'block') w.add(`${field}.action`, `${TARGET} blocks when a budget is exhausted; "${b.action}" is not available`);
     w.add(`${field}.warnAt`, `${TARGET} has no per-budget warning threshold (${b.warnAt}); use its budget alerting instead`);
     const duration = periodDuration(b.period, 'litellm');
-    if (kinds.length === 0) {
-      if (globalBudget) return w.add(field, `${TARGET} has one proxy-wide budget; "${b.name}" ($${b.usd} per ${b.period}) is a second one and is not exported, so only the first caps total spend. Put it on a team instead`);
+    if (!target) {
       globalBudget = true;
       settings.max_budget = b.usd;
       settings.budget_duration = duration;
       return;
     }
-    const target = entityFor(b.scope, field, w);
-    if (!target) return;
     const e = entity(target.kind, target.id);
     if (e.max_budget === undefined) {
       e.max_budget = b.usd;

@@ -68,6 +68,26 @@ export const MAX_PENDING_WRITES = 10_000;
 export const MAX_CALL_TOKENS = 1_000_000_000_000;
 export const MAX_CALL_USD = 1_000_000;
 
+/**
+ * Images a call can draw, apart from its text output (pipeline/cost.ts `reservationImageOutput`):
+ * an Images API call's or a Responses `image_generation` tool's image tokens (tokens/imageOutput.ts)
+ * and the image model that draws them. Reserved at that model's image-output rate on top of the
+ * text output: reserved as text output alone, a gpt-image-1.5 high-quality image was held at about a
+ * fifth of its bill, and n images at the same figure as one.
+ */
+export interface ImageOutputReservation {
+  model: string;
+  tokens: number;
+}
+
+/**
+ * What admit() reads: AdmitRequest, the images the call can draw, and the input it may write to the
+ * provider's prompt cache (pipeline/cost.ts `reservationExtras`): Anthropic bills a cache write at
+ * 1.25 times the input rate (5-minute TTL) or twice it (1-hour TTL), so input reserved at the input
+ * rate alone was up to half of what the first call of a cached prompt bills.
+ */
+export type GovernedRequest = AdmitRequest & { imageOutput?: ImageOutputReservation; cacheWriteTokens?: number; cacheWrite1hTokens?: number };
+
 export interface GovernorOptions {
   /** Age after which an unsettled reservation is charged at its worst case (unless admitted with its own holdMs). Default 30 min. */
   staleAfterMs?: number;
@@ -209,7 +229,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     }
   }
 
-  admit(req: AdmitRequest): AdmitResult {
+  admit(req: GovernedRequest): AdmitResult {
     // Nothing governs this call: no transaction, no reservation (settle/release are not needed).
     const policy = this.getPolicy();
     const governed = (s: { scope: Scope }): boolean => scopeMatches(s.scope, req.identity);
@@ -239,15 +259,19 @@ export class Governor extends EventEmitter<GovernorEvents> {
     return this.recoverOrphans() > 0;
   }
 
-  private admitLocked(req: AdmitRequest, policy: Policy, events: BudgetEvent[], held: { byInFlight: boolean }): AdmitResult {
+  private admitLocked(req: GovernedRequest, policy: Policy, events: BudgetEvent[], held: { byInFlight: boolean }): AdmitResult {
     const now = this.now();
     const id = req.identity;
     const inputTokens = callTokens(req.inputTokens);
     const maxOut = callTokens(req.maxOutputTokens ?? policy.defaults.maxOutputTokens);
     let model = req.model;
-    const tokens = Math.min(MAX_CALL_TOKENS, inputTokens + maxOut);
-    const price = priceCall(req.pricedModel ?? model, { inputTokens, outputTokens: maxOut }, req.pricedAs ?? req.provider);
-    let costNano = callNano(req.worstCaseUsd ?? price.totalUsd);
+    const imageOut = req.imageOutput ? callTokens(req.imageOutput.tokens) : 0;
+    const tokens = Math.min(MAX_CALL_TOKENS, inputTokens + maxOut + imageOut);
+    // Priced as its image model prices image output (genai-prices' image-output rate where it has one).
+    const imageUsd = req.imageOutput && imageOut > 0 ? priceCall(req.imageOutput.model, { inputTokens: 0, outputTokens: imageOut, outputImageTokens: imageOut }, req.pricedAs ?? req.provider).totalUsd : 0;
+    const writes = { cacheWriteTokens: callTokens(req.cacheWriteTokens ?? 0), cacheWrite1hTokens: callTokens(req.cacheWrite1hTokens ?? 0) };
+    const price = priceCall(req.pricedModel ?? model, { inputTokens, outputTokens: maxOut, ...writes }, req.pricedAs ?? req.provider);
+    let costNano = callNano(req.worstCaseUsd ?? price.totalUsd + imageUsd);
 
     // 1. Rate limits: a request over any RPM/TPM window is refused before anything is reserved.
     const limits = policy.rateLimits.filter((l) => scopeMatches(l.scope, id));
@@ -278,7 +302,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
       decidingBudget = downgrading;
       downgrade = { from: model, to: choice.model, budget: downgrading.budget.name };
       if (choice.changed) {
-        const cheaper = priceCall(choice.model, { inputTokens, outputTokens: maxOut }, req.pricedAs ?? req.provider);
+        const cheaper = priceCall(choice.model, { inputTokens, outputTokens: maxOut, ...writes }, req.pricedAs ?? req.provider);
         // A tier model without a price would reserve and settle $0: a budget refusing such models
         // refuses it here too, or the downgrade would take every call around it.
         if (!cheaper.priced) {
@@ -286,7 +310,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
           if (refusal) return refusal;
         }
         model = choice.model;
-        costNano = callNano(cheaper.totalUsd);
+        costNano = callNano(cheaper.totalUsd + imageUsd);
       }
     }
     const warned = checks.filter((c) => c.before < 1 && c.after >= c.budget.warnAt);

@@ -4,7 +4,7 @@
  * `:param` segments, and body readers. It keeps to the few conveniences the routes use
  * (`res.status().json()`, `req.params`, `req.query`, `req.body`) and nothing else.
  */
-import { IncomingMessage, ServerResponse, createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { IncomingMessage, ServerResponse, createServer, type IncomingHttpHeaders, type OutgoingHttpHeader, type OutgoingHttpHeaders, type Server } from 'node:http';
 import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
 import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -29,6 +29,13 @@ export class Req extends IncomingMessage {
    * request refused first (an oversized Content-Length, a Host or browser guard) never sends it.
    */
   sendContinue: (() => void) | undefined = undefined;
+  /**
+   * A HEAD request, which `serve` hands to the routes as the GET it asks about (RFC 9110 §9.3.2):
+   * every route, and every relay to the upstream, then treats it as that GET (the batch routes
+   * relayed the method they were given, so `HEAD /v1/files` went upstream as a HEAD). Node drops
+   * the answer's body; `Res` stops a streamed one after its headers.
+   */
+  isHead = false;
   #query: ParsedUrlQuery | undefined;
 
   /** The URL as received (routes are never re-mounted, so it is `url`). */
@@ -61,6 +68,60 @@ export class Res extends ServerResponse<Req> {
    */
   override setHeader(name: string, value: number | string | readonly string[]): this {
     return super.setHeader(name, typeof value === 'string' ? headerValue(value) : Array.isArray(value) ? value.map(headerValue) : value);
+  }
+
+  /** Set once a HEAD's streamed answer has sent its headers: the rest is not produced. */
+  #headDone = false;
+
+  /**
+   * The status line and headers, written once (node calls it for the first write or the end).
+   * - A HEAD answer has no body, so no trailers: node threw ERR_HTTP_TRAILER_INVALID on a streamed
+   *   answer's `Trailer` header, the client got no answer and the proxy an unhandled rejection.
+   * - An answer sent before the request's body arrived whole is a refusal (413, 401, 403, 404, 415):
+   *   the rest of that body is not read (see closeAfterAnswer).
+   */
+  override writeHead(statusCode: number, reasonOrHeaders?: string | OutgoingHttpHeaders | OutgoingHttpHeader[], headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this {
+    if (!this.headersSent) {
+      if (this.req.isHead) this.removeHeader('trailer');
+      if (hasUnreadBody(this.req)) closeAfterAnswer(this);
+    }
+    return typeof reasonOrHeaders === 'string' ? super.writeHead(statusCode, reasonOrHeaders, headers) : super.writeHead(statusCode, reasonOrHeaders);
+  }
+
+  /**
+   * A streamed answer's headers. For a HEAD they are the whole answer: the connection closes once
+   * they are written, which stops the stream (the pipeline cuts its upstream call when the client's
+   * connection closes) instead of reading a resumed response's events to their end for nothing.
+   */
+  override flushHeaders(): void {
+    if (this.req.isHead) this.#endHead();
+    else super.flushHeaders();
+  }
+
+  /** A HEAD's answer has no body: the first write ends it as `flushHeaders` does (live events, a relayed download). */
+  override write(chunk: unknown, encodingOrCallback?: BufferEncoding | ((error: Error | null | undefined) => void), callback?: (error: Error | null | undefined) => void): boolean {
+    if (this.req.isHead) {
+      this.#endHead();
+      const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
+      if (done) process.nextTick(done, null);
+      return true;
+    }
+    return typeof encodingOrCallback === 'function' ? super.write(chunk, encodingOrCallback) : super.write(chunk, encodingOrCallback as BufferEncoding, callback);
+  }
+
+  #endHead(): void {
+    if (this.#headDone) return;
+    this.#headDone = true;
+    if (!this.headersSent) {
+      // Said in the headers, so a kept-alive client does not send its next request on this connection.
+      this.shouldKeepAlive = false;
+      this.setHeader('connection', 'close');
+    }
+    // Writes the headers if only stored so far (an explicit writeHead puts them on the wire with the
+    // first write, which a HEAD's write no longer makes).
+    super.flushHeaders();
+    // The socket's end() is queued after the header bytes; 'close' follows once they are written.
+    this.socket?.destroySoon();
   }
 
   status(code: number): this {
@@ -100,6 +161,40 @@ export class Res extends ServerResponse<Req> {
   }
 }
 
+/** The request declares a body (RFC 9112 §6.3) that has not arrived whole. */
+function hasUnreadBody(req: Req): boolean {
+  return !req.complete && (Number(req.headers['content-length']) > 0 || req.headers['transfer-encoding'] !== undefined);
+}
+
+/**
+ * How long a connection whose body was refused goes on taking (and discarding) what the client
+ * still sends, after the answer and our end of the connection are closed.
+ */
+export const LINGER_MS = 2_000;
+
+/**
+ * The answer closes the connection (`Connection: close`), and the rest of the request's body is not
+ * read. Before, a 413 for a declared 50 MB body (or a 401, 403, 404 on a large upload) waited
+ * for the whole body to arrive, bounded only by the 300 s request timeout, to keep the connection.
+ * Node closes such a connection at once: with the client's bytes still unread, the kernel then
+ * answers with a reset, which can discard the answer before a client still uploading reads it (it
+ * sees EPIPE or ECONNRESET, not the 413). As servers do (nginx's lingering close), our side is half-closed
+ * after the answer and what still comes is discarded for at most LINGER_MS, or until the client
+ * closes its side; then the connection is destroyed.
+ */
+function closeAfterAnswer(res: Res): void {
+  res.shouldKeepAlive = false;
+  const socket = res.socket;
+  if (!socket) return;
+  // Node calls destroySoon() once the answer is written, for a response that closes its connection.
+  socket.destroySoon = () => {
+    socket.end();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  };
+}
+
 export type Next = (err?: unknown) => void;
 export type Handler = (req: Req, res: Res, next: Next) => void | Promise<void>;
 
@@ -130,7 +225,7 @@ function segmentsOf(path: string): string[] {
 }
 
 function match(layer: Layer, method: string, lowerSegs: string[], rawSegs: string[], req: Req): boolean {
-  if (layer.method !== undefined && layer.method !== method && !(layer.method === 'GET' && method === 'HEAD')) return false;
+  if (layer.method !== undefined && layer.method !== method) return false;
   const segs = layer.segments;
   if (!segs) return true;
   if (layer.prefix ? lowerSegs.length < segs.length : lowerSegs.length !== segs.length) return false;
@@ -265,6 +360,11 @@ export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 export function serve(handler: (req: Req, res: Res) => void): HttpServer {
   const onRequest = (req: Req, res: Res): void => {
     toOriginForm(req);
+    // Node has already told the response it has no body (it reads the method when creating it).
+    if (req.method === 'HEAD') {
+      req.isHead = true;
+      req.method = 'GET';
+    }
     handler(req, res);
   };
   const server = createServer(
@@ -352,19 +452,12 @@ function bodyDecoders(headers: IncomingHttpHeaders): Transform[] | HttpError {
  */
 export function readBody(req: Req, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    // A client still waiting for its 100 Continue has sent no body: nothing to drain (its
-    // connection closes after the answer).
-    const drain = (): void => void (req.sendContinue === undefined && req.resume());
+    // Refused before a byte of the body is read: the answer closes the connection (Res.writeHead),
+    // so nothing is drained (a client waiting for its 100 Continue has sent none).
     const declared = Number(req.headers['content-length']);
-    if (declared > limit) {
-      drain();
-      return reject(new HttpError(413, 'request entity too large', 'entity.too.large'));
-    }
+    if (declared > limit) return reject(new HttpError(413, 'request entity too large', 'entity.too.large'));
     const decoders = bodyDecoders(req.headers);
-    if (decoders instanceof HttpError) {
-      drain();
-      return reject(decoders);
-    }
+    if (decoders instanceof HttpError) return reject(decoders);
     req.sendContinue?.();
     let stream: Readable = req;
     for (const d of decoders) stream = stream.pipe(d);
@@ -407,7 +500,7 @@ function withoutBom(body: Buffer, contentType: string | undefined): Buffer {
 /** Middleware: `req.body` = the raw body (a Buffer; a JSON one without a leading BOM). The limit is read per request (policy reloads). */
 export function rawBody(limit: () => number): Handler {
   return async (req, _res, next) => {
-    req.body = req.method === 'GET' || req.method === 'HEAD' ? undefined : withoutBom(await readBody(req, limit()), req.headers['content-type']);
+    req.body = req.method === 'GET' ? undefined : withoutBom(await readBody(req, limit()), req.headers['content-type']);
     next();
   };
 }

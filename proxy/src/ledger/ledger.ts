@@ -4,9 +4,10 @@
  *
  * A full disk does not lose rows: a row SQLite cannot write for lack of space (SQLITE_FULL), or
  * because another process holds the file's write lock past busy_timeout (SQLITE_BUSY), is held in
- * memory, in order, and written as soon as a later write or the retry timer finds room (listeners
- * hear of it then, with its id). The call it records already happened and was billed; failing it
- * would only make the client retry and pay again.
+ * memory and written, oldest first, as soon as a later write or the retry timer finds room
+ * (listeners hear of it then, with its id); a held row that still fails is kept for the next retry
+ * without holding back the rows behind it. The call it records already happened and was billed;
+ * failing it would only make the client retry and pay again.
  */
 import type { CallFilter } from '../../../contract/api';
 import { EventEmitter } from 'node:events';
@@ -16,7 +17,7 @@ import { capDetails, capRecord } from './caps';
 import { type CallRow as Row, pageRows, summarise, type SummaryOptions } from './ledgerReads';
 import { LedgerReadThread } from './readThread';
 import type { CallPage, CallRecord, Summary } from './types';
-import { isDiskFull, isWriteRefused } from './writeRefused';
+import { isDiskFull, isLocked, isWriteRefused } from './writeRefused';
 
 export type NewCallRecord = Omit<CallRecord, 'id'> & { details?: CallDetails };
 
@@ -164,10 +165,23 @@ export { isDiskFull } from './writeRefused';
 
 type InsertParams = Record<string, string | number | null>;
 
+/** A row waiting in memory; `warned` once its own failure (not a full disk or a lock) was logged. */
+interface HeldRow {
+  params: InsertParams;
+  rec: CallRecord;
+  warned: boolean;
+}
+
+/**
+ * Held rows a pass on a call's path or the retry timer may see fail before it stops (see
+ * `writeHeldPass`); moved to the back, they let the rows behind them through on the next pass.
+ */
+const FAILED_ROWS_PER_PASS = 4;
+
 export class Ledger extends EventEmitter<LedgerEvents> {
   private readonly insertStmt;
-  /** Rows not yet written because the disk was full, oldest first. */
-  private readonly held: Array<{ params: InsertParams; rec: CallRecord }> = [];
+  /** Rows not yet written because the disk was full, oldest first (but see `writeHeldPass`). */
+  private readonly held: HeldRow[] = [];
   private readonly heldRecs = new WeakSet<CallRecord>();
   private heldTimer: NodeJS.Timeout | undefined;
   private reader: LedgerReadThread | undefined;
@@ -244,8 +258,10 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       rec.id = Number(this.insertStmt.run(params).lastInsertRowid);
       return rec;
     }
-    if (this.held.length > 0) this.writeHeld();
-    if (this.held.length === 0) {
+    // Held rows first (they are older). While the write lock is held elsewhere this row is held
+    // without trying: trying would wait busy_timeout out a second time on the call's path.
+    const locked = this.held.length > 0 && this.writeHeldPass(FAILED_ROWS_PER_PASS).locked;
+    if (!locked) {
       try {
         rec.id = Number(this.insertStmt.run(params).lastInsertRowid);
         return rec;
@@ -261,7 +277,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       }
     }
     if (this.held.length >= MAX_HELD_ROWS) throw new Error(`${this.held.length} ledger rows already wait in memory for the database to take writes (disk full?); free disk space`);
-    this.held.push({ params, rec });
+    this.held.push({ params, rec, warned: false });
     this.heldRecs.add(rec);
     this.heldTimer ??= setInterval(() => this.retryHeldWithoutWaiting(), HELD_RETRY_MS).unref();
     return rec;
@@ -276,7 +292,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     const wait = this.db.pragma('busy_timeout', { simple: true });
     this.db.pragma('busy_timeout = 0');
     try {
-      this.writeHeld();
+      this.writeHeldPass(FAILED_ROWS_PER_PASS);
     } finally {
       this.db.pragma(`busy_timeout = ${typeof wait === 'number' ? wait : 5000}`);
     }
@@ -289,28 +305,51 @@ export class Ledger extends EventEmitter<LedgerEvents> {
 
   /**
    * Writes the held rows, oldest first, each in its own statement (as they would have been), and
-   * announces them; stops at the first that still does not fit. Returns how many are still held.
+   * announces them: every row is tried once (see `writeHeldPass`). Returns how many are still held.
    */
   writeHeld(): number {
+    this.writeHeldPass(Number.POSITIVE_INFINITY);
+    return this.held.length;
+  }
+
+  /**
+   * One pass over the held rows. A row that fails is kept and moved to the back, and the pass goes
+   * on: a row that does not fit yet (a large one when only a little space came back) or that
+   * SQLite refuses outright (logged once, with its reason) used to keep every row behind it, and
+   * every later call's, in memory until the stop. It is retried on the next pass and reported lost
+   * by `close` if it never goes in. A lock held elsewhere stops the pass (each row would wait it
+   * out), as do `maxFailures` failed rows: a failed insert costs ~0.1 ms, and on a disk still full
+   * trying 10,000 rows on a call's path or every 5 s would stall the event loop for a second.
+   * A failed statement is rolled back, so a row is written once.
+   */
+  private writeHeldPass(maxFailures: number): { locked: boolean } {
     let written = 0;
-    try {
-      while (this.held.length > 0) {
-        const next = this.held[0]!;
+    let failed = 0;
+    let locked = false;
+    for (let visits = this.held.length; visits > 0 && this.held.length > 0; visits--) {
+      const next = this.held.shift()!;
+      try {
         next.rec.id = Number(this.insertStmt.run(next.params).lastInsertRowid);
-        this.held.shift();
-        this.heldRecs.delete(next.rec);
-        written++;
-        this.emit('call', next.rec);
+      } catch (err) {
+        this.held.push(next);
+        if (!isWriteRefused(err) && !next.warned) {
+          next.warned = true;
+          this.warn(`held ledger row ${next.rec.requestId} not written (kept, retried with the others): ${err instanceof Error ? err.message : String(err)}`);
+        }
+        if (isLocked(err)) locked = true;
+        if (locked || ++failed >= maxFailures) break;
+        continue;
       }
-    } catch (err) {
-      if (!isWriteRefused(err)) this.warn(`held ledger rows not written: ${err instanceof Error ? err.message : String(err)}`);
+      this.heldRecs.delete(next.rec);
+      written++;
+      this.emit('call', next.rec);
     }
     if (written > 0) this.warn(`wrote ${written} ledger row(s) held while the database refused writes${this.held.length > 0 ? `; ${this.held.length} still held` : ''}`);
     if (this.held.length === 0 && this.heldTimer) {
       clearInterval(this.heldTimer);
       this.heldTimer = undefined;
     }
-    return this.held.length;
+    return { locked };
   }
 
   /** Listeners hear of a row once it is written: a held row is announced by `writeHeld`. */

@@ -20,6 +20,12 @@ export function isDiskFull(err: unknown): boolean {
   return primaryCode(err) === SQLITE_FULL;
 }
 
+/** SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock, so every write waits and fails alike. */
+export function isLocked(err: unknown): boolean {
+  const code = primaryCode(err);
+  return code === SQLITE_BUSY || code === SQLITE_LOCKED;
+}
+
 /**
  * The disk is full, another connection (a second proxy on the data directory, the CLI, a `sqlite3`
  * shell) holds the write lock past busy_timeout, or the write failed with an I/O error (a full or

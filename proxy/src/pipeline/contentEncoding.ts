@@ -4,7 +4,7 @@
  * bytes as sent, so a gzip or brotli answer would reach the JSON parser, the SSE parser and the
  * error relay still compressed. The decoded body is what every reader of an answer uses.
  */
-import { pipeline, type Readable, type Transform } from 'node:stream';
+import { pipeline, Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 const DECODERS: Record<string, () => Transform> = {
@@ -15,15 +15,41 @@ const DECODERS: Record<string, () => Transform> = {
 };
 
 /**
- * The body with its content codings undone (listed in the order applied, so undone last first).
- * An upstream error (reset, idle timeout) still surfaces from the returned stream, with its code.
- * An unknown coding leaves the body as it is.
+ * More stacked codings than a server applies (one, rarely two), as for request bodies (http.ts).
+ * Each is a decoder with its own native buffers: `gzip, gzip, …` a thousand times made a thousand
+ * of them for one answer.
  */
-export function decodedBody(body: Readable, contentEncoding: string | string[] | undefined): Readable {
-  const codings = (Array.isArray(contentEncoding) ? contentEncoding.join(',') : (contentEncoding ?? ''))
+export const MAX_RESPONSE_CODINGS = 3;
+
+/** The codings an answer lists, in the order applied, without `identity` and empty members. */
+function codingsOf(contentEncoding: string | string[] | undefined): string[] {
+  return (Array.isArray(contentEncoding) ? contentEncoding.join(',') : (contentEncoding ?? ''))
     .split(',')
     .map((c) => c.trim().toLowerCase())
     .filter((c) => c !== '' && c !== 'identity');
+}
+
+/** Why an answer with these codings is not read (more than MAX_RESPONSE_CODINGS), else undefined. */
+export function refusedCodings(contentEncoding: string | string[] | undefined): string | undefined {
+  const n = codingsOf(contentEncoding).length;
+  return n > MAX_RESPONSE_CODINGS ? `the upstream's answer lists ${n} content codings; Tollgate undoes at most ${MAX_RESPONSE_CODINGS}` : undefined;
+}
+
+/**
+ * The body with its content codings undone (listed in the order applied, so undone last first).
+ * An upstream error (reset, idle timeout) still surfaces from the returned stream, with its code.
+ * An unknown coding leaves the body as it is; more than MAX_RESPONSE_CODINGS is a stream that fails
+ * with `refusedCodings`' reason (the upstream body is discarded).
+ */
+export function decodedBody(body: Readable, contentEncoding: string | string[] | undefined): Readable {
+  const refused = refusedCodings(contentEncoding);
+  if (refused !== undefined) {
+    discardBody(body);
+    const failed = new Readable({ read() {} });
+    failed.destroy(new Error(refused));
+    return failed;
+  }
+  const codings = codingsOf(contentEncoding);
   if (codings.length === 0 || !codings.every((c) => c in DECODERS)) return body;
   let out: Readable = body;
   for (const coding of codings.reverse()) {
@@ -32,4 +58,10 @@ export function decodedBody(body: Readable, contentEncoding: string | string[] |
     out = pipeline(out, decoder, () => {});
   }
   return out;
+}
+
+/** An upstream body not read: closed, its abort error (undici's, on destroy) no uncaught exception. */
+export function discardBody(body: Readable): void {
+  body.on('error', () => {});
+  body.destroy();
 }

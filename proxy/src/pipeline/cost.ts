@@ -2,12 +2,13 @@
  * Turns a call's usage into tokens and $: upstream usage when given, else a js-tiktoken estimate
  * (marked as such); prices from @pydantic/genai-prices.
  */
-import { priceAtTier } from '../batch/rates';
+import { flexTierOf } from '../batch/flex';
 import { claimBackgroundResponse } from '../ledger/backgroundResponses';
 import { billingProvider, priceAsModel, priceCall, pricedAs, type CallPrice, type TokenUsage } from '../pricing/price';
 import { responsesUsage } from '../providers/openai';
 import { arr, obj, type Json, type NormalizedUsage } from '../providers/types';
 import { upperBoundTokens } from '../tokens/bound';
+import { imagesRequestOutputTokens, imageToolOutput } from '../tokens/imageOutput';
 import { MEDIA_PART_TOKENS, mediaTokens, messageText, type ChatMessageLike } from '../tokens/chat';
 import type { CallContext } from './context';
 
@@ -176,6 +177,62 @@ export async function reservationInputTokens(ctx: CallContext): Promise<number> 
   return bound;
 }
 
+/**
+ * The images a call can draw, for its budget reservation (governance/governor.ts `imageOutput`):
+ * an Images API generation or edit by its `n`, `quality` and `size`, as the model it is priced as;
+ * a Responses request's `image_generation` tool by the tool's own model and settings. Undefined for
+ * other calls, and for image models without a token table (tokens/imageOutput.ts).
+ */
+export function reservationImageOutput(ctx: CallContext): { model: string; tokens: number } | undefined {
+  const id = ctx.endpoint.id;
+  if (id === 'images.generations' || id === 'images.edits') {
+    const model = pricingModel(ctx);
+    const tokens = imagesRequestOutputTokens(model, ctx.body);
+    return tokens === undefined ? undefined : { model, tokens };
+  }
+  return id === 'responses' ? imageToolOutput(ctx.body) : undefined;
+}
+
+/** The `cache_control` marks of a request: on the request itself, its tools, its system blocks and its messages' parts. */
+function cacheMarks(body: Json): Json[] {
+  const marks: Json[] = [];
+  const add = (v: unknown): void => {
+    const c = obj(obj(v)?.cache_control);
+    if (c) marks.push(c);
+  };
+  add(body);
+  for (const t of arr(body.tools)) add(t);
+  for (const b of arr(body.system)) add(b);
+  for (const m of arr(body.messages)) {
+    add(m);
+    for (const p of arr(obj(m)?.content)) {
+      add(p);
+      // A tool result's own parts may carry the breakpoint.
+      for (const q of arr(obj(p)?.content)) add(q);
+    }
+  }
+  return marks;
+}
+
+/**
+ * Input a request may write to Anthropic's prompt cache, for its reservation: a request with a
+ * `cache_control` mark may write all of its input before the last mark (at most all its input), at
+ * the 1-hour rate when any mark asks `ttl: "1h"`. An upper bound: a prompt already cached reads
+ * instead, at a tenth of the rate; settlement uses the usage the answer reports.
+ */
+export function reservationCacheWrites(body: Json, inputTokens: number): { cacheWriteTokens?: number; cacheWrite1hTokens?: number } {
+  const marks = cacheMarks(body);
+  if (marks.length === 0 || inputTokens <= 0) return {};
+  const hour = marks.some((c) => c.ttl === '1h');
+  return { cacheWriteTokens: inputTokens, ...(hour ? { cacheWrite1hTokens: inputTokens } : {}) };
+}
+
+/** What a call's reservation holds beyond its input and output limit (see governor.ts `GovernedRequest`). */
+export function reservationExtras(ctx: CallContext, inputTokens: number): { imageOutput?: { model: string; tokens: number }; cacheWriteTokens?: number; cacheWrite1hTokens?: number } {
+  const imageOutput = reservationImageOutput(ctx);
+  return { ...(imageOutput ? { imageOutput } : {}), ...reservationCacheWrites(ctx.body, inputTokens) };
+}
+
 /** Endpoints whose answer is a Responses API response object (create, poll, resumed stream, cancel). */
 const RESPONSE_OBJECT_ENDPOINTS: ReadonlySet<string> = new Set(['responses', 'responses.retrieve', 'responses.cancel']);
 
@@ -311,13 +368,17 @@ export async function settleCost(ctx: CallContext): Promise<void> {
   // prices are never hand-written here (docs/proxy.md says so). The log says so once (warnPriority).
   if (served === 'priority' || obj(ctx.responseBody?.usage)?.service_tier === 'priority') warnPriority(ctx);
   const priceAs = (name: string, usage: NormalizedUsage & TokenUsage): CallPrice => {
-    const { webSearches, fileSearches, ...tokens } = usage;
-    if (tier === 'standard' || (!webSearches && !fileSearches)) return priceAtTier(name, usage, provider, tier);
+    // The discount of the upstream the call went to (flexTierOf), whatever the policy names it.
+    const flex = tier === 'flex' && ctx.provider ? flexTierOf(ctx.provider, name) : undefined;
+    if (!flex) return priceCall(name, usage, provider);
     // Flex discounts tokens ("priced at Batch API rates"), not per-call tool fees: those are added
     // at their full rate, as the standard price's share above the same tokens without them.
-    const atTier = priceAtTier(name, tokens, provider, tier);
-    const fees = priceCall(name, usage, provider).totalUsd - priceCall(name, tokens, provider).totalUsd;
-    return atTier.priced ? { ...atTier, totalUsd: atTier.totalUsd + fees } : atTier;
+    const { webSearches, fileSearches, ...tokens } = usage;
+    const base = priceCall(name, tokens, provider);
+    if (!base.priced) return base;
+    const fees = webSearches || fileSearches ? priceCall(name, usage, provider).totalUsd - base.totalUsd : 0;
+    const f = flex.factor;
+    return { ...base, totalUsd: base.totalUsd * f + fees, inputUsd: base.inputUsd * f, outputUsd: base.outputUsd * f };
   };
   // Priced as the model that answered when the answer names one we can price: an Azure deployment
   // name ("prod-chat") answers as the snapshot it runs, a gateway alias as the model behind it.

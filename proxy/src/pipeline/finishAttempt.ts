@@ -57,7 +57,10 @@ export async function finishAttempt(ctx: CallContext): Promise<CallRecord | unde
 function shouldStore(ctx: CallContext): boolean {
   if (!ctx.cacheStore || ctx.storedEntryId !== undefined || ctx.modelUsed !== ctx.keyedModel) return false;
   if (ctx.cacheStatus === 'exact' || ctx.cacheStatus === 'semantic') return false;
-  return !!ctx.cacheKey && !!ctx.provider && ctx.status === 200 && ctx.complete && !!ctx.responseBody;
+  // A whole JSON answer whose client left before it came (499, complete) is stored too: it was
+  // billed, and the identical call the client's SDK sends after its timeout is answered from it (or
+  // waits for it, coalesced) instead of being generated and billed again.
+  return !!ctx.cacheKey && !!ctx.provider && (ctx.status === 200 || ctx.status === 499) && ctx.complete && !!ctx.responseBody;
 }
 
 function putCacheEntry(ctx: CallContext): StoredEntry {

@@ -3,9 +3,9 @@
  * falls back (policy `retries`, `fallbacks`) while nothing has reached the client yet.
  *
  * JSON answers are read whole, checked, and sent on. Streams are relayed frame by frame as they
- * arrive, waiting for the client socket to drain (backpressure); a client abort cancels the
- * upstream request. Only a stream that reached its terminal event counts as complete (and may be
- * cached), or an OpenAI chat/completions stream closed cleanly after every choice's finish_reason
+ * arrive, waiting for the client socket to drain (backpressure); a streaming client's abort cancels
+ * the upstream request (a JSON call's runs on: its answer is billed either way). Only a stream that
+ * reached its terminal event counts as complete (and may be cached), or an OpenAI chat/completions stream closed cleanly after every choice's finish_reason
  * (servers that omit `[DONE]`); one that stopped short gets an in-band error event. If Tollgate
  * asked the upstream for usage in a stream, the extra usage chunk is stripped before it reaches a
  * client that did not ask for it. Compressed upstream bodies are decoded first (contentEncoding.ts).
@@ -23,7 +23,7 @@ import type { ResolvedProvider } from '../policy/schema';
 import { frameJson, SseParser, type SseFrame } from '../providers/sse';
 import { startAttempt, type CallContext, type Stage } from './context';
 import { failCall } from './errors';
-import { decodedBody } from './contentEncoding';
+import { decodedBody, discardBody, refusedCodings } from './contentEncoding';
 import { finishAttempt } from './finishAttempt';
 
 /**
@@ -167,7 +167,19 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
   const onClose = () => {
     if (!ctx.res.writableFinished) abort.abort();
   };
-  ctx.res.on('close', onClose);
+  // A stream is cancelled with its reader: the provider stops generating, and billing, it. A JSON
+  // answer is generated whole whatever the client does, and billed: cancelled, it was recorded at
+  // $0. So its request runs on and its row gets the usage the upstream reports; only the proxy
+  // stopping cuts it (the stop's drain has waited for it by then).
+  const cancelsWithClient = ctx.stream;
+  const stopping = ctx.services.stopping;
+  // (A stream is cut on a stop by its client connection closing, and is recorded as that 499.)
+  if (cancelsWithClient) ctx.res.on('close', onClose);
+  else stopping?.addEventListener('abort', onClose);
+  const release = () => {
+    ctx.res.off('close', onClose);
+    stopping?.removeEventListener('abort', onClose);
+  };
   const started = performance.now();
   let upstream: Awaited<ReturnType<typeof request>>;
   try {
@@ -182,10 +194,13 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     });
   } catch (err) {
     ctx.upstreamMs += performance.now() - started;
-    ctx.res.off('close', onClose);
+    release();
     if (abort.signal.aborted) {
       ctx.status = 499;
       ctx.errorType = 'client_closed_request';
+      // The proxy stopped while a JSON answer was being generated: billed all the same, so its
+      // input is estimated rather than recorded as nothing.
+      if (!cancelsWithClient) ctx.responseBody ??= {};
       return;
     }
     const f = classifyUpstreamError(err);
@@ -194,8 +209,15 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     );
   }
 
-  const body = decodedBody(upstream.body, upstream.headers['content-encoding']);
   try {
+    const refused = refusedCodings(upstream.headers['content-encoding']);
+    if (refused !== undefined) {
+      discardBody(upstream.body);
+      ctx.upstreamMs += performance.now() - started;
+      await answerUndecodable(ctx, upstream.statusCode, refused);
+      return;
+    }
+    const body = decodedBody(upstream.body, upstream.headers['content-encoding']);
     const contentType = String(upstream.headers['content-type'] ?? '');
     if (upstream.statusCode >= 400) {
       const text = await readCapped(body, 1 << 20);
@@ -219,6 +241,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
       ctx.status = 499;
       ctx.errorType = 'client_closed_request';
       ctx.complete = false;
+      if (!cancelsWithClient) ctx.responseBody ??= {};
       await finishAttempt(ctx);
       return;
     }
@@ -230,7 +253,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     }
     await endStreamWithError(ctx, f);
   } finally {
-    ctx.res.off('close', onClose);
+    release();
   }
 }
 
@@ -300,8 +323,8 @@ async function relayJson(
       chunks.push(c);
     }
   } catch (err) {
-    // A client abort is the caller's 499.
-    if (ctx.res.destroyed || !(upstream.statusCode >= 200 && upstream.statusCode < 300)) throw err;
+    // A client abort (streams only: a JSON answer's request outlives its client) is the caller's 499.
+    if ((ctx.res.destroyed && ctx.stream) || !(upstream.statusCode >= 200 && upstream.statusCode < 300)) throw err;
     // The answer's status said success and its body was under way when the connection broke or
     // stalled: the provider generated it and bills it (a JSON answer's headers come once it is
     // done). As for a truncated body below: record an estimate, answer 502, and do not retry.
@@ -326,14 +349,21 @@ async function relayJson(
     return;
   }
   ctx.upstreamMs += performance.now() - started;
-  const text = answerText(Buffer.concat(chunks));
+  let text = answerText(Buffer.concat(chunks));
+  let answerType = contentType;
+  if (/text\/event-stream/i.test(contentType) && ctx.endpoint.assembler) {
+    const assembled = await answerFromStream(ctx, text);
+    if (!assembled) return;
+    text = JSON.stringify(assembled);
+    answerType = 'application/json; charset=utf-8';
+  }
   let parsed: Json | undefined;
   try {
     parsed = obj(JSON.parse(text));
   } catch {
     parsed = undefined;
   }
-  if (!parsed || !contentType.includes('json')) {
+  if (!parsed || !answerType.includes('json')) {
     // A 200 whose body was read may be billed by the provider: answer 502 without retrying (a
     // retry could be billed twice) and record an estimate of what this attempt cost.
     ctx.responseBody = partialBodyFromText(text);
@@ -365,7 +395,20 @@ async function relayJson(
   ctx.responseText = text;
   ctx.complete = true;
   ctx.usage = ctx.endpoint.usage(parsed);
+  if (clientGone(ctx)) {
+    // The client left while the answer was generated: the call is billed, the answer unread. Its
+    // row carries the real usage, and the whole answer is cached (finishAttempt: shouldStore).
+    ctx.status = 499;
+    ctx.errorType = 'client_closed_request';
+    await recordAnswered(ctx);
+    return;
+  }
   relayHeaders(ctx, upstream.headers);
+  if (answerType !== contentType) {
+    // The body is the JSON assembled from the upstream's event stream, not the stream it sent.
+    ctx.responseHeaders['content-type'] = answerType;
+    ctx.res.setHeader('content-type', answerType);
+  }
   tollgateHeaders(ctx);
   // Row and cache entry before the last byte leaves: a crash after the client has its answer must
   // not lose the row, and an identical request sent right after must find the entry.
@@ -384,6 +427,66 @@ async function relayJson(
   }
   // The body is relayed as received: it was parsed for usage and the cache, never changed.
   ctx.res.status(upstream.statusCode).jsonText(text);
+}
+
+/**
+ * An answer Tollgate will not decode (more stacked content codings than any server applies): a 502
+ * that says so. A success status means the provider generated, and bills, the answer: recorded as
+ * an estimate (its input; the output is unread), and the client is asked not to retry.
+ */
+async function answerUndecodable(ctx: CallContext, status: number, reason: string): Promise<void> {
+  const answered = status >= 200 && status < 300;
+  ctx.status = 502;
+  ctx.errorType = 'upstream_bad_encoding';
+  if (answered) {
+    ctx.responseBody = {};
+    await recordAnswered(ctx);
+  }
+  const billed = answered ? '; not retried, as the answer may have been billed' : '';
+  failCall(ctx, 502, 'upstream_error', `Tollgate: ${reason} (it answered ${status})${billed}.`, answered ? NO_CLIENT_RETRY : {}, { reason: ctx.errorType });
+}
+
+/**
+ * The JSON answer a non-streaming call asked for, assembled from the event stream an upstream sent
+ * instead (self-hosted servers and gateways that always stream): the body the endpoint's assembler
+ * builds, which is what the stream would have been cached as. A stream that ended with an error
+ * event, without its final event, or with a frame that is not JSON is no whole answer: the call is
+ * answered with a 502 that says so, recorded with the usage the stream carried (or an estimate of
+ * what it delivered), and nothing is cached. Undefined when the call was answered so.
+ */
+async function answerFromStream(ctx: CallContext, text: string): Promise<Json | undefined> {
+  const assembler = ctx.endpoint.assembler!();
+  const parser = new SseParser();
+  let garbled = false;
+  for (const frame of [...parser.push(text), ...parser.end()]) {
+    const json = frameJson(frame);
+    if (!json && frame.data !== '' && frame.data !== '[DONE]') garbled = true;
+    assembler.accept(frame, json);
+  }
+  const cleanEnd = parser.pending.trim() === '';
+  if (cleanEnd && !assembler.complete && !assembler.error) assembler.endOfStream?.();
+  const body = assembler.result();
+  if (assembler.complete && !assembler.error && cleanEnd && !garbled) return body;
+  ctx.responseBody = body;
+  ctx.usage = ctx.endpoint.usage(body);
+  ctx.status = 502;
+  const error = assembler.error;
+  ctx.errorType = error ? String(error.type ?? 'stream_error') : garbled ? 'upstream_error' : 'incomplete_stream';
+  await recordAnswered(ctx);
+  const how = error
+    ? `an error event (${String(error.message ?? error.type ?? 'no message')})`
+    : garbled
+      ? 'a frame that is not JSON'
+      : 'no final event';
+  failCall(
+    ctx,
+    502,
+    'upstream_error',
+    `Tollgate: the upstream answered this non-streaming request with an event stream, and the stream had ${how}; the response is incomplete. Not retried, as it may have been billed.`,
+    NO_CLIENT_RETRY,
+    { reason: ctx.errorType },
+  );
+  return undefined;
 }
 
 /**

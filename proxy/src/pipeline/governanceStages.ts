@@ -18,8 +18,9 @@ import type { Policy, ResolvedProvider } from '../policy/schema';
 import { globMatch } from '../routing/glob';
 import { isAutoModel, RoutingError, routeRequest, type RouteDecision } from '../routing/route';
 import { routingAsk, type ChatText } from '../routing/features';
+import { carriesImages } from '../routing/vision';
 import type { CallContext, Stage } from './context';
-import { countInputTokens, pricingModel, pricingProvider, reservationInputTokens } from './cost';
+import { countInputTokens, pricingModel, pricingProvider, reservationExtras, reservationInputTokens } from './cost';
 import { partsText } from './parse';
 import { failCall } from './errors';
 import { switchProvider } from './providerSwitch';
@@ -88,6 +89,8 @@ export const routeStage: Stage = async (ctx, next) => {
       ask,
       ...(ctx.tags.feature ? { feature: ctx.tags.feature } : {}),
       headers: ctx.req.headers,
+      // A tier whose model reads no images is passed over for a request that carries some.
+      images: carriesImages(ctx.body),
       inputTokens: needsTokenCount(policy) ? await countInputTokens(ctx) : 0,
       ...(router ? await router.inputsFor(messages, ctx, ask) : { embeddingUnavailable: 'no embedder' }),
     });
@@ -249,6 +252,7 @@ export function admitStage(governor: Governor): Stage {
       model: ctx.modelUsed,
       pricedModel: pricingModel(ctx),
       inputTokens,
+      ...reservationExtras(ctx, inputTokens),
       ...(limit !== undefined ? { maxOutputTokens: limit } : {}),
       ...(ctx.endpoint.routable ? {} : { noDowngrade: `${ctx.req.path} has no cheaper tier to downgrade to (the routing tiers are chat models)` }),
     }));

@@ -15,7 +15,8 @@
  * it exists again, then watched anew: a watcher on a deleted directory never reports again.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { brokenLinkOnPath, entryExists } from './files';
 import { basename, dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { formatProblem, locatePath, parsePolicy, type PolicyProblem } from './load';
@@ -79,18 +80,16 @@ export function readPolicyText(file: string): { text: string } | { problem: stri
 /**
  * Why a policy path that is a symlink leads nowhere: a bare ENOENT read as "no such policy", and
  * the next step people took (`policy init`) would have written a new file where the shared one
- * belongs. Names the link's target as written in the link; '' when the path is not a symlink.
+ * belongs. Names the link — the file, or the directory it is in (`.tollgate` linked to a checkout
+ * that is not there) — and its target as written in it; '' when no link is to blame.
  */
 function brokenLinkReason(file: string, code: string): string {
-  let target: string;
-  try {
-    target = readlinkSync(file);
-  } catch {
-    return '';
-  }
-  if (code === 'ELOOP') return `: ${file} is a symbolic link in a loop (${target}); point it at the policy file or replace it with one`;
+  const broken = brokenLinkOnPath(file);
+  if (!broken) return '';
+  const it = broken.link === file ? 'it' : broken.link;
+  if (broken.loop || code === 'ELOOP') return `: ${broken.link} is a symbolic link in a loop (${broken.target}); point it at the policy ${it === 'it' ? 'file' : 'directory'} or replace it with one`;
   if (code === 'ENOENT' || code === 'ENOTDIR')
-    return `: it is a symbolic link to ${target}, which does not exist; restore that file (a checkout or mount not present?) or point the link at the policy file`;
+    return `: ${it} is a symbolic link to ${broken.target}, which does not exist; restore that ${it === 'it' ? 'file' : 'directory'} (a checkout or mount not present?) or point the link at the policy ${it === 'it' ? 'file' : 'directory'}`;
   return '';
 }
 
@@ -125,9 +124,9 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
   static open(file: string | undefined, opts: PolicyStoreOptions = {}): PolicyStore {
     const trust = userTrustFromEnv(opts.env ?? process.env);
     // Resolved now: a relative path must keep naming the same file whatever the cwd becomes.
-    // A symlink to nothing (a target not checked out, a loop) is a policy that cannot be read, not
-    // "no policy": evaluate() refuses it, as it does on a reload.
-    if (!file || (!existsSync(file) && !isDanglingLink(file))) return new PolicyStore(file ? resolve(file) : undefined, DEFAULT_POLICY, trust);
+    // A symlink to nothing (a target not checked out, a loop), the file's or its directory's, is a
+    // policy that cannot be read, not "no policy": evaluate() refuses it, as it does on a reload.
+    if (!file || !entryExists(file)) return new PolicyStore(file ? resolve(file) : undefined, DEFAULT_POLICY, trust);
     const store = new PolicyStore(resolve(file), DEFAULT_POLICY, trust);
     const result = store.evaluate();
     if (!result.ok) throw new PolicyError(result.problems);
@@ -158,7 +157,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
   private evaluate(): { ok: true; policy: Policy; findings: TrustFinding[]; warnings: PolicyProblem[] } | { ok: false; problems: PolicyProblem[] } {
     const file = this.file!;
     let text = '';
-    if (existsSync(file) || isDanglingLink(file)) {
+    if (entryExists(file)) {
       const read = readPolicyText(file);
       if ('problem' in read) return { ok: false, problems: [problemAt(file, read.problem)] };
       text = read.text;
@@ -180,15 +179,13 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     const gone = this.transientState();
     if (gone) {
       if (this.watching && !existsSync(dirname(this.file))) this.awaitDirectory();
-      this.lastProblems = [problemAt(this.file, `${gone}; the last good policy stays in force until the file is back`)];
-      this.emit('invalid', this.lastProblems);
+      this.reportInvalid([problemAt(this.file, `${gone}; the last good policy stays in force until the file is back`)]);
       return false;
     }
     const result = this.evaluate();
     this.watchTarget();
     if (!result.ok) {
-      this.lastProblems = result.problems;
-      this.emit('invalid', result.problems);
+      this.reportInvalid(result.problems);
       return false;
     }
     this.lastProblems = [];
@@ -196,6 +193,18 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     this.warnings = result.warnings;
     this.set(result.policy);
     return true;
+  }
+
+  /**
+   * Emits 'invalid' unless these are the problems already reported: one save fires the directory's
+   * watch and, for a linked policy, its target's, and saving the same broken text again is no news;
+   * the log printed each problem two to four times. A good policy in between resets lastProblems,
+   * so the same mistake made again is reported again.
+   */
+  private reportInvalid(problems: PolicyProblem[]): void {
+    const same = problems.length === this.lastProblems.length && problems.every((p, i) => JSON.stringify(p) === JSON.stringify(this.lastProblems[i]));
+    this.lastProblems = problems;
+    if (!same) this.emit('invalid', problems);
   }
 
   /** Starts watching; resolves once the watcher has scanned, so an edit from then on is seen. */

@@ -25,10 +25,13 @@ export class SseParser {
     return this.push(this.decoder.decode(chunk, { stream: true }));
   }
 
-  /** Feed decoded text; returns the frames completed by it. */
-  push(text: string): SseFrame[] {
-    if (text === '') return [];
-    const end = /\r\n\r\n|\n\n|\r\r/g;
+  /**
+   * Feed decoded text; returns the frames completed by it. `final`: no more text will come, so a
+   * blank line the text ends with in a CR is complete (see BLANK_LINE).
+   */
+  push(text: string, final = false): SseFrame[] {
+    if (text === '' && !(final && this.tail.endsWith('\r'))) return [];
+    const end = new RegExp(BLANK_LINE.source, 'g');
     if (!end.test(this.tail + text)) {
       this.rest.push(text);
       this.tail = (this.tail + text).slice(-3);
@@ -40,6 +43,9 @@ export class SseParser {
     const frames: SseFrame[] = [];
     let start = 0;
     for (let m = end.exec(buffer); m; m = end.exec(buffer)) {
+      // A CR that ends the text may be the first half of a CRLF whose LF is in the next read: the
+      // blank line's extent (and so this frame's raw bytes) is known once that read comes.
+      if (!final && end.lastIndex === buffer.length && buffer.endsWith('\r')) break;
       const frame = parseFrame(buffer.slice(start, end.lastIndex));
       start = end.lastIndex;
       if (frame) frames.push(frame);
@@ -59,7 +65,7 @@ export class SseParser {
    * line, so every client reads it. Anything else stays `pending`: a frame cut short.
    */
   end(): SseFrame[] {
-    const frames = this.push(this.decoder.decode());
+    const frames = this.push(this.decoder.decode(), true);
     const left = this.pending;
     if (left.trim() === '') return frames;
     const last = parseFrame(left);
@@ -76,6 +82,14 @@ export class SseParser {
     return this.rest.join('');
   }
 }
+
+/**
+ * A line end followed by another: the blank line that ends an event. The event-stream format
+ * (WHATWG HTML, "event stream interpretation") ends a line with CRLF, LF or CR, mixed freely, so
+ * `\r\n\r`, `\n\r\n` and `\r\n\n` end an event as `\n\n` does. A CR is a line end of its own only
+ * when no LF follows it (else the pair is one CRLF, not a line end and a blank line).
+ */
+const BLANK_LINE = /(?:\r\n|\n|\r(?!\n))(?:\r\n|\n|\r(?!\n))/;
 
 function parseFrame(raw: string): SseFrame | undefined {
   let event: string | undefined;

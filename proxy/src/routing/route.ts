@@ -10,6 +10,7 @@ import { TIERS, type Policy, type Tier } from '../policy/schema';
 import { scoreComplexity, tierFor } from './complexity';
 import type { ChatText } from './features';
 import { globMatch } from './glob';
+import { takesImages } from './vision';
 import { SAMPLE_HEADER } from './quality/sampler';
 import { predictTier, type ExemplarVote, type LearnedPrediction, type RoutingEmbedding } from './learned/router';
 
@@ -47,6 +48,8 @@ export interface RouteInput {
   embeddingUnavailable?: string;
   /** The team's exemplars near the prompt (router `learned`). */
   exemplars?: ExemplarVote[];
+  /** The request carries an image (vision.ts carriesImages): tiers whose model reads none are skipped. */
+  images?: boolean;
 }
 
 export interface RouteDecision {
@@ -123,7 +126,7 @@ export function routeRequest(input: RouteInput): RouteDecision | undefined {
     };
   }
   const wanted = rule?.tier ?? learned?.tier ?? tierFor(score, routing.thresholds);
-  const resolved = tierModel(ownValue(routing.tiers, input.provider), wanted);
+  const resolved = tierModel(ownValue(routing.tiers, input.provider), wanted, input.images === true);
   if (!resolved) {
     if (!isAuto) return undefined;
     throw new RoutingError(
@@ -134,7 +137,7 @@ export function routeRequest(input: RouteInput): RouteDecision | undefined {
     model: resolved.model,
     tier: resolved.tier,
     score,
-    header: `${resolved.tier}; ${why}; rule=${ruleName}`,
+    header: `${resolved.tier}; ${why}; rule=${ruleName}${resolved.skipped.length ? `; images=skipped ${resolved.skipped.join(' ')}` : ''}`,
   };
   if (rule) decision.rule = rule.name;
   if (rule?.match.provider !== undefined) decision.ruleProvider = rule.match.provider;
@@ -188,14 +191,24 @@ function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | unde
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
-/** The wanted tier's model, else the nearest configured one — larger first, so quality never drops silently. */
-function tierModel(models: Partial<Record<Tier, string>> | undefined, wanted: Tier): { tier: Tier; model: string } | undefined {
+/**
+ * The wanted tier's model, else the nearest configured one — larger first, so quality never drops
+ * silently. With `images`, a tier whose model is known to read none is passed over the same way
+ * (`skipped`: `small(gpt-3.5-turbo)`, for the route header); a model no catalogue knows is kept. When
+ * every configured tier reads no images, the wanted one stays: the provider's own error then says so.
+ */
+function tierModel(models: Partial<Record<Tier, string>> | undefined, wanted: Tier, images: boolean): { tier: Tier; model: string; skipped: string[] } | undefined {
   if (!models) return undefined;
   const i = TIERS.indexOf(wanted);
   const order = [...TIERS.slice(i), ...TIERS.slice(0, i).reverse()];
+  let first: { tier: Tier; model: string } | undefined;
+  const skipped: string[] = [];
   for (const t of order) {
     const model = models[t];
-    if (model) return { tier: t, model };
+    if (!model) continue;
+    first ??= { tier: t, model };
+    if (!images || takesImages(model) !== false) return { tier: t, model, skipped };
+    skipped.push(`${t}(${model.replace(/[;,\s()]/g, '_')})`);
   }
-  return undefined;
+  return first && { ...first, skipped: [] };
 }

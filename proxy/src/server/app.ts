@@ -122,7 +122,17 @@ export function createApp(
 
   const server = serve((req, res) => {
     if (overCap(req, res)) return;
-    app.handle(req, res, (err) => (err === undefined ? notFound(req, res) : onError(err, req, res)));
+    app.handle(req, res, (err) => {
+      // This runs in a handler's rejection: a throw here (node refusing a header) was an unhandled
+      // rejection, which ends the proxy's process (a HEAD on a streamed answer did, by its Trailer).
+      try {
+        if (err === undefined) notFound(req, res);
+        else onError(err, req, res);
+      } catch (e) {
+        services.log.error(`could not answer ${req.method} ${req.path}: ${(e as Error).message}`);
+        res.destroy();
+      }
+    });
   });
   const overCap = capConnections(server, maxConnectionsFrom(services.env), (line) => services.log.warn(line));
   answerClientErrors(server);

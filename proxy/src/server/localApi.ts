@@ -153,7 +153,10 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
   });
 
   r.get('/events', (req, res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    // flushHeaders, not writeHead: for a HEAD the headers are the whole answer (http.ts Res), sent
+    // with Connection: close, and the stream is not kept open for nobody.
+    res.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.flushHeaders();
     res.write(': tollgate live events\n\n');
     const send = <K extends LiveEventName>(event: K, data: LiveEvents[K]) => {
       if (!res.writableEnded) res.write(liveEventFrame(event, data));

@@ -8,7 +8,11 @@
  *
  * Sources: OpenAI's vision guide ("Calculating costs": 512px tiles with a per-model base and tile
  * price; 32px patches capped at 1,536 with a per-model multiplier) and Anthropic's vision guide
- * (width × height / 750, images scaled to a 1,568px long edge and about 1,600 tokens).
+ * (width × height / 750, images scaled to a 1,568px long edge and about 1,600 tokens), and Google's
+ * Gemini token guide (ai.google.dev/gemini-api/docs/tokens, "Image": 258 tokens when both sides are
+ * at most 384px, else 258 per 768×768 tile; Vertex AI scales an image to fit 3072×3072 first) and
+ * media-resolution guide (ai.google.dev/gemini-api/docs/media-resolution: Gemini 3 bills an image
+ * 1,120 tokens at its default, high, resolution), read 2026-12-02.
  */
 
 /** Tokens assumed for an image of a model whose vision math is not known here (about Anthropic's most). */
@@ -20,7 +24,9 @@ type Detail = 'low' | 'high';
 type Vision =
   | { kind: 'tiles'; base: number; tile: number }
   | { kind: 'patches'; multiplier: number }
-  | { kind: 'anthropic' };
+  | { kind: 'anthropic' }
+  | { kind: 'gemini' }
+  | { kind: 'fixed'; tokens: number };
 
 /**
  * Families by model id (vendor prefix and snapshot date allowed), first match wins: the minis
@@ -37,6 +43,9 @@ const FAMILIES: ReadonlyArray<readonly [RegExp, Vision]> = [
   [/(?:^|[/.])gpt-5(?:-chat-latest|-\d{4}-\d{2}-\d{2})?$/, { kind: 'tiles', base: 70, tile: 140 }],
   [/(?:^|[/.])(?:chatgpt-4o|gpt-4o|gpt-4\.1|gpt-4\.5|gpt-4-turbo|gpt-4-vision)/, { kind: 'tiles', base: 85, tile: 170 }],
   [/(?:^|[/.@])claude-/, { kind: 'anthropic' }],
+  // Gemini 3 and later: a fixed budget per image by media resolution, 1,120 at the default (high).
+  [/(?:^|[/.@])gemini-(?:[3-9]|\d{2,})/, { kind: 'fixed', tokens: 1_120 }],
+  [/(?:^|[/.@])gemini-/, { kind: 'gemini' }],
 ];
 
 function visionOf(model: string): Vision | undefined {
@@ -52,6 +61,18 @@ const MAX_TILES = 8;
 /** Anthropic scales an image down to a 1,568px long edge and about 1,600 tokens. */
 const ANTHROPIC_MAX_EDGE = 1_568;
 const ANTHROPIC_MAX_TOKENS = 1_600;
+
+/** Gemini (before 3): 258 tokens a tile of 768px, one tile for an image within 384×384, at most 3072×3072. */
+const GEMINI_TILE_TOKENS = 258;
+const GEMINI_SMALL = 384;
+const GEMINI_TILE = 768;
+const GEMINI_MAX_EDGE = 3_072;
+
+function geminiTiles(width: number, height: number): number {
+  if (width <= GEMINI_SMALL && height <= GEMINI_SMALL) return 1;
+  const fit = Math.min(1, GEMINI_MAX_EDGE / Math.max(width, height));
+  return Math.ceil((width * fit) / GEMINI_TILE) * Math.ceil((height * fit) / GEMINI_TILE);
+}
 
 function tiles(width: number, height: number): number {
   let w = width;
@@ -97,6 +118,11 @@ export function imageTokens(model: string, detail: Detail, size: { width: number
       const scale = Math.min(1, ANTHROPIC_MAX_EDGE / Math.max(known.width, known.height));
       return Math.min(ANTHROPIC_MAX_TOKENS, Math.ceil((known.width * scale * (known.height * scale)) / 750));
     }
+    case 'gemini':
+      // Gemini reads no `detail`; an image it cannot see the size of may be as large as its cap (16 tiles).
+      return GEMINI_TILE_TOKENS * (known ? geminiTiles(known.width, known.height) : geminiTiles(GEMINI_MAX_EDGE, GEMINI_MAX_EDGE));
+    case 'fixed':
+      return v.tokens;
   }
 }
 

@@ -104,3 +104,26 @@ describe("LangChain's ChatOllama: a limit in a spelling it does not read limits 
     expect((await analyzeFile({ path: '/repo/llm.ts', text: fixed })).diagnostics).toEqual([]);
   });
 });
+
+describe('ChatOllama: a numPredict bound later is sent with every call, whatever the constructor says', () => {
+  it.each([
+    ["const llm = new ChatOllama({ model: 'llama3.1', maxTokens: 300 }).bind({ numPredict: 300 });"],
+    ["const llm = new ChatOllama({ model: 'llama3.1', maxTokens: 300 }).withConfig({ numPredict: 300 });"],
+    ["const base = new ChatOllama({ model: 'llama3.1', maxTokens: 300 });\nexport const llm = base.bind({ numPredict: 300 });"],
+  ])('TypeScript: %s', async (line) => {
+    const text = lines("import { ChatOllama } from '@langchain/ollama';", line);
+    const r = await analyzeFile({ path: '/repo/llm.ts', text });
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it('Python: .bind(num_predict=…) after an unread max_tokens', async () => {
+    const text = lines('from langchain_ollama import ChatOllama', 'llm = ChatOllama(model="llama3.1", max_tokens=300).bind(num_predict=300)');
+    expect((await analyzeFile({ path: '/repo/llm.py', text })).diagnostics).toEqual([]);
+  });
+
+  it('a bind without a limit leaves the unread maxTokens reported', async () => {
+    const text = lines("import { ChatOllama } from '@langchain/ollama';", "const llm = new ChatOllama({ model: 'llama3.1', maxTokens: 300 }).bind({ stop: ['\\n'] });");
+    const r = await analyzeFile({ path: '/repo/llm.ts', text });
+    expect(r.diagnostics.map((d) => d.ruleId)).toEqual(['missing-output-limit']);
+  });
+});

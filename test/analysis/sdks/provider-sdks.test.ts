@@ -56,3 +56,45 @@ describe("a provider's own SDK client prices the call at that provider's rate", 
     }
   });
 });
+
+describe('an OpenAI client pointed at a provider by a literal base URL is priced at that provider’s rate', () => {
+  it.each([
+    [
+      '/repo/b.py',
+      lines(
+        'from openai import OpenAI',
+        'client = OpenAI(',
+        '    base_url="https://api.groq.com/openai/v1",',
+        '    api_key=os.environ["GROQ_API_KEY"],',
+        ')',
+        'r = client.chat.completions.create(model="llama-3.3-70b-versatile", messages=[{"role": "user", "content": "Say hi."}])',
+      ),
+    ],
+    [
+      '/repo/b.ts',
+      lines(
+        "import OpenAI from 'openai';",
+        "const client = new OpenAI({ baseURL: 'https://api.groq.com/openai/v1', apiKey: process.env.GROQ_API_KEY });",
+        "export const r = await client.chat.completions.create({ model: 'llama-3.3-70b-versatile', messages: [{ role: 'user', content: 'Say hi.' }] });",
+      ),
+    ],
+  ])('groq base URL: %s', async (path, text) => {
+    const rate = unitPrices('llama-3.3-70b-versatile', 'groq')!;
+    const r = await analyzeFile({ path, text });
+    const lens = r.calls[0]!;
+    expect(lens.label).toContain('(groq)');
+    expect(lens.inputUsd).toBeGreaterThan(0);
+    expect(lens.inputUsd).toBeCloseTo((lens.inputTokens * rate.inputPerMTok) / 1e6, 12);
+    // Groq's compatible endpoint takes max_tokens.
+    expect(r.diagnostics[0]!.fixes[0]!.edits[0]!.newText).toContain('max_tokens');
+  });
+
+  it('api.openai.com and a local server keep the model maker’s rate', async () => {
+    for (const url of ['https://api.openai.com/v1', 'http://localhost:8000/v1']) {
+      const text = lines('from openai import OpenAI', `client = OpenAI(base_url="${url}")`, 'r = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Say hi."}])');
+      const lens = (await analyzeFile({ path: '/repo/o.py', text })).calls[0]!;
+      expect(lens.label).not.toContain('(');
+      expect(lens.inputUsd).toBeCloseTo((lens.inputTokens * unitPrices('gpt-4o')!.inputPerMTok) / 1e6, 12);
+    }
+  });
+});

@@ -6,36 +6,34 @@
  * expires. Text cut by the output limit is what the provider returns again for the same limit: it
  * is stored. The ledger keeps one row per call either way.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../support/harness';
+import { rawUpstream, type RawUpstream } from '../../support/rawUpstream';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 let handler: Handler = (_q, res) => res.end();
 let upstreamCalls = 0;
-let server: Server;
+let upstream: RawUpstream;
 let h: Harness;
 let oa: OpenAI;
 let an: Anthropic;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    req.resume().on('end', () => {
-      upstreamCalls += 1;
-      handler(req, res);
-    });
+  upstream = await rawUpstream((req, res) => {
+    upstreamCalls += 1;
+    handler(req, res);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const base = upstream.origin;
   h = await startHarness({ retries: { attempts: 0 } }, { openai: { baseUrl: `${base}/v1` }, anthropic: { baseUrl: base } });
   oa = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-unstorable', maxRetries: 0 });
   an = new Anthropic({ baseURL: h.anthropicBaseUrl, apiKey: 'sk-ant-unstorable', maxRetries: 0 });
 }, 60_000);
 afterAll(async () => {
   await h?.close();
-  await new Promise<void>((r) => server.close(() => r()));
+  await upstream?.close();
 });
 
 let seq = 0;

@@ -153,7 +153,9 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'tier-own-provider',
     title: 'tier rule: each request keeps its own provider',
-    policy: `${providers}${quiet}routing:\n  tiers:\n    openai: { small: gpt-4o-mini }\n    anthropic: { small: claude-3-5-haiku-latest }\n  rules:\n    - name: summaries\n      match: { feature: summarize }\n      tier: small\n`,
+    // router: score — no request asks for model "auto"; the learned router would load its embedding
+    // model at every proxy start, and closing the proxy waits for that load (5–20 s under load).
+    policy: `${providers}${quiet}routing:\n  router: score\n  tiers:\n    openai: { small: gpt-4o-mini }\n    anthropic: { small: claude-3-5-haiku-latest }\n  rules:\n    - name: summaries\n      match: { feature: summarize }\n      tier: small\n`,
     script: {},
     requests: [
       ...Array.from({ length: 6 }, (_, i) => ({ model: 'gpt-4.1', feature: 'summarize', text: `sum up ${i}` })),

@@ -65,7 +65,9 @@ const CASES: Case[] = [
   },
   {
     id: 'feature-rules-over-tiers',
-    policy: `${base}${quiet}routing:\n  tiers:\n    openai: { small: gpt-4o-mini, medium: gpt-4o-mini, large: gpt-4o }\n    anthropic: { small: claude-3-5-haiku-20241022, large: claude-sonnet-4-5 }\n  rules:\n    - name: summaries-small\n      match: { feature: summarize }\n      tier: small\n    - name: code-review-big\n      match: { feature: code-review }\n      model: gpt-4.1\n`,
+    // router: score — no request asks for model "auto"; the learned router would load its embedding
+    // model at every proxy start, and closing the proxy waits for that load (5–20 s under load).
+    policy: `${base}${quiet}routing:\n  router: score\n  tiers:\n    openai: { small: gpt-4o-mini, medium: gpt-4o-mini, large: gpt-4o }\n    anthropic: { small: claude-3-5-haiku-20241022, large: claude-sonnet-4-5 }\n  rules:\n    - name: summaries-small\n      match: { feature: summarize }\n      tier: small\n    - name: code-review-big\n      match: { feature: code-review }\n      model: gpt-4.1\n`,
     script: {},
     requests: [
       { model: 'gpt-4o', feature: 'summarize' },

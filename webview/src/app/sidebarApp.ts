@@ -8,6 +8,7 @@ import { emptyState } from '../empty/emptyState';
 import { callOutcome, formatCallCost, formatModel, formatTime, formatUsd } from '../format';
 import type { HostClient } from '../ipc/client';
 import type { CallRecord } from '../protocol';
+import { CallStore } from '../state/callStore';
 import { ConnectionPill } from './connectionPill';
 import { Kpis } from './kpis';
 import { watchTheme } from './themeWatcher';
@@ -24,7 +25,13 @@ export class SidebarApp {
   private readonly notice = h('p', { class: 'tone-bad sidebar-notice', attrs: { hidden: true } });
   /** When the figures shown were read from the proxy (0: nothing read yet). */
   private loadedAt = 0;
-  private recent: CallRecord[] = [];
+  /** The latest calls, newest first: each call once, by id, whether a page or the stream brought it. */
+  private recent = new CallStore(RECENT);
+  /**
+   * Calls streamed in while each re-read was on the way: its page may have been read before they
+   * were recorded, so they go back in after the page replaces the list (as in the panel).
+   */
+  private readonly streamedDuring = new Set<CallRecord[]>();
   private proxyUrl = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -49,8 +56,8 @@ export class SidebarApp {
       if (m.connection.state === 'connected' && this.proxyUrl) void this.refresh();
     });
     client.on('calls/appended', (m) => {
-      const known = new Set(this.recent.map((c) => c.id));
-      this.recent = [...m.calls.filter((c) => !known.has(c.id)).reverse(), ...this.recent].slice(0, RECENT);
+      this.recent.appendLive(m.calls);
+      for (const during of this.streamedDuring) during.push(...m.calls);
       // Today's totals move with the list (and the status bar); the refresh below re-reads the ledger.
       this.kpis.addCalls(m.calls, new Date().setHours(0, 0, 0, 0));
       this.render();
@@ -68,18 +75,24 @@ export class SidebarApp {
 
   private async refresh(): Promise<void> {
     const midnight = new Date().setHours(0, 0, 0, 0);
+    const streamed: CallRecord[] = [];
+    this.streamedDuring.add(streamed);
     try {
       const [page, summary, budgets] = await Promise.all([
         this.client.request('calls/page', { limit: RECENT }),
         this.client.request('summary', { from: midnight, to: Date.now() }),
         this.client.request('budgets', {}),
       ]);
-      this.recent = page.calls;
+      // A new list (the proxy may have restarted on another ledger), then the calls it may have missed.
+      const recent = new CallStore(RECENT);
+      recent.applyPage(page);
+      recent.appendLive(streamed);
+      this.recent = recent;
       this.loadedAt = Date.now();
       this.notice.hidden = true;
       this.kpis.set(summary);
       this.budgets.setBudgets(budgets);
-      this.render(page.total === 0);
+      this.render();
     } catch (err) {
       const message = (err as Error).message;
       // What was read before stays (a proxy going offline must not blank today's figures), marked as not current.
@@ -87,6 +100,8 @@ export class SidebarApp {
         replace(this.notice, `Tollgate proxy unavailable (${message}): figures as of ${formatTime(this.loadedAt)}, not current.`);
         this.notice.hidden = false;
       } else replace(this.body, h('p', { class: 'tone-bad' }, `Tollgate proxy unavailable: ${message}`));
+    } finally {
+      this.streamedDuring.delete(streamed);
     }
   }
 
@@ -97,7 +112,7 @@ export class SidebarApp {
     }
     replace(
       this.recentList,
-      ...this.recent.map((c) => {
+      ...this.recentCalls().map((c) => {
         const outcome = callOutcome(c);
         return h('li', { dataset: { id: String(c.id) }, class: outcome.failed ? 'error' : '' },
           h('span', { class: 'muted' }, formatTime(c.ts)),
@@ -107,5 +122,11 @@ export class SidebarApp {
       }),
     );
     replace(this.body, this.kpis.element, this.budgets.element, h('h3', null, 'Latest calls'), this.recentList);
+  }
+
+  private recentCalls(): CallRecord[] {
+    const calls: CallRecord[] = [];
+    for (let i = 0; i < this.recent.length && i < RECENT; i++) calls.push(this.recent.at(i)!);
+    return calls;
   }
 }

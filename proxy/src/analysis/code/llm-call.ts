@@ -3,6 +3,8 @@
  * (TypeScript compiler API, tree-sitter Python) produce these; the output-limit rule and the cost
  * lenses consume them.
  */
+import { billingProvider } from '../../pricing/price';
+
 export type CallApi =
   | 'openai-chat'
   | 'openai-responses'
@@ -147,6 +149,23 @@ export function endpointOfUrl(url: string): Endpoint {
   if (host === 'api.openai.com') return 'openai';
   if (host.endsWith('.openai.azure.com') || host.endsWith('.cognitiveservices.azure.com') || host.endsWith('.services.ai.azure.com')) return 'azure';
   return 'compatible';
+}
+
+/** Where a client sends requests and, for another provider's API, the genai-prices provider that bills it. */
+export interface ClientTarget {
+  kind: Endpoint;
+  provider?: string;
+}
+
+/**
+ * A literal base URL's endpoint and the provider whose API it is (api.groq.com is groq,
+ * openrouter.ai openrouter), by the proxy's own billingProvider: a Groq llama behind the OpenAI SDK
+ * bills at Groq's rate, not OpenAI's (which has none for it). A local or unknown server has none.
+ */
+export function targetOfUrl(url: string): ClientTarget {
+  const kind = endpointOfUrl(url);
+  const provider = kind === 'compatible' ? billingProvider({ name: '', baseUrl: url }) : undefined;
+  return provider && provider !== 'openai' ? { kind, provider } : { kind };
 }
 
 /**

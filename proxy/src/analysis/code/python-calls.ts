@@ -9,7 +9,8 @@ import {
   belongsToSdk,
   calleeText,
   classifyCallee,
-  endpointOfUrl,
+  targetOfUrl,
+  type ClientTarget,
   FRAMEWORK_NAMES,
   frameworkCallOf,
   fileHintsOf,
@@ -23,7 +24,6 @@ import {
   suggestedLimit,
   type CallApi,
   type DetectedCall,
-  type Endpoint,
   type FileHints,
   type FrameworkCall,
   type ThinkingBudget,
@@ -34,6 +34,7 @@ import { normaliseModelName } from '../prompt/model-names';
 import { maxOutputTokens, modelProvider, reasonsByDefault } from '../cost/max-output';
 import { pythonCleandoc, pythonDedent, pythonEscape, stripText } from './text-transforms';
 import { resolveWasmFiles } from './wasm-dir';
+import { treeSitterRuntime } from './grammars';
 
 let parserPromise: Promise<Parser> | undefined;
 let parserDir: string | undefined;
@@ -45,9 +46,7 @@ export function pythonParser(wasmDir?: string): Promise<Parser> {
   parserPromise = (async () => {
     const files = resolveWasmFiles(wasmDir);
     if (!files) throw new Error('tree-sitter wasm files not found (set analysis wasmDir)');
-    // Imported here so bundles that keep web-tree-sitter external only load it when Python is analysed.
-    const { Language, Parser } = await import('web-tree-sitter');
-    await Parser.init({ locateFile: () => files.runtime });
+    const { Language, Parser } = await treeSitterRuntime(files.runtime);
     const language = await Language.load(files.python);
     const parser = new Parser();
     parser.setLanguage(language);
@@ -942,7 +941,7 @@ const AZURE_CLIENTS = new Set(['AzureOpenAI', 'AsyncAzureOpenAI']);
  * Where an OpenAI-SDK client sends requests, from its construction in the file (`client = AzureOpenAI(…)`,
  * `OpenAI(base_url="http://vllm:8000/v1")`, `self.client = …`); undefined when that is not visible.
  */
-function clientEndpoint(fn: Node, b: PyBindings): Endpoint | undefined {
+function clientEndpoint(fn: Node, b: PyBindings): ClientTarget | undefined {
   let n: Node | null = fn;
   for (let depth = 0; n && depth < 12; depth++) {
     if (n.type === 'attribute') {
@@ -954,17 +953,17 @@ function clientEndpoint(fn: Node, b: PyBindings): Endpoint | undefined {
     else if (n.type === 'call') {
       const name = chainOf(n.childForFieldName('function'))?.at(-1);
       const argList = n.childForFieldName('arguments');
-      if (name && AZURE_CLIENTS.has(name)) return 'azure';
+      if (name && AZURE_CLIENTS.has(name)) return { kind: 'azure' };
       if (!name || !OPENAI_CLIENTS.has(name) || argList?.type !== 'argument_list') return undefined;
       const args = b.readArgs(argList);
       if (args.keywords.has('default_query')) {
         const q = b.resolve(args.keywords.get('default_query')!);
-        if (q?.keywords.has('api-version')) return 'azure';
+        if (q?.keywords.has('api-version')) return { kind: 'azure' };
       }
       const base = args.keywords.get('base_url');
-      if (!base) return args.opaque ? undefined : 'openai';
+      if (!base) return args.opaque ? undefined : { kind: 'openai' };
       const url = pyText(base, b);
-      return url && url.placeholders === 0 ? endpointOfUrl(url.text) : undefined;
+      return url && url.placeholders === 0 ? targetOfUrl(url.text) : undefined;
     } else return undefined;
   }
   return undefined;
@@ -1181,9 +1180,10 @@ function inspectCall(
   if (args.opaque || (positionalArgs.length > 0 && !constructs)) call.argumentsHidden = true;
   // What the model can produce, and whether it spends reasoning tokens out of the limit.
   const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
-  const endpoint = api === 'openai-chat' ? clientEndpoint(fn, b) : undefined;
-  // A Groq / Together client bills at its provider's rates.
-  const provider = api.startsWith('openai-') ? sdkProvider(calleeModules(fn, b)) : undefined;
+  const target = api.startsWith('openai-') ? clientEndpoint(fn, b) : undefined;
+  const endpoint = api === 'openai-chat' ? target?.kind : undefined;
+  // A Groq / Together client, or an OpenAI client whose base URL is another provider's API, bills at its provider's rates.
+  const provider = api.startsWith('openai-') ? (sdkProvider(calleeModules(fn, b)) ?? target?.provider) : undefined;
   if (provider) call.provider = provider;
   const classKey = framework ? undefined : classLimitKey(chain, 'python');
   // openai-python < 1.0 (`openai.ChatCompletion.create`) only knows max_tokens.

@@ -8,7 +8,8 @@ import {
   belongsToSdk,
   calleeText,
   classifyCallee,
-  endpointOfUrl,
+  targetOfUrl,
+  type ClientTarget,
   FRAMEWORK_NAMES,
   frameworkCallOf,
   fileHintsOf,
@@ -25,7 +26,6 @@ import {
   suggestedLimit,
   type CallApi,
   type DetectedCall,
-  type Endpoint,
   type FrameworkCall,
   type ThinkingBudget,
 } from './llm-call';
@@ -560,22 +560,22 @@ function receiverConstruction(bindings: FileBindings, callee: ts.Expression, dep
 }
 
 /** Where an OpenAI-SDK client sends requests, from its construction; undefined when that is not visible. */
-function clientEndpoint(bindings: FileBindings, strings: Strings, callee: ts.Expression): Endpoint | undefined {
+function clientEndpoint(bindings: FileBindings, strings: Strings, callee: ts.Expression): ClientTarget | undefined {
   const ctor = receiverConstruction(bindings, callee);
   if (!ctor) return undefined;
   const name = calleeChain(ctor.expression)?.at(-1);
-  if (name === 'AzureOpenAI') return 'azure';
+  if (name === 'AzureOpenAI') return { kind: 'azure' };
   if (name !== 'OpenAI') return undefined;
   const opts = ctor.arguments?.[0] ? bindings.resolve(ctor.arguments[0]) : undefined;
   if (!opts) return undefined;
   // Azure through the plain client: `defaultQuery: { 'api-version': … }`.
   const query = propValue(findProp(opts.props, ['defaultQuery']));
   const q = query ? bindings.resolve(query) : undefined;
-  if (q && findProp(q.props, ['api-version'])) return 'azure';
+  if (q && findProp(q.props, ['api-version'])) return { kind: 'azure' };
   const base = propValue(findProp(opts.props, ['baseURL', 'baseUrl']));
-  if (!base) return opts.opaque ? undefined : 'openai';
+  if (!base) return opts.opaque ? undefined : { kind: 'openai' };
   const url = strings.value(base);
-  return url && url.placeholders === 0 ? endpointOfUrl(url.text) : undefined;
+  return url && url.placeholders === 0 ? targetOfUrl(url.text) : undefined;
 }
 
 type Insertion = (limit: number | undefined, at: (prop: string) => { offset: number; newText: string }) => DetectedCall['insertion'];
@@ -789,9 +789,10 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   if (writtenModel) call.model = framework ? normaliseModelName(writtenModel) : writtenModel;
   // What the model can produce, and whether it spends reasoning tokens out of the limit.
   const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
-  const endpoint = api === 'openai-chat' ? clientEndpoint(bindings, strings, node.expression) : undefined;
-  // A Groq / Together client bills at its provider's rates.
-  const provider = api.startsWith('openai-') ? sdkProvider(calleeModules(bindings, node.expression)) : undefined;
+  const target = api.startsWith('openai-') ? clientEndpoint(bindings, strings, node.expression) : undefined;
+  const endpoint = api === 'openai-chat' ? target?.kind : undefined;
+  // A Groq / Together client, or an OpenAI client whose base URL is another provider's API, bills at its provider's rates.
+  const provider = api.startsWith('openai-') ? (sdkProvider(calleeModules(bindings, node.expression)) ?? target?.provider) : undefined;
   if (provider) call.provider = provider;
   if (!framework && !classKey) key = limitKeyForModel(api, 'typescript', call.model, call.model ? modelProvider(call.model) : undefined, endpoint ? { kind: endpoint, reasons: modelFacts.reasons } : undefined);
   if (!constructs && !branches) {
@@ -844,6 +845,9 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   if (classKey) {
     const others = [...OUTPUT_LIMIT_KEYS].filter((k) => k !== classKey);
     const renamed = unreadLimit(bindings, resolved, classKey, others, (other) => `${chain[chain.length - 1]} does not read ${other}, only ${classKey}`, fixLimit);
+    // A limit bound afterwards (`.bind({ numPredict: 300 })`) is sent with every call: the unread key does not matter then.
+    const bound = renamed?.limit === 'missing' && isNew ? boundLimit(bindings, node) : undefined;
+    if (bound) return Object.assign(call, { outputLimit: undefined }, bound);
     if (renamed) return Object.assign(call, renamed);
   }
   if (call.limit === 'missing' && isNew) {

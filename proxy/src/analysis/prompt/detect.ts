@@ -11,7 +11,7 @@ export const DEFAULT_PROMPT_GLOBS = ['**/prompts/**/*.txt', '**/prompts/**/*.md'
  */
 const TEMPLATE_EXTENSIONS = ['.txt', '.md', '.mdx', '.prompt', '.j2', '.jinja', '.jinja2', '.mustache', '.hbs', '.handlebars', '.liquid', '.njk', '.tmpl', '.tpl'];
 
-const CODE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py'];
+const CODE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py', '.go', '.java'];
 const ALWAYS_ON = new Set(['copilot-instructions.md', 'agents.md', 'claude.md']);
 
 function baseName(path: string): string {
@@ -46,15 +46,15 @@ export function isPromptFile(path: string, promptGlobs?: string[]): boolean {
   return promptKindOf(path, undefined, promptGlobs) !== undefined;
 }
 
-export type CodeLanguage = 'typescript' | 'python';
+export type CodeLanguage = 'typescript' | 'python' | 'go' | 'java';
 
 export function codeLanguageOf(path: string, languageId?: string): CodeLanguage | undefined {
-  if (languageId === 'python') return 'python';
+  if (languageId === 'python' || languageId === 'go' || languageId === 'java') return languageId;
   if (languageId && /^(typescript|javascript)(react)?$/.test(languageId)) return 'typescript';
   const name = baseName(path).toLowerCase();
   const ext = CODE_EXTENSIONS.find((e) => name.endsWith(e));
   if (!ext || name.endsWith('.d.ts')) return undefined;
-  return ext === '.py' ? 'python' : 'typescript';
+  return ext === '.py' ? 'python' : ext === '.go' ? 'go' : ext === '.java' ? 'java' : 'typescript';
 }
 
 /** Instruction files that are sent with every request (duplicates across them cost on every call). */

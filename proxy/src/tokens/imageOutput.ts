@@ -1,0 +1,80 @@
+/**
+ * Output image tokens a GPT Image call can bill, before the call: what a budget reservation must
+ * hold for /v1/images/generations, /v1/images/edits and a Responses `image_generation` tool.
+ * Reserved as text output (the policy's default limit at the text rate), a gpt-image-1.5 image at
+ * high quality was reserved at about a fifth of its bill. Pure: no I/O.
+ *
+ * Source: OpenAI's image generation guide, "Cost and latency" (developers.openai.com/api/docs/guides/
+ * image-generation#cost-and-latency, read 2026-12-02): the image tokens per quality and size below,
+ * the same for gpt-image-1, gpt-image-1-mini and gpt-image-1.5 (their per-image prices on the pricing
+ * page are these tokens at each model's image-output rate), and 100 more image tokens per partial
+ * image streamed (`partial_images`). Models without a table here (dall-e-*, billed per image, and
+ * gpt-image-2, whose sizes are free-form) are left to the text estimate.
+ */
+
+type Quality = 'low' | 'medium' | 'high';
+
+/** Image output tokens by quality, then size (`WxH`). */
+const GPT_IMAGE_TOKENS: Readonly<Record<Quality, Readonly<Record<string, number>>>> = {
+  low: { '1024x1024': 272, '1024x1536': 408, '1536x1024': 400 },
+  medium: { '1024x1024': 1_056, '1024x1536': 1_584, '1536x1024': 1_568 },
+  high: { '1024x1024': 4_160, '1024x1536': 6_240, '1536x1024': 6_208 },
+};
+
+/** Image tokens each partial image of a streamed generation adds. */
+const PARTIAL_IMAGE_TOKENS = 100;
+
+/** The most images one Images API call returns (`n`: 1 to 10). */
+const MAX_IMAGES = 10;
+
+/** Models the table prices (vendor prefix and snapshot date allowed). */
+const GPT_IMAGE_MODEL = /(?:^|[/.])gpt-image-1(?:-mini|\.5)?(?:-\d{4}-\d{2}-\d{2})?$/;
+
+/** The model a Responses `image_generation` tool draws with when it names none. */
+export const DEFAULT_IMAGE_TOOL_MODEL = 'gpt-image-1';
+
+/** A request field as a whole number, as JSON sends it or a multipart form (an edit) sends it: a string. */
+function whole(v: unknown): number | undefined {
+  const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * Image tokens of one image of this model at this quality and size; `auto`, absent or unknown
+ * values take the most they can bill (high quality, the largest size). Undefined: no table for
+ * this model.
+ */
+export function imageOutputTokens(model: string, quality: unknown, size: unknown): number | undefined {
+  if (!GPT_IMAGE_MODEL.test(model.trim().toLowerCase())) return undefined;
+  const q: Quality = quality === 'low' || quality === 'medium' ? quality : 'high';
+  const bySize = GPT_IMAGE_TOKENS[q];
+  const exact = typeof size === 'string' ? bySize[size.trim().toLowerCase()] : undefined;
+  return exact ?? Math.max(...Object.values(bySize));
+}
+
+/**
+ * Image output tokens an Images API request (generation or edit: `n`, `quality`, `size`,
+ * `partial_images`) can bill, or undefined when the model has no table here.
+ */
+export function imagesRequestOutputTokens(model: string, body: Record<string, unknown>): number | undefined {
+  const each = imageOutputTokens(model, body.quality, body.size);
+  if (each === undefined) return undefined;
+  const n = Math.min(MAX_IMAGES, Math.max(1, whole(body.n) ?? 1));
+  const partials = body.stream === true || body.stream === 'true' ? (whole(body.partial_images) ?? 0) : 0;
+  return n * (each + partials * PARTIAL_IMAGE_TOKENS);
+}
+
+/**
+ * The image a Responses API request's `image_generation` tool can draw: its model and image tokens
+ * (one image per tool call, `max_tool_calls` of them when set, else one), or undefined.
+ */
+export function imageToolOutput(body: Record<string, unknown>): { model: string; tokens: number } | undefined {
+  if (!Array.isArray(body.tools)) return undefined;
+  const tool = body.tools.find((t): t is Record<string, unknown> => !!t && typeof t === 'object' && (t as Record<string, unknown>).type === 'image_generation');
+  if (!tool) return undefined;
+  const model = typeof tool.model === 'string' ? tool.model : DEFAULT_IMAGE_TOOL_MODEL;
+  const each = imageOutputTokens(model, tool.quality, tool.size);
+  if (each === undefined) return undefined;
+  const calls = Math.max(1, whole(body.max_tool_calls) ?? 1);
+  return { model, tokens: calls * (each + (whole(tool.partial_images) ?? 0) * PARTIAL_IMAGE_TOKENS) };
+}

@@ -1,0 +1,178 @@
+/**
+ * Upstream answers a non-streaming call can get that are not one JSON body, through the real
+ * OpenAI and Anthropic SDKs and a scripted upstream speaking the wire format: an event stream
+ * (servers and gateways that always stream), a body with `content-encoding` stacked many times,
+ * and an answer the client stopped waiting for. Each must leave the ledger with what the upstream
+ * billed and the cache with whole answers only.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { request } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness';
+import { cachedCount, rowsFor, until, uniq } from '../reliability/support';
+import { rawUpstream, type RawUpstream } from '../support/rawUpstream';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: { messages?: Array<{ content: unknown }> }) => void;
+let handler: Handler = (_q, res) => res.end();
+let upstreamCalls = 0;
+let upstream: RawUpstream;
+let h: Harness;
+let oa: OpenAI;
+let an: Anthropic;
+
+beforeAll(async () => {
+  upstream = await rawUpstream<Parameters<Handler>[2]>((req, res, body) => {
+    upstreamCalls += 1;
+    handler(req, res, body);
+  });
+  const url = upstream.origin;
+  h = await startHarness({ retries: { attempts: 0 } }, { env: {}, openai: { baseUrl: `${url}/v1`, timeoutMs: 10_000 }, anthropic: { baseUrl: url, timeoutMs: 10_000 } });
+  oa = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-shapes', maxRetries: 0 });
+  an = new Anthropic({ baseURL: h.anthropicBaseUrl, apiKey: 'sk-ant-shapes', maxRetries: 0 });
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+  await upstream?.close();
+});
+
+const lastUser = (b: { messages?: Array<{ content: unknown }> }) => String(b.messages?.at(-1)?.content ?? '');
+const sse = (o: unknown, event?: string) => `${event ? `event: ${event}\r\n` : ''}data: ${JSON.stringify(o)}\r\n\r\n`;
+const chunk = { id: 'chatcmpl-sse', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'gpt-4o-mini' };
+
+/** A chat stream as vLLM-style servers send it (CRLF line ends); `finish: false` stops before the end. */
+function chatStream(res: ServerResponse, text: string, finish: boolean): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  res.write(sse({ ...chunk, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }));
+  for (const word of text.split(' ')) res.write(sse({ ...chunk, choices: [{ index: 0, delta: { content: `${word} ` }, finish_reason: null }] }));
+  if (!finish) return void res.end();
+  res.write(sse({ ...chunk, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }));
+  res.write(sse({ ...chunk, choices: [], usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 } }));
+  res.end('data: [DONE]\r\n\r\n');
+}
+
+describe('a non-streaming call answered with an event stream', () => {
+  it('gets the JSON answer assembled from it, recorded with the usage the stream reported, and cached', async () => {
+    handler = (_q, res, body) => chatStream(res, `answer to ${lastUser(body)}`, true);
+    const prompt = uniq('always streams');
+    const { data, response } = await oa.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] }).withResponse();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+    expect(data.object).toBe('chat.completion');
+    expect(data.choices[0]?.message.content?.trim()).toBe(`answer to ${prompt}`);
+    expect(data.choices[0]?.finish_reason).toBe('stop');
+    expect(data.usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 7 });
+    const rows = rowsFor(h.proxy, response.headers.get('x-tollgate-request-id'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 200, input_tokens: 11, output_tokens: 7, tokens_estimated: 0 });
+    expect(rows[0]!.cost_usd).toBeGreaterThan(0);
+    expect(cachedCount(h.proxy, prompt)).toBe(1);
+    const before = upstreamCalls;
+    const again = await oa.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] });
+    expect(again.choices[0]?.message.content?.trim()).toBe(`answer to ${prompt}`);
+    expect(upstreamCalls).toBe(before);
+  });
+
+  it('cut before its final event: a 502 that says so, the delivered output estimated, nothing cached', async () => {
+    handler = (_q, res, body) => chatStream(res, `partial answer to ${lastUser(body)} with several more words`, false);
+    const prompt = uniq('always streams, cut');
+    const err = await oa.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    const e = err as InstanceType<typeof OpenAI.APIError>;
+    expect(e.status).toBe(502);
+    expect(e.message).toMatch(/event stream.*no final event/);
+    expect(e.headers?.get('x-should-retry')).toBe('false');
+    const rows = rowsFor(h.proxy, e.headers?.get('x-tollgate-request-id'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 502, error_type: 'incomplete_stream', tokens_estimated: 1 });
+    expect(rows[0]!.output_tokens).toBeGreaterThan(5);
+    expect(cachedCount(h.proxy, prompt)).toBe(0);
+  });
+
+  it('Anthropic: the Message assembled from message_start / deltas / message_delta, with its cache usage', async () => {
+    handler = (_q, res, body) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+      const usage = { input_tokens: 30, cache_creation_input_tokens: 1000, cache_read_input_tokens: 2000, output_tokens: 1 };
+      res.write(sse({ type: 'message_start', message: { id: 'msg_sse', type: 'message', role: 'assistant', model: 'claude-3-5-haiku-20241022', content: [], stop_reason: null, stop_sequence: null, usage } }, 'message_start'));
+      res.write(sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'));
+      res.write(sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: `hi ${lastUser(body)}` } }, 'content_block_delta'));
+      res.write(sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'));
+      res.write(sse({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { ...usage, output_tokens: 9 } }, 'message_delta'));
+      res.end(sse({ type: 'message_stop' }, 'message_stop'));
+    };
+    const prompt = uniq('anthropic always streams');
+    const { data, response } = await an.messages.create({ model: 'claude-3-5-haiku-20241022', max_tokens: 50, messages: [{ role: 'user', content: prompt }] }).withResponse();
+    expect(data.content).toEqual([{ type: 'text', text: `hi ${prompt}` }]);
+    expect(data.stop_reason).toBe('end_turn');
+    expect(data.usage).toMatchObject({ input_tokens: 30, output_tokens: 9, cache_read_input_tokens: 2000, cache_creation_input_tokens: 1000 });
+    const rows = rowsFor(h.proxy, response.headers.get('x-tollgate-request-id'));
+    expect(rows[0]).toMatchObject({ status: 200, output_tokens: 9, tokens_estimated: 0 });
+  });
+});
+
+describe('an answer whose content-encoding lists a coding a thousand times', () => {
+  it('is a provider-style 502 without a thousand decoders, recorded once with its input estimated', async () => {
+    handler = (_q, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': Array.from({ length: 1000 }, () => 'gzip').join(', ') });
+      res.end(gzipSync(JSON.stringify({ id: 'x', object: 'chat.completion', choices: [], usage: { prompt_tokens: 1, completion_tokens: 1 } })));
+    };
+    const prompt = uniq('stacked codings');
+    const err = await oa.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const e = err as InstanceType<typeof OpenAI.APIError>;
+    expect(e).toBeInstanceOf(OpenAI.APIError);
+    expect(e.status).toBe(502);
+    expect(e.message).toMatch(/1000 content codings; Tollgate undoes at most 3/);
+    expect(e.headers?.get('x-should-retry')).toBe('false');
+    const rows = rowsFor(h.proxy, e.headers?.get('x-tollgate-request-id'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 502, error_type: 'upstream_bad_encoding', tokens_estimated: 1 });
+    expect(rows[0]!.input_tokens).toBeGreaterThan(0);
+    expect(cachedCount(h.proxy, prompt)).toBe(0);
+  });
+});
+
+describe('a non-streaming call whose client leaves while the upstream works', () => {
+  it('is recorded once, with the usage the upstream billed when it finished, not at $0', async () => {
+    let answered = false;
+    handler = (_q, res, body) => {
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: 'chatcmpl-late', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: `late ${lastUser(body)}` }, finish_reason: 'stop' }], usage: { prompt_tokens: 1234, completion_tokens: 567, total_tokens: 1801 } }));
+        answered = true;
+      }, 600);
+    };
+    const prompt = uniq('client leaves');
+    const before = (h.proxy.services.db.prepare('SELECT COUNT(*) AS n FROM calls').get() as { n: number }).n;
+    // A raw request that the client abandons after 150 ms (an SDK timeout, a closed editor).
+    const url = new URL(`${h.openaiBaseUrl}/chat/completions`);
+    await new Promise<void>((resolve) => {
+      const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-shapes' } });
+      req.on('error', () => resolve());
+      req.end(JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] }));
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 150);
+    });
+    await until(() => answered);
+    await until(() => (h.proxy.services.db.prepare("SELECT COUNT(*) AS n FROM calls WHERE error_type = 'client_closed_request' AND input_tokens = 1234").get() as { n: number }).n === 1);
+    const rows = h.proxy.services.db.prepare('SELECT status, error_type, input_tokens, output_tokens, tokens_estimated, cost_usd FROM calls WHERE id > ? ').all(before) as Array<Record<string, number | string>>;
+    const mine = rows.filter((r) => r.input_tokens === 1234);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ status: 499, error_type: 'client_closed_request', output_tokens: 567, tokens_estimated: 0 });
+    expect(Number(mine[0]!.cost_usd)).toBeGreaterThan(0);
+    // The SDK's retry after its timeout is answered from the billed answer, not billed again.
+    const calls = upstreamCalls;
+    const retry = await oa.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] });
+    expect(retry.choices[0]?.message.content).toBe(`late ${prompt}`);
+    expect(upstreamCalls).toBe(calls);
+  });
+});
