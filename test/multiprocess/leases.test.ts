@@ -44,15 +44,15 @@ async function killed(c: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** A governor on a fresh data file, on a clock only the test moves, beside a live proxy process holding one call. */
+/** A governor on a fresh data file, on a clock the test moves, beside a live proxy process holding one call. */
 async function judgeBesideHolder() {
   const data = tempDb();
   t = data;
   const p = policy(INPUT);
-  // The judge starts once the holder is up (see the first test): only the test moves its clock.
-  const { child } = await holder(data.file, 1);
   const clock = { now: Date.now() };
   const judge = new Governor(data.open(), () => p, () => clock.now, { leaseTtlMs: 20_000 });
+  const { child } = await holder(data.file, 1);
+  clock.now = Date.now();
   return { judge, child, clock, data };
 }
 
