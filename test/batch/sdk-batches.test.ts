@@ -4,11 +4,16 @@
  * becomes one ledger row at the batch price (tagged like the submission, linked to it), results
  * fetched twice are recorded once, budgets refuse a batch whose worst case would exceed them.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI, { toFile } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { priceCall } from '../../proxy/src/pricing/price';
 import type { CallRecord } from '../../proxy/src/ledger/types';
+import { PolicySchema } from '../../proxy/src/policy/schema';
+import { startProxy } from '../../proxy/src/server/start';
 import { startHarness, type Harness } from '../support/harness';
 
 let h: Harness | undefined;
@@ -134,6 +139,76 @@ describe('OpenAI Files + Batches (openai SDK) through the proxy', () => {
     h.upstream.batch.complete(b2.id);
     const cancelled = await client.batches.retrieve(b2.id);
     expect(cancelled.status).toBe('cancelled');
+  });
+
+  it('a batch whose every sent request failed still gives back the lines the cache answered (OpenAI writes no output file then)', async () => {
+    h = await startHarness({ budgets: [{ name: 'day', period: 'day', usd: 100 }] });
+    const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-batch-test', maxRetries: 0 });
+    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a known question' }], max_tokens: 50 });
+    const lines = [line(0, 'a known question'), line(1, 'doomed one [[fake:batch-error]]'), line(2, 'doomed two [[fake:batch-error]]')];
+    const file = await client.files.create({ file: await toFile(jsonl(lines), 'in.jsonl'), purpose: 'batch' });
+    const batch = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    h.upstream.batch.complete(batch.id);
+    const done = await client.batches.retrieve(batch.id);
+    expect(done.status).toBe('completed');
+    expect(done.error_file_id).toBeTruthy();
+    // The provider wrote no output file; the proxy's cached answer is one of its own.
+    expect(done.output_file_id).toBeTruthy();
+    expect((await client.files.retrieve(done.output_file_id!)).purpose).toBe('batch_output');
+    const errors = await (await client.files.content(done.error_file_id!)).text();
+    expect(errors).toContain('req-1');
+    const output = (await (await client.files.content(done.output_file_id!)).text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { custom_id: string; response: { status_code: number } });
+    expect(output.map((l) => [l.custom_id, l.response.status_code])).toEqual([['req-0', 200]]);
+    const rows = batchRows(h, batch.id);
+    expect(rows.map((r) => r.cache).sort()).toEqual(['exact', 'miss', 'miss']);
+    // Read once more: nothing recorded twice; and the batch's reservation is closed.
+    await (await client.files.content(done.output_file_id!)).text();
+    expect(batchRows(h, batch.id)).toHaveLength(3);
+    const open = h.proxy.services.db.prepare("SELECT COUNT(*) AS n FROM governance_reservations WHERE state = 'open'").get() as { n: number };
+    expect(open.n).toBe(0);
+  });
+
+  it('a proxy restarted while a batch runs keeps its worst case reserved (not spent), and settles it from the results', async () => {
+    const budgets = [{ name: 'day', period: 'day' as const, usd: 100 }];
+    h = await startHarness({ budgets }, { dataDir: mkdtempSync(join(tmpdir(), 'tollgate-batch-restart-')) });
+    const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-batch-test', maxRetries: 0 });
+    const file = await client.files.create({ file: await toFile(jsonl([line(0, 'restart one'), line(1, 'restart two')]), 'in.jsonl'), purpose: 'batch' });
+    const batch = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    const spend = (db: Harness['proxy']['services']['db']) => db.prepare('SELECT SUM(spent_nano) AS spent, SUM(reserved_nano) AS reserved FROM governance_spend').get() as { spent: number; reserved: number };
+    const reserved = spend(h.proxy.services.db).reserved;
+    expect(reserved).toBeGreaterThan(0);
+    // The proxy stops (an update, a reboot) while the provider runs the batch; a new one starts on the same data.
+    const { upstream, dataDir } = h;
+    await h.proxy.close();
+    h = undefined;
+    const policy = PolicySchema.parse({ budgets, providers: { openai: { baseUrl: upstream.openaiBaseUrl }, anthropic: { baseUrl: upstream.anthropicBaseUrl } } });
+    const next = await startProxy({ port: 0, dataDir, policy, env: {} });
+    try {
+      expect(spend(next.services.db)).toEqual({ spent: 0, reserved });
+      upstream.batch.complete(batch.id);
+      const again = new OpenAI({ baseURL: `${next.url}/v1`, apiKey: 'sk-batch-test', maxRetries: 0 });
+      const done = await again.batches.retrieve(batch.id);
+      await (await again.files.content(done.output_file_id!)).text();
+      const after = spend(next.services.db);
+      expect(after.reserved).toBe(0);
+      expect(after.spent).toBeGreaterThan(0);
+      expect(after.spent).toBeLessThan(reserved);
+    } finally {
+      await next.close();
+      await upstream.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a refused batch names its worst case as the editor writes dollars (not "$0.0000" for a small one)', async () => {
+    h = await startHarness({ budgets: [{ name: 'tiny-tokens', period: 'day', tokens: 10, action: 'block' }] });
+    const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-batch-test', maxRetries: 0 });
+    const file = await client.files.create({ file: await toFile(jsonl([line(0, 'hi', { model: 'gpt-4.1-nano', max_tokens: 20 })]), 'small.jsonl'), purpose: 'batch' });
+    const err = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    const message = String((err as Error).message);
+    expect(message).toMatch(/worst case \(\$0\.0000\d+ at the batch rate\)/);
+    expect(message).toContain('tokens per day');
   });
 
   it('a block budget refuses a batch whose worst case would exceed it, before anything is submitted', async () => {

@@ -39,6 +39,8 @@ describe('vetoReason: same meaning passes', () => {
     ['typo in a long word', 'When will I receive my refund?', 'When will I recieve my refund?'],
     ['sentence-initial capital is not an entity', 'Refund status please', 'what is my refund status'],
     ['negation both sides', "Why doesn't my card work?", 'Why does my card not work?'],
+    ['a reordered list of numbers', 'How will the ban of 500 and 1000 rupee notes affect prices?', 'How will the ban of 1000 and 500 rupee notes affect prices?'],
+    ['a reordered symmetric list of words', 'Is it better to rent or buy a house?', 'Is it better to buy or rent a house?'],
   ])('%s', (_name, a, b) => {
     expect(vetoReason(a, b)).toBeUndefined();
   });
@@ -66,7 +68,11 @@ describe('vetoReason: order, question kind, symbols', () => {
     ['why vs yes/no', 'Why is my cat sneezing so much?', 'Is my cat sneezing so much?', /question/],
     ['when vs where', 'When was the Eiffel Tower built?', 'Where was the Eiffel Tower built?', /question/],
     ['programming symbols', 'How does || differ from | in C#?', 'How does C++ differ from C#?', /identifiers/],
-    ['superlatives are content', 'What is the best laptop for students?', 'What is the worst laptop for students?', /content/],
+    ['superlatives are content', 'What is the best laptop for students?', 'What is the worst laptop for students?', /opposite|content/],
+    ['an opposite particle in the same place', 'How do I turn on dark mode?', 'How do I turn off dark mode?', /opposite words in the same place: "on" vs "off"/],
+    ['a negating prefix', 'How do I lock my card?', 'How do I unlock my card?', /opposite words/],
+    ['two words change places', 'How many teaspoons are in a tablespoon?', 'How many tablespoons are in a teaspoon?', /words swapped/],
+    ['the same numbers in another order', 'Is 7 greater than 3?', 'Is 3 greater than seven?', /numbers in another order/],
   ])('%s', (_name, a, b, why) => {
     expect(vetoReason(a, b)).toMatch(why);
     expect(vetoReason(b, a)).toBeDefined();

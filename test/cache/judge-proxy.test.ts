@@ -67,6 +67,24 @@ describe('judge in the proxy', () => {
     expect(q).toMatchObject({ hits: 1, badHits: 0, lookups: 3 });
   });
 
+  it('an opposite in a word\'s place or two words that change places is a miss, however close the vectors', async () => {
+    setSemantic({ wrongAnswerCostUsd: 0 });
+    const pairs: [string, string][] = [
+      ['How do I turn on dark mode in Chrome?', 'How do I turn off dark mode in Chrome?'],
+      ['What is the shipping cost to the UK?', 'What is the shipping cost from the UK?'],
+      ['How do I increase my credit score?', 'How do I decrease my credit score?'],
+      ['How many teaspoons are in a tablespoon?', 'How many tablespoons are in a teaspoon?'],
+    ];
+    for (const [i, [stored, asked]] of pairs.entries()) {
+      expect((await ask(stored, `opposites-${i}`)).cache).toBe('miss');
+      const r = await ask(asked, `opposites-${i}`);
+      expect(r.cache, asked).toBe('miss');
+      expect(r.text).not.toContain('You said: How do I turn on');
+    }
+    // The same feature still serves a paraphrase of the stored prompt.
+    expect((await ask('How can I turn on dark mode in Chrome?', 'opposites-0')).cache).toBe('semantic');
+  });
+
   it('evicting a semantic hit from the dashboard tightens that feature only', async () => {
     await ask('What is the capital of France?', 'geo');
     await ask('What is the capital of France?', 'other-feature');

@@ -161,6 +161,42 @@ describe('what the judge will not decide', () => {
     expect(judge.judge(0.97, 'How to move files to a new folder?', 'How do I move files to a new folder?').veto).toBeUndefined();
   });
 
+  it('vetoes an opposite in a word\'s place and two words that change places, which the shipped score rates as the same request', () => {
+    const judge = shippedJudgeFor(USE_LITE_MODEL_ID)!;
+    // Cosines as USE-lite gives them (0.95–0.99): each scored at or above the operating point.
+    const different: [number, string, string, RegExp][] = [
+      [0.988, 'How do I turn on dark mode in Chrome?', 'How do I turn off dark mode in Chrome?', /opposite words/],
+      [0.989, 'What is the shipping cost to the UK?', 'What is the shipping cost from the UK?', /opposite words/],
+      [0.994, 'Please summarize the main arguments for nuclear power in a short paragraph', 'Please summarize the main arguments against nuclear power in a short paragraph', /opposite words/],
+      [0.987, 'How do I zoom in on a PDF?', 'How do I zoom out on a PDF?', /opposite words/],
+      [0.983, 'the price went up after I ordered', 'the price went down after I ordered', /opposite words/],
+      [0.968, 'How do I import data into Excel?', 'How do I export data from Excel?', /opposite words/],
+      [0.981, 'How do I increase my credit score?', 'How do I decrease my credit score?', /opposite words/],
+      [0.993, 'How to bake bread at high altitude', 'How to bake bread at low altitude', /opposite words/],
+      [0.988, 'How many teaspoons are in a tablespoon?', 'How many tablespoons are in a teaspoon?', /words swapped/],
+      [0.956, 'How many centimeters are in an inch?', 'How many inches are in a centimeter?', /words swapped/],
+      // The same numbers in another order: the number feature compares them as a set.
+      [0.971, 'What is 2 to the power of 10?', 'What is 10 to the power of 2?', /numbers in another order/],
+    ];
+    for (const [cosine, a, b, why] of different) {
+      expect(judge.score(cosine, a, b), `${a} / ${b}`).toBeGreaterThanOrEqual(judge.weights.operatingPoint.minProbability);
+      expect(judge.judge(cosine, a, b).veto, `${a} / ${b}`).toMatch(why);
+      expect(judge.judge(cosine, b, a).veto, `${b} / ${a}`).toMatch(why);
+    }
+    // The same request reworded keeps its score: a symmetric list reordered, an opposite used on
+    // both sides or not in the same place, a paraphrase that moves words around.
+    const same: [string, string][] = [
+      ['Is it better to rent or buy a house?', 'Is it better to buy or rent a house?'],
+      ['How do I turn on dark mode in Chrome?', 'How can I turn on dark mode in Chrome?'],
+      ['I need to fly from New York to Boston next Tuesday, what are the cheapest options?', 'What are the cheapest options to fly from New York to Boston next Tuesday?'],
+      ['What is the difference between a virus and a bacteria?', 'What is the difference between a bacteria and a virus?'],
+      ['Where can I get a new card from?', 'Where to get a new card?'],
+      ['How do I move money from savings to checking?', 'How can I move money from savings to checking?'],
+      ['What is 2 to the power of 10?', "What's two to the power of 10?"],
+    ];
+    for (const [a, b] of same) expect(judge.judge(0.97, a, b).veto, `${a} / ${b}`).toBeUndefined();
+  });
+
   it('refuses non-English text with an English-only model, and long code', () => {
     expect(cannotJudgeReason('Как сбросить пароль?')).toBe('not English');
     expect(cannotJudgeReason('¿Cómo puedo restablecer mi contraseña de correo electrónico rápidamente?')).toBe('not English');

@@ -29,6 +29,12 @@ describe('policy validate without a policy file', () => {
     expect(r.code).toBe(1);
     expect(r.err.join('\n')).toBe('team.yaml:1:1: policy file not found');
   });
+
+  it('a file given both as the argument and with --policy is a usage error (exit 2), said as commander says one', async () => {
+    const r = await runPolicyCli(dir, ['validate', 'a.yaml', '--policy', 'b.yaml'], {});
+    expect(r.code).toBe(2);
+    expect(r.err.join('')).toMatch(/^error: give the policy file once, .*"a\.yaml" and --policy "b\.yaml"/);
+  });
 });
 
 describe('a workspace policy that is a dangling symlink', () => {

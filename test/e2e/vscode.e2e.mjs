@@ -11,6 +11,13 @@
  *    "Set Provider API Key" (and the start said that no key is configured);
  *  - an invalid policy edit appears in Problems at its line, the proxy refuses to restart with
  *    it, "Open Policy" opens at that line, and the proxy starts by itself once the file is fixed;
+ *  - an export whose output folder is a link out of the workspace names that folder and why,
+ *    without blaming the policy, and writes nothing through the link;
+ *  - a policy that is a symbolic link to a missing file: the restart is refused, the failure's
+ *    "Open Policy" names the link and its target instead of opening an empty editor, and the
+ *    proxy starts by itself once the file is back;
+ *  - the sidebar lists a burst of new calls, and none leaves the list (nor does it go blank)
+ *    while it re-reads the ledger;
  *  - a live call appears in the dashboard with the headline already counting it, and the status
  *    bar shows the same figure;
  *  - the dashboard in the light theme: every chart series, bar, gauge fill and gauge track at 3:1
@@ -28,7 +35,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as cs from './support/codeServer.mjs';
@@ -447,6 +454,130 @@ test('an invalid policy edit shows in Problems at its line; the proxy restarts o
   assert.equal(health.status, 'ok');
   assert.deepEqual(health.policy.problems, []);
   await page.locator('.markers-panel .monaco-list-row', { hasText: `Ln ${usdLine}` }).first().waitFor({ state: 'detached', timeout: 20_000 });
+});
+
+test('Export to an output folder that is a link out of the workspace names that folder, not a policy problem', { skip, timeout: 90_000 }, async () => {
+  // A cloned repository's trap: .tollgate/exports leads somewhere else on the disk.
+  const outside = join(run, 'outside-exports');
+  mkdirSync(outside, { recursive: true });
+  const link = join(ws, '.tollgate/exports');
+  symlinkSync(outside, link);
+  try {
+    await runCommand('Notifications: Clear All Notifications').catch(() => page.keyboard.press('Escape'));
+    await runCommand('Tollgate: Export Policy to Another Gateway…');
+    // Every target (all picked by default), then the default output folder.
+    await page.locator('.quick-input-widget', { hasText: 'Export the Tollgate policy to' }).waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Output folder' }).waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notification-toast', { hasText: 'cannot export to' }).first();
+    await toast.waitFor({ timeout: 20_000 });
+    const text = (await toast.innerText()).replace(/\s+/g, ' ');
+    mark(`export refused: "${text.slice(0, 200)}"`);
+    assert.match(text, /cannot export to \.tollgate\/exports\//);
+    assert.match(text, /outside the workspace/);
+    assert.doesNotMatch(text, /The policy has/, 'the policy is not blamed');
+    assert.equal(await toast.locator('.monaco-button', { hasText: 'Open Policy' }).count(), 0, 'no Open Policy for an output problem');
+    assert.deepEqual(readdirSync(outside), [], 'nothing was written through the link');
+  } finally {
+    rmSync(link, { force: true });
+    await runCommand('Notifications: Clear All Notifications').catch(() => page.keyboard.press('Escape'));
+  }
+});
+
+test('a policy that is a link to a missing file: the start is refused, and Open Policy names the link and its target', { skip, timeout: 180_000 }, async () => {
+  // A shared policy linked from a checkout that is not there (yet).
+  const policyFile = join(ws, '.tollgate/policy.yaml');
+  const good = readFileSync(policyFile, 'utf8');
+  const target = join(run, 'shared-policies-not-cloned/policy.yaml');
+  // The policy editor of the test before would be an editor on the link: a clean view.
+  await runCommand('View: Close All Editors').catch(() => page.keyboard.press('Escape'));
+  rmSync(policyFile);
+  symlinkSync(target, policyFile);
+  try {
+    await runCommand('Tollgate: Restart Proxy');
+    // The proxy stops with the reason rather than running without the team's budgets.
+    const failed = page.locator('.notification-toast', { hasText: 'did not start' }).first();
+    await failed.waitFor({ timeout: 60_000 });
+    const failure = (await failed.innerText()).replace(/\s+/g, ' ');
+    mark(`dangling policy: "${failure.slice(0, 240)}"`);
+    assert.ok(failure.includes(`symbolic link to ${target}, which does not exist`), `the failure says why: ${failure}`);
+    assert.ok((await statusItem()).error, 'the status bar shows the error');
+    // Its "Open Policy" button: a message naming the link and the missing target, not an empty editor.
+    await failed.locator('.monaco-button', { hasText: 'Open Policy' }).first().click();
+    const said = page.locator('.notification-toast', { hasText: 'cannot open the workspace policy' }).first();
+    await said.waitFor({ timeout: 20_000 });
+    const text = (await said.innerText()).replace(/\s+/g, ' ');
+    mark(`Open Policy: "${text.slice(0, 240)}"`);
+    assert.match(text, /\.tollgate\/policy\.yaml/);
+    assert.ok(text.includes(`symbolic link to ${target}, which does not exist`), text);
+    assert.equal(await page.locator('.tab[data-resource-name="policy.yaml"]').count(), 0, 'no editor opened on a file that is not there');
+  } finally {
+    // The file back (as after cloning the shared checkout): the proxy starts by itself.
+    rmSync(policyFile, { force: true });
+    writeFileSync(policyFile, good);
+  }
+  await waitFor(async () => /Tollgate \$[\d.]+ today/.test(await statusText()), 'the proxy to start again once the policy is back', 90_000);
+  await runCommand('Notifications: Clear All Notifications').catch(() => page.keyboard.press('Escape'));
+});
+
+/** The sidebar webview's document (its body says data-view="sidebar"), searched in every frame. */
+async function sidebarFrame() {
+  for (const frame of page.frames()) {
+    try {
+      if (await frame.locator('body[data-view="sidebar"] .sidebar-body').first().count()) return frame;
+    } catch {
+      // a frame that navigated away while being asked
+    }
+  }
+  return undefined;
+}
+
+test('the sidebar lists new calls live, and its re-reads of the ledger never drop one from the list', { skip, timeout: 120_000 }, async () => {
+  await runCommand('Focus on Spend View');
+  const frame = await waitFor(sidebarFrame, 'the Tollgate sidebar', 60_000);
+  // Every change of the list is recorded: a call that was shown and went again (a re-read that
+  // replaced the list with a page read before the call was recorded) is a blink the user sees.
+  await frame.evaluate(() => {
+    const seen = new Set();
+    const w = /** @type {any} */ (window);
+    w.__tgSidebar = { vanished: [], emptied: 0, seen };
+    const check = () => {
+      const now = new Set([...document.querySelectorAll('.recent li[data-id]')].map((li) => li.dataset.id));
+      if (!now.size && seen.size) w.__tgSidebar.emptied++;
+      for (const id of seen) if (!now.has(id) && !w.__tgSidebar.vanished.includes(id)) w.__tgSidebar.vanished.push(id);
+      for (const id of now) seen.add(id);
+    };
+    check();
+    new MutationObserver(check).observe(document.body, { childList: true, subtree: true });
+  });
+  const before = await frame.evaluate(() => /** @type {any} */ (window).__tgSidebar.seen.size);
+  // A burst, so calls arrive on the stream while the sidebar re-reads the ledger (at most once a second).
+  const { default: OpenAI } = await import('openai');
+  const client = new OpenAI({ baseURL: `http://127.0.0.1:${proxyPort}/v1`, apiKey: 'sk-e2e-not-a-real-key', maxRetries: 0 });
+  const made = 4;
+  for (let i = 0; i < made; i++) {
+    await client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 16, messages: [{ role: 'user', content: `Sidebar call ${i}.` }] });
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const ledger = await (await fetch(`http://127.0.0.1:${proxyPort}/tollgate/calls?limit=20`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+  const total = ledger.calls.length;
+  assert.ok(total >= made && total <= 10, `every call of this run fits the sidebar's ten (${total})`);
+  const shown = await waitFor(async () => {
+    const n = await frame.locator('.recent li[data-id]').count();
+    return n === total ? n : undefined;
+  }, `the sidebar to list all ${total} calls`, 30_000);
+  // Past the next re-reads (one a second after a call, and each answer of the stream).
+  await new Promise((r) => setTimeout(r, 2_500));
+  const record = await frame.evaluate(() => {
+    const s = /** @type {any} */ (window).__tgSidebar;
+    return { vanished: s.vanished, emptied: s.emptied, shown: document.querySelectorAll('.recent li[data-id]').length };
+  });
+  mark(`sidebar: ${before} call(s) before, ${shown} after ${made} new; ${JSON.stringify(record)}`);
+  assert.deepEqual(record.vanished, [], 'no call left the list once shown');
+  assert.equal(record.emptied, 0, 'the list never went blank');
+  assert.equal(record.shown, total);
+  await runCommand('View: Close Primary Side Bar').catch(() => page.keyboard.press('Escape'));
 });
 
 test('a workspace with only code activates on opening a TypeScript file and shows the missing-limit warning', { skip, timeout: 240_000 }, async () => {

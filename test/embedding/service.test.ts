@@ -163,6 +163,39 @@ describe('EmbeddingService (worker thread)', () => {
     await expect(service.embed('x')).rejects.toThrow(/is not in/);
   });
 
+  it('close() does not wait for a model load it never began (the proxy stops while its router and cache models load); the next service still loads', async () => {
+    const useLite = () => {
+      const service = new EmbeddingService({ backend: 'use-lite', log: () => undefined });
+      services.push(service);
+      return service;
+    };
+    // Two services share the worker, as the semantic cache's and the router's do; loads run one
+    // after another, so the second waits behind the first. Closing the second must not wait for
+    // the first load (before, its close came after both loads: the whole shutdown waited).
+    const first = useLite();
+    const second = useLite();
+    first.start();
+    second.start();
+    const order: string[] = [];
+    const firstReady = first.ready().then(() => order.push('first ready'));
+    const secondReady = second.ready().catch((e: unknown) => e);
+    await second.close();
+    order.push('second closed');
+    await firstReady;
+    expect(order).toEqual(['second closed', 'first ready']);
+    expect(second.state.state).toBe('disabled');
+    expect(await secondReady).toBeInstanceOf(Error);
+
+    // Stopped right after starting: its load never runs, and the worker serves the next one.
+    const stopped = useLite();
+    stopped.start();
+    await stopped.close();
+    const next = useLite();
+    next.start();
+    expect((await next.ready()).backend).toBe('use-lite');
+    expect(await next.embed('hello')).toHaveLength(512);
+  }, 180_000);
+
   it('backend off stays disabled; close() rejects later calls', async () => {
     const off = new EmbeddingService({ backend: 'off' });
     off.start();

@@ -40,3 +40,25 @@ describe('bundled USE-lite embeddings (real model)', () => {
     expect(dot(alone!, inBatch!)).toBeCloseTo(1, 4);
   });
 });
+
+describe('loading USE-lite for a session that closes meanwhile', () => {
+  it('stops at the next step with the signal’s reason instead of finishing the load', async () => {
+    const abort = new AbortController();
+    const loading = openUseLiteEmbedder({ signal: abort.signal });
+    abort.abort(new Error('embedding session closed'));
+    await expect(loading).rejects.toThrow('embedding session closed');
+  });
+
+  it('does not fall back to TensorFlow.js once closed (the onnxruntime step failed because of the close)', async () => {
+    const abort = new AbortController();
+    const loading = openUseLiteEmbedder({
+      path: 'auto',
+      signal: abort.signal,
+      loadOnnxRuntime: () => {
+        abort.abort(new Error('embedding session closed'));
+        return Promise.reject(new Error('interrupted'));
+      },
+    });
+    await expect(loading).rejects.toThrow('interrupted');
+  });
+});

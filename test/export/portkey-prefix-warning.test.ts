@@ -32,6 +32,17 @@ describe('Portkey "<provider>/<model>" warning', () => {
     expect(w.map((x) => x.field).sort()).toEqual(['fallbacks[0].from', 'providers', 'providers.openrouter.models[0]']);
     expect(w.find((x) => x.field === 'fallbacks[0].from')?.message).toContain('"anthropic/claude-*"');
   });
+
+  it("says which clients differ for another protocol's prefix (OpenRouter's anthropic/*)", () => {
+    // Tollgate keeps "anthropic/claude-…" on openrouter for OpenAI-protocol clients (the anthropic
+    // provider does not speak it) and sends it to anthropic only for Anthropic-protocol ones; the
+    // Portkey condition sends every such request to openrouter, which accepts the name.
+    const w = portkeyWarnings('providers:\n  openrouter: { kind: openai, baseUrl: "https://openrouter.ai/api/v1", models: ["anthropic/*"] }\n');
+    const m = w.find((x) => x.field === 'providers.openrouter.models[0]')?.message ?? '';
+    expect(m).toMatch(/openai-protocol requests .* to provider openrouter unchanged/);
+    expect(m).toMatch(/anthropic-protocol/);
+    expect(m).not.toMatch(/which it rejects/);
+  });
 });
 
 describe('policy validate: a rule whose match.model carries a provider prefix', () => {

@@ -3,12 +3,14 @@
  * (dist/proxy/cli.js): a malformed TOLLGATE_CACHE_KEY (exit 4, like a bad policy) is not blamed on
  * a policy file the workspace does not have, and a proxy that keeps crashing at start-up (a data
  * directory holding a file that is not SQLite) gives up with that reason, not only an exit code.
+ * A refused policy says what the CLI found and where (it said only "has errors", also for a
+ * policy that is a link to a file that is not there).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FailureLines } from '../../extension/src/proxy/failureLines';
+import { FailureLines, policyReason } from '../../extension/src/proxy/failureLines';
 import type { ProxyState } from '../../extension/src/proxy/state';
 import { ProxySupervisor, type LaunchSpec } from '../../extension/src/proxy/supervisor';
 import { freePort } from '../support/freePort';
@@ -47,6 +49,22 @@ describe('proxy failure reasons', () => {
     writeFileSync(policy, 'version: 1\nbudgets:\n  - name: x\n    period: day\n    usd: ten\n');
     const { state } = await run('bad-policy', { policyFile: policy });
     expect(state).toMatchObject({ kind: 'failed', reason: 'bad-policy' });
+    // What is wrong, where: the notification and the status bar tooltip say it, not only "has errors".
+    const message = (state as { message: string }).message;
+    expect(message).toContain(policy);
+    expect(message).toContain('line 5, column 10: budgets.0.usd: expected a number, got the text "ten"');
+  });
+
+  it('a policy that is a link to a missing file says so, not that the file has errors', async () => {
+    mkdirSync(join(dir, 'linked', '.tollgate'), { recursive: true });
+    const policy = join(dir, 'linked', '.tollgate', 'policy.yaml');
+    const target = join(dir, 'shared-config', 'policy.yaml');
+    symlinkSync(target, policy);
+    const { state } = await run('dangling-policy', { policyFile: policy });
+    expect(state).toMatchObject({ kind: 'failed', reason: 'bad-policy' });
+    const message = (state as { message: string }).message;
+    expect(message).toContain(`symbolic link to ${target}, which does not exist`);
+    expect(message).not.toContain('has errors');
   });
 
   it('gives up on a proxy that crashes at every start with the reason it printed', async () => {
@@ -69,5 +87,15 @@ describe('FailureLines', () => {
     for (const l of ['node:internal/modules/cjs/loader:1210', '  throw err;', "Error: Cannot find module '/x/cli.js'", '    at Module._resolveFilename', 'Node.js v20.20.2']) crash.push(l);
     expect(crash.text).toBe("Error: Cannot find module '/x/cli.js'");
     expect(new FailureLines().text).toBeUndefined();
+  });
+
+  it('policyReason: each problem at its line and column, without the file name the message already gives', () => {
+    const file = '/w/.tollgate/policy.yaml';
+    const said = `invalid policy: ${file}:5:10: budgets.0.usd: expected a number ${file}:9:3: routing.rules.0.tier: unknown tier "huge"`;
+    expect(policyReason(said, file)).toBe('line 5, column 10: budgets.0.usd: expected a number; line 9, column 3: routing.rules.0.tier: unknown tier "huge"');
+    expect(policyReason(`invalid policy: ${file}:1:1: cannot resolve the policy path`, file)).toBe('cannot resolve the policy path');
+    // Nothing about this file (an older CLI, another reason): the caller keeps its own sentence.
+    expect(policyReason('invalid policy', file)).toBeUndefined();
+    expect(policyReason(undefined, file)).toBeUndefined();
   });
 });

@@ -57,3 +57,37 @@ describe('downgrade to a tier model that has no price', () => {
     expect(r.downgrade?.to).toBe(LOCAL);
   });
 });
+
+describe('downgrade of a request that carries an image', () => {
+  const withImage = { ...call, images: true };
+  function spent(tiers: Record<string, string>) {
+    t = tempDb();
+    const p = policy({ budgets: [{ name: 'search-daily', scope: { team: 'search' }, period: 'day', usd: PER / 2, action: 'downgrade' }], routing: { tiers: { openai: tiers } } });
+    const g = new Governor(t.open(), () => p);
+    g.settle(g.admit(call).reservationId!, { costUsd: PER, tokens: 2000 });
+    return g;
+  }
+
+  it('passes over a tier whose model reads no images (o3-mini) for the next one that does', () => {
+    const g = spent({ small: 'o3-mini', medium: 'gpt-4.1-mini', large: 'gpt-4.1' });
+    // Without an image, the cheapest tier as before.
+    expect(g.admit(call).downgrade?.to).toBe('o3-mini');
+    const r = g.admit(withImage);
+    expect(r.decision).toBe('downgrade');
+    expect(r.downgrade?.to).toBe('gpt-4.1-mini');
+  });
+
+  it('keeps the requested model when it is the cheapest tier that reads images, as for any cheapest tier', () => {
+    const g = spent({ small: 'o3-mini', large: 'gpt-4.1' });
+    expect(g.admit(withImage)).toMatchObject({ decision: 'downgrade', downgrade: { from: 'gpt-4.1', to: 'gpt-4.1' } });
+  });
+
+  it('is refused, saying why, when no tier reads images', () => {
+    const g = spent({ small: 'o3-mini', medium: 'gpt-3.5-turbo' });
+    const r = g.admit(withImage);
+    expect(r.decision).toBe('block');
+    expect(r.reservationId).toBeUndefined();
+    expect(r.message).toContain('carries an image');
+    expect(r.message).toContain('o3-mini');
+  });
+});

@@ -137,6 +137,17 @@ describe('budget actions', () => {
     expect(g.admit(call()).decision).not.toBe('block');
     void b;
   });
+
+  it('a refusal speaks of tokens as the status bar and dashboard do (contract/format), not in raw digits', () => {
+    const { g } = setup({ budgets: [{ name: 'tok', period: 'week', usd: 50, tokens: 1_000_000 }] });
+    const a = g.admit(call({ maxOutputTokens: 1_233_567 }));
+    g.settle(a.reservationId!, { costUsd: 0, tokens: 1_234_567 });
+    const r = g.admit(call());
+    expect(r.decision).toBe('block');
+    expect(r.message).toContain(', $50.00 / 1M tokens per week)');
+    expect(r.message).toContain('is exhausted: $0 / 1.23M of 1M tokens spent or reserved');
+    expect(r.message).not.toMatch(/\d{5,}/);
+  });
 });
 
 describe('scopes and tags', () => {

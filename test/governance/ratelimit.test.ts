@@ -68,6 +68,15 @@ describe('tokens per minute', () => {
     expect(g.rateStatus()[0]!.tokens).toBe(4500);
   });
 
+  it('a refusal gives large token figures as the editor does (1.50M, not 1500000)', () => {
+    const { g } = setup({ rateLimits: [{ name: 'tpm', tpm: 1_500_000 }] });
+    g.settle(g.admit(call(1000, 1000)).reservationId!, { costUsd: 0, tokens: 1_200_000 });
+    const r = g.admit(call(200_000, 150_000));
+    expect(r.decision).toBe('block');
+    expect(r.message).toContain('allows 1.50M tokens per minute: 1.20M used in the last 60 s, and this request needs up to 350.0k');
+    expect(r.message).not.toMatch(/\d{5,}/);
+  });
+
   it('lets one request larger than the whole allowance through on an empty window', () => {
     const { g } = setup({ rateLimits: [{ name: 'tpm', tpm: 1000 }] });
     expect(g.admit(call(5000, 1000)).decision).toBe('allow');

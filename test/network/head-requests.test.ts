@@ -144,8 +144,11 @@ describe('HEAD on a streamed answer', () => {
     expect(upstream.methods).toEqual([`GET /v1/responses/${ID}?stream=true`]);
     await expect.poll(() => upstream.cut, { timeout: 3_000 }).toBe(true);
     expect(upstream.events).toBeLessThan(100);
-    // Recorded like a stream its client left: nothing billed for events nobody read.
+    // Recorded with the status the client got, nothing billed for events nobody read: a HEAD is
+    // answered whole by its headers, not a client that left (499, a disconnect on the dashboard).
     await expect.poll(() => hs.proxy.services.ledger.page({}, 10).calls.length).toBe(1);
-    expect(hs.proxy.services.ledger.page({}, 10).calls[0]).toMatchObject({ endpoint: 'responses.retrieve', status: 499, costUsd: 0 });
+    const row = hs.proxy.services.ledger.page({}, 10).calls[0];
+    expect(row).toMatchObject({ endpoint: 'responses.retrieve', status: 200, costUsd: 0 });
+    expect(row?.errorType).toBeUndefined();
   });
 });

@@ -79,3 +79,18 @@ describe('rule values of another type', () => {
     expect(found[0]?.message).toContain(hint);
   });
 });
+
+describe('YAML habits from other files', () => {
+  it('a tab in the indentation says what to write instead', () => {
+    const found = problems('cache:\n\tenabled: true\n');
+    expect(found[0]).toMatchObject({ line: 2, column: 1 });
+    expect(found[0]?.message).toMatch(/tabs.*indent with spaces/i);
+  });
+
+  it('a top-level key that only holds an anchor (as in Compose and CI files) says where the anchor goes', () => {
+    const found = problems('common: &d { period: day, usd: 5 }\nbudgets:\n  - { name: a, <<: *d }\n');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ line: 1, column: 1 });
+    expect(found[0]?.message).toContain('put the anchor (&name) on the first entry that uses it');
+  });
+});

@@ -2,13 +2,16 @@
  * Flex processing is keyed by what the upstream is (batch/flex.ts `flexTierOf`, batchUpstream), not
  * by the policy's name for it: OpenAI named `openai-prod` was never sent flex and was billed at
  * standard rates for flex answers, and an Azure resource named `openai` was sent
- * `service_tier: "flex"` (Azure's preview refuses it with a 400 for a deployment without flex) and
- * billed at half price.
+ * `service_tier: "flex"` (Azure's preview refuses it with a 400 for a deployment without flex).
+ * Azure bills the flex answers it serves at half price (documented); they were billed at the
+ * standard price.
  */
 import { calcPrice } from '@pydantic/genai-prices';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flexTierOf } from '../../proxy/src/batch/flex';
+import { opportunitiesFromRows } from '../../proxy/src/batch/opportunities';
+import { batchUpstream } from '../../proxy/src/batch/rates';
 import type { CallContext } from '../../proxy/src/pipeline/context';
 import { settleCost } from '../../proxy/src/pipeline/cost';
 import { startFakeUpstream, type FakeUpstream } from '../support/fakeUpstream';
@@ -43,17 +46,27 @@ async function flexAnswerCost(provider: Upstream): Promise<number> {
 }
 
 describe('flex tier by upstream', () => {
-  it('OpenAI under any name (and its data-residency hosts) has flex; Azure and other servers named openai do not', () => {
-    expect(flexTierOf(openaiProd, 'gpt-5')?.factor).toBe(0.5);
+  it('OpenAI under any name (and its data-residency hosts) has flex; Azure bills flex answers but is never asked; other servers named openai have none', () => {
+    expect(flexTierOf(openaiProd, 'gpt-5')).toMatchObject({ factor: 0.5, ask: true });
     expect(flexTierOf(residency, 'o3-2025-04-16')?.factor).toBe(0.5);
     expect(flexTierOf(openaiProd, 'gpt-4o')).toBeUndefined();
-    expect(flexTierOf(azureNamedOpenai, 'gpt-5')).toBeUndefined();
+    // Azure OpenAI's flex (preview): half price, by deployment name, so Tollgate never asks for it.
+    expect(flexTierOf(azureNamedOpenai, 'prod-gpt5')).toMatchObject({ factor: 0.5, ask: false });
     expect(flexTierOf(vllmNamedFast, 'gpt-5')).toBeUndefined();
   });
 
-  it('a flex answer is billed at half price from OpenAI under any name, at the standard price elsewhere', async () => {
+  it('batch opportunities show the flex saving by upstream: OpenAI named openai-prod has it, Azure named openai has not', () => {
+    const providers = new Map([openaiProd, azureNamedOpenai, vllmNamedFast].map((p) => [p.name, p]));
+    const row = (provider: string) => ({ feature: 'eval', provider, model_used: 'gpt-5', ts: 0, stream: 0, cost_usd: 1 });
+    const flexUsd = (provider: string) => opportunitiesFromRows([row(provider)], 0, (name) => batchUpstream(providers.get(name)!)).features[0]!.flexUsd;
+    expect(flexUsd('openai-prod')).toBeCloseTo(0.5, 12);
+    expect(flexUsd('openai')).toBeCloseTo(1, 12);
+    expect(flexUsd('fast')).toBeCloseTo(1, 12);
+  });
+
+  it('a flex answer is billed at half price from OpenAI under any name and from Azure, at the standard price elsewhere', async () => {
     expect(await flexAnswerCost(openaiProd)).toBeCloseTo(standard / 2, 12);
-    expect(await flexAnswerCost(azureNamedOpenai)).toBeCloseTo(standard, 12);
+    expect(await flexAnswerCost(azureNamedOpenai)).toBeCloseTo(standard / 2, 12);
     expect(await flexAnswerCost(vllmNamedFast)).toBeCloseTo(standard, 12);
   });
 

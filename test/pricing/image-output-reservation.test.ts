@@ -29,6 +29,17 @@ describe('image output tokens by quality, size and number', () => {
     expect(imageOutputTokens('dall-e-3', 'hd', '1024x1024')).toBeUndefined();
   });
 
+  it('gpt-image-2 (free-form sizes): the nearest documented size by aspect ratio, scaled by pixel area', () => {
+    expect(imageOutputTokens('gpt-image-2', 'high', '1024x1024')).toBe(4_160);
+    // 16:9 is nearest 3:2 (1536x1024): 1,568 medium tokens over 1.5 MP, times 1536x864.
+    expect(imageOutputTokens('gpt-image-2', 'medium', '1536x864')).toBe(Math.ceil((1_568 * 1536 * 864) / (1536 * 1024)));
+    // 4K at high quality: over seven times a square megapixel image, not one image's figure.
+    expect(imageOutputTokens('gpt-image-2-2026-04-21', 'high', '3840x2160')).toBeGreaterThan(7 * 4_160);
+    // auto or an unreadable size: the most a documented size bills.
+    expect(imageOutputTokens('openai/gpt-image-2', 'auto', 'auto')).toBe(6_240);
+    expect(imagesRequestOutputTokens('gpt-image-2', { quality: 'low', size: '2048x2048', n: 3 })).toBe(3 * 4 * 272);
+  });
+
   it('n images (a multipart edit sends n as text), and 100 tokens a streamed partial image', () => {
     expect(imagesRequestOutputTokens('gpt-image-1.5', { quality: 'high', size: '1024x1024', n: 4 })).toBe(4 * 4_160);
     expect(imagesRequestOutputTokens('gpt-image-1', { quality: 'low', size: '1024x1024', n: '3' })).toBe(3 * 272);
@@ -73,6 +84,12 @@ describe('what a call reserves', () => {
     const reserved = reserve(ctx, 50, 200);
     expect(reserved).toBeGreaterThanOrEqual(bill);
     expect(reserved).toBeLessThan(bill * 1.5);
+  });
+
+  it('gpt-image-2 images are reserved by size and number, not as one text answer', () => {
+    const ctx = ctxOf('images.generations', { model: 'gpt-image-2', prompt: 'a city at night', quality: 'high', size: '2560x1440', n: 2 });
+    const tokens = 2 * Math.ceil((6_208 * 2560 * 1440) / (1536 * 1024));
+    expect(reserve(ctx, 50, 0)).toBeGreaterThanOrEqual(billed('gpt-image-2', 50, 0, tokens));
   });
 
   it('a gpt-image-1 edit (multipart fields) reserves its images too', () => {

@@ -13,6 +13,7 @@ import { PolicySchema } from '../../proxy/src/policy/schema';
 import { priceAsModel, priceCall } from '../../proxy/src/pricing/price';
 import { startProxy } from '../../proxy/src/server/start';
 import { startFakeUpstream } from '../support/fakeUpstream';
+import { startHarness, type Harness } from '../support/harness';
 
 describe('priceAs', () => {
   it('maps an exact name, else the first glob that matches, else keeps the name', () => {
@@ -64,6 +65,34 @@ describe('priceAs', () => {
       await proxy.close();
       await upstream.close();
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an alias genai-prices does not know (gemini-flash-latest)', () => {
+  it('is refused by an unpriced: block budget with a message that names priceAs; mapped with priceAs, it is priced and admitted', async () => {
+    const budgets = [{ name: 'usd-cap', period: 'day' as const, usd: 5, unpriced: 'block' as const }];
+    const ask = (h: Harness) =>
+      new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-test-latest', maxRetries: 0 }).chat.completions
+        .create({ model: 'gemini-flash-latest', max_tokens: 20, messages: [{ role: 'user', content: 'hello' }] })
+        .then(() => ({ status: 200, message: '' }), (e: { status?: number; message?: string }) => ({ status: e.status, message: e.message ?? '' }));
+    const plain = await startHarness({ budgets });
+    try {
+      const r = await ask(plain);
+      expect(r.status).toBe(429);
+      expect(r.message).toContain('gemini-flash-latest');
+      expect(r.message).toContain('providers.openai.priceAs');
+    } finally {
+      await plain.close();
+    }
+    const mapped = await startHarness({ budgets }, { openai: { priceAs: { 'gemini-flash-latest': 'gemini-2.5-flash' } } });
+    try {
+      expect((await ask(mapped)).status).toBe(200);
+      const row = mapped.proxy.services.db.prepare('SELECT priced, cost_usd FROM calls ORDER BY id DESC LIMIT 1').get() as { priced: number; cost_usd: number };
+      expect(row.priced).toBe(1);
+      expect(row.cost_usd).toBeGreaterThan(0);
+    } finally {
+      await mapped.close();
     }
   });
 });

@@ -176,3 +176,112 @@ describe('a non-streaming call whose client leaves while the upstream works', ()
     expect(upstreamCalls).toBe(calls);
   });
 });
+
+describe('a streaming call whose client leaves before the first byte', () => {
+  it('is recorded once as 499 with its input estimated, not at $0, and nothing is cached', async () => {
+    // A reasoning model thinking before its first event: the client's timeout comes first.
+    let cut = false;
+    handler = (req, res) => {
+      req.socket.on('close', () => {
+        cut = true;
+      });
+      setTimeout(() => {
+        if (!res.destroyed) chatStream(res, 'too late', true);
+      }, 600);
+    };
+    const prompt = uniq(`thinks long ${'context '.repeat(400)}`);
+    const before = (h.proxy.services.db.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM calls').get() as { n: number }).n;
+    const url = new URL(`${h.openaiBaseUrl}/chat/completions`);
+    await new Promise<void>((resolve) => {
+      const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-shapes' } });
+      req.on('error', () => resolve());
+      req.end(JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: prompt }] }));
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 150);
+    });
+    // The stream's request is cancelled with its client (the provider stops generating).
+    await until(() => cut);
+    await until(() => (h.proxy.services.db.prepare('SELECT COUNT(*) AS n FROM calls WHERE id > ?').get(before) as { n: number }).n >= 1);
+    const rows = h.proxy.services.db.prepare('SELECT status, error_type, input_tokens, output_tokens, tokens_estimated, cost_usd FROM calls WHERE id > ?').all(before) as Array<Record<string, number | string>>;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 499, error_type: 'client_closed_request', tokens_estimated: 1, output_tokens: 0 });
+    expect(Number(rows[0]!.input_tokens)).toBeGreaterThan(400);
+    expect(Number(rows[0]!.cost_usd)).toBeGreaterThan(0);
+    expect(cachedCount(h.proxy, prompt.slice(-20))).toBe(0);
+  });
+});
+
+describe('a streaming call whose client leaves while the proxy waits for it to read', () => {
+  it('is recorded once as the client leaving (499), not as a stream the upstream cut short', async () => {
+    // The upstream sends faster than the client reads: the relay waits on the client's socket
+    // (backpressure) when the client gives up.
+    let n = 0;
+    handler = (_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const timer = setInterval(() => {
+        if (res.destroyed) return clearInterval(timer);
+        for (let k = 0; k < 50; k++) res.write(sse({ ...chunk, choices: [{ index: 0, delta: { content: `w${n++} ${'y '.repeat(50)}` }, finish_reason: null }] }));
+      }, 2);
+      res.on('close', () => clearInterval(timer));
+    };
+    const prompt = uniq('reads slowly');
+    const before = (h.proxy.services.db.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM calls').get() as { n: number }).n;
+    await new Promise<void>((resolve) => {
+      const req = request(new URL(`${h.openaiBaseUrl}/chat/completions`), { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-shapes' } });
+      req.on('error', () => resolve());
+      req.on('response', (res) => {
+        // Reads the first bytes, stops reading, then gives up.
+        res.once('data', () => {
+          res.pause();
+          setTimeout(() => {
+            req.destroy();
+            resolve();
+          }, 300);
+        });
+      });
+      req.end(JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: prompt }] }));
+    });
+    const rowsAfter = () => h.proxy.services.db.prepare('SELECT status, error_type, output_tokens, tokens_estimated FROM calls WHERE id > ?').all(before) as Array<Record<string, number | string>>;
+    await until(() => rowsAfter().length >= 1, 600);
+    const rows = rowsAfter();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 499, error_type: 'client_closed_request', tokens_estimated: 1 });
+    // What the upstream generated before the cancel is billed: estimated from what arrived.
+    expect(Number(rows[0]!.output_tokens)).toBeGreaterThan(0);
+    expect(cachedCount(h.proxy, prompt)).toBe(0);
+  });
+});
+
+describe('a streaming call answered with JSON whose client leaves while the body arrives', () => {
+  it('is recorded as 499 with its input estimated: a JSON answer whose headers came was generated, and billed', async () => {
+    handler = (_q, res) => {
+      const body = JSON.stringify({ id: 'chatcmpl-slow', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'a slow body' }, finish_reason: 'stop' }], usage: { prompt_tokens: 900, completion_tokens: 4, total_tokens: 904 } });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // A slow link: the first half now, the rest after the client gave up.
+      res.write(body.slice(0, 40));
+      setTimeout(() => {
+        if (!res.destroyed) res.end(body.slice(40));
+      }, 600);
+    };
+    const prompt = uniq(`json for a stream ${'context '.repeat(400)}`);
+    const before = (h.proxy.services.db.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM calls').get() as { n: number }).n;
+    await new Promise<void>((resolve) => {
+      const req = request(new URL(`${h.openaiBaseUrl}/chat/completions`), { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-shapes' } });
+      req.on('error', () => resolve());
+      req.end(JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: prompt }] }));
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 200);
+    });
+    const rowsAfter = () => h.proxy.services.db.prepare('SELECT status, error_type, input_tokens, tokens_estimated, cost_usd FROM calls WHERE id > ?').all(before) as Array<Record<string, number | string>>;
+    await until(() => rowsAfter().length >= 1);
+    const rows = rowsAfter();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 499, error_type: 'client_closed_request', tokens_estimated: 1 });
+    expect(Number(rows[0]!.input_tokens)).toBeGreaterThan(400);
+    expect(Number(rows[0]!.cost_usd)).toBeGreaterThan(0);
+  });
+});

@@ -95,13 +95,15 @@ describe('CLI path handling', () => {
         expect(r.code, cases[i]![0]).toBe(1);
         expect(r.stdout).not.toContain('listening');
         expect(r.stderr).toMatch(cases[i]![1]);
+        // One style for every runtime failure of every command (usage errors are commander's "error: ").
+        expect(r.stderr).toMatch(/^tollgate: /);
         noStack(r.stderr);
       }
       expect(existsSync(join(work, 'unmounted'))).toBe(false);
       // The model commands write there too: told before any download (the hub here is unreachable).
       const model = await runCli(['model', 'download', '--data-dir', join(work, 'a-file', 'data'), '--remote-host', 'http://127.0.0.1:9/'], { cwd: work });
       expect(model.code).toBe(1);
-      expect(model.stderr).toMatch(/a-file\/data: part of this path is a file, not a directory/);
+      expect(model.stderr).toMatch(/^tollgate: \S+a-file\/data: part of this path is a file, not a directory/);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

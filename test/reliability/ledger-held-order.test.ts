@@ -119,3 +119,23 @@ describe('held ledger rows: one that still fails does not hold back the rest', (
     expect(warnings.some((w) => /6 ledger row\(s\) could not be written .* lost/.test(w))).toBe(true);
   });
 });
+
+describe('held ledger rows: what the proxy says while the disk stays full', () => {
+  it('warns once when rows start being held (not once per call), and once with the count when they are written', () => {
+    const { db, ledger, warnings } = setup();
+    fillDisk(db, ledger);
+    // Every later call while the disk stays full: held, and not another warning each.
+    for (let i = 0; i < 20; i++) ledger.record(ledgerRow({ requestId: `full-${i}` }));
+    expect(ledger.heldCount).toBe(21);
+    expect(warnings.filter((w) => w.startsWith('disk full'))).toHaveLength(1);
+    db.pragma('max_page_count = 4294967294');
+    ledger.record(ledgerRow({ requestId: 'after' }));
+    expect(ledger.heldCount).toBe(0);
+    expect(warnings.filter((w) => w.startsWith('wrote'))).toEqual(['wrote 21 ledger row(s) held while the database refused writes']);
+    // The next full disk is a new episode: said again.
+    fillDisk(db, ledger);
+    expect(warnings.filter((w) => w.startsWith('disk full'))).toHaveLength(2);
+    db.pragma('max_page_count = 4294967294');
+    expect(ledger.close()).toBe(0);
+  });
+});

@@ -36,6 +36,34 @@ describe('reservation hold horizon', () => {
     expect(g.status()[0]).toMatchObject({ reservedUsd: 0, spentTokens: 100 });
   });
 
+  it('a batch’s reservation outlives the proxy that admitted it: a restart keeps it reserved (the provider still runs the batch), not charged at its worst case', () => {
+    t = tempDb();
+    const clock = manualClock();
+    const p = policy({ budgets: [{ name: 'monthly', period: 'month', usd: 1 }] });
+    const first = new Governor(t.open(), () => p, clock.now);
+    const batch = first.admit({ ...call, holdMs: 24 * 60 * MIN, outlivesProcess: true });
+    const single = first.admit(call);
+    first.close();
+    clock.advance(MIN);
+    // The restarted proxy: its start-up sweep charges the call the old process never finished.
+    const next = new Governor(t.open(), () => p, clock.now);
+    expect(next.recoverAfterRestart()).toBe(1);
+    expect(next.status()[0]!.spentUsd).toBeCloseTo(single.reservedUsd!, 12);
+    expect(next.status()[0]!.reservedUsd).toBeCloseTo(batch.reservedUsd!, 12);
+    // Its results, read through the new proxy, settle it at what it cost.
+    next.settle(batch.reservationId!, { costUsd: 0.0001, tokens: 100 });
+    expect(next.status()[0]).toMatchObject({ reservedUsd: 0, spentTokens: 100 + single.reservedTokens! });
+    // One never settled is charged once its hold has passed, whichever proxy is running.
+    const lost = next.admit({ ...call, holdMs: 60 * MIN, outlivesProcess: true });
+    next.close();
+    const third = new Governor(t.open(), () => p, clock.now);
+    expect(third.recoverOrphans()).toBe(0);
+    clock.advance(61 * MIN);
+    expect(third.recoverOrphans()).toBe(1);
+    expect(third.status()[0]!.reservedUsd).toBe(0);
+    expect(lost.reservationId).toBeDefined();
+  });
+
   it('a database from before the column is upgraded and its open reservations keep the default', () => {
     t = tempDb();
     const db = t.open();

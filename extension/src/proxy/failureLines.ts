@@ -32,3 +32,18 @@ export class FailureLines {
     return this.lines.length ? this.lines.join(' ').replace(/\.$/, '') : undefined;
   }
 }
+
+/**
+ * The CLI's refusal of a policy file ("invalid policy: <file>:5:10: budgets.0.usd: …", one entry
+ * per problem) as the rest of a sentence that already names the file: each location reads
+ * "line 5, column 10: …", and 1:1 — a problem with the whole file, such as a link to a file that
+ * is not there — none. Undefined when the CLI said nothing about that file.
+ */
+export function policyReason(said: string | undefined, file: string): string | undefined {
+  const parts = said?.replace(/^invalid policy:\s*/i, '').split(`${file}:`);
+  if (!parts || parts.length < 2) return undefined;
+  return parts
+    .slice(1)
+    .map((p) => p.trim().replace(/^1:1:\s*/, '').replace(/^(\d+):(\d+):\s*/, 'line $1, column $2: '))
+    .join('; ');
+}

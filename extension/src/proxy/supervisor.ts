@@ -10,7 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { DEFAULT_BACKOFF, RestartBackoff, type BackoffOptions } from './backoff';
 import { baseUrls, type ProxyState } from './state';
 import { LineSplitter } from '../util/lines';
-import { FailureLines } from './failureLines';
+import { FailureLines, policyReason } from './failureLines';
 import { verifyProxyIdentity, type Identity } from './identity';
 import { clearOwner, orphanOnPort, stopProcess, writeOwner } from './ownerRecord';
 import { describeBoth, describeBuild, isOtherBuild } from './build';
@@ -352,7 +352,14 @@ export class ProxySupervisor {
     if (code === EXIT_CODES.badConfig) {
       // Exit 4 is also a malformed TOLLGATE_CACHE_KEY: only blame the policy file when there is one and the CLI named it.
       if (spec.policyFile && (said === undefined || /\bpolicy\b/i.test(said))) {
-        this.fail('bad-policy', `The policy file ${spec.policyFile} has errors, so the proxy did not start. Fix it (Problems shows where).`);
+        // What the CLI found, where: "has errors" alone was also said of a link to a missing file.
+        const why = policyReason(said, spec.policyFile);
+        this.fail(
+          'bad-policy',
+          why
+            ? `The proxy did not start because of the policy file ${spec.policyFile}: ${why}. Fix it (Problems shows where).`
+            : `The policy file ${spec.policyFile} has errors, so the proxy did not start. Fix it (Problems shows where).`,
+        );
       } else {
         this.fail('bad-config', `The Tollgate proxy did not start: ${said ?? `its configuration was refused (exit code ${code})`}.`);
       }

@@ -8,21 +8,21 @@
 import type { CallContext, Stage } from '../pipeline/context';
 import { ruleMatches } from '../routing/route';
 import type { ResolvedProvider } from '../policy/schema';
-import { batchUpstream, flexSupported, FLEX_TIERS, type Discount } from './rates';
+import { batchUpstream, flexDiscount, type Discount } from './rates';
 
 const FLEX_ENDPOINTS = new Set(['chat.completions', 'responses']);
 const reported = new Set<string>();
 
 /**
- * The flex tier this provider's upstream offers for a model, if any: FLEX_TIERS looked up by what the
+ * The flex tier this provider's upstream bills a model at, if any: FLEX_TIERS looked up by what the
  * upstream is (batchUpstream: its host, Azure's marks, else a name that is exactly `openai`), not by
  * what the policy calls it. By name, OpenAI itself named `openai-prod` sent no flex request and was
- * billed at standard rates, and an Azure resource or an OpenAI-compatible server named `openai` was
- * sent `service_tier: "flex"` and billed at half price.
+ * billed at standard rates, and an OpenAI-compatible server named `openai` was sent
+ * `service_tier: "flex"` and billed at half price. `ask` false (Azure): bill its flex answers, but
+ * never send a request there at flex.
  */
-export function flexTierOf(p: Pick<ResolvedProvider, 'name' | 'baseUrl' | 'kind' | 'authHeader'>, model: string): Discount | undefined {
-  const upstream = batchUpstream(p);
-  return upstream !== undefined && flexSupported(upstream, model) ? FLEX_TIERS[upstream] : undefined;
+export function flexTierOf(p: Pick<ResolvedProvider, 'name' | 'baseUrl' | 'kind' | 'authHeader'>, model: string): (Discount & { ask: boolean }) | undefined {
+  return flexDiscount(batchUpstream(p), model);
 }
 
 function appendRoute(ctx: CallContext, part: string): void {
@@ -45,13 +45,15 @@ export const flexStage: Stage = async (ctx, next) => {
     }),
   );
   if (!rule) return next();
-  if (!flexTierOf(ctx.provider, ctx.modelUsed)) {
+  const tier = flexTierOf(ctx.provider, ctx.modelUsed);
+  if (!tier?.ask) {
     const key = `${rule.name}|${ctx.provider.name}|${ctx.modelUsed}`;
     if (!reported.has(key)) {
       // Keyed by the model a client asked for (typos included): bounded, at worst a warning repeated.
       if (reported.size >= 1_000) reported.clear();
       reported.add(key);
-      ctx.services.log.warn(`flex rule "${rule.name}": ${ctx.provider.name} offers no flex tier for ${ctx.modelUsed}; such requests go at the default tier`);
+      const why = tier ? `Tollgate does not ask ${ctx.provider.name} for flex (Azure answers 400 for a deployment without it; set service_tier yourself where it has)` : `${ctx.provider.name} offers no flex tier for ${ctx.modelUsed}`;
+      ctx.services.log.warn(`flex rule "${rule.name}": ${why}; such requests go at the default tier`);
     }
     appendRoute(ctx, `flex unavailable for ${ctx.modelUsed}; rule=${rule.name}`);
     return next();

@@ -6,7 +6,7 @@
  */
 import type { BatchOpportunities, BatchOpportunity } from '../../../contract/batch';
 import type { Db } from '../db/open';
-import { batchDiscount, flexSupported, FLEX_TIERS } from './rates';
+import { batchDiscount, flexDiscount } from './rates';
 
 /** The API's shapes (contract/batch.ts); the names the CLI already used stay as aliases. */
 export type OpportunityRow = BatchOpportunity;
@@ -36,8 +36,10 @@ function automationTag(r: CallRow): string | undefined {
 }
 
 /**
- * `upstreamOf` names what a ledger row's provider is for its batch discount (rates.ts batchUpstream
- * of the configured provider); by default the name itself, for rows of a provider no longer configured.
+ * `upstreamOf` names what a ledger row's provider is for its batch and flex discounts (rates.ts
+ * batchUpstream of the configured provider); by default the name itself, for rows of a provider no
+ * longer configured. Flex goes by the upstream too: by name, OpenAI named `openai-prod` showed no
+ * flex saving and an Azure resource named `openai` showed one it cannot get.
  */
 export function opportunitiesFromRows(rows: readonly CallRow[], from: number, upstreamOf: (provider: string) => string | undefined = (name) => name): Opportunities {
   const byFeature = new Map<string, { calls: number; cost: number; batch: number; flex: number; night: number; stream: number; automated: number; automationTag?: string }>();
@@ -46,8 +48,11 @@ export function opportunitiesFromRows(rows: readonly CallRow[], from: number, up
     const acc = byFeature.get(key) ?? { calls: 0, cost: 0, batch: 0, flex: 0, night: 0, stream: 0, automated: 0 };
     acc.calls += 1;
     acc.cost += r.cost_usd;
-    acc.batch += r.cost_usd * (batchDiscount(upstreamOf(r.provider))?.factor ?? 1);
-    acc.flex += r.cost_usd * (flexSupported(r.provider, r.model_used) ? FLEX_TIERS[r.provider.toLowerCase()]!.factor : 1);
+    const upstream = upstreamOf(r.provider);
+    acc.batch += r.cost_usd * (batchDiscount(upstream)?.factor ?? 1);
+    // The saving a `routing.flex` rule can get: only where Tollgate asks for flex (FLEX_TIERS `ask`).
+    const flex = flexDiscount(upstream, r.model_used);
+    acc.flex += r.cost_usd * (flex?.ask ? flex.factor : 1);
     const hour = new Date(r.ts).getHours();
     if (hour >= 22 || hour < 6) acc.night += 1;
     if (r.stream) acc.stream += 1;

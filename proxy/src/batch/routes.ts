@@ -356,7 +356,7 @@ async function createOpenAIBatch(svc: BatchService, req: Req, res: Res): Promise
   if (input.local) {
     row.id = `batch_${LOCAL_PREFIX}${randomUUID().replace(/-/g, '')}`;
     row.status = 'completed';
-    row.outputFileId = `file-out-${LOCAL_PREFIX}${row.id}`;
+    row.outputFileId = localOutputId(row.id);
     svc.store.saveBatch(row);
     res.set(headers).json(openaiLocalBatch(row, body));
     return;
@@ -382,25 +382,37 @@ async function retrieveOpenAIBatch(svc: BatchService, req: Req, res: Res): Promi
   const up = await upstream(svc, req, res, id, 'GET', req.path);
   if (!up) return;
   const extra: Record<string, string> = {};
+  let body: string | undefined;
   if (known && up.status === 200) {
     const b = answerObject(up);
     const status = String(b?.status ?? known.status);
+    // Every request the provider ran failed (or expired, or was cancelled): it writes no output
+    // file, and the lines the cache answered, only ever added to that file, were lost. They get
+    // an output file of the proxy's own (served from the cache by fileContent).
+    const ownOutput = b && OPENAI_TERMINAL.has(status) && typeof b.output_file_id !== 'string' && known.cachedCount > 0 ? localOutputId(known.id) : undefined;
     svc.store.updateFromUpstream(known.id, {
       status,
-      outputFileId: typeof b?.output_file_id === 'string' ? b.output_file_id : null,
+      outputFileId: typeof b?.output_file_id === 'string' ? b.output_file_id : (ownOutput ?? null),
       errorFileId: typeof b?.error_file_id === 'string' ? b.error_file_id : null,
     });
+    if (ownOutput) body = JSON.stringify({ ...b, output_file_id: ownOutput });
     extra['x-tollgate-batch-cached'] = String(known.cachedCount);
     // Ended without any result file: nothing will ever be recorded, so the reservation goes now.
     if (OPENAI_TERMINAL.has(status) && !b?.output_file_id && !b?.error_file_id) svc.settle(svc.store.batch(known.id)!);
   }
-  relay(res, up, undefined, extra);
+  relay(res, up, body, extra);
+}
+
+/** The output file the proxy serves itself: a batch the cache answered whole, or the cached lines of one with no provider output. */
+function localOutputId(batchId: string): string {
+  return `file-out-${LOCAL_PREFIX}${batchId}`;
 }
 
 async function fileContent(svc: BatchService, req: Req, res: Res): Promise<void> {
   const fileId = String(req.params.id);
   const owner = svc.store.batchForFile(fileId);
-  if (owner?.batch.local) {
+  // Only ever named once the batch ended (see retrieveOpenAIBatch): its results are all known.
+  if (owner?.kind === 'output' && owner.batch.outputFileId === localOutputId(owner.batch.id)) {
     const cached = svc.cachedResults(owner.batch);
     svc.record(owner.batch, [], cached);
     svc.settle(owner.batch);
@@ -430,9 +442,10 @@ async function fileContent(svc: BatchService, req: Req, res: Res): Promise<void>
   }
   svc.record(owner.batch, results);
   // Every request failed or expired: OpenAI writes no output file, so this file is the batch's
-  // last word. Left open, its worst case stayed reserved for a day and was then charged as spent.
+  // last word (an output file of the proxy's own holds only cached lines, which cost nothing).
+  // Left open, its worst case stayed reserved for a day and was then charged as spent.
   const batch = svc.store.batch(owner.batch.id)!;
-  if (OPENAI_TERMINAL.has(batch.status) && !batch.outputFileId) svc.settle(batch);
+  if (OPENAI_TERMINAL.has(batch.status) && (!batch.outputFileId || batch.outputFileId === localOutputId(batch.id))) svc.settle(batch);
   relay(res, up);
 }
 

@@ -3,6 +3,7 @@
  * the cache already answers, the worst case a submission reserves against budgets, and one ledger
  * row per result, priced at the batch rate, recorded once however often results are fetched.
  */
+import { formatUsd } from '../../../contract/format';
 import { exactCacheKey, keyHeaders, sha256 } from '../cache/canonical';
 import type { CacheEntry } from '../cache/exactCache';
 import { statefulReason } from '../cache/stateful';
@@ -152,11 +153,13 @@ export class BatchService {
       worstCaseUsd,
       refuseIfWorstCaseExceeds: true,
       holdMs: BATCH_HOLD_MS,
+      // The provider runs the batch whether or not this proxy restarts meanwhile.
+      outlivesProcess: true,
     });
     if (result.decision === 'block' || result.decision === 'downgrade') {
       if (result.reservationId) this.governor.release(result.reservationId);
       const why = result.decision === 'downgrade' ? 'a budget over its limit would downgrade these calls, and a batch cannot change model' : (result.message ?? 'a budget is exhausted');
-      return { ok: false, message: `Tollgate: this batch's worst case ($${worstCaseUsd.toFixed(4)} at the batch rate) is refused: ${why}.`, worstCaseUsd, ...(result.retryAfterSec !== undefined ? { retryAfterSec: result.retryAfterSec } : {}) };
+      return { ok: false, message: `Tollgate: this batch's worst case (${formatUsd(worstCaseUsd)} at the batch rate) is refused: ${why}.`, worstCaseUsd, ...(result.retryAfterSec !== undefined ? { retryAfterSec: result.retryAfterSec } : {}) };
     }
     return { ok: true, worstCaseUsd, ...(result.reservationId ? { reservationId: result.reservationId } : {}), ...(result.summary ? { budgetHeader: result.summary } : {}) };
   }

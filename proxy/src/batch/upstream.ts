@@ -7,7 +7,7 @@ import { request, type FormData } from 'undici';
 import type { ResolvedProvider } from '../policy/schema';
 import type { ProxyServices } from '../pipeline/services';
 import { decodedBody } from '../pipeline/contentEncoding';
-import { obj, type Json } from '../providers';
+import { obj, upstreamText, type Json } from '../providers';
 import { authHeaderValue, PROTOCOLS } from '../providers/protocol';
 
 const PASSED_HEADERS = ['openai-organization', 'openai-project', 'openai-beta', 'anthropic-version', 'anthropic-beta'];
@@ -82,5 +82,5 @@ export async function callUpstream(services: ProxyServices, call: UpstreamCall):
   const body = Buffer.concat(chunks);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string' && k !== 'content-encoding' && k !== 'content-length') out[k] = v;
-  return { status: res.statusCode, headers: out, body, text: new TextDecoder().decode(body) };
+  return { status: res.statusCode, headers: out, body, text: upstreamText(body) };
 }

@@ -4,6 +4,7 @@ import { downloadModel } from '../embedding/models/download';
 import { importModel } from '../embedding/models/import';
 import { MINILM_MODEL_ID, requireKnownModel } from '../embedding/models/known-models';
 import { defaultRemoteHost, modelsDirOf } from '../embedding/models/paths';
+import { EXIT_FAILURE, printableLines } from './common';
 import { prepareDataDir } from './dataDb';
 import { dataDirFrom } from './paths';
 import { modelVerified } from '../embedding/models/status';
@@ -19,9 +20,11 @@ export interface ModelCommandIO {
 const processIO: ModelCommandIO = {
   out: (text) => process.stdout.write(text),
   err: { write: (text) => process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY) },
+  // A runtime failure, said as main.ts says every other one ("error: " is commander's usage errors);
+  // the message may quote what a hub answered, so never raw control characters.
   fail: (message) => {
-    process.stderr.write(`error: ${message}\n`);
-    process.exitCode = 1;
+    process.stderr.write(`tollgate: ${printableLines(message)}\n`);
+    process.exitCode = EXIT_FAILURE;
   },
 };
 

@@ -6,9 +6,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, EXPORT_TARGETS, isExportTarget, planExport, readIfExists, type ExportTarget } from '../export';
+import { EXIT_CODES } from '../../../contract/process';
+import { DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, EXPORT_TARGETS, isExportTarget, planExport, type ExportTarget } from '../export';
 import { brokenLinkOnPath, entryExists, POLICY_NAMES } from '../policy/files';
-import { formatProblem, locatePath, parsePolicy } from '../policy/load';
+import { byPosition, formatProblem, locatePath, parsePolicy } from '../policy/load';
 import { policyJsonSchema } from '../policy/schema';
 import { readPolicyText } from '../policy/store';
 import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/trust';
@@ -111,7 +112,11 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
   // through here; stderr lines are one message each, so their line breaks are escaped too.
   const io: PolicyCommandIO = { ...streams, out: (line) => streams.out(printableLines(line)), err: (line) => streams.err(printable(line)) };
   const cwd = (): string => io.cwd ?? process.cwd();
-  const fail = io.fail ?? ((code: number) => void (process.exitCode = code));
+  const fail =
+    io.fail ??
+    ((code: number) => {
+      process.exitCode = code;
+    });
   const path = io.path ?? nodePath;
   const resolve = (p: string): string => resolveFrom(cwd(), p, path);
   const rel = (p: string): string => displayPath(cwd(), p, path);
@@ -127,21 +132,10 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
     .option('--out <dir>', 'output root; each target is written to <dir>/<target>/', DEFAULT_EXPORT_DIR)
     .option('--check', 'write nothing; exit 1 when the files on disk differ from what would be generated')
     .action((opts: { target: ExportTarget[]; policy?: string; out: string; check?: boolean }) => {
-      const policy = opts.policy ?? defaultPolicyFile();
-      const policyFile = resolve(policy);
-      // Read as validate and start read it (a symlink to nothing says so; only a sane .yaml file),
-      // not with a plain readFileSync that called a dangling link "not found".
-      let text: string | undefined;
-      if (entryExists(policyFile)) {
-        const read = readPolicyText(policyFile);
-        if ('problem' in read) {
-          io.err(`${policy}:1:1: ${read.problem}`);
-          fail(1);
-          return;
-        }
-        text = read.text;
-      }
-      const plan = planExport({ policyFile, targets: opts.target, outDir: resolve(opts.out), root: cwd(), read: (p) => (p === policyFile ? text : readIfExists(p)) });
+      const policyFile = resolve(opts.policy ?? defaultPolicyFile());
+      // planExport reads the policy as validate and start do (a symlink to nothing says so; only a
+      // sane .yaml file) and checks every output path before reading it.
+      const plan = planExport({ policyFile, targets: opts.target, outDir: resolve(opts.out), root: cwd() });
       if (!plan.ok) {
         for (const p of plan.problems) io.err(formatProblem(p));
         fail(1);
@@ -179,12 +173,10 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
     .argument('[file]', 'policy file (default: .tollgate/policy.yaml, or policy.yml when only that exists)')
     // The flag `start` and `export` take: `validate --policy x` was refused as an unknown option.
     .option('--policy <file>', 'policy file (same as the [file] argument)')
-    .action((given: string | undefined, opts: { policy?: string }) => {
-      if (given !== undefined && opts.policy !== undefined && given !== opts.policy) {
-        io.err(`give the policy file once: "${given}" and --policy "${opts.policy}"`);
-        fail(1);
-        return;
-      }
+    .action((given: string | undefined, opts: { policy?: string }, command: Command) => {
+      // A usage error, said and exited as commander's own (EXIT_CODES.usage from the CLI).
+      if (given !== undefined && opts.policy !== undefined && given !== opts.policy)
+        command.error(`error: give the policy file once, as an argument or with --policy, not both ("${given}" and --policy "${opts.policy}")`, { exitCode: EXIT_CODES.usage });
       const file = given ?? opts.policy ?? defaultPolicyFile();
       const abs = resolve(file);
       // A symlink to nothing is not "not found" (nor a place for `policy init`): readPolicyText says what it is.
@@ -215,10 +207,8 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
       }
       // Where secrets may go: decided by the user's environment, never by the file (policy/trust.ts).
       const trust = checkPolicyTrust(result.policy, userTrustFromEnv(io.env ?? process.env), true);
-      for (const p of trust.problems) {
-        const at = locatePath(read.text, p.path);
-        io.err(`${file}:${at.line}:${at.column}: ${p.path}: ${p.message}`);
-      }
+      const located = trust.problems.map((p) => ({ file, ...locatePath(read.text, p.path), path: p.path, message: p.message })).sort(byPosition);
+      for (const p of located) io.err(formatProblem(p));
       if (trust.problems.length) {
         fail(1);
         return;

@@ -78,6 +78,10 @@ export class WorkerHost {
     await new Promise<void>((resolve) => {
       this.closing.set(session, resolve);
       this.post({ type: 'close', session });
+      // The worker answers once a load stops at its next step (worker.ts `close`); a step that
+      // runs long on a busy machine, or a large batch on the TensorFlow.js path, must not hold a
+      // shutdown up past the editor's patience. The session is gone either way.
+      setTimeout(resolve, CLOSE_REPLY_WAIT_MS).unref();
     });
     this.closing.delete(session);
     if (this.sessions.size > 0 || this.exited) return;
@@ -90,6 +94,9 @@ export class WorkerHost {
     }
   }
 }
+
+/** Longest wait for the worker to confirm a closed session (it answers at once unless busy). */
+export const CLOSE_REPLY_WAIT_MS = 2_000;
 
 /** From the bundle: `embedding-worker.js` beside it (dist/proxy/); from sources, `worker.ts` through tsx. */
 function startEmbeddingWorker(): Worker {

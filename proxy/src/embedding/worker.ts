@@ -14,6 +14,8 @@ const port = parentPort;
 const sessions = new Map<number, Promise<Embedder | undefined>>();
 /** Aborted when a session closes, so a load still downloading stops instead of holding close() up. */
 const aborts = new Map<number, AbortController>();
+/** Sessions whose load has begun or ended (others wait behind an earlier session's load, or never start). */
+const started = new Set<number>();
 /** Loads run one after another: transformers.js reads its global `env` (model folder) while loading. */
 let loading: Promise<unknown> = Promise.resolve();
 
@@ -25,9 +27,13 @@ function open(session: number, message: Extract<ToWorker, { type: 'open' }>): vo
   const abort = new AbortController();
   aborts.set(session, abort);
   const loaded = loading
+    // One turn of the event loop first: a close sent right behind the open (a proxy stopped while
+    // starting) is read before the load begins, and the load (which cannot stop midway) never starts.
+    .then(() => new Promise((resolve) => setImmediate(resolve)))
     .then(() => {
       // Closed while waiting for an earlier session's load: never start this one.
       abort.signal.throwIfAborted();
+      started.add(session);
       return openEmbedder(message.config, {
         onLoading: (update) => post({ type: 'loading', session, update }),
         log: (line) => post({ type: 'log', session, line }),
@@ -62,12 +68,22 @@ async function embed(session: number, id: number, texts: string[]): Promise<void
   }
 }
 
+/**
+ * Waiting for the whole load held the proxy's shutdown 5–20 s on a busy machine, longer than the
+ * editor waits before killing the process, and a session queued behind another's load waited for
+ * that one too. Now the abort stops a load at its next step (a download at once), a load not begun
+ * never begins, and only a load under way is waited for, up to that step: exiting while
+ * onnxruntime builds or runs a session aborts the process (an uncaught native error).
+ */
 async function close(session: number): Promise<void> {
   const loaded = sessions.get(session);
+  const begun = started.delete(session);
   sessions.delete(session);
   aborts.get(session)?.abort(new Error('embedding session closed'));
   aborts.delete(session);
-  await loaded?.then((embedder) => embedder?.close()).catch(() => undefined);
+  const release = loaded?.then((embedder) => embedder?.close()).catch(() => undefined);
+  // A loaded model is released before the answer too (its native session must not outlive the process's exit).
+  if (begun) await release;
   post({ type: 'closed', session });
 }
 

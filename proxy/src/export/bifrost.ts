@@ -394,7 +394,15 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
   const client: JsonObject = {};
   if (!isDefault(policy.server.maxBodyBytes, (p) => p.server.maxBodyBytes))
     client.max_request_body_size_mb = Math.max(1, Math.ceil(policy.server.maxBodyBytes / (1024 * 1024)));
-  if (policy.tags.required.length > 0) client.required_headers = policy.tags.required.map((t) => TAG_HEADER[t]);
+  if (policy.tags.required.length > 0) {
+    const headers = policy.tags.required.map((t) => TAG_HEADER[t]);
+    client.required_headers = headers;
+    // Bifrost checks the headers alone; Tollgate's tags also come from the body and the key.
+    w.add(
+      'tags.required',
+      `${TARGET} answers 400 to every request that lacks one of the headers ${headers.join(', ')}; Tollgate also takes these tags from the body (user, safety_identifier, metadata) and from the key's tags (tags.keys), so clients tagged that way pass Tollgate and are refused by ${TARGET}: they must send the headers`,
+    );
+  }
 
   // version 2: empty allow-lists deny, ["*"] allows (Bifrost v1.5.0+); written so an older default cannot flip it.
   const config: JsonObject = { $schema: 'https://www.getbifrost.ai/schema', version: 2, providers: providerBlock };

@@ -114,9 +114,21 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
   const concrete = new Set(namedModels({ ...policy, routing: { ...policy.routing, rules: [] } }));
   const named = namedModels(policy).filter((m) => !aliasOnly.has(m) || concrete.has(m));
   for (const name of named) modelList.push(deployment(name, resolveModelRef(policy, name)));
+  // Providers whose `<name>/*` group another provider's glob of that exact name takes (below).
+  const shadowedPrefixes = new Set(providers.filter((q) => providers.some((p) => p.kind !== q.kind && p.models.includes(`${q.name}/*`))).map((q) => q.name));
   for (const p of providers) {
     p.models.forEach((g, gi) => {
       if (!isGlob(g)) return;
+      // Tollgate reads a leading "<provider>/" as the provider when that provider speaks the
+      // request's protocol (providers/index.ts chooseProvider): such a glob never applies then.
+      const owner = providers.find((q) => g.startsWith(`${q.name}/`));
+      if (owner && owner.kind === p.kind)
+        return w.add(`providers.${p.name}.models[${gi}]`, `Tollgate sends every model matching "${g}" to provider ${owner.name}, which its "${owner.name}/" prefix names (without the prefix), never to provider ${p.name}; the glob is not exported, and ${TARGET}'s ${owner.name}/* deployment does the same. Rename provider ${owner.name} or drop the glob if ${p.name} should serve these models`);
+      // Another protocol's prefix (OpenRouter's "anthropic/*"): Tollgate sends the glob's own
+      // protocol to that provider unchanged. Two deployments named "anthropic/*" would be one LiteLLM
+      // group, load-balanced across both providers, so the glob keeps the name.
+      if (owner && g === `${owner.name}/*`)
+        w.add(`providers.${p.name}.models[${gi}]`, `Tollgate sends ${p.kind}-protocol requests for "${g}" to provider ${p.name} unchanged and ${owner.kind}-protocol ones to provider ${owner.name} without the "${owner.name}/" prefix; ${TARGET} has one "${g}" group, exported for provider ${p.name}, so ${owner.kind}-protocol clients asking for "${owner.name}/<model>" reach ${p.name} there. Such clients should send the bare model name`);
       // LiteLLM's wildcard routing (router_utils/pattern_match_deployments.py) turns only `*` into
       // `(.*)`, escapes everything else and matches from the start without anchoring the end.
       if (g.includes('?'))
@@ -126,7 +138,7 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
       modelList.push(deployment(g, { provider: p, model: g }));
     });
     // Tollgate routes `name/model` to provider `name`; a provider wildcard does the same in LiteLLM.
-    modelList.push(deployment(`${p.name}/*`, { provider: p, model: '*' }));
+    if (!shadowedPrefixes.has(p.name)) modelList.push(deployment(`${p.name}/*`, { provider: p, model: '*' }));
   }
   warnWildcardOrder(policy, modelList, w);
 

@@ -133,15 +133,15 @@ function prefixedNames(policy: Policy, providers: ResolvedProvider[]): string[] 
  * provider's `models` (a rule's prefixed `match.model` never matches in Tollgate: policy validate). The proxy strips the prefix from any name they match;
  * Portkey can only rewrite exact names (one condition each).
  */
-function prefixedGlobs(policy: Policy, providers: ResolvedProvider[]): Array<{ field: string; name: string; provider: string }> {
+function prefixedGlobs(policy: Policy, providers: ResolvedProvider[]): Array<{ field: string; name: string; provider: string; server?: ResolvedProvider }> {
   const names = new Set(providers.map((p) => p.name));
-  const out: Array<{ field: string; name: string; provider: string }> = [];
-  const check = (field: string, name: string | undefined): void => {
+  const out: Array<{ field: string; name: string; provider: string; server?: ResolvedProvider }> = [];
+  const check = (field: string, name: string | undefined, server?: ResolvedProvider): void => {
     const slash = name?.indexOf('/') ?? -1;
-    if (name !== undefined && slash > 0 && names.has(name.slice(0, slash)) && isGlob(name)) out.push({ field, name, provider: name.slice(0, slash) });
+    if (name !== undefined && slash > 0 && names.has(name.slice(0, slash)) && isGlob(name)) out.push({ field, name, provider: name.slice(0, slash), ...(server ? { server } : {}) });
   };
   policy.fallbacks.forEach((f, i) => check(`fallbacks[${i}].from`, f.from));
-  for (const p of providers) p.models.forEach((g, j) => check(`providers.${p.name}.models[${j}]`, g));
+  for (const p of providers) p.models.forEach((g, j) => check(`providers.${p.name}.models[${j}]`, g, p));
   return out;
 }
 
@@ -254,11 +254,24 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
       `Tollgate sends a model asked for as "<provider>/<model>" to that provider without the prefix; a ${TARGET} config cannot rewrite the requested model, so only the prefixed names the policy names (${prefixed.join(', ')}) are routed that way, and any other "<provider>/<model>" request goes to the default route with the prefix still in the model name, which the upstream rejects. Clients of ${TARGET} should send the bare model name`,
     );
   // A prefixed glob cannot get a condition per name: every model it stands for keeps its prefix.
-  for (const { field, name, provider } of prefixedGlobs(policy, providers))
+  const kindOf = new Map(providers.map((p) => [p.name, p.kind]));
+  for (const { field, name, provider, server } of prefixedGlobs(policy, providers)) {
+    // The prefix names a provider only for clients of its protocol (providers/index.ts
+    // chooseProvider): OpenRouter's "anthropic/*" stays on openrouter for OpenAI-protocol clients,
+    // and the condition sends every such request there, prefix and all, which it accepts.
+    const owner = kindOf.get(provider);
+    if (server && owner !== undefined && owner !== server.kind) {
+      w.add(
+        field,
+        `Tollgate sends ${server.kind}-protocol requests for models matching "${name}" to provider ${server.name} unchanged, as ${TARGET} does, but ${owner}-protocol ones to provider ${provider} without the "${provider}/" prefix; ${TARGET}'s condition sends those to provider ${server.name} as well. ${owner}-protocol clients should send the bare model name`,
+      );
+      continue;
+    }
     w.add(
       field,
       `Tollgate sends a model matching "${name}" to provider ${provider} without the "${provider}/" prefix; a ${TARGET} config cannot rewrite the requested model, so on ${TARGET} such requests reach the upstream with the prefix still in the model name, which it rejects. Clients of ${TARGET} should send the bare model name`,
     );
+  }
   policy.fallbacks.forEach((f, i) => {
     // The proxy matches `from` against the request's model and its `provider/model` after choosing
     // the provider (prefix, model globs, else the protocol's default), and an unprefixed `to` stays

@@ -2,7 +2,7 @@
  * Human-facing text of the governor's refusals. Pure. (Response headers are formatted by the
  * pipeline's admit stage, from the decision's plain fields.)
  */
-import { formatUsd } from '../../../contract/format';
+import { formatTokens, formatTokenUse, formatUsd } from '../../../contract/format';
 import type { BudgetPolicy, RateLimitPolicy } from '../policy/schema';
 import { describeScope } from './scope';
 
@@ -10,7 +10,7 @@ export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export { formatUsd };
+export { formatTokens, formatUsd };
 
 export function formatDuration(ms: number): string {
   const totalMin = Math.max(1, Math.ceil(ms / 60_000));
@@ -18,6 +18,11 @@ export function formatDuration(ms: number): string {
   const h = Math.floor((totalMin % 1440) / 60);
   const m = totalMin % 60;
   return [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : ''].filter(Boolean).join(' ') || '1m';
+}
+
+/** A token limit alone, as formatTokenUse writes it after "of" ("1M tokens", "12.5k tokens"). */
+function tokenLimit(limit: number): string {
+  return formatTokenUse(limit, limit).replace(/^.* of /, '');
 }
 
 /** Why a budget refused a call, its limits, what is spent or reserved, and when it resets. */
@@ -34,9 +39,10 @@ export function budgetExhaustedMessage(
   extra?: string,
   inFlight?: { usd: number; tokens: number },
 ): string {
+  // Tokens as the status bar and dashboard give them (contract/format): "1.23M of 1.00M tokens", not "1234567 tokens".
   const amount = (usd: number, tokens: number): string =>
-    [b.usd !== undefined ? formatUsd(usd) : '', b.tokens !== undefined ? `${tokens} tokens` : ''].filter(Boolean).join(' / ');
-  const limits = amount(b.usd ?? 0, b.tokens ?? 0);
+    [b.usd !== undefined ? formatUsd(usd) : '', b.tokens !== undefined ? formatTokenUse(tokens, b.tokens) : ''].filter(Boolean).join(' / ');
+  const limits = [b.usd !== undefined ? formatUsd(b.usd) : '', b.tokens !== undefined ? tokenLimit(b.tokens) : ''].filter(Boolean).join(' / ');
   const head = `Tollgate budget "${b.name}" (${describeScope(b.scope)}, ${limits} per ${b.period})`;
   const tail = extra ? ` The budget's action is downgrade, but ${extra}.` : '';
   if (inFlight) {

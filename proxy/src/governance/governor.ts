@@ -21,7 +21,7 @@ import { priceCall } from '../pricing/price';
 import { isWriteRefused } from '../ledger/writeRefused';
 import { AlertRelay } from './alertRelay';
 import { downgradeTarget } from './downgrade';
-import { budgetExhaustedMessage, rateLimitMessage } from './format';
+import { budgetExhaustedMessage, formatTokens, rateLimitMessage } from './format';
 import { fromNano, migrateGovernance, toNano } from './migrate';
 import { periodBounds, type BudgetPeriod } from './periods';
 import { budgetStatus, RATE_WINDOW_S, rateStatus, usedFraction } from './report';
@@ -117,6 +117,12 @@ interface BudgetCheck {
  * (`leased`: it judges its own), or `gone`.
  */
 type OwnerState = 'here' | 'leased' | 'gone';
+
+/**
+ * The owner of reservations for work the provider runs (a batch, `outlivesProcess`): no process's
+ * lease covers them, so they go stale only by their holdMs, whichever proxy sweeps.
+ */
+const PROVIDER_OWNER = 'provider';
 
 /** Governor instances alive in this process: their reservations are never orphaned. */
 const liveOwners = new Set<string>();
@@ -240,13 +246,14 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const held = { byInFlight: false };
     const run = (): AdmitResult => this.db.transaction(() => this.admitLocked(req, policy, events, held)).immediate();
     let result = run();
-    if (result.reservationId) this.held.add(result.reservationId);
+    // Held by the provider, not this process: no lease to keep fresh for it.
+    if (result.reservationId && !req.outlivesProcess) this.held.add(result.reservationId);
     // Refused because of calls in flight: if some of them belong to a proxy that died (kill -9, a
     // crash), charge them now and decide again, rather than answer "retry in 2 s" until the next
     // sweep. Only on this refusal path, so admitted calls pay nothing for it.
     if (held.byInFlight && this.sweepForHeldRefusal()) {
       result = run();
-      if (result.reservationId) this.held.add(result.reservationId);
+      if (result.reservationId && !req.outlivesProcess) this.held.add(result.reservationId);
     }
     this.emitAll(events);
     return result;
@@ -296,7 +303,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const downgrading = exceeded.find((c) => c.budget.action === 'downgrade');
     if (blocking) return this.blockForBudget(blocking, now, events, held);
     if (downgrading) {
-      const choice = req.noDowngrade !== undefined ? { ok: false as const, reason: req.noDowngrade } : downgradeTarget(policy, req.provider, model);
+      const choice = req.noDowngrade !== undefined ? { ok: false as const, reason: req.noDowngrade } : downgradeTarget(policy, req.provider, model, req.images === true);
       if (!choice.ok) return this.blockForBudget(downgrading, now, events, held, choice.reason);
       decision = 'downgrade';
       decidingBudget = downgrading;
@@ -324,7 +331,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const reservationId = randomUUID();
     const s = this.stmts;
     const holdMs = req.holdMs !== undefined && Number.isFinite(req.holdMs) && req.holdMs > 0 ? Math.round(req.holdMs) : null;
-    s.insertReservation.run(reservationId, now, this.owner, process.pid, req.provider, model, costNano, tokens, 'open', holdMs);
+    s.insertReservation.run(reservationId, now, req.outlivesProcess ? PROVIDER_OWNER : this.owner, process.pid, req.provider, model, costNano, tokens, 'open', holdMs);
     // After an idle spell the lease is old: freshen it in the same commit that shows the reservation.
     this.renewLease(now);
     for (const c of checks) {
@@ -401,8 +408,9 @@ export class Governor extends EventEmitter<GovernorEvents> {
         freeAt = at;
         const inFlight = inFlightTotals(s, limit.name, oldest);
         const settled = Math.max(0, used - inFlight.tokens);
-        const held = inFlight.calls > 0 ? ` and ${inFlight.tokens} reserved by ${inFlight.calls} call${inFlight.calls === 1 ? '' : 's'} still in flight (their worst case until they finish)` : '';
-        what = `${limit.tpm} tokens per minute: ${settled} used in the last ${RATE_WINDOW_S} s${held}, and this request needs up to ${tokens}`;
+        // Figures as the editor gives them (contract/format): "1.50M", not "1500000".
+        const held = inFlight.calls > 0 ? ` and ${formatTokens(inFlight.tokens)} reserved by ${inFlight.calls} call${inFlight.calls === 1 ? '' : 's'} still in flight (their worst case until they finish)` : '';
+        what = `${formatTokens(limit.tpm!)} tokens per minute: ${formatTokens(settled)} used in the last ${RATE_WINDOW_S} s${held}, and this request needs up to ${formatTokens(tokens)}`;
         if (inFlight.calls > 0 && settled + tokens <= limit.tpm!) {
           why = 'when those reservations leave the window; it fits sooner if the calls in flight finish using less than they reserved';
         }
@@ -715,7 +723,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
   }
 
   private ownerState(r: ReservationRow, now: number, leasesTrusted: boolean): OwnerState {
-    if (liveOwners.has(r.owner)) return 'here';
+    if (liveOwners.has(r.owner) || r.owner === PROVIDER_OWNER) return 'here';
     const lease = this.stmts.leaseOf.get(r.owner) as LeaseRow | undefined;
     // Made by a version without leases (or its lease was pruned): the pid is all there is, and
     // staleness on this clock the backstop for a pid since reused.
@@ -805,7 +813,8 @@ function unpricedRefusal(budgets: BudgetPolicy[], provider: string, model: strin
     marks: [],
     budget: b.name,
     summary: `block: ${b.name} unpriced`,
-    message: `Tollgate: budget "${b.name}" refuses models it cannot price (unpriced: block), and ${provider}/${model}${why} has no price in @pydantic/genai-prices.`,
+    // An alias (`gemini-flash-latest`) or a deployment name is priced by mapping it in the policy.
+    message: `Tollgate: budget "${b.name}" refuses models it cannot price (unpriced: block), and ${provider}/${model}${why} has no price in @pydantic/genai-prices; to price it as the model it runs, map it under providers.${provider}.priceAs (e.g. priceAs: { "${model}": "<a model genai-prices prices>" }).`,
   };
 }
 

@@ -40,6 +40,17 @@ export interface AdmitRequest {
    */
   holdMs?: number;
   /**
+   * The request carries an image (routing/vision.ts carriesImages): a downgrade skips tiers whose
+   * model reads none, and refuses the call when no tier is left. Default: false.
+   */
+  images?: boolean;
+  /**
+   * The call runs at the provider, not in this process (a batch): a restart of the proxy does not
+   * end it, so its reservation belongs to no process and is never charged as orphaned because the
+   * proxy that admitted it stopped — only once its holdMs has passed unsettled. Default: false.
+   */
+  outlivesProcess?: boolean;
+  /**
    * The request's endpoint has no cheaper tier to move to (embeddings, images, audio: the tiers
    * are chat models): a downgrade budget over its limit refuses it instead. Default: downgradable.
    */

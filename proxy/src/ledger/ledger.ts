@@ -184,6 +184,13 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   private readonly held: HeldRow[] = [];
   private readonly heldRecs = new WeakSet<CallRecord>();
   private heldTimer: NodeJS.Timeout | undefined;
+  /**
+   * The current episode of held rows (from the first held row until none is left): the kinds of
+   * refusal already said (a full disk, a lock, another reason) and the rows written since. While
+   * the disk stays full every call's row is refused; saying so once per call flooded the log.
+   */
+  private readonly episodeSaid = new Set<string>();
+  private episodeWritten = 0;
   private reader: LedgerReadThread | undefined;
 
   constructor(
@@ -269,11 +276,15 @@ export class Ledger extends EventEmitter<LedgerEvents> {
         // Also another process holding the file's write lock past busy_timeout: the call happened
         // all the same, and failing its row lost both the paid-for answer and the record.
         if (!isWriteRefused(err)) throw err;
-        this.warn(
-          isDiskFull(err)
-            ? 'disk full: ledger rows are held in memory and written when space returns'
-            : `the database did not take a ledger row (${err instanceof Error ? err.message : String(err)}): rows are held in memory and written when it does`,
-        );
+        const kind = isDiskFull(err) ? 'full' : isLocked(err) ? 'locked' : 'other';
+        if (!this.episodeSaid.has(kind)) {
+          this.episodeSaid.add(kind);
+          this.warn(
+            kind === 'full'
+              ? 'disk full: ledger rows are held in memory and written when space returns'
+              : `the database did not take a ledger row (${err instanceof Error ? err.message : String(err)}): rows are held in memory and written when it does`,
+          );
+        }
       }
     }
     if (this.held.length >= MAX_HELD_ROWS) throw new Error(`${this.held.length} ledger rows already wait in memory for the database to take writes (disk full?); free disk space`);
@@ -344,9 +355,13 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       written++;
       this.emit('call', next.rec);
     }
-    if (written > 0) this.warn(`wrote ${written} ledger row(s) held while the database refused writes${this.held.length > 0 ? `; ${this.held.length} still held` : ''}`);
-    if (this.held.length === 0 && this.heldTimer) {
-      clearInterval(this.heldTimer);
+    this.episodeWritten += written;
+    // The episode's end: one line for all the rows it held (close() names any that never go in).
+    if (this.held.length === 0) {
+      if (this.episodeWritten > 0) this.warn(`wrote ${this.episodeWritten} ledger row(s) held while the database refused writes`);
+      this.episodeWritten = 0;
+      this.episodeSaid.clear();
+      if (this.heldTimer) clearInterval(this.heldTimer);
       this.heldTimer = undefined;
     }
     return { locked };
@@ -365,7 +380,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     const left = this.held.length > 0 ? this.writeHeld() : 0;
     if (this.heldTimer) clearInterval(this.heldTimer);
     this.heldTimer = undefined;
-    if (left > 0) this.warn(`${left} ledger row(s) could not be written (disk full or database locked) and are lost`);
+    if (left > 0) this.warn(`${left} ledger row(s) could not be written (disk full or database locked) and are lost${this.episodeWritten > 0 ? `; ${this.episodeWritten} held row(s) were written` : ''}`);
     this.reader?.close();
     return left;
   }

@@ -10,6 +10,7 @@ import { arr, obj, type Json, type NormalizedUsage } from '../providers/types';
 import { upperBoundTokens } from '../tokens/bound';
 import { imagesRequestOutputTokens, imageToolOutput } from '../tokens/imageOutput';
 import { MEDIA_PART_TOKENS, mediaTokens, messageText, type ChatMessageLike } from '../tokens/chat';
+import { reservationTokenFactor } from '../tokens/models';
 import type { CallContext } from './context';
 
 /** The provider id the call is priced under (by base URL, else name, else protocol: `pricedAs`). */
@@ -163,13 +164,24 @@ export async function countInputTokens(ctx: CallContext): Promise<number> {
 
 /**
  * Input tokens for a budget or rate-limit reservation, without ever waiting for an encoder to be
- * built: the exact count (as countInputTokens) once the worker has this model's encoder, else an
+ * built: the count (as countInputTokens) once the worker has this model's encoder, else an
  * upper bound (UTF-8 bytes plus chat overhead, tokens/bound.ts) while the encoder is built in the
  * background. Over-reserving is the safe side; settlement uses the provider's reported usage.
+ *
+ * A model whose own tokenizer counts more than the estimate's (Claude: tokens/models.ts
+ * reservationTokenFactor) has its text counted up by that factor, never past the upper bound:
+ * reserved at the o200k count, a Claude call was held at 70–85 % of the tokens it is billed for.
  */
 export async function reservationInputTokens(ctx: CallContext): Promise<number> {
   const tokens = ctx.services.tokens;
-  if (ctx.countedInputTokens !== undefined || tokens.isReady(ctx.modelUsed)) return countInputTokens(ctx);
+  const factor = Math.max(reservationTokenFactor(ctx.modelUsed), reservationTokenFactor(pricingModel(ctx)));
+  if (ctx.countedInputTokens !== undefined || tokens.isReady(ctx.modelUsed)) {
+    const counted = await countInputTokens(ctx);
+    if (factor === 1) return counted;
+    const { messages, texts, mediaTokens, idTokens } = inputParts(ctx.body, pricingModel(ctx));
+    const text = Math.max(0, counted - mediaTokens - idTokens);
+    return Math.min(Math.ceil(text * factor), upperBoundTokens(ctx.modelUsed, messages, texts)) + mediaTokens + idTokens;
+  }
   const { messages, texts, mediaTokens, idTokens } = inputParts(ctx.body, pricingModel(ctx));
   const bound = upperBoundTokens(ctx.modelUsed, messages, texts) + mediaTokens + idTokens;
   void tokens.warm([ctx.modelUsed]);
@@ -191,6 +203,16 @@ export function reservationImageOutput(ctx: CallContext): { model: string; token
     return tokens === undefined ? undefined : { model, tokens };
   }
   return id === 'responses' ? imageToolOutput(ctx.body) : undefined;
+}
+
+/**
+ * True for an Images API generation or edit whose images reservationImageOutput estimates: its
+ * output is those images (the usage's `text_tokens` of output are none or a handful), so it reserves
+ * no text output on top. An image model without a table keeps the text-output default instead.
+ */
+export function imagesOnlyOutput(ctx: CallContext): boolean {
+  const id = ctx.endpoint.id;
+  return (id === 'images.generations' || id === 'images.edits') && reservationImageOutput(ctx) !== undefined;
 }
 
 /** The `cache_control` marks of a request: on the request itself, its tools, its system blocks and its messages' parts. */

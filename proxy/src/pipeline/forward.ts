@@ -15,7 +15,7 @@ import { isFlexRefusal, switchToDefaultTier } from '../batch/flex';
 import { errors as undiciErrors, request } from 'undici';
 import { fallbackTargets, fallbacksWithinPrice, requestedRetryAfter, retryDecision, type UpstreamHeaders } from '../governance/retry';
 import { authHeaderValue, errorTypeOf, PROTOCOLS } from '../providers/protocol';
-import { obj, type Json } from '../providers/types';
+import { obj, upstreamText, type Json } from '../providers/types';
 import { formOf, formToSend } from './multipart';
 import { switchProvider } from './providerSwitch';
 import { DEPLOYMENT_PARAM, isAzureProvider } from '../providers/azure';
@@ -198,9 +198,11 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     if (abort.signal.aborted) {
       ctx.status = 499;
       ctx.errorType = 'client_closed_request';
-      // The proxy stopped while a JSON answer was being generated: billed all the same, so its
-      // input is estimated rather than recorded as nothing.
-      if (!cancelsWithClient) ctx.responseBody ??= {};
+      // The request reached the upstream, which bills the input it read: the proxy stopped while a
+      // JSON answer was generated, or a stream's client left before its first byte (a reasoning
+      // model thinking past the client's timeout). The input is estimated, not recorded as $0;
+      // what was generated before the cancel is unknown, and the answer is incomplete (not cached).
+      ctx.responseBody ??= {};
       return;
     }
     const f = classifyUpstreamError(err);
@@ -241,7 +243,9 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
       ctx.status = 499;
       ctx.errorType = 'client_closed_request';
       ctx.complete = false;
-      if (!cancelsWithClient) ctx.responseBody ??= {};
+      // A success status came: the answer was generated (a JSON one, even for a stream request,
+      // whole before its headers) and is billed, so its input is estimated. An error answer is not.
+      if (!cancelsWithClient || (upstream.statusCode >= 200 && upstream.statusCode < 300)) ctx.responseBody ??= {};
       await finishAttempt(ctx);
       return;
     }
@@ -264,14 +268,8 @@ async function readCapped(body: AsyncIterable<Buffer>, cap: number): Promise<str
     size += c.length;
     if (size <= cap) chunks.push(c);
   }
-  return answerText(Buffer.concat(chunks));
+  return upstreamText(Buffer.concat(chunks));
 }
-
-/**
- * An upstream body as text, decoded as fetch's `json()` decodes it (the SDKs read answers so): a
- * leading byte order mark is dropped. Kept, JSON.parse refused the answer and a billed call was a 502.
- */
-const answerText = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
 function relayError(ctx: CallContext, status: number, headers: Record<string, string | string[] | undefined>, text: string, contentType: string): void {
   ctx.status = status;
@@ -349,7 +347,7 @@ async function relayJson(
     return;
   }
   ctx.upstreamMs += performance.now() - started;
-  let text = answerText(Buffer.concat(chunks));
+  let text = upstreamText(Buffer.concat(chunks));
   let answerType = contentType;
   if (/text\/event-stream/i.test(contentType) && ctx.endpoint.assembler) {
     const assembled = await answerFromStream(ctx, text);
@@ -595,6 +593,15 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
   // The cost is only known at the end: it travels in HTTP trailers (and the ledger/event stream).
   res.setHeader('trailer', 'x-tollgate-cost-usd, x-tollgate-input-tokens, x-tollgate-output-tokens');
   res.status(200);
+  if (ctx.req.isHead) {
+    // A HEAD is answered whole by these headers (http.ts Res): the events are not read and the
+    // upstream stream is cut. Recorded with the status the client got, with nothing billed to it:
+    // as a 499 it showed on the dashboard as a client that left.
+    body.destroy();
+    await recordAnswered(ctx);
+    res.flushHeaders();
+    return;
+  }
   res.flushHeaders();
 
   const assembler = ctx.endpoint.assembler!();
@@ -667,6 +674,11 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
     if (assembler.error) {
       ctx.status = 502;
       ctx.errorType = String(assembler.error.type ?? 'stream_error');
+    } else if (clientGone && !ctx.complete) {
+      // The client left while the relay waited for it (backpressure): the loop saw it before the
+      // cancelled upstream body threw. Its call, not the upstream, cut the stream.
+      ctx.status = 499;
+      ctx.errorType = 'client_closed_request';
     } else if (!ctx.complete) {
       ctx.status = 502;
       ctx.errorType = 'incomplete_stream';

@@ -20,7 +20,7 @@ import { isAutoModel, RoutingError, routeRequest, type RouteDecision } from '../
 import { routingAsk, type ChatText } from '../routing/features';
 import { carriesImages } from '../routing/vision';
 import type { CallContext, Stage } from './context';
-import { countInputTokens, pricingModel, pricingProvider, reservationExtras, reservationInputTokens } from './cost';
+import { countInputTokens, imagesOnlyOutput, pricingModel, pricingProvider, reservationExtras, reservationInputTokens } from './cost';
 import { partsText } from './parse';
 import { failCall } from './errors';
 import { switchProvider } from './providerSwitch';
@@ -241,7 +241,9 @@ export function admitStage(governor: Governor): Stage {
       if (ctx.costUsd > 0 || tokens > 0) governor.charge(identity, { costUsd: ctx.costUsd, tokens });
       return;
     }
-    const limit = ctx.endpoint.noOutput ? 0 : outputReservation(ctx.body, policy.defaults.maxOutputTokens, pricingModel(ctx));
+    // An Images API call whose images are estimated (reservationExtras) writes no text to reserve:
+    // the policy's text-output default on top held a low-quality gpt-image-1 image at ~16 times its bill.
+    const limit = ctx.endpoint.noOutput || imagesOnlyOutput(ctx) ? 0 : outputReservation(ctx.body, policy.defaults.maxOutputTokens, pricingModel(ctx));
     // Never waits for the token worker's encoders (an upper bound until they are built).
     const inputTokens = await reservationInputTokens(ctx);
     const result = admitOrRefuse(ctx, () => governor.admit({
@@ -252,6 +254,8 @@ export function admitStage(governor: Governor): Stage {
       model: ctx.modelUsed,
       pricedModel: pricingModel(ctx),
       inputTokens,
+      // A downgrade passes over tiers whose model reads no images, as `auto` routing does.
+      images: carriesImages(ctx.body),
       ...reservationExtras(ctx, inputTokens),
       ...(limit !== undefined ? { maxOutputTokens: limit } : {}),
       ...(ctx.endpoint.routable ? {} : { noDowngrade: `${ctx.req.path} has no cheaper tier to downgrade to (the routing tiers are chat models)` }),

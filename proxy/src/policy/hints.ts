@@ -53,8 +53,8 @@ export function valueAt(data: unknown, path: ReadonlyArray<PropertyKey>): unknow
 /** Fields of a budget or rate limit's `scope`: written beside `period` far more often than inside `scope`. */
 const SCOPE_FIELDS = new Set(['team', 'user', 'feature', 'key']);
 
-/** The message for one key a mapping does not allow. */
-export function unknownKeyMessage(key: string, path: ReadonlyArray<PropertyKey>): string {
+/** The message for one key a mapping does not allow; `anchored`: its value carries an anchor (&name). */
+export function unknownKeyMessage(key: string, path: ReadonlyArray<PropertyKey>, opts: { anchored?: boolean } = {}): string {
   const keys = allowedKeys(path);
   const base = `Unrecognized key: "${key}"`;
   if (SCOPE_FIELDS.has(key) && keys.includes('scope')) return `${base}; did you mean scope: { ${key}: … }?`;
@@ -76,8 +76,9 @@ export function unknownKeyMessage(key: string, path: ReadonlyArray<PropertyKey>)
   // `timeout: 30` renamed to timeoutMs would be 30 ms: say the unit.
   const unit = /Ms$/.test(near ?? '') && !/ms$/i.test(key) ? ' (in milliseconds)' : /Seconds$/.test(near ?? '') && !/s$/i.test(key) ? ' (in seconds)' : '';
   if (near) return `${base}; did you mean "${near}"${unit}?`;
-  if (path.length === 0 && /^x-/i.test(key))
-    return `${base}; a policy has no x- extension keys: put the anchor (&name) on the first entry that uses it`;
+  // Compose's `x-` keys, and any other top-level key kept only to hold an anchor for later aliases.
+  if (path.length === 0 && (/^x-/i.test(key) || opts.anchored))
+    return `${base}; a policy has no ${/^x-/i.test(key) ? 'x- extension keys' : 'section for shared definitions'}: put the anchor (&name) on the first entry that uses it`;
   return base;
 }
 

@@ -64,6 +64,11 @@ function lineBreaksAsLf(text: string): string {
 /** yaml's own message names its API (parseAllDocuments); the user needs to know what to change. */
 const MULTIPLE_DOCS = 'a second YAML document starts here ("---"); a policy is one document: remove this "---" line and put the sections together';
 
+/** File order, for problems and warnings found check by check: a reader fixes a file from the top (Array.sort is stable). */
+export function byPosition(a: Pick<PolicyProblem, 'line' | 'column'>, b: Pick<PolicyProblem, 'line' | 'column'>): number {
+  return a.line - b.line || a.column - b.column;
+}
+
 export function formatProblem(p: PolicyProblem): string {
   return `${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}`;
 }
@@ -169,6 +174,8 @@ function yamlErrorMessage(code: string, message: string, at: string): string {
   const first = message.split('\n')[0] ?? message;
   if (code === 'BAD_ALIAS') return `${first}: a lone * is read as a YAML alias; a glob that starts with * must be quoted, as in "*"`;
   if (code === 'BAD_SCALAR_START') return `${first}: quote the value, as in "${at}…"`;
+  // Editors set to tabs, or a block pasted from a Makefile: YAML indents with spaces only.
+  if (code === 'TAB_AS_INDENT') return `${first}: indent with spaces (YAML reads no tabs there)`;
   return first;
 }
 
@@ -302,13 +309,6 @@ function tooManyValues(root: unknown, limit: number): boolean {
   return false;
 }
 
-/** Where the key `name` of a YAML mapping starts, if the node is a mapping with that key. */
-function keyOffset(map: unknown, name: string | undefined): number | undefined {
-  if (!isMap(map) || name === undefined) return undefined;
-  const pair = map.items.find((p) => isScalar(p.key) && String(p.key.value) === name);
-  return isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
-}
-
 /**
  * Line and column of a dotted policy path ("providers.evil.apiKeyEnv", "server.allowedOrigins.1") in
  * a policy text that parsed: for problems found after parsing (policy/trust.ts). The deepest node
@@ -329,6 +329,39 @@ function deepestOffset(doc: Document, keys: ReadonlyArray<string | number>): num
     if (node) return isNode(node) && node.range ? node.range[0] : 0;
   }
   return 0;
+}
+
+/**
+ * Where each node and each mapping key of the document starts, by path (JSON of the path's keys,
+ * list indexes as numbers), in one walk: every schema issue is located before they are sorted, and
+ * doc.getIn per issue scans a mapping's keys each time (quadratic in a file of thousands of keys).
+ * As getIn, the walk does not go through aliases or merge keys: a path into one stops at the alias.
+ */
+function nodeOffsets(doc: Document): { keys: Map<string, number>; deepest: (path: ReadonlyArray<string | number>) => number } {
+  const nodes = new Map<string, number>();
+  const keys = new Map<string, number>();
+  const stack: Array<{ node: unknown; path: Array<string | number> }> = [{ node: doc.contents, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    if (!isNode(node)) continue;
+    if (path.length > 0 && node.range) nodes.set(JSON.stringify(path), node.range[0]);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isScalar(pair.key)) continue;
+        const at = [...path, String(pair.key.value)];
+        if (pair.key.range) keys.set(JSON.stringify(at), pair.key.range[0]);
+        stack.push({ node: pair.value, path: at });
+      }
+    } else if (isCollection(node)) for (const [index, item] of node.items.entries()) stack.push({ node: item, path: [...path, index] });
+  }
+  const deepest = (path: ReadonlyArray<string | number>): number => {
+    for (let n = path.length; n > 0; n--) {
+      const offset = nodes.get(JSON.stringify(path.slice(0, n)));
+      if (offset !== undefined) return offset;
+    }
+    return 0;
+  };
+  return { keys, deepest };
 }
 
 export function parsePolicy(raw: string, file = 'policy.yaml'): PolicyParseResult {
@@ -418,11 +451,12 @@ export function parsePolicy(raw: string, file = 'policy.yaml'): PolicyParseResul
   if (tooManyValues(data, MAX_POLICY_VALUES)) return at(0, `the policy has more than ${MAX_POLICY_VALUES} values once its aliases (*name) are expanded; not a Tollgate policy`);
   const refs = envReferences(data);
   if (refs.length > 0) {
+    const envOffsets = nodeOffsets(doc);
     return {
       ok: false,
       problems: capped(
         // In file order: the walk is depth-first from a stack.
-        refs.map((r) => ({ ...r, offset: deepestOffset(doc, r.path) })).sort((a, b) => a.offset - b.offset),
+        refs.map((r) => ({ ...r, offset: envOffsets.deepest(r.path) })).sort((a, b) => a.offset - b.offset),
         file,
         (r) => {
           const pos = lineCounter.linePos(r.offset);
@@ -434,20 +468,33 @@ export function parsePolicy(raw: string, file = 'policy.yaml'): PolicyParseResul
   const parsed = PolicySchema.safeParse(data);
   if (parsed.success) return { ok: true, policy: parsed.data };
   // One problem per unknown key, each at its own line with the key it is near.
-  const issues = parsed.error.issues.flatMap((issue): Array<{ issue: z.core.$ZodIssue; key: string | undefined }> =>
-    issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ issue, key })) : [{ issue, key: undefined }],
-  );
+  const offsets = nodeOffsets(doc);
+  const issues = parsed.error.issues
+    .flatMap((issue): Array<{ issue: z.core.$ZodIssue; key: string | undefined }> =>
+      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ issue, key })) : [{ issue, key: undefined }],
+    )
+    .map((i) => {
+      const path = i.issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
+      // An unknown key is pointed at itself, not at its mapping (the first key of the block);
+      // anything else at the deepest node that exists on its path.
+      const offset = (i.key !== undefined ? offsets.keys.get(JSON.stringify([...path, i.key])) : undefined) ?? offsets.deepest(path);
+      return { ...i, offset };
+    })
+    // zod reports in schema order; a reader fixes a file from top to bottom (the sort is stable).
+    .sort((a, b) => a.offset - b.offset);
   return {
     ok: false,
     // Messages are worked out only for the problems reported (a hostile file can have thousands).
-    problems: capped(issues, file, ({ issue, key }) => {
-      const message = key !== undefined ? unknownKeyMessage(key, issue.path) : (issueHint(issue, valueAt(data, issue.path)) ?? issue.message);
-      // Point at the deepest node that exists on the issue's path.
-      let offset = deepestOffset(doc, issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k)));
-      // An unknown key is pointed at itself, not at its mapping (the first key of the block).
-      if (key !== undefined) offset = keyOffset(issue.path.length === 0 ? doc.contents : doc.getIn(issue.path, true), key) ?? offset;
+    problems: capped(issues, file, ({ issue, key, offset }) => {
+      // A top-level key whose value carries an anchor holds definitions to share, as in Compose files.
+      const holder = key !== undefined && issue.path.length === 0 && isMap(doc.contents) ? doc.contents.get(key, true) : undefined;
+      const message =
+        key !== undefined
+          ? unknownKeyMessage(key, issue.path, { anchored: isNode(holder) && Boolean(holder.anchor) })
+          : (issueHint(issue, valueAt(data, issue.path)) ?? issue.message);
       const pos = lineCounter.linePos(offset);
       return { file, line: pos.line, column: pos.col, path: issue.path.join('.'), message };
     }),
   };
 }
+

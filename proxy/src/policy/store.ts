@@ -19,7 +19,7 @@ import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'nod
 import { brokenLinkOnPath, entryExists } from './files';
 import { basename, dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { formatProblem, locatePath, parsePolicy, type PolicyProblem } from './load';
+import { byPosition, formatProblem, locatePath, parsePolicy, type PolicyProblem } from './load';
 import { DEFAULT_POLICY, type Policy } from './schema';
 import { checkPolicyTrust, userTrustFromEnv, type TrustFinding, type UserTrust } from './trust';
 import { locatedWarnings } from './warnings';
@@ -170,7 +170,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     }
     if (!result.ok) return result;
     const checked = checkPolicyTrust(result.policy, this.trust, true);
-    if (checked.problems.length) return { ok: false, problems: checked.problems.map((p) => ({ file, ...locatePath(text, p.path), path: p.path, message: p.message })) };
+    if (checked.problems.length) return { ok: false, problems: checked.problems.map((p) => ({ file, ...locatePath(text, p.path), path: p.path, message: p.message })).sort(byPosition) };
     return { ok: true, policy: result.policy, findings: checked.findings, warnings: locatedWarnings(result.policy, text, file) };
   }
 

@@ -15,7 +15,7 @@
 import { findProvider } from '@pydantic/genai-prices';
 import { priceCall } from '../pricing/price';
 import { PROTOCOLS } from '../providers/protocol';
-import { locatePath, type PolicyProblem } from './load';
+import { byPosition, locatePath, type PolicyProblem } from './load';
 import { ruleTargetMessage, ruleTargetSplit } from './modelProvider';
 import { globMatch } from '../routing/glob';
 import { closest } from './nearest';
@@ -166,5 +166,9 @@ export function policyWarnings(policy: Policy): PolicyWarning[] {
 
 /** The warnings of a policy read from `text`, each at its line and column (the CLI, the proxy's log, the editor's Problems view). */
 export function locatedWarnings(policy: Policy, text: string, file: string): PolicyProblem[] {
-  return policyWarnings(policy).map((w) => ({ file, ...locatePath(text, w.path), path: w.path, message: w.message }));
+  return (
+    policyWarnings(policy)
+      .map((w) => ({ file, ...locatePath(text, w.path), path: w.path, message: w.message }))
+      .sort(byPosition)
+  );
 }

@@ -173,3 +173,11 @@ const MAX_COUNT = 1e9;
 export const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.min(v, MAX_COUNT) : 0);
 export const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+const UTF8 = new TextDecoder();
+/**
+ * An upstream body as text, decoded as fetch's `json()` decodes it (every SDK reads answers so): a
+ * leading byte order mark is dropped. Kept, JSON.parse refused a gateway's answer after the provider
+ * had billed it (a 502 on the relay, an untracked batch). Used wherever an upstream answer is parsed.
+ */
+export const upstreamText = (bytes: Uint8Array): string => UTF8.decode(bytes);

@@ -8,8 +8,14 @@
  * image-generation#cost-and-latency, read 2026-12-02): the image tokens per quality and size below,
  * the same for gpt-image-1, gpt-image-1-mini and gpt-image-1.5 (their per-image prices on the pricing
  * page are these tokens at each model's image-output rate), and 100 more image tokens per partial
- * image streamed (`partial_images`). Models without a table here (dall-e-*, billed per image, and
- * gpt-image-2, whose sizes are free-form) are left to the text estimate.
+ * image streamed (`partial_images`). dall-e-* (billed per image) has no table and is left to the
+ * text estimate.
+ *
+ * gpt-image-2 takes free-form sizes (`WIDTHxHEIGHT`, multiples of 16, up to 3840x2160: openai-node's
+ * `size` doc) and no table of its image tokens is published beside the one above, so it is estimated
+ * from that table: the tokens of the documented size nearest in aspect ratio, at the same quality,
+ * scaled by pixel area. An estimate for a reservation, not a bill: the ledger records the usage the
+ * answer reports.
  */
 
 type Quality = 'low' | 'medium' | 'high';
@@ -30,6 +36,12 @@ const MAX_IMAGES = 10;
 /** Models the table prices (vendor prefix and snapshot date allowed). */
 const GPT_IMAGE_MODEL = /(?:^|[/.])gpt-image-1(?:-mini|\.5)?(?:-\d{4}-\d{2}-\d{2})?$/;
 
+/** Models with free-form sizes, estimated from the table by pixel area. */
+const FREE_SIZE_MODEL = /(?:^|[/.])gpt-image-2(?:-\d{4}-\d{2}-\d{2})?$/;
+
+/** The largest edge a free-form size may have (3840x2160); a larger one is refused by the API. */
+const MAX_EDGE = 3_840;
+
 /** The model a Responses `image_generation` tool draws with when it names none. */
 export const DEFAULT_IMAGE_TOOL_MODEL = 'gpt-image-1';
 
@@ -45,11 +57,32 @@ function whole(v: unknown): number | undefined {
  * this model.
  */
 export function imageOutputTokens(model: string, quality: unknown, size: unknown): number | undefined {
-  if (!GPT_IMAGE_MODEL.test(model.trim().toLowerCase())) return undefined;
+  const m = model.trim().toLowerCase();
+  const freeSize = FREE_SIZE_MODEL.test(m);
+  if (!freeSize && !GPT_IMAGE_MODEL.test(m)) return undefined;
   const q: Quality = quality === 'low' || quality === 'medium' ? quality : 'high';
   const bySize = GPT_IMAGE_TOKENS[q];
-  const exact = typeof size === 'string' ? bySize[size.trim().toLowerCase()] : undefined;
-  return exact ?? Math.max(...Object.values(bySize));
+  const key = typeof size === 'string' ? size.trim().toLowerCase() : undefined;
+  const exact = key !== undefined ? bySize[key] : undefined;
+  const largest = Math.max(...Object.values(bySize));
+  if (exact !== undefined || !freeSize) return exact ?? largest;
+  const dims = key !== undefined ? /^(\d{1,5})x(\d{1,5})$/.exec(key) : null;
+  if (!dims) return largest;
+  const w = Math.min(MAX_EDGE, Number(dims[1]));
+  const h = Math.min(MAX_EDGE, Number(dims[2]));
+  if (w === 0 || h === 0) return largest;
+  return Math.ceil(areaEstimate(bySize, w, h));
+}
+
+/** Tokens of a `w`×`h` image: the documented size nearest in aspect ratio, scaled by pixel area. */
+function areaEstimate(bySize: Readonly<Record<string, number>>, w: number, h: number): number {
+  let best: { distance: number; perPixel: number } | undefined;
+  for (const [size, tokens] of Object.entries(bySize)) {
+    const [dw, dh] = size.split('x').map(Number) as [number, number];
+    const distance = Math.abs(Math.log(w / h) - Math.log(dw / dh));
+    if (!best || distance < best.distance) best = { distance, perPixel: tokens / (dw * dh) };
+  }
+  return best!.perPixel * w * h;
 }
 
 /**

@@ -35,3 +35,40 @@ export function encodingForModel(model: string): EncodingChoice {
   if (/^(gpt-4|gpt-3\.5|gpt-35|text-embedding-(ada-002|3-)|davinci-002|babbage-002)/.test(m)) return { encoding: 'cl100k_base', exact: true };
   return { encoding: 'o200k_base', exact: false };
 }
+
+/**
+ * Claude's tokenizer is Anthropic's own and unpublished; its input is counted with o200k, which
+ * counts fewer tokens for the same text. Measured against GPT-4o's o200k: Claude 3.x–4.6 used about
+ * 16 % more tokens on English prose, 21 % on maths and 30 % on Python code. Claude Opus 4.7's new
+ * tokenizer uses "roughly 1x to 1.35x as many tokens" as 4.6 (Anthropic's migration notes),
+ * measured up to 1.47x with /v1/messages/count_tokens on English and technical text. Reservations
+ * multiply the o200k count by the highest of these, so a budget is not overrun by the gap; the
+ * ledger records the usage Anthropic reports, never this estimate.
+ */
+const CLAUDE_BEFORE_4_7 = 1.3;
+/** 1.3 × 1.47: the new tokenizer's worst measured ratio over the old one's worst over o200k. */
+const CLAUDE_FROM_4_7 = 1.9;
+
+/**
+ * Claude's version in any of its spellings (`claude-opus-4-7`, `claude-4.7-opus`,
+ * `claude-3-5-sonnet-20241022`, `us.anthropic.claude-sonnet-4-5-20250929-v1:0`,
+ * `anthropic/claude-fable-5`): major and minor, a date never read as a minor.
+ */
+const CLAUDE_VERSION = /claude-(?:[a-z]+-)?(\d{1,2})(?:[.-](\d)(?!\d))?/;
+
+/**
+ * How many tokens the model's own tokenizer may count where the estimate (encodingForModel) counts
+ * one: 1 for OpenAI's own models and any model whose tokenizer is not known to count more; more for
+ * Claude (above), taking a Claude model newer than 4.7 (4.8, 5, a new family) or without a version
+ * (`claude-sonnet-latest`) to use the newer, hungrier tokenizer — the safe side. For reservations only (pipeline/cost.ts reservationInputTokens).
+ */
+export function reservationTokenFactor(model: string): number {
+  const m = model.trim().toLowerCase();
+  if (!m.includes('claude')) return 1;
+  const v = CLAUDE_VERSION.exec(m);
+  // No version: an alias (`claude-opus-latest`) names the newest model.
+  if (!v) return CLAUDE_FROM_4_7;
+  const major = Number(v[1]);
+  const minor = v[2] === undefined ? 0 : Number(v[2]);
+  return major > 4 || (major === 4 && minor >= 7) ? CLAUDE_FROM_4_7 : CLAUDE_BEFORE_4_7;
+}

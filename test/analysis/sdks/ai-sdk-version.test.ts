@@ -62,6 +62,20 @@ describe('AI SDK version decides the output-limit spelling', () => {
     expect(d!.fixes[0]!.title).toBe('Add maxTokens: 1024');
   });
 
+  it('a limit in providerOptions (the OpenAI chat provider’s maxCompletionTokens) counts; other provider options do not', async () => {
+    const text = [
+      ...head,
+      "const reasoning = { openai: { reasoningEffort: 'low', maxCompletionTokens: 300 } } as const;",
+      "export const a = generateText({ model: openai.chat('o3-mini'), prompt: 'x', providerOptions: { openai: { maxCompletionTokens: 100 } } });",
+      "export const b = generateText({ model: openai.chat('o3-mini'), prompt: 'x', providerOptions: reasoning });",
+      "export const c = generateText({ model: openai.chat('o3-mini'), prompt: 'x', providerOptions: { openai: { reasoningEffort: 'low' } } });",
+      '',
+    ].join('\n');
+    const r = await analyzeFile({ path: '/repo/src/route.ts', text });
+    expect(r.calls.map((c) => /with ([\d,]+) output/.exec(c.label)?.[1])).toEqual(['100', '300', undefined]);
+    expect(r.diagnostics.map((d) => [d.range.start.line, d.ruleId])).toEqual([[5, 'missing-output-limit']]);
+  });
+
   it('reads ranges as written in package.json', () => {
     expect(['^4.3.16', '~5.0.0', '>=5.0.0', '4.x', '6', 'v5.1.0', 'npm:ai@4.2.0'].map(majorOfRange)).toEqual([4, 5, 5, 4, 6, 5, 4]);
     expect(['latest', '*', 'github:vercel/ai', 'workspace:*'].map(majorOfRange)).toEqual([undefined, undefined, undefined, undefined]);

@@ -102,6 +102,66 @@ describe('Go: openai-go and anthropic-sdk-go', () => {
     expect(r.calls[1]!.unseen).toContain('arguments');
   });
 
+  it('params set where they are declared count at a call in a closure or another function', async () => {
+    const text = lines(
+      ...HEADER,
+      'var defaults = openai.ChatCompletionNewParams{Model: openai.ChatModelGPT4o}',
+      '',
+      'func init() {',
+      '\tdefaults.MaxTokens = openai.Int(100)',
+      '}',
+      '',
+      'func f(ctx context.Context, client openai.Client) {',
+      '\t_, _ = client.Chat.Completions.New(ctx, defaults)',
+      '\treq := openai.ChatCompletionNewParams{Model: openai.ChatModelGPT4o}',
+      '\tapplyDefaults(&req)',
+      '\tgo func() {',
+      '\t\t_, _ = client.Chat.Completions.New(ctx, req)',
+      '\t}()',
+      '}',
+    );
+    const r = await analyzeFile({ path: '/repo/f.go', text });
+    expect(r.calls).toHaveLength(2);
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it('params from a helper in the file are read there; a limit written after an unreadable helper counts', async () => {
+    const text = lines(
+      ...HEADER,
+      'func buildParams(q string) openai.ChatCompletionNewParams {',
+      '\treturn openai.ChatCompletionNewParams{',
+      '\t\tModel:    openai.ChatModelGPT5_1,',
+      '\t\tMessages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage(q)},',
+      '\t}',
+      '}',
+      '',
+      'func limited() openai.ChatCompletionNewParams {',
+      '\treturn openai.ChatCompletionNewParams{Model: openai.ChatModelGPT4o, MaxCompletionTokens: openai.Int(300)}',
+      '}',
+      '',
+      'func f(ctx context.Context, client openai.Client, q string) {',
+      '\t_, _ = client.Chat.Completions.New(ctx, buildParams(q))',
+      '\tp := limited()',
+      '\tp.Temperature = openai.Float(0.2)',
+      '\t_, _ = client.Chat.Completions.New(ctx, p)',
+      '\tr := newParams(q)',
+      '\tr.MaxCompletionTokens = openai.Int(200)',
+      '\t_, _ = client.Chat.Completions.New(ctx, r)',
+      '\t_, _ = client.Chat.Completions.New(ctx, newParams(q))',
+      '}',
+    );
+    const r = await analyzeFile({ path: '/repo/f.go', text });
+    expect(r.calls.map((c) => c.label.split(':')[0])).toEqual(['gpt-5.1', 'gpt-4o', expect.any(String), expect.any(String)]);
+    expect(r.calls[1]!.label).toContain('with 300 output');
+    expect(r.calls[2]!.label).toContain('with 200 output');
+    expect(r.calls[3]!.unseen).toContain('arguments');
+    expect(r.diagnostics.map((d) => [d.range.start.line, d.ruleId])).toEqual([[23, 'missing-output-limit']]);
+    const fixed = applyEdits(text, r.diagnostics[0]!.fixes[0]!.edits);
+    expect(fixed).toContain('openai.UserMessage(q)},\n\t\tMaxCompletionTokens: openai.Int(');
+    expect(await goHasErrors(fixed)).toBe(false);
+    expect((await analyzeFile({ path: '/repo/f.go', text: fixed })).diagnostics).toEqual([]);
+  });
+
   it('Responses without a limit: MaxOutputTokens; a one-line literal gets the field inline', async () => {
     const text = lines(
       ...HEADER,
@@ -195,6 +255,17 @@ describe('SDK model constants read as the ids they stand for', () => {
     ['GPT_4O_MINI', 'gpt-4o-mini'],
     ['CLAUDE_3_5_SONNET_LATEST', 'claude-3-5-sonnet-latest'],
     ['CLAUDE_SONNET_4_5', 'claude-sonnet-4-5'],
+    // Both spellings are priced (genai-prices' pattern takes gpt-5-1 too); the SDKs' value has the dot.
+    ['GPT5_1', 'gpt-5.1'],
+    ['GPT_5_1', 'gpt-5.1'],
+    ['GPT5_1Codex', 'gpt-5.1-codex'],
+    ['GPT5_1Mini', 'gpt-5.1-mini'],
+    ['GPT_5_1_CHAT_LATEST', 'gpt-5.1-chat-latest'],
+    ['GPT5_1_2025_11_13', 'gpt-5.1-2025-11-13'],
+    ['GPT5_2Pro2025_12_11', 'gpt-5.2-pro-2025-12-11'],
+    ['GPT5Mini2025_08_07', 'gpt-5-mini-2025-08-07'],
+    ['ClaudeOpus4_1_20250805', 'claude-opus-4-1-20250805'],
+    ['CLAUDE_OPUS_4_5', 'claude-opus-4-5'],
   ])('%s → %s', (name, id) => {
     expect(modelOfConstant(name)).toBe(id);
   });

@@ -95,6 +95,41 @@ describe('Java: openai-java and anthropic-java', () => {
     expect(r.calls[1]!.unseen).toContain('arguments');
   });
 
+  it('a builder field configured in the constructor, and builders from methods of the class, are read where they are set', async () => {
+    const text = lines(
+      ...OPENAI_IMPORTS,
+      'class A {',
+      '    private final ChatCompletionCreateParams.Builder builder = ChatCompletionCreateParams.builder().model(ChatModel.GPT_4O_MINI);',
+      '    private final ChatCompletionCreateParams.Builder other = ChatCompletionCreateParams.builder().model(ChatModel.GPT_4O_MINI);',
+      '    A() {',
+      '        builder.maxCompletionTokens(300);',
+      '        this.other.maxCompletionTokens(200);',
+      '    }',
+      '    ChatCompletionCreateParams.Builder limited() {',
+      '        return ChatCompletionCreateParams.builder().model(ChatModel.GPT_5_1).maxCompletionTokens(400);',
+      '    }',
+      '    ChatCompletionCreateParams.Builder bare() {',
+      '        return ChatCompletionCreateParams.builder().model(ChatModel.GPT_5_1);',
+      '    }',
+      '    void run(OpenAIClient client) {',
+      '        client.chat().completions().create(builder.addUserMessage("Hi").build());',
+      '        client.chat().completions().create(other.addUserMessage("Hi").build());',
+      '        client.chat().completions().create(limited().addUserMessage("Hi").build());',
+      '        client.chat().completions().create(bare().addUserMessage("Hi").build());',
+      '    }',
+      '}',
+    );
+    const r = await analyzeFile({ path: '/repo/A.java', text });
+    expect(r.calls.map((c) => c.label.split(':')[0])).toEqual(['gpt-4o-mini', 'gpt-4o-mini', 'gpt-5.1', 'gpt-5.1']);
+    expect(r.calls.slice(0, 3).map((c) => /with ([\d,]+) output/.exec(c.label)?.[1])).toEqual(['300', '200', '400']);
+    expect(r.diagnostics.map((d) => [d.range.start.line, d.ruleId])).toEqual([[24, 'missing-output-limit']]);
+    expect(r.diagnostics[0]!.fixes[0]!.title).toBe('Add .maxCompletionTokens(1024L)');
+    const fixed = applyEdits(text, r.diagnostics[0]!.fixes[0]!.edits);
+    expect(fixed).toContain('bare().addUserMessage("Hi").maxCompletionTokens(1024L).build()');
+    expect(await javaHasErrors(fixed)).toBe(false);
+    expect((await analyzeFile({ path: '/repo/A.java', text: fixed })).diagnostics).toEqual([]);
+  });
+
   it('Responses without a limit: the fix adds .maxOutputTokens inline in a one-line chain', async () => {
     const text = lines(...OPENAI_IMPORTS, 'class A {', '    void run(OpenAIClient client) {', '        client.responses().create(ResponseCreateParams.builder().input("Tell me a story.").model(ChatModel.GPT_4_1).build());', '    }', '}');
     const r = await analyzeFile({ path: '/repo/A.java', text });

@@ -29,7 +29,8 @@ describe('instruction + different input', () => {
   ];
   it.each(different)('vetoes %j vs %j', (a, b) => {
     const v = judge.judge(0.95, a, b);
-    expect(v.veto).toMatch(/^the instruction's input differs/);
+    // Two input words that only change places are caught one rule earlier (guard.ts swappedWords).
+    expect(v.veto).toMatch(/^the instruction's input differs|^words swapped/);
     expect(v.probability).toBe(0);
   });
 
@@ -40,7 +41,7 @@ describe('instruction + different input', () => {
     store.insert({ entryId: 1, namespace: 'ns', modelId: 'm', vector: v, text: 'Is this review positive? Great location, terrible breakfast.', expiresAt: Date.now() + 60_000 });
     const matcher = new SemanticMatcher(store);
     const miss = matcher.lookup({ namespace: 'ns', modelId: 'm', vector: v, text: 'Is this review positive? Great breakfast, terrible location.', threshold: 0.5 });
-    expect(miss).toMatchObject({ miss: true, vetoed: expect.stringMatching(/another order/) });
+    expect(miss).toMatchObject({ miss: true, vetoed: expect.stringMatching(/another order|words swapped/) });
     expect(matcher.lookup({ namespace: 'ns', modelId: 'm', vector: v, text: 'is this review positive? great location, terrible breakfast', threshold: 0.5 })).toMatchObject({ entryId: 1 });
   });
 

@@ -26,9 +26,15 @@ export async function startPortkey(env: Record<string, string> = {}): Promise<Po
     { stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production', ...env } },
   );
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
+  // A deadline, not a count of tries: on a loaded machine each try (a fetch, then 100 ms) takes
+  // longer, and the gateway's start takes longer too. It stays inside the 120 s hook timeout.
+  const deadline = Date.now() + 100_000;
+  for (;;) {
     if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-    if (i >= 300) throw new Error('gateway did not start');
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error('gateway did not start within 100 s');
+    }
     try {
       if ((await fetch(`${url}/`)).ok) break;
     } catch {

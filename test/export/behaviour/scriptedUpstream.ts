@@ -3,15 +3,19 @@
  * behaviour scenarios: the fake steers itself by markers in the prompt, which every attempt of a
  * request carries alike, while a scenario needs "the first model fails, its fallback answers".
  * So the script is per model: each call for a scripted model takes the next step (an HTTP status,
- * a hang past the gateway's timeout, or "ok"); a model with no steps left, or none, is forwarded
+ * "hang", or "ok"); a model with no steps left, or none, is forwarded
  * to the fake unchanged. `refusedUrl()` gives a loopback URL where nothing listens (connection
  * refused). Everything binds 127.0.0.1 and is closed by the caller.
+ *
+ * A hang answers nothing until the caller gives up and closes the connection (its timeout fired):
+ * a hang of a fixed length had to outlast the timeout, and a timeout short enough to keep that
+ * length small fired on ordinary answers when the machine was loaded.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { startFakeUpstream, type FakeUpstream } from '../../support/fakeUpstream';
 
-export type Step = number | 'ok' | { hangMs: number };
+export type Step = number | 'ok' | 'hang';
 
 export interface ScriptedUpstream {
   /** OpenAI-style base URL (`…/v1`). */
@@ -27,7 +31,21 @@ export interface ScriptedUpstream {
   close(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A caller that never times out must not hold the suite forever: the hang then ends in a 504. */
+const HANG_CAP_MS = 60_000;
+
+/** Resolves when the caller closes the connection (or at the cap). */
+function untilClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.destroyed || res.socket?.destroyed) return resolve();
+    const cap = setTimeout(resolve, HANG_CAP_MS);
+    cap.unref();
+    res.once('close', () => {
+      clearTimeout(cap);
+      resolve();
+    });
+  });
+}
 
 export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
   const fake: FakeUpstream = await startFakeUpstream();
@@ -54,8 +72,8 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
       res.writeHead(step, { 'content-type': 'application/json' }).end(JSON.stringify(error));
       return;
     }
-    if (typeof step === 'object') {
-      await sleep(step.hangMs);
+    if (step === 'hang') {
+      await untilClosed(res);
       if (!res.destroyed) res.writeHead(504, { 'content-type': 'application/json' }).end('{"error":{"message":"scripted hang ended"}}');
       return;
     }

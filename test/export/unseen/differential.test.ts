@@ -84,6 +84,15 @@ const CASES: Case[] = [
     requests: [{ model: 'llama-3.3-70b-versatile' }, { model: 'gpt-4.1' }],
     expected: { statuses: [200, 200], calls: { A: ['gpt-4.1', 'gpt-4o-mini'], B: ['llama-3.3-70b-versatile', 'llama-3.1-8b-instant'] } },
   },
+  {
+    // OpenRouter names models "anthropic/…": for OpenAI-protocol clients the anthropic provider is
+    // no match (another protocol), so they reach openrouter with the name unchanged.
+    id: 'openrouter-vendor-prefixed-names',
+    policy: `${base}  openrouter: { kind: openai, baseUrl: "UP_B_OPENAI", models: ["anthropic/*", "meta-llama/*"] }\n${quiet}`,
+    script: {},
+    requests: [{ model: 'anthropic/claude-3.5-sonnet' }, { model: 'meta-llama/llama-3.3-70b-instruct' }, { model: 'gpt-4o' }],
+    expected: { statuses: [200, 200, 200], calls: { A: ['gpt-4o'], B: ['anthropic/claude-3.5-sonnet', 'meta-llama/llama-3.3-70b-instruct'] } },
+  },
 ];
 
 let ups: Record<Up, ScriptedUpstream>;

@@ -87,6 +87,32 @@ describe('LiteLLM wildcard deployments route like Tollgate, or warn', () => {
     expect(compared).toBeGreaterThan(0);
   });
 
+  it('a glob starting with a provider name leaves those names to that provider, as Tollgate does (no shared group)', () => {
+    // OpenRouter names models "anthropic/claude-3.5-sonnet"; Tollgate reads "anthropic/" as the
+    // provider prefix, so such a glob on openrouter never applies. Two deployments named
+    // "anthropic/*" would be one LiteLLM group, load-balanced between Anthropic and OpenRouter.
+    const text = `providers:
+  openrouter: { kind: openai, baseUrl: "https://openrouter.ai/api/v1", models: ["anthropic/*", "openrouter/*", "meta-llama/*"] }
+`;
+    const parsed = parsePolicy(text, 'policy.yaml');
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const result = exportPolicy(parsed.policy, 'litellm', { file: 'policy.yaml', text });
+    const list = (parse(result.files.find((f) => f.path === 'config.yaml')?.content ?? '') as { model_list: Deployment[] }).model_list;
+    const targets = new Map<string, Set<string>>();
+    for (const d of list) targets.set(d.model_name, (targets.get(d.model_name) ?? new Set()).add(`${d.litellm_params.api_base} ${d.litellm_params.model}`));
+    for (const [name, t] of targets) expect([...t], `group ${name}`).toHaveLength(1);
+    const providers = resolveProviders(parsed.policy);
+    for (const name of ['anthropic/claude-3-5-sonnet', 'openrouter/auto', 'meta-llama/llama-3.3-70b-instruct']) {
+      const tollgate = chooseProvider(providers, 'openai', name, undefined);
+      if ('error' in tollgate) throw new Error(tollgate.error);
+      const gateway = litellmRoute(list, name);
+      const prefix = tollgate.provider.kind === 'anthropic' ? 'anthropic' : 'openai';
+      expect(gateway, name).toEqual({ apiBase: tollgate.provider.baseUrl, model: `${prefix}/${tollgate.model}` });
+    }
+    for (const i of [0, 1]) expect(result.warnings.find((w) => w.field === `providers.openrouter.models[${i}]`)?.message).toMatch(/prefix/);
+    expect(result.warnings.some((w) => w.field === 'providers.openrouter.models[2]')).toBe(false);
+  });
+
   it('does not export a "?" glob LiteLLM would read literally', () => {
     const text = POLICIES['single-character wildcards'] as string;
     const parsed = parsePolicy(text, 'policy.yaml');

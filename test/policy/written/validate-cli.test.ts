@@ -51,7 +51,8 @@ describe('policy validate', () => {
     const a = policy('a.yaml', '{}\n');
     const b = policy('b.yaml', '{}\n');
     const r = await run('validate', a, '--policy', b);
-    expect(r.code).toBe(1);
+    // A usage error, as every subcommand's (EXIT_CODES.usage).
+    expect(r.code).toBe(2);
     expect(r.out).toEqual([]);
   });
 

@@ -81,8 +81,11 @@ function scopeOf(n: Node): Node {
   return p ?? n;
 }
 
-/** Everything `name` is given in `scope` (declared with `:=`/`var`, or assigned with `=`), in source order; undefined for a parameter. */
-function valuesOf(name: string, at: Node): Node[] | undefined {
+/**
+ * Everything `name` is given where it is declared (with `:=`/`var`, or assigned with `=`), in source
+ * order, and that scope (a function, or the file for a package variable); undefined for a parameter.
+ */
+function declarationOf(name: string, at: Node): { values: Node[]; scope: Node } | undefined {
   for (let scope: Node | null = scopeOf(at); scope; scope = scope.type === 'source_file' ? null : scopeOf(scope)) {
     const values: Node[] = [];
     let declared = false;
@@ -102,9 +105,13 @@ function valuesOf(name: string, at: Node): Node[] | undefined {
       else if (!value || (st.childForFieldName('operator')?.text ?? '=') !== '=') return undefined;
       else values.push(value);
     }
-    if (declared) return values;
+    if (declared) return { values, scope };
   }
   return undefined;
+}
+
+function valuesOf(name: string, at: Node): Node[] | undefined {
+  return declarationOf(name, at)?.values;
 }
 
 interface Params {
@@ -115,11 +122,15 @@ interface Params {
   literal?: Node;
 }
 
-/** Field writes after the declaration: `params.MaxTokens = openai.Int(300)`. */
-function fieldWrites(name: string, at: Node): { fields: Map<string, Node>; opaque: boolean } {
+/**
+ * Field writes after the declaration: `params.MaxTokens = openai.Int(300)`. Read in the whole scope
+ * the variable is declared in, closures included: a package variable set up in `init()`, or params
+ * a goroutine sends after the enclosing function filled them in.
+ */
+function fieldWrites(name: string, scope: Node): { fields: Map<string, Node>; opaque: boolean } {
   const fields = new Map<string, Node>();
   let opaque = false;
-  for (const st of scopeOf(at).descendantsOfType(['assignment_statement', 'unary_expression'])) {
+  for (const st of scope.descendantsOfType(['assignment_statement', 'unary_expression'])) {
     if (!st) continue;
     // `&params` handed to a function may set any field.
     if (st.type === 'unary_expression') {
@@ -153,18 +164,48 @@ function readParams(n: Node | undefined, depth = 0): Params | undefined {
     return { fields, opaque: false, ...(body ? { literal: body } : {}) };
   }
   if (n.type === 'identifier') {
-    const values = valuesOf(n.text, n);
-    if (!values || values.length === 0) return undefined;
-    const read = values.map((v) => (v.type === 'var_spec' ? { fields: new Map<string, Node>(), opaque: false } : readParams(v, depth + 1)));
-    if (read.some((r) => !r)) return undefined;
-    const fields = new Map<string, Node>();
-    for (const r of read) for (const [k, v] of r!.fields) fields.set(k, v);
-    const writes = fieldWrites(n.text, n);
-    for (const [k, v] of writes.fields) fields.set(k, v);
-    const only = read.length === 1 ? read[0]!.literal : undefined;
-    return { fields, opaque: writes.opaque || read.some((r) => r!.opaque), ...(only ? { literal: only } : {}) };
+    const decl = declarationOf(n.text, n);
+    if (!decl || decl.values.length === 0) return undefined;
+    const read = decl.values.map((v) => (v.type === 'var_spec' ? { fields: new Map<string, Node>(), opaque: false } : readParams(v, depth + 1)));
+    const writes = fieldWrites(n.text, decl.scope);
+    // Params from somewhere unreadable (another package's helper) with a limit written here: that limit is seen.
+    if (read.some((r) => !r)) return [...writes.fields.keys()].some((f) => LIMIT_FIELDS.has(f)) ? { fields: writes.fields, opaque: true } : undefined;
+    const merged = merge(read as Params[]);
+    for (const [k, v] of writes.fields) merged.fields.set(k, v);
+    return { ...merged, opaque: merged.opaque || writes.opaque };
   }
+  if (n.type === 'call_expression') return helperResult(n, depth);
   return undefined;
+}
+
+/** Params read from several places (each value a variable is given, each `return` of a helper): every field any of them sets. */
+function merge(read: Params[]): Params {
+  const fields = new Map<string, Node>();
+  for (const r of read) for (const [k, v] of r.fields) fields.set(k, v);
+  const only = read.length === 1 ? read[0]!.literal : undefined;
+  return { fields, opaque: read.some((r) => r.opaque), ...(only ? { literal: only } : {}) };
+}
+
+/**
+ * Params a function of this file returns (`buildParams(q)`): what each of its `return`s gives,
+ * read in that function. A method, a function of another package or one with a return the analysis
+ * cannot read leaves the params unknown.
+ */
+function helperResult(call: Node, depth: number): Params | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier') return undefined;
+  let root: Node = call;
+  while (root.parent) root = root.parent;
+  const decl = root.namedChildren.find((d) => d?.type === 'function_declaration' && d.childForFieldName('name')?.text === fn.text);
+  const body = decl?.childForFieldName('body');
+  if (!decl || !body) return undefined;
+  const returns = body.descendantsOfType('return_statement').filter((r): r is Node => r !== null && scopeOf(r).id === decl.id);
+  if (returns.length === 0) return undefined;
+  const read = returns.map((r) => {
+    const list = named(r)[0];
+    return readParams(list?.type === 'expression_list' ? named(list)[0] : list, depth + 1);
+  });
+  return read.some((r) => !r) ? undefined : merge(read as Params[]);
 }
 
 /** A limit's value: `300`, `openai.Int(300)`, `param.NewOpt[int64](300)`; undefined when not a literal. */

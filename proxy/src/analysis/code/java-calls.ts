@@ -69,6 +69,11 @@ function scopeOf(n: Node): Node {
 
 /** The one value a local variable or field is declared with, unless it is assigned again; undefined otherwise. */
 function declaredValue(name: string, at: Node): Node | undefined {
+  return declarationOf(name, at)?.value;
+}
+
+/** declaredValue, and the scope the variable is declared in (a method, or the class body for a field). */
+function declarationOf(name: string, at: Node): { value: Node; scope: Node } | undefined {
   for (let scope: Node | null = scopeOf(at); scope; scope = scope.type === 'program' ? null : scopeOf(scope)) {
     if (scope.childForFieldName('parameters')?.descendantsOfType('identifier').some((i) => i?.text === name)) return undefined;
     const decls = scope
@@ -76,7 +81,8 @@ function declaredValue(name: string, at: Node): Node | undefined {
       .filter((d): d is Node => d !== null && d.childForFieldName('name')?.text === name && (scopeOf(d).id === scope!.id || scope!.type === 'class_body'));
     if (decls.length === 0) continue;
     const reassigned = scope.descendantsOfType('assignment_expression').some((a) => a?.childForFieldName('left')?.text === name);
-    return decls.length === 1 && !reassigned ? (decls[0]!.childForFieldName('value') ?? undefined) : undefined;
+    const value = decls.length === 1 && !reassigned ? decls[0]!.childForFieldName('value') : null;
+    return value ? { value, scope } : undefined;
   }
   return undefined;
 }
@@ -89,33 +95,44 @@ interface Builder {
   build?: Node;
 }
 
-/** Calls made on a builder variable in statements of their own: `b.maxTokens(100);`. */
-function laterCalls(name: string, at: Node, into: Builder): void {
-  for (const m of scopeOf(at).descendantsOfType('method_invocation')) {
-    if (!m || m.childForFieldName('object')?.text !== name) continue;
+/** `b` or `this.b`: the variable or field `name`. */
+function isVariable(n: Node | null, name: string): boolean {
+  return (n?.type === 'identifier' && n.text === name) || (n?.type === 'field_access' && n.childForFieldName('object')?.type === 'this' && n.childForFieldName('field')?.text === name);
+}
+
+/**
+ * Calls made on a builder variable in statements of their own: `b.maxTokens(100);`, anywhere in the
+ * scope it is declared in (for a field, the whole class: a constructor may set the limit). The chain
+ * being read (`at`'s own calls) is left out: it is read already.
+ */
+function laterCalls(name: string, at: Node, scope: Node, into: Builder): void {
+  for (const m of scope.descendantsOfType('method_invocation')) {
+    if (!m || !isVariable(m.childForFieldName('object'), name)) continue;
+    if (m.startIndex <= at.startIndex && at.endIndex <= m.endIndex) continue;
     const method = m.childForFieldName('name')?.text ?? '';
     const args = m.childForFieldName('arguments');
     into.calls.push({ name: method, args: args ? named(args) : [] });
   }
   // Handed to another method, it may be given anything.
-  for (const a of scopeOf(at).descendantsOfType('argument_list'))
-    if (a && named(a).some((x) => x.type === 'identifier' && x.text === name)) into.opaque = true;
+  for (const a of scope.descendantsOfType('argument_list')) if (a && named(a).some((x) => isVariable(x, name))) into.opaque = true;
 }
 
 function readBuilder(n: Node | null | undefined, depth = 0): Builder | undefined {
   if (!n || depth > 6) return undefined;
   if (n.type === 'parenthesized_expression') return readBuilder(named(n)[0], depth + 1);
-  if (n.type === 'identifier') {
-    const v = declaredValue(n.text, n);
-    const inner = v ? readBuilder(v, depth + 1) : undefined;
-    if (!inner) return undefined;
+  if (n.type === 'identifier' || (n.type === 'field_access' && n.childForFieldName('object')?.type === 'this')) {
+    const name = n.type === 'identifier' ? n.text : (n.childForFieldName('field')?.text ?? '');
+    const decl = declarationOf(name, n);
+    const inner = decl ? readBuilder(decl.value, depth + 1) : undefined;
+    if (!inner || !decl) return undefined;
     // A variable holding a builder (not yet built) is configured by the statements that follow.
-    if (!inner.build) laterCalls(n.text, n, inner);
+    if (!inner.build) laterCalls(name, n, decl.scope, inner);
     return inner;
   }
   if (n.type !== 'method_invocation') return undefined;
   const name = n.childForFieldName('name')?.text;
   const obj = n.childForFieldName('object');
+  if (name && (!obj || obj.type === 'this')) return helperResult(n, name, depth);
   // `XCreateParams.builder()`: the start of the chain.
   if (name === 'builder' && obj && /Params$/.test(obj.text.split('.').at(-1) ?? '')) return { calls: [], opaque: false };
   if (!name || !obj) return undefined;
@@ -126,6 +143,23 @@ function readBuilder(n: Node | null | undefined, depth = 0): Builder | undefined
   const args = n.childForFieldName('arguments');
   inner.calls.push({ name, args: args ? named(args) : [] });
   return inner;
+}
+
+/**
+ * The builder a method of this class returns (`base().addUserMessage(q).build()`): read in that
+ * method, when it is the only method of that name and each of its `return`s can be read.
+ */
+function helperResult(call: Node, name: string, depth: number): Builder | undefined {
+  let body: Node | null = call.parent;
+  while (body && body.type !== 'class_body') body = body.parent;
+  const decls = (body?.namedChildren ?? []).filter((d): d is Node => d?.type === 'method_declaration' && d.childForFieldName('name')?.text === name);
+  if (decls.length !== 1) return undefined;
+  const decl = decls[0]!;
+  const returns = decl.descendantsOfType('return_statement').filter((r): r is Node => r !== null && scopeOf(r).id === decl.id);
+  const read = returns.map((r) => readBuilder(named(r)[0], depth + 1));
+  if (read.length === 0 || read.some((r) => !r)) return undefined;
+  const only = read.length === 1 ? read[0]!.build : undefined;
+  return { calls: read.flatMap((r) => r!.calls), opaque: read.some((r) => r!.opaque), ...(only ? { build: only } : {}) };
 }
 
 function intValue(n: Node | undefined): number | undefined {

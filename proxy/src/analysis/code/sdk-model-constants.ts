@@ -4,18 +4,29 @@
  * `anthropic.ModelClaude3_7SonnetLatest` are the id's words with its separators dropped or
  * replaced (`gpt-4.1-mini`, `claude-3-5-sonnet-latest`). Each way of putting the separators back is
  * tried, and the one the price list knows is the id; a constant no reading of which is a known model
- * stays unknown (the lens then says the model is not visible) rather than a guess.
+ * stays unknown (the lens then says the model is not visible) rather than a guess. genai-prices
+ * matches loose spellings too (`gpt-5-1` prices as gpt-5.1), so of its readings the one closest to
+ * the id it matched is taken: `GPT5_1` is gpt-5.1, as the SDKs spell it, not gpt-5-1.
  */
-import { unitPrices } from '../../pricing/price';
+import { priceCall, unitPrices } from '../../pricing/price';
 import { maxOutputTokens } from '../cost/max-output';
 
 const cache = new Map<string, string | undefined>();
 
-/**
- * Whether the catalogue knows an id: first the model catalogue (exact ids: `gpt-4.1`, not `gpt-4-1`),
- * then genai-prices, whose patterns also match looser spellings (`claude-3-7-sonnetlatest`).
- */
-const KNOWN: ReadonlyArray<(id: string) => boolean> = [(id) => maxOutputTokens(id) !== undefined, (id) => unitPrices(id) !== undefined];
+/** Whether the model catalogue knows an id exactly (`gpt-4.1`, not `gpt-4-1`). */
+const inCatalogue = (id: string): boolean => maxOutputTokens(id) !== undefined;
+
+/** The id genai-prices matched for a spelling, when it prices it (its patterns also match looser spellings). */
+function pricedAs(id: string): string | undefined {
+  if (unitPrices(id) === undefined) return undefined;
+  return priceCall(id, { inputTokens: 1, outputTokens: 1 }).matchedModel ?? id;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
 
 /** Words of a constant: `GPT_4O_MINI` → GPT 4O MINI; `GPT4_1Mini` → GPT 4 _ 1 Mini; `O3Mini` → O 3 Mini. */
 function words(name: string): string[] {
@@ -48,15 +59,21 @@ export function modelOfConstant(name: string): string | undefined {
       // A lowercase word right after a number belongs to it (`4o`); elsewhere a hyphen is likelier than nothing.
       return /\d$/.test(parts[i]!) && /^[a-z]/.test(parts[i + 1]!) ? ['', ...seps] : [...seps, ''];
     };
-    for (const known of KNOWN) {
-      const walk = (i: number, acc: string): boolean => {
-        if (i === joints) {
-          if (known(acc)) found = acc;
-          return found !== undefined;
-        }
-        return choices(i).some((sep) => walk(i + 1, `${acc}${sep}${parts[i + 1]!.toLowerCase()}`));
-      };
-      if (walk(0, parts[0]!.toLowerCase())) break;
+    // Every reading, likeliest first; at most 3^MAX_JOINTS strings.
+    let readings = [parts[0]!.toLowerCase()];
+    for (let i = 0; i < joints; i++) readings = readings.flatMap((acc) => choices(i).map((sep) => `${acc}${sep}${parts[i + 1]!.toLowerCase()}`));
+    found = readings.find(inCatalogue);
+    if (!found) {
+      const first = readings.findIndex((r) => pricedAs(r) !== undefined);
+      if (first >= 0) {
+        // The priced reading nearest the id genai-prices matched (that id, or it plus a date or suffix).
+        const target = pricedAs(readings[first]!)!;
+        const nearer = readings
+          .map((r, i) => ({ r, i, shared: commonPrefix(r, target) }))
+          .filter((c) => c.shared > commonPrefix(readings[first]!, target))
+          .sort((a, b) => b.shared - a.shared || a.i - b.i);
+        found = nearer.find((c) => pricedAs(c.r) !== undefined)?.r ?? readings[first];
+      }
     }
   }
   cache.set(name, found);

@@ -136,6 +136,27 @@ function scanLimit(obj: ResolvedObject): LimitScan {
   return { limit: obj.opaque ? 'unknown' : 'missing', ...(noneLimit ? { noneLimit: true as const } : {}) };
 }
 
+/**
+ * A limit the AI SDK passes through a provider's own options: `providerOptions: { openai: {
+ * maxCompletionTokens: 300 } }` is sent as max_completion_tokens by @ai-sdk/openai's chat models.
+ * Options the analysis cannot read may hold one too: the limit is then unknown, not missing.
+ */
+function providerOptionsLimit(bindings: FileBindings, props: readonly ts.ObjectLiteralElementLike[]): LimitScan | undefined {
+  const v = propValue(findProp(props, ['providerOptions']));
+  if (!v) return undefined;
+  const all = bindings.resolve(v);
+  if (!all) return { limit: 'unknown' };
+  let unknown = all.opaque;
+  for (const p of all.props) {
+    const inner = propValue(p);
+    const options = inner ? bindings.resolve(inner) : undefined;
+    const scan = options ? scanLimit(options) : undefined;
+    if (scan?.limit === 'present') return scan;
+    if (!scan || scan.limit === 'unknown') unknown = true;
+  }
+  return unknown ? { limit: 'unknown' } : undefined;
+}
+
 function insertProperty(sf: ts.SourceFile, obj: ts.ObjectLiteralExpression, prop: string): { offset: number; newText: string } {
   const last = obj.properties[obj.properties.length - 1];
   if (!last) return { offset: obj.getStart(sf) + 1, newText: ` ${prop} ` };
@@ -828,6 +849,10 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   Object.assign(call, scan);
   const fixLimit = suggestedLimit(thinkingBudget(bindings, strings, props), modelFacts);
   if (fixLimit !== undefined) call.suggested = fixLimit;
+  if (api === 'ai-sdk' && call.limit === 'missing') {
+    const viaProvider = providerOptionsLimit(bindings, props);
+    if (viaProvider) return Object.assign(call, viaProvider);
+  }
   if (api === 'ai-sdk') {
     const major = aiSdkMajorOf(sf);
     if (major !== undefined) {

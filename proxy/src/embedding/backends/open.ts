@@ -27,7 +27,7 @@ async function openUseLite(hooks: LoadHooks, modelsDir?: string) {
     const cached = join(runtimeDirOf(modelsDir, ONNXRUNTIME_NODE, process.platform, process.arch), 'onnxruntime_binding.node');
     if (existsSync(cached)) process.env[ONNXRUNTIME_BINDING_ENV] = cached;
   }
-  const embedder = await openUseLiteEmbedder({ path: 'auto' });
+  const embedder = await openUseLiteEmbedder({ path: 'auto', ...(hooks.signal ? { signal: hooks.signal } : {}) });
   const reason = embedder.info.runtimeFallbackReason;
   if (reason) hooks.log?.(`use-lite runs on TensorFlow.js (WASM) instead of onnxruntime: ${reason}`);
   return embedder;

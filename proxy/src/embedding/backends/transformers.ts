@@ -122,8 +122,17 @@ export async function openTransformersEmbedder(config: TransformersEmbedderConfi
     return vectors;
   }
 
-  // One probe: proves the graph runs and has the pinned width, and warms the session up.
-  const [probe] = await embed(['tollgate embedding probe']);
+  // One probe: proves the graph runs and has the pinned width, and warms the session up. Closed
+  // meanwhile: release the session now rather than leave it (see use-lite.ts `signal`).
+  let probe: Float32Array | undefined;
+  try {
+    hooks.signal?.throwIfAborted();
+    [probe] = await embed(['tollgate embedding probe']);
+    hooks.signal?.throwIfAborted();
+  } catch (error) {
+    await extractor.dispose().catch(() => undefined);
+    throw error;
+  }
   if (probe?.length !== model.dimensions) {
     await extractor.dispose();
     throw new Error(`${model.id} produced ${probe?.length ?? 0}-d vectors, expected ${model.dimensions}`);

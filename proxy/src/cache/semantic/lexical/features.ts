@@ -9,8 +9,12 @@ export interface PromptFeatures {
   quoted: string[];
   /** Code-like tokens: dotted/slashed paths, snake_case, camelCase, calls, letter+digit mixes. */
   identifiers: string[];
-  /** Numbers and number words, normalised ("five" → "5", "1,000" → "1000", "07" → "7"). */
+  /** Numbers and number words, normalised ("five" → "5", "1,000" → "1000", "07" → "7"), sorted. */
   numbers: string[];
+  /** The same numbers in the order the text gives them ("2 to the power of 10": 2, 10). */
+  numberOrder: string[];
+  /** numberOrder with each list joined by "and"/"or"/commas sorted ("1000 and 500" = "500 and 1000"). */
+  numberLists: string[];
   /** How many negation cues ("not", "n't", "never", "without", …). */
   negations: number;
   /** Proper nouns and acronyms, as lower-cased stems in order of appearance ("Python", "PC", "iPhone"). */
@@ -35,9 +39,21 @@ export interface PromptFeatures {
    * or an operator). Quoted text, URLs and paths are compared elsewhere and not counted here.
    */
   codeSymbols: string[];
+  /**
+   * Every word in order, articles left out (a/an/the), with its stem and whether it is a content
+   * word: what stands in the same place in two prompts (guard.ts: opposites, swapped words).
+   */
+  slots: WordSlot[];
+}
+
+export interface WordSlot {
+  word: string;
+  stem: string;
+  content: boolean;
 }
 
 const DIRECTION_MARKERS: ReadonlySet<string> = new Set(['to', 'into']);
+const ARTICLES: ReadonlySet<string> = new Set(['a', 'an', 'the']);
 const SKIPPED_AFTER_MARKER: ReadonlySet<string> = new Set(['a', 'an', 'the']);
 
 /** "x>y" for each content word x directly before "to"/"into" and the next content word y after it. */
@@ -106,6 +122,26 @@ export function stem(word: string): string {
   return w;
 }
 
+/**
+ * Numbers in text order (`placed` is sorted by offset), except that a list joined only by
+ * "and"/"or"/commas ("500 and 1000 rupee notes" / "1000 and 500") reads the same either way: its
+ * members are sorted.
+ */
+function numbersInOrder(placed: Array<[number, number, string]>, text: string): string[] {
+  const out: string[] = [];
+  let list: string[] = [];
+  let end = -1;
+  for (const [at, length, value] of placed) {
+    if (end >= 0 && !/^[\s,&/]*(?:and|or)?[\s,]*$/i.test(text.slice(end, at))) {
+      out.push(...list.sort());
+      list = [];
+    }
+    list.push(value);
+    end = at + length;
+  }
+  return out.concat(list.sort());
+}
+
 function isNegation(lower: string): boolean {
   return NEGATION_WORDS.has(lower) || /n['’]t$/.test(lower);
 }
@@ -134,9 +170,13 @@ export function extractFeatures(text: string): PromptFeatures {
   });
 
   const numbers: string[] = [];
-  rest = rest.replace(NUMBER, (m) => {
+  // Where each number stands, to put digits and number words back in text order.
+  const placed: Array<[number, number, string]> = [];
+  rest = rest.replace(NUMBER, (m, at: number) => {
     numbers.push(normaliseNumber(m));
-    return ' ';
+    placed.push([at, m.length, normaliseNumber(m)]);
+    // Same length, so later offsets (number words below) still count in the same text.
+    return ' '.repeat(m.length);
   });
 
   const words = rest.match(WORD) ?? [];
@@ -164,6 +204,7 @@ export function extractFeatures(text: string): PromptFeatures {
     const num = NUMBER_WORDS.get(lower);
     if (num !== undefined) {
       numbers.push(num);
+      placed.push([m.index, word.length, num]);
       continue;
     }
     if (!shouting && /\p{Lu}/u.test(word) && lower !== 'i' && !lower.startsWith("i'")) {
@@ -186,5 +227,9 @@ export function extractFeatures(text: string): PromptFeatures {
       stemSequence.push(stem(id));
     }
   }
-  return { quoted, identifiers, numbers: numbers.sort(), negations, entities, questionWords: [...new Set(questionWords)].sort(), content, allStems: new Set(stemSequence), stemSequence, directions: directedPairs(sequence), codeSymbols };
+  const slots = sequence.filter((w) => !ARTICLES.has(w.lower)).map((w) => ({ word: w.lower, stem: w.stem, content: w.content }));
+  placed.sort((x, y) => x[0] - y[0]);
+  const numberOrder = placed.map(([, , n]) => n);
+  const numberLists = numbersInOrder(placed, rest);
+  return { quoted, identifiers, numbers: numbers.sort(), numberOrder, numberLists, negations, entities, questionWords: [...new Set(questionWords)].sort(), content, allStems: new Set(stemSequence), stemSequence, directions: directedPairs(sequence), codeSymbols, slots };
 }

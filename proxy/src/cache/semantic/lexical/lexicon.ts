@@ -48,3 +48,37 @@ export const NUMBER_WORDS: ReadonlyMap<string, string> = new Map([
   ['seventh', '7th'], ['eighth', '8th'], ['ninth', '9th'], ['tenth', '10th'], ['last', 'last'],
   ['once', '1x'], ['twice', '2x'], ['thrice', '3x'], ['half', '1/2'], ['single', '1'], ['double', '2x'], ['triple', '3x'],
 ]);
+
+/**
+ * Opposites: one put in the other's place reverses the request ("turn on" / "turn off", "cost to
+ * the UK" / "from the UK", "increase" / "decrease"). A learned score over word overlap sees one
+ * word replaced by another and cannot tell an antonym from a synonym, and a pooled vector puts the
+ * two close together, so both sides need this list (guard.ts `oppositeSwap`). Common English
+ * antonyms and directional particles, not words chosen from any data set. Negation prefixes
+ * ("lock" / "unlock", "legal" / "illegal") are a rule there, not entries here.
+ */
+export const OPPOSITE_PAIRS: ReadonlyArray<readonly [string, string]> = `
+  on/off in/out up/down to/from into/from for/against before/after above/below over/under inside/outside
+  more/less more/fewer most/least increase/decrease increase/reduce raise/lower rise/fall high/low higher/lower
+  highest/lowest upper/lower maximum/minimum max/min win/lose won/lost winning/losing winner/loser buy/sell
+  bought/sold buyer/seller import/export upload/download add/remove add/subtract plus/minus multiply/divide
+  open/close open/closed opened/closed enable/disable accept/decline accept/reject start/stop start/end
+  begin/end early/late earlier/later earliest/latest hot/cold heat/cool warm/cool big/small large/small
+  bigger/smaller larger/smaller long/short longer/shorter fast/slow faster/slower fastest/slowest
+  cheap/expensive good/bad best/worst better/worse pros/cons positive/negative true/false left/right
+  north/south east/west odd/even ascending/descending gain/lose send/receive sent/received sender/recipient
+  push/pull lend/borrow deposit/withdraw deposit/withdrawal input/output encrypt/decrypt encode/decode
+  compress/decompress light/dark light/heavy lighter/heavier male/female men/women man/woman boy/girl
+  past/future yesterday/tomorrow day/night summer/winter spring/autumn success/failure succeed/fail
+  pass/fail allow/forbid allow/deny include/exclude internal/external inbound/outbound incoming/outgoing
+  online/offline public/private show/hide visible/hidden arrive/depart arrival/departure enter/exit
+  entry/exit strong/weak thick/thin wide/narrow deep/shallow young/old new/old full/empty rich/poor
+  wet/dry clean/dirty love/hate happy/sad top/bottom front/back inner/outer forward/backward ahead/behind
+  grow/shrink expand/shrink overestimate/underestimate overpay/underpay overcharge/undercharge
+  overweight/underweight asc/desc`
+  .split(/\s+/)
+  .filter(Boolean)
+  .map((pair) => pair.split('/') as [string, string]);
+
+/** Prefixes that negate the word they precede ("unlock", "disable", "illegal", "nonprofit"). */
+export const NEGATING_PREFIXES: readonly string[] = ['un', 'dis', 'de', 'in', 'im', 'il', 'ir', 'non'];
