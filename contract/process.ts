@@ -25,4 +25,6 @@ export const ENV = {
   cacheKey: 'TOLLGATE_CACHE_KEY',
   /** "0" forbids downloading embedding models. */
   modelDownload: 'TOLLGATE_MODEL_DOWNLOAD',
+  /** The CLI's port when no --port says: `start` listens on it, `batch`/`report` look for the proxy there. */
+  port: 'TOLLGATE_PORT',
 } as const;

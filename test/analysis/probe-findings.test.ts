@@ -1,7 +1,7 @@
 /**
  * Cases a probe with real-world prompts and code found wrong: negated unbounded-output phrases,
  * LangChain's `init_chat_model` model argument, limits sent through `extra_body`, Bedrock model
- * prices and setext headings.
+ * prices and setext headings, Vertex AI and AI Gateway Claude ids, LiteLLM's Claude default.
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeFile, type FileAnalysis } from '../../proxy/src/analysis/index';
@@ -147,5 +147,41 @@ describe('politeness leaves quoted text alone', () => {
   it('does not report a "please" the prompt quotes, only its own', async () => {
     const r = await template(lines('When the user writes "please fix this", reply with a patch.', 'If they say “thank you”, do not answer.', 'Please answer in English.'));
     expect(byRule(r, 'politeness').map((d) => d.range.start.line)).toEqual([2]);
+  });
+});
+
+describe('Vertex AI and AI Gateway spellings of Claude ids have their real maximum output', () => {
+  it.each([
+    // Vertex AI: `@` before the version, and `-v2` in the 3.5 Sonnet v2 id.
+    ['claude-3-5-sonnet-20241022', '8,192', '/repo/v.ts', "import { AnthropicVertex } from '@anthropic-ai/vertex-sdk';\nconst client = new AnthropicVertex();\nawait client.messages.create({ model: 'claude-3-5-sonnet-v2@20241022', messages: [{ role: 'user', content: 'Hi' }] });\n"],
+    ['claude-sonnet-4-5-20250929', '64,000', '/repo/v.py', 'from anthropic import AnthropicVertex\nclient = AnthropicVertex(region="us-east5", project_id="p")\nclient.messages.create(model="claude-sonnet-4-5@20250929", messages=[{"role": "user", "content": "Hi"}])\n'],
+    // Vercel's AI Gateway (and OpenRouter) write the version with a dot.
+    ['claude-sonnet-4-5', '64,000', '/repo/g.ts', "import { generateText } from 'ai';\nawait generateText({ model: 'anthropic/claude-sonnet-4.5', prompt: 'Hi' });\n"],
+    ['claude-3-5-haiku', '8,192', '/repo/o.ts', "import { generateText } from 'ai';\nawait generateText({ model: 'anthropic/claude-3.5-haiku', prompt: 'Hi' });\n"],
+  ])('%s: at most %s output tokens', async (model, max, path, text) => {
+    const r = await analyzeFile({ path, text });
+    expect(r.calls[0]!.label.startsWith(`${model}: `)).toBe(true);
+    expect(r.diagnostics).toHaveLength(1);
+    // Not the 200,000-token context window an unknown id falls back to.
+    expect(r.diagnostics[0]!.message).toContain(`${model}'s maximum of ${max} output tokens`);
+  });
+});
+
+describe('LiteLLM fills in max_tokens for Claude on Anthropic’s API', () => {
+  it('a Claude call without a limit says LiteLLM sends the model’s maximum; other models and routes do not', async () => {
+    const call = (model: string) => lines('import litellm', `r = litellm.completion(model="${model}", messages=[{"role": "user", "content": "Hi"}])`);
+    for (const model of ['claude-sonnet-4-5', 'anthropic/claude-3-5-haiku-20241022']) {
+      const [f, ...rest] = (await analyzeFile({ path: '/repo/l.py', text: call(model) })).diagnostics;
+      expect(rest).toEqual([]);
+      expect(f!.ruleId).toBe('missing-output-limit');
+      expect(f!.message).toContain("(LiteLLM then sends the model's maximum output as max_tokens, 4,096 in older releases)");
+      expect(f!.fixes[0]!.title).toBe('Add max_tokens=1024');
+    }
+    for (const model of ['gpt-4o', 'bedrock/anthropic.claude-3-5-sonnet-20241022-v2:0']) {
+      const [f] = (await analyzeFile({ path: '/repo/l.py', text: call(model) })).diagnostics;
+      expect(f!.message).not.toContain('LiteLLM then sends');
+    }
+    const limited = lines('from litellm import acompletion', 'async def f():', '    return await acompletion(model="claude-sonnet-4-5", max_tokens=300, messages=[])');
+    expect((await analyzeFile({ path: '/repo/l.py', text: limited })).diagnostics).toEqual([]);
   });
 });

@@ -42,6 +42,14 @@ describe('model ids with ":"', () => {
     ['anthropic:messages:claude-3-5-haiku-20241022', 'claude-3-5-haiku-20241022'],
     ['openai/gpt-4o-mini', 'gpt-4o-mini'],
     ['GPT-4.1 (copilot)', 'gpt-4.1'],
+    ['vertex:claude-3-5-sonnet-v2@20241022', 'claude-3-5-sonnet-20241022'],
+    ['vertex_ai/claude-3-7-sonnet@20250219', 'claude-3-7-sonnet-20250219'],
+    ['mistral-large@2407', 'mistral-large-2407'],
+    ['openrouter/anthropic/claude-3.5-sonnet', 'claude-3-5-sonnet'],
+    ['anthropic/claude-opus-4.1', 'claude-opus-4-1'],
+    // Anthropic's own ids with a dot keep it.
+    ['claude-2.1', 'claude-2.1'],
+    ['claude-instant-1.2', 'claude-instant-1.2'],
   ])('%s → %s', (raw, expected) => {
     expect(normaliseModelName(raw)).toBe(expected);
   });

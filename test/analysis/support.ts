@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Finding, TextEdit } from '../../proxy/src/analysis/index';
+import { expect } from 'vitest';
+import { type GrammarLanguage, grammarParser } from '../../proxy/src/analysis/code/grammars';
+import { analyzeFile, type Finding, type TextEdit } from '../../proxy/src/analysis/index';
 import { LineIndex } from '../../proxy/src/analysis/text/line-index';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'analysis');
@@ -34,4 +36,18 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
   let out = text;
   for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;
+}
+
+/**
+ * Applies a quick fix's edits to Go or Java source and checks that the result still parses and
+ * has no findings left (a fix that broke the code, or fixed nothing, fails here); returns the text.
+ */
+export async function appliedCleanly(language: GrammarLanguage, path: string, text: string, edits: TextEdit[]): Promise<string> {
+  const fixed = applyEdits(text, edits);
+  const tree = (await grammarParser(language)).parse(fixed)!;
+  const broken = tree.rootNode.hasError;
+  tree.delete();
+  expect(broken).toBe(false);
+  expect((await analyzeFile({ path, text: fixed })).diagnostics).toEqual([]);
+  return fixed;
 }

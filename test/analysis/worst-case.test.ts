@@ -26,6 +26,11 @@ describe('worst-case output per model family', () => {
     ['Anthropic 4.5 dated', 'claude-haiku-4-5-20251001', 64_000],
     ['Anthropic Opus 4.5', 'claude-opus-4-5', 64_000],
     ['OpenAI gpt-5.2', 'gpt-5.2', 128_000],
+    // In neither catalogue: the nearest older relative's published figure (gpt-5's 128,000).
+    ['OpenAI gpt-5.1', 'gpt-5.1', 128_000],
+    ['OpenAI gpt-5.1 dated', 'gpt-5.1-2025-11-13', 128_000],
+    ['OpenAI gpt-5.1-codex', 'gpt-5.1-codex', 128_000],
+    ['OpenAI gpt-5.1-codex-mini', 'gpt-5.1-codex-mini', 128_000],
   ])('%s (%s) → %d output tokens', (_family, model, max) => {
     expect(maxOutputTokens(model)).toBe(max);
     expect(worstCaseOutputTokens(model)).toEqual({ tokens: max, bound: 'max-output' });

@@ -133,7 +133,7 @@ describe('OpenAI Files + Batches (openai SDK) through the proxy', () => {
     expect(rows.filter((r) => r.status === 200)).toHaveLength(1);
     expect(rows.filter((r) => r.errorType === 'batch_expired')).toHaveLength(3);
 
-    const file2 = await client.files.create({ file: await toFile(jsonl(lines.map((l, i) => line(i, `cancelled question ${i}`))), 'in2.jsonl'), purpose: 'batch' });
+    const file2 = await client.files.create({ file: await toFile(jsonl(lines.map((_l, i) => line(i, `cancelled question ${i}`))), 'in2.jsonl'), purpose: 'batch' });
     const b2 = await client.batches.create({ input_file_id: file2.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
     expect((await client.batches.cancel(b2.id)).status).toBe('cancelling');
     h.upstream.batch.complete(b2.id);
@@ -164,6 +164,47 @@ describe('OpenAI Files + Batches (openai SDK) through the proxy', () => {
     // Read once more: nothing recorded twice; and the batch's reservation is closed.
     await (await client.files.content(done.output_file_id!)).text();
     expect(batchRows(h, batch.id)).toHaveLength(3);
+    const open = h.proxy.services.db.prepare("SELECT COUNT(*) AS n FROM governance_reservations WHERE state = 'open'").get() as { n: number };
+    expect(open.n).toBe(0);
+  });
+
+  it('the output file of its own (cached answers of a batch whose every sent request failed) is listed with the provider\'s files and deleted locally', async () => {
+    h = await startHarness({ budgets: [{ name: 'day', period: 'day', usd: 100 }] });
+    const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-batch-test', maxRetries: 0 });
+    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a listed question' }], max_tokens: 50 });
+    const lines = [line(0, 'a listed question'), line(1, 'doomed [[fake:batch-error]]')];
+    const file = await client.files.create({ file: await toFile(jsonl(lines), 'in.jsonl'), purpose: 'batch' });
+    const batch = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    h.upstream.batch.complete(batch.id);
+    const done = await client.batches.retrieve(batch.id);
+    const own = done.output_file_id!;
+    expect(own).toMatch(/^file-out-tollgate_/);
+    const ids = async (query?: OpenAI.FileListParams) => {
+      const out: Array<[string, string]> = [];
+      for await (const f of client.files.list(query)) out.push([f.id, f.purpose]);
+      return out;
+    };
+    // Listed beside the provider's files (its input and error files), once, in OpenAI's list shape, every page followed.
+    expect((await ids()).sort()).toEqual([[own, 'batch_output'], [file.id, 'batch'], [done.error_file_id!, 'batch_output']].sort());
+    expect(await ids({ limit: 1 })).toHaveLength(3);
+    const first = await client.files.list({ limit: 1 });
+    expect(first.data.map((f) => f.id)).toEqual([own]);
+    expect(first.has_more).toBe(true);
+    // (The fake provider lists every file whatever the purpose: only Tollgate's own are checked here.)
+    expect((await ids({ purpose: 'batch' })).map(([id]) => id)).not.toContain(own);
+    // Another key does not see it.
+    const other = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-someone-else', maxRetries: 0 });
+    for await (const f of other.files.list()) expect(f.id).not.toBe(own);
+    // Deleted here, in OpenAI's shape, without asking the provider (which never heard of it).
+    const before = h.upstream.requests.filter((r) => r.method === 'DELETE').length;
+    expect(await client.files.delete(own)).toEqual({ id: own, object: 'file', deleted: true });
+    expect(h.upstream.requests.filter((r) => r.method === 'DELETE').length).toBe(before);
+    expect((await ids()).map(([id]) => id)).not.toContain(own);
+    await expect(client.files.retrieve(own)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(client.files.content(own)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(client.files.delete(own)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    // Its cached answer is in the ledger once (recorded when the file went), nothing left reserved.
+    expect(batchRows(h, batch.id).map((r) => r.cache)).toEqual(['exact']);
     const open = h.proxy.services.db.prepare("SELECT COUNT(*) AS n FROM governance_reservations WHERE state = 'open'").get() as { n: number };
     expect(open.n).toBe(0);
   });

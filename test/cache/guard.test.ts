@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vetoReason } from '../../proxy/src/cache/semantic/guard';
+import { blindSpotVeto, vetoReason } from '../../proxy/src/cache/semantic/guard';
 import { extractFeatures, stem } from '../../proxy/src/cache/semantic/lexical/features';
 
 describe('vetoReason: different meaning is vetoed', () => {
@@ -76,6 +76,37 @@ describe('vetoReason: order, question kind, symbols', () => {
   ])('%s', (_name, a, b, why) => {
     expect(vetoReason(a, b)).toMatch(why);
     expect(vetoReason(b, a)).toBeDefined();
+  });
+  it('a particle that means the same either way, and the two sides of a comparison, pass the vetoes the judge keeps', () => {
+    // "fill in" and "fill out" a form are one request; "compare X with Y" and "compare Y with X" too.
+    const veto = (a: string, b: string) => blindSpotVeto(extractFeatures(a), extractFeatures(b));
+    const same: [string, string][] = [
+      ['How do I fill in the tax form?', 'How do I fill out the tax form?'],
+      ['What do I write when I fill out a W-4?', 'What do I write when I filled in a W-4?'],
+      ['Compare Python with Java for backend development', 'Compare Java with Python for backend development'],
+      ['Compare Python to Java', 'Compare Java to Python'],
+      ['How does Python compare to Java for data science?', 'How does Java compare to Python for data science?'],
+      ['Contrast capitalism with socialism', 'Contrast socialism with capitalism'],
+    ];
+    for (const [a, b] of same) {
+      expect(veto(a, b), `${a} / ${b}`).toBeUndefined();
+      expect(veto(b, a), `${b} / ${a}`).toBeUndefined();
+    }
+    expect(vetoReason('How do I fill in the tax form?', 'How do I fill out the tax form?')).toBeUndefined();
+    // Only those: other opposite particles, other verbs and a swap beside a comparison still differ.
+    const different: [string, string, RegExp][] = [
+      ['How do I check in to my flight?', 'How do I check out of my flight?', /opposite words/],
+      ['How do I log in to Gmail?', 'How do I log out of Gmail?', /opposite words/],
+      ['Convert Python code to Java code', 'Convert Java code to Python code', /words swapped/],
+      ['Migrate from MySQL to Postgres', 'Migrate from Postgres to MySQL', /direction reversed/],
+      ['Compare the cost of shipping to the UK with the US', 'Compare the cost of shipping from the UK with the US', /opposite words/],
+      ['Is a tomato a fruit? Compare them', 'Is a fruit a tomato? Compare them', /words swapped/],
+      ['How many teaspoons are in a tablespoon? Compare', 'How many tablespoons are in a teaspoon? Compare', /words swapped/],
+    ];
+    for (const [a, b, why] of different) {
+      expect(veto(a, b), `${a} / ${b}`).toMatch(why);
+      expect(veto(b, a), `${b} / ${a}`).toMatch(why);
+    }
   });
   it('case of an identifier and a word form do not matter', () => {
     expect(vetoReason('Should I upgrade to an iPhone 15 this year?', 'should i upgrade to an iphone 15 this year')).toBeUndefined();

@@ -85,6 +85,42 @@ describe('judge in the proxy', () => {
     expect((await ask('How can I turn on dark mode in Chrome?', 'opposites-0')).cache).toBe('semantic');
   });
 
+  it('"fill in" / "fill out" a form and a comparison with its sides reordered are served; the swaps beside them are not', async () => {
+    setSemantic({ wrongAnswerCostUsd: 0 });
+    const pairs: [string, string, 'semantic' | 'miss'][] = [
+      ['How do I fill in the tax form?', 'How do I fill out the tax form?', 'semantic'],
+      ['How does Python compare to Java for data science?', 'How does Java compare to Python for data science?', 'semantic'],
+      ['How do I log in to Gmail?', 'How do I log out of Gmail?', 'miss'],
+      ['Convert Python code to Java code', 'Convert Java code to Python code', 'miss'],
+    ];
+    for (const [i, [stored, asked, expected]] of pairs.entries()) {
+      expect((await ask(stored, `particles-${i}`)).cache).toBe('miss');
+      expect((await ask(asked, `particles-${i}`)).cache, asked).toBe(expected);
+    }
+  });
+
+  it('another API key never shares a semantic hit, and non-English or code prompts get none', async () => {
+    setSemantic({ wrongAnswerCostUsd: 0 });
+    await ask('What is the best way to learn the guitar?', 'tenants');
+    const other = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-judge-b', maxRetries: 0 });
+    const asked = (c: OpenAI) =>
+      c.chat.completions
+        .create({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'feature tenants' }, { role: 'user', content: 'What is the best way to learn guitar?' }] }, { headers: { 'x-tollgate-feature': 'tenants' } })
+        .withResponse()
+        .then(({ response }) => response.headers.get('x-tollgate-cache'));
+    expect(await asked(other)).toBe('miss');
+    expect(await asked(client)).toBe('semantic');
+    const unreadable: [string, string][] = [
+      ['¿Cómo puedo restablecer mi contraseña de correo electrónico?', '¿Cómo restablezco mi contraseña de correo electrónico?'],
+      ['Как мне сбросить пароль от почты?', 'Как сбросить пароль от почты?'],
+      [`Why does this fail?\n${'const total = items.reduce((sum, item) => sum + item.price * item.qty, 0);\n'.repeat(6)}`, `Why does this not work?\n${'const total = items.reduce((sum, item) => sum + item.price * item.qty, 0);\n'.repeat(6)}`],
+    ];
+    for (const [i, [stored, paraphrase]] of unreadable.entries()) {
+      await ask(stored, `unreadable-${i}`);
+      expect((await ask(paraphrase, `unreadable-${i}`)).cache, paraphrase).toBe('miss');
+    }
+  });
+
   it('evicting a semantic hit from the dashboard tightens that feature only', async () => {
     await ask('What is the capital of France?', 'geo');
     await ask('What is the capital of France?', 'other-feature');

@@ -113,7 +113,9 @@ describe('/metrics after a mix of calls', () => {
     await ask('slow down [[fake:429]]');
     await ask('flaky [[fake:fail-first=1]]');
     for (let i = 0; i < 3; i++) await ask(`budget ${i}`, { 'x-tollgate-team': 'broke' });
-    const odd = 'claude-3-5-haiku-"quoted"\\back\nslash-é';
+    // Priced (what follows a colon is a tag of the model, as Ollama and Bedrock write it), so the
+    // cost counter carries its label; odd characters in it must survive the label escaping.
+    const odd = 'claude-3-5-haiku:"quoted"\\back\nslash-é';
     await an.messages.create({ model: odd, max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
     for await (const _ of await an.messages.create({ model: 'claude-3-5-haiku-latest', max_tokens: 20, stream: true, messages: [{ role: 'user', content: 'hi' }] }));
     await oa.embeddings.create({ model: 'text-embedding-3-small', input: 'x' });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -195,6 +196,22 @@ describe('EmbeddingService (worker thread)', () => {
     expect((await next.ready()).backend).toBe('use-lite');
     expect(await next.embed('hello')).toHaveLength(512);
   }, 180_000);
+
+  it('a process that exits while a closed session\'s onnxruntime step still runs (past the close bound) exits 0, without a native abort', () => {
+    // The preload makes the session build a ~4 s native step, longer than CLOSE_REPLY_WAIT_MS; the
+    // child closes its service once the step has begun, then exits as `tollgate start` does. Before,
+    // the exit stopped the worker mid-call: "terminate called after throwing an instance of
+    // 'Napi::Error'" and exit code 134 (or a segfault), after the database was closed.
+    const marker = join(tmp, 'slow-load-begun');
+    const child = spawnSync(process.execPath, ['--require', './test/embedding/support/slow-onnx-load.cjs', '--import', 'tsx', 'test/embedding/support/close-mid-load.ts'], {
+      env: { ...process.env, SLOW_LOAD_MARKER: marker },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(child.stdout).toContain('closed');
+    expect(child.stderr).not.toMatch(/terminate called|FATAL ERROR|Segmentation|Aborted/);
+    expect({ status: child.status, signal: child.signal }).toEqual({ status: 0, signal: null });
+  }, 150_000);
 
   it('backend off stays disabled; close() rejects later calls', async () => {
     const off = new EmbeddingService({ backend: 'off' });

@@ -99,7 +99,8 @@ describe('failures the generator found (fixed examples)', () => {
     expect(exportProblems(text)).toEqual([]);
     const portkey = config(text, 'portkey');
     const target = (query: string): Obj | undefined => {
-      const then = (portkey.strategy.conditions as Obj[]).find((c) => query in c.query)?.then;
+      // The provider's condition also names the path (`$and`); the Anthropic-protocol one names only the path.
+      const then = (portkey.strategy.conditions as Obj[]).find((c) => (query === 'params.model' ? JSON.stringify(c.query).includes(query) : query in c.query))?.then;
       return (portkey.targets as Obj[]).find((t) => t.name === then);
     };
     expect(target('params.model')?.api_key).toBe('${AP_KEY}');

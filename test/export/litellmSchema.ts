@@ -68,6 +68,9 @@ const LiteLLMParams = z
     timeout: z.number().positive().optional(),
     stream_timeout: z.number().positive().optional(),
     max_retries: z.number().int().optional(),
+    // A default request parameter (GenericLiteLLMParams allows extra keys; the router passes them to
+    // completion under the request's own): Claude deployments carry the policy's output limit.
+    max_tokens: z.number().int().positive().optional(),
     rpm: z.number().int().optional(),
     tpm: z.number().int().optional(),
     extra_headers: z.record(z.string(), z.string()).optional(),

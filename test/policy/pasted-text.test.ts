@@ -62,6 +62,14 @@ describe('characters that look like spaces or quotes', () => {
     expect(found[0]).toMatchObject({ line: 2, column: 1 });
     expect(found[0]?.message).toContain('NUL');
   });
+
+  it('a file of NULs (UTF-16 without a byte-order mark, a binary file) is said once to be no text, not line by line', () => {
+    const utf16 = Buffer.from('budgets:\n  - name: a\n    period: day\n    usd: 5\n'.repeat(30), 'utf16le').toString('latin1');
+    const found = problems(utf16);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ line: 1, column: 2 });
+    expect(found[0]?.message).toMatch(/^this file is not text \(it has NUL bytes from here\).*save the policy as UTF-8 text$/);
+  });
 });
 
 describe('a policy file in UTF-16 (Windows PowerShell)', () => {

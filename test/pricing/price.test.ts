@@ -64,6 +64,27 @@ describe('priceCall', () => {
     }
   });
 
+  it('a model that only starts with another model’s name is not billed at that model’s rates', () => {
+    // genai-prices files deepseek-reasoner under `starts_with: deepseek-r1`; the R1 distills are
+    // Llama and Qwen models (Groq bills deepseek-r1-distill-llama-70b at $0.75/$0.99, not $0.55/$2.19).
+    for (const model of ['deepseek-r1-distill-llama-70b', 'deepseek-r1-distill-qwen-32b'])
+      for (const provider of [undefined, 'openai', 'deepseek']) expect(priceCall(model, { inputTokens: 1_000, outputTokens: 1_000 }, provider)).toMatchObject({ priced: false, totalUsd: 0 });
+    // Where a price list has the model itself, that price stands.
+    expect(priceCall('deepseek-r1-distill-llama-70b', { inputTokens: 1e6, outputTokens: 0 }, 'groq')).toMatchObject({ priced: true, totalUsd: 0.75 });
+    // A date, a version or a `-latest`/`-preview` after the shared name still names that model.
+    for (const [model, provider, matched] of [
+      ['deepseek-r1-0528', 'deepseek', 'deepseek-reasoner'],
+      ['claude-3-5-sonnet-v2@20241022', 'anthropic', 'claude-3-5-sonnet'],
+      ['claude-2.1', 'anthropic', 'claude-2'],
+      ['gemini-2.5-pro-preview-06-05', 'google', 'gemini-2.5-pro'],
+      ['gpt-4o-realtime-preview-2024-12-17', 'openai', 'gpt-4o-realtime-preview'],
+      ['gemma-3-27b-it', 'google', 'gemma-3'],
+      ['omni-moderation-2024-09-26', 'openai', 'moderation'],
+      ['us.anthropic.claude-3-5-haiku-20241022-v1:0', 'aws', 'regional.anthropic.claude-3-5-haiku-20241022-v1:0'],
+    ] as const)
+      expect(priceCall(model, { inputTokens: 1_000, outputTokens: 1_000 }, provider), model).toMatchObject({ priced: true, matchedModel: matched });
+  });
+
   it('an unknown model is marked unpriced instead of guessed', () => {
     const p = priceCall('my-local-llama-3-finetune', { inputTokens: 100, outputTokens: 100 }, 'openai');
     expect(p).toMatchObject({ priced: false, totalUsd: 0 });

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { SseParser, type SseFrame } from '../../proxy/src/providers/sse';
+import { MAX_EVENT_CHARS, SseEventTooLarge, SseParser, type SseFrame } from '../../proxy/src/providers/sse';
 
 function parseIn(text: string, sizes: () => number): { frames: SseFrame[]; pending: string } {
   const p = new SseParser();
@@ -122,5 +122,17 @@ describe('SseParser on large events and any split', () => {
     const ratio = time(big) / Math.max(time(small), 1);
     // Before: ~11 s against tens of ms (ratio ~50 on this 2-core machine). Generous for a noisy machine.
     expect(ratio).toBeLessThan(10);
+  });
+
+  it('refuses an event that outgrows the cap without ending, and passes one just under it', () => {
+    expect(MAX_EVENT_CHARS).toBe(32 << 20); // several times a 1536x1024 base64 partial image
+    const p = new SseParser(1000);
+    expect(p.push('data: {"a":1}\n\n').map((f) => f.data)).toEqual(['{"a":1}']);
+    expect(p.push(`data: ${'x'.repeat(900)}`)).toEqual([]);
+    expect(p.push('\n\n')).toHaveLength(1);
+    p.push('data: ');
+    expect(() => {
+      for (let i = 0; i < 20; i++) p.push('y'.repeat(100)); // a line (and event) that never ends
+    }).toThrow(SseEventTooLarge);
   });
 });

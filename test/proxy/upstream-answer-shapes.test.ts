@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -41,6 +42,27 @@ afterAll(async () => {
 const lastUser = (b: { messages?: Array<{ content: unknown }> }) => String(b.messages?.at(-1)?.content ?? '');
 const sse = (o: unknown, event?: string) => `${event ? `event: ${event}\r\n` : ''}data: ${JSON.stringify(o)}\r\n\r\n`;
 const chunk = { id: 'chatcmpl-sse', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'gpt-4o-mini' };
+
+/** The ledger's last row id: the rows a test's call writes come after it. */
+const lastCallId = () => (h.proxy.services.db.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM calls').get() as { n: number }).n;
+const rowsSince = (id: number) =>
+  h.proxy.services.db.prepare('SELECT status, error_type, input_tokens, output_tokens, tokens_estimated, cost_usd FROM calls WHERE id > ?').all(id) as Array<Record<string, number | string>>;
+
+/**
+ * A raw chat call whose client leaves after `ms`, whatever came by then: an SDK's timeout, or an
+ * editor's stop button or closed window, does the same.
+ */
+function callAndLeave(prompt: string, ms: number, stream = true): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const req = request(new URL(`${h.openaiBaseUrl}/chat/completions`), { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-shapes' } });
+    req.on('error', () => resolve());
+    req.end(JSON.stringify({ model: 'gpt-4o-mini', ...(stream ? { stream } : {}), messages: [{ role: 'user', content: prompt }] }));
+    setTimeout(() => {
+      req.destroy();
+      resolve();
+    }, ms);
+  });
+}
 
 /** A chat stream as vLLM-style servers send it (CRLF line ends); `finish: false` stops before the end. */
 function chatStream(res: ServerResponse, text: string, finish: boolean): void {
@@ -150,22 +172,11 @@ describe('a non-streaming call whose client leaves while the upstream works', ()
       }, 600);
     };
     const prompt = uniq('client leaves');
-    const before = (h.proxy.services.db.prepare('SELECT COUNT(*) AS n FROM calls').get() as { n: number }).n;
-    // A raw request that the client abandons after 150 ms (an SDK timeout, a closed editor).
-    const url = new URL(`${h.openaiBaseUrl}/chat/completions`);
-    await new Promise<void>((resolve) => {
-      const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-shapes' } });
-      req.on('error', () => resolve());
-      req.end(JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] }));
-      setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, 150);
-    });
+    const before = lastCallId();
+    await callAndLeave(prompt, 150, false);
     await until(() => answered);
-    await until(() => (h.proxy.services.db.prepare("SELECT COUNT(*) AS n FROM calls WHERE error_type = 'client_closed_request' AND input_tokens = 1234").get() as { n: number }).n === 1);
-    const rows = h.proxy.services.db.prepare('SELECT status, error_type, input_tokens, output_tokens, tokens_estimated, cost_usd FROM calls WHERE id > ? ').all(before) as Array<Record<string, number | string>>;
-    const mine = rows.filter((r) => r.input_tokens === 1234);
+    await until(() => rowsSince(before).some((r) => r.input_tokens === 1234));
+    const mine = rowsSince(before).filter((r) => r.input_tokens === 1234);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ status: 499, error_type: 'client_closed_request', output_tokens: 567, tokens_estimated: 0 });
     expect(Number(mine[0]!.cost_usd)).toBeGreaterThan(0);
@@ -190,21 +201,12 @@ describe('a streaming call whose client leaves before the first byte', () => {
       }, 600);
     };
     const prompt = uniq(`thinks long ${'context '.repeat(400)}`);
-    const before = (h.proxy.services.db.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM calls').get() as { n: number }).n;
-    const url = new URL(`${h.openaiBaseUrl}/chat/completions`);
-    await new Promise<void>((resolve) => {
-      const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-shapes' } });
-      req.on('error', () => resolve());
-      req.end(JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: prompt }] }));
-      setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, 150);
-    });
+    const before = lastCallId();
+    await callAndLeave(prompt, 150);
     // The stream's request is cancelled with its client (the provider stops generating).
     await until(() => cut);
-    await until(() => (h.proxy.services.db.prepare('SELECT COUNT(*) AS n FROM calls WHERE id > ?').get(before) as { n: number }).n >= 1);
-    const rows = h.proxy.services.db.prepare('SELECT status, error_type, input_tokens, output_tokens, tokens_estimated, cost_usd FROM calls WHERE id > ?').all(before) as Array<Record<string, number | string>>;
+    await until(() => rowsSince(before).length >= 1, 800);
+    const rows = rowsSince(before);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 499, error_type: 'client_closed_request', tokens_estimated: 1, output_tokens: 0 });
     expect(Number(rows[0]!.input_tokens)).toBeGreaterThan(400);
@@ -227,7 +229,7 @@ describe('a streaming call whose client leaves while the proxy waits for it to r
       res.on('close', () => clearInterval(timer));
     };
     const prompt = uniq('reads slowly');
-    const before = (h.proxy.services.db.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM calls').get() as { n: number }).n;
+    const before = lastCallId();
     await new Promise<void>((resolve) => {
       const req = request(new URL(`${h.openaiBaseUrl}/chat/completions`), { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-shapes' } });
       req.on('error', () => resolve());
@@ -243,9 +245,8 @@ describe('a streaming call whose client leaves while the proxy waits for it to r
       });
       req.end(JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: prompt }] }));
     });
-    const rowsAfter = () => h.proxy.services.db.prepare('SELECT status, error_type, output_tokens, tokens_estimated FROM calls WHERE id > ?').all(before) as Array<Record<string, number | string>>;
-    await until(() => rowsAfter().length >= 1, 600);
-    const rows = rowsAfter();
+    await until(() => rowsSince(before).length >= 1, 600);
+    const rows = rowsSince(before);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 499, error_type: 'client_closed_request', tokens_estimated: 1 });
     // What the upstream generated before the cancel is billed: estimated from what arrived.
@@ -266,22 +267,123 @@ describe('a streaming call answered with JSON whose client leaves while the body
       }, 600);
     };
     const prompt = uniq(`json for a stream ${'context '.repeat(400)}`);
-    const before = (h.proxy.services.db.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM calls').get() as { n: number }).n;
-    await new Promise<void>((resolve) => {
-      const req = request(new URL(`${h.openaiBaseUrl}/chat/completions`), { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-shapes' } });
-      req.on('error', () => resolve());
-      req.end(JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: prompt }] }));
-      setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, 200);
-    });
-    const rowsAfter = () => h.proxy.services.db.prepare('SELECT status, error_type, input_tokens, tokens_estimated, cost_usd FROM calls WHERE id > ?').all(before) as Array<Record<string, number | string>>;
-    await until(() => rowsAfter().length >= 1);
-    const rows = rowsAfter();
+    const before = lastCallId();
+    await callAndLeave(prompt, 200);
+    await until(() => rowsSince(before).length >= 1);
+    const rows = rowsSince(before);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 499, error_type: 'client_closed_request', tokens_estimated: 1 });
     expect(Number(rows[0]!.input_tokens)).toBeGreaterThan(400);
     expect(Number(rows[0]!.cost_usd)).toBeGreaterThan(0);
   });
+});
+
+describe('a stream whose upstream never ends an event', () => {
+  it('is cut at the event cap: the upstream cancelled, an error event in the protocol shape, one estimated row, nothing cached', async () => {
+    let sent = 0;
+    let cancelled = false;
+    handler = (_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(sse({ ...chunk, choices: [{ index: 0, delta: { role: 'assistant', content: 'before the flood ' }, finish_reason: null }] }));
+      res.write('data: {"choices":[{"index":0,"delta":{"content":"');
+      res.on('close', () => {
+        cancelled = true;
+      });
+      const piece = 'x'.repeat(1 << 20);
+      // Bounded by the test: 48 MiB, past the 32 MiB cap, then the upstream gives up on its own.
+      const pump = () => {
+        while (!res.destroyed && sent < 48 << 20) {
+          sent += piece.length;
+          if (!res.write(piece)) return void res.once('drain', pump);
+        }
+        if (!res.destroyed) res.end();
+      };
+      pump();
+    };
+    const prompt = uniq('endless event');
+    const before = lastCallId();
+    const stream = await oa.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: prompt }] });
+    let text = '';
+    const failure = await (async () => {
+      for await (const c of stream) text += c.choices[0]?.delta.content ?? '';
+    })().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(text).toBe('before the flood ');
+    expect(failure?.message).toMatch(/larger than 32 MiB/);
+    await until(() => cancelled);
+    expect(sent).toBeLessThan(48 << 20);
+    await until(() => rowsSince(before).length >= 1);
+    const rows = rowsSince(before);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 502, error_type: 'upstream_event_too_large', tokens_estimated: 1 });
+    expect(Number(rows[0]!.output_tokens)).toBeGreaterThan(0);
+    expect(cachedCount(h.proxy, prompt)).toBe(0);
+  }, 30_000);
+});
+
+describe('a hundred calls in flight at once', () => {
+  it('print no MaxListenersExceededWarning: the stop signal has one listener, not one per call', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => {
+      if (w.name === 'MaxListenersExceededWarning') warnings.push(w.message);
+    };
+    process.on('warning', onWarning);
+    try {
+      let waiting = 0;
+      handler = (_q, res, body) => {
+        waiting += 1;
+        // Every call is in flight before the first is answered.
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ id: 'chatcmpl-many', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: `to ${lastUser(body)}` }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } }));
+        }, 400);
+      };
+      const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => oa.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: uniq(`many ${i}`) }] })));
+      expect(answers).toHaveLength(100);
+      expect(waiting).toBe(100);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  }, 30_000);
+});
+
+describe('a streaming call whose client leaves while the proxy is still connecting', () => {
+  it('is recorded as 499 at $0: the request never reached the upstream, so nothing was billed', async () => {
+    // An https upstream that accepts the TCP connection and never answers the TLS handshake: the
+    // proxy is still connecting when the client gives up (as on a slow DNS or a dead route).
+    const sockets: Socket[] = [];
+    const stalled = createNetServer((s) => {
+      sockets.push(s);
+      s.on('error', () => {});
+    });
+    await new Promise<void>((r) => stalled.listen(0, '127.0.0.1', r));
+    const port = (stalled.address() as AddressInfo).port;
+    const other = await startHarness({ retries: { attempts: 0 } }, { env: {}, openai: { baseUrl: `https://127.0.0.1:${port}/v1`, timeoutMs: 10_000 } });
+    try {
+      const before = (other.proxy.services.db.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM calls').get() as { n: number }).n;
+      await new Promise<void>((resolve) => {
+        const req = request(new URL(`${other.openaiBaseUrl}/chat/completions`), { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-shapes' } });
+        req.on('error', () => resolve());
+        req.end(JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: `never sent ${'context '.repeat(400)}` }] }));
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 300);
+      });
+      await until(() => sockets.length >= 1);
+      const rowsAfter = () => other.proxy.services.db.prepare('SELECT status, error_type, input_tokens, cost_usd FROM calls WHERE id > ?').all(before) as Array<Record<string, number | string>>;
+      await until(() => rowsAfter().length >= 1, 800);
+      const rows = rowsAfter();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ status: 499, error_type: 'client_closed_request', input_tokens: 0, cost_usd: 0 });
+    } finally {
+      await other.close();
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => stalled.close(r));
+    }
+  }, 30_000);
 });

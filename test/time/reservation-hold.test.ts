@@ -41,7 +41,7 @@ describe('reservation hold horizon', () => {
     const clock = manualClock();
     const p = policy({ budgets: [{ name: 'monthly', period: 'month', usd: 1 }] });
     const first = new Governor(t.open(), () => p, clock.now);
-    const batch = first.admit({ ...call, holdMs: 24 * 60 * MIN, outlivesProcess: true });
+    const batch = first.admit({ ...call, holdMs: 24 * 60 * MIN });
     const single = first.admit(call);
     first.close();
     clock.advance(MIN);
@@ -54,7 +54,7 @@ describe('reservation hold horizon', () => {
     next.settle(batch.reservationId!, { costUsd: 0.0001, tokens: 100 });
     expect(next.status()[0]).toMatchObject({ reservedUsd: 0, spentTokens: 100 + single.reservedTokens! });
     // One never settled is charged once its hold has passed, whichever proxy is running.
-    const lost = next.admit({ ...call, holdMs: 60 * MIN, outlivesProcess: true });
+    const lost = next.admit({ ...call, holdMs: 60 * MIN });
     next.close();
     const third = new Governor(t.open(), () => p, clock.now);
     expect(third.recoverOrphans()).toBe(0);
@@ -62,6 +62,37 @@ describe('reservation hold horizon', () => {
     expect(third.recoverOrphans()).toBe(1);
     expect(third.status()[0]!.reservedUsd).toBe(0);
     expect(lost.reservationId).toBeDefined();
+  });
+
+  it('a batch reservation written by the version before reservations outlived their proxy (owned by that proxy, with its hold) is still only reserved after the upgrade', () => {
+    t = tempDb();
+    const clock = manualClock();
+    const p = policy({ budgets: [{ name: 'monthly', period: 'month', usd: 1 }] });
+    const old = new Governor(t.open(), () => p, clock.now);
+    old.admit(call); // makes the budget's spend row for this period
+    old.close();
+    const db = t.open();
+    // As that version wrote a batch's reservation: its own owner and pid, a 25 h hold, the lease closed on exit.
+    const start = (db.prepare('SELECT period_start FROM governance_spend').get() as { period_start: number }).period_start;
+    db.prepare("INSERT INTO governance_reservations (id, created_at, owner, owner_pid, provider, model, cost_nano, tokens, state, hold_ms) VALUES ('old-batch', ?, 'old-proxy', 999999, 'openai', ?, 5000000, 50, 'open', ?)").run(
+      clock.now(),
+      MODEL,
+      25 * 60 * MIN,
+    );
+    db.prepare("INSERT INTO governance_reservation_budgets (reservation_id, budget, period, period_start) VALUES ('old-batch', 'monthly', 'month', ?)").run(start);
+    db.prepare('UPDATE governance_spend SET reserved_nano = reserved_nano + 5000000, reserved_tokens = reserved_tokens + 50').run();
+    db.prepare("INSERT INTO governance_owners (owner, pid, host, seen_at) VALUES ('old-proxy', 999999, 'here', 0)").run();
+    clock.advance(MIN);
+    const next = new Governor(t.open(), () => p, clock.now);
+    const spentBefore = next.status()[0]!.spentUsd;
+    // The ordinary call the old proxy left open is charged; the batch, still running at the provider, is not.
+    expect(next.recoverAfterRestart()).toBe(1);
+    expect(next.status()[0]!.spentUsd - spentBefore).toBeGreaterThan(0);
+    expect(next.status()[0]!.reservedUsd).toBeCloseTo(0.005, 12);
+    // Its results settle it at what it cost; left unsettled it is charged once its hold has passed.
+    clock.advance(25 * 60 * MIN);
+    expect(next.recoverOrphans()).toBe(1);
+    expect(next.status()[0]!.reservedUsd).toBe(0);
   });
 
   it('a database from before the column is upgraded and its open reservations keep the default', () => {

@@ -87,6 +87,28 @@ describe('encoding per model', () => {
     expect(encodingForModel(model)).toEqual({ encoding, exact });
   });
 
+  // Bedrock ids (docs.aws.amazon.com/bedrock/latest/userguide/models-supported.html) end in a
+  // version after a colon, Vertex ids in `@<date>`, Ollama tags in `:<size>`: the model is before them.
+  it.each([
+    ['openai.gpt-oss-120b-1:0', 'o200k_base', true],
+    ['openai.gpt-oss-20b-1:0', 'o200k_base', true],
+    ['gpt-oss:20b', 'o200k_base', true],
+    ['gpt-oss:120b-cloud', 'o200k_base', true],
+    ['anthropic.claude-3-5-sonnet-20240620-v1:0', 'o200k_base', false],
+    ['us.anthropic.claude-3-7-sonnet-20250219-v1:0', 'o200k_base', false],
+    ['arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0', 'o200k_base', false],
+    ['meta.llama3-1-70b-instruct-v1:0', 'o200k_base', false],
+    ['claude-3-5-sonnet-v2@20241022', 'o200k_base', false],
+    ['azure:gpt-4', 'cl100k_base', true],
+    ['openai:gpt-4o', 'o200k_base', true],
+    ['gpt-3.5-turbo:ft-acme-2023-08-01', 'cl100k_base', true],
+    ['ft:gpt-4o-mini-2024-07-18:acme::abc123', 'o200k_base', true],
+    ['ft:gpt-4-0613:acme::abc123', 'cl100k_base', true],
+    ['openrouter/openai/gpt-4:free', 'cl100k_base', true],
+  ])('provider id %s → %s (exact %s)', (model, encoding, exact) => {
+    expect(encodingForModel(model)).toEqual({ encoding, exact });
+  });
+
   it('labels counts for non-OpenAI models as estimates', () => {
     const c = countTextTokens('hello world', 'claude-3-5-sonnet-latest');
     expect(c.exact).toBe(false);

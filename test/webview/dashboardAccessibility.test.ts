@@ -144,6 +144,67 @@ describe.skipIf(!chromiumAvailable)('dashboard accessibility in chromium', () =>
       await page.keyboard.press(' ');
       await poll(() => page.getAttribute('[data-col="cost"][role="columnheader"]', 'aria-sort')).toBe('ascending');
       expect(await page.isHidden('.detail-pane')).toBe(true);
+      // The sorted column's arrow is drawn, not read: aria-sort says the order, the button keeps its name.
+      expect(await page.locator('[data-col="cost"] .vt-sort').evaluate((b) => getComputedStyle(b, '::after').content)).not.toBe('none');
+      expect(await page.getByRole('button', { name: '$ Cost', exact: true }).count()).toBe(1);
+      expect(d.problems).toEqual([]);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('PageDown/PageUp move the active row by a page and End/Home to the last/first, as a grid does', { timeout: 120_000 }, async () => {
+    const d = await ui.open({ theme: darkTheme, viewport: { width: 900, height: 600 }, inPageHost: syntheticHostScript(300) + streamingHostScript() });
+    try {
+      const page = d.page;
+      await page.locator('.vt-body .vt-row:not([hidden])').first().waitFor();
+      await page.focus('.vt-viewport');
+      /** The active row as the grid announces it: its index, and whether that row is the one marked selected. */
+      const activeRow = () => page.evaluate(() => {
+        const vp = document.querySelector('.vt-viewport')!;
+        const id = vp.getAttribute('aria-activedescendant');
+        const row = id ? (document.getElementById(id) as HTMLElement | null) : null;
+        const selected = [...document.querySelectorAll<HTMLElement>('.vt-body .vt-row[aria-selected="true"]:not([hidden])')].map((r) => Number(r.dataset.index));
+        return row ? { index: Number(row.dataset.index), selected } : undefined;
+      });
+      // Rows that fit below the sticky header: what a page is.
+      const perPage = await page.evaluate(() => {
+        const vp = document.querySelector('.vt-viewport') as HTMLElement;
+        const rh = (document.querySelector('.vt-body .vt-row') as HTMLElement).getBoundingClientRect().height;
+        return Math.max(1, Math.floor(vp.clientHeight / rh) - 1);
+      });
+      expect(perPage).toBeGreaterThan(2);
+      await page.keyboard.press('ArrowDown');
+      await poll(activeRow).toEqual({ index: 0, selected: [0] });
+      await page.keyboard.press('PageDown');
+      await poll(activeRow).toEqual({ index: perPage, selected: [perPage] });
+      await page.keyboard.press('PageDown');
+      await poll(activeRow).toEqual({ index: 2 * perPage, selected: [2 * perPage] });
+      await page.keyboard.press('PageUp');
+      await poll(activeRow).toEqual({ index: perPage, selected: [perPage] });
+      // The active row stays in view while paging.
+      const inView = () => page.evaluate(() => {
+        const vp = document.querySelector('.vt-viewport') as HTMLElement;
+        const row = document.getElementById(vp.getAttribute('aria-activedescendant') ?? '') as HTMLElement;
+        const a = vp.getBoundingClientRect();
+        const b = row.getBoundingClientRect();
+        return b.top >= a.top && b.bottom <= a.bottom + 0.5;
+      });
+      expect(await inView()).toBe(true);
+      await page.keyboard.press('End');
+      const last = await page.evaluate(() => {
+        const m = /^(\d+)/.exec(document.querySelector('.calls .count')!.textContent!.replace(/,/g, ''));
+        return Number(m![1]) - 1;
+      });
+      await poll(activeRow).toEqual({ index: last, selected: [last] });
+      expect(await inView()).toBe(true);
+      await page.keyboard.press('PageDown'); // at the end: stays on the last row
+      await poll(activeRow).toEqual({ index: last, selected: [last] });
+      await page.keyboard.press('Home');
+      await poll(activeRow).toEqual({ index: 0, selected: [0] });
+      await page.keyboard.press('PageUp'); // at the top: stays on the first row
+      await poll(activeRow).toEqual({ index: 0, selected: [0] });
+      expect(await inView()).toBe(true);
       expect(d.problems).toEqual([]);
     } finally {
       await d.close();

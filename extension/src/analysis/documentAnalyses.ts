@@ -61,6 +61,13 @@ export class DocumentAnalyses implements vscode.Disposable {
    * those would be noise.
    */
   private readonly tooLarge = new Map<string, { message: string; told: boolean }>();
+  /**
+   * Each document's last finished analysis and the text it read. A new version with that same text
+   * (a character typed and deleted within the debounce, undo back to it, a save whose formatter
+   * changed nothing) gets it back instead of a full run: on a 5,000-line prompt one run is a
+   * tokenizer pass over the whole file and every rule.
+   */
+  private readonly lastText = new Map<string, { text: string; result: FileAnalysis | undefined }>();
   private analyzer: Promise<Analyzer> | undefined;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** Fires when a document's analysis may differ (new version analysed, settings changed). */
@@ -76,6 +83,7 @@ export class DocumentAnalyses implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => {
         this.runs.forget(d.uri.toString());
         this.tooLarge.delete(d.uri.toString());
+        this.lastText.delete(d.uri.toString());
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         // Only the settings the analysis reads: a new proxy port (which the extension itself writes when
@@ -83,6 +91,7 @@ export class DocumentAnalyses implements vscode.Disposable {
         // they are; re-analysing them all would be wasted work and blank their problems meanwhile.
         if (!ANALYSIS_SETTINGS.some((s) => e.affectsConfiguration(s))) return;
         this.programs.clear();
+        this.lastText.clear();
         for (const u of this.runs.clear()) this.changed.fire(vscode.Uri.parse(u));
       }),
       // A cell's analysis depends on the other cells: an edit to one (the MODEL constant, the client)
@@ -134,8 +143,21 @@ export class DocumentAnalyses implements vscode.Disposable {
       return result;
     }
     // A cell whose notebook is not (or no longer) open is read alone, its IPython lines blanked all the same.
-    const text = () => (doc.uri.scheme === NOTEBOOK_CELL_SCHEME ? pythonOfCell(doc.getText()) : doc.getText());
-    const result = this.runs.get(doc.uri.toString(), doc.version, (t) => this.run(doc.uri, uriPath(doc.uri), text(), doc.languageId, t), token);
+    const key = doc.uri.toString();
+    const result = this.runs.get(
+      key,
+      doc.version,
+      async (t) => {
+        const text = doc.uri.scheme === NOTEBOOK_CELL_SCHEME ? pythonOfCell(doc.getText()) : doc.getText();
+        const last = this.lastText.get(key);
+        if (last?.text === text) return last.result;
+        const out = await this.run(doc.uri, uriPath(doc.uri), text, doc.languageId, t);
+        // A cancelled run's undefined is no answer for its text (nor is one the settings changed under).
+        if (!t.isCancellationRequested) this.lastText.set(key, { text, result: out });
+        return out;
+      },
+      token,
+    );
     // Also when the result is the cached one: the document may have come on screen since.
     void result.then(() => this.tellTooLarge(doc.uri, doc.uri), () => undefined);
     return result;
@@ -197,6 +219,7 @@ export class DocumentAnalyses implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.runs.clear();
     this.programs.clear();
+    this.lastText.clear();
   }
 }
 

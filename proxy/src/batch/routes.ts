@@ -17,7 +17,7 @@ import type { ProxyServices } from '../pipeline/services';
 import { obj, providerError, usageOf, type Json, type Protocol } from '../providers';
 import { BatchLineError, openaiEndpointForUrl, readAnthropicRequests, readAnthropicResults, readOpenAIRequests, readOpenAIResults, toJsonl, type BatchRequestLine, type BatchResultLine } from './lines';
 import { BatchService, type AdmitOutcome, type BatchIdentity } from './service';
-import { BatchStore, type BatchRow } from './store';
+import { BatchStore, type BatchRow, type LocalFile } from './store';
 import { answerObject, callUpstream, upstreamPath, type UpstreamAnswer } from './upstream';
 import { ANTHROPIC_PATHS, OPENAI_PATHS } from '../providers/protocol';
 import { adminGuard } from '../server/guards';
@@ -32,6 +32,8 @@ const MAX_BATCH_BYTES = 210 * 1024 * 1024;
 const LOCAL_PREFIX = 'tollgate_';
 
 const OPENAI_TERMINAL = new Set(['completed', 'failed', 'expired', 'cancelled']);
+/** GET /v1/files: OpenAI's default and largest `limit`. */
+const OPENAI_FILES_LIMIT = 10_000;
 
 /**
  * `writesRefused`: why the proxy no longer writes to its database (a newer Tollgate migrated it, or
@@ -63,14 +65,15 @@ export function batchRouter(
 
   // ---- OpenAI Files --------------------------------------------------------------------------
   router.post(OPENAI_PATHS.files, raw, wrap((req, res) => uploadFile(svc, req, res)));
-  router.get(OPENAI_PATHS.files, wrap((req, res) => passThrough(svc, req, res, 'openai')));
+  router.get(OPENAI_PATHS.files, wrap((req, res) => listFiles(svc, req, res)));
   router.get(`${OPENAI_PATHS.files}/:id`, wrap(async (req, res) => {
     const id = String(req.params.id);
-    const local = localFile(svc, id);
-    if (local) return void res.json(local);
-    await passThrough(svc, req, res, 'openai');
+    if (!isLocalFile(id)) return passThrough(svc, req, res, 'openai');
+    const local = store.localFile(id);
+    if (local) return void res.json(fileObject(local));
+    noSuchFile(res, id);
   }));
-  router.delete(`${OPENAI_PATHS.files}/:id`, wrap((req, res) => passThrough(svc, req, res, 'openai')));
+  router.delete(`${OPENAI_PATHS.files}/:id`, wrap((req, res) => deleteFile(svc, req, res)));
   router.get(`${OPENAI_PATHS.files}/:id/content`, wrap((req, res) => fileContent(svc, req, res)));
 
   // ---- OpenAI Batches ------------------------------------------------------------------------
@@ -210,8 +213,17 @@ function relay(res: Res, up: UpstreamAnswer, body?: Buffer | string, extra: Reco
   res.status(up.status).set(extra).send(body ?? up.body);
 }
 
-async function upstream(svc: BatchService, req: Req, res: Res, id: BatchIdentity, method: 'GET' | 'POST' | 'DELETE', v1Path: string, body?: Buffer | string | FormData, contentType?: string): Promise<UpstreamAnswer | undefined> {
-  const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : undefined;
+async function upstream(
+  svc: BatchService,
+  req: Req,
+  res: Res,
+  id: BatchIdentity,
+  method: 'GET' | 'POST' | 'DELETE',
+  v1Path: string,
+  body?: Buffer | string | FormData,
+  contentType?: string,
+  query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : undefined,
+): Promise<UpstreamAnswer | undefined> {
   try {
     return await callUpstream(svc.services, {
       provider: id.provider,
@@ -303,12 +315,64 @@ async function uploadFile(svc: BatchService, req: Req, res: Res): Promise<void> 
   relay(res, up, undefined, cachedHeader);
 }
 
-function localFile(svc: BatchService, fileId: string): Json | undefined {
-  if (!fileId.startsWith(`file-${LOCAL_PREFIX}`) && !fileId.startsWith(`file-out-${LOCAL_PREFIX}`)) return undefined;
-  const input = svc.store.input(fileId);
-  const out = svc.store.batchForFile(fileId);
-  if (!input && !out) return undefined;
-  return { id: fileId, object: 'file', bytes: 0, created_at: Math.floor(Date.now() / 1000), filename: input ? 'batch.jsonl' : 'batch_output.jsonl', purpose: input ? 'batch' : 'batch_output', status: 'processed', status_details: null };
+/** A file id Tollgate gives out itself (an input the cache answered whole, an output file of its own): never the provider's. */
+function isLocalFile(fileId: string): boolean {
+  return fileId.startsWith(`file-${LOCAL_PREFIX}`) || fileId.startsWith(`file-out-${LOCAL_PREFIX}`);
+}
+
+function fileObject(f: LocalFile): Json {
+  const input = f.purpose === 'batch';
+  return { id: f.id, object: 'file', bytes: 0, created_at: Math.floor(f.createdAt / 1000), filename: input ? 'batch.jsonl' : 'batch_output.jsonl', purpose: f.purpose, status: 'processed', status_details: null };
+}
+
+/** OpenAI's answer for a file it does not have (or that was deleted): the provider is not asked about an id it never gave. */
+function noSuchFile(res: Res, fileId: string): void {
+  fail(res, 'openai', 404, 'invalid_request_error', `No such File object: ${fileId}`);
+}
+
+/**
+ * GET /v1/files: the caller's files Tollgate serves itself come first, then the provider's list;
+ * `purpose` filters both, `limit` counts both, and a page that ends on a file of Tollgate's is
+ * followed (`after` = its id) by the rest of them and then the provider's first page.
+ */
+async function listFiles(svc: BatchService, req: Req, res: Res): Promise<void> {
+  const id = identityOr400(svc, req, res, 'openai');
+  if (!id) return;
+  const q = req.query;
+  const after = typeof q.after === 'string' ? q.after : undefined;
+  const limit = q.limit === undefined ? OPENAI_FILES_LIMIT : Number(q.limit);
+  // Paging the provider's files (Tollgate's were all on earlier pages), or a limit the provider should refuse itself.
+  if ((after !== undefined && !isLocalFile(after)) || !Number.isInteger(limit) || limit < 1 || limit > OPENAI_FILES_LIMIT) return passThrough(svc, req, res, 'openai');
+  let local = svc.store.localFiles(id.namespace, id.keyFingerprint).filter((f) => typeof q.purpose !== 'string' || f.purpose === q.purpose);
+  if (after !== undefined) local = local.slice(local.findIndex((f) => f.id === after) + 1);
+  const page = local.slice(0, limit).map(fileObject);
+  const list = (data: Json[], hasMore: boolean): Json => ({ object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: hasMore });
+  if (page.length === limit) return void res.json(list(page, true));
+  const params = new URLSearchParams(Object.entries(q).flatMap(([k, v]) => (k === 'after' || k === 'limit' || typeof v !== 'string' ? [] : [[k, v]])));
+  if (q.limit !== undefined) params.set('limit', String(limit - page.length));
+  const up = await upstream(svc, req, res, id, 'GET', req.path, undefined, undefined, params.toString());
+  if (!up) return;
+  const theirs = up.status === 200 ? answerObject(up) : undefined;
+  if (!theirs || !Array.isArray(theirs.data)) return relay(res, up);
+  relay(res, up, JSON.stringify(list([...page, ...(theirs.data as Json[])], theirs.has_more === true)));
+}
+
+/** DELETE /v1/files/:id: a file of Tollgate's own is deleted here, once its cached answers are in the ledger. */
+async function deleteFile(svc: BatchService, req: Req, res: Res): Promise<void> {
+  const fileId = String(req.params.id);
+  if (!isLocalFile(fileId)) return passThrough(svc, req, res, 'openai');
+  const id = identityOr400(svc, req, res, 'openai');
+  if (!id) return;
+  // Another key's file is not there for this one, as at the provider.
+  if (!svc.store.localFiles(id.namespace, id.keyFingerprint).some((f) => f.id === fileId)) return noSuchFile(res, fileId);
+  // Unread, its cached answers were never recorded and the batch's reservation never closed: reading it would have done both.
+  const owner = svc.store.batchForFile(fileId);
+  if (owner?.kind === 'output') {
+    svc.record(owner.batch, [], svc.cachedResults(owner.batch));
+    svc.settle(svc.store.batch(owner.batch.id)!);
+  }
+  svc.store.deleteFile(fileId);
+  res.json({ id: fileId, object: 'file', deleted: true });
 }
 
 async function createOpenAIBatch(svc: BatchService, req: Req, res: Res): Promise<void> {
@@ -410,6 +474,7 @@ function localOutputId(batchId: string): string {
 
 async function fileContent(svc: BatchService, req: Req, res: Res): Promise<void> {
   const fileId = String(req.params.id);
+  if (isLocalFile(fileId) && !svc.store.localFile(fileId)) return noSuchFile(res, fileId);
   const owner = svc.store.batchForFile(fileId);
   // Only ever named once the batch ended (see retrieveOpenAIBatch): its results are all known.
   if (owner?.kind === 'output' && owner.batch.outputFileId === localOutputId(owner.batch.id)) {

@@ -152,9 +152,8 @@ export class BatchService {
       maxOutputTokens: outputTokens,
       worstCaseUsd,
       refuseIfWorstCaseExceeds: true,
-      holdMs: BATCH_HOLD_MS,
       // The provider runs the batch whether or not this proxy restarts meanwhile.
-      outlivesProcess: true,
+      holdMs: BATCH_HOLD_MS,
     });
     if (result.decision === 'block' || result.decision === 'downgrade') {
       if (result.reservationId) this.governor.release(result.reservationId);

@@ -48,6 +48,11 @@ export function migrateBatches(db: Db): void {
     );
     CREATE INDEX IF NOT EXISTS batches_output ON batches(output_file_id);
     CREATE INDEX IF NOT EXISTS batches_error ON batches(error_file_id);
+    -- Files Tollgate serves itself (file-tollgate_…, file-out-tollgate_…) that their owner deleted.
+    CREATE TABLE IF NOT EXISTS batch_deleted_files (
+      file_id TEXT PRIMARY KEY,
+      deleted_at INTEGER NOT NULL
+    );
     CREATE TABLE IF NOT EXISTS batch_results (
       batch_id TEXT NOT NULL,
       custom_id TEXT NOT NULL,
@@ -85,6 +90,13 @@ export interface BatchRow {
   createdAt: number;
   settledAt: number | null;
   local: boolean;
+}
+
+/** A file Tollgate serves itself, as GET /v1/files lists it. */
+export interface LocalFile {
+  id: string;
+  createdAt: number;
+  purpose: 'batch' | 'batch_output';
 }
 
 interface RawBatch {
@@ -134,6 +146,13 @@ function toBatch(r: RawBatch): BatchRow {
     local: r.local === 1,
   };
 }
+
+// The files Tollgate serves itself (routes.ts localOutputId and uploadFile), not deleted; `_` escaped in LIKE.
+const LOCAL_FILES = `SELECT id, createdAt, purpose FROM (
+    SELECT id, created_at AS createdAt, 'batch' AS purpose, namespace AS owner FROM batch_inputs WHERE local = 1 AND id LIKE 'file-tollgate\\_%' ESCAPE '\\'
+    UNION ALL
+    SELECT output_file_id, created_at, 'batch_output', key_fingerprint FROM batches WHERE output_file_id LIKE 'file-out-tollgate\\_%' ESCAPE '\\'
+  ) WHERE id NOT IN (SELECT file_id FROM batch_deleted_files)`;
 
 export class BatchStore {
   constructor(private readonly db: Db) {
@@ -206,6 +225,25 @@ export class BatchStore {
 
   markSettled(id: string): void {
     this.db.prepare('UPDATE batches SET settled_at = ? WHERE id = ? AND settled_at IS NULL').run(Date.now(), id);
+  }
+
+  /**
+   * The files Tollgate serves itself for one key, newest first, deleted ones left out: inputs the
+   * cache answered whole (owned by the key's cache namespace) and output files of its own (by the key).
+   */
+  localFiles(namespace: string, keyFingerprint: string): LocalFile[] {
+    return this.db
+      .prepare(`${LOCAL_FILES} AND owner = CASE purpose WHEN 'batch' THEN ? ELSE ? END ORDER BY createdAt DESC, id`)
+      .all(namespace, keyFingerprint) as LocalFile[];
+  }
+
+  /** One file Tollgate serves itself, whoever owns it; undefined when there is none (or it was deleted). */
+  localFile(fileId: string): LocalFile | undefined {
+    return this.db.prepare(`${LOCAL_FILES} AND id = ?`).get(fileId) as LocalFile | undefined;
+  }
+
+  deleteFile(fileId: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO batch_deleted_files (file_id, deleted_at) VALUES (?, ?)').run(fileId, Date.now());
   }
 
   /** Results of this batch already in the ledger. */

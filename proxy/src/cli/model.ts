@@ -1,8 +1,9 @@
 import { Command } from 'commander';
+import { EXIT_CODES } from '../../../contract/process';
 import type { DownloadProgress } from '../embedding/models/download';
 import { downloadModel } from '../embedding/models/download';
 import { importModel } from '../embedding/models/import';
-import { MINILM_MODEL_ID, requireKnownModel } from '../embedding/models/known-models';
+import { type KnownModel, MINILM_MODEL_ID, requireKnownModel } from '../embedding/models/known-models';
 import { defaultRemoteHost, modelsDirOf } from '../embedding/models/paths';
 import { EXIT_FAILURE, printableLines } from './common';
 import { prepareDataDir } from './dataDb';
@@ -14,17 +15,18 @@ import { messageOf } from '../embedding/errorMessage';
 export interface ModelCommandIO {
   out: (text: string) => void;
   err: { write: (text: string) => void; isTTY: boolean };
-  fail: (message: string) => void;
+  /** A failure: EXIT_FAILURE unless `code` says otherwise (EXIT_CODES.usage for a model id that is not pinned). */
+  fail: (message: string, code?: number) => void;
 }
 
 const processIO: ModelCommandIO = {
   out: (text) => process.stdout.write(text),
   err: { write: (text) => process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY) },
-  // A runtime failure, said as main.ts says every other one ("error: " is commander's usage errors);
-  // the message may quote what a hub answered, so never raw control characters.
-  fail: (message) => {
-    process.stderr.write(`tollgate: ${printableLines(message)}\n`);
-    process.exitCode = EXIT_FAILURE;
+  // A runtime failure, said as main.ts says every other one, and a usage error as commander says
+  // its own ("error: "); the message may quote what a hub answered, so never raw control characters.
+  fail: (message, code = EXIT_FAILURE) => {
+    process.stderr.write(`${code === EXIT_CODES.usage ? 'error' : 'tollgate'}: ${printableLines(message)}\n`);
+    process.exitCode = code;
   },
 };
 
@@ -61,6 +63,19 @@ function progressPrinter(err: ModelCommandIO['err']): { update: (p: DownloadProg
   };
 }
 
+/**
+ * The pinned model `--model` names, or undefined once the failure is reported: a model id Tollgate
+ * has no checksum for is a usage error (exit 2, as a bad flag value), not a failure to retry.
+ */
+function knownModel(id: string, io: ModelCommandIO): KnownModel | undefined {
+  try {
+    return requireKnownModel(id);
+  } catch (error) {
+    io.fail(`--model: ${messageOf(error)}`, EXIT_CODES.usage);
+    return undefined;
+  }
+}
+
 /** `tollgate model status|download|import`: the transformers.js embedding model of the semantic cache. */
 export function modelCommand(io: ModelCommandIO = processIO): Command {
   const command = new Command('model').description(
@@ -75,9 +90,10 @@ export function modelCommand(io: ModelCommandIO = processIO): Command {
     .description('show whether the model is installed and verified, and which embedder the proxy will use')
     .option('--json', 'print JSON')
     .action(async (opts: CommonOptions & { json?: boolean }) => {
+      const model = knownModel(opts.model, io);
+      if (!model) return;
       try {
         const dataDir = dataDirFrom(opts.dataDir);
-        const model = requireKnownModel(opts.model);
         const status = await modelVerified(modelsDirOf(dataDir), model);
         const embedder = status.verified
           ? { backend: 'transformers', modelId: model.id, dimensions: model.dimensions }
@@ -120,9 +136,10 @@ export function modelCommand(io: ModelCommandIO = processIO): Command {
     .option('--remote-host <url>', 'hub base URL (default $HF_ENDPOINT or https://huggingface.co/)')
     .option('--revision <rev>', 'hub revision', 'main')
     .action(async (opts: CommonOptions & { remoteHost?: string; revision: string }) => {
+      const model = knownModel(opts.model, io);
+      if (!model) return;
       const progress = progressPrinter(io.err);
       try {
-        const model = requireKnownModel(opts.model);
         const remoteHost = opts.remoteHost ?? defaultRemoteHost();
         // Before the download, not after it: a data directory that cannot be made is known at once.
         const dataDir = dataDirFrom(opts.dataDir);
@@ -150,8 +167,9 @@ export function modelCommand(io: ModelCommandIO = processIO): Command {
     .description('install the model from a local folder (offline / air-gapped), verifying its checksum')
     .argument('<dir>', `a local ${MINILM_MODEL_ID} folder (config.json, tokenizer*.json, onnx/model_quantized.onnx)`)
     .action(async (dir: string, opts: CommonOptions) => {
+      const model = knownModel(opts.model, io);
+      if (!model) return;
       try {
-        const model = requireKnownModel(opts.model);
         const dataDir = dataDirFrom(opts.dataDir);
         prepareDataDir(dataDir);
         const result = await importModel(dir, modelsDirOf(dataDir), model);

@@ -1,8 +1,11 @@
-/** Default locations: the data directory and the repo's policy file. */
+/** Default locations: the data directory, the proxy's port and the repo's policy file. */
 import { resolve } from 'node:path';
+import type { Command } from 'commander';
 import { defaultDataDir as modelsDefaultDataDir, expandHome } from '../embedding/models/paths';
 import { DEFAULT_POLICY_FILE } from '../export';
 import { entryExists, POLICY_NAMES } from '../policy/files';
+import { parsePort } from './common';
+import { ENV } from '../../../contract/process';
 
 /**
  * `$TOLLGATE_DATA_DIR` (trimmed, as the model commands read it: cmd's `set X=D:\tollgate ` keeps the
@@ -31,4 +34,27 @@ export function existingWorkspacePolicy(): string | undefined {
 /** The policy file commands default to: the existing one, else `.tollgate/policy.yaml` (to name in messages). */
 export function defaultPolicyFile(): string {
   return existingWorkspacePolicy() ?? DEFAULT_POLICY_FILE;
+}
+
+/** The variable that names the proxy's port when no flag does. */
+export const PORT_ENV = ENV.port;
+
+/**
+ * `$TOLLGATE_PORT` (trimmed; unset or empty is undefined): the port `start` listens on and the port
+ * the commands that talk to a running proxy look for it at, when no flag says. A value that is no
+ * port is a usage error of `cmd` (exit 2), as the same value given to --port is.
+ */
+export function portFromEnv(cmd: Command, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const given = env[PORT_ENV]?.trim();
+  if (!given) return undefined;
+  try {
+    return parsePort(given);
+  } catch (err) {
+    return cmd.error(`error: ${PORT_ENV}=${JSON.stringify(env[PORT_ENV])}: ${(err as Error).message}`);
+  }
+}
+
+/** The running proxy's URL for commands with --proxy: on $TOLLGATE_PORT when set, else 4141 (start's default). */
+export function defaultProxyUrl(cmd: Command, env: NodeJS.ProcessEnv = process.env): string {
+  return `http://127.0.0.1:${portFromEnv(cmd, env) ?? 4141}`;
 }

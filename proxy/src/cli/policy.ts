@@ -9,7 +9,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_CODES } from '../../../contract/process';
 import { DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, EXPORT_TARGETS, isExportTarget, planExport, type ExportTarget } from '../export';
 import { brokenLinkOnPath, entryExists, POLICY_NAMES } from '../policy/files';
-import { byPosition, formatProblem, locatePath, parsePolicy } from '../policy/load';
+import { formatProblem, locateAll, parsePolicy } from '../policy/load';
 import { policyJsonSchema } from '../policy/schema';
 import { readPolicyText } from '../policy/store';
 import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/trust';
@@ -207,8 +207,7 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
       }
       // Where secrets may go: decided by the user's environment, never by the file (policy/trust.ts).
       const trust = checkPolicyTrust(result.policy, userTrustFromEnv(io.env ?? process.env), true);
-      const located = trust.problems.map((p) => ({ file, ...locatePath(read.text, p.path), path: p.path, message: p.message })).sort(byPosition);
-      for (const p of located) io.err(formatProblem(p));
+      for (const p of locateAll(read.text, file, trust.problems)) io.err(formatProblem(p));
       if (trust.problems.length) {
         fail(1);
         return;

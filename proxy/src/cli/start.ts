@@ -10,9 +10,9 @@ import { PolicyError } from '../policy/store';
 import { PortInUseError, startProxy } from '../server/start';
 import { formatProblem } from '../policy/load';
 import { CliError, describeFailure, EXIT_FAILURE, parsePort, printable, resolveFrom } from './common';
-import { entryExists } from '../policy/files';
+import { entryExists, POLICY_NAMES } from '../policy/files';
 import { prepareDataDir } from './dataDb';
-import { dataDirFrom, existingWorkspacePolicy } from './paths';
+import { dataDirFrom, existingWorkspacePolicy, portFromEnv } from './paths';
 
 /** How long a stop may take before the process exits anyway (a hung model download, a stuck socket). */
 export const STOP_GRACE_MS = 10_000;
@@ -91,17 +91,20 @@ export const EXIT_BAD_POLICY = EXIT_CODES.badConfig;
 export function startCommand(): Command {
   return new Command('start')
     .description('Run the proxy on 127.0.0.1 (foreground). Apps use http://127.0.0.1:<port>/v1 as their base URL.')
-    .option('-p, --port <port>', 'port to listen on (default: server.port from the policy, else 4141)', parsePort)
+    .option('-p, --port <port>', 'port to listen on (default: $TOLLGATE_PORT, else server.port from the policy, else 4141)', parsePort)
     .option('-d, --data-dir <dir>', 'where the SQLite ledger/cache and models live (default: $TOLLGATE_DATA_DIR or ~/.tollgate)')
     .option('--policy <file>', 'policy file (default: ./.tollgate/policy.yaml or policy.yml when one exists)')
-    .action(async (opts: { port?: number; dataDir?: string; policy?: string }) => {
+    .action(async function (this: Command, opts: { port?: number; dataDir?: string; policy?: string }) {
+      // The flag wins over the environment, the environment over the policy file's server.port.
+      const port = opts.port ?? portFromEnv(this);
       const dataDir = dataDirFrom(opts.dataDir);
       const found = opts.policy ?? existingWorkspacePolicy();
       const policyFile = found !== undefined ? resolveFrom(process.cwd(), found) : undefined;
       // Nothing at the path is "not found"; a symlink to nothing is a policy that cannot be read,
       // which the policy store refuses below with the link and its missing target named.
       if (opts.policy && !entryExists(policyFile!)) {
-        console.error(`tollgate: policy file not found: ${policyFile}`);
+        // A mistyped path is the usual cause; a first policy comes from `policy init`.
+        console.error(`tollgate: policy file not found: ${policyFile}; check the path, or run \`tollgate policy init\` to write a commented starter at ${POLICY_NAMES[0]} (read by default)`);
         process.exit(EXIT_BAD_POLICY);
       }
       prepareDataDir(dataDir);
@@ -118,7 +121,7 @@ export function startCommand(): Command {
       let proxy: Awaited<ReturnType<typeof startProxy>>;
       try {
         proxy = await startProxy({
-          ...(opts.port !== undefined ? { port: opts.port } : {}),
+          ...(port !== undefined ? { port } : {}),
           dataDir,
           ...(policyFile ? { policyFile } : {}),
           ...(process.env[ENV.adminToken] ? { adminToken: process.env[ENV.adminToken] } : {}),

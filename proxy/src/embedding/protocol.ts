@@ -7,7 +7,8 @@ import type { EmbedderInfo } from './types';
  * hold several sessions (one per service); every message names its session.
  */
 export type ToWorker =
-  | { type: 'open'; session: number; config: EmbedderConfig }
+  /** `busy`: an Int32Array's memory, shared: how many loads, embeds and releases the worker has under way. */
+  | { type: 'open'; session: number; config: EmbedderConfig; busy: SharedArrayBuffer }
   | { type: 'embed'; session: number; id: number; texts: string[] }
   | { type: 'close'; session: number };
 

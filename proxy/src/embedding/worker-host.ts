@@ -32,6 +32,8 @@ export class WorkerHost {
   /** Set once a session could have loaded onnxruntime-node in this thread. */
   private holdsNativeRuntime = false;
   private exited = false;
+  /** How many loads, embeds and releases the worker has under way (worker.ts `underWay`). */
+  private readonly busy = new Int32Array(new SharedArrayBuffer(4));
 
   private constructor() {
     this.worker = startEmbeddingWorker();
@@ -42,9 +44,15 @@ export class WorkerHost {
       }
       this.sessions.get(message.session)?.(message);
     });
+    // Exiting stops this thread; if it is inside an onnxruntime call then (a model load or a batch
+    // still running after close() stopped waiting for it, on a busy machine), the call returns
+    // into a stopped thread and the process aborts ("terminate called after throwing an instance
+    // of 'Napi::Error'", or a segfault) after the database closed. So the exit waits for that call.
+    process.on('exit', this.finishWork);
     const crash = (error: string) => {
       if (this.exited) return;
       this.exited = true;
+      process.off('exit', this.finishWork);
       if (WorkerHost.current === this) WorkerHost.current = undefined;
       for (const [session, listener] of this.sessions) listener({ type: 'failed', session, error });
       this.sessions.clear();
@@ -64,7 +72,7 @@ export class WorkerHost {
     this.sessions.set(session, listener);
     // While any session is open the worker keeps the process alive (pending embeds must settle).
     this.worker.ref();
-    this.post({ type: 'open', session, config });
+    this.post({ type: 'open', session, config, busy: this.busy.buffer as SharedArrayBuffer });
     return session;
   }
 
@@ -89,11 +97,26 @@ export class WorkerHost {
       this.worker.unref();
     } else {
       this.exited = true;
+      process.off('exit', this.finishWork);
       if (WorkerHost.current === this) WorkerHost.current = undefined;
       await this.worker.terminate();
     }
   }
+
+  /** Blocks the exiting main thread (the worker runs on) until the worker's work under way ends, up to EXIT_WAIT_MS. */
+  private readonly finishWork = (): void => {
+    const end = Date.now() + EXIT_WAIT_MS;
+    for (let n = Atomics.load(this.busy, 0); n > 0 && Date.now() < end; n = Atomics.load(this.busy, 0)) {
+      Atomics.wait(this.busy, 0, n, end - Date.now());
+    }
+  };
 }
+
+/**
+ * Longest wait at exit for work under way in the worker: one load step or batch (a close stops a
+ * load at its next step), seconds even on a busy machine. A download is cancelled by close().
+ */
+const EXIT_WAIT_MS = 5_000;
 
 /** Longest wait for the worker to confirm a closed session (it answers at once unless busy). */
 export const CLOSE_REPLY_WAIT_MS = 2_000;

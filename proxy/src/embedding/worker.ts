@@ -11,11 +11,19 @@ import { messageOf } from './errorMessage';
 
 if (!parentPort) throw new Error('embedding worker must run in a worker thread');
 const port = parentPort;
-const sessions = new Map<number, Promise<Embedder | undefined>>();
-/** Aborted when a session closes, so a load still downloading stops instead of holding close() up. */
-const aborts = new Map<number, AbortController>();
-/** Sessions whose load has begun or ended (others wait behind an earlier session's load, or never start). */
-const started = new Set<number>();
+/**
+ * One open session: its load, the abort that stops that load when the session closes (a download
+ * stops at once instead of holding close() up), and whether the load has begun (a session queued
+ * behind an earlier session's load may never start).
+ */
+interface Session {
+  load: Promise<Embedder | undefined>;
+  abort: AbortController;
+  begun: boolean;
+}
+const sessions = new Map<number, Session>();
+/** Shared with the host, which waits at process exit while it is above 0 (worker-host.ts). */
+let busy: Int32Array | undefined;
 /** Loads run one after another: transformers.js reads its global `env` (model folder) while loading. */
 let loading: Promise<unknown> = Promise.resolve();
 
@@ -23,22 +31,38 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
 }
 
+/** Counts `work` in `busy` while it runs: it may be inside onnxruntime, where an exit aborts the process. */
+async function underWay<T>(work: () => Promise<T>): Promise<T> {
+  if (busy) Atomics.add(busy, 0, 1);
+  try {
+    return await work();
+  } finally {
+    if (busy) {
+      Atomics.sub(busy, 0, 1);
+      Atomics.notify(busy, 0);
+    }
+  }
+}
+
 function open(session: number, message: Extract<ToWorker, { type: 'open' }>): void {
+  busy = new Int32Array(message.busy);
   const abort = new AbortController();
-  aborts.set(session, abort);
-  const loaded = loading
+  const entry: Session = { load: Promise.resolve(undefined), abort, begun: false };
+  entry.load = loading
     // One turn of the event loop first: a close sent right behind the open (a proxy stopped while
     // starting) is read before the load begins, and the load (which cannot stop midway) never starts.
     .then(() => new Promise((resolve) => setImmediate(resolve)))
     .then(() => {
       // Closed while waiting for an earlier session's load: never start this one.
       abort.signal.throwIfAborted();
-      started.add(session);
-      return openEmbedder(message.config, {
-        onLoading: (update) => post({ type: 'loading', session, update }),
-        log: (line) => post({ type: 'log', session, line }),
-        signal: abort.signal,
-      });
+      entry.begun = true;
+      return underWay(() =>
+        openEmbedder(message.config, {
+          onLoading: (update) => post({ type: 'loading', session, update }),
+          log: (line) => post({ type: 'log', session, line }),
+          signal: abort.signal,
+        }),
+      );
     })
     .then(
       ({ embedder, fallbackReason }) => {
@@ -50,18 +74,18 @@ function open(session: number, message: Extract<ToWorker, { type: 'open' }>): vo
         return undefined;
       },
     );
-  loading = loaded;
-  sessions.set(session, loaded);
+  loading = entry.load;
+  sessions.set(session, entry);
 }
 
 async function embed(session: number, id: number, texts: string[]): Promise<void> {
   try {
-    const embedder = await sessions.get(session);
+    const embedder = await sessions.get(session)?.load;
     if (!embedder) throw new Error('embedder is not loaded');
-    const vectors = await embedder.embed(texts);
+    const vectors = await underWay(() => embedder.embed(texts));
     const dimensions = embedder.info.dimensions;
     const data = new Float32Array(vectors.length * dimensions);
-    vectors.forEach((v, i) => data.set(v, i * dimensions));
+    for (const [i, v] of vectors.entries()) data.set(v, i * dimensions);
     post({ type: 'vectors', session, id, dimensions, data }, [data.buffer]);
   } catch (error) {
     post({ type: 'embed-error', session, id, error: messageOf(error) });
@@ -76,14 +100,12 @@ async function embed(session: number, id: number, texts: string[]): Promise<void
  * onnxruntime builds or runs a session aborts the process (an uncaught native error).
  */
 async function close(session: number): Promise<void> {
-  const loaded = sessions.get(session);
-  const begun = started.delete(session);
+  const entry = sessions.get(session);
   sessions.delete(session);
-  aborts.get(session)?.abort(new Error('embedding session closed'));
-  aborts.delete(session);
-  const release = loaded?.then((embedder) => embedder?.close()).catch(() => undefined);
+  entry?.abort.abort(new Error('embedding session closed'));
+  const release = entry?.load.then((embedder) => embedder && underWay(() => embedder.close())).catch(() => undefined);
   // A loaded model is released before the answer too (its native session must not outlive the process's exit).
-  if (begun) await release;
+  if (entry?.begun) await release;
   post({ type: 'closed', session });
 }
 

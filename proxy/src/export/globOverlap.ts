@@ -47,3 +47,26 @@ export function globsOverlap(a: string, b: string): string | undefined {
     }
   return best[0]![0] ?? undefined;
 }
+
+/**
+ * Whether every name `inner` matches, `outer` matches too (`llama*` covers `llama-3*`). Sound, not
+ * complete: a wildcard of `inner` is covered only by a wildcard of `outer` that takes at least as
+ * much (`*` takes anything, `?` takes `?`), so a false answer may still be a cover in odd cases
+ * (`a*` by the pair `a` and `a?*`), never the other way round.
+ */
+export function globCovers(outer: string, inner: string): boolean {
+  if ((outer.length + 1) * (inner.length + 1) > MAX_WORK) return false;
+  // ok[j]: outer[i..] covers inner[j..], filled from the end of outer backwards, one row at a time.
+  let next: boolean[] = Array.from({ length: inner.length + 1 }, (_, j) => j === inner.length);
+  for (let i = outer.length - 1; i >= 0; i--) {
+    const row = new Array<boolean>(inner.length + 1).fill(false);
+    for (let j = inner.length; j >= 0; j--) {
+      const o = outer[i];
+      const c = inner[j];
+      if (o === '*') row[j] = next[j]! || (c !== undefined && row[j + 1]!);
+      else if (c !== undefined && c !== '*' && (o === c || o === '?')) row[j] = next[j + 1]!;
+    }
+    next = row;
+  }
+  return next[0]!;
+}

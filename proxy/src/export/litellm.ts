@@ -57,7 +57,7 @@ function litellmModel(ref: ModelRef): string {
   return `${prefix}/${ref.model}`;
 }
 
-function deployment(modelName: string, ref: ModelRef): { [key: string]: Json } {
+function deployment(policy: Policy, modelName: string, ref: ModelRef): { [key: string]: Json } {
   const p = ref.provider;
   const azure = azureResource(p);
   const params: { [key: string]: Json } = {
@@ -73,6 +73,10 @@ function deployment(modelName: string, ref: ModelRef): { [key: string]: Json } {
   // token goes in azure_ad_token (sent as Bearer), a resource key in api_key (sent as api-key).
   params[azure?.entra ? 'azure_ad_token' : 'api_key'] = `os.environ/${p.apiKeyEnv}`;
   if (azure) params.api_version = azure.apiVersion;
+  // Anthropic requires max_tokens and LiteLLM fills in its own when a client sends none (4096, or the
+  // model's whole output limit in newer versions); Tollgate's budgets assume defaults.maxOutputTokens
+  // for such a request, so that is the deployment's default. A client's own max_tokens still wins.
+  if (litellmModel(ref).startsWith('anthropic/')) params.max_tokens = policy.defaults.maxOutputTokens;
   if (Object.keys(p.headers).length > 0) params.extra_headers = { ...p.headers };
   return { model_name: modelName, litellm_params: params };
 }
@@ -106,14 +110,14 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
   for (const tier of TIERS)
     for (const p of providers) {
       const ref = providerTierModel(policy, p, tier);
-      if (ref && configuredTiers(policy).length > 0) modelList.push(deployment(tierGroup(p, tier), ref));
+      if (ref && configuredTiers(policy).length > 0) modelList.push(deployment(policy, tierGroup(p, tier), ref));
     }
   // A rule that only renames a model becomes an alias; the renamed name is not a real model, and a
   // deployment for it would send "smart" upstream as openai/smart.
   const aliasOnly = new Set(policy.routing.rules.filter(isAliasRule).map((r) => r.match.model as string));
   const concrete = new Set(namedModels({ ...policy, routing: { ...policy.routing, rules: [] } }));
   const named = namedModels(policy).filter((m) => !aliasOnly.has(m) || concrete.has(m));
-  for (const name of named) modelList.push(deployment(name, resolveModelRef(policy, name)));
+  for (const name of named) modelList.push(deployment(policy, name, resolveModelRef(policy, name)));
   // Providers whose `<name>/*` group another provider's glob of that exact name takes (below).
   const shadowedPrefixes = new Set(providers.filter((q) => providers.some((p) => p.kind !== q.kind && p.models.includes(`${q.name}/*`))).map((q) => q.name));
   for (const p of providers) {
@@ -135,10 +139,10 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
         return w.add(`providers.${p.name}.models[${gi}]`, `${TARGET} wildcard model names know only "*"; "?" in "${g}" would match a literal "?", so the glob is not exported and models it matches reach provider ${p.name} only when named in the policy (a tier, a rule or a fallback); write the glob with "*"`);
       if (!g.endsWith('*'))
         w.add(`providers.${p.name}.models[${gi}]`, `${TARGET} matches the wildcard "${g}" against the start of the model name only: a longer name such as "${g.replaceAll('*', 'x')}-2" also goes to provider ${p.name}, and with the text after the match cut off (as "${g.replaceAll('*', 'x')}"), where Tollgate matches whole names and sends it elsewhere unchanged. End the glob with "*" or name the models`);
-      modelList.push(deployment(g, { provider: p, model: g }));
+      modelList.push(deployment(policy, g, { provider: p, model: g }));
     });
     // Tollgate routes `name/model` to provider `name`; a provider wildcard does the same in LiteLLM.
-    if (!shadowedPrefixes.has(p.name)) modelList.push(deployment(`${p.name}/*`, { provider: p, model: '*' }));
+    if (!shadowedPrefixes.has(p.name)) modelList.push(deployment(policy, `${p.name}/*`, { provider: p, model: '*' }));
   }
   warnWildcardOrder(policy, modelList, w);
 

@@ -13,9 +13,10 @@
 import type { Policy, ResolvedProvider } from '../policy/schema';
 import { TIERS } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
+import { globCovers, globsOverlap } from './globOverlap';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
-import { azureResource, earlierOverlaps, fallbackChain, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, skipMonitorOnlyBudget, tierProviders, uniqueNamer, Warnings, warnAzureVersion, warnLocalOnly, warnRuleTarget } from './shared';
+import { azureResource, earlierOverlaps, fallbackChain, fallbackRef, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, skipMonitorOnlyBudget, tierProviders, uniqueNamer, Warnings, warnAzureVersion, warnLocalOnly, warnRuleTarget } from './shared';
 import type { Json } from './stable';
 import { stableJson } from './stable';
 import { GATEWAY_PINS } from './versions';
@@ -29,6 +30,8 @@ const PORTKEY_TRUSTED_HOSTS = new Set(['localhost', '127.0.0.1', '::1', 'host.do
 /** The range Portkey accepts for cache.max_age, in seconds. */
 const PORTKEY_CACHE_MIN_AGE_S = 60;
 const PORTKEY_CACHE_MAX_AGE_S = 7_776_000;
+/** Node's default limit on a request's headers (http.maxHeaderSize), which the self-hosted gateway keeps. */
+const NODE_MAX_HEADER_BYTES = 16_384;
 type JsonObject = { [key: string]: Json };
 
 /** Where Portkey's provider adapters expect the base URL to end (Anthropic's includes /v1, Tollgate's does not). */
@@ -93,6 +96,8 @@ function withFallbacks(policy: Policy, ref: ModelRef, track: (p: ResolvedProvide
 interface ProviderSelector {
   provider: ResolvedProvider;
   query?: JsonObject;
+  /** A provider picked by its model globs: the globs, and the regex its query tests the model with. */
+  models?: { globs: readonly string[]; regex: string };
 }
 
 function providerSelectors(policy: Policy, providers: ResolvedProvider[]): ProviderSelector[] {
@@ -104,7 +109,12 @@ function providerSelectors(policy: Policy, providers: ResolvedProvider[]): Provi
     // glob also matches is left to that provider (its condition, or the openai default) by a lookahead.
     const earlier = [...new Set((overlaps.get(p.name) ?? []).map((o) => o.glob))];
     const exclude = earlier.length > 0 ? `(?!(?:${body(earlier)})$)` : '';
-    out.push({ provider: p, query: { 'params.model': { $regex: `^${exclude}(?:${body(p.models)})$` } } });
+    const regex = `^${exclude}(?:${body(p.models)})$`;
+    // The proxy gives a provider only requests of its own protocol (chooseProvider): an
+    // Anthropic-protocol request for a name an OpenAI-type provider's glob matches stays on
+    // anthropic (Portkey's openai adapter would answer it 500 "messages is not supported").
+    const path = { 'url.pathname': { [p.kind === 'anthropic' ? '$eq' : '$ne']: PROTOCOLS.anthropic.chatPath } };
+    out.push({ provider: p, query: and({ 'params.model': { $regex: regex } }, path), models: { globs: p.models, regex } });
   }
   const anthropic = providers.find((p) => p.name === 'anthropic') as ResolvedProvider;
   if (anthropic.kind === 'anthropic') out.push({ provider: anthropic, query: { 'url.pathname': { $eq: PROTOCOLS.anthropic.chatPath } } });
@@ -112,12 +122,20 @@ function providerSelectors(policy: Policy, providers: ResolvedProvider[]): Provi
   return out;
 }
 
-function fallbackRef(providers: ResolvedProvider[], failing: ResolvedProvider, entry: string): ModelRef {
-  const slash = entry.indexOf('/');
-  const named = slash > 0 ? providers.find((p) => p.name === entry.slice(0, slash)) : undefined;
-  return named ? { provider: named, model: entry.slice(slash + 1) } : { provider: failing, model: entry };
+/**
+ * Whether a request for a model matching `pattern` can reach selector `s`'s condition: a model-glob
+ * provider's globs must share a name with the pattern (one its query's regex accepts), and a
+ * protocol selector (anthropic-protocol, the openai default) must not have every such name taken
+ * first by a model-glob provider of its protocol.
+ */
+function canTake(selectors: ProviderSelector[], s: ProviderSelector, pattern: string): boolean {
+  if (s.models) {
+    const { globs, regex } = s.models;
+    return globs.some((g) => [globsOverlap(g, pattern.replaceAll('*', 'x*')), globsOverlap(g, pattern)].some((w) => w !== undefined && new RegExp(regex).test(w)));
+  }
+  const before = selectors.slice(0, selectors.indexOf(s));
+  return !before.some((o) => o.models && o.provider.kind === s.provider.kind && o.models.globs.some((g) => globCovers(g, pattern)) && !/\(\?!/.test(o.models.regex));
 }
-
 
 /** Models the policy names with a `provider/` prefix naming one of its providers, e.g. a fallback's `mistral/mistral-small-latest`. */
 function prefixedNames(policy: Policy, providers: ResolvedProvider[]): string[] {
@@ -145,10 +163,10 @@ function prefixedGlobs(policy: Policy, providers: ResolvedProvider[]): Array<{ f
   return out;
 }
 
+/** Both queries, as one flat `$and` (Portkey reads only the `$and` of an object that has one). */
 function and(a: JsonObject, b: JsonObject | undefined): JsonObject {
-  if (!b) return a;
-  if (Object.keys(a).length === 0) return b;
-  return { $and: [a, b] };
+  const parts = [a, b].flatMap((q): Json[] => (!q || Object.keys(q).length === 0 ? [] : Array.isArray(q.$and) ? q.$and : [q]));
+  return parts.length === 1 ? (parts[0] as JsonObject) : parts.length === 0 ? {} : { $and: parts };
 }
 
 export function exportPortkey(policy: Policy, source: ExportSource): ExportResult {
@@ -198,6 +216,7 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     const served = tierProviders(policy, r.tier);
     if (served.length === 0) return w.add(`${field}.tier`, `no provider configures the "${r.tier}" tier, so rule "${r.name}" has no target`);
     for (const s of selectors) {
+      if (!canTake(selectors, s, m.model ?? '*')) continue;
       const ref = providerTierModel(policy, s.provider, r.tier);
       if (ref) {
         const name = ruleName(`rule-${r.name}-${selectorName(s).replace(/^provider-/, '')}`);
@@ -272,6 +291,7 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
       `Tollgate sends a model matching "${name}" to provider ${provider} without the "${provider}/" prefix; a ${TARGET} config cannot rewrite the requested model, so on ${TARGET} such requests reach the upstream with the prefix still in the model name, which it rejects. Clients of ${TARGET} should send the bare model name`,
     );
   }
+  const covering = new Map<ProviderSelector, string>();
   policy.fallbacks.forEach((f, i) => {
     // The proxy matches `from` against the request's model and its `provider/model` after choosing
     // the provider (prefix, model globs, else the protocol's default), and an unprefixed `to` stays
@@ -284,6 +304,9 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     const applies = selectors.filter((s) => !named || s.provider.name === named.name);
     const last = applies[applies.length - 1];
     for (const s of selectors) {
+      // A condition no request can take (gpt-4o beside a provider of llama* models, or claude-*
+      // after a provider whose globs take every claude-* request of its protocol) is left out.
+      if (!canTake(selectors, s, pattern)) continue;
       const query = and({ 'params.model': matchValue(pattern) }, s.query);
       if (!applies.includes(s)) {
         // Requests the proxy gives another provider keep it, rather than meeting a queryless condition below.
@@ -295,6 +318,8 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
       for (const c of chain) track(c.provider);
       const name = defaultName(s === last ? `fallback-${i}` : `fallback-${i}-${selectorName(s).replace(/^provider-/, '')}`);
       byModel.push({ query, then: name });
+      // Every request of this provider matches: its own condition below could never match one.
+      if (!covering.has(s) && (s.models ? s.models.globs.every((g) => globCovers(pattern, g)) : globCovers(pattern, '*'))) covering.set(s, name);
       // No on_status_codes: Portkey then falls back after any non-2xx answer, as Tollgate does.
       targets.push({ name, strategy: { mode: 'fallback' }, targets: [providerTarget(s.provider), ...chain.map(refTarget)] });
     }
@@ -302,8 +327,11 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   for (const s of selectors) {
     track(s.provider);
     const name = defaultName(selectorName(s));
-    if (!s.query) openaiTarget = name;
-    if (s.query) byModel.push({ query: s.query, then: name });
+    const cover = covering.get(s);
+    if (!s.query) openaiTarget = cover ?? name;
+    // A provider whose every request a fallback takes keeps its target only for conditions naming it.
+    if (cover && !byModel.some((c) => (c as JsonObject).then === name)) continue;
+    if (s.query && !cover) byModel.push({ query: s.query, then: name });
     targets.push({ name, ...providerTarget(s.provider) });
   }
   const fallbackTarget: JsonObject = { strategy: { mode: 'conditional', conditions: byModel, default: openaiTarget }, targets };
@@ -399,6 +427,10 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   );
   policy.tags.keys.forEach((_, i) => w.add(`tags.keys[${i}]`, `${TARGET} cannot map client keys to tags; clients send their tags in x-portkey-metadata`));
 
+  // The gateway runs on Node's HTTP server, which answers 431 to request headers over 16 KiB in all.
+  const headerBytes = Buffer.byteLength(JSON.stringify(top));
+  if (headerBytes > NODE_MAX_HEADER_BYTES)
+    w.add('providers', `the config is ${headerBytes} bytes on one line, more than the ${NODE_MAX_HEADER_BYTES} bytes of headers the self-hosted ${TARGET} gateway (Node) accepts, so sent as x-portkey-config every request gets 431; save it as a config in ${TARGET} and send its id, or start the gateway with NODE_OPTIONS=--max-http-header-size=65536`);
   const warnings = w.all();
   return {
     files: [

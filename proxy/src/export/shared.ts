@@ -305,7 +305,7 @@ function warnCrossProtocolFallbacks(policy: Policy, w: Warnings, target: string)
       if (!p || !other) continue;
       w.add(
         `fallbacks[${i}].to`,
-        `Tollgate falls back to ${t} only for ${p.kind}-protocol clients (it does not translate request bodies) and skips it when a ${other}-protocol client's ${f.from} fails; ${target} translates between protocols, so there those clients fall back to ${t} too and get its answer where Tollgate returns the error`,
+        `Tollgate falls back to ${t} only for ${p.kind}-protocol clients (it does not translate request bodies) and skips it for ${other}-protocol clients whose ${f.from} call fails; ${target} translates between protocols, so there those clients fall back to ${t} too and get its answer where Tollgate returns the error`,
       );
     }
   });
@@ -362,15 +362,13 @@ export function tierProviders(policy: Policy, tier: Tier): Array<{ provider: Res
 
 /** The `to` chain the proxy tries after `model` (served by `provider`) fails, as "provider/model" refs. */
 export function fallbackChain(policy: Policy, provider: ResolvedProvider, model: string): ModelRef[] {
-  const byName = new Map(providersOf(policy).map((p) => [p.name, p]));
+  const providers = providersOf(policy);
   const out: ModelRef[] = [];
   const seen = new Set<string>([`${provider.name}\u0000${model}`]);
   for (const fb of policy.fallbacks) {
     if (!globMatch(fb.from, model) && !globMatch(fb.from, `${provider.name}/${model}`)) continue;
     for (const entry of fb.to) {
-      const slash = entry.indexOf('/');
-      const named = slash > 0 ? byName.get(entry.slice(0, slash)) : undefined;
-      const ref: ModelRef = named ? { provider: named, model: entry.slice(slash + 1) } : { provider, model: entry };
+      const ref = fallbackRef(providers, provider, entry);
       const key = `${ref.provider.name}\u0000${ref.model}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -378,6 +376,13 @@ export function fallbackChain(policy: Policy, provider: ResolvedProvider, model:
     }
   }
   return out;
+}
+
+/** A fallback `to` entry: `name/model` on provider `name`, else the model on the provider that failed. */
+export function fallbackRef(providers: ResolvedProvider[], failing: ResolvedProvider, entry: string): ModelRef {
+  const slash = entry.indexOf('/');
+  const named = slash > 0 ? providers.find((p) => p.name === entry.slice(0, slash)) : undefined;
+  return named ? { provider: named, model: entry.slice(slash + 1) } : { provider: failing, model: entry };
 }
 
 /**

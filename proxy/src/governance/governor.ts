@@ -119,10 +119,15 @@ interface BudgetCheck {
 type OwnerState = 'here' | 'leased' | 'gone';
 
 /**
- * The owner of reservations for work the provider runs (a batch, `outlivesProcess`): no process's
- * lease covers them, so they go stale only by their holdMs, whichever proxy sweeps.
+ * The owner of reservations for work the provider runs (a batch, admitted with a holdMs): no
+ * process's lease covers them, so they go stale only by their holdMs, whichever proxy sweeps.
  */
 const PROVIDER_OWNER = 'provider';
+
+/** A request's own hold (AdmitRequest.holdMs), or null when it has none (an ordinary call). */
+function holdOf(req: AdmitRequest): number | null {
+  return req.holdMs !== undefined && Number.isFinite(req.holdMs) && req.holdMs > 0 ? Math.round(req.holdMs) : null;
+}
 
 /** Governor instances alive in this process: their reservations are never orphaned. */
 const liveOwners = new Set<string>();
@@ -246,14 +251,15 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const held = { byInFlight: false };
     const run = (): AdmitResult => this.db.transaction(() => this.admitLocked(req, policy, events, held)).immediate();
     let result = run();
-    // Held by the provider, not this process: no lease to keep fresh for it.
-    if (result.reservationId && !req.outlivesProcess) this.held.add(result.reservationId);
+    // Held by the provider, not this process (holdMs): no lease to keep fresh for it.
+    const providerHeld = holdOf(req) !== null;
+    if (result.reservationId && !providerHeld) this.held.add(result.reservationId);
     // Refused because of calls in flight: if some of them belong to a proxy that died (kill -9, a
     // crash), charge them now and decide again, rather than answer "retry in 2 s" until the next
     // sweep. Only on this refusal path, so admitted calls pay nothing for it.
     if (held.byInFlight && this.sweepForHeldRefusal()) {
       result = run();
-      if (result.reservationId && !req.outlivesProcess) this.held.add(result.reservationId);
+      if (result.reservationId && !providerHeld) this.held.add(result.reservationId);
     }
     this.emitAll(events);
     return result;
@@ -330,8 +336,8 @@ export class Governor extends EventEmitter<GovernorEvents> {
     // 3. Reserve the worst case against every matching budget and rate limit.
     const reservationId = randomUUID();
     const s = this.stmts;
-    const holdMs = req.holdMs !== undefined && Number.isFinite(req.holdMs) && req.holdMs > 0 ? Math.round(req.holdMs) : null;
-    s.insertReservation.run(reservationId, now, req.outlivesProcess ? PROVIDER_OWNER : this.owner, process.pid, req.provider, model, costNano, tokens, 'open', holdMs);
+    const holdMs = holdOf(req);
+    s.insertReservation.run(reservationId, now, holdMs !== null ? PROVIDER_OWNER : this.owner, process.pid, req.provider, model, costNano, tokens, 'open', holdMs);
     // After an idle spell the lease is old: freshen it in the same commit that shows the reservation.
     this.renewLease(now);
     for (const c of checks) {
@@ -723,7 +729,9 @@ export class Governor extends EventEmitter<GovernorEvents> {
   }
 
   private ownerState(r: ReservationRow, now: number, leasesTrusted: boolean): OwnerState {
-    if (liveOwners.has(r.owner) || r.owner === PROVIDER_OWNER) return 'here';
+    // A hold of its own is work the provider runs (a batch), whoever admitted it: the version before
+    // PROVIDER_OWNER wrote such rows under its own owner, and they were charged on the first restart.
+    if (liveOwners.has(r.owner) || r.hold_ms !== null) return 'here';
     const lease = this.stmts.leaseOf.get(r.owner) as LeaseRow | undefined;
     // Made by a version without leases (or its lease was pruned): the pid is all there is, and
     // staleness on this clock the backstop for a pid since reused.

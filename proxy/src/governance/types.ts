@@ -34,9 +34,11 @@ export interface AdmitRequest {
    */
   refuseIfWorstCaseExceeds?: boolean;
   /**
-   * How long the reservation may legitimately stay open (a batch: its completion window, hours)
-   * before recoverAfterRestart() treats it as orphaned while its owner is alive. Default: the
-   * Governor's staleAfterMs (30 min), longer than any single call.
+   * The call runs at the provider, not in this process (a batch): how long its reservation may
+   * legitimately stay open (its completion window, hours). A restart of the proxy does not end the
+   * work, so the reservation belongs to no process and is charged as orphaned only once this has
+   * passed unsettled. Absent: an ordinary call, held by its proxy and stale after the Governor's
+   * staleAfterMs (30 min).
    */
   holdMs?: number;
   /**
@@ -44,12 +46,6 @@ export interface AdmitRequest {
    * model reads none, and refuses the call when no tier is left. Default: false.
    */
   images?: boolean;
-  /**
-   * The call runs at the provider, not in this process (a batch): a restart of the proxy does not
-   * end it, so its reservation belongs to no process and is never charged as orphaned because the
-   * proxy that admitted it stopped — only once its holdMs has passed unsettled. Default: false.
-   */
-  outlivesProcess?: boolean;
   /**
    * The request's endpoint has no cheaper tier to move to (embeddings, images, audio: the tiers
    * are chat models): a downgrade budget over its limit refuses it instead. Default: downgradable.

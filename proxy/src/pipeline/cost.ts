@@ -12,6 +12,7 @@ import { imagesRequestOutputTokens, imageToolOutput } from '../tokens/imageOutpu
 import { MEDIA_PART_TOKENS, mediaTokens, messageText, type ChatMessageLike } from '../tokens/chat';
 import { reservationTokenFactor } from '../tokens/models';
 import type { CallContext } from './context';
+import { onStop } from './services';
 
 /** The provider id the call is priced under (by base URL, else name, else protocol: `pricedAs`). */
 export function pricingProvider(ctx: CallContext): string | undefined {
@@ -305,19 +306,18 @@ async function countBeforeStop(ctx: CallContext, model: string, messages: ChatMe
   const stopping = ctx.services.stopping;
   if (!stopping) return count;
   let timer: NodeJS.Timeout | undefined;
-  let onStop = (): void => {};
+  let forgetStop = (): void => {};
   const quick = new Promise<{ tokens: number }>((resolve) => {
-    onStop = () => {
+    const stopped = () => {
       timer = setTimeout(() => resolve({ tokens: Math.ceil(upperBoundTokens(model, messages, texts) / 4) }), STOPPING_COUNT_GRACE_MS);
     };
-    if (stopping.aborted) onStop();
-    else stopping.addEventListener('abort', onStop, { once: true });
+    if (stopping.aborted) stopped();
+    else forgetStop = onStop(stopping, stopped);
   });
   try {
     return await Promise.race([count, quick]);
   } finally {
-    // One listener per count on a signal that lives as long as the proxy: released every time.
-    stopping.removeEventListener('abort', onStop);
+    forgetStop();
     clearTimeout(timer);
   }
 }

@@ -12,7 +12,7 @@
  */
 import type { Readable } from 'node:stream';
 import { isFlexRefusal, switchToDefaultTier } from '../batch/flex';
-import { errors as undiciErrors, request } from 'undici';
+import { type Dispatcher, errors as undiciErrors, request } from 'undici';
 import { fallbackTargets, fallbacksWithinPrice, requestedRetryAfter, retryDecision, type UpstreamHeaders } from '../governance/retry';
 import { authHeaderValue, errorTypeOf, PROTOCOLS } from '../providers/protocol';
 import { obj, upstreamText, type Json } from '../providers/types';
@@ -20,11 +20,12 @@ import { formOf, formToSend } from './multipart';
 import { switchProvider } from './providerSwitch';
 import { DEPLOYMENT_PARAM, isAzureProvider } from '../providers/azure';
 import type { ResolvedProvider } from '../policy/schema';
-import { frameJson, SseParser, type SseFrame } from '../providers/sse';
+import { frameJson, SseEventTooLarge, SseParser, type SseFrame } from '../providers/sse';
 import { startAttempt, type CallContext, type Stage } from './context';
 import { failCall } from './errors';
 import { decodedBody, discardBody, refusedCodings } from './contentEncoding';
 import { finishAttempt } from './finishAttempt';
+import { onStop } from './services';
 
 /**
  * Tollgate's own work failed after the upstream answered (the ledger write: a damaged table, a
@@ -172,15 +173,15 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
   // $0. So its request runs on and its row gets the usage the upstream reports; only the proxy
   // stopping cuts it (the stop's drain has waited for it by then).
   const cancelsWithClient = ctx.stream;
-  const stopping = ctx.services.stopping;
   // (A stream is cut on a stop by its client connection closing, and is recorded as that 499.)
   if (cancelsWithClient) ctx.res.on('close', onClose);
-  else stopping?.addEventListener('abort', onClose);
+  const forgetStop = cancelsWithClient ? () => {} : onStop(ctx.services.stopping, onClose);
   const release = () => {
     ctx.res.off('close', onClose);
-    stopping?.removeEventListener('abort', onClose);
+    forgetStop();
   };
   const started = performance.now();
+  let requestSent = false;
   let upstream: Awaited<ReturnType<typeof request>>;
   try {
     upstream = await request(url, {
@@ -188,7 +189,9 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
       headers: upstreamHeaders(ctx),
       body: form ? formToSend(form, outgoing) : ctx.endpoint.method === 'POST' ? JSON.stringify(outgoing) : undefined,
       signal: abort.signal,
-      dispatcher: ctx.services.dispatcher,
+      dispatcher: noticingRequestSent(ctx.services.dispatcher, () => {
+        requestSent = true;
+      }),
       headersTimeout: ctx.upstreamTimeoutMs ?? p.timeoutMs,
       bodyTimeout: p.idleTimeoutMs,
     });
@@ -198,11 +201,12 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     if (abort.signal.aborted) {
       ctx.status = 499;
       ctx.errorType = 'client_closed_request';
-      // The request reached the upstream, which bills the input it read: the proxy stopped while a
-      // JSON answer was generated, or a stream's client left before its first byte (a reasoning
-      // model thinking past the client's timeout). The input is estimated, not recorded as $0;
-      // what was generated before the cancel is unknown, and the answer is incomplete (not cached).
-      ctx.responseBody ??= {};
+      // A request that reached the upstream is billed for the input it read: the proxy stopped
+      // while a JSON answer was generated, or a stream's client left before its first byte (a
+      // reasoning model thinking past the client's timeout). The input is estimated, not recorded
+      // as $0; what was generated before the cancel is unknown, and the answer is incomplete (not
+      // cached). One cut while connecting (DNS, TCP, TLS) was never read: nothing billed, $0.
+      if (requestSent) ctx.responseBody ??= {};
       return;
     }
     const f = classifyUpstreamError(err);
@@ -249,6 +253,12 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
       await finishAttempt(ctx);
       return;
     }
+    if (err instanceof SseEventTooLarge) {
+      // The relay left the loop, which cancelled the upstream body: the headers went out with the
+      // stream, so the client gets the protocol's error event; the row has what arrived, estimated.
+      await endStreamWithError(ctx, new UpstreamFailure('reset', err.message), 'upstream_event_too_large');
+      return;
+    }
     const f = classifyUpstreamError(err);
     if (!ctx.res.headersSent) {
       throw new RetryableUpstreamError(undefined, f.kind, undefined, () =>
@@ -259,6 +269,24 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
   } finally {
     release();
   }
+}
+
+/**
+ * The call's dispatcher, telling `sent` once undici has written the whole request to the upstream's
+ * connection (its handler's `onRequestSent`, which `request()` does not surface). The handler is
+ * `request()`'s own, made for this call.
+ */
+function noticingRequestSent(dispatcher: Dispatcher, sent: () => void): Dispatcher {
+  const dispatch = (options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean => {
+    const h = handler as { onRequestSent?: () => void };
+    const own = h.onRequestSent?.bind(handler);
+    h.onRequestSent = () => {
+      sent();
+      own?.();
+    };
+    return dispatcher.dispatch(options, handler);
+  };
+  return new Proxy(dispatcher, { get: (target, key) => (key === 'dispatch' ? dispatch : Reflect.get(target, key)) });
 }
 
 async function readCapped(body: AsyncIterable<Buffer>, cap: number): Promise<string> {
@@ -454,7 +482,8 @@ async function answerUndecodable(ctx: CallContext, status: number, reason: strin
  */
 async function answerFromStream(ctx: CallContext, text: string): Promise<Json | undefined> {
   const assembler = ctx.endpoint.assembler!();
-  const parser = new SseParser();
+  // The body is already whole in memory, within maxAnswerBytes: no event cap on top of that one.
+  const parser = new SseParser(Number.POSITIVE_INFINITY);
   let garbled = false;
   for (const frame of [...parser.push(text), ...parser.end()]) {
     const json = frameJson(frame);
@@ -701,9 +730,9 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
 }
 
 /** The stream already started: the status is sent, so end it with an in-band error event. */
-async function endStreamWithError(ctx: CallContext, f: UpstreamFailure): Promise<void> {
+async function endStreamWithError(ctx: CallContext, f: UpstreamFailure, errorType = f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_reset'): Promise<void> {
   ctx.status = f.kind === 'timeout' ? 504 : 502;
-  ctx.errorType = f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_reset';
+  ctx.errorType = errorType;
   ctx.complete = false;
   const res = ctx.res;
   if (res.destroyed || res.writableEnded) {

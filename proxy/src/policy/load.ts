@@ -111,16 +111,14 @@ function tokenExcess(text: string): { offset: number; message: string } | undefi
  * Characters that look like a space (or nothing, or a quote) but are none to YAML: text copied from
  * a web page, a chat, a word processor or typed with a full-width IME. Outside comments they give
  * YAML errors that never name them ("Implicit keys need to be on a single line" for `period:<NBSP>day`)
- * or values that silently never match (`model: “gpt-4o”`, a header glob ending in U+200B). A NUL
- * byte is a file cut by a crash or saved as UTF-16 without a byte-order mark.
+ * or values that silently never match (`model: “gpt-4o”`, a header glob ending in U+200B).
  */
-const LOOKALIKES = /[\0\u00a0\u1680\u2000-\u200b\u2018\u2019\u201c\u201d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]/;
+const LOOKALIKES = /[\u00a0\u1680\u2000-\u200b\u2018\u2019\u201c\u201d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]/;
 
 /** The problem for one lookalike character. */
 function lookalikeMessage(c: string): string {
   const code = c.codePointAt(0) ?? 0;
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  if (code === 0) return 'a NUL byte here: the file was cut short by a crash or saved as UTF-16 without a byte-order mark; save it again as UTF-8 text';
   if ('\u2018\u2019\u201c\u201d'.includes(c)) return `a typographic quote ${c} (${hex}) here, from a word processor or chat: YAML quotes are " and '`;
   const names: Record<string, string> = { '\u00a0': 'a no-break space', '\u200b': 'a zero-width space', '\u2028': 'a line separator', '\u2029': 'a paragraph separator', '\u202f': 'a narrow no-break space', '\u2060': 'a word joiner', '\u3000': 'a full-width (ideographic) space', '\ufeff': 'a zero-width no-break space' };
   const name = Object.hasOwn(names, c) ? names[c] : 'a typographic space';
@@ -310,32 +308,31 @@ function tooManyValues(root: unknown, limit: number): boolean {
 }
 
 /**
- * Line and column of a dotted policy path ("providers.evil.apiKeyEnv", "server.allowedOrigins.1") in
- * a policy text that parsed: for problems found after parsing (policy/trust.ts). The deepest node
- * on the path that exists; 1:1 when none does.
+ * Findings about a policy text that parsed (trust problems, warnings), each at the line and column
+ * of its dotted path ("providers.evil.apiKeyEnv", "server.allowedOrigins.1": the deepest node on the
+ * path that exists; 1:1 when none does), in file order. The text is parsed once for all of them:
+ * parsing it again per finding made a policy with a thousand shadowed rules take minutes to load.
  */
-export function locatePath(raw: string, path: string): { line: number; column: number } {
-  const text = lineBreaksAsLf(raw);
+export function locateAll(raw: string, file: string, found: ReadonlyArray<{ path: string; message: string }>): PolicyProblem[] {
+  if (found.length === 0) return [];
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, YAML_OPTIONS(lineCounter));
-  const pos = lineCounter.linePos(deepestOffset(doc, path === '' ? [] : path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k))));
-  return { line: pos.line, column: pos.col };
+  const offsets = nodeOffsets(parseDocument(lineBreaksAsLf(raw), YAML_OPTIONS(lineCounter)));
+  return found
+    .map((f) => {
+      const pos = lineCounter.linePos(offsets.deepest(f.path === '' ? [] : f.path.split('.')));
+      return { file, line: pos.line, column: pos.col, path: f.path, message: f.message };
+    })
+    .sort(byPosition);
 }
 
-/** Where the deepest node on `keys` that exists starts (0 when none does). */
-function deepestOffset(doc: Document, keys: ReadonlyArray<string | number>): number {
-  for (let path = [...keys]; path.length > 0; path = path.slice(0, -1)) {
-    const node: unknown = doc.getIn(path, true);
-    if (node) return isNode(node) && node.range ? node.range[0] : 0;
-  }
-  return 0;
-}
+/** One map key for a path, whether its list indexes come as numbers (zod) or as text (a dotted path). */
+const pathId = (path: ReadonlyArray<string | number>): string => JSON.stringify(path.map(String));
 
 /**
- * Where each node and each mapping key of the document starts, by path (JSON of the path's keys,
- * list indexes as numbers), in one walk: every schema issue is located before they are sorted, and
- * doc.getIn per issue scans a mapping's keys each time (quadratic in a file of thousands of keys).
- * As getIn, the walk does not go through aliases or merge keys: a path into one stops at the alias.
+ * Where each node and each mapping key of the document starts, by path, in one walk: every finding
+ * is located from one table (doc.getIn per finding scans a mapping's keys each time: quadratic in a
+ * file of thousands of keys). As getIn, the walk does not go through aliases or merge keys: a path
+ * into one stops at the alias.
  */
 function nodeOffsets(doc: Document): { keys: Map<string, number>; deepest: (path: ReadonlyArray<string | number>) => number } {
   const nodes = new Map<string, number>();
@@ -344,19 +341,19 @@ function nodeOffsets(doc: Document): { keys: Map<string, number>; deepest: (path
   while (stack.length > 0) {
     const { node, path } = stack.pop()!;
     if (!isNode(node)) continue;
-    if (path.length > 0 && node.range) nodes.set(JSON.stringify(path), node.range[0]);
+    if (path.length > 0 && node.range) nodes.set(pathId(path), node.range[0]);
     if (isMap(node)) {
       for (const pair of node.items) {
         if (!isScalar(pair.key)) continue;
         const at = [...path, String(pair.key.value)];
-        if (pair.key.range) keys.set(JSON.stringify(at), pair.key.range[0]);
+        if (pair.key.range) keys.set(pathId(at), pair.key.range[0]);
         stack.push({ node: pair.value, path: at });
       }
     } else if (isCollection(node)) for (const [index, item] of node.items.entries()) stack.push({ node: item, path: [...path, index] });
   }
   const deepest = (path: ReadonlyArray<string | number>): number => {
     for (let n = path.length; n > 0; n--) {
-      const offset = nodes.get(JSON.stringify(path.slice(0, n)));
+      const offset = nodes.get(pathId(path.slice(0, n)));
       if (offset !== undefined) return offset;
     }
     return 0;
@@ -373,6 +370,10 @@ export function parsePolicy(raw: string, file = 'policy.yaml'): PolicyParseResul
     const line = before.split('\n').length;
     return { ok: false, problems: [{ file, line, column: offset - before.lastIndexOf('\n'), path: '', message }] };
   };
+  // A NUL is in no YAML text: the file is binary, UTF-16 without a byte-order mark (a NUL in every
+  // other byte) or cut by a crash. Said once: per line, it was 50 problems and a count.
+  const nul = text.indexOf('\0');
+  if (nul !== -1) return at(nul, 'this file is not text (it has NUL bytes from here): a binary file, UTF-16 saved without a byte-order mark, or a file cut short by a crash; save the policy as UTF-8 text');
   const excess = tokenExcess(text);
   if (excess) return at(excess.offset, `${excess.message}; not a Tollgate policy`);
   const pasted = lookalikes(text);
@@ -477,7 +478,7 @@ export function parsePolicy(raw: string, file = 'policy.yaml'): PolicyParseResul
       const path = i.issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
       // An unknown key is pointed at itself, not at its mapping (the first key of the block);
       // anything else at the deepest node that exists on its path.
-      const offset = (i.key !== undefined ? offsets.keys.get(JSON.stringify([...path, i.key])) : undefined) ?? offsets.deepest(path);
+      const offset = (i.key !== undefined ? offsets.keys.get(pathId([...path, i.key])) : undefined) ?? offsets.deepest(path);
       return { ...i, offset };
     })
     // zod reports in schema order; a reader fixes a file from top to bottom (the sort is stable).

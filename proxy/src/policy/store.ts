@@ -19,7 +19,7 @@ import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'nod
 import { brokenLinkOnPath, entryExists } from './files';
 import { basename, dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { byPosition, formatProblem, locatePath, parsePolicy, type PolicyProblem } from './load';
+import { formatProblem, locateAll, parsePolicy, type PolicyProblem } from './load';
 import { DEFAULT_POLICY, type Policy } from './schema';
 import { checkPolicyTrust, userTrustFromEnv, type TrustFinding, type UserTrust } from './trust';
 import { locatedWarnings } from './warnings';
@@ -70,7 +70,8 @@ export function readPolicyText(file: string): { text: string } | { problem: stri
   try {
     const st = statSync(real);
     if (!st.isFile()) return { problem: `the policy path resolves to ${real}, which is not a regular file` };
-    if (st.size > MAX_POLICY_BYTES) return { problem: `the policy file is ${st.size} bytes; the limit is ${MAX_POLICY_BYTES}` };
+    if (st.size > MAX_POLICY_BYTES)
+      return { problem: `the policy file is ${st.size} bytes; the limit is ${MAX_POLICY_BYTES} (1 MiB: a full policy is a few KB, and a bigger file would stall the proxy at every reload): check that this is the policy file, and move generated or shared data out of it` };
     return { text: decodePolicyText(readFileSync(real)) };
   } catch (err) {
     return { problem: `cannot read the policy file (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
@@ -170,7 +171,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     }
     if (!result.ok) return result;
     const checked = checkPolicyTrust(result.policy, this.trust, true);
-    if (checked.problems.length) return { ok: false, problems: checked.problems.map((p) => ({ file, ...locatePath(text, p.path), path: p.path, message: p.message })).sort(byPosition) };
+    if (checked.problems.length) return { ok: false, problems: locateAll(text, file, checked.problems) };
     return { ok: true, policy: result.policy, findings: checked.findings, warnings: locatedWarnings(result.policy, text, file) };
   }
 

@@ -7,22 +7,22 @@
  * - A provider model glob an earlier provider's glob always takes (the proxy tries providers in order).
  * - A routing rule whose model Tollgate sends to other providers than the exports do (no
  *   match.provider, or a `provider/model` target): policy/modelProvider.ts.
- * - A model name the public OpenAI or Anthropic API does not know (`gpt4o`, `claude-3.5-sonnet`):
- *   the API refuses the call, and a usd budget counts it as $0. Names are checked against
+ * - A model name Tollgate cannot price at the public OpenAI or Anthropic API (`gpt4o`, a snapshot
+ *   newer than the price list): a usd budget counts it as $0. Names are checked against
  *   @pydantic/genai-prices' model list, which can lag a new release, hence a warning, not an error;
  *   providers at any other URL (Ollama, vLLM, OpenRouter…) name models their own way and are skipped.
  */
 import { findProvider } from '@pydantic/genai-prices';
 import { priceCall } from '../pricing/price';
 import { PROTOCOLS } from '../providers/protocol';
-import { byPosition, locatePath, type PolicyProblem } from './load';
+import { locateAll, type PolicyProblem } from './load';
 import { ruleTargetMessage, ruleTargetSplit } from './modelProvider';
 import { globMatch } from '../routing/glob';
 import { closest } from './nearest';
 import { type Policy, resolveProviders, type ResolvedProvider, TIERS } from './schema';
 
 export interface PolicyWarning {
-  /** Dotted policy path, as in PolicyProblem (locate it with locatePath). */
+  /** Dotted policy path, as in PolicyProblem (locate it with locateAll). */
   path: string;
   message: string;
 }
@@ -83,8 +83,17 @@ function unknownModel(model: string, provider: ResolvedProvider): string | undef
   if (price.priced && price.matchedModel !== undefined && !knownModels(provider.kind).includes(price.matchedModel))
     return `"${model}" is not an ${api} model (genai-prices knows it from another provider), and ${provider.name} sends it to the ${api} API, which will refuse it: name a model of ${provider.name}, or put this one under the tiers of its own provider`;
   if (price.priced) return undefined;
-  const near = closest(model, knownModels(provider.kind));
-  return `"${model}" is not a model ${api} lists (genai-prices has no price for it): the API will likely refuse it, and usd budgets count it as $0${near ? `; did you mean "${near}"?` : ''}`;
+  // Not "the API refuses it": an alias (`-latest`) or a dated snapshot newer than genai-prices is
+  // served all the same; what is sure is that Tollgate cannot price it.
+  const near = snapshotOf(model, provider.kind) ?? closest(model, knownModels(provider.kind));
+  const priceAs = `providers.${provider.name}.priceAs: { "${model}": "${near ?? '<a model genai-prices prices>'}" }`;
+  return `"${model}" has no price in Tollgate (genai-prices does not list it for ${api}), so usd budgets count its calls as $0: ${near ? `did you mean "${near}"? If ${api} serves this name (an alias or a dated snapshot), price it as that model with ${priceAs}` : `check the name, or price it as a known model with ${priceAs}`}`;
+}
+
+/** The priced model an alias or dated snapshot names (`gpt-4o-latest`, `claude-x-20990101`, `gpt-x-2099-01-01`), if any. */
+function snapshotOf(model: string, kind: string): string | undefined {
+  const base = model.replace(/-(latest|\d{4}-\d{2}-\d{2}|\d{8})$/, '');
+  return base !== model && priceCall(base, { inputTokens: 1000, outputTokens: 0 }, kind).priced ? base : undefined;
 }
 
 function modelNames(policy: Policy): PolicyWarning[] {
@@ -166,9 +175,5 @@ export function policyWarnings(policy: Policy): PolicyWarning[] {
 
 /** The warnings of a policy read from `text`, each at its line and column (the CLI, the proxy's log, the editor's Problems view). */
 export function locatedWarnings(policy: Policy, text: string, file: string): PolicyProblem[] {
-  return (
-    policyWarnings(policy)
-      .map((w) => ({ file, ...locatePath(text, w.path), path: w.path, message: w.message }))
-      .sort(byPosition)
-  );
+  return locateAll(text, file, policyWarnings(policy));
 }

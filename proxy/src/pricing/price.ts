@@ -6,7 +6,7 @@
  * (`web_searches`), the keys its Anthropic extractor produces, and file searches (`storage_searches`,
  * OpenAI's file_search tool).
  */
-import { calcPrice, findProvider } from '@pydantic/genai-prices';
+import { calcPrice, findProvider, type MatchLogic } from '@pydantic/genai-prices';
 import { globMatch } from '../routing/glob';
 
 export interface TokenUsage {
@@ -176,6 +176,44 @@ function alternatives(model: string): { model: string; providerId?: string }[] {
  */
 const ROUTING_VARIANT = /:(?:nitro|floor|exacto|online)$/i;
 
+/**
+ * Whether what follows the name a loose rule matched still names that model: words of a date, a
+ * version (`v2`, `27b`, `@20241022`), `-latest`, `-preview`, `-exp`, Gemma's `-it`; after a colon
+ * comes no model name (Bedrock's `:0`, a fine-tune's `:org::id`).
+ */
+const sameModelTail = (tail: string): boolean =>
+  tail
+    .split(':')[0]!
+    .split(/[^a-z0-9]+/).every((w) => !/[a-z]/.test(w) || /^(?:latest|preview|exp|experimental|it|v\d+|\d+[a-z]+)$/.test(w));
+
+/**
+ * Whether genai-prices matched `id` only by a prefix or substring of another model's name, and the
+ * id goes on to name a model of its own: `deepseek-r1-distill-llama-70b`, a Llama distilled from
+ * R1, starts with deepseek-reasoner's `deepseek-r1` and was billed at its rates. Its exact names
+ * (`equals`) and patterns (`regex`) are the price list's own choices and stand.
+ */
+function crossesModel(id: string, m: { id: string; match: MatchLogic }): boolean {
+  const name = id.trim().toLowerCase();
+  let loose = false;
+  let exact = name === m.id.toLowerCase();
+  // A pattern inside an `and` only guards a loose rule (gemini-2.5-pro's "not -tts").
+  const walk = (c: MatchLogic, guard: boolean): void => {
+    if ('or' in c) for (const d of c.or) walk(d, guard);
+    else if ('and' in c) for (const d of c.and) walk(d, true);
+    else if ('equals' in c) exact ||= c.equals.toLowerCase() === name;
+    else if ('regex' in c || 'ends_with' in c) exact ||= !guard;
+    else {
+      const v = ('starts_with' in c ? c.starts_with : c.contains).toLowerCase();
+      const at = 'starts_with' in c ? (name.startsWith(v) ? 0 : -1) : name.indexOf(v);
+      // What comes before a contained name is a namespace (`us.anthropic.`); what follows qualifies it.
+      if (at >= 0 && sameModelTail(name.slice(at + v.length))) exact = true;
+      else if (at >= 0) loose = true;
+    }
+  };
+  walk(m.match, false);
+  return loose && !exact;
+}
+
 const memo = new Map<string, CallPrice>();
 
 export function priceCall(model: string, usage: TokenUsage, provider?: string): CallPrice {
@@ -215,14 +253,18 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
     ...(audioIn && cached ? { cache_audio_read_tokens: Math.max(0, cached + audioIn - usage.inputTokens) } : {}),
   };
   const lookUp = (u: Record<string, number>, id = model): ReturnType<typeof calcPrice> => {
-    let r = calcPrice(u, id, providerId ? { providerId } : undefined);
+    const find = (name: string, providerId?: string): ReturnType<typeof calcPrice> => {
+      const r = calcPrice(u, name, providerId ? { providerId } : undefined);
+      return r && !crossesModel(name, r.model) ? r : null;
+    };
+    let r = find(id, providerId);
     // An OpenAI-compatible gateway (OpenRouter, vLLM…) may serve a model genai-prices files elsewhere.
-    if (!r && providerId) r = calcPrice(u, id);
+    if (!r && providerId) r = find(id);
     // genai-prices files fine-tune rates (dearer than the base model's) under provider openai only:
     // an `ft:` id names an OpenAI fine-tune whoever passes it on (lint, a custom-named provider).
-    if (!r && providerId !== 'openai' && fineTuneBase(id)) r = calcPrice(u, id, { providerId: 'openai' });
+    if (!r && providerId !== 'openai' && fineTuneBase(id)) r = find(id, 'openai');
     for (const alt of r ? [] : alternatives(id)) {
-      r = calcPrice(u, alt.model, alt.providerId ? { providerId: alt.providerId } : undefined);
+      r = find(alt.model, alt.providerId);
       if (r) break;
     }
     const base = id.trim().replace(ROUTING_VARIANT, '');

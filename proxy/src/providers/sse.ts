@@ -9,6 +9,22 @@ export interface SseFrame {
   data: string;
 }
 
+/**
+ * The most text one event may hold before its blank line: 32 MiB. The largest real events are
+ * Responses image-generation partials (`response.image_generation_call.partial_image`), a base64
+ * PNG of up to 1536x1024 — a few MB each, base64 adding a third — so this leaves them several times
+ * over. Without a cap, an upstream that never ends an event (a broken server, a hostile one) grew
+ * the proxy's memory until it died: bytes keep coming, so the idle timeout never fires.
+ */
+export const MAX_EVENT_CHARS = 32 << 20;
+
+/** Thrown by SseParser.push when one event (so any of its lines) outgrows the parser's cap. */
+export class SseEventTooLarge extends Error {
+  constructor(readonly maxChars: number) {
+    super(`the upstream sent an event larger than ${maxChars >> 20} MiB without ending it`);
+  }
+}
+
 export class SseParser {
   /**
    * Text after the last complete frame, in the pieces it came in. Joined only once a frame ends:
@@ -16,9 +32,14 @@ export class SseParser {
    * 64 KB reads) quadratic, 11 s of a blocked event loop.
    */
   private rest: string[] = [];
+  /** The length of `rest`, joined. */
+  private restChars = 0;
   /** The last (up to) 3 characters of `rest`, where a blank line may have begun. */
   private tail = '';
   private readonly decoder = new TextDecoder();
+
+  /** `maxEventChars`: the cap on one unfinished event (SseEventTooLarge past it). */
+  constructor(private readonly maxEventChars = MAX_EVENT_CHARS) {}
 
   /** Feed raw bytes: a UTF-8 character split across two chunks is held until it is whole. */
   pushBytes(chunk: Uint8Array): SseFrame[] {
@@ -34,7 +55,9 @@ export class SseParser {
     const end = new RegExp(BLANK_LINE.source, 'g');
     if (!end.test(this.tail + text)) {
       this.rest.push(text);
+      this.restChars += text.length;
       this.tail = (this.tail + text).slice(-3);
+      if (this.restChars > this.maxEventChars) throw new SseEventTooLarge(this.maxEventChars);
       return [];
     }
     const buffer = this.rest.join('') + text;
@@ -52,6 +75,7 @@ export class SseParser {
     }
     const left = buffer.slice(start);
     this.rest = left ? [left] : [];
+    this.restChars = left.length;
     this.tail = left.slice(-3);
     return frames;
   }
@@ -71,6 +95,7 @@ export class SseParser {
     const last = parseFrame(left);
     if (!last || (last.data !== '[DONE]' && !frameJson(last))) return frames;
     this.rest = [];
+    this.restChars = 0;
     this.tail = '';
     const eol = /\r\n$|\n$|\r$/.exec(left)?.[0];
     frames.push({ ...last, raw: eol ? left + eol : `${left}\n\n` });

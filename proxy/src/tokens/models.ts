@@ -10,17 +10,23 @@ export interface EncodingChoice {
   exact: boolean;
 }
 
-/** Strip a provider prefix ("openai/gpt-4o", "azure:gpt-4") so the model family is visible. */
+/** A Bedrock id's region and vendor (`us.anthropic.`, `openai.`), written before the model's own name. */
+const BEDROCK_PREFIX = /^(?:[a-z]{2,4}(?:-gov)?\.)?(?:amazon|anthropic|ai21|cohere|deepseek|google|meta|mistral|nvidia|openai|qwen|writer)\./;
+
+/** What may follow a model after a colon: a version (Bedrock `:0`), an Ollama size (`:20b`), `:latest`, a legacy fine-tune (`:ft-acme-…`), an OpenRouter variant. */
+const TAG = /^(?:\d|ft-|(?:latest|free|beta|nitro|floor|exacto|online|thinking|extended)$)/;
+
+/**
+ * The model's own name in a provider's id, so its family is visible: `openai/gpt-4o`, an ARN's
+ * `…/us.anthropic.claude-…-v1:0` and a Vertex `claude-3-5-sonnet-v2@20241022` keep the model;
+ * `azure:gpt-4` is a provider and a model, `gpt-oss:20b` and `openai.gpt-oss-120b-1:0` a model and a tag.
+ */
 function bareModel(model: string): string {
   const m = model.trim().toLowerCase();
-  const slash = m.lastIndexOf('/');
-  const colon = m.indexOf(':');
-  if (slash >= 0) return m.slice(slash + 1);
-  if (m.startsWith('ft:')) return m.slice(3);
-  // A legacy OpenAI fine-tune names its base first: `gpt-3.5-turbo:ft-acme-2023-08-01`.
-  if (/^[^:]+:ft-/.test(m)) return m.slice(0, colon);
-  if (colon >= 0) return m.slice(colon + 1);
-  return m;
+  const [head = '', ...tags] = m.slice(m.lastIndexOf('/') + 1).split(':');
+  const tail = tags.join(':');
+  const name = head === 'ft' ? (tags[0] ?? '') : tags.length && /^[a-z_-]+$/.test(head) && !TAG.test(tail) ? tail : head;
+  return name.replace(BEDROCK_PREFIX, '').replace(/@.*$/, '');
 }
 
 /**

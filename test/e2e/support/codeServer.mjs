@@ -108,13 +108,15 @@ export async function openFile(page, relPath) {
     await input.waitFor({ timeout: 15_000 });
     await input.fill(relPath);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
-    await row.waitFor({ timeout: 15_000 });
-    await row.click();
     try {
+      // A window just opened on a new folder may not have listed its files yet (Quick Open finds
+      // nothing on the first try on a loaded machine): ask again, as a user would.
+      await row.waitFor({ timeout: 15_000 });
+      await row.click();
       await tab.waitFor({ timeout: 15_000 });
       return;
     } catch (e) {
-      if (attempt >= 2) throw e;
+      if (attempt >= 3) throw e;
     }
   }
 }

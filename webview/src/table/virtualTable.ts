@@ -37,8 +37,12 @@ const OVERSCAN = 8;
 const ROW_EMS = 2;
 /** Row element ids, unique in the page (aria-activedescendant points at one). */
 let rowIds = 0;
-/** Keys the table handles: Space opens a row like Enter (it would otherwise scroll the page). */
-const KEYS = ['ArrowDown', 'ArrowUp', 'Enter', ' ', 'Home', 'End'];
+/**
+ * Keys the table handles: Space opens a row like Enter (it would otherwise scroll the page), and
+ * PageUp/PageDown move the active row by a page as in a grid (WAI-ARIA grid pattern), instead of
+ * the browser scrolling it out of view.
+ */
+const KEYS = ['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Enter', ' ', 'Home', 'End'];
 
 export class VirtualTable {
   readonly element: HTMLElement;
@@ -224,9 +228,14 @@ export class VirtualTable {
     const count = this.opts.rowCount();
     if (!count || !KEYS.includes(ev.key) || ev.target !== this.viewport) return;
     ev.preventDefault();
-    let index = this.selectedId === undefined ? -1 : this.findIndex(this.selectedId);
+    const from = this.selectedId === undefined ? -1 : this.findIndex(this.selectedId);
+    const vh = this.viewport.clientHeight - this.rowHeight; // below the sticky header
+    const page = Math.max(1, Math.floor(vh / this.rowHeight));
+    let index = from;
     if (ev.key === 'ArrowDown') index = Math.min(count - 1, index + 1);
     else if (ev.key === 'ArrowUp') index = Math.max(0, index - 1);
+    else if (ev.key === 'PageDown') index = Math.min(count - 1, Math.max(0, index) + page);
+    else if (ev.key === 'PageUp') index = Math.max(0, index - page);
     else if (ev.key === 'Home') index = 0;
     else if (ev.key === 'End') index = count - 1;
     const call = this.opts.row(Math.max(0, index));
@@ -237,9 +246,10 @@ export class VirtualTable {
     }
     this.selectedId = call.id;
     const y = Math.max(0, index) * this.rowHeight;
-    const vh = this.viewport.clientHeight - this.rowHeight;
     // Positioned from the current rows: no anchoring against where the rows were last frame.
     this.anchor = undefined;
+    // A page moves the view with the row, so it keeps its place on screen (then it is kept in view below).
+    if (ev.key === 'PageDown' || ev.key === 'PageUp') this.viewport.scrollTop += (index - Math.max(0, from)) * this.rowHeight;
     if (y < this.viewport.scrollTop) this.viewport.scrollTop = y;
     else if (y + this.rowHeight > this.viewport.scrollTop + vh) this.viewport.scrollTop = y + this.rowHeight - vh;
     this.schedule();

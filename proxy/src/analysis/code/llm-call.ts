@@ -436,6 +436,18 @@ export function langchainJsAnthropicDefault(call: DetectedCall): void {
 }
 
 /**
+ * LiteLLM sends a Claude model on Anthropic's API (`claude-…`, `anthropic/claude-…`) a max_tokens of
+ * its own when the call sets none, since that API requires one: the model's maximum output from
+ * LiteLLM's model map (AnthropicConfig.get_max_tokens_for_model), 4,096 in older releases and for a
+ * model the map lacks. The maximum is no bound on cost, so the call stays a finding; its message
+ * says what is sent rather than that nothing is.
+ */
+export function litellmAnthropicDefault(call: DetectedCall): void {
+  if (call.limit === 'missing' && call.model !== undefined && /^(anthropic\/)?claude-/i.test(call.model))
+    call.note = "LiteLLM then sends the model's maximum output as max_tokens, 4,096 in older releases";
+}
+
+/**
  * Modules that make a bare name an SDK's, per language: `chat` is Cohere's in a file importing
  * cohere, `completion` LiteLLM's, `Agent` the OpenAI Agents SDK's. (A TypeScript `agents` package is
  * Cloudflare's, not OpenAI's: only `@openai/agents` counts there.)
@@ -455,7 +467,6 @@ export function fileHintsOf(modules: Iterable<string>, language: 'typescript' | 
   return hints;
 }
 
-/** A package of one of the SDKs whose callee names are ambiguous (a wrapper's argument may make a client one of them). */
 /**
  * SDKs shaped like the OpenAI SDK (`client.chat.completions.create`) that send requests to their own
  * provider, as genai-prices names it: groq (`groq`, `groq-sdk`), Together (`together`,
@@ -473,6 +484,7 @@ export function sdkProvider(modules: Iterable<string>): string | undefined {
   return undefined;
 }
 
+/** A package of one of the SDKs whose callee names are ambiguous (a wrapper's argument may make a client one of them). */
 export function sdkModule(m: string): boolean {
   return Object.values(FAMILY_MODULE).some((re) => re.test(m));
 }

@@ -15,6 +15,7 @@ import {
   frameworkCallOf,
   fileHintsOf,
   legacyCompletions,
+  litellmAnthropicDefault,
   limitKeyForModel,
   classLimitKey,
   sdkProvider,
@@ -918,7 +919,7 @@ function perCallGenerationConfig(b: PyBindings): 'missing' | 'unknown' {
   for (const c of b.calls) {
     if (!/generate_content/.test(c.childForFieldName('function')?.text ?? '')) continue;
     const argList = c.childForFieldName('arguments');
-    if (!argList || argList.type !== 'argument_list') continue;
+    if (argList?.type !== 'argument_list') continue;
     const a = b.readArgs(argList);
     if (a.opaque) return 'unknown';
     const cfg = a.keywords.get('generation_config');
@@ -978,7 +979,7 @@ function setPerRequest(b: PyBindings, name: string, own: Node): boolean {
   for (const c of b.calls) {
     if (c.equals(own)) continue;
     const argList = c.childForFieldName('arguments');
-    if (!argList || argList.type !== 'argument_list') continue;
+    if (argList?.type !== 'argument_list') continue;
     for (const a of named(argList)) {
       if (a.type === 'dictionary_splat') return true;
       if (a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name) return true;
@@ -1253,6 +1254,7 @@ function inspectCall(
   // A positional dict (e.g. `create(params)`) hides the arguments.
   if (call.limit === 'missing' && positionalArgs.length > 0 && !constructs) call.limit = 'unknown';
   if (api === 'openai-completions') legacyCompletions(call);
+  if (api === 'litellm') litellmAnthropicDefault(call);
   const unread = classKey && call.limit === 'missing' ? unreadClassLimit(chain, classKey, args, b, branches ? undefined : fixLimit) : undefined;
   if (unread) return Object.assign(call, unread);
   // With `max_tokens=None` in place, appending another max_tokens would repeat the keyword.

@@ -62,10 +62,9 @@ function withoutZeroMinor(id: string): string {
   return id.replace(/(-\d+)-0$/, '$1');
 }
 
-function lookup(model: string): CatalogueModel | undefined {
+/** The catalogue entry for this id, one of its snapshots, or the newest snapshot of its alias. */
+function known(bare: string): CatalogueModel | undefined {
   const cat = catalogue();
-  // A fine-tune (`ft:gpt-4o-mini-2024-07-18:org::id`) can reply as long as its base model.
-  const bare = (fineTuneBase(model) ?? model).toLowerCase().replace(/^(models\/|[a-z-]+[/:])/, '');
   const names = [...new Set([bare, withoutZeroMinor(bare)])];
   for (const n of names) {
     const exact = cat.get(n) ?? cat.get(withoutSnapshot(n));
@@ -80,6 +79,49 @@ function lookup(model: string): CatalogueModel | undefined {
     if (!best || id > best.id) best = m;
   }
   return best;
+}
+
+/**
+ * The point releases before this one, newest first, ending at the major: gpt-5.2 → gpt-5.1, gpt-5;
+ * claude-opus-4-7 (Anthropic writes the minor after a dash) → claude-opus-4-6 … claude-opus-4.
+ */
+function olderReleases(n: string): string[] {
+  const v = /(\d+)\.(\d+)/.exec(n) ?? /^claude-[a-z]+-(\d+)-(\d)$/.exec(n);
+  if (!v) return [];
+  const [release, major] = [v[0], v[1]!];
+  const out: string[] = [];
+  for (let minor = Number(v[2]) - 1; minor > 0; minor--) out.push(n.replace(release, release.replace(/(\d+)([.-])\d+$/, `$1$2${minor}`)));
+  out.push(n.replace(release, release.replace(/(\d+)[.-]\d+$/, major)));
+  return out;
+}
+
+/**
+ * Older relatives of a model newer than the catalogues, nearest first: earlier point releases, then
+ * the same without the last qualifier (gpt-5.1-codex-mini → gpt-5-codex-mini, gpt-5.1-codex,
+ * gpt-5-codex, gpt-5.1, gpt-5). A name without a version number is no family
+ * (`my-private-finetune` stays unknown), so the figure is always one a catalogue publishes.
+ */
+function relatives(id: string): string[] {
+  const out: string[] = [];
+  for (let n = id; /\d/.test(n); n = n.slice(0, n.lastIndexOf('-'))) {
+    if (n !== id) out.push(n);
+    out.push(...olderReleases(n));
+    if (!n.includes('-')) break;
+  }
+  return out;
+}
+
+function lookup(model: string): CatalogueModel | undefined {
+  // A fine-tune (`ft:gpt-4o-mini-2024-07-18:org::id`) can reply as long as its base model.
+  const bare = (fineTuneBase(model) ?? model).toLowerCase().replace(/^(models\/|[a-z-]+[/:])/, '');
+  const found = known(bare);
+  if (found) return found;
+  // gpt-5.1 (in neither catalogue) replies as long as gpt-5, its family's figure.
+  for (const r of relatives(withoutSnapshot(bare))) {
+    const m = known(r);
+    if (m) return m;
+  }
+  return undefined;
 }
 
 const memo = new Map<string, number | undefined>();

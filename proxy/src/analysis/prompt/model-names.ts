@@ -74,7 +74,8 @@ function stripProviderPrefix(id: string): string {
  * pricing knows those rates; its tokenizer and output limit are the base model's);
  * "bedrock:us.anthropic.claude-3-5-sonnet-20240620-v1:0" → "claude-3-5-sonnet-20240620";
  * "us.amazon.nova-lite-v1:0" → "amazon.nova-lite-v1:0" (priced under that id);
- * "ollama:chat:llama3.1:8b" → "llama3.1:8b".
+ * "ollama:chat:llama3.1:8b" → "llama3.1:8b"; Vertex's "claude-3-5-sonnet-v2@20241022" →
+ * "claude-3-5-sonnet-20241022"; the AI Gateway's "anthropic/claude-sonnet-4.5" → "claude-sonnet-4-5".
  */
 export function normaliseModelName(raw: string): string {
   let m = raw.trim().replace(/\s*\([^)]*\)\s*$/, '');
@@ -92,5 +93,11 @@ export function normaliseModelName(raw: string): string {
     // `anthropic.claude-v2:1` names the model by its version: keep it.
     m = /\d/.test(unversioned) ? unversioned : bare;
   }
-  return m.toLowerCase().replace(/\s+/g, '-');
+  m = m.toLowerCase().replace(/\s+/g, '-');
+  // Vertex AI names a partner model's version after `@` (`claude-3-5-sonnet-v2@20241022`,
+  // `mistral-large@2407`): the maker's id has it after a hyphen, without Vertex's `-v2`.
+  m = m.replace(/(?:-v\d+)?@(\d+)$/, '-$1');
+  // Vercel's AI Gateway and OpenRouter write Claude 3.5+ versions with a dot (`claude-sonnet-4.5`,
+  // `claude-3.5-sonnet`); Anthropic's ids have a hyphen (claude-2.1 and claude-instant-1.2 keep theirs).
+  return m.replace(/^(claude-\d)\.(\d-)/, '$1-$2').replace(/^(claude-(?:opus|sonnet|haiku)-\d)\.(\d)/, '$1-$2');
 }

@@ -157,15 +157,6 @@ export function seqItems(node: unknown): unknown[] {
   return isSeq(n) ? n.items.map(deref) : [];
 }
 
-/** First of several keys that is present (e.g. the spellings of an output limit). */
-export function firstNumber(parent: unknown, keys: string[]): number | undefined {
-  for (const k of keys) {
-    const n = scalarNumber(getNode(parent, k));
-    if (n !== undefined) return n;
-  }
-  return undefined;
-}
-
 /**
  * An output limit written under one of `keys`: its number when the value is one (or a templated
  * value with a numeric default, `${env:MAX_TOKENS:300}`), and whether any of the keys is present at

@@ -18,8 +18,8 @@
  * The embedding decides whether two prompts are phrased alike; the guard decides they ask for
  * the same thing. Pure: no I/O.
  */
-import { extractFeatures, stem, type PromptFeatures, type WordSlot } from './lexical/features';
-import { NEGATING_PREFIXES, OPPOSITE_PAIRS } from './lexical/lexicon';
+import { extractFeatures, isComparing, stem, type PromptFeatures, type WordSlot } from './lexical/features';
+import { NEGATING_PREFIXES, OPPOSITE_PAIRS, SAME_MEANING_PARTICLES } from './lexical/lexicon';
 
 export function sameMultiset(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
@@ -101,6 +101,15 @@ function areOpposites(x: string, y: string): boolean {
   return OPPOSITES.get(x)?.has(y) === true || prefixNegates(x, y) || prefixNegates(y, x);
 }
 
+/** "verb>x>y" (both orders) for each verb after which particles x and y ask the same. */
+const SAME_AFTER_VERB: ReadonlySet<string> = new Set(SAME_MEANING_PARTICLES.flatMap(([verb, [x, y]]) => [`${stem(verb)}>${x}>${y}`, `${stem(verb)}>${y}>${x}`]));
+
+/** "fill in" / "fill out the form": the same verb right before two particles that mean the same after it. */
+function sameAfterVerb(a: readonly WordSlot[], i: number, b: readonly WordSlot[], j: number): boolean {
+  const verb = a[i - 1]?.stem;
+  return verb !== undefined && verb === b[j - 1]?.stem && SAME_AFTER_VERB.has(`${verb}>${a[i]!.stem}>${b[j]!.stem}`);
+}
+
 /**
  * Whether two words fill the same place: the same content word on one side of both (the start and
  * the end of the text count as one). Opposite content words ("increase my credit score" /
@@ -134,7 +143,7 @@ function oppositeSwap(fa: PromptFeatures, fb: PromptFeatures): [string, string] 
     if (inB.has(x.stem)) continue;
     for (const [j, y] of fb.slots.entries()) {
       if (inA.has(y.stem) || !areOpposites(x.stem, y.stem)) continue;
-      if (sameSlot(fa.slots, i, fb.slots, j)) return [x.word, y.word];
+      if (sameSlot(fa.slots, i, fb.slots, j) && !sameAfterVerb(fa.slots, i, fb.slots, j)) return [x.word, y.word];
     }
   }
   return undefined;
@@ -142,6 +151,15 @@ function oppositeSwap(fa: PromptFeatures, fb: PromptFeatures): [string, string] 
 
 /** Words that join a symmetric list: "rent or buy" and "buy or rent" ask the same. */
 const COORDINATORS: ReadonlySet<string> = new Set(['and', 'or', 'nor', 'vs', 'versus']);
+/** Words that join the two sides of a comparison ("compare X with Y", "X compares to Y"). */
+const COMPARISON_LINKS: ReadonlySet<string> = new Set(['with', 'to', 'against', ...COORDINATORS]);
+
+/** Whether the words between two swapped words make them the two sides of a comparison. */
+function comparedSides(before: WordSlot | undefined, between: readonly WordSlot[]): boolean {
+  if (!COMPARISON_LINKS.has(between[between.length - 1]?.word ?? '')) return false;
+  if (between.length === 1) return isComparing(before?.stem);
+  return between.length === 2 && isComparing(between[0]!.stem);
+}
 
 /**
  * Two content words that change places and nothing else changes ("how many teaspoons are in a
@@ -160,6 +178,7 @@ function swappedWords(fa: PromptFeatures, fb: PromptFeatures): [string, string] 
   if (a[i]!.stem !== b[j]!.stem || a[j]!.stem !== b[i]!.stem || !a[i]!.content || !a[j]!.content) return undefined;
   const between = a.slice(i + 1, j);
   if (between.length > 0 && between.every((w) => COORDINATORS.has(w.word))) return undefined;
+  if (comparedSides(a[i - 1], between)) return undefined;
   return [a[i]!.word, a[j]!.word];
 }
 

@@ -2,7 +2,7 @@
  * The meaning-bearing surface features of a prompt that sentence embeddings blur: quoted text,
  * code identifiers, numbers, negations, named entities and content words. Pure.
  */
-import { DISTINCT_QUESTION_WORDS, FUNCTION_WORDS, NEGATION_WORDS, NUMBER_WORDS } from './lexicon';
+import { COMPARING_VERBS, DISTINCT_QUESTION_WORDS, FUNCTION_WORDS, NEGATION_WORDS, NUMBER_WORDS } from './lexicon';
 
 export interface PromptFeatures {
   /** Text inside quotes, backticks or code fences, whitespace-collapsed (compared exactly). */
@@ -54,16 +54,18 @@ export interface WordSlot {
 
 const DIRECTION_MARKERS: ReadonlySet<string> = new Set(['to', 'into']);
 const ARTICLES: ReadonlySet<string> = new Set(['a', 'an', 'the']);
-const SKIPPED_AFTER_MARKER: ReadonlySet<string> = new Set(['a', 'an', 'the']);
 
-/** "x>y" for each content word x directly before "to"/"into" and the next content word y after it. */
+/**
+ * "x>y" for each content word x directly before "to"/"into" and the next content word y after it;
+ * not the two sides of a comparison ("compare Python to Java" asks what "… Java to Python" does).
+ */
 function directedPairs(words: readonly { lower: string; stem: string; content: boolean }[]): string[] {
   const out: string[] = [];
   for (let i = 1; i < words.length - 1; i++) {
     const before = words[i - 1];
-    if (!before?.content || !DIRECTION_MARKERS.has(words[i]?.lower ?? '')) continue;
+    if (!before?.content || !DIRECTION_MARKERS.has(words[i]?.lower ?? '') || isComparing(words[i - 2]?.stem)) continue;
     let j = i + 1;
-    while (SKIPPED_AFTER_MARKER.has(words[j]?.lower ?? '')) j++;
+    while (ARTICLES.has(words[j]?.lower ?? '')) j++;
     const after = words[j];
     if (after?.content && after.stem !== before.stem) out.push(`${before.stem}>${after.stem}`);
   }
@@ -107,6 +109,13 @@ function normaliseNumber(raw: string): string {
 }
 
 /** Light English stemmer: enough to match plural/verb forms ("refunds" ~ "refund", "charged" ~ "charge"). */
+const COMPARING: ReadonlySet<string> = new Set(COMPARING_VERBS.map((v) => stem(v)));
+
+/** Whether a stem is a verb whose two sides may change places ("compare", "contrast"). */
+export function isComparing(wordStem: string | undefined): boolean {
+  return wordStem !== undefined && COMPARING.has(wordStem);
+}
+
 export function stem(word: string): string {
   let w = word.toLowerCase().replace(/’/g, "'").replace(/'s$/, '');
   if (w.length > 4 && /ie[sd]$/.test(w)) w = `${w.slice(0, -3)}i`;

@@ -82,3 +82,13 @@ export const OPPOSITE_PAIRS: ReadonlyArray<readonly [string, string]> = `
 
 /** Prefixes that negate the word they precede ("unlock", "disable", "illegal", "nonprofit"). */
 export const NEGATING_PREFIXES: readonly string[] = ['un', 'dis', 'de', 'in', 'im', 'il', 'ir', 'non'];
+
+/**
+ * Verbs after which two opposite particles ask the same ("fill in" / "fill out the form"): not an
+ * opposite in the word's place there (guard.ts `oppositeSwap`). Kept to idioms where either
+ * particle is standard usage; "check in" / "check out" and "log in" / "log out" are opposites.
+ */
+export const SAME_MEANING_PARTICLES: ReadonlyArray<readonly [verb: string, particles: readonly [string, string]]> = [['fill', ['in', 'out']]];
+
+/** Verbs whose two sides may change places ("compare X with Y" / "compare Y with X"). */
+export const COMPARING_VERBS: readonly string[] = ['compare', 'contrast'];
