@@ -1,8 +1,8 @@
 /**
  * The `model` label of tollgate_cost_usd_total comes from the client's request: a client (or a
  * permissive upstream that accepts any name) must not be able to grow /metrics without bound.
- * genai-prices prices model names by family, so `claude-3-5-sonnet-<anything>` is priced and
- * would each get its own series.
+ * A model name with a tag after a colon (`claude-3-5-sonnet:<anything>`, as Ollama and Bedrock
+ * write versions) is priced as the model, so each would get its own series.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ describe('model label cardinality', () => {
       for (let i = 0; i < n; i += 20) {
         await Promise.all(
           Array.from({ length: Math.min(20, n - i) }, (_, k) =>
-            client.messages.create({ model: `claude-3-5-sonnet-${i + k}-${Math.random().toString(36).slice(2)}`, max_tokens: 10, messages: [{ role: 'user', content: `hi ${i + k}` }] }),
+            client.messages.create({ model: `claude-3-5-sonnet:${i + k}-${Math.random().toString(36).slice(2)}`, max_tokens: 10, messages: [{ role: 'user', content: `hi ${i + k}` }] }),
           ),
         );
       }

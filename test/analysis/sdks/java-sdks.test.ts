@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeFile, codeLanguageOf } from '../../../proxy/src/analysis/index';
 import { disableNextLineFix } from '../../../proxy/src/analysis/suppression';
+import { REASONING_SUGGESTED_LIMIT } from '../../../proxy/src/analysis/code/llm-call';
 import { unitPrices } from '../../../proxy/src/pricing/price';
 import { appliedCleanly } from '../support';
 
@@ -113,9 +114,10 @@ describe('Java: openai-java and anthropic-java', () => {
     expect(r.calls.map((c) => c.label.split(':')[0])).toEqual(['gpt-4o-mini', 'gpt-4o-mini', 'gpt-5.1', 'gpt-5.1']);
     expect(r.calls.slice(0, 3).map((c) => /with ([\d,]+) output/.exec(c.label)?.[1])).toEqual(['300', '200', '400']);
     expect(r.diagnostics.map((d) => [d.range.start.line, d.ruleId])).toEqual([[24, 'missing-output-limit']]);
-    expect(r.diagnostics[0]!.fixes[0]!.title).toBe('Add .maxCompletionTokens(1024L)');
+    // gpt-5.1 reasons by default (its family's catalogue entry, gpt-5): the fix leaves room for reasoning.
+    expect(r.diagnostics[0]!.fixes[0]!.title).toBe(`Add .maxCompletionTokens(${REASONING_SUGGESTED_LIMIT}L)`);
     const fixed = await appliedCleanly('java', '/repo/A.java', text, r.diagnostics[0]!.fixes[0]!.edits);
-    expect(fixed).toContain('bare().addUserMessage("Hi").maxCompletionTokens(1024L).build()');
+    expect(fixed).toContain(`bare().addUserMessage("Hi").maxCompletionTokens(${REASONING_SUGGESTED_LIMIT}L).build()`);
   });
 
   it('Responses without a limit: the fix adds .maxOutputTokens inline in a one-line chain', async () => {

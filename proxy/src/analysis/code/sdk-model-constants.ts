@@ -9,12 +9,10 @@
  * the id it matched is taken: `GPT5_1` is gpt-5.1, as the SDKs spell it, not gpt-5-1.
  */
 import { priceCall, unitPrices } from '../../pricing/price';
-import { maxOutputTokens } from '../cost/max-output';
+import { inCatalogue } from '../cost/max-output';
 
 const cache = new Map<string, string | undefined>();
 
-/** Whether the model catalogue knows an id exactly (`gpt-4.1`, not `gpt-4-1`). */
-const inCatalogue = (id: string): boolean => maxOutputTokens(id) !== undefined;
 
 /** The id genai-prices matched for a spelling, when it prices it (its patterns also match looser spellings). */
 function pricedAs(id: string): string | undefined {

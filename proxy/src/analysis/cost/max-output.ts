@@ -111,9 +111,17 @@ function relatives(id: string): string[] {
   return out;
 }
 
+/** The catalogue's name for `model`: a fine-tune's base, lower case, without a `vendor/` or `models/` prefix. */
+const bareName = (model: string): string => (fineTuneBase(model) ?? model).toLowerCase().replace(/^(models\/|[a-z-]+[/:])/, '');
+
+/** Whether a catalogue knows this id itself or as a snapshot or alias, not through a relative (`gpt-4.1`, not `gpt-4-1`). */
+export function inCatalogue(model: string): boolean {
+  return known(bareName(model)) !== undefined;
+}
+
 function lookup(model: string): CatalogueModel | undefined {
   // A fine-tune (`ft:gpt-4o-mini-2024-07-18:org::id`) can reply as long as its base model.
-  const bare = (fineTuneBase(model) ?? model).toLowerCase().replace(/^(models\/|[a-z-]+[/:])/, '');
+  const bare = bareName(model);
   const found = known(bare);
   if (found) return found;
   // gpt-5.1 (in neither catalogue) replies as long as gpt-5, its family's figure.
