@@ -72,8 +72,10 @@ export function formatBudgetPeriod(period: string): string {
 
 /** Used share of a budget: the tighter of its limits (0 when it has none). */
 export function budgetRatio(b: { spentUsd: number; limitUsd?: number; spentTokens: number; limitTokens?: number }): number {
-  const usd = b.limitUsd ? b.spentUsd / b.limitUsd : 0;
-  const tokens = b.limitTokens ? b.spentTokens / b.limitTokens : 0;
+  // A limit of 0 freezes its scope: it is full from the start, not absent.
+  const share = (spent: number, limit: number | undefined) => (limit === undefined ? 0 : limit > 0 ? spent / limit : 1);
+  const usd = share(b.spentUsd, b.limitUsd);
+  const tokens = share(b.spentTokens, b.limitTokens);
   return Math.max(usd, tokens);
 }
 

@@ -15,6 +15,15 @@ export const EXIT_CODES = {
   badConfig: 4,
 } as const;
 
+/**
+ * How long `tollgate start` may take to stop after SIGTERM before it exits anyway (database closed,
+ * EXIT_CODES.failure): calls in flight drain (3 s, then 1.5 s to write their rows), then the two
+ * embedding services and the database checkpointer close (2 s each at most; a model-load step under
+ * way ends inside that): 10.5 s in the worst case (docs/semantic-cache.md). Whoever stops the proxy
+ * waits longer than this before SIGKILL, or cuts a clean stop short.
+ */
+export const STOP_GRACE_MS = 11_000;
+
 /** Environment variables Tollgate reads. */
 export const ENV = {
   /** Token for the admin and read API (the extension passes it to the proxy it starts). */

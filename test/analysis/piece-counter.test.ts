@@ -1,8 +1,9 @@
 /** The analysis' cached per-piece counter gives exactly the tokenizer's counts. */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { PieceCounter } from '../../proxy/src/analysis/cost/piece-counter';
+import { describe, expect, it, vi } from 'vitest';
+import { analyzeFile } from '../../proxy/src/analysis';
+import { PieceCounter, pieceCounterFor } from '../../proxy/src/analysis/cost/piece-counter';
 import { countTextTokens } from '../../proxy/src/tokens/count';
 import { FIXTURES } from './support';
 
@@ -50,5 +51,36 @@ describe('PieceCounter', () => {
         expect([f, a, counter.count(slice)]).toEqual([f, a, countTextTokens(slice, 'gpt-4o').tokens]);
       }
     }
+  });
+});
+
+describe('PieceCounter across analyses', () => {
+  it('one counter per encoding serves every analysis, so a re-analysis after an edit encodes only the new pieces', async () => {
+    const words = (i: number) => `Step ${i}: check the invoice zq${i}x and the ledger kv${i}w before you answer.`;
+    const text = ['---', 'model: gpt-4o', '---', ...Array.from({ length: 400 }, (_, i) => words(i))].join('\n');
+    const path = 'prompts/shared.prompt.md';
+    await analyzeFile({ path, text, languageId: 'prompt' });
+    const counter = pieceCounterFor('gpt-4o');
+    expect(pieceCounterFor('gpt-4.1')).toBe(counter); // same encoding, same memo
+    const encodings: string[] = [];
+    const original = Object.getOwnPropertyDescriptor(PieceCounter.prototype, 'encodePiece');
+    expect(original).toBeDefined();
+    vi.spyOn(PieceCounter.prototype as unknown as { encodePiece(p: string): number }, 'encodePiece').mockImplementation(function (this: PieceCounter, p: string) {
+      encodings.push(p);
+      return (original!.value as (p: string) => number).call(this, p);
+    });
+    try {
+      await analyzeFile({ path, text: `${text}\nOne more line mentioning qqfreshword.`, languageId: 'prompt' });
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(encodings.length).toBeGreaterThan(0);
+    expect(encodings.every((p) => /qqfreshword|One|more|mentioning|line/.test(p) || p.trim() === '' || p === '.')).toBe(true);
+  });
+
+  it('stays exact when its bounded memo is cleared', () => {
+    const counter = new PieceCounter('gpt-4o', { pieces: 5, pieceChars: 40, wholeChars: 600 });
+    const texts = [...SAMPLES, 'x'.repeat(300), `${'alpha beta gamma '.repeat(30)}`, 'y'.repeat(700), `${'alpha beta gamma '.repeat(30)}`];
+    for (const round of [1, 2, 3]) for (const s of texts) expect([round, s, counter.count(s)]).toEqual([round, s, countTextTokens(s, 'gpt-4o').tokens]);
   });
 });

@@ -185,3 +185,60 @@ describe('LiteLLM fills in max_tokens for Claude on Anthropic’s API', () => {
     expect((await analyzeFile({ path: '/repo/l.py', text: limited })).diagnostics).toEqual([]);
   });
 });
+
+describe('SDKs that fill in max_tokens for Claude say so', () => {
+  it('LiteLLM on Vertex AI (vertex_ai/claude-…) extends its Anthropic config, default and all', async () => {
+    const text = lines('import litellm', 'r = litellm.completion(model="vertex_ai/claude-3-5-sonnet-v2@20241022", messages=[{"role": "user", "content": "Hi"}])');
+    const [f, ...rest] = (await analyzeFile({ path: '/repo/l.py', text })).diagnostics;
+    expect(rest).toEqual([]);
+    expect(f!.message).toContain("(LiteLLM then sends the model's maximum output as max_tokens, 4,096 in older releases)");
+  });
+
+  it('@ai-sdk/anthropic (and its Vertex provider) names its default; other AI SDK providers do not', async () => {
+    const ts = (imp: string, model: string) =>
+      lines("import { generateText } from 'ai';", imp, `const m = ${model};`, "export const r = await generateText({ model: m, prompt: 'Hi' });");
+    for (const [imp, model] of [
+      ["import { anthropic } from '@ai-sdk/anthropic';", "anthropic('claude-sonnet-4-5')"],
+      ["import { createAnthropic } from '@ai-sdk/anthropic';", "createAnthropic({ apiKey: 'k' })('claude-3-5-haiku-20241022')"],
+      ["import { vertexAnthropic } from '@ai-sdk/google-vertex/anthropic';", "vertexAnthropic('claude-sonnet-4-5@20250929')"],
+    ]) {
+      const [f, ...rest] = (await analyzeFile({ path: '/repo/a.ts', text: ts(imp!, model!) })).diagnostics;
+      expect(rest).toEqual([]);
+      expect([model, f!.message]).toEqual([model, expect.stringContaining("(@ai-sdk/anthropic then sends the model's maximum output as max_tokens, 4,096 before its 3.0)")]);
+    }
+    const [o] = (await analyzeFile({ path: '/repo/a.ts', text: ts("import { openai } from '@ai-sdk/openai';", "openai('gpt-4o')") })).diagnostics;
+    expect(o!.message).not.toContain('max_tokens');
+  });
+});
+
+describe('LiteLLM Router calls', () => {
+  const deployments = (fast: string) =>
+    `model_list = [{"model_name": "fast", "litellm_params": {"model": "o3"${fast}}}, {"model_name": "claude", "litellm_params": {"model": "anthropic/claude-sonnet-4-5"}}]`;
+  const file = (...l: string[]) => analyzeFile({ path: '/repo/r.py', text: lines(...l) });
+
+  it('reads the model group from the model list and reports a call no deployment limits, sized for the deployed model', async () => {
+    const r = await file('from litellm import Router', deployments(''), 'router = Router(model_list=model_list)', 'r = router.completion(model="fast", messages=[{"role": "user", "content": "Hi"}])');
+    expect(r.calls.map((c) => c.model)).toEqual(['o3']);
+    const [f, ...rest] = r.diagnostics;
+    expect(rest).toEqual([]);
+    expect(f!.message).toMatch(/^router\.completion\(\) sets no output limit: /);
+    expect(f!.fixes.map((x) => x.title)).toEqual(['Add max_tokens=25000']);
+    const claude = await file('import litellm', deployments(''), 'class Bot:', '    def __init__(self):', '        self.router = litellm.Router(model_list=model_list)', '    async def ask(self):', '        return await self.router.acompletion(model="claude", messages=[])');
+    expect(claude.calls.map((c) => c.model)).toEqual(['claude-sonnet-4-5']);
+    expect(claude.diagnostics[0]!.message).toContain("(LiteLLM then sends the model's maximum output as max_tokens, 4,096 in older releases)");
+  });
+
+  it('a limit in the deployment params or the call counts; a model list or defaults it cannot read leave the limit unknown', async () => {
+    const quiet = [
+      ['from litellm import Router', deployments(', "max_tokens": 500'), 'router = Router(model_list=model_list)', 'r = router.completion(model="fast", messages=[])'],
+      ['from litellm import Router', deployments(''), 'router = Router(model_list=model_list)', 'r = router.completion(model="fast", messages=[], max_tokens=300)'],
+      ['from litellm import Router', deployments(''), 'router = Router(model_list=model_list)', 'r = router.completion(model="elsewhere", messages=[])'],
+      ['from litellm import Router', 'import yaml', 'router = Router(model_list=yaml.safe_load(open("c.yaml"))["model_list"])', 'r = router.completion(model="fast", messages=[])'],
+      ['from litellm import Router', deployments(''), 'router = Router(model_list=model_list, default_litellm_params={"max_tokens": 100})', 'r = router.completion(model="fast", messages=[])'],
+      ['import litellm', 'from app.routing import Router', 'router = Router()', 'r = router.completion(model="fast", messages=[])'],
+    ];
+    for (const l of quiet) expect([l.at(-1), (await file(...l)).diagnostics]).toEqual([l.at(-1), []]);
+    const limited = await file('from litellm import Router', deployments(', "max_tokens": 500'), 'router = Router(model_list=model_list)', 'r = router.completion(model="fast", messages=[])');
+    expect(limited.calls[0]!.worstCaseOutputUsd).toBeDefined();
+  });
+});

@@ -50,6 +50,13 @@ describe('model ids with ":"', () => {
     // Anthropic's own ids with a dot keep it.
     ['claude-2.1', 'claude-2.1'],
     ['claude-instant-1.2', 'claude-instant-1.2'],
+    // LangChain init_chat_model and pydantic-ai prefixes; Ollama's `:latest` and sizes.
+    ['azure_openai:gpt-4o-mini', 'gpt-4o-mini'],
+    ['google_genai:gemini-2.5-flash', 'gemini-2.5-flash'],
+    ['bedrock_converse:us.anthropic.claude-3-7-sonnet-20250219-v1:0', 'claude-3-7-sonnet-20250219'],
+    ['mistral:latest', 'mistral'],
+    ['mistral:7b', 'mistral:7b'],
+    ['openrouter/meta-llama/llama-3.3-70b-instruct:free', 'llama-3.3-70b-instruct:free'],
   ])('%s → %s', (raw, expected) => {
     expect(normaliseModelName(raw)).toBe(expected);
   });

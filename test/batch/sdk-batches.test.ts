@@ -117,6 +117,35 @@ describe('OpenAI Files + Batches (openai SDK) through the proxy', () => {
     expect(batchRows(h, batch.id).every((r) => r.cache === 'exact')).toBe(true);
   });
 
+  it('a batch the cache answered whole, its input and its answers are not there for another key (404, as at the provider)', async () => {
+    h = await startHarness();
+    const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-batch-owner', maxRetries: 0 });
+    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a private question' }], max_tokens: 50 });
+    const file = await client.files.create({ file: await toFile(jsonl([line(0, 'a private question')]), 'in.jsonl'), purpose: 'batch' });
+    const batch = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    const other = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-someone-else', maxRetries: 0 });
+    for (const id of [file.id, batch.output_file_id!]) {
+      await expect(other.files.retrieve(id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+      await expect(other.files.content(id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    }
+    await expect(other.batches.retrieve(batch.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(other.batches.cancel(batch.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    expect(batchRows(h, batch.id)).toEqual([]);
+    // Its owner still reads them.
+    expect((await client.batches.retrieve(batch.id)).status).toBe('completed');
+    expect((await (await client.files.content(batch.output_file_id!)).text()).trim().split('\n')).toHaveLength(1);
+
+    const claude = new Anthropic({ baseURL: h.anthropicBaseUrl, apiKey: 'sk-ant-owner', maxRetries: 0 });
+    await claude.messages.create({ model: 'claude-3-5-haiku-latest', max_tokens: 64, messages: [{ role: 'user', content: 'another private one' }] });
+    const params = { model: 'claude-3-5-haiku-latest', max_tokens: 64, messages: [{ role: 'user' as const, content: 'another private one' }] };
+    const mine = await claude.messages.batches.create({ requests: [{ custom_id: 'p-0', params }] });
+    expect(mine.id).toMatch(/^msgbatch_tollgate_/);
+    const stranger = new Anthropic({ baseURL: h.anthropicBaseUrl, apiKey: 'sk-ant-someone-else', maxRetries: 0 });
+    await expect(stranger.messages.batches.retrieve(mine.id)).rejects.toBeInstanceOf(Anthropic.NotFoundError);
+    await expect(stranger.messages.batches.results(mine.id)).rejects.toBeInstanceOf(Anthropic.NotFoundError);
+    expect(batchRows(h, mine.id)).toEqual([]);
+  });
+
   it('expiry and cancellation: finished requests are recorded, the rest are recorded as failed at $0', async () => {
     h = await startHarness();
     const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-batch-test', maxRetries: 0 });
@@ -190,11 +219,16 @@ describe('OpenAI Files + Batches (openai SDK) through the proxy', () => {
     const first = await client.files.list({ limit: 1 });
     expect(first.data.map((f) => f.id)).toEqual([own]);
     expect(first.has_more).toBe(true);
-    // (The fake provider lists every file whatever the purpose: only Tollgate's own are checked here.)
-    expect((await ids({ purpose: 'batch' })).map(([id]) => id)).not.toContain(own);
+    expect(await ids({ purpose: 'batch' })).toEqual([[file.id, 'batch']]);
+    expect((await ids({ purpose: 'batch_output', limit: 1 })).sort()).toEqual([[own, 'batch_output'], [done.error_file_id!, 'batch_output']].sort());
     // Another key does not see it.
     const other = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-someone-else', maxRetries: 0 });
     for await (const f of other.files.list()) expect(f.id).not.toBe(own);
+    // Nor read its cached answers or delete it by id: not there for that key, as at the provider.
+    await expect(other.files.retrieve(own)).rejects.toMatchObject({ status: 404, error: { message: `No such File object: ${own}` } });
+    await expect(other.files.content(own)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(other.files.delete(own)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    expect(batchRows(h, batch.id)).toEqual([]);
     // Deleted here, in OpenAI's shape, without asking the provider (which never heard of it).
     const before = h.upstream.requests.filter((r) => r.method === 'DELETE').length;
     expect(await client.files.delete(own)).toEqual({ id: own, object: 'file', deleted: true });

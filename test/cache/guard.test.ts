@@ -108,6 +108,30 @@ describe('vetoReason: order, question kind, symbols', () => {
       expect(veto(b, a), `${b} / ${a}`).toMatch(why);
     }
   });
+  it('the judge-less guard serves the two sides of a comparison or a list of names changing places, as the judge path does', () => {
+    // Before, the named-entity order rule refused them ("named entities in a different order").
+    const same: [string, string][] = [
+      ['Compare Python with Java for backend development', 'Compare Java with Python for backend development'],
+      ['How does Python compare to Java for data science?', 'How does Java compare to Python for data science?'],
+      ['Contrast Marx with Engels', 'Contrast Engels with Marx'],
+      ['Should I learn Rust or Swift first?', 'Should I learn Swift or Rust first?'],
+    ];
+    for (const [a, b] of same) {
+      expect(vetoReason(a, b), `${a} / ${b}`).toBeUndefined();
+      expect(vetoReason(b, a), `${b} / ${a}`).toBeUndefined();
+    }
+    // Names in another order anywhere else still differ: a route, a converter, a comparison plus another change.
+    const different: [string, string][] = [
+      ['Cheapest flights from Paris to Rome', 'Cheapest flights from Rome to Paris'],
+      ['Convert Python code to Java code', 'Convert Java code to Python code'],
+      ['Did Python come before Java?', 'Did Java come before Python?'],
+      ['Compare Python with Java for backend development', 'Compare Java with Python for game development'],
+    ];
+    for (const [a, b] of different) {
+      expect(vetoReason(a, b), `${a} / ${b}`).toBeDefined();
+      expect(vetoReason(b, a), `${b} / ${a}`).toBeDefined();
+    }
+  });
   it('case of an identifier and a word form do not matter', () => {
     expect(vetoReason('Should I upgrade to an iPhone 15 this year?', 'should i upgrade to an iphone 15 this year')).toBeUndefined();
     expect(vetoReason('Which berries are easy to grow?', 'Which berry is easy to grow?')).toBeUndefined();

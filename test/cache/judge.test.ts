@@ -201,6 +201,15 @@ describe('what the judge will not decide', () => {
     expect(cannotJudgeReason('Как сбросить пароль?')).toBe('not English');
     expect(cannotJudgeReason('¿Cómo puedo restablecer mi contraseña de correo electrónico rápidamente?')).toBe('not English');
     expect(cannotJudgeReason('How can I reset the password of my email account quickly?')).toBeUndefined();
+    // Short Latin-script questions have too few words for the function-word share: before, a
+    // Spanish paraphrase was served through the proxy at P 0.80. An accented letter or Spanish
+    // punctuation in a short prompt marks it, whatever the language.
+    for (const short of ['¿Cómo restablezco mi contraseña?', 'Wie spät ist es in München?', "Qual é a capital do Brasil?", "Dov'è la stazione?", 'Jak się masz?', '¿Dónde está?']) {
+      expect(cannotJudgeReason(short), short).toBe('not English');
+    }
+    for (const english of ['Tell me a joke', 'Pizza Margherita recipe', 'python list comprehension example', 'Is it a good idea?']) {
+      expect(cannotJudgeReason(english), english).toBeUndefined();
+    }
     const code = 'Fix this:\n' + Array.from({ length: 15 }, (_v, i) => `  const x${i} = compute(${i}); if (x${i} > 3) { total += x${i}; }`).join('\n');
     expect(cannotJudgeReason(code)).toBe('long code');
     const judge = shippedJudgeFor(USE_LITE_MODEL_ID)!;

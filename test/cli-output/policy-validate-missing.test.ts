@@ -1,7 +1,7 @@
 /**
  * `tollgate policy validate` in a repository without a policy: a first-time user is told how to get
- * one; an explicitly named file that is missing is only reported (suggesting init there would write
- * somewhere else than the file they named). A policy path that is a symlink to nothing is not
+ * one; an explicitly named file that is missing gets the next step `start --policy` gives (check
+ * the path, a file beside it with a near name, or init, which writes the default name, not theirs). A policy path that is a symlink to nothing is not
  * "missing": it names a policy that cannot be read, and `policy init` must neither write through
  * it (outside the repository) nor beside it.
  */
@@ -24,10 +24,20 @@ describe('policy validate without a policy file', () => {
     expect(r.err.join('\n')).toMatch(/policy\.yaml:1:1: policy file not found; `tollgate policy init` writes a commented starter there/);
   });
 
-  it('only reports a named file that is missing', async () => {
+  it('a named file that is missing says what to do next, as `start --policy` does', async () => {
     const r = await runPolicyCli(dir, ['validate', 'team.yaml'], {});
     expect(r.code).toBe(1);
-    expect(r.err.join('\n')).toBe('team.yaml:1:1: policy file not found');
+    expect(r.err.join('\n')).toBe(
+      'team.yaml:1:1: policy file not found; check the path, or run `tollgate policy init` to write a commented starter at .tollgate/policy.yaml (read by default)',
+    );
+  });
+
+  it('a named file that is missing points at the file beside it with a near name', async () => {
+    mkdirSync(join(dir, 'policies'));
+    writeFileSync(join(dir, 'policies', 'team.yml'), 'budgets: []\n');
+    const r = await runPolicyCli(dir, ['validate', '--policy', 'policies/team.yaml'], {});
+    expect(r.code).toBe(1);
+    expect(r.err.join('\n')).toBe(`policies/team.yaml:1:1: policy file not found; did you mean ${join('policies', 'team.yml')}?`);
   });
 
   it('a file given both as the argument and with --policy is a usage error (exit 2), said as commander says one', async () => {

@@ -7,6 +7,7 @@ import { openUseLiteEmbedder } from '../../proxy/src/embedding/backends/use-lite
 import { registerKnownModel } from '../../proxy/src/embedding/models/known-models';
 import { EmbeddingService } from '../../proxy/src/embedding/service';
 import type { EmbedderState } from '../../proxy/src/embedding/types';
+import { STOP_BOUND_MS } from '../../proxy/src/embedding/worker-host';
 import { startFakeHub, type FakeHub } from './support/hub-server';
 import { ensureTinyModel, TINY_DIMENSIONS, TINY_MODEL_DIR, TINY_MODELS_DIR, TINY_MODEL_NAME, tinyModelPin } from './support/tiny-model';
 
@@ -198,7 +199,7 @@ describe('EmbeddingService (worker thread)', () => {
   }, 180_000);
 
   it('a process that exits while a closed session\'s onnxruntime step still runs (past the close bound) exits 0, without a native abort', () => {
-    // The preload makes the session build a ~4 s native step, longer than CLOSE_REPLY_WAIT_MS; the
+    // The preload makes the session build a ~2.5 s native step, longer than CLOSE_REPLY_WAIT_MS; the
     // child closes its service once the step has begun, then exits as `tollgate start` does. Before,
     // the exit stopped the worker mid-call: "terminate called after throwing an instance of
     // 'Napi::Error'" and exit code 134 (or a segfault), after the database was closed.
@@ -211,6 +212,31 @@ describe('EmbeddingService (worker thread)', () => {
     expect(child.stdout).toContain('closed');
     expect(child.stderr).not.toMatch(/terminate called|FATAL ERROR|Segmentation|Aborted/);
     expect({ status: child.status, signal: child.signal }).toEqual({ status: 0, signal: null });
+  }, 150_000);
+
+  it('a native step longer than the stop bound holds the whole stop STOP_BOUND_MS from the close, not the close bound plus an exit wait', () => {
+    // A 12 s step: the close answer never comes in time and the exit wait runs out. Before, the
+    // close waited 2 s and the exit 5 s more (7 s), past the editor's 5 s before SIGKILL.
+    const marker = join(tmp, 'slower-load-begun');
+    const child = spawnSync(process.execPath, ['--require', './test/embedding/support/slow-onnx-load.cjs', '--import', 'tsx', 'test/embedding/support/close-mid-load.ts'], {
+      env: { ...process.env, SLOW_LOAD_MARKER: marker, SLOW_LOAD_MS: '12000' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    const closingAt = Number(/closing at (\d+)/.exec(child.stdout)?.[1]);
+    const exitedAt = Number(/exited at (\d+)/.exec(child.stdout)?.[1]);
+    expect(child.stdout).toContain('closed');
+    // The old total was 7 s (CLOSE_REPLY_WAIT_MS, then 5 s at exit).
+    expect(exitedAt - closingAt).toBeGreaterThanOrEqual(STOP_BOUND_MS - 100);
+    expect(exitedAt - closingAt).toBeLessThan(STOP_BOUND_MS + 1_000);
+  }, 150_000);
+
+  it('two services closed together both settle before the process may exit', () => {
+    // Before, the first close to finish parked the worker (unref) while the other still waited for
+    // its answer: nothing kept the process alive, so it exited with that close() unsettled (code 13).
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/embedding/support/close-together.ts'], { encoding: 'utf8', timeout: 120_000 });
+    expect(child.stdout).toContain('closed both');
+    expect(child.status).toBe(0);
   }, 150_000);
 
   it('backend off stays disabled; close() rejects later calls', async () => {

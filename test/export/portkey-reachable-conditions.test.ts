@@ -53,11 +53,13 @@ async function chosen(config: Node, models: string[]): Promise<string[]> {
   return out;
 }
 
-const MODELS = ['gpt-4o', 'gpt-4o-mini', 'llama3', 'qwen2', 'claude-3-opus-latest', 'claude-3-5-haiku-latest', 'o3'];
+const MODELS = ['gpt-4o', 'gpt-4o-mini', 'llama3', 'qwen2', 'claude-3-opus-latest', 'claude-3-5-haiku-latest', 'o3', 'o4-mini', 'gpt-4.1', 'gpt-4.1-mini', 'llama3-mini', 'claude-3-opus-mini'];
 
 describe('every target of an exported Portkey config is reachable', () => {
   it.each([
     ['exact and glob fallbacks beside model-glob providers', 'fallbacks:\n  - { from: gpt-4o, to: [gpt-4o-mini] }\n  - { from: "llama*", to: [qwen2] }\n  - { from: "claude-3-opus*", to: [claude-3-5-haiku-latest] }\n'],
+    // One condition per set of globs a model can match together (gpt-4o-mini: both), and none for a set no name reaches alone.
+    ['overlapping glob fallbacks', 'fallbacks:\n  - { from: "gpt-4o*", to: [o3] }\n  - { from: "*-mini", to: [gpt-4o] }\n  - { from: gpt-4o-mini, to: [o3] }\n  - { from: "gpt-*", to: [o3] }\n'],
     ['a provider-prefixed fallback', 'fallbacks:\n  - { from: "openai/*", to: [gpt-4o-mini] }\n'],
     ['a tier rule for one model', 'routing:\n  tiers:\n    openai: { small: gpt-4o-mini }\n    ollama: { small: qwen2 }\n  rules:\n    - { name: cheap, match: { model: gpt-4o }, tier: small }\n'],
   ])('%s', async (_name, extra) => {

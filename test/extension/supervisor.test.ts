@@ -117,6 +117,19 @@ describe('ProxySupervisor', () => {
     expect(alive(pid)).toBe(false);
   });
 
+  it('stop() waits out the proxy\'s own slowest stop (a model-load step finishing) instead of killing it', async () => {
+    // The proxy's worst case: calls drained (3 s + 1.5 s), then up to 5 s for the embedding worker.
+    const { sup } = make('ok', { baseEnv: { ...process.env, FAKE_MODE: 'ok', FAKE_STOP_MS: '7000' } });
+    const s = await spec();
+    await sup.start(s);
+    const pid = sup.pid!;
+    const started = Date.now();
+    await sup.stop();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6_900);
+    expect(alive(pid)).toBe(false);
+    expect(existsSync(join(s.dataDir, 'stopped-cleanly'))).toBe(true);
+  }, 30_000);
+
   it('restarts a proxy that dies, with a new process', async () => {
     const { sup, states } = make('ok');
     const s = await spec();

@@ -40,6 +40,17 @@ describe('image output tokens by quality, size and number', () => {
     expect(imagesRequestOutputTokens('gpt-image-2', { quality: 'low', size: '2048x2048', n: 3 })).toBe(3 * 4 * 272);
   });
 
+  it('matches by family: snapshots, minor releases, gateway prefixes and the chatgpt-image-latest alias', () => {
+    // OpenAI's image generation guide names chatgpt-image-latest beside gpt-image-1.5: the alias of
+    // ChatGPT's current image model, reserved as the free-size family so no size is under-held.
+    for (const m of ['gpt-image-2.1', 'gpt-image-2-mini', 'chatgpt-image-latest', 'azure:gpt-image-2', 'openai:gpt-image-2-2026-04-21']) {
+      expect(imageOutputTokens(m, 'high', '1024x1024')).toBe(4_160);
+      expect(imageOutputTokens(m, 'high', '2048x2048')).toBe(4 * 4_160);
+    }
+    for (const m of ['gpt-image-1.5-2025-12-16', 'gpt-image-1-mini-2025-10-06', 'azure_openai:gpt-image-1']) expect(imageOutputTokens(m, 'low', '1024x1024')).toBe(272);
+    expect(imageOutputTokens('gpt-image-10x', 'high', '1024x1024')).toBeUndefined();
+  });
+
   it('n images (a multipart edit sends n as text), and 100 tokens a streamed partial image', () => {
     expect(imagesRequestOutputTokens('gpt-image-1.5', { quality: 'high', size: '1024x1024', n: 4 })).toBe(4 * 4_160);
     expect(imagesRequestOutputTokens('gpt-image-1', { quality: 'low', size: '1024x1024', n: '3' })).toBe(3 * 272);

@@ -61,8 +61,12 @@ export function cachedCount(proxy: RunningProxy, needle: string): number {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls until `cond` holds (bounded by attempts, not by a wall-clock threshold on the result). */
-export async function until(cond: () => boolean, tries = 200, everyMs = 25): Promise<void> {
+/**
+ * Polls until `cond` holds (bounded by attempts, not by a wall-clock threshold on the result). The
+ * default bound, 20 s, only says when to give up on a condition: a row behind a cold token worker
+ * on a loaded machine took longer than the 5 s it used to be.
+ */
+export async function until(cond: () => boolean, tries = 800, everyMs = 25): Promise<void> {
   for (let i = 0; i < tries; i++) {
     if (cond()) return;
     await sleep(everyMs);

@@ -49,6 +49,8 @@ export interface FakeBatchApi {
   fail(id: string): void;
   /** When true, a batch finishes the first time it is retrieved after creation. */
   autoComplete: boolean;
+  /** When true, an OpenAI batch is created but its creation is never answered (a proxy killed meanwhile). */
+  silentCreates: boolean;
   /** Requests submitted inside batches so far (what the cache answered never arrives here). */
   submittedRequests(): number;
   handles(path: string): boolean;
@@ -249,7 +251,7 @@ export function createFakeBatchApi(baseUrl: () => string): FakeBatchApi {
         files.set(f.id, f);
         return send(res, 200, fileObject(f));
       }
-      if (!id && method === 'GET') return send(res, 200, { object: 'list', data: [...files.values()].map(fileObject), has_more: false, first_id: null, last_id: null });
+      if (!id && method === 'GET') return send(res, 200, fileList(url.searchParams));
       const f = id ? files.get(id) : undefined;
       if (!f) return error(res, 'openai', 404, `No such File object: ${id}`);
       if (parts[3] === 'content' && method === 'GET') {
@@ -277,6 +279,7 @@ export function createFakeBatchApi(baseUrl: () => string): FakeBatchApi {
           .map((l) => ({ customId: String(l.custom_id), body: (l.body ?? {}) as Json }));
         const b: FakeBatch = { id: nextId('batch_'), kind: 'openai', endpoint: String(body.endpoint ?? '/v1/chat/completions'), requests, status: 'in_progress', createdAt: now(), inputFileId: input.id, metadata: body.metadata, outcomes: new Map(), retrievals: 0 };
         batches.set(b.id, b);
+        if (api.silentCreates) return;
         return send(res, 200, openaiBatch(b));
       }
       if (!id && method === 'GET') {
@@ -348,6 +351,18 @@ export function createFakeBatchApi(baseUrl: () => string): FakeBatchApi {
     return send(res, 200, anthropicBatch(b), 'anthropic');
   }
 
+  /** GET /v1/files as OpenAI pages it: newest first (`order=asc` reverses), `purpose` filters, `after` is the last id seen, `limit` defaults to 10,000. */
+  function fileList(q: URLSearchParams): Json {
+    let all = [...files.values()].reverse();
+    if (q.get('order') === 'asc') all.reverse();
+    const purpose = q.get('purpose');
+    if (purpose) all = all.filter((f) => f.purpose === purpose);
+    const after = q.get('after');
+    if (after) all = all.slice(all.findIndex((f) => f.id === after) + 1);
+    const data = all.slice(0, Number(q.get('limit') ?? 10_000)).map(fileObject);
+    return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: all.length > data.length };
+  }
+
   function fileObject(f: FakeFile): Json {
     return { id: f.id, object: 'file', bytes: Buffer.byteLength(f.content), created_at: f.createdAt, filename: f.filename, purpose: f.purpose, status: 'processed', status_details: null, expires_at: null };
   }
@@ -359,6 +374,7 @@ export function createFakeBatchApi(baseUrl: () => string): FakeBatchApi {
     expire,
     fail,
     autoComplete: false,
+    silentCreates: false,
     submittedRequests: () => [...batches.values()].reduce((n, b) => n + b.requests.length, 0),
     handles: (path) => /^\/v1\/(files|batches)(\/|$)/.test(path) || /^\/v1\/messages\/batches(\/|$)/.test(path),
     handle,

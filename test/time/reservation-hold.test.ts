@@ -21,7 +21,8 @@ describe('reservation hold horizon', () => {
     const clock = manualClock();
     const p = policy({ budgets: [{ name: 'monthly', period: 'month', usd: 1 }] });
     const g = new Governor(t.open(), () => p, clock.now);
-    const batch = g.admit({ ...call, holdMs: 24 * 60 * MIN });
+    const batch = g.admit(call);
+    g.holdForProvider(batch.reservationId!, 24 * 60 * MIN);
     const single = g.admit(call);
     clock.advance(31 * MIN);
     expect(g.recoverAfterRestart()).toBe(1);
@@ -41,7 +42,8 @@ describe('reservation hold horizon', () => {
     const clock = manualClock();
     const p = policy({ budgets: [{ name: 'monthly', period: 'month', usd: 1 }] });
     const first = new Governor(t.open(), () => p, clock.now);
-    const batch = first.admit({ ...call, holdMs: 24 * 60 * MIN });
+    const batch = first.admit(call);
+    first.holdForProvider(batch.reservationId!, 24 * 60 * MIN);
     const single = first.admit(call);
     first.close();
     clock.advance(MIN);
@@ -54,7 +56,8 @@ describe('reservation hold horizon', () => {
     next.settle(batch.reservationId!, { costUsd: 0.0001, tokens: 100 });
     expect(next.status()[0]).toMatchObject({ reservedUsd: 0, spentTokens: 100 + single.reservedTokens! });
     // One never settled is charged once its hold has passed, whichever proxy is running.
-    const lost = next.admit({ ...call, holdMs: 60 * MIN });
+    const lost = next.admit(call);
+    next.holdForProvider(lost.reservationId!, 60 * MIN);
     next.close();
     const third = new Governor(t.open(), () => p, clock.now);
     expect(third.recoverOrphans()).toBe(0);
@@ -113,7 +116,9 @@ describe('reservation hold horizon', () => {
     const g = new Governor(db, () => p, clock.now);
     g.close();
     const again = new Governor(t.open(), () => p, clock.now);
-    expect(again.admit({ ...call, holdMs: 60 * MIN }).decision).toBe('allow');
+    const held = again.admit(call);
+    again.holdForProvider(held.reservationId!, 60 * MIN);
+    expect(held.decision).toBe('allow');
     // 'old' belongs to no live Governor of this process: recovered at once.
     expect(again.recoverAfterRestart()).toBe(1);
   });

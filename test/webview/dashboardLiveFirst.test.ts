@@ -33,6 +33,15 @@ const holdPagesScript = `(() => {
   };
 })();`;
 
+/** Sets `window.__pageApplied`: settles on the frame after the next calls/page answer is handled. */
+const pageAppliedScript = `window.__pageApplied = new Promise((resolve) => {
+  addEventListener('message', function seen(e) {
+    if (e.data?.kind !== 'response' || e.data.type !== 'calls/page') return;
+    removeEventListener('message', seen);
+    requestAnimationFrame(() => resolve(true));
+  });
+}); undefined`;
+
 /** The ids of the table's rows as shown, top to bottom. */
 const shownIds = `[...document.querySelectorAll('.vt-body .vt-row:not([hidden])')].sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index)).map((r) => Number(r.dataset.id))`;
 type Push = { __push(calls: unknown[]): void };
@@ -72,9 +81,11 @@ describe.skipIf(!chromiumAvailable)('live calls before the first page', () => {
       // Recorded after the page was read: the stream has it, the page does not.
       await page.evaluate((cs) => (window as unknown as Push).__push(cs), [liveCall(31)]);
       await poll(() => page.evaluate(`${shownIds}[0]`)).toBe(31);
+      // The rows as drawn once the page is in: its answer reaches the app's listener first (registered
+      // at load), whose continuation asks the table for a frame before this listener asks for the next.
+      await page.evaluate(pageAppliedScript);
       await page.evaluate('window.__releasePages()');
-      await poll(() => page.evaluate('window.__heldPages()')).toBe(0);
-      await page.waitForTimeout(200);
+      await page.evaluate('window.__pageApplied');
       expect(((await page.evaluate(shownIds)) as number[]).slice(0, 3)).toEqual([31, 30, 29]);
       expect(d.problems).toEqual([]);
     } finally {

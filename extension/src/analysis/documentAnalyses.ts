@@ -4,10 +4,12 @@
  * message (./scheduling.ts). The analysis engine (tokenizer ranks, price data, tree-sitter) is loaded on first use,
  * not at activation, so activation stays cheap.
  */
+import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { AnalysisSettings, FileAnalysis } from '@proxy/analysis/types';
 import { cellAnalysis, pythonOfCell } from '@proxy/analysis/code/notebook';
 import { readConfig } from '../config';
+import { INSTRUCTION_PEERS_GLOB, isInstructionDocument } from './instructionPeers';
 import { notificationText } from '../util/notificationText';
 import { cellContext, NOTEBOOK_CELL_SCHEME, notebookOf, type CellContext } from './notebookCells';
 import { KNOWN_PROMPT_PATTERNS, selectorPattern } from './promptPatterns';
@@ -62,12 +64,12 @@ export class DocumentAnalyses implements vscode.Disposable {
    */
   private readonly tooLarge = new Map<string, { message: string; told: boolean }>();
   /**
-   * Each document's last finished analysis and the text it read. A new version with that same text
-   * (a character typed and deleted within the debounce, undo back to it, a save whose formatter
-   * changed nothing) gets it back instead of a full run: on a 5,000-line prompt one run is a
-   * tokenizer pass over the whole file and every rule.
+   * Each document's last finished analysis and a hash of the text it read (not the text: VS Code
+   * holds that already). A new version with that same text (a character typed and deleted within
+   * the debounce, undo back to it, a save whose formatter changed nothing) gets it back instead of a
+   * full run: on a 5,000-line prompt one run is a tokenizer pass over the whole file and every rule.
    */
-  private readonly lastText = new Map<string, { text: string; result: FileAnalysis | undefined }>();
+  private readonly lastRun = new Map<string, { hash: string; result: FileAnalysis | undefined }>();
   private analyzer: Promise<Analyzer> | undefined;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** Fires when a document's analysis may differ (new version analysed, settings changed). */
@@ -83,7 +85,7 @@ export class DocumentAnalyses implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => {
         this.runs.forget(d.uri.toString());
         this.tooLarge.delete(d.uri.toString());
-        this.lastText.delete(d.uri.toString());
+        this.lastRun.delete(d.uri.toString());
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         // Only the settings the analysis reads: a new proxy port (which the extension itself writes when
@@ -91,7 +93,7 @@ export class DocumentAnalyses implements vscode.Disposable {
         // they are; re-analysing them all would be wasted work and blank their problems meanwhile.
         if (!ANALYSIS_SETTINGS.some((s) => e.affectsConfiguration(s))) return;
         this.programs.clear();
-        this.lastText.clear();
+        this.lastRun.clear();
         for (const u of this.runs.clear()) this.changed.fire(vscode.Uri.parse(u));
       }),
       // A cell's analysis depends on the other cells: an edit to one (the MODEL constant, the client)
@@ -105,6 +107,11 @@ export class DocumentAnalyses implements vscode.Disposable {
       }),
       { dispose: () => this.siblings.dispose() },
     );
+    // An instruction file is analysed with its peers as they are on disk (./engine.ts): a peer saved,
+    // or written by another program or a checkout, changes its findings with no edit of its own.
+    const peers = vscode.workspace.createFileSystemWatcher(INSTRUCTION_PEERS_GLOB);
+    const peerChanged = (u: vscode.Uri) => this.peerChanged(u);
+    this.disposables.push(peers, peers.onDidChange(peerChanged), peers.onDidCreate(peerChanged), peers.onDidDelete(peerChanged));
     // Cells added, removed or moved (absent from stand-in `vscode` modules without notebooks).
     const ws = vscode.workspace as Partial<Pick<typeof vscode.workspace, 'onDidOpenNotebookDocument' | 'onDidChangeNotebookDocument' | 'onDidCloseNotebookDocument'>>;
     if (ws.onDidOpenNotebookDocument && ws.onDidChangeNotebookDocument && ws.onDidCloseNotebookDocument)
@@ -125,6 +132,20 @@ export class DocumentAnalyses implements vscode.Disposable {
   private notebookChanged(notebook: vscode.NotebookDocument, edited: string | undefined, delayMs: number): void {
     this.siblings.schedule(notebook.uri.toString(), delayMs, () => {
       for (const c of notebook.getCells()) if (c.document.uri.toString() !== edited) this.changed.fire(c.document.uri);
+    });
+  }
+
+  /** Once a burst of changes ends (a checkout writes many files), the folder's open instruction files are analysed again. */
+  private peerChanged(file: vscode.Uri): void {
+    const folder = vscode.workspace.getWorkspaceFolder(file)?.uri.toString();
+    if (!folder) return;
+    this.siblings.schedule(`peers of ${folder}`, readConfig(file).debounceMs, () => {
+      for (const d of vscode.workspace.textDocuments) {
+        if (d.uri.scheme !== 'file' || !isInstructionDocument(d.uri.fsPath, d.languageId) || vscode.workspace.getWorkspaceFolder(d.uri)?.uri.toString() !== folder) continue;
+        this.runs.forget(d.uri.toString());
+        this.lastRun.delete(d.uri.toString());
+        this.changed.fire(d.uri);
+      }
     });
   }
 
@@ -149,11 +170,12 @@ export class DocumentAnalyses implements vscode.Disposable {
       doc.version,
       async (t) => {
         const text = doc.uri.scheme === NOTEBOOK_CELL_SCHEME ? pythonOfCell(doc.getText()) : doc.getText();
-        const last = this.lastText.get(key);
-        if (last?.text === text) return last.result;
+        const hash = createHash('sha256').update(text).digest('base64');
+        const last = this.lastRun.get(key);
+        if (last?.hash === hash) return last.result;
         const out = await this.run(doc.uri, uriPath(doc.uri), text, doc.languageId, t);
-        // A cancelled run's undefined is no answer for its text (nor is one the settings changed under).
-        if (!t.isCancellationRequested) this.lastText.set(key, { text, result: out });
+        // A cancelled run's undefined is no answer for its text (nor is one the settings or a peer changed under).
+        if (!t.isCancellationRequested) this.lastRun.set(key, { hash, result: out });
         return out;
       },
       token,
@@ -219,7 +241,7 @@ export class DocumentAnalyses implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.runs.clear();
     this.programs.clear();
-    this.lastText.clear();
+    this.lastRun.clear();
   }
 }
 

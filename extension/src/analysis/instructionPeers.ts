@@ -4,6 +4,13 @@
  */
 import { isInstructionKind, promptKindOf } from '../../../proxy/src/analysis/prompt/detect';
 
+/**
+ * The files readInstructionFiles (proxy/src/analysis/workspace/instructions.ts) reads as an
+ * instruction file's peers, for a watcher: when one changes on disk, the open instruction files of
+ * its folder are analysed again.
+ */
+export const INSTRUCTION_PEERS_GLOB = '**/{AGENTS.md,CLAUDE.md,.github/copilot-instructions.md,.github/instructions/*.instructions.md}';
+
 /** The same test `tollgate lint` applies (so `agents.md` counts in the editor as it does there). */
 export function isInstructionDocument(path: string, languageId?: string): boolean {
   return isInstructionKind(promptKindOf(path, languageId, []) ?? '');

@@ -9,6 +9,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STOP_GRACE_MS } from '@contract/process';
 
 export interface OwnerRecord {
   /** The proxy process. */
@@ -86,8 +87,14 @@ export function orphanOnPort(dataDir: string, port: number, uptimeSec: number | 
   return startedAt >= r.spawnedAt - UPTIME_SLACK_MS && startedAt <= r.healthyAt + UPTIME_SLACK_MS ? r : undefined;
 }
 
+/**
+ * From SIGTERM to SIGKILL for a proxy: its own stop bound (a slow model-load step included) and two
+ * seconds to exit, so SIGKILL is only ever for a proxy that hangs past its own deadline.
+ */
+export const KILL_AFTER_MS = STOP_GRACE_MS + 2_000;
+
 /** SIGTERM, then SIGKILL when it is still there after `graceMs`; resolves once it is gone (or given up on). */
-export async function stopProcess(pid: number, graceMs = 8_000): Promise<void> {
+export async function stopProcess(pid: number, graceMs = KILL_AFTER_MS): Promise<void> {
   const gone = async (ms: number): Promise<boolean> => {
     for (const end = Date.now() + ms; Date.now() < end; ) {
       if (!isAlive(pid)) return true;

@@ -12,7 +12,7 @@ import { baseUrls, type ProxyState } from './state';
 import { LineSplitter } from '../util/lines';
 import { FailureLines, policyReason } from './failureLines';
 import { verifyProxyIdentity, type Identity } from './identity';
-import { clearOwner, orphanOnPort, stopProcess, writeOwner } from './ownerRecord';
+import { clearOwner, KILL_AFTER_MS, orphanOnPort, stopProcess, writeOwner } from './ownerRecord';
 import { describeBoth, describeBuild, isOtherBuild } from './build';
 
 export interface LaunchSpec {
@@ -467,7 +467,7 @@ export class ProxySupervisor {
 }
 
 /** SIGTERM, then SIGKILL if the process is still there after a grace period. Only our own child. */
-async function terminate(child: ChildProcess, graceMs = 5_000): Promise<void> {
+async function terminate(child: ChildProcess, graceMs = KILL_AFTER_MS): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise<void>((r) => child.once('exit', () => r()));
   child.kill('SIGTERM');

@@ -7,7 +7,7 @@ import type { DetectedCall } from './code/llm-call';
 import { isNotebookPath, isPythonCell, notebookFileAnalysis, notebookProgram, readNotebook } from './code/notebook';
 import { buildLens } from './cost/lens';
 import { priceAsFor } from './cost/model-prices';
-import { PieceCounter } from './cost/piece-counter';
+import { pieceCounterFor } from './cost/piece-counter';
 import { codeLanguageOf, type CodeLanguage, DEFAULT_PROMPT_GLOBS, isInstructionKind, promptKindOf } from './prompt/detect';
 import type { PromptDocument } from './prompt/document';
 import { parseGithubPrompt } from './prompt/github-prompt';
@@ -137,7 +137,7 @@ async function analyzePrompt(input: AnalysisInput, kind: PromptFileKind, setting
     exact: countTextTokens('', model).exact,
     settings,
     related: context.relatedFiles ?? [],
-    counter: new PieceCounter(model),
+    counter: pieceCounterFor(model),
   };
   const calls: CostLens[] = [];
   const comparisonModels = settings.comparisonModels ?? [];
@@ -218,15 +218,6 @@ async function analyzeCode(input: AnalysisInput, language: CodeLanguage, setting
   else if (language === 'go') detected = await (await import('./code/go-calls')).findGoCalls(input.text, settings.wasmDir);
   else if (language === 'java') detected = await (await import('./code/java-calls')).findJavaCalls(input.text, settings.wasmDir);
   else detected = (await import('./code/typescript-calls')).findTypeScriptCalls(input.path, input.text);
-  // One counter per model for the whole file: calls repeat the same roles, prompts and words.
-  const counters = new Map<string, PieceCounter>();
-  const counterFor = (model: string): PieceCounter => {
-    const known = counters.get(model);
-    if (known) return known;
-    const c = new PieceCounter(model);
-    counters.set(model, c);
-    return c;
-  };
   await checkpoint(context);
   // A call through another provider's SDK client (Groq, Together) is billed at that provider's rate,
   // for the model as shown or, failing that, as written (Together prices `meta-llama/Llama-3.3-…`).
@@ -238,7 +229,7 @@ async function analyzeCode(input: AnalysisInput, language: CodeLanguage, setting
   const calls: CostLens[] = detected.map((c, i) => {
     const unseen: Array<'arguments' | 'model'> = [...(c.argumentsHidden ? (['arguments'] as const) : []), ...(c.model ? [] : (['model'] as const))];
     const { model = defaultModel, priceAs } = priced[i]!;
-    const counter = counterFor(model);
+    const counter = pieceCounterFor(model);
     const lens = buildLens({
       model,
       countText: (t) => counter.count(t),

@@ -69,9 +69,8 @@ export function batchRouter(
   router.get(`${OPENAI_PATHS.files}/:id`, wrap(async (req, res) => {
     const id = String(req.params.id);
     if (!isLocalFile(id)) return passThrough(svc, req, res, 'openai');
-    const local = store.localFile(id);
-    if (local) return void res.json(fileObject(local));
-    noSuchFile(res, id);
+    const local = ownLocalFile(svc, req, res, id);
+    if (local) res.json(fileObject(local));
   }));
   router.delete(`${OPENAI_PATHS.files}/:id`, wrap((req, res) => deleteFile(svc, req, res)));
   router.get(`${OPENAI_PATHS.files}/:id/content`, wrap((req, res) => fileContent(svc, req, res)));
@@ -82,7 +81,7 @@ export function batchRouter(
   router.get(`${OPENAI_PATHS.batches}/:id`, wrap((req, res) => retrieveOpenAIBatch(svc, req, res)));
   router.post(`${OPENAI_PATHS.batches}/:id/cancel`, raw, wrap(async (req, res) => {
     const b = store.batch(String(req.params.id));
-    if (b?.local) return void res.json(openaiLocalBatch(b));
+    if (b?.local && submittedBy(svc, req, b)) return void res.json(openaiLocalBatch(b));
     await passThrough(svc, req, res, 'openai');
   }));
 
@@ -103,7 +102,7 @@ export function batchRouter(
   router.delete(`${ANTHROPIC_PATHS.batches}/:id`, wrap((req, res) => passThrough(svc, req, res, 'anthropic')));
   router.post(`${ANTHROPIC_PATHS.batches}/:id/cancel`, raw, wrap(async (req, res) => {
     const b = store.batch(String(req.params.id));
-    if (b?.local) return void res.json(anthropicLocalBatch(b, req));
+    if (b?.local && submittedBy(svc, req, b)) return void res.json(anthropicLocalBatch(b, req));
     await passThrough(svc, req, res, 'anthropic');
   }));
   router.get(`${ANTHROPIC_PATHS.batches}/:id/results`, wrap((req, res) => anthropicResults(svc, req, res)));
@@ -173,6 +172,16 @@ function submission(
     settledAt: null,
     ...f,
   };
+}
+
+/**
+ * Whether the caller's key submitted this batch. One the cache answered whole exists only here:
+ * for another key it goes to the provider, which answers for a batch it does not have (404), as it
+ * would for another key's batch; its cached answers were anyone's who had its id.
+ */
+function submittedBy(svc: BatchService, req: Req, b: BatchRow): boolean {
+  const id = svc.identify(req.headers, b.protocol);
+  return !('error' in id) && id.keyFingerprint === b.keyFingerprint;
 }
 
 function fail(res: Res, protocol: Protocol, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
@@ -325,9 +334,17 @@ function fileObject(f: LocalFile): Json {
   return { id: f.id, object: 'file', bytes: 0, created_at: Math.floor(f.createdAt / 1000), filename: input ? 'batch.jsonl' : 'batch_output.jsonl', purpose: f.purpose, status: 'processed', status_details: null };
 }
 
-/** OpenAI's answer for a file it does not have (or that was deleted): the provider is not asked about an id it never gave. */
-function noSuchFile(res: Res, fileId: string): void {
-  fail(res, 'openai', 404, 'invalid_request_error', `No such File object: ${fileId}`);
+/**
+ * A file Tollgate serves itself, when the caller's key owns it; otherwise answered here as OpenAI
+ * answers for a file it does not have (or that was deleted): another key's file is not there for
+ * this one, and the provider is not asked about an id it never gave.
+ */
+function ownLocalFile(svc: BatchService, req: Req, res: Res, fileId: string): LocalFile | undefined {
+  const id = identityOr400(svc, req, res, 'openai');
+  if (!id) return undefined;
+  const file = svc.store.localFile(fileId, id.namespace, id.keyFingerprint);
+  if (!file) fail(res, 'openai', 404, 'invalid_request_error', `No such File object: ${fileId}`);
+  return file;
 }
 
 /**
@@ -361,10 +378,7 @@ async function listFiles(svc: BatchService, req: Req, res: Res): Promise<void> {
 async function deleteFile(svc: BatchService, req: Req, res: Res): Promise<void> {
   const fileId = String(req.params.id);
   if (!isLocalFile(fileId)) return passThrough(svc, req, res, 'openai');
-  const id = identityOr400(svc, req, res, 'openai');
-  if (!id) return;
-  // Another key's file is not there for this one, as at the provider.
-  if (!svc.store.localFiles(id.namespace, id.keyFingerprint).some((f) => f.id === fileId)) return noSuchFile(res, fileId);
+  if (!ownLocalFile(svc, req, res, fileId)) return;
   // Unread, its cached answers were never recorded and the batch's reservation never closed: reading it would have done both.
   const owner = svc.store.batchForFile(fileId);
   if (owner?.kind === 'output') {
@@ -421,7 +435,7 @@ async function createOpenAIBatch(svc: BatchService, req: Req, res: Res): Promise
     row.id = `batch_${LOCAL_PREFIX}${randomUUID().replace(/-/g, '')}`;
     row.status = 'completed';
     row.outputFileId = localOutputId(row.id);
-    svc.store.saveBatch(row);
+    svc.saveBatch(row);
     res.set(headers).json(openaiLocalBatch(row, body));
     return;
   }
@@ -434,13 +448,13 @@ async function createOpenAIBatch(svc: BatchService, req: Req, res: Res): Promise
   }
   row.id = batchObj.id;
   row.status = String(batchObj.status ?? 'validating');
-  svc.store.saveBatch(row);
+  svc.saveBatch(row);
   relay(res, up, undefined, headers);
 }
 
 async function retrieveOpenAIBatch(svc: BatchService, req: Req, res: Res): Promise<void> {
   const known = svc.store.batch(String(req.params.id));
-  if (known?.local) return void res.set('x-tollgate-batch-cached', String(known.cachedCount)).json(openaiLocalBatch(known));
+  if (known?.local && submittedBy(svc, req, known)) return void res.set('x-tollgate-batch-cached', String(known.cachedCount)).json(openaiLocalBatch(known));
   const id = identityOr400(svc, req, res, 'openai');
   if (!id) return;
   const up = await upstream(svc, req, res, id, 'GET', req.path);
@@ -474,7 +488,7 @@ function localOutputId(batchId: string): string {
 
 async function fileContent(svc: BatchService, req: Req, res: Res): Promise<void> {
   const fileId = String(req.params.id);
-  if (isLocalFile(fileId) && !svc.store.localFile(fileId)) return noSuchFile(res, fileId);
+  if (isLocalFile(fileId) && !ownLocalFile(svc, req, res, fileId)) return;
   const owner = svc.store.batchForFile(fileId);
   // Only ever named once the batch ended (see retrieveOpenAIBatch): its results are all known.
   if (owner?.kind === 'output' && owner.batch.outputFileId === localOutputId(owner.batch.id)) {
@@ -613,7 +627,7 @@ async function createAnthropicBatch(svc: BatchService, req: Req, res: Res): Prom
     row.inputId = row.id;
     row.status = 'ended';
     svc.store.saveInput({ id: row.id, provider: id.provider.name, namespace: id.namespace, local: true }, prepared.lines);
-    svc.store.saveBatch(row);
+    svc.saveBatch(row);
     res.set(headers).json(anthropicLocalBatch(row, req));
     return;
   }
@@ -628,13 +642,13 @@ async function createAnthropicBatch(svc: BatchService, req: Req, res: Res): Prom
   row.inputId = b.id;
   row.status = String(b.processing_status ?? 'in_progress');
   svc.store.saveInput({ id: b.id, provider: id.provider.name, namespace: id.namespace, local: false }, prepared.lines);
-  svc.store.saveBatch(row);
+  svc.saveBatch(row);
   relay(res, up, JSON.stringify(rewriteResultsUrl(req, b)), headers);
 }
 
 async function retrieveAnthropicBatch(svc: BatchService, req: Req, res: Res): Promise<void> {
   const known = svc.store.batch(String(req.params.id));
-  if (known?.local) return void res.set('x-tollgate-batch-cached', String(known.cachedCount)).json(anthropicLocalBatch(known, req));
+  if (known?.local && submittedBy(svc, req, known)) return void res.set('x-tollgate-batch-cached', String(known.cachedCount)).json(anthropicLocalBatch(known, req));
   const id = identityOr400(svc, req, res, 'anthropic');
   if (!id) return;
   const up = await upstream(svc, req, res, id, 'GET', req.path);
@@ -652,7 +666,7 @@ async function retrieveAnthropicBatch(svc: BatchService, req: Req, res: Res): Pr
 
 async function anthropicResults(svc: BatchService, req: Req, res: Res): Promise<void> {
   const known = svc.store.batch(String(req.params.id));
-  if (known?.local) {
+  if (known?.local && submittedBy(svc, req, known)) {
     const cached = svc.cachedResults(known);
     svc.record(known, [], cached);
     svc.settle(known);

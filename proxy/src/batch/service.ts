@@ -152,8 +152,6 @@ export class BatchService {
       maxOutputTokens: outputTokens,
       worstCaseUsd,
       refuseIfWorstCaseExceeds: true,
-      // The provider runs the batch whether or not this proxy restarts meanwhile.
-      holdMs: BATCH_HOLD_MS,
     });
     if (result.decision === 'block' || result.decision === 'downgrade') {
       if (result.reservationId) this.governor.release(result.reservationId);
@@ -161,6 +159,19 @@ export class BatchService {
       return { ok: false, message: `Tollgate: this batch's worst case (${formatUsd(worstCaseUsd)} at the batch rate) is refused: ${why}.`, worstCaseUsd, ...(result.retryAfterSec !== undefined ? { retryAfterSec: result.retryAfterSec } : {}) };
     }
     return { ok: true, worstCaseUsd, ...(result.reservationId ? { reservationId: result.reservationId } : {}), ...(result.summary ? { budgetHeader: result.summary } : {}) };
+  }
+
+  /**
+   * Save a submission the provider took (or the cache answered), and hand its reservation to the
+   * provider in the same transaction: the provider runs the batch whether or not this proxy restarts
+   * meanwhile. Until then the reservation is an ordinary call's, charged at its worst case by the
+   * next start if the proxy dies while the submission is sent (it may have reached the provider).
+   */
+  saveBatch(row: BatchRow): void {
+    this.services.db.transaction(() => {
+      this.store.saveBatch(row);
+      if (row.reservationId) this.governor?.holdForProvider(row.reservationId, BATCH_HOLD_MS);
+    })();
   }
 
   release(reservationId: string | undefined): void {

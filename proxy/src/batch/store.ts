@@ -153,6 +153,8 @@ const LOCAL_FILES = `SELECT id, createdAt, purpose FROM (
     UNION ALL
     SELECT output_file_id, created_at, 'batch_output', key_fingerprint FROM batches WHERE output_file_id LIKE 'file-out-tollgate\\_%' ESCAPE '\\'
   ) WHERE id NOT IN (SELECT file_id FROM batch_deleted_files)`;
+/** Those of one key: inputs by its cache namespace, outputs by its fingerprint (parameters in that order). */
+const OWNED_FILES = `${LOCAL_FILES} AND owner = CASE purpose WHEN 'batch' THEN ? ELSE ? END`;
 
 export class BatchStore {
   constructor(private readonly db: Db) {
@@ -232,14 +234,12 @@ export class BatchStore {
    * cache answered whole (owned by the key's cache namespace) and output files of its own (by the key).
    */
   localFiles(namespace: string, keyFingerprint: string): LocalFile[] {
-    return this.db
-      .prepare(`${LOCAL_FILES} AND owner = CASE purpose WHEN 'batch' THEN ? ELSE ? END ORDER BY createdAt DESC, id`)
-      .all(namespace, keyFingerprint) as LocalFile[];
+    return this.db.prepare(`${OWNED_FILES} ORDER BY createdAt DESC, id`).all(namespace, keyFingerprint) as LocalFile[];
   }
 
-  /** One file Tollgate serves itself, whoever owns it; undefined when there is none (or it was deleted). */
-  localFile(fileId: string): LocalFile | undefined {
-    return this.db.prepare(`${LOCAL_FILES} AND id = ?`).get(fileId) as LocalFile | undefined;
+  /** One of the key's files of that list; undefined when there is none, it was deleted, or another key owns it. */
+  localFile(fileId: string, namespace: string, keyFingerprint: string): LocalFile | undefined {
+    return this.db.prepare(`${OWNED_FILES} AND id = ?`).get(namespace, keyFingerprint, fileId) as LocalFile | undefined;
   }
 
   deleteFile(fileId: string): void {

@@ -10,6 +10,7 @@ import { ExactCache } from '../cache/exactCache';
 import { SemanticStore } from '../cache/semantic/store';
 import { numberOption, printable } from './common';
 import { openDataDb } from './dataDb';
+import { dataDirOption } from './paths';
 
 const KEY_FINGERPRINT = /^tg_[0-9a-f]{16}$|^tg_anonymous$/;
 
@@ -24,7 +25,7 @@ export function cacheCommand(): Command {
   cmd
     .command('stats')
     .description('print the number of cached entries per endpoint and model')
-    .option('-d, --data-dir <dir>', 'data directory (default: $TOLLGATE_DATA_DIR or ~/.tollgate)')
+    .addOption(dataDirOption())
     .action((opts: { dataDir?: string }) => {
       const { db, file } = openDataDb(opts.dataDir, true);
       const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cache_entries'").get() !== undefined;
@@ -38,7 +39,7 @@ export function cacheCommand(): Command {
   cmd
     .command('clear')
     .description('remove cached answers: all of them, only expired ones, or those of one API key (by its tg_ fingerprint)')
-    .option('-d, --data-dir <dir>', 'data directory (default: $TOLLGATE_DATA_DIR or ~/.tollgate)')
+    .addOption(dataDirOption())
     .addOption(new Option('--expired', 'only remove expired entries (of every key)').conflicts('key'))
     .option('--key <fingerprint>', 'only entries of this key fingerprint (as shown in the dashboard), in the namespace of --cache-version (not read from the policy)')
     .option('--cache-version <n>', 'with --key: cache version the namespace was made with (policy cache.version; default 1)', numberOption({ integer: true, min: 0 }))

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as nodePath from 'node:path';
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { EXIT_CODES } from '../../../contract/process';
 import { DatabaseFileError } from '../db/open';
 import { expandHome } from '../embedding/models/paths';
@@ -91,6 +91,20 @@ export function displayPath(cwd: string, p: string, path: PathApi = nodePath): s
   const r = path.relative(cwd, p);
   if (r === '' || path.isAbsolute(r) || r === '..' || r.startsWith(`..${path.sep}`)) return p;
   return r;
+}
+
+/**
+ * commander's "unknown option" error with the flag meant, where commander suggests none (it does
+ * for a small typo only): the one flag of `cmd` the given one starts (`--max-sev`: getopt and
+ * argparse take a prefix), or the option a value belongs to (`--json` → `--format json`).
+ */
+export function withOptionHint(cmd: Command, text: string): string {
+  const flag = /^error: unknown option '--([^'=]+)[^']*'\n$/.exec(text)?.[1];
+  if (flag === undefined) return text;
+  const starts = cmd.options.filter((o) => o.long?.startsWith(`--${flag}`));
+  const owner = cmd.options.find((o) => o.argChoices?.includes(flag));
+  const meant = starts.length === 1 ? starts[0]!.long : owner ? `${owner.long} ${flag}` : undefined;
+  return meant ? `${text}(Did you mean ${meant}?)\n` : text;
 }
 
 /** Quotes a command-line argument for a POSIX shell when it needs it. */

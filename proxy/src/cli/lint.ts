@@ -103,7 +103,11 @@ export async function runLint(paths: string[], options: LintOptions, io: LintCom
 }
 
 export function lintCommand(io: LintCommandIO = processIO): Command {
-  const exit = io.exit ?? ((code: number) => void (process.exitCode = code));
+  const exit =
+    io.exit ??
+    ((code: number) => {
+      process.exitCode = code;
+    });
   const cmd = new Command('lint')
     .description('Analyse prompt files and LLM calls: token and $ counts, missing output limits, duplicated or wasteful prompt text.')
     .argument('[paths...]', 'files or directories (default: the current directory; node_modules and .git are skipped)')

@@ -7,7 +7,7 @@ import { EXIT_CODES } from '../../../contract/process';
 import { VERSION_LINE } from '../version';
 import { batchCommand } from './batch';
 import { cacheCommand } from './cache';
-import { CliError, describeFailure, EXIT_FAILURE, ignoreBrokenPipes, printableLines } from './common';
+import { CliError, describeFailure, EXIT_FAILURE, ignoreBrokenPipes, printableLines, withOptionHint } from './common';
 import { lintCommand } from './lint';
 import { modelCommand } from './model';
 import { policyCommand } from './policy';
@@ -38,6 +38,7 @@ program.addCommand(batchCommand());
  */
 function usageErrorsExit(cmd: Command): void {
   cmd.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT_CODES.usage));
+  cmd.configureOutput({ outputError: (text, write) => write(withOptionHint(cmd, text)) });
   for (const sub of cmd.commands) usageErrorsExit(sub);
 }
 usageErrorsExit(program);

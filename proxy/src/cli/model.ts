@@ -7,7 +7,7 @@ import { type KnownModel, MINILM_MODEL_ID, requireKnownModel } from '../embeddin
 import { defaultRemoteHost, modelsDirOf } from '../embedding/models/paths';
 import { EXIT_FAILURE, printableLines } from './common';
 import { prepareDataDir } from './dataDb';
-import { dataDirFrom } from './paths';
+import { dataDirFrom, dataDirOption } from './paths';
 import { modelVerified } from '../embedding/models/status';
 import { messageOf } from '../embedding/errorMessage';
 
@@ -83,7 +83,7 @@ export function modelCommand(io: ModelCommandIO = processIO): Command {
   );
   const withCommon = (c: Command) =>
     c
-      .option('--data-dir <dir>', 'Tollgate data directory (default $TOLLGATE_DATA_DIR or ~/.tollgate)')
+      .addOption(dataDirOption())
       .option('--model <id>', 'model id (must have a pinned checksum)', MINILM_MODEL_ID);
 
   withCommon(command.command('status'))

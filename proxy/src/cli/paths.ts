@@ -1,11 +1,16 @@
 /** Default locations: the data directory, the proxy's port and the repo's policy file. */
-import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
 import { defaultDataDir as modelsDefaultDataDir, expandHome } from '../embedding/models/paths';
 import { DEFAULT_POLICY_FILE } from '../export';
 import { entryExists, POLICY_NAMES } from '../policy/files';
-import { parsePort } from './common';
+import { nearest, parsePort } from './common';
 import { ENV } from '../../../contract/process';
+
+/** `-d, --data-dir`, said alike by every command that works on the data directory. */
+export const dataDirOption = (): Option =>
+  new Option('-d, --data-dir <dir>', 'data directory: the SQLite ledger and cache, and models (default: $TOLLGATE_DATA_DIR or ~/.tollgate)');
 
 /**
  * `$TOLLGATE_DATA_DIR` (trimmed, as the model commands read it: cmd's `set X=D:\tollgate ` keeps the
@@ -36,8 +41,23 @@ export function defaultPolicyFile(): string {
   return existingWorkspacePolicy() ?? DEFAULT_POLICY_FILE;
 }
 
-/** The variable that names the proxy's port when no flag does. */
-export const PORT_ENV = ENV.port;
+/**
+ * The next step for a policy file named on the command line that is not there (`shown` as the user
+ * wrote it, `abs` resolved): a file beside it with a near name (`team.yml` for `team.yaml`), else
+ * check the path or write a first policy with `init`, which writes the default name, not theirs.
+ */
+export function missingPolicyHint(abs: string, shown: string): string {
+  let beside: string[] = [];
+  try {
+    beside = readdirSync(dirname(abs));
+  } catch {
+    // The directory is missing too: nothing to suggest from it.
+  }
+  const near = nearest(basename(abs), beside);
+  return near !== undefined
+    ? `did you mean ${join(dirname(shown), near)}?`
+    : `check the path, or run \`tollgate policy init\` to write a commented starter at ${POLICY_NAMES[0]} (read by default)`;
+}
 
 /**
  * `$TOLLGATE_PORT` (trimmed; unset or empty is undefined): the port `start` listens on and the port
@@ -45,12 +65,12 @@ export const PORT_ENV = ENV.port;
  * port is a usage error of `cmd` (exit 2), as the same value given to --port is.
  */
 export function portFromEnv(cmd: Command, env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const given = env[PORT_ENV]?.trim();
+  const given = env[ENV.port]?.trim();
   if (!given) return undefined;
   try {
     return parsePort(given);
   } catch (err) {
-    return cmd.error(`error: ${PORT_ENV}=${JSON.stringify(env[PORT_ENV])}: ${(err as Error).message}`);
+    return cmd.error(`error: ${ENV.port}=${JSON.stringify(env[ENV.port])}: ${(err as Error).message}`);
   }
 }
 

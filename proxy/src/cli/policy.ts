@@ -15,7 +15,7 @@ import { readPolicyText } from '../policy/store';
 import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/trust';
 import { locatedWarnings } from '../policy/warnings';
 import { displayPath, printable, printableLines, resolveFrom, shellQuote } from './common';
-import { defaultPolicyFile } from './paths';
+import { defaultPolicyFile, missingPolicyHint } from './paths';
 
 /** Where the command prints; tests pass their own, the CLI uses the process streams. */
 export interface PolicyCommandIO {
@@ -185,11 +185,11 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
         const elsewhere = given === undefined && opts.policy === undefined ? MISPLACED_POLICY_NAMES.find((n) => existsSync(resolve(n))) : undefined;
         // Without a file of their own, the next step a first-time user needs is the starter file.
         const next = elsewhere
-          ? `; found ${elsewhere}, which Tollgate does not read by default: move it to ${file}, or pass --policy ${shellQuote(elsewhere)} to start and validate`
+          ? `found ${elsewhere}, which Tollgate does not read by default: move it to ${file}, or pass --policy ${shellQuote(elsewhere)} to start and validate`
           : given === undefined && opts.policy === undefined
-            ? '; `tollgate policy init` writes a commented starter there'
-            : '';
-        io.err(`${file}:1:1: policy file not found${next}`);
+            ? '`tollgate policy init` writes a commented starter there'
+            : missingPolicyHint(abs, file);
+        io.err(`${file}:1:1: policy file not found; ${next}`);
         fail(1);
         return;
       }

@@ -11,6 +11,7 @@ import { PeriodError, parsePeriod } from '../batch/period';
 import { Ledger } from '../ledger/ledger';
 import { CliError, printable, printableJson } from './common';
 import { openDataDb } from './dataDb';
+import { dataDirOption } from './paths';
 
 const FORMATS = ['text', 'json', 'csv'] as const;
 
@@ -87,7 +88,7 @@ export function formatReportText(summary: Summary, by: SummaryDimension, file: s
 export function reportCommand(): Command {
   return new Command('report')
     .description('what the calls through the proxy cost: totals and a breakdown from the ledger (no running proxy needed)')
-    .option('-d, --data-dir <dir>', 'data directory (default: $TOLLGATE_DATA_DIR or ~/.tollgate)')
+    .addOption(dataDirOption())
     .option('--since <when>', 'today, yesterday, YYYY-MM-DD, an ISO date-time or epoch ms (local time); default: the start of this month')
     .option('--until <when>', 'end of the period (a bare date includes that day); default: now')
     .addOption(new Option('--by <dimension>', 'break the totals down by').choices([...SUMMARY_DIMENSIONS]).default('model'))

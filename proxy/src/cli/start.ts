@@ -2,7 +2,7 @@
  * `tollgate start`: run the proxy in the foreground until SIGINT/SIGTERM. A second signal, or a
  * shutdown that takes longer than STOP_GRACE_MS, exits at once (EXIT_FAILURE, database closed).
  */
-import { ENV, EXIT_CODES } from '../../../contract/process';
+import { ENV, EXIT_CODES, STOP_GRACE_MS } from '../../../contract/process';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { CacheKeyError } from '../cache/encryption';
@@ -10,12 +10,10 @@ import { PolicyError } from '../policy/store';
 import { PortInUseError, startProxy } from '../server/start';
 import { formatProblem } from '../policy/load';
 import { CliError, describeFailure, EXIT_FAILURE, parsePort, printable, resolveFrom } from './common';
-import { entryExists, POLICY_NAMES } from '../policy/files';
+import { entryExists } from '../policy/files';
 import { prepareDataDir } from './dataDb';
-import { dataDirFrom, existingWorkspacePolicy, portFromEnv } from './paths';
+import { dataDirFrom, dataDirOption, existingWorkspacePolicy, missingPolicyHint, portFromEnv } from './paths';
 
-/** How long a stop may take before the process exits anyway (a hung model download, a stuck socket). */
-export const STOP_GRACE_MS = 10_000;
 
 export interface StopTarget {
   close(): Promise<void>;
@@ -92,7 +90,7 @@ export function startCommand(): Command {
   return new Command('start')
     .description('Run the proxy on 127.0.0.1 (foreground). Apps use http://127.0.0.1:<port>/v1 as their base URL.')
     .option('-p, --port <port>', 'port to listen on (default: $TOLLGATE_PORT, else server.port from the policy, else 4141)', parsePort)
-    .option('-d, --data-dir <dir>', 'where the SQLite ledger/cache and models live (default: $TOLLGATE_DATA_DIR or ~/.tollgate)')
+    .addOption(dataDirOption())
     .option('--policy <file>', 'policy file (default: ./.tollgate/policy.yaml or policy.yml when one exists)')
     .action(async function (this: Command, opts: { port?: number; dataDir?: string; policy?: string }) {
       // The flag wins over the environment, the environment over the policy file's server.port.
@@ -104,7 +102,7 @@ export function startCommand(): Command {
       // which the policy store refuses below with the link and its missing target named.
       if (opts.policy && !entryExists(policyFile!)) {
         // A mistyped path is the usual cause; a first policy comes from `policy init`.
-        console.error(`tollgate: policy file not found: ${policyFile}; check the path, or run \`tollgate policy init\` to write a commented starter at ${POLICY_NAMES[0]} (read by default)`);
+        console.error(`tollgate: policy file not found: ${policyFile}; ${missingPolicyHint(policyFile!, policyFile!)}`);
         process.exit(EXIT_BAD_POLICY);
       }
       prepareDataDir(dataDir);

@@ -7,8 +7,12 @@ import type { EmbedderInfo } from './types';
  * hold several sessions (one per service); every message names its session.
  */
 export type ToWorker =
-  /** `busy`: an Int32Array's memory, shared: how many loads, embeds and releases the worker has under way. */
-  | { type: 'open'; session: number; config: EmbedderConfig; busy: SharedArrayBuffer }
+  /**
+   * The first message, once per worker. `busy`: an Int32Array's memory, shared: how many loads,
+   * embeds and releases the worker has under way.
+   */
+  | { type: 'start'; busy: SharedArrayBuffer }
+  | { type: 'open'; session: number; config: EmbedderConfig }
   | { type: 'embed'; session: number; id: number; texts: string[] }
   | { type: 'close'; session: number };
 

@@ -35,8 +35,16 @@ export class WorkerHost {
   /** How many loads, embeds and releases the worker has under way (worker.ts `underWay`). */
   private readonly busy = new Int32Array(new SharedArrayBuffer(4));
 
+  /**
+   * When the process may stop waiting for the worker (close answers and the exit wait): STOP_BOUND_MS
+   * after the first release of a stop. Unset while no release is under way since the last open.
+   */
+  private stopDeadline: number | undefined;
+
   private constructor() {
     this.worker = startEmbeddingWorker();
+    // Once, before any session: port messages arrive in order, so every load and batch counts in it.
+    this.worker.postMessage({ type: 'start', busy: this.busy.buffer as SharedArrayBuffer } satisfies ToWorker);
     this.worker.on('message', (message: FromWorker) => {
       if (message.type === 'closed') {
         this.closing.get(message.session)?.();
@@ -72,7 +80,8 @@ export class WorkerHost {
     this.sessions.set(session, listener);
     // While any session is open the worker keeps the process alive (pending embeds must settle).
     this.worker.ref();
-    this.post({ type: 'open', session, config, busy: this.busy.buffer as SharedArrayBuffer });
+    this.stopDeadline = undefined;
+    this.post({ type: 'open', session, config });
     return session;
   }
 
@@ -83,16 +92,23 @@ export class WorkerHost {
   /** Closes a session's backend; the last release terminates or parks the thread (see class comment). */
   async release(session: number): Promise<void> {
     if (!this.sessions.delete(session) || this.exited) return;
+    // The proxy closes its sessions one after another (router, then cache): all of them and the
+    // exit wait share one bound from the first, so a busy worker holds a stop STOP_BOUND_MS at most.
+    // A deadline that has passed is an earlier release's (a backend that failed), not this stop's.
+    const now = Date.now();
+    if (this.stopDeadline === undefined || this.stopDeadline <= now) this.stopDeadline = now + STOP_BOUND_MS;
+    const wait = Math.min(CLOSE_REPLY_WAIT_MS, this.stopDeadline - now);
     await new Promise<void>((resolve) => {
       this.closing.set(session, resolve);
       this.post({ type: 'close', session });
       // The worker answers once a load stops at its next step (worker.ts `close`); a step that
       // runs long on a busy machine, or a large batch on the TensorFlow.js path, must not hold a
       // shutdown up past the editor's patience. The session is gone either way.
-      setTimeout(resolve, CLOSE_REPLY_WAIT_MS).unref();
+      setTimeout(resolve, wait).unref();
     });
     this.closing.delete(session);
-    if (this.sessions.size > 0 || this.exited) return;
+    // Another release still waiting for its answer needs the thread referenced until it has it.
+    if (this.sessions.size > 0 || this.closing.size > 0 || this.exited) return;
     if (this.holdsNativeRuntime) {
       this.worker.unref();
     } else {
@@ -103,9 +119,12 @@ export class WorkerHost {
     }
   }
 
-  /** Blocks the exiting main thread (the worker runs on) until the worker's work under way ends, up to EXIT_WAIT_MS. */
+  /**
+   * Blocks the exiting main thread (the worker runs on) until the worker's work under way ends: up
+   * to the stop's deadline once every session was released, else STOP_BOUND_MS from now.
+   */
   private readonly finishWork = (): void => {
-    const end = Date.now() + EXIT_WAIT_MS;
+    const end = this.sessions.size === 0 && this.stopDeadline !== undefined ? this.stopDeadline : Date.now() + STOP_BOUND_MS;
     for (let n = Atomics.load(this.busy, 0); n > 0 && Date.now() < end; n = Atomics.load(this.busy, 0)) {
       Atomics.wait(this.busy, 0, n, end - Date.now());
     }
@@ -113,12 +132,14 @@ export class WorkerHost {
 }
 
 /**
- * Longest wait at exit for work under way in the worker: one load step or batch (a close stops a
- * load at its next step), seconds even on a busy machine. A download is cancelled by close().
+ * The embedding worker's whole share of a stop, from the first session's release to the process's
+ * exit: the close answers and the exit wait for work under way in the worker (one load step or
+ * batch: a close stops a load at its next step, seconds even on a busy machine; a download is
+ * cancelled by close()). docs/semantic-cache.md adds it up with the rest of the proxy's stop.
  */
-const EXIT_WAIT_MS = 5_000;
+export const STOP_BOUND_MS = 5_000;
 
-/** Longest wait for the worker to confirm a closed session (it answers at once unless busy). */
+/** Longest wait for the worker to confirm one closed session (it answers at once unless busy). */
 export const CLOSE_REPLY_WAIT_MS = 2_000;
 
 /** From the bundle: `embedding-worker.js` beside it (dist/proxy/); from sources, `worker.ts` through tsx. */

@@ -22,7 +22,7 @@ interface Session {
   begun: boolean;
 }
 const sessions = new Map<number, Session>();
-/** Shared with the host, which waits at process exit while it is above 0 (worker-host.ts). */
+/** Shared with the host, which waits at process exit while it is above 0 (worker-host.ts); set by `start`. */
 let busy: Int32Array | undefined;
 /** Loads run one after another: transformers.js reads its global `env` (model folder) while loading. */
 let loading: Promise<unknown> = Promise.resolve();
@@ -45,7 +45,6 @@ async function underWay<T>(work: () => Promise<T>): Promise<T> {
 }
 
 function open(session: number, message: Extract<ToWorker, { type: 'open' }>): void {
-  busy = new Int32Array(message.busy);
   const abort = new AbortController();
   const entry: Session = { load: Promise.resolve(undefined), abort, begun: false };
   entry.load = loading
@@ -111,6 +110,9 @@ async function close(session: number): Promise<void> {
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
+    case 'start':
+      busy = new Int32Array(message.busy);
+      return;
     case 'open':
       open(message.session, message);
       return;

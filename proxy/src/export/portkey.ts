@@ -20,6 +20,7 @@ import { azureResource, earlierOverlaps, fallbackChain, fallbackRef, globToRegex
 import type { Json } from './stable';
 import { stableJson } from './stable';
 import { GATEWAY_PINS } from './versions';
+import { globMatch } from '../routing/glob';
 import type { ExportResult, ExportSource } from './types';
 
 const TARGET = 'Portkey';
@@ -163,6 +164,90 @@ function prefixedGlobs(policy: Policy, providers: ResolvedProvider[]): Array<{ f
   return out;
 }
 
+/** One fallback condition of a provider's requests: the model test, and the chain Tollgate tries after the model. */
+interface FallbackRoute {
+  /** The fallbacks (policy indices) whose `from` the models it takes match. */
+  indices: number[];
+  match: Json;
+  chain: ModelRef[];
+  /** It takes every request of its provider, whose own condition could then never match. */
+  covers: boolean;
+}
+
+/** Regions of overlapping fallback globs one provider's conditions spell out at most; past it, warned. */
+const MAX_FALLBACK_REGIONS = 64;
+
+/**
+ * The fallback conditions for requests the proxy gives selector `s`, in the order Portkey must try
+ * them. The proxy merges the `to` lists of every fallback matching a model (in policy order, the
+ * failing model left out), Portkey takes the first condition that matches: so a model matching
+ * several globs gets one condition per set of globs it can match together (`gpt-4o*` and `*-mini`),
+ * larger sets first, and a name the policy names (an exact `from`, a `to` model the globs match)
+ * its own `$eq` condition where its chain differs from its globs' (it is not tried after itself).
+ */
+function fallbackRoutes(policy: Policy, providers: ResolvedProvider[], selectors: ProviderSelector[], s: ProviderSelector, w: Warnings): FallbackRoute[] {
+  // A `name/…` from applies to provider name's requests only, matched without the prefix.
+  const applicable: Array<{ index: number; pattern: string }> = [];
+  policy.fallbacks.forEach((f, index) => {
+    const slash = f.from.indexOf('/');
+    const named = slash > 0 ? providers.find((p) => p.name === f.from.slice(0, slash)) : undefined;
+    const pattern = named ? f.from.slice(slash + 1) : f.from;
+    if ((!named || named.name === s.provider.name) && canTake(selectors, s, pattern)) applicable.push({ index, pattern });
+  });
+  const groups: Array<{ pattern: string; indices: number[] }> = [];
+  for (const a of applicable.filter((x) => isGlob(x.pattern))) {
+    const g = groups.find((x) => x.pattern === a.pattern);
+    if (g) g.indices.push(a.index);
+    else groups.push({ pattern: a.pattern, indices: [a.index] });
+  }
+  const key = (chain: ModelRef[]): string => chain.map((c) => `${c.provider.name}/${c.model}`).join('\u0000');
+  const indicesOf = (gs: typeof groups): number[] => gs.flatMap((g) => g.indices).sort((a, b) => a - b);
+  const out: FallbackRoute[] = [];
+
+  const names = new Set(applicable.filter((a) => !isGlob(a.pattern)).map((a) => a.pattern));
+  for (const a of applicable)
+    for (const t of policy.fallbacks[a.index]!.to) {
+      const ref = fallbackRef(providers, s.provider, t);
+      if (ref.provider === s.provider) names.add(ref.model);
+    }
+  for (const name of names) {
+    const matched = applicable.filter((a) => globMatch(a.pattern, name));
+    if (matched.length === 0 || !canTake(selectors, s, name)) continue;
+    const chain = fallbackChain(policy, s.provider, name);
+    const globs = groups.filter((g) => globMatch(g.pattern, name));
+    if (globs.length > 0 && key(chain) === key(fallbackChain(policy, s.provider, new Set(indicesOf(globs))))) continue;
+    out.push({ indices: matched.map((a) => a.index), match: { $eq: name }, chain, covers: false });
+  }
+
+  // Every set of globs that can match one name together, unless a glob outside it covers one inside
+  // (then no name matches the set alone, and its condition could never be taken).
+  let regions: Array<typeof groups> = [];
+  const grow = (chosen: typeof groups, from: number): void => {
+    for (let j = from; j < groups.length && regions.length <= MAX_FALLBACK_REGIONS; j++) {
+      const g = groups[j]!;
+      if (!chosen.every((c) => globsOverlap(c.pattern, g.pattern) !== undefined)) continue;
+      regions.push([...chosen, g]);
+      grow([...chosen, g], j + 1);
+    }
+  };
+  grow([], 0);
+  const complete = regions.length <= MAX_FALLBACK_REGIONS;
+  regions = regions.filter((r) => !groups.some((q) => !r.includes(q) && r.some((p) => globCovers(q.pattern, p.pattern))));
+  if (!complete) {
+    w.add('fallbacks', `more than ${MAX_FALLBACK_REGIONS} combinations of overlapping fallback globs for provider ${s.provider.name}: ${TARGET} takes the first matching condition, so a model matching several gets only the first fallback's targets there, where Tollgate tries every matching fallback's in turn`);
+    regions = groups.map((g) => [g]);
+  }
+  regions.sort((a, b) => b.length - a.length);
+  for (const r of regions) {
+    const body = (p: string): string => globToRegex(p).slice(1, -1);
+    const match = r.length === 1 ? matchValue(r[0]!.pattern) : { $regex: `^${r.map((g) => `(?=${body(g.pattern)}$)`).join('')}` };
+    const covers = r.length === 1 && (s.models ? s.models.globs.every((g) => globCovers(r[0]!.pattern, g)) : globCovers(r[0]!.pattern, '*'));
+    const indices = indicesOf(r);
+    out.push({ indices, match, chain: fallbackChain(policy, s.provider, new Set(indices)), covers });
+  }
+  return out;
+}
+
 /** Both queries, as one flat `$and` (Portkey reads only the `$and` of an object that has one). */
 function and(a: JsonObject, b: JsonObject | undefined): JsonObject {
   const parts = [a, b].flatMap((q): Json[] => (!q || Object.keys(q).length === 0 ? [] : Array.isArray(q.$and) ? q.$and : [q]));
@@ -234,7 +319,6 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   const targets: JsonObject[] = [];
   const defaultName = uniqueNamer();
   let openaiTarget = 'provider-openai';
-  const selectorTargets = new Map(selectors.map((s) => [s, selectorName(s)]));
   // The proxy sends `name/model` to provider `name` with the prefix removed; a Portkey condition
   // cannot rewrite the model, so each prefixed name the policy itself names gets its own condition
   // (first: the proxy reads the prefix before globs and fallbacks) with the bare model as override.
@@ -291,47 +375,31 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
       `Tollgate sends a model matching "${name}" to provider ${provider} without the "${provider}/" prefix; a ${TARGET} config cannot rewrite the requested model, so on ${TARGET} such requests reach the upstream with the prefix still in the model name, which it rejects. Clients of ${TARGET} should send the bare model name`,
     );
   }
-  const covering = new Map<ProviderSelector, string>();
-  policy.fallbacks.forEach((f, i) => {
-    // The proxy matches `from` against the request's model and its `provider/model` after choosing
-    // the provider (prefix, model globs, else the protocol's default), and an unprefixed `to` stays
-    // on that provider. So a fallback is one condition per way the proxy picks a provider: a
-    // `claude-*` fallback sent on /v1/messages stays on Anthropic, a `name/…` from only applies to
-    // that provider's requests.
-    const slash = f.from.indexOf('/');
-    const named = slash > 0 ? providers.find((p) => p.name === f.from.slice(0, slash)) : undefined;
-    const pattern = named ? f.from.slice(slash + 1) : f.from;
-    const applies = selectors.filter((s) => !named || s.provider.name === named.name);
-    const last = applies[applies.length - 1];
-    for (const s of selectors) {
-      // A condition no request can take (gpt-4o beside a provider of llama* models, or claude-*
-      // after a provider whose globs take every claude-* request of its protocol) is left out.
-      if (!canTake(selectors, s, pattern)) continue;
-      const query = and({ 'params.model': matchValue(pattern) }, s.query);
-      if (!applies.includes(s)) {
-        // Requests the proxy gives another provider keep it, rather than meeting a queryless condition below.
-        if (last && !last.query && s.query) byModel.push({ query, then: selectorTargets.get(s)! });
-        continue;
-      }
-      track(s.provider);
-      const chain = f.to.map((t) => fallbackRef(providers, s.provider, t));
-      for (const c of chain) track(c.provider);
-      const name = defaultName(s === last ? `fallback-${i}` : `fallback-${i}-${selectorName(s).replace(/^provider-/, '')}`);
-      byModel.push({ query, then: name });
-      // Every request of this provider matches: its own condition below could never match one.
-      if (!covering.has(s) && (s.models ? s.models.globs.every((g) => globCovers(pattern, g)) : globCovers(pattern, '*'))) covering.set(s, name);
-      // No on_status_codes: Portkey then falls back after any non-2xx answer, as Tollgate does.
-      targets.push({ name, strategy: { mode: 'fallback' }, targets: [providerTarget(s.provider), ...chain.map(refTarget)] });
-    }
-  });
+  // Per way the proxy picks a provider, in its order: the fallback conditions for that provider's
+  // requests, then its own condition, so every request of a provider is decided inside its block.
   for (const s of selectors) {
+    const last = s === selectors[selectors.length - 1];
+    const suffix = (base: string): string => (last ? base : `${base}-${selectorName(s).replace(/^provider-/, '')}`);
+    const routes = fallbackRoutes(policy, providers, selectors, s, w);
+    let cover: string | undefined;
+    for (const r of routes) {
+      track(s.provider);
+      for (const c of r.chain) track(c.provider);
+      const name = defaultName(suffix(`fallback-${r.indices.join('+')}`));
+      byModel.push({ query: and({ 'params.model': r.match }, s.query), then: name });
+      if (cover === undefined && r.covers) cover = name;
+      // No on_status_codes: Portkey then falls back after any non-2xx answer, as Tollgate does.
+      targets.push({ name, strategy: { mode: 'fallback' }, targets: [providerTarget(s.provider), ...r.chain.map(refTarget)] });
+    }
     track(s.provider);
+    // A provider whose every request a fallback takes has no condition of its own (it could never match).
+    if (cover !== undefined) {
+      if (!s.query) openaiTarget = cover;
+      continue;
+    }
     const name = defaultName(selectorName(s));
-    const cover = covering.get(s);
-    if (!s.query) openaiTarget = cover ?? name;
-    // A provider whose every request a fallback takes keeps its target only for conditions naming it.
-    if (cover && !byModel.some((c) => (c as JsonObject).then === name)) continue;
-    if (s.query && !cover) byModel.push({ query: s.query, then: name });
+    if (s.query) byModel.push({ query: s.query, then: name });
+    else openaiTarget = name;
     targets.push({ name, ...providerTarget(s.provider) });
   }
   const fallbackTarget: JsonObject = { strategy: { mode: 'conditional', conditions: byModel, default: openaiTarget }, targets };

@@ -4,11 +4,11 @@
  * Everything iterates in sorted or declared order so the input's key order never shows in output.
  */
 import type { BudgetPolicy, Policy, ResolvedProvider, Scope, Tier } from '../policy/schema';
+import { fallbackTargets } from '../governance/fallback';
 import { modelProvider, ruleTargetMessage, ruleTargetSplit } from '../policy/modelProvider';
 import { DEFAULT_POLICY, resolveProviders, TIERS } from '../policy/schema';
 import { isAzureProvider } from '../providers/azure';
 import { isAzureHost } from '../providers/protocol';
-import { globMatch } from '../routing/glob';
 import { globsOverlap } from './globOverlap';
 import { byCodePoint } from './stable';
 import type { ExportWarning } from './types';
@@ -32,8 +32,16 @@ export class Warnings {
 
 /** Resolved providers sorted by name (the built-in openai and anthropic are always present). */
 export function providersOf(policy: Policy): ResolvedProvider[] {
-  return [...resolveProviders(policy).values()].map((p) => ({ ...p, apiKeyEnv: exportedKeyEnv(p.apiKeyEnv) })).sort((a, b) => byCodePoint(a.name, b.name));
+  // Asked for by nearly every helper of every export, and resolving parses each provider entry
+  // (a fifth of an export's time); a policy is never changed once parsed. The list is a copy.
+  let resolved = resolvedOf.get(policy);
+  if (!resolved) {
+    resolved = [...resolveProviders(policy).values()].map((p) => ({ ...p, apiKeyEnv: exportedKeyEnv(p.apiKeyEnv) })).sort((a, b) => byCodePoint(a.name, b.name));
+    resolvedOf.set(policy, resolved);
+  }
+  return [...resolved];
 }
+const resolvedOf = new WeakMap<Policy, ResolvedProvider[]>();
 
 /** What shells, `docker --env-file` and envsubst accept as a variable name. */
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
@@ -360,22 +368,16 @@ export function tierProviders(policy: Policy, tier: Tier): Array<{ provider: Res
   return out;
 }
 
-/** The `to` chain the proxy tries after `model` (served by `provider`) fails, as "provider/model" refs. */
-export function fallbackChain(policy: Policy, provider: ResolvedProvider, model: string): ModelRef[] {
+/**
+ * The `to` chain the proxy tries after `model` (served by `provider`) fails, as "provider/model"
+ * refs: the proxy's own (governance/fallback.ts). Given the indices of the fallbacks a model
+ * matches instead, the chain of any such model the chain does not name.
+ */
+export function fallbackChain(policy: Policy, provider: ResolvedProvider, model: string | ReadonlySet<number>): ModelRef[] {
   const providers = providersOf(policy);
-  const out: ModelRef[] = [];
-  const seen = new Set<string>([`${provider.name}\u0000${model}`]);
-  for (const fb of policy.fallbacks) {
-    if (!globMatch(fb.from, model) && !globMatch(fb.from, `${provider.name}/${model}`)) continue;
-    for (const entry of fb.to) {
-      const ref = fallbackRef(providers, provider, entry);
-      const key = `${ref.provider.name}\u0000${ref.model}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(ref);
-    }
-  }
-  return out;
+  // Those fallbacks matching every name, asked for a name no policy can hold (NUL).
+  const targets = typeof model === 'string' ? fallbackTargets(model, provider.name, policy) : fallbackTargets('\u0000', provider.name, { ...policy, fallbacks: policy.fallbacks.filter((_, i) => model.has(i)).map((f) => ({ ...f, from: '*' })) });
+  return targets.map((t) => ({ provider: providers.find((p) => p.name === t.provider) as ResolvedProvider, model: t.model }));
 }
 
 /** A fallback `to` entry: `name/model` on provider `name`, else the model on the provider that failed. */

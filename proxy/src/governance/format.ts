@@ -45,6 +45,9 @@ export function budgetExhaustedMessage(
   const limits = [b.usd !== undefined ? formatUsd(b.usd) : '', b.tokens !== undefined ? tokenLimit(b.tokens) : ''].filter(Boolean).join(' / ');
   const head = `Tollgate budget "${b.name}" (${describeScope(b.scope)}, ${limits} per ${b.period})`;
   const tail = extra ? ` The budget's action is downgrade, but ${extra}.` : '';
+  // A limit of 0 freezes the scope: no reset or retry lets a call through, only a policy edit.
+  const zero = [b.usd === 0 ? '$0' : '', b.tokens === 0 ? '0 tokens' : ''].filter(Boolean).join(' / ');
+  if (zero) return `Tollgate budget "${b.name}" (${describeScope(b.scope)}, per ${b.period}) is ${zero}: it refuses every call it covers until the policy raises it.${tail}`;
   if (inFlight) {
     return (
       `${head} is fully committed: ${amount(committedUsd, committedTokens)} spent or reserved, of which ${amount(inFlight.usd, inFlight.tokens)} ` +

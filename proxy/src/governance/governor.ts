@@ -24,7 +24,7 @@ import { downgradeTarget } from './downgrade';
 import { budgetExhaustedMessage, formatTokens, rateLimitMessage } from './format';
 import { fromNano, migrateGovernance, toNano } from './migrate';
 import { periodBounds, type BudgetPeriod } from './periods';
-import { budgetStatus, RATE_WINDOW_S, rateStatus, usedFraction } from './report';
+import { budgetFraction, budgetStatus, RATE_WINDOW_S, rateStatus, usedFraction } from './report';
 import { type CallIdentity, scopeMatches } from './scope';
 import { inFlightSummary } from './summary';
 import { type GovernanceStatements, type LeaseRow, prepareGovernance, type ReservationRow, type SpendRow, inFlightTotals, spendOf, windowTotals } from './store';
@@ -119,15 +119,10 @@ interface BudgetCheck {
 type OwnerState = 'here' | 'leased' | 'gone';
 
 /**
- * The owner of reservations for work the provider runs (a batch, admitted with a holdMs): no
- * process's lease covers them, so they go stale only by their holdMs, whichever proxy sweeps.
+ * The owner of reservations for work the provider runs (a batch, handed over by holdForProvider):
+ * no process's lease covers them, so they go stale only by their hold_ms, whichever proxy sweeps.
  */
 const PROVIDER_OWNER = 'provider';
-
-/** A request's own hold (AdmitRequest.holdMs), or null when it has none (an ordinary call). */
-function holdOf(req: AdmitRequest): number | null {
-  return req.holdMs !== undefined && Number.isFinite(req.holdMs) && req.holdMs > 0 ? Math.round(req.holdMs) : null;
-}
 
 /** Governor instances alive in this process: their reservations are never orphaned. */
 const liveOwners = new Set<string>();
@@ -251,15 +246,13 @@ export class Governor extends EventEmitter<GovernorEvents> {
     const held = { byInFlight: false };
     const run = (): AdmitResult => this.db.transaction(() => this.admitLocked(req, policy, events, held)).immediate();
     let result = run();
-    // Held by the provider, not this process (holdMs): no lease to keep fresh for it.
-    const providerHeld = holdOf(req) !== null;
-    if (result.reservationId && !providerHeld) this.held.add(result.reservationId);
+    if (result.reservationId) this.held.add(result.reservationId);
     // Refused because of calls in flight: if some of them belong to a proxy that died (kill -9, a
     // crash), charge them now and decide again, rather than answer "retry in 2 s" until the next
     // sweep. Only on this refusal path, so admitted calls pay nothing for it.
     if (held.byInFlight && this.sweepForHeldRefusal()) {
       result = run();
-      if (result.reservationId && !providerHeld) this.held.add(result.reservationId);
+      if (result.reservationId) this.held.add(result.reservationId);
     }
     this.emitAll(events);
     return result;
@@ -336,8 +329,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     // 3. Reserve the worst case against every matching budget and rate limit.
     const reservationId = randomUUID();
     const s = this.stmts;
-    const holdMs = holdOf(req);
-    s.insertReservation.run(reservationId, now, holdMs !== null ? PROVIDER_OWNER : this.owner, process.pid, req.provider, model, costNano, tokens, 'open', holdMs);
+    s.insertReservation.run(reservationId, now, this.owner, process.pid, req.provider, model, costNano, tokens, 'open', null);
     // After an idle spell the lease is old: freshen it in the same commit that shows the reservation.
     this.renewLease(now);
     for (const c of checks) {
@@ -441,8 +433,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
   private checkBudget(budget: BudgetPolicy, now: number, costNano: number, tokens: number): BudgetCheck {
     const { start, end } = periodBounds(budget.period, now);
     const row = spendOf(this.stmts, budget.name, budget.period, start);
-    const fraction = (nano: number, usedTokens: number): number =>
-      Math.max(budget.usd !== undefined ? fromNano(nano) / budget.usd : 0, budget.tokens !== undefined ? usedTokens / budget.tokens : 0);
+    const fraction = (nano: number, usedTokens: number): number => budgetFraction(budget, fromNano(nano), usedTokens);
     const nano = row.spent_nano + row.reserved_nano;
     const used = row.spent_tokens + row.reserved_tokens;
     return {
@@ -543,6 +534,18 @@ export class Governor extends EventEmitter<GovernorEvents> {
         .immediate();
       return events;
     });
+  }
+
+  /**
+   * Hand an open reservation of this process to the provider, in the caller's transaction: a batch
+   * is admitted as an ordinary call while its submission is sent, and held for `holdMs` (its
+   * completion window) once the provider has taken it and it is saved — a restart does not end the
+   * provider's work, so it is charged as orphaned only once that has passed unsettled. Held from
+   * admission, a proxy killed in between left a reservation no batch row names held for a day.
+   */
+  holdForProvider(reservationId: string, holdMs: number): void {
+    this.stmts.holdForProvider.run(PROVIDER_OWNER, Math.round(holdMs), reservationId);
+    this.held.delete(reservationId);
   }
 
   /** Drop a reservation: the call cost nothing (refused upstream before any usage, cancelled…). */

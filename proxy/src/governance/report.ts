@@ -13,12 +13,18 @@ import type { BudgetStatus, RateLimitStatus } from './types';
 /** RPM/TPM use a sliding 60-second window at one-second resolution. */
 export const RATE_WINDOW_S = 60;
 
-/** (spent + reserved) / limit, the larger of the $ and token figures. */
+/**
+ * How full a budget is at this much use, the larger of the $ and token figures. A limit of 0 (a
+ * scope frozen on purpose) is full from the start: 0/0 was NaN, which no check saw as exceeded.
+ */
+export function budgetFraction(b: BudgetPolicy, usd: number, tokens: number): number {
+  const share = (used: number, limit: number | undefined): number => (limit === undefined ? 0 : limit > 0 ? used / limit : 1);
+  return Math.max(share(usd, b.usd), share(tokens, b.tokens));
+}
+
+/** (spent + reserved) / limit. */
 export function usedFraction(b: BudgetPolicy, row: SpendRow): number {
-  return Math.max(
-    b.usd !== undefined ? fromNano(row.spent_nano + row.reserved_nano) / b.usd : 0,
-    b.tokens !== undefined ? (row.spent_tokens + row.reserved_tokens) / b.tokens : 0,
-  );
+  return budgetFraction(b, fromNano(row.spent_nano + row.reserved_nano), row.spent_tokens + row.reserved_tokens);
 }
 
 export function budgetStatus(s: GovernanceStatements, policy: Policy, now: number): BudgetStatus[] {

@@ -41,13 +41,15 @@ function nonEmpty(v: string | undefined): string | undefined {
 
 /**
  * Every field the scope names must match (globs allowed); an empty scope matches everyone (global).
- * A call without the tag never matches a scope that names it.
+ * A call without the tag never matches a scope that names it. Team, user and feature match whatever
+ * their case: a client sending `x-tollgate-team: Search` slipped past a budget for `search` (the
+ * ledger keeps the tag as sent). Key fingerprints are Tollgate's own lower-case ids, matched exactly.
  */
 export function scopeMatches(scope: Scope, id: CallIdentity): boolean {
-  const check = (pattern: string | undefined, value: string | undefined): boolean =>
-    pattern === undefined || (value !== undefined && globMatch(pattern, value));
+  const check = (pattern: string | undefined, value: string | undefined, fold = true): boolean =>
+    pattern === undefined || (value !== undefined && (fold ? globMatch(pattern.toLowerCase(), value.toLowerCase()) : globMatch(pattern, value)));
   return (
-    check(scope.team, id.team) && check(scope.user, id.user) && check(scope.feature, id.feature) && check(scope.key, id.keyFingerprint)
+    check(scope.team, id.team) && check(scope.user, id.user) && check(scope.feature, id.feature) && check(scope.key, id.keyFingerprint, false)
   );
 }
 

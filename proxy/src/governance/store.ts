@@ -85,6 +85,7 @@ export function prepareGovernance(db: Db) {
     getReservation: db.prepare('SELECT id, owner, owner_pid, cost_nano, tokens, state, created_at, hold_ms FROM governance_reservations WHERE id = ?'),
     reservationBudgets: db.prepare('SELECT budget, period, period_start FROM governance_reservation_budgets WHERE reservation_id = ?'),
     closeReservation: db.prepare('UPDATE governance_reservations SET state = ?, actual_nano = ?, actual_tokens = ?, closed_at = ? WHERE id = ?'),
+    holdForProvider: db.prepare("UPDATE governance_reservations SET owner = ?, hold_ms = ? WHERE id = ? AND state = 'open'"),
     markRecovered: db.prepare("UPDATE governance_reservations SET state = 'recovered', closed_at = ? WHERE id = ?"),
     anyOpen: db.prepare("SELECT 1 FROM governance_reservations WHERE state = 'open' LIMIT 1"),
     openReservations: db.prepare("SELECT id, owner, owner_pid, cost_nano, tokens, state, created_at, hold_ms FROM governance_reservations WHERE state = 'open'"),

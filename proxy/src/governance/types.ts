@@ -34,14 +34,6 @@ export interface AdmitRequest {
    */
   refuseIfWorstCaseExceeds?: boolean;
   /**
-   * The call runs at the provider, not in this process (a batch): how long its reservation may
-   * legitimately stay open (its completion window, hours). A restart of the proxy does not end the
-   * work, so the reservation belongs to no process and is charged as orphaned only once this has
-   * passed unsettled. Absent: an ordinary call, held by its proxy and stale after the Governor's
-   * staleAfterMs (30 min).
-   */
-  holdMs?: number;
-  /**
    * The request carries an image (routing/vision.ts carriesImages): a downgrade skips tiers whose
    * model reads none, and refuses the call when no tier is left. Default: false.
    */

@@ -12,7 +12,6 @@ import { imagesRequestOutputTokens, imageToolOutput } from '../tokens/imageOutpu
 import { MEDIA_PART_TOKENS, mediaTokens, messageText, type ChatMessageLike } from '../tokens/chat';
 import { reservationTokenFactor } from '../tokens/models';
 import type { CallContext } from './context';
-import { onStop } from './services';
 
 /** The provider id the call is priced under (by base URL, else name, else protocol: `pricedAs`). */
 export function pricingProvider(ctx: CallContext): string | undefined {
@@ -312,7 +311,7 @@ async function countBeforeStop(ctx: CallContext, model: string, messages: ChatMe
       timer = setTimeout(() => resolve({ tokens: Math.ceil(upperBoundTokens(model, messages, texts) / 4) }), STOPPING_COUNT_GRACE_MS);
     };
     if (stopping.aborted) stopped();
-    else forgetStop = onStop(stopping, stopped);
+    else forgetStop = ctx.services.onStop?.(stopped) ?? forgetStop;
   });
   try {
     return await Promise.race([count, quick]);

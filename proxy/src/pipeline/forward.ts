@@ -25,7 +25,6 @@ import { startAttempt, type CallContext, type Stage } from './context';
 import { failCall } from './errors';
 import { decodedBody, discardBody, refusedCodings } from './contentEncoding';
 import { finishAttempt } from './finishAttempt';
-import { onStop } from './services';
 
 /**
  * Tollgate's own work failed after the upstream answered (the ledger write: a damaged table, a
@@ -175,7 +174,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
   const cancelsWithClient = ctx.stream;
   // (A stream is cut on a stop by its client connection closing, and is recorded as that 499.)
   if (cancelsWithClient) ctx.res.on('close', onClose);
-  const forgetStop = cancelsWithClient ? () => {} : onStop(ctx.services.stopping, onClose);
+  const forgetStop = cancelsWithClient ? () => {} : (ctx.services.onStop?.(onClose) ?? (() => {}));
   const release = () => {
     ctx.res.off('close', onClose);
     forgetStop();
@@ -189,9 +188,13 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
       headers: upstreamHeaders(ctx),
       body: form ? formToSend(form, outgoing) : ctx.endpoint.method === 'POST' ? JSON.stringify(outgoing) : undefined,
       signal: abort.signal,
-      dispatcher: noticingRequestSent(ctx.services.dispatcher, () => {
-        requestSent = true;
-      }),
+      dispatcher: noticingRequestSent(ctx.services.dispatcher),
+      // Spread: the option is Tollgate's own, unknown to request()'s type (see noticingRequestSent).
+      ...{
+        [ON_REQUEST_SENT]: () => {
+          requestSent = true;
+        },
+      },
       headersTimeout: ctx.upstreamTimeoutMs ?? p.timeoutMs,
       bodyTimeout: p.idleTimeoutMs,
     });
@@ -271,22 +274,32 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
   }
 }
 
+/** A request option: what to call once undici has written the whole request to the upstream. */
+const ON_REQUEST_SENT = Symbol('tollgate.onRequestSent');
+/** One wrapper per dispatcher, not a Proxy built per upstream request. */
+const noticing = new WeakMap<Dispatcher, Dispatcher>();
+
 /**
- * The call's dispatcher, telling `sent` once undici has written the whole request to the upstream's
- * connection (its handler's `onRequestSent`, which `request()` does not surface). The handler is
- * `request()`'s own, made for this call.
+ * The dispatcher whose dispatch calls a request's ON_REQUEST_SENT option once undici has written
+ * the whole request to the upstream's connection (its handler's `onRequestSent`, which `request()`
+ * does not surface). `request()` spreads its options into the dispatch options, so the option
+ * arrives here; the handler is `request()`'s own, made for that call.
  */
-function noticingRequestSent(dispatcher: Dispatcher, sent: () => void): Dispatcher {
-  const dispatch = (options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean => {
+function noticingRequestSent(dispatcher: Dispatcher): Dispatcher {
+  let wrapped = noticing.get(dispatcher);
+  if (wrapped) return wrapped;
+  const dispatch = (options: Dispatcher.DispatchOptions & { [ON_REQUEST_SENT]?: () => void }, handler: Dispatcher.DispatchHandler): boolean => {
     const h = handler as { onRequestSent?: () => void };
     const own = h.onRequestSent?.bind(handler);
     h.onRequestSent = () => {
-      sent();
+      options[ON_REQUEST_SENT]?.();
       own?.();
     };
     return dispatcher.dispatch(options, handler);
   };
-  return new Proxy(dispatcher, { get: (target, key) => (key === 'dispatch' ? dispatch : Reflect.get(target, key)) });
+  wrapped = new Proxy(dispatcher, { get: (target, key) => (key === 'dispatch' ? dispatch : Reflect.get(target, key)) });
+  noticing.set(dispatcher, wrapped);
+  return wrapped;
 }
 
 async function readCapped(body: AsyncIterable<Buffer>, cap: number): Promise<string> {

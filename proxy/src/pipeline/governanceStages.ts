@@ -62,7 +62,7 @@ function needsTokenCount(policy: Policy): boolean {
  */
 function ruleTarget(ctx: CallContext, policy: Policy, decision: RouteDecision): { provider: ResolvedProvider; model: string } | undefined {
   if (!ctx.provider || ctx.req.headers['x-tollgate-provider'] !== undefined) return undefined;
-  const target = namedModelProvider(policy, decision.model, ctx.services.providers());
+  const target = namedModelProvider(policy, decision.model, ctx.services.providers(), ctx.endpoint.protocol);
   if (!target || target.provider.kind !== ctx.endpoint.protocol) return undefined;
   // A rule limited to providers the target is not among keeps them (policy/modelProvider.ts agrees).
   const only = decision.ruleProvider;

@@ -40,35 +40,28 @@ export interface ProxyServices {
   router?: RouterRuntime;
   /** Aborted when the proxy stops and cuts the calls still in flight (their rows must be written before the database closes). */
   stopping?: AbortSignal;
+  /** Runs a hook when `stopping` aborts; returns what forgets it (see stopHooks). */
+  onStop?: (fn: () => void) => () => void;
 }
 
-/** The calls to tell when the proxy stops, per stop signal, and the one listener that tells them. */
-const stopHooks = new WeakMap<AbortSignal, { hooks: Set<() => void>; listener: () => void }>();
-
 /**
- * Runs `fn` when `stopping` aborts (not if it already has); returns what forgets it again. The
- * signal lives as long as the proxy: an 'abort' listener on it per call in flight printed node's
- * MaxListenersExceededWarning with a few dozen concurrent calls. One listener tells them all, and
- * goes with the last call it tells (an idle proxy's signal has none).
+ * Runs a hook when `stopping` aborts (not if it already has); returns what forgets it again. One
+ * per proxy, on its ProxyServices: an 'abort' listener on the signal per call in flight printed
+ * node's MaxListenersExceededWarning with a few dozen concurrent calls. One listener tells them
+ * all, and goes with the last call it tells (an idle proxy's signal has none).
  */
-export function onStop(stopping: AbortSignal | undefined, fn: () => void): () => void {
-  if (!stopping || stopping.aborted) return () => {};
-  let entry = stopHooks.get(stopping);
-  if (!entry) {
-    const hooks = new Set<() => void>();
-    const listener = () => {
-      stopHooks.delete(stopping);
-      for (const hook of hooks) hook();
+export function stopHooks(stopping: AbortSignal): (fn: () => void) => () => void {
+  const hooks = new Set<() => void>();
+  const listener = () => {
+    for (const hook of hooks) hook();
+    hooks.clear();
+  };
+  return (fn) => {
+    if (stopping.aborted) return () => {};
+    if (hooks.size === 0) stopping.addEventListener('abort', listener, { once: true });
+    hooks.add(fn);
+    return () => {
+      if (hooks.delete(fn) && hooks.size === 0) stopping.removeEventListener('abort', listener);
     };
-    entry = { hooks, listener };
-    stopHooks.set(stopping, entry);
-    stopping.addEventListener('abort', listener, { once: true });
-  }
-  const { hooks, listener } = entry;
-  hooks.add(fn);
-  return () => {
-    if (!hooks.delete(fn) || hooks.size > 0 || stopHooks.get(stopping)?.hooks !== hooks) return;
-    stopHooks.delete(stopping);
-    stopping.removeEventListener('abort', listener);
   };
 }

@@ -23,13 +23,21 @@ export function modelProvider(policy: Policy, ref: string, providers: Map<string
 }
 
 /** modelProvider without its last resort: undefined when nothing in the policy names the model's provider. */
-export function namedModelProvider(policy: Policy, ref: string, providers: Map<string, ResolvedProvider>): ModelProvider | undefined {
+export function namedModelProvider(
+  policy: Policy,
+  ref: string,
+  providers: Map<string, ResolvedProvider>,
+  protocol?: ResolvedProvider['kind'],
+): ModelProvider | undefined {
+  // Given the request's protocol, read the name as the proxy reads a requested model: a prefix naming
+  // a provider of the other protocol is part of the model's name (`anthropic/claude-…` on OpenRouter).
+  const speaks = (p: ResolvedProvider) => protocol === undefined || p.kind === protocol;
   const slash = ref.indexOf('/');
   if (slash > 0) {
     const p = providers.get(ref.slice(0, slash));
-    if (p) return { provider: p, model: ref.slice(slash + 1) };
+    if (p && speaks(p)) return { provider: p, model: ref.slice(slash + 1) };
   }
-  const all = [...providers.values()];
+  const all = [...providers.values()].filter(speaks);
   const byGlob = all.find((p) => p.models.some((g) => globMatch(g, ref)));
   if (byGlob) return { provider: byGlob, model: ref };
   const byTier = all.find((p) => TIERS.some((t) => policy.routing.tiers[p.name]?.[t] === ref));

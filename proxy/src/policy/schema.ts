@@ -179,8 +179,9 @@ export const BudgetSchema = z
     name: Identifier,
     scope: ScopeSchema.default({}),
     period: z.enum(['day', 'week', 'month']),
-    usd: z.number().positive().optional(),
-    tokens: z.number().int().positive().optional(),
+    // 0 freezes the scope (every call refused, or downgraded where the action says so).
+    usd: z.number().nonnegative().optional(),
+    tokens: z.number().int().nonnegative().optional(),
     warnAt: z.number().gt(0).lt(1).default(0.8),
     action: z.enum(['block', 'downgrade', 'allow']).default('block'),
     unpriced: z

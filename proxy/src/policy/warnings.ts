@@ -131,23 +131,26 @@ function globCovers(outer: string, inner: string): boolean {
 /**
  * A provider's model glob that an earlier provider of its protocol always takes: the proxy tries
  * providers in its order (openai, anthropic, then the policy's as written; providers/index.ts), so
- * `azure: { models: [gpt-4o] }` beside `openai: { models: [gpt-*] }` never reaches azure.
+ * `azure: { models: [gpt-4o] }` beside `openai: { models: [gpt-*] }` never reaches azure. Before
+ * any glob, a model's `name/` prefix naming a provider of the request's protocol picks that provider
+ * (chooseProvider), so an OpenRouter-style `openai/*` under another OpenAI-protocol provider never
+ * matches; `anthropic/*` there does (the anthropic provider speaks the other protocol).
  */
 function shadowedModelGlobs(policy: Policy): PolicyWarning[] {
   const order = [...resolveProviders(policy).values()];
-  const out: PolicyWarning[] = [];
-  order.forEach((p, i) => {
-    p.models.forEach((glob, j) => {
+  return order.flatMap((p, i) =>
+    p.models.flatMap((glob, j) => {
+      const prefix = glob.slice(0, Math.max(glob.indexOf('/'), 0));
+      const owner = /[*?]/.test(prefix) ? undefined : order.find((o) => o !== p && o.name === prefix && o.kind === p.kind);
       const earlier = order.slice(0, i).find((e) => e.kind === p.kind && e.models.some((g) => globCovers(g, glob)));
-      if (!earlier) return;
-      const by = earlier.models.find((g) => globCovers(g, glob));
-      out.push({
-        path: `providers.${p.name}.models.${j}`,
-        message: `"${glob}" never sends a request to provider ${p.name}: Tollgate tries providers in the order openai, anthropic, then the policy's as written, and ${earlier.name}'s "${by}" matches every model it does first; ask for "${p.name}/<model>", or narrow ${earlier.name}'s glob`,
-      });
-    });
-  });
-  return out;
+      const why = owner
+        ? `Tollgate reads a model's "${prefix}/" prefix as provider ${prefix} (the same protocol) before any glob, and sends the rest of the name there; to reach ${p.name} with these names, ask for "${p.name}/${glob}" (Tollgate removes the "${p.name}/")`
+        : earlier
+          ? `Tollgate tries providers in the order openai, anthropic, then the policy's as written, and ${earlier.name}'s "${earlier.models.find((g) => globCovers(g, glob))}" matches every model it does first; ask for "${p.name}/<model>", or narrow ${earlier.name}'s glob`
+          : undefined;
+      return why ? [{ path: `providers.${p.name}.models.${j}`, message: `"${glob}" never sends a request to provider ${p.name}: ${why}` }] : [];
+    }),
+  );
 }
 
 /** Rules whose model reaches another provider in Tollgate than in a gateway export, at the rule's line. */

@@ -8,6 +8,9 @@
  */
 import { calcPrice, findProvider, type MatchLogic } from '@pydantic/genai-prices';
 import { globMatch } from '../routing/glob';
+import { bedrockModelId, fineTuneBase, modelOwnName } from '../tokens/modelName';
+
+export { fineTuneBase };
 
 export interface TokenUsage {
   /** All input tokens, including cache reads and cache writes. */
@@ -124,39 +127,17 @@ function providerIdFor(provider: string | undefined): string | undefined {
 }
 
 /**
- * The base model of an OpenAI fine-tune id — `ft:gpt-4o-mini-2024-07-18:org::abc` (current) or
- * `gpt-3.5-turbo:ft-org-2023-08-01` (legacy) — else undefined.
- */
-export function fineTuneBase(model: string): string | undefined {
-  return (/^ft:([^:]+):/i.exec(model) ?? /^([^:]+):ft-/i.exec(model))?.[1];
-}
-
-/**
- * A Bedrock model id (`anthropic.claude-3-5-sonnet-20240620-v1:0`, with a cross-region prefix
- * `us.`/`eu.`/`apac.`/`global.`, or inside an inference-profile ARN): genai-prices files these
- * under provider aws, at Bedrock's own rates (regional endpoints of newer models cost 10 % more).
- */
-const BEDROCK_ID = /(?:^|[./])(?:amazon|anthropic|ai21|cohere|deepseek|google|meta|mistral|nvidia|openai|qwen|writer)\.[a-z]/i;
-
-/**
- * A Vertex AI resource name (`publishers/google/models/gemini-2.5-pro`, or the full
- * `projects/…/locations/…/publishers/anthropic/models/claude-…@…`): the model its publisher sells.
- */
-const VERTEX_NAME = /(?:^|\/)publishers\/([^/]+)\/models\/([^/]+)$/i;
-
-/**
- * Other names to price a model under when its own is unknown: a Bedrock id at Bedrock's rates, and a
+ * Other names to price a model under when its own is unknown: a Bedrock id at Bedrock's rates; a
  * gateway's `vendor/model` id (LiteLLM, Vercel AI Gateway, Together…, or Gemini's `models/…`) as the
- * model its vendor sells, under the vendor when genai-prices knows it.
+ * model its vendor sells, under the vendor when genai-prices knows it; last, the model's own name
+ * (tokens/modelName.ts: `openai:gpt-4o`, `azure_openai:…`, a Vertex resource name), under the
+ * provider written before it when that is one (`groq:llama-3.3-70b-versatile`).
  */
 function alternatives(model: string): { model: string; providerId?: string }[] {
   const out: { model: string; providerId?: string }[] = [];
-  if (BEDROCK_ID.test(model)) out.push({ model, providerId: 'aws' });
-  const vertex = VERTEX_NAME.exec(model);
-  if (vertex) {
-    const publisher = vertex[1]!.toLowerCase();
-    out.push(isPricedProvider(publisher) ? { model: vertex[2]!, providerId: publisher } : { model: vertex[2]! });
-  }
+  // genai-prices files Bedrock ids (with a cross-region prefix, or inside an inference-profile ARN)
+  // under provider aws, at Bedrock's own rates (regional endpoints of newer models cost 10 % more).
+  if (bedrockModelId(model)) out.push({ model, providerId: 'aws' });
   const slash = model.indexOf('/');
   if (slash > 0 && slash < model.length - 1 && !model.startsWith('arn:')) {
     const vendor = model.slice(0, slash).toLowerCase();
@@ -164,6 +145,13 @@ function alternatives(model: string): { model: string; providerId?: string }[] {
     const providerId = vendor === 'models' ? 'google' : isPricedProvider(vendor) ? vendor : undefined;
     out.push(providerId ? { model: rest, providerId } : { model: rest });
   }
+  // A fine-tune with no rate of its own stays unpriced rather than billed as its cheaper base, and
+  // an OpenRouter `:free` variant rather than billed at the paid model's rate.
+  if (fineTuneBase(model) || /:free$/i.test(model)) return out;
+  const own = modelOwnName(model);
+  const head = /^([a-z][a-z_-]*):/i.exec(model.trim())?.[1];
+  if (head && isPricedProvider(head)) out.push({ model: own, providerId: head.toLowerCase() });
+  out.push({ model: own });
   return out;
 }
 
@@ -263,12 +251,14 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
     // genai-prices files fine-tune rates (dearer than the base model's) under provider openai only:
     // an `ft:` id names an OpenAI fine-tune whoever passes it on (lint, a custom-named provider).
     if (!r && providerId !== 'openai' && fineTuneBase(id)) r = find(id, 'openai');
+    // A routing variant is its base model, at the base model's price where the call was made.
+    const base = id.trim().replace(ROUTING_VARIANT, '');
+    if (!r && base !== id.trim()) return lookUp(u, base);
     for (const alt of r ? [] : alternatives(id)) {
       r = find(alt.model, alt.providerId);
       if (r) break;
     }
-    const base = id.trim().replace(ROUTING_VARIANT, '');
-    return r ?? (base !== id.trim() ? lookUp(u, base) : null);
+    return r;
   };
   let result: ReturnType<typeof calcPrice> = null;
   try {

@@ -25,7 +25,7 @@ import { Metrics } from '../metrics/metrics';
 import { DEFAULT_POLICY, resolveProviders, type Policy, type ResolvedProvider } from '../policy/schema';
 import { formatProblem } from '../policy/load';
 import { PolicyStore } from '../policy/store';
-import type { Logger, ProxyServices } from '../pipeline/services';
+import { type Logger, type ProxyServices, stopHooks } from '../pipeline/services';
 import { BUILD, VERSION } from '../version';
 import { TokenCounter, type TokenCounting } from '../workers/tokenCounter';
 import type { LiveEvent } from '../../../contract/events';
@@ -60,8 +60,9 @@ export interface StartOptions {
 }
 
 /**
- * Default wait for calls in flight when the proxy stops (SIGTERM/SIGINT). With UNWIND_MS it stays
- * under the VS Code extension's 5 s between SIGTERM and SIGKILL (supervisor.ts) and the CLI's 10 s.
+ * Default wait for calls in flight when the proxy stops (SIGTERM/SIGINT). With UNWIND_MS and the
+ * embedding worker's stop bound it stays under STOP_GRACE_MS (contract/process.ts), which the CLI
+ * and the VS Code extension's kill timer both wait out.
  */
 export const DRAIN_MS = 3_000;
 /**
@@ -188,6 +189,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   const stopping = new AbortController();
   const services: ProxyServices = {
     stopping: stopping.signal,
+    onStop: stopHooks(stopping.signal),
     db,
     policy: policyStore,
     providers: () => providers,

@@ -17,6 +17,7 @@
  * scaled by pixel area. An estimate for a reservation, not a bill: the ledger records the usage the
  * answer reports.
  */
+import { modelOwnName } from './modelName';
 
 type Quality = 'low' | 'medium' | 'high';
 
@@ -33,11 +34,15 @@ const PARTIAL_IMAGE_TOKENS = 100;
 /** The most images one Images API call returns (`n`: 1 to 10). */
 const MAX_IMAGES = 10;
 
-/** Models the table prices (vendor prefix and snapshot date allowed). */
-const GPT_IMAGE_MODEL = /(?:^|[/.])gpt-image-1(?:-mini|\.5)?(?:-\d{4}-\d{2}-\d{2})?$/;
+/** The family the table prices, by the model's own name: gpt-image-1, -1-mini, -1.5 and their snapshots. */
+const GPT_IMAGE_MODEL = /^gpt-image-1(?:$|[.-])/;
 
-/** Models with free-form sizes, estimated from the table by pixel area. */
-const FREE_SIZE_MODEL = /(?:^|[/.])gpt-image-2(?:-\d{4}-\d{2}-\d{2})?$/;
+/**
+ * Families with free-form sizes, estimated from the table by pixel area: gpt-image-2 and later, any
+ * snapshot or minor release (`gpt-image-2-2026-04-21`, `gpt-image-2.1`), and `chatgpt-image-latest`,
+ * the alias of whichever image model ChatGPT uses now (OpenAI's image generation guide).
+ */
+const FREE_SIZE_MODEL = /^(?:gpt-image-(?:[2-9]|\d{2,})(?:$|[.-])|chatgpt-image-)/;
 
 /** The largest edge a free-form size may have (3840x2160); a larger one is refused by the API. */
 const MAX_EDGE = 3_840;
@@ -57,7 +62,7 @@ function whole(v: unknown): number | undefined {
  * this model.
  */
 export function imageOutputTokens(model: string, quality: unknown, size: unknown): number | undefined {
-  const m = model.trim().toLowerCase();
+  const m = modelOwnName(model);
   const freeSize = FREE_SIZE_MODEL.test(m);
   if (!freeSize && !GPT_IMAGE_MODEL.test(m)) return undefined;
   const q: Quality = quality === 'low' || quality === 'medium' ? quality : 'high';

@@ -2,31 +2,14 @@
  * Which tiktoken encoding a model uses. Kept apart from encoding.ts, which imports the rank
  * tables (megabytes of source): the proxy's main thread asks this without loading them.
  */
+import { modelOwnName } from './modelName';
+
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
 export interface EncodingChoice {
   encoding: EncodingName;
   /** true when this is the tokenizer the model really uses (OpenAI models); false = estimate. */
   exact: boolean;
-}
-
-/** A Bedrock id's region and vendor (`us.anthropic.`, `openai.`), written before the model's own name. */
-const BEDROCK_PREFIX = /^(?:[a-z]{2,4}(?:-gov)?\.)?(?:amazon|anthropic|ai21|cohere|deepseek|google|meta|mistral|nvidia|openai|qwen|writer)\./;
-
-/** What may follow a model after a colon: a version (Bedrock `:0`), an Ollama size (`:20b`), `:latest`, a legacy fine-tune (`:ft-acme-…`), an OpenRouter variant. */
-const TAG = /^(?:\d|ft-|(?:latest|free|beta|nitro|floor|exacto|online|thinking|extended)$)/;
-
-/**
- * The model's own name in a provider's id, so its family is visible: `openai/gpt-4o`, an ARN's
- * `…/us.anthropic.claude-…-v1:0` and a Vertex `claude-3-5-sonnet-v2@20241022` keep the model;
- * `azure:gpt-4` is a provider and a model, `gpt-oss:20b` and `openai.gpt-oss-120b-1:0` a model and a tag.
- */
-function bareModel(model: string): string {
-  const m = model.trim().toLowerCase();
-  const [head = '', ...tags] = m.slice(m.lastIndexOf('/') + 1).split(':');
-  const tail = tags.join(':');
-  const name = head === 'ft' ? (tags[0] ?? '') : tags.length && /^[a-z_-]+$/.test(head) && !TAG.test(tail) ? tail : head;
-  return name.replace(BEDROCK_PREFIX, '').replace(/@.*$/, '');
 }
 
 /**
@@ -36,7 +19,7 @@ function bareModel(model: string): string {
  * Every other model gets an o200k estimate, labelled as such.
  */
 export function encodingForModel(model: string): EncodingChoice {
-  const m = bareModel(model);
+  const m = modelOwnName(model);
   if (/^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|gpt-oss|chatgpt-4o|o1|o3|o4|codex-)/.test(m)) return { encoding: 'o200k_base', exact: true };
   if (/^(gpt-4|gpt-3\.5|gpt-35|text-embedding-(ada-002|3-)|davinci-002|babbage-002)/.test(m)) return { encoding: 'cl100k_base', exact: true };
   return { encoding: 'o200k_base', exact: false };

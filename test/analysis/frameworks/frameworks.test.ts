@@ -9,8 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { problems, score, scoreCase, type Outcome } from '../support/scorer';
-import { CASES, type FrameworkCase } from './cases';
+import { problems, score, scoreCases } from '../support/scorer';
+import { CASES } from './cases';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -74,8 +74,7 @@ describe('output-limit lint on frameworks it never met', () => {
   });
 
   it('flags every framework call without a limit, nothing else, and fixes each where the framework reads it', async () => {
-    const outcomes: Outcome<FrameworkCase>[] = [];
-    for (const c of CASES) outcomes.push(await scoreCase(c, c.expect === 'missing', typescriptErrors));
+    const outcomes = await scoreCases(CASES, (c) => c.expect === 'missing', typescriptErrors);
     const dev = score(outcomes.filter((o) => !o.c.held));
     const held = score(outcomes.filter((o) => o.c.held));
     const line = (name: string, s: ReturnType<typeof score>) =>

@@ -4,16 +4,15 @@
  * whether each offered fix inserts the spelling that SDK reads, at a place that still parses.
  */
 import { describe, expect, it } from 'vitest';
-import { problems, scoreCase, type Outcome } from '../support/scorer';
-import { CASES, type SdkCase } from './corpus';
+import { problems, scoreCases } from '../support/scorer';
+import { CASES } from './corpus';
 
 describe('output-limit lint on unseen SDKs', () => {
   it('flags every call without a limit, nothing else, and fixes each in its SDK’s spelling and place', async () => {
-    const outcomes: Outcome<SdkCase>[] = [];
-    for (const c of CASES) outcomes.push(await scoreCase(c, c.flag));
+    const outcomes = await scoreCases(CASES, (c) => c.flag);
     const { missed, wrong, badFixes } = problems(outcomes);
     expect(missed).toEqual([]);
     expect(wrong).toEqual([]);
     expect(badFixes).toEqual([]);
-  }, 180_000); // one analysis and one parse per case: slow on a loaded machine
+  }, 180_000);
 });

@@ -40,13 +40,26 @@ export interface Score {
   recall: number;
 }
 
-export function pythonParses(text: string): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: text, stdio: ['pipe', 'ignore', 'ignore'] });
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Whether each Python text parses, all checked by one python3 process: starting one costs seconds on
+ * a loaded machine behind pyenv's shim, and a corpus has dozens of Python cases.
+ */
+export function pythonParsesAll(texts: readonly string[]): boolean[] {
+  if (texts.length === 0) return [];
+  const script = [
+    'import ast, json, sys',
+    'out = []',
+    'for t in json.load(sys.stdin):',
+    '    try:',
+    '        ast.parse(t)',
+    '        out.append(True)',
+    '    except Exception:',
+    '        out.append(False)',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const out = JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(texts), encoding: 'utf8' })) as boolean[];
+  if (out.length !== texts.length) throw new Error(`python3 checked ${out.length} of ${texts.length} texts`);
+  return out;
 }
 
 /** Syntax errors of a TS/JS file, as the compiler reports them (no type information needed). */
@@ -56,30 +69,49 @@ export function typescriptSyntaxErrors(path: string, text: string): string[] {
 }
 
 /**
- * Analyses one case. `typescriptErrors` (default: syntax only) says what is wrong with a TS/JS
+ * Analyses each case. `typescriptErrors` (default: syntax only) says what is wrong with a TS/JS
  * text; only errors the fix brings in count (a case may use an API of another version than the
- * one installed).
+ * one installed). The fixed Python texts are parsed together at the end.
  */
-export async function scoreCase<C extends ScoredCase>(
-  c: C,
-  expected: boolean,
+export async function scoreCases<C extends ScoredCase>(
+  cases: readonly C[],
+  expectedOf: (c: C) => boolean,
   typescriptErrors: (path: string, text: string) => string[] = typescriptSyntaxErrors,
-): Promise<Outcome<C>> {
-  const found = (await analyzeFile({ path: c.path, text: c.text })).diagnostics.filter((d) => LIMIT_RULES.has(d.ruleId));
-  if (!expected || !found[0]) return { c, expected, flagged: found.length };
-  const fix = found[0].fixes[0];
-  if (!fix) return { c, expected, flagged: found.length, fixProblem: 'no fix' };
-  const fixed = applyEdits(c.text, fix.edits);
-  const inserted = fix.edits.map((e) => e.newText).join('');
-  const keys = c.keys ?? [];
-  const keyOk = keys.some((k) => new RegExp(`\\b${k}\\b`).test(inserted));
-  // The key sits inside the named argument (`inferenceConfig: { maxTokens: … }`, `GenerateContentConfig(…, max_output_tokens=…)`).
-  const insideOk = !c.inside || new RegExp(`${c.inside}\\s*[=:(]?\\s*[({][^)}]*\\b(${keys.join('|')})\\b`).test(fixed);
-  const python = c.path.endsWith('.py');
-  const before = python ? [] : typescriptErrors(c.path, c.text);
-  const errors = python ? (pythonParses(fixed) ? [] : ['syntax error']) : typescriptErrors(c.path, fixed).filter((e) => !before.includes(e));
-  const problem = !keyOk || !insideOk || errors.length ? `${JSON.stringify(inserted)} key ${keyOk} place ${insideOk} ${errors.join('; ')}` : undefined;
-  return { c, expected, flagged: found.length, ...(problem ? { fixProblem: problem } : {}) };
+): Promise<Outcome<C>[]> {
+  const outcomes: Outcome<C>[] = [];
+  const pending: Array<{ outcome: Outcome<C>; fixed: string; describe: (errors: string[]) => string | undefined }> = [];
+  for (const c of cases) {
+    const expected = expectedOf(c);
+    const found = (await analyzeFile({ path: c.path, text: c.text })).diagnostics.filter((d) => LIMIT_RULES.has(d.ruleId));
+    const outcome: Outcome<C> = { c, expected, flagged: found.length };
+    outcomes.push(outcome);
+    if (!expected || !found[0]) continue;
+    const fix = found[0].fixes[0];
+    if (!fix) {
+      outcome.fixProblem = 'no fix';
+      continue;
+    }
+    const fixed = applyEdits(c.text, fix.edits);
+    const inserted = fix.edits.map((e) => e.newText).join('');
+    const keys = c.keys ?? [];
+    const keyOk = keys.some((k) => new RegExp(`\\b${k}\\b`).test(inserted));
+    // The key sits inside the named argument (`inferenceConfig: { maxTokens: … }`, `GenerateContentConfig(…, max_output_tokens=…)`).
+    const insideOk = !c.inside || new RegExp(`${c.inside}\\s*[=:(]?\\s*[({][^)}]*\\b(${keys.join('|')})\\b`).test(fixed);
+    const describe = (errors: string[]) => (!keyOk || !insideOk || errors.length ? `${JSON.stringify(inserted)} key ${keyOk} place ${insideOk} ${errors.join('; ')}` : undefined);
+    if (c.path.endsWith('.py')) {
+      pending.push({ outcome, fixed, describe });
+      continue;
+    }
+    const before = typescriptErrors(c.path, c.text);
+    const problem = describe(typescriptErrors(c.path, fixed).filter((e) => !before.includes(e)));
+    if (problem) outcome.fixProblem = problem;
+  }
+  const parses = pythonParsesAll(pending.map((p) => p.fixed));
+  pending.forEach((p, i) => {
+    const problem = p.describe(parses[i] ? [] : ['syntax error']);
+    if (problem) p.outcome.fixProblem = problem;
+  });
+  return outcomes;
 }
 
 /** True/false positives, misses, bad fixes, precision and recall of a set of outcomes. */

@@ -4,6 +4,7 @@
  * diagnostics providers. Built on the shared world (test/extension/workspaces/world.ts); each test
  * file builds the `vscode` module in its `vi.mock('vscode')` factory with typingVscode().
  */
+import { matchesGlob } from 'node:path';
 import { worldVscode, type World } from '../workspaces/world';
 
 type Listener = (e: unknown) => unknown;
@@ -18,13 +19,22 @@ export interface TypingDoc {
   getText(): string;
 }
 
+/** A file-system watcher the extension created: its glob and its listeners. */
+interface Watcher {
+  glob: string;
+  change: Set<Listener>;
+  create: Set<Listener>;
+  delete: Set<Listener>;
+}
+
 export interface Typing {
   opens: Set<Listener>;
   changes: Set<Listener>;
   closes: Set<Listener>;
+  watchers: Set<Watcher>;
 }
 
-export const typing: Typing & { visible: TypingDoc[] } = { opens: new Set(), changes: new Set(), closes: new Set(), visible: [] };
+export const typing: Typing & { visible: TypingDoc[] } = { opens: new Set(), changes: new Set(), closes: new Set(), watchers: new Set(), visible: [] };
 
 export async function typingVscode(world: World): Promise<Record<string, unknown>> {
   const vscode = await worldVscode(world);
@@ -36,6 +46,12 @@ export async function typingVscode(world: World): Promise<Record<string, unknown
   ws.onDidOpenTextDocument = keep(typing.opens);
   ws.onDidChangeTextDocument = keep(typing.changes);
   ws.onDidCloseTextDocument = keep(typing.closes);
+  // File-system watchers over a string glob, fired by fileEvent() as VS Code fires them for a save or a write by another program.
+  ws.createFileSystemWatcher = (glob: string) => {
+    const w: Watcher = { glob, change: new Set(), create: new Set(), delete: new Set() };
+    typing.watchers.add(w);
+    return { onDidChange: keep(w.change), onDidCreate: keep(w.create), onDidDelete: keep(w.delete), dispose: () => typing.watchers.delete(w) };
+  };
   // The documents on screen (vscode.window.visibleTextEditors).
   Object.defineProperty(vscode.window as Record<string, unknown>, 'visibleTextEditors', { get: () => typing.visible.map((document) => ({ document })) });
   const uri = vscode.Uri as Record<string, unknown>;
@@ -73,6 +89,12 @@ export function keystroke(d: TypingDoc, line: number, ch: string): void {
   d.text = lines.join('\n');
   d.version++;
   for (const l of [...typing.changes]) l({ document: d, contentChanges: [{ text: ch }], reason: undefined });
+}
+
+/** A file written, created or deleted on disk: every watcher whose glob matches the path hears of it. */
+export function fileEvent(path: string, kind: 'change' | 'create' | 'delete'): void {
+  const u = { scheme: 'file', fsPath: path, path, toString: () => `file://${path}` };
+  for (const w of [...typing.watchers]) if (matchesGlob(path, w.glob)) for (const l of [...w[kind]]) l(u);
 }
 
 export function close(world: World, d: TypingDoc): void {

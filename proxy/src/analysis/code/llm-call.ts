@@ -436,14 +436,15 @@ export function langchainJsAnthropicDefault(call: DetectedCall): void {
 }
 
 /**
- * LiteLLM sends a Claude model on Anthropic's API (`claude-…`, `anthropic/claude-…`) a max_tokens of
- * its own when the call sets none, since that API requires one: the model's maximum output from
- * LiteLLM's model map (AnthropicConfig.get_max_tokens_for_model), 4,096 in older releases and for a
- * model the map lacks. The maximum is no bound on cost, so the call stays a finding; its message
- * says what is sent rather than that nothing is.
+ * LiteLLM sends a Claude model on Anthropic's API (`claude-…`, `anthropic/claude-…`) or on Vertex AI
+ * (`vertex_ai/claude-…`, whose config extends the Anthropic one) a max_tokens of its own when the call
+ * sets none, since that API requires one: the model's maximum output from LiteLLM's model map
+ * (AnthropicConfig.get_max_tokens_for_model), 4,096 in older releases and for a model the map lacks.
+ * The maximum is no bound on cost, so the call stays a finding; its message says what is sent rather
+ * than that nothing is.
  */
 export function litellmAnthropicDefault(call: DetectedCall): void {
-  if (call.limit === 'missing' && call.model !== undefined && /^(anthropic\/)?claude-/i.test(call.model))
+  if (call.limit === 'missing' && call.model !== undefined && /^(anthropic\/|vertex_ai\/)?claude-/i.test(call.model))
     call.note = "LiteLLM then sends the model's maximum output as max_tokens, 4,096 in older releases";
 }
 

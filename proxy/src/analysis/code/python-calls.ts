@@ -749,6 +749,13 @@ export async function findPythonCalls(text: string, wasmDir?: string, filePath?:
         framework = frameworkCallOf('python', chain[chain.length - 1], calleeModules(fn, b));
         if (framework) api = 'framework';
       }
+      // A LiteLLM `Router(model_list=…)`'s `completion` / `acompletion`, through a variable or `self.` attribute.
+      let router: Node | undefined;
+      if (!api && hints.litellm && fn?.type === 'attribute' && (chain?.at(-1) === 'completion' || chain?.at(-1) === 'acompletion')) {
+        b ??= new PyBindings(tree.rootNode);
+        router = litellmRouter(fn.childForFieldName('object'), b);
+        if (router) api = 'litellm';
+      }
       const argList = node.childForFieldName('arguments');
       if (!api || !chain || !fn || !argList || argList.type !== 'argument_list') continue;
       b ??= new PyBindings(tree.rootNode);
@@ -759,6 +766,7 @@ export async function findPythonCalls(text: string, wasmDir?: string, filePath?:
         continue;
       }
       const call = inspectCall(text, api, chain, node, fn, b.readArgs(argList), b, framework, filePath);
+      if (router) settleRouterCall(call, router, b);
       if (forwarder === 'partial') partialUses(call, node, b);
       if (belongsToSdk(api, { modules: calleeModules(fn, b), fileModules: b.modules }, call.model)) calls.push(call);
     }
@@ -766,6 +774,74 @@ export async function findPythonCalls(text: string, wasmDir?: string, filePath?:
     tree.delete();
   }
   return calls;
+}
+
+/** The `Router(...)` call a receiver is bound to, when it is LiteLLM's (`from litellm import Router`, `litellm.Router`). */
+function litellmRouter(receiver: Node | null, b: PyBindings): Node | undefined {
+  if (!receiver) return undefined;
+  const attr = receiver.type === 'attribute' && receiver.childForFieldName('object')?.text === 'self' ? receiver.childForFieldName('attribute')?.text : undefined;
+  const value = receiver.type === 'identifier' ? b.valueOf(receiver.text, receiver) : attr ? b.selfValue(attr, receiver) : undefined;
+  const ctor = value?.type === 'call' ? value.childForFieldName('function') : undefined;
+  if (!ctor || chainOf(ctor)?.at(-1) !== 'Router') return undefined;
+  return [...b.modulesOf(ctor, true)].some((m) => /^litellm(\.|$)/.test(m)) ? value : undefined;
+}
+
+/**
+ * A Router call names a model group (`model_name`), and the Router sends each request with the chosen
+ * deployment's `litellm_params` under the call's own arguments: the model is the group's `model`, and a
+ * limit in any of its deployments' params is sent when the call sets none. Only a model list the file
+ * spells out is read; otherwise the model and whether a limit is sent are unknown.
+ */
+function settleRouterCall(call: DetectedCall, router: Node, b: PyBindings): void {
+  const group = call.model;
+  delete call.model;
+  delete call.note;
+  const args = router.childForFieldName('arguments');
+  const ctor = args ? b.readArgs(args) : undefined;
+  const listNode = ctor?.keywords.get('model_list');
+  const list = listNode?.type === 'identifier' ? b.valueOf(listNode.text, listNode) : listNode;
+  const deployments = list?.type === 'list' ? named(list).map((d) => (d.type === 'dictionary' || d.type === 'identifier' || d.type === 'call' ? b.resolve(d) : undefined)) : [];
+  // Router-wide defaults (`default_litellm_params`) or a deployment this cannot read may carry the group or its limit.
+  const readable = ctor && !ctor.opaque && !ctor.keywords.has('default_litellm_params') && list?.type === 'list' && deployments.every((d) => d && !d.opaque && d.fixable !== false);
+  const params = readable && group !== undefined
+    ? deployments
+        .filter((d) => stringValue(d!.keywords.get('model_name'))?.text === group)
+        .map((d) => {
+          const p = d!.keywords.get('litellm_params');
+          return p ? b.resolve(p) : undefined;
+        })
+    : [];
+  if (params.length === 0 || params.some((p) => !p || p.opaque || p.fixable === false)) {
+    if (call.limit === 'missing') call.limit = 'unknown';
+    delete call.insertion;
+    return;
+  }
+  const models = new Set(params.map((p) => stringValue(p!.keywords.get('model'))).map((m) => (m && m.placeholders === 0 ? m.text : undefined)));
+  const model = models.size === 1 ? [...models][0] : undefined;
+  if (model) call.model = model;
+  if (call.limit !== 'missing') return;
+  const limits = params.map((p) => limitFrom(p!.keywords, false));
+  if (limits.some((l) => l.limit === 'present')) {
+    // The deployment the Router picks sends its own; the largest is the worst case.
+    const values = limits.map((l) => l.outputLimit);
+    call.limit = 'present';
+    if (values.every((v) => v !== undefined)) call.outputLimit = Math.max(...(values as number[]));
+    delete call.insertion;
+    return;
+  }
+  if (!model) {
+    call.limit = 'unknown';
+    delete call.insertion;
+    return;
+  }
+  litellmAnthropicDefault(call);
+  // The fix was sized for the group name; size it for the model the group sends.
+  const fix = suggestedLimit('none', { max: maxOutputTokens(model), reasons: reasonsByDefault(model) });
+  if (call.insertion && fix !== undefined && fix !== call.insertion.limit) {
+    const was = `=${call.insertion.limit}`;
+    call.insertion = { ...call.insertion, newText: call.insertion.newText.replace(was, `=${fix}`), title: call.insertion.title.replace(was, `=${fix}`), limit: fix };
+    call.suggested = fix;
+  }
 }
 
 /**

@@ -189,6 +189,17 @@ function aiSdkModelId(bindings: FileBindings, e: ts.Expression | undefined, dept
   return e;
 }
 
+/** The packages the AI SDK provider call naming the model comes from (`anthropic('…')` → @ai-sdk/anthropic). */
+function aiSdkProviderModules(bindings: FileBindings, e: ts.Expression | undefined, depth = 0): Set<string> {
+  if (!e || depth > 4) return new Set();
+  const u = unwrap(e);
+  if (ts.isIdentifier(u)) {
+    const init = bindings.constInitializer(u.text, u);
+    return init ? aiSdkProviderModules(bindings, init, depth + 1) : new Set();
+  }
+  return ts.isCallExpression(u) ? calleeModules(bindings, u.expression) : new Set();
+}
+
 /** `process.env.X`, `process.env['X']`, `import.meta.env.X`, `Deno.env.get('X')`. */
 function isEnvRead(e: ts.Expression): boolean {
   const u = unwrap(e);
@@ -852,6 +863,11 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   if (api === 'ai-sdk' && call.limit === 'missing') {
     const viaProvider = providerOptionsLimit(bindings, props);
     if (viaProvider) return Object.assign(call, viaProvider);
+    // The Anthropic API requires max_tokens, so @ai-sdk/anthropic (and Vertex's Anthropic provider,
+    // built on it) fills one in: the model's maximum output since 3.0, 4,096 before. No bound on
+    // cost, so still a finding, but the message says what is sent.
+    if ([...aiSdkProviderModules(bindings, modelProp)].some((m) => /^@ai-sdk\/(anthropic|google-vertex\/anthropic)$/.test(m)))
+      call.note = "@ai-sdk/anthropic then sends the model's maximum output as max_tokens, 4,096 before its 3.0";
   }
   if (api === 'ai-sdk') {
     const major = aiSdkMajorOf(sf);

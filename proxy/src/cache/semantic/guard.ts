@@ -161,25 +161,38 @@ function comparedSides(before: WordSlot | undefined, between: readonly WordSlot[
   return between.length === 2 && isComparing(between[0]!.stem);
 }
 
-/**
- * Two content words that change places and nothing else changes ("how many teaspoons are in a
- * tablespoon" / "tablespoons … in a teaspoon", "is a tomato a fruit" / "is a fruit a tomato"):
- * the same words, so the same bag-of-words features and nearly the same pooled vector. Returns the
- * two words, or undefined (also when only a symmetric list is reordered).
- */
-function swappedWords(fa: PromptFeatures, fb: PromptFeatures): [string, string] | undefined {
-  const a = fa.slots;
-  const b = fb.slots;
+/** Where two content words change places and nothing else changes, or undefined. */
+function swapOf(a: readonly WordSlot[], b: readonly WordSlot[]): [number, number] | undefined {
   if (a.length !== b.length) return undefined;
   const differ: number[] = [];
   for (let k = 0; k < a.length && differ.length <= 2; k++) if (a[k]!.stem !== b[k]!.stem) differ.push(k);
   if (differ.length !== 2) return undefined;
   const [i, j] = differ as [number, number];
   if (a[i]!.stem !== b[j]!.stem || a[j]!.stem !== b[i]!.stem || !a[i]!.content || !a[j]!.content) return undefined;
-  const between = a.slice(i + 1, j);
-  if (between.length > 0 && between.every((w) => COORDINATORS.has(w.word))) return undefined;
-  if (comparedSides(a[i - 1], between)) return undefined;
-  return [a[i]!.word, a[j]!.word];
+  return [i, j];
+}
+
+/**
+ * A swap that asks the same either way round: a symmetric list ("rent or buy" / "buy or rent",
+ * "X and Y") or the two sides of a comparison ("compare X with Y" / "compare Y with X").
+ */
+function sidesOnlySwapped(fa: PromptFeatures, fb: PromptFeatures): boolean {
+  const swap = swapOf(fa.slots, fb.slots);
+  if (swap === undefined) return false;
+  const between = fa.slots.slice(swap[0] + 1, swap[1]);
+  return (between.length > 0 && between.every((w) => COORDINATORS.has(w.word))) || comparedSides(fa.slots[swap[0] - 1], between);
+}
+
+/**
+ * Two content words that change places and nothing else changes ("how many teaspoons are in a
+ * tablespoon" / "tablespoons … in a teaspoon", "is a tomato a fruit" / "is a fruit a tomato"):
+ * the same words, so the same bag-of-words features and nearly the same pooled vector. Returns the
+ * two words, or undefined (also when only the sides of a list or comparison change places).
+ */
+function swappedWords(fa: PromptFeatures, fb: PromptFeatures): [string, string] | undefined {
+  const swap = swapOf(fa.slots, fb.slots);
+  if (swap === undefined || sidesOnlySwapped(fa, fb)) return undefined;
+  return [fa.slots[swap[0]]!.word, fa.slots[swap[1]]!.word];
 }
 
 /** Why `a` and `b` must not share an answer, or undefined when the guard sees no reason. */
@@ -226,7 +239,8 @@ export function vetoFromFeatures(fa: PromptFeatures, fb: PromptFeatures): string
   const entB = fb.entities.filter((e) => !fa.allStems.has(e));
   if (entA.length || entB.length) return `named entities differ: ${show(entA)} vs ${show(entB)}`;
   const [orderA, orderB] = sharedEntityOrder(fa, fb);
-  if (orderA.join('\u0000') !== orderB.join('\u0000')) return `named entities in a different order: ${show(orderA)} vs ${show(orderB)}`;
+  // Names on the two sides of a comparison or list may change places, as on the judge's path.
+  if (orderA.join('\u0000') !== orderB.join('\u0000') && !sidesOnlySwapped(fa, fb)) return `named entities in a different order: ${show(orderA)} vs ${show(orderB)}`;
   if (!sameMultiset(fa.questionWords, fb.questionWords)) return `question asks for something else: ${show(fa.questionWords)} vs ${show(fb.questionWords)}`;
   const onlyA = unmatchedWords(fa.content, fb.content);
   const onlyB = unmatchedWords(fb.content, fa.content);

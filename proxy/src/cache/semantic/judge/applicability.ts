@@ -38,10 +38,13 @@ export function looksEnglish(text: string): boolean {
   // Another script (Cyrillic, CJK, Arabic, …) or heavy diacritics.
   if (ascii / letters < 0.9) return false;
   const words = (text.match(WORD) ?? []).map((w) => w.toLowerCase());
+  // A short prompt has too few words for the share below, and German or Portuguese questions share
+  // "in", "a", "do" with English ("Qual é a capital do Brasil?"): there an accented letter or
+  // Spanish opening punctuation marks another language. English loanwords ("café") lose only
+  // their semantic hits.
+  if (words.length < 12 && (ascii < letters || /[¿¡]/.test(text))) return false;
+  if (words.length < 6) return true;
   // Latin-script text in another language: English prose is a third or more function words.
-  if (words.length >= 6) {
-    const fn = words.filter((w) => FUNCTION_WORDS.has(w) || w === 'not' || w === 'no').length;
-    if (fn / words.length < 0.12) return false;
-  }
-  return true;
+  const fn = words.filter((w) => FUNCTION_WORDS.has(w) || w === 'not' || w === 'no').length;
+  return fn / words.length >= 0.12;
 }
