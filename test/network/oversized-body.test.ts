@@ -37,16 +37,21 @@ interface Upload {
 function slowUpload(head: string, declared: number | 'chunked'): Promise<Upload> {
   return new Promise((resolve) => {
     const framing = declared === 'chunked' ? 'Transfer-Encoding: chunked' : `Content-Length: ${declared}`;
-    const socket = connect(h.proxy.port, '127.0.0.1', () => socket.write(head.replace('\r\n\r\n', `\r\n${framing}\r\n\r\n`)));
     let got = '';
     let sent = 0;
     let answeredAt = 0;
     const chunk = Buffer.alloc(64 * 1024, 0x20);
-    const pump = setInterval(() => {
-      if ((declared !== 'chunked' && sent + chunk.length > declared) || socket.destroyed) return;
-      sent += chunk.length;
-      socket.write(declared === 'chunked' ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]) : chunk);
-    }, 20);
+    let pump: NodeJS.Timeout | undefined;
+    // The body starts once the head is written: a pump started before the connection was up sent
+    // body bytes ahead of the head on a loaded machine (a 400 for a request line of spaces, then a reset).
+    const socket = connect(h.proxy.port, '127.0.0.1', () => {
+      socket.write(head.replace('\r\n\r\n', `\r\n${framing}\r\n\r\n`));
+      pump = setInterval(() => {
+        if ((declared !== 'chunked' && sent + chunk.length > declared) || socket.destroyed) return;
+        sent += chunk.length;
+        socket.write(declared === 'chunked' ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]) : chunk);
+      }, 20);
+    });
     socket.on('data', (d: Buffer) => {
       if (!answeredAt) answeredAt = Date.now();
       got += d.toString('latin1');
