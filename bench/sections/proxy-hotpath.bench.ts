@@ -86,7 +86,7 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Top self-time functions of a .cpuprofile (ms and share of samples). */
+/** Top self-time functions of a .cpuprofile (ms and share of the busy samples: idle time left out, or every share was of a mostly idle process). */
 function topOfProfile(file: string, n = 12): BenchRow[] {
   const prof = JSON.parse(readFileSync(file, 'utf8')) as {
     nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
@@ -98,8 +98,9 @@ function topOfProfile(file: string, n = 12): BenchRow[] {
   let total = 0;
   prof.samples.forEach((id, i) => {
     const dt = prof.timeDeltas[i] ?? 0;
-    total += dt;
     const f = byId.get(id)!.callFrame;
+    if (f.functionName === '(idle)') return;
+    total += dt;
     const where = f.url ? `${f.url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${f.lineNumber + 1}` : '';
     const key = `${f.functionName || '(anonymous)'} ${where}`.trim();
     self.set(key, (self.get(key) ?? 0) + dt);
@@ -221,7 +222,12 @@ export default async function hotPathBench(): Promise<BenchSection[]> {
     if (profDir) {
       await children.splice(children.indexOf(tollgate), 1)[0]!.stop();
       await new Promise((r) => setTimeout(r, 500));
-      const file = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).sort().pop();
+      // The main thread's profile (thread id 0 in `CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`):
+      // the last file by name was a worker thread's (the WAL checkpointer), not the pipeline's.
+      const file = readdirSync(profDir)
+        .filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f))
+        .sort()
+        .pop();
       if (file) sections.push({ title: `Tollgate CPU profile, top self time (${file})`, rows: topOfProfile(join(profDir, file)) });
     }
     return sections;

@@ -15,6 +15,8 @@ describe('file kinds', () => {
     ['x.prompt.yaml', true],
     ['.github/prompts/review.prompt.md', true],
     ['.github/chatmodes/plan.chatmode.md', true],
+    ['.github/agents/reviewer.agent.md', true],
+    ['docs/agent.md', false],
     ['.github/instructions/ts.instructions.md', true],
     ['.github/copilot-instructions.md', true],
     ['AGENTS.md', true],
@@ -165,6 +167,14 @@ describe('VS Code prompt and instruction files', () => {
     expect(r.model).toBe('gpt-4.1');
     expect(r.calls[0]!.placeholders).toBe(1);
     expect(limitFindings(r)).toEqual([]);
+  });
+
+  it('a custom agent (.agent.md) is a prompt file; a model list is priced at its first model', async () => {
+    const text = "---\nname: Reviewer\ntools: ['read', 'search']\nmodel: ['Claude Sonnet 4.5 (copilot)', 'GPT-5 (copilot)']\n---\nReview the supplied changes for correctness.\n";
+    const r = await analyzeFile({ path: '/w/.github/agents/reviewer.agent.md', text });
+    expect([r.kind, r.model]).toEqual(['vscode-prompt', 'claude-sonnet-4-5']);
+    const single = await analyzeFile({ path: '/w/notes.md', text: text.replace(/^model: .*$/m, 'model: GPT-5 (copilot)'), languageId: 'chatagent' });
+    expect([single.kind, single.model]).toEqual(['vscode-prompt', 'gpt-5']);
   });
 
   it('instruction files are counted as text (prepended to every request), not as a request', async () => {

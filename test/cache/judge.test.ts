@@ -4,7 +4,7 @@
  * does. Plus the applicability rules, the blind-spot vetoes and the per-request embedding memo.
  */
 import { describe, expect, it } from 'vitest';
-import { cannotJudgeReason } from '../../proxy/src/cache/semantic/judge/applicability';
+import { cannotJudgeReason } from '../../proxy/src/cache/semantic/applicability';
 import { EquivalenceJudge } from '../../proxy/src/cache/semantic/judge/judge';
 import { FEATURE_NAMES, LCS_MAX_WORDS } from '../../proxy/src/cache/semantic/judge/features';
 import { gbdtMargin } from '../../proxy/src/cache/semantic/judge/gbdt';

@@ -11,10 +11,10 @@ export interface CliRun {
   stderr: string;
 }
 
-/** `env` is the whole environment beyond PATH (no inherited HOME, NO_COLOR or FORCE_COLOR unless given). */
-export function runCli(args: string[], o: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
+/** `env` is the whole environment beyond PATH (no inherited HOME, NO_COLOR or FORCE_COLOR unless given); `uid` runs it as that user (and group), from root. */
+export function runCli(args: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; uid?: number }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { cwd: o.cwd, env: { PATH: process.env.PATH ?? '', ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI, ...args], { cwd: o.cwd, env: { PATH: process.env.PATH ?? '', ...o.env }, stdio: ['ignore', 'pipe', 'pipe'], ...(o.uid !== undefined ? { uid: o.uid, gid: o.uid } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

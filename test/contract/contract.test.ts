@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { SUMMARY_DIMENSIONS, toQueryString } from '../../contract/api';
 import { parseLiveEvent } from '../../contract/events';
-import { budgetAlertText, formatBudgetUse, formatTokenUse, formatUsd } from '../../contract/format';
+import { budgetAlertText, budgetRatio, formatBudgetUse, formatPercent, formatTokenUse, formatUsd } from '../../contract/format';
 import { EXIT_CODES } from '../../contract/process';
 import { formatUsd as governanceUsd } from '../../proxy/src/governance/format';
 import { formatUsd as webviewUsd } from '../../webview/src/format';
@@ -51,6 +51,23 @@ describe('budget alerts', () => {
       '10k of 10k tokens',
       '10.04k of 10k tokens',
     ]);
+  });
+  it('a limit of 0 freezes its scope: the budget reads full, in dollars and in tokens, not "0%"', () => {
+    // Was 0 (a falsy limit read as no limit), so a frozen scope's alert said "at 0%".
+    const frozen = [
+      { spentUsd: 0, limitUsd: 0, spentTokens: 0 },
+      { spentUsd: 0.25, limitUsd: 0, spentTokens: 900 },
+      { spentUsd: 0.25, spentTokens: 0, limitTokens: 0 },
+      { spentUsd: 0, spentTokens: 0, limitUsd: 0, limitTokens: 0 },
+    ];
+    expect(frozen.map((b) => formatPercent(budgetRatio(b)))).toEqual(['100%', '100%', '100%', '100%']);
+    // The other limit still counts when it is the tighter one; a budget without limits is unused.
+    expect(budgetRatio({ spentUsd: 0, limitUsd: 0, spentTokens: 3000, limitTokens: 1000 })).toBe(3);
+    expect(budgetRatio({ spentUsd: 1, limitUsd: 4, spentTokens: 9, limitTokens: 0 })).toBe(1);
+    expect(budgetRatio({ spentUsd: 1, spentTokens: 9 })).toBe(0);
+    expect(budgetAlertText({ budget: 'frozen', level: 'warn', spentUsd: 0, spentTokens: 0, limitTokens: 0, period: 'day' })).toBe(
+      'Budget "frozen" at 100%: 0 of 0 tokens today.',
+    );
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { exportPolicy } from '../../proxy/src/export';
+import { fallbackTargets } from '../../proxy/src/governance/fallback';
 import { parsePolicy } from '../../proxy/src/policy/load';
 
 interface Rule {
@@ -46,5 +47,23 @@ describe('Bifrost fallback providers', () => {
   it('a list of provider-prefixed targets needs no provider clause', () => {
     const rules = fallbackRules('  - from: gpt-4o\n    to: [anthropic/claude-sonnet-4-5]\n');
     expect(rules.map((r) => [r.cel_expression, r.fallbacks])).toEqual([['model == "gpt-4o"', ['anthropic/claude-sonnet-4-5']]]);
+  });
+});
+
+describe('Bifrost export: a from the proxy matches as provider/model', () => {
+  // Bifrost's CEL sees the bare model; read as JavaScript, the exported expressions are tested on it.
+  const holds = (expr: string, model: string, provider: string): boolean =>
+    new Function('model', 'provider', `return ${expr.replace(/model\.matches\(("(?:[^"\\]|\\.)*")\)/g, 'new RegExp($1).test(model)').replace(/==/g, '===')};`)(model, provider) as boolean;
+
+  it('takes the bare models Tollgate takes, on each provider', () => {
+    const text = 'fallbacks:\n  - { from: "*/gpt-4o", to: [anthropic/claude-3-5-haiku-latest] }\n  - { from: "anth*", to: [claude-3-5-haiku-latest] }\n';
+    const parsed = parsePolicy(text, 'policy.yaml');
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const rules = fallbackRules(text.slice('fallbacks:\n'.length));
+    for (const provider of ['openai', 'anthropic'])
+      for (const model of ['gpt-4o', 'gpt-4o-mini', 'x/gpt-4o', 'claude-sonnet-4-5']) {
+        const want = fallbackTargets(model, provider, parsed.policy).map((t) => `${t.provider}/${t.model}`);
+        expect(rules.find((r) => holds(r.cel_expression, model, provider))?.fallbacks ?? [], `${provider}/${model}`).toEqual(want);
+      }
   });
 });

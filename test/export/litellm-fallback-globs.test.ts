@@ -34,6 +34,15 @@ describe('LiteLLM export of glob fallbacks', () => {
     expect(w?.message).toContain('requests for other models matching it get no fallback');
   });
 
+  it('a glob the proxy matches as provider/model is exported for the named models it takes', () => {
+    const text = 'providers:\n  ollama: { baseUrl: "http://127.0.0.1:11434/v1", models: ["llama*"] }\nrouting:\n  tiers:\n    openai: { large: gpt-4o, small: gpt-4o-mini }\n    ollama: { small: llama3-mini }\nfallbacks:\n  - { from: "*/gpt-4o", to: [o3] }\n  - { from: "oll*", to: [llama3] }\n';
+    const { fallbacks, warnings } = litellm(text);
+    expect(fallbacks).toEqual(expect.arrayContaining([{ 'gpt-4o': ['o3'] }, { 'llama3-mini': ['llama3'] }]));
+    expect(fallbacks.some((f) => 'gpt-4o-mini' in f)).toBe(false);
+    expect(warnings.find((x) => x.field === 'fallbacks[0].from')?.message).toContain('(gpt-4o)');
+    expect(warnings.find((x) => x.field === 'fallbacks[1].from')?.message).toContain('(llama3-mini)');
+  });
+
   it('an exact from is exported without a warning', () => {
     const { fallbacks, warnings } = litellm('fallbacks:\n  - from: gpt-4o\n    to: [gpt-4o-mini]\n');
     expect(fallbacks).toEqual([{ 'gpt-4o': ['gpt-4o-mini'] }]);

@@ -154,6 +154,8 @@ export const ManagementRequest = z.discriminatedUnion('path', [
         .object({
           team_id: z.string(),
           team_alias: z.string(),
+          // TeamBase.blocked: true for a team a $0 / 0-token budget freezes, false otherwise so /team/update unblocks.
+          blocked: z.boolean(),
           ...Limits,
         })
         .strict(),
@@ -183,6 +185,7 @@ export const ManagementRequest = z.discriminatedUnion('path', [
           user_id: z.string().optional(),
           metadata: z.record(z.string(), z.unknown()).optional(),
           tags: z.array(z.string()).optional(),
+          blocked: z.literal(true).optional(), // GenerateRequestBase.blocked: a key a 0 limit freezes
           ...Limits, // GenerateRequestBase: key budgets and limits
         })
         .strict(),

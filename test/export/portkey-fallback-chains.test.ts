@@ -62,6 +62,8 @@ describe('Portkey export: a model matched by several fallbacks gets the chain To
     ['a catch-all beside a model-glob provider', '  - { from: "*", to: [gpt-4o-mini] }\n  - { from: "llama*", to: [llama3-mini] }\n'],
     ['a target its own glob matches', '  - { from: "gpt-4o*", to: [gpt-4o-mini, gpt-4o] }\n'],
     ['a provider-prefixed glob beside an unprefixed one', '  - { from: "openai/gpt-4o*", to: [o3] }\n  - { from: "*-mini", to: [gpt-4o] }\n'],
+    // The proxy matches from against provider/model too: these take plain gpt-4o, every -mini, every ollama model.
+    ['unprefixed globs holding a slash or a provider name', '  - { from: "*/gpt-4o", to: [o3] }\n  - { from: "*/*-mini", to: [gpt-4o] }\n  - { from: "oll*", to: [llama3-mini] }\n'],
   ])('%s', async (_name, fallbacks) => {
     const { text, policy } = parsed(fallbacks);
     const file = exportPolicy(policy, 'portkey', { file: 'policy.yaml', text }).files.find((f) => f.path === 'config.json')!;

@@ -39,8 +39,11 @@ describe('a budget of $0 or 0 tokens freezes its scope', () => {
       expect(h.upstream.requests.length).toBe(seen);
       const other = await ask(client, 'hello', { 'x-tollgate-team': 'ads' });
       expect(other.response.status).toBe(200);
-      const budgets = (await (await fetch(`${h.proxy.url}/tollgate/budgets`, { headers: { authorization: `Bearer ${h.proxy.adminToken}` } })).json()) as Array<{ name: string; level: string }>;
-      expect(budgets.find((b) => b.name === 'frozen')?.level).toBe('exceeded');
+      const budgets = (await (await fetch(`${h.proxy.url}/tollgate/budgets`, { headers: { authorization: `Bearer ${h.proxy.adminToken}` } })).json()) as Array<{ name: string; level: string; ratio: number; forecast: { used: number } }>;
+      const frozen = budgets.find((b) => b.name === 'frozen');
+      expect(frozen?.level).toBe('exceeded');
+      // Full now and at the period's end: the forecast read a limit of 0 as no limit (0 %).
+      expect([frozen?.ratio, frozen?.forecast.used]).toEqual([1, 1]);
     });
   }
 

@@ -113,7 +113,7 @@ describe('graceful stop with calls in flight', () => {
       }
     });
     expect(rows()).toHaveLength(1);
-    expect(getEventListeners(proxy.services.stopping!, 'abort')).toHaveLength(0);
+    expect(getEventListeners(proxy.services.stopping, 'abort')).toHaveLength(0);
     // A worker still building an encoder on a loaded machine: its counts come back after the stop.
     vi.spyOn(proxy.services.tokens, 'count').mockImplementation(() => new Promise(() => {}));
     const stream = (async () => {

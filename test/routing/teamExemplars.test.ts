@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adjacentTier, exemplarsPathFor, formatExemplars, parseExemplars, MAX_EXEMPLAR_BYTES, readExemplarFile, writeExemplar } from '../../proxy/src/routing/teamExemplars';
+import { adjacentTier, ExemplarFileUnread, exemplarsPathFor, formatExemplars, parseExemplars, MAX_EXEMPLAR_BYTES, readExemplarFile, writeExemplar } from '../../proxy/src/routing/teamExemplars';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -92,7 +92,7 @@ describe('reading an exemplar file from a cloned repository', () => {
     try {
       const link = join(dir, 'router-exemplars.tsv');
       symlinkSync('/dev/zero', link);
-      expect(readExemplarFile(link)).toEqual({ exemplars: [], problems: [`${link} is not a regular file; not read`] });
+      expect(readExemplarFile(link)).toEqual({ exemplars: [], problems: [`${link} is not a regular file; not read`], unread: true });
       const big = join(dir, 'big.tsv');
       writeFileSync(big, 'prompt\ttier\n');
       truncateSync(big, MAX_EXEMPLAR_BYTES + 1); // sparse: no 8 MB written
@@ -104,4 +104,20 @@ describe('reading an exemplar file from a cloned repository', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 20_000);
+});
+
+describe('a hand-written exemplar file', () => {
+  it('reads a header typed with capitals and spaces, as a spreadsheet user writes it', () => {
+    const file = parseExemplars('\uFEFFPrompt\t Tier \tReason\r\nsummarise this memo\tsmall\tshort\r\n');
+    expect(file.problems).toEqual([]);
+    expect(file.exemplars.map((e) => [e.prompt, e.tier, e.reason])).toEqual([['summarise this memo', 'small', 'short']]);
+  });
+
+  it('whose header is not read is never rewritten by a new label (its lines were erased)', () => {
+    const path = join(tmp(), 'router-exemplars.tsv');
+    const text = 'question\tsize\nsummarise this memo\tsmall\nprove the lemma\tlarge\n';
+    writeFileSync(path, text);
+    expect(() => writeExemplar(path, { prompt: 'what is 2+2', tier: 'small', reason: 'dashboard' })).toThrow(ExemplarFileUnread);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  });
 });

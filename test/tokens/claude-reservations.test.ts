@@ -19,6 +19,11 @@ const PROMPT = PARAGRAPH.repeat(120);
 const O200K = countTextTokens(PROMPT, 'gpt-4o').tokens;
 // Room for the o200k count, chat overhead and the 100-token output limit, but not for 1.3 times the text.
 const TPM = O200K + 400;
+// Anthropic's token-counting example with a tool (403 input tokens billed): room for the tool's JSON,
+// the question and a 100-token output limit (about 200 tokens), not for the tool-use system prompt.
+const TOOL = { name: 'get_weather', description: 'Get the current weather in a given location', input_schema: { type: 'object' as const, properties: { location: { type: 'string', description: 'The city and state, e.g. San Francisco, CA' } }, required: ['location'] } };
+const QUESTION = "What's the weather like in San Francisco?";
+const TOOLS_TPM = 350;
 
 describe('Claude reservation factor', () => {
   it('is 1 for OpenAI models; about 1.3 for Claude before Opus 4.7; more from 4.7 on, for aliases and in every spelling', () => {
@@ -38,6 +43,8 @@ describe('tokens-per-minute reservations of Claude calls (real proxy)', () => {
       rateLimits: [
         { name: 'claude-team', scope: { team: 'claude' }, tpm: TPM },
         { name: 'gpt-team', scope: { team: 'gpt' }, tpm: TPM },
+        { name: 'claude-tools', scope: { team: 'claude-tools' }, tpm: TOOLS_TPM },
+        { name: 'gpt-tools', scope: { team: 'gpt-tools' }, tpm: TOOLS_TPM },
       ],
     });
     // Reservations use the count once the encoder is built (before, the byte bound): build it first.
@@ -61,6 +68,18 @@ describe('tokens-per-minute reservations of Claude calls (real proxy)', () => {
     expect(claude).toBe(429);
     expect(h!.upstream.calls()).toBe(calls);
     expect(await status(openai.chat.completions.create({ model: 'gpt-4o', max_tokens: 100, messages: [{ role: 'user', content: PROMPT }] }))).toBe(200);
+  });
+
+  it('a Claude call with tools is refused before the upstream when the tool-use system prompt does not fit; the same tool to gpt-4o is not', async () => {
+    const anthropic = new Anthropic({ baseURL: h!.anthropicBaseUrl, apiKey: 'sk-ant-test-tools', maxRetries: 0, defaultHeaders: { 'x-tollgate-team': 'claude-tools' } });
+    const openai = new OpenAI({ baseURL: h!.openaiBaseUrl, apiKey: 'sk-test-tools', maxRetries: 0, defaultHeaders: { 'x-tollgate-team': 'gpt-tools' } });
+    expect(await status(anthropic.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }))).toBe(200);
+    expect(await status(openai.chat.completions.create({ model: 'gpt-4o', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }))).toBe(200);
+    const calls = h!.upstream.calls();
+    expect(await status(anthropic.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 100, tools: [TOOL], messages: [{ role: 'user', content: QUESTION }] }))).toBe(429);
+    expect(h!.upstream.calls()).toBe(calls);
+    const fn = { type: 'function' as const, function: { name: TOOL.name, description: TOOL.description, parameters: TOOL.input_schema } };
+    expect(await status(openai.chat.completions.create({ model: 'gpt-4o', max_tokens: 100, tools: [fn], messages: [{ role: 'user', content: QUESTION }] }))).toBe(200);
   });
 
   it('the ledger records the usage the provider reports, not the reservation', async () => {

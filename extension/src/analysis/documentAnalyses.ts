@@ -24,7 +24,7 @@ export type Analyzer = (
 /** Languages whose files may contain LLM calls (the analyzer decides whether they do). */
 export const CODE_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'go', 'java'];
 /** Prompt languages VS Code (or extensions) assign; `*.prompt.md` opens as `prompt`. */
-export const PROMPT_LANGUAGES = ['prompt', 'prompty', 'instructions', 'chatmode'];
+export const PROMPT_LANGUAGES = ['prompt', 'prompty', 'instructions', 'chatmode', 'chatagent'];
 
 /**
  * Where prompt files are edited: on disk, unsaved, and VS Code's user data (user-level `*.prompt.md`

@@ -5,6 +5,8 @@
  */
 export const KNOWN_PROMPT_PATTERNS = [
   '**/*.prompt.md',
+  '**/*.chatmode.md',
+  '**/*.agent.md',
   '**/*.prompty',
   '**/*.prompt.yml',
   '**/*.prompt.yaml',

@@ -3,6 +3,7 @@
  * output folder; new files are written, changed files are shown in a diff and overwritten only
  * when the user says so. The export itself is `planExport` (proxy/src/export), loaded on use.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExportTarget, PlannedFile } from '@proxy/export/index';
@@ -124,9 +125,16 @@ async function exportFile(proxy: ProxyController, proposed: ProposedContent, pol
       }
       if (answer === 'all') overwriteAll = true;
     }
-    const uri = vscode.Uri.file(f.path);
-    await vscode.workspace.fs.createDirectory(vscode.Uri.file(dirname(f.path)));
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(f.content));
+    try {
+      mkdirSync(dirname(f.path), { recursive: true });
+      writeFileSync(f.path, f.content);
+    } catch (err) {
+      // A read-only file or folder, a full disk: say which file and why, and what was written before it,
+      // instead of VS Code's "Command … resulted in an error" with the raw errno text.
+      const before = written ? `${written} file(s) before it were written, the rest not` : 'Nothing was written';
+      void vscode.window.showErrorMessage(notificationText(`Tollgate cannot export to ${vscode.workspace.asRelativePath(f.path)}: ${writeProblem(err)}. ${before}.`));
+      return;
+    }
     written++;
   }
   const notes = [`${written} written`, unchanged ? `${unchanged} unchanged` : '', skipped ? `${skipped} kept` : ''].filter(Boolean).join(', ');
@@ -146,4 +154,24 @@ async function confirmOverwrite(f: PlannedFile, proposed: ProposedContent): Prom
   if (pick === 'Overwrite All') return 'all';
   if (pick === 'Keep Mine') return 'skip';
   return 'cancel';
+}
+
+/** Why a file could not be written, in words (the planner checked the paths; this is the disk saying no). */
+function writeProblem(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied (the file or its folder is not writable)';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'no space left on the disk';
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a file stands where its path needs a folder';
+    default:
+      return e.code ?? (err instanceof Error ? err.message : String(err));
+  }
 }

@@ -9,6 +9,7 @@ import type { ProxyServices } from '../pipeline/services';
 import { decodedBody } from '../pipeline/contentEncoding';
 import { obj, upstreamText, type Json } from '../providers';
 import { authHeaderValue, PROTOCOLS } from '../providers/protocol';
+import { sendOnLiveConnection } from '../http/staleConnection';
 
 const PASSED_HEADERS = ['openai-organization', 'openai-project', 'openai-beta', 'anthropic-version', 'anthropic-beta'];
 
@@ -67,14 +68,12 @@ export async function callUpstream(services: ProxyServices, call: UpstreamCall):
     headers[p.authHeader] = authHeaderValue(p.authHeader, call.apiKey);
   }
   const url = `${p.baseUrl}${call.path}${call.query ? `?${call.query}` : ''}`;
-  const res = await request(url, {
-    method: call.method,
-    headers,
-    body: call.body,
-    dispatcher: services.dispatcher,
-    headersTimeout: p.timeoutMs,
-    bodyTimeout: p.timeoutMs,
-  });
+  // An upload or a batch create is sent again too when a reused connection was closed under it
+  // (nothing read it); never after a reset on a fresh connection or once an answer began: that
+  // create may exist, and be billed, already.
+  const res = await sendOnLiveConnection(() =>
+    request(url, { method: call.method, headers, body: call.body, dispatcher: services.dispatcher, headersTimeout: p.timeoutMs, bodyTimeout: p.timeoutMs }),
+  );
   // A gzip or brotli answer is decoded: it is parsed here (batch objects, result files) and relayed
   // without its content-encoding header.
   const chunks: Buffer[] = [];

@@ -178,6 +178,8 @@ export function describeFailure(err: unknown, database?: string): string | undef
   if (isNotADatabase(err)) return `${database ?? 'the database file'} is not a Tollgate database (not SQLite); move it away or choose another --data-dir.`;
   const e = err as NodeJS.ErrnoException | null;
   if (!e || typeof e.code !== 'string') return undefined;
+  // A port the proxy may not listen on (in use has its own message and exit code, cli/start.ts).
+  if (e.syscall === 'listen') return listenFailure(e);
   const path = e.path ?? (e as { dest?: string }).dest;
   if (!path) return undefined;
   const verb = VERBS[e.syscall ?? ''] ?? 'use';
@@ -198,6 +200,17 @@ export function describeFailure(err: unknown, database?: string): string | undef
     default:
       return undefined;
   }
+}
+
+/**
+ * `tollgate start --port 80` as a user (Linux reserves ports below 1024 for root unless
+ * net.ipv4.ip_unprivileged_port_start says otherwise) was Node's stack trace for EACCES.
+ */
+function listenFailure(e: NodeJS.ErrnoException & { address?: string; port?: number }): string {
+  const at = `${e.address ?? '127.0.0.1'}:${e.port ?? '?'}`;
+  if (e.code === 'EACCES' || e.code === 'EPERM')
+    return `permission denied: cannot listen on ${at}${e.port !== undefined && e.port < 1024 ? ' (ports below 1024 are for administrators)' : ''}; choose another port with --port (the default is 4141).`;
+  return `cannot listen on ${at} (${e.code}); choose another port with --port.`;
 }
 
 /** readFileSync(file, 'utf8'), with the path on the error even where Node leaves it off (EISDIR on read). */

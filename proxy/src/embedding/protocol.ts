@@ -7,14 +7,17 @@ import type { EmbedderInfo } from './types';
  * hold several sessions (one per service); every message names its session.
  */
 export type ToWorker =
-  /**
-   * The first message, once per worker. `busy`: an Int32Array's memory, shared: how many loads,
-   * embeds and releases the worker has under way.
-   */
-  | { type: 'start'; busy: SharedArrayBuffer }
   | { type: 'open'; session: number; config: EmbedderConfig }
   | { type: 'embed'; session: number; id: number; texts: string[] }
   | { type: 'close'; session: number };
+
+/**
+ * The worker's `workerData`. `busy`: an Int32Array's memory, shared: how many loads, embeds and
+ * releases the worker has under way.
+ */
+export interface EmbeddingWorkerData {
+  busy: SharedArrayBuffer;
+}
 
 /** Worker → main thread. Vectors travel as one flat, transferred Float32Array per batch. */
 export type FromWorker =

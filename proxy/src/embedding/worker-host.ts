@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers/spawnWorker';
 import type { EmbedderConfig } from './config';
-import type { FromWorker, ToWorker } from './protocol';
+import type { EmbeddingWorkerData, FromWorker, ToWorker } from './protocol';
 
 /**
  * Owns the process's one embedding worker thread and multiplexes sessions (one per
@@ -42,9 +42,8 @@ export class WorkerHost {
   private stopDeadline: number | undefined;
 
   private constructor() {
-    this.worker = startEmbeddingWorker();
-    // Once, before any session: port messages arrive in order, so every load and batch counts in it.
-    this.worker.postMessage({ type: 'start', busy: this.busy.buffer as SharedArrayBuffer } satisfies ToWorker);
+    // Given at the start, so every load and batch counts in it.
+    this.worker = startEmbeddingWorker({ busy: this.busy.buffer as SharedArrayBuffer });
     this.worker.on('message', (message: FromWorker) => {
       if (message.type === 'closed') {
         this.closing.get(message.session)?.();
@@ -92,8 +91,9 @@ export class WorkerHost {
   /** Closes a session's backend; the last release terminates or parks the thread (see class comment). */
   async release(session: number): Promise<void> {
     if (!this.sessions.delete(session) || this.exited) return;
-    // The proxy closes its sessions one after another (router, then cache): all of them and the
-    // exit wait share one bound from the first, so a busy worker holds a stop STOP_BOUND_MS at most.
+    // The proxy closes its sessions (router, cache) side by side, a script may close them in turn:
+    // all of them and the exit wait share one bound from the first, so a busy worker holds a stop
+    // STOP_BOUND_MS at most.
     // A deadline that has passed is an earlier release's (a backend that failed), not this stop's.
     const now = Date.now();
     if (this.stopDeadline === undefined || this.stopDeadline <= now) this.stopDeadline = now + STOP_BOUND_MS;
@@ -143,6 +143,6 @@ export const STOP_BOUND_MS = 5_000;
 export const CLOSE_REPLY_WAIT_MS = 2_000;
 
 /** From the bundle: `embedding-worker.js` beside it (dist/proxy/); from sources, `worker.ts` through tsx. */
-function startEmbeddingWorker(): Worker {
-  return spawnWorker({ callerUrl: import.meta.url, sourceEntry: './worker.ts', bundleName: 'embedding-worker', name: 'tollgate-embeddings' });
+function startEmbeddingWorker(workerData: EmbeddingWorkerData): Worker {
+  return spawnWorker({ callerUrl: import.meta.url, sourceEntry: './worker.ts', bundleName: 'embedding-worker', name: 'tollgate-embeddings', workerData });
 }

@@ -3,9 +3,9 @@
  * loading and inference never run on the proxy's event loop. One worker serves every session of
  * its process (see worker-host.ts for why). Bundled to dist/proxy/embedding-worker.js.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { openEmbedder } from './backends/open';
-import type { FromWorker, ToWorker } from './protocol';
+import type { EmbeddingWorkerData, FromWorker, ToWorker } from './protocol';
 import type { Embedder } from './types';
 import { messageOf } from './errorMessage';
 
@@ -22,8 +22,8 @@ interface Session {
   begun: boolean;
 }
 const sessions = new Map<number, Session>();
-/** Shared with the host, which waits at process exit while it is above 0 (worker-host.ts); set by `start`. */
-let busy: Int32Array | undefined;
+/** Shared with the host, which waits at process exit while it is above 0 (worker-host.ts). */
+const busy = new Int32Array((workerData as EmbeddingWorkerData).busy);
 /** Loads run one after another: transformers.js reads its global `env` (model folder) while loading. */
 let loading: Promise<unknown> = Promise.resolve();
 
@@ -33,14 +33,12 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 
 /** Counts `work` in `busy` while it runs: it may be inside onnxruntime, where an exit aborts the process. */
 async function underWay<T>(work: () => Promise<T>): Promise<T> {
-  if (busy) Atomics.add(busy, 0, 1);
+  Atomics.add(busy, 0, 1);
   try {
     return await work();
   } finally {
-    if (busy) {
-      Atomics.sub(busy, 0, 1);
-      Atomics.notify(busy, 0);
-    }
+    Atomics.sub(busy, 0, 1);
+    Atomics.notify(busy, 0);
   }
 }
 
@@ -110,9 +108,6 @@ async function close(session: number): Promise<void> {
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
-    case 'start':
-      busy = new Int32Array(message.busy);
-      return;
     case 'open':
       open(message.session, message);
       return;

@@ -13,6 +13,7 @@
 import type { Policy, ResolvedProvider, Scope, Tier } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
 import { globMatch } from '../routing/glob';
+import { fromGlobsOn } from './globOverlap';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
 import {
@@ -356,12 +357,16 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
     };
     // The proxy matches `from` (also as `provider/model`) after choosing the request's provider and
     // keeps an unprefixed `to` on that provider: with one, a rule per provider (`provider == …`);
-    // a `name/…` from applies to that provider's requests only.
+    // a `name/…` from applies to that provider's requests only. Bifrost's `model` is the bare model, so
+    // what `provider/model` matches (`*/gpt-4o` takes gpt-4o) is spelt per provider too.
     const fromProvider = providerOf(f.from);
     const pattern = fromProvider ? f.from.slice(fromProvider.name.length + 1) : f.from;
-    const modelClause = isGlob(pattern) ? `model.matches(${cel(globToRegex(pattern))})` : `model == ${cel(pattern)}`;
-    const scoped: Array<ResolvedProvider | undefined> = fromProvider ? [fromProvider] : f.to.some((t) => !providerOf(t)) ? providers : [undefined];
+    const globsOn = (p: ResolvedProvider | undefined): string[] => (p && !fromProvider ? fromGlobsOn(f.from, p.name) : [pattern]);
+    const one = (g: string): string => (isGlob(g) ? `model.matches(${cel(globToRegex(g))})` : `model == ${cel(g)}`);
+    const scoped: Array<ResolvedProvider | undefined> = fromProvider ? [fromProvider] : f.to.some((t) => !providerOf(t)) || providers.some((p) => globsOn(p).join('\u0000') !== pattern) ? providers : [undefined];
     for (const p of scoped) {
+      const globs = globsOn(p);
+      const modelClause = globs.length === 1 ? one(globs[0] as string) : `(${globs.map(one).join(' || ')})`;
       const suffix = p && scoped.length > 1 ? p.name : undefined;
       rules.push({
         id: ruleId(suffix ? `fallback-${i}-${suffix}` : `fallback-${i}`),

@@ -70,3 +70,39 @@ export function globCovers(outer: string, inner: string): boolean {
   }
   return next[0]!;
 }
+
+/**
+ * The globs matching exactly the names `rest` for which `literal + rest` matches `glob`: the proxy
+ * matches a fallback's `from` against `provider/model` too (governance/fallback.ts), so a star, a
+ * slash and `gpt-4o` take a plain `gpt-4o` request on any provider, where a gateway sees only
+ * `gpt-4o`. The glob is walked as a little automaton over `literal`; a tail right after a surviving
+ * star is left out (the star's own tail covers it). Empty when no name gives a match.
+ */
+export function globAfterPrefix(glob: string, literal: string): string[] {
+  const close = (states: Set<number>): Set<number> => {
+    // A star may match nothing: its state also stands at whatever follows it.
+    for (const i of [...states]) for (let j = i; glob[j] === '*'; j++) states.add(j + 1);
+    return states;
+  };
+  let states = close(new Set([0]));
+  for (const c of literal) {
+    const next = new Set<number>();
+    for (const i of states) {
+      if (glob[i] === '*') next.add(i);
+      else if (i < glob.length && (glob[i] === c || glob[i] === '?')) next.add(i + 1);
+    }
+    states = close(next);
+    if (states.size === 0) return [];
+  }
+  return [...states].filter((i) => !(i > 0 && glob[i - 1] === '*' && states.has(i - 1))).map((i) => glob.slice(i));
+}
+
+/**
+ * The globs a bare model must match for the proxy's fallback `from` to take it on `provider` (as the
+ * model or as `provider/model`), leaving out any another one covers: a star, a slash and `*-mini`
+ * add nothing to `*-mini`.
+ */
+export function fromGlobsOn(from: string, provider: string): string[] {
+  const all = [...new Set([from, ...globAfterPrefix(from, `${provider}/`)])];
+  return all.filter((g, k) => !all.some((h, l) => l !== k && globCovers(h, g) && (l < k || !globCovers(g, h))));
+}

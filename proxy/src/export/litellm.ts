@@ -33,6 +33,7 @@ import {
   warnLocalOnly,
   warnAzureVersion,
   warnRuleTarget,
+  zeroLimit,
 } from './shared';
 import type { Json } from './stable';
 import { provenance, stableJson, stableYaml } from './stable';
@@ -179,7 +180,12 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
     fallbackGroups.set(group, chain);
   };
   policy.fallbacks.forEach((f, i) => {
-    const froms = isGlob(f.from) ? named.filter((m) => globMatch(f.from, m)) : [f.from];
+    // The proxy matches `from` against the model and against `provider/model` (`*/gpt-4o` takes gpt-4o).
+    const matches = (m: string): boolean => {
+      const ref = resolveModelRef(policy, m);
+      return globMatch(f.from, m) || globMatch(f.from, `${ref.provider.name}/${ref.model}`);
+    };
+    const froms = isGlob(f.from) ? named.filter(matches) : [f.from];
     // A model that is itself the fallback's only target has nothing to fall back to (the proxy skips
     // the failing target too): a glob matching only its own targets exports no entry at all.
     const effective = froms.filter((from) => f.to.some((t) => t !== from));
@@ -295,16 +301,40 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
     let e = map.get(id);
     if (!e) {
       // auto_create_key false: /user/new would otherwise mint a key per user besides the exported ones.
-      e = kind === 'team' ? { team_id: id, team_alias: id } : { user_id: id, auto_create_key: false };
+      // blocked is always written for a team: /team/update then unblocks one the policy no longer freezes.
+      e = kind === 'team' ? { team_id: id, team_alias: id, blocked: false } : { user_id: id, auto_create_key: false };
       map.set(id, e);
     }
     return e;
+  };
+  // A 0 limit refuses every call in Tollgate. LiteLLM reads litellm_settings.max_budget 0 as no proxy
+  // budget (it checks only `max_budget > 0`) and refuses a team, user or key only once its recorded
+  // spend is above max_budget, so 0 lets calls through until one is charged. A team or key takes
+  // `blocked: true` instead (TeamBase.blocked, GenerateRequestBase.blocked in litellm/proxy/_types.py).
+  const freeze = (b: Policy['budgets'][number], field: string, zero: string): void => {
+    const refuses = `"${b.name}" (${zero} per ${b.period}) refuses every call of ${describeScope(b.scope)} in Tollgate`;
+    const target = scopeKinds(b.scope).length === 0 ? undefined : entityFor(b.scope, field, w);
+    if (!target) {
+      if (scopeKinds(b.scope).length === 0)
+        w.add(field, `${refuses}; ${TARGET} reads a proxy-wide max_budget of 0 as no budget and has no token budgets, so it is not exported and ${TARGET} lets every request through. Stop traffic there by blocking its keys (/key/block)`);
+    } else if (target.kind === 'user') {
+      w.add(field, `${refuses}; a ${TARGET} user cannot be blocked and a user budget refuses only once recorded spend is above it, so it is not exported. Block user ${target.id}'s keys (/key/block) instead`);
+    } else {
+      entity(target.kind, target.id).blocked = true;
+      if (b.action !== 'block') w.add(`${field}.action`, `${TARGET} refuses the blocked ${target.kind}'s requests; "${b.action}" is not available`);
+      w.add(field, `${refuses}; exported as blocked: true on ${target.kind} ${target.id} (a max_budget of 0 would let calls through until ${TARGET} records spend above 0). Raising the budget in the policy and re-applying ${target.kind === 'team' ? 'unblocks the team' : 'generates a new key; unblock or delete the old one (/key/unblock, /key/delete)'}`);
+    }
   };
   let globalBudget = false;
   policy.budgets.forEach((b, i) => {
     const field = `budgets[${i}]`;
     const kinds = scopeKinds(b.scope);
     if (skipMonitorOnlyBudget(b, field, w, TARGET)) return;
+    const zero = zeroLimit(b);
+    if (zero) {
+      freeze(b, field, zero);
+      return;
+    }
     if (b.usd === undefined) {
       w.add(`${field}.tokens`, `${TARGET} budgets are in USD only; the ${b.tokens} token budget "${b.name}" is not exported, so ${describeScope(b.scope)} can use any number of tokens per ${b.period} on ${TARGET}. Set a tpm_limit there if a rate cap is enough`);
       return;

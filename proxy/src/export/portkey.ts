@@ -13,10 +13,10 @@
 import type { Policy, ResolvedProvider } from '../policy/schema';
 import { TIERS } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
-import { globCovers, globsOverlap } from './globOverlap';
+import { fromGlobsOn, globCovers, globsOverlap } from './globOverlap';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
-import { azureResource, earlierOverlaps, fallbackChain, fallbackRef, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, skipMonitorOnlyBudget, tierProviders, uniqueNamer, Warnings, warnAzureVersion, warnLocalOnly, warnRuleTarget } from './shared';
+import { azureResource, earlierOverlaps, fallbackChain, fallbackRef, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, skipMonitorOnlyBudget, tierProviders, uniqueNamer, Warnings, warnAzureVersion, warnLocalOnly, warnRuleTarget, zeroLimit } from './shared';
 import type { Json } from './stable';
 import { stableJson } from './stable';
 import { GATEWAY_PINS } from './versions';
@@ -186,13 +186,15 @@ const MAX_FALLBACK_REGIONS = 64;
  * its own `$eq` condition where its chain differs from its globs' (it is not tried after itself).
  */
 function fallbackRoutes(policy: Policy, providers: ResolvedProvider[], selectors: ProviderSelector[], s: ProviderSelector, w: Warnings): FallbackRoute[] {
-  // A `name/…` from applies to provider name's requests only, matched without the prefix.
+  // A `name/…` from applies to provider name's requests only, matched without the prefix. Any other
+  // from also takes the models whose `provider/model` it matches, as the proxy's does: `*/gpt-4o`
+  // takes a plain gpt-4o request, which Portkey sees without the provider.
   const applicable: Array<{ index: number; pattern: string }> = [];
   policy.fallbacks.forEach((f, index) => {
     const slash = f.from.indexOf('/');
     const named = slash > 0 ? providers.find((p) => p.name === f.from.slice(0, slash)) : undefined;
-    const pattern = named ? f.from.slice(slash + 1) : f.from;
-    if ((!named || named.name === s.provider.name) && canTake(selectors, s, pattern)) applicable.push({ index, pattern });
+    const patterns = named ? [f.from.slice(slash + 1)] : fromGlobsOn(f.from, s.provider.name);
+    if (!named || named.name === s.provider.name) for (const pattern of patterns) if (canTake(selectors, s, pattern)) applicable.push({ index, pattern });
   });
   const groups: Array<{ pattern: string; indices: number[] }> = [];
   for (const a of applicable.filter((x) => isGlob(x.pattern))) {
@@ -201,7 +203,7 @@ function fallbackRoutes(policy: Policy, providers: ResolvedProvider[], selectors
     else groups.push({ pattern: a.pattern, indices: [a.index] });
   }
   const key = (chain: ModelRef[]): string => chain.map((c) => `${c.provider.name}/${c.model}`).join('\u0000');
-  const indicesOf = (gs: typeof groups): number[] => gs.flatMap((g) => g.indices).sort((a, b) => a - b);
+  const indicesOf = (gs: typeof groups): number[] => [...new Set(gs.flatMap((g) => g.indices))].sort((a, b) => a - b);
   const out: FallbackRoute[] = [];
 
   const names = new Set(applicable.filter((a) => !isGlob(a.pattern)).map((a) => a.pattern));
@@ -216,7 +218,7 @@ function fallbackRoutes(policy: Policy, providers: ResolvedProvider[], selectors
     const chain = fallbackChain(policy, s.provider, name);
     const globs = groups.filter((g) => globMatch(g.pattern, name));
     if (globs.length > 0 && key(chain) === key(fallbackChain(policy, s.provider, new Set(indicesOf(globs))))) continue;
-    out.push({ indices: matched.map((a) => a.index), match: { $eq: name }, chain, covers: false });
+    out.push({ indices: [...new Set(matched.map((a) => a.index))], match: { $eq: name }, chain, covers: false });
   }
 
   // Every set of globs that can match one name together, unless a glob outside it covers one inside
@@ -488,7 +490,12 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   policy.budgets.forEach((b, i) => {
     const field = `budgets[${i}]`;
     if (skipMonitorOnlyBudget(b, field, w, TARGET)) return;
-    w.add(field, `Portkey's open-source gateway has no budgets; "${b.name}" (${b.usd !== undefined ? `$${b.usd}` : `${b.tokens} tokens`} per ${b.period}) must be set as a budget limit on the Portkey virtual key or workspace`);
+    // Portkey's budget limits start at $1 and 100 tokens (portkey.ai/docs/aigw/product/ai-gateway/virtual-keys/budget-limits): none holds a frozen scope.
+    const zero = zeroLimit(b);
+    const where = zero
+      ? 'refuses every call in Tollgate, and Portkey budget limits start at $1 and 100 tokens: disable the Portkey virtual key or API key of that scope instead (or issue none)'
+      : 'must be set as a budget limit on the Portkey virtual key or workspace';
+    w.add(field, `Portkey's open-source gateway has no budgets; "${b.name}" (${zero ?? (b.usd !== undefined ? `$${b.usd}` : `${b.tokens} tokens`)} per ${b.period}) ${where}`);
   });
   policy.rateLimits.forEach((r, i) =>
     w.add(`rateLimits[${i}]`, `Portkey's open-source gateway has no rate limits; "${r.name}" must be set as a rate limit on the Portkey virtual key or workspace`),

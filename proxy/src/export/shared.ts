@@ -428,6 +428,15 @@ export function skipMonitorOnlyBudget(b: BudgetPolicy, field: string, w: Warning
   return true;
 }
 
+/**
+ * A limit of 0 freezes its scope in Tollgate: every call it covers is refused (or downgraded) until
+ * the policy raises it (governance/format.ts). Gateways that charge after the call and compare
+ * `spend > limit`, or read 0 as "no limit", let calls through: the exports say which limit is 0.
+ */
+export function zeroLimit(b: BudgetPolicy): string | undefined {
+  return b.usd === 0 ? '$0' : b.tokens === 0 ? '0 tokens' : undefined;
+}
+
 /** Duration for a policy period (Tollgate periods are calendar periods: day, Monday week, month). */
 export function periodLabel(period: Period): string {
   return period === 'day' ? 'calendar day' : period === 'week' ? 'calendar week' : 'calendar month';

@@ -55,7 +55,8 @@ export function budgetStatus(s: GovernanceStatements, policy: Policy, now: numbe
       ...history,
       ...(b.tokens !== undefined ? { limit: b.tokens } : {}),
     });
-    const forecastUsed = Math.max(b.usd ? usd.atPeriodEnd / b.usd : 0, b.tokens ? tok.atPeriodEnd / b.tokens : 0);
+    // Read as `used` is: a limit of 0 is full, not absent (the forecast of a frozen budget read 0 %).
+    const forecastUsed = budgetFraction(b, usd.atPeriodEnd, tok.atPeriodEnd);
     const exceedsAt = [b.usd !== undefined ? usd.exceedsAt : undefined, b.tokens !== undefined ? tok.exceedsAt : undefined].filter(
       (x): x is number => x !== undefined,
     );

@@ -11,6 +11,7 @@ import { upperBoundTokens } from '../tokens/bound';
 import { imagesRequestOutputTokens, imageToolOutput } from '../tokens/imageOutput';
 import { MEDIA_PART_TOKENS, mediaTokens, messageText, type ChatMessageLike } from '../tokens/chat';
 import { reservationTokenFactor } from '../tokens/models';
+import { claudeToolPromptTokens } from '../tokens/toolPrompt';
 import type { CallContext } from './context';
 
 /** The provider id the call is priced under (by base URL, else name, else protocol: `pricedAs`). */
@@ -142,6 +143,8 @@ export function inputParts(body: Json, model = typeof body.model === 'string' ? 
   }
   // Tool definitions are sent to the model as input, and so are the legacy `functions` of OpenAI chat.
   for (const field of ['tools', 'functions'] as const) if (Array.isArray(body[field])) texts.push(JSON.stringify(body[field]));
+  // Claude is also billed for the tool-use system prompt Anthropic adds, and its own tools' definitions.
+  idTokens += claudeToolPromptTokens(model, body.tools ?? body.functions);
   // So is a structured-output schema (constrained decoding puts it in the prompt): chat's
   // `response_format.json_schema.schema`, the Responses API's `text.format.schema`, Anthropic's
   // `output_format.schema` (beta) or `output_config.format.schema`. A long schema was reserved and
@@ -303,7 +306,6 @@ const STOPPING_COUNT_GRACE_MS = 250;
 async function countBeforeStop(ctx: CallContext, model: string, messages: ChatMessageLike[] | undefined, texts: string[]): Promise<{ tokens: number }> {
   const count = ctx.services.tokens.count(model, messages, texts);
   const stopping = ctx.services.stopping;
-  if (!stopping) return count;
   let timer: NodeJS.Timeout | undefined;
   let forgetStop = (): void => {};
   const quick = new Promise<{ tokens: number }>((resolve) => {
@@ -311,7 +313,7 @@ async function countBeforeStop(ctx: CallContext, model: string, messages: ChatMe
       timer = setTimeout(() => resolve({ tokens: Math.ceil(upperBoundTokens(model, messages, texts) / 4) }), STOPPING_COUNT_GRACE_MS);
     };
     if (stopping.aborted) stopped();
-    else forgetStop = ctx.services.onStop?.(stopped) ?? forgetStop;
+    else forgetStop = ctx.services.onStop(stopped);
   });
   try {
     return await Promise.race([count, quick]);

@@ -16,6 +16,7 @@ import { type Dispatcher, errors as undiciErrors, request } from 'undici';
 import { fallbackTargets, fallbacksWithinPrice, requestedRetryAfter, retryDecision, type UpstreamHeaders } from '../governance/retry';
 import { authHeaderValue, errorTypeOf, PROTOCOLS } from '../providers/protocol';
 import { obj, upstreamText, type Json } from '../providers/types';
+import { sendOnLiveConnection } from '../http/staleConnection';
 import { formOf, formToSend } from './multipart';
 import { switchProvider } from './providerSwitch';
 import { DEPLOYMENT_PARAM, isAzureProvider } from '../providers/azure';
@@ -174,7 +175,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
   const cancelsWithClient = ctx.stream;
   // (A stream is cut on a stop by its client connection closing, and is recorded as that 499.)
   if (cancelsWithClient) ctx.res.on('close', onClose);
-  const forgetStop = cancelsWithClient ? () => {} : (ctx.services.onStop?.(onClose) ?? (() => {}));
+  const forgetStop = cancelsWithClient ? () => {} : ctx.services.onStop(onClose);
   const release = () => {
     ctx.res.off('close', onClose);
     forgetStop();
@@ -182,8 +183,8 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
   const started = performance.now();
   let requestSent = false;
   let upstream: Awaited<ReturnType<typeof request>>;
-  try {
-    upstream = await request(url, {
+  const send = () =>
+    request(url, {
       method: ctx.endpoint.method,
       headers: upstreamHeaders(ctx),
       body: form ? formToSend(form, outgoing) : ctx.endpoint.method === 'POST' ? JSON.stringify(outgoing) : undefined,
@@ -198,6 +199,9 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
       headersTimeout: ctx.upstreamTimeoutMs ?? p.timeoutMs,
       bodyTimeout: p.idleTimeoutMs,
     });
+  try {
+    // A reused connection the upstream closed before answering read nothing of the request.
+    upstream = await sendOnLiveConnection(send, abort.signal);
   } catch (err) {
     ctx.upstreamMs += performance.now() - started;
     release();

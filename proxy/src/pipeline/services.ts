@@ -39,9 +39,9 @@ export interface ProxyServices {
   /** The learned router's embedder, team exemplars and recent prompts (absent: cheap features only). */
   router?: RouterRuntime;
   /** Aborted when the proxy stops and cuts the calls still in flight (their rows must be written before the database closes). */
-  stopping?: AbortSignal;
+  stopping: AbortSignal;
   /** Runs a hook when `stopping` aborts; returns what forgets it (see stopHooks). */
-  onStop?: (fn: () => void) => () => void;
+  onStop: (fn: () => void) => () => void;
 }
 
 /**

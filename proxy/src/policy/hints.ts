@@ -185,6 +185,15 @@ export function issueHint(issue: z.core.$ZodIssue, value: unknown): string | und
     // `feature: [search, chat]`: a rule field takes one glob.
     if (expected === 'string' && Array.isArray(value))
       return issue.path.includes('match') ? 'expected one value (a glob with * and ?), got a list: write a rule per value, or one glob that matches them all' : 'expected one value, got a list';
+    // `scope: team-a`, `routing: auto`, `- daily` under budgets, a file that is one word: zod said
+    // only "expected object, received string".
+    if ((expected === 'record' || expected === 'object') && value !== null && typeof value !== 'object') {
+      const got = `got the ${typeof value === 'string' ? 'text' : typeof value} ${shown(value)}`;
+      if (key === 'scope') return `expected a mapping, ${got}: name what it is, as in scope: { team: ${String(value)} } (or user, feature, key)`;
+      if (issue.path.length === 0) return `a policy is a mapping of sections (providers:, budgets:, routing: …), ${got}`;
+      const fields = allowedKeys(issue.path);
+      return `expected a mapping (name: value${fields.length ? `, such as ${fields.slice(0, 3).join(', ')}` : ''}), ${got}`;
+    }
     if ((expected === 'record' || expected === 'object') && Array.isArray(value))
       return value.length === 0 ? 'expected a mapping (name: value), got an empty list: write {}' : 'expected a mapping (name: value), got a list';
     return undefined;

@@ -17,7 +17,7 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { brokenLinkOnPath, entryExists } from './files';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { formatProblem, locateAll, parsePolicy, type PolicyProblem } from './load';
 import { DEFAULT_POLICY, type Policy } from './schema';
@@ -64,7 +64,11 @@ export function readPolicyText(file: string): { text: string } | { problem: stri
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     return { problem: `cannot resolve the policy path (${code})${brokenLinkReason(file, code)}` };
   }
-  if (!/\.ya?ml$/i.test(real)) return { problem: `the policy path resolves to ${real}, which is not a .yaml/.yml file; refusing to read it` };
+  if (!/\.ya?ml$/i.test(real)) {
+    // `--policy .tollgate` (the folder, not the file in it) was "not a .yaml/.yml file": name the file to give.
+    if (isDirectory(real)) return { problem: `the policy path is a directory (${real}): name the policy file in it, e.g. ${join(file, 'policy.yaml')}` };
+    return { problem: `the policy path resolves to ${real}, which is not a .yaml/.yml file; refusing to read it` };
+  }
   // The file can vanish between the calls (a rename-on-save) or be unreadable (EACCES): a problem to
   // report, never an exception out of a watcher's event handler, which would end the proxy.
   try {
@@ -313,6 +317,14 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     this.directoryPoll = undefined;
     await this.watcher?.close();
     this.watcher = undefined;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

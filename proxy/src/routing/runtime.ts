@@ -13,7 +13,7 @@ import { ExemplarStore } from './exemplarStore';
 import type { ChatText } from './features';
 import { askText, routingAsk } from './features';
 import type { ExemplarVote, RoutingEmbedding } from './learned/router';
-import { adjacentTier, writeExemplar } from './teamExemplars';
+import { adjacentTier, ExemplarFileUnread, writeExemplar } from './teamExemplars';
 
 export interface LearnedInputs {
   embedding?: RoutingEmbedding;
@@ -142,7 +142,13 @@ export class RouterRuntime {
     if (!prompt) throw new FeedbackError(409, 'the prompt of this call is no longer in memory (only recent routed calls can be labelled)');
     const tier = adjacentTier(routed, verdict);
     const reason = `dashboard: routed ${routed}, ${verdict === 'bigger' ? 'needed a bigger model' : 'a smaller one would do'}`;
-    const { count } = writeExemplar(this.opts.exemplarsPath, { prompt, tier, reason });
+    let count: number;
+    try {
+      ({ count } = writeExemplar(this.opts.exemplarsPath, { prompt, tier, reason }));
+    } catch (err) {
+      if (err instanceof ExemplarFileUnread) throw new FeedbackError(409, err.message);
+      throw err;
+    }
     void this.exemplars.refresh(Number.MAX_SAFE_INTEGER);
     return { prompt, tier, count };
   }

@@ -24,6 +24,13 @@ export interface TeamExemplar {
 export interface ExemplarFile {
   exemplars: TeamExemplar[];
   problems: string[];
+  /** The file is there but was not read as a whole (its header, type or size): rewriting it would drop every line. */
+  unread?: boolean;
+}
+
+/** writeExemplar on a file it could not read: the file is left as it is. */
+export class ExemplarFileUnread extends Error {
+  override name = 'ExemplarFileUnread';
 }
 
 /** `.tollgate/router-exemplars.tsv` for a policy at `.tollgate/policy.yaml` (same folder). */
@@ -47,11 +54,12 @@ export function parseExemplars(text: string): ExemplarFile {
   const problems: string[] = [];
   // A spreadsheet export starts with a UTF-8 byte-order mark; the header must still be read.
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = (lines[0] ?? '').split('\t');
+  // Column names as a spreadsheet user types them: `Prompt<TAB>Tier<TAB>Reason`.
+  const header = (lines[0] ?? '').split('\t').map((h) => h.trim().toLowerCase());
   const pi = header.indexOf('prompt');
   const ti = header.indexOf('tier');
   const ri = header.indexOf('reason');
-  if (pi < 0 || ti < 0) return { exemplars, problems: text.trim() ? ['line 1: the header must name the columns prompt, tier (and reason)'] : [] };
+  if (pi < 0 || ti < 0) return text.trim() ? { exemplars, problems: ['line 1: the header must name the columns prompt, tier (and reason)'], unread: true } : { exemplars, problems: [] };
   const byPrompt = new Map<string, number>();
   for (let n = 1; n < lines.length; n++) {
     const line = lines[n]!;
@@ -94,8 +102,8 @@ export const MAX_EXEMPLAR_BYTES = 8 << 20;
 export function readExemplarFile(path: string): ExemplarFile {
   if (!existsSync(path)) return { exemplars: [], problems: [] };
   const st = statSync(path);
-  if (!st.isFile()) return { exemplars: [], problems: [`${path} is not a regular file; not read`] };
-  if (st.size > MAX_EXEMPLAR_BYTES) return { exemplars: [], problems: [`${path} is ${st.size} bytes; the limit is ${MAX_EXEMPLAR_BYTES}; not read`] };
+  if (!st.isFile()) return { exemplars: [], problems: [`${path} is not a regular file; not read`], unread: true };
+  if (st.size > MAX_EXEMPLAR_BYTES) return { exemplars: [], problems: [`${path} is ${st.size} bytes; the limit is ${MAX_EXEMPLAR_BYTES}; not read`], unread: true };
   return parseExemplars(readFileSync(path, 'utf8'));
 }
 
@@ -104,7 +112,11 @@ export function readExemplarFile(path: string): ExemplarFile {
  * a reader never sees half a line; lines it could not parse are kept out (and were reported).
  */
 export function writeExemplar(path: string, exemplar: Omit<TeamExemplar, 'line'>): { added: boolean; count: number } {
-  const current = readExemplarFile(path).exemplars;
+  // Read as empty, the file was rewritten with the one new line: a team's labels under a header
+  // typed `Prompt<TAB>Tier` (before it was read in any case) were erased by the next dashboard label.
+  const file = readExemplarFile(path);
+  if (file.unread) throw new ExemplarFileUnread(`${path}: ${file.problems[0] ?? 'not read'}; fix it before labelling calls (it is left as it is)`);
+  const current = file.exemplars;
   const i = current.findIndex((e) => e.prompt === exemplar.prompt);
   const next = current.map(({ prompt, tier, reason }) => ({ prompt, tier, reason }));
   if (i >= 0) next[i] = exemplar;

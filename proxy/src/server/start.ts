@@ -408,8 +408,9 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       await stopped;
       await policyStore.close();
       await services.dispatcher.close();
-      await services.router?.close();
-      await semantic.close();
+      // Side by side: each embedding release may wait CLOSE_REPLY_WAIT_MS for the worker, so in turn
+      // they doubled that share of the stop (the router closes only its own service, never the shared one).
+      await Promise.all([services.router?.close(), semantic.close()]);
       clearInterval(recoverTimer);
       clearInterval(orphanTimer);
       retention.close();

@@ -34,7 +34,7 @@ export function encodingForModel(model: string): EncodingChoice {
  * multiply the o200k count by the highest of these, so a budget is not overrun by the gap; the
  * ledger records the usage Anthropic reports, never this estimate.
  */
-const CLAUDE_BEFORE_4_7 = 1.3;
+export const CLAUDE_BEFORE_4_7 = 1.3;
 /** 1.3 × 1.47: the new tokenizer's worst measured ratio over the old one's worst over o200k. */
 const CLAUDE_FROM_4_7 = 1.9;
 

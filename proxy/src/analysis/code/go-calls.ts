@@ -10,6 +10,7 @@
 import type { Node } from 'web-tree-sitter';
 import { calleeText, limitKeyForModel, suggestedLimit, targetOfUrl, type CallApi, type ClientTarget, type DetectedCall } from './llm-call';
 import { grammarParser } from './grammars';
+import { perNode } from './node-memo';
 import { modelOfConstant } from './sdk-model-constants';
 import { maxOutputTokens, modelProvider, reasonsByDefault } from '../cost/max-output';
 
@@ -81,6 +82,23 @@ function scopeOf(n: Node): Node {
   return p ?? n;
 }
 
+/** Each name's declaring and assigning statements in a scope, in source order, with the name's place on the left. */
+const scopeWrites = perNode((scope) => {
+  const index = new Map<string, Array<{ st: Node; idx: number }>>();
+  for (const st of scope.descendantsOfType(['short_var_declaration', 'assignment_statement', 'var_spec'])) {
+    if (!st || scopeOf(st).id !== scope.id) continue;
+    const left = st.type === 'var_spec' ? st.childrenForFieldName('name').filter((c): c is Node => c !== null) : named(st.childForFieldName('left') ?? st);
+    left.forEach((l, idx) => {
+      if (l.type !== 'identifier') return;
+      const list = index.get(l.text);
+      if (!list) index.set(l.text, [{ st, idx }]);
+      // A name twice on one left side (`a, a = x, y`) is read at its first place.
+      else if (list.at(-1)!.st.id !== st.id) list.push({ st, idx });
+    });
+  }
+  return index;
+});
+
 /**
  * Everything `name` is given where it is declared (with `:=`/`var`, or assigned with `=`), in source
  * order, and that scope (a function, or the file for a package variable); undefined for a parameter.
@@ -91,11 +109,7 @@ function declarationOf(name: string, at: Node): { values: Node[]; scope: Node } 
     let declared = false;
     const params = scope.childForFieldName('parameters');
     if (params?.descendantsOfType('identifier').some((i) => i?.text === name)) return undefined;
-    for (const st of scope.descendantsOfType(['short_var_declaration', 'assignment_statement', 'var_spec'])) {
-      if (!st || scopeOf(st).id !== scope.id) continue;
-      const left = st.type === 'var_spec' ? st.childrenForFieldName('name').filter((c): c is Node => c !== null) : named(st.childForFieldName('left') ?? st);
-      const idx = left.findIndex((l) => l.type === 'identifier' && l.text === name);
-      if (idx < 0) continue;
+    for (const { st, idx } of scopeWrites(scope).get(name) ?? []) {
       if (st.type !== 'assignment_statement') declared = true;
       const right = st.childForFieldName(st.type === 'var_spec' ? 'value' : 'right');
       const value = right ? named(right)[idx] : undefined;
@@ -349,6 +363,9 @@ function inspect(source: string, node: Node, chain: string[], api: CallApi, impo
   const model = modelValue(modelNode);
   if (model) call.model = model;
   collectPrompt(params, call);
+  // The provider prices the lens of every call, limited or not (a Groq client's call is Groq's).
+  const target = api.startsWith('openai-') ? clientTarget(fn.childForFieldName('operand'), imports) : undefined;
+  if (target?.provider) call.provider = target.provider;
   const limitField = [...LIMIT_FIELDS].find((f) => params.fields.has(f));
   if (limitField) {
     call.limit = 'present';
@@ -358,8 +375,6 @@ function inspect(source: string, node: Node, chain: string[], api: CallApi, impo
   }
   call.limit = params.opaque ? 'unknown' : 'missing';
   if (call.limit === 'unknown') return call;
-  const target = api.startsWith('openai-') ? clientTarget(fn.childForFieldName('operand'), imports) : undefined;
-  if (target?.provider) call.provider = target.provider;
   const facts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
   const key = limitKeyForModel(api, 'python', call.model, call.model ? modelProvider(call.model) : undefined, target && api === 'openai-chat' ? { kind: target.kind, reasons: facts.reasons } : undefined);
   const limit = suggestedLimit('none', facts);

@@ -9,6 +9,7 @@
 import type { Node } from 'web-tree-sitter';
 import { limitKeyForModel, suggestedLimit, targetOfUrl, type CallApi, type ClientTarget, type DetectedCall } from './llm-call';
 import { grammarParser } from './grammars';
+import { perNode } from './node-memo';
 import { modelOfConstant } from './sdk-model-constants';
 import { maxOutputTokens, modelProvider, reasonsByDefault } from '../cost/max-output';
 
@@ -72,16 +73,32 @@ function declaredValue(name: string, at: Node): Node | undefined {
   return declarationOf(name, at)?.value;
 }
 
+/** The variables a scope declares (for a class body, also those of its methods) and the names assigned anywhere in it. */
+const scopeIndex = perNode((scope) => {
+  const decls = new Map<string, Node[]>();
+  const assigned = new Set<string>();
+  for (const d of scope.descendantsOfType('variable_declarator')) {
+    const name = d?.childForFieldName('name')?.text;
+    if (!d || name === undefined || (scope.type !== 'class_body' && scopeOf(d).id !== scope.id)) continue;
+    const list = decls.get(name);
+    if (list) list.push(d);
+    else decls.set(name, [d]);
+  }
+  for (const a of scope.descendantsOfType('assignment_expression')) {
+    const left = a?.childForFieldName('left')?.text;
+    if (left !== undefined) assigned.add(left);
+  }
+  return { decls, assigned };
+});
+
 /** declaredValue, and the scope the variable is declared in (a method, or the class body for a field). */
 function declarationOf(name: string, at: Node): { value: Node; scope: Node } | undefined {
   for (let scope: Node | null = scopeOf(at); scope; scope = scope.type === 'program' ? null : scopeOf(scope)) {
     if (scope.childForFieldName('parameters')?.descendantsOfType('identifier').some((i) => i?.text === name)) return undefined;
-    const decls = scope
-      .descendantsOfType('variable_declarator')
-      .filter((d): d is Node => d !== null && d.childForFieldName('name')?.text === name && (scopeOf(d).id === scope!.id || scope!.type === 'class_body'));
-    if (decls.length === 0) continue;
-    const reassigned = scope.descendantsOfType('assignment_expression').some((a) => a?.childForFieldName('left')?.text === name);
-    const value = decls.length === 1 && !reassigned ? decls[0]!.childForFieldName('value') : null;
+    const { decls, assigned } = scopeIndex(scope);
+    const mine = decls.get(name);
+    if (!mine) continue;
+    const value = mine.length === 1 && !assigned.has(name) ? mine[0]!.childForFieldName('value') : null;
     return value ? { value, scope } : undefined;
   }
   return undefined;
@@ -252,6 +269,9 @@ function inspect(source: string, node: Node, api: CallApi): DetectedCall {
   const model = modelValue(b.calls.findLast((c) => c.name === 'model')?.args[0]);
   if (model) call.model = model;
   collectPrompt(b, call);
+  // The provider prices the lens of every call, limited or not (a Groq client's call is Groq's).
+  const target = api.startsWith('openai-') ? clientTarget(findReceiver(node)) : undefined;
+  if (target?.provider) call.provider = target.provider;
   const limit = b.calls.find((c) => LIMIT_METHODS.has(c.name));
   if (limit) {
     call.limit = 'present';
@@ -261,8 +281,6 @@ function inspect(source: string, node: Node, api: CallApi): DetectedCall {
   }
   call.limit = b.opaque ? 'unknown' : 'missing';
   if (b.opaque) return call;
-  const target = api.startsWith('openai-') ? clientTarget(findReceiver(node)) : undefined;
-  if (target?.provider) call.provider = target.provider;
   const facts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
   const key = camel(limitKeyForModel(api, 'python', call.model, call.model ? modelProvider(call.model) : undefined, target && api === 'openai-chat' ? { kind: target.kind, reasons: facts.reasons } : undefined));
   const value = suggestedLimit('none', facts);

@@ -55,7 +55,8 @@ function writtenRoot(left: ts.Expression): string | undefined {
 
 /** Index of bindings in one file, built once per file. */
 export class FileBindings {
-  private readonly decls = new Map<string, ts.Node[]>();
+  /** Each declaration with the node it is visible in, found once: a name declared in every function of a big file is looked up from each of them. */
+  private readonly decls = new Map<string, Array<{ decl: ts.Node; scope: ts.Node }>>();
   private readonly writes = new Map<string, number>();
   /** `name = …` / `name op= …` expressions, per name, for a `let` assigned in branches. */
   private readonly assignments = new Map<string, ts.BinaryExpression[]>();
@@ -66,10 +67,10 @@ export class FileBindings {
 
   constructor(readonly sf: ts.SourceFile) {
     const visit = (n: ts.Node): void => {
-      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) this.push(this.decls, n.name.text, n);
-      else if (ts.isParameter(n) && ts.isIdentifier(n.name)) this.push(this.decls, n.name.text, n);
-      else if (ts.isBindingElement(n) && ts.isIdentifier(n.name)) this.push(this.decls, n.name.text, n);
-      else if ((ts.isImportSpecifier(n) || ts.isImportClause(n) || ts.isNamespaceImport(n)) && n.name) this.push(this.decls, n.name.text, n);
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) this.push(this.decls, n.name.text, { decl: n, scope: scopeOf(n) });
+      else if (ts.isParameter(n) && ts.isIdentifier(n.name)) this.push(this.decls, n.name.text, { decl: n, scope: scopeOf(n) });
+      else if (ts.isBindingElement(n) && ts.isIdentifier(n.name)) this.push(this.decls, n.name.text, { decl: n, scope: scopeOf(n) });
+      else if ((ts.isImportSpecifier(n) || ts.isImportClause(n) || ts.isNamespaceImport(n)) && n.name) this.push(this.decls, n.name.text, { decl: n, scope: scopeOf(n) });
       if (ts.isFunctionDeclaration(n) && n.name) this.push(this.functions, n.name.text, n);
       if (ts.isPropertyDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) this.push(this.thisWrites, n.name.text, n.initializer);
       if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) {
@@ -181,8 +182,7 @@ export class FileBindings {
   private visibleDeclaration(name: string, at: ts.Node): ts.Node | undefined {
     let best: { decl: ts.Node; scope: ts.Node } | undefined;
     let tie = false;
-    for (const decl of this.decls.get(name) ?? []) {
-      const scope = scopeOf(decl);
+    for (const { decl, scope } of this.decls.get(name) ?? []) {
       if (!(scope.pos <= at.pos && at.end <= scope.end)) continue;
       if (!best || scope.pos > best.scope.pos || (scope.pos === best.scope.pos && scope.end < best.scope.end)) {
         best = { decl, scope };

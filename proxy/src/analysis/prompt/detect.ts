@@ -33,8 +33,9 @@ export function promptKindOf(path: string, languageId?: string, promptGlobs: str
   const normal = path.replace(/\\/g, '/');
   if (name.endsWith('.prompty')) return 'prompty';
   if (name.endsWith('.prompt.yml') || name.endsWith('.prompt.yaml')) return 'github-prompt-yaml';
-  // Chat modes (`*.chatmode.md`) have the same front matter (`model`, `tools`) and a prompt body.
-  if (name.endsWith('.prompt.md') || name.endsWith('.chatmode.md') || languageId === 'prompt' || languageId === 'chatmode') return 'vscode-prompt';
+  // Chat modes (`*.chatmode.md`) and the custom agents that replaced them (`*.agent.md`, language
+  // `chatagent`) have the same front matter (`model`, `tools`) and a prompt body.
+  if (/\.(prompt|chatmode|agent)\.md$/.test(name) || languageId === 'prompt' || languageId === 'chatmode' || languageId === 'chatagent') return 'vscode-prompt';
   if (name.endsWith('.instructions.md') || languageId === 'instructions') return 'vscode-instructions';
   if (ALWAYS_ON.has(name)) return 'always-on-instructions';
   if (/^promptfooconfig\.ya?ml$/.test(name)) return 'promptfoo';

@@ -1,5 +1,5 @@
 /**
- * Markdown/text prompts: VS Code prompt files (`.prompt.md`, front matter `model`), instruction files
+ * Markdown/text prompts: VS Code prompt files (`.prompt.md`, chat modes, custom agents; front matter `model`), instruction files
  * (`*.instructions.md`, `copilot-instructions.md`, `AGENTS.md`, `CLAUDE.md`) and plain templates.
  * Only Dotprompt templates have an output limit (`config.maxOutputTokens`); it is read, never required.
  */
@@ -8,12 +8,14 @@ import { verbatimMap, type PromptDocument } from './document';
 import { splitFrontMatter } from './frontmatter';
 import { withoutTemplateComments } from './template-comments';
 import { normaliseModelName } from './model-names';
-import { getNode, outputLimitOf, parseProblemsOf, scalarString } from './yaml-nodes';
+import { getNode, outputLimitOf, parseProblemsOf, scalarString, seqItems } from './yaml-nodes';
 
 /** `mdx`: the file is MDX, whose ESM blocks, component tags and `{/* … *\/}` comments are not rendered text. */
 export function parseMarkdownPrompt(text: string, kind: PromptFileKind, options: { mdx?: boolean } = {}): PromptDocument {
   const fm = splitFrontMatter(text);
-  const modelName = scalarString(getNode(fm.doc?.contents, 'model'));
+  // `model` may be a list tried in order (prompt files and custom agents): the first is the one priced.
+  const modelNode = getNode(fm.doc?.contents, 'model');
+  const modelName = scalarString(modelNode) ?? scalarString(seqItems(modelNode)[0]);
   // Dotprompt (`.prompt`) templates set the limit in their front matter's `config.maxOutputTokens`.
   const limit = kind === 'prompt-template' ? outputLimitOf(getNode(fm.doc?.contents, 'config'), ['maxOutputTokens']) : { present: false };
   const role = kind === 'vscode-prompt' || kind === 'prompt-template' ? 'user' : 'system';

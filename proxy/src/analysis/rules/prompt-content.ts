@@ -111,8 +111,14 @@ export function inlineExampleSpans(text: string): Array<[number, number]> {
   const headings = [...text.matchAll(/^(#{1,6})[ \t]+(.*)$/gm)].filter((m) => !inFence(fences, m.index)).map((m) => ({ at: m.index, level: m[1]!.length, title: m[2]! }));
   headings.forEach((h, i) => {
     if (!EXAMPLE_HEADING.test(h.title)) return;
-    const next = headings.slice(i + 1).find((n) => n.level <= h.level);
-    spans.push([h.at, next ? next.at : text.length]);
+    let end = text.length;
+    for (let j = i + 1; j < headings.length; j++) {
+      if (headings[j]!.level <= h.level) {
+        end = headings[j]!.at;
+        break;
+      }
+    }
+    spans.push([h.at, end]);
   });
   return mergeSpans(spans);
 }

@@ -26,8 +26,20 @@ export function fencedRanges(text: string): Array<[number, number]> {
   return out;
 }
 
-export function inFence(fences: ReadonlyArray<[number, number]>, offset: number): boolean {
-  return fences.some(([a, b]) => offset >= a && offset < b);
+/**
+ * Whether `offset` lies in one of `spans`, which are sorted and disjoint (as `fencedRanges` and
+ * `mergeSpans` return them). A binary search: the rules ask once per line and paragraph, and a
+ * scan of every fence per line made a long file with many code samples quadratic.
+ */
+export function inFence(spans: ReadonlyArray<[number, number]>, offset: number): boolean {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (spans[mid]![1] <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < spans.length && spans[lo]![0] <= offset;
 }
 
 /** Union of possibly nested spans (an "Examples" section holding "Example 1"), so nothing counts twice. */

@@ -32,6 +32,7 @@ import { dirname, join } from 'node:path';
 import { USE_LITE_MAX_TOKENS } from '../../embedding/backends/use-lite-forward';
 import { encodeLinear, type SentencePieceLike, type TrieNodeLike } from '../../embedding/backends/use-lite-tokenizer';
 import type { EmbedderInfo } from '../../embedding/types';
+import { cannotJudgeReason, readsOnlyEnglish } from './applicability';
 
 export interface InputLimit {
   /** Tokens the embedder reads, its special tokens included. */
@@ -40,6 +41,8 @@ export interface InputLimit {
   tokenizer: 'use-lite' | 'wordpiece' | 'bytes';
   /** Tokens the model adds around the text ([CLS]/[SEP]; USE-lite: none). */
   specials: number;
+  /** The model reads English only (applicability.ts): text in another language says nothing to it. */
+  englishOnly: boolean;
 }
 
 /** transformers.js truncates at the tokenizer's model_max_length (all-MiniLM-L6-v2 and the BERT family: 512). */
@@ -50,16 +53,22 @@ const OPENAI_EMBEDDING_MAX_TOKENS = 8191;
 export const UNKNOWN_MAX_TOKENS = 512;
 
 export function inputLimitOf(info: Pick<EmbedderInfo, 'backend' | 'modelId'>): InputLimit {
-  if (info.backend === 'use-lite') return { maxTokens: USE_LITE_MAX_TOKENS, tokenizer: 'use-lite', specials: 0 };
-  if (info.backend === 'transformers') return { maxTokens: WORDPIECE_MAX_TOKENS, tokenizer: 'wordpiece', specials: 2 };
+  const englishOnly = readsOnlyEnglish(info.backend);
+  if (info.backend === 'use-lite') return { maxTokens: USE_LITE_MAX_TOKENS, tokenizer: 'use-lite', specials: 0, englishOnly };
+  if (info.backend === 'transformers') return { maxTokens: WORDPIECE_MAX_TOKENS, tokenizer: 'wordpiece', specials: 2, englishOnly };
   const openai = /\/(text-embedding-3-|text-embedding-ada-002)/.test(info.modelId);
-  return { maxTokens: openai ? OPENAI_EMBEDDING_MAX_TOKENS : UNKNOWN_MAX_TOKENS, tokenizer: 'bytes', specials: 2 };
+  return { maxTokens: openai ? OPENAI_EMBEDDING_MAX_TOKENS : UNKNOWN_MAX_TOKENS, tokenizer: 'bytes', specials: 2, englishOnly };
 }
 
-/** Why the embedder does not read `text` whole, or undefined when it does. */
+/**
+ * Why the embedder cannot judge `text` — more than it reads, long code, or another language for an
+ * English-only model (applicability.ts) — or undefined when it can. The one check before both the
+ * judge and the judge-less matcher: such a prompt is neither embedded, looked up nor indexed, and a
+ * stored one is never served.
+ */
 export function exceedsInputReason(text: string, limit: InputLimit): string | undefined {
-  const tokens = tokenUpperBound(text, limit);
-  return tokens > limit.maxTokens ? `longer than the embedder reads (${limit.maxTokens} tokens)` : undefined;
+  if (tokenUpperBound(text, limit) > limit.maxTokens) return `longer than the embedder reads (${limit.maxTokens} tokens)`;
+  return cannotJudgeReason(text, limit.englishOnly);
 }
 
 function codePoints(s: string): number {

@@ -5,8 +5,8 @@
  * cannot judge (applicability.ts). Pure; construct once, call per candidate.
  */
 import { blindSpotVeto } from '../guard';
+import { cannotJudgeReason } from '../applicability';
 import { templateInputVeto } from '../templateInput';
-import { cannotJudgeReason } from './applicability';
 import { pairFeatures, prepareText, type JudgeText } from './features';
 import { checkWeights, probability, type JudgeWeights } from './model';
 
@@ -47,7 +47,11 @@ export class EquivalenceJudge {
     return probability(this.weights, this.features(cosine, a, b));
   }
 
-  /** P(same), or a veto: the embedder cannot judge a side, or the pair differs where the score is blind. */
+  /**
+   * P(same), or a veto: the embedder cannot judge a side, or the pair differs where the score is
+   * blind. The proxy refuses such text before the lookup (inputLimit.ts, for the judge and the
+   * judge-less matcher alike); the check here is for what scores pairs without it (training, evaluation).
+   */
   judge(cosine: number, query: string, stored: string): JudgeVerdict {
     const english = this.weights.embedder.includes('universal-sentence-encoder') || this.weights.embedder.includes('MiniLM');
     const cannot = cannotJudgeReason(query, english) ?? cannotJudgeReason(stored, english);

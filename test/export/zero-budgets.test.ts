@@ -1,0 +1,102 @@
+/**
+ * A `usd: 0` or `tokens: 0` budget freezes its scope in Tollgate: every call it covers is refused.
+ * Each export must make the gateway refuse those calls too, or say that it cannot.
+ *
+ * LiteLLM cannot run here, so its admission checks are transcribed (BerriAI/litellm
+ * `litellm/proxy/auth/auth_checks.py`: the proxy budget is checked only when `litellm.max_budget > 0`,
+ * a team or key is refused when `blocked` or when `spend > max_budget`) and applied to the exported
+ * config and management bodies before the first call, when nothing is spent yet. Bifrost refuses when
+ * `current_usage >= max_limit` (plugins/governance store, budgets and token rate limits alike).
+ */
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { exportPolicy, type ExportTarget, type ExportWarning } from '../../proxy/src/export';
+import { parsePolicy } from '../../proxy/src/policy/load';
+import { ConfigYAML, Management } from './litellmSchema';
+
+const POLICY = `providers:
+  openai: {}
+budgets:
+  - { name: all, period: month, usd: 0 }
+  - { name: eng, period: day, usd: 0, scope: { team: eng } }
+  - { name: ops-tokens, period: day, tokens: 0, scope: { team: ops } }
+  - { name: key, period: week, usd: 0, scope: { key: tg_abcdef123456 } }
+  - { name: ana, period: day, usd: 0, scope: { user: ana } }
+  - { name: web, period: day, usd: 5, scope: { team: web } }
+`;
+
+function exported(target: ExportTarget, text = POLICY): { files: Map<string, string>; warnings: ExportWarning[] } {
+  const r = parsePolicy(text, 'policy.yaml');
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  const out = exportPolicy(r.policy, target, { file: 'policy.yaml', text });
+  return { files: new Map(out.files.map((f) => [f.path, f.content])), warnings: out.warnings };
+}
+
+type Body = { team_id?: string; key_alias?: string; user_id?: string; blocked?: boolean; max_budget?: number };
+
+/** LiteLLM's pre-call budget checks for a request made with `key` before anything is spent (spend 0). */
+function litellmAdmitsFirstCall(settings: { max_budget?: number }, team: Body | undefined, key: Body): boolean {
+  const spend = 0;
+  if (key.blocked === true || team?.blocked === true) return false;
+  if ((settings.max_budget ?? 0) > 0 && spend > (settings.max_budget ?? 0)) return false;
+  for (const owner of [team, key]) if (owner?.max_budget !== undefined && spend > owner.max_budget) return false;
+  return true;
+}
+
+describe('LiteLLM: a frozen scope is refused or warned, never exported as a cap LiteLLM ignores', () => {
+  const { files, warnings } = exported('litellm');
+  const config = parse(files.get('config.yaml') as string) as { litellm_settings?: { max_budget?: number } };
+  const management = JSON.parse(files.get('management.json') as string) as { requests: Array<{ path: string; body: Body }> };
+  const requests = management.requests;
+  const team = (id: string) => requests.find((r) => r.path === '/team/new' && r.body.team_id === id)?.body;
+  const keyOf = (pred: (b: Body) => boolean) => requests.find((r) => r.path === '/key/generate' && pred(r.body))?.body as Body;
+
+  it('the files still validate against the transcribed LiteLLM schemas', () => {
+    const c = ConfigYAML.safeParse(config);
+    expect(c.success ? [] : c.error.issues).toEqual([]);
+    const m = Management.safeParse(management);
+    expect(m.success ? [] : m.error.issues).toEqual([]);
+  });
+
+  it('the $0 proxy-wide budget is not written as max_budget 0 (no budget to LiteLLM) and is warned', () => {
+    expect(config.litellm_settings?.max_budget).toBeUndefined();
+    expect(warnings.find((w) => w.field === 'budgets[0]')?.message).toMatch(/not exported and LiteLLM lets every request through/);
+  });
+
+  it('LiteLLM refuses the first call of a frozen team (usd or tokens) and key, and admits the unfrozen team', () => {
+    const eng = team('eng');
+    const ops = team('ops');
+    const web = team('web');
+    expect(litellmAdmitsFirstCall(config.litellm_settings ?? {}, eng, keyOf((b) => b.team_id === 'eng'))).toBe(false);
+    expect(litellmAdmitsFirstCall(config.litellm_settings ?? {}, ops, keyOf((b) => b.team_id === 'ops'))).toBe(false);
+    expect(litellmAdmitsFirstCall(config.litellm_settings ?? {}, undefined, keyOf((b) => b.key_alias === 'tollgate-tg_abcdef123456'))).toBe(false);
+    expect(litellmAdmitsFirstCall(config.litellm_settings ?? {}, web, keyOf((b) => b.team_id === 'web'))).toBe(true);
+    // An unfrozen team says blocked: false, so re-applying after the policy raises a budget unblocks it.
+    expect(web?.blocked).toBe(false);
+    for (const f of ['budgets[1]', 'budgets[2]', 'budgets[3]']) expect(warnings.find((w) => w.field === f)?.message, f).toMatch(/exported as blocked: true/);
+  });
+
+  it('a frozen user (LiteLLM cannot block one) is not exported as a max_budget that admits calls, and is warned', () => {
+    expect(requests.some((r) => r.body.user_id === 'ana')).toBe(false);
+    expect(warnings.find((w) => w.field === 'budgets[4]')?.message).toMatch(/user cannot be blocked.*not exported/);
+  });
+});
+
+describe('Portkey and Bifrost with a frozen scope', () => {
+  it('Portkey says its budget limits cannot hold $0 or 0 tokens, instead of asking for such a limit', () => {
+    const { warnings } = exported('portkey');
+    for (const f of ['budgets[0]', 'budgets[1]', 'budgets[2]']) {
+      const m = warnings.find((w) => w.field === f)?.message ?? '';
+      expect(m, f).toMatch(/start at \$1 and 100 tokens: disable/);
+    }
+    expect(warnings.find((w) => w.field === 'budgets[5]')?.message).toMatch(/must be set as a budget limit/);
+  });
+
+  it('Bifrost gets limits of 0, which it refuses from the first call (usage 0 >= limit 0)', () => {
+    const { files } = exported('bifrost');
+    const gov = (JSON.parse(files.get('config.json') as string) as { governance: { budgets: Array<{ id: string; max_limit: number }>; rate_limits: Array<{ id: string; token_max_limit?: number }> } }).governance;
+    const budgets = new Map(gov.budgets.map((b) => [b.id, b.max_limit]));
+    for (const id of ['budget-all', 'budget-eng', 'budget-key']) expect(budgets.get(id), id).toBe(0);
+    expect(gov.rate_limits.find((r) => r.id === 'rl-team-ops')?.token_max_limit).toBe(0);
+  });
+});
