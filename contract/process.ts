@@ -17,10 +17,12 @@ export const EXIT_CODES = {
 
 /**
  * How long `tollgate start` may take to stop after SIGTERM before it exits anyway (database closed,
- * EXIT_CODES.failure): calls in flight drain (3 s, then 1.5 s to write their rows), then the two
- * embedding services and the database checkpointer close (2 s each at most; a model-load step under
- * way ends inside that): 10.5 s in the worst case (docs/semantic-cache.md). Whoever stops the proxy
- * waits longer than this before SIGKILL, or cuts a clean stop short.
+ * EXIT_CODES.failure): calls in flight drain (3 s, then 1.5 s to write their rows), the two
+ * embedding services close side by side (2 s), the database checkpointer (2 s): `close()` ends by
+ * 8.5 s, and the exit's wait for a model-load step ends 5 s after the embedding closes began, so the
+ * process is gone by 9.5 s (docs/semantic-cache.md). The 1.5 s above that is for timers that fire
+ * late on a loaded machine: a clean stop is never cut short. Whoever stops the proxy waits longer
+ * than this before SIGKILL, or cuts a clean stop short.
  */
 export const STOP_GRACE_MS = 11_000;
 

@@ -31,6 +31,7 @@ import { crossValidate, featurise, precisionRecallCurve, specOf } from './lib/ju
 import { loadTrainingSet } from './lib/judge/trainingSet';
 import { SemanticCacheSchema } from '../proxy/src/policy/schema';
 import { dot } from '../proxy/src/embedding/vector';
+import { cannotJudgeReason, inputLimitOf, type InputLimit } from '../proxy/src/cache/semantic/inputLimit';
 
 const { values } = parseArgs({
   options: {
@@ -67,8 +68,16 @@ function judgeRule(judge: EquivalenceJudge): ServeRule {
   return { baseMinProbability: judge.minProbability, wrongAnswerCostUsd: cfg.wrongAnswerCostUsd };
 }
 
-/** Judge verdict for a pair as the proxy would decide it: vetoes, P(same), the expected-value rule. */
-function judgeServes(judge: EquivalenceJudge, rule: ServeRule, cosine: number, a: string, b: string, minP = rule.baseMinProbability): { serve: boolean; p: number; veto?: string } {
+/** Why the proxy would not judge a pair at all: either side is text the embedder cannot judge (inputLimit.ts). */
+function pairCannotJudge(limit: InputLimit, a: string, b: string): string | undefined {
+  const why = cannotJudgeReason(a, limit) ?? cannotJudgeReason(b, limit);
+  return why === undefined ? undefined : `embedder cannot judge: ${why}`;
+}
+
+/** Judge verdict for a pair as the proxy would decide it: the check before the embedding, vetoes, P(same), the expected-value rule. */
+function judgeServes(judge: EquivalenceJudge, rule: ServeRule, limit: InputLimit, cosine: number, a: string, b: string, minP = rule.baseMinProbability): { serve: boolean; p: number; veto?: string } {
+  const cannot = pairCannotJudge(limit, a, b);
+  if (cannot !== undefined) return { serve: false, p: 0, veto: cannot };
   const v = judge.judge(cosine, a, b);
   if (v.veto !== undefined) return { serve: false, p: 0, veto: v.veto };
   return { serve: v.probability >= requiredProbability(savedUsdFor(b), minP, rule.wrongAnswerCostUsd), p: v.probability };
@@ -148,21 +157,22 @@ async function evalPairs(embedder: Embedder, file: string, threshold: number, gu
   const judge = shippedJudgeFor(embedder.info.modelId);
   if (judge) {
     const rule = judgeRule(judge);
+    const limit = inputLimitOf(embedder.info);
     console.log(`### Learned judge vs the old guard (same run)\n`);
     const methodRow = (name: string, served: boolean[]) => {
       const m = prf(scored.map((p, i) => ({ same: p.same, served: served[i]! })));
       return [name, pct(m.precision), pct(m.recall), `${m.tp}/${m.fp}`, ...subsets.map((sub) => `${scored.filter((p, i) => p.subset === sub && served[i]).length}/${scored.filter((p) => p.subset === sub).length}`)];
     };
-    const verdicts = scored.map((p) => judgeServes(judge, rule, p.similarity, p.a, p.b));
-    const rows = [methodRow(`old: cosine ≥ ${OLD_THRESHOLD} + lexical guard`, scored.map((p) => p.similarity >= OLD_THRESHOLD && !p.veto))];
+    const verdicts = scored.map((p) => judgeServes(judge, rule, limit, p.similarity, p.a, p.b));
+    const rows = [methodRow(`old: cosine ≥ ${OLD_THRESHOLD} + lexical guard`, scored.map((p) => p.similarity >= OLD_THRESHOLD && !p.veto && !pairCannotJudge(limit, p.a, p.b)))];
     // Earlier shipped judges as baseline rows (each at its own CV operating point).
     for (const v of shippedVersionsFor(embedder.info.modelId).filter((v) => v !== judge.weights.version).reverse()) {
       const prev = shippedJudgeFor(embedder.info.modelId, v)!;
       const prevRule = judgeRule(prev);
-      rows.push(methodRow(`previous judge v${v}: P ≥ ${prev.minProbability} + expected value`, scored.map((p) => judgeServes(prev, prevRule, p.similarity, p.a, p.b).serve)));
+      rows.push(methodRow(`previous judge v${v}: P ≥ ${prev.minProbability} + expected value`, scored.map((p) => judgeServes(prev, prevRule, limit, p.similarity, p.a, p.b).serve)));
     }
     rows.push(methodRow(`judge v${judge.weights.version}: P ≥ ${judge.minProbability} (CV operating point) + expected value`, verdicts.map((v) => v.serve)));
-    for (const t of [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]) rows.push(methodRow(`judge, P ≥ ${t}`, scored.map((p) => judgeServes(judge, rule, p.similarity, p.a, p.b, t).serve)));
+    for (const t of [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]) rows.push(methodRow(`judge, P ≥ ${t}`, scored.map((p) => judgeServes(judge, rule, limit, p.similarity, p.a, p.b, t).serve)));
     console.log(table(['method', 'precision', 'recall', 'TP/FP', ...subsets.map((sub) => `${sub} served`)], rows));
     const vetoes = new Map<string, number>();
     for (const v of verdicts) if (v.veto) vetoes.set(v.veto.split(':')[0]!, (vetoes.get(v.veto.split(':')[0]!) ?? 0) + 1);
@@ -231,8 +241,8 @@ async function evalWorkload(embedder: Embedder, file: string, threshold: number,
   );
   const sweepRows: Array<Array<string | number>> = [];
   for (const t of SWEEP.filter((_t, i) => i % 2 === 0)) {
-    const on = replayWorkload(prompts, t, true, embedder.info.modelId);
-    const off = replayWorkload(prompts, t, false, embedder.info.modelId);
+    const on = replayWorkload(prompts, t, true, embedder.info);
+    const off = replayWorkload(prompts, t, false, embedder.info);
     sweepRows.push([t.toFixed(2), pct(on.hitRate), pct(on.falseHitRate), on.vetoed, pct(off.hitRate), pct(off.falseHitRate)]);
   }
   console.log(table(['threshold', 'hit rate (guard)', 'false-hit rate (guard)', 'vetoed', 'hit rate (no guard)', 'false-hit rate (no guard)'], sweepRows));
@@ -241,19 +251,19 @@ async function evalWorkload(embedder: Embedder, file: string, threshold: number,
   if (judge) {
     const saved = prompts.map((p) => savedUsdFor(p.prompt));
     const rule = judgeRule(judge);
-    const old = replayWorkload(prompts, OLD_THRESHOLD, true, embedder.info.modelId);
+    const old = replayWorkload(prompts, OLD_THRESHOLD, true, embedder.info);
     const runs: Array<[string, WorkloadResult & { secondHalfHitRate?: number; secondHalfFalseHitRate?: number; finalMinProbability?: number }]> = [
       [`old: cosine ≥ ${OLD_THRESHOLD} + lexical guard`, old],
     ];
     for (const v of shippedVersionsFor(embedder.info.modelId).filter((v) => v !== judge.weights.version).reverse()) {
       const prev = shippedJudgeFor(embedder.info.modelId, v)!;
-      runs.push([`previous judge v${v}, out of the box (P ≥ ${prev.minProbability} + expected value)`, replayWorkloadJudged(prompts, { judge: prev, rule: judgeRule(prev), modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: false })]);
+      runs.push([`previous judge v${v}, out of the box (P ≥ ${prev.minProbability} + expected value)`, replayWorkloadJudged(prompts, { judge: prev, rule: judgeRule(prev), embedder: embedder.info, savedUsd: (i) => saved[i]!, feedback: false })]);
     }
-    runs.push([`judge v${judge.weights.version}, out of the box (P ≥ ${judge.minProbability} + expected value)`, replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: false })]);
+    runs.push([`judge v${judge.weights.version}, out of the box (P ≥ ${judge.minProbability} + expected value)`, replayWorkloadJudged(prompts, { judge, rule, embedder: embedder.info, savedUsd: (i) => saved[i]!, feedback: false })]);
     if (values.feedback) {
       // Each wrong hit served is evicted as feedback (the dashboard's path); the earlier rule (rate
       // controller only) is the baseline, then what each kind of learning adds.
-      const fb = (learning: QualityLearning) => replayWorkloadJudged(prompts, { judge, rule, modelId: embedder.info.modelId, savedUsd: (i) => saved[i]!, feedback: true, learning });
+      const fb = (learning: QualityLearning) => replayWorkloadJudged(prompts, { judge, rule, embedder: embedder.info, savedUsd: (i) => saved[i]!, feedback: true, learning });
       runs.push(['judge + feedback replay, earlier rule (rate controller only)', fb(CONTROLLER_ONLY)]);
       runs.push(['judge + feedback replay, + reported confusions', fb({ ...CONTROLLER_ONLY, confusions: true })]);
       runs.push(['judge + feedback replay, + trusted entries', fb({ ...CONTROLLER_ONLY, trust: true })]);
@@ -279,14 +289,14 @@ async function evalWorkload(embedder: Embedder, file: string, threshold: number,
     );
     console.log('');
   }
-  const r = replayWorkload(prompts, threshold, guard, embedder.info.modelId);
+  const r = replayWorkload(prompts, threshold, guard, embedder.info);
   const { saved, perHit } = dollarsSaved(r, prompts);
   const correct = r.hits.length - r.falseHits;
   console.log(`\n### At threshold ${threshold} (guard ${guard ? 'on' : 'off'})\n`);
   console.log(
     table(
-      ['prompts', 'hits', 'hit rate', 'false hits', 'false-hit rate', 'hit precision', 'vetoed by guard', '$ saved', '$ saved / 1k prompts'],
-      [[r.prompts, r.hits.length, pct(r.hitRate), r.falseHits, pct(r.falseHitRate), r.hits.length ? pct(correct / r.hits.length) : 'n/a', r.vetoed, saved.toFixed(4), ((1000 * saved) / r.prompts).toFixed(4)]],
+      ['prompts', 'hits', 'hit rate', 'false hits', 'false-hit rate', 'hit precision', 'vetoed by guard', 'embedder cannot judge', '$ saved', '$ saved / 1k prompts'],
+      [[r.prompts, r.hits.length, pct(r.hitRate), r.falseHits, pct(r.falseHitRate), r.hits.length ? pct(correct / r.hits.length) : 'n/a', r.vetoed, r.refused, saved.toFixed(4), ((1000 * saved) / r.prompts).toFixed(4)]],
     ),
   );
   console.log(
@@ -314,12 +324,13 @@ async function evalCrossValidation(embedder: Embedder, dataDir: string): Promise
   const t = await loadTrainingSet({ dataDir, excludeFile: values.exclude!, size, seed }, embedder);
   const data = featurise(t.pairs, t.va, t.vb, judge.weights.idf);
   const labels = data.map((d) => d.pair.same);
-  const vetoed = data.map((d) => judge.judge(d.cosine, d.pair.a, d.pair.b).veto !== undefined);
+  const limit = inputLimitOf(embedder.info);
+  const vetoed = data.map((d) => (pairCannotJudge(limit, d.pair.a, d.pair.b) ?? judge.judge(d.cosine, d.pair.a, d.pair.b).veto) !== undefined);
   const row = (name: string, served: boolean[]) => {
     const m = prf(data.map((d, i) => ({ same: d.pair.same, served: served[i]! })));
     return [name, pct(m.precision), pct(m.recall), m.served];
   };
-  const rows = [row(`old: cosine ≥ ${OLD_THRESHOLD} + lexical guard`, data.map((d) => d.cosine >= OLD_THRESHOLD && !vetoReason(d.pair.a, d.pair.b)))];
+  const rows = [row(`old: cosine ≥ ${OLD_THRESHOLD} + lexical guard`, data.map((d) => d.cosine >= OLD_THRESHOLD && !vetoReason(d.pair.a, d.pair.b) && !pairCannotJudge(limit, d.pair.a, d.pair.b)))];
   const aucs: string[] = [];
   for (const v of shippedVersionsFor(embedder.info.modelId).reverse()) {
     const j = shippedJudgeFor(embedder.info.modelId, v)!;

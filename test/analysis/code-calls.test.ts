@@ -1,24 +1,9 @@
 import { maxOutputTokens } from '../../proxy/src/analysis/cost/max-output';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../proxy/src/analysis/index';
-import { pythonParser } from '../../proxy/src/analysis/code/python-calls';
-import { applyEdits, expectedMarkers, findingKeys, fixture } from './support';
+import { applyEdits, expectedMarkers, findingKeys, fixture, pythonHasErrors, tsSyntaxErrors } from './support';
 
 const TS_FIXTURES = ['code/openai.ts', 'code/anthropic.ts', 'code/ai-sdk.ts', 'code/langchain.ts', 'code/google.ts'];
-
-function tsSyntaxErrors(path: string, text: string): number {
-  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
-  return (sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length;
-}
-
-async function pythonHasErrors(text: string): Promise<boolean> {
-  const parser = await pythonParser();
-  const tree = parser.parse(text)!;
-  const bad = tree.rootNode.hasError;
-  tree.delete();
-  return bad;
-}
 
 describe('rule 1: missing output limit in TypeScript/JavaScript', () => {
   it.each(TS_FIXTURES)('%s: reports exactly the marked calls', async (rel) => {

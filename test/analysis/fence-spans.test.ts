@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../proxy/src/analysis';
 import { inlineExampleSpans } from '../../proxy/src/analysis/rules/prompt-content';
-import { fencedRanges, inFence } from '../../proxy/src/analysis/text/fences';
+import { fencedBlocks, fencedRanges, inFence } from '../../proxy/src/analysis/text/fences';
 
 const scan = (spans: ReadonlyArray<[number, number]>, offset: number) => spans.some(([a, b]) => offset >= a && offset < b);
 
@@ -49,5 +49,36 @@ describe('inFence', () => {
     const body = Array.from({ length: 200 }, (_, i) => ['```text', line, `sample ${i}`, '```', ''].join('\n')).join('\n');
     const r = await analyzeFile({ path: 'prompts/samples.md', text: `${line}\n\n${body}` });
     expect(r.diagnostics.filter((d) => d.ruleId === 'duplicate-text')).toEqual([]);
+  });
+});
+
+/**
+ * One reading of a fence for every rule, CommonMark's (§4.5): a block ends at the next bare run of
+ * its character at least as long, or, with none, at the end of the text. The formatting rule read an
+ * unclosed fence as no block and offered to collapse the spaces of a code sample left open at the end.
+ */
+describe('fencedBlocks', () => {
+  const sample = (close: boolean) =>
+    ['Review the shell script below and reply with one sentence about its safety.', '', '```bash', 'ls -la      /tmp', '', '', '', '', 'echo "done"   ', ...(close ? ['```'] : []), ''].join('\n');
+
+  it('ends a block at its closer, or at the end of the text when it has none', () => {
+    const closed = sample(true);
+    const open = sample(false);
+    const at = closed.indexOf('```bash');
+    const body = closed.indexOf('ls -la');
+    const closer = closed.lastIndexOf('```');
+    expect(fencedBlocks(closed)).toEqual([{ start: at, end: closer + 3, info: 'bash', bodyStart: body, bodyEnd: closer }]);
+    expect(fencedBlocks(open)).toEqual([{ start: at, end: open.length, info: 'bash', bodyStart: body, bodyEnd: open.length }]);
+    expect(fencedRanges(open)).toEqual([[at, open.length]]);
+  });
+
+  it('keeps the formatting rule out of a code sample whether or not it is closed', async () => {
+    for (const close of [true, false]) {
+      const r = await analyzeFile({ path: 'prompts/review.md', text: sample(close) });
+      expect(r.diagnostics.filter((d) => d.ruleId === 'wasteful-formatting')).toEqual([]);
+    }
+    // The same spaces outside a fence are reported: the rule is not silent on this text.
+    const prose = sample(true).replace('```bash\n', '').replace('\n```', '');
+    expect((await analyzeFile({ path: 'prompts/review.md', text: prose })).diagnostics.map((d) => d.ruleId)).toContain('wasteful-formatting');
   });
 });

@@ -2,8 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { expect } from 'vitest';
 import { type GrammarLanguage, grammarParser } from '../../proxy/src/analysis/code/grammars';
+import { pythonParser } from '../../proxy/src/analysis/code/python-calls';
 import { analyzeFile, type Finding, type TextEdit } from '../../proxy/src/analysis/index';
 import { LineIndex } from '../../proxy/src/analysis/text/line-index';
 
@@ -50,4 +52,18 @@ export async function appliedCleanly(language: GrammarLanguage, path: string, te
   expect(broken).toBe(false);
   expect((await analyzeFile({ path, text: fixed })).diagnostics).toEqual([]);
   return fixed;
+}
+
+/** How many syntax errors TypeScript's parser finds in `text` (a quick fix must leave none). */
+export function tsSyntaxErrors(path: string, text: string): number {
+  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
+  return (sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length;
+}
+
+/** Whether the Python grammar finds a syntax error in `text`. */
+export async function pythonHasErrors(text: string): Promise<boolean> {
+  const tree = (await pythonParser()).parse(text)!;
+  const bad = tree.rootNode.hasError;
+  tree.delete();
+  return bad;
 }

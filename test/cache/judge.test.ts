@@ -4,7 +4,7 @@
  * does. Plus the applicability rules, the blind-spot vetoes and the per-request embedding memo.
  */
 import { describe, expect, it } from 'vitest';
-import { cannotJudgeReason } from '../../proxy/src/cache/semantic/applicability';
+import { cannotJudgeReason, inputLimitOf } from '../../proxy/src/cache/semantic/inputLimit';
 import { EquivalenceJudge } from '../../proxy/src/cache/semantic/judge/judge';
 import { FEATURE_NAMES, LCS_MAX_WORDS } from '../../proxy/src/cache/semantic/judge/features';
 import { gbdtMargin } from '../../proxy/src/cache/semantic/judge/gbdt';
@@ -198,29 +198,49 @@ describe('what the judge will not decide', () => {
   });
 
   it('refuses non-English text with an English-only model, and long code', () => {
-    expect(cannotJudgeReason('Как сбросить пароль?')).toBe('not English');
-    expect(cannotJudgeReason('¿Cómo puedo restablecer mi contraseña de correo electrónico rápidamente?')).toBe('not English');
-    expect(cannotJudgeReason('How can I reset the password of my email account quickly?')).toBeUndefined();
+    const useLite = inputLimitOf({ backend: 'use-lite', modelId: USE_LITE_MODEL_ID });
+    const why = (t: string) => cannotJudgeReason(t, useLite);
+    expect(why('Как сбросить пароль?')).toBe('not English');
+    expect(why('¿Cómo puedo restablecer mi contraseña de correo electrónico rápidamente?')).toBe('not English');
+    expect(why('How can I reset the password of my email account quickly?')).toBeUndefined();
     // Short Latin-script questions have too few words for the function-word share: before, a
     // Spanish paraphrase was served through the proxy at P 0.80. An accented letter or Spanish
     // punctuation in a short prompt marks it, whatever the language.
     for (const short of ['¿Cómo restablezco mi contraseña?', 'Wie spät ist es in München?', "Qual é a capital do Brasil?", "Dov'è la stazione?", 'Jak się masz?', '¿Dónde está?']) {
-      expect(cannotJudgeReason(short), short).toBe('not English');
+      expect(why(short), short).toBe('not English');
     }
     for (const english of ['Tell me a joke', 'Pizza Margherita recipe', 'python list comprehension example', 'Is it a good idea?']) {
-      expect(cannotJudgeReason(english), english).toBeUndefined();
+      expect(why(english), english).toBeUndefined();
     }
     const code = 'Fix this:\n' + Array.from({ length: 15 }, (_v, i) => `  const x${i} = compute(${i}); if (x${i} > 3) { total += x${i}; }`).join('\n');
-    expect(cannotJudgeReason(code)).toBe('long code');
-    const judge = shippedJudgeFor(USE_LITE_MODEL_ID)!;
-    expect(judge.judge(0.99, 'Как сбросить пароль?', 'Как сбросить пароль сейчас?').veto).toMatch(/cannot judge: not English/);
+    // Long code is refused even by an embedder that reads all of it (OpenAI's: 8,191 tokens).
+    expect(cannotJudgeReason(code, inputLimitOf({ backend: 'upstream', modelId: 'upstream:api.openai.com/text-embedding-3-small' }))).toBe('long code');
+  });
+
+  it('one English-only rule, by the model the embedder runs (not by its backend)', () => {
+    const russian = 'Как сбросить пароль?';
+    const why = (backend: 'upstream' | 'transformers' | 'use-lite', modelId: string) => cannotJudgeReason(russian, inputLimitOf({ backend, modelId }));
+    // An upstream server running an English-only model (MiniLM behind an embeddings API) reads
+    // Russian no better than the local MiniLM does; a multilingual model run locally reads it.
+    expect(why('upstream', 'upstream:127.0.0.1:8080/sentence-transformers/all-MiniLM-L6-v2')).toBe('not English');
+    expect(why('upstream', 'upstream:embeddings.example/nomic-embed-text')).toBe('not English');
+    expect(why('transformers', 'Xenova/paraphrase-multilingual-MiniLM-L12-v2')).toBeUndefined();
+    expect(why('transformers', 'Xenova/multilingual-e5-small')).toBeUndefined();
+    expect(why('upstream', 'upstream:api.openai.com/text-embedding-3-small')).toBeUndefined();
+    expect(why('transformers', 'Xenova/all-MiniLM-L6-v2')).toBe('not English');
+    expect(why('use-lite', USE_LITE_MODEL_ID)).toBe('not English');
   });
 });
 
 describe('one embedding per request', () => {
   it('the second caller of the same request and text gets the same promise; another request embeds again', async () => {
     let calls = 0;
-    const embedder = { embedIfReady: (t: string) => (calls++, Promise.resolve(Float32Array.from([t.length]))) };
+    const embedder = {
+      embedIfReady: (t: string) => {
+        calls++;
+        return Promise.resolve(Float32Array.from([t.length]));
+      },
+    };
     const ctxA = {};
     const p1 = embedRequestText(ctxA, 'hello', embedder);
     const p2 = embedRequestText(ctxA, 'hello', embedder);

@@ -11,7 +11,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USE_LITE_MAX_TOKENS } from '../../proxy/src/embedding/backends/use-lite-forward';
 import { encodeLinear } from '../../proxy/src/embedding/backends/use-lite-tokenizer';
-import { exceedsInputReason, inputLimitOf, useLiteVocabulary } from '../../proxy/src/cache/semantic/inputLimit';
+import { cannotJudgeReason, inputLimitOf, useLiteVocabulary } from '../../proxy/src/cache/semantic/inputLimit';
 import { semanticKey } from '../../proxy/src/cache/semantic/namespace';
 import { PolicySchema } from '../../proxy/src/policy/schema';
 import { startHarness, waitForEmbedder, type Harness } from '../support/harness';
@@ -93,12 +93,12 @@ describe('prompts longer than the embedder reads', () => {
     for (const t of texts) {
       const whole = encodeLinear(tok, t).length <= USE_LITE_MAX_TOKENS;
       // Read whole, it may still be refused for its language ("x q …" is not English).
-      expect(/longer than the embedder reads/.test(exceedsInputReason(t, limit) ?? ''), t).toBe(!whole);
+      expect(/longer than the embedder reads/.test(cannotJudgeReason(t, limit) ?? ''), t).toBe(!whole);
     }
-    expect(exceedsInputReason(texts[1]!, limit)).toBeUndefined();
+    expect(cannotJudgeReason(texts[1]!, limit)).toBeUndefined();
     // MiniLM (WordPiece, 512 with [CLS]/[SEP]) and unknown upstream models: strict char bounds.
-    expect(exceedsInputReason('word '.repeat(400), inputLimitOf({ backend: 'transformers', modelId: 'm' }))).toMatch(/512 tokens/);
-    expect(exceedsInputReason('How do I reset my password?', inputLimitOf({ backend: 'upstream', modelId: 'upstream:h/m' }))).toBeUndefined();
+    expect(cannotJudgeReason('word '.repeat(400), inputLimitOf({ backend: 'transformers', modelId: 'm' }))).toMatch(/512 tokens/);
+    expect(cannotJudgeReason('How do I reset my password?', inputLimitOf({ backend: 'upstream', modelId: 'upstream:h/m' }))).toBeUndefined();
   });
 });
 

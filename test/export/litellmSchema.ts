@@ -154,8 +154,9 @@ export const ManagementRequest = z.discriminatedUnion('path', [
         .object({
           team_id: z.string(),
           team_alias: z.string(),
-          // TeamBase.blocked: true for a team a $0 / 0-token budget freezes, false otherwise so /team/update unblocks.
-          blocked: z.boolean(),
+          // TeamBase.blocked: written only for a team a $0 / 0-token budget freezes; absent, /team/new
+          // creates the team unblocked and /team/update leaves the flag as it is (exclude_unset).
+          blocked: z.literal(true).optional(),
           ...Limits,
         })
         .strict(),

@@ -2,11 +2,7 @@
  * LiteLLM and Bifrost exports validated against definitions taken from those projects
  * (see litellmSchema.ts and bifrostSchema.ts for the sources and commits).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv2019 from 'ajv/dist/2019';
@@ -16,6 +12,7 @@ import { exportPolicy, type ExportTarget } from '../../proxy/src/export';
 import { parsePolicy } from '../../proxy/src/policy/load';
 import { bifrostSchemaSubset } from './bifrostSchema';
 import { ConfigYAML, Management } from './litellmSchema';
+import { runApply } from './support/liteLLMApply';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FULL = readFileSync(join(here, '..', 'fixtures', 'export', 'full-policy.yaml'), 'utf8');
@@ -54,41 +51,15 @@ describe('LiteLLM export against ConfigYAML (zod transcription, strict)', () => 
 
   it('apply.mjs posts every management request to a running proxy, updating what already exists', async () => {
     const out = files(FULL, 'litellm');
-    const dir = mkdtempSync(join(tmpdir(), 'tollgate-litellm-'));
-    for (const [path, content] of out) writeFileSync(join(dir, path), content);
-    const seen: Array<{ path: string; auth: string | undefined; body: Record<string, unknown> }> = [];
     // A stand-in for LiteLLM's management API: the team "search" already exists, so /team/new fails.
-    const server = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (c: Buffer) => (raw += c.toString()));
-      req.on('end', () => {
-        const body = JSON.parse(raw) as Record<string, unknown>;
-        seen.push({ path: req.url ?? '', auth: req.headers.authorization, body });
-        const exists = req.url === '/team/new' && body.team_id === 'search';
-        res.writeHead(exists ? 400 : 200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    try {
-      const port = (server.address() as AddressInfo).port;
-      const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, [join(dir, 'apply.mjs')], {
-          env: { ...process.env, LITELLM_URL: `http://127.0.0.1:${port}`, LITELLM_MASTER_KEY: 'sk-master-test' },
-        });
-        let stdout = '';
-        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-        child.on('close', (code) => resolve({ code, stdout }));
-      });
-      expect(result.code).toBe(0);
-      // alice's budget only warns (action: allow), so no user or user key is created for it (allow-budget.test.ts).
-      expect(seen.map((s) => s.path)).toEqual(['/team/new', '/team/update', '/key/generate']);
-      expect(seen.some((s) => s.body.user_id === 'alice')).toBe(false);
-      expect(seen.every((s) => s.auth === 'Bearer sk-master-test')).toBe(true);
-      expect(seen[1]?.body).toMatchObject({ team_id: 'search', max_budget: 20, rpm_limit: 60 });
-      expect(out.get('apply.mjs')).not.toContain('sk-master-test');
-    } finally {
-      await new Promise((r) => server.close(r));
-    }
+    const { code, calls: seen } = await runApply(out, (c) => (c.path === '/team/new' && c.body.team_id === 'search' ? 400 : 200));
+    expect(code).toBe(0);
+    // alice's budget only warns (action: allow), so no user or user key is created for it (allow-budget.test.ts).
+    expect(seen.map((s) => s.path)).toEqual(['/team/new', '/team/update', '/key/generate']);
+    expect(seen.some((s) => s.body.user_id === 'alice')).toBe(false);
+    expect(seen.every((s) => s.auth === 'Bearer sk-master-test')).toBe(true);
+    expect(seen[1]?.body).toMatchObject({ team_id: 'search', max_budget: 20, rpm_limit: 60 });
+    expect(out.get('apply.mjs')).not.toContain('sk-master-test');
   });
 });
 

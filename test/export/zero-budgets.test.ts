@@ -71,14 +71,30 @@ describe('LiteLLM: a frozen scope is refused or warned, never exported as a cap 
     expect(litellmAdmitsFirstCall(config.litellm_settings ?? {}, ops, keyOf((b) => b.team_id === 'ops'))).toBe(false);
     expect(litellmAdmitsFirstCall(config.litellm_settings ?? {}, undefined, keyOf((b) => b.key_alias === 'tollgate-tg_abcdef123456'))).toBe(false);
     expect(litellmAdmitsFirstCall(config.litellm_settings ?? {}, web, keyOf((b) => b.team_id === 'web'))).toBe(true);
-    // An unfrozen team says blocked: false, so re-applying after the policy raises a budget unblocks it.
-    expect(web?.blocked).toBe(false);
+    // An unfrozen team carries no blocked flag, so re-applying leaves a block set by hand (litellm-reapply.test.ts).
+    expect(web).not.toHaveProperty('blocked');
     for (const f of ['budgets[1]', 'budgets[2]', 'budgets[3]']) expect(warnings.find((w) => w.field === f)?.message, f).toMatch(/exported as blocked: true/);
   });
 
-  it('a frozen user (LiteLLM cannot block one) is not exported as a max_budget that admits calls, and is warned', () => {
-    expect(requests.some((r) => r.body.user_id === 'ana')).toBe(false);
-    expect(warnings.find((w) => w.field === 'budgets[4]')?.message).toMatch(/user cannot be blocked.*not exported/);
+  it('a frozen user (LiteLLM cannot block one) gets no max_budget that admits calls: the key generated for them is blocked', () => {
+    const user = requests.find((r) => r.path === '/user/new' && r.body.user_id === 'ana')?.body;
+    expect(user).toEqual({ user_id: 'ana', auto_create_key: false });
+    const key = keyOf((b) => b.user_id === 'ana');
+    expect(key).toMatchObject({ key_alias: 'tollgate-user-ana', blocked: true });
+    expect(litellmAdmitsFirstCall(config.litellm_settings ?? {}, undefined, { ...user, ...key })).toBe(false);
+    expect(warnings.find((w) => w.field === 'budgets[4]')?.message).toMatch(/user cannot be blocked.*exported as blocked: true/);
+    // Not also told to hand that blocked key to the user.
+    expect(warnings.some((w) => w.field === 'users.ana')).toBe(false);
+  });
+
+  it("a frozen user's policy key is blocked too, another user's is not", () => {
+    const text = `${POLICY}tags:\n  keys:\n    - { fingerprint: tg_aaaaaaaaaaaa, user: ana }\n    - { fingerprint: tg_bbbbbbbbbbbb, user: bo }\n`;
+    const m = JSON.parse(exported('litellm', text).files.get('management.json') as string) as { requests: Array<{ path: string; body: Body }> };
+    const keys = m.requests.filter((r) => r.path === '/key/generate').map((r) => r.body);
+    expect(keys.filter((k) => k.user_id !== undefined).map((k) => [k.key_alias, k.blocked])).toEqual([
+      ['tollgate-tg_aaaaaaaaaaaa', true],
+      ['tollgate-tg_bbbbbbbbbbbb', undefined],
+    ]);
   });
 });
 
@@ -90,6 +106,13 @@ describe('Portkey and Bifrost with a frozen scope', () => {
       expect(m, f).toMatch(/start at \$1 and 100 tokens: disable/);
     }
     expect(warnings.find((w) => w.field === 'budgets[5]')?.message).toMatch(/must be set as a budget limit/);
+  });
+
+  it('Portkey names both caps of a budget that sets USD and tokens', () => {
+    const text = 'budgets:\n  - { name: both, period: day, usd: 5, tokens: 1000, scope: { team: web } }\n  - { name: frozen, period: day, usd: 0, tokens: 1000 }\n';
+    const { warnings } = exported('portkey', text);
+    expect(warnings.find((w) => w.field === 'budgets[0]')?.message).toContain('"both" ($5 and 1000 tokens per day)');
+    expect(warnings.find((w) => w.field === 'budgets[1]')?.message).toContain('"frozen" ($0 and 1000 tokens per day) refuses every call');
   });
 
   it('Bifrost gets limits of 0, which it refuses from the first call (usage 0 >= limit 0)', () => {

@@ -100,7 +100,7 @@ describe('Export Policy: a write the disk refuses', () => {
     expect(litellm.length).toBeGreaterThan(0);
     const error = shown.find((m) => m.level === 'error');
     expect(error, JSON.stringify(shown)).toBeDefined();
-    expect(error!.text).toMatch(/^Tollgate cannot export to .*\/\.tollgate\/exports\/portkey\/[^:]+: a file stands where its path needs a folder\./);
+    expect(error!.text).toMatch(/^Tollgate cannot export to .*\/\.tollgate\/exports\/portkey\/[^:]+: part of this path is a file, not a directory\./);
     expect(error!.text).toContain(`${litellm.length} file(s) before it were written`);
     expect(shown.some((m) => m.text.startsWith('Tollgate export:')), 'no success summary after a failure').toBe(false);
   });

@@ -3,7 +3,7 @@
  * (Content-Length included) without the body, and the connection serves the next request; the
  * upstream is asked with the GET the API documents, on the pipeline's routes and the relayed ones
  * (files, batches, vector stores, uploads) alike. It never reaches a POST route: a HEAD on a
- * path that only takes POST (a chat, an embedding, an image) is a 404 like any unknown route, and
+ * path that only takes POST (a chat, an embedding, an image) is a 405 with `Allow: POST`, and
  * nothing is forwarded or billed. A streamed answer (a resumed response's events) is not run to its
  * end for a HEAD: the headers go out, the connection closes and the upstream stream is cut.
  */
@@ -44,7 +44,7 @@ describe('HEAD', () => {
     expect(h.upstream.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/models']);
   });
 
-  it('never runs a POST route: every path that only takes POST is a 404, nothing forwarded or recorded', async () => {
+  it('never runs a POST route: every path that only takes POST is a 405 allowing POST, nothing forwarded or recorded', async () => {
     const getPaths = new Set(ROUTES.filter((r) => r.method === 'GET').map((r) => r.path));
     const postOnly = [...new Set(ROUTES.filter((r) => r.method === 'POST' && !getPaths.has(r.path)).map((r) => r.path))];
     expect(postOnly).toEqual(expect.arrayContaining(['/v1/messages', '/v1/embeddings', '/v1/responses', '/v1/images/generations']));
@@ -53,7 +53,7 @@ describe('HEAD', () => {
     for (const path of postOnly) {
       const concrete = path.replace(/:[a-z]+/g, 'x1');
       const raw = await exchange(request('HEAD', concrete));
-      expect([concrete, /^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1]]).toEqual([concrete, '404']);
+      expect([concrete, /^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1], /\r\nallow: ([^\r]*)/i.exec(raw)?.[1]]).toEqual([concrete, '405', 'POST']);
     }
     expect(h.upstream.requests).toHaveLength(0);
     expect(h.proxy.services.ledger.page({}, 1000).calls).toHaveLength(rowsBefore);

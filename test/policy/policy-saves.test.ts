@@ -127,6 +127,45 @@ describe('policy saves seen mid-way', () => {
   });
 });
 
+describe('a policy written in two steps', () => {
+  // A writer that pauses at a line boundary longer than the watcher waits for the file to stop
+  // growing (a script writing line by line, a network share) left a valid prefix on disk: the
+  // server settings without the budgets below them. That prefix was applied, and spend went
+  // unlimited until the rest arrived. Here the test decides when the store's second read happens.
+  it('the valid prefix is never applied; the whole file is', async () => {
+    root = mkdtempSync(join(tmpdir(), 'tollgate-saves-'));
+    const dir = join(root, '.tollgate');
+    mkdirSync(dir);
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, budget(10));
+    const confirms: Array<() => void> = [];
+    const s = PolicyStore.open(file, { settle: (confirm) => confirms.push(confirm) });
+    store = s;
+    const applied: Array<number | undefined> = [];
+    s.on('change', (p) => applied.push(p.budgets.find((b) => b.name === 'daily')?.usd));
+    await s.watch();
+    const head = 'server:\n  port: 4242\n';
+    const fd = openSync(file, 'w');
+    try {
+      writeSync(fd, head);
+      // The watcher has seen the prefix: either it was applied (the defect) or a second read is due.
+      await until(() => confirms.length > 0 || applied.length > 0, 'the prefix to be seen');
+      writeSync(fd, budget(20));
+    } finally {
+      closeSync(fd);
+    }
+    // Each due read happens now, in order, until the policy is applied (bounded: one per watcher event).
+    for (let i = 0; i < 20 && !applied.includes(20); i++) {
+      await until(() => confirms.length > 0 || applied.length > 0, 'a second read to be due');
+      confirms.shift()?.();
+    }
+    expect(applied).not.toContain(undefined);
+    expect(applied).toContain(20);
+    expect(s.policy.server.port).toBe(4242);
+    expect(limit(s)).toBe(20);
+  });
+});
+
 describe('an invalid save is reported once', () => {
   // One save fires the directory watch and, for a linked policy, the target's watch too; saving the
   // same broken text again (a second Ctrl+S) is no news either. The log said it two to four times.

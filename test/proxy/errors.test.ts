@@ -67,6 +67,29 @@ describe('bad requests', () => {
     expect(r.json.error.message).toMatch(/does not serve POST \/v1\/nonsense/);
   });
 
+  it('a served path asked with another method is a 405 naming the methods it takes; a page is still refused', async () => {
+    const options = await request(`${h.proxy.url}/v1/chat/completions`, { method: 'OPTIONS' });
+    // POST creates; GET lists stored completions.
+    expect([options.statusCode, options.headers.allow]).toEqual([405, 'POST, GET, HEAD']);
+    expect(((await options.body.json()) as { error: unknown }).error).toMatchObject({ type: 'invalid_request_error', message: expect.stringMatching(/does not serve OPTIONS \/v1\/chat\/completions; that path takes POST, GET, HEAD/) });
+    const put = await request(`${h.proxy.url}/v1/models`, { method: 'PUT', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect([put.statusCode, put.headers.allow]).toEqual([405, 'GET, HEAD']);
+    await put.body.dump();
+    // What the SDKs show: their own error class with the status and the provider-shaped message.
+    const viaOpenAI = await openai.get('/embeddings').catch((e: unknown) => e);
+    expect(viaOpenAI).toBeInstanceOf(OpenAI.APIError);
+    expect([(viaOpenAI as InstanceType<typeof OpenAI.APIError>).status, (viaOpenAI as Error).message]).toEqual([405, expect.stringMatching(/takes POST/)]);
+    const anthropic = new Anthropic({ baseURL: h.anthropicBaseUrl, apiKey: 'sk-ant-405', maxRetries: 0 });
+    const viaAnthropic = await anthropic.get('/v1/messages').catch((e: unknown) => e);
+    expect(viaAnthropic).toBeInstanceOf(Anthropic.APIError);
+    expect((viaAnthropic as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+    // A preflight from a page not allowed is refused as before, and nothing was forwarded.
+    const page = await request(`${h.proxy.url}/v1/chat/completions`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    expect([page.statusCode, page.headers['access-control-allow-origin']]).toEqual([403, undefined]);
+    await page.body.dump();
+    expect(h.upstream.requests.filter((r) => r.method !== 'POST')).toEqual([]);
+  });
+
   it('an unknown provider gets a 400 listing the configured ones', async () => {
     const r = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }), { 'x-tollgate-provider': 'nope' });
     expect(r.status).toBe(400);

@@ -69,8 +69,10 @@ describe('a streamed call', () => {
     await until(() => rows(h, id).length === 1);
     const [row] = rows(h, id);
     expect(row!.status).toBe(200);
-    // Overhead is the proxy's own share: a small fraction of a call that took most of a second upstream.
-    expect(row!.overhead_ms).toBeLessThan(row!.latency_ms / 4);
+    // Overhead is the proxy's own share; the rest of the latency is upstream time, which includes at
+    // least the fake's five 100 ms gaps between frames (timers never fire early, so this holds on any
+    // machine; a call that counted the generation as overhead leaves ~0 here).
+    expect(row!.latency_ms - row!.overhead_ms).toBeGreaterThanOrEqual(500);
   });
 });
 

@@ -6,13 +6,10 @@
  * cached body parses and replays exactly what its client originally got.
  */
 import { Db as Database } from '../../proxy/src/db/open';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../support/fakeUpstream';
-import { spawnProxy, type ChildProxy } from './support';
+import { killRig, spawnProxy, type ChildProxy } from './support';
 
 const ROUNDS = 5;
 const WORKERS = 6;
@@ -26,7 +23,7 @@ interface Completed {
   cache: string;
 }
 
-let upstream: FakeUpstream;
+let rig: Awaited<ReturnType<typeof killRig>>;
 let dir: string;
 let policyFile: string;
 let proxy: ChildProxy | undefined;
@@ -34,26 +31,12 @@ const completed: Completed[] = [];
 let restartedAt = 0;
 
 beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  dir = mkdtempSync(join(tmpdir(), 'tollgate-crash-'));
-  policyFile = join(dir, 'policy.yaml');
-  writeFileSync(
-    policyFile,
-    [
-      'providers:',
-      `  openai: { baseUrl: "${upstream.openaiBaseUrl}", timeoutMs: 20000 }`,
-      `  anthropic: { baseUrl: "${upstream.anthropicBaseUrl}", timeoutMs: 20000 }`,
-      'retries: { attempts: 0 }',
-      'budgets:',
-      '  - { name: crash-day, period: day, usd: 1000 }',
-      '',
-    ].join('\n'),
-  );
+  rig = await killRig('crash');
+  ({ dir, policyFile } = rig);
 });
 afterAll(async () => {
   await proxy?.stop();
-  await upstream?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 const REPEATED = ['repeat alpha', 'repeat beta', 'repeat gamma', 'repeat delta'];

@@ -2,9 +2,13 @@
  * Helpers for the reliability tests: a fake upstream plus a real in-process proxy whose provider
  * timeouts and retry policy the test chooses, and small ledger/cache queries by request id.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { PolicyInput } from '../../proxy/src/policy/schema';
 import type { RunningProxy } from '../../proxy/src/server/start';
+import { startFakeUpstream, type FakeUpstream } from '../support/fakeUpstream';
 import { startHarness, type Harness } from '../support/harness';
 
 /** The shared test harness, with the reliability tests' longer provider timeouts. */
@@ -160,6 +164,38 @@ export async function spawnProxy(o: { dataDir: string; policyFile?: string; env?
       const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(t);
+    },
+  };
+}
+
+/**
+ * For the `kill -9` tests: a fake upstream and a data directory whose policy file points both
+ * providers at it, retries off (each attempt a row of its own) and a day budget, so every call
+ * opens a reservation a kill can leave behind. `close` removes both.
+ */
+export async function killRig(name: string): Promise<{ upstream: FakeUpstream; dir: string; policyFile: string; close(): Promise<void> }> {
+  const upstream = await startFakeUpstream();
+  const dir = mkdtempSync(join(tmpdir(), `tollgate-${name}-`));
+  const policyFile = join(dir, 'policy.yaml');
+  writeFileSync(
+    policyFile,
+    [
+      'providers:',
+      `  openai: { baseUrl: "${upstream.openaiBaseUrl}", timeoutMs: 20000 }`,
+      `  anthropic: { baseUrl: "${upstream.anthropicBaseUrl}", timeoutMs: 20000 }`,
+      'retries: { attempts: 0 }',
+      'budgets:',
+      `  - { name: ${name}-day, period: day, usd: 1000 }`,
+      '',
+    ].join('\n'),
+  );
+  return {
+    upstream,
+    dir,
+    policyFile,
+    async close() {
+      await upstream.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -8,12 +8,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type OpportunitiesOptions, opportunities } from '../../proxy/src/batch/opportunities';
+import { batchUpstream } from '../../proxy/src/batch/rates';
 import { type Db, openDatabase } from '../../proxy/src/db/open';
 import { Ledger } from '../../proxy/src/ledger/ledger';
 import type { CallFilter } from '../../proxy/src/ledger/ledger';
 import type { SummaryOptions } from '../../proxy/src/ledger/ledgerReads';
 import { LedgerReadThread } from '../../proxy/src/ledger/readThread';
+import { startHarness } from '../support/harness';
 import { generateDataDir } from './generate';
 
 const DAY = 86_400_000;
@@ -62,7 +65,44 @@ describe('summaries off the event loop', () => {
     expect(await ledger.pageOffThread(filter, limit, before)).toEqual(direct);
   });
 
-  it('the event loop turns while a summary is computed', async () => {
+  // `anthropic: undefined`: a provider of that name that is no batch upstream (a custom server); a
+  // name not in the map (none here but the generated ones) stands for itself.
+  const scans: OpportunitiesOptions[] = [
+    { from: 0, upstreams: { openai: 'openai', anthropic: 'anthropic' } },
+    { from: NOW - 30 * DAY, upstreams: { anthropic: undefined } },
+  ];
+
+  it.each(scans.map((o) => [JSON.stringify(o), o] as const))('the batch opportunities from the worker are this connection\'s: %s', async (_name, opts) => {
+    const direct = opportunities(db, opts);
+    expect(direct.features.length).toBeGreaterThan(10);
+    expect(await ledger.opportunitiesOffThread(opts)).toEqual(direct);
+  });
+
+  it('GET /tollgate/batch/opportunities scans in the worker: the proxy\'s own connection never runs it', async () => {
+    const h = await startHarness({}, { dataDir: dir });
+    try {
+      // Every statement the proxy's connection prepares while the request is answered.
+      const prepared = vi.spyOn(h.proxy.services.db, 'prepare');
+      const res = await fetch(`${h.proxy.url}/tollgate/batch/opportunities?from=0`, { headers: { authorization: `Bearer ${h.proxy.adminToken}` } });
+      expect(res.status).toBe(200);
+      const scans = prepared.mock.calls.map(([sql]) => sql).filter((sql) => /SELECT feature, provider, model_used/.test(sql));
+      prepared.mockRestore();
+      expect(scans).toEqual([]);
+      // The answer is the scan of the whole range with the proxy's providers' batch upstreams.
+      const upstreams = Object.fromEntries([...h.proxy.services.providers()].map(([name, p]) => [name, batchUpstream(p)]));
+      expect(await res.json()).toEqual(opportunities(db, { from: 0, upstreams }));
+    } finally {
+      await h.close();
+    }
+  });
+
+  // Each read's answer, counted (groups, features) so a read that found nothing fails too.
+  const reads: Array<[string, () => Promise<number>]> = [
+    ['a summary', async () => (await ledger.summaryOffThread({ from: 0, by: 'user', bucketMs: 3_600_000 })).by.length],
+    ['the batch opportunities', async () => (await ledger.opportunitiesOffThread({ from: 0, upstreams: {} })).features.length],
+  ];
+
+  it.each(reads)('the event loop turns while %s is computed', async (_name, read) => {
     await ledger.summaryOffThread({ from: 0 }); // the worker is started
     let turns = 0;
     let done = false;
@@ -70,11 +110,11 @@ describe('summaries off the event loop', () => {
       turns++;
       if (!done) setImmediate(spin);
     };
-    const pending = ledger.summaryOffThread({ from: 0, by: 'user', bucketMs: 3_600_000 });
+    const pending = read();
     setImmediate(spin);
-    const s = await pending;
+    const n = await pending;
     done = true;
-    expect(s.by.length).toBeGreaterThan(100);
+    expect(n).toBeGreaterThan(10);
     // In this thread the query would run before any other callback: no turn at all.
     expect(turns).toBeGreaterThan(0);
   });
@@ -85,9 +125,11 @@ describe('summaries off the event loop', () => {
     const reader = new LedgerReadThread(broken);
     await expect(reader.summary({ from: 0 })).rejects.toThrow('no such table: calls');
     await expect(reader.page({ filter: {} })).rejects.toThrow('no such table: calls');
+    await expect(reader.opportunities({ from: 0, upstreams: {} })).rejects.toThrow('no such table: calls');
     reader.close();
     const closed = new LedgerReadThread(db);
     closed.close();
     expect(await closed.summary({ from: 0, to: NOW + 1 })).toEqual(ledger.summary({ from: 0, to: NOW + 1 }));
+    expect(await closed.opportunities({ from: 0, upstreams: {} })).toEqual(opportunities(db, { from: 0, upstreams: {} }));
   });
 });

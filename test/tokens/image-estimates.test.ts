@@ -76,10 +76,22 @@ describe('image tokens per model and detail (published vision math)', () => {
     expect(imageTokens('o4-mini', 'high', undefined)).toBe(Math.ceil(1_536 * 1.72));
   });
 
-  it('Claude: width × height / 750, scaled to a 1,568px edge and about 1,600 tokens', () => {
+  it('Claude: width × height / 750 or whole 28px patches, whichever is more, scaled to a 1,568px edge and about 1,600 tokens', () => {
     expect(imageTokens('claude-sonnet-4-5', 'high', { width: 1000, height: 1000 })).toBe(1_334);
-    expect(imageTokens('anthropic/claude-3-5-haiku-20241022', 'high', { width: 200, height: 200 })).toBe(54);
+    // 8 × 8 patches: more than 200 × 200 / 750 (54).
+    expect(imageTokens('anthropic/claude-3-5-haiku-20241022', 'high', { width: 200, height: 200 })).toBe(64);
     expect(imageTokens('claude-opus-4-1', 'high', { width: 4000, height: 3000 })).toBe(1_600);
+    expect(imageTokens('claude-sonnet-4-6', 'high', { width: 4000, height: 3000 })).toBe(1_600);
+  });
+
+  it('Claude Opus 4.7 and later read images up to a 2,576px edge and 4,784 tokens (Anthropic’s vision guide)', () => {
+    for (const model of ['claude-opus-4-7', 'us.anthropic.claude-opus-4-7-v1:0', 'anthropic/claude-opus-4.7', 'claude-opus-4-8', 'claude-sonnet-latest']) {
+      expect(imageTokens(model, 'high', { width: 4000, height: 3000 }), model).toBe(4_784);
+      expect(imageTokens(model, 'high', undefined), model).toBe(4_784);
+    }
+    // 2,576 × 1,449: 92 × 52 patches, the documented most.
+    expect(imageTokens('claude-opus-4-7', 'high', { width: 2576, height: 1449 })).toBe(4_784);
+    expect(imageTokens('claude-opus-4-7', 'high', { width: 1000, height: 1000 })).toBe(1_334);
   });
 
   it('Gemini: 258 tokens within 384×384, else 258 per 768px tile (fit to 3072×3072); Gemini 3: 1,120 an image', () => {
@@ -123,6 +135,14 @@ describe('request estimates with images', () => {
     expect(inputParts(responses).mediaTokens).toBeLessThanOrEqual(Math.ceil(1_536 * 1.62));
     const anthropic = { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/webp', data: fixture('square-1024.webp').toString('base64') } }] }] };
     expect(inputParts(anthropic).mediaTokens).toBe(Math.ceil((1024 * 1024) / 750));
+  });
+
+  it('a 4000×3000 PNG or GIF to Claude Opus 4.7 is reserved at the 4,784 tokens it can bill, to Sonnet 4.5 at 1,600', () => {
+    for (const [data, type] of [[png(4000, 3000), 'image/png'], [fixture('large-4000x3000.gif'), 'image/gif']] as const) {
+      const body = (model: string): Json => ({ model, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: type, data: data.toString('base64') } }] }] });
+      expect(inputParts(body('claude-opus-4-7')).mediaTokens, type).toBe(4_784);
+      expect(inputParts(body('claude-sonnet-4-5')).mediaTokens, type).toBe(1_600);
+    }
   });
 
   it("Gemini's OpenAI-compatible chat (and Vertex's): the image's own header, not a flat 1,600", () => {

@@ -59,7 +59,8 @@ describe.skipIf(!chromiumAvailable)('dashboard under a steady live stream', () =
     try {
       const page = d.page;
       await page.locator('.vt-body .vt-row:not([hidden])').first().waitFor();
-      await page.waitForTimeout(300);
+      // The load's own answer (said once its first full page is in) comes before the stream.
+      await poll(() => page.textContent('.calls-head [role="status"]')).toBe('500 of 1,000 loaded (scroll for more)');
       // Every text change inside a live region (aria-live, or an implicit one: status, alert, log).
       await page.evaluate(`(() => {
         window.__spoken = 0;

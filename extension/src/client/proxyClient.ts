@@ -90,7 +90,8 @@ export class ProxyClient {
       // whose text tells SDK users where to point their base URL. Here it means the proxy is another
       // version than this extension (one started by a window not yet reloaded after an update, or an
       // older `tollgate start`): say that, and how to fix it.
-      if (res.status === 404 && type !== 'not_found_error' && route.startsWith('/tollgate/')) throw new ProxyRequestError(await this.missingRoute(method, route), 404);
+      // A 405 is the same mismatch for a route the proxy serves with other methods only.
+      if ((res.status === 405 || (res.status === 404 && type !== 'not_found_error')) && route.startsWith('/tollgate/')) throw new ProxyRequestError(await this.missingRoute(method, route), res.status);
       throw new ProxyRequestError(`${method} ${route} → ${res.status}: ${message}`, res.status);
     }
     return res;

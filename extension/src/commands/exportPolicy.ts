@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExportTarget, PlannedFile } from '@proxy/export/index';
+import { fileErrorWords } from '@contract/fileErrors';
 import { loadDeferred } from '../deferred/load';
 import { explainRestricted } from '../policy/restricted';
 import type { ProxyController } from '../proxy/proxyController';
@@ -158,20 +159,6 @@ async function confirmOverwrite(f: PlannedFile, proposed: ProposedContent): Prom
 
 /** Why a file could not be written, in words (the planner checked the paths; this is the disk saying no). */
 function writeProblem(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied (the file or its folder is not writable)';
-    case 'EROFS':
-      return 'the file system is read-only';
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return 'no space left on the disk';
-    case 'ENOTDIR':
-    case 'EEXIST':
-      return 'a file stands where its path needs a folder';
-    default:
-      return e.code ?? (err instanceof Error ? err.message : String(err));
-  }
+  const code = (err as NodeJS.ErrnoException).code;
+  return fileErrorWords(code) ?? code ?? (err instanceof Error ? err.message : String(err));
 }

@@ -4,7 +4,6 @@
  * logs to the "Tollgate" output channel and turns failures into messages with a fix.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -247,8 +246,8 @@ export class ProxyController implements vscode.Disposable {
     }
     const from = node.runtime.source === 'vscode' ? "VS Code's runtime" : '"tollgate.nodePath"';
     this.output.info(`using Node.js ${node.runtime.version} from ${from} at ${node.runtime.path}`);
+    // The supervisor creates it, and a folder it cannot create is a failure with a message there.
     const dataDir = this.context.globalStorageUri.fsPath;
-    mkdirSync(dataDir, { recursive: true });
     this.adminToken = await this.sharedAdminToken();
     const keys = await readProviderKeys(this.context.secrets);
     const present = PROVIDER_KEYS.filter((k) => keys[k.env]).map((k) => k.env);
@@ -441,8 +440,12 @@ export class ProxyController implements vscode.Disposable {
       validateInput: (v) => (/^\d+$/.test(v) && +v > 0 && +v < 65536 ? undefined : 'a port number 1–65535'),
     });
     if (!value) return;
-    // Changing the setting restarts the proxy (see the configuration listener).
-    await vscode.workspace.getConfiguration('tollgate').update('proxy.port', Number(value), vscode.ConfigurationTarget.Global);
+    // Written where the port in use comes from: the workspace's own value (a team's
+    // .vscode/settings.json) wins over the user's, so a user-level write would restart the proxy on
+    // the same taken port. Changing the setting restarts the proxy (see the configuration listener).
+    const settings = vscode.workspace.getConfiguration('tollgate');
+    const fromWorkspace = vscode.workspace.isTrusted && settings.inspect('proxy.port')?.workspaceValue !== undefined;
+    await settings.update('proxy.port', Number(value), fromWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
     if (this.state.kind === 'failed') await this.start();
   }
 

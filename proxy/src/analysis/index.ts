@@ -70,8 +70,11 @@ function parsePrompt(kind: PromptFileKind, text: string, path: string): PromptDo
       return parseGithubPrompt(text);
     case 'promptfoo':
       return parsePromptfoo(text);
-    default:
-      return parseMarkdownPrompt(text, kind, { mdx: path.toLowerCase().endsWith('.mdx') });
+    default: {
+      const lower = path.toLowerCase();
+      // Prompt, chat-mode, agent and instruction files are Markdown whatever their name; a template only as `.md`.
+      return parseMarkdownPrompt(text, kind, { mdx: lower.endsWith('.mdx'), markdown: kind !== 'prompt-template' || lower.endsWith('.md') });
+    }
   }
 }
 

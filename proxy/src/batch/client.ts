@@ -7,6 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { isUnreachable, proxyUnreachable } from '../cli/common';
 import { priceCall } from '../pricing/price';
 import { obj, usageOf, type Json } from '../providers';
 import { ANTHROPIC_PATHS, OPENAI_PATHS } from '../providers/protocol';
@@ -86,6 +87,28 @@ async function call(opts: BatchSubmitOptions, method: string, path: string, body
   return res;
 }
 
+/**
+ * A batch's status, asked for while waiting: a proxy that does not answer (restarted under a
+ * day-long wait, by an editor reload, say) is asked again at the next poll, said once per outage.
+ * Ending the wait there left a batch running at the provider whose results no one wrote, and
+ * running the command again submitted it, and paid for it, twice.
+ */
+function statusPoller(opts: BatchSubmitOptions, batchId: string): (path: string) => Promise<Json | undefined> {
+  let unanswered = false;
+  return async (path) => {
+    try {
+      const batch = (await (await call(opts, 'GET', path)).json()) as Json;
+      unanswered = false;
+      return batch;
+    } catch (err) {
+      if (!isUnreachable(err)) throw err;
+      if (!unanswered) opts.out.write(`${opts.out.isTTY ? '\n' : ''}batch ${batchId}: ${proxyUnreachable(opts.proxy, err)} Still waiting: the batch runs on at the provider.\n`);
+      unanswered = true;
+      return undefined;
+    }
+  };
+}
+
 export async function submitBatch(opts: BatchSubmitOptions): Promise<BatchSubmitReport> {
   const text = readFileSync(opts.file, 'utf8');
   const lines = parseJsonl(text);
@@ -111,6 +134,7 @@ export async function submitBatch(opts: BatchSubmitOptions): Promise<BatchSubmit
     let batch = (await created.json()) as Json;
     report.batchId = String(batch.id);
     opts.out.write(`batch ${report.batchId}: ${lines.length} requests, ${report.cached} answered by the cache (not sent)\n`);
+    const poll = statusPoller(opts, report.batchId);
     for (;;) {
       const status = String(batch.status);
       const counts = obj(batch.request_counts) ?? {};
@@ -119,7 +143,7 @@ export async function submitBatch(opts: BatchSubmitOptions): Promise<BatchSubmit
       if (['completed', 'failed', 'expired', 'cancelled'].includes(status)) break;
       if (Date.now() - started > opts.maxWaitMs) break;
       await sleep(opts.pollMs);
-      batch = (await (await call(opts, 'GET', `${OPENAI_PATHS.batches}/${encodeURIComponent(report.batchId)}`)).json()) as Json;
+      batch = (await poll(`${OPENAI_PATHS.batches}/${encodeURIComponent(report.batchId)}`)) ?? batch;
     }
     progress.end();
     report.status = String(batch.status);
@@ -138,6 +162,7 @@ export async function submitBatch(opts: BatchSubmitOptions): Promise<BatchSubmit
     let batch = (await created.json()) as Json;
     report.batchId = String(batch.id);
     opts.out.write(`batch ${report.batchId}: ${lines.length} requests, ${report.cached} answered by the cache (not sent)\n`);
+    const poll = statusPoller(opts, report.batchId);
     for (;;) {
       const counts = obj(batch.request_counts) ?? {};
       const done = ['succeeded', 'errored', 'canceled', 'expired'].reduce((n, k) => n + Number(counts[k] ?? 0), 0) + report.cached;
@@ -145,7 +170,7 @@ export async function submitBatch(opts: BatchSubmitOptions): Promise<BatchSubmit
       progress.update(status, Math.min(done, lines.length), lines.length);
       if (status === 'ended' || Date.now() - started > opts.maxWaitMs) break;
       await sleep(opts.pollMs);
-      batch = (await (await call(opts, 'GET', `${ANTHROPIC_PATHS.batches}/${encodeURIComponent(report.batchId)}`)).json()) as Json;
+      batch = (await poll(`${ANTHROPIC_PATHS.batches}/${encodeURIComponent(report.batchId)}`)) ?? batch;
     }
     progress.end();
     report.status = String(batch.processing_status);

@@ -87,7 +87,17 @@ export function opportunitiesFromRows(rows: readonly CallRow[], from: number, up
   return { from, features };
 }
 
-export function opportunities(db: Db, from: number, upstreamOf?: (provider: string) => string | undefined): Opportunities {
+/**
+ * What opportunities() reads: the range's start, and each configured provider's upstream
+ * (rates.ts batchUpstreamOf) as data, not a function: the scan runs in the ledger's read worker.
+ * A provider not named there (no longer configured) stands for itself.
+ */
+export interface OpportunitiesOptions {
+  from: number;
+  upstreams: Readonly<Record<string, string | undefined>>;
+}
+
+export function opportunities(db: Db, { from, upstreams }: OpportunitiesOptions): Opportunities {
   // Real-time calls that reached the provider and succeeded: hits and batch results are already cheap.
   const rows = db
     .prepare(
@@ -96,7 +106,7 @@ export function opportunities(db: Db, from: number, upstreamOf?: (provider: stri
         ORDER BY id DESC LIMIT ${MAX_ROWS}`,
     )
     .all(from) as CallRow[];
-  return opportunitiesFromRows(rows, from, upstreamOf);
+  return opportunitiesFromRows(rows, from, (name) => (Object.hasOwn(upstreams, name) ? upstreams[name] : name));
 }
 
 const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;

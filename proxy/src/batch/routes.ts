@@ -21,7 +21,6 @@ import { BatchStore, type BatchRow, type LocalFile } from './store';
 import { answerObject, callUpstream, upstreamPath, type UpstreamAnswer } from './upstream';
 import { ANTHROPIC_PATHS, OPENAI_PATHS } from '../providers/protocol';
 import { adminGuard } from '../server/guards';
-import { opportunities } from './opportunities';
 import { batchDiscount, batchUpstreamOf } from './rates';
 import { BATCH_EXPORT_HEADERS, type BatchExportQuery, type BatchList, type BatchOpportunities, type BatchRecord } from '../../../contract/batch';
 import { captureStore } from './capture';
@@ -38,19 +37,24 @@ const OPENAI_FILES_LIMIT = 10_000;
 /**
  * `writesRefused`: why the proxy no longer writes to its database (a newer Tollgate migrated it, or
  * it was removed or replaced: db/formatWatch.ts), or undefined while it does.
+ * `track`: hands each request's work to the proxy's stop, which lets it finish before connections
+ * are cut and the database closes (server/start.ts). Untracked, a stop cut a batch create in flight:
+ * the SDK saw a connection error, the provider created (and billed) the batch anyway, and no row
+ * was left to follow it; the user's rerun paid again.
  */
 export function batchRouter(
   services: ProxyServices,
   governor: Governor | undefined,
   adminToken: string,
-  writesRefused: () => { type: string; message: string } | undefined = () => undefined,
+  writesRefused: () => { type: string; message: string } | undefined,
+  track: (work: Promise<void>) => void,
 ): Router {
   const store = new BatchStore(services.db);
   const svc = new BatchService(services, store, governor);
   const router = new Router();
   const raw = rawBody(() => MAX_BATCH_BYTES);
   const wrap = (fn: (req: Req, res: Res) => Promise<void>) => (req: Req, res: Res, next: Next) => {
-    fn(req, res).catch(next);
+    track(fn(req, res).catch(next));
   };
 
   // Refused like the other provider calls once the proxy stopped writing to its file (server/start.ts):
@@ -77,7 +81,7 @@ export function batchRouter(
 
   // ---- OpenAI Batches ------------------------------------------------------------------------
   router.post(OPENAI_PATHS.batches, raw, wrap((req, res) => createOpenAIBatch(svc, req, res)));
-  router.get(OPENAI_PATHS.batches, wrap((req, res) => passThrough(svc, req, res, 'openai')));
+  router.get(OPENAI_PATHS.batches, wrap((req, res) => listBatches(svc, req, res, 'openai', (known, b) => (known ? noteOpenAIBatch(svc, known, b) : b))));
   router.get(`${OPENAI_PATHS.batches}/:id`, wrap((req, res) => retrieveOpenAIBatch(svc, req, res)));
   router.post(`${OPENAI_PATHS.batches}/:id/cancel`, raw, wrap(async (req, res) => {
     const b = store.batch(String(req.params.id));
@@ -97,7 +101,7 @@ export function batchRouter(
 
   // ---- Anthropic Message Batches --------------------------------------------------------------
   router.post(ANTHROPIC_PATHS.batches, raw, wrap((req, res) => createAnthropicBatch(svc, req, res)));
-  router.get(ANTHROPIC_PATHS.batches, wrap((req, res) => passThrough(svc, req, res, 'anthropic')));
+  router.get(ANTHROPIC_PATHS.batches, wrap((req, res) => listBatches(svc, req, res, 'anthropic', (known, b) => noteAnthropicBatch(svc, req, known, b))));
   router.get(`${ANTHROPIC_PATHS.batches}/:id`, wrap((req, res) => retrieveAnthropicBatch(svc, req, res)));
   router.delete(`${ANTHROPIC_PATHS.batches}/:id`, wrap((req, res) => passThrough(svc, req, res, 'anthropic')));
   router.post(`${ANTHROPIC_PATHS.batches}/:id/cancel`, raw, wrap(async (req, res) => {
@@ -109,10 +113,12 @@ export function batchRouter(
 
   // Tollgate's own view: the batches it relayed, and what could move to batch or flex (admin token: they describe the owner's traffic).
   const admin = adminGuard(adminToken);
-  router.get('/tollgate/batch/opportunities', admin, (req, res) => {
+  router.get('/tollgate/batch/opportunities', admin, wrap(async (req, res) => {
     const from = Number(req.query.from);
-    res.json(opportunities(services.db, Number.isFinite(from) ? from : Date.now() - 7 * 86_400_000, (name) => upstreamOf(services, name)) satisfies BatchOpportunities);
-  });
+    const upstreams = Object.fromEntries([...services.providers().keys()].map((name) => [name, upstreamOf(services, name)]));
+    // Read in the ledger's worker: a scan of the range's calls on this thread held every proxied call.
+    res.json((await services.ledger.opportunitiesOffThread({ from: Number.isFinite(from) ? from : Date.now() - 7 * 86_400_000, upstreams })) satisfies BatchOpportunities);
+  }));
   // A batch file from captured request bodies (batch.capture in the policy): GET /tollgate/batch/export?feature=&since=&until=&provider=
   const captured = captureStore(services.db, services.textCodec);
   captured.prune(services.policy.policy.batch.capture.retentionDays);
@@ -459,26 +465,55 @@ async function retrieveOpenAIBatch(svc: BatchService, req: Req, res: Res): Promi
   if (!id) return;
   const up = await upstream(svc, req, res, id, 'GET', req.path);
   if (!up) return;
-  const extra: Record<string, string> = {};
-  let body: string | undefined;
-  if (known && up.status === 200) {
-    const b = answerObject(up);
-    const status = String(b?.status ?? known.status);
-    // Every request the provider ran failed (or expired, or was cancelled): it writes no output
-    // file, and the lines the cache answered, only ever added to that file, were lost. They get
-    // an output file of the proxy's own (served from the cache by fileContent).
-    const ownOutput = b && OPENAI_TERMINAL.has(status) && typeof b.output_file_id !== 'string' && known.cachedCount > 0 ? localOutputId(known.id) : undefined;
-    svc.store.updateFromUpstream(known.id, {
-      status,
-      outputFileId: typeof b?.output_file_id === 'string' ? b.output_file_id : (ownOutput ?? null),
-      errorFileId: typeof b?.error_file_id === 'string' ? b.error_file_id : null,
-    });
-    if (ownOutput) body = JSON.stringify({ ...b, output_file_id: ownOutput });
-    extra['x-tollgate-batch-cached'] = String(known.cachedCount);
-    // Ended without any result file: nothing will ever be recorded, so the reservation goes now.
-    if (OPENAI_TERMINAL.has(status) && !b?.output_file_id && !b?.error_file_id) svc.settle(svc.store.batch(known.id)!);
-  }
-  relay(res, up, body, extra);
+  const b = known && up.status === 200 ? answerObject(up) : undefined;
+  if (!known || !b) return relay(res, up);
+  const seen = noteOpenAIBatch(svc, known, b);
+  relay(res, up, seen === b ? undefined : JSON.stringify(seen), { 'x-tollgate-batch-cached': String(known.cachedCount) });
+}
+
+/**
+ * What the provider says of a batch this proxy relayed (its retrieve answer, or its entry in the
+ * batch list, where a script coming back later finds its output file): its status and result
+ * files are kept, so reading those files records the results and settles the reservation. Returns
+ * the batch object as the client gets it.
+ */
+function noteOpenAIBatch(svc: BatchService, known: BatchRow, b: Json): Json {
+  const status = String(b.status ?? known.status);
+  // Every request the provider ran failed (or expired, or was cancelled): it writes no output
+  // file, and the lines the cache answered, only ever added to that file, were lost. They get
+  // an output file of the proxy's own (served from the cache by fileContent).
+  const ownOutput = OPENAI_TERMINAL.has(status) && typeof b.output_file_id !== 'string' && known.cachedCount > 0 ? localOutputId(known.id) : undefined;
+  const seen = { status, outputFileId: typeof b.output_file_id === 'string' ? b.output_file_id : (ownOutput ?? null), errorFileId: typeof b.error_file_id === 'string' ? b.error_file_id : null };
+  // Written only when it says something new: a list page names up to 100 batches, and every commit
+  // wakes the other proxies sharing the file.
+  if (seen.status !== known.status || (seen.outputFileId ?? known.outputFileId) !== known.outputFileId || (seen.errorFileId ?? known.errorFileId) !== known.errorFileId) svc.store.updateFromUpstream(known.id, seen);
+  // Ended without any result file: nothing will ever be recorded, so the reservation goes now.
+  if (OPENAI_TERMINAL.has(status) && !b.output_file_id && !b.error_file_id) svc.settle(svc.store.batch(known.id)!);
+  return ownOutput ? { ...b, output_file_id: ownOutput } : b;
+}
+
+/**
+ * A page of the provider's batch list, each batch in it seen as a retrieve sees it (`note`). Listed
+ * through untouched, a batch's output file read from the list was recorded nowhere, and its worst
+ * case stayed reserved for a day and was then charged.
+ */
+async function listBatches(svc: BatchService, req: Req, res: Res, protocol: Protocol, note: (known: BatchRow | undefined, b: Json) => Json): Promise<void> {
+  const id = identityOr400(svc, req, res, protocol);
+  if (!id) return;
+  const up = await upstream(svc, req, res, id, 'GET', req.path);
+  if (!up) return;
+  const page = up.status === 200 ? answerObject(up) : undefined;
+  if (!page || !Array.isArray(page.data)) return relay(res, up);
+  let changed = false;
+  const data = page.data.map((item) => {
+    const b = obj(item);
+    if (!b) return item;
+    const known = svc.store.batch(String(b.id));
+    const seen = note(known?.local ? undefined : known, b);
+    if (seen !== b) changed = true;
+    return seen;
+  });
+  relay(res, up, changed ? JSON.stringify({ ...page, data }) : undefined);
 }
 
 /** The output file the proxy serves itself: a batch the cache answered whole, or the cached lines of one with no provider output. */
@@ -656,12 +691,14 @@ async function retrieveAnthropicBatch(svc: BatchService, req: Req, res: Res): Pr
   if (up.status !== 200) return relay(res, up);
   const b = answerObject(up);
   if (!b) return relay(res, up);
-  const extra: Record<string, string> = {};
-  if (known) {
-    svc.store.updateFromUpstream(known.id, { status: String(b.processing_status ?? known.status) });
-    extra['x-tollgate-batch-cached'] = String(known.cachedCount);
-  }
-  relay(res, up, JSON.stringify(rewriteResultsUrl(req, b)), extra);
+  relay(res, up, JSON.stringify(noteAnthropicBatch(svc, req, known, b)), known ? { 'x-tollgate-batch-cached': String(known.cachedCount) } : {});
+}
+
+/** An Anthropic batch as the client gets it: its status kept when this proxy relayed it, its results read through the proxy. */
+function noteAnthropicBatch(svc: BatchService, req: Req, known: BatchRow | undefined, b: Json): Json {
+  const status = String(b.processing_status ?? known?.status);
+  if (known && status !== known.status) svc.store.updateFromUpstream(known.id, { status });
+  return rewriteResultsUrl(req, b);
 }
 
 async function anthropicResults(svc: BatchService, req: Req, res: Res): Promise<void> {

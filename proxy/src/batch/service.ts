@@ -76,7 +76,8 @@ export class BatchService {
     if ('error' in choice) return { error: choice.error };
     const fromClient = clientKey(headers, '', protocol);
     const placeholder = fromClient !== undefined && /^(tollgate|dummy|sk-dummy|none|placeholder)$/i.test(fromClient);
-    const apiKey = (!placeholder && fromClient) || this.services.env[choice.provider.apiKeyEnv] || undefined;
+    // Trimmed like the pipeline's (identity.ts environmentKey): a CRLF .env leaves "\r" that undici refuses in a header.
+    const apiKey = (!placeholder && fromClient) || this.services.env[choice.provider.apiKeyEnv]?.trim() || undefined;
     const fp = keyFingerprint(this.services.salt, apiKey);
     const policy = this.services.policy.policy;
     const { keyFingerprint: _fp, ...tags } = resolveTags(
@@ -136,18 +137,24 @@ export class BatchService {
     let worstCaseUsd = 0;
     let inputTokens = 0;
     let outputTokens = 0;
+    // The model the governor judges the batch by: the first line it cannot price, if any (a budget
+    // with `unpriced: block` refuses it; judged by the first line, an Anthropic batch mixing models
+    // ran its unpriced lines at $0 past such a budget), else the first line's.
+    let judged: { model: string; priced: boolean } | undefined;
     for (const l of lines) {
       if (l.cachedEntryId !== null) continue;
       inputTokens += l.inputTokens;
       outputTokens += l.maxOutput;
-      worstCaseUsd += priceAtTier(l.model, { inputTokens: l.inputTokens, outputTokens: l.maxOutput }, pricedAs(id.provider), 'batch', { upstream: batchUpstream(id.provider) }).totalUsd;
+      const price = priceAtTier(l.model, { inputTokens: l.inputTokens, outputTokens: l.maxOutput }, pricedAs(id.provider), 'batch', { upstream: batchUpstream(id.provider) });
+      worstCaseUsd += price.totalUsd;
+      if (!judged || (judged.priced && !price.priced)) judged = { model: l.model, priced: price.priced };
     }
     if (!this.governor || inputTokens + outputTokens === 0) return { ok: true, worstCaseUsd };
     const result = this.governor.admit({
       identity: { keyFingerprint: id.keyFingerprint, ...id.tags },
       provider: id.provider.name,
       pricedAs: pricedAs(id.provider),
-      model: lines.find((l) => l.cachedEntryId === null)?.model ?? '',
+      model: judged?.model ?? '',
       inputTokens,
       maxOutputTokens: outputTokens,
       worstCaseUsd,

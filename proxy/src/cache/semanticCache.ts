@@ -10,7 +10,7 @@ import type { EmbedderState } from '../embedding/types';
 import { decideSemantic, evictAsFeedback, type SemanticDecision, type SemanticQuery, type ServeRule } from './semantic/decide';
 import type { EquivalenceJudge } from './semantic/judge/judge';
 import { shippedJudgeFor } from './semantic/judge/shipped';
-import { exceedsInputReason, inputLimitOf } from './semantic/inputLimit';
+import { cannotJudgeReason, inputLimitOf } from './semantic/inputLimit';
 import { SemanticMatcher, type SemanticMatch } from './semantic/matcher';
 import { semanticQualityFor, type SemanticQuality } from './semantic/quality/qualityStore';
 import { SemanticStore, type SemanticStoreOptions } from './semantic/store';
@@ -105,16 +105,17 @@ export class SemanticCache {
   lookup(namespace: string, vector: Float32Array, text: string, threshold: number): SemanticMatch | undefined {
     const info = this.embeddings.info;
     if (!info) return undefined;
-    return this.matcher.lookup({ namespace, modelId: info.modelId, vector, text, threshold, cannotRead: (t) => this.unreadReason(t) });
+    return this.matcher.lookup({ namespace, modelId: info.modelId, vector, text, threshold, cannotJudge: (t) => this.cannotJudgeReason(t) });
   }
 
   /**
-   * Why the loaded embedder does not read `text` whole (inputLimit.ts), or undefined when it does
-   * or no embedder is loaded yet (then nothing is embedded either).
+   * Why the loaded embedder cannot judge `text` — longer than it reads, long code, another language
+   * (inputLimit.ts) — or undefined when it can or no embedder is loaded yet (then nothing is
+   * embedded either).
    */
-  unreadReason(text: string): string | undefined {
+  cannotJudgeReason(text: string): string | undefined {
     const info = this.embeddings.info;
-    return info ? exceedsInputReason(text, inputLimitOf(info)) : undefined;
+    return info ? cannotJudgeReason(text, inputLimitOf(info)) : undefined;
   }
 
   index(entryId: number, namespace: string, vector: Float32Array, text: string, expiresAt: number, replacedId?: number): void {
@@ -157,7 +158,7 @@ export class SemanticCache {
     const info = this.embeddings.info;
     const judge = this.judge();
     if (!info || !judge) return undefined;
-    return decideSemantic({ store: this.store, judge, quality: this.quality, savedUsd, cannotRead: (t) => this.unreadReason(t) }, { ...q, modelId: info.modelId }, rule);
+    return decideSemantic({ store: this.store, judge, quality: this.quality, savedUsd, cannotJudge: (t) => this.cannotJudgeReason(t) }, { ...q, modelId: info.modelId }, rule);
   }
 
   /**

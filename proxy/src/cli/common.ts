@@ -3,10 +3,11 @@
  * numeric options, repeatable options, path helpers that work with Windows paths too, and the one
  * place that turns filesystem and SQLite errors into a readable line (main.ts prints it).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as nodePath from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import { fileErrorWords } from '../../../contract/fileErrors';
 import { EXIT_CODES } from '../../../contract/process';
 import { DatabaseFileError } from '../db/open';
 import { expandHome } from '../embedding/models/paths';
@@ -169,11 +170,16 @@ export function isNotADatabase(err: unknown): boolean {
 
 const VERBS: Record<string, string> = { mkdir: 'create', open: 'open', chmod: 'change the permissions of', scandir: 'list', rename: 'rename', unlink: 'remove', stat: 'read', lstat: 'read', read: 'read', write: 'write', copyfile: 'copy' };
 
+/** Disk-full codes: the advice is to make room first. */
+const NO_SPACE = new Set(['ENOSPC', 'EDQUOT']);
+
 /**
  * One readable line for a filesystem or SQLite error, naming the path and what to do; undefined for
- * anything else (a bug, which keeps its stack). `database` names the SQLite file for SQLite errors.
+ * anything else (a bug, which keeps its stack). `database` names the SQLite file for SQLite errors;
+ * `pathFlag` is the option that picks another path for the command that failed, '' for none
+ * (`policy init` has none, and was told to use a --data-dir it does not take).
  */
-export function describeFailure(err: unknown, database?: string): string | undefined {
+export function describeFailure(err: unknown, database?: string, pathFlag = '--data-dir'): string | undefined {
   if (err instanceof CliError || err instanceof DatabaseFileError) return err.message;
   if (isNotADatabase(err)) return `${database ?? 'the database file'} is not a Tollgate database (not SQLite); move it away or choose another --data-dir.`;
   const e = err as NodeJS.ErrnoException | null;
@@ -183,22 +189,21 @@ export function describeFailure(err: unknown, database?: string): string | undef
   const path = e.path ?? (e as { dest?: string }).dest;
   if (!path) return undefined;
   const verb = VERBS[e.syscall ?? ''] ?? 'use';
+  const elsewhere = `choose another path${pathFlag ? ` (e.g. ${pathFlag})` : ''}`;
+  // The path itself, not its parts: a directory asked for where a file is, a path that is not there.
+  if (e.code === 'EEXIST') return `${path} already exists and is not a directory; move it or ${elsewhere}.`;
+  if (e.code === 'ENOENT') return `${path} does not exist.`;
+  const words = fileErrorWords(e.code);
+  if (words === undefined) return undefined;
   switch (e.code) {
-    case 'EEXIST':
-      return `${path} already exists and is not a directory; move it or choose another path.`;
-    case 'ENOTDIR':
-      return `${path}: part of this path is a file, not a directory; choose another path.`;
-    case 'EISDIR':
-      return `${path} is a directory; give a file.`;
-    case 'ENOENT':
-      return `${path} does not exist.`;
     case 'EACCES':
     case 'EPERM':
-      return `permission denied: cannot ${verb} ${path}; run as its owner, fix its permissions, or choose another path (e.g. --data-dir).`;
-    case 'EROFS':
-      return `cannot ${verb} ${path}: read-only file system; choose another path.`;
+      return `${words}: cannot ${verb} ${path}; run as its owner, fix its permissions, or ${elsewhere}.`;
+    case 'ENOTDIR':
+    case 'EISDIR':
+      return `${path}: ${words}; ${e.code === 'EISDIR' ? 'name a file' : elsewhere}.`;
     default:
-      return undefined;
+      return `cannot ${verb} ${path}: ${words}; ${NO_SPACE.has(e.code) ? 'free some space or ' : ''}${elsewhere}.`;
   }
 }
 
@@ -213,15 +218,25 @@ function listenFailure(e: NodeJS.ErrnoException & { address?: string; port?: num
   return `cannot listen on ${at} (${e.code}); choose another port with --port.`;
 }
 
-/** readFileSync(file, 'utf8'), with the path on the error even where Node leaves it off (EISDIR on read). */
-export function readText(file: string): string {
+/** `op` on `file`, with the path on its error even where Node leaves it off (EISDIR on read, ENOSPC on write). */
+function onFile<T>(file: string, op: () => T): T {
   try {
-    return readFileSync(file, 'utf8');
+    return op();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e && typeof e === 'object' && e.path === undefined) e.path = file;
     throw err;
   }
+}
+
+/** readFileSync(file, 'utf8'), the path on its error. */
+export function readText(file: string): string {
+  return onFile(file, () => readFileSync(file, 'utf8'));
+}
+
+/** writeFileSync, the path on its error: a full disk was a stack trace, its error naming no file. */
+export function writeText(file: string, text: string, flag?: 'wx'): void {
+  onFile(file, () => writeFileSync(file, text, flag ? { flag } : undefined));
 }
 
 /** fetch() could not reach the server at all (refused, DNS, reset), as opposed to an HTTP error answer. */

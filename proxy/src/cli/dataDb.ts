@@ -4,22 +4,30 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { openDatabase, type Db } from '../db/open';
+import { openDatabase, SCHEMA_VERSION, type Db } from '../db/open';
 import { DIR_MODE } from '../db/permissions';
 import { brokenLinkOnPath } from '../policy/files';
-import { CliError, describeFailure } from './common';
+import { CliError, describeFailure, printable } from './common';
 import { dataDirFrom } from './paths';
 
 /**
  * Opens the data directory's database; `readonly` for commands that only read (no chmod, no
  * write access needed). A missing or unusable file is a CliError naming it (exit 1).
+ *
+ * A read-only open does not refuse a file from a newer Tollgate (the reader changes nothing, and
+ * most of the figures are still there), but it says so on stderr: `report` added up a ledger laid
+ * out for a newer version without a word, so a total the older code cannot see all of looked whole.
  */
 export function openDataDb(dataDir: string | undefined, readonly: boolean): { db: Db; file: string } {
   const dir = dataDirFrom(dataDir);
   const file = join(dir, 'tollgate.db');
   if (!existsSync(file)) throw new CliError(`no Tollgate database in ${dir} (start the proxy once, or pass --data-dir).`);
   try {
-    return { db: openDatabase(file, readonly ? { readonly: true, vector: false } : {}), file };
+    const db = openDatabase(file, readonly ? { readonly: true, vector: false } : {});
+    const format = db.pragma('user_version', { simple: true }) as number;
+    if (format > SCHEMA_VERSION)
+      console.error(`tollgate: warning: ${printable(file)} was written by a newer Tollgate (data format ${format}; this version knows up to ${SCHEMA_VERSION}); figures may be incomplete. Upgrade Tollgate to read all of it.`);
+    return { db, file };
   } catch (err) {
     const message = describeFailure(err, file);
     if (message) throw new CliError(message);

@@ -48,7 +48,9 @@ usageErrorsExit(program);
  * to the commands, '' read as "not given" (`start` ran on ~/.tollgate, `report` read it) or as the
  * current directory (`export --out ''` wrote there, `--policy ''` named the directory).
  */
+let running: Command | undefined;
 program.hook('preAction', (_program, action) => {
+  running = action;
   for (const option of action.options)
     if (/<(dir|file)>/.test(option.flags) && action.getOptionValue(option.attributeName()) === '')
       action.error(`error: option '${option.flags}' needs a path, got an empty value (an unset variable?)`);
@@ -62,7 +64,9 @@ program.hook('preAction', (_program, action) => {
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  const message = describeFailure(err);
+  // The hint names the option that picks another path for this command (`--out`), if it has one ('' for none).
+  const pathFlag = running ? (running.options.find((o) => /<dir>/.test(o.flags))?.long ?? '') : '--data-dir';
+  const message = describeFailure(err, undefined, pathFlag);
   if (message === undefined) throw err;
   // Messages name paths and relay what a proxy or provider answered: never raw control characters.
   console.error(`tollgate: ${printableLines(message)}`);

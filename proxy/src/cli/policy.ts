@@ -2,7 +2,7 @@
  * `tollgate policy export|validate|schema|init`: the team policy as a file you can check, document
  * and turn into production gateway configs (LiteLLM, Portkey, Bifrost).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -14,7 +14,7 @@ import { policyJsonSchema } from '../policy/schema';
 import { readPolicyText } from '../policy/store';
 import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/trust';
 import { locatedWarnings } from '../policy/warnings';
-import { displayPath, printable, printableLines, resolveFrom, shellQuote } from './common';
+import { displayPath, printable, printableLines, resolveFrom, shellQuote, writeText } from './common';
 import { defaultPolicyFile, missingPolicyHint } from './paths';
 
 /** Where the command prints; tests pass their own, the CLI uses the process streams. */
@@ -160,7 +160,7 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
       for (const f of plan.files) {
         if (f.changed) {
           mkdirSync(dirname(f.path), { recursive: true });
-          writeFileSync(f.path, f.content);
+          writeText(f.path, f.content);
         }
         io.out(`${f.changed ? 'wrote' : 'unchanged'}: ${rel(f.path)}`);
       }
@@ -252,12 +252,12 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
         return;
       }
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, starterPolicy(), { flag: 'wx' });
+      writeText(target, starterPolicy(), 'wx');
       const schemaName = join(dirname(DEFAULT_POLICY_FILE), SCHEMA_FILE);
       // 'wx' never follows a symlink (a repository's link pointing outside it) nor replaces a file.
       let wroteSchema = true;
       try {
-        writeFileSync(join(dirname(target), SCHEMA_FILE), `${JSON.stringify(policyJsonSchema(), null, 2)}\n`, { flag: 'wx' });
+        writeText(join(dirname(target), SCHEMA_FILE), `${JSON.stringify(policyJsonSchema(), null, 2)}\n`, 'wx');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         wroteSchema = false;

@@ -13,10 +13,10 @@
  * last checkpoint. Under load it checkpoints at most once per `intervalMs`; idle, it never wakes.
  */
 import { DatabaseSync, type DatabaseSyncInstance } from '@photostructure/sqlite';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { CANCELLED, CHECKPOINTS, CLOSED, COMMITS, NOT_OPENED, OPENED, STATE } from './checkpointSlots';
 
-/** The first message: which database, how often at most, the shared counters. Then only `'close'`. */
+/** The worker's `workerData`: which database, how often at most, the shared counters. Its one message is `'close'`. */
 export interface CheckpointStart {
   file: string;
   intervalMs: number;
@@ -29,7 +29,6 @@ const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 let db: DatabaseSyncInstance | undefined;
 let closed = false;
-let shared: Int32Array | undefined;
 let sleeping: { timer: NodeJS.Timeout; wake: () => void } | undefined;
 
 function pause(ms: number): Promise<void> {
@@ -62,7 +61,6 @@ async function run(conn: DatabaseSyncInstance, counters: Int32Array, intervalMs:
 }
 
 function start({ file, intervalMs, shared: counters }: CheckpointStart): void {
-  shared = counters;
   // The proxy closed its connection before this thread got here: never open the file.
   if (Atomics.compareExchange(counters, STATE, NOT_OPENED, OPENED) === CANCELLED) return;
   const conn = new DatabaseSync(file);
@@ -73,22 +71,23 @@ function start({ file, intervalMs, shared: counters }: CheckpointStart): void {
   void run(conn, counters, intervalMs);
 }
 
-parentPort?.on('message', (msg: CheckpointStart | 'close') => {
-  if (msg !== 'close') return start(msg);
+const init = workerData as CheckpointStart;
+const { shared } = init;
+start(init);
+
+parentPort?.on('message', () => {
   closed = true;
   // End the loop wherever it waits, so no timer or waiter keeps this thread alive.
   if (sleeping) {
     clearTimeout(sleeping.timer);
     sleeping.wake();
   }
-  if (shared) Atomics.notify(shared, COMMITS);
+  Atomics.notify(shared, COMMITS);
   try {
     db?.close();
   } finally {
-    if (shared) {
-      Atomics.store(shared, CLOSED, 1);
-      Atomics.notify(shared, CLOSED);
-    }
+    Atomics.store(shared, CLOSED, 1);
+    Atomics.notify(shared, CLOSED);
     parentPort?.close();
   }
 });

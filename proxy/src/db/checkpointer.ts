@@ -40,8 +40,8 @@ export function backgroundCheckpointsOf(db: Db): BackgroundCheckpoints | undefin
 export function startBackgroundCheckpoints(db: Db, intervalMs = 250): BackgroundCheckpoints {
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   const shared = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
-  const worker = spawnWorker({ callerUrl: import.meta.url, sourceEntry: './checkpointWorker.ts', bundleName: 'checkpoint-worker', name: 'tollgate-checkpoint' });
-  worker.postMessage({ file: db.name, intervalMs, shared } satisfies CheckpointStart);
+  const workerData: CheckpointStart = { file: db.name, intervalMs, shared };
+  const worker = spawnWorker({ callerUrl: import.meta.url, sourceEntry: './checkpointWorker.ts', bundleName: 'checkpoint-worker', name: 'tollgate-checkpoint', workerData });
   // The worker checkpoints once when it starts, so commits before then are covered too.
   db.onCommit(() => {
     Atomics.add(shared, COMMITS, 1);

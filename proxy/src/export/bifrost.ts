@@ -27,6 +27,7 @@ import {
   privateNetworkHost,
   providerTierModel,
   fallbackChain,
+  foldScopeNames,
   providersOf,
   resolveModelRef,
   scopeKinds,
@@ -39,6 +40,7 @@ import {
   warnLocalOnly,
   warnRuleTarget,
 } from './shared';
+import { sha256 } from '../cache/canonical';
 import type { Json } from './stable';
 import { byCodePoint, stableJson } from './stable';
 import { GATEWAY_PINS } from './versions';
@@ -74,12 +76,31 @@ const OPENAI_PATHS: JsonObject = {
 const CACHE_ANY_CONVERSATION = 10_000;
 
 
+/** The characters a URL path segment carries unencoded (encodeURIComponent leaves them as they are). */
+const URL_UNSAFE = /[^A-Za-z0-9_.-]/g;
+
+/**
+ * An id Bifrost's management API and UI can address. Team and virtual-key ids are path segments there
+ * (`/api/governance/teams/{team_id}`, `/virtual-keys/{vk_id}`); its router matches the raw,
+ * percent-encoded path and the handlers look the segment up as it came (fasthttp/router `PathOriginal`,
+ * transports/bifrost-http/handlers/governance.go @ 014133a), so a team "a b/c" or "Équipe" could not be
+ * read, edited or deleted there. A name of URL-safe characters is kept (ids stay as earlier exports
+ * wrote them); any other is spelled in them plus a hash of the exact name, so "a/b" and "a b" stay two
+ * ids and an id does not move when other teams are added. The human name stays in `name`.
+ */
+function addressableId(prefix: string, name: string): string {
+  if (name.replace(URL_UNSAFE, '') === name) return prefix + name;
+  const slug = name.normalize('NFKD').replace(/\p{M}/gu, '').replace(URL_UNSAFE, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 48);
+  return `${prefix}${slug ? `${slug}-` : ''}${sha256(name).slice(0, 8)}`;
+}
+
 function cel(s: string): string {
   return JSON.stringify(s); // a JSON string literal is a valid CEL string literal
 }
 
-export function exportBifrost(policy: Policy, source: ExportSource): ExportResult {
+export function exportBifrost(written: Policy, source: ExportSource): ExportResult {
   const w = new Warnings();
+  const policy = foldScopeNames(written, w, ['team']);
   warnLocalOnly(policy, w, TARGET);
   warnRetryOn(policy, w);
   const providers = providersOf(policy);
@@ -127,11 +148,13 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
   // ["*"] is what lets a virtual key use the provider's keys and models at all.
   const allProviders: Json[] = providers.map((p) => ({ provider: bifrostName.get(p.name) as string, allowed_models: ['*'], key_ids: ['*'], weight: 1 }));
 
+  // Bifrost keys teams and virtual keys by id: the namer keeps a hashed id from meeting a name written that way.
+  const governanceId = uniqueNamer();
   const vk = (fingerprint: string): JsonObject => {
     let v = vks.get(fingerprint);
     if (!v) {
       // calendar_aligned: budgets reset on the calendar day/week/month, as Tollgate's do (else they roll from first use).
-      v = { id: `vk-${fingerprint}`, name: `tollgate ${fingerprint}`, is_active: true, calendar_aligned: true, provider_configs: allProviders };
+      v = { id: governanceId(addressableId('vk-', fingerprint)), name: `tollgate ${fingerprint}`, is_active: true, calendar_aligned: true, provider_configs: allProviders };
       vks.set(fingerprint, v);
     }
     return v;
@@ -139,7 +162,7 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
   const team = (id: string): JsonObject => {
     let t = teams.get(id);
     if (!t) {
-      t = { id: `team-${id}`, name: id };
+      t = { id: governanceId(addressableId('team-', id)), name: id };
       teams.set(id, t);
     }
     return t;
@@ -169,7 +192,7 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
   const limitFor = (o: { key: string; obj: JsonObject }): JsonObject => {
     let l = limits.get(o.key);
     if (!l) {
-      l = { id: limitId(`rl-${o.key.replace(/[^A-Za-z0-9_.-]/g, '-')}`) };
+      l = { id: limitId(`rl-${o.key.replace(URL_UNSAFE, '-')}`) };
       limits.set(o.key, l);
       o.obj.rate_limit_id = l.id as string;
     }
@@ -253,9 +276,9 @@ export function exportBifrost(policy: Policy, source: ExportSource): ExportResul
   // key its budgets and limits see no traffic. Give each owner that has none a key of its own.
   for (const [id, t] of teams)
     if (![...vks.values()].some((v) => v.team_id === t.id)) {
-      const v = vk(`team-${id}`);
+      const v = vk(t.id as string);
       v.team_id = t.id as string;
-      w.add(`teams.${id}`, `${TARGET} enforces team "${id}"'s budgets and limits only on requests carrying one of its virtual keys; none of the policy's keys belongs to it, so virtual key vk-team-${id} was added: requests from team "${id}" must send it as x-bf-vk (Bifrost issues the value), or they are not charged to the team`);
+      w.add(`teams.${id}`, `${TARGET} enforces team "${id}"'s budgets and limits only on requests carrying one of its virtual keys; none of the policy's keys belongs to it, so virtual key ${v.id} was added: requests from team "${id}" must send it as x-bf-vk (Bifrost issues the value), or they are not charged to the team`);
     }
   if (customer && ![...vks.values()].some((v) => v.team_id === undefined)) {
     vk('global');

@@ -26,9 +26,11 @@ import {
   providersOf,
   resolveModelRef,
   scopeKinds,
+  describeOwner,
   skipMonitorOnlyBudget,
   providerTierModel,
   fallbackChain,
+  foldScopeNames,
   Warnings,
   warnLocalOnly,
   warnAzureVersion,
@@ -94,8 +96,9 @@ function warnProvider(p: ResolvedProvider, w: Warnings): void {
     w.add(`providers.${p.name}.authHeader`, `${TARGET} sends keys the way the ${p.kind} protocol does; a "${p.authHeader}" header needs a custom deployment set up by hand`);
 }
 
-export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResult {
+export function exportLiteLLM(written: Policy, source: ExportSource): ExportResult {
   const w = new Warnings();
+  const policy = foldScopeNames(written, w, ['team', 'user']);
   warnLocalOnly(policy, w, TARGET);
   const providers = providersOf(policy);
   for (const p of providers) warnProvider(p, w);
@@ -301,8 +304,9 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
     let e = map.get(id);
     if (!e) {
       // auto_create_key false: /user/new would otherwise mint a key per user besides the exported ones.
-      // blocked is always written for a team: /team/update then unblocks one the policy no longer freezes.
-      e = kind === 'team' ? { team_id: id, team_alias: id, blocked: false } : { user_id: id, auto_create_key: false };
+      // No `blocked: false`: /team/update writes only the fields a body sets (exclude_unset), so a
+      // team an admin blocked by hand stays blocked when the export is applied again.
+      e = kind === 'team' ? { team_id: id, team_alias: id } : { user_id: id, auto_create_key: false };
       map.set(id, e);
     }
     return e;
@@ -311,18 +315,25 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
   // budget (it checks only `max_budget > 0`) and refuses a team, user or key only once its recorded
   // spend is above max_budget, so 0 lets calls through until one is charged. A team or key takes
   // `blocked: true` instead (TeamBase.blocked, GenerateRequestBase.blocked in litellm/proxy/_types.py).
+  // A user has no such flag (/user/new's `blocked` goes to the key it would mint): the keys this
+  // export generates for a frozen user are blocked instead.
+  const frozenUsers = new Set<string>();
   const freeze = (b: Policy['budgets'][number], field: string, zero: string): void => {
-    const refuses = `"${b.name}" (${zero} per ${b.period}) refuses every call of ${describeScope(b.scope)} in Tollgate`;
+    const refuses = `"${b.name}" (${zero} per ${b.period}) refuses every call of ${describeOwner(b.scope)} in Tollgate`;
     const target = scopeKinds(b.scope).length === 0 ? undefined : entityFor(b.scope, field, w);
     if (!target) {
       if (scopeKinds(b.scope).length === 0)
         w.add(field, `${refuses}; ${TARGET} reads a proxy-wide max_budget of 0 as no budget and has no token budgets, so it is not exported and ${TARGET} lets every request through. Stop traffic there by blocking its keys (/key/block)`);
-    } else if (target.kind === 'user') {
-      w.add(field, `${refuses}; a ${TARGET} user cannot be blocked and a user budget refuses only once recorded spend is above it, so it is not exported. Block user ${target.id}'s keys (/key/block) instead`);
     } else {
-      entity(target.kind, target.id).blocked = true;
       if (b.action !== 'block') w.add(`${field}.action`, `${TARGET} refuses the blocked ${target.kind}'s requests; "${b.action}" is not available`);
-      w.add(field, `${refuses}; exported as blocked: true on ${target.kind} ${target.id} (a max_budget of 0 would let calls through until ${TARGET} records spend above 0). Raising the budget in the policy and re-applying ${target.kind === 'team' ? 'unblocks the team' : 'generates a new key; unblock or delete the old one (/key/unblock, /key/delete)'}`);
+      if (target.kind === 'user') {
+        entity('user', target.id);
+        frozenUsers.add(target.id);
+        w.add(field, `${refuses}; a ${TARGET} user cannot be blocked and a user budget refuses only once recorded spend is above it, so the keys generated here for user ${target.id} are exported as blocked: true; block any other key of theirs (/key/block). Raising the budget in the policy and re-applying generates new keys; unblock or delete the old ones (/key/unblock, /key/delete)`);
+        return;
+      }
+      entity(target.kind, target.id).blocked = true;
+      w.add(field, `${refuses}; exported as blocked: true on ${target.kind} ${target.id} (a max_budget of 0 would let calls through until ${TARGET} records spend above 0). Raising the budget in the policy and re-applying ${target.kind === 'team' ? 'does not unblock the team (an absent blocked leaves it as it is): unblock it with /team/unblock' : 'generates a new key; unblock or delete the old one (/key/unblock, /key/delete)'}`);
     }
   };
   let globalBudget = false;
@@ -336,7 +347,7 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
       return;
     }
     if (b.usd === undefined) {
-      w.add(`${field}.tokens`, `${TARGET} budgets are in USD only; the ${b.tokens} token budget "${b.name}" is not exported, so ${describeScope(b.scope)} can use any number of tokens per ${b.period} on ${TARGET}. Set a tpm_limit there if a rate cap is enough`);
+      w.add(`${field}.tokens`, `${TARGET} budgets are in USD only; the ${b.tokens} token budget "${b.name}" is not exported, so ${describeOwner(b.scope)} can use any number of tokens per ${b.period} on ${TARGET}. Set a tpm_limit there if a rate cap is enough`);
       return;
     }
     // Where it goes first: a budget that is not exported gets that one warning, not also how
@@ -400,8 +411,12 @@ export function exportLiteLLM(policy: Policy, source: ExportSource): ExportResul
   for (const id of users.keys())
     if (![...keys.values()].some((k) => k.user_id === id)) {
       keys.set(`user-${id}`, { key_alias: `tollgate-user-${id}`, user_id: id });
-      w.add(`users.${id}`, `${TARGET} enforces user "${id}"'s budget and limits only on requests made with one of their keys, and no policy key belongs to them: key tollgate-user-${id} is generated; user "${id}" must use it`);
+      // A frozen user's key is generated blocked: the budget's own warning says so.
+      if (!frozenUsers.has(id))
+        w.add(`users.${id}`, `${TARGET} enforces user "${id}"'s budget and limits only on requests made with one of their keys, and no policy key belongs to them: key tollgate-user-${id} is generated; user "${id}" must use it`);
     }
+
+  for (const k of keys.values()) if (typeof k.user_id === 'string' && frozenUsers.has(k.user_id)) k.blocked = true;
 
   const requests: LiteLLMManagementRequest[] = [];
   for (const id of [...teams.keys()].sort()) requests.push({ path: '/team/new', updatePath: '/team/update', body: teams.get(id) as Body });
@@ -471,11 +486,6 @@ function isAliasRule(r: Policy['routing']['rules'][number]): boolean {
   const m = r.match;
   // An empty `model` is no model: the proxy routes such a rule by its tier (route.ts tests `rule.model` for truth).
   return m.model !== undefined && !isGlob(m.model) && m.feature === undefined && m.header === undefined && m.provider === undefined && m.minInputTokens === undefined && m.maxInputTokens === undefined && (!!r.model || r.tier !== undefined);
-}
-
-function describeScope(scope: Policy['budgets'][number]['scope']): string {
-  const kinds = scopeKinds(scope);
-  return kinds.length === 0 ? 'everyone' : kinds.map((k) => `${k} ${scope[k]}`).join(' and ');
 }
 
 function describeMatch(m: Policy['routing']['rules'][number]['match']): string {

@@ -10,13 +10,13 @@
  * open-source gateway (1.15.2, see versions.ts) does differently is a warning: no budgets, rate limits
  * or cache store, 408/500 where Tollgate answers 504/502, a fixed retry backoff.
  */
-import type { Policy, ResolvedProvider } from '../policy/schema';
+import type { Policy, ResolvedProvider, Scope } from '../policy/schema';
 import { TIERS } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
 import { fromGlobsOn, globCovers, globsOverlap } from './globOverlap';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
-import { azureResource, earlierOverlaps, fallbackChain, fallbackRef, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, skipMonitorOnlyBudget, tierProviders, uniqueNamer, Warnings, warnAzureVersion, warnLocalOnly, warnRuleTarget, zeroLimit } from './shared';
+import { azureResource, budgetCap, describeOwner, earlierOverlaps, fallbackChain, fallbackRef, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, scopeKinds, skipMonitorOnlyBudget, tierProviders, uniqueNamer, Warnings, warnAzureVersion, warnLocalOnly, warnRuleTarget, zeroLimit } from './shared';
 import type { Json } from './stable';
 import { stableJson } from './stable';
 import { GATEWAY_PINS } from './versions';
@@ -491,15 +491,15 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     const field = `budgets[${i}]`;
     if (skipMonitorOnlyBudget(b, field, w, TARGET)) return;
     // Portkey's budget limits start at $1 and 100 tokens (portkey.ai/docs/aigw/product/ai-gateway/virtual-keys/budget-limits): none holds a frozen scope.
-    const zero = zeroLimit(b);
-    const where = zero
-      ? 'refuses every call in Tollgate, and Portkey budget limits start at $1 and 100 tokens: disable the Portkey virtual key or API key of that scope instead (or issue none)'
-      : 'must be set as a budget limit on the Portkey virtual key or workspace';
-    w.add(field, `Portkey's open-source gateway has no budgets; "${b.name}" (${zero ?? (b.usd !== undefined ? `$${b.usd}` : `${b.tokens} tokens`)} per ${b.period}) ${where}`);
+    // Said with its owner: a policy has many budgets, and the key to set one on is its owner's.
+    const who = describeOwner(b.scope);
+    const where = zeroLimit(b)
+      ? `refuses every call of ${who} in Tollgate, and Portkey budget limits start at $1 and 100 tokens: disable ${scopeKinds(b.scope).length === 0 ? "the Portkey workspace's API keys" : portkeyHome(b.scope)} instead (or issue none)`
+      : `caps ${who}, so it must be set as a budget limit on ${portkeyHome(b.scope)}`;
+    w.add(field, `Portkey's open-source gateway has no budgets; "${b.name}" (${budgetCap(b)} per ${b.period}) ${where}`);
   });
-  policy.rateLimits.forEach((r, i) =>
-    w.add(`rateLimits[${i}]`, `Portkey's open-source gateway has no rate limits; "${r.name}" must be set as a rate limit on the Portkey virtual key or workspace`),
-  );
+  for (const [i, r] of policy.rateLimits.entries())
+    w.add(`rateLimits[${i}]`, `Portkey's open-source gateway has no rate limits; "${r.name}" limits ${describeOwner(r.scope)}, so it must be set as a rate limit on ${portkeyHome(r.scope)}`);
   policy.tags.keys.forEach((_, i) => w.add(`tags.keys[${i}]`, `${TARGET} cannot map client keys to tags; clients send their tags in x-portkey-metadata`));
 
   // The gateway runs on Node's HTTP server, which answers 431 to request headers over 16 KiB in all.
@@ -527,4 +527,9 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     ],
     warnings,
   };
+}
+
+/** Where Portkey holds a budget or rate limit of this scope: the workspace for everyone, else the key its owner calls with. */
+function portkeyHome(scope: Scope): string {
+  return scopeKinds(scope).length === 0 ? 'the Portkey workspace' : `the Portkey virtual key or API key of ${describeOwner(scope)}`;
 }

@@ -229,6 +229,49 @@ export function scopeKinds(scope: Scope): ScopeField[] {
   return SCOPE_FIELDS.filter((k) => scope[k] !== undefined);
 }
 
+/** Whom a budget or limit covers, as a warning says it: `team search`, `team a and user b`, `everyone`. */
+export function describeOwner(scope: Scope): string {
+  const kinds = scopeKinds(scope);
+  return kinds.length === 0 ? 'everyone' : kinds.map((k) => `${k} ${scope[k]}`).join(' and ');
+}
+
+/**
+ * Tollgate matches team and user names whatever their case (governance/scope.ts): budgets for team
+ * "Search" and team "search" cap the same calls. The gateways key teams and users by exact id, where
+ * the two spellings were two teams, each charged by its own keys and neither seeing the whole spend.
+ * Each exact name is rewritten to the spelling the policy uses first (budgets, rate limits, then
+ * tags.keys, whatever the file's key order), and every other spelling is warned where it is written.
+ * Globs are left alone: no gateway exports them. `kinds` are the owners the target exports.
+ */
+export function foldScopeNames(policy: Policy, w: Warnings, kinds: ReadonlyArray<'team' | 'user'>): Policy {
+  const first = new Map<string, { name: string; field: string }>();
+  let changed = false;
+  const fold = (kind: 'team' | 'user', name: string, field: string): string => {
+    if (isGlob(name)) return name;
+    const key = `${kind}\u0000${name.toLowerCase()}`;
+    const seen = first.get(key);
+    if (!seen) first.set(key, { name, field });
+    else if (seen.name !== name) {
+      changed = true;
+      w.add(field, `Tollgate matches ${kind} names whatever their case, so ${kind} "${name}" here and "${seen.name}" (${seen.field}) are one ${kind}: exported once, as ${kind} "${seen.name}". Write the name one way in the policy`);
+    }
+    return seen?.name ?? name;
+  };
+  const folded = <T extends { team?: string | undefined; user?: string | undefined }>(o: T, field: string): T => {
+    const out = { ...o };
+    for (const kind of kinds) {
+      const name = o[kind];
+      if (name !== undefined) out[kind] = fold(kind, name, `${field}.${kind}`);
+    }
+    return out;
+  };
+  const budgets = policy.budgets.map((b, i) => ({ ...b, scope: folded(b.scope, `budgets[${i}].scope`) }));
+  const rateLimits = policy.rateLimits.map((r, i) => ({ ...r, scope: folded(r.scope, `rateLimits[${i}].scope`) }));
+  const keys = policy.tags.keys.map((k, i) => folded(k, `tags.keys[${i}]`));
+  // An unchanged policy stays the same object, so what is cached per policy (providersOf) is kept.
+  return changed ? { ...policy, budgets, rateLimits, tags: { ...policy.tags, keys } } : policy;
+}
+
 export type Period = BudgetPolicy['period'];
 
 /** A budget period as a duration string; LiteLLM spells a month `1mo`, Bifrost `1M`. */
@@ -420,12 +463,16 @@ export function privateNetworkHost(baseUrl: string): string | undefined {
  */
 export function skipMonitorOnlyBudget(b: BudgetPolicy, field: string, w: Warnings, target: string): boolean {
   if (b.action !== 'allow') return false;
-  const cap = [b.usd !== undefined ? `$${b.usd}` : undefined, b.tokens !== undefined ? `${b.tokens} tokens` : undefined].filter(Boolean).join(' and ');
   w.add(
     `${field}.action`,
-    `budget "${b.name}" (${cap} per ${b.period}) only warns in Tollgate (action: allow) and never refuses a request; a ${target} budget refuses requests once it is spent, so it is not exported as one. Use ${target}'s spend alerts to watch it`,
+    `budget "${b.name}" (${budgetCap(b)} per ${b.period}) only warns in Tollgate (action: allow) and never refuses a request; a ${target} budget refuses requests once it is spent, so it is not exported as one. Use ${target}'s spend alerts to watch it`,
   );
   return true;
+}
+
+/** A budget's caps as a warning names them: `$5`, `1000 tokens`, or both (`$5 and 1000 tokens`). */
+export function budgetCap(b: BudgetPolicy): string {
+  return [b.usd !== undefined ? `$${b.usd}` : undefined, b.tokens !== undefined ? `${b.tokens} tokens` : undefined].filter(Boolean).join(' and ');
 }
 
 /**

@@ -75,14 +75,16 @@ export class Res extends ServerResponse<Req> {
 
   /**
    * The status line and headers, written once (node calls it for the first write or the end).
-   * - A HEAD answer has no body, so no trailers: node threw ERR_HTTP_TRAILER_INVALID on a streamed
-   *   answer's `Trailer` header, the client got no answer and the proxy an unhandled rejection.
+   * - Trailers travel only in a chunked body. A HEAD answer has none, and an HTTP/1.0 client (nginx's
+   *   `proxy_pass` by default, ab) gets its body unchunked, up to the close: node threw
+   *   ERR_HTTP_TRAILER_INVALID on a streamed answer's `Trailer` header, the client got no answer
+   *   (an HTTP/1.0 stream was taken for a failed upstream call, retried and billed three times).
    * - An answer sent before the request's body arrived whole is a refusal (413, 401, 403, 404, 415):
    *   the rest of that body is not read (see closeAfterAnswer).
    */
   override writeHead(statusCode: number, reasonOrHeaders?: string | OutgoingHttpHeaders | OutgoingHttpHeader[], headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this {
     if (!this.headersSent) {
-      if (this.req.isHead) this.removeHeader('trailer');
+      if (this.req.isHead || !this.useChunkedEncodingByDefault) this.removeHeader('trailer');
       if (hasUnreadBody(this.req)) closeAfterAnswer(this);
     }
     return typeof reasonOrHeaders === 'string' ? super.writeHead(statusCode, reasonOrHeaders, headers) : super.writeHead(statusCode, reasonOrHeaders);
@@ -224,10 +226,10 @@ function segmentsOf(path: string): string[] {
   return path.toLowerCase().split('/').filter(Boolean);
 }
 
-function match(layer: Layer, method: string, lowerSegs: string[], rawSegs: string[], req: Req): boolean {
-  if (layer.method !== undefined && layer.method !== method) return false;
+/** The layer's `:x` captures for a path it matches (undefined when it has none); false when it does not match. */
+function matchPath(layer: Layer, lowerSegs: string[], rawSegs: string[]): Record<string, string> | undefined | false {
   const segs = layer.segments;
-  if (!segs) return true;
+  if (!segs) return undefined;
   if (layer.prefix ? lowerSegs.length < segs.length : lowerSegs.length !== segs.length) return false;
   let params: Record<string, string> | undefined;
   for (let i = 0; i < segs.length; i++) {
@@ -241,6 +243,13 @@ function match(layer: Layer, method: string, lowerSegs: string[], rawSegs: strin
       }
     } else if (s !== lowerSegs[i]) return false;
   }
+  return params;
+}
+
+function match(layer: Layer, method: string, lowerSegs: string[], rawSegs: string[], req: Req): boolean {
+  if (layer.method !== undefined && layer.method !== method) return false;
+  const params = matchPath(layer, lowerSegs, rawSegs);
+  if (params === false) return false;
   if (params) req.params = params;
   return true;
 }
@@ -283,6 +292,19 @@ export class Router {
   private route(method: string, path: string, handlers: Handler[]): this {
     this.layers.push({ method, segments: segmentsOf(path), prefix: false, handlers });
     return this;
+  }
+
+  /**
+   * The methods routes take at `path` (HEAD with GET, RFC 9110 §9.3.2), for the `Allow` header of a
+   * 405; empty for a path no route serves. Middleware (`use`) takes every method and is not a route.
+   */
+  allowedMethods(path: string): string[] {
+    const rawSegs = path.split('/').filter(Boolean);
+    const lowerSegs = rawSegs.map((s) => s.toLowerCase());
+    const methods = new Set<string>();
+    for (const l of this.layers) if (l.method !== undefined && matchPath(l, lowerSegs, rawSegs) !== false) methods.add(l.method);
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods];
   }
 
   /** Runs the matching handlers in order; `done` gets what no handler answered (or an error). */

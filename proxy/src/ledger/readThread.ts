@@ -6,19 +6,23 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { Db } from '../db/open';
+import { type Opportunities, type OpportunitiesOptions, opportunities } from '../batch/opportunities';
 import { spawnWorker } from '../workers/spawnWorker';
 import { type CallRow, type PageOptions, pageRows, summarise, type SummaryOptions } from './ledgerReads';
 import type { Summary } from './types';
 
 type Page = { rows: CallRow[]; total: number; limit: number };
 
-export type ReadRequest = { id: number; file: string } & ({ op: 'summary'; opts: SummaryOptions } | { op: 'page'; opts: PageOptions });
+type Query = { op: 'summary'; opts: SummaryOptions } | { op: 'page'; opts: PageOptions } | { op: 'opportunities'; opts: OpportunitiesOptions };
+type Result = Summary | Page | Opportunities;
 
-export type ReadReply = { id: number; result: Summary | Page } | { id: number; error: string };
+export type ReadRequest = { id: number; file: string } & Query;
+
+export type ReadReply = { id: number; result: Result } | { id: number; error: string };
 
 interface Pending {
-  run: () => Summary | Page;
-  resolve: (r: Summary | Page) => void;
+  run: () => Result;
+  resolve: (r: Result) => void;
   reject: (e: unknown) => void;
 }
 
@@ -41,7 +45,12 @@ export class LedgerReadThread {
     return this.ask({ op: 'page', opts }, () => pageRows(this.db, opts.filter, opts.limit, opts.before)) as Promise<Page>;
   }
 
-  private ask(req: { op: 'summary'; opts: SummaryOptions } | { op: 'page'; opts: PageOptions }, run: () => Summary | Page): Promise<Summary | Page> {
+  /** What could move to batch or flex since `from` (batch/opportunities.ts): every real-time call of the range is read. */
+  opportunities(opts: OpportunitiesOptions): Promise<Opportunities> {
+    return this.ask({ op: 'opportunities', opts }, () => opportunities(this.db, opts)) as Promise<Opportunities>;
+  }
+
+  private ask(req: Query, run: () => Result): Promise<Result> {
     const worker = this.inThreadOnly ? undefined : (this.worker ?? this.start());
     if (!worker) return new Promise((resolve) => resolve(run()));
     const id = ++this.seq;

@@ -12,6 +12,7 @@ import { imagesRequestOutputTokens, imageToolOutput } from '../tokens/imageOutpu
 import { MEDIA_PART_TOKENS, mediaTokens, messageText, type ChatMessageLike } from '../tokens/chat';
 import { reservationTokenFactor } from '../tokens/models';
 import { claudeToolPromptTokens } from '../tokens/toolPrompt';
+import { toolDefinitionInput } from '../tokens/toolDefinitions';
 import type { CallContext } from './context';
 
 /** The provider id the call is priced under (by base URL, else name, else protocol: `pricedAs`). */
@@ -141,8 +142,10 @@ export function inputParts(body: Json, model = typeof body.model === 'string' ? 
       }
     }
   }
-  // Tool definitions are sent to the model as input, and so are the legacy `functions` of OpenAI chat.
-  for (const field of ['tools', 'functions'] as const) if (Array.isArray(body[field])) texts.push(JSON.stringify(body[field]));
+  // Tool definitions are input, as the model reads them (tokens/toolDefinitions.ts), and so are chat's legacy `functions`.
+  const tools = toolDefinitionInput(model, body);
+  texts.push(...tools.texts);
+  idTokens += tools.tokens;
   // Claude is also billed for the tool-use system prompt Anthropic adds, and its own tools' definitions.
   idTokens += claudeToolPromptTokens(model, body.tools ?? body.functions);
   // So is a structured-output schema (constrained decoding puts it in the prompt): chat's

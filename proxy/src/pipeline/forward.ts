@@ -222,6 +222,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     );
   }
 
+  let body: Readable = upstream.body;
   try {
     const refused = refusedCodings(upstream.headers['content-encoding']);
     if (refused !== undefined) {
@@ -230,7 +231,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
       await answerUndecodable(ctx, upstream.statusCode, refused);
       return;
     }
-    const body = decodedBody(upstream.body, upstream.headers['content-encoding']);
+    body = decodedBody(upstream.body, upstream.headers['content-encoding']);
     const contentType = String(upstream.headers['content-type'] ?? '');
     if (upstream.statusCode >= 400) {
       const text = await readCapped(body, 1 << 20);
@@ -266,13 +267,16 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
       await endStreamWithError(ctx, new UpstreamFailure('reset', err.message), 'upstream_event_too_large');
       return;
     }
-    const f = classifyUpstreamError(err);
     if (!ctx.res.headersSent) {
+      // Only what the upstream's body stream failed with (a reset, a stall, a corrupt encoding) is
+      // the upstream's failure; anything else is our own code failing on an answer that came.
+      if (err !== upstream.body.errored && err !== body.errored) return answerLocalFailure(ctx, err, upstream.statusCode);
+      const f = classifyUpstreamError(err);
       throw new RetryableUpstreamError(undefined, f.kind, undefined, () =>
         failCall(ctx, f.kind === 'timeout' ? 504 : 502, f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_error', `Tollgate: ${f.message}.`),
       );
     }
-    await endStreamWithError(ctx, f);
+    await endStreamWithError(ctx, classifyUpstreamError(err));
   } finally {
     release();
   }
@@ -453,19 +457,21 @@ async function relayJson(
     ctx.res.setHeader('content-type', answerType);
   }
   tollgateHeaders(ctx);
+  // A stream was asked for and one JSON answer came (a server or model without streaming, or one
+  // that ignores `stream`): relayed as JSON, an SDK reading events finds none and returns an
+  // empty answer. Sent as the stream it would have been, as a cache hit is. Built before the row:
+  // an answer that cannot be replayed is not recorded, and cached, as one the client received.
+  const replayed = ctx.stream && ctx.endpoint.replay ? ctx.endpoint.replay(parsed, { includeUsage: ctx.clientWantsUsage }).join('') : undefined;
   // Row and cache entry before the last byte leaves: a crash after the client has its answer must
   // not lose the row, and an identical request sent right after must find the entry.
   await recordAnswered(ctx);
   ctx.res.setHeader('x-tollgate-cost-usd', ctx.costUsd.toFixed(8));
   ctx.res.setHeader('x-tollgate-overhead-ms', (performance.now() - ctx.t0 - ctx.upstreamMs).toFixed(3));
-  if (ctx.stream && ctx.endpoint.replay) {
-    // A stream was asked for and one JSON answer came (a server or model without streaming, or one
-    // that ignores `stream`): relayed as JSON, an SDK reading events finds none and returns an
-    // empty answer. Sent as the stream it would have been, as a cache hit is.
+  if (replayed !== undefined) {
     ctx.res.status(upstream.statusCode);
     ctx.res.setHeader('content-type', 'text/event-stream; charset=utf-8');
     ctx.res.setHeader('cache-control', 'no-cache');
-    ctx.res.end(ctx.endpoint.replay(parsed, { includeUsage: ctx.clientWantsUsage }).join(''));
+    ctx.res.end(replayed);
     return;
   }
   // The body is relayed as received: it was parsed for usage and the cache, never changed.
@@ -779,6 +785,30 @@ function answerUnrecorded(ctx: CallContext, err: RecordingFailure): void {
   // An error frame belongs in an event stream only; in audio or a text transcript it would pass for content.
   if (String(ctx.res.getHeader('content-type') ?? '').includes('text/event-stream')) ctx.res.end(PROTOCOLS[ctx.endpoint.protocol].streamErrorFrame(message, 'api_error'));
   else ctx.res.destroy();
+}
+
+/**
+ * Our own code failed on an answer the upstream sent (a bug in the relay, a header node refuses)
+ * before the client's headers went out. Not an upstream failure: sent again (the proxy's retries, a
+ * fallback, the SDK's on a 502), a generated answer was generated and billed again. One row,
+ * billed for what the upstream generated (its usage, else the input estimated), nothing cached,
+ * and a 500 that names Tollgate and asks the SDK not to retry.
+ */
+async function answerLocalFailure(ctx: CallContext, err: unknown, upstreamStatus: number): Promise<void> {
+  const reason = err instanceof Error ? err.message : String(err);
+  ctx.services.log.error(`call ${ctx.requestId}: Tollgate failed to relay the upstream's ${upstreamStatus} answer: ${err instanceof Error ? (err.stack ?? reason) : reason}`);
+  ctx.cacheStore = false;
+  if (upstreamStatus >= 200 && upstreamStatus < 300) ctx.responseBody ??= {};
+  ctx.status = 500;
+  ctx.errorType = 'internal_error';
+  try {
+    await finishAttempt(ctx);
+  } catch (e) {
+    answerUnrecorded(ctx, new RecordingFailure(e));
+    return;
+  }
+  const message = `Tollgate: the upstream answered ${upstreamStatus}, but Tollgate failed to relay its answer (${reason}); not retried, as the answer may have been billed. See the proxy log.`;
+  failCall(ctx, 500, 'api_error', message, NO_CLIENT_RETRY, { reason: ctx.errorType });
 }
 
 /**

@@ -90,6 +90,15 @@ function azureAuthHeader(h: Record<string, string | string[] | undefined>): Auth
 }
 
 /**
+ * The provider's key from the proxy's environment, trimmed as a client's key is: one read from a
+ * CRLF `.env` file or pasted with its newline made undici refuse the header, and every call was
+ * answered 502 "the upstream connection failed (UND_ERR_INVALID_ARG)" (and retried) without being sent.
+ */
+export function environmentKey(ctx: CallContext, provider: ResolvedProvider): string | undefined {
+  return ctx.services.env[provider.apiKeyEnv]?.trim() || undefined;
+}
+
+/**
  * `provider` as the client's own credential reaches it. Azure's deployment routes take a resource
  * key as `api-key` and an Entra ID token as `Authorization: Bearer`, and refuse either in the
  * other's header (AzureOpenAI sends each its own way); Anthropic takes an OAuth token as Bearer
@@ -285,7 +294,7 @@ export const identify: Stage = async (ctx, next) => {
   const fromClient = clientKey(ctx.req.headers, query, ctx.endpoint.protocol);
   const placeholder = fromClient !== undefined && /^(tollgate|dummy|sk-dummy|none|placeholder)$/i.test(fromClient);
   const ownKey = !placeholder && fromClient ? fromClient : undefined;
-  ctx.apiKey = ownKey || ctx.services.env[choice.provider.apiKeyEnv] || undefined;
+  ctx.apiKey = ownKey ?? environmentKey(ctx, choice.provider);
   if (ownKey) ctx.provider = withClientAuthHeader(ctx, choice.provider, ownKey);
   const policy = ctx.services.policy.policy;
   const id = keyIdentity(ctx.services.salt, ctx.apiKey, policy.cache.version);

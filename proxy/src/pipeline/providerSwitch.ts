@@ -10,14 +10,13 @@
  */
 import type { ResolvedProvider } from '../policy/schema';
 import type { CallContext } from './context';
-import { withClientAuthHeader } from './identity';
+import { environmentKey, withClientAuthHeader } from './identity';
 
 /** The key the call sends once moved to `to`. */
 export function keyFor(ctx: CallContext, to: ResolvedProvider): string | undefined {
   const from = ctx.provider;
   if (!from || from === to || ctx.apiKey === undefined) return ctx.apiKey;
-  const fromEnvironment = ctx.apiKey === ctx.services.env[from.apiKeyEnv];
-  return fromEnvironment ? ctx.services.env[to.apiKeyEnv] || undefined : ctx.apiKey;
+  return ctx.apiKey === environmentKey(ctx, from) ? environmentKey(ctx, to) : ctx.apiKey;
 }
 
 /**
@@ -27,7 +26,7 @@ export function keyFor(ctx: CallContext, to: ResolvedProvider): string | undefin
  */
 export function switchProvider(ctx: CallContext, to: ResolvedProvider, model: string): void {
   const from = ctx.provider;
-  const fromClient = ctx.apiKey !== undefined && !(from && ctx.apiKey === ctx.services.env[from.apiKeyEnv]);
+  const fromClient = ctx.apiKey !== undefined && !(from && ctx.apiKey === environmentKey(ctx, from));
   ctx.apiKey = keyFor(ctx, to);
   ctx.provider = fromClient && ctx.apiKey !== undefined ? withClientAuthHeader(ctx, to, ctx.apiKey) : to;
   ctx.modelUsed = model;

@@ -76,11 +76,12 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
     if (ctx.tags.feature && cfg.excludeFeatures.some((g) => globMatch(g, ctx.tags.feature!))) return next();
     const key = semanticKey(ctx.endpoint.id as SemanticEndpoint, ctx.body);
     if (!key.eligible) return next();
-    // Text past what the embedder reads never changes the vector: such a prompt is neither looked
-    // up nor indexed (the exact cache still serves it), and the reason is on the response.
-    const unread = semantic.unreadReason(key.lastUserText);
-    if (unread !== undefined) {
-      recordSkipped(ctx, `embedder cannot judge: ${unread}`);
+    // A prompt the embedder cannot judge — longer than it reads (the rest never changes the vector),
+    // long code, or another language for an English-only model — is neither embedded, looked up
+    // nor indexed (the exact cache still serves it), and the reason is on the response.
+    const cannot = semantic.cannotJudgeReason(key.lastUserText);
+    if (cannot !== undefined) {
+      recordSkipped(ctx, `embedder cannot judge: ${cannot}`);
       return next();
     }
     const pending = embedRequestText(ctx, key.lastUserText, semantic); // shared with the router

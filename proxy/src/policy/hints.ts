@@ -170,6 +170,8 @@ export function issueHint(issue: z.core.$ZodIssue, value: unknown): string | und
     if (expected === 'boolean' && typeof value === 'string') {
       const v = value.trim().toLowerCase();
       const meant = TRUTHY.has(v) ? 'true' : FALSY.has(v) ? 'false' : undefined;
+      // "true" in quotes is text because of the quotes, not because of YAML 1.2's booleans.
+      if (meant === v) return `expected true or false, got the text ${shown(value)} (in quotes): write ${meant} without quotes`;
       return meant ? `expected true or false, got the text ${shown(value)} (YAML 1.2 reads yes/no/on/off as text): write ${meant}` : undefined;
     }
     if (expected === 'array' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
@@ -197,6 +199,13 @@ export function issueHint(issue: z.core.$ZodIssue, value: unknown): string | und
     if ((expected === 'record' || expected === 'object') && Array.isArray(value))
       return value.length === 0 ? 'expected a mapping (name: value), got an empty list: write {}' : 'expected a mapping (name: value), got a list';
     return undefined;
+  }
+  // A provider named `~`, `null` or "" (YAML's "no value", made an empty key) or with a space in
+  // its name: zod said only "Invalid key in record", without the rule its key check gave.
+  if (issue.code === 'invalid_key') {
+    const rule = issue.issues[0]?.message;
+    const why = rule ? `: ${rule}` : '';
+    return key === '' ? `an entry without a name (YAML reads ~, null and "" as no value): give it a name${why}` : `${shown(key)} is not a name Tollgate takes${why}`;
   }
   if (issue.code === 'invalid_value') {
     const values = issue.values.map((v) => String(v));

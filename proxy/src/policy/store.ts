@@ -32,10 +32,27 @@ export interface PolicyStoreEvents {
 export interface PolicyStoreOptions {
   /** The user's environment (trust settings: TOLLGATE_ALLOW_KEY_ENV, TOLLGATE_TRUSTED_HOSTS…). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Calls `confirm` when a changed file should be read a second time before it is applied (default:
+   * SETTLE_MS later). Tests pass their own, so the order of writes and reads decides, not a clock.
+   */
+  settle?: (confirm: () => void) => void;
 }
 
 /** How often a policy directory that does not exist is looked for. */
 const DIRECTORY_POLL_MS = 250;
+
+/**
+ * How long a changed policy must read the same before it is applied. The watcher reports a file once
+ * it stopped growing for 50 ms, but a writer that pauses longer at a line boundary (a script writing
+ * line by line, a slow network share) left a valid prefix of the policy: one without its budgets,
+ * applied until the rest arrived. A second read this much later must find the same text.
+ */
+const SETTLE_MS = 200;
+
+const settleLater = (confirm: () => void): void => {
+  setTimeout(confirm, SETTLE_MS).unref();
+};
 
 /** Policies are small; anything bigger is not one. */
 export const MAX_POLICY_BYTES = 1024 * 1024;
@@ -110,6 +127,8 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
   private watching = false;
   /** Set while the policy's directory is missing and looked for (see awaitDirectory). */
   private directoryPoll: NodeJS.Timeout | undefined;
+  /** Counts watched changes: a confirmation started before the latest change is dropped. */
+  private changes = 0;
   lastProblems: PolicyProblem[] = [];
   /** Providers the policy file points at hosts the user has not approved (held, see trust.ts). */
   trustFindings: TrustFinding[] = [];
@@ -120,6 +139,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     readonly file: string | undefined,
     initial: Policy,
     private readonly trust: UserTrust,
+    private readonly settle: (confirm: () => void) => void,
   ) {
     super();
     this.current = initial;
@@ -131,8 +151,9 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     // Resolved now: a relative path must keep naming the same file whatever the cwd becomes.
     // A symlink to nothing (a target not checked out, a loop), the file's or its directory's, is a
     // policy that cannot be read, not "no policy": evaluate() refuses it, as it does on a reload.
-    if (!file || !entryExists(file)) return new PolicyStore(file ? resolve(file) : undefined, DEFAULT_POLICY, trust);
-    const store = new PolicyStore(resolve(file), DEFAULT_POLICY, trust);
+    const settle = opts.settle ?? settleLater;
+    if (!file || !entryExists(file)) return new PolicyStore(file ? resolve(file) : undefined, DEFAULT_POLICY, trust, settle);
+    const store = new PolicyStore(resolve(file), DEFAULT_POLICY, trust, settle);
     const result = store.evaluate();
     if (!result.ok) throw new PolicyError(result.problems);
     store.current = result.policy;
@@ -146,7 +167,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     const trust = userTrustFromEnv(opts.env ?? {});
     const { problems } = checkPolicyTrust(policy, trust, false);
     if (problems.length) throw new PolicyError(problems.map((p) => problemAt('(policy)', p.message, p.path)));
-    return new PolicyStore(undefined, policy, trust);
+    return new PolicyStore(undefined, policy, trust, settleLater);
   }
 
   get policy(): Policy {
@@ -201,6 +222,26 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
   }
 
   /**
+   * A watched change: reloads only once two reads SETTLE_MS apart (or as `settle` decides) find the
+   * same text, so a file still being written is never applied; a change in between starts over.
+   */
+  private reloadWhenSettled(): void {
+    const change = ++this.changes;
+    const seen = this.fileState();
+    this.settle(() => {
+      if (!this.watching || change !== this.changes) return;
+      if (this.fileState() === seen) this.reload();
+      else this.reloadWhenSettled();
+    });
+  }
+
+  /** What the policy path reads as now (its text, or why it cannot be read), to compare two reads. */
+  private fileState(): string {
+    const read = readPolicyText(this.file!);
+    return 'text' in read ? `text:${read.text}` : `problem:${read.problem}`;
+  }
+
+  /**
    * Emits 'invalid' unless these are the problems already reported: one save fires the directory's
    * watch and, for a linked policy, its target's, and saving the same broken text again is no news;
    * the log printed each problem two to four times. A good policy in between resets lastProblems,
@@ -235,7 +276,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     });
     this.watcher = watcher;
     const onEvent = (path: string) => {
-      if (basename(path) === name || (this.watchedTarget !== undefined && resolve(path) === this.watchedTarget)) this.reload();
+      if (basename(path) === name || (this.watchedTarget !== undefined && resolve(path) === this.watchedTarget)) this.reloadWhenSettled();
     };
     // An error before the scan (a directory that vanished) must not hang the proxy's start.
     const ready = new Promise<void>((r) => watcher.once('ready', () => r()).once('error', () => r()));
@@ -246,7 +287,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
     // (or its target): then a reload reports it and keeps the last good policy.
     watcher.on('error', (err) => {
       const path = (err as NodeJS.ErrnoException).path;
-      if (path !== undefined && (basename(path) === name || resolve(path) === this.watchedTarget)) this.reload();
+      if (path !== undefined && (basename(path) === name || resolve(path) === this.watchedTarget)) this.reloadWhenSettled();
     });
     watcher.on('unlinkDir', (path) => {
       if (resolve(path) !== dir) return;
@@ -270,7 +311,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
       this.directoryPoll = undefined;
       // The file may have been written before the new watcher's scan: read it once it is ready.
       void this.startWatcher(file).then(() => {
-        if (this.watching && existsSync(file)) this.reload();
+        if (this.watching && existsSync(file)) this.reloadWhenSettled();
       });
     }, DIRECTORY_POLL_MS);
     this.directoryPoll.unref();

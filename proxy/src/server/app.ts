@@ -73,11 +73,20 @@ export function createApp(
   app.use('/tollgate', adminGuard(extras.adminToken));
   app.mount('/tollgate', localApi(services, extras));
 
-  // Unknown routes: a provider-style 404 so SDKs show a readable message.
+  // Unknown routes: a provider-style 404 so SDKs show a readable message. A path served for other
+  // methods only (`OPTIONS` or `PUT /v1/chat/completions`) is a 405 naming them in `Allow`
+  // (RFC 9110 §15.5.6), as the providers answer it; a 404 there said the route did not exist.
   const notFound = (req: Req, res: Res) => {
+    const method = req.isHead ? 'HEAD' : req.method;
+    const allow = app.allowedMethods(req.path);
+    if (allow.length > 0) {
+      res.setHeader('allow', allow.join(', '));
+      res.status(405).json(providerError(protocolOf(req.path, req.headers), 405, 'invalid_request_error', `Tollgate does not serve ${method} ${req.path}; that path takes ${allow.join(', ')}.`));
+      return;
+    }
     res
       .status(404)
-      .json(providerError(protocolOf(req.path, req.headers), 404, 'invalid_request_error', `Tollgate does not serve ${req.method} ${req.path}. Point your SDK at http://127.0.0.1:<port>/v1 (OpenAI) or http://127.0.0.1:<port> (Anthropic).`));
+      .json(providerError(protocolOf(req.path, req.headers), 404, 'invalid_request_error', `Tollgate does not serve ${method} ${req.path}. Point your SDK at http://127.0.0.1:<port>/v1 (OpenAI) or http://127.0.0.1:<port> (Anthropic).`));
   };
 
   // Errors before or outside the pipeline (body too large, malformed encodings, bugs).

@@ -283,10 +283,16 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     events.emit('live', { event: 'budget', data: e });
   });
 
-  // Calls in flight, so a stop can let them finish (and write their ledger rows) before the
-  // database closes.
+  // Calls in flight (proxied calls, batch API requests), so a stop can let them finish (and write
+  // their ledger rows) before the database closes.
   const pipeline = buildPipeline({ governor, semantic, held });
   const inFlight = new Set<Promise<void>>();
+  const track = (p: Promise<void>): Promise<void> => {
+    inFlight.add(p);
+    const done = (): void => void inFlight.delete(p);
+    p.then(done, done);
+    return p;
+  };
   const tracked = (ctx: Parameters<typeof pipeline>[0]): Promise<void> => {
     const refused = writesRefused();
     if (refused !== undefined) {
@@ -299,11 +305,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
         .json(providerError(ctx.endpoint.protocol, 503, 'server_error', refused.message, refused.type));
       return Promise.resolve();
     }
-    const p = pipeline(ctx);
-    inFlight.add(p);
-    const done = (): void => void inFlight.delete(p);
-    p.then(done, done);
-    return p;
+    return track(pipeline(ctx));
   };
 
   const adminToken = opts.adminToken ?? randomBytes(24).toString('base64url');
@@ -363,7 +365,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     },
     },
     tracked,
-    [batchRouter(services, governor, adminToken, writesRefused)],
+    [batchRouter(services, governor, adminToken, writesRefused, track)],
   );
 
   const pricesMs = warmPrices((l) => log.info(l));

@@ -15,60 +15,90 @@ interface EncoderInternals {
 }
 
 /**
- * Pieces up to this many bytes are merged as js-tiktoken does (no heap to build). Kept short: the
- * quadratic merge of a 36-byte CJK run (12 characters between punctuation) or a German compound
+ * Pieces up to this many bytes are merged by rescanning their pairs (no heap to build). Kept short:
+ * the quadratic merge of a 36-byte CJK run (12 characters between punctuation) or a German compound
  * made a Chinese or German document count 3–4 times slower than English text of the same length.
  */
 const SHORT_PIECE = 16;
 
-const longestTokens = new WeakMap<Map<string, number>, number>();
+/**
+ * Pair ranks are cached by the ranks of the two parts: every part is a token (a single byte, or an
+ * earlier merge), and its bytes decide the merged bytes. Building a comma-joined key for every
+ * candidate pair was most of the cost of a CJK or emoji document, whose pieces run to dozens of
+ * bytes (3–4 per character) that all merge pairwise. The cache is direct-mapped (a colliding pair
+ * replaces the one before), so its memory is fixed however much text is counted.
+ */
+const CACHE_BITS = 18;
+const NO_TOKEN = -1;
 
-/** The byte length of the longest token: a longer span is never a token, so it is not looked up. */
-function longestToken(ranks: Map<string, number>): number {
-  let longest = longestTokens.get(ranks);
-  if (longest === undefined) {
-    longest = 1;
-    for (const k of ranks.keys()) {
-      let bytes = 1;
-      for (let i = 0; i < k.length; i++) if (k.charCodeAt(i) === 44 /* , */) bytes++;
-      if (bytes > longest) longest = bytes;
-    }
-    longestTokens.set(ranks, longest);
-  }
-  return longest;
+interface PairRanks {
+  /** Rank of each single byte. */
+  byte: Int32Array;
+  /** Per slot: the pair's left and right part ranks (left −1: empty) and the rank of both, or NO_TOKEN. */
+  left: Int32Array;
+  right: Int32Array;
+  rank: Int32Array;
 }
 
-/** js-tiktoken's own merge, counting the parts: quadratic, used for short pieces only. */
-function shortMergeCount(piece: Uint8Array, ranks: Map<string, number>): number {
-  const starts: number[] = [];
-  for (let i = 0; i <= piece.length; i++) starts.push(i);
-  while (starts.length > 2) {
-    let minRank = -1;
+const pairRanksOf = new WeakMap<Map<string, number>, PairRanks | null>();
+
+/** The cache for `ranks`, or null when some byte is not a token (then parts cannot be keyed by rank). */
+function pairRanksFor(ranks: Map<string, number>): PairRanks | null {
+  let cached = pairRanksOf.get(ranks);
+  if (cached === undefined) {
+    const byte = Int32Array.from({ length: 256 }, (_, b) => ranks.get(String(b)) ?? NO_TOKEN);
+    const slots = 1 << CACHE_BITS;
+    cached = byte.includes(NO_TOKEN) ? null : { byte, left: new Int32Array(slots).fill(-1), right: new Int32Array(slots), rank: new Int32Array(slots) };
+    pairRanksOf.set(ranks, cached);
+  }
+  return cached;
+}
+
+/** Rank of the part `piece[start, end)` made of the parts ranked `left` and `right`, or NO_TOKEN. */
+function pairRank(cache: PairRanks, left: number, right: number, piece: Uint8Array, start: number, end: number, ranks: Map<string, number>): number {
+  const slot = Math.imul(left ^ Math.imul(right, 0x85ebca6b), 0x9e3779b1) >>> (32 - CACHE_BITS);
+  if (cache.left[slot] === left && cache.right[slot] === right) return cache.rank[slot]!;
+  const rank = ranks.get(piece.subarray(start, end).join(',')) ?? NO_TOKEN;
+  cache.left[slot] = left;
+  cache.right[slot] = right;
+  cache.rank[slot] = rank;
+  return rank;
+}
+
+/** The merge js-tiktoken does, counting the parts: quadratic, used for short pieces only. */
+function shortMergeCount(piece: Uint8Array, ranks: Map<string, number>, cache: PairRanks): number {
+  // Part k starts at starts[k] and ends where part k + 1 starts.
+  const starts = Array.from({ length: piece.length + 1 }, (_, i) => i);
+  const parts = Array.from(piece, (b) => cache.byte[b]!);
+  while (parts.length > 1) {
+    let minRank = NO_TOKEN;
     let at = -1;
-    for (let i = 0; i < starts.length - 2; i++) {
-      const rank = ranks.get(piece.subarray(starts[i]!, starts[i + 2]!).join(','));
-      if (rank !== undefined && (minRank < 0 || rank < minRank)) {
+    for (let i = 0; i < parts.length - 1; i++) {
+      const rank = pairRank(cache, parts[i]!, parts[i + 1]!, piece, starts[i]!, starts[i + 2]!, ranks);
+      if (rank !== NO_TOKEN && (minRank === NO_TOKEN || rank < minRank)) {
         minRank = rank;
         at = i;
       }
     }
     if (at < 0) break;
+    parts.splice(at, 2, minRank);
     starts.splice(at + 1, 1);
   }
-  return starts.length - 1;
+  return parts.length;
 }
 
 /** The same merges with a heap of candidate pairs keyed (rank, start): min rank, leftmost on ties. */
-function heapMergeCount(piece: Uint8Array, ranks: Map<string, number>): number {
+function heapMergeCount(piece: Uint8Array, ranks: Map<string, number>, cache: PairRanks): number {
   const n = piece.length;
-  const longest = longestToken(ranks);
-  // Parts are identified by their first byte; `end` of a part, neighbours, and whether it still exists.
+  // Parts are identified by their first byte; `end` of a part, its rank, neighbours, and whether it still exists.
   const end = new Int32Array(n);
+  const rankOf = new Int32Array(n);
   const next = new Int32Array(n);
   const prev = new Int32Array(n);
   const alive = new Uint8Array(n).fill(1);
   for (let i = 0; i < n; i++) {
     end[i] = i + 1;
+    rankOf[i] = cache.byte[piece[i]!]!;
     next[i] = i + 1 < n ? i + 1 : -1;
     prev[i] = i - 1;
   }
@@ -108,20 +138,22 @@ function heapMergeCount(piece: Uint8Array, ranks: Map<string, number>): number {
   };
   const consider = (i: number) => {
     const j = next[i]!;
-    if (j < 0 || end[j]! - i > longest) return;
-    const rank = ranks.get(piece.subarray(i, end[j]!).join(','));
-    if (rank !== undefined) push(rank * 4294967296 + i, end[j]!);
+    if (j < 0) return;
+    const rank = pairRank(cache, rankOf[i]!, rankOf[j]!, piece, i, end[j]!, ranks);
+    if (rank !== NO_TOKEN) push(rank * 4294967296 + i, end[j]!);
   };
   for (let i = 0; i < n - 1; i++) consider(i);
   let parts = n;
   while (keys.length > 0) {
     const i = keys[0]! % 4294967296;
+    const rank = Math.floor(keys[0]! / 4294967296);
     const span = spans[0]!;
     pop();
     const j = next[i]!;
     // Stale: a merge since this pair was queued changed one of its parts (ends only grow).
     if (!alive[i] || j < 0 || end[j] !== span) continue;
     end[i] = end[j]!;
+    rankOf[i] = rank;
     alive[j] = 0;
     next[i] = next[j]!;
     if (next[j]! >= 0) prev[next[j]!] = i;
@@ -133,9 +165,9 @@ function heapMergeCount(piece: Uint8Array, ranks: Map<string, number>): number {
 }
 
 /** Tokens of one regex piece's bytes. */
-function pieceTokens(piece: Uint8Array, ranks: Map<string, number>): number {
+function pieceTokens(piece: Uint8Array, ranks: Map<string, number>, cache: PairRanks): number {
   if (piece.length <= 1 || ranks.has(piece.join(','))) return 1;
-  return piece.length <= SHORT_PIECE ? shortMergeCount(piece, ranks) : heapMergeCount(piece, ranks);
+  return piece.length <= SHORT_PIECE ? shortMergeCount(piece, ranks, cache) : heapMergeCount(piece, ranks, cache);
 }
 
 const encoder = new TextEncoder();
@@ -144,10 +176,11 @@ const encoder = new TextEncoder();
 export function countTokens(enc: Tiktoken, text: string): number {
   if (text.length === 0) return 0;
   const { patStr, rankMap } = enc as unknown as EncoderInternals;
+  const cache = rankMap instanceof Map ? pairRanksFor(rankMap as Map<string, number>) : null;
   // Another js-tiktoken whose internals moved: its own encode (correct, if slow on long runs).
-  if (typeof patStr !== 'string' || !(rankMap instanceof Map)) return enc.encode(text, [], []).length;
+  if (typeof patStr !== 'string' || cache === null) return enc.encode(text, [], []).length;
   const ranks = rankMap as Map<string, number>;
   let n = 0;
-  for (const m of text.matchAll(new RegExp(patStr, 'ug'))) n += pieceTokens(encoder.encode(m[0]), ranks);
+  for (const m of text.matchAll(new RegExp(patStr, 'ug'))) n += pieceTokens(encoder.encode(m[0]), ranks, cache);
   return n;
 }

@@ -8,14 +8,17 @@
  *
  * Sources: OpenAI's vision guide ("Calculating costs": 512px tiles with a per-model base and tile
  * price; 32px patches capped at 1,536 with a per-model multiplier) and Anthropic's vision guide
- * (width × height / 750, images scaled to a 1,568px long edge and about 1,600 tokens), and Google's
+ * (width × height / 750, and one visual token per 28×28 patch of the image padded to whole patches;
+ * scaled to a 1,568px long edge and about 1,600 tokens, from Opus 4.7 on to 2,576px and 4,784
+ * tokens: platform.claude.com/docs/en/build-with-claude/vision, read 2026-12-03), and Google's
  * Gemini token guide (ai.google.dev/gemini-api/docs/tokens, "Image": 258 tokens when both sides are
  * at most 384px, else 258 per 768×768 tile; Vertex AI scales an image to fit 3072×3072 first) and
  * media-resolution guide (ai.google.dev/gemini-api/docs/media-resolution: Gemini 3 bills an image
  * 1,120 tokens at its default, high, resolution), read 2026-12-02.
  */
+import { claudeFrom47 } from './models';
 
-/** Tokens assumed for an image of a model whose vision math is not known here (about Anthropic's most). */
+/** Tokens assumed for an image of a model whose vision math is not known here (about the most Claude took before 4.7). */
 export const UNKNOWN_IMAGE_TOKENS = 1_600;
 
 type Detail = 'low' | 'high';
@@ -58,9 +61,14 @@ const MAX_PATCHES = 1_536;
 const PATCH = 32;
 /** Tile math: fit in 2048×2048, then the short side down to 768, then 512px tiles (so at most 4 × 2). */
 const MAX_TILES = 8;
-/** Anthropic scales an image down to a 1,568px long edge and about 1,600 tokens. */
-const ANTHROPIC_MAX_EDGE = 1_568;
-const ANTHROPIC_MAX_TOKENS = 1_600;
+/**
+ * Anthropic scales an image down to fit its model's native resolution: a 1,568px long edge and about
+ * 1,600 tokens, and from Opus 4.7 on (tokens/models.ts claudeFrom47) 2,576px and 4,784 tokens (92×52
+ * patches; a 3.75 MP image was reserved at 1,600 tokens and billed about three times that).
+ */
+const ANTHROPIC_STANDARD = { edge: 1_568, tokens: 1_600 };
+const ANTHROPIC_HIGH_RESOLUTION = { edge: 2_576, tokens: 4_784 };
+const ANTHROPIC_PATCH = 28;
 
 /** Gemini (before 3): 258 tokens a tile of 768px, one tile for an image within 384×384, at most 3072×3072. */
 const GEMINI_TILE_TOKENS = 258;
@@ -114,9 +122,13 @@ export function imageTokens(model: string, detail: Detail, size: { width: number
       // These models read `detail` as no cap below the patch limit: the size alone decides.
       return Math.ceil((known ? patches(known.width, known.height) : MAX_PATCHES) * v.multiplier);
     case 'anthropic': {
-      if (!known) return ANTHROPIC_MAX_TOKENS;
-      const scale = Math.min(1, ANTHROPIC_MAX_EDGE / Math.max(known.width, known.height));
-      return Math.min(ANTHROPIC_MAX_TOKENS, Math.ceil((known.width * scale * (known.height * scale)) / 750));
+      const tier = claudeFrom47(model) ? ANTHROPIC_HIGH_RESOLUTION : ANTHROPIC_STANDARD;
+      if (!known) return tier.tokens;
+      const scale = Math.min(1, tier.edge / Math.max(known.width, known.height));
+      const w = known.width * scale;
+      const h = known.height * scale;
+      // The larger of Anthropic's two formulas: pixels / 750, and whole 28px patches (more for a small image).
+      return Math.min(tier.tokens, Math.max(Math.ceil((w * h) / 750), Math.ceil(w / ANTHROPIC_PATCH) * Math.ceil(h / ANTHROPIC_PATCH)));
     }
     case 'gemini':
       // Gemini reads no `detail`; an image it cannot see the size of may be as large as its cap (16 tiles).

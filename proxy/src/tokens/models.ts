@@ -46,18 +46,27 @@ const CLAUDE_FROM_4_7 = 1.9;
 const CLAUDE_VERSION = /claude-(?:[a-z]+-)?(\d{1,2})(?:[.-](\d)(?!\d))?/;
 
 /**
- * How many tokens the model's own tokenizer may count where the estimate (encodingForModel) counts
- * one: 1 for OpenAI's own models and any model whose tokenizer is not known to count more; more for
- * Claude (above), taking a Claude model newer than 4.7 (4.8, 5, a new family) or without a version
- * (`claude-sonnet-latest`) to use the newer, hungrier tokenizer — the safe side. For reservations only (pipeline/cost.ts reservationInputTokens).
+ * Whether a Claude model is 4.7 (Opus 4.7) or later: a version from 4.7 on (4.8, 5, a new family), or none
+ * (`claude-sonnet-latest`: an alias names the newest model) — the safe side for its tokenizer and
+ * its image resolution. False for any model that is not Claude.
  */
-export function reservationTokenFactor(model: string): number {
+export function claudeFrom47(model: string): boolean {
   const m = model.trim().toLowerCase();
-  if (!m.includes('claude')) return 1;
+  if (!m.includes('claude')) return false;
   const v = CLAUDE_VERSION.exec(m);
-  // No version: an alias (`claude-opus-latest`) names the newest model.
-  if (!v) return CLAUDE_FROM_4_7;
+  if (!v) return true;
   const major = Number(v[1]);
   const minor = v[2] === undefined ? 0 : Number(v[2]);
-  return major > 4 || (major === 4 && minor >= 7) ? CLAUDE_FROM_4_7 : CLAUDE_BEFORE_4_7;
+  return major > 4 || (major === 4 && minor >= 7);
+}
+
+/**
+ * How many tokens the model's own tokenizer may count where the estimate (encodingForModel) counts
+ * one: 1 for OpenAI's own models and any model whose tokenizer is not known to count more; more for
+ * Claude (above), the newer, hungrier tokenizer from 4.7 on (claudeFrom47). For reservations only
+ * (pipeline/cost.ts reservationInputTokens).
+ */
+export function reservationTokenFactor(model: string): number {
+  if (!model.toLowerCase().includes('claude')) return 1;
+  return claudeFrom47(model) ? CLAUDE_FROM_4_7 : CLAUDE_BEFORE_4_7;
 }

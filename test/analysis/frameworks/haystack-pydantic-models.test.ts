@@ -10,18 +10,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../../proxy/src/analysis/index';
-import { pythonParser } from '../../../proxy/src/analysis/code/python-calls';
-import { applyEdits } from '../support';
+import { applyEdits, pythonHasErrors } from '../support';
 
 const lines = (...l: string[]) => `${l.join('\n')}\n`;
 const py = (...l: string[]) => analyzeFile({ path: '/repo/pipeline.py', text: lines(...l) });
-
-async function pythonHasErrors(text: string): Promise<boolean> {
-  const tree = (await pythonParser()).parse(text)!;
-  const bad = tree.rootNode.hasError;
-  tree.delete();
-  return bad;
-}
 
 describe('Haystack integration generators', () => {
   it('AnthropicChatGenerator without max_tokens is bounded by its 1,024 default: a lens with a worst case, no finding', async () => {

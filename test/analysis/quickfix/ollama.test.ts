@@ -4,20 +4,11 @@
  * fields and is dropped, so a fix inserting it would silence the finding and limit nothing.
  * ollama-python's `chat` / `generate` take the model as their first positional argument.
  */
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../../proxy/src/analysis/index';
-import { pythonParser } from '../../../proxy/src/analysis/code/python-calls';
-import { applyEdits } from '../support';
+import { applyEdits, pythonHasErrors, tsSyntaxErrors } from '../support';
 
 const lines = (...l: string[]) => `${l.join('\n')}\n`;
-
-async function pythonHasErrors(text: string): Promise<boolean> {
-  const tree = (await pythonParser()).parse(text)!;
-  const bad = tree.rootNode.hasError;
-  tree.delete();
-  return bad;
-}
 
 describe("LangChain's ChatOllama: the fix inserts the field it reads", () => {
   it.each([
@@ -42,8 +33,7 @@ describe("LangChain's ChatOllama: the fix inserts the field it reads", () => {
     expect(r.diagnostics).toHaveLength(1);
     const fixed = applyEdits(text, r.diagnostics[0]!.fixes[0]!.edits);
     expect(fixed.split('\n')[1]).toBe(want);
-    const sf = ts.createSourceFile('llm.ts', fixed, ts.ScriptTarget.Latest, true);
-    expect((sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics).toEqual([]);
+    expect(tsSyntaxErrors('llm.ts', fixed)).toBe(0);
     expect((await analyzeFile({ path: '/repo/llm.ts', text: fixed })).diagnostics).toEqual([]);
   });
 });

@@ -24,13 +24,24 @@ describe('is this English?', () => {
     }
   });
 
+  it('one accented word among English ones is a loanword, a lowercase word between capitalised ones part of a name', () => {
+    for (const t of ['Best jalapeño poppers recipe', 'Is a cliché always bad in writing?', 'Best café near Montréal airport', 'Is Lago di Como worth visiting?', 'How far is Rio de Janeiro from Sao Paulo?']) {
+      expect(looksEnglish(t), t).toBe(true);
+    }
+    // Accented words as half the prompt or more, or beside another language's function words, still mark it.
+    for (const t of ['Thơ về biển', 'Mikä päivä on 1311861118074000', 'Bonne journée', 'Hur återställer jag mitt lösenord?', 'Où est la gare de Lyon?']) {
+      expect(looksEnglish(t), t).toBe(false);
+    }
+  });
+
   it('misjudges few of the written prompts on either side', () => {
     const wrongOther = NOT_ENGLISH.filter((t) => looksEnglish(t));
     const wrongEnglish = ENGLISH.filter((t) => !looksEnglish(t));
-    // Measured when written: 2 of 204 ("Var ligger stationen?", "Co to znaczy?": their function
-    // words are English words too) and 5 of 82 (an accented word or "di"/"del" and no English function word).
+    // Measured: 2 of 204 ("Var ligger stationen?", "Co to znaczy?": their function words are
+    // English words too) and 1 of 82 ("Python del statement": "del" and no English function word;
+    // 5 before accented loanwords and name particles were told apart).
     expect(wrongOther.length, wrongOther.join(' | ')).toBeLessThanOrEqual(2);
-    expect(wrongEnglish.length, wrongEnglish.join(' | ')).toBeLessThanOrEqual(5);
+    expect(wrongEnglish.length, wrongEnglish.join(' | ')).toBeLessThanOrEqual(1);
   });
 });
 

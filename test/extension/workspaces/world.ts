@@ -48,6 +48,14 @@ export interface World {
   workspaceFile: { fsPath: string; path: string; scheme: string } | undefined;
   /** Settings written through WorkspaceConfiguration.update, in order. */
   updates: Array<{ key: string; value: unknown; target: unknown; scope: string | undefined }>;
+  /** The workspace's own values (its .vscode/settings.json), over `settings` (the user's) when trusted. */
+  workspaceSettings: Record<string, unknown>;
+  /** Whether update() also writes the value to its target (user or workspace) and fires the change. */
+  applyUpdates: boolean;
+  /** Answers for the next messages shown, in order (the button picked, undefined: dismissed). */
+  messageAnswers: Array<(m: Shown) => string | undefined>;
+  /** Answers for the next input boxes, in order. */
+  inputAnswers: string[];
 }
 
 /** The one world of a test file: its vi.mock factory and its tests import the same module. */
@@ -73,6 +81,10 @@ export function newWorld(): World {
     folderSettings: new Map(),
     workspaceFile: undefined,
     updates: [],
+    workspaceSettings: {},
+    applyUpdates: false,
+    messageAnswers: [],
+    inputAnswers: [],
   };
 }
 
@@ -103,15 +115,21 @@ export async function worldVscode(world: World): Promise<Record<string, unknown>
       const folder = scope && world.folders.find((f) => scope.fsPath.startsWith(`${f.uri.fsPath}/`));
       const own = folder ? world.folderSettings.get(folder.uri.fsPath) : undefined;
       if (own && full in own) return own[full];
+      if (world.trusted && full in world.workspaceSettings) return world.workspaceSettings[full];
       return full in world.settings ? world.settings[full] : def;
     },
     update: async (key: string, value: unknown, target: unknown) => {
-      world.updates.push({ key: section ? `${section}.${key}` : key, value, target, scope: scope?.fsPath });
+      const full = section ? `${section}.${key}` : key;
+      world.updates.push({ key: full, value, target, scope: scope?.fsPath });
+      if (!world.applyUpdates) return;
+      if (target === 2 /* ConfigurationTarget.Workspace */) world.workspaceSettings[full] = value;
+      else world.settings[full] = value;
+      fireChange(world, [full]);
     },
     inspect: (key: string) => {
       const full = section ? `${section}.${key}` : key;
       const folder = scope && world.folders.find((f) => scope.fsPath === f.uri.fsPath || scope.fsPath.startsWith(`${f.uri.fsPath}/`));
-      return { key: full, globalValue: world.settings[full], workspaceFolderValue: folder ? world.folderSettings.get(folder.uri.fsPath)?.[full] : undefined };
+      return { key: full, globalValue: world.settings[full], workspaceValue: world.workspaceSettings[full], workspaceFolderValue: folder ? world.folderSettings.get(folder.uri.fsPath)?.[full] : undefined };
     },
   });
   Object.defineProperty(ws, 'workspaceFile', { get: () => world.workspaceFile });
@@ -119,9 +137,11 @@ export async function worldVscode(world: World): Promise<Record<string, unknown>
   ws.asRelativePath = (p: string | { fsPath: string }) => (typeof p === 'string' ? p : p.fsPath);
   const win = vscode.window as Record<string, unknown>;
   const show = (level: Shown['level']) => (text: string, ...rest: unknown[]) => {
-    world.shown.push({ level, text, items: rest.filter((r): r is string => typeof r === 'string') });
-    return Promise.resolve(undefined);
+    const shown: Shown = { level, text, items: rest.filter((r): r is string => typeof r === 'string') };
+    world.shown.push(shown);
+    return Promise.resolve(world.messageAnswers.shift()?.(shown));
   };
+  win.showInputBox = async () => world.inputAnswers.shift();
   win.showInformationMessage = show('info');
   win.showWarningMessage = show('warning');
   win.showErrorMessage = show('error');
@@ -175,7 +195,11 @@ export function changeSettings(world: World, changes: Record<string, unknown>): 
     if (v === undefined) delete world.settings[k];
     else world.settings[k] = v;
   }
-  const keys = Object.keys(changes);
+  fireChange(world, Object.keys(changes));
+}
+
+/** onDidChangeConfiguration for these keys, the way VS Code fires it (also for a value a more specific scope overrides). */
+function fireChange(world: World, keys: string[]): void {
   const event = { affectsConfiguration: (s: string) => keys.some((k) => k === s || k.startsWith(`${s}.`) || s.startsWith(`${k}.`)) };
   for (const l of [...world.configListeners]) l(event);
 }

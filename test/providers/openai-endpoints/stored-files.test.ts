@@ -54,13 +54,13 @@ describe('file content', () => {
 });
 
 describe('methods the relayed APIs do not use', () => {
-  it('TRACE, PUT, PATCH and OPTIONS on /v1/vector_stores and /v1/uploads get a 404 and reach no upstream', async () => {
+  it('TRACE, PUT, PATCH and OPTIONS on /v1/vector_stores and /v1/uploads get a 405 allowing what the relay takes, and reach no upstream', async () => {
     for (const method of ['TRACE', 'PUT', 'PATCH', 'OPTIONS']) {
       for (const path of ['/v1/vector_stores/vs_1', '/v1/uploads/upload_abc/parts']) {
         const seen = t.up.requests.length;
         // undici's request, not fetch: fetch refuses to send TRACE.
         const res = await request(`${t.h.proxy.url}${path}`, { method, headers: { authorization: 'Bearer sk-proj-files' } });
-        expect(res.statusCode, `${method} ${path}`).toBe(404);
+        expect([res.statusCode, res.headers.allow], `${method} ${path}`).toEqual([405, 'GET, POST, DELETE, HEAD']);
         expect(((await res.body.json()) as { error: { message: string } }).error.message).toContain(`does not serve ${method}`);
         expect(t.up.requests.length).toBe(seen);
       }

@@ -137,27 +137,47 @@ interface Params {
 }
 
 /**
- * Field writes after the declaration: `params.MaxTokens = openai.Int(300)`. Read in the whole scope
- * the variable is declared in, closures included: a package variable set up in `init()`, or params
- * a goroutine sends after the enclosing function filled them in.
+ * What each name of a scope is given field by field, in source order: `name.Field = value` (a
+ * field and its value), `name.A.B = …` (a nested write) and `&name` (a pointer handed on). Indexed
+ * once per scope: a package variable read by every handler of a file re-read the whole file per call.
  */
-function fieldWrites(name: string, scope: Node): { fields: Map<string, Node>; opaque: boolean } {
-  const fields = new Map<string, Node>();
-  let opaque = false;
+type FieldWrite = { field: string; value: Node } | 'nested' | 'pointer';
+const scopeFieldWrites = perNode((scope) => {
+  const index = new Map<string, FieldWrite[]>();
+  const add = (name: string, w: FieldWrite) => {
+    const list = index.get(name);
+    if (list) list.push(w);
+    else index.set(name, [w]);
+  };
   for (const st of scope.descendantsOfType(['assignment_statement', 'unary_expression'])) {
     if (!st) continue;
-    // `&params` handed to a function may set any field.
     if (st.type === 'unary_expression') {
-      if (st.childForFieldName('operator')?.text === '&' && st.childForFieldName('operand')?.text === name) opaque = true;
+      const operand = st.childForFieldName('operand');
+      if (st.childForFieldName('operator')?.text === '&' && operand) add(operand.text, 'pointer');
       continue;
     }
     for (const l of named(st.childForFieldName('left') ?? st)) {
       if (l.type !== 'selector_expression') continue;
       const chain = chainOf(l);
-      if (chain?.[0] !== name) continue;
-      if (chain.length === 2) fields.set(chain[1]!, named(st.childForFieldName('right') ?? st)[0] ?? l);
-      else opaque = true;
+      if (!chain) continue;
+      add(chain[0]!, chain.length === 2 ? { field: chain[1]!, value: named(st.childForFieldName('right') ?? st)[0] ?? l } : 'nested');
     }
+  }
+  return index;
+});
+
+/**
+ * Field writes after the declaration: `params.MaxTokens = openai.Int(300)`. Read in the whole scope
+ * the variable is declared in, closures included: a package variable set up in `init()`, or params
+ * a goroutine sends after the enclosing function filled them in. `&params` handed to a function, or a
+ * nested write, may set any field.
+ */
+function fieldWrites(name: string, scope: Node): { fields: Map<string, Node>; opaque: boolean } {
+  const fields = new Map<string, Node>();
+  let opaque = false;
+  for (const w of scopeFieldWrites(scope).get(name) ?? []) {
+    if (typeof w === 'string') opaque = true;
+    else fields.set(w.field, w.value);
   }
   return { fields, opaque };
 }

@@ -112,10 +112,38 @@ interface Builder {
   build?: Node;
 }
 
-/** `b` or `this.b`: the variable or field `name`. */
-function isVariable(n: Node | null, name: string): boolean {
-  return (n?.type === 'identifier' && n.text === name) || (n?.type === 'field_access' && n.childForFieldName('object')?.type === 'this' && n.childForFieldName('field')?.text === name);
+/** The variable or field `n` names: `b`, or `this.b`. */
+function variableName(n: Node | null): string | undefined {
+  if (n?.type === 'identifier') return n.text;
+  return n?.type === 'field_access' && n.childForFieldName('object')?.type === 'this' ? n.childForFieldName('field')?.text : undefined;
 }
+
+/**
+ * The calls made on each variable of a scope (`b.maxTokens(100)`, `this.b.model(…)`) in source
+ * order, and the variables handed to a method as an argument. Indexed once per scope: a builder
+ * field read by every method of a class re-read the whole class per call.
+ */
+const scopeBuilderUses = perNode((scope) => {
+  const calls = new Map<string, Array<{ start: number; end: number; call: Builder['calls'][number] }>>();
+  const passed = new Set<string>();
+  for (const m of scope.descendantsOfType('method_invocation')) {
+    const name = m ? variableName(m.childForFieldName('object')) : undefined;
+    if (!m || name === undefined) continue;
+    const args = m.childForFieldName('arguments');
+    const use = { start: m.startIndex, end: m.endIndex, call: { name: m.childForFieldName('name')?.text ?? '', args: args ? named(args) : [] } };
+    const list = calls.get(name);
+    if (list) list.push(use);
+    else calls.set(name, [use]);
+  }
+  for (const a of scope.descendantsOfType('argument_list')) {
+    if (!a) continue;
+    for (const x of named(a)) {
+      const name = variableName(x);
+      if (name !== undefined) passed.add(name);
+    }
+  }
+  return { calls, passed };
+});
 
 /**
  * Calls made on a builder variable in statements of their own: `b.maxTokens(100);`, anywhere in the
@@ -123,15 +151,11 @@ function isVariable(n: Node | null, name: string): boolean {
  * being read (`at`'s own calls) is left out: it is read already.
  */
 function laterCalls(name: string, at: Node, scope: Node, into: Builder): void {
-  for (const m of scope.descendantsOfType('method_invocation')) {
-    if (!m || !isVariable(m.childForFieldName('object'), name)) continue;
-    if (m.startIndex <= at.startIndex && at.endIndex <= m.endIndex) continue;
-    const method = m.childForFieldName('name')?.text ?? '';
-    const args = m.childForFieldName('arguments');
-    into.calls.push({ name: method, args: args ? named(args) : [] });
-  }
+  const uses = scopeBuilderUses(scope);
+  const [start, end] = [at.startIndex, at.endIndex];
+  for (const use of uses.calls.get(name) ?? []) if (!(use.start <= start && end <= use.end)) into.calls.push(use.call);
   // Handed to another method, it may be given anything.
-  for (const a of scope.descendantsOfType('argument_list')) if (a && named(a).some((x) => isVariable(x, name))) into.opaque = true;
+  if (uses.passed.has(name)) into.opaque = true;
 }
 
 function readBuilder(n: Node | null | undefined, depth = 0): Builder | undefined {

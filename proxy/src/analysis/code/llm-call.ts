@@ -301,13 +301,16 @@ export function classifyCallee(fullChain: string[], isNew: boolean, hints: FileH
   if (chain.length < 2) return undefined;
   if (last === 'converse' || last === 'converse_stream') return 'bedrock-converse';
   if (last === 'invoke_model' || last === 'invoke_model_with_response_stream') return 'bedrock-invoke';
-  if (['chat.completions.create', 'chat.completions.stream', 'chat.completions.parse'].includes(tail(3))) return 'openai-chat';
+  // openai-node's runTools loops chat completions with the same params (and limit) on every request.
+  if (['chat.completions.create', 'chat.completions.stream', 'chat.completions.parse', 'chat.completions.runTools'].includes(tail(3))) return 'openai-chat';
   if (['responses.create', 'responses.stream', 'responses.parse'].includes(tail(2))) return 'openai-responses';
   if (tail(2) === 'completions.create') return 'openai-completions';
   // openai-python < 1.0 (still common in older code).
   if (tail(2) === 'ChatCompletion.create' || tail(2) === 'ChatCompletion.acreate') return 'openai-chat';
   if (tail(2) === 'Completion.create' || tail(2) === 'Completion.acreate') return 'openai-completions';
   if (tail(2) === 'messages.create' || tail(2) === 'messages.stream') return 'anthropic-messages';
+  // The beta client's structured-output parse and tool loop take the Messages params, max_tokens required.
+  if (['beta.messages.parse', 'beta.messages.toolRunner', 'beta.messages.tool_runner'].includes(tail(3))) return 'anthropic-messages';
   if (['chat.complete', 'chat.stream', 'chat.complete_async', 'chat.stream_async', 'chat.parse', 'chat.parse_async'].includes(tail(2))) return 'mistral-chat';
   if (['models.generateContent', 'models.generateContentStream', 'models.generate_content', 'models.generate_content_stream'].includes(tail(2)))
     return 'google-genai';

@@ -913,7 +913,7 @@ function partialUses(call: DetectedCall, node: Node, b: PyBindings): void {
   if (call.limit !== 'missing') delete call.insertion;
 }
 
-const SDK_METHODS = new Set(['create', 'acreate', 'stream', 'parse', 'complete', 'complete_async', 'stream_async', 'generate_content', 'generate_content_stream']);
+const SDK_METHODS = new Set(['create', 'acreate', 'stream', 'parse', 'tool_runner', 'complete', 'complete_async', 'stream_async', 'generate_content', 'generate_content_stream']);
 
 /**
  * The chain a call really has when its head is an alias of a sub-client:

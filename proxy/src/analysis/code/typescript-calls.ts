@@ -389,7 +389,7 @@ export function findTypeScriptCalls(path: string, text: string): DetectedCall[] 
   return calls;
 }
 
-const SDK_METHODS = new Set(['create', 'stream', 'parse', 'complete', 'generateContent', 'generateContentStream']);
+const SDK_METHODS = new Set(['create', 'stream', 'parse', 'runTools', 'toolRunner', 'complete', 'generateContent', 'generateContentStream']);
 
 /**
  * The chain a call really has when its head is a const alias of a sub-client:

@@ -53,6 +53,8 @@ export interface PromptDocument {
   headerEnd: number;
   limitInsertion?: OutputLimitInsertion;
   sections: PromptSection[];
+  /** The sections are CommonMark, so indented lines after a blank line can be code blocks (Markdown prompt and instruction files). */
+  markdown?: boolean;
   /** Errors that kept part of the file from being read (reported as `prompt-parse-error` findings, not thrown). */
   parseProblems: Array<{
     message: string;

@@ -10,8 +10,11 @@ import { withoutTemplateComments } from './template-comments';
 import { normaliseModelName } from './model-names';
 import { getNode, outputLimitOf, parseProblemsOf, scalarString, seqItems } from './yaml-nodes';
 
-/** `mdx`: the file is MDX, whose ESM blocks, component tags and `{/* … *\/}` comments are not rendered text. */
-export function parseMarkdownPrompt(text: string, kind: PromptFileKind, options: { mdx?: boolean } = {}): PromptDocument {
+/**
+ * `mdx`: the file is MDX, whose ESM blocks, component tags and `{/* … *\/}` comments are not rendered text.
+ * `markdown`: the file is CommonMark (not a `.txt` or other text template; MDX has no indented code).
+ */
+export function parseMarkdownPrompt(text: string, kind: PromptFileKind, options: { mdx?: boolean; markdown?: boolean } = {}): PromptDocument {
   const fm = splitFrontMatter(text);
   // `model` may be a list tried in order (prompt files and custom agents): the first is the one priced.
   const modelNode = getNode(fm.doc?.contents, 'model');
@@ -31,6 +34,7 @@ export function parseMarkdownPrompt(text: string, kind: PromptFileKind, options:
       // A template's comments are not rendered; Markdown prompt and instruction files are sent as written.
       .map((s) => (kind === 'prompt-template' ? withoutTemplateComments(s, false, options.mdx) : s))
       .filter((s) => s.text.trim().length > 0),
+    ...(options.markdown && !options.mdx ? { markdown: true } : {}),
     parseProblems: parseProblemsOf(fm.doc, fm.yamlStart),
   };
 }

@@ -7,7 +7,8 @@ import { isInstructionKind } from '../prompt/detect';
 import { splitFrontMatter } from '../prompt/frontmatter';
 import type { PromptSection } from '../prompt/document';
 import { alternativeBranches } from '../text/branches';
-import { fencedRanges, inFence } from '../text/fences';
+import { inFence } from '../text/fences';
+import { codeRanges } from '../text/indented-code';
 import { normalise, paragraphs, sentences, wordCount, type Segment } from '../text/segments';
 import { localSaving, replaceFix, sectionRange, tokens, type PromptRuleContext, type RuleFinding } from './context';
 import { inlineExampleSpans } from './prompt-content';
@@ -102,7 +103,7 @@ export function duplicateFindings(ctx: PromptRuleContext): RuleFinding[] {
       seenLines = new Map();
     }
     const paras = paragraphs(s.text);
-    const fences = fencedRanges(s.text);
+    const fences = codeRanges(s.text, ctx.doc.markdown);
     // `{% if %}…{% else %}…` branches are alternatives: a line in both is sent once.
     const exclusive = alternativeBranches(s.text);
     const alternative = (priorSection: number, priorStart: number, start: number) =>

@@ -4,6 +4,8 @@
  */
 import { saving } from '../cost/savings';
 import type { PromptSection } from '../prompt/document';
+import { type FencedBlock, fencedBlocks } from '../text/fences';
+import { indentedCodeRanges } from '../text/indented-code';
 import { localSaving, replaceFix, sectionRange, tokens, type PromptRuleContext, type RuleFinding } from './context';
 
 interface Span {
@@ -11,56 +13,12 @@ interface Span {
   end: number;
 }
 
-/**
- * Fenced code blocks, as CommonMark reads them: an opening run of 3+ backticks or tildes (with an
- * info string; a backtick fence's has no backtick) up to the next bare run of the same character at
- * least as long — a ```` block showing a ``` sample ends at its own ````, not inside the sample. An
- * opener with no closer is not a block. Linear in the lines: for each fence character and length
- * the openers use, the next closing line is precomputed once (searching per opener was quadratic in
- * files with many unclosed openers).
- */
-function fencedBlocks(text: string): Array<Span & { info: string; bodyStart: number; bodyEnd: number }> {
-  const out: Array<Span & { info: string; bodyStart: number; bodyEnd: number }> = [];
-  const lines: Array<{ start: number; end: number; text: string }> = [];
-  let at = 0;
-  for (const l of text.split('\n')) {
-    lines.push({ start: at, end: at + l.length, text: l });
-    at += l.length + 1;
-  }
-  const bare = lines.map((l) => /^[ \t]*(`{3,}|~{3,})[ \t]*$/.exec(l.text)?.[1]);
-  // For a fence character and minimum length, the index of the next closing line at or after each line.
-  const closers = new Map<string, Int32Array>();
-  const nextClose = (fence: string, from: number): number => {
-    const key = `${fence[0]}${fence.length}`;
-    let next = closers.get(key);
-    if (!next) {
-      next = new Int32Array(lines.length + 1).fill(-1);
-      for (let i = lines.length - 1; i >= 0; i--) {
-        const b = bare[i];
-        next[i] = b && b[0] === fence[0] && b.length >= fence.length ? i : next[i + 1]!;
-      }
-      closers.set(key, next);
-    }
-    return next[from]!;
-  };
-  for (let i = 0; i < lines.length - 1; i++) {
-    const m = /^([ \t]*)(`{3,}|~{3,})(.*)$/.exec(lines[i]!.text);
-    if (!m || (m[2]![0] === '`' && m[3]!.includes('`'))) continue;
-    const j = nextClose(m[2]!, i + 1);
-    if (j < 0) continue;
-    const bodyStart = lines[i + 1]!.start;
-    out.push({ start: lines[i]!.start, end: lines[j]!.end, info: m[3]!.trim().toLowerCase(), bodyStart, bodyEnd: lines[j]!.start });
-    i = j;
-  }
-  return out;
-}
-
 function inside(spans: Span[], at: number): boolean {
   return spans.some((s) => at >= s.start && at < s.end);
 }
 
 /** Multi-line JSON values: fenced ```json blocks, and bare blocks starting with a line `{`/`[`. */
-function jsonBlocks(text: string, fences: ReturnType<typeof fencedBlocks>): Span[] {
+function jsonBlocks(text: string, fences: FencedBlock[]): Span[] {
   const out: Span[] = [];
   for (const f of fences) {
     if (f.info === 'json' || f.info === 'jsonc' || f.info === '') {
@@ -121,7 +79,7 @@ function withoutJsonWhitespace(json: string): string {
   return out;
 }
 
-function jsonFindings(ctx: PromptRuleContext, s: PromptSection, fences: ReturnType<typeof fencedBlocks>): RuleFinding[] {
+function jsonFindings(ctx: PromptRuleContext, s: PromptSection, fences: FencedBlock[]): RuleFinding[] {
   const out: RuleFinding[] = [];
   for (const b of jsonBlocks(s.text, fences)) {
     const original = s.text.slice(b.start, b.end);
@@ -279,7 +237,9 @@ export function formattingFindings(ctx: PromptRuleContext): RuleFinding[] {
   const out: RuleFinding[] = [];
   for (const s of ctx.doc.sections) {
     const fences = fencedBlocks(s.text);
-    out.push(...jsonFindings(ctx, s, fences), ...whitespaceFindings(ctx, s, fences), ...decorationFindings(ctx, s, fences));
+    // Spaces and rules inside an indented code sample are part of the sample, as in a fenced one.
+    const code = ctx.doc.markdown ? [...fences, ...indentedCodeRanges(s.text, fences.map((f) => [f.start, f.end])).map(([start, end]) => ({ start, end }))] : fences;
+    out.push(...jsonFindings(ctx, s, fences), ...whitespaceFindings(ctx, s, code), ...decorationFindings(ctx, s, code));
   }
   return out;
 }

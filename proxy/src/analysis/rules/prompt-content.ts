@@ -8,6 +8,7 @@ import { saving } from '../cost/savings';
 import { stripPlaceholders } from '../cost/lens';
 import { findPlaceholders } from '../text/placeholders';
 import { fencedRanges, inFence, mergeSpans } from '../text/fences';
+import { codeRanges } from '../text/indented-code';
 import { isInstructionKind } from '../prompt/detect';
 import { worstCase, worstCaseFigures } from './output-limit';
 import { sectionRange, tokens, type PromptRuleContext, type RuleFinding } from './context';
@@ -37,7 +38,7 @@ export function unboundedOutputFindings(ctx: PromptRuleContext): RuleFinding[] {
   if (isInstructionKind(ctx.doc.kind)) return [];
   const out: RuleFinding[] = [];
   for (const s of ctx.doc.sections) {
-    const fences = fencedRanges(s.text);
+    const fences = codeRanges(s.text, ctx.doc.markdown);
     for (const m of s.text.matchAll(UNBOUNDED)) {
       if (inFence(fences, m.index) || negated(s.text, m.index)) continue;
       out.push({
@@ -67,7 +68,7 @@ function quoted(before: string, after: string): boolean {
 export function politenessFindings(ctx: PromptRuleContext): RuleFinding[] {
   const out: RuleFinding[] = [];
   for (const s of ctx.doc.sections) {
-    const fences = fencedRanges(s.text);
+    const fences = codeRanges(s.text, ctx.doc.markdown);
     for (const m of s.text.matchAll(POLITE)) {
       if (inFence(fences, m.index)) continue;
       const lineStart = s.text.lastIndexOf('\n', m.index - 1) + 1;

@@ -1,29 +1,46 @@
+/** A fenced code block: from its opening fence line to the end of its closing one (or of the text). */
+export interface FencedBlock {
+  start: number;
+  end: number;
+  /** The info string, lower-cased (`json`, `python`, or ''). */
+  info: string;
+  bodyStart: number;
+  bodyEnd: number;
+}
+
 /**
  * Fenced code blocks (``` / ~~~) in a prompt or instruction file. Text inside them is code or data
  * shown to the model — "Please try again" in an HTML sample, `# List all rules` in a shell sample,
- * `{user_id}` in an f-string — not words addressed to the model, so content rules skip it.
+ * `{user_id}` in an f-string — not words addressed to the model, so content and formatting rules skip
+ * it. Read as CommonMark §4.5 does: an opening run of 3+ backticks or tildes (a backtick fence's info
+ * string has no backtick) up to the next bare run of the same character at least as long (a ````
+ * block may show ``` samples); an opener with no closer runs to the end of the text — a sample left
+ * open at the end of a prompt is still code, and collapsing its spaces would change it. One pass.
  */
-export function fencedRanges(text: string): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  // The open fence: where it starts, and its run of backticks or tildes. As in CommonMark, only a bare
-  // run of the same character at least as long closes it (a ```` block may show ``` samples).
-  let open: { at: number; run: string } | undefined;
+export function fencedBlocks(text: string): FencedBlock[] {
+  const out: FencedBlock[] = [];
+  let open: { at: number; run: string; info: string; bodyStart: number } | undefined;
   let at = 0;
   for (const line of text.split('\n')) {
     const m = /^\s*(`{3,}|~{3,})(.*)$/.exec(line);
     if (m) {
       const run = m[1]!;
       if (!open) {
-        if (run[0] !== '`' || !m[2]!.includes('`')) open = { at, run };
+        if (run[0] !== '`' || !m[2]!.includes('`')) open = { at, run, info: m[2]!.trim().toLowerCase(), bodyStart: Math.min(at + line.length + 1, text.length) };
       } else if (run[0] === open.run[0] && run.length >= open.run.length && m[2]!.trim() === '') {
-        out.push([open.at, at + line.length]);
+        out.push({ start: open.at, end: at + line.length, info: open.info, bodyStart: open.bodyStart, bodyEnd: at });
         open = undefined;
       }
     }
     at += line.length + 1;
   }
-  if (open) out.push([open.at, text.length]);
+  if (open) out.push({ start: open.at, end: text.length, info: open.info, bodyStart: open.bodyStart, bodyEnd: text.length });
   return out;
+}
+
+/** The spans of `fencedBlocks`, sorted and disjoint. */
+export function fencedRanges(text: string): Array<[number, number]> {
+  return fencedBlocks(text).map((b) => [b.start, b.end]);
 }
 
 /**

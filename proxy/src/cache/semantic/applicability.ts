@@ -26,17 +26,22 @@ const ELIDED = /^(?:[cdjlmnt]|qu|dell|nell|dall|sull|all)['’]/;
 const SHARED_WORDS: ReadonlySet<string> = new Set(['a', 'as', 'do', 'in', 'is', 'no', 'me', 'was', 'will', 'also', 'over', 'per', 'plus']);
 
 /**
- * Whether the embedder only reads English: every local model Tollgate ships or downloads does; an
- * upstream embedding API (OpenAI's) is multilingual.
+ * Embedders that read many languages, by model id: OpenAI's embedding models and any whose id says
+ * so (paraphrase-multilingual-*, multilingual-e5-*, LaBSE, bge-m3). Every other model — USE-lite,
+ * all-MiniLM-L6-v2, an unknown upstream — is taken to read English only: refusing a language the
+ * model does read costs hits, serving one it does not read serves unrelated answers.
  */
-export function readsOnlyEnglish(backend: string): boolean {
-  return backend !== 'upstream';
+const MULTILINGUAL_MODEL = /text-embedding-3-|text-embedding-ada-002|multilingual|labse|bge-m3/i;
+
+/** Whether the embedder reads English only (the one rule for the proxy, the judge's evaluation and the replays). */
+export function readsOnlyEnglish(modelId: string): boolean {
+  return !MULTILINGUAL_MODEL.test(modelId);
 }
 
-/** Why the embedder cannot judge `text`, or undefined when it can. `english`: the model is English-only. */
-export function cannotJudgeReason(text: string, english = true): string | undefined {
+/** Why the embedder cannot judge `text`'s content (long code, another language), or undefined when it can. */
+export function contentReason(text: string, englishOnly: boolean): string | undefined {
   if (looksLikeLongCode(text)) return 'long code';
-  if (english && !looksEnglish(text)) return 'not English';
+  if (englishOnly && !looksEnglish(text)) return 'not English';
   return undefined;
 }
 
@@ -53,11 +58,13 @@ export function looksLikeLongCode(text: string): boolean {
  * Function-word evidence: English prose is a tenth or more English function words, and a question
  * in Dutch, German, French, Italian, Spanish or Portuguese uses that language's ("Hoe laat is het?":
  * hoe, het; "Quelle heure est-il": quelle, est, il) and few or none of English's. A word with an
- * accented letter counts for another language too. So a prompt whose other-language words
- * outnumber its English function words is not English, accented or not, while an English question
- * keeps its hits when it borrows an accented word ("Is a café open on Sunday?": on vs café, a tie).
- * A capitalised word inside a sentence is a name ("Los Angeles", "La Paz", "Zürich") and an
- * all-capitals one an acronym ("ES6"): neither counts for another language.
+ * accented letter counts for another language too, beside that language's function words or when
+ * such words are half the prompt or more. So a prompt whose other-language words outnumber its
+ * English function words is not English, accented or not, while an English question keeps its
+ * hits when it borrows an accented word ("Is a café open on Sunday?", "Best jalapeño poppers").
+ * A capitalised word inside a sentence is a name ("Los Angeles", "La Paz", "Zürich"), an
+ * all-capitals one an acronym ("ES6"), and a lowercase word between two capitalised ones part of a
+ * name ("Lago di Como"): none counts for another language.
  */
 export function looksEnglish(text: string): boolean {
   const letters = text.match(LETTER)?.length ?? 0;
@@ -68,21 +75,34 @@ export function looksEnglish(text: string): boolean {
   let english = 0;
   let anyFunction = 0;
   let other = 0;
+  let accented = 0;
   for (const m of text.matchAll(WORD)) {
     words += 1;
     const w = m[0].toLowerCase().replace('’', "'");
     if (FUNCTION_WORDS.has(w) || w === 'not' || w === 'no') {
       anyFunction += 1;
       if (!SHARED_WORDS.has(w)) english += 1;
-    } else if ((OTHER_FUNCTION_WORDS.has(w) || ELIDED.test(w) || NON_ASCII.test(w)) && !isNameOrAcronym(text, m[0], m.index)) {
-      other += 1;
+    } else if (!isNameOrAcronym(text, m[0], m.index) && !isNameParticle(text, m[0], m.index)) {
+      if (OTHER_FUNCTION_WORDS.has(w) || ELIDED.test(w)) other += 1;
+      else if (NON_ASCII.test(w)) accented += 1;
     }
   }
-  if (other > english) return false;
+  // Accented words alone: "Thơ về biển", "Mikä päivä on …" (half or more), not "Is a cliché always bad".
+  if ((other > 0 || 2 * accented >= words) && other + accented > english) return false;
   if (words < 6) return true;
   // Latin-script text in a language with no listed function words: English prose is a tenth or
   // more function words.
   return anyFunction / words >= 0.12;
+}
+
+/**
+ * "di" in "Lago di Como", "de" in "Rio de Janeiro", "van" in "Vincent van Gogh": a lowercase word
+ * between two capitalised ones is part of a name.
+ */
+function isNameParticle(text: string, word: string, index: number): boolean {
+  if (word !== word.toLowerCase()) return false;
+  const before = /\p{Lu}\p{L}*[ \t]+$/u.test(text.slice(Math.max(0, index - 24), index));
+  return before && /^[ \t]+\p{Lu}/u.test(text.slice(index + word.length, index + word.length + 8));
 }
 
 /**

@@ -62,8 +62,8 @@ export interface DecideDeps {
   savedUsd: (entryId: number) => number | undefined;
   /** Candidates judged per lookup (nearest first). Default 5. */
   maxCandidates?: number;
-  /** Why the embedder did not read a stored prompt whole (inputLimit.ts): such an entry is never served. */
-  cannotRead?: (text: string) => string | undefined;
+  /** Why the embedder cannot judge a stored prompt (inputLimit.ts): such an entry is never served. */
+  cannotJudge?: (text: string) => string | undefined;
 }
 
 export function decideSemantic(deps: DecideDeps, q: SemanticQuery, rule: ServeRule): SemanticDecision {
@@ -74,10 +74,10 @@ export function decideSemantic(deps: DecideDeps, q: SemanticQuery, rule: ServeRu
   let best: Candidate | undefined;
   let firstVeto: string | undefined;
   for (const c of found) {
-    // Indexed before long prompts were refused: its vector stands for the prompt's start only.
-    const unread = deps.cannotRead?.(c.text);
-    if (unread !== undefined) {
-      firstVeto ??= `embedder cannot judge: stored prompt ${unread}`;
+    // Indexed before the check refused its kind (a long prompt's vector stands for its start only).
+    const cannot = deps.cannotJudge?.(c.text);
+    if (cannot !== undefined) {
+      firstVeto ??= `embedder cannot judge: stored prompt ${cannot}`;
       continue;
     }
     const verdict = deps.judge.judge(c.similarity, q.text, c.text);

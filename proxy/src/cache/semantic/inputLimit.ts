@@ -32,7 +32,7 @@ import { dirname, join } from 'node:path';
 import { USE_LITE_MAX_TOKENS } from '../../embedding/backends/use-lite-forward';
 import { encodeLinear, type SentencePieceLike, type TrieNodeLike } from '../../embedding/backends/use-lite-tokenizer';
 import type { EmbedderInfo } from '../../embedding/types';
-import { cannotJudgeReason, readsOnlyEnglish } from './applicability';
+import { contentReason, readsOnlyEnglish } from './applicability';
 
 export interface InputLimit {
   /** Tokens the embedder reads, its special tokens included. */
@@ -53,7 +53,7 @@ const OPENAI_EMBEDDING_MAX_TOKENS = 8191;
 export const UNKNOWN_MAX_TOKENS = 512;
 
 export function inputLimitOf(info: Pick<EmbedderInfo, 'backend' | 'modelId'>): InputLimit {
-  const englishOnly = readsOnlyEnglish(info.backend);
+  const englishOnly = readsOnlyEnglish(info.modelId);
   if (info.backend === 'use-lite') return { maxTokens: USE_LITE_MAX_TOKENS, tokenizer: 'use-lite', specials: 0, englishOnly };
   if (info.backend === 'transformers') return { maxTokens: WORDPIECE_MAX_TOKENS, tokenizer: 'wordpiece', specials: 2, englishOnly };
   const openai = /\/(text-embedding-3-|text-embedding-ada-002)/.test(info.modelId);
@@ -63,12 +63,12 @@ export function inputLimitOf(info: Pick<EmbedderInfo, 'backend' | 'modelId'>): I
 /**
  * Why the embedder cannot judge `text` — more than it reads, long code, or another language for an
  * English-only model (applicability.ts) — or undefined when it can. The one check before both the
- * judge and the judge-less matcher: such a prompt is neither embedded, looked up nor indexed, and a
- * stored one is never served.
+ * judge and the judge-less matcher, in the proxy and in the evaluation's replays: such a prompt is
+ * neither embedded, looked up nor indexed, and a stored one is never served.
  */
-export function exceedsInputReason(text: string, limit: InputLimit): string | undefined {
+export function cannotJudgeReason(text: string, limit: InputLimit): string | undefined {
   if (tokenUpperBound(text, limit) > limit.maxTokens) return `longer than the embedder reads (${limit.maxTokens} tokens)`;
-  return cannotJudgeReason(text, limit.englishOnly);
+  return contentReason(text, limit.englishOnly);
 }
 
 function codePoints(s: string): number {

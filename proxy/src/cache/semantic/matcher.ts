@@ -16,8 +16,8 @@ export interface SemanticLookup {
   text: string;
   /** Minimum cosine similarity for a hit. */
   threshold: number;
-  /** Why the embedder did not read a stored prompt whole (inputLimit.ts): such an entry is never served. */
-  cannotRead?: (text: string) => string | undefined;
+  /** Why the embedder cannot judge a stored prompt (inputLimit.ts): such an entry is never served. */
+  cannotJudge?: (text: string) => string | undefined;
   now?: number;
 }
 
@@ -51,8 +51,8 @@ export class SemanticMatcher {
     let firstVeto: string | undefined;
     for (const c of found) {
       if (c.similarity < q.threshold) break;
-      const unread = q.cannotRead?.(c.text);
-      const veto = unread !== undefined ? `embedder cannot judge: stored prompt ${unread}` : this.guard ? (vetoReason(q.text, c.text) ?? templateInputVeto(q.text, c.text)) : undefined;
+      const cannot = q.cannotJudge?.(c.text);
+      const veto = cannot !== undefined ? `embedder cannot judge: stored prompt ${cannot}` : this.guard ? (vetoReason(q.text, c.text) ?? templateInputVeto(q.text, c.text)) : undefined;
       if (veto === undefined) {
         this.store.touch(c.entryId, q.now);
         return { entryId: c.entryId, similarity: c.similarity, matchedText: c.text };

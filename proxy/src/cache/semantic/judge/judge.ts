@@ -1,11 +1,11 @@
 /**
  * The equivalence judge: P(two prompts ask for the same thing | embedding cosine, lexical
- * features), from shipped weights fitted for one embedder, plus the two things a learned score
- * cannot do: veto where it is blind (quoted text, code, identifiers) and refuse text the embedder
- * cannot judge (applicability.ts). Pure; construct once, call per candidate.
+ * features), from shipped weights fitted for one embedder, plus what a learned score cannot do:
+ * veto where it is blind (quoted text, code, identifiers). Text the embedder cannot judge at all
+ * (inputLimit.ts `cannotJudgeReason`) is refused before any pair reaches the judge, by the proxy
+ * and the evaluation alike. Pure; construct once, call per candidate.
  */
 import { blindSpotVeto } from '../guard';
-import { cannotJudgeReason } from '../applicability';
 import { templateInputVeto } from '../templateInput';
 import { pairFeatures, prepareText, type JudgeText } from './features';
 import { checkWeights, probability, type JudgeWeights } from './model';
@@ -47,15 +47,8 @@ export class EquivalenceJudge {
     return probability(this.weights, this.features(cosine, a, b));
   }
 
-  /**
-   * P(same), or a veto: the embedder cannot judge a side, or the pair differs where the score is
-   * blind. The proxy refuses such text before the lookup (inputLimit.ts, for the judge and the
-   * judge-less matcher alike); the check here is for what scores pairs without it (training, evaluation).
-   */
+  /** P(same), or a veto where the pair differs and the score is blind. */
   judge(cosine: number, query: string, stored: string): JudgeVerdict {
-    const english = this.weights.embedder.includes('universal-sentence-encoder') || this.weights.embedder.includes('MiniLM');
-    const cannot = cannotJudgeReason(query, english) ?? cannotJudgeReason(stored, english);
-    if (cannot !== undefined) return { probability: 0, veto: `embedder cannot judge: ${cannot}` };
     const a = this.prepare(query);
     const b = this.prepare(stored);
     const blind = blindSpotVeto(a.features, b.features);

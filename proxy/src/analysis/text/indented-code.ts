@@ -1,0 +1,91 @@
+/**
+ * Indented code blocks of a Markdown prompt, as CommonMark 0.31.2 reads them (§4.4): lines indented by
+ * four or more columns (§2.2: a tab advances to the next multiple of 4) that do not continue a
+ * paragraph — "an indented code block cannot interrupt a paragraph" — and are not the continuation
+ * of a list item (§5.2: a line indented to the item's content column belongs to the item; "the list
+ * item interpretation takes precedence"). In a prompt an indented line is most often such a
+ * continuation, which is prose addressed to the model; only the rest is a code sample.
+ */
+import { fencedRanges, inFence, mergeSpans } from './fences';
+
+/** Columns of leading whitespace (tabs to the next multiple of 4) and where the text starts. */
+function indentOf(line: string): { columns: number; at: number } {
+  let columns = 0;
+  let at = 0;
+  for (; at < line.length; at++) {
+    if (line[at] === ' ') columns++;
+    else if (line[at] === '\t') columns += 4 - (columns % 4);
+    else break;
+  }
+  return { columns, at };
+}
+
+/** A list marker (§5.2: `-`, `+`, `*`, or 1–9 digits and `.` / `)`) followed by a space, a tab or the line end. */
+const LIST_MARKER = /^([-+*]|\d{1,9}[.)])(?=[ \t]|$)/;
+/** Lines that end a paragraph instead of continuing it (§4.1 thematic break, §4.2 ATX heading, §5.1 block quote). */
+const BLOCK_START = /^(?:#{1,6}(?:[ \t]|$)|(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$|>)/;
+
+/** §5.2: a list interrupts a paragraph only with a non-empty item, and an ordered one only when it starts at 1. */
+function interruptsParagraph(rest: string): boolean {
+  const m = LIST_MARKER.exec(rest);
+  return !!m && rest.trim() !== m[0] && (/^[-+*]$/.test(m[0]) || /^1[.)]$/.test(m[0]));
+}
+
+/** [start, end) spans of indented code blocks in `text`, outside its fenced ones (`fences`). */
+export function indentedCodeRanges(text: string, fences: ReadonlyArray<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  // Content columns of the open list items, innermost last.
+  const items: number[] = [];
+  let paragraph = false;
+  let block: [number, number] | undefined;
+  let at = 0;
+  for (const line of text.split('\n')) {
+    const start = at;
+    at += line.length + 1;
+    const { columns, at: textAt } = indentOf(line);
+    const rest = line.slice(textAt);
+    if (rest === '') {
+      // Blank lines end a paragraph; inside a code block they belong to it only if code follows.
+      paragraph = false;
+      continue;
+    }
+    if (inFence(fences, start)) {
+      paragraph = false;
+      if (block) out.push(block);
+      block = undefined;
+      continue;
+    }
+    // A paragraph continues through any line that does not start another block (a "lazy" line).
+    const base = () => items[items.length - 1] ?? 0;
+    if (paragraph && !(columns - base() < 4 && (BLOCK_START.test(rest) || interruptsParagraph(rest)))) continue;
+    // A line less indented than an item's content ends that item (the paragraph case was handled above).
+    while (items.length > 0 && columns < base()) items.pop();
+    if (columns - base() >= 4) {
+      if (block) block[1] = start + line.length;
+      else block = [start, start + line.length];
+      continue;
+    }
+    if (block) out.push(block);
+    block = undefined;
+    const marker = BLOCK_START.test(rest) ? null : LIST_MARKER.exec(rest);
+    if (marker) {
+      // The item's content column: after the marker and 1–4 spaces; with none or 5+, one column after it (§5.2).
+      const after = indentOf(rest.slice(marker[0].length)).columns;
+      items.push(columns + marker[0].length + (after >= 1 && after <= 4 && rest.trim() !== marker[0] ? after : 1));
+      paragraph = rest.trim() !== marker[0];
+      continue;
+    }
+    paragraph = !BLOCK_START.test(rest) || rest.startsWith('>');
+  }
+  if (block) out.push(block);
+  return out;
+}
+
+/**
+ * Code blocks a content rule skips: fenced ones in any prompt text, and in Markdown also indented
+ * ones (a `.txt` template or MDX — which has no indented code — keeps its indentation as prose).
+ */
+export function codeRanges(text: string, markdown: boolean | undefined): Array<[number, number]> {
+  const fences = fencedRanges(text);
+  return markdown ? mergeSpans([...fences, ...indentedCodeRanges(text, fences)]) : fences;
+}

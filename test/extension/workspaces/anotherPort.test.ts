@@ -1,0 +1,65 @@
+/**
+ * "Use Another Port" on the port-in-use message, when the port comes from the workspace's own
+ * settings (a team's .vscode/settings.json): the new port must be written where it takes effect.
+ * Written to the user settings, the workspace value still wins, the proxy restarts on the taken
+ * port and the same message comes back, however often the user picks a port.
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../../support/freePort';
+import { fakeExtensionDir, newController, world } from './world';
+
+vi.mock('vscode', async () => {
+  const { worldVscode, world: w } = await import('./world');
+  return worldVscode(w);
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'tollgate another port '));
+const ext = fakeExtensionDir(dir);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  world.applyUpdates = false;
+  world.workspaceSettings = {};
+  world.messageAnswers.splice(0);
+  world.inputAnswers.splice(0);
+});
+
+/** Another program on the port: a development server that answers every path with 404. */
+async function otherProgram(): Promise<{ server: Server; port: number }> {
+  const server = createServer((_req, res) => res.writeHead(404).end('Cannot GET'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+describe('Use Another Port', () => {
+  for (const from of ['workspace', 'user'] as const) {
+    it(`with the port from the ${from} settings, the proxy starts on the port picked`, async () => {
+      const taken = await otherProgram();
+      world.shown.splice(0);
+      world.applyUpdates = true;
+      world.trusted = true;
+      if (from === 'workspace') world.workspaceSettings['tollgate.proxy.port'] = taken.port;
+      else world.settings['tollgate.proxy.port'] = taken.port;
+      const picked = await freePort();
+      world.messageAnswers.push((m) => (m.items.includes('Use Another Port') ? 'Use Another Port' : undefined));
+      world.inputAnswers.push(String(picked));
+      const logs: string[] = [];
+      const proxy = await newController(ext, join(dir, `storage-${from}`), (l) => void logs.push(l));
+      try {
+        await proxy.start();
+        await vi.waitFor(() => expect(proxy.state, logs.join('\n')).toMatchObject({ kind: 'running', port: picked, attached: false }), { timeout: 30_000 });
+        // One port-in-use message: the pick ended it.
+        expect(world.shown.filter((m) => m.items.includes('Use Another Port'))).toHaveLength(1);
+        const health = (await (await fetch(`http://127.0.0.1:${picked}/healthz`)).json()) as { pid: number };
+        expect(health.pid).toBe((proxy.state as { pid?: number }).pid);
+      } finally {
+        await proxy.shutdown();
+        proxy.dispose();
+        taken.server.close();
+      }
+    });
+  }
+});

@@ -1,0 +1,70 @@
+/**
+ * Tollgate's own code failing on an answer the upstream generated is not an upstream failure: the
+ * call must not be sent again (the proxy's retries, a fallback, the SDK's own retries), each time
+ * generated and billed again. The fault here is a real one in the relay: a JSON answer to a stream
+ * request is replayed as a stream, and an answer nested deeper than JSON.stringify can recurse
+ * (legal JSON, which JSON.parse reads) makes the replay throw a RangeError. A genuine upstream read
+ * failure (a reset mid-body) keeps its own handling (upstream-wire.test.ts, faults.test.ts).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cachedCount, rowsFor, startRig, uniq, type Rig } from './support';
+import { rawUpstream, type RawUpstream } from '../support/rawUpstream';
+
+const MODEL = 'gpt-4o-mini';
+const upstreamModels: string[] = [];
+let upstream: RawUpstream;
+let rig: Rig;
+
+/** A chat completion as OpenAI sends it, with a provider field nested `depth` levels deep. */
+function nestedAnswer(res: ServerResponse, model: string, prompt: string, depth: number): void {
+  const nested = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  const head = JSON.stringify({
+    id: 'chatcmpl-local',
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: `answer to ${prompt}` }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 13, completion_tokens: 9, total_tokens: 22 },
+  });
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(`${head.slice(0, -1)},"provider_trace":${nested}}`);
+}
+
+beforeAll(async () => {
+  upstream = await rawUpstream<{ model?: string; messages?: Array<{ content: string }> }>((_req: IncomingMessage, res, body) => {
+    upstreamModels.push(String(body.model));
+    nestedAnswer(res, String(body.model), body.messages?.at(-1)?.content ?? '', 200_000);
+  });
+  // Default retries, and a fallback: neither may send a generated answer's call again.
+  rig = await startRig({ policy: { fallbacks: [{ from: MODEL, to: ['gpt-4o'] }] }, openai: { baseUrl: `${upstream.origin}/v1` } });
+}, 60_000);
+afterAll(async () => {
+  await rig?.close();
+  await upstream?.close();
+});
+
+it('a 200 our relay fails on: one upstream call, one row billed by its usage, nothing cached, a 500 that names Tollgate and is not retried by the SDK', async () => {
+  const oa = new OpenAI({ baseURL: rig.openaiBaseUrl, apiKey: 'sk-local-failure' }); // the SDK's default retries
+  const prompt = uniq('relay fails');
+  const before = upstreamModels.length;
+  const err = await oa.chat.completions.create({ model: MODEL, stream: true, messages: [{ role: 'user', content: prompt }] }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(OpenAI.APIError);
+  const e = err as InstanceType<typeof OpenAI.APIError>;
+  // Sent upstream once: no proxy retry, no fallback (gpt-4o), no SDK retry.
+  expect(upstreamModels.slice(before)).toEqual([MODEL]);
+  const rows = rowsFor(rig.proxy, e.headers?.get('x-tollgate-request-id'));
+  expect(rows).toHaveLength(1);
+  expect(e.status).toBe(500);
+  expect(e.headers?.get('x-should-retry')).toBe('false');
+  expect(e.message).toMatch(/Tollgate failed to relay/);
+  expect(e.message).not.toMatch(/upstream connection failed/);
+  // The upstream generated, and bills, the answer: its reported usage, not $0.
+  expect(rows[0]).toMatchObject({ status: 500, error_type: 'internal_error', input_tokens: 13, output_tokens: 9, tokens_estimated: 0 });
+  expect(rows[0]!.cost_usd).toBeGreaterThan(0);
+  expect(cachedCount(rig.proxy, prompt)).toBe(0);
+});
