@@ -70,12 +70,25 @@ const targets = [
       cli: 'proxy/src/cli/main.ts',
       'embedding-worker': 'proxy/src/embedding/worker.ts',
       'token-worker': 'proxy/src/workers/tokenCountWorker.ts',
-      'checkpoint-worker': 'proxy/src/db/checkpointWorker.ts',
-      'ledger-read-worker': 'proxy/src/ledger/readWorker.ts',
     },
     outdir: 'dist/proxy',
     splitting: true,
     chunkNames: '[name]-[hash]',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: nodeExternals,
+    banner: { js: esmBanner },
+  },
+  {
+    // The database's small workers, each one file: in the split build every module they share with
+    // the CLI became a chunk of its own (each set of entries sharing a module is one chunk), and the
+    // chunks grew with each thing a worker learnt to do — one worker thread, one file to load.
+    entryPoints: {
+      'checkpoint-worker': 'proxy/src/db/checkpointWorker.ts',
+      'ledger-read-worker': 'proxy/src/ledger/readWorker.ts',
+    },
+    outdir: 'dist/proxy',
     platform: 'node',
     format: 'esm',
     target: 'node20',

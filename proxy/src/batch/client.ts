@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { isUnreachable, proxyUnreachable } from '../cli/common';
+import { isUnreachable, proxyUnreachable } from '../cli/unreachable';
 import { priceCall } from '../pricing/price';
 import { obj, usageOf, type Json } from '../providers';
 import { ANTHROPIC_PATHS, OPENAI_PATHS } from '../providers/protocol';

@@ -6,7 +6,7 @@
  */
 import type { BatchOpportunities, BatchOpportunity } from '../../../contract/batch';
 import type { Db } from '../db/open';
-import { batchDiscount, flexDiscount } from './rates';
+import { batchDiscount, flexDiscount } from './discounts';
 
 /** The API's shapes (contract/batch.ts); the names the CLI already used stay as aliases. */
 export type OpportunityRow = BatchOpportunity;
