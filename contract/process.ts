@@ -5,7 +5,7 @@
 /** `tollgate start` exit codes the extension's supervisor acts on. */
 export const EXIT_CODES = {
   ok: 0,
-  /** A runtime failure (unusable data directory, missing database, unreachable proxy): one line says what to do. */
+  /** A runtime failure (missing database, unreachable proxy): one line says what to do. */
   failure: 1,
   /** Usage error (bad flag). */
   usage: 2,
@@ -13,6 +13,8 @@ export const EXIT_CODES = {
   portInUse: 3,
   /** The policy file is missing or invalid, or TOLLGATE_CACHE_KEY is malformed: restarting would not help. */
   badConfig: 4,
+  /** `start`: the data directory cannot be created, written or opened (a file in its place, no permission, a damaged or newer database): restarting would not help. */
+  dataDirUnusable: 5,
 } as const;
 
 /**

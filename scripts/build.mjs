@@ -4,7 +4,7 @@
  * and the dashboard webview (browser). Native and heavy runtime packages stay external and are
  * loaded from node_modules at run time (the .vsix ships them for its platform).
  */
-import { build } from 'esbuild';
+import { build, context } from 'esbuild';
 import { RUNTIME_PACKAGES, SHARED_MODULES } from './runtime-packages.mjs';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -60,31 +60,33 @@ const common = {
   define: { __TOLLGATE_VERSION__: JSON.stringify(version), __TOLLGATE_BUILD__: JSON.stringify(buildId()) },
 };
 
+/**
+ * CommonJS externals the proxy loads only for some commands (the TypeScript compiler for the
+ * analysis engine, the tokenizer rank tables): an ESM bundle hoists every external `import` to its
+ * top, which would load them at each `tollgate start`. Served through a require() wrapper instead,
+ * they load when the bundle first initialises the module that imports them.
+ */
+const lazyExternals = {
+  name: 'lazy-externals',
+  setup(b) {
+    const lazy = (a) => (a.namespace === 'lazy-external' ? { path: a.path, external: true } : { path: a.path, namespace: 'lazy-external' });
+    b.onResolve({ filter: /^(typescript|js-tiktoken\/ranks\/.*)$/ }, lazy);
+    b.onLoad({ filter: /.*/, namespace: 'lazy-external' }, (a) => ({ contents: `module.exports = require(${JSON.stringify(a.path)});` }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const targets = [
   {
-    // One build with code splitting: commands load their heavy modules (the analysis engine with
-    // the TypeScript compiler, tokenizer ranks) only when run, so `tollgate start` starts fast.
-    // Chunks sit beside the entries so `new URL('./token-worker.js', import.meta.url)` resolves.
+    // One file per entry, no code splitting: a split build makes a chunk for each set of entries
+    // and dynamic imports sharing a module, so the file count grew with every shared module (and
+    // the .vsix neared vsce's 100-JavaScript-file warning). Dynamic imports stay lazy in one
+    // bundle: the modules only they reach are initialised on first import (with the externals
+    // above). Workers are entries of their own, found beside cli.js by name.
     entryPoints: {
       cli: 'proxy/src/cli/main.ts',
       'embedding-worker': 'proxy/src/embedding/worker.ts',
       'token-worker': 'proxy/src/workers/tokenCountWorker.ts',
-    },
-    outdir: 'dist/proxy',
-    splitting: true,
-    chunkNames: '[name]-[hash]',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: nodeExternals,
-    banner: { js: esmBanner },
-  },
-  {
-    // The database's small workers, each one file: in the split build every module they share with
-    // the CLI became a chunk of its own (each set of entries sharing a module is one chunk), and the
-    // chunks grew with each thing a worker learnt to do — one worker thread, one file to load.
-    entryPoints: {
       'checkpoint-worker': 'proxy/src/db/checkpointWorker.ts',
       'ledger-read-worker': 'proxy/src/ledger/readWorker.ts',
     },
@@ -93,6 +95,7 @@ const targets = [
     format: 'esm',
     target: 'node20',
     external: nodeExternals,
+    plugins: [lazyExternals],
     banner: { js: esmBanner },
   },
   {
@@ -117,18 +120,13 @@ const targets = [
 ];
 
 mkdirSync(join(root, 'dist'), { recursive: true });
-// Stale hashed chunks from earlier builds would pile up (and ship in the .vsix).
+// Files an earlier build wrote that this one does not would ship in the .vsix.
 rmSync(join(root, 'dist/proxy'), { recursive: true, force: true });
 for (const t of targets) {
-  const entries = Object.values(t.entryPoints);
-  if (!entries.every((e) => existsSync(join(root, e)))) continue; // not written yet
+  if (!Object.values(t.entryPoints).every((e) => existsSync(join(root, e)))) continue; // not written yet
   const opts = { ...common, ...t, absWorkingDir: root };
-  if (watch) {
-    const { context } = await import('esbuild');
-    await (await context(opts)).watch();
-  } else {
-    await build(opts);
-  }
+  if (watch) await (await context(opts)).watch();
+  else await build(opts);
 }
 
 // Static assets the bundles load at run time.
@@ -149,7 +147,7 @@ if (!watch && existsSync(join(root, 'extension/scripts/gen-policy-schema.mjs')))
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'extension/scripts/gen-policy-schema.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-// The CLI entry is executable (npm's bin); esbuild banners apply to every chunk, so add the shebang here.
+// The CLI entry is executable (npm's bin); a banner would go into the workers too, so add the shebang here.
 const cli = join(root, 'dist/proxy/cli.js');
 if (existsSync(cli)) {
   const text = readFileSync(cli, 'utf8');

@@ -46,6 +46,7 @@ const { values } = parseArgs({
     'answer-tokens': { type: 'string', default: '350' },
     'precision-goal': { type: 'string', default: '0.98' },
     feedback: { type: 'boolean', default: false },
+    'show-false': { type: 'boolean', default: false },
     cv: { type: 'string' },
     exclude: { type: 'string', default: '../shared/data/qqp-exclude.txt' },
     'cv-size': { type: 'string' },
@@ -287,6 +288,9 @@ async function evalWorkload(embedder: Embedder, file: string, threshold: number,
         ]),
       ),
     );
+    // --show-false: every wrong hit each run served, as texts with their gold intents.
+    const shown = (i: number) => `"${prompts[i]!.prompt}" (${prompts[i]!.intent ?? 'unlabelled'})`;
+    if (values['show-false']) for (const [name, run] of runs) for (const h of run.hits.filter((x) => !x.correct)) console.log(`- ${name}: cosine ${h.similarity.toFixed(3)} ${shown(h.index)} ← ${shown(h.matchedIndex)}`);
     console.log('');
   }
   const r = replayWorkload(prompts, threshold, guard, embedder.info);

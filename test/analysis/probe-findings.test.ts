@@ -24,6 +24,21 @@ describe('unbounded-output reads negations', () => {
     expect(byRule(r, 'unbounded-output')).toEqual([]);
   });
 
+  it('reads "non-exhaustive" and the French negations of "exhaustive", a French word too', async () => {
+    const r = await template(
+      lines(
+        'Below is a non-exhaustive list of the rules you follow.',
+        "Ta réponse ne doit pas être exhaustive : cite seulement l'article le plus pertinent.",
+        'Sans être exhaustive, la réponse reste exacte.',
+        'Évite une liste exhaustive.',
+      ),
+    );
+    expect(byRule(r, 'unbounded-output')).toEqual([]);
+    // A French prompt that asks for everything is still reported.
+    const asks = await template(lines('Donne une liste exhaustive des articles applicables.'));
+    expect(byRule(asks, 'unbounded-output').map((d) => d.range.start.line)).toEqual([0]);
+  });
+
   it('still reports the phrase when the negation is in another clause or does not negate it', async () => {
     const r = await template(lines('If the diff is not clear, list all assumptions.', 'Not only summarise: be exhaustive.', 'Instead of summarising, list every change.'));
     const u = byRule(r, 'unbounded-output');
@@ -31,6 +46,11 @@ describe('unbounded-output reads negations', () => {
     expect(u[0]!.message).toContain('"list all"');
     expect(u[0]!.message).toContain('"exhaustive"');
     expect(u[0]!.message).toContain('"list every"');
+  });
+
+  it('merges repeats of one phrase into a finding that quotes it once, in the singular', async () => {
+    const u = byRule(await template(lines('Be exhaustive about bugs.', 'Be exhaustive about style.')), 'unbounded-output');
+    expect(u.map((d) => d.message.slice(0, d.message.indexOf(' unbounded')))).toEqual(['"exhaustive" asks for']);
   });
 });
 

@@ -4,7 +4,8 @@
  * 2026-11-30. Standard prices come from @pydantic/genai-prices; only the discount is Tollgate's.
  */
 import { describe, expect, it } from 'vitest';
-import { BATCH_DISCOUNTS, batchDiscount, batchUpstream, flexSupported, priceAtTier } from '../../proxy/src/batch/rates';
+import { BATCH_DISCOUNTS, batchDiscount, flexSupported } from '../../proxy/src/batch/discounts';
+import { batchUpstream, priceAtTier } from '../../proxy/src/batch/rates';
 import { pricedAs } from '../../proxy/src/pricing/price';
 import type { AuthHeader } from '../../proxy/src/providers/protocol';
 

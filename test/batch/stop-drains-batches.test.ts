@@ -10,6 +10,7 @@ import OpenAI, { toFile } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Db } from '../../proxy/src/db/open';
 import { startHarness, type Harness } from '../support/harness';
+import { holdCreates } from './holdCreates';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -19,30 +20,12 @@ afterEach(async () => {
 
 const line = (i: number) => JSON.stringify({ custom_id: `req-${i}`, method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `question ${i}` }], max_tokens: 50 } });
 
-/** Holds the provider's answer to each batch create until `release()`; `reached` resolves when one arrives. */
-function holdCreates(harness: Harness): { reached: Promise<void>; release: () => void } {
-  const api = harness.upstream.batch;
-  const handle = api.handle.bind(api);
-  let release!: () => void;
-  let arrived!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  const reached = new Promise<void>((r) => (arrived = r));
-  api.handle = async (req, res, url, body) => {
-    if (req.method === 'POST' && url.pathname === '/v1/batches') {
-      arrived();
-      await gate;
-    }
-    return handle(req, res, url, body);
-  };
-  return { reached, release };
-}
-
 describe('a stop while a batch create is in flight', () => {
   it('waits for it: the client gets its batch, and the proxy\'s file records the batch and its reservation', async () => {
     h = await startHarness({ budgets: [{ name: 'day', period: 'day', usd: 100 }] });
     const client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-stop-batch', maxRetries: 0 });
     const file = await client.files.create({ file: await toFile(Buffer.from(`${line(0)}\n${line(1)}\n`), 'in.jsonl'), purpose: 'batch' });
-    const held = holdCreates(h);
+    const held = holdCreates(h.upstream);
     const created = client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' }).catch((e: unknown) => e);
     await held.reached;
     const stopped = h.proxy.close();

@@ -8,6 +8,7 @@ import { chmodSync, chownSync, copyFileSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../contract/process';
 import { describeFailure } from '../../proxy/src/cli/common';
 import { DatabaseFileError, openDatabase, SCHEMA_VERSION } from '../../proxy/src/db/open';
 import { Ledger } from '../../proxy/src/ledger/ledger';
@@ -90,7 +91,7 @@ describe('opening a database Tollgate must not use', () => {
     db.close();
   });
 
-  it('`tollgate start` on a damaged or newer file prints one line and exits 1, without a stack', async () => {
+  it('`tollgate start` on a damaged or newer file prints one line and exits with the data-folder code, without a stack', async () => {
     const damaged = join(dir, 'damaged');
     const newer = join(dir, 'newer');
     for (const d of [damaged, newer]) {
@@ -101,10 +102,10 @@ describe('opening a database Tollgate must not use', () => {
     writeFileSync(join(damaged, 'tollgate.db'), whole.subarray(0, 8192));
     execFileSync(process.execPath, ['-e', `const {DatabaseSync}=require('@photostructure/sqlite');const d=new DatabaseSync(${JSON.stringify(join(newer, 'tollgate.db'))});d.exec('PRAGMA user_version = 99');d.close()`], { cwd: REPO_ROOT });
     const [a, b] = await Promise.all([runCli(['start', '--port', '0', '--data-dir', damaged]), runCli(['start', '--port', '0', '--data-dir', newer])]);
-    expect(a.code).toBe(1);
+    expect(a.code).toBe(EXIT_CODES.dataDirUnusable);
     expect(a.stderr.trim()).toMatch(/^tollgate: .*damaged\/tollgate\.db is damaged \(database disk image is malformed\)/);
     expect(a.stderr).not.toMatch(/\n\s+at /);
-    expect(b.code).toBe(1);
+    expect(b.code).toBe(EXIT_CODES.dataDirUnusable);
     expect(b.stderr.trim()).toMatch(/^tollgate: .*newer\/tollgate\.db was written by a newer Tollgate \(data format 99/);
     expect(b.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
@@ -128,7 +129,7 @@ describe('opening a database Tollgate must not use', () => {
         return { code: err.status, stderr: err.stderr.toString() };
       }
     })();
-    expect(out.code).toBe(1);
+    expect(out.code).toBe(EXIT_CODES.dataDirUnusable);
     expect(out.stderr.trim()).toBe(`tollgate: permission denied: cannot use ${join(data, 'tollgate.db-shm')}; run as its owner, fix its permissions, or choose another path (e.g. --data-dir).`);
     expect(statSync(join(data, 'tollgate.db-shm')).uid).toBe(0);
   }, 60_000);

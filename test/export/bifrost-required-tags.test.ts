@@ -18,7 +18,7 @@ function bifrost(text: string) {
 
 describe('Bifrost required tags', () => {
   it('are required headers, and the export warns that tags from the body or a key no longer count', () => {
-    const { required, warnings } = bifrost('tags:\n  required: [team, user]\n  keys:\n    - { fingerprint: tg_1234567890, team: platform, user: bob }\n');
+    const { required, warnings } = bifrost('tags:\n  required: [team, user]\n  keys:\n    - { fingerprint: tg_1234567890abcdef, team: platform, user: bob }\n');
     expect(required).toEqual(['x-tollgate-team', 'x-tollgate-user']);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('x-tollgate-team, x-tollgate-user');
@@ -28,7 +28,7 @@ describe('Bifrost required tags', () => {
   });
 
   it('a policy without required tags gets neither the headers nor the warning', () => {
-    const { required, warnings } = bifrost('tags:\n  keys:\n    - { fingerprint: tg_1234567890, team: platform }\n');
+    const { required, warnings } = bifrost('tags:\n  keys:\n    - { fingerprint: tg_1234567890abcdef, team: platform }\n');
     expect(required).toBeUndefined();
     expect(warnings).toEqual([]);
   });

@@ -179,6 +179,8 @@ export const ManagementRequest = z.discriminatedUnion('path', [
   z
     .object({
       path: z.literal('/key/generate'),
+      // UpdateKeyRequest: the same fields, plus the key's token, which apply.mjs finds by key_alias.
+      updatePath: z.literal('/key/update'),
       body: z
         .object({
           key_alias: z.string(),

@@ -24,7 +24,7 @@ rateLimits:
   - { name: rpm, rpm: 10, scope: { team: SEARCH } }
 tags:
   keys:
-    - { fingerprint: tg_abcdef123456, team: search }
+    - { fingerprint: tg_abcdef1234567890, team: search }
 `;
 
 function exported(target: ExportTarget): { files: Map<string, string>; warnings: ExportWarning[] } {
@@ -69,7 +69,7 @@ describe('team and user names that differ only in case are one team or user in t
     // The policy key belongs to the team, so no second key is generated for it.
     expect(keys.filter((k) => k.team_id !== undefined).map((k) => [k.key_alias, k.team_id])).toEqual([
       ['tollgate-team-Équipe Ünï', 'Équipe Ünï'],
-      ['tollgate-tg_abcdef123456', 'Search'],
+      ['tollgate-tg_abcdef1234567890', 'Search'],
     ]);
     const fields = warnings.filter((w) => /whatever their case/.test(w.message)).map((w) => w.field);
     expect(fields).toEqual(['budgets[1].scope.team', 'budgets[3].scope.user', 'rateLimits[0].scope.team', 'tags.keys[0].team']);
@@ -85,7 +85,7 @@ describe('team and user names that differ only in case are one team or user in t
     const search = gov.teams.find((t) => t.name === 'Search');
     expect(search?.rate_limit_id).toBeDefined();
     expect(gov.budgets.filter((b) => b.team_id === search?.id).map((b) => b.id)).toEqual(['budget-day', 'budget-month']);
-    expect(gov.virtual_keys.filter((v) => v.team_id === search?.id).map((v) => v.id)).toEqual(['vk-tg_abcdef123456']);
+    expect(gov.virtual_keys.filter((v) => v.team_id === search?.id).map((v) => v.id)).toEqual(['vk-tg_abcdef1234567890']);
     // Bifrost has no user owner (user budgets are warned as not exported), so no user is said to be exported once.
     expect(warnings.filter((w) => /whatever their case/.test(w.message)).map((w) => w.field)).toEqual(['budgets[1].scope.team', 'rateLimits[0].scope.team', 'tags.keys[0].team']);
   });

@@ -20,7 +20,7 @@ budgets:
   - { name: all, period: month, usd: 0 }
   - { name: eng, period: day, usd: 0, scope: { team: eng } }
   - { name: ops-tokens, period: day, tokens: 0, scope: { team: ops } }
-  - { name: key, period: week, usd: 0, scope: { key: tg_abcdef123456 } }
+  - { name: key, period: week, usd: 0, scope: { key: tg_abcdef1234567890 } }
   - { name: ana, period: day, usd: 0, scope: { user: ana } }
   - { name: web, period: day, usd: 5, scope: { team: web } }
 `;
@@ -69,7 +69,7 @@ describe('LiteLLM: a frozen scope is refused or warned, never exported as a cap 
     const web = team('web');
     expect(litellmAdmitsFirstCall(config.litellm_settings ?? {}, eng, keyOf((b) => b.team_id === 'eng'))).toBe(false);
     expect(litellmAdmitsFirstCall(config.litellm_settings ?? {}, ops, keyOf((b) => b.team_id === 'ops'))).toBe(false);
-    expect(litellmAdmitsFirstCall(config.litellm_settings ?? {}, undefined, keyOf((b) => b.key_alias === 'tollgate-tg_abcdef123456'))).toBe(false);
+    expect(litellmAdmitsFirstCall(config.litellm_settings ?? {}, undefined, keyOf((b) => b.key_alias === 'tollgate-tg_abcdef1234567890'))).toBe(false);
     expect(litellmAdmitsFirstCall(config.litellm_settings ?? {}, web, keyOf((b) => b.team_id === 'web'))).toBe(true);
     // An unfrozen team carries no blocked flag, so re-applying leaves a block set by hand (litellm-reapply.test.ts).
     expect(web).not.toHaveProperty('blocked');
@@ -88,12 +88,12 @@ describe('LiteLLM: a frozen scope is refused or warned, never exported as a cap 
   });
 
   it("a frozen user's policy key is blocked too, another user's is not", () => {
-    const text = `${POLICY}tags:\n  keys:\n    - { fingerprint: tg_aaaaaaaaaaaa, user: ana }\n    - { fingerprint: tg_bbbbbbbbbbbb, user: bo }\n`;
+    const text = `${POLICY}tags:\n  keys:\n    - { fingerprint: tg_aaaaaaaaaaaaaaaa, user: ana }\n    - { fingerprint: tg_bbbbbbbbbbbbbbbb, user: bo }\n`;
     const m = JSON.parse(exported('litellm', text).files.get('management.json') as string) as { requests: Array<{ path: string; body: Body }> };
     const keys = m.requests.filter((r) => r.path === '/key/generate').map((r) => r.body);
     expect(keys.filter((k) => k.user_id !== undefined).map((k) => [k.key_alias, k.blocked])).toEqual([
-      ['tollgate-tg_aaaaaaaaaaaa', true],
-      ['tollgate-tg_bbbbbbbbbbbb', undefined],
+      ['tollgate-tg_aaaaaaaaaaaaaaaa', true],
+      ['tollgate-tg_bbbbbbbbbbbbbbbb', undefined],
     ]);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Failure messages say why the proxy stopped, in the CLI's own words, against the real CLI
  * (dist/proxy/cli.js): a malformed TOLLGATE_CACHE_KEY (exit 4, like a bad policy) is not blamed on
- * a policy file the workspace does not have, and a proxy that keeps crashing at start-up (a data
- * directory holding a file that is not SQLite) gives up with that reason, not only an exit code.
+ * a policy file the workspace does not have, and a data directory the proxy cannot use (one
+ * holding a file that is not SQLite) is said at once with the CLI's reason, not retried.
  * A refused policy says what the CLI found and where (it said only "has errors", also for a
  * policy that is a link to a file that is not there).
  */
@@ -67,14 +67,14 @@ describe('proxy failure reasons', () => {
     expect(message).not.toContain('has errors');
   });
 
-  it('gives up on a proxy that crashes at every start with the reason it printed', async () => {
+  it('a data directory the proxy cannot use is said at the first exit, not after restarts', async () => {
     mkdirSync(join(dir, 'not-sqlite'), { recursive: true });
     writeFileSync(join(dir, 'not-sqlite', 'tollgate.db'), 'this is not a database, just some text that is long enough');
     const { state, states } = await run('not-sqlite', {});
-    expect(state).toMatchObject({ kind: 'failed', reason: 'crashed' });
+    expect(state).toMatchObject({ kind: 'failed', reason: 'bad-config' });
     expect((state as { message: string }).message).toContain('is not a Tollgate database');
-    // The status bar's tooltip while it retries says it too.
-    expect(states.find((s) => s.kind === 'restarting')).toMatchObject({ reason: expect.stringContaining('is not a Tollgate database') });
+    // No restart can mend the file: none is tried (they took ~15 s before the reason was shown).
+    expect(states.filter((s) => s.kind === 'restarting')).toEqual([]);
   });
 });
 

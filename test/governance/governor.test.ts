@@ -155,22 +155,22 @@ describe('scopes and tags', () => {
     const { g } = setup({
       budgets: [
         { name: 'search', scope: { team: 'search' }, period: 'day', usd: PER_CALL },
-        { name: 'key', scope: { key: 'tg_k2' }, period: 'day', usd: PER_CALL },
+        { name: 'key', scope: { key: 'tg_2222222222222222' }, period: 'day', usd: PER_CALL },
         { name: 'everyone', period: 'day', usd: 1000 },
       ],
     });
     spend(g, 1, { team: 'search' });
     expect(g.admit(call({ team: 'search' })).decision).toBe('block');
     expect(g.admit(call({ team: 'ads' })).decision).toBe('allow');
-    spend(g, 1, { team: 'ads', key: 'tg_k2' });
-    expect(g.admit(call({ team: 'ads', key: 'tg_k2' })).budget).toBe('key');
+    spend(g, 1, { team: 'ads', key: 'tg_2222222222222222' });
+    expect(g.admit(call({ team: 'ads', key: 'tg_2222222222222222' })).budget).toBe('key');
     const all = g.status().find((s) => s.name === 'everyone')!;
     expect(all.spentUsd + all.reservedUsd).toBeCloseTo(3 * PER_CALL, 12);
   });
 
   it('resolveTags: the key mapping wins over headers, headers fill the rest', () => {
-    const p = policy({ tags: { keys: [{ fingerprint: 'tg_mapped', team: 'search' }] } });
-    expect(resolveTags('tg_mapped', { team: 'ads', feature: 'chat' }, p)).toEqual({ keyFingerprint: 'tg_mapped', team: 'search', feature: 'chat' });
+    const p = policy({ tags: { keys: [{ fingerprint: 'tg_aaaaaaaaaaaaaaaa', team: 'search' }] } });
+    expect(resolveTags('tg_aaaaaaaaaaaaaaaa', { team: 'ads', feature: 'chat' }, p)).toEqual({ keyFingerprint: 'tg_aaaaaaaaaaaaaaaa', team: 'search', feature: 'chat' });
     expect(resolveTags('tg_other', { team: 'ads', user: ' ' }, p)).toEqual({ keyFingerprint: 'tg_other', team: 'ads' });
   });
 });

@@ -93,7 +93,10 @@ describe.each(TARGETS)('%s .vsix', (target) => {
         /\/node_modules\/(@[^/]+\/)?[^/]+\/(.*\/)?(\.[^/]+|(grunt|gulp)file\.js|bower\.json|component\.json)$/i.test(n),
     );
     expect(unwanted).toEqual([]);
-    expect(names.filter((n) => n.endsWith('.js')).length).toBeLessThanOrEqual(100);
+    // vsce warns above 100 JavaScript files (and scripts/package.mjs refuses any warning). Files come
+    // in steps — a dependency update, one more runtime package, a bundle split into chunks (the
+    // proxy's split build sat at 99) — so this fails while 20 files of room are left, not at the wall.
+    expect(names.filter((n) => /\.js$/i.test(n)).length).toBeLessThanOrEqual(100 - 20);
     // The marketplace README starts with what a user does first.
     const readme = entries.find((e) => e.name === 'extension/readme.md')!.head(1 << 20).toString('utf8');
     expect(readme).toMatch(/no key needed/i);

@@ -45,9 +45,32 @@ describe('a provider without a usable name', () => {
     });
   }
 
-  it('a name with a space: names it and the rule', () => {
+  it('a name with a space: names it and the rule, at the name\'s line (not its first field\'s)', () => {
     const [p] = problems('providers:\n  my gateway:\n    protocol: openai\n');
-    expect(p).toMatchObject({ line: 3, path: 'providers.my gateway' });
+    expect(p).toMatchObject({ line: 2, column: 3, path: 'providers.my gateway' });
     expect(p!.message).toBe('"my gateway" is not a name Tollgate takes: use letters, digits, "_", "-" or "." (max 64)');
+  });
+});
+
+describe('a scope key without a name', () => {
+  for (const [written, text, line, column] of [
+    ['~ in a flow mapping', 'budgets:\n  - name: b\n    usd: 5\n    period: month\n    scope: {~: x}\n', 5, 13],
+    ['null on its own line', 'budgets:\n  - name: b\n    usd: 5\n    period: month\n    scope:\n      team: a\n      null: x\n', 7, 7],
+  ] as const) {
+    it(`${written}: says it has no name and which names a scope takes, at the key`, () => {
+      const [p, ...rest] = problems(text);
+      expect(rest).toEqual([]);
+      expect(p).toMatchObject({ path: 'budgets.0.scope', line, column });
+      expect(p!.message).toBe('an entry without a name (YAML reads ~, null and "" as no value): write one of team, user, feature, key');
+    });
+  }
+});
+
+describe('a block under a name no provider has', () => {
+  it('is reported at the name, not at the block\'s first field', () => {
+    const [p, ...rest] = problems('version: 1\nrouting:\n  tiers:\n    anthrpic:\n      small: claude-3-5-haiku-latest\n');
+    expect(rest).toEqual([]);
+    expect(p).toMatchObject({ path: 'routing.tiers.anthrpic', line: 4, column: 5 });
+    expect(p!.message).toMatch(/^"anthrpic" is no provider/);
   });
 });

@@ -37,10 +37,13 @@ beforeAll(async () => {
   rig = await startHarness(
     {
       retries: { attempts: 0 },
-      providers: { together: { kind: 'openai', baseUrl: `${other.origin}/v1`, apiKeyEnv: 'TOGETHER_API_KEY', models: ['meta-llama/*'] } },
+      providers: {
+        together: { kind: 'openai', baseUrl: `${other.origin}/v1`, apiKeyEnv: 'TOGETHER_API_KEY', models: ['meta-llama/*'] },
+        pasted: { kind: 'openai', baseUrl: `${other.origin}/v1`, apiKeyEnv: 'PASTED_API_KEY', models: ['pasted-*'] },
+      },
       fallbacks: [{ from: 'gpt-4.1', to: ['together/meta-llama/Llama-3.3-70B-Instruct-Turbo'] }],
     },
-    { env: { OPENAI_API_KEY: 'sk-env-openai\r\n', TOGETHER_API_KEY: 'tg-env-together\n' }, openai: { baseUrl: `${primary.origin}/v1` } },
+    { env: { OPENAI_API_KEY: 'sk-env-openai\r\n', TOGETHER_API_KEY: 'tg-env-together\n', PASTED_API_KEY: 'sk-pasted\u200b-key' }, openai: { baseUrl: `${primary.origin}/v1` } },
   );
 }, 60_000);
 afterAll(async () => {
@@ -67,4 +70,23 @@ it("a fallback to another provider takes that provider's environment key, never 
     { host: 'primary', model: 'gpt-4.1', auth: 'Bearer sk-env-openai' },
     { host: 'other', model: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', auth: 'Bearer tg-env-together' },
   ]);
+});
+
+it('a key HTTP cannot carry (a zero-width space pasted into it) is never sent: one 500 naming Tollgate, not retried, nothing billed', async () => {
+  const oa = new OpenAI({ baseURL: rig.openaiBaseUrl, apiKey: 'dummy' }); // the SDK's default retries
+  const before = seen.length;
+  const err = await oa.chat.completions.create({ model: 'pasted-small', messages: [{ role: 'user', content: uniq('env key pasted') }] }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(OpenAI.APIError);
+  const e = err as InstanceType<typeof OpenAI.APIError>;
+  expect(seen.slice(before)).toEqual([]);
+  expect(e.status).toBe(500);
+  expect(e.headers?.get('x-should-retry')).toBe('false');
+  expect(e.message).toMatch(/Tollgate could not send the call to pasted: invalid authorization header/);
+  expect(e.message).not.toMatch(/sk-pasted/);
+  // One row for the whole call (the SDK did not retry), $0: the upstream never read the call.
+  expect(rig.proxy.services.db.prepare("SELECT request_id FROM calls WHERE model_requested = 'pasted-small'").all()).toHaveLength(1);
+  expect(rowsFor(rig.proxy, e.headers?.get('x-tollgate-request-id'))).toMatchObject([{ status: 500, error_type: 'internal_error', cost_usd: 0 }]);
 });

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, syml
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../contract/process';
 import { PolicyStore } from '../../proxy/src/policy/store';
 import { runCli } from './support';
 
@@ -75,7 +76,7 @@ describe('CLI path handling', () => {
     }
   });
 
-  it('a data directory that cannot be created or written stops start at once with the reason (exit 1)', async () => {
+  it('a data directory that cannot be created or written stops start at once with the reason (its own exit code)', async () => {
     const work = mkdtempSync(join(tmpdir(), 'tollgate-datadir-'));
     try {
       writeFileSync(join(work, 'a-file'), 'x');
@@ -92,7 +93,7 @@ describe('CLI path handling', () => {
       ];
       const runs = await Promise.all(cases.map(([dataDir]) => runCli(['start', '--port', '0', '--data-dir', dataDir], { cwd: work })));
       for (const [i, r] of runs.entries()) {
-        expect(r.code, cases[i]![0]).toBe(1);
+        expect(r.code, cases[i]![0]).toBe(EXIT_CODES.dataDirUnusable);
         expect(r.stdout).not.toContain('listening');
         expect(r.stderr).toMatch(cases[i]![1]);
         // One style for every runtime failure of every command (usage errors are commander's "error: ").

@@ -9,6 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { CaptureStore, captureStore } from '../../proxy/src/batch/capture';
+import { createBodyCodec } from '../../proxy/src/cache/encryption';
+import { buildBatchExport } from '../../proxy/src/batch/export';
 import { type OpportunitiesOptions, opportunities } from '../../proxy/src/batch/opportunities';
 import { batchUpstream } from '../../proxy/src/batch/rates';
 import { type Db, openDatabase } from '../../proxy/src/db/open';
@@ -30,6 +34,14 @@ beforeAll(() => {
   const { file } = generateDataDir(dir, { calls: 40_000, cacheEntries: 0, semanticEntries: 0, now: NOW, users: 500, features: 40 });
   db = openDatabase(file, { vector: false });
   ledger = new Ledger(db);
+  // Captured bodies (batch.capture) for one feature's calls, written within the default 7-day retention.
+  const store = captureStore(db);
+  const calls = db.prepare(`SELECT id, provider FROM calls WHERE feature = 'feature-7' AND endpoint NOT LIKE 'batch:%'`).all() as Array<{ id: number; provider: string }>;
+  for (const c of calls) {
+    const anthropic = c.provider === 'anthropic';
+    const body = { model: c.id % 5 ? 'auto' : 'gpt-4o-mini', stream: true, max_tokens: 64, messages: [{ role: 'user', content: `grade answer ${c.id}` }] };
+    store.save({ callId: c.id, ts: Date.now() - 3_600_000, feature: 'feature-7', provider: c.provider, protocol: anthropic ? 'anthropic' : 'openai', endpoint: anthropic ? 'messages' : 'chat.completions', bodyText: JSON.stringify(body) }, 7);
+  }
 }, 120_000);
 afterAll(() => {
   ledger.close();
@@ -78,6 +90,58 @@ describe('summaries off the event loop', () => {
     expect(await ledger.opportunitiesOffThread(opts)).toEqual(direct);
   });
 
+  const exports = [
+    { feature: 'feature-7', since: Date.now() - DAY, provider: 'openai' },
+    { feature: 'feature-7', since: Date.now() - DAY, provider: 'anthropic' },
+    { feature: 'feature-7', since: Date.now() - DAY }, // both protocols: refused
+    { feature: 'feature-8', since: 0 }, // nothing captured
+  ];
+
+  it.each(exports.map((q) => [JSON.stringify(q), q] as const))('the batch file from the worker is this connection\'s: %s', async (_name, q) => {
+    const direct = buildBatchExport(db, q);
+    expect(await ledger.batchExportOffThread(q)).toEqual(direct);
+  });
+
+  it('GET /tollgate/batch/export reads the captured bodies in the worker: the proxy\'s own connection never does', async () => {
+    const h = await startHarness({}, { dataDir: dir });
+    try {
+      const prepared = vi.spyOn(h.proxy.services.db, 'prepare');
+      const since = Date.now() - DAY;
+      const res = await fetch(`${h.proxy.url}/tollgate/batch/export?feature=feature-7&since=${since}&provider=openai`, { headers: { authorization: `Bearer ${h.proxy.adminToken}` } });
+      expect(res.status).toBe(200);
+      const reads = prepared.mock.calls.map(([sql]) => sql).filter((sql) => /FROM captured_requests r JOIN calls/.test(sql));
+      prepared.mockRestore();
+      expect(reads).toEqual([]);
+      const text = await res.text();
+      const direct = buildBatchExport(db, { feature: 'feature-7', since, provider: 'openai' });
+      if ('status' in direct) throw new Error(direct.message);
+      expect(direct.lines).toBeGreaterThan(10);
+      expect(res.headers.get('x-tollgate-batch-lines')).toBe(String(direct.lines));
+      // Its own `until` (now) is a little later than this one: the same captured calls all the same.
+      expect(text).toBe(direct.jsonl);
+      expect(JSON.parse(text.split('\n')[0]!).body.stream).toBeUndefined();
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('bodies stored encrypted (TOLLGATE_CACHE_KEY) are exported on this thread, where the key is', async () => {
+    const codec = createBodyCodec(randomBytes(32));
+    const ids = db.prepare(`SELECT id FROM calls WHERE feature = 'feature-9' AND provider = 'openai' AND endpoint NOT LIKE 'batch:%' LIMIT 20`).all() as Array<{ id: number }>;
+    const sealed = new CaptureStore(db, codec);
+    for (const { id } of ids) sealed.save({ callId: id, ts: Date.now() - 60_000, feature: 'sealed', provider: 'openai', protocol: 'openai', endpoint: 'chat.completions', bodyText: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: `secret ${id}` }] }) }, 7);
+    const keyed = new Ledger(db, codec);
+    try {
+      const out = await keyed.batchExportOffThread({ feature: 'sealed', since: 0 });
+      expect('lines' in out && out.lines).toBe(ids.length);
+      expect('jsonl' in out && out.jsonl).toContain(`secret ${ids[0]!.id}`);
+      // Without the key (the worker has none) the bodies cannot be read.
+      expect(await ledger.batchExportOffThread({ feature: 'sealed', since: 0 })).toMatchObject({ status: 404 });
+    } finally {
+      keyed.close();
+    }
+  });
+
   it('GET /tollgate/batch/opportunities scans in the worker: the proxy\'s own connection never runs it', async () => {
     const h = await startHarness({}, { dataDir: dir });
     try {
@@ -100,6 +164,13 @@ describe('summaries off the event loop', () => {
   const reads: Array<[string, () => Promise<number>]> = [
     ['a summary', async () => (await ledger.summaryOffThread({ from: 0, by: 'user', bucketMs: 3_600_000 })).by.length],
     ['the batch opportunities', async () => (await ledger.opportunitiesOffThread({ from: 0, upstreams: {} })).features.length],
+    [
+      'a batch file',
+      async () => {
+        const out = await ledger.batchExportOffThread({ feature: 'feature-7', since: 0, provider: 'openai' });
+        return 'lines' in out ? out.lines : 0;
+      },
+    ],
   ];
 
   it.each(reads)('the event loop turns while %s is computed', async (_name, read) => {
@@ -126,10 +197,12 @@ describe('summaries off the event loop', () => {
     await expect(reader.summary({ from: 0 })).rejects.toThrow('no such table: calls');
     await expect(reader.page({ filter: {} })).rejects.toThrow('no such table: calls');
     await expect(reader.opportunities({ from: 0, upstreams: {} })).rejects.toThrow('no such table: calls');
+    await expect(reader.batchExport({ feature: 'feature-7', since: 0 })).rejects.toThrow('no such table: calls');
     reader.close();
     const closed = new LedgerReadThread(db);
     closed.close();
     expect(await closed.summary({ from: 0, to: NOW + 1 })).toEqual(ledger.summary({ from: 0, to: NOW + 1 }));
     expect(await closed.opportunities({ from: 0, upstreams: {} })).toEqual(opportunities(db, { from: 0, upstreams: {} }));
+    expect(await closed.batchExport({ feature: 'feature-7', since: 0, provider: 'openai' })).toEqual(buildBatchExport(db, { feature: 'feature-7', since: 0, provider: 'openai' }));
   });
 });

@@ -67,6 +67,44 @@ describe('counts of non-Latin text', () => {
     }, 120_000);
   }
 
+  for (const name of ['o200k_base', 'cl100k_base'] as const) {
+    it(`a token longer than a short piece, written alone, counts as js-tiktoken counts it: merging its bytes gives it back (${name})`, () => {
+      const enc = getEncoder(name);
+      const ranks = (enc as unknown as { rankMap: Map<string, number> }).rankMap;
+      const utf8 = new TextDecoder('utf-8', { fatal: true });
+      let checked = 0;
+      for (const key of ranks.keys()) {
+        const bytes = Uint8Array.from(key.split(','), Number);
+        if (bytes.length <= 16) continue;
+        let text: string;
+        try {
+          text = utf8.decode(bytes);
+        } catch {
+          continue;
+        }
+        expect(countTokens(enc, text), text).toBe(enc.encode(text, [], []).length);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(500);
+    }, 120_000);
+  }
+
+  it('never key a piece longer than 16 bytes whole (a CJK run is rarely a token; the key cost an eighth of its count)', () => {
+    class CountingMap extends Map<string, number> {
+      longKeys = 0;
+      override has(key: string): boolean {
+        if (key.split(',').length > 16) this.longKeys++;
+        return super.has(key);
+      }
+    }
+    const real = getEncoder('o200k_base') as unknown as { rankMap: Map<string, number>; patStr: string };
+    const rankMap = new CountingMap(real.rankMap);
+    const enc = Object.assign(Object.create(Tiktoken.prototype) as Tiktoken, { ...real, rankMap });
+    const text = `${WRITTEN}\n${SCRIPTS.han!(3000, 5)}`;
+    expect(countTokens(enc, text)).toBe(getEncoder('o200k_base').encode(text, [], []).length);
+    expect(rankMap.longKeys).toBe(0);
+  }, 60_000);
+
   it('look pairs up by string key once per distinct pair, not once per occurrence', () => {
     // Encoders over the real ranks whose rank maps count lookups by key (a fresh map: a cold cache).
     class CountingMap extends Map<string, number> {

@@ -153,6 +153,21 @@ describe.skipIf(!chromiumAvailable)('dashboard accessibility in chromium', () =>
     }
   });
 
+  it('tells a screen reader how many calls the grid holds, not how many are loaded yet', { timeout: 120_000 }, async () => {
+    // 1,200 calls: the first page loads 500 of them; "row 3 of 501" would say the table ends there.
+    const d = await ui.open({ theme: darkTheme, inPageHost: syntheticHostScript(1200) + streamingHostScript() });
+    try {
+      const page = d.page;
+      await page.locator('.vt-body .vt-row:not([hidden])').first().waitFor();
+      await expect.poll(() => page.textContent('.calls .count'), { timeout: 20_000 }).toMatch(/^500 of 1,200 loaded/);
+      // The header row counts as one (the rows' aria-rowindex starts at 2).
+      expect(await page.locator('.vt-viewport').getAttribute('aria-rowcount')).toBe('1201');
+      expect(d.problems).toEqual([]);
+    } finally {
+      await d.close();
+    }
+  });
+
   it('PageDown/PageUp move the active row by a page and End/Home to the last/first, as a grid does', { timeout: 120_000 }, async () => {
     const d = await ui.open({ theme: darkTheme, viewport: { width: 900, height: 600 }, inPageHost: syntheticHostScript(300) + streamingHostScript() });
     try {

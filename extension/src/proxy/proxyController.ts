@@ -436,7 +436,7 @@ export class ProxyController implements vscode.Disposable {
     const value = await vscode.window.showInputBox({
       title: 'Tollgate proxy port',
       prompt: 'A free port on 127.0.0.1 for the proxy (your apps use this port in their base URL).',
-      value: String(this.port + 1),
+      value: String(this.port < 65535 ? this.port + 1 : this.port - 1), // 65536 is no port
       validateInput: (v) => (/^\d+$/.test(v) && +v > 0 && +v < 65536 ? undefined : 'a port number 1–65535'),
     });
     if (!value) return;

@@ -365,9 +365,9 @@ export class ProxySupervisor {
       }
       return;
     }
-    if (code === EXIT_CODES.usage) {
-      // The CLI refused its command line: the same command line would be refused on every restart.
-      this.fail('bad-config', `The Tollgate proxy did not start: ${said ?? `it refused its command line (exit code ${code})`}.`);
+    if (code === EXIT_CODES.usage || code === EXIT_CODES.dataDirUnusable) {
+      // The CLI refused its command line or data folder (a file in its place, a damaged or newer database): so would every restart.
+      this.fail('bad-config', `The Tollgate proxy did not start: ${said ?? `it refused its command line or data folder ${spec.dataDir} (exit code ${code})`}.`);
       return;
     }
     if (code === null && signal === null) {

@@ -110,7 +110,7 @@ export function oneFindingPerRootCause(raw: RuleFinding[]): RuleFinding[] {
       out = raw.filter((f) => f.ruleId !== 'unbounded-output').map((f) => (f === m ? merged : f));
     } else if (missing.length === 0 && unbounded.length > 1) {
       const first = unbounded[0]!;
-      const merged = { ...first, message: first.message.replace(/^"[^"]+"/, quoted).replace(' asks for ', ' ask for ') };
+      const merged = { ...first, message: first.message.replace(/^"[^"]+"/, quoted).replace(' asks for ', phrases.length > 1 ? ' ask for ' : ' asks for ') };
       out = raw.filter((f) => f.ruleId !== 'unbounded-output' || f === first).map((f) => (f === first ? merged : f));
     }
   }

@@ -77,27 +77,6 @@ export class CaptureStore {
     return byAge + orphans;
   }
 
-  /** Captured bodies of one feature, oldest first, whose ledger row still exists. */
-  rows(feature: string, since: number, until: number): CapturedRequest[] {
-    const rows = this.db
-      .prepare(
-        `SELECT r.call_id, r.ts, r.feature, r.provider, r.protocol, r.endpoint, r.body FROM captured_requests r JOIN calls c ON c.id = r.call_id
-          WHERE r.feature = ? AND r.ts >= ? AND r.ts < ? ORDER BY r.call_id`,
-      )
-      .all(feature, since, until) as Array<{ call_id: number; ts: number; feature: string; provider: string; protocol: 'openai' | 'anthropic'; endpoint: string; body: string }>;
-    const out: CapturedRequest[] = [];
-    for (const r of rows) {
-      let body: Json;
-      try {
-        body = JSON.parse(this.codec ? this.codec.decode(r.body) : r.body) as Json;
-      } catch {
-        continue; // written with another TOLLGATE_CACHE_KEY (or none): cannot be read, so not exported
-      }
-      out.push({ callId: r.call_id, ts: r.ts, feature: r.feature, provider: r.provider, protocol: r.protocol, endpoint: r.endpoint, body });
-    }
-    return out;
-  }
-
   count(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM captured_requests').get() as { n: number }).n;
   }

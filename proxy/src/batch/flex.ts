@@ -8,7 +8,8 @@
 import type { CallContext, Stage } from '../pipeline/context';
 import { ruleMatches } from '../routing/route';
 import type { ResolvedProvider } from '../policy/schema';
-import { batchUpstream, flexDiscount, type Discount } from './rates';
+import { type Discount, flexDiscount } from './discounts';
+import { batchUpstream } from './rates';
 
 const FLEX_ENDPOINTS = new Set(['chat.completions', 'responses']);
 const reported = new Set<string>();

@@ -8,8 +8,7 @@ import type { BatchOpportunities, BatchOpportunity } from '../../../contract/bat
 import type { Db } from '../db/open';
 import { batchDiscount, flexDiscount } from './discounts';
 
-/** The API's shapes (contract/batch.ts); the names the CLI already used stay as aliases. */
-export type OpportunityRow = BatchOpportunity;
+/** The API's shape (contract/batch.ts); the name the CLI already used stays as an alias. */
 export type Opportunities = BatchOpportunities;
 
 /** Names that say the work is offline (evals, reports, backfills…). */
@@ -63,7 +62,7 @@ export function opportunitiesFromRows(rows: readonly CallRow[], from: number, up
     }
     byFeature.set(key, acc);
   }
-  const features = [...byFeature.entries()].map(([feature, a]): OpportunityRow => {
+  const features = [...byFeature.entries()].map(([feature, a]): BatchOpportunity => {
     const nightShare = a.calls ? a.night / a.calls : 0;
     const streamShare = a.calls ? a.stream / a.calls : 0;
     const reasons: string[] = [];

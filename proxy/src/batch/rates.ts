@@ -1,18 +1,14 @@
 /**
- * Batch and flex prices. @pydantic/genai-prices (the project's price source) has no batch or flex
- * rates, so this is the one documented discount table: each entry says which published page it
- * comes from and when it was read. Everything else about a price (the standard per-token rates,
- * cache reads, model matching) still comes from genai-prices; this file only scales it. Pure.
+ * Batch and flex prices: genai-prices' standard price (per-token rates, cache reads, model
+ * matching) scaled by the discount table (discounts.ts, apart so the ledger's read worker can read
+ * it without the pricing code). Pure.
  */
 import type { ResolvedProvider } from '../policy/schema';
 import { billingProvider, priceCall, type CallPrice, type TokenUsage } from '../pricing/price';
 import { isAzureProvider } from '../providers/azure';
-import { BATCH_DISCOUNTS, batchDiscount, FLEX_TIERS, flexSupported } from './discounts';
+import { batchDiscount, FLEX_TIERS, flexSupported } from './discounts';
 
 export type PriceTier = 'standard' | 'batch' | 'flex';
-
-// The tables and their lookups live apart from the pricing code: the ledger's read worker needs them without it.
-export { BATCH_DISCOUNTS, batchDiscount, type Discount, FLEX_TIERS, flexDiscount, flexSupported } from './discounts';
 
 /** OpenAI's API hosts: api.openai.com and its data-residency hosts (eu.api.openai.com). */
 function isOpenAIHost(host: string): boolean {

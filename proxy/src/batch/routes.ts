@@ -21,10 +21,10 @@ import { BatchStore, type BatchRow, type LocalFile } from './store';
 import { answerObject, callUpstream, upstreamPath, type UpstreamAnswer } from './upstream';
 import { ANTHROPIC_PATHS, OPENAI_PATHS } from '../providers/protocol';
 import { adminGuard } from '../server/guards';
-import { batchDiscount, batchUpstreamOf } from './rates';
-import { BATCH_EXPORT_HEADERS, type BatchExportQuery, type BatchList, type BatchOpportunities, type BatchRecord } from '../../../contract/batch';
+import { batchDiscount } from './discounts';
+import { batchUpstreamOf } from './rates';
+import { BATCH_EXPORT_HEADERS, type BatchList, type BatchOpportunities, type BatchRecord } from '../../../contract/batch';
 import { captureStore } from './capture';
-import { BatchExportError, buildBatchExport } from './export';
 
 /** Batch input files may be large (OpenAI accepts up to 200 MB). */
 const MAX_BATCH_BYTES = 210 * 1024 * 1024;
@@ -47,14 +47,14 @@ export function batchRouter(
   governor: Governor | undefined,
   adminToken: string,
   writesRefused: () => { type: string; message: string } | undefined,
-  track: (work: Promise<void>) => void,
+  track: (work: Promise<void>, lastWord: () => Res | undefined) => void,
 ): Router {
   const store = new BatchStore(services.db);
   const svc = new BatchService(services, store, governor);
   const router = new Router();
   const raw = rawBody(() => MAX_BATCH_BYTES);
   const wrap = (fn: (req: Req, res: Res) => Promise<void>) => (req: Req, res: Res, next: Next) => {
-    track(fn(req, res).catch(next));
+    track(fn(req, res).catch(next), () => answerStopping(req, res));
   };
 
   // Refused like the other provider calls once the proxy stopped writing to its file (server/start.ts):
@@ -122,7 +122,7 @@ export function batchRouter(
   // A batch file from captured request bodies (batch.capture in the policy): GET /tollgate/batch/export?feature=&since=&until=&provider=
   const captured = captureStore(services.db, services.textCodec);
   captured.prune(services.policy.policy.batch.capture.retentionDays);
-  router.get('/tollgate/batch/export', admin, (req, res) => {
+  router.get('/tollgate/batch/export', admin, wrap(async (req, res) => {
     const feature = typeof req.query.feature === 'string' ? req.query.feature : '';
     const since = Number(req.query.since);
     const until = req.query.until === undefined ? undefined : Number(req.query.until);
@@ -133,22 +133,22 @@ export function batchRouter(
     }
     // A file the proxy no longer writes to still exports; pruning it is for whoever writes it now.
     if (writesRefused() === undefined) captured.prune(services.policy.policy.batch.capture.retentionDays);
-    try {
-      const out = buildBatchExport(services.db, captured, { feature, since, ...(until !== undefined ? { until } : {}), ...(provider ? { provider } : {}) } satisfies BatchExportQuery);
-      res
-        .set({
-          'content-type': 'application/jsonl; charset=utf-8',
-          [BATCH_EXPORT_HEADERS.lines]: String(out.lines.length),
-          [BATCH_EXPORT_HEADERS.format]: out.format,
-          [BATCH_EXPORT_HEADERS.uncaptured]: String(out.uncaptured),
-          [BATCH_EXPORT_HEADERS.skipped]: String(out.skipped),
-        })
-        .send(toJsonl(out.lines));
-    } catch (err) {
-      if (!(err instanceof BatchExportError)) throw err;
-      res.status(err.status).json({ error: { type: err.status === 404 ? 'not_found_error' : 'invalid_request_error', message: err.message } });
+    // Read in the ledger's worker, as the opportunities above.
+    const out = await services.ledger.batchExportOffThread({ feature, since, ...(until !== undefined ? { until } : {}), ...(provider ? { provider } : {}) });
+    if ('status' in out) {
+      res.status(out.status).json({ error: { type: out.status === 404 ? 'not_found_error' : 'invalid_request_error', message: out.message } });
+      return;
     }
-  });
+    res
+      .set({
+        'content-type': 'application/jsonl; charset=utf-8',
+        [BATCH_EXPORT_HEADERS.lines]: String(out.lines),
+        [BATCH_EXPORT_HEADERS.format]: out.format,
+        [BATCH_EXPORT_HEADERS.uncaptured]: String(out.uncaptured),
+        [BATCH_EXPORT_HEADERS.skipped]: String(out.skipped),
+      })
+      .send(out.jsonl);
+  }));
   router.get('/tollgate/batches', admin, (_req, res) => {
     res.json({ batches: store.list(100).map((b) => batchRecord(b, store.totals(b.id), upstreamOf(services, b.provider))) } satisfies BatchList);
   });
@@ -188,6 +188,25 @@ function submission(
 function submittedBy(svc: BatchService, req: Req, b: BatchRow): boolean {
   const id = svc.identify(req.headers, b.protocol);
   return !('error' in id) && id.keyFingerprint === b.keyFingerprint;
+}
+
+/**
+ * A batch request the provider had not answered when the proxy's stop stopped waiting for it
+ * (server/start.ts): a provider-shaped 503, not a cut connection (the SDK's bare "Connection
+ * error"). A create may exist at the provider, and be billed: the SDK is told not to send it again
+ * blind, and the user to list the batches first. The create itself runs on, so a batch the
+ * provider answers before the proxy closes its file is still recorded.
+ */
+function answerStopping(req: Req, res: Res): Res | undefined {
+  if (res.headersSent) return undefined;
+  const protocol: Protocol = req.path.startsWith(ANTHROPIC_PATHS.batches) ? 'anthropic' : 'openai';
+  const create = req.method === 'POST' && (req.path === OPENAI_PATHS.batches || req.path === ANTHROPIC_PATHS.batches);
+  const list = protocol === 'anthropic' ? `GET ${ANTHROPIC_PATHS.batches}` : `GET ${OPENAI_PATHS.batches}`;
+  const message = create
+    ? `Tollgate is stopping and the provider had not answered this batch create yet: it may have created the batch (and will bill it). List your batches (${list}) before creating it again.`
+    : 'Tollgate is stopping and the provider had not answered this request yet; send it again once Tollgate runs.';
+  fail(res, protocol, 503, 'server_error', message, create ? { 'x-should-retry': 'false' } : {});
+  return res;
 }
 
 function fail(res: Res, protocol: Protocol, status: number, type: string, message: string, headers: Record<string, string> = {}): void {

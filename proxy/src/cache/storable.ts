@@ -20,6 +20,10 @@
  *    `mcp_tool_use` — whose input the stream assembler could not read): no tool can run it, and a
  *    replay never lets the caller out of that state.
  *
+ *  - Nested deeper than MAX_DEPTH (legal JSON the SDKs read): JSON.stringify, which a stream replay
+ *    of the entry needs, runs out of stack on it, so every streaming request for the key missed the
+ *    cache and was billed again while the entry stayed.
+ *
  * Text cut by the output limit is kept: it is what the provider returns again for the same
  * `max_tokens`, and asking for more changes the key. A body without the endpoint's answer field
  * (`choices`, `content`, `output`) is not judged: only recognised answers are. Pure: no I/O.
@@ -97,8 +101,30 @@ function responsesReason(body: Obj): string | undefined {
   return undefined;
 }
 
+/**
+ * Levels of arrays and objects an answer may nest. JSON.stringify recurses and fails a few
+ * thousand levels down under Node's default stack; real answers nest a dozen.
+ */
+export const MAX_DEPTH = 1000;
+
+/** Whether `body` nests arrays and objects more than `limit` levels deep. Iterative: no recursion to overflow. */
+function deeperThan(body: unknown, limit: number): boolean {
+  const values: unknown[] = [body];
+  const depths: number[] = [1];
+  for (let v = values.pop(), d = depths.pop() ?? 0; v !== undefined; v = values.pop(), d = depths.pop() ?? 0) {
+    if (d > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v as Obj)) {
+      if (typeof child !== 'object' || child === null) continue;
+      values.push(child);
+      depths.push(d + 1);
+    }
+  }
+  return false;
+}
+
 /** Why the 200 answer `body` of `endpoint` must not be cached; undefined when it may. */
 export function unstorableReason(endpoint: string, body: Obj): string | undefined {
+  if (deeperThan(body, MAX_DEPTH)) return `the answer nests more than ${MAX_DEPTH} levels deep`;
   switch (endpoint) {
     case 'chat.completions':
       return chatReason(body);

@@ -10,6 +10,7 @@ import { ExactCache } from '../cache/exactCache';
 import { SemanticStore } from '../cache/semantic/store';
 import { numberOption, printable } from './common';
 import { openDataDb } from './dataDb';
+import { padColumns } from './displayWidth';
 import { dataDirOption } from './paths';
 
 const KEY_FINGERPRINT = /^tg_[0-9a-f]{16}$|^tg_anonymous$/;
@@ -33,7 +34,7 @@ export function cacheCommand(): Command {
         ? (db.prepare('SELECT endpoint, model, COUNT(*) AS n, SUM(hits) AS hits FROM cache_entries GROUP BY 1, 2 ORDER BY n DESC').all() as Array<{ endpoint: string; model: string; n: number; hits: number }>)
         : [];
       console.log(`${file}: ${rows.reduce((sum, r) => sum + r.n, 0)} entries`);
-      for (const r of rows) console.log(`  ${printable(r.endpoint).padEnd(18)} ${printable(r.model).padEnd(32)} ${String(r.n).padStart(7)} entries ${String(r.hits ?? 0).padStart(7)} hits`);
+      for (const r of rows) console.log(`  ${padColumns(printable(r.endpoint), 18)} ${padColumns(printable(r.model), 32)} ${String(r.n).padStart(7)} entries ${String(r.hits ?? 0).padStart(7)} hits`);
       db.close();
     });
   cmd
@@ -41,10 +42,10 @@ export function cacheCommand(): Command {
     .description('remove cached answers: all of them, only expired ones, or those of one API key (by its tg_ fingerprint)')
     .addOption(dataDirOption())
     .addOption(new Option('--expired', 'only remove expired entries (of every key)').conflicts('key'))
-    .option('--key <fingerprint>', 'only entries of this key fingerprint (as shown in the dashboard), in the namespace of --cache-version (not read from the policy)')
+    .option('--key <fingerprint>', 'only entries of this key fingerprint (keyFingerprint of its calls in GET /tollgate/calls), in the namespace of --cache-version (not read from the policy)')
     .option('--cache-version <n>', 'with --key: cache version the namespace was made with (policy cache.version; default 1)', numberOption({ integer: true, min: 0 }))
     .action(async function (this: Command, opts: { dataDir?: string; expired?: boolean; key?: string; cacheVersion?: number }) {
-      if (opts.key !== undefined && !KEY_FINGERPRINT.test(opts.key)) this.error('error: --key takes a key fingerprint like tg_0123456789abcdef (tg_ and 16 hex digits, as the dashboard shows it; never the key itself)');
+      if (opts.key !== undefined && !KEY_FINGERPRINT.test(opts.key)) this.error("error: --key takes a key fingerprint like tg_0123456789abcdef (tg_ and 16 lowercase hex digits, the keyFingerprint GET /tollgate/calls lists on that key's calls; never the key itself)");
       if (opts.cacheVersion !== undefined && opts.key === undefined) this.error('error: --cache-version only applies with --key (it selects that key\'s namespace)');
       const { db } = openDataDb(opts.dataDir, false);
       try {

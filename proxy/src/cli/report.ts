@@ -11,6 +11,7 @@ import { PeriodError, parsePeriod } from '../batch/period';
 import { Ledger } from '../ledger/ledger';
 import { CliError, printable, printableJson } from './common';
 import { openDataDb } from './dataDb';
+import { displayWidth, padColumns } from './displayWidth';
 import { dataDirOption } from './paths';
 
 const FORMATS = ['text', 'json', 'csv'] as const;
@@ -80,8 +81,8 @@ export function formatReportText(summary: Summary, by: SummaryDimension, file: s
   );
   const row = (b: SummaryBucket) => [printable(b.key), String(b.calls), formatUsd(b.costUsd), formatUsd(b.savedUsd), String(b.hits), formatTokens(b.inputTokens), formatTokens(b.outputTokens)];
   const table = [[by, 'calls', 'cost', 'saved', 'hits', 'in', 'out'], ...summary.by.map(row)];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-  lines.push('', ...table.map((r) => `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`.trimEnd()));
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => displayWidth(r[i]!))));
+  lines.push('', ...table.map((r) => `  ${r.map((cell, i) => (i === 0 ? padColumns(cell, widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`.trimEnd()));
   return lines.join('\n');
 }
 

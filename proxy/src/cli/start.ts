@@ -83,9 +83,6 @@ export function handleStopSignals(proxy: StopTarget, o: StopOptions = {}): void 
   on('SIGTERM', stop);
 }
 
-export const EXIT_PORT_IN_USE = EXIT_CODES.portInUse;
-export const EXIT_BAD_POLICY = EXIT_CODES.badConfig;
-
 export function startCommand(): Command {
   return new Command('start')
     .description('Run the proxy on 127.0.0.1 (foreground). Apps use http://127.0.0.1:<port>/v1 as their base URL.')
@@ -103,9 +100,8 @@ export function startCommand(): Command {
       if (opts.policy && !entryExists(policyFile!)) {
         // A mistyped path is the usual cause; a first policy comes from `policy init`.
         console.error(`tollgate: policy file not found: ${policyFile}; ${missingPolicyHint(policyFile!, policyFile!)}`);
-        process.exit(EXIT_BAD_POLICY);
+        process.exit(EXIT_CODES.badConfig);
       }
-      prepareDataDir(dataDir);
       // Log lines quote what clients and the policy file chose (model names, policy keys and values,
       // relayed error text): one message is one line, its control characters escaped, so an escape
       // sequence cannot reach the terminal and a line break cannot forge a `[tollgate] …` line.
@@ -118,6 +114,7 @@ export function startCommand(): Command {
       };
       let proxy: Awaited<ReturnType<typeof startProxy>>;
       try {
+        prepareDataDir(dataDir);
         proxy = await startProxy({
           ...(port !== undefined ? { port } : {}),
           dataDir,
@@ -128,20 +125,21 @@ export function startCommand(): Command {
       } catch (err) {
         if (err instanceof PortInUseError) {
           console.error(`tollgate: port ${err.port} is in use. Stop the other process or choose another port with --port.`);
-          process.exit(EXIT_PORT_IN_USE);
+          process.exit(EXIT_CODES.portInUse);
         }
         if (err instanceof CacheKeyError) {
           console.error(`tollgate: ${err.message}`);
-          process.exit(EXIT_BAD_POLICY);
+          process.exit(EXIT_CODES.badConfig);
         }
         if (err instanceof PolicyError) {
           // One line per problem, as `policy validate` prints them: each quotes the file's own text.
           console.error(['tollgate: invalid policy:', ...err.problems.map((p) => `  ${printable(formatProblem(p))}`)].join('\n'));
-          process.exit(EXIT_BAD_POLICY);
+          process.exit(EXIT_CODES.badConfig);
         }
-        // A data directory that is a file, not writable, or holds a tollgate.db that is not SQLite.
+        // Past a port it may not listen on: a data directory that is a file, not writable, or holds a
+        // tollgate.db that is not SQLite, damaged or newer. Its own exit code: a supervisor says why at once, not after restarts.
         const message = describeFailure(err, join(dataDir, 'tollgate.db'));
-        if (message) throw new CliError(message);
+        if (message) throw new CliError(message, (err as NodeJS.ErrnoException).syscall === 'listen' ? EXIT_FAILURE : EXIT_CODES.dataDirUnusable);
         throw err;
       }
       // One write: a reader that sees the first line (a supervisor, a script) sees the whole banner.

@@ -79,6 +79,9 @@ const CACHE_ANY_CONVERSATION = 10_000;
 /** The characters a URL path segment carries unencoded (encodeURIComponent leaves them as they are). */
 const URL_UNSAFE = /[^A-Za-z0-9_.-]/g;
 
+/** A name in URL-safe characters: accents dropped first (`Équipe` → `Equipe`), any other character a `-`; ASCII is unchanged. */
+const urlSafe = (name: string): string => name.normalize('NFKD').replace(/\p{M}/gu, '').replace(URL_UNSAFE, '-');
+
 /**
  * An id Bifrost's management API and UI can address. Team and virtual-key ids are path segments there
  * (`/api/governance/teams/{team_id}`, `/virtual-keys/{vk_id}`); its router matches the raw,
@@ -90,7 +93,7 @@ const URL_UNSAFE = /[^A-Za-z0-9_.-]/g;
  */
 function addressableId(prefix: string, name: string): string {
   if (name.replace(URL_UNSAFE, '') === name) return prefix + name;
-  const slug = name.normalize('NFKD').replace(/\p{M}/gu, '').replace(URL_UNSAFE, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 48);
+  const slug = urlSafe(name).replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 48);
   return `${prefix}${slug ? `${slug}-` : ''}${sha256(name).slice(0, 8)}`;
 }
 
@@ -192,7 +195,7 @@ export function exportBifrost(written: Policy, source: ExportSource): ExportResu
   const limitFor = (o: { key: string; obj: JsonObject }): JsonObject => {
     let l = limits.get(o.key);
     if (!l) {
-      l = { id: limitId(`rl-${o.key.replace(URL_UNSAFE, '-')}`) };
+      l = { id: limitId(`rl-${urlSafe(o.key)}`) };
       limits.set(o.key, l);
       o.obj.rate_limit_id = l.id as string;
     }

@@ -50,7 +50,7 @@ const COMPLEXITY_TIERS: ReadonlyArray<[string, Tier]> = [['SIMPLE', 'small'], ['
 /** One management-API call: `apply.mjs` POSTs `body` to `path`, and to `updatePath` when it already exists. */
 export interface LiteLLMManagementRequest {
   path: '/team/new' | '/user/new' | '/key/generate';
-  updatePath?: '/team/update' | '/user/update';
+  updatePath: '/team/update' | '/user/update' | '/key/update';
   body: { [key: string]: Json };
 }
 
@@ -329,11 +329,11 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
       if (target.kind === 'user') {
         entity('user', target.id);
         frozenUsers.add(target.id);
-        w.add(field, `${refuses}; a ${TARGET} user cannot be blocked and a user budget refuses only once recorded spend is above it, so the keys generated here for user ${target.id} are exported as blocked: true; block any other key of theirs (/key/block). Raising the budget in the policy and re-applying generates new keys; unblock or delete the old ones (/key/unblock, /key/delete)`);
+        w.add(field, `${refuses}; a ${TARGET} user cannot be blocked and a user budget refuses only once recorded spend is above it, so the keys generated here for user ${target.id} are exported as blocked: true; block any other key of theirs (/key/block). Raising the budget in the policy and re-applying unblocks the keys this export blocked`);
         return;
       }
       entity(target.kind, target.id).blocked = true;
-      w.add(field, `${refuses}; exported as blocked: true on ${target.kind} ${target.id} (a max_budget of 0 would let calls through until ${TARGET} records spend above 0). Raising the budget in the policy and re-applying ${target.kind === 'team' ? 'does not unblock the team (an absent blocked leaves it as it is): unblock it with /team/unblock' : 'generates a new key; unblock or delete the old one (/key/unblock, /key/delete)'}`);
+      w.add(field, `${refuses}; exported as blocked: true on ${target.kind} ${target.id} (a max_budget of 0 would let calls through until ${TARGET} records spend above 0). Raising the budget in the policy and re-applying ${target.kind === 'team' ? 'does not unblock the team (an absent blocked leaves it as it is): unblock it with /team/unblock' : 'unblocks the key (apply.mjs marks a key it blocks in metadata.tollgate_frozen; a key an admin blocked stays blocked)'}`);
     }
   };
   let globalBudget = false;
@@ -416,12 +416,16 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
         w.add(`users.${id}`, `${TARGET} enforces user "${id}"'s budget and limits only on requests made with one of their keys, and no policy key belongs to them: key tollgate-user-${id} is generated; user "${id}" must use it`);
     }
 
-  for (const k of keys.values()) if (typeof k.user_id === 'string' && frozenUsers.has(k.user_id)) k.blocked = true;
+  // A key frozen here carries a mark, so apply.mjs unblocks it once the policy no longer freezes it, never a key an admin blocked.
+  for (const k of keys.values()) {
+    if (typeof k.user_id === 'string' && frozenUsers.has(k.user_id)) k.blocked = true;
+    if (k.blocked) k.metadata = { ...(k.metadata as Body | undefined), tollgate_frozen: true };
+  }
 
   const requests: LiteLLMManagementRequest[] = [];
   for (const id of [...teams.keys()].sort()) requests.push({ path: '/team/new', updatePath: '/team/update', body: teams.get(id) as Body });
   for (const id of [...users.keys()].sort()) requests.push({ path: '/user/new', updatePath: '/user/update', body: users.get(id) as Body });
-  for (const id of [...keys.keys()].sort()) requests.push({ path: '/key/generate', body: keys.get(id) as Body });
+  for (const id of [...keys.keys()].sort()) requests.push({ path: '/key/generate', updatePath: '/key/update', body: keys.get(id) as Body });
 
   if (!isDefault(policy.defaults.maxOutputTokens, (p) => p.defaults.maxOutputTokens) || policy.budgets.length > 0)
     w.add('defaults.maxOutputTokens', `${TARGET} charges budgets after the call from actual usage; there is no assumed output size for reservations`);
@@ -546,7 +550,7 @@ function readmeIntro(requestCount: number): string[] {
     '',
     '- `config.yaml`: start the proxy with `litellm --config config.yaml`. Provider keys are read from the environment (`os.environ/NAME`); the cache uses Redis from `REDIS_HOST`/`REDIS_PORT`/`REDIS_PASSWORD`.',
     `- \`management.json\`: ${requestCount} management-API call(s) for team, user and key budgets and rate limits.`,
-    '- `apply.mjs`: `LITELLM_URL=https://litellm.example LITELLM_MASTER_KEY=… node apply.mjs` posts them (creating, or updating what exists).',
+    '- `apply.mjs`: `LITELLM_URL=https://litellm.example LITELLM_MASTER_KEY=… node apply.mjs` posts them (creating, or updating what exists). LiteLLM shows a new key only once: their values are written to `LITELLM_KEYS_FILE` (default: a file in the temporary folder, named in the output), one `alias key` per line, readable by you alone; hand each to its owner and delete the file.',
     '',
     "Why two parts: LiteLLM reads models, routing and caching from its config file, but keeps teams, users, keys and their budgets/limits in its database, created through the management API. A config file cannot set them, so they are exported as the API payloads instead.",
   ];
@@ -555,8 +559,10 @@ function readmeIntro(requestCount: number): string[] {
 function applyScript(source: ExportSource): string {
   return `// ${provenance(source.file, source.text)}
 // Applies management.json to a running LiteLLM proxy: creates each team/user/key, or updates it when it exists.
-// Usage: LITELLM_URL=http://127.0.0.1:4000 LITELLM_MASTER_KEY=sk-... node apply.mjs
-import { readFileSync } from 'node:fs';
+// Usage: LITELLM_URL=http://127.0.0.1:4000 LITELLM_MASTER_KEY=sk-... [LITELLM_KEYS_FILE=new-keys.txt] node apply.mjs
+import { appendFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const base = (process.env.LITELLM_URL ?? 'http://127.0.0.1:4000').replace(/\\/+$/, '');
 const key = process.env.LITELLM_MASTER_KEY;
@@ -565,16 +571,46 @@ if (!key) {
   process.exit(2);
 }
 const { requests } = JSON.parse(readFileSync(new URL('./management.json', import.meta.url), 'utf8'));
+const call = (path, body) =>
+  fetch(base + path, { method: body ? 'POST' : 'GET', headers: { authorization: \`Bearer \${key}\`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+// Key aliases are unique (/key/generate refuses one in use) and /key/update names a key by its
+// token, so an existing key is found by its alias; /key/list may match aliases by substring.
+async function keyByAlias(alias) {
+  for (let page = 1, pages = 1; page <= Math.min(pages, 100); page++) {
+    const res = await call(\`/key/list?return_full_object=true&size=100&page=\${page}&key_alias=\${encodeURIComponent(alias)}\`);
+    if (!res.ok) return undefined;
+    const list = await res.json();
+    const hit = (list.keys ?? []).find((k) => k && k.key_alias === alias);
+    if (hit) return hit;
+    pages = list.total_pages ?? 1;
+  }
+  return undefined;
+}
+// LiteLLM shows a new key once, in /key/generate's answer: kept in a file only this user can read, never in the log.
+const keysFile = process.env.LITELLM_KEYS_FILE || join(tmpdir(), \`litellm-new-keys-\${Date.now()}.txt\`);
 let failed = 0;
+let created = 0;
 for (const r of requests) {
-  const post = (path) =>
-    fetch(base + path, { method: 'POST', headers: { authorization: \`Bearer \${key}\`, 'content-type': 'application/json' }, body: JSON.stringify(r.body) });
-  let res = await post(r.path);
-  if (!res.ok && r.updatePath) res = await post(r.updatePath);
+  let res = await call(r.path, r.body);
+  if (res.ok && r.path === '/key/generate') {
+    const { key: value } = await res.json().catch(() => ({}));
+    if (value) {
+      appendFileSync(keysFile, \`\${r.body.key_alias} \${value}\\n\`, { mode: 0o600 });
+      created++;
+    }
+  } else if (!res.ok && r.updatePath === '/key/update') {
+    const found = await keyByAlias(r.body.key_alias);
+    // /key/update replaces metadata when the body has any: keep what an admin added to the key. A key
+    // this export froze (tollgate_frozen) is unblocked once the policy no longer freezes it.
+    const metadata = { ...found?.metadata, ...r.body.metadata };
+    const thaw = found?.blocked && metadata.tollgate_frozen && !r.body.blocked;
+    if (found) res = await call(r.updatePath, { ...r.body, key: found.token, metadata: thaw ? { ...metadata, tollgate_frozen: false } : metadata, ...(thaw && { blocked: false }) });
+  } else if (!res.ok) res = await call(r.updatePath, r.body);
   const label = r.body.key_alias ?? r.body.team_id ?? r.body.user_id;
   console.log(\`\${res.ok ? 'ok  ' : 'FAIL'} \${r.path} \${label} (\${res.status})\`);
   if (!res.ok) failed++;
 }
+if (created) console.log(\`\${created} new key(s) written to \${keysFile} (alias, key per line): hand each to its owner, then delete the file\`);
 process.exit(failed ? 1 : 0);
 `;
 }

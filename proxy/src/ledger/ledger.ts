@@ -10,7 +10,9 @@
  * failing it would only make the client retry and pay again.
  */
 import type { CallFilter } from '../../../contract/api';
+import type { BatchExportQuery } from '../../../contract/batch';
 import { EventEmitter } from 'node:events';
+import { type BatchExport, type BatchExportRefusal, buildBatchExport } from '../batch/export';
 import type { Opportunities, OpportunitiesOptions } from '../batch/opportunities';
 import { ensureAutoincrementTable } from '../db/autoincrement';
 import type { Db } from '../db/open';
@@ -442,5 +444,10 @@ export class Ledger extends EventEmitter<LedgerEvents> {
    */
   opportunitiesOffThread(opts: OpportunitiesOptions): Promise<Opportunities> {
     return this.reads().opportunities(opts);
+  }
+
+  /** The batch file from captured bodies (batch/export.ts) on the read worker; encrypted bodies here, where the key is. */
+  async batchExportOffThread(q: BatchExportQuery): Promise<BatchExport | BatchExportRefusal> {
+    return this.textCodec ? buildBatchExport(this.db, q, this.textCodec) : this.reads().batchExport(q);
   }
 }

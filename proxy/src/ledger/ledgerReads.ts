@@ -81,9 +81,11 @@ export function callFilterSql(f: CallFilter): { sql: string; params: unknown[] }
   };
   // `(none)` is the summary's key for calls without the tag (no tag can be spelt with
   // parentheses): filtering by it lists those calls, so an untagged share can be drilled into.
+  // A tag matches whatever its case, as a budget scope does (governance/scope.ts): a summary row is
+  // every spelling of its tag, and so are the calls it drills into.
   const tag = (col: string, v: string | undefined) => {
     if (v === UNTAGGED) clauses.push(`${col} IS NULL`);
-    else eq(col, v);
+    else eq(`${col} COLLATE NOCASE`, v);
   };
   tag('team', f.team);
   tag('feature', f.feature);
@@ -122,9 +124,13 @@ export function summarise(db: Db, opts: SummaryOptions): Summary {
     // bucket (the dashboard's own name for folded rows) instead of being left out: the groups
     // then add up to the totals, as a per-user or per-team report is read.
     const sums = 'SUM(calls) AS calls, SUM(costUsd) AS costUsd, SUM(savedUsd) AS savedUsd, SUM(inputTokens) AS inputTokens, SUM(outputTokens) AS outputTokens, SUM(hits) AS hits';
+    // Tags group whatever their case, as budget scopes match (`Search` and `search` are one team's
+    // budget, so one row), under the spelling of the first call: with MIN(id) its only min/max
+    // aggregate, SQLite takes a bare column from the row holding the minimum.
+    const group = opts.by === 'team' || opts.by === 'user' || opts.by === 'feature' ? `lower(${col})` : col;
     by = db
       .prepare(
-        `WITH g AS (SELECT COALESCE(${col}, '${UNTAGGED}') AS key, ${agg} FROM calls ${w.sql} GROUP BY 1),
+        `WITH g AS (SELECT COALESCE(${col}, '${UNTAGGED}') AS key, MIN(id), ${agg} FROM calls ${w.sql} GROUP BY ${group}),
          r AS (SELECT *, ROW_NUMBER() OVER (ORDER BY costUsd DESC, calls DESC, key) AS rn, COUNT(*) OVER () AS n FROM g)
          SELECT CASE WHEN n > ${MAX_GROUPS} AND rn >= ${MAX_GROUPS} THEN (n - ${MAX_GROUPS} + 1) || ' others' ELSE key END AS key, ${sums}
          FROM r GROUP BY CASE WHEN n > ${MAX_GROUPS} AND rn >= ${MAX_GROUPS} THEN 0 ELSE rn END ORDER BY MIN(rn)`,

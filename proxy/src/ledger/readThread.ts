@@ -6,6 +6,8 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { Db } from '../db/open';
+import type { BatchExportQuery } from '../../../contract/batch';
+import { type BatchExport, type BatchExportRefusal, buildBatchExport } from '../batch/export';
 import { type Opportunities, type OpportunitiesOptions, opportunities } from '../batch/opportunities';
 import { spawnWorker } from '../workers/spawnWorker';
 import { type CallRow, type PageOptions, pageRows, summarise, type SummaryOptions } from './ledgerReads';
@@ -13,8 +15,8 @@ import type { Summary } from './types';
 
 type Page = { rows: CallRow[]; total: number; limit: number };
 
-type Query = { op: 'summary'; opts: SummaryOptions } | { op: 'page'; opts: PageOptions } | { op: 'opportunities'; opts: OpportunitiesOptions };
-type Result = Summary | Page | Opportunities;
+type Query = { op: 'summary'; opts: SummaryOptions } | { op: 'page'; opts: PageOptions } | { op: 'opportunities'; opts: OpportunitiesOptions } | { op: 'batchExport'; opts: BatchExportQuery };
+type Result = Summary | Page | Opportunities | BatchExport | BatchExportRefusal;
 
 export type ReadRequest = { id: number; file: string } & Query;
 
@@ -48,6 +50,11 @@ export class LedgerReadThread {
   /** What could move to batch or flex since `from` (batch/opportunities.ts): every real-time call of the range is read. */
   opportunities(opts: OpportunitiesOptions): Promise<Opportunities> {
     return this.ask({ op: 'opportunities', opts }, () => opportunities(this.db, opts)) as Promise<Opportunities>;
+  }
+
+  /** A batch file from captured bodies stored in plain text (batch/export.ts): every body of the range is read, parsed and written out. */
+  batchExport(opts: BatchExportQuery): Promise<BatchExport | BatchExportRefusal> {
+    return this.ask({ op: 'batchExport', opts }, () => buildBatchExport(this.db, opts)) as Promise<BatchExport | BatchExportRefusal>;
   }
 
   private ask(req: Query, run: () => Result): Promise<Result> {

@@ -25,6 +25,8 @@ export interface AttemptState {
   tokensEstimated: boolean;
   costUsd: number;
   priced: boolean;
+  /** The family a snapshot newer than the price list is priced as (pricing `CallPrice.as`): `x-tollgate-priced-as`. */
+  pricedAs: string | undefined;
   status: number;
   errorType: string | undefined;
   /** Final response body (JSON, or assembled from the stream); partial when the stream broke. */
@@ -47,6 +49,7 @@ export function freshAttempt(attempt: number, t0: number): AttemptState {
     tokensEstimated: false,
     costUsd: 0,
     priced: false,
+    pricedAs: undefined,
     status: 0,
     errorType: undefined,
     responseBody: undefined,

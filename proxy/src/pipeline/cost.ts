@@ -414,4 +414,5 @@ export async function settleCost(ctx: CallContext): Promise<void> {
   const price = asAnswered?.priced ? asAnswered : priceAs(pricingModel(ctx), usage);
   ctx.costUsd = price.totalUsd;
   ctx.priced = price.priced;
+  ctx.pricedAs = price.as;
 }

@@ -48,21 +48,32 @@ export const exactCacheStage: Stage = async (ctx, next) => {
   ctx.cacheKey = exactCacheKey(ctx.namespace, scope.endpoint, ctx.provider.name, ctx.body, scope.headers);
   if (directives.lookup) {
     const hit = ctx.services.exactCache.get(ctx.cacheKey);
-    if (hit) {
-      ctx.services.exactCache.markHit(hit.id);
-      return serveFromCache(ctx, hit, 'exact');
-    }
+    if (hit && (await serveFromCache(ctx, hit, 'exact'))) return;
   } else {
     ctx.cacheStatus = 'bypass';
   }
   await next();
 };
 
-/** Replays a stored answer in the framing the client asked for, echoing this request's attribution fields. */
-export async function serveFromCache(ctx: CallContext, entry: CacheEntry, status: 'exact' | 'semantic'): Promise<void> {
+/**
+ * Replays a stored answer in the framing the client asked for, echoing this request's attribution
+ * fields, and counts the hit. False, with nothing sent or recorded, when the answer cannot be
+ * replayed as the stream asked for (the replay threw on the stored shape; an answer nested too deep
+ * for it is never stored, storable.ts): the call goes on as a miss instead of failing with a 500
+ * after its hit row.
+ */
+export async function serveFromCache(ctx: CallContext, entry: CacheEntry, status: 'exact' | 'semantic'): Promise<boolean> {
   // Fields the answer echoes from its request (Responses `metadata`, `user`, …) are this request's.
   const echoed = withRequestEcho(ctx.endpoint.id, entry.body, ctx.body);
   const body = echoed ?? entry.body;
+  let replayed: string | undefined;
+  try {
+    if (ctx.stream && ctx.endpoint.replay) replayed = ctx.endpoint.replay(body, { includeUsage: ctx.clientWantsUsage }).join('');
+  } catch (err) {
+    ctx.services.log.warn(`call ${ctx.requestId}: cache entry ${entry.id} cannot be replayed as a stream (${err instanceof Error ? err.message : String(err)}); asking the upstream`);
+    return false;
+  }
+  ctx.services.exactCache.markHit(entry.id);
   ctx.cacheStatus = status;
   ctx.status = 200;
   ctx.complete = true;
@@ -81,12 +92,13 @@ export async function serveFromCache(ctx: CallContext, entry: CacheEntry, status
   if (ctx.similarity !== undefined) res.setHeader('x-tollgate-similarity', ctx.similarity.toFixed(4));
   res.setHeader('x-tollgate-overhead-ms', (performance.now() - ctx.t0).toFixed(3));
   await finishAttempt(ctx); // before the answer leaves (see finishAttempt.ts)
-  if (ctx.stream && ctx.endpoint.replay) {
+  if (replayed !== undefined) {
     res.status(200);
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');
     res.setHeader('cache-control', 'no-cache');
-    res.end(ctx.endpoint.replay(body, { includeUsage: ctx.clientWantsUsage }).join(''));
+    res.end(replayed);
   } else {
     res.status(200).jsonText(echoed ? JSON.stringify(echoed) : entry.bodyText);
   }
+  return true;
 }

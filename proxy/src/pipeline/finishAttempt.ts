@@ -132,5 +132,6 @@ function headersSent(ctx: CallContext): Record<string, string> {
   }
   // The cost header is set after the row (JSON) or travels in a trailer (streams): record it here.
   if (ctx.endpoint.billable && out['x-tollgate-cost-usd'] === undefined) out['x-tollgate-cost-usd'] = ctx.costUsd.toFixed(8);
+  if (ctx.pricedAs) out['x-tollgate-priced-as'] = ctx.pricedAs;
   return out;
 }

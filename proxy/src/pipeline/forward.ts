@@ -125,6 +125,11 @@ function tollgateHeaders(ctx: CallContext): void {
   ctx.res.setHeader('x-tollgate-cache', ctx.cacheStatus === 'bypass' ? 'bypass' : 'miss');
 }
 
+/** The settled cost, as headers (or a stream's trailers); the model borrowed for its price, when it was. */
+function costHeaders(ctx: CallContext): Record<string, string> {
+  return { 'x-tollgate-cost-usd': ctx.costUsd.toFixed(8), ...(ctx.pricedAs ? { 'x-tollgate-priced-as': ctx.pricedAs } : {}) };
+}
+
 /** Thrown by `callUpstream` for failures a retry may fix, before any byte reached the client. */
 export class RetryableUpstreamError extends Error {
   constructor(
@@ -206,14 +211,23 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     ctx.upstreamMs += performance.now() - started;
     release();
     if (abort.signal.aborted) {
-      ctx.status = 499;
-      ctx.errorType = 'client_closed_request';
+      // Cut by the stop (before the upstream answered, so its client was told 503 "Tollgate is
+      // stopping": server/start.ts), or left by its client.
+      const stopped = ctx.services.stopping.aborted;
+      ctx.status = stopped ? 503 : 499;
+      ctx.errorType = stopped ? 'proxy_stopping' : 'client_closed_request';
       // A request that reached the upstream is billed for the input it read: the proxy stopped
       // while a JSON answer was generated, or a stream's client left before its first byte (a
       // reasoning model thinking past the client's timeout). The input is estimated, not recorded
       // as $0; what was generated before the cancel is unknown, and the answer is incomplete (not
       // cached). One cut while connecting (DNS, TCP, TLS) was never read: nothing billed, $0.
       if (requestSent) ctx.responseBody ??= {};
+      return;
+    }
+    // undici refused a request Tollgate built (a provider key pasted with a zero-width space or a
+    // line break, from the environment or a `?key=`): nothing was sent, and no retry can send it.
+    if (err instanceof undiciErrors.InvalidArgumentError) {
+      failCall(ctx, 500, 'api_error', `Tollgate could not send the call to ${p.name}: ${err.message} (a character HTTP does not allow in a value Tollgate sends, such as the API key); nothing was sent.`, NO_CLIENT_RETRY, { reason: 'internal_error' });
       return;
     }
     const f = classifyUpstreamError(err);
@@ -264,19 +278,23 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     if (err instanceof SseEventTooLarge) {
       // The relay left the loop, which cancelled the upstream body: the headers went out with the
       // stream, so the client gets the protocol's error event; the row has what arrived, estimated.
-      await endStreamWithError(ctx, new UpstreamFailure('reset', err.message), 'upstream_event_too_large');
+      await endStreamWithError(ctx, 502, 'upstream_event_too_large', err.message);
       return;
     }
-    if (!ctx.res.headersSent) {
-      // Only what the upstream's body stream failed with (a reset, a stall, a corrupt encoding) is
-      // the upstream's failure; anything else is our own code failing on an answer that came.
-      if (err !== upstream.body.errored && err !== body.errored) return answerLocalFailure(ctx, err, upstream.statusCode);
-      const f = classifyUpstreamError(err);
-      throw new RetryableUpstreamError(undefined, f.kind, undefined, () =>
-        failCall(ctx, f.kind === 'timeout' ? 504 : 502, f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_error', `Tollgate: ${f.message}.`),
-      );
+    // Only what the upstream's body stream failed with (a reset, a stall, a corrupt encoding) is
+    // the upstream's failure; anything else is our own code failing on an answer that came.
+    if (err !== upstream.body.errored && err !== body.errored) {
+      if (!ctx.res.headersSent) return answerLocalFailure(ctx, err, upstream.statusCode);
+      ctx.services.log.error(`call ${ctx.requestId}: Tollgate failed while relaying the upstream's stream: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      await endStreamWithError(ctx, 500, 'internal_error', `Tollgate failed while relaying the upstream's stream (${err instanceof Error ? err.message : String(err)})`);
+      return;
     }
-    await endStreamWithError(ctx, classifyUpstreamError(err));
+    const f = classifyUpstreamError(err);
+    const timedOut = f.kind === 'timeout';
+    if (!ctx.res.headersSent) {
+      throw new RetryableUpstreamError(undefined, f.kind, undefined, () => failCall(ctx, timedOut ? 504 : 502, timedOut ? 'upstream_timeout' : 'upstream_error', `Tollgate: ${f.message}.`));
+    }
+    await endStreamWithError(ctx, timedOut ? 504 : 502, timedOut ? 'upstream_timeout' : 'upstream_reset', f.message);
   } finally {
     release();
   }
@@ -433,7 +451,7 @@ async function relayJson(
     relayHeaders(ctx, upstream.headers);
     tollgateHeaders(ctx);
     await recordAnswered(ctx);
-    ctx.res.setHeader('x-tollgate-cost-usd', ctx.costUsd.toFixed(8));
+    for (const [k, v] of Object.entries(costHeaders(ctx))) ctx.res.setHeader(k, v);
     ctx.res.status(inBandStatus).jsonText(text);
     return;
   }
@@ -465,7 +483,7 @@ async function relayJson(
   // Row and cache entry before the last byte leaves: a crash after the client has its answer must
   // not lose the row, and an identical request sent right after must find the entry.
   await recordAnswered(ctx);
-  ctx.res.setHeader('x-tollgate-cost-usd', ctx.costUsd.toFixed(8));
+  for (const [k, v] of Object.entries(costHeaders(ctx))) ctx.res.setHeader(k, v);
   ctx.res.setHeader('x-tollgate-overhead-ms', (performance.now() - ctx.t0 - ctx.upstreamMs).toFixed(3));
   if (replayed !== undefined) {
     ctx.res.status(upstream.statusCode);
@@ -643,7 +661,7 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
   res.setHeader('cache-control', 'no-cache');
   res.setHeader('x-tollgate-overhead-ms', (performance.now() - ctx.t0 - ctx.upstreamMs).toFixed(3));
   // The cost is only known at the end: it travels in HTTP trailers (and the ledger/event stream).
-  res.setHeader('trailer', 'x-tollgate-cost-usd, x-tollgate-input-tokens, x-tollgate-output-tokens');
+  res.setHeader('trailer', 'x-tollgate-cost-usd, x-tollgate-priced-as, x-tollgate-input-tokens, x-tollgate-output-tokens');
   res.status(200);
   if (ctx.req.isHead) {
     // A HEAD is answered whole by these headers (http.ts Res): the events are not read and the
@@ -673,7 +691,7 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
       // saw fail: never cache it, or the next identical call replays text nobody received.
       if (!json && frame.data !== '' && frame.data !== '[DONE]') ctx.cacheStore = false;
       assembler.accept(frame, json);
-      const kept = ctx.stripUsageChunk && json && strip ? strip(json, frame.raw) : frame.raw;
+      const kept = ctx.stripUsageChunk && json && strip ? strip(json, frame) : frame.raw;
       if (kept !== undefined) out += kept;
     }
     if (assembler.complete && !assembler.error && !ctx.recorded) {
@@ -744,7 +762,7 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
   }
   if (!res.destroyed) {
     res.addTrailers({
-      'x-tollgate-cost-usd': ctx.costUsd.toFixed(8),
+      ...costHeaders(ctx),
       'x-tollgate-input-tokens': String(ctx.usage?.inputTokens ?? 0),
       'x-tollgate-output-tokens': String(ctx.usage?.outputTokens ?? 0),
     });
@@ -752,20 +770,15 @@ async function relayStream(ctx: CallContext, upstream: Awaited<ReturnType<typeof
   }
 }
 
-/** The stream already started: the status is sent, so end it with an in-band error event. */
-async function endStreamWithError(ctx: CallContext, f: UpstreamFailure, errorType = f.kind === 'timeout' ? 'upstream_timeout' : 'upstream_reset'): Promise<void> {
-  ctx.status = f.kind === 'timeout' ? 504 : 502;
+/** The stream already started: the status is sent, so end it with an in-band error event saying `what` happened. */
+async function endStreamWithError(ctx: CallContext, status: number, errorType: string, what: string): Promise<void> {
+  ctx.status = status;
   ctx.errorType = errorType;
   ctx.complete = false;
-  const res = ctx.res;
-  if (res.destroyed || res.writableEnded) {
-    await recordAnswered(ctx);
-    return;
-  }
-  const message = `Tollgate: ${f.message}; the response is incomplete.`;
   // The partial answer was billed: settle it (estimating the output) before the last frame.
   await recordAnswered(ctx);
-  res.end(PROTOCOLS[ctx.endpoint.protocol].streamErrorFrame(message, ctx.errorType));
+  if (ctx.res.destroyed || ctx.res.writableEnded) return;
+  ctx.res.end(PROTOCOLS[ctx.endpoint.protocol].streamErrorFrame(`Tollgate: ${what}; the response is incomplete.`, errorType));
 }
 
 /**

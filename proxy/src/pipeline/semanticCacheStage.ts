@@ -110,9 +110,9 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
       if (typeof threshold === 'object') return failCall(ctx, 400, 'invalid_request_error', threshold.error);
       const { entry, similarity } = await semanticLookupForCall(semantic, ctx, namespace, vector, key.lastUserText, threshold);
       if (entry) {
-        ctx.services.exactCache.markHit(entry.id);
         ctx.similarity = similarity;
-        return serveFromCache(ctx, entry, 'semantic');
+        if (await serveFromCache(ctx, entry, 'semantic')) return;
+        ctx.similarity = undefined;
       }
     }
     // Indexed as the entry is committed (before the answer's last byte), not after.

@@ -50,12 +50,17 @@ export function valueAt(data: unknown, path: ReadonlyArray<PropertyKey>): unknow
   return v;
 }
 
+/** A mapping key written as ~, null or "". */
+const NO_NAME = 'an entry without a name (YAML reads ~, null and "" as no value)';
+
 /** Fields of a budget or rate limit's `scope`: written beside `period` far more often than inside `scope`. */
 const SCOPE_FIELDS = new Set(['team', 'user', 'feature', 'key']);
 
 /** The message for one key a mapping does not allow; `anchored`: its value carries an anchor (&name). */
 export function unknownKeyMessage(key: string, path: ReadonlyArray<PropertyKey>, opts: { anchored?: boolean } = {}): string {
   const keys = allowedKeys(path);
+  // `scope: {~: x}`: YAML's "no value" as a key reads as "" ("Unrecognized key: \"\"" named nothing).
+  if (key === '') return `${NO_NAME}: write one of ${keys.join(', ')}`;
   const base = `Unrecognized key: "${key}"`;
   if (SCOPE_FIELDS.has(key) && keys.includes('scope')) return `${base}; did you mean scope: { ${key}: … }?`;
   // A rule's conditions written beside its tier (`- { name: r, feature: x, tier: small }`), and the
@@ -205,7 +210,7 @@ export function issueHint(issue: z.core.$ZodIssue, value: unknown): string | und
   if (issue.code === 'invalid_key') {
     const rule = issue.issues[0]?.message;
     const why = rule ? `: ${rule}` : '';
-    return key === '' ? `an entry without a name (YAML reads ~, null and "" as no value): give it a name${why}` : `${shown(key)} is not a name Tollgate takes${why}`;
+    return key === '' ? `${NO_NAME}: give it a name${why}` : `${shown(key)} is not a name Tollgate takes${why}`;
   }
   if (issue.code === 'invalid_value') {
     const values = issue.values.map((v) => String(v));

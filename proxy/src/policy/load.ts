@@ -345,7 +345,8 @@ function nodeOffsets(doc: Document): { keys: Map<string, number>; deepest: (path
     if (isMap(node)) {
       for (const pair of node.items) {
         if (!isScalar(pair.key)) continue;
-        const at = [...path, String(pair.key.value)];
+        // As the parsed data names it: a ~ or null key is "" there, not "null".
+        const at = [...path, pair.key.value === null ? '' : String(pair.key.value)];
         if (pair.key.range) keys.set(pathId(at), pair.key.range[0]);
         stack.push({ node: pair.value, path: at });
       }
@@ -476,9 +477,11 @@ export function parsePolicy(raw: string, file = 'policy.yaml'): PolicyParseResul
     )
     .map((i) => {
       const path = i.issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
-      // An unknown key is pointed at itself, not at its mapping (the first key of the block);
-      // anything else at the deepest node that exists on its path.
-      const offset = (i.key !== undefined ? offsets.keys.get(pathId([...path, i.key])) : undefined) ?? offsets.deepest(path);
+      // An unknown key, a key a record refuses or a name the schema marks `atKey` (a provider's) is
+      // pointed at itself, not at its mapping or its value; anything else at the deepest node on its path.
+      const atKey = i.issue.code === 'invalid_key' || (i.issue.code === 'custom' && i.issue.params?.atKey === true);
+      const key = i.key !== undefined ? [...path, i.key] : atKey ? path : undefined;
+      const offset = (key === undefined ? undefined : offsets.keys.get(pathId(key))) ?? offsets.deepest(path);
       return { ...i, offset };
     })
     // zod reports in schema order; a reader fixes a file from top to bottom (the sort is stable).

@@ -168,7 +168,7 @@ export const ScopeSchema = z
     team: z.string().optional(),
     user: z.string().optional(),
     feature: z.string().optional(),
-    key: z.string().optional().describe('Key fingerprint as shown by Tollgate (tg_…), never the key itself.'),
+    key: z.string().optional().describe('Key fingerprint (tg_ and 16 lowercase hex digits: keyFingerprint in GET /tollgate/calls) or a glob of one, never the key itself.'),
   })
   .strict()
   .describe('Who a budget or limit applies to; empty = everyone together (global).');
@@ -392,6 +392,8 @@ export const PolicySchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['routing', 'tiers', name],
+          // The name is wrong, not its tiers: located at the key (load.ts), not the block's first line.
+          params: { atKey: true },
           message: `"${name}" is no provider (${names.join(', ')}), so these tiers are never used${near ? `; did you mean "${near}"?` : ''}`,
         });
       }
@@ -410,26 +412,53 @@ export const PolicySchema = z
       });
   });
 
-/** A key fingerprint as Tollgate shows it: tg_ and 16 hex digits (pipeline/identity.ts); only the prefix is required. */
-const FINGERPRINT = /^tg_/;
+/**
+ * A key fingerprint as pipeline/identity.ts makes it: tg_ and 16 lowercase hex digits (an HMAC of the
+ * key), or tg_anonymous for calls that carry no key. Scopes compare it exactly (governance/scope.ts).
+ */
+const KEY_FINGERPRINT = /^tg_(?:[0-9a-f]{16}|anonymous)$/;
+
+/** The form and where to read it: the proxy lists each call's fingerprint, never the key. */
+const FINGERPRINT_FORM = 'tg_ and 16 lowercase hex digits, the keyFingerprint GET /tollgate/calls lists on the key\'s calls';
+
+/** What each position of a hex fingerprint can hold. */
+const HEX_POSITIONS = [...'tg_', ...Array<string>(16).fill('0123456789abcdef')];
+
+/** Can a scope glob (`*` and `?` only, as routing/glob.ts reads it) match any fingerprint? */
+function globMatchesAFingerprint(glob: string): boolean {
+  if (globMatch(glob, 'tg_anonymous')) return true;
+  // The lengths of hex-fingerprint prefixes the glob read so far can match, ascending.
+  let ends = [0];
+  for (const c of glob) {
+    const from = ends[0];
+    if (c === '*') ends = from === undefined ? [] : Array.from({ length: HEX_POSITIONS.length + 1 - from }, (_, k) => from + k);
+    else ends = ends.filter((j) => (c === '?' ? j < HEX_POSITIONS.length : HEX_POSITIONS[j]?.includes(c))).map((j) => j + 1);
+  }
+  return ends.includes(HEX_POSITIONS.length);
+}
 
 /**
- * `scope.key` and `tags.keys[].fingerprint` name a key by its fingerprint: a value that is neither a
- * fingerprint nor a glob never matches one, so the budget or tags silently never apply; pasting the
- * key itself (the usual mistake) also puts a secret in the repository. The value is never repeated.
+ * `scope.key` and `tags.keys[].fingerprint` name a key by its fingerprint: a value no fingerprint can
+ * be (`tg_a b`, a truncated or upper-case one, a glob with `[…]`) never matches, so the budget or tags
+ * silently never apply; pasting the key itself (the usual mistake) also puts a secret in the
+ * repository. The value is never repeated.
  */
 function fingerprintIssues(policy: { budgets: ReadonlyArray<{ scope: Scope }>; rateLimits: ReadonlyArray<{ scope: Scope }>; tags: { keys: ReadonlyArray<{ fingerprint: string }> } }, ctx: z.RefinementCtx): void {
   const check = (value: string | undefined, path: Array<string | number>, glob: boolean) => {
     if (value === undefined) return;
-    const isGlob = /[*?[]/.test(value);
-    if (isGlob && !glob)
-      ctx.addIssue({ code: 'custom', path, message: 'tags.keys names one key by its exact fingerprint (globs are not matched here), so this entry never applies' });
-    else if (!isGlob && !FINGERPRINT.test(value))
-      ctx.addIssue({
-        code: 'custom',
-        path,
-        message: 'not a key fingerprint (tg_ and 16 hex digits, as Tollgate shows it), so it never matches; if this is an API key, remove it from the file and rotate it',
-      });
+    const isGlob = /[*?]/.test(value);
+    const fits = (v: string) => (isGlob ? globMatchesAFingerprint(v) : KEY_FINGERPRINT.test(v));
+    const message =
+      isGlob && !glob
+        ? 'tags.keys names one key by its exact fingerprint (globs are not matched here), so this entry never applies'
+        : fits(value)
+          ? undefined
+          : fits(value.toLowerCase())
+            ? `key fingerprints are lowercase (${FINGERPRINT_FORM}): in capitals this never matches; write it in lowercase`
+            : isGlob
+              ? `this glob matches no key fingerprint (${FINGERPRINT_FORM}), so it never applies`
+              : `not a key fingerprint (${FINGERPRINT_FORM}), so it never matches; if this is an API key, remove it from the file and rotate it`;
+    if (message) ctx.addIssue({ code: 'custom', path, message });
   };
   // Scopes match globs (governance/scope.ts); tags.keys compares the fingerprint exactly.
   for (const list of ['budgets', 'rateLimits'] as const)

@@ -50,6 +50,11 @@ export interface CallPrice {
   /** The model id genai-prices matched (e.g. a dated snapshot resolves to its family). */
   matchedModel?: string;
   /**
+   * The family a snapshot newer than any the price list has is priced as (`gpt-4o-2026-11-20`: "priced
+   * as gpt-4o"): a figure borrowed, not the snapshot's own; say so beside it.
+   */
+  as?: string;
+  /**
    * false when the matched price has rates but none per token (whisper-1 by the hour of audio,
    * Mistral's OCR models by the page): such a model has no $ per million tokens, not a $0 one.
    */
@@ -127,6 +132,12 @@ function providerIdFor(provider: string | undefined): string | undefined {
 }
 
 /**
+ * A fine-tune with no rate of its own stays unpriced rather than billed as its cheaper base, and an
+ * OpenRouter `:free` variant rather than billed at the paid model's rate.
+ */
+const soldApart = (model: string): boolean => fineTuneBase(model) !== undefined || /:free$/i.test(model);
+
+/**
  * Other names to price a model under when its own is unknown: a Bedrock id at Bedrock's rates; a
  * gateway's `vendor/model` id (LiteLLM, Vercel AI Gateway, Together…, or Gemini's `models/…`) as the
  * model its vendor sells, under the vendor when genai-prices knows it; last, the model's own name
@@ -145,9 +156,7 @@ function alternatives(model: string): { model: string; providerId?: string }[] {
     const providerId = vendor === 'models' ? 'google' : isPricedProvider(vendor) ? vendor : undefined;
     out.push(providerId ? { model: rest, providerId } : { model: rest });
   }
-  // A fine-tune with no rate of its own stays unpriced rather than billed as its cheaper base, and
-  // an OpenRouter `:free` variant rather than billed at the paid model's rate.
-  if (fineTuneBase(model) || /:free$/i.test(model)) return out;
+  if (soldApart(model)) return out;
   const own = modelOwnName(model);
   const head = /^([a-z][a-z_-]*):/i.exec(model.trim())?.[1];
   if (head && isPricedProvider(head)) out.push({ model: own, providerId: head.toLowerCase() });
@@ -202,6 +211,32 @@ function crossesModel(id: string, m: { id: string; match: MatchLogic }): boolean
   return loose && !exact;
 }
 
+/** A dated snapshot: `gpt-4o-2026-11-20` or `claude-sonnet-4-20261001` → family and date's digits. */
+const SNAPSHOT = /^(.+)-(20\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])$/;
+
+/**
+ * Whether `date` (YYYYMMDD) is later than every snapshot of `family` the provider's price list names,
+ * exactly (`gpt-4o-2024-05-13`, priced apart) or by a prefix (`claude-sonnet-4-2025`: any of 2025).
+ * genai-prices matches some families' snapshots by pattern (gpt-5-mini: any date) but others only as
+ * listed, so a snapshot released after the list was unpriced ($0, or refused by `unpriced: block`).
+ * One it lists none after is the family's current model, priced as the family; one between listed
+ * snapshots may have had a price of its own (gpt-4o-2024-05-13 was twice gpt-4o's) and stays unpriced.
+ */
+function newerThanListed(provider: { models: { match: MatchLogic }[] }, family: string, date: string): boolean {
+  const prefix = `${family.toLowerCase()}-`;
+  const listed: string[] = [];
+  const walk = (c: MatchLogic): void => {
+    if ('or' in c || 'and' in c) for (const d of 'or' in c ? c.or : c.and) walk(d);
+    else if ('equals' in c || 'starts_with' in c) {
+      const name = ('equals' in c ? c.equals : c.starts_with).toLowerCase();
+      const digits = name.startsWith(prefix) ? name.slice(prefix.length).replace(/-/g, '') : '';
+      if (/^20\d{2,6}$/.test(digits)) listed.push(digits);
+    }
+  };
+  for (const m of provider.models) walk(m.match);
+  return listed.every((d) => date.slice(0, d.length) > d);
+}
+
 const memo = new Map<string, CallPrice>();
 
 export function priceCall(model: string, usage: TokenUsage, provider?: string): CallPrice {
@@ -240,6 +275,8 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
     // does not split it, so the overlap is the least the counts imply (audio mostly at its full rate).
     ...(audioIn && cached ? { cache_audio_read_tokens: Math.max(0, cached + audioIn - usage.inputTokens) } : {}),
   };
+  // The family a newer snapshot than the price list's is priced as (set by lookUp).
+  let borrowed: string | undefined;
   const lookUp = (u: Record<string, number>, id = model): ReturnType<typeof calcPrice> => {
     const find = (name: string, providerId?: string): ReturnType<typeof calcPrice> => {
       const r = calcPrice(u, name, providerId ? { providerId } : undefined);
@@ -258,6 +295,12 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
       r = find(alt.model, alt.providerId);
       if (r) break;
     }
+    const snapshot = r || soldApart(id) ? null : SNAPSHOT.exec(modelOwnName(id));
+    if (snapshot) {
+      const family = lookUp(u, snapshot[1]!);
+      if (family && newerThanListed(family.provider, snapshot[1]!, snapshot.slice(2).join(''))) borrowed = snapshot[1];
+      return borrowed ? family : null;
+    }
     return r;
   };
   let result: ReturnType<typeof calcPrice> = null;
@@ -273,7 +316,7 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
     }
   }
   const price: CallPrice = result
-    ? { priced: true, totalUsd: result.total_price, inputUsd: result.input_price, outputUsd: result.output_price, matchedModel: result.model.id, perToken: billsTokens(result.model_price) }
+    ? { priced: true, totalUsd: result.total_price, inputUsd: result.input_price, outputUsd: result.output_price, matchedModel: result.model.id, perToken: billsTokens(result.model_price), ...(borrowed ? { as: borrowed } : {}) }
     : NOT_PRICED;
   // Some prices depend on when the call is made (genai-prices' conditional prices: DeepSeek's
   // off-peak hours, a price change from a start date). Such a figure holds only for this moment:

@@ -580,6 +580,14 @@ const ITEM_DELTAS: Record<string, { itemType: string; field: string }> = {
   'response.code_interpreter_call_code': { itemType: 'code_interpreter_call', field: 'code' },
 };
 
+/** The same for a part of an item's `content` (a message's, a reasoning item's text) or `summary` list. */
+const PART_DELTAS: Record<string, { list: 'content' | 'summary'; partType: string; field: string }> = {
+  'response.output_text': { list: 'content', partType: 'output_text', field: 'text' },
+  'response.refusal': { list: 'content', partType: 'refusal', field: 'refusal' },
+  'response.reasoning_text': { list: 'content', partType: 'reasoning_text', field: 'text' },
+  'response.reasoning_summary_text': { list: 'summary', partType: 'summary_text', field: 'text' },
+};
+
 /**
  * The Responses API's terminal event carries the whole response: that is the assembled body.
  * `response.incomplete` is such an end too (a billed answer cut by max_output_tokens or a content
@@ -631,43 +639,21 @@ class ResponsesAssembler implements StreamAssembler {
         if (part) this.list(at, 'content')[num(json.content_index)] = structuredClone(part);
         return;
       }
-      case 'response.output_text.delta':
-        this.append(this.part(at, 'content', num(json.content_index), 'output_text'), 'text', json.delta);
-        return;
-      case 'response.output_text.done':
-        this.set(this.part(at, 'content', num(json.content_index), 'output_text'), 'text', json.text);
-        return;
-      case 'response.refusal.delta':
-        this.append(this.part(at, 'content', num(json.content_index), 'refusal'), 'refusal', json.delta);
-        return;
-      case 'response.refusal.done':
-        this.set(this.part(at, 'content', num(json.content_index), 'refusal'), 'refusal', json.refusal);
-        return;
-      case 'response.reasoning_text.delta':
-        this.append(this.part(at, 'content', num(json.content_index), 'reasoning_text'), 'text', json.delta);
-        return;
-      case 'response.reasoning_text.done':
-        this.set(this.part(at, 'content', num(json.content_index), 'reasoning_text'), 'text', json.text);
-        return;
       case 'response.reasoning_summary_part.added':
       case 'response.reasoning_summary_part.done': {
         const part = obj(json.part);
         if (part) this.list(at, 'summary')[num(json.summary_index)] = structuredClone(part);
         return;
       }
-      case 'response.reasoning_summary_text.delta':
-        this.append(this.part(at, 'summary', num(json.summary_index), 'summary_text'), 'text', json.delta);
-        return;
-      case 'response.reasoning_summary_text.done':
-        this.set(this.part(at, 'summary', num(json.summary_index), 'summary_text'), 'text', json.text);
-        return;
     }
-    const dot = type.lastIndexOf('.');
-    const d = ITEM_DELTAS[type.slice(0, dot)];
-    if (!d) return;
-    const item = this.item(at, d.itemType);
-    if (type.endsWith('.delta')) this.append(item, d.field, json.delta);
-    else if (type.endsWith('.done')) this.set(item, d.field, json[d.field]);
+    const base = type.slice(0, type.lastIndexOf('.'));
+    const p = PART_DELTAS[base];
+    const d = ITEM_DELTAS[base];
+    const target = p ? this.part(at, p.list, num(json[`${p.list}_index`]), p.partType) : d && this.item(at, d.itemType);
+    const field = (p ?? d)?.field;
+    if (!target || !field) return;
+    if (type.endsWith('.delta')) this.append(target, field, json.delta);
+    else if (type.endsWith('.done')) this.set(target, field, json[field]);
   }
 
   result(): Json {

@@ -4,6 +4,8 @@
  * chunk Tollgate asked for is taken out again. Read by the pipeline, the policy schema and the
  * exporters. Pure data and functions: no HTTP here.
  */
+import { withoutMember } from './jsonMembers';
+import type { SseFrame } from './sse';
 import { obj, type Json, type Protocol } from './types';
 
 /** The ways a key travels: Bearer token (OpenAI), api-key (Azure), x-api-key (Anthropic). */
@@ -27,7 +29,7 @@ export interface ProtocolSpec {
    * The client did not ask for usage but Tollgate did: drop the usage-only chunk, or rewrite a
    * chunk that carries usage besides content. Undefined when the protocol needs no stripping.
    */
-  stripUsageChunk?(json: Json, raw: string): string | undefined;
+  stripUsageChunk?(json: Json, frame: SseFrame): string | undefined;
 }
 
 /**
@@ -88,12 +90,15 @@ export const PROTOCOLS: Record<Protocol, ProtocolSpec> = {
     authHeader: 'authorization',
     requiredHeaders: {},
     streamErrorFrame: (message, type) => `data: ${JSON.stringify({ error: { message, type, param: null, code: null } })}\n\n`,
-    stripUsageChunk(json, raw) {
-      const choices = Array.isArray(json.choices) ? json.choices : undefined;
-      if (choices && choices.length === 0 && json.usage) return undefined;
-      if (!('usage' in json)) return raw;
-      const { usage: _usage, ...rest } = json;
-      return `data: ${JSON.stringify(rest)}\n\n`;
+    stripUsageChunk(json, frame) {
+      if (!('usage' in json)) return frame.raw;
+      if (Array.isArray(json.choices) && json.choices.length === 0 && json.usage) return undefined;
+      // Taken out of the text as received (the chunk's other bytes unchanged): re-serialising every
+      // chunk cost CPU on each one and failed on a field nested deeper than JSON.stringify recurses.
+      const data = withoutMember(frame.data, 'usage') ?? frame.data;
+      const at = frame.raw.indexOf(frame.data);
+      // A chunk split over several `data:` lines is sent again on one.
+      return at === -1 ? `data: ${data}\n\n` : frame.raw.slice(0, at) + data + frame.raw.slice(at + frame.data.length);
     },
   },
   anthropic: {

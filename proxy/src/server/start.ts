@@ -5,7 +5,7 @@
 import { clearInBatches } from '../cache/clearInBatches';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { HttpServer } from '../http/http';
+import type { HttpServer, Res } from '../http/http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { join } from 'node:path';
 import { ExactCache, type CacheBodyCodec } from '../cache/exactCache';
@@ -70,6 +70,14 @@ export const DRAIN_MS = 3_000;
  * stream's output is estimated by the token worker first).
  */
 const UNWIND_MS = 1_500;
+/** How long the 503s of calls still waiting at the cut may take to reach their clients. */
+const LAST_WORD_MS = 250;
+
+/**
+ * Answers a request still waiting when the stop's wait ran out, unless its headers went out
+ * already; returns the response it answered.
+ */
+type LastWord = () => Res | undefined;
 /** How often a running proxy looks for reservations left open by a proxy that died (a few ms each). */
 const ORPHAN_SWEEP_MS = 15_000;
 
@@ -179,9 +187,16 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
     logWarnings();
     events.emit('live', { event: 'policy', data: { ok: true, problems: [] } });
   });
+  // On the last line of the first invalid reload of a run only (the lines stay bounded): a program
+  // that saves the policy in place, in pieces, can be read half-written; how to avoid that, once.
+  let saveAdvised = false;
   policyStore.on('invalid', (problems) => {
     // The store keeps the last good policy (or the built-in defaults, if none loaded yet): say so.
-    for (const p of problems) log.warn(`policy not applied, the last good one stays in force: ${formatProblem(p)}`);
+    problems.forEach((p, i) => {
+      const advice = !saveAdvised && i === problems.length - 1 ? ' (if it was read half-written: write the new policy elsewhere and rename it over the old one)' : '';
+      log.warn(`policy not applied, the last good one stays in force: ${formatProblem(p)}${advice}`);
+    });
+    saveAdvised = true;
     events.emit('live', { event: 'policy', data: { ok: false, problems } });
   });
   if (opts.policyFile && opts.watchPolicy !== false) await policyStore.watch();
@@ -287,9 +302,16 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
   // their ledger rows) before the database closes.
   const pipeline = buildPipeline({ governor, semantic, held });
   const inFlight = new Set<Promise<void>>();
-  const track = (p: Promise<void>): Promise<void> => {
+  // What each one still waiting says when the stop's wait runs out (a provider-shaped 503, if its
+  // headers have not gone out): cut instead, its SDK raised a bare "Connection error".
+  const lastWords = new Set<LastWord>();
+  const track = (p: Promise<void>, lastWord?: LastWord): Promise<void> => {
     inFlight.add(p);
-    const done = (): void => void inFlight.delete(p);
+    if (lastWord) lastWords.add(lastWord);
+    const done = (): void => {
+      inFlight.delete(p);
+      if (lastWord) lastWords.delete(lastWord);
+    };
     p.then(done, done);
     return p;
   };
@@ -305,7 +327,12 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
         .json(providerError(ctx.endpoint.protocol, 503, 'server_error', refused.message, refused.type));
       return Promise.resolve();
     }
-    return track(pipeline(ctx));
+    return track(pipeline(ctx), () => {
+      if (ctx.res.headersSent) return undefined;
+      ctx.res.status(503).setHeader('x-tollgate-request-id', ctx.requestId);
+      ctx.res.json(providerError(ctx.endpoint.protocol, 503, 'server_error', 'Tollgate is stopping: the call had no answer yet when its wait for calls in flight ran out, and is cancelled. Send it again once Tollgate runs.'));
+      return ctx.res;
+    });
   };
 
   const adminToken = opts.adminToken ?? randomBytes(24).toString('base64url');
@@ -402,10 +429,25 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       ipv6Loopback?.close();
       await drain(inFlight, opts.drainMs ?? DRAIN_MS, () => server.closeIdleConnections());
-      server.closeAllConnections();
-      // What was cut now unwinds (a 499 row each) before anything below closes the database; its
+      // What is cut now unwinds (a 499 row each) before anything below closes the database; its
       // token counts may not wait for a busy worker past then (pipeline/cost.ts countBeforeStop).
+      // Aborted first: a JSON call's upstream request is cancelled by it only while its client has
+      // no answer, and the answer below is the client's.
       stopping.abort();
+      // Each answer written before its connection is cut (a turn or two; bounded all the same).
+      const said = new Set<Promise<void>>();
+      for (const say of lastWords) {
+        const res = say();
+        if (res === undefined || res.writableFinished) continue;
+        const written = new Promise<void>((done) => {
+          res.once('finish', done);
+          res.once('close', done);
+        });
+        said.add(written);
+        void written.then(() => said.delete(written));
+      }
+      await drain(said, LAST_WORD_MS);
+      server.closeAllConnections();
       await drain(inFlight, UNWIND_MS);
       await stopped;
       await policyStore.close();

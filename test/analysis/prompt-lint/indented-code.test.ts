@@ -80,6 +80,35 @@ describe('indented code blocks in Markdown prompts', () => {
     expect(codeLines(lines('Since', '2024. it runs', '    on weekdays'))).toEqual([]);
   });
 
+  it('reads indented lines inside a <tag>…</tag> section as prose: the model reads the tags, not rendered Markdown', async () => {
+    const text = lines(
+      '<instructions>',
+      'You are a support agent.',
+      '',
+      '    Please list all the open tickets of the customer.',
+      '</instructions>',
+      '',
+      '<context>',
+      '  <document index="1">',
+      '  The customer is on the Pro plan.',
+      '',
+      '      Thank you very much for your help.',
+      '  </document>',
+      '</context>',
+    );
+    expect(codeLines(text)).toEqual([]);
+    expect(await flaggedLines('prompts/support.md', text)).toEqual([3, 10]);
+    // After the section closes, an indented sample is code again.
+    expect(codeLines(lines(text, '', '    please run npm test'))).toEqual([[14, 14]]);
+  });
+
+  it('keeps an indented HTML sample, and the lines after a tag never closed, as code', () => {
+    // The sample's own <div> is code and opens nothing.
+    expect(codeLines(lines('Render this:', '', '    <div>', '      please click here', '    </div>'))).toEqual([[2, 4]]);
+    // A <br> with no </br> later is no section.
+    expect(codeLines(lines('Line one<br>', '', '    please run npm test'))).toEqual([[2, 2]]);
+  });
+
   it('leaves indentation alone in a plain-text template and in MDX, which have no indented code', async () => {
     expect(await flaggedLines('prompts/run.txt', sample)).not.toEqual([]);
     expect(await flaggedLines('prompts/run.mdx', sample, ['**/prompts/**/*.mdx'])).not.toEqual([]);

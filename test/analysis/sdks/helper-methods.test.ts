@@ -63,6 +63,29 @@ describe('SDK helper methods read as the call they wrap', () => {
     expect((await analyzeFile({ path: '/repo/agent.py', text: fixed })).diagnostics).toEqual([]);
   });
 
+  it('messages.parse on the client itself (structured output out of beta), Python and TypeScript', async () => {
+    const py = lines(
+      'import anthropic',
+      'client = anthropic.AsyncAnthropic()',
+      'async def answer():',
+      '    return await client.messages.parse(model="claude-sonnet-4-5", messages=[], output_format=Answer)',
+    );
+    const r = await analyzeFile({ path: '/repo/answer.py', text: py });
+    expect(r.diagnostics.map((d) => [d.range.start.line, d.ruleId])).toEqual([[3, 'anthropic-missing-max-tokens']]);
+    const fixed = applyEdits(py, r.diagnostics[0]!.fixes[0]!.edits);
+    expect(fixed.split('\n')[3]).toBe('    return await client.messages.parse(model="claude-sonnet-4-5", messages=[], output_format=Answer, max_tokens=1024)');
+    expect(await pythonHasErrors(fixed)).toBe(false);
+    expect((await analyzeFile({ path: '/repo/answer.py', text: fixed })).diagnostics).toEqual([]);
+    const ts = lines(
+      "import Anthropic from '@anthropic-ai/sdk';",
+      'const client = new Anthropic();',
+      "export const a = client.messages.parse({ model: 'claude-sonnet-4-5', messages: [], output_config: { format: schema } });",
+    );
+    const t = await analyzeFile({ path: '/repo/answer.ts', text: ts });
+    expect(t.diagnostics.map((d) => [d.range.start.line, d.ruleId])).toEqual([[2, 'anthropic-missing-max-tokens']]);
+    expect(t.calls.map((c) => c.model)).toEqual(['claude-sonnet-4-5']);
+  });
+
   it('leaves a limited runner, token counting and a non-SDK parse alone', async () => {
     const text = lines(
       "import OpenAI from 'openai';",

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { looksEnglish } from '../../../proxy/src/cache/semantic/applicability';
 import { PolicySchema } from '../../../proxy/src/policy/schema';
 import { startHarness, waitForEmbedder, type Harness } from '../../support/harness';
-import { ENGLISH, NOT_ENGLISH } from './prompts';
+import { ENGLISH, ENGLISH_KEYWORDS, NOT_ENGLISH, OTHER_KEYWORDS } from './prompts';
 
 describe('is this English?', () => {
   it('short questions in another language are not English, accented or not', () => {
@@ -19,7 +19,7 @@ describe('is this English?', () => {
   });
 
   it('English questions with an accented loanword, a foreign name or an acronym stay English', () => {
-    for (const t of ['Is a café open on Sunday?', 'how to write a résumé', 'What does déjà vu mean?', 'Los Angeles weather tomorrow', 'Tell me about La Casa de Papel', 'ES6 arrow functions', 'What’s the price of a café latte?']) {
+    for (const t of ['Is a café open on Sunday?', 'how to write a résumé', 'What does déjà vu mean?', 'Los Angeles weather tomorrow', 'Tell me about La Casa de Papel', 'ES6 arrow functions', 'What’s the price of a café latte?', 'es6 arrow functions', 'es2015 modules in node']) {
       expect(looksEnglish(t), t).toBe(true);
     }
   });
@@ -34,14 +34,35 @@ describe('is this English?', () => {
     }
   });
 
+  it('a keyword query of English words stays English beside another language\'s short word; one of another language\'s words does not', () => {
+    for (const t of ['linux su command', 'windows del command', 'mi band 7 review', 'da vinci resolve tutorial', 'dei policy examples', 'ce marking requirements', 'Python del statement']) {
+      expect(looksEnglish(t), t).toBe(true);
+    }
+    // An English brand or tech word among the other language's words is not enough.
+    for (const t of ['partido del real madrid', 'manual del usuario samsung', 'scaricare video da youtube', 'beste serien auf netflix', 'harga iphone 15 di indonesia', 'mi cuenta de google', 'Comment devenir plus en forme?']) {
+      expect(looksEnglish(t), t).toBe(false);
+    }
+  });
+
   it('misjudges few of the written prompts on either side', () => {
     const wrongOther = NOT_ENGLISH.filter((t) => looksEnglish(t));
     const wrongEnglish = ENGLISH.filter((t) => !looksEnglish(t));
     // Measured: 2 of 204 ("Var ligger stationen?", "Co to znaczy?": their function words are
-    // English words too) and 1 of 82 ("Python del statement": "del" and no English function word;
-    // 5 before accented loanwords and name particles were told apart).
+    // English words too) and 0 of 82 (5 before accented loanwords and name particles were told
+    // apart, 1 before English vocabulary counted: "Python del statement").
     expect(wrongOther.length, wrongOther.join(' | ')).toBeLessThanOrEqual(2);
-    expect(wrongEnglish.length, wrongEnglish.join(' | ')).toBeLessThanOrEqual(1);
+    expect(wrongEnglish.length, wrongEnglish.join(' | ')).toBeLessThanOrEqual(0);
+  });
+
+  it('misjudges keyword queries no more than measured', () => {
+    const refused = ENGLISH_KEYWORDS.filter((t) => !looksEnglish(t));
+    const taken = OTHER_KEYWORDS.filter((t) => looksEnglish(t));
+    // Measured: English refused 16 of 39 (33 before English vocabulary counted; left: a word the
+    // vocabulary lacks, "soundtrack", "parser", "citation", or a name, "capitan", "guevara").
+    // Other languages taken for English 34 of 70 (33 before: "series de anime en netflix"); most
+    // hold no listed function word ("descargar musica gratis"), which nothing here can tell.
+    expect(refused.length, refused.join(' | ')).toBeLessThanOrEqual(16);
+    expect(taken.length, taken.join(' | ')).toBeLessThanOrEqual(34);
   });
 });
 
@@ -84,6 +105,12 @@ describe('in the proxy, with and without the judge', () => {
     }
     useJudge(true);
     expect(await ask('Hoe laat gaat de winkel dicht?', 'nl')).toEqual({ cache: 'miss', skipped: 'embedder cannot judge: not English' });
+  });
+
+  it('an English keyword query with another language\'s short word is looked up and keeps its hit', async () => {
+    useJudge(true);
+    expect(await ask('python del statement', 'en')).toEqual({ cache: 'miss', skipped: null });
+    expect(await ask('Python del statement', 'en')).toEqual({ cache: 'semantic', skipped: null });
   });
 
   it('an English question with an accented loanword keeps its semantic hit', async () => {

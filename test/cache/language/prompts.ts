@@ -97,3 +97,38 @@ export const ENGLISH: ReadonlyArray<string> = [
   'Pizza Margherita recipe', 'python list comprehension example', 'Tell me a joke', 'ES6 arrow functions', 'Python del statement',
   'Numpy array slicing', 'Docker compose healthcheck', 'Best laptop under 1000 dollars', 'Cheap flights to Tokyo', 'Sourdough starter ratio',
 ];
+
+/**
+ * Lowercase keyword queries, as typed into a search box, with no English function word.
+ * ENGLISH_KEYWORDS: English ones holding a short word that is another language's function word
+ * ("su", "del", "mi", "da", "dei", "la", "el", "il", "ini"). OTHER_KEYWORDS: the same kind of
+ * query in Spanish, Portuguese, Italian, French, German, Dutch or Indonesian, many around an
+ * English brand or tech word ("netflix", "youtube", "python").
+ */
+export const ENGLISH_KEYWORDS: ReadonlyArray<string> = [
+  'linux su command', 'windows del command', 'mi band 7 review', 'la la land soundtrack', 'da vinci resolve tutorial',
+  'ini file parser python', 'dei policy examples', 'ce marking requirements', 'Python del statement',
+  'sudo su root shell', 'su vs sudo linux', 'del key not working', 'da vinci code summary', 'dei training ideas',
+  'ini config file format', 'ce certification cost', 'el capitan install usb', 'de morgan laws examples', 'il volo concert tickets',
+  'le mans race results', 'che guevara biography', 'tu delft admission requirements', 'et al citation rules', 'per diem rates 2024',
+  'vs code del shortcut', 'pas de deux ballet', 'el nino weather effects', 'la nina winter forecast', 'da hood roblox codes',
+  'mi fan app download', 'la fitness membership cost', 'le creuset dutch oven review', 'ma degree salary', 'ce exam results',
+  'dei statement examples', 'su command permission denied', 'del vs rm windows', 'ini file windows registry', 'el paso weather',
+];
+
+export const OTHER_KEYWORDS: ReadonlyArray<string> = [
+  'receta de pollo al horno', 'precio del dolar hoy', 'clima en madrid manana', 'como hacer pan casero', 'mejores series de netflix',
+  'letra de la cancion', 'partido del real madrid', 'horario de trenes renfe', 'precio del iphone 15', 'descargar musica gratis',
+  'juegos de futbol online', 'resumen de la pelicula', 'tabla de multiplicar', 'pelicula de terror 2023', 'noticias de hoy',
+  'receita de bolo de chocolate', 'previsao do tempo sao paulo', 'jogo do flamengo hoje', 'como fazer slime', 'melhores filmes da netflix',
+  'ricetta della pizza napoletana', 'meteo roma domani', 'orari dei treni trenitalia', 'migliori film del 2023', 'partita della juventus',
+  'recette de crepes', 'meteo paris demain', 'prix du carburant', 'film de noel netflix', 'horaire des marees',
+  'rezept fur pfannkuchen', 'wetter morgen berlin', 'bundesliga ergebnisse heute', 'beste serien auf netflix', 'bahn fahrplan hamburg',
+  'recept voor pannenkoeken', 'weer morgen utrecht', 'beste films op netflix', 'cara membuat kue', 'harga iphone 15 di indonesia',
+  'resep nasi goreng', 'la casa de papel temporada 5', 'series de anime en netflix', 'el mejor celular del 2024', 'los mejores juegos de pc',
+  'curso de python gratis', 'tutorial de excel en espanol', 'manual del usuario samsung', 'configurar router tp link', 'instalar windows 11 desde usb',
+  'descargar minecraft para pc', 'error de windows update', 'driver de la impresora hp', 'curso de ingles online', 'video de youtube a mp3',
+  'codigo postal de madrid', 'configuracao do roteador', 'baixar video do youtube', 'scaricare video da youtube', 'telecharger video youtube',
+  'precio del bitcoin', 'tipos de datos en python', 'funcion de excel buscarv', 'mi cuenta de google', 'su nombre completo',
+  'la mejor pizza de roma', 'il miglior ristorante di milano', 'le meilleur film de 2023', 'die besten filme 2023', 'de beste pizza van amsterdam',
+];

@@ -3,7 +3,8 @@
  * proxy tests' upstream does not: what is a whole answer (kept) and what no cache may keep.
  */
 import { describe, expect, it } from 'vitest';
-import { unstorableReason } from '../../../proxy/src/cache/storable';
+import { MAX_DEPTH, unstorableReason } from '../../../proxy/src/cache/storable';
+import { ENDPOINTS } from '../../../proxy/src/providers';
 
 const chat = (message: Record<string, unknown>, finish_reason = 'stop') => ({ object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason }] });
 
@@ -45,5 +46,23 @@ describe('not kept', () => {
     ['responses', { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [{ type: 'function_call', name: 'f', call_id: 'c', arguments: '{"q": "ab' }] }, 'tool call'],
   ])('%s %j', (endpoint, body, reason) => {
     expect(unstorableReason(endpoint, body)).toContain(reason);
+  });
+});
+
+describe('nesting', () => {
+  /** A chat answer `levels` deep: the body, then a provider field of nested arrays (parsed, as an upstream's text is). */
+  const nested = (levels: number) => JSON.parse(`{"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],"trace":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`) as Record<string, unknown>;
+  const replay = ENDPOINTS.find((e) => e.id === 'chat.completions')!.replay!;
+
+  it(`an answer ${MAX_DEPTH} levels deep is kept, and replays as a stream`, () => {
+    expect(unstorableReason('chat.completions', nested(MAX_DEPTH))).toBeUndefined();
+    expect(replay(nested(MAX_DEPTH), { includeUsage: false }).join('')).toContain('"trace":[[');
+  });
+
+  it('one level more is not kept, nor one far past any stack (checked without recursing)', () => {
+    expect(unstorableReason('chat.completions', nested(MAX_DEPTH + 1))).toContain(`more than ${MAX_DEPTH} levels`);
+    const deep = nested(200_000);
+    expect(() => JSON.stringify(deep)).toThrow(RangeError);
+    expect(unstorableReason('embeddings', deep)).toContain(`more than ${MAX_DEPTH} levels`);
   });
 });

@@ -34,15 +34,15 @@ routing:
 budgets:
   - { name: search-day, scope: { team: search }, period: day, usd: 20 }
   - { name: search-month, scope: { team: search }, period: month, usd: 300 }
-  - { name: ci-day, scope: { key: tg_ci }, period: day, usd: 2 }
-  - { name: ci-month, scope: { key: tg_ci }, period: month, usd: 30 }
+  - { name: ci-day, scope: { key: tg_c1c1c1c1c1c1c1c1 }, period: day, usd: 2 }
+  - { name: ci-month, scope: { key: tg_c1c1c1c1c1c1c1c1 }, period: month, usd: 30 }
   - { name: alice, scope: { user: alice }, period: week, usd: 5 }
 fallbacks:
   - from: gpt-4o
     to: [anthropic/claude-sonnet-4-5]
 tags:
   keys:
-    - { fingerprint: tg_ci, team: platform }
+    - { fingerprint: tg_c1c1c1c1c1c1c1c1, team: platform }
 `;
 
 function runText(target: ExportTarget, text: string): ExportResult {
@@ -79,7 +79,7 @@ const FACTS: Record<string, () => void> = {
   'bifrost-budgets-per-owner': () => {
     const team = (gov.budgets as Obj[]).filter((b) => b.team_id === 'team-search').map((b) => [b.max_limit, b.reset_duration]);
     expect(team).toEqual([[20, '1d'], [300, '1M']]);
-    const key = (gov.budgets as Obj[]).filter((b) => b.virtual_key_id === 'vk-tg_ci').map((b) => b.max_limit);
+    const key = (gov.budgets as Obj[]).filter((b) => b.virtual_key_id === 'vk-tg_c1c1c1c1c1c1c1c1').map((b) => b.max_limit);
     expect(key).toEqual([2, 30]);
   },
   'bifrost-team-through-vk': () => {
@@ -133,7 +133,7 @@ const FACTS: Record<string, () => void> = {
     expect(litellm.warnings.some((w) => w.message.includes('second one'))).toBe(false);
   },
   'litellm-key-budgets': () => {
-    const key = mgmt.find((r) => r.path === '/key/generate' && r.body.key_alias === 'tollgate-tg_ci')?.body as Obj;
+    const key = mgmt.find((r) => r.path === '/key/generate' && r.body.key_alias === 'tollgate-tg_c1c1c1c1c1c1c1c1')?.body as Obj;
     expect([key.team_id, key.max_budget, key.budget_duration, key.budget_limits]).toEqual(['platform', 2, '1d', [{ budget_duration: '1mo', max_budget: 30 }]]);
   },
   'litellm-auto-create-key': () => {

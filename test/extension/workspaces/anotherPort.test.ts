@@ -28,9 +28,9 @@ afterEach(() => {
 });
 
 /** Another program on the port: a development server that answers every path with 404. */
-async function otherProgram(): Promise<{ server: Server; port: number }> {
+async function otherProgram(port = 0): Promise<{ server: Server; port: number }> {
   const server = createServer((_req, res) => res.writeHead(404).end('Cannot GET'));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return { server, port: (server.address() as { port: number }).port };
 }
 
@@ -62,4 +62,27 @@ describe('Use Another Port', () => {
       }
     });
   }
+
+  it('on the highest port, the port offered is one the box accepts', async () => {
+    const taken = await otherProgram(65535);
+    world.shown.splice(0);
+    world.settings['tollgate.proxy.port'] = taken.port;
+    const offered: Array<{ value?: string; problem?: string }> = [];
+    world.messageAnswers.push((m) => (m.items.includes('Use Another Port') ? 'Use Another Port' : undefined));
+    world.inputAnswers.push((box) => {
+      offered.push({ value: box.value, problem: box.validateInput?.(box.value ?? '') });
+      return undefined; // dismissed
+    });
+    const proxy = await newController(ext, join(dir, 'storage-highest'), () => {});
+    try {
+      await proxy.start();
+      await vi.waitFor(() => expect(offered).toHaveLength(1), { timeout: 30_000 });
+      expect(offered[0]?.problem).toBeUndefined();
+      expect(Number(offered[0]?.value)).not.toBe(65535);
+    } finally {
+      await proxy.shutdown();
+      proxy.dispose();
+      taken.server.close();
+    }
+  });
 });

@@ -54,8 +54,14 @@ export interface World {
   applyUpdates: boolean;
   /** Answers for the next messages shown, in order (the button picked, undefined: dismissed). */
   messageAnswers: Array<(m: Shown) => string | undefined>;
-  /** Answers for the next input boxes, in order. */
-  inputAnswers: string[];
+  /** Answers for the next input boxes, in order: the text typed, or a function of the box shown. */
+  inputAnswers: Array<string | ((box: InputBox) => string | undefined)>;
+}
+
+/** What an input box offers: its pre-filled value and the check it runs on what is typed. */
+export interface InputBox {
+  value?: string;
+  validateInput?: (value: string) => string | undefined;
 }
 
 /** The one world of a test file: its vi.mock factory and its tests import the same module. */
@@ -141,7 +147,10 @@ export async function worldVscode(world: World): Promise<Record<string, unknown>
     world.shown.push(shown);
     return Promise.resolve(world.messageAnswers.shift()?.(shown));
   };
-  win.showInputBox = async () => world.inputAnswers.shift();
+  win.showInputBox = async (box: InputBox) => {
+    const answer = world.inputAnswers.shift();
+    return typeof answer === 'function' ? answer(box) : answer;
+  };
   win.showInformationMessage = show('info');
   win.showWarningMessage = show('warning');
   win.showErrorMessage = show('error');

@@ -141,6 +141,7 @@ export class PanelApp {
     this.table = new VirtualTable({
       columns: callColumns,
       rowCount: () => this.store.length,
+      totalRows: () => this.store.total,
       row: (i) => this.store.at(i),
       indexOf: (id) => this.store.indexOf(id),
       sort: () => this.store.sort,

@@ -13,6 +13,7 @@ export interface VirtualTableOptions {
   /** Fixed row height in px; by default it follows the table's font size (ROW_EMS). */
   rowHeight?: number;
   rowCount(): number;
+  totalRows(): number; // loaded or not: the grid's aria-rowcount (a screen reader says "row 3 of <this>")
   row(index: number): CallRecord | undefined;
   /** Display index of a loaded call, or -1. */
   indexOf(id: number): number;
@@ -128,7 +129,7 @@ export class VirtualTable {
     const count = this.opts.rowCount();
     const rh = this.rowHeight;
     this.body.style.height = `${count * rh}px`;
-    this.viewport.setAttribute('aria-rowcount', String(count + 1));
+    this.viewport.setAttribute('aria-rowcount', String(Math.max(count, this.opts.totalRows()) + 1));
     const sort = this.opts.sort();
     this.opts.columns.forEach((col, i) => {
       const cell = this.headerCells[i]!;

@@ -308,9 +308,9 @@ export function classifyCallee(fullChain: string[], isNew: boolean, hints: FileH
   // openai-python < 1.0 (still common in older code).
   if (tail(2) === 'ChatCompletion.create' || tail(2) === 'ChatCompletion.acreate') return 'openai-chat';
   if (tail(2) === 'Completion.create' || tail(2) === 'Completion.acreate') return 'openai-completions';
-  if (tail(2) === 'messages.create' || tail(2) === 'messages.stream') return 'anthropic-messages';
-  // The beta client's structured-output parse and tool loop take the Messages params, max_tokens required.
-  if (['beta.messages.parse', 'beta.messages.toolRunner', 'beta.messages.tool_runner'].includes(tail(3))) return 'anthropic-messages';
+  // `parse` (structured output, on the client and its beta) and the beta tool loop take the Messages params, max_tokens required.
+  if (['messages.create', 'messages.stream', 'messages.parse'].includes(tail(2))) return 'anthropic-messages';
+  if (['beta.messages.toolRunner', 'beta.messages.tool_runner'].includes(tail(3))) return 'anthropic-messages';
   if (['chat.complete', 'chat.stream', 'chat.complete_async', 'chat.stream_async', 'chat.parse', 'chat.parse_async'].includes(tail(2))) return 'mistral-chat';
   if (['models.generateContent', 'models.generateContentStream', 'models.generate_content', 'models.generate_content_stream'].includes(tail(2)))
     return 'google-genai';

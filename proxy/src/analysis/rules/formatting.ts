@@ -5,7 +5,7 @@
 import { saving } from '../cost/savings';
 import type { PromptSection } from '../prompt/document';
 import { type FencedBlock, fencedBlocks } from '../text/fences';
-import { indentedCodeRanges } from '../text/indented-code';
+import { codeRanges } from '../text/indented-code';
 import { localSaving, replaceFix, sectionRange, tokens, type PromptRuleContext, type RuleFinding } from './context';
 
 interface Span {
@@ -238,7 +238,7 @@ export function formattingFindings(ctx: PromptRuleContext): RuleFinding[] {
   for (const s of ctx.doc.sections) {
     const fences = fencedBlocks(s.text);
     // Spaces and rules inside an indented code sample are part of the sample, as in a fenced one.
-    const code = ctx.doc.markdown ? [...fences, ...indentedCodeRanges(s.text, fences.map((f) => [f.start, f.end])).map(([start, end]) => ({ start, end }))] : fences;
+    const code = codeRanges(s.text, ctx.doc.markdown).map(([start, end]) => ({ start, end }));
     out.push(...jsonFindings(ctx, s, fences), ...whitespaceFindings(ctx, s, code), ...decorationFindings(ctx, s, code));
   }
   return out;

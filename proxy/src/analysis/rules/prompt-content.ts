@@ -14,16 +14,18 @@ import { worstCase, worstCaseFigures } from './output-limit';
 import { sectionRange, tokens, type PromptRuleContext, type RuleFinding } from './context';
 
 // English phrases: a prompt in another language gets no finding from this rule or from politeness
-// (a miss, never a wrong finding: the phrases do not occur in other languages' words).
+// (a miss, never a wrong finding: the phrases do not occur in other languages' words — except French
+// "exhaustive", whose negations NEGATED_CLAUSE reads too).
 const UNBOUNDED =
   /\b(as (?:long|detailed|many|much|thorough(?:ly)?) as (?:possible|you can)|in as much detail as possible|list (?:all|every|each)|exhaustive(?:ly)?|complete list of (?:all|every)|without (?:any )?(?:length|word) limit|no (?:length|word) limit|don'?t (?:stop|hold back)|be as verbose as)\b/gi;
 
 /**
  * A negation earlier in the phrase's clause (since the last punctuation mark or line break) asks for
  * the opposite, a bounded reply: "Do not list all the files", "Never be exhaustive", "Avoid answers
- * as long as possible". "Not only … list all" and "Instead of summarising, list all" still ask for everything.
+ * as long as possible", "a non-exhaustive list", and in French "ne doit pas être exhaustive", "sans
+ * être exhaustive". "Not only … list all" and "Instead of summarising, list all" still ask for everything.
  */
-const NEGATED_CLAUSE = /(?:\b(?:not(?! only)|never|no|nor|avoid(?:ing)?|refrain from|instead of|rather than)\b|n['’]t\b)/i;
+const NEGATED_CLAUSE = /(?:\b(?:not(?! only)|never|no|nor|non|avoid(?:ing)?|refrain from|instead of|rather than|ne|pas|jamais|sans|ni|au lieu de)\b|n['’]t\b|(?<!\p{L})(?:évite[rz]?|plutôt que)(?!\p{L}))/iu;
 
 function negated(text: string, at: number): boolean {
   let start = at;

@@ -31,7 +31,26 @@ function interruptsParagraph(rest: string): boolean {
   return !!m && rest.trim() !== m[0] && (/^[-+*]$/.test(m[0]) || /^1[.)]$/.test(m[0]));
 }
 
-/** [start, end) spans of indented code blocks in `text`, outside its fenced ones (`fences`). */
+/** An XML-style tag: `<context>`, `<document index="1">`, `</context>` (a self-closing one opens nothing). */
+const TAG = /<(\/?)([A-Za-z][\w.:-]*)(?:\s[^<>]*)?(\/?)>/g;
+
+/**
+ * Applies `line`'s tags to the open `<tag>`…`</tag>` sections (innermost last); whether it opened one.
+ * Only a tag closed later in the text opens a section (a stray `<br>` does not swallow the rest of
+ * the file): `lastClose` holds where each name's last closer is.
+ */
+function applyTags(line: string, start: number, open: string[], lastClose: ReadonlyMap<string, number>): boolean {
+  let opened = false;
+  for (const m of line.matchAll(TAG)) {
+    const [, closing, name, selfClosing] = m;
+    const i = closing ? open.lastIndexOf(name!) : -1;
+    if (i >= 0) open.length = i;
+    else if (!closing && !selfClosing && (lastClose.get(name!) ?? -1) > start + m.index) opened = open.push(name!) > 0;
+  }
+  return opened;
+}
+
+/** [start, end) spans of indented code blocks in `text`, outside its fenced ones (`fences`) and its `<tag>` sections. */
 export function indentedCodeRanges(text: string, fences: ReadonlyArray<[number, number]>): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   // Content columns of the open list items, innermost last.
@@ -39,6 +58,12 @@ export function indentedCodeRanges(text: string, fences: ReadonlyArray<[number, 
   let paragraph = false;
   let block: [number, number] | undefined;
   let at = 0;
+  // The model reads the file as raw text, where tags delimit prose: CommonMark ends such an HTML block
+  // at a blank line and reads an indented line after it as code, so a tagged section's instructions
+  // went unlinted. Open sections, innermost last; a line inside one, or opening one, is never code.
+  const sections: string[] = [];
+  const lastClose = new Map<string, number>();
+  for (const m of text.matchAll(TAG)) if (m[1]) lastClose.set(m[2]!, m.index);
   for (const line of text.split('\n')) {
     const start = at;
     at += line.length + 1;
@@ -55,12 +80,15 @@ export function indentedCodeRanges(text: string, fences: ReadonlyArray<[number, 
       block = undefined;
       continue;
     }
-    // A paragraph continues through any line that does not start another block (a "lazy" line).
     const base = () => items[items.length - 1] ?? 0;
+    // A tag on a line that is itself code (an indented HTML sample) opens nothing.
+    const inside = sections.length > 0;
+    const tagged = ((inside || columns - base() < 4) && applyTags(line, start, sections, lastClose)) || inside;
+    // A paragraph continues through any line that does not start another block (a "lazy" line).
     if (paragraph && !(columns - base() < 4 && (BLOCK_START.test(rest) || interruptsParagraph(rest)))) continue;
     // A line less indented than an item's content ends that item (the paragraph case was handled above).
     while (items.length > 0 && columns < base()) items.pop();
-    if (columns - base() >= 4) {
+    if (columns - base() >= 4 && !tagged) {
       if (block) block[1] = start + line.length;
       else block = [start, start + line.length];
       continue;

@@ -3,9 +3,12 @@
  * non-English text (USE-lite scored unrelated non-English prompts as near-duplicates) or about long
  * code (one changed token in a function is one token among hundreds in a pooled vector). Such a
  * prompt never gets a semantic hit, with or without the judge; the exact cache still serves it.
- * Heuristics over the script, the notation and closed lists of function words, not vocabulary
- * tuned to any data.
+ * Heuristics over the script, the notation and closed lists of function words, plus the English
+ * word stems the shipped judge weights already carry; no vocabulary tuned to the evaluation data.
  */
+import type { IdfTable } from './judge/features';
+import useLiteV2 from './judge/weights-use-lite-v2.json';
+import { stem } from './lexical/features';
 import { FUNCTION_WORDS } from './lexical/lexicon';
 import { OTHER_FUNCTION_WORDS } from './lexical/otherLanguages';
 
@@ -24,6 +27,18 @@ const ELIDED = /^(?:[cdjlmnt]|qu|dell|nell|dall|sull|all)['’]/;
  * "was", "will" in German, "is", "over" in Dutch): evidence for neither side.
  */
 const SHARED_WORDS: ReadonlySet<string> = new Set(['a', 'as', 'do', 'in', 'is', 'no', 'me', 'was', 'will', 'also', 'over', 'per', 'plus']);
+
+/**
+ * English word stems: those in 3 or more of the judge's 37,821 English training questions (QQP),
+ * the IDF table its weights ship with. Words shorter than this are left out: the short ones it
+ * holds ("die", "von", "son") are as often another language's function words.
+ */
+const MIN_VOCABULARY_WORD = 4;
+let englishStems: ReadonlySet<string> | undefined;
+function isEnglishVocabulary(word: string): boolean {
+  englishStems ??= new Set(Object.keys((useLiteV2 as unknown as { idf: IdfTable }).idf.df));
+  return word.length >= MIN_VOCABULARY_WORD && englishStems.has(stem(word));
+}
 
 /**
  * Embedders that read many languages, by model id: OpenAI's embedding models and any whose id says
@@ -63,8 +78,12 @@ export function looksLikeLongCode(text: string): boolean {
  * English function words is not English, accented or not, while an English question keeps its
  * hits when it borrows an accented word ("Is a café open on Sunday?", "Best jalapeño poppers").
  * A capitalised word inside a sentence is a name ("Los Angeles", "La Paz", "Zürich"), an
- * all-capitals one an acronym ("ES6"), and a lowercase word between two capitalised ones part of a
- * name ("Lago di Como"): none counts for another language.
+ * all-capitals one or one joined to a digit a code ("ES6", "es6"), and a lowercase word between
+ * two capitalised ones part of a name ("Lago di Como"): none counts for another language.
+ * A keyword query with no English function word ("linux su command", "dei policy examples",
+ * "Python del statement") is still English when its English vocabulary words (4+ letters) outnumber
+ * its other-language, accented and unknown words together, as in "Comment devenir plus en forme?"
+ * (comment, forme / en, devenir) they do not.
  */
 export function looksEnglish(text: string): boolean {
   const letters = text.match(LETTER)?.length ?? 0;
@@ -76,6 +95,8 @@ export function looksEnglish(text: string): boolean {
   let anyFunction = 0;
   let other = 0;
   let accented = 0;
+  let known = 0;
+  let unknown = 0;
   for (const m of text.matchAll(WORD)) {
     words += 1;
     const w = m[0].toLowerCase().replace('’', "'");
@@ -85,10 +106,13 @@ export function looksEnglish(text: string): boolean {
     } else if (!isNameOrAcronym(text, m[0], m.index) && !isNameParticle(text, m[0], m.index)) {
       if (OTHER_FUNCTION_WORDS.has(w) || ELIDED.test(w)) other += 1;
       else if (NON_ASCII.test(w)) accented += 1;
+      else if (isEnglishVocabulary(w)) known += 1;
+      else unknown += 1;
     }
   }
   // Accented words alone: "Thơ về biển", "Mikä päivä on …" (half or more), not "Is a cliché always bad".
-  if ((other > 0 || 2 * accented >= words) && other + accented > english) return false;
+  const foreign = other + accented;
+  if ((other > 0 || 2 * accented >= words) && foreign > english && known <= foreign + unknown) return false;
   if (words < 6) return true;
   // Latin-script text in a language with no listed function words: English prose is a tenth or
   // more function words.
@@ -107,10 +131,12 @@ function isNameParticle(text: string, word: string, index: number): boolean {
 
 /**
  * "La" in "… in La Paz", "Los" in "Los Angeles weather", "ES" in "ES6": a capital inside a
- * sentence, or before another capitalised word, or all capitals.
+ * sentence, or before another capitalised word, or all capitals. Letters joined to a digit are a
+ * version or product code whatever their case ("es6", "es2015", "ps5"), not a word of a language.
  */
 function isNameOrAcronym(text: string, word: string, index: number): boolean {
   if (word.length > 1 && word === word.toUpperCase()) return true;
+  if (/\p{N}/u.test(text[index - 1] ?? '') || /\p{N}/u.test(text[index + word.length] ?? '')) return true;
   if (word[0] === word[0]!.toLowerCase()) return false;
   if (/^[ \t]+\p{Lu}/u.test(text.slice(index + word.length, index + word.length + 8))) return true;
   let i = index - 1;

@@ -14,7 +14,7 @@
  * for entries with confirmed hits, and vetoes candidates that repeat a reported confusion.
  */
 import type { EquivalenceJudge } from './judge/judge';
-import { ABSOLUTE_FLOOR, TRUST_BONUS, type SemanticQuality } from './quality/qualityStore';
+import { ABSOLUTE_FLOOR, clamp, TRUST_BONUS, type SemanticQuality } from './quality/qualityStore';
 import type { SemanticStore } from './store';
 
 export interface ServeRule {
@@ -105,10 +105,6 @@ export function decideSemantic(deps: DecideDeps, q: SemanticQuery, rule: ServeRu
   }
   if (rule.verifyFrom !== undefined && best.probability >= rule.verifyFrom) return { serve: false, reason: 'verify', bestSimilarity, bestProbability: best.probability, verify: best };
   return { serve: false, reason: 'below', bestSimilarity, bestProbability: best.probability };
-}
-
-function clamp(x: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, x));
 }
 
 /**

@@ -462,14 +462,14 @@ export class SemanticQuality {
   }
 }
 
-function clamp(x: number, lo: number, hi: number): number {
+export function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x));
 }
 
 /** One quality tracker per database, so the proxy's stage and the local API see the same state. */
 const perDb = new WeakMap<Db, SemanticQuality>();
 export function semanticQualityFor(db: Db): SemanticQuality {
-  let q = perDb.get(db);
-  if (!q) perDb.set(db, (q = new SemanticQuality(db)));
+  const q = perDb.get(db) ?? new SemanticQuality(db);
+  perDb.set(db, q);
   return q;
 }

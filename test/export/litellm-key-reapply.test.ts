@@ -1,0 +1,167 @@
+/**
+ * `apply.mjs` is run again whenever the policy changes, and a key's budget or limit changes with it.
+ * LiteLLM refuses a second key with an alias in use ("Key with alias '…' already exists. Unique key
+ * aliases across all keys are required.", `_enforce_unique_key_alias` in
+ * `litellm/proxy/management_endpoints/key_management_endpoints.py`), and `/key/update` names the key
+ * by its token (`UpdateKeyRequest.key`, hashed unless it starts with `sk-`); `/key/list` filters by
+ * `key_alias` (newer versions by case-insensitive substring) and with `return_full_object=true` returns
+ * each key with its hashed `token` and `key_alias`, `total_pages` per `size`. The stand-in below keeps
+ * a key table with those semantics; the real `apply.mjs` runs against it twice.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exportPolicy } from '../../proxy/src/export';
+import { parsePolicy } from '../../proxy/src/policy/load';
+import { type ApplyAnswer, type ApplyCall, runApply } from './support/liteLLMApply';
+
+function files(text: string): Map<string, string> {
+  const r = parsePolicy(text, 'policy.yaml');
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return new Map(exportPolicy(r.policy, 'litellm', { file: 'policy.yaml', text }).files.map((f) => [f.path, f.content]));
+}
+
+type Row = Record<string, unknown> & { token: string; key_alias: string };
+
+/** LiteLLM's key endpoints over an in-memory table; teams and users are accepted as they come. */
+function keyTable(): { keys: Row[]; handle: (c: ApplyCall) => ApplyAnswer } {
+  const keys: Row[] = [];
+  const hash = (t: string): string => createHash('sha256').update(t).digest('hex');
+  const handle = (c: ApplyCall): ApplyAnswer => {
+    if (c.path === '/key/generate') {
+      const alias = c.body.key_alias as string;
+      if (keys.some((k) => k.key_alias === alias))
+        return { status: 400, json: { error: { message: `Key with alias '${alias}' already exists. Unique key aliases across all keys are required.`, type: 'bad_request_error', param: 'key_alias', code: '400' } } };
+      const secret = `sk-${createHash('sha256').update(`${alias}#${keys.length}`).digest('hex').slice(0, 22)}`;
+      keys.unshift({ blocked: null, ...c.body, key_alias: alias, token: hash(secret) }); // newest first, as /key/list orders
+      return { status: 200, json: { key: secret, key_alias: alias } };
+    }
+    if (c.method === 'GET' && c.path === '/key/list') {
+      const alias = (c.query.get('key_alias') ?? '').toLowerCase();
+      const size = Number(c.query.get('size') ?? 10);
+      const page = Number(c.query.get('page') ?? 1);
+      const found = keys.filter((k) => k.key_alias.toLowerCase().includes(alias));
+      const objects = found.slice((page - 1) * size, page * size).map((k) => (c.query.get('return_full_object') === 'true' ? { ...k } : k.token));
+      return { status: 200, json: { keys: objects, total_count: found.length, current_page: page, total_pages: Math.ceil(found.length / size) } };
+    }
+    if (c.path === '/key/update') {
+      const given = c.body.key as string | undefined;
+      if (!given) return { status: 422, json: { detail: 'key: Field required' } };
+      const row = keys.find((k) => k.token === (given.startsWith('sk-') ? hash(given) : given));
+      if (!row) return 404;
+      const { key: _key, ...set } = c.body;
+      Object.assign(row, set); // metadata included: prepare_metadata_fields keeps the old only when none is sent
+      return { status: 200, json: { key: given, ...set } };
+    }
+    return 200;
+  };
+  return { keys, handle };
+}
+
+const FP = 'tg_0123456789abcdef';
+const policy = (keyUsd: number, webRpm: number): string => `budgets:
+  - { name: ci, period: month, usd: ${keyUsd}, scope: { key: ${FP} } }
+  - { name: web, period: day, usd: 5, scope: { team: web } }
+  - { name: web2, period: day, usd: 5, scope: { team: web2 } }
+  - { name: frozen, period: day, usd: 0, scope: { key: tg_fedcba9876543210 } }
+rateLimits:
+  - { name: web-rpm, rpm: ${webRpm}, scope: { team: web } }
+`;
+
+/** Runs apply.mjs with LITELLM_KEYS_FILE in a fresh folder; returns what the file held (empty when none was written). */
+async function applyKeepingKeys(text: string, handle: (c: ApplyCall) => ApplyAnswer): Promise<{ code: number | null; stdout: string; kept: string; mode?: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-keys-'));
+  const file = join(dir, 'new-keys.txt');
+  try {
+    const { code, stdout } = await runApply(files(text), handle, { LITELLM_KEYS_FILE: file });
+    const kept = (() => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return '';
+      }
+    })();
+    return { code, stdout, kept, mode: kept ? statSync(file).mode & 0o777 : undefined };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('re-applying the LiteLLM export updates the keys it generated', () => {
+  it('each new key is kept for its owner in a file only this user can read, and never printed', async () => {
+    const secrets = new Map<string, string>();
+    const { handle } = keyTable();
+    const first = await applyKeepingKeys(policy(5, 60), (c) => {
+      const answer = handle(c);
+      if (c.path === '/key/generate' && typeof answer !== 'number' && answer.status === 200) secrets.set(c.body.key_alias as string, (answer.json as { key: string }).key);
+      return answer;
+    });
+    expect(first.code).toBe(0);
+    expect(secrets.size).toBe(4);
+    expect(first.kept.trim().split('\n').sort()).toEqual([...secrets].map(([alias, value]) => `${alias} ${value}`).sort());
+    if (process.platform !== 'win32') expect(first.mode).toBe(0o600);
+    for (const value of secrets.values()) expect(first.stdout).not.toContain(value);
+    expect(first.stdout).toContain('4 new key(s) written to');
+    // Applied again, nothing is generated, so no file is written.
+    const again = await applyKeepingKeys(policy(10, 60), handle);
+    expect(again.code).toBe(0);
+    expect(again.kept).toBe('');
+  });
+
+  it('a changed key budget and a team key are updated in place, by exact alias, and a frozen key stays blocked', async () => {
+    const { keys, handle } = keyTable();
+    const first = await applyKeepingKeys(policy(5, 60), handle);
+    expect(first.code).toBe(0);
+    expect(keys.map((k) => k.key_alias).sort()).toEqual([`tollgate-${FP}`, 'tollgate-team-web', 'tollgate-team-web2', 'tollgate-tg_fedcba9876543210'].sort());
+
+    // An admin notes who owns the key; /key/update replaces metadata when a body carries any.
+    const ci = keys.find((k) => k.key_alias === `tollgate-${FP}`) as Row;
+    ci.metadata = { ...(ci.metadata as object), owner: 'ops' };
+    const again = await runApply(files(policy(10, 120)), handle);
+    expect(again.stdout).not.toContain('FAIL');
+    expect(again.code).toBe(0);
+    // Still one key per alias, and the changed budget is on the key the first run made.
+    expect(keys).toHaveLength(4);
+    expect(ci).toMatchObject({ max_budget: 10, budget_duration: '1mo', metadata: { owner: 'ops', tollgate_fingerprint: FP } });
+    // "tollgate-team-web" is also a substring of "tollgate-team-web2": the update went to the exact alias.
+    const updated = again.calls.filter((c) => c.path === '/key/update');
+    expect(updated.map((c) => keys.find((k) => k.token === c.body.key)?.key_alias).sort()).toEqual(updated.map((c) => c.body.key_alias).sort());
+    expect(keys.find((k) => k.key_alias === 'tollgate-tg_fedcba9876543210')).toMatchObject({ blocked: true });
+    expect(again.calls.every((c) => c.auth === 'Bearer sk-master-test')).toBe(true);
+  });
+
+  it('a key the export froze is unblocked once the policy raises its budget, a key an admin blocked is not', async () => {
+    const { keys, handle } = keyTable();
+    const frozen = (usd: number): string => `budgets:
+  - { name: ci, period: month, usd: ${usd}, scope: { key: ${FP} } }
+  - { name: ana, period: day, usd: ${usd}, scope: { user: ana } }
+  - { name: web, period: day, usd: 5, scope: { team: web } }
+`;
+    expect((await applyKeepingKeys(frozen(0), handle)).code).toBe(0);
+    const row = (alias: string): Row => keys.find((k) => k.key_alias === alias) as Row;
+    expect(row(`tollgate-${FP}`)).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
+    expect(row('tollgate-user-ana')).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
+    // The admin blocks team web's key by hand (/key/block sets blocked alone).
+    row('tollgate-team-web').blocked = true;
+
+    const again = await runApply(files(frozen(7)), handle);
+    expect(again.code).toBe(0);
+    expect(row(`tollgate-${FP}`)).toMatchObject({ blocked: false, max_budget: 7, metadata: { tollgate_frozen: false, tollgate_fingerprint: FP } });
+    expect(row('tollgate-user-ana')).toMatchObject({ blocked: false, metadata: { tollgate_frozen: false } });
+    expect(row('tollgate-team-web').blocked).toBe(true);
+
+    // Frozen again by the policy: blocked and marked again.
+    expect((await runApply(files(frozen(0)), handle)).code).toBe(0);
+    expect(row(`tollgate-${FP}`)).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
+  });
+
+  it('an alias /key/list does not return is reported as a failure, not hidden', async () => {
+    const { handle } = keyTable();
+    await applyKeepingKeys(policy(5, 60), handle);
+    const lost = await runApply(files(policy(10, 60)), (c) => (c.path === '/key/list' ? { status: 200, json: { keys: [], total_count: 0, current_page: 1, total_pages: 0 } } : handle(c)));
+    expect(lost.code).toBe(1);
+    expect(lost.stdout).toContain(`FAIL /key/generate tollgate-${FP} (400)`);
+  });
+});
