@@ -19,10 +19,11 @@ export const EXIT_CODES = {
 
 /**
  * How long `tollgate start` may take to stop after SIGTERM before it exits anyway (database closed,
- * EXIT_CODES.failure): calls in flight drain (3 s, then 1.5 s to write their rows), the two
- * embedding services close side by side (2 s), the database checkpointer (2 s): `close()` ends by
- * 8.5 s, and the exit's wait for a model-load step ends 5 s after the embedding closes began, so the
- * process is gone by 9.5 s (docs/semantic-cache.md). The 1.5 s above that is for timers that fire
+ * EXIT_CODES.failure): calls in flight drain (3 s, then 0.25 s for the 503s of those still
+ * waiting and 1.5 s to write their rows), the two embedding services close side by side (2 s), the
+ * database checkpointer (2 s): `close()` ends by 8.75 s, and the exit's wait for a model-load step
+ * ends 5 s after the embedding closes began, so the process is gone by 9.75 s (docs/semantic-cache.md).
+ * The 1.25 s above that is for timers that fire
  * late on a loaded machine: a clean stop is never cut short. Whoever stops the proxy waits longer
  * than this before SIGKILL, or cuts a clean stop short.
  */

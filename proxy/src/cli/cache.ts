@@ -9,11 +9,11 @@ import { clearInBatches } from '../cache/clearInBatches';
 import { ExactCache } from '../cache/exactCache';
 import { SemanticStore } from '../cache/semantic/store';
 import { numberOption, printable } from './common';
+import { FINGERPRINT_FORM, KEY_FINGERPRINT } from '../policy/schema';
 import { openDataDb } from './dataDb';
 import { padColumns } from './displayWidth';
 import { dataDirOption } from './paths';
 
-const KEY_FINGERPRINT = /^tg_[0-9a-f]{16}$|^tg_anonymous$/;
 
 /**
  * The pause between two batches of `cache clear` (cache/clearInBatches.ts), which runs beside a live
@@ -45,7 +45,7 @@ export function cacheCommand(): Command {
     .option('--key <fingerprint>', 'only entries of this key fingerprint (keyFingerprint of its calls in GET /tollgate/calls), in the namespace of --cache-version (not read from the policy)')
     .option('--cache-version <n>', 'with --key: cache version the namespace was made with (policy cache.version; default 1)', numberOption({ integer: true, min: 0 }))
     .action(async function (this: Command, opts: { dataDir?: string; expired?: boolean; key?: string; cacheVersion?: number }) {
-      if (opts.key !== undefined && !KEY_FINGERPRINT.test(opts.key)) this.error("error: --key takes a key fingerprint like tg_0123456789abcdef (tg_ and 16 lowercase hex digits, the keyFingerprint GET /tollgate/calls lists on that key's calls; never the key itself)");
+      if (opts.key !== undefined && !KEY_FINGERPRINT.test(opts.key)) this.error(`error: --key takes a key fingerprint like tg_0123456789abcdef (${FINGERPRINT_FORM}; never the key itself)`);
       if (opts.cacheVersion !== undefined && opts.key === undefined) this.error('error: --cache-version only applies with --key (it selects that key\'s namespace)');
       const { db } = openDataDb(opts.dataDir, false);
       try {

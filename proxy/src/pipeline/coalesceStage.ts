@@ -58,7 +58,7 @@ export const coalesceStage: Stage = async (ctx, next) => {
   if (leader) {
     await waitForLeader(ctx, leader, ctx.provider.timeoutMs);
     const hit = ctx.res.destroyed ? undefined : ctx.services.exactCache.get(key);
-    if (hit && (await serveFromCache(ctx, hit, 'exact'))) return;
+    if (hit) return serveFromCache(ctx, hit, 'exact');
     return next();
   }
   let finished!: () => void;

@@ -48,7 +48,7 @@ export const exactCacheStage: Stage = async (ctx, next) => {
   ctx.cacheKey = exactCacheKey(ctx.namespace, scope.endpoint, ctx.provider.name, ctx.body, scope.headers);
   if (directives.lookup) {
     const hit = ctx.services.exactCache.get(ctx.cacheKey);
-    if (hit && (await serveFromCache(ctx, hit, 'exact'))) return;
+    if (hit) return serveFromCache(ctx, hit, 'exact');
   } else {
     ctx.cacheStatus = 'bypass';
   }
@@ -57,22 +57,14 @@ export const exactCacheStage: Stage = async (ctx, next) => {
 
 /**
  * Replays a stored answer in the framing the client asked for, echoing this request's attribution
- * fields, and counts the hit. False, with nothing sent or recorded, when the answer cannot be
- * replayed as the stream asked for (the replay threw on the stored shape; an answer nested too deep
- * for it is never stored, storable.ts): the call goes on as a miss instead of failing with a 500
- * after its hit row.
+ * fields, and counts the hit. The stream is built before the hit is counted or recorded (an answer
+ * too deep to replay is never stored or read back: cache/storable.ts).
  */
-export async function serveFromCache(ctx: CallContext, entry: CacheEntry, status: 'exact' | 'semantic'): Promise<boolean> {
+export async function serveFromCache(ctx: CallContext, entry: CacheEntry, status: 'exact' | 'semantic'): Promise<void> {
   // Fields the answer echoes from its request (Responses `metadata`, `user`, …) are this request's.
   const echoed = withRequestEcho(ctx.endpoint.id, entry.body, ctx.body);
   const body = echoed ?? entry.body;
-  let replayed: string | undefined;
-  try {
-    if (ctx.stream && ctx.endpoint.replay) replayed = ctx.endpoint.replay(body, { includeUsage: ctx.clientWantsUsage }).join('');
-  } catch (err) {
-    ctx.services.log.warn(`call ${ctx.requestId}: cache entry ${entry.id} cannot be replayed as a stream (${err instanceof Error ? err.message : String(err)}); asking the upstream`);
-    return false;
-  }
+  const replayed = ctx.stream && ctx.endpoint.replay ? ctx.endpoint.replay(body, { includeUsage: ctx.clientWantsUsage }).join('') : undefined;
   ctx.services.exactCache.markHit(entry.id);
   ctx.cacheStatus = status;
   ctx.status = 200;
@@ -100,5 +92,4 @@ export async function serveFromCache(ctx: CallContext, entry: CacheEntry, status
   } else {
     res.status(200).jsonText(echoed ? JSON.stringify(echoed) : entry.bodyText);
   }
-  return true;
 }

@@ -111,8 +111,7 @@ export function semanticCacheStage(semantic: SemanticCache): Stage {
       const { entry, similarity } = await semanticLookupForCall(semantic, ctx, namespace, vector, key.lastUserText, threshold);
       if (entry) {
         ctx.similarity = similarity;
-        if (await serveFromCache(ctx, entry, 'semantic')) return;
-        ctx.similarity = undefined;
+        return serveFromCache(ctx, entry, 'semantic');
       }
     }
     // Indexed as the entry is committed (before the answer's last byte), not after.

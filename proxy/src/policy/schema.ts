@@ -416,10 +416,10 @@ export const PolicySchema = z
  * A key fingerprint as pipeline/identity.ts makes it: tg_ and 16 lowercase hex digits (an HMAC of the
  * key), or tg_anonymous for calls that carry no key. Scopes compare it exactly (governance/scope.ts).
  */
-const KEY_FINGERPRINT = /^tg_(?:[0-9a-f]{16}|anonymous)$/;
+export const KEY_FINGERPRINT = /^tg_(?:[0-9a-f]{16}|anonymous)$/;
 
 /** The form and where to read it: the proxy lists each call's fingerprint, never the key. */
-const FINGERPRINT_FORM = 'tg_ and 16 lowercase hex digits, the keyFingerprint GET /tollgate/calls lists on the key\'s calls';
+export const FINGERPRINT_FORM = 'tg_ and 16 lowercase hex digits, the keyFingerprint GET /tollgate/calls lists on the key\'s calls';
 
 /** What each position of a hex fingerprint can hold. */
 const HEX_POSITIONS = [...'tg_', ...Array<string>(16).fill('0123456789abcdef')];

@@ -429,7 +429,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       ipv6Loopback?.close();
       await drain(inFlight, opts.drainMs ?? DRAIN_MS, () => server.closeIdleConnections());
-      // What is cut now unwinds (a 499 row each) before anything below closes the database; its
+      // What is cut now unwinds (a row each: 503 `proxy_stopping` if its upstream had not answered) before anything below closes the database; its
       // token counts may not wait for a busy worker past then (pipeline/cost.ts countBeforeStop).
       // Aborted first: a JSON call's upstream request is cancelled by it only while its client has
       // no answer, and the answer below is the client's.
