@@ -48,6 +48,18 @@ describe('unbounded-output reads negations', () => {
     expect(u[0]!.message).toContain('"list every"');
   });
 
+  it('does not report a phrase its sentence caps with a count of the reply', async () => {
+    const capped = await template(
+      lines('List all the files that changed, no more than ten.', 'Be as detailed as possible, in at most 200 words.', 'In at most 5 bullets, list every risk.', 'List each open question (max 3).'),
+    );
+    expect(byRule(capped, 'unbounded-output')).toEqual([]);
+    // A count of something else filters what to list; a cap in another sentence leaves this one open.
+    const u = byRule(await template(lines('List all products that cost at most 10 dollars.', 'Be exhaustive. Use at most 3 words per point.')), 'unbounded-output');
+    expect(u).toHaveLength(1);
+    expect(u[0]!.message).toContain('"List all"');
+    expect(u[0]!.message).toContain('"exhaustive"');
+  });
+
   it('merges repeats of one phrase into a finding that quotes it once, in the singular', async () => {
     const u = byRule(await template(lines('Be exhaustive about bugs.', 'Be exhaustive about style.')), 'unbounded-output');
     expect(u.map((d) => d.message.slice(0, d.message.indexOf(' unbounded')))).toEqual(['"exhaustive" asks for']);

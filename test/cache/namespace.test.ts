@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, semanticKey, type SemanticKey } from '../../proxy/src/cache/semantic/namespace';
+import { canonicalJson } from '../../proxy/src/cache/canonical';
+import { semanticKey, type SemanticKey } from '../../proxy/src/cache/semantic/namespace';
 
 function hashOf(k: SemanticKey): string {
   if (!k.eligible) throw new Error(`expected eligible, got: ${k.reason}`);

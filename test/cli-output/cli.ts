@@ -11,10 +11,15 @@ export interface CliRun {
   stderr: string;
 }
 
-/** `env` is the whole environment beyond PATH (no inherited HOME, NO_COLOR or FORCE_COLOR unless given); `uid` runs it as that user (and group), from root. */
-export function runCli(args: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; uid?: number }): Promise<CliRun> {
+/**
+ * `env` is the whole environment beyond PATH (no inherited HOME, NO_COLOR or FORCE_COLOR unless given);
+ * `uid` runs it as that user (and group), from root; `input` is piped to its stdin (else it is empty).
+ */
+export function runCli(args: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; uid?: number; input?: string }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { cwd: o.cwd, env: { PATH: process.env.PATH ?? '', ...o.env }, stdio: ['ignore', 'pipe', 'pipe'], ...(o.uid !== undefined ? { uid: o.uid, gid: o.uid } : {}) });
+    const child = spawn(process.execPath, [...CLI, ...args], { cwd: o.cwd, env: { PATH: process.env.PATH ?? '', ...o.env }, stdio: 'pipe', ...(o.uid !== undefined ? { uid: o.uid, gid: o.uid } : {}) });
+    // A command that exits before reading its input closes the pipe: that is its answer, not the test's failure.
+    child.stdin.on('error', () => {}).end(o.input);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

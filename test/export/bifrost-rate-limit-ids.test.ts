@@ -1,8 +1,9 @@
 /**
  * Bifrost rate limits are found by id in config.json (`governance.rate_limits[].id`, referenced by a
- * team's or virtual key's `rate_limit_id`), and people read those ids in its UI. A team written with
- * accents (`Équipe`, `Ärzte`) read as `rl-team--quipe`: its letters are kept, accents dropped. Ids of
- * ASCII names are what earlier exports wrote, so a re-export of an unchanged policy moves nothing.
+ * team's or virtual key's `rate_limit_id`), and people read those ids in its UI. They follow the rule
+ * team and virtual-key ids follow (bifrost-addressable-ids.test.ts): a URL-safe name is kept, any other
+ * is spelled in URL-safe letters plus a hash of the exact name, so an emoji team is not all dashes and
+ * a reordered policy does not hand one team's limit id (and Bifrost's counters under it) to another.
  */
 import { describe, expect, it } from 'vitest';
 import { exportPolicy } from '../../proxy/src/export';
@@ -29,20 +30,29 @@ function limitIds(teams: string[], key?: string): Map<string, string> {
 }
 
 describe('Bifrost rate-limit ids', () => {
-  it('spell accented names without their accents', () => {
-    const ids = limitIds(['Équipe', 'Ärzte Süd', 'ﬁnance']);
-    expect(ids.get('Équipe')).toBe('rl-team-Equipe');
-    expect(ids.get('Ärzte Süd')).toBe('rl-team-Arzte-Sud');
-    expect(ids.get('ﬁnance')).toBe('rl-team-finance'); // a compatibility ligature is its letters
+  it('follow the team id rule: URL-safe letters of the name plus a hash of it', () => {
+    const ids = limitIds(['Équipe', 'Ärzte Süd', 'ﬁnance', '👨‍👩‍👧', '👩‍👩‍👦', '🚀 rockets']);
+    expect(ids.get('Équipe')).toMatch(/^rl-team-Equipe-[0-9a-f]{8}$/);
+    expect(ids.get('Ärzte Süd')).toMatch(/^rl-team-Arzte-Sud-[0-9a-f]{8}$/);
+    expect(ids.get('ﬁnance')).toMatch(/^rl-team-finance-[0-9a-f]{8}$/); // a compatibility ligature is its letters
+    // Emoji names were all dashes (`rl-team---------`), and two of the same length told apart only by `-2`.
+    expect(ids.get('🚀 rockets')).toMatch(/^rl-team-rockets-[0-9a-f]{8}$/);
+    expect(ids.get('👨‍👩‍👧')).toMatch(/^rl-team-[0-9a-f]{8}$/);
+    expect(ids.get('👩‍👩‍👦')).toMatch(/^rl-team-[0-9a-f]{8}$/);
+    expect(new Set(ids.values()).size).toBe(ids.size);
   });
 
-  it('keep the ids earlier exports wrote for ASCII names', () => {
-    const ids = limitIds(['search', 'a b/c', 'search:eu', 'team #1'], 'tg_0123456789abcdef');
+  it('do not move from one team to another when the policy lists the teams in another order', () => {
+    const teams = ['👨‍👩‍👧', '👩‍👩‍👦', 'a b', 'a-b', 'a/b', 'search'];
+    expect(Object.fromEntries(limitIds([...teams].reverse()))).toEqual(Object.fromEntries(limitIds(teams)));
+  });
+
+  it('keep the ids earlier exports wrote for URL-safe names', () => {
+    const ids = limitIds(['search', 'a-b', 'eng.core'], 'tg_0123456789abcdef');
     expect(Object.fromEntries(ids)).toEqual({
       search: 'rl-team-search',
-      'a b/c': 'rl-team-a-b-c',
-      'search:eu': 'rl-team-search-eu',
-      'team #1': 'rl-team-team--1',
+      'a-b': 'rl-team-a-b',
+      'eng.core': 'rl-team-eng.core',
       'tollgate tg_0123456789abcdef': 'rl-key-tg_0123456789abcdef',
     });
   });
@@ -50,6 +60,6 @@ describe('Bifrost rate-limit ids', () => {
   it('keep an accented name and its unaccented spelling apart', () => {
     const ids = limitIds(['Equipe', 'Équipe']);
     expect(ids.get('Equipe')).toBe('rl-team-Equipe');
-    expect(ids.get('Équipe')).toBe('rl-team-Equipe-2');
+    expect(ids.get('Équipe')).toMatch(/^rl-team-Equipe-[0-9a-f]{8}$/);
   });
 });

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportPolicy } from '../../proxy/src/export';
 import { parsePolicy } from '../../proxy/src/policy/load';
@@ -108,6 +108,20 @@ describe('re-applying the LiteLLM export updates the keys it generated', () => {
     const again = await applyKeepingKeys(policy(10, 60), handle);
     expect(again.code).toBe(0);
     expect(again.kept).toBe('');
+  });
+
+  it('without LITELLM_KEYS_FILE the keys go to a new folder only this user can open, not to a guessable name in the shared temporary folder', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'tollgate-shared-tmp-'));
+    try {
+      const { code, stdout } = await runApply(files(policy(5, 60)), keyTable().handle, { TMPDIR: shared, LITELLM_KEYS_FILE: '' });
+      expect(code).toBe(0);
+      const file = /written to (\S+) /.exec(stdout)?.[1] ?? '';
+      expect(dirname(dirname(file))).toBe(shared);
+      expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(4);
+      if (process.platform !== 'win32') expect([statSync(dirname(file)).mode & 0o777, statSync(file).mode & 0o777]).toEqual([0o700, 0o600]);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
   });
 
   it('a changed key budget and a team key are updated in place, by exact alias, and a frozen key stays blocked', async () => {

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportPolicy } from '../../proxy/src/export';
 import { parsePolicy } from '../../proxy/src/policy/load';
-import { type ApplyCall, runApply } from './support/liteLLMApply';
+import { type ApplyAnswer, type ApplyCall, runApply } from './support/liteLLMApply';
 
 function files(text: string): Map<string, string> {
   const r = parsePolicy(text, 'policy.yaml');
@@ -18,14 +18,24 @@ function files(text: string): Map<string, string> {
   return new Map(exportPolicy(r.policy, 'litellm', { file: 'policy.yaml', text }).files.map((f) => [f.path, f.content]));
 }
 
-/** LiteLLM's team endpoints over an in-memory table: create refuses an existing id, update merges what is set. */
-function teamTable(): { teams: Map<string, Record<string, unknown>>; handle: (c: ApplyCall) => number } {
+/**
+ * LiteLLM's team endpoints over an in-memory table: /team/new refuses an existing id (400), /team/update
+ * writes the fields a body sets (a `metadata` replaces the old one whole), and GET /team/info?team_id=
+ * answers `TeamInfoResponseObject` ({ team_id, team_info: the team row, keys, team_memberships }).
+ */
+function teamTable(): { teams: Map<string, Record<string, unknown>>; handle: (c: ApplyCall) => ApplyAnswer } {
   const teams = new Map<string, Record<string, unknown>>();
-  const handle = (c: ApplyCall): number => {
+  const handle = (c: ApplyCall): ApplyAnswer => {
+    if (c.method === 'GET' && c.path === '/team/info') {
+      const id = c.query.get('team_id') ?? '';
+      const row = teams.get(id);
+      if (!row) return { status: 404, json: { detail: { error: `Team not found, passed team_id=${id}` } } };
+      return { status: 200, json: { team_id: id, team_info: { ...row }, keys: [], team_memberships: [] } };
+    }
     const id = c.body.team_id as string;
     if (c.path === '/team/new') {
-      if (teams.has(id)) return 400;
-      teams.set(id, { blocked: false, ...c.body });
+      if (teams.has(id)) return { status: 400, json: { detail: { error: `Team id = ${id} already exists. Please use a different team id.` } } };
+      teams.set(id, { blocked: false, metadata: {}, ...c.body });
     } else if (c.path === '/team/update') {
       const row = teams.get(id);
       if (!row) return 404;
@@ -55,5 +65,25 @@ describe('re-applying the LiteLLM export keeps what an admin set by hand', () =>
     expect(again.calls.filter((c) => c.path === '/team/update').map((c) => c.body.team_id)).toEqual(['eng', 'web']);
     expect(teams.get('web')).toMatchObject({ blocked: true, max_budget: 10 });
     expect(teams.get('eng')).toMatchObject({ blocked: true });
+  });
+
+  it('a team the export froze is unblocked once the policy raises its budget, keeping what an admin stored in its metadata', async () => {
+    const { teams, handle } = teamTable();
+    const frozen = (engUsd: number): string => `budgets:\n  - { name: eng, period: day, usd: ${engUsd}, scope: { team: eng } }\n  - { name: web, period: day, usd: 5, scope: { team: web } }\n`;
+    expect((await runApply(files(frozen(0)), handle)).code).toBe(0);
+    const eng = teams.get('eng') as Record<string, unknown>;
+    expect(eng).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
+    eng.metadata = { ...(eng.metadata as object), owner: 'platform' };
+    // The admin blocks team web by hand (/team/block sets blocked alone).
+    (teams.get('web') as Record<string, unknown>).blocked = true;
+
+    const raised = await runApply(files(frozen(3)), handle);
+    expect(raised.stdout).not.toContain('FAIL');
+    expect(eng).toMatchObject({ blocked: false, max_budget: 3, metadata: { owner: 'platform', tollgate_frozen: false } });
+    expect(teams.get('web')).toMatchObject({ blocked: true, max_budget: 5 });
+
+    // Frozen again: blocked and marked again, the admin's metadata still there.
+    expect((await runApply(files(frozen(0)), handle)).code).toBe(0);
+    expect(eng).toMatchObject({ blocked: true, metadata: { owner: 'platform', tollgate_frozen: true } });
   });
 });

@@ -157,6 +157,8 @@ export const ManagementRequest = z.discriminatedUnion('path', [
           // TeamBase.blocked: written only for a team a $0 / 0-token budget freezes; absent, /team/new
           // creates the team unblocked and /team/update leaves the flag as it is (exclude_unset).
           blocked: z.literal(true).optional(),
+          // TeamBase.metadata: { tollgate_frozen: true } beside blocked, so apply.mjs can tell a block it set from an admin's.
+          metadata: z.object({ tollgate_frozen: z.literal(true) }).strict().optional(),
           ...Limits,
         })
         .strict(),

@@ -55,10 +55,12 @@ describe('LiteLLM export against ConfigYAML (zod transcription, strict)', () => 
     const { code, calls: seen } = await runApply(out, (c) => (c.path === '/team/new' && c.body.team_id === 'search' ? 400 : 200));
     expect(code).toBe(0);
     // alice's budget only warns (action: allow), so no user or user key is created for it (allow-budget.test.ts).
-    expect(seen.map((s) => s.path)).toEqual(['/team/new', '/team/update', '/key/generate']);
+    // The existing team is read first (/team/info), so an update keeps its metadata and knows who blocked it.
+    expect(seen.map((s) => s.path)).toEqual(['/team/new', '/team/info', '/team/update', '/key/generate']);
     expect(seen.some((s) => s.body.user_id === 'alice')).toBe(false);
     expect(seen.every((s) => s.auth === 'Bearer sk-master-test')).toBe(true);
-    expect(seen[1]?.body).toMatchObject({ team_id: 'search', max_budget: 20, rpm_limit: 60 });
+    expect(seen[1]?.query.get('team_id')).toBe('search');
+    expect(seen[2]?.body).toMatchObject({ team_id: 'search', max_budget: 20, rpm_limit: 60 });
     expect(out.get('apply.mjs')).not.toContain('sk-master-test');
   });
 });

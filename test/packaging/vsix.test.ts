@@ -50,6 +50,15 @@ describe.each(TARGETS)('%s .vsix', (target) => {
     expect(statSync(file).size).toBeLessThanOrEqual(BUDGET);
   });
 
+  it('is the size and JavaScript file count docs/extension.md states', () => {
+    // The page gave a table of exact bytes, stale after the next build; it states one rounded figure now.
+    const doc = readFileSync(join(root, 'docs/extension.md'), 'utf8');
+    const mb = Number(/Each `\.vsix` is about (\d+) MB/.exec(doc)?.[1]);
+    expect(Math.abs(statSync(file).size / 1e6 - mb), `${statSync(file).size} bytes, the page says about ${mb} MB`).toBeLessThanOrEqual(1);
+    const js = Number(/100; (\d+) now\)/.exec(doc)?.[1]);
+    expect(entries.filter((e) => /\.js$/i.test(e.name)).length).toBe(js);
+  });
+
   it('declares its target platform', () => {
     const manifest = entries.find((e) => e.name === 'extension.vsixmanifest')!;
     expect(manifest.head(1 << 20).toString('utf8')).toContain(`TargetPlatform="${target}"`);

@@ -57,7 +57,7 @@ describe('a key scope names the fingerprint the proxy computes', () => {
   const real = keyFingerprint(salt, `sk-proj-${randomBytes(24).toString('base64url')}`);
   // [what was written, a value derived from a real fingerprint, what the message must say]
   const misses: Array<[string, string, RegExp]> = [
-    ['a space typed into it', `${real.slice(0, 8)} ${real.slice(9)}`, /^not a key fingerprint \(tg_ and 16 lowercase hex digits, the keyFingerprint GET \/tollgate\/calls lists on the key's calls\), so it never matches/],
+    ['a space typed into it', `${real.slice(0, 8)} ${real.slice(9)}`, /^not a key fingerprint \(tg_ and 16 lowercase hex digits: `tollgate policy key-fingerprint` prints a key's\), so it never matches/],
     ['one digit short', real.slice(0, -1), /^not a key fingerprint/],
     ['one digit too many', `${real}0`, /^not a key fingerprint/],
     ['a bare tg_', 'tg_', /^not a key fingerprint/],

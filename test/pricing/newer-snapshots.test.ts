@@ -34,6 +34,18 @@ describe('snapshots newer than the price list', () => {
     expect(first.totalUsd).toBeCloseTo(family('gpt-4o-2024-05-13', 'openai').total_price, 12);
   });
 
+  it('a date no calendar has, or a date spelt two ways, names no newer snapshot: unpriced', () => {
+    for (const model of ['gpt-4o-2026-13-45', 'gpt-4o-2026-02-30', 'gpt-4o-2026-04-31', 'gpt-4o-2026-0230', 'gpt-4o-202611-20']) {
+      expect(priceCall(model, usage, 'openai'), model).toMatchObject({ priced: false, totalUsd: 0 });
+    }
+    for (const model of ['claude-sonnet-4-20261345', 'claude-sonnet-4-20270229']) {
+      expect(priceCall(model, usage, 'anthropic'), model).toMatchObject({ priced: false, totalUsd: 0 });
+    }
+    // The same family with a real date is priced as it, so the dates above are what is refused.
+    expect(priceCall('gpt-4o-2028-02-29', usage, 'openai')).toMatchObject({ priced: true, as: 'gpt-4o' });
+    expect(priceCall('claude-sonnet-4-20260228', usage, 'anthropic')).toMatchObject({ priced: true, as: 'claude-sonnet-4' });
+  });
+
   it('stays unpriced between listed snapshots (one may have had its own price), for another model’s name, and for a fine-tune', () => {
     for (const model of ['gpt-4o-2024-06-01', 'gpt-4o-foo-2026-01-01', 'ft:gpt-4o-2026-11-20:acme::abc123']) {
       expect(priceCall(model, usage, 'openai').priced, model).toBe(false);

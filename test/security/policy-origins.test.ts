@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PolicyError, PolicyStore } from '../../proxy/src/policy/store';
+import { allowedOriginsFrom } from '../../proxy/src/server/security/browser';
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-origins-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,5 +39,15 @@ describe('server.allowedOrigins from a policy file', () => {
     const r = open('server:\n  allowedOrigins: ["http://localhost:5173", "http://127.0.0.1:3000", "http://[::1]:8080"]\n');
     expect(r).toBeInstanceOf(PolicyStore);
     (r as PolicyStore).close?.();
+  });
+
+  it('lets through every loopback origin the file was accepted with (127.0.0.0/8 too)', () => {
+    // The browser guard had its own, narrower loopback list: http://127.0.0.2:5173 passed
+    // `policy validate` and then got 403s, dropped without a word.
+    const store = open('server:\n  allowedOrigins: ["http://127.0.0.2:5173", "http://[::1]:8080"]\n');
+    expect(store).toBeInstanceOf(PolicyStore);
+    const allowed = allowedOriginsFrom({ policy: store as PolicyStore, env: { TOLLGATE_ALLOWED_ORIGINS: 'https://app.example.com' } })();
+    expect([...allowed].sort()).toEqual(['http://127.0.0.2:5173', 'http://[::1]:8080', 'https://app.example.com']);
+    (store as PolicyStore).close?.();
   });
 });

@@ -6,6 +6,7 @@
 import { Tiktoken } from 'js-tiktoken/lite';
 import { describe, expect, it } from 'vitest';
 import { countTokens } from '../../proxy/src/tokens/bpe';
+import { countingChunks } from '../../proxy/src/tokens/chunks';
 import { getEncoder } from '../../proxy/src/tokens/encoding';
 
 const lcg = (seed: number) => {
@@ -104,6 +105,25 @@ describe('counts of non-Latin text', () => {
     expect(countTokens(enc, text)).toBe(getEncoder('o200k_base').encode(text, [], []).length);
     expect(rankMap.longKeys).toBe(0);
   }, 60_000);
+
+  it('text without spaces is counted a part at a time, cut before punctuation, and the parts add up to the whole', () => {
+    // Chinese and Japanese without spaces, and the neighbours a cut must not split: a contraction's
+    // apostrophe, a combining mark (after a letter, and after punctuation, whose piece it joins), digits,
+    // an emoji and punctuation runs before the marks cut at.
+    const edges = ["don't，", "it'S。", 'é\u0301，', 'x\u0301\u0301！', '12，', '34。', '👍🏼，', '。。，', '“引用”，', '！？', 'Ａ，', '字\n，', '𠀀，', '。\u0301，', '!\u0301，'];
+    const text = [SCRIPTS.han!(3_000, 21), ...edges, WRITTEN.split('\n')[1]!, SCRIPTS.han!(2_000, 22), ...edges.reverse()].join('');
+    // Size 1: cut at every boundary found, so each is checked.
+    const parts = countingChunks(text, 1);
+    expect(parts.join('')).toBe(text);
+    expect(parts.length).toBeGreaterThan(100);
+    for (const name of ['o200k_base', 'cl100k_base'] as const) {
+      const enc = getEncoder(name);
+      const sum = parts.reduce((n, part) => n + countTokens(enc, part), 0);
+      expect(sum, name).toBe(enc.encode(text, [], []).length);
+    }
+    // A 200k-character Chinese prompt is counted in parts of about 32k characters, as an English one is.
+    expect(countingChunks(SCRIPTS.han!(200_000, 23), 32 * 1024).length).toBeGreaterThanOrEqual(6);
+  }, 120_000);
 
   it('look pairs up by string key once per distinct pair, not once per occurrence', () => {
     // Encoders over the real ranks whose rank maps count lookups by key (a fresh map: a cold cache).

@@ -14,7 +14,7 @@ import { countChatTokens, countTextTokens, type ChatMessageLike } from '../../pr
 import { toolDefinitionInput } from '../../proxy/src/tokens/toolDefinitions';
 
 /** Messages and tool definitions of a request, as the proxy counts them. */
-function counted(model: string, body: { messages: ChatMessageLike[]; tools?: unknown[]; functions?: unknown[] }): number {
+function counted(model: string, body: { messages: ChatMessageLike[]; tools?: unknown[]; functions?: unknown[]; tool_choice?: unknown; function_call?: unknown }): number {
   const tools = toolDefinitionInput(model, body);
   return countChatTokens(body.messages, model).tokens + tools.texts.reduce((n, t) => n + countTextTokens(t, model).tokens, 0) + tools.tokens;
 }
@@ -93,6 +93,33 @@ describe('OpenAI tool definitions against the prompt_tokens the API reported', (
         const n = counted('gpt-3.5-turbo', body);
         expect(n, label).toBeGreaterThanOrEqual(billed);
         expect(n, label).toBeLessThanOrEqual(billed + 2);
+      }
+    }
+  });
+
+  it('a tool choice: a forced function (chat’s, the Responses API’s and legacy shapes) and "none" as the API bills them, "auto" as nothing', () => {
+    const FOO = { name: 'foo', parameters: EMPTY };
+    const TWO = [DO_STUFF, { name: 'do_other_stuff', parameters: EMPTY }];
+    const SYSTEMS = [{ role: 'system', content: 'Hello:' }, { role: 'system', content: 'Hello' }, { role: 'user', content: 'Hi there' }];
+    // [messages, functions, the choice by name ('none', 'auto' or a function's), prompt_tokens the API reported]
+    const cases: [ChatMessageLike[], unknown[], string, number][] = [
+      [HELLO, [FOO], 'auto', 31],
+      [HELLO, [FOO], 'none', 32],
+      [HELLO, [FOO], 'foo', 36],
+      [SYSTEMS, TWO, 'auto', 49],
+      [SYSTEMS, TWO, 'do_stuff', 55],
+    ];
+    for (const [messages, functions, name, billed] of cases) {
+      const forced = name !== 'auto' && name !== 'none';
+      const bodies = [
+        { messages, functions, function_call: forced ? { name } : name },
+        { messages, tools: functions.map((f) => ({ type: 'function', function: f })), tool_choice: forced ? { type: 'function', function: { name } } : name },
+        { messages, tools: functions.map((f) => ({ type: 'function', ...(f as object) })), tool_choice: forced ? { type: 'function', name } : name },
+      ];
+      for (const body of bodies) {
+        const n = counted('gpt-3.5-turbo', body);
+        expect(n, `${name} ${JSON.stringify(body.tool_choice ?? body.function_call)}`).toBeGreaterThanOrEqual(billed);
+        expect(n, name).toBeLessThanOrEqual(billed + 2);
       }
     }
   });

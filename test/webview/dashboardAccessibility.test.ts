@@ -153,6 +153,39 @@ describe.skipIf(!chromiumAvailable)('dashboard accessibility in chromium', () =>
     }
   });
 
+  it('a filter typed then left with Tab is asked for once: the grid it leads to is not reset under the keyboard', { timeout: 120_000 }, async () => {
+    const d = await ui.open({ theme: darkTheme, inPageHost: syntheticHostScript(300) + streamingHostScript() });
+    try {
+      const page = d.page;
+      await page.locator('.vt-body .vt-row:not([hidden])').first().waitFor();
+      const pages = () => page.evaluate(() => (window as unknown as { __tollgateSynthetic: { pages: number } }).__tollgateSynthetic.pages);
+      await page.getByRole('textbox', { name: 'Filter by model', exact: true }).fill('gpt');
+      // The filter is asked for (first page and the rest of it) once typing pauses.
+      await poll(pages).toBeGreaterThanOrEqual(4);
+      await poll(() => page.textContent('.calls .count')).toMatch(/^300/);
+      const asked = await pages();
+      // Tab leaves the field, which fires its change event; the user goes on to the grid and a row.
+      let tabs = 0;
+      while ((await active(page)) !== 'div.vt-viewport' && tabs < 40) {
+        await page.keyboard.press('Tab');
+        tabs++;
+      }
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      const grid = page.locator('.vt-viewport');
+      const secondId = await page.$eval('.vt-body .vt-row[data-index="1"]', (r) => (r as HTMLElement).dataset.id);
+      // Past the filter's 300 ms pause, timed in the page (its timers run in order, however loaded the
+      // machine): the same filter is not asked for again, and the active row stays.
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 800)));
+      expect(await pages()).toBe(asked);
+      expect(await page.evaluate(() => document.getElementById(document.querySelector('.vt-viewport')!.getAttribute('aria-activedescendant') ?? '')?.dataset.id)).toBe(secondId);
+      expect(await grid.getAttribute('aria-activedescendant')).toBeTruthy();
+      expect(d.problems).toEqual([]);
+    } finally {
+      await d.close();
+    }
+  });
+
   it('tells a screen reader how many calls the grid holds, not how many are loaded yet', { timeout: 120_000 }, async () => {
     // 1,200 calls: the first page loads 500 of them; "row 3 of 501" would say the table ends there.
     const d = await ui.open({ theme: darkTheme, inPageHost: syntheticHostScript(1200) + streamingHostScript() });

@@ -35,6 +35,8 @@ export function migrateCapture(db: Db): void {
       body TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS captured_feature_ts ON captured_requests(feature, ts);
+    -- The retention's age cut (prune): without it every prune read every body (40 ms at 120,000).
+    CREATE INDEX IF NOT EXISTS captured_ts ON captured_requests(ts);
   `);
 }
 

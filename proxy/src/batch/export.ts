@@ -14,6 +14,7 @@ import { OPENAI_BATCH_ENDPOINTS, OPENAI_PATHS } from '../providers/protocol';
 import type { TextCodec } from '../ledger/ledger';
 import type { CapturedRequest } from './capture';
 import { toJsonl } from './lines';
+import { formatLocal } from './period';
 
 /** A batchable OpenAI endpoint's batch line `url`, else undefined. */
 const openaiBatchUrl = (endpoint: string): string | undefined => (OPENAI_BATCH_ENDPOINTS as readonly string[]).includes(endpoint) ? OPENAI_PATHS[endpoint as (typeof OPENAI_BATCH_ENDPOINTS)[number]] : undefined;
@@ -33,13 +34,6 @@ export interface BatchExport {
 export interface BatchExportRefusal {
   status: 400 | 404;
   message: string;
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-/** Local date and time, minutes precision ("2026-11-29 00:00"). */
-export function formatLocal(ts: number): string {
-  const d = new Date(ts);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 /** The body as a batch line carries it: no streaming, a concrete model. */

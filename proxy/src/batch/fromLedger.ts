@@ -5,8 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { BATCH_EXPORT_HEADERS } from '../../../contract/batch';
-import { formatLocal } from './export';
-import { parsePeriod } from './period';
+import { formatLocal, parsePeriod } from './period';
 
 export interface FromLedgerOptions {
   proxy: string;

@@ -5,6 +5,13 @@
  */
 export class PeriodError extends Error {}
 
+const pad = (n: number) => String(n).padStart(2, '0');
+/** Local date and time, minutes precision ("2026-11-29 00:00"): how a period read here is said back. */
+export function formatLocal(ts: number): string {
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 function midnight(d: Date, plusDays = 0): number {
   return new Date(d.getFullYear(), d.getMonth(), d.getDate() + plusDays).getTime();
 }

@@ -42,7 +42,7 @@ export function cacheCommand(): Command {
     .description('remove cached answers: all of them, only expired ones, or those of one API key (by its tg_ fingerprint)')
     .addOption(dataDirOption())
     .addOption(new Option('--expired', 'only remove expired entries (of every key)').conflicts('key'))
-    .option('--key <fingerprint>', 'only entries of this key fingerprint (keyFingerprint of its calls in GET /tollgate/calls), in the namespace of --cache-version (not read from the policy)')
+    .option('--key <fingerprint>', 'only entries of this key fingerprint (`tollgate policy key-fingerprint` prints a key\'s), in the namespace of --cache-version (not read from the policy)')
     .option('--cache-version <n>', 'with --key: cache version the namespace was made with (policy cache.version; default 1)', numberOption({ integer: true, min: 0 }))
     .action(async function (this: Command, opts: { dataDir?: string; expired?: boolean; key?: string; cacheVersion?: number }) {
       if (opts.key !== undefined && !KEY_FINGERPRINT.test(opts.key)) this.error(`error: --key takes a key fingerprint like tg_0123456789abcdef (${FINGERPRINT_FORM}; never the key itself)`);

@@ -14,6 +14,7 @@ import { policyJsonSchema } from '../policy/schema';
 import { readPolicyText } from '../policy/store';
 import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/trust';
 import { locatedWarnings } from '../policy/warnings';
+import { keyFingerprintCommand } from './keyFingerprint';
 import { displayPath, printable, printableLines, resolveFrom, shellQuote, writeText } from './common';
 import { defaultPolicyFile, missingPolicyHint } from './paths';
 
@@ -265,5 +266,5 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
       io.out(`wrote ${DEFAULT_POLICY_FILE}${wroteSchema ? ` and ${schemaName}` : ''}`);
     });
 
-  return cmd;
+  return cmd.addCommand(keyFingerprintCommand());
 }

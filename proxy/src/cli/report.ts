@@ -7,7 +7,7 @@
 import { Command, Option } from 'commander';
 import { type CallFilter, type Summary, type SummaryBucket, SUMMARY_DIMENSIONS, type SummaryDimension } from '../../../contract/api';
 import { formatPercent, formatTokens, formatUsd } from '../../../contract/format';
-import { PeriodError, parsePeriod } from '../batch/period';
+import { formatLocal, PeriodError, parsePeriod } from '../batch/period';
 import { Ledger } from '../ledger/ledger';
 import { CliError, printable, printableJson } from './common';
 import { openDataDb } from './dataDb';
@@ -32,12 +32,6 @@ interface ReportOptions {
 function monthStart(now: number): number {
   const d = new Date(now);
   return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
-}
-
-function localTime(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
 /**
@@ -70,8 +64,8 @@ export function formatReportCsv(summary: Summary, by: SummaryDimension): string 
 
 export function formatReportText(summary: Summary, by: SummaryDimension, file: string, now: number): string {
   const t = summary.totals;
-  const until = summary.to > now ? 'now' : localTime(summary.to);
-  const lines = [`${file}: ${localTime(summary.from)} → ${until} (local time)`];
+  const until = summary.to > now ? 'now' : formatLocal(summary.to);
+  const lines = [`${file}: ${formatLocal(summary.from)} → ${until} (local time)`];
   if (t.calls === 0) {
     lines.push('  no calls in this period');
     return lines.join('\n');

@@ -5,6 +5,7 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { getLoadablePath } from 'sqlite-vec';
+import { registerTagFold } from '../ledger/tagFold';
 import { startBackgroundCheckpoints } from './checkpointer';
 import { Db } from './sqlite';
 import { securePrivateFile } from './permissions';
@@ -122,6 +123,7 @@ function configure(db: Db, file: string, opts: OpenOptions): Db {
   db.pragma('mmap_size = 268435456');
   db.pragma('temp_store = MEMORY');
   if (opts.vector ?? true) db.loadExtension(getLoadablePath());
+  registerTagFold(db);
   db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
   if (opts.backgroundCheckpoints && !opts.readonly && file !== ':memory:') startBackgroundCheckpoints(db);
   return db;

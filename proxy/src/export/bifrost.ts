@@ -79,9 +79,6 @@ const CACHE_ANY_CONVERSATION = 10_000;
 /** The characters a URL path segment carries unencoded (encodeURIComponent leaves them as they are). */
 const URL_UNSAFE = /[^A-Za-z0-9_.-]/g;
 
-/** A name in URL-safe characters: accents dropped first (`Équipe` → `Equipe`), any other character a `-`; ASCII is unchanged. */
-const urlSafe = (name: string): string => name.normalize('NFKD').replace(/\p{M}/gu, '').replace(URL_UNSAFE, '-');
-
 /**
  * An id Bifrost's management API and UI can address. Team and virtual-key ids are path segments there
  * (`/api/governance/teams/{team_id}`, `/virtual-keys/{vk_id}`); its router matches the raw,
@@ -89,11 +86,12 @@ const urlSafe = (name: string): string => name.normalize('NFKD').replace(/\p{M}/
  * transports/bifrost-http/handlers/governance.go @ 014133a), so a team "a b/c" or "Équipe" could not be
  * read, edited or deleted there. A name of URL-safe characters is kept (ids stay as earlier exports
  * wrote them); any other is spelled in them plus a hash of the exact name, so "a/b" and "a b" stay two
- * ids and an id does not move when other teams are added. The human name stays in `name`.
+ * ids and an id does not move when other teams are added. The human name stays in `name`. Rate-limit
+ * ids follow the same rule (`rl-team-…`), so they do not move when the policy is reordered either.
  */
 function addressableId(prefix: string, name: string): string {
   if (name.replace(URL_UNSAFE, '') === name) return prefix + name;
-  const slug = urlSafe(name).replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 48);
+  const slug = name.normalize('NFKD').replace(/\p{M}/gu, '').replace(URL_UNSAFE, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 48);
   return `${prefix}${slug ? `${slug}-` : ''}${sha256(name).slice(0, 8)}`;
 }
 
@@ -195,7 +193,8 @@ export function exportBifrost(written: Policy, source: ExportSource): ExportResu
   const limitFor = (o: { key: string; obj: JsonObject }): JsonObject => {
     let l = limits.get(o.key);
     if (!l) {
-      l = { id: limitId(`rl-${urlSafe(o.key)}`) };
+      const sep = o.key.indexOf(':');
+      l = { id: limitId(sep < 0 ? `rl-${o.key}` : addressableId(`rl-${o.key.slice(0, sep)}-`, o.key.slice(sep + 1))) };
       limits.set(o.key, l);
       o.obj.rate_limit_id = l.id as string;
     }
@@ -250,19 +249,11 @@ export function exportBifrost(written: Policy, source: ExportSource): ExportResu
     const o = owner(r.scope, field);
     if (!o) return;
     const l = limitFor(o);
-    if (r.rpm !== undefined) {
-      if (l.request_max_limit !== undefined) w.add(`${field}.rpm`, `this owner already has a request limit in ${TARGET}; "${r.name}" rpm is not exported`);
-      else {
-        l.request_max_limit = r.rpm;
-        l.request_reset_duration = '1m';
-      }
-    }
-    if (r.tpm !== undefined) {
-      if (l.token_max_limit !== undefined) w.add(`${field}.tpm`, `this owner already has a token limit in ${TARGET}; "${r.name}" tpm is not exported`);
-      else {
-        l.token_max_limit = r.tpm;
-        l.token_reset_duration = '1m';
-      }
+    // An owner has one request and one token limit: a second of either is left out.
+    for (const [value, kind, unit] of [[r.rpm, 'request', 'rpm'], [r.tpm, 'token', 'tpm']] as const) {
+      if (value === undefined) continue;
+      if (l[`${kind}_max_limit`] !== undefined) w.add(`${field}.${unit}`, `this owner already has a ${kind} limit in ${TARGET}; "${r.name}" ${unit} is not exported`);
+      else Object.assign(l, { [`${kind}_max_limit`]: value, [`${kind}_reset_duration`]: '1m' });
     }
   });
 

@@ -333,7 +333,7 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
         return;
       }
       entity(target.kind, target.id).blocked = true;
-      w.add(field, `${refuses}; exported as blocked: true on ${target.kind} ${target.id} (a max_budget of 0 would let calls through until ${TARGET} records spend above 0). Raising the budget in the policy and re-applying ${target.kind === 'team' ? 'does not unblock the team (an absent blocked leaves it as it is): unblock it with /team/unblock' : 'unblocks the key (apply.mjs marks a key it blocks in metadata.tollgate_frozen; a key an admin blocked stays blocked)'}`);
+      w.add(field, `${refuses}; exported as blocked: true on ${target.kind} ${target.id} (a max_budget of 0 would let calls through until ${TARGET} records spend above 0). Raising the budget in the policy and re-applying unblocks the ${target.kind} (apply.mjs marks what it blocks in metadata.tollgate_frozen; a ${target.kind} an admin blocked stays blocked)`);
     }
   };
   let globalBudget = false;
@@ -416,11 +416,9 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
         w.add(`users.${id}`, `${TARGET} enforces user "${id}"'s budget and limits only on requests made with one of their keys, and no policy key belongs to them: key tollgate-user-${id} is generated; user "${id}" must use it`);
     }
 
-  // A key frozen here carries a mark, so apply.mjs unblocks it once the policy no longer freezes it, never a key an admin blocked.
-  for (const k of keys.values()) {
-    if (typeof k.user_id === 'string' && frozenUsers.has(k.user_id)) k.blocked = true;
-    if (k.blocked) k.metadata = { ...(k.metadata as Body | undefined), tollgate_frozen: true };
-  }
+  // A key or team frozen here carries a mark, so apply.mjs unblocks it once the policy no longer freezes it, never one an admin blocked.
+  for (const k of keys.values()) if (typeof k.user_id === 'string' && frozenUsers.has(k.user_id)) k.blocked = true;
+  for (const e of [...keys.values(), ...teams.values()]) if (e.blocked) e.metadata = { ...(e.metadata as Body | undefined), tollgate_frozen: true };
 
   const requests: LiteLLMManagementRequest[] = [];
   for (const id of [...teams.keys()].sort()) requests.push({ path: '/team/new', updatePath: '/team/update', body: teams.get(id) as Body });
@@ -550,7 +548,7 @@ function readmeIntro(requestCount: number): string[] {
     '',
     '- `config.yaml`: start the proxy with `litellm --config config.yaml`. Provider keys are read from the environment (`os.environ/NAME`); the cache uses Redis from `REDIS_HOST`/`REDIS_PORT`/`REDIS_PASSWORD`.',
     `- \`management.json\`: ${requestCount} management-API call(s) for team, user and key budgets and rate limits.`,
-    '- `apply.mjs`: `LITELLM_URL=https://litellm.example LITELLM_MASTER_KEY=… node apply.mjs` posts them (creating, or updating what exists). LiteLLM shows a new key only once: their values are written to `LITELLM_KEYS_FILE` (default: a file in the temporary folder, named in the output), one `alias key` per line, readable by you alone; hand each to its owner and delete the file.',
+    '- `apply.mjs`: `LITELLM_URL=https://litellm.example LITELLM_MASTER_KEY=… node apply.mjs` posts them (creating, or updating what exists). LiteLLM shows a new key only once: their values are written to `LITELLM_KEYS_FILE` (default: `keys.txt` in a new folder of the temporary folder, named in the output), one `alias key` per line, readable by you alone; hand each to its owner and delete the file.',
     '',
     "Why two parts: LiteLLM reads models, routing and caching from its config file, but keeps teams, users, keys and their budgets/limits in its database, created through the management API. A config file cannot set them, so they are exported as the API payloads instead.",
   ];
@@ -560,7 +558,7 @@ function applyScript(source: ExportSource): string {
   return `// ${provenance(source.file, source.text)}
 // Applies management.json to a running LiteLLM proxy: creates each team/user/key, or updates it when it exists.
 // Usage: LITELLM_URL=http://127.0.0.1:4000 LITELLM_MASTER_KEY=sk-... [LITELLM_KEYS_FILE=new-keys.txt] node apply.mjs
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -586,8 +584,9 @@ async function keyByAlias(alias) {
   }
   return undefined;
 }
-// LiteLLM shows a new key once, in /key/generate's answer: kept in a file only this user can read, never in the log.
-const keysFile = process.env.LITELLM_KEYS_FILE || join(tmpdir(), \`litellm-new-keys-\${Date.now()}.txt\`);
+// LiteLLM shows a new key once, in /key/generate's answer: kept in a file only this user can read, never in the log;
+// by default in a new folder of its own (mode 700), not at a name another user of the shared temporary folder could create first.
+let keysFile = process.env.LITELLM_KEYS_FILE;
 let failed = 0;
 let created = 0;
 for (const r of requests) {
@@ -595,17 +594,21 @@ for (const r of requests) {
   if (res.ok && r.path === '/key/generate') {
     const { key: value } = await res.json().catch(() => ({}));
     if (value) {
+      keysFile ||= join(mkdtempSync(join(tmpdir(), 'litellm-new-keys-')), 'keys.txt');
       appendFileSync(keysFile, \`\${r.body.key_alias} \${value}\\n\`, { mode: 0o600 });
       created++;
     }
-  } else if (!res.ok && r.updatePath === '/key/update') {
-    const found = await keyByAlias(r.body.key_alias);
-    // /key/update replaces metadata when the body has any: keep what an admin added to the key. A key
-    // this export froze (tollgate_frozen) is unblocked once the policy no longer freezes it.
+  } else if (!res.ok) {
+    // What the update overwrites: /key/update and /team/update replace metadata when the body has any, so
+    // keep what an admin added; a key or team this export froze (tollgate_frozen) is unblocked once no longer frozen.
+    const info = r.updatePath === '/team/update' && (await call(\`/team/info?team_id=\${encodeURIComponent(r.body.team_id)}\`));
+    const found = r.updatePath === '/key/update' ? await keyByAlias(r.body.key_alias) : info?.ok ? (await info.json()).team_info : undefined;
     const metadata = { ...found?.metadata, ...r.body.metadata };
     const thaw = found?.blocked && metadata.tollgate_frozen && !r.body.blocked;
-    if (found) res = await call(r.updatePath, { ...r.body, key: found.token, metadata: thaw ? { ...metadata, tollgate_frozen: false } : metadata, ...(thaw && { blocked: false }) });
-  } else if (!res.ok) res = await call(r.updatePath, r.body);
+    const body = { ...r.body, ...(found && (r.body.metadata || thaw) && { metadata: { ...metadata, ...(thaw && { tollgate_frozen: false }) } }), ...(thaw && { blocked: false }) };
+    // A key is updated by its token: one /key/list does not return stays a failure.
+    if (found || r.updatePath !== '/key/update') res = await call(r.updatePath, found?.token ? { ...body, key: found.token } : body);
+  }
   const label = r.body.key_alias ?? r.body.team_id ?? r.body.user_id;
   console.log(\`\${res.ok ? 'ok  ' : 'FAIL'} \${r.path} \${label} (\${res.status})\`);
   if (!res.ok) failed++;

@@ -35,6 +35,9 @@ const PORTKEY_CACHE_MAX_AGE_S = 7_776_000;
 const NODE_MAX_HEADER_BYTES = 16_384;
 type JsonObject = { [key: string]: Json };
 
+/** A custom_host the gateway (1.15.2) refuses before reading TRUSTED_CUSTOM_HOSTS: an api.portkey URL, a host name not of a-z, 0-9, `.`, `-`. */
+const alwaysRefused = (baseUrl: string): boolean => baseUrl.toLowerCase().includes('api.portkey') || !/^[a-z0-9.-]+$/.test(new URL(baseUrl).hostname);
+
 /** Where Portkey's provider adapters expect the base URL to end (Anthropic's includes /v1, Tollgate's does not). */
 function customHost(p: ResolvedProvider): string | undefined {
   if (p.baseUrl === PROTOCOLS[p.kind].defaultBaseUrl) return undefined;
@@ -474,7 +477,9 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   for (const p of providers) {
     if (!used.has(p.name)) continue;
     const host = customHost(p) ? privateNetworkHost(p.baseUrl) : undefined;
-    if (host && !PORTKEY_TRUSTED_HOSTS.has(host))
+    if (customHost(p) && alwaysRefused(p.baseUrl))
+      w.add(`providers.${p.name}.baseUrl`, `${TARGET} refuses custom_host ${p.baseUrl} whatever its TRUSTED_CUSTOM_HOSTS lists (it takes host names of a-z, 0-9, "." and "-" only, no IPv6 literal, and no Portkey URL), so every request to provider ${p.name} fails with 400 "Invalid custom host"; reach the upstream through a host name of those characters (a DNS name or an /etc/hosts entry)`);
+    else if (host && !PORTKEY_TRUSTED_HOSTS.has(host))
       w.add(`providers.${p.name}.baseUrl`, `${TARGET} refuses custom_host ${p.baseUrl} (a private-network address) unless its TRUSTED_CUSTOM_HOSTS environment variable lists "${host}"; until then every request to provider ${p.name} fails with 400 "Invalid custom host". The default trust list is localhost, 127.0.0.1, ::1 and host.docker.internal`);
     w.add(`providers.${p.name}.apiKeyEnv`, `${TARGET} configs cannot reference environment variables; the config holds the placeholder \${${p.apiKeyEnv}}: render it at deploy time (envsubst) without committing the result, or replace api_key with a Portkey virtual_key`);
     if (Object.keys(p.headers).length > 0) w.add(`providers.${p.name}.headers`, `${TARGET} configs cannot add fixed upstream headers`);

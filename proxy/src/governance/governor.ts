@@ -22,12 +22,13 @@ import { isWriteRefused } from '../ledger/writeRefused';
 import { AlertRelay } from './alertRelay';
 import { downgradeTarget } from './downgrade';
 import { budgetExhaustedMessage, formatTokens, rateLimitMessage } from './format';
+import { ledgerSpend } from './ledgerSeed';
 import { fromNano, migrateGovernance, toNano } from './migrate';
 import { periodBounds, type BudgetPeriod } from './periods';
 import { budgetFraction, budgetStatus, RATE_WINDOW_S, rateStatus, usedFraction } from './report';
 import { type CallIdentity, scopeMatches } from './scope';
 import { inFlightSummary } from './summary';
-import { type GovernanceStatements, type LeaseRow, prepareGovernance, type ReservationRow, type SpendRow, inFlightTotals, spendOf, windowTotals } from './store';
+import { EMPTY_ROW, type GovernanceStatements, type LeaseRow, prepareGovernance, type ReservationRow, type SpendRow, inFlightTotals, spendOf, windowTotals } from './store';
 import type { AdmitRequest, AdmitResult, BudgetEvent, BudgetLevel, BudgetMark, BudgetStatus, GovernorEvents, RateLimitStatus } from './types';
 
 export { RATE_WINDOW_S } from './report';
@@ -258,6 +259,21 @@ export class Governor extends EventEmitter<GovernorEvents> {
     return result;
   }
 
+  /**
+   * The refusal of a budget of $0 or 0 tokens with `action: block` covering this caller, read before
+   * the caches: such a budget switches its scope off (the gateway exports block the key or team
+   * outright), and a free cache hit is still an answer. Other budgets let hits through.
+   */
+  switchedOff(identity: CallIdentity): AdmitResult | undefined {
+    const budget = this.getPolicy().budgets.find((b) => b.action === 'block' && (b.usd === 0 || b.tokens === 0) && scopeMatches(b.scope, identity));
+    if (!budget) return undefined;
+    const now = this.now();
+    const events: BudgetEvent[] = [];
+    const result = this.blockForBudget(this.checkBudget(budget, now, 0, 0), now, events, { byInFlight: false });
+    this.emitAll(events);
+    return result;
+  }
+
   private sweepForHeldRefusal(): boolean {
     const now = this.now();
     if (Math.abs(now - this.heldSweptAt) < HELD_SWEEP_EVERY_MS) return false;
@@ -432,7 +448,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
 
   private checkBudget(budget: BudgetPolicy, now: number, costNano: number, tokens: number): BudgetCheck {
     const { start, end } = periodBounds(budget.period, now);
-    const row = spendOf(this.stmts, budget.name, budget.period, start);
+    const row = this.windowSpend(budget, start, now);
     const fraction = (nano: number, usedTokens: number): number => budgetFraction(budget, fromNano(nano), usedTokens);
     const nano = row.spent_nano + row.reserved_nano;
     const used = row.spent_tokens + row.reserved_tokens;
@@ -446,6 +462,24 @@ export class Governor extends EventEmitter<GovernorEvents> {
       spentBefore: fraction(row.spent_nano, row.spent_tokens),
       spentAfter: fraction(row.spent_nano + costNano, row.spent_tokens + tokens),
     };
+  }
+
+  /**
+   * The budget's spend in the window from `start`, in the admission's transaction. A budget whose
+   * period was changed (daily → monthly) starts its first window of the new period from what the
+   * ledger holds for its scope since `start`, not from $0; reservations made under the old period
+   * settle into the old window (reservation_budgets), so nothing is counted twice. A new day of a
+   * daily budget starts from $0: a batch's results recorded in it belong to its reservation's window.
+   */
+  private windowSpend(budget: BudgetPolicy, start: number, now: number): SpendRow {
+    const s = this.stmts;
+    const row = s.getSpend.get(budget.name, budget.period, start) as SpendRow | undefined;
+    if (row) return row;
+    const counted = s.periodsCounted.get(budget.period, budget.name) as { same: number; any: number };
+    const seed = counted.any && !counted.same ? ledgerSpend(this.db, budget.scope, start, now) : undefined;
+    if (!seed || (seed.nano === 0 && seed.tokens === 0)) return EMPTY_ROW;
+    s.seedSpend.run(budget.name, budget.period, start, seed.nano, seed.tokens);
+    return { spent_nano: seed.nano, spent_tokens: seed.tokens, reserved_nano: 0, reserved_tokens: 0 };
   }
 
   private blockForBudget(c: BudgetCheck, now: number, events: BudgetEvent[], refusal: { byInFlight: boolean }, extra?: string): AdmitResult {

@@ -2,6 +2,7 @@
  * Who a call is (identity + tags) and which budgets / rate limits apply to it. Pure.
  */
 import type { Policy, Scope } from '../policy/schema';
+import { foldTag } from '../ledger/tagFold';
 import { globMatch } from '../routing/glob';
 
 export interface CallIdentity {
@@ -47,7 +48,7 @@ function nonEmpty(v: string | undefined): string | undefined {
  */
 export function scopeMatches(scope: Scope, id: CallIdentity): boolean {
   const check = (pattern: string | undefined, value: string | undefined, fold = true): boolean =>
-    pattern === undefined || (value !== undefined && (fold ? globMatch(pattern.toLowerCase(), value.toLowerCase()) : globMatch(pattern, value)));
+    pattern === undefined || (value !== undefined && (fold ? globMatch(foldTag(pattern), foldTag(value)) : globMatch(pattern, value)));
   return (
     check(scope.team, id.team) && check(scope.user, id.user) && check(scope.feature, id.feature) && check(scope.key, id.keyFingerprint, false)
   );

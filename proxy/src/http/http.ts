@@ -424,19 +424,19 @@ export function serve(handler: (req: Req, res: Res) => void): HttpServer {
   return server;
 }
 
-/** The request codings undone here (RFC 9110 §8.4.1; "x-gzip" is gzip, §8.4.1.3). */
-const DECODERS: Readonly<Record<string, () => Transform>> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
+/** The codings undone here, in request bodies and upstream answers (RFC 9110 §8.4.1; "x-gzip" is gzip, §8.4.1.3). */
+export const DECODERS: Readonly<Record<string, () => Transform>> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
 /** What a 415 for a content coding offers instead (its Accept-Encoding). */
 export const ACCEPTED_CODINGS = 'gzip, deflate, br';
 /**
- * More stacked codings than a client applies (one, rarely two). Each is a decoder with its own
- * native buffers: 16 KiB of `br,br,…` would have asked for thousands of them for one request.
+ * More stacked codings than a client or server applies (one, rarely two). Each is a decoder with
+ * its own native buffers: 16 KiB of `br,br,…` would have asked for thousands of them for one body.
  */
-const MAX_CODINGS = 3;
+export const MAX_CODINGS = 3;
 
-/** The tokens of a coding list, lower-cased, without `identity` (no coding) and empty members. */
-function codingList(header: string | undefined): string[] {
-  return (header ?? '')
+/** The tokens of a coding list (a repeated header's too), lower-cased, without `identity` (no coding) and empty members. */
+export function codingList(header: string | string[] | undefined): string[] {
+  return (Array.isArray(header) ? header.join(',') : (header ?? ''))
     .split(',')
     .map((c) => c.trim().toLowerCase())
     .filter((c) => c !== '' && c !== 'identity');

@@ -5,6 +5,7 @@
  */
 import type { CallFilter, SummaryDimension } from '../../../contract/api';
 import type { Db } from '../db/open';
+import { foldedSql, foldTag } from './tagFold';
 import type { CallRecord, Summary, SummaryBucket } from './types';
 
 /** A `calls` row as SQLite returns it. */
@@ -81,11 +82,11 @@ export function callFilterSql(f: CallFilter): { sql: string; params: unknown[] }
   };
   // `(none)` is the summary's key for calls without the tag (no tag can be spelt with
   // parentheses): filtering by it lists those calls, so an untagged share can be drilled into.
-  // A tag matches whatever its case, as a budget scope does (governance/scope.ts): a summary row is
-  // every spelling of its tag, and so are the calls it drills into.
+  // A tag matches whatever its case, as a budget scope does (tagFold.ts): a summary row is every
+  // spelling of its tag, and so are the calls it drills into.
   const tag = (col: string, v: string | undefined) => {
     if (v === UNTAGGED) clauses.push(`${col} IS NULL`);
-    else eq(`${col} COLLATE NOCASE`, v);
+    else eq(foldedSql(col), v && foldTag(v));
   };
   tag('team', f.team);
   tag('feature', f.feature);
@@ -127,7 +128,7 @@ export function summarise(db: Db, opts: SummaryOptions): Summary {
     // Tags group whatever their case, as budget scopes match (`Search` and `search` are one team's
     // budget, so one row), under the spelling of the first call: with MIN(id) its only min/max
     // aggregate, SQLite takes a bare column from the row holding the minimum.
-    const group = opts.by === 'team' || opts.by === 'user' || opts.by === 'feature' ? `lower(${col})` : col;
+    const group = opts.by === 'team' || opts.by === 'user' || opts.by === 'feature' ? foldedSql(col) : col;
     by = db
       .prepare(
         `WITH g AS (SELECT COALESCE(${col}, '${UNTAGGED}') AS key, MIN(id), ${agg} FROM calls ${w.sql} GROUP BY ${group}),

@@ -9,6 +9,7 @@ import { buildBatchExport } from '../batch/export';
 import { opportunities } from '../batch/opportunities';
 import { Db } from '../db/sqlite';
 import { pageRows, summarise } from './ledgerReads';
+import { registerTagFold } from './tagFold';
 import type { ReadReply, ReadRequest } from './readThread';
 
 let db: Db | undefined;
@@ -16,7 +17,7 @@ let db: Db | undefined;
 parentPort?.on('message', (m: ReadRequest) => {
   let reply: ReadReply;
   try {
-    db ??= new Db(m.file, { readonly: true, fileMustExist: true });
+    db ??= registerTagFold(new Db(m.file, { readonly: true, fileMustExist: true }));
     const result =
       m.op === 'summary' ? summarise(db, m.opts) : m.op === 'page' ? pageRows(db, m.opts.filter, m.opts.limit, m.opts.before) : m.op === 'opportunities' ? opportunities(db, m.opts) : buildBatchExport(db, m.opts);
     reply = { id: m.id, result };

@@ -4,41 +4,19 @@
  * bytes as sent, so a gzip or brotli answer would reach the JSON parser, the SSE parser and the
  * error relay still compressed. The decoded body is what every reader of an answer uses.
  */
-import { pipeline, Readable, type Transform } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { pipeline, Readable } from 'node:stream';
+import { codingList, DECODERS, MAX_CODINGS } from '../http/http';
 
-const DECODERS: Record<string, () => Transform> = {
-  gzip: createGunzip,
-  'x-gzip': createGunzip,
-  deflate: createInflate,
-  br: createBrotliDecompress,
-};
-
-/**
- * More stacked codings than a server applies (one, rarely two), as for request bodies (http.ts).
- * Each is a decoder with its own native buffers: `gzip, gzip, …` a thousand times made a thousand
- * of them for one answer.
- */
-export const MAX_RESPONSE_CODINGS = 3;
-
-/** The codings an answer lists, in the order applied, without `identity` and empty members. */
-function codingsOf(contentEncoding: string | string[] | undefined): string[] {
-  return (Array.isArray(contentEncoding) ? contentEncoding.join(',') : (contentEncoding ?? ''))
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => c !== '' && c !== 'identity');
-}
-
-/** Why an answer with these codings is not read (more than MAX_RESPONSE_CODINGS), else undefined. */
+/** Why an answer with these codings is not read (more than MAX_CODINGS, as for request bodies), else undefined. */
 export function refusedCodings(contentEncoding: string | string[] | undefined): string | undefined {
-  const n = codingsOf(contentEncoding).length;
-  return n > MAX_RESPONSE_CODINGS ? `the upstream's answer lists ${n} content codings; Tollgate undoes at most ${MAX_RESPONSE_CODINGS}` : undefined;
+  const n = codingList(contentEncoding).length;
+  return n > MAX_CODINGS ? `the upstream's answer lists ${n} content codings; Tollgate undoes at most ${MAX_CODINGS}` : undefined;
 }
 
 /**
  * The body with its content codings undone (listed in the order applied, so undone last first).
  * An upstream error (reset, idle timeout) still surfaces from the returned stream, with its code.
- * An unknown coding leaves the body as it is; more than MAX_RESPONSE_CODINGS is a stream that fails
+ * An unknown coding leaves the body as it is; more than MAX_CODINGS is a stream that fails
  * with `refusedCodings`' reason (the upstream body is discarded).
  */
 export function decodedBody(body: Readable, contentEncoding: string | string[] | undefined): Readable {
@@ -49,7 +27,7 @@ export function decodedBody(body: Readable, contentEncoding: string | string[] |
     failed.destroy(new Error(refused));
     return failed;
   }
-  const codings = codingsOf(contentEncoding);
+  const codings = codingList(contentEncoding);
   if (codings.length === 0 || !codings.every((c) => c in DECODERS)) return body;
   let out: Readable = body;
   for (const coding of codings.reverse()) {

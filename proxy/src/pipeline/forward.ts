@@ -479,7 +479,19 @@ async function relayJson(
   // that ignores `stream`): relayed as JSON, an SDK reading events finds none and returns an
   // empty answer. Sent as the stream it would have been, as a cache hit is. Built before the row:
   // an answer that cannot be replayed is not recorded, and cached, as one the client received.
-  const replayed = ctx.stream && ctx.endpoint.replay ? ctx.endpoint.replay(parsed, { includeUsage: ctx.clientWantsUsage }).join('') : undefined;
+  let replayed: string | undefined;
+  try {
+    replayed = ctx.stream && ctx.endpoint.replay ? ctx.endpoint.replay(parsed, { includeUsage: ctx.clientWantsUsage }).join('') : undefined;
+  } catch (err) {
+    // Legal JSON nested deeper than JSON.stringify recurses (a RangeError): the SDK cannot have it
+    // as a stream, and relayed as JSON it reads as an empty one. Billed by its usage, not retried.
+    const why = err instanceof RangeError ? 'it nests too deep to be written as events' : String(err);
+    ctx.status = 502;
+    ctx.errorType = 'upstream_unstreamable';
+    await recordAnswered(ctx);
+    failCall(ctx, 502, 'upstream_error', `Tollgate: the upstream ignored \`stream: true\` and answered with one JSON body, which Tollgate could not send as a stream (${why}); not retried, as it was billed. Ask without \`stream\` to get it as JSON.`, NO_CLIENT_RETRY, { reason: ctx.errorType });
+    return;
+  }
   // Row and cache entry before the last byte leaves: a crash after the client has its answer must
   // not lose the row, and an identical request sent right after must find the entry.
   await recordAnswered(ctx);

@@ -2,8 +2,9 @@
  * Governance in the pipeline, one stage per concern:
  *  - route (before the cache, since the model is part of the key): `model: "auto"` or a policy
  *    rule picks a tier's model; the response says where it went and why;
- *  - admit (after the caches, so free hits are never blocked): budgets and rate limits reserve the
- *    worst-case cost before forwarding and settle to the real cost after.
+ *  - switched off (before the caches): a $0 budget with action block refuses even a free hit;
+ *  - admit (after the caches, so free hits are otherwise never blocked): budgets and rate limits
+ *    reserve the worst-case cost before forwarding and settle to the real cost after.
  * The governor returns plain decisions; the header text it adds is formatted here.
  */
 import { isInFlightHold } from '../../../contract/api';
@@ -226,6 +227,18 @@ function admitOrRefuse(ctx: CallContext, admit: () => AdmitResult): AdmitResult 
     failCall(ctx, 503, 'api_error', `Tollgate cannot record this call's budget use, so it was not forwarded: ${refusal.why}.`, refusal.headers, { reason: refusal.reason });
     return undefined;
   }
+}
+
+/** Before the caches: a caller a $0 block budget switched off gets no answer, not even a free hit. */
+export function switchedOffStage(governor: Governor): Stage {
+  return async (ctx, next) => {
+    if (ctx.services.policy.policy.budgets.length === 0 || !ctx.endpoint.billable) return next();
+    const result = governor.switchedOff({ keyFingerprint: ctx.keyFingerprint, ...ctx.tags });
+    if (!result) return next();
+    Object.assign(ctx.extraHeaders, admitHeaders(result));
+    if (result.summary) ctx.budget = result.summary;
+    refuse(ctx, result);
+  };
 }
 
 export function admitStage(governor: Governor): Stage {

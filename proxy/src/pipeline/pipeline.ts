@@ -8,6 +8,7 @@
  *   route         `model: "auto"` and routing rules pick the model (before the cache: it is in the key)
  *   trust         a provider held by a repository's policy (unapproved host) is refused before anything is sent
  *   feedback      `x-tollgate-feedback: bad-hit` reports the key's last semantic hit (before any replay)
+ *   switchedOff   a $0 budget with action block refuses its scope's calls, cache hits included
  *   exactCache    identical request → replay; else the store decision
  *   coalesce      an identical request already at the upstream → wait for it, replay its entry
  *   semanticCache paraphrase → replay (when the embedder is ready); indexes the new entry
@@ -26,7 +27,7 @@ import { compose, type CallContext, type Stage } from './context';
 import { exactCacheStage } from './exactCacheStage';
 import { finishAttempt } from './finishAttempt';
 import { forwardWithRetries } from './forward';
-import { admitStage, routeStage } from './governanceStages';
+import { admitStage, routeStage, switchedOffStage } from './governanceStages';
 import { identify } from './identity';
 import { parseBody } from './parse';
 import { semanticCacheStage, semanticFeedbackStage } from './semanticCacheStage';
@@ -55,6 +56,7 @@ export function buildPipeline(parts: PipelineParts): (ctx: CallContext) => Promi
     routeStage,
     trustStage(parts.held),
     semanticFeedbackStage(parts.semantic),
+    switchedOffStage(parts.governor),
     exactCacheStage,
     coalesceStage,
     semanticCacheStage(parts.semantic),

@@ -168,7 +168,7 @@ export const ScopeSchema = z
     team: z.string().optional(),
     user: z.string().optional(),
     feature: z.string().optional(),
-    key: z.string().optional().describe('Key fingerprint (tg_ and 16 lowercase hex digits: keyFingerprint in GET /tollgate/calls) or a glob of one, never the key itself.'),
+    key: z.string().optional().describe('Key fingerprint (tg_ and 16 lowercase hex digits: `tollgate policy key-fingerprint` prints a key\'s) or a glob of one, never the key itself.'),
   })
   .strict()
   .describe('Who a budget or limit applies to; empty = everyone together (global).');
@@ -301,7 +301,7 @@ export const TagsSchema = z
     keys: z
       .array(z.object({ fingerprint: z.string(), team: z.string().optional(), user: z.string().optional(), feature: z.string().optional() }).strict())
       .default([])
-      .describe('Tags implied by an API key, by its fingerprint.'),
+      .describe('Tags implied by an API key, by its fingerprint (`tollgate policy key-fingerprint` prints a key\'s).'),
   })
   .strict();
 
@@ -418,8 +418,8 @@ export const PolicySchema = z
  */
 export const KEY_FINGERPRINT = /^tg_(?:[0-9a-f]{16}|anonymous)$/;
 
-/** The form and where to read it: the proxy lists each call's fingerprint, never the key. */
-export const FINGERPRINT_FORM = 'tg_ and 16 lowercase hex digits, the keyFingerprint GET /tollgate/calls lists on the key\'s calls';
+/** The form and where to get it: a user writing a key budget has the key, not its salted fingerprint. */
+export const FINGERPRINT_FORM = 'tg_ and 16 lowercase hex digits: `tollgate policy key-fingerprint` prints a key\'s';
 
 /** What each position of a hex fingerprint can hold. */
 const HEX_POSITIONS = [...'tg_', ...Array<string>(16).fill('0123456789abcdef')];

@@ -12,6 +12,28 @@ import { bedrockModelId, fineTuneBase, modelOwnName } from '../tokens/modelName'
 
 export { fineTuneBase };
 
+/**
+ * Rates genai-prices (0.1.8) leaves out that the provider publishes as another listed model's, so
+ * they are taken from that model's entry, not written here: Anthropic's long-context table has one
+ * row for "Sonnet 4.5 / 4" ($6/$22.50 past 200k input tokens, where Sonnet 4 was billed $3/$15), and
+ * OpenAI bills the audio-preview models' audio tokens as their realtime-preview siblings' ($40/$80,
+ * $10/$20 per million, where they were billed as text). A rate is taken only where the entry has
+ * none or the same rate without its tiers, so a price list that has it keeps its own.
+ */
+for (const [providerId, model, from, keys] of [
+  ['anthropic', 'claude-sonnet-4-0', 'claude-sonnet-4-5', /_mtok$/],
+  ['openai', 'gpt-4o-audio-preview', 'gpt-4o-realtime-preview', /^(?:input|output)_audio_mtok$/],
+  ['openai', 'gpt-4o-mini-audio-preview', 'gpt-4o-mini-realtime-preview', /^(?:input|output)_audio_mtok$/],
+] as const) {
+  const models = findProvider({ providerId })?.models ?? [];
+  const [own, theirs] = [model, from].map((id) => models.find((m) => m.id === id)?.prices);
+  if (!own || !theirs || Array.isArray(own) || Array.isArray(theirs)) continue;
+  for (const [key, rate] of Object.entries(theirs)) {
+    const mine = own[key];
+    if (keys.test(key) && (mine === undefined || (typeof rate === 'object' && rate.base === mine))) own[key] = rate;
+  }
+}
+
 export interface TokenUsage {
   /** All input tokens, including cache reads and cache writes. */
   inputTokens: number;
@@ -183,6 +205,11 @@ const sameModelTail = (tail: string): boolean =>
     .split(':')[0]!
     .split(/[^a-z0-9]+/).every((w) => !/[a-z]/.test(w) || /^(?:latest|preview|exp|experimental|it|v\d+|\d+[a-z]+)$/.test(w));
 
+/** A match rule's name conditions, each with whether an `and` holds it (there it only guards a loose rule: gemini-2.5-pro's "not -tts"). */
+type Condition = Exclude<MatchLogic, { or: MatchLogic[] } | { and: MatchLogic[] }>;
+const conditions = (c: MatchLogic, guard = false): [Condition, boolean][] =>
+  'or' in c ? c.or.flatMap((d) => conditions(d, guard)) : 'and' in c ? c.and.flatMap((d) => conditions(d, true)) : [[c, guard]];
+
 /**
  * Whether genai-prices matched `id` only by a prefix or substring of another model's name, and the
  * id goes on to name a model of its own: `deepseek-r1-distill-llama-70b`, a Llama distilled from
@@ -193,11 +220,8 @@ function crossesModel(id: string, m: { id: string; match: MatchLogic }): boolean
   const name = id.trim().toLowerCase();
   let loose = false;
   let exact = name === m.id.toLowerCase();
-  // A pattern inside an `and` only guards a loose rule (gemini-2.5-pro's "not -tts").
-  const walk = (c: MatchLogic, guard: boolean): void => {
-    if ('or' in c) for (const d of c.or) walk(d, guard);
-    else if ('and' in c) for (const d of c.and) walk(d, true);
-    else if ('equals' in c) exact ||= c.equals.toLowerCase() === name;
+  for (const [c, guard] of conditions(m.match)) {
+    if ('equals' in c) exact ||= c.equals.toLowerCase() === name;
     else if ('regex' in c || 'ends_with' in c) exact ||= !guard;
     else {
       const v = ('starts_with' in c ? c.starts_with : c.contains).toLowerCase();
@@ -206,13 +230,19 @@ function crossesModel(id: string, m: { id: string; match: MatchLogic }): boolean
       if (at >= 0 && sameModelTail(name.slice(at + v.length))) exact = true;
       else if (at >= 0) loose = true;
     }
-  };
-  walk(m.match, false);
+  }
   return loose && !exact;
 }
 
-/** A dated snapshot: `gpt-4o-2026-11-20` or `claude-sonnet-4-20261001` → family and date's digits. */
-const SNAPSHOT = /^(.+)-(20\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])$/;
+/**
+ * A dated snapshot's family and date (YYYYMMDD): `gpt-4o-2026-11-20` or `claude-sonnet-4-20261001`,
+ * one spelling, not mixed; none for a day no calendar has (`gpt-4o-2026-02-30`), which is no snapshot.
+ */
+function snapshotOf(id: string): { family: string; date: string } | undefined {
+  const [, family, y, , m, d] = /^(.+)-(20\d{2})(-?)(\d{2})\3(\d{2})$/.exec(id) ?? [];
+  if (!family || new Date(Date.UTC(Number(y), Number(m) - 1, Number(d))).toISOString().slice(0, 10) !== `${y}-${m}-${d}`) return undefined;
+  return { family, date: `${y}${m}${d}` };
+}
 
 /**
  * Whether `date` (YYYYMMDD) is later than every snapshot of `family` the provider's price list names,
@@ -224,16 +254,8 @@ const SNAPSHOT = /^(.+)-(20\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])$/;
  */
 function newerThanListed(provider: { models: { match: MatchLogic }[] }, family: string, date: string): boolean {
   const prefix = `${family.toLowerCase()}-`;
-  const listed: string[] = [];
-  const walk = (c: MatchLogic): void => {
-    if ('or' in c || 'and' in c) for (const d of 'or' in c ? c.or : c.and) walk(d);
-    else if ('equals' in c || 'starts_with' in c) {
-      const name = ('equals' in c ? c.equals : c.starts_with).toLowerCase();
-      const digits = name.startsWith(prefix) ? name.slice(prefix.length).replace(/-/g, '') : '';
-      if (/^20\d{2,6}$/.test(digits)) listed.push(digits);
-    }
-  };
-  for (const m of provider.models) walk(m.match);
+  const names = provider.models.flatMap((m) => conditions(m.match)).map(([c]) => ('equals' in c ? c.equals : 'starts_with' in c ? c.starts_with : '').toLowerCase());
+  const listed = names.map((n) => (n.startsWith(prefix) ? n.slice(prefix.length).replace(/-/g, '') : '')).filter((d) => /^20\d{2,6}$/.test(d));
   return listed.every((d) => date.slice(0, d.length) > d);
 }
 
@@ -295,10 +317,10 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
       r = find(alt.model, alt.providerId);
       if (r) break;
     }
-    const snapshot = r || soldApart(id) ? null : SNAPSHOT.exec(modelOwnName(id));
+    const snapshot = r || soldApart(id) ? undefined : snapshotOf(modelOwnName(id));
     if (snapshot) {
-      const family = lookUp(u, snapshot[1]!);
-      if (family && newerThanListed(family.provider, snapshot[1]!, snapshot.slice(2).join(''))) borrowed = snapshot[1];
+      const family = lookUp(u, snapshot.family);
+      if (family && newerThanListed(family.provider, snapshot.family, snapshot.date)) borrowed = snapshot.family;
       return borrowed ? family : null;
     }
     return r;

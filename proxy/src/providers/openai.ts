@@ -627,22 +627,24 @@ class ResponsesAssembler implements StreamAssembler {
       case 'response.queued':
         this.snapshot = obj(json.response) ?? this.snapshot;
         return;
+      // Kept, not copied: each frame's JSON is parsed for this stream alone (a copy recursed, and
+      // failed mid-relay, on an item nested deeper than the stack).
       case 'response.output_item.added':
       case 'response.output_item.done': {
         const item = obj(json.item);
-        if (item) this.output[at] = structuredClone(item);
+        if (item) this.output[at] = item;
         return;
       }
       case 'response.content_part.added':
       case 'response.content_part.done': {
         const part = obj(json.part);
-        if (part) this.list(at, 'content')[num(json.content_index)] = structuredClone(part);
+        if (part) this.list(at, 'content')[num(json.content_index)] = part;
         return;
       }
       case 'response.reasoning_summary_part.added':
       case 'response.reasoning_summary_part.done': {
         const part = obj(json.part);
-        if (part) this.list(at, 'summary')[num(json.summary_index)] = structuredClone(part);
+        if (part) this.list(at, 'summary')[num(json.summary_index)] = part;
         return;
       }
     }
@@ -907,62 +909,30 @@ const AUDIO_UPLOAD_BYTES = 32 * 1024 * 1024;
 const IMAGE_UPLOAD_BYTES = 64 * 1024 * 1024;
 
 /**
- * Images and audio: model calls that cost money (billed from the usage the answer reports) but are
- * never cached: an image or a voice is drawn anew each time, and uploads are not keyed.
+ * Images and audio: model calls (an OpenAI POST each) that cost money, billed from the usage the
+ * answer reports, but are never routed or cached: an image or a voice is drawn anew each time, and
+ * uploads are not keyed.
  */
+const media = (id: EndpointId & keyof typeof OPENAI_PATHS, spec: Pick<EndpointSpec, 'usage' | 'assembler'> & Partial<EndpointSpec>): EndpointSpec => ({
+  id,
+  protocol: 'openai',
+  method: 'POST',
+  ...routePaths('openai', OPENAI_PATHS[id]),
+  routable: false,
+  billable: true,
+  cacheable: false,
+  usageOnly: true,
+  ...spec,
+});
+
 const MEDIA_ENDPOINTS: EndpointSpec[] = [
-  {
-    id: 'images.generations',
-    protocol: 'openai',
-    method: 'POST',
-    ...routePaths('openai', OPENAI_PATHS['images.generations']),
-    routable: false,
-    billable: true,
-    cacheable: false,
-    usageOnly: true,
-    usage: imagesUsage,
-    assembler: () => new TerminalEventAssembler(IMAGE_EVENTS_DONE),
-  },
-  ...(['images.edits', 'images.variations'] as const).map(
-    (id): EndpointSpec => ({
-      id,
-      protocol: 'openai',
-      method: 'POST',
-      ...routePaths('openai', OPENAI_PATHS[id]),
-      routable: false,
-      billable: true,
-      cacheable: false,
-      usageOnly: true,
-      multipart: true,
-      maxBodyBytes: IMAGE_UPLOAD_BYTES,
-      usage: imagesUsage,
-      assembler: () => new TerminalEventAssembler(IMAGE_EVENTS_DONE),
-    }),
+  media('images.generations', { usage: imagesUsage, assembler: () => new TerminalEventAssembler(IMAGE_EVENTS_DONE) }),
+  ...(['images.edits', 'images.variations'] as const).map((id) =>
+    media(id, { multipart: true, maxBodyBytes: IMAGE_UPLOAD_BYTES, usage: imagesUsage, assembler: () => new TerminalEventAssembler(IMAGE_EVENTS_DONE) }),
   ),
-  {
-    id: 'audio.speech',
-    protocol: 'openai',
-    method: 'POST',
-    ...routePaths('openai', OPENAI_PATHS['audio.speech']),
-    routable: false,
-    billable: true,
-    cacheable: false,
-    usageOnly: true,
-    rawAnswers: true,
-    usage: audioUsage,
-    assembler: () => new TerminalEventAssembler(SPEECH_EVENTS_DONE),
-    streams: (b) => b.stream_format === 'sse',
-  },
-  ...(['audio.transcriptions', 'audio.translations'] as const).map(
-    (id): EndpointSpec => ({
-      id,
-      protocol: 'openai',
-      method: 'POST',
-      ...routePaths('openai', OPENAI_PATHS[id]),
-      routable: false,
-      billable: true,
-      cacheable: false,
-      usageOnly: true,
+  media('audio.speech', { rawAnswers: true, usage: audioUsage, assembler: () => new TerminalEventAssembler(SPEECH_EVENTS_DONE), streams: (b) => b.stream_format === 'sse' }),
+  ...(['audio.transcriptions', 'audio.translations'] as const).map((id) =>
+    media(id, {
       multipart: true,
       rawAnswers: true,
       maxBodyBytes: AUDIO_UPLOAD_BYTES,

@@ -97,8 +97,9 @@ export const PROTOCOLS: Record<Protocol, ProtocolSpec> = {
       // chunk cost CPU on each one and failed on a field nested deeper than JSON.stringify recurses.
       const data = withoutMember(frame.data, 'usage') ?? frame.data;
       const at = frame.raw.indexOf(frame.data);
-      // A chunk split over several `data:` lines is sent again on one.
-      return at === -1 ? `data: ${data}\n\n` : frame.raw.slice(0, at) + data + frame.raw.slice(at + frame.data.length);
+      // A chunk split over several `data:` lines (joined by \n, which JSON reads as a space) goes out
+      // on as many: written on one line, the SDK read each line break as the end of the event.
+      return at === -1 ? `data: ${data.replaceAll('\n', '\ndata: ')}\n\n` : frame.raw.slice(0, at) + data + frame.raw.slice(at + frame.data.length);
     },
   },
   anthropic: {

@@ -6,6 +6,7 @@
  * Reading is lenient (a bad line is reported, the rest is used); writing keeps one line per prompt
  * (the latest label wins). No HTTP, no vscode: plain files.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TIERS, type Tier } from '../policy/schema';
@@ -122,8 +123,11 @@ export function writeExemplar(path: string, exemplar: Omit<TeamExemplar, 'line'>
   if (i >= 0) next[i] = exemplar;
   else next.push(exemplar);
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, formatExemplars(next), { mode: 0o644 });
+  // The file sits in a repository someone else may have written: a temporary name it could guess
+  // (the pid) let a planted link (`router-exemplars.tsv.<pid>.tmp` → ~/.bashrc) take the write.
+  // Unguessable, and created exclusively (O_EXCL refuses any path already there, a link included).
+  const tmp = `${path}.${randomBytes(8).toString('hex')}.tmp`;
+  writeFileSync(tmp, formatExemplars(next), { mode: 0o644, flag: 'wx' });
   renameSync(tmp, path);
   return { added: i < 0, count: next.length };
 }

@@ -115,10 +115,10 @@ function hasSystemMessage(body: Schema): boolean {
 }
 
 /**
- * The input a request's tool definitions (`tools`, and chat's legacy `functions`) add, for the token
- * counter: `texts` to count, and `tokens` already counted (the system message they need when the
- * request has none). For an OpenAI model, function tools as the model reads them (above); hosted
- * tools, and every tool of other models, as their JSON.
+ * The input a request's tool definitions (`tools`, and chat's legacy `functions`) and its tool choice
+ * add, for the token counter: `texts` to count, and `tokens` already counted (the system message they
+ * need when the request has none). For an OpenAI model, function tools as the model reads them
+ * (above); hosted tools, and every tool of other models, as their JSON.
  */
 export function toolDefinitionInput(model: string, body: Schema): { texts: string[]; tokens: number } {
   const texts: string[] = [];
@@ -143,5 +143,12 @@ export function toolDefinitionInput(model: string, body: Schema): { texts: strin
   if (!functions.length) return { texts, tokens: 0 };
   const system = hasSystemMessage(body);
   texts.push(`${system ? '\n\n' : ''}# Tools\n\n## functions\n\nnamespace functions {\n\n${functions.map(renderFunction).join('\n')}\n} // namespace functions`);
-  return { texts, tokens: system ? 0 : TOOL_MESSAGE_TOKENS };
+  // A function forced by `tool_choice` (chat's `{function: {name}}`, the Responses API's `{name}`) or
+  // legacy `function_call` is named in the prompt, 4 tokens and its name; "none" is 1 token (the API's
+  // prompt_tokens for gpt-3.5-turbo and one tool `foo`: 31, 36 forcing `foo`, 32 with "none";
+  // github.com/hmarr/openai-chat-tokens, tests). Uncounted, a forced call's reservation was under the bill.
+  const choice = body.tool_choice ?? body.function_call;
+  const forced = isObject(choice) ? (isObject(choice.function) ? choice.function : choice).name : undefined;
+  if (typeof forced === 'string') texts.push(forced);
+  return { texts, tokens: (system ? 0 : TOOL_MESSAGE_TOKENS) + (typeof forced === 'string' ? 4 : choice === 'none' ? 1 : 0) };
 }

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../../proxy/src/analysis/index';
+import { fencedRanges } from '../../../proxy/src/analysis/text/fences';
 import { indentedCodeRanges } from '../../../proxy/src/analysis/text/indented-code';
 
 const lines = (...l: string[]) => l.join('\n');
@@ -107,6 +108,9 @@ describe('indented code blocks in Markdown prompts', () => {
     expect(codeLines(lines('Render this:', '', '    <div>', '      please click here', '    </div>'))).toEqual([[2, 4]]);
     // A <br> with no </br> later is no section.
     expect(codeLines(lines('Line one<br>', '', '    please run npm test'))).toEqual([[2, 2]]);
+    // Nor is a tag whose only closer is in a fenced sample: the indented sample before it stays code.
+    const named = lines('Wrap long logs in `<details>` blocks.', '', '    please run npm test', '', '```html', '<details><summary>Log</summary>…</details>', '```');
+    expect(indentedCodeRanges(named, fencedRanges(named, true)).map(([a, b]) => named.slice(a, b))).toEqual(['    please run npm test']);
   });
 
   it('leaves indentation alone in a plain-text template and in MDX, which have no indented code', async () => {

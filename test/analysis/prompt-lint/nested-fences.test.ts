@@ -45,6 +45,34 @@ describe('nested code fences', () => {
   });
 });
 
+/**
+ * A run indented four or more columns is not a fence where CommonMark says so (§4.5: an opener or closer
+ * is indented 0–3 spaces within its container). Read as a fence, an indented ``` shown at the margin
+ * opened a block to the end of the file, and one inside a Markdown sample closed the sample early, so
+ * its real closer did the same: the rest of the prompt went unlinted.
+ */
+describe('indented code fences', () => {
+  const politeLines = async (path: string, text: string) =>
+    (await analyzeFile({ path, text })).diagnostics.filter((d) => d.ruleId === 'politeness').map((d) => d.range.start.line);
+
+  it('an indented ``` at the margin is indented code, not a fence hiding the rest of the file', async () => {
+    const t = lines('Tag every code block with its language, for example:', '', '    ```ts', '', 'Please answer in two lines.');
+    expect(await politeLines('prompts/tags.md', t)).toEqual([4]);
+  });
+
+  it('a ``` indented four columns inside a fence is its text, not its closer', async () => {
+    const t = lines('Reply in this format:', '', '```markdown', '1. Build', '    ```bash', '    please run make', '    ```', '```', '', 'Please answer briefly.');
+    expect(await politeLines('prompts/format.md', t)).toEqual([9]);
+  });
+
+  it('inside a list item an indented ``` is still a fence, and a .txt template keeps any indented fence', async () => {
+    const item = lines('1. Run:', '    ```bash', '    # please list all files', '    ```', '', 'Please answer briefly.');
+    expect(await politeLines('prompts/run.md', item)).toEqual([5]);
+    const txt = lines('Example:', '    ```', '    please run make', '    ```', 'Please answer briefly.');
+    expect(await politeLines('prompts/run.txt', txt)).toEqual([4]);
+  });
+});
+
 describe('minifying a JSON example', () => {
   it('removes whitespace only: numbers, escapes and keys stay as written', async () => {
     const json = ['{', '  "order_id": 12345678901234567890,', '  "total": 10.50,', '  "note": "caf\\u00e9 \\"latte\\"",', '  "items": [', '    { "sku": "A-1", "qty": 1.0 }', '  ]', '}'];

@@ -4,11 +4,11 @@
  * decides which spelling a fix inserts; in JavaScript, where no compiler rejects the other spelling,
  * a limit written in it is flagged as sending nothing, and the fix renames it.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { majorOfRange } from '../../../proxy/src/analysis/code/ai-sdk-version';
+import { aiSdkMajor, majorOfRange } from '../../../proxy/src/analysis/code/ai-sdk-version';
 import { analyzeFile } from '../../../proxy/src/analysis/index';
 import { applyEdits } from '../support';
 
@@ -74,6 +74,17 @@ describe('AI SDK version decides the output-limit spelling', () => {
     const r = await analyzeFile({ path: '/repo/src/route.ts', text });
     expect(r.calls.map((c) => /with ([\d,]+) output/.exec(c.label)?.[1])).toEqual(['100', '300', undefined]);
     expect(r.diagnostics.map((d) => [d.range.start.line, d.ruleId])).toEqual([[5, 'missing-output-limit']]);
+  });
+
+  it('reads package.json again once it changes (an upgrade while the editor is open), and an unreadable range as not known', () => {
+    const dir = project('upgraded', '^4.3.16');
+    const file = join(dir, 'src', 'route.ts');
+    expect(aiSdkMajor(file)).toBe(4);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'upgraded', dependencies: { ai: '^5.0.0' } }));
+    utimesSync(join(dir, 'package.json'), new Date(), new Date(Date.now() + 60_000));
+    expect(aiSdkMajor(file)).toBe(5);
+    expect(aiSdkMajor(join(project('latest', 'latest', '5.0.1'), 'src', 'route.ts'))).toBe(5);
+    expect(aiSdkMajor(join(project('unread', 'latest'), 'src', 'route.ts'))).toBeUndefined();
   });
 
   it('reads ranges as written in package.json', () => {

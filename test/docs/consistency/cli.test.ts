@@ -132,7 +132,7 @@ describe('tollgate command lines in the docs', () => {
     const sample = docInvocations('x.md', 'Run `tollgate report --since today --by team`.\n\n```sh\nnpm start -- --port 0   # or tollgate start\ntollgate cache clear --older-than 3\n```\n');
     expect(sample.map((s) => s.text)).toEqual(['tollgate report --since today --by team', 'tollgate start --port 0', 'tollgate start', 'tollgate cache clear --older-than 3']);
     expect(sample.map((s) => check(root, s.text))).toEqual([[], [], [], ['"clear" has no option --older-than']]);
-    expect(check(root, 'tollgate policy init \\| validate \\| lint')).toEqual(['"policy" has no subcommand "lint" (it has export, validate, schema, init)']);
+    expect(check(root, 'tollgate policy init \\| validate \\| lint')).toEqual(['"policy" has no subcommand "lint" (it has export, validate, schema, init, key-fingerprint)']);
     expect(check(root, 'tollgate start|lint|serve')).toEqual(['"tollgate" has no subcommand "serve"']);
     expect(docInvocations('x.md', '```\ntollgate lint: skipped <path>\n```\n')).toEqual([]);
     expect(check(root, 'tollgate report --by model\\|tier')).toEqual(['"report --by" has no choice "tier" (it has model, feature, team, user, provider, cache, endpoint)']);

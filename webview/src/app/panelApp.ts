@@ -398,7 +398,8 @@ export class PanelApp {
       }, 300);
     };
     const text = (key: keyof CallFilter, label: string) => {
-      const field = h('vscode-textfield', { attrs: { placeholder: label, 'aria-label': `Filter by ${label}`, value: this.state.filter[key] ?? '' }, dataset: { filter: key }, on: { input: apply, change: apply } }) as LabelledElement;
+      // `input` only: `change` on leaving the field reloaded the same filter, emptying the table under the user.
+      const field = h('vscode-textfield', { attrs: { placeholder: label, 'aria-label': `Filter by ${label}`, value: this.state.filter[key] ?? '' }, dataset: { filter: key }, on: { input: apply } }) as LabelledElement;
       // The inner <input> takes its accessible name from `label` (a property, not an attribute); aria-label on the host never reaches it.
       field.label = `Filter by ${label}`;
       return field;

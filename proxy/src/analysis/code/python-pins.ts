@@ -8,8 +8,9 @@
  * Used where a framework's default changed between versions (DSPy's `dspy.LM` sent max_tokens 1,000
  * or 4,000 by default before 3.0.4): a project pinned to an old version is judged by that version.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { readText } from './project-file';
 
 /** A PEP 440 version reduced to what ordering needs: its release numbers and a pre-release tag. */
 export interface Version {
@@ -128,35 +129,6 @@ function declared(text: string, name: string): Array<Ceiling | null> {
   const table = new RegExp(`^[ \\t]*["']?(?:${n})["']?[ \\t]*=[ \\t]*(?:"([^"]*)"|'([^']*)'|\\{[^}\\n]*?version[ \\t]*=[ \\t]*["']([^"']*)["'])`, 'gim');
   for (const m of text.matchAll(table)) out.push(ceilingOf(m[1] ?? m[2] ?? m[3] ?? '') ?? null);
   return out;
-}
-
-interface Cached {
-  mtimeMs: number;
-  text: string | undefined;
-}
-const cache = new Map<string, Cached>();
-
-/** A project file's text, cached until its mtime changes (the editor re-analyses on every edit); undefined when absent. */
-function readText(path: string): string | undefined {
-  let mtimeMs: number;
-  try {
-    const st = statSync(path);
-    if (!st.isFile() || st.size > 4_000_000) return undefined;
-    mtimeMs = st.mtimeMs;
-  } catch {
-    cache.delete(path);
-    return undefined;
-  }
-  const known = cache.get(path);
-  if (known && known.mtimeMs === mtimeMs) return known.text;
-  let text: string | undefined;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    text = undefined;
-  }
-  cache.set(path, { mtimeMs, text });
-  return text;
 }
 
 const LOCKS = ['uv.lock', 'poetry.lock', 'Pipfile.lock'];

@@ -5,7 +5,7 @@
  * finding about text no request carries. A section keeps its file offsets through an OffsetMap that
  * steps over the removed comments; an edit across one is not verbatim, so no fix spans a comment.
  */
-import { fencedRanges, inFence } from '../text/fences';
+import { fencedRanges, inFence, mergeSpans } from '../text/fences';
 import type { OffsetMap, PromptSection } from './document';
 
 /** A removed comment: `length` characters of the section text taken out before kept index `at`. */
@@ -48,15 +48,8 @@ export function commentSpans(text: string, jinja: boolean, mdx = false): Array<[
       spans.push([a, b]);
     }
   }
-  spans.sort((x, y) => x[0] - y[0]);
   // A comment inside another (`{# {{! x }} #}`) or overlapping its stripped whitespace joins it.
-  const merged: Array<[number, number]> = [];
-  for (const s of spans) {
-    const last = merged[merged.length - 1];
-    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
-    else merged.push([s[0], s[1]]);
-  }
-  return merged;
+  return mergeSpans(spans);
 }
 
 /** An ESM block of MDX: from an `import` / `export` line at the start of a line to the next blank line. */

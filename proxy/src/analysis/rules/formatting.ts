@@ -236,7 +236,7 @@ function headingFinding(ctx: PromptRuleContext, s: PromptSection, h: { start: nu
 export function formattingFindings(ctx: PromptRuleContext): RuleFinding[] {
   const out: RuleFinding[] = [];
   for (const s of ctx.doc.sections) {
-    const fences = fencedBlocks(s.text);
+    const fences = fencedBlocks(s.text, ctx.doc.markdown);
     // Spaces and rules inside an indented code sample are part of the sample, as in a fenced one.
     const code = codeRanges(s.text, ctx.doc.markdown).map(([start, end]) => ({ start, end }));
     out.push(...jsonFindings(ctx, s, fences), ...whitespaceFindings(ctx, s, code), ...decorationFindings(ctx, s, code));

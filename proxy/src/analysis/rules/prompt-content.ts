@@ -33,6 +33,21 @@ function negated(text: string, at: number): boolean {
   return NEGATED_CLAUSE.test(text.slice(start, at));
 }
 
+/**
+ * A count of the reply's own units (or a bare count closing the clause) caps it: "List all the files,
+ * no more than ten.", "as detailed as possible in at most 200 words", "(max 5)". A count of something
+ * else is a filter, not a cap: "list all products that cost at most 10 dollars" still asks for all.
+ */
+const CAP =
+  /\b(?:at most|no more than|not more than|up to|a maximum of|max(?:imum)?:?|fewer than|less than|limit(?:ed)? to|capped at)\s+(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a few|a hundred)(?:\s+(?:\w+\s+)?(?:words?|sentences?|lines?|paragraphs?|bullets?|bullet points?|items?|entries|points?|tokens?|characters?|results?|examples?)\b|\s*[.!?;)\n])/i;
+
+/** Whether the sentence around [at, end) caps the reply with a count (`CAP`). */
+function capped(text: string, at: number, end: number): boolean {
+  const start = Math.max(...['.', '!', '?', '\n'].map((c) => text.lastIndexOf(c, at - 1))) + 1;
+  const stop = text.slice(end).search(/[.!?\n]/);
+  return CAP.test(stop < 0 ? `${text.slice(start)}\n` : text.slice(start, end + stop + 1));
+}
+
 export function unboundedOutputFindings(ctx: PromptRuleContext): RuleFinding[] {
   if (ctx.doc.outputLimit !== undefined) return [];
   // Instruction files steer an agent across many requests ("use rails routes to list all routes");
@@ -42,7 +57,7 @@ export function unboundedOutputFindings(ctx: PromptRuleContext): RuleFinding[] {
   for (const s of ctx.doc.sections) {
     const fences = codeRanges(s.text, ctx.doc.markdown);
     for (const m of s.text.matchAll(UNBOUNDED)) {
-      if (inFence(fences, m.index) || negated(s.text, m.index)) continue;
+      if (inFence(fences, m.index) || negated(s.text, m.index) || capped(s.text, m.index, m.index + m[0].length)) continue;
       out.push({
         ruleId: 'unbounded-output',
         message: `"${m[0]}" asks for unbounded output and nothing caps it: ${worstCase(ctx.model)}. Ask for a bounded amount (e.g. "the 10 most important") or set an output limit.`,

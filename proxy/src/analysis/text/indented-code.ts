@@ -6,22 +6,8 @@
  * item interpretation takes precedence"). In a prompt an indented line is most often such a
  * continuation, which is prose addressed to the model; only the rest is a code sample.
  */
-import { fencedRanges, inFence, mergeSpans } from './fences';
+import { fencedRanges, indentOf, inFence, itemContentColumn, LIST_MARKER, mergeSpans } from './fences';
 
-/** Columns of leading whitespace (tabs to the next multiple of 4) and where the text starts. */
-function indentOf(line: string): { columns: number; at: number } {
-  let columns = 0;
-  let at = 0;
-  for (; at < line.length; at++) {
-    if (line[at] === ' ') columns++;
-    else if (line[at] === '\t') columns += 4 - (columns % 4);
-    else break;
-  }
-  return { columns, at };
-}
-
-/** A list marker (§5.2: `-`, `+`, `*`, or 1–9 digits and `.` / `)`) followed by a space, a tab or the line end. */
-const LIST_MARKER = /^([-+*]|\d{1,9}[.)])(?=[ \t]|$)/;
 /** Lines that end a paragraph instead of continuing it (§4.1 thematic break, §4.2 ATX heading, §5.1 block quote). */
 const BLOCK_START = /^(?:#{1,6}(?:[ \t]|$)|(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$|>)/;
 
@@ -36,8 +22,9 @@ const TAG = /<(\/?)([A-Za-z][\w.:-]*)(?:\s[^<>]*)?(\/?)>/g;
 
 /**
  * Applies `line`'s tags to the open `<tag>`…`</tag>` sections (innermost last); whether it opened one.
- * Only a tag closed later in the text opens a section (a stray `<br>` does not swallow the rest of
- * the file): `lastClose` holds where each name's last closer is.
+ * Only a tag closed later in the text, outside a fenced sample, opens a section (a stray `<br>`, or
+ * `<details>` named in prose and closed only in an HTML sample, does not swallow the rest of the
+ * file): `lastClose` holds where each name's last closer is.
  */
 function applyTags(line: string, start: number, open: string[], lastClose: ReadonlyMap<string, number>): boolean {
   let opened = false;
@@ -63,7 +50,7 @@ export function indentedCodeRanges(text: string, fences: ReadonlyArray<[number, 
   // went unlinted. Open sections, innermost last; a line inside one, or opening one, is never code.
   const sections: string[] = [];
   const lastClose = new Map<string, number>();
-  for (const m of text.matchAll(TAG)) if (m[1]) lastClose.set(m[2]!, m.index);
+  for (const m of text.matchAll(TAG)) if (m[1] && !inFence(fences, m.index)) lastClose.set(m[2]!, m.index);
   for (const line of text.split('\n')) {
     const start = at;
     at += line.length + 1;
@@ -97,9 +84,7 @@ export function indentedCodeRanges(text: string, fences: ReadonlyArray<[number, 
     block = undefined;
     const marker = BLOCK_START.test(rest) ? null : LIST_MARKER.exec(rest);
     if (marker) {
-      // The item's content column: after the marker and 1–4 spaces; with none or 5+, one column after it (§5.2).
-      const after = indentOf(rest.slice(marker[0].length)).columns;
-      items.push(columns + marker[0].length + (after >= 1 && after <= 4 && rest.trim() !== marker[0] ? after : 1));
+      items.push(itemContentColumn(columns, rest, marker[0]));
       paragraph = rest.trim() !== marker[0];
       continue;
     }
@@ -114,6 +99,6 @@ export function indentedCodeRanges(text: string, fences: ReadonlyArray<[number, 
  * ones (a `.txt` template or MDX — which has no indented code — keeps its indentation as prose).
  */
 export function codeRanges(text: string, markdown: boolean | undefined): Array<[number, number]> {
-  const fences = fencedRanges(text);
+  const fences = fencedRanges(text, markdown);
   return markdown ? mergeSpans([...fences, ...indentedCodeRanges(text, fences)]) : fences;
 }

@@ -120,13 +120,17 @@ export function looksEnglish(text: string): boolean {
 }
 
 /**
- * "di" in "Lago di Como", "de" in "Rio de Janeiro", "van" in "Vincent van Gogh": a lowercase word
- * between two capitalised ones is part of a name.
+ * "di" in "Lago di Como", "van" in "Vincent van Gogh": a lowercase word between two capitalised ones
+ * is part of a name; so are short ones after a name ("Dia de los Muertos", "Mies van der Rohe"), but
+ * not after a sentence's first word ("Was ist die Hauptstadt …" is German).
  */
 function isNameParticle(text: string, word: string, index: number): boolean {
   if (word !== word.toLowerCase()) return false;
-  const before = /\p{Lu}\p{L}*[ \t]+$/u.test(text.slice(Math.max(0, index - 24), index));
-  return before && /^[ \t]+\p{Lu}/u.test(text.slice(index + word.length, index + word.length + 8));
+  const from = Math.max(0, index - 32);
+  const before = /(\p{Lu}\p{L}*)((?:[ \t]+\p{Ll}{1,3})*)[ \t]+$/u.exec(text.slice(from, index));
+  const after = /^((?:[ \t]+\p{Ll}{1,3})*)[ \t]+\p{Lu}/u.exec(text.slice(index + word.length, index + word.length + 16));
+  if (!before || !after) return false;
+  return (before[2] === '' && after[1] === '') || (word.length <= 3 && isNameOrAcronym(text, before[1]!, from + before.index));
 }
 
 /**

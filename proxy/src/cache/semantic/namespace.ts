@@ -30,9 +30,6 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** One canonical JSON for every cache key (exact and semantic): keys sorted at every depth. */
-export { canonicalJson } from '../canonical';
-
 function fail(reason: string): never {
   throw new Ineligible(reason);
 }

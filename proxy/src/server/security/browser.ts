@@ -8,6 +8,7 @@
  */
 import type { Handler, Req, Res } from '../../http/http';
 import { Counter, type Registry } from 'prom-client';
+import { isLoopbackHost } from '../../policy/trust';
 import { isMultipartPath, protocolOf, providerError } from '../../providers';
 
 export interface BrowserGuardOptions {
@@ -163,15 +164,11 @@ export function parseOrigins(list: string | undefined): string[] {
   return out;
 }
 
-function isLoopbackOrigin(origin: string): boolean {
-  const host = new URL(origin).hostname;
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
-}
-
 /**
  * The origins the guard lets through: the user's `TOLLGATE_ALLOWED_ORIGINS`, plus the policy's
  * `server.allowedOrigins`. A policy file may live in a repository, which is not trusted to open
- * the proxy to the web, so from a file only loopback origins (a local dev app) count.
+ * the proxy to the web, so from a file only loopback origins (a local dev app) count: the same
+ * loopback rule that validates the file (policy/trust.ts), so an origin it accepts is never dropped.
  */
 export function allowedOriginsFrom(
   source: { policy: { policy: { server: { allowedOrigins?: string[] } }; file?: string | undefined }; env: NodeJS.ProcessEnv },
@@ -183,7 +180,7 @@ export function allowedOriginsFrom(
     const fromEnv = source.env.TOLLGATE_ALLOWED_ORIGINS ?? '';
     const key = `${fromPolicy.join(' ')}|${fromEnv}|${source.policy.file ?? ''}`;
     if (key !== lastKey) {
-      const policyOrigins = parseOrigins(fromPolicy.join(' ')).filter((o) => source.policy.file === undefined || isLoopbackOrigin(o));
+      const policyOrigins = parseOrigins(fromPolicy.join(' ')).filter((o) => source.policy.file === undefined || isLoopbackHost(new URL(o).hostname));
       last = new Set([...policyOrigins, ...parseOrigins(fromEnv)]);
       lastKey = key;
     }

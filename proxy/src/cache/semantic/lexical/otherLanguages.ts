@@ -17,7 +17,7 @@ export const OTHER_FUNCTION_WORDS: ReadonlySet<string> = new Set(
   sont tu il elle nous vous ils elles mon ma mes sa ses ce cette ces qui que quoi quel quelle quels quelles pourquoi
   quand où ou dans pour avec sur pas ne ni mais leur leurs peut peux puis suis avez avons ont être etre avoir combien
   fait faire lo gli una di da del della dello dei degli delle nel nella che cosa quando perché perche quanto quanti
-  quale quali qual è é sono sei siamo hai abbiamo anche molto questo questa quello quella mio mia tuo tua suo sua ti
+  de quale quali qual è é sono sei siamo hai abbiamo anche molto questo questa quello quella mio mia tuo tua suo sua ti
   posso puoi può puo alla allo sul sulla tra fra el los las unos unas qué como cómo dónde donde cuándo cuando cuál
   cual cuánto cuanto cuanta por para está esta están estan eres tiene tengo puedo puede puedes mi su nuestro usted
   ustedes nosotros ellos ella muy más mas pero también tambien entre sobre hace hacer uma nos são sao estou tem tenho

@@ -73,9 +73,6 @@ export interface HitLog {
   ts?: number;
 }
 
-/** One feature's row of GET /tollgate/cache/quality (the contract's shape). */
-export type FeatureQuality = SemanticFeatureQuality;
-
 /** `minProbability` is absent when no default operating point is known (no judge decides). */
 export type FeedbackResult = { ok: true; feature: string; minProbability?: number; hitId: number } | { ok: false; reason: string };
 
@@ -413,7 +410,7 @@ export class SemanticQuality {
   }
 
   /** Per-feature hit and reported false-hit rates since `from` (epoch ms), with a daily series. */
-  report(base: number, from = 0): FeatureQuality[] {
+  report(base: number, from = 0): SemanticFeatureQuality[] {
     const fromDay = Math.floor(from / DAY_MS);
     const lookups = this.db.prepare('SELECT feature, day, lookups FROM semantic_lookups_daily WHERE day >= ?').all(fromDay) as Array<{ feature: string; day: number; lookups: number }>;
     const hits = this.db

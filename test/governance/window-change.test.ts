@@ -1,0 +1,77 @@
+/**
+ * A budget's window changed by a hot reload (daily → monthly) while a call holds a reservation:
+ * the reservation settles into the window it was made in, and the new window starts from what the
+ * ledger holds for the budget's scope in it. It started from $0: a daily budget made monthly on the
+ * 23rd let the team spend its whole monthly limit again on top of the month so far. Real SQLite file, the real
+ * Ledger and Governor on it, the policy swapped in place as a reload does.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Governor } from '../../proxy/src/governance/governor';
+import { Ledger } from '../../proxy/src/ledger/ledger';
+import type { Policy } from '../../proxy/src/policy/schema';
+import { ledgerRow } from '../support/ledgerRow';
+import { manualClock, policy, tempDb, worstCase, type TempDb } from './helpers';
+
+const MODEL = 'gpt-4.1-nano';
+const PER = worstCase(MODEL, 1000, 1000);
+const call = (team: string) => ({ identity: { keyFingerprint: 'tg_1111111111111111', team }, provider: 'openai', model: MODEL, inputTokens: 1000, maxOutputTokens: 1000 });
+const DAY = 86_400_000;
+
+let t: TempDb | undefined;
+afterEach(() => t?.cleanup());
+
+describe('a budget whose period a reload changes', () => {
+  it('settles the open reservation into its old window and starts the new one from the ledger', () => {
+    t = tempDb();
+    const db = t.open();
+    const ledger = new Ledger(db);
+    const clock = manualClock(); // 2026-11-23 12:00 UTC
+    // Earlier this month: the team spent 8 calls' worth ($ as the ledger says), other teams 5 (another spelling counts: scopes fold case).
+    for (let i = 0; i < 8; i++) ledger.insert(ledgerRow({ requestId: `s${i}`, ts: clock.now() - (i + 2) * DAY, tags: { team: i % 2 ? 'Search' : 'search' }, costUsd: PER, inputTokens: 600, outputTokens: 400 }));
+    for (let i = 0; i < 5; i++) ledger.insert(ledgerRow({ requestId: `a${i}`, ts: clock.now() - 2 * DAY, tags: { team: 'ads' }, costUsd: PER }));
+    // Last month: not this window.
+    ledger.insert(ledgerRow({ requestId: 'old', ts: Date.UTC(2026, 9, 30), tags: { team: 'search' }, costUsd: 100 * PER }));
+
+    let current: Policy = policy({ budgets: [{ name: 'search', scope: { team: 'search' }, period: 'day', usd: PER * 3 }] });
+    const g = new Governor(db, () => current, clock.now);
+    const held = g.admit(call('search'));
+    expect(held.decision).toBe('allow');
+
+    current = policy({ budgets: [{ name: 'search', scope: { team: 'search' }, period: 'month', usd: PER * 10 }] });
+    g.settle(held.reservationId!, { costUsd: PER, tokens: 1000 });
+    const rows = db.prepare("SELECT period, spent_nano AS spent, reserved_nano AS reserved FROM governance_spend WHERE budget = 'search' ORDER BY period").all() as Array<{ period: string; spent: number; reserved: number }>;
+    expect(rows).toEqual([{ period: 'day', spent: Math.round(PER * 1e9), reserved: 0 }]);
+
+    // 8 of 10 calls' worth spent this month by the ledger: 2 more fit, not 10.
+    const decisions = Array.from({ length: 5 }, () => {
+      const r = g.admit(call('search'));
+      if (r.reservationId) g.settle(r.reservationId, { costUsd: PER, tokens: 1000 });
+      return r.decision;
+    });
+    expect(decisions.filter((d) => d !== 'block')).toHaveLength(2);
+    const month = g.status().find((s) => s.name === 'search')!;
+    expect(month.spentUsd).toBeCloseTo(10 * PER, 9);
+  });
+
+  it('a budget added later, and a new day of a daily budget, start from $0', () => {
+    t = tempDb();
+    const db = t.open();
+    const ledger = new Ledger(db);
+    const clock = manualClock();
+    // Calls made before the budget existed: it never governed them (as documented, it counts from when it is set).
+    for (let i = 0; i < 2; i++) ledger.insert(ledgerRow({ requestId: `s${i}`, ts: clock.now() - 3_600_000, tags: { team: 'search' }, costUsd: PER }));
+    const p = policy({ budgets: [{ name: 'daily', scope: { team: 'search' }, period: 'day', usd: PER * 2 }] });
+    const g = new Governor(db, () => p, clock.now);
+    const spend = () => {
+      const r = g.admit(call('search'));
+      if (r.reservationId) g.settle(r.reservationId, { costUsd: PER, tokens: 1000 });
+      return r.decision;
+    };
+    expect([spend(), spend(), spend()]).toEqual(['allow', 'warn', 'block']);
+    // The next day, a window of a budget already counted under this period: from $0. A batch's results
+    // recorded today are charged to the window its batch was reserved in; read from the ledger too, they counted twice.
+    clock.advance(DAY);
+    ledger.insert(ledgerRow({ requestId: 'next', ts: clock.now() - 60_000, tags: { team: 'search' }, endpoint: 'batch:chat.completions', costUsd: PER * 5 }));
+    expect(spend()).not.toBe('block');
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * Rates the provider publishes that genai-prices 0.1.8 left out, against the provider's own pages:
+ * Anthropic's long-context table ("Claude Sonnet 4.5 / 4": $3/$15 up to 200k input tokens, $6/$22.50
+ * past it, platform.claude.com/docs/en/about-claude/pricing) and OpenAI's audio token rates for the
+ * audio-preview models (gpt-4o-audio-preview $40/$80, gpt-4o-mini-audio-preview $10/$20 per million,
+ * beside text at $2.50/$10 and $0.15/$0.60; developers.openai.com/api/docs/models).
+ */
+import { describe, expect, it } from 'vitest';
+import { priceCall, unitPrices } from '../../proxy/src/pricing/price';
+
+const perM = (tokens: number, usd: number) => (tokens * usd) / 1e6;
+
+describe('rates the provider publishes', () => {
+  it('Claude Sonnet 4 past 200k input tokens at the long-context rates, as Sonnet 4.5', () => {
+    for (const model of ['claude-sonnet-4-20250514', 'claude-sonnet-4-0', 'claude-sonnet-4']) {
+      const long = priceCall(model, { inputTokens: 300_000, outputTokens: 2_000, cachedTokens: 50_000, cacheWriteTokens: 10_000 }, 'anthropic');
+      expect(long.totalUsd, model).toBeCloseTo(perM(240_000, 6) + perM(50_000, 0.6) + perM(10_000, 7.5) + perM(2_000, 22.5), 12);
+      expect(long.totalUsd, model).toBeCloseTo(priceCall('claude-sonnet-4-5', { inputTokens: 300_000, outputTokens: 2_000, cachedTokens: 50_000, cacheWriteTokens: 10_000 }, 'anthropic').totalUsd, 12);
+      expect(priceCall(model, { inputTokens: 150_000, outputTokens: 2_000 }, 'anthropic').totalUsd, model).toBeCloseTo(perM(150_000, 3) + perM(2_000, 15), 12);
+    }
+    // The unit price a CodeLens shows is still a typical prompt's.
+    expect(unitPrices('claude-sonnet-4-0', 'anthropic')).toEqual({ inputPerMTok: 3, outputPerMTok: 15 });
+  });
+
+  it('audio tokens of the audio-preview models at their audio rates, not as text', () => {
+    const usage = { inputTokens: 1_000, outputTokens: 1_000, inputAudioTokens: 800, outputAudioTokens: 900 };
+    const big = priceCall('gpt-4o-audio-preview-2025-06-03', usage, 'openai');
+    expect(big.totalUsd).toBeCloseTo(perM(200, 2.5) + perM(800, 40) + perM(100, 10) + perM(900, 80), 12);
+    const mini = priceCall('gpt-4o-mini-audio-preview', usage, 'openai');
+    expect(mini.totalUsd).toBeCloseTo(perM(200, 0.15) + perM(800, 10) + perM(100, 0.6) + perM(900, 20), 12);
+    // Text alone keeps the text rates.
+    expect(unitPrices('gpt-4o-audio-preview', 'openai')).toEqual({ inputPerMTok: 2.5, outputPerMTok: 10 });
+  });
+});
