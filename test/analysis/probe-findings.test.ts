@@ -60,6 +60,30 @@ describe('unbounded-output reads negations', () => {
     expect(u[0]!.message).toContain('"exhaustive"');
   });
 
+  it('reads a cap written after the noun, as a clause of its own, or as a length', async () => {
+    const capped = await template(
+      lines(
+        'List every risk, 5 bullet points max.',
+        'Be as detailed as possible, two sentences or fewer.',
+        'List all findings, three at the most.',
+        'List every bug (3 max).',
+        'Explain as thoroughly as possible, but no longer than a tweet.',
+        'Be exhaustive, in under 100 words.',
+        'List all issues; keep it to 3 bullets.',
+      ),
+    );
+    expect(byRule(capped, 'unbounded-output')).toEqual([]);
+    // A count after something else is a filter: these still ask for everything.
+    const u = byRule(await template(lines('List all products that cost 10 dollars or less.', 'List every user aged 30 or fewer.')), 'unbounded-output');
+    expect(u).toHaveLength(1);
+    expect(u[0]!.message).toMatch(/^"List all", "List every" ask/);
+  });
+
+  it('does not report a request quoted on its line, which someone else makes', async () => {
+    const r = await template(lines('When you start, begin with: "List all applications you have access to"', 'Then list every application that failed.'));
+    expect(byRule(r, 'unbounded-output').map((d) => d.range.start.line)).toEqual([1]);
+  });
+
   it('merges repeats of one phrase into a finding that quotes it once, in the singular', async () => {
     const u = byRule(await template(lines('Be exhaustive about bugs.', 'Be exhaustive about style.')), 'unbounded-output');
     expect(u.map((d) => d.message.slice(0, d.message.indexOf(' unbounded')))).toEqual(['"exhaustive" asks for']);

@@ -81,4 +81,20 @@ describe('tags outside ASCII fold as budget scopes fold them', () => {
     expect(off.by.map((b) => [b.key, b.calls])).toEqual([['STRASSE', 75], ['straße', 75]]);
     expect(off).toEqual(ledger.summary(opts));
   });
+
+  it('a tag spelt composed (é, U+00E9) and decomposed (e + U+0301) is one tag everywhere', () => {
+    const at = T + 10_000;
+    const spellings = ['Café', 'CAFE\u0301', 'cafe\u0301'];
+    expect(spellings[0]!.normalize('NFD')).not.toBe(spellings[0]); // the file really holds both forms
+    for (let i = 0; i < 30; i++) ledger.insert(ledgerRow({ requestId: `nfd${i}`, ts: at + i, tags: { team: spellings[i % 3]!, feature: spellings[(i + 1) % 3]! }, costUsd: 0.001 }));
+    const window = { from: at, to: at + 1000 };
+    expect(ledger.summary({ ...window, by: 'team' }).by.map((b) => [b.key, b.calls])).toEqual([['Café', 30]]);
+    expect(ledger.summary({ ...window, by: 'feature' }).by.map((b) => b.calls)).toEqual([30]);
+    for (const team of spellings) {
+      expect(ledger.summary({ ...window, filter: { team } }).totals.calls, team).toBe(30);
+      expect(ledgerSpend(db, { team }, at, at + 1000).nano, team).toBe(30 * 1_000_000);
+      expect(spellings.every((value) => scopeMatches({ team }, { team: value, keyFingerprint: 'tg_0' })), team).toBe(true);
+    }
+    expect(ledgerSpend(db, { team: 'caf*' }, at, at + 1000).nano).toBe(30 * 1_000_000);
+  });
 });

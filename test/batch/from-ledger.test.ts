@@ -5,7 +5,7 @@
  * row, and `tollgate batch submit` runs that file end to end against the fake provider. Without
  * capture, the error says how to turn it on.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -72,6 +72,14 @@ describe('batch.capture + tollgate batch from-ledger + submit', () => {
     }
 
     const out = join(dir, 'eval.jsonl');
+    // A file left at --out by an older run (or another tool), world-readable, and a link planted where
+    // the results go, onto a file of the user's: the writes are private whatever was there.
+    const victim = join(dir, 'notes.txt');
+    for (const f of [out, victim]) {
+      writeFileSync(f, 'earlier text\n');
+      chmodSync(f, 0o644);
+    }
+    if (process.platform !== 'win32') symlinkSync(victim, join(dir, 'eval.results.jsonl'));
     const report = await batchFromLedger({ proxy: h.proxy.url, adminToken: h.proxy.adminToken, feature: 'eval', since: 'today', out });
     expect(report).toMatchObject({ lines: 5, format: 'openai', uncaptured: 1, skipped: 0 });
     const text = formatFromLedger(report);
@@ -97,7 +105,9 @@ describe('batch.capture + tollgate batch from-ledger + submit', () => {
     expect(results.map((r) => r.custom_id).sort()).toEqual(lines.map((l) => l.custom_id).sort());
     expect(run.batchUsd).toBeCloseTo(run.realtimeUsd / 2, 12);
     // Captured prompts and their answers are the user's own, like the data directory (umask gave 0644).
-    if (process.platform !== 'win32') for (const f of [out, run.resultsFile!]) expect(statSync(f).mode & 0o077).toBe(0);
+    if (process.platform !== 'win32') for (const f of [out, run.resultsFile!]) expect(lstatSync(f).mode & 0o177).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('earlier text\n');
+    expect(statSync(victim).mode & 0o777).toBe(0o644);
   });
 
   it('anthropic calls become {custom_id, params} lines; a feature that went to both providers needs --provider', async () => {

@@ -69,6 +69,8 @@ describe('semanticKey', () => {
 
   it.each([
     ['n > 1', chat('q', { n: 2 })],
+    // A stored answer's log probabilities were scored on another prompt.
+    ['logprobs', chat('q', { logprobs: true, top_logprobs: 3 })],
     ['forced tool choice', chat('q', { tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: 'required' })],
     ['named tool choice', chat('q', { tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: { type: 'function', function: { name: 'f' } } })],
     ['image in last turn', { model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this' }, { type: 'image_url', image_url: { url: 'data:' } }] }] }],
@@ -109,6 +111,9 @@ describe('semanticKey', () => {
     expect(hashOf(r1)).not.toBe(hashOf(r3));
     expect(semanticKey('responses', { model: 'm', input: [{ role: 'user', content: [{ type: 'input_text', text: 'hi' }] }] })).toMatchObject({ eligible: true, lastUserText: 'hi' });
     expect(semanticKey('responses', { model: 'm', input: [{ type: 'function_call_output', call_id: 'c', output: 'x' }, { role: 'user', content: 'hi' }] }).eligible).toBe(false);
+    expect(semanticKey('responses', { model: 'm', input: 'hi', include: ['message.output_text.logprobs'], top_logprobs: 2 })).toEqual({ eligible: false, reason: 'logprobs are computed on the exact prompt' });
+    expect(semanticKey('responses', { model: 'm', input: 'hi', include: ['reasoning.encrypted_content'] }).eligible).toBe(true);
+    expect(semanticKey('chat.completions', chat('q', { logprobs: false })).eligible).toBe(true);
     expect(semanticKey('completions', { model: 'm', prompt: 'say hi', n: 1 })).toMatchObject({ eligible: true, lastUserText: 'say hi' });
     expect(semanticKey('completions', { model: 'm', prompt: ['a', 'b'] }).eligible).toBe(false);
     expect(semanticKey('completions', { model: 'm', prompt: 'a', n: 3 }).eligible).toBe(false);

@@ -199,6 +199,21 @@ describe('request checks', () => {
     expect(semanticKey('completions', { model: 'm', prompt: 'How do I reset my password?', echo: false })).toMatchObject({ eligible: true });
   });
 
+  it('a chat request for log probabilities is not answered from another prompt (they score that prompt)', async () => {
+    const withLogprobs = async (content: string) => {
+      const { response } = await client()
+        .chat.completions.create({ model: 'gpt-4o-mini', logprobs: true, top_logprobs: 2, messages: [{ role: 'system', content: 'logprobs-1' }, { role: 'user', content }] })
+        .withResponse();
+      return response.headers.get('x-tollgate-cache');
+    };
+    expect(await withLogprobs('How do I update my shipping address?')).toBe('miss');
+    expect(await withLogprobs('How can I update my shipping address?')).toBe('miss');
+    // The identical request is still an exact hit, and without logprobs the paraphrase hits.
+    expect(await withLogprobs('How do I update my shipping address?')).toBe('exact');
+    await ask('How do I update my shipping address?', { system: 'logprobs-1' });
+    expect((await ask('How can I update my shipping address?', { system: 'logprobs-1' })).cache).toBe('semantic');
+  });
+
   it('x-tollgate-semantic-threshold must be a plain decimal in [0, 1]', async () => {
     for (const bad of ['', ' ', '0x1', 'abc', '1e-1', '1.5']) {
       const r = await fetch(`${h.openaiBaseUrl}/chat/completions`, {

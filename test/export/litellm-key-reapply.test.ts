@@ -171,6 +171,20 @@ describe('re-applying the LiteLLM export updates the keys it generated', () => {
     expect(row(`tollgate-${FP}`)).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
   });
 
+  it('a key the export froze is unblocked once its $0 budget is deleted from the policy', async () => {
+    const { keys, handle } = keyTable();
+    const withCi = `budgets:\n  - { name: ci, period: month, usd: 0, scope: { key: ${FP} } }\n  - { name: web, period: day, usd: 5, scope: { team: web } }\n`;
+    expect((await applyKeepingKeys(withCi, handle)).code).toBe(0);
+    const row = (alias: string): Row => keys.find((k) => k.key_alias === alias) as Row;
+    expect(row(`tollgate-${FP}`)).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
+    row('tollgate-team-web').blocked = true; // an admin's block
+    // The policy no longer names the key: the export has no request for it.
+    const again = await runApply(files('budgets:\n  - { name: web, period: day, usd: 5, scope: { team: web } }\n'), handle);
+    expect(again.stdout).not.toContain('FAIL');
+    expect(row(`tollgate-${FP}`)).toMatchObject({ blocked: false, metadata: { tollgate_frozen: false, tollgate_fingerprint: FP } });
+    expect(row('tollgate-team-web').blocked).toBe(true);
+  });
+
   it('an alias /key/list does not return is reported as a failure, not hidden', async () => {
     const { handle } = keyTable();
     await applyKeepingKeys(policy(5, 60), handle);

@@ -21,11 +21,13 @@ function files(text: string): Map<string, string> {
 /**
  * LiteLLM's team endpoints over an in-memory table: /team/new refuses an existing id (400), /team/update
  * writes the fields a body sets (a `metadata` replaces the old one whole), and GET /team/info?team_id=
- * answers `TeamInfoResponseObject` ({ team_id, team_info: the team row, keys, team_memberships }).
+ * answers `TeamInfoResponseObject` ({ team_id, team_info: the team row, keys, team_memberships }); GET
+ * /team/list answers every team row with its `keys` and `team_memberships` (`list_team`, team_endpoints.py).
  */
 function teamTable(): { teams: Map<string, Record<string, unknown>>; handle: (c: ApplyCall) => ApplyAnswer } {
   const teams = new Map<string, Record<string, unknown>>();
   const handle = (c: ApplyCall): ApplyAnswer => {
+    if (c.method === 'GET' && c.path === '/team/list') return { status: 200, json: [...teams.values()].map((row) => ({ ...row, keys: [], team_memberships: [] })) };
     if (c.method === 'GET' && c.path === '/team/info') {
       const id = c.query.get('team_id') ?? '';
       const row = teams.get(id);
@@ -85,5 +87,36 @@ describe('re-applying the LiteLLM export keeps what an admin set by hand', () =>
     // Frozen again: blocked and marked again, the admin's metadata still there.
     expect((await runApply(files(frozen(0)), handle)).code).toBe(0);
     expect(eng).toMatchObject({ blocked: true, metadata: { owner: 'platform', tollgate_frozen: true } });
+  });
+
+  it('a team the export froze is unblocked once its $0 budget is deleted from the policy, a team an admin blocked is not', async () => {
+    const { teams, handle } = teamTable();
+    const withEng = `budgets:\n  - { name: eng, period: day, usd: 0, scope: { team: eng } }\n  - { name: web, period: day, usd: 5, scope: { team: web } }\n`;
+    expect((await runApply(files(withEng), handle)).code).toBe(0);
+    const eng = teams.get('eng') as Record<string, unknown>;
+    eng.metadata = { ...(eng.metadata as object), owner: 'platform' };
+    // The admin blocks team ops by hand; the export never named it.
+    teams.set('ops', { team_id: 'ops', blocked: true, metadata: { owner: 'sre' } });
+
+    // The policy no longer names team eng at all: the export has no request for it.
+    const without = await runApply(files('budgets:\n  - { name: web, period: day, usd: 5, scope: { team: web } }\n'), handle);
+    expect(without.stdout).not.toContain('FAIL');
+    expect(without.code).toBe(0);
+    expect(eng).toMatchObject({ blocked: false, metadata: { owner: 'platform', tollgate_frozen: false } });
+    expect(teams.get('ops')).toMatchObject({ blocked: true, metadata: { owner: 'sre' } });
+    expect(teams.get('web')).toMatchObject({ blocked: false });
+  });
+
+  it('a team /team/info cannot read is not updated with a metadata that would replace the admin\'s, and the run says why', async () => {
+    const { teams, handle } = teamTable();
+    teams.set('eng', { team_id: 'eng', blocked: false, metadata: { owner: 'platform' } });
+    teams.set('web', { team_id: 'web', blocked: false, metadata: { owner: 'web' } });
+    const frozen = await runApply(files(policy(5)), (c) => (c.path === '/team/info' ? { status: 500, json: { detail: { error: 'db timeout' } } } : handle(c)));
+    expect(frozen.code).toBe(1);
+    expect(teams.get('eng')).toMatchObject({ metadata: { owner: 'platform' } });
+    expect(frozen.stdout).toContain('FAIL /team/new eng (400): /team/info answered 500');
+    // A body without metadata cannot erase any: web's update still goes through without /team/info.
+    expect(frozen.stdout).toContain('ok   /team/new web (200)');
+    expect(teams.get('web')).toMatchObject({ max_budget: 5, metadata: { owner: 'web' } });
   });
 });

@@ -68,7 +68,7 @@ describe('team and user names that differ only in case are one team or user in t
     const keys = bodies('/key/generate');
     // The policy key belongs to the team, so no second key is generated for it.
     expect(keys.filter((k) => k.team_id !== undefined).map((k) => [k.key_alias, k.team_id])).toEqual([
-      ['tollgate-team-Équipe Ünï', 'Équipe Ünï'],
+      [expect.stringMatching(/^tollgate-team-Equipe-Uni-[0-9a-f]{8}$/), 'Équipe Ünï'], // an alias LiteLLM's alias check accepts (litellm-key-alias-format.test.ts)
       ['tollgate-tg_abcdef1234567890', 'Search'],
     ]);
     const fields = warnings.filter((w) => /whatever their case/.test(w.message)).map((w) => w.field);

@@ -56,7 +56,8 @@ describe('LiteLLM export against ConfigYAML (zod transcription, strict)', () => 
     expect(code).toBe(0);
     // alice's budget only warns (action: allow), so no user or user key is created for it (allow-budget.test.ts).
     // The existing team is read first (/team/info), so an update keeps its metadata and knows who blocked it.
-    expect(seen.map((s) => s.path)).toEqual(['/team/new', '/team/info', '/team/update', '/key/generate']);
+    // Then every team and key is listed, to unblock those an earlier export froze and this one does not.
+    expect(seen.map((s) => s.path)).toEqual(['/team/new', '/team/info', '/team/update', '/key/generate', '/team/list', '/key/list']);
     expect(seen.some((s) => s.body.user_id === 'alice')).toBe(false);
     expect(seen.every((s) => s.auth === 'Bearer sk-master-test')).toBe(true);
     expect(seen[1]?.query.get('team_id')).toBe('search');

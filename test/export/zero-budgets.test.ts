@@ -122,4 +122,12 @@ describe('Portkey and Bifrost with a frozen scope', () => {
     for (const id of ['budget-all', 'budget-eng', 'budget-key']) expect(budgets.get(id), id).toBe(0);
     expect(gov.rate_limits.find((r) => r.id === 'rl-team-ops')?.token_max_limit).toBe(0);
   });
+
+  it('Bifrost says once, at budgets, that the $0 global budget holds only for requests with a virtual key and which key to send', () => {
+    const only = 'budgets:\n  - { name: all, period: month, usd: 0 }\n  - { name: eng, period: day, usd: 0, scope: { team: eng } }\n';
+    const said = exported('bifrost', only).warnings.filter((w) => w.field === 'budgets').map((w) => w.message);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain('virtual key vk-global was added');
+    expect(said[0]).toContain('client.enforce_auth_on_inference');
+  });
 });

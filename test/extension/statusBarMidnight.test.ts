@@ -23,13 +23,20 @@ afterEach(() => {
 });
 
 describe('status bar across midnight', () => {
-  it('re-reads today when the local day turns', async () => {
+  // failing: how many reads after the first one fail (the proxy busy at midnight): each is tried again, a minute later.
+  it.each([0, 2])('re-reads today when the local day turns, %i reads failing first', async (failing) => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const evening = new Date(2026, 11, 1, 23, 59, 30).getTime();
     vi.setSystemTime(evening);
     const ledger = [{ ts: evening - 60_000, costUsd: 4.2 }];
+    let reads = 0;
+    let failed = 0;
     const client = {
       summary: async (q: { from: number }) => {
+        if (reads++ > 0 && failed < failing) {
+          failed++;
+          throw new Error('The operation was aborted due to timeout');
+        }
         const rows = ledger.filter((r) => r.ts >= q.from);
         const totals: SummaryBucket = { key: 'total', calls: rows.length, costUsd: rows.reduce((n, r) => n + r.costUsd, 0), savedUsd: 0, inputTokens: 0, outputTokens: 0, hits: 0 };
         return { from: q.from, to: Date.now(), totals, by: [], series: [] };
@@ -58,7 +65,12 @@ describe('status bar across midnight', () => {
       await vi.waitFor(() => expect(item.text).toContain(`${formatUsd(4.2)} today`));
       // No call arrives overnight; the day turns.
       await vi.advanceTimersByTimeAsync(60_000);
+      if (failing) {
+        expect(item.text).toContain(`${formatUsd(4.2)} today`);
+        await vi.advanceTimersByTimeAsync(failing * 60_000);
+      }
       await vi.waitFor(() => expect(item.text).toContain(`${formatUsd(0)} today`));
+      expect(failed).toBe(failing);
     } finally {
       bar.dispose();
     }

@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Governor } from '../../proxy/src/governance/governor';
+import { periodBounds } from '../../proxy/src/governance/periods';
 import { Ledger } from '../../proxy/src/ledger/ledger';
 import type { Policy } from '../../proxy/src/policy/schema';
 import { ledgerRow } from '../support/ledgerRow';
@@ -39,6 +40,8 @@ describe('a budget whose period a reload changes', () => {
 
     current = policy({ budgets: [{ name: 'search', scope: { team: 'search' }, period: 'month', usd: PER * 10 }] });
     g.settle(held.reservationId!, { costUsd: PER, tokens: 1000 });
+    // What the status bar and dashboard read before the scope's next call: the month so far, not $0 (and nothing written).
+    expect(g.status().find((s) => s.name === 'search')!.spentUsd).toBeCloseTo(8 * PER, 9);
     const rows = db.prepare("SELECT period, spent_nano AS spent, reserved_nano AS reserved FROM governance_spend WHERE budget = 'search' ORDER BY period").all() as Array<{ period: string; spent: number; reserved: number }>;
     expect(rows).toEqual([{ period: 'day', spent: Math.round(PER * 1e9), reserved: 0 }]);
 
@@ -73,5 +76,35 @@ describe('a budget whose period a reload changes', () => {
     clock.advance(DAY);
     ledger.insert(ledgerRow({ requestId: 'next', ts: clock.now() - 60_000, tags: { team: 'search' }, endpoint: 'batch:chat.completions', costUsd: PER * 5 }));
     expect(spend()).not.toBe('block');
+  });
+
+  it('a $0 block budget given another period is checked before the caches in one transaction, so another proxy cannot write its window in between', () => {
+    t = tempDb();
+    const db = t.open();
+    const other = t.open(); // a second proxy on the same file
+    other.pragma('busy_timeout = 0');
+    const clock = manualClock();
+    new Ledger(db).insert(ledgerRow({ requestId: 'earlier', ts: clock.now() - DAY, tags: { team: 'search' }, costUsd: PER }));
+    const g = new Governor(db, () => policy({ budgets: [{ name: 'frozen', scope: { team: 'search' }, period: 'month', usd: 0, action: 'block' }] }), clock.now);
+    // Counted daily until now; the reload makes it $0 a month, switching the team off.
+    db.prepare("INSERT INTO governance_spend (budget, period, period_start, spent_nano, spent_tokens) VALUES ('frozen', 'day', ?, 1, 1)").run(clock.now() - DAY);
+    // The other proxy's first call of the month writes the window while this one reads the ledger to seed it.
+    const { start } = periodBounds('month', clock.now());
+    const prepare = db.prepare.bind(db);
+    let otherWrite = 'not tried';
+    db.prepare = (sql: string) => {
+      if (sql.includes('FROM calls WHERE') && otherWrite === 'not tried') {
+        try {
+          other.prepare("INSERT INTO governance_spend (budget, period, period_start) VALUES ('frozen', 'month', ?)").run(start);
+          otherWrite = 'written';
+        } catch (err) {
+          otherWrite = (err as Error).message;
+        }
+      }
+      return prepare(sql);
+    };
+    const refusal = g.switchedOff({ keyFingerprint: 'tg_1111111111111111', team: 'search' });
+    expect(otherWrite).toMatch(/locked/);
+    expect(refusal?.decision).toBe('block');
   });
 });

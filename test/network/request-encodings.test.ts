@@ -7,6 +7,7 @@
  * did not say which codings it can (Accept-Encoding, RFC 9110 §15.5.16). A stack of codings is
  * bounded (each costs a decoder), and a nested bomb still stops at the body limit.
  */
+import * as zlib from 'node:zlib';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -57,12 +58,14 @@ describe('request content codings', () => {
   });
 
   it('a coding Tollgate cannot undo gets a provider-style 415 naming it, with Accept-Encoding listing what it can', async () => {
-    const r = await post('/v1/chat/completions', chat('zstd'), { 'content-encoding': 'zstd' });
+    // zstd is undone where Node has its decoder (22.15 and 23.8 on), and then offered.
+    const coding = 'createZstdDecompress' in zlib ? 'compress' : 'zstd';
+    const r = await post('/v1/chat/completions', chat(coding), { 'content-encoding': coding });
     expect(r.status).toBe(415);
-    expect(r.headers['accept-encoding']).toBe('gzip, deflate, br');
+    expect(r.headers['accept-encoding']).toBe(coding === 'zstd' ? 'gzip, deflate, br' : 'gzip, deflate, br, zstd');
     const err = (r.body as { error: { type: string; message: string } }).error;
     expect(err.type).toBe('invalid_request_error');
-    expect(err.message).toContain('"zstd"');
+    expect(err.message).toContain(`"${coding}"`);
     expect(err.message).toMatch(/gzip, deflate.*br/);
     expect(h.upstream.requests).toHaveLength(0);
   });

@@ -22,6 +22,21 @@ describe('rates the provider publishes', () => {
     expect(unitPrices('claude-sonnet-4-0', 'anthropic')).toEqual({ inputPerMTok: 3, outputPerMTok: 15 });
   });
 
+  it('Claude Sonnet 4 through OpenRouter and Vertex AI past 200k input tokens as their own Sonnet 4.5; Bedrock, which lists no tier, stays flat', () => {
+    const long = { inputTokens: 300_000, outputTokens: 2_000, cachedTokens: 50_000, cacheWriteTokens: 10_000 };
+    for (const [model, provider, sibling] of [
+      ['anthropic/claude-sonnet-4', 'openrouter', 'anthropic/claude-sonnet-4.5'],
+      ['claude-sonnet-4@20250514', 'google', 'claude-sonnet-4-5@20250929'],
+      ['claude-sonnet-4', 'google', 'claude-sonnet-4-5'],
+    ] as const) {
+      expect(priceCall(model, long, provider).totalUsd, model).toBeCloseTo(perM(240_000, 6) + perM(50_000, 0.6) + perM(10_000, 7.5) + perM(2_000, 22.5), 12);
+      expect(priceCall(model, long, provider).totalUsd, model).toBeCloseTo(priceCall(sibling, long, provider).totalUsd, 12);
+      expect(unitPrices(model, provider), model).toEqual({ inputPerMTok: 3, outputPerMTok: 15 });
+    }
+    const bedrock = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
+    expect(priceCall(bedrock, long, 'aws').totalUsd).toBeCloseTo(priceCall('us.anthropic.claude-sonnet-4-5-20250929-v1:0', long, 'aws').totalUsd / 1.1, 12);
+  });
+
   it('audio tokens of the audio-preview models at their audio rates, not as text', () => {
     const usage = { inputTokens: 1_000, outputTokens: 1_000, inputAudioTokens: 800, outputAudioTokens: 900 };
     const big = priceCall('gpt-4o-audio-preview-2025-06-03', usage, 'openai');

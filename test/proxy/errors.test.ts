@@ -67,6 +67,14 @@ describe('bad requests', () => {
     expect(r.json.error.message).toMatch(/does not serve POST \/v1\/nonsense/);
   });
 
+  it('a body nested 64 levels deep is forwarded, one level more is a 400 that says so', async () => {
+    const nested = (levels: number) => `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"deep ${levels}"}],"x":${'['.repeat(levels - 1)}1${']'.repeat(levels - 1)}}`;
+    expect((await post('/v1/chat/completions', nested(64))).status).toBe(200);
+    const r = await post('/v1/chat/completions', nested(65));
+    expect(r.status).toBe(400);
+    expect(r.json.error.message).toBe('The request body is nested deeper than 64 levels.');
+  });
+
   it('a served path asked with another method is a 405 naming the methods it takes; a page is still refused', async () => {
     const options = await request(`${h.proxy.url}/v1/chat/completions`, { method: 'OPTIONS' });
     // POST creates; GET lists stored completions.

@@ -9,7 +9,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { ENDPOINTS } from '../../proxy/src/providers';
 import { cachedCount, rowsFor, startRig, uniq, type Rig } from './support';
 import { rawUpstream, type RawUpstream } from '../support/rawUpstream';
 
@@ -36,7 +37,8 @@ function nestedAnswer(res: ServerResponse, model: string, prompt: string, depth:
 beforeAll(async () => {
   upstream = await rawUpstream<{ model?: string; messages?: Array<{ content: string }> }>((_req: IncomingMessage, res, body) => {
     upstreamModels.push(String(body.model));
-    nestedAnswer(res, String(body.model), body.messages?.at(-1)?.content ?? '', 200_000);
+    const prompt = body.messages?.at(-1)?.content ?? '';
+    nestedAnswer(res, String(body.model), prompt, prompt.startsWith('shallow') ? 3 : 200_000);
   });
   // Default retries, and a fallback: neither may send a generated answer's call again.
   rig = await startRig({ policy: { fallbacks: [{ from: MODEL, to: ['gpt-4o'] }] }, openai: { baseUrl: `${upstream.origin}/v1` } });
@@ -62,9 +64,38 @@ it('a deep JSON answer to a stream request: one upstream call, one row billed by
   expect(rows).toHaveLength(1);
   expect(e.status).toBe(502);
   expect(e.headers?.get('x-should-retry')).toBe('false');
-  expect(e.message).toMatch(/ignored `stream: true` and answered with one JSON body, .* \(it nests too deep to be written as events\).* Ask without `stream`/);
+  expect(e.message).toMatch(/ignored `stream: true` and answered with one JSON body, .* \(it nests more than 1000 levels deep\).* Ask without `stream`/);
   // The upstream generated, and bills, the answer: its reported usage, not $0.
   expect(rows[0]).toMatchObject({ status: 502, error_type: 'upstream_unstreamable', input_tokens: 13, output_tokens: 9, tokens_estimated: 0 });
   expect(rows[0]!.cost_usd).toBeGreaterThan(0);
   expect(cachedCount(rig.proxy, prompt)).toBe(0);
+});
+
+it('our own failure while replaying a JSON answer as a stream is a 500 naming Tollgate, not blamed on the upstream', async () => {
+  // A stand-in for a bug in the replay: the answer is ordinary (3 levels), so nothing is the upstream's.
+  const chat = ENDPOINTS.find((e) => e.id === 'chat.completions')!;
+  const fault = vi.spyOn(chat, 'replay').mockImplementation(() => {
+    throw new TypeError('replay bug');
+  });
+  try {
+    const oa = new OpenAI({ baseURL: rig.openaiBaseUrl, apiKey: 'sk-local-failure' });
+    const prompt = uniq('shallow relay bug');
+    const before = upstreamModels.length;
+    const err = await oa.chat.completions.create({ model: MODEL, stream: true, messages: [{ role: 'user', content: prompt }] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    const e = err as InstanceType<typeof OpenAI.APIError>;
+    expect(upstreamModels.slice(before)).toEqual([MODEL]);
+    expect(e.status).toBe(500);
+    expect(e.headers?.get('x-should-retry')).toBe('false');
+    expect(e.message).toMatch(/Tollgate failed to relay its answer \(replay bug\)/);
+    const rows = rowsFor(rig.proxy, e.headers?.get('x-tollgate-request-id'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 500, error_type: 'internal_error', input_tokens: 13, output_tokens: 9 });
+    expect(cachedCount(rig.proxy, prompt)).toBe(0);
+  } finally {
+    fault.mockRestore();
+  }
 });

@@ -6,6 +6,7 @@
  * encoded bodies (JSON, SSE and error bodies) that must be decoded, not reported as invalid.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as zlib from 'node:zlib';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -196,6 +197,50 @@ describe('content-encoded upstream answers', () => {
     const e = err as InstanceType<typeof OpenAI.APIError>;
     expect(e.status).toBe(502);
     expect(rowsFor(rig.proxy, e.headers?.get('x-tollgate-request-id'))).toHaveLength(1);
+  });
+  /** A zstd frame holding `data` as raw blocks (RFC 8878 §3.1.1): what any zstd decoder reads, built without one. */
+  function zstdFrame(data: Buffer): Buffer {
+    const blocks: Buffer[] = [];
+    for (let at = 0; at === 0 || at < data.length; at += 128 * 1024) {
+      const part = data.subarray(at, at + 128 * 1024);
+      const last = at + 128 * 1024 >= data.length ? 1 : 0;
+      const header = (part.length << 3) | last; // block type 0: raw
+      blocks.push(Buffer.from([header & 0xff, (header >> 8) & 0xff, (header >> 16) & 0xff]), part);
+    }
+    // Magic number; descriptor 0x00: no content size, no checksum, a window descriptor follows (1 MiB).
+    return Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x50]), ...blocks]);
+  }
+  const nodeDecodesZstd = 'createZstdDecompress' in zlib;
+
+  it(`a zstd JSON answer is ${nodeDecodesZstd ? 'decoded' : 'a 502 naming the coding, one row with its input estimated, not retried'}`, async () => {
+    handler = (_q, res, body) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'zstd' });
+      res.end(zstdFrame(Buffer.from(JSON.stringify(chatJson(`zstd ${lastUser(body)}`)))));
+    };
+    const prompt = uniq('zstd json');
+    const before = upstreamCalls;
+    const sdk = new OpenAI({ baseURL: rig.openaiBaseUrl, apiKey: 'sk-wire-test' }); // the SDK's default retries
+    const got = await sdk.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: prompt }] }).withResponse().then(
+      (r) => r,
+      (e: unknown) => e,
+    );
+    expect(upstreamCalls - before).toBe(1);
+    if (nodeDecodesZstd) {
+      const { data, response } = got as { data: OpenAI.ChatCompletion; response: Response };
+      expect(data.choices[0]?.message.content).toBe(`zstd ${prompt}`);
+      expect(rowsFor(rig.proxy, response.headers.get('x-tollgate-request-id'))[0]).toMatchObject({ status: 200, input_tokens: 9, output_tokens: 4 });
+      return;
+    }
+    expect(got).toBeInstanceOf(OpenAI.APIError);
+    const e = got as InstanceType<typeof OpenAI.APIError>;
+    expect(e.status).toBe(502);
+    expect(e.message).toContain('content coding "zstd", which Tollgate cannot decode');
+    expect(e.headers?.get('x-should-retry')).toBe('false');
+    const rows = rowsFor(rig.proxy, e.headers?.get('x-tollgate-request-id'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 502, error_type: 'upstream_bad_encoding', tokens_estimated: 1 });
+    expect(rows[0]!.input_tokens).toBeGreaterThan(0);
+    expect(cachedCount(rig.proxy, prompt)).toBe(0);
   });
 });
 

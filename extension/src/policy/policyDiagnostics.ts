@@ -38,7 +38,12 @@ export class PolicyDiagnostics implements vscode.Disposable {
       watcher,
       watcher.onDidChange(onDisk),
       watcher.onDidCreate(onDisk),
-      watcher.onDidDelete((uri) => this.publish(uri.fsPath, [])),
+      watcher.onDidDelete((uri) => {
+        this.publish(uri.fsPath, []);
+        // The proxy's file may now be another folder's, or none (Open Policy goes): check it, and restart onto it.
+        this.checkCurrent();
+        void this.proxy.followPolicy();
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => onDocument(false)(e.document)),
       vscode.workspace.onDidOpenTextDocument(onDocument(false)),
       vscode.workspace.onDidSaveTextDocument(onDocument(true)),

@@ -72,7 +72,7 @@ export class ProxyController implements vscode.Disposable {
       this.context.secrets.onDidChange((e) => {
         if (e.key === ADMIN_TOKEN_SECRET) void this.adoptSharedToken();
       }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reapplyPolicy()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.followPolicy()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         const restart = ['tollgate.proxy.port', 'tollgate.nodePath', 'http.proxy', 'http.noProxy', 'http.proxySupport', 'http.proxyAuthorization'].some((k) => e.affectsConfiguration(k));
         if (restart && this.state.kind !== 'stopped') {
@@ -390,15 +390,16 @@ export class ProxyController implements vscode.Disposable {
   }
 
   /**
-   * Folders added or removed: the proxy's policy is the first folder's that has one, which may now
-   * be another file (or none). The window's own proxy is restarted with it.
+   * Folders added or removed, or the policy file deleted (the proxy alone keeps a deleted file's last
+   * version, taken for a save in progress): the proxy's policy is the first folder's that has one,
+   * which may now be another file (or none). The window's own proxy is restarted with it.
    */
-  private async reapplyPolicy(): Promise<void> {
+  async followPolicy(): Promise<void> {
     const s = this.state;
     if (s.kind === 'stopped' || (s.kind === 'running' && s.attached)) return;
     const file = this.policyFile();
     if (file === this.launchedPolicy) return;
-    this.output.info(`workspace folders changed; restarting the proxy with ${file ?? 'the built-in policy'}`);
+    this.output.info(`the workspace's policy changed; restarting the proxy with ${file ?? 'the built-in policy'}`);
     await this.start();
   }
 

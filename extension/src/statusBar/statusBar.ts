@@ -144,22 +144,25 @@ export class CostStatusBar implements vscode.Disposable {
 
   async refresh(client = this.proxy.client): Promise<void> {
     if (!client) return;
+    // A second past the next local midnight (DST-safe: computed from the calendar, not +24 h); a
+    // failed read again in a minute, or the midnight one would leave yesterday's spend until a call.
+    let inMs = 60_000;
     try {
       const summary = await client.summary({ from: localMidnight() });
       if (this.proxy.client !== client) return;
       this.today = summary.totals;
       this.render();
-      if (this.midnightTimer) clearTimeout(this.midnightTimer);
-      // A second past the next local midnight (DST-safe: computed from the calendar, not +24 h).
       const now = new Date();
-      const next = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1).getTime();
-      this.midnightTimer = setTimeout(() => {
-        this.midnightTimer = undefined;
-        void this.refresh(client);
-      }, next - now.getTime() + 1_000);
+      inMs = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1).getTime() - now.getTime() + 1_000;
     } catch (e) {
       this.proxy.output.warn(`status bar: could not read today's summary: ${e instanceof Error ? e.message : String(e)}`);
+      if (this.proxy.client !== client) return;
     }
+    if (this.midnightTimer) clearTimeout(this.midnightTimer);
+    this.midnightTimer = setTimeout(() => {
+      this.midnightTimer = undefined;
+      void this.refresh(client);
+    }, inMs);
   }
 
   private async announce(b: BudgetAlert): Promise<void> {

@@ -5,9 +5,10 @@
  * real-time prices. Speaks only the providers' public batch APIs (via the proxy), so it works with
  * any Tollgate and tells the user what the cache answered.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { isUnreachable, proxyUnreachable } from '../cli/unreachable';
+import { writePrivateFile } from '../db/permissions';
 import { priceCall } from '../pricing/price';
 import { obj, usageOf, type Json } from '../providers';
 import { ANTHROPIC_PATHS, OPENAI_PATHS } from '../providers/protocol';
@@ -181,11 +182,11 @@ export async function submitBatch(opts: BatchSubmitOptions): Promise<BatchSubmit
   if (resultsText) {
     report.resultsFile = `${stem}.results.jsonl`;
     // Model answers to the captured prompts: private to the user, like the data directory.
-    writeFileSync(report.resultsFile, resultsText, { mode: 0o600 });
+    writePrivateFile(report.resultsFile, resultsText);
   }
   if (errorsText) {
     report.errorsFile = `${stem}.errors.jsonl`;
-    writeFileSync(report.errorsFile, errorsText, { mode: 0o600 });
+    writePrivateFile(report.errorsFile, errorsText);
   }
   return report;
 }

@@ -3,7 +3,7 @@
  * feature's captured calls in a period (GET /tollgate/batch/export) and writes it, ready for
  * `tollgate batch submit`. The period is read in local time (period.ts).
  */
-import { writeFileSync } from 'node:fs';
+import { writePrivateFile } from '../db/permissions';
 import { BATCH_EXPORT_HEADERS } from '../../../contract/batch';
 import { formatLocal, parsePeriod } from './period';
 
@@ -52,7 +52,7 @@ export async function batchFromLedger(opts: FromLedgerOptions): Promise<FromLedg
     throw new Error(res.status === 401 ? `the proxy wants its admin token (--admin-token or $TOLLGATE_ADMIN_TOKEN): ${message}` : message);
   }
   // Captured prompts (and what they may contain): private to the user, like the data directory.
-  writeFileSync(opts.out, text, { mode: 0o600 });
+  writePrivateFile(opts.out, text);
   return {
     file: opts.out,
     feature: opts.feature,

@@ -28,11 +28,11 @@
  * `max_tokens`, and asking for more changes the key. A body without the endpoint's answer field
  * (`choices`, `content`, `output`) is not judged: only recognised answers are. Pure: no I/O.
  */
+import { arr as list, nestsDeeperThan } from '../providers/types';
 
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const nonEmpty = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
 
 function isJson(text: unknown): boolean {
@@ -107,24 +107,9 @@ function responsesReason(body: Obj): string | undefined {
  */
 export const MAX_DEPTH = 1000;
 
-/** Whether `body` nests arrays and objects more than `limit` levels deep. Iterative: no recursion to overflow. */
-function deeperThan(body: unknown, limit: number): boolean {
-  const values: unknown[] = [body];
-  const depths: number[] = [1];
-  for (let v = values.pop(), d = depths.pop() ?? 0; v !== undefined; v = values.pop(), d = depths.pop() ?? 0) {
-    if (d > limit) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v as Obj)) {
-      if (typeof child !== 'object' || child === null) continue;
-      values.push(child);
-      depths.push(d + 1);
-    }
-  }
-  return false;
-}
-
 /** Why the 200 answer `body` of `endpoint` must not be cached; undefined when it may. */
 export function unstorableReason(endpoint: string, body: Obj): string | undefined {
-  if (deeperThan(body, MAX_DEPTH)) return `the answer nests more than ${MAX_DEPTH} levels deep`;
+  if (nestsDeeperThan(body, MAX_DEPTH)) return `the answer nests more than ${MAX_DEPTH} levels deep`;
   switch (endpoint) {
     case 'chat.completions':
       return chatReason(body);

@@ -1,6 +1,6 @@
 /** Default locations: the data directory, the proxy's port and the repo's policy file. */
 import { readdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { defaultDataDir as modelsDefaultDataDir, expandHome } from '../embedding/models/paths';
 import { DEFAULT_POLICY_FILE } from '../export';
@@ -27,13 +27,22 @@ export function dataDirFrom(given: string | undefined, env: NodeJS.ProcessEnv = 
 }
 
 /**
- * `.tollgate/policy.yaml`, else `.tollgate/policy.yml`, in the current directory; undefined when
- * neither exists. A name that is there counts even when it cannot be read (a symlink to a checkout
- * that is missing, or a loop): loading it then says why, where `existsSync` (false for a dangling
- * link) had the proxy start on the default policy — no budgets — without a word.
+ * `.tollgate/policy.yaml`, else `.tollgate/policy.yml`, here or, inside a repository, in the nearest
+ * folder above up to its root (the one with `.git`), as git finds its own: from `src/` the proxy ran
+ * on the built-in policy (no budgets). Outside any repository, this folder only (`~/.tollgate` is no
+ * one's policy folder). Relative to `cwd`; undefined when none. A name that is there counts even when
+ * it cannot be read (a dangling link): loading it says why, where `existsSync` said nothing.
  */
-export function existingWorkspacePolicy(): string | undefined {
-  return POLICY_NAMES.find(entryExists);
+export function existingWorkspacePolicy(cwd = process.cwd()): string | undefined {
+  const here = resolve(cwd);
+  let root = here;
+  while (!entryExists(join(root, '.git')) && dirname(root) !== root) root = dirname(root);
+  if (!entryExists(join(root, '.git'))) root = here;
+  for (let dir = here; ; dir = dirname(dir)) {
+    const name = POLICY_NAMES.find((n) => entryExists(join(dir, n)));
+    if (name) return relative(here, join(dir, name));
+    if (dir === root) return undefined;
+  }
 }
 
 /** The policy file commands default to: the existing one, else `.tollgate/policy.yaml` (to name in messages). */

@@ -129,7 +129,7 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
     .addOption(
       new Option('--target <target>', `gateway to export for, repeatable (${EXPORT_TARGETS.join('|')})`).argParser(collectTarget).makeOptionMandatory(),
     )
-    .option('--policy <file>', 'policy file (default: .tollgate/policy.yaml, or policy.yml when only that exists)')
+    .option('--policy <file>', 'policy file (default: .tollgate/policy.yaml or policy.yml here, else in the nearest folder above up to the repository root)')
     .option('--out <dir>', 'output root; each target is written to <dir>/<target>/', DEFAULT_EXPORT_DIR)
     .option('--check', 'write nothing; exit 1 when the files on disk differ from what would be generated')
     .action((opts: { target: ExportTarget[]; policy?: string; out: string; check?: boolean }) => {
@@ -171,7 +171,7 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
   cmd
     .command('validate')
     .description('check a policy file and print problems as file:line:col')
-    .argument('[file]', 'policy file (default: .tollgate/policy.yaml, or policy.yml when only that exists)')
+    .argument('[file]', 'policy file (default: .tollgate/policy.yaml or policy.yml here, else in the nearest folder above up to the repository root)')
     // The flag `start` and `export` take: `validate --policy x` was refused as an unknown option.
     .option('--policy <file>', 'policy file (same as the [file] argument)')
     .action((given: string | undefined, opts: { policy?: string }, command: Command) => {

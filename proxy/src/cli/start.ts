@@ -88,7 +88,7 @@ export function startCommand(): Command {
     .description('Run the proxy on 127.0.0.1 (foreground). Apps use http://127.0.0.1:<port>/v1 as their base URL.')
     .option('-p, --port <port>', 'port to listen on (default: $TOLLGATE_PORT, else server.port from the policy, else 4141)', parsePort)
     .addOption(dataDirOption())
-    .option('--policy <file>', 'policy file (default: ./.tollgate/policy.yaml or policy.yml when one exists)')
+    .option('--policy <file>', 'policy file (default: .tollgate/policy.yaml or policy.yml here, else in the nearest folder above up to the repository root)')
     .action(async function (this: Command, opts: { port?: number; dataDir?: string; policy?: string }) {
       // The flag wins over the environment, the environment over the policy file's server.port.
       const port = opts.port ?? portFromEnv(this);

@@ -5,7 +5,8 @@
  * way and fixed on installs made before this rule (which used the umask: 0755/0644). POSIX only;
  * on Windows the user profile's ACLs already keep other users out.
  */
-import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export const DIR_MODE = 0o700;
@@ -33,4 +34,22 @@ export function securePrivateFile(file: string): void {
   tighten(dir, DIR_MODE);
   if (!existsSync(file)) closeSync(openSync(file, 'a', FILE_MODE));
   for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) tighten(f, FILE_MODE);
+}
+
+/**
+ * Writes a private file (captured prompts, their answers) at `file`, 0600 whatever was there: a
+ * write's mode applies only to a file it creates, so an older 0644 file at the path kept prompts
+ * world-readable, and a link planted there took the write onto the file it names. Written to an
+ * unguessable name created exclusively (O_EXCL refuses a link), then renamed over the path (a rename
+ * replaces a link, never follows it).
+ */
+export function writePrivateFile(file: string, text: string): void {
+  const tmp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, text, { mode: FILE_MODE, flag: 'wx' });
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }

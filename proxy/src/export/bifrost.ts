@@ -32,6 +32,7 @@ import {
   resolveModelRef,
   scopeKinds,
   skipMonitorOnlyBudget,
+  spelledIn,
   TAG_HEADER,
   uniqueNamer,
   isAzureV1BaseUrl,
@@ -40,7 +41,6 @@ import {
   warnLocalOnly,
   warnRuleTarget,
 } from './shared';
-import { sha256 } from '../cache/canonical';
 import type { Json } from './stable';
 import { byCodePoint, stableJson } from './stable';
 import { GATEWAY_PINS } from './versions';
@@ -84,16 +84,10 @@ const URL_UNSAFE = /[^A-Za-z0-9_.-]/g;
  * (`/api/governance/teams/{team_id}`, `/virtual-keys/{vk_id}`); its router matches the raw,
  * percent-encoded path and the handlers look the segment up as it came (fasthttp/router `PathOriginal`,
  * transports/bifrost-http/handlers/governance.go @ 014133a), so a team "a b/c" or "Équipe" could not be
- * read, edited or deleted there. A name of URL-safe characters is kept (ids stay as earlier exports
- * wrote them); any other is spelled in them plus a hash of the exact name, so "a/b" and "a b" stay two
- * ids and an id does not move when other teams are added. The human name stays in `name`. Rate-limit
- * ids follow the same rule (`rl-team-…`), so they do not move when the policy is reordered either.
+ * read, edited or deleted there. The human name stays in `name`. Rate-limit ids follow the same rule
+ * (`rl-team-…`), so they do not move when the policy is reordered either.
  */
-function addressableId(prefix: string, name: string): string {
-  if (name.replace(URL_UNSAFE, '') === name) return prefix + name;
-  const slug = name.normalize('NFKD').replace(/\p{M}/gu, '').replace(URL_UNSAFE, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 48);
-  return `${prefix}${slug ? `${slug}-` : ''}${sha256(name).slice(0, 8)}`;
-}
+const addressableId = (prefix: string, name: string): string => spelledIn(prefix, name, URL_UNSAFE);
 
 function cel(s: string): string {
   return JSON.stringify(s); // a JSON string literal is a valid CEL string literal
@@ -274,17 +268,15 @@ export function exportBifrost(written: Policy, source: ExportSource): ExportResu
       v.team_id = t.id as string;
       w.add(`teams.${id}`, `${TARGET} enforces team "${id}"'s budgets and limits only on requests carrying one of its virtual keys; none of the policy's keys belongs to it, so virtual key ${v.id} was added: requests from team "${id}" must send it as x-bf-vk (Bifrost issues the value), or they are not charged to the team`);
     }
-  if (customer && ![...vks.values()].some((v) => v.team_id === undefined)) {
-    vk('global');
-    w.add('budgets', `${TARGET} enforces the global budgets and limits only on requests carrying a virtual key of customer ${GLOBAL_CUSTOMER}; virtual key vk-global was added for clients without a team key: send it as x-bf-vk`);
-  }
+  const globalKey = customer && ![...vks.values()].some((v) => v.team_id === undefined);
+  if (globalKey) vk('global');
   if (customer) {
     for (const t of teams.values()) t.customer_id = GLOBAL_CUSTOMER;
     for (const v of vks.values()) if (v.team_id === undefined) v.customer_id = GLOBAL_CUSTOMER;
   }
   // What was exported: a policy whose budgets were all left out (monitor-only, user scope…) enforces nothing here.
   if (budgets.length + limits.size > 0)
-    w.add('budgets', `${TARGET} enforces budgets and limits on requests that carry a virtual key (x-bf-vk); set client.enforce_auth_on_inference to require one`);
+    w.add('budgets', `${TARGET} enforces budgets and limits only on requests that carry a virtual key (x-bf-vk)${globalKey ? `, the global ones only with a key of customer ${GLOBAL_CUSTOMER}: virtual key vk-global was added for clients without a team key` : ''}; set client.enforce_auth_on_inference to require one`);
 
   // --- governance: routing rules ----------------------------------------------------------
   const rules: JsonObject[] = [];
@@ -590,5 +582,5 @@ function retryBackoff(policy: Policy, w: Warnings): { retry_backoff_initial: num
 /** Bifrost decides itself which failures are retryable, so only the default list carries over. */
 function warnRetryOn(policy: Policy, w: Warnings): void {
   if (!isDefault(policy.retries.retryOn, (p) => p.retries.retryOn))
-    w.add('retries.retryOn', `${TARGET} decides which failures are retryable (rate limits, 5xx, network errors); a custom retryOn list is not expressible`);
+    w.add('retries.retryOn', `${TARGET} decides which failures are retryable (429, 500, 502, 503 and 504 — its core's retryableStatusCodes, so not Anthropic's 529 — answers whose message reads as a rate limit, and network errors); a custom retryOn list is not expressible`);
 }

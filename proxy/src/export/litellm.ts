@@ -28,6 +28,7 @@ import {
   scopeKinds,
   describeOwner,
   skipMonitorOnlyBudget,
+  spelledIn,
   providerTierModel,
   fallbackChain,
   foldScopeNames,
@@ -405,15 +406,17 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
   // LiteLLM charges a team or user through the keys that belong to it: give each one without a key its own.
   for (const id of teams.keys())
     if (![...keys.values()].some((k) => k.team_id === id)) {
-      keys.set(`team-${id}`, { key_alias: `tollgate-team-${id}`, team_id: id });
-      w.add(`teams.${id}`, `${TARGET} enforces team "${id}"'s budget and limits only on requests made with one of its keys, and no policy key belongs to it: key tollgate-team-${id} is generated for it; team "${id}"'s clients must use it, or their spend is not charged to the team`);
+      const alias = keyAlias('team', id);
+      keys.set(`team-${id}`, { key_alias: alias, team_id: id });
+      w.add(`teams.${id}`, `${TARGET} enforces team "${id}"'s budget and limits only on requests made with one of its keys, and no policy key belongs to it: key ${alias} is generated for it; team "${id}"'s clients must use it, or their spend is not charged to the team`);
     }
   for (const id of users.keys())
     if (![...keys.values()].some((k) => k.user_id === id)) {
-      keys.set(`user-${id}`, { key_alias: `tollgate-user-${id}`, user_id: id });
+      const alias = keyAlias('user', id);
+      keys.set(`user-${id}`, { key_alias: alias, user_id: id });
       // A frozen user's key is generated blocked: the budget's own warning says so.
       if (!frozenUsers.has(id))
-        w.add(`users.${id}`, `${TARGET} enforces user "${id}"'s budget and limits only on requests made with one of their keys, and no policy key belongs to them: key tollgate-user-${id} is generated; user "${id}" must use it`);
+        w.add(`users.${id}`, `${TARGET} enforces user "${id}"'s budget and limits only on requests made with one of their keys, and no policy key belongs to them: key ${alias} is generated; user "${id}" must use it`);
     }
 
   // A key or team frozen here carries a mark, so apply.mjs unblocks it once the policy no longer freezes it, never one an admin blocked.
@@ -446,6 +449,13 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
     warnings,
   };
 }
+
+/**
+ * The alias of a team's or user's generated key, valid under LiteLLM's optional alias check
+ * (`enable_key_alias_format_validation`: 2-255 of a-zA-Z0-9_-/.@, first and last a letter or digit).
+ */
+const keyAlias = (kind: 'team' | 'user', id: string): string =>
+  spelledIn(`tollgate-${kind}-`, id, /[^A-Za-z0-9_\-/.@]/g, (alias) => alias.length <= 255 && /[A-Za-z0-9]$/.test(alias));
 
 /** Characters Python's re.escape (3.7+) escapes: LiteLLM orders its wildcards by the escaped length. */
 const PY_ESCAPED = /[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g;
@@ -528,7 +538,13 @@ function retryPolicyFor(policy: Policy, w: Warnings): { [key: string]: Json } {
   const internal = ['500', '502', '504'].filter((c) => on.has(c));
   if (internal.length > 0 && internal.length < 3)
     w.add('retries.retryOn', `${TARGET} retries 500, 502 and 504 alike (InternalServerError); retrying only ${internal.join(', ')} is not expressible`);
-  const unsupported = [...on].filter((c) => !['429', '500', '502', '503', '504', 'timeout', 'connect'].includes(c));
+  // LiteLLM reads Anthropic's 529 overloaded_error as an InternalServerError, the class 500 maps to
+  // (_map_anthropic_exception in litellm_core_utils/exception_mapping_utils.py), so 529 goes with 500.
+  // Said where the policy names an Anthropic-protocol provider or its own retryOn, not on every export.
+  const asked = !isDefault(policy.retries.retryOn, (p) => p.retries.retryOn) || providersOf(policy).some((p) => p.kind === 'anthropic' && p.name in policy.providers);
+  if (asked && on.has('529') !== internal.length > 0)
+    w.add('retries.retryOn', internal.length > 0 ? `${TARGET} retries Anthropic's 529 overloaded_error as an InternalServerError, like ${internal.join(', ')}, where Tollgate (no 529 in retryOn) answers it at once` : `${TARGET} retries Anthropic's 529 overloaded_error only as an InternalServerError, like 500, 502 and 504, which retryOn leaves out, so 529 is not retried`);
+  const unsupported = [...on].filter((c) => !['429', '500', '502', '503', '504', '529', 'timeout', 'connect'].includes(c));
   if (unsupported.length > 0) w.add('retries.retryOn', `${TARGET} cannot retry on status ${unsupported.join(', ')}`);
   if (!on.has('connect')) w.add('retries.retryOn', `${TARGET} always retries connection errors (num_retries); excluding "connect" is not expressible`);
   return {
@@ -571,26 +587,30 @@ if (!key) {
 const { requests } = JSON.parse(readFileSync(new URL('./management.json', import.meta.url), 'utf8'));
 const call = (path, body) =>
   fetch(base + path, { method: body ? 'POST' : 'GET', headers: { authorization: \`Bearer \${key}\`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
-// Key aliases are unique (/key/generate refuses one in use) and /key/update names a key by its
-// token, so an existing key is found by its alias; /key/list may match aliases by substring.
-async function keyByAlias(alias) {
+// Every key /key/list returns for a query (admins see all keys), page by page; undefined when a page cannot be read.
+async function listKeys(query) {
+  const all = [];
   for (let page = 1, pages = 1; page <= Math.min(pages, 100); page++) {
-    const res = await call(\`/key/list?return_full_object=true&size=100&page=\${page}&key_alias=\${encodeURIComponent(alias)}\`);
+    const res = await call(\`/key/list?return_full_object=true&size=100&page=\${page}\${query}\`);
     if (!res.ok) return undefined;
     const list = await res.json();
-    const hit = (list.keys ?? []).find((k) => k && k.key_alias === alias);
-    if (hit) return hit;
+    all.push(...(list.keys ?? []).filter((k) => k && typeof k === 'object'));
     pages = list.total_pages ?? 1;
   }
-  return undefined;
+  return all;
 }
 // LiteLLM shows a new key once, in /key/generate's answer: kept in a file only this user can read, never in the log;
 // by default in a new folder of its own (mode 700), not at a name another user of the shared temporary folder could create first.
 let keysFile = process.env.LITELLM_KEYS_FILE;
 let failed = 0;
 let created = 0;
+const report = (res, what, label, why = '') => {
+  console.log(\`\${res.ok ? 'ok  ' : 'FAIL'} \${what} \${label} (\${res.status})\${why}\`);
+  if (!res.ok) failed++;
+};
 for (const r of requests) {
   let res = await call(r.path, r.body);
+  let why = '';
   if (res.ok && r.path === '/key/generate') {
     const { key: value } = await res.json().catch(() => ({}));
     if (value) {
@@ -599,20 +619,32 @@ for (const r of requests) {
       created++;
     }
   } else if (!res.ok) {
-    // What the update overwrites: /key/update and /team/update replace metadata when the body has any, so
-    // keep what an admin added; a key or team this export froze (tollgate_frozen) is unblocked once no longer frozen.
-    const info = r.updatePath === '/team/update' && (await call(\`/team/info?team_id=\${encodeURIComponent(r.body.team_id)}\`));
-    const found = r.updatePath === '/key/update' ? await keyByAlias(r.body.key_alias) : info?.ok ? (await info.json()).team_info : undefined;
-    const metadata = { ...found?.metadata, ...r.body.metadata };
-    const thaw = found?.blocked && metadata.tollgate_frozen && !r.body.blocked;
-    const body = { ...r.body, ...(found && (r.body.metadata || thaw) && { metadata: { ...metadata, ...(thaw && { tollgate_frozen: false }) } }), ...(thaw && { blocked: false }) };
-    // A key is updated by its token: one /key/list does not return stays a failure.
-    if (found || r.updatePath !== '/key/update') res = await call(r.updatePath, found?.token ? { ...body, key: found.token } : body);
+    // It exists: /key/update names a key by its token, so the key is found by its exact alias (aliases are
+    // unique; /key/list may match them by substring), and /key/update and /team/update write a body's
+    // metadata whole, so what an admin stored there is read first and kept.
+    const isKey = r.updatePath === '/key/update';
+    const info = isKey ? undefined : await call(\`/team/info?team_id=\${encodeURIComponent(r.body.team_id)}\`);
+    const found = isKey ? (await listKeys(\`&key_alias=\${encodeURIComponent(r.body.key_alias)}\`))?.find((k) => k.key_alias === r.body.key_alias) : info.ok ? (await info.json()).team_info : undefined;
+    const body = { ...r.body, ...(found && r.body.metadata && { metadata: { ...found.metadata, ...r.body.metadata } }), ...(found?.token && { key: found.token }) };
+    if (found || (!isKey && !r.body.metadata)) res = await call(r.updatePath, body);
+    else why = isKey ? ': no key with this alias in /key/list' : \`: /team/info answered \${info.status}, so the team was not updated (its metadata would have been replaced)\`;
   }
-  const label = r.body.key_alias ?? r.body.team_id ?? r.body.user_id;
-  console.log(\`\${res.ok ? 'ok  ' : 'FAIL'} \${r.path} \${label} (\${res.status})\`);
-  if (!res.ok) failed++;
+  report(res, r.path, r.body.key_alias ?? r.body.team_id ?? r.body.user_id, why);
 }
+// A team or key this export froze (metadata.tollgate_frozen) that the policy no longer freezes, its budget
+// raised or deleted, is unblocked; one an admin blocked carries no mark and stays blocked.
+const frozen = new Set(requests.filter((r) => r.body.blocked).map((r) => (r.path === '/team/new' ? \`team \${r.body.team_id}\` : \`key \${r.body.key_alias}\`)));
+const teamList = await call('/team/list');
+const teams = teamList.ok ? await teamList.json() : [];
+const keys = await listKeys('');
+if (!teamList.ok || !keys) report({ status: teamList.ok ? '/key/list failed' : teamList.status }, '/team/list', 'and /key/list', ': teams and keys this export froze earlier were not checked for unblocking');
+const marked = [
+  ...(Array.isArray(teams) ? teams : []).map((row) => ({ row, path: '/team/update', id: { team_id: row.team_id }, name: \`team \${row.team_id}\` })),
+  ...(keys ?? []).map((row) => ({ row, path: '/key/update', id: { key: row.token }, name: \`key \${row.key_alias}\` })),
+];
+for (const { row, path, id, name } of marked)
+  if (row?.blocked && row.metadata?.tollgate_frozen === true && !frozen.has(name))
+    report(await call(path, { ...id, blocked: false, metadata: { ...row.metadata, tollgate_frozen: false } }), 'unblocked', name);
 if (created) console.log(\`\${created} new key(s) written to \${keysFile} (alias, key per line): hand each to its owner, then delete the file\`);
 process.exit(failed ? 1 : 0);
 `;

@@ -476,8 +476,9 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   // --- what Portkey's config cannot hold --------------------------------------------------
   for (const p of providers) {
     if (!used.has(p.name)) continue;
-    const host = customHost(p) ? privateNetworkHost(p.baseUrl) : undefined;
-    if (customHost(p) && alwaysRefused(p.baseUrl))
+    // '' for a public custom_host, undefined for the provider's own URL (no custom_host to check).
+    const host = customHost(p) && (privateNetworkHost(p.baseUrl) ?? '');
+    if (host !== undefined && alwaysRefused(p.baseUrl))
       w.add(`providers.${p.name}.baseUrl`, `${TARGET} refuses custom_host ${p.baseUrl} whatever its TRUSTED_CUSTOM_HOSTS lists (it takes host names of a-z, 0-9, "." and "-" only, no IPv6 literal, and no Portkey URL), so every request to provider ${p.name} fails with 400 "Invalid custom host"; reach the upstream through a host name of those characters (a DNS name or an /etc/hosts entry)`);
     else if (host && !PORTKEY_TRUSTED_HOSTS.has(host))
       w.add(`providers.${p.name}.baseUrl`, `${TARGET} refuses custom_host ${p.baseUrl} (a private-network address) unless its TRUSTED_CUSTOM_HOSTS environment variable lists "${host}"; until then every request to provider ${p.name} fails with 400 "Invalid custom host". The default trust list is localhost, 127.0.0.1, ::1 and host.docker.internal`);

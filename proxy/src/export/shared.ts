@@ -10,6 +10,7 @@ import { DEFAULT_POLICY, resolveProviders, TIERS } from '../policy/schema';
 import { isAzureProvider } from '../providers/azure';
 import { isAzureHost } from '../providers/protocol';
 import { globsOverlap } from './globOverlap';
+import { sha256 } from '../cache/canonical';
 import { byCodePoint } from './stable';
 import type { ExportWarning } from './types';
 
@@ -28,6 +29,18 @@ export class Warnings {
   all(): ExportWarning[] {
     return [...this.list];
   }
+}
+
+/**
+ * `prefix + name` when the name has no character `unsafe` matches (a global regex) and `keep` accepts the
+ * result, so ids earlier exports wrote stay; otherwise the name spelled in the safe characters (accents
+ * dropped, any other run a `-`) plus 8 hex digits of its SHA-256, so "a/b" and "a b" stay two ids and an
+ * id does not move when other names are added or the policy is reordered.
+ */
+export function spelledIn(prefix: string, name: string, unsafe: RegExp, keep: (id: string) => boolean = () => true): string {
+  if (name.replace(unsafe, '') === name && keep(prefix + name)) return prefix + name;
+  const slug = name.normalize('NFKD').replace(/\p{M}/gu, '').replace(unsafe, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 48);
+  return `${prefix}${slug ? `${slug}-` : ''}${sha256(name).slice(0, 8)}`;
 }
 
 /** Resolved providers sorted by name (the built-in openai and anthropic are always present). */

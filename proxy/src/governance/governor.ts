@@ -269,7 +269,9 @@ export class Governor extends EventEmitter<GovernorEvents> {
     if (!budget) return undefined;
     const now = this.now();
     const events: BudgetEvent[] = [];
-    const result = this.blockForBudget(this.checkBudget(budget, now, 0, 0), now, events, { byInFlight: false });
+    // In admit's transaction kind: reading the window may seed it from the ledger (windowSpend), and
+    // outside one another proxy could write that row between the read and the insert (a 500, not a 429).
+    const result = this.db.transaction(() => this.blockForBudget(this.checkBudget(budget, now, 0, 0), now, events, { byInFlight: false })).immediate();
     this.emitAll(events);
     return result;
   }
@@ -470,16 +472,17 @@ export class Governor extends EventEmitter<GovernorEvents> {
    * ledger holds for its scope since `start`, not from $0; reservations made under the old period
    * settle into the old window (reservation_budgets), so nothing is counted twice. A new day of a
    * daily budget starts from $0: a batch's results recorded in it belong to its reservation's window.
+   * status() reads it unwritten (`seed` false): the new period showed $0 until the scope's next call.
    */
-  private windowSpend(budget: BudgetPolicy, start: number, now: number): SpendRow {
+  private windowSpend(budget: BudgetPolicy, start: number, now: number, seed = true): SpendRow {
     const s = this.stmts;
     const row = s.getSpend.get(budget.name, budget.period, start) as SpendRow | undefined;
     if (row) return row;
     const counted = s.periodsCounted.get(budget.period, budget.name) as { same: number; any: number };
-    const seed = counted.any && !counted.same ? ledgerSpend(this.db, budget.scope, start, now) : undefined;
-    if (!seed || (seed.nano === 0 && seed.tokens === 0)) return EMPTY_ROW;
-    s.seedSpend.run(budget.name, budget.period, start, seed.nano, seed.tokens);
-    return { spent_nano: seed.nano, spent_tokens: seed.tokens, reserved_nano: 0, reserved_tokens: 0 };
+    const fromLedger = counted.any && !counted.same ? ledgerSpend(this.db, budget.scope, start, now) : undefined;
+    if (!fromLedger || (fromLedger.nano === 0 && fromLedger.tokens === 0)) return EMPTY_ROW;
+    if (seed) s.seedSpend.run(budget.name, budget.period, start, fromLedger.nano, fromLedger.tokens);
+    return { spent_nano: fromLedger.nano, spent_tokens: fromLedger.tokens, reserved_nano: 0, reserved_tokens: 0 };
   }
 
   private blockForBudget(c: BudgetCheck, now: number, events: BudgetEvent[], refusal: { byInFlight: boolean }, extra?: string): AdmitResult {
@@ -813,7 +816,8 @@ export class Governor extends EventEmitter<GovernorEvents> {
 
   /** Every policy budget with spend, reservations, level and forecast for its current period. */
   status(): BudgetStatus[] {
-    return budgetStatus(this.stmts, this.getPolicy(), this.now());
+    const now = this.now();
+    return budgetStatus(this.stmts, this.getPolicy(), now, (b, start) => this.windowSpend(b, start, now, false));
   }
 
   /** Requests and tokens in each rate limit's current 60-second window. */

@@ -7,7 +7,7 @@ import { forecastSpend } from './forecast';
 import { fromNano } from './migrate';
 import { periodBounds, previousPeriod } from './periods';
 import { describeScope } from './scope';
-import { type GovernanceStatements, type SpendRow, spendOf, windowTotals } from './store';
+import { type GovernanceStatements, type SpendRow, windowTotals } from './store';
 import type { BudgetStatus, RateLimitStatus } from './types';
 
 /** RPM/TPM use a sliding 60-second window at one-second resolution. */
@@ -27,10 +27,11 @@ export function usedFraction(b: BudgetPolicy, row: SpendRow): number {
   return budgetFraction(b, fromNano(row.spent_nano + row.reserved_nano), row.spent_tokens + row.reserved_tokens);
 }
 
-export function budgetStatus(s: GovernanceStatements, policy: Policy, now: number): BudgetStatus[] {
+/** Each budget's current period; `windowRow` is its spend there as admission counts it (Governor.windowSpend). */
+export function budgetStatus(s: GovernanceStatements, policy: Policy, now: number, windowRow: (b: BudgetPolicy, start: number) => SpendRow): BudgetStatus[] {
   return policy.budgets.map((b) => {
     const { start, end } = periodBounds(b.period, now);
-    const row = spendOf(s, b.name, b.period, start);
+    const row = windowRow(b, start);
     const before = previousPeriod(b.period, now);
     const prev = s.getSpend.get(b.name, b.period, before.start) as SpendRow | undefined;
     const history = prev ? { previousLength: before.end - before.start } : {};

@@ -7,7 +7,7 @@
 import { IncomingMessage, ServerResponse, createServer, type IncomingHttpHeaders, type OutgoingHttpHeader, type OutgoingHttpHeaders, type Server } from 'node:http';
 import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
 import type { Readable, Transform } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import * as zlib from 'node:zlib';
 
 export class Req extends IncomingMessage {
   /** Always set on a server request. */
@@ -424,10 +424,12 @@ export function serve(handler: (req: Req, res: Res) => void): HttpServer {
   return server;
 }
 
+/** zstd's decoder, where the running Node has one (22.15 and 23.8 on; Node 20 has none). */
+const zstd = (zlib as { createZstdDecompress?: () => Transform }).createZstdDecompress;
 /** The codings undone here, in request bodies and upstream answers (RFC 9110 §8.4.1; "x-gzip" is gzip, §8.4.1.3). */
-export const DECODERS: Readonly<Record<string, () => Transform>> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
-/** What a 415 for a content coding offers instead (its Accept-Encoding). */
-export const ACCEPTED_CODINGS = 'gzip, deflate, br';
+export const DECODERS: Readonly<Record<string, () => Transform>> = { gzip: zlib.createGunzip, 'x-gzip': zlib.createGunzip, deflate: zlib.createInflate, br: zlib.createBrotliDecompress, ...(zstd ? { zstd } : {}) };
+/** What a 415 for a content coding offers instead (its Accept-Encoding), and what an undecodable answer names. */
+export const ACCEPTED_CODINGS = Object.keys(DECODERS).filter((c) => c !== 'x-gzip').join(', ');
 /**
  * More stacked codings than a client or server applies (one, rarely two). Each is a decoder with
  * its own native buffers: 16 KiB of `br,br,…` would have asked for thousands of them for one body.

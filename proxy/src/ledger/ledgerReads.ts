@@ -107,53 +107,60 @@ export function callFilterSql(f: CallFilter): { sql: string; params: unknown[] }
 }
 
 
-/** The totals, groups (`by`) and time series (`bucketMs`) of the calls in [from, to) matching a filter. */
+/**
+ * The totals, groups (`by`) and time series (`bucketMs`) of the calls in [from, to) matching a filter,
+ * read in one transaction: one snapshot of a ledger another connection (the proxy, beside a report or
+ * the read worker) writes meanwhile, or the groups counted calls the totals had not (a report's rows
+ * added up to 48,940 calls under a total of 48,809).
+ */
 export function summarise(db: Db, opts: SummaryOptions): Summary {
-  const from = opts.from ?? 0;
-  const to = opts.to ?? Date.now() + 1;
-  const w = callFilterSql({ ...(opts.filter ?? {}), from, to });
-  const agg = `COUNT(*) AS calls, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(saved_usd),0) AS savedUsd,
-    COALESCE(SUM(input_tokens),0) AS inputTokens, COALESCE(SUM(output_tokens),0) AS outputTokens,
-    COALESCE(SUM(CASE WHEN cache IN ('exact','semantic') THEN 1 ELSE 0 END),0) AS hits`;
-  // One statement, so the newest id and the totals are one snapshot.
-  const { lastId, ...sums } = db.prepare(`SELECT ${agg}, (SELECT COALESCE(MAX(id), 0) FROM calls) AS lastId FROM calls ${w.sql}`).get(...w.params) as Omit<SummaryBucket, 'key'> & { lastId: number };
-  const totals = { key: 'total', ...sums };
-  let by: SummaryBucket[] = [];
-  if (opts.by) {
-    const col = GROUP_COLUMNS[opts.by];
-    // Past MAX_GROUPS groups (10,000 users), the smallest are summed into one last "N others"
-    // bucket (the dashboard's own name for folded rows) instead of being left out: the groups
-    // then add up to the totals, as a per-user or per-team report is read.
-    const sums = 'SUM(calls) AS calls, SUM(costUsd) AS costUsd, SUM(savedUsd) AS savedUsd, SUM(inputTokens) AS inputTokens, SUM(outputTokens) AS outputTokens, SUM(hits) AS hits';
-    // Tags group whatever their case, as budget scopes match (`Search` and `search` are one team's
-    // budget, so one row), under the spelling of the first call: with MIN(id) its only min/max
-    // aggregate, SQLite takes a bare column from the row holding the minimum.
-    const group = opts.by === 'team' || opts.by === 'user' || opts.by === 'feature' ? foldedSql(col) : col;
-    by = db
-      .prepare(
-        `WITH g AS (SELECT COALESCE(${col}, '${UNTAGGED}') AS key, MIN(id), ${agg} FROM calls ${w.sql} GROUP BY ${group}),
-         r AS (SELECT *, ROW_NUMBER() OVER (ORDER BY costUsd DESC, calls DESC, key) AS rn, COUNT(*) OVER () AS n FROM g)
-         SELECT CASE WHEN n > ${MAX_GROUPS} AND rn >= ${MAX_GROUPS} THEN (n - ${MAX_GROUPS} + 1) || ' others' ELSE key END AS key, ${sums}
-         FROM r GROUP BY CASE WHEN n > ${MAX_GROUPS} AND rn >= ${MAX_GROUPS} THEN 0 ELSE rn END ORDER BY MIN(rn)`,
-      )
-      .all(...w.params) as SummaryBucket[];
-  }
-  const summary: Summary = { from, to, totals, lastId, by };
-  if (opts.bucketMs && opts.bucketMs > 0) {
-    // At most MAX_SERIES points, whatever bucket the client asks for (bucketMs=1 over a year would be billions).
-    const oldest = (db.prepare('SELECT MIN(ts) AS t FROM calls').get() as { t: number | null }).t ?? from;
-    const span = Math.max(1, Math.min(to, Date.now() + 1) - Math.max(from, oldest));
-    const b = Math.max(Math.floor(opts.bucketMs), Math.ceil(span / (MAX_SERIES - 1)));
-    // Buckets start at the client's local midnight/hours: shifted into local time, floored, shifted back.
-    const off = Math.trunc(opts.bucketOffsetMs ?? 0);
-    summary.series = db
-      .prepare(
-        `SELECT ((ts + ${off}) / ${b}) * ${b} - ${off} AS t, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(saved_usd),0) AS savedUsd, COUNT(*) AS calls,
-         COALESCE(SUM(CASE WHEN cache IN ('exact','semantic') THEN 1 ELSE 0 END),0) AS hits FROM calls ${w.sql} GROUP BY 1 ORDER BY 1`,
-      )
-      .all(...w.params) as NonNullable<Summary['series']>;
-  }
-  return summary;
+  return db.transaction((): Summary => {
+    const from = opts.from ?? 0;
+    const to = opts.to ?? Date.now() + 1;
+    const w = callFilterSql({ ...(opts.filter ?? {}), from, to });
+    const agg = `COUNT(*) AS calls, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(saved_usd),0) AS savedUsd,
+      COALESCE(SUM(input_tokens),0) AS inputTokens, COALESCE(SUM(output_tokens),0) AS outputTokens,
+      COALESCE(SUM(CASE WHEN cache IN ('exact','semantic') THEN 1 ELSE 0 END),0) AS hits`;
+    // One statement, so the newest id and the totals are one snapshot.
+    const { lastId, ...sums } = db.prepare(`SELECT ${agg}, (SELECT COALESCE(MAX(id), 0) FROM calls) AS lastId FROM calls ${w.sql}`).get(...w.params) as Omit<SummaryBucket, 'key'> & { lastId: number };
+    const totals = { key: 'total', ...sums };
+    let by: SummaryBucket[] = [];
+    if (opts.by) {
+      const col = GROUP_COLUMNS[opts.by];
+      // Past MAX_GROUPS groups (10,000 users), the smallest are summed into one last "N others"
+      // bucket (the dashboard's own name for folded rows) instead of being left out: the groups
+      // then add up to the totals, as a per-user or per-team report is read.
+      const sums = 'SUM(calls) AS calls, SUM(costUsd) AS costUsd, SUM(savedUsd) AS savedUsd, SUM(inputTokens) AS inputTokens, SUM(outputTokens) AS outputTokens, SUM(hits) AS hits';
+      // Tags group whatever their case, as budget scopes match (`Search` and `search` are one team's
+      // budget, so one row), under the spelling of the first call: with MIN(id) its only min/max
+      // aggregate, SQLite takes a bare column from the row holding the minimum.
+      const group = opts.by === 'team' || opts.by === 'user' || opts.by === 'feature' ? foldedSql(col) : col;
+      by = db
+        .prepare(
+          `WITH g AS (SELECT COALESCE(${col}, '${UNTAGGED}') AS key, MIN(id), ${agg} FROM calls ${w.sql} GROUP BY ${group}),
+           r AS (SELECT *, ROW_NUMBER() OVER (ORDER BY costUsd DESC, calls DESC, key) AS rn, COUNT(*) OVER () AS n FROM g)
+           SELECT CASE WHEN n > ${MAX_GROUPS} AND rn >= ${MAX_GROUPS} THEN (n - ${MAX_GROUPS} + 1) || ' others' ELSE key END AS key, ${sums}
+           FROM r GROUP BY CASE WHEN n > ${MAX_GROUPS} AND rn >= ${MAX_GROUPS} THEN 0 ELSE rn END ORDER BY MIN(rn)`,
+        )
+        .all(...w.params) as SummaryBucket[];
+    }
+    const summary: Summary = { from, to, totals, lastId, by };
+    if (opts.bucketMs && opts.bucketMs > 0) {
+      // At most MAX_SERIES points, whatever bucket the client asks for (bucketMs=1 over a year would be billions).
+      const oldest = (db.prepare('SELECT MIN(ts) AS t FROM calls').get() as { t: number | null }).t ?? from;
+      const span = Math.max(1, Math.min(to, Date.now() + 1) - Math.max(from, oldest));
+      const b = Math.max(Math.floor(opts.bucketMs), Math.ceil(span / (MAX_SERIES - 1)));
+      // Buckets start at the client's local midnight/hours: shifted into local time, floored, shifted back.
+      const off = Math.trunc(opts.bucketOffsetMs ?? 0);
+      summary.series = db
+        .prepare(
+          `SELECT ((ts + ${off}) / ${b}) * ${b} - ${off} AS t, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(saved_usd),0) AS savedUsd, COUNT(*) AS calls,
+           COALESCE(SUM(CASE WHEN cache IN ('exact','semantic') THEN 1 ELSE 0 END),0) AS hits FROM calls ${w.sql} GROUP BY 1 ORDER BY 1`,
+        )
+        .all(...w.params) as NonNullable<Summary['series']>;
+    }
+    return summary;
+  })();
 }
 
 export interface PageOptions {
@@ -165,11 +172,14 @@ export interface PageOptions {
 
 /** One page of rows, newest first: up to `limit` (1–1,000) plus one when there are more; `total` matches the filter. */
 export function pageRows(db: Db, filter: CallFilter, limit = 100, before?: number): { rows: CallRow[]; total: number; limit: number } {
-  const lim = Math.max(1, Math.min(1000, Math.floor(limit)));
-  const w = callFilterSql(filter);
-  const total = (db.prepare(`SELECT COUNT(*) AS n FROM calls ${w.sql}`).get(...w.params) as { n: number }).n;
-  const beforeSql = before !== undefined ? `${w.sql ? `${w.sql} AND` : 'WHERE'} id < ?` : w.sql;
-  const params = before !== undefined ? [...w.params, before] : w.params;
-  const rows = db.prepare(`SELECT * FROM calls ${beforeSql} ORDER BY id DESC LIMIT ?`).all(...params, lim + 1) as CallRow[];
-  return { rows, total, limit: lim };
+  // One transaction: `total` counts the snapshot the rows come from.
+  return db.transaction(() => {
+    const lim = Math.max(1, Math.min(1000, Math.floor(limit)));
+    const w = callFilterSql(filter);
+    const total = (db.prepare(`SELECT COUNT(*) AS n FROM calls ${w.sql}`).get(...w.params) as { n: number }).n;
+    const beforeSql = before !== undefined ? `${w.sql ? `${w.sql} AND` : 'WHERE'} id < ?` : w.sql;
+    const params = before !== undefined ? [...w.params, before] : w.params;
+    const rows = db.prepare(`SELECT * FROM calls ${beforeSql} ORDER BY id DESC LIMIT ?`).all(...params, lim + 1) as CallRow[];
+    return { rows, total, limit: lim };
+  })();
 }

@@ -2,12 +2,13 @@
  * One case-folding rule for team, user and feature tags, wherever they are compared: budget scopes
  * (governance/scope.ts), reports and filters (ledgerReads.ts), and a budget's window seeded from the
  * ledger (governance/ledgerSeed.ts). JavaScript's toLowerCase: letters of every script, `ß` kept
- * (`STRASSE` and `straße` stay two tags). SQLite's lower() and NOCASE fold ASCII only, so a report
+ * (`STRASSE` and `straße` stay two tags); composed first (NFC), since `é` arrives as one code point
+ * or as `e` and a combining accent (macOS file names, some keyboards) and was two tags. SQLite's lower() and NOCASE fold ASCII only, so a report
  * showed `Équipe` and `équipe` as two rows of the one budget that counts both.
  */
 import type { Db } from '../db/sqlite';
 
-export const foldTag = (tag: string): string => tag.toLowerCase();
+export const foldTag = (tag: string): string => tag.normalize('NFC').toLowerCase();
 
 /**
  * A column's tag folded in SQL, as foldTag folds it. ASCII-only text (as many characters as bytes)

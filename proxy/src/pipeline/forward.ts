@@ -15,7 +15,8 @@ import { isFlexRefusal, switchToDefaultTier } from '../batch/flex';
 import { type Dispatcher, errors as undiciErrors, request } from 'undici';
 import { fallbackTargets, fallbacksWithinPrice, requestedRetryAfter, retryDecision, type UpstreamHeaders } from '../governance/retry';
 import { authHeaderValue, errorTypeOf, PROTOCOLS } from '../providers/protocol';
-import { obj, upstreamText, type Json } from '../providers/types';
+import { nestsDeeperThan, obj, upstreamText, type Json } from '../providers/types';
+import { MAX_DEPTH } from '../cache/storable';
 import { sendOnLiveConnection } from '../http/staleConnection';
 import { formOf, formToSend } from './multipart';
 import { switchProvider } from './providerSwitch';
@@ -479,19 +480,18 @@ async function relayJson(
   // that ignores `stream`): relayed as JSON, an SDK reading events finds none and returns an
   // empty answer. Sent as the stream it would have been, as a cache hit is. Built before the row:
   // an answer that cannot be replayed is not recorded, and cached, as one the client received.
-  let replayed: string | undefined;
-  try {
-    replayed = ctx.stream && ctx.endpoint.replay ? ctx.endpoint.replay(parsed, { includeUsage: ctx.clientWantsUsage }).join('') : undefined;
-  } catch (err) {
-    // Legal JSON nested deeper than JSON.stringify recurses (a RangeError): the SDK cannot have it
-    // as a stream, and relayed as JSON it reads as an empty one. Billed by its usage, not retried.
-    const why = err instanceof RangeError ? 'it nests too deep to be written as events' : String(err);
+  const replay = ctx.stream ? ctx.endpoint.replay : undefined;
+  if (replay && nestsDeeperThan(parsed, MAX_DEPTH)) {
+    // Legal JSON nested deeper than writing events recurses: the SDK cannot have it as a stream,
+    // and relayed as JSON it reads as an empty one. Billed by its usage, not retried. Any other
+    // failure while replaying is Tollgate's own (answerLocalFailure), not blamed on the upstream.
     ctx.status = 502;
     ctx.errorType = 'upstream_unstreamable';
     await recordAnswered(ctx);
-    failCall(ctx, 502, 'upstream_error', `Tollgate: the upstream ignored \`stream: true\` and answered with one JSON body, which Tollgate could not send as a stream (${why}); not retried, as it was billed. Ask without \`stream\` to get it as JSON.`, NO_CLIENT_RETRY, { reason: ctx.errorType });
+    failCall(ctx, 502, 'upstream_error', `Tollgate: the upstream ignored \`stream: true\` and answered with one JSON body, which Tollgate could not send as a stream (it nests more than ${MAX_DEPTH} levels deep); not retried, as it was billed. Ask without \`stream\` to get it as JSON.`, NO_CLIENT_RETRY, { reason: ctx.errorType });
     return;
   }
+  const replayed = replay?.(parsed, { includeUsage: ctx.clientWantsUsage }).join('');
   // Row and cache entry before the last byte leaves: a crash after the client has its answer must
   // not lose the row, and an identical request sent right after must find the entry.
   await recordAnswered(ctx);
@@ -509,7 +509,7 @@ async function relayJson(
 }
 
 /**
- * An answer Tollgate will not decode (more stacked content codings than any server applies): a 502
+ * An answer Tollgate will not decode (a coding this Node lacks, or more than any server stacks): a 502
  * that says so. A success status means the provider generated, and bills, the answer: recorded as
  * an estimate (its input; the output is unread), and the client is asked not to retry.
  */

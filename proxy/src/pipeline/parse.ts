@@ -4,28 +4,12 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { DEPLOYMENT_PARAM } from '../providers/azure';
-import { arr, obj, type Json } from '../providers/types';
+import { arr, nestsDeeperThan, obj, type Json } from '../providers/types';
 import type { Stage } from './context';
 import { failCall } from './errors';
 
 const MAX_DEPTH = 64;
 const MAX_MODEL_CHARS = 256;
-
-/**
- * Whether a value of the parsed body lies deeper than `limit`. Recursive but bounded: it never
- * descends past `limit + 1`, so hostile nesting cannot overflow the stack; no allocation per value
- * (the iterative version built a tuple for each).
- */
-function depthExceeds(v: unknown, limit: number, d = 0): boolean {
-  if (d > limit) return true;
-  if (v === null || typeof v !== 'object') return false;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) if (depthExceeds(v[i], limit, d + 1)) return true;
-    return false;
-  }
-  for (const k in v) if (depthExceeds((v as Record<string, unknown>)[k], limit, d + 1)) return true;
-  return false;
-}
 
 export const parseBody: Stage = async (ctx, next) => {
   if (ctx.endpoint.method === 'GET') {
@@ -46,7 +30,7 @@ export const parseBody: Stage = async (ctx, next) => {
   }
   const body = obj(parsed);
   if (!body) return failCall(ctx, 400, 'invalid_request_error', 'The request body must be a JSON object.');
-  if (depthExceeds(body, MAX_DEPTH)) return failCall(ctx, 400, 'invalid_request_error', `The request body is nested deeper than ${MAX_DEPTH} levels.`);
+  if (nestsDeeperThan(body, MAX_DEPTH)) return failCall(ctx, 400, 'invalid_request_error', `The request body is nested deeper than ${MAX_DEPTH} levels.`);
   ctx.body = body;
   if (ctx.endpoint.azureDeployment) {
     // Azure answers from the deployment in the path, whatever the body's `model` says (the SDK's

@@ -60,6 +60,9 @@ const BaseUrl = z
     if (u.hash) ctx.addIssue({ code: 'custom', message: 'must not contain a #fragment' });
   });
 
+// Node fires a timer set above 2^31 − 1 ms after 1 ms: "never time out" (30 days) timed every wait out at once.
+const Millis = z.number().int().min(0).max(2 ** 31 - 1, 'at most 2147483647 ms (24.8 days): a longer timer fires at once');
+
 /** Headers the proxy or the HTTP layer own, and key headers (keys come from apiKeyEnv, never the file). */
 const RESERVED_HEADERS = new Set([
   'host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect',
@@ -99,8 +102,8 @@ export const ProviderSchema = z
       .array(z.string())
       .default([])
       .describe('Model name globs served by this provider, used to pick it when the request does not say.'),
-    timeoutMs: z.number().int().positive().default(120_000).describe('Time allowed for the first byte of the upstream response.'),
-    idleTimeoutMs: z.number().int().positive().default(120_000).describe('Longest silence allowed inside a response body or stream.'),
+    timeoutMs: Millis.positive().default(120_000).describe('Time allowed for the first byte of the upstream response.'),
+    idleTimeoutMs: Millis.positive().default(120_000).describe('Longest silence allowed inside a response body or stream.'),
     priceAs: z
       .record(z.string().min(1), z.string().min(1))
       .optional()
@@ -125,7 +128,7 @@ export const SemanticCacheSchema = z
       .default('auto')
       .describe('auto: all-MiniLM-L6-v2 (downloaded on first use when allowed, or imported), else the bundled USE-lite model.'),
     allowModelDownload: z.boolean().default(true).describe('Download all-MiniLM-L6-v2 from the Hugging Face hub on first use (checksum-verified).'),
-    embedTimeoutMs: z.number().int().positive().default(250).describe('A lookup that cannot embed within this time is treated as a miss.'),
+    embedTimeoutMs: Millis.positive().default(250).describe('A lookup that cannot embed within this time is treated as a miss.'),
     threshold: z.number().min(0).max(1).optional().describe("Cosine similarity needed for a hit; default: the backend's calibrated value."),
     excludeFeatures: z.array(z.string()).default([]).describe('Feature tags (globs) that only use the exact cache.'),
     judge: z.boolean().default(true).describe("Decide hits with the learned equivalence judge when weights exist for the embedder (else: threshold + lexical guard)."),
@@ -146,7 +149,7 @@ export const SemanticCacheSchema = z
         enabled: z.boolean().default(false).describe('Ask a small model whether an uncertain candidate asks the same thing before serving it.'),
         model: z.string().optional().describe("Model asked; default: the provider's small routing tier, else the request's model."),
         fromProbability: z.number().min(0).max(1).default(0.5).describe('Candidates with P(same) from this up to the serving point are verified.'),
-        timeoutMs: z.number().int().positive().default(1500).describe('Longest wait for the verdict; past it the candidate is a miss.'),
+        timeoutMs: Millis.positive().default(1500).describe('Longest wait for the verdict; past it the candidate is a miss.'),
       })
       .strict()
       .default({ enabled: false, fromProbability: 0.5, timeoutMs: 1500 }),
@@ -242,7 +245,7 @@ export const FlexRuleSchema = z
   .object({
     name: Identifier,
     match: RuleMatchSchema.default({}),
-    timeoutMs: z.number().int().positive().default(900_000).describe('Time allowed for the first byte of a flex answer (flex queues; OpenAI advises 15 minutes).'),
+    timeoutMs: Millis.positive().default(900_000).describe('Time allowed for the first byte of a flex answer (flex queues; OpenAI advises 15 minutes).'),
   })
   .strict();
 
@@ -282,8 +285,8 @@ export const RoutingSchema = z
 export const RetrySchema = z
   .object({
     attempts: z.number().int().min(0).max(10).default(2).describe('Retries after the first attempt.'),
-    backoffMs: z.number().int().nonnegative().default(250),
-    maxBackoffMs: z.number().int().positive().default(8_000),
+    backoffMs: Millis.default(250),
+    maxBackoffMs: Millis.positive().default(8_000),
     retryOn: z.array(z.union([z.number().int().min(400).max(599), z.enum(['connect', 'timeout'])])).default([429, 500, 502, 503, 504, 'connect', 'timeout']),
   })
   .strict();
@@ -308,7 +311,9 @@ export const TagsSchema = z
 export const ServerSchema = z
   .object({
     port: z.number().int().min(1).max(65535).default(4141),
-    maxBodyBytes: z.number().int().positive().default(20 * 1024 * 1024),
+    // Held in memory whole: a cloned repository's policy stops at the largest request a provider documents,
+    // OpenAI's 512 MB file upload (Anthropic: Messages 32 MB, Message Batches 256 MB, Files 500 MB).
+    maxBodyBytes: z.number().int().positive().max(512 * 1024 * 1024, 'at most 536870912 (512 MiB, the largest upload a provider takes): a body is held in memory whole').default(20 * 1024 * 1024).describe('Largest request body taken, in bytes (default 20 MiB, at most 512 MiB).'),
     allowedOrigins: z
       .array(z.string().max(200))
       .max(50)
@@ -429,9 +434,11 @@ function globMatchesAFingerprint(glob: string): boolean {
   if (globMatch(glob, 'tg_anonymous')) return true;
   // The lengths of hex-fingerprint prefixes the glob read so far can match, ascending.
   let ends = [0];
-  for (const c of glob) {
+  // A run of `*` is one `*`, and no prefix left is a miss: a 1 MB `****…x` took 12 s, the proxy's reload too.
+  for (const c of glob.replace(/\*+/g, '*')) {
     const from = ends[0];
-    if (c === '*') ends = from === undefined ? [] : Array.from({ length: HEX_POSITIONS.length + 1 - from }, (_, k) => from + k);
+    if (from === undefined) return false;
+    if (c === '*') ends = Array.from({ length: HEX_POSITIONS.length + 1 - from }, (_, k) => from + k);
     else ends = ends.filter((j) => (c === '?' ? j < HEX_POSITIONS.length : HEX_POSITIONS[j]?.includes(c))).map((j) => j + 1);
   }
   return ends.includes(HEX_POSITIONS.length);

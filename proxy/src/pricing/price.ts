@@ -15,13 +15,16 @@ export { fineTuneBase };
 /**
  * Rates genai-prices (0.1.8) leaves out that the provider publishes as another listed model's, so
  * they are taken from that model's entry, not written here: Anthropic's long-context table has one
- * row for "Sonnet 4.5 / 4" ($6/$22.50 past 200k input tokens, where Sonnet 4 was billed $3/$15), and
+ * row for "Sonnet 4.5 / 4" ($6/$22.50 past 200k input tokens, where Sonnet 4 was billed $3/$15), as
+ * have OpenRouter and Vertex AI, which resell both (Bedrock's list has no tier for 4.5 either), and
  * OpenAI bills the audio-preview models' audio tokens as their realtime-preview siblings' ($40/$80,
  * $10/$20 per million, where they were billed as text). A rate is taken only where the entry has
  * none or the same rate without its tiers, so a price list that has it keeps its own.
  */
 for (const [providerId, model, from, keys] of [
   ['anthropic', 'claude-sonnet-4-0', 'claude-sonnet-4-5', /_mtok$/],
+  ['openrouter', 'anthropic/claude-sonnet-4', 'anthropic/claude-sonnet-4.5', /_mtok$/],
+  ['google', 'claude-4-sonnet', 'claude-sonnet-4-5', /_mtok$/],
   ['openai', 'gpt-4o-audio-preview', 'gpt-4o-realtime-preview', /^(?:input|output)_audio_mtok$/],
   ['openai', 'gpt-4o-mini-audio-preview', 'gpt-4o-mini-realtime-preview', /^(?:input|output)_audio_mtok$/],
 ] as const) {

@@ -174,6 +174,21 @@ export const num = (v: unknown): number => (typeof v === 'number' && Number.isFi
 export const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
+/**
+ * Whether `v` nests arrays and objects more than `limit` levels deep (`v` is level 1), requests and answers alike.
+ * Bounded recursion (never past `limit + 1` levels: hostile nesting cannot overflow the stack), nothing allocated per value.
+ */
+export function nestsDeeperThan(v: unknown, limit: number): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (limit <= 0) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (nestsDeeperThan(v[i], limit - 1)) return true;
+    return false;
+  }
+  for (const k in v) if (nestsDeeperThan((v as Json)[k], limit - 1)) return true;
+  return false;
+}
+
 const UTF8 = new TextDecoder();
 /**
  * An upstream body as text, decoded as fetch's `json()` decodes it (every SDK reads answers so): a

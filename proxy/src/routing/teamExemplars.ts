@@ -7,7 +7,7 @@
  * (the latest label wins). No HTTP, no vscode: plain files.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TIERS, type Tier } from '../policy/schema';
 
@@ -97,13 +97,14 @@ export function formatExemplars(exemplars: Array<Omit<TeamExemplar, 'line'>>): s
 export const MAX_EXEMPLAR_BYTES = 8 << 20;
 
 /**
- * The file may come from a repository the user just cloned: only a regular file (through a symlink
- * too) under MAX_EXEMPLAR_BYTES is read. A link to /dev/zero was read until memory ran out.
+ * The file may come from a repository the user just cloned: only a regular file (no link: one to a
+ * file of the user's had its lines copied into the repository's by the next label) under
+ * MAX_EXEMPLAR_BYTES is read. A link to /dev/zero was read until memory ran out.
  */
 export function readExemplarFile(path: string): ExemplarFile {
-  if (!existsSync(path)) return { exemplars: [], problems: [] };
-  const st = statSync(path);
-  if (!st.isFile()) return { exemplars: [], problems: [`${path} is not a regular file; not read`], unread: true };
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (!st) return { exemplars: [], problems: [] };
+  if (!st.isFile()) return { exemplars: [], problems: [`${path} is ${st.isSymbolicLink() ? 'a link (a cloned repository can point one at any file of yours)' : 'not a regular file'}; not read`], unread: true };
   if (st.size > MAX_EXEMPLAR_BYTES) return { exemplars: [], problems: [`${path} is ${st.size} bytes; the limit is ${MAX_EXEMPLAR_BYTES}; not read`], unread: true };
   return parseExemplars(readFileSync(path, 'utf8'));
 }

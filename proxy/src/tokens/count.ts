@@ -7,6 +7,7 @@
 import { countTokens } from './bpe';
 import { chatOverheadFor, messageText, type ChatMessageLike } from './chat';
 import { encodingForModel, getEncoder } from './encoding';
+import { splitsDigits } from './models';
 
 export { chatOverheadFor, messageText, type ChatMessageLike, type ChatOverhead } from './chat';
 
@@ -17,9 +18,16 @@ export interface TokenCount {
   encoding: string;
 }
 
+/** Tokens a model whose tokenizer writes each digit alone (models.ts splitsDigits) counts beyond o200k, which joins up to three. */
+export function digitTokens(text: string, model: string): number {
+  let n = 0;
+  if (splitsDigits(model)) for (const [digits] of text.matchAll(/[0-9]{2,}/g)) n += digits.length - Math.ceil(digits.length / 3);
+  return n;
+}
+
 export function countTextTokens(text: string, model: string): TokenCount {
   const choice = encodingForModel(model);
-  const tokens = countTokens(getEncoder(choice.encoding), text);
+  const tokens = countTokens(getEncoder(choice.encoding), text) + digitTokens(text, model);
   return { tokens, exact: choice.exact, encoding: choice.encoding };
 }
 
@@ -28,7 +36,7 @@ export function countMessageTokens(message: ChatMessageLike, model: string): num
   const { encoding } = encodingForModel(model);
   const enc = getEncoder(encoding);
   const overhead = chatOverheadFor(model);
-  const count = (s: string) => countTokens(enc, s);
+  const count = (s: string) => countTokens(enc, s) + digitTokens(s, model);
   let n = overhead.perMessage + count(message.role) + count(messageText(message.content));
   if (message.name !== undefined) n += count(message.name) + overhead.perName;
   return n;

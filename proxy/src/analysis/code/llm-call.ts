@@ -546,7 +546,7 @@ export interface FrameworkCall {
 /**
  * Frameworks whose requests carry no output limit unless the code sets one (checked against each
  * one's docs and defaults), and those whose own default a row records (`defaultLimit`). Not here: others
- * that always send one — LlamaIndex's Anthropic (512), LlamaIndex.TS's Anthropic — and classes whose limit is set
+ * that always send one — LlamaIndex.TS's Anthropic — and classes whose limit is set
  * somewhere else entirely (CrewAI's `Agent(llm="gpt-4o")`, an agent defined in one file and run in another).
  */
 export const FRAMEWORK_CALLS: Record<'typescript' | 'python', readonly FrameworkCall[]> = {
@@ -620,6 +620,9 @@ export const FRAMEWORK_CALLS: Record<'typescript' | 'python', readonly Framework
       modelKeys: ['model'],
       defaultLimit: () => 512,
     },
+    // LlamaIndex's Anthropic sends max_tokens 512 when none is given (DEFAULT_ANTHROPIC_MAX_TOKENS in
+    // llama_index/llms/anthropic/base.py): bounded, a lens with that worst case and no finding.
+    { framework: 'llamaindex', module: /^llama_index\.llms\.anthropic(\.|$)/, names: new Set(['Anthropic']), kind: 'configures', key: 'max_tokens', modelKeys: ['model'], defaultLimit: () => 512 },
     // Haystack's AmazonBedrockGenerator (InvokeModel) maps `max_length` to each family's body key, which
     // may also be given as a keyword (`max_tokens=…`) or per run in `generation_kwargs` (adapters.py).
     // Without one, Claude's body has no max_tokens and Bedrock rejects it; Titan and Llama stop at 512,

@@ -34,12 +34,18 @@ function negated(text: string, at: number): boolean {
 }
 
 /**
- * A count of the reply's own units (or a bare count closing the clause) caps it: "List all the files,
- * no more than ten.", "as detailed as possible in at most 200 words", "(max 5)". A count of something
- * else is a filter, not a cap: "list all products that cost at most 10 dollars" still asks for all.
+ * A count of the reply's own units caps it, written before the noun or after it, or a bare count
+ * that is a clause of its own: "List all the files, no more than ten.", "as detailed as possible in
+ * at most 200 words", "5 bullet points max", "two sentences or fewer", "(3 max)", "no longer than a
+ * tweet". A count of something else is a filter, not a cap: "list all products that cost at most 10
+ * dollars" and "users aged 30 or fewer" still ask for all.
  */
-const CAP =
-  /\b(?:at most|no more than|not more than|up to|a maximum of|max(?:imum)?:?|fewer than|less than|limit(?:ed)? to|capped at)\s+(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a few|a hundred)(?:\s+(?:\w+\s+)?(?:words?|sentences?|lines?|paragraphs?|bullets?|bullet points?|items?|entries|points?|tokens?|characters?|results?|examples?)\b|\s*[.!?;)\n])/i;
+const COUNT = String.raw`(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|fifty|a few|a hundred)`;
+const UNIT = String.raw`(?:\w+\s+)?(?:words?|sentences?|lines?|paragraphs?|bullets?|bullet points?|items?|entries|points?|tokens?|characters?|results?|examples?|findings?|pages?|tweets?)\b`;
+const BEFORE = String.raw`(?:at most|no more than|not more than|up to|a maximum of|max(?:imum)?:?|fewer than|less than|(?:a )?limit(?:ed)? (?:to|of)|keep it to|capped at)\s+${COUNT}`;
+const AFTER = String.raw`(?:at (?:the )?most|max(?:imum)?|or (?:fewer|less)|tops)\b`;
+const LENGTH = String.raw`(?:(?:no|not) longer than|shorter than|under|within)\s+(?:an?|${COUNT})\s+${UNIT}`;
+const CAP = new RegExp(String.raw`\b${BEFORE}(?:\s+${UNIT}|\s*[.!?;)\n])|\b${COUNT}\s+${UNIT}\s*,?\s*${AFTER}|(?:^|[,;:(–—-])\s*${COUNT}\s+${AFTER}\s*[.!?;)\n]|\b${LENGTH}`, 'i');
 
 /** Whether the sentence around [at, end) caps the reply with a count (`CAP`). */
 function capped(text: string, at: number, end: number): boolean {
@@ -57,7 +63,8 @@ export function unboundedOutputFindings(ctx: PromptRuleContext): RuleFinding[] {
   for (const s of ctx.doc.sections) {
     const fences = codeRanges(s.text, ctx.doc.markdown);
     for (const m of s.text.matchAll(UNBOUNDED)) {
-      if (inFence(fences, m.index) || negated(s.text, m.index) || capped(s.text, m.index, m.index + m[0].length)) continue;
+      // A quoted request ("List all applications you have access to" as a startup query) is what someone else asks.
+      if (inFence(fences, m.index) || negated(s.text, m.index) || capped(s.text, m.index, m.index + m[0].length) || quoted(lineAround(s.text, m.index, m[0].length))) continue;
       out.push({
         ruleId: 'unbounded-output',
         message: `"${m[0]}" asks for unbounded output and nothing caps it: ${worstCase(ctx.model)}. Ask for a bounded amount (e.g. "the 10 most important") or set an output limit.`,
@@ -73,11 +80,19 @@ export function unboundedOutputFindings(ctx: PromptRuleContext): RuleFinding[] {
 const POLITE =
   /(?:\b(?:please|kindly)\b,?\s*|\bthank(?:s| you)(?: (?:so|very) much)?(?: in advance)?(?: for [^.!?\n]{0,60})?[.!]?|\bI would (?:really )?appreciate (?:it )?if you (?:could|would)\s*|\bwould you (?:be so kind as to|mind)\s*|\bif you don'?t mind,?\s*)/gi;
 
+/** The line holding text[at, at + length), and its text before and after that span. */
+function lineAround(text: string, at: number, length: number): { line: string; before: string; after: string } {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const nl = text.indexOf('\n', at);
+  const line = text.slice(lineStart, nl < 0 ? text.length : nl);
+  return { line, before: line.slice(0, at - lineStart), after: line.slice(at - lineStart + length) };
+}
+
 /**
  * Text between double quotes on its line quotes someone (`When the user writes "please fix this"`):
  * its "please" is what is quoted, not the prompt being polite.
  */
-function quoted(before: string, after: string): boolean {
+function quoted({ before, after }: { before: string; after: string }): boolean {
   const straight = (before.match(/"/g)?.length ?? 0) % 2 === 1 && after.includes('"');
   return straight || (before.lastIndexOf('“') > before.lastIndexOf('”') && after.includes('”'));
 }
@@ -88,13 +103,9 @@ export function politenessFindings(ctx: PromptRuleContext): RuleFinding[] {
     const fences = codeRanges(s.text, ctx.doc.markdown);
     for (const m of s.text.matchAll(POLITE)) {
       if (inFence(fences, m.index)) continue;
-      const lineStart = s.text.lastIndexOf('\n', m.index - 1) + 1;
-      const nl = s.text.indexOf('\n', m.index);
-      const lineEnd = nl < 0 ? s.text.length : nl;
-      const line = s.text.slice(lineStart, lineEnd);
-      const before = line.slice(0, m.index - lineStart);
-      let after = line.slice(m.index - lineStart + m[0].length);
-      if (quoted(before, after)) continue;
+      const { line, before, after: rest } = lineAround(s.text, m.index, m[0].length);
+      let after = rest;
+      if (quoted({ before, after })) continue;
       // Dropping a sentence-initial "Please" leaves the next word to be capitalised.
       if (/(^|[.!?]\s*)$/.test(before)) after = after.charAt(0).toUpperCase() + after.slice(1);
       const without = before + after;

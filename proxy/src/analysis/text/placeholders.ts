@@ -3,6 +3,8 @@
  * `${name}` / `${input:name}` (VS Code prompt files, JS templates) and `{name}` (Python format
  * strings, LangChain templates). Their content is unknown, so they are counted, not tokenised as data.
  */
+import { inFence } from './fences';
+
 const PLACEHOLDER = /\{\{\s*[^{}]+?\s*\}\}|\$\{[^{}]+\}|\{[A-Za-z_][A-Za-z0-9_.]*\}/g;
 
 export interface PlaceholderMatch {
@@ -11,8 +13,13 @@ export interface PlaceholderMatch {
   text: string;
 }
 
+/**
+ * A Jinja/Nunjucks/Liquid `{% raw %}` block sends its body as written: a `{{ name }}` shown there is text,
+ * not a variable (read as one, it was priced as unknown content and reported as cache-hostile).
+ */
+const RAW_BLOCK = /\{%-?\s*raw\s*-?%\}[\s\S]*?(?:\{%-?\s*endraw\s*-?%\}|$)/g;
+
 export function findPlaceholders(text: string): PlaceholderMatch[] {
-  const out: PlaceholderMatch[] = [];
-  for (const m of text.matchAll(PLACEHOLDER)) out.push({ start: m.index, end: m.index + m[0].length, text: m[0] });
-  return out;
+  const raw = text.includes('raw') ? [...text.matchAll(RAW_BLOCK)].map((m): [number, number] => [m.index, m.index + m[0].length]) : [];
+  return [...text.matchAll(PLACEHOLDER)].filter((m) => !inFence(raw, m.index)).map((m) => ({ start: m.index, end: m.index + m[0].length, text: m[0] }));
 }

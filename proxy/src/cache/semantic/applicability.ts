@@ -11,6 +11,7 @@ import useLiteV2 from './judge/weights-use-lite-v2.json';
 import { stem } from './lexical/features';
 import { FUNCTION_WORDS } from './lexical/lexicon';
 import { OTHER_FUNCTION_WORDS } from './lexical/otherLanguages';
+import { OPENAI_EMBEDDING_MODEL } from '../../tokens/models';
 
 /** Code longer than this (characters) is not judged by a sentence embedding. */
 export const LONG_CODE_CHARS = 300;
@@ -46,11 +47,11 @@ function isEnglishVocabulary(word: string): boolean {
  * all-MiniLM-L6-v2, an unknown upstream — is taken to read English only: refusing a language the
  * model does read costs hits, serving one it does not read serves unrelated answers.
  */
-const MULTILINGUAL_MODEL = /text-embedding-3-|text-embedding-ada-002|multilingual|labse|bge-m3/i;
+const MULTILINGUAL_MODEL = /multilingual|labse|bge-m3/i;
 
 /** Whether the embedder reads English only (the one rule for the proxy, the judge's evaluation and the replays). */
 export function readsOnlyEnglish(modelId: string): boolean {
-  return !MULTILINGUAL_MODEL.test(modelId);
+  return !OPENAI_EMBEDDING_MODEL.test(modelId) && !MULTILINGUAL_MODEL.test(modelId);
 }
 
 /** Why the embedder cannot judge `text`'s content (long code, another language), or undefined when it can. */

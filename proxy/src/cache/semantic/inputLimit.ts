@@ -32,6 +32,7 @@ import { dirname, join } from 'node:path';
 import { USE_LITE_MAX_TOKENS } from '../../embedding/backends/use-lite-forward';
 import { encodeLinear, type SentencePieceLike, type TrieNodeLike } from '../../embedding/backends/use-lite-tokenizer';
 import type { EmbedderInfo } from '../../embedding/types';
+import { OPENAI_EMBEDDING_MODEL } from '../../tokens/models';
 import { contentReason, readsOnlyEnglish } from './applicability';
 
 export interface InputLimit {
@@ -56,8 +57,7 @@ export function inputLimitOf(info: Pick<EmbedderInfo, 'backend' | 'modelId'>): I
   const englishOnly = readsOnlyEnglish(info.modelId);
   if (info.backend === 'use-lite') return { maxTokens: USE_LITE_MAX_TOKENS, tokenizer: 'use-lite', specials: 0, englishOnly };
   if (info.backend === 'transformers') return { maxTokens: WORDPIECE_MAX_TOKENS, tokenizer: 'wordpiece', specials: 2, englishOnly };
-  const openai = /\/(text-embedding-3-|text-embedding-ada-002)/.test(info.modelId);
-  return { maxTokens: openai ? OPENAI_EMBEDDING_MAX_TOKENS : UNKNOWN_MAX_TOKENS, tokenizer: 'bytes', specials: 2, englishOnly };
+  return { maxTokens: OPENAI_EMBEDDING_MODEL.test(info.modelId) ? OPENAI_EMBEDDING_MAX_TOKENS : UNKNOWN_MAX_TOKENS, tokenizer: 'bytes', specials: 2, englishOnly };
 }
 
 /**

@@ -55,6 +55,15 @@ function checkN(body: Obj): void {
   if (body.n !== undefined && body.n !== null && body.n !== 1) fail('n > 1 asks for several answers');
 }
 
+/**
+ * Log probabilities are scored on the exact prompt: a stored answer's belong to another prompt's
+ * tokens (chat and legacy `logprobs`, Responses `include: ["message.output_text.logprobs"]`).
+ */
+function checkLogprobs(body: Obj): void {
+  const asked = (body.logprobs ?? false) !== false || (Array.isArray(body.include) && body.include.includes('message.output_text.logprobs'));
+  if (asked) fail('logprobs are computed on the exact prompt');
+}
+
 /** OpenAI-style forcing: "required", or a named function/tool. Anthropic: "any" or a named tool. */
 function checkToolChoice(body: Obj): void {
   const tc = body.tool_choice;
@@ -70,6 +79,7 @@ function requireText(text: string): string {
 
 function chatCompletions(body: Obj): { context: Obj; text: string } {
   checkN(body);
+  checkLogprobs(body);
   checkToolChoice(body);
   if (body.functions !== undefined && body.function_call !== undefined && body.function_call !== 'auto' && body.function_call !== 'none') {
     fail('function_call forces a tool call');
@@ -107,6 +117,7 @@ function anthropicMessages(body: Obj): { context: Obj; text: string } {
 
 function responses(body: Obj): { context: Obj; text: string } {
   checkN(body);
+  checkLogprobs(body);
   checkToolChoice(body);
   const input = body.input;
   if (typeof input === 'string') return { context: { ...body, input: LAST_TURN_PLACEHOLDER }, text: requireText(input) };
@@ -124,11 +135,10 @@ function responses(body: Obj): { context: Obj; text: string } {
 
 function completions(body: Obj): { context: Obj; text: string } {
   checkN(body);
-  // Answers that contain or are computed on the exact prompt text: `echo` returns the prompt
-  // itself, `logprobs` scores tokens conditioned on it (with echo, the prompt's own tokens),
-  // `suffix` asks for text that joins this exact prompt to the suffix.
+  checkLogprobs(body);
+  // Answers that contain the exact prompt text: `echo` returns the prompt itself, `suffix` asks
+  // for text that joins this exact prompt to the suffix.
   if (body.echo !== undefined && body.echo !== null && body.echo !== false) fail('echo returns the prompt itself');
-  if (body.logprobs !== undefined && body.logprobs !== null && body.logprobs !== false) fail('logprobs are computed on the exact prompt');
   if (typeof body.suffix === 'string' && body.suffix !== '') fail('suffix completes the exact prompt');
   let prompt = body.prompt;
   if (Array.isArray(prompt)) {

@@ -124,6 +124,9 @@ export function browserGuard(opts: BrowserGuardOptions): Handler {
         const asked = req.headers['access-control-request-headers'];
         res.setHeader('access-control-allow-headers', typeof asked === 'string' ? asked.slice(0, 1000) : 'content-type, authorization');
         res.setHeader('access-control-max-age', '600');
+        // Private Network Access: Chrome sends a public page's call to 127.0.0.1 only when the
+        // preflight grants it. Granted to allowed origins alone (a refused one got its 403 above).
+        if (req.headers['access-control-request-private-network'] === 'true') res.setHeader('access-control-allow-private-network', 'true');
         res.status(204).end();
         return;
       }

@@ -1,0 +1,72 @@
+/**
+ * The CLI run from a subfolder of a repository (`cd src && tollgate start`) reads the repository's
+ * policy, as git finds its own folder: it read only `./.tollgate/policy.yaml`, so the proxy ran on
+ * the built-in policy (no budgets) and `policy validate` offered to write a second policy in `src/`.
+ * Never above the repository's root, nor above a folder outside any repository. Real folders, a
+ * real `git init`, and paths with a space and non-ASCII letters.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { existingWorkspacePolicy } from '../../proxy/src/cli/paths';
+import { runCli } from './cli';
+
+const root = mkdtempSync(join(tmpdir(), 'tollgate-subfolder-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const POLICY = 'budgets:\n  - name: team-cap\n    period: month\n    usd: 50\n';
+/** A folder holding `.tollgate/<name>` (a budget policy, or `text`). */
+const withPolicy = (dir: string, name = 'policy.yaml', text = POLICY) => {
+  mkdirSync(join(dir, '.tollgate'), { recursive: true });
+  writeFileSync(join(dir, '.tollgate', name), text);
+  return dir;
+};
+const repo = withPolicy(join(root, 'my répo'));
+execFileSync('git', ['init', '-q', repo]);
+const deep = join(repo, 'src', 'sub dir', 'ünï');
+mkdirSync(deep, { recursive: true });
+
+describe('the policy of a repository, from a folder inside it', () => {
+  it('is found from any depth, named relative to where the command runs', () => {
+    expect(existingWorkspacePolicy(deep)).toBe(join('..', '..', '..', '.tollgate', 'policy.yaml'));
+    expect(existingWorkspacePolicy(join(repo, 'src'))).toBe(join('..', '.tollgate', 'policy.yaml'));
+    expect(existingWorkspacePolicy(repo)).toBe(join('.tollgate', 'policy.yaml'));
+  });
+
+  it('the nearest wins: a subfolder\'s own policy (policy.yml too) before the root\'s', () => {
+    const pkg = withPolicy(join(repo, 'packages', 'api'), 'policy.yml');
+    mkdirSync(join(pkg, 'lib'));
+    expect(existingWorkspacePolicy(join(pkg, 'lib'))).toBe(join('..', '.tollgate', 'policy.yml'));
+  });
+
+  it('never above the repository root (a nested repository, a `.git` file of a worktree) nor outside any repository', () => {
+    const nested = join(repo, 'vendor', 'lib');
+    mkdirSync(join(nested, 'src'), { recursive: true });
+    execFileSync('git', ['init', '-q', nested]);
+    expect(existingWorkspacePolicy(join(nested, 'src'))).toBeUndefined();
+    const worktree = join(repo, 'wt');
+    mkdirSync(join(worktree, 'src'), { recursive: true });
+    writeFileSync(join(worktree, '.git'), 'gitdir: /elsewhere/.git/worktrees/wt\n');
+    expect(existingWorkspacePolicy(join(worktree, 'src'))).toBeUndefined();
+    // No repository anywhere above: a policy in a parent folder (a home folder's) is not taken.
+    const loose = withPolicy(mkdtempSync(join(tmpdir(), 'tollgate-no-repo-')));
+    try {
+      mkdirSync(join(loose, 'project'));
+      expect(existingWorkspacePolicy(join(loose, 'project'))).toBeUndefined();
+    } finally {
+      rmSync(loose, { recursive: true, force: true });
+    }
+  });
+
+  it('`policy validate` from a subfolder checks the repository\'s policy', async () => {
+    const r = await runCli(['policy', 'validate'], { cwd: deep, env: { HOME: root } });
+    expect([r.code, r.stdout.trim(), r.stderr]).toEqual([0, `${join('..', '..', '..', '.tollgate', 'policy.yaml')}: ok`, '']);
+    // An invalid one is reported at its own path, not as missing.
+    withPolicy(join(repo, 'src'), 'policy.yaml', 'budgets:\n  - name: x\n    period: fortnight\n    usd: 1\n');
+    const bad = await runCli(['policy', 'validate'], { cwd: deep, env: { HOME: root } });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`${join('..', '..', '.tollgate', 'policy.yaml')}:3:13: budgets.0.period`);
+  }, 60_000);
+});
