@@ -153,6 +153,14 @@ export interface CallQuery extends CallFilter {
   before?: number;
 }
 
+/**
+ * Tag filters match as budgets count (proxy/src/ledger/tagFold.ts says why): composed (NFC), then
+ * lower-cased, so the dashboard's live rows and the proxy's pages pick the same calls.
+ */
+export const foldTag = (tag: string): string => tag.normalize('NFC').toLowerCase();
+/** A filter or summary key for calls without the tag (`tag IS NULL`); no tag can be spelt that way. */
+export const UNTAGGED = '(none)';
+
 /** What GET /tollgate/summary can group by (`by=`). */
 export const SUMMARY_DIMENSIONS = ['model', 'feature', 'team', 'user', 'provider', 'cache', 'endpoint'] as const;
 export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number];

@@ -20,10 +20,11 @@ const SAMPLES = [
   '\t\tindented\r\n\r\nwindows line ends\r\n',
   '==========\n**********\n──────────\n',
   '${input:message} {{name}} {x} ${y}',
+  'order 123456789, total 4,500.75 on 2026-12-04; ٣٤٥٦ 0042',
 ];
 
 describe('PieceCounter', () => {
-  for (const model of ['gpt-4o', 'gpt-4', 'claude-sonnet-4']) {
+  for (const model of ['gpt-4o', 'gpt-4', 'claude-sonnet-4', 'gemini-2.5-flash']) {
     it(`matches countTextTokens at ${model}, also when counts are reused`, () => {
       const counter = new PieceCounter(model);
       for (const round of [1, 2])

@@ -27,6 +27,7 @@ describe('unbounded-output reads negations', () => {
   it('reads "non-exhaustive" and the French negations of "exhaustive", a French word too', async () => {
     const r = await template(
       lines(
+        'You answer questions about French law for the user, in the language of the question.',
         'Below is a non-exhaustive list of the rules you follow.',
         "Ta réponse ne doit pas être exhaustive : cite seulement l'article le plus pertinent.",
         'Sans être exhaustive, la réponse reste exacte.',
@@ -34,9 +35,10 @@ describe('unbounded-output reads negations', () => {
       ),
     );
     expect(byRule(r, 'unbounded-output')).toEqual([]);
-    // A French prompt that asks for everything is still reported.
-    const asks = await template(lines('Donne une liste exhaustive des articles applicables.'));
-    expect(byRule(asks, 'unbounded-output').map((d) => d.range.start.line)).toEqual([0]);
+    // A French line of an English prompt that asks for everything is still reported; a French prompt is not read.
+    const asks = await template(lines('You answer questions about French law for the user.', 'Donne une liste exhaustive des articles applicables.'));
+    expect(byRule(asks, 'unbounded-output').map((d) => d.range.start.line)).toEqual([1]);
+    expect(byRule(await template(lines('Donne une liste exhaustive des articles applicables.')), 'unbounded-output')).toEqual([]);
   });
 
   it('still reports the phrase when the negation is in another clause or does not negate it', async () => {
@@ -58,6 +60,14 @@ describe('unbounded-output reads negations', () => {
     expect(u).toHaveLength(1);
     expect(u[0]!.message).toContain('"List all"');
     expect(u[0]!.message).toContain('"exhaustive"');
+  });
+
+  it('reads adverbial "as much as possible" as how to work, and "as much detail as possible" as a request', async () => {
+    const adverbial = await template(lines('Reuse the existing helpers as much as possible.', 'Rely on the standard library as much as you can.'));
+    expect(byRule(adverbial, 'unbounded-output')).toEqual([]);
+    const asks = byRule(await template(lines('Give as much detail as possible about each step.', 'Explain it in as much detail as you can.', 'Suggest as many ideas as possible.')), 'unbounded-output');
+    expect(asks).toHaveLength(1);
+    expect(asks[0]!.message).toMatch(/^"as much detail as possible", "as much detail as you can", "as many ideas as possible" ask/);
   });
 
   it('reads a cap written after the noun, as a clause of its own, or as a length', async () => {

@@ -5,7 +5,8 @@
  * row, and `tollgate batch submit` runs that file end to end against the fake provider. Without
  * capture, the error says how to turn it on.
  */
-import { chmodSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, closeSync, constants, lstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -95,6 +96,19 @@ describe('batch.capture + tollgate batch from-ledger + submit', () => {
       expect(l.body.stream_options).toBeUndefined();
     }
     expect(lines[0]!.body).toEqual({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'Grade strictly.' }, { role: 'user', content: questions[0] }], max_tokens: 30, temperature: 0 });
+    // A pipe the shell hands over (`--out >(gzip > eval.jsonl.gz)`, `--out /dev/stdout`) gets the
+    // lines. Renamed over, the write failed (no file can be made in /dev/fd), and as root /dev/stdout became a file.
+    if (process.platform !== 'win32') {
+      const fifo = join(dir, 'pipe');
+      execFileSync('mkfifo', [fifo]);
+      const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+      await batchFromLedger({ proxy: h.proxy.url, adminToken: h.proxy.adminToken, feature: 'eval', since: 'today', out: `/dev/fd/${reader}` });
+      const got = Buffer.alloc(1 << 16);
+      const n = readSync(reader, got);
+      closeSync(reader);
+      expect(got.subarray(0, n).toString()).toBe(readFileSync(out, 'utf8'));
+      expect(statSync(fifo).isFIFO()).toBe(true);
+    }
 
     // The file goes through `tollgate batch submit` unchanged; the real-time answers were not stored, so all 5 reach the provider.
     const sentBefore = h.upstream.batch.submittedRequests();

@@ -150,7 +150,8 @@ describe('migrating a database made with the old schema', () => {
     db = openDatabase(file);
     const cache = new ExactCache(db);
     expect(schemaOf(db)).toMatch(/AUTOINCREMENT/i);
-    expect(db.prepare('SELECT * FROM cache_entries ORDER BY id').all()).toEqual(before);
+    // Rows copied as they were; the rules' edition they passed is unknown (null: checked at their next hit).
+    expect(db.prepare('SELECT * FROM cache_entries ORDER BY id').all()).toEqual(before.map((r) => ({ ...(r as object), checked_under: null })));
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'cache_entries%' ORDER BY name").pluck().all()).toEqual([
       'cache_entries',
       'cache_entries_expires',

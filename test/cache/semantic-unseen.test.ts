@@ -214,6 +214,20 @@ describe('request checks', () => {
     expect((await ask('How can I update my shipping address?', { system: 'logprobs-1' })).cache).toBe('semantic');
   });
 
+  it('a vLLM request for the prompt\'s log probabilities is not answered from another prompt', async () => {
+    // vLLM's chat and completions answers carry `prompt_logprobs`: the scores of the prompt's own tokens.
+    const scored = async (content: string) => {
+      const { response } = await client()
+        .chat.completions.create({ model: 'gpt-4o-mini', prompt_logprobs: 1, messages: [{ role: 'system', content: 'prompt-logprobs-1' }, { role: 'user', content }] } as OpenAI.ChatCompletionCreateParamsNonStreaming)
+        .withResponse();
+      return response.headers.get('x-tollgate-cache');
+    };
+    expect(await scored('How do I update my shipping address?')).toBe('miss');
+    expect(await scored('How can I update my shipping address?')).toBe('miss');
+    expect(semanticKey('completions', { model: 'm', prompt: 'say hi', prompt_logprobs: 0 }).eligible).toBe(false);
+    expect(semanticKey('completions', { model: 'm', prompt: 'say hi', prompt_logprobs: null }).eligible).toBe(true);
+  });
+
   it('x-tollgate-semantic-threshold must be a plain decimal in [0, 1]', async () => {
     for (const bad of ['', ' ', '0x1', 'abc', '1e-1', '1.5']) {
       const r = await fetch(`${h.openaiBaseUrl}/chat/completions`, {

@@ -78,3 +78,76 @@ describe('the provider’s x-should-retry reaches the SDK', () => {
     expect(rows().slice(before.rows)).toEqual([{ status: 429 }]);
   });
 });
+
+/**
+ * Under a persistent 529 (Anthropic overloaded) or 503, the proxy retried as its policy says and then
+ * relayed the error; the SDK, seeing a 5xx, retried the whole call twice more, each through the proxy's
+ * retries again: 9 upstream calls and 9 rows where the policy asked for 3. Once the proxy has retried,
+ * its answer carries `x-should-retry: false`; when it has not (attempts: 0), the SDK retries as usual.
+ */
+describe('the proxy’s retries are not multiplied by the SDK’s', () => {
+  let server: Server;
+  const calls: string[] = [];
+  let retrying: Harness;
+  let single: Harness;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        calls.push(req.url ?? '');
+        if (req.url?.startsWith('/v1/messages')) {
+          res.writeHead(529, { 'content-type': 'application/json', 'request-id': 'req_011CVbusy' });
+          res.end(JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' }, request_id: 'req_011CVbusy' }));
+          return;
+        }
+        res.writeHead(503, { 'content-type': 'application/json', 'x-request-id': 'req_busy' });
+        res.end(JSON.stringify({ error: { message: 'The server is overloaded or not ready yet.', type: 'server_error', param: null, code: null } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const upstreams = { openai: { baseUrl: `${url}/v1` }, anthropic: { baseUrl: url } };
+    // The default retryOn with Anthropic's 529 added, as a policy for an Anthropic app would have it.
+    retrying = await startHarness({ retries: { attempts: 2, backoffMs: 5, retryOn: [429, 500, 502, 503, 504, 529, 'connect', 'timeout'] } }, upstreams);
+    single = await startHarness({ retries: { attempts: 0 } }, upstreams);
+  }, 60_000);
+  afterAll(async () => {
+    await retrying?.close();
+    await single?.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const statuses = (h: Harness, id: string | null | undefined) =>
+    (h.proxy.services.db.prepare('SELECT status FROM calls WHERE request_id = ? ORDER BY id').all(id ?? '') as { status: number }[]).map((r) => r.status);
+
+  it('Anthropic: a persistent 529 the proxy retried twice reaches the upstream 3 times, not 9', async () => {
+    calls.length = 0;
+    const client = new Anthropic({ baseURL: retrying.anthropicBaseUrl, apiKey: 'sk-ant-busy', maxRetries: 2 });
+    const err = await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.APIError);
+    const e = err as InstanceType<typeof Anthropic.APIError>;
+    expect(e.status).toBe(529);
+    expect(e.headers?.get('x-should-retry')).toBe('false');
+    expect(calls).toHaveLength(3);
+    expect(statuses(retrying, e.headers?.get('x-tollgate-request-id'))).toEqual([529, 529, 529]);
+  });
+
+  it('OpenAI: a persistent 503 under the default retryOn likewise', async () => {
+    calls.length = 0;
+    const client = new OpenAI({ baseURL: retrying.openaiBaseUrl, apiKey: 'sk-busy', maxRetries: 2 });
+    const err = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((err as InstanceType<typeof OpenAI.APIError>).headers?.get('x-should-retry')).toBe('false');
+    expect(calls).toHaveLength(3);
+  });
+
+  it('a proxy that did not retry leaves the retrying to the SDK', async () => {
+    calls.length = 0;
+    const client = new Anthropic({ baseURL: single.anthropicBaseUrl, apiKey: 'sk-ant-busy', maxRetries: 2 });
+    const err = await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    expect((err as InstanceType<typeof Anthropic.APIError>).status).toBe(529);
+    expect((err as InstanceType<typeof Anthropic.APIError>).headers?.get('x-should-retry')).toBeNull();
+    expect(calls).toHaveLength(3);
+  });
+});

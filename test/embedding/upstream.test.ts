@@ -5,7 +5,7 @@ import { openUpstreamEmbedder, upstreamConfigFromEnv } from '../../proxy/src/emb
 
 interface Seen {
   authorization: string | undefined;
-  body: { model: string; input: string[] };
+  body: { model: string; input: string[]; dimensions?: number };
 }
 
 const seen: Seen[] = [];
@@ -33,7 +33,9 @@ beforeAll(async () => {
       return;
     }
     // Rows deliberately in reverse order: clients must place them by `index`.
-    const data = body.input.map((text, index) => ({ object: 'embedding', index, embedding: fakeVector(text) })).reverse();
+    // OpenAI's v3 models shorten the vector to `dimensions`; other servers ignore the field.
+    const size = body.model === 'ignores-dimensions' ? undefined : body.dimensions;
+    const data = body.input.map((text, index) => ({ object: 'embedding', index, embedding: fakeVector(text).slice(0, size) })).reverse();
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data, model: body.model }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -71,6 +73,15 @@ describe('upstream /v1/embeddings backend', () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/HTTP 429 slow down/);
     expect((error as Error).message).not.toContain('sk-secret-value');
+  });
+
+  it('asks for the configured dimensions, and says so when the server answers with another size', async () => {
+    const embedder = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'emb-small', apiKeyEnv: [KEY_VAR], dimensions: 2 });
+    const [vector] = await embedder.embed(['abcd']);
+    expect(seen.at(-1)!.body).toMatchObject({ model: 'emb-small', dimensions: 2 });
+    expect(vector).toHaveLength(embedder.info.dimensions);
+    const other = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'ignores-dimensions', apiKeyEnv: [KEY_VAR], dimensions: 2 });
+    await expect(other.embed(['abcd'])).rejects.toThrow('upstream embeddings returned 3-d vectors, 2 configured (TOLLGATE_EMBEDDINGS_DIMENSIONS)');
   });
 
   it('reads its configuration from TOLLGATE_EMBEDDINGS_* variables', () => {

@@ -171,18 +171,48 @@ describe('re-applying the LiteLLM export updates the keys it generated', () => {
     expect(row(`tollgate-${FP}`)).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
   });
 
-  it('a key the export froze is unblocked once its $0 budget is deleted from the policy', async () => {
+  it('a frozen key past the first 10,000 of /key/list is still found and unblocked', async () => {
+    const { keys, handle } = keyTable();
+    const frozen = (usd: number): string => `budgets:\n  - { name: ci, period: month, usd: ${usd}, scope: { key: ${FP} } }\n`;
+    expect((await applyKeepingKeys(frozen(0), handle)).code).toBe(0);
+    // 10,000 newer keys of other owners: /key/list (newest first, 100 a page) shows the frozen key on page 101.
+    keys.unshift(...Array.from({ length: 10_000 }, (_, i) => ({ key_alias: `other-${i}`, token: `t${i}`, blocked: null })));
+    expect((await runApply(files(frozen(7)), handle)).code).toBe(0);
+    expect(keys.find((k) => k.key_alias === `tollgate-${FP}`)).toMatchObject({ blocked: false, max_budget: 7 });
+  });
+
+  it("a key the export froze stays blocked when another repository's export, or this policy without it, is applied", async () => {
     const { keys, handle } = keyTable();
     const withCi = `budgets:\n  - { name: ci, period: month, usd: 0, scope: { key: ${FP} } }\n  - { name: web, period: day, usd: 5, scope: { team: web } }\n`;
     expect((await applyKeepingKeys(withCi, handle)).code).toBe(0);
     const row = (alias: string): Row => keys.find((k) => k.key_alias === alias) as Row;
     expect(row(`tollgate-${FP}`)).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
-    row('tollgate-team-web').blocked = true; // an admin's block
-    // The policy no longer names the key: the export has no request for it.
+    // Another repository's policy, applied to the same LiteLLM, names neither the key nor team web.
+    const other = await applyKeepingKeys('budgets:\n  - { name: data, period: day, usd: 9, scope: { team: data } }\n', handle);
+    expect(other.code).toBe(0);
+    expect(row(`tollgate-${FP}`)).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
+    // This policy without the key: left blocked, and the run says how to unblock it.
     const again = await runApply(files('budgets:\n  - { name: web, period: day, usd: 5, scope: { team: web } }\n'), handle);
-    expect(again.stdout).not.toContain('FAIL');
-    expect(row(`tollgate-${FP}`)).toMatchObject({ blocked: false, metadata: { tollgate_frozen: false, tollgate_fingerprint: FP } });
-    expect(row('tollgate-team-web').blocked).toBe(true);
+    expect(again.code).toBe(0);
+    expect(row(`tollgate-${FP}`).blocked).toBe(true);
+    expect(again.stdout).toContain(`key tollgate-${FP}`);
+    expect(again.stdout).toContain('/key/unblock');
+  });
+
+  it('a generated team key the export no longer makes is named with what to do, not left live unseen', async () => {
+    const { keys, handle } = keyTable();
+    const web = 'budgets:\n  - { name: web, period: day, usd: 5, scope: { team: web } }\n';
+    expect((await applyKeepingKeys(web, handle)).code).toBe(0);
+    expect(keys.map((k) => k.key_alias)).toEqual(['tollgate-team-web']);
+    // The team gets a policy key of its own: the export makes tollgate-<fingerprint> for it instead.
+    const own = await applyKeepingKeys(`${web}tags:\n  keys:\n    - { fingerprint: ${FP}, team: web }\n`, handle);
+    expect(own.code).toBe(0);
+    expect(keys.map((k) => k.key_alias).sort()).toEqual(['tollgate-team-web', `tollgate-${FP}`]);
+    expect(own.stdout).toMatch(/WARN key tollgate-team-web .*\/key\/delete/);
+    expect(own.stdout).not.toMatch(/WARN key tollgate-tg_/);
+    // A key of a team this export does not name is not its business.
+    const other = await runApply(files('budgets:\n  - { name: data, period: day, usd: 9, scope: { team: data } }\n'), handle);
+    expect(other.stdout).not.toContain('tollgate-team-web');
   });
 
   it('an alias /key/list does not return is reported as a failure, not hidden', async () => {

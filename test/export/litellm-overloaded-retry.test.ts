@@ -35,7 +35,7 @@ describe("LiteLLM and Anthropic's 529 overloaded_error", () => {
     expect(about529(said)).toEqual([]);
   });
 
-  it('529 listed without 500, 502 or 504: LiteLLM cannot retry it alone, and the export says why', () => {
+  it('529 listed without 500: LiteLLM cannot retry it alone, and the export says why', () => {
     const { internalRetries, said } = exported('retries:\n  retryOn: [429, 529, connect, timeout]\n');
     expect(internalRetries).toBe(0);
     expect(about529(said)).toEqual([expect.stringContaining('529 is not retried')]);

@@ -89,22 +89,32 @@ describe('re-applying the LiteLLM export keeps what an admin set by hand', () =>
     expect(eng).toMatchObject({ blocked: true, metadata: { owner: 'platform', tollgate_frozen: true } });
   });
 
-  it('a team the export froze is unblocked once its $0 budget is deleted from the policy, a team an admin blocked is not', async () => {
+  it('a team the export froze stays blocked once its $0 budget is deleted with every mention of the team, and the run says how to unblock it', async () => {
     const { teams, handle } = teamTable();
     const withEng = `budgets:\n  - { name: eng, period: day, usd: 0, scope: { team: eng } }\n  - { name: web, period: day, usd: 5, scope: { team: web } }\n`;
     expect((await runApply(files(withEng), handle)).code).toBe(0);
-    const eng = teams.get('eng') as Record<string, unknown>;
-    eng.metadata = { ...(eng.metadata as object), owner: 'platform' };
     // The admin blocks team ops by hand; the export never named it.
     teams.set('ops', { team_id: 'ops', blocked: true, metadata: { owner: 'sre' } });
 
-    // The policy no longer names team eng at all: the export has no request for it.
+    // The policy no longer names team eng at all: this export cannot tell it from another repository's frozen team.
     const without = await runApply(files('budgets:\n  - { name: web, period: day, usd: 5, scope: { team: web } }\n'), handle);
-    expect(without.stdout).not.toContain('FAIL');
     expect(without.code).toBe(0);
-    expect(eng).toMatchObject({ blocked: false, metadata: { owner: 'platform', tollgate_frozen: false } });
+    expect(teams.get('eng')).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
+    expect(without.stdout).toContain('team eng');
+    expect(without.stdout).toContain('/team/unblock');
+    expect(without.stdout).not.toContain('team ops');
     expect(teams.get('ops')).toMatchObject({ blocked: true, metadata: { owner: 'sre' } });
     expect(teams.get('web')).toMatchObject({ blocked: false });
+  });
+
+  it("another repository's export applied to the same LiteLLM leaves this one's frozen team blocked", async () => {
+    const { teams, handle } = teamTable();
+    expect((await runApply(files(policy(5)), handle)).code).toBe(0);
+    expect(teams.get('eng')).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
+    const other = await runApply(files('budgets:\n  - { name: data, period: day, usd: 9, scope: { team: data } }\n'), handle);
+    expect(other.code).toBe(0);
+    expect(other.calls.filter((c) => c.path === '/team/update').map((c) => c.body.team_id)).toEqual([]);
+    expect(teams.get('eng')).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
   });
 
   it('a team /team/info cannot read is not updated with a metadata that would replace the admin\'s, and the run says why', async () => {

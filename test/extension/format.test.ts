@@ -37,6 +37,11 @@ describe('status bar view', () => {
     expect(v.tone).toBeUndefined();
   });
 
+  it('a busy day’s call count reads with thousands separators, as the dashboard writes it', () => {
+    const v = statusView({ kind: 'running', url: 'http://127.0.0.1:4141', port: 4141, attached: false }, { ...today, calls: 123_456, hits: 61_728 });
+    expect(v.tooltip).toContain('Today: 123,456 calls,');
+  });
+
   it('failed and restarting states are coloured and explain themselves', () => {
     const f = statusView({ kind: 'failed', reason: 'port-in-use', message: 'Port 4141 is in use by another program.' });
     expect(f.tone).toBe('error');

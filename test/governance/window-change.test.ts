@@ -1,9 +1,10 @@
 /**
  * A budget's window changed by a hot reload (daily → monthly) while a call holds a reservation:
  * the reservation settles into the window it was made in, and the new window starts from what the
- * ledger holds for the budget's scope in it. It started from $0: a daily budget made monthly on the
- * 23rd let the team spend its whole monthly limit again on top of the month so far. Real SQLite file, the real
- * Ledger and Governor on it, the policy swapped in place as a reload does.
+ * ledger holds for the budget's scope in it, as does the first window of a budget added or renamed. It
+ * started from $0: a daily budget made monthly on the 23rd let the team spend its whole monthly limit
+ * again on top of the month so far, and one added after the team spent $9 of $10 let it spend $10
+ * more. Real SQLite file, the real Ledger and Governor on it, the policy swapped in place as a reload does.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Governor } from '../../proxy/src/governance/governor';
@@ -56,26 +57,66 @@ describe('a budget whose period a reload changes', () => {
     expect(month.spentUsd).toBeCloseTo(10 * PER, 9);
   });
 
-  it('a budget added later, and a new day of a daily budget, start from $0', () => {
+  it('a budget added or renamed counts its scope\'s spend in its window; a new day of a daily budget starts from $0', () => {
     t = tempDb();
     const db = t.open();
     const ledger = new Ledger(db);
     const clock = manualClock();
-    // Calls made before the budget existed: it never governed them (as documented, it counts from when it is set).
-    for (let i = 0; i < 2; i++) ledger.insert(ledgerRow({ requestId: `s${i}`, ts: clock.now() - 3_600_000, tags: { team: 'search' }, costUsd: PER }));
-    const p = policy({ budgets: [{ name: 'daily', scope: { team: 'search' }, period: 'day', usd: PER * 2 }] });
+    const row = (requestId: string, ts: number, team = 'search', costUsd = PER) => ledger.insert(ledgerRow({ requestId, ts, tags: { team }, costUsd }));
+    // Spent today before the budget was set ("team search: 3 calls a day" added after 2); yesterday and another team are not its window.
+    for (let i = 0; i < 2; i++) row(`s${i}`, clock.now() - 3_600_000, i ? 'Search' : 'search');
+    row('yesterday', clock.now() - DAY);
+    row('ads', clock.now() - 60_000, 'ads');
+    // A cache hit: its tokens were served from the cache, never admitted, so no budget counts them.
+    ledger.insert(ledgerRow({ requestId: 'hit', ts: clock.now() - 60_000, tags: { team: 'search' }, cache: 'exact', costUsd: 0, inputTokens: 5000, outputTokens: 5000 }));
+    let p = policy({ budgets: [{ name: 'daily', scope: { team: 'search' }, period: 'day', usd: PER * 3 }] });
     const g = new Governor(db, () => p, clock.now);
+    let n = 0;
+    // A call as the proxy makes it: admitted, settled, and its ledger row written.
     const spend = () => {
       const r = g.admit(call('search'));
-      if (r.reservationId) g.settle(r.reservationId, { costUsd: PER, tokens: 1000 });
+      if (r.reservationId) {
+        g.settle(r.reservationId, { costUsd: PER, tokens: 1000 });
+        row(`c${n++}`, clock.now() - 1);
+      }
       return r.decision;
     };
-    expect([spend(), spend(), spend()]).toEqual(['allow', 'warn', 'block']);
+    const spent = () => g.status()[0]!.spentUsd;
+    // Shown before the scope's first call, and counted by it: 2 of 3 spent, one more fits. It started from $0 and let 3 more through.
+    expect(spent()).toBeCloseTo(2 * PER, 9);
+    expect(g.status()[0]!.spentTokens).toBe(4);
+    expect([spend(), spend()]).toEqual(['warn', 'block']);
+    // Renamed (and raised to 4): the same budget, so the 3 spent today stay counted.
+    p = policy({ budgets: [{ name: 'search-daily', scope: { team: 'search' }, period: 'day', usd: PER * 4 }] });
+    expect(spent()).toBeCloseTo(3 * PER, 9);
+    expect([spend(), spend()]).toEqual(['warn', 'block']);
     // The next day, a window of a budget already counted under this period: from $0. A batch's results
     // recorded today are charged to the window its batch was reserved in; read from the ledger too, they counted twice.
     clock.advance(DAY);
-    ledger.insert(ledgerRow({ requestId: 'next', ts: clock.now() - 60_000, tags: { team: 'search' }, endpoint: 'batch:chat.completions', costUsd: PER * 5 }));
+    row('next', clock.now() - 60_000, 'search', PER * 5);
     expect(spend()).not.toBe('block');
+  });
+
+  it('the status of a budget no call reaches reads its window from the ledger once, not at every budgets request', () => {
+    t = tempDb();
+    const db = t.open();
+    const clock = manualClock();
+    new Ledger(db).insert(ledgerRow({ requestId: 'ads', ts: clock.now() - 60_000, tags: { team: 'ads' }, costUsd: PER }));
+    let p = policy({ budgets: [{ name: 'ads', scope: { team: 'ads' }, period: 'month', usd: PER * 10 }] });
+    const g = new Governor(db, () => p, clock.now);
+    // Each read of the ledger is a scan of the window's calls on the proxy's event loop.
+    const prepare = db.prepare.bind(db);
+    let scans = 0;
+    db.prepare = (sql: string) => {
+      if (sql.includes('FROM calls WHERE')) scans++;
+      return prepare(sql);
+    };
+    for (let i = 0; i < 5; i++) expect(g.status()[0]!.spentUsd).toBeCloseTo(PER, 9);
+    expect(scans).toBe(1);
+    // Its scope changed by a reload before any call: read again, for the new scope.
+    p = policy({ budgets: [{ name: 'ads', scope: { team: 'search' }, period: 'month', usd: PER * 10 }] });
+    expect(g.status()[0]!.spentUsd).toBe(0);
+    expect(scans).toBe(2);
   });
 
   it('a $0 block budget given another period is checked before the caches in one transaction, so another proxy cannot write its window in between', () => {

@@ -70,6 +70,13 @@ describe('request content codings', () => {
     expect(h.upstream.requests).toHaveLength(0);
   });
 
+  it.each(['constructor', '__proto__'])('a coding named like an object property (%j) is a 415 too, not a decoder looked up by that name', async (coding) => {
+    const r = await post('/v1/chat/completions', chat(coding), { 'content-encoding': coding });
+    expect(r.status, JSON.stringify(r.body)).toBe(415);
+    expect((r.body as { error: { message: string } }).error.message).toContain(`"${coding}"`);
+    expect(h.upstream.requests).toHaveLength(0);
+  });
+
   it('the same in the Anthropic shape on an Anthropic route', async () => {
     const body = Buffer.from(JSON.stringify({ model: 'claude-3-5-haiku-latest', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }));
     const r = await post('/v1/messages', body, { 'content-encoding': 'compress' });

@@ -3,7 +3,9 @@
  * Anthropic's long-context table ("Claude Sonnet 4.5 / 4": $3/$15 up to 200k input tokens, $6/$22.50
  * past it, platform.claude.com/docs/en/about-claude/pricing) and OpenAI's audio token rates for the
  * audio-preview models (gpt-4o-audio-preview $40/$80, gpt-4o-mini-audio-preview $10/$20 per million,
- * beside text at $2.50/$10 and $0.15/$0.60; developers.openai.com/api/docs/models).
+ * beside text at $2.50/$10 and $0.15/$0.60; developers.openai.com/api/docs/models), $100/$200 for
+ * both models' 2024-10-01 snapshots (openai.com/api/pricing). Bedrock lists Sonnet 4 and 4.5 "Long
+ * Context" rows at Anthropic's rates (aws.amazon.com/bedrock/pricing).
  */
 import { describe, expect, it } from 'vitest';
 import { priceCall, unitPrices } from '../../proxy/src/pricing/price';
@@ -22,7 +24,7 @@ describe('rates the provider publishes', () => {
     expect(unitPrices('claude-sonnet-4-0', 'anthropic')).toEqual({ inputPerMTok: 3, outputPerMTok: 15 });
   });
 
-  it('Claude Sonnet 4 through OpenRouter and Vertex AI past 200k input tokens as their own Sonnet 4.5; Bedrock, which lists no tier, stays flat', () => {
+  it('Claude Sonnet 4 through OpenRouter and Vertex AI past 200k input tokens as their own Sonnet 4.5', () => {
     const long = { inputTokens: 300_000, outputTokens: 2_000, cachedTokens: 50_000, cacheWriteTokens: 10_000 };
     for (const [model, provider, sibling] of [
       ['anthropic/claude-sonnet-4', 'openrouter', 'anthropic/claude-sonnet-4.5'],
@@ -33,8 +35,25 @@ describe('rates the provider publishes', () => {
       expect(priceCall(model, long, provider).totalUsd, model).toBeCloseTo(priceCall(sibling, long, provider).totalUsd, 12);
       expect(unitPrices(model, provider), model).toEqual({ inputPerMTok: 3, outputPerMTok: 15 });
     }
-    const bedrock = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
-    expect(priceCall(bedrock, long, 'aws').totalUsd).toBeCloseTo(priceCall('us.anthropic.claude-sonnet-4-5-20250929-v1:0', long, 'aws').totalUsd / 1.1, 12);
+  });
+
+  it('Claude Sonnet 4 and 4.5 on Bedrock past 200k input tokens at the long-context rates, regional endpoints of 4.5 10 % above', () => {
+    const long = { inputTokens: 300_000, outputTokens: 2_000, cachedTokens: 50_000, cacheWriteTokens: 10_000 };
+    const longRates = perM(240_000, 6) + perM(50_000, 0.6) + perM(10_000, 7.5) + perM(2_000, 22.5);
+    for (const [model, uplift] of [
+      ['us.anthropic.claude-sonnet-4-20250514-v1:0', 1],
+      ['global.anthropic.claude-sonnet-4-20250514-v1:0', 1],
+      ['global.anthropic.claude-sonnet-4-5-20250929-v1:0', 1],
+      ['eu.anthropic.claude-sonnet-4-5-20250929-v1:0', 1.1],
+      ['arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0', 1.1],
+    ] as const) {
+      expect(priceCall(model, long, 'aws').totalUsd, model).toBeCloseTo(longRates * uplift, 12);
+      // Named without the provider (a Bedrock id is priced as Bedrock's), the same.
+      expect(priceCall(model, long).totalUsd, model).toBeCloseTo(longRates * uplift, 12);
+      expect(priceCall(model, { inputTokens: 150_000, outputTokens: 2_000 }, 'aws').totalUsd, model).toBeCloseTo((perM(150_000, 3) + perM(2_000, 15)) * uplift, 12);
+      const unit = unitPrices(model, 'aws')!;
+      expect([unit.inputPerMTok / uplift, unit.outputPerMTok / uplift], model).toEqual([expect.closeTo(3, 12), expect.closeTo(15, 12)]);
+    }
   });
 
   it('audio tokens of the audio-preview models at their audio rates, not as text', () => {
@@ -45,5 +64,19 @@ describe('rates the provider publishes', () => {
     expect(mini.totalUsd).toBeCloseTo(perM(200, 0.15) + perM(800, 10) + perM(100, 0.6) + perM(900, 20), 12);
     // Text alone keeps the text rates.
     expect(unitPrices('gpt-4o-audio-preview', 'openai')).toEqual({ inputPerMTok: 2.5, outputPerMTok: 10 });
+  });
+
+  it('audio tokens of the first snapshots, gpt-4o-realtime-preview-2024-10-01 and gpt-4o-audio-preview-2024-10-01, at $100/$200 per million; later ones at $40/$80', () => {
+    const usage = { inputTokens: 1_000, outputTokens: 1_000, inputAudioTokens: 800, outputAudioTokens: 900 };
+    const audio = (input: number, output: number) => perM(800, input) + perM(900, output);
+    expect(priceCall('gpt-4o-realtime-preview-2024-10-01', usage, 'openai').totalUsd).toBeCloseTo(perM(200, 5) + perM(100, 20) + audio(100, 200), 12);
+    expect(priceCall('gpt-4o-audio-preview-2024-10-01', usage, 'openai').totalUsd).toBeCloseTo(perM(200, 2.5) + perM(100, 10) + audio(100, 200), 12);
+    expect(priceCall('gpt-4o-realtime-preview-2024-12-17', usage, 'openai').totalUsd).toBeCloseTo(perM(200, 5) + perM(100, 20) + audio(40, 80), 12);
+    expect(priceCall('gpt-4o-audio-preview-2024-12-17', usage, 'openai').totalUsd).toBeCloseTo(perM(200, 2.5) + perM(100, 10) + audio(40, 80), 12);
+    // Cached audio of the realtime snapshot: $20 per million, not the later $2.50.
+    const cached = { inputTokens: 1_000, outputTokens: 0, inputAudioTokens: 1_000, cachedTokens: 500 };
+    expect(priceCall('gpt-4o-realtime-preview-2024-10-01', cached, 'openai').totalUsd).toBeCloseTo(perM(500, 100) + perM(500, 20), 12);
+    // Its text keeps the family's rates.
+    expect(unitPrices('gpt-4o-realtime-preview-2024-10-01', 'openai')).toEqual({ inputPerMTok: 5, outputPerMTok: 20 });
   });
 });

@@ -151,10 +151,10 @@ describe('budgets', () => {
 
   it('cache hits are free and never blocked by a spent budget', async () => {
     const { h: hh, client } = await setup({});
-    await client.chat.completions.create(q('seed'));
     const policy = hh.proxy.services.policy.policy;
     hh.proxy.services.policy.set({ ...policy, budgets: [{ name: 'b', scope: {}, period: 'day', usd: 0.0000001, warnAt: 0.8, action: 'block' }] });
-    await client.chat.completions.create(q('spends the budget'));
+    // Admitted with nothing spent yet; its cost spends the budget and its answer is cached.
+    await client.chat.completions.create(q('seed'));
     const hit = await client.chat.completions.create(q('seed')).withResponse();
     expect(hit.response.headers.get('x-tollgate-cache')).toBe('exact');
     const miss = await client.chat.completions.create(q('new question')).catch((e: { status?: number }) => e);

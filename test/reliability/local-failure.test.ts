@@ -48,18 +48,23 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-it('a deep JSON answer to a stream request: one upstream call, one row billed by its usage, nothing cached, a 502 that says why and is not retried by the SDK', async () => {
-  const oa = new OpenAI({ baseURL: rig.openaiBaseUrl, apiKey: 'sk-local-failure' }); // the SDK's default retries
-  const prompt = uniq('relay fails');
+/** Asks for a stream through the proxy with the SDK's default retries; the APIError it raised and the models sent upstream. */
+async function streamFailure(label: string): Promise<{ e: InstanceType<typeof OpenAI.APIError>; prompt: string; sent: string[] }> {
+  const oa = new OpenAI({ baseURL: rig.openaiBaseUrl, apiKey: 'sk-local-failure' });
+  const prompt = uniq(label);
   const before = upstreamModels.length;
   const err = await oa.chat.completions.create({ model: MODEL, stream: true, messages: [{ role: 'user', content: prompt }] }).then(
     () => undefined,
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(OpenAI.APIError);
-  const e = err as InstanceType<typeof OpenAI.APIError>;
+  return { e: err as InstanceType<typeof OpenAI.APIError>, prompt, sent: upstreamModels.slice(before) };
+}
+
+it('a deep JSON answer to a stream request: one upstream call, one row billed by its usage, nothing cached, a 502 that says why and is not retried by the SDK', async () => {
+  const { e, prompt, sent } = await streamFailure('relay fails');
   // Sent upstream once: no proxy retry, no fallback (gpt-4o), no SDK retry.
-  expect(upstreamModels.slice(before)).toEqual([MODEL]);
+  expect(sent).toEqual([MODEL]);
   const rows = rowsFor(rig.proxy, e.headers?.get('x-tollgate-request-id'));
   expect(rows).toHaveLength(1);
   expect(e.status).toBe(502);
@@ -78,16 +83,8 @@ it('our own failure while replaying a JSON answer as a stream is a 500 naming To
     throw new TypeError('replay bug');
   });
   try {
-    const oa = new OpenAI({ baseURL: rig.openaiBaseUrl, apiKey: 'sk-local-failure' });
-    const prompt = uniq('shallow relay bug');
-    const before = upstreamModels.length;
-    const err = await oa.chat.completions.create({ model: MODEL, stream: true, messages: [{ role: 'user', content: prompt }] }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(OpenAI.APIError);
-    const e = err as InstanceType<typeof OpenAI.APIError>;
-    expect(upstreamModels.slice(before)).toEqual([MODEL]);
+    const { e, prompt, sent } = await streamFailure('shallow relay bug');
+    expect(sent).toEqual([MODEL]);
     expect(e.status).toBe(500);
     expect(e.headers?.get('x-should-retry')).toBe('false');
     expect(e.message).toMatch(/Tollgate failed to relay its answer \(replay bug\)/);

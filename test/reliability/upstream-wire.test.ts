@@ -242,6 +242,26 @@ describe('content-encoded upstream answers', () => {
     expect(rows[0]!.input_tokens).toBeGreaterThan(0);
     expect(cachedCount(rig.proxy, prompt)).toBe(0);
   });
+
+  it('an answer labelled with a coding named like an object property is a 502 naming it, not a 500 of our own', async () => {
+    handler = (_q, res, body) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'constructor' });
+      res.end(JSON.stringify(chatJson(lastUser(body))));
+    };
+    const prompt = uniq('constructor coding');
+    const before = upstreamCalls;
+    const sdk = new OpenAI({ baseURL: rig.openaiBaseUrl, apiKey: 'sk-wire-test' }); // the SDK's default retries
+    const err = await sdk.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: prompt }] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    const e = err as InstanceType<typeof OpenAI.APIError>;
+    expect(upstreamCalls - before).toBe(1);
+    expect(e.status).toBe(502);
+    expect(e.message).toContain('content coding "constructor", which Tollgate cannot decode');
+    expect(rowsFor(rig.proxy, e.headers?.get('x-tollgate-request-id'))).toMatchObject([{ status: 502, error_type: 'upstream_bad_encoding' }]);
+  });
 });
 
 describe('a 200 whose JSON body breaks off (connection reset mid-body)', () => {

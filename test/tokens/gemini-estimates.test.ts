@@ -6,7 +6,9 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countTextTokens } from '../../proxy/src/tokens/count';
+import { analyzeFile } from '../../proxy/src/analysis';
+import { unitPrices } from '../../proxy/src/pricing/price';
+import { countChatTokens, countTextTokens } from '../../proxy/src/tokens/count';
 import { reservationTokenFactor } from '../../proxy/src/tokens/models';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -36,6 +38,21 @@ describe('Gemini estimates', () => {
     // OpenAI's models keep their own, exact count.
     expect(countTextTokens(TABLE, 'gpt-4o').tokens).toBeLessThan(MEASURED[0]![2] / 2);
     expect(reservationTokenFactor('gpt-4o')).toBe(1);
+  });
+});
+
+describe('Gemini calls in the editor', () => {
+  const call = (model: string) => `import OpenAI from 'openai';\nconst client = new OpenAI();\nexport const r = await client.chat.completions.create({ model: '${model}', max_tokens: 100, messages: [{ role: 'user', content: ${JSON.stringify(TABLE)} }] });\n`;
+  const proxyCount = (model: string) => countChatTokens([{ role: 'user', content: TABLE }], model).tokens;
+
+  it('a CodeLens counts a table of numbers to Gemini as the proxy counts it, and so does a gpt-4o lens comparing with Gemini', async () => {
+    // gpt-4o first: the analyses' shared counts of its pieces must not serve Gemini's.
+    const gpt = (await analyzeFile({ path: '/repo/gpt.ts', text: call('gpt-4o') }, { comparisonModels: ['gemini-2.5-flash'] })).calls[0]!;
+    const gemini = (await analyzeFile({ path: '/repo/gemini.ts', text: call('gemini-2.5-flash') })).calls[0]!;
+    expect(gpt.inputTokens).toBe(proxyCount('gpt-4o'));
+    expect(gemini.inputTokens).toBe(proxyCount('gemini-2.5-flash'));
+    expect(gemini.inputTokens).toBeGreaterThan(gpt.inputTokens * 1.5);
+    expect(gpt.comparisons[0]!.usd).toBeCloseTo((proxyCount('gemini-2.5-flash') * unitPrices('gemini-2.5-flash')!.inputPerMTok) / 1e6, 12);
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
+import { sep } from 'node:path';
 import { entryExists } from '@proxy/policy/files';
 import type { PolicyProblem } from '../../../proxy/src/policy/load';
 import { loadDeferred } from '../deferred/load';
@@ -30,20 +31,25 @@ export class PolicyDiagnostics implements vscode.Disposable {
 
   constructor(private readonly proxy: ProxyController) {
     const watcher = vscode.workspace.createFileSystemWatcher(POLICY_GLOB);
+    // A deleted `.tollgate` folder (rm -rf, the Explorer, a checkout) may be one event for the folder alone (microsoft/vscode#109754).
+    const folders = vscode.workspace.createFileSystemWatcher('**/.tollgate', true, true);
     const onDisk = (uri: vscode.Uri) => this.checkDisk(uri.fsPath, true);
+    const onDelete = (uri: vscode.Uri) => {
+      for (const file of [...this.byFile.keys()]) if (file === uri.fsPath || file.startsWith(`${uri.fsPath}${sep}`)) this.publish(file, []);
+      // The proxy's file may now be another folder's, or none (Open Policy goes): check it, and restart onto it.
+      this.checkCurrent();
+      void this.proxy.followPolicy();
+    };
     const onDocument = (saved: boolean) => (d: vscode.TextDocument) => {
       if (this.isPolicy(d)) this.checkText(d.uri.fsPath, d.getText(), saved);
     };
     this.disposables.push(
       watcher,
+      folders,
       watcher.onDidChange(onDisk),
       watcher.onDidCreate(onDisk),
-      watcher.onDidDelete((uri) => {
-        this.publish(uri.fsPath, []);
-        // The proxy's file may now be another folder's, or none (Open Policy goes): check it, and restart onto it.
-        this.checkCurrent();
-        void this.proxy.followPolicy();
-      }),
+      watcher.onDidDelete(onDelete),
+      folders.onDidDelete(onDelete),
       vscode.workspace.onDidChangeTextDocument((e) => onDocument(false)(e.document)),
       vscode.workspace.onDidOpenTextDocument(onDocument(false)),
       vscode.workspace.onDidSaveTextDocument(onDocument(true)),

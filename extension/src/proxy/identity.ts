@@ -1,20 +1,14 @@
 /**
  * Is the process on the proxy port ours? The extension gives its proxy a per-window admin token
  * and challenges /healthz; the proxy answers HMAC-SHA256(token, challenge) in a header
- * (proxy/src/server/security/sessionProof.ts). Anything else on the port — another program, or
+ * (contract/sessionProof.ts). Anything else on the port — another program, or
  * another user's process on a shared machine — cannot answer, and the extension says so instead
  * of pointing the user's apps (and their keys) at it. No `vscode` import: tested with real servers.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-
-export const CHALLENGE_HEADER = 'x-tollgate-challenge';
-export const PROOF_HEADER = 'x-tollgate-proof';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { CHALLENGE_HEADER, PROOF_HEADER, sessionProofOf } from '@contract/sessionProof';
 
 export type Identity = 'verified' | 'unverified' | 'unreachable';
-
-export function expectedProof(adminToken: string, challenge: string): string {
-  return createHmac('sha256', adminToken).update(challenge).digest('base64url');
-}
 
 export async function verifyProxyIdentity(rootUrl: string, adminToken: string, timeoutMs = 2_000): Promise<Identity> {
   const challenge = randomBytes(24).toString('base64url');
@@ -28,6 +22,6 @@ export async function verifyProxyIdentity(rootUrl: string, adminToken: string, t
   }
   if (!proof) return 'unverified';
   const a = Buffer.from(proof);
-  const b = Buffer.from(expectedProof(adminToken, challenge));
+  const b = Buffer.from(sessionProofOf(adminToken, challenge));
   return a.length === b.length && timingSafeEqual(a, b) ? 'verified' : 'unverified';
 }

@@ -73,7 +73,7 @@ function baseView(state: ProxyState, today: SummaryBucket | undefined, alerts: r
       ];
       if (today) {
         lines.push(
-          `Today: ${today.calls} call${today.calls === 1 ? '' : 's'}, ${formatUsd(today.costUsd)} spent, ${formatUsd(today.savedUsd)} saved by the cache` +
+          `Today: ${today.calls.toLocaleString('en-US')} call${today.calls === 1 ? '' : 's'}, ${formatUsd(today.costUsd)} spent, ${formatUsd(today.savedUsd)} saved by the cache` +
             (rate !== undefined ? `, ${formatPercent(rate)} cache hits` : ''),
         );
       }

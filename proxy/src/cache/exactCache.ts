@@ -2,12 +2,14 @@
  * The exact cache: final response bodies keyed by the hash of the canonical request, stored in
  * SQLite. Only complete, successful responses are written (the caller guarantees it), in a single
  * statement, so a half-written entry can never be read; of those, answers no cache may keep
- * (storable.ts: empty, filtered, refused, a cut tool call) are refused here, whoever writes.
+ * (storable.ts: empty, filtered, refused, a cut tool call) are refused here, whoever writes, and
+ * an entry stores the rules' edition it passed (`checked_under`), so a hit walks the answer again
+ * only for an entry an earlier version stored (nullable: an earlier version still writes it).
  */
 import { ensureAutoincrementTable } from '../db/autoincrement';
 import type { Db } from '../db/open';
 import type { NormalizedUsage } from '../providers/types';
-import { unstorableReason } from './storable';
+import { STORABLE_RULES, unstorableReason } from './storable';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -76,6 +78,7 @@ interface Row {
   usage: string;
   cost_usd: number;
   prompt: string | null;
+  checked_under: number | null;
 }
 
 /** The table's columns; `id` is AUTOINCREMENT so an id is never handed out twice (see `migrateExactCache`). */
@@ -94,7 +97,8 @@ function cacheEntriesDdl(table: string, ifNotExists = false): string {
       body TEXT NOT NULL,
       usage TEXT NOT NULL,
       cost_usd REAL NOT NULL,
-      prompt TEXT
+      prompt TEXT,
+      checked_under INTEGER
     )`;
 }
 
@@ -127,6 +131,7 @@ const ENTRY_ID_REFERENCES: ReadonlyArray<[table: string, column: string]> = [
  */
 export function migrateExactCache(db: Db): void {
   ensureAutoincrementTable(db, { name: 'cache_entries', ddl: cacheEntriesDdl, columns: CACHE_ENTRY_COLUMNS, indexes: CACHE_ENTRY_INDEXES, idReferences: ENTRY_ID_REFERENCES });
+  if (!db.prepare("SELECT 1 FROM pragma_table_info('cache_entries') WHERE name = 'checked_under'").get()) db.exec('ALTER TABLE cache_entries ADD COLUMN checked_under INTEGER');
 }
 
 export interface CacheBodyCodec {
@@ -149,6 +154,7 @@ export class ExactCache {
   private readonly evictStmt;
   private readonly expireStmt;
   private readonly deleteStmt;
+  private readonly checkedStmt;
   private readonly clearNsStmt;
   private readonly clearAllStmt;
   private writesSinceEvict = 0;
@@ -162,25 +168,27 @@ export class ExactCache {
     private readonly now: () => number = Date.now,
   ) {
     migrateExactCache(db);
-    this.getStmt = db.prepare('SELECT * FROM cache_entries WHERE key = ? AND expires_at > ?');
+    this.getStmt = db.prepare(`SELECT ${CACHE_ENTRY_COLUMNS.replace('prompt', 'NULL AS prompt')}, checked_under FROM cache_entries WHERE key = ? AND expires_at > ?`);
     this.getByIdStmt = db.prepare('SELECT * FROM cache_entries WHERE id = ?');
     this.hitStmt = db.prepare('UPDATE cache_entries SET hits = hits + ?, last_hit_at = MAX(COALESCE(last_hit_at, 0), ?) WHERE id = ?');
     // A new answer under a key already stored (a `no-cache` refresh, two identical misses) replaces
     // the old row with a new one and so a new id: feedback on a hit of the old answer, its vector
     // and the ledger's "answered from" must never reach the new answer, nor its hit count carry over.
     this.putStmt = db.prepare(`
-      INSERT OR REPLACE INTO cache_entries (key, namespace, endpoint, provider, model, created_at, expires_at, body, usage, cost_usd, prompt)
-      VALUES (@key, @namespace, @endpoint, @provider, @model, @createdAt, @expiresAt, @body, @usage, @costUsd, @prompt)
+      INSERT OR REPLACE INTO cache_entries (key, namespace, endpoint, provider, model, created_at, expires_at, body, usage, cost_usd, prompt, checked_under)
+      VALUES (@key, @namespace, @endpoint, @provider, @model, @createdAt, @expiresAt, @body, @usage, @costUsd, @prompt, @checkedUnder)
       RETURNING id`);
     this.idByKeyStmt = db.prepare('SELECT id FROM cache_entries WHERE key = ?');
     this.countStmt = db.prepare('SELECT COUNT(*) AS n FROM cache_entries');
     this.evictStmt = db.prepare('DELETE FROM cache_entries WHERE id IN (SELECT id FROM cache_entries ORDER BY COALESCE(last_hit_at, created_at) ASC LIMIT ?)');
     this.expireStmt = db.prepare('DELETE FROM cache_entries WHERE expires_at <= ?');
     this.deleteStmt = db.prepare('DELETE FROM cache_entries WHERE id = ?');
+    this.checkedStmt = db.prepare('UPDATE cache_entries SET checked_under = ? WHERE id = ?');
     this.clearNsStmt = db.prepare('DELETE FROM cache_entries WHERE namespace = ?');
     this.clearAllStmt = db.prepare('DELETE FROM cache_entries');
   }
 
+  /** The entry a hit replays, without its stored prompt (`prompt` null): a hit never shows it, and a long one is read and decoded for nothing. */
   get(key: string): CacheEntry | undefined {
     return this.readable(this.getStmt.get(key, this.now()) as Row | undefined);
   }
@@ -192,7 +200,7 @@ export class ExactCache {
   /**
    * A row that cannot be decoded (written with another cache key, or without encryption) is a
    * miss, and is deleted so it is answered afresh and rewritten; so is an answer no cache may keep
-   * (storable.ts) that an earlier version stored.
+   * (storable.ts) that an earlier version stored. One that passes is marked, not walked again.
    */
   private readable(row: Row | undefined): CacheEntry | undefined {
     if (!row) return undefined;
@@ -203,7 +211,15 @@ export class ExactCache {
       this.deleteStmt.run(row.id);
       return undefined;
     }
-    if (unstorableReason(entry.endpoint, entry.body) === undefined) return entry;
+    if ((row.checked_under ?? 0) >= STORABLE_RULES) return entry;
+    if (unstorableReason(entry.endpoint, entry.body) === undefined) {
+      try {
+        this.checkedStmt.run(STORABLE_RULES, row.id);
+      } catch {
+        // A file that has become read-only (a newer format seen) still serves the hit; it is checked again next time.
+      }
+      return entry;
+    }
     this.deleteStmt.run(row.id);
     return undefined;
   }
@@ -268,6 +284,7 @@ export class ExactCache {
       usage: JSON.stringify(e.usage),
       costUsd: e.costUsd,
       prompt: e.prompt === null ? null : this.codec.encode(e.prompt),
+      checkedUnder: STORABLE_RULES,
     }) as { id: number };
     // Amortise housekeeping: expire and trim every 256 writes, not on every call.
     if (++this.writesSinceEvict >= 256) {

@@ -107,6 +107,13 @@ function responsesReason(body: Obj): string | undefined {
  */
 export const MAX_DEPTH = 1000;
 
+/**
+ * The edition of these rules, stored with each entry (exactCache.ts): an entry checked under an
+ * older edition (or none: an earlier version's) is checked again at its next hit, once. Raise it
+ * with any new or stricter rule.
+ */
+export const STORABLE_RULES = 1;
+
 /** Why the 200 answer `body` of `endpoint` must not be cached; undefined when it may. */
 export function unstorableReason(endpoint: string, body: Obj): string | undefined {
   if (nestsDeeperThan(body, MAX_DEPTH)) return `the answer nests more than ${MAX_DEPTH} levels deep`;

@@ -1,5 +1,6 @@
 /** Default locations: the data directory, the proxy's port and the repo's policy file. */
 import { readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { defaultDataDir as modelsDefaultDataDir, expandHome } from '../embedding/models/paths';
@@ -27,17 +28,29 @@ export function dataDirFrom(given: string | undefined, env: NodeJS.ProcessEnv = 
 }
 
 /**
- * `.tollgate/policy.yaml`, else `.tollgate/policy.yml`, here or, inside a repository, in the nearest
- * folder above up to its root (the one with `.git`), as git finds its own: from `src/` the proxy ran
- * on the built-in policy (no budgets). Outside any repository, this folder only (`~/.tollgate` is no
- * one's policy folder). Relative to `cwd`; undefined when none. A name that is there counts even when
- * it cannot be read (a dangling link): loading it says why, where `existsSync` said nothing.
+ * The folder whose `.tollgate/` holds the policy for `cwd`: the nearest with `.git` (the repository's
+ * root, as git finds it), else `cwd`. Never the home folder from below it: a `.git` there is a
+ * dotfiles repository, and every project under it without its own `.git` took `~/.tollgate/policy.yaml`
+ * as its policy without a word (the extension's proxy, run in VS Code's storage under ~, too).
+ */
+export function policyRoot(cwd = process.cwd(), home = resolve(homedir())): string {
+  const here = resolve(cwd);
+  for (let dir = here; dir === here || dir !== home; dir = dirname(dir)) {
+    if (entryExists(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) break;
+  }
+  return here;
+}
+
+/**
+ * `.tollgate/policy.yaml`, else `.tollgate/policy.yml`, here or in the nearest folder above up to
+ * policyRoot: from `src/` the proxy ran on the built-in policy (no budgets). Relative to `cwd`;
+ * undefined when none. A name that is there counts even when it cannot be read (a dangling link):
+ * loading it says why, where `existsSync` said nothing.
  */
 export function existingWorkspacePolicy(cwd = process.cwd()): string | undefined {
   const here = resolve(cwd);
-  let root = here;
-  while (!entryExists(join(root, '.git')) && dirname(root) !== root) root = dirname(root);
-  if (!entryExists(join(root, '.git'))) root = here;
+  const root = policyRoot(here);
   for (let dir = here; ; dir = dirname(dir)) {
     const name = POLICY_NAMES.find((n) => entryExists(join(dir, n)));
     if (name) return relative(here, join(dir, name));
@@ -45,9 +58,9 @@ export function existingWorkspacePolicy(cwd = process.cwd()): string | undefined
   }
 }
 
-/** The policy file commands default to: the existing one, else `.tollgate/policy.yaml` (to name in messages). */
-export function defaultPolicyFile(): string {
-  return existingWorkspacePolicy() ?? DEFAULT_POLICY_FILE;
+/** The policy file commands default to: the existing one, else where `policy init` writes one (to name in messages). */
+export function defaultPolicyFile(cwd = process.cwd()): string {
+  return existingWorkspacePolicy(cwd) ?? relative(resolve(cwd), join(policyRoot(cwd), DEFAULT_POLICY_FILE));
 }
 
 /**

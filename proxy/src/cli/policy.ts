@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_CODES } from '../../../contract/process';
 import { DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, EXPORT_TARGETS, isExportTarget, planExport, type ExportTarget } from '../export';
-import { brokenLinkOnPath, entryExists, POLICY_NAMES } from '../policy/files';
+import { brokenLinkOnPath, entryExists } from '../policy/files';
 import { formatProblem, locateAll, parsePolicy } from '../policy/load';
 import { policyJsonSchema } from '../policy/schema';
 import { readPolicyText } from '../policy/store';
@@ -16,7 +16,7 @@ import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/t
 import { locatedWarnings } from '../policy/warnings';
 import { keyFingerprintCommand } from './keyFingerprint';
 import { displayPath, printable, printableLines, resolveFrom, shellQuote, writeText } from './common';
-import { defaultPolicyFile, missingPolicyHint } from './paths';
+import { defaultPolicyFile, existingWorkspacePolicy, missingPolicyHint, policyRoot } from './paths';
 
 /** Where the command prints; tests pass their own, the CLI uses the process streams. */
 export interface PolicyCommandIO {
@@ -130,13 +130,17 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
       new Option('--target <target>', `gateway to export for, repeatable (${EXPORT_TARGETS.join('|')})`).argParser(collectTarget).makeOptionMandatory(),
     )
     .option('--policy <file>', 'policy file (default: .tollgate/policy.yaml or policy.yml here, else in the nearest folder above up to the repository root)')
-    .option('--out <dir>', 'output root; each target is written to <dir>/<target>/', DEFAULT_EXPORT_DIR)
+    .option('--out <dir>', `output root; each target is written to <dir>/<target>/ (default: ${DEFAULT_EXPORT_DIR} at the repository root, else here)`)
     .option('--check', 'write nothing; exit 1 when the files on disk differ from what would be generated')
-    .action((opts: { target: ExportTarget[]; policy?: string; out: string; check?: boolean }) => {
-      const policyFile = resolve(opts.policy ?? defaultPolicyFile());
+    .action((opts: { target: ExportTarget[]; policy?: string; out?: string; check?: boolean }) => {
+      const policyFile = resolve(opts.policy ?? defaultPolicyFile(cwd()));
+      // From any folder of a repository as from its root: from `src/` they went to `src/.tollgate/exports`
+      // and named their source `../.tollgate/policy.yaml`, so `export --check` at the root found them stale.
+      const root = policyRoot(cwd());
+      const outDir = opts.out !== undefined ? resolve(opts.out) : join(root, DEFAULT_EXPORT_DIR);
       // planExport reads the policy as validate and start do (a symlink to nothing says so; only a
       // sane .yaml file) and checks every output path before reading it.
-      const plan = planExport({ policyFile, targets: opts.target, outDir: resolve(opts.out), root: cwd() });
+      const plan = planExport({ policyFile, targets: opts.target, outDir, root });
       if (!plan.ok) {
         for (const p of plan.problems) io.err(formatProblem(p));
         fail(1);
@@ -151,7 +155,7 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
           const rerun = [
             ...opts.target.map((t) => `--target ${t}`),
             ...(opts.policy !== undefined ? [`--policy ${shellQuote(opts.policy)}`] : []),
-            ...(opts.out !== DEFAULT_EXPORT_DIR ? [`--out ${shellQuote(opts.out)}`] : []),
+            ...(opts.out !== undefined ? [`--out ${shellQuote(opts.out)}`] : []),
           ];
           io.err(`${changed.length} exported file(s) are out of date; run: tollgate policy export ${rerun.join(' ')}`);
           fail(1);
@@ -178,7 +182,7 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
       // A usage error, said and exited as commander's own (EXIT_CODES.usage from the CLI).
       if (given !== undefined && opts.policy !== undefined && given !== opts.policy)
         command.error(`error: give the policy file once, as an argument or with --policy, not both ("${given}" and --policy "${opts.policy}")`, { exitCode: EXIT_CODES.usage });
-      const file = given ?? opts.policy ?? defaultPolicyFile();
+      const file = given ?? opts.policy ?? defaultPolicyFile(cwd());
       const abs = resolve(file);
       // A symlink to nothing is not "not found" (nor a place for `policy init`): readPolicyText says what it is.
       if (!entryExists(abs)) {
@@ -234,36 +238,38 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
 
   cmd
     .command('init')
-    .description(`write a commented starter ${DEFAULT_POLICY_FILE} (never overwrites)`)
+    .description(`write a commented starter ${DEFAULT_POLICY_FILE} at the repository root, else here (never overwrites)`)
     .action(() => {
-      const target = resolve(DEFAULT_POLICY_FILE);
-      // Any policy name Tollgate reads counts: a new policy.yaml beside an existing policy.yml would
-      // take its place (policy.yaml is read first) and silently drop the team's budgets.
-      for (const name of POLICY_NAMES) {
-        if (!entryExists(resolve(name))) continue;
+      // At the repository's root, where start and validate look from any folder in it (written in `src/`,
+      // it applied there only). Any policy they read from here counts: a new policy.yaml beside an
+      // existing policy.yml would take its place (policy.yaml is read first) and drop the team's budgets.
+      const target = join(policyRoot(cwd()), DEFAULT_POLICY_FILE);
+      const found = existingWorkspacePolicy(cwd());
+      if (found !== undefined) {
+        const at = resolve(found);
         // The link may be the file or its directory (`.tollgate` linked to a checkout not present).
-        const broken = brokenLinkOnPath(resolve(name));
-        const link = broken && (broken.link === resolve(name) ? name : rel(broken.link));
+        const broken = brokenLinkOnPath(at);
+        const link = broken && (broken.link === at ? found : rel(broken.link));
         io.err(
           broken !== undefined
-            ? `${link} is a symbolic link to ${broken.target}, which ${broken.loop ? 'loops' : 'does not exist'}; not writing through it: restore that ${link === name ? 'file' : 'directory'}, or remove the link and run \`tollgate policy init\` again`
-            : `${name} already exists; not overwriting it${name === DEFAULT_POLICY_FILE ? '' : ` (it is the policy Tollgate reads; a new ${DEFAULT_POLICY_FILE} would take its place)`}`,
+            ? `${link} is a symbolic link to ${broken.target}, which ${broken.loop ? 'loops' : 'does not exist'}; not writing through it: restore that ${link === found ? 'file' : 'directory'}, or remove the link and run \`tollgate policy init\` again`
+            : `${found} already exists; not overwriting it${at === target ? '' : ` (it is the policy Tollgate reads${dirname(at) === dirname(target) ? `; a new ${rel(target)} would take its place` : ' here'})`}`,
         );
         fail(1);
         return;
       }
       mkdirSync(dirname(target), { recursive: true });
       writeText(target, starterPolicy(), 'wx');
-      const schemaName = join(dirname(DEFAULT_POLICY_FILE), SCHEMA_FILE);
+      const schema = join(dirname(target), SCHEMA_FILE);
       // 'wx' never follows a symlink (a repository's link pointing outside it) nor replaces a file.
       let wroteSchema = true;
       try {
-        writeText(join(dirname(target), SCHEMA_FILE), `${JSON.stringify(policyJsonSchema(), null, 2)}\n`, 'wx');
+        writeText(schema, `${JSON.stringify(policyJsonSchema(), null, 2)}\n`, 'wx');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         wroteSchema = false;
       }
-      io.out(`wrote ${DEFAULT_POLICY_FILE}${wroteSchema ? ` and ${schemaName}` : ''}`);
+      io.out(`wrote ${rel(target)}${wroteSchema ? ` and ${rel(schema)}` : ''}`);
     });
 
   return cmd.addCommand(keyFingerprintCommand());

@@ -10,6 +10,7 @@
  * tables still hold, so an id used before the upgrade whose row is already gone is not reused either.
  */
 import { DatabaseFileError, type Db } from './open';
+import { isDiskFull } from '../ledger/writeRefused';
 
 export interface AutoincrementTable {
   name: string;
@@ -54,8 +55,7 @@ export function ensureAutoincrementTable(db: Db, t: AutoincrementTable): void {
  * is there for an older Tollgate on this directory (a rollback) or for the next try.
  */
 function rebuildFailure(db: Db, table: string, err: unknown): unknown {
-  const code = (err as { errcode?: unknown } | null)?.errcode;
-  if (typeof code !== 'number' || (code & 0xff) !== 13) return err; // SQLITE_FULL
+  if (!isDiskFull(err)) return err;
   try {
     db.pragma('wal_checkpoint(TRUNCATE)');
   } catch {

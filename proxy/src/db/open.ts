@@ -2,10 +2,11 @@
  * Opens Tollgate's SQLite database (one file per data directory) with WAL and the pragmas the
  * stack measurements favour, loads sqlite-vec, and runs each module's migrations.
  */
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { getLoadablePath } from 'sqlite-vec';
 import { registerTagFold } from '../ledger/tagFold';
+import { primaryCode } from '../ledger/writeRefused';
 import { startBackgroundCheckpoints } from './checkpointer';
 import { Db } from './sqlite';
 import { securePrivateFile } from './permissions';
@@ -32,12 +33,6 @@ export class DatabaseFileError extends Error {
   }
 }
 
-/** SQLite's primary result code of an error from the binding (undefined for other errors). */
-function sqliteCode(err: unknown): number | undefined {
-  const code = (err as { errcode?: unknown } | null)?.errcode;
-  return typeof code === 'number' ? code & 0xff : undefined;
-}
-
 /**
  * A readable error for SQLite failing on `file`, or undefined to keep the original: damage
  * (SQLITE_CORRUPT) says how to salvage it; "unable to open" (SQLITE_CANTOPEN) becomes the
@@ -45,7 +40,7 @@ function sqliteCode(err: unknown): number | undefined {
  * -wal left by a run under another account), which the CLI words like every permission problem.
  */
 export function databaseFileError(err: unknown, file: string): Error | undefined {
-  const code = sqliteCode(err);
+  const code = primaryCode(err);
   if (code === 11) {
     return new DatabaseFileError(
       `${file} is damaged (${(err as Error).message}). Stop every Tollgate using it, move it and its -wal/-shm files away, then start again or choose another --data-dir; \`sqlite3 <moved file> .recover\` can salvage its rows.`,
@@ -93,14 +88,39 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     // First, so the writes below wait for another process (a second proxy on this data directory).
     db.pragma('busy_timeout = 5000');
     // The first statements are where SQLite reads the header and the WAL: a damaged or
-    // inaccessible file fails here.
-    db.pragma('journal_mode = WAL');
+    // inaccessible file fails here. A reader leaves the mode as it is: a copy in rollback mode was
+    // refused ("attempt to write a readonly database").
+    db.pragma(opts.readonly ? 'journal_mode' : 'journal_mode = WAL');
     if (!opts.readonly) checkSchemaVersion(db, file);
   } catch (err) {
     if (db?.open) db.close();
-    throw databaseFileError(err, file) ?? err;
+    // SQLITE_READONLY or SQLITE_CANTOPEN (by platform): it could not create what reading needs.
+    db = opts.readonly && (primaryCode(err) === 8 || primaryCode(err) === 14) ? readInPlace(file) : undefined;
+    if (!db) throw databaseFileError(err, file) ?? err;
   }
   return configure(db, file, opts);
+}
+
+/**
+ * A reader in a folder it may not write (a read-only mount, a backup, a colleague's folder): SQLite
+ * creates the WAL's -shm index beside the file to read it, so `tollgate report` failed there. With
+ * nothing in the -wal the file holds every row, read as immutable; rows only the -wal holds are
+ * readable only where they can be merged, which is said. Undefined when the file cannot be read.
+ */
+function readInPlace(file: string): Db | undefined {
+  const db = new Db(file, { readonly: true, immutable: true });
+  try {
+    db.pragma('journal_mode');
+  } catch {
+    db.close();
+    return undefined;
+  }
+  if (!statSync(`${file}-wal`, { throwIfNoEntry: false })?.size) return db;
+  db.close();
+  throw new DatabaseFileError(
+    `${file}-wal holds changes not yet in ${file}, and reading them needs a file beside it this folder does not let you create: read a copy of the folder made where you can write, or let a Tollgate that can write the folder start on it once to merge them.`,
+    file,
+  );
 }
 
 /** Refuses a file from a newer Tollgate; stamps an older (or new) one with SCHEMA_VERSION. */

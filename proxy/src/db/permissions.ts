@@ -41,9 +41,15 @@ export function securePrivateFile(file: string): void {
  * write's mode applies only to a file it creates, so an older 0644 file at the path kept prompts
  * world-readable, and a link planted there took the write onto the file it names. Written to an
  * unguessable name created exclusively (O_EXCL refuses a link), then renamed over the path (a rename
- * replaces a link, never follows it).
+ * replaces a link, never follows it). A device or pipe (`/dev/null`, `/dev/stdout`, `>(gzip > x.gz)`
+ * as /dev/fd/63) is written through: no file can be made in /dev/fd, and as root a file would take the
+ * place of /dev/null. Only there, where no other user can plant a link (/dev/shm is anyone's).
  */
 export function writePrivateFile(file: string, text: string): void {
+  if (/^\/(proc|dev(?!\/shm\/|\/mqueue\/))\//.test(file)) {
+    writeFileSync(file, text);
+    return;
+  }
   const tmp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
   try {
     writeFileSync(tmp, text, { mode: FILE_MODE, flag: 'wx' });

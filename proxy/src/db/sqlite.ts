@@ -15,6 +15,7 @@
  */
 import { DatabaseSync, type DatabaseSyncInstance, type StatementSyncInstance } from '@photostructure/sqlite';
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { type PositionalForm, positionalForm } from './params';
 
 /** A value SQLite can bind. */
@@ -45,6 +46,8 @@ export interface OpenFileOptions {
   fileMustExist?: boolean;
   /** Allow `loadExtension` (sqlite-vec). Default true. */
   allowExtension?: boolean;
+  /** Read it as a file nothing changes (SQLite's `immutable`): no -shm index, no locks (db/open.ts). */
+  immutable?: boolean;
 }
 
 /** node:sqlite returns BLOBs as Uint8Array; the code (and Buffer.compare/toString) expects Buffers. */
@@ -224,7 +227,7 @@ export class Db {
       // read-write open would create it.
       if (!existsSync(file)) throw new Error(`unable to open database file: ${file} does not exist`);
     }
-    this.raw = new DatabaseSync(file, { readOnly: opts.readonly ?? false, allowExtension: opts.allowExtension ?? true });
+    this.raw = new DatabaseSync(opts.immutable ? `${pathToFileURL(file).href}?immutable=1` : file, { readOnly: opts.readonly ?? false, allowExtension: opts.allowExtension ?? true });
     this.name = file;
   }
 

@@ -531,20 +531,23 @@ function entityFor(scope: Policy['budgets'][number]['scope'], field: string, w: 
   return undefined;
 }
 
-/** 429/5xx/timeouts map onto LiteLLM's per-exception retry counts; other codes cannot be singled out. */
+/**
+ * LiteLLM retries per exception class, its class of a status (litellm_core_utils/exception_mapping_utils.py):
+ * 429 RateLimitError, 500 and Anthropic's 529 InternalServerError, 503 ServiceUnavailableError, 408, 504 and
+ * its own timeouts Timeout; 502 (BadGatewayError) and connection failures have no field: num_retries.
+ */
 function retryPolicyFor(policy: Policy, w: Warnings): { [key: string]: Json } {
   const on = new Set(policy.retries.retryOn.map(String));
   const n = policy.retries.attempts;
-  const internal = ['500', '502', '504'].filter((c) => on.has(c));
-  if (internal.length > 0 && internal.length < 3)
-    w.add('retries.retryOn', `${TARGET} retries 500, 502 and 504 alike (InternalServerError); retrying only ${internal.join(', ')} is not expressible`);
-  // LiteLLM reads Anthropic's 529 overloaded_error as an InternalServerError, the class 500 maps to
-  // (_map_anthropic_exception in litellm_core_utils/exception_mapping_utils.py), so 529 goes with 500.
+  const timeouts = ['timeout', '408', '504'].filter((c) => on.has(c));
+  if (timeouts.length > 0 && !(on.has('timeout') && on.has('504')))
+    w.add('retries.retryOn', `${TARGET} retries its own timeouts, 408 and 504 alike (Timeout); retrying only ${timeouts.join(', ')} is not expressible`);
   // Said where the policy names an Anthropic-protocol provider or its own retryOn, not on every export.
   const asked = !isDefault(policy.retries.retryOn, (p) => p.retries.retryOn) || providersOf(policy).some((p) => p.kind === 'anthropic' && p.name in policy.providers);
-  if (asked && on.has('529') !== internal.length > 0)
-    w.add('retries.retryOn', internal.length > 0 ? `${TARGET} retries Anthropic's 529 overloaded_error as an InternalServerError, like ${internal.join(', ')}, where Tollgate (no 529 in retryOn) answers it at once` : `${TARGET} retries Anthropic's 529 overloaded_error only as an InternalServerError, like 500, 502 and 504, which retryOn leaves out, so 529 is not retried`);
-  const unsupported = [...on].filter((c) => !['429', '500', '502', '503', '504', '529', 'timeout', 'connect'].includes(c));
+  if (asked && on.has('529') !== on.has('500'))
+    w.add('retries.retryOn', on.has('500') ? `${TARGET} retries Anthropic's 529 overloaded_error as an InternalServerError, like 500, where Tollgate (no 529 in retryOn) answers it at once` : `${TARGET} retries Anthropic's 529 overloaded_error only as an InternalServerError, like 500, which retryOn leaves out, so 529 is not retried`);
+  if (n > 0 && !on.has('502')) w.add('retries.retryOn', `${TARGET} retries 502 (BadGatewayError, which its retry_policy has no field for) num_retries times; excluding 502 is not expressible`);
+  const unsupported = [...on].filter((c) => !['408', '429', '500', '502', '503', '504', '529', 'timeout', 'connect'].includes(c));
   if (unsupported.length > 0) w.add('retries.retryOn', `${TARGET} cannot retry on status ${unsupported.join(', ')}`);
   if (!on.has('connect')) w.add('retries.retryOn', `${TARGET} always retries connection errors (num_retries); excluding "connect" is not expressible`);
   return {
@@ -552,9 +555,9 @@ function retryPolicyFor(policy: Policy, w: Warnings): { [key: string]: Json } {
     AuthenticationErrorRetries: 0,
     ContentPolicyViolationErrorRetries: 0,
     RateLimitErrorRetries: on.has('429') ? n : 0,
-    InternalServerErrorRetries: internal.length > 0 ? n : 0,
+    InternalServerErrorRetries: on.has('500') ? n : 0,
     ServiceUnavailableErrorRetries: on.has('503') ? n : 0,
-    TimeoutErrorRetries: on.has('timeout') ? n : 0,
+    TimeoutErrorRetries: timeouts.length > 0 ? n : 0,
   };
 }
 
@@ -587,15 +590,15 @@ if (!key) {
 const { requests } = JSON.parse(readFileSync(new URL('./management.json', import.meta.url), 'utf8'));
 const call = (path, body) =>
   fetch(base + path, { method: body ? 'POST' : 'GET', headers: { authorization: \`Bearer \${key}\`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
-// Every key /key/list returns for a query (admins see all keys), page by page; undefined when a page cannot be read.
+// Every key /key/list returns for a query (admins see all keys), to the last page or an empty one; undefined when a page cannot be read.
 async function listKeys(query) {
   const all = [];
-  for (let page = 1, pages = 1; page <= Math.min(pages, 100); page++) {
+  for (let page = 1, pages = 1; page <= pages; page++) {
     const res = await call(\`/key/list?return_full_object=true&size=100&page=\${page}\${query}\`);
     if (!res.ok) return undefined;
-    const list = await res.json();
-    all.push(...(list.keys ?? []).filter((k) => k && typeof k === 'object'));
-    pages = list.total_pages ?? 1;
+    const { keys, total_pages } = await res.json();
+    all.push(...(keys ?? []).filter((k) => k && typeof k === 'object'));
+    pages = keys?.length ? (total_pages ?? 1) : 0;
   }
   return all;
 }
@@ -631,20 +634,26 @@ for (const r of requests) {
   }
   report(res, r.path, r.body.key_alias ?? r.body.team_id ?? r.body.user_id, why);
 }
-// A team or key this export froze (metadata.tollgate_frozen) that the policy no longer freezes, its budget
-// raised or deleted, is unblocked; one an admin blocked carries no mark and stays blocked.
-const frozen = new Set(requests.filter((r) => r.body.blocked).map((r) => (r.path === '/team/new' ? \`team \${r.body.team_id}\` : \`key \${r.body.key_alias}\`)));
+// Only what this export names is its own (another repository's export may be applied here): a team or key it froze
+// (metadata.tollgate_frozen; an admin's block has no mark) and no longer freezes is unblocked, an old key of its own said.
+const named = new Map(requests.filter((r) => r.path !== '/user/new').map((r) => [r.path === '/team/new' ? \`team \${r.body.team_id}\` : \`key \${r.body.key_alias}\`, r.body]));
+const owners = new Set(requests.filter((r) => r.path !== '/key/generate').map((r) => r.body.team_id ?? r.body.user_id));
 const teamList = await call('/team/list');
 const teams = teamList.ok ? await teamList.json() : [];
 const keys = await listKeys('');
 if (!teamList.ok || !keys) report({ status: teamList.ok ? '/key/list failed' : teamList.status }, '/team/list', 'and /key/list', ': teams and keys this export froze earlier were not checked for unblocking');
-const marked = [
-  ...(Array.isArray(teams) ? teams : []).map((row) => ({ row, path: '/team/update', id: { team_id: row.team_id }, name: \`team \${row.team_id}\` })),
-  ...(keys ?? []).map((row) => ({ row, path: '/key/update', id: { key: row.token }, name: \`key \${row.key_alias}\` })),
+const listed = [
+  ...(Array.isArray(teams) ? teams : []).map((row) => ({ row, path: '/team', id: { team_id: row.team_id }, name: \`team \${row.team_id}\` })),
+  ...(keys ?? []).map((row) => ({ row, path: '/key', id: { key: row.token }, name: \`key \${row.key_alias}\` })),
 ];
-for (const { row, path, id, name } of marked)
-  if (row?.blocked && row.metadata?.tollgate_frozen === true && !frozen.has(name))
-    report(await call(path, { ...id, blocked: false, metadata: { ...row.metadata, tollgate_frozen: false } }), 'unblocked', name);
+for (const { row, path, id, name } of listed) {
+  const mine = named.get(name);
+  if (row?.blocked && row.metadata?.tollgate_frozen === true && !mine?.blocked) {
+    if (mine) report(await call(\`\${path}/update\`, { ...id, blocked: false, metadata: { ...row.metadata, tollgate_frozen: false } }), 'unblocked', name);
+    else console.log(\`note \${name} stays blocked: a Tollgate export froze it and this policy does not name it; if this policy froze it, unblock it (\${path}/unblock)\`);
+  } else if (!mine && path === '/key' && row?.key_alias?.startsWith('tollgate-') && (owners.has(row.team_id) || owners.has(row.user_id)))
+    console.log(\`WARN \${name} of \${owners.has(row.team_id) ? \`team \${row.team_id}\` : \`user \${row.user_id}\`} is no longer in this export (its alias changed, or a policy key took its place) and still works: hand out the new key, then delete this one (/key/delete)\`);
+}
 if (created) console.log(\`\${created} new key(s) written to \${keysFile} (alias, key per line): hand each to its owner, then delete the file\`);
 process.exit(failed ? 1 : 0);
 `;

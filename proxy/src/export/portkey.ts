@@ -434,7 +434,7 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   if (policy.retries.attempts > 0)
     w.add(
       'retries.backoffMs',
-      `${TARGET} waits a fixed 1 s, 2 s, 4 s … between retries (async-retry defaults, no jitter, not configurable); Tollgate waits a random 0–${policy.retries.backoffMs} ms doubling per attempt up to ${policy.retries.maxBackoffMs} ms. Retried requests take longer on ${TARGET}; lower retry.attempts there if latency matters`,
+      `${TARGET} waits a fixed 1 s, 2 s, 4 s … between retries (async-retry defaults, no jitter, not configurable); Tollgate waits a random 0–${policy.retries.backoffMs} ms doubling per attempt up to ${policy.retries.maxBackoffMs} ms. Retried requests take longer on ${TARGET}; lower retry.attempts there if latency matters${policy.retries.attempts > 5 ? `. Its hosted gateway retries at most 5 times (the open-source build all ${policy.retries.attempts}), so ${policy.retries.attempts - 5} of Tollgate's retries are not made there` : ''}`,
     );
   w.add(
     policy.fallbacks.length > 0 ? 'fallbacks' : 'retries.attempts',

@@ -1,7 +1,6 @@
 /**
- * What the ledger says a budget's scope spent in a window, for the first window of a budget whose
- * period was changed (daily → monthly), by a hot reload or a restart. Counted from nothing, a daily
- * budget made monthly on the 20th let the scope spend its whole limit again on top of the month so far.
+ * What the ledger says a budget's scope spent in a window: the first window of a budget added, renamed
+ * or given another period (daily → monthly) starts from it, not from $0 (governor.ts windowSpend).
  */
 import type { Db } from '../db/open';
 import { foldedSql, foldTag } from '../ledger/tagFold';
@@ -31,8 +30,13 @@ export function ledgerSpend(db: Db, scope: Scope, from: number, to: number): { n
     where.push('key_fingerprint GLOB ?');
     params.push(sqlGlob(scope.key));
   }
+  // A cache hit's row carries the tokens of the answer it replayed; no budget is charged them (the
+  // caches answer before admission), and counted here a token budget added after them started spent.
   const sum = db
-    .prepare(`SELECT COALESCE(SUM(cost_usd), 0) AS usd, COALESCE(SUM(input_tokens + output_tokens), 0) AS tokens FROM calls WHERE ${where.join(' AND ')}`)
+    .prepare(
+      `SELECT COALESCE(SUM(cost_usd), 0) AS usd, COALESCE(SUM(CASE WHEN cache IN ('exact', 'semantic') THEN 0 ELSE input_tokens + output_tokens END), 0) AS tokens
+       FROM calls WHERE ${where.join(' AND ')}`,
+    )
     .get(...params) as { usd: number; tokens: number };
   return { nano: toNano(sum.usd), tokens: sum.tokens };
 }

@@ -88,8 +88,8 @@ export function prepareGovernance(db: Db) {
     holdForProvider: db.prepare("UPDATE governance_reservations SET owner = ?, hold_ms = ? WHERE id = ? AND state = 'open'"),
     markRecovered: db.prepare("UPDATE governance_reservations SET state = 'recovered', closed_at = ? WHERE id = ?"),
     anyOpen: db.prepare("SELECT 1 FROM governance_reservations WHERE state = 'open' LIMIT 1"),
-    /** (period, budget): whether the budget was counted under this period, and under another one (ledgerSeed.ts). */
-    periodsCounted: db.prepare('SELECT COALESCE(MAX(period = ?), 0) AS same, COUNT(*) > 0 AS any FROM governance_spend WHERE budget = ?'),
+    /** (budget, period): a row when the budget was counted under this name and period before (ledgerSeed.ts). */
+    periodCounted: db.prepare('SELECT 1 FROM governance_spend WHERE budget = ? AND period = ? LIMIT 1'),
     seedSpend: db.prepare('INSERT INTO governance_spend (budget, period, period_start, spent_nano, spent_tokens) VALUES (?, ?, ?, ?, ?)'),
     openReservations: db.prepare("SELECT id, owner, owner_pid, cost_nano, tokens, state, created_at, hold_ms FROM governance_reservations WHERE state = 'open'"),
     pruneReservationBudgets: db.prepare(

@@ -426,8 +426,8 @@ export function serve(handler: (req: Req, res: Res) => void): HttpServer {
 
 /** zstd's decoder, where the running Node has one (22.15 and 23.8 on; Node 20 has none). */
 const zstd = (zlib as { createZstdDecompress?: () => Transform }).createZstdDecompress;
-/** The codings undone here, in request bodies and upstream answers (RFC 9110 §8.4.1; "x-gzip" is gzip, §8.4.1.3). */
-export const DECODERS: Readonly<Record<string, () => Transform>> = { gzip: zlib.createGunzip, 'x-gzip': zlib.createGunzip, deflate: zlib.createInflate, br: zlib.createBrotliDecompress, ...(zstd ? { zstd } : {}) };
+/** The codings undone here, in request bodies and answers (RFC 9110 §8.4.1; "x-gzip" is gzip, §8.4.1.3); no prototype, so `constructor` is no coding. */
+export const DECODERS: Readonly<Record<string, () => Transform>> = Object.assign(Object.create(null), { gzip: zlib.createGunzip, 'x-gzip': zlib.createGunzip, deflate: zlib.createInflate, br: zlib.createBrotliDecompress, ...(zstd ? { zstd } : {}) });
 /** What a 415 for a content coding offers instead (its Accept-Encoding), and what an undecodable answer names. */
 export const ACCEPTED_CODINGS = Object.keys(DECODERS).filter((c) => c !== 'x-gzip').join(', ');
 /**

@@ -3,7 +3,7 @@
  * range. Pure SQL on a connection, so the running proxy runs them on a read-only connection in a
  * worker thread (readThread.ts) and the CLI on its own.
  */
-import type { CallFilter, SummaryDimension } from '../../../contract/api';
+import { type CallFilter, type SummaryDimension, UNTAGGED } from '../../../contract/api';
 import type { Db } from '../db/open';
 import { foldedSql, foldTag } from './tagFold';
 import type { CallRecord, Summary, SummaryBucket } from './types';
@@ -52,9 +52,6 @@ export interface SummaryOptions {
   bucketOffsetMs?: number;
   filter?: CallFilter;
 }
-
-/** The summary's group key for calls without the tag. */
-export const UNTAGGED = '(none)';
 
 const GROUP_COLUMNS = {
   model: 'model_used',

@@ -6,9 +6,10 @@
  * or as `e` and a combining accent (macOS file names, some keyboards) and was two tags. SQLite's lower() and NOCASE fold ASCII only, so a report
  * showed `Équipe` and `équipe` as two rows of the one budget that counts both.
  */
+import { foldTag } from '../../../contract/api';
 import type { Db } from '../db/sqlite';
 
-export const foldTag = (tag: string): string => tag.normalize('NFC').toLowerCase();
+export { foldTag };
 
 /**
  * A column's tag folded in SQL, as foldTag folds it. ASCII-only text (as many characters as bytes)

@@ -10,7 +10,8 @@ const SQLITE_LOCKED = 6;
 const SQLITE_IOERR = 10;
 const SQLITE_FULL = 13;
 
-function primaryCode(err: unknown): number | undefined {
+/** SQLite's primary result code of an error from the binding (undefined for other errors). */
+export function primaryCode(err: unknown): number | undefined {
   const code = (err as { errcode?: unknown } | null)?.errcode;
   return typeof code === 'number' ? code & 0xff : undefined;
 }

@@ -56,8 +56,11 @@ function asMessage(m: Json): ChatMessageLike {
   return { role: String(m.role ?? 'user'), content, ...(typeof m.name === 'string' ? { name: m.name } : {}) };
 }
 
-/** A base64 `data:` URL (a screenshot in a tool output) is media, not text the model reads token by token. */
-const withoutDataUrls = (_key: string, v: unknown): unknown => (typeof v === 'string' && v.startsWith('data:') ? '' : v);
+/**
+ * A Responses item's `encrypted_content` (reasoning or compaction sent back) is sealed base64: as text, o200k made ~0.68 tokens
+ * of each character, several times the reasoning it seals. Counted as OpenAI's Codex does: decoded bytes less a 650-byte envelope, 4 a token.
+ */
+const sealedTokens = (base64: string): number => Math.ceil(Math.max(0, (base64.length * 3) / 4 - 650) / 4);
 
 /**
  * Text an Anthropic content list sends the model outside its text parts, which messageText does not
@@ -111,6 +114,13 @@ export function inputParts(body: Json, model = typeof body.model === 'string' ? 
   const texts: string[] = [];
   let sourceMedia = 0;
   let idTokens = 0;
+  // A base64 `data:` URL (a screenshot in a tool output) is media, not text the model reads token by token.
+  const readable = (key: string, v: unknown): unknown => {
+    if (typeof v !== 'string') return v;
+    if (key !== 'encrypted_content') return v.startsWith('data:') ? '' : v;
+    idTokens += sealedTokens(v);
+    return undefined;
+  };
   for (const m of arr(body.messages)) {
     const message = obj(m);
     if (!message) continue;
@@ -133,7 +143,7 @@ export function inputParts(body: Json, model = typeof body.model === 'string' ? 
         if (it && typeof it.role === 'string') messages.push(asMessage(it));
         else if (isTokenIds(item)) idTokens += item.length;
         else {
-          texts.push(typeof item === 'string' ? item : JSON.stringify(item, withoutDataUrls));
+          texts.push(typeof item === 'string' ? item : JSON.stringify(item, readable));
           // A tool's output sent back may be images: a `function_call_output` list of input_image
           // parts, a `computer_call_output` screenshot (one per step of a computer-use loop).
           // Read as text with its data URL blanked, each was 0 tokens.

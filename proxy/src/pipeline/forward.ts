@@ -354,12 +354,9 @@ function relayError(ctx: CallContext, status: number, headers: Record<string, st
   if (!parsed) {
     // Not the provider's JSON (an HTML error page from a load balancer, say): answer in the provider's
     // shape, keeping its retry-after and rate-limit headers (the SDKs wait as told before retrying).
-    const kept: Record<string, string> = {};
-    for (const [k, v] of Object.entries(headers)) {
-      if (v !== undefined && k.toLowerCase() !== 'content-type' && RELAYED_RESPONSE_HEADER.test(k)) kept[k] = Array.isArray(v) ? v.join(', ') : v;
-    }
-    Object.assign(ctx.responseHeaders, kept);
-    failCall(ctx, status >= 500 ? 502 : status, 'upstream_error', `Tollgate: the upstream answered ${status} with ${contentType || 'no content type'}: ${text.slice(0, 200)}`, kept);
+    // Set before failCall's, so the proxy's own (`x-should-retry: false` once it retried) win.
+    relayHeaders(ctx, { ...headers, 'content-type': undefined });
+    failCall(ctx, status >= 500 ? 502 : status, 'upstream_error', `Tollgate: the upstream answered ${status} with ${contentType || 'no content type'}: ${text.slice(0, 200)}`);
     return;
   }
   relayHeaders(ctx, headers);
@@ -895,6 +892,9 @@ export const forwardWithRetries: Stage = async (ctx) => {
       const toDefaultTier = isFlexRefusal(ctx, err.status);
       const next = decision.retry || toDefaultTier ? undefined : fallbacks.shift();
       if (!decision.retry && !next && !toDefaultTier) {
+        // Once the proxy has retried, the SDK's own retries of a 5xx or 429 would each run the policy's
+        // attempts again (3 × 3 upstream calls under a persistent 529): the policy's count is the call's.
+        if (ctx.attempt > 1) ctx.extraHeaders['x-should-retry'] = 'false';
         err.respond();
         return;
       }

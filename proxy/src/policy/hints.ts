@@ -182,6 +182,9 @@ export function issueHint(issue: z.core.$ZodIssue, value: unknown): string | und
     if (expected === 'array' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
       const named = schemaAt([...issue.path, 0])?.properties?.name !== undefined;
       const first = Object.keys(value)[0];
+      // `name: team-cap` among the keys: one entry without its "- ", not entries keyed by name.
+      const own = (value as { name?: unknown }).name;
+      if (named && (typeof own === 'string' || typeof own === 'number')) return `expected a list, got a mapping: write the entry as "- name: ${own}", its other fields under it`;
       return named && first !== undefined
         ? `expected a list, got a mapping: write each entry as "- name: ${first}" followed by its fields`
         : 'expected a list ("- " entries), got a mapping';

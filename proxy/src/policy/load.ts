@@ -490,11 +490,12 @@ export function parsePolicy(raw: string, file = 'policy.yaml'): PolicyParseResul
     ok: false,
     // Messages are worked out only for the problems reported (a hostile file can have thousands).
     problems: capped(issues, file, ({ issue, key, offset }) => {
-      // A top-level key whose value carries an anchor holds definitions to share, as in Compose files.
+      // A top-level key whose value, or an entry of it (`defs: { a: &a … }`), carries an anchor holds definitions to share, as in Compose files.
       const holder = key !== undefined && issue.path.length === 0 && isMap(doc.contents) ? doc.contents.get(key, true) : undefined;
+      const anchored = (n: unknown): boolean => isNode(n) && Boolean(n.anchor);
       const message =
         key !== undefined
-          ? unknownKeyMessage(key, issue.path, { anchored: isNode(holder) && Boolean(holder.anchor) })
+          ? unknownKeyMessage(key, issue.path, { anchored: anchored(holder) || (isCollection(holder) && holder.items.some((i) => anchored(isPair(i) ? i.value : i))) })
           : (issueHint(issue, valueAt(data, issue.path)) ?? issue.message);
       const pos = lineCounter.linePos(offset);
       return { file, line: pos.line, column: pos.col, path: issue.path.join('.'), message };

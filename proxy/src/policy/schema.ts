@@ -21,7 +21,7 @@ export type ProviderKind = z.infer<typeof ProviderKind>;
 
 const Identifier = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'use letters, digits, "_", "-" or "." (max 64)');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'use ASCII letters, digits, "_", "-" or "." (max 64, the first a letter or digit)');
 
 /**
  * A list whose entries are told apart by name. Budgets and rate limits keep their spend and

@@ -16,25 +16,47 @@ export { fineTuneBase };
  * Rates genai-prices (0.1.8) leaves out that the provider publishes as another listed model's, so
  * they are taken from that model's entry, not written here: Anthropic's long-context table has one
  * row for "Sonnet 4.5 / 4" ($6/$22.50 past 200k input tokens, where Sonnet 4 was billed $3/$15), as
- * have OpenRouter and Vertex AI, which resell both (Bedrock's list has no tier for 4.5 either), and
+ * have OpenRouter, Vertex AI and Bedrock, which resell both (Bedrock's list has no tiers at all: its
+ * Sonnet 4 and 4.5 take Anthropic's, at their own base, its regional endpoints' 10 % above), and
  * OpenAI bills the audio-preview models' audio tokens as their realtime-preview siblings' ($40/$80,
- * $10/$20 per million, where they were billed as text). A rate is taken only where the entry has
- * none or the same rate without its tiers, so a price list that has it keeps its own.
+ * $10/$20 per million, where they were billed as text). A rate is taken where the entry has none,
+ * and a tier where it has the rate without tiers, so a price list that has them keeps its own.
  */
-for (const [providerId, model, from, keys] of [
-  ['anthropic', 'claude-sonnet-4-0', 'claude-sonnet-4-5', /_mtok$/],
-  ['openrouter', 'anthropic/claude-sonnet-4', 'anthropic/claude-sonnet-4.5', /_mtok$/],
-  ['google', 'claude-4-sonnet', 'claude-sonnet-4-5', /_mtok$/],
-  ['openai', 'gpt-4o-audio-preview', 'gpt-4o-realtime-preview', /^(?:input|output)_audio_mtok$/],
-  ['openai', 'gpt-4o-mini-audio-preview', 'gpt-4o-mini-realtime-preview', /^(?:input|output)_audio_mtok$/],
+const entries = (providerId: string, id: string | RegExp) => (findProvider({ providerId })?.models ?? []).filter((m) => (typeof id === 'string' ? m.id === id : id.test(m.id)));
+for (const [providerId, model, fromProvider, from, keys] of [
+  ['anthropic', 'claude-sonnet-4-0', 'anthropic', 'claude-sonnet-4-5', /_mtok$/],
+  ['openrouter', 'anthropic/claude-sonnet-4', 'openrouter', 'anthropic/claude-sonnet-4.5', /_mtok$/],
+  ['google', 'claude-4-sonnet', 'google', 'claude-sonnet-4-5', /_mtok$/],
+  ['aws', /^(?:global|regional)\.anthropic\.claude-sonnet-4-(?:5-)?2025/, 'anthropic', 'claude-sonnet-4-5', /^(?:input|output|cache_read|cache_write)_mtok$/],
+  ['openai', 'gpt-4o-audio-preview', 'openai', 'gpt-4o-realtime-preview', /^(?:input|output)_audio_mtok$/],
+  ['openai', 'gpt-4o-mini-audio-preview', 'openai', 'gpt-4o-mini-realtime-preview', /^(?:input|output)_audio_mtok$/],
 ] as const) {
-  const models = findProvider({ providerId })?.models ?? [];
-  const [own, theirs] = [model, from].map((id) => models.find((m) => m.id === id)?.prices);
-  if (!own || !theirs || Array.isArray(own) || Array.isArray(theirs)) continue;
-  for (const [key, rate] of Object.entries(theirs)) {
-    const mine = own[key];
-    if (keys.test(key) && (mine === undefined || (typeof rate === 'object' && rate.base === mine))) own[key] = rate;
+  const theirs = entries(fromProvider, from)[0]?.prices;
+  if (!theirs || Array.isArray(theirs)) continue;
+  for (const { prices: own } of entries(providerId, model)) {
+    if (Array.isArray(own)) continue;
+    for (const [key, rate] of Object.entries(theirs)) {
+      const mine = own[key];
+      if (!keys.test(key) || rate === undefined) continue;
+      if (mine === undefined) own[key] = rate;
+      else if (typeof rate === 'object' && typeof mine === 'number') own[key] = { base: mine, tiers: rate.tiers.map((t) => ({ start: t.start, price: t.price * (mine / rate.base) })) };
+    }
   }
+}
+
+/**
+ * OpenAI's first snapshots of both, gpt-4o-realtime-preview-2024-10-01 and
+ * gpt-4o-audio-preview-2024-10-01, bill audio at $100/$200 per million (cached audio $20), where
+ * the later ones bill $40/$80; genai-prices matches them as their family. A narrow correction from
+ * OpenAI's pricing page, until the price list has its own entry for them: one ahead of the family's.
+ */
+const openai = findProvider({ providerId: 'openai' })?.models ?? [];
+for (const family of ['gpt-4o-realtime-preview', 'gpt-4o-audio-preview']) {
+  const [at, id] = [openai.findIndex((m) => m.id === family), `${family}-2024-10-01`];
+  const prices = openai[at]?.prices;
+  // Not twice: the price list is loaded once per process, this module may be loaded again (tests).
+  if (!prices || Array.isArray(prices) || openai.some((m) => m.id === id)) continue;
+  openai.splice(at, 0, { ...openai[at]!, id, match: { starts_with: id }, prices: { ...prices, input_audio_mtok: 100, output_audio_mtok: 200, ...(prices.cache_audio_read_mtok ? { cache_audio_read_mtok: 20 } : {}) } });
 }
 
 export interface TokenUsage {

@@ -50,7 +50,7 @@ class MessagesAssembler implements StreamAssembler {
     if (!json) return;
     switch (json.type) {
       case 'message_start':
-        this.message = { ...(obj(json.message) ?? {}) };
+        this.message = Object.assign(Object.create(null), obj(json.message)); // no prototype: an upstream key `__proto__` stays a field
         break;
       case 'content_block_start':
         this.blocks.set(num(json.index), { block: { ...(obj(json.content_block) ?? {}) }, text: '', partialJson: '', thinking: '', signature: '', citations: [] });

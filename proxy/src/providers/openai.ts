@@ -315,8 +315,8 @@ class ChatAssembler implements StreamAssembler {
   complete = false;
   error: Json | undefined;
   private base: Json = {};
-  /** A provider's own top-level fields (Perplexity `citations`, Azure `prompt_filter_results`, llama.cpp `timings`): the last value. */
-  private extras: Json = {};
+  /** A provider's own top-level fields (Perplexity `citations`, Azure `prompt_filter_results`, llama.cpp `timings`): the last value. No prototype (nor any bag here): a `__proto__` field stays a field. */
+  private extras: Json = Object.create(null);
   private usage: unknown;
   private choices = new Map<number, ChoiceAcc>();
 
@@ -341,7 +341,7 @@ class ChatAssembler implements StreamAssembler {
       const index = num(choice.index);
       let acc = this.choices.get(index);
       if (!acc) {
-        acc = { index, content: null, refusal: null, toolCalls: new Map(), finishReason: null, logprobs: null, extras: {}, choiceExtras: {} };
+        acc = { index, content: null, refusal: null, toolCalls: new Map(), finishReason: null, logprobs: null, extras: Object.create(null), choiceExtras: Object.create(null) };
         this.choices.set(index, acc);
       }
       const delta = obj(choice.delta) ?? {};
@@ -364,7 +364,7 @@ class ChatAssembler implements StreamAssembler {
         const tc = obj(t);
         if (!tc) continue;
         const ti = toolCallIndex(acc, tc);
-        const cur = acc.toolCalls.get(ti) ?? { index: ti, function: { name: '', arguments: '' }, extras: {} };
+        const cur = acc.toolCalls.get(ti) ?? { index: ti, function: { name: '', arguments: '' }, extras: Object.create(null) as Json };
         if (typeof tc.id === 'string') cur.id = tc.id;
         for (const [k, v] of Object.entries(tc)) if (!TOOL_CALL_FIELDS.has(k) && v !== null && v !== undefined) cur.extras[k] = v;
         if (typeof tc.type === 'string') cur.type = tc.type;

@@ -18,25 +18,29 @@ export interface TokenCount {
   encoding: string;
 }
 
-/** Tokens a model whose tokenizer writes each digit alone (models.ts splitsDigits) counts beyond o200k, which joins up to three. */
-export function digitTokens(text: string, model: string): number {
-  let n = 0;
-  if (splitsDigits(model)) for (const [digits] of text.matchAll(/[0-9]{2,}/g)) n += digits.length - Math.ceil(digits.length / 3);
-  return n;
+/**
+ * A text's tokens at `model`: its encoding's count, plus, for a tokenizer that writes each digit
+ * alone (models.ts splitsDigits), the digits o200k joins up to three. The one rule for the proxy's
+ * counts and the analyses' (analysis/cost/piece-counter.ts counts a piece at a time with it).
+ */
+export function textCounter(model: string): (text: string) => number {
+  const enc = getEncoder(encodingForModel(model).encoding);
+  if (!splitsDigits(model)) return (text) => countTokens(enc, text);
+  return (text) => {
+    let n = countTokens(enc, text);
+    for (const [digits] of text.matchAll(/[0-9]{2,}/g)) n += digits.length - Math.ceil(digits.length / 3);
+    return n;
+  };
 }
 
 export function countTextTokens(text: string, model: string): TokenCount {
-  const choice = encodingForModel(model);
-  const tokens = countTokens(getEncoder(choice.encoding), text) + digitTokens(text, model);
-  return { tokens, exact: choice.exact, encoding: choice.encoding };
+  const { encoding, exact } = encodingForModel(model);
+  return { tokens: textCounter(model)(text), exact, encoding };
 }
 
-/** Tokens of one message including its per-message overhead (not the reply priming). */
-export function countMessageTokens(message: ChatMessageLike, model: string): number {
-  const { encoding } = encodingForModel(model);
-  const enc = getEncoder(encoding);
+/** Tokens of one message including its per-message overhead (not the reply priming); `count`: textCounter(model) or a memo of it. */
+export function countMessageTokens(message: ChatMessageLike, model: string, count = textCounter(model)): number {
   const overhead = chatOverheadFor(model);
-  const count = (s: string) => countTokens(enc, s) + digitTokens(s, model);
   let n = overhead.perMessage + count(message.role) + count(messageText(message.content));
   if (message.name !== undefined) n += count(message.name) + overhead.perName;
   return n;
@@ -44,7 +48,8 @@ export function countMessageTokens(message: ChatMessageLike, model: string): num
 
 export function countChatTokens(messages: ChatMessageLike[], model: string): TokenCount {
   const choice = encodingForModel(model);
+  const count = textCounter(model);
   let tokens = chatOverheadFor(model).replyPriming;
-  for (const m of messages) tokens += countMessageTokens(m, model);
+  for (const m of messages) tokens += countMessageTokens(m, model, count);
   return { tokens, exact: choice.exact, encoding: choice.encoding };
 }

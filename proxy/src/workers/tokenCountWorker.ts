@@ -8,7 +8,7 @@
  */
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import { parentPort } from 'node:worker_threads';
-import { chatOverheadFor, countTextTokens, messageText, type ChatMessageLike } from '../tokens/count';
+import { chatOverheadFor, countTextTokens, messageText, textCounter, type ChatMessageLike } from '../tokens/count';
 import { countingChunks } from '../tokens/chunks';
 import { encodingForModel } from '../tokens/models';
 
@@ -18,11 +18,11 @@ export type TokenCountReply = { id: number; tokens: number; exact: boolean } | {
 /** Characters counted between two yields (a few milliseconds of work). */
 const PART_CHARS = 32 * 1024;
 
-async function countLong(text: string, model: string): Promise<number> {
+async function countLong(text: string, count: (text: string) => number): Promise<number> {
   const parts = countingChunks(text, PART_CHARS);
   let tokens = 0;
   for (const part of parts) {
-    tokens += countTextTokens(part, model).tokens;
+    tokens += count(part);
     if (parts.length > 1) await yieldNow();
   }
   return tokens;
@@ -31,19 +31,20 @@ async function countLong(text: string, model: string): Promise<number> {
 /** countChatTokens and countTextTokens of tokens/count.ts, a part at a time. */
 async function count(msg: { model: string; messages?: ChatMessageLike[]; texts?: string[] }): Promise<{ tokens: number; exact: boolean }> {
   const modelExact = encodingForModel(msg.model).exact;
+  const counter = textCounter(msg.model);
   let tokens = 0;
   let exact = true;
   if (msg.messages?.length) {
     const overhead = chatOverheadFor(msg.model);
     tokens += overhead.replyPriming;
     for (const m of msg.messages) {
-      tokens += overhead.perMessage + countTextTokens(m.role, msg.model).tokens + (await countLong(messageText(m.content), msg.model));
-      if (m.name !== undefined) tokens += countTextTokens(m.name, msg.model).tokens + overhead.perName;
+      tokens += overhead.perMessage + counter(m.role) + (await countLong(messageText(m.content), counter));
+      if (m.name !== undefined) tokens += counter(m.name) + overhead.perName;
     }
     exact &&= modelExact;
   }
   for (const t of msg.texts ?? []) {
-    tokens += await countLong(t, msg.model);
+    tokens += await countLong(t, counter);
     exact &&= modelExact;
   }
   return { tokens, exact };

@@ -60,10 +60,11 @@ describe('duplicate text in scripts without spaces and in decomposed text', () =
   });
 
   it('CJK, Arabic and emoji lines keep UTF-16 columns', async () => {
-    const text = lines('# Bot', '', '🚀👨‍👩‍👧 مرحباً — 回答要简洁, please.', '');
+    // The prompt is in English (politeness reads English prompts only); one of its lines is not.
+    const text = lines('# Bot', '', 'You answer in the language of the user.', '🚀👨‍👩‍👧 مرحباً — 回答要简洁, please.', '');
     const polite = (await analyzeFile({ path: 'prompts/bot.md', text })).diagnostics.find((d) => d.ruleId === 'politeness')!;
-    const line = text.split('\n')[2]!;
-    expect(polite.range.start).toEqual({ line: 2, character: line.indexOf('please') });
+    const line = text.split('\n')[3]!;
+    expect(polite.range.start).toEqual({ line: 3, character: line.indexOf('please') });
     expect(polite.range.end.character - polite.range.start.character).toBe('please'.length);
   });
 });

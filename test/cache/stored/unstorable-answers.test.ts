@@ -185,7 +185,7 @@ it('an entry such an answer left from an earlier version is not replayed, and is
   // As an earlier version stored it: the same key, a content-filtered answer.
   const db = h.proxy.services.db;
   const id = (db.prepare('SELECT id FROM cache_entries WHERE instr(prompt, ?) > 0').get(p) as { id: number }).id;
-  db.prepare('UPDATE cache_entries SET body = ? WHERE id = ?').run(JSON.stringify(chatBody([choice({}, 'content_filter')])), id);
+  db.prepare('UPDATE cache_entries SET body = ?, checked_under = NULL WHERE id = ?').run(JSON.stringify(chatBody([choice({}, 'content_filter')])), id);
   const before = upstreamCalls;
   expect(await ask()).toBe('miss');
   expect(upstreamCalls).toBe(before + 1);

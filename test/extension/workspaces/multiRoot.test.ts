@@ -6,7 +6,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../support/freePort';
 import { fileEvent } from '../typing/typingWorld';
@@ -175,6 +175,27 @@ describe('several folders with a policy', () => {
     await vi.waitFor(async () => expect(await runningPolicy(proxy.port).catch(() => 'down')).toBeUndefined(), { timeout: 20_000 });
     expect(proxy.launchedPolicy).toBeUndefined();
     expect(world.contexts.get('tollgate.hasPolicy')).toBe(false);
+  });
+
+  it('the policy’s .tollgate folder deleted, heard as one event for the folder: its problems go, the next folder’s policy runs', async () => {
+    const a = join(addFolder(world, repo('gone-a', 'version: 1\nbudgets: 3\n')).uri.fsPath, '.tollgate', 'policy.yaml');
+    const b = join(addFolder(world, repo('gone-b', 'version: 1\n')).uri.fsPath, '.tollgate', 'policy.yaml');
+    const c = join(addFolder(world, repo('gone-c', 'version: 1\n')).uri.fsPath, '.tollgate', 'policy.yaml');
+    const { proxy, logs } = await window();
+    const diagnostics = new PolicyDiagnostics(proxy);
+    open.push(diagnostics);
+    diagnostics.checkCurrent();
+    expect(world.diagnostics.get(a)?.length).toBeGreaterThan(0);
+    // rm -rf, the Explorer or a checkout: VS Code may fold the file's delete into the folder's (microsoft/vscode#109754).
+    rmSync(dirname(a), { recursive: true });
+    fileEvent(dirname(a), 'delete');
+    expect(world.diagnostics.get(a)).toEqual([]);
+    expect(diagnostics.problems).toEqual([]);
+    await proxy.start();
+    expect(await runningPolicy(proxy.port), logs.join('\n')).toBe(b);
+    rmSync(dirname(b), { recursive: true });
+    fileEvent(dirname(b), 'delete');
+    await vi.waitFor(async () => expect(await runningPolicy(proxy.port).catch(() => 'down')).toBe(c), { timeout: 20_000 });
   });
 
   it('a save that deletes the policy and writes it back does not restart the proxy', async () => {

@@ -150,11 +150,14 @@ export interface OpenOptions {
   theme: WebviewTheme;
   viewport?: { width: number; height: number };
   inPageHost?: string;
+  /** Install Playwright's clock at this time (it flows on; `page.clock.fastForward` jumps it). */
+  clockAt?: number;
 }
 
 export async function openDashboard(browser: Browser, server: WebviewServer, opts: OpenOptions): Promise<DashboardPage> {
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
+  if (opts.clockAt !== undefined) await page.clock.install({ time: opts.clockAt });
   const problems: string[] = [];
   const copied: string[] = [];
   const counters = { openDashboardRequests: 0 };

@@ -110,7 +110,7 @@ export class PanelApp {
   });
   private readonly byModel = new BarList('by-model', 'Spend by model', 'No spend in this range.');
   private readonly byFeature = new BarList('by-feature', 'Spend by feature', 'No spend in this range.');
-  private readonly budgets = new BudgetGauges();
+  private readonly budgets = new BudgetGauges(false, () => this.scheduleSummary(0));
   private readonly batchSection: BatchSection;
   private readonly semanticQuality = new SemanticQualityView();
   private readonly table: VirtualTable;
@@ -589,6 +589,9 @@ export class PanelApp {
     const banner = h('div', { class: `banner ${a.level}`, dataset: { alert: id }, attrs: { role: 'alert' } }, h('span', null, text),
       h('vscode-button', { attrs: { secondary: true }, on: { click: () => banner.remove() } }, 'Dismiss'));
     this.alerts.appendChild(banner);
+    // The period's end takes it away, as the status bar's warning goes (it said "exceeded" of a fresh budget all night).
+    const left = a.resetsAt - Date.now();
+    if (left < 2_147_483_647) setTimeout(() => banner.remove(), left);
     this.scheduleSummary(0);
   }
 

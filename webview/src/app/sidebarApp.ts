@@ -18,7 +18,7 @@ const RECENT = 10;
 export class SidebarApp {
   private readonly pill = new ConnectionPill();
   private readonly kpis = new Kpis(true);
-  private readonly budgets = new BudgetGauges(true);
+  private readonly budgets = new BudgetGauges(true, () => void this.refresh());
   private readonly recentList = h('ol', { class: 'recent' });
   private readonly body = h('div', { class: 'sidebar-body' });
   /** Says the figures below are not current when a re-read failed (the proxy went offline); they stay. */

@@ -43,8 +43,10 @@ export class BudgetGauges {
   readonly element: HTMLElement;
   private readonly list: HTMLElement;
   private last: { budgets: BudgetStatus[]; now: number } | undefined;
+  private resetTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly compact = false) {
+  /** `onReset`: read the budgets again (a period ended: the gauge said "resetting" until the next periodic read). */
+  constructor(private readonly compact = false, private readonly onReset?: () => void) {
     this.list = h('div', { class: 'gauges' });
     this.element = h('section', { class: 'chart budgets', attrs: { 'data-chart': 'budgets', 'aria-label': 'Budgets' } }, h('h3', { class: 'figcaption' }, 'Budgets'), this.list);
   }
@@ -56,6 +58,10 @@ export class BudgetGauges {
 
   setBudgets(budgets: BudgetStatus[], now = Date.now()): void {
     this.last = { budgets, now };
+    clearTimeout(this.resetTimer);
+    // A second after the first reset; none for one already past (the proxy's clock is behind: no re-read loop).
+    const next = Math.min(...budgets.map((b) => b.resetsAt).filter((t) => t > now));
+    if (this.onReset && next < Infinity) this.resetTimer = setTimeout(this.onReset, Math.min(next - now + 1_000, 2_147_483_647));
     if (!budgets.length) {
       replace(this.list, h('p', { class: 'muted' }, 'No budgets in the policy file. Add a "budgets:" section to cap spend per team, feature or user.'));
       return;

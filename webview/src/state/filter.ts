@@ -2,17 +2,13 @@
  * The call filters the proxy applies server-side, mirrored here only to decide whether a call that
  * arrives live (SSE) belongs in the table currently shown. Pure.
  */
+import { foldTag as fold, UNTAGGED } from '@contract/api';
 import type { CallFilter, CallRecord } from '../protocol';
 
-/**
- * The summary's key for calls without a tag; filtering by it lists those calls (the proxy's
- * `UNTAGGED`, proxy/src/ledger/ledgerReads.ts: `tag IS NULL`). No tag can be spelt that way.
- */
-export const UNTAGGED = '(none)';
-
+export { UNTAGGED };
 function tagMatches(value: string | undefined, wanted: string | undefined): boolean {
   if (!wanted) return true;
-  return wanted === UNTAGGED ? value === undefined : value === wanted;
+  return wanted === UNTAGGED ? value === undefined : value !== undefined && fold(value) === fold(wanted);
 }
 
 export function matchesFilter(call: CallRecord, f: CallFilter): boolean {

@@ -89,21 +89,24 @@ function stringValue(node: Node | null | undefined): { text: string; placeholder
   // r"…" keeps backslashes as written; other strings send the character an escape stands for.
   const raw = /r/i.test(node.child(0)?.type === 'string_start' ? node.child(0)!.text : '');
   for (const c of named(node)) {
-    if (c.type === 'string_content') text += raw ? c.text : decodeEscapes(c);
+    if (c.type === 'string_content') text += decodeEscapes(c, raw);
     else if (c.type === 'escape_sequence') text += raw ? c.text : pythonEscape(c.text);
     else if (c.type === 'interpolation') placeholders++;
   }
   return { text, placeholders };
 }
 
-/** A string's content with its escape sequences (children of the content node) decoded. */
-function decodeEscapes(content: Node): string {
+/**
+ * A string's content with its escape sequences (children of the content node) decoded; an f-string's
+ * `{{` / `}}` is one literal brace even in a raw f-string (read as written, a JSON example became a variable).
+ */
+function decodeEscapes(content: Node, raw: boolean): string {
   let out = '';
   let at = content.startIndex;
   const base = content.startIndex;
   for (const e of named(content)) {
-    if (e.type !== 'escape_sequence') continue;
-    out += content.text.slice(at - base, e.startIndex - base) + pythonEscape(e.text);
+    if (e.type !== 'escape_interpolation' && (raw || e.type !== 'escape_sequence')) continue;
+    out += content.text.slice(at - base, e.startIndex - base) + (e.type === 'escape_interpolation' ? e.text[0] : pythonEscape(e.text));
     at = e.endIndex;
   }
   return out + content.text.slice(at - base);
@@ -1240,7 +1243,7 @@ function inspectCall(
       args.keywords.get('model_name') ??
       args.keywords.get('modelId') ??
       // `GenerativeModel("gemini-1.5-flash")`, `init_chat_model("gpt-4o", model_provider="openai")`.
-      (api === 'google-legacy' || chain[chain.length - 1] === 'init_chat_model' ? positionalArgs[0] : undefined));
+      (api === 'google-legacy' || api === 'llamaindex' || chain[chain.length - 1] === 'init_chat_model' ? positionalArgs[0] : undefined));
   const model = (framework?.modelObjects && modelObjectText(modelNode, framework.modelObjects, b)) || modelText(modelNode, b);
   const writtenModel = model && model.placeholders === 0 && !branches ? model.text : undefined;
   // Frameworks name models the LiteLLM way (`openai/gpt-4o-mini`, `anthropic:claude-…`).
@@ -1322,6 +1325,10 @@ function inspectCall(
     if (!mk) call.limit = 'unknown';
     else Object.assign(call, withoutNone(limitFrom(mk.keywords, mk.opaque, mk.fixable)));
   }
+  // LlamaIndex's complete()/chat() merge their keywords into the request: a limit there may be this LLM's.
+  const perCall = (c: Node, a = c.childForFieldName('arguments')) =>
+    /^a?(stream_)?(complete|chat)$/.test(c.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '') && a?.type === 'argument_list' && ((r) => limitFrom(r.keywords, r.opaque))(b.readArgs(a)).limit !== 'missing';
+  if (call.limit === 'missing' && api === 'llamaindex' && b.calls.some((c) => perCall(c))) call.limit = 'unknown';
   if (call.limit === 'missing' && constructs) {
     const bound = boundLimit(node, b);
     if (bound) Object.assign(call, bound);

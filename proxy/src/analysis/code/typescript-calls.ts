@@ -157,6 +157,14 @@ function providerOptionsLimit(bindings: FileBindings, props: readonly ts.ObjectL
   return unknown ? { limit: 'unknown' } : undefined;
 }
 
+/** An object merged into the request body — LangChain.js `modelKwargs`, LlamaIndex.TS `additionalChatOptions` — sends its limit; one built elsewhere may. */
+function mergedOptionsLimit(bindings: FileBindings, props: readonly ts.ObjectLiteralElementLike[]): LimitScan | undefined {
+  const v = propValue(findProp(props, ['modelKwargs', 'additionalChatOptions']));
+  const options = v && bindings.resolve(v);
+  const scan: LimitScan | undefined = v && (options ? scanLimit(options) : { limit: 'unknown' });
+  return scan?.limit === 'missing' ? undefined : scan;
+}
+
 function insertProperty(sf: ts.SourceFile, obj: ts.ObjectLiteralExpression, prop: string): { offset: number; newText: string } {
   const last = obj.properties[obj.properties.length - 1];
   if (!last) return { offset: obj.getStart(sf) + 1, newText: ` ${prop} ` };
@@ -847,7 +855,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
     const settled = where ? nestedLimit(sf, bindings, call, resolved, where, insertion, modelFacts) : undefined;
     if (!settled) {
       const { noneLimit, ...scan } = scanLimit(resolved);
-      Object.assign(call, scan);
+      Object.assign(call, scan, scan.limit === 'missing' ? mergedOptionsLimit(bindings, props) : undefined);
       const fixLimit = suggestedLimit('none', modelFacts);
       if (fixLimit !== undefined) call.suggested = fixLimit;
       const ins = insertion(fixLimit, (prop) => insertProperty(sf, resolved.target, prop));
@@ -857,7 +865,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   }
   if (where) return nestedLimit(sf, bindings, call, resolved, where, insertion, modelFacts);
   const { noneLimit, ...scan } = scanLimit(resolved);
-  Object.assign(call, scan);
+  Object.assign(call, scan, scan.limit === 'missing' ? mergedOptionsLimit(bindings, props) : undefined);
   const fixLimit = suggestedLimit(thinkingBudget(bindings, strings, props), modelFacts);
   if (fixLimit !== undefined) call.suggested = fixLimit;
   if (api === 'ai-sdk' && call.limit === 'missing') {

@@ -1,6 +1,6 @@
 /** Builds a CostLens: exact (or labelled estimate) input tokens, $ per call, worst case and comparisons. */
-import { countMessageTokens, countTextTokens, chatOverheadFor, type ChatMessageLike } from '../../tokens/count';
-import { encodingForModel } from '../../tokens/encoding';
+import { countMessageTokens, countTextTokens, chatOverheadFor, textCounter, type ChatMessageLike } from '../../tokens/count';
+import { countingScheme } from '../../tokens/models';
 import { findPlaceholders } from '../text/placeholders';
 import type { CostLens, Range } from '../types';
 import { modelPrices, type PriceAs, tokensText, usd } from './model-prices';
@@ -56,7 +56,6 @@ export function buildLens(opts: {
   priceAs?: PriceAs;
 }): CostLens {
   let placeholders = opts.extraPlaceholders ?? 0;
-  const perMessage: CostLens['perMessage'] = [];
   const stripped: ChatMessageLike[] = [];
   for (const m of opts.messages) {
     const s = stripPlaceholders(m.text);
@@ -64,20 +63,14 @@ export function buildLens(opts: {
     stripped.push({ role: m.role, content: s.text });
   }
   const countOne = (m: ChatMessageLike, model: string) => {
-    if (model === opts.model && opts.countText) {
-      const content = opts.countText(m.content as string);
-      if (!opts.chat) return content;
-      const o = chatOverheadFor(model);
-      return o.perMessage + opts.countText(m.role) + content + (m.name !== undefined ? opts.countText(m.name) + o.perName : 0);
-    }
-    return opts.chat ? countMessageTokens(m, model) : countTextTokens(m.content as string, model).tokens;
+    const count = model === opts.model && opts.countText ? opts.countText : textCounter(model);
+    return opts.chat ? countMessageTokens(m, model, count) : count(m.content as string);
   };
   const countFor = (model: string, perMessageTokens = stripped.map((m) => countOne(m, model))) =>
     perMessageTokens.reduce((n, t) => n + t, 0) + (opts.chat ? chatOverheadFor(model).replyPriming : 0);
   const ownCounts = stripped.map((m) => countOne(m, opts.model));
-  ownCounts.forEach((tokens, i) => perMessage.push({ role: stripped[i]!.role, tokens, range: opts.messages[i]!.range }));
+  const perMessage: CostLens['perMessage'] = ownCounts.map((tokens, i) => ({ role: stripped[i]!.role, tokens, range: opts.messages[i]!.range }));
   const inputTokens = countFor(opts.model, ownCounts);
-  const ownEncoding = encodingForModel(opts.model).encoding;
   const exact = countTextTokens('', opts.model).exact;
   const prices = modelPrices(opts.model, opts.priceAs);
   const inputUsd = prices ? inputTokens * prices.inputPerToken : 0;
@@ -86,8 +79,8 @@ export function buildLens(opts: {
   for (const c of opts.comparisonModels) {
     if (c === opts.model) continue;
     const p = modelPrices(c);
-    // Same encoding and overhead: the counts carry over without tokenising again.
-    const sameTokens = encodingForModel(c).encoding === ownEncoding && chatOverheadFor(c).perMessage === chatOverheadFor(opts.model).perMessage;
+    // Same counting scheme and overhead: the counts carry over without tokenising again.
+    const sameTokens = countingScheme(c) === countingScheme(opts.model) && chatOverheadFor(c).perMessage === chatOverheadFor(opts.model).perMessage;
     if (p) comparisons.push({ model: c, usd: (sameTokens ? inputTokens : countFor(c)) * p.inputPerToken });
   }
   const parts = [`${opts.model}${opts.priceAs ? ` (${opts.priceAs.provider})` : ''}: ${exact ? '' : '≈'}${tokensText(inputTokens)} input tokens${exact ? '' : ' (estimate)'}`];

@@ -7,16 +7,17 @@
  * the rules measure many overlapping texts (a section, then a paragraph of it, then a line with and
  * without a phrase): caching each piece's count makes every later count a pattern scan plus map
  * lookups. The counts are exactly those of `countTextTokens` (test/analysis/piece-counter.test.ts
- * compares them); the encoder itself is still the shared one from `proxy/src/tokens/`.
+ * compares them): each piece is counted by its rule (tokens/count.ts textCounter), Gemini's digits too.
  *
- * One counter per encoding serves every analysis (`pieceCounterFor`): an edit re-analyses the whole
+ * One counter per counting scheme serves every analysis (`pieceCounterFor`): an edit re-analyses the whole
  * file, and nearly all of its pieces were counted on the previous run. The memo is bounded: a map
  * that reaches its cap is cleared, which costs one re-encode of what is still in use.
  */
 import cl100kBase from 'js-tiktoken/ranks/cl100k_base';
 import o200kBase from 'js-tiktoken/ranks/o200k_base';
-import { countTokens } from '../../tokens/bpe';
-import { encodingForModel, getEncoder, type EncodingName } from '../../tokens/encoding';
+import { textCounter } from '../../tokens/count';
+import { encodingForModel, type EncodingName } from '../../tokens/encoding';
+import { countingScheme } from '../../tokens/models';
 
 const PATTERNS: Record<EncodingName, string> = { o200k_base: o200kBase.pat_str, cl100k_base: cl100kBase.pat_str };
 
@@ -40,14 +41,13 @@ export class PieceCounter {
   private pieceChars = 0;
   private wholeChars = 0;
   private readonly pattern: RegExp;
-  private readonly encoding: EncodingName;
+  private countPiece: ((piece: string) => number) | undefined;
 
   constructor(
-    model: string,
+    private readonly model: string,
     private readonly limits: PieceCounterLimits = DEFAULT_LIMITS,
   ) {
-    this.encoding = encodingForModel(model).encoding;
-    this.pattern = new RegExp(PATTERNS[this.encoding], 'gu');
+    this.pattern = new RegExp(PATTERNS[encodingForModel(model).encoding], 'gu');
   }
 
   count(text: string): number {
@@ -88,22 +88,24 @@ export class PieceCounter {
   }
 
   private encodePiece(piece: string): number {
-    // The piece on its own splits into itself, so encoding it alone is its in-context count.
-    // countTokens, not encode(): js-tiktoken's merge is quadratic in a piece's length (a pasted
+    // The piece on its own splits into itself, so counting it alone is its in-context count (a run
+    // of digits is split into pieces of up to three, as the digit rule counts it). textCounter counts
+    // with countTokens, not encode(): js-tiktoken's merge is quadratic in a piece's length (a pasted
     // DNA sequence or a line of `=` in a prompt file took minutes of the extension host).
-    return countTokens(getEncoder(this.encoding), piece);
+    this.countPiece ??= textCounter(this.model);
+    return this.countPiece(piece);
   }
 }
 
-const shared = new Map<EncodingName, PieceCounter>();
+const shared = new Map<string, PieceCounter>();
 
-/** The process-wide counter for a model's encoding (models that share an encoding share its counts). */
+/** The process-wide counter for a model's counting scheme (models that share one share its counts). */
 export function pieceCounterFor(model: string): PieceCounter {
-  const encoding = encodingForModel(model).encoding;
-  let c = shared.get(encoding);
+  const scheme = countingScheme(model);
+  let c = shared.get(scheme);
   if (!c) {
     c = new PieceCounter(model);
-    shared.set(encoding, c);
+    shared.set(scheme, c);
   }
   return c;
 }

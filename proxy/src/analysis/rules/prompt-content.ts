@@ -13,11 +13,12 @@ import { isInstructionKind } from '../prompt/detect';
 import { worstCase, worstCaseFigures } from './output-limit';
 import { sectionRange, tokens, type PromptRuleContext, type RuleFinding } from './context';
 
-// English phrases: a prompt in another language gets no finding from this rule or from politeness
-// (a miss, never a wrong finding: the phrases do not occur in other languages' words — except French
-// "exhaustive", whose negations NEGATED_CLAUSE reads too).
+// English phrases, with English caps and quotes: a prompt in another language (`english`) gets no
+// finding from this rule or from politeness. French "exhaustive" in an English prompt is read with
+// French negations (NEGATED_CLAUSE). "as much as possible" alone says how to work ("reuse the
+// helpers as much as possible"), not how much to write.
 const UNBOUNDED =
-  /\b(as (?:long|detailed|many|much|thorough(?:ly)?) as (?:possible|you can)|in as much detail as possible|list (?:all|every|each)|exhaustive(?:ly)?|complete list of (?:all|every)|without (?:any )?(?:length|word) limit|no (?:length|word) limit|don'?t (?:stop|hold back)|be as verbose as)\b/gi;
+  /\b(as (?:long|detailed|many|thorough(?:ly)?) as (?:possible|you can)|as (?:much|many) (?:details?|information|examples|ideas) as (?:possible|you can)|list (?:all|every|each)|exhaustive(?:ly)?|complete list of (?:all|every)|without (?:any )?(?:length|word) limit|no (?:length|word) limit|don'?t (?:stop|hold back)|be as verbose as)\b/gi;
 
 /**
  * A negation earlier in the phrase's clause (since the last punctuation mark or line break) asks for
@@ -54,8 +55,18 @@ function capped(text: string, at: number, end: number): boolean {
   return CAP.test(stop < 0 ? `${text.slice(start)}\n` : text.slice(start, end + stop + 1));
 }
 
+const ENGLISH_WORDS = /^(?:the|and|of|to|is|are|you|your|for|with|that|this|be|not|it|if|or|when|each|should|must|will|from|by|all)$/i;
+const OTHER_WORDS = /^(?:le|la|les|des|du|une|et|est|pour|avec|dans|que|qui|pas|sur|au|aux|ne|der|die|das|und|ist|nicht|mit|für|ein|eine|den|dem|auf|zu|von|el|los|las|y|para|con|por|una|del|il|di|che|è|gli|não|uma|em|de|het|een|en|van|niet)$/i;
+
+/** Whether the prompt is in English: its English function words are at least as many as another language's, or its words in another script. */
+function english(ctx: PromptRuleContext): boolean {
+  const words = ctx.doc.sections.flatMap((s) => s.text.match(/\p{L}+/gu) ?? []);
+  const other = words.filter((w) => OTHER_WORDS.test(w) || !/\p{Script=Latin}/u.test(w)).length;
+  return words.filter((w) => ENGLISH_WORDS.test(w)).length >= other;
+}
+
 export function unboundedOutputFindings(ctx: PromptRuleContext): RuleFinding[] {
-  if (ctx.doc.outputLimit !== undefined) return [];
+  if (ctx.doc.outputLimit !== undefined || !english(ctx)) return [];
   // Instruction files steer an agent across many requests ("use rails routes to list all routes");
   // they do not ask one reply for unbounded output.
   if (isInstructionKind(ctx.doc.kind)) return [];
@@ -90,14 +101,15 @@ function lineAround(text: string, at: number, length: number): { line: string; b
 
 /**
  * Text between double quotes on its line quotes someone (`When the user writes "please fix this"`):
- * its "please" is what is quoted, not the prompt being polite.
+ * its "please" is what is quoted, not the prompt being polite. An inline code span (`list all`) names something.
  */
 function quoted({ before, after }: { before: string; after: string }): boolean {
-  const straight = (before.match(/"/g)?.length ?? 0) % 2 === 1 && after.includes('"');
+  const straight = ['"', '`'].some((q) => before.split(q).length % 2 === 0 && after.includes(q));
   return straight || (before.lastIndexOf('“') > before.lastIndexOf('”') && after.includes('”'));
 }
 
 export function politenessFindings(ctx: PromptRuleContext): RuleFinding[] {
+  if (!english(ctx)) return [];
   const out: RuleFinding[] = [];
   for (const s of ctx.doc.sections) {
     const fences = codeRanges(s.text, ctx.doc.markdown);

@@ -86,7 +86,9 @@ export function looksLikeLongCode(text: string): boolean {
  * its other-language, accented and unknown words together, as in "Comment devenir plus en forme?"
  * (comment, forme / en, devenir) they do not.
  */
-export function looksEnglish(text: string): boolean {
+export function looksEnglish(raw: string): boolean {
+  // In all capitals ("WIE SPÄT IST ES?") every word would pass for an acronym: such text is read in lowercase.
+  const text = /\p{Ll}/u.test(raw) ? raw : raw.toLowerCase();
   const letters = text.match(LETTER)?.length ?? 0;
   if (letters === 0) return true;
   // Another script (Cyrillic, CJK, Arabic, …); Spanish opening punctuation.
@@ -116,8 +118,8 @@ export function looksEnglish(text: string): boolean {
   if ((other > 0 || 2 * accented >= words) && foreign > english && known <= foreign + unknown) return false;
   if (words < 6) return true;
   // Latin-script text in a language with no listed function words: English prose is a tenth or
-  // more function words.
-  return anyFunction / words >= 0.12;
+  // more function words, an English keyword query mostly English vocabulary words.
+  return anyFunction / words >= 0.12 || known > foreign + unknown;
 }
 
 /**

@@ -57,10 +57,10 @@ function checkN(body: Obj): void {
 
 /**
  * Log probabilities are scored on the exact prompt: a stored answer's belong to another prompt's
- * tokens (chat and legacy `logprobs`, Responses `include: ["message.output_text.logprobs"]`).
+ * tokens (chat and legacy `logprobs`, vLLM's `prompt_logprobs`, Responses `include: ["message.output_text.logprobs"]`).
  */
 function checkLogprobs(body: Obj): void {
-  const asked = (body.logprobs ?? false) !== false || (Array.isArray(body.include) && body.include.includes('message.output_text.logprobs'));
+  const asked = (body.logprobs ?? false) !== false || (body.prompt_logprobs ?? null) !== null || (Array.isArray(body.include) && body.include.includes('message.output_text.logprobs'));
   if (asked) fail('logprobs are computed on the exact prompt');
 }
 

@@ -26,6 +26,7 @@ import type { Db, Statement } from '../../db/open';
 import { StatementCache } from '../../db/statementCache';
 import { BitIndex, type BitRow, quantizeSign } from './bitIndex';
 import { vectorBlob } from './quality/confusions';
+import { dot } from '../../embedding/vector';
 
 export interface SemanticInsert {
   /** Id of the exact-cache entry holding the response (its rowid). */
@@ -89,14 +90,6 @@ const BUCKETS = 64;
 export function partitionKey(namespace: string, modelId: string): { bucket: bigint; ns: bigint } {
   const h = createHash('sha256').update(namespace).update('\u0000').update(modelId).digest();
   return { bucket: BigInt(h.readUInt16BE(8) % BUCKETS), ns: h.readBigInt64BE(0) };
-}
-
-function dot(a: Float32Array, blob: Buffer): number {
-  const b = new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
-  const n = Math.min(a.length, b.length);
-  let s = 0;
-  for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 /** The KNN mirror of one connection, and SQLite's data_version when it was last known current. */
@@ -328,7 +321,7 @@ export class SemanticStore {
        WHERE entry_id IN (SELECT value FROM json_each(?)) AND namespace = ? AND model_id = ? AND expires_at > ?`,
     ).all(JSON.stringify(ids), q.namespace, q.modelId, now) as EntryRow[];
     return rows
-      .map((r) => ({ entryId: r.entry_id, similarity: dot(q.vector, r.vector), text: this.plainText(r.text) }))
+      .map((r) => ({ entryId: r.entry_id, similarity: dot(q.vector, new Float32Array(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength / 4)), text: this.plainText(r.text) }))
       .filter((c): c is SemanticCandidate => c.text !== undefined)
       .sort((a, b) => b.similarity - a.similarity)
       .slice(0, k);

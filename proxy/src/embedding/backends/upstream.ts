@@ -24,7 +24,7 @@ export function upstreamConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ups
 }
 
 /**
- * The provider's OpenAI-shaped `/v1/embeddings`. Vectors are re-ordered by `index` and normalised.
+ * The provider's OpenAI-shaped `/v1/embeddings`. Vectors are re-ordered by `index`, normalised and of the configured size (sent as `dimensions`, which OpenAI's v3 models shorten to).
  * Error messages carry the HTTP status and the provider's message, never the key.
  */
 export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Promise<Embedder> {
@@ -41,7 +41,7 @@ export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Prom
       response = await fetch(url, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ model: config.model, input: texts, encoding_format: 'float' }),
+        body: JSON.stringify({ model: config.model, input: texts, encoding_format: 'float', dimensions: config.dimensions }),
         dispatcher: outboundDispatcher(),
       });
     } catch (error) {
@@ -62,6 +62,9 @@ export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Prom
       const index = row.index ?? position;
       if (!Array.isArray(row.embedding) || index < 0 || index >= texts.length) {
         throw new Error('upstream embeddings returned a malformed row');
+      }
+      if (config.dimensions !== undefined && row.embedding.length !== config.dimensions) {
+        throw new Error(`upstream embeddings returned ${row.embedding.length}-d vectors, ${config.dimensions} configured (TOLLGATE_EMBEDDINGS_DIMENSIONS)`);
       }
       vectors[index] = normalized(row.embedding);
     });

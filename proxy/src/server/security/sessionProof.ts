@@ -5,15 +5,8 @@
  * only a process that knows the token can answer HMAC-SHA256(token, challenge). The token itself
  * never crosses the wire, and a recorded answer is useless for the next challenge.
  */
-import { createHmac } from 'node:crypto';
+import { CHALLENGE_HEADER, PROOF_HEADER, sessionProofOf } from '../../../../contract/sessionProof';
 import type { Handler } from '../../http/http';
-
-export const CHALLENGE_HEADER = 'x-tollgate-challenge';
-export const PROOF_HEADER = 'x-tollgate-proof';
-
-export function sessionProofOf(adminToken: string, challenge: string): string {
-  return createHmac('sha256', adminToken).update(challenge).digest('base64url');
-}
 
 /** Adds the proof header to a /healthz answer when the caller sent a (sane) challenge. */
 export function sessionProof(adminToken: string): Handler {
