@@ -58,6 +58,8 @@ const HELD_SWEEP_EVERY_MS = 1_000;
 const HOST = hostname();
 /** Rate limits whose last prune second is remembered before older marks are dropped (see checkRateLimit). */
 const MAX_PRUNE_MARKS = 256;
+/** Budget windows whose status figure is kept before the lot is dropped and read again (see windowSpend). */
+const MAX_FIRST_WINDOWS = 256;
 /** Settlements waiting for SQLite to take writes again (see `write`); past this one fails as before (bounded memory). */
 export const MAX_PENDING_WRITES = 10_000;
 /**
@@ -490,7 +492,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     first = { spent_nano: nano, spent_tokens: tokens, reserved_nano: 0, reserved_tokens: 0 };
     if (seed) s.seedSpend.run(budget.name, budget.period, start, nano, tokens);
     else this.firstWindows.set(key, first);
-    if (this.firstWindows.size > MAX_PRUNE_MARKS) this.firstWindows.clear();
+    if (this.firstWindows.size > MAX_FIRST_WINDOWS) this.firstWindows.clear();
     return first;
   }
 

@@ -5,7 +5,6 @@
 import { foldTag as fold, UNTAGGED } from '@contract/api';
 import type { CallFilter, CallRecord } from '../protocol';
 
-export { UNTAGGED };
 function tagMatches(value: string | undefined, wanted: string | undefined): boolean {
   if (!wanted) return true;
   return wanted === UNTAGGED ? value === undefined : value !== undefined && fold(value) === fold(wanted);
