@@ -18,11 +18,10 @@ import type { Embedder } from '../proxy/src/embedding/types';
 import { chooseThreshold, pairMetrics, parsePairsTsv, subsetMetrics, type ScoredPair } from './lib/semantic-eval/pairs';
 import { loadTransformersEmbedder } from './lib/semantic-eval/transformers-embedder';
 import { openUseLiteEmbedder } from '../proxy/src/embedding/backends/use-lite';
-import { replayWorkload, type WorkloadPrompt, type WorkloadResult } from './lib/semantic-eval/workload';
+import { replayWorkload, replayWorkloadJudged, type WorkloadPrompt, type WorkloadResult } from './lib/semantic-eval/workload';
 import { vetoReason } from '../proxy/src/cache/semantic/guard';
 import { priceCall } from '../proxy/src/pricing/price';
 import { countChatTokens } from '../proxy/src/tokens/count';
-import { replayWorkloadJudged } from './lib/semantic-eval/workload';
 import { requiredProbability, type ServeRule } from '../proxy/src/cache/semantic/decide';
 import type { EquivalenceJudge } from '../proxy/src/cache/semantic/judge/judge';
 import { shippedJudgeFor, shippedVersionsFor } from '../proxy/src/cache/semantic/judge/shipped';
@@ -214,13 +213,7 @@ interface WorkloadRow {
 }
 
 function dollarsSaved(r: WorkloadResult, prompts: readonly WorkloadPrompt[]): { saved: number; perHit: number } {
-  const model = values['answer-model'];
-  const outputTokens = Number(values['answer-tokens']);
-  let saved = 0;
-  for (const h of r.hits) {
-    const input = countChatTokens([{ role: 'user', content: prompts[h.index]!.prompt }], model).tokens;
-    saved += priceCall(model, { inputTokens: input, outputTokens }).totalUsd;
-  }
+  const saved = r.hits.reduce((sum, h) => sum + savedUsdFor(prompts[h.index]!.prompt), 0);
   return { saved, perHit: r.hits.length ? saved / r.hits.length : 0 };
 }
 

@@ -107,8 +107,9 @@ const SPELLINGS: Case[] = [
   ['Vercel AI maxOutputTokens', 'a.ts', `await generateText({ model, prompt: 'Hi', maxOutputTokens: 100 });\n`, 'quiet'],
   ['Vercel AI legacy maxTokens', 'a.ts', `await streamText({ model, prompt: 'Hi', maxTokens: 100 });\n`, 'quiet'],
   ['LangChain JS constructor maxTokens', 'a.ts', `const llm = new ChatOpenAI({ model: 'gpt-4o-mini', maxTokens: 100 });\n`, 'quiet'],
-  ['LangChain JS .bind', 'a.ts', `const llm = new ChatOpenAI({ model: 'gpt-4o-mini' }).bind({ max_tokens: 100 });\n`, 'quiet'],
-  ['LangChain JS .bind through a variable', 'a.ts', `const llm = new ChatOpenAI({ model: 'gpt-4o-mini' });\nconst bounded = llm.bind({ max_tokens: 100 });\n`, 'quiet'],
+  // ChatOpenAI sends its own maxTokens only: a bound one is dropped (frameworks/langchainjs-call-options.test.ts).
+  ['LangChain JS .bind', 'a.ts', `const llm = new ChatOpenAI({ model: 'gpt-4o-mini' }).bind({ max_tokens: 100 });\n`, 'missing'],
+  ['LangChain JS .bind on ChatGroq, which reads it', 'a.ts', `const llm = new ChatGroq({ model: 'llama-3.3-70b-versatile' });\nconst bounded = llm.bind({ max_tokens: 100 });\n`, 'quiet'],
   ['LangChain Python max_tokens', 'a.py', `llm = ChatOpenAI(model="gpt-4o-mini", max_tokens=100)\n`, 'quiet'],
   ['LangChain Python .bind', 'a.py', `llm = ChatOpenAI(model="gpt-4o-mini")\nchain = prompt | llm.bind(max_tokens=100)\n`, 'quiet'],
   ['LangChain Google max_output_tokens', 'a.py', `llm = ChatGoogleGenerativeAI(model="gemini-2.0-flash")\n`, 'missing', 'model="gemini-2.0-flash", max_output_tokens=1024)'],

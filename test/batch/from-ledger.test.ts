@@ -108,6 +108,19 @@ describe('batch.capture + tollgate batch from-ledger + submit', () => {
       closeSync(reader);
       expect(got.subarray(0, n).toString()).toBe(readFileSync(out, 'utf8'));
       expect(statSync(fifo).isFIFO()).toBe(true);
+      // A pipe made anywhere (`mkfifo ./out`) is written through too: it was replaced by a file.
+      const reader2 = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+      await batchFromLedger({ proxy: h.proxy.url, adminToken: h.proxy.adminToken, feature: 'eval', since: 'today', out: fifo });
+      const n2 = readSync(reader2, got);
+      closeSync(reader2);
+      expect(statSync(fifo).isFIFO()).toBe(true);
+      expect(got.subarray(0, n2).toString()).toBe(readFileSync(out, 'utf8'));
+      // `--out /dev/stdout > eval.jsonl`: the descriptor names a file the shell opened; written through, as no file can be made in /dev/fd.
+      const redirected = join(dir, 'redirected.jsonl');
+      const fd = openSync(redirected, 'w');
+      await batchFromLedger({ proxy: h.proxy.url, adminToken: h.proxy.adminToken, feature: 'eval', since: 'today', out: `/dev/fd/${fd}` });
+      closeSync(fd);
+      expect(readFileSync(redirected, 'utf8')).toBe(readFileSync(out, 'utf8'));
     }
 
     // The file goes through `tollgate batch submit` unchanged; the real-time answers were not stored, so all 5 reach the provider.
@@ -145,6 +158,20 @@ describe('batch.capture + tollgate batch from-ledger + submit', () => {
     expect(run).toMatchObject({ format: 'anthropic', status: 'ended', requests: 3, succeeded: 3, failed: 0 });
   });
 
+  it('a feature tag matches whatever its case, as budgets and reports match it', async () => {
+    // One feature, two spellings (two services, one SDK capitalising): a report shows one row of 3 calls.
+    for (const tag of ['Grade-Reports', 'grade-reports', 'GRADE-REPORTS']) {
+      const c = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: OPENAI_KEY, maxRetries: 0, defaultHeaders: { 'x-tollgate-feature': tag, 'x-tollgate-cache': 'no-store' } });
+      await c.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `report from ${tag}` }], max_tokens: 20 });
+    }
+    const out = join(dir, 'reports.jsonl');
+    // The policy's `grade-*` kept the lower-case one alone, and --feature grade-reports found only it.
+    const report = await batchFromLedger({ proxy: h.proxy.url, adminToken: h.proxy.adminToken, feature: 'grade-reports', since: 'today', out });
+    expect(report).toMatchObject({ lines: 3, uncaptured: 0 });
+    const sent = readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { body: { messages: Array<{ content: string }> } }).body.messages[0]!.content);
+    expect(sent).toEqual(['report from Grade-Reports', 'report from grade-reports', 'report from GRADE-REPORTS']);
+  });
+
   it('says how to turn capture on when a feature has no captured bodies', async () => {
     const plain = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: OPENAI_KEY, maxRetries: 0, defaultHeaders: { 'x-tollgate-feature': 'summaries' } });
     await plain.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'summarise this' }] });
@@ -173,6 +200,8 @@ describe('--since / --until', () => {
     expect(parsePeriod('today', undefined, now)).toEqual({ since: new Date(2026, 10, 30).getTime(), until: now + 1 });
     expect(parsePeriod('2026-11-01', '2026-11-07', now)).toEqual({ since: new Date(2026, 10, 1).getTime(), until: new Date(2026, 10, 8).getTime() });
     expect(parsePeriod('1764400000000', undefined, now).since).toBe(1764400000000);
+    // `date +%s` gives seconds: read as milliseconds they were January 1970, and the file held every captured call.
+    expect(parsePeriod('1764400000', '1764403600', now)).toEqual({ since: 1764400000000, until: 1764403600000 });
     expect(() => parsePeriod('last tuesday', undefined, now)).toThrow(/cannot read "last tuesday"/);
     expect(() => parsePeriod('today', 'yesterday', now)).toThrow(/--until must be after --since/);
   });

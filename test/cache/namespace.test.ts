@@ -85,6 +85,17 @@ describe('semanticKey', () => {
     expect(semanticKey('chat.completions', chat('q', { tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: 'auto' })).eligible).toBe(true);
   });
 
+  it('allowed_tools in auto mode forces nothing and stays eligible; in required mode it forces a call', () => {
+    const tools = [{ type: 'function', function: { name: 'f' } }];
+    const allowed = (mode: string) => ({ type: 'allowed_tools', allowed_tools: { mode, tools: [{ type: 'function', function: { name: 'f' } }] } });
+    expect(semanticKey('chat.completions', chat('q', { tools, tool_choice: allowed('auto') })).eligible).toBe(true);
+    expect(semanticKey('chat.completions', chat('q', { tools, tool_choice: allowed('required') }))).toMatchObject({ eligible: false, reason: expect.stringContaining('forces') });
+    // The Responses API's shape puts the mode beside the type.
+    const responses = (mode: string) => ({ model: 'gpt-5-mini', input: 'q', tools: [{ type: 'function', name: 'f' }], tool_choice: { type: 'allowed_tools', mode, tools: [{ type: 'function', name: 'f' }] } });
+    expect(semanticKey('responses', responses('auto')).eligible).toBe(true);
+    expect(semanticKey('responses', responses('required')).eligible).toBe(false);
+  });
+
   it('Anthropic messages: system prompt is part of the context; tool use and forcing are not eligible', () => {
     const msg = (system: string, text: string) => ({ model: 'claude-3-5-haiku-latest', max_tokens: 100, system, messages: [{ role: 'user', content: text }] });
     expect(hashOf(semanticKey('messages', msg('s1', 'a')))).toBe(hashOf(semanticKey('messages', msg('s1', 'b'))));

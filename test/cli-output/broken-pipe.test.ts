@@ -5,7 +5,7 @@
  * whose log reader went away keeps serving and still stops cleanly on SIGTERM.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,20 @@ describe('a reader that closes the pipe early', () => {
       expect(await code).toBe(0);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  }, 120_000);
+});
+
+describe('output that cannot be written (a full disk: `tollgate policy schema > out.json`)', () => {
+  it.skipIf(!existsSync('/dev/full'))('is one line naming standard output and the reason, exit 1, no stack', async () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const child = spawn(process.execPath, [...CLI, 'policy', 'schema'], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: root }, stdio: ['ignore', full, 'pipe'] });
+      let stderr = '';
+      child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+      expect([await exited(child), stderr.trim()]).toEqual([1, 'tollgate: cannot write to standard output: no space left on the disk']);
+    } finally {
+      closeSync(full);
     }
   }, 120_000);
 });

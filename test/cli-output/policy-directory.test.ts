@@ -26,6 +26,15 @@ describe('a policy path that is a directory', () => {
     expect(r.stderr).not.toContain('not a .yaml/.yml file');
   });
 
+  it('names the policy that is in it: a repository folder\'s .tollgate/policy.yaml, a .tollgate folder\'s policy.yml', async () => {
+    const r = await runCli(['policy', 'validate', '.'], { cwd: dir });
+    expect([r.code, r.stderr.trim()]).toEqual([1, `.:1:1: the policy path is a directory (${dir}): name the policy file in it, e.g. ${join(dir, '.tollgate', 'policy.yaml')}`]);
+    rmSync(join(dir, '.tollgate', 'policy.yaml'));
+    writeFileSync(join(dir, '.tollgate', 'policy.yml'), 'budgets: []\n');
+    const yml = await runCli(['policy', 'validate', '.tollgate'], { cwd: dir });
+    expect(yml.stderr).toContain(`name the policy file in it, e.g. ${join(dir, '.tollgate', 'policy.yml')}`);
+  });
+
   it('start --policy refuses it with the same words (exit 4), before listening', async () => {
     const r = await runCli(['start', '--policy', '.tollgate', '--port', '0', '--data-dir', join(dir, 'data')], { cwd: dir });
     expect(r.code).toBe(4);

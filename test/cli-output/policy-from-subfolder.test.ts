@@ -8,7 +8,7 @@
  * a space and non-ASCII letters.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -122,5 +122,19 @@ describe('a home folder that is a git repository (dotfiles)', () => {
     // A project with its own .git is its own root, as before.
     execFileSync('git', ['init', '-q', project]);
     expect(policyRoot(join(project, 'src'), home)).toBe(project);
+  }, 60_000);
+
+  it('is known through a symbolic link ($HOME a link, as /home on some Linux hosts and /Users on macOS): the walk stops there too', async () => {
+    const realHome = withPolicy(join(root, 'real home'));
+    execFileSync('git', ['init', '-q', realHome]);
+    const linkedHome = join(root, 'linked home');
+    symlinkSync(realHome, linkedHome);
+    const src = join(realHome, 'code', 'app', 'src');
+    mkdirSync(src, { recursive: true });
+    // The shell's working directory is the real path; $HOME names the link (and the other way round).
+    expect(policyRoot(src, linkedHome)).toBe(src);
+    expect(policyRoot(join(linkedHome, 'code', 'app', 'src'), realHome)).toBe(join(linkedHome, 'code', 'app', 'src'));
+    const r = await runCli(['policy', 'validate'], { cwd: src, env: { HOME: linkedHome } });
+    expect([r.code, r.stderr.trim()]).toEqual([1, `${join('.tollgate', 'policy.yaml')}:1:1: policy file not found; \`tollgate policy init\` writes a commented starter there`]);
   }, 60_000);
 });

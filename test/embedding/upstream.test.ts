@@ -5,7 +5,7 @@ import { openUpstreamEmbedder, upstreamConfigFromEnv } from '../../proxy/src/emb
 
 interface Seen {
   authorization: string | undefined;
-  body: { model: string; input: string[]; dimensions?: number };
+  body: { model: string; input: string[]; dimensions?: number; encoding_format?: string };
 }
 
 const seen: Seen[] = [];
@@ -30,6 +30,16 @@ beforeAll(async () => {
     seen.push({ authorization: req.headers.authorization, body });
     if (body.model === 'broken') {
       res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'slow down' } }));
+      return;
+    }
+    // As Voyage's /v1/embeddings answers: `encoding_format` only null or "base64", no `dimensions` field (400, no body).
+    if (body.model.startsWith('voyage-') && (body.encoding_format !== undefined || body.dimensions !== undefined)) {
+      res.writeHead(400).end();
+      return;
+    }
+    // As OpenAI answers for text-embedding-ada-002 (and Azure's deployments of it).
+    if (body.model === 'text-embedding-ada-002' && body.dimensions !== undefined) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'This model does not support specifying dimensions.', type: 'invalid_request_error', param: null, code: null } }));
       return;
     }
     // Rows deliberately in reverse order: clients must place them by `index`.
@@ -82,6 +92,25 @@ describe('upstream /v1/embeddings backend', () => {
     expect(vector).toHaveLength(embedder.info.dimensions);
     const other = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'ignores-dimensions', apiKeyEnv: [KEY_VAR], dimensions: 2 });
     await expect(other.embed(['abcd'])).rejects.toThrow('upstream embeddings returned 3-d vectors, 2 configured (TOLLGATE_EMBEDDINGS_DIMENSIONS)');
+  });
+
+  it('a model that refuses `dimensions` is asked without it once, and its vectors still checked against the configured size', async () => {
+    // ada-002's vectors are always full size: a configured size equal to it worked before `dimensions` was sent.
+    const embedder = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'text-embedding-ada-002', apiKeyEnv: [KEY_VAR], dimensions: 3 });
+    const before = seen.length;
+    expect((await embedder.embed(['abcd']))[0]).toHaveLength(3);
+    expect((await embedder.embed(['abcdef']))[0]).toHaveLength(3);
+    expect(seen.slice(before).map((s) => s.body.dimensions)).toEqual([3, undefined, undefined]);
+    const shorter = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'text-embedding-ada-002', apiKeyEnv: [KEY_VAR], dimensions: 2 });
+    await expect(shorter.embed(['abcd'])).rejects.toThrow('upstream embeddings returned 3-d vectors, 2 configured (TOLLGATE_EMBEDDINGS_DIMENSIONS)');
+  });
+
+  it("serves Voyage's API, which refuses `encoding_format: \"float\"` and `dimensions`", async () => {
+    const embedder = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'voyage-3.5', apiKeyEnv: [KEY_VAR] });
+    expect(embedder.info.dimensions).toBe(3);
+    expect((await embedder.embed(['abcd']))[0]).toHaveLength(3);
+    const sized = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'voyage-3.5', apiKeyEnv: [KEY_VAR], dimensions: 3 });
+    expect((await sized.embed(['abcd']))[0]).toHaveLength(3);
   });
 
   it('reads its configuration from TOLLGATE_EMBEDDINGS_* variables', () => {

@@ -37,6 +37,18 @@ describe('status bar view', () => {
     expect(v.tone).toBeUndefined();
   });
 
+  it('a process on the port that cannot prove it is ours: a warning, no spend and no base URL to point apps at', () => {
+    const v = statusView({ kind: 'running', url: 'http://127.0.0.1:4141', port: 4141, attached: true, verified: false });
+    expect(v.text).toContain('4141');
+    expect(v.text).not.toContain('today');
+    expect(v.tooltip).toContain('cannot prove it is your Tollgate proxy');
+    expect(v.tooltip).not.toContain('/v1');
+    expect(v.tone).toBe('warning');
+    expect(v.action).toEqual({ title: 'Open Settings', command: 'workbench.action.openSettings', args: ['tollgate.proxy.port'] });
+    // Another window's proxy that proved it holds the token is the user's own.
+    expect(statusView({ kind: 'running', url: 'http://127.0.0.1:4141', port: 4141, attached: true, verified: true }, today).text).toContain('today');
+  });
+
   it('a busy day’s call count reads with thousands separators, as the dashboard writes it', () => {
     const v = statusView({ kind: 'running', url: 'http://127.0.0.1:4141', port: 4141, attached: false }, { ...today, calls: 123_456, hits: 61_728 });
     expect(v.tooltip).toContain('Today: 123,456 calls,');

@@ -11,6 +11,7 @@ import { Governor } from '../../proxy/src/governance/governor';
 import { periodBounds } from '../../proxy/src/governance/periods';
 import { Ledger } from '../../proxy/src/ledger/ledger';
 import type { Policy } from '../../proxy/src/policy/schema';
+import type { BudgetEvent } from '../../proxy/src/governance/types';
 import { ledgerRow } from '../support/ledgerRow';
 import { manualClock, policy, tempDb, worstCase, type TempDb } from './helpers';
 
@@ -95,6 +96,54 @@ describe('a budget whose period a reload changes', () => {
     clock.advance(DAY);
     row('next', clock.now() - 60_000, 'search', PER * 5);
     expect(spend()).not.toBe('block');
+  });
+
+  it('a background response billed at its poll counts the ledger\'s spend of a first window once, with the charge in it', () => {
+    t = tempDb();
+    const db = t.open();
+    const ledger = new Ledger(db);
+    const clock = manualClock();
+    for (let i = 0; i < 4; i++) ledger.insert(ledgerRow({ requestId: `s${i}`, ts: clock.now() - 3_600_000, tags: { team: 'search' }, costUsd: PER }));
+    const g = new Governor(db, () => policy({ budgets: [{ name: 'search', scope: { team: 'search' }, period: 'day', usd: PER * 10 }] }), clock.now);
+    // The poll that carries the finished response's usage: its ledger row is written (finishAttempt)
+    // before the governor is charged (governanceStages admitStage), as the proxy does it.
+    ledger.insert(ledgerRow({ requestId: 'poll', ts: clock.now(), tags: { team: 'search' }, endpoint: 'responses.get', costUsd: 2 * PER, inputTokens: 700, outputTokens: 300 }));
+    g.charge({ keyFingerprint: 'tg_1111111111111111', team: 'search' }, { costUsd: 2 * PER, tokens: 1000 });
+    // The window's first write: the 4 calls before it and the response, once. It read 2 (the charge alone, no ledger seed).
+    expect(g.status()[0]!.spentUsd).toBeCloseTo(6 * PER, 9);
+    // A later charge in the same window adds to it.
+    g.charge({ keyFingerprint: 'tg_1111111111111111', team: 'search' }, { costUsd: PER, tokens: 10 });
+    expect(g.status()[0]!.spentUsd).toBeCloseTo(7 * PER, 9);
+  });
+
+  it('a budget renamed does not warn again for the spend it already warned of in this window', () => {
+    t = tempDb();
+    const db = t.open();
+    const ledger = new Ledger(db);
+    const clock = manualClock();
+    const events: BudgetEvent[] = [];
+    const budget = (name: string, team = 'search') => policy({ budgets: [{ name, scope: { team }, period: 'day', usd: PER * 10 }] });
+    let p = budget('search');
+    const g = new Governor(db, () => p, clock.now);
+    g.on('budget', (e) => events.push(e));
+    const spend = (team = 'search') => {
+      const r = g.admit(call(team));
+      g.settle(r.reservationId!, { costUsd: PER, tokens: 1000 });
+      ledger.insert(ledgerRow({ requestId: `c${clock.now()}`, ts: clock.now() - 1, tags: { team }, costUsd: PER }));
+      clock.advance(1000);
+    };
+    for (let i = 0; i < 8; i++) spend();
+    expect(events.map((e) => `${e.budget}:${e.level}`)).toEqual(['search:warn']);
+    // Renamed: the same 80 % of the same day's spend, told once. It warned again under the new name.
+    p = budget('search-daily');
+    spend();
+    expect(events.map((e) => `${e.budget}:${e.level}`)).toEqual(['search:warn']);
+    spend();
+    expect(events.map((e) => `${e.budget}:${e.level}`)).toEqual(['search:warn', 'search-daily:exceeded']);
+    // Another scope under the old name's limits is another budget: it warns of its own spend.
+    p = budget('ads', 'ads');
+    for (let i = 0; i < 8; i++) spend('ads');
+    expect(events.map((e) => `${e.budget}:${e.level}`)).toEqual(['search:warn', 'search-daily:exceeded', 'ads:warn']);
   });
 
   it('the status of a budget no call reaches reads its window from the ledger once, not at every budgets request', () => {

@@ -5,7 +5,8 @@
  * audio-preview models (gpt-4o-audio-preview $40/$80, gpt-4o-mini-audio-preview $10/$20 per million,
  * beside text at $2.50/$10 and $0.15/$0.60; developers.openai.com/api/docs/models), $100/$200 for
  * both models' 2024-10-01 snapshots (openai.com/api/pricing). Bedrock lists Sonnet 4 and 4.5 "Long
- * Context" rows at Anthropic's rates (aws.amazon.com/bedrock/pricing).
+ * Context" rows at Anthropic's rates (aws.amazon.com/bedrock/pricing). OpenRouter bills OpenAI's cache
+ * reads at OpenAI's per-model cache rate (openrouter.ai/docs/features/prompt-caching).
  */
 import { describe, expect, it } from 'vitest';
 import { priceCall, unitPrices } from '../../proxy/src/pricing/price';
@@ -54,6 +55,14 @@ describe('rates the provider publishes', () => {
       const unit = unitPrices(model, 'aws')!;
       expect([unit.inputPerMTok / uplift, unit.outputPerMTok / uplift], model).toEqual([expect.closeTo(3, 12), expect.closeTo(15, 12)]);
     }
+  });
+
+  it('gpt-4o through OpenRouter: cached input at OpenAI\'s cache rate ($1.25 per million), as OpenRouter passes it on', () => {
+    const usage = { inputTokens: 10_000, outputTokens: 1_000, cachedTokens: 6_000 };
+    const direct = priceCall('gpt-4o', usage, 'openai').totalUsd;
+    expect(direct).toBeCloseTo(perM(4_000, 2.5) + perM(6_000, 1.25) + perM(1_000, 10), 12);
+    for (const model of ['openai/gpt-4o', 'openai/gpt-4o-2024-11-20']) expect(priceCall(model, usage, 'openrouter').totalUsd, model).toBeCloseTo(direct, 12);
+    expect(unitPrices('openai/gpt-4o', 'openrouter')).toEqual({ inputPerMTok: 2.5, outputPerMTok: 10 });
   });
 
   it('audio tokens of the audio-preview models at their audio rates, not as text', () => {

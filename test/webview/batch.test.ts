@@ -16,7 +16,7 @@ import { formatUsd } from '../../webview/src/format';
 import type { CallRecord } from '../../webview/src/protocol';
 import { OwnStreamSource, useProxy } from './support/proxySuite';
 import { lightTheme } from './support/themes';
-import { chromiumAvailable, useBrowser } from './support/webviewPage';
+import { chromiumAvailable, screenshotPath, useBrowser } from './support/webviewPage';
 
 describe.skipIf(!chromiumAvailable)('dashboard batch section against a real proxy', () => {
   const proxy = useProxy();
@@ -132,7 +132,7 @@ describe.skipIf(!chromiumAvailable)('dashboard batch section against a real prox
       // Real-time price is twice the batch price for OpenAI.
       expect(row.realtime).toBe(formatUsd(cost * 2));
       expect(row.saved).toBe(formatUsd(cost * 2 - cost));
-      await d.page.locator('.batch').screenshot({ path: new URL('../../docs/screenshots/dashboard-batch.png', import.meta.url).pathname });
+      await d.page.locator('.batch').screenshot({ path: screenshotPath('dashboard-batch.png') });
       expect(d.problems).toEqual([]);
     } finally {
       await d.close();

@@ -25,6 +25,18 @@ const budgetsByClock = `(() => {
   };
 })();`;
 
+/** The sidebar's "Today" from a ledger of one $4.20 call a minute before local midnight, answered at the page's time. */
+const midnight = new Date(2026, 11, 5).getTime();
+const summaryByClock = `(() => {
+  const inner = window.__tollgateInPageHost;
+  window.__tollgateInPageHost = (m, reply) => {
+    if (m.kind !== 'request' || m.type !== 'summary') return inner(m, reply);
+    const today = ${midnight} - 60000 >= m.params.from;
+    const totals = { key: 'total', calls: today ? 1 : 0, costUsd: today ? 4.2 : 0, savedUsd: 0, inputTokens: 0, outputTokens: 0, hits: 0 };
+    setTimeout(() => reply({ kind: 'response', id: m.id, type: m.type, ok: true, result: { from: m.params.from, to: Date.now(), totals, by: [], series: [] } }), 0);
+  };
+})();`;
+
 describe.skipIf(!chromiumAvailable)('budget gauges across a reset', () => {
   const ui = useBrowser();
 
@@ -53,6 +65,20 @@ describe.skipIf(!chromiumAvailable)('budget gauges across a reset', () => {
       await banner.waitFor();
       await d.page.clock.fastForward(12_000);
       await banner.waitFor({ state: 'detached', timeout: 10_000 });
+      expect(d.problems).toEqual([]);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('the sidebar’s "Today" starts again at local midnight', { timeout: 120_000 }, async () => {
+    const d = await ui.open({ theme: darkTheme, view: 'sidebar', clockAt: midnight - 10_000, inPageHost: syntheticHostScript(20) + summaryByClock });
+    try {
+      const spend = d.page.locator('[data-kpi="spend"] .kpi-value');
+      await spend.filter({ hasText: '$4.20' }).waitFor();
+      // Two seconds into the new day: well before the minute's periodic read.
+      await d.page.clock.fastForward(12_000);
+      await spend.filter({ hasText: '$0' }).waitFor({ timeout: 10_000 });
       expect(d.problems).toEqual([]);
     } finally {
       await d.close();

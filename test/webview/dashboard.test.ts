@@ -19,14 +19,12 @@ import { startHarness } from '../support/harness';
 import { graphicsContrast } from './support/graphicsContrast';
 import { OwnStreamSource, useProxy } from './support/proxySuite';
 import { darkTheme, lightTheme } from './support/themes';
-import { canvasPixelsOfColour, CHROMIUM, chromiumAvailable, hexToRgb, useBrowser } from './support/webviewPage';
+import { canvasPixelsOfColour, CHROMIUM, chromiumAvailable, hexToRgb, screenshotPath, useBrowser } from './support/webviewPage';
 
 /** Polls with room for a busy shared machine (vitest's default is 1 s). */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 50 });
 
 if (!chromiumAvailable) console.warn(`dashboard browser test skipped: ${CHROMIUM} not found (scripts/test-setup/30-chromium.mjs installs it)`);
-
-const screenshotDir = new URL('../../docs/screenshots/', import.meta.url).pathname;
 
 describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a real proxy', () => {
   const proxy = useProxy();
@@ -53,7 +51,7 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
       await poll(() => d.page.textContent('[data-url="openai"] code')).toBe(`${proxy.harness.proxy.url}/v1`);
       expect(await d.page.textContent('[data-url="anthropic"] code')).toBe(proxy.harness.proxy.url);
       expect(await d.page.textContent('[data-snippet="python-openai"] pre')).toContain(`base_url="${proxy.harness.proxy.url}/v1"`);
-      await d.page.screenshot({ path: `${screenshotDir}dashboard-empty.png` });
+      await d.page.screenshot({ path: screenshotPath('dashboard-empty.png') });
       await d.page.click('[data-url="openai"] vscode-button');
       await poll(() => d.copied).toEqual([`${proxy.harness.proxy.url}/v1`]);
 
@@ -235,13 +233,13 @@ describe.skipIf(!chromiumAvailable)('dashboard webview in chromium against a rea
       const hit = (await allCalls()).find((c) => c.cache === 'exact')!;
       await d.page.locator(`.vt-body .vt-row[data-id="${hit.id}"]`).click();
       await d.page.locator('.detail-pane .detail').waitFor();
-      await d.page.screenshot({ path: `${screenshotDir}dashboard-light.png` });
+      await d.page.screenshot({ path: screenshotPath('dashboard-light.png') });
       await expectGraphicsContrast(d.page, 'light');
       await d.setTheme(darkTheme);
       // Charts repaint in the new theme's colours.
       const purple = hexToRgb(darkTheme.vars['--vscode-charts-purple']!);
       await poll(() => canvasPixelsOfColour(d.page, '[data-chart="cache"] canvas', purple)).toBeGreaterThan(0);
-      await d.page.screenshot({ path: `${screenshotDir}dashboard-dark.png` });
+      await d.page.screenshot({ path: screenshotPath('dashboard-dark.png') });
       await expectGraphicsContrast(d.page, 'dark');
       expect(d.problems).toEqual([]);
     } finally {

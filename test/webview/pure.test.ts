@@ -9,6 +9,7 @@ import { onboarding } from '../../webview/src/empty/snippets';
 import { formatUsd } from '../../webview/src/format';
 import type { BudgetStatus, CallDetail, Summary, SummaryBucket } from '../../webview/src/protocol';
 import { isHostToWebviewMessage, isWebviewToHostMessage } from '../../webview/src/protocol';
+import { screenshotPath } from './support/webviewPage';
 
 describe('webview HTML shell', () => {
   const html = dashboardHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x.vscode-cdn.net/main.js', styleUri: 'https://x.vscode-cdn.net/main.css', view: 'sidebar' });
@@ -135,5 +136,15 @@ describe('formatUsd', () => {
     expect(formatUsd(12.5)).toBe('$12.50');
     expect(formatUsd(1234.4)).toBe('$1,234');
     expect(formatUsd(1e-9)).toBe('$0.0000000010');
+  });
+});
+
+describe('browser tests’ screenshots', () => {
+  const docs = new URL('../../docs/screenshots/', import.meta.url).pathname;
+
+  it('rewrite docs/screenshots only when TOLLGATE_UPDATE_SCREENSHOTS=1 asks (a test run leaves the checkout clean)', () => {
+    expect(screenshotPath('dashboard-dark.png').startsWith(docs)).toBe(process.env.TOLLGATE_UPDATE_SCREENSHOTS === '1');
+    expect(screenshotPath('dashboard-dark.png', false).startsWith(docs)).toBe(false);
+    expect(screenshotPath('dashboard-dark.png', true)).toBe(`${docs}dashboard-dark.png`);
   });
 });

@@ -14,7 +14,7 @@ import { FALSE_HIT_GOAL, levelOf, qualityRows, shiftText, sparkline } from '../.
 import { waitForEmbedder } from '../support/harness';
 import { useProxy } from './support/proxySuite';
 import { lightTheme } from './support/themes';
-import { chromiumAvailable, useBrowser } from './support/webviewPage';
+import { chromiumAvailable, screenshotPath, useBrowser } from './support/webviewPage';
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 100 });
 
@@ -130,7 +130,7 @@ describe('quality card against a real proxy', () => {
       await poll(() => d.page.locator('.semantic-quality tr[data-feature="chat"] .quality-false-rate').textContent()).toBe('0.0% (0)');
       // Busiest feature first.
       expect(await d.page.$$eval('.semantic-quality tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.feature))).toEqual(['faq', 'chat']);
-      await d.page.locator('.semantic-quality').screenshot({ path: new URL('../../docs/screenshots/dashboard-semantic-quality.png', import.meta.url).pathname });
+      await d.page.locator('.semantic-quality').screenshot({ path: screenshotPath('dashboard-semantic-quality.png') });
       expect(d.problems).toEqual([]);
     } finally {
       await d.close();

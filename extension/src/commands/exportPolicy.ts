@@ -158,7 +158,7 @@ async function confirmOverwrite(f: PlannedFile, proposed: ProposedContent): Prom
 }
 
 /** Why a file could not be written, in words (the planner checked the paths; this is the disk saying no). */
-function writeProblem(err: unknown): string {
+export function writeProblem(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   return fileErrorWords(code) ?? code ?? (err instanceof Error ? err.message : String(err));
 }

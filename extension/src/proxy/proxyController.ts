@@ -19,6 +19,7 @@ import { PROVIDER_KEYS, readProviderKeys } from './providerKeys';
 import { editorProxyEnvironment, proxyEnvironment } from './environment';
 import { HostApprovals, type PendingHost } from './trust';
 import { notificationText } from '../util/notificationText';
+import { strangerOnPort } from '../statusBar/format';
 import { entryExists, POLICY_NAMES } from '@proxy/policy/files';
 
 /** SecretStorage entry of the admin token the user's windows share. */
@@ -228,6 +229,7 @@ export class ProxyController implements vscode.Disposable {
   launchedPolicy: string | undefined;
 
   private async startPrepared(): Promise<ProxyState> {
+    const stops = this.stops;
     // Set before the first await: a file event during the start must see the start's own file.
     const policyFile = this.policyFile();
     this.launchedPolicy = policyFile;
@@ -265,6 +267,8 @@ export class ProxyController implements vscode.Disposable {
       proxyAuthorization: http.get<string | null>('proxyAuthorization'),
     });
     for (const note of editorProxy.notes) this.output.info(note);
+    // Stopped while this start was prepared (the window closing after activation): nobody would stop what it spawned.
+    if (stops !== this.stops) return this.state;
     const state = await this.supervisor.start({
       nodePath: node.runtime.path,
       cliPath: join(this.context.extensionPath, 'dist', 'proxy', 'cli.js'),
@@ -332,14 +336,19 @@ export class ProxyController implements vscode.Disposable {
     // again with the one SecretStorage kept before calling the proxy a stranger.
     if (await this.adoptSharedToken()) return;
     const pick = await vscode.window.showWarningMessage(
-      `Port ${port} is served by a process this window did not start, and it cannot prove it is your Tollgate proxy. Apps pointed at http://127.0.0.1:${port} would send it their API keys.`,
+      strangerOnPort(port),
       'Use Another Port',
       'Show Log',
     );
     await this.runFix(pick);
   }
 
+  /** Counts stops, so that a start prepared across one launches nothing. */
+  private stops = 0;
+
   stop(): Promise<void> {
+    this.stops++;
+    this.startAgain = false;
     return this.supervisor.stop();
   }
 
@@ -451,6 +460,7 @@ export class ProxyController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.stops++;
     this.liveEvents?.dispose();
     this.supervisor.dispose();
     for (const d of this.disposables) d.dispose();
@@ -458,6 +468,6 @@ export class ProxyController implements vscode.Disposable {
 
   /** For deactivate(): waits for the child to exit. */
   shutdown(): Promise<void> {
-    return this.supervisor.stop();
+    return this.stop();
   }
 }

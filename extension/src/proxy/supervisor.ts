@@ -147,10 +147,14 @@ export class ProxySupervisor {
 
   /** Starts (or restarts, when already running) with this launch spec; resolves once healthy or failed. */
   async start(spec: LaunchSpec): Promise<ProxyState> {
-    await this.stop();
+    const stopping = this.stop();
+    // stop() moved to a new generation; a stop while the old proxy exits (the window closing mid-restart) moves it on: no launch.
+    const gen = this.generation;
+    await stopping;
+    if (gen !== this.generation) return this.current;
     this.spec = spec;
     this.backoff.reset();
-    return this.launch(++this.generation);
+    return this.launch(gen);
   }
 
   async stop(): Promise<void> {
@@ -260,8 +264,9 @@ export class ProxySupervisor {
     while (gen === this.generation && child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
       const health = await checkHealth(spec.port, 1_000);
       if (gen !== this.generation) break;
-      // Whoever bound the port first answers /healthz too: only a proxy that knows our token is ours.
-      if (health && child.exitCode === null && (await this.identify(spec)) !== 'unverified') {
+      // Whoever bound the port first answers /healthz too: only a proxy that proves our token is ours. No answer is no
+      // proof (the child may have died since /healthz; onExit restarts it); stopped meanwhile, it is not reported running.
+      if (health && child.exitCode === null && (await this.identify(spec)) === 'verified' && gen === this.generation && child.exitCode === null) {
         this.healthySince = Date.now();
         if (child.pid !== undefined) {
           writeOwner(spec.dataDir, {
@@ -343,7 +348,8 @@ export class ProxySupervisor {
       const health = await checkHealth(spec.port);
       if (gen !== this.generation) return;
       if (health) {
-        this.attach(gen, spec.port, health, await this.identify(spec), spec);
+        const identity = await this.identify(spec);
+        if (gen === this.generation) this.attach(gen, spec.port, health, identity, spec);
         return;
       }
       this.fail('port-in-use', `Port ${spec.port} is in use by another program, so the Tollgate proxy cannot start.`);

@@ -33,6 +33,11 @@ export function withoutIcons(text: string): string {
   return text.replace(/\$\([a-z0-9~-]+\)\s*/gi, '').trim();
 }
 
+/** The status bar's and the warning's words for a process on the port that cannot prove it is this user's proxy. */
+export function strangerOnPort(port: number): string {
+  return `Port ${port} is served by a process this window did not start, and it cannot prove it is your Tollgate proxy. Apps pointed at http://127.0.0.1:${port} would send it their API keys.`;
+}
+
 export function statusView(state: ProxyState, today?: SummaryBucket, alerts: readonly StatusAlert[] = []): StatusView {
   const view = baseView(state, today, alerts);
   return { ...view, ariaLabel: view.ariaLabel ?? withoutIcons(view.text) };
@@ -59,6 +64,10 @@ function baseView(state: ProxyState, today: SummaryBucket | undefined, alerts: r
       return { text: '$(error) Tollgate: failed', tooltip: `${state.message} Click for options.`, tone: 'error', ariaLabel: `Tollgate failed. ${state.message}` };
     }
     case 'running': {
+      // A stranger's port (whatever its /healthz claims): its "today" never loads, and the base URLs would send apps' keys to it.
+      if (state.attached && state.verified === false) {
+        return { text: `$(warning) Tollgate: port ${state.port} not verified`, tooltip: `${strangerOnPort(state.port)}\nClick to Open Settings.`, tone: 'warning', action: { title: 'Open Settings', command: 'workbench.action.openSettings', args: ['tollgate.proxy.port'] } };
+      }
       if (state.dataFileProblem) return dataFileProblemView(state, state.dataFileProblem.message);
       const spend = today ? formatUsd(today.costUsd) : '…';
       const rate = today ? hitRate(today) : undefined;

@@ -34,6 +34,8 @@ export class CostStatusBar implements vscode.Disposable {
   /** Budgets already announced at a level, so a burst of calls does not repeat the same warning. */
   private readonly announced = new Map<string, string>();
   private readonly alerts = new StatusAlerts();
+  /** The last failed read of today logged: a stranger on the port fails it every minute, logged once per change. */
+  private readFailure: string | undefined;
   /** The "no key" notice is shown once per window, not on every restart. */
   private noKeyAnnounced = false;
 
@@ -151,11 +153,13 @@ export class CostStatusBar implements vscode.Disposable {
       const summary = await client.summary({ from: localMidnight() });
       if (this.proxy.client !== client) return;
       this.today = summary.totals;
+      this.readFailure = undefined;
       this.render();
-      const now = new Date();
-      inMs = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1).getTime() - now.getTime() + 1_000;
+      inMs = new Date().setHours(24, 0, 0, 0) - Date.now() + 1_000;
     } catch (e) {
-      this.proxy.output.warn(`status bar: could not read today's summary: ${e instanceof Error ? e.message : String(e)}`);
+      const line = `status bar: could not read today's summary: ${e instanceof Error ? e.message : String(e)}`;
+      if (line !== this.readFailure) this.proxy.output.warn(line);
+      this.readFailure = line;
       if (this.proxy.client !== client) return;
     }
     if (this.midnightTimer) clearTimeout(this.midnightTimer);

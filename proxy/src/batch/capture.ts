@@ -1,6 +1,6 @@
 /**
  * Opt-in request capture (`batch.capture` in the policy): the body of each call whose feature tag
- * matches is kept in the local database, linked to the call's ledger row, so the ledger can later
+ * matches (in any case: tagFold.ts) is kept locally, linked to the call's ledger row, so the ledger can later
  * become a batch file ("re-run yesterday's eval calls at half price", export.ts). Only the JSON
  * body is kept — never headers, so never a key — and only for endpoints a batch API accepts.
  *
@@ -9,6 +9,7 @@
  */
 import type { Db } from '../db/open';
 import type { TextCodec } from '../ledger/ledger';
+import { foldTag } from '../ledger/tagFold';
 import type { Stage } from '../pipeline/context';
 import type { Json } from '../providers/types';
 import { globMatch } from '../routing/glob';
@@ -110,7 +111,7 @@ export const captureStage: Stage = async (ctx, next) => {
   const capture = ctx.services.policy.policy.batch.capture;
   if (capture.features.length === 0) return next();
   const feature = ctx.tags.feature;
-  if (!feature || !CAPTURABLE_ENDPOINTS.has(ctx.endpoint.id) || !capture.features.some((g) => globMatch(g, feature))) return next();
+  if (!feature || !CAPTURABLE_ENDPOINTS.has(ctx.endpoint.id) || !capture.features.some((g) => globMatch(foldTag(g), foldTag(feature)))) return next();
   const raw: unknown = ctx.req.body;
   if (!Buffer.isBuffer(raw) || raw.length > capture.maxBytes) return next();
   const bodyText = bodyToKeep(ctx.body);

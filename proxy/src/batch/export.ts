@@ -12,6 +12,7 @@ import type { Db } from '../db/open';
 import type { Json } from '../providers/types';
 import { OPENAI_BATCH_ENDPOINTS, OPENAI_PATHS } from '../providers/protocol';
 import type { TextCodec } from '../ledger/ledger';
+import { foldedSql, foldTag } from '../ledger/tagFold';
 import type { CapturedRequest } from './capture';
 import { toJsonl } from './lines';
 import { formatLocal } from './period';
@@ -52,8 +53,8 @@ export function buildBatchExport(db: Db, q: BatchExportQuery, codec?: TextCodec)
   // Requests, not attempts: a retried call is one request (its last row is the one captured).
   const inLedger = (
     db
-      .prepare(`SELECT COUNT(DISTINCT request_id) AS n FROM calls WHERE feature = ? AND ts >= ? AND ts < ? AND endpoint NOT LIKE 'batch:%'`)
-      .get(q.feature, q.since, until) as { n: number }
+      .prepare(`SELECT COUNT(DISTINCT request_id) AS n FROM calls WHERE ${foldedSql('feature')} = ? AND ts >= ? AND ts < ? AND endpoint NOT LIKE 'batch:%'`)
+      .get(foldTag(q.feature), q.since, until) as { n: number }
   ).n;
   const uncaptured = Math.max(0, inLedger - captured.length);
   if (captured.length === 0) {
@@ -88,14 +89,14 @@ export function buildBatchExport(db: Db, q: BatchExportQuery, codec?: TextCodec)
 
 type Captured = CapturedRequest & { modelUsed: string };
 
-/** Captured bodies of one feature, oldest first, whose ledger row still exists, with the model that row says answered. */
+/** Captured bodies of one feature (whatever its case: tagFold.ts), oldest first, whose ledger row still exists, with the model that row says answered. */
 function capturedRows(db: Db, feature: string, since: number, until: number, codec: TextCodec | undefined): Captured[] {
   const rows = db
     .prepare(
       `SELECT r.call_id, r.ts, r.feature, r.provider, r.protocol, r.endpoint, r.body, c.model_used FROM captured_requests r JOIN calls c ON c.id = r.call_id
-        WHERE r.feature = ? AND r.ts >= ? AND r.ts < ? ORDER BY r.call_id`,
+        WHERE ${foldedSql('r.feature')} = ? AND r.ts >= ? AND r.ts < ? ORDER BY r.call_id`,
     )
-    .all(feature, since, until) as Array<{ call_id: number; ts: number; feature: string; provider: string; protocol: 'openai' | 'anthropic'; endpoint: string; body: string; model_used: string }>;
+    .all(foldTag(feature), since, until) as Array<{ call_id: number; ts: number; feature: string; provider: string; protocol: 'openai' | 'anthropic'; endpoint: string; body: string; model_used: string }>;
   const out: Captured[] = [];
   for (const r of rows) {
     let body: Json;

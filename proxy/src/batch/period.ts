@@ -1,7 +1,7 @@
 /**
  * `--since` / `--until` for `tollgate batch from-ledger`, in the user's local time: "yesterday"
  * (that whole day), "today", a date (YYYY-MM-DD: from its midnight; as --until, through the end of
- * that day), an ISO date-time, or epoch milliseconds. Pure (the clock is a parameter).
+ * that day), an ISO date-time, or epoch milliseconds (or seconds, ten digits). Pure (the clock is a parameter).
  */
 export class PeriodError extends Error {}
 
@@ -23,7 +23,8 @@ function parseBound(text: string, now: number, end: boolean): number {
   if (t === 'today') return end ? midnight(today, 1) : midnight(today);
   if (t === 'yesterday') return end ? midnight(today) : midnight(today, -1);
   if (t === 'now') return now;
-  if (/^\d{10,}$/.test(t)) return Number(t);
+  // Ten digits are epoch seconds (`date +%s`): as milliseconds they were January 1970.
+  if (/^\d{10,}$/.test(t)) return Number(t) * (t.length === 10 ? 1000 : 1);
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
   if (day) {
     const d = new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3]));
@@ -32,7 +33,7 @@ function parseBound(text: string, now: number, end: boolean): number {
   }
   const iso = Date.parse(text);
   if (Number.isFinite(iso) && /^\d{4}-\d{2}-\d{2}T/i.test(text.trim())) return iso;
-  throw new PeriodError(`cannot read "${text}" as a time: use yesterday, today, YYYY-MM-DD, an ISO date-time or epoch milliseconds`);
+  throw new PeriodError(`cannot read "${text}" as a time: use yesterday, today, YYYY-MM-DD, an ISO date-time or epoch milliseconds or seconds`);
 }
 
 /** since ≤ ts < until. Without --until: "yesterday" ends at midnight today, anything else now. */

@@ -204,24 +204,21 @@ export class ExactCache {
    */
   private readable(row: Row | undefined): CacheEntry | undefined {
     if (!row) return undefined;
-    let entry: CacheEntry;
+    let entry: CacheEntry | undefined;
     try {
       entry = this.toEntry(row);
     } catch {
-      this.deleteStmt.run(row.id);
-      return undefined;
+      // Undecodable (another cache key, or none): dropped below like an answer no cache may keep.
     }
-    if ((row.checked_under ?? 0) >= STORABLE_RULES) return entry;
-    if (unstorableReason(entry.endpoint, entry.body) === undefined) {
-      try {
-        this.checkedStmt.run(STORABLE_RULES, row.id);
-      } catch {
-        // A file that has become read-only (a newer format seen) still serves the hit; it is checked again next time.
-      }
-      return entry;
+    if (entry && (row.checked_under ?? 0) >= STORABLE_RULES) return entry;
+    if (entry && unstorableReason(entry.endpoint, entry.body) !== undefined) entry = undefined;
+    try {
+      if (entry) this.checkedStmt.run(STORABLE_RULES, row.id);
+      else this.deleteStmt.run(row.id);
+    } catch {
+      // A file that has become read-only (a newer format seen, the file replaced) serves or misses alike; the row is checked again next time.
     }
-    this.deleteStmt.run(row.id);
-    return undefined;
+    return entry;
   }
 
   /**
@@ -239,13 +236,7 @@ export class ExactCache {
     } else {
       this.pendingHits.set(id, { n: 1, at });
     }
-    this.flushTimer ??= setTimeout(() => {
-      try {
-        this.flushHits();
-      } catch {
-        // A busy or closed database drops this batch of counts (statistics), never the process.
-      }
-    }, HIT_FLUSH_MS).unref();
+    this.flushTimer ??= setTimeout(() => this.flushHits(), HIT_FLUSH_MS).unref();
   }
 
   /** Writes the batched hit counts in one transaction. */
@@ -255,9 +246,13 @@ export class ExactCache {
     if (this.pendingHits.size === 0 || !this.db.open) return;
     const batch = [...this.pendingHits];
     this.pendingHits.clear();
-    this.db.transaction(() => {
-      for (const [id, p] of batch) this.hitStmt.run(p.n, p.at, id);
-    })();
+    try {
+      this.db.transaction(() => {
+        for (const [id, p] of batch) this.hitStmt.run(p.n, p.at, id);
+      })();
+    } catch {
+      // A busy, full or read-only file drops this batch of counts (statistics), never the process nor the stop (start.ts) that closes the ledger after it.
+    }
   }
 
   /**

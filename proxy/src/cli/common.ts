@@ -150,14 +150,17 @@ export function printableJson(json: string): string {
  * A reader that goes away (`| head`, `| grep -m1 listening`, a supervisor that died) must not kill
  * the command: without a listener, the EPIPE of the next write is an uncaught 'error' that crashed
  * a running proxy at its next log line and turned `lint | head` into a stack trace and exit 1.
- * Output to a closed pipe is dropped; the command finishes and exits with its own status.
+ * Output to a closed pipe is dropped; the command finishes and exits with its own status. Any other
+ * write failure (a full disk) ends the command with EXIT_FAILURE.
  */
 export function ignoreBrokenPipes(streams: readonly NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
   for (const stream of streams) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       // After an EPIPE the stream is destroyed and later writes fail with ERR_STREAM_DESTROYED.
       if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
-      throw err;
+      // A full disk under `> out.json` was Node's stack trace: one line, on the other stream.
+      if (stream !== process.stderr) process.stderr.write(`tollgate: cannot write to standard output: ${fileErrorWords(err.code) ?? err.code ?? err.message}\n`);
+      process.exit(EXIT_FAILURE);
     });
   }
 }

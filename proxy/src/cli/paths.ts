@@ -1,5 +1,5 @@
 /** Default locations: the data directory, the proxy's port and the repo's policy file. */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -33,9 +33,13 @@ export function dataDirFrom(given: string | undefined, env: NodeJS.ProcessEnv = 
  * dotfiles repository, and every project under it without its own `.git` took `~/.tollgate/policy.yaml`
  * as its policy without a word (the extension's proxy, run in VS Code's storage under ~, too).
  */
-export function policyRoot(cwd = process.cwd(), home = resolve(homedir())): string {
+export function policyRoot(cwd = process.cwd(), home = homedir()): string {
   const here = resolve(cwd);
-  for (let dir = here; dir === here || dir !== home; dir = dirname(dir)) {
+  // Real paths on both sides: with $HOME a link (/home on some Linux hosts, /Users on macOS) the
+  // walk from the shell's real working directory never met it, and took the dotfiles root.
+  const real = (p: string): string => (existsSync(p) ? realpathSync.native(p) : resolve(p));
+  const realHome = real(home);
+  for (let dir = here; dir === here || real(dir) !== realHome; dir = dirname(dir)) {
     if (entryExists(join(dir, '.git'))) return dir;
     if (dirname(dir) === dir) break;
   }

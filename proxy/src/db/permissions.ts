@@ -6,7 +6,7 @@
  * on Windows the user profile's ACLs already keep other users out.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export const DIR_MODE = 0o700;
@@ -41,12 +41,15 @@ export function securePrivateFile(file: string): void {
  * write's mode applies only to a file it creates, so an older 0644 file at the path kept prompts
  * world-readable, and a link planted there took the write onto the file it names. Written to an
  * unguessable name created exclusively (O_EXCL refuses a link), then renamed over the path (a rename
- * replaces a link, never follows it). A device or pipe (`/dev/null`, `/dev/stdout`, `>(gzip > x.gz)`
- * as /dev/fd/63) is written through: no file can be made in /dev/fd, and as root a file would take the
- * place of /dev/null. Only there, where no other user can plant a link (/dev/shm is anyone's).
+ * replaces a link, never follows it). A pipe, device or socket (`mkfifo ./out`, `/dev/null`) is written
+ * through (replaced, a pipe became a file; as root, so did /dev/null), seen through a link only of the
+ * user's or root's; so is anything in /dev and /proc, where no other user plants links (/dev/shm is
+ * anyone's): `--out /dev/stdout > x.jsonl` or `>(gzip > x.gz)` name a descriptor, no file can be made there.
  */
 export function writePrivateFile(file: string, text: string): void {
-  if (/^\/(proc|dev(?!\/shm\/|\/mqueue\/))\//.test(file)) {
+  const at = lstatSync(file, { throwIfNoEntry: false });
+  const st = at?.isSymbolicLink() && (at.uid === 0 || at.uid === process.getuid?.()) ? statSync(file, { throwIfNoEntry: false }) : at;
+  if (st?.isFIFO() || st?.isCharacterDevice() || st?.isSocket() || /^\/(proc|dev(?!\/shm\/|\/mqueue\/))\//.test(file)) {
     writeFileSync(file, text);
     return;
   }

@@ -30,6 +30,7 @@ import {
   foldScopeNames,
   providersOf,
   resolveModelRef,
+  exportedRuleRoutes,
   scopeKinds,
   skipMonitorOnlyBudget,
   spelledIn,
@@ -306,7 +307,7 @@ export function exportBifrost(written: Policy, source: ExportSource): ExportResu
   const next = (): number => priority++;
   policy.routing.rules.forEach((r, i) => {
     const field = `routing.rules[${i}]`;
-    if (r.semanticThreshold !== undefined) w.add(`${field}.semanticThreshold`, `${TARGET} has one similarity threshold for the cache, not per route`);
+    if (!exportedRuleRoutes(policy, w, i, `${TARGET} has one similarity threshold for the cache, not per route`)) return;
     const m = r.match;
     if (m.minInputTokens !== undefined || m.maxInputTokens !== undefined) {
       w.add(`${field}.match`, `${TARGET} routing rules cannot see token counts; rule "${r.name}" is not exported rather than exported broader than it is, so requests it matches keep their model on ${TARGET}`);

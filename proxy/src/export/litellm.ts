@@ -25,6 +25,7 @@ import {
   periodDuration,
   providersOf,
   resolveModelRef,
+  exportedRuleRoutes,
   scopeKinds,
   describeOwner,
   skipMonitorOnlyBudget,
@@ -223,6 +224,7 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
   policy.routing.rules.forEach((r, i) => {
     const field = `routing.rules[${i}]`;
     const m = r.match;
+    if (!exportedRuleRoutes(policy, w, i, `${TARGET} has one similarity threshold for the whole cache, not per route`)) return;
     if (isAliasRule(r)) {
       // A rule that only renames a model is a model-group alias; a tier goes to the tier group of
       // the provider that serves the renamed model (the request's own provider).
@@ -246,8 +248,6 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
       const target = r.model || (r.tier ? `${r.tier}-<provider>` : 'default');
       w.add(field, `${TARGET} routes by requested model only; a rule matching ${describeMatch(m)} cannot rewrite the model, so requests matching rule "${r.name}" keep the model they ask for on ${TARGET} (clients can call the "${target}" model group directly)`);
     }
-    if (r.semanticThreshold !== undefined)
-      w.add(`${field}.semanticThreshold`, `${TARGET} has one similarity threshold for the whole cache, not per route`);
   });
 
   const retryPolicy = retryPolicyFor(policy, w);
@@ -534,7 +534,9 @@ function entityFor(scope: Policy['budgets'][number]['scope'], field: string, w: 
 /**
  * LiteLLM retries per exception class, its class of a status (litellm_core_utils/exception_mapping_utils.py):
  * 429 RateLimitError, 500 and Anthropic's 529 InternalServerError, 503 ServiceUnavailableError, 408, 504 and
- * its own timeouts Timeout; 502 (BadGatewayError) and connection failures have no field: num_retries.
+ * its own timeouts Timeout; 502 (BadGatewayError) and connection failures have no field: num_retries. Some
+ * releases' router reads no InternalServerErrorRetries or ServiceUnavailableErrorRetries either
+ * (router_utils/get_retry_from_policy.py @ 51dc44e, 00cd2a4), so there 500, 529 and 503 get num_retries too.
  */
 function retryPolicyFor(policy: Policy, w: Warnings): { [key: string]: Json } {
   const on = new Set(policy.retries.retryOn.map(String));
@@ -545,8 +547,10 @@ function retryPolicyFor(policy: Policy, w: Warnings): { [key: string]: Json } {
   // Said where the policy names an Anthropic-protocol provider or its own retryOn, not on every export.
   const asked = !isDefault(policy.retries.retryOn, (p) => p.retries.retryOn) || providersOf(policy).some((p) => p.kind === 'anthropic' && p.name in policy.providers);
   if (asked && on.has('529') !== on.has('500'))
-    w.add('retries.retryOn', on.has('500') ? `${TARGET} retries Anthropic's 529 overloaded_error as an InternalServerError, like 500, where Tollgate (no 529 in retryOn) answers it at once` : `${TARGET} retries Anthropic's 529 overloaded_error only as an InternalServerError, like 500, which retryOn leaves out, so 529 is not retried`);
+    w.add('retries.retryOn', on.has('500') ? `${TARGET} retries Anthropic's 529 overloaded_error as an InternalServerError, like 500, where Tollgate (no 529 in retryOn) answers it at once` : `${TARGET} retries Anthropic's 529 overloaded_error only as an InternalServerError, like 500, which retryOn leaves out, so 529 is not retried (except num_retries times by releases that read no InternalServerErrorRetries)`);
+  const unfielded = ['500', '503'].filter((c) => !on.has(c)).map((c) => (c === '500' && !on.has('529') ? "500 (and Anthropic's 529)" : c));
   if (n > 0 && !on.has('502')) w.add('retries.retryOn', `${TARGET} retries 502 (BadGatewayError, which its retry_policy has no field for) num_retries times; excluding 502 is not expressible`);
+  if (n > 0 && unfielded.length > 0) w.add('retries.retryOn', `${TARGET} releases whose router reads no InternalServerErrorRetries or ServiceUnavailableErrorRetries retry ${unfielded.join(' and ')} num_retries times all the same; check your release's litellm/router_utils/get_retry_from_policy.py`);
   const unsupported = [...on].filter((c) => !['408', '429', '500', '502', '503', '504', '529', 'timeout', 'connect'].includes(c));
   if (unsupported.length > 0) w.add('retries.retryOn', `${TARGET} cannot retry on status ${unsupported.join(', ')}`);
   if (!on.has('connect')) w.add('retries.retryOn', `${TARGET} always retries connection errors (num_retries); excluding "connect" is not expressible`);

@@ -16,7 +16,7 @@ import { PROTOCOLS } from '../providers/protocol';
 import { fromGlobsOn, globCovers, globsOverlap } from './globOverlap';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
-import { azureResource, budgetCap, describeOwner, earlierOverlaps, fallbackChain, fallbackRef, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, scopeKinds, skipMonitorOnlyBudget, tierProviders, uniqueNamer, Warnings, warnAzureVersion, warnLocalOnly, warnRuleTarget, zeroLimit } from './shared';
+import { azureResource, budgetCap, describeOwner, earlierOverlaps, fallbackChain, fallbackRef, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, exportedRuleRoutes, scopeKinds, skipMonitorOnlyBudget, tierProviders, uniqueNamer, Warnings, warnAzureVersion, warnLocalOnly, warnRuleTarget, zeroLimit } from './shared';
 import type { Json } from './stable';
 import { stableJson } from './stable';
 import { GATEWAY_PINS } from './versions';
@@ -277,7 +277,7 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   // Route rules first, in policy order (Portkey takes the first condition that matches, as Tollgate does).
   policy.routing.rules.forEach((r, i) => {
     const field = `routing.rules[${i}]`;
-    if (r.semanticThreshold !== undefined) w.add(`${field}.semanticThreshold`, `${TARGET} has no similarity threshold per route (nor a configurable one at all)`);
+    if (!exportedRuleRoutes(policy, w, i, `${TARGET} has no similarity threshold per route (nor a configurable one at all)`)) return;
     const m = r.match;
     const skipped: string[] = [];
     if (m.header !== undefined) skipped.push('match.header');

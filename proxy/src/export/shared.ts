@@ -6,7 +6,7 @@
 import type { BudgetPolicy, Policy, ResolvedProvider, Scope, Tier } from '../policy/schema';
 import { fallbackTargets } from '../governance/fallback';
 import { modelProvider, ruleTargetMessage, ruleTargetSplit } from '../policy/modelProvider';
-import { DEFAULT_POLICY, resolveProviders, TIERS } from '../policy/schema';
+import { DEFAULT_POLICY, resolveProviders, ruleRoutes, TIERS } from '../policy/schema';
 import { isAzureProvider } from '../providers/azure';
 import { isAzureHost } from '../providers/protocol';
 import { globsOverlap } from './globOverlap';
@@ -171,6 +171,13 @@ export function warnRuleTarget(policy: Policy, w: Warnings, target: string, inde
   const rule = policy.routing.rules[index];
   const split = rule && ruleTargetSplit(policy, rule);
   if (rule && split) w.add(`routing.rules[${index}].model`, ruleTargetMessage(rule, split, `${target} sends`));
+}
+
+/** Warns a semanticThreshold only where Tollgate's semantic cache reads it; false for a threshold-only rule, which routes nothing. */
+export function exportedRuleRoutes(policy: Policy, w: Warnings, index: number, differs: string): boolean {
+  const r = policy.routing.rules[index] as Policy['routing']['rules'][number];
+  if (r.semanticThreshold !== undefined && policy.cache.enabled && policy.cache.semantic.enabled) w.add(`routing.rules[${index}].semanticThreshold`, differs);
+  return ruleRoutes(r);
 }
 
 /**

@@ -26,7 +26,8 @@ import { ledgerSpend } from './ledgerSeed';
 import { fromNano, migrateGovernance, toNano } from './migrate';
 import { periodBounds, type BudgetPeriod } from './periods';
 import { budgetFraction, budgetStatus, RATE_WINDOW_S, rateStatus, usedFraction } from './report';
-import { type CallIdentity, scopeMatches } from './scope';
+import { foldTag } from '../ledger/tagFold';
+import { type CallIdentity, describeScope, scopeMatches } from './scope';
 import { inFlightSummary } from './summary';
 import { EMPTY_ROW, type GovernanceStatements, type LeaseRow, prepareGovernance, type ReservationRow, type SpendRow, inFlightTotals, spendOf, windowTotals } from './store';
 import type { AdmitRequest, AdmitResult, BudgetEvent, BudgetLevel, BudgetMark, BudgetStatus, GovernorEvents, RateLimitStatus } from './types';
@@ -574,8 +575,12 @@ export class Governor extends EventEmitter<GovernorEvents> {
           const now = this.now();
           for (const b of budgets) {
             const { start, end } = periodBounds(b.period, at);
-            this.stmts.addReserved.run(b.name, b.period, start, 0, 0); // the period's row, if it has none yet
-            this.stmts.correctCharge.run(nano, tokens, b.name, b.period, start);
+            // A first window is seeded from the ledger (windowSpend), which holds this call already, up to this
+            // millisecond: its row is written before the answer leaves (finishAttempt). Made at $0, the budget read low.
+            if (this.stmts.getSpend.get(b.name, b.period, start) || this.windowSpend(b, start, Math.min(end, now + 1)) === EMPTY_ROW) {
+              this.stmts.addReserved.run(b.name, b.period, start, 0, 0); // the period's row, if it has none yet
+              this.stmts.correctCharge.run(nano, tokens, b.name, b.period, start);
+            }
             this.collectAlert(b, start, end, now, events);
           }
         })
@@ -891,11 +896,11 @@ function pidAlive(pid: number): boolean {
 /**
  * The `level` an alert is remembered under: the level and the limits it was crossed against, so a
  * hot-reloaded limit (raised after it was exceeded, say) alerts again when the new one is crossed,
- * while calls under one limit still alert once per period.
+ * while calls under one limit still alert once per period; and the scope, not the name: renamed,
+ * a budget warned again of the spend it had warned of (store.ts insertAlert).
  */
 function alertKey(level: 'warn' | 'exceeded', b: BudgetPolicy): string {
-  const limits = `usd=${b.usd ?? '-'} tokens=${b.tokens ?? '-'}`;
-  return level === 'warn' ? `warn ${limits} at=${b.warnAt}` : `exceeded ${limits}`;
+  return `${level} usd=${b.usd ?? '-'} tokens=${b.tokens ?? '-'}${level === 'warn' ? ` at=${b.warnAt}` : ''} scope=${encodeURIComponent(foldTag(describeScope(b.scope)))}`;
 }
 
 function mark(level: BudgetMark['level'], c: BudgetCheck, used: number): BudgetMark {

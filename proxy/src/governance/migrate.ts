@@ -94,20 +94,19 @@ export function migrateGovernance(db: Db): void {
       PRIMARY KEY (budget, period, period_start, level)
     ) WITHOUT ROWID;
   `);
-  // Alerts were remembered under a bare level ('warn', 'exceeded') before they named the limits
-  // they were crossed against ('warn usd=25 tokens=- at=0.8'). Either form already in the table for
-  // a budget's period counts for the other, so an update (or a rollback, or both versions side by
-  // side) mid-period does not announce a budget's warning or overrun a second time. Two keyed
-  // forms with different limits still differ (a limit raised by a policy edit alerts again).
+  // Alerts were remembered under a bare level ('warn', 'exceeded'), then with the limits they were
+  // crossed against ('warn usd=25 tokens=- at=0.8'), now with the scope too (' scope=team%3Dsearch', no space in it).
+  // A form already in the table for a budget's period counts for any longer or shorter one, so an
+  // update (or a rollback, or two versions side by side) mid-period does not announce a budget's
+  // warning or overrun a second time. Two keyed forms with different limits still differ (a limit
+  // raised by a policy edit alerts again). It replaces the trigger that knew only the first two.
   db.exec(`
-    CREATE TRIGGER IF NOT EXISTS governance_alerts_across_versions BEFORE INSERT ON governance_alerts
+    DROP TRIGGER IF EXISTS governance_alerts_across_versions;
+    CREATE TRIGGER IF NOT EXISTS governance_alerts_any_version BEFORE INSERT ON governance_alerts
     WHEN EXISTS (
       SELECT 1 FROM governance_alerts a
       WHERE a.budget = NEW.budget AND a.period = NEW.period AND a.period_start = NEW.period_start
-        AND (
-          (instr(NEW.level, ' ') > 0 AND a.level = substr(NEW.level, 1, instr(NEW.level, ' ') - 1))
-          OR (instr(NEW.level, ' ') = 0 AND substr(a.level, 1, length(NEW.level) + 1) = NEW.level || ' ')
-        )
+        AND (substr(NEW.level, 1, length(a.level) + 1) = a.level || ' ' OR substr(a.level, 1, length(NEW.level) + 1) = NEW.level || ' ')
     )
     BEGIN SELECT RAISE(IGNORE); END;
   `);

@@ -141,6 +141,10 @@ export function prepareGovernance(db: Db) {
       "DELETE FROM governance_owners WHERE seen_at < ? AND owner NOT IN (SELECT owner FROM governance_reservations WHERE state = 'open')",
     ),
     alertsSince: db.prepare('SELECT budget, period, period_start, level, at FROM governance_alerts WHERE at >= ?'),
-    insertAlert: db.prepare('INSERT OR IGNORE INTO governance_alerts (budget, period, period_start, level, at) VALUES (?, ?, ?, ?, ?)'),
+    /** Once per window for the same limits and scope, under any name: a budget renamed warned again of the spend it had warned of. */
+    insertAlert: db.prepare(
+      `INSERT OR IGNORE INTO governance_alerts (budget, period, period_start, level, at)
+       SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM governance_alerts WHERE period = ?2 AND period_start = ?3 AND level = ?4)`,
+    ),
   };
 }

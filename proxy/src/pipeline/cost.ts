@@ -57,20 +57,24 @@ function asMessage(m: Json): ChatMessageLike {
 }
 
 /**
- * A Responses item's `encrypted_content` (reasoning or compaction sent back) is sealed base64: as text, o200k made ~0.68 tokens
- * of each character, several times the reasoning it seals. Counted as OpenAI's Codex does: decoded bytes less a 650-byte envelope, 4 a token.
+ * Reasoning sent back sealed, as base64 — a Responses item's `encrypted_content` (reasoning or compaction), Anthropic's
+ * `redacted_thinking` data and thinking `signature` — is billed as the reasoning it seals: as text, o200k made ~0.68 tokens
+ * of each character, and skipped it was 0. Counted as OpenAI's Codex does: decoded bytes less a 650-byte envelope, 4 a token.
  */
 const sealedTokens = (base64: string): number => Math.ceil(Math.max(0, (base64.length * 3) / 4 - 650) / 4);
 
+/** A Responses item read as text: a base64 `data:` URL (a screenshot in a tool output) is media, `encrypted_content` counted apart. */
+const readable = (key: string, v: unknown): unknown => (key === 'encrypted_content' ? undefined : typeof v === 'string' && v.startsWith('data:') ? '' : v);
+
 /**
- * Text an Anthropic content list sends the model outside its text parts, which messageText does not
+ * Text an Anthropic content list (or OpenRouter's `reasoning_details`) sends the model outside its text parts, which messageText does not
  * read: a plain-text document (`source: {type: "text", data}`, as used for citations), a custom
  * content document (`source: {type: "content", content}`) and a `search_result` block, also inside a
  * tool result, and the thinking of an assistant turn sent back (a tool-use loop must return it, and
  * it is billed as input). mediaTokens counts such a document as one medium of fixed size, however
  * long its text (a 40k-token document reserved 1.6k tokens against budgets and rate limits); the
  * result is the change to that count: -MEDIA_PART_TOKENS for each document read here as text, plus
- * the images a content document holds.
+ * the images a content document holds and the thinking sent back sealed (sealedTokens).
  */
 function anthropicBlockTexts(content: unknown, texts: string[], model: string): number {
   let media = 0;
@@ -78,7 +82,11 @@ function anthropicBlockTexts(content: unknown, texts: string[], model: string): 
     const part = obj(p);
     if (!part) continue;
     if (part.type === 'tool_result') media += anthropicBlockTexts(part.content, texts, model);
-    if (part.type === 'thinking' && typeof part.thinking === 'string') texts.push(part.thinking);
+    // Thinking sent back: Anthropic's blocks, and OpenRouter's chat `reasoning_details` (its text, summary and sealed forms).
+    const thought = part.type === 'thinking' ? part.thinking : part.type === 'reasoning.text' ? part.text : part.type === 'reasoning.summary' ? part.summary : undefined;
+    if (typeof thought === 'string') texts.push(thought);
+    const seal = part.type === 'redacted_thinking' || part.type === 'reasoning.encrypted' ? part.data : part.type === 'thinking' || part.type === 'reasoning.text' ? part.signature : undefined;
+    if (typeof seal === 'string') media += sealedTokens(seal);
     const source = obj(part.source);
     const docText = part.type === 'document' && source?.type === 'text' && typeof source.data === 'string';
     const docContent = part.type === 'document' && source?.type === 'content';
@@ -114,18 +122,11 @@ export function inputParts(body: Json, model = typeof body.model === 'string' ? 
   const texts: string[] = [];
   let sourceMedia = 0;
   let idTokens = 0;
-  // A base64 `data:` URL (a screenshot in a tool output) is media, not text the model reads token by token.
-  const readable = (key: string, v: unknown): unknown => {
-    if (typeof v !== 'string') return v;
-    if (key !== 'encrypted_content') return v.startsWith('data:') ? '' : v;
-    idTokens += sealedTokens(v);
-    return undefined;
-  };
   for (const m of arr(body.messages)) {
     const message = obj(m);
     if (!message) continue;
     messages.push(asMessage(message));
-    sourceMedia += anthropicBlockTexts(message.content, texts, model);
+    sourceMedia += anthropicBlockTexts(message.content, texts, model) + anthropicBlockTexts(message.reasoning_details, texts, model);
     // An OpenAI assistant turn's tool calls are sent back as input on the next call.
     if (Array.isArray(message.tool_calls)) texts.push(JSON.stringify(message.tool_calls));
   }
@@ -144,6 +145,7 @@ export function inputParts(body: Json, model = typeof body.model === 'string' ? 
         else if (isTokenIds(item)) idTokens += item.length;
         else {
           texts.push(typeof item === 'string' ? item : JSON.stringify(item, readable));
+          if (typeof it?.encrypted_content === 'string') idTokens += sealedTokens(it.encrypted_content);
           // A tool's output sent back may be images: a `function_call_output` list of input_image
           // parts, a `computer_call_output` screenshot (one per step of a computer-use loop).
           // Read as text with its data URL blanked, each was 0 tokens.

@@ -162,6 +162,13 @@ export function issueHint(issue: z.core.$ZodIssue, value: unknown): string | und
     return 'this looks like an API key itself, in a file that is usually committed: remove it and rotate the key, then put the key in an environment variable and name that variable here (e.g. apiKeyEnv: OPENAI_API_KEY)';
   if (issue.code === 'invalid_type') {
     const expected = issue.expected;
+    // `usd: .inf` is how "no cap" gets written; zod said ".inf" was no number at all.
+    if (expected === 'number' && typeof value === 'number') {
+      if (Number.isNaN(value)) return 'expected a number, got .nan (YAML\'s "not a number")';
+      const sign = value < 0 ? '-' : '';
+      const cap = ['budgets', 'rateLimits'].includes(String(issue.path[0])) && ['usd', 'tokens', 'rpm', 'tpm'].includes(key) ? `: to set no cap, leave ${key} out` : '';
+      return `expected a finite number, got ${sign}infinity (YAML reads ${sign}.inf so, and digits too large for a number)${cap}`;
+    }
     if (value === null && (expected === 'array' || expected === 'object' || expected === 'record'))
       return `"${key}" is empty (all its entries commented out?): write ${expected === 'array' ? '[]' : '{}'} or remove the line`;
     if (expected === 'number' && typeof value === 'string') {

@@ -241,6 +241,16 @@ export const RouteRuleSchema = z
   })
   .strict();
 
+/**
+ * Whether a rule takes part in routing: it names a model or a tier, or sets nothing at all (then
+ * the router picks the tier). A rule whose only effect is `semanticThreshold` does not route; the
+ * semantic cache's threshold takes the first matching rule that sets one (semanticCacheStage.ts).
+ * The one rule for routing, the policy's warnings and the gateway exports.
+ */
+export function ruleRoutes(rule: Pick<z.infer<typeof RouteRuleSchema>, 'model' | 'tier' | 'semanticThreshold'>): boolean {
+  return Boolean(rule.model) || rule.tier !== undefined || rule.semanticThreshold === undefined;
+}
+
 export const FlexRuleSchema = z
   .object({
     name: Identifier,

@@ -16,7 +16,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { brokenLinkOnPath, entryExists } from './files';
+import { brokenLinkOnPath, entryExists, POLICY_NAMES } from './files';
 import { basename, dirname, join, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { formatProblem, locateAll, parsePolicy, type PolicyProblem } from './load';
@@ -82,8 +82,10 @@ export function readPolicyText(file: string): { text: string } | { problem: stri
     return { problem: `cannot resolve the policy path (${code})${brokenLinkReason(file, code)}` };
   }
   if (!/\.ya?ml$/i.test(real)) {
-    // `--policy .tollgate` (the folder, not the file in it) was "not a .yaml/.yml file": name the file to give.
-    if (isDirectory(real)) return { problem: `the policy path is a directory (${real}): name the policy file in it, e.g. ${join(file, 'policy.yaml')}` };
+    // `--policy .tollgate` (the folder, not the file in it) was "not a .yaml/.yml file": name the file to give,
+    // the one in it when there is one (a repository's folder holds it in .tollgate/, which may hold policy.yml).
+    const inside = () => ['policy.yaml', 'policy.yml', ...POLICY_NAMES].map((n) => join(file, n)).find(entryExists) ?? join(file, 'policy.yaml');
+    if (isDirectory(real)) return { problem: `the policy path is a directory (${real}): name the policy file in it, e.g. ${inside()}` };
     return { problem: `the policy path resolves to ${real}, which is not a .yaml/.yml file; refusing to read it` };
   }
   // The file can vanish between the calls (a rename-on-save) or be unreadable (EACCES): a problem to

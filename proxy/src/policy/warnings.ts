@@ -19,7 +19,7 @@ import { locateAll, type PolicyProblem } from './load';
 import { ruleTargetMessage, ruleTargetSplit } from './modelProvider';
 import { globMatch } from '../routing/glob';
 import { closest } from './nearest';
-import { type Policy, resolveProviders, type ResolvedProvider, TIERS } from './schema';
+import { type Policy, resolveProviders, type ResolvedProvider, ruleRoutes, TIERS } from './schema';
 
 export interface PolicyWarning {
   /** Dotted policy path, as in PolicyProblem (locate it with locateAll). */
@@ -43,15 +43,13 @@ function covers(earlier: Rule['match'], later: Rule['match']): boolean {
   );
 }
 
-/** As route.ts ruleRoutes: a rule routes unless its only setting is semanticThreshold. */
-const routes = (r: Rule): boolean => Boolean(r.model) || r.tier !== undefined || r.semanticThreshold === undefined;
 
 function shadowedRules(rules: readonly Rule[]): PolicyWarning[] {
   const out: PolicyWarning[] = [];
   rules.forEach((rule, i) => {
     // A shadowed rule with a semanticThreshold may still set the cache threshold: not dead.
-    if (!routes(rule) || rule.semanticThreshold !== undefined) return;
-    const j = rules.findIndex((earlier, k) => k < i && routes(earlier) && covers(earlier.match, rule.match));
+    if (!ruleRoutes(rule) || rule.semanticThreshold !== undefined) return;
+    const j = rules.findIndex((earlier, k) => k < i && ruleRoutes(earlier) && covers(earlier.match, rule.match));
     if (j >= 0)
       out.push({
         path: `routing.rules.${i}.name`,

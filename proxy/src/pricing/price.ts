@@ -9,8 +9,7 @@
 import { calcPrice, findProvider, type MatchLogic } from '@pydantic/genai-prices';
 import { globMatch } from '../routing/glob';
 import { bedrockModelId, fineTuneBase, modelOwnName } from '../tokens/modelName';
-
-export { fineTuneBase };
+import { encodingForModel } from '../tokens/models';
 
 /**
  * Rates genai-prices (0.1.8) leaves out that the provider publishes as another listed model's, so
@@ -19,7 +18,8 @@ export { fineTuneBase };
  * have OpenRouter, Vertex AI and Bedrock, which resell both (Bedrock's list has no tiers at all: its
  * Sonnet 4 and 4.5 take Anthropic's, at their own base, its regional endpoints' 10 % above), and
  * OpenAI bills the audio-preview models' audio tokens as their realtime-preview siblings' ($40/$80,
- * $10/$20 per million, where they were billed as text). A rate is taken where the entry has none,
+ * $10/$20 per million, where they were billed as text), and OpenRouter bills gpt-4o's cache reads at
+ * OpenAI's rate ($1.25 per million, where they were billed as input). A rate is taken where the entry has none,
  * and a tier where it has the rate without tiers, so a price list that has them keeps its own.
  */
 const entries = (providerId: string, id: string | RegExp) => (findProvider({ providerId })?.models ?? []).filter((m) => (typeof id === 'string' ? m.id === id : id.test(m.id)));
@@ -30,6 +30,7 @@ for (const [providerId, model, fromProvider, from, keys] of [
   ['aws', /^(?:global|regional)\.anthropic\.claude-sonnet-4-(?:5-)?2025/, 'anthropic', 'claude-sonnet-4-5', /^(?:input|output|cache_read|cache_write)_mtok$/],
   ['openai', 'gpt-4o-audio-preview', 'openai', 'gpt-4o-realtime-preview', /^(?:input|output)_audio_mtok$/],
   ['openai', 'gpt-4o-mini-audio-preview', 'openai', 'gpt-4o-mini-realtime-preview', /^(?:input|output)_audio_mtok$/],
+  ['openrouter', 'openai/gpt-4o', 'openai', 'gpt-4o', /^cache_read_mtok$/],
 ] as const) {
   const theirs = entries(fromProvider, from)[0]?.prices;
   if (!theirs || Array.isArray(theirs)) continue;
@@ -332,9 +333,9 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
     let r = find(id, providerId);
     // An OpenAI-compatible gateway (OpenRouter, vLLM…) may serve a model genai-prices files elsewhere.
     if (!r && providerId) r = find(id);
-    // genai-prices files fine-tune rates (dearer than the base model's) under provider openai only:
-    // an `ft:` id names an OpenAI fine-tune whoever passes it on (lint, a custom-named provider).
-    if (!r && providerId !== 'openai' && fineTuneBase(id)) r = find(id, 'openai');
+    // An OpenAI model (OpenAI's tokenizer: tokens/models.ts) whoever passes it on: genai-prices files fine-tunes
+    // under openai only, and finds openai unasked only for `gpt-`, `o1`…, not chatgpt-4o-latest or text-embedding-3-small.
+    if (!r && providerId !== 'openai' && encodingForModel(id).exact) r = find(id, 'openai');
     // A routing variant is its base model, at the base model's price where the call was made.
     const base = id.trim().replace(ROUTING_VARIANT, '');
     if (!r && base !== id.trim()) return lookUp(u, base);

@@ -6,7 +6,7 @@
  * Pure: the caller passes headers, the counted input tokens and, when it has them, the prompt's
  * embedding and its nearest team exemplars.
  */
-import { TIERS, type Policy, type Tier } from '../policy/schema';
+import { ruleRoutes, TIERS, type Policy, type Tier } from '../policy/schema';
 import { scoreComplexity, tierFor } from './complexity';
 import type { ChatText } from './features';
 import { globMatch } from './glob';
@@ -153,15 +153,6 @@ function learnedBy(p: LearnedPrediction): string {
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
-/**
- * Whether a rule takes part in routing: it names a model or a tier, or sets nothing at all (then
- * the router picks the tier). A rule whose only effect is `semanticThreshold` does not route; the
- * semantic cache's threshold takes the first matching rule that sets one (semanticCacheStage.ts),
- * with the same `ruleMatches`.
- */
-export function ruleRoutes(rule: Pick<Rule, 'model' | 'tier' | 'semanticThreshold'>): boolean {
-  return Boolean(rule.model) || rule.tier !== undefined || rule.semanticThreshold === undefined;
-}
 
 /** What a rule's `match` is tested against (routing and the semantic threshold share this). */
 export type RuleSubject = Pick<RouteInput, 'model' | 'feature' | 'headers' | 'inputTokens'> & { provider?: string };

@@ -8,7 +8,7 @@
  */
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import { parentPort } from 'node:worker_threads';
-import { chatOverheadFor, countTextTokens, messageText, textCounter, type ChatMessageLike } from '../tokens/count';
+import { chatOverheadFor, countMessageTokens, countTextTokens, messageText, textCounter, type ChatMessageLike } from '../tokens/count';
 import { countingChunks } from '../tokens/chunks';
 import { encodingForModel } from '../tokens/models';
 
@@ -35,12 +35,9 @@ async function count(msg: { model: string; messages?: ChatMessageLike[]; texts?:
   let tokens = 0;
   let exact = true;
   if (msg.messages?.length) {
-    const overhead = chatOverheadFor(msg.model);
-    tokens += overhead.replyPriming;
-    for (const m of msg.messages) {
-      tokens += overhead.perMessage + counter(m.role) + (await countLong(messageText(m.content), counter));
-      if (m.name !== undefined) tokens += counter(m.name) + overhead.perName;
-    }
+    tokens += chatOverheadFor(msg.model).replyPriming;
+    // countMessageTokens' rule for the role and name; the content a part at a time.
+    for (const m of msg.messages) tokens += countMessageTokens({ ...m, content: '' }, msg.model, counter) + (await countLong(messageText(m.content), counter));
     exact &&= modelExact;
   }
   for (const t of msg.texts ?? []) {

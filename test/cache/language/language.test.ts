@@ -85,6 +85,14 @@ describe('is this English?', () => {
     expect(wrongEnglish.length, wrongEnglish.join(' | ')).toBeLessThanOrEqual(2);
   });
 
+  it('decomposed text (combining accents, as macOS and Vietnamese "tổ hợp" keyboards write it) is read as composed', () => {
+    // Decomposed, the accents fell outside the words: "Mikä" read as "Mika" plus a lone mark.
+    for (const t of ['Hôm nay trời đẹp quá', 'Mikä päivä on tänään', 'Kde je nádraží?', 'Thơ về biển']) {
+      expect(looksEnglish(t.normalize('NFD')), t).toBe(false);
+    }
+    for (const t of ['Is a café open on Sunday?', 'Best jalapeño poppers']) expect(looksEnglish(t.normalize('NFD')), t).toBe(true);
+  });
+
   it('misjudges keyword queries no more than measured', () => {
     const refused = ENGLISH_KEYWORDS.filter((t) => !looksEnglish(t));
     const taken = OTHER_KEYWORDS.filter((t) => looksEnglish(t));
@@ -138,6 +146,7 @@ describe('in the proxy, with and without the judge', () => {
     useJudge(true);
     expect(await ask('Hoe laat gaat de winkel dicht?', 'nl')).toEqual({ cache: 'miss', skipped: 'embedder cannot judge: not English' });
     expect(await ask('WIE SPÄT IST ES IN BERLIN?', 'de')).toEqual({ cache: 'miss', skipped: 'embedder cannot judge: not English' });
+    expect(await ask('Hôm nay trời đẹp quá'.normalize('NFD'), 'vi')).toEqual({ cache: 'miss', skipped: 'embedder cannot judge: not English' });
   });
 
   it('an English keyword query with another language\'s short word is looked up and keeps its hit', async () => {

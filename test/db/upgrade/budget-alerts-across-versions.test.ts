@@ -1,6 +1,6 @@
 /**
  * A budget that already warned this period, in a data directory from before alerts named their
- * limits (the row says just 'warn'): after the update the next call in the same period must not
+ * limits (the row says just 'warn') or their scope: after the update the next call in the same period must not
  * announce the warning again; crossing 100 % still alerts. And the other way round (a rollback, or
  * an older Tollgate beside this one): an older build's bare 'warn' insert finds this build's row.
  */
@@ -20,7 +20,8 @@ let t: TempDb | undefined;
 afterEach(() => t?.cleanup());
 
 describe('budget alerts across versions', () => {
-  it('a warning an older version already gave is not given again after the update; exceeding still alerts', () => {
+  // Its row: a bare level, or the limits without the scope (before a renamed budget kept its warnings).
+  it.each(['warn', `warn usd=${LIMIT} tokens=- at=0.8`])('a warning an older version already gave (%s) is not given again after the update; exceeding still alerts', (level) => {
     t = tempDb();
     const clock = manualClock();
     const { start } = periodBounds('day', clock.now());
@@ -33,7 +34,7 @@ describe('budget alerts across versions', () => {
       CREATE TABLE governance_alerts (budget TEXT NOT NULL, period TEXT NOT NULL, period_start INTEGER NOT NULL, level TEXT NOT NULL,
         at INTEGER NOT NULL, PRIMARY KEY (budget, period, period_start, level)) WITHOUT ROWID;`);
     old.prepare('INSERT INTO governance_spend (budget, period, period_start, spent_nano, spent_tokens) VALUES (?, ?, ?, ?, ?)').run('daily', 'day', start, toNano(PER * 8.5), 17_000);
-    old.prepare("INSERT INTO governance_alerts VALUES ('daily', 'day', ?, 'warn', ?)").run(start, clock.now() - 60_000);
+    old.prepare("INSERT INTO governance_alerts VALUES ('daily', 'day', ?, ?, ?)").run(start, level, clock.now() - 60_000);
     old.close();
 
     const g = new Governor(t.open(), () => policy({ budgets: [{ name: 'daily', period: 'day', usd: LIMIT }] }), clock.now);
@@ -63,5 +64,19 @@ describe('budget alerts across versions', () => {
     expect(insert.run('weekly', 'day', 0, 'warn', 5).changes).toBe(1);
     expect(insert.run('daily', 'day', 0, 'exceeded', 6).changes).toBe(1);
     expect(insert.run('daily', 'day', 0, 'exceeded usd=5 tokens=-', 7).changes).toBe(0);
+  });
+
+  it('an older build inserting its forms finds the warning this build gave (rollback, or both at once)', () => {
+    t = tempDb();
+    const clock = manualClock();
+    const { start } = periodBounds('day', clock.now());
+    const db = t.open();
+    const g = new Governor(db, () => policy({ budgets: [{ name: 'daily', period: 'day', usd: LIMIT }] }), clock.now);
+    for (let i = 0; i < 9; i++) g.settle(g.admit(call).reservationId!, { costUsd: PER, tokens: 2000 });
+    const insert = db.prepare('INSERT OR IGNORE INTO governance_alerts (budget, period, period_start, level, at) VALUES (?, ?, ?, ?, ?)');
+    // The build before alerts named their scope keyed them by the limits alone: it warned a second time.
+    expect(insert.run('daily', 'day', start, `warn usd=${LIMIT} tokens=- at=0.8`, clock.now()).changes).toBe(0);
+    expect(insert.run('daily', 'day', start, 'warn', clock.now()).changes).toBe(0);
+    expect(insert.run('daily', 'day', start, `exceeded usd=${LIMIT} tokens=-`, clock.now()).changes).toBe(1);
   });
 });

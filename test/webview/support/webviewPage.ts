@@ -27,6 +27,15 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumAvailable = existsSync(CHROMIUM) || process.env.TOLLGATE_SKIP_E2E !== '1';
 const root = join(import.meta.dirname, '..', '..', '..');
 
+/**
+ * Where a test saves screenshot `name`: docs/screenshots/ only when TOLLGATE_UPDATE_SCREENSHOTS=1
+ * asks for new ones (every run rewrote them, a changed PNG in the checkout each time), else the
+ * temporary folder, so the capture still runs (Playwright makes the folder).
+ */
+export function screenshotPath(name: string, update = process.env.TOLLGATE_UPDATE_SCREENSHOTS === '1'): string {
+  return join(update ? join(root, 'docs', 'screenshots') : join(tmpdir(), 'tollgate-screenshots'), name);
+}
+
 /** Bundle webview/src/main.ts with the options scripts/build.mjs uses, into a private directory. */
 async function buildWebviewBundle(): Promise<{ dir: string; dispose(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-webview-'));

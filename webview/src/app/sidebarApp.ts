@@ -70,7 +70,9 @@ export class SidebarApp {
     client.on('budget/alert', () => void this.refresh());
     client.on('theme', () => this.budgets.retheme());
     watchTheme(() => this.budgets.retheme());
-    setInterval(() => void this.refresh(), 60_000);
+    // Every minute, and at local midnight: "Today" showed yesterday's figures up to a minute into the new day.
+    const tick = (): unknown => setTimeout(() => { tick(); void this.refresh(); }, Math.min(60_000, new Date().setHours(24, 0, 0, 0) - Date.now()));
+    tick();
   }
 
   private async refresh(): Promise<void> {

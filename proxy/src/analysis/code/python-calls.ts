@@ -152,7 +152,7 @@ class PyBindings {
   /** `self.client = …` values, per attribute. */
   private readonly selfWrites = new Map<string, Node[]>();
   /** Imported names: `import x` / `import a.b as x` bind a module; `from m import X` binds a name from m. */
-  private readonly imports = new Map<string, { module: string; kind: 'module' | 'name' }>();
+  private readonly imports = new Map<string, { module: string; kind: 'module' | 'name'; name?: string }>();
   readonly modules = new Set<string>();
   readonly calls: Node[] = [];
 
@@ -166,7 +166,7 @@ class PyBindings {
         const dotted = n.type === 'aliased_import' ? n.childForFieldName('name') : n;
         const alias = n.type === 'aliased_import' ? n.childForFieldName('alias')?.text : undefined;
         if (!dotted) continue;
-        if (from !== undefined) this.imports.set(alias ?? dotted.text, { module: from, kind: 'name' });
+        if (from !== undefined) this.imports.set(alias ?? dotted.text, { module: from, kind: 'name', name: dotted.text });
         else {
           this.modules.add(dotted.text);
           // `import a.b` binds `a`; `import a.b as x` binds x to a.b.
@@ -327,10 +327,10 @@ class PyBindings {
     return values.length === 1 ? values[0] : undefined;
   }
 
-  /** The module a name was imported from by `from m import name` (undefined for anything else). */
-  importedFrom(name: string): string | undefined {
-    const imp = this.imports.get(name);
-    return imp?.kind === 'name' ? imp.module : undefined;
+  /** A dotted name with its first part as imported, through `as`: `LIOpenAI` → llama_index.llms.openai.OpenAI. */
+  dottedPath(chain: readonly string[]): string[] {
+    const imp = this.imports.get(chain[0]!);
+    return imp ? [...imp.module.split('.'), ...(imp.name ? [imp.name] : []), ...chain.slice(1)] : [...chain];
   }
 
   /** A function defined in this file (and not imported). */
@@ -721,6 +721,7 @@ export async function findPythonCalls(text: string, wasmDir?: string, filePath?:
       }
       return aliases;
     };
+    const llamaIndex = text.includes('llama_index');
     for (const node of tree.rootNode.descendantsOfType('call')) {
       if (!node) continue;
       let fn = node.childForFieldName('function');
@@ -741,9 +742,10 @@ export async function findPythonCalls(text: string, wasmDir?: string, filePath?:
         const full = aliasedChain(b, chain, node);
         if (full !== chain) api = classifyCallee(full, false, hints) ?? api;
       }
-      if (!api && chain?.length === 1 && LLAMAINDEX_LLMS.has(chain[0]!)) {
+      if (!api && chain && llamaIndex) {
         b ??= new PyBindings(tree.rootNode);
-        if (/^llama_index\.llms\./.test(b.importedFrom(chain[0]!) ?? '')) api = 'llamaindex';
+        const path = b.dottedPath(chain);
+        if (path[0] === 'llama_index' && path[1] === 'llms' && path.length === 4 && LLAMAINDEX_LLMS.has(path[3]!)) api = 'llamaindex';
       }
       // A framework's LLM class or request function, by its name and the module it comes from.
       let framework: FrameworkCall | undefined;
@@ -1313,17 +1315,19 @@ function inspectCall(
   const { noneLimit, ...limit } = limitFrom(read, args.opaque, args.fixable);
   Object.assign(call, limit);
   // LangChain: model_kwargs may carry the limit; LlamaIndex: additional_kwargs; the OpenAI SDK and
-  // ChatOpenAI merge extra_body into the request's JSON (`extra_body={"max_tokens": 300}` is sent).
-  const extras = [
+  // ChatOpenAI merge extra_body into the request's JSON (`extra_body={"max_tokens": 300}` is sent), also
+  // an extra_body inside model_kwargs / additional_kwargs, which reaches the SDK as its keyword.
+  const extras: Array<Node | undefined> = [
     args.keywords.get('model_kwargs'),
     api === 'llamaindex' ? args.keywords.get('additional_kwargs') : undefined,
     EXTRA_BODY_APIS.has(api) ? args.keywords.get('extra_body') : undefined,
   ];
-  for (const extra of extras) {
+  for (const [i, extra] of extras.entries()) {
     if (call.limit !== 'missing' || !extra) continue;
     const mk = b.resolve(extra);
     if (!mk) call.limit = 'unknown';
     else Object.assign(call, withoutNone(limitFrom(mk.keywords, mk.opaque, mk.fixable)));
+    if (mk && i < 2) extras.push(mk.keywords.get('extra_body'));
   }
   // LlamaIndex's complete()/chat() merge their keywords into the request: a limit there may be this LLM's.
   const perCall = (c: Node, a = c.childForFieldName('arguments')) =>

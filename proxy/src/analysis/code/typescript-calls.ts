@@ -529,16 +529,22 @@ function calleeModules(bindings: FileBindings, callee: ts.Expression): Set<strin
   return modulesOf(bindings, ts.isPropertyAccessExpression(e) ? e.expression : e, false);
 }
 
-/** Where the constructor's result goes: `.bind({ maxTokens })` on it, directly or through a variable. */
+// LangChain.js classes whose request reads a limit from call options (ChatGroq, ChatOpenRouter, google-common's copyAIModelParams);
+// ChatOpenAI, ChatAnthropic, ChatOllama, ChatMistralAI, ChatGoogleGenerativeAI… send their own field and drop a bound one.
+const READS_CALL_OPTION_LIMIT = new Set(['ChatGroq', 'ChatOpenRouter', 'ChatVertexAI', 'ChatGoogle']);
+
+/** Where the constructor's result goes: `.bind({ maxTokens })` on it, directly or through a variable, and a limit set on it. */
 function boundLimit(bindings: FileBindings, node: ts.NewExpression | ts.CallExpression): LimitScan | undefined {
   const binds: ts.CallExpression[] = [];
   let p: ts.Node = node.parent;
   while (ts.isParenthesizedExpression(p) || ts.isAwaitExpression(p)) p = p.parent;
-  if (ts.isPropertyAccessExpression(p) && ['bind', 'withConfig'].includes(p.name.text) && ts.isCallExpression(p.parent)) binds.push(p.parent);
+  const callee = unwrap(node.expression);
+  const readsBound = READS_CALL_OPTION_LIMIT.has(ts.isPropertyAccessExpression(callee) ? callee.name.text : callee.getText());
+  if (readsBound && ts.isPropertyAccessExpression(p) && ['bind', 'withConfig'].includes(p.name.text) && ts.isCallExpression(p.parent)) binds.push(p.parent);
   if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) {
     // A limit set on the object afterwards (`llm.maxTokens = 300`) is sent too.
     if (bindings.memberWritesOf(p.name.text).some((k) => k !== undefined && OUTPUT_LIMIT_KEYS.has(k))) return { limit: 'present' };
-    binds.push(...bindings.methodCalls(p.name.text, ['bind', 'withConfig']));
+    if (readsBound) binds.push(...bindings.methodCalls(p.name.text, ['bind', 'withConfig']));
   }
   let unknown = false;
   for (const b of binds) {

@@ -1,6 +1,7 @@
 /** $ per token for a model (from genai-prices via pricing/price.ts) and its context window. */
 import { calcPrice } from '@pydantic/genai-prices';
-import { fineTuneBase, unitPrices } from '../../pricing/price';
+import { unitPrices } from '../../pricing/price';
+import { fineTuneBase } from '../../tokens/modelName';
 
 export interface ModelPrices {
   inputPerToken: number;

@@ -42,12 +42,15 @@ function isEnglishVocabulary(word: string): boolean {
 }
 
 /**
- * Embedders that read many languages, by model id: OpenAI's embedding models and any whose id says
- * so (paraphrase-multilingual-*, multilingual-e5-*, LaBSE, bge-m3). Every other model — USE-lite,
- * all-MiniLM-L6-v2, an unknown upstream — is taken to read English only: refusing a language the
- * model does read costs hits, serving one it does not read serves unrelated answers.
+ * Embedders that read many languages, by model id, as their providers document them (2026-12-04):
+ * OpenAI's, any named multilingual, LaBSE, bge-m3, gemini-embedding-* (Google's text-embedding-004/005
+ * read English), Voyage's general-purpose voyage-3 on (not voyage-2, voyage-code-*), jina-embeddings-v3
+ * on (v2 is English or bilingual), Qwen3-Embedding, Snowflake Arctic Embed 2.0 (-l-v2.0, -m-v2.0,
+ * Ollama's snowflake-arctic-embed2; 1.x is English), Cohere embed-v4. Any other model is taken to
+ * read English only: refusing a language it reads costs hits, serving one it does not serves
+ * unrelated answers.
  */
-const MULTILINGUAL_MODEL = /multilingual|labse|bge-m3/i;
+const MULTILINGUAL_MODEL = /multilingual|labse|bge-m3|gemini-embedding|voyage-(?:[3-9]|\d\d)(?:[.-]|$)|jina-embeddings-v(?:[3-9]|\d\d)|qwen3-embedding|arctic-embed(?:2|-[lm]-v2)|(?:^|[/.])embed-v(?:[4-9]|\d\d)/i;
 
 /** Whether the embedder reads English only (the one rule for the proxy, the judge's evaluation and the replays). */
 export function readsOnlyEnglish(modelId: string): boolean {
@@ -86,7 +89,9 @@ export function looksLikeLongCode(text: string): boolean {
  * its other-language, accented and unknown words together, as in "Comment devenir plus en forme?"
  * (comment, forme / en, devenir) they do not.
  */
-export function looksEnglish(raw: string): boolean {
+export function looksEnglish(input: string): boolean {
+  // Composed: a combining accent (macOS, Vietnamese "tổ hợp" keyboards) is no letter, so "Mikä" read as "Mika".
+  const raw = input.normalize('NFC');
   // In all capitals ("WIE SPÄT IST ES?") every word would pass for an acronym: such text is read in lowercase.
   const text = /\p{Ll}/u.test(raw) ? raw : raw.toLowerCase();
   const letters = text.match(LETTER)?.length ?? 0;

@@ -64,11 +64,16 @@ function checkLogprobs(body: Obj): void {
   if (asked) fail('logprobs are computed on the exact prompt');
 }
 
-/** OpenAI-style forcing: "required", or a named function/tool. Anthropic: "any" or a named tool. */
+/**
+ * OpenAI-style forcing: "required", a named function/tool, or `allowed_tools` in "required" mode (its
+ * "auto" mode only narrows the tools, which the context hash holds). Anthropic: "any" or a named tool.
+ */
 function checkToolChoice(body: Obj): void {
   const tc = body.tool_choice;
   if (tc === undefined || tc === null || tc === 'auto' || tc === 'none') return;
   if (isObj(tc) && (tc.type === 'auto' || tc.type === 'none')) return;
+  // Chat Completions nests the mode ({allowed_tools: {mode}}); the Responses API puts it beside the type.
+  if (isObj(tc) && tc.type === 'allowed_tools' && (tc.mode ?? (isObj(tc.allowed_tools) ? tc.allowed_tools.mode : undefined)) === 'auto') return;
   fail('tool_choice forces a tool call');
 }
 

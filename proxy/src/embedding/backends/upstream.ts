@@ -24,32 +24,44 @@ export function upstreamConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ups
 }
 
 /**
- * The provider's OpenAI-shaped `/v1/embeddings`. Vectors are re-ordered by `index`, normalised and of the configured size (sent as `dimensions`, which OpenAI's v3 models shorten to).
+ * The provider's OpenAI-shaped `/v1/embeddings`. Vectors are re-ordered by `index`, normalised and of the configured size (sent as `dimensions`, which OpenAI's v3 models shorten to; dropped when the model refuses it).
  * Error messages carry the HTTP status and the provider's message, never the key.
  */
 export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Promise<Embedder> {
   const keyVar = config.apiKeyEnv.find((name) => process.env[name]?.trim());
   const url = `${config.baseUrl.replace(/\/+$/, '')}/embeddings`;
 
-  async function embed(texts: string[]): Promise<Float32Array[]> {
-    if (texts.length === 0) return [];
+  // ada-002 and servers that cannot shorten refuse the field (OpenAI: 400 "This model does not
+  // support specifying dimensions"; Voyage: 400; strict servers: 422); their vectors may already be
+  // of the configured size.
+  let sendDimensions = config.dimensions !== undefined;
+
+  async function post(texts: string[], withDimensions: boolean) {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (keyVar) headers.authorization = `Bearer ${process.env[keyVar]!.trim()}`;
-    let response: Awaited<ReturnType<typeof fetch>>;
-    try {
-      // Through the company proxy of HTTPS_PROXY/NO_PROXY, as the provider calls go (the global fetch ignores them).
-      response = await fetch(url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ model: config.model, input: texts, encoding_format: 'float', dimensions: config.dimensions }),
-        dispatcher: outboundDispatcher(),
-      });
-    } catch (error) {
+    // Through the company proxy of HTTPS_PROXY/NO_PROXY, as the provider calls go (the global fetch ignores them).
+    // No `encoding_format`: floats are the API's default, and Voyage's API refuses "float" (only null or "base64").
+    const response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model: config.model, input: texts, dimensions: withDimensions ? config.dimensions : undefined }),
+      dispatcher: outboundDispatcher(),
+    }).catch((error: unknown) => {
       // undici says only "fetch failed"; the cause (a refusing proxy, an untrusted CA, DNS) is what a user can act on.
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : (error as Error).message;
       throw new Error(`upstream embeddings ${url} unreachable: ${cause}`);
+    });
+    return { response, body: (await response.json().catch(() => ({}))) as EmbeddingsResponse };
+  }
+
+  async function embed(texts: string[]): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    let { response, body } = await post(texts, sendDimensions);
+    if (sendDimensions && (response.status === 400 || response.status === 422)) {
+      const retry = await post(texts, false);
+      sendDimensions = !retry.response.ok;
+      if (retry.response.ok) ({ response, body } = retry);
     }
-    const body = (await response.json().catch(() => ({}))) as EmbeddingsResponse;
     if (!response.ok) {
       throw new Error(`upstream embeddings ${url} failed: HTTP ${response.status} ${body.error?.message ?? ''}`.trim());
     }

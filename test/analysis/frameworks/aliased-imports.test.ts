@@ -1,0 +1,29 @@
+/**
+ * An LLM class imported under another name is the same class: `from llama_index.llms.openai import
+ * OpenAI as LIOpenAI` (common beside the openai SDK's own `OpenAI`) and `import llama_index.llms.openai
+ * as lio` still build an LLM with no output limit. Before, the alias hid the call and nothing was reported.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzeFile } from '../../../proxy/src/analysis/index';
+
+const py = (...l: string[]) => analyzeFile({ path: '/repo/rag.py', text: `${l.join('\n')}\n` });
+const found = async (...l: string[]) => (await py(...l)).diagnostics.map((d) => [d.ruleId, d.range.start.line]);
+
+describe('LlamaIndex LLMs imported under another name', () => {
+  it('`from … import OpenAI as LIOpenAI`: the missing limit is reported, the positional model priced', async () => {
+    const r = await py('from openai import OpenAI', 'from llama_index.llms.openai import OpenAI as LIOpenAI', 'llm = LIOpenAI("gpt-4o")');
+    expect(r.diagnostics.map((d) => [d.ruleId, d.range.start.line])).toEqual([['missing-output-limit', 2]]);
+    expect(r.calls.map((c) => c.model)).toEqual(['gpt-4o']);
+  });
+
+  it('`import llama_index.llms.openai as lio` and the full dotted path', async () => {
+    expect(await found('import llama_index.llms.openai as lio', 'llm = lio.OpenAI(model="gpt-4o")')).toEqual([['missing-output-limit', 1]]);
+    expect(await found('import llama_index.llms.openai', 'llm = llama_index.llms.openai.OpenAI(model="gpt-4o")')).toEqual([['missing-output-limit', 1]]);
+  });
+
+  it('with a limit, or a class of another package under the same alias, nothing is reported', async () => {
+    expect(await found('from llama_index.llms.openai import OpenAI as LIOpenAI', 'llm = LIOpenAI("gpt-4o", max_tokens=300)')).toEqual([]);
+    expect(await found('from mylib.llms import OpenAI as LIOpenAI', 'llm = LIOpenAI("gpt-4o")')).toEqual([]);
+    expect(await found('import mylib.llms.openai as lio', 'llm = lio.OpenAI(model="gpt-4o")')).toEqual([]);
+  });
+});
