@@ -11,21 +11,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProxySupervisor, checkHealth, type LaunchSpec } from '../../extension/src/proxy/supervisor';
 import type { ProxyState } from '../../extension/src/proxy/state';
 import { freePort } from '../support/freePort';
+import { alive } from './support/processes';
 
 const fakeCli = join(__dirname, 'fixtures/fake-proxy-cli.mjs');
 const realCli = join(__dirname, '../../dist/proxy/cli.js');
 let dir: string;
 const supervisors: ProxySupervisor[] = [];
 
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitFor<T>(fn: () => T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;

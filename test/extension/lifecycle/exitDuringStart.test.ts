@@ -15,6 +15,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { checkHealth, ProxySupervisor, type LaunchSpec } from '../../../extension/src/proxy/supervisor';
 import type { ProxyState } from '../../../extension/src/proxy/state';
 import { freePort } from '../../support/freePort';
+import { alive } from '../support/processes';
 
 const fakeCli = join(__dirname, '../fixtures/fake-proxy-cli.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'tollgate exit during start '));
@@ -40,15 +41,6 @@ function make(env: Record<string, string>) {
 
 async function spec(): Promise<LaunchSpec> {
   return { nodePath: process.execPath, cliPath: fakeCli, port: await freePort(), dataDir: mkdtempSync(join(dir, 'data-')), env: { TOLLGATE_ADMIN_TOKEN: 'admin-token-abcdef' } };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('a proxy that exits while it starts', () => {

@@ -13,20 +13,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProxySupervisor, checkHealth, type LaunchSpec } from '../../../extension/src/proxy/supervisor';
 import { freePort } from '../../support/freePort';
+import { alive } from '../support/processes';
 
 const root = join(__dirname, '../../..');
 const cli = join(root, 'dist/proxy/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-orphan-'));
 const started: number[] = [];
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Starts the stand-in host; resolves with it and the proxy pid it reports once its proxy runs. */
 async function startHost(spec: LaunchSpec): Promise<{ host: ChildProcess; proxyPid: number }> {
