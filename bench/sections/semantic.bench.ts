@@ -140,7 +140,93 @@ export async function measureWarmUp(file: string, warmChunkRows?: number): Promi
   }
 }
 
+/**
+ * `BENCH_SEMANTIC=lookup`: only the proxy's lookup at 100k entries, embedding in the worker, with its
+ * parts (worker embedding, KNN + rescore, judge) timed in the same calls, interleaved with the
+ * embedding alone so both see the same load (minutes, not seconds, for repeated runs).
+ */
+async function lookupOnlyBench(): Promise<BenchSection[]> {
+  const r = seededRandom(42);
+  const service = new EmbeddingService({ backend: 'use-lite', log: () => undefined });
+  service.start();
+  const info = await service.ready();
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-semantic-'));
+  const db = openDatabase(join(dir, 'bench.db'));
+  try {
+    const baseTexts = sentences(320, r);
+    const base: Float32Array[] = [];
+    for (const t of baseTexts) base.push(await service.embed(t));
+    const queryTexts = sentences(QUERIES + 60, seededRandom(7)).slice(0, QUERIES);
+    const n = SIZES[SIZES.length - 1]!;
+    const store = new SemanticStore(db);
+    store.migrate();
+    fill(db, store, Array.from({ length: n }, () => makeVector(base, r)), baseTexts, 0, n);
+    await store.warm();
+    const judge = shippedJudgeFor(USE_LITE_MODEL_ID)!;
+    const quality = new SemanticQuality(db);
+    const rule = { baseMinProbability: judge.minProbability, wrongAnswerCostUsd: 0.0005 };
+    const parts = { embedAlone: [] as number[], lookup: [] as number[], embed: [] as number[], search: [] as number[], decide: [] as number[], cpuAlone: [] as number[], cpuLookup: [] as number[] };
+    const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+    const rounds = Number(process.env.BENCH_SEMANTIC_ROUNDS ?? 2) * QUERIES;
+    for (let i = -10; i < rounds; i++) {
+      const text = queryTexts[(i + rounds) % QUERIES]!;
+      const other = queryTexts[(i + rounds + 1) % QUERIES]!;
+      let c0 = process.cpuUsage();
+      let t0 = performance.now();
+      await service.embed(`${other} `); // a text not memoised
+      const alone = performance.now() - t0;
+      const cpuAlone = cpuMs(process.cpuUsage(c0));
+      c0 = process.cpuUsage();
+      t0 = performance.now();
+      const vector = await service.embed(text);
+      const t1 = performance.now();
+      const c1 = process.cpuUsage();
+      store.search({ namespace: NS, modelId: MODEL, vector, k: 5 });
+      const searchCpu = cpuMs(process.cpuUsage(c1));
+      const t2 = performance.now();
+      decideSemantic({ store, judge, quality, savedUsd: () => 0.0002 }, { namespace: NS, modelId: MODEL, vector, text, feature: 'bench' }, rule);
+      const t3 = performance.now();
+      // The process's CPU (the worker thread's included), less the separately timed search.
+      const cpuLookup = cpuMs(process.cpuUsage(c0)) - searchCpu;
+      if (i < 0) continue;
+      parts.cpuAlone.push(cpuAlone);
+      parts.cpuLookup.push(cpuLookup);
+      parts.embedAlone.push(alone);
+      parts.embed.push(t1 - t0);
+      parts.search.push(t2 - t1);
+      parts.decide.push(t3 - t2);
+      parts.lookup.push(t1 - t0 + (t3 - t2));
+    }
+    const row = (name: string, ms: number[], cpu?: number[]) => ({
+      name,
+      entries: n,
+      p50_ms: percentile(ms, 50),
+      p99_ms: percentile(ms, 99),
+      p99_vs_embed: percentile(ms, 99) / percentile(parts.embedAlone, 99),
+      ...(cpu ? { cpu_p50_ms: percentile(cpu, 50), cpu_p99_ms: percentile(cpu, 99), cpu_p99_vs_embed: percentile(cpu, 99) / percentile(parts.cpuAlone, 99) } : {}),
+    });
+    return [
+      {
+        title: `Semantic lookup only (BENCH_SEMANTIC=lookup; worker on ${info.runtime ?? 'unknown'})`,
+        rows: [
+          row('embedding alone via the worker (interleaved with the lookups)', parts.embedAlone, parts.cpuAlone),
+          row('proxy lookup: worker embedding + KNN + judge + expected value', parts.lookup, parts.cpuLookup),
+          row('  of which: worker embedding', parts.embed),
+          row('  of which: KNN + rescore (store.search, timed separately)', parts.search),
+          row('  of which: decideSemantic (its own KNN + judge)', parts.decide),
+        ],
+        notes: [`${rounds} lookups; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores.`],
+      },
+    ];
+  } finally {
+    await service.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export default async function semanticBench(): Promise<BenchSection[]> {
+  if (process.env.BENCH_SEMANTIC === 'lookup') return lookupOnlyBench();
   const r = seededRandom(42);
   const rssBefore = process.memoryUsage().rss;
   const embedder = await openUseLiteEmbedder();

@@ -1,6 +1,7 @@
 /** The extension's settings (`tollgate.*`), read in one place with their defaults. */
 import * as vscode from 'vscode';
 import type { Severity } from '@proxy/analysis/types';
+import { DEFAULT_MODEL } from '@contract/defaults';
 import { DEFAULT_TEMPLATE_GLOBS } from './analysis/promptPatterns';
 
 export interface TollgateConfig {
@@ -32,6 +33,10 @@ export function portFromSetting(value: unknown): { port: number } | { problem: s
   return { problem: `"tollgate.proxy.port" is ${JSON.stringify(value) ?? String(value)}, not a port: set it to a whole number from 1 to 65535 (default ${DEFAULT_PORT}).` };
 }
 
+/** settings.json takes any JSON value and a cleared field is "": those read as the default, not as model "" or a failed analysis. */
+const text = (v: unknown, def: string): string => (typeof v === 'string' && v.trim() ? v : def);
+const texts = (v: unknown, def: string[]): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v : def).filter((s) => text(s, '') !== '');
+
 /**
  * `scope`: the document the settings are for. In a multi-root workspace each folder's
  * .vscode/settings.json holds its own values of the per-file settings (default model, rule
@@ -44,10 +49,10 @@ export function readConfig(scope?: vscode.Uri): TollgateConfig {
   return {
     ...('port' in port ? { port: port.port } : { port: DEFAULT_PORT, portProblem: port.problem }),
     autoStart: c.get<boolean>('autoStart', true),
-    nodePath: c.get<string>('nodePath', ''),
-    comparisonModels: c.get<string[]>('comparisonModels', []),
-    defaultModel: c.get<string>('defaultModel', 'gpt-4o-mini'),
-    promptGlobs: c.get<string[]>('promptGlobs', DEFAULT_TEMPLATE_GLOBS),
+    nodePath: text(c.get('nodePath'), ''),
+    comparisonModels: texts(c.get('comparisonModels'), []),
+    defaultModel: text(c.get('defaultModel'), DEFAULT_MODEL),
+    promptGlobs: texts(c.get('promptGlobs'), DEFAULT_TEMPLATE_GLOBS),
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     diagnosticsEnabled: c.get<boolean>('diagnostics.enabled', true),
     debounceMs: c.get<number>('diagnostics.debounceMs', 300),

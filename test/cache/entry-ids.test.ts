@@ -156,7 +156,6 @@ describe('migrating a database made with the old schema', () => {
       'cache_entries',
       'cache_entries_expires',
       'cache_entries_lru',
-      'cache_entries_namespace',
     ]);
     expect(cache.getById(1)!.prompt).toBe('How do I reset my password?');
     expect(cache.getById(1)!.hits).toBe(4);

@@ -91,6 +91,16 @@ describe('opening a database Tollgate must not use', () => {
     db.close();
   });
 
+  it('a newer Tollgate\'s file in rollback mode (a copy, a backup) is refused before it is switched to WAL: not a byte of it changes', () => {
+    const file = join(dir, 'tollgate.db');
+    makeDatabase(file);
+    execFileSync(process.execPath, ['-e', `const {DatabaseSync}=require('@photostructure/sqlite');const d=new DatabaseSync(${JSON.stringify(file)});d.exec('PRAGMA journal_mode = DELETE; PRAGMA user_version = ${SCHEMA_VERSION + 1}');d.close()`], { cwd: REPO_ROOT });
+    const before = readFileSync(file);
+    expect(() => openDatabase(file, { vector: false })).toThrow(/was written by a newer Tollgate/);
+    // Bytes 18-19 of the header say WAL (2) or rollback (1): the refused open wrote them.
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
   it('`tollgate start` on a damaged or newer file prints one line and exits with the data-folder code, without a stack', async () => {
     const damaged = join(dir, 'damaged');
     const newer = join(dir, 'newer');

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openUpstreamEmbedder, upstreamConfigFromEnv } from '../../proxy/src/embedding/backends/upstream';
 
 interface Seen {
+  url: string | undefined;
   authorization: string | undefined;
+  apiKey: string | string[] | undefined;
   body: { model: string; input: string[]; dimensions?: number; encoding_format?: string };
 }
 
@@ -27,7 +29,18 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 beforeAll(async () => {
   server = createServer(async (req, res) => {
     const body = (await readJson(req)) as Seen['body'];
-    seen.push({ authorization: req.headers.authorization, body });
+    seen.push({ url: req.url, authorization: req.headers.authorization, apiKey: req.headers['api-key'], body });
+    // Azure OpenAI's classic route: the deployment in the path, `api-version` in the query, the key in `api-key`.
+    if (req.url?.startsWith('/openai/')) {
+      if (!/^\/openai\/deployments\/[^/]+\/embeddings\?api-version=[\d-]+(?:-preview)?$/.test(req.url)) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: '404', message: 'Resource not found' } }));
+        return;
+      }
+      if (req.headers['api-key'] !== process.env[KEY_VAR]) {
+        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint.' } }));
+        return;
+      }
+    }
     if (body.model === 'broken') {
       res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'slow down' } }));
       return;
@@ -42,6 +55,20 @@ beforeAll(async () => {
       res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'This model does not support specifying dimensions.', type: 'invalid_request_error', param: null, code: null } }));
       return;
     }
+    if (body.model === 'stalled') return; // accepts the request and never answers
+    // A gateway's busy page (HTML, 503) and a rate limit (429), each once, asking to come back at once.
+    if ((body.model === 'busy-once' || body.model === 'limited-once') && seen.filter((s) => s.body.model === body.model).length === 1) {
+      if (body.model === 'busy-once') res.writeHead(503, { 'content-type': 'text/html', 'retry-after': '0' }).end('<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>');
+      else res.writeHead(429, { 'content-type': 'application/json', 'retry-after-ms': '5' }).end(JSON.stringify({ error: { message: 'Rate limit reached', type: 'requests' } }));
+      return;
+    }
+    // Replies some OpenAI-compatible servers send: an `index` repeated, fractional, or given to one row only.
+    const twisted = { 'dup-index': () => 0, 'half-index': (i: number) => i / 2, 'partial-index': (i: number) => (i === 0 ? 1 : undefined) }[body.model];
+    if (twisted && body.input.length > 1) {
+      const data = body.input.map((text, i) => ({ object: 'embedding', index: twisted(i), embedding: fakeVector(text) }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data, model: body.model }));
+      return;
+    }
     // Rows deliberately in reverse order: clients must place them by `index`.
     // OpenAI's v3 models shorten the vector to `dimensions`; other servers ignore the field.
     const size = body.model === 'ignores-dimensions' ? undefined : body.dimensions;
@@ -54,6 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   delete process.env[KEY_VAR];
+  server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
 
@@ -111,6 +139,34 @@ describe('upstream /v1/embeddings backend', () => {
     expect((await embedder.embed(['abcd']))[0]).toHaveLength(3);
     const sized = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'voyage-3.5', apiKeyEnv: [KEY_VAR], dimensions: 3 });
     expect((await sized.embed(['abcd']))[0]).toHaveLength(3);
+  });
+
+  it('a reply with a repeated, fractional or partly missing `index` is refused as malformed, not returned with a gap', async () => {
+    for (const model of ['dup-index', 'half-index', 'partial-index']) {
+      const embedder = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model, apiKeyEnv: [KEY_VAR] });
+      await expect(embedder.embed(['a', 'bb']), model).rejects.toThrow(`malformed embeddings reply from ${baseUrl}/embeddings`);
+    }
+  });
+
+  it("serves Azure OpenAI's classic deployment URL, as AzureOpenAI calls it: path before the api-version, the key in `api-key`", async () => {
+    process.env[KEY_VAR] = 'azure-resource-key';
+    const azure = `${baseUrl.replace(/\/v1$/, '')}/openai/deployments/emb-deploy?api-version=2024-10-21`;
+    const embedder = await openUpstreamEmbedder({ backend: 'upstream', baseUrl: azure, model: 'text-embedding-3-small', apiKeyEnv: [KEY_VAR], dimensions: 2 });
+    expect((await embedder.embed(['abcd']))[0]).toHaveLength(2);
+    expect(seen.at(-1)).toMatchObject({ url: '/openai/deployments/emb-deploy/embeddings?api-version=2024-10-21', apiKey: 'azure-resource-key', authorization: undefined });
+  });
+
+  it('the size probe at load waits as a busy or rate-limited provider asks and tries again, instead of disabling the cache', async () => {
+    for (const model of ['busy-once', 'limited-once']) {
+      const embedder = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model, apiKeyEnv: [KEY_VAR] });
+      expect(embedder.info.dimensions, model).toBe(3);
+      expect(seen.filter((s) => s.body.model === model)).toHaveLength(2);
+    }
+  });
+
+  it('a stalled server fails the request at the timeout instead of holding the only batch in flight', async () => {
+    const embedder = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'stalled', apiKeyEnv: [KEY_VAR], dimensions: 3, timeoutMs: 50 });
+    await expect(embedder.embed(['abcd'])).rejects.toThrow(`upstream embeddings ${baseUrl}/embeddings unreachable: The operation was aborted due to timeout`);
   });
 
   it('reads its configuration from TOLLGATE_EMBEDDINGS_* variables', () => {

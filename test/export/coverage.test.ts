@@ -95,7 +95,7 @@ const litellm: Table = {
   'rateLimits[].name': { na: 'label; LiteLLM limits are attributes of their owner' },
   'rateLimits[].rpm': { out: '"rpm_limit": 60' },
   'rateLimits[].scope.feature': { warn: 'rateLimits[3].scope.feature' },
-  'rateLimits[].scope.key': { out: /"metadata": {\s*"tollgate_fingerprint": "tg_0123456789abcdef"\s*},\s*"rpm_limit": 5/ },
+  'rateLimits[].scope.key': { out: /"metadata": {\s*"tollgate_fingerprint": "tg_0123456789abcdef",\s*"tollgate_repository": "[0-9a-f]{16}"\s*},\s*"rpm_limit": 5/ },
   'rateLimits[].scope.team': { out: /"rpm_limit": 60,[\s\S]*"team_id": "search"/ },
   'rateLimits[].scope.user': { warn: 'rateLimits[2].scope' },
   'rateLimits[].tpm': { out: '"tpm_limit": 100000' },

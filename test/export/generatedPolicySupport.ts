@@ -301,6 +301,11 @@ function bifrostProblems(config: Obj, expectedProviders: number, out: string[]):
     for (const t of targets) if (t.provider !== undefined && !providers.includes(t.provider as string)) out.push(`bifrost: rule ${r.id} targets unknown provider ${String(t.provider)}`);
     for (const f of (r.fallbacks ?? []) as string[]) if (!providers.includes(f.slice(0, f.indexOf('/')))) out.push(`bifrost: rule ${r.id} falls back to unknown provider in ${f}`);
   }
+  // AddProviderKeysToSemanticCacheConfig (transports/bifrost-http/lib/config.go) fails on a provider the config lacks.
+  for (const p of (config.plugins ?? []) as Obj[]) {
+    const embedder = (p.config as Obj).provider;
+    if (embedder !== undefined && !providers.includes(embedder as string)) out.push(`bifrost: semantic_cache embeds with unknown provider ${String(embedder)}`);
+  }
 }
 
 /** LiteLLM's router reads one fallback list per model group (the first entry naming it); a second entry is never used. */

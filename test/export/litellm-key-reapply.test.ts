@@ -8,56 +8,19 @@
  * each key with its hashed `token` and `key_alias`, `total_pages` per `size`. The stand-in below keeps
  * a key table with those semantics; the real `apply.mjs` runs against it twice.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportPolicy } from '../../proxy/src/export';
 import { parsePolicy } from '../../proxy/src/policy/load';
-import { type ApplyAnswer, type ApplyCall, runApply } from './support/liteLLMApply';
+import { type ApplyAnswer, type ApplyCall, keyTable, type Row, runApply } from './support/liteLLMApply';
 
-function files(text: string): Map<string, string> {
+/** Exported as from one repository's policy unless another is named: its keys carry that repository's id. */
+function files(text: string, repository = 'repo-a'): Map<string, string> {
   const r = parsePolicy(text, 'policy.yaml');
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return new Map(exportPolicy(r.policy, 'litellm', { file: 'policy.yaml', text }).files.map((f) => [f.path, f.content]));
-}
-
-type Row = Record<string, unknown> & { token: string; key_alias: string };
-
-/** LiteLLM's key endpoints over an in-memory table; teams and users are accepted as they come. */
-function keyTable(): { keys: Row[]; handle: (c: ApplyCall) => ApplyAnswer } {
-  const keys: Row[] = [];
-  const hash = (t: string): string => createHash('sha256').update(t).digest('hex');
-  const handle = (c: ApplyCall): ApplyAnswer => {
-    if (c.path === '/key/generate') {
-      const alias = c.body.key_alias as string;
-      if (keys.some((k) => k.key_alias === alias))
-        return { status: 400, json: { error: { message: `Key with alias '${alias}' already exists. Unique key aliases across all keys are required.`, type: 'bad_request_error', param: 'key_alias', code: '400' } } };
-      const secret = `sk-${createHash('sha256').update(`${alias}#${keys.length}`).digest('hex').slice(0, 22)}`;
-      keys.unshift({ blocked: null, ...c.body, key_alias: alias, token: hash(secret) }); // newest first, as /key/list orders
-      return { status: 200, json: { key: secret, key_alias: alias } };
-    }
-    if (c.method === 'GET' && c.path === '/key/list') {
-      const alias = (c.query.get('key_alias') ?? '').toLowerCase();
-      const size = Number(c.query.get('size') ?? 10);
-      const page = Number(c.query.get('page') ?? 1);
-      const found = keys.filter((k) => k.key_alias.toLowerCase().includes(alias));
-      const objects = found.slice((page - 1) * size, page * size).map((k) => (c.query.get('return_full_object') === 'true' ? { ...k } : k.token));
-      return { status: 200, json: { keys: objects, total_count: found.length, current_page: page, total_pages: Math.ceil(found.length / size) } };
-    }
-    if (c.path === '/key/update') {
-      const given = c.body.key as string | undefined;
-      if (!given) return { status: 422, json: { detail: 'key: Field required' } };
-      const row = keys.find((k) => k.token === (given.startsWith('sk-') ? hash(given) : given));
-      if (!row) return 404;
-      const { key: _key, ...set } = c.body;
-      Object.assign(row, set); // metadata included: prepare_metadata_fields keeps the old only when none is sent
-      return { status: 200, json: { key: given, ...set } };
-    }
-    return 200;
-  };
-  return { keys, handle };
+  return new Map(exportPolicy(r.policy, 'litellm', { file: 'policy.yaml', text, repository }).files.map((f) => [f.path, f.content]));
 }
 
 const FP = 'tg_0123456789abcdef';
@@ -210,8 +173,8 @@ describe('re-applying the LiteLLM export updates the keys it generated', () => {
     expect(keys.map((k) => k.key_alias).sort()).toEqual(['tollgate-team-web', `tollgate-${FP}`]);
     expect(own.stdout).toMatch(/WARN key tollgate-team-web .*\/key\/delete/);
     expect(own.stdout).not.toMatch(/WARN key tollgate-tg_/);
-    // A key of a team this export does not name is not its business.
-    const other = await runApply(files('budgets:\n  - { name: data, period: day, usd: 9, scope: { team: data } }\n'), handle);
+    // Another repository's export has no business with this one's keys.
+    const other = await runApply(files('budgets:\n  - { name: data, period: day, usd: 9, scope: { team: data } }\n', 'repo-b'), handle);
     expect(other.stdout).not.toContain('tollgate-team-web');
   });
 

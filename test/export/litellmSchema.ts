@@ -197,4 +197,5 @@ export const ManagementRequest = z.discriminatedUnion('path', [
     })
     .strict(),
 ]);
-export const Management = z.object({ requests: z.array(ManagementRequest) }).strict();
+// apply.mjs's own: the id in metadata.tollgate_repository of this repository's keys.
+export const Management = z.object({ repository: z.string().min(1), requests: z.array(ManagementRequest) }).strict();

@@ -132,6 +132,24 @@ describe('a policy file the proxy will not read', () => {
     }
   });
 
+  it('Open Policy on a cloned repository’s link whose target is a Markdown link: quoted, no link can form', async () => {
+    const root = join(dir, 'dangling-hostile');
+    mkdirSync(join(root, '.tollgate'), { recursive: true });
+    const file = join(root, '.tollgate', 'policy.yaml');
+    // A symlink's target is any text the repository chose; VS Code makes `[label](command:…)` in a notification a link that runs the command.
+    symlinkSync('[Fix the policy](command:workbench.action.terminal.new)', file);
+    const policy = new PolicyDiagnostics({ ...controllerFor(file), policyFile: () => undefined, workspacePolicyFile: () => file } as unknown as Controller);
+    try {
+      seen.messages.length = 0;
+      await policy.open();
+      expect(seen.messages).toHaveLength(1);
+      expect(seen.messages[0]).toContain('[Fix the policy]');
+      expect(seen.messages[0]).not.toContain('](');
+    } finally {
+      policy.dispose();
+    }
+  });
+
   it('Open Policy with no folder open says to open one, and offers no starter policy it could not create', async () => {
     const none = { ...controllerFor('unused'), policyFile: () => undefined, workspacePolicyFile: () => undefined } as unknown as Controller;
     const policy = new PolicyDiagnostics(none);

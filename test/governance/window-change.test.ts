@@ -7,6 +7,7 @@
  * more. Real SQLite file, the real Ledger and Governor on it, the policy swapped in place as a reload does.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { Db } from '../../proxy/src/db/sqlite';
 import { Governor } from '../../proxy/src/governance/governor';
 import { periodBounds } from '../../proxy/src/governance/periods';
 import { Ledger } from '../../proxy/src/ledger/ledger';
@@ -114,6 +115,28 @@ describe('a budget whose period a reload changes', () => {
     // A later charge in the same window adds to it.
     g.charge({ keyFingerprint: 'tg_1111111111111111', team: 'search' }, { costUsd: PER, tokens: 10 });
     expect(g.status()[0]!.spentUsd).toBeCloseTo(7 * PER, 9);
+  });
+
+  it('a background response whose ledger row waits in memory (the file locked by another proxy) still counts once in a first window', () => {
+    t = tempDb();
+    const db = t.open();
+    const ledger = new Ledger(db);
+    const clock = manualClock();
+    for (let i = 0; i < 4; i++) ledger.insert(ledgerRow({ requestId: `s${i}`, ts: clock.now() - 3_600_000, tags: { team: 'search' }, costUsd: PER }));
+    const g = new Governor(db, () => policy({ budgets: [{ name: 'search', scope: { team: 'search' }, period: 'day', usd: PER * 10 }] }), clock.now);
+    // Another proxy on the file holds its write lock: the poll's row is held in memory (ledger.ts), not refused.
+    const other = new Db(t.file);
+    other.exec('BEGIN IMMEDIATE');
+    db.pragma('busy_timeout = 0');
+    ledger.insert(ledgerRow({ requestId: 'poll', ts: clock.now(), tags: { team: 'search' }, endpoint: 'responses.get', costUsd: 2 * PER, inputTokens: 700, outputTokens: 300 }));
+    expect(ledger.heldCount).toBe(1);
+    other.exec('COMMIT');
+    other.close();
+    // The lock gone, the charge is written before the held row (the governor's write comes first).
+    g.charge({ keyFingerprint: 'tg_1111111111111111', team: 'search' }, { costUsd: 2 * PER, tokens: 1000 });
+    expect(ledger.writeHeld()).toBe(0);
+    // The 4 calls before it and the response, once. It read 4: seeded from the file without the held row, the charge skipped.
+    expect(g.status()[0]!.spentUsd).toBeCloseTo(6 * PER, 9);
   });
 
   it('a budget renamed does not warn again for the spend it already warned of in this window', () => {

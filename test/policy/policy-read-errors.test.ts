@@ -3,7 +3,7 @@
  * between the checks of a rename-on-save) is a reported problem, never an exception thrown out of
  * the watcher (which would end the proxy); the last good policy stays.
  */
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -74,5 +74,24 @@ describe('a policy path that is a broken symlink at start', () => {
   it('a path with nothing at it is still the default policy (no policy file yet)', () => {
     dir = mkdtempSync(join(tmpdir(), 'tollgate-read-'));
     expect(PolicyStore.open(join(dir, 'policy.yaml')).policy.budgets).toEqual([]);
+  });
+});
+
+describe('a policy whose directory link comes to lead nowhere while the proxy runs', () => {
+  // `.tollgate` linked to a shared checkout that is then moved or unmounted: the reload says what
+  // start says of that link, not "the policy file is missing (deleted, or being replaced)".
+  it('names the link and its missing target, keeping the last good policy', () => {
+    const d = mkdtempSync(join(tmpdir(), 'tollgate-read-'));
+    dir = d;
+    mkdirSync(join(d, 'shared'));
+    writeFileSync(join(d, 'shared', 'policy.yaml'), 'budgets:\n  - { name: daily, period: day, usd: 5 }\n');
+    symlinkSync(join(d, 'shared'), join(d, '.tollgate'));
+    const store = PolicyStore.open(join(d, '.tollgate', 'policy.yaml'));
+    renameSync(join(d, 'shared'), join(d, 'shared-moved'));
+    expect(store.reload()).toBe(false);
+    expect(store.lastProblems.map((p) => p.message)).toEqual([
+      `cannot resolve the policy path (ENOENT): ${join(d, '.tollgate')} is a symbolic link to ${join(d, 'shared')}, which does not exist; restore that directory (a checkout or mount not present?) or point the link at the policy directory`,
+    ]);
+    expect(store.policy.budgets[0]?.usd).toBe(5);
   });
 });

@@ -13,7 +13,7 @@ import { priceCall, unitPrices } from '../../proxy/src/pricing/price';
 const usage = { inputTokens: 12_000, outputTokens: 3_000, cachedTokens: 4_000 };
 
 describe("OpenAI's models named without a provider", () => {
-  it.each(['chatgpt-4o-latest', 'codex-mini-latest', 'text-embedding-3-small', 'ft:gpt-4o-mini-2024-07-18:acme::abc123'])('%s is priced at OpenAI’s rate', (model) => {
+  it.each(['chatgpt-4o-latest', 'codex-mini-latest', 'text-embedding-3-small', 'ft:gpt-4o-mini-2024-07-18:acme::abc123', 'computer-use-preview', 'computer-use-preview-2025-03-11'])('%s is priced at OpenAI’s rate', (model) => {
     const own = calcPrice({ input_tokens: 12_000, output_tokens: 3_000, cache_read_tokens: 4_000 }, model, { providerId: 'openai' });
     expect(own?.total_price).toBeGreaterThan(0);
     const p = priceCall(model, usage);
@@ -24,6 +24,13 @@ describe("OpenAI's models named without a provider", () => {
 
   it('a model OpenAI does not make is still not priced as one', () => {
     expect(priceCall('acme-chat-7b', usage).priced).toBe(false);
+    // Only containing the name of an OpenAI model (`moderation`) is no OpenAI model.
+    expect(priceCall('acme-moderation-bot', usage).priced).toBe(false);
+  });
+
+  it.each(['omni-moderation-latest', 'omni-moderation-2024-09-26', 'text-moderation-latest'])('%s is OpenAI’s free moderation model, not unpriced', (model) => {
+    expect(calcPrice({ input_tokens: 12_000, output_tokens: 0 }, model, { providerId: 'openai' })?.total_price).toBe(0);
+    expect(priceCall(model, usage)).toMatchObject({ priced: true, totalUsd: 0 });
   });
 
   it('CodeLens prices a chatgpt-4o-latest and a codex-mini-latest call made with the OpenAI SDK', async () => {

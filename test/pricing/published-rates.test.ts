@@ -6,7 +6,9 @@
  * beside text at $2.50/$10 and $0.15/$0.60; developers.openai.com/api/docs/models), $100/$200 for
  * both models' 2024-10-01 snapshots (openai.com/api/pricing). Bedrock lists Sonnet 4 and 4.5 "Long
  * Context" rows at Anthropic's rates (aws.amazon.com/bedrock/pricing). OpenRouter bills OpenAI's cache
- * reads at OpenAI's per-model cache rate (openrouter.ai/docs/features/prompt-caching).
+ * reads at OpenAI's per-model cache rate, and Anthropic's cache reads and writes at Anthropic's
+ * (openrouter.ai/docs/features/prompt-caching). OpenAI's fine-tuning table gives each fine-tune a
+ * cached-input rate at its base model's discount (openai.com/api/pricing).
  */
 import { describe, expect, it } from 'vitest';
 import { priceCall, unitPrices } from '../../proxy/src/pricing/price';
@@ -55,6 +57,35 @@ describe('rates the provider publishes', () => {
       const unit = unitPrices(model, 'aws')!;
       expect([unit.inputPerMTok / uplift, unit.outputPerMTok / uplift], model).toEqual([expect.closeTo(3, 12), expect.closeTo(15, 12)]);
     }
+  });
+
+  it('Claude 3.x through OpenRouter: cache reads and writes at Anthropic\'s rates, as OpenRouter passes them on', () => {
+    const usage = { inputTokens: 10_000, outputTokens: 1_000, cachedTokens: 6_000, cacheWriteTokens: 2_000 };
+    // Anthropic's published rates ($ per million: input, cache read, cache write, output).
+    for (const [model, direct, [input, read, write, output]] of [
+      ['anthropic/claude-3.5-sonnet', 'claude-3-5-sonnet-20241022', [3, 0.3, 3.75, 15]],
+      ['anthropic/claude-3.7-sonnet:beta', 'claude-3-7-sonnet-20250219', [3, 0.3, 3.75, 15]],
+      ['anthropic/claude-3.5-haiku', 'claude-3-5-haiku-20241022', [0.8, 0.08, 1, 4]],
+      ['anthropic/claude-3-haiku', 'claude-3-haiku-20240307', [0.25, 0.03, 0.3, 1.25]],
+      ['anthropic/claude-3-opus', 'claude-3-opus-20240229', [15, 1.5, 18.75, 75]],
+    ] as const) {
+      const expected = perM(2_000, input) + perM(6_000, read) + perM(2_000, write) + perM(1_000, output);
+      expect(priceCall(model, usage, 'openrouter').totalUsd, model).toBeCloseTo(expected, 12);
+      expect(priceCall(direct, usage, 'anthropic').totalUsd, direct).toBeCloseTo(expected, 12);
+    }
+  });
+
+  it('an OpenAI fine-tune\'s cached input at its base model\'s discount (ft:gpt-4o-mini $0.30, cached $0.15; ft:gpt-4o $3.75, cached $1.875)', () => {
+    const usage = { inputTokens: 10_000, outputTokens: 1_000, cachedTokens: 6_000 };
+    for (const [model, provider, [input, read, output]] of [
+      ['ft:gpt-4o-mini-2024-07-18:acme::abc123', 'openai', [0.3, 0.15, 1.2]],
+      ['ft:gpt-4o-mini-2024-07-18:acme::abc123', undefined, [0.3, 0.15, 1.2]],
+      ['ft:gpt-4o-2024-08-06:acme:support:xyz', 'openai', [3.75, 1.875, 15]],
+    ] as const) {
+      expect(priceCall(model, usage, provider).totalUsd, model).toBeCloseTo(perM(4_000, input) + perM(6_000, read) + perM(1_000, output), 12);
+    }
+    // A fine-tune of a model with no cache rate (gpt-3.5-turbo) keeps its input rate for cached tokens.
+    expect(priceCall('ft:gpt-3.5-turbo-0125:acme::x', usage, 'openai').totalUsd).toBeCloseTo(perM(10_000, 3) + perM(1_000, 6), 12);
   });
 
   it('gpt-4o through OpenRouter: cached input at OpenAI\'s cache rate ($1.25 per million), as OpenRouter passes it on', () => {

@@ -29,7 +29,7 @@ describe('Claude reservation factor', () => {
   it('is 1 for OpenAI models; about 1.3 for Claude before Opus 4.7; more from 4.7 on, for aliases and in every spelling', () => {
     expect(reservationTokenFactor('gpt-4o')).toBe(1);
     expect(reservationTokenFactor('llama3.1:8b')).toBe(1);
-    for (const m of ['claude-3-5-sonnet-20241022', 'claude-opus-4-20250514', 'claude-sonnet-4-5', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'claude-opus-4-6', 'claude-2.1'])
+    for (const m of ['claude-3-5-sonnet-20241022', 'claude-opus-4-20250514', 'claude-sonnet-4-5', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'claude-opus-4-6', 'claude-2.1', 'claude-3-opus', 'claude-instant-1', 'anthropic.claude-v2', 'anthropic.claude-v2:1', 'us.anthropic.claude-instant-v1', 'claude-instant-v1'])
       expect(reservationTokenFactor(m), m).toBe(1.3);
     for (const m of ['claude-opus-4-7', 'claude-4.7-opus', 'claude-opus-4-8', 'claude-sonnet-5', 'anthropic/claude-fable-5', 'claude-opus-latest'])
       expect(reservationTokenFactor(m), m).toBeGreaterThanOrEqual(1.3 * 1.45);

@@ -4,6 +4,7 @@
  * "(none)" filter the proxy understands, applied to calls that arrive live.
  */
 import { describe, expect, it } from 'vitest';
+import { barTooltip } from '../../webview/src/charts/barList';
 import { formatModel, formatTags, isolateBidi } from '../../webview/src/format';
 import { CallStore } from '../../webview/src/state/callStore';
 import { matchesFilter } from '../../webview/src/state/filter';
@@ -52,6 +53,14 @@ describe('names with their own bidi controls', () => {
     const model = formatModel({ modelRequested: '\u202Emini', modelUsed: 'big' });
     expect(openAfter(model.slice(0, model.indexOf(' → ')))).toEqual([]);
     expect(model.endsWith(' → big')).toBe(true);
+  });
+
+  it('leaves the figures of a spend bar\'s tooltip outside any override', () => {
+    const bucket = { key: '\u202Eevil', calls: 3, costUsd: 1.5, savedUsd: 0.25, inputTokens: 0, outputTokens: 0, hits: 0 };
+    const tip = barTooltip(bucket);
+    const cut = tip.lastIndexOf(': $');
+    expect(openAfter(tip.slice(0, cut))).toEqual([]);
+    expect(tip.slice(cut)).toBe(': $1.50 over 3 calls, $0.25 saved');
   });
 });
 

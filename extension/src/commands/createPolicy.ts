@@ -13,7 +13,8 @@ export function registerCreatePolicy(proxy: ProxyController): vscode.Disposable 
     const folders = vscode.workspace.workspaceFolders ?? [];
     const folder = folders.length > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Create .tollgate/policy.yaml in…' }) : folders[0];
     if (!folder) {
-      void vscode.window.showWarningMessage('Open a folder first: the policy lives in <folder>/.tollgate/policy.yaml.');
+      // Escape in a multi-root workspace's folder pick is not "no folder open".
+      if (!folders.length) void vscode.window.showWarningMessage('Open a folder first: the policy lives in <folder>/.tollgate/policy.yaml.');
       return;
     }
     // A policy.yml counts: a policy.yaml beside it would replace it (the proxy reads .yaml first).

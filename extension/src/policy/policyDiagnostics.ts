@@ -14,6 +14,7 @@ import { loadDeferred } from '../deferred/load';
 import type { ProxyController } from '../proxy/proxyController';
 import { problemRange } from './problemRange';
 import { explainRestricted } from './restricted';
+import { notificationText } from '../util/notificationText';
 
 const POLICY_GLOB = '**/.tollgate/policy.{yaml,yml}';
 
@@ -188,7 +189,8 @@ export class PolicyDiagnostics implements vscode.Disposable {
     if (existsSync(file)) return false;
     const read = loadDeferred().readPolicyText(file);
     const why = 'problem' in read ? read.problem : 'it cannot be resolved';
-    await vscode.window.showErrorMessage(`Tollgate cannot open the workspace policy ${vscode.workspace.asRelativePath(file)}: ${why}.`);
+    // Quotes the link's target, which a cloned repository chose: no link may form from it.
+    await vscode.window.showErrorMessage(notificationText(`Tollgate cannot open the workspace policy ${vscode.workspace.asRelativePath(file)}: ${why}.`));
     return true;
   }
 

@@ -157,6 +157,9 @@ export class ProxySupervisor {
     return this.launch(gen);
   }
 
+  /** Every stop() waits for these exits: a second stop returned with the proxy still up, a restart launched beside it. */
+  private exits: Promise<unknown> = Promise.resolve();
+
   async stop(): Promise<void> {
     this.generation++;
     this.clearTimers();
@@ -165,9 +168,16 @@ export class ProxySupervisor {
     if (child && child.exitCode === null && child.signalCode === null) {
       this.opts.log(`stopping proxy (pid ${child.pid})`);
       if (this.spec) clearOwner(this.spec.dataDir, child.pid);
-      await terminate(child);
+      this.end(child);
     }
+    await this.exits;
     if (this.current.kind !== 'stopped') this.setState({ kind: 'stopped' });
+  }
+
+  private end(child: ChildProcess): Promise<void> {
+    const gone = terminate(child);
+    this.exits = Promise.all([this.exits, gone]);
+    return gone;
   }
 
   /**
@@ -291,7 +301,7 @@ export class ProxySupervisor {
     if (child.exitCode === null && child.signalCode === null) {
       this.opts.log(`proxy did not become healthy within ${this.opts.startTimeoutMs} ms; stopping it`);
       this.child = undefined;
-      await terminate(child);
+      await this.end(child);
       this.scheduleRestart(gen, 'did not become healthy');
       return this.current;
     }
@@ -430,7 +440,7 @@ export class ProxySupervisor {
         this.child = undefined;
         if (child) {
           if (this.spec) clearOwner(this.spec.dataDir, child.pid);
-          await terminate(child);
+          await this.end(child);
         }
         if (gen === this.generation) this.scheduleRestart(gen, 'stopped answering /healthz');
         return;

@@ -104,10 +104,10 @@ function cacheEntriesDdl(table: string, ifNotExists = false): string {
 
 const CACHE_ENTRY_COLUMNS = 'id, key, namespace, endpoint, provider, model, created_at, expires_at, last_hit_at, hits, body, usage, cost_usd, prompt';
 
-// cache_entries_lru: eviction takes the least recently used entries in this order. Without it, a
-// full cache (maxEntries) sorted every entry — reading every stored answer's pages — every 256 writes.
+// cache_entries_lru: eviction's order (without it a full cache sorted every stored answer every 256
+// writes). No namespace index (older files drop it): a page in every stored miss's commit, for a rare clear.
 const CACHE_ENTRY_INDEXES = `
-    CREATE INDEX IF NOT EXISTS cache_entries_namespace ON cache_entries(namespace);
+    DROP INDEX IF EXISTS cache_entries_namespace;
     CREATE INDEX IF NOT EXISTS cache_entries_expires ON cache_entries(expires_at);
     CREATE INDEX IF NOT EXISTS cache_entries_lru ON cache_entries(COALESCE(last_hit_at, created_at));`;
 

@@ -12,6 +12,16 @@ import { EXIT_CODES } from '../../../contract/process';
 import { DatabaseFileError } from '../db/open';
 import { expandHome } from '../embedding/models/paths';
 
+/**
+ * Standard input to its end, as a stream: `readFileSync(0)` failed with EAGAIN once a pipe's writer
+ * fell behind (a policy bigger than the pipe holds, a slow `git show` or secret manager).
+ */
+export async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 /** A runtime failure (not a usage error, which is EXIT_CODES.usage): missing database, unreachable proxy, unusable path. */
 export const EXIT_FAILURE = EXIT_CODES.failure;
 

@@ -4,10 +4,9 @@
  * directory, so it is computed with that directory's salt. The key comes from stdin or a named
  * environment variable — never the command line, which shell history and `ps` keep — and is never printed.
  */
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { getMeta } from '../db/open';
-import { CliError, printable } from './common';
+import { CliError, printable, readStdin } from './common';
 import { openDataDb } from './dataDb';
 import { dataDirOption } from './paths';
 
@@ -20,7 +19,7 @@ export function keyFingerprintCommand(): Command {
       // A key typed at a terminal is echoed on screen: only a pipe or a variable.
       if (opts.env === undefined && process.stdin.isTTY) this.error('error: pipe the key in (printf %s "$OPENAI_API_KEY" | tollgate policy key-fingerprint) or name its variable with --env OPENAI_API_KEY');
       // Trimmed as the proxy trims a key it is sent: `echo`'s newline is not part of the key.
-      const key = (opts.env === undefined ? readFileSync(0, 'utf8') : process.env[opts.env])?.trim();
+      const key = (opts.env === undefined ? (await readStdin()).toString('utf8') : process.env[opts.env])?.trim();
       if (!key) this.error(opts.env === undefined ? 'error: no key on stdin' : `error: ${printable(opts.env)} is unset or empty`);
       const { keyFingerprint } = await import('../pipeline/identity');
       const { db, file } = openDataDb(opts.dataDir, true);

@@ -44,9 +44,10 @@ function usageErrorsExit(cmd: Command): void {
 usageErrorsExit(program);
 
 /**
- * A path option given an empty value (`--data-dir "$DIR"` with DIR unset) is a usage error. Left
- * to the commands, '' read as "not given" (`start` ran on ~/.tollgate, `report` read it) or as the
- * current directory (`export --out ''` wrote there, `--policy ''` named the directory).
+ * A path option or operand (every operand is a path) given an empty value (`--data-dir "$DIR"`,
+ * `lint "$SRC"` with the variable unset) is a usage error. Left to the commands, '' read as "not
+ * given" (`start` ran on ~/.tollgate, `lint ''` linted nothing and passed) or as the current
+ * directory (`export --out ''` wrote there, `--policy ''` named the directory).
  */
 let running: Command | undefined;
 program.hook('preAction', (_program, action) => {
@@ -54,6 +55,7 @@ program.hook('preAction', (_program, action) => {
   for (const option of action.options)
     if (/<(dir|file)>/.test(option.flags) && action.getOptionValue(option.attributeName()) === '')
       action.error(`error: option '${option.flags}' needs a path, got an empty value (an unset variable?)`);
+  if (action.args.includes('')) action.error('error: a path argument is empty (an unset variable?)');
 });
 
 /**

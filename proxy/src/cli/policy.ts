@@ -11,11 +11,11 @@ import { DEFAULT_EXPORT_DIR, DEFAULT_POLICY_FILE, EXPORT_TARGETS, isExportTarget
 import { brokenLinkOnPath, entryExists } from '../policy/files';
 import { formatProblem, locateAll, parsePolicy } from '../policy/load';
 import { policyJsonSchema } from '../policy/schema';
-import { readPolicyText } from '../policy/store';
+import { policyTextOf, readPolicyText } from '../policy/store';
 import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/trust';
 import { locatedWarnings } from '../policy/warnings';
 import { keyFingerprintCommand } from './keyFingerprint';
-import { displayPath, printable, printableLines, resolveFrom, shellQuote, writeText } from './common';
+import { displayPath, printable, printableLines, readStdin, resolveFrom, shellQuote, writeText } from './common';
 import { defaultPolicyFile, existingWorkspacePolicy, missingPolicyHint, policyRoot } from './paths';
 
 /** Where the command prints; tests pass their own, the CLI uses the process streams. */
@@ -175,17 +175,18 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
   cmd
     .command('validate')
     .description('check a policy file and print problems as file:line:col')
-    .argument('[file]', 'policy file (default: .tollgate/policy.yaml or policy.yml here, else in the nearest folder above up to the repository root)')
+    .argument('[file]', 'policy file, or - for standard input (default: .tollgate/policy.yaml or policy.yml here, else in the nearest folder above up to the repository root)')
     // The flag `start` and `export` take: `validate --policy x` was refused as an unknown option.
     .option('--policy <file>', 'policy file (same as the [file] argument)')
-    .action((given: string | undefined, opts: { policy?: string }, command: Command) => {
+    .action(async (given: string | undefined, opts: { policy?: string }, command: Command) => {
       // A usage error, said and exited as commander's own (EXIT_CODES.usage from the CLI).
       if (given !== undefined && opts.policy !== undefined && given !== opts.policy)
         command.error(`error: give the policy file once, as an argument or with --policy, not both ("${given}" and --policy "${opts.policy}")`, { exitCode: EXIT_CODES.usage });
-      const file = given ?? opts.policy ?? defaultPolicyFile(cwd());
+      const named = given ?? opts.policy ?? defaultPolicyFile(cwd());
+      const file = named === '-' ? '<stdin>' : named;
       const abs = resolve(file);
       // A symlink to nothing is not "not found" (nor a place for `policy init`): readPolicyText says what it is.
-      if (!entryExists(abs)) {
+      if (named !== '-' && !entryExists(abs)) {
         // A policy under a name Tollgate does not look for is otherwise never applied by `start` either.
         const elsewhere = given === undefined && opts.policy === undefined ? MISPLACED_POLICY_NAMES.find((n) => existsSync(resolve(n))) : undefined;
         // Without a file of their own, the next step a first-time user needs is the starter file.
@@ -198,7 +199,9 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
         fail(1);
         return;
       }
-      const read = readPolicyText(abs);
+      const piped = named === '-' ? await readStdin() : undefined;
+      // Nothing piped in is the command before the pipe failing (`git show` of a path not committed), not an empty policy.
+      const read = !piped ? readPolicyText(abs) : piped.length ? policyTextOf(piped) : { problem: 'nothing on standard input (did the command before the pipe fail?)' };
       if ('problem' in read) {
         io.err(`${file}:1:1: ${read.problem}`);
         fail(1);

@@ -28,6 +28,16 @@ export interface StopOptions {
   on?: (signal: 'SIGINT' | 'SIGTERM', listener: () => void) => void;
 }
 
+/** Rows held back while the disk was full or the file locked get their last chance to be written. */
+function closeData(proxy: StopTarget): void {
+  try {
+    proxy.services?.ledger?.close();
+    proxy.services?.db?.close();
+  } catch {
+    // already closed, or busy: exiting is what matters now
+  }
+}
+
 /**
  * SIGINT/SIGTERM stop the proxy and exit 0. While it stops, a second signal or the grace period
  * running out closes the database (if it can) and exits EXIT_FAILURE, so a hung shutdown never
@@ -48,13 +58,7 @@ export function handleStopSignals(proxy: StopTarget, o: StopOptions = {}): void 
   const force = (why: string): void => {
     if (done) return;
     log(`[tollgate] ${why}; exiting without a clean shutdown`);
-    try {
-      // Rows held back while the disk was full get their last chance to be written.
-      proxy.services?.ledger?.close();
-      proxy.services?.db?.close();
-    } catch {
-      // already closed, or busy: exiting is what matters now
-    }
+    closeData(proxy);
     finish(EXIT_FAILURE);
   };
   const stop = (): void => {
@@ -153,5 +157,7 @@ export function startCommand(): Command {
       ];
       console.log(banner.join('\n'));
       handleStopSignals(proxy);
+      // Any other exit (a log that can no longer be written, common.ts ignoreBrokenPipes) keeps that promise too.
+      process.once('exit', () => closeData(proxy));
     });
 }

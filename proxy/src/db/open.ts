@@ -87,11 +87,11 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     db = new Db(file, { readonly: opts.readonly ?? false });
     // First, so the writes below wait for another process (a second proxy on this data directory).
     db.pragma('busy_timeout = 5000');
-    // The first statements are where SQLite reads the header and the WAL: a damaged or
-    // inaccessible file fails here. A reader leaves the mode as it is: a copy in rollback mode was
-    // refused ("attempt to write a readonly database").
-    db.pragma(opts.readonly ? 'journal_mode' : 'journal_mode = WAL');
+    // The first statements read the header and the WAL: a damaged or inaccessible file fails here. The version
+    // first: switched to WAL before, a newer build's file in rollback mode was changed on its way to being refused.
     if (!opts.readonly) checkSchemaVersion(db, file);
+    // A reader leaves the mode as it is: a copy in rollback mode was refused ("attempt to write a readonly database").
+    db.pragma(opts.readonly ? 'journal_mode' : 'journal_mode = WAL');
   } catch (err) {
     if (db?.open) db.close();
     // SQLITE_READONLY or SQLITE_CANTOPEN (by platform): it could not create what reading needs.

@@ -27,13 +27,15 @@ export interface UseLiteEmbedderConfig {
 
 export interface UpstreamEmbedderConfig {
   backend: 'upstream';
-  /** OpenAI-style base URL ending in `/v1`; requests go to `<baseUrl>/embeddings`. */
+  /** OpenAI-style base URL ending in `/v1` (or Azure's deployment URL); requests go to `<baseUrl>/embeddings`, before its query. */
   baseUrl: string;
   model: string;
   /** Environment variables tried in order for the bearer key (the key itself never leaves the env). */
   apiKeyEnv: string[];
   /** Known output size; when absent one probe request measures it at load. */
   dimensions?: number;
+  /** Per request (default 30 s): one batch is in the worker at a time, and undici alone waits 300 s for a stalled server. */
+  timeoutMs?: number;
 }
 
 /** Prefer the transformers model when present (or downloadable); otherwise the bundled USE-lite. */

@@ -10,7 +10,7 @@
  * limits over the budget's period, and tier rules become one rule per provider so a request keeps
  * its provider. The cache is Bifrost's semantic_cache plugin.
  */
-import type { Policy, ResolvedProvider, Scope, Tier } from '../policy/schema';
+import { type Policy, type ResolvedProvider, ruleRoutes, type Scope, type Tier } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
 import { globMatch } from '../routing/glob';
 import { fromGlobsOn } from './globOverlap';
@@ -30,7 +30,7 @@ import {
   foldScopeNames,
   providersOf,
   resolveModelRef,
-  exportedRuleRoutes,
+  readsSemanticThreshold,
   scopeKinds,
   skipMonitorOnlyBudget,
   spelledIn,
@@ -307,7 +307,8 @@ export function exportBifrost(written: Policy, source: ExportSource): ExportResu
   const next = (): number => priority++;
   policy.routing.rules.forEach((r, i) => {
     const field = `routing.rules[${i}]`;
-    if (!exportedRuleRoutes(policy, w, i, `${TARGET} has one similarity threshold for the cache, not per route`)) return;
+    if (readsSemanticThreshold(policy, r)) w.add(`${field}.semanticThreshold`, `${TARGET} has one similarity threshold for the cache, not per route`);
+    if (!ruleRoutes(r)) return;
     const m = r.match;
     if (m.minInputTokens !== undefined || m.maxInputTokens !== undefined) {
       w.add(`${field}.match`, `${TARGET} routing rules cannot see token counts; rule "${r.name}" is not exported rather than exported broader than it is, so requests it matches keep their model on ${TARGET}`);
@@ -436,7 +437,13 @@ export function exportBifrost(written: Policy, source: ExportSource): ExportResu
       conversation_history_threshold: CACHE_ANY_CONVERSATION,
     };
     if (c.semantic.enabled) {
-      Object.assign(cacheConfig, { provider: 'openai', embedding_model: 'text-embedding-3-small', dimension: 1536, threshold: c.semantic.threshold ?? 0.8 });
+      // The plugin embeds with a configured provider's keys and, since maximhq/bifrost 062aff8, at its base URL.
+      const openai = providers.find((p) => p.name === 'openai');
+      const onAzure = openai && azureResource(openai);
+      Object.assign(cacheConfig, { provider: onAzure ? 'azure' : 'openai', embedding_model: 'text-embedding-3-small', dimension: 1536, threshold: c.semantic.threshold ?? 0.8 });
+      if (onAzure) w.add('cache.semantic.enabled', `provider openai is an Azure resource, exported as a key of ${TARGET}'s azure provider, so the semantic cache embeds there: it needs a deployment named "text-embedding-3-small" on ${azure.map((p) => azureResource(p)?.endpoint).join(', ')}, or every embedding call fails`);
+      else if (openai && openai.baseUrl !== PROTOCOLS.openai.defaultBaseUrl)
+        w.add('cache.semantic.enabled', `${TARGET}'s semantic cache embeds with "text-embedding-3-small" through its openai provider, at ${openai.baseUrl} (releases before maximhq/bifrost 062aff8: at api.openai.com with its key): that server must serve the model, or every embedding call fails`);
       if (c.semantic.threshold === undefined)
         w.add('cache.semantic.threshold', `no threshold set: Tollgate uses its backend's calibrated value, ${TARGET} needs a number, 0.8 was written`);
       w.add('cache.semantic.backend', `${TARGET} embeds with an upstream embedding model (openai text-embedding-3-small); thresholds calibrated for Tollgate's local model may need retuning`);

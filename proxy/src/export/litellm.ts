@@ -10,8 +10,8 @@
  * payloads (`management.json`) plus `apply.mjs`, which posts them to a running proxy. LiteLLM
  * charges teams and users through their keys, so each one without a key gets one generated.
  */
-import type { Policy, ResolvedProvider, Tier } from '../policy/schema';
-import { resolveProviders, TIERS } from '../policy/schema';
+import { sha256 } from '../cache/canonical';
+import { type Policy, type ResolvedProvider, resolveProviders, ruleRoutes, type Tier, TIERS } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
@@ -25,7 +25,7 @@ import {
   periodDuration,
   providersOf,
   resolveModelRef,
-  exportedRuleRoutes,
+  readsSemanticThreshold,
   scopeKinds,
   describeOwner,
   skipMonitorOnlyBudget,
@@ -224,7 +224,8 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
   policy.routing.rules.forEach((r, i) => {
     const field = `routing.rules[${i}]`;
     const m = r.match;
-    if (!exportedRuleRoutes(policy, w, i, `${TARGET} has one similarity threshold for the whole cache, not per route`)) return;
+    if (readsSemanticThreshold(policy, r)) w.add(`${field}.semanticThreshold`, `${TARGET} has one similarity threshold for the whole cache, not per route`);
+    if (!ruleRoutes(r)) return;
     if (isAliasRule(r)) {
       // A rule that only renames a model is a model-group alias; a tier goes to the tier group of
       // the provider that serves the renamed model (the request's own provider).
@@ -291,10 +292,12 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
   const teams = new Map<string, Body>();
   const users = new Map<string, Body>();
   const keys = new Map<string, Body>(); // by Tollgate key fingerprint
+  // In every key's metadata, so apply.mjs tells this repository's old keys from another repository's on a shared team.
+  const repository = source.repository ?? sha256(source.text).slice(0, 16);
   const keyBody = (fingerprint: string): Body => {
     let k = keys.get(fingerprint);
     if (!k) {
-      k = { key_alias: `tollgate-${fingerprint}`, metadata: { tollgate_fingerprint: fingerprint } };
+      k = { key_alias: `tollgate-${fingerprint}`, metadata: { tollgate_fingerprint: fingerprint, tollgate_repository: repository } };
       keys.set(fingerprint, k);
     }
     return k;
@@ -407,13 +410,13 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
   for (const id of teams.keys())
     if (![...keys.values()].some((k) => k.team_id === id)) {
       const alias = keyAlias('team', id);
-      keys.set(`team-${id}`, { key_alias: alias, team_id: id });
+      keys.set(`team-${id}`, { key_alias: alias, team_id: id, metadata: { tollgate_repository: repository } });
       w.add(`teams.${id}`, `${TARGET} enforces team "${id}"'s budget and limits only on requests made with one of its keys, and no policy key belongs to it: key ${alias} is generated for it; team "${id}"'s clients must use it, or their spend is not charged to the team`);
     }
   for (const id of users.keys())
     if (![...keys.values()].some((k) => k.user_id === id)) {
       const alias = keyAlias('user', id);
-      keys.set(`user-${id}`, { key_alias: alias, user_id: id });
+      keys.set(`user-${id}`, { key_alias: alias, user_id: id, metadata: { tollgate_repository: repository } });
       // A frozen user's key is generated blocked: the budget's own warning says so.
       if (!frozenUsers.has(id))
         w.add(`users.${id}`, `${TARGET} enforces user "${id}"'s budget and limits only on requests made with one of their keys, and no policy key belongs to them: key ${alias} is generated; user "${id}" must use it`);
@@ -438,7 +441,7 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
   };
   const warnings = w.all();
   const header = [provenance(source.file, source.text), 'Budgets and limits per team/user/key are in management.json (LiteLLM keeps them in its database); see README.md.'];
-  const management: Json = { requests: requests.map((r) => ({ ...r }) as unknown as Json) };
+  const management: Json = { repository, requests: requests.map((r) => ({ ...r }) as unknown as Json) };
   return {
     files: [
       { path: 'config.yaml', content: stableYaml(config, header) },
@@ -591,7 +594,7 @@ if (!key) {
   console.error('set LITELLM_MASTER_KEY (the proxy admin key; it is only sent to LITELLM_URL, never written anywhere)');
   process.exit(2);
 }
-const { requests } = JSON.parse(readFileSync(new URL('./management.json', import.meta.url), 'utf8'));
+const { repository, requests } = JSON.parse(readFileSync(new URL('./management.json', import.meta.url), 'utf8'));
 const call = (path, body) =>
   fetch(base + path, { method: body ? 'POST' : 'GET', headers: { authorization: \`Bearer \${key}\`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
 // Every key /key/list returns for a query (admins see all keys), to the last page or an empty one; undefined when a page cannot be read.
@@ -639,9 +642,9 @@ for (const r of requests) {
   report(res, r.path, r.body.key_alias ?? r.body.team_id ?? r.body.user_id, why);
 }
 // Only what this export names is its own (another repository's export may be applied here): a team or key it froze
-// (metadata.tollgate_frozen; an admin's block has no mark) and no longer freezes is unblocked, an old key of its own said.
+// (metadata.tollgate_frozen; an admin's block has no mark) and no longer freezes is unblocked, and an old key of this
+// repository's (metadata.tollgate_repository) said; another repository's keys on a shared team are not.
 const named = new Map(requests.filter((r) => r.path !== '/user/new').map((r) => [r.path === '/team/new' ? \`team \${r.body.team_id}\` : \`key \${r.body.key_alias}\`, r.body]));
-const owners = new Set(requests.filter((r) => r.path !== '/key/generate').map((r) => r.body.team_id ?? r.body.user_id));
 const teamList = await call('/team/list');
 const teams = teamList.ok ? await teamList.json() : [];
 const keys = await listKeys('');
@@ -655,8 +658,8 @@ for (const { row, path, id, name } of listed) {
   if (row?.blocked && row.metadata?.tollgate_frozen === true && !mine?.blocked) {
     if (mine) report(await call(\`\${path}/update\`, { ...id, blocked: false, metadata: { ...row.metadata, tollgate_frozen: false } }), 'unblocked', name);
     else console.log(\`note \${name} stays blocked: a Tollgate export froze it and this policy does not name it; if this policy froze it, unblock it (\${path}/unblock)\`);
-  } else if (!mine && path === '/key' && row?.key_alias?.startsWith('tollgate-') && (owners.has(row.team_id) || owners.has(row.user_id)))
-    console.log(\`WARN \${name} of \${owners.has(row.team_id) ? \`team \${row.team_id}\` : \`user \${row.user_id}\`} is no longer in this export (its alias changed, or a policy key took its place) and still works: hand out the new key, then delete this one (/key/delete)\`);
+  } else if (!mine && path === '/key' && row?.metadata?.tollgate_repository === repository)
+    console.log(\`WARN \${name} is no longer in this export (its alias changed, its owner left the policy, or a policy key took its place) and still works: hand out the new key, if any, then delete this one (/key/delete)\`);
 }
 if (created) console.log(\`\${created} new key(s) written to \${keysFile} (alias, key per line): hand each to its owner, then delete the file\`);
 process.exit(failed ? 1 : 0);

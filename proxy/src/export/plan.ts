@@ -129,6 +129,16 @@ function readPolicy(file: string): string | undefined {
   return read.text;
 }
 
+/** The repository id an earlier export wrote, so its keys stay this repository's after a policy edit; an unreadable file is refused as an output. */
+function earlierRepository(path: string, within: string, read: (path: string) => string | undefined): string | undefined {
+  try {
+    const id = unsafeOutput(path, within) === undefined ? (JSON.parse(read(path) ?? '{}') as { repository?: unknown }).repository : undefined;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function planExport(options: PlanOptions): ExportPlan {
   const root = options.root ?? process.cwd();
   const label = relative(root, options.policyFile).split('\\').join('/') || options.policyFile;
@@ -152,7 +162,7 @@ export function planExport(options: PlanOptions): ExportPlan {
   const files: PlannedFile[] = [];
   const warnings: Array<ExportWarning & { target: ExportTarget }> = [];
   for (const target of options.targets) {
-    const result = exportPolicy(parsed.policy, target, { file: label, text });
+    const result = exportPolicy(parsed.policy, target, { file: label, text, repository: earlierRepository(join(outDir, target, 'management.json'), within, read) });
     for (const f of result.files) {
       const path = join(outDir, target, f.path);
       const unsafe = unsafeOutput(path, within);

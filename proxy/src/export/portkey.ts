@@ -11,12 +11,12 @@
  * or cache store, 408/500 where Tollgate answers 504/502, a fixed retry backoff.
  */
 import type { Policy, ResolvedProvider, Scope } from '../policy/schema';
-import { TIERS } from '../policy/schema';
+import { ruleRoutes, TIERS } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
 import { fromGlobsOn, globCovers, globsOverlap } from './globOverlap';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
-import { azureResource, budgetCap, describeOwner, earlierOverlaps, fallbackChain, fallbackRef, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, exportedRuleRoutes, scopeKinds, skipMonitorOnlyBudget, tierProviders, uniqueNamer, Warnings, warnAzureVersion, warnLocalOnly, warnRuleTarget, zeroLimit } from './shared';
+import { azureResource, budgetCap, describeOwner, earlierOverlaps, fallbackChain, fallbackRef, globToRegex, isDefault, isGlob, namedModels, privateNetworkHost, providersOf, providerTierModel, resolveModelRef, retryStatuses, readsSemanticThreshold, scopeKinds, skipMonitorOnlyBudget, tierProviders, uniqueNamer, Warnings, warnAzureVersion, warnLocalOnly, warnRuleTarget, zeroLimit } from './shared';
 import type { Json } from './stable';
 import { stableJson } from './stable';
 import { GATEWAY_PINS } from './versions';
@@ -277,7 +277,8 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   // Route rules first, in policy order (Portkey takes the first condition that matches, as Tollgate does).
   policy.routing.rules.forEach((r, i) => {
     const field = `routing.rules[${i}]`;
-    if (!exportedRuleRoutes(policy, w, i, `${TARGET} has no similarity threshold per route (nor a configurable one at all)`)) return;
+    if (readsSemanticThreshold(policy, r)) w.add(`${field}.semanticThreshold`, `${TARGET} has no similarity threshold per route (nor a configurable one at all)`);
+    if (!ruleRoutes(r)) return;
     const m = r.match;
     const skipped: string[] = [];
     if (m.header !== undefined) skipped.push('match.header');

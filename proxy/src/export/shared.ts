@@ -6,7 +6,7 @@
 import type { BudgetPolicy, Policy, ResolvedProvider, Scope, Tier } from '../policy/schema';
 import { fallbackTargets } from '../governance/fallback';
 import { modelProvider, ruleTargetMessage, ruleTargetSplit } from '../policy/modelProvider';
-import { DEFAULT_POLICY, resolveProviders, ruleRoutes, TIERS } from '../policy/schema';
+import { DEFAULT_POLICY, resolveProviders, TIERS } from '../policy/schema';
 import { isAzureProvider } from '../providers/azure';
 import { isAzureHost } from '../providers/protocol';
 import { globsOverlap } from './globOverlap';
@@ -173,12 +173,9 @@ export function warnRuleTarget(policy: Policy, w: Warnings, target: string, inde
   if (rule && split) w.add(`routing.rules[${index}].model`, ruleTargetMessage(rule, split, `${target} sends`));
 }
 
-/** Warns a semanticThreshold only where Tollgate's semantic cache reads it; false for a threshold-only rule, which routes nothing. */
-export function exportedRuleRoutes(policy: Policy, w: Warnings, index: number, differs: string): boolean {
-  const r = policy.routing.rules[index] as Policy['routing']['rules'][number];
-  if (r.semanticThreshold !== undefined && policy.cache.enabled && policy.cache.semantic.enabled) w.add(`routing.rules[${index}].semanticThreshold`, differs);
-  return ruleRoutes(r);
-}
+/** Whether Tollgate reads a rule's semanticThreshold: only while its semantic cache is on (else the export need not warn it). */
+export const readsSemanticThreshold = (policy: Policy, rule: Policy['routing']['rules'][number]): boolean =>
+  rule.semanticThreshold !== undefined && policy.cache.enabled && policy.cache.semantic.enabled;
 
 /**
  * For each provider, the globs of providers before it in the proxy's order (openai, anthropic, then

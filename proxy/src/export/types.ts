@@ -12,6 +12,8 @@ export interface ExportSource {
   /** Path as it should appear in headers (relative to the repo root keeps diffs machine-independent). */
   file: string;
   text: string;
+  /** Tells this repository's keys from another's on one gateway; planExport keeps an earlier export's (default: the policy's hash). */
+  repository?: string;
 }
 
 export interface ExportFile {

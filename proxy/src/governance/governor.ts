@@ -575,8 +575,8 @@ export class Governor extends EventEmitter<GovernorEvents> {
           const now = this.now();
           for (const b of budgets) {
             const { start, end } = periodBounds(b.period, at);
-            // A first window is seeded from the ledger (windowSpend), which holds this call already, up to this
-            // millisecond: its row is written before the answer leaves (finishAttempt). Made at $0, the budget read low.
+            // A first window is seeded from the ledger (windowSpend), which holds this call already, up to this millisecond: its
+            // row is written (or held in memory, counted too) before the answer leaves (finishAttempt). Made at $0, it read low.
             if (this.stmts.getSpend.get(b.name, b.period, start) || this.windowSpend(b, start, Math.min(end, now + 1)) === EMPTY_ROW) {
               this.stmts.addReserved.run(b.name, b.period, start, 0, 0); // the period's row, if it has none yet
               this.stmts.correctCharge.run(nano, tokens, b.name, b.period, start);

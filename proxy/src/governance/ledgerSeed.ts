@@ -3,9 +3,11 @@
  * or given another period (daily → monthly) starts from it, not from $0 (governor.ts windowSpend).
  */
 import type { Db } from '../db/open';
+import { heldCalls } from '../ledger/ledger';
 import { foldedSql, foldTag } from '../ledger/tagFold';
 import type { Scope } from '../policy/schema';
 import { toNano } from './migrate';
+import { scopeMatches } from './scope';
 
 /** A policy glob (`*`, `?`, all else literal: routing/glob.ts) as SQLite's GLOB reads it: `[` opens a class there. */
 const sqlGlob = (pattern: string): string => pattern.replace(/\[/g, '[[]');
@@ -23,8 +25,9 @@ export function ledgerSpend(db: Db, scope: Scope, from: number, to: number): { n
   for (const tag of ['team', 'user', 'feature'] as const) {
     const pattern = scope[tag];
     if (pattern === undefined) continue;
-    where.push(`${foldedSql(tag)} GLOB ?`);
-    params.push(sqlGlob(foldTag(pattern)));
+    // GLOB's `?` is one code point, the live match's (scope.ts) one UTF-16 unit: with a `?` that match decides (tagFold.ts).
+    where.push(pattern.includes('?') ? `tg_glob(?, ${foldedSql(tag)})` : `${foldedSql(tag)} GLOB ?`);
+    params.push(pattern.includes('?') ? foldTag(pattern) : sqlGlob(foldTag(pattern)));
   }
   if (scope.key !== undefined) {
     where.push('key_fingerprint GLOB ?');
@@ -38,5 +41,11 @@ export function ledgerSpend(db: Db, scope: Scope, from: number, to: number): { n
        FROM calls WHERE ${where.join(' AND ')}`,
     )
     .get(...params) as { usd: number; tokens: number };
+  // Rows held while the file is locked or full are calls too; a background charge's own may be one (governor.ts charge).
+  for (const r of heldCalls(db)) {
+    if (r.ts < from || r.ts >= to || !scopeMatches(scope, { keyFingerprint: r.keyFingerprint, ...r.tags })) continue;
+    sum.usd += r.costUsd;
+    if (r.cache !== 'exact' && r.cache !== 'semantic') sum.tokens += r.inputTokens + r.outputTokens;
+  }
   return { nano: toNano(sum.usd), tokens: sum.tokens };
 }

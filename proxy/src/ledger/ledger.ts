@@ -181,6 +181,10 @@ interface HeldRow {
  */
 const FAILED_ROWS_PER_PASS = 4;
 
+/** Each file's rows held in memory: a budget window read from the ledger counts them (governance/ledgerSeed.ts). */
+const heldOn = new WeakMap<Db, readonly HeldRow[]>();
+export const heldCalls = (db: Db): CallRecord[] => (heldOn.get(db) ?? []).map((h) => h.rec);
+
 export class Ledger extends EventEmitter<LedgerEvents> {
   private readonly insertStmt;
   /** Rows not yet written because the disk was full, oldest first (but see `writeHeldPass`). */
@@ -204,6 +208,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     super();
     this.setMaxListeners(100);
     migrateLedger(db);
+    heldOn.set(db, this.held);
     this.insertStmt = db.prepare(`
       INSERT INTO calls (request_id, ts, key_fingerprint, team, feature, user, provider, endpoint, model_requested, model_used,
         stream, cache, similarity, source_entry_id, input_tokens, output_tokens, cached_tokens, cache_write_tokens,

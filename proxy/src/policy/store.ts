@@ -93,13 +93,20 @@ export function readPolicyText(file: string): { text: string } | { problem: stri
   try {
     const st = statSync(real);
     if (!st.isFile()) return { problem: `the policy path resolves to ${real}, which is not a regular file` };
-    if (st.size > MAX_POLICY_BYTES)
-      return { problem: `the policy file is ${st.size} bytes; the limit is ${MAX_POLICY_BYTES} (1 MiB: a full policy is a few KB, and a bigger file would stall the proxy at every reload): check that this is the policy file, and move generated or shared data out of it` };
-    return { text: decodePolicyText(readFileSync(real)) };
+    return st.size > MAX_POLICY_BYTES ? tooLarge(st.size) : policyTextOf(readFileSync(real));
   } catch (err) {
     return { problem: `cannot read the policy file (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
   }
 }
+
+/** A policy's bytes (`policy validate -` pipes them in), held to a file's size limit. */
+export function policyTextOf(bytes: Buffer): { text: string } | { problem: string } {
+  return bytes.length > MAX_POLICY_BYTES ? tooLarge(bytes.length) : { text: decodePolicyText(bytes) };
+}
+
+const tooLarge = (size: number) => ({
+  problem: `the policy file is ${size} bytes; the limit is ${MAX_POLICY_BYTES} (1 MiB: a full policy is a few KB, and a bigger file would stall the proxy at every reload): check that this is the policy file, and move generated or shared data out of it`,
+});
 
 /**
  * Why a policy path that is a symlink leads nowhere: a bare ENOENT read as "no such policy", and
@@ -205,8 +212,9 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
   reload(): boolean {
     if (!this.file) return false;
     const gone = this.transientState();
+    // Gone, or reached through a directory link that now leads nowhere: look for it until it is back.
+    if (this.watching && !existsSync(dirname(this.file))) this.awaitDirectory();
     if (gone) {
-      if (this.watching && !existsSync(dirname(this.file))) this.awaitDirectory();
       this.reportInvalid([problemAt(this.file, `${gone}; the last good policy stays in force until the file is back`)]);
       return false;
     }
@@ -325,7 +333,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
    */
   private transientState(): string | undefined {
     const file = this.file!;
-    if (!existsSync(file)) return isDanglingLink(file) ? undefined : 'the policy file is missing (deleted, or being replaced)';
+    if (!existsSync(file)) return brokenLinkOnPath(file) ? undefined : 'the policy file is missing (deleted, or being replaced)';
     try {
       const real = realpathSync(file);
       const st = statSync(real);
@@ -366,14 +374,6 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> {
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function isDanglingLink(file: string): boolean {
-  try {
-    return lstatSync(file).isSymbolicLink();
   } catch {
     return false;
   }

@@ -18,11 +18,11 @@ import { encodingForModel } from '../tokens/models';
  * have OpenRouter, Vertex AI and Bedrock, which resell both (Bedrock's list has no tiers at all: its
  * Sonnet 4 and 4.5 take Anthropic's, at their own base, its regional endpoints' 10 % above), and
  * OpenAI bills the audio-preview models' audio tokens as their realtime-preview siblings' ($40/$80,
- * $10/$20 per million, where they were billed as text), and OpenRouter bills gpt-4o's cache reads at
- * OpenAI's rate ($1.25 per million, where they were billed as input). A rate is taken where the entry has none,
+ * $10/$20 per million, where they were billed as text). A rate is taken where the entry has none,
  * and a tier where it has the rate without tiers, so a price list that has them keeps its own.
  */
-const entries = (providerId: string, id: string | RegExp) => (findProvider({ providerId })?.models ?? []).filter((m) => (typeof id === 'string' ? m.id === id : id.test(m.id)));
+const models = (providerId: string) => findProvider({ providerId })?.models ?? [];
+const entries = (providerId: string, id: string | RegExp) => models(providerId).filter((m) => (typeof id === 'string' ? m.id === id : id.test(m.id)));
 for (const [providerId, model, fromProvider, from, keys] of [
   ['anthropic', 'claude-sonnet-4-0', 'anthropic', 'claude-sonnet-4-5', /_mtok$/],
   ['openrouter', 'anthropic/claude-sonnet-4', 'openrouter', 'anthropic/claude-sonnet-4.5', /_mtok$/],
@@ -30,7 +30,6 @@ for (const [providerId, model, fromProvider, from, keys] of [
   ['aws', /^(?:global|regional)\.anthropic\.claude-sonnet-4-(?:5-)?2025/, 'anthropic', 'claude-sonnet-4-5', /^(?:input|output|cache_read|cache_write)_mtok$/],
   ['openai', 'gpt-4o-audio-preview', 'openai', 'gpt-4o-realtime-preview', /^(?:input|output)_audio_mtok$/],
   ['openai', 'gpt-4o-mini-audio-preview', 'openai', 'gpt-4o-mini-realtime-preview', /^(?:input|output)_audio_mtok$/],
-  ['openrouter', 'openai/gpt-4o', 'openai', 'gpt-4o', /^cache_read_mtok$/],
 ] as const) {
   const theirs = entries(fromProvider, from)[0]?.prices;
   if (!theirs || Array.isArray(theirs)) continue;
@@ -46,12 +45,31 @@ for (const [providerId, model, fromProvider, from, keys] of [
 }
 
 /**
+ * Two cache rates genai-prices leaves out, where cached input was billed as full input. OpenRouter passes on
+ * its vendor's (openrouter.ai/docs/features/prompt-caching): an entry billing the vendor's input and output
+ * rates takes the vendor's cache rates (Claude 3.x, gpt-4o, o1-mini). OpenAI bills a fine-tune's cached
+ * input at its base model's discount (openai.com/api/pricing: ft:gpt-4o-mini $0.30, cached $0.15).
+ */
+for (const { id, prices: own } of [...models('openrouter'), ...models('openai')]) {
+  if (Array.isArray(own) || own.cache_read_mtok !== undefined || typeof own.input_mtok !== 'number') continue;
+  const fineTune = id.startsWith('ft:');
+  const [vendor, name] = fineTune ? ['openai', id.slice(3)] : id.split('/');
+  const theirs = name && findProvider({ providerId: vendor! }) ? calcPrice({ input_tokens: 1 }, name, { providerId: vendor })?.model.prices : undefined;
+  if (!theirs || Array.isArray(theirs) || typeof theirs.cache_read_mtok !== 'number' || typeof theirs.input_mtok !== 'number') continue;
+  if (fineTune) own.cache_read_mtok = (own.input_mtok * theirs.cache_read_mtok) / theirs.input_mtok;
+  else if (own.input_mtok === theirs.input_mtok && own.output_mtok === theirs.output_mtok) {
+    own.cache_read_mtok = theirs.cache_read_mtok;
+    if (theirs.cache_write_mtok !== undefined) own.cache_write_mtok ??= theirs.cache_write_mtok;
+  }
+}
+
+/**
  * OpenAI's first snapshots of both, gpt-4o-realtime-preview-2024-10-01 and
  * gpt-4o-audio-preview-2024-10-01, bill audio at $100/$200 per million (cached audio $20), where
  * the later ones bill $40/$80; genai-prices matches them as their family. A narrow correction from
  * OpenAI's pricing page, until the price list has its own entry for them: one ahead of the family's.
  */
-const openai = findProvider({ providerId: 'openai' })?.models ?? [];
+const openai = models('openai');
 for (const family of ['gpt-4o-realtime-preview', 'gpt-4o-audio-preview']) {
   const [at, id] = [openai.findIndex((m) => m.id === family), `${family}-2024-10-01`];
   const prices = openai[at]?.prices;
@@ -333,9 +351,10 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
     let r = find(id, providerId);
     // An OpenAI-compatible gateway (OpenRouter, vLLM…) may serve a model genai-prices files elsewhere.
     if (!r && providerId) r = find(id);
-    // An OpenAI model (OpenAI's tokenizer: tokens/models.ts) whoever passes it on: genai-prices files fine-tunes
-    // under openai only, and finds openai unasked only for `gpt-`, `o1`…, not chatgpt-4o-latest or text-embedding-3-small.
-    if (!r && providerId !== 'openai' && encodingForModel(id).exact) r = find(id, 'openai');
+    // genai-prices finds openai unasked only for `gpt-`, `o1`…, not chatgpt-4o-latest, computer-use-preview or
+    // omni-moderation-latest, and files fine-tunes under openai only: a name no provider claims is tried as OpenAI's,
+    // as is an OpenAI model (OpenAI's tokenizer: tokens/models.ts) whoever passes it on.
+    if (!r && providerId !== 'openai' && (!providerId || encodingForModel(id).exact)) r = find(id, 'openai');
     // A routing variant is its base model, at the base model's price where the call was made.
     const base = id.trim().replace(ROUTING_VARIANT, '');
     if (!r && base !== id.trim()) return lookUp(u, base);

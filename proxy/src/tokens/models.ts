@@ -44,9 +44,10 @@ const CLAUDE_FROM_4_7 = 1.9;
 /**
  * Claude's version in any of its spellings (`claude-opus-4-7`, `claude-4.7-opus`,
  * `claude-3-5-sonnet-20241022`, `us.anthropic.claude-sonnet-4-5-20250929-v1:0`,
- * `anthropic/claude-fable-5`): major and minor, a date never read as a minor.
+ * `anthropic/claude-fable-5`, Bedrock's legacy `anthropic.claude-v2:1`, `claude-instant-v1`): major and minor,
+ * a date never read as a minor.
  */
-const CLAUDE_VERSION = /claude-(?:[a-z]+-)?(\d{1,2})(?:[.-](\d)(?!\d))?/;
+const CLAUDE_VERSION = /claude-(?:[a-z]+-)?v?(\d{1,2})(?:[.-](\d)(?!\d))?/;
 
 /**
  * Whether a Claude model is 4.7 (Opus 4.7) or later: a version from 4.7 on (4.8, 5, a new family), or none

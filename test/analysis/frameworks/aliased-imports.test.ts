@@ -27,3 +27,15 @@ describe('LlamaIndex LLMs imported under another name', () => {
     expect(await found('import mylib.llms.openai as lio', 'llm = lio.OpenAI(model="gpt-4o")')).toEqual([]);
   });
 });
+
+describe('LangChain chat models imported under another name', () => {
+  it('`from langchain_openai import ChatOpenAI as LC`: the missing limit is reported with the class’s key, the model priced', async () => {
+    const r = await py('from langchain_openai import ChatOpenAI as LC', 'from langchain_anthropic import ChatAnthropic as Claude', 'a = LC(model="gpt-4o")', 'b = Claude(model="claude-3-5-sonnet-20241022", max_tokens=300)', 'c = LC(model="gpt-4o", max_tokens=300)');
+    expect(r.diagnostics.map((d) => [d.ruleId, d.range.start.line, d.fixes[0]?.edits[0]?.newText])).toEqual([['missing-output-limit', 2, expect.stringContaining('max_tokens=')]]);
+    expect(r.calls.map((c) => c.model)).toEqual(['gpt-4o', 'claude-3-5-sonnet-20241022', 'gpt-4o']);
+  });
+
+  it('a class of another package under the same alias is not LangChain', async () => {
+    expect(await found('from mylib.chat import ChatOpenAI as LC', 'llm = LC(model="gpt-4o")')).toEqual([]);
+  });
+});

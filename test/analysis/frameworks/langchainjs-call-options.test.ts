@@ -29,4 +29,11 @@ describe('LangChain.js ChatOpenAI call options carry no limit', () => {
     expect(await ts(groq, "const llm = new ChatGroq({ model: 'llama-3.3-70b-versatile' });")).toEqual([['missing-output-limit', 1]]);
     expect(await ts(groq, "const llm = new ChatGroq({ model: 'llama-3.3-70b-versatile' }).bind({ max_tokens: 300 });")).toEqual([]);
   });
+
+  it('a class imported under another name is the same class', async () => {
+    expect(await ts("import { ChatOpenAI as LC } from '@langchain/openai';", "const llm = new LC({ model: 'gpt-4o' }).bind({ max_tokens: 100 });")).toEqual([['missing-output-limit', 1]]);
+    const groq = "import { ChatGroq as Groq } from '@langchain/groq';";
+    expect(await ts(groq, "const llm = new Groq({ model: 'llama-3.3-70b-versatile' });")).toEqual([['missing-output-limit', 1]]);
+    expect(await ts(groq, "const llm = new Groq({ model: 'llama-3.3-70b-versatile' }).bind({ max_tokens: 300 });")).toEqual([]);
+  });
 });

@@ -10,7 +10,7 @@ const ts = async (...l: string[]) => (await analyzeFile({ path: '/repo/llm.ts', 
 
 describe('limits in options merged into the request', () => {
   it('LangChain.js modelKwargs and LlamaIndex.TS additionalChatOptions carry the limit', async () => {
-    expect(await ts('import { ChatOpenAI } from "@langchain/openai";', 'const m = new ChatOpenAI({ model: "o3-mini", modelKwargs: { max_completion_tokens: 300 } });')).toEqual([]);
+    expect(await ts('import { ChatOpenAI } from "@langchain/openai";', 'const m = new ChatOpenAI({ model: "gpt-4o", modelKwargs: { max_completion_tokens: 300 } });')).toEqual([]);
     expect(await ts('import { OpenAI } from "@llamaindex/openai";', 'const llm = new OpenAI({ model: "gpt-4o", additionalChatOptions: { max_completion_tokens: 300 } });')).toEqual([]);
   });
 

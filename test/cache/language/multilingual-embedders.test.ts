@@ -6,12 +6,11 @@
  * same families must stay refused. Each id is spelled as a user configures it
  * (`TOLLGATE_EMBEDDINGS_MODEL`, behind the proxy's `upstream:<host>/` prefix).
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readsOnlyEnglish } from '../../../proxy/src/cache/semantic/applicability';
 import { startHarness, waitForEmbedder, type Harness } from '../../support/harness';
+import { bagOfWords, type FakeEmbeddings, startFakeEmbeddings } from '../../embedding/support/fakeEmbeddings';
 
 const upstream = (model: string) => `upstream:api.example/${model}`;
 
@@ -75,45 +74,20 @@ describe('multilingual embedders, by the id a user configures', () => {
 });
 
 describe('in the proxy, with an upstream multilingual embedder', () => {
-  let embeddings: Server;
+  let embeddings: FakeEmbeddings;
   let h: Harness;
   let client: OpenAI;
-  const saved = { base: process.env.TOLLGATE_EMBEDDINGS_BASE_URL, model: process.env.TOLLGATE_EMBEDDINGS_MODEL };
-
-  async function readJson(req: IncomingMessage): Promise<{ input: string[] }> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  }
-
-  /** A bag of lowercased words hashed into 16 dimensions: the same words give the same vector. */
-  function bagOfWords(text: string): number[] {
-    const v = new Array<number>(16).fill(0);
-    for (const w of text.toLowerCase().match(/\p{L}+/gu) ?? []) v[[...w].reduce((s, c) => (s * 31 + c.codePointAt(0)!) % 16, 7)]! += 1;
-    return v;
-  }
 
   beforeAll(async () => {
     // The provider's OpenAI-shaped /v1/embeddings, as Gemini's OpenAI-compatible endpoint answers.
-    embeddings = createServer(async (req, res) => {
-      const body = await readJson(req);
-      const data = body.input.map((text, index) => ({ object: 'embedding', index, embedding: bagOfWords(text) }));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data, model: 'gemini-embedding-001' }));
-    });
-    await new Promise<void>((resolve) => embeddings.listen(0, '127.0.0.1', resolve));
-    process.env.TOLLGATE_EMBEDDINGS_BASE_URL = `http://127.0.0.1:${(embeddings.address() as AddressInfo).port}/v1`;
-    process.env.TOLLGATE_EMBEDDINGS_MODEL = 'gemini-embedding-001';
+    embeddings = await startFakeEmbeddings('gemini-embedding-001', (input) => input.map((text, index) => ({ object: 'embedding', index, embedding: bagOfWords(text) })));
     h = await startHarness({ cache: { semantic: { enabled: true, backend: 'upstream', embedTimeoutMs: 10_000, wrongAnswerCostUsd: 0 } } });
     client = new OpenAI({ baseURL: h.openaiBaseUrl, apiKey: 'sk-multilingual', maxRetries: 0 });
     await waitForEmbedder(h.proxy.url);
   }, 60_000);
   afterAll(async () => {
     await h?.close();
-    await new Promise((resolve) => embeddings?.close(resolve));
-    for (const [name, value] of [['TOLLGATE_EMBEDDINGS_BASE_URL', saved.base], ['TOLLGATE_EMBEDDINGS_MODEL', saved.model]] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    await embeddings?.close();
   });
 
   const ask = (content: string) =>

@@ -82,6 +82,36 @@ describe('stopped while it starts', () => {
     expect(await checkHealth(s.port)).toBeUndefined();
   });
 
+  it('a second stop while the first waits for the proxy to exit: it waits for the same exit', async () => {
+    const { sup } = make({ FAKE_MODE: 'ok', FAKE_STOP_MS: '1000' });
+    const s = await spec();
+    expect(await sup.start(s)).toMatchObject({ kind: 'running' });
+    const pid = sup.pid!;
+    const first = sup.stop();
+    await sup.stop(); // the window closing after "Stop Proxy": deactivate must not return with the proxy still up
+    expect(alive(pid)).toBe(false);
+    expect(existsSync(join(s.dataDir, 'stopped-cleanly'))).toBe(true);
+    await first;
+    expect(sup.state.kind).toBe('stopped');
+  });
+
+  it('"Stop Proxy", then "Restart" before the proxy is down: the new proxy starts after the old one exits and stays reported running', async () => {
+    const { sup, states } = make({ FAKE_MODE: 'ok', FAKE_STOP_MS: '1000' });
+    const s = await spec();
+    expect(await sup.start(s)).toMatchObject({ kind: 'running' });
+    const old = sup.pid!;
+    const stopping = sup.stop();
+    const restarted = await sup.start(s);
+    expect(restarted).toMatchObject({ kind: 'running', attached: false });
+    expect(alive(old)).toBe(false);
+    await stopping;
+    // The first stop ending later must not report the new proxy stopped (nobody would watch or stop it then).
+    expect(sup.state).toMatchObject({ kind: 'running', attached: false });
+    expect(sup.pid).not.toBe(old);
+    expect(alive(sup.pid!)).toBe(true);
+    expect(states.map((x) => x.kind).slice(-3)).toEqual(['stopped', 'starting', 'running']);
+  });
+
   it('while the start checks the user’s other proxy that took the port first: stopped, not attached', async () => {
     const token = 'admin-token-abcdef';
     const { sup, states, logs } = make({ FAKE_MODE: 'ok' });

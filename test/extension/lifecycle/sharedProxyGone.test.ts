@@ -34,6 +34,9 @@ describe('the window that started the shared proxy closes', () => {
     shared.settings['tollgate.proxy.port'] = port;
     const first = openWindow();
     const second = openWindow();
+    // Only the event stream's drop may restart the second window's proxy within this test: its
+    // liveness check (every 10 s in the product) is pushed out of reach, so no clock is compared.
+    (second.controller as unknown as { supervisor: { opts: { healthIntervalMs: number } } }).supervisor.opts.healthIntervalMs = 3_600_000;
     try {
       expect(await first.controller.start(), first.logs.join('\n')).toMatchObject({ kind: 'running', attached: false });
       expect(await second.controller.start(), second.logs.join('\n')).toMatchObject({ kind: 'running', attached: true, verified: true });
@@ -42,18 +45,15 @@ describe('the window that started the shared proxy closes', () => {
       await vi.waitFor(() => expect(second.controller.events.connection.state).toBe('connected'), { timeout: 5_000 });
 
       await first.controller.shutdown();
-      const stoppedAt = Date.now();
-      // The supervisor's liveness check runs every 10 s; the stream's drop has to beat it (2 s grace
-      // for the owner to restart it, then a proxy start).
+      // 2 s grace for the owner to restart it, then a proxy start; the timeout only bounds a hang.
       await vi.waitFor(
         async () => {
           const s = second.controller.state;
           expect(s).toMatchObject({ kind: 'running', attached: false });
           expect(await checkHealth(port, 500)).toBeDefined();
         },
-        { timeout: 8_500, interval: 100 },
+        { timeout: 30_000, interval: 100 },
       );
-      expect(Date.now() - stoppedAt).toBeLessThan(8_500);
     } finally {
       await Promise.all([first.controller.shutdown(), second.controller.shutdown()]);
       second.controller.dispose();

@@ -76,6 +76,20 @@ describe('Create Starter Policy', () => {
     expect(opened).toEqual([]);
   });
 
+  it('two folders and the folder pick dismissed (Escape): nothing written, and no "open a folder first"', async () => {
+    const a = join(dir, 'multi', 'web');
+    const b = join(dir, 'multi', 'ml');
+    mkdirSync(b, { recursive: true });
+    addFolder(world, b);
+    const picks: unknown[] = [];
+    Object.assign(vscode.window, { showWorkspaceFolderPick: async (o: unknown) => void picks.push(o) });
+    await createPolicyIn(a);
+    expect(picks).toHaveLength(1);
+    expect(world.shown).toEqual([]);
+    expect(existsSync(join(a, '.tollgate'))).toBe(false);
+    expect(existsSync(join(b, '.tollgate'))).toBe(false);
+  });
+
   it('a folder whose policy is policy.yml keeps it, opened unchanged', async () => {
     const folder = join(dir, 'yml');
     const yml = join(folder, '.tollgate', 'policy.yml');

@@ -54,6 +54,12 @@ describe('a relative tollgate.nodePath', () => {
     });
   }
 
+  it('a number (settings.json takes any value): the runtime built into VS Code, not a start that throws', async () => {
+    const { state, logs } = await startWith(42 as never);
+    expect(state, logs.join('\n')).toMatchObject({ kind: 'running', attached: false });
+    expect(logs.join('\n')).toContain("from VS Code's runtime");
+  });
+
   it('in Restricted Mode: refused with a message, never run from the untrusted folder', async () => {
     world.trusted = false;
     const { state, logs } = await startWith('tools/node');

@@ -1,6 +1,6 @@
 /** Horizontal bars for "spend by model / by feature" (the proxy already aggregated the buckets). */
 import { h, replace } from '../dom';
-import { countOf, formatUsd } from '../format';
+import { countOf, formatUsd, isolateBidi } from '../format';
 import type { SummaryBucket } from '../protocol';
 import { readPalette } from './palette';
 import { seriesColors } from './seriesColors';
@@ -25,6 +25,11 @@ export function topBuckets(buckets: SummaryBucket[], max = MAX_ROWS): SummaryBuc
     { key: `${rest.length} others`, calls: 0, costUsd: 0, savedUsd: 0, inputTokens: 0, outputTokens: 0, hits: 0 },
   );
   return [...sorted.slice(0, max - 1), other];
+}
+
+/** A row's tooltip; the name is isolated so its own bidi controls cannot reverse the figures after it. Pure. */
+export function barTooltip(b: SummaryBucket): string {
+  return `${isolateBidi(b.key || '(untagged)')}: ${formatUsd(b.costUsd)} over ${countOf(b.calls, 'call')}, ${formatUsd(b.savedUsd)} saved`;
 }
 
 export class BarList {
@@ -68,7 +73,7 @@ export class BarList {
         track.style.background = palette.track;
         return h(
           'li',
-          { attrs: { title: `${b.key || '(untagged)'}: ${formatUsd(b.costUsd)} over ${countOf(b.calls, 'call')}, ${formatUsd(b.savedUsd)} saved` } },
+          { attrs: { title: barTooltip(b) } },
           h('span', { class: 'bar-label' }, b.key || '(untagged)'),
           track,
           h('span', { class: 'bar-value num' }, formatUsd(b.costUsd)),

@@ -155,6 +155,8 @@ export function endpointOfUrl(url: string): Endpoint {
 export interface ClientTarget {
   kind: Endpoint;
   provider?: string;
+  /** An Azure client's deployment, which names the model its requests reach. */
+  deployment?: string;
 }
 
 /**

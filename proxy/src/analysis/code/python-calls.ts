@@ -392,8 +392,8 @@ class PyBindings {
       if (!fn || !argList || argList.type !== 'argument_list') return undefined;
       const chain = chainOf(fn);
       const last = chain?.[chain.length - 1];
-      // dict(...), GenerateContentConfig(...), GenerationConfig(...), ModelSettings(...): keyword arguments are the keys.
-      if (last && (last === 'dict' || /Config$|Settings$/.test(last))) return this.readArgs(argList, depth + 1);
+      // dict(...), GenerateContentConfig(...), GenerationConfig(...), ModelSettings(...), HttpOptions(...): keyword arguments are the keys.
+      if (last && (last === 'dict' || /Config$|Settings$|^HttpOptions$/.test(last))) return this.readArgs(argList, depth + 1);
       if (fn.type === 'identifier') {
         const ret = this.returned(fn.text);
         return ret ? this.resolve(ret, depth + 1) : undefined;
@@ -465,8 +465,20 @@ function configurableLimit(fields: Node | undefined): boolean {
 /** APIs whose SDK merges an `extra_body` dict into the JSON it sends (Stainless-generated OpenAI SDK, langchain-openai). */
 const EXTRA_BODY_APIS: ReadonlySet<CallApi> = new Set<CallApi>(['openai-chat', 'openai-responses', 'openai-completions', 'langchain-openai']);
 
-function withoutNone({ noneLimit: _, ...limit }: ReturnType<typeof limitFrom>): Pick<DetectedCall, 'limit' | 'outputLimit'> {
-  return limit;
+// Dicts an SDK merges into the request: the OpenAI SDK's `extra_body` (passed on by Pydantic AI and the Agents SDK too), the Agents
+// SDK's `extra_args` (create's keywords), google-genai's `http_options.extra_body` (the REST body: its `generationConfig`).
+const MERGED_KEYS = ['extra_body', 'extra_args', 'http_options', 'generationConfig', 'generation_config'];
+
+/** The limit a dict sends, also through the dicts merged into the request from inside it. */
+function mergedLimit(d: KwArgs, b: PyBindings, opaque = d.opaque, depth = 0): Pick<DetectedCall, 'limit' | 'outputLimit'> {
+  const { noneLimit: _, ...own } = limitFrom(d.keywords, opaque, d.fixable);
+  let out: Pick<DetectedCall, 'limit' | 'outputLimit'> = own;
+  for (const k of MERGED_KEYS) {
+    const inner = out.limit === 'missing' && depth < 4 ? d.keywords.get(k) : undefined;
+    const r = inner && b.resolve(inner);
+    if (inner) out = r ? mergedLimit(r, b, r.opaque, depth + 1) : { limit: 'unknown' };
+  }
+  return out;
 }
 
 /**
@@ -722,6 +734,7 @@ export async function findPythonCalls(text: string, wasmDir?: string, filePath?:
       return aliases;
     };
     const llamaIndex = text.includes('llama_index');
+    const langchain = text.includes('langchain');
     for (const node of tree.rootNode.descendantsOfType('call')) {
       if (!node) continue;
       let fn = node.childForFieldName('function');
@@ -742,10 +755,14 @@ export async function findPythonCalls(text: string, wasmDir?: string, filePath?:
         const full = aliasedChain(b, chain, node);
         if (full !== chain) api = classifyCallee(full, false, hints) ?? api;
       }
-      if (!api && chain && llamaIndex) {
+      // An LLM class imported under another name (`from langchain_openai import ChatOpenAI as LC`).
+      if (!api && chain && (llamaIndex || langchain)) {
         b ??= new PyBindings(tree.rootNode);
         const path = b.dottedPath(chain);
         if (path[0] === 'llama_index' && path[1] === 'llms' && path.length === 4 && LLAMAINDEX_LLMS.has(path[3]!)) api = 'llamaindex';
+        else if (path[0]?.startsWith('langchain')) api = classifyCallee(path, false, hints);
+        // The class's own name decides its limit key (`ChatAnthropic` takes max_tokens).
+        if (api?.startsWith('langchain')) chain = path.slice(-1);
       }
       // A framework's LLM class or request function, by its name and the module it comes from.
       let framework: FrameworkCall | undefined;
@@ -1035,7 +1052,10 @@ function clientEndpoint(fn: Node, b: PyBindings): ClientTarget | undefined {
     else if (n.type === 'call') {
       const name = chainOf(n.childForFieldName('function'))?.at(-1);
       const argList = n.childForFieldName('arguments');
-      if (name && AZURE_CLIENTS.has(name)) return { kind: 'azure' };
+      if (name && AZURE_CLIENTS.has(name)) {
+        const d = argList?.type === 'argument_list' ? pyText(b.readArgs(argList).keywords.get('azure_deployment'), b) : undefined;
+        return d?.placeholders === 0 && d.text ? { kind: 'azure', deployment: d.text } : { kind: 'azure' };
+      }
       if (!name || !OPENAI_CLIENTS.has(name) || argList?.type !== 'argument_list') return undefined;
       const args = b.readArgs(argList);
       if (args.keywords.has('default_query')) {
@@ -1095,8 +1115,8 @@ function nestedLimit(
   const cfg = b.resolve(cfgNode);
   if (cfg) {
     // Arguments changed where the analysis does not follow (`**extra`, `params["config"]["x"] = …`) may change the config too.
-    const { noneLimit, ...limit } = limitFrom(cfg.keywords, cfg.opaque || args.opaque, cfg.fixable);
-    Object.assign(call, limit);
+    const { noneLimit } = limitFrom(cfg.keywords, false);
+    Object.assign(call, mergedLimit(cfg, b, cfg.opaque || args.opaque));
     if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && fixLimit !== undefined) call.insertion = { ...appendAfterLast(cfg.target, source, entry(key, cfg, fixLimit)), title, limit: fixLimit };
   }
   return call;
@@ -1250,6 +1270,9 @@ function inspectCall(
   const writtenModel = model && model.placeholders === 0 && !branches ? model.text : undefined;
   // Frameworks name models the LiteLLM way (`openai/gpt-4o-mini`, `anthropic:claude-…`).
   if (writtenModel) call.model = framework ? normaliseModelName(writtenModel) : writtenModel.replace(/^models\//, '');
+  const target = api.startsWith('openai-') ? clientEndpoint(fn, b) : undefined;
+  // On Azure the deployment is the model the request reaches when the call names none.
+  if (!call.model && !branches && target?.deployment) call.model = target.deployment;
   const constructs = api === 'google-legacy' || api === 'openai-agents' || api === 'llamaindex' || api.startsWith('langchain') || framework?.kind === 'configures';
   if (!constructs && !branches) collectPrompt(args.keywords, call, b);
   if (branches) {
@@ -1262,7 +1285,6 @@ function inspectCall(
   if (args.opaque || (positionalArgs.length > 0 && !constructs)) call.argumentsHidden = true;
   // What the model can produce, and whether it spends reasoning tokens out of the limit.
   const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
-  const target = api.startsWith('openai-') ? clientEndpoint(fn, b) : undefined;
   const endpoint = api === 'openai-chat' ? target?.kind : undefined;
   // A Groq / Together client, or an OpenAI client whose base URL is another provider's API, bills at its provider's rates.
   const provider = api.startsWith('openai-') ? (sdkProvider(calleeModules(fn, b)) ?? target?.provider) : undefined;
@@ -1315,19 +1337,11 @@ function inspectCall(
   const { noneLimit, ...limit } = limitFrom(read, args.opaque, args.fixable);
   Object.assign(call, limit);
   // LangChain: model_kwargs may carry the limit; LlamaIndex: additional_kwargs; the OpenAI SDK and
-  // ChatOpenAI merge extra_body into the request's JSON (`extra_body={"max_tokens": 300}` is sent), also
-  // an extra_body inside model_kwargs / additional_kwargs, which reaches the SDK as its keyword.
-  const extras: Array<Node | undefined> = [
-    args.keywords.get('model_kwargs'),
-    api === 'llamaindex' ? args.keywords.get('additional_kwargs') : undefined,
-    EXTRA_BODY_APIS.has(api) ? args.keywords.get('extra_body') : undefined,
-  ];
-  for (const [i, extra] of extras.entries()) {
-    if (call.limit !== 'missing' || !extra) continue;
-    const mk = b.resolve(extra);
-    if (!mk) call.limit = 'unknown';
-    else Object.assign(call, withoutNone(limitFrom(mk.keywords, mk.opaque, mk.fixable)));
-    if (mk && i < 2) extras.push(mk.keywords.get('extra_body'));
+  // ChatOpenAI merge extra_body into the request's JSON (`extra_body={"max_tokens": 300}` is sent).
+  const extras = [args.keywords.get('model_kwargs'), api === 'llamaindex' ? args.keywords.get('additional_kwargs') : undefined, EXTRA_BODY_APIS.has(api) ? args.keywords.get('extra_body') : undefined];
+  for (const extra of extras) {
+    const mk = call.limit === 'missing' && extra ? b.resolve(extra) : undefined;
+    if (call.limit === 'missing' && extra) Object.assign(call, mk ? mergedLimit(mk, b) : { limit: 'unknown' });
   }
   // LlamaIndex's complete()/chat() merge their keywords into the request: a limit there may be this LLM's.
   const perCall = (c: Node, a = c.childForFieldName('arguments')) =>

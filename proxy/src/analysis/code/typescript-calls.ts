@@ -157,13 +157,25 @@ function providerOptionsLimit(bindings: FileBindings, props: readonly ts.ObjectL
   return unknown ? { limit: 'unknown' } : undefined;
 }
 
-/** An object merged into the request body — LangChain.js `modelKwargs`, LlamaIndex.TS `additionalChatOptions` — sends its limit; one built elsewhere may. */
-function mergedOptionsLimit(bindings: FileBindings, props: readonly ts.ObjectLiteralElementLike[]): LimitScan | undefined {
-  const v = propValue(findProp(props, ['modelKwargs', 'additionalChatOptions']));
+// Objects merged into the request body: LangChain.js `modelKwargs`, LlamaIndex.TS `additionalChatOptions`, the Agents SDK's
+// `modelSettings.providerData`, @google/genai's `httpOptions.extraBody` (the REST body: its `generationConfig`).
+const MERGED_KEYS = ['modelKwargs', 'additionalChatOptions', 'providerData', 'httpOptions', 'extraBody', 'generationConfig'];
+
+/** The limit merged objects send (one built elsewhere may send one); `overwritten`: a key the class then writes its own field over. */
+function mergedOptionsLimit(bindings: FileBindings, props: readonly ts.ObjectLiteralElementLike[], overwritten?: string, depth = 0): LimitScan | undefined {
+  const v = depth < 4 ? propValue(findProp(props, MERGED_KEYS)) : undefined;
   const options = v && bindings.resolve(v);
-  const scan: LimitScan | undefined = v && (options ? scanLimit(options) : { limit: 'unknown' });
+  const sent = options && { ...options, props: options.props.filter((p) => propName(p) !== overwritten) };
+  const scan: LimitScan | undefined = v && (sent ? scanLimit(sent) : { limit: 'unknown' });
+  if (scan?.limit === 'missing' && options) return mergedOptionsLimit(bindings, options.props, overwritten, depth + 1);
   return scan?.limit === 'missing' ? undefined : scan;
 }
+
+// LangChain.js classes on ChatOpenAI's Chat Completions model: modelKwargs first, then their own maxTokens
+// (undefined when unset) over max_tokens, or max_completion_tokens for a reasoning model (its isReasoningModel).
+const OVERWRITES_MODEL_KWARGS = new Set(['ChatOpenAI', 'AzureChatOpenAI', 'ChatDeepSeek', 'ChatXAI', 'ChatFireworks', 'ChatTogetherAI']);
+const overwrittenKey = (cls: string | undefined, model = '') =>
+  !cls || !OVERWRITES_MODEL_KWARGS.has(cls) ? undefined : /^o\d/.test(model) || (model.startsWith('gpt-5') && !model.startsWith('gpt-5-chat')) ? 'max_completion_tokens' : 'max_tokens';
 
 function insertProperty(sf: ts.SourceFile, obj: ts.ObjectLiteralExpression, prop: string): { offset: number; newText: string } {
   const last = obj.properties[obj.properties.length - 1];
@@ -361,9 +373,17 @@ export function findTypeScriptCalls(path: string, text: string): DetectedCall[] 
     return aliases;
   };
 
+  // `import { ChatOpenAI as LC } from '@langchain/openai'`: `new LC(…)` is a ChatOpenAI.
+  const renamed = new Map<string, string>();
+  for (const st of sf.statements) {
+    const named = ts.isImportDeclaration(st) ? st.importClause?.namedBindings : undefined;
+    if (named && ts.isNamedImports(named)) for (const el of named.elements) if (el.propertyName) renamed.set(el.name.text, el.propertyName.text);
+  }
+
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-      const chain = calleeChain(node.expression);
+      const written = calleeChain(node.expression);
+      const chain = written && renamed.has(written[0]!) ? [renamed.get(written[0]!)!, ...written.slice(1)] : written;
       let api = chain ? classifyCallee(chain, ts.isNewExpression(node), hints) : undefined;
       // Only SDK method names are worth resolving an alias for (bindings are built lazily).
       // …and a bare name may be a method alias (`const create = client.chat.completions.create.bind(…)`).
@@ -534,12 +554,11 @@ function calleeModules(bindings: FileBindings, callee: ts.Expression): Set<strin
 const READS_CALL_OPTION_LIMIT = new Set(['ChatGroq', 'ChatOpenRouter', 'ChatVertexAI', 'ChatGoogle']);
 
 /** Where the constructor's result goes: `.bind({ maxTokens })` on it, directly or through a variable, and a limit set on it. */
-function boundLimit(bindings: FileBindings, node: ts.NewExpression | ts.CallExpression): LimitScan | undefined {
+function boundLimit(bindings: FileBindings, node: ts.NewExpression | ts.CallExpression, chain: readonly string[]): LimitScan | undefined {
   const binds: ts.CallExpression[] = [];
   let p: ts.Node = node.parent;
   while (ts.isParenthesizedExpression(p) || ts.isAwaitExpression(p)) p = p.parent;
-  const callee = unwrap(node.expression);
-  const readsBound = READS_CALL_OPTION_LIMIT.has(ts.isPropertyAccessExpression(callee) ? callee.name.text : callee.getText());
+  const readsBound = READS_CALL_OPTION_LIMIT.has(chain[chain.length - 1]!);
   if (readsBound && ts.isPropertyAccessExpression(p) && ['bind', 'withConfig'].includes(p.name.text) && ts.isCallExpression(p.parent)) binds.push(p.parent);
   if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) {
     // A limit set on the object afterwards (`llm.maxTokens = 300`) is sent too.
@@ -610,9 +629,12 @@ function clientEndpoint(bindings: FileBindings, strings: Strings, callee: ts.Exp
   const ctor = receiverConstruction(bindings, callee);
   if (!ctor) return undefined;
   const name = calleeChain(ctor.expression)?.at(-1);
-  if (name === 'AzureOpenAI') return { kind: 'azure' };
-  if (name !== 'OpenAI') return undefined;
+  if (name !== 'OpenAI' && name !== 'AzureOpenAI') return undefined;
   const opts = ctor.arguments?.[0] ? bindings.resolve(ctor.arguments[0]) : undefined;
+  if (name === 'AzureOpenAI') {
+    const d = strings.value(propValue(findProp(opts?.props ?? [], ['deployment'])));
+    return d?.placeholders === 0 && d.text ? { kind: 'azure', deployment: d.text } : { kind: 'azure' };
+  }
   if (!opts) return undefined;
   // Azure through the plain client: `defaultQuery: { 'api-version': … }`.
   const query = propValue(findProp(opts.props, ['defaultQuery']));
@@ -650,7 +672,7 @@ function nestedLimit(
     if (cfg) {
       // Arguments changed where the analysis does not follow (a spread, `params.config.x = …`) may change the config too.
       const { noneLimit, ...scan } = scanLimit(resolved.opaque ? { ...cfg, opaque: true } : cfg);
-      Object.assign(call, scan);
+      Object.assign(call, scan, scan.limit === 'missing' ? mergedOptionsLimit(bindings, cfg.props) : undefined);
       const ins = insertion(suggestedLimit('none', modelFacts), (prop) => insertProperty(sf, cfg.target, prop));
       if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && ins) call.insertion = ins;
     }
@@ -801,7 +823,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   if (!args[0]) {
     // `new ChatOpenAI()` sends no limit (unless bound later); a call with no arguments at all we cannot judge.
     if (isNew) {
-      const bound = boundLimit(bindings, node);
+      const bound = boundLimit(bindings, node, chain);
       if (bound) return Object.assign(call, bound);
       call.limit = 'missing';
       // `new ChatOpenAI` without parentheses gets its argument list; otherwise the object goes inside `(…)`.
@@ -833,9 +855,11 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   const model = modelValue(bindings, strings, api === 'ai-sdk' || framework ? aiSdkModelId(bindings, modelProp) : modelProp);
   const writtenModel = model && model.placeholders === 0 && !branches ? model.text : undefined;
   if (writtenModel) call.model = framework ? normaliseModelName(writtenModel) : writtenModel;
+  const target = api.startsWith('openai-') ? clientEndpoint(bindings, strings, node.expression) : undefined;
+  // On Azure the deployment is the model the request reaches when the call names none.
+  if (!call.model && !branches && target?.deployment) call.model = target.deployment;
   // What the model can produce, and whether it spends reasoning tokens out of the limit.
   const modelFacts = { max: call.model ? maxOutputTokens(call.model) : undefined, reasons: call.model ? reasonsByDefault(call.model) : false };
-  const target = api.startsWith('openai-') ? clientEndpoint(bindings, strings, node.expression) : undefined;
   const endpoint = api === 'openai-chat' ? target?.kind : undefined;
   // A Groq / Together client, or an OpenAI client whose base URL is another provider's API, bills at its provider's rates.
   const provider = api.startsWith('openai-') ? (sdkProvider(calleeModules(bindings, node.expression)) ?? target?.provider) : undefined;
@@ -867,11 +891,11 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
       const ins = insertion(fixLimit, (prop) => insertProperty(sf, resolved.target, prop));
       if (call.limit === 'missing' && resolved.fixable !== false && !noneLimit && ins) call.insertion = ins;
     }
-    return settleFrameworkCall(call, framework, writtenModel, () => boundLimit(bindings, node));
+    return settleFrameworkCall(call, framework, writtenModel, () => boundLimit(bindings, node, chain));
   }
   if (where) return nestedLimit(sf, bindings, call, resolved, where, insertion, modelFacts);
   const { noneLimit, ...scan } = scanLimit(resolved);
-  Object.assign(call, scan, scan.limit === 'missing' ? mergedOptionsLimit(bindings, props) : undefined);
+  Object.assign(call, scan, scan.limit === 'missing' ? mergedOptionsLimit(bindings, props, overwrittenKey(chain[chain.length - 1], call.model)) : undefined);
   const fixLimit = suggestedLimit(thinkingBudget(bindings, strings, props), modelFacts);
   if (fixLimit !== undefined) call.suggested = fixLimit;
   if (api === 'ai-sdk' && call.limit === 'missing') {
@@ -901,12 +925,12 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
     const others = [...OUTPUT_LIMIT_KEYS].filter((k) => k !== classKey);
     const renamed = unreadLimit(bindings, resolved, classKey, others, (other) => `${chain[chain.length - 1]} does not read ${other}, only ${classKey}`, fixLimit);
     // A limit bound afterwards (`.bind({ numPredict: 300 })`) is sent with every call: the unread key does not matter then.
-    const bound = renamed?.limit === 'missing' && isNew ? boundLimit(bindings, node) : undefined;
+    const bound = renamed?.limit === 'missing' && isNew ? boundLimit(bindings, node, chain) : undefined;
     if (bound) return Object.assign(call, { outputLimit: undefined }, bound);
     if (renamed) return Object.assign(call, renamed);
   }
   if (call.limit === 'missing' && isNew) {
-    const bound = boundLimit(bindings, node);
+    const bound = boundLimit(bindings, node, chain);
     if (bound) return Object.assign(call, bound);
   }
   if (api === 'openai-completions') legacyCompletions(call);

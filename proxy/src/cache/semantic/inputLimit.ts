@@ -48,8 +48,25 @@ export interface InputLimit {
 
 /** transformers.js truncates at the tokenizer's model_max_length (all-MiniLM-L6-v2 and the BERT family: 512). */
 export const WORDPIECE_MAX_TOKENS = 512;
-/** OpenAI's embedding models read 8,191 tokens (longer input is an error, i.e. a miss). */
-const OPENAI_EMBEDDING_MAX_TOKENS = 8191;
+/**
+ * Upstream windows by model id, as the providers document them (2026-12-04), first match wins.
+ * Most providers cut longer input silently by default (Voyage `truncation`, Cohere `truncate`,
+ * Vertex `autoTruncate`), so a window taken too large would let two long prompts that share their
+ * start hit each other; one taken too small only costs hits.
+ */
+const UPSTREAM_WINDOWS: ReadonlyArray<readonly [RegExp, number]> = [
+  [OPENAI_EMBEDDING_MODEL, 8191], // longer input is an error, i.e. a miss
+  [/voyage-(?:0?2|lite-02)(?:$|-instruct)/i, 4000],
+  [/voyage-(?:large-2|code-2|law-2)/i, 16_000],
+  [/voyage-/i, 32_000], // voyage-3, 3.5, 4 series, code-3, finance-2, multilingual-2
+  [/embed-multilingual-v2|multilingual-22-12/i, 256], // Cohere's retired multilingual v2
+  [/embed-(?:english|multilingual)/i, 512], // Cohere v3, light variants, English v2
+  [/embed-v4/i, 128_000],
+  [/gemini-embedding|(?:^|[/.])(?:text-)?(?:multilingual-)?embedding-00\d/i, 2048], // Gemini API and Vertex
+  [/jina-embeddings-v/i, 8192], // v2, v3 (v4 reads 32,768)
+  [/(?:mistral|codestral)-embed/i, 8192],
+  [/titan-embed-text/i, 8192], // v1 and v2 (v2 also ≤ 50,000 characters, which 8,192 bytes are)
+];
 /** An upstream model whose window is not known: the smallest common one (BERT-style encoders). */
 export const UNKNOWN_MAX_TOKENS = 512;
 
@@ -57,7 +74,9 @@ export function inputLimitOf(info: Pick<EmbedderInfo, 'backend' | 'modelId'>): I
   const englishOnly = readsOnlyEnglish(info.modelId);
   if (info.backend === 'use-lite') return { maxTokens: USE_LITE_MAX_TOKENS, tokenizer: 'use-lite', specials: 0, englishOnly };
   if (info.backend === 'transformers') return { maxTokens: WORDPIECE_MAX_TOKENS, tokenizer: 'wordpiece', specials: 2, englishOnly };
-  return { maxTokens: OPENAI_EMBEDDING_MODEL.test(info.modelId) ? OPENAI_EMBEDDING_MAX_TOKENS : UNKNOWN_MAX_TOKENS, tokenizer: 'bytes', specials: 2, englishOnly };
+  const maxTokens = UPSTREAM_WINDOWS.find(([model]) => model.test(info.modelId))?.[1] ?? UNKNOWN_MAX_TOKENS;
+  // BOS/EOS or [CLS]/[SEP], and SentencePiece's leading "▁" (Gemini, Mistral, XLM-R-based Jina and Cohere).
+  return { maxTokens, tokenizer: 'bytes', specials: 3, englishOnly };
 }
 
 /**

@@ -1,7 +1,8 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { fetch } from 'undici';
 import { outboundDispatcher } from '../../server/security/outbound';
 import type { UpstreamEmbedderConfig } from '../config';
-import { PROTOCOLS } from '../../providers/protocol';
+import { isAzureHost, PROTOCOLS } from '../../providers/protocol';
 import { DEFAULT_THRESHOLDS } from '../thresholds';
 import type { Embedder, EmbedderInfo } from '../types';
 import { normalized } from './normalize';
@@ -29,51 +30,68 @@ export function upstreamConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ups
  */
 export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Promise<Embedder> {
   const keyVar = config.apiKeyEnv.find((name) => process.env[name]?.trim());
-  const url = `${config.baseUrl.replace(/\/+$/, '')}/embeddings`;
+  const target = URL.parse(config.baseUrl);
+  if (!target) throw new Error(`TOLLGATE_EMBEDDINGS_BASE_URL is not a URL: ${config.baseUrl}`);
+  // Before the query: Azure's classic base URL ends in `/deployments/<name>?api-version=…`, and
+  // AzureOpenAI puts the key in `api-key` there (and on Azure hosts), never as a Bearer.
+  target.pathname = `${target.pathname.replace(/\/+$/, '')}/embeddings`;
+  const url = target.href;
+  const azure = isAzureHost(url) || target.searchParams.has('api-version');
 
   // ada-002 and servers that cannot shorten refuse the field (OpenAI: 400 "This model does not
   // support specifying dimensions"; Voyage: 400; strict servers: 422); their vectors may already be
   // of the configured size.
   let sendDimensions = config.dimensions !== undefined;
 
-  async function post(texts: string[], withDimensions: boolean) {
+  async function post(texts: string[], withDimensions: boolean, attempts: number) {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (keyVar) headers.authorization = `Bearer ${process.env[keyVar]!.trim()}`;
+    if (keyVar && azure) headers['api-key'] = process.env[keyVar]!.trim();
+    else if (keyVar) headers.authorization = `Bearer ${process.env[keyVar]!.trim()}`;
     // Through the company proxy of HTTPS_PROXY/NO_PROXY, as the provider calls go (the global fetch ignores them).
     // No `encoding_format`: floats are the API's default, and Voyage's API refuses "float" (only null or "base64").
-    const response = await fetch(url, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ model: config.model, input: texts, dimensions: withDimensions ? config.dimensions : undefined }),
-      dispatcher: outboundDispatcher(),
-    }).catch((error: unknown) => {
-      // undici says only "fetch failed"; the cause (a refusing proxy, an untrusted CA, DNS) is what a user can act on.
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : (error as Error).message;
-      throw new Error(`upstream embeddings ${url} unreachable: ${cause}`);
-    });
-    return { response, body: (await response.json().catch(() => ({}))) as EmbeddingsResponse };
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ model: config.model, input: texts, dimensions: withDimensions ? config.dimensions : undefined }),
+        dispatcher: outboundDispatcher(),
+        signal: AbortSignal.timeout(config.timeoutMs ?? 30_000),
+      }).catch((error: unknown) => {
+        // undici says only "fetch failed"; the cause (a refusing proxy, an untrusted CA, DNS) is what a user can act on.
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : (error as Error).message;
+        throw new Error(`upstream embeddings ${url} unreachable: ${cause}`);
+      });
+      // Seconds only (an HTTP date is NaN: no retry); governance/retry.ts reads both but drags the policy schema into this worker.
+      const asked = Number(response.headers.get('retry-after-ms') ?? Number(response.headers.get('retry-after') ?? 1) * 1000);
+      if (attempt < attempts && (response.status === 429 || response.status >= 500) && asked <= 20_000) {
+        await response.body?.cancel();
+        await delay(asked);
+        continue;
+      }
+      return { response, body: ((await response.json().catch(() => undefined)) ?? {}) as EmbeddingsResponse };
+    }
   }
 
-  async function embed(texts: string[]): Promise<Float32Array[]> {
+  async function embed(texts: string[], attempts = 1): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
-    let { response, body } = await post(texts, sendDimensions);
+    let { response, body } = await post(texts, sendDimensions, attempts);
     if (sendDimensions && (response.status === 400 || response.status === 422)) {
-      const retry = await post(texts, false);
+      const retry = await post(texts, false, 1);
       sendDimensions = !retry.response.ok;
       if (retry.response.ok) ({ response, body } = retry);
     }
     if (!response.ok) {
-      throw new Error(`upstream embeddings ${url} failed: HTTP ${response.status} ${body.error?.message ?? ''}`.trim());
+      throw new Error(`upstream embeddings ${url} failed: HTTP ${response.status} ${body.error?.message ?? response.statusText}`.trim());
     }
-    const rows = body.data ?? [];
-    if (rows.length !== texts.length) {
-      throw new Error(`upstream embeddings returned ${rows.length} vectors for ${texts.length} inputs`);
-    }
+    const rows = Array.isArray(body.data) ? body.data : [];
+    const malformed = (why: string) => new Error(`malformed embeddings reply from ${url}: ${why}`);
+    if (rows.length !== texts.length) throw malformed(`${rows.length} vectors for ${texts.length} inputs`);
     const vectors: Float32Array[] = new Array(texts.length);
     rows.forEach((row, position) => {
-      const index = row.index ?? position;
-      if (!Array.isArray(row.embedding) || index < 0 || index >= texts.length) {
-        throw new Error('upstream embeddings returned a malformed row');
+      const index = Number(row.index ?? position);
+      // A repeated, fractional or non-numeric `index` would leave a gap the worker trips over later.
+      if (!Array.isArray(row.embedding) || !Number.isInteger(index) || index < 0 || index >= texts.length || vectors[index]) {
+        throw malformed(`row ${position} has index ${JSON.stringify(row.index)} and ${Array.isArray(row.embedding) ? 'an' : 'no'} embedding array`);
       }
       if (config.dimensions !== undefined && row.embedding.length !== config.dimensions) {
         throw new Error(`upstream embeddings returned ${row.embedding.length}-d vectors, ${config.dimensions} configured (TOLLGATE_EMBEDDINGS_DIMENSIONS)`);
@@ -83,16 +101,12 @@ export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Prom
     return vectors;
   }
 
-  const dimensions = config.dimensions ?? (await embed(['tollgate embedding probe']))[0]!.length;
-  let host = url;
-  try {
-    host = new URL(url).host;
-  } catch {
-    // keep the raw string; it only labels the vector namespace
-  }
+  // A 429 or 5xx here would leave the semantic cache off until a restart: the probe is asked again
+  // when the provider says (retry-after, else 1 s; not past 20 s), up to 4 times.
+  const dimensions = config.dimensions ?? (await embed(['tollgate embedding probe'], 4))[0]!.length;
   const info: EmbedderInfo = {
     backend: 'upstream',
-    modelId: `upstream:${host}/${config.model}`,
+    modelId: `upstream:${target.host}/${config.model}`,
     dimensions,
     defaultThreshold: DEFAULT_THRESHOLDS.upstream,
   };

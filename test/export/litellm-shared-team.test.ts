@@ -1,0 +1,74 @@
+/**
+ * Two repositories can name one LiteLLM team, each with keys of its own, and apply their exports to the
+ * same LiteLLM. `apply.mjs` names a `tollgate-` key this export no longer makes as one to delete: only
+ * keys this repository's export made (its id in the key's metadata), never the other repository's.
+ * Each export is planned and written as `tollgate policy export` does, so the id it keeps across
+ * policy edits is the one read back from the management.json already on disk.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { planExport } from '../../proxy/src/export';
+import { keyTable, runApply } from './support/liteLLMApply';
+
+let dirs: string[] = [];
+beforeEach(() => {
+  dirs = [];
+});
+afterEach(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function repository(): string {
+  const root = mkdtempSync(join(tmpdir(), 'tollgate-shared-team-'));
+  dirs.push(root);
+  mkdirSync(join(root, '.tollgate'));
+  return root;
+}
+
+/** Writes the policy, exports it into the repository (keeping what is there, as the CLI does) and returns the LiteLLM files. */
+function exported(root: string, policy: string): Map<string, string> {
+  writeFileSync(join(root, '.tollgate', 'policy.yaml'), policy);
+  const plan = planExport({ policyFile: join(root, '.tollgate', 'policy.yaml'), targets: ['litellm'], outDir: join(root, '.tollgate', 'exports'), root });
+  if (!plan.ok) throw new Error(JSON.stringify(plan.problems));
+  for (const f of plan.files) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    writeFileSync(f.path, f.content);
+  }
+  const out = join(root, '.tollgate', 'exports', 'litellm');
+  return new Map(readdirSync(out).map((name) => [basename(name), readFileSync(join(out, name), 'utf8')]));
+}
+
+const A1 = 'tg_aaaaaaaaaaaaaaa1';
+const A2 = 'tg_aaaaaaaaaaaaaaa2';
+const B = 'tg_bbbbbbbbbbbbbbbb';
+const web = (key: string, usd: number): string => `budgets:
+  - { name: web, period: day, usd: ${usd}, scope: { team: web } }
+tags:
+  keys:
+    - { fingerprint: ${key}, team: web }
+`;
+
+describe("apply.mjs on a team two repositories share", () => {
+  it("leaves the other repository's keys alone and still names this repository's own old key", async () => {
+    const { keys, handle } = keyTable();
+    const a = repository();
+    const b = repository();
+    expect((await runApply(exported(a, web(A1, 5)), handle)).code).toBe(0);
+    expect((await runApply(exported(b, web(B, 9)), handle)).code).toBe(0);
+    expect(keys.map((k) => k.key_alias).sort()).toEqual([`tollgate-${A1}`, `tollgate-${B}`]);
+
+    // Applied again, each names no key of the other as one to delete.
+    const again = await runApply(exported(a, web(A1, 6)), handle);
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain('WARN');
+    expect((await runApply(exported(b, web(B, 9)), handle)).stdout).not.toContain('WARN');
+
+    // Repository a replaces its key: its old one is named, b's still is not.
+    const replaced = await runApply(exported(a, web(A2, 6)), handle);
+    expect(replaced.code).toBe(0);
+    expect(replaced.stdout).toMatch(new RegExp(`WARN key tollgate-${A1} .*/key/delete`));
+    expect(replaced.stdout).not.toContain(`tollgate-${B}`);
+  });
+});
