@@ -1,5 +1,5 @@
 /**
- * How the extension and the proxy CLI talk as processes: exit codes and environment variables.
+ * How the extension and the proxy CLI talk as processes: exit codes, environment variables and the stop message.
  */
 
 /** `tollgate start` exit codes the extension's supervisor acts on. */
@@ -28,6 +28,9 @@ export const EXIT_CODES = {
  * than this before SIGKILL, or cuts a clean stop short.
  */
 export const STOP_GRACE_MS = 11_000;
+
+/** The supervisor's stop over the IPC channel it spawns the proxy with, handled as SIGTERM is: on Windows Node's SIGTERM kills outright. */
+export const STOP_MESSAGE = { type: 'stop' } as const;
 
 /** Environment variables Tollgate reads. */
 export const ENV = {

@@ -33,9 +33,9 @@ export function portFromSetting(value: unknown): { port: number } | { problem: s
   return { problem: `"tollgate.proxy.port" is ${JSON.stringify(value) ?? String(value)}, not a port: set it to a whole number from 1 to 65535 (default ${DEFAULT_PORT}).` };
 }
 
-/** settings.json takes any JSON value and a cleared field is "": those read as the default, not as model "" or a failed analysis. */
-const text = (v: unknown, def: string): string => (typeof v === 'string' && v.trim() ? v : def);
-const texts = (v: unknown, def: string[]): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v : def).filter((s) => text(s, '') !== '');
+/** settings.json takes any JSON value and a cleared field is "": those read as the default, not as model "" or a failed analysis; a pasted value's spaces are dropped. */
+const text = (v: unknown, def: string): string => (typeof v === 'string' && v.trim() ? v.trim() : def);
+const texts = (v: unknown, def: string[]): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v : def).map((s) => text(s, '')).filter(Boolean);
 
 /**
  * `scope`: the document the settings are for. In a multi-root workspace each folder's

@@ -207,11 +207,12 @@ describe('verification by the small-tier model (uncertain band)', () => {
 
     setSemantic({ maxFalseHitRisk: 0.0001, wrongAnswerCostUsd: 0, verify: { enabled: true, model: 'gpt-4o-mini', fromProbability: 0, timeoutMs: 200 } });
     await ask('How do I export my data? [[fake:reply-same]] [[fake:slow=1500]]', 'verify-slow');
-    const t0 = performance.now();
     const slow = await ask('How can I export my data? [[fake:reply-same]] [[fake:slow=1500]]', 'verify-slow');
+    // The check was sent, and its reply (SAME, 1.3 s after the timeout) would have made this a hit:
+    // a miss with no verdict is the timeout's doing.
+    expect(h.upstream.requests.some((r) => JSON.stringify(r.body).includes('SAME or DIFFERENT') && JSON.stringify(r.body).includes('How can I export my data?'))).toBe(true);
     expect(slow.cache).toBe('miss');
     const timedOut = h.proxy.services.ledger.page({}, 5).calls.find((c) => c.requestId === slow.requestId && c.route?.startsWith('semantic-cache verification'))!;
     expect(timedOut).toMatchObject({ route: 'semantic-cache verification: no verdict', errorType: 'semantic_verification_failed' });
-    expect(performance.now() - t0).toBeGreaterThan(0);
   });
 });

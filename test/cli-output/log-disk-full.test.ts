@@ -6,7 +6,7 @@
  * The full disk is a file size limit (`ulimit -f`, EFBIG), which Node reports as it would ENOSPC.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -38,9 +38,9 @@ describe('a running proxy whose log file can take no more', () => {
     closeSync(fd);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     let db: ReturnType<typeof openDatabase> | undefined;
+    let out = '';
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
         child.stdout!.setEncoding('utf8').on('data', (c: string) => {
           out += c;
           const m = /listening on (http:\/\/\S+)/.exec(out);
@@ -52,16 +52,24 @@ describe('a running proxy whose log file can take no more', () => {
       // Another connection holds the write lock: the answered call's row is held in memory.
       db.exec('BEGIN IMMEDIATE');
       const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'sk-test-logfull', maxRetries: 0 });
-      const answer = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'held while the lock lasts' }] });
+      const { data: answer, response } = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'held while the lock lasts' }] }).withResponse();
       expect(answer.choices[0]?.message.content).toBeTruthy();
+      const id = response.headers.get('x-tollgate-request-id');
+      expect(id).toBeTruthy();
       // The log is full from here on; the lock goes, and the next log line (the reload) ends the proxy.
       truncateSync(log, LIMIT_KIB * 1024);
       db.exec('COMMIT');
+      expect(child.exitCode).toBeNull();
+      const banner = out;
       writeFileSync(policy, `providers:\n  openai: { baseUrl: "${upstream.openaiBaseUrl}" }\nretries: { attempts: 1 }\n`);
       expect(await exited).toBe(1);
       await until(() => child.exitCode !== null);
-      const calls = db.prepare('SELECT COUNT(*) AS n FROM calls').get() as { n: number };
-      expect(calls.n).toBe(1);
+      // It was the full log: not one byte more went into it (the reload's line was refused), and the
+      // proxy said nothing else anywhere. The answered call's own row is on disk.
+      expect(statSync(log).size).toBe(LIMIT_KIB * 1024);
+      expect(out).toBe(banner);
+      const rows = db.prepare('SELECT request_id, status FROM calls').all() as Array<{ request_id: string; status: number }>;
+      expect(rows).toEqual([{ request_id: id, status: 200 }]);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       db?.close();

@@ -40,6 +40,22 @@ describe('policy validate - (the policy on standard input)', () => {
   it('nothing piped in (`git show` of a path not in that commit) fails, not "ok" with the defaults', async () => {
     const r = await runCli(['policy', 'validate', '-'], { cwd: dir, env, input: '' });
     expect([r.code, r.stdout]).toEqual([1, '']);
-    expect(r.stderr).toMatch(/^<stdin>:1:1: nothing on standard input/);
+    expect(r.stderr).toMatch(/^<stdin>:1:1: nothing piped in/);
+  }, 60_000);
+
+  it('/dev/stdin, a pipe by its path, is read as `-` is (it was "not a .yaml/.yml file")', async () => {
+    const r = await runCli(['policy', 'validate', '/dev/stdin'], { cwd: dir, env, input: 'version: 1\nretries:\n  attempts: many\n' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^\/dev\/stdin:3:\d+: retries\.attempts: /);
+  }, 60_000);
+
+  it.each([
+    [['start', '--port', '0'], '-'],
+    [['start', '--port', '0'], '/dev/stdin'],
+    [['policy', 'export', '--target', 'litellm'], '-'],
+  ])('%j --policy %s is a usage error that says to save the policy as a file', async (args, policy) => {
+    const r = await runCli([...args, '--policy', policy], { cwd: dir, env, input: 'version: 1\n' });
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toContain(`needs the policy as a file, not standard input or a pipe (--policy ${policy}): save it`);
   }, 60_000);
 });

@@ -101,6 +101,23 @@ describe('opening a database Tollgate must not use', () => {
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 
+  it("a newer Tollgate's file with rows still in its WAL (it died before closing) is refused with the file and the WAL unchanged", () => {
+    const file = join(dir, 'tollgate.db');
+    makeDatabase(file);
+    // The newer build writes, then exits without closing: its last rows are only in the -wal.
+    execFileSync(
+      process.execPath,
+      ['-e', `const {DatabaseSync}=require('@photostructure/sqlite');const d=new DatabaseSync(${JSON.stringify(file)});d.exec('PRAGMA wal_autocheckpoint = 0; PRAGMA user_version = ${SCHEMA_VERSION + 1}; CREATE TABLE newer_rows (x); INSERT INTO newer_rows VALUES (1)');process.exit(0)`],
+      { cwd: REPO_ROOT },
+    );
+    const [before, wal] = [readFileSync(file), readFileSync(`${file}-wal`)];
+    expect(wal.length).toBeGreaterThan(0);
+    expect(() => openDatabase(file, { vector: false })).toThrow(/was written by a newer Tollgate/);
+    // Closing the refused connection checkpointed the newer build's WAL into the file and deleted it.
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(readFileSync(`${file}-wal`).equals(wal)).toBe(true);
+  });
+
   it('`tollgate start` on a damaged or newer file prints one line and exits with the data-folder code, without a stack', async () => {
     const damaged = join(dir, 'damaged');
     const newer = join(dir, 'newer');

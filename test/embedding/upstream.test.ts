@@ -36,7 +36,9 @@ beforeAll(async () => {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: '404', message: 'Resource not found' } }));
         return;
       }
-      if (req.headers['api-key'] !== process.env[KEY_VAR]) {
+      // An Entra ID token is accepted only as a Bearer (a JWT starts with `eyJ`, base64 of `{"`).
+      const token = process.env[KEY_VAR]?.startsWith('eyJ');
+      if (token ? req.headers.authorization !== `Bearer ${process.env[KEY_VAR]}` : req.headers['api-key'] !== process.env[KEY_VAR]) {
         res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint.' } }));
         return;
       }
@@ -56,9 +58,17 @@ beforeAll(async () => {
       return;
     }
     if (body.model === 'stalled') return; // accepts the request and never answers
+    if (body.model === 'stalled-body') return void res.writeHead(200, { 'content-type': 'application/json' }).write('{"object":"list","data":[');
+    // As OpenAI answers an input it cannot read: a 400 that is not about `dimensions`.
+    if (body.model === 'bad-input') {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", type: 'invalid_request_error', param: null, code: null } }));
+      return;
+    }
     // A gateway's busy page (HTML, 503) and a rate limit (429), each once, asking to come back at once.
-    if ((body.model === 'busy-once' || body.model === 'limited-once') && seen.filter((s) => s.body.model === body.model).length === 1) {
+    // `dated-once` asks in RFC 9110's HTTP-date form, for a second already begun (a wait of 0).
+    if (['busy-once', 'limited-once', 'dated-once'].includes(body.model) && seen.filter((s) => s.body.model === body.model).length === 1) {
       if (body.model === 'busy-once') res.writeHead(503, { 'content-type': 'text/html', 'retry-after': '0' }).end('<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>');
+      else if (body.model === 'dated-once') res.writeHead(503, { 'retry-after': new Date().toUTCString() }).end();
       else res.writeHead(429, { 'content-type': 'application/json', 'retry-after-ms': '5' }).end(JSON.stringify({ error: { message: 'Rate limit reached', type: 'requests' } }));
       return;
     }
@@ -148,16 +158,20 @@ describe('upstream /v1/embeddings backend', () => {
     }
   });
 
-  it("serves Azure OpenAI's classic deployment URL, as AzureOpenAI calls it: path before the api-version, the key in `api-key`", async () => {
+  it("serves Azure OpenAI's classic deployment URL, as AzureOpenAI calls it: path before the api-version, a key in `api-key`, an Entra ID token as a Bearer", async () => {
     process.env[KEY_VAR] = 'azure-resource-key';
     const azure = `${baseUrl.replace(/\/v1$/, '')}/openai/deployments/emb-deploy?api-version=2024-10-21`;
     const embedder = await openUpstreamEmbedder({ backend: 'upstream', baseUrl: azure, model: 'text-embedding-3-small', apiKeyEnv: [KEY_VAR], dimensions: 2 });
     expect((await embedder.embed(['abcd']))[0]).toHaveLength(2);
     expect(seen.at(-1)).toMatchObject({ url: '/openai/deployments/emb-deploy/embeddings?api-version=2024-10-21', apiKey: 'azure-resource-key', authorization: undefined });
+    process.env[KEY_VAR] = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2NvZ25pdGl2ZXNlcnZpY2VzLmF6dXJlLmNvbSJ9.c2ln';
+    const entra = await openUpstreamEmbedder({ backend: 'upstream', baseUrl: azure, model: 'text-embedding-3-small', apiKeyEnv: [KEY_VAR], dimensions: 2 });
+    expect((await entra.embed(['abcd']))[0]).toHaveLength(2);
+    expect(seen.at(-1)).toMatchObject({ authorization: `Bearer ${process.env[KEY_VAR]}`, apiKey: undefined });
   });
 
   it('the size probe at load waits as a busy or rate-limited provider asks and tries again, instead of disabling the cache', async () => {
-    for (const model of ['busy-once', 'limited-once']) {
+    for (const model of ['busy-once', 'limited-once', 'dated-once']) {
       const embedder = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model, apiKeyEnv: [KEY_VAR] });
       expect(embedder.info.dimensions, model).toBe(3);
       expect(seen.filter((s) => s.body.model === model)).toHaveLength(2);
@@ -167,6 +181,18 @@ describe('upstream /v1/embeddings backend', () => {
   it('a stalled server fails the request at the timeout instead of holding the only batch in flight', async () => {
     const embedder = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'stalled', apiKeyEnv: [KEY_VAR], dimensions: 3, timeoutMs: 50 });
     await expect(embedder.embed(['abcd'])).rejects.toThrow(`upstream embeddings ${baseUrl}/embeddings unreachable: The operation was aborted due to timeout`);
+  });
+
+  it('a reply whose body stops mid-read fails as a timeout, not as a malformed reply', async () => {
+    // The timeout leaves the headers room to arrive on a busy machine; only the body stalls.
+    const embedder = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'stalled-body', apiKeyEnv: [KEY_VAR], dimensions: 3, timeoutMs: 1000 });
+    await expect(embedder.embed(['abcd'])).rejects.toThrow(`upstream embeddings ${baseUrl}/embeddings timed out reading the reply`);
+  });
+
+  it('a 400 about something other than `dimensions` is reported, not asked again without the field', async () => {
+    const embedder = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'bad-input', apiKeyEnv: [KEY_VAR], dimensions: 3 });
+    await expect(embedder.embed(['abcd'])).rejects.toThrow("HTTP 400 '$.input' is invalid");
+    expect(seen.filter((s) => s.body.model === 'bad-input').map((s) => s.body.dimensions)).toEqual([3]);
   });
 
   it('reads its configuration from TOLLGATE_EMBEDDINGS_* variables', () => {

@@ -34,11 +34,11 @@ rateLimits:
 `;
 
 /** Runs apply.mjs with LITELLM_KEYS_FILE in a fresh folder; returns what the file held (empty when none was written). */
-async function applyKeepingKeys(text: string, handle: (c: ApplyCall) => ApplyAnswer): Promise<{ code: number | null; stdout: string; kept: string; mode?: number }> {
+async function applyKeepingKeys(text: string, handle: (c: ApplyCall) => ApplyAnswer, repository?: string): Promise<{ code: number | null; stdout: string; kept: string; mode?: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-keys-'));
   const file = join(dir, 'new-keys.txt');
   try {
-    const { code, stdout } = await runApply(files(text), handle, { LITELLM_KEYS_FILE: file });
+    const { code, stdout } = await runApply(files(text, repository), handle, { LITELLM_KEYS_FILE: file });
     const kept = (() => {
       try {
         return readFileSync(file, 'utf8');
@@ -151,15 +151,14 @@ describe('re-applying the LiteLLM export updates the keys it generated', () => {
     const row = (alias: string): Row => keys.find((k) => k.key_alias === alias) as Row;
     expect(row(`tollgate-${FP}`)).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
     // Another repository's policy, applied to the same LiteLLM, names neither the key nor team web.
-    const other = await applyKeepingKeys('budgets:\n  - { name: data, period: day, usd: 9, scope: { team: data } }\n', handle);
+    const other = await applyKeepingKeys('budgets:\n  - { name: data, period: day, usd: 9, scope: { team: data } }\n', handle, 'repo-b');
     expect(other.code).toBe(0);
     expect(row(`tollgate-${FP}`)).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
-    // This policy without the key: left blocked, and the run says how to unblock it.
+    // This policy without the key: left blocked, and the run names it as this repository's key to delete.
     const again = await runApply(files('budgets:\n  - { name: web, period: day, usd: 5, scope: { team: web } }\n'), handle);
     expect(again.code).toBe(0);
     expect(row(`tollgate-${FP}`).blocked).toBe(true);
-    expect(again.stdout).toContain(`key tollgate-${FP}`);
-    expect(again.stdout).toContain('/key/unblock');
+    expect(again.stdout).toMatch(new RegExp(`WARN key tollgate-${FP} .*is blocked: delete it \\(/key/delete\\)`));
   });
 
   it('a generated team key the export no longer makes is named with what to do, not left live unseen', async () => {

@@ -12,10 +12,11 @@ import { exportPolicy } from '../../proxy/src/export';
 import { parsePolicy } from '../../proxy/src/policy/load';
 import { type ApplyAnswer, type ApplyCall, runApply } from './support/liteLLMApply';
 
-function files(text: string): Map<string, string> {
+/** Exported as from one repository's policy unless another is named: what it freezes carries that repository's id. */
+function files(text: string, repository = 'repo-a'): Map<string, string> {
   const r = parsePolicy(text, 'policy.yaml');
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return new Map(exportPolicy(r.policy, 'litellm', { file: 'policy.yaml', text }).files.map((f) => [f.path, f.content]));
+  return new Map(exportPolicy(r.policy, 'litellm', { file: 'policy.yaml', text, repository }).files.map((f) => [f.path, f.content]));
 }
 
 /**
@@ -96,7 +97,7 @@ describe('re-applying the LiteLLM export keeps what an admin set by hand', () =>
     // The admin blocks team ops by hand; the export never named it.
     teams.set('ops', { team_id: 'ops', blocked: true, metadata: { owner: 'sre' } });
 
-    // The policy no longer names team eng at all: this export cannot tell it from another repository's frozen team.
+    // The policy no longer names team eng at all: it stays blocked (a copy of this repository may still freeze it), and is said.
     const without = await runApply(files('budgets:\n  - { name: web, period: day, usd: 5, scope: { team: web } }\n'), handle);
     expect(without.code).toBe(0);
     expect(teams.get('eng')).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
@@ -111,9 +112,11 @@ describe('re-applying the LiteLLM export keeps what an admin set by hand', () =>
     const { teams, handle } = teamTable();
     expect((await runApply(files(policy(5)), handle)).code).toBe(0);
     expect(teams.get('eng')).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
-    const other = await runApply(files('budgets:\n  - { name: data, period: day, usd: 9, scope: { team: data } }\n'), handle);
+    const other = await runApply(files('budgets:\n  - { name: data, period: day, usd: 9, scope: { team: data } }\n', 'repo-b'), handle);
     expect(other.code).toBe(0);
     expect(other.calls.filter((c) => c.path === '/team/update').map((c) => c.body.team_id)).toEqual([]);
+    // Nor is it that run's business to mention.
+    expect(other.stdout).not.toContain('team eng');
     expect(teams.get('eng')).toMatchObject({ blocked: true, metadata: { tollgate_frozen: true } });
   });
 

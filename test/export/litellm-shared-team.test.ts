@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { starterPolicy } from '../../proxy/src/cli/policy';
 import { planExport } from '../../proxy/src/export';
 import { keyTable, runApply } from './support/liteLLMApply';
 
@@ -43,12 +44,13 @@ function exported(root: string, policy: string): Map<string, string> {
 const A1 = 'tg_aaaaaaaaaaaaaaa1';
 const A2 = 'tg_aaaaaaaaaaaaaaa2';
 const B = 'tg_bbbbbbbbbbbbbbbb';
-const web = (key: string, usd: number): string => `budgets:
-  - { name: web, period: day, usd: ${usd}, scope: { team: web } }
-tags:
+const team = (name: string, key: string, usd: number, keyUsd?: number): string => `budgets:
+  - { name: ${name}, period: day, usd: ${usd}, scope: { team: ${name} } }
+${keyUsd === undefined ? '' : `  - { name: ${name}-key, period: day, usd: ${keyUsd}, scope: { key: ${key} } }\n`}tags:
   keys:
-    - { fingerprint: ${key}, team: web }
+    - { fingerprint: ${key}, team: ${name} }
 `;
+const web = (key: string, usd: number): string => team('web', key, usd);
 
 describe("apply.mjs on a team two repositories share", () => {
   it("leaves the other repository's keys alone and still names this repository's own old key", async () => {
@@ -70,5 +72,37 @@ describe("apply.mjs on a team two repositories share", () => {
     expect(replaced.code).toBe(0);
     expect(replaced.stdout).toMatch(new RegExp(`WARN key tollgate-${A1} .*/key/delete`));
     expect(replaced.stdout).not.toContain(`tollgate-${B}`);
+  });
+
+  it('two repositories that first exported the same starter policy do not share an id, so neither names the other\'s keys', async () => {
+    const { handle } = keyTable();
+    const a = repository();
+    const b = repository();
+    // `tollgate policy init` writes the same text everywhere; both export it before writing their own policy.
+    exported(a, starterPolicy());
+    exported(b, starterPolicy());
+    expect((await runApply(exported(a, web(A1, 5)), handle)).code).toBe(0);
+    expect((await runApply(exported(b, team('data', B, 9)), handle)).code).toBe(0);
+    const again = await runApply(exported(a, web(A1, 5)), handle);
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain(`tollgate-${B}`);
+    expect((await runApply(exported(b, team('data', B, 9)), handle)).stdout).not.toContain(`tollgate-${A1}`);
+  });
+
+  it("another repository's frozen key is not mentioned; this repository's frozen key it dropped is named to delete, not to unblock", async () => {
+    const { keys, handle } = keyTable();
+    const a = repository();
+    const b = repository();
+    expect((await runApply(exported(a, team('web', A1, 5, 0)), handle)).code).toBe(0);
+    expect(keys.find((k) => k.key_alias === `tollgate-${A1}`)).toMatchObject({ blocked: true });
+    const other = await runApply(exported(b, team('data', B, 9)), handle);
+    expect(other.code).toBe(0);
+    expect(other.stdout).not.toContain(`tollgate-${A1}`);
+    // Repository a gives team web another key: its frozen old one is never to be unblocked, only deleted.
+    const dropped = await runApply(exported(a, web(A2, 5)), handle);
+    expect(dropped.code).toBe(0);
+    expect(dropped.stdout).toMatch(new RegExp(`WARN key tollgate-${A1} .*is blocked: delete it \\(/key/delete\\)`));
+    expect(dropped.stdout).not.toContain('/key/unblock');
+    expect(keys.find((k) => k.key_alias === `tollgate-${A1}`)).toMatchObject({ blocked: true });
   });
 });

@@ -94,7 +94,8 @@ const ModelParams = z
   .object({
     model_name: z.string().min(1),
     litellm_params: LiteLLMParams,
-    model_info: z.record(z.string(), z.unknown()).optional(),
+    // base_model: the model a deployment is priced as (docs/my-website/docs/proxy/cost_tracking.md @ 0026911ae728).
+    model_info: z.object({ base_model: z.string().min(1) }).strict().optional(),
   })
   .strict();
 
@@ -157,8 +158,8 @@ export const ManagementRequest = z.discriminatedUnion('path', [
           // TeamBase.blocked: written only for a team a $0 / 0-token budget freezes; absent, /team/new
           // creates the team unblocked and /team/update leaves the flag as it is (exclude_unset).
           blocked: z.literal(true).optional(),
-          // TeamBase.metadata: { tollgate_frozen: true } beside blocked, so apply.mjs can tell a block it set from an admin's.
-          metadata: z.object({ tollgate_frozen: z.literal(true) }).strict().optional(),
+          // TeamBase.metadata beside blocked, so apply.mjs can tell a block it set from an admin's, and this repository's from another's.
+          metadata: z.object({ tollgate_frozen: z.literal(true), tollgate_repository: z.string().min(1) }).strict().optional(),
           ...Limits,
         })
         .strict(),
@@ -197,5 +198,5 @@ export const ManagementRequest = z.discriminatedUnion('path', [
     })
     .strict(),
 ]);
-// apply.mjs's own: the id in metadata.tollgate_repository of this repository's keys.
+// apply.mjs's own: the id in metadata.tollgate_repository of this repository's keys and frozen teams.
 export const Management = z.object({ repository: z.string().min(1), requests: z.array(ManagementRequest) }).strict();

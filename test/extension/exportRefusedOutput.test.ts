@@ -10,7 +10,6 @@
  *   the file and the reason, and counts what was written.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -18,13 +17,8 @@ import { world } from './workspaces/world';
 
 vi.mock('vscode', async () => {
   const { worldVscode, world: w } = await import('./workspaces/world');
-  const vscode = await worldVscode(w);
-  // vscode.workspace.fs on a local disk: the real file system, rejecting as it does.
-  (vscode.workspace as Record<string, unknown>).fs = {
-    createDirectory: (u: { fsPath: string }) => mkdir(u.fsPath, { recursive: true }),
-    writeFile: (u: { fsPath: string }, data: Uint8Array) => writeFile(u.fsPath, data),
-  };
-  return vscode;
+  // The command writes with node:fs on the real disk; the stand-in's workspace.fs is empty.
+  return worldVscode(w);
 });
 // The real export planner, from source (the extension loads it from dist/extension/deferred.cjs).
 vi.mock('../../extension/src/deferred/load', async () => {

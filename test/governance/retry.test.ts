@@ -1,6 +1,7 @@
 /** Retry/backoff maths (injected random and clock) and fallback target order. */
 import { describe, expect, it } from 'vitest';
 import { fallbackTargets, parseRetryAfter, retryDecision } from '../../proxy/src/governance/retry';
+import { retryAfterMs } from '../../proxy/src/governance/retryAfter';
 import { policy } from './helpers';
 
 const retries = policy({ retries: { attempts: 3, backoffMs: 100, maxBackoffMs: 1000 } }).retries;
@@ -92,5 +93,17 @@ describe('fallbackTargets', () => {
     expect(fallbackTargets('gpt-4.1', 'openai', p, 'openai').map((t) => `${t.provider}:${t.model}`)).toEqual(['openai:gpt-4.1-mini', 'openrouter:openai/gpt-4o', 'openai:gpt-4o']);
     expect(fallbackTargets('gpt-4.1', 'openai', p, 'anthropic')).toEqual([{ provider: 'anthropic', model: 'claude-sonnet-4-5' }]);
     expect(fallbackTargets('claude-opus-4-1', 'anthropic', p, 'anthropic')).toEqual([]);
+  });
+});
+
+describe('retryAfterMs (the reader the upstream embedder shares)', () => {
+  it('reads a fetch Response\'s headers: retry-after-ms first, else seconds or an RFC 9110 HTTP date', () => {
+    const read = (init: Record<string, string>) => retryAfterMs(Object.fromEntries(new Headers(init)), Date.UTC(2026, 9, 21, 7, 27, 30));
+    expect(read({ 'Retry-After': 'Wed, 21 Oct 2026 07:28:00 GMT' })).toBe(30_000);
+    expect(read({ 'Retry-After': '7' })).toBe(7000);
+    expect(read({ 'Retry-After': '7', 'Retry-After-Ms': '250' })).toBe(250);
+    expect(read({ 'Retry-After': 'Wed, 21 Oct 2026 07:27:00 GMT' })).toBe(0);
+    expect(read({ 'Retry-After': 'soon' })).toBeUndefined();
+    expect(read({})).toBeUndefined();
   });
 });

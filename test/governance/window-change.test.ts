@@ -139,6 +139,32 @@ describe('a budget whose period a reload changes', () => {
     expect(g.status()[0]!.spentUsd).toBeCloseTo(6 * PER, 9);
   });
 
+  it("a background response polled across UTC midnight is charged to the day its ledger row is in, as the ledger and a reseeded window count it", () => {
+    t = tempDb();
+    const db = t.open();
+    const ledger = new Ledger(db);
+    const clock = manualClock();
+    const who = { keyFingerprint: 'tg_1111111111111111', team: 'search' };
+    const g = new Governor(db, () => policy({ budgets: [{ name: 'search', scope: { team: 'search' }, period: 'day', usd: PER * 10 }] }), clock.now);
+    const poll = (id: string, costUsd: number) => {
+      const ts = clock.now();
+      ledger.insert(ledgerRow({ requestId: id, ts, tags: { team: 'search' }, endpoint: 'responses.get', costUsd }));
+      return ts;
+    };
+    const noon = poll('noon', PER);
+    g.charge(who, { costUsd: PER, tokens: 2, ts: noon });
+    const today = periodBounds('day', clock.now());
+    // The poll starts (its row's time) a tenth of a second before midnight; its answer, and the charge, come after it.
+    clock.set(today.end - 100);
+    const late = poll('late', 2 * PER);
+    clock.set(today.end + 100);
+    g.charge(who, { costUsd: 2 * PER, tokens: 2, ts: late });
+    // Charged at its answer's time, the new day started at 2 (a call of yesterday's in it) and yesterday's window missed it.
+    expect(g.status()[0]!.spentUsd).toBe(0);
+    const yesterday = db.prepare("SELECT spent_nano FROM governance_spend WHERE budget = 'search' AND period_start = ?").pluck().get(today.start) as number;
+    expect(yesterday / 1e9).toBeCloseTo(3 * PER, 9);
+  });
+
   it('a budget renamed does not warn again for the spend it already warned of in this window', () => {
     t = tempDb();
     const db = t.open();

@@ -86,13 +86,12 @@ describe('HEAD', () => {
   });
 
   it("on Tollgate's live events: the headers, then the connection closes instead of staying open for events nobody reads", async () => {
-    const started = Date.now();
-    const raw = await exchange(`HEAD /tollgate/events HTTP/1.1\r\nHost: 127.0.0.1:${h.proxy.port}\r\nAuthorization: Bearer ${h.proxy.adminToken}\r\n\r\n`);
+    // No give-up timer of our own: a connection the proxy kept open fails the test by its timeout, however loaded the machine.
+    const raw = await rawExchange(h.proxy.port, `HEAD /tollgate/events HTTP/1.1\r\nHost: 127.0.0.1:${h.proxy.port}\r\nAuthorization: Bearer ${h.proxy.adminToken}\r\n\r\n`, 10 * 60_000);
     expect(raw).toMatch(/^HTTP\/1\.1 200 /);
     expect(raw).toMatch(/\r\ncontent-type: text\/event-stream/i);
     expect(raw).toMatch(/\r\nconnection: close\r\n/i);
     expect(raw.endsWith('\r\n\r\n')).toBe(true);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
 
@@ -132,18 +131,16 @@ describe('HEAD on a streamed answer', () => {
   });
 
   it('answers the headers and cuts the upstream stream instead of reading it to its end', async () => {
-    const started = Date.now();
     const raw = await rawExchange(hs.proxy.port, `HEAD /v1/responses/${ID}?stream=true HTTP/1.1\r\nHost: 127.0.0.1:${hs.proxy.port}\r\nAuthorization: Bearer sk-test\r\n\r\n`, 15_000);
-    const elapsed = Date.now() - started;
     expect(raw).toMatch(/^HTTP\/1\.1 200 /);
     expect(raw).toMatch(/\r\ncontent-type: text\/event-stream/i);
     // The connection closes after the headers (it says so): no body, no waiting for the stream's end.
     expect(raw).toMatch(/\r\nconnection: close\r\n/i);
     expect(raw.endsWith('\r\n\r\n')).toBe(true);
-    expect(elapsed).toBeLessThan(5_000);
     expect(upstream.methods).toEqual([`GET /v1/responses/${ID}?stream=true`]);
-    await expect.poll(() => upstream.cut, { timeout: 3_000 }).toBe(true);
-    expect(upstream.events).toBeLessThan(100);
+    // Cut before its last event: a proxy that read the stream to its end never sets `cut`.
+    await expect.poll(() => upstream.cut, { timeout: 20_000 }).toBe(true);
+    expect(upstream.events).toBeLessThan(200);
     // Recorded with the status the client got, nothing billed for events nobody read: a HEAD is
     // answered whole by its headers, not a client that left (499, a disconnect on the dashboard).
     await expect.poll(() => hs.proxy.services.ledger.page({}, 10).calls.length).toBe(1);

@@ -85,7 +85,7 @@ describe('ledger call ids', () => {
     expect(ledger.get(3)?.requestId).toBe('tg_a');
     expect(ledger.get(7)?.costUsd).toBe(0.2);
     const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'calls'").all() as { name: string }[]).map((r) => r.name).sort();
-    expect(indexes).toEqual(['calls_request', 'calls_ts']);
+    expect(indexes).toEqual(['calls_ts']);
     const next = ledger.record(call(Date.now(), 0.003));
     expect(next.id).toBeGreaterThan(12);
     expect(batchCost(db, 'batch_old')).toBe(0);

@@ -86,6 +86,39 @@ describe.skipIf(!chromiumAvailable)('dashboard with hostile names in chromium', 
     }
   });
 
+  it('keeps a spend line\'s swatch beside its name when the model is one long unbroken string, at 1400 and 300 px', { timeout: 120_000 }, async () => {
+    // A Bedrock inference-profile ARN, as a model id really arrives.
+    const long = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/us.anthropic.claude-3-5-sonnet-20241022-v2:0-abcdefghijklmnopqrstuvwxyz';
+    const summaryBy = [{ key: long, calls: 3, costUsd: 2, savedUsd: 0, inputTokens: 1, outputTokens: 1, hits: 0 }];
+    for (const viewport of [{ width: 1400, height: 900 }, { width: 300, height: 900 }]) {
+      const d = await ui.open({ theme: darkTheme, viewport, inPageHost: syntheticHostScript(20) + streamingHostScript({ summaryBy }) });
+      try {
+        const page = d.page;
+        await poll(() => page.getAttribute('#app', 'data-summary-loaded')).toBe('true');
+        const entry = await page.$$eval(
+          '.u-legend .u-series',
+          (rows, name) => {
+            const row = rows.find((r) => r.querySelector('.u-label')?.textContent === name);
+            if (!row) return undefined;
+            const marker = row.querySelector('.u-marker')!.getBoundingClientRect();
+            const first = row.querySelector('.u-label')!.getClientRects()[0]!;
+            return { markerMid: (marker.top + marker.bottom) / 2, lineTop: first.top, lineBottom: first.bottom, gap: first.left - marker.right };
+          },
+          long,
+        );
+        expect(entry).toBeDefined();
+        // The name's first line runs on from its swatch: not a swatch alone above a name below it.
+        expect(entry!.markerMid).toBeGreaterThan(entry!.lineTop);
+        expect(entry!.markerMid).toBeLessThan(entry!.lineBottom);
+        expect(entry!.gap).toBeGreaterThanOrEqual(0);
+        expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
+        expect(d.problems).toEqual([]);
+      } finally {
+        await d.close();
+      }
+    }
+  });
+
   // VS Code's zoom and its font size setting reach the webview as --vscode-font-size: every column,
   // the dated Time above all, must scale with it, and a row must be as tall as its text.
   for (const fontSize of [13, 16, 18, 20]) {

@@ -2,6 +2,7 @@
  * Diagnostics from the analysis rules, refreshed on open and on edit (debounced per document),
  * plus the quick fixes the rules offer (CodeActionProvider).
  */
+import { posix } from 'node:path';
 import * as vscode from 'vscode';
 import type { QuickFix } from '@proxy/analysis/types';
 import type { DocumentAnalyses } from '../analysis/documentAnalyses';
@@ -138,7 +139,7 @@ export function registerDisableRule(): vscode.Disposable {
       // A folder's name is the repository's to choose: `$(…)` in it is text, not an icon in the pick.
       options.push({ label: `For folder ${iconText(folder.name)}`, description: `writes ${iconText(folder.name)}/.vscode/settings.json`, target: vscode.ConfigurationTarget.WorkspaceFolder });
     if (vscode.workspace.workspaceFolders?.length) {
-      const where = !workspaceFile ? '.vscode/settings.json' : workspaceFile.scheme === 'file' ? basename(workspaceFile.path) : 'the untitled workspace';
+      const where = !workspaceFile ? '.vscode/settings.json' : workspaceFile.scheme === 'file' ? posix.basename(workspaceFile.path) : 'the untitled workspace';
       options.push({ label: 'For this workspace', description: `writes ${iconText(where)}`, target: vscode.ConfigurationTarget.Workspace });
     }
     const pick = await vscode.window.showQuickPick(options, { title: `Turn off Tollgate rule ${ruleId}`, placeHolder: 'Where should the rule be turned off?' });
@@ -154,9 +155,6 @@ export function registerDisableRule(): vscode.Disposable {
     await cfg.update('rules.severity', { ...current, [ruleId]: 'off' }, pick.target);
   });
 }
-
-/** The last segment of a URI path. */
-const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 /** The rule id of one of our diagnostics (its `code` is `{ value, target }`). */
 function ruleIdOf(d: vscode.Diagnostic): string | undefined {

@@ -33,15 +33,14 @@ export function proxyEnvironment(base: NodeJS.ProcessEnv, platform: NodeJS.Platf
   return out;
 }
 
-/** VS Code's proxy settings (`http.proxy`, `http.noProxy`, `http.proxyStrictSSL`, `http.proxySupport`, `http.proxyAuthorization`). */
-export interface EditorProxySettings {
-  proxy?: string;
-  noProxy?: readonly string[];
-  strictSSL?: boolean;
-  proxySupport?: string;
-  /** The `Proxy-Authorization` header value VS Code sends to its proxy (`Basic <base64 user:password>`). */
-  proxyAuthorization?: string | null;
-}
+/**
+ * VS Code's proxy settings as read: settings.json holds any JSON value (`"http.noProxy": "a,b"`, the
+ * NO_PROXY way); one that is not text is left out, not a failed start. `proxyAuthorization` is the
+ * `Proxy-Authorization` header VS Code sends to its proxy (`Basic <base64 user:password>`).
+ */
+export type EditorProxySettings = Partial<Record<'proxy' | 'noProxy' | 'strictSSL' | 'proxySupport' | 'proxyAuthorization', unknown>>;
+
+const text = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
 /**
  * `http.proxyAuthorization: "Basic …"` as credentials in the proxy URL, which is where the proxy
@@ -88,8 +87,8 @@ export function editorProxyEnvironment(
   if (settings.proxySupport === 'off') return { env, notes };
   const fold = platform === 'win32' ? (n: string) => n.toUpperCase() : (n: string) => n;
   const has = (names: string[]) => Object.entries(base).some(([n, v]) => v?.trim() && names.some((name) => fold(n) === fold(name) || fold(n) === fold(name.toLowerCase())));
-  const proxy = settings.proxy?.trim();
-  const authorization = settings.proxyAuthorization?.trim();
+  const proxy = text(settings.proxy);
+  const authorization = text(settings.proxyAuthorization);
   if (proxy && !has(PROXY_VARIABLES)) {
     const withAuth = authorization ? withBasicCredentials(proxy, authorization) : proxy;
     if (withAuth === undefined) {
@@ -101,7 +100,7 @@ export function editorProxyEnvironment(
     env.HTTPS_PROXY = withAuth ?? proxy;
     env.HTTP_PROXY = withAuth ?? proxy;
     notes.push('upstream calls use the proxy of VS Code\'s "http.proxy" setting');
-    const noProxy = (settings.noProxy ?? []).map((h) => h.trim()).filter(Boolean);
+    const noProxy = [settings.noProxy].flat().map(text).filter(Boolean);
     if (noProxy.length > 0 && !has(['NO_PROXY'])) env.NO_PROXY = noProxy.join(',');
   }
   if (settings.strictSSL === false && (proxy || has(PROXY_VARIABLES))) {

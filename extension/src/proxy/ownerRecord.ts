@@ -93,7 +93,7 @@ export function orphanOnPort(dataDir: string, port: number, uptimeSec: number | 
  */
 export const KILL_AFTER_MS = STOP_GRACE_MS + 2_000;
 
-/** SIGTERM, then SIGKILL when it is still there after `graceMs`; resolves once it is gone (or given up on). */
+/** SIGTERM (on Windows that ends it at once: no graceful stop without the IPC channel supervisor.ts has), then SIGKILL when it is still there after `graceMs`; resolves once it is gone (or given up on). */
 export async function stopProcess(pid: number, graceMs = KILL_AFTER_MS): Promise<void> {
   const gone = async (ms: number): Promise<boolean> => {
     for (const end = Date.now() + ms; Date.now() < end; ) {

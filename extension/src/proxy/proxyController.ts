@@ -260,11 +260,11 @@ export class ProxyController implements vscode.Disposable {
     // VS Code's proxy settings, when the environment names no proxy (values never logged: they may hold credentials).
     const http = vscode.workspace.getConfiguration('http');
     const editorProxy = editorProxyEnvironment(process.env, {
-      proxy: http.get<string>('proxy'),
-      noProxy: http.get<string[]>('noProxy'),
-      strictSSL: http.get<boolean>('proxyStrictSSL'),
-      proxySupport: http.get<string>('proxySupport'),
-      proxyAuthorization: http.get<string | null>('proxyAuthorization'),
+      proxy: http.get('proxy'),
+      noProxy: http.get('noProxy'),
+      strictSSL: http.get('proxyStrictSSL'),
+      proxySupport: http.get('proxySupport'),
+      proxyAuthorization: http.get('proxyAuthorization'),
     });
     for (const note of editorProxy.notes) this.output.info(note);
     // Stopped while this start was prepared (the window closing after activation): nobody would stop what it spawned.

@@ -118,8 +118,8 @@ export const captureStage: Stage = async (ctx, next) => {
   try {
     await next();
   } finally {
-    // The record stage (outermost) has written every attempt's row by now; keep the last one.
-    const row = ctx.services.db.prepare('SELECT id, provider FROM calls WHERE request_id = ? ORDER BY id DESC LIMIT 1').get(ctx.requestId) as { id: number; provider: string } | undefined;
+    // The record stage (outermost) has written every attempt's row by now, each at the call's ts (its index finds them); keep the last one.
+    const row = ctx.services.db.prepare('SELECT id, provider FROM calls WHERE ts = ? AND request_id = ? ORDER BY id DESC LIMIT 1').get(ctx.ts, ctx.requestId) as { id: number; provider: string } | undefined;
     if (row && ctx.provider) {
       try {
         captureStore(ctx.services.db, ctx.services.textCodec).save(

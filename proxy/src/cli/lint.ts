@@ -2,8 +2,9 @@
  * `tollgate lint [paths…] [--format text|json|sarif] [--max-severity error|warning|info]`: the
  * editor's prompt and code analysis for CI. Exit code 1 when a finding is at or above the
  * threshold, 0 otherwise, 2 on usage errors (unknown format/severity/rule, missing path). Paths
- * that cannot be analysed (unreadable, FIFO, binary, over 2 MB — 50 MB for a notebook) are named on stderr, counted in the
- * text summary and listed as SARIF tool notifications; they do not change the exit code.
+ * that cannot be analysed (unreadable, FIFO, binary, over 2 MB — 50 MB for a notebook) and code in
+ * languages lint does not read (C#, Ruby, PHP, Kotlin, Rust, Swift: one line per language) are named on
+ * stderr, counted in the text summary and listed as SARIF tool notifications; they do not change the exit code.
  * `--compare`, `--prompt-glob` and `--rule` take one value each and repeat, so paths may come
  * before or after them.
  */

@@ -7,9 +7,10 @@ import { EXIT_CODES } from '../../../contract/process';
 import { VERSION_LINE } from '../version';
 import { batchCommand } from './batch';
 import { cacheCommand } from './cache';
-import { CliError, describeFailure, EXIT_FAILURE, ignoreBrokenPipes, printableLines, withOptionHint } from './common';
+import { CliError, describeFailure, EXIT_FAILURE, ignoreBrokenPipes, printable, printableLines, withOptionHint } from './common';
 import { lintCommand } from './lint';
 import { modelCommand } from './model';
+import { pipeNamed } from './paths';
 import { policyCommand } from './policy';
 import { reportCommand } from './report';
 import { routerCommand } from './router';
@@ -56,6 +57,10 @@ program.hook('preAction', (_program, action) => {
     if (/<(dir|file)>/.test(option.flags) && action.getOptionValue(option.attributeName()) === '')
       action.error(`error: option '${option.flags}' needs a path, got an empty value (an unset variable?)`);
   if (action.args.includes('')) action.error('error: a path argument is empty (an unset variable?)');
+  // `start` rereads its policy on every change and `export` names it as its files' source: a pipe is neither.
+  const policy = action.getOptionValue('policy');
+  if (typeof policy === 'string' && action.name() !== 'validate' && pipeNamed(policy))
+    action.error(`error: ${action.name()} needs the policy as a file, not standard input or a pipe (--policy ${printable(policy)}): save it, e.g. as .tollgate/policy.yaml; \`tollgate policy validate -\` checks a piped policy`);
 });
 
 /**

@@ -1,5 +1,5 @@
 /** Default locations: the data directory, the proxy's port and the repo's policy file. */
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, fstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -103,4 +103,19 @@ export function portFromEnv(cmd: Command, env: NodeJS.ProcessEnv = process.env):
 /** The running proxy's URL for commands with --proxy: on $TOLLGATE_PORT when set, else 4141 (start's default). */
 export function defaultProxyUrl(cmd: Command, env: NodeJS.ProcessEnv = process.env): string {
   return `http://127.0.0.1:${portFromEnv(cmd, env) ?? 4141}`;
+}
+
+/**
+ * A policy path that names no file but text read once: standard input, as `-` or by a path (`/dev/stdin`, which cannot
+ * be opened again when it is the socket a parent program gave), or another pipe or terminal (a shell's `<(git show …)`).
+ */
+export function pipeNamed(path: string): 'stdin' | 'pipe' | undefined {
+  if (path === '-') return 'stdin';
+  try {
+    const [st, input] = [statSync(path), fstatSync(0)];
+    if (!st.isFIFO() && !st.isCharacterDevice() && !st.isSocket()) return undefined;
+    return st.ino === input.ino && st.dev === input.dev ? 'stdin' : 'pipe';
+  } catch {
+    return undefined;
+  }
 }

@@ -3,6 +3,7 @@
  * and turn into production gateway configs (LiteLLM, Portkey, Bifrost).
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -16,7 +17,7 @@ import { checkPolicyTrust, describeFinding, userTrustFromEnv } from '../policy/t
 import { locatedWarnings } from '../policy/warnings';
 import { keyFingerprintCommand } from './keyFingerprint';
 import { displayPath, printable, printableLines, readStdin, resolveFrom, shellQuote, writeText } from './common';
-import { defaultPolicyFile, existingWorkspacePolicy, missingPolicyHint, policyRoot } from './paths';
+import { defaultPolicyFile, existingWorkspacePolicy, missingPolicyHint, pipeNamed, policyRoot } from './paths';
 
 /** Where the command prints; tests pass their own, the CLI uses the process streams. */
 export interface PolicyCommandIO {
@@ -186,7 +187,8 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
       const file = named === '-' ? '<stdin>' : named;
       const abs = resolve(file);
       // A symlink to nothing is not "not found" (nor a place for `policy init`): readPolicyText says what it is.
-      if (named !== '-' && !entryExists(abs)) {
+      const pipe = pipeNamed(named);
+      if (!pipe && !entryExists(abs)) {
         // A policy under a name Tollgate does not look for is otherwise never applied by `start` either.
         const elsewhere = given === undefined && opts.policy === undefined ? MISPLACED_POLICY_NAMES.find((n) => existsSync(resolve(n))) : undefined;
         // Without a file of their own, the next step a first-time user needs is the starter file.
@@ -199,9 +201,10 @@ export function policyCommand(streams: PolicyCommandIO = processIO): Command {
         fail(1);
         return;
       }
-      const piped = named === '-' ? await readStdin() : undefined;
+      // Read to its end whatever its name (`/dev/stdin`, `/dev/fd/63`): a pipe is no .yaml file, nor has a size before it is read.
+      const piped = pipe ? await (pipe === 'stdin' ? readStdin() : readFile(abs)) : undefined;
       // Nothing piped in is the command before the pipe failing (`git show` of a path not committed), not an empty policy.
-      const read = !piped ? readPolicyText(abs) : piped.length ? policyTextOf(piped) : { problem: 'nothing on standard input (did the command before the pipe fail?)' };
+      const read = !piped ? readPolicyText(abs) : piped.length ? policyTextOf(piped) : { problem: 'nothing piped in (did the command before the pipe fail?)' };
       if ('problem' in read) {
         io.err(`${file}:1:1: ${read.problem}`);
         fail(1);

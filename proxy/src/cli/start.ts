@@ -2,7 +2,7 @@
  * `tollgate start`: run the proxy in the foreground until SIGINT/SIGTERM. A second signal, or a
  * shutdown that takes longer than STOP_GRACE_MS, exits at once (EXIT_FAILURE, database closed).
  */
-import { ENV, EXIT_CODES, STOP_GRACE_MS } from '../../../contract/process';
+import { ENV, EXIT_CODES, STOP_GRACE_MS, STOP_MESSAGE } from '../../../contract/process';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { CacheKeyError } from '../cache/encryption';
@@ -25,7 +25,8 @@ export interface StopOptions {
   graceMs?: number;
   exit?: (code: number) => void;
   log?: (line: string) => void;
-  on?: (signal: 'SIGINT' | 'SIGTERM', listener: () => void) => void;
+  /** 'message': the supervisor's STOP_MESSAGE over its IPC channel. */
+  on?: (event: 'SIGINT' | 'SIGTERM' | 'message', listener: () => void) => void;
 }
 
 /** Rows held back while the disk was full or the file locked get their last chance to be written. */
@@ -39,14 +40,14 @@ function closeData(proxy: StopTarget): void {
 }
 
 /**
- * SIGINT/SIGTERM stop the proxy and exit 0. While it stops, a second signal or the grace period
- * running out closes the database (if it can) and exits EXIT_FAILURE, so a hung shutdown never
- * needs SIGKILL.
+ * SIGINT/SIGTERM, or the supervisor's STOP_MESSAGE (Windows has no SIGTERM a process can catch), stop
+ * the proxy and exit 0. While it stops, a second one or the grace period running out closes the
+ * database (if it can) and exits EXIT_FAILURE, so a hung shutdown never needs SIGKILL.
  */
 export function handleStopSignals(proxy: StopTarget, o: StopOptions = {}): void {
   const exit = o.exit ?? ((code: number) => process.exit(code));
   const log = o.log ?? ((line: string) => console.error(line));
-  const on = o.on ?? ((signal, listener) => void process.on(signal, listener));
+  const on = o.on ?? ((event, listener) => void process.on(event, event === 'message' ? (m: unknown) => (m as { type?: unknown } | null)?.type === STOP_MESSAGE.type && listener() : listener));
   const graceMs = o.graceMs ?? STOP_GRACE_MS;
   let stopping = false;
   let done = false;
@@ -85,6 +86,7 @@ export function handleStopSignals(proxy: StopTarget, o: StopOptions = {}): void 
   };
   on('SIGINT', stop);
   on('SIGTERM', stop);
+  on('message', stop);
 }
 
 export function startCommand(): Command {

@@ -84,11 +84,12 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   if (!opts.readonly) securePrivateFile(file);
   let db: Db | undefined;
   try {
+    // The first statements read the header and the WAL: a damaged or inaccessible file fails here. The version
+    // first: switched to WAL before, a newer build's file in rollback mode was changed on its way to being refused.
+    if (!opts.readonly) refuseNewerUnchanged(file);
     db = new Db(file, { readonly: opts.readonly ?? false });
     // First, so the writes below wait for another process (a second proxy on this data directory).
     db.pragma('busy_timeout = 5000');
-    // The first statements read the header and the WAL: a damaged or inaccessible file fails here. The version
-    // first: switched to WAL before, a newer build's file in rollback mode was changed on its way to being refused.
     if (!opts.readonly) checkSchemaVersion(db, file);
     // A reader leaves the mode as it is: a copy in rollback mode was refused ("attempt to write a readonly database").
     db.pragma(opts.readonly ? 'journal_mode' : 'journal_mode = WAL');
@@ -123,8 +124,8 @@ function readInPlace(file: string): Db | undefined {
   );
 }
 
-/** Refuses a file from a newer Tollgate; stamps an older (or new) one with SCHEMA_VERSION. */
-function checkSchemaVersion(db: Db, file: string): void {
+/** Refuses a file from a newer Tollgate; stamps an older (or new) one with SCHEMA_VERSION when writing. */
+function checkSchemaVersion(db: Db, file: string, write = true): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     throw new DatabaseFileError(
@@ -132,7 +133,22 @@ function checkSchemaVersion(db: Db, file: string): void {
       file,
     );
   }
-  if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  if (write && version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+}
+
+/** The version read first by a reader: a writer's close on the way to the refusal checkpointed that build's WAL into its file. */
+function refuseNewerUnchanged(file: string): void {
+  if (file === ':memory:' || !existsSync(file)) return;
+  let reader: Db | undefined;
+  try {
+    reader = new Db(file, { readonly: true });
+    checkSchemaVersion(reader, file, false);
+  } catch (err) {
+    // Damaged, or a rollback journal only a writer replays: the writer's open says which, or recovers it.
+    if (err instanceof DatabaseFileError) throw err;
+  } finally {
+    reader?.close();
+  }
 }
 
 function configure(db: Db, file: string, opts: OpenOptions): Db {

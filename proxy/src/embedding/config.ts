@@ -30,7 +30,7 @@ export interface UpstreamEmbedderConfig {
   /** OpenAI-style base URL ending in `/v1` (or Azure's deployment URL); requests go to `<baseUrl>/embeddings`, before its query. */
   baseUrl: string;
   model: string;
-  /** Environment variables tried in order for the bearer key (the key itself never leaves the env). */
+  /** Environment variables tried in order for the key: a bearer key, or on an Azure deployment URL a resource key sent as `api-key` (the key itself never leaves the env). */
   apiKeyEnv: string[];
   /** Known output size; when absent one probe request measures it at load. */
   dimensions?: number;

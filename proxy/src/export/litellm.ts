@@ -12,6 +12,7 @@
  */
 import { sha256 } from '../cache/canonical';
 import { type Policy, type ResolvedProvider, resolveProviders, ruleRoutes, type Tier, TIERS } from '../policy/schema';
+import { priceAsModel } from '../pricing/price';
 import { PROTOCOLS } from '../providers/protocol';
 import { renderReadme } from './readme';
 import type { ModelRef } from './shared';
@@ -83,7 +84,9 @@ function deployment(policy: Policy, modelName: string, ref: ModelRef): { [key: s
   // for such a request, so that is the deployment's default. A client's own max_tokens still wins.
   if (litellmModel(ref).startsWith('anthropic/')) params.max_tokens = policy.defaults.maxOutputTokens;
   if (Object.keys(p.headers).length > 0) params.extra_headers = { ...p.headers };
-  return { model_name: modelName, litellm_params: params };
+  // LiteLLM prices a call by the name it sends (an Azure deployment is unpriced) unless base_model names another (cost_calculator.py _select_model_name_for_cost_calc).
+  const priced = isGlob(ref.model) ? ref.model : priceAsModel(p, ref.model);
+  return { model_name: modelName, litellm_params: params, ...(priced !== ref.model && { model_info: { base_model: litellmModel({ provider: p, model: priced }) } }) };
 }
 
 function warnProvider(p: ResolvedProvider, w: Warnings): void {
@@ -101,7 +104,13 @@ function warnProvider(p: ResolvedProvider, w: Warnings): void {
 export function exportLiteLLM(written: Policy, source: ExportSource): ExportResult {
   const w = new Warnings();
   const policy = foldScopeNames(written, w, ['team', 'user']);
-  warnLocalOnly(policy, w, TARGET);
+  // A rule that only renames a model becomes an alias; the renamed name is not a real model, and a
+  // deployment for it would send "smart" upstream as openai/smart.
+  const aliasOnly = new Set(policy.routing.rules.filter(isAliasRule).map((r) => r.match.model as string));
+  const concrete = new Set(namedModels({ ...policy, routing: { ...policy.routing, rules: [] } }));
+  const named = namedModels(policy).filter((m) => !aliasOnly.has(m) || concrete.has(m));
+  // Only a name with a deployment of its own carries its priceAs (a wildcard deployment serves many names).
+  warnLocalOnly(policy, w, TARGET, (p, name) => named.includes(name) && resolveModelRef(policy, name).provider.name === p.name);
   const providers = providersOf(policy);
   for (const p of providers) warnProvider(p, w);
 
@@ -118,11 +127,6 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
       const ref = providerTierModel(policy, p, tier);
       if (ref && configuredTiers(policy).length > 0) modelList.push(deployment(policy, tierGroup(p, tier), ref));
     }
-  // A rule that only renames a model becomes an alias; the renamed name is not a real model, and a
-  // deployment for it would send "smart" upstream as openai/smart.
-  const aliasOnly = new Set(policy.routing.rules.filter(isAliasRule).map((r) => r.match.model as string));
-  const concrete = new Set(namedModels({ ...policy, routing: { ...policy.routing, rules: [] } }));
-  const named = namedModels(policy).filter((m) => !aliasOnly.has(m) || concrete.has(m));
   for (const name of named) modelList.push(deployment(policy, name, resolveModelRef(policy, name)));
   // Providers whose `<name>/*` group another provider's glob of that exact name takes (below).
   const shadowedPrefixes = new Set(providers.filter((q) => providers.some((p) => p.kind !== q.kind && p.models.includes(`${q.name}/*`))).map((q) => q.name));
@@ -424,7 +428,7 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
 
   // A key or team frozen here carries a mark, so apply.mjs unblocks it once the policy no longer freezes it, never one an admin blocked.
   for (const k of keys.values()) if (typeof k.user_id === 'string' && frozenUsers.has(k.user_id)) k.blocked = true;
-  for (const e of [...keys.values(), ...teams.values()]) if (e.blocked) e.metadata = { ...(e.metadata as Body | undefined), tollgate_frozen: true };
+  for (const e of [...keys.values(), ...teams.values()]) if (e.blocked) e.metadata = { ...(e.metadata as Body | undefined), tollgate_frozen: true, tollgate_repository: repository };
 
   const requests: LiteLLMManagementRequest[] = [];
   for (const id of [...teams.keys()].sort()) requests.push({ path: '/team/new', updatePath: '/team/update', body: teams.get(id) as Body });
@@ -642,8 +646,8 @@ for (const r of requests) {
   report(res, r.path, r.body.key_alias ?? r.body.team_id ?? r.body.user_id, why);
 }
 // Only what this export names is its own (another repository's export may be applied here): a team or key it froze
-// (metadata.tollgate_frozen; an admin's block has no mark) and no longer freezes is unblocked, and an old key of this
-// repository's (metadata.tollgate_repository) said; another repository's keys on a shared team are not.
+// (metadata.tollgate_frozen; an admin's block has no mark) and no longer freezes is unblocked; a key of this repository's
+// (metadata.tollgate_repository) it no longer makes is said; what another repository's export made is not mentioned.
 const named = new Map(requests.filter((r) => r.path !== '/user/new').map((r) => [r.path === '/team/new' ? \`team \${r.body.team_id}\` : \`key \${r.body.key_alias}\`, r.body]));
 const teamList = await call('/team/list');
 const teams = teamList.ok ? await teamList.json() : [];
@@ -655,11 +659,13 @@ const listed = [
 ];
 for (const { row, path, id, name } of listed) {
   const mine = named.get(name);
-  if (row?.blocked && row.metadata?.tollgate_frozen === true && !mine?.blocked) {
-    if (mine) report(await call(\`\${path}/update\`, { ...id, blocked: false, metadata: { ...row.metadata, tollgate_frozen: false } }), 'unblocked', name);
-    else console.log(\`note \${name} stays blocked: a Tollgate export froze it and this policy does not name it; if this policy froze it, unblock it (\${path}/unblock)\`);
-  } else if (!mine && path === '/key' && row?.metadata?.tollgate_repository === repository)
-    console.log(\`WARN \${name} is no longer in this export (its alias changed, its owner left the policy, or a policy key took its place) and still works: hand out the new key, if any, then delete this one (/key/delete)\`);
+  const frozen = row?.blocked && row.metadata?.tollgate_frozen === true;
+  if (mine) {
+    if (frozen && !mine.blocked) report(await call(\`\${path}/update\`, { ...id, blocked: false, metadata: { ...row.metadata, tollgate_frozen: false } }), 'unblocked', name);
+  } else if (path === '/key' && row?.metadata?.tollgate_repository === repository)
+    console.log(\`WARN \${name} is no longer in this export (its alias changed, its owner left the policy, or a policy key took its place) and \${row.blocked ? 'is blocked:' : 'still works: hand out the new key, if any, then'} delete it (/key/delete)\`);
+  // A mark written before exports carried a repository id may be this repository's, so it is said too.
+  else if (frozen && (row.metadata.tollgate_repository ?? repository) === repository) console.log(\`note \${name} stays blocked: a Tollgate export froze it and this policy does not name it; if this policy froze it, unblock it (\${path}/unblock)\`);
 }
 if (created) console.log(\`\${created} new key(s) written to \${keysFile} (alias, key per line): hand each to its owner, then delete the file\`);
 process.exit(failed ? 1 : 0);

@@ -10,6 +10,7 @@
  * be a regular file of at most MAX_EXPORT_FILE_BYTES. An existing export is shown in a diff and then
  * overwritten through its links, so one that leads elsewhere is refused, never read.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { brokenLinkOnPath, entryExists, POLICY_NAMES } from '../policy/files';
@@ -129,14 +130,17 @@ function readPolicy(file: string): string | undefined {
   return read.text;
 }
 
-/** The repository id an earlier export wrote, so its keys stay this repository's after a policy edit; an unreadable file is refused as an output. */
-function earlierRepository(path: string, within: string, read: (path: string) => string | undefined): string | undefined {
+/**
+ * The repository id an earlier export wrote, so its keys stay this repository's after a policy edit (an unreadable
+ * file is refused as an output); else a new random one: repositories that first export the same policy text
+ * (`tollgate policy init`'s starter) must not share an id, or each one's apply.mjs names the other's keys to delete.
+ */
+function repositoryId(path: string, within: string, read: (path: string) => string | undefined): string {
   try {
     const id = unsafeOutput(path, within) === undefined ? (JSON.parse(read(path) ?? '{}') as { repository?: unknown }).repository : undefined;
-    return typeof id === 'string' ? id : undefined;
-  } catch {
-    return undefined;
-  }
+    if (typeof id === 'string') return id;
+  } catch {}
+  return randomBytes(8).toString('hex');
 }
 
 export function planExport(options: PlanOptions): ExportPlan {
@@ -162,7 +166,7 @@ export function planExport(options: PlanOptions): ExportPlan {
   const files: PlannedFile[] = [];
   const warnings: Array<ExportWarning & { target: ExportTarget }> = [];
   for (const target of options.targets) {
-    const result = exportPolicy(parsed.policy, target, { file: label, text, repository: earlierRepository(join(outDir, target, 'management.json'), within, read) });
+    const result = exportPolicy(parsed.policy, target, { file: label, text, repository: repositoryId(join(outDir, target, 'management.json'), within, read) });
     for (const f of result.files) {
       const path = join(outDir, target, f.path);
       const unsafe = unsafeOutput(path, within);

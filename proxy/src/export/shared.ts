@@ -307,9 +307,9 @@ export function isDefault<T>(value: T, pick: (p: Policy) => T): boolean {
  * Warnings common to every target: settings that only make sense for the local proxy, and the
  * complexity-score tier routing no gateway reproduces.
  */
-export function warnLocalOnly(policy: Policy, w: Warnings, target: string): void {
+export function warnLocalOnly(policy: Policy, w: Warnings, target: string, pricedAs: PricedAs = () => false): void {
   warnKeyEnv(policy, w, target);
-  warnPriceAs(policy, w, target);
+  warnPriceAs(policy, w, target, pricedAs);
   if (!isDefault(policy.server.port, (p) => p.server.port))
     w.add('server.port', `the local proxy port does not apply to ${target}; configure the gateway's listen port where you deploy it`);
   if (!isDefault(policy.server.maxBodyBytes, (p) => p.server.maxBodyBytes) && target !== 'Bifrost')
@@ -334,9 +334,12 @@ export function warnLocalOnly(policy: Policy, w: Warnings, target: string): void
     w.add('tags.required', `${target} cannot reject requests that lack the tags ${policy.tags.required.join(', ')}; enforce them in the clients`);
 }
 
+/** Whether the export itself prices a provider's name as its priceAs says. */
+type PricedAs = (p: ResolvedProvider, name: string) => boolean;
+
 /** Where each gateway names the priced model for a name it sends (none reads Tollgate's priceAs). */
 const PRICE_AS_SETTING: Record<string, string> = {
-  LiteLLM: 'set model_info.base_model on the deployment to the priced model',
+  LiteLLM: 'the export sets model_info.base_model only on the deployment of a model the policy names (a tier, a rule, a fallback or a provider\'s models), so name these models there',
   Bifrost: "map the name in the key's aliases to { model_id: <name>, model_name: <priced model> }",
   Portkey: 'the open-source gateway keeps no spend; on the hosted platform set the model pricing for the name',
 };
@@ -346,9 +349,9 @@ const PRICE_AS_SETTING: Record<string, string> = {
  * knows. Gateways price a call by the name they send, from their own catalogs, so such a name is
  * unpriced there and budgets see no spend for it; said per provider with the gateway's own setting.
  */
-function warnPriceAs(policy: Policy, w: Warnings, target: string): void {
+function warnPriceAs(policy: Policy, w: Warnings, target: string, pricedAs: PricedAs): void {
   for (const p of resolveProviders(policy).values()) {
-    const entries = Object.entries(p.priceAs ?? {}).sort(([a], [b]) => byCodePoint(a, b));
+    const entries = Object.entries(p.priceAs ?? {}).filter(([from]) => !pricedAs(p, from)).sort(([a], [b]) => byCodePoint(a, b));
     if (entries.length === 0) continue;
     w.add(
       `providers.${p.name}.priceAs`,

@@ -12,7 +12,7 @@ export interface ExportSource {
   /** Path as it should appear in headers (relative to the repo root keeps diffs machine-independent). */
   file: string;
   text: string;
-  /** Tells this repository's keys from another's on one gateway; planExport keeps an earlier export's (default: the policy's hash). */
+  /** Tells this repository's keys from another's on one gateway; planExport keeps an earlier export's or makes a random one (default: the policy's hash). */
   repository?: string;
 }
 

@@ -557,17 +557,18 @@ export class Governor extends EventEmitter<GovernorEvents> {
 
   /**
    * Add the cost of a call no reservation covered to every budget governing `identity`, in the
-   * current period: an OpenAI background response, whose create call answered `queued` (its
+   * period of its ledger row (`ts`; now if not given): an OpenAI background response, whose create call answered `queued` (its
    * reservation released at $0) and whose cost shows only when its result is read. Never refuses:
    * the provider has already billed it; the budget's alerts fire as for any settled call.
    */
-  charge(identity: CallIdentity, actual: { costUsd: number; tokens: number }): void {
+  charge(identity: CallIdentity, actual: { costUsd: number; tokens: number; ts?: number }): void {
     const budgets = this.getPolicy().budgets.filter((b) => scopeMatches(b.scope, identity));
     if (budgets.length === 0) return;
     const nano = callNano(actual.costUsd);
     const tokens = callTokens(actual.tokens);
-    // The period of the call, even when the write has to wait for the disk past a reset.
-    const at = this.now();
+    // The period of the call's ledger row (`ts`), even when its answer or the write comes past a reset: charged
+    // at the answer's time, a poll begun before midnight went to a day the ledger (and a reseeded window) does not put it in.
+    const at = actual.ts ?? this.now();
     this.write(() => {
       const events: BudgetEvent[] = [];
       this.db

@@ -25,9 +25,9 @@ export function ledgerSpend(db: Db, scope: Scope, from: number, to: number): { n
   for (const tag of ['team', 'user', 'feature'] as const) {
     const pattern = scope[tag];
     if (pattern === undefined) continue;
-    // GLOB's `?` is one code point, the live match's (scope.ts) one UTF-16 unit: with a `?` that match decides (tagFold.ts).
-    where.push(pattern.includes('?') ? `tg_glob(?, ${foldedSql(tag)})` : `${foldedSql(tag)} GLOB ?`);
-    params.push(pattern.includes('?') ? foldTag(pattern) : sqlGlob(foldTag(pattern)));
+    // SQLite's GLOB reads `?` as one code point, as the live match does (routing/glob.ts).
+    where.push(`${foldedSql(tag)} GLOB ?`);
+    params.push(sqlGlob(foldTag(pattern)));
   }
   if (scope.key !== undefined) {
     where.push('key_fingerprint GLOB ?');

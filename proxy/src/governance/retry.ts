@@ -9,8 +9,10 @@
  * way from the provider's own rate-limit reset headers (`rateLimitResetMs`).
  */
 import type { Policy } from '../policy/schema';
+import { parseRetryAfter, type UpstreamHeaders } from './retryAfter';
 
 export { fallbackTargets, fallbacksWithinPrice, type FallbackTarget } from './fallback';
+export { parseRetryAfter, requestedRetryAfter, type UpstreamHeaders } from './retryAfter';
 
 export type RetryPolicy = Policy['retries'];
 
@@ -73,28 +75,6 @@ export function isRetryable(failure: Pick<AttemptFailure, 'status' | 'errorKind'
   }
   return failure.status !== undefined && retries.retryOn.includes(failure.status);
 }
-
-/**
- * The wait an upstream's headers ask for, as a `retry-after` value: OpenAI's `retry-after-ms`
- * first (its SDKs prefer it, and it is the only one on some 429s), in seconds, else `retry-after`.
- */
-export function requestedRetryAfter(headers: UpstreamHeaders): string | undefined {
-  const ms = headers['retry-after-ms'];
-  if (typeof ms === 'string' && /^\d+(\.\d+)?$/.test(ms.trim())) return String(Number(ms.trim()) / 1000);
-  const s = headers['retry-after'];
-  return typeof s === 'string' ? s : undefined;
-}
-
-/** `retry-after` as milliseconds from now: delta-seconds or an HTTP date; undefined if unparseable. */
-export function parseRetryAfter(value: string, now: number): number | undefined {
-  const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
-}
-
-export type UpstreamHeaders = Record<string, string | string[] | undefined>;
 
 /**
  * The providers' own rate-limit headers: each limit's reset and, where sent, what remains of it.

@@ -20,7 +20,7 @@ import { capDetails, capRecord } from './caps';
 import { type CallRow as Row, pageRows, summarise, type SummaryOptions } from './ledgerReads';
 import { LedgerReadThread } from './readThread';
 import type { CallPage, CallRecord, Summary } from './types';
-import { isDiskFull, isLocked, isWriteRefused } from './writeRefused';
+import { isDiskFull, isLocked, isWriteRefused, primaryCode } from './writeRefused';
 
 export type NewCallRecord = Omit<CallRecord, 'id'> & { details?: CallDetails };
 
@@ -71,8 +71,7 @@ const CALL_COLUMNS = `id, request_id, ts, key_fingerprint, team, feature, user, 
   cost_usd, saved_usd, priced, latency_ms, overhead_ms, status, error_type, route, budget, attempt, prompt_preview, details`;
 
 const CALL_INDEXES = `
-    CREATE INDEX IF NOT EXISTS calls_ts ON calls(ts);
-    CREATE INDEX IF NOT EXISTS calls_request ON calls(request_id);`;
+    CREATE INDEX IF NOT EXISTS calls_ts ON calls(ts);`;
 
 /**
  * Where a call id is kept after its row may be gone (ledger retention deletes rows): a batch's
@@ -94,6 +93,14 @@ const CALL_ID_REFERENCES: ReadonlyArray<[table: string, column: string]> = [
  */
 export function migrateLedger(db: Db): void {
   ensureAutoincrementTable(db, { name: 'calls', ddl: callsDdl, columns: CALL_COLUMNS, indexes: CALL_INDEXES, idReferences: CALL_ID_REFERENCES });
+  // Its leaf was a WAL page more in every call's commit (issue #16); its one reader finds a row by its time (batch/capture.ts).
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'calls_request'").get() === undefined) return;
+  try {
+    db.exec('DROP INDEX calls_request');
+  } catch (err) {
+    // A reader (`tollgate report`), or a start finding the file locked or full, leaves it to the next writer.
+    if (primaryCode(err) !== 8 /* SQLITE_READONLY */ && !isWriteRefused(err)) throw err;
+  }
 }
 
 

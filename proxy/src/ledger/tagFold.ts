@@ -8,7 +8,6 @@
  */
 import { foldTag } from '../../../contract/api';
 import type { Db } from '../db/sqlite';
-import { globMatch } from '../routing/glob';
 
 export { foldTag };
 
@@ -25,7 +24,5 @@ export const foldedSql = (col: string): string => `CASE WHEN length(${col}) < oc
  */
 export function registerTagFold(db: Db): Db {
   db.handle.function('tg_fold', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? foldTag(v) : v));
-  // `tg_glob(pattern, value)`: a policy glob matched in SQL exactly as live (governance/ledgerSeed.ts).
-  db.handle.function('tg_glob', { deterministic: true }, (p: unknown, v: unknown) => (typeof p === 'string' && typeof v === 'string' && globMatch(p, v) ? 1 : 0));
   return db;
 }

@@ -251,7 +251,7 @@ export function admitStage(governor: Governor): Stage {
       // a background response (pipeline/cost.ts): that goes to the budgets without a reservation.
       await next();
       const tokens = (ctx.usage?.inputTokens ?? 0) + (ctx.usage?.outputTokens ?? 0);
-      if (ctx.costUsd > 0 || tokens > 0) governor.charge(identity, { costUsd: ctx.costUsd, tokens });
+      if (ctx.costUsd > 0 || tokens > 0) governor.charge(identity, { costUsd: ctx.costUsd, tokens, ts: ctx.ts });
       return;
     }
     // An Images API call whose images are estimated (reservationExtras) writes no text to reserve:

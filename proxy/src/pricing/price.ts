@@ -217,7 +217,8 @@ function alternatives(model: string): { model: string; providerId?: string }[] {
   if (bedrockModelId(model)) out.push({ model, providerId: 'aws' });
   const slash = model.indexOf('/');
   if (slash > 0 && slash < model.length - 1 && !model.startsWith('arn:')) {
-    const vendor = model.slice(0, slash).toLowerCase();
+    // LiteLLM spells some providers with `_ai` (`fireworks_ai/`, `together_ai/`, `vertex_ai/`).
+    const vendor = model.slice(0, slash).toLowerCase().replace(/_ai$/, '');
     const rest = model.slice(slash + 1);
     const providerId = vendor === 'models' ? 'google' : isPricedProvider(vendor) ? vendor : undefined;
     out.push(providerId ? { model: rest, providerId } : { model: rest });
@@ -345,6 +346,8 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
   let borrowed: string | undefined;
   const lookUp = (u: Record<string, number>, id = model): ReturnType<typeof calcPrice> => {
     const find = (name: string, providerId?: string): ReturnType<typeof calcPrice> => {
+      // Fireworks lists its models by path, which LiteLLM's `fireworks_ai/llama-v3p1-8b-instruct` and pydantic-ai's `fireworks:…` leave out.
+      if (providerId === 'fireworks' && !name.startsWith('accounts/')) name = `accounts/fireworks/models/${name}`;
       const r = calcPrice(u, name, providerId ? { providerId } : undefined);
       return r && !crossesModel(name, r.model) ? r : null;
     };

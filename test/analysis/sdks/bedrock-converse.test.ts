@@ -45,6 +45,36 @@ describe('Bedrock Converse', () => {
     expect(fixed).toContain('inferenceConfig={"topP": 0.9, "maxTokens": 1024})');
   });
 
+  // Converse merges additionalModelRequestFields into the model's own request body, so a Claude `max_tokens` there is sent.
+  it('a limit in additionalModelRequestFields is a limit; one built elsewhere may be', async () => {
+    const ts = async (fields: string) =>
+      (
+        await analyzeFile({
+          path: 'bedrock.ts',
+          text: [
+            "import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';",
+            "import { EXTRA } from './extra';",
+            'const client = new BedrockRuntimeClient({});',
+            `export const a = client.send(new ConverseCommand({ modelId: 'anthropic.claude-3-5-sonnet-20240620-v1:0', messages: [], additionalModelRequestFields: ${fields} }));`,
+            '',
+          ].join('\n'),
+        })
+      ).diagnostics.map((d) => d.fixes.length);
+    expect(await ts('{ max_tokens: 500 }')).toEqual([]);
+    expect(await ts('EXTRA')).toEqual([]);
+    expect(await ts('{ top_k: 5 }')).toEqual([1]);
+    const py = async (fields: string) =>
+      (
+        await analyzeFile({
+          path: 'bedrock.py',
+          text: ['import boto3', 'from extra import EXTRA', 'brt = boto3.client("bedrock-runtime")', `r = brt.converse(modelId="anthropic.claude-3-5-sonnet-20240620-v1:0", messages=[], inferenceConfig={"topP": 0.9}, additionalModelRequestFields=${fields})`, ''].join('\n'),
+        })
+      ).diagnostics.map((d) => d.fixes.length);
+    expect(await py('{"max_tokens": 500}')).toEqual([]);
+    expect(await py('EXTRA')).toEqual([]);
+    expect(await py('{"top_k": 5}')).toEqual([1]);
+  });
+
   it('a converse method of something that is not a Bedrock client is left alone', async () => {
     const py = ['from chatbot import Bot', 'bot = Bot()', 'bot.converse(messages=[{"role": "user", "content": "hi"}])', ''].join('\n');
     expect((await analyzeFile({ path: 'bot.py', text: py })).diagnostics).toEqual([]);

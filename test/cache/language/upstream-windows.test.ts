@@ -22,6 +22,8 @@ describe('upstream embedders read their documented windows', () => {
       ['voyage-code-3', 32_000],
       ['voyage-2', 4000],
       ['voyage-lite-02-instruct', 4000],
+      ['voyage-01', 4000],
+      ['voyage-lite-01-instruct', 4000],
       ['voyage-large-2-instruct', 16_000],
       ['voyage-law-2', 16_000],
       ['embed-english-v3.0', 512],
@@ -35,7 +37,17 @@ describe('upstream embedders read their documented windows', () => {
       ['mistral-embed', 8192],
       ['codestral-embed-2505', 8192],
       ['amazon.titan-embed-text-v2:0', 8192],
-      ['nomic-embed-text', 512],
+      ['textembedding-gecko@003', 2048],
+      ['nomic-embed-text', 2048],
+      ['nomic-ai/nomic-embed-text-v1.5', 2048],
+      ['nomic-embed-text-v2-moe', 512],
+      ['bge-m3', 8192],
+      ['BAAI/bge-m3', 8192],
+      ['Snowflake/snowflake-arctic-embed-l-v2.0', 8192],
+      ['snowflake-arctic-embed2', 8192],
+      ['snowflake-arctic-embed-l', 512],
+      ['qwen3-embedding:0.6b', 8192],
+      ['Qwen/Qwen3-Embedding-8B', 8192],
     ];
     expect(documented.map(([model]) => [model, windowOf(model)])).toEqual(documented);
   });

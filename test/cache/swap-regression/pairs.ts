@@ -98,6 +98,12 @@ export const SWAPS: ReadonlyArray<readonly [string, string]> = [
   ['How many grams of protein should I eat per day?', 'How many grams of fiber should I eat per day?'],
   ['What is the speed limit on a motorway in the UK?', 'What is the speed limit on a motorway in France?'],
   ['Convert 5 feet to meters', 'Convert 5 feet to inches'],
+  // A sign or a vulgar fraction is the whole difference (served at P 0.77–0.90 before they were read as part of the number)
+  ['What is -40 degrees Celsius in Fahrenheit?', 'What is 40 degrees Celsius in Fahrenheit?'],
+  ['Convert -10 F to Celsius', 'Convert 10 F to Celsius'],
+  ['What is −3 cubed?', 'What is 3 cubed?'],
+  ['How much is ¼ cup in tablespoons?', 'How much is ¾ cup in tablespoons?'],
+  ['How many ml is 3½ cups?', 'How many ml is 3 cups?'],
   // Work, study, writing
   ['Write a cover letter for a nursing job', 'Write a cover letter for a teaching job'],
   ['Give me ideas for a 30th birthday party', 'Give me ideas for a 40th birthday party'],

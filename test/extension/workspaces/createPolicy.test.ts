@@ -6,7 +6,6 @@
  * (the proxy reads `.yaml` first). Tests run as root, so the failure is a path through a regular file.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -21,16 +20,9 @@ const vscode = await import('vscode');
 const { registerCreatePolicy } = await import('../../../extension/src/commands/createPolicy');
 const { STARTER_POLICY } = await import('../../../extension/src/policy/starterPolicy');
 
-// VS Code's editor, and its workspace.fs over the real disk (writeFile creates missing folders, as VS Code's
-// does): the command wrote through it before, and a return to it is tested on the same disk.
+// VS Code's editor. The command writes with node:fs on the real disk (the stand-in's workspace.fs is
+// empty: a command that went back to it would fail here, not pass on a stub).
 const opened: string[] = [];
-Object.assign(vscode.workspace.fs, {
-  stat: (u: { fsPath: string }) => stat(u.fsPath),
-  writeFile: async (u: { fsPath: string }, data: Uint8Array) => {
-    await mkdir(dirname(u.fsPath), { recursive: true });
-    await writeFile(u.fsPath, data);
-  },
-});
 Object.assign(vscode.window, { showTextDocument: async (u: { fsPath: string }) => void opened.push(u.fsPath) });
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate create policy '));

@@ -65,4 +65,20 @@ describe('odd values of the analysis settings in a folder’s settings.json', ()
       analyses.dispose();
     }
   });
+
+  it('a default model and comparison models pasted with spaces around them are the models named, in the CodeLens too', async () => {
+    const folder = addFolder(world, mkdtempSync(join(dir, 'folder-')));
+    world.folderSettings.set(folder.uri.fsPath, { 'tollgate.defaultModel': ' gpt-4.1\t', 'tollgate.comparisonModels': [' claude-sonnet-4-0 '] });
+    const analyzer: Analyzer = (input, s, token) => analyzeFile(input, s, token ? { cancellation: token } : {});
+    const analyses = new DocumentAnalyses(async () => analyzer, join(root, 'dist', 'wasm'), { info() {}, warn() {} } as unknown as Log);
+    try {
+      const code = await analyses.analyze(fakeDocument(join(folder.uri.fsPath, 'app.ts'), CODE, 'typescript') as never);
+      expect(code?.calls[0]?.model).toBe('gpt-4.1');
+      expect(code?.calls[0]?.comparisons.map((c) => c.model)).toEqual(['claude-sonnet-4-0']);
+      // The CodeLens read "·  claude-sonnet-4-0  $0.000042".
+      expect(code?.calls[0]?.label).toMatch(/ · claude-sonnet-4-0 \$/);
+    } finally {
+      analyses.dispose();
+    }
+  });
 });

@@ -6,7 +6,7 @@ import { BatchSection } from '../batch/batchSection';
 import { BarList, topBuckets } from '../charts/barList';
 import { seriesColors } from '../charts/seriesColors';
 import { BudgetGauges } from '../charts/budgetGauges';
-import { bucketFor, cacheSeries, localOffsetMs, spendSeries } from '../charts/seriesData';
+import { bucketFor, cacheSeries, seriesQuery, spendSeries } from '../charts/seriesData';
 import { TimeChart, type TimeSeriesSpec } from '../charts/timeChart';
 import { renderDetail } from '../detail/detailView';
 import { SemanticQualityView } from '../quality/qualityView';
@@ -530,9 +530,9 @@ export class PanelApp {
     const from = to - range.ms;
     const bucketMs = bucketFor(range.ms);
     // Day (and hour) buckets start at the user's local midnight, not UTC's.
-    const bucketOffsetMs = localOffsetMs(to);
+    const series = seriesQuery(from, to, bucketMs);
     const headline = Promise.all([
-      this.client.request('summary', { from, to, by: 'model', bucketMs, bucketOffsetMs }),
+      this.client.request('summary', { ...series, by: 'model' }),
       this.client.request('summary', { from, to, by: 'feature' }),
       this.client.request('budgets', {}),
     ]);
@@ -552,17 +552,17 @@ export class PanelApp {
         .filter((b) => b.key !== UNTAGGED && !b.key.endsWith(' others') && b.calls > 0)
         .slice(0, SPEND_SERIES)
         .map((b) => b.key);
-      const perKey = await Promise.all(keys.map((key) => this.client.request('summary', { from, to, bucketMs, bucketOffsetMs, [dim]: key })));
+      const perKey = await Promise.all(keys.map((key) => this.client.request('summary', { ...series, [dim]: key })));
       if (seq !== this.summarySeq) return;
       this.clearError('summary');
       this.kpis.set(byModel);
       const xRange: [number, number] = [from / 1000, to / 1000];
-      const total = spendSeries(byModel, bucketMs, bucketOffsetMs);
+      const total = spendSeries(byModel, bucketMs, series.bucketOffsetMs);
       // Colour by key, not by rank: a model keeps its colour when another overtakes it (and no two lines share one).
       const colors = seriesColors.indices(keys);
       this.spendChart.setSeries([TOTAL_SPEND, ...keys.map((key, i) => ({ label: key, color: colors[i]!, kind: 'line' as const, scale: 'usd', format: formatUsd }))]);
-      this.spendChart.setData(xRange, total.t, total.costUsd, ...perKey.map((s) => spendSeries(s, bucketMs, bucketOffsetMs).costUsd));
-      const cache = cacheSeries(byModel, bucketMs, bucketOffsetMs);
+      this.spendChart.setData(xRange, total.t, total.costUsd, ...perKey.map((s) => spendSeries(s, bucketMs, series.bucketOffsetMs).costUsd));
+      const cache = cacheSeries(byModel, bucketMs, series.bucketOffsetMs);
       this.cacheChart.setData(xRange, cache.t, cache.hitRatePct, cache.savedCumUsd);
       this.byModel.setBuckets(byModel.by);
       this.byFeature.setBuckets(byFeature.by);

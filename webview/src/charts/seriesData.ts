@@ -37,13 +37,38 @@ export function denseSeries(summary: Summary, bucketMs: number, maxBuckets = 200
   return out;
 }
 
+const HOUR = 3_600_000;
+
+/** The series half of the dashboard's summary request: hours for longer buckets (localSeries), at local hours. */
+export function seriesQuery(from: number, to: number, bucketMs: number): { from: number; to: number; bucketMs: number; bucketOffsetMs: number } {
+  return { from, to, bucketMs: Math.min(bucketMs, HOUR), bucketOffsetMs: -new Date(to).getTimezoneOffset() * 60_000 };
+}
+
+/**
+ * Every bucket at local boundaries. The proxy buckets with one UTC offset, and a range across a DST
+ * change has two (its days before the change ran an hour off): days are summed here from hours.
+ */
+function localSeries(summary: Summary, bucketMs: number, offsetMs: number): Bucket[] {
+  const hours = denseSeries(summary, Math.min(bucketMs, HOUR), undefined, offsetMs);
+  if (!(bucketMs > HOUR)) return hours;
+  const out: Bucket[] = [];
+  for (const b of hours) {
+    const d = new Date(b.t);
+    d.setHours(d.getHours() - (d.getHours() % (bucketMs / HOUR)), 0, 0, 0);
+    const last = out.at(-1);
+    if (last?.t !== d.getTime()) out.push({ ...b, t: d.getTime() });
+    else Object.assign(last, { costUsd: last.costUsd + b.costUsd, savedUsd: last.savedUsd + b.savedUsd, calls: last.calls + b.calls, hits: last.hits + b.hits });
+  }
+  return out;
+}
+
 export function spendSeries(summary: Summary, bucketMs = 0, offsetMs = 0): SpendSeries {
-  const s = denseSeries(summary, bucketMs, undefined, offsetMs);
+  const s = localSeries(summary, bucketMs, offsetMs);
   return { t: s.map((b) => b.t / 1000), costUsd: s.map((b) => b.costUsd), savedUsd: s.map((b) => b.savedUsd) };
 }
 
 export function cacheSeries(summary: Summary, bucketMs = 0, offsetMs = 0): CacheSeries {
-  const s = denseSeries(summary, bucketMs, undefined, offsetMs);
+  const s = localSeries(summary, bucketMs, offsetMs);
   let cum = 0;
   return {
     t: s.map((b) => b.t / 1000),
@@ -53,11 +78,6 @@ export function cacheSeries(summary: Summary, bucketMs = 0, offsetMs = 0): Cache
 }
 
 /** A bucket width giving ~48 points over the range, rounded to a friendly unit. */
-/** This client's UTC offset at `at` in ms (UTC−8 → −28800000), for `bucketOffsetMs`. */
-export function localOffsetMs(at: number): number {
-  return -new Date(at).getTimezoneOffset() * 60_000;
-}
-
 export function bucketFor(rangeMs: number): number {
   const target = rangeMs / 48;
   const steps = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 86_400_000];

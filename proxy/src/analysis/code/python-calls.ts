@@ -1110,16 +1110,19 @@ function nestedLimit(
     const fixable = api !== 'openai-agents' || /\bModelSettings\b/.test(source);
     if (call.limit === 'missing' && fixable && !branches && fixLimit !== undefined)
       call.insertion = { ...appendAfterLast(args.target, source, args.targetIsDict ? `"${where.add.split('=')[0]}": {"${key}": ${fixLimit}}` : where.add), title, limit: fixLimit };
-    return call;
   }
-  const cfg = b.resolve(cfgNode);
+  const cfg = cfgNode && b.resolve(cfgNode);
   if (cfg) {
     // Arguments changed where the analysis does not follow (`**extra`, `params["config"]["x"] = …`) may change the config too.
     const { noneLimit } = limitFrom(cfg.keywords, false);
     Object.assign(call, mergedLimit(cfg, b, cfg.opaque || args.opaque));
     if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && fixLimit !== undefined) call.insertion = { ...appendAfterLast(cfg.target, source, entry(key, cfg, fixLimit)), title, limit: fixLimit };
   }
-  return call;
+  // Bedrock Converse merges `additionalModelRequestFields` into the model's own body (Claude's `max_tokens`).
+  const extra = call.limit === 'missing' ? args.keywords.get('additionalModelRequestFields') : undefined;
+  const r = extra && b.resolve(extra);
+  const merged = extra && (r ? mergedLimit(r, b) : { limit: 'unknown' as const });
+  return merged && merged.limit !== 'missing' ? Object.assign(call, merged, { insertion: undefined }) : call;
 }
 
 /** A framework's limit given as a keyword of the call itself (`dspy.LM(…, max_tokens=…)`). */

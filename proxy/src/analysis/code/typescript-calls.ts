@@ -158,8 +158,9 @@ function providerOptionsLimit(bindings: FileBindings, props: readonly ts.ObjectL
 }
 
 // Objects merged into the request body: LangChain.js `modelKwargs`, LlamaIndex.TS `additionalChatOptions`, the Agents SDK's
-// `modelSettings.providerData`, @google/genai's `httpOptions.extraBody` (the REST body: its `generationConfig`).
-const MERGED_KEYS = ['modelKwargs', 'additionalChatOptions', 'providerData', 'httpOptions', 'extraBody', 'generationConfig'];
+// `modelSettings.providerData`, @google/genai's `httpOptions.extraBody` (the REST body: its `generationConfig`), Bedrock
+// Converse's `additionalModelRequestFields` (the model's own body: Claude's `max_tokens`).
+const MERGED_KEYS = ['modelKwargs', 'additionalChatOptions', 'providerData', 'httpOptions', 'extraBody', 'generationConfig', 'additionalModelRequestFields'];
 
 /** The limit merged objects send (one built elsewhere may send one); `overwritten`: a key the class then writes its own field over. */
 function mergedOptionsLimit(bindings: FileBindings, props: readonly ts.ObjectLiteralElementLike[], overwritten?: string, depth = 0): LimitScan | undefined {
@@ -365,7 +366,8 @@ function collectPrompt(props: readonly ts.ObjectLiteralElementLike[], sf: ts.Sou
 export function findTypeScriptCalls(path: string, text: string): DetectedCall[] {
   const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
   const calls: DetectedCall[] = [];
-  const hints = fileHintsOf(importedModules(sf), 'typescript');
+  const { modules: fileModules, renamed } = fileImports(sf);
+  const hints = fileHintsOf(fileModules, 'typescript');
   let bindings: FileBindings | undefined;
   let aliases: Set<string> | undefined;
   const aliasNames = (): Set<string> => {
@@ -373,16 +375,10 @@ export function findTypeScriptCalls(path: string, text: string): DetectedCall[] 
     return aliases;
   };
 
-  // `import { ChatOpenAI as LC } from '@langchain/openai'`: `new LC(…)` is a ChatOpenAI.
-  const renamed = new Map<string, string>();
-  for (const st of sf.statements) {
-    const named = ts.isImportDeclaration(st) ? st.importClause?.namedBindings : undefined;
-    if (named && ts.isNamedImports(named)) for (const el of named.elements) if (el.propertyName) renamed.set(el.name.text, el.propertyName.text);
-  }
-
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
       const written = calleeChain(node.expression);
+      // `import { ChatOpenAI as LC } from '@langchain/openai'`: `new LC(…)` is a ChatOpenAI.
       const chain = written && renamed.has(written[0]!) ? [renamed.get(written[0]!)!, ...written.slice(1)] : written;
       let api = chain ? classifyCallee(chain, ts.isNewExpression(node), hints) : undefined;
       // Only SDK method names are worth resolving an alias for (bindings are built lazily).
@@ -404,11 +400,11 @@ export function findTypeScriptCalls(path: string, text: string): DetectedCall[] 
         bindings ??= new FileBindings(sf);
         // Only a body whose model family is known is an LLM call this can judge.
         const call = bedrockInvoke(sf, bindings, node, chain);
-        if (call && belongsToSdk(api, { modules: calleeModules(bindings, node.expression), fileModules: importedModules(sf) }, call.model)) calls.push(call);
+        if (call && belongsToSdk(api, { modules: calleeModules(bindings, node.expression), fileModules }, call.model)) calls.push(call);
       } else if (api && chain) {
         bindings ??= new FileBindings(sf);
         const call = inspectCall(sf, bindings, node, api, chain, framework);
-        if (belongsToSdk(api, { modules: calleeModules(bindings, node.expression), fileModules: importedModules(sf) }, call.model)) calls.push(call);
+        if (belongsToSdk(api, { modules: calleeModules(bindings, node.expression), fileModules }, call.model)) calls.push(call);
       }
     }
     ts.forEachChild(node, visit);
@@ -467,24 +463,22 @@ function requiredModule(e: ts.Expression): string | undefined {
   return undefined;
 }
 
-const fileModuleCache = new WeakMap<ts.SourceFile, string[]>();
-
-/** Every module the file imports or requires. */
-function importedModules(sf: ts.SourceFile): string[] {
-  const known = fileModuleCache.get(sf);
-  if (known) return known;
-  const out: string[] = [];
+/** Every module the file imports or requires, and its top-level imports' original names (`import { ChatOpenAI as LC }`: LC → ChatOpenAI). */
+function fileImports(sf: ts.SourceFile): { modules: string[]; renamed: Map<string, string> } {
+  const modules: string[] = [];
+  const renamed = new Map<string, string>();
   const visit = (n: ts.Node): void => {
-    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) out.push(n.moduleSpecifier.text);
+    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) modules.push(n.moduleSpecifier.text);
     else if (ts.isCallExpression(n)) {
       const m = requiredModule(n) ?? (n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments[0] && ts.isStringLiteralLike(n.arguments[0]) ? n.arguments[0].text : undefined);
-      if (m) out.push(m);
+      if (m) modules.push(m);
     }
+    const named = ts.isImportDeclaration(n) && n.parent === sf ? n.importClause?.namedBindings : undefined;
+    if (named && ts.isNamedImports(named)) for (const el of named.elements) if (el.propertyName) renamed.set(el.name.text, el.propertyName.text);
     ts.forEachChild(n, visit);
   };
   visit(sf);
-  fileModuleCache.set(sf, out);
-  return out;
+  return { modules, renamed };
 }
 
 /**
@@ -677,7 +671,8 @@ function nestedLimit(
       if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && ins) call.insertion = ins;
     }
   }
-  return call;
+  const merged = call.limit === 'missing' ? mergedOptionsLimit(bindings, props) : undefined;
+  return merged ? Object.assign(call, merged, { insertion: undefined }) : call;
 }
 
 /**

@@ -81,6 +81,13 @@ function analysable(path: string, settings: AnalysisSettings): boolean {
   return promptKindOf(path, undefined, settings.promptGlobs ?? DEFAULT_PROMPT_GLOBS) !== undefined || codeLanguageOf(path) !== undefined || isNotebookPath(path);
 }
 
+// Languages with official or common LLM SDKs (OpenAI .NET, ruby-openai, openai-php, …) that nothing here reads: their
+// files are named as skipped, so a run over them does not read as a clean one.
+const UNREAD_LANGUAGES: Record<string, string> = { '.cs': 'C#', '.rb': 'Ruby', '.php': 'PHP', '.kt': 'Kotlin', '.rs': 'Rust', '.swift': 'Swift' };
+const unreadLanguage = (path: string) => UNREAD_LANGUAGES[path.slice(path.lastIndexOf('.')).toLowerCase()];
+const unreadReason = (path: string, others = 0) =>
+  `${unreadLanguage(path)} (${path.slice(path.lastIndexOf('.')).toLowerCase()}) is not analysed${others ? `, nor ${others} other ${unreadLanguage(path)} file${others > 1 ? 's' : ''}` : ''}: lint reads TypeScript, JavaScript, Python, Go and Java code`;
+
 /** Whether file names on this platform's usual file system ignore case (NTFS, APFS), as git assumes there. */
 function caseInsensitiveFs(platform: NodeJS.Platform): boolean {
   return platform === 'win32' || platform === 'darwin';
@@ -103,6 +110,8 @@ export function collectFiles(paths: string[], settings: AnalysisSettings = {}, p
   const out: string[] = [];
   const ignoreCase = caseInsensitiveFs(platform);
   const skip = (path: string, reason: string) => options.onSkip?.({ path, reason });
+  // Per language, the first unread file of a walk and how many there were.
+  const unread = new Map<string, { first: string; count: number }>();
   const walk = (dir: string, parentScopes: IgnoreScope[]) => {
     let entries: Dirent[];
     try {
@@ -125,6 +134,10 @@ export function collectFiles(paths: string[], settings: AnalysisSettings = {}, p
       if (entry.isDirectory()) {
         if (!skippedDir(entry.name, full) && !ignored(scopes, full, entry.name, true)) walk(full, scopes);
       } else if (entry.isFile() && analysable(full, settings) && !ignored(scopes, full, entry.name, false)) out.push(full);
+      else if (entry.isFile() && unreadLanguage(full) && !ignored(scopes, full, entry.name, false)) {
+        const seen = unread.get(unreadLanguage(full)!) ?? { first: full, count: 0 };
+        unread.set(unreadLanguage(full)!, { ...seen, count: seen.count + 1 });
+      }
     }
   };
   const visit = (p: string) => {
@@ -139,7 +152,10 @@ export function collectFiles(paths: string[], settings: AnalysisSettings = {}, p
     // A directory starts with what git would already ignore there: info/exclude, the global
     // excludes file, and the .gitignore files of the directories above it in its repository.
     if (isDir) walk(p, repositoryScopes(p, ignoreCase, options.env));
+    else if (unreadLanguage(p) && !analysable(p, settings)) skip(p, unreadReason(p));
     else out.push(p); // a file named explicitly is analysed even if it is not a known kind (it reports 'unknown')
+    for (const { first, count } of unread.values()) skip(first, unreadReason(first, count - 1));
+    unread.clear();
   };
   for (const p of paths) {
     try {

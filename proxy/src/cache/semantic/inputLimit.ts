@@ -56,16 +56,20 @@ export const WORDPIECE_MAX_TOKENS = 512;
  */
 const UPSTREAM_WINDOWS: ReadonlyArray<readonly [RegExp, number]> = [
   [OPENAI_EMBEDDING_MODEL, 8191], // longer input is an error, i.e. a miss
-  [/voyage-(?:0?2|lite-02)(?:$|-instruct)/i, 4000],
+  [/voyage-(?:0?[12]|lite-0[12])(?:$|-instruct)/i, 4000],
   [/voyage-(?:large-2|code-2|law-2)/i, 16_000],
   [/voyage-/i, 32_000], // voyage-3, 3.5, 4 series, code-3, finance-2, multilingual-2
   [/embed-multilingual-v2|multilingual-22-12/i, 256], // Cohere's retired multilingual v2
   [/embed-(?:english|multilingual)/i, 512], // Cohere v3, light variants, English v2
   [/embed-v4/i, 128_000],
-  [/gemini-embedding|(?:^|[/.])(?:text-)?(?:multilingual-)?embedding-00\d/i, 2048], // Gemini API and Vertex
+  [/gemini-embedding|textembedding-gecko|(?:^|[/.])(?:text-)?(?:multilingual-)?embedding-00\d/i, 2048], // Gemini API and Vertex
   [/jina-embeddings-v/i, 8192], // v2, v3 (v4 reads 32,768)
   [/(?:mistral|codestral)-embed/i, 8192],
   [/titan-embed-text/i, 8192], // v1 and v2 (v2 also ≤ 50,000 characters, which 8,192 bytes are)
+  // Open models at the smallest window a common server gives them (a longer guess would match a silently cut prompt):
+  // Ollama's nomic-embed-text GGUF reads 2,048 (8,192 with scaling elsewhere; v2-moe reads 512), Qwen3-Embedding 8,192 (32k native).
+  [/nomic-embed-text(?!-v2)/i, 2048],
+  [/bge-m3|snowflake-arctic-embed(?:-[ml]-v2|2)|qwen3-embedding/i, 8192],
 ];
 /** An upstream model whose window is not known: the smallest common one (BERT-style encoders). */
 export const UNKNOWN_MAX_TOKENS = 512;

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { fetch } from 'undici';
+import { retryAfterMs } from '../../governance/retryAfter';
 import { outboundDispatcher } from '../../server/security/outbound';
 import type { UpstreamEmbedderConfig } from '../config';
 import { isAzureHost, PROTOCOLS } from '../../providers/protocol';
@@ -33,7 +34,7 @@ export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Prom
   const target = URL.parse(config.baseUrl);
   if (!target) throw new Error(`TOLLGATE_EMBEDDINGS_BASE_URL is not a URL: ${config.baseUrl}`);
   // Before the query: Azure's classic base URL ends in `/deployments/<name>?api-version=…`, and
-  // AzureOpenAI puts the key in `api-key` there (and on Azure hosts), never as a Bearer.
+  // AzureOpenAI puts a resource key in `api-key` there (and on Azure hosts); an Entra ID token (a JWT) goes as a Bearer.
   target.pathname = `${target.pathname.replace(/\/+$/, '')}/embeddings`;
   const url = target.href;
   const azure = isAzureHost(url) || target.searchParams.has('api-version');
@@ -45,37 +46,43 @@ export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Prom
 
   async function post(texts: string[], withDimensions: boolean, attempts: number) {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (keyVar && azure) headers['api-key'] = process.env[keyVar]!.trim();
-    else if (keyVar) headers.authorization = `Bearer ${process.env[keyVar]!.trim()}`;
+    const key = keyVar && process.env[keyVar]!.trim();
+    if (key && azure && !key.startsWith('eyJ')) headers['api-key'] = key;
+    else if (key) headers.authorization = `Bearer ${key}`;
     // Through the company proxy of HTTPS_PROXY/NO_PROXY, as the provider calls go (the global fetch ignores them).
     // No `encoding_format`: floats are the API's default, and Voyage's API refuses "float" (only null or "base64").
     for (let attempt = 1; ; attempt++) {
+      const signal = AbortSignal.timeout(config.timeoutMs ?? 30_000);
       const response = await fetch(url, {
         method: 'POST',
         headers,
         body: JSON.stringify({ model: config.model, input: texts, dimensions: withDimensions ? config.dimensions : undefined }),
         dispatcher: outboundDispatcher(),
-        signal: AbortSignal.timeout(config.timeoutMs ?? 30_000),
+        signal,
       }).catch((error: unknown) => {
         // undici says only "fetch failed"; the cause (a refusing proxy, an untrusted CA, DNS) is what a user can act on.
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : (error as Error).message;
         throw new Error(`upstream embeddings ${url} unreachable: ${cause}`);
       });
-      // Seconds only (an HTTP date is NaN: no retry); governance/retry.ts reads both but drags the policy schema into this worker.
-      const asked = Number(response.headers.get('retry-after-ms') ?? Number(response.headers.get('retry-after') ?? 1) * 1000);
+      const asked = retryAfterMs(Object.fromEntries(response.headers), Date.now()) ?? 1000;
       if (attempt < attempts && (response.status === 429 || response.status >= 500) && asked <= 20_000) {
         await response.body?.cancel();
         await delay(asked);
         continue;
       }
-      return { response, body: ((await response.json().catch(() => undefined)) ?? {}) as EmbeddingsResponse };
+      // The timeout also ends a body that stops mid-read: that is a timeout, not a malformed reply.
+      const body = await response.json().catch(() => {
+        if (signal.aborted) throw new Error(`upstream embeddings ${url} timed out reading the reply`);
+      });
+      return { response, body: (body ?? {}) as EmbeddingsResponse };
     }
   }
 
   async function embed(texts: string[], attempts = 1): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     let { response, body } = await post(texts, sendDimensions, attempts);
-    if (sendDimensions && (response.status === 400 || response.status === 422)) {
+    // Only a refusal naming the field (or Voyage's bare 400) is asked again without it; a bad input stays an error.
+    if (sendDimensions && (response.status === 400 || response.status === 422) && /dimension|^\{\}$/i.test(JSON.stringify(body))) {
       const retry = await post(texts, false, 1);
       sendDimensions = !retry.response.ok;
       if (retry.response.ok) ({ response, body } = retry);

@@ -81,7 +81,9 @@ const URL_OR_PATH =
 const SYMBOLIC = /\b[A-Za-z]\+\+|\b[A-Za-z]#|(?<![\w.])\.NET\b|[&|=!<>+*\/%^~-]{2,}|(?<=\s|^)[|^~%](?=\s|$)/g;
 const IDENT =
   /[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?|[A-Za-z_$][\w$]*\(\)|\b[a-z]+_[a-z0-9_]+\b|\b[a-z]+[A-Z][A-Za-z0-9]*\b|\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*\b|\.[a-z]{1,5}\b/g;
-const NUMBER = /(?<![\p{L}\d.])\d[\d,]*(?:[.\/:-]\d+)*(?:st|nd|rd|th|s)?(?![\p{L}\d])/gu;
+// A sign (not after a word or bracket: "COVID-19", "10-5") and a vulgar fraction are part of the
+// number: "-40" / "40 degrees" and "¼" / "¾ cup" are different questions.
+const NUMBER = /(?<![\p{L}\d.])(?:(?<![\w)\]])[-−])?(?:\d[\d,]*(?:[./:-]\d+)*[¼-¾⅐-⅞]?|[¼-¾⅐-⅞])(?:st|nd|rd|th|s)?(?![\p{L}\d])/gu;
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 
 // Code context: a call / index / block opened right after a name ("f(", "a[", "x{"), or an operator
@@ -101,8 +103,8 @@ function collapse(s: string): string {
 }
 
 function normaliseNumber(raw: string): string {
-  let s = raw.toLowerCase();
-  if (/^\d{1,3}(,\d{3})+(\.\d+)?(st|nd|rd|th)?$/.test(s)) s = s.replace(/,/g, '');
+  let s = raw.toLowerCase().replace('−', '-');
+  if (/^-?\d{1,3}(,\d{3})+(\.\d+)?(st|nd|rd|th)?$/.test(s)) s = s.replace(/,/g, '');
   // Leading zeros carry no meaning ("07" = "7"), except inside dotted versions where they are kept as written.
   if (!s.includes('.')) s = s.replace(/^0+(?=\d)/, '');
   return s;
