@@ -7,7 +7,7 @@
 import { build, context } from 'esbuild';
 import { RUNTIME_PACKAGES, SHARED_MODULES } from './runtime-packages.mjs';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -119,14 +119,44 @@ const targets = [
   },
 ];
 
-mkdirSync(join(root, 'dist'), { recursive: true });
-// Files an earlier build wrote that this one does not would ship in the .vsix.
-rmSync(join(root, 'dist/proxy'), { recursive: true, force: true });
+const proxyDir = join(root, 'dist/proxy');
+// Files an earlier build wrote that this one does not would ship in the .vsix. They go after the
+// build, not before: a proxy started from dist/ meanwhile (a test, a development host; packaging
+// rebuilds with --production) found its CLI missing, or ran it as CommonJS before package.json was back.
+if (watch) rmSync(proxyDir, { recursive: true, force: true });
+mkdirSync(proxyDir, { recursive: true });
+// The bundled proxy is ESM regardless of how dist/ is consumed.
+writeFileSync(join(proxyDir, 'package.json'), '{ "type": "module" }\n');
+const written = new Set([join(proxyDir, 'package.json')]);
 for (const t of targets) {
   if (!Object.values(t.entryPoints).every((e) => existsSync(join(root, e)))) continue; // not written yet
   const opts = { ...common, ...t, absWorkingDir: root };
   if (watch) await (await context(opts)).watch();
-  else await build(opts);
+  else {
+    // Each file replaced whole (written beside, then renamed over): a proxy started while this runs
+    // never reads half a bundle. The CLI entry gets its shebang here (npm's bin); a banner would go into the workers too.
+    for (const f of (await build({ ...opts, write: false })).outputFiles) {
+      const shebang = f.path === join(proxyDir, 'cli.js') ? '#!/usr/bin/env node\n' : '';
+      const tmp = `${f.path}.${process.pid}.tmp`;
+      mkdirSync(dirname(f.path), { recursive: true });
+      writeFileSync(tmp, shebang ? Buffer.concat([Buffer.from(shebang), f.contents]) : f.contents);
+      if (shebang) chmodSync(tmp, 0o755);
+      renameSync(tmp, f.path);
+      written.add(f.path);
+    }
+  }
+}
+if (!watch) {
+  const sweep = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const abs = join(dir, e.name);
+      if (e.isDirectory()) {
+        sweep(abs);
+        if (readdirSync(abs).length === 0) rmSync(abs, { recursive: true });
+      } else if (!written.has(abs) && !abs.endsWith('.tmp')) rmSync(abs, { force: true }); // .tmp: a build running beside this one
+    }
+  };
+  sweep(proxyDir);
 }
 
 // Static assets the bundles load at run time.
@@ -147,13 +177,11 @@ if (!watch && existsSync(join(root, 'extension/scripts/gen-policy-schema.mjs')))
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'extension/scripts/gen-policy-schema.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-// The CLI entry is executable (npm's bin); a banner would go into the workers too, so add the shebang here.
-const cli = join(root, 'dist/proxy/cli.js');
-if (existsSync(cli)) {
+// Watch mode lets esbuild write: the CLI entry gets its shebang and stays executable.
+const cli = join(proxyDir, 'cli.js');
+if (watch && existsSync(cli)) {
   const text = readFileSync(cli, 'utf8');
   if (!text.startsWith('#!')) writeFileSync(cli, `#!/usr/bin/env node\n${text}`);
   chmodSync(cli, 0o755);
 }
-// The bundled proxy is ESM regardless of how dist/ is consumed.
-writeFileSync(join(root, 'dist/proxy/package.json'), '{ "type": "module" }\n');
 if (!watch) console.log('built dist/');
