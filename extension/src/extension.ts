@@ -15,6 +15,7 @@ import { registerProviderKeyCommands } from './commands/providerKeyCommands';
 import { registerProxyCommands } from './commands/proxyCommands';
 import { readConfig } from './config';
 import { CostDiagnostics, CostQuickFixes, registerDisableRule } from './diagnostics/costDiagnostics';
+import { noteUnreadLanguages } from './diagnostics/unreadLanguages';
 import { CostLensProvider } from './lens/costLensProvider';
 import { PolicyDiagnostics } from './policy/policyDiagnostics';
 import { ProxyController } from './proxy/proxyController';
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): { proxy: ProxyContro
     lenses,
     { dispose: () => providers?.dispose() },
     diagnostics,
+    noteUnreadLanguages(context.workspaceState),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('tollgate.promptGlobs')) return;
       const sel = documentSelector(readConfig().promptGlobs);

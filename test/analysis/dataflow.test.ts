@@ -104,6 +104,10 @@ const SPELLINGS: Case[] = [
   ['google-generativeai generation_config on the model', 'a.py', `model = genai.GenerativeModel("gemini-1.5-flash", generation_config=genai.GenerationConfig(max_output_tokens=200))\n`, 'quiet'],
   ['google-generativeai generation_config on the call: unknown at the model', 'a.py', `model = genai.GenerativeModel("gemini-1.5-flash")\nmodel.generate_content("Hi", generation_config={"max_output_tokens": 50})\n`, 'quiet'],
   ['@google/generative-ai getGenerativeModel', 'a.ts', `const model = genAI.getGenerativeModel({ model: 'gemini-1.5-flash' });\n`, 'missing', "generationConfig: { maxOutputTokens: 1024 }"],
+  // The JS SDK merges a request's generationConfig over the model's, as the Python one does.
+  ['@google/generative-ai generationConfig on a request: unknown at the model', 'a.ts', `const model = genAI.getGenerativeModel({ model: 'gemini-1.5-flash' });\nawait model.generateContent({ contents: [], generationConfig: { maxOutputTokens: 50 } });\n`, 'quiet'],
+  ['@google/generative-ai startChat with a generationConfig: unknown at the model', 'a.ts', `const model = genAI.getGenerativeModel({ model: 'gemini-1.5-flash' });\nconst chat = model.startChat({ history: [], generationConfig: CONFIG });\n`, 'quiet'],
+  ['@google/generative-ai requests without a limit', 'a.ts', `const model = genAI.getGenerativeModel({ model: 'gemini-1.5-flash' });\nawait model.generateContent('Hi');\nawait model.generateContent({ contents: [], generationConfig: { temperature: 0 } });\n`, 'missing', "generationConfig: { maxOutputTokens: 1024 }"],
   ['Vercel AI maxOutputTokens', 'a.ts', `await generateText({ model, prompt: 'Hi', maxOutputTokens: 100 });\n`, 'quiet'],
   ['Vercel AI legacy maxTokens', 'a.ts', `await streamText({ model, prompt: 'Hi', maxTokens: 100 });\n`, 'quiet'],
   ['LangChain JS constructor maxTokens', 'a.ts', `const llm = new ChatOpenAI({ model: 'gpt-4o-mini', maxTokens: 100 });\n`, 'quiet'],

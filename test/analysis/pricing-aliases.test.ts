@@ -12,7 +12,7 @@ import { contextWindow, modelPrices } from '../../proxy/src/analysis/cost/model-
 import { findPythonCalls } from '../../proxy/src/analysis/code/python-calls';
 import { findTypeScriptCalls } from '../../proxy/src/analysis/code/typescript-calls';
 import { normaliseModelName } from '../../proxy/src/analysis/prompt/model-names';
-import { priceCall, unitPrices } from '../../proxy/src/pricing/price';
+import { priceCall } from '../../proxy/src/pricing/price';
 import { encodingForModel } from '../../proxy/src/tokens/encoding';
 
 const FT = 'ft:gpt-4o-mini-2024-07-18:acme-corp:support-bot:9abcdefg';
@@ -59,9 +59,8 @@ describe('OpenAI fine-tunes are priced at the fine-tune rate', () => {
     expect(f.usdPer1kCalls).toBeCloseTo(((max - 1024) * fineTuneRate(FT).output * 1000) / 1e6, 9);
   });
 
-  it('a fine-tune genai-prices has no rate for falls back to its base model (the least it costs)', () => {
-    const base = unitPrices('gpt-4.1-mini-2025-04-14')!;
-    expect(modelPrices('ft:gpt-4.1-mini-2025-04-14:acme::x')).toEqual({ inputPerToken: base.inputPerMTok / 1e6, outputPerToken: base.outputPerMTok / 1e6 });
+  it('a fine-tune genai-prices has no rate for has no known price, not its cheaper base model’s', () => {
+    expect(modelPrices('ft:gpt-4.1-mini-2025-04-14:acme::x')).toBeUndefined();
     expect(contextWindow(FT)).toBe(contextWindow('gpt-4o-mini'));
   });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { blindSpotVeto, vetoReason } from '../../proxy/src/cache/semantic/guard';
+import { shippedJudgeFor } from '../../proxy/src/cache/semantic/judge/shipped';
 import { extractFeatures, stem } from '../../proxy/src/cache/semantic/lexical/features';
+import { USE_LITE_MODEL_ID } from '../../proxy/src/embedding/backends/use-lite';
 
 describe('vetoReason: different meaning is vetoed', () => {
   it.each([
@@ -136,5 +138,35 @@ describe('vetoReason: order, question kind, symbols', () => {
     expect(vetoReason('Should I upgrade to an iPhone 15 this year?', 'should i upgrade to an iphone 15 this year')).toBeUndefined();
     expect(vetoReason('Which berries are easy to grow?', 'Which berry is easy to grow?')).toBeUndefined();
     expect(vetoReason('Is it and/or?', 'Is it and/or ?')).toBeUndefined();
+  });
+});
+
+describe('forms of one number or word compare as the same', () => {
+  const judge = shippedJudgeFor(USE_LITE_MODEL_ID)!;
+  it.each([
+    ['a vulgar fraction / a slash fraction', 'How many ml is ½ cup of milk?', 'How many ml is 1/2 cup of milk?'],
+    ['a mixed number', 'How many grams is 3½ cups of flour?', 'How many grams is 3 1/2 cups of flour?'],
+    ['the fraction slash', 'How many ml is 3⁄4 cup?', 'How many ml is 3/4 cup?'],
+    ['full-width ASCII (CJK input methods)', 'What does error ＡＢＣ１２３ mean on my ＴＶ？', 'What does error ABC123 mean on my TV?'],
+    ['star and dash bullets (markdown lists)', 'Plan meals for the week with:\n* rice\n* beans\n* spinach', 'Plan meals for the week with:\n- rice\n- beans\n- spinach'],
+    ['a list whose dashes are bullets', 'Shopping list:\n-5 apples\n-3 pears\nWhat can I bake?', 'Shopping list:\n- 5 apples\n- 3 pears\nWhat can I bake?'],
+  ])('%s', (_name, a, b) => {
+    expect(extractFeatures(a).numbers).toEqual(extractFeatures(b).numbers);
+    expect(vetoReason(a, b)).toBeUndefined();
+    expect(judge.judge(0.95, a, b).veto).toBeUndefined();
+    // The judge sees the two as it sees a prompt and itself, apart from spacing around a bullet.
+    if (!a.includes('\n')) expect(judge.features(0.95, a, b)).toEqual(judge.features(0.95, b, b));
+  });
+  it('a slash between words or numbers is not a rooted path', () => {
+    // It read "/weirdest" and "/4" as paths, so the other spelling was refused as a different identifier.
+    expect(vetoReason('What is the funniest/weirdest thing you have seen?', 'What is the funniest or weirdest thing you have seen?')).toBeUndefined();
+    expect(extractFeatures('Why does /etc/hosts not resolve?').identifiers).toEqual(['/etc/hosts']);
+    expect(vetoReason('Why does /etc/hosts not resolve?', 'Why does /etc/resolv.conf not resolve?')).toMatch(/identifiers/);
+  });
+  it('a sign still counts where it is one, and different fractions still differ', () => {
+    expect(extractFeatures('-40 degrees Celsius in Fahrenheit?').numbers).toEqual(['-40']);
+    expect(extractFeatures('Convert to Fahrenheit:\n-40\n-10\n25').numbers).toEqual(['-10', '-40', '25']);
+    expect(vetoReason('How many ml is ¼ cup?', 'How many ml is 3/4 cup?')).toMatch(/numbers/);
+    expect(vetoReason('How many grams is 3½ cups?', 'How many grams is 3 cups?')).toMatch(/numbers/);
   });
 });

@@ -52,6 +52,25 @@ describe('background checkpoints', () => {
     expect(db.prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(300);
   });
 
+  it('under steady serial load the WAL restarts before the backstop, so no call pays the backstop checkpoint', async () => {
+    // A commit landed during each PASSIVE checkpoint, so the WAL never restarted: it grew to the
+    // backstop, and every ~1,000th call ran that checkpoint on the event loop (14–113 ms).
+    const { db, file } = open(true);
+    // Its thread can take seconds to start on a loaded machine; the WAL would reach the backstop first.
+    expect(await until(() => backgroundCheckpointsOf(db)!.counts().checkpoints > 0)).toBe(true);
+    const ins = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const commits = 2500; // ~5 pages each: half again the backstop's 8,192 pages
+    for (let i = 0; i < commits; i++) {
+      ins.run('x'.repeat(16_000));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    // The -wal file never shrinks here: it holds as many frames as the WAL ever had. The writer
+    // checkpoints itself only once it has BACKSTOP_PAGES frames, so it never did.
+    const frames = (statSync(`${file}-wal`).size - 32) / (4096 + 24);
+    expect(frames).toBeLessThan(BACKSTOP_PAGES);
+    expect(db.prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(commits);
+  }, 120_000);
+
   it('are off by default: SQLite checkpoints inside the commit that crosses 1,000 pages', () => {
     const { db, file } = open(false);
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { modelCommand, type ModelCommandIO } from '../../proxy/src/cli/model';
+import { verifyPinnedFile } from '../../proxy/src/embedding/models/checksum';
 import { downloadModel } from '../../proxy/src/embedding/models/download';
 import { DOWNLOAD_IDLE_TIMEOUT_ENV, DownloadAbortedError, DownloadStalledError } from '../../proxy/src/embedding/models/fetch-stream';
 import { registerKnownModel, type KnownModel } from '../../proxy/src/embedding/models/known-models';
@@ -192,4 +193,42 @@ describe('EmbeddingService.close() during a stalled download', () => {
       }, 60_000);
     }
   }
+});
+
+describe('two proxies downloading the same model into one data folder at once', () => {
+  it('both end with the verified model, neither failing on the other one’s partial file', async () => {
+    // Each file's first request is answered only once a second request for it has been served
+    // whole: the first download then writes its `.part` after the second renamed its own. Once a
+    // download has ended, nothing is held (the other would wait for a request that never comes).
+    const waiting = new Map<string, () => void>();
+    let alone = false;
+    const server = createServer((req, res) => {
+      const file = /\/resolve\/[^/]+\/(.+)$/.exec(new URL(req.url ?? '/', 'http://x').pathname)?.[1] ?? '';
+      const bytes = readFileSync(join(TINY_MODEL_DIR, decodeURIComponent(file)));
+      res.writeHead(200, { 'content-length': String(bytes.length) }).flushHeaders();
+      const release = waiting.get(file);
+      waiting.delete(file);
+      if (release) res.end(bytes, release);
+      else if (alone) res.end(bytes);
+      else waiting.set(file, () => res.end(bytes));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const remoteHost = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const modelsDir = join(tmp, 'side-by-side', 'models');
+    const download = () =>
+      downloadModel({ modelsDir, model, remoteHost }).finally(() => {
+        alone = true;
+        for (const release of waiting.values()) release();
+        waiting.clear();
+      });
+    try {
+      const results = await Promise.allSettled([download(), download()]);
+      expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok']);
+      expect(filesUnder(join(modelsDir, model.id)).sort()).toEqual([...model.files].sort());
+      await verifyPinnedFile(model, join(modelsDir, model.id));
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 30_000);
 });

@@ -28,6 +28,12 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 beforeAll(async () => {
   server = createServer(async (req, res) => {
+    // vLLM's /v1/models gives each model's `max_model_len`; TEI's /info (here behind a `/tei` path prefix) its `max_input_length`.
+    if (req.method === 'GET') {
+      if (req.url === '/v1/models') return void res.end(JSON.stringify({ object: 'list', data: [{ id: 'Qwen/Qwen3-Embedding-8B', object: 'model', owned_by: 'vllm', max_model_len: 32768 }] }));
+      if (req.url === '/tei/info') return void res.end(JSON.stringify({ model_id: 'Qwen/Qwen3-Embedding-0.6B', model_type: { embedding: { pooling: 'last_token' } }, max_input_length: 32768, max_client_batch_size: 32 }));
+      return void res.writeHead(404).end();
+    }
     const body = (await readJson(req)) as Seen['body'];
     seen.push({ url: req.url, authorization: req.headers.authorization, apiKey: req.headers['api-key'], body });
     // Azure OpenAI's classic route: the deployment in the path, `api-version` in the query, the key in `api-key`.
@@ -50,6 +56,29 @@ beforeAll(async () => {
     // As Voyage's /v1/embeddings answers: `encoding_format` only null or "base64", no `dimensions` field (400, no body).
     if (body.model.startsWith('voyage-') && (body.encoding_format !== undefined || body.dimensions !== undefined)) {
       res.writeHead(400).end();
+      return;
+    }
+    // Voyage's errors are `{"detail": "…"}` (its FastAPI server; the AI SDK's Voyage provider reads `detail`), here a batch over its token limit.
+    if (body.model === 'voyage-3-large' && body.input.join('').length > 100) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: "Request to model 'voyage-3-large' failed. The max allowed tokens per submitted batch is 120000. Your batch has 120643 tokens after truncation. Please lower the number of tokens in the batch." }));
+      return;
+    }
+    // Hugging Face TEI's errors carry `error` as a string (413 for an input over its window without auto-truncate).
+    if (body.model === 'tei' && body.input.join('').length > 100) {
+      res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Input validation error: `inputs` must have less than 512 tokens. Given: 640', error_type: 'Validation' }));
+      return;
+    }
+    // A gateway that answers 200 with an error body; llama.cpp's server writes a NaN as `null`; a server whose model was swapped after the probe.
+    if (body.model === 'ok-error' && seen.filter((s) => s.body.model === body.model).length > 1) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'model emb is loading', type: 'unavailable' } }));
+      return;
+    }
+    if (body.model === 'nan' && seen.filter((s) => s.body.model === body.model).length > 1) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: body.input.map((_, index) => ({ index, embedding: [null, 1, 2] })) }));
+      return;
+    }
+    if (body.model === 'swapped' && seen.filter((s) => s.body.model === body.model).length > 1) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: body.input.map((_, index) => ({ index, embedding: [1, 2] })) }));
       return;
     }
     // As OpenAI answers for text-embedding-ada-002 (and Azure's deployments of it).
@@ -193,6 +222,39 @@ describe('upstream /v1/embeddings backend', () => {
     const embedder = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'bad-input', apiKeyEnv: [KEY_VAR], dimensions: 3 });
     await expect(embedder.embed(['abcd'])).rejects.toThrow("HTTP 400 '$.input' is invalid");
     expect(seen.filter((s) => s.body.model === 'bad-input').map((s) => s.body.dimensions)).toEqual([3]);
+  });
+
+  it("reports the reason a server gives in its own error shape: Voyage's `detail`, TEI's `error` string", async () => {
+    const long = 'x'.repeat(101);
+    const voyage = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'voyage-3-large', apiKeyEnv: [KEY_VAR] });
+    await expect(voyage.embed([long])).rejects.toThrow('HTTP 400 Request to model \'voyage-3-large\' failed. The max allowed tokens per submitted batch is 120000.');
+    const tei = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'tei', apiKeyEnv: [KEY_VAR] });
+    await expect(tei.embed([long])).rejects.toThrow('HTTP 413 Input validation error: `inputs` must have less than 512 tokens. Given: 640');
+  });
+
+  it('a 200 with an error body reports that error', async () => {
+    const loading = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'ok-error', apiKeyEnv: [KEY_VAR] });
+    await expect(loading.embed(['abcd'])).rejects.toThrow(`upstream embeddings ${baseUrl}/embeddings failed: HTTP 200 model emb is loading`);
+  });
+
+  it('a vector with a null entry (a NaN, as llama.cpp writes it) is refused as malformed, not stored with a 0 in its place', async () => {
+    const nan = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'nan', apiKeyEnv: [KEY_VAR] });
+    await expect(nan.embed(['abcd'])).rejects.toThrow(`malformed embeddings reply from ${baseUrl}/embeddings: row 0 has index 0 and no embedding array of numbers`);
+  });
+
+  it('a later vector of another size than the probe measured is refused, not zero-padded or cut into the next', async () => {
+    const swapped = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'swapped', apiKeyEnv: [KEY_VAR] });
+    expect(swapped.info.dimensions).toBe(3);
+    await expect(swapped.embed(['abcd'])).rejects.toThrow('upstream embeddings returned 2-d vectors, 3 measured at load');
+  });
+
+  it("reads the window a server reports (vLLM's /v1/models, TEI's /info), and none where it reports none", async () => {
+    const vllm = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'Qwen/Qwen3-Embedding-8B', apiKeyEnv: [KEY_VAR] });
+    expect(vllm.info.maxInputTokens).toBe(32768);
+    const tei = await openUpstreamEmbedder({ backend: 'upstream', baseUrl: baseUrl.replace(/\/v1$/, '/tei/v1'), model: 'Qwen/Qwen3-Embedding-0.6B', apiKeyEnv: [KEY_VAR] });
+    expect(tei.info.maxInputTokens).toBe(32768);
+    const other = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'emb-small', apiKeyEnv: [KEY_VAR] });
+    expect(other.info).not.toHaveProperty('maxInputTokens');
   });
 
   it('reads its configuration from TOLLGATE_EMBEDDINGS_* variables', () => {

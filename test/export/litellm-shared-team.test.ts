@@ -5,7 +5,8 @@
  * Each export is planned and written as `tollgate policy export` does, so the id it keeps across
  * policy edits is the one read back from the management.json already on disk.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,11 +29,12 @@ function repository(): string {
   return root;
 }
 
-/** Writes the policy, exports it into the repository (keeping what is there, as the CLI does) and returns the LiteLLM files. */
-function exported(root: string, policy: string): Map<string, string> {
+/** Writes the policy, exports it into the repository (keeping what is there, as the CLI does) and returns the LiteLLM files; its warnings go to `warned`. */
+function exported(root: string, policy: string, warned: Array<{ field: string; message: string }> = []): Map<string, string> {
   writeFileSync(join(root, '.tollgate', 'policy.yaml'), policy);
   const plan = planExport({ policyFile: join(root, '.tollgate', 'policy.yaml'), targets: ['litellm'], outDir: join(root, '.tollgate', 'exports'), root });
   if (!plan.ok) throw new Error(JSON.stringify(plan.problems));
+  warned.push(...plan.warnings);
   for (const f of plan.files) {
     mkdirSync(dirname(f.path), { recursive: true });
     writeFileSync(f.path, f.content);
@@ -104,5 +106,32 @@ describe("apply.mjs on a team two repositories share", () => {
     expect(dropped.stdout).toMatch(new RegExp(`WARN key tollgate-${A1} .*is blocked: delete it \\(/key/delete\\)`));
     expect(dropped.stdout).not.toContain('/key/unblock');
     expect(keys.find((k) => k.key_alias === `tollgate-${A1}`)).toMatchObject({ blocked: true });
+  });
+
+  it("a fork's or copy's export folder keeps the id it was copied with, and the export says so where the git origin differs", () => {
+    /** A git repository whose `origin` is `url`, holding `from`'s export folder when given (a fork, a template, a copy). */
+    const clone = (url: string, from?: string): string => {
+      const root = repository();
+      execFileSync('git', ['init', '-q'], { cwd: root });
+      execFileSync('git', ['remote', 'add', 'origin', url], { cwd: root });
+      if (from) cpSync(join(from, '.tollgate', 'exports'), join(root, '.tollgate', 'exports'), { recursive: true });
+      return root;
+    };
+    const management = (files: Map<string, string>): { repository: string; origin?: string } => JSON.parse(files.get('management.json') ?? '{}');
+    const a = clone('git@github.com:acme/platform.git');
+    const warned: Array<{ field: string; message: string }> = [];
+    const first = management(exported(a, web(A1, 5), warned));
+    expect(first.origin).toBe('github.com/acme/platform');
+    // The same repository cloned over HTTPS is the same origin: no warning, the same id.
+    const same = clone('https://github.com/acme/platform', a);
+    expect(management(exported(same, web(A1, 5), warned)).repository).toBe(first.repository);
+    expect(warned.filter((w) => w.field === 'repository')).toEqual([]);
+    // A fork keeps the copied id (nothing moves under the original) and is told how to get its own.
+    const fork = clone('https://github.com/alice/platform.git', a);
+    expect(management(exported(fork, web(A1, 5), warned))).toMatchObject(first);
+    const said = warned.filter((w) => w.field === 'repository').map((w) => w.message);
+    expect(said).toEqual([expect.stringContaining('github.com/acme/platform')]);
+    expect(said[0]).toContain('github.com/alice/platform');
+    expect(said[0]).toContain('remove "repository" and "origin"');
   });
 });

@@ -198,5 +198,5 @@ export const ManagementRequest = z.discriminatedUnion('path', [
     })
     .strict(),
 ]);
-// apply.mjs's own: the id in metadata.tollgate_repository of this repository's keys and frozen teams.
-export const Management = z.object({ repository: z.string().min(1), requests: z.array(ManagementRequest) }).strict();
+// apply.mjs's own: the id in metadata.tollgate_repository of this repository's keys and frozen teams; origin: planExport's, the git origin the id was made in.
+export const Management = z.object({ repository: z.string().min(1), origin: z.string().min(1).optional(), requests: z.array(ManagementRequest) }).strict();

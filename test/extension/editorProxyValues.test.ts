@@ -18,9 +18,7 @@ vi.mock('vscode', async () => {
 
 const { ProxyController } = await import('../../extension/src/proxy/proxyController');
 const { ProxySupervisor } = await import('../../extension/src/proxy/supervisor');
-const { fakeContext } = await import('./support/vscodeStub.cjs');
-type Context = ConstructorParameters<typeof ProxyController>[0];
-type Output = ConstructorParameters<typeof ProxyController>[1];
+const { startedEnv } = await import('./support/controllerStart');
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-editor-proxy-values-'));
 const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
@@ -37,20 +35,7 @@ afterEach(() => {
 /** The environment the proxy would be started with under `settings`. */
 async function launchEnv(settings: Record<string, unknown>): Promise<Record<string, string>> {
   Object.assign(shared.settings, settings);
-  const start = vi.spyOn(ProxySupervisor.prototype, 'start').mockResolvedValue({ kind: 'stopped' });
-  const log = () => {};
-  const output = { info: log, warn: log, error: log, show() {} } as unknown as Output;
-  const memento = new Map<string, unknown>();
-  const context = { ...fakeContext(dir, join(dir, 'storage')), globalState: { get: (k: string, d?: unknown) => (memento.has(k) ? memento.get(k) : d), update: async (k: string, v: unknown) => void memento.set(k, v), keys: () => [...memento.keys()] } };
-  const controller = new ProxyController(context as unknown as Context, output);
-  try {
-    await controller.start();
-    expect(start).toHaveBeenCalledTimes(1);
-    return start.mock.calls[0]![0].env;
-  } finally {
-    start.mockRestore();
-    controller.dispose();
-  }
+  return startedEnv(ProxyController, ProxySupervisor, dir);
 }
 
 describe('odd values of VS Code\'s proxy settings', () => {

@@ -18,9 +18,7 @@ vi.mock('vscode', async () => {
 
 const { ProxyController } = await import('../../extension/src/proxy/proxyController');
 const { ProxySupervisor } = await import('../../extension/src/proxy/supervisor');
-const { fakeContext } = await import('../extension/support/vscodeStub.cjs');
-type Context = ConstructorParameters<typeof ProxyController>[0];
-type Output = ConstructorParameters<typeof ProxyController>[1];
+const { startedEnv } = await import('../extension/support/controllerStart');
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-editor-proxy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,24 +72,14 @@ describe('the controller', () => {
     shared.settings['http.proxy'] = 'http://me:s3cret@proxy.corp:3128';
     shared.settings['http.noProxy'] = ['.internal'];
     shared.settings['http.proxyStrictSSL'] = false;
-    const start = vi.spyOn(ProxySupervisor.prototype, 'start').mockResolvedValue({ kind: 'stopped' });
     const logs: string[] = [];
-    const log = (l: string) => void logs.push(l);
-    const output = { info: log, warn: log, error: log, show() {} } as unknown as Output;
-    const memento = new Map<string, unknown>();
-    const context = { ...fakeContext(dir, join(dir, 'storage')), globalState: { get: (k: string, d?: unknown) => (memento.has(k) ? memento.get(k) : d), update: async (k: string, v: unknown) => void memento.set(k, v), keys: () => [...memento.keys()] } };
-    const controller = new ProxyController(context as unknown as Context, output);
     try {
-      await controller.start();
-      expect(start).toHaveBeenCalledTimes(1);
-      const env = start.mock.calls[0]![0].env;
+      const env = await startedEnv(ProxyController, ProxySupervisor, dir, (l) => void logs.push(l));
       expect(env).toMatchObject({ HTTPS_PROXY: 'http://me:s3cret@proxy.corp:3128', HTTP_PROXY: 'http://me:s3cret@proxy.corp:3128', NO_PROXY: '.internal' });
       expect(env.NODE_TLS_REJECT_UNAUTHORIZED).toBeUndefined();
       expect(logs.join('\n')).toContain('NODE_EXTRA_CA_CERTS');
       expect(logs.join('\n')).not.toContain('s3cret');
     } finally {
-      start.mockRestore();
-      controller.dispose();
       for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
     }
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, dashboardHtml } from '../../extension/src/dashboard/html';
 import { budgetLevel } from '../../webview/src/charts/budgetGauges';
 import { topBuckets } from '../../webview/src/charts/barList';
-import { cacheSeries, denseSeries, spendSeries } from '../../webview/src/charts/seriesData';
+import { chartSeries, denseSeries } from '../../webview/src/charts/seriesData';
 import { headersFromRecord, tollgateHeaders } from '../../webview/src/detail/detailView';
 import { onboarding } from '../../webview/src/empty/snippets';
 import { formatUsd } from '../../webview/src/format';
@@ -73,14 +73,14 @@ describe('chart data', () => {
     const dense = denseSeries(summary, 60_000);
     expect(dense.map((b) => b.t)).toEqual([600_000, 660_000, 720_000, 780_000, 840_000, 900_000, 960_000, 1_020_000, 1_080_000, 1_140_000]);
     expect(dense.reduce((s, b) => s + b.costUsd, 0)).toBeCloseTo(0.3, 12);
-    expect(spendSeries(summary, 60_000).t[0]).toBe(600);
+    expect(chartSeries(summary, 60_000).t[0]).toBe(600);
   });
 
   it('hit rate is per bucket with calls; saved is a running total', () => {
-    const c = cacheSeries(summary, 300_000);
+    const c = chartSeries(summary, 300_000);
     expect(c.hitRatePct).toEqual([0, 50]);
     expect(c.savedCumUsd).toEqual([0, 0.1]);
-    const gaps = cacheSeries(summary, 60_000);
+    const gaps = chartSeries(summary, 60_000);
     expect(gaps.hitRatePct[1]).toBeNull();
   });
 

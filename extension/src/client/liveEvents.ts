@@ -110,7 +110,9 @@ export class LiveEvents {
       throw new Error('events stream closed');
     } catch (err) {
       if (this.disposed || ctl.signal.aborted) return;
-      this.setState({ state: 'offline', proxyUrl: this.proxyUrl, error: (err as Error).message });
+      // undici's own words ("fetch failed", "terminated") tell the user nothing.
+      const error = !(err instanceof TypeError) ? (err as Error).message : this.state.state === 'connected' ? 'the proxy closed the connection' : 'the proxy is not reachable';
+      this.setState({ state: 'offline', proxyUrl: this.proxyUrl, error });
     } finally {
       if (this.stream === ctl) this.stream = undefined;
     }

@@ -110,7 +110,9 @@ export class ProxyClient {
   }
 
   private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return (await (await this.request(method, path, body)).json()) as T;
+    // A body cut short (the proxy stopped or died mid-reply) is undici's TypeError "terminated", said to nobody's benefit.
+    const cut = (err: unknown) => (err instanceof TypeError ? new ProxyRequestError(`Tollgate proxy at ${this.baseUrl} closed the connection before its reply was complete (${err.message})`, 0) : err);
+    return (await (await this.request(method, path, body)).json().catch((err: unknown) => Promise.reject(cut(err)))) as T;
   }
 }
 

@@ -7,12 +7,9 @@ export function formatTokens(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/**
- * Whether the lens has a $ figure: the analysis prices tokens at 0 for a model without a known price
- * (a fine-tune, a private or brand-new model), and tokens never cost exactly 0 on a priced model.
- */
-export function lensPriced(l: Pick<CostLens, 'inputTokens' | 'inputUsd'>): boolean {
-  return l.inputTokens === 0 || l.inputUsd > 0;
+/** Whether the lens has a $ figure: $0 is a free model's (OpenAI's moderation), an unknown price has none. */
+export function lensPriced(l: Pick<CostLens, 'priced'>): boolean {
+  return l.priced;
 }
 
 /**

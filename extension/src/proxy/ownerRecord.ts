@@ -7,9 +7,10 @@
  * recognises such an orphan and replaces it; a proxy whose host is alive (another window's) is
  * still shared. No `vscode` import.
  */
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STOP_GRACE_MS } from '@contract/process';
+import { STOP_GRACE_MS, STOP_MESSAGE } from '@contract/process';
 
 export interface OwnerRecord {
   /** The proxy process. */
@@ -93,8 +94,8 @@ export function orphanOnPort(dataDir: string, port: number, uptimeSec: number | 
  */
 export const KILL_AFTER_MS = STOP_GRACE_MS + 2_000;
 
-/** SIGTERM (on Windows that ends it at once: no graceful stop without the IPC channel supervisor.ts has), then SIGKILL when it is still there after `graceMs`; resolves once it is gone (or given up on). */
-export async function stopProcess(pid: number, graceMs = KILL_AFTER_MS): Promise<void> {
+/** STOP_MESSAGE over `channel` (a proxy this host spawned: on Windows SIGTERM ends it at once, held rows unwritten), else SIGTERM; SIGKILL when it is still there after `graceMs`. Resolves once it is gone (or given up on). */
+export async function stopProcess(pid: number, graceMs = KILL_AFTER_MS, channel?: ChildProcess): Promise<void> {
   const gone = async (ms: number): Promise<boolean> => {
     for (const end = Date.now() + ms; Date.now() < end; ) {
       if (!isAlive(pid)) return true;
@@ -103,7 +104,8 @@ export async function stopProcess(pid: number, graceMs = KILL_AFTER_MS): Promise
     return !isAlive(pid);
   };
   try {
-    process.kill(pid, 'SIGTERM');
+    if (channel?.connected) channel.send(STOP_MESSAGE, (e) => e && channel.kill('SIGTERM'));
+    else process.kill(pid, 'SIGTERM');
   } catch {
     return;
   }

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { HealthDataFileProblem } from '@contract/api';
-import { EXIT_CODES, STOP_MESSAGE } from '@contract/process';
+import { EXIT_CODES } from '@contract/process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { DEFAULT_BACKOFF, RestartBackoff, type BackoffOptions } from './backoff';
 import { baseUrls, type ProxyState } from './state';
@@ -241,7 +241,7 @@ export class ProxySupervisor {
     const child = spawn(spec.nodePath, args, {
       cwd: spec.dataDir,
       env: { ...this.opts.baseEnv, ...spec.env },
-      // The IPC channel carries STOP_MESSAGE (terminate): the only stop a proxy on Windows can catch.
+      // The IPC channel carries STOP_MESSAGE (stopProcess): the only stop a proxy on Windows can catch.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       windowsHide: true,
     });
@@ -483,13 +483,7 @@ export class ProxySupervisor {
   }
 }
 
-/** STOP_MESSAGE (Windows: SIGTERM kills outright, rows held unwritten), SIGTERM without the channel, SIGKILL after a grace period. Only our own child. */
-async function terminate(child: ChildProcess, graceMs = KILL_AFTER_MS): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((r) => child.once('exit', () => r()));
-  if (child.connected) child.send(STOP_MESSAGE, (e) => e && child.kill('SIGTERM'));
-  else child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await gone;
-  clearTimeout(timer);
+/** Only our own child, which has not exited yet: its pid is still its own. */
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) await stopProcess(child.pid, KILL_AFTER_MS, child);
 }

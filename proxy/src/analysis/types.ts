@@ -43,6 +43,8 @@ export interface CostLens {
   inputTokens: number;
   /** false: the model's tokenizer is not public, so inputTokens is an estimate. */
   exact: boolean;
+  /** false: no price is known for the model and inputUsd is 0; true with 0 is a free model (OpenAI's moderation). */
+  priced: boolean;
   inputUsd: number;
   /** Input cost plus the cost of `max output tokens` of output, when the output limit is known. */
   worstCaseOutputUsd?: number;

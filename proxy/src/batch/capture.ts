@@ -8,7 +8,8 @@
  * one array-length check (or a glob test per captured pattern) and nothing is written.
  */
 import type { Db } from '../db/open';
-import type { TextCodec } from '../ledger/ledger';
+import { heldCalls, type Ledger, type TextCodec } from '../ledger/ledger';
+import type { CallRecord } from '../ledger/types';
 import { foldTag } from '../ledger/tagFold';
 import type { Stage } from '../pipeline/context';
 import type { Json } from '../providers/types';
@@ -85,6 +86,10 @@ export class CaptureStore {
   }
 }
 
+/** Bodies whose ledger row is held in memory, kept when the ledger announces the row written (weak: a row lost at close drops its body). */
+const waiting = new WeakMap<CallRecord, (callId: number, provider: string) => void>();
+const listening = new WeakSet<Ledger>();
+
 /** One store per database (the stage has only the services, and a proxy has one database). */
 const stores = new WeakMap<Db, CaptureStore>();
 
@@ -118,18 +123,32 @@ export const captureStage: Stage = async (ctx, next) => {
   try {
     await next();
   } finally {
-    // The record stage (outermost) has written every attempt's row by now, each at the call's ts (its index finds them); keep the last one.
-    const row = ctx.services.db.prepare('SELECT id, provider FROM calls WHERE ts = ? AND request_id = ? ORDER BY id DESC LIMIT 1').get(ctx.ts, ctx.requestId) as { id: number; provider: string } | undefined;
-    if (row && ctx.provider) {
+    const { db, ledger, textCodec, log } = ctx.services;
+    const protocol = ctx.provider?.kind;
+    const keep = (callId: number, provider: string): void => {
+      if (!protocol) return;
       try {
-        captureStore(ctx.services.db, ctx.services.textCodec).save(
-          { callId: row.id, ts: ctx.ts, feature, provider: row.provider, protocol: ctx.provider.kind, endpoint: ctx.endpoint.id, bodyText },
-          capture.retentionDays,
-        );
+        captureStore(db, textCodec).save({ callId, ts: ctx.ts, feature, provider, protocol, endpoint: ctx.endpoint.id, bodyText }, capture.retentionDays);
       } catch (err) {
         // The caller has its answer already; a failed capture must not turn into a failed call.
-        ctx.services.log.warn(`batch.capture: could not keep the body of call ${row.id}: ${(err as Error).message}`);
+        log.warn(`batch.capture: could not keep the body of call ${callId}: ${(err as Error).message}`);
       }
+    };
+    // The record stage (outermost) has written or held every attempt's row by now, each at the call's
+    // ts; keep the last one. A held row (database locked, disk full) has no id until it is written.
+    const held = heldCalls(db).findLast((r) => r.ts === ctx.ts && r.requestId === ctx.requestId);
+    if (held) {
+      waiting.set(held, keep);
+      if (!listening.has(ledger)) {
+        listening.add(ledger);
+        ledger.on('call', (rec) => {
+          waiting.get(rec)?.(rec.id, rec.provider);
+          waiting.delete(rec);
+        });
+      }
+    } else {
+      const row = db.prepare('SELECT id, provider FROM calls WHERE ts = ? AND request_id = ? ORDER BY id DESC LIMIT 1').get(ctx.ts, ctx.requestId) as { id: number; provider: string } | undefined;
+      if (row) keep(row.id, row.provider);
     }
   }
 };

@@ -1,5 +1,5 @@
 /**
- * Removing many cached answers (and the semantic vectors that hang off them) beside live traffic,
+ * Removing cached answers and the semantic vectors that hang off them: one (an eviction), or many beside live traffic,
  * in batches. `tollgate cache clear` runs beside a live proxy on the same file, and the proxy's own
  * `POST /tollgate/cache/clear` runs on its event loop: one DELETE of a year's cache (100k+ answers,
  * then one transaction for every orphaned vector) held the write lock for 10+ s, and every call
@@ -8,8 +8,15 @@
  */
 import type { Db } from '../db/open';
 import type { ExactCache } from './exactCache';
-import { orphanVectorIds } from './semanticCache';
+import { orphanVectorIds, type SemanticCache } from './semanticCache';
 import type { SemanticStore } from './semantic/store';
+
+/** Removes an entry and its vector. An evicted semantic hit was a false hit: `report` tightens its feature (false: already reported). */
+export function evictCacheEntry(semantic: SemanticCache, exactCache: ExactCache, id: number, report: boolean): boolean {
+  if (report) semantic.evictAsFeedback(id);
+  else semantic.store.delete(id);
+  return exactCache.delete(id);
+}
 
 /** Entries (or vectors) removed per transaction. */
 export const CLEAR_BATCH = 200;

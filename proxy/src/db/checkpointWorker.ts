@@ -20,6 +20,8 @@ import { CANCELLED, CHECKPOINTS, CLOSED, COMMITS, NOT_OPENED, OPENED, STATE } fr
 export interface CheckpointStart {
   file: string;
   intervalMs: number;
+  /** WAL frames past which a PASSIVE checkpoint is followed by a RESTART one (see `run`). */
+  restartPages: number;
   shared: Int32Array;
 }
 
@@ -37,8 +39,14 @@ function pause(ms: number): Promise<void> {
   });
 }
 
-async function run(conn: DatabaseSyncInstance, counters: Int32Array, intervalMs: number): Promise<void> {
+async function run(conn: DatabaseSyncInstance, counters: Int32Array, intervalMs: number, restartPages: number): Promise<void> {
   const checkpoint = conn.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  // Under steady load a commit lands during each PASSIVE checkpoint (its result does not show it), so
+  // the WAL never restarts: it grew to the writer's backstop, which then checkpointed on the event
+  // loop (14–113 ms). Past `restartPages` the frames the PASSIVE left are copied holding the write
+  // lock, so the next commit restarts the WAL; busy_timeout 0 means this never waits for the writer
+  // or a reader, and a commit meanwhile waits only for those few frames.
+  const restart = conn.prepare('PRAGMA wal_checkpoint(RESTART)');
   // One checkpoint at start (a WAL left by an earlier run, or by commits before this thread began), then only after commits.
   let seen = -1;
   while (!closed) {
@@ -51,7 +59,8 @@ async function run(conn: DatabaseSyncInstance, counters: Int32Array, intervalMs:
     }
     seen = commits;
     try {
-      checkpoint.get();
+      const { log } = checkpoint.get() as { log: number };
+      if (log >= restartPages) restart.get();
       Atomics.add(counters, CHECKPOINTS, 1);
     } catch {
       // Busy or closing: the next commit tries again, and the writer's own autocheckpoint is the backstop.
@@ -60,15 +69,15 @@ async function run(conn: DatabaseSyncInstance, counters: Int32Array, intervalMs:
   }
 }
 
-function start({ file, intervalMs, shared: counters }: CheckpointStart): void {
+function start({ file, intervalMs, restartPages, shared: counters }: CheckpointStart): void {
   // The proxy closed its connection before this thread got here: never open the file.
   if (Atomics.compareExchange(counters, STATE, NOT_OPENED, OPENED) === CANCELLED) return;
   const conn = new DatabaseSync(file);
-  conn.exec('PRAGMA busy_timeout = 5000');
+  conn.exec('PRAGMA busy_timeout = 0');
   // This connection never writes; it leaves checkpoint-on-close to the proxy's connection.
   conn.exec('PRAGMA wal_autocheckpoint = 0');
   db = conn;
-  void run(conn, counters, intervalMs);
+  void run(conn, counters, intervalMs, restartPages);
 }
 
 const init = workerData as CheckpointStart;

@@ -13,10 +13,9 @@ import type { CheckpointStart } from './checkpointWorker';
 import type { Db } from './sqlite';
 
 /**
- * 32 MiB of 4 KiB pages: the writer checkpoints itself only if the WAL gets this large. Under
- * continuous load it does (a commit lands during each worker checkpoint, so the WAL never restarts
- * on its own), but by then the worker has copied all but the last few hundred ms of frames: the
- * writer's checkpoint copies those and restarts the WAL (bench/NOTES.md).
+ * 32 MiB of 4 KiB pages: the writer checkpoints itself only if the WAL gets this large, i.e. only if
+ * the worker is stuck or gone. Under continuous load a commit lands during each worker checkpoint, so
+ * the WAL would never restart on its own; the worker restarts it at half this size (checkpointWorker.ts).
  */
 export const BACKSTOP_PAGES = 8192;
 /** SQLite's default autocheckpoint, restored when the worker cannot run. */
@@ -40,7 +39,7 @@ export function backgroundCheckpointsOf(db: Db): BackgroundCheckpoints | undefin
 export function startBackgroundCheckpoints(db: Db, intervalMs = 250): BackgroundCheckpoints {
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   const shared = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
-  const workerData: CheckpointStart = { file: db.name, intervalMs, shared };
+  const workerData: CheckpointStart = { file: db.name, intervalMs, restartPages: BACKSTOP_PAGES / 2, shared };
   const worker = spawnWorker({ callerUrl: import.meta.url, sourceEntry: './checkpointWorker.ts', bundleName: 'checkpoint-worker', name: 'tollgate-checkpoint', workerData });
   // The worker checkpoints once when it starts, so commits before then are covered too.
   db.onCommit(() => {

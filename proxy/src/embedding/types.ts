@@ -9,6 +9,8 @@ export interface EmbedderInfo {
   /** Model identity; vectors of different models never mix (it is part of the vector namespace). */
   modelId: string;
   dimensions: number;
+  /** Tokens the server says the model reads (vLLM's `max_model_len`, TEI's `max_input_length`); else cache/semantic/inputLimit.ts's table. */
+  maxInputTokens?: number;
   /** Calibrated default cosine threshold for this model (see docs/semantic-cache.md). */
   defaultThreshold: number;
   /** How the model runs where a backend has several ways (USE-lite: `onnxruntime` or `tfjs-wasm`). */

@@ -127,7 +127,13 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
       const ref = providerTierModel(policy, p, tier);
       if (ref && configuredTiers(policy).length > 0) modelList.push(deployment(policy, tierGroup(p, tier), ref));
     }
-  for (const name of named) modelList.push(deployment(policy, name, resolveModelRef(policy, name)));
+  for (const name of named) {
+    const ref = resolveModelRef(policy, name);
+    const d = deployment(policy, name, ref);
+    // A client may name the provider (`aoai/prod-4o`): the `aoai/*` wildcard would price it by the deployment name.
+    const prefixed = `${ref.provider.name}/${ref.model}`;
+    modelList.push(d, ...(d.model_info && !named.includes(prefixed) ? [{ ...d, model_name: prefixed }] : []));
+  }
   // Providers whose `<name>/*` group another provider's glob of that exact name takes (below).
   const shadowedPrefixes = new Set(providers.filter((q) => providers.some((p) => p.kind !== q.kind && p.models.includes(`${q.name}/*`))).map((q) => q.name));
   for (const p of providers) {
@@ -445,7 +451,7 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
   };
   const warnings = w.all();
   const header = [provenance(source.file, source.text), 'Budgets and limits per team/user/key are in management.json (LiteLLM keeps them in its database); see README.md.'];
-  const management: Json = { repository, requests: requests.map((r) => ({ ...r }) as unknown as Json) };
+  const management: Json = { repository, ...(source.origin !== undefined && { origin: source.origin }), requests: requests.map((r) => ({ ...r }) as unknown as Json) };
   return {
     files: [
       { path: 'config.yaml', content: stableYaml(config, header) },

@@ -10,6 +10,7 @@
  * be a regular file of at most MAX_EXPORT_FILE_BYTES. An existing export is shown in a diff and then
  * overwritten through its links, so one that leads elsewhere is refused, never read.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -130,17 +131,31 @@ function readPolicy(file: string): string | undefined {
   return read.text;
 }
 
+/** The workspace's git `origin` as host/path, so SSH and HTTPS clones of one repository agree; undefined outside git. */
+function gitOrigin(root: string): string | undefined {
+  try {
+    const url = execFileSync('git', ['remote', 'get-url', 'origin'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]+@)?([^/:]+)(?::\d+)?[:/](.+?)(?:\.git)?\/*$/i.exec(url);
+    return m ? `${m[1]!.toLowerCase()}/${m[2]}` : url || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The repository id an earlier export wrote, so its keys stay this repository's after a policy edit (an unreadable
- * file is refused as an output); else a new random one: repositories that first export the same policy text
- * (`tollgate policy init`'s starter) must not share an id, or each one's apply.mjs names the other's keys to delete.
+ * file is refused as an output); else a new random one, with the git origin it was made in: repositories that first
+ * export the same policy text (`tollgate policy init`'s starter) must not share an id, or each one's apply.mjs names
+ * the other's keys to delete. A fork or copy of the export folder brings the id along: it is kept (re-identifying
+ * would disown this repository's keys whenever a remote URL changes), and `copied` names the origin it was made in.
  */
-function repositoryId(path: string, within: string, read: (path: string) => string | undefined): string {
+function repositoryId(path: string, within: string, read: (path: string) => string | undefined, origin: string | undefined): { repository: string; origin?: string; copied?: string } {
   try {
-    const id = unsafeOutput(path, within) === undefined ? (JSON.parse(read(path) ?? '{}') as { repository?: unknown }).repository : undefined;
-    if (typeof id === 'string') return id;
+    const earlier = unsafeOutput(path, within) === undefined ? (JSON.parse(read(path) ?? '{}') as { repository?: unknown; origin?: unknown }) : {};
+    const recorded = typeof earlier.origin === 'string' ? earlier.origin : undefined;
+    if (typeof earlier.repository === 'string') return { repository: earlier.repository, origin: recorded, copied: origin !== undefined && recorded !== undefined && recorded !== origin ? recorded : undefined };
   } catch {}
-  return randomBytes(8).toString('hex');
+  return { repository: randomBytes(8).toString('hex'), origin };
 }
 
 export function planExport(options: PlanOptions): ExportPlan {
@@ -165,8 +180,12 @@ export function planExport(options: PlanOptions): ExportPlan {
   const read = options.read ?? readIfExists;
   const files: PlannedFile[] = [];
   const warnings: Array<ExportWarning & { target: ExportTarget }> = [];
+  const origin = gitOrigin(root);
   for (const target of options.targets) {
-    const result = exportPolicy(parsed.policy, target, { file: label, text, repository: repositoryId(join(outDir, target, 'management.json'), within, read) });
+    const { copied, ...id } = repositoryId(join(outDir, target, 'management.json'), within, read, origin);
+    const result = exportPolicy(parsed.policy, target, { file: label, text, ...id });
+    if (copied)
+      warnings.push({ target, field: 'repository', message: `management.json's repository id was made in ${copied}, and this repository's git origin is ${origin}: a fork or copy shares the id, so on a LiteLLM both apply to, each one's apply.mjs names the other's keys as its own to delete. If this is a fork or copy, remove "repository" and "origin" from management.json and export again to get its own id; if it is the same repository under another URL, set "origin" to "${origin}"` });
     for (const f of result.files) {
       const path = join(outDir, target, f.path);
       const unsafe = unsafeOutput(path, within);

@@ -82,8 +82,11 @@ function refTarget(ref: ModelRef): JsonObject {
   return providerTarget(ref.provider, ref.model);
 }
 
+/** Portkey tests `$regex` with `new RegExp(pattern)`, no `u` flag (its query router, @portkey-ai/gateway 1.15.2): a glob's `?` takes a surrogate pair whole. */
+const regexOf = (glob: string): string => globToRegex(glob, '(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[^])');
+
 function matchValue(pattern: string): Json {
-  return isGlob(pattern) ? { $regex: globToRegex(pattern) } : { $eq: pattern };
+  return isGlob(pattern) ? { $regex: regexOf(pattern) } : { $eq: pattern };
 }
 
 /** A target that tries `ref` and then, on any failure, the fallbacks the proxy would try after it. */
@@ -107,7 +110,7 @@ interface ProviderSelector {
 function providerSelectors(policy: Policy, providers: ResolvedProvider[]): ProviderSelector[] {
   const out: ProviderSelector[] = [];
   const overlaps = earlierOverlaps(policy);
-  const body = (globs: readonly string[]): string => globs.map((g) => globToRegex(g).slice(1, -1)).join('|');
+  const body = (globs: readonly string[]): string => globs.map((g) => regexOf(g).slice(1, -1)).join('|');
   for (const p of providers.filter((x) => x.models.length > 0 && x.name !== 'openai')) {
     // Conditions are tried in name order, the proxy's globs in its own: a name an earlier provider's
     // glob also matches is left to that provider (its condition, or the openai default) by a lookahead.
@@ -244,7 +247,7 @@ function fallbackRoutes(policy: Policy, providers: ResolvedProvider[], selectors
   }
   regions.sort((a, b) => b.length - a.length);
   for (const r of regions) {
-    const body = (p: string): string => globToRegex(p).slice(1, -1);
+    const body = (p: string): string => regexOf(p).slice(1, -1);
     const match = r.length === 1 ? matchValue(r[0]!.pattern) : { $regex: `^${r.map((g) => `(?=${body(g.pattern)}$)`).join('')}` };
     const covers = r.length === 1 && (s.models ? s.models.globs.every((g) => globCovers(r[0]!.pattern, g)) : globCovers(r[0]!.pattern, '*'));
     const indices = indicesOf(r);

@@ -211,9 +211,13 @@ export function isGlob(pattern: string): boolean {
   return pattern.includes('*') || pattern.includes('?');
 }
 
-/** A glob as an anchored regular expression (same semantics as routing/glob). */
-export function globToRegex(pattern: string): string {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+/**
+ * A glob as an anchored regular expression (same semantics as routing/glob). `.` is one code point in
+ * RE2 (Bifrost's CEL), but one UTF-16 unit in a JavaScript RegExp without the `u` flag (Portkey's), so
+ * Portkey passes `codePoint`: a surrogate pair, else any one unit.
+ */
+export function globToRegex(pattern: string, codePoint = '.'): string {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replaceAll('?', codePoint);
   return `^${body}$`;
 }
 
@@ -337,26 +341,22 @@ export function warnLocalOnly(policy: Policy, w: Warnings, target: string, price
 /** Whether the export itself prices a provider's name as its priceAs says. */
 type PricedAs = (p: ResolvedProvider, name: string) => boolean;
 
-/** Where each gateway names the priced model for a name it sends (none reads Tollgate's priceAs). */
-const PRICE_AS_SETTING: Record<string, string> = {
-  LiteLLM: 'the export sets model_info.base_model only on the deployment of a model the policy names (a tier, a rule, a fallback or a provider\'s models), so name these models there',
-  Bifrost: "map the name in the key's aliases to { model_id: <name>, model_name: <priced model> }",
-  Portkey: 'the open-source gateway keeps no spend; on the hosted platform set the model pricing for the name',
+/** What each gateway charges a call priceAs maps, and how to price it there (none reads Tollgate's priceAs). */
+const PRICE_AS_CHARGE: Record<string, string> = {
+  LiteLLM: "LiteLLM charges such a call its own price for the name it sends (nothing when it has none, as for an Azure deployment name) unless the deployment's model_info.base_model names another; the export sets base_model only on the deployments of models the policy names (a tier, a rule, a fallback or a provider's models), so name these models there",
+  Bifrost: 'Bifrost charges such a call its model catalog\'s price for the name it sends, and charges nothing for a name its catalog lacks (an Azure deployment name), so its budgets see no spend for it; add a custom pricing override for the name with the priced model\'s rates (Bifrost\'s Custom Pricing, /api/governance/pricing-overrides)',
+  Portkey: "Portkey's open-source gateway prices no call, so these are charged nothing there; on the hosted platform set the model pricing for the name",
 };
 
 /**
  * `providers.*.priceAs` prices a provider's own names (an Azure deployment) as a model genai-prices
- * knows. Gateways price a call by the name they send, from their own catalogs, so such a name is
- * unpriced there and budgets see no spend for it; said per provider with the gateway's own setting.
+ * knows; said per provider with what the gateway charges instead and how to price the name there.
  */
 function warnPriceAs(policy: Policy, w: Warnings, target: string, pricedAs: PricedAs): void {
   for (const p of resolveProviders(policy).values()) {
     const entries = Object.entries(p.priceAs ?? {}).filter(([from]) => !pricedAs(p, from)).sort(([a], [b]) => byCodePoint(a, b));
     if (entries.length === 0) continue;
-    w.add(
-      `providers.${p.name}.priceAs`,
-      `${target} prices calls by the model name it sends, from its own catalog, not by Tollgate's priceAs (${entries.map(([from, to]) => `${from} as ${to}`).join(', ')}): those calls are unpriced there and its budgets see no spend for them; ${PRICE_AS_SETTING[target] ?? 'set the pricing on the gateway'}`,
-    );
+    w.add(`providers.${p.name}.priceAs`, `Tollgate prices ${entries.map(([from, to]) => `${from} as ${to}`).join(', ')} (priceAs); ${PRICE_AS_CHARGE[target]}`);
   }
 }
 

@@ -14,6 +14,8 @@ export interface ExportSource {
   text: string;
   /** Tells this repository's keys from another's on one gateway; planExport keeps an earlier export's or makes a random one (default: the policy's hash). */
   repository?: string;
+  /** The git origin the repository id was made in, kept beside it so a fork or copy can be told (planExport). */
+  origin?: string;
 }
 
 export interface ExportFile {

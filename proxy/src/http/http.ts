@@ -55,9 +55,9 @@ export class Req extends IncomingMessage {
 /** What node refuses in a header value (ERR_INVALID_CHAR): controls other than tab, DEL, anything above U+00FF. */
 const NOT_HEADER_TEXT = /[^\t\x20-\x7e\x80-\xff]/gu;
 
-/** `value` with what node refuses percent-encoded as UTF-8 (as in a URL); a valid value unchanged. */
+/** `value` with what node refuses percent-encoded as UTF-8 (as in a URL); a valid value unchanged (searched first: a replace with a callback costs ~4x a search on every header). */
 export function headerValue(value: string): string {
-  return value.replace(NOT_HEADER_TEXT, (c) => [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join(''));
+  return value.search(NOT_HEADER_TEXT) < 0 ? value : value.replace(NOT_HEADER_TEXT, (c) => [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join(''));
 }
 
 export class Res extends ServerResponse<Req> {

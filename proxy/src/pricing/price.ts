@@ -78,6 +78,13 @@ for (const family of ['gpt-4o-realtime-preview', 'gpt-4o-audio-preview']) {
   openai.splice(at, 0, { ...openai[at]!, id, match: { starts_with: id }, prices: { ...prices, input_audio_mtok: 100, output_audio_mtok: 200, ...(prices.cache_audio_read_mtok ? { cache_audio_read_mtok: 20 } : {}) } });
 }
 
+/**
+ * genai-prices' Azure list falls back to DeepSeek's own for DeepSeek's models, which Azure AI Foundry bills at rates of
+ * its own that no list has (DeepSeek-R1: $1.35/$5.40 per million, a multiple of DeepSeek's API): unpriced, not billed
+ * at another company's rate.
+ */
+const deepseekModels = new Set(models('deepseek'));
+
 export interface TokenUsage {
   /** All input tokens, including cache reads and cache writes. */
   inputTokens: number;
@@ -385,6 +392,7 @@ export function priceCall(model: string, usage: TokenUsage, provider?: string): 
       result = null;
     }
   }
+  if (result && deepseekModels.has(result.model) && (providerId === 'azure' || /^azure(?:_ai)?[/:]/i.test(model.trim()))) result = null;
   const price: CallPrice = result
     ? { priced: true, totalUsd: result.total_price, inputUsd: result.input_price, outputUsd: result.output_price, matchedModel: result.model.id, perToken: billsTokens(result.model_price), ...(borrowed ? { as: borrowed } : {}) }
     : NOT_PRICED;

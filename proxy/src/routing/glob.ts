@@ -40,7 +40,7 @@ export function globMatch(pattern: string, value: string): boolean {
   // `?` is one character, as SQLite's GLOB (the ledger's) reads it: an emoji or a CJK Extension B ideograph is two UTF-16 units.
   let pairs = false;
   if (pattern.includes('?')) for (let i = 0; !pairs && i < value.length; i++) pairs = (unit(value, i) & 0xfc00) === 0xd800;
-  const segs: Text[] = pattern.split('*').map((s) => (pairs ? codePoints(s) : s));
+  const segs: Text[] = pairs ? pattern.split('*').map(codePoints) : pattern.split('*');
   const v: Text = pairs ? codePoints(value) : value;
   const first = segs[0]!;
   if (segs.length === 1) return first.length === v.length && segmentAt(first, v, 0);

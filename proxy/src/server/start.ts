@@ -2,7 +2,7 @@
  * Starts a proxy: opens the data directory's SQLite file, loads and watches the policy, wires the
  * services and the HTTP server on 127.0.0.1. Used by the CLI, the tests and the benchmarks.
  */
-import { clearInBatches } from '../cache/clearInBatches';
+import { clearInBatches, evictCacheEntry } from '../cache/clearInBatches';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { HttpServer, Res } from '../http/http';
@@ -370,12 +370,7 @@ export async function startProxy(opts: StartOptions): Promise<RunningProxy> {
       const { removed } = await clearInBatches(services.db, services.exactCache, semantic.store, ns === undefined ? {} : { namespace: ns }, () => new Promise((r) => setImmediate(r)));
       return removed;
     },
-    evictEntry: (id, opts) => {
-      // An evicted semantic hit was a false hit: tightens its feature (unless already reported).
-      if (opts?.report === false) semantic.store.delete(id);
-      else semantic.evictAsFeedback(id);
-      return services.exactCache.delete(id);
-    },
+    evictEntry: (id, opts) => evictCacheEntry(semantic, services.exactCache, id, opts?.report !== false),
     // The API's budget rows (webview/src/protocol.ts BudgetStatus) plus the governor's full detail.
     budgets: () =>
       governor.status().map((b) => ({

@@ -39,3 +39,25 @@ describe('LangChain chat models imported under another name', () => {
     expect(await found('from mylib.chat import ChatOpenAI as LC', 'llm = LC(model="gpt-4o")')).toEqual([]);
   });
 });
+
+// A project's own wrapper named like LangChain's class (browser-use ships its own ChatOpenAI) takes other options:
+// only a class whose import comes from a LangChain package is read as LangChain's.
+describe('a ChatOpenAI that is not LangChain’s', () => {
+  const ts = async (...l: string[]) => (await analyzeFile({ path: '/repo/src/chain.ts', text: `${l.join('\n')}\n` })).diagnostics.map((d) => [d.ruleId, d.range.start.line]);
+
+  it('imported from a local module or another package, nothing is reported', async () => {
+    expect(await ts("import { ChatOpenAI } from './llm';", "import { ChatPromptTemplate } from '@langchain/core/prompts';", "export const m = new ChatOpenAI({ model: 'gpt-4o' });")).toEqual([]);
+    expect(await ts("const { ChatAnthropic } = require('../lib/models');", "module.exports = new ChatAnthropic({ model: 'claude-3-5-sonnet-20241022' });")).toEqual([]);
+    expect(await found('from .llm import ChatOpenAI', 'from langchain_core.prompts import ChatPromptTemplate', 'llm = ChatOpenAI(model="gpt-4o")')).toEqual([]);
+    expect(await found('from browser_use.llm import ChatOpenAI', 'llm = ChatOpenAI(model="gpt-4o")')).toEqual([]);
+  });
+
+  it('imported from LangChain’s packages, old and new, the missing limit is reported', async () => {
+    expect(await ts("import { ChatOpenAI } from '@langchain/openai';", "export const m = new ChatOpenAI({ model: 'gpt-4o' });")).toEqual([['missing-output-limit', 1]]);
+    expect(await ts("import { ChatOpenAI } from 'langchain/chat_models/openai';", "export const m = new ChatOpenAI({ model: 'gpt-4o' });")).toEqual([['missing-output-limit', 1]]);
+    expect(await ts("const { ChatMistralAI } = require('@langchain/mistralai');", "module.exports = new ChatMistralAI({ model: 'mistral-large-latest' });")).toEqual([['missing-output-limit', 1]]);
+    expect(await found('from langchain.chat_models import ChatOpenAI', 'llm = ChatOpenAI(model="gpt-4o")')).toEqual([['missing-output-limit', 1]]);
+    expect(await found('from langchain_community.chat_models import ChatOpenAI', 'llm = ChatOpenAI(model="gpt-4o")')).toEqual([['missing-output-limit', 1]]);
+    expect(await found('import langchain_openai', 'llm = langchain_openai.ChatOpenAI(model="gpt-4o")')).toEqual([['missing-output-limit', 1]]);
+  });
+});

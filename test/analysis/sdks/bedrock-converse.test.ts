@@ -75,6 +75,31 @@ describe('Bedrock Converse', () => {
     expect(await py('{"top_k": 5}')).toEqual([1]);
   });
 
+  // Nova's own parameters (topK) go in an inferenceConfig inside additionalModelRequestFields, as AWS's Nova guide shows; Bedrock
+  // merges it into Nova's body, where inferenceConfig.maxTokens (max_new_tokens in Nova 1's first examples) is the limit.
+  it('Nova: a limit in the inferenceConfig inside additionalModelRequestFields is a limit', async () => {
+    const ts = async (args: string) =>
+      (
+        await analyzeFile({
+          path: 'nova.ts',
+          text: ["import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';", 'const client = new BedrockRuntimeClient({});', `export const a = client.send(new ConverseCommand({ modelId: 'us.amazon.nova-lite-v1:0', messages: [], ${args} }));`, ''].join('\n'),
+        })
+      ).diagnostics.length;
+    expect(await ts('inferenceConfig: { temperature: 0.2 }, additionalModelRequestFields: { inferenceConfig: { topK: 20, maxTokens: 500 } }')).toBe(0);
+    expect(await ts('additionalModelRequestFields: { inferenceConfig: { topK: 20, maxTokens: 500 } }, inferenceConfig: { temperature: 0.2 }')).toBe(0);
+    expect(await ts('additionalModelRequestFields: { inferenceConfig: { topK: 20 } }, inferenceConfig: { temperature: 0.2 }')).toBe(1);
+    const py = async (args: string) =>
+      (
+        await analyzeFile({
+          path: 'nova.py',
+          text: ['import boto3', 'brt = boto3.client("bedrock-runtime")', `r = brt.converse(modelId="us.amazon.nova-lite-v1:0", messages=[], ${args})`, ''].join('\n'),
+        })
+      ).diagnostics.length;
+    expect(await py('inferenceConfig={"temperature": 0.2}, additionalModelRequestFields={"inferenceConfig": {"topK": 20, "maxTokens": 500}}')).toBe(0);
+    expect(await py('additionalModelRequestFields={"inferenceConfig": {"max_new_tokens": 500}}')).toBe(0);
+    expect(await py('additionalModelRequestFields={"inferenceConfig": {"topK": 20}}')).toBe(1);
+  });
+
   it('a converse method of something that is not a Bedrock client is left alone', async () => {
     const py = ['from chatbot import Bot', 'bot = Bot()', 'bot.converse(messages=[{"role": "user", "content": "hi"}])', ''].join('\n');
     expect((await analyzeFile({ path: 'bot.py', text: py })).diagnostics).toEqual([]);

@@ -52,6 +52,12 @@ describe('upstream embedders read their documented windows', () => {
     expect(documented.map(([model]) => [model, windowOf(model)])).toEqual(documented);
   });
 
+  it('a window the server reports at load (vLLM, TEI) takes the place of the table', () => {
+    const reported = (model: string, maxInputTokens?: number) =>
+      inputLimitOf({ backend: 'upstream', modelId: `upstream:h/${model}`, maxInputTokens }).maxTokens;
+    expect([reported('Qwen/Qwen3-Embedding-8B', 32_768), reported('Qwen/Qwen3-Embedding-8B'), reported('my-own-embedder', 1024)]).toEqual([32_768, 8192, 1024]);
+  });
+
   it('a prompt over a window is refused by that model and read whole by a longer one', () => {
     const long = `Please review the following notes and tell me what to fix first. ${'The deploy job fails after the cache step on the second runner. '.repeat(12)}`;
     const why = (model: string) => cannotJudgeReason(long, inputLimitOf({ backend: 'upstream', modelId: `upstream:api.example/${model}` }));

@@ -18,6 +18,8 @@ async function readInput(req: IncomingMessage): Promise<string[]> {
 
 export async function startFakeEmbeddings(model: string, rows: (input: string[]) => unknown[]): Promise<FakeEmbeddings> {
   const server = createServer(async (req, res) => {
+    // As OpenAI answers the window reads at load (GET /v1/models of another shape, /info): nothing to read.
+    if (req.method !== 'POST') return void res.writeHead(404).end();
     const data = rows(await readInput(req));
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data, model }));
   });

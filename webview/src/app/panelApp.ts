@@ -6,7 +6,7 @@ import { BatchSection } from '../batch/batchSection';
 import { BarList, topBuckets } from '../charts/barList';
 import { seriesColors } from '../charts/seriesColors';
 import { BudgetGauges } from '../charts/budgetGauges';
-import { bucketFor, cacheSeries, seriesQuery, spendSeries } from '../charts/seriesData';
+import { bucketFor, chartSeries, seriesQuery } from '../charts/seriesData';
 import { TimeChart, type TimeSeriesSpec } from '../charts/timeChart';
 import { renderDetail } from '../detail/detailView';
 import { SemanticQualityView } from '../quality/qualityView';
@@ -557,13 +557,12 @@ export class PanelApp {
       this.clearError('summary');
       this.kpis.set(byModel);
       const xRange: [number, number] = [from / 1000, to / 1000];
-      const total = spendSeries(byModel, bucketMs, series.bucketOffsetMs);
+      const total = chartSeries(byModel, bucketMs, series.bucketOffsetMs);
       // Colour by key, not by rank: a model keeps its colour when another overtakes it (and no two lines share one).
       const colors = seriesColors.indices(keys);
       this.spendChart.setSeries([TOTAL_SPEND, ...keys.map((key, i) => ({ label: key, color: colors[i]!, kind: 'line' as const, scale: 'usd', format: formatUsd }))]);
-      this.spendChart.setData(xRange, total.t, total.costUsd, ...perKey.map((s) => spendSeries(s, bucketMs, series.bucketOffsetMs).costUsd));
-      const cache = cacheSeries(byModel, bucketMs, series.bucketOffsetMs);
-      this.cacheChart.setData(xRange, cache.t, cache.hitRatePct, cache.savedCumUsd);
+      this.spendChart.setData(xRange, total.t, total.costUsd, ...perKey.map((s) => chartSeries(s, bucketMs, series.bucketOffsetMs).costUsd));
+      this.cacheChart.setData(xRange, total.t, total.hitRatePct, total.savedCumUsd);
       this.byModel.setBuckets(byModel.by);
       this.byFeature.setBuckets(byFeature.by);
       this.budgets.setBudgets(budgets);

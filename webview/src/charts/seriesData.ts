@@ -4,14 +4,11 @@
  */
 import type { Summary } from '../protocol';
 
-export interface SpendSeries {
+/** A summary's series as the spend and cache charts plot it, at the same times. */
+export interface ChartSeries {
   t: number[];
   costUsd: number[];
   savedUsd: number[];
-}
-
-export interface CacheSeries {
-  t: number[];
   /** Percentage of calls answered from cache per bucket; null where a bucket had no calls. */
   hitRatePct: Array<number | null>;
   /** $ saved so far within the range (running total). */
@@ -62,16 +59,14 @@ function localSeries(summary: Summary, bucketMs: number, offsetMs: number): Buck
   return out;
 }
 
-export function spendSeries(summary: Summary, bucketMs = 0, offsetMs = 0): SpendSeries {
-  const s = localSeries(summary, bucketMs, offsetMs);
-  return { t: s.map((b) => b.t / 1000), costUsd: s.map((b) => b.costUsd), savedUsd: s.map((b) => b.savedUsd) };
-}
-
-export function cacheSeries(summary: Summary, bucketMs = 0, offsetMs = 0): CacheSeries {
+/** Both charts' arrays from one pass over the buckets (the total's summary feeds both charts). */
+export function chartSeries(summary: Summary, bucketMs = 0, offsetMs = 0): ChartSeries {
   const s = localSeries(summary, bucketMs, offsetMs);
   let cum = 0;
   return {
     t: s.map((b) => b.t / 1000),
+    costUsd: s.map((b) => b.costUsd),
+    savedUsd: s.map((b) => b.savedUsd),
     hitRatePct: s.map((b) => (b.calls > 0 ? (100 * b.hits) / b.calls : null)),
     savedCumUsd: s.map((b) => (cum += b.savedUsd)),
   };

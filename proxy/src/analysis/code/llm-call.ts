@@ -327,7 +327,7 @@ export function classifyCallee(fullChain: string[], isNew: boolean, hints: FileH
  * with evidence: the receiver (or the function itself) comes from the SDK's package, or, when its
  * origin cannot be seen (a parameter, an imported client), the file imports the SDK.
  */
-type Family = 'anthropic' | 'ai' | 'cohere' | 'litellm' | 'openai-agents' | 'mistral' | 'bedrock';
+type Family = 'anthropic' | 'ai' | 'cohere' | 'litellm' | 'openai-agents' | 'mistral' | 'bedrock' | 'langchain';
 
 const FAMILY_MODULE: Record<Family, RegExp> = {
   // anthropic, anthropic.types, @anthropic-ai/sdk, -bedrock-sdk, -vertex-sdk; wrappers named after it (langfuse.anthropic).
@@ -340,6 +340,8 @@ const FAMILY_MODULE: Record<Family, RegExp> = {
   mistral: /^@mistralai\/|^mistralai([._]|$)/,
   // `converse` is a common method name; Bedrock's is a boto3 / AWS SDK client's.
   bedrock: /^@aws-sdk\/client-bedrock-runtime$|^(aio)?boto3(\.|$)|^(aio)?botocore(\.|$)/,
+  // A project's own `ChatOpenAI` (`from './llm'`) is not LangChain's: @langchain/openai, langchain/chat_models/…, langchain_openai.
+  langchain: /^@?langchain([./_-]|$)/,
 };
 
 /** Model ids only that family's API takes (a Bedrock/Vertex id includes "claude" too, hence Anthropic's family also covers those SDKs). */
@@ -368,7 +370,7 @@ function familyOf(api: CallApi): Family | undefined {
     case 'bedrock-invoke':
       return 'bedrock';
     default:
-      return undefined;
+      return api.startsWith('langchain-') ? 'langchain' : undefined;
   }
 }
 
@@ -395,6 +397,8 @@ export function belongsToSdk(api: CallApi, origin: CalleeOrigin, model: string |
   const modelRe = FAMILY_MODEL[family];
   const byModel = modelRe !== undefined && model !== undefined && modelRe.test(model);
   if (origin.modules.size > 0) return [...origin.modules].some((m) => re.test(m)) || byModel;
+  // LangChain's class names are its own: only an import from elsewhere makes one another library's.
+  if (family === 'langchain') return true;
   for (const m of origin.fileModules) if (re.test(m)) return true;
   return byModel;
 }

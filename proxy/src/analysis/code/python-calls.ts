@@ -466,8 +466,9 @@ function configurableLimit(fields: Node | undefined): boolean {
 const EXTRA_BODY_APIS: ReadonlySet<CallApi> = new Set<CallApi>(['openai-chat', 'openai-responses', 'openai-completions', 'langchain-openai']);
 
 // Dicts an SDK merges into the request: the OpenAI SDK's `extra_body` (passed on by Pydantic AI and the Agents SDK too), the Agents
-// SDK's `extra_args` (create's keywords), google-genai's `http_options.extra_body` (the REST body: its `generationConfig`).
-const MERGED_KEYS = ['extra_body', 'extra_args', 'http_options', 'generationConfig', 'generation_config'];
+// SDK's `extra_args` (create's keywords), google-genai's `http_options.extra_body` (the REST body: its `generationConfig`),
+// Nova's own body in Bedrock Converse's `additionalModelRequestFields` (its `inferenceConfig`).
+const MERGED_KEYS = ['extra_body', 'extra_args', 'http_options', 'generationConfig', 'generation_config', 'inferenceConfig'];
 
 /** The limit a dict sends, also through the dicts merged into the request from inside it. */
 function mergedLimit(d: KwArgs, b: PyBindings, opaque = d.opaque, depth = 0): Pick<DetectedCall, 'limit' | 'outputLimit'> {
@@ -1118,7 +1119,7 @@ function nestedLimit(
     Object.assign(call, mergedLimit(cfg, b, cfg.opaque || args.opaque));
     if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && fixLimit !== undefined) call.insertion = { ...appendAfterLast(cfg.target, source, entry(key, cfg, fixLimit)), title, limit: fixLimit };
   }
-  // Bedrock Converse merges `additionalModelRequestFields` into the model's own body (Claude's `max_tokens`).
+  // Bedrock Converse merges `additionalModelRequestFields` into the model's own body (Claude's `max_tokens`, Nova's `inferenceConfig`).
   const extra = call.limit === 'missing' ? args.keywords.get('additionalModelRequestFields') : undefined;
   const r = extra && b.resolve(extra);
   const merged = extra && (r ? mergedLimit(r, b) : { limit: 'unknown' as const });

@@ -159,8 +159,8 @@ function providerOptionsLimit(bindings: FileBindings, props: readonly ts.ObjectL
 
 // Objects merged into the request body: LangChain.js `modelKwargs`, LlamaIndex.TS `additionalChatOptions`, the Agents SDK's
 // `modelSettings.providerData`, @google/genai's `httpOptions.extraBody` (the REST body: its `generationConfig`), Bedrock
-// Converse's `additionalModelRequestFields` (the model's own body: Claude's `max_tokens`).
-const MERGED_KEYS = ['modelKwargs', 'additionalChatOptions', 'providerData', 'httpOptions', 'extraBody', 'generationConfig', 'additionalModelRequestFields'];
+// Converse's `additionalModelRequestFields` (the model's own body: Claude's `max_tokens`, Nova's `inferenceConfig`).
+const MERGED_KEYS = ['modelKwargs', 'additionalChatOptions', 'providerData', 'httpOptions', 'extraBody', 'generationConfig', 'additionalModelRequestFields', 'inferenceConfig'];
 
 /** The limit merged objects send (one built elsewhere may send one); `overwritten`: a key the class then writes its own field over. */
 function mergedOptionsLimit(bindings: FileBindings, props: readonly ts.ObjectLiteralElementLike[], overwritten?: string, depth = 0): LimitScan | undefined {
@@ -574,6 +574,17 @@ function boundLimit(bindings: FileBindings, node: ts.NewExpression | ts.CallExpr
   return unknown ? { limit: 'unknown' } : undefined;
 }
 
+/** `const model = genAI.getGenerativeModel(…)` whose requests (`model.generateContent({ contents, generationConfig })`, startChat) may set the limit. */
+function perRequestConfig(bindings: FileBindings, node: ts.Node): boolean {
+  const name = ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name) ? node.parent.name.text : undefined;
+  return (name ? bindings.methodCalls(name, ['generateContent', 'generateContentStream', 'startChat']) : []).some((c) => {
+    const request = c.arguments[0] && bindings.resolve(c.arguments[0]);
+    const cfg = request ? propValue(findProp(request.props, ['generationConfig'])) : undefined;
+    const r = cfg && bindings.resolve(cfg);
+    return cfg !== undefined && (!r || scanLimit(r).limit !== 'missing');
+  });
+}
+
 /** A number literal, directly or through a same-file constant (`budget_tokens: THINKING_BUDGET`). */
 function numberValue(bindings: FileBindings, e: ts.Expression | undefined, depth = 0): number | undefined {
   if (!e || depth > 4) return undefined;
@@ -671,7 +682,8 @@ function nestedLimit(
       if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && ins) call.insertion = ins;
     }
   }
-  const merged = call.limit === 'missing' ? mergedOptionsLimit(bindings, props) : undefined;
+  // The objects merged beside the config read above (Converse's own `inferenceConfig` is not one).
+  const merged = call.limit === 'missing' ? mergedOptionsLimit(bindings, props.filter((p) => p !== cfgProp)) : undefined;
   return merged ? Object.assign(call, merged, { insertion: undefined }) : call;
 }
 
@@ -888,7 +900,11 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
     }
     return settleFrameworkCall(call, framework, writtenModel, () => boundLimit(bindings, node, chain));
   }
-  if (where) return nestedLimit(sf, bindings, call, resolved, where, insertion, modelFacts);
+  if (where) {
+    nestedLimit(sf, bindings, call, resolved, where, insertion, modelFacts);
+    // The legacy SDK merges a request's own generationConfig over the model's: a limit there may be the one sent.
+    return api === 'google-legacy' && call.limit === 'missing' && perRequestConfig(bindings, node) ? Object.assign(call, { limit: 'unknown', insertion: undefined }) : call;
+  }
   const { noneLimit, ...scan } = scanLimit(resolved);
   Object.assign(call, scan, scan.limit === 'missing' ? mergedOptionsLimit(bindings, props, overwrittenKey(chain[chain.length - 1], call.model)) : undefined);
   const fixLimit = suggestedLimit(thinkingBudget(bindings, strings, props), modelFacts);

@@ -94,6 +94,7 @@ export function buildLens(opts: {
     model: opts.model,
     inputTokens,
     exact,
+    priced: prices !== undefined,
     inputUsd,
     ...(worstCaseOutputUsd !== undefined ? { worstCaseOutputUsd } : {}),
     perMessage,

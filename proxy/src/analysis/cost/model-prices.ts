@@ -24,16 +24,12 @@ export function priceAsFor(provider: string, ids: readonly string[]): PriceAs | 
 }
 
 /**
- * An OpenAI fine-tune (`ft:gpt-4o-mini-…:org::id`) at its own, dearer rate where genai-prices has
- * one (pricing/price.ts prices `ft:` ids under provider openai); a fine-tune of a base model it has
- * no fine-tune rate for (gpt-4.1…) at the base model's rate, the least it costs. With `as`, the
- * provider's rate for the model.
+ * $ per token as pricing/price.ts bills the call, so CodeLens and the ledger agree: an OpenAI fine-tune
+ * at its own rate where genai-prices has one (ft:gpt-4o-mini), else unknown, not its base model's
+ * rate (fine-tuned inference costs more). With `as`, the provider's rate for the model.
  */
 export function modelPrices(model: string, as?: PriceAs): ModelPrices | undefined {
-  const billed = as ? unitPrices(as.model, as.provider) : undefined;
-  if (billed) return { inputPerToken: billed.inputPerMTok / 1e6, outputPerToken: billed.outputPerMTok / 1e6 };
-  const base = fineTuneBase(model);
-  const u = unitPrices(model) ?? (base ? unitPrices(base) : undefined);
+  const u = (as ? unitPrices(as.model, as.provider) : undefined) ?? unitPrices(model);
   return u ? { inputPerToken: u.inputPerMTok / 1e6, outputPerToken: u.outputPerMTok / 1e6 } : undefined;
 }
 

@@ -84,9 +84,9 @@ function analysable(path: string, settings: AnalysisSettings): boolean {
 // Languages with official or common LLM SDKs (OpenAI .NET, ruby-openai, openai-php, …) that nothing here reads: their
 // files are named as skipped, so a run over them does not read as a clean one.
 const UNREAD_LANGUAGES: Record<string, string> = { '.cs': 'C#', '.rb': 'Ruby', '.php': 'PHP', '.kt': 'Kotlin', '.rs': 'Rust', '.swift': 'Swift' };
-const unreadLanguage = (path: string) => UNREAD_LANGUAGES[path.slice(path.lastIndexOf('.')).toLowerCase()];
-const unreadReason = (path: string, others = 0) =>
-  `${unreadLanguage(path)} (${path.slice(path.lastIndexOf('.')).toLowerCase()}) is not analysed${others ? `, nor ${others} other ${unreadLanguage(path)} file${others > 1 ? 's' : ''}` : ''}: lint reads TypeScript, JavaScript, Python, Go and Java code`;
+const extension = (path: string) => path.slice(path.lastIndexOf('.')).toLowerCase();
+const unreadReason = (path: string, language: string, others: number) =>
+  `${language} (${extension(path)}) is not analysed${others ? `, nor ${others} other ${language} file${others > 1 ? 's' : ''}` : ''}: lint reads TypeScript, JavaScript, Python, Go and Java code`;
 
 /** Whether file names on this platform's usual file system ignore case (NTFS, APFS), as git assumes there. */
 function caseInsensitiveFs(platform: NodeJS.Platform): boolean {
@@ -112,6 +112,7 @@ export function collectFiles(paths: string[], settings: AnalysisSettings = {}, p
   const skip = (path: string, reason: string) => options.onSkip?.({ path, reason });
   // Per language, the first unread file of a walk and how many there were.
   const unread = new Map<string, { first: string; count: number }>();
+  const countUnread = (path: string, language: string) => unread.set(language, { first: unread.get(language)?.first ?? path, count: (unread.get(language)?.count ?? 0) + 1 });
   const walk = (dir: string, parentScopes: IgnoreScope[]) => {
     let entries: Dirent[];
     try {
@@ -133,10 +134,12 @@ export function collectFiles(paths: string[], settings: AnalysisSettings = {}, p
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!skippedDir(entry.name, full) && !ignored(scopes, full, entry.name, true)) walk(full, scopes);
-      } else if (entry.isFile() && analysable(full, settings) && !ignored(scopes, full, entry.name, false)) out.push(full);
-      else if (entry.isFile() && unreadLanguage(full) && !ignored(scopes, full, entry.name, false)) {
-        const seen = unread.get(unreadLanguage(full)!) ?? { first: full, count: 0 };
-        unread.set(unreadLanguage(full)!, { ...seen, count: seen.count + 1 });
+      } else if (entry.isFile()) {
+        // '': a file lint reads; a name: an unread language's; undefined: neither (and no ignore rules to match).
+        const language = analysable(full, settings) ? '' : UNREAD_LANGUAGES[extension(full)];
+        if (language === undefined || ignored(scopes, full, entry.name, false)) continue;
+        if (language) countUnread(full, language);
+        else out.push(full);
       }
     }
   };
@@ -151,10 +154,11 @@ export function collectFiles(paths: string[], settings: AnalysisSettings = {}, p
     }
     // A directory starts with what git would already ignore there: info/exclude, the global
     // excludes file, and the .gitignore files of the directories above it in its repository.
+    const language = isDir || analysable(p, settings) ? undefined : UNREAD_LANGUAGES[extension(p)];
     if (isDir) walk(p, repositoryScopes(p, ignoreCase, options.env));
-    else if (unreadLanguage(p) && !analysable(p, settings)) skip(p, unreadReason(p));
+    else if (language) countUnread(p, language);
     else out.push(p); // a file named explicitly is analysed even if it is not a known kind (it reports 'unknown')
-    for (const { first, count } of unread.values()) skip(first, unreadReason(first, count - 1));
+    for (const [lang, { first, count }] of unread) skip(first, unreadReason(first, lang, count - 1));
     unread.clear();
   };
   for (const p of paths) {

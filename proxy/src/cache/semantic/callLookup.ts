@@ -4,6 +4,7 @@
  * verification of an uncertain candidate → the entry to replay, or nothing. Without a judge for
  * the loaded embedder it falls back to the cosine threshold and the lexical guard.
  */
+import { evictCacheEntry } from '../clearInBatches';
 import type { CacheEntry } from '../exactCache';
 import type { SemanticCache } from '../semanticCache';
 import type { CallContext } from '../../pipeline/context';
@@ -41,8 +42,7 @@ export function applyFeedbackHeader(semantic: SemanticCache, ctx: CallContext): 
   }
   const r = semantic.quality.onLastHitFeedback(ctx.namespace, ctx.tags.feature, semantic.baseMinProbability());
   if (r.ok && r.entryId !== undefined) {
-    semantic.store.delete(r.entryId);
-    ctx.services.exactCache.delete(r.entryId);
+    evictCacheEntry(semantic, ctx.services.exactCache, r.entryId, false);
     ctx.extraHeaders[FEEDBACK_HEADER] = `recorded; feature=${r.feature}${r.minProbability !== undefined ? `; min-probability=${r.minProbability.toFixed(3)}` : ''}`;
   } else if (!r.ok) {
     ctx.extraHeaders[FEEDBACK_HEADER] = `ignored; ${r.reason}`;

@@ -67,18 +67,19 @@ const UPSTREAM_WINDOWS: ReadonlyArray<readonly [RegExp, number]> = [
   [/(?:mistral|codestral)-embed/i, 8192],
   [/titan-embed-text/i, 8192], // v1 and v2 (v2 also ≤ 50,000 characters, which 8,192 bytes are)
   // Open models at the smallest window a common server gives them (a longer guess would match a silently cut prompt):
-  // Ollama's nomic-embed-text GGUF reads 2,048 (8,192 with scaling elsewhere; v2-moe reads 512), Qwen3-Embedding 8,192 (32k native).
+  // Ollama's nomic-embed-text GGUF reads 2,048 (8,192 with scaling elsewhere; v2-moe reads 512), Qwen3-Embedding 8,192 (32k native);
+  // a window the server reports at load (vLLM, TEI: `info.maxInputTokens`) comes first.
   [/nomic-embed-text(?!-v2)/i, 2048],
   [/bge-m3|snowflake-arctic-embed(?:-[ml]-v2|2)|qwen3-embedding/i, 8192],
 ];
 /** An upstream model whose window is not known: the smallest common one (BERT-style encoders). */
 export const UNKNOWN_MAX_TOKENS = 512;
 
-export function inputLimitOf(info: Pick<EmbedderInfo, 'backend' | 'modelId'>): InputLimit {
+export function inputLimitOf(info: Pick<EmbedderInfo, 'backend' | 'modelId' | 'maxInputTokens'>): InputLimit {
   const englishOnly = readsOnlyEnglish(info.modelId);
   if (info.backend === 'use-lite') return { maxTokens: USE_LITE_MAX_TOKENS, tokenizer: 'use-lite', specials: 0, englishOnly };
   if (info.backend === 'transformers') return { maxTokens: WORDPIECE_MAX_TOKENS, tokenizer: 'wordpiece', specials: 2, englishOnly };
-  const maxTokens = UPSTREAM_WINDOWS.find(([model]) => model.test(info.modelId))?.[1] ?? UNKNOWN_MAX_TOKENS;
+  const maxTokens = info.maxInputTokens ?? UPSTREAM_WINDOWS.find(([model]) => model.test(info.modelId))?.[1] ?? UNKNOWN_MAX_TOKENS;
   // BOS/EOS or [CLS]/[SEP], and SentencePiece's leading "▁" (Gemini, Mistral, XLM-R-based Jina and Cohere).
   return { maxTokens, tokenizer: 'bytes', specials: 3, englishOnly };
 }

@@ -8,9 +8,13 @@ import { DEFAULT_THRESHOLDS } from '../thresholds';
 import type { Embedder, EmbedderInfo } from '../types';
 import { normalized } from './normalize';
 
+/** An embeddings reply, vLLM's /v1/models (`id`, `max_model_len`) or TEI's /info (`max_input_length`). */
 interface EmbeddingsResponse {
-  data?: Array<{ index?: number; embedding?: number[] }>;
-  error?: { message?: string };
+  data?: Array<{ index?: number; embedding?: unknown[]; id?: unknown; max_model_len?: unknown }>;
+  /** OpenAI's `{ error: { message } }`, TEI's and Ollama's `{ error: "…" }`, Voyage's `{ detail: "…" }`. */
+  error?: { message?: unknown } | string;
+  detail?: unknown;
+  max_input_length?: unknown;
 }
 
 /** Builds the upstream config from the environment (teams that prefer the provider's embeddings). */
@@ -43,12 +47,13 @@ export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Prom
   // support specifying dimensions"; Voyage: 400; strict servers: 422); their vectors may already be
   // of the configured size.
   let sendDimensions = config.dimensions !== undefined;
+  let dimensions = config.dimensions;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const key = keyVar && process.env[keyVar]!.trim();
+  if (key && azure && !key.startsWith('eyJ')) headers['api-key'] = key;
+  else if (key) headers.authorization = `Bearer ${key}`;
 
   async function post(texts: string[], withDimensions: boolean, attempts: number) {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    const key = keyVar && process.env[keyVar]!.trim();
-    if (key && azure && !key.startsWith('eyJ')) headers['api-key'] = key;
-    else if (key) headers.authorization = `Bearer ${key}`;
     // Through the company proxy of HTTPS_PROXY/NO_PROXY, as the provider calls go (the global fetch ignores them).
     // No `encoding_format`: floats are the API's default, and Voyage's API refuses "float" (only null or "base64").
     for (let attempt = 1; ; attempt++) {
@@ -87,8 +92,10 @@ export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Prom
       sendDimensions = !retry.response.ok;
       if (retry.response.ok) ({ response, body } = retry);
     }
-    if (!response.ok) {
-      throw new Error(`upstream embeddings ${url} failed: HTTP ${response.status} ${body.error?.message ?? response.statusText}`.trim());
+    const reason = [typeof body.error === 'string' ? body.error : body.error?.message, body.detail].find((x) => typeof x === 'string');
+    // Some gateways answer 200 with only an error body: its reason, not "0 vectors", is what a user can act on.
+    if (!response.ok || (reason && !body.data)) {
+      throw new Error(`upstream embeddings ${url} failed: HTTP ${response.status} ${reason ?? response.statusText}`.trim());
     }
     const rows = Array.isArray(body.data) ? body.data : [];
     const malformed = (why: string) => new Error(`malformed embeddings reply from ${url}: ${why}`);
@@ -96,26 +103,40 @@ export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Prom
     const vectors: Float32Array[] = new Array(texts.length);
     rows.forEach((row, position) => {
       const index = Number(row.index ?? position);
-      // A repeated, fractional or non-numeric `index` would leave a gap the worker trips over later.
-      if (!Array.isArray(row.embedding) || !Number.isInteger(index) || index < 0 || index >= texts.length || vectors[index]) {
-        throw malformed(`row ${position} has index ${JSON.stringify(row.index)} and ${Array.isArray(row.embedding) ? 'an' : 'no'} embedding array`);
+      // A repeated, fractional or non-numeric `index` would leave a gap; a `null` entry (llama.cpp's NaN) a silent 0.
+      const numbers = Array.isArray(row.embedding) && row.embedding.every((x) => typeof x === 'number');
+      if (!numbers || !Number.isInteger(index) || index < 0 || index >= texts.length || vectors[index]) {
+        throw malformed(`row ${position} has index ${JSON.stringify(row.index)} and ${numbers ? 'an' : 'no'} embedding array of numbers`);
       }
-      if (config.dimensions !== undefined && row.embedding.length !== config.dimensions) {
-        throw new Error(`upstream embeddings returned ${row.embedding.length}-d vectors, ${config.dimensions} configured (TOLLGATE_EMBEDDINGS_DIMENSIONS)`);
+      // The worker packs vectors at the measured size: another size would be zero-padded or cut into the next.
+      if (dimensions !== undefined && row.embedding!.length !== dimensions) {
+        throw new Error(`upstream embeddings returned ${row.embedding!.length}-d vectors, ${dimensions} ${config.dimensions ? 'configured (TOLLGATE_EMBEDDINGS_DIMENSIONS)' : 'measured at load'}`);
       }
-      vectors[index] = normalized(row.embedding);
+      vectors[index] = normalized(row.embedding as number[]);
     });
     return vectors;
   }
 
+  // vLLM and TEI say what the served model reads (Qwen3-Embedding: 32k; inputLimit.ts's table holds open models to
+  // the smallest common server's); any failure here only keeps the table's.
+  async function reportedWindow(): Promise<number | undefined> {
+    const init = { headers, dispatcher: outboundDispatcher(), signal: AbortSignal.timeout(config.timeoutMs ?? 30_000) };
+    const read = (path: string) => fetch(new URL(path, url), init).then((r) => (r.ok ? (r.json() as Promise<EmbeddingsResponse>) : undefined)).catch(() => undefined);
+    const [models, tei] = azure ? [] : await Promise.all([read('models'), read('../info')]);
+    const window = (Array.isArray(models?.data) ? models.data.find((m) => m?.id === config.model)?.max_model_len : undefined) ?? tei?.max_input_length;
+    return Number.isInteger(window) && Number(window) > 0 ? Number(window) : undefined;
+  }
+
   // A 429 or 5xx here would leave the semantic cache off until a restart: the probe is asked again
   // when the provider says (retry-after, else 1 s; not past 20 s), up to 4 times.
-  const dimensions = config.dimensions ?? (await embed(['tollgate embedding probe'], 4))[0]!.length;
+  const [measured, maxInputTokens] = await Promise.all([dimensions ?? embed(['tollgate embedding probe'], 4).then(([v]) => v!.length), reportedWindow()]);
+  dimensions = measured;
   const info: EmbedderInfo = {
     backend: 'upstream',
     modelId: `upstream:${target.host}/${config.model}`,
     dimensions,
     defaultThreshold: DEFAULT_THRESHOLDS.upstream,
+    ...(maxInputTokens ? { maxInputTokens } : {}),
   };
   return { info, embed, close: async () => undefined };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -43,7 +44,7 @@ export function hubFileUrl(remoteHost: string, modelId: string, revision: string
 }
 
 /**
- * Downloads a pinned model into `<modelsDir>/<id>/`. Each file is written to `<file>.part` and
+ * Downloads a pinned model into `<modelsDir>/<id>/`. Each file is written to `<file>.<random>.part` and
  * renamed when complete; the weights are renamed only after their size and sha256 match the pin,
  * otherwise the partial file is deleted and ModelChecksumError is thrown. Files already present are
  * kept (present weights are re-verified, and fetched again if they fail). A server that sends nothing
@@ -80,7 +81,8 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
     const url = hubFileUrl(remoteHost, model.id, revision, file);
     const isWeights = file === model.weights.path;
     const target = join(dir, file);
-    const part = `${target}.part`;
+    // Its own name per download: a second proxy on the same data folder would otherwise truncate this file, or rename it away.
+    const part = `${target}.${randomBytes(4).toString('hex')}.part`;
     let total = 0;
     let loaded = 0;
     const report = () =>

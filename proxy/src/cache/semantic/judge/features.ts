@@ -5,7 +5,7 @@
  * Pure; the proxy and the training script call the same function, so they score alike.
  */
 import { sameMultiset } from '../guard';
-import { extractFeatures, stem, type PromptFeatures } from '../lexical/features';
+import { extractFeatures, foldForms, stem, type PromptFeatures } from '../lexical/features';
 
 /** Document frequencies of word stems, shipped with the weights (see weights-*.json). */
 export interface IdfTable {
@@ -30,7 +30,7 @@ export interface JudgeText {
 const WORD = /[\p{L}\p{N}]+/gu;
 
 export function prepareText(text: string): JudgeText {
-  const lower = text.toLowerCase().replace(/\s+/g, ' ').trim();
+  const lower = foldForms(text).toLowerCase().replace(/\s+/g, ' ').trim();
   const stems = (lower.match(WORD) ?? []).map(stem);
   const trigrams = new Set<string>();
   const padded = ` ${lower} `;

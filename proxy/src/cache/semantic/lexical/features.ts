@@ -76,14 +76,13 @@ const QUOTED = /```[\s\S]*?```|`[^`\n]+`|"[^"\n]+"|“[^”\n]+”|«[^»\n]+»|
 // URLs, e-mail addresses, and paths that look like paths (rooted, two or more slashes, or a file
 // extension) — "and/or" and "funniest/weirdest" are words, not paths.
 const URL_OR_PATH =
-  /\b[a-z][a-z0-9+.-]*:\/\/\S+|\S+@\S+\.\w+|(?:~|\.{1,2})?\/[\w.-]+(?:\/[\w.-]+)*|[\w.-]+(?:\/[\w.-]+){2,}|[\w.-]+\/[\w-]+\.\w{1,5}\b/gi;
+  /\b[a-z][a-z0-9+.-]*:\/\/\S+|\S+@\S+\.\w+|(?<![\w.])(?:~|\.{1,2})?\/[\w.-]+(?:\/[\w.-]+)*|[\w.-]+(?:\/[\w.-]+){2,}|[\w.-]+\/[\w-]+\.\w{1,5}\b/gi;
 // Programming-language names and operators written with symbols: C++, C#, F#, .NET, &&, ->, !=, ++.
 const SYMBOLIC = /\b[A-Za-z]\+\+|\b[A-Za-z]#|(?<![\w.])\.NET\b|[&|=!<>+*\/%^~-]{2,}|(?<=\s|^)[|^~%](?=\s|$)/g;
 const IDENT =
   /[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?|[A-Za-z_$][\w$]*\(\)|\b[a-z]+_[a-z0-9_]+\b|\b[a-z]+[A-Z][A-Za-z0-9]*\b|\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*\b|\.[a-z]{1,5}\b/g;
-// A sign (not after a word or bracket: "COVID-19", "10-5") and a vulgar fraction are part of the
-// number: "-40" / "40 degrees" and "¼" / "¾ cup" are different questions.
-const NUMBER = /(?<![\p{L}\d.])(?:(?<![\w)\]])[-−])?(?:\d[\d,]*(?:[./:-]\d+)*[¼-¾⅐-⅞]?|[¼-¾⅐-⅞])(?:st|nd|rd|th|s)?(?![\p{L}\d])/gu;
+// A sign (not after a word or bracket: "COVID-19", "10-5") is part of the number: "-40" / "40 degrees" differ.
+const NUMBER = /(?<![\p{L}\d.])(?:(?<![\w)\]])[-−])?\d[\d,]*(?:[./:-]\d+)*(?:st|nd|rd|th|s)?(?![\p{L}\d])/gu;
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 
 // Code context: a call / index / block opened right after a name ("f(", "a[", "x{"), or an operator
@@ -92,7 +91,8 @@ const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 const CODE_CONTEXT = /[\w\])][([{]|[=<>*|^]/;
 const CODE_SYMBOL = /[()[\]{}<>=+*%|^~-]/g;
 
-function codeSymbolsOf(rest: string): string[] {
+function codeSymbolsOf(text: string): string[] {
+  const rest = text.replace(/^[ \t]*[*+•-](?=[ \t])/gm, ''); // a list's bullets ("* rice", "- beans") are not operators
   if (!CODE_CONTEXT.test(rest)) return [];
   // A hyphen between letters is a compound word ("follow-up"), not a minus.
   return (rest.replace(/(?<=\p{L})-(?=\p{L})/gu, ' ').match(CODE_SYMBOL) ?? []).sort();
@@ -157,9 +157,14 @@ function isNegation(lower: string): boolean {
   return NEGATION_WORDS.has(lower) || /n['’]t$/.test(lower);
 }
 
+/** One spelling for forms typed interchangeably: full-width ASCII of CJK input methods ("ＡＢＣ１２３"), vulgar fractions ("3½" = "3 1/2"). */
+export function foldForms(text: string): string {
+  return text.replace(/[！-～]/g, (c) => c.normalize('NFKC')).replace(/(?<=\d)(?=[¼-¾⅐-⅞])/g, ' ').replace(/[¼-¾⅐-⅞⁄]/g, (c) => c.normalize('NFKC').replace('⁄', '/'));
+}
+
 export function extractFeatures(text: string): PromptFeatures {
   const quoted: string[] = [];
-  let rest = text.replace(QUOTED, (m) => {
+  let rest = foldForms(text).replace(QUOTED, (m) => {
     quoted.push(collapse(m.replace(/^(```\w*|[`"“«']+)|([`"”»']+|```)$/g, '')));
     return ' ';
   });
@@ -180,6 +185,8 @@ export function extractFeatures(text: string): PromptFeatures {
     return ' ';
   });
 
+  // Dashes opening two or more lines are a list's bullets ("-5 apples"), unless another line opens with a bare number.
+  if ((rest.match(/^[ \t]*[-−]/gm)?.length ?? 0) >= 2 && !/^[ \t]*\d/m.test(rest)) rest = rest.replace(/^([ \t]*)[-−]/gm, '$1 ');
   const numbers: string[] = [];
   // Where each number stands, to put digits and number words back in text order.
   const placed: Array<[number, number, string]> = [];
