@@ -66,4 +66,13 @@ describe('a file in a language lint does not read', () => {
     expect(world.shown).toHaveLength(2);
     expect(opened.size).toBe(0);
   });
+  it('a document whose file is gone from disk says nothing and throws nothing', async () => {
+    world.documents.length = 0;
+    const before = world.shown.length;
+    const note = noteUnreadLanguages(memento() as never);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(() => open({ uri: { scheme: 'file', fsPath: join(dir, 'deleted since.cs') }, languageId: 'csharp' })).not.toThrow();
+    note.dispose();
+    expect(world.shown).toHaveLength(before);
+  });
 });

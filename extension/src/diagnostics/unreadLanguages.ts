@@ -12,7 +12,11 @@ export function noteUnreadLanguages(state: vscode.Memento): vscode.Disposable {
   const check = (doc: vscode.TextDocument) => {
     if (doc.uri.scheme !== 'file') return;
     const skips: string[] = [];
-    loadDeferred().collectFiles([doc.uri.fsPath], {}, process.platform, { onSkip: (s) => skips.push(s.reason) });
+    try {
+      loadDeferred().collectFiles([doc.uri.fsPath], {}, process.platform, { onSkip: (s) => skips.push(s.reason) });
+    } catch {
+      return; // Gone from disk since it was opened (lint's "no such file"): nothing to say of it.
+    }
     // Lint skips a file named to it for its language, or when it cannot stat it (said otherwise).
     const reason = skips.find((r) => r.includes(' is not analysed'));
     const noted = state.get<string[]>(NOTED, []);

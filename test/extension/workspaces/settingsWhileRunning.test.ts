@@ -19,7 +19,8 @@ vi.mock('vscode', async () => {
 vi.mock('../../../extension/src/deferred/load', async () => {
   const { analyzeFile } = await import('../../../proxy/src/analysis/index');
   const { readInstructionFiles } = await import('../../../proxy/src/analysis/workspace/instructions');
-  return { loadDeferred: () => ({ analyzeFile, readInstructionFiles }) };
+  const { collectFiles } = await import('../../../proxy/src/analysis/workspace/collect');
+  return { loadDeferred: () => ({ analyzeFile, readInstructionFiles, collectFiles }) };
 });
 
 const { activate } = await import('../../../extension/src/extension');
