@@ -77,6 +77,8 @@ export interface SummaryBucket {
   inputTokens: number;
   outputTokens: number;
   hits: number;
+  /** Calls that used tokens of a model with no known price: their cost reads $0 but is unknown (absent from older proxies). */
+  unpricedCalls?: number;
 }
 
 /** GET /tollgate/summary */
@@ -173,6 +175,8 @@ export interface SummaryQuery extends CallFilter {
    * start at local midnight and local hours instead of UTC ones. Series `t` stays a UTC timestamp.
    */
   bucketOffsetMs?: number;
+  /** The client's IANA time zone (Europe/Berlin): buckets start at its local hours and midnights, DST days included; bucketOffsetMs is ignored with it; a name no zone has is a 400. */
+  tz?: string;
 }
 
 /** The largest UTC offset there is (UTC+14), in ms. */

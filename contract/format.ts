@@ -59,7 +59,15 @@ export function formatTokenUse(spent: number, limit: number): string {
 /** "$1.20 of $5.00", "12.3k of 50k tokens", or both for a budget with both limits. */
 export function formatBudgetUse(b: { spentUsd: number; limitUsd?: number; spentTokens: number; limitTokens?: number }): string {
   const parts: string[] = [];
-  if (b.limitUsd !== undefined) parts.push(`${formatUsd(b.spentUsd)} of ${formatUsd(b.limitUsd)}`);
+  if (b.limitUsd !== undefined) {
+    const of = formatUsd(b.limitUsd);
+    const value = (s: string) => Number(s.replace(/[$,]/g, ''));
+    let used = formatUsd(b.spentUsd);
+    // As formatTokenUse: $9.996 of $10 must not read "$10.00 of $10.00" (nor $4,999.60 "$5,000 of $5,000").
+    for (let d = 3; value(used) === value(of) && b.spentUsd !== b.limitUsd && d <= 5; d++)
+      used = `$${b.spentUsd.toLocaleString('en-US', { maximumFractionDigits: d })}`;
+    parts.push(`${used} of ${of}`);
+  }
   if (b.limitTokens !== undefined) parts.push(formatTokenUse(b.spentTokens, b.limitTokens));
   if (parts.length === 0) parts.push(formatUsd(b.spentUsd));
   return parts.join(', ');
@@ -89,12 +97,13 @@ export function budgetAlertText(a: {
   limitTokens?: number;
   period: string;
 }): string {
-  const b = {
-    spentUsd: a.spentUsd,
-    spentTokens: a.spentTokens ?? 0,
-    ...(a.limitUsd !== undefined ? { limitUsd: a.limitUsd } : {}),
-    ...(a.limitTokens !== undefined ? { limitTokens: a.limitTokens } : {}),
-  };
+  const b = { ...a, spentTokens: a.spentTokens ?? 0 };
   if (a.level === 'exceeded') return `Budget "${a.budget}" exceeded: ${formatBudgetUse(b)} ${formatBudgetPeriod(a.period)}.`;
-  return `Budget "${a.budget}" at ${formatPercent(budgetRatio(b))}: ${formatBudgetUse(b)} ${formatBudgetPeriod(a.period)}.`;
+  return `Budget "${a.budget}" at ${budgetPercent(budgetRatio(b))}%: ${formatBudgetUse(b)} ${formatBudgetPeriod(a.period)}.`;
+}
+
+/** A budget's used share in whole percent for every reader, rounded down below the limit: 99.6 % is not 100 % (full). */
+export function budgetPercent(ratio: number): number {
+  // 1e-9: 0.29 * 100 is 28.999…, still 29 %.
+  return ratio >= 1 ? Math.round(ratio * 100) : Math.floor(ratio * 100 + 1e-9);
 }

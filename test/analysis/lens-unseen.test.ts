@@ -47,4 +47,17 @@ describe('code CodeLens', () => {
     const r = await analyzeFile({ path: 'bot.ts', text });
     expect(lensTitle(r.calls[0]!)).toContain('assumed (model not visible)');
   });
+
+  // `model: this.model` set from a constructor parameter: the missing limit is real, the figures are the default model's, and the
+  // finding says so instead of stating gpt-4o-mini's maximum as the call's (an Anthropic client's call included).
+  it('a finding on a call whose model is not visible names the model it assumed', async () => {
+    const ts = `import OpenAI from 'openai';\nexport class Bot {\n  client = new OpenAI();\n  constructor(private model: string) {}\n  ask(q: string) { return this.client.chat.completions.create({ model: this.model, messages: [{ role: 'user', content: q }] }); }\n}\n`;
+    const py = `import anthropic\nclass Bot:\n    def __init__(self, model):\n        self.client = anthropic.Anthropic()\n        self.model = model\n    def ask(self, q):\n        return self.client.messages.create(model=self.model, messages=[{"role": "user", "content": q}])\n`;
+    const messages = [...(await analyzeFile({ path: 'bot.ts', text: ts })).diagnostics, ...(await analyzeFile({ path: 'bot.py', text: py })).diagnostics].map((d) => d.message);
+    expect(messages).toHaveLength(2);
+    for (const m of messages) expect(m).toMatch(/\(gpt-4o-mini assumed: the call’s model is not visible here\)\.$/);
+    // A model the call names is not marked.
+    const named = await analyzeFile({ path: 'bot.ts', text: ts.replace('this.model', "'gpt-4o'") });
+    expect(named.diagnostics[0]!.message).not.toContain('assumed');
+  });
 });

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLint, type LintCommandIO } from '../../proxy/src/cli/lint';
+import { formatText } from '../../proxy/src/analysis/report/text';
+import { analyzePaths, type SkippedPath } from '../../proxy/src/analysis/workspace/collect';
 
 let repo: string;
 
@@ -52,7 +54,7 @@ describe('code in languages lint does not read', () => {
       'tollgate lint: skipped src/chat.rb: Ruby (.rb) is not analysed: lint reads TypeScript, JavaScript, Python, Go and Java code',
       'tollgate lint: skipped src/Program.cs: C# (.cs) is not analysed, nor 1 other C# file: lint reads TypeScript, JavaScript, Python, Go and Java code',
     ]);
-    expect(out).toBe('No findings in 0 files (2 skipped, not analysed).\n');
+    expect(out).toBe('No findings in 0 files (3 skipped, not analysed).\n');
     expect(code).toBe(0);
   });
 
@@ -60,5 +62,16 @@ describe('code in languages lint does not read', () => {
     const { out, err } = await lint(['src/Program.cs']);
     expect(err).toBe('tollgate lint: skipped src/Program.cs: C# (.cs) is not analysed: lint reads TypeScript, JavaScript, Python, Go and Java code\n');
     expect(out).toBe('No findings in 0 files (1 skipped, not analysed).\n');
+  });
+
+  // One note stands for every file of its language, so the summary's count is of files, as its wording says.
+  it('the summary counts the files passed over, not the notes about them', async () => {
+    const skipped: SkippedPath[] = [];
+    const results = await analyzePaths([repo], {}, { onSkip: (s) => skipped.push(s) });
+    expect(skipped.map((s) => [s.path.slice(repo.length + 1), s.files ?? 1])).toEqual([
+      ['src/chat.rb', 1],
+      ['src/Program.cs', 2],
+    ]);
+    expect(formatText(results, repo, skipped)).toBe('No findings in 0 files (3 skipped, not analysed).\n');
   });
 });

@@ -82,10 +82,10 @@ describe('tollgate report --format csv with control characters in cells', () => 
     const r = await run('--by', 'feature');
     expect(r.code, r.stderr).toBe(0);
     const rows = readCsv(r.stdout.replace(/\n$/, ''));
-    expect(rows[0]).toEqual(['feature', 'calls', 'costUsd', 'savedUsd', 'hits', 'inputTokens', 'outputTokens']);
+    expect(rows[0]).toEqual(['feature', 'calls', 'costUsd', 'savedUsd', 'hits', 'inputTokens', 'outputTokens', 'unpricedCalls']);
     // Header, one row per feature, the totals: no cell broke its row, every row has every column.
     expect(rows).toHaveLength(FEATURES.length + 2);
-    for (const row of rows) expect(row).toHaveLength(7);
+    for (const row of rows) expect(row).toHaveLength(8);
     const keys = rows.slice(1, -1).map((row) => row[0]!);
     expect(rows.at(-1)![0]).toBe('total');
     for (const row of rows.slice(1, -1)) expect(row[1]).toBe('1');

@@ -67,7 +67,7 @@ describe('tollgate report', () => {
 
     const csv = await run('--by', 'feature', '--format', 'csv');
     const rows = csv.stdout.trimEnd().split('\n');
-    expect(rows[0]).toBe('feature,calls,costUsd,savedUsd,hits,inputTokens,outputTokens');
+    expect(rows[0]).toBe('feature,calls,costUsd,savedUsd,hits,inputTokens,outputTokens,unpricedCalls');
     // A comma is quoted; a leading "=" is not a formula when the file is opened in a spreadsheet.
     expect(rows).toContainEqual(expect.stringMatching(/^"'=summarize, q3",1,/));
     expect(rows.at(-1)).toMatch(/^total,4,/);

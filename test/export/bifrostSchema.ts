@@ -73,7 +73,7 @@ export const bifrostSchemaSubset = {
           type: 'array',
           items: {
             type: 'object',
-            properties: { id: { type: 'string' }, name: { type: 'string' }, budget_id: { type: 'string' }, rate_limit_id: { type: 'string' } },
+            properties: { id: { type: 'string' }, name: { type: 'string' }, budget_id: { type: 'string' }, rate_limit_id: { type: 'string' }, calendar_aligned: { type: 'boolean' } },
             required: ['id', 'name'],
             additionalProperties: false,
           },
@@ -88,6 +88,7 @@ export const bifrostSchemaSubset = {
               customer_id: { type: 'string' },
               budget_id: { type: 'string' },
               rate_limit_id: { type: 'string' },
+              calendar_aligned: { type: 'boolean' },
             },
             required: ['id', 'name'],
             additionalProperties: false,

@@ -14,6 +14,8 @@ const POLICY = `budgets:
   - { name: all, period: month, usd: 500 }
   - { name: frozen, period: day, usd: 0, scope: { team: "a b/c" } }
   - { name: pair, period: week, tokens: 1000, scope: { team: ml, user: bo } }
+  - { name: tiny, period: month, usd: 0.5, scope: { team: ml } }
+  - { name: few, period: week, tokens: 50, usd: 2, scope: { user: bo } }
 rateLimits:
   - { name: rpm, rpm: 10, scope: { team: search } }
   - { name: rpm-all, rpm: 100 }
@@ -47,5 +49,15 @@ describe('Portkey budget and rate-limit warnings say whose they are', () => {
   it('a frozen team is told to disable that team\'s key', () => {
     expect(w.get('budgets[4]')).toContain('"frozen" ($0 per day) refuses every call of team a b/c in Tollgate');
     expect(w.get('budgets[4]')).toContain('disable the Portkey virtual key or API key of team a b/c instead');
+  });
+
+  // Portkey's limits start at $1 and 100 tokens and reset weekly or monthly (portkey.ai/docs budget-limits, when-do-budget-limits-reset).
+  it('a budget finer than Portkey enforces says what Portkey does instead', () => {
+    expect(w.get('budgets[6]')).toContain('Portkey takes no limit under $1, so the least it enforces lets more through than this budget');
+    expect(w.get('budgets[7]')).toContain('Portkey takes no limit under 100 tokens,');
+    expect(w.get('budgets[0]')).toContain("resets limits weekly or monthly, never daily, so a weekly limit of 7 days' budget lets a week's spend through in one day");
+    for (const whole of ['budgets[2]', 'budgets[3]', 'budgets[5]']) expect(w.get(whole)).not.toMatch(/no limit under|never daily/);
+    // A frozen scope is told to disable its key, not about minimums or resets.
+    expect(w.get('budgets[4]')).not.toMatch(/no limit under|never daily/);
   });
 });

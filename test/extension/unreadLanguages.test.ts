@@ -1,7 +1,8 @@
 /**
  * Files in languages lint does not read (C#, Ruby, …) got no CodeLens, no findings and no word, so
  * an empty editor read as "all good" where `tollgate lint` names them as skipped. One note per
- * language per workspace, from lint's own list (its collector, from source), on real files.
+ * language per workspace, from lint's own list, on real files, without loading the deferred bundle
+ * (the analysis engine) that lint's collector lives in.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,9 +14,15 @@ vi.mock('vscode', async () => {
   const { worldVscode, world: w } = await import('./workspaces/world');
   return worldVscode(w);
 });
+const deferredLoads = vi.hoisted(() => ({ count: 0 }));
 vi.mock('../../extension/src/deferred/load', async () => {
   const { collectFiles } = await import('../../proxy/src/analysis/workspace/collect');
-  return { loadDeferred: () => ({ collectFiles }) };
+  return {
+    loadDeferred: () => {
+      deferredLoads.count++;
+      return { collectFiles };
+    },
+  };
 });
 
 const vscode = await import('vscode');
@@ -65,14 +72,18 @@ describe('a file in a language lint does not read', () => {
     again.dispose();
     expect(world.shown).toHaveLength(2);
     expect(opened.size).toBe(0);
+    expect(deferredLoads.count).toBe(0);
   });
-  it('a document whose file is gone from disk says nothing and throws nothing', async () => {
+  it('a document whose file is gone from disk throws nothing: its language is noted as for any other', async () => {
     world.documents.length = 0;
     const before = world.shown.length;
     const note = noteUnreadLanguages(memento() as never);
     await new Promise((r) => setTimeout(r, 0));
-    expect(() => open({ uri: { scheme: 'file', fsPath: join(dir, 'deleted since.cs') }, languageId: 'csharp' })).not.toThrow();
+    expect(() => open({ uri: { scheme: 'file', fsPath: join(dir, 'deleted since.swift') }, languageId: 'swift' })).not.toThrow();
     note.dispose();
-    expect(world.shown).toHaveLength(before);
+    expect(world.shown.slice(before).map((s) => s.text)).toEqual([
+      'Tollgate: Swift (.swift) is not analysed: lint reads TypeScript, JavaScript, Python, Go and Java code. These files get no cost CodeLens or findings; the proxy still records and prices their calls.',
+    ]);
+    expect(deferredLoads.count).toBe(0);
   });
 });

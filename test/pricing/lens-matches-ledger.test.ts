@@ -51,6 +51,25 @@ describe('CodeLens and the ledger agree on a model’s price', () => {
     expect(lens.inputUsd).toBeCloseTo(lens.inputTokens * (billed.totalUsd / 1_000_000), 12);
   });
 
+  // genai-prices (0.1.8) has no rate for these: Together and Fireworks list other DeepSeek models only (Fireworks'
+  // deepseek-v3-0324 is another release), Bedrock no Cohere model, and OpenAI's TTS and image models bill per
+  // character and per image. None may borrow a neighbour's rate or read as free.
+  it.each([
+    ['deepseek-ai/DeepSeek-V3', 'together'],
+    ['accounts/fireworks/models/deepseek-v3', 'fireworks'],
+    ['cohere.command-r-plus-v1:0', 'aws'],
+    ['tts-1', 'openai'],
+    ['tts-1-hd', 'openai'],
+    ['dall-e-3', 'openai'],
+  ])('%s (%s) has no known price in both, never $0', async (model, provider) => {
+    expect(priceCall(model, usage, provider).priced).toBe(false);
+    expect(priceCall(model, usage).priced).toBe(false);
+    const lens = await lensFor(model);
+    expect(lens.priced).toBe(false);
+    expect(lensTitle(lens)).toContain('no known price');
+    expect(lensTitle(lens)).not.toContain('$0');
+  });
+
   it('DeepSeek on Azure AI Foundry is unpriced, not billed at DeepSeek’s own rate', () => {
     const foundry = pricedAs({ name: 'foundry', baseUrl: 'https://acme.services.ai.azure.com/models', kind: 'openai' });
     expect(foundry).toBe('azure');
@@ -60,5 +79,16 @@ describe('CodeLens and the ledger agree on a model’s price', () => {
     // DeepSeek's own API, and Azure's OpenAI models, keep their prices.
     expect(priceCall('deepseek-r1', usage, 'deepseek').priced).toBe(true);
     expect(priceCall('gpt-4o', usage, foundry)).toMatchObject({ priced: true, matchedModel: 'gpt-4o' });
+  });
+
+  it.each(['azure_ai/deepseek-r1', 'azure/DeepSeek-R1', 'azure:deepseek-r1'])('a prompt file naming %s has no known price, as in the ledger', async (model) => {
+    expect(priceCall(model, usage).priced).toBe(false);
+    const lens = await lensFor(model);
+    expect(lens.priced).toBe(false);
+    expect(lensTitle(lens)).toContain('no known price');
+  });
+
+  it.each(['azure/gpt-4o', 'azure_openai:gpt-4o-mini'])('a prompt file naming %s keeps the price Azure OpenAI has', async (model) => {
+    expect((await lensFor(model)).priced).toBe(true);
   });
 });

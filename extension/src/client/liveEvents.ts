@@ -107,7 +107,7 @@ export class LiveEvents {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         for (const ev of parser.push(decoder.decode(chunk, { stream: true }))) this.dispatch(ev.event, ev.data);
       }
-      throw new Error('events stream closed');
+      throw new Error('the proxy closed the connection'); // ended cleanly: the same to the user as cut off
     } catch (err) {
       if (this.disposed || ctl.signal.aborted) return;
       // undici's own words ("fetch failed", "terminated") tell the user nothing.

@@ -47,8 +47,8 @@ export class ProxyClient {
     return this.get(`/tollgate/calls/${encodeURIComponent(String(id))}`);
   }
 
-  summary({ from, to, by, bucketMs, bucketOffsetMs, team, feature, user, model, cache, status }: SummaryQuery = {}): Promise<Summary> {
-    return this.get(`/tollgate/summary${toQueryString({ from, to, by, bucketMs, bucketOffsetMs, team, feature, user, model, cache, status })}`);
+  summary({ from, to, by, bucketMs, bucketOffsetMs, tz, team, feature, user, model, cache, status }: SummaryQuery = {}): Promise<Summary> {
+    return this.get(`/tollgate/summary${toQueryString({ from, to, by, bucketMs, bucketOffsetMs, tz, team, feature, user, model, cache, status })}`);
   }
 
   budgets(): Promise<BudgetStatus[]> {
@@ -81,7 +81,7 @@ export class ProxyClient {
     try {
       res = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), signal: AbortSignal.timeout(TIMEOUT_MS) });
     } catch (err) {
-      throw new ProxyRequestError(`Tollgate proxy at ${this.baseUrl} is not reachable (${(err as Error).message})`, 0);
+      throw this.unanswered(err, 'did not answer', 'is not reachable');
     }
     if (!res.ok) {
       const { message, type } = await errorBody(res);
@@ -111,8 +111,14 @@ export class ProxyClient {
 
   private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
     // A body cut short (the proxy stopped or died mid-reply) is undici's TypeError "terminated", said to nobody's benefit.
-    const cut = (err: unknown) => (err instanceof TypeError ? new ProxyRequestError(`Tollgate proxy at ${this.baseUrl} closed the connection before its reply was complete (${err.message})`, 0) : err);
+    const cut = (err: unknown) => (err instanceof TypeError || (err as Error).name === 'TimeoutError' ? this.unanswered(err, 'did not finish its reply', 'closed the connection before its reply was complete') : err);
     return (await (await this.request(method, path, body)).json().catch((err: unknown) => Promise.reject(cut(err)))) as T;
+  }
+
+  /** A proxy that stalled past the timeout (undici: "The operation was aborted due to timeout") is up but stuck, not gone. */
+  private unanswered(err: unknown, stalled: string, gone: string): ProxyRequestError {
+    const timedOut = (err as Error).name === 'TimeoutError';
+    return new ProxyRequestError(`Tollgate proxy at ${this.baseUrl} ${timedOut ? `${stalled} within ${TIMEOUT_MS / 1000} s` : `${gone} (${(err as Error).message})`}`, 0);
   }
 }
 

@@ -6,7 +6,6 @@
  */
 export { analyzeFile } from '@proxy/analysis/index';
 export { readInstructionFiles } from '@proxy/analysis/workspace/instructions';
-export { collectFiles } from '@proxy/analysis/workspace/collect';
 export { parsePolicy } from '@proxy/policy/load';
 export { readPolicyText } from '@proxy/policy/store';
 export { locatedWarnings } from '@proxy/policy/warnings';

@@ -1,30 +1,24 @@
 /**
  * A file in a language the analysis does not read (C#, Ruby, …) gets no CodeLens and no findings,
  * which reads as "all good". Said once per language per workspace, as `tollgate lint` names such
- * files as skipped: the same list, asked of lint's own collector.
+ * files as skipped: the same list and words, from a module small enough to ask at activation for
+ * every open file (the analysis engine stays unloaded, the file unread).
  */
 import * as vscode from 'vscode';
-import { loadDeferred } from '../deferred/load';
+import { extension, UNREAD_LANGUAGES, unreadReason } from '@proxy/analysis/workspace/unread-languages';
 
 const NOTED = 'tollgate.unreadLanguagesNoted';
 
 export function noteUnreadLanguages(state: vscode.Memento): vscode.Disposable {
   const check = (doc: vscode.TextDocument) => {
-    if (doc.uri.scheme !== 'file') return;
-    const skips: string[] = [];
-    try {
-      loadDeferred().collectFiles([doc.uri.fsPath], {}, process.platform, { onSkip: (s) => skips.push(s.reason) });
-    } catch {
-      return; // Gone from disk since it was opened (lint's "no such file"): nothing to say of it.
-    }
-    // Lint skips a file named to it for its language, or when it cannot stat it (said otherwise).
-    const reason = skips.find((r) => r.includes(' is not analysed'));
+    const language = doc.uri.scheme === 'file' ? UNREAD_LANGUAGES[extension(doc.uri.fsPath)] : undefined;
+    const reason = language && unreadReason(doc.uri.fsPath, language);
     const noted = state.get<string[]>(NOTED, []);
     if (!reason || noted.includes(reason)) return;
     void state.update(NOTED, [...noted, reason]);
     void vscode.window.showInformationMessage(`Tollgate: ${reason}. These files get no cost CodeLens or findings; the proxy still records and prices their calls.`);
   };
-  // After activation, which loads nothing heavy (the collector is in the deferred bundle).
+  // After activation, which stays a matter of creating objects.
   const timer = setTimeout(() => vscode.workspace.textDocuments.forEach(check), 0);
   return vscode.Disposable.from(vscode.workspace.onDidOpenTextDocument(check), { dispose: () => clearTimeout(timer) });
 }

@@ -8,7 +8,7 @@ import type { DocumentAnalyses } from '../analysis/documentAnalyses';
 import { toRange } from '../analysis/convert';
 import { readConfig } from '../config';
 import { formatUsd } from '@contract/format';
-import { breakdownMarkdown, breakdownPicks, formatTokens, lensPriced, lensTitle } from './lensTitle';
+import { breakdownMarkdown, breakdownPicks, formatTokens, lensTitle } from './lensTitle';
 
 export const SHOW_BREAKDOWN = 'tollgate.showCostBreakdown';
 
@@ -55,7 +55,7 @@ async function showBreakdown(uri: vscode.Uri, lens: CostLens): Promise<void> {
   });
   const pick = await vscode.window.showQuickPick(items, {
     // The title is plain text (VS Code sets its textContent): no icon forms there, nor is a backslash hidden.
-    title: `Cost per call: ${lens.exact ? '' : '≈'}${formatTokens(lens.inputTokens)} input tokens, ${lensPriced(lens) ? formatUsd(lens.inputUsd) : 'no known price'} on ${lens.model}`,
+    title: `Cost per call: ${lens.exact ? '' : '≈'}${formatTokens(lens.inputTokens)} input tokens, ${lens.priced ? formatUsd(lens.inputUsd) : 'no known price'} on ${lens.model}`,
     matchOnDescription: true,
   });
   if (!pick) return;

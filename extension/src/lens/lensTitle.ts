@@ -7,11 +7,6 @@ export function formatTokens(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** Whether the lens has a $ figure: $0 is a free model's (OpenAI's moderation), an unknown price has none. */
-export function lensPriced(l: Pick<CostLens, 'priced'>): boolean {
-  return l.priced;
-}
-
 /**
  * e.g. "≈1,234 tokens · $0.0031/call ($3.10 per 1k calls), ≤$0.012 with output · gpt-4o-mini".
  * VS Code renders `$(name)` in a CodeLens title as an icon: the model name, text from the analysed
@@ -26,7 +21,7 @@ export function lensTitle(l: CostLens): string {
   }
   const tokens = `${l.exact ? '' : '≈'}${formatTokens(l.inputTokens)} tokens`;
   // "$0/call" would read as free: say the price is unknown instead.
-  const perCall = lensPriced(l) ? `${formatUsd(l.inputUsd)}/call (${formatUsd(l.inputUsd * 1000)} per 1k calls)` : 'no known price';
+  const perCall = l.priced ? `${formatUsd(l.inputUsd)}/call (${formatUsd(l.inputUsd * 1000)} per 1k calls)` : 'no known price';
   const cost = l.worstCaseOutputUsd !== undefined ? `${perCall}, ≤${formatUsd(l.worstCaseOutputUsd)} with output` : perCall;
   const vars = l.placeholders ? ` · ${l.placeholders} variable${l.placeholders === 1 ? '' : 's'} not counted` : '';
   const model = l.unseen?.includes('model') ? `${modelName} assumed (model not visible)` : modelName;
@@ -57,7 +52,7 @@ export function breakdownPicks(lens: CostLens): BreakdownPick[] {
       message: i,
     })),
     { label: 'Same prompt on other models', separator: true },
-    ...[{ model: lens.model, usd: lens.inputUsd, priced: lensPriced(lens) }, ...lens.comparisons.map((c) => ({ ...c, priced: true }))].map((c) => ({
+    ...[{ model: lens.model, usd: lens.inputUsd, priced: lens.priced }, ...lens.comparisons.map((c) => ({ ...c, priced: true }))].map((c) => ({
       label: `$(symbol-number) ${iconText(c.model)}`,
       description: c.priced ? `${formatUsd(c.usd)} per call` : 'no known price',
       ...(lens.inputUsd > 0 ? { detail: `${(c.usd / lens.inputUsd).toFixed(2)}× ${iconText(lens.model)}` } : {}),
@@ -80,7 +75,7 @@ export function breakdownMarkdown(l: CostLens, file: string): string {
   const lines = [
     `# Cost per call — ${file} line ${l.range.start.line + 1}`,
     '',
-    `Model **${mdText(l.model)}**: ${l.exact ? '' : '≈'}${formatTokens(l.inputTokens)} input tokens, ${lensPriced(l) ? `${formatUsd(l.inputUsd)} input per call` : 'no known price (its cost is not counted)'}` +
+    `Model **${mdText(l.model)}**: ${l.exact ? '' : '≈'}${formatTokens(l.inputTokens)} input tokens, ${l.priced ? `${formatUsd(l.inputUsd)} input per call` : 'no known price (its cost is not counted)'}` +
       (l.worstCaseOutputUsd !== undefined ? `, at most ${formatUsd(l.worstCaseOutputUsd)} with the output limit.` : '.'),
     ...(l.exact ? [] : ['', '_Token counts are an estimate: this model\'s tokenizer is not public._']),
     ...(l.placeholders ? ['', `_${l.placeholders} template variable(s) are not counted (their content is unknown)._`] : []),
@@ -98,7 +93,7 @@ export function breakdownMarkdown(l: CostLens, file: string): string {
     '| model | $ per call | × this model |',
     '| --- | ---: | ---: |',
     ...[{ model: l.model, usd: l.inputUsd }, ...l.comparisons].map(
-      (c) => `| ${mdText(c.model)} | ${c.model === l.model && !lensPriced(l) ? 'no known price' : formatUsd(c.usd)} | ${l.inputUsd > 0 ? (c.usd / l.inputUsd).toFixed(2) : '–'} |`,
+      (c) => `| ${mdText(c.model)} | ${c.model === l.model && !l.priced ? 'no known price' : formatUsd(c.usd)} | ${l.inputUsd > 0 ? (c.usd / l.inputUsd).toFixed(2) : '–'} |`,
     ),
     '',
   ];

@@ -124,11 +124,13 @@ export const captureStage: Stage = async (ctx, next) => {
     await next();
   } finally {
     const { db, ledger, textCodec, log } = ctx.services;
-    const protocol = ctx.provider?.kind;
+    // Not `ctx`: a held row's body waits with `keep`, and the call's context (request buffer, parsed body, answer) was several times its size.
+    const { ts, requestId, provider: chosen, endpoint } = ctx;
+    const protocol = chosen?.kind;
     const keep = (callId: number, provider: string): void => {
       if (!protocol) return;
       try {
-        captureStore(db, textCodec).save({ callId, ts: ctx.ts, feature, provider, protocol, endpoint: ctx.endpoint.id, bodyText }, capture.retentionDays);
+        captureStore(db, textCodec).save({ callId, ts, feature, provider, protocol, endpoint: endpoint.id, bodyText }, capture.retentionDays);
       } catch (err) {
         // The caller has its answer already; a failed capture must not turn into a failed call.
         log.warn(`batch.capture: could not keep the body of call ${callId}: ${(err as Error).message}`);
@@ -136,7 +138,7 @@ export const captureStage: Stage = async (ctx, next) => {
     };
     // The record stage (outermost) has written or held every attempt's row by now, each at the call's
     // ts; keep the last one. A held row (database locked, disk full) has no id until it is written.
-    const held = heldCalls(db).findLast((r) => r.ts === ctx.ts && r.requestId === ctx.requestId);
+    const held = heldCalls(db).findLast((r) => r.ts === ts && r.requestId === requestId);
     if (held) {
       waiting.set(held, keep);
       if (!listening.has(ledger)) {
@@ -147,7 +149,7 @@ export const captureStage: Stage = async (ctx, next) => {
         });
       }
     } else {
-      const row = db.prepare('SELECT id, provider FROM calls WHERE ts = ? AND request_id = ? ORDER BY id DESC LIMIT 1').get(ctx.ts, ctx.requestId) as { id: number; provider: string } | undefined;
+      const row = db.prepare('SELECT id, provider FROM calls WHERE ts = ? AND request_id = ? ORDER BY id DESC LIMIT 1').get(ts, requestId) as { id: number; provider: string } | undefined;
       if (row) keep(row.id, row.provider);
     }
   }

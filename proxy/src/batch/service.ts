@@ -218,7 +218,7 @@ export class BatchService {
         const model = r.model ?? line?.model ?? '';
         const usage = r.usage ?? { inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0 };
         const price = priceAtTier(model, usage, pricing, 'batch', at);
-        const call = this.services.ledger.record(
+        const call = this.services.ledger.insert(
           baseRow(batch, r.customId, now, {
             endpoint: `batch:${line?.endpoint ?? 'unknown'}`,
             modelRequested: line?.model ?? model,
@@ -247,7 +247,7 @@ export class BatchService {
       for (const { line, entry } of cached) {
         if (done.has(line.customId)) continue;
         const saved = priceAtTier(entry.model, entry.usage, pricing, 'batch', at);
-        const call = this.services.ledger.record(
+        const call = this.services.ledger.insert(
           baseRow(batch, line.customId, now, {
             endpoint: `batch:${line.endpoint}`,
             modelRequested: line.model,
@@ -268,8 +268,12 @@ export class BatchService {
         written += 1;
       }
     })();
-    // Counted once committed, like a live call's row (finishAttempt.ts): /metrics agrees with the ledger.
-    for (const call of recorded) this.services.metrics.observe(call);
+    // Announced and counted once committed, like a live call's row (finishAttempt.ts): a refused commit (disk full)
+    // rolls them back, and the dashboard's live feed and /metrics had counted calls the ledger never kept.
+    for (const call of recorded) {
+      this.services.ledger.announce(call);
+      this.services.metrics.observe(call);
+    }
     return written;
   }
 

@@ -4,7 +4,7 @@
  * Buffers the answer (batch objects and result files are small next to the request they stand for).
  */
 import { request, type FormData } from 'undici';
-import type { ResolvedProvider } from '../policy/schema';
+import { DEFAULT_FIRST_BYTE_MS, type ResolvedProvider } from '../policy/schema';
 import type { ProxyServices } from '../pipeline/services';
 import { decodedBody } from '../pipeline/contentEncoding';
 import { obj, upstreamText, type Json } from '../providers';
@@ -72,7 +72,7 @@ export async function callUpstream(services: ProxyServices, call: UpstreamCall):
   // (nothing read it); never after a reset on a fresh connection or once an answer began: that
   // create may exist, and be billed, already.
   const res = await sendOnLiveConnection(() =>
-    request(url, { method: call.method, headers, body: call.body, dispatcher: services.dispatcher, headersTimeout: p.timeoutMs, bodyTimeout: p.timeoutMs }),
+    request(url, { method: call.method, headers, body: call.body, dispatcher: services.dispatcher, headersTimeout: p.timeoutMs ?? DEFAULT_FIRST_BYTE_MS, bodyTimeout: p.timeoutMs ?? DEFAULT_FIRST_BYTE_MS }),
   );
   // A gzip or brotli answer is decoded: it is parsed here (batch objects, result files) and relayed
   // without its content-encoding header.

@@ -3,7 +3,7 @@
  * editor's prompt and code analysis for CI. Exit code 1 when a finding is at or above the
  * threshold, 0 otherwise, 2 on usage errors (unknown format/severity/rule, missing path). Paths
  * that cannot be analysed (unreadable, FIFO, binary, over 2 MB — 50 MB for a notebook) and code in
- * languages lint does not read (C#, Ruby, PHP, Kotlin, Rust, Swift: one line per language) are named on
+ * languages lint does not read (C#, Ruby, PHP, Kotlin, Rust, Swift, Scala, Dart: one line per language) are named on
  * stderr, counted in the text summary and listed as SARIF tool notifications; they do not change the exit code.
  * `--compare`, `--prompt-glob` and `--rule` take one value each and repeat, so paths may come
  * before or after them.
@@ -98,7 +98,7 @@ export async function runLint(paths: string[], options: LintOptions, io: LintCom
   if (options.format === 'sarif') io.out(printableJson(JSON.stringify(toSarif(results, cwd, skipped), null, 2)) + '\n');
   else if (options.format === 'json')
     io.out(printableJson(JSON.stringify(results.map(({ text: _text, ...r }) => r), null, 2)) + '\n');
-  else io.out(printableLines(formatText(results.map((r) => ({ ...r, path: printable(r.path) })), cwd, skipped.length)));
+  else io.out(printableLines(formatText(results.map((r) => ({ ...r, path: printable(r.path) })), cwd, skipped)));
   const failing = results.some((r) => r.diagnostics.some((d) => atOrAbove(d.severity, options.maxSeverity)));
   return failing ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 /** Default locations: the data directory, the proxy's port and the repo's policy file. */
-import { existsSync, fstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, fstatSync, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -111,11 +111,15 @@ export function defaultProxyUrl(cmd: Command, env: NodeJS.ProcessEnv = process.e
  */
 export function pipeNamed(path: string): 'stdin' | 'pipe' | undefined {
   if (path === '-') return 'stdin';
-  try {
-    const [st, input] = [statSync(path), fstatSync(0)];
-    if (!st.isFIFO() && !st.isCharacterDevice() && !st.isSocket()) return undefined;
-    return st.ino === input.ino && st.dev === input.dev ? 'stdin' : 'pipe';
-  } catch {
-    return undefined;
-  }
+  // Apart: with no standard input to inspect (a Windows service, a detached child), a pipe is still a pipe.
+  const stat = (f: () => Stats): Stats | undefined => {
+    try {
+      return f();
+    } catch {
+      return undefined;
+    }
+  };
+  const [st, input] = [stat(() => statSync(path)), stat(() => fstatSync(0))];
+  if (!st || (!st.isFIFO() && !st.isCharacterDevice() && !st.isSocket())) return undefined;
+  return st.ino === input?.ino && st.dev === input.dev ? 'stdin' : 'pipe';
 }

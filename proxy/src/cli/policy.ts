@@ -79,7 +79,8 @@ routing:
     openai: { small: gpt-4o-mini, medium: gpt-4o }
   rules: []
 
-# Spend limits per period; scope by team, user, feature or key fingerprint (empty scope = everyone).
+# Spend limits per UTC day, week or month; scope by team, user, feature or key fingerprint, each a name or a
+# glob (* and ?) whose matches share one budget (empty scope = everyone).
 budgets: []
 #  - name: team-monthly
 #    scope: { team: search }

@@ -28,7 +28,7 @@ interface ReportOptions {
   model?: string;
 }
 
-/** Local midnight of the first day of this month: the default period, as a monthly budget counts. */
+/** Local midnight of the first day of this month: the default period, as `--since` reads dates (a monthly budget's month is UTC's). */
 function monthStart(now: number): number {
   const d = new Date(now);
   return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
@@ -55,10 +55,10 @@ function csvCell(value: string | number): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const COLUMNS = ['calls', 'costUsd', 'savedUsd', 'hits', 'inputTokens', 'outputTokens'] as const;
+const COLUMNS = ['calls', 'costUsd', 'savedUsd', 'hits', 'inputTokens', 'outputTokens', 'unpricedCalls'] as const;
 
 export function formatReportCsv(summary: Summary, by: SummaryDimension): string {
-  const rows = [[by, ...COLUMNS], ...[...summary.by, summary.totals].map((b) => [b.key, ...COLUMNS.map((c) => b[c])])];
+  const rows = [[by, ...COLUMNS], ...[...summary.by, summary.totals].map((b) => [b.key, ...COLUMNS.map((c) => b[c] ?? 0)])];
   return rows.map((r) => r.map(csvCell).join(',')).join('\n');
 }
 
@@ -70,11 +70,13 @@ export function formatReportText(summary: Summary, by: SummaryDimension, file: s
     lines.push('  no calls in this period');
     return lines.join('\n');
   }
+  // A model with no known price costs $0 in the ledger: the headline and a column say so rather than read as free.
+  const unpriced = t.unpricedCalls ? ` + ${t.unpricedCalls} call${t.unpricedCalls === 1 ? '' : 's'} of no known price` : '';
   lines.push(
-    `  ${t.calls} call${t.calls === 1 ? '' : 's'}, cost ${formatUsd(t.costUsd)}, saved ${formatUsd(t.savedUsd)} by ${t.hits} cache hit${t.hits === 1 ? '' : 's'} (${formatPercent(t.hits / t.calls, 1)}), tokens ${formatTokens(t.inputTokens)} in / ${formatTokens(t.outputTokens)} out`,
+    `  ${t.calls} call${t.calls === 1 ? '' : 's'}, cost ${formatUsd(t.costUsd)}${unpriced}, saved ${formatUsd(t.savedUsd)} by ${t.hits} cache hit${t.hits === 1 ? '' : 's'} (${formatPercent(t.hits / t.calls, 1)}), tokens ${formatTokens(t.inputTokens)} in / ${formatTokens(t.outputTokens)} out`,
   );
-  const row = (b: SummaryBucket) => [printable(b.key), String(b.calls), formatUsd(b.costUsd), formatUsd(b.savedUsd), String(b.hits), formatTokens(b.inputTokens), formatTokens(b.outputTokens)];
-  const table = [[by, 'calls', 'cost', 'saved', 'hits', 'in', 'out'], ...summary.by.map(row)];
+  const row = (b: SummaryBucket) => [printable(b.key), String(b.calls), formatUsd(b.costUsd), formatUsd(b.savedUsd), String(b.hits), formatTokens(b.inputTokens), formatTokens(b.outputTokens), ...(unpriced ? [String(b.unpricedCalls ?? 0)] : [])];
+  const table = [[by, 'calls', 'cost', 'saved', 'hits', 'in', 'out', ...(unpriced ? ['unpriced'] : [])], ...summary.by.map(row)];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => displayWidth(r[i]!))));
   lines.push('', ...table.map((r) => `  ${r.map((cell, i) => (i === 0 ? padColumns(cell, widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`.trimEnd()));
   return lines.join('\n');

@@ -10,7 +10,7 @@
  * limits over the budget's period, and tier rules become one rule per provider so a request keeps
  * its provider. The cache is Bifrost's semantic_cache plugin.
  */
-import { type Policy, type ResolvedProvider, ruleRoutes, type Scope, type Tier } from '../policy/schema';
+import { DEFAULT_FIRST_BYTE_MS, type Policy, type ResolvedProvider, ruleRoutes, type Scope, type Tier } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
 import { globMatch } from '../routing/glob';
 import { fromGlobsOn } from './globOverlap';
@@ -149,7 +149,8 @@ export function exportBifrost(written: Policy, source: ExportSource): ExportResu
   const vk = (fingerprint: string): JsonObject => {
     let v = vks.get(fingerprint);
     if (!v) {
-      // calendar_aligned: budgets reset on the calendar day/week/month, as Tollgate's do (else they roll from first use).
+      // calendar_aligned on every owner: budgets and rate limits reset on the calendar day/week/month, as Tollgate's do
+      // (else they roll from first use). Bifrost reads it from the owner; a top-level budget's own is not promoted to its team.
       v = { id: governanceId(addressableId('vk-', fingerprint)), name: `tollgate ${fingerprint}`, is_active: true, calendar_aligned: true, provider_configs: allProviders };
       vks.set(fingerprint, v);
     }
@@ -158,7 +159,7 @@ export function exportBifrost(written: Policy, source: ExportSource): ExportResu
   const team = (id: string): JsonObject => {
     let t = teams.get(id);
     if (!t) {
-      t = { id: governanceId(addressableId('team-', id)), name: id };
+      t = { id: governanceId(addressableId('team-', id)), name: id, calendar_aligned: true };
       teams.set(id, t);
     }
     return t;
@@ -166,7 +167,7 @@ export function exportBifrost(written: Policy, source: ExportSource): ExportResu
   const owner = (scope: Scope, field: string): { key: string; obj: JsonObject } | undefined => {
     const kinds = scopeKinds(scope);
     if (kinds.length === 0) {
-      customer ??= { id: GLOBAL_CUSTOMER, name: 'Everyone (Tollgate global scope)' };
+      customer ??= { id: GLOBAL_CUSTOMER, name: 'Everyone (Tollgate global scope)', calendar_aligned: true };
       return { key: 'global', obj: customer };
     }
     if (kinds.length > 1) {
@@ -175,13 +176,10 @@ export function exportBifrost(written: Policy, source: ExportSource): ExportResu
     }
     const kind = kinds[0] as keyof Scope;
     const value = scope[kind] as string;
-    if (isGlob(value)) {
-      w.add(`${field}.scope.${kind}`, `${TARGET} owners are named, not matched; the glob "${value}" is not exported`);
-      return undefined;
-    }
-    if (kind === 'team') return { key: `team:${value}`, obj: team(value) };
-    if (kind === 'key') return { key: `key:${value}`, obj: vk(value) };
-    w.add(`${field}.scope.${kind}`, `${TARGET}'s governance has no ${kind} owner (only customers, teams and virtual keys); not exported — give each ${kind} its own virtual key`);
+    // A user or feature glob has no owner to name either: say that first.
+    if (kind !== 'team' && kind !== 'key') w.add(`${field}.scope.${kind}`, `${TARGET}'s governance has no ${kind} owner (only customers, teams and virtual keys); not exported — give each ${kind} its own virtual key`);
+    else if (isGlob(value)) w.add(`${field}.scope.${kind}`, `${TARGET} owners are named, not matched; the glob "${value}" is not exported`);
+    else return kind === 'team' ? { key: `team:${value}`, obj: team(value) } : { key: `key:${value}`, obj: vk(value) };
     return undefined;
   };
   const limitId = uniqueNamer();
@@ -209,26 +207,28 @@ export function exportBifrost(written: Policy, source: ExportSource): ExportResu
       w.add(`${field}.warnAt`, `${TARGET}'s open-source governance has no budget warning threshold (${b.warnAt}); alerting is an enterprise feature`);
     };
     // A customer points at one budget, an owner has one token limit: a second of either is left out.
-    const usdGoes = b.usd !== undefined && !(o.key === 'global' && o.obj.budget_id !== undefined);
-    const tokensGo = b.tokens !== undefined && limits.get(o.key)?.token_max_limit === undefined;
+    // Bifrost refuses to save a rate limit of 0 tokens (TableRateLimit.BeforeSave), not a $0 budget, which holds a frozen scope too.
+    const usd = b.tokens === 0 ? 0 : b.usd;
+    const usdGoes = usd !== undefined && !(o.key === 'global' && o.obj.budget_id !== undefined);
+    const tokensGo = !!b.tokens && limits.get(o.key)?.token_max_limit === undefined;
     if (usdGoes || tokensGo) differences();
-    if (b.usd !== undefined) {
+    if (usd !== undefined) {
       const id = `budget-${b.name}`;
       // A team or virtual key owns any number of budgets (one per reset window) through the
       // budget's team_id / virtual_key_id; a customer points at one budget through its budget_id.
-      const budget: JsonObject = { id, max_limit: b.usd, reset_duration: duration, calendar_aligned: true };
+      const budget: JsonObject = { id, max_limit: usd, reset_duration: duration, calendar_aligned: true };
       if (o.key.startsWith('key:')) {
         budgets.push({ ...budget, virtual_key_id: o.obj.id as string });
       } else if (o.key.startsWith('team:')) {
         budgets.push({ ...budget, team_id: o.obj.id as string });
       } else if (o.obj.budget_id !== undefined) {
-        w.add(`${field}.usd`, `a ${TARGET} customer points at one budget; the global budget "${b.name}" ($${b.usd} per ${b.period}) is a second one and is not exported, so global spend is capped only by the first. Give it to a team instead, or create it in Bifrost's UI on the customer`);
+        w.add(`${field}.usd`, `a ${TARGET} customer points at one budget; the global budget "${b.name}" ($${usd} per ${b.period}) is a second one and is not exported, so global spend is capped only by the first. Give it to a team instead, or create it in Bifrost's UI on the customer`);
       } else {
         budgets.push(budget);
         o.obj.budget_id = id;
       }
     }
-    if (b.tokens !== undefined) {
+    if (b.tokens) {
       const l = limitFor(o);
       if (l.token_max_limit !== undefined)
         w.add(`${field}.tokens`, `this owner already has a token limit in ${TARGET}; the token budget of "${b.name}" is not exported`);
@@ -495,7 +495,7 @@ function providerConfig(p: ResolvedProvider, name: string, policy: Policy, w: Wa
   const field = `providers.${p.name}`;
   const builtin = p.name === 'openai' || p.name === 'anthropic';
   const network: JsonObject = {
-    default_request_timeout_in_seconds: Math.max(1, Math.ceil(p.timeoutMs / 1000)),
+    default_request_timeout_in_seconds: Math.max(1, Math.ceil((p.timeoutMs ?? DEFAULT_FIRST_BYTE_MS) / 1000)),
     max_retries: policy.retries.attempts,
     ...retryBackoff(policy, w),
   };

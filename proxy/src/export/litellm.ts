@@ -11,7 +11,7 @@
  * charges teams and users through their keys, so each one without a key gets one generated.
  */
 import { sha256 } from '../cache/canonical';
-import { type Policy, type ResolvedProvider, resolveProviders, ruleRoutes, type Tier, TIERS } from '../policy/schema';
+import { DEFAULT_FIRST_BYTE_MS, type Policy, type ResolvedProvider, resolveProviders, ruleRoutes, type Tier, TIERS } from '../policy/schema';
 import { priceAsModel } from '../pricing/price';
 import { PROTOCOLS } from '../providers/protocol';
 import { renderReadme } from './readme';
@@ -33,6 +33,7 @@ import {
   spelledIn,
   providerTierModel,
   fallbackChain,
+  fallbackRef,
   foldScopeNames,
   Warnings,
   warnLocalOnly,
@@ -70,10 +71,10 @@ function deployment(policy: Policy, modelName: string, ref: ModelRef): { [key: s
     model: litellmModel(ref),
     // LiteLLM's Azure provider appends /openai/deployments/<deployment>/… to the resource endpoint.
     api_base: azure ? azure.endpoint : p.baseUrl,
-    timeout: p.timeoutMs / 1000,
+    timeout: (p.timeoutMs ?? DEFAULT_FIRST_BYTE_MS) / 1000,
     // LiteLLM's stream_timeout bounds a streaming call's wait for its first byte, which is what
     // timeoutMs is; Tollgate's idleTimeoutMs (silence inside a stream) has no LiteLLM setting.
-    stream_timeout: p.timeoutMs / 1000,
+    stream_timeout: (p.timeoutMs ?? DEFAULT_FIRST_BYTE_MS) / 1000,
   };
   // LiteLLM resolves `os.environ/NAME` at load time, so no key is ever written here. An Entra ID
   // token goes in azure_ad_token (sent as Bearer), a resource key in api_key (sent as api-key).
@@ -216,17 +217,21 @@ export function exportLiteLLM(written: Policy, source: ExportSource): ExportResu
         `fallbacks[${i}].from`,
         `${TARGET} fallbacks name model groups, not globs: "${f.from}" is exported for the models the policy names (${effective.join(', ')}); requests for other models matching it get no fallback on ${TARGET}. Name those models in the policy (a tier, a rule or a provider's models) to export them`,
       );
-    for (const from of effective) addFallbacks(from, f.to);
+    // A bare `to` stays on the provider that failed, as in the proxy; LiteLLM's bare group may be another provider's.
+    for (const [from, failing] of effective.map((m) => [m, resolveModelRef(policy, m).provider] as const))
+      addFallbacks(from, f.to.map((t) => (fallbackRef(providers, failing, t).provider === failing && resolveModelRef(policy, t).provider.name !== failing.name ? `${failing.name}/${t}` : t)));
   });
   // LiteLLM keys fallbacks by model group: a request routed to a tier group ("auto", an alias) must
   // keep the fallbacks of the model the group serves, as Tollgate applies them after routing.
+  const addChain = (group: string, ref: ModelRef): void => addFallbacks(group, fallbackChain(policy, ref.provider, ref.model).map((c) => `${c.provider.name}/${c.model}`));
   for (const tier of TIERS)
     for (const p of providers) {
       const ref = providerTierModel(policy, p, tier);
-      if (!ref || configuredTiers(policy).length === 0) continue;
-      const chain = fallbackChain(policy, ref.provider, ref.model);
-      if (chain.length > 0) addFallbacks(tierGroup(p, tier), chain.map((c) => `${c.provider.name}/${c.model}`));
+      if (ref && configuredTiers(policy).length > 0) addChain(tierGroup(p, tier), ref);
     }
+  // So must a client naming the provider ("aoai/prod-4o"): LiteLLM finds the bare group's fallbacks only for its own
+  // provider names (openai/, anthropic/; _check_stripped_model_group, router_utils/fallback_event_handlers.py).
+  for (const ref of named.map((name) => resolveModelRef(policy, name))) if (!['openai', 'anthropic'].includes(ref.provider.name)) addChain(`${ref.provider.name}/${ref.model}`, ref);
   const fallbacks: Json[] = [...fallbackGroups].filter(([, to]) => to.length > 0).map(([from, to]) => ({ [from]: to }));
 
   const aliases: { [key: string]: Json } = {};
@@ -605,6 +610,11 @@ if (!key) {
   process.exit(2);
 }
 const { repository, requests } = JSON.parse(readFileSync(new URL('./management.json', import.meta.url), 'utf8'));
+// An earlier Tollgate's management.json has no repository id: this script would name every key without one (an admin's too) to delete.
+if (typeof repository !== 'string' || !Array.isArray(requests) || !requests.every((r) => r?.updatePath && r.body)) {
+  console.error('management.json was written by an earlier Tollgate than this apply.mjs (no repository id or update paths); nothing was sent. Export again (tollgate policy export --target litellm) so both files come from one export, then run apply.mjs');
+  process.exit(2);
+}
 const call = (path, body) =>
   fetch(base + path, { method: body ? 'POST' : 'GET', headers: { authorization: \`Bearer \${key}\`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
 // Every key /key/list returns for a query (admins see all keys), to the last page or an empty one; undefined when a page cannot be read.

@@ -147,15 +147,17 @@ function gitOrigin(root: string): string | undefined {
  * file is refused as an output); else a new random one, with the git origin it was made in: repositories that first
  * export the same policy text (`tollgate policy init`'s starter) must not share an id, or each one's apply.mjs names
  * the other's keys to delete. A fork or copy of the export folder brings the id along: it is kept (re-identifying
- * would disown this repository's keys whenever a remote URL changes), and `copied` names the origin it was made in.
+ * would disown this repository's keys whenever a remote URL changes), and `copied` names the origin it was made in and
+ * this one. Git is spawned only where the origin is written or compared.
  */
-function repositoryId(path: string, within: string, read: (path: string) => string | undefined, origin: string | undefined): { repository: string; origin?: string; copied?: string } {
+function repositoryId(path: string, within: string, read: (path: string) => string | undefined, root: string): { repository: string; origin?: string; copied?: [string, string] } {
   try {
     const earlier = unsafeOutput(path, within) === undefined ? (JSON.parse(read(path) ?? '{}') as { repository?: unknown; origin?: unknown }) : {};
     const recorded = typeof earlier.origin === 'string' ? earlier.origin : undefined;
-    if (typeof earlier.repository === 'string') return { repository: earlier.repository, origin: recorded, copied: origin !== undefined && recorded !== undefined && recorded !== origin ? recorded : undefined };
+    const origin = recorded === undefined ? undefined : gitOrigin(root);
+    if (typeof earlier.repository === 'string') return { repository: earlier.repository, origin: recorded, copied: recorded !== undefined && origin !== undefined && recorded !== origin ? [recorded, origin] : undefined };
   } catch {}
-  return { repository: randomBytes(8).toString('hex'), origin };
+  return { repository: randomBytes(8).toString('hex'), origin: gitOrigin(root) };
 }
 
 export function planExport(options: PlanOptions): ExportPlan {
@@ -180,12 +182,12 @@ export function planExport(options: PlanOptions): ExportPlan {
   const read = options.read ?? readIfExists;
   const files: PlannedFile[] = [];
   const warnings: Array<ExportWarning & { target: ExportTarget }> = [];
-  const origin = gitOrigin(root);
   for (const target of options.targets) {
-    const { copied, ...id } = repositoryId(join(outDir, target, 'management.json'), within, read, origin);
+    // Only LiteLLM's management.json carries the id.
+    const { copied, ...id } = target === 'litellm' ? repositoryId(join(outDir, target, 'management.json'), within, read, root) : {};
     const result = exportPolicy(parsed.policy, target, { file: label, text, ...id });
     if (copied)
-      warnings.push({ target, field: 'repository', message: `management.json's repository id was made in ${copied}, and this repository's git origin is ${origin}: a fork or copy shares the id, so on a LiteLLM both apply to, each one's apply.mjs names the other's keys as its own to delete. If this is a fork or copy, remove "repository" and "origin" from management.json and export again to get its own id; if it is the same repository under another URL, set "origin" to "${origin}"` });
+      warnings.push({ target, field: 'repository', message: `management.json's repository id was made in ${copied[0]}, and this repository's git origin is ${copied[1]}: a fork or copy shares the id, so on a LiteLLM both apply to, each one's apply.mjs names the other's keys as its own to delete. If this is a fork or copy, remove "repository" and "origin" from management.json and export again to get its own id; if it is the same repository under another URL, set "origin" to "${copied[1]}"` });
     for (const f of result.files) {
       const path = join(outDir, target, f.path);
       const unsafe = unsafeOutput(path, within);

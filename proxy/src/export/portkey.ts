@@ -11,7 +11,7 @@
  * or cache store, 408/500 where Tollgate answers 504/502, a fixed retry backoff.
  */
 import type { Policy, ResolvedProvider, Scope } from '../policy/schema';
-import { ruleRoutes, TIERS } from '../policy/schema';
+import { DEFAULT_FIRST_BYTE_MS, ruleRoutes, TIERS } from '../policy/schema';
 import { PROTOCOLS } from '../providers/protocol';
 import { fromGlobsOn, globCovers, globsOverlap } from './globOverlap';
 import { renderReadme } from './readme';
@@ -52,7 +52,7 @@ function providerTarget(p: ResolvedProvider, model?: string): JsonObject {
     // Portkey takes the provider key from the config only (never from the client once a config is
     // sent) and cannot read the environment: a `${NAME}` placeholder is rendered at deploy time.
     api_key: `\${${p.apiKeyEnv}}`,
-    request_timeout: p.timeoutMs,
+    request_timeout: p.timeoutMs ?? DEFAULT_FIRST_BYTE_MS,
   };
   const host = customHost(p);
   if (host) t.custom_host = host;
@@ -67,7 +67,7 @@ function providerTarget(p: ResolvedProvider, model?: string): JsonObject {
  * the request, so only a target that names its model has one (see azureRoutes).
  */
 function azureTarget(p: ResolvedProvider, azure: NonNullable<ReturnType<typeof azureResource>>, model?: string): JsonObject {
-  const t: JsonObject = { provider: 'azure-openai', api_version: azure.apiVersion, request_timeout: p.timeoutMs };
+  const t: JsonObject = { provider: 'azure-openai', api_version: azure.apiVersion, request_timeout: p.timeoutMs ?? DEFAULT_FIRST_BYTE_MS };
   t[azure.entra ? 'azure_ad_token' : 'api_key'] = `\${${p.apiKeyEnv}}`;
   if (azure.resourceName !== undefined) t.resource_name = azure.resourceName;
   else t.custom_host = `${azure.endpoint}/openai`;
@@ -506,7 +506,11 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
     const where = zeroLimit(b)
       ? `refuses every call of ${who} in Tollgate, and Portkey budget limits start at $1 and 100 tokens: disable ${scopeKinds(b.scope).length === 0 ? "the Portkey workspace's API keys" : portkeyHome(b.scope)} instead (or issue none)`
       : `caps ${who}, so it must be set as a budget limit on ${portkeyHome(b.scope)}`;
-    w.add(field, `Portkey's open-source gateway has no budgets; "${b.name}" (${budgetCap(b)} per ${b.period}) ${where}`);
+    // Its limits reset weekly (Monday) or monthly (the 1st), 00:00 UTC (portkey.ai/docs help-center/when-do-budget-limits-reset).
+    const under = zeroLimit(b) ? [] : [(b.usd ?? 1) < 1 && '$1', (b.tokens ?? 100) < 100 && '100 tokens'].filter(Boolean);
+    const floor = under.length > 0 ? `; Portkey takes no limit under ${under.join(' or ')}, so the least it enforces lets more through than this budget` : '';
+    const daily = b.period === 'day' && !zeroLimit(b) ? "; Portkey resets limits weekly or monthly, never daily, so a weekly limit of 7 days' budget lets a week's spend through in one day" : '';
+    w.add(field, `Portkey's open-source gateway has no budgets; "${b.name}" (${budgetCap(b)} per ${b.period}) ${where}${floor}${daily}`);
   });
   for (const [i, r] of policy.rateLimits.entries())
     w.add(`rateLimits[${i}]`, `Portkey's open-source gateway has no rate limits; "${r.name}" limits ${describeOwner(r.scope)}, so it must be set as a rate limit on ${portkeyHome(r.scope)}`);
@@ -539,7 +543,14 @@ export function exportPortkey(policy: Policy, source: ExportSource): ExportResul
   };
 }
 
-/** Where Portkey holds a budget or rate limit of this scope: the workspace for everyone, else the key its owner calls with. */
+/**
+ * Where Portkey holds a budget or rate limit of this scope: the workspace for everyone, else the key its owner calls with.
+ * Portkey's limits are on workspaces and keys only (portkey.ai/docs product/administration/enforce-budget-and-rate-limit):
+ * a feature is a request tag and a glob names no one owner, so their calls need a key of their own.
+ */
 function portkeyHome(scope: Scope): string {
-  return scopeKinds(scope).length === 0 ? 'the Portkey workspace' : `the Portkey virtual key or API key of ${describeOwner(scope)}`;
+  const kinds = scopeKinds(scope);
+  const none = scope.feature !== undefined ? 'Portkey has no per-feature budgets or limits' : kinds.some((k) => isGlob(scope[k] as string)) ? 'a Portkey key belongs to one owner, not a pattern' : undefined;
+  if (kinds.length === 0) return 'the Portkey workspace';
+  return none ? `a Portkey API key or virtual key that only the calls of ${describeOwner(scope)} use (${none})` : `the Portkey virtual key or API key of ${describeOwner(scope)}`;
 }

@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
+import { budgetPercent } from '../../../contract/format';
 import type { Db } from '../db/open';
 import type { BudgetPolicy, Policy, RateLimitPolicy, Scope } from '../policy/schema';
 import { priceCall } from '../pricing/price';
@@ -374,7 +375,7 @@ export class Governor extends EventEmitter<GovernorEvents> {
     if (decidingBudget) {
       result.budget = decidingBudget.budget.name;
       const level = decidingBudget.before >= 1 ? 'exceeded' : 'warn';
-      const pct = Math.round((decidingBudget.before >= 1 ? decidingBudget.before : decidingBudget.after) * 100);
+      const pct = budgetPercent(decidingBudget.before >= 1 ? decidingBudget.before : decidingBudget.after);
       result.summary = `${decision === 'downgrade' ? 'downgrade' : level}: ${decidingBudget.budget.name} ${pct}%`;
     }
     return result;

@@ -81,11 +81,13 @@ export class Res extends ServerResponse<Req> {
    *   (an HTTP/1.0 stream was taken for a failed upstream call, retried and billed three times).
    * - An answer sent before the request's body arrived whole is a refusal (413, 401, 403, 404, 415):
    *   the rest of that body is not read (see closeAfterAnswer).
+   * - An answer written once the server stopped listening says `Connection: close`: told `keep-alive`, a client sent its next call on a connection the stop was closing.
    */
   override writeHead(statusCode: number, reasonOrHeaders?: string | OutgoingHttpHeaders | OutgoingHttpHeader[], headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this {
     if (!this.headersSent) {
       if (this.req.isHead || !this.useChunkedEncodingByDefault) this.removeHeader('trailer');
       if (hasUnreadBody(this.req)) closeAfterAnswer(this);
+      else if ((this.socket as { server?: { listening?: boolean } } | null)?.server?.listening === false) this.shouldKeepAlive = false;
     }
     return typeof reasonOrHeaders === 'string' ? super.writeHead(statusCode, reasonOrHeaders, headers) : super.writeHead(statusCode, reasonOrHeaders);
   }

@@ -279,9 +279,9 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       rec.id = Number(this.insertStmt.run(params).lastInsertRowid);
       return rec;
     }
-    // Held rows first (they are older). While the write lock is held elsewhere this row is held
-    // without trying: trying would wait busy_timeout out a second time on the call's path.
-    const locked = this.held.length > 0 && this.writeHeldPass(FAILED_ROWS_PER_PASS).locked;
+    // Held rows first (they are older), without waiting: while another process holds the write lock,
+    // every call froze the event loop for busy_timeout (5 s). Then this row is held without trying too.
+    const locked = this.held.length > 0 && this.retryHeldWithoutWaiting().locked;
     if (!locked) {
       try {
         rec.id = Number(this.insertStmt.run(params).lastInsertRowid);
@@ -309,15 +309,15 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   }
 
   /**
-   * The timer's retry: while another process holds the write lock, waiting busy_timeout (5 s) every
+   * The timer's (and a call's) retry: while another process holds the write lock, waiting busy_timeout (5 s) every
    * 5 s would freeze the proxy's event loop (streams in flight included) for as long as the lock
    * lasts. Rows are tried without waiting; a call's own write still waits as usual.
    */
-  private retryHeldWithoutWaiting(): void {
+  private retryHeldWithoutWaiting(): { locked: boolean } {
     const wait = this.db.pragma('busy_timeout', { simple: true });
     this.db.pragma('busy_timeout = 0');
     try {
-      this.writeHeldPass(FAILED_ROWS_PER_PASS);
+      return this.writeHeldPass(FAILED_ROWS_PER_PASS);
     } finally {
       this.db.pragma(`busy_timeout = ${typeof wait === 'number' ? wait : 5000}`);
     }
@@ -356,12 +356,14 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       try {
         next.rec.id = Number(this.insertStmt.run(next.params).lastInsertRowid);
       } catch (err) {
-        this.held.push(next);
+        // A lock is no row's fault: the row stays first, so rows reach the ledger in their calls' order.
+        locked = isLocked(err);
+        if (locked) this.held.unshift(next);
+        else this.held.push(next);
         if (!isWriteRefused(err) && !next.warned) {
           next.warned = true;
           this.warn(`held ledger row ${next.rec.requestId} not written (kept, retried with the others): ${err instanceof Error ? err.message : String(err)}`);
         }
-        if (isLocked(err)) locked = true;
         if (locked || ++failed >= maxFailures) break;
         continue;
       }

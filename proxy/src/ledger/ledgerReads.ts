@@ -50,6 +50,8 @@ export interface SummaryOptions {
   by?: SummaryDimension;
   bucketMs?: number;
   bucketOffsetMs?: number;
+  /** The client's IANA time zone (timeZoneProblem checks it): buckets start at its local hours and midnights, DST and all. */
+  tz?: string;
   filter?: CallFilter;
 }
 
@@ -104,6 +106,56 @@ export function callFilterSql(f: CallFilter): { sql: string; params: unknown[] }
 }
 
 
+const QUARTER = 900_000;
+const DAY = 86_400_000;
+
+/** Why `tz` is not a time zone this runtime knows (undefined when it is): a summary's `tz` is checked before it is read. */
+export function timeZoneProblem(tz: string): string | undefined {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return undefined;
+  } catch {
+    return `tz must be an IANA time zone name such as Europe/Berlin or Asia/Kathmandu, not ${JSON.stringify(tz.slice(0, 64))}`;
+  }
+}
+
+/** A zone's UTC offset (ms) at an instant, from Intl: two reads per day of data, not one per quarter. */
+function zoneOffsets(tz: string): (t: number) => number {
+  const f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  const exact = (t: number): number => {
+    const p = Object.fromEntries(f.formatToParts(t).map((x) => [x.type, Number(x.value)]));
+    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(t / 1000) * 1000;
+  };
+  // No zone changes its offset twice in a day: a day whose two ends agree has that offset throughout.
+  const days = new Map<number, number | undefined>();
+  return (t) => {
+    const d = Math.floor(t / DAY) * DAY;
+    if (!days.has(d)) days.set(d, exact(d) === exact(d + DAY) ? exact(d) : undefined);
+    return days.get(d) ?? exact(t);
+  };
+}
+
+/**
+ * UTC quarter-hour rows summed into local buckets of `b` ms, each keyed by the instant its local start names as
+ * the browser's Date reads it: a repeated wall time's first instance, a skipped one's change (so a 23- or 25-hour
+ * day is one bucket, and +05:45 hours start at :45 UTC).
+ */
+function foldIntoZone(rows: NonNullable<Summary['series']>, b: number, tz: string): NonNullable<Summary['series']> {
+  const offset = zoneOffsets(tz);
+  const valid = (t: number, wall: number) => t + offset(t) === wall;
+  const out = new Map<number, NonNullable<Summary['series']>[number]>();
+  for (const r of rows) {
+    const wall = Math.floor((r.t + offset(r.t)) / b) * b;
+    const earlier = wall - offset(wall - DAY);
+    const later = wall - offset(wall + DAY);
+    const t = valid(later, wall) && !valid(earlier, wall) ? later : earlier;
+    const last = out.get(t);
+    if (!last) out.set(t, { ...r, t });
+    else Object.assign(last, { costUsd: last.costUsd + r.costUsd, savedUsd: last.savedUsd + r.savedUsd, calls: last.calls + r.calls, hits: last.hits + r.hits });
+  }
+  return [...out.values()].sort((x, y) => x.t - y.t);
+}
+
 /**
  * The totals, groups (`by`) and time series (`bucketMs`) of the calls in [from, to) matching a filter,
  * read in one transaction: one snapshot of a ledger another connection (the proxy, beside a report or
@@ -117,7 +169,8 @@ export function summarise(db: Db, opts: SummaryOptions): Summary {
     const w = callFilterSql({ ...(opts.filter ?? {}), from, to });
     const agg = `COUNT(*) AS calls, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(saved_usd),0) AS savedUsd,
       COALESCE(SUM(input_tokens),0) AS inputTokens, COALESCE(SUM(output_tokens),0) AS outputTokens,
-      COALESCE(SUM(CASE WHEN cache IN ('exact','semantic') THEN 1 ELSE 0 END),0) AS hits`;
+      COALESCE(SUM(CASE WHEN cache IN ('exact','semantic') THEN 1 ELSE 0 END),0) AS hits,
+      COALESCE(SUM(priced = 0 AND input_tokens + output_tokens > 0),0) AS unpricedCalls`;
     // One statement, so the newest id and the totals are one snapshot.
     const { lastId, ...sums } = db.prepare(`SELECT ${agg}, (SELECT COALESCE(MAX(id), 0) FROM calls) AS lastId FROM calls ${w.sql}`).get(...w.params) as Omit<SummaryBucket, 'key'> & { lastId: number };
     const totals = { key: 'total', ...sums };
@@ -127,7 +180,7 @@ export function summarise(db: Db, opts: SummaryOptions): Summary {
       // Past MAX_GROUPS groups (10,000 users), the smallest are summed into one last "N others"
       // bucket (the dashboard's own name for folded rows) instead of being left out: the groups
       // then add up to the totals, as a per-user or per-team report is read.
-      const sums = 'SUM(calls) AS calls, SUM(costUsd) AS costUsd, SUM(savedUsd) AS savedUsd, SUM(inputTokens) AS inputTokens, SUM(outputTokens) AS outputTokens, SUM(hits) AS hits';
+      const sums = 'SUM(calls) AS calls, SUM(costUsd) AS costUsd, SUM(savedUsd) AS savedUsd, SUM(inputTokens) AS inputTokens, SUM(outputTokens) AS outputTokens, SUM(hits) AS hits, SUM(unpricedCalls) AS unpricedCalls';
       // Tags group whatever their case, as budget scopes match (`Search` and `search` are one team's
       // budget, so one row), under the spelling of the first call: with MIN(id) its only min/max
       // aggregate, SQLite takes a bare column from the row holding the minimum.
@@ -146,15 +199,20 @@ export function summarise(db: Db, opts: SummaryOptions): Summary {
       // At most MAX_SERIES points, whatever bucket the client asks for (bucketMs=1 over a year would be billions).
       const oldest = (db.prepare('SELECT MIN(ts) AS t FROM calls').get() as { t: number | null }).t ?? from;
       const span = Math.max(1, Math.min(to, Date.now() + 1) - Math.max(from, oldest));
-      const b = Math.max(Math.floor(opts.bucketMs), Math.ceil(span / (MAX_SERIES - 1)));
+      let b = Math.max(Math.floor(opts.bucketMs), Math.ceil(span / (MAX_SERIES - 1)));
+      // Every UTC offset in use is whole quarter hours: a bucket dividing one is the same in every zone, others are folded from quarters.
+      if (opts.tz !== undefined && QUARTER % b !== 0) b = Math.ceil(b / QUARTER) * QUARTER;
+      const fold = opts.tz !== undefined && b > QUARTER;
+      const base = fold ? QUARTER : b;
       // Buckets start at the client's local midnight/hours: shifted into local time, floored, shifted back.
-      const off = Math.trunc(opts.bucketOffsetMs ?? 0);
-      summary.series = db
+      const off = opts.tz === undefined ? Math.trunc(opts.bucketOffsetMs ?? 0) : 0;
+      const rows = db
         .prepare(
-          `SELECT ((ts + ${off}) / ${b}) * ${b} - ${off} AS t, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(saved_usd),0) AS savedUsd, COUNT(*) AS calls,
+          `SELECT ((ts + ${off}) / ${base}) * ${base} - ${off} AS t, COALESCE(SUM(cost_usd),0) AS costUsd, COALESCE(SUM(saved_usd),0) AS savedUsd, COUNT(*) AS calls,
            COALESCE(SUM(CASE WHEN cache IN ('exact','semantic') THEN 1 ELSE 0 END),0) AS hits FROM calls ${w.sql} GROUP BY 1 ORDER BY 1`,
         )
         .all(...w.params) as NonNullable<Summary['series']>;
+      summary.series = fold ? foldIntoZone(rows, b, opts.tz!) : rows;
     }
     return summary;
   })();

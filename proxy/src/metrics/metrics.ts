@@ -9,23 +9,38 @@ import type { CallRecord } from '../ledger/types';
  */
 export const MAX_MODEL_LABELS = 100;
 
-type RequestLabels = Record<'provider' | 'endpoint' | 'cache' | 'status', string>;
+/** A counter summed here by a key the caller builds, handed to prom-client when scraped: its `inc` hashes and validates the labels each time (5 a call). */
+class SummedCounter<L extends string> {
+  private readonly sums = new Map<string, { labels: Record<L, string>; value: number }>();
+  constructor(registry: Registry, name: string, help: string, labelNames: readonly L[]) {
+    const sums = this.sums;
+    const collect = function (this: Counter<L>) {
+      this.reset();
+      for (const s of sums.values()) this.inc(s.labels, s.value);
+    };
+    new Counter({ name, help, labelNames, registers: [registry], collect });
+  }
+
+  add(key: string, labels: Record<L, string>, value: number): void {
+    const s = this.sums.get(key);
+    if (s) s.value += value;
+    else this.sums.set(key, { labels, value });
+  }
+
+  /** Drops the series of providers not in `keep` (a counter labelled by provider). */
+  keepProviders(keep: ReadonlySet<string>): void {
+    for (const [key, s] of this.sums) if (!keep.has((s.labels as { provider?: string }).provider ?? '')) this.sums.delete(key);
+  }
+}
 
 export class Metrics {
   readonly registry = new Registry();
   /** Model label values in use, per provider. */
   private readonly modelLabels = new Map<string, Set<string>>();
-  /** Label sets of tollgate_requests_total in use, per provider (to drop a removed provider's: forgetProviders). */
-  private readonly requestLabels = new Map<string, Map<string, RequestLabels>>();
-  private readonly requests = new Counter({
-    name: 'tollgate_requests_total',
-    help: 'Calls through the proxy by provider, endpoint, cache status and HTTP status class.',
-    labelNames: ['provider', 'endpoint', 'cache', 'status'] as const,
-    registers: [this.registry],
-  });
-  private readonly cost = new Counter({ name: 'tollgate_cost_usd_total', help: 'USD spent upstream.', labelNames: ['provider', 'model'] as const, registers: [this.registry] });
-  private readonly saved = new Counter({ name: 'tollgate_saved_usd_total', help: 'USD saved by cache hits.', labelNames: ['cache'] as const, registers: [this.registry] });
-  private readonly tokens = new Counter({ name: 'tollgate_tokens_total', help: 'Tokens by direction.', labelNames: ['direction'] as const, registers: [this.registry] });
+  private readonly requests = new SummedCounter(this.registry, 'tollgate_requests_total', 'Calls through the proxy by provider, endpoint, cache status and HTTP status class.', ['provider', 'endpoint', 'cache', 'status'] as const);
+  private readonly cost = new SummedCounter(this.registry, 'tollgate_cost_usd_total', 'USD spent upstream.', ['provider', 'model'] as const);
+  private readonly saved = new SummedCounter(this.registry, 'tollgate_saved_usd_total', 'USD saved by cache hits.', ['cache'] as const);
+  private readonly tokens = new SummedCounter(this.registry, 'tollgate_tokens_total', 'Tokens by direction.', ['direction'] as const);
   private readonly overhead = new Histogram({
     name: 'tollgate_overhead_seconds',
     help: 'Time spent in the proxy itself (excluding the upstream).',
@@ -47,20 +62,20 @@ export class Metrics {
   }
 
   observe(c: CallRecord): void {
-    const labels: RequestLabels = { provider: c.provider, endpoint: c.endpoint, cache: c.cache, status: `${Math.floor(c.status / 100)}xx` };
-    this.requests.inc(labels);
-    this.rememberRequestLabels(labels);
+    const status = `${Math.floor(c.status / 100)}xx`;
+    this.requests.add(`${c.provider}\u0000${c.endpoint}\u0000${c.cache}\u0000${status}`, { provider: c.provider, endpoint: c.endpoint, cache: c.cache, status }, 1);
     // The figures come from the upstream's usage block: a negative or non-finite one (a buggy
     // OpenAI-compatible server) must not throw here — prom-client refuses to decrease a counter,
     // and the throw turned the call into a 502 — nor make a counter go down or infinite.
     const cost = countable(c.costUsd);
-    if (cost > 0) this.cost.inc({ provider: c.provider, model: this.modelLabel(c.provider, c.modelUsed) }, cost);
+    const model = cost > 0 ? this.modelLabel(c.provider, c.modelUsed) : '';
+    if (cost > 0) this.cost.add(`${c.provider}\u0000${model}`, { provider: c.provider, model }, cost);
     const saved = countable(c.savedUsd);
-    if (saved > 0) this.saved.inc({ cache: c.cache }, saved);
+    if (saved > 0) this.saved.add(c.cache, { cache: c.cache }, saved);
     const input = countable(c.inputTokens);
-    if (input > 0) this.tokens.inc({ direction: 'input' }, input);
+    if (input > 0) this.tokens.add('input', { direction: 'input' }, input);
     const output = countable(c.outputTokens);
-    if (output > 0) this.tokens.inc({ direction: 'output' }, output);
+    if (output > 0) this.tokens.add('output', { direction: 'output' }, output);
     // A batch result's row is written when its results are read, hours after it ran: no latency
     // or proxy overhead of its own to put beside live calls'.
     if (c.endpoint.startsWith('batch:')) return;
@@ -74,26 +89,9 @@ export class Metrics {
    * provider showed twice. The cost counter's model labels of such a provider are forgotten too.
    */
   forgetProviders(keep: ReadonlySet<string>): void {
-    for (const [provider, series] of this.requestLabels) {
-      if (keep.has(provider)) continue;
-      for (const labels of series.values()) this.requests.remove(labels);
-      this.requestLabels.delete(provider);
-    }
-    for (const [provider, models] of this.modelLabels) {
-      if (keep.has(provider)) continue;
-      for (const model of [...models, 'other']) this.cost.remove({ provider, model });
-      this.modelLabels.delete(provider);
-    }
-  }
-
-  private rememberRequestLabels(labels: RequestLabels): void {
-    let series = this.requestLabels.get(labels.provider);
-    if (!series) {
-      series = new Map();
-      this.requestLabels.set(labels.provider, series);
-    }
-    const key = `${labels.endpoint}\u0000${labels.cache}\u0000${labels.status}`;
-    if (!series.has(key)) series.set(key, labels);
+    this.requests.keepProviders(keep);
+    this.cost.keepProviders(keep);
+    for (const provider of this.modelLabels.keys()) if (!keep.has(provider)) this.modelLabels.delete(provider);
   }
 
   private modelLabel(provider: string, model: string): string {

@@ -14,7 +14,7 @@
  * Per process: in-flight calls of other processes sharing the database are not seen.
  */
 import type { ExactCache } from '../cache/exactCache';
-import type { CallContext, Stage } from './context';
+import { type CallContext, firstByteWaitMs, type Stage } from './context';
 import { serveFromCache } from './exactCacheStage';
 
 /** Per cache (one per running proxy): cache key → settles when the call that first asked for it has finished. */
@@ -56,7 +56,7 @@ export const coalesceStage: Stage = async (ctx, next) => {
   // It still leads, so JSON requests behind it wait for its answer.
   if (leader && ctx.stream) return next();
   if (leader) {
-    await waitForLeader(ctx, leader, ctx.provider.timeoutMs);
+    await waitForLeader(ctx, leader, firstByteWaitMs(ctx, ctx.provider));
     const hit = ctx.res.destroyed ? undefined : ctx.services.exactCache.get(key);
     if (hit) return serveFromCache(ctx, hit, 'exact');
     return next();

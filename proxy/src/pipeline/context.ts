@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { CacheDirectives } from '../cache/directives';
 import type { Req as Request, Res as Response } from '../http/http';
 import type { CacheStatus, CallTags } from '../ledger/types';
-import type { ResolvedProvider } from '../policy/schema';
+import { DEFAULT_FIRST_BYTE_MS, type ResolvedProvider } from '../policy/schema';
 import type { EndpointSpec, Json, NormalizedUsage } from '../providers/types';
 import type { ProxyServices } from './services';
 
@@ -130,6 +130,20 @@ export interface CallContext extends AttemptState {
   serviceTier?: 'flex';
   /** Overrides the provider's first-byte timeout for this call (flex queues). */
   upstreamTimeoutMs?: number;
+}
+
+/**
+ * How long the upstream's first byte is waited for: a flex call's own limit; the provider's
+ * `timeoutMs` when the policy sets one; else the client's own timeout, which the OpenAI and
+ * Anthropic SDKs state in seconds (600 unless set): `X-Stainless-Timeout` from Node,
+ * `X-Stainless-Read-Timeout` ("600.0") from Python. A reasoning model's JSON answer takes minutes:
+ * giving up before the client does failed calls a direct one finished.
+ */
+export function firstByteWaitMs(ctx: CallContext, p: ResolvedProvider): number {
+  if (ctx.upstreamTimeoutMs !== undefined) return ctx.upstreamTimeoutMs;
+  const h = ctx.req.headers;
+  const stated = Number(h['x-stainless-timeout'] ?? h['x-stainless-read-timeout']) * 1000;
+  return p.timeoutMs ?? (stated > 0 ? Math.min(Math.ceil(stated), 3_600_000) : DEFAULT_FIRST_BYTE_MS);
 }
 
 /** A short, unique, time-ordered id: the process's start and a counter (no random source per request). */

@@ -24,7 +24,7 @@ import { switchProvider } from './providerSwitch';
 import { DEPLOYMENT_PARAM, isAzureProvider } from '../providers/azure';
 import type { ResolvedProvider } from '../policy/schema';
 import { frameJson, SseEventTooLarge, SseParser, type SseFrame } from '../providers/sse';
-import { startAttempt, type CallContext, type Stage } from './context';
+import { firstByteWaitMs, startAttempt, type CallContext, type Stage } from './context';
 import { failCall } from './errors';
 import { decodedBody, discardBody, refusedCodings } from './contentEncoding';
 import { finishAttempt } from './finishAttempt';
@@ -208,7 +208,7 @@ export async function callUpstream(ctx: CallContext): Promise<void> {
           requestSent = true;
         },
       },
-      headersTimeout: ctx.upstreamTimeoutMs ?? p.timeoutMs,
+      headersTimeout: firstByteWaitMs(ctx, p),
       bodyTimeout: p.idleTimeoutMs,
     });
   };
@@ -353,12 +353,14 @@ function noticingRequestSent(dispatcher: Dispatcher): Dispatcher {
   return wrapped;
 }
 
+/** An error body's first `cap` bytes; the rest is not waited for (leaving the loop closes the upstream body: one that never ends held the call). */
 async function readCapped(body: AsyncIterable<Buffer>, cap: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of body) {
     size += c.length;
-    if (size <= cap) chunks.push(c);
+    if (size > cap) break;
+    chunks.push(c);
   }
   return upstreamText(Buffer.concat(chunks));
 }

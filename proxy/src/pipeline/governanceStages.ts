@@ -8,6 +8,7 @@
  * The governor returns plain decisions; the header text it adds is formatted here.
  */
 import { isInFlightHold } from '../../../contract/api';
+import { budgetPercent } from '../../../contract/format';
 import { maxOutputTokens as catalogueMaxOutput, reasonsByDefault } from '../analysis/cost/max-output';
 import { isoSeconds } from '../governance/format';
 import type { Governor } from '../governance/governor';
@@ -145,7 +146,7 @@ function outputReservation(body: Json, fallback: number, model: string): number 
 
 /** `warn; name=team-daily; used=83%; resets=2026-11-24T00:00:00Z` (exceeded adds the action). */
 export function budgetHeader(m: BudgetMark): string {
-  const parts = [m.level, `name=${m.budget}`, `used=${Math.round(m.used * 100)}%`, `resets=${isoSeconds(m.resetsAt)}`];
+  const parts = [m.level, `name=${m.budget}`, `used=${budgetPercent(m.used)}%`, `resets=${isoSeconds(m.resetsAt)}`];
   if (m.level === 'exceeded') parts.push(`action=${m.action}`);
   return parts.join('; ');
 }

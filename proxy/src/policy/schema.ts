@@ -61,6 +61,9 @@ const BaseUrl = z
   });
 
 // Node fires a timer set above 2^31 − 1 ms after 1 ms: "never time out" (30 days) timed every wait out at once.
+/** A provider's first-byte wait when the policy sets no `timeoutMs` and the client states none (pipeline/context.ts firstByteWaitMs); exports write it. */
+export const DEFAULT_FIRST_BYTE_MS = 120_000;
+
 const Millis = z.number().int().min(0).max(2 ** 31 - 1, 'at most 2147483647 ms (24.8 days): a longer timer fires at once');
 
 /** Headers the proxy or the HTTP layer own, and key headers (keys come from apiKeyEnv, never the file). */
@@ -102,7 +105,9 @@ export const ProviderSchema = z
       .array(z.string())
       .default([])
       .describe('Model name globs served by this provider, used to pick it when the request does not say.'),
-    timeoutMs: Millis.positive().default(120_000).describe('Time allowed for the first byte of the upstream response.'),
+    timeoutMs: Millis.positive()
+      .optional()
+      .describe("Time allowed for the first byte of the upstream response. Unset: the client's own timeout when it states one (X-Stainless-Timeout or X-Stainless-Read-Timeout, up to 1 h), else 120000."),
     idleTimeoutMs: Millis.positive().default(120_000).describe('Longest silence allowed inside a response body or stream.'),
     priceAs: z
       .record(z.string().min(1), z.string().min(1))

@@ -310,7 +310,7 @@ const PARAGRAPH_BREAK_ALL = /\n[ \t\r]*\n/g;
 
 /**
  * What the router reads of an ask: the ask itself, or for pasted material (longer than
- * MATERIAL_CHARS) its request — the short paragraphs that open and close it — when it has one.
+ * MATERIAL_CHARS) its request — a lead-in line, or the short paragraphs that open and close it.
  * Read whole, the material decided the tier: its digits, commas, sentences and length saturated the
  * cheap features (a 15 KB log with "What is the timestamp of the first line?" went to large on the
  * cheap variant, 9 of 9 such asks) and the embedding saw only the material's first 400 characters.
@@ -322,13 +322,25 @@ export function requestText(ask: string): string {
   const window = REQUEST_PARAGRAPH_CHARS + 64;
   const head = ask.trimStart().slice(0, window);
   const firstBreak = head.search(PARAGRAPH_BREAK);
-  const first = firstBreak < 0 ? '' : head.slice(0, firstBreak).trim();
+  const first = leadIn(head) ?? (firstBreak < 0 ? '' : head.slice(0, firstBreak).trim());
   const tail = ask.trimEnd().slice(-window);
   let lastBreak = -1;
   for (const m of tail.matchAll(PARAGRAPH_BREAK_ALL)) lastBreak = m.index + m[0].length;
   const last = lastBreak < 0 ? '' : tail.slice(lastBreak).trim();
   const request = [first, last].filter((p) => p !== '' && p.length <= REQUEST_PARAGRAPH_CHARS).join('\n\n');
   return request || ask;
+}
+
+/**
+ * A first line introducing the material right under it ("Summarise this log:"): with no blank line
+ * after it, the material decided the tier (a log summary went to large). Code's own colon lines
+ * (`def f(x):`, `class Handler:`) have brackets, operators or under three words; CJK has no spaces.
+ */
+function leadIn(head: string): string | undefined {
+  const end = head.indexOf('\n');
+  const line = end < 0 ? '' : head.slice(0, end).trim();
+  if (!/[:：]$/.test(line) || /[()[\]{}=;<>]/.test(line)) return undefined;
+  return /\S\s+\S+\s+\S/.test(line) || line.search(CJK) >= 0 ? line : undefined;
 }
 
 /** The ask as the router reads it (requestText of askText): features, embedding and exemplars. */

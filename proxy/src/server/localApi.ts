@@ -6,6 +6,7 @@ import type { ParsedUrlQuery } from 'node:querystring';
 import { Router, rawBody } from '../http/http';
 import { MAX_UTC_OFFSET_MS, SUMMARY_DIMENSIONS, type ApiError, type BudgetStatus, type CacheClearResult, type CacheStatus, type CallDetail, type CallFilter, type CallPage, type CallRecord, type Summary, type SummaryDimension } from '../../../contract/api';
 import { liveEventFrame, type LiveEventName, type LiveEvents } from '../../../contract/events';
+import { timeZoneProblem } from '../ledger/ledgerReads';
 import type { ProxyServices } from '../pipeline/services';
 import { adminGuard } from './guards';
 import { semanticCacheApi } from './semanticCacheApi';
@@ -132,8 +133,10 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
     const to = int(req.query.to);
     const bucketMs = int(req.query.bucketMs);
     const offset = signedInt(req.query.bucketOffsetMs);
-    if (offset !== undefined && Math.abs(offset) > MAX_UTC_OFFSET_MS) {
-      res.status(400).json({ error: { type: 'invalid_request_error', message: `bucketOffsetMs must be a UTC offset in ms, at most ±${MAX_UTC_OFFSET_MS}` } } satisfies ApiError);
+    const tz = str(req.query.tz);
+    const bad = offset !== undefined && Math.abs(offset) > MAX_UTC_OFFSET_MS ? `bucketOffsetMs must be a UTC offset in ms, at most ±${MAX_UTC_OFFSET_MS}` : tz === undefined ? undefined : timeZoneProblem(tz);
+    if (bad) {
+      res.status(400).json({ error: { type: 'invalid_request_error', message: bad } } satisfies ApiError);
       return;
     }
     res.json(
@@ -143,6 +146,7 @@ export function localApi(services: ProxyServices, extras: LocalApiExtras): Route
         ...(by ? { by: by as SummaryDimension } : {}),
         ...(bucketMs !== undefined ? { bucketMs } : {}),
         ...(offset ? { bucketOffsetMs: offset } : {}),
+        ...(tz !== undefined ? { tz } : {}),
         filter: filterFrom({ ...req.query, from: undefined, to: undefined }),
       })) satisfies Summary,
     );

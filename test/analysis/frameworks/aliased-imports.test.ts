@@ -61,3 +61,20 @@ describe('a ChatOpenAI that is not LangChain’s', () => {
     expect(await found('import langchain_openai', 'llm = langchain_openai.ChatOpenAI(model="gpt-4o")')).toEqual([['missing-output-limit', 1]]);
   });
 });
+
+// A file that defines its own ChatOpenAI (a stub, a thin client over fetch) builds that class, whatever else it imports.
+describe('a ChatOpenAI class defined in the same file', () => {
+  const ts = async (...l: string[]) => (await analyzeFile({ path: '/repo/src/chain.ts', text: `${l.join('\n')}\n` })).diagnostics.map((d) => d.ruleId);
+
+  it('is not LangChain’s, in TypeScript or Python, with or without LangChain imported beside it', async () => {
+    expect(await ts('class ChatOpenAI { constructor(readonly o: { model: string }) {} }', "export const m = new ChatOpenAI({ model: 'gpt-4o' });")).toEqual([]);
+    expect(await ts("import { ChatPromptTemplate } from '@langchain/core/prompts';", 'export class ChatAnthropic {}', "export const m = new ChatAnthropic({ model: 'claude-3-5-sonnet-20241022' });")).toEqual([]);
+    expect(await found('class ChatOpenAI:', '    def __init__(self, model):', '        self.model = model', '', 'llm = ChatOpenAI(model="gpt-4o")')).toEqual([]);
+    expect(await found('from langchain_core.prompts import ChatPromptTemplate', 'class ChatGroq:', '    pass', '', 'llm = ChatGroq(model="llama-3.3-70b-versatile")')).toEqual([]);
+  });
+
+  it('one imported from LangChain beside a local class of another name is still reported', async () => {
+    expect(await ts("import { ChatOpenAI } from '@langchain/openai';", 'class Wrapper {}', "export const m = new ChatOpenAI({ model: 'gpt-4o' });")).toEqual(['missing-output-limit']);
+    expect(await found('from langchain_openai import ChatOpenAI', 'class Wrapper:', '    pass', '', 'llm = ChatOpenAI(model="gpt-4o")')).toEqual([['missing-output-limit', 4]]);
+  });
+});

@@ -100,6 +100,33 @@ describe('Bedrock Converse', () => {
     expect(await py('additionalModelRequestFields={"inferenceConfig": {"topK": 20}}')).toBe(1);
   });
 
+  // AWS: parameters that do not match the model's own inference parameters are ignored. So in additionalModelRequestFields only the
+  // family's native key, at its place, is a limit (Claude `max_tokens`, Nova `inferenceConfig.maxTokens`, Llama `max_gen_len`);
+  // a family lint does not judge (DeepSeek) is read in any spelling.
+  it('additionalModelRequestFields: only the model family’s own limit key counts', async () => {
+    const ts = async (modelId: string, fields: string) =>
+      (
+        await analyzeFile({
+          path: 'fields.ts',
+          text: ["import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';", 'const client = new BedrockRuntimeClient({});', `export const a = client.send(new ConverseCommand({ modelId: '${modelId}', messages: [], additionalModelRequestFields: ${fields} }));`, ''].join('\n'),
+        })
+      ).diagnostics.length;
+    const py = async (modelId: string, fields: string) =>
+      (
+        await analyzeFile({
+          path: 'fields.py',
+          text: ['import boto3', 'brt = boto3.client("bedrock-runtime")', `r = brt.converse(modelId="${modelId}", messages=[], additionalModelRequestFields=${fields})`, ''].join('\n'),
+        })
+      ).diagnostics.length;
+    const CLAUDE = 'us.anthropic.claude-3-5-sonnet-20241022-v2:0';
+    const NOVA = 'amazon.nova-pro-v1:0';
+    const LLAMA = 'meta.llama3-1-70b-instruct-v1:0';
+    expect([await ts(CLAUDE, '{ maxTokens: 500 }'), await ts(CLAUDE, '{ inferenceConfig: { maxTokens: 500 } }'), await ts(NOVA, '{ max_tokens: 500 }'), await ts(NOVA, '{ maxTokens: 500 }')]).toEqual([1, 1, 1, 1]);
+    expect([await py(CLAUDE, '{"maxTokens": 500}'), await py(CLAUDE, '{"inferenceConfig": {"maxTokens": 500}}'), await py(NOVA, '{"max_tokens": 500}')]).toEqual([1, 1, 1]);
+    expect([await ts(CLAUDE, '{ max_tokens: 500 }'), await ts(LLAMA, '{ max_gen_len: 300 }'), await ts('us.deepseek.r1-v1:0', '{ max_tokens: 500 }')]).toEqual([0, 0, 0]);
+    expect([await py(CLAUDE, '{"max_tokens": 500}'), await py(LLAMA, '{"max_gen_len": 300}'), await py('us.deepseek.r1-v1:0', '{"max_tokens": 500}')]).toEqual([0, 0, 0]);
+  });
+
   it('a converse method of something that is not a Bedrock client is left alone', async () => {
     const py = ['from chatbot import Bot', 'bot = Bot()', 'bot.converse(messages=[{"role": "user", "content": "hi"}])', ''].join('\n');
     expect((await analyzeFile({ path: 'bot.py', text: py })).diagnostics).toEqual([]);

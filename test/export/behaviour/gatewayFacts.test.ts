@@ -73,6 +73,7 @@ const FACTS: Record<string, () => void> = {
   'bifrost-config-version': () => expect(bf.version).toBe(2),
   'bifrost-calendar-aligned': () => {
     for (const vk of gov.virtual_keys as Obj[]) expect(vk.calendar_aligned).toBe(true);
+    for (const t of gov.teams as Obj[]) expect(t.calendar_aligned).toBe(true);
     for (const b of gov.budgets as Obj[]) expect(b.calendar_aligned).toBe(true);
     expect((gov.budgets as Obj[]).map((b) => b.reset_duration).sort()).toEqual(['1M', '1M', '1d', '1d']);
   },

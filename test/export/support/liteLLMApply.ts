@@ -22,7 +22,7 @@ export interface ApplyCall {
 
 export type ApplyAnswer = number | { status: number; json: unknown };
 
-export async function runApply(files: Map<string, string>, handle: (call: ApplyCall) => ApplyAnswer, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; calls: ApplyCall[] }> {
+export async function runApply(files: Map<string, string>, handle: (call: ApplyCall) => ApplyAnswer, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string; calls: ApplyCall[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-litellm-'));
   for (const [path, content] of files) writeFileSync(join(dir, path), content);
   const calls: ApplyCall[] = [];
@@ -42,13 +42,15 @@ export async function runApply(files: Map<string, string>, handle: (call: ApplyC
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
     const port = (server.address() as AddressInfo).port;
-    const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [join(dir, 'apply.mjs')], {
         env: { ...process.env, LITELLM_URL: `http://127.0.0.1:${port}`, LITELLM_MASTER_KEY: 'sk-master-test', ...env },
       });
       let stdout = '';
+      let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.on('close', (code) => resolve({ code, stdout }));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
     return { ...result, calls };
   } finally {

@@ -19,8 +19,7 @@ vi.mock('vscode', async () => {
 vi.mock('../../../extension/src/deferred/load', async () => {
   const { analyzeFile } = await import('../../../proxy/src/analysis/index');
   const { readInstructionFiles } = await import('../../../proxy/src/analysis/workspace/instructions');
-  const { collectFiles } = await import('../../../proxy/src/analysis/workspace/collect');
-  return { loadDeferred: () => ({ analyzeFile, readInstructionFiles, collectFiles }) };
+  return { loadDeferred: () => ({ analyzeFile, readInstructionFiles }) };
 });
 
 const { activate } = await import('../../../extension/src/extension');

@@ -50,6 +50,9 @@ const TRIVIAL: Array<[string, string]> = [
   [`${log(200)}\n\nWhat is the timestamp of the first line?`, 'log, question after'],
   [`Who are the two parties?\n\n${contract(60)}`, 'contract, question before'],
   [`${contract(50)}\n\nWhich notice period applies?`, 'contract, question after'],
+  // Pasted straight under a lead-in line, with no blank line between.
+  [`Give me the timestamp of the first line in this log:\n${log(200)}`, 'log, lead-in line before'],
+  [`请告诉我这份合同的双方是谁：\r\n${contract(60)}`, 'contract, Chinese lead-in line before'],
 ];
 
 describe('routing pasted material on its request', () => {
@@ -67,9 +70,16 @@ describe('routing pasted material on its request', () => {
     // Only the ends are read, however long the paste (2 MB here).
     const huge = `${log(20_000)}\n\nHow many lines are there?`;
     expect(requestText(huge)).toBe('How many lines are there?');
+    expect(requestText(TRIVIAL[3]![0])).toBe('Give me the timestamp of the first line in this log:');
+    expect(requestText(TRIVIAL[4]![0])).toBe('请告诉我这份合同的双方是谁：');
     // No short paragraph to stand for the request: the ask is read whole, as before.
     const blob = log(300);
     expect(requestText(blob)).toBe(blob);
+    // A source file's own first line is not a lead-in, even when it ends in a colon.
+    for (const first of ['def main(argv):', 'if __name__ == "__main__":', 'class Handler:', 'else:']) {
+      const file = `${first}\n${log(300)}`;
+      expect(requestText(file)).toBe(file);
+    }
   });
 
   for (const router of ['learned', 'score'] as const) {

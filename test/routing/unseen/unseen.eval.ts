@@ -6,7 +6,7 @@
  * held-out part separately: accuracy, costly mistakes (needs large → small; and any tier below
  * need), wasteful ones (small → large), cost vs always-large, per protocol and per kind.
  * `--misses` lists the development part's misses only (the held-out part is not for reading).
- * `--baseline <dir>`: also route with another checkout's proxy/src (e.g. `git archive HEAD proxy/src`
+ * `--baseline <dir>`: also route with another checkout's proxy/src (e.g. `git archive HEAD proxy/src contract`
  * unpacked under `.cache/router/baseline`, so its imports resolve), in the same run.
  */
 import { resolve } from 'node:path';

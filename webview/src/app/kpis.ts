@@ -33,12 +33,12 @@ export class Kpis {
       replace(this.element, tile('spend', 'Spend', '…'), tile('saved', 'Saved', '…'), tile('hit', 'Cache hit rate', '…'), tile('calls', 'Calls', '…'));
       return;
     }
-    const hitRate = t.calls ? t.hits / t.calls : 0;
     replace(
       this.element,
       tile('spend', 'Spend', formatUsd(t.costUsd)),
       tile('saved', 'Saved by cache', formatUsd(t.savedUsd), t.costUsd + t.savedUsd > 0 ? `${formatPercent(t.savedUsd / (t.costUsd + t.savedUsd))} of would-be spend` : undefined, t.savedUsd > 0 ? 'good' : undefined),
-      tile('hit', 'Cache hit rate', formatPercent(hitRate), `${t.hits.toLocaleString('en-US')} of ${t.calls.toLocaleString('en-US')}`),
+      // No calls, nothing to rate: "0 %, 0 of 0" read as a cache that never hits.
+      tile('hit', 'Cache hit rate', t.calls ? formatPercent(t.hits / t.calls) : '–', t.calls ? `${t.hits.toLocaleString('en-US')} of ${t.calls.toLocaleString('en-US')}` : undefined),
       tile('calls', 'Calls', t.calls.toLocaleString('en-US'), this.compact ? undefined : `${formatTokens(t.inputTokens)} in · ${formatTokens(t.outputTokens)} out`),
     );
   }

@@ -548,8 +548,8 @@ export class PanelApp {
       const [byModel, byFeature, budgets] = await headline;
       // Spend over time per top model/feature: each series is one more summary the proxy filters and buckets.
       const dim = this.state.spendBy ?? 'model';
-      const keys = topBuckets((dim === 'model' ? byModel : byFeature).by, SPEND_SERIES + 1)
-        .filter((b) => b.key !== UNTAGGED && !b.key.endsWith(' others') && b.calls > 0)
+      // The folded "N others" row is the one past the top 4, not a key named "… others" (a valid tag).
+      const keys = topBuckets((dim === 'model' ? byModel : byFeature).by.filter((b) => b.key !== UNTAGGED && b.calls > 0), SPEND_SERIES + 1)
         .slice(0, SPEND_SERIES)
         .map((b) => b.key);
       const perKey = await Promise.all(keys.map((key) => this.client.request('summary', { ...series, [dim]: key })));
@@ -557,11 +557,11 @@ export class PanelApp {
       this.clearError('summary');
       this.kpis.set(byModel);
       const xRange: [number, number] = [from / 1000, to / 1000];
-      const total = chartSeries(byModel, bucketMs, series.bucketOffsetMs);
+      const total = chartSeries(byModel, bucketMs);
       // Colour by key, not by rank: a model keeps its colour when another overtakes it (and no two lines share one).
       const colors = seriesColors.indices(keys);
       this.spendChart.setSeries([TOTAL_SPEND, ...keys.map((key, i) => ({ label: key, color: colors[i]!, kind: 'line' as const, scale: 'usd', format: formatUsd }))]);
-      this.spendChart.setData(xRange, total.t, total.costUsd, ...perKey.map((s) => chartSeries(s, bucketMs, series.bucketOffsetMs).costUsd));
+      this.spendChart.setData(xRange, total.t, total.costUsd, ...perKey.map((s) => chartSeries(s, bucketMs).costUsd));
       this.cacheChart.setData(xRange, total.t, total.hitRatePct, total.savedCumUsd);
       this.byModel.setBuckets(byModel.by);
       this.byFeature.setBuckets(byFeature.by);

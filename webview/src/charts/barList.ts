@@ -11,7 +11,11 @@ const MAX_ROWS = 8;
 export function topBuckets(buckets: SummaryBucket[], max = MAX_ROWS): SummaryBucket[] {
   const sorted = [...buckets].sort((a, b) => b.costUsd - a.costUsd || b.calls - a.calls);
   if (sorted.length <= max) return sorted;
-  const rest = sorted.slice(max - 1);
+  // The proxy's last "N others" bucket (past its MAX_GROUPS) is N keys: folded with the rest, never a top row.
+  const proxyOthers = buckets.at(-1)!;
+  const n = Number(/^(\d+) others$/.exec(proxyOthers.key)?.[1] ?? 0);
+  const named = n ? sorted.filter((b) => b !== proxyOthers) : sorted;
+  const rest = [...named.slice(max - 1), ...(n ? [proxyOthers] : [])];
   const other = rest.reduce<SummaryBucket>(
     (acc, b) => ({
       key: acc.key,
@@ -22,9 +26,9 @@ export function topBuckets(buckets: SummaryBucket[], max = MAX_ROWS): SummaryBuc
       outputTokens: acc.outputTokens + b.outputTokens,
       hits: acc.hits + b.hits,
     }),
-    { key: `${rest.length} others`, calls: 0, costUsd: 0, savedUsd: 0, inputTokens: 0, outputTokens: 0, hits: 0 },
+    { key: countOf(rest.length + Math.max(0, n - 1), 'other'), calls: 0, costUsd: 0, savedUsd: 0, inputTokens: 0, outputTokens: 0, hits: 0 },
   );
-  return [...sorted.slice(0, max - 1), other];
+  return [...named.slice(0, max - 1), other];
 }
 
 /** A row's tooltip; the name is isolated so its own bidi controls cannot reverse the figures after it. Pure. */
@@ -60,7 +64,7 @@ export class BarList {
     }
     const max = Math.max(...rows.map((b) => b.costUsd), 1e-12);
     const palette = readPalette(this.element);
-    const folded = rows.length === topBuckets(buckets, Infinity).length ? -1 : rows.length - 1;
+    const folded = buckets.length > MAX_ROWS ? rows.length - 1 : -1;
     replace(
       this.list,
       ...rows.map((b, i) => {

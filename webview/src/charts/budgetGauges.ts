@@ -1,7 +1,7 @@
 /** Budget gauges: spent so far, and the proxy's forecast to the end of the period as a marker. */
 import { h, replace } from '../dom';
-import { formatBudgetUse } from '@contract/format';
-import { formatPercent, formatUsd } from '../format';
+import { budgetPercent, formatBudgetUse } from '@contract/format';
+import { formatUsd } from '../format';
 import type { BudgetStatus } from '../protocol';
 import { readPalette, type ChartPalette } from './palette';
 
@@ -21,13 +21,12 @@ export function budgetLevel(b: BudgetStatus): BudgetLevel {
  * limit is the one it shows (next to a token-driven fill it would point at the wrong scale).
  */
 export function budgetFigures(b: BudgetStatus): { spent: string; forecastRatio: number | undefined } {
-  const usdRatio = b.limitUsd ? b.spentUsd / b.limitUsd : undefined;
-  const tokenRatio = b.limitTokens ? b.spentTokens / b.limitTokens : undefined;
+  // A limit of 0 is full from the start (as the proxy's ratio has it), not absent.
+  const share = (n: number, limit: number | undefined) => (limit === undefined ? undefined : limit > 0 ? n / limit : 1);
+  const usdRatio = share(b.spentUsd, b.limitUsd);
+  const tokenRatio = share(b.spentTokens, b.limitTokens);
   const usdShown = usdRatio !== undefined && (tokenRatio === undefined || usdRatio >= tokenRatio);
-  return {
-    spent: formatBudgetUse(b),
-    forecastRatio: usdShown && b.limitUsd ? b.forecastUsd / b.limitUsd : undefined,
-  };
+  return { spent: formatBudgetUse(b), forecastRatio: usdShown ? share(b.forecastUsd, b.limitUsd) : undefined };
 }
 
 function resetsIn(resetsAt: number, now: number): string {
@@ -73,6 +72,8 @@ export class BudgetGauges {
   private gauge(b: BudgetStatus, now: number, palette: ChartPalette): HTMLElement {
     const level = budgetLevel(b);
     const { spent: spentText, forecastRatio } = budgetFigures(b);
+    // Whole percent rounded down below the limit: 99.6 % read "100%" on an amber gauge the proxy had not closed.
+    const pct = budgetPercent(b.ratio);
     const fill = h('span', { class: `gauge-fill ${level}` });
     fill.style.width = `${Math.min(100, b.ratio * 100)}%`;
     // Theme colours adjusted to 3:1 against this card (readPalette), the track outlined at 3:1.
@@ -84,25 +85,25 @@ export class BudgetGauges {
         role: 'meter',
         'aria-valuemin': 0,
         'aria-valuemax': 100,
-        'aria-valuenow': Math.min(100, Math.max(0, Math.round(b.ratio * 100))),
-        'aria-valuetext': `${formatPercent(b.ratio)}, ${spentText}`,
+        'aria-valuenow': Math.min(100, Math.max(0, pct)),
+        'aria-valuetext': `${pct}%, ${spentText}`,
         'aria-label': `Budget ${b.name}`,
       },
     }, fill);
     track.style.background = palette.track;
     track.style.boxShadow = `inset 0 0 0 1px ${palette.trackBorder}`;
+    // "over limit" compares with the $ limit, whichever the bar shows (a $0 limit's marker sits at its end).
+    const over = b.limitUsd !== undefined && b.forecastUsd > b.limitUsd;
     if (forecastRatio !== undefined) {
-      const mark = h('span', { class: `gauge-forecast${forecastRatio > 1 ? ' over' : ''}`, attrs: { title: `forecast ${formatUsd(b.forecastUsd)} at period end` } });
+      const mark = h('span', { class: `gauge-forecast${over ? ' over' : ''}`, attrs: { title: `forecast ${formatUsd(b.forecastUsd)} at period end` } });
       mark.style.left = `${Math.min(100, forecastRatio * 100)}%`;
       track.appendChild(mark);
     }
-    // In words whenever there is a $ limit; "over limit" compares with that limit, whichever the bar shows.
-    const over = b.limitUsd !== undefined && b.forecastUsd > b.limitUsd;
-    const forecast = b.limitUsd ? h('span', { class: over ? 'tone-warn' : 'muted' }, `forecast ${formatUsd(b.forecastUsd)}${over ? ' — over limit' : ''}`) : null;
+    const forecast = b.limitUsd !== undefined ? h('span', { class: over ? 'tone-warn' : 'muted' }, `forecast ${formatUsd(b.forecastUsd)}${over ? ' — over limit' : ''}`) : null;
     return h(
       'div',
       { class: `gauge ${level}`, dataset: { budget: b.name } },
-      h('div', { class: 'gauge-head' }, h('strong', null, b.name), h('span', { class: 'muted' }, this.compact ? b.period : `${b.scope} · ${b.period}`), h('span', { class: `num gauge-pct ${level}` }, formatPercent(b.ratio))),
+      h('div', { class: 'gauge-head' }, h('strong', null, b.name), h('span', { class: 'muted' }, this.compact ? b.period : `${b.scope} · ${b.period}`), h('span', { class: `num gauge-pct ${level}` }, `${pct}%`)),
       track,
       h('div', { class: 'gauge-foot' }, h('span', null, spentText), forecast, h('span', { class: 'muted' }, resetsIn(b.resetsAt, now))),
     );

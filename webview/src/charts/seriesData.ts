@@ -17,51 +17,45 @@ export interface ChartSeries {
 
 type Bucket = NonNullable<Summary['series']>[number];
 
-/**
- * The proxy returns only buckets that had calls; charts need every bucket of the range (an idle
- * hour is $0 spent, not a line drawn across it). Buckets align to multiples of `bucketMs` in the
- * client's local time (`offsetMs`, its UTC offset), as the proxy's bucketing with `bucketOffsetMs` does. Capped so a bad range cannot allocate millions.
- */
-export function denseSeries(summary: Summary, bucketMs: number, maxBuckets = 2000, offsetMs = 0): Bucket[] {
-  const sparse = summary.series ?? [];
-  if (!(bucketMs > 0)) return sparse;
-  const first = Math.floor((summary.from + offsetMs) / bucketMs) * bucketMs - offsetMs;
-  const last = Math.floor((summary.to - 1 + offsetMs) / bucketMs) * bucketMs - offsetMs;
-  if ((last - first) / bucketMs + 1 > maxBuckets) return sparse;
-  const byT = new Map(sparse.map((b) => [b.t, b]));
-  const out: Bucket[] = [];
-  for (let t = first; t <= last; t += bucketMs) out.push(byT.get(t) ?? { t, costUsd: 0, savedUsd: 0, calls: 0, hits: 0 });
-  return out;
-}
-
 const HOUR = 3_600_000;
 
-/** The series half of the dashboard's summary request: hours for longer buckets (localSeries), at local hours. */
-export function seriesQuery(from: number, to: number, bucketMs: number): { from: number; to: number; bucketMs: number; bucketOffsetMs: number } {
-  return { from, to, bucketMs: Math.min(bucketMs, HOUR), bucketOffsetMs: -new Date(to).getTimezoneOffset() * 60_000 };
+/** The series half of the dashboard's summary request: the proxy buckets at this zone's local hours and midnights, DST days included. */
+export function seriesQuery(from: number, to: number, bucketMs: number): { from: number; to: number; bucketMs: number; tz: string } {
+  return { from, to, bucketMs, tz: Intl.DateTimeFormat().resolvedOptions().timeZone };
 }
 
 /**
- * Every bucket at local boundaries. The proxy buckets with one UTC offset, and a range across a DST
- * change has two (its days before the change ran an hour off): days are summed here from hours.
+ * Every bucket of the range at local boundaries, where the proxy's `tz` buckets start (both name a local hour or
+ * midnight by Date's rule, so a DST day is one 23- or 25-hour bucket). Sub-hour buckets step in real time: a
+ * repeated hour is two hours of calls. A proxy's bucket is added to the one it starts in: an older proxy that
+ * ignores `tz` answers UTC days, which would otherwise match no local midnight and plot $0.
  */
-function localSeries(summary: Summary, bucketMs: number, offsetMs: number): Bucket[] {
-  const hours = denseSeries(summary, Math.min(bucketMs, HOUR), undefined, offsetMs);
-  if (!(bucketMs > HOUR)) return hours;
+function localSeries(summary: Summary, bucketMs: number, maxBuckets = 2000): Bucket[] {
+  const sparse = summary.series ?? [];
+  if (!(bucketMs > 0)) return sparse;
+  const hours = bucketMs / HOUR;
+  const d = new Date(summary.from);
+  if (hours >= 1) d.setHours(d.getHours() - (d.getHours() % hours), 0, 0, 0);
+  else d.setMinutes(d.getMinutes() - (d.getMinutes() % (bucketMs / 60_000)), 0, 0);
   const out: Bucket[] = [];
-  for (const b of hours) {
-    const d = new Date(b.t);
-    d.setHours(d.getHours() - (d.getHours() % (bucketMs / HOUR)), 0, 0, 0);
-    const last = out.at(-1);
-    if (last?.t !== d.getTime()) out.push({ ...b, t: d.getTime() });
-    else Object.assign(last, { costUsd: last.costUsd + b.costUsd, savedUsd: last.savedUsd + b.savedUsd, calls: last.calls + b.calls, hits: last.hits + b.hits });
+  for (let t = d.getTime(), i = 0; t < summary.to && out.length <= maxBuckets; ) {
+    const next = hours >= 24 ? d.setDate(d.getDate() + 1) : hours >= 1 ? d.setHours(d.getHours() + hours) : d.setTime(t + bucketMs);
+    const b = { t, costUsd: 0, savedUsd: 0, calls: 0, hits: 0 };
+    for (let s = sparse[i]; s && s.t < next; s = sparse[++i]) {
+      b.costUsd += s.costUsd;
+      b.savedUsd += s.savedUsd;
+      b.calls += s.calls;
+      b.hits += s.hits;
+    }
+    out.push(b);
+    t = next;
   }
-  return out;
+  return out.length > maxBuckets ? sparse : out;
 }
 
 /** Both charts' arrays from one pass over the buckets (the total's summary feeds both charts). */
-export function chartSeries(summary: Summary, bucketMs = 0, offsetMs = 0): ChartSeries {
-  const s = localSeries(summary, bucketMs, offsetMs);
+export function chartSeries(summary: Summary, bucketMs = 0): ChartSeries {
+  const s = localSeries(summary, bucketMs);
   let cum = 0;
   return {
     t: s.map((b) => b.t / 1000),

@@ -197,7 +197,7 @@ class PyBindings {
         if (obj?.text === 'self' && attr && right) this.push(this.selfWrites, attr, right);
       }
     }
-    for (const f of root.descendantsOfType('function_definition')) {
+    for (const f of root.descendantsOfType(['function_definition', 'class_definition'])) {
       if (!f) continue;
       const name = f.childForFieldName('name');
       if (name) this.push(this.functions, name.text, f);
@@ -333,7 +333,7 @@ class PyBindings {
     return imp ? [...imp.module.split('.'), ...(imp.name ? [imp.name] : []), ...chain.slice(1)] : [...chain];
   }
 
-  /** A function defined in this file (and not imported). */
+  /** A function or class defined in this file (and not imported). */
   definesFunction(name: string): boolean {
     return this.functions.has(name) && !this.imports.has(name);
   }
@@ -466,9 +466,8 @@ function configurableLimit(fields: Node | undefined): boolean {
 const EXTRA_BODY_APIS: ReadonlySet<CallApi> = new Set<CallApi>(['openai-chat', 'openai-responses', 'openai-completions', 'langchain-openai']);
 
 // Dicts an SDK merges into the request: the OpenAI SDK's `extra_body` (passed on by Pydantic AI and the Agents SDK too), the Agents
-// SDK's `extra_args` (create's keywords), google-genai's `http_options.extra_body` (the REST body: its `generationConfig`),
-// Nova's own body in Bedrock Converse's `additionalModelRequestFields` (its `inferenceConfig`).
-const MERGED_KEYS = ['extra_body', 'extra_args', 'http_options', 'generationConfig', 'generation_config', 'inferenceConfig'];
+// SDK's `extra_args` (create's keywords), google-genai's `http_options.extra_body` (the REST body: its `generationConfig`).
+const MERGED_KEYS = ['extra_body', 'extra_args', 'http_options', 'generationConfig', 'generation_config'];
 
 /** The limit a dict sends, also through the dicts merged into the request from inside it. */
 function mergedLimit(d: KwArgs, b: PyBindings, opaque = d.opaque, depth = 0): Pick<DetectedCall, 'limit' | 'outputLimit'> {
@@ -1011,22 +1010,18 @@ function boundLimit(node: Node, b: PyBindings): Pick<DetectedCall, 'limit' | 'ou
 }
 
 /**
- * The legacy SDK also takes generation_config on each generate_content call. If any call's config
- * sets a limit, or cannot be read, the model-level finding would be a guess: say unknown.
+ * A request's own config over the one built here: the legacy SDK takes a generation_config on each generate_content / chat
+ * send_message call, over the model's; a google-genai chat's send_message sends its `config` instead of the chat's. If any
+ * such call's config sets a limit, or cannot be read, the finding would be a guess: say unknown.
  */
-function perCallGenerationConfig(b: PyBindings): 'missing' | 'unknown' {
-  for (const c of b.calls) {
-    if (!/generate_content/.test(c.childForFieldName('function')?.text ?? '')) continue;
-    const argList = c.childForFieldName('arguments');
-    if (argList?.type !== 'argument_list') continue;
-    const a = b.readArgs(argList);
-    if (a.opaque) return 'unknown';
-    const cfg = a.keywords.get('generation_config');
-    if (!cfg) continue;
-    const r = b.resolve(cfg);
-    if (!r || limitFrom(r.keywords, r.opaque).limit !== 'missing') return 'unknown';
-  }
-  return 'missing';
+function perCallConfig(b: PyBindings, calls: RegExp, keyword: string): boolean {
+  return b.calls.some((c) => {
+    const argList = calls.test(c.childForFieldName('function')?.text ?? '') ? c.childForFieldName('arguments') : null;
+    const a = argList?.type === 'argument_list' ? b.readArgs(argList) : undefined;
+    const cfg = a?.keywords.get(keyword);
+    const r = cfg && b.resolve(cfg);
+    return a?.opaque || (cfg && (!r || limitFrom(r.keywords, r.opaque).limit !== 'missing'));
+  });
 }
 
 /** APIs whose limit sits in a nested config (generation config, model settings, inference config). */
@@ -1106,8 +1101,6 @@ function nestedLimit(
   const cfgNode = where.names.map((n) => args.keywords.get(n)).find((n) => n);
   if (!cfgNode) {
     call.limit = args.opaque ? 'unknown' : 'missing';
-    // The legacy SDK also takes generation_config per generate_content call; if the file does that, we cannot tell.
-    if (api === 'google-legacy' && call.limit === 'missing') call.limit = perCallGenerationConfig(b);
     const fixable = api !== 'openai-agents' || /\bModelSettings\b/.test(source);
     if (call.limit === 'missing' && fixable && !branches && fixLimit !== undefined)
       call.insertion = { ...appendAfterLast(args.target, source, args.targetIsDict ? `"${where.add.split('=')[0]}": {"${key}": ${fixLimit}}` : where.add), title, limit: fixLimit };
@@ -1119,11 +1112,18 @@ function nestedLimit(
     Object.assign(call, mergedLimit(cfg, b, cfg.opaque || args.opaque));
     if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && fixLimit !== undefined) call.insertion = { ...appendAfterLast(cfg.target, source, entry(key, cfg, fixLimit)), title, limit: fixLimit };
   }
-  // Bedrock Converse merges `additionalModelRequestFields` into the model's own body (Claude's `max_tokens`, Nova's `inferenceConfig`).
+  const perCall: [RegExp, string] | undefined = api === 'google-legacy' ? [/generate_content|send_message/, 'generation_config'] : api === 'google-genai' && call.callee.endsWith('chats.create') ? [/send_message/, 'config'] : undefined;
+  if (call.limit === 'missing' && perCall && perCallConfig(b, ...perCall)) Object.assign(call, { limit: 'unknown', insertion: undefined });
+  // Converse merges `additionalModelRequestFields` into the model's own body, which ignores what is not its family's parameter: only
+  // that key at its place is a limit (bedrockBodyLimit: Claude's `max_tokens`, Nova's `inferenceConfig.maxTokens`), any spelling otherwise.
   const extra = call.limit === 'missing' ? args.keywords.get('additionalModelRequestFields') : undefined;
-  const r = extra && b.resolve(extra);
-  const merged = extra && (r ? mergedLimit(r, b) : { limit: 'unknown' as const });
-  return merged && merged.limit !== 'missing' ? Object.assign(call, merged, { insertion: undefined }) : call;
+  const fields = extra && b.resolve(extra);
+  const family = fields && bedrockBodyLimit(call.model, new Set(fields.keywords.keys()));
+  const inner = family?.inside ? fields!.keywords.get(family.inside) : extra;
+  const body = inner && (inner === extra ? fields : b.resolve(inner));
+  const sent = body && (family ? new Map([...body.keywords].filter(([k]) => family.keys.includes(k))) : body.keywords);
+  const merged = extra && (body ? limitFrom(sent!, body.opaque, body.fixable, family?.keys) : { limit: inner || fields?.opaque ? ('unknown' as const) : ('missing' as const) });
+  return merged && merged.limit !== 'missing' ? Object.assign(call, { limit: merged.limit, outputLimit: merged.outputLimit, insertion: undefined }) : call;
 }
 
 /** A framework's limit given as a keyword of the call itself (`dspy.LM(…, max_tokens=…)`). */

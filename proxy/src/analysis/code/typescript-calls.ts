@@ -118,11 +118,11 @@ function isNoLimit(p: ts.ObjectLiteralElementLike): boolean {
 }
 
 /** present / missing / unknown for resolved arguments (spreads we cannot follow and dynamic keys hide what is set). */
-function scanLimit(obj: ResolvedObject): LimitScan {
+function scanLimit(obj: ResolvedObject, keys: ReadonlySet<string> = OUTPUT_LIMIT_KEYS): LimitScan {
   let noneLimit = false;
   const hit = obj.props.find((p) => {
     const n = propName(p);
-    if (n === undefined || !OUTPUT_LIMIT_KEYS.has(n)) return false;
+    if (n === undefined || !keys.has(n)) return false;
     if (isNoLimit(p)) noneLimit = true;
     return !isNoLimit(p);
   });
@@ -132,7 +132,7 @@ function scanLimit(obj: ResolvedObject): LimitScan {
     // Objects assigned in branches may set different limits: which one applies is not known.
     return u && ts.isNumericLiteral(u) && obj.fixable !== false ? { limit: 'present', outputLimit: Number(u.text) } : { limit: 'present' };
   }
-  if ([...obj.assigned].some((k) => OUTPUT_LIMIT_KEYS.has(k))) return { limit: 'present' };
+  if ([...obj.assigned].some((k) => keys.has(k))) return { limit: 'present' };
   return { limit: obj.opaque ? 'unknown' : 'missing', ...(noneLimit ? { noneLimit: true as const } : {}) };
 }
 
@@ -158,9 +158,23 @@ function providerOptionsLimit(bindings: FileBindings, props: readonly ts.ObjectL
 }
 
 // Objects merged into the request body: LangChain.js `modelKwargs`, LlamaIndex.TS `additionalChatOptions`, the Agents SDK's
-// `modelSettings.providerData`, @google/genai's `httpOptions.extraBody` (the REST body: its `generationConfig`), Bedrock
-// Converse's `additionalModelRequestFields` (the model's own body: Claude's `max_tokens`, Nova's `inferenceConfig`).
-const MERGED_KEYS = ['modelKwargs', 'additionalChatOptions', 'providerData', 'httpOptions', 'extraBody', 'generationConfig', 'additionalModelRequestFields', 'inferenceConfig'];
+// `modelSettings.providerData`, @google/genai's `httpOptions.extraBody` (the REST body: its `generationConfig`).
+const MERGED_KEYS = ['modelKwargs', 'additionalChatOptions', 'providerData', 'httpOptions', 'extraBody', 'generationConfig'];
+
+/**
+ * Converse merges `additionalModelRequestFields` into the model's own body, which ignores what is not its family's parameter:
+ * only that key at its place is a limit (bedrockBodyLimit: Claude's `max_tokens`, Nova's `inferenceConfig.maxTokens`); a
+ * family lint does not judge is read in any spelling.
+ */
+function converseFieldsLimit(bindings: FileBindings, props: readonly ts.ObjectLiteralElementLike[], model: string | undefined): LimitScan | undefined {
+  const v = propValue(findProp(props, ['additionalModelRequestFields']));
+  const fields = v && bindings.resolve(v);
+  const family = fields && bedrockBodyLimit(model, new Set(fields.props.map(propName).filter((k): k is string => k !== undefined)));
+  const inner = family?.inside ? propValue(findProp(fields!.props, [family.inside])) : v;
+  const body = inner && (inner === v ? fields : bindings.resolve(inner));
+  const scan: LimitScan | undefined = body ? scanLimit(body, family ? new Set(family.keys) : undefined) : v && { limit: inner || fields?.opaque ? 'unknown' : 'missing' };
+  return scan?.limit === 'missing' ? undefined : scan;
+}
 
 /** The limit merged objects send (one built elsewhere may send one); `overwritten`: a key the class then writes its own field over. */
 function mergedOptionsLimit(bindings: FileBindings, props: readonly ts.ObjectLiteralElementLike[], overwritten?: string, depth = 0): LimitScan | undefined {
@@ -537,7 +551,7 @@ function modulesOf(bindings: FileBindings, expr: ts.Expression | undefined, call
 function calleeModules(bindings: FileBindings, callee: ts.Expression): Set<string> {
   const e = unwrap(callee);
   if (ts.isIdentifier(e)) {
-    if (!bindings.declarationOf(e.text, e) && bindings.isFunction(e.text)) return new Set([LOCAL_ORIGIN]);
+    if (!bindings.declarationOf(e.text, e) && bindings.declaresLocally(e.text)) return new Set([LOCAL_ORIGIN]);
     return modulesOf(bindings, e, true);
   }
   return modulesOf(bindings, ts.isPropertyAccessExpression(e) ? e.expression : e, false);
@@ -574,12 +588,20 @@ function boundLimit(bindings: FileBindings, node: ts.NewExpression | ts.CallExpr
   return unknown ? { limit: 'unknown' } : undefined;
 }
 
-/** `const model = genAI.getGenerativeModel(…)` whose requests (`model.generateContent({ contents, generationConfig })`, startChat) may set the limit. */
-function perRequestConfig(bindings: FileBindings, node: ts.Node): boolean {
+// A request's own config over the one built here: the legacy SDK merges a request's `generationConfig` over the model's; a
+// google-genai chat sends a message's `config` instead of its own (`params.config ?? this.config`).
+const PER_REQUEST: Partial<Record<CallApi, { methods: string[]; key: string }>> = {
+  'google-legacy': { methods: ['generateContent', 'generateContentStream', 'startChat'], key: 'generationConfig' },
+  'google-genai': { methods: ['sendMessage', 'sendMessageStream'], key: 'config' },
+};
+
+/** `const model = genAI.getGenerativeModel(…)` / `const chat = ai.chats.create(…)` whose requests may set the limit. */
+function perRequestConfig(bindings: FileBindings, node: ts.Node, api: CallApi): boolean {
+  const per = PER_REQUEST[api];
   const name = ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name) ? node.parent.name.text : undefined;
-  return (name ? bindings.methodCalls(name, ['generateContent', 'generateContentStream', 'startChat']) : []).some((c) => {
+  return (per && name ? bindings.methodCalls(name, per.methods) : []).some((c) => {
     const request = c.arguments[0] && bindings.resolve(c.arguments[0]);
-    const cfg = request ? propValue(findProp(request.props, ['generationConfig'])) : undefined;
+    const cfg = request ? propValue(findProp(request.props, [per!.key])) : undefined;
     const r = cfg && bindings.resolve(cfg);
     return cfg !== undefined && (!r || scanLimit(r).limit !== 'missing');
   });
@@ -682,8 +704,7 @@ function nestedLimit(
       if (call.limit === 'missing' && cfg.fixable !== false && !noneLimit && ins) call.insertion = ins;
     }
   }
-  // The objects merged beside the config read above (Converse's own `inferenceConfig` is not one).
-  const merged = call.limit === 'missing' ? mergedOptionsLimit(bindings, props.filter((p) => p !== cfgProp)) : undefined;
+  const merged = call.limit !== 'missing' ? undefined : call.api === 'bedrock-converse' ? converseFieldsLimit(bindings, props, call.model) : mergedOptionsLimit(bindings, props);
   return merged ? Object.assign(call, merged, { insertion: undefined }) : call;
 }
 
@@ -902,8 +923,7 @@ function inspectCall(sf: ts.SourceFile, bindings: FileBindings, node: ts.CallExp
   }
   if (where) {
     nestedLimit(sf, bindings, call, resolved, where, insertion, modelFacts);
-    // The legacy SDK merges a request's own generationConfig over the model's: a limit there may be the one sent.
-    return api === 'google-legacy' && call.limit === 'missing' && perRequestConfig(bindings, node) ? Object.assign(call, { limit: 'unknown', insertion: undefined }) : call;
+    return call.limit === 'missing' && perRequestConfig(bindings, node, api) ? Object.assign(call, { limit: 'unknown', insertion: undefined }) : call;
   }
   const { noneLimit, ...scan } = scanLimit(resolved);
   Object.assign(call, scan, scan.limit === 'missing' ? mergedOptionsLimit(bindings, props, overwrittenKey(chain[chain.length - 1], call.model)) : undefined);

@@ -61,7 +61,7 @@ export class FileBindings {
   /** `name = …` / `name op= …` expressions, per name, for a `let` assigned in branches. */
   private readonly assignments = new Map<string, ts.BinaryExpression[]>();
   private readonly memberWrites = new Map<string, Array<string | undefined>>();
-  private readonly functions = new Map<string, ts.FunctionLikeDeclaration[]>();
+  private readonly functions = new Map<string, Array<ts.FunctionLikeDeclaration | ts.ClassDeclaration>>();
   /** `this.client = …` and class fields `client = …`, per property name. */
   private readonly thisWrites = new Map<string, ts.Expression[]>();
 
@@ -71,7 +71,7 @@ export class FileBindings {
       else if (ts.isParameter(n) && ts.isIdentifier(n.name)) this.push(this.decls, n.name.text, { decl: n, scope: scopeOf(n) });
       else if (ts.isBindingElement(n) && ts.isIdentifier(n.name)) this.push(this.decls, n.name.text, { decl: n, scope: scopeOf(n) });
       else if ((ts.isImportSpecifier(n) || ts.isImportClause(n) || ts.isNamespaceImport(n)) && n.name) this.push(this.decls, n.name.text, { decl: n, scope: scopeOf(n) });
-      if (ts.isFunctionDeclaration(n) && n.name) this.push(this.functions, n.name.text, n);
+      if ((ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n)) && n.name) this.push(this.functions, n.name.text, n);
       if (ts.isPropertyDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) this.push(this.thisWrites, n.name.text, n.initializer);
       if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) {
         const init = unwrap(n.initializer);
@@ -153,8 +153,8 @@ export class FileBindings {
     return this.visibleDeclaration(name, at);
   }
 
-  /** A function declared in this file under `name` (a declaration or a const arrow/function expression). */
-  isFunction(name: string): boolean {
+  /** A function or class declared in this file under `name` (a declaration or a const arrow/function expression). */
+  declaresLocally(name: string): boolean {
     return (this.functions.get(name) ?? []).length > 0;
   }
 
@@ -197,7 +197,7 @@ export class FileBindings {
     const callee = unwrap(call.expression);
     if (!ts.isIdentifier(callee)) return undefined;
     // Overload signatures have no body; the implementation is the one that returns.
-    const fns = (this.functions.get(callee.text) ?? []).filter((f) => f.body);
+    const fns = (this.functions.get(callee.text) ?? []).filter((f): f is ts.FunctionLikeDeclaration => ts.isFunctionLike(f) && !!f.body);
     if (fns.length !== 1) return undefined;
     const fn = fns[0]!;
     if (!fn.body) return undefined;

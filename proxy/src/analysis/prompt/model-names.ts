@@ -13,7 +13,11 @@ import { modelPrices } from '../cost/model-prices';
  * "claude-3-5-sonnet-20241022"; the AI Gateway's "anthropic/claude-sonnet-4.5" → "claude-sonnet-4-5".
  */
 export function normaliseModelName(raw: string): string {
-  const id = withoutProvider(raw.trim().replace(/\s*\([^)]*\)\s*$/, ''));
+  const written = raw.trim().replace(/\s*\([^)]*\)\s*$/, '');
+  const id = withoutProvider(written);
+  // Azure AI Foundry bills what it serves for other makers (DeepSeek) at rates no price list has; pricing/price.ts
+  // leaves those unpriced, and CodeLens must not show the maker's own rate.
+  if (/^azure(?:_ai)?[/:]/i.test(written) && !modelPrices(written) && modelPrices(modelOwnName(id))) return written.toLowerCase();
   if (fineTuneBase(id)) return id.toLowerCase();
   // genai-prices prices Anthropic's models by their own name, the others Bedrock serves (Nova, Titan,
   // Llama, Mistral, DeepSeek…) only by Bedrock's id, at Bedrock's rate: keep that id for those.

@@ -1,9 +1,10 @@
 /** Human-readable lint output: `path:line:col  severity  rule  message`, then a summary. */
 import { relative } from 'node:path';
-import type { FileResult } from '../workspace/collect';
+import type { FileResult, SkippedPath } from '../workspace/collect';
 
-/** `skipped`: files and directories that could not be analysed (each already named on stderr), counted in the summary. */
-export function formatText(results: FileResult[], cwd: string, skipped = 0): string {
+/** `skipped`: what could not be analysed (each note already on stderr); the summary counts the files the notes stand for. */
+export function formatText(results: FileResult[], cwd: string, notes: readonly SkippedPath[] = []): string {
+  const skipped = notes.reduce((n, s) => n + (s.files ?? 1), 0);
   const lines: string[] = [];
   const counts = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const r of results) {

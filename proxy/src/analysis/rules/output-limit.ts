@@ -61,13 +61,15 @@ export function codeOutputLimitFindings(calls: Array<DetectedCall & { priceAs?: 
     // Claude requires its limit, also in a Bedrock InvokeModel body (`requiredKey`).
     const anthropic = c.api === 'anthropic-messages' || c.requiredKey !== undefined;
     const note = c.note ? ` (${c.note})` : '';
+    // The limit is missing whatever the model (`model: this.model` from a parameter); its figures are the default model's.
+    const bound = `${worstCase(model, limit, c.priceAs)}${c.model ? '' : ` (${model} assumed: the call’s model is not visible here)`}.`;
     out.push({
       ruleId: anthropic ? 'anthropic-missing-max-tokens' : 'missing-output-limit',
       message: c.requiredKey
-        ? `${c.callee}() has no ${c.requiredKey} in its Claude request body: Bedrock rejects the request without it; ${worstCase(model, limit, c.priceAs)}.`
+        ? `${c.callee}() has no ${c.requiredKey} in its Claude request body: Bedrock rejects the request without it; ${bound}`
         : anthropic
-          ? `${c.callee}() has no max_tokens: Anthropic's Messages API rejects the request without it; ${worstCase(model, limit, c.priceAs)}.`
-          : `${c.callee}() sets no output limit${note}: ${worstCase(model, limit, c.priceAs)}.`,
+          ? `${c.callee}() has no max_tokens: Anthropic's Messages API rejects the request without it; ${bound}`
+          : `${c.callee}() sets no output limit${note}: ${bound}`,
       range: lines.range(c.start, c.end),
       ...worstCaseFigures(model, limit, c.priceAs),
       fixes,

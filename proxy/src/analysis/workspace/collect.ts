@@ -15,6 +15,7 @@ import { compilePathGlob } from '../text/path-glob';
 import type { AnalysisInput, AnalysisSettings, FileAnalysis } from '../types';
 import { ignored, parseGitignore, repositoryScopes, type IgnoreScope } from './gitignore';
 import { failureReason, MAX_ANALYSED_FILE_BYTES, readRegularFile } from './read-file';
+import { extension, UNREAD_LANGUAGES, unreadReason } from './unread-languages';
 
 export { parseGitignore } from './gitignore';
 
@@ -81,13 +82,6 @@ function analysable(path: string, settings: AnalysisSettings): boolean {
   return promptKindOf(path, undefined, settings.promptGlobs ?? DEFAULT_PROMPT_GLOBS) !== undefined || codeLanguageOf(path) !== undefined || isNotebookPath(path);
 }
 
-// Languages with official or common LLM SDKs (OpenAI .NET, ruby-openai, openai-php, …) that nothing here reads: their
-// files are named as skipped, so a run over them does not read as a clean one.
-const UNREAD_LANGUAGES: Record<string, string> = { '.cs': 'C#', '.rb': 'Ruby', '.php': 'PHP', '.kt': 'Kotlin', '.rs': 'Rust', '.swift': 'Swift' };
-const extension = (path: string) => path.slice(path.lastIndexOf('.')).toLowerCase();
-const unreadReason = (path: string, language: string, others: number) =>
-  `${language} (${extension(path)}) is not analysed${others ? `, nor ${others} other ${language} file${others > 1 ? 's' : ''}` : ''}: lint reads TypeScript, JavaScript, Python, Go and Java code`;
-
 /** Whether file names on this platform's usual file system ignore case (NTFS, APFS), as git assumes there. */
 function caseInsensitiveFs(platform: NodeJS.Platform): boolean {
   return platform === 'win32' || platform === 'darwin';
@@ -97,6 +91,8 @@ function caseInsensitiveFs(platform: NodeJS.Platform): boolean {
 export interface SkippedPath {
   path: string;
   reason: string;
+  /** How many files the note stands for, when more than one (an unread language's files in a walk). */
+  files?: number;
 }
 
 export interface CollectOptions {
@@ -109,7 +105,7 @@ export interface CollectOptions {
 export function collectFiles(paths: string[], settings: AnalysisSettings = {}, platform: NodeJS.Platform = process.platform, options: CollectOptions = {}): string[] {
   const out: string[] = [];
   const ignoreCase = caseInsensitiveFs(platform);
-  const skip = (path: string, reason: string) => options.onSkip?.({ path, reason });
+  const skip = (path: string, reason: string, files = 1) => options.onSkip?.({ path, reason, ...(files > 1 && { files }) });
   // Per language, the first unread file of a walk and how many there were.
   const unread = new Map<string, { first: string; count: number }>();
   const countUnread = (path: string, language: string) => unread.set(language, { first: unread.get(language)?.first ?? path, count: (unread.get(language)?.count ?? 0) + 1 });
@@ -158,7 +154,7 @@ export function collectFiles(paths: string[], settings: AnalysisSettings = {}, p
     if (isDir) walk(p, repositoryScopes(p, ignoreCase, options.env));
     else if (language) countUnread(p, language);
     else out.push(p); // a file named explicitly is analysed even if it is not a known kind (it reports 'unknown')
-    for (const [lang, { first, count }] of unread) skip(first, unreadReason(first, lang, count - 1));
+    for (const [lang, { first, count }] of unread) skip(first, unreadReason(first, lang, count - 1), count);
     unread.clear();
   };
   for (const p of paths) {

@@ -66,6 +66,12 @@ const UPSTREAM_WINDOWS: ReadonlyArray<readonly [RegExp, number]> = [
   [/jina-embeddings-v/i, 8192], // v2, v3 (v4 reads 32,768)
   [/(?:mistral|codestral)-embed/i, 8192],
   [/titan-embed-text/i, 8192], // v1 and v2 (v2 also ≤ 50,000 characters, which 8,192 bytes are)
+];
+/** The window a provider documents for `modelId` (the upstream embedder then asks its server for none). */
+export function documentedWindow(modelId: string): number | undefined {
+  return UPSTREAM_WINDOWS.find(([model]) => model.test(modelId))?.[1];
+}
+const OPEN_MODEL_WINDOWS: ReadonlyArray<readonly [RegExp, number]> = [
   // Open models at the smallest window a common server gives them (a longer guess would match a silently cut prompt):
   // Ollama's nomic-embed-text GGUF reads 2,048 (8,192 with scaling elsewhere; v2-moe reads 512), Qwen3-Embedding 8,192 (32k native);
   // a window the server reports at load (vLLM, TEI: `info.maxInputTokens`) comes first.
@@ -79,7 +85,7 @@ export function inputLimitOf(info: Pick<EmbedderInfo, 'backend' | 'modelId' | 'm
   const englishOnly = readsOnlyEnglish(info.modelId);
   if (info.backend === 'use-lite') return { maxTokens: USE_LITE_MAX_TOKENS, tokenizer: 'use-lite', specials: 0, englishOnly };
   if (info.backend === 'transformers') return { maxTokens: WORDPIECE_MAX_TOKENS, tokenizer: 'wordpiece', specials: 2, englishOnly };
-  const maxTokens = info.maxInputTokens ?? UPSTREAM_WINDOWS.find(([model]) => model.test(info.modelId))?.[1] ?? UNKNOWN_MAX_TOKENS;
+  const maxTokens = info.maxInputTokens ?? documentedWindow(info.modelId) ?? OPEN_MODEL_WINDOWS.find(([model]) => model.test(info.modelId))?.[1] ?? UNKNOWN_MAX_TOKENS;
   // BOS/EOS or [CLS]/[SEP], and SentencePiece's leading "▁" (Gemini, Mistral, XLM-R-based Jina and Cohere).
   return { maxTokens, tokenizer: 'bytes', specials: 3, englishOnly };
 }

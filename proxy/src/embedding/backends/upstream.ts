@@ -4,6 +4,7 @@ import { retryAfterMs } from '../../governance/retryAfter';
 import { outboundDispatcher } from '../../server/security/outbound';
 import type { UpstreamEmbedderConfig } from '../config';
 import { isAzureHost, PROTOCOLS } from '../../providers/protocol';
+import { documentedWindow } from '../../cache/semantic/inputLimit';
 import { DEFAULT_THRESHOLDS } from '../thresholds';
 import type { Embedder, EmbedderInfo } from '../types';
 import { normalized } from './normalize';
@@ -53,33 +54,38 @@ export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Prom
   if (key && azure && !key.startsWith('eyJ')) headers['api-key'] = key;
   else if (key) headers.authorization = `Bearer ${key}`;
 
+  /**
+   * One request with the key, through the company proxy of HTTPS_PROXY/NO_PROXY as the provider calls go (the
+   * global fetch ignores them), ended at the timeout: a stalled server would otherwise hold the one batch in flight.
+   */
+  async function request(to: URL | string, init: { method?: string; body?: string } = {}) {
+    const signal = AbortSignal.timeout(config.timeoutMs ?? 30_000);
+    const response = await fetch(to, { ...init, headers, dispatcher: outboundDispatcher(), signal }).catch((error: unknown) => {
+      // undici says only "fetch failed"; the cause (a refusing proxy, an untrusted CA, DNS) is what a user can act on.
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : (error as Error).message;
+      throw new Error(`upstream embeddings ${to} unreachable: ${cause}`);
+    });
+    // The timeout also ends a body that stops mid-read: that is a timeout, not a malformed reply.
+    const text = await response.text().catch((error: unknown) => {
+      throw new Error(`upstream embeddings ${to} ${signal.aborted ? 'timed out reading the reply' : `reply cut off: ${(error as Error).message}`}`);
+    });
+    try {
+      return { response, body: (JSON.parse(text) ?? {}) as EmbeddingsResponse };
+    } catch (error) {
+      // A bare NaN (a server writing numbers as JavaScript does) is named; a gateway's HTML error page keeps its status.
+      if (response.ok) throw new Error(`malformed embeddings reply from ${to}: not JSON (${(error as Error).message})`);
+      return { response, body: {} as EmbeddingsResponse };
+    }
+  }
+
   async function post(texts: string[], withDimensions: boolean, attempts: number) {
-    // Through the company proxy of HTTPS_PROXY/NO_PROXY, as the provider calls go (the global fetch ignores them).
     // No `encoding_format`: floats are the API's default, and Voyage's API refuses "float" (only null or "base64").
+    const body = JSON.stringify({ model: config.model, input: texts, dimensions: withDimensions ? config.dimensions : undefined });
     for (let attempt = 1; ; attempt++) {
-      const signal = AbortSignal.timeout(config.timeoutMs ?? 30_000);
-      const response = await fetch(url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ model: config.model, input: texts, dimensions: withDimensions ? config.dimensions : undefined }),
-        dispatcher: outboundDispatcher(),
-        signal,
-      }).catch((error: unknown) => {
-        // undici says only "fetch failed"; the cause (a refusing proxy, an untrusted CA, DNS) is what a user can act on.
-        const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : (error as Error).message;
-        throw new Error(`upstream embeddings ${url} unreachable: ${cause}`);
-      });
-      const asked = retryAfterMs(Object.fromEntries(response.headers), Date.now()) ?? 1000;
-      if (attempt < attempts && (response.status === 429 || response.status >= 500) && asked <= 20_000) {
-        await response.body?.cancel();
-        await delay(asked);
-        continue;
-      }
-      // The timeout also ends a body that stops mid-read: that is a timeout, not a malformed reply.
-      const body = await response.json().catch(() => {
-        if (signal.aborted) throw new Error(`upstream embeddings ${url} timed out reading the reply`);
-      });
-      return { response, body: (body ?? {}) as EmbeddingsResponse };
+      const reply = await request(url, { method: 'POST', body });
+      const asked = retryAfterMs(Object.fromEntries(reply.response.headers), Date.now()) ?? 1000;
+      if (attempt >= attempts || (reply.response.status !== 429 && reply.response.status < 500) || asked > 20_000) return reply;
+      await delay(asked);
     }
   }
 
@@ -103,8 +109,9 @@ export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Prom
     const vectors: Float32Array[] = new Array(texts.length);
     rows.forEach((row, position) => {
       const index = Number(row.index ?? position);
-      // A repeated, fractional or non-numeric `index` would leave a gap; a `null` entry (llama.cpp's NaN) a silent 0.
-      const numbers = Array.isArray(row.embedding) && row.embedding.every((x) => typeof x === 'number');
+      // A repeated, fractional or non-numeric `index` would leave a gap; a `null` entry (llama.cpp's NaN) a silent 0,
+      // and 1e999 (valid JSON, Infinity) a NaN vector.
+      const numbers = Array.isArray(row.embedding) && row.embedding.every(Number.isFinite);
       if (!numbers || !Number.isInteger(index) || index < 0 || index >= texts.length || vectors[index]) {
         throw malformed(`row ${position} has index ${JSON.stringify(row.index)} and ${numbers ? 'an' : 'no'} embedding array of numbers`);
       }
@@ -118,11 +125,11 @@ export async function openUpstreamEmbedder(config: UpstreamEmbedderConfig): Prom
   }
 
   // vLLM and TEI say what the served model reads (Qwen3-Embedding: 32k; inputLimit.ts's table holds open models to
-  // the smallest common server's); any failure here only keeps the table's.
+  // the smallest common server's); any failure here only keeps the table's. Not asked for a model whose provider
+  // documents its window (OpenAI's /v1/models is its whole model list), nor on Azure.
   async function reportedWindow(): Promise<number | undefined> {
-    const init = { headers, dispatcher: outboundDispatcher(), signal: AbortSignal.timeout(config.timeoutMs ?? 30_000) };
-    const read = (path: string) => fetch(new URL(path, url), init).then((r) => (r.ok ? (r.json() as Promise<EmbeddingsResponse>) : undefined)).catch(() => undefined);
-    const [models, tei] = azure ? [] : await Promise.all([read('models'), read('../info')]);
+    const read = (path: string) => request(new URL(path, url)).then(({ response, body }) => (response.ok ? body : undefined)).catch(() => undefined);
+    const [models, tei] = azure || documentedWindow(config.model) ? [] : await Promise.all([read('models'), read('../info')]);
     const window = (Array.isArray(models?.data) ? models.data.find((m) => m?.id === config.model)?.max_model_len : undefined) ?? tei?.max_input_length;
     return Number.isInteger(window) && Number(window) > 0 ? Number(window) : undefined;
   }

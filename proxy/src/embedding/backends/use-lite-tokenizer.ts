@@ -30,9 +30,19 @@ function processInput(text: string): string {
   return normalized.length > 0 ? SEPARATOR + normalized.replace(/ /g, SEPARATOR) : normalized;
 }
 
-/** Token ids of `text`, identical to the library's `tokenizer.encode(text)`. */
-export function encodeLinear(tokenizer: SentencePieceLike, text: string): number[] {
-  const symbols = Array.from(processInput(text));
+const longestPiece = new WeakMap<SentencePieceLike, number>();
+
+/**
+ * Token ids of `text`, identical to the library's `tokenizer.encode(text)`. With `maxTokens`, only the first
+ * `4 × maxTokens × longest piece` UTF-16 units are read (a piece spans ≤ that many symbols, a symbol ≤ 2 units,
+ * NFKC joins ≤ 3 into 1 but for rare Greek), whose first `maxTokens` ids are the whole text's: a pasted 200k
+ * characters costs what 8k do. Long runs of unknown symbols, one token each, are the exception the semantic
+ * cache refuses anyway (inputLimit.ts).
+ */
+export function encodeLinear(tokenizer: SentencePieceLike, text: string, maxTokens = Number.POSITIVE_INFINITY): number[] {
+  const longest = longestPiece.get(tokenizer) ?? Math.max(...tokenizer.vocabulary.map(([piece]) => piece.length));
+  longestPiece.set(tokenizer, longest);
+  const symbols = Array.from(processInput(text.slice(0, 4 * maxTokens * longest)));
   const n = symbols.length;
   const root = tokenizer.trie.root;
   // Pieces ending at each position, in ascending start order (the order the library's

@@ -3,7 +3,7 @@ import { installedBinding, ONNXRUNTIME_BINDING_ENV } from '../models/onnxruntime
 import { DEFAULT_THRESHOLDS } from '../thresholds';
 import type { Embedder, EmbedderInfo } from '../types';
 import { normalized } from './normalize';
-import { type TfOps, UseLiteForward, type WeightMap } from './use-lite-forward';
+import { type TfOps, USE_LITE_MAX_TOKENS, UseLiteForward, type WeightMap } from './use-lite-forward';
 import { type OrtModuleLike, readUseLiteFiles, UseLiteOnnx } from './use-lite-onnx';
 import { encodeLinear, type SentencePieceLike } from './use-lite-tokenizer';
 import { messageOf } from '../errorMessage';
@@ -88,7 +88,7 @@ export async function openUseLiteEmbedder(options: UseLiteOptions = {}): Promise
   info.runtime = 'tfjs-wasm';
   const embedder: Embedder = {
     info,
-    embed: async (texts) => texts.map((text) => normalized(direct.embed(encodeLinear(tokenizer, text)))),
+    embed: async (texts) => texts.map((text) => normalized(direct.embed(encodeLinear(tokenizer, text, USE_LITE_MAX_TOKENS)))),
     close: async () => {
       direct.dispose();
       model.model.dispose();
@@ -121,7 +121,7 @@ async function openOnnx(info: EmbedderInfo, load: () => Promise<OrtModuleLike>, 
     info,
     embed: async (texts) => {
       const out: Float32Array[] = [];
-      for (const text of texts) out.push(normalized(await onnx.embed(encodeLinear(tokenizer, text))));
+      for (const text of texts) out.push(normalized(await onnx.embed(encodeLinear(tokenizer, text, USE_LITE_MAX_TOKENS))));
       return out;
     },
     close: () => onnx.dispose(),

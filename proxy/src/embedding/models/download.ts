@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { verifyPinnedFile } from './checksum';
 import { DownloadAbortedError, downloadIdleTimeoutMs, streamDownload } from './fetch-stream';
@@ -56,7 +56,15 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
   const revision = options.revision ?? 'main';
   const dir = modelDirOf(options.modelsDir, model.id);
   const fetched: string[] = [];
+  const idleTimeoutMs = options.idleTimeoutMs ?? downloadIdleTimeoutMs();
 
+  // A killed download leaves its `.part` behind. A live one writes at least once per idle timeout (else it
+  // fails and deletes its own), so one untouched for twice that (an hour with no timeout) is nobody's.
+  const staleBefore = Date.now() - (idleTimeoutMs > 0 ? 2 * idleTimeoutMs : 3_600_000);
+  for (const name of await readdir(dir, { recursive: true }).catch(() => [])) {
+    const path = join(dir, name);
+    if (name.endsWith('.part') && ((await stat(path).catch(() => undefined))?.mtimeMs ?? staleBefore) < staleBefore) await unlink(path).catch(() => undefined);
+  }
   if (existsSync(join(dir, model.weights.path))) {
     // A pre-existing weights file that fails is deleted by the check; it is then fetched below.
     await verifyPinnedFile(model, dir).catch(() => undefined);
@@ -69,7 +77,6 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
   let doneBytes = 0;
   let plannedBytes = weightsPending ? model.weights.bytes : 0;
 
-  const idleTimeoutMs = options.idleTimeoutMs ?? downloadIdleTimeoutMs();
   const stallHint =
     'Check the network or proxy, or point --remote-host / HF_ENDPOINT at a reachable mirror; ' +
     'on a machine that cannot reach it, fetch the model elsewhere and run `tollgate model import <dir>` (docs/embedding.md, "Offline / air-gapped").';
@@ -127,7 +134,12 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadR
       await unlink(part).catch(() => undefined);
       throw cancelled();
     }
-    await rename(part, target);
+    await rename(part, target).catch(async (error: unknown) => {
+      // Windows refuses to replace a file another process holds open (EPERM, EBUSY): another proxy's
+      // download that finished first and loaded it. Kept when it is there and, for the weights, pinned.
+      if (!existsSync(target) || (isWeights && !(await verifyPinnedFile(model, dir).then(() => true, () => false)))) throw error;
+      await unlink(part);
+    });
     doneBytes += loaded;
     fetched.push(file);
   }
