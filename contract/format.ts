@@ -13,9 +13,12 @@ export function formatUsd(usd: number): string {
   if (usd === 0) return '$0';
   const sign = usd < 0 ? '-' : '';
   const abs = Math.abs(usd);
-  if (abs >= 1000) return `${sign}$${Math.round(abs).toLocaleString('en-US')}`;
-  if (abs >= 0.01) return `${sign}$${abs.toFixed(2)}`;
-  const digits = Math.min(12, Math.ceil(-Math.log10(abs)) + 1);
+  const digitsFor = (n: number) => (n >= 1000 ? 0 : n >= 0.01 ? 2 : Math.min(12, Math.ceil(-Math.log10(n)) + 1));
+  // As formatTokens, the format is picked after rounding: 999.996 reads "$1,000", not "$1000.00",
+  // and 0.0099996 "$0.01", not "$0.0100".
+  const rounded = Number(abs.toFixed(digitsFor(abs)));
+  const digits = digitsFor(rounded > 0 ? rounded : abs);
+  if (digits === 0) return `${sign}$${Math.round(abs).toLocaleString('en-US')}`;
   return `${sign}$${abs.toFixed(digits)}`;
 }
 

@@ -18,6 +18,21 @@ describe('formatUsd', () => {
     expect(formatUsd(-0.5)).toBe('-$0.50');
   });
 
+  it('an amount that rounds up across a format boundary reads like its rounded value', () => {
+    expect(formatUsd(999.996)).toBe('$1,000');
+    expect(formatUsd(-999.996)).toBe('-$1,000');
+    expect(formatUsd(999.99)).toBe('$999.99');
+    expect(formatUsd(0.0099996)).toBe('$0.01');
+    expect(formatUsd(0.00099996)).toBe('$0.0010');
+    // Every boundary: $1,000, one cent, and each power of ten below a cent (one more digit each).
+    for (const k of [3, -2, -3, -4, -5, -6, -7, -8, -9, -10, -11]) {
+      const edge = Number(`1e${k}`);
+      const below = edge * (1 - 1e-6);
+      expect(formatUsd(below), String(below)).toBe(formatUsd(edge));
+      expect(formatUsd(-below), String(-below)).toBe(`-${formatUsd(edge)}`);
+    }
+  });
+
   it('round-trips: the printed figure is within rounding of the value', () => {
     for (const v of [0.000012345, 0.0049, 0.37, 7.125, 99.99]) {
       const printed = Number(formatUsd(v).replace(/[$,]/g, ''));

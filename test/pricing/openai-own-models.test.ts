@@ -47,7 +47,7 @@ describe("OpenAI's models named without a provider", () => {
       const rate = unitPrices(lens.model, 'openai')!.inputPerMTok / 1e6;
       expect(lens.inputTokens).toBeGreaterThan(0);
       expect(lens.inputUsd).toBeCloseTo(lens.inputTokens * rate, 15);
-      expect(lens.label).not.toContain('no price known');
+      expect(lens.label).not.toContain('no known price');
     }
   });
 });

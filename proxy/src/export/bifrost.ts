@@ -235,7 +235,9 @@ export function exportBifrost(written: Policy, source: ExportSource): ExportResu
       else {
         l.token_max_limit = b.tokens;
         l.token_reset_duration = duration;
-        w.add(`${field}.tokens`, `${TARGET} counts tokens in rate limits, which reset ${duration} after their first use, not at the start of the ${periodLabel(b.period)}; the token budget "${b.name}" can let up to twice its tokens through across a period boundary`);
+        // The owner is calendar_aligned, which Bifrost applies to the rate limit it owns too (rateLimitResetTargets,
+        // plugins/governance/store.go): the window starts with each calendar period, as Tollgate's does.
+        w.add(`${field}.tokens`, `${TARGET} counts the token budget "${b.name}" in its owner's rate limit (token_max_limit ${b.tokens}, token_reset_duration ${duration}), which resets at the start of each ${periodLabel(b.period)} because the owner is calendar_aligned (Bifrost v1.5.0+; v1.4.x resets it ${duration} after first use instead)`);
       }
     }
   });

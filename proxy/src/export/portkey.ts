@@ -115,6 +115,8 @@ function providerSelectors(policy: Policy, providers: ResolvedProvider[]): Provi
     // Conditions are tried in name order, the proxy's globs in its own: a name an earlier provider's
     // glob also matches is left to that provider (its condition, or the openai default) by a lookahead.
     const earlier = [...new Set((overlaps.get(p.name) ?? []).map((o) => o.glob))];
+    // Every glob taken by an earlier one (two providers listing the same model): the condition could never match.
+    if (p.models.every((g) => earlier.some((e) => globCovers(e, g)))) continue;
     const exclude = earlier.length > 0 ? `(?!(?:${body(earlier)})$)` : '';
     const regex = `^${exclude}(?:${body(p.models)})$`;
     // The proxy gives a provider only requests of its own protocol (chooseProvider): an

@@ -1,7 +1,7 @@
 /**
  * On Azure OpenAI the deployment name is the model name: a call priced as the SDK default model
- * (or "no price known" for the bare deployment) misleads. A deployment that names a model
- * (`gpt-4o`) is priced as that model; any other name is shown with "no price known".
+ * (or "no known price" for the bare deployment) misleads. A deployment that names a model
+ * (`gpt-4o`) is priced as that model; any other name is shown with "no known price".
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../../proxy/src/analysis/index';
@@ -19,8 +19,8 @@ describe('Azure OpenAI deployments name the model', () => {
     ].join('\n');
     const calls = (await analyzeFile({ path: 'azure.ts', text })).calls;
     expect(calls.map((c) => c.model)).toEqual(['prod-chat', 'gpt-4o']);
-    expect(calls[0]!.label).toContain('no price known');
-    expect(calls[1]!.label).not.toContain('no price known');
+    expect(calls[0]!.label).toContain('no known price');
+    expect(calls[1]!.label).not.toContain('no known price');
     expect(calls[1]!.inputUsd).toBeGreaterThan(0);
   });
 
@@ -35,8 +35,8 @@ describe('Azure OpenAI deployments name the model', () => {
     ].join('\n');
     const calls = (await analyzeFile({ path: 'azure.py', text })).calls;
     expect(calls.map((c) => c.model)).toEqual(['prod-chat', 'gpt-4o']);
-    expect(calls[0]!.label).toContain('no price known');
-    expect(calls[1]!.label).not.toContain('no price known');
+    expect(calls[0]!.label).toContain('no known price');
+    expect(calls[1]!.label).not.toContain('no known price');
     expect(calls[1]!.inputUsd).toBeGreaterThan(0);
   });
 });

@@ -84,7 +84,7 @@ export function buildLens(opts: {
     if (p) comparisons.push({ model: c, usd: (sameTokens ? inputTokens : countFor(c)) * p.inputPerToken });
   }
   const parts = [`${opts.model}${opts.priceAs ? ` (${opts.priceAs.provider})` : ''}: ${exact ? '' : '≈'}${tokensText(inputTokens)} input tokens${exact ? '' : ' (estimate)'}`];
-  parts.push(prices ? `${usd(inputUsd)}/call` : 'no price known');
+  parts.push(prices ? `${usd(inputUsd)}/call` : 'no known price');
   if (worstCaseOutputUsd !== undefined) parts.push(`worst case ${usd(worstCaseOutputUsd)} with ${tokensText(opts.outputLimit!)} output`);
   if (placeholders > 0) parts.push(`+${placeholders} placeholder${placeholders === 1 ? '' : 's'} not counted`);
   for (const c of comparisons) parts.push(`${c.model} ${usd(c.usd)}`);

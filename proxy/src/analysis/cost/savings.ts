@@ -12,7 +12,7 @@ export interface Saving {
 export function saving(model: string, tokens: number, kind: 'input' | 'output', estimate = false, as?: PriceAs): Saving {
   const prices = modelPrices(model, as);
   const t = `${estimate ? '≈' : ''}${tokensText(tokens)} ${kind} token${tokens === 1 ? '' : 's'}`;
-  if (!prices) return { tokensSaved: tokens, text: `${t} (no price known for ${model})` };
+  if (!prices) return { tokensSaved: tokens, text: `${t} (no known price for ${model})` };
   const perToken = kind === 'input' ? prices.inputPerToken : prices.outputPerToken;
   const usdPer1kCalls = tokens * perToken * 1000;
   return { tokensSaved: tokens, usdPer1kCalls, text: `${t}, ${usd(usdPer1kCalls)} per 1,000 calls at ${model}${as ? ` on ${as.provider}` : ''}` };
