@@ -16,7 +16,9 @@ export const CLOSED = 2;
  * database after the proxy closed it re-created files in a data directory its caller was deleting).
  */
 export const STATE = 3;
+/** The commit count the worker's last checkpoint (or busy attempt) covered: equal to COMMITS once it has caught up and sleeps (tests). */
+export const SEEN = 4;
 export const NOT_OPENED = 0;
 export const OPENED = 1;
 export const CANCELLED = 2;
-export const SLOTS = 4;
+export const SLOTS = 5;

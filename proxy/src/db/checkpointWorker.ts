@@ -14,7 +14,7 @@
  */
 import { DatabaseSync, type DatabaseSyncInstance } from '@photostructure/sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import { CANCELLED, CHECKPOINTS, CLOSED, COMMITS, NOT_OPENED, OPENED, STATE } from './checkpointSlots';
+import { CANCELLED, CHECKPOINTS, CLOSED, COMMITS, NOT_OPENED, OPENED, SEEN, STATE } from './checkpointSlots';
 
 /** The worker's `workerData`: which database, how often at most, the shared counters. Its one message is `'close'`. */
 export interface CheckpointStart {
@@ -65,6 +65,7 @@ async function run(conn: DatabaseSyncInstance, counters: Int32Array, intervalMs:
     } catch {
       // Busy or closing: the next commit tries again, and the writer's own autocheckpoint is the backstop.
     }
+    Atomics.store(counters, SEEN, seen);
     await pause(intervalMs); // at most one checkpoint per interval under load
   }
 }

@@ -8,7 +8,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers/spawnWorker';
-import { CANCELLED, CHECKPOINTS, CLOSED, COMMITS, NOT_OPENED, SLOTS, STATE } from './checkpointSlots';
+import { CANCELLED, CHECKPOINTS, CLOSED, COMMITS, NOT_OPENED, SEEN, SLOTS, STATE } from './checkpointSlots';
 import type { CheckpointStart } from './checkpointWorker';
 import type { Db } from './sqlite';
 
@@ -25,8 +25,8 @@ const CLOSE_WAIT_MS = 2000;
 
 export interface BackgroundCheckpoints {
   worker: Worker;
-  /** Commits reported to the worker, and checkpoints it has run (read without waking it). */
-  counts(): { commits: number; checkpoints: number };
+  /** Commits reported to the worker, checkpoints it has run, and the commits its last one covered (read without waking it). */
+  counts(): { commits: number; checkpoints: number; seen: number };
 }
 
 const running = new WeakMap<Db, BackgroundCheckpoints>();
@@ -68,7 +68,7 @@ export function startBackgroundCheckpoints(db: Db, intervalMs = 250): Background
   });
   const handle: BackgroundCheckpoints = {
     worker,
-    counts: () => ({ commits: Atomics.load(shared, COMMITS), checkpoints: Atomics.load(shared, CHECKPOINTS) }),
+    counts: () => ({ commits: Atomics.load(shared, COMMITS), checkpoints: Atomics.load(shared, CHECKPOINTS), seen: Atomics.load(shared, SEEN) }),
   };
   running.set(db, handle);
   return handle;
